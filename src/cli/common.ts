@@ -1,0 +1,82 @@
+// Options shared by the commands that generate (audit, design, cicd, llmops, run, check), parsed
+// once with zod after merging flag > env > config file > default.
+import path from "node:path";
+import { Option, type Command } from "commander";
+import { z } from "zod";
+import { DEFAULT_INVENTORY, loadConfig, type Config } from "../config/config.js";
+import { InputError } from "../errors.js";
+import type { ProviderChoice } from "../model/types.js";
+import type { PhaseOptions } from "../phases/types.js";
+
+export function addTargetOptions(cmd: Command): Command {
+  return cmd
+    .option("-i, --inventory <file>", `inventory file (YAML or JSON) [default: ${DEFAULT_INVENTORY}]`)
+    .option("-o, --out <dir>", "target repository to write into [default: .]")
+    .addOption(new Option("-p, --provider <name>", "who answers: gemini, offline rules, or replay from cache [default: auto]").choices(["auto", "gemini", "offline", "replay"]))
+    .option("-m, --model <id>", "Gemini model id (env INFRA_MIGRATE_MODEL) [default: the persona's model]")
+    .option("--timeout <seconds>", "per model call timeout in seconds [default: 120]")
+    .option("-c, --config <file>", "config file [default: ./infra-migrate.config.yaml when present]");
+}
+
+export function addWriteOptions(cmd: Command): Command {
+  return cmd
+    .option("-n, --dry-run", "show what would be created/updated; write nothing")
+    .option("-f, --force", "overwrite files edited by hand since they were generated");
+}
+
+const rawSchema = z.object({
+  inventory: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+  provider: z.enum(["auto", "gemini", "offline", "replay"]).optional(),
+  model: z.string().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "expected a model id such as gemini-3-flash-preview").optional(),
+  timeout: z.coerce.number().int().min(1).max(3600).optional(),
+  config: z.string().optional(),
+  dryRun: z.boolean().optional(),
+  force: z.boolean().optional(),
+  top: z.coerce.number().int().min(1).max(50).optional(),
+  workerDir: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]{1,200}$/, "expected a relative path inside the repository").optional(),
+});
+
+export interface Settings {
+  inventoryFile: string;
+  outDir: string;
+  provider: ProviderChoice;
+  model?: string;
+  timeoutMs?: number;
+  dryRun: boolean;
+  force: boolean;
+  options: PhaseOptions;
+  config: Partial<Config>;
+}
+
+export async function resolveSettings(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd = process.cwd()): Promise<Settings> {
+  const parsed = rawSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(
+      "Invalid option",
+      parsed.error.issues.map((i) => ({ file: "command line", path: `--${String(i.path[0] ?? "")}`, message: i.message })),
+      "Run with --help to see the options.",
+      "usage.invalid",
+    );
+  }
+  const flags = parsed.data;
+  const { config } = await loadConfig(cwd, flags.config);
+  const envProvider = env.INFRA_MIGRATE_PROVIDER;
+  if (envProvider && !["auto", "gemini", "offline", "replay"].includes(envProvider)) {
+    throw new InputError(`INFRA_MIGRATE_PROVIDER=${envProvider} is not a provider`, [], "Use auto, gemini, offline or replay.", "usage.invalid");
+  }
+  const top = flags.top ?? config.phases?.audit?.top;
+  const workerDir = flags.workerDir ?? config.phases?.llmops?.workerDir;
+  const timeout = flags.timeout ?? config.timeoutSeconds;
+  return {
+    inventoryFile: path.resolve(cwd, flags.inventory ?? config.inventory ?? DEFAULT_INVENTORY),
+    outDir: path.resolve(cwd, flags.out ?? config.out ?? "."),
+    provider: flags.provider ?? (envProvider as ProviderChoice | undefined) ?? config.provider ?? "auto",
+    model: flags.model ?? env.INFRA_MIGRATE_MODEL ?? config.model,
+    timeoutMs: timeout ? timeout * 1000 : undefined,
+    dryRun: flags.dryRun === true,
+    force: flags.force === true,
+    options: { ...(top ? { top } : {}), ...(workerDir ? { workerDir } : {}) },
+    config,
+  };
+}

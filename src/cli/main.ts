@@ -1,0 +1,78 @@
+// The CLI entry: builds the commander program, runs it, and is the ONE place that catches errors.
+// Command modules are small and import the engine lazily inside their actions, so `--help` and
+// `--version` load commander and nothing else.
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode, InfraMigrateError } from "../errors.js";
+import { toolVersion } from "../package-root.js";
+import { createOutput, type GlobalFlags } from "./output.js";
+import { registerPhaseCommands } from "./commands/phase.js";
+import { registerRun } from "./commands/run.js";
+import { registerPersonas } from "./commands/personas.js";
+import { registerCheck } from "./commands/check.js";
+import { registerRender } from "./commands/render.js";
+import { registerInit } from "./commands/init.js";
+
+const EXAMPLES = `
+Examples:
+  $ npx infra-migrate init                       # guided: writes the inventory and config
+  $ npx infra-migrate audit --inventory examples/seed-vm/inventory.yaml --out /tmp/acme
+  $ npx infra-migrate run --out . --render       # all four phases, then SVG diagrams
+  $ npx infra-migrate check                      # CI: exit 1 when generated files drifted
+  $ GEMINI_API_KEY=… npx infra-migrate run --provider gemini
+
+Exit codes: 0 ok · 1 drift/findings · 2 bad input or usage · 3 model/provider failure · 4 refused to overwrite edits
+Docs: https://github.com/infra-migrate/infra-migrate#readme`;
+
+export function buildProgram(): Command {
+  const program = new Command("infra-migrate")
+    .description("Move a one-VM product to serverless Google Cloud: audit, design, CI/CD and LLM Ops, each by an expert persona.")
+    .version(toolVersion(), "-V, --version")
+    .option("--json", "print one JSON document on stdout (human output goes to stderr)")
+    .option("-q, --quiet", "print only warnings and errors")
+    .option("--debug", "show stack traces")
+    .addOption(new Option("--no-color", "disable colour (also NO_COLOR=1)"))
+    .showSuggestionAfterError(true)
+    .addHelpText("after", EXAMPLES);
+  registerInit(program);
+  registerPhaseCommands(program);
+  registerRun(program);
+  registerCheck(program);
+  registerRender(program);
+  registerPersonas(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    return reportError(error, program.opts<GlobalFlags>(), argv);
+  }
+}
+
+function reportError(error: unknown, flags: GlobalFlags, argv: string[]): number {
+  if (error instanceof CommanderError) {
+    // --help and --version "fail" with exit 0; everything else commander rejects is usage: exit 2.
+    if (error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
+    return ExitCode.badInput;
+  }
+  const debug = flags.debug === true || argv.includes("--debug");
+  const json = flags.json === true || argv.includes("--json");
+  const out = createOutput({ ...flags, json, debug });
+  if (error instanceof InfraMigrateError) {
+    if (json) out.emitJson({ ok: false, error: error.toJSON() });
+    out.error(`${out.c.red("error:")} ${error.message}`);
+    if (error.hint) out.error(`${out.c.dim("hint:")} ${error.hint}`);
+    if (debug && error.stack) out.error(error.stack);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) out.emitJson({ ok: false, error: { code: "internal", message } });
+  out.error(`${out.c.red("internal error:")} ${message}`);
+  out.error(debug && error instanceof Error && error.stack ? error.stack : "Run again with --debug for a stack trace, and please report it.");
+  return 70;
+}

@@ -1,0 +1,101 @@
+// Progress on stderr: a live, redrawn table on a TTY (phase, persona, model, elapsed, tokens),
+// and plain one-line-per-event output everywhere else (CI logs, pipes, --json).
+import type { PipelineEvent } from "../pipeline/run-pipeline.js";
+import type { Output } from "./output.js";
+
+interface Row {
+  phase: string;
+  persona: string;
+  model: string;
+  state: "running" | "done" | "reused" | "failed";
+  started: number;
+  elapsedMs?: number;
+  tokens: number;
+  note: string;
+}
+
+export interface Progress {
+  onEvent(event: PipelineEvent): void;
+  stop(): void;
+}
+
+const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+export function createProgress(out: Output, stream: NodeJS.WriteStream = process.stderr): Progress {
+  const live = !out.json && !out.quiet && stream.isTTY === true && process.env.CI !== "true" && process.env.TERM !== "dumb";
+  const rows: Row[] = [];
+  let drawn = 0;
+  let frame = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const c = out.c;
+
+  const line = (row: Row): string => {
+    const elapsed = ((row.elapsedMs ?? performance.now() - row.started) / 1000).toFixed(1) + "s";
+    const icon =
+      row.state === "running" ? c.cyan(FRAMES[frame % FRAMES.length]!) : row.state === "failed" ? c.red("✗") : c.green("✓");
+    const tokens = row.tokens ? `${row.tokens} tok` : "";
+    return `${icon} ${row.phase.padEnd(7)} ${c.dim(row.persona.padEnd(32))} ${row.model.padEnd(24)} ${elapsed.padStart(6)} ${tokens.padStart(10)} ${c.dim(row.note)}`;
+  };
+  const draw = (): void => {
+    if (drawn > 0) stream.write(`\x1b[${drawn}A`);
+    for (const row of rows) stream.write(`\x1b[2K${line(row)}\n`);
+    drawn = rows.length;
+    frame++;
+  };
+  const plain = (text: string): void => {
+    if (!out.quiet) stream.write(text + "\n");
+  };
+
+  return {
+    onEvent(event) {
+      if (event.type === "notice") {
+        if (live) {
+          if (drawn > 0) stream.write(`\x1b[${drawn}A\x1b[J`);
+          drawn = 0;
+        }
+        out.warn(event.message);
+        if (live) draw();
+        return;
+      }
+      if (event.type === "model-event") {
+        const row = rows.find((r) => r.phase === event.phase && r.state === "running");
+        if (row) row.note = event.detail;
+        if (!live) plain(`[${event.phase ?? "model"}] ${event.detail}`);
+        return;
+      }
+      if (event.type === "phase-start") {
+        rows.push({ phase: event.phase, persona: event.persona, model: `${event.provider}/${event.model}`, state: "running", started: performance.now(), tokens: 0, note: "" });
+        if (!live) plain(`[${event.phase}] start persona=${event.persona} provider=${event.provider} model=${event.model}`);
+      } else if (event.type === "phase-reused") {
+        rows.push({ phase: event.phase, persona: "stored result", model: "", state: "reused", started: performance.now(), elapsedMs: 0, tokens: 0, note: "inputs unchanged" });
+        if (!live) plain(`[${event.phase}] reused stored result (inputs unchanged)`);
+      } else {
+        const row = rows.find((r) => r.phase === event.phase);
+        if (row) {
+          row.elapsedMs = event.elapsedMs;
+          row.state = event.type === "phase-done" ? "done" : "failed";
+          if (event.type === "phase-done") {
+            row.tokens = event.run.usage.totalTokens;
+            row.note = event.run.cached ? "cached" : event.run.summary;
+          } else row.note = "failed";
+        }
+        if (!live) {
+          const secs = (event.elapsedMs / 1000).toFixed(2);
+          plain(
+            event.type === "phase-done"
+              ? `[${event.phase}] done in ${secs}s tokens=${event.run.usage.totalTokens}${event.run.cached ? " (cached)" : ""}: ${event.run.summary}`
+              : `[${event.phase}] failed after ${secs}s`,
+          );
+        }
+      }
+      if (live) {
+        draw();
+        timer ??= setInterval(draw, 100);
+      }
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      if (live && rows.length) draw();
+    },
+  };
+}

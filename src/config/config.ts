@@ -1,0 +1,59 @@
+// infra-migrate.config.yaml: project defaults so a team (and its CI job) need no long flags.
+// Precedence everywhere: flag > environment (INFRA_MIGRATE_*) > config file > built-in default.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { InputError } from "../errors.js";
+
+export const CONFIG_FILE = "infra-migrate.config.yaml";
+export const DEFAULT_INVENTORY = "infra-migrate.inventory.yaml";
+
+export const configSchema = z.strictObject({
+  apiVersion: z.literal("infra-migrate/v1"),
+  kind: z.literal("Config"),
+  inventory: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+  provider: z.enum(["auto", "gemini", "offline", "replay"]).optional(),
+  model: z.string().regex(/^[A-Za-z0-9._\/-]{1,100}$/).optional(),
+  timeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  phases: z
+    .strictObject({
+      audit: z.strictObject({ top: z.number().int().min(1).max(50).optional() }).optional(),
+      llmops: z.strictObject({ workerDir: z.string().min(1).optional() }).optional(),
+    })
+    .optional(),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export interface LoadedConfig {
+  config: Partial<Config>;
+  /** Absolute path of the file, when there was one. */
+  file?: string;
+}
+
+/** Reads ./infra-migrate.config.yaml (or the given file). A missing default file is fine. */
+export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedConfig> {
+  const file = path.resolve(cwd, explicit ?? CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    if (explicit) throw new InputError(`No config file at ${file}`, [], "Create one with `infra-migrate init`.");
+    return { config: {} };
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new InputError("Invalid config file", [{ file, line: e.linePos?.[0]?.line, column: e.linePos?.[0]?.col, message: e.message.split("\n")[0]! }]);
+  }
+  const parsed = configSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new InputError(
+      "Invalid config file",
+      parsed.error.issues.map((i) => ({ file, path: i.path.join("."), message: i.message })),
+      "See the README section 'Configuration'.",
+    );
+  }
+  return { config: parsed.data, file };
+}

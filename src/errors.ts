@@ -1,0 +1,103 @@
+// One place for typed errors. Engine code throws these; only src/cli/main.ts catches them,
+// prints one message (stack only with --debug) and exits with the error's code.
+
+export const ExitCode = {
+  ok: 0,
+  drift: 1,
+  badInput: 2,
+  provider: 3,
+  refusedOverwrite: 4,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface ErrorLocation {
+  file: string;
+  line?: number;
+  column?: number;
+  /** Key path inside the document, e.g. `services[2].listen[0]`. */
+  path?: string;
+}
+
+export class InfraMigrateError extends Error {
+  readonly exitCode: ExitCodeValue;
+  readonly hint?: string;
+  /** Short machine-readable code for --json output, e.g. `inventory.invalid`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, exitCode: ExitCodeValue, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.hint = hint;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, exitCode: this.exitCode, hint: this.hint };
+  }
+}
+
+/** One located problem in an input file. */
+export interface InputIssue extends ErrorLocation {
+  message: string;
+}
+
+export function formatIssue(issue: InputIssue): string {
+  const where = [issue.file, issue.line, issue.column].filter((part) => part !== undefined).join(":");
+  return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+/** Bad input or usage: exit 2, nothing written. */
+export class InputError extends InfraMigrateError {
+  readonly issues: InputIssue[];
+
+  constructor(message: string, issues: InputIssue[] = [], hint?: string, code = "input.invalid") {
+    const detail = issues.length ? `${message}\n${issues.map((i) => `  ${formatIssue(i)}`).join("\n")}` : message;
+    super(code, detail, ExitCode.badInput, hint);
+    this.issues = issues;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), issues: this.issues };
+  }
+}
+
+/** The model or provider failed (network, quota, safety, schema): exit 3. */
+export class ProviderError extends InfraMigrateError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? "provider.failed", message, ExitCode.provider, hint, options);
+  }
+}
+
+/** A generated artifact failed our own validation: a generator bug, so exit 3, nothing written. */
+export class GenerationError extends InfraMigrateError {
+  readonly findings: string[];
+
+  constructor(message: string, findings: string[], hint?: string) {
+    super("generation.invalid", `${message}\n${findings.map((f) => `  ${f}`).join("\n")}`, ExitCode.provider, hint);
+    this.findings = findings;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), findings: this.findings };
+  }
+}
+
+/** Files edited by the user would be overwritten: exit 4. */
+export class OverwriteRefusedError extends InfraMigrateError {
+  readonly files: string[];
+
+  constructor(files: string[]) {
+    super(
+      "write.refused",
+      `Refusing to overwrite ${files.length} file(s) edited since they were generated:\n${files.map((f) => `  ${f}`).join("\n")}`,
+      ExitCode.refusedOverwrite,
+      "Review your edits, then rerun with --force to overwrite them (or move them aside).",
+    );
+    this.files = files;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), files: this.files };
+  }
+}

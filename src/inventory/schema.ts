@@ -1,0 +1,146 @@
+// Inventory format v1: the contract in shared/DESIGN.md. Unknown keys are allowed through
+// (`z.looseObject`) and reported as warnings by the loader, never as failures.
+import { z } from "zod";
+
+export const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
+/** "host:port", where host is an IPv4 address, a hostname, `*`, or a bracketed IPv6 address. */
+export const LISTEN = /^(\*|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CRON_FIELD = /^[\d*/,\-A-Za-z?LW#]+$/;
+
+export const SERVICE_ROLES = [
+  "reverse-proxy",
+  "web",
+  "worker",
+  "scheduler",
+  "database",
+  "cache",
+  "broker",
+  "cron",
+  "other",
+] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
+const cronSchedule = z
+  .string()
+  .trim()
+  .refine((s) => {
+    if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly|reboot)$/.test(s)) return true;
+    const fields = s.split(/\s+/);
+    return (fields.length === 5 || fields.length === 6) && fields.every((f) => CRON_FIELD.test(f));
+  }, 'expected a cron expression such as "*/5 * * * *"');
+
+export const serviceSchema = z.looseObject({
+  name: z.string().regex(SERVICE_NAME, "expected lowercase letters, digits and dashes, starting with a letter").max(49),
+  role: z.enum(SERVICE_ROLES),
+  software: z.string().trim().min(1).max(100),
+  version: z.union([z.string(), z.number()]).transform(String).optional(),
+  systemdUnit: z.string().max(200).optional(),
+  command: z.string().max(4000).optional(),
+  listen: z
+    .array(
+      z
+        .string()
+        .regex(LISTEN, 'expected "host:port"')
+        .refine((s) => {
+          const port = Number(s.slice(s.lastIndexOf(":") + 1));
+          return port >= 1 && port <= 65535;
+        }, "port must be between 1 and 65535"),
+    )
+    .default([]),
+  dependsOn: z.array(z.string()).default([]),
+  env: z.array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)")).default([]),
+  schedule: cronSchedule.optional(),
+});
+export type Service = z.infer<typeof serviceSchema>;
+
+export const BACKUPS = ["none", "manual", "daily", "continuous"] as const;
+
+export const dataStoreSchema = z.looseObject({
+  service: z.string(),
+  engine: z.string().trim().min(1).max(50),
+  version: z.union([z.string(), z.number()]).transform(String).optional(),
+  sizeGiB: z.number().nonnegative().max(1_000_000).optional(),
+  backups: z.enum(BACKUPS).default("none"),
+});
+export type DataStore = z.infer<typeof dataStoreSchema>;
+
+export const DEPLOY_METHODS = ["ssh-systemctl", "ssh-script", "manual", "ci-ssh", "containers", "other"] as const;
+
+export const deploySchema = z.looseObject({
+  method: z.enum(DEPLOY_METHODS).default("ssh-systemctl"),
+  durationMinutes: z.number().positive().max(10_000).optional(),
+  perWeek: z.number().nonnegative().max(10_000).optional(),
+  rollback: z.enum(["none", "manual", "automatic"]).default("none"),
+  downtime: z.boolean().default(true),
+  testCommand: z.string().max(500).optional(),
+});
+
+export const trafficSchema = z.looseObject({
+  peakRps: z.number().nonnegative().max(10_000_000).optional(),
+  averageRps: z.number().nonnegative().max(10_000_000).optional(),
+  growth: z.number().min(1).max(10_000).default(10),
+});
+
+export const teamSchema = z.looseObject({
+  engineers: z.number().int().min(1).max(10_000).optional(),
+  kubernetes: z.boolean().default(false),
+});
+
+const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
+const GITHUB_REPO = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+
+export const targetSchema = z.looseObject({
+  cloud: z.literal("gcp").default("gcp"),
+  project: z.string().regex(GCP_PROJECT, "expected a GCP project id (6-30 lowercase letters, digits, dashes)").optional(),
+  region: z.string().regex(GCP_REGION, 'expected a GCP region such as "us-central1"').default("us-central1"),
+  service: z.string().regex(SERVICE_NAME, "expected a Cloud Run service name").max(49).optional(),
+  github: z.string().regex(GITHUB_REPO, 'expected "owner/repo"').optional(),
+  businessHours: z
+    .string()
+    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}( [A-Za-z_]+(\/[A-Za-z_+-]+)*)?$/, 'expected "HH:MM-HH:MM Area/City"')
+    .optional(),
+});
+
+export const llmSchema = z.looseObject({
+  useCase: z.string().trim().min(1).max(500).optional(),
+  latencySeconds: z
+    .tuple([z.number().positive(), z.number().positive()])
+    .refine(([a, b]) => a <= b, "expected [min, max] with min <= max")
+    .optional(),
+  provider: z.enum(["vertex-ai", "gemini-api", "openai", "anthropic", "other"]).default("vertex-ai"),
+  model: z.string().max(100).optional(),
+  requestsPerMinute: z.number().positive().max(1_000_000).optional(),
+});
+
+export const inventorySchema = z.looseObject({
+  $schema: z.string().optional(),
+  apiVersion: z.literal("infra-migrate/v1", { error: 'expected "infra-migrate/v1"' }),
+  kind: z.literal("Inventory", { error: 'expected "Inventory"' }),
+  metadata: z.looseObject({
+    name: z.string().regex(SERVICE_NAME, "expected lowercase letters, digits and dashes").max(63),
+    description: z.string().max(2000).optional(),
+  }),
+  host: z
+    .looseObject({
+      hostname: z.string().max(253).optional(),
+      os: z.string().max(100).optional(),
+      cpus: z.number().positive().max(1024).optional(),
+      memoryGiB: z.number().positive().max(65536).optional(),
+      diskGiB: z.number().positive().max(1_000_000).optional(),
+      provider: z.string().max(50).optional(),
+      monthlyCostUsd: z.number().nonnegative().max(10_000_000).optional(),
+    })
+    .default({}),
+  services: z.array(serviceSchema).min(1, "an inventory needs at least one service").max(5000),
+  data: z.array(dataStoreSchema).default([]),
+  deploy: deploySchema.default({ method: "ssh-systemctl", rollback: "none", downtime: true }),
+  traffic: trafficSchema.default({ growth: 10 }),
+  team: teamSchema.default({ kubernetes: false }),
+  target: targetSchema.default({ cloud: "gcp", region: "us-central1" }),
+  llm: llmSchema.optional(),
+});
+
+export type Inventory = z.infer<typeof inventorySchema>;
+export type InventoryInput = z.input<typeof inventorySchema>;

@@ -1,0 +1,41 @@
+// The audit phase: cloud solutions architect persona, risks for the growth target.
+import { renderTemplate } from "../../render/templates.js";
+import { validateMermaid } from "../../validate/mermaid.js";
+import type { PhaseDefinition, PhaseInput } from "../types.js";
+import { deriveFacts, describeFacts } from "./facts.js";
+import { auditOffline } from "./offline.js";
+import { renderAudit } from "./render.js";
+import { auditResultSchema, type AuditResult } from "./schema.js";
+
+async function buildAuditPrompt(input: PhaseInput): Promise<string> {
+  const inv = input.inventory;
+  const { $schema: _s, ...rest } = inv;
+  return renderTemplate("prompts/audit.hbs", {
+    growth: inv.traffic.growth,
+    top: input.options.top ?? 5,
+    // Compact JSON keeps the prompt small (the example's prompt stays well under 6,000 tokens).
+    inventoryJson: JSON.stringify(rest),
+    facts: describeFacts(inv, deriveFacts(inv)),
+  });
+}
+
+export const auditPhase: PhaseDefinition<AuditResult> = {
+  id: "audit",
+  personaId: "cloud-architect",
+  dependsOn: [],
+  resultSchema: auditResultSchema,
+  buildPrompt: buildAuditPrompt,
+  offline: auditOffline,
+  render: renderAudit,
+  async validate(artifacts) {
+    const findings: string[] = [];
+    for (const a of artifacts.filter((x) => x.kind === "mermaid")) {
+      for (const f of await validateMermaid(a.content)) findings.push(`${a.path}: ${f}`);
+    }
+    return findings;
+  },
+  summarize(result) {
+    const critical = result.risks.filter((r) => r.severity === "critical").length;
+    return `${result.risks.length} risks (${critical} critical severity), top: ${result.risks[0]?.title ?? "none"}`;
+  },
+};

@@ -1,0 +1,47 @@
+// A phase is data + pure functions: persona, prompt, result schema, offline rules, renderers,
+// validators. The runner (src/phases/run-phase.ts) wires them to the model and the writer.
+import type { z } from "zod";
+import type { Inventory } from "../inventory/schema.js";
+import type { Artifact } from "../write/plan.js";
+
+export type PhaseId = "audit" | "design" | "cicd" | "llmops";
+export const PHASE_IDS: readonly PhaseId[] = ["audit", "design", "cicd", "llmops"];
+
+export interface PhaseOptions {
+  /** audit: number of critical risks in the ranked table (default 5). */
+  top?: number;
+  /** llmops: where the worker code goes (default services/ai-worker). */
+  workerDir?: string;
+  /** Anything else a phase needs from flags/config. */
+  [key: string]: unknown;
+}
+
+export interface PhaseInput {
+  /** Validated, redacted inventory. */
+  inventory: Inventory;
+  /** Short hash of the redacted inventory, for provenance and caching. */
+  inventoryHash: string;
+  /** Results of upstream phases, keyed by phase id (audit result for design, etc.). */
+  upstream: Partial<Record<PhaseId, unknown>>;
+  options: PhaseOptions;
+  /** Absolute path of the target repo, read-only for phases (e.g. to detect an existing Dockerfile). */
+  repoDir: string;
+}
+
+export interface PhaseDefinition<R> {
+  id: PhaseId;
+  personaId: string;
+  dependsOn: PhaseId[];
+  /** Schema the model's answer must satisfy (strict patterns on anything reused downstream). */
+  resultSchema: z.ZodType<R>;
+  /** Task prompt for the model (handlebars template rendered with the input). */
+  buildPrompt(input: PhaseInput): Promise<string> | string;
+  /** Deterministic expert rules: the offline provider's answer. */
+  offline(input: PhaseInput): R;
+  /** Turn the result into files. Pure: same input, same bytes. */
+  render(result: R, input: PhaseInput): Promise<Artifact[]> | Artifact[];
+  /** Validate the rendered files; return findings (empty = fine). A finding fails the command (exit 3). */
+  validate?(artifacts: Artifact[], input: PhaseInput): Promise<string[]>;
+  /** One-line summary for the CLI (e.g. "5 critical risks, 9 in total"). */
+  summarize?(result: R): string;
+}

@@ -1,0 +1,88 @@
+// One phase: prompt → model (any provider) → validated result → files → our own validators.
+import { GenerationError } from "../errors.js";
+import { redactText } from "../inventory/redact.js";
+import type { ModelClient, TokenUsage } from "../model/types.js";
+import type { Persona } from "../personas/persona.js";
+import type { PhaseDefinition, PhaseInput } from "../phases/types.js";
+import type { Artifact, Plan } from "../write/plan.js";
+import { toolVersion } from "../package-root.js";
+
+export interface PhaseRun {
+  phase: string;
+  result: unknown;
+  plan: Plan;
+  provider: string;
+  model: string;
+  cached: boolean;
+  calls: number;
+  usage: TokenUsage;
+  summary: string;
+  promptChars: number;
+}
+
+async function renderAndValidate(
+  definition: PhaseDefinition<unknown>,
+  value: unknown,
+  input: PhaseInput,
+  offline: boolean,
+): Promise<Artifact[]> {
+  const artifacts = await definition.render(value, input);
+  const findings = definition.validate ? await definition.validate(artifacts, input) : [];
+  if (findings.length > 0) {
+    throw new GenerationError(
+      `Phase ${definition.id}: generated files failed validation; nothing was written`,
+      findings,
+      offline
+        ? "This is a bug in infra-migrate's offline rules; please report it with your inventory."
+        : "The model's answer produced an invalid file and was not cached. Rerun, try another --model, or use --provider offline.",
+    );
+  }
+  return artifacts;
+}
+
+export async function runPhase(
+  definition: PhaseDefinition<unknown>,
+  persona: Persona,
+  client: ModelClient,
+  input: PhaseInput,
+): Promise<PhaseRun> {
+  // The inventory was redacted on load; redacting the prompt again guards against a template or
+  // upstream result that carried a secret-looking value through.
+  const prompt = redactText(await definition.buildPrompt(input)).text;
+  let artifacts: Artifact[] | undefined;
+  const answer = await client.generateJson({
+    phase: definition.id,
+    persona,
+    prompt,
+    schema: definition.resultSchema,
+    offline: () => definition.offline(input),
+    accept: async (value) => {
+      artifacts = await renderAndValidate(definition, value, input, client.provider === "offline");
+    },
+  });
+  // Cached, offline and replayed answers skip `accept`: render and validate them here.
+  artifacts ??= await renderAndValidate(definition, answer.value, input, answer.provider === "offline");
+  return {
+    phase: definition.id,
+    result: answer.value,
+    plan: {
+      phase: definition.id,
+      provenance: {
+        toolVersion: toolVersion(),
+        phase: definition.id,
+        persona: `${persona.id}@${persona.version}`,
+        provider: answer.provider,
+        model: answer.model,
+        inventoryHash: input.inventoryHash,
+      },
+      artifacts,
+    },
+    provider: answer.provider,
+    model: answer.model,
+    cached: answer.cached,
+    calls: answer.calls,
+    usage: answer.usage,
+    summary: definition.summarize?.(answer.value) ?? `${artifacts.length} files`,
+    promptChars: prompt.length,
+  };
+}

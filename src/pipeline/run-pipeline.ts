@@ -1,0 +1,180 @@
+// Runs phases as a DAG (audit → design → cicd ∥ llmops): each phase starts as soon as what it
+// depends on is done, so cicd and llmops overlap. Upstream phases that were not asked for are
+// reused from .infra-migrate/results/ when their inputs are unchanged, else run too.
+import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { loadInventory, type LoadedInventory } from "../inventory/load.js";
+import { resolveProvider, type ResolvedProvider } from "../model/select.js";
+import type { ProviderChoice, TokenUsage } from "../model/types.js";
+import { loadPersona } from "../personas/persona.js";
+import { PHASE_DEPENDENCIES, loadPhase, withDependencies } from "../phases/registry.js";
+import type { PhaseId, PhaseOptions } from "../phases/types.js";
+import type { Plan } from "../write/plan.js";
+import { runPhase, type PhaseRun } from "./run-phase.js";
+
+export const RESULTS_DIR = ".infra-migrate/results";
+
+export type PipelineEvent =
+  | { type: "notice"; message: string }
+  | { type: "phase-start"; phase: PhaseId; persona: string; provider: string; model: string }
+  | { type: "phase-reused"; phase: PhaseId }
+  | { type: "phase-done"; phase: PhaseId; run: PhaseRun; elapsedMs: number }
+  | { type: "phase-failed"; phase: PhaseId; error: unknown; elapsedMs: number }
+  | { type: "model-event"; phase?: string; detail: string };
+
+export interface PipelineOptions {
+  inventoryFile: string;
+  outDir: string;
+  /** Phases asked for; their dependencies are added. */
+  phases: PhaseId[];
+  provider: ProviderChoice | ((phase: PhaseId) => ProviderChoice);
+  model?: string;
+  options: PhaseOptions;
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  onEvent?: (event: PipelineEvent) => void;
+  /** Reuse stored upstream results (default true). `check` turns it off to regenerate everything. */
+  reuseStored?: boolean;
+}
+
+export interface StoredResult {
+  phase: PhaseId;
+  inputsHash: string;
+  provider: string;
+  model: string;
+  result: unknown;
+}
+
+export interface PipelineResult {
+  inventory: LoadedInventory;
+  /** Phases that ran, in DAG order. */
+  runs: PhaseRun[];
+  /** Upstream phases reused from .infra-migrate/results. */
+  reused: PhaseId[];
+  plans: Plan[];
+  /** Results to persist next to the files (state files for the writer). */
+  stored: StoredResult[];
+  usage: TokenUsage;
+}
+
+function hashOf(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
+}
+
+async function readStored(outDir: string, phase: PhaseId): Promise<StoredResult | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(outDir, RESULTS_DIR, `${phase}.json`), "utf8")) as StoredResult;
+  } catch {
+    return undefined;
+  }
+}
+
+export function storedResultFile(result: StoredResult): { path: string; content: string } {
+  return { path: `${RESULTS_DIR}/${result.phase}.json`, content: JSON.stringify(result, null, 2) + "\n" };
+}
+
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const inventory = await loadInventory(options.inventoryFile);
+  for (const warning of inventory.warnings) {
+    options.onEvent?.({ type: "notice", message: `warning: ${warning.file}:${warning.line ?? "?"}:${warning.column ?? "?"} ${warning.path ?? ""} ${warning.message}`.trim() });
+  }
+  const order = withDependencies(options.phases);
+  const requested = new Set(options.phases);
+  const providers = new Map<ProviderChoice, Promise<ResolvedProvider>>();
+  const providerFor = (phase: PhaseId): Promise<ResolvedProvider> => {
+    const choice = typeof options.provider === "function" ? options.provider(phase) : options.provider;
+    let resolved = providers.get(choice);
+    if (!resolved) {
+      resolved = resolveProvider({
+        choice,
+        model: options.model,
+        env: options.env,
+        outDir: options.outDir,
+        timeoutMs: options.timeoutMs,
+        onEvent: (e) => options.onEvent?.({ type: "model-event", phase: e.phase, detail: `${e.type}${e.status ? ` ${e.status}` : ""}${e.delayMs ? ` (waiting ${Math.round(e.delayMs)} ms)` : ""}` }),
+      }).then((p) => {
+        if (p.notice) options.onEvent?.({ type: "notice", message: p.notice });
+        return p;
+      });
+      providers.set(choice, resolved);
+    }
+    return resolved;
+  };
+
+  const runs = new Map<PhaseId, PhaseRun>();
+  const stored = new Map<PhaseId, StoredResult>();
+  const reused: PhaseId[] = [];
+  const inputsHashes = new Map<PhaseId, string>();
+  const tasks = new Map<PhaseId, Promise<unknown>>();
+
+  const execute = async (phase: PhaseId): Promise<unknown> => {
+    const upstreamIds = PHASE_DEPENDENCIES[phase];
+    const upstreamValues = await Promise.all(upstreamIds.map((id) => tasks.get(id)!));
+    const upstream = Object.fromEntries(upstreamIds.map((id, i) => [id, upstreamValues[i]]));
+    const definition = await loadPhase(phase);
+    const persona = await loadPersona(definition.personaId);
+    const inputsHash = hashOf([inventory.hash, `${persona.id}@${persona.version}`, upstreamIds.map((id) => inputsHashes.get(id)), options.options]);
+    inputsHashes.set(phase, inputsHash);
+
+    if (!requested.has(phase) && options.reuseStored !== false) {
+      const previous = await readStored(options.outDir, phase);
+      if (previous && previous.inputsHash === inputsHash) {
+        const parsed = definition.resultSchema.safeParse(previous.result);
+        if (parsed.success) {
+          reused.push(phase);
+          options.onEvent?.({ type: "phase-reused", phase });
+          return parsed.data;
+        }
+      }
+    }
+    const provider = await providerFor(phase);
+    const client = await provider.clientFor(persona);
+    options.onEvent?.({ type: "phase-start", phase, persona: `${persona.id}@${persona.version}`, provider: provider.name, model: client.model });
+    const started = performance.now();
+    try {
+      const run = await runPhase(definition, persona, client, {
+        inventory: inventory.inventory,
+        inventoryHash: inventory.hash,
+        upstream,
+        options: options.options,
+        repoDir: options.outDir,
+      });
+      runs.set(phase, run);
+      stored.set(phase, { phase, inputsHash, provider: run.provider, model: run.model, result: run.result });
+      options.onEvent?.({ type: "phase-done", phase, run, elapsedMs: performance.now() - started });
+      return run.result;
+    } catch (error) {
+      options.onEvent?.({ type: "phase-failed", phase, error, elapsedMs: performance.now() - started });
+      throw error;
+    }
+  };
+
+  for (const phase of order) {
+    const task = execute(phase);
+    task.catch(() => undefined); // awaited below; avoid an unhandled rejection while siblings run
+    tasks.set(phase, task);
+  }
+  // Wait for every phase (so siblings finish and cache their answers), then surface the first error.
+  const settled = await Promise.allSettled(order.map((phase) => tasks.get(phase)!));
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failure) throw failure.reason;
+
+  const ran = order.filter((phase) => runs.has(phase)).map((phase) => runs.get(phase)!);
+  const usage = ran.reduce<TokenUsage>(
+    (sum, r) => ({
+      inputTokens: sum.inputTokens + r.usage.inputTokens,
+      outputTokens: sum.outputTokens + r.usage.outputTokens,
+      totalTokens: sum.totalTokens + r.usage.totalTokens,
+    }),
+    { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+  );
+  return {
+    inventory,
+    runs: ran,
+    reused,
+    plans: ran.map((r) => r.plan),
+    stored: order.filter((phase) => stored.has(phase)).map((phase) => stored.get(phase)!),
+    usage,
+  };
+}

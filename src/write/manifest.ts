@@ -1,0 +1,54 @@
+// .infra-migrate/manifest.json: what we generated last, by content hash. A file on disk whose
+// hash differs from the manifest was edited by someone, and is not overwritten without --force.
+import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { z } from "zod";
+import { InputError } from "../errors.js";
+
+export const STATE_DIR = ".infra-migrate";
+export const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
+
+const manifestSchema = z.object({
+  version: z.literal(1),
+  toolVersion: z.string(),
+  files: z.record(
+    z.string(),
+    z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), phase: z.string(), provider: z.string(), model: z.string() }),
+  ),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestEntry = Manifest["files"][string];
+
+export function sha256(text: string | Buffer): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+export function emptyManifest(toolVersion: string): Manifest {
+  return { version: 1, toolVersion, files: {} };
+}
+
+export async function readManifest(outDir: string, toolVersion: string): Promise<Manifest> {
+  const file = path.join(outDir, MANIFEST_PATH);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return emptyManifest(toolVersion);
+  }
+  let parsed: z.ZodSafeParseResult<Manifest>;
+  try {
+    parsed = manifestSchema.safeParse(JSON.parse(text));
+  } catch (error) {
+    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`, [], "Restore it from git, or delete it to start over (all files then count as user-owned).");
+  }
+  if (!parsed.success) {
+    throw new InputError(`${file} is not a manifest infra-migrate understands`, [], "Restore it from git, or delete it to start over.");
+  }
+  return parsed.data;
+}
+
+export function serializeManifest(manifest: Manifest): string {
+  const files = Object.fromEntries(Object.entries(manifest.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify({ ...manifest, files }, null, 2) + "\n";
+}

@@ -1,0 +1,18 @@
+// Builds a PhaseInput from an inventory file or object, the way the pipeline does (via the loader).
+import path from "node:path";
+import { parseInventory } from "../../src/inventory/load.js";
+import { readFileSync } from "node:fs";
+import type { PhaseInput, PhaseOptions } from "../../src/phases/types.js";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const SEED_INVENTORY = path.join(ROOT, "examples/seed-vm/inventory.yaml");
+
+export function inputFromFile(file: string, options: PhaseOptions = {}, upstream: PhaseInput["upstream"] = {}): PhaseInput {
+  const loaded = parseInventory(readFileSync(file, "utf8"), file);
+  return { inventory: loaded.inventory, inventoryHash: loaded.hash, upstream, options, repoDir: "/nonexistent" };
+}
+
+export function inputFromYaml(yamlText: string, options: PhaseOptions = {}): PhaseInput {
+  const loaded = parseInventory(yamlText, "inline.yaml");
+  return { inventory: loaded.inventory, inventoryHash: loaded.hash, upstream: {}, options, repoDir: "/nonexistent" };
+}
