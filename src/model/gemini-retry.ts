@@ -1,0 +1,85 @@
+// Retries around one Gemini HTTP call: per-attempt timeout, exponential backoff with full jitter,
+// Retry-After honoured. The SDK's own retryOptions ignore Retry-After, so we do not use them.
+// Backoff: https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+
+export const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+/** What one failed attempt tells the loop. */
+export interface AttemptFailure {
+  retryable: boolean;
+  status?: number;
+  timedOut?: boolean;
+  /** Server-requested wait (Retry-After header or RetryInfo.retryDelay). */
+  retryAfterMs?: number;
+}
+
+export interface RetryHooks {
+  classify: (error: unknown, timedOut: boolean) => AttemptFailure;
+  onRetry?: (info: { attempt: number; delayMs: number; failure: AttemptFailure }) => void;
+  /** Turns the last failure into the error the caller sees. */
+  giveUp: (error: unknown, failure: AttemptFailure, attempts: number) => Error;
+}
+
+export const realSleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** Delay before attempt `attempt + 1`: full jitter over base·2^(attempt-1), capped; Retry-After wins. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number): number {
+  if (retryAfterMs !== undefined) return Math.min(policy.maxDelayMs, Math.max(0, retryAfterMs));
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(policy.random() * ceiling);
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** google.rpc.RetryInfo.retryDelay is a protobuf Duration in JSON: "2s", "0.5s". */
+export function parseRetryDelay(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    const delay = (detail as { retryDelay?: unknown } | null)?.retryDelay;
+    if (typeof delay === "string" && /^\d+(\.\d+)?s$/.test(delay)) return Math.round(parseFloat(delay) * 1000);
+  }
+  return undefined;
+}
+
+/**
+ * Runs `attempt(n, signal)` until it succeeds, fails with a non-retryable error, or maxAttempts
+ * is reached. Each attempt gets its own AbortSignal that fires after timeoutMs.
+ */
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  attempt: (n: number, signal: AbortSignal) => Promise<T>,
+  hooks: RetryHooks,
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), policy.timeoutMs);
+    let failure: AttemptFailure;
+    try {
+      return await attempt(n, controller.signal);
+    } catch (error) {
+      failure = hooks.classify(error, controller.signal.aborted);
+      if (!failure.retryable || n >= policy.maxAttempts) throw hooks.giveUp(error, failure, n);
+    } finally {
+      clearTimeout(timer);
+    }
+    const delayMs = backoffDelay(policy, n, failure.retryAfterMs);
+    hooks.onRetry?.({ attempt: n, delayMs, failure });
+    await policy.sleep(delayMs);
+  }
+}

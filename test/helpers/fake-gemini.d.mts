@@ -1,0 +1,100 @@
+// Types for fake-gemini.mjs (a plain JS module so bench/*.mjs can import it unbuilt).
+import type { IncomingHttpHeaders } from "node:http";
+
+export interface FakeUsage {
+  promptTokenCount?: number;
+  candidatesTokenCount?: number;
+  totalTokenCount?: number;
+  thoughtsTokenCount?: number;
+}
+
+interface ReplyBase {
+  /** Wait this long before answering (tests per-call timeouts). */
+  delayMs?: number;
+}
+
+/** A valid answer: candidates[0].content.parts[0].text = JSON.stringify(json). */
+export interface JsonReply extends ReplyBase {
+  json: unknown;
+  finishReason?: string;
+  usage?: FakeUsage;
+}
+
+/** A raw text answer (invalid or truncated JSON, prose, fenced JSON …). */
+export interface TextReply extends ReplyBase {
+  text: string;
+  finishReason?: string;
+  usage?: FakeUsage;
+}
+
+/** A candidate with no text, e.g. `{ finishReason: "SAFETY" }` (adds safetyRatings). */
+export interface FinishReply extends ReplyBase {
+  finishReason: string;
+  usage?: FakeUsage;
+}
+
+/** The prompt itself was blocked: promptFeedback.blockReason, no candidates. */
+export interface BlockedReply extends ReplyBase {
+  blockReason: "SAFETY" | "OTHER" | "BLOCKLIST" | "PROHIBITED_CONTENT" | (string & {});
+  usage?: FakeUsage;
+}
+
+/** An error in Google's format {error:{code,message,status,details}}. */
+export interface ErrorReply extends ReplyBase {
+  status: number;
+  message?: string;
+  /** Sets the Retry-After header and a google.rpc.RetryInfo retryDelay detail. */
+  retryAfterSeconds?: number;
+  /** Adds a google.rpc.ErrorInfo detail, e.g. "API_KEY_INVALID". */
+  reason?: string;
+  details?: unknown[];
+}
+
+/** Never answer (until the client gives up or the server closes). */
+export interface HangReply extends ReplyBase {
+  hang: true;
+}
+
+export type FakeReplyValue = JsonReply | TextReply | FinishReply | BlockedReply | ErrorReply | HangReply;
+export type FakeReply = FakeReplyValue | ((request: RecordedRequest) => FakeReply | Promise<FakeReply>);
+
+export interface RecordedRequest {
+  /** 0-based order of arrival. */
+  index: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** "v1beta" for the Gemini API, "v1beta1" for Vertex AI. */
+  apiVersion?: string;
+  /** Set for Vertex-style paths; project/location are undefined on the express/global path. */
+  vertex?: { project?: string; location?: string };
+  model?: string;
+  action?: "generateContent" | "streamGenerateContent";
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+  /** Parsed JSON body (undefined when the body was not JSON). */
+  body?: any;
+}
+
+export interface FakeGeminiOptions {
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  /** Reply used when the scripted queue is empty (default: a 500 saying nothing was scripted). */
+  defaultReply?: FakeReply;
+}
+
+export interface FakeGemini {
+  /** e.g. http://127.0.0.1:40123 — use as GOOGLE_GEMINI_BASE_URL or httpOptions.baseUrl. */
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** Scripted replies, consumed in order, one per request; then the default. */
+  enqueue(...replies: FakeReply[]): void;
+  setDefault(reply: FakeReply): void;
+  /** Scripted replies not consumed yet. */
+  pending(): number;
+  /** Stops the server, cutting open and hung connections. */
+  close(): Promise<void>;
+}
+
+export function startFakeGemini(options?: FakeGeminiOptions): Promise<FakeGemini>;

@@ -1,0 +1,133 @@
+// The Gemini provider's pure pieces: credentials from env, backoff maths, answer reading.
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { credentialsFromEnv, describeCredentials, DEFAULT_GEMINI_MODEL } from "../../src/model/credentials.js";
+import { formatIssues, readAnswer, stripFences, toResponseSchema } from "../../src/model/gemini-answer.js";
+import { backoffDelay, parseRetryAfter, parseRetryDelay, type RetryPolicy } from "../../src/model/gemini-retry.js";
+
+describe("credentialsFromEnv", () => {
+  it.each<[string, Record<string, string>, ReturnType<typeof credentialsFromEnv>]>([
+    ["nothing set", {}, undefined],
+    ["GEMINI_API_KEY", { GEMINI_API_KEY: "k1" }, { kind: "api-key", apiKey: "k1" }],
+    ["GOOGLE_API_KEY wins like in the SDK", { GEMINI_API_KEY: "k1", GOOGLE_API_KEY: "k2" }, { kind: "api-key", apiKey: "k2" }],
+    ["blank key ignored", { GEMINI_API_KEY: "  " }, undefined],
+    [
+      "Vertex with project and location",
+      { GOOGLE_GENAI_USE_VERTEXAI: "true", GOOGLE_CLOUD_PROJECT: "p", GOOGLE_CLOUD_LOCATION: "us-central1", GEMINI_API_KEY: "k" },
+      { kind: "vertex", project: "p", location: "us-central1" },
+    ],
+    ["Vertex flag 1, location defaults to global", { GOOGLE_GENAI_USE_VERTEXAI: "1", GOOGLE_CLOUD_PROJECT: "p" }, { kind: "vertex", project: "p", location: "global" }],
+    ["Vertex flag false", { GOOGLE_GENAI_USE_VERTEXAI: "false", GOOGLE_CLOUD_PROJECT: "p", GEMINI_API_KEY: "k" }, { kind: "api-key", apiKey: "k" }],
+    ["Vertex without a project falls back to the key", { GOOGLE_GENAI_USE_VERTEXAI: "true", GEMINI_API_KEY: "k" }, { kind: "api-key", apiKey: "k" }],
+    ["ENTERPRISE flag wins over VERTEXAI", { GOOGLE_GENAI_USE_ENTERPRISE: "false", GOOGLE_GENAI_USE_VERTEXAI: "true", GOOGLE_CLOUD_PROJECT: "p" }, undefined],
+  ])("%s", (_name, env, expected) => {
+    expect(credentialsFromEnv(env)).toEqual(expected);
+  });
+
+  it("describes credentials without the key", () => {
+    expect(describeCredentials({ kind: "api-key", apiKey: "secret-123" })).not.toContain("secret-123");
+    expect(describeCredentials({ kind: "vertex", project: "p", location: "global" })).toContain("project p");
+  });
+
+  it("defaults to a Gemini 3 model (the 2.5 family is retired on Vertex AI)", () => {
+    expect(DEFAULT_GEMINI_MODEL).toMatch(/^gemini-3/);
+  });
+});
+
+describe("retry maths", () => {
+  const policy = (random: number): RetryPolicy => ({
+    maxAttempts: 5,
+    baseDelayMs: 1000,
+    maxDelayMs: 30_000,
+    timeoutMs: 1,
+    sleep: async () => {},
+    random: () => random,
+  });
+  it.each([
+    [1, 1, undefined, 1000],
+    [1, 3, undefined, 4000],
+    [1, 10, undefined, 30_000],
+    [0.25, 3, undefined, 1000],
+    [0, 4, undefined, 0],
+    [1, 1, 5000, 5000],
+    [0, 1, 90_000, 30_000],
+  ])("random %d, attempt %d, retry-after %s → %d ms", (random, attempt, retryAfter, expected) => {
+    expect(backoffDelay(policy(random), attempt, retryAfter)).toBe(expected);
+  });
+
+  it.each([
+    ["2", 2000],
+    ["0.5", 500],
+    ["Wed, 21 Oct 2026 07:28:10 GMT", 10_000],
+    ["soon", undefined],
+    [null, undefined],
+  ])("Retry-After %s → %s ms", (header, expected) => {
+    expect(parseRetryAfter(header, Date.parse("Wed, 21 Oct 2026 07:28:00 GMT"))).toBe(expected);
+  });
+
+  it.each([
+    [[{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "17s" }], 17_000],
+    [[{ reason: "RATE_LIMIT_EXCEEDED" }, { retryDelay: "1.25s" }], 1250],
+    [[{ retryDelay: "soon" }], undefined],
+    [undefined, undefined],
+  ])("RetryInfo %j → %s ms", (details, expected) => {
+    expect(parseRetryDelay(details)).toBe(expected);
+  });
+});
+
+describe("reading an answer", () => {
+  const schema = z.object({ name: z.string(), items: z.array(z.object({ n: z.number() })) });
+  const answer = (text: string, finishReason = "STOP") => ({ candidates: [{ content: { parts: [{ text }] }, finishReason }] });
+
+  it.each([
+    ['{"a":1}', '{"a":1}'],
+    ['```json\n{"a":1}\n```', '{"a":1}'],
+    ['```\n{"a":1}```', '{"a":1}'],
+    ['prefix ```json\n{"a":1}\n```', 'prefix ```json\n{"a":1}\n```'],
+  ])("stripFences(%j)", (input, expected) => {
+    expect(stripFences(input)).toBe(expected);
+  });
+
+  it("skips thought parts and joins text parts", () => {
+    const response = { candidates: [{ content: { parts: [{ text: "thinking…", thought: true }, { text: '{"name":"x",' }, { text: '"items":[]}' }] } }] };
+    expect(readAnswer(response, schema, "audit")).toEqual({ ok: true, value: { name: "x", items: [] }, text: '{"name":"x","items":[]}' });
+  });
+
+  it.each([
+    ['{"name": 1, "items": [{"n": "one"}]}', ["name: Invalid input: expected string, received number", "items[0].n: Invalid input: expected number, received string"]],
+    ["[]", ["(root): Invalid input: expected object, received array"]],
+    ["", ["the answer was empty"]],
+  ])("problems for %j", (text, problems) => {
+    expect(readAnswer(answer(text), schema, "audit")).toEqual({ ok: false, text, problems });
+  });
+
+  it("MAX_TOKENS with valid JSON is still accepted", () => {
+    expect(readAnswer(answer('{"name":"x","items":[]}', "MAX_TOKENS"), schema, "audit").ok).toBe(true);
+  });
+
+  it("caps the quoted issues", () => {
+    const many = z.array(z.string()).safeParse(Array.from({ length: 14 }, (_, i) => i));
+    const lines = formatIssues(many.error!.issues);
+    expect(lines).toHaveLength(11);
+    expect(lines.at(-1)).toBe("… and 4 more");
+  });
+});
+
+describe("toResponseSchema", () => {
+  it("uses the input side: defaults optional, transforms allowed, no $schema, no safe-integer noise", () => {
+    const schema = z.object({
+      id: z.string().transform((s) => s.toUpperCase()),
+      count: z.number().int().min(0),
+      tags: z.array(z.string()).default([]),
+    });
+    expect(toResponseSchema(schema)).toEqual({
+      type: "object",
+      properties: {
+        id: { type: "string" },
+        count: { type: "integer", minimum: 0 },
+        tags: { type: "array", items: { type: "string" }, default: [] },
+      },
+      required: ["id", "count"],
+    });
+  });
+});
