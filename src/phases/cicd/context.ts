@@ -1,0 +1,91 @@
+// What the cicd phase derives from its input before any file is rendered: the design's
+// deployment contract (re-validated here: it is the only source of names that reach scripts),
+// the application stack, and the names of the pipeline's own resources.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { GenerationError } from "../../errors.js";
+import type { Inventory } from "../../inventory/schema.js";
+import { deploymentSchema, type DeployTarget, type Deployment } from "../design/deployment.js";
+import type { PhaseInput } from "../types.js";
+
+export type Stack = "python" | "node";
+
+const PYTHON_SOFTWARE = /uvicorn|gunicorn|celery|fastapi|django|flask|python|hypercorn|daphne/i;
+const NODE_SOFTWARE = /node|npm|pm2|express|next|nest|yarn|pnpm/i;
+const BRANCH = /^[A-Za-z0-9._-]{1,100}(\/[A-Za-z0-9._-]{1,100}){0,4}$/;
+
+export interface CicdContext {
+  inventory: Inventory;
+  deployment: Deployment;
+  stack: Stack;
+  /** Application image name inside the Artifact Registry repository. */
+  imageName: string;
+  /** `REGION-docker.pkg.dev/PROJECT/REPO/IMAGE`, without a tag. */
+  imagePath: string;
+  /** Branch that deploys (push trigger, WIF attribute condition). */
+  branch: string;
+  /** GitHub `owner/repo` from the inventory, when known. */
+  githubRepo?: string;
+  /** Deployer service account id (the pipeline's identity). */
+  deployerAccount: string;
+  /** True when the target repo already has a Dockerfile (we then never render one). */
+  hasDockerfile: boolean;
+  /** Python dependency manifest found in the target repo. */
+  pythonManifest: "requirements.txt" | "pyproject.toml";
+}
+
+export function readDeployment(input: PhaseInput): Deployment {
+  const design = input.upstream.design as { deployment?: unknown } | undefined;
+  const parsed = deploymentSchema.safeParse(design?.deployment);
+  if (!parsed.success) {
+    throw new GenerationError(
+      "The design result has no valid `deployment` for the cicd phase",
+      parsed.error.issues.map((i) => `design.deployment.${i.path.join(".")}: ${i.message}`),
+      "Run `infra-migrate design` first (or rerun it to refresh a stale result).",
+    );
+  }
+  return parsed.data;
+}
+
+export function detectStack(inventory: Inventory): Stack {
+  const app = inventory.services.filter((s) => s.role === "web" || s.role === "worker");
+  const text = app.map((s) => `${s.software} ${s.command ?? ""}`).join(" ");
+  if (PYTHON_SOFTWARE.test(text)) return "python";
+  if (NODE_SOFTWARE.test(text)) return "node";
+  return "python";
+}
+
+export function buildContext(input: PhaseInput): CicdContext {
+  const deployment = readDeployment(input);
+  const { inventory } = input;
+  const branch = typeof input.options.branch === "string" ? input.options.branch : "main";
+  if (!BRANCH.test(branch)) throw new GenerationError("Invalid deploy branch", [`branch: ${JSON.stringify(branch)}`]);
+  const imageName = inventory.metadata.name;
+  const has = (f: string) => existsSync(path.join(input.repoDir, f));
+  return {
+    inventory,
+    deployment,
+    stack: detectStack(inventory),
+    imageName,
+    imagePath: `${deployment.region}-docker.pkg.dev/${deployment.project}/${deployment.artifactRepository}/${imageName}`,
+    branch,
+    githubRepo: inventory.target.github,
+    deployerAccount: "github-deployer",
+    hasDockerfile: has("Dockerfile"),
+    pythonManifest: !has("requirements.txt") && has("pyproject.toml") ? "pyproject.toml" : "requirements.txt",
+  };
+}
+
+/**
+ * Canary needs a URL the runner can reach: only an `api` with public ingress has one. Everything
+ * else is deployed straight to 100% behind Cloud Run's readiness gate (a revision that never
+ * becomes ready never receives traffic, so the previous one keeps serving).
+ */
+export function rolloutStrategy(target: DeployTarget): "canary" | "direct" | "job" {
+  if (target.kind === "job") return "job";
+  return target.kind === "api" && target.ingress === "all" ? "canary" : "direct";
+}
+
+export function serviceAccountEmail(account: string, project: string): string {
+  return `${account}@${project}.iam.gserviceaccount.com`;
+}

@@ -1,0 +1,87 @@
+// Turns one pattern-checked DeployTarget into the gcloud flags canary.sh passes to
+// `gcloud run deploy` / `gcloud run jobs deploy`, and into the shell words of its workflow step.
+// Every word is re-checked here: this is the last stop before text lands in a `run:` script.
+import { GenerationError } from "../../errors.js";
+import type { DeployTarget, Deployment } from "../design/deployment.js";
+import { rolloutStrategy, serviceAccountEmail } from "./context.js";
+import type { CicdResult } from "./schema.js";
+
+/** What canary.sh accepts for a flag after `--`; mirrored there. */
+export const DEPLOY_FLAG = /^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|-]*)?$/;
+/** Words that need no quoting in bash. */
+const PLAIN_WORD = /^[A-Za-z0-9_.:=/@%+,-]+$/;
+
+/** A literal shell word, single-quoted when it holds `|` or `^` (gcloud's list-delimiter escape). */
+export function shellWord(word: string): string {
+  if (PLAIN_WORD.test(word)) return word;
+  if (DEPLOY_FLAG.test(word)) return `'${word}'`;
+  throw new GenerationError("Refusing to put an unsafe word into a workflow script", [JSON.stringify(word)]);
+}
+
+/** gcloud list flag: commas separate items unless we switch the delimiter (`^|^a|b`). */
+function listValue(items: readonly string[]): string {
+  return items.some((i) => i.includes(",")) ? `^|^${items.join("|")}` : items.join(",");
+}
+
+export function deployFlags(target: DeployTarget, deployment: Deployment): string[] {
+  const flags: string[] = [];
+  const isJob = target.kind === "job";
+  if (!isJob) {
+    flags.push(`--port=${target.port}`, `--concurrency=${target.concurrency}`, `--timeout=${target.timeoutSeconds}`);
+    flags.push(`--min-instances=${target.minInstances}`, `--max-instances=${target.maxInstances}`);
+    flags.push(target.cpuBoost ? "--cpu-boost" : "--no-cpu-boost", `--ingress=${target.ingress}`);
+  } else {
+    flags.push(`--task-timeout=${target.timeoutSeconds}s`);
+  }
+  flags.push(`--cpu=${target.cpu}`, `--memory=${target.memory}`);
+  flags.push(`--service-account=${serviceAccountEmail(target.serviceAccount, deployment.project)}`);
+  if (target.secrets.length > 0) {
+    // Secret Manager secret ids equal the env names; setup-wif.sh grants access to each.
+    flags.push(`--set-secrets=${[...target.secrets].sort().map((s) => `${s}=${s}:latest`).join(",")}`);
+  }
+  if (target.cloudSqlInstance) {
+    flags.push(`--set-cloudsql-instances=${deployment.project}:${deployment.region}:${target.cloudSqlInstance}`);
+  }
+  // APIs run the image's own CMD (it honours $PORT); workers and jobs override it.
+  if (target.kind !== "api" && target.command && target.command.length > 0) {
+    const [command, ...args] = target.command;
+    flags.push(`--command=${command}`);
+    if (args.length > 0) flags.push(`--args=${listValue(args)}`);
+  }
+  for (const flag of flags) {
+    if (!DEPLOY_FLAG.test(flag)) throw new GenerationError("Unsafe deploy flag", [`${target.name}: ${JSON.stringify(flag)}`]);
+  }
+  return flags;
+}
+
+/** The `run:` script of one deploy step. */
+export function deployScript(target: DeployTarget, deployment: Deployment, result: CicdResult): string {
+  const strategy = rolloutStrategy(target);
+  const head = [
+    "bash scripts/deploy/canary.sh",
+    `--service ${shellWord(target.name)} --strategy ${strategy}`,
+    '--region "$REGION" --project "$PROJECT_ID" --image "$IMAGE:$GITHUB_SHA"',
+  ];
+  if (strategy === "canary") {
+    head.push(
+      `--health-path ${shellWord(target.healthPath)} --steps ${result.canarySteps.join(",")}`,
+      `--bake-seconds ${result.bakeSeconds} --health-retries ${result.healthCheck.retries}`,
+      `--health-timeout ${result.healthCheck.timeoutSeconds} --health-interval ${result.healthCheck.intervalSeconds}`,
+    );
+  }
+  const flags = deployFlags(target, deployment).map(shellWord);
+  const lines = [...head, "--", ...chunk(flags, 2).map((group) => group.join(" "))];
+  return `${lines.join(" \\\n  ")}\n`;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Deploy order: jobs and workers before APIs, so a new API never enqueues work an old worker cannot handle. */
+export function deployOrder(services: readonly DeployTarget[]): DeployTarget[] {
+  const rank = { job: 0, worker: 1, api: 2 } as const;
+  return [...services].sort((a, b) => rank[a.kind] - rank[b.kind] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

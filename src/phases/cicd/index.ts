@@ -1,0 +1,64 @@
+// The cicd phase: the DevOps security engineer persona chooses pipeline parameters; templates and
+// the design's deployment contract produce the workflow, scripts, Dockerfile and README.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import Handlebars from "handlebars";
+import { packageRoot } from "../../package-root.js";
+import type { PhaseDefinition, PhaseInput } from "../types.js";
+import { buildContext, rolloutStrategy } from "./context.js";
+import { offlineCicd } from "./offline.js";
+import { renderCicd } from "./render.js";
+import { cicdResultSchema, SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
+import { validateCicd } from "./validate.js";
+
+export { cicdResultSchema, type CicdResult } from "./schema.js";
+export { CICD_PATHS, renderCicd } from "./render.js";
+export { offlineCicd } from "./offline.js";
+export { validateCicd } from "./validate.js";
+export { PINNED_ACTIONS } from "./pinned-actions.js";
+
+let promptTemplate: ReturnType<typeof Handlebars.compile> | undefined;
+
+export function buildCicdPrompt(input: PhaseInput): string {
+  promptTemplate ??= Handlebars.create().compile(
+    readFileSync(path.join(packageRoot(), "templates", "prompts", "cicd.hbs"), "utf8"),
+    { noEscape: true, strict: true },
+  );
+  const ctx = buildContext(input);
+  const { inventory } = input;
+  return promptTemplate({
+    name: inventory.metadata.name,
+    stack: ctx.stack,
+    os: inventory.host.os ?? "unknown",
+    deploy: JSON.stringify(inventory.deploy),
+    traffic: JSON.stringify(inventory.traffic),
+    engineers: inventory.team.engineers ?? "unknown",
+    declaredTestCommand: inventory.deploy.testCommand ?? "none",
+    testCommandPattern: SAFE_TEST_COMMAND.source,
+    services: ctx.deployment.services.map((s) => ({
+      name: s.name,
+      kind: s.kind,
+      ingress: s.ingress,
+      healthPath: s.healthPath,
+      timeoutSeconds: s.timeoutSeconds,
+      rollout: rolloutStrategy(s),
+    })),
+    app: inventory.services
+      .filter((s) => s.role === "web" || s.role === "worker" || s.role === "cron" || s.role === "scheduler")
+      .map((s) => ({ name: s.name, role: s.role, software: s.software, version: s.version ?? "?" })),
+  });
+}
+
+export const cicdPhase: PhaseDefinition<CicdResult> = {
+  id: "cicd",
+  personaId: "devops-security-engineer",
+  dependsOn: ["design"],
+  resultSchema: cicdResultSchema,
+  buildPrompt: buildCicdPrompt,
+  offline: offlineCicd,
+  render: renderCicd,
+  validate: (artifacts) => validateCicd(artifacts),
+  summarize: (r) =>
+    `canary ${r.canarySteps.join("/")}% with ${r.bakeSeconds}s bake, tests: ${r.testCommand}` +
+    (r.notifyOnSuccess ? ", Slack on failure and success" : ", Slack on failure"),
+};

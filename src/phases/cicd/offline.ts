@@ -1,0 +1,67 @@
+// Deterministic pipeline parameters: the offline provider's answer, derived from the inventory
+// and the design. The same rules a DevOps engineer would apply by hand.
+import type { Inventory } from "../../inventory/schema.js";
+import type { PhaseInput } from "../types.js";
+import { buildContext, detectStack, type Stack } from "./context.js";
+import { SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
+
+/** The repo's own test command when it is safe to run as-is, else the stack's default runner. */
+export function chooseTestCommand(inventory: Inventory, stack: Stack): string {
+  const declared = inventory.deploy.testCommand?.trim();
+  if (declared && SAFE_TEST_COMMAND.test(declared)) return declared;
+  return stack === "node" ? "npm test" : "pytest";
+}
+
+/** Keep the Python the VM runs today, so the first container behaves like production did. */
+export function choosePythonVersion(os: string | undefined): string {
+  const known: Array<[RegExp, string]> = [
+    [/ubuntu\s*24\.04/i, "3.12"],
+    [/ubuntu\s*22\.04/i, "3.10"],
+    [/debian\s*12|bookworm/i, "3.11"],
+    [/debian\s*11|bullseye/i, "3.9"],
+  ];
+  return known.find(([pattern]) => pattern.test(os ?? ""))?.[1] ?? "3.12";
+}
+
+/**
+ * Bake long enough that the canary sees real requests: at 10% of the expected peak we want a
+ * few hundred requests per step; quiet services need longer steps to learn anything.
+ */
+export function chooseBakeSeconds(inventory: Inventory): number {
+  const peak = (inventory.traffic.peakRps ?? inventory.traffic.averageRps ?? 1) * inventory.traffic.growth;
+  const canaryRps = peak * 0.1;
+  if (canaryRps >= 10) return 60;
+  if (canaryRps >= 1) return 120;
+  return 300;
+}
+
+export function offlineCicd(input: PhaseInput): CicdResult {
+  const ctx = buildContext(input);
+  const { inventory } = input;
+  const stack = detectStack(inventory);
+  const canarySteps = [10, 50, 100];
+  const bakeSeconds = chooseBakeSeconds(inventory);
+  const api = ctx.deployment.services.find((s) => s.kind === "api");
+  // A health endpoint should answer fast; never wait longer than the request timeout allows.
+  const timeoutSeconds = Math.min(10, api?.timeoutSeconds ?? 10);
+  const healthCheck = { retries: 5, timeoutSeconds, intervalSeconds: 5 };
+  const perService = canarySteps.length * bakeSeconds + healthCheck.retries * (timeoutSeconds + 5) * (canarySteps.length + 2);
+  const deployTimeoutMinutes = Math.min(120, Math.max(15, Math.ceil((perService * ctx.deployment.services.length) / 60) + 10));
+  const small = (inventory.team.engineers ?? 99) <= 3;
+  return {
+    canarySteps,
+    bakeSeconds,
+    healthCheck,
+    testCommand: chooseTestCommand(inventory, stack),
+    runtimeVersion: stack === "node" ? "22" : choosePythonVersion(inventory.host.os),
+    notifyOnSuccess: small,
+    deployTimeoutMinutes,
+    rationale:
+      `Traffic moves ${canarySteps.join("%, then ")}% with ${bakeSeconds} s at each step, sized so the new revision ` +
+      `sees real requests at the first step for the expected peak of ${Math.round((inventory.traffic.peakRps ?? 0) * inventory.traffic.growth)} requests per second. ` +
+      `Each check retries ${healthCheck.retries} times with a ${timeoutSeconds} s timeout before rolling back. ` +
+      (small
+        ? "With a small team, a Slack message on success too tells everyone a deploy happened without watching the run."
+        : "Slack is only notified on failure to keep the channel quiet."),
+  };
+}

@@ -1,0 +1,130 @@
+// CicdResult + deployment contract -> files. Shell and YAML values all come from pattern-checked
+// sources; the model's prose only reaches the README.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import Handlebars from "handlebars";
+import { GenerationError } from "../../errors.js";
+import { packageRoot } from "../../package-root.js";
+import type { Artifact } from "../../write/plan.js";
+import type { PhaseInput } from "../types.js";
+import { buildContext, rolloutStrategy, serviceAccountEmail, type CicdContext } from "./context.js";
+import { deployOrder } from "./deploy-flags.js";
+import { NODE_VERSION, PYTHON_VERSION, type CicdResult } from "./schema.js";
+import { startCommand } from "./start-command.js";
+import { buildWorkflow, serializeWorkflow } from "./workflow.js";
+
+export const CICD_PATHS = {
+  workflow: ".github/workflows/deploy.yml",
+  canary: "scripts/deploy/canary.sh",
+  setupWif: "scripts/setup-wif.sh",
+  dockerfile: "Dockerfile",
+  dockerignore: ".dockerignore",
+  readme: "docs/migration/cicd/README.md",
+} as const;
+
+const hbs = Handlebars.create();
+const compiled = new Map<string, ReturnType<typeof hbs.compile>>();
+
+export function templateText(name: string): string {
+  return readFileSync(path.join(packageRoot(), "templates", "cicd", name), "utf8");
+}
+
+// Values are validated before rendering, so no HTML escaping: it would corrupt shell and YAML.
+function render(name: string, data: object): string {
+  let template = compiled.get(name);
+  if (!template) {
+    template = hbs.compile(templateText(name), { noEscape: true, strict: true });
+    compiled.set(name, template);
+  }
+  return template(data);
+}
+
+function checkRuntime(ctx: CicdContext, result: CicdResult): void {
+  const pattern = ctx.stack === "node" ? NODE_VERSION : PYTHON_VERSION;
+  if (!pattern.test(result.runtimeVersion)) {
+    throw new GenerationError(`runtimeVersion does not fit the detected ${ctx.stack} stack`, [result.runtimeVersion]);
+  }
+}
+
+function setupWif(ctx: CicdContext): string {
+  const { deployment } = ctx;
+  const runtime = [...new Set(deployment.services.map((s) => s.serviceAccount))].sort();
+  const sql = [...new Set(deployment.services.filter((s) => s.cloudSqlInstance).map((s) => s.serviceAccount))].sort();
+  const grants = [...new Set(deployment.services.flatMap((s) => s.secrets.map((x) => `${s.serviceAccount}:${x}`)))].sort();
+  const apis = ["artifactregistry.googleapis.com", "iam.googleapis.com", "iamcredentials.googleapis.com", "run.googleapis.com", "sts.googleapis.com"];
+  if (grants.length > 0) apis.push("secretmanager.googleapis.com");
+  if (sql.length > 0) apis.push("sqladmin.googleapis.com");
+  return render("setup-wif.sh.hbs", {
+    project: deployment.project,
+    region: deployment.region,
+    artifactRepository: deployment.artifactRepository,
+    githubRepo: ctx.githubRepo ?? "",
+    branch: ctx.branch,
+    deployer: ctx.deployerAccount,
+    runtimeAccounts: runtime,
+    cloudSqlAccounts: sql,
+    secretGrants: grants,
+    apis: apis.sort(),
+  });
+}
+
+function readme(ctx: CicdContext, result: CicdResult): string {
+  const { deployment } = ctx;
+  const services = deployOrder(deployment.services).map((s) => {
+    const strategy = rolloutStrategy(s);
+    return {
+      name: s.name,
+      kind: s.kind,
+      rollout: strategy === "canary" ? `canary ${result.canarySteps.join(" / ")}` : strategy === "job" ? "job update" : "direct (readiness gate)",
+      health: strategy === "canary" ? `\`${s.healthPath}\` on the tagged URL` : "Cloud Run readiness",
+    };
+  });
+  const secrets = [...new Set(deployment.services.flatMap((s) => s.secrets))].sort();
+  const api = deployment.services.find((s) => rolloutStrategy(s) === "canary");
+  return render("README.md.hbs", {
+    branch: ctx.branch,
+    project: deployment.project,
+    region: deployment.region,
+    testCommand: result.testCommand,
+    runtimeLabel: ctx.stack === "node" ? `Node.js ${result.runtimeVersion}` : `Python ${result.runtimeVersion}`,
+    imagePath: ctx.imagePath,
+    services,
+    notifyOnSuccess: result.notifyOnSuccess,
+    healthPathExample: api?.healthPath ?? "/",
+    stepsLabel: result.canarySteps.map((s) => `${s}%`).join(" -> "),
+    stepsArg: result.canarySteps.join(","),
+    bakeSeconds: result.bakeSeconds,
+    retries: result.healthCheck.retries,
+    timeoutSeconds: result.healthCheck.timeoutSeconds,
+    rationale: result.rationale.trim(),
+    artifactRepository: deployment.artifactRepository,
+    deployerEmail: serviceAccountEmail(ctx.deployerAccount, deployment.project),
+    githubRepoLabel: ctx.githubRepo ?? "your repository (pass --github-repo owner/repo)",
+    secretsLabel: secrets.length > 0 ? secrets.map((s) => `\`${s}\``).join(", ") : "none",
+    publicServices: deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name),
+  });
+}
+
+export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
+  const ctx = buildContext(input);
+  checkRuntime(ctx, result);
+  const artifacts: Artifact[] = [
+    { path: CICD_PATHS.workflow, kind: "yaml", content: serializeWorkflow(buildWorkflow(ctx, result)) },
+    { path: CICD_PATHS.canary, kind: "shell", content: templateText("canary.sh"), executable: true },
+    { path: CICD_PATHS.setupWif, kind: "shell", content: setupWif(ctx), executable: true },
+  ];
+  if (!ctx.hasDockerfile) {
+    const template = ctx.stack === "node" ? "Dockerfile.node.hbs" : "Dockerfile.python.hbs";
+    const dockerfile = render(template, {
+      runtimeVersion: result.runtimeVersion,
+      pyproject: ctx.pythonManifest === "pyproject.toml",
+      startCommand: startCommand(ctx.deployment, ctx.inventory, ctx.stack),
+    });
+    artifacts.push(
+      { path: CICD_PATHS.dockerfile, kind: "dockerfile", content: dockerfile, policy: "create-only" },
+      { path: CICD_PATHS.dockerignore, kind: "text", content: templateText("dockerignore"), policy: "create-only" },
+    );
+  }
+  artifacts.push({ path: CICD_PATHS.readme, kind: "markdown", content: readme(ctx, result) });
+  return artifacts;
+}

@@ -1,0 +1,160 @@
+// .github/workflows/deploy.yml, built as an object and serialised with `yaml`; comments are
+// attached to nodes, never glued into strings. Only pinned actions, only pattern-checked values.
+import { Document, isMap, isPair, isScalar, visit, type Pair } from "yaml";
+import type { CicdContext } from "./context.js";
+import { deployOrder, deployScript } from "./deploy-flags.js";
+import { PINNED_ACTIONS, usesRef } from "./pinned-actions.js";
+import type { CicdResult } from "./schema.js";
+
+const RUNNER = "ubuntu-24.04";
+const CHECKOUT = { name: "Check out", uses: usesRef("checkout"), with: { "persist-credentials": false } };
+const GOOGLE_AUTH = [
+  {
+    name: "Authenticate to Google Cloud (Workload Identity Federation)",
+    uses: usesRef("auth"),
+    with: { workload_identity_provider: "${{ vars.WIF_PROVIDER }}", service_account: "${{ vars.WIF_SERVICE_ACCOUNT }}" },
+  },
+  { name: "Set up gcloud", uses: usesRef("setupGcloud") },
+];
+
+function testSteps(ctx: CicdContext, result: CicdResult): object[] {
+  if (ctx.stack === "node") {
+    return [
+      { name: "Set up Node.js", uses: usesRef("setupNode"), with: { "node-version": result.runtimeVersion } },
+      { name: "Install dependencies", run: "npm ci\n" },
+      { name: "Run tests", run: `${result.testCommand}\n` },
+    ];
+  }
+  const install = [
+    "python -m pip install --upgrade pip",
+    "if [ -f requirements.txt ]; then python -m pip install -r requirements.txt; fi",
+    "if [ -f requirements-dev.txt ]; then python -m pip install -r requirements-dev.txt; fi",
+  ];
+  if (/pytest/.test(result.testCommand)) install.push("python -m pip install pytest");
+  if (/^(tox|nox)\b/.test(result.testCommand)) install.push(`python -m pip install ${result.testCommand.split(" ")[0]}`);
+  return [
+    { name: "Set up Python", uses: usesRef("setupPython"), with: { "python-version": result.runtimeVersion } },
+    { name: "Install dependencies", run: `${install.join("\n")}\n` },
+    { name: "Run tests", run: `${result.testCommand}\n` },
+  ];
+}
+
+const NOTIFY_SCRIPT = `if [ -z "\${SLACK_WEBHOOK_URL}" ]; then
+  echo "SLACK_WEBHOOK_URL is not set: skipping the Slack notification."
+  exit 0
+fi
+status=success
+for result in "\${TEST_RESULT}" "\${BUILD_RESULT}" "\${DEPLOY_RESULT}"; do
+  if [ "\${result}" != success ]; then status="\${result}"; break; fi
+done
+run_url="\${GITHUB_SERVER_URL}/\${GITHUB_REPOSITORY}/actions/runs/\${GITHUB_RUN_ID}"
+payload=$(printf '{"text":"Deploy of %s@%s: %s (%s)"}' "\${GITHUB_REPOSITORY}" "\${GITHUB_SHA:0:7}" "\${status}" "\${run_url}")
+curl --fail --silent --show-error --retry 3 --max-time 10 \\
+  -H 'Content-Type: application/json' --data "\${payload}" "\${SLACK_WEBHOOK_URL}"
+`;
+
+export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<string, unknown> {
+  const { deployment } = ctx;
+  const deploySteps = deployOrder(deployment.services).map((target) => ({
+    name: `Deploy ${target.name} (${target.kind})`,
+    run: deployScript(target, deployment, result),
+  }));
+  return {
+    name: "deploy",
+    on: { push: { branches: [ctx.branch] }, workflow_dispatch: {} },
+    permissions: {},
+    concurrency: { group: "deploy-production", "cancel-in-progress": false },
+    defaults: { run: { shell: "bash" } },
+    env: { PROJECT_ID: deployment.project, REGION: deployment.region, IMAGE: ctx.imagePath },
+    jobs: {
+      test: {
+        name: "Test",
+        "runs-on": RUNNER,
+        permissions: { contents: "read" },
+        "timeout-minutes": 20,
+        steps: [CHECKOUT, ...testSteps(ctx, result)],
+      },
+      build: {
+        name: "Build and push image",
+        needs: "test",
+        "runs-on": RUNNER,
+        permissions: { contents: "read", "id-token": "write" },
+        "timeout-minutes": 20,
+        steps: [
+          CHECKOUT,
+          ...GOOGLE_AUTH,
+          { name: "Configure Docker for Artifact Registry", run: 'gcloud auth configure-docker "${REGION}-docker.pkg.dev" --quiet\n' },
+          { name: "Build image (multi-stage Dockerfile)", run: 'docker build --pull --tag "${IMAGE}:${GITHUB_SHA}" .\n' },
+          { name: "Push image tagged with the commit SHA", run: 'docker push "${IMAGE}:${GITHUB_SHA}"\n' },
+        ],
+      },
+      deploy: {
+        name: "Deploy to Cloud Run",
+        needs: "build",
+        "runs-on": RUNNER,
+        environment: "production",
+        permissions: { contents: "read", "id-token": "write" },
+        "timeout-minutes": result.deployTimeoutMinutes,
+        steps: [CHECKOUT, ...GOOGLE_AUTH, ...deploySteps],
+      },
+      notify: {
+        name: "Notify Slack",
+        needs: ["test", "build", "deploy"],
+        if: result.notifyOnSuccess ? "${{ always() }}" : "${{ failure() }}",
+        "runs-on": RUNNER,
+        permissions: {},
+        "timeout-minutes": 5,
+        steps: [
+          {
+            name: "Post the result to Slack",
+            env: {
+              SLACK_WEBHOOK_URL: "${{ secrets.SLACK_WEBHOOK_URL }}",
+              TEST_RESULT: "${{ needs.test.result }}",
+              BUILD_RESULT: "${{ needs.build.result }}",
+              DEPLOY_RESULT: "${{ needs.deploy.result }}",
+            },
+            run: NOTIFY_SCRIPT,
+          },
+        ],
+      },
+    },
+  };
+}
+
+const COMMENTS: Array<[string[], string]> = [
+  [["on"], " Deploy every push to the default branch; workflow_dispatch re-runs a deploy by hand."],
+  [["permissions"], " No token permissions by default; each job asks for the least it needs."],
+  [["concurrency"], " One deploy at a time; a running rollout is never cancelled halfway (it could strand a canary)."],
+  [["env"], " Values from the design's deployment contract (pattern-checked); never from event payloads."],
+  [["jobs", "build", "permissions"], " id-token: write lets google-github-actions/auth exchange GitHub's OIDC token (WIF). No JSON keys."],
+  [["jobs", "deploy", "environment"], " Protect this environment (required reviewers, branch rules) in the repository settings."],
+  [["jobs", "deploy", "steps"], " Rollout logic lives in scripts/deploy/canary.sh (tested): first deploy -> 100%, later -> canary with rollback."],
+  [["jobs", "notify"], " Slack on failure; the webhook comes from a secret through env, and the step is skipped when it is unset."],
+];
+
+function pairAt(doc: Document, path: string[]): Pair | undefined {
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  return parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]);
+}
+
+export function serializeWorkflow(workflow: Record<string, unknown>): string {
+  const doc = new Document(workflow, { aliasDuplicateObjects: false });
+  doc.commentBefore =
+    " Generated by infra-migrate (cicd phase). Build, test and deploy to Cloud Run with a canary\n" +
+    " rollout and automatic rollback. One-time setup: docs/migration/cicd/README.md";
+  for (const [path, text] of COMMENTS) {
+    const pair = pairAt(doc, path);
+    if (pair && isScalar(pair.key)) pair.key.commentBefore = text;
+  }
+  const versions = new Map(Object.values(PINNED_ACTIONS).map((a) => [`${a.repo}@${a.sha}`, a.version]));
+  visit(doc, {
+    Pair(_, pair) {
+      if (isPair(pair) && isScalar(pair.key) && pair.key.value === "uses" && isScalar(pair.value)) {
+        const version = versions.get(String(pair.value.value));
+        if (version) pair.value.comment = ` ${version}`;
+      }
+    },
+  });
+  return doc.toString({ lineWidth: 0, blockQuote: "literal" });
+}

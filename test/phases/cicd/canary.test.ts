@@ -1,0 +1,131 @@
+// canary.sh runs for real (bash) against fake gcloud/curl executables placed first on PATH.
+// The fakes record every call; assertions read that log.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterEach, describe, expect, it } from "vitest";
+import { templateText } from "../../../src/phases/cicd/render.js";
+import { ROOT } from "./fixtures.js";
+
+const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
+const SCRIPT = path.join(ROOT, "templates/cicd/canary.sh");
+const BASE = [
+  "--service", "web-app-prod", "--region", "us-central1", "--project", "acme-mvp-prod",
+  "--image", "us-central1-docker.pkg.dev/acme-mvp-prod/acme-mvp/acme-mvp:0123abc",
+  "--health-path", "/healthz", "--bake-seconds", "0", "--health-retries", "2",
+  "--health-timeout", "1", "--health-interval", "0",
+];
+const ROLLBACK = "update-traffic web-app-prod --region us-central1 --project acme-mvp-prod --quiet --to-revisions web-app-prod-00001-abc=100";
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function runCanary(args: string[], env: Record<string, string>) {
+  const dir = mkdtempSync(path.join(tmpdir(), "canary-"));
+  dirs.push(dir);
+  const log = path.join(dir, "calls.log");
+  const run = await execa("bash", [SCRIPT, ...args], {
+    reject: false,
+    env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_LOG: log, ...env },
+    extendEnv: false,
+  });
+  let calls: string[] = [];
+  try {
+    calls = readFileSync(log, "utf8").trim().split("\n");
+  } catch {
+    calls = [];
+  }
+  return { exitCode: run.exitCode, output: `${run.stdout}\n${run.stderr}`, calls };
+}
+
+const traffic = (calls: string[]) => calls.filter((c) => c.includes("update-traffic")).map((c) => c.split("--quiet ")[1]);
+
+describe("canary.sh", () => {
+  it("is the template the phase renders, byte for byte", () => {
+    expect(readFileSync(SCRIPT, "utf8")).toBe(templateText("canary.sh"));
+  });
+
+  it("first deploy (no service yet): 100% directly, without --no-traffic", async () => {
+    const r = await runCanary(BASE, { FAKE_SERVICE_EXISTS: "0" });
+    expect(r.exitCode).toBe(0);
+    const deploys = r.calls.filter((c) => c.startsWith("gcloud run deploy"));
+    expect(deploys).toHaveLength(1);
+    expect(deploys[0]).not.toContain("--no-traffic");
+    expect(traffic(r.calls)).toEqual([]);
+    expect(r.output).toContain("first deploy takes 100% directly");
+  });
+
+  it("healthy rollout: no-traffic tagged deploy, checks, 10 -> 50 -> 100", async () => {
+    const r = await runCanary(BASE, { FAKE_SERVICE_EXISTS: "1" });
+    expect(r.exitCode).toBe(0);
+    expect(r.calls.find((c) => c.startsWith("gcloud run deploy"))).toContain("--no-traffic --tag canary");
+    expect(traffic(r.calls)).toEqual(["--to-tags canary=10", "--to-tags canary=50", "--to-latest"]);
+    const checks = r.calls.filter((c) => c.startsWith("curl"));
+    expect(checks[0]).toContain("https://canary---web-app-prod-abc123-uc.a.run.app/healthz");
+    expect(checks.at(-1)).toMatch(/ https:\/\/web-app-prod-abc123-uc\.a\.run\.app\/healthz$/);
+    expect(r.calls.join("\n")).not.toContain("--to-revisions");
+  });
+
+  it.each([
+    ["at 10%", { FAKE_CURL_FAIL_AT: "10" }, ["--to-tags canary=10"], "unhealthy at 10%"],
+    ["at 50%", { FAKE_CURL_FAIL_AT: "50" }, ["--to-tags canary=10", "--to-tags canary=50"], "unhealthy at 50%"],
+    ["before any traffic", { FAKE_CURL_FAIL_AT: "0" }, [], "before taking traffic"],
+    ["by timing out at 10%", { FAKE_CURL_TIMEOUT_AT: "10" }, ["--to-tags canary=10"], "unhealthy at 10%"],
+  ])("failure %s: traffic back to the previous revision, non-zero exit", async (_, env, shifted, message) => {
+    const r = await runCanary(BASE, { FAKE_SERVICE_EXISTS: "1", ...env });
+    expect(r.exitCode).toBe(1);
+    expect(traffic(r.calls)).toEqual([...shifted, "--to-revisions web-app-prod-00001-abc=100"]);
+    expect(r.calls.at(-1)).toContain(ROLLBACK);
+    expect(r.output).toContain(message);
+  });
+
+  it("a timed-out check gives up after --health-retries attempts of --max-time each", async () => {
+    const r = await runCanary(BASE, { FAKE_SERVICE_EXISTS: "1", FAKE_CURL_TIMEOUT_AT: "10" });
+    const timedOut = r.output.match(/health check \d\/2 failed/g) ?? [];
+    expect(timedOut).toHaveLength(2);
+    expect(r.calls.filter((c) => c.startsWith("curl")).every((c) => c.includes("--max-time 1 "))).toBe(true);
+  });
+
+  it("a failed no-traffic deploy of an existing service rolls back and fails", async () => {
+    const r = await runCanary(BASE, { FAKE_SERVICE_EXISTS: "1", FAKE_DEPLOY_FAIL: "1" });
+    expect(r.exitCode).toBe(1);
+    expect(r.calls.at(-1)).toContain(ROLLBACK);
+  });
+
+  it("direct strategy (workers): one deploy at 100%, no health URL, no traffic moves", async () => {
+    const r = await runCanary([...BASE, "--strategy", "direct", "--", "--ingress=internal"], { FAKE_SERVICE_EXISTS: "1" });
+    expect(r.exitCode).toBe(0);
+    expect(r.calls.filter((c) => c.startsWith("gcloud run deploy"))).toEqual([
+      expect.stringMatching(/--quiet --ingress=internal$/),
+    ]);
+    expect(r.calls.some((c) => c.startsWith("curl"))).toBe(false);
+    expect(traffic(r.calls)).toEqual([]);
+  });
+
+  it("job strategy updates a Cloud Run job", async () => {
+    const r = await runCanary([...BASE, "--strategy", "job"], {});
+    expect(r.exitCode).toBe(0);
+    expect(r.calls).toEqual([expect.stringMatching(/^gcloud run jobs deploy web-app-prod --image /)]);
+  });
+
+  it.each([
+    ["service with ;", ["--service", "web;rm -rf /"]],
+    ["service with $()", ["--service", "web$(id)"]],
+    ["health path with a backtick", ["--health-path", "/health`id`"]],
+    ["descending steps", ["--steps", "50,10,100"]],
+    ["steps not ending at 100", ["--steps", "10,50"]],
+    ["a deploy flag with a space", ["--", "--args=a b"]],
+    ["a deploy flag with $", ["--", "--command=$(id)"]],
+    ["an unknown option", ["--eval", "x"]],
+    ["a missing value", ["--tag"]],
+  ])("rejects %s before calling gcloud (exit 2)", async (_, extra) => {
+    const args = [...BASE];
+    const i = args.indexOf(extra[0]!);
+    if (i >= 0 && extra[0] !== "--") args.splice(i, 2, ...extra);
+    else args.push(...extra);
+    const r = await runCanary(args, { FAKE_SERVICE_EXISTS: "1" });
+    expect(r.exitCode).toBe(2);
+    expect(r.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+// Offline rules, the phase definition, its prompt and persona.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parsePersona } from "../../../src/personas/persona.js";
+import { cicdPhase, cicdResultSchema } from "../../../src/phases/cicd/index.js";
+import { chooseBakeSeconds, choosePythonVersion, chooseTestCommand } from "../../../src/phases/cicd/offline.js";
+import { findShellcheck, shellcheckArtifact } from "../../../src/validate/shellcheck.js";
+import { ROOT, seedInput, seedInventory } from "./fixtures.js";
+
+describe("cicd offline rules", () => {
+  it.each([
+    ["pytest -q", "python", "pytest -q"],
+    ["npm run test:unit", "node", "npm run test:unit"],
+    ["pytest ${{ github.event.head_commit.message }}", "python", "pytest"],
+    ["make test && curl x | sh", "python", "pytest"],
+    ["./run-tests.sh", "node", "npm test"],
+    [undefined, "node", "npm test"],
+  ] as const)("declared %s on %s -> %s", (declared, stack, expected) => {
+    const inventory = seedInventory();
+    inventory.deploy.testCommand = declared;
+    expect(chooseTestCommand(inventory, stack)).toBe(expected);
+  });
+
+  it.each([
+    ["Ubuntu 22.04", "3.10"],
+    ["Ubuntu 24.04 LTS", "3.12"],
+    ["Debian 12 (bookworm)", "3.11"],
+    [undefined, "3.12"],
+  ])("python for %s -> %s", (os, version) => {
+    expect(choosePythonVersion(os)).toBe(version);
+  });
+
+  it.each([
+    [40, 10, 60],
+    [2, 10, 120],
+    [0.5, 1, 300],
+  ])("peak %s rps x%s -> bake %s s", (peakRps, growth, bake) => {
+    const inventory = seedInventory();
+    inventory.traffic = { ...inventory.traffic, peakRps, growth };
+    expect(chooseBakeSeconds(inventory)).toBe(bake);
+  });
+
+  it("answers the seed with a schema-valid result", () => {
+    const result = cicdPhase.offline(seedInput());
+    expect(cicdResultSchema.parse(result)).toEqual(result);
+    expect(result).toMatchObject({ canarySteps: [10, 50, 100], testCommand: "pytest -q", runtimeVersion: "3.10", notifyOnSuccess: true });
+    expect(cicdPhase.summarize!(result)).toBe("canary 10/50/100% with 60s bake, tests: pytest -q, Slack on failure and success");
+  });
+
+  it("has the shape the runner expects", () => {
+    expect([cicdPhase.id, cicdPhase.personaId, cicdPhase.dependsOn]).toEqual(["cicd", "devops-security-engineer", ["design"]]);
+  });
+
+  it("fails clearly without a design result", () => {
+    expect(() => cicdPhase.offline(seedInput({ upstream: {} }))).toThrow(/no valid `deployment`/);
+  });
+
+  it("builds a prompt with the design's services and the test-command pattern", async () => {
+    const prompt = await cicdPhase.buildPrompt(seedInput());
+    expect(prompt).toContain("web-app-prod: api, ingress all, health path /healthz");
+    expect(prompt).toContain("web-app-prod-worker: worker, ingress internal");
+    expect(prompt).toContain("^(pytest|");
+  });
+
+  it("has a persona with the expected front matter", () => {
+    const file = path.join(ROOT, "personas/devops-security-engineer.md");
+    const persona = parsePersona(readFileSync(file, "utf8"), file);
+    expect([persona.id, persona.version, persona.phase]).toEqual(["devops-security-engineer", "1.0.0", "cicd"]);
+    expect(persona.body.length).toBeGreaterThan(500);
+  });
+});
+
+const shellcheckPath = await findShellcheck();
+if (!shellcheckPath) console.warn("shellcheck is not on PATH: skipping generated-script ShellCheck (CI installs it)");
+
+describe("generated shell scripts", () => {
+  it.skipIf(!shellcheckPath)("every generated shell script is ShellCheck-clean", async () => {
+    const input = seedInput();
+    const shells = (await cicdPhase.render(cicdPhase.offline(input), input)).filter((a) => a.kind === "shell");
+    expect(shells.map((a) => a.path)).toEqual(["scripts/deploy/canary.sh", "scripts/setup-wif.sh"]);
+    for (const artifact of shells) expect(await shellcheckArtifact(artifact.path, artifact.content)).toEqual([]);
+  });
+});
