@@ -1,0 +1,109 @@
+// Validates Mermaid source with the real `mermaid@11` parser, in Node, under a happy-dom shim.
+//
+// What the shim touches (see /work/shared/NOTES.md): mermaid and DOMPurify look for
+// `window`/`document` while their modules load, so we set `globalThis.window` and
+// `globalThis.document` to a happy-dom Window only while `import("mermaid")` runs, then remove
+// them (and close the Window); parsing works without them. Mermaid itself leaves one harmless
+// global behind, `globalThis.injected` (its feature flags). Nothing else is installed.
+import type { Mermaid } from "mermaid";
+
+let loading: Promise<Mermaid> | undefined;
+// mermaid.parse keeps global state (config, the diagram db), so parses run one at a time.
+let queue: Promise<unknown> = Promise.resolve();
+
+export function loadMermaid(): Promise<Mermaid> {
+  loading ??= importWithShim();
+  return loading;
+}
+
+async function importWithShim(): Promise<Mermaid> {
+  const { Window } = await import("happy-dom");
+  const g = globalThis as Record<string, unknown>;
+  const had = { window: "window" in g, document: "document" in g };
+  const win = new Window();
+  if (!had.window) g.window = win;
+  if (!had.document) g.document = win.document;
+  try {
+    const { default: mermaid } = await import("mermaid");
+    mermaid.initialize({ startOnLoad: false });
+    return mermaid;
+  } finally {
+    if (!had.window) delete g.window;
+    if (!had.document) delete g.document;
+    await win.happyDOM.close();
+  }
+}
+
+function serially<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task, task);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** Problems with a Mermaid diagram (empty = it parses), each `line N: …` when Mermaid says where. */
+export async function validateMermaid(text: string): Promise<string[]> {
+  const mermaid = await loadMermaid();
+  return serially(async () => {
+    try {
+      await mermaid.parse(text);
+      return [];
+    } catch (error) {
+      return [describeError(error, text)];
+    }
+  });
+}
+
+/**
+ * The parsed diagram (type and its db, e.g. `db.getVertices()`), for tests that check what the
+ * parser read. Front matter is dropped first, as `mermaid.parse` does.
+ */
+export async function parseMermaidDiagram(text: string): Promise<{ type: string; db: unknown }> {
+  const mermaid = await loadMermaid();
+  const { body } = splitFrontMatter(text);
+  return serially(async () => {
+    const diagram = await mermaid.mermaidAPI.getDiagramFromText(body);
+    return { type: diagram.type, db: diagram.db };
+  });
+}
+
+function describeError(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const hash = (error as { hash?: { loc?: { first_line?: number }; line?: number } }).hash;
+  // Jison parsers (flowchart, sequence) attach `hash`; Langium ones (pie, …) only say "line N".
+  const reported = hash?.loc?.first_line ?? hash?.line ?? Number(/\bline (\d+)/.exec(message)?.[1] ?? Number.NaN);
+  // Jison's message is "Parse error on line N:\n<context>\n---^\nExpecting …"; keep it on one line.
+  const detail = message
+    .replace(/^Parse error on line \d+:\n?/, "")
+    .split("\n")
+    .filter((line) => !/^-*\^$/.test(line.trim()))
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(" ");
+  if (!Number.isInteger(reported)) return detail;
+  return `line ${inputLine(text, reported)}: ${detail}`;
+}
+
+const FRONT_MATTER = /^([^\S\n\r]*)-{3}\s*[\n\r](.*?)[\n\r]\1-{3}\s*[\n\r]+/s;
+
+function splitFrontMatter(text: string): { body: string; lines: number } {
+  const normalized = text.replace(/\r\n?/g, "\n");
+  const match = FRONT_MATTER.exec(normalized);
+  if (!match) return { body: normalized, lines: 0 };
+  return { body: normalized.slice(match[0].length), lines: match[0].split("\n").length - 1 };
+}
+
+/**
+ * Mermaid reports lines of the text it parsed: front matter, `%%` comment lines and leading
+ * blank lines removed. Map back to the caller's line numbers (1-based).
+ */
+function inputLine(text: string, reported: number): number {
+  const { body, lines: offset } = splitFrontMatter(text);
+  const kept: number[] = [];
+  body.split("\n").forEach((line, i) => {
+    if (/^\s*%%(?!\{)/.test(line)) return;
+    if (kept.length === 0 && line.trim() === "") return;
+    kept.push(offset + i + 1);
+  });
+  // Errors at end of input point one line past the text (Mermaid appends a newline).
+  return kept[reported - 1] ?? Math.min(offset + reported, text.split("\n").length);
+}

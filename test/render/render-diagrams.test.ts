@@ -1,0 +1,115 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { findChromium } from "../../src/render/chromium.js";
+import { buildFlowchart, buildSequence } from "../../src/render/mermaid.js";
+import { renderDiagrams } from "../../src/render/render-diagrams.js";
+
+const chromium = findChromium();
+if (!chromium) console.warn("skipping render tests: no Chromium found (apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH)");
+
+const dir = mkdtempSync(path.join(tmpdir(), "render-test-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function mmd(name: string, text: string): string {
+  const file = path.join(dir, `${name}.mmd`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Text content of an SVG with tags dropped and XML entities decoded, whitespace collapsed. */
+function svgText(svg: string): string {
+  return svg
+    .replace(/<br\s*\/?>/g, "\n")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCodePoint(parseInt(n, 16)))
+    .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+}
+
+const flow = mmd("flow", buildFlowchart({
+  direction: "LR",
+  nodes: [
+    { id: "api", label: "Cloud Run API" },
+    { id: "db", label: "Café 数据库 🚀", shape: "cylinder" },
+    { id: "evil", label: '<script>alert("x")</script> %% end' },
+    { id: "multi", label: "line one\nline two" },
+  ],
+  edges: [{ from: "api", to: "db", label: "SQL; #1" }, { from: "api", to: "evil" }, { from: "api", to: "multi" }],
+}));
+const seq = mmd("seq", buildSequence({
+  participants: [{ id: "user", label: "Ünïcode User", kind: "actor" }, { id: "api", label: "API" }],
+  steps: [{ from: "user", to: "api", text: "POST /jobs #42" }, { from: "api", to: "user", text: "202 Accepted", arrow: "reply" }],
+}));
+
+describe.skipIf(!chromium)("renderDiagrams", () => {
+  it("renders two diagrams to SVG in one call, with their labels", async () => {
+    const results = await renderDiagrams([{ input: flow }, { input: seq }]);
+    expect(results).toEqual([
+      { input: flow, outputs: [path.join(dir, "flow.svg")] },
+      { input: seq, outputs: [path.join(dir, "seq.svg")] },
+    ]);
+    const flowSvg = readFileSync(path.join(dir, "flow.svg"), "utf8");
+    expect(flowSvg).toMatch(/^<svg[^>]*id="diagram-flow"/);
+    expect(flowSvg).not.toMatch(/<script/i);
+    const flowText = svgText(flowSvg);
+    for (const label of ["Cloud Run API", "Café 数据库 🚀", '<script>alert("x")</script> %% end', "line one", "line two", "SQL; #1"]) {
+      expect(flowText).toContain(label);
+    }
+    const seqText = svgText(readFileSync(path.join(dir, "seq.svg"), "utf8"));
+    for (const label of ["Ünïcode User", "POST /jobs #42", "202 Accepted"]) expect(seqText).toContain(label);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("renders byte-identical SVG on a second run", async () => {
+    await renderDiagrams([{ input: flow }]);
+    const first = readFileSync(path.join(dir, "flow.svg"), "utf8");
+    await renderDiagrams([{ input: flow }]);
+    expect(readFileSync(path.join(dir, "flow.svg"), "utf8")).toBe(first);
+  });
+
+  it("writes a PNG too when asked", async () => {
+    const [result] = await renderDiagrams([{ input: seq }], { png: true });
+    expect(result!.outputs).toEqual([path.join(dir, "seq.svg"), path.join(dir, "seq.png")]);
+    const png = readFileSync(path.join(dir, "seq.png"));
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+
+  it("reports a broken diagram as an input error naming the file, and still renders the others", async () => {
+    const broken = mmd("broken", 'flowchart LR\n  a["x" y"]\n');
+    const good = mmd("good", "flowchart LR\n  a --> b\n");
+    const error = await renderDiagrams([{ input: broken }, { input: good }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).issues).toEqual([{ file: broken, line: 2, message: expect.stringMatching(/^Parse error on line 2: .*got 'STR'$/) }]);
+    expect(existsSync(path.join(dir, "broken.svg"))).toBe(false);
+    expect(existsSync(path.join(dir, "good.svg"))).toBe(true);
+  });
+});
+
+describe("renderDiagrams without a browser", () => {
+  it("does nothing for no files", async () => {
+    expect(await renderDiagrams([], { executablePath: "/nonexistent/chrome" })).toEqual([]);
+  });
+
+  it.each([
+    ["a wrong executablePath", { executablePath: path.join(dir, "no-such-chrome") }],
+    ["a wrong PUPPETEER_EXECUTABLE_PATH", { env: { PUPPETEER_EXECUTABLE_PATH: path.join(dir, "no-such-chrome"), PATH: "" } }],
+  ])("throws InputError (exit 2) with the install hint for %s", async (_name, opts) => {
+    const error = await renderDiagrams([{ input: flow }], opts).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).exitCode).toBe(2);
+    expect((error as InputError).code).toBe("render.no-chromium");
+    expect((error as InputError).hint).toMatch(/apt-get install -y chromium/);
+  });
+
+  it.each([
+    ["a relative path", "flow.mmd", /absolute path/],
+    ["another extension", path.join(dir, "flow.txt"), /\.mmd/],
+    ["a missing file", path.join(dir, "missing.mmd"), /Cannot read/],
+  ])("rejects %s before launching anything", async (_name, input, message) => {
+    await expect(renderDiagrams([{ input }], { executablePath: "/nonexistent/chrome" })).rejects.toThrow(message);
+  });
+});
