@@ -1,0 +1,82 @@
+// The numbers the cost model needs but an inventory does not hold. Each one is printed in
+// cost-estimate.md next to its reason, so a reader can disagree with it and redo the arithmetic.
+import type { Inventory } from "../../../inventory/schema.js";
+
+export interface CostAssumptions {
+  /** Average API request duration in seconds. */
+  requestSeconds: number;
+  /** Average RPS as a share of peak, used only when the inventory gives no averageRps. */
+  averageToPeak: number;
+  /** Background tasks enqueued per API request (when there is a worker). */
+  tasksPerRequest: number;
+  /** Average task duration in seconds. */
+  taskSeconds: number;
+  /** Bytes through the load balancer per request (request + response), in KiB. */
+  kibPerRequest: number;
+  /** Hours a day the API keeps a warm instance (from target.businessHours). */
+  businessHoursPerDay: number;
+  /** Days in a month (hoursPerMonth / 24, Google's 730-hour month). */
+  daysPerMonth: number;
+  /** Traffic multiple for the growth scenario (traffic.growth). */
+  growth: number;
+}
+
+export interface AssumptionRow {
+  name: string;
+  value: string;
+  why: string;
+}
+
+/** "08:00-20:00 America/Sao_Paulo" → 12. Overnight windows wrap (22:00-06:00 → 8). */
+export function businessHoursLength(spec: string | undefined): number | undefined {
+  const m = spec ? /^(\d{2}):(\d{2})-(\d{2}):(\d{2})/.exec(spec) : null;
+  if (!m) return undefined;
+  const start = Number(m[1]) * 60 + Number(m[2]);
+  const end = Number(m[3]) * 60 + Number(m[4]);
+  const minutes = end > start ? end - start : 24 * 60 - start + end;
+  return minutes / 60;
+}
+
+/** "08:00-20:00 America/Sao_Paulo" → { startHour: 8, endHour: 20, timeZone } (whole hours for cron). */
+export function businessWindow(spec: string | undefined): { startHour: number; endHour: number; timeZone: string } | undefined {
+  const m = spec ? /^(\d{2}):\d{2}-(\d{2}):\d{2}(?: (\S+))?$/.exec(spec) : null;
+  if (!m) return undefined;
+  return { startHour: Number(m[1]) % 24, endHour: Number(m[2]) % 24, timeZone: m[3] ?? "Etc/UTC" };
+}
+
+export function defaultAssumptions(inventory: Inventory, hoursPerMonth: number): CostAssumptions {
+  const latency = inventory.llm?.latencySeconds;
+  return {
+    requestSeconds: 0.2,
+    averageToPeak: 0.25,
+    tasksPerRequest: 0.02,
+    taskSeconds: latency ? (latency[0] + latency[1]) / 2 : 2,
+    kibPerRequest: 20,
+    businessHoursPerDay: businessHoursLength(inventory.target.businessHours) ?? 0,
+    daysPerMonth: hoursPerMonth / 24,
+    growth: inventory.traffic.growth,
+  };
+}
+
+export function describeAssumptions(a: CostAssumptions, inventory: Inventory): AssumptionRow[] {
+  const rows: AssumptionRow[] = [
+    { name: "average request duration", value: `${a.requestSeconds} s`, why: "typical for a JSON API backed by one database; measure p50 after the first week and redo" },
+    {
+      name: "average RPS",
+      value: inventory.traffic.averageRps !== undefined ? `${inventory.traffic.averageRps} (inventory)` : `${a.averageToPeak} × peak`,
+      why: inventory.traffic.averageRps !== undefined ? "traffic.averageRps from the inventory" : "the inventory gives only a peak; business traffic averages about a quarter of its peak",
+    },
+    { name: "growth target", value: `${a.growth}×`, why: "traffic.growth from the inventory (default 10)" },
+    { name: "days per month", value: a.daysPerMonth.toFixed(4), why: "730-hour month, the convention of Google's price lists" },
+    { name: "load balancer data per request", value: `${a.kibPerRequest} KiB`, why: "request plus JSON response; static files served by a CDN do not count" },
+  ];
+  if (a.businessHoursPerDay > 0) {
+    rows.push({ name: "business hours", value: `${a.businessHoursPerDay} h/day, every day`, why: `target.businessHours "${inventory.target.businessHours}"; counting weekends too makes the warm-instance line an upper bound` });
+  }
+  rows.push(
+    { name: "tasks per API request", value: String(a.tasksPerRequest), why: "only when there is a worker: one background job per fifty requests" },
+    { name: "average task duration", value: `${a.taskSeconds} s`, why: inventory.llm?.latencySeconds ? "midpoint of llm.latencySeconds" : "short background jobs (emails, webhooks)" },
+    { name: "free tiers", value: "not applied", why: "list prices before the monthly free tiers, so the figures are an upper bound" },
+  );
+  return rows;
+}

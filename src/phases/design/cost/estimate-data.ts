@@ -1,0 +1,103 @@
+// Cost lines that do not move with traffic: the database, the cache, and the VM being replaced.
+import type { Inventory } from "../../../inventory/schema.js";
+import type { Deployment } from "../deployment.js";
+import type { CostLine } from "./estimate.js";
+import { pickRegion, type PriceBook } from "./prices.js";
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** vCPU and memory (GiB) of a Cloud SQL tier name; undefined for tiers we cannot price. */
+export function sqlTierShape(tier: string): { vcpu: number; memoryGib: number } | undefined {
+  const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
+  if (custom) return { vcpu: Number(custom[1]), memoryGib: Number(custom[2]) / 1024 };
+  const n1 = /^db-n1-(standard|highmem)-(\d+)$/.exec(tier);
+  if (n1) return { vcpu: Number(n1[2]), memoryGib: Number(n1[2]) * (n1[1] === "standard" ? 3.75 : 6.5) };
+  return undefined;
+}
+
+export function databaseLines(deployment: Deployment, book: PriceBook, warnings: string[]): CostLine[] {
+  const db = deployment.database;
+  if (!db) return [];
+  const shape = sqlTierShape(db.tier);
+  if (!shape) {
+    warnings.push(`Cloud SQL tier ${db.tier} is not in the cost model (db-custom-N-M or db-n1-*); its line is left out.`);
+    return [];
+  }
+  const p = pickRegion(book.cloudSql.regions, deployment.region).value;
+  const h = book.hoursPerMonth;
+  const ha = db.highAvailability ? p.haMultiplier : 1;
+  const haNote = db.highAvailability ? ` × ${p.haMultiplier} (HA standby)` : "";
+  const computePerHour = shape.vcpu * p.vcpuPerHour + shape.memoryGib * p.memoryPerGibHour;
+  const name = `cloud sql ${db.instance}`;
+  const lines: CostLine[] = [
+    {
+      component: name,
+      item: `${db.tier} compute`,
+      formula: `${h} h × (${shape.vcpu} vCPU × $${p.vcpuPerHour} + ${shape.memoryGib} GiB × $${p.memoryPerGibHour})${haNote}`,
+      monthlyUsd: round2(h * computePerHour * ha),
+    },
+    {
+      component: name,
+      item: "SSD storage",
+      formula: `${db.storageGiB} GiB × $${p.ssdPerGibMonth}${haNote}`,
+      monthlyUsd: round2(db.storageGiB * p.ssdPerGibMonth * ha),
+    },
+    {
+      component: name,
+      item: "backups",
+      formula: `${db.storageGiB} GiB (7 daily backups, incremental, about one full copy) × $${p.backupPerGibMonth}`,
+      monthlyUsd: round2(db.storageGiB * p.backupPerGibMonth),
+    },
+  ];
+  if (db.readReplicas > 0) {
+    lines.push({
+      component: name,
+      item: `${db.readReplicas} read replica${db.readReplicas > 1 ? "s" : ""}`,
+      formula: `${db.readReplicas} × (${h} h × $${round2(computePerHour * 10000) / 10000}/h + ${db.storageGiB} GiB × $${p.ssdPerGibMonth})`,
+      monthlyUsd: round2(db.readReplicas * (h * computePerHour + db.storageGiB * p.ssdPerGibMonth)),
+    });
+  }
+  return lines;
+}
+
+/** Memorystore lines for services the inventory runs as a cache. */
+export function cacheServices(inventory: Inventory, region: string, book: PriceBook): CostLine[] {
+  const p = pickRegion(book.memorystore.regions, region).value;
+  return inventory.services
+    .filter((s) => s.role === "cache" && /redis|valkey|memcache/i.test(s.software))
+    .map((s) => {
+      const size = Math.max(book.memorystore.minimumGib, Math.ceil(inventory.data.find((d) => d.service === s.name)?.sizeGiB ?? 0));
+      return {
+        component: `memorystore ${s.name}`,
+        item: "basic tier capacity",
+        formula: `${size} GiB × ${book.hoursPerMonth} h × $${p.basicPerGibHour}`,
+        monthlyUsd: round2(size * book.hoursPerMonth * p.basicPerGibHour),
+      };
+    });
+}
+
+export function vmLines(inventory: Inventory, region: string, book: PriceBook, warnings: string[]): { lines: CostLine[]; totalUsd: number; fromInventory: boolean } {
+  const host = inventory.host;
+  if (host.monthlyCostUsd !== undefined) {
+    const line = { component: "vm", item: `${host.hostname ?? "the VM"} (from the inventory)`, formula: "host.monthlyCostUsd", monthlyUsd: host.monthlyCostUsd };
+    return { lines: [line], totalUsd: host.monthlyCostUsd, fromInventory: true };
+  }
+  if (!host.cpus || !host.memoryGiB) {
+    warnings.push("The inventory gives neither host.monthlyCostUsd nor host.cpus/memoryGiB: the VM comparison is missing.");
+    return { lines: [], totalUsd: 0, fromInventory: false };
+  }
+  const p = pickRegion(book.computeEngine.regions, region).value;
+  const h = book.hoursPerMonth;
+  const lines: CostLine[] = [
+    {
+      component: "vm",
+      item: `E2 equivalent of ${host.cpus} vCPU / ${host.memoryGiB} GiB`,
+      formula: `${h} h × (${host.cpus} vCPU × $${p.e2VcpuPerHour} + ${host.memoryGiB} GiB × $${p.e2MemoryPerGibHour})`,
+      monthlyUsd: round2(h * (host.cpus * p.e2VcpuPerHour + host.memoryGiB * p.e2MemoryPerGibHour)),
+    },
+  ];
+  if (host.diskGiB) {
+    lines.push({ component: "vm", item: "balanced persistent disk", formula: `${host.diskGiB} GiB × $${p.balancedDiskPerGibMonth}`, monthlyUsd: round2(host.diskGiB * p.balancedDiskPerGibMonth) });
+  }
+  return { lines, totalUsd: round2(lines.reduce((t, l) => t + l.monthlyUsd, 0)), fromInventory: false };
+}

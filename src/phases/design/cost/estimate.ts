@@ -1,0 +1,180 @@
+// The cost model: a pure function of inventory + deployment + price book. Every line keeps its
+// formula inputs so cost-estimate.md can print them and a reader can redo the arithmetic.
+import type { Inventory } from "../../../inventory/schema.js";
+import type { Deployment, DeployTarget } from "../deployment.js";
+import { type CostAssumptions, defaultAssumptions } from "./assumptions.js";
+import { cloudRunTier, pickRegion, type PriceBook } from "./prices.js";
+import { cacheServices, databaseLines, vmLines } from "./estimate-data.js";
+
+export interface CostLine {
+  component: string;
+  item: string;
+  /** Human-readable formula with the inputs, e.g. "1,314,000 s × (2 vCPU × $0.0000025 + 2 GiB × $0.0000025)". */
+  formula: string;
+  monthlyUsd: number;
+}
+
+export interface CostScenario {
+  label: string;
+  /** Traffic multiple applied to today's average RPS. */
+  multiplier: number;
+  averageRps: number;
+  lines: CostLine[];
+  totalUsd: number;
+}
+
+export interface CostEstimate {
+  region: string;
+  cloudRunTier: "tier1" | "tier2";
+  assumptions: CostAssumptions;
+  scenarios: CostScenario[];
+  /** Idle cost of warm (minimum) instances: the cold-start trade-off. Also included in every scenario. */
+  warmInstances: CostLine[];
+  /** What the VM costs today. */
+  vm: { lines: CostLine[]; totalUsd: number; fromInventory: boolean };
+  /** Price blocks used, with their source and date. */
+  sources: { name: string; source: string; checked: string }[];
+  warnings: string[];
+}
+
+export const round2 = (x: number): number => Math.round(x * 100) / 100;
+export const usd = (x: number, digits = 2): string => `$${x.toFixed(digits)}`;
+export const num = (x: number): string => (Number.isInteger(x) ? x.toLocaleString("en-US") : x.toLocaleString("en-US", { maximumFractionDigits: 4 }));
+
+export function memoryGib(memory: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(memory);
+  if (!m) return 0;
+  return m[2] === "Gi" ? Number(m[1]) : Number(m[1]) / 1024;
+}
+
+/**
+ * Average number of billed instances under request-based billing. An instance is billed while at
+ * least one request is in flight: with C requests in flight on average (Little's law, C = rps ×
+ * duration) and Poisson arrivals that is 1 − e^(−C) of the time for one instance, or C ÷
+ * concurrency instances once one instance is not enough.
+ */
+export function billedInstances(rps: number, seconds: number, concurrency: number): number {
+  const inFlight = rps * seconds;
+  return Math.max(1 - Math.exp(-inFlight), inFlight / concurrency);
+}
+
+function cloudRunLines(target: DeployTarget, rps: number, seconds: number, book: PriceBook, tier: "tier1" | "tier2"): CostLine[] {
+  const p = book.cloudRun.tiers[tier].requestBased;
+  const monthSeconds = book.hoursPerMonth * 3600;
+  const instances = billedInstances(rps, seconds, target.concurrency);
+  const instanceSeconds = Math.round(monthSeconds * instances);
+  const cpu = Number(target.cpu);
+  const gib = memoryGib(target.memory);
+  const requests = Math.round(rps * monthSeconds);
+  const what = target.kind === "worker" ? "tasks" : "requests";
+  return [
+    {
+      component: target.name,
+      item: "vCPU time",
+      formula: `${num(instanceSeconds)} instance-s (${num(rps)} ${what}/s × ${seconds} s, concurrency ${target.concurrency} → ${instances.toFixed(4)} billed instances × ${num(monthSeconds)} s) × ${cpu} vCPU × $${p.cpuPerVcpuSecond}`,
+      monthlyUsd: round2(instanceSeconds * cpu * p.cpuPerVcpuSecond),
+    },
+    {
+      component: target.name,
+      item: "memory time",
+      formula: `${num(instanceSeconds)} instance-s × ${num(gib)} GiB × $${p.memoryPerGibSecond}`,
+      monthlyUsd: round2(instanceSeconds * gib * p.memoryPerGibSecond),
+    },
+    {
+      component: target.name,
+      item: what,
+      formula: `${num(requests)} ${what} ÷ 1,000,000 × $${p.perMillionRequests}`,
+      monthlyUsd: round2((requests / 1_000_000) * p.perMillionRequests),
+    },
+  ];
+}
+
+function warmInstanceLines(deployment: Deployment, a: CostAssumptions, book: PriceBook, tier: "tier1" | "tier2"): CostLine[] {
+  const p = book.cloudRun.tiers[tier].requestBased;
+  return deployment.services
+    .filter((s) => s.minInstances > 0)
+    .map((s) => {
+      const scheduled = (deployment.schedules ?? []).some((j) => j.action === "set-min-instances" && j.target === s.name);
+      const hours = scheduled && a.businessHoursPerDay > 0 ? a.businessHoursPerDay : 24;
+      const seconds = Math.round(hours * a.daysPerMonth * 3600);
+      const cpu = Number(s.cpu);
+      const gib = memoryGib(s.memory);
+      const perSecond = cpu * p.idleCpuPerVcpuSecond + gib * p.idleMemoryPerGibSecond;
+      return {
+        component: s.name,
+        item: `${s.minInstances} min instance${s.minInstances > 1 ? "s" : ""} ${scheduled ? "in business hours" : "around the clock"} (idle rate)`,
+        formula: `${s.minInstances} × ${hours} h × ${a.daysPerMonth.toFixed(4)} days × 3,600 = ${num(seconds * s.minInstances)} s × (${cpu} vCPU × $${p.idleCpuPerVcpuSecond} + ${num(gib)} GiB × $${p.idleMemoryPerGibSecond})`,
+        monthlyUsd: round2(seconds * s.minInstances * perSecond),
+      };
+    });
+}
+
+function platformLines(inventory: Inventory, deployment: Deployment, rps: number, a: CostAssumptions, book: PriceBook): CostLine[] {
+  const lines: CostLine[] = [];
+  const monthSeconds = book.hoursPerMonth * 3600;
+  const requests = rps * monthSeconds;
+  if (deployment.services.some((s) => s.kind === "api" && s.ingress === "internal-and-cloud-load-balancing")) {
+    const lb = book.loadBalancer;
+    const gib = (requests * a.kibPerRequest) / (1024 * 1024);
+    lines.push(
+      { component: "load balancer", item: "forwarding rule", formula: `1 rule × ${book.hoursPerMonth} h × $${lb.forwardingRulePerHour}`, monthlyUsd: round2(book.hoursPerMonth * lb.forwardingRulePerHour) },
+      { component: "load balancer", item: "data processed", formula: `${num(Math.round(requests))} requests × ${a.kibPerRequest} KiB = ${num(round2(gib))} GiB × $${lb.dataProcessingPerGib}`, monthlyUsd: round2(gib * lb.dataProcessingPerGib) },
+    );
+  }
+  if (deployment.queues.length > 0) {
+    const ops = Math.round(requests * a.tasksPerRequest * 2);
+    lines.push({
+      component: "cloud tasks",
+      item: "operations",
+      formula: `${num(ops)} operations (one create + one push per task) ÷ 1,000,000 × $${book.cloudTasks.perMillionOperations}`,
+      monthlyUsd: round2((ops / 1_000_000) * book.cloudTasks.perMillionOperations),
+    });
+  }
+  const secrets = new Set(deployment.services.flatMap((s) => s.secrets));
+  if (secrets.size > 0) {
+    const sm = book.secretManager;
+    lines.push({ component: "secret manager", item: "active secret versions", formula: `${secrets.size} secrets × 1 version × $${sm.activeVersionPerMonth}`, monthlyUsd: round2(secrets.size * sm.activeVersionPerMonth) });
+  }
+  const jobs = deployment.schedules?.length ?? 0;
+  if (jobs > 0) {
+    lines.push({ component: "cloud scheduler", item: "jobs", formula: `${jobs} jobs × $${book.cloudScheduler.perJobPerMonth}`, monthlyUsd: round2(jobs * book.cloudScheduler.perJobPerMonth) });
+  }
+  lines.push(...cacheServices(inventory, deployment.region, book));
+  return lines;
+}
+
+export function estimateCost(inventory: Inventory, deployment: Deployment, book: PriceBook, overrides: Partial<CostAssumptions> = {}): CostEstimate {
+  const a = { ...defaultAssumptions(inventory, book.hoursPerMonth), ...overrides };
+  const tier = cloudRunTier(book, deployment.region);
+  const warnings: string[] = [];
+  const today = inventory.traffic.averageRps ?? (inventory.traffic.peakRps ?? 0) * a.averageToPeak;
+  if (inventory.traffic.averageRps === undefined && inventory.traffic.peakRps === undefined) {
+    warnings.push("The inventory has no traffic figures: request-driven lines are zero. Add traffic.averageRps or traffic.peakRps.");
+  }
+  const db = databaseLines(deployment, book, warnings);
+  const warm = warmInstanceLines(deployment, a, book, tier);
+  const scenarios: CostScenario[] = [
+    { label: "today", multiplier: 1 },
+    { label: `growth target (${a.growth}×)`, multiplier: a.growth },
+  ].map(({ label, multiplier }) => {
+    const rps = today * multiplier;
+    const lines: CostLine[] = [];
+    for (const s of deployment.services) {
+      if (s.kind === "api") lines.push(...cloudRunLines(s, rps, a.requestSeconds, book, tier));
+      if (s.kind === "worker") lines.push(...cloudRunLines(s, rps * a.tasksPerRequest, a.taskSeconds, book, tier));
+    }
+    lines.push(...warm, ...platformLines(inventory, deployment, rps, a, book), ...db);
+    return { label, multiplier, averageRps: rps, lines, totalUsd: round2(lines.reduce((t, l) => t + l.monthlyUsd, 0)) };
+  });
+  const vm = vmLines(inventory, deployment.region, book, warnings);
+  for (const name of ["cloudSql", "memorystore", "computeEngine"] as const) {
+    const picked = pickRegion(book[name].regions as Record<string, unknown>, deployment.region);
+    if (picked.region !== deployment.region) warnings.push(`${name}: no prices for ${deployment.region} in data/gcp-prices.json; ${picked.region} figures used.`);
+  }
+  const sources = (["cloudRun", "cloudSql", "cloudTasks", "loadBalancer", "secretManager", "cloudScheduler", "memorystore", "computeEngine"] as const).map((name) => ({
+    name,
+    source: book[name].source,
+    checked: book[name].checked,
+  }));
+  return { region: deployment.region, cloudRunTier: tier, assumptions: a, scenarios, warmInstances: warm, vm, sources, warnings: [...new Set(warnings)] };
+}

@@ -1,0 +1,76 @@
+// target-architecture.mmd: the target on Google Cloud, grouped into edge, compute, async, data and
+// identity/secrets. Request path = solid arrows, async path = dotted, data access = thick.
+import { buildFlowchart, type FlowEdge, type FlowNode, type FlowSubgraph } from "../../render/mermaid.js";
+import type { DesignResult } from "./schema.js";
+
+export function targetArchitectureDiagram(result: DesignResult, appName: string): string {
+  const dep = result.deployment;
+  const nodes: FlowNode[] = [{ id: "users", label: "Users", shape: "circle" }];
+  const edges: FlowEdge[] = [];
+  const groups: Record<"edge" | "compute" | "async" | "data" | "identity", string[]> = { edge: [], compute: [], async: [], data: [], identity: [] };
+  const add = (group: keyof typeof groups, node: FlowNode) => {
+    nodes.push(node);
+    groups[group].push(node.id);
+  };
+  const apis = dep.services.filter((s) => s.kind === "api");
+  const lb = result.mapping.find((m) => m.target.kind === "load-balancer");
+  if (lb) {
+    add("edge", { id: "lb", label: `External Application LB\n${lb.target.name}`, shape: "hexagon", classes: ["edge"] });
+    edges.push({ from: "users", to: "lb", label: "HTTPS" });
+  }
+  for (const s of dep.services) {
+    const label = `${s.kind === "job" ? "Cloud Run job" : s.kind === "worker" ? "Cloud Run worker" : "Cloud Run service"}\n${s.name}`;
+    add("compute", { id: `svc-${s.name}`, label, shape: s.kind === "job" ? "subroutine" : "round", classes: ["run"] });
+  }
+  for (const s of apis) edges.push({ from: lb ? "lb" : "users", to: `svc-${s.name}`, label: lb ? "serverless NEG" : "HTTPS" });
+  for (const q of dep.queues) {
+    add("async", { id: `q-${q.name}`, label: `Cloud Tasks\n${q.name}`, shape: "queue", classes: ["async"] });
+    for (const s of apis) edges.push({ from: `svc-${s.name}`, to: `q-${q.name}`, label: "enqueue", style: "dotted" });
+    edges.push({ from: `q-${q.name}`, to: `svc-${q.target}`, label: `push ${q.path}`, style: "dotted" });
+  }
+  for (const m of result.mapping.filter((x) => x.target.kind === "pubsub" || x.target.kind === "cloud-run-worker-pool")) {
+    if (m.target.kind !== "pubsub") continue;
+    add("async", { id: `ps-${m.target.name}`, label: `Pub/Sub\n${m.target.name}`, shape: "queue", classes: ["async"] });
+  }
+  for (const j of dep.schedules ?? []) {
+    add("async", { id: `sch-${j.name}`, label: `Cloud Scheduler\n${j.name}\n${j.schedule}`, shape: "parallelogram", classes: ["async"] });
+    edges.push({ from: `sch-${j.name}`, to: `svc-${j.target}`, label: j.action, style: "dotted" });
+  }
+  if (dep.database) {
+    const db = dep.database;
+    add("data", { id: "db", label: `Cloud SQL ${db.databaseVersion}\n${db.instance}${db.highAvailability ? "\nHA" : ""}`, shape: "cylinder", classes: ["data"] });
+    for (const s of dep.services.filter((x) => x.cloudSqlInstance === db.instance)) edges.push({ from: `svc-${s.name}`, to: "db", label: "connector", style: "thick" });
+    if (db.readReplicas > 0) {
+      add("data", { id: "replica", label: `Read replica x${db.readReplicas}`, shape: "cylinder", classes: ["data"] });
+      edges.push({ from: "db", to: "replica", label: "replication", style: "dotted" });
+    }
+  }
+  for (const m of result.mapping.filter((x) => x.target.kind === "memorystore")) {
+    add("data", { id: `cache-${m.target.name}`, label: `Memorystore\n${m.target.name}`, shape: "cylinder", classes: ["data"] });
+    for (const s of dep.services.filter((x) => x.vpcEgress)) edges.push({ from: `svc-${s.name}`, to: `cache-${m.target.name}`, label: "VPC egress", style: "thick" });
+  }
+  const secrets = [...new Set(dep.services.flatMap((s) => s.secrets))];
+  if (secrets.length) {
+    add("identity", { id: "secrets", label: `Secret Manager\n${secrets.length} secrets`, shape: "rect", classes: ["identity"] });
+    for (const s of dep.services.filter((x) => x.secrets.length)) edges.push({ from: "secrets", to: `svc-${s.name}`, label: "env", style: "dotted" });
+  }
+  add("identity", { id: "iam", label: `IAM\n${dep.services.length} service accounts`, shape: "rect", classes: ["identity"] });
+  const labels: Record<keyof typeof groups, string> = { edge: "Edge", compute: "Compute (Cloud Run)", async: "Async", data: "Data", identity: "Identity and secrets" };
+  const subgraphs: FlowSubgraph[] = (Object.keys(groups) as (keyof typeof groups)[])
+    .filter((g) => groups[g].length > 0)
+    .map((g) => ({ id: `grp-${g}`, label: labels[g], nodes: groups[g] }));
+  return buildFlowchart({
+    direction: "LR",
+    title: `${appName}: target architecture on Google Cloud`,
+    nodes,
+    edges,
+    subgraphs,
+    classDefs: {
+      edge: "fill:#e8f0fe,stroke:#1a73e8",
+      run: "fill:#e6f4ea,stroke:#137333",
+      async: "fill:#fef7e0,stroke:#b06000",
+      data: "fill:#fce8e6,stroke:#a50e0e",
+      identity: "fill:#f3e8fd,stroke:#7627bb",
+    },
+  });
+}

@@ -1,0 +1,63 @@
+// The design phase: serverless SRE persona, target architecture, decisions, cost and runbook.
+import { renderTemplate } from "../../render/templates.js";
+import { validateMermaid } from "../../validate/mermaid.js";
+import type { Artifact } from "../../write/plan.js";
+import type { PhaseDefinition, PhaseInput } from "../types.js";
+import { designFromInventory, designOffline, upstreamAudit } from "./offline.js";
+import { renderDesign } from "./render.js";
+import { baseName, projectId } from "./rules/names.js";
+import { designResultSchema, type DesignResult } from "./schema.js";
+
+export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
+  const inv = input.inventory;
+  const { $schema: _s, ...rest } = inv;
+  const audit = upstreamAudit(input);
+  // Compact JSON, and only the audit fields the design needs, keep the prompt small.
+  const risks = (audit?.risks ?? []).map((r) => ({ id: r.id, title: r.title, category: r.category, severity: r.severity, affects: r.affects, evidence: r.evidence.slice(0, 3) }));
+  const draft = designFromInventory(inv, audit);
+  return renderTemplate("prompts/design.hbs", {
+    growth: inv.traffic.growth,
+    engineers: inv.team.engineers ?? "a few",
+    kubernetes: inv.team.kubernetes,
+    project: projectId(inv).id,
+    region: inv.target.region,
+    base: baseName(inv),
+    businessHours: inv.target.businessHours ?? "none given: scale to zero",
+    inventoryJson: JSON.stringify(rest),
+    auditJson: JSON.stringify({ summary: audit?.summary ?? "no audit result", risks }),
+    draftJson: JSON.stringify({ deployment: draft.deployment, mapping: draft.mapping.map((m) => ({ service: m.service, target: m.target })) }),
+  });
+}
+
+/** Findings for the rendered files: diagrams parse, the mapping covers every service, JSON is JSON. */
+export async function validateDesign(artifacts: Artifact[], input: PhaseInput): Promise<string[]> {
+  const findings: string[] = [];
+  for (const a of artifacts.filter((x) => x.kind === "mermaid")) {
+    for (const f of await validateMermaid(a.content)) findings.push(`${a.path}: ${f}`);
+  }
+  const mappingFile = artifacts.find((a) => a.path.endsWith("/mapping.json"));
+  if (!mappingFile) return [...findings, "mapping.json is missing"];
+  try {
+    const mapped = new Set((JSON.parse(mappingFile.content) as { mapping: { service: string }[] }).mapping.map((m) => m.service));
+    for (const s of input.inventory.services) if (!mapped.has(s.name)) findings.push(`${mappingFile.path}: inventory service ${s.name} has no target`);
+  } catch (e) {
+    findings.push(`${mappingFile.path}: not valid JSON (${(e as Error).message})`);
+  }
+  return findings;
+}
+
+export const designPhase: PhaseDefinition<DesignResult> = {
+  id: "design",
+  personaId: "serverless-sre",
+  dependsOn: ["audit"],
+  resultSchema: designResultSchema,
+  buildPrompt: buildDesignPrompt,
+  offline: designOffline,
+  render: renderDesign,
+  validate: validateDesign,
+  summarize(result) {
+    const d = result.deployment;
+    const accepted = result.riskTrace.filter((t) => t.status === "accepted").length;
+    return `${d.services.length} Cloud Run target(s), ${d.queues.length} queue(s)${d.database ? `, Cloud SQL ${d.database.databaseVersion}` : ""}; ${result.decisions.length} decisions, ${result.riskTrace.length - accepted} risks mitigated, ${accepted} accepted`;
+  },
+};

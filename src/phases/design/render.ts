@@ -1,0 +1,98 @@
+// Design result → architecture.md, target-architecture.mmd, decisions.md, cost-estimate.md,
+// mapping.json, runbook.md. Cost figures are always recomputed here from the deployment and the
+// price file, so a model's prose can never put a wrong number in the estimate.
+import { renderTemplate } from "../../render/templates.js";
+import type { Artifact } from "../../write/plan.js";
+import type { PhaseInput } from "../types.js";
+import { describeAssumptions } from "./cost/assumptions.js";
+import { type CostLine, estimateCost, usd } from "./cost/estimate.js";
+import { loadPriceBook } from "./cost/prices.js";
+import { targetArchitectureDiagram } from "./diagram.js";
+import { upstreamAudit } from "./offline.js";
+import type { DesignResult } from "./schema.js";
+
+export const DESIGN_DIR = "docs/migration/design";
+export const MAPPING_SCHEMA_URL = "https://unpkg.com/infra-migrate/schema/mapping.schema.json";
+
+const REQUIREMENT_TITLES: Record<DesignResult["requirements"][number]["id"], string> = {
+  "zero-downtime-deploys": "Zero-downtime deploys",
+  "scale-to-zero": "Scale to zero",
+  "api-worker-separation": "API / worker separation",
+  "managed-database": "Managed database",
+  "no-nodes": "No nodes to manage",
+};
+
+const line = (l: CostLine) => ({ ...l, cost: usd(l.monthlyUsd) });
+const tidy = (md: string) => md.replace(/\n{3,}/g, "\n\n").replace(/\s+$/, "\n");
+
+export async function renderDesign(result: DesignResult, input: PhaseInput): Promise<Artifact[]> {
+  const inv = input.inventory;
+  const dep = result.deployment;
+  const cost = estimateCost(inv, dep, loadPriceBook());
+  const diagram = targetArchitectureDiagram(result, inv.metadata.name);
+  const audit = upstreamAudit(input);
+  const critical = new Set((audit?.risks ?? []).filter((r) => r.severity === "critical").map((r) => r.id));
+  const riskTitles = new Map((audit?.risks ?? []).map((r) => [r.id, r.title]));
+  const today = cost.scenarios[0]!;
+  const growth = cost.scenarios[1]!;
+  const common = { name: inv.metadata.name, region: dep.region, project: dep.project, growth: result.growthTarget };
+
+  const architecture = await renderTemplate("design/architecture.md.hbs", {
+    ...common,
+    summary: result.summary,
+    diagram: diagram.trimEnd(),
+    requirements: result.requirements.map((r) => ({ title: REQUIREMENT_TITLES[r.id], how: r.how })),
+    mapping: result.mapping.map((m) => ({ ...m, settingsText: Object.entries(m.settings).map(([k, v]) => `${k}=${String(v)}`).join(", ") })),
+    services: dep.services.map((s) => ({ ...s, secretsText: s.secrets.join(", ") || "none", sql: s.cloudSqlInstance ?? "none" })),
+    queues: dep.queues,
+    schedules: dep.schedules ?? [],
+    database: dep.database ?? false,
+    tradeoffs: result.tradeoffs,
+    assumptions: result.assumptions,
+    appChanges: result.mapping.flatMap((m) => m.appChanges.map((c) => ({ service: m.service, change: c }))),
+    todayTotal: usd(today.totalUsd),
+    growthTotal: usd(growth.totalUsd),
+  });
+  const decisions = await renderTemplate("design/decisions.md.hbs", {
+    ...common,
+    decisions: result.decisions.map((d) => ({ ...d, risks: d.closesRisks.map((id) => `${id}${riskTitles.has(id) ? ` (${riskTitles.get(id)})` : ""}`).join(", ") || "none" })),
+    trace: result.riskTrace.map((t) => ({ ...t, critical: critical.has(t.riskId) ? "critical" : "", title: riskTitles.get(t.riskId) ?? "", decisionsText: t.decisionIds.join(", ") || "n/a" })),
+    warm: cost.warmInstances.map(line),
+  });
+  const costMd = await renderTemplate("design/cost-estimate.md.hbs", {
+    ...common,
+    tier: cost.cloudRunTier === "tier1" ? "Tier 1" : "Tier 2",
+    assumptions: describeAssumptions(cost.assumptions, inv),
+    scenarios: cost.scenarios.map((s) => ({ label: s.label, rps: s.averageRps.toFixed(2), total: usd(s.totalUsd), lines: s.lines.map(line) })),
+    warm: cost.warmInstances.map(line),
+    vm: { lines: cost.vm.lines.map(line), total: usd(cost.vm.totalUsd), fromInventory: cost.vm.fromInventory },
+    hasVm: cost.vm.lines.length > 0,
+    delta: usd(today.totalUsd - cost.vm.totalUsd),
+    sources: cost.sources,
+    warnings: cost.warnings,
+  });
+  const steps = (list: DesignResult["runbook"]["database"]) => list.map((s) => ({ ...s, verify: s.verify ?? "" }));
+  const rb = result.runbook;
+  const runbook = await renderTemplate("design/runbook.md.hbs", {
+    ...common,
+    runbook: { database: steps(rb.database), cutover: steps(rb.cutover), rollback: steps(rb.rollback), firstWeek: rb.firstWeek },
+  });
+  const mapping = {
+    $schema: MAPPING_SCHEMA_URL,
+    apiVersion: "infra-migrate/v1",
+    kind: "ServiceMapping",
+    inventory: inv.metadata.name,
+    project: dep.project,
+    region: dep.region,
+    mapping: result.mapping,
+    deployment: dep,
+  };
+  return [
+    { path: `${DESIGN_DIR}/architecture.md`, kind: "markdown", content: tidy(architecture) },
+    { path: `${DESIGN_DIR}/target-architecture.mmd`, kind: "mermaid", content: diagram },
+    { path: `${DESIGN_DIR}/decisions.md`, kind: "markdown", content: tidy(decisions) },
+    { path: `${DESIGN_DIR}/cost-estimate.md`, kind: "markdown", content: tidy(costMd) },
+    { path: `${DESIGN_DIR}/mapping.json`, kind: "json", content: JSON.stringify(mapping, null, 2) + "\n" },
+    { path: `${DESIGN_DIR}/runbook.md`, kind: "markdown", content: tidy(runbook) },
+  ];
+}

@@ -1,0 +1,98 @@
+// Reading an inventory the way an SRE would before drawing anything: what each service is, which
+// Redis is a broker and which a cache, what a task may take, which env vars hold secrets.
+import type { Inventory, Service } from "../../../inventory/schema.js";
+
+export type WebFlavour = "python-async" | "python-wsgi" | "node" | "other";
+export type Engine = "mysql" | "postgres" | "sqlserver";
+
+export function webFlavour(s: Service): WebFlavour {
+  const sw = `${s.software} ${s.command ?? ""}`.toLowerCase();
+  if (/uvicorn|hypercorn|daphne|granian/.test(sw)) return "python-async";
+  if (/gunicorn|uwsgi|waitress|flask|django/.test(sw)) return "python-wsgi";
+  if (/\bnode\b|nodejs|express|nest|bun|deno|pm2/.test(sw)) return "node";
+  return "other";
+}
+
+export function isTaskWorker(s: Service): boolean {
+  return s.role === "worker" && /celery|rq|dramatiq|huey|sidekiq|bull|resque|arq/i.test(`${s.software} ${s.command ?? ""}`);
+}
+
+export function isStreamConsumer(s: Service): boolean {
+  return /kafka|kinesis|nats|pulsar|consumer/i.test(`${s.software} ${s.command ?? ""}`);
+}
+
+export function dbEngine(software: string): Engine | undefined {
+  const sw = software.toLowerCase();
+  if (/postgres|postgis|timescale/.test(sw)) return "postgres";
+  if (/mysql|mariadb|percona/.test(sw)) return "mysql";
+  if (/mssql|sql ?server/.test(sw)) return "sqlserver";
+  return undefined;
+}
+
+/** Value of a numeric CLI flag (`--workers 4`, `-w 4`, `--time-limit=600`), if present. */
+export function flagNumber(command: string | undefined, ...flags: string[]): number | undefined {
+  if (!command) return undefined;
+  for (const flag of flags) {
+    const m = new RegExp(`(?:^|\\s)${flag.replace(/[-]/g, "\\-")}(?:=|\\s+)(\\d+)`).exec(command);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** Longest a single task may run, in seconds, when the worker's command says so. */
+export function taskLimitSeconds(s: Service): number | undefined {
+  return flagNumber(s.command, "--time-limit", "--soft-time-limit", "--job-timeout", "--timeout");
+}
+
+const SECRET_ENV = /(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE|CREDENTIAL|_DSN$|^DATABASE_URL$|^DB_URL$|_DATABASE_URL$|DATABASE_URI$)/;
+const BROKER_ENV = /^(CELERY_BROKER_URL|BROKER_URL|AMQP_URL|RABBITMQ_URL|CELERY_RESULT_BACKEND)$/;
+
+export function isSecretEnv(name: string): boolean {
+  return SECRET_ENV.test(name.toUpperCase());
+}
+
+export function isBrokerEnv(name: string): boolean {
+  return BROKER_ENV.test(name.toUpperCase());
+}
+
+export interface Topology {
+  proxies: Service[];
+  webs: Service[];
+  workers: Service[];
+  beats: Service[];
+  crons: Service[];
+  databases: Service[];
+  caches: Service[];
+  brokers: Service[];
+  /** Caches that a task worker also uses as its broker (no dedicated broker in the inventory). */
+  cachesUsedAsBroker: Service[];
+  others: Service[];
+}
+
+export function topology(inv: Inventory): Topology {
+  const by = (role: Service["role"]) => inv.services.filter((s) => s.role === role);
+  const workers = by("worker");
+  const brokers = by("broker");
+  const caches = by("cache");
+  const usedByWorkers = new Set(workers.filter(isTaskWorker).flatMap((w) => w.dependsOn));
+  const cachesUsedAsBroker =
+    brokers.length === 0 ? caches.filter((c) => usedByWorkers.has(c.name) && /redis|valkey/i.test(c.software)) : [];
+  return {
+    proxies: by("reverse-proxy"),
+    webs: by("web"),
+    workers,
+    beats: by("scheduler"),
+    crons: by("cron"),
+    databases: by("database"),
+    caches,
+    brokers,
+    cachesUsedAsBroker,
+    others: by("other"),
+  };
+}
+
+/** Traffic the design is sized for: peak (or 4× average) × growth. */
+export function plannedPeakRps(inv: Inventory): number {
+  const peak = inv.traffic.peakRps ?? (inv.traffic.averageRps !== undefined ? inv.traffic.averageRps * 4 : 10);
+  return peak * inv.traffic.growth;
+}

@@ -1,0 +1,99 @@
+// Stateful services: the database moves to Cloud SQL (same engine and major version), a Redis
+// cache to Memorystore, and a broker that only carries Celery/RQ messages disappears into Cloud Tasks.
+import type { Service } from "../../../inventory/schema.js";
+import { loadPriceBook, maxConnections } from "../cost/prices.js";
+import { sqlTierShape } from "../cost/estimate-data.js";
+import type { DatabaseTarget } from "../deployment.js";
+import { dbEngine, type Engine, plannedPeakRps } from "./classify.js";
+import type { Draft } from "./draft.js";
+import { runName } from "./names.js";
+
+export function databaseVersion(engine: Engine, version: string | undefined): { value: string; assumed: boolean } {
+  const m = /^(\d+)(?:\.(\d+))?/.exec(version ?? "");
+  if (engine === "postgres") {
+    const major = m ? Number(m[1]) : NaN;
+    if (!m || major < 10) return { value: "POSTGRES_16", assumed: true };
+    return { value: `POSTGRES_${major}`, assumed: false };
+  }
+  if (engine === "mysql") {
+    if (!m || m[2] === undefined) return { value: "MYSQL_8_0", assumed: true };
+    return { value: `MYSQL_${m[1]}_${m[2]}`, assumed: false };
+  }
+  return { value: "SQLSERVER_2019_STANDARD", assumed: true };
+}
+
+/** Tier by the traffic the design is sized for (peak × growth). */
+export function sqlTier(plannedRps: number): string {
+  if (plannedRps <= 100) return "db-custom-1-3840";
+  if (plannedRps <= 1000) return "db-custom-2-7680";
+  if (plannedRps <= 4000) return "db-custom-4-15360";
+  return "db-custom-8-30720";
+}
+
+/** The audit flags the database as a single point of failure (or its data as unprotected). */
+function dbRiskIds(d: Draft, db: Service): string[] {
+  return (d.audit?.risks ?? [])
+    .filter((r) => (r.category === "single-point-of-failure" || r.category === "data-protection") && (r.affects.includes(db.name) || r.affects.length === 0))
+    .map((r) => r.id);
+}
+
+export function databaseTarget(d: Draft, db: Service): DatabaseTarget | undefined {
+  const store = d.inv.data.find((x) => x.service === db.name);
+  const engine = dbEngine(store?.engine ?? db.software) ?? dbEngine(db.software);
+  if (!engine) return undefined;
+  const version = databaseVersion(engine, store?.version ?? db.version);
+  if (version.assumed) d.assumptions.push(`${db.name}: no usable ${engine} version in the inventory (or one Cloud SQL no longer offers); ${version.value} assumed.`);
+  if (/mariadb/i.test(`${store?.engine ?? ""} ${db.software}`)) d.assumptions.push(`${db.name}: Cloud SQL has no MariaDB; MySQL 8.0 is the closest engine, check SQL-mode and JSON differences in staging.`);
+  const planned = plannedPeakRps(d.inv);
+  const risks = dbRiskIds(d, db);
+  const ha = risks.length > 0;
+  d.notes.dbHaReason = ha
+    ? `the audit flags the database (${risks.join(", ")}): a zonal failure must not take the product down`
+    : "the audit does not flag the database as a single point of failure, so the standby's cost is not spent yet";
+  const replicas = planned > 4000 ? 2 : planned > 1000 ? 1 : 0;
+  d.notes.replicaReason = replicas > 0 ? `${planned} RPS at the growth target is read-heavy enough to move reports and list pages to a replica` : `${planned} RPS at the growth target fits the primary`;
+  return {
+    instance: runName(d.base, "db"),
+    engine,
+    databaseVersion: version.value,
+    tier: sqlTier(planned),
+    highAvailability: ha,
+    readReplicas: replicas,
+    storageGiB: Math.max(10, Math.ceil(((store?.sizeGiB ?? 10) * 2) / 10) * 10),
+    pointInTimeRecovery: true,
+  };
+}
+
+/**
+ * Connection budget: every Cloud Run instance opens its own pool, so max instances × pool size
+ * must stay under the tier's max_connections (with 20 % left for admin and migrations).
+ * Services over budget get their max instances lowered.
+ */
+export function applyConnectionBudget(d: Draft): void {
+  const db = d.database;
+  if (!db) return;
+  const shape = sqlTierShape(db.tier);
+  const max = maxConnections(loadPriceBook(), db.engine, shape?.memoryGib ?? 3.75);
+  const users = d.services.filter((s) => s.cloudSqlInstance === db.instance);
+  const perInstance: Record<string, number> = {};
+  for (const s of users) perInstance[s.name] = s.kind === "api" ? Math.max(5, Math.min(10, Math.ceil(s.concurrency / 4))) : Math.min(s.concurrency + 1, 10);
+  const allowed = Math.floor(max * 0.8);
+  const capped: string[] = [];
+  let total = users.reduce((t, s) => t + s.maxInstances * perInstance[s.name]!, 0);
+  for (const s of users) {
+    if (total <= allowed) break;
+    const others = total - s.maxInstances * perInstance[s.name]!;
+    const fit = Math.max(1, Math.floor((allowed - others) / perInstance[s.name]!));
+    if (fit < s.maxInstances) {
+      capped.push(`${s.name}: max instances ${s.maxInstances} → ${fit}`);
+      s.maxInstances = fit;
+      total = others + fit * perInstance[s.name]!;
+    }
+  }
+  d.notes.connectionBudget = { perInstance, total, max, capped };
+}
+
+export function memorystoreVersion(s: Service): string {
+  const major = /^(\d+)/.exec(s.version ?? "")?.[1];
+  return /memcache/i.test(s.software) ? "MEMCACHE_1_6_15" : major && Number(major) >= 7 ? "REDIS_7_X" : major === "6" ? "REDIS_6_X" : "REDIS_7_X";
+}

@@ -1,0 +1,71 @@
+// The working state the offline rules fill in, one concern per rule file, before offline.ts turns
+// it into a DesignResult.
+import type { Inventory } from "../../../inventory/schema.js";
+import type { AuditResult } from "../../audit/schema.js";
+import type { DatabaseTarget, DeployTarget, Queue, Schedule } from "../deployment.js";
+import type { MappingEntry } from "../schema.js";
+import { type Topology, topology } from "./classify.js";
+import { baseName, projectId } from "./names.js";
+
+/** Averages the sizing rules share with the cost model (see cost/assumptions.ts). */
+export const REQUEST_SECONDS = 0.2;
+export const TASKS_PER_REQUEST = 0.02;
+/** Cloud Run scales out before an instance is full; plan for 60 % of the concurrency setting. */
+export const TARGET_UTILISATION = 0.6;
+export const PORT = 8080;
+export const HEALTH_PATH = "/healthz";
+
+export interface Draft {
+  inv: Inventory;
+  audit: AuditResult | undefined;
+  topo: Topology;
+  base: string;
+  project: { id: string; placeholder: boolean };
+  services: DeployTarget[];
+  queues: Queue[];
+  schedules: Schedule[];
+  database?: DatabaseTarget;
+  mapping: MappingEntry[];
+  assumptions: string[];
+  /** Facts the decisions and narrative quote (connection budget, worker model, …). */
+  notes: {
+    connectionBudget?: { perInstance: Record<string, number>; total: number; max: number; capped: string[] };
+    workerModel?: "push" | "pull" | "job";
+    taskDeadlineSeconds?: number;
+    dbHaReason?: string;
+    databaseService?: string;
+    replicaReason?: string;
+  };
+}
+
+export function newDraft(inv: Inventory, audit: AuditResult | undefined): Draft {
+  const project = projectId(inv);
+  const assumptions: string[] = [];
+  if (project.placeholder) assumptions.push(`The inventory names no GCP project; "${project.id}" is a placeholder to replace in target.project.`);
+  return {
+    inv,
+    audit,
+    topo: topology(inv),
+    base: baseName(inv),
+    project,
+    services: [],
+    queues: [],
+    schedules: [],
+    mapping: [],
+    assumptions,
+    notes: {},
+  };
+}
+
+export function taskSeconds(inv: Inventory): number {
+  const l = inv.llm?.latencySeconds;
+  return l ? (l[0] + l[1]) / 2 : 2;
+}
+
+export const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+
+/** Argv for the container, or undefined when a token would not pass the contract's pattern. */
+export function safeArgv(tokens: (string | number)[]): string[] | undefined {
+  const argv = tokens.map(String);
+  return argv.length > 0 && argv.length <= 40 && argv.every((t) => /^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/.test(t)) ? argv : undefined;
+}

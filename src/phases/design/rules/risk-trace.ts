@@ -1,0 +1,67 @@
+// Every audit risk (all of the critical ones at least) must land on a design element or be
+// accepted in writing. Category and affected services pick the decision that answers it.
+import type { Risk } from "../../audit/schema.js";
+import type { Decision, RiskTrace } from "../schema.js";
+import type { Topic, TopicDecision } from "./decisions.js";
+import type { Draft } from "./draft.js";
+
+function candidates(d: Draft, r: Risk): Topic[] {
+  const hits = (names: { name: string }[]) => names.some((s) => r.affects.includes(s.name));
+  const db = hits(d.topo.databases);
+  const sched = hits([...d.topo.beats, ...d.topo.crons]);
+  switch (r.category) {
+    case "single-point-of-failure": {
+      const onlyDb = db && r.affects.length === 1;
+      if (onlyDb) return ["database"];
+      const extra: Topic[] = [...(db ? (["database"] as const) : []), ...(sched ? (["scheduling"] as const) : [])];
+      return hits([...d.topo.brokers, ...d.topo.caches]) && r.affects.length === 1 ? ["broker", "cache", "compute"] : ["compute", ...extra];
+    }
+    case "deployment":
+    case "rollback":
+      return ["delivery"];
+    case "coupling":
+      return ["workers", "compute"];
+    case "scalability":
+      return db ? ["compute", "database"] : ["compute", "workers"];
+    case "security":
+      return ["identity", "edge"];
+    case "data-protection":
+      return ["database"];
+    case "observability":
+      return ["observability"];
+    case "operations":
+      return sched ? ["scheduling", "compute"] : ["compute", "delivery"];
+  }
+}
+
+export function numberDecisions(topics: TopicDecision[]): (Decision & { topic: Topic; element: string })[] {
+  return topics.map((t, i) => ({ ...t, id: `D${i + 1}`, closesRisks: [] }));
+}
+
+export function traceRisks(d: Draft, decisions: (Decision & { topic: Topic; element: string })[]): RiskTrace[] {
+  const risks = d.audit?.risks ?? [];
+  return risks.map((r) => {
+    const matched = candidates(d, r)
+      .map((t) => decisions.find((x) => x.topic === t))
+      .filter((x): x is (typeof decisions)[number] => x !== undefined)
+      .slice(0, 3);
+    const decision = matched[0];
+    if (!decision) {
+      return {
+        riskId: r.id,
+        status: "accepted" as const,
+        element: "accepted",
+        decisionIds: [],
+        reason: `No component of this design addresses "${r.title}" (category ${r.category}); accepted until a follow-up plan exists.`,
+      };
+    }
+    for (const m of matched) m.closesRisks.push(r.id);
+    return {
+      riskId: r.id,
+      status: "mitigated" as const,
+      element: decision.element.slice(0, 200),
+      decisionIds: matched.map((m) => m.id),
+      reason: `${r.title}: closed by ${matched.map((m) => `${m.id} (${m.title})`).join(" and ")}.`.slice(0, 600),
+    };
+  });
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { designPhase } from "../../../src/phases/design/index.js";
+import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
+import { designInput, EXAMPLES } from "./design-input.js";
+
+const design = (ex: keyof typeof EXAMPLES): DesignResult => designResultSchema.parse(designPhase.offline(designInput(ex)));
+const kinds = (r: DesignResult) => Object.fromEntries(r.mapping.map((m) => [m.service, m.target.kind]));
+const all = (r: DesignResult) => JSON.stringify(r);
+
+describe("offline design of the four example inventories", () => {
+  const results = { seed: design("seed"), django: design("django"), flask: design("flask"), apiOnly: design("apiOnly") };
+
+  it.each([
+    ["seed", { nginx: "load-balancer", api: "cloud-run-service", worker: "cloud-run-worker", redis: "cloud-tasks", mysql: "cloud-sql" }],
+    ["django", { web: "cloud-run-service", "celery-worker": "cloud-run-worker", "celery-beat": "cloud-scheduler", "nightly-cleanup": "cloud-scheduler", redis: "memorystore", postgres: "cloud-sql" }],
+    ["flask", { api: "cloud-run-service", worker: "cloud-run-worker", rabbitmq: "cloud-tasks", mysql: "cloud-sql" }],
+    ["apiOnly", { nginx: "load-balancer", api: "cloud-run-service", postgres: "cloud-sql" }],
+  ] as const)("%s maps every service to the expected target kind", (ex, expected) => {
+    expect(kinds(results[ex])).toEqual(expected);
+  });
+
+  it.each([
+    ["seed", "MYSQL_8_0", "mysql"],
+    ["django", "POSTGRES_15", "postgres"],
+    ["flask", "MYSQL_5_7", "mysql"],
+    ["apiOnly", "POSTGRES_16", "postgres"],
+  ] as const)("%s keeps the database engine and major version (%s)", (ex, version, engine) => {
+    const db = results[ex].deployment.database!;
+    expect([db.databaseVersion, db.engine, db.pointInTimeRecovery]).toEqual([version, engine, true]);
+  });
+
+  it("derives Cloud Run names from target.service, port 8080 and /healthz probes", () => {
+    const names = results.seed.deployment.services.map((s) => s.name);
+    expect(names).toEqual(["web-app-prod", "web-app-prod-worker"]);
+    for (const s of Object.values(results).flatMap((r) => r.deployment.services)) {
+      expect([s.port, s.healthPath]).toEqual([8080, "/healthz"]);
+    }
+  });
+
+  it("gives each example a different design", () => {
+    const shapes = Object.values(results).map((r) => JSON.stringify({ k: kinds(r), s: r.deployment.services.map((s) => [s.kind, s.cpu, s.memory, s.concurrency]) }));
+    expect(new Set(shapes).size).toBe(4);
+  });
+
+  it("invents nothing for the API-only VM: no worker, queue, cache or scheduler targets beyond the warm window", () => {
+    const r = results.apiOnly;
+    expect(r.deployment.services.map((s) => s.kind)).toEqual(["api"]);
+    expect(r.deployment.queues).toEqual([]);
+    expect(r.mapping.some((m) => ["cloud-tasks", "memorystore", "cloud-run-worker", "pubsub"].includes(m.target.kind))).toBe(false);
+    expect(r.deployment.schedules?.every((j) => j.action === "set-min-instances")).toBe(true);
+    expect(r.decisions.map((d) => d.title).join(" ")).not.toMatch(/Cloud Tasks|worker|Memorystore/i);
+    expect(r.requirements.find((q) => q.id === "api-worker-separation")!.how).toMatch(/no background worker/);
+  });
+
+  it("replaces RabbitMQ with Cloud Tasks and spells out the application change", () => {
+    const broker = results.flask.mapping.find((m) => m.service === "rabbitmq")!;
+    expect(broker.target.name).toBe(results.flask.deployment.queues[0]!.name);
+    expect(broker.appChanges.join(" ")).toMatch(/delay\(\)\/apply_async\(\).*HTTP task/);
+    expect(results.flask.decisions.some((d) => /Replace the rabbitmq broker with Cloud Tasks/.test(d.title))).toBe(true);
+    expect(results.flask.deployment.queues[0]!.dispatchDeadlineSeconds).toBe(900); // --time-limit 900
+  });
+
+  it("puts the Redis cache on Memorystore and gives its users Direct VPC egress", () => {
+    const r = results.django;
+    const cache = r.mapping.find((m) => m.service === "redis")!;
+    expect(cache.settings).toMatchObject({ tier: "BASIC", version: "REDIS_7_X", vpcEgress: "private-ranges-only" });
+    expect(cache.reason).toMatch(/broker ends: Cloud Tasks/);
+    const egress = r.deployment.services.filter((s) => s.vpcEgress === "private-ranges-only").map((s) => s.name);
+    expect(egress).toEqual(["bookshop-web", "bookshop-web-worker"]);
+  });
+
+  it("moves celery beat and the cron entry to Cloud Scheduler, the cron command to a Cloud Run job", () => {
+    const r = results.django;
+    const job = r.deployment.services.find((s) => s.kind === "job")!;
+    expect(job.command).toEqual(["python", "manage.py", "clearsessions"]);
+    const trigger = r.deployment.schedules!.find((j) => j.replaces.includes("nightly-cleanup"))!;
+    expect(trigger).toMatchObject({ schedule: "30 3 * * *", timeZone: "Europe/Berlin", action: "run-job", target: job.name });
+    expect(r.mapping.find((m) => m.service === "celery-beat")!.appChanges[0]).toMatch(/beat_schedule/);
+  });
+
+  it.each([
+    ["seed", true, 0],
+    ["django", true, 1],
+  ] as const)("%s: HA follows the audit's database SPOF finding, replicas follow growth", (ex, ha, replicas) => {
+    const db = results[ex].deployment.database!;
+    expect([db.highAvailability, db.readReplicas]).toEqual([ha, replicas]);
+  });
+
+  it("keeps the connection budget under the tier's max_connections", () => {
+    for (const r of Object.values(results)) {
+      const m = r.mapping.find((x) => x.target.kind === "cloud-sql")!;
+      expect(Number(m.settings.connectionBudget)).toBeLessThanOrEqual(Number(m.settings.maxConnections) * 0.8);
+    }
+  });
+
+  it.each(Object.keys(EXAMPLES) as (keyof typeof EXAMPLES)[])("%s never proposes GKE (team.kubernetes false)", (ex) => {
+    expect(all(results[ex])).not.toMatch(/GKE|Kubernetes Engine|Autopilot/);
+  });
+
+  it("traces every critical audit risk of every example", () => {
+    for (const ex of Object.keys(EXAMPLES) as (keyof typeof EXAMPLES)[]) {
+      const input = designInput(ex);
+      const audit = input.upstream.audit as { risks: { id: string; severity: string }[] };
+      const traced = new Map(results[ex].riskTrace.map((t) => [t.riskId, t]));
+      for (const risk of audit.risks.filter((x) => x.severity === "critical")) {
+        const t = traced.get(risk.id);
+        expect(t, `${ex} ${risk.id}`).toBeDefined();
+        expect(t!.status === "accepted" || t!.decisionIds.length > 0).toBe(true);
+      }
+    }
+  });
+});
