@@ -78,7 +78,9 @@ export function withCache(inner: ModelClient, options: CachingOptions): ModelCli
       if (hit) {
         const parsed = request.schema.safeParse(hit.value);
         if (parsed.success) {
-          const provider = options.replay ? "replay" : inner.provider;
+          // Provenance names who really answered (e.g. gemini), so a replayed file is byte-identical
+          // to the one first generated and `check` sees no drift.
+          const provider = hit.provider === "gemini" ? "gemini" : inner.provider;
           return { value: parsed.data, provider, model: hit.model, cached: true, usage: ZERO_USAGE, calls: 0 };
         }
       }

@@ -28,6 +28,10 @@ export interface PhaseInput {
   repoDir: string;
 }
 
+export interface ValidationContext {
+  source: "model" | "offline";
+}
+
 export interface PhaseDefinition<R> {
   id: PhaseId;
   personaId: string;
@@ -40,8 +44,13 @@ export interface PhaseDefinition<R> {
   offline(input: PhaseInput): R;
   /** Turn the result into files. Pure: same input, same bytes. */
   render(result: R, input: PhaseInput): Promise<Artifact[]> | Artifact[];
-  /** Validate the rendered files; return findings (empty = fine). A finding fails the command (exit 3). */
-  validate?(artifacts: Artifact[], input: PhaseInput): Promise<string[]>;
+  /**
+   * Validate the rendered files; return findings (empty = fine). A finding fails the command
+   * (exit 3). `source` says whether the result came from a model (validate everything) or from
+   * the offline rules, whose output the test suite validates: a phase may skip a costly check
+   * there when its builder already guarantees the property (e.g. Mermaid escaping).
+   */
+  validate?(artifacts: Artifact[], input: PhaseInput, context: ValidationContext): Promise<string[]>;
   /** One-line summary for the CLI (e.g. "5 critical risks, 9 in total"). */
   summarize?(result: R): string;
 }

@@ -79,7 +79,7 @@ describe("response cache", () => {
     const never = countingClient("model-z");
     const replay = withCache(never, { dir, replay: true });
     const hit = await replay.generateJson(request("same"));
-    expect(hit).toMatchObject({ provider: "replay", model: "model-a", value: { answer: 42 }, cached: true });
+    expect(hit).toMatchObject({ provider: "gemini", model: "model-a", value: { answer: 42 }, cached: true });
     const miss = await replay.generateJson(request("new prompt")).catch((e: unknown) => e);
     expect(miss).toBeInstanceOf(ProviderError);
     expect((miss as ProviderError).exitCode).toBe(3);

@@ -26,7 +26,8 @@ export function currentArchitectureDiagram(inv: Inventory, audit: AuditResult): 
   for (const risk of audit.risks) {
     if (risk.category === "single-point-of-failure" && risk.affects.length < inv.services.length) risk.affects.forEach((a) => spof.add(a));
   }
-  const svc = (name: string) => `svc:${name}`;
+  // Inventory names match ^[a-z][a-z0-9-]*$, so swapping - for _ keeps ids readable and distinct.
+  const svc = (name: string) => `svc_${name.replace(/-/g, "_")}`;
   const nodes: FlowNode[] = [
     { id: "users", label: "Users", shape: "stadium" },
     { id: "engineer", label: "Engineer (SSH)", shape: "stadium" },

@@ -28,11 +28,17 @@ describe("audit offline rules on the seed VM", () => {
     ["single-point-of-failure", /One host runs all 5 services/],
     ["rollback", /No rollback/],
     ["deployment", /Manual ssh-systemctl deploys with downtime \(45 min each\)/],
-    ["data-protection", /manual backups/],
     ["scalability", /10x the peak load/],
+    ["coupling", /Model calls/],
   ])("puts the %s risk among the top 5", (category, title) => {
     const top = result.risks.slice(0, 5);
     expect(top.some((r) => r.category === category && title.test(r.title))).toBe(true);
+  });
+
+  it("rates manual-only backups of the database as critical", () => {
+    const data = result.risks.find((r) => r.category === "data-protection")!;
+    expect(data).toMatchObject({ severity: "critical", affects: ["mysql"] });
+    expect(data.evidence).toEqual(["data[0]: mysql 8.0 20 GiB, backups: manual"]);
   });
 
   it("quotes inventory evidence", () => {

@@ -1,0 +1,32 @@
+// Runs the BUILT CLI (bin/infra-migrate.js → dist/) the way a user or CI job would.
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa, type Result } from "execa";
+import { ROOT } from "./phase-input.js";
+
+export const BIN = path.join(ROOT, "bin/infra-migrate.js");
+
+/** The environment of a machine with no Gemini credentials and no colour. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined) continue;
+    if (/^(GEMINI_|GOOGLE_|INFRA_MIGRATE_|NO_COLOR|FORCE_COLOR)/.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, CI: "true", FORCE_COLOR: "0", ...extra };
+}
+
+export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<Result> {
+  return execa("node", [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? cleanEnv(),
+    extendEnv: false,
+    reject: false,
+    input: options.input,
+    timeout: 120_000,
+  });
+}
+
+export const tempDir = (prefix = "im-e2e-") => mkdtemp(path.join(tmpdir(), prefix));
