@@ -28,7 +28,7 @@ const rawSchema = z.object({
   inventory: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
   provider: z.enum(["auto", "gemini", "offline", "replay"]).optional(),
-  model: z.string().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "expected a model id such as gemini-3-flash-preview").optional(),
+  model: z.string().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "expected a model id such as gemini-3.5-flash-lite").optional(),
   timeout: z.coerce.number().int().min(1).max(3600).optional(),
   config: z.string().optional(),
   dryRun: z.boolean().optional(),

@@ -26,6 +26,12 @@ export interface PhaseInput {
   options: PhaseOptions;
   /** Absolute path of the target repo, read-only for phases (e.g. to detect an existing Dockerfile). */
   repoDir: string;
+  /**
+   * Paths infra-migrate generated in the target repo before (from the manifest). A file that
+   * exists but is in this set is ours, not the user's: e.g. our own Dockerfile from a previous
+   * run must not be mistaken for one the team wrote.
+   */
+  generatedFiles?: ReadonlySet<string>;
 }
 
 export interface ValidationContext {

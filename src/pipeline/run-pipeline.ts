@@ -11,6 +11,8 @@ import { loadPersona } from "../personas/persona.js";
 import { PHASE_DEPENDENCIES, loadPhase, withDependencies } from "../phases/registry.js";
 import type { PhaseId, PhaseOptions } from "../phases/types.js";
 import type { Plan } from "../write/plan.js";
+import { readManifest } from "../write/manifest.js";
+import { toolVersion } from "../package-root.js";
 import { runPhase, type PhaseRun } from "./run-phase.js";
 
 export const RESULTS_DIR = ".infra-migrate/results";
@@ -79,6 +81,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   for (const warning of inventory.warnings) {
     options.onEvent?.({ type: "notice", message: `warning: ${warning.file}:${warning.line ?? "?"}:${warning.column ?? "?"} ${warning.path ?? ""} ${warning.message}`.trim() });
   }
+  const manifest = await readManifest(options.outDir, toolVersion());
+  const generatedFiles: ReadonlySet<string> = new Set(Object.keys(manifest.files));
   const order = withDependencies(options.phases);
   const requested = new Set(options.phases);
   const providers = new Map<ProviderChoice, Promise<ResolvedProvider>>();
@@ -139,6 +143,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         upstream,
         options: options.options,
         repoDir: options.outDir,
+        generatedFiles,
       });
       runs.set(phase, run);
       stored.set(phase, { phase, inputsHash, provider: run.provider, model: run.model, result: run.result });

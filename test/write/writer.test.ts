@@ -111,3 +111,16 @@ describe("applyPlans", () => {
     expect(() => assertSafeRelativePath(p)).toThrow(GenerationError);
   });
 });
+
+describe("create-only files the tool generated itself", () => {
+  it("are updated while unedited, and kept once a person edits them", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "im-writer-"));
+    const docker = (content: string) => [plan([{ path: "Dockerfile", kind: "dockerfile", content, policy: "create-only" }])];
+    await applyPlans(docker("FROM a\n"), opts(dir));
+    expect((await applyPlans(docker("FROM a\n"), opts(dir))).changes[0]!.action).toBe("unchanged");
+    expect((await applyPlans(docker("FROM b\n"), opts(dir))).changes[0]!.action).toBe("update");
+    await writeFile(path.join(dir, "Dockerfile"), "FROM mine\n");
+    expect((await applyPlans(docker("FROM c\n"), opts(dir, { force: true }))).changes[0]!.action).toBe("kept");
+    expect(await readFile(path.join(dir, "Dockerfile"), "utf8")).toBe("FROM mine\n");
+  });
+});

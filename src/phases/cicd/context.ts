@@ -71,7 +71,8 @@ export function buildContext(input: PhaseInput): CicdContext {
     branch,
     githubRepo: inventory.target.github,
     deployerAccount: "github-deployer",
-    hasDockerfile: has("Dockerfile"),
+    // The team's own Dockerfile, not the one a previous run generated.
+    hasDockerfile: has("Dockerfile") && !(input.generatedFiles?.has("Dockerfile") ?? false),
     pythonManifest: !has("requirements.txt") && has("pyproject.toml") ? "pyproject.toml" : "requirements.txt",
   };
 }

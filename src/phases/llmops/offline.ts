@@ -14,7 +14,8 @@ import { instructionsFor } from "./offline-text.js";
  * family is retired on Vertex AI; Gemini 3 models are served from the `global` location.
  * https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions
  */
-export const DEFAULT_VERTEX_MODEL = "gemini-3-flash-preview";
+// GA on Vertex AI until at least July 2027 (model-versions page); the 2.5 family is retired.
+export const DEFAULT_VERTEX_MODEL = "gemini-3.5-flash-lite";
 export const DEFAULT_VERTEX_LOCATION = "global";
 const RETIRED = /^(gemini-1\.|gemini-2\.|gemini-pro|text-bison|chat-bison)/;
 

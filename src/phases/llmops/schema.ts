@@ -8,7 +8,7 @@ import { isSafeIdentifier } from "./python-literal.js";
 /** snake_case, starts with a letter, no trailing or double underscore. */
 export const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 export const SEMVER = /^\d{1,3}\.\d{1,3}\.\d{1,3}$/;
-/** Vertex model ids: `gemini-3-flash-preview`, `gemini-2.0-flash-001`; no spaces, slashes or quotes. */
+/** Vertex model ids: `gemini-3.5-flash-lite`, `gemini-2.0-flash-001`; no spaces, slashes or quotes. */
 export const VERTEX_MODEL_ID = /^[a-z][a-z0-9.-]{2,62}[a-z0-9]$/;
 /** `global` or a region such as `us-central1`. */
 export const VERTEX_LOCATION = /^(global|[a-z]+-[a-z]+\d+)$/;
@@ -112,7 +112,7 @@ export const llmopsResultSchema = z
       instructions: prose(40, 8000),
     }),
     model: z.object({
-      id: z.string().regex(VERTEX_MODEL_ID, "expected a Vertex model id such as gemini-3-flash-preview"),
+      id: z.string().regex(VERTEX_MODEL_ID, "expected a Vertex model id such as gemini-3.5-flash-lite"),
       location: z.string().regex(VERTEX_LOCATION),
       temperature: z.number().min(0).max(2),
       maxOutputTokens: z.number().int().min(64).max(65_536),

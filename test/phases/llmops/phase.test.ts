@@ -47,6 +47,6 @@ describe("llmopsPhase", () => {
 
   it("summarises the result in one line", () => {
     const summary = llmopsPhase.summarize!(llmopsPhase.offline(phaseInput(seedInventory(), seedDeployment())));
-    expect(summary).toBe("AI worker for contract_summary on gemini-3-flash-preview (prompt contract_summary@1.0.0), queue web-app-prod-ai-tasks, 5 names derived");
+    expect(summary).toBe("AI worker for contract_summary on gemini-3.5-flash-lite (prompt contract_summary@1.0.0), queue web-app-prod-ai-tasks, 5 names derived");
   });
 });

@@ -73,7 +73,7 @@ describe("renderLlmops", () => {
 
   it("defaults the model to a current Vertex model, overridable by AI_MODEL", () => {
     const worker = byPath(artifacts, "services/ai-worker/ai_worker.py").content;
-    expect(worker).toContain('DEFAULT_MODEL = "gemini-3-flash-preview"');
+    expect(worker).toContain('DEFAULT_MODEL = "gemini-3.5-flash-lite"');
     expect(worker).toContain('os.environ.get("AI_MODEL", DEFAULT_MODEL)');
     expect(worker).toContain("genai.Client(\n            vertexai=True,");
     expect(worker).not.toMatch(/gemini-2\.5|vertexai\.generative_models/);

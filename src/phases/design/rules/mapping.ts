@@ -43,7 +43,8 @@ function worker(d: Draft, s: Service, info: WorkerInfo): MappingEntry {
       appChanges: [
         `Expose each task as POST /tasks (JSON body names the task and its arguments) and reply 2xx only when it is done; a 429/503 reply slows the queue.`,
         `Make tasks idempotent: delivery is at least once; name tasks (task id) to de-duplicate enqueues.`,
-        `Stop running "${s.command ?? `${s.software} worker`}"; the HTTP handler replaces the consumer loop.`,
+        // Commands can be long (inventory allows 4,000 chars); the schema caps this text at 600.
+        `Stop running "${clipText(s.command ?? `${s.software} worker`, 160)}"; the HTTP handler replaces the consumer loop.`,
       ],
     };
   }
@@ -161,4 +162,8 @@ export function buildMapping(d: Draft, workers: WorkerInfo[]): MappingEntry[] {
         return { service: s.name, target: { kind: "removed", name: cleanFor(s.name) }, reason: `No managed counterpart is proposed for ${s.software} (role "${s.role}"); decide by hand whether it is still needed.`, settings: {}, appChanges: [] };
     }
   });
+}
+
+function clipText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

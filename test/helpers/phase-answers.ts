@@ -1,0 +1,35 @@
+// What a well-behaved model would answer in each phase: the offline rules' results chained the
+// way the pipeline chains them. The fake Gemini server answers by persona with these.
+import { readFileSync } from "node:fs";
+import { parseInventory } from "../../src/inventory/load.js";
+import { loadPersonas } from "../../src/personas/persona.js";
+import { loadPhase } from "../../src/phases/registry.js";
+import type { PhaseId } from "../../src/phases/types.js";
+import type { FakeReply, RecordedRequest } from "./fake-gemini.mjs";
+
+export async function offlineAnswers(inventoryFile: string, repoDir: string): Promise<Record<PhaseId, unknown>> {
+  const loaded = parseInventory(readFileSync(inventoryFile, "utf8"), inventoryFile);
+  const base = { inventory: loaded.inventory, inventoryHash: loaded.hash, options: {}, repoDir };
+  const audit = (await loadPhase("audit")).offline({ ...base, upstream: {} });
+  const design = (await loadPhase("design")).offline({ ...base, upstream: { audit } });
+  const cicd = (await loadPhase("cicd")).offline({ ...base, upstream: { design } });
+  const llmops = (await loadPhase("llmops")).offline({ ...base, upstream: { design } });
+  return { audit, design, cicd, llmops };
+}
+
+/** Which phase a request is for, from its system instruction (the persona text). */
+export async function phaseOfRequest(): Promise<(req: RecordedRequest) => PhaseId | undefined> {
+  const byBody = new Map((await loadPersonas()).map((p) => [p.body.trim(), p.phase]));
+  return (req) => {
+    const parts = (req.body?.systemInstruction?.parts ?? []) as { text?: string }[];
+    return byBody.get(parts.map((p) => p.text ?? "").join("").trim());
+  };
+}
+
+export async function answerByPersona(answers: Record<PhaseId, unknown>, delayMs = 0): Promise<FakeReply> {
+  const phaseOf = await phaseOfRequest();
+  return (req) => {
+    const phase = phaseOf(req);
+    return phase ? { json: answers[phase], delayMs } : { status: 400, message: "unknown persona" };
+  };
+}
