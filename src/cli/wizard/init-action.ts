@@ -1,0 +1,101 @@
+// The body of `infra-migrate init`: detect → answers (wizard or flags) → plan → writer → summary.
+// Loaded only when init runs; inquirer only when a person is being asked.
+import path from "node:path";
+import { z } from "zod";
+import { detectRepo } from "../../detect/detect-repo.js";
+import { InputError } from "../../errors.js";
+import type { Answers } from "../../init/answers.js";
+import { answersFromFlags } from "../../init/flags.js";
+import { buildInitPlan } from "../../init/init-plan.js";
+import { resolveAnswers, type Origin } from "../../init/resolve.js";
+import { toolVersion } from "../../package-root.js";
+import { applyPlans } from "../../write/writer.js";
+import type { Output } from "../output.js";
+
+const settingsSchema = z.object({
+  from: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+  yes: z.boolean().optional(),
+  force: z.boolean().optional(),
+  dryRun: z.boolean().optional(),
+  ci: z.boolean().optional(),
+});
+
+function shown(value: unknown): string {
+  if (Array.isArray(value) && value.every((v) => typeof v === "object")) return `${value.length} service(s)`;
+  return Array.isArray(value) ? value.join("-") : String(value);
+}
+
+async function collectAnswers(raw: Record<string, unknown>, out: Output, facts: Awaited<ReturnType<typeof detectRepo>>, yes: boolean) {
+  const { given, issues } = answersFromFlags(raw);
+  if (issues.length) throw new InputError("Invalid init option", issues, "Run `infra-migrate init --help` for the formats.", "usage.invalid");
+  // --json is for machines: they do not answer questions, so it never prompts either.
+  if (out.interactive && !out.json) {
+    const [{ createInquirerPrompter }, { runWizard }] = await Promise.all([import("./prompter.js"), import("./run-wizard.js")]);
+    return runWizard({ facts, given, acceptDetected: yes, prompter: await createInquirerPrompter(), say: (line) => out.info(line) });
+  }
+  const resolution = resolveAnswers(given, facts, yes);
+  if (resolution.missing.length) {
+    const detectedSome = resolution.missing.some((m) => m.detected !== undefined);
+    throw new InputError(
+      `init cannot ask questions here (no TTY, CI=true or --json) and ${resolution.missing.length} answer(s) are missing`,
+      resolution.missing.map((m) => ({
+        file: "command line",
+        path: m.flagArg ? `${m.flag} ${m.flagArg}` : m.flag,
+        message: `${m.message}${m.detected !== undefined ? ` (detected: ${shown(m.detected)}; --yes accepts it)` : ""}`,
+      })),
+      detectedSome ? "Pass the flags above, or --yes to accept the detected values; or run init in a terminal to be asked." : "Pass the flags above, or run init in a terminal to be asked.",
+      "init.missing",
+    );
+  }
+  return { answers: resolution.answers, origins: resolution.origins };
+}
+
+export async function runInitCommand(raw: Record<string, unknown>, out: Output, cwd = process.cwd()): Promise<number> {
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError("Invalid option", parsed.error.issues.map((i) => ({ file: "command line", path: `--${String(i.path[0])}`, message: i.message })), undefined, "usage.invalid");
+  }
+  const settings = parsed.data;
+  const fromDir = path.resolve(cwd, settings.from ?? ".");
+  const outDir = path.resolve(cwd, settings.out ?? ".");
+  const facts = await detectRepo(fromDir);
+  if (!out.json) {
+    out.info(out.c.bold(`Reading ${path.relative(cwd, fromDir) || "."} for defaults:`));
+    for (const e of facts.evidence) out.info(`  ${out.c.dim(e.file)} ${e.found}`);
+    if (facts.evidence.length === 0) out.info(out.c.dim("  nothing recognised (no requirements.txt, Procfile, unit files, compose file, package.json)"));
+  }
+  const { answers, origins } = await collectAnswers(raw, out, facts, settings.yes === true);
+  const workflow = settings.ci ? (await import("../../ci/reports-workflow.js")).renderReportsWorkflow() : undefined;
+  const init = buildInitPlan(answers, { toolVersion: toolVersion(), workflow });
+  const report = await applyPlans([init.plan], { outDir, toolVersion: toolVersion(), dryRun: settings.dryRun, force: settings.force });
+
+  if (out.json) {
+    out.emitJson({
+      ok: true,
+      command: "init",
+      dryRun: settings.dryRun === true,
+      from: fromDir,
+      outDir,
+      files: report.changes.map((c) => ({ path: c.path, action: c.action, ...(c.reason ? { reason: c.reason } : {}) })),
+      inventoryHash: init.inventoryHash,
+      answers: answerSummary(answers, origins),
+      detected: { ...facts, dir: undefined },
+      warnings: init.warnings,
+    });
+    return 0;
+  }
+  for (const w of init.warnings) out.warn(`${out.c.yellow("warning:")} ${w.path ?? ""} ${w.message}`);
+  for (const c of report.changes) {
+    const mark = { create: out.c.green("create"), update: out.c.yellow("update"), unchanged: out.c.dim("same  "), kept: out.c.dim("kept  "), conflict: out.c.red("edited") }[c.action];
+    out.info(`  ${mark} ${c.path}`);
+  }
+  const where = path.relative(cwd, outDir) || ".";
+  const next = where === "." ? "npx infra-migrate run" : `cd ${where} && npx infra-migrate run`;
+  out.info(settings.dryRun ? out.c.yellow("Dry run: nothing written.") : `${out.c.green("Done.")} Next: ${next}`);
+  return 0;
+}
+
+function answerSummary(answers: Answers, origins: Partial<Record<keyof Answers, Origin>>): Record<string, { value: unknown; from: Origin | undefined }> {
+  return Object.fromEntries(Object.entries(answers).map(([key, value]) => [key, { value, from: origins[key as keyof Answers] }]));
+}

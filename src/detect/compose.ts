@@ -1,0 +1,74 @@
+// docker-compose.yml: one service per entry. Known images say what a service is (postgres:15 is
+// the database, version 15); otherwise its command does (gunicorn, celery worker/beat, …).
+import { parse } from "yaml";
+import type { ServiceRole } from "../inventory/schema.js";
+import { classifyCommand } from "./command.js";
+import { sanitiseName } from "./procfile.js";
+import type { ServiceFinding } from "./types.js";
+
+const IMAGES: { match: RegExp; software: string; role: ServiceRole }[] = [
+  { match: /^(mysql|mariadb)$/, software: "mysql", role: "database" },
+  { match: /^(postgres|postgis|postgresql)$/, software: "postgres", role: "database" },
+  { match: /^mongo(db)?$/, software: "mongodb", role: "database" },
+  { match: /^(redis|valkey)$/, software: "redis", role: "cache" },
+  { match: /^memcached$/, software: "memcached", role: "cache" },
+  { match: /^rabbitmq$/, software: "rabbitmq", role: "broker" },
+  { match: /^nginx$/, software: "nginx", role: "reverse-proxy" },
+];
+
+/** "bitnami/postgresql:15.4-debian" → ["postgresql", "15.4"]. */
+function imageParts(image: string): [string, string | undefined] {
+  const [repo, tag] = image.split("@")[0]!.split(/:(?=[^/]*$)/) as [string, string | undefined];
+  const name = repo.slice(repo.lastIndexOf("/") + 1);
+  const version = tag ? /^(\d+(?:\.\d+)*)/.exec(tag)?.[1] : undefined;
+  return [name, version];
+}
+
+/** "8000:8000", "127.0.0.1:5432:5432", { published: 80, target: 80 } → host listen address. */
+function publishedListen(port: unknown): string | undefined {
+  if (typeof port === "number") return `0.0.0.0:${port}`;
+  if (port && typeof port === "object") {
+    const published = (port as { published?: unknown }).published;
+    return published === undefined ? undefined : `0.0.0.0:${String(published)}`;
+  }
+  if (typeof port !== "string") return undefined;
+  const parts = port.split("/")[0]!.split(":");
+  if (parts.length === 1) return /^\d+$/.test(parts[0]!) ? `0.0.0.0:${parts[0]}` : undefined;
+  const host = parts.length === 3 ? parts[0]! : "0.0.0.0";
+  const published = parts[parts.length - 2]!;
+  return /^\d+$/.test(published) ? `${host}:${published}` : undefined;
+}
+
+export function parseCompose(text: string, file: string): ServiceFinding[] {
+  let doc: unknown;
+  try {
+    doc = parse(text, { maxAliasCount: 100 });
+  } catch {
+    return [];
+  }
+  const services = (doc as { services?: unknown } | null)?.services;
+  if (!services || typeof services !== "object") return [];
+  const findings: ServiceFinding[] = [];
+  for (const [key, raw] of Object.entries(services as Record<string, unknown>)) {
+    const svc = (raw ?? {}) as { image?: unknown; command?: unknown; ports?: unknown; depends_on?: unknown };
+    const name = sanitiseName(key);
+    if (!name) continue;
+    const command = Array.isArray(svc.command) ? svc.command.map(String).join(" ") : typeof svc.command === "string" ? svc.command : undefined;
+    const [imageName, version] = typeof svc.image === "string" ? imageParts(svc.image) : ["", undefined];
+    const known = IMAGES.find((i) => i.match.test(imageName));
+    const facts = known ? { software: known.software, role: known.role } : command ? classifyCommand(command) : { software: imageName || "unknown", role: "other" as const };
+    const listen = (Array.isArray(svc.ports) ? svc.ports.map(publishedListen) : []).filter((l): l is string => l !== undefined);
+    const dependsOn = Array.isArray(svc.depends_on) ? svc.depends_on.map(String) : svc.depends_on && typeof svc.depends_on === "object" ? Object.keys(svc.depends_on) : [];
+    findings.push({
+      name,
+      role: facts.role,
+      software: facts.software,
+      ...(version ? { version } : {}),
+      ...(command ? { command } : {}),
+      listen,
+      dependsOn: dependsOn.map(sanitiseName).filter(Boolean),
+      source: file,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,109 @@
+// detectRepo(dir): everything `init` can propose as a default, read from the files of a repo.
+// Read-only and bounded (see walk.ts); a missing or odd file is simply not evidence.
+import path from "node:path";
+import { parseCompose } from "./compose.js";
+import { readDependencies } from "./dependencies.js";
+import { parseGithubRemote, readGitRemote } from "./git-remote.js";
+import { mergeServices } from "./merge.js";
+import { looksLikeNginx, parseNginxConfig } from "./nginx.js";
+import { parsePackageJson } from "./node-deps.js";
+import { parseProcfile } from "./procfile.js";
+import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
+import { parseSystemdUnit } from "./systemd.js";
+import { redactDeep } from "../inventory/redact.js";
+import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
+import { listRepoFiles, readSmallText } from "./walk.js";
+
+export interface DetectOptions {
+  /** Reads the origin remote URL; defaults to `git remote get-url origin`. Tests pass a stub. */
+  readRemote?: (dir: string) => Promise<string | undefined>;
+}
+
+const COMPOSE_FILES = new Set(["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"]);
+const REQUIREMENTS = /^(requirements[^/]*\.txt|requirements\/[^/]+\.txt)$/;
+const NGINX_CANDIDATE = /(^|\/)(nginx[^/]*|sites-(available|enabled)|conf\.d)\/|\.conf$|(^|\/)nginx[^/]*$/;
+
+function describe(s: ServiceFinding): string {
+  return `${s.role} ${s.name} (${s.software}${s.listen.length ? ` on ${s.listen.join(", ")}` : ""})`;
+}
+
+export async function detectRepo(dir: string, options: DetectOptions = {}): Promise<DetectedFacts> {
+  const root = path.resolve(dir);
+  const files = await listRepoFiles(root);
+  const evidence: Evidence[] = [];
+  const packages: PackageVersions = new Map();
+  const systemd: ServiceFinding[] = [];
+  const compose: ServiceFinding[] = [];
+  const nginx: ServiceFinding[] = [];
+  let procfile: ReturnType<typeof parseProcfile> | undefined;
+  let name: string | undefined;
+  let nodeStart: string | undefined;
+  let deployMethod: DetectedFacts["deployMethod"];
+
+  for (const file of files) {
+    const base = file.slice(file.lastIndexOf("/") + 1);
+    const atRoot = !file.includes("/");
+    if (REQUIREMENTS.test(file) || (atRoot && base === "pyproject.toml")) {
+      const text = await readSmallText(root, file);
+      if (text === undefined) continue;
+      const parsed = base === "pyproject.toml" ? parsePyproject(text) : { name: undefined, packages: parseRequirementsTxt(text) };
+      name ??= parsed.name;
+      for (const [pkg, version] of parsed.packages) if (!packages.has(pkg) || version) packages.set(pkg, version);
+      evidence.push({ file, found: `${parsed.packages.size} Python package(s)` });
+    } else if (atRoot && base === "package.json") {
+      const parsed = parsePackageJson((await readSmallText(root, file)) ?? "");
+      if (!parsed) continue;
+      name ??= parsed.name;
+      nodeStart = parsed.startCommand;
+      for (const [pkg, version] of parsed.packages) packages.set(pkg, version);
+      evidence.push({ file, found: `${parsed.packages.size} npm package(s)${nodeStart ? `, start: ${nodeStart}` : ""}` });
+    } else if (atRoot && base === "Procfile") {
+      procfile = parseProcfile((await readSmallText(root, file)) ?? "", file);
+      for (const s of procfile.services) evidence.push({ file, found: describe(s) });
+      if (procfile.releaseCommand) evidence.push({ file, found: `release command: ${procfile.releaseCommand}` });
+    } else if (atRoot && COMPOSE_FILES.has(base) && compose.length === 0) {
+      compose.push(...parseCompose((await readSmallText(root, file)) ?? "", file));
+      for (const s of compose) evidence.push({ file, found: describe(s) });
+      if (compose.length) deployMethod ??= "containers";
+    } else if (base.endsWith(".service")) {
+      const unit = parseSystemdUnit((await readSmallText(root, file)) ?? "", file);
+      if (!unit) continue;
+      systemd.push(unit);
+      evidence.push({ file, found: describe(unit) });
+      deployMethod = "ssh-systemctl";
+    } else if (NGINX_CANDIDATE.test(file)) {
+      const text = await readSmallText(root, file);
+      if (!text || !looksLikeNginx(text)) continue;
+      const site = parseNginxConfig(text, file);
+      if (!site) continue;
+      nginx.push(site);
+      evidence.push({ file, found: `${describe(site)}${site.proxiesToPorts?.length ? `, proxies to port ${site.proxiesToPorts.join(", ")}` : ""}` });
+    }
+  }
+
+  const deps = readDependencies(packages);
+  if (deps.frameworks.length) evidence.push({ file: "dependencies", found: `frameworks: ${deps.frameworks.join(", ")}` });
+  const services = mergeServices([...systemd, ...compose, ...(procfile?.services ?? []), ...nginx], deps, nodeStart);
+  const dbService = services.find((s) => s.role === "database");
+  const database = dbService
+    ? { engine: dbService.software, ...(dbService.version ? { version: dbService.version } : {}), source: dbService.source }
+    : undefined;
+  const remote = await (options.readRemote ?? readGitRemote)(root);
+  const github = remote ? parseGithubRemote(remote) : undefined;
+  if (github) evidence.push({ file: "git remote origin", found: github });
+
+  // Unit files and compose commands sometimes carry a password inline: facts are shown, printed as
+  // JSON and written into the inventory, so they are redacted here, once, at the source.
+  return redactDeep<DetectedFacts>({
+    dir: root,
+    name: name ?? github?.split("/")[1] ?? path.basename(root),
+    services,
+    ...(database ? { database } : {}),
+    ...(deps.llm ? { llm: { provider: deps.llm, source: "dependencies" } } : {}),
+    ...(github ? { github } : {}),
+    ...(deployMethod ? { deployMethod } : {}),
+    frameworks: deps.frameworks,
+    ...(procfile?.releaseCommand ? { releaseCommand: procfile.releaseCommand } : {}),
+    evidence,
+  }).value;
+}

@@ -1,0 +1,111 @@
+// Several files describe the same VM: systemd units, docker-compose, a Procfile, the nginx site
+// and the dependency list. This folds them into one service list: the most concrete source wins
+// (a unit file over a Procfile over a guess from packages), gaps are filled from the others, and
+// services are linked (proxy → the app on its upstream port; apps → their data stores).
+import { SERVICE_ROLES, type ServiceRole } from "../inventory/schema.js";
+import { portOf } from "./command.js";
+import type { DependencyFacts } from "./dependencies.js";
+import type { DetectedService, ServiceFinding } from "./types.js";
+
+export const DEFAULT_PORTS: Record<string, number> = {
+  mysql: 3306,
+  postgres: 5432,
+  redis: 6379,
+  rabbitmq: 5672,
+  mongodb: 27017,
+  memcached: 11211,
+};
+const DATA_ROLES: ServiceRole[] = ["database", "cache", "broker"];
+const ROLE_ORDER: ServiceRole[] = ["reverse-proxy", "web", "worker", "scheduler", "cron", "other", "broker", "cache", "database"];
+
+function inferred(name: string, role: ServiceRole, software: string, listen: string[] = []): ServiceFinding {
+  return { name, role, software, listen, source: "dependencies" };
+}
+
+function uniqueName(wanted: string, taken: Set<string>): string {
+  let name = wanted;
+  for (let i = 2; taken.has(name); i++) name = `${wanted}-${i}`;
+  return name;
+}
+
+/** Findings in priority order (most concrete first) plus what the dependency files say. */
+export function mergeServices(findings: ServiceFinding[], deps: DependencyFacts, nodeStart?: string): DetectedService[] {
+  const merged: ServiceFinding[] = [];
+  for (const finding of findings) {
+    const same =
+      merged.find((s) => s.name === finding.name) ??
+      merged.find((s) => s.software === finding.software && s.role === finding.role && s.role !== "other");
+    if (!same) {
+      merged.push({ ...finding, listen: [...finding.listen] });
+      continue;
+    }
+    same.listen = same.listen.length ? same.listen : [...finding.listen];
+    same.version ??= finding.version;
+    same.command ??= finding.command;
+    same.systemdUnit ??= finding.systemdUnit;
+    same.proxiesToPorts ??= finding.proxiesToPorts;
+  }
+  const has = (pred: (s: ServiceFinding) => boolean) => merged.some(pred);
+  const names = () => new Set(merged.map((s) => s.name));
+  const fw = new Set(deps.frameworks);
+  const server = fw.has("fastapi") ? (fw.has("uvicorn") ? "uvicorn" : fw.has("gunicorn") ? "gunicorn" : "fastapi") : fw.has("gunicorn") ? "gunicorn" : fw.has("django") ? "django" : fw.has("flask") ? "flask" : undefined;
+  const nodeWeb = ["express", "fastify", "koa", "next", "nestjs"].some((f) => fw.has(f)) || nodeStart !== undefined;
+
+  // A compose service built from the repo with published ports and no command is the app itself.
+  for (const s of merged) {
+    if (s.role === "other" && s.software === "unknown" && s.listen.length && (server || nodeWeb)) {
+      s.role = "web";
+      s.software = server ?? "node";
+    }
+  }
+  if (!has((s) => s.role === "web") && (server || nodeWeb)) {
+    const software = server ?? "node";
+    const listen = software === "uvicorn" || software === "gunicorn" ? ["127.0.0.1:8000"] : [];
+    merged.push({ ...inferred(uniqueName("web", names()), "web", software, listen), ...(server ? {} : nodeStart ? { command: nodeStart } : {}) });
+  }
+  if (fw.has("celery") && !has((s) => s.software === "celery" && s.role === "worker")) {
+    merged.push(inferred(uniqueName("worker", names()), "worker", "celery"));
+  }
+  if (deps.database && !has((s) => s.role === "database")) {
+    merged.push(inferred(uniqueName(deps.database, names()), "database", deps.database, [`127.0.0.1:${DEFAULT_PORTS[deps.database]}`]));
+  }
+  if (fw.has("redis") && !has((s) => s.software === "redis")) {
+    merged.push(inferred(uniqueName("redis", names()), fw.has("celery") ? "broker" : "cache", "redis", ["127.0.0.1:6379"]));
+  }
+  // With Celery in the project, Redis is its broker (it may cache too; broker is the role that matters).
+  if (fw.has("celery") && !has((s) => s.role === "broker")) {
+    const redis = merged.find((s) => s.software === "redis");
+    if (redis) redis.role = "broker";
+  }
+  // A pinned package is the version of the process it runs (uvicorn==0.23.2), but `redis==5` is the
+  // client library, not the server: only app servers and workers take a version from the pins.
+  for (const s of merged) {
+    const runsPackage = s.role === "web" || s.role === "worker" || s.role === "scheduler";
+    if (runsPackage && !s.version && deps.versions[s.software]) s.version = deps.versions[s.software];
+  }
+  return link(merged);
+}
+
+function link(services: ServiceFinding[]): DetectedService[] {
+  const names = new Set(services.map((s) => s.name));
+  const stores = services.filter((s) => DATA_ROLES.includes(s.role)).map((s) => s.name);
+  const webs = services.filter((s) => s.role === "web").map((s) => s.name);
+  const rank = (role: ServiceRole) => ROLE_ORDER.indexOf(role) >= 0 ? ROLE_ORDER.indexOf(role) : SERVICE_ROLES.length;
+  return services
+    .map((s): DetectedService => {
+      const { proxiesToPorts, dependsOn: explicit, ...rest } = s;
+      let dependsOn = (explicit ?? []).filter((d) => names.has(d) && d !== s.name);
+      if (!explicit?.length) {
+        if (s.role === "reverse-proxy") {
+          const targets = services.filter((t) => t !== s && t.listen.some((l) => proxiesToPorts?.includes(portOf(l)))).map((t) => t.name);
+          dependsOn = targets.length ? targets : webs;
+        } else if (s.role === "web" || s.role === "worker" || s.role === "scheduler") {
+          dependsOn = stores;
+        }
+      }
+      return { ...rest, dependsOn };
+    })
+    .map((s, index) => ({ s, index }))
+    .sort((a, b) => rank(a.s.role) - rank(b.s.role) || a.index - b.index)
+    .map(({ s }) => s);
+}

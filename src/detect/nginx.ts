@@ -1,0 +1,58 @@
+// An nginx site config: the ports it listens on and the upstream ports it proxies to, so the
+// proxy can be linked to the app server listening there.
+import type { ServiceFinding } from "./types.js";
+
+function stripComments(text: string): string {
+  return text.replace(/#.*$/gm, "");
+}
+
+/** `listen 80;` `listen 443 ssl http2;` `listen 127.0.0.1:8080;` `listen [::]:80;` → "host:port". */
+function listenAddress(value: string): string | undefined {
+  const first = value.trim().split(/\s+/)[0] ?? "";
+  if (first.startsWith("unix:")) return undefined;
+  const m = /^(?:(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.*-]+):)?(\d{1,5})$/.exec(first);
+  if (!m) return undefined;
+  const host = m[1] === undefined || m[1] === "*" ? "0.0.0.0" : m[1];
+  return `${host}:${m[2]}`;
+}
+
+function portOfUrl(target: string): number | undefined {
+  const m = /^(?:https?:\/\/)?(?:[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})/.exec(target.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+export function looksLikeNginx(text: string): boolean {
+  return /\bserver\s*\{/.test(text) && /\b(listen|proxy_pass|upstream)\b/.test(text);
+}
+
+export function parseNginxConfig(text: string, file: string): ServiceFinding | undefined {
+  const body = stripComments(text);
+  const listen = new Set<string>();
+  for (const m of body.matchAll(/\blisten\s+([^;]+);/g)) {
+    const address = listenAddress(m[1]!);
+    // [::]:80 next to 80 is the same socket for our purposes; keep IPv4 entries only then.
+    if (address && !address.startsWith("[")) listen.add(address);
+  }
+  const upstreams = new Map<string, number[]>();
+  for (const m of body.matchAll(/\bupstream\s+([A-Za-z0-9_.-]+)\s*\{([^}]*)\}/g)) {
+    const ports = [...m[2]!.matchAll(/\bserver\s+([^;\s]+)/g)].map((s) => portOfUrl(s[1]!)).filter((p): p is number => p !== undefined);
+    upstreams.set(m[1]!, ports);
+  }
+  const proxied = new Set<number>();
+  for (const m of body.matchAll(/\b(?:proxy_pass|uwsgi_pass|fastcgi_pass)\s+([^;]+);/g)) {
+    const target = m[1]!.trim();
+    const direct = portOfUrl(target);
+    if (direct !== undefined) proxied.add(direct);
+    const named = /^(?:https?:\/\/)?([A-Za-z0-9_.-]+)\/?/.exec(target)?.[1];
+    for (const port of (named && upstreams.get(named)) || []) proxied.add(port);
+  }
+  if (listen.size === 0 && proxied.size === 0) return undefined;
+  return {
+    name: "nginx",
+    role: "reverse-proxy",
+    software: "nginx",
+    listen: [...listen].sort((a, b) => Number(a.split(":").pop()) - Number(b.split(":").pop()) || (a < b ? -1 : 1)),
+    proxiesToPorts: [...proxied].sort((a, b) => a - b),
+    source: file,
+  };
+}

@@ -1,0 +1,52 @@
+// What `init` can learn about a repository without asking: plain data, no UI. Every fact keeps
+// the file it came from, so the wizard can say "from deploy/systemd/api.service" and a person
+// can judge the guess.
+import type { ServiceRole } from "../inventory/schema.js";
+
+export type LlmProviderGuess = "vertex-ai" | "gemini-api" | "openai" | "anthropic";
+export type DeployMethodGuess = "ssh-systemctl" | "containers";
+
+export interface DetectedService {
+  name: string;
+  role: ServiceRole;
+  software: string;
+  version?: string;
+  command?: string;
+  systemdUnit?: string;
+  /** "host:port" entries, as in the inventory. */
+  listen: string[];
+  dependsOn: string[];
+  schedule?: string;
+  /** Repo-relative file the service was found in, or "dependencies" when inferred from packages. */
+  source: string;
+}
+
+export interface Evidence {
+  file: string;
+  found: string;
+}
+
+export interface DetectedFacts {
+  /** Absolute directory that was scanned. */
+  dir: string;
+  /** Project name candidate (pyproject / package.json / git repo / directory name), not yet sanitised. */
+  name?: string;
+  services: DetectedService[];
+  database?: { engine: string; version?: string; source: string };
+  llm?: { provider: LlmProviderGuess; source: string };
+  /** owner/repo from `git remote get-url origin` when it points at GitHub. */
+  github?: string;
+  deployMethod?: DeployMethodGuess;
+  /** Frameworks and tools seen in dependency files, sorted: fastapi, celery, django, … */
+  frameworks: string[];
+  /** Procfile `release:` command: runs once per deploy, so it is not a service. */
+  releaseCommand?: string;
+  evidence: Evidence[];
+}
+
+/** A service as one source file describes it, before sources are merged. */
+export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
+  dependsOn?: string[];
+  /** nginx: ports of upstreams it proxies to, to link it to the services listening there. */
+  proxiesToPorts?: number[];
+}

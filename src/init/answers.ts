@@ -1,0 +1,54 @@
+// The answers `init` collects, one key per question. Keys are the inventory paths they fill
+// (`target.project`), so a missing answer can be named by its flag and its place in the file.
+import type { z } from "zod";
+import type { BACKUPS, DEPLOY_METHODS, ServiceRole, llmSchema } from "../inventory/schema.js";
+
+export interface ServiceAnswer {
+  name: string;
+  role: ServiceRole;
+  software: string;
+  version?: string;
+  command?: string;
+  systemdUnit?: string;
+  listen: string[];
+  dependsOn: string[];
+  schedule?: string;
+}
+
+export type Backups = (typeof BACKUPS)[number];
+export type DeployMethod = (typeof DEPLOY_METHODS)[number];
+export type Rollback = "none" | "manual" | "automatic";
+export type LlmProvider = z.output<typeof llmSchema>["provider"];
+export type ModelProvider = "auto" | "gemini" | "offline" | "replay";
+
+export interface Answers {
+  name?: string;
+  services?: ServiceAnswer[];
+  /** "none" when the product has no database. */
+  "database.engine"?: string;
+  "database.version"?: string;
+  "database.sizeGiB"?: number;
+  "database.backups"?: Backups;
+  "deploy.method"?: DeployMethod;
+  "deploy.durationMinutes"?: number;
+  "deploy.perWeek"?: number;
+  "deploy.rollback"?: Rollback;
+  "traffic.peakRps"?: number;
+  "traffic.growth"?: number;
+  "team.engineers"?: number;
+  "team.kubernetes"?: boolean;
+  "target.project"?: string;
+  "target.region"?: string;
+  "target.service"?: string;
+  "target.github"?: string;
+  "target.businessHours"?: string;
+  "llm.useCase"?: string;
+  "llm.latencySeconds"?: [number, number];
+  "llm.provider"?: LlmProvider;
+  /** Who answers the phases by default: goes into infra-migrate.config.yaml. */
+  provider?: ModelProvider;
+}
+
+export type AnswerKey = keyof Answers;
+
+export type Parsed<T> = { ok: true; value: T | undefined } | { ok: false; error: string };

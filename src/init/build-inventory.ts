@@ -1,0 +1,89 @@
+// Answers → inventory v1 object (the DESIGN.md contract), keys in the documented order so the
+// written file reads like the example. The database answer becomes a `data` entry pointing at a
+// database service, which is added when the service list has none for that engine.
+import { DEFAULT_PORTS } from "../detect/merge.js";
+import type { InventoryInput } from "../inventory/schema.js";
+import type { Answers, ServiceAnswer } from "./answers.js";
+
+const STORE_ROLES = new Set(["database", "cache", "broker"]);
+const APP_ROLES = new Set(["web", "worker", "scheduler", "cron"]);
+
+function uniqueName(wanted: string, taken: Set<string>): string {
+  let name = wanted;
+  for (let i = 2; taken.has(name); i++) name = `${wanted}-${i}`;
+  return name;
+}
+
+/** Keeps dependsOn pointing at services that still exist; services with none get them by role. */
+export function linkServices(services: ServiceAnswer[]): ServiceAnswer[] {
+  const names = new Set(services.map((s) => s.name));
+  const stores = services.filter((s) => STORE_ROLES.has(s.role)).map((s) => s.name);
+  const webs = services.filter((s) => s.role === "web").map((s) => s.name);
+  return services.map((s) => {
+    const kept = s.dependsOn.filter((d) => names.has(d) && d !== s.name);
+    if (kept.length) return { ...s, dependsOn: kept };
+    const byRole = s.role === "reverse-proxy" ? webs : APP_ROLES.has(s.role) ? stores : [];
+    return { ...s, dependsOn: byRole.filter((d) => d !== s.name) };
+  });
+}
+
+function withDatabaseService(services: ServiceAnswer[], answers: Answers): { services: ServiceAnswer[]; dbService?: string } {
+  const engine = answers["database.engine"];
+  if (!engine || engine === "none") return { services };
+  const version = answers["database.version"];
+  const existing = services.find((s) => s.role === "database" && s.software === engine) ?? services.find((s) => s.role === "database");
+  if (existing) {
+    const updated = services.map((s) => (s === existing && !s.version && version ? { ...s, version } : s));
+    return { services: updated, dbService: existing.name };
+  }
+  const name = uniqueName(engine, new Set(services.map((s) => s.name)));
+  const port = DEFAULT_PORTS[engine];
+  const added: ServiceAnswer = { name, role: "database", software: engine, ...(version ? { version } : {}), listen: port ? [`127.0.0.1:${port}`] : [], dependsOn: [] };
+  return { services: [...services, added], dbService: name };
+}
+
+function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
+  return {
+    name: s.name,
+    role: s.role,
+    software: s.software,
+    ...(s.version ? { version: s.version } : {}),
+    ...(s.systemdUnit ? { systemdUnit: s.systemdUnit } : {}),
+    ...(s.command ? { command: s.command } : {}),
+    ...(s.listen.length ? { listen: s.listen } : {}),
+    ...(s.dependsOn.length ? { dependsOn: s.dependsOn } : {}),
+    ...(s.schedule ? { schedule: s.schedule } : {}),
+  };
+}
+
+const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+export function buildInventory(answers: Answers): InventoryInput {
+  const { services, dbService } = withDatabaseService(answers.services ?? [], answers);
+  const linked = linkServices(services);
+  const data = dbService
+    ? [defined({ service: dbService, engine: answers["database.engine"], version: answers["database.version"], sizeGiB: answers["database.sizeGiB"], backups: answers["database.backups"] ?? "none" })]
+    : [];
+  const llm = answers["llm.useCase"]
+    ? defined({ useCase: answers["llm.useCase"], latencySeconds: answers["llm.latencySeconds"], provider: answers["llm.provider"] ?? "vertex-ai" })
+    : undefined;
+  return defined({
+    apiVersion: "infra-migrate/v1",
+    kind: "Inventory",
+    metadata: { name: answers.name! },
+    services: linked.map(serviceEntry),
+    data,
+    deploy: defined({ method: answers["deploy.method"], durationMinutes: answers["deploy.durationMinutes"], perWeek: answers["deploy.perWeek"], rollback: answers["deploy.rollback"] }),
+    traffic: defined({ peakRps: answers["traffic.peakRps"], growth: answers["traffic.growth"] }),
+    team: defined({ engineers: answers["team.engineers"], kubernetes: answers["team.kubernetes"] ?? false }),
+    target: defined({
+      cloud: "gcp",
+      project: answers["target.project"],
+      region: answers["target.region"],
+      service: answers["target.service"],
+      github: answers["target.github"],
+      businessHours: answers["target.businessHours"],
+    }),
+    llm,
+  }) as InventoryInput;
+}

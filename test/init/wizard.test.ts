@@ -1,0 +1,148 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildProgram } from "../../src/cli/main.js";
+import type { Prompter } from "../../src/cli/wizard/prompter.js";
+import { runWizard } from "../../src/cli/wizard/run-wizard.js";
+import { detectRepo } from "../../src/detect/detect-repo.js";
+import { QUESTIONS } from "../../src/init/questions.js";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/repos");
+
+/** Answers questions from a script keyed by message fragment; typed text must pass `validate`. */
+function scripted(script: [string, string | boolean][]) {
+  const asked: string[] = [];
+  const rejected: string[] = [];
+  const next = (message: string) => {
+    const index = script.findIndex(([fragment]) => message.includes(fragment));
+    if (index < 0) throw new Error(`unexpected question: ${message}`);
+    asked.push(message);
+    return script.splice(index, 1)[0]![1];
+  };
+  const prompter: Prompter = {
+    async input({ message, default: def, validate }) {
+      for (;;) {
+        const answer = next(message);
+        const text = answer === "" ? (def ?? "") : String(answer);
+        const verdict = validate ? validate(text) : true;
+        if (verdict === true) return text;
+        rejected.push(`${text}: ${verdict}`);
+      }
+    },
+    async select({ message, default: def, choices }) {
+      const answer = next(message);
+      const value = answer === "" ? (def ?? choices[0]!.value) : String(answer);
+      if (!choices.some((c) => c.value === value)) throw new Error(`${value} is not a choice of ${message}`);
+      return value as never;
+    },
+    async confirm({ message, default: def }) {
+      const answer = next(message);
+      return answer === "" ? def === true : answer === true;
+    },
+  };
+  return { prompter, asked, rejected, left: script };
+}
+
+describe("runWizard", () => {
+  it("asks every open question, proposes detected values, and re-asks on invalid input", async () => {
+    const facts = await detectRepo(path.join(FIXTURES, "fastapi-celery-mysql"), { readRemote: async () => undefined });
+    const s = scripted([
+      ["Project name", ""],
+      ["Services on the VM", "keep"],
+      ["Add another service", false],
+      ["Database engine", ""],
+      ["Database version", "8.0"],
+      ["size", "20"],
+      ["backups", "manual"],
+      ["deploy today", ""],
+      ["minutes", "45"],
+      ["per week", "1"],
+      ["roll back", ""],
+      ["Peak requests", "forty"],
+      ["Peak requests", "40"],
+      ["Growth", ""],
+      ["Engineers", "2"],
+      ["Kubernetes", false],
+      ["GCP project id", "Bad_Project"],
+      ["GCP project id", "acme-mvp-prod"],
+      ["GCP region", ""],
+      ["Cloud Run service", "web-app-prod"],
+      ["GitHub repository", "acme/web-app"],
+      ["Business hours", "08:00-20:00 America/Sao_Paulo"],
+      ["LLM for", "summarise uploaded contracts"],
+      ["latency", "5-15"],
+      ["LLM provider", "vertex-ai"],
+      ["phases by default", ""],
+    ]);
+    const lines: string[] = [];
+    const { answers, origins } = await runWizard({ facts, given: { "team.engineers": 3 }, acceptDetected: false, prompter: s.prompter, say: (l) => lines.push(l) });
+    expect(s.left.map(([m]) => m)).toEqual(["Engineers"]); // answered by the flag, never asked
+    expect(s.rejected).toHaveLength(2);
+    expect(s.rejected[0]).toMatch(/^forty: .*not a number/);
+    expect(s.rejected[1]).toMatch(/^Bad_Project: expected a GCP project id/);
+    expect(answers).toMatchObject({
+      name: "fastapi-celery-mysql",
+      "database.engine": "mysql",
+      "database.version": "8.0",
+      "database.sizeGiB": 20,
+      "database.backups": "manual",
+      "deploy.method": "ssh-systemctl",
+      "traffic.peakRps": 40,
+      "team.engineers": 3,
+      "target.project": "acme-mvp-prod",
+      "target.region": "us-central1",
+      "llm.latencySeconds": [5, 15],
+      provider: "auto",
+    });
+    expect(answers.services?.map((x) => x.name)).toEqual(["nginx", "api", "celery-worker", "redis", "mysql"]);
+    expect(origins["team.engineers"]).toBe("flag");
+    expect(lines.some((l) => l.includes("api (web, uvicorn 0.23.2 on 127.0.0.1:8000)"))).toBe(true);
+  });
+
+  it("with --yes asks only what nothing answers; an empty repo gets its services typed in", async () => {
+    const facts = { dir: "/x", name: "shop", services: [], frameworks: [], evidence: [] };
+    const s = scripted([
+      ["Service name", "web"],
+      ["Role of web", "web"],
+      ["Software", "gunicorn"],
+      ["Port", "99999"],
+      ["Port", "8000"],
+      ["Add another service", true],
+      ["Service name", "web"],
+      ["Service name", "nightly"],
+      ["Role of nightly", "cron"],
+      ["Software", "bash"],
+      ["Port", ""],
+      ["Cron schedule", ""],
+      ["Cron schedule", "0 3 * * *"],
+      ["Add another service", false],
+      ["GCP project id", "shop-prod-1"],
+      ["GitHub repository", "acme/shop"],
+    ]);
+    const { answers } = await runWizard({ facts, given: {}, acceptDetected: true, prompter: s.prompter, say: () => {} });
+    expect(s.left).toEqual([]);
+    expect(s.rejected.map((r) => r.split(":")[0])).toEqual(["99999", "web", ""]);
+    expect(answers.services).toEqual([
+      { name: "web", role: "web", software: "gunicorn", listen: ["127.0.0.1:8000"], dependsOn: [] },
+      { name: "nightly", role: "cron", software: "bash", listen: [], dependsOn: [], schedule: "0 3 * * *" },
+    ]);
+    expect(answers).toMatchObject({ name: "shop", "target.service": "shop", "database.engine": "none" });
+  });
+});
+
+describe("init command flags", () => {
+  const init = buildProgram().commands.find((c) => c.name() === "init")!;
+  const longs = new Set(init.options.map((o) => o.long));
+
+  it.each([...new Set(QUESTIONS.map((q) => q.flag))])("%s is an option of `init`", (flag) => {
+    expect(longs.has(flag)).toBe(true);
+  });
+  it.each(["--from", "--out", "--yes", "--force", "--ci", "--dry-run", "--no-kubernetes"])("%s is an option of `init`", (flag) => {
+    expect(longs.has(flag)).toBe(true);
+  });
+  it("offers the same choices as the question table", () => {
+    for (const q of QUESTIONS.filter((x) => x.kind === "select" && x.key !== "database.engine")) {
+      const option = init.options.find((o) => o.long === q.flag)!;
+      expect(option.argChoices, q.flag).toEqual([...q.choices!]);
+    }
+  });
+});
