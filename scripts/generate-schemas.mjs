@@ -14,7 +14,11 @@ const distFlag = args.indexOf("--dist");
 const dist = distFlag >= 0 ? path.resolve(args[distFlag + 1] ?? "") : path.join(root, "dist");
 
 // One entry per published schema: output file → module in dist and the function producing its text.
-const SCHEMAS = [{ file: "schema/inventory.schema.json", module: "inventory/json-schema.js", render: "inventoryJsonSchemaText" }];
+const SCHEMAS = [
+  { file: "schema/inventory.schema.json", module: "inventory/json-schema.js", render: "inventoryJsonSchemaText" },
+  { file: "schema/risks.schema.json", module: "published-schemas.js", render: "risksJsonSchemaText" },
+  { file: "schema/mapping.schema.json", module: "published-schemas.js", render: "mappingJsonSchemaText" },
+];
 
 let stale = 0;
 for (const schema of SCHEMAS) {

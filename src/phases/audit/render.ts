@@ -23,7 +23,8 @@ export async function renderAudit(result: AuditResult, input: PhaseInput): Promi
   const top = criticalCount(result, input);
   const withMttr = result.risks.map((r) => ({ ...r, mttr: formatMttr(r.mttrMinutes) }));
   const diagram = currentArchitectureDiagram(inv, result);
-  const worst = result.risks.reduce((m, r) => Math.max(m, r.mttrMinutes.max), 0);
+  // Same basis as the offline summary: the worst recovery among the ranked critical risks.
+  const worst = result.risks.slice(0, top).reduce((m, r) => Math.max(m, r.mttrMinutes.max), 0);
   const report = await renderTemplate("audit/risk-report.md.hbs", {
     name: inv.metadata.name,
     growth: result.growthTarget,
