@@ -1,0 +1,88 @@
+// `check`: regenerate in memory, compare with the disk and the manifest, write nothing.
+// The pipeline runs with reuseStored:false so stored upstream results cannot hide drift; the
+// writer's own planChanges decides create/update/conflict, so check and run never disagree.
+import { InputError } from "../errors.js";
+import type { ProviderChoice } from "../model/types.js";
+import type { PipelineEvent } from "../pipeline/run-pipeline.js";
+import { PHASE_IDS, type PhaseId, type PhaseOptions } from "../phases/types.js";
+import { readManifest } from "../write/manifest.js";
+import { planChanges } from "../write/writer.js";
+import {
+  classifyChanges,
+  defaultProviders,
+  manifestPhases,
+  overallStatus,
+  type CheckFile,
+  type CheckStatus,
+} from "./classify.js";
+
+export interface CheckOptions {
+  inventoryFile: string;
+  outDir: string;
+  /** Phases to check; default: every phase with files in the manifest. */
+  phases?: PhaseId[];
+  /** Phases left out (applied after the default or explicit list). */
+  skip?: PhaseId[];
+  /** Overrides the per-phase default (replay where a model answered, offline elsewhere). */
+  provider?: ProviderChoice;
+  model?: string;
+  options: PhaseOptions;
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  toolVersion: string;
+  /** Diff lines shown per file (default 40). */
+  maxDiffLines?: number;
+  onEvent?: (event: PipelineEvent) => void;
+}
+
+export interface CheckReport {
+  ok: boolean;
+  status: CheckStatus;
+  exitCode: number;
+  phases: { phase: string; provider: string; model: string }[];
+  files: CheckFile[];
+}
+
+export async function checkDrift(options: CheckOptions): Promise<CheckReport> {
+  const manifest = await readManifest(options.outDir, options.toolVersion);
+  const skip = new Set(options.skip ?? []);
+  const phases = (options.phases ?? manifestPhases(manifest, PHASE_IDS)).filter((phase) => !skip.has(phase));
+  if (phases.length === 0) {
+    throw new InputError(
+      `Nothing to check: ${options.outDir} has no files recorded in .infra-migrate/manifest.json`,
+      [],
+      "Run `infra-migrate run` first (and commit .infra-migrate/), or pass --only <phases> to check anyway.",
+      "check.nothing",
+    );
+  }
+  const defaults = defaultProviders(manifest, PHASE_IDS);
+  const choose = (phase: PhaseId): ProviderChoice => options.provider ?? defaults[phase];
+  const { runPipeline } = await import("../pipeline/run-pipeline.js");
+  const result = await runPipeline({
+    inventoryFile: options.inventoryFile,
+    outDir: options.outDir,
+    phases,
+    provider: choose,
+    model: options.model,
+    options: options.options,
+    env: options.env,
+    timeoutMs: options.timeoutMs,
+    onEvent: options.onEvent,
+    reuseStored: false,
+  });
+  const checked = new Set<string>(phases);
+  const plans = result.plans.filter((plan) => checked.has(plan.phase));
+  const changes = await planChanges(plans, options.outDir, manifest);
+  const files = classifyChanges(changes, manifest, phases, options.maxDiffLines);
+  const { status, exitCode } = overallStatus(files);
+  return {
+    ok: status === "current",
+    status,
+    exitCode,
+    phases: result.runs
+      .filter((run) => checked.has(run.phase))
+      // The provider asked for (replay, offline…), not the one recorded in a replayed answer.
+      .map((run) => ({ phase: run.phase, provider: choose(run.phase as PhaseId), model: run.model })),
+    files,
+  };
+}
