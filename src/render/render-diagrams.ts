@@ -29,7 +29,15 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
   if (files.length === 0) return [];
   const sources = await Promise.all(files.map(readSource));
   const executablePath = resolveChromium(opts);
-  const [{ default: puppeteer }, { renderMermaid }] = await Promise.all([import("puppeteer"), import("@mermaid-js/mermaid-cli")]);
+  // Optional dependencies: `npx infra-migrate` should not download a browser unless rendering is wanted.
+  const [{ default: puppeteer }, { renderMermaid }] = await Promise.all([import("puppeteer"), import("@mermaid-js/mermaid-cli")]).catch((error: unknown) => {
+    throw new InputError(
+      `Rendering needs the optional packages @mermaid-js/mermaid-cli and puppeteer (${(error as Error).message.split("\n")[0]})`,
+      [],
+      "npm install --save-dev @mermaid-js/mermaid-cli puppeteer (with PUPPETEER_SKIP_DOWNLOAD=true to use your own Chromium).",
+      "render.missing-packages",
+    );
+  });
 
   let browser: Browser;
   try {

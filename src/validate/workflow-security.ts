@@ -24,6 +24,11 @@ export interface SecurityFinding {
 export interface SecurityOptions {
   /** Exact `owner/repo@sha` values allowed in `uses:` (our generator passes its pinned list). */
   allowedUses?: readonly string[];
+  /**
+   * Write scopes a caller grants on purpose, per job id (e.g. the job that opens a pull request
+   * needs `contents` and `pull-requests`). Anything not listed here is still a finding.
+   */
+  allowedWrites?: Readonly<Record<string, readonly string[]>>;
 }
 
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
@@ -40,7 +45,7 @@ function triggers(on: unknown): string[] {
   return isObj(on) ? Object.keys(on) : [];
 }
 
-function checkPermissions(value: unknown, where: string, top: boolean): SecurityFinding[] {
+function checkPermissions(value: unknown, where: string, top: boolean, granted: readonly string[] = []): SecurityFinding[] {
   const finding = (message: string): SecurityFinding => ({ rule: "excessive-permissions", where, message });
   if (top) {
     return isObj(value) && Object.keys(value).length === 0 ? [] : [finding("top-level permissions must be `{}`")];
@@ -48,7 +53,7 @@ function checkPermissions(value: unknown, where: string, top: boolean): Security
   if (value === undefined) return [];
   if (!isObj(value)) return [finding(`permissions: ${String(value)} grants every scope`)];
   return Object.entries(value)
-    .filter(([scope, level]) => !(level === "read" || level === "none" || (scope === "id-token" && level === "write")))
+    .filter(([scope, level]) => !(level === "read" || level === "none" || (scope === "id-token" && level === "write") || (level === "write" && granted.includes(scope))))
     .map(([scope, level]) => finding(`${scope}: ${String(level)} is more than a deploy needs`));
 }
 
@@ -96,7 +101,7 @@ export function checkWorkflowSecurity(text: string, options: SecurityOptions = {
   for (const [id, job] of Object.entries(jobs)) {
     if (!isObj(job)) continue;
     const where = `jobs.${id}`;
-    out.push(...checkPermissions(job.permissions, `${where}.permissions`, false), ...checkEnv(job.env, where));
+    out.push(...checkPermissions(job.permissions, `${where}.permissions`, false, options.allowedWrites?.[id]), ...checkEnv(job.env, where));
     if (typeof job.uses === "string") out.push(...checkStep({ uses: job.uses }, where, options));
     const steps = Array.isArray(job.steps) ? job.steps : [];
     steps.forEach((step, i) => {
