@@ -1,22 +1,13 @@
 // What `init` can learn about a repository without asking: plain data, no UI. Every fact keeps
 // the file it came from, so the wizard can say "from deploy/systemd/api.service" and a person
 // can judge the guess.
-import type { ServiceRole } from "../inventory/schema.js";
+import type { ServiceAnswer } from "../init/answers.js";
 
 export type LlmProviderGuess = "vertex-ai" | "gemini-api" | "openai" | "anthropic";
 export type DeployMethodGuess = "ssh-systemctl" | "containers";
 
-export interface DetectedService {
-  name: string;
-  role: ServiceRole;
-  software: string;
-  version?: string;
-  command?: string;
-  systemdUnit?: string;
-  /** "host:port" entries, as in the inventory. */
-  listen: string[];
-  dependsOn: string[];
-  schedule?: string;
+/** A service found in the repo: the same shape `init` asks for, plus where it was found. */
+export interface DetectedService extends ServiceAnswer {
   /** Repo-relative file the service was found in, or "dependencies" when inferred from packages. */
   source: string;
 }

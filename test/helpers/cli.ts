@@ -1,5 +1,5 @@
 // Runs the BUILT CLI (bin/infra-migrate.js → dist/) the way a user or CI job would.
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa, type Result } from "execa";
@@ -30,3 +30,14 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Reco
 }
 
 export const tempDir = (prefix = "im-e2e-") => mkdtemp(path.join(tmpdir(), prefix));
+
+/** Every file under dir, as sorted POSIX paths relative to it. */
+export async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = path.posix.join(prefix, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else out.push(rel);
+  }
+  return out.sort();
+}
