@@ -22,6 +22,8 @@ export interface CicdContext {
   imageName: string;
   /** `REGION-docker.pkg.dev/PROJECT/REPO/IMAGE`, without a tag. */
   imagePath: string;
+  /** `REGION-docker.pkg.dev/PROJECT/REPO`: targets with their own `source` push `REGISTRY/<target>`. */
+  registry: string;
   /** Branch that deploys (push trigger, WIF attribute condition). */
   branch: string;
   /** GitHub `owner/repo` from the inventory, when known. */
@@ -68,6 +70,7 @@ export function buildContext(input: PhaseInput): CicdContext {
     stack: detectStack(inventory),
     imageName,
     imagePath: `${deployment.region}-docker.pkg.dev/${deployment.project}/${deployment.artifactRepository}/${imageName}`,
+    registry: `${deployment.region}-docker.pkg.dev/${deployment.project}/${deployment.artifactRepository}`,
     branch,
     githubRepo: inventory.target.github,
     deployerAccount: "github-deployer",
@@ -89,4 +92,17 @@ export function rolloutStrategy(target: DeployTarget): "canary" | "direct" | "jo
 
 export function serviceAccountEmail(account: string, project: string): string {
   return `${account}@${project}.iam.gserviceaccount.com`;
+}
+
+/**
+ * Targets with a `source` (the AI worker) are built from their own Dockerfile and pushed as
+ * `REGISTRY/<target name>`; every other target runs the app image built from the repo root.
+ */
+export function imageRef(target: DeployTarget): string {
+  return target.source ? `"$REGISTRY/${target.name}:$GITHUB_SHA"` : '"$IMAGE:$GITHUB_SHA"';
+}
+
+/** Targets whose minimum instances Cloud Scheduler sets at service level (see setup-schedules.sh). */
+export function scheduledMinTargets(deployment: Deployment): Set<string> {
+  return new Set((deployment.schedules ?? []).filter((j) => j.action === "set-min-instances").map((j) => j.target));
 }

@@ -3,7 +3,7 @@
 // Every word is re-checked here: this is the last stop before text lands in a `run:` script.
 import { GenerationError } from "../../errors.js";
 import type { DeployTarget, Deployment } from "../design/deployment.js";
-import { rolloutStrategy, serviceAccountEmail } from "./context.js";
+import { imageRef, rolloutStrategy, scheduledMinTargets, serviceAccountEmail } from "./context.js";
 import type { CicdResult } from "./schema.js";
 
 /** What canary.sh accepts for a flag after `--`; mirrored there. */
@@ -28,7 +28,11 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
   const isJob = target.kind === "job";
   if (!isJob) {
     flags.push(`--port=${target.port}`, `--concurrency=${target.concurrency}`, `--timeout=${target.timeoutSeconds}`);
-    flags.push(`--min-instances=${target.minInstances}`, `--max-instances=${target.maxInstances}`);
+    // A scheduled minimum is set at service level (scripts/setup-schedules.sh); a revision-level
+    // minimum on top would also keep every tagged canary revision warm, and Google advises
+    // against combining the two: https://cloud.google.com/run/docs/configuring/min-instances
+    const min = scheduledMinTargets(deployment).has(target.name) ? 0 : target.minInstances;
+    flags.push(`--min-instances=${min}`, `--max-instances=${target.maxInstances}`);
     flags.push(target.cpuBoost ? "--cpu-boost" : "--no-cpu-boost", `--ingress=${target.ingress}`);
   } else {
     flags.push(`--task-timeout=${target.timeoutSeconds}s`);
@@ -39,6 +43,8 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
     // Secret Manager secret ids equal the env names; setup-wif.sh grants access to each.
     flags.push(`--set-secrets=${[...target.secrets].sort().map((s) => `${s}=${s}:latest`).join(",")}`);
   }
+  const env = Object.entries(target.env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (env.length > 0) flags.push(`--set-env-vars=${env.map(([k, v]) => `${k}=${v}`).join(",")}`);
   if (target.cloudSqlInstance) {
     flags.push(`--set-cloudsql-instances=${deployment.project}:${deployment.region}:${target.cloudSqlInstance}`);
   }
@@ -60,7 +66,7 @@ export function deployScript(target: DeployTarget, deployment: Deployment, resul
   const head = [
     "bash scripts/deploy/canary.sh",
     `--service ${shellWord(target.name)} --strategy ${strategy}`,
-    '--region "$REGION" --project "$PROJECT_ID" --image "$IMAGE:$GITHUB_SHA"',
+    `--region "$REGION" --project "$PROJECT_ID" --image ${imageRef(target)}`,
   ];
   if (strategy === "canary") {
     head.push(

@@ -10,6 +10,7 @@ import type { PhaseInput } from "../types.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail, type CicdContext } from "./context.js";
 import { deployOrder } from "./deploy-flags.js";
 import { NODE_VERSION, PYTHON_VERSION, type CicdResult } from "./schema.js";
+import { schedulesView } from "./schedules.js";
 import { startCommand } from "./start-command.js";
 import { buildWorkflow, serializeWorkflow } from "./workflow.js";
 
@@ -17,6 +18,7 @@ export const CICD_PATHS = {
   workflow: ".github/workflows/deploy.yml",
   canary: "scripts/deploy/canary.sh",
   setupWif: "scripts/setup-wif.sh",
+  setupSchedules: "scripts/setup-schedules.sh",
   dockerfile: "Dockerfile",
   dockerignore: ".dockerignore",
   readme: "docs/migration/cicd/README.md",
@@ -102,6 +104,8 @@ function readme(ctx: CicdContext, result: CicdResult): string {
     githubRepoLabel: ctx.githubRepo ?? "your repository (pass --github-repo owner/repo)",
     secretsLabel: secrets.length > 0 ? secrets.map((s) => `\`${s}\``).join(", ") : "none",
     publicServices: deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name),
+    ownImages: deployment.services.filter((s) => s.source).map((s) => ({ name: s.name, dockerfile: s.source!.dockerfile, context: s.source!.context })),
+    schedules: schedulesView(deployment) ?? false,
   });
 }
 
@@ -113,6 +117,10 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
     { path: CICD_PATHS.canary, kind: "shell", content: templateText("canary.sh"), executable: true },
     { path: CICD_PATHS.setupWif, kind: "shell", content: setupWif(ctx), executable: true },
   ];
+  const schedules = schedulesView(ctx.deployment);
+  if (schedules) {
+    artifacts.push({ path: CICD_PATHS.setupSchedules, kind: "shell", content: render("setup-schedules.sh.hbs", schedules), executable: true });
+  }
   if (!ctx.hasDockerfile) {
     const template = ctx.stack === "node" ? "Dockerfile.node.hbs" : "Dockerfile.python.hbs";
     const dockerfile = render(template, {

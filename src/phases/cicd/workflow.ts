@@ -2,7 +2,7 @@
 // attached to nodes, never glued into strings. Only pinned actions, only pattern-checked values.
 import { Document, isMap, isPair, isScalar, visit, type Pair } from "yaml";
 import type { CicdContext } from "./context.js";
-import { deployOrder, deployScript } from "./deploy-flags.js";
+import { deployOrder, deployScript, shellWord } from "./deploy-flags.js";
 import { PINNED_ACTIONS, usesRef } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
 
@@ -53,8 +53,23 @@ curl --fail --silent --show-error --retry 3 --max-time 10 \\
   -H 'Content-Type: application/json' --data "\${payload}" "\${SLACK_WEBHOOK_URL}"
 `;
 
+/** Build + push steps for targets with their own Dockerfile (the AI worker), one image each. */
+function sourceImageSteps(ctx: CicdContext): object[] {
+  return deployOrder(ctx.deployment.services)
+    .filter((t) => t.source)
+    .flatMap((t) => {
+      const { dockerfile, context } = t.source!;
+      const tag = `"\${REGISTRY}/${shellWord(t.name)}:\${GITHUB_SHA}"`;
+      return [
+        { name: `Build ${t.name} image (${context})`, run: `docker build --pull --file ${shellWord(dockerfile)} --tag ${tag} ${shellWord(context)}\n` },
+        { name: `Push ${t.name} image`, run: `docker push ${tag}\n` },
+      ];
+    });
+}
+
 export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<string, unknown> {
   const { deployment } = ctx;
+  const ownImages = sourceImageSteps(ctx);
   const deploySteps = deployOrder(deployment.services).map((target) => ({
     name: `Deploy ${target.name} (${target.kind})`,
     run: deployScript(target, deployment, result),
@@ -65,7 +80,7 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
     permissions: {},
     concurrency: { group: "deploy-production", "cancel-in-progress": false },
     defaults: { run: { shell: "bash" } },
-    env: { PROJECT_ID: deployment.project, REGION: deployment.region, IMAGE: ctx.imagePath },
+    env: { PROJECT_ID: deployment.project, REGION: deployment.region, IMAGE: ctx.imagePath, ...(ownImages.length ? { REGISTRY: ctx.registry } : {}) },
     jobs: {
       test: {
         name: "Test",
@@ -86,6 +101,7 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
           { name: "Configure Docker for Artifact Registry", run: 'gcloud auth configure-docker "${REGION}-docker.pkg.dev" --quiet\n' },
           { name: "Build image (multi-stage Dockerfile)", run: 'docker build --pull --tag "${IMAGE}:${GITHUB_SHA}" .\n' },
           { name: "Push image tagged with the commit SHA", run: 'docker push "${IMAGE}:${GITHUB_SHA}"\n' },
+          ...ownImages,
         ],
       },
       deploy: {

@@ -11,6 +11,10 @@ export const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const CPU = /^(1|2|4|6|8)$|^0\.(08|1|2|25|5|75)$/;
 export const MEMORY = /^\d{2,5}Mi$|^\d{1,2}Gi$/;
+/** A path inside the target repository: relative, no `..`, no leading dot segments, no spaces. */
+export const REPO_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,9}$/;
+/** A plain env value: no commas (gcloud list separator), quotes, spaces or shell characters. */
+export const ENV_VALUE = /^[A-Za-z0-9_.:\/@+-]{1,200}$/;
 
 export const deployTargetSchema = z.object({
   /** Cloud Run service or job name. */
@@ -38,6 +42,10 @@ export const deployTargetSchema = z.object({
   command: z.array(z.string().regex(/^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/)).max(40).optional(),
   /** Direct VPC egress, set when the service reaches a private IP (Memorystore, private Cloud SQL). */
   vpcEgress: z.enum(["private-ranges-only", "all-traffic"]).optional(),
+  /** Build this target from its own Dockerfile (e.g. the AI worker) instead of the app image. */
+  source: z.object({ context: z.string().regex(REPO_PATH), dockerfile: z.string().regex(REPO_PATH) }).optional(),
+  /** Plain (non-secret) env vars the target needs at runtime. */
+  env: z.record(z.string().regex(ENV_NAME), z.string().regex(ENV_VALUE)).optional(),
 });
 export type DeployTarget = z.infer<typeof deployTargetSchema>;
 
@@ -54,6 +62,8 @@ export const queueSchema = z.object({
   maxConcurrentDispatches: z.number().int().min(1).max(5000),
   /** Cloud Tasks dispatch deadline for HTTP targets: 15 s to 30 min. */
   dispatchDeadlineSeconds: z.number().int().min(15).max(1800),
+  /** Identity in the OIDC token Cloud Tasks attaches; when set, the only invoker of the target. */
+  oidcServiceAccount: z.string().regex(SA_ACCOUNT_ID).optional(),
 });
 export type Queue = z.infer<typeof queueSchema>;
 
@@ -103,3 +113,11 @@ export const deploymentSchema = z.object({
   schedules: z.array(scheduleSchema).optional(),
 });
 export type Deployment = z.infer<typeof deploymentSchema>;
+
+/**
+ * The AI worker is the worker whose name carries an `ai`/`llm`/`genai`/`ml` segment: the design
+ * names it so, and llmops finds it by that convention (it holds the only Vertex AI grant).
+ */
+export function isAiWorkerTarget(target: Pick<DeployTarget, "kind" | "name">): boolean {
+  return target.kind === "worker" && /(^|-)(ai|llm|genai|ml)(-|$)/.test(target.name);
+}

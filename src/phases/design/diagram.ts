@@ -1,6 +1,7 @@
 // target-architecture.mmd: the target on Google Cloud, grouped into edge, compute, async, data and
 // identity/secrets. Request path = solid arrows, async path = dotted, data access = thick.
 import { buildFlowchart, type FlowEdge, type FlowNode, type FlowSubgraph } from "../../render/mermaid.js";
+import { isAiWorkerTarget } from "./deployment.js";
 import type { DesignResult } from "./schema.js";
 
 export function targetArchitectureDiagram(result: DesignResult, appName: string): string {
@@ -23,6 +24,11 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     add("compute", { id: `svc-${s.name}`, label, shape: s.kind === "job" ? "subroutine" : "round", classes: ["run"] });
   }
   for (const s of apis) edges.push({ from: lb ? "lb" : "users", to: `svc-${s.name}`, label: lb ? "serverless NEG" : "HTTPS" });
+  const aiWorkers = dep.services.filter(isAiWorkerTarget);
+  if (aiWorkers.length) {
+    add("compute", { id: "vertex", label: "Vertex AI\nGemini", shape: "hexagon", classes: ["run"] });
+    for (const s of aiWorkers) edges.push({ from: `svc-${s.name}`, to: "vertex", label: "generateContent (only caller)" });
+  }
   for (const q of dep.queues) {
     add("async", { id: `q-${q.name}`, label: `Cloud Tasks\n${q.name}`, shape: "queue", classes: ["async"] });
     for (const s of apis) edges.push({ from: `svc-${s.name}`, to: `q-${q.name}`, label: "enqueue", style: "dotted" });

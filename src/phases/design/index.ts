@@ -14,7 +14,7 @@ export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
   const audit = upstreamAudit(input);
   // Compact JSON, and only the audit fields the design needs, keep the prompt small.
   const risks = (audit?.risks ?? []).map((r) => ({ id: r.id, title: r.title, category: r.category, severity: r.severity, affects: r.affects, evidence: r.evidence.slice(0, 3) }));
-  const draft = designFromInventory(inv, audit);
+  const draft = designFromInventory(inv, audit, { workerDir: input.options.workerDir });
   return renderTemplate("prompts/design.hbs", {
     growth: inv.traffic.growth,
     engineers: inv.team.engineers ?? "a few",

@@ -21,9 +21,9 @@ export function upstreamAudit(input: PhaseInput): AuditResult | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-export function designFromInventory(inv: Inventory, audit: AuditResult | undefined): DesignResult {
+export function designFromInventory(inv: Inventory, audit: AuditResult | undefined, options: { workerDir?: unknown } = {}): DesignResult {
   const d = newDraft(inv, audit);
-  const workers = buildDeployment(d);
+  const workers = buildDeployment(d, options);
   if (d.services.length === 0) {
     d.assumptions.push("The inventory has no web, worker or cron service; nothing runs on Cloud Run.");
   }
@@ -66,5 +66,5 @@ export function designFromInventory(inv: Inventory, audit: AuditResult | undefin
 }
 
 export function designOffline(input: PhaseInput): DesignResult {
-  return designFromInventory(input.inventory, upstreamAudit(input));
+  return designFromInventory(input.inventory, upstreamAudit(input), { workerDir: input.options.workerDir });
 }

@@ -8,6 +8,7 @@ import { VERTEX_MODEL_ID } from "./schema.js";
 import { deploymentFrom, resolveTopology } from "./topology.js";
 import { kebab, taskShapeFor } from "./use-case.js";
 import { instructionsFor } from "./offline-text.js";
+import { aiWorkerSizing, LLM_KEY_ENV } from "./sizing.js";
 
 /**
  * Default Vertex model for generated code (overridable with AI_MODEL at runtime). The Gemini 2.5
@@ -37,21 +38,6 @@ function modelFor(input: PhaseInput, assumptions: string[]): { id: string; locat
   return { id: DEFAULT_VERTEX_MODEL, location: DEFAULT_VERTEX_LOCATION };
 }
 
-function queueFor(input: PhaseInput, timeoutSeconds: number, latencyMax: number, assumptions: string[]): QueueSettings {
-  const rpm = input.inventory.llm?.requestsPerMinute;
-  if (!rpm) assumptions.push("No model request rate in the inventory; assumed at most 2 model calls per second (queue dispatch rate).");
-  const rate = clamp(rpm ? Math.round((rpm / 60) * 10) / 10 : 2, 0.1, 500);
-  return {
-    maxAttempts: 5,
-    minBackoffSeconds: clamp(Math.ceil(latencyMax), 5, 60),
-    maxBackoffSeconds: 300,
-    maxDispatchesPerSecond: rate,
-    // Little's law: calls in flight ≈ rate × latency. Caps Vertex quota use and worker instances.
-    maxConcurrentDispatches: clamp(Math.ceil(rate * latencyMax), 5, 500),
-    dispatchDeadlineSeconds: clamp(timeoutSeconds * 3, 60, 1800),
-  };
-}
-
 /** The design's queue settings, rounded to what the result schema (and gcloud flags) take. */
 function settingsOf(q: Queue): QueueSettings {
   const minBackoffSeconds = Math.max(1, Math.ceil(q.minBackoffSeconds));
@@ -74,16 +60,18 @@ export function offlineLlmops(input: PhaseInput): LlmopsResult {
   if (llm?.useCase && shape.generic) assumptions.push(`No known task verb in "${quote(llm.useCase)}"; used a generic analysis task.`);
   if (!llm?.useCase && llm) assumptions.push("The llm section names no use case; generated a generic text-analysis worker.");
 
-  const [, latencyMax] = llm?.latencySeconds ?? [5, 15];
-  if (!llm?.latencySeconds) assumptions.push("No model latency in the inventory; assumed 5-15 s per call.");
-  const timeoutSeconds = clamp(Math.ceil(latencyMax * 2), 10, 300);
+  const sizing = aiWorkerSizing(inventory);
+  const latencyMax = sizing.latencyMaxSeconds;
+  if (sizing.assumed.latency) assumptions.push(sizing.assumed.latency);
+  const timeoutSeconds = sizing.modelTimeoutSeconds;
   const model = modelFor(input, assumptions);
   const deployment = deploymentFrom(input.upstream.design);
   if (!deployment?.project && !inventory.target.project) assumptions.push('No GCP project named; the set-up script uses $PROJECT or "my-project".');
   const resolved = resolveTopology(inventory, deployment, kebab(shape.taskType));
   assumptions.push(...resolved.assumptions);
-  const queue = resolved.designQueue ? settingsOf(resolved.designQueue) : queueFor(input, timeoutSeconds, latencyMax, assumptions);
-  const keyEnv = inventory.services.flatMap((s) => s.env).filter((e) => /(GEMINI|OPENAI|ANTHROPIC|GOOGLE)_API_KEY/.test(e));
+  if (!resolved.designQueue && sizing.assumed.rate) assumptions.push(sizing.assumed.rate);
+  const queue = resolved.designQueue ? settingsOf(resolved.designQueue) : sizing.queue;
+  const keyEnv = inventory.services.flatMap((s) => s.env).filter((e) => LLM_KEY_ENV.test(e));
 
   return {
     taskType: shape.taskType,

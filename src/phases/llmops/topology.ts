@@ -3,7 +3,7 @@
 // records which ones were derived, so a reader knows what the design did not decide.
 import type { Inventory } from "../../inventory/schema.js";
 import type { Deployment, DeployTarget, Queue } from "../design/deployment.js";
-import { CLOUD_RUN_NAME, SA_ACCOUNT_ID } from "../design/deployment.js";
+import { CLOUD_RUN_NAME, isAiWorkerTarget, SA_ACCOUNT_ID } from "../design/deployment.js";
 import type { Topology } from "./schema.js";
 
 export const DEFAULT_WORKER_SA = "ai-worker-runtime";
@@ -31,9 +31,6 @@ export function withSuffix(base: string, suffix: string, max = 49): string {
   return CLOUD_RUN_NAME.test(name) ? name : `app${suffix}`;
 }
 
-function isAiWorker(s: DeployTarget): boolean {
-  return s.kind === "worker" && /(^|-)(ai|llm|genai|ml)(-|$)/.test(s.name);
-}
 
 export function resolveTopology(
   inventory: Inventory,
@@ -52,7 +49,7 @@ export function resolveTopology(
   const derivedApiSa = withSuffix(base, "-api", 30);
   const apiServiceAccount = api?.serviceAccount ?? (SA_ACCOUNT_ID.test(derivedApiSa) ? derivedApiSa : "app-api-runtime");
 
-  const worker = deployment?.services.find(isAiWorker);
+  const worker = deployment?.services.find(isAiWorkerTarget);
   if (!worker) {
     derived.push("workerService", "workerServiceAccount");
     assumptions.push(
@@ -66,7 +63,9 @@ export function resolveTopology(
     derived.push("queue", "workerPath");
     assumptions.push("The design has no queue for the AI worker; derived one (settings in docs/migration/llmops/architecture.md).");
   }
-  derived.push("invokerServiceAccount");
+  // The design names the identity Cloud Tasks puts in the OIDC token when it planned the queue.
+  const invoker = designQueue?.oidcServiceAccount;
+  if (!invoker) derived.push("invokerServiceAccount");
 
   return {
     topology: {
@@ -74,7 +73,7 @@ export function resolveTopology(
       apiServiceAccount,
       workerService,
       workerServiceAccount: worker?.serviceAccount ?? DEFAULT_WORKER_SA,
-      invokerServiceAccount: DEFAULT_INVOKER_SA,
+      invokerServiceAccount: invoker ?? DEFAULT_INVOKER_SA,
       queue: designQueue?.name ?? withSuffix(base, "-ai-tasks"),
       workerPath: designQueue?.path ?? `/tasks/${taskKebab}`,
       derived,

@@ -31,7 +31,7 @@ describe("offline design of the four example inventories", () => {
 
   it("derives Cloud Run names from target.service, port 8080 and /healthz probes", () => {
     const names = results.seed.deployment.services.map((s) => s.name);
-    expect(names).toEqual(["web-app-prod", "web-app-prod-worker"]);
+    expect(names).toEqual(["web-app-prod", "web-app-prod-worker", "web-app-prod-ai-worker"]);
     for (const s of Object.values(results).flatMap((r) => r.deployment.services)) {
       expect([s.port, s.healthPath]).toEqual([8080, "/healthz"]);
     }

@@ -1,7 +1,7 @@
 // The cost model: a pure function of inventory + deployment + price book. Every line keeps its
 // formula inputs so cost-estimate.md can print them and a reader can redo the arithmetic.
 import type { Inventory } from "../../../inventory/schema.js";
-import type { Deployment, DeployTarget } from "../deployment.js";
+import { type Deployment, type DeployTarget, isAiWorkerTarget } from "../deployment.js";
 import { type CostAssumptions, defaultAssumptions } from "./assumptions.js";
 import { cloudRunTier, pickRegion, type PriceBook } from "./prices.js";
 import { cacheServices, databaseLines, vmLines } from "./estimate-data.js";
@@ -166,6 +166,9 @@ export function estimateCost(inventory: Inventory, deployment: Deployment, book:
     lines.push(...warm, ...platformLines(inventory, deployment, rps, a, book), ...db);
     return { label, multiplier, averageRps: rps, lines, totalUsd: round2(lines.reduce((t, l) => t + l.monthlyUsd, 0)) };
   });
+  for (const s of deployment.services.filter(isAiWorkerTarget)) {
+    warnings.push(`${s.name}: Vertex AI model charges (per token) are billed on top of these lines and are not in the price book; see https://cloud.google.com/vertex-ai/generative-ai/pricing.`);
+  }
   const vm = vmLines(inventory, deployment.region, book, warnings);
   for (const name of ["cloudSql", "memorystore", "computeEngine"] as const) {
     const picked = pickRegion(book[name].regions as Record<string, unknown>, deployment.region);

@@ -3,9 +3,11 @@
 import type { CostEstimate } from "../cost/estimate.js";
 import type { Deployment } from "../deployment.js";
 import type { Decision } from "../schema.js";
+import { isAiWorkerTarget } from "../deployment.js";
+import { aiDecision } from "./ai-decision.js";
 import type { Draft } from "./draft.js";
 
-export type Topic = "compute" | "warm" | "workers" | "broker" | "database" | "cache" | "edge" | "scheduling" | "delivery" | "identity" | "observability";
+export type Topic = "compute" | "warm" | "workers" | "ai" | "broker" | "database" | "cache" | "edge" | "scheduling" | "delivery" | "identity" | "observability";
 export type TopicDecision = Omit<Decision, "id" | "closesRisks"> & { topic: Topic; element: string };
 
 const money = (x: number) => `$${x.toFixed(2)}`;
@@ -13,7 +15,7 @@ const money = (x: number) => `$${x.toFixed(2)}`;
 export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): TopicDecision[] {
   const out: TopicDecision[] = [];
   const api = dep.services.find((s) => s.kind === "api");
-  const worker = dep.services.find((s) => s.kind === "worker" || (s.kind === "job" && d.topo.workers.some((w) => s.replaces.includes(w.name))));
+  const worker = dep.services.find((s) => (s.kind === "worker" && !isAiWorkerTarget(s)) || (s.kind === "job" && d.topo.workers.some((w) => s.replaces.includes(w.name))));
   const team = `${d.inv.team.engineers ?? "a few"} engineer${d.inv.team.engineers === 1 ? "" : "s"}`;
   const k8s = d.inv.team.kubernetes;
   out.push({
@@ -37,7 +39,7 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       title: warm ? "Keep one API instance warm during business hours" : "Let the API scale to zero",
       context: `A cold Cloud Run instance of a Python or Node app typically needs 1–3 s before the first response (image pull, interpreter start, imports, first database connection). Users notice that on the first request after a quiet period.`,
       decision: warm
-        ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two Cloud Scheduler jobs raise it in the morning and lower it to 0 at night. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts that remain.`
+        ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two Cloud Scheduler jobs (created by scripts/setup-schedules.sh) raise the service-level minimum in the morning and lower it to 0 at night through the Cloud Run Admin API, without deploying a revision. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts that remain.`
         : `Keep min instances at 0: the inventory gives no business hours to protect, so quiet periods cost nothing. Startup CPU boost shortens cold starts.`,
       alternatives: ["Min instances around the clock: no cold start at night either, at twice the business-hours cost.", "Instance-based billing: cheaper once the API is busy most of the day; revisit with a month of traffic."],
       consequences: warm ? ["The first request of the day is fast; cold starts remain possible when traffic scales beyond the warm instance.", "A deploy outside business hours leaves one warm instance until the evening job runs."] : ["The first request after a quiet period waits for a cold start."],
@@ -57,14 +59,17 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       consequences: ["The worker scales independently of the API and to zero between bursts.", "Tasks must be idempotent (at-least-once delivery) and finish inside the deadline.", "Task payloads are limited to 1 MB: pass ids, not documents."],
     });
   }
+  const ai = aiDecision(d, dep);
+  if (ai) out.push(ai);
   const broker = d.topo.brokers[0] ?? d.topo.cachesUsedAsBroker[0];
-  if (broker && d.queues.length) {
+  const taskQueues = d.queues.filter((q) => q.target !== d.notes.ai?.worker);
+  if (broker && taskQueues.length) {
     out.push({
       topic: "broker",
-      element: `Cloud Tasks queue ${d.queues.map((q) => q.name).join(", ")}`,
+      element: `Cloud Tasks queue ${taskQueues.map((q) => q.name).join(", ")}`,
       title: `Replace the ${broker.software} broker with Cloud Tasks`,
       context: `${broker.name} (${broker.software}) carries Celery messages on the VM: one more stateful process to patch, size and back up, and a single point of failure for every background job.`,
-      decision: `Drop the broker. The API creates Cloud Tasks HTTP tasks directly; retries (${d.queues[0]!.maxAttempts} attempts, ${d.queues[0]!.minBackoffSeconds}–${d.queues[0]!.maxBackoffSeconds} s backoff) and rate limits are queue settings. Application change: replace .delay()/apply_async() with an enqueue helper, expose tasks as POST handlers, store results in the database.`,
+      decision: `Drop the broker. The API creates Cloud Tasks HTTP tasks directly; retries (${taskQueues[0]!.maxAttempts} attempts, ${taskQueues[0]!.minBackoffSeconds}–${taskQueues[0]!.maxBackoffSeconds} s backoff) and rate limits are queue settings. Application change: replace .delay()/apply_async() with an enqueue helper, expose tasks as POST handlers, store results in the database.`,
       alternatives: [`Memorystore as a managed ${broker.software === "rabbitmq" ? "Redis" : broker.software} broker: keeps Celery unchanged but needs always-on consumers and a VPC connection.`, "Pub/Sub: suited to fan-out events rather than one-task-one-handler work."],
       consequences: ["No broker to operate or back up; queue depth and retries are visible in Cloud Monitoring.", "Celery canvas features (chords, groups) must be rewritten as explicit enqueues."],
     });
@@ -95,7 +100,7 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
     out.push({ topic: "edge", element: "external Application Load Balancer with serverless NEG", title: "Terminate traffic at an external Application Load Balancer", context: `${d.topo.proxies[0]!.software} terminates TLS and routes requests on the VM.`, decision: "A global external Application Load Balancer with Google-managed certificates and a serverless NEG per Cloud Run service; API ingress stays `all` so the deploy pipeline can health-check the tagged canary revision from GitHub Actions; Cloud Armor policy ready to enable.", alternatives: ["Cloud Run domain mapping: simpler, but limited regions and no Cloud Armor or CDN.", "Firebase Hosting rewrites: fine for a web front end, less control over headers and WAF.", "Ingress `internal-and-cloud-load-balancing`: no way around the load balancer, but the canary could then only be checked from inside the VPC (a self-hosted runner or a Cloud Run job), not from a GitHub-hosted runner."], consequences: ["One static IP for DNS; certificates renew themselves.", "About $18/month for the forwarding rule whatever the traffic.", "The service's run.app URL stays reachable, bypassing Cloud Armor; tighten ingress once canary checks run inside the VPC."] });
   }
   if (dep.schedules?.some((j) => j.replaces.length > 0) || d.topo.beats.length) {
-    out.push({ topic: "scheduling", element: "Cloud Scheduler jobs", title: "Move periodic work to Cloud Scheduler", context: `Periodic work (${[...d.topo.beats, ...d.topo.crons].map((s) => s.name).join(", ")}) runs on the VM's clock today and stops with it.`, decision: "Cloud Scheduler triggers each job (Cloud Run job for cron commands, an authenticated POST to the worker for beat tasks) in the business time zone, with retries and per-execution logs.", alternatives: ["A scheduler loop inside a Cloud Run instance: instances are ephemeral and may run twice or not at all."], consequences: ["Schedules are infrastructure: they live next to the deploy configuration.", "Jobs need to be idempotent: a retry after a timeout may run them twice."] });
+    out.push({ topic: "scheduling", element: "Cloud Scheduler jobs", title: "Move periodic work to Cloud Scheduler", context: `Periodic work (${[...d.topo.beats, ...d.topo.crons].map((s) => s.name).join(", ")}) runs on the VM's clock today and stops with it.`, decision: "Cloud Scheduler triggers each job (Cloud Run job for cron commands, an authenticated POST to the worker for beat tasks) in the business time zone, with retries and per-execution logs; scripts/setup-schedules.sh creates or updates every job idempotently.", alternatives: ["A scheduler loop inside a Cloud Run instance: instances are ephemeral and may run twice or not at all."], consequences: ["Schedules are infrastructure: they live next to the deploy configuration.", "Jobs need to be idempotent: a retry after a timeout may run them twice."] });
   }
   out.push(
     { topic: "delivery", element: "Cloud Run revisions with traffic splitting", title: "Ship every change as a new revision with gradual traffic", context: `Deploys take ${d.inv.deploy.durationMinutes ?? "many"} minutes over SSH${d.inv.deploy.downtime ? " with downtime" : ""} and rollback is ${d.inv.deploy.rollback}.`, decision: "CI builds one image per commit, deploys it as a tagged revision with no traffic, shifts 10 % → 50 % → 100 % while the health checks and error rate hold, and rolls back by moving traffic to the previous revision.", alternatives: ["Blue/green with two services: heavier and duplicates configuration."], consequences: ["Zero-downtime deploys and a one-command rollback.", "Database migrations must be backward compatible with the previous revision (expand, then contract)."] },

@@ -3,6 +3,7 @@
 import type { Service } from "../../../inventory/schema.js";
 import { businessWindow } from "../cost/assumptions.js";
 import { CRON_5, type Schedule } from "../deployment.js";
+import { planAiWorker } from "./ai-worker.js";
 import { cronJobTarget, webTarget, type WorkerModel, workerTarget } from "./compute.js";
 import { applyConnectionBudget, databaseTarget } from "./data.js";
 import type { Draft } from "./draft.js";
@@ -35,7 +36,7 @@ export interface WorkerInfo {
   queue?: string;
 }
 
-export function buildDeployment(d: Draft): WorkerInfo[] {
+export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {}): WorkerInfo[] {
   const { topo } = d;
   const db = topo.databases.map((s) => ({ s, t: databaseTarget(d, s) })).find((x) => x.t);
   if (db?.t) {
@@ -92,12 +93,18 @@ export function buildDeployment(d: Draft): WorkerInfo[] {
       d.schedules.push({ name: runName(d.base, `${s.name}-trigger`), schedule: cron, timeZone: tz, action: "http", target: firstWorker.name, path: "/tasks/scheduled", replaces: [s.name] });
     }
   }
+  // After the beats: a beat's trigger goes to the task worker, never to the AI worker.
+  planAiWorker(d, options.workerDir);
   addWarmWindow(d, tz);
   applyConnectionBudget(d);
   return workers;
 }
 
-/** One warm API instance in business hours: a job raises min instances in the morning and one lowers it at night. */
+/**
+ * One warm API instance in business hours: a job raises the service's min instances in the
+ * morning and one lowers it at night, every day (the cost model counts every day too; make the
+ * day-of-week field 1-5 for weekdays only). cicd's scripts/setup-schedules.sh creates them.
+ */
 function addWarmWindow(d: Draft, tz: string): void {
   const api = d.services.find((s) => s.kind === "api" && s.minInstances > 0);
   const window = businessWindow(d.inv.target.businessHours);

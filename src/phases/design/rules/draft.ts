@@ -4,6 +4,7 @@ import type { Inventory } from "../../../inventory/schema.js";
 import type { AuditResult } from "../../audit/schema.js";
 import type { DatabaseTarget, DeployTarget, Queue, Schedule } from "../deployment.js";
 import type { MappingEntry } from "../schema.js";
+import type { AiWorkerNote } from "./ai-worker.js";
 import { type Topology, topology } from "./classify.js";
 import { baseName, projectId } from "./names.js";
 
@@ -35,6 +36,8 @@ export interface Draft {
     dbHaReason?: string;
     databaseService?: string;
     replicaReason?: string;
+    /** The AI worker planned for model calls (rules/ai-worker.ts), when the inventory calls a model. */
+    ai?: AiWorkerNote;
   };
 }
 

@@ -1,6 +1,7 @@
 // mapping.json: every inventory service, where it goes, why, and what the application must change.
 import type { Service } from "../../../inventory/schema.js";
 import type { MappingEntry } from "../schema.js";
+import { isLlmKey } from "./ai-worker.js";
 import { isBrokerEnv, taskLimitSeconds } from "./classify.js";
 import type { Draft } from "./draft.js";
 import type { WorkerInfo } from "./deployment-rules.js";
@@ -18,8 +19,15 @@ function web(d: Draft, s: Service): MappingEntry {
   const changes = [`Serve a cheap GET ${t.healthPath} (200 without touching the database) for the startup and liveness probes.`, `Listen on the PORT environment variable (${t.port}) on 0.0.0.0.`];
   if (t.secrets.length) changes.push(`Read ${t.secrets.join(", ")} from the environment; Cloud Run injects them from Secret Manager.`);
   const brokerEnv = s.env.filter(isBrokerEnv);
-  if (d.queues.length) changes.push(`Enqueue background work with the Cloud Tasks client (HTTP target = the worker URL + /tasks, OIDC token of ${t.serviceAccount}) instead of task.delay()${brokerEnv.length ? `; drop ${brokerEnv.join(", ")}` : ""}.`);
+  if (taskQueues(d).length) changes.push(`Enqueue background work with the Cloud Tasks client (HTTP target = the worker URL + /tasks, OIDC token of ${t.serviceAccount}) instead of task.delay()${brokerEnv.length ? `; drop ${brokerEnv.join(", ")}` : ""}.`);
   const settings: MappingEntry["settings"] = { cpu: t.cpu, memory: t.memory, concurrency: t.concurrency, timeoutSeconds: t.timeoutSeconds, minInstances: t.minInstances, maxInstances: t.maxInstances, cpuBoost: t.cpuBoost, port: t.port, startupProbe: t.healthPath, livenessProbe: t.healthPath, ingress: t.ingress, serviceAccount: t.serviceAccount };
+  const ai = d.notes.ai;
+  if (ai) {
+    changes.push(`Stop calling the model inside requests: accept AI requests with 202 and a status URL, enqueue them on ${ai.queue} (the llmops phase's api_handler.py router does both); ${ai.worker} makes the call.`);
+    settings.aiWorker = ai.worker;
+    settings.aiQueue = ai.queue;
+  }
+  changes.push(...dropModelKeys(d, s));
   return {
     service: s.name,
     target: { kind: "cloud-run-service", name: t.name },
@@ -27,6 +35,17 @@ function web(d: Draft, s: Service): MappingEntry {
     settings,
     appChanges: changes,
   };
+}
+
+/** Queues that replace the broker (the AI worker's queue is new, not a broker replacement). */
+const taskQueues = (d: Draft) => d.queues.filter((q) => q.target !== d.notes.ai?.worker);
+
+/** The app change for a service that held a model credential: it loses it to the AI worker. */
+function dropModelKeys(d: Draft, s: Service): string[] {
+  const ai = d.notes.ai;
+  const keys = s.env.filter(isLlmKey);
+  if (!ai || keys.length === 0) return [];
+  return [`Remove ${keys.join(", ")} from ${s.name}: only ${ai.worker} calls Vertex AI, as service account ${ai.serviceAccount} (the one identity with roles/aiplatform.user), without an API key.`];
 }
 
 function worker(d: Draft, s: Service, info: WorkerInfo): MappingEntry {
@@ -45,6 +64,7 @@ function worker(d: Draft, s: Service, info: WorkerInfo): MappingEntry {
         `Make tasks idempotent: delivery is at least once; name tasks (task id) to de-duplicate enqueues.`,
         // Commands can be long (inventory allows 4,000 chars); the schema caps this text at 600.
         `Stop running "${clipText(s.command ?? `${s.software} worker`, 160)}"; the HTTP handler replaces the consumer loop.`,
+        ...dropModelKeys(d, s),
       ],
     };
   }
@@ -54,7 +74,7 @@ function worker(d: Draft, s: Service, info: WorkerInfo): MappingEntry {
       target: { kind: "cloud-run-job", name: t.name },
       reason: `A task may run ${limit} s, beyond what a push can wait (${PUSH_LIMITS}). A Cloud Run job execution runs to completion (task timeout up to 24 h) and is started per batch.`,
       settings,
-      appChanges: [`Turn the long task into a job entry point that reads its input from arguments or the database and exits 0 when done.`, `Start executions through the Cloud Run Admin API (jobs.run with overrides) instead of enqueueing to the broker.`],
+      appChanges: [`Turn the long task into a job entry point that reads its input from arguments or the database and exits 0 when done.`, `Start executions through the Cloud Run Admin API (jobs.run with overrides) instead of enqueueing to the broker.`, ...dropModelKeys(d, s)],
     };
   }
   return {
@@ -62,7 +82,7 @@ function worker(d: Draft, s: Service, info: WorkerInfo): MappingEntry {
     target: { kind: "cloud-run-worker-pool", name: t.name },
     reason: `The worker pulls from a stream rather than receiving pushes; a Cloud Run worker pool keeps pull consumers running without an HTTP endpoint, fed by a Pub/Sub subscription.`,
     settings,
-    appChanges: [`Consume from a Pub/Sub pull subscription instead of the current broker; acknowledge after the work is committed.`],
+    appChanges: [`Consume from a Pub/Sub pull subscription instead of the current broker; acknowledge after the work is committed.`, ...dropModelKeys(d, s)],
   };
 }
 
@@ -83,7 +103,7 @@ function broker(d: Draft, s: Service): MappingEntry {
   if (stream) {
     return { service: s.name, target: { kind: "pubsub", name: runName(d.base, "events") }, reason: `${s.software} carries a stream that consumers pull; Pub/Sub is the managed equivalent (at-least-once, ordering keys when needed).`, settings: {}, appChanges: [`Publish with the Pub/Sub client instead of the ${s.software} producer.`] };
   }
-  const queue = d.queues[0];
+  const queue = taskQueues(d)[0];
   if (!queue) return { service: s.name, target: { kind: "removed", name: cleanFor(s.name) }, reason: `No worker consumes from ${s.name}; it is not carried over.`, settings: {}, appChanges: [] };
   return {
     service: s.name,

@@ -3,6 +3,7 @@
 import type { Risk } from "../../audit/schema.js";
 import type { Decision, RiskTrace } from "../schema.js";
 import type { Topic, TopicDecision } from "./decisions.js";
+import { isModelCallRisk } from "./ai-worker.js";
 import type { Draft } from "./draft.js";
 
 function candidates(d: Draft, r: Risk): Topic[] {
@@ -20,7 +21,8 @@ function candidates(d: Draft, r: Risk): Topic[] {
     case "rollback":
       return ["delivery"];
     case "coupling":
-      return ["workers", "compute"];
+      // "Model calls inside API requests" is closed by the AI worker, not the task worker.
+      return isModelCallRisk(d, r) ? ["ai", "compute"] : ["workers", "compute"];
     case "scalability":
       return db ? ["compute", "database"] : ["compute", "workers"];
     case "security":

@@ -1,0 +1,83 @@
+// Model calls leave the API: when the inventory calls an LLM (an `llm` section or a service that
+// holds a model key), the design plans a dedicated AI worker on Cloud Run, fed by its own Cloud
+// Tasks queue, as the only identity allowed to call Vertex AI. The llmops phase writes the code
+// for exactly this service, queue and path (sizes come from the shared llmops sizing).
+import type { Risk } from "../../audit/schema.js";
+import { aiWorkerSizing, LLM_KEY_ENV, needsAiWorker } from "../../llmops/sizing.js";
+import { REPO_PATH } from "../deployment.js";
+import { clamp, type Draft, HEALTH_PATH, PORT } from "./draft.js";
+import { cleanName, runName, serviceAccountId } from "./names.js";
+
+export const DEFAULT_AI_WORKER_DIR = "services/ai-worker";
+/** An I/O-bound handler mostly waits on the model; the worker's threadpool runs 40 at once. */
+const AI_CONCURRENCY = 20;
+
+export interface AiWorkerNote {
+  worker: string;
+  queue: string;
+  serviceAccount: string;
+  invoker: string;
+  /** LLM credential env vars removed from the other services. */
+  keyEnv: string[];
+  /** Inventory services that held a model credential (or, without one, the web services). */
+  holders: string[];
+}
+
+export const isLlmKey = (env: string): boolean => LLM_KEY_ENV.test(env.toUpperCase());
+
+/** Invoker identity for a worker: `<worker>-invoker`, within the 30-character account id limit. */
+export function invokerAccountId(worker: string): string {
+  return `${cleanName(worker, 22)}-invoker`;
+}
+
+export function planAiWorker(d: Draft, workerDirOption: unknown): void {
+  if (!needsAiWorker(d.inv)) return;
+  let workerDir = typeof workerDirOption === "string" ? workerDirOption.replace(/\/+$/, "") : DEFAULT_AI_WORKER_DIR;
+  if (!REPO_PATH.test(workerDir)) {
+    d.assumptions.push(`The worker directory option is not a plain relative path; the AI worker is built from ${DEFAULT_AI_WORKER_DIR}.`);
+    workerDir = DEFAULT_AI_WORKER_DIR;
+  }
+  const sizing = aiWorkerSizing(d.inv);
+  const name = runName(d.base, "ai-worker");
+  const queueName = runName(d.base, "ai-tasks");
+  const serviceAccount = serviceAccountId(name);
+  const invoker = invokerAccountId(name);
+  const holders = d.inv.services.filter((s) => s.env.some(isLlmKey)).map((s) => s.name);
+  const webs = d.topo.webs.map((s) => s.name);
+  const keyEnv = [...new Set(d.inv.services.flatMap((s) => s.env.filter(isLlmKey)).map((e) => e.toUpperCase()))].sort();
+  // Only the AI worker may call a model: every other service loses its model credential.
+  for (const t of d.services) t.secrets = t.secrets.filter((e) => !isLlmKey(e));
+  const q = sizing.queue;
+  d.services.push({
+    name,
+    kind: "worker",
+    replaces: holders.length ? holders : webs.length ? webs : [d.inv.services[0]!.name],
+    port: PORT,
+    healthPath: HEALTH_PATH,
+    cpu: "1",
+    memory: "512Mi",
+    concurrency: AI_CONCURRENCY,
+    // Cloud Run must not cut a request Cloud Tasks still waits for.
+    timeoutSeconds: q.dispatchDeadlineSeconds,
+    minInstances: 0,
+    maxInstances: clamp(Math.ceil(q.maxConcurrentDispatches / AI_CONCURRENCY) + 1, 2, 100),
+    cpuBoost: true,
+    serviceAccount,
+    ingress: "internal",
+    // Task records live in the application database (the generated code reads DATABASE_URL).
+    secrets: ["DATABASE_URL"],
+    ...(d.database ? { cloudSqlInstance: d.database.instance } : {}),
+    source: { context: workerDir, dockerfile: `${workerDir}/Dockerfile` },
+    env: { GOOGLE_CLOUD_PROJECT: d.project.id, AI_QUEUE: queueName },
+  });
+  d.queues.push({ name: queueName, target: name, path: sizing.workerPath, ...q, oidcServiceAccount: invoker });
+  d.notes.ai = { worker: name, queue: queueName, serviceAccount, invoker, keyEnv, holders: holders.length ? holders : webs };
+  if (sizing.assumed.latency) d.assumptions.push(`AI worker: ${sizing.assumed.latency}`);
+  if (sizing.assumed.rate) d.assumptions.push(`AI worker: ${sizing.assumed.rate}`);
+}
+
+/** The audit's "model calls inside API requests" risk: coupling, affecting only model-key holders. */
+export function isModelCallRisk(d: Draft, r: Risk): boolean {
+  const holders = d.notes.ai?.holders ?? [];
+  return r.category === "coupling" && r.affects.length > 0 && r.affects.every((a) => holders.includes(a));
+}
