@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { auditOffline, rankRisks, scoreRisk } from "../../../src/phases/audit/offline.js";
 import { auditResultSchema } from "../../../src/phases/audit/schema.js";
+import type { DraftRisk } from "../../../src/phases/audit/rules.js";
 import { inputFromFile, inputFromYaml, SEED_INVENTORY } from "../../helpers/phase-input.js";
 
 const minimal = (extra: string) => `
@@ -97,7 +98,7 @@ describe("scoring", () => {
   });
 
   it("keeps rule order for equal scores", () => {
-    const base = { category: "operations", severity: "high", likelihood: "likely", mttrMinutes: { min: 1, max: 2 }, businessImpact: "x".repeat(20), evidence: ["abc"], mitigation: "y".repeat(20), affects: [], growthSensitive: false } as const;
+    const base: Omit<DraftRisk, "title"> = { category: "operations", severity: "high", likelihood: "likely", mttrMinutes: { min: 1, max: 2 }, businessImpact: "x".repeat(20), evidence: ["abc"], mitigation: "y".repeat(20), affects: [], growthSensitive: false };
     const ranked = rankRisks([{ ...base, title: "first risk" }, { ...base, title: "second risk" }], 10);
     expect(ranked.map((r) => [r.id, r.title])).toEqual([["R1", "first risk"], ["R2", "second risk"]]);
   });

@@ -105,7 +105,7 @@ describe("cicd render (seed example)", () => {
   it("validates with zero findings (actionlint, security rules, dockerfile-utils, shellcheck)", async () => {
     if (!(await findShellcheck())) console.warn("shellcheck not on PATH: its checks are skipped in this run");
     const { input, artifacts } = await renderSeed();
-    expect(await cicdPhase.validate!(artifacts, input)).toEqual([]);
+    expect(await cicdPhase.validate!(artifacts, input, { source: "model" })).toEqual([]);
   });
 
   it.each([
@@ -123,6 +123,6 @@ describe("cicd render (seed example)", () => {
     const nodeInput = { ...input, upstream: { design: { deployment } } };
     const artifacts = await cicdPhase.render(result, nodeInput);
     expect(artifacts.find((a) => a.path === CICD_PATHS.dockerfile)!.content).toContain("USER node");
-    expect(await cicdPhase.validate!(artifacts, nodeInput)).toEqual([]);
+    expect(await cicdPhase.validate!(artifacts, nodeInput, { source: "model" })).toEqual([]);
   });
 });

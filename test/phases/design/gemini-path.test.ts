@@ -29,7 +29,7 @@ describe("design through the Gemini path", () => {
     expect(got.provider).toBe("gemini");
     const artifacts = await designPhase.render(got.value, input);
     expect(artifacts.find((a) => a.path.endsWith("architecture.md"))!.content).toContain("Model-written summary");
-    expect(await designPhase.validate!(artifacts, input)).toEqual([]);
+    expect(await designPhase.validate!(artifacts, input, { source: "model" })).toEqual([]);
     const body = JSON.stringify(fake.requests[0]!.body);
     expect(body).toContain("senior site reliability engineer"); // the persona is the system instruction
     expect(body).toContain("web-app-prod");

@@ -140,7 +140,7 @@ describe("docs", () => {
   });
 
   it("validates clean: py_compile, pyflakes, Mermaid, Dockerfile lint", async () => {
-    expect(await llmopsPhase.validate!(artifacts, input)).toEqual([]);
+    expect(await llmopsPhase.validate!(artifacts, input, { source: "model" })).toEqual([]);
   });
 });
 
@@ -149,7 +149,7 @@ describe("hostile but schema-valid answers stay data", async () => {
   const rendered = await llmopsPhase.render(hostile, input);
 
   it.skipIf(!python)("every Python file still compiles and is pyflakes-clean", async () => {
-    expect(await llmopsPhase.validate!(rendered, input)).toEqual([]);
+    expect(await llmopsPhase.validate!(rendered, input, { source: "model" })).toEqual([]);
   });
 
   it.skipIf(!python)("no hostile text becomes an identifier, import or call in Python", async () => {
