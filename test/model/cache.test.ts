@@ -105,6 +105,15 @@ describe("offline client", () => {
     expect(result).toMatchObject({ provider: "offline", value: { answer: 3 }, calls: 0 });
   });
 
+  it("clips prose that outgrew the schema's limit, and nothing else", async () => {
+    const prose = z.object({ text: z.string().max(10), items: z.array(z.object({ note: z.string().max(5) })) });
+    const req = { phase: "audit", persona, prompt: "x", schema: prose, offline: () => ({ text: "a".repeat(50), items: [{ note: "bbbbbbbb" }] }) };
+    const result = await createOfflineClient().generateJson(req);
+    expect(result.value).toEqual({ text: `${"a".repeat(9)}…`, items: [{ note: "bbbb…" }] });
+    const wrongType = { ...req, offline: () => ({ text: "a".repeat(50), items: "nope" }) as never };
+    await expect(createOfflineClient().generateJson(wrongType)).rejects.toBeInstanceOf(ProviderError);
+  });
+
   it("reports rules that break their schema as a bug (exit 3)", async () => {
     const error = await createOfflineClient().generateJson(request("x", { offline: () => ({ answer: "no" }) as never })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);

@@ -1,7 +1,10 @@
 // Today's architecture as a Mermaid flowchart: users → proxy → app → data, workers and broker,
 // scheduled jobs, the SSH deploy path, with single points of failure in red.
 import type { Inventory, Service } from "../../inventory/schema.js";
-import { buildFlowchart, type FlowEdge, type FlowNode, type NodeShape } from "../../render/mermaid.js";
+import { buildFlowchart, type FlowEdge, type FlowNode, type Flowchart, type NodeShape } from "../../render/mermaid.js";
+import { MAX_DIAGRAM_EDGES, collapseFlowchart } from "../../render/mermaid-collapse.js";
+
+const MAX_DETAILED = 24;
 import type { AuditResult } from "./schema.js";
 
 const SHAPE: Record<Service["role"], NodeShape> = {
@@ -69,7 +72,7 @@ export function currentArchitectureDiagram(inv: Inventory, audit: AuditResult): 
       edges.push({ from: svc(s.name), to: "llm", label: "model calls", style: "dotted" });
     }
   }
-  return buildFlowchart({
+  const chart: Flowchart = {
     direction: "LR",
     title: `${inv.metadata.name}: today's architecture (one VM)`,
     nodes,
@@ -82,5 +85,13 @@ export function currentArchitectureDiagram(inv: Inventory, audit: AuditResult): 
       },
     ],
     classDefs: { spof: "fill:#fde2e1,stroke:#c0392b,stroke-width:2px,color:#000" },
-  });
+  };
+  // A VM with dozens of services: one node per role ("120 × worker"), or Mermaid refuses the diagram.
+  const byId = new Map(inv.services.map((x) => [svc(x.name), x]));
+  const keyOf = (id: string) => {
+    const s = byId.get(id);
+    return s ? `svc_all_${s.role.replace(/-/g, "_")}` : id;
+  };
+  const big = inv.services.length > MAX_DETAILED || edges.length > MAX_DIAGRAM_EDGES;
+  return buildFlowchart(big ? collapseFlowchart(chart, keyOf) : chart);
 }

@@ -15,8 +15,27 @@ export function scoreRisk(risk: Pick<DraftRisk, "severity" | "likelihood" | "gro
   return Math.max(1, Math.min(100, Math.round(base * 90 + growthBonus)));
 }
 
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/**
+ * Keep every finding inside the result schema's limits, whatever the inventory's size: a VM with
+ * hundreds of services must not produce a 300-name evidence line (the schema would reject it).
+ */
+export function fitToSchema(draft: DraftRisk): DraftRisk {
+  const affects = [...new Set(draft.affects)];
+  return {
+    ...draft,
+    title: clip(draft.title, 140),
+    businessImpact: clip(draft.businessImpact, 600),
+    mitigation: clip(draft.mitigation, 600),
+    evidence: draft.evidence.slice(0, 12).map((e) => clip(e, 300)),
+    affects: affects.slice(0, 50),
+  };
+}
+
 export function rankRisks(drafts: DraftRisk[], growth: number): Risk[] {
   return drafts
+    .map(fitToSchema)
     .map((draft, order) => ({ draft, order, score: scoreRisk(draft, growth) }))
     // Stable: equal scores keep rule order (the rules are listed most fundamental first).
     .sort((a, b) => b.score - a.score || SEVERITY_WEIGHT[b.draft.severity] - SEVERITY_WEIGHT[a.draft.severity] || a.order - b.order)

@@ -12,6 +12,10 @@ export type DraftRisk = Omit<Risk, "id" | "score"> & {
 export type AuditRule = (inv: Inventory, f: AuditFacts) => DraftRisk | undefined;
 
 const names = (list: { name: string }[]) => list.map((s) => s.name);
+/** "a, b, c" — or "a, b, …, and 492 more" when the list is long. */
+export function nameList(list: string[], max = 8): string {
+  return list.length <= max ? list.join(", ") : `${list.slice(0, max).join(", ")}, and ${list.length - max} more`;
+}
 const fmt = (n: number) => n.toLocaleString("en-US");
 /** Requests an hour of full outage would drop at the growth target. */
 function lostRequestsPerHour(f: AuditFacts): string {
@@ -29,7 +33,7 @@ const hostSpof: AuditRule = (inv, f) => {
     likelihood: "likely",
     mttrMinutes: { min: 120 + restoreMinutes(dataGiB), max: 720 + restoreMinutes(dataGiB) * 2 },
     businessImpact: `Everything stops at once, API, background jobs and data, until a person rebuilds the machine by hand; at ${f.growth}x traffic that is ${lostRequestsPerHour(f)} lost.`,
-    evidence: [`host.hostname: ${f.host}`, `services: ${names(inv.services).join(", ")} on the same host`, `team.engineers: ${inv.team.engineers ?? "unknown"}`],
+    evidence: [`host.hostname: ${f.host}`, `services: ${nameList(names(inv.services))} on the same host`, `team.engineers: ${inv.team.engineers ?? "unknown"}`],
     mitigation: "Run stateless services on a managed, multi-zone platform (Cloud Run) and the database on a managed HA service, so no single machine can take the product down.",
     affects: names(inv.services),
     growthSensitive: true,
@@ -128,7 +132,7 @@ const coupling: AuditRule = (inv, f) => {
     businessImpact: "A burst of background work (or a slow database query) takes CPU and memory from user-facing requests; fixing it means scaling everything together, paying for capacity only one part needs.",
     evidence: [
       ...f.web.map((s) => `services.${s.name}.dependsOn: [${s.dependsOn.join(", ")}]`),
-      `co-located: ${names(shared).join(", ")}`,
+      `co-located: ${nameList(names(shared))}`,
     ],
     mitigation: "Separate Cloud Run services for the API and the workers, a managed queue between them, and the database on its own managed instance.",
     affects: names([...f.web, ...shared]),

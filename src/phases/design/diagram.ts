@@ -1,8 +1,14 @@
 // target-architecture.mmd: the target on Google Cloud, grouped into edge, compute, async, data and
 // identity/secrets. Request path = solid arrows, async path = dotted, data access = thick.
-import { buildFlowchart, type FlowEdge, type FlowNode, type FlowSubgraph } from "../../render/mermaid.js";
+import { buildFlowchart, type FlowEdge, type FlowNode, type FlowSubgraph, type Flowchart } from "../../render/mermaid.js";
+import { MAX_DIAGRAM_EDGES, collapseFlowchart } from "../../render/mermaid-collapse.js";
 import { isAiWorkerTarget } from "./deployment.js";
 import type { DesignResult } from "./schema.js";
+
+// Past this many Cloud Run services the diagram shows kinds, not instances: dozens of workers,
+// queues and schedules are unreadable and break Mermaid's 500-edge limit. mapping.json has them all.
+const MAX_DETAILED = 24;
+const COLLAPSIBLE = ["q-", "sch-", "cache-", "ps-"];
 
 export function targetArchitectureDiagram(result: DesignResult, appName: string): string {
   const dep = result.deployment;
@@ -34,9 +40,10 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     for (const s of apis) edges.push({ from: `svc-${s.name}`, to: `q-${q.name}`, label: "enqueue", style: "dotted" });
     edges.push({ from: `q-${q.name}`, to: `svc-${q.target}`, label: `push ${q.path}`, style: "dotted" });
   }
-  for (const m of result.mapping.filter((x) => x.target.kind === "pubsub" || x.target.kind === "cloud-run-worker-pool")) {
-    if (m.target.kind !== "pubsub") continue;
-    add("async", { id: `ps-${m.target.name}`, label: `Pub/Sub\n${m.target.name}`, shape: "queue", classes: ["async"] });
+  // Several inventory services can share one target (e.g. two caches → one Memorystore): one node each.
+  const targetsOf = (kind: string) => [...new Set(result.mapping.filter((x) => x.target.kind === kind).map((x) => x.target.name))];
+  for (const name of targetsOf("pubsub")) {
+    add("async", { id: `ps-${name}`, label: `Pub/Sub\n${name}`, shape: "queue", classes: ["async"] });
   }
   for (const j of dep.schedules ?? []) {
     add("async", { id: `sch-${j.name}`, label: `Cloud Scheduler\n${j.name}\n${j.schedule}`, shape: "parallelogram", classes: ["async"] });
@@ -51,9 +58,9 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
       edges.push({ from: "db", to: "replica", label: "replication", style: "dotted" });
     }
   }
-  for (const m of result.mapping.filter((x) => x.target.kind === "memorystore")) {
-    add("data", { id: `cache-${m.target.name}`, label: `Memorystore\n${m.target.name}`, shape: "cylinder", classes: ["data"] });
-    for (const s of dep.services.filter((x) => x.vpcEgress)) edges.push({ from: `svc-${s.name}`, to: `cache-${m.target.name}`, label: "VPC egress", style: "thick" });
+  for (const name of targetsOf("memorystore")) {
+    add("data", { id: `cache-${name}`, label: `Memorystore\n${name}`, shape: "cylinder", classes: ["data"] });
+    for (const s of dep.services.filter((x) => x.vpcEgress)) edges.push({ from: `svc-${s.name}`, to: `cache-${name}`, label: "VPC egress", style: "thick" });
   }
   const secrets = [...new Set(dep.services.flatMap((s) => s.secrets))];
   if (secrets.length) {
@@ -65,7 +72,16 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   const subgraphs: FlowSubgraph[] = (Object.keys(groups) as (keyof typeof groups)[])
     .filter((g) => groups[g].length > 0)
     .map((g) => ({ id: `grp-${g}`, label: labels[g], nodes: groups[g] }));
-  return buildFlowchart({
+  // Past MAX_DETAILED services, show kinds, not instances (mapping.json lists them all).
+  const keyOf = (id: string): string => {
+    if (id.startsWith("svc-")) {
+      const s = dep.services.find((x) => x.name === id.slice(4));
+      return s && !isAiWorkerTarget(s) ? `svc-all-${s.kind}` : id;
+    }
+    const prefix = COLLAPSIBLE.find((p) => id.startsWith(p));
+    return prefix ? `${prefix}all` : id;
+  };
+  const chart: Flowchart = {
     direction: "LR",
     title: `${appName}: target architecture on Google Cloud`,
     nodes,
@@ -78,5 +94,7 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
       data: "fill:#fce8e6,stroke:#a50e0e",
       identity: "fill:#f3e8fd,stroke:#7627bb",
     },
-  });
+  };
+  const big = dep.services.length > MAX_DETAILED || edges.length > MAX_DIAGRAM_EDGES;
+  return buildFlowchart(big ? collapseFlowchart(chart, keyOf) : chart);
 }

@@ -92,7 +92,7 @@ export const designResultSchema = z
     summary: text(2000),
     growthTarget: z.number().min(1).max(10_000),
     deployment: deploymentSchema,
-    mapping: z.array(mappingEntrySchema).min(1).max(200),
+    mapping: z.array(mappingEntrySchema).min(1).max(5000), // the inventory allows 5,000 services
     decisions: z.array(decisionSchema).min(1).max(30),
     riskTrace: z.array(riskTraceSchema).max(60),
     tradeoffs: z.array(tradeoffSchema).max(20),

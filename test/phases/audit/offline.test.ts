@@ -103,3 +103,15 @@ describe("scoring", () => {
     expect(ranked.map((r) => [r.id, r.title])).toEqual([["R1", "first risk"], ["R2", "second risk"]]);
   });
 });
+
+describe("large inventories", () => {
+  it("a 500-service VM still yields a schema-valid audit with readable evidence", async () => {
+    // @ts-expect-error plain JS module without types
+    const { generateInventory } = await import("../../../bench/gen-inventory.mjs");
+    const result = auditOffline(inputFromYaml(generateInventory(500) as string));
+    expect(auditResultSchema.safeParse(result).error?.issues ?? []).toEqual([]);
+    const host = result.risks.find((r) => /One host runs all 500 services/.test(r.title))!;
+    expect(host.evidence.join("\n")).toMatch(/and 492 more on the same host/);
+    expect(host.affects).toHaveLength(50);
+  });
+});

@@ -1,0 +1,30 @@
+// Big inventories make unreadable diagrams, and Mermaid refuses more than 500 edges. Collapsing
+// replaces every node that maps to the same key by one node ("62 × Cloud Run worker") and
+// deduplicates the edges between them; subgraphs keep the collapsed ids.
+import type { FlowEdge, FlowNode, Flowchart } from "./mermaid-flowchart.js";
+
+/** Mermaid's default maxEdges is 500; stay well clear of it. */
+export const MAX_DIAGRAM_EDGES = 400;
+
+export function collapseFlowchart(chart: Flowchart, keyOf: (nodeId: string) => string): Flowchart {
+  const members = new Map<string, FlowNode[]>();
+  for (const node of chart.nodes) members.set(keyOf(node.id), [...(members.get(keyOf(node.id)) ?? []), node]);
+  const nodes = [...members.entries()].map(([id, list]): FlowNode => {
+    const first = list[0]!;
+    if (list.length === 1 && first.id === id) return first;
+    const classes = [...new Set(list.flatMap((n) => n.classes ?? []))];
+    return { ...first, id, label: `${list.length} × ${first.label.split("\n")[0]}`, classes: classes.length ? classes : undefined };
+  });
+  const seen = new Set<string>();
+  const edges: FlowEdge[] = [];
+  for (const edge of chart.edges) {
+    const routed = { ...edge, from: keyOf(edge.from), to: keyOf(edge.to) };
+    const key = `${routed.from}>${routed.to}>${routed.label ?? ""}>${routed.style ?? ""}`;
+    if (routed.from === routed.to || seen.has(key)) continue;
+    seen.add(key);
+    edges.push(routed);
+  }
+  const subgraphs = chart.subgraphs?.map((sub) => ({ ...sub, nodes: [...new Set(sub.nodes.map(keyOf))] }));
+  // linkStyles index edges that no longer exist: drop them rather than style the wrong edge.
+  return { ...chart, nodes, edges, subgraphs, linkStyles: undefined };
+}
