@@ -1,28 +1,11 @@
 // Options shared by the commands that generate (audit, design, cicd, llmops, run, check), parsed
 // once with zod after merging flag > env > config file > default.
 import path from "node:path";
-import { Option, type Command } from "commander";
 import { z } from "zod";
 import { DEFAULT_INVENTORY, loadConfig, type Config } from "../config/config.js";
 import { InputError } from "../errors.js";
 import type { ProviderChoice } from "../model/types.js";
 import type { PhaseOptions } from "../phases/types.js";
-
-export function addTargetOptions(cmd: Command): Command {
-  return cmd
-    .option("-i, --inventory <file>", `inventory file (YAML or JSON) [default: ${DEFAULT_INVENTORY}]`)
-    .option("-o, --out <dir>", "target repository to write into [default: .]")
-    .addOption(new Option("-p, --provider <name>", "who answers: gemini, offline rules, or replay from cache [default: auto]").choices(["auto", "gemini", "offline", "replay"]))
-    .option("-m, --model <id>", "Gemini model id (env INFRA_MIGRATE_MODEL) [default: the persona's model]")
-    .option("--timeout <seconds>", "per model call timeout in seconds [default: 120]")
-    .option("-c, --config <file>", "config file [default: ./infra-migrate.config.yaml when present]");
-}
-
-export function addWriteOptions(cmd: Command): Command {
-  return cmd
-    .option("-n, --dry-run", "show what would be created/updated; write nothing")
-    .option("-f, --force", "overwrite files edited by hand since they were generated");
-}
 
 const rawSchema = z.object({
   inventory: z.string().min(1).optional(),

@@ -6,8 +6,9 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 
-export const CONFIG_FILE = "infra-migrate.config.yaml";
-export const DEFAULT_INVENTORY = "infra-migrate.inventory.yaml";
+import { CONFIG_FILE } from "./defaults.js";
+
+export { CONFIG_FILE, DEFAULT_INVENTORY } from "./defaults.js";
 
 export const configSchema = z.strictObject({
   apiVersion: z.literal("infra-migrate/v1"),

@@ -2,7 +2,7 @@
 // 4 when the disk holds hand edits a regeneration would lose. Writes nothing.
 import type { Command } from "commander";
 import { PHASE_IDS, type PhaseId } from "../../phases/types.js";
-import { addTargetOptions } from "../common.js";
+import { addTargetOptions } from "../options.js";
 import type { GlobalFlags, Output } from "../output.js";
 import type { CheckReport } from "../../check/check-drift.js";
 

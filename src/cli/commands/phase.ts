@@ -2,7 +2,7 @@
 // the phases it depends on (or runs them when there is none or their inputs changed).
 import type { Command } from "commander";
 import type { PhaseId } from "../../phases/types.js";
-import { addTargetOptions, addWriteOptions } from "../common.js";
+import { addTargetOptions, addWriteOptions } from "../options.js";
 import type { GlobalFlags } from "../output.js";
 
 const PHASES: { id: PhaseId; summary: string; example: string; extra?: (cmd: Command) => Command }[] = [

@@ -2,7 +2,7 @@
 import { Option, type Command } from "commander";
 import { PHASE_IDS, type PhaseId } from "../../phases/types.js";
 import { InputError } from "../../errors.js";
-import { addTargetOptions, addWriteOptions } from "../common.js";
+import { addTargetOptions, addWriteOptions } from "../options.js";
 import type { GlobalFlags } from "../output.js";
 
 function parsePhaseList(value: string | undefined, flag: string): PhaseId[] | undefined {
