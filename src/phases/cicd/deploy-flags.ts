@@ -2,7 +2,10 @@
 // `gcloud run deploy` / `gcloud run jobs deploy`, and into the shell words of its workflow step.
 // Every word is re-checked here: this is the last stop before text lands in a `run:` script.
 import { GenerationError } from "../../errors.js";
-import type { DeployTarget, Deployment } from "../design/deployment.js";
+import { isAiWorkerTarget, type DeployTarget, type Deployment } from "../design/deployment.js";
+
+/** Set by the workflow step that looks the AI worker's URL up after deploying it. */
+export const AI_WORKER_URL_VAR = "AI_WORKER_URL";
 import { imageRef, rolloutStrategy, scheduledMinTargets, serviceAccountEmail } from "./context.js";
 import type { CicdResult } from "./schema.js";
 
@@ -76,6 +79,15 @@ export function deployScript(target: DeployTarget, deployment: Deployment, resul
     );
   }
   const flags = deployFlags(target, deployment).map(shellWord);
+  const aiWorker = target.kind === "api" ? deployment.services.find(isAiWorkerTarget) : undefined;
+  if (aiWorker) {
+    // The worker's URL comes from the lookup step (a $GITHUB_ENV variable, never an expression);
+    // it joins the API's other env vars because gcloud takes one --set-env-vars per deploy.
+    const at = flags.findIndex((f) => f.startsWith("--set-env-vars="));
+    const dynamic = `AI_WORKER_URL=\${${AI_WORKER_URL_VAR}}`;
+    if (at >= 0) flags[at] = `"${flags[at]!.replace(/^'|'$/g, "")},${dynamic}"`;
+    else flags.push(`"--set-env-vars=${dynamic}"`);
+  }
   const lines = [...head, "--", ...chunk(flags, 2).map((group) => group.join(" "))];
   return `${lines.join(" \\\n  ")}\n`;
 }

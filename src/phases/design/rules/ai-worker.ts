@@ -71,6 +71,17 @@ export function planAiWorker(d: Draft, workerDirOption: unknown): void {
     env: { GOOGLE_CLOUD_PROJECT: d.project.id, AI_QUEUE: queueName },
   });
   d.queues.push({ name: queueName, target: name, path: sizing.workerPath, ...q, oidcServiceAccount: invoker });
+  // The API enqueues (services/ai-worker/api_handler.py reads these); AI_WORKER_URL is only known
+  // once the worker exists, so the deploy workflow looks it up and adds it (see cicd).
+  for (const t of d.services.filter((x) => x.kind === "api")) {
+    t.env = {
+      ...t.env,
+      GOOGLE_CLOUD_PROJECT: d.project.id,
+      AI_QUEUE: queueName,
+      AI_QUEUE_LOCATION: d.inv.target.region,
+      AI_INVOKER_SERVICE_ACCOUNT: `${invoker}@${d.project.id}.iam.gserviceaccount.com`,
+    };
+  }
   d.notes.ai = { worker: name, queue: queueName, serviceAccount, invoker, keyEnv, holders: holders.length ? holders : webs };
   if (sizing.assumed.latency) d.assumptions.push(`AI worker: ${sizing.assumed.latency}`);
   if (sizing.assumed.rate) d.assumptions.push(`AI worker: ${sizing.assumed.rate}`);
