@@ -1,14 +1,27 @@
 #!/usr/bin/env node
-// Thin launcher: everything lives in dist/cli (built from src/cli).
-import { main } from "../dist/cli/main.js";
+// Thin launcher: everything lives in dist/cli (built from src/cli by `npm run build`, which
+// `npm ci` / `npm install` run through the `prepare` script).
+const entry = new URL("../dist/cli/main.js", import.meta.url);
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
+import(entry.href).then(
+  ({ main }) =>
+    main(process.argv).then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error) => {
+        // main() catches everything it knows; this is a last resort.
+        console.error(error);
+        process.exitCode = 70;
+      },
+    ),
   (error) => {
-    // main() catches everything it knows; this is a last resort.
-    console.error(error);
-    process.exitCode = 70;
+    if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli/main.js")) {
+      console.error("infra-migrate is not built yet: run `npm run build` (or `npm ci`) in its directory.");
+      process.exitCode = 2;
+    } else {
+      console.error(error);
+      process.exitCode = 70;
+    }
   },
 );
