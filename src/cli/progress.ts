@@ -21,8 +21,8 @@ export interface Progress {
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-export function createProgress(out: Output, stream: NodeJS.WriteStream = process.stderr): Progress {
-  const live = !out.json && !out.quiet && stream.isTTY === true && process.env.CI !== "true" && process.env.TERM !== "dumb";
+export function createProgress(out: Output, stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Progress {
+  const live = !out.json && !out.quiet && stream.isTTY === true && env.CI !== "true" && env.TERM !== "dumb";
   const rows: Row[] = [];
   let drawn = 0;
   let frame = 0;
@@ -34,7 +34,12 @@ export function createProgress(out: Output, stream: NodeJS.WriteStream = process
     const icon =
       row.state === "running" ? c.cyan(FRAMES[frame % FRAMES.length]!) : row.state === "failed" ? c.red("✗") : c.green("✓");
     const tokens = row.tokens ? `${row.tokens} tok` : "";
-    return `${icon} ${row.phase.padEnd(7)} ${c.dim(row.persona.padEnd(32))} ${row.model.padEnd(24)} ${elapsed.padStart(6)} ${tokens.padStart(10)} ${c.dim(row.note)}`;
+    const head = `${row.phase.padEnd(7)} ${row.persona.padEnd(32)} ${row.model.padEnd(24)} ${elapsed.padStart(6)} ${tokens.padStart(10)} `;
+    // A row must never wrap: the redraw moves the cursor up one line per row.
+    const room = Math.max(0, (stream.columns || 80) - 3 - head.length);
+    const note = row.note.length > room ? `${row.note.slice(0, Math.max(0, room - 1))}…` : row.note;
+    const visible = `${head}${note}`.slice(0, Math.max(0, (stream.columns || 80) - 3));
+    return `${icon} ${c.dim(visible)}`;
   };
   const draw = (): void => {
     if (drawn > 0) stream.write(`\x1b[${drawn}A`);
