@@ -2,7 +2,8 @@
 // Precedence everywhere: flag > environment (INFRA_MIGRATE_*) > config file > built-in default.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
+import { SourceMap, formatPath } from "../inventory/positions.js";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 
@@ -43,17 +44,23 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
     if (explicit) throw new InputError(`No config file at ${file}`, [], "Create one with `infra-migrate init`.");
     return { config: {} };
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new InputError("Invalid config file", [{ file, line: e.linePos?.[0]?.line, column: e.linePos?.[0]?.col, message: e.message.split("\n")[0]! }]);
+    const at = lines.linePos(e.pos[0]);
+    throw new InputError("Invalid config file", [{ file, line: at.line, column: at.col, message: e.message.split("\n")[0]! }]);
   }
   const parsed = configSchema.safeParse(doc.toJS());
   if (!parsed.success) {
+    const map = new SourceMap(doc, lines);
     throw new InputError(
       "Invalid config file",
-      parsed.error.issues.map((i) => ({ file, path: i.path.join("."), message: i.message })),
-      "See the README section 'Configuration'.",
+      parsed.error.issues.map((i) => {
+        const at = map.locate(i.path as PropertyKey[], i.code === "unrecognized_keys" ? "key" : "value");
+        return { file, line: at.line, column: at.column, path: formatPath(i.path as PropertyKey[]), message: i.message };
+      }),
+      "Valid keys: apiVersion, kind, inventory, out, provider, model, timeoutSeconds, phases.audit.top, phases.llmops.workerDir (see the README).",
     );
   }
   return { config: parsed.data, file };
