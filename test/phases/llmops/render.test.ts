@@ -88,8 +88,8 @@ describe("setup-ai-worker.sh", () => {
     expect(script.startsWith("#!/usr/bin/env bash\n")).toBe(true);
     expect(script).toContain("set -euo pipefail");
     expect(byPath(artifacts, "scripts/setup-ai-worker.sh").executable).toBe(true);
-    expect(script).toMatch(/if gcloud tasks queues describe "\$QUEUE"[\s\S]*queues update[\s\S]*queues create/);
-    expect(script).toMatch(/if ! gcloud iam service-accounts describe/);
+    expect(script).toMatch(/if exists gcloud tasks queues describe "\$QUEUE"[\s\S]*queues update[\s\S]*queues create/);
+    expect(script).toMatch(/if ! exists gcloud iam service-accounts describe/);
   });
 
   it("creates the queue with attempts, backoff and dispatch limits", () => {

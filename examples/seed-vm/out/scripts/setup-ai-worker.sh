@@ -3,6 +3,8 @@
 # Queue, identities and IAM for the AI worker. Idempotent: every step checks before it creates,
 # and IAM bindings are additive, so re-running it is safe.
 #
+# Usage: scripts/setup-ai-worker.sh [--dry-run]   (--dry-run prints the gcloud commands instead)
+#
 # Who may do what:
 #   web-app-prod-ai-worker-sa  runs the worker; the ONLY identity with Vertex AI access
 #   web-app-prod-ai-worker-invoker  identity in the Cloud Tasks OIDC token; the ONLY one allowed to invoke the worker
@@ -17,14 +19,42 @@ WORKER_SA="web-app-prod-ai-worker-sa@${PROJECT}.iam.gserviceaccount.com"
 INVOKER_SA="web-app-prod-ai-worker-invoker@${PROJECT}.iam.gserviceaccount.com"
 API_SA="web-app-prod-sa@${PROJECT}.iam.gserviceaccount.com"
 
+DRY_RUN=0
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) DRY_RUN=1 ;;
+    -h | --help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+# run CMD...: execute it, or print it (shell-quoted) with --dry-run.
+run() {
+  if ((DRY_RUN)); then
+    printf '%q ' "$@"
+    printf '\n'
+  else
+    "$@"
+  fi
+}
+# quiet CMD...: like run, without the output (IAM bindings print the whole policy).
+quiet() {
+  if ((DRY_RUN)); then run "$@"; else "$@" >/dev/null; fi
+}
+# exists CMD...: true when a describe succeeds. A dry run assumes nothing exists yet.
+exists() {
+  ((DRY_RUN)) && return 1
+  "$@" >/dev/null 2>&1
+}
+
 ensure_service_account() {
   local id="$1" display_name="$2"
-  if ! gcloud iam service-accounts describe "${id}@${PROJECT}.iam.gserviceaccount.com" --project "$PROJECT" >/dev/null 2>&1; then
-    gcloud iam service-accounts create "$id" --project "$PROJECT" --display-name "$display_name"
+  if ! exists gcloud iam service-accounts describe "${id}@${PROJECT}.iam.gserviceaccount.com" --project "$PROJECT"; then
+    run gcloud iam service-accounts create "$id" --project "$PROJECT" --display-name "$display_name"
   fi
 }
 
-gcloud services enable cloudtasks.googleapis.com aiplatform.googleapis.com run.googleapis.com --project "$PROJECT"
+run gcloud services enable cloudtasks.googleapis.com aiplatform.googleapis.com run.googleapis.com --project "$PROJECT"
 
 ensure_service_account "web-app-prod-ai-worker-sa" "AI worker runtime"
 ensure_service_account "web-app-prod-ai-worker-invoker" "Cloud Tasks invoker for the AI worker"
@@ -41,34 +71,34 @@ queue_flags=(
   --max-dispatches-per-second 2
   --max-concurrent-dispatches 30
 )
-if gcloud tasks queues describe "$QUEUE" --location "$REGION" --project "$PROJECT" >/dev/null 2>&1; then
-  gcloud tasks queues update "$QUEUE" "${queue_flags[@]}"
+if exists gcloud tasks queues describe "$QUEUE" --location "$REGION" --project "$PROJECT"; then
+  run gcloud tasks queues update "$QUEUE" "${queue_flags[@]}"
 else
-  gcloud tasks queues create "$QUEUE" "${queue_flags[@]}"
+  run gcloud tasks queues create "$QUEUE" "${queue_flags[@]}"
 fi
 
 # The worker alone may call Vertex AI (and reach the database).
-gcloud projects add-iam-policy-binding "$PROJECT" \
-  --member "serviceAccount:${WORKER_SA}" --role roles/aiplatform.user --condition None >/dev/null
-gcloud projects add-iam-policy-binding "$PROJECT" \
-  --member "serviceAccount:${WORKER_SA}" --role roles/cloudsql.client --condition None >/dev/null
+quiet gcloud projects add-iam-policy-binding "$PROJECT" \
+  --member "serviceAccount:${WORKER_SA}" --role roles/aiplatform.user --condition None
+quiet gcloud projects add-iam-policy-binding "$PROJECT" \
+  --member "serviceAccount:${WORKER_SA}" --role roles/cloudsql.client --condition None
 
 # The API may enqueue on this queue only...
-gcloud tasks queues add-iam-policy-binding "$QUEUE" --location "$REGION" --project "$PROJECT" \
-  --member "serviceAccount:${API_SA}" --role roles/cloudtasks.enqueuer >/dev/null
+quiet gcloud tasks queues add-iam-policy-binding "$QUEUE" --location "$REGION" --project "$PROJECT" \
+  --member "serviceAccount:${API_SA}" --role roles/cloudtasks.enqueuer
 # ...and attach the invoker identity to the tasks it creates (actAs on that one account).
-gcloud iam service-accounts add-iam-policy-binding "$INVOKER_SA" --project "$PROJECT" \
-  --member "serviceAccount:${API_SA}" --role roles/iam.serviceAccountUser >/dev/null
+quiet gcloud iam service-accounts add-iam-policy-binding "$INVOKER_SA" --project "$PROJECT" \
+  --member "serviceAccount:${API_SA}" --role roles/iam.serviceAccountUser
 
 # Only the invoker identity may call the worker. Deploy it first, for example:
 #   gcloud run deploy "$WORKER_SERVICE" --source services/ai-worker --region "$REGION" \
 #     --service-account "$WORKER_SA" --no-allow-unauthenticated --timeout 90 \
 #     --min-instances 0 --max-instances 10 \
 #     --set-env-vars "AI_QUEUE=$QUEUE,GOOGLE_CLOUD_PROJECT=$PROJECT"
-if gcloud run services describe "$WORKER_SERVICE" --region "$REGION" --project "$PROJECT" >/dev/null 2>&1; then
-  gcloud run services add-iam-policy-binding "$WORKER_SERVICE" --region "$REGION" --project "$PROJECT" \
-    --member "serviceAccount:${INVOKER_SA}" --role roles/run.invoker >/dev/null
-  echo "AI worker queue and IAM are set up."
+if ((DRY_RUN)) || exists gcloud run services describe "$WORKER_SERVICE" --region "$REGION" --project "$PROJECT"; then
+  quiet gcloud run services add-iam-policy-binding "$WORKER_SERVICE" --region "$REGION" --project "$PROJECT" \
+    --member "serviceAccount:${INVOKER_SA}" --role roles/run.invoker
+  ((DRY_RUN)) || echo "AI worker queue and IAM are set up."
 else
   echo "Service $WORKER_SERVICE is not deployed yet: deploy it, then re-run this script to grant the invoker role." >&2
   exit 1
