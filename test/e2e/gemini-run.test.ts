@@ -71,3 +71,44 @@ describe("run --provider gemini (fake server)", () => {
     expect(check.exitCode, String(check.stdout) + String(check.stderr)).toBe(0);
   });
 });
+
+describe("run is resumable", () => {
+  it("after a failure in one phase, a rerun asks the model only for what did not finish", async () => {
+    const out = await tempDir();
+    const answers = await offlineAnswers(SEED_INVENTORY, out);
+    const phaseOf = await phaseOfRequest();
+    let failCicd = true;
+    const fake = await startFakeGemini({
+      defaultReply: (req) => {
+        const phase = phaseOf(req);
+        if (!phase) return { status: 400, message: "unknown persona" };
+        // 400 is not retried: the first run fails fast in cicd while llmops (its sibling) succeeds.
+        if (phase === "cicd" && failCicd) return { status: 400, message: "simulated bad request" };
+        return { json: answers[phase] };
+      },
+    });
+    try {
+      const env = cleanEnv({ GEMINI_API_KEY: "test-key-not-real", GOOGLE_GEMINI_BASE_URL: fake.url });
+      const first = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "gemini"], { env });
+      expect(first.exitCode).toBe(3);
+      expect(first.stderr).toMatch(/simulated bad request/);
+      expect((await listFiles(out)).filter((f) => !f.startsWith(".infra-migrate/"))).toEqual([]); // nothing half-written
+      expect(fake.requests.map((r) => phaseOf(r)).sort()).toEqual(["audit", "cicd", "design", "llmops"]);
+
+      failCicd = false;
+      const before = fake.requests.length;
+      const second = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "gemini", "--json"], { env });
+      expect(second.exitCode, String(second.stderr)).toBe(0);
+      expect(fake.requests.slice(before).map((r) => phaseOf(r))).toEqual(["cicd"]);
+      const doc = JSON.parse(String(second.stdout));
+      expect(doc.phases.map((p: { phase: string; cached: boolean }) => [p.phase, p.cached])).toEqual([
+        ["audit", true],
+        ["design", true],
+        ["cicd", false],
+        ["llmops", true],
+      ]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
