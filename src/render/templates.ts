@@ -1,7 +1,7 @@
 // Handlebars templates under templates/ (prompts and Markdown artifacts). One instance with our
 // helpers; compiled templates are cached. Markdown output is not HTML: templates use {{…}} with
 // `noEscape` and call the `md` helper where table cells need escaping.
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import Handlebars from "handlebars";
 import { packageRoot } from "../package-root.js";
@@ -20,20 +20,28 @@ export function mdCell(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ").replace(/</g, "&lt;").trim();
 }
 
-const compiled = new Map<string, Promise<Handlebars.TemplateDelegate>>();
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 export function templatesDir(): string {
   return path.join(packageRoot(), "templates");
 }
 
-/** Render templates/<relPath> with data. */
-export async function renderTemplate(relPath: string, data: unknown): Promise<string> {
+/** The raw text of templates/<relPath> (files copied as they are, e.g. canary.sh). */
+export function templateText(relPath: string): string {
+  return readFileSync(path.join(templatesDir(), relPath), "utf8");
+}
+
+/** Render templates/<relPath> with data (templates are small and cached once compiled). */
+export function renderTemplateSync(relPath: string, data: unknown): string {
   let template = compiled.get(relPath);
   if (!template) {
-    template = readFile(path.join(templatesDir(), relPath), "utf8").then((src) =>
-      hbs.compile(src, { noEscape: true, strict: true }),
-    );
+    template = hbs.compile(templateText(relPath), { noEscape: true, strict: true });
     compiled.set(relPath, template);
   }
-  return (await template)(data);
+  return template(data);
+}
+
+/** Async form for phases whose render is async; same templates and helpers. */
+export async function renderTemplate(relPath: string, data: unknown): Promise<string> {
+  return renderTemplateSync(relPath, data);
 }

@@ -1,9 +1,6 @@
 // The cicd phase: the DevOps security engineer persona chooses pipeline parameters; templates and
 // the design's deployment contract produce the workflow, scripts, Dockerfile and README.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import Handlebars from "handlebars";
-import { packageRoot } from "../../package-root.js";
+import { renderTemplateSync } from "../../render/templates.js";
 import type { PhaseDefinition, PhaseInput } from "../types.js";
 import { buildContext, rolloutStrategy } from "./context.js";
 import { offlineCicd } from "./offline.js";
@@ -17,16 +14,10 @@ export { offlineCicd } from "./offline.js";
 export { validateCicd } from "./validate.js";
 export { PINNED_ACTIONS } from "./pinned-actions.js";
 
-let promptTemplate: ReturnType<typeof Handlebars.compile> | undefined;
-
 export function buildCicdPrompt(input: PhaseInput): string {
-  promptTemplate ??= Handlebars.create().compile(
-    readFileSync(path.join(packageRoot(), "templates", "prompts", "cicd.hbs"), "utf8"),
-    { noEscape: true, strict: true },
-  );
   const ctx = buildContext(input);
   const { inventory } = input;
-  return promptTemplate({
+  return renderTemplateSync("prompts/cicd.hbs", {
     name: inventory.metadata.name,
     stack: ctx.stack,
     os: inventory.host.os ?? "unknown",

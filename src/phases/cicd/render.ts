@@ -1,10 +1,7 @@
 // CicdResult + deployment contract -> files. Shell and YAML values all come from pattern-checked
 // sources; the model's prose only reaches the README.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import Handlebars from "handlebars";
 import { GenerationError } from "../../errors.js";
-import { packageRoot } from "../../package-root.js";
+import { renderTemplateSync, templateText } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import type { PhaseInput } from "../types.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail, type CicdContext } from "./context.js";
@@ -24,22 +21,8 @@ export const CICD_PATHS = {
   readme: "docs/migration/cicd/README.md",
 } as const;
 
-const hbs = Handlebars.create();
-const compiled = new Map<string, ReturnType<typeof hbs.compile>>();
-
-export function templateText(name: string): string {
-  return readFileSync(path.join(packageRoot(), "templates", "cicd", name), "utf8");
-}
-
-// Values are validated before rendering, so no HTML escaping: it would corrupt shell and YAML.
-function render(name: string, data: object): string {
-  let template = compiled.get(name);
-  if (!template) {
-    template = hbs.compile(templateText(name), { noEscape: true, strict: true });
-    compiled.set(name, template);
-  }
-  return template(data);
-}
+/** templates/cicd/<name>, rendered. Values are validated before rendering: no HTML escaping. */
+const render = (name: string, data: object): string => renderTemplateSync(`cicd/${name}`, data);
 
 function checkRuntime(ctx: CicdContext, result: CicdResult): void {
   const pattern = ctx.stack === "node" ? NODE_VERSION : PYTHON_VERSION;
@@ -114,7 +97,7 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
   checkRuntime(ctx, result);
   const artifacts: Artifact[] = [
     { path: CICD_PATHS.workflow, kind: "yaml", content: serializeWorkflow(buildWorkflow(ctx, result)) },
-    { path: CICD_PATHS.canary, kind: "shell", content: templateText("canary.sh"), executable: true },
+    { path: CICD_PATHS.canary, kind: "shell", content: templateText("cicd/canary.sh"), executable: true },
     { path: CICD_PATHS.setupWif, kind: "shell", content: setupWif(ctx), executable: true },
   ];
   const schedules = schedulesView(ctx.deployment);
@@ -130,7 +113,7 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
     });
     artifacts.push(
       { path: CICD_PATHS.dockerfile, kind: "dockerfile", content: dockerfile, policy: "create-only" },
-      { path: CICD_PATHS.dockerignore, kind: "text", content: templateText("dockerignore"), policy: "create-only" },
+      { path: CICD_PATHS.dockerignore, kind: "text", content: templateText("cicd/dockerignore"), policy: "create-only" },
     );
   }
   artifacts.push({ path: CICD_PATHS.readme, kind: "markdown", content: readme(ctx, result) });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { templateText } from "../../../src/phases/cicd/render.js";
+import { templateText } from "../../../src/render/templates.js";
 import { ROOT } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
@@ -43,7 +43,7 @@ const traffic = (calls: string[]) => calls.filter((c) => c.includes("update-traf
 
 describe("canary.sh", () => {
   it("is the template the phase renders, byte for byte", () => {
-    expect(readFileSync(SCRIPT, "utf8")).toBe(templateText("canary.sh"));
+    expect(readFileSync(SCRIPT, "utf8")).toBe(templateText("cicd/canary.sh"));
   });
 
   it("first deploy (no service yet): 100% directly, without --no-traffic", async () => {
