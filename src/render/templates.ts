@@ -1,7 +1,7 @@
 // Handlebars templates under templates/ (prompts and Markdown artifacts). One instance with our
 // helpers; compiled templates are cached. Markdown output is not HTML: templates use {{…}} with
 // `noEscape` and call the `md` helper where table cells need escaping.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Handlebars from "handlebars";
 import { packageRoot } from "../package-root.js";
@@ -21,6 +21,17 @@ export function mdCell(text: string): string {
 }
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
+let partialsLoaded = false;
+
+/** templates/partials/<name>.hbs → `{{> name}}` (e.g. the dry-run helpers every setup script shares). */
+function loadPartials(): void {
+  if (partialsLoaded) return;
+  const dir = path.join(templatesDir(), "partials");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".hbs"))) {
+    hbs.registerPartial(file.replace(/(\.sh)?\.hbs$/, ""), readFileSync(path.join(dir, file), "utf8"));
+  }
+  partialsLoaded = true;
+}
 
 export function templatesDir(): string {
   return path.join(packageRoot(), "templates");
@@ -35,6 +46,7 @@ export function templateText(relPath: string): string {
 export function renderTemplateSync(relPath: string, data: unknown): string {
   let template = compiled.get(relPath);
   if (!template) {
+    loadPartials();
     template = hbs.compile(templateText(relPath), { noEscape: true, strict: true });
     compiled.set(relPath, template);
   }

@@ -27,8 +27,8 @@ describe("setup-ai-worker.sh --dry-run", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).not.toContain("CALLED");
     const lines = String(result.stdout).trim().split("\n");
-    expect(lines[0]).toMatch(/^gcloud services enable cloudtasks\.googleapis\.com aiplatform\.googleapis\.com/);
-    expect(lines.some((l) => /^gcloud tasks queues create web-app-prod-ai-tasks .*--max-attempts 5/.test(l))).toBe(true);
+    expect(lines[0]).toMatch(/^\+ gcloud services enable cloudtasks\.googleapis\.com aiplatform\.googleapis\.com/);
+    expect(lines.some((l) => /^\+ gcloud tasks queues create web-app-prod-ai-tasks .*--max-attempts 5/.test(l))).toBe(true);
     const vertex = lines.filter((l) => l.includes("roles/aiplatform.user"));
     expect(vertex).toHaveLength(1);
     expect(vertex[0]).toContain("serviceAccount:web-app-prod-ai-worker-sa@acme-mvp-prod.iam.gserviceaccount.com");

@@ -28,16 +28,17 @@ for arg in "$@"; do
   esac
 done
 
-# run CMD...: execute it, or print it (shell-quoted) with --dry-run.
+# run CMD...: execute, or print it (shell-quoted, after "+") with --dry-run.
 run() {
   if ((DRY_RUN)); then
-    printf '%q ' "$@"
+    printf '+'
+    printf ' %q' "$@"
     printf '\n'
   else
     "$@"
   fi
 }
-# quiet CMD...: like run, without the output (IAM bindings print the whole policy).
+# quiet CMD...: like run, without the command's output (IAM bindings print the whole policy).
 quiet() {
   if ((DRY_RUN)); then run "$@"; else "$@" >/dev/null; fi
 }

@@ -34,7 +34,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-# run CMD...: execute, or print it (shell-quoted) with --dry-run.
+# run CMD...: execute, or print it (shell-quoted, after "+") with --dry-run.
 run() {
   if ((DRY_RUN)); then
     printf '+'
@@ -43,6 +43,10 @@ run() {
   else
     "$@"
   fi
+}
+# quiet CMD...: like run, without the command's output (IAM bindings print the whole policy).
+quiet() {
+  if ((DRY_RUN)); then run "$@"; else "$@" >/dev/null; fi
 }
 # exists CMD...: true when a describe succeeds. A dry run assumes nothing exists yet.
 exists() {

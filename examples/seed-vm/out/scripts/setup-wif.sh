@@ -57,7 +57,7 @@ else
   [[ $REPO_ID =~ ^[0-9]{1,20}$ ]] || die "pass --repository-id (numeric; gh api repos/$GITHUB_REPO --jq .id)"
 fi
 
-# run CMD...: execute, or print it (shell-quoted) with --dry-run.
+# run CMD...: execute, or print it (shell-quoted, after "+") with --dry-run.
 run() {
   if ((DRY_RUN)); then
     printf '+'
@@ -66,6 +66,10 @@ run() {
   else
     "$@"
   fi
+}
+# quiet CMD...: like run, without the command's output (IAM bindings print the whole policy).
+quiet() {
+  if ((DRY_RUN)); then run "$@"; else "$@" >/dev/null; fi
 }
 # exists CMD...: true when a describe succeeds. A dry run assumes nothing exists yet.
 exists() {
