@@ -5,6 +5,7 @@ import { renderTemplateSync, templateText } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import type { PhaseInput } from "../types.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail, type CicdContext } from "./context.js";
+import { isAiWorkerTarget } from "../design/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
 import { NODE_VERSION, PYTHON_VERSION, type CicdResult } from "./schema.js";
 import { schedulesView } from "./schedules.js";
@@ -89,6 +90,7 @@ function readme(ctx: CicdContext, result: CicdResult): string {
     publicServices: deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name),
     ownImages: deployment.services.filter((s) => s.source).map((s) => ({ name: s.name, dockerfile: s.source!.dockerfile, context: s.source!.context })),
     schedules: schedulesView(deployment) ?? false,
+    aiWorker: deployment.services.find(isAiWorkerTarget)?.name ?? false,
   });
 }
 
