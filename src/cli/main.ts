@@ -33,6 +33,10 @@ export function buildProgram(): Command {
     .addOption(new Option("--no-color", "disable colour (also NO_COLOR=1)"))
     .showSuggestionAfterError(true)
     .addHelpText("after", EXAMPLES);
+  // Before any subcommand exists: commander copies these settings into each one when it is
+  // created, so usage errors in `audit --bogus` also reach our handler (exit 2, not commander's 1).
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerInit(program);
   registerPhaseCommands(program);
   registerRun(program);
@@ -44,8 +48,6 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;

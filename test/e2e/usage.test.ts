@@ -1,0 +1,24 @@
+// Usage errors exit 2 wherever they happen (root or subcommand); help and version exit 0.
+import { describe, expect, it } from "vitest";
+import { runCli, tempDir } from "../helpers/cli.js";
+
+describe("exit codes for usage", () => {
+  it.each([
+    [[], 2],
+    [["audti"], 2],
+    [["audit", "--bogus"], 2],
+    [["run", "--only", "nope"], 2],
+    [["check", "--provider", "x"], 2],
+    [["render", "--bogus"], 2],
+    [["init", "--bogus"], 2],
+    [["personas", "show", "nobody"], 2],
+    [["audit", "--top", "0"], 2],
+    [["audit", "--help"], 0],
+    [["run", "--help"], 0],
+    [["--version"], 0],
+  ] as const)("infra-migrate %j exits %i", async (args, code) => {
+    const result = await runCli([...args], { cwd: await tempDir() });
+    expect(result.exitCode, String(result.stderr)).toBe(code);
+    if (code === 2) expect(String(result.stderr)).toMatch(/error|Usage/);
+  });
+});
