@@ -5,6 +5,14 @@ import type { FlowEdge, FlowNode, Flowchart } from "./mermaid-flowchart.js";
 
 /** Mermaid's default maxEdges is 500; stay well clear of it. */
 export const MAX_DIAGRAM_EDGES = 400;
+/** Past this many services a diagram shows kinds, not instances (mapping.json lists them all). */
+export const MAX_DETAILED_SERVICES = 24;
+
+/** Collapse `chart` by `keyOf` when it describes too many services or edges to draw one by one. */
+export function fitFlowchart(chart: Flowchart, services: number, keyOf: (nodeId: string) => string): Flowchart {
+  const big = services > MAX_DETAILED_SERVICES || chart.edges.length > MAX_DIAGRAM_EDGES;
+  return big ? collapseFlowchart(chart, keyOf) : chart;
+}
 
 export function collapseFlowchart(chart: Flowchart, keyOf: (nodeId: string) => string): Flowchart {
   const members = new Map<string, FlowNode[]>();

@@ -2,9 +2,8 @@
 // scheduled jobs, the SSH deploy path, with single points of failure in red.
 import type { Inventory, Service } from "../../inventory/schema.js";
 import { buildFlowchart, type FlowEdge, type FlowNode, type Flowchart, type NodeShape } from "../../render/mermaid.js";
-import { MAX_DIAGRAM_EDGES, collapseFlowchart } from "../../render/mermaid-collapse.js";
+import { fitFlowchart } from "../../render/mermaid-collapse.js";
 
-const MAX_DETAILED = 24;
 import type { AuditResult } from "./schema.js";
 
 const SHAPE: Record<Service["role"], NodeShape> = {
@@ -92,6 +91,5 @@ export function currentArchitectureDiagram(inv: Inventory, audit: AuditResult): 
     const s = byId.get(id);
     return s ? `svc_all_${s.role.replace(/-/g, "_")}` : id;
   };
-  const big = inv.services.length > MAX_DETAILED || edges.length > MAX_DIAGRAM_EDGES;
-  return buildFlowchart(big ? collapseFlowchart(chart, keyOf) : chart);
+  return buildFlowchart(fitFlowchart(chart, inv.services.length, keyOf));
 }

@@ -1,13 +1,12 @@
 // target-architecture.mmd: the target on Google Cloud, grouped into edge, compute, async, data and
 // identity/secrets. Request path = solid arrows, async path = dotted, data access = thick.
 import { buildFlowchart, type FlowEdge, type FlowNode, type FlowSubgraph, type Flowchart } from "../../render/mermaid.js";
-import { MAX_DIAGRAM_EDGES, collapseFlowchart } from "../../render/mermaid-collapse.js";
+import { fitFlowchart } from "../../render/mermaid-collapse.js";
 import { isAiWorkerTarget } from "./deployment.js";
 import type { DesignResult } from "./schema.js";
 
-// Past this many Cloud Run services the diagram shows kinds, not instances: dozens of workers,
-// queues and schedules are unreadable and break Mermaid's 500-edge limit. mapping.json has them all.
-const MAX_DETAILED = 24;
+// Big designs collapse to kinds (fitFlowchart): dozens of workers, queues and schedules are
+// unreadable and break Mermaid's 500-edge limit. mapping.json has them all.
 const COLLAPSIBLE = ["q-", "sch-", "cache-", "ps-"];
 
 export function targetArchitectureDiagram(result: DesignResult, appName: string): string {
@@ -72,7 +71,7 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   const subgraphs: FlowSubgraph[] = (Object.keys(groups) as (keyof typeof groups)[])
     .filter((g) => groups[g].length > 0)
     .map((g) => ({ id: `grp-${g}`, label: labels[g], nodes: groups[g] }));
-  // Past MAX_DETAILED services, show kinds, not instances (mapping.json lists them all).
+  // When collapsed: one node per kind of service, queue, schedule, cache and topic.
   const keyOf = (id: string): string => {
     if (id.startsWith("svc-")) {
       const s = dep.services.find((x) => x.name === id.slice(4));
@@ -95,6 +94,5 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
       identity: "fill:#f3e8fd,stroke:#7627bb",
     },
   };
-  const big = dep.services.length > MAX_DETAILED || edges.length > MAX_DIAGRAM_EDGES;
-  return buildFlowchart(big ? collapseFlowchart(chart, keyOf) : chart);
+  return buildFlowchart(fitFlowchart(chart, dep.services.length, keyOf));
 }
