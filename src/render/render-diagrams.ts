@@ -1,8 +1,10 @@
-// Renders Mermaid `.mmd` files to `.svg` (and `.png`) beside them, all through ONE headless
-// Chromium: a browser launch costs ~1 s and `mmdc` launches one per diagram (NOTES.md).
+// Renders Mermaid `.mmd` files to `.svg` (and `.png`) beside them with mermaid-cli, all through ONE
+// headless Chromium (a launch costs ~0.4–1 s and `mmdc` launches one per diagram, NOTES.md), and
+// as far as output allows through one already-loaded page (PageSession below).
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Browser } from "puppeteer";
+import { availableParallelism } from "node:os";
+import type { Browser, BrowserContext, FrameAddStyleTagOptions, GoToOptions, Page } from "puppeteer";
 import { InputError, type InputIssue } from "../errors.js";
 import { chromiumInstallHint, findChromium, isExecutableFile } from "./chromium.js";
 import { mermaidId } from "./mermaid-text.js";
@@ -16,14 +18,22 @@ export interface RenderOptions {
 }
 export interface RenderedDiagram { input: string; outputs: string[] }
 
-// Pages rendered at once in the shared browser (bench/render.mjs: 2–4 beat 1 on two cores).
-const CONCURRENCY = 4;
-
 // We run as root in CI containers, where Chromium's sandbox cannot start.
 const CHROMIUM_ARGS = [
   "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--disable-quic",
 ];
+
+// Mermaid's defaults plus: ids derived from the svgId; a fixed seed for the rough.js curves of its
+// newer node shapes (otherwise random, so every re-render changed the SVG); "strict" encodes tags
+// in labels and disables click handlers.
+const MERMAID_CONFIG = { deterministicIds: true, handDrawnSeed: 1, securityLevel: "strict" } as const;
+
+// Loading Mermaid into a page costs ~0.5 s; rendering a diagram in a loaded page ~0.1 s
+// (bench/render.mjs). A page therefore renders many diagrams; more pages run side by side only
+// when there are enough diagrams to keep the cores busy.
+const DIAGRAMS_PER_PAGE = 10;
+const PUPPETEER_DEFAULT_VIEWPORT = { width: 800, height: 600 };
 
 export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions = {}): Promise<RenderedDiagram[]> {
   if (files.length === 0) return [];
@@ -50,28 +60,31 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
   const formats: ("svg" | "png")[] = opts.png ? ["svg", "png"] : ["svg"];
   const results: RenderedDiagram[] = files.map(({ input }) => ({ input, outputs: [] }));
   const issues: InputIssue[] = [];
+  const width = Math.min(availableParallelism(), Math.ceil(sources.length / DIAGRAMS_PER_PAGE));
+  const sessions = planPages(sources.map(({ definition }) => diagramKind(definition)), width).map((indexes) => ({ indexes, page: new PageSession(browser) }));
   try {
-    await inPool(sources.length, CONCURRENCY, async (i) => {
-      const { input, definition } = sources[i]!;
-      const base = input.slice(0, -".mmd".length);
-      // A stable id per file keeps re-rendered SVGs byte-identical and distinct when inlined together.
-      const svgId = `diagram-${mermaidId(path.basename(base))}`;
-      try {
-        for (const format of formats) {
-          const { data } = await renderMermaid(browser, definition, format, {
-            svgId,
-            mermaidConfig: { deterministicIds: true, securityLevel: "strict" },
-          });
-          const output = `${base}.${format}`;
-          await writeAtomically(output, data);
-          results[i]!.outputs.push(output);
+    await Promise.all(sessions.map(async ({ indexes, page }) => {
+      for (const i of indexes) {
+        const { input, definition } = sources[i]!;
+        const base = input.slice(0, -".mmd".length);
+        // A stable id per file keeps re-rendered SVGs byte-identical and distinct when inlined together.
+        const svgId = `diagram-${mermaidId(path.basename(base))}`;
+        try {
+          for (const format of formats) {
+            const { data } = await renderMermaid(page.asBrowser(), definition, format, { svgId, mermaidConfig: MERMAID_CONFIG });
+            const output = `${base}.${format}`;
+            await writeAtomically(output, data);
+            results[i]!.outputs.push(output);
+          }
+        } catch (error) {
+          // A failed render may leave Mermaid's scratch elements behind: the next diagram gets a clean page.
+          await page.discard();
+          const message = pageError(error);
+          const line = /\bline (\d+)/.exec(message)?.[1];
+          issues.push(line ? { file: input, line: Number(line), message } : { file: input, message });
         }
-      } catch (error) {
-        const message = pageError(error);
-        const line = /\bline (\d+)/.exec(message)?.[1];
-        issues.push(line ? { file: input, line: Number(line), message } : { file: input, message });
       }
-    });
+    }));
   } finally {
     await browser.close();
   }
@@ -80,6 +93,136 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
     throw new InputError(`${issues.length} diagram(s) failed to render`, issues, "Fix the Mermaid source, or regenerate it.", "render.failed");
   }
   return results;
+}
+
+/** The diagram type: the first word after any front matter, comments and %%{init}%% directives. */
+export function diagramKind(definition: string): string {
+  const body = definition.replace(/^\uFEFF?\s*---\r?\n[\s\S]*?\r?\n---[ \t]*(\r?\n|$)/, "");
+  for (const line of body.split(/\r?\n/)) {
+    const text = line.trim();
+    if (text === "" || text.startsWith("%%")) continue;
+    return /^[A-Za-z][\w-]*/.exec(text)?.[0] ?? "";
+  }
+  return "";
+}
+
+// Diagram types whose Mermaid renderer keeps no module state between renders: any number of them
+// can share a page and still give the same bytes as a fresh page (test/render). Sequence diagrams,
+// for one, number their actors with a module-level counter that never resets.
+const STATELESS_KINDS = new Set(["flowchart", "flowchart-v2", "graph"]);
+
+/**
+ * Splits diagrams (by index, in order) over pages so that every SVG is what a fresh page would
+ * give: a page takes any number of stateless diagrams but at most one of every other type.
+ * Stateless diagrams are spread over `width` pages round-robin.
+ */
+export function planPages(kinds: string[], width: number): number[][] {
+  const pages: { indexes: number[]; kinds: Set<string> }[] = Array.from({ length: Math.max(1, width) }, () => ({ indexes: [], kinds: new Set<string>() }));
+  let turn = 0;
+  kinds.forEach((kind, index) => {
+    if (STATELESS_KINDS.has(kind)) {
+      pages[turn++ % Math.max(1, width)]!.indexes.push(index);
+      return;
+    }
+    let page = pages.find((candidate) => !candidate.kinds.has(kind));
+    if (!page) {
+      page = { indexes: [], kinds: new Set() };
+      pages.push(page);
+    }
+    page.kinds.add(kind);
+    page.indexes.push(index);
+  });
+  return pages.filter((page) => page.indexes.length > 0).map((page) => page.indexes);
+}
+
+/**
+ * One Chromium page kept open across mermaid-cli `renderMermaid` calls. renderMermaid opens a
+ * page, loads Mermaid into it and closes it for every diagram. Handed this session instead of the
+ * browser, it gets the same page each time, already loaded: navigation, listeners, request
+ * interception and style tags happen once, `close` is deferred to the browser, and the ES modules
+ * stay cached in the document, so a diagram costs its layout, not a Mermaid load.
+ */
+class PageSession {
+  private context: BrowserContext | undefined;
+  private page: Page | undefined;
+  private view: Page | undefined;
+  private loadedUrl: string | undefined;
+  private readonly once = new Set<string>();
+  private readonly styles = new Set<string>();
+
+  constructor(private readonly browser: Browser) {}
+
+  /** What renderMermaid needs of a Browser: `newPage`. */
+  asBrowser(): Browser {
+    return { newPage: () => this.open() } as unknown as Browser;
+  }
+
+  private async open(): Promise<Page> {
+    if (!this.page || !this.view) {
+      // A context of its own per page: PNG screenshots of two pages in one context hang in headless shell.
+      this.context = await this.browser.createBrowserContext();
+      this.page = await this.context.newPage();
+      this.view = this.wrap(this.page);
+    }
+    // A PNG render resizes the viewport to its diagram; every render starts from puppeteer's default.
+    await this.page.setViewport(PUPPETEER_DEFAULT_VIEWPORT);
+    if (this.loadedUrl !== undefined) await this.page.$eval("#container", (container) => container.replaceChildren());
+    return this.view;
+  }
+
+  /** Drops the page: the next render opens and loads a fresh one. */
+  async discard(): Promise<void> {
+    const context = this.context;
+    this.context = this.page = this.view = this.loadedUrl = undefined;
+    this.once.clear();
+    this.styles.clear();
+    await context?.close().catch(() => undefined);
+  }
+
+  private wrap(page: Page): Page {
+    const onlyOnce = async (key: string, action: () => Promise<unknown>): Promise<void> => {
+      if (this.once.has(key)) return;
+      this.once.add(key);
+      await action();
+    };
+    const view: Page = new Proxy(page, {
+      get: (target, property) => {
+        switch (property) {
+          case "goto":
+            return async (url: string, options?: GoToOptions) => {
+              if (this.loadedUrl === url) return null;
+              const response = await target.goto(url, options);
+              this.loadedUrl = url;
+              return response;
+            };
+          case "on":
+            return (event: string, handler: (arg: unknown) => void) => {
+              if (!this.once.has(`on:${event}`)) {
+                this.once.add(`on:${event}`);
+                target.on(event as "console", handler);
+              }
+              return view;
+            };
+          case "setRequestInterception":
+            return (enabled: boolean) => onlyOnce(`intercept:${enabled}`, () => target.setRequestInterception(enabled));
+          case "addStyleTag":
+            return async (options: FrameAddStyleTagOptions) => {
+              const key = options.url ?? options.path ?? options.content ?? "";
+              if (this.styles.has(key)) return null;
+              this.styles.add(key);
+              return target.addStyleTag(options);
+            };
+          case "close":
+            return async () => undefined;
+          default: {
+            const value: unknown = Reflect.get(target, property, target);
+            return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+          }
+        }
+      },
+    });
+    return view;
+  }
 }
 
 function resolveChromium(opts: RenderOptions): string {
@@ -117,14 +260,6 @@ async function writeAtomically(file: string, data: Uint8Array): Promise<void> {
     await rm(temp, { force: true });
     throw error;
   }
-}
-
-async function inPool(count: number, width: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) await task(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, count) }, worker));
 }
 
 /** Errors thrown inside the page arrive as "Evaluation failed: Error: …" plus a browser stack. */

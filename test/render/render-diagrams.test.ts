@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { findChromium } from "../../src/render/chromium.js";
 import { buildFlowchart, buildSequence } from "../../src/render/mermaid.js";
-import { renderDiagrams } from "../../src/render/render-diagrams.js";
+import { diagramKind, planPages, renderDiagrams } from "../../src/render/render-diagrams.js";
 
 const chromium = findChromium();
 if (!chromium) console.warn("skipping render tests: no Chromium found (apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH)");
@@ -71,6 +71,25 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
     expect(readFileSync(path.join(dir, "flow.svg"), "utf8")).toBe(first);
   });
 
+  it("renders each diagram of a batch to the same bytes as alone (pages are shared, state is not)", async () => {
+    // Two of each kind we generate, plus the example's architecture (node shapes drawn with rough.js).
+    const seq2 = mmd("seq2", buildSequence({
+      participants: [{ id: "api", label: "API" }, { id: "tasks", label: "Cloud Tasks" }, { id: "worker", label: "AI worker" }],
+      steps: [{ from: "api", to: "tasks", text: "enqueue" }, { from: "tasks", to: "worker", text: "POST /tasks/summarize" }],
+    }));
+    const flow2 = mmd("flow2", "flowchart TD\n  lb[Load Balancer] --> run[Cloud Run]\n  run --> sql[(Cloud SQL)]\n");
+    const example = mmd("example", readFileSync(path.join(import.meta.dirname, "../../examples/seed-vm/out/docs/migration/audit/current-architecture.mmd"), "utf8"));
+    const inputs = [seq, flow, seq2, example, flow2];
+    const svgOf = (input: string) => readFileSync(input.replace(/\.mmd$/, ".svg"), "utf8");
+    const alone = new Map<string, string>();
+    for (const input of inputs) {
+      await renderDiagrams([{ input }]);
+      alone.set(input, svgOf(input));
+    }
+    await renderDiagrams(inputs.map((input) => ({ input })), { png: true });
+    for (const input of inputs) expect(svgOf(input), path.basename(input)).toBe(alone.get(input));
+  });
+
   it("writes a PNG too when asked", async () => {
     const [result] = await renderDiagrams([{ input: seq }], { png: true });
     expect(result!.outputs).toEqual([path.join(dir, "seq.svg"), path.join(dir, "seq.png")]);
@@ -86,6 +105,39 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
     expect((error as InputError).issues).toEqual([{ file: broken, line: 2, message: expect.stringMatching(/^Parse error on line 2: .*got 'STR'$/) }]);
     expect(existsSync(path.join(dir, "broken.svg"))).toBe(false);
     expect(existsSync(path.join(dir, "good.svg"))).toBe(true);
+  });
+});
+
+describe("diagramKind", () => {
+  it.each([
+    ["flowchart LR\n  a --> b\n", "flowchart"],
+    ["graph TD\n  a --> b\n", "graph"],
+    ["%% generated\n\n%%{init: {'theme': 'dark'}}%%\nsequenceDiagram\n  a->>b: hi\n", "sequenceDiagram"],
+    ["---\ntitle: Target\n---\nflowchart-v2 TB\n  a\n", "flowchart-v2"],
+    ["\uFEFF---\r\nconfig:\r\n  look: classic\r\n---\r\nerDiagram\r\n", "erDiagram"],
+    ["  \n%% only a comment\n", ""],
+  ])("%j is %j", (definition, kind) => {
+    expect(diagramKind(definition)).toBe(kind);
+  });
+});
+
+describe("planPages", () => {
+  it("puts flowcharts on one page when one page is wide enough", () => {
+    expect(planPages(["flowchart", "graph", "flowchart", "flowchart"], 1)).toEqual([[0, 1, 2, 3]]);
+  });
+
+  it("spreads flowcharts round-robin over the pages asked for", () => {
+    expect(planPages(["flowchart", "flowchart", "flowchart", "flowchart", "flowchart"], 2)).toEqual([[0, 2, 4], [1, 3]]);
+  });
+
+  it("gives a page at most one diagram of a type that keeps state, opening pages as needed", () => {
+    expect(planPages(["sequenceDiagram", "flowchart", "sequenceDiagram", "classDiagram", "sequenceDiagram", "flowchart"], 1))
+      .toEqual([[0, 1, 3, 5], [2], [4]]);
+  });
+
+  it("never returns an empty page", () => {
+    expect(planPages(["sequenceDiagram"], 3)).toEqual([[0]]);
+    expect(planPages([], 2)).toEqual([]);
   });
 });
 
