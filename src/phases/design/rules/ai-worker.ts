@@ -63,6 +63,8 @@ export function planAiWorker(d: Draft, workerDirOption: unknown): void {
     maxInstances: clamp(Math.ceil(q.maxConcurrentDispatches / AI_CONCURRENCY) + 1, 2, 100),
     cpuBoost: true,
     serviceAccount,
+    // "internal" still admits Cloud Tasks (and Cloud Scheduler, Pub/Sub, Eventarc, Workflows) from
+    // the same project at the run.app URL (cloud.google.com/run/docs/securing/ingress).
     ingress: "internal",
     // Task records live in the application database (the generated code reads DATABASE_URL).
     secrets: ["DATABASE_URL"],

@@ -91,6 +91,7 @@ export function workerTarget(d: Draft, s: Service, index: number): { target: Dep
       maxInstances: clamp(Math.ceil((inFlight / concurrency) * 2), 3, 100),
       cpuBoost: true,
       serviceAccount: serviceAccountId(name),
+      // Cloud Tasks pushes from the same project count as internal (cloud.google.com/run/docs/securing/ingress).
       ingress: "internal",
       secrets: secretsOf(s),
     },
