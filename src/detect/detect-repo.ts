@@ -10,6 +10,7 @@ import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
 import { parseSystemdUnit } from "./systemd.js";
+import { parseSystemdTimer, type TimerFinding } from "./systemd-timer.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
@@ -23,6 +24,29 @@ const COMPOSE_FILES = new Set(["docker-compose.yml", "docker-compose.yaml", "com
 const REQUIREMENTS = /^(requirements[^/]*\.txt|requirements\/[^/]+\.txt)$/;
 const NGINX_CANDIDATE = /(^|\/)(nginx[^/]*|sites-(available|enabled)|conf\.d)\/|\.conf$|(^|\/)nginx[^/]*$/;
 
+/**
+ * A unit a timer starts is a scheduled job, not a long-running service: it becomes a `cron`
+ * service with the timer's schedule (or none, with the reason as evidence, so `init` asks).
+ */
+function scheduleTimedUnits(units: ServiceFinding[], timers: TimerFinding[], evidence: Evidence[]): void {
+  for (const timer of timers) {
+    const unit = units.find((u) => u.systemdUnit === timer.unit);
+    if (!unit) {
+      evidence.push({ file: timer.source, found: `timer for ${timer.unit}, which is not in the repo (${timer.raw})` });
+      continue;
+    }
+    unit.role = "cron";
+    unit.listen = [];
+    if (timer.schedule) unit.schedule = timer.schedule;
+    evidence.push({
+      file: timer.source,
+      found: timer.schedule
+        ? `cron ${unit.name}: ${timer.raw} → "${timer.schedule}"`
+        : `cron ${unit.name}: ${timer.raw} has no exact cron form (${timer.problem}); give the schedule`,
+    });
+  }
+}
+
 function describe(s: ServiceFinding): string {
   return `${s.role} ${s.name} (${s.software}${s.listen.length ? ` on ${s.listen.join(", ")}` : ""})`;
 }
@@ -33,6 +57,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const evidence: Evidence[] = [];
   const packages: PackageVersions = new Map();
   const systemd: ServiceFinding[] = [];
+  const timers: TimerFinding[] = [];
   const compose: ServiceFinding[] = [];
   const nginx: ServiceFinding[] = [];
   let procfile: ReturnType<typeof parseProcfile> | undefined;
@@ -71,6 +96,9 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       systemd.push(unit);
       evidence.push({ file, found: describe(unit) });
       deployMethod = "ssh-systemctl";
+    } else if (base.endsWith(".timer")) {
+      const timer = parseSystemdTimer((await readSmallText(root, file)) ?? "", file);
+      if (timer) timers.push(timer);
     } else if (NGINX_CANDIDATE.test(file)) {
       const text = await readSmallText(root, file);
       if (!text || !looksLikeNginx(text)) continue;
@@ -81,6 +109,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     }
   }
 
+  scheduleTimedUnits(systemd, timers, evidence);
   const deps = readDependencies(packages);
   if (deps.frameworks.length) evidence.push({ file: "dependencies", found: `frameworks: ${deps.frameworks.join(", ")}` });
   const services = mergeServices([...systemd, ...compose, ...(procfile?.services ?? []), ...nginx], deps, nodeStart);

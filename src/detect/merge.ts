@@ -34,7 +34,8 @@ export function mergeServices(findings: ServiceFinding[], deps: DependencyFacts,
   for (const finding of findings) {
     const same =
       merged.find((s) => s.name === finding.name) ??
-      merged.find((s) => s.software === finding.software && s.role === finding.role && s.role !== "other");
+      // Two cron jobs run by the same interpreter are still two jobs.
+      merged.find((s) => s.software === finding.software && s.role === finding.role && s.role !== "other" && s.role !== "cron");
     if (!same) {
       merged.push({ ...finding, listen: [...finding.listen] });
       continue;
@@ -43,6 +44,7 @@ export function mergeServices(findings: ServiceFinding[], deps: DependencyFacts,
     same.version ??= finding.version;
     same.command ??= finding.command;
     same.systemdUnit ??= finding.systemdUnit;
+    same.schedule ??= finding.schedule;
     same.proxiesToPorts ??= finding.proxiesToPorts;
   }
   const has = (pred: (s: ServiceFinding) => boolean) => merged.some(pred);
@@ -99,7 +101,8 @@ function link(services: ServiceFinding[]): DetectedService[] {
         if (s.role === "reverse-proxy") {
           const targets = services.filter((t) => t !== s && t.listen.some((l) => proxiesToPorts?.includes(portOf(l)))).map((t) => t.name);
           dependsOn = targets.length ? targets : webs;
-        } else if (s.role === "web" || s.role === "worker" || s.role === "scheduler") {
+        } else if (s.role === "web" || s.role === "worker" || s.role === "scheduler" || s.role === "cron") {
+          // Scheduled jobs are app code (or a backup) too: they reach the same stores.
           dependsOn = stores;
         }
       }

@@ -9,7 +9,7 @@
 import { DEFAULT_INVENTORY, CONFIG_FILE } from "../config/config.js";
 import { redactDeep } from "../inventory/redact.js";
 import { parseInventory } from "../inventory/load.js";
-import type { InputIssue } from "../errors.js";
+import { InputError, type InputIssue } from "../errors.js";
 import type { Plan } from "../write/plan.js";
 import type { Answers } from "./answers.js";
 import { buildConfig } from "./build-config.js";
@@ -37,8 +37,9 @@ export function buildInitPlan(answers: Answers, options: InitPlanOptions): InitP
   const inventory = redactDeep(buildInventory(answers)).value;
   const inventoryText = serializeInventory(inventory);
   // Throws InputError (exit 2) with file:line:col when the answers break a cross-check (two
-  // services on one port, a cron job without schedule, …): the same message `audit` would give.
-  const loaded = parseInventory(inventoryText, DEFAULT_INVENTORY);
+  // services on one port, a cron job without schedule, …): the same rule `audit` would apply,
+  // reworded for init (the file does not exist yet; services are named; the hint names flags).
+  const loaded = parseAnswersInventory(inventoryText, inventory.services.map((s) => s.name));
   const configText = serializeConfig(buildConfig(answers, DEFAULT_INVENTORY));
   const artifacts: Plan["artifacts"] = [
     { path: DEFAULT_INVENTORY, kind: "yaml", content: inventoryText, noHeader: true },
@@ -60,4 +61,26 @@ export function buildInitPlan(answers: Answers, options: InitPlanOptions): InitP
     warnings: loaded.warnings,
     inventoryHash: loaded.hash,
   };
+}
+
+function parseAnswersInventory(text: string, serviceNames: string[]): ReturnType<typeof parseInventory> {
+  try {
+    return parseInventory(text, DEFAULT_INVENTORY);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const issues = error.issues.map((issue): InputIssue => {
+      const index = /^services\[(\d+)\]/.exec(issue.path ?? "")?.[1];
+      const name = index === undefined ? undefined : serviceNames[Number(index)];
+      return { ...issue, file: `${issue.file} (not written)`, ...(issue.path && name ? { path: issue.path.replace(/^services\[\d+\]/, `services[${index}] (${name})`) } : {}) };
+    });
+    const needsSchedule = issues.some((issue) => /needs a `schedule`/.test(issue.message));
+    throw new InputError(
+      "These answers do not make a valid inventory; nothing was written",
+      issues,
+      needsSchedule
+        ? 'Give each cron job its schedule: in the wizard, or with --service name:cron:software::"<cron>" for every service (--service replaces the detected list).'
+        : "Change the answers (flags, or the wizard) and run init again.",
+      error.code,
+    );
+  }
 }

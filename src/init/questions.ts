@@ -61,7 +61,7 @@ export const QUESTIONS: QuestionSpec[] = [
     detected: (f) => (f.name ? sanitiseName(f.name).slice(0, 63) || undefined : undefined),
     parse: textParser(inventorySchema.shape.metadata.shape.name),
   },
-  { key: "services", flag: "--service", flagArg: "<name:role:software[:port]>", message: "Services on the VM", kind: "services", required: true, detected: (f) => (f.services.length ? f.services.map(({ source: _s, ...s }) => s) : undefined), parse: () => ({ ok: false, error: "use the services editor" }) },
+  { key: "services", flag: "--service", flagArg: "<name:role:software[:port[:schedule]]>", message: "Services on the VM", kind: "services", required: true, detected: (f) => (f.services.length ? f.services.map(({ source: _s, ...s }) => s) : undefined), parse: () => ({ ok: false, error: "use the services editor" }) },
   {
     key: "database.engine",
     flag: "--database",

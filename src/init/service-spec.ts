@@ -1,5 +1,5 @@
-// `--service name:role:software[:port]` and the same fields typed into the wizard, checked with
-// the inventory's own rules so an answer that passes here also passes the loader.
+// `--service name:role:software[:port[:schedule]]` and the same fields typed into the wizard,
+// checked with the inventory's own rules so an answer that passes here also passes the loader.
 import { z } from "zod";
 import { LISTEN, SERVICE_ROLES, serviceSchema, type ServiceRole } from "../inventory/schema.js";
 import type { Parsed, ServiceAnswer } from "./answers.js";
@@ -38,12 +38,19 @@ export function withPort(service: ServiceAnswer, port: number | undefined): Serv
   return { ...service, listen: [listen, ...service.listen.slice(1)] };
 }
 
+/** Empty → none; otherwise a cron expression the inventory accepts. */
+export function parseSchedule(text: string): Parsed<string> {
+  if (text.trim() === "") return { ok: true, value: undefined };
+  const r = serviceSchema.shape.schedule.safeParse(text);
+  return r.success ? { ok: true, value: r.data } : { ok: false, error: `schedule "${text}": ${r.error.issues[0]?.message ?? "invalid"}` };
+}
+
 export function parseServiceSpec(spec: string): Parsed<ServiceAnswer> {
   const parts = spec.split(":");
-  if (parts.length < 3 || parts.length > 4) {
-    return { ok: false, error: `"${spec}": expected name:role:software[:port], e.g. api:web:uvicorn:8000` };
+  if (parts.length < 3 || parts.length > 5) {
+    return { ok: false, error: `"${spec}": expected name:role:software[:port[:schedule]], e.g. api:web:uvicorn:8000 or report:cron:python::"0 3 * * *"` };
   }
-  const [nameText, roleText, software, portText = ""] = parts as [string, string, string, string?];
+  const [nameText, roleText, software, portText = "", scheduleText = ""] = parts as [string, string, string, string?, string?];
   const name = parseServiceName(nameText);
   if (!name.ok) return name;
   const role = parseRole(roleText);
@@ -51,11 +58,14 @@ export function parseServiceSpec(spec: string): Parsed<ServiceAnswer> {
   if (!software.trim()) return { ok: false, error: `"${spec}": software is empty` };
   const port = parsePort(portText);
   if (!port.ok) return { ok: false, error: `"${spec}": ${port.error}` };
-  const service: ServiceAnswer = { name: name.value!, role: role.value!, software: software.trim(), listen: [], dependsOn: [] };
+  const schedule = parseSchedule(scheduleText);
+  if (!schedule.ok) return { ok: false, error: `"${spec}": ${schedule.error}` };
+  const service: ServiceAnswer = { name: name.value!, role: role.value!, software: software.trim(), listen: [], dependsOn: [], ...(schedule.value ? { schedule: schedule.value } : {}) };
   return { ok: true, value: withPort(service, port.value) };
 }
 
 export function formatService(s: ServiceAnswer): string {
   const where = s.listen.length ? ` on ${s.listen.join(", ")}` : "";
-  return `${s.name} (${s.role}, ${s.software}${s.version ? ` ${s.version}` : ""}${where})`;
+  const when = s.schedule ? `, "${s.schedule}"` : "";
+  return `${s.name} (${s.role}, ${s.software}${s.version ? ` ${s.version}` : ""}${when}${where})`;
 }

@@ -40,6 +40,9 @@ export function crossCheck(inventory: Inventory): CheckResult {
     if (SCHEDULE_REQUIRED.has(service.role) && !service.schedule) {
       result.errors.push({ path: ["services", i], message: `role \`${service.role}\` needs a \`schedule\` (a cron expression such as "*/5 * * * *")` });
     }
+    if (service.role === "cron" && !service.command?.trim()) {
+      result.warnings.push({ path: ["services", i], message: `cron job \`${service.name}\` has no \`command\`: its Cloud Run job would run the image's default command (the web server); add the command the job runs` });
+    }
     if (service.schedule && !SCHEDULE_ALLOWED.has(service.role)) {
       result.warnings.push({ path: ["services", i, "schedule"], message: `\`schedule\` is ignored for role \`${service.role}\` (only cron and scheduler use it)` });
     }

@@ -44,6 +44,16 @@ describe("detectRepo on fixture repositories", () => {
       depends: { web: ["postgres"] },
     },
     {
+      repo: "django-timers",
+      name: "django-timers",
+      services: ["web:web:gunicorn@127.0.0.1:8000", "backup:cron:backup-db.sh", "cleanup:cron:django", "nightly-report:cron:django", "postgres:database:postgres@127.0.0.1:5432"],
+      database: "postgres",
+      llm: undefined,
+      deploy: "ssh-systemctl",
+      frameworks: ["django", "gunicorn"],
+      depends: { web: ["postgres"], backup: ["postgres"], "nightly-report": ["postgres"] },
+    },
+    {
       repo: "node-express",
       name: "node-shop",
       services: ["web:web:node", "redis:cache:redis@127.0.0.1:6379", "postgres:database:postgres@127.0.0.1:5432"],
@@ -67,6 +77,16 @@ describe("detectRepo on fixture repositories", () => {
       expect(facts.services.find((s) => s.name === name)?.dependsOn.slice().sort()).toEqual(deps.slice().sort());
     }
     expect(facts.github).toBeUndefined();
+  });
+
+  it("a unit started by a systemd timer is a cron job with the timer's schedule, or a reason to ask", async () => {
+    const facts = await detectRepo(path.join(FIXTURES, "django-timers"), { readRemote: noGit });
+    const byName = new Map(facts.services.map((s) => [s.name, s]));
+    expect(byName.get("nightly-report")).toMatchObject({ role: "cron", schedule: "30 6 * * 1-5", command: "/srv/app/.venv/bin/python manage.py send_sales_report", systemdUnit: "nightly-report.service" });
+    expect(byName.get("cleanup")).toMatchObject({ role: "cron", schedule: "*/15 * * * *" });
+    expect(byName.get("backup")!.schedule).toBeUndefined();
+    expect(facts.evidence).toContainEqual({ file: "deploy/systemd/backup.timer", found: expect.stringMatching(/^cron backup: OnCalendar=\*-\*-\* 02:00:30 has no exact cron form .*second 30.*give the schedule$/) });
+    expect(facts.evidence).toContainEqual({ file: "deploy/systemd/nightly-report.timer", found: 'cron nightly-report: OnCalendar=Mon..Fri *-*-* 06:30:00 → "30 6 * * 1-5"' });
   });
 
   it("keeps versions from pins and images, and the unit file of a systemd service", async () => {

@@ -101,6 +101,31 @@ describe("init --yes (no TTY)", () => {
   });
 });
 
+describe("init with systemd timers", () => {
+  it("a timer with no exact cron form stops --yes naming the job and the flag; nothing is written", async () => {
+    const out = await temp("im-out-");
+    const r = await init(["--yes", "--from", path.join(FIXTURES, "django-timers"), "--project", "shop-prod-1", "--github", "acme/shop", "--json"], out);
+    expect(r.exitCode).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.error.issues).toEqual([
+      expect.objectContaining({ file: "infra-migrate.inventory.yaml (not written)", path: "services[1] (backup)", message: expect.stringMatching(/needs a `schedule`/) }),
+    ]);
+    expect(doc.error.hint).toMatch(/--service name:cron:software::"<cron>"/);
+    expect(await exists(path.join(out, "infra-migrate.inventory.yaml"))).toBe(false);
+  });
+
+  it("--service gives cron jobs their schedules; a job with no command gets a loader warning", async () => {
+    const out = await temp("im-out-");
+    const services = ["web:web:gunicorn:8000", "backup:cron:backup-db.sh::0 2 * * *", "nightly-report:cron:django::30 6 * * 1-5"];
+    const r = await init(["--yes", "--from", path.join(FIXTURES, "django-timers"), "--project", "shop-prod-1", "--github", "acme/shop", "--database", "postgres:15", ...services.flatMap((s) => ["--service", s])], out);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const { inventory, warnings } = await loadInventory(path.join(out, "infra-migrate.inventory.yaml"));
+    expect(inventory.services.filter((s) => s.role === "cron").map((s) => [s.name, s.schedule])).toEqual([["backup", "0 2 * * *"], ["nightly-report", "30 6 * * 1-5"]]);
+    // --service carries no command: the loader says what the Cloud Run job would run instead.
+    expect(warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/cron job `backup` has no `command`/));
+  });
+});
+
 describe("init and files that exist", () => {
   const args = (from: string, project: string) => ["--yes", "--from", from, "--project", project, "--github", "acme/shop"];
 
@@ -144,7 +169,7 @@ describe("startup", () => {
   it("`init --help` does not load inquirer, and neither does a run without a TTY", async () => {
     const help = await execa("node", ["--import", HOOK, BIN, "init", "--help"], { env: ENV, reject: false });
     expect(help.exitCode).toBe(0);
-    expect(help.stdout).toContain("--service <name:role:software[:port]>");
+    expect(help.stdout).toContain("--service <name:role:software[:port[:schedule]]>");
     expect(help.stderr).not.toContain("IMPORTED:");
     const out = await temp("im-out-");
     const ci = await execa("node", ["--import", HOOK, BIN, "init", "--yes", "--from", out], { cwd: out, env: ENV, reject: false });

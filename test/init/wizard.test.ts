@@ -114,16 +114,18 @@ describe("runWizard", () => {
       ["Port", ""],
       ["Cron schedule", ""],
       ["Cron schedule", "0 3 * * *"],
+      ["Command the job runs", "  "],
+      ["Command the job runs", "/srv/app/bin/nightly.sh --all"],
       ["Add another service", false],
       ["GCP project id", "shop-prod-1"],
       ["GitHub repository", "acme/shop"],
     ]);
     const { answers } = await runWizard({ facts, given: {}, acceptDetected: true, prompter: s.prompter, say: () => {} });
     expect(s.left).toEqual([]);
-    expect(s.rejected.map((r) => r.split(":")[0])).toEqual(["99999", "web", ""]);
+    expect(s.rejected.map((r) => r.split(":")[0])).toEqual(["99999", "web", "", "  "]);
     expect(answers.services).toEqual([
       { name: "web", role: "web", software: "gunicorn", listen: ["127.0.0.1:8000"], dependsOn: [] },
-      { name: "nightly", role: "cron", software: "bash", listen: [], dependsOn: [], schedule: "0 3 * * *" },
+      { name: "nightly", role: "cron", software: "bash", listen: [], dependsOn: [], schedule: "0 3 * * *", command: "/srv/app/bin/nightly.sh --all" },
     ]);
     expect(answers).toMatchObject({ name: "shop", "target.service": "shop", "database.engine": "none" });
   });

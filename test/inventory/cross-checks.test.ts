@@ -26,7 +26,8 @@ describe("crossCheck", () => {
   it.each([
     { name: "clean", services: [svc("a", "web", { dependsOn: ["b"] }), svc("b", "database")], errors: [], warnings: [] },
     { name: "scheduler without schedule is fine (celery beat keeps it in code)", services: [svc("beat", "scheduler")], errors: [], warnings: [] },
-    { name: "cron without schedule", services: [svc("c", "cron")], errors: ["services[0]: role `cron` needs a `schedule`"], warnings: [] },
+    { name: "cron without schedule", services: [svc("c", "cron", { command: "bin/report" })], errors: ["services[0]: role `cron` needs a `schedule`"], warnings: [] },
+    { name: "cron without command", services: [svc("c", "cron", { schedule: "@daily" })], errors: [], warnings: ["services[0]: cron job `c` has no `command`"] },
     { name: "schedule on a web service", services: [svc("w", "web", { schedule: "@daily" })], errors: [], warnings: ["services[0].schedule: `schedule` is ignored"] },
     {
       name: "unknown dependency with a suggestion",

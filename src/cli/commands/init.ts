@@ -29,7 +29,7 @@ export function registerInit(program: Command): void {
     .option("-n, --dry-run", "show what would be written; write nothing")
     .option("--ci", "also write .github/workflows/migration-reports.yml (check on PRs, scheduled regeneration)")
     .option("--name <name>", "project name (lowercase, dashes)")
-    .option("--service <name:role:software[:port]>", "a service on the VM (repeatable); replaces the detected list", collect)
+    .option("--service <name:role:software[:port[:schedule]]>", "a service on the VM (repeatable; a cron job adds its schedule: report:cron:python::\"0 3 * * *\"); replaces the detected list", collect)
     .option("--database <engine[:version]>", "database engine and version, e.g. mysql:8.0, or none")
     .option("--db-size <GiB>", "database size in GiB")
     .addOption(new Option("--backups <kind>", "database backups").choices(["none", "manual", "daily", "continuous"]))

@@ -55,6 +55,15 @@ async function askService(p: Prompter, taken: Set<string>, current?: ServiceAnsw
     });
     service = { ...service, schedule: schedule.trim() || undefined };
   }
+  if (role === "cron") {
+    // The Cloud Run job runs this; without it the job would start the image's default (the web server).
+    const command = await p.input({
+      message: "Command the job runs, e.g. python manage.py send_report",
+      default: current?.command,
+      validate: (text) => (text.trim() ? true : "a cron job needs the command it runs"),
+    });
+    service = { ...service, command: command.trim() };
+  }
   return service;
 }
 

@@ -175,7 +175,11 @@ export function buildMapping(d: Draft, workers: WorkerInfo[]): MappingEntry[] {
           target: { kind: "cloud-scheduler", name: job?.name ?? runName(d.base, `${s.name}-trigger`) },
           reason: `A crontab entry on one VM stops when the VM does and logs nowhere. Cloud Scheduler triggers the Cloud Run job ${runJob.name} on the same schedule, with retries and logs per execution.`,
           settings: { schedule: job?.schedule ?? "set by hand", timeZone: job?.timeZone ?? "Etc/UTC", runs: runJob.name },
-          appChanges: [`Package the cron command in the same image; it must exit non-zero on failure so the execution is marked failed.`],
+          appChanges: [
+            s.command?.trim()
+              ? `Package the cron command in the same image; it must exit non-zero on failure so the execution is marked failed.`
+              : `The inventory gives no command for ${s.name}: add it (services[].command), or the job runs the image's default command (the web server) and never finishes on its own.`,
+          ],
         };
       }
       default:
