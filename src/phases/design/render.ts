@@ -5,6 +5,7 @@ import { renderTemplate } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import type { PhaseInput } from "../types.js";
 import { describeAssumptions } from "./cost/assumptions.js";
+import { isAiWorkerTarget } from "./deployment.js";
 import { type CostLine, estimateCost, usd } from "./cost/estimate.js";
 import { loadPriceBook } from "./cost/prices.js";
 import { targetArchitectureDiagram } from "./diagram.js";
@@ -62,7 +63,7 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
   const costMd = await renderTemplate("design/cost-estimate.md.hbs", {
     ...common,
     tier: cost.cloudRunTier === "tier1" ? "Tier 1" : "Tier 2",
-    assumptions: describeAssumptions(cost.assumptions, inv),
+    assumptions: describeAssumptions(cost.assumptions, inv, dep.services.some(isAiWorkerTarget)),
     scenarios: cost.scenarios.map((s) => ({ label: s.label, rps: s.averageRps.toFixed(2), total: usd(s.totalUsd), lines: s.lines.map(line) })),
     warm: cost.warmInstances.map(line),
     vm: { lines: cost.vm.lines.map(line), total: usd(cost.vm.totalUsd), fromInventory: cost.vm.fromInventory },

@@ -98,6 +98,40 @@ target: { region: us-central1, businessHours: "08:00-18:00 Etc/UTC" }
     expect(cost.vm.fromInventory).toBe(false);
   });
 
+  it("prices the AI worker's model calls and the Celery worker's short jobs separately, once each", () => {
+    const inv = inputFromYaml(`
+apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: calc }
+services:
+  - { name: api, role: web, software: uvicorn }
+  - { name: worker, role: worker, software: celery }
+traffic: { averageRps: 10, growth: 3 }
+target: { region: us-central1 }
+llm: { latencySeconds: [4, 8], requestsPerMinute: 30 }
+`).inventory;
+    const worker = (name: string, concurrency: number) => ({ name, kind: "worker" as const, replaces: [], port: 8080, healthPath: "/healthz", cpu: "1", memory: "1Gi", concurrency, timeoutSeconds: 60, minInstances: 0, maxInstances: 3, cpuBoost: true, serviceAccount: `${name}-sa`, ingress: "internal" as const, secrets: [] });
+    const queue = (name: string, target: string) => ({ name, target, path: "/tasks", maxAttempts: 5, minBackoffSeconds: 5, maxBackoffSeconds: 300, maxDispatchesPerSecond: 5, maxConcurrentDispatches: 10, dispatchDeadlineSeconds: 60, oidcServiceAccount: "invoker-sa" });
+    const dep: Deployment = {
+      project: "calc-prod",
+      region: "us-central1",
+      artifactRepository: "calc",
+      queues: [queue("calc-tasks", "calc-worker"), queue("calc-ai-tasks", "calc-ai-worker")],
+      services: [worker("calc-worker", 4), worker("calc-ai-worker", 20)],
+      schedules: [],
+    };
+    const cost = estimateCost(inv, dep, book);
+    const line = (scenario: number, component: string, item: string) => cost.scenarios[scenario]!.lines.find((l) => l.component === component && l.item === item)!;
+    // Celery: 10 rps × 0.02 = 0.2 tasks/s × 2 s (short jobs, not model calls).
+    expect(line(0, "calc-worker", "vCPU time").formula).toContain("(0.2 tasks/s × 2 s, concurrency 4");
+    // AI worker: 30 calls/min = 0.5/s today, × 3 at the growth target, × the 6 s latency midpoint.
+    expect(line(0, "calc-ai-worker", "vCPU time").formula).toContain("(0.5 tasks/s × 6 s, concurrency 20");
+    expect(line(1, "calc-ai-worker", "vCPU time").formula).toContain("(1.5 tasks/s × 6 s, concurrency 20");
+    // Cloud Tasks: (0.2 + 0.5) tasks/s × 2,628,000 s = 1,839,600 tasks × 2 operations.
+    expect(line(0, "cloud tasks", "operations").formula).toMatch(/^1,839,600 tasks over 2 queues × 2 .* = 3,679,200 operations/);
+    expect(line(0, "cloud tasks", "operations").monthlyUsd).toBe(1.47);
+  });
+
   it("uses Tier 2 Cloud Run prices and says when a region falls back", () => {
     const input = designInput("apiOnly");
     const cost = estimateCost(input.inventory, designPhase.offline(input).deployment, book);

@@ -2,6 +2,8 @@
 // cost-estimate.md next to its reason, so a reader can disagree with it and redo the arithmetic.
 import type { Inventory } from "../../../inventory/schema.js";
 
+const num = (x: number): string => x.toLocaleString("en-US", { maximumFractionDigits: 4 });
+
 export interface CostAssumptions {
   /** Average API request duration in seconds. */
   requestSeconds: number;
@@ -9,8 +11,12 @@ export interface CostAssumptions {
   averageToPeak: number;
   /** Background tasks enqueued per API request (when there is a worker). */
   tasksPerRequest: number;
-  /** Average task duration in seconds. */
+  /** Average duration of a plain background task (not a model call), in seconds. */
   taskSeconds: number;
+  /** Average duration of one AI worker task (a model call plus bookkeeping), in seconds. */
+  aiTaskSeconds: number;
+  /** Model calls per second today (llm.requestsPerMinute ÷ 60); without it, tasksPerRequest × RPS. */
+  aiTasksPerSecond?: number;
   /** Bytes through the load balancer per request (request + response), in KiB. */
   kibPerRequest: number;
   /** Hours a day the API keeps a warm instance (from target.businessHours). */
@@ -44,13 +50,20 @@ export function businessWindow(spec: string | undefined): { startHour: number; e
   return { startHour: Number(m[1]) % 24, endHour: Number(m[2]) % 24, timeZone: m[3] ?? "Etc/UTC" };
 }
 
+// The AI worker's sizing assumes 5–15 s per model call when the inventory gives none (llmops/sizing.ts).
+const ASSUMED_LATENCY: [number, number] = [5, 15];
+
 export function defaultAssumptions(inventory: Inventory, hoursPerMonth: number): CostAssumptions {
-  const latency = inventory.llm?.latencySeconds;
+  const [low, high] = inventory.llm?.latencySeconds ?? ASSUMED_LATENCY;
+  const rpm = inventory.llm?.requestsPerMinute;
   return {
     requestSeconds: 0.2,
     averageToPeak: 0.25,
     tasksPerRequest: 0.02,
-    taskSeconds: latency ? (latency[0] + latency[1]) / 2 : 2,
+    // Model calls leave the task queue for the AI worker, so the remaining jobs are short ones.
+    taskSeconds: 2,
+    aiTaskSeconds: (low + high) / 2,
+    ...(rpm !== undefined ? { aiTasksPerSecond: rpm / 60 } : {}),
     kibPerRequest: 20,
     businessHoursPerDay: businessHoursLength(inventory.target.businessHours) ?? 0,
     daysPerMonth: hoursPerMonth / 24,
@@ -58,7 +71,7 @@ export function defaultAssumptions(inventory: Inventory, hoursPerMonth: number):
   };
 }
 
-export function describeAssumptions(a: CostAssumptions, inventory: Inventory): AssumptionRow[] {
+export function describeAssumptions(a: CostAssumptions, inventory: Inventory, hasAiWorker = false): AssumptionRow[] {
   const rows: AssumptionRow[] = [
     { name: "average request duration", value: `${a.requestSeconds} s`, why: "typical for a JSON API backed by one database; measure p50 after the first week and redo" },
     {
@@ -75,7 +88,17 @@ export function describeAssumptions(a: CostAssumptions, inventory: Inventory): A
   }
   rows.push(
     { name: "tasks per API request", value: String(a.tasksPerRequest), why: "only when there is a worker: one background job per fifty requests" },
-    { name: "average task duration", value: `${a.taskSeconds} s`, why: inventory.llm?.latencySeconds ? "midpoint of llm.latencySeconds" : "short background jobs (emails, webhooks)" },
+    { name: "average task duration", value: `${a.taskSeconds} s`, why: hasAiWorker ? "short background jobs (emails, webhooks); model calls are counted on the AI worker" : "short background jobs (emails, webhooks)" },
+    ...(hasAiWorker
+      ? [
+          { name: "AI task duration", value: `${a.aiTaskSeconds} s`, why: inventory.llm?.latencySeconds ? "midpoint of llm.latencySeconds" : "no llm.latencySeconds: midpoint of the assumed 5–15 s" },
+          {
+            name: "AI tasks (model calls) per second",
+            value: a.aiTasksPerSecond !== undefined ? `${num(a.aiTasksPerSecond)} today` : `${a.tasksPerRequest} × RPS`,
+            why: a.aiTasksPerSecond !== undefined ? "llm.requestsPerMinute ÷ 60, times the growth target in that scenario" : "no llm.requestsPerMinute: one model call per fifty API requests",
+          },
+        ]
+      : []),
     { name: "free tiers", value: "not applied", why: "list prices before the monthly free tiers, so the figures are an upper bound" },
   );
   return rows;

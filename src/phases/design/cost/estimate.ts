@@ -109,7 +109,17 @@ function warmInstanceLines(deployment: Deployment, a: CostAssumptions, book: Pri
     });
 }
 
-function platformLines(inventory: Inventory, deployment: Deployment, rps: number, a: CostAssumptions, book: PriceBook): CostLine[] {
+/**
+ * Tasks per second a worker receives: the AI worker gets the model calls (llm.requestsPerMinute
+ * when given), any other worker its share of background jobs. They are separate work, not the
+ * same tasks counted twice.
+ */
+function taskRate(target: DeployTarget, rps: number, multiplier: number, a: CostAssumptions): number {
+  if (isAiWorkerTarget(target) && a.aiTasksPerSecond !== undefined) return a.aiTasksPerSecond * multiplier;
+  return rps * a.tasksPerRequest;
+}
+
+function platformLines(inventory: Inventory, deployment: Deployment, rps: number, queueRates: number[], a: CostAssumptions, book: PriceBook): CostLine[] {
   const lines: CostLine[] = [];
   const monthSeconds = book.hoursPerMonth * 3600;
   const requests = rps * monthSeconds;
@@ -121,12 +131,13 @@ function platformLines(inventory: Inventory, deployment: Deployment, rps: number
       { component: "load balancer", item: "data processed", formula: `${num(Math.round(requests))} requests × ${a.kibPerRequest} KiB = ${num(round2(gib))} GiB × $${lb.dataProcessingPerGib}`, monthlyUsd: round2(gib * lb.dataProcessingPerGib) },
     );
   }
-  if (deployment.queues.length > 0) {
-    const ops = Math.round(requests * a.tasksPerRequest * 2);
+  if (queueRates.length > 0) {
+    const tasks = queueRates.reduce((sum, rate) => sum + rate, 0) * monthSeconds;
+    const ops = Math.round(tasks * 2);
     lines.push({
       component: "cloud tasks",
       item: "operations",
-      formula: `${num(ops)} operations (one create + one push per task) ÷ 1,000,000 × $${book.cloudTasks.perMillionOperations}`,
+      formula: `${num(Math.round(tasks))} tasks over ${queueRates.length} queue${queueRates.length > 1 ? "s" : ""} × 2 (one create + one push) = ${num(ops)} operations ÷ 1,000,000 × $${book.cloudTasks.perMillionOperations}`,
       monthlyUsd: round2((ops / 1_000_000) * book.cloudTasks.perMillionOperations),
     });
   }
@@ -161,9 +172,10 @@ export function estimateCost(inventory: Inventory, deployment: Deployment, book:
     const lines: CostLine[] = [];
     for (const s of deployment.services) {
       if (s.kind === "api") lines.push(...cloudRunLines(s, rps, a.requestSeconds, book, tier));
-      if (s.kind === "worker") lines.push(...cloudRunLines(s, rps * a.tasksPerRequest, a.taskSeconds, book, tier));
+      if (s.kind === "worker") lines.push(...cloudRunLines(s, taskRate(s, rps, multiplier, a), isAiWorkerTarget(s) ? a.aiTaskSeconds : a.taskSeconds, book, tier));
     }
-    lines.push(...warm, ...platformLines(inventory, deployment, rps, a, book), ...db);
+    const queued = deployment.queues.map((q) => deployment.services.find((s) => s.name === q.target)).map((t) => (t ? taskRate(t, rps, multiplier, a) : rps * a.tasksPerRequest));
+    lines.push(...warm, ...platformLines(inventory, deployment, rps, queued, a, book), ...db);
     return { label, multiplier, averageRps: rps, lines, totalUsd: round2(lines.reduce((t, l) => t + l.monthlyUsd, 0)) };
   });
   for (const s of deployment.services.filter(isAiWorkerTarget)) {
