@@ -2,6 +2,7 @@
 // (what Cloud Scheduler takes). A timer whose schedule has no exact cron equivalent (seconds, a
 // time zone, several OnCalendar lines, boot-relative timers) is still reported, with the reason,
 // so `init` can say why it asks.
+import { readUnitFile } from "./systemd.js";
 
 export interface TimerFinding {
   /** The timer's own file name, e.g. `report.timer`. */
@@ -17,32 +18,11 @@ export interface TimerFinding {
   source: string;
 }
 
-/** Keys of the [Timer] section; a key given more than once keeps every value. */
-function timerKeys(text: string): Map<string, string[]> {
-  const keys = new Map<string, string[]>();
-  let section = "";
-  for (const raw of text.replace(/\\\r?\n\s*/g, " ").split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#") || line.startsWith(";")) continue;
-    const header = /^\[(.+)\]$/.exec(line);
-    if (header) {
-      section = header[1]!;
-      continue;
-    }
-    const kv = /^([A-Za-z]+)\s*=\s*(.*)$/.exec(line);
-    if (!kv || section !== "Timer") continue;
-    // An empty assignment resets the list, as in systemd.
-    if (kv[2]!.trim() === "") keys.delete(kv[1]!);
-    else keys.set(kv[1]!, [...(keys.get(kv[1]!) ?? []), kv[2]!.trim()]);
-  }
-  return keys;
-}
-
 export function parseSystemdTimer(text: string, file: string): TimerFinding | undefined {
   const timer = file.slice(file.lastIndexOf("/") + 1);
   // Template timers (name@.timer) start one instance per argument: nothing to map without it.
   if (timer.includes("@")) return undefined;
-  const keys = timerKeys(text);
+  const keys = readUnitFile(text).get("Timer") ?? new Map<string, string[]>();
   const unit = keys.get("Unit")?.at(-1) ?? timer.replace(/\.timer$/, ".service");
   const calendars = keys.get("OnCalendar") ?? [];
   const monotonic = ["OnUnitActiveSec", "OnUnitInactiveSec", "OnBootSec", "OnStartupSec", "OnActiveSec"].flatMap((key) =>

@@ -4,28 +4,33 @@ import { classifyCommand } from "./command.js";
 import { sanitiseName } from "./procfile.js";
 import type { ServiceFinding } from "./types.js";
 
-/** Values of one key in the [Service] section; a trailing backslash continues the line. */
-function serviceKeys(text: string): Map<string, string> {
-  const keys = new Map<string, string>();
-  let section = "";
-  const lines = text.replace(/\\\r?\n\s*/g, " ").split(/\r?\n/);
-  for (const raw of lines) {
+/**
+ * A unit file as section → key → values, in order. A trailing backslash continues the line; an
+ * empty assignment (`OnCalendar=`) clears the values given before it, as systemd does.
+ */
+export function readUnitFile(text: string): Map<string, Map<string, string[]>> {
+  const sections = new Map<string, Map<string, string[]>>();
+  let keys: Map<string, string[]> | undefined;
+  for (const raw of text.replace(/\\\r?\n\s*/g, " ").split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith("#") || line.startsWith(";")) continue;
     const header = /^\[(.+)\]$/.exec(line);
     if (header) {
-      section = header[1]!;
+      keys = sections.get(header[1]!) ?? new Map<string, string[]>();
+      sections.set(header[1]!, keys);
       continue;
     }
     const kv = /^([A-Za-z]+)\s*=\s*(.*)$/.exec(line);
-    if (kv && section === "Service" && !keys.has(kv[1]!)) keys.set(kv[1]!, kv[2]!);
+    if (!kv || !keys) continue;
+    const value = kv[2]!.trim();
+    if (value === "") keys.delete(kv[1]!);
+    else keys.set(kv[1]!, [...(keys.get(kv[1]!) ?? []), value]);
   }
-  return keys;
+  return sections;
 }
 
 export function parseSystemdUnit(text: string, file: string): ServiceFinding | undefined {
-  const keys = serviceKeys(text);
-  const execStart = keys.get("ExecStart");
+  const execStart = readUnitFile(text).get("Service")?.get("ExecStart")?.[0];
   if (!execStart) return undefined;
   const unit = file.slice(file.lastIndexOf("/") + 1);
   const facts = classifyCommand(execStart);
