@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli/main.js";
 import type { Prompter } from "../../src/cli/wizard/prompter.js";
 import { runWizard } from "../../src/cli/wizard/run-wizard.js";
+import { editServices } from "../../src/cli/wizard/services-editor.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
 import { QUESTIONS } from "../../src/init/questions.js";
 
@@ -98,6 +99,45 @@ describe("runWizard", () => {
     expect(lines.some((l) => l.includes("api (web, uvicorn 0.23.2 on 127.0.0.1:8000)"))).toBe(true);
   });
 
+  it("\"Keep these\" in the services editor asks a kept cron job for its missing command", async () => {
+    const proposed = [
+      { name: "web", role: "web" as const, software: "gunicorn", listen: ["127.0.0.1:8000"], dependsOn: [] },
+      { name: "report", role: "cron" as const, software: "python", listen: [], dependsOn: [], schedule: "@daily" },
+    ];
+    const s = scripted([
+      ["Services on the VM", "keep"],
+      ["Command report runs", "python manage.py report"],
+      ["Add another service", false],
+    ]);
+    const lines: string[] = [];
+    const services = await editServices(s.prompter, proposed, (l) => lines.push(l));
+    expect(s.left).toEqual([]);
+    expect(lines).toContain("report is a cron job without a command:");
+    expect(services[1]).toEqual({ ...proposed[1], command: "python manage.py report" });
+    expect(services[0]).toBe(proposed[0]);
+  });
+
+  it("with --yes, detected services are kept but a cron job's missing schedule is still asked", async () => {
+    const facts = await detectRepo(path.join(FIXTURES, "django-timers"), { readRemote: async () => undefined });
+    const s = scripted([
+      ["Cron schedule of backup", ""],
+      ["Cron schedule of backup", "0 2 * * *"],
+      ["GCP project id", "shop-prod-1"],
+      ["GitHub repository", "acme/shop"],
+    ]);
+    const lines: string[] = [];
+    const { answers } = await runWizard({ facts, given: {}, acceptDetected: true, prompter: s.prompter, say: (l) => lines.push(l) });
+    expect(s.left).toEqual([]);
+    expect(s.rejected).toEqual([": a cron job needs a schedule"]);
+    expect(lines).toContain("backup is a cron job without a schedule:");
+    const crons = answers.services!.filter((x) => x.role === "cron").map((x) => [x.name, x.schedule, x.command]);
+    expect(crons).toEqual([
+      ["backup", "0 2 * * *", "/usr/local/bin/backup-db.sh"],
+      ["cleanup", "*/15 * * * *", "/srv/app/.venv/bin/python manage.py clearsessions"],
+      ["nightly-report", "30 6 * * 1-5", "/srv/app/.venv/bin/python manage.py send_sales_report"],
+    ]);
+  });
+
   it("with --yes asks only what nothing answers; an empty repo gets its services typed in", async () => {
     const facts = { dir: "/x", name: "shop", services: [], frameworks: [], evidence: [] };
     const s = scripted([
@@ -114,8 +154,8 @@ describe("runWizard", () => {
       ["Port", ""],
       ["Cron schedule", ""],
       ["Cron schedule", "0 3 * * *"],
-      ["Command the job runs", "  "],
-      ["Command the job runs", "/srv/app/bin/nightly.sh --all"],
+      ["Command nightly runs", "  "],
+      ["Command nightly runs", "/srv/app/bin/nightly.sh --all"],
       ["Add another service", false],
       ["GCP project id", "shop-prod-1"],
       ["GitHub repository", "acme/shop"],

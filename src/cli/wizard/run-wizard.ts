@@ -7,7 +7,7 @@ import type { Answers, ServiceAnswer } from "../../init/answers.js";
 import { QUESTIONS, type QuestionSpec } from "../../init/questions.js";
 import { isAsked, proposalFor, type Origin } from "../../init/resolve.js";
 import type { Prompter } from "./prompter.js";
-import { editServices } from "./services-editor.js";
+import { completeCronJobs, editServices } from "./services-editor.js";
 
 export interface WizardRequest {
   facts: DetectedFacts;
@@ -62,14 +62,15 @@ export async function runWizard(request: WizardRequest): Promise<WizardResult> {
     if (!isAsked(spec, answers)) continue;
     const flag = (given as Record<string, unknown>)[spec.key];
     if (flag !== undefined) {
-      record[spec.key] = flag;
+      record[spec.key] = spec.kind === "services" ? await completeCronJobs(prompter, flag as ServiceAnswer[], say) : flag;
       origins[spec.key] = "flag";
       say(`✔ ${spec.message}: ${display(flag)} (from ${spec.flag})`);
       continue;
     }
     const proposal = proposalFor(spec, facts, answers);
     if (acceptDetected && proposal) {
-      record[spec.key] = proposal.value;
+      // Accepted services may still hold a cron job with no schedule or command: a person is here to ask.
+      record[spec.key] = spec.kind === "services" ? await completeCronJobs(prompter, proposal.value as ServiceAnswer[], say) : proposal.value;
       origins[spec.key] = proposal.origin;
       say(`✔ ${spec.message}: ${display(proposal.value)} (${proposal.origin})`);
       continue;

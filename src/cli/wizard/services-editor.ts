@@ -43,28 +43,50 @@ async function askService(p: Prompter, taken: Set<string>, current?: ServiceAnsw
   let service: ServiceAnswer = { ...(current ?? { listen: [], dependsOn: [] }), name: name.trim(), role, software: software.trim() };
   if (current && current.role !== role) service.listen = [];
   service = withPort(service, (parsePort(port) as { value?: number }).value);
-  if (role === "cron" || role === "scheduler") {
-    const schedule = await p.input({
-      message: role === "cron" ? 'Cron schedule, e.g. "*/5 * * * *"' : "Cron schedule (empty if it lives in code)",
-      default: current?.schedule,
-      validate: (text) => {
-        if (!text.trim()) return role === "cron" ? "a cron job needs a schedule" : true;
-        const r = serviceSchema.shape.schedule.safeParse(text);
-        return r.success ? true : (r.error.issues[0]?.message ?? "invalid schedule");
-      },
-    });
-    service = { ...service, schedule: schedule.trim() || undefined };
-  }
-  if (role === "cron") {
-    // The Cloud Run job runs this; without it the job would start the image's default (the web server).
-    const command = await p.input({
-      message: "Command the job runs, e.g. python manage.py send_report",
-      default: current?.command,
-      validate: (text) => (text.trim() ? true : "a cron job needs the command it runs"),
-    });
-    service = { ...service, command: command.trim() };
-  }
+  if (role === "cron" || role === "scheduler") service = { ...service, schedule: await askSchedule(p, service, current?.schedule) };
+  if (role === "cron") service = { ...service, command: await askCommand(p, service, current?.command) };
   return service;
+}
+
+async function askSchedule(p: Prompter, service: ServiceAnswer, current: string | undefined): Promise<string | undefined> {
+  const cron = service.role === "cron";
+  const schedule = await p.input({
+    message: cron ? `Cron schedule of ${service.name}, e.g. "*/5 * * * *"` : `Cron schedule of ${service.name} (empty if it lives in code)`,
+    default: current,
+    validate: (text) => {
+      if (!text.trim()) return cron ? "a cron job needs a schedule" : true;
+      const r = serviceSchema.shape.schedule.safeParse(text);
+      return r.success ? true : (r.error.issues[0]?.message ?? "invalid schedule");
+    },
+  });
+  return schedule.trim() || undefined;
+}
+
+// The Cloud Run job runs this; without it the job would start the image's default (the web server).
+async function askCommand(p: Prompter, service: ServiceAnswer, current: string | undefined): Promise<string> {
+  const command = await p.input({
+    message: `Command ${service.name} runs, e.g. python manage.py send_report`,
+    default: current,
+    validate: (text) => (text.trim() ? true : "a cron job needs the command it runs"),
+  });
+  return command.trim();
+}
+
+/** A detected cron job may lack a schedule (a timer with no exact cron form) or a command: ask for just those. */
+async function completeCronJob(p: Prompter, service: ServiceAnswer, say: Say): Promise<ServiceAnswer> {
+  if (service.role !== "cron" || (service.schedule && service.command?.trim())) return service;
+  say(`${service.name} is a cron job without ${service.schedule ? "a command" : service.command?.trim() ? "a schedule" : "a schedule and a command"}:`);
+  let done = service;
+  if (!done.schedule) done = { ...done, schedule: await askSchedule(p, done, undefined) };
+  if (!done.command?.trim()) done = { ...done, command: await askCommand(p, done, undefined) };
+  return done;
+}
+
+/** Asks what each cron job still lacks; other services pass through unchanged. */
+export async function completeCronJobs(p: Prompter, services: ServiceAnswer[], say: Say): Promise<ServiceAnswer[]> {
+  const completed: ServiceAnswer[] = [];
+  for (const s of services) completed.push(await completeCronJob(p, s, say));
+  return completed;
 }
 
 export async function editServices(p: Prompter, proposed: ServiceAnswer[] | undefined, say: Say): Promise<ServiceAnswer[]> {
@@ -92,6 +114,7 @@ export async function editServices(p: Prompter, proposed: ServiceAnswer[] | unde
         services.push(await askService(p, new Set(services.map((x) => x.name)), s));
       }
     }
+    services = await completeCronJobs(p, services, say);
   } else {
     say("No services found in the repository: describe what runs on the VM.");
   }
