@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
-import { designInput, EXAMPLES } from "./design-input.js";
+import { designInputFromYaml, designInput, EXAMPLES } from "./design-input.js";
 
 const design = (ex: keyof typeof EXAMPLES): DesignResult => designResultSchema.parse(designPhase.offline(designInput(ex)));
 const kinds = (r: DesignResult) => Object.fromEntries(r.mapping.map((m) => [m.service, m.target.kind]));
@@ -76,6 +76,27 @@ describe("offline design of the four example inventories", () => {
     const trigger = r.deployment.schedules!.find((j) => j.replaces.includes("nightly-cleanup"))!;
     expect(trigger).toMatchObject({ schedule: "30 3 * * *", timeZone: "Europe/Berlin", action: "run-job", target: job.name });
     expect(r.mapping.find((m) => m.service === "celery-beat")!.appChanges[0]).toMatch(/beat_schedule/);
+  });
+
+  it("runs a crontab line in the image: no cd, no log redirect, the venv's python from PATH; a shell line is reported", () => {
+    const yaml = (command: string) => `
+apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+services:
+  - { name: web, role: web, software: gunicorn, command: "gunicorn shop.wsgi --bind 127.0.0.1:8000", listen: ["127.0.0.1:8000"] }
+  - { name: report, role: cron, software: python, schedule: "0 6 * * *", command: ${JSON.stringify(command)} }
+target: { project: shop-prod-1, region: us-central1, github: acme/shop }
+`;
+    const plain = designPhase.offline(designInputFromYaml(yaml("cd /srv/shop && .venv/bin/python manage.py report >> /var/log/report.log 2>&1")));
+    expect(plain.deployment.services.find((s) => s.kind === "job")!.command).toEqual(["python", "manage.py", "report"]);
+    const notes = plain.mapping.find((m) => m.service === "report")!.appChanges;
+    expect(notes[0]).toBe("The job runs `python manage.py report` in the app's image; it must exit non-zero on failure so the execution is marked failed.");
+    expect(notes[1]).toMatch(/^Left out of the VM's command: cd \/srv\/shop; >> \/var\/log\/report.log; 2>&1; .venv\/bin\/python → python/);
+
+    const piped = designPhase.offline(designInputFromYaml(yaml("python manage.py report | mail -s report ops@example.com")));
+    expect(piped.deployment.services.find((s) => s.kind === "job")!.command).toBeUndefined();
+    expect(piped.mapping.find((m) => m.service === "report")!.appChanges[0]).toMatch(/cannot run as a plain container command \("\|" needs a shell.*bin\/report\.sh/);
   });
 
   it.each([

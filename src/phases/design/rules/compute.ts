@@ -4,6 +4,7 @@
 import type { Service } from "../../../inventory/schema.js";
 import type { DeployTarget } from "../deployment.js";
 import { flagNumber, isSecretEnv, isStreamConsumer, plannedPeakRps, taskLimitSeconds, webFlavour } from "./classify.js";
+import { cronArgv } from "./cron-command.js";
 import { clamp, type Draft, HEALTH_PATH, PORT, REQUEST_SECONDS, safeArgv, TARGET_UTILISATION, TASKS_PER_REQUEST, taskSeconds } from "./draft.js";
 import { runName, serviceAccountId } from "./names.js";
 
@@ -98,7 +99,7 @@ export function workerTarget(d: Draft, s: Service, index: number): { target: Dep
   };
 }
 
-/** A cron entry becomes a Cloud Run job with the same command. */
+/** A cron entry becomes a Cloud Run job running the same command in the app's image. */
 export function cronJobTarget(d: Draft, s: Service): DeployTarget {
   const name = runName(d.base, s.name);
   return {
@@ -117,6 +118,7 @@ export function cronJobTarget(d: Draft, s: Service): DeployTarget {
     serviceAccount: serviceAccountId(name),
     ingress: "internal",
     secrets: secretsOf(s),
-    command: safeArgv((s.command ?? "").split(/\s+/).filter(Boolean)),
+    // The VM's command, as the image runs it (cron-command.ts); none when it needs a shell.
+    command: ((r) => (r.ok ? r.argv : undefined))(cronArgv(s.command)),
   };
 }

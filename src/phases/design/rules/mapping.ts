@@ -3,6 +3,7 @@ import type { Service } from "../../../inventory/schema.js";
 import type { MappingEntry } from "../schema.js";
 import { isLlmKey } from "./ai-worker.js";
 import { isBrokerEnv, taskLimitSeconds } from "./classify.js";
+import { cronArgv } from "./cron-command.js";
 import type { Draft } from "./draft.js";
 import type { WorkerInfo } from "./deployment-rules.js";
 import { memorystoreVersion } from "./data.js";
@@ -175,17 +176,26 @@ export function buildMapping(d: Draft, workers: WorkerInfo[]): MappingEntry[] {
           target: { kind: "cloud-scheduler", name: job?.name ?? runName(d.base, `${s.name}-trigger`) },
           reason: `A crontab entry on one VM stops when the VM does and logs nowhere. Cloud Scheduler triggers the Cloud Run job ${runJob.name} on the same schedule, with retries and logs per execution.`,
           settings: { schedule: job?.schedule ?? "set by hand", timeZone: job?.timeZone ?? "Etc/UTC", runs: runJob.name },
-          appChanges: [
-            s.command?.trim()
-              ? `Package the cron command in the same image; it must exit non-zero on failure so the execution is marked failed.`
-              : `The inventory gives no command for ${s.name}: add it (services[].command), or the job runs the image's default command (the web server) and never finishes on its own.`,
-          ],
+          appChanges: cronAppChanges(s),
         };
       }
       default:
         return { service: s.name, target: { kind: "removed", name: cleanFor(s.name) }, reason: `No managed counterpart is proposed for ${s.software} (role "${s.role}"); decide by hand whether it is still needed.`, settings: {}, appChanges: [] };
     }
   });
+}
+
+function cronAppChanges(s: Service): string[] {
+  if (!s.command?.trim()) {
+    return [`The inventory gives no command for ${s.name}: add it (services[].command), or the job runs the image's default command (the web server) and never finishes on its own.`];
+  }
+  const argv = cronArgv(s.command);
+  if (!argv.ok) {
+    return [`"${clipText(s.command, 160)}" cannot run as a plain container command (${argv.reason}): put it in a script in the image (e.g. bin/${s.name}.sh), set the job's command to that script, and add it to services[].command.`];
+  }
+  const changes = [`The job runs \`${argv.argv.join(" ")}\` in the app's image; it must exit non-zero on failure so the execution is marked failed.`];
+  if (argv.dropped.length) changes.push(`Left out of the VM's command: ${argv.dropped.join("; ")} (the image's WORKDIR, PATH and Cloud Logging take their place).`);
+  return changes;
 }
 
 function clipText(text: string, max: number): string {
