@@ -4,13 +4,14 @@ import path from "node:path";
 import { parseCompose } from "./compose.js";
 import { readDependencies } from "./dependencies.js";
 import { parseGithubRemote, readGitRemote } from "./git-remote.js";
-import { mergeServices } from "./merge.js";
+import { mergeServices, uniqueName } from "./merge.js";
 import { looksLikeNginx, parseNginxConfig } from "./nginx.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
 import { parseSystemdUnit } from "./systemd.js";
 import { parseSystemdTimer, type TimerFinding } from "./systemd-timer.js";
+import { CRONTAB_CANDIDATE, parseCrontab } from "./crontab.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
@@ -58,6 +59,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const packages: PackageVersions = new Map();
   const systemd: ServiceFinding[] = [];
   const timers: TimerFinding[] = [];
+  const cron: ServiceFinding[] = [];
   const compose: ServiceFinding[] = [];
   const nginx: ServiceFinding[] = [];
   let procfile: ReturnType<typeof parseProcfile> | undefined;
@@ -99,6 +101,17 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     } else if (base.endsWith(".timer")) {
       const timer = parseSystemdTimer((await readSmallText(root, file)) ?? "", file);
       if (timer) timers.push(timer);
+    } else if (CRONTAB_CANDIDATE.test(file)) {
+      const tab = parseCrontab((await readSmallText(root, file)) ?? "", file);
+      for (const job of tab.jobs) evidence.push({ file, found: `cron ${job.name} "${job.schedule}": ${job.command}` });
+      for (const line of tab.skipped) evidence.push({ file, found: `skipped ${line}` });
+      // Crontab names are unique within a file; across files the first keeps the name.
+      const names = new Set([...cron, ...systemd].map((s) => s.name));
+      for (const job of tab.jobs) {
+        const name = uniqueName(job.name, names);
+        names.add(name);
+        cron.push({ ...job, name });
+      }
     } else if (NGINX_CANDIDATE.test(file)) {
       const text = await readSmallText(root, file);
       if (!text || !looksLikeNginx(text)) continue;
@@ -112,7 +125,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   scheduleTimedUnits(systemd, timers, evidence);
   const deps = readDependencies(packages);
   if (deps.frameworks.length) evidence.push({ file: "dependencies", found: `frameworks: ${deps.frameworks.join(", ")}` });
-  const services = mergeServices([...systemd, ...compose, ...(procfile?.services ?? []), ...nginx], deps, nodeStart);
+  const services = mergeServices([...systemd, ...compose, ...(procfile?.services ?? []), ...nginx, ...cron], deps, nodeStart);
   const dbService = services.find((s) => s.role === "database");
   const database = dbService
     ? { engine: dbService.software, ...(dbService.version ? { version: dbService.version } : {}), source: dbService.source }

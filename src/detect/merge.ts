@@ -22,7 +22,7 @@ function inferred(name: string, role: ServiceRole, software: string, listen: str
   return { name, role, software, listen, source: "dependencies" };
 }
 
-function uniqueName(wanted: string, taken: Set<string>): string {
+export function uniqueName(wanted: string, taken: Set<string>): string {
   let name = wanted;
   for (let i = 2; taken.has(name); i++) name = `${wanted}-${i}`;
   return name;

@@ -21,13 +21,28 @@ export const SERVICE_ROLES = [
 ] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 
+// minute, hour, day of month, month, day of week (0 and 7 are Sunday).
+const CRON_RANGES: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+
+/** Every number in `5`, `1-5`, `*\/15`, `0-30/10`, `1,15` lies in its field's range (names and Quartz extras pass). */
+function cronNumbersInRange(fields: string[]): boolean {
+  return fields.every((field, i) => {
+    const [min, max] = CRON_RANGES[i]!;
+    return field.split(",").every((item) => {
+      const [range, step] = item.split("/");
+      if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) return false;
+      return range!.split("-").every((part) => part === "*" || !/^\d+$/.test(part) || (Number(part) >= min && Number(part) <= max));
+    });
+  });
+}
+
 const cronSchedule = z
   .string()
   .trim()
   .refine((s) => {
     if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly|reboot)$/.test(s)) return true;
     const fields = s.split(/\s+/);
-    return (fields.length === 5 || fields.length === 6) && fields.every((f) => CRON_FIELD.test(f));
+    return (fields.length === 5 || fields.length === 6) && fields.every((f) => CRON_FIELD.test(f)) && cronNumbersInRange(fields.slice(-5));
   }, 'expected a cron expression such as "*/5 * * * *"');
 
 export const serviceSchema = z.looseObject({

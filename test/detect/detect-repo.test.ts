@@ -46,12 +46,12 @@ describe("detectRepo on fixture repositories", () => {
     {
       repo: "django-timers",
       name: "django-timers",
-      services: ["web:web:gunicorn@127.0.0.1:8000", "backup:cron:backup-db.sh", "cleanup:cron:django", "nightly-report:cron:django", "postgres:database:postgres@127.0.0.1:5432"],
+      services: ["web:web:gunicorn@127.0.0.1:8000", "backup:cron:backup-db.sh", "cleanup:cron:django", "nightly-report:cron:django", "rebuild-index:cron:django", "sync-stock:cron:python", "rotate-exports:cron:bash", "date:cron:date", "postgres:database:postgres@127.0.0.1:5432"],
       database: "postgres",
       llm: undefined,
       deploy: "ssh-systemctl",
       frameworks: ["django", "gunicorn"],
-      depends: { web: ["postgres"], backup: ["postgres"], "nightly-report": ["postgres"] },
+      depends: { web: ["postgres"], backup: ["postgres"], "nightly-report": ["postgres"], "sync-stock": ["postgres"] },
     },
     {
       repo: "node-express",
@@ -77,6 +77,12 @@ describe("detectRepo on fixture repositories", () => {
       expect(facts.services.find((s) => s.name === name)?.dependsOn.slice().sort()).toEqual(deps.slice().sort());
     }
     expect(facts.github).toBeUndefined();
+  });
+
+  it("a crontab in the repo gives one cron job a line, and says which lines it skipped", async () => {
+    const facts = await detectRepo(path.join(FIXTURES, "django-timers"), { readRemote: noGit });
+    expect(facts.services.find((s) => s.name === "rebuild-index")).toMatchObject({ role: "cron", schedule: "15 1 * * *", source: "deploy/crontab" });
+    expect(facts.evidence).toContainEqual({ file: "deploy/crontab", found: "skipped line 9: @reboot runs at boot, not on a schedule" });
   });
 
   it("a unit started by a systemd timer is a cron job with the timer's schedule, or a reason to ask", async () => {

@@ -130,7 +130,8 @@ describe("runWizard", () => {
     expect(s.left).toEqual([]);
     expect(s.rejected).toEqual([": a cron job needs a schedule"]);
     expect(lines).toContain("backup is a cron job without a schedule:");
-    const crons = answers.services!.filter((x) => x.role === "cron").map((x) => [x.name, x.schedule, x.command]);
+    const fromTimers = new Set(["backup", "cleanup", "nightly-report"]);
+    const crons = answers.services!.filter((x) => fromTimers.has(x.name)).map((x) => [x.name, x.schedule, x.command]);
     expect(crons).toEqual([
       ["backup", "0 2 * * *", "/usr/local/bin/backup-db.sh"],
       ["cleanup", "*/15 * * * *", "/srv/app/.venv/bin/python manage.py clearsessions"],

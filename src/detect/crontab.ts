@@ -1,0 +1,82 @@
+// crontab files checked into the repo (`deploy/crontab`, `ops/app.cron`, `cron.d/shop`): one
+// `cron` service per scheduled line, with its schedule and command. Files under a `cron.d/`
+// folder (and a file named `crontab` under `etc/`) use the system format, with a user field
+// between the schedule and the command.
+import { serviceSchema } from "../inventory/schema.js";
+import { classifyCommand, splitCommand } from "./command.js";
+import { uniqueName } from "./merge.js";
+import { sanitiseName } from "./procfile.js";
+import type { ServiceFinding } from "./types.js";
+
+export const CRONTAB_CANDIDATE = /(^|\/)(crontab|[^/]+\.(cron|crontab))$|(^|\/)cron\.d\/[^/.]+$/;
+
+export interface CrontabFacts {
+  jobs: ServiceFinding[];
+  /** Lines that were not taken, with the reason: shown as evidence. */
+  skipped: string[];
+}
+
+const NICKNAME = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly|reboot)$/;
+
+export function parseCrontab(text: string, file: string): CrontabFacts {
+  const systemFormat = /(^|\/)cron\.d\//.test(file) || /(^|\/)etc\/crontab$/.test(file);
+  const jobs: ServiceFinding[] = [];
+  const skipped: string[] = [];
+  const taken = new Set<string>();
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    // Comments, blank lines and variable lines (MAILTO=…, PATH=…, SHELL=…).
+    if (!line || line.startsWith("#") || /^[A-Za-z_]\w*\s*=/.test(line)) return;
+    const words = line.split(/\s+/);
+    const nickname = NICKNAME.test(words[0]!);
+    const fieldCount = nickname ? 1 : 5;
+    const schedule = words.slice(0, fieldCount).join(" ");
+    const rest = words.slice(fieldCount + (systemFormat ? 1 : 0));
+    const where = `line ${index + 1}`;
+    if (words[0] === "@reboot") {
+      skipped.push(`${where}: @reboot runs at boot, not on a schedule`);
+      return;
+    }
+    if (rest.length === 0 || !serviceSchema.shape.schedule.safeParse(schedule).success) {
+      skipped.push(`${where}: not a crontab entry`);
+      return;
+    }
+    // A bare % is a newline (stdin) in crontab: such a command cannot be taken as written; \% is a literal %.
+    const written = rest.join(" ");
+    if (/(^|[^\\])%/.test(written)) {
+      skipped.push(`${where}: "%" in the command feeds stdin in crontab; move the command into a script`);
+      return;
+    }
+    const command = written.replace(/\\%/g, "%");
+    const name = uniqueName(jobName(command) || "cron-job", taken);
+    taken.add(name);
+    jobs.push({ name, role: "cron", software: jobSoftware(command), command, schedule, listen: [], source: file });
+  });
+  return { jobs, skipped };
+}
+
+const CD_PREFIX = /^cd\s+\S+\s*(&&|;)\s*/;
+
+/** What runs the job: django for manage.py, python for scripts and modules, bash for shell scripts. */
+function jobSoftware(command: string): string {
+  const stripped = command.replace(CD_PREFIX, "");
+  const facts = classifyCommand(stripped);
+  if (facts.software === "django" || facts.software === "celery") return facts.software;
+  const words = splitCommand(stripped);
+  const exe = (words[0] ?? "").slice((words[0] ?? "").lastIndexOf("/") + 1);
+  if (/^python[\d.]*$/.test(exe) || exe.endsWith(".py")) return "python";
+  if (exe.endsWith(".sh") || /^(ba|da)?sh$/.test(exe)) return "bash";
+  return facts.software;
+}
+
+/** A readable name from the command: `manage.py send_report` → send-report, `-m app.jobs.cleanup` → cleanup, `bin/backup-db.sh` → backup-db. */
+export function jobName(command: string): string {
+  const words = splitCommand(command.replace(CD_PREFIX, ""));
+  const manage = words.findIndex((w) => w.endsWith("manage.py"));
+  if (manage >= 0 && words[manage + 1]) return sanitiseName(words[manage + 1]!.replace(/_/g, "-"));
+  const module = words.indexOf("-m");
+  if (module >= 0 && words[module + 1]) return sanitiseName(words[module + 1]!.split(".").at(-1)!.replace(/_/g, "-"));
+  const script = words.find((w) => /\.(py|sh|js|rb|php|pl)$/.test(w));
+  const pick = script ?? words[0] ?? "";
+  return sanitiseName(pick.slice(pick.lastIndexOf("/") + 1).replace(/\.[a-z]+$/, "").replace(/_/g, "-"));
+}
