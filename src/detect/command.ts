@@ -90,6 +90,9 @@ export function classifyCommand(command: string): CommandFacts {
   if (exe === "redis-server") return { software: "redis", role: "cache" };
   if (exe === "mysqld" || exe === "mysqld_safe") return { software: "mysql", role: "database" };
   if (exe === "postgres" || exe === "postmaster") return { software: "postgres", role: "database" };
+  if (exe === "mongod") return { software: "mongodb", role: "database" };
+  if (exe === "memcached") return { software: "memcached", role: "cache" };
+  if (exe === "rabbitmq-server") return { software: "rabbitmq", role: "broker" };
   return { software: exe || "unknown", role: "other" };
 }
 

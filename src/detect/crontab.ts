@@ -8,7 +8,7 @@ import { uniqueName } from "./merge.js";
 import { sanitiseName } from "./procfile.js";
 import type { ServiceFinding } from "./types.js";
 
-export const CRONTAB_CANDIDATE = /(^|\/)(crontab|[^/]+\.(cron|crontab))$|(^|\/)cron\.d\/[^/.]+$/;
+export const CRONTAB_CANDIDATE = /(^|\/)(crontab|[^/]+\.(cron|crontab))$|(^|\/)cron\.d\/[^/.]+$|(^|\/)spool\/cron\/crontabs\/[^/.]+$/;
 
 export interface CrontabFacts {
   jobs: ServiceFinding[];
@@ -58,7 +58,7 @@ export function parseCrontab(text: string, file: string): CrontabFacts {
 const CD_PREFIX = /^cd\s+\S+\s*(&&|;)\s*/;
 
 /** What runs the job: django for manage.py, python for scripts and modules, bash for shell scripts. */
-function jobSoftware(command: string): string {
+export function jobSoftware(command: string): string {
   const stripped = command.replace(CD_PREFIX, "");
   const facts = classifyCommand(stripped);
   if (facts.software === "django" || facts.software === "celery") return facts.software;

@@ -11,7 +11,8 @@ import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
 import { parseSystemdUnit } from "./systemd.js";
 import { parseSystemdTimer, type TimerFinding } from "./systemd-timer.js";
-import { CRONTAB_CANDIDATE, parseCrontab } from "./crontab.js";
+import { CRONTAB_CANDIDATE, jobSoftware, parseCrontab } from "./crontab.js";
+import { listenerFindings, listHostFiles, parseListeners, readHostFacts, readHostFile } from "./host.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
@@ -19,7 +20,30 @@ import { listRepoFiles, readSmallText } from "./walk.js";
 export interface DetectOptions {
   /** Reads the origin remote URL; defaults to `git remote get-url origin`. Tests pass a stub. */
   readRemote?: (dir: string) => Promise<string | undefined>;
+  /** Also read the machine itself (`init --from-host`): `root` is `/` on the VM, a fixture tree in tests. */
+  host?: { root: string; readListeners?: () => Promise<string | undefined> };
 }
+
+interface Entry {
+  /** Path used to recognise the file: repo-relative, or host-root-relative (etc/nginx/…). */
+  file: string;
+  /** Path shown as evidence and kept as a service's source: repo-relative, or absolute on the host. */
+  shown: string;
+  atRoot: boolean;
+  /** False for a host unit reached through a link (a distribution's unit): see HostFile. */
+  own: boolean;
+  read: () => Promise<string | undefined>;
+}
+
+/** `ss -ltnpH` on this machine; undefined when ss is missing. Process names need root to be shown. */
+async function readListeners(): Promise<string | undefined> {
+  const { execa } = await import("execa");
+  const result = await execa("ss", ["-ltnpH"], { reject: false, timeout: 5000 });
+  return result.exitCode === 0 ? result.stdout : undefined;
+}
+
+// /etc/cron.d files that packages install: housekeeping, not the product's jobs.
+const DISTRO_CRON = new Set(["anacron", "certbot", "e2scrub_all", "mdadm", "php", "popularity-contest", "sysstat", "zfsutils-linux", ".placeholder"]);
 
 const COMPOSE_FILES = new Set(["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"]);
 const REQUIREMENTS = /^(requirements[^/]*\.txt|requirements\/[^/]+\.txt)$/;
@@ -38,6 +62,7 @@ function scheduleTimedUnits(units: ServiceFinding[], timers: TimerFinding[], evi
     }
     unit.role = "cron";
     unit.listen = [];
+    if (unit.command) unit.software = jobSoftware(unit.command);
     if (timer.schedule) unit.schedule = timer.schedule;
     evidence.push({
       file: timer.source,
@@ -67,44 +92,56 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   let nodeStart: string | undefined;
   let deployMethod: DetectedFacts["deployMethod"];
 
-  for (const file of files) {
+  const hostRoot = options.host?.root;
+  const entries: Entry[] = [
+    ...files.map((file) => ({ file, shown: file, atRoot: !file.includes("/"), own: true, read: () => readSmallText(root, file) })),
+    ...(hostRoot ? await listHostFiles(hostRoot) : []).map(({ file, own }) => ({ file, shown: `/${file}`, atRoot: false, own, read: () => readHostFile(hostRoot!, file) })),
+  ];
+
+  for (const entry of entries) {
+    const { file, shown, atRoot } = entry;
     const base = file.slice(file.lastIndexOf("/") + 1);
-    const atRoot = !file.includes("/");
     if (REQUIREMENTS.test(file) || (atRoot && base === "pyproject.toml")) {
-      const text = await readSmallText(root, file);
+      const text = await entry.read();
       if (text === undefined) continue;
       const parsed = base === "pyproject.toml" ? parsePyproject(text) : { name: undefined, packages: parseRequirementsTxt(text) };
       name ??= parsed.name;
       for (const [pkg, version] of parsed.packages) if (!packages.has(pkg) || version) packages.set(pkg, version);
-      evidence.push({ file, found: `${parsed.packages.size} Python package(s)` });
+      evidence.push({ file: shown, found: `${parsed.packages.size} Python package(s)` });
     } else if (atRoot && base === "package.json") {
-      const parsed = parsePackageJson((await readSmallText(root, file)) ?? "");
+      const parsed = parsePackageJson((await entry.read()) ?? "");
       if (!parsed) continue;
       name ??= parsed.name;
       nodeStart = parsed.startCommand;
       for (const [pkg, version] of parsed.packages) packages.set(pkg, version);
-      evidence.push({ file, found: `${parsed.packages.size} npm package(s)${nodeStart ? `, start: ${nodeStart}` : ""}` });
+      evidence.push({ file: shown, found: `${parsed.packages.size} npm package(s)${nodeStart ? `, start: ${nodeStart}` : ""}` });
     } else if (atRoot && base === "Procfile") {
-      procfile = parseProcfile((await readSmallText(root, file)) ?? "", file);
-      for (const s of procfile.services) evidence.push({ file, found: describe(s) });
-      if (procfile.releaseCommand) evidence.push({ file, found: `release command: ${procfile.releaseCommand}` });
+      procfile = parseProcfile((await entry.read()) ?? "", shown);
+      for (const s of procfile.services) evidence.push({ file: shown, found: describe(s) });
+      if (procfile.releaseCommand) evidence.push({ file: shown, found: `release command: ${procfile.releaseCommand}` });
     } else if (atRoot && COMPOSE_FILES.has(base) && compose.length === 0) {
-      compose.push(...parseCompose((await readSmallText(root, file)) ?? "", file));
-      for (const s of compose) evidence.push({ file, found: describe(s) });
+      compose.push(...parseCompose((await entry.read()) ?? "", shown));
+      for (const s of compose) evidence.push({ file: shown, found: describe(s) });
       if (compose.length) deployMethod ??= "containers";
     } else if (base.endsWith(".service")) {
-      const unit = parseSystemdUnit((await readSmallText(root, file)) ?? "", file);
-      if (!unit) continue;
+      const unit = parseSystemdUnit((await entry.read()) ?? "", shown);
+      // A distribution's unit (sshd, cron, snapd…) is not part of the product unless we know what it runs.
+      if (!unit || (!entry.own && unit.role === "other")) continue;
       systemd.push(unit);
-      evidence.push({ file, found: describe(unit) });
-      deployMethod = "ssh-systemctl";
+      evidence.push({ file: shown, found: describe(unit) });
+      if (entry.own) deployMethod = "ssh-systemctl";
     } else if (base.endsWith(".timer")) {
-      const timer = parseSystemdTimer((await readSmallText(root, file)) ?? "", file);
+      // The distribution's timers (apt-daily, logrotate, fstrim…) are housekeeping, not the product's jobs.
+      if (!entry.own) continue;
+      const timer = parseSystemdTimer((await entry.read()) ?? "", shown);
       if (timer) timers.push(timer);
     } else if (CRONTAB_CANDIDATE.test(file)) {
-      const tab = parseCrontab((await readSmallText(root, file)) ?? "", file);
-      for (const job of tab.jobs) evidence.push({ file, found: `cron ${job.name} "${job.schedule}": ${job.command}` });
-      for (const line of tab.skipped) evidence.push({ file, found: `skipped ${line}` });
+      if (!entry.own || DISTRO_CRON.has(base)) continue;
+      const tab = parseCrontab((await entry.read()) ?? "", shown);
+      // /etc/crontab's run-parts lines drive cron.daily & co: the distribution's housekeeping.
+      tab.jobs = tab.jobs.filter((job) => !/\brun-parts\b|\banacron\b/.test(job.command ?? ""));
+      for (const job of tab.jobs) evidence.push({ file: shown, found: `cron ${job.name} "${job.schedule}": ${job.command}` });
+      for (const line of tab.skipped) evidence.push({ file: shown, found: `skipped ${line}` });
       // Crontab names are unique within a file; across files the first keeps the name.
       const names = new Set([...cron, ...systemd].map((s) => s.name));
       for (const job of tab.jobs) {
@@ -113,19 +150,27 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
         cron.push({ ...job, name });
       }
     } else if (NGINX_CANDIDATE.test(file)) {
-      const text = await readSmallText(root, file);
+      const text = await entry.read();
       if (!text || !looksLikeNginx(text)) continue;
-      const site = parseNginxConfig(text, file);
+      const site = parseNginxConfig(text, shown);
       if (!site) continue;
       nginx.push(site);
-      evidence.push({ file, found: `${describe(site)}${site.proxiesToPorts?.length ? `, proxies to port ${site.proxiesToPorts.join(", ")}` : ""}` });
+      evidence.push({ file: shown, found: `${describe(site)}${site.proxiesToPorts?.length ? `, proxies to port ${site.proxiesToPorts.join(", ")}` : ""}` });
     }
   }
+
+  // What listens where: data stores and the proxy, with their real addresses.
+  // Sockets belong to the machine we run on: only read them when the host root is this machine's `/`.
+  const listenersOf = options.host?.readListeners ?? (hostRoot === "/" ? readListeners : undefined);
+  const listening = listenersOf ? listenerFindings(parseListeners((await listenersOf()) ?? "")) : [];
+  for (const l of listening) evidence.push({ file: "ss -ltnp", found: describe(l) });
+  const host = hostRoot ? await readHostFacts(hostRoot) : undefined;
+  if (host && Object.keys(host).length) evidence.push({ file: "host", found: Object.entries(host).map(([k, v]) => `${k} ${v}`).join(", ") });
 
   scheduleTimedUnits(systemd, timers, evidence);
   const deps = readDependencies(packages);
   if (deps.frameworks.length) evidence.push({ file: "dependencies", found: `frameworks: ${deps.frameworks.join(", ")}` });
-  const services = mergeServices([...systemd, ...compose, ...(procfile?.services ?? []), ...nginx, ...cron], deps, nodeStart);
+  const services = mergeServices([...systemd, ...compose, ...(procfile?.services ?? []), ...nginx, ...cron, ...listening], deps, nodeStart);
   const dbService = services.find((s) => s.role === "database");
   const database = dbService
     ? { engine: dbService.software, ...(dbService.version ? { version: dbService.version } : {}), source: dbService.source }
@@ -145,6 +190,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     ...(github ? { github } : {}),
     ...(deployMethod ? { deployMethod } : {}),
     frameworks: deps.frameworks,
+    ...(host && Object.keys(host).length ? { host } : {}),
     ...(procfile?.releaseCommand ? { releaseCommand: procfile.releaseCommand } : {}),
     evidence,
   }).value;

@@ -75,7 +75,7 @@ export function mergeServices(findings: ServiceFinding[], deps: DependencyFacts,
     merged.push(inferred(uniqueName("redis", names()), fw.has("celery") ? "broker" : "cache", "redis", ["127.0.0.1:6379"]));
   }
   // With Celery in the project, Redis is its broker (it may cache too; broker is the role that matters).
-  if (fw.has("celery") && !has((s) => s.role === "broker")) {
+  if ((fw.has("celery") || has((s) => s.software === "celery")) && !has((s) => s.role === "broker")) {
     const redis = merged.find((s) => s.software === "redis");
     if (redis) redis.role = "broker";
   }

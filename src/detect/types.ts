@@ -2,6 +2,7 @@
 // the file it came from, so the wizard can say "from deploy/systemd/api.service" and a person
 // can judge the guess.
 import type { ServiceAnswer } from "../init/answers.js";
+import type { HostFacts } from "./host.js";
 
 export type LlmProviderGuess = "vertex-ai" | "gemini-api" | "openai" | "anthropic";
 export type DeployMethodGuess = "ssh-systemctl" | "containers";
@@ -30,6 +31,8 @@ export interface DetectedFacts {
   deployMethod?: DeployMethodGuess;
   /** Frameworks and tools seen in dependency files, sorted: fastapi, celery, django, … */
   frameworks: string[];
+  /** The machine's name and size, with `init --from-host`. */
+  host?: HostFacts;
   /** Procfile `release:` command: runs once per deploy, so it is not a service. */
   releaseCommand?: string;
   evidence: Evidence[];

@@ -1,6 +1,7 @@
 // The answers `init` collects, one key per question. Keys are the inventory paths they fill
 // (`target.project`), so a missing answer can be named by its flag and its place in the file.
 import type { z } from "zod";
+import type { HostFacts } from "../detect/host.js";
 import type { BACKUPS, DEPLOY_METHODS, ServiceRole, llmSchema } from "../inventory/schema.js";
 
 export interface ServiceAnswer {
@@ -47,6 +48,8 @@ export interface Answers {
   "llm.provider"?: LlmProvider;
   /** Who answers the phases by default: goes into infra-migrate.config.yaml. */
   provider?: ModelProvider;
+  /** Not a question: the machine's facts from `init --from-host`, written as the inventory's `host`. */
+  host?: HostFacts;
 }
 
 export type AnswerKey = keyof Answers;

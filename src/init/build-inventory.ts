@@ -1,18 +1,12 @@
 // Answers → inventory v1 object (the DESIGN.md contract), keys in the documented order so the
 // written file reads like the example. The database answer becomes a `data` entry pointing at a
 // database service, which is added when the service list has none for that engine.
-import { DEFAULT_PORTS } from "../detect/merge.js";
+import { DEFAULT_PORTS, uniqueName } from "../detect/merge.js";
 import type { InventoryInput } from "../inventory/schema.js";
 import type { Answers, ServiceAnswer } from "./answers.js";
 
 const STORE_ROLES = new Set(["database", "cache", "broker"]);
 const APP_ROLES = new Set(["web", "worker", "scheduler", "cron"]);
-
-function uniqueName(wanted: string, taken: Set<string>): string {
-  let name = wanted;
-  for (let i = 2; taken.has(name); i++) name = `${wanted}-${i}`;
-  return name;
-}
 
 /** Keeps dependsOn pointing at services that still exist; services with none get them by role. */
 export function linkServices(services: ServiceAnswer[]): ServiceAnswer[] {
@@ -71,6 +65,7 @@ export function buildInventory(answers: Answers): InventoryInput {
     apiVersion: "infra-migrate/v1",
     kind: "Inventory",
     metadata: { name: answers.name! },
+    ...(answers.host && Object.keys(answers.host).length ? { host: defined({ ...answers.host }) } : {}),
     services: linked.map(serviceEntry),
     data,
     deploy: defined({ method: answers["deploy.method"], durationMinutes: answers["deploy.durationMinutes"], perWeek: answers["deploy.perWeek"], rollback: answers["deploy.rollback"] }),

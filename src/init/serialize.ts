@@ -18,6 +18,7 @@ const INVENTORY_HEADER = [
 ].join("\n");
 
 const SECTION_COMMENTS: Record<string, string> = {
+  host: " The machine today, as init --from-host read it (the cost estimate compares with it)",
   services:
     " One entry per process. role: reverse-proxy | web | worker | scheduler | database | cache | broker | cron | other\n" +
     ' listen: "host:port"; dependsOn: names of other services; env: variable NAMES (e.g. DATABASE_URL)',

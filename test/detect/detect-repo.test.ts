@@ -46,7 +46,7 @@ describe("detectRepo on fixture repositories", () => {
     {
       repo: "django-timers",
       name: "django-timers",
-      services: ["web:web:gunicorn@127.0.0.1:8000", "backup:cron:backup-db.sh", "cleanup:cron:django", "nightly-report:cron:django", "rebuild-index:cron:django", "sync-stock:cron:python", "rotate-exports:cron:bash", "date:cron:date", "postgres:database:postgres@127.0.0.1:5432"],
+      services: ["web:web:gunicorn@127.0.0.1:8000", "backup:cron:bash", "cleanup:cron:django", "nightly-report:cron:django", "rebuild-index:cron:django", "sync-stock:cron:python", "rotate-exports:cron:bash", "date:cron:date", "postgres:database:postgres@127.0.0.1:5432"],
       database: "postgres",
       llm: undefined,
       deploy: "ssh-systemctl",

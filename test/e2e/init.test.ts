@@ -126,6 +126,26 @@ describe("init with systemd timers", () => {
   });
 });
 
+describe("init --from-host", () => {
+  it("reads a VM's tree (units, sites, crontabs, size) into an inventory the loader accepts", async () => {
+    const out = await temp("im-out-");
+    const host = path.join(ROOT, "test/fixtures/hosts/vm1");
+    const r = await init(["--yes", "--from", out, "--from-host", host, "--name", "acme-mvp", "--project", "acme-mvp-prod", "--github", "acme/web-app", "--json"], out);
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.detected.host).toEqual({ hostname: "app-vm-01", os: "Ubuntu 22.04.4 LTS", cpus: 4, memoryGiB: 15.6 });
+    const { inventory, warnings } = await loadInventory(path.join(out, "infra-migrate.inventory.yaml"));
+    expect(inventory.host).toMatchObject({ hostname: "app-vm-01", cpus: 4, memoryGiB: 15.6 });
+    expect(inventory.services.map((s) => `${s.name}:${s.role}`)).toEqual(["nginx:reverse-proxy", "api:web", "celery:worker", "report:cron", "manage-tasks:cron", "mysql:database"]);
+    expect(inventory.services.find((s) => s.name === "report")!.schedule).toBe("0 6 * * *");
+    expect(inventory.deploy.method).toBe("ssh-systemctl");
+    expect(warnings).toEqual([]);
+    const text = await readFile(path.join(out, "infra-migrate.inventory.yaml"), "utf8");
+    expect(text).toMatch(/# The machine today, as init --from-host read it/);
+  });
+});
+
 describe("init and files that exist", () => {
   const args = (from: string, project: string) => ["--yes", "--from", from, "--project", project, "--github", "acme/shop"];
 

@@ -11,6 +11,7 @@ const EXAMPLES = `
 Examples:
   $ infra-migrate init                                  # asks, with defaults read from this repo
   $ infra-migrate init --from ../app --out ../app --ci  # another repo; also write the CI workflow
+  $ sudo npx infra-migrate init --from-host --from /srv/app   # on the VM: its units, sites, crontabs and ports too
   $ CI=true infra-migrate init --yes --project acme-prod --github acme/app
   $ infra-migrate init --yes --name acme --service api:web:uvicorn:8000 --service worker:worker:celery \\
       --database mysql:8.0 --project acme-prod --github acme/app --json
@@ -23,6 +24,7 @@ export function registerInit(program: Command): void {
     .command("init")
     .description("create infra-migrate.inventory.yaml and infra-migrate.config.yaml by asking (defaults read from the repo)")
     .option("--from <dir>", "repository to read defaults from [default: .]")
+    .option("--from-host [root]", "also read this machine, read-only: systemd units and timers in /etc, nginx sites, crontabs, listening ports (ss), CPUs and memory")
     .option("-o, --out <dir>", "where to write the two files [default: .]")
     .option("-y, --yes", "accept detected and default values without asking")
     .option("-f, --force", "overwrite existing files (even ones you edited)")

@@ -14,6 +14,7 @@ import type { Output } from "../output.js";
 
 const settingsSchema = z.object({
   from: z.string().min(1).optional(),
+  fromHost: z.union([z.boolean(), z.string().min(1)]).optional(),
   out: z.string().min(1).optional(),
   yes: z.boolean().optional(),
   force: z.boolean().optional(),
@@ -59,13 +60,16 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   const settings = parsed.data;
   const fromDir = path.resolve(cwd, settings.from ?? ".");
   const outDir = path.resolve(cwd, settings.out ?? ".");
-  const facts = await detectRepo(fromDir);
+  const hostRoot = settings.fromHost === undefined || settings.fromHost === false ? undefined : settings.fromHost === true ? "/" : path.resolve(cwd, settings.fromHost);
+  const facts = await detectRepo(fromDir, hostRoot ? { host: { root: hostRoot } } : {});
   if (!out.json) {
-    out.info(out.c.bold(`Reading ${path.relative(cwd, fromDir) || "."} for defaults:`));
+    out.info(out.c.bold(`Reading ${path.relative(cwd, fromDir) || "."}${hostRoot ? ` and this machine${hostRoot === "/" ? "" : ` (root ${hostRoot})`}` : ""} for defaults:`));
     for (const e of facts.evidence) out.info(`  ${out.c.dim(e.file)} ${e.found}`);
     if (facts.evidence.length === 0) out.info(out.c.dim("  nothing recognised (no requirements.txt, Procfile, unit files, compose file, package.json)"));
   }
-  const { answers, origins } = await collectAnswers(raw, out, facts, settings.yes === true);
+  const collected = await collectAnswers(raw, out, facts, settings.yes === true);
+  const { origins } = collected;
+  const answers: Answers = facts.host ? { ...collected.answers, host: facts.host } : collected.answers;
   const workflow = settings.ci ? (await import("../../ci/reports-workflow.js")).renderReportsWorkflow() : undefined;
   const init = buildInitPlan(answers, { toolVersion: toolVersion(), workflow });
   const report = await applyPlans([init.plan], { outDir, toolVersion: toolVersion(), dryRun: settings.dryRun, force: settings.force });

@@ -1,0 +1,164 @@
+// `init --from-host`: read the VM itself, read-only. The same parsers as for a repository, pointed
+// at the places a single-VM deploy keeps its setup (admin systemd units and timers, nginx sites,
+// crontabs), plus what listens on which port (`ss -ltnp`) and the machine's size. `root` is `/` on
+// the VM; tests point it at a fixture tree shaped like one.
+import { readdir, readFile, readlink, stat } from "node:fs/promises";
+import path from "node:path";
+import { classifyCommand } from "./command.js";
+import type { ServiceFinding } from "./types.js";
+
+export interface HostFacts {
+  hostname?: string;
+  os?: string;
+  cpus?: number;
+  memoryGiB?: number;
+}
+
+/** Folders (relative to the host root) whose files describe the services; one level deep. */
+const HOST_DIRS = ["etc/systemd/system", "etc/nginx/sites-enabled", "etc/nginx/conf.d", "etc/cron.d", "var/spool/cron/crontabs"];
+const HOST_FILES = ["etc/crontab"];
+
+export interface HostFile {
+  /** Path relative to the host root, e.g. `etc/systemd/system/api.service`. */
+  file: string;
+  /**
+   * Written by the machine's admins rather than installed by a package: a regular file directly in
+   * its folder. Links (`*.wants/`, aliases) lead to the distribution's units in /lib, which count
+   * only when they run something we recognise (nginx, MySQL, Redis…), not sshd or cron.
+   */
+  own: boolean;
+}
+
+/** Unit files, nginx sites and crontabs on the host; each unit name once, admins' copies first. */
+export async function listHostFiles(root: string): Promise<HostFile[]> {
+  const found: HostFile[] = [];
+  for (const dir of HOST_DIRS) {
+    for (const entry of await entries(root, dir)) {
+      if (entry.dir && dir === "etc/systemd/system" && entry.name.endsWith(".wants")) {
+        for (const wanted of await entries(root, `${dir}/${entry.name}`)) if (!wanted.dir) found.push({ file: `${dir}/${entry.name}/${wanted.name}`, own: false });
+      } else if (!entry.dir) {
+        found.push({ file: `${dir}/${entry.name}`, own: !entry.link });
+      }
+    }
+  }
+  for (const file of HOST_FILES) if ((await statInRoot(root, file))?.isFile()) found.push({ file, own: true });
+  found.sort((a, b) => Number(b.own) - Number(a.own) || depth(a.file) - depth(b.file) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const units = new Set<string>();
+  return found.filter(({ file }) => {
+    const base = path.posix.basename(file);
+    if (!/\.(service|timer)$/.test(base)) return true;
+    if (units.has(base)) return false;
+    units.add(base);
+    return true;
+  });
+}
+
+const depth = (file: string) => file.split("/").length;
+
+async function entries(root: string, dir: string): Promise<{ name: string; dir: boolean; link: boolean }[]> {
+  const names = await readdir(path.join(root, dir)).catch(() => [] as string[]);
+  const out: { name: string; dir: boolean; link: boolean }[] = [];
+  for (const name of names.sort()) {
+    const info = await statInRoot(root, `${dir}/${name}`);
+    const link = (await readlink(path.join(root, dir, name)).catch(() => undefined)) !== undefined;
+    if (info) out.push({ name, dir: info.isDirectory(), link });
+  }
+  return out;
+}
+
+/**
+ * stat() of a root-relative path, following links the way the host would: an absolute link
+ * target is taken inside `root` (a fixture tree, or `/` itself).
+ */
+async function statInRoot(root: string, file: string, hops = 0): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
+  const full = path.join(root, file);
+  const target = await readlink(full).catch(() => undefined);
+  if (target !== undefined && hops < 8) {
+    const next = path.posix.isAbsolute(target) ? target.slice(1) : path.posix.join(path.posix.dirname(file), target);
+    return statInRoot(root, next, hops + 1);
+  }
+  return stat(full).catch(() => undefined);
+}
+
+/** Reads a root-relative file through links resolved inside `root`; undefined when missing or large. */
+export async function readHostFile(root: string, file: string, maxBytes = 256 * 1024): Promise<string | undefined> {
+  let current = file;
+  for (let hops = 0; hops < 8; hops++) {
+    const target = await readlink(path.join(root, current)).catch(() => undefined);
+    if (target === undefined) break;
+    current = path.posix.isAbsolute(target) ? target.slice(1) : path.posix.join(path.posix.dirname(current), target);
+  }
+  const info = await stat(path.join(root, current)).catch(() => undefined);
+  if (!info?.isFile() || info.size > maxBytes) return undefined;
+  return readFile(path.join(root, current), "utf8").catch(() => undefined);
+}
+
+export interface Listener {
+  listen: string;
+  process?: string;
+}
+
+/** `ss -ltnpH` lines → listening address and the first process name (none without permission). */
+export function parseListeners(text: string): Listener[] {
+  const out: Listener[] = [];
+  const seen = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 4 || fields[0] !== "LISTEN") continue;
+    const local = fields[3]!.replace(/%\S+?(?=:\d+$)/, "");
+    const m = /^(.*):(\d{1,5})$/.exec(local);
+    if (!m) continue;
+    const host = m[1] === "*" || m[1] === "[::]" ? "0.0.0.0" : m[1] === "[::1]" ? "127.0.0.1" : m[1]!;
+    const listen = `${host}:${m[2]}`;
+    const process = /users:\(\("([^"]+)"/.exec(line)?.[1];
+    const key = `${listen} ${process ?? ""}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ listen, ...(process ? { process } : {}) });
+  }
+  return out;
+}
+
+const STORE_OR_PROXY = new Set(["database", "cache", "broker", "reverse-proxy"]);
+
+/**
+ * Data stores and proxies seen listening, as findings (apps are found from their units). A store
+ * that is already known keeps its name and gets the address; a new one is added.
+ */
+export function listenerFindings(listeners: Listener[]): ServiceFinding[] {
+  const found = new Map<string, ServiceFinding>();
+  for (const { listen, process } of listeners) {
+    if (!process) continue;
+    const facts = classifyCommand(process === "redis-server" || process === "mysqld" || process === "nginx" ? process : normaliseProcess(process));
+    if (!STORE_OR_PROXY.has(facts.role)) continue;
+    const existing = found.get(facts.software);
+    if (existing) {
+      if (!existing.listen.includes(listen)) existing.listen.push(listen);
+      continue;
+    }
+    found.set(facts.software, { name: facts.software, role: facts.role, software: facts.software, listen: [listen], source: "ss -ltnp" });
+  }
+  return [...found.values()];
+}
+
+// Process names as `ss` shows them (the kernel's 15-character comm): `postgres`, `mysqld`,
+// `redis-server`, `beam.smp` (RabbitMQ), `memcached`, `mongod`.
+function normaliseProcess(name: string): string {
+  if (name === "beam.smp") return "rabbitmq-server";
+  if (name === "mariadbd") return "mysqld";
+  return name;
+}
+
+export async function readHostFacts(root: string): Promise<HostFacts> {
+  const facts: HostFacts = {};
+  const hostname = (await readHostFile(root, "etc/hostname"))?.trim();
+  if (hostname && /^[A-Za-z0-9.-]{1,253}$/.test(hostname)) facts.hostname = hostname;
+  const pretty = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec((await readHostFile(root, "etc/os-release")) ?? "")?.[1];
+  if (pretty) facts.os = pretty.slice(0, 100);
+  const cpuinfo = await readHostFile(root, "proc/cpuinfo", 4 * 1024 * 1024);
+  const cpus = cpuinfo?.match(/^processor\s*:/gm)?.length;
+  if (cpus) facts.cpus = cpus;
+  const memKiB = Number(/^MemTotal:\s+(\d+)\s+kB/m.exec((await readHostFile(root, "proc/meminfo")) ?? "")?.[1]);
+  if (memKiB > 0) facts.memoryGiB = Math.round((memKiB / (1024 * 1024)) * 10) / 10;
+  return facts;
+}
