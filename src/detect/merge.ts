@@ -84,6 +84,10 @@ export function mergeServices(findings: ServiceFinding[], deps: DependencyFacts,
   for (const s of merged) {
     const runsPackage = s.role === "web" || s.role === "worker" || s.role === "scheduler";
     if (runsPackage && !s.version && deps.versions[s.software]) s.version = deps.versions[s.software];
+    // A store started by a unit file (mysqld, redis-server /etc/redis/redis.conf) listens on its
+    // documented default port on the VM unless its command says otherwise.
+    const port = DEFAULT_PORTS[s.software];
+    if (DATA_ROLES.includes(s.role) && s.listen.length === 0 && s.systemdUnit && port) s.listen = [`127.0.0.1:${port}`];
   }
   return link(merged);
 }

@@ -93,8 +93,8 @@ describe("the host fixture", () => {
   it("does not read this machine's sockets for a root that is not /", async () => {
     const facts = await detectRepo(empty, { readRemote: async () => undefined, host: { root: HOST } });
     expect(facts.services.some((s) => s.source === "ss -ltnp")).toBe(false);
-    // mysqld's unit names no port, and nothing listening was read: the address stays unknown.
-    expect(facts.services.find((s) => s.name === "mysql")!.listen).toEqual([]);
+    // mysqld's unit names no port and no socket was read: MySQL's default port on loopback.
+    expect(facts.services.find((s) => s.name === "mysql")!.listen).toEqual(["127.0.0.1:3306"]);
     expect(facts.services.some((s) => s.name === "redis")).toBe(false);
   });
 });
