@@ -95,7 +95,17 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const hostRoot = options.host?.root;
   const entries: Entry[] = [
     ...files.map((file) => ({ file, shown: file, atRoot: !file.includes("/"), own: true, read: () => readSmallText(root, file) })),
-    ...(hostRoot ? await listHostFiles(hostRoot) : []).map(({ file, own }) => ({ file, shown: `/${file}`, atRoot: false, own, read: () => readHostFile(hostRoot!, file) })),
+    ...(hostRoot ? await listHostFiles(hostRoot) : []).map(({ file, own, dropIns = [] }) => ({
+      file,
+      shown: `/${file}`,
+      atRoot: false,
+      own,
+      // A unit is read with its drop-ins after it, as systemd applies them (an empty ExecStart= resets).
+      read: async () => {
+        const texts = await Promise.all([file, ...dropIns].map((f) => readHostFile(hostRoot!, f)));
+        return texts[0] === undefined ? undefined : texts.filter((t) => t !== undefined).join("\n");
+      },
+    })),
   ];
 
   for (const entry of entries) {

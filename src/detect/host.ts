@@ -27,6 +27,8 @@ export interface HostFile {
    * only when they run something we recognise (nginx, MySQL, Redis…), not sshd or cron.
    */
   own: boolean;
+  /** For a unit: its drop-ins (`etc/systemd/system/api.service.d/*.conf`), applied in name order. */
+  dropIns?: string[];
 }
 
 /** Unit files, nginx sites and crontabs on the host; each unit name once, admins' copies first. */
@@ -44,13 +46,22 @@ export async function listHostFiles(root: string): Promise<HostFile[]> {
   for (const file of HOST_FILES) if ((await statInRoot(root, file))?.isFile()) found.push({ file, own: true });
   found.sort((a, b) => Number(b.own) - Number(a.own) || depth(a.file) - depth(b.file) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const units = new Set<string>();
-  return found.filter(({ file }) => {
+  const unique = found.filter(({ file }) => {
     const base = path.posix.basename(file);
     if (!/\.(service|timer)$/.test(base)) return true;
     if (units.has(base)) return false;
     units.add(base);
     return true;
   });
+  // `systemctl edit api` writes api.service.d/override.conf: it can replace ExecStart.
+  for (const entry of unique) {
+    const base = path.posix.basename(entry.file);
+    if (!base.endsWith(".service")) continue;
+    const dir = `etc/systemd/system/${base}.d`;
+    const confs = (await entries(root, dir)).filter((e) => !e.dir && e.name.endsWith(".conf")).map((e) => `${dir}/${e.name}`);
+    if (confs.length) entry.dropIns = confs;
+  }
+  return unique;
 }
 
 const depth = (file: string) => file.split("/").length;

@@ -40,6 +40,10 @@ describe("parseListeners (ss -ltnpH)", () => {
 describe("the host fixture", () => {
   it("lists the admins' units as their own, linked distribution units once, and skips nothing it can read", async () => {
     const files = await listHostFiles(HOST);
+    expect(files.find((f) => f.file === "etc/systemd/system/api.service")!.dropIns).toEqual([
+      "etc/systemd/system/api.service.d/10-env.conf",
+      "etc/systemd/system/api.service.d/override.conf",
+    ]);
     const own = files.filter((f) => f.own).map((f) => f.file);
     expect(own).toEqual([
       "etc/crontab",
@@ -81,6 +85,8 @@ describe("the host fixture", () => {
       "mysql:database:mysql@127.0.0.1:3306",
     ]);
     expect(facts.services.find((s) => s.name === "api")!.source).toBe("/etc/systemd/system/api.service");
+    // api.service.d/override.conf resets ExecStart and sets its own (as `systemctl edit` writes it).
+    expect(facts.services.find((s) => s.name === "api")!.command).toBe("/srv/app/.venv/bin/uvicorn app.main:app --host 127.0.0.1 --port 8000 --workers 2");
     expect(facts.host).toEqual({ hostname: "app-vm-01", os: "Ubuntu 22.04.4 LTS", cpus: 4, memoryGiB: 15.6 });
     expect(facts.deployMethod).toBe("ssh-systemctl");
     expect(facts.database).toMatchObject({ engine: "mysql" });
