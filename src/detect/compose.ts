@@ -39,6 +39,12 @@ function publishedListen(port: unknown): string | undefined {
   return /^\d+$/.test(published) ? `${host}:${published}` : undefined;
 }
 
+/** `environment:` as a list (`- A=1`, `- B`) or a map: the variable names, sorted; values dropped. */
+function envNames(environment: unknown): string[] {
+  const keys = Array.isArray(environment) ? environment.map((e) => String(e).split("=")[0]!.trim()) : environment && typeof environment === "object" ? Object.keys(environment) : [];
+  return [...new Set(keys.filter((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)))].sort();
+}
+
 export function parseCompose(text: string, file: string): ServiceFinding[] {
   let doc: unknown;
   try {
@@ -50,7 +56,7 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
   if (!services || typeof services !== "object") return [];
   const findings: ServiceFinding[] = [];
   for (const [key, raw] of Object.entries(services as Record<string, unknown>)) {
-    const svc = (raw ?? {}) as { image?: unknown; command?: unknown; ports?: unknown; depends_on?: unknown };
+    const svc = (raw ?? {}) as { image?: unknown; command?: unknown; ports?: unknown; depends_on?: unknown; environment?: unknown };
     const name = sanitiseName(key);
     if (!name) continue;
     const command = Array.isArray(svc.command) ? svc.command.map(String).join(" ") : typeof svc.command === "string" ? svc.command : undefined;
@@ -67,6 +73,7 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
       ...(command ? { command } : {}),
       listen,
       dependsOn: dependsOn.map(sanitiseName).filter(Boolean),
+      ...(envNames(svc.environment).length ? { env: envNames(svc.environment) } : {}),
       source: file,
     });
   }

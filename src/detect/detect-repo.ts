@@ -9,7 +9,7 @@ import { looksLikeNginx, parseNginxConfig } from "./nginx.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
-import { parseSystemdUnit } from "./systemd.js";
+import { environmentFileNames, environmentFiles, parseSystemdUnit } from "./systemd.js";
 import { parseSystemdTimer, type TimerFinding } from "./systemd-timer.js";
 import { CRONTAB_CANDIDATE, jobSoftware, parseCrontab } from "./crontab.js";
 import { listenerFindings, listHostFiles, parseListeners, readHostFacts, readHostFile } from "./host.js";
@@ -32,6 +32,8 @@ interface Entry {
   atRoot: boolean;
   /** False for a host unit reached through a link (a distribution's unit): see HostFile. */
   own: boolean;
+  /** Read from the machine (`--from-host`), not from the repository. */
+  host: boolean;
   read: () => Promise<string | undefined>;
 }
 
@@ -94,12 +96,13 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
 
   const hostRoot = options.host?.root;
   const entries: Entry[] = [
-    ...files.map((file) => ({ file, shown: file, atRoot: !file.includes("/"), own: true, read: () => readSmallText(root, file) })),
+    ...files.map((file) => ({ file, shown: file, atRoot: !file.includes("/"), own: true, host: false, read: () => readSmallText(root, file) })),
     ...(hostRoot ? await listHostFiles(hostRoot) : []).map(({ file, own, dropIns = [] }) => ({
       file,
       shown: `/${file}`,
       atRoot: false,
       own,
+      host: true,
       // A unit is read with its drop-ins after it, as systemd applies them (an empty ExecStart= resets).
       read: async () => {
         const texts = await Promise.all([file, ...dropIns].map((f) => readHostFile(hostRoot!, f)));
@@ -134,9 +137,17 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       for (const s of compose) evidence.push({ file: shown, found: describe(s) });
       if (compose.length) deployMethod ??= "containers";
     } else if (base.endsWith(".service")) {
-      const unit = parseSystemdUnit((await entry.read()) ?? "", shown);
+      const text = (await entry.read()) ?? "";
+      const unit = parseSystemdUnit(text, shown);
       // A distribution's unit (sshd, cron, snapd…) is not part of the product unless we know what it runs.
       if (!unit || (!entry.own && unit.role === "other")) continue;
+      // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
+      if (hostRoot && entry.host) {
+        for (const envFile of environmentFiles(text)) {
+          const names = environmentFileNames((await readHostFile(hostRoot, envFile.slice(1))) ?? "");
+          if (names.length) unit.env = [...new Set([...(unit.env ?? []), ...names])].sort();
+        }
+      }
       systemd.push(unit);
       evidence.push({ file: shown, found: describe(unit) });
       if (entry.own) deployMethod = "ssh-systemctl";

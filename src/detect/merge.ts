@@ -45,6 +45,7 @@ export function mergeServices(findings: ServiceFinding[], deps: DependencyFacts,
     same.command ??= finding.command;
     same.systemdUnit ??= finding.systemdUnit;
     same.schedule ??= finding.schedule;
+    if (finding.env?.length) same.env = [...new Set([...(same.env ?? []), ...finding.env])].sort();
     same.proxiesToPorts ??= finding.proxiesToPorts;
   }
   const has = (pred: (s: ServiceFinding) => boolean) => merged.some(pred);

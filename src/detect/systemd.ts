@@ -29,8 +29,35 @@ export function readUnitFile(text: string): Map<string, Map<string, string[]>> {
   return sections;
 }
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Names set by `Environment=` lines (`A=1 "B=two words"`), sorted; the values are never kept. */
+export function environmentNames(values: string[]): string[] {
+  const names = new Set<string>();
+  for (const value of values) {
+    for (const m of value.matchAll(/(?:^|\s)["']?([A-Za-z_][A-Za-z0-9_]*)=/g)) names.add(m[1]!);
+  }
+  return [...names].sort();
+}
+
+/** Names assigned in an environment file (`NAME=value`, `export NAME=value`), sorted. */
+export function environmentFileNames(text: string): string[] {
+  const names = new Set<string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([^=\s#]+)\s*=/.exec(raw);
+    if (m && ENV_NAME.test(m[1]!)) names.add(m[1]!);
+  }
+  return [...names].sort();
+}
+
+/** `EnvironmentFile=` paths of the [Service] section; a leading "-" (optional file) is dropped. */
+export function environmentFiles(text: string): string[] {
+  return (readUnitFile(text).get("Service")?.get("EnvironmentFile") ?? []).map((f) => f.replace(/^-/, "").trim()).filter((f) => f.startsWith("/"));
+}
+
 export function parseSystemdUnit(text: string, file: string): ServiceFinding | undefined {
-  const execStart = readUnitFile(text).get("Service")?.get("ExecStart")?.[0];
+  const keys = readUnitFile(text).get("Service");
+  const execStart = keys?.get("ExecStart")?.[0];
   if (!execStart) return undefined;
   const unit = file.slice(file.lastIndexOf("/") + 1);
   const facts = classifyCommand(execStart);
@@ -42,6 +69,7 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
     systemdUnit: unit,
     command: execStart.replace(/^[-@+!:]+/, "").trim(),
     listen: facts.listen ? [facts.listen] : [],
+    ...(keys?.get("Environment") ? { env: environmentNames(keys.get("Environment")!) } : {}),
     source: file,
   };
 }

@@ -14,6 +14,8 @@ export interface ServiceAnswer {
   listen: string[];
   dependsOn: string[];
   schedule?: string;
+  /** Names (never values) of the environment variables the process gets. */
+  env?: string[];
 }
 
 export type Backups = (typeof BACKUPS)[number];

@@ -46,6 +46,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.command ? { command: s.command } : {}),
     ...(s.listen.length ? { listen: s.listen } : {}),
     ...(s.dependsOn.length ? { dependsOn: s.dependsOn } : {}),
+    ...(s.env?.length ? { env: s.env } : {}),
     ...(s.schedule ? { schedule: s.schedule } : {}),
   };
 }

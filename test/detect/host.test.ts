@@ -85,6 +85,9 @@ describe("the host fixture", () => {
       "mysql:database:mysql@127.0.0.1:3306",
     ]);
     expect(facts.services.find((s) => s.name === "api")!.source).toBe("/etc/systemd/system/api.service");
+    // Names from Environment=, the EnvironmentFile (read on the host) and a drop-in; never values.
+    expect(facts.services.find((s) => s.name === "api")!.env).toEqual(["APP_ENV", "DATABASE_URL", "GEMINI_API_KEY", "LOG_LEVEL", "REDIS_URL", "SECRET_KEY"]);
+    expect(JSON.stringify(facts)).not.toMatch(/changeme|not-a-real-secret/);
     // api.service.d/override.conf resets ExecStart and sets its own (as `systemctl edit` writes it).
     expect(facts.services.find((s) => s.name === "api")!.command).toBe("/srv/app/.venv/bin/uvicorn app.main:app --host 127.0.0.1 --port 8000 --workers 2");
     expect(facts.host).toEqual({ hostname: "app-vm-01", os: "Ubuntu 22.04.4 LTS", cpus: 4, memoryGiB: 15.6 });

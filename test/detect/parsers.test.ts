@@ -4,7 +4,7 @@ import { parseGithubRemote } from "../../src/detect/git-remote.js";
 import { parseNginxConfig } from "../../src/detect/nginx.js";
 import { parseProcfile } from "../../src/detect/procfile.js";
 import { parsePyproject, parseRequirementsTxt } from "../../src/detect/python-deps.js";
-import { parseSystemdUnit } from "../../src/detect/systemd.js";
+import { environmentFileNames, environmentFiles, parseSystemdUnit } from "../../src/detect/systemd.js";
 import { parseCompose } from "../../src/detect/compose.js";
 
 describe("classifyCommand", () => {
@@ -64,6 +64,25 @@ describe("runtime files", () => {
   it("systemd: unit without ExecStart is not a service", () => {
     expect(parseSystemdUnit("[Unit]\nDescription=x\n[Timer]\nOnCalendar=daily\n", "x.service")).toBeUndefined();
     expect(parseSystemdUnit("[Service]\nExecStart=/usr/bin/redis-server /etc/redis.conf\n", "deploy/redis-server.service")).toMatchObject({ name: "redis-server", role: "cache", software: "redis", systemdUnit: "redis-server.service" });
+  });
+  it("systemd: Environment= gives variable names, never values; EnvironmentFile= paths are listed", () => {
+    const unit = [
+      "[Service]",
+      'Environment="DATABASE_URL=mysql://app:pw@db/app" APP_ENV=prod',
+      "Environment='GREETING=hello world' OPENAI_API_KEY=sk-not-real",
+      "EnvironmentFile=-/etc/app/env",
+      "EnvironmentFile=relative/ignored",
+      "ExecStart=/srv/app/.venv/bin/gunicorn app:app",
+    ].join("\n");
+    const found = parseSystemdUnit(unit, "api.service")!;
+    expect(found.env).toEqual(["APP_ENV", "DATABASE_URL", "GREETING", "OPENAI_API_KEY"]);
+    expect(JSON.stringify(found)).not.toMatch(/pw@|sk-not-real|hello world/);
+    expect(environmentFiles(unit)).toEqual(["/etc/app/env"]);
+    expect(environmentFileNames("# c\nexport A=1\nB = 2\n  C=\"x y\"\nnot a line\n9BAD=1\n")).toEqual(["A", "B", "C"]);
+  });
+  it("compose: environment names from a list or a map", () => {
+    const found = parseCompose("services:\n  web:\n    image: acme/web\n    environment:\n      - DATABASE_URL=postgres://x\n      - DEBUG\n  worker:\n    image: acme/web\n    environment: { CELERY_BROKER_URL: redis://r, GEMINI_API_KEY: x }\n", "compose.yml");
+    expect(found.map((s) => s.env)).toEqual([["DATABASE_URL", "DEBUG"], ["CELERY_BROKER_URL", "GEMINI_API_KEY"]]);
   });
   it("Procfile: process type web is the web role; release is not a service", () => {
     const p = parseProcfile("web: node server.js\nworker_emails: python jobs.py\nrelease: ./migrate.sh\n");

@@ -140,6 +140,7 @@ describe("init --from-host", () => {
     expect(inventory.services.map((s) => `${s.name}:${s.role}`)).toEqual(["nginx:reverse-proxy", "api:web", "celery:worker", "report:cron", "manage-tasks:cron", "mysql:database"]);
     expect(inventory.services.find((s) => s.name === "report")!.schedule).toBe("0 6 * * *");
     expect(inventory.deploy.method).toBe("ssh-systemctl");
+    expect(inventory.services.find((s) => s.name === "api")!.env).toContain("GEMINI_API_KEY");
     expect(warnings).toEqual([]);
     const text = await readFile(path.join(out, "infra-migrate.inventory.yaml"), "utf8");
     expect(text).toMatch(/# The machine today, as init --from-host read it/);
