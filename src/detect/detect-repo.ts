@@ -9,7 +9,7 @@ import { looksLikeNginx, parseNginxConfig } from "./nginx.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
-import { environmentFileNames, environmentFiles, parseSystemdUnit } from "./systemd.js";
+import { environmentFileNames, environmentFiles, parseSystemdUnit, readUnitFile } from "./systemd.js";
 import { parseSystemdTimer, type TimerFinding } from "./systemd-timer.js";
 import { CRONTAB_CANDIDATE, jobSoftware, parseCrontab } from "./crontab.js";
 import { listenerFindings, listHostFiles, parseListeners, readHostFacts, readHostFile } from "./host.js";
@@ -111,6 +111,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     })),
   ];
 
+  const appDirs = new Set<string>();
   for (const entry of entries) {
     const { file, shown, atRoot } = entry;
     const base = file.slice(file.lastIndexOf("/") + 1);
@@ -143,6 +144,15 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       if (!unit || (!entry.own && unit.role === "other")) continue;
       // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
       if (hostRoot && entry.host) {
+        // The app's own unit names where the code lives: its dependency files say the frameworks.
+        const workdir = readUnitFile(text).get("Service")?.get("WorkingDirectory")?.at(-1)?.replace(/^-/, "");
+        if (entry.own && workdir?.startsWith("/") && !appDirs.has(workdir)) {
+          appDirs.add(workdir);
+          for (const dependencyFile of ["requirements.txt", "pyproject.toml", "package.json"]) {
+            const onHost = `${workdir.replace(/\/+$/, "")}/${dependencyFile}`;
+            entries.push({ file: dependencyFile, shown: onHost, atRoot: true, own: true, host: true, read: () => readHostFile(hostRoot, onHost.slice(1)) });
+          }
+        }
         for (const envFile of environmentFiles(text)) {
           const names = environmentFileNames((await readHostFile(hostRoot, envFile.slice(1))) ?? "");
           if (names.length) unit.env = [...new Set([...(unit.env ?? []), ...names])].sort();

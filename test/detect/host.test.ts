@@ -92,6 +92,11 @@ describe("the host fixture", () => {
     expect(facts.services.find((s) => s.name === "api")!.command).toBe("/srv/app/.venv/bin/uvicorn app.main:app --host 127.0.0.1 --port 8000 --workers 2");
     expect(facts.host).toEqual({ hostname: "app-vm-01", os: "Ubuntu 22.04.4 LTS", cpus: 4, memoryGiB: 15.6 });
     expect(facts.deployMethod).toBe("ssh-systemctl");
+    // api.service's WorkingDirectory=/srv/app holds the code: its requirements.txt says the frameworks.
+    expect(facts.evidence).toContainEqual({ file: "/srv/app/requirements.txt", found: "6 Python package(s)" });
+    expect(facts.frameworks).toEqual(["celery", "fastapi", "redis", "uvicorn"]);
+    expect(facts.llm).toEqual({ provider: "gemini-api", source: "dependencies" });
+    expect(facts.services.find((s) => s.name === "api")!.version).toBe("0.29.0");
     expect(facts.database).toMatchObject({ engine: "mysql" });
     const said = facts.evidence.map((e) => `${e.file} ${e.found}`).join("\n");
     for (const noise of ["sshd", "ssh.service", "cron.service", "apt", "certbot", "run-parts"]) expect(said).not.toContain(noise);
@@ -104,6 +109,7 @@ describe("the host fixture", () => {
     expect(facts.services.some((s) => s.source === "ss -ltnp")).toBe(false);
     // mysqld's unit names no port and no socket was read: MySQL's default port on loopback.
     expect(facts.services.find((s) => s.name === "mysql")!.listen).toEqual(["127.0.0.1:3306"]);
-    expect(facts.services.some((s) => s.name === "redis")).toBe(false);
+    // Redis is still expected from the app's dependencies (celery + redis), at its default address.
+    expect(facts.services.find((s) => s.name === "redis")).toMatchObject({ role: "broker", source: "dependencies", listen: ["127.0.0.1:6379"] });
   });
 });

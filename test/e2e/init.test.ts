@@ -137,7 +137,7 @@ describe("init --from-host", () => {
     expect(doc.detected.host).toEqual({ hostname: "app-vm-01", os: "Ubuntu 22.04.4 LTS", cpus: 4, memoryGiB: 15.6 });
     const { inventory, warnings } = await loadInventory(path.join(out, "infra-migrate.inventory.yaml"));
     expect(inventory.host).toMatchObject({ hostname: "app-vm-01", cpus: 4, memoryGiB: 15.6 });
-    expect(inventory.services.map((s) => `${s.name}:${s.role}`)).toEqual(["nginx:reverse-proxy", "api:web", "celery:worker", "report:cron", "manage-tasks:cron", "mysql:database"]);
+    expect(inventory.services.map((s) => `${s.name}:${s.role}`)).toEqual(["nginx:reverse-proxy", "api:web", "celery:worker", "report:cron", "manage-tasks:cron", "redis:broker", "mysql:database"]);
     expect(inventory.services.find((s) => s.name === "report")!.schedule).toBe("0 6 * * *");
     expect(inventory.deploy.method).toBe("ssh-systemctl");
     expect(inventory.services.find((s) => s.name === "api")!.env).toContain("GEMINI_API_KEY");
