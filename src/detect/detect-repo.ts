@@ -12,7 +12,7 @@ import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./py
 import { environmentFileNames, environmentFiles, parseSystemdUnit, readUnitFile } from "./systemd.js";
 import { parseSystemdTimer, type TimerFinding } from "./systemd-timer.js";
 import { CRONTAB_CANDIDATE, jobSoftware, parseCrontab } from "./crontab.js";
-import { listenerFindings, listHostFiles, parseListeners, readHostFacts, readHostFile } from "./host.js";
+import { listenerFindings, listHostFiles, parseListeners, readHostFacts, readHostFile, unreadableHostDirs } from "./host.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
@@ -196,6 +196,8 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const listening = listenersOf ? listenerFindings(parseListeners((await listenersOf()) ?? "")) : [];
   for (const l of listening) evidence.push({ file: "ss -ltnp", found: describe(l) });
   const host = hostRoot ? await readHostFacts(hostRoot) : undefined;
+  for (const dir of hostRoot ? await unreadableHostDirs(hostRoot) : []) evidence.push({ file: dir, found: "not readable as this user: run init with sudo to include it" });
+  if (hostRoot === "/" && listening.length === 0 && process.getuid?.() !== 0) evidence.push({ file: "ss -ltnp", found: "no process names without root: run init with sudo to see who listens where" });
   if (host && Object.keys(host).length) evidence.push({ file: "host", found: Object.entries(host).map(([k, v]) => `${k} ${v}`).join(", ") });
 
   scheduleTimedUnits(systemd, timers, evidence);

@@ -66,6 +66,16 @@ export async function listHostFiles(root: string): Promise<HostFile[]> {
 
 const depth = (file: string) => file.split("/").length;
 
+/** Host folders that exist but could not be read (crontabs need root): said as evidence. */
+export async function unreadableHostDirs(root: string, readDir: (dir: string) => Promise<unknown> = readdir): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of HOST_DIRS) {
+    const error = await readDir(path.join(root, dir)).then(() => undefined, (e: NodeJS.ErrnoException) => e.code);
+    if (error === "EACCES" || error === "EPERM") out.push(`/${dir}`);
+  }
+  return out;
+}
+
 async function entries(root: string, dir: string): Promise<{ name: string; dir: boolean; link: boolean }[]> {
   const names = await readdir(path.join(root, dir)).catch(() => [] as string[]);
   const out: { name: string; dir: boolean; link: boolean }[] = [];

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { listHostFiles, parseListeners, readHostFacts } from "../../src/detect/host.js";
+import { listHostFiles, parseListeners, readHostFacts, unreadableHostDirs } from "../../src/detect/host.js";
 
 const HOST = path.resolve(import.meta.dirname, "../fixtures/hosts/vm1");
 const SS = [
@@ -111,5 +111,17 @@ describe("the host fixture", () => {
     expect(facts.services.find((s) => s.name === "mysql")!.listen).toEqual(["127.0.0.1:3306"]);
     // Redis is still expected from the app's dependencies (celery + redis), at its default address.
     expect(facts.services.find((s) => s.name === "redis")).toMatchObject({ role: "broker", source: "dependencies", listen: ["127.0.0.1:6379"] });
+  });
+});
+
+describe("a host folder this user cannot read", () => {
+  it("is named, so init can say to run it with sudo (readdir fails with EACCES)", async () => {
+    const denied = Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+    const readDir = async (dir: string) => {
+      if (dir.endsWith(path.join("var", "spool", "cron", "crontabs"))) throw denied;
+      if (dir.endsWith(path.join("etc", "cron.d"))) throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+      return [];
+    };
+    expect(await unreadableHostDirs("/", readDir)).toEqual(["/var/spool/cron/crontabs"]);
   });
 });
