@@ -109,6 +109,20 @@ export const REDACTION_RULES: RedactionRule[] = [
     accept: (s) => !isReference(s) && !s.startsWith("-"),
   },
   {
+    // An HTTP credential in a command: `-H "Authorization: Bearer …"`, `Authorization: Basic …`.
+    kind: "auth-header",
+    pattern: /\b(?:Proxy-)?Authorization\s*:\s*(?:Bearer|Basic|Token|Bot)\s+([A-Za-z0-9._~+\/-]{8,}=*)/gi,
+    secret: [1],
+    accept: (s) => !isReference(s),
+  },
+  {
+    // curl -u user:password / --user=user:password (the user stays readable).
+    kind: "basic-auth",
+    pattern: /(?<![\w-])(?:-u|--user)(?:=|[ \t]+)["']?[^\s:"'$]+:([^\s"']+)/g,
+    secret: [1],
+    accept: (s) => !isReference(s),
+  },
+  {
     kind: "assignment",
     pattern: new RegExp(String.raw`\b${SECRET_NAME}${Q}[ \t]*[:=][ \t]*${VALUE}`, "gi"),
     secret: GROUPS,

@@ -30,6 +30,8 @@ describe("redactText: what stays readable", () => {
     ["quoted assignment", 'DB_PASSWORD="Fake Pass 9" ./run', 'DB_PASSWORD="<redacted:password>" ./run'],
     ["JSON member", '{"api_key": "FakeKey00123"}', '{"api_key": "<redacted:secret>"}'],
     ["slack webhook keeps host", "https://hooks.slack.com/services/T0/B0/FAKE0", "https://hooks.slack.com/services/<redacted:slack-webhook>"],
+    ["auth header keeps its scheme", 'curl -H "Authorization: Bearer FakeTok12345"', 'curl -H "Authorization: Bearer <redacted:auth-header>"'],
+    ["curl -u keeps the user", "curl --user=ops:FakePw777 https://x", "curl --user=ops:<redacted:basic-auth> https://x"],
     ["two secrets, one line", "--token FakeTok1 --password=FakePw2", "--token <redacted:token> --password=<redacted:password>"],
   ])("%s", (_, input, expected) => {
     expect(redactText(input).text).toBe(expected);
@@ -70,6 +72,10 @@ describe("redactText: no false positives", () => {
     "pip install -r requirements.txt && pytest -q",
     "summarise uploaded contracts",
     "secretKeyRef:",
+    "curl -H \"Authorization: Bearer $API_TOKEN\" https://example.com",
+    "curl -u \"$USER:$PASS\" https://example.com",
+    "ps -u app -o pid,cmd",
+    "useradd -u 1000 app",
   ])("%s", (input) => {
     expect(redactText(input)).toEqual({ text: input, findings: [] });
     expect(containsSecret(input)).toBe(false);
