@@ -101,6 +101,16 @@ describe("init --yes (no TTY)", () => {
   });
 });
 
+describe("init with a path that is not there", () => {
+  it.each([["--from"], ["--from-host"]])("%s to a missing directory is bad input (exit 2), not \"nothing found\"", async (flag) => {
+    const out = await temp("im-out-");
+    const r = await init(["--yes", flag, path.join(out, "no-such-dir"), "--json"], out);
+    expect(r.exitCode).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: "usage.invalid", issues: [{ file: "command line", path: flag, message: expect.stringMatching(/^no directory at /) }] });
+    expect(await exists(path.join(out, "infra-migrate.inventory.yaml"))).toBe(false);
+  });
+});
+
 describe("init with systemd timers", () => {
   it("a timer with no exact cron form stops --yes naming the job and the flag; nothing is written", async () => {
     const out = await temp("im-out-");

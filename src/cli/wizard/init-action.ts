@@ -1,5 +1,6 @@
 // The body of `infra-migrate init`: detect → answers (wizard or flags) → plan → writer → summary.
 // Loaded only when init runs; inquirer only when a person is being asked.
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { detectRepo } from "../../detect/detect-repo.js";
@@ -61,6 +62,12 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   const fromDir = path.resolve(cwd, settings.from ?? ".");
   const outDir = path.resolve(cwd, settings.out ?? ".");
   const hostRoot = settings.fromHost === undefined || settings.fromHost === false ? undefined : settings.fromHost === true ? "/" : path.resolve(cwd, settings.fromHost);
+  // A typo in a path must not look like "nothing found there".
+  for (const [flag, dir] of [["--from", fromDir], ["--from-host", hostRoot]] as const) {
+    if (dir !== undefined && !(await stat(dir).then((i) => i.isDirectory(), () => false))) {
+      throw new InputError(`${flag} ${dir} is not a directory`, [{ file: "command line", path: flag, message: `no directory at ${dir}` }], "Give the repository (--from) or the VM's root (--from-host) as an existing directory.", "usage.invalid");
+    }
+  }
   const facts = await detectRepo(fromDir, hostRoot ? { host: { root: hostRoot } } : {});
   if (!out.json) {
     out.info(out.c.bold(`Reading ${path.relative(cwd, fromDir) || "."}${hostRoot ? ` and this machine${hostRoot === "/" ? "" : ` (root ${hostRoot})`}` : ""} for defaults:`));
