@@ -1,5 +1,6 @@
-// detectRepo(dir): everything `init` can propose as a default, read from the files of a repo.
-// Read-only and bounded (see walk.ts); a missing or odd file is simply not evidence.
+// detectRepo(dir): everything `init` can propose as a default, read from the files of a repo and,
+// with `host`, from the VM itself (host.ts). Read-only and bounded (see walk.ts); a missing or odd
+// file is simply not evidence.
 import path from "node:path";
 import { parseCompose } from "./compose.js";
 import { readDependencies } from "./dependencies.js";
