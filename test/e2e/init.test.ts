@@ -1,5 +1,5 @@
 // `infra-migrate init` without a terminal, through the BUILT bin (run `npx tsc -p .` first).
-import { cp, mkdtemp, readFile, rm, writeFile, access } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile, access } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -98,6 +98,45 @@ describe("init --yes (no TTY)", () => {
     expect(r.stderr).toMatch(/--service: "api:web"/);
     expect(r.stderr).toMatch(/--project: "X"/);
     expect(r.stderr).toMatch(/--region: "moon"/);
+  });
+});
+
+describe("init --from-host ssh://", () => {
+  // A fake `ssh` (test/helpers/fake-bin) runs the remote script here against the fixture tree, and a
+  // fake `ss` answers for the VM's sockets.
+  const fakeBin = path.join(ROOT, "test/helpers/fake-bin");
+  const viaSsh = (args: string[], cwd: string, tmp: string) =>
+    execa("node", [BIN, "init", ...args], { cwd, env: { ...ENV, PATH: `${fakeBin}:${process.env.PATH}`, FAKE_SSH_ROOT: path.join(ROOT, "test/fixtures/hosts/vm1"), TMPDIR: tmp }, reject: false, stdin: "ignore" });
+
+  it("reads the VM over ssh into the inventory and leaves no copy behind", async () => {
+    const out = await temp("im-out-");
+    const tmp = await temp("im-tmp-");
+    const r = await viaSsh(["--yes", "--from", out, "--from-host", "ssh://deploy@app-vm-01", "--name", "acme-mvp", "--project", "acme-mvp-prod", "--github", "acme/web-app", "--json"], out, tmp);
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+    const { inventory } = await loadInventory(path.join(out, "infra-migrate.inventory.yaml"));
+    expect(inventory.host).toMatchObject({ hostname: "app-vm-01", cpus: 4, memoryGiB: 15.6 });
+    expect(inventory.services.map((s) => `${s.name}:${s.role}`)).toEqual(["nginx:reverse-proxy", "api:web", "celery:worker", "report:cron", "manage-tasks:cron", "redis:broker", "mysql:database"]);
+    // ss on the VM says where Redis really listens; the env file's names came back, not its values.
+    expect(inventory.services.find((s) => s.name === "redis")!.listen).toEqual(["127.0.0.1:6380"]);
+    expect(inventory.services.find((s) => s.name === "api")!.env).toEqual(["APP_ENV", "DATABASE_URL", "GEMINI_API_KEY", "LOG_LEVEL", "REDIS_URL", "SECRET_KEY"]);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it("an unreachable host is bad input (exit 2) with ssh's reason and a hint", async () => {
+    const out = await temp("im-out-");
+    const r = await viaSsh(["--yes", "--from", out, "--from-host", "ssh://deploy@no-such-vm"], out, await temp("im-tmp-"));
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/Could not read deploy@no-such-vm over ssh: ssh: Could not resolve hostname no-such-vm/);
+    expect(r.stderr).toMatch(/hint: Check that `ssh deploy@no-such-vm true` works/);
+    expect(await exists(path.join(out, "infra-migrate.inventory.yaml"))).toBe(false);
+  });
+
+  it.each(["ssh://-oProxyCommand=touch", "ssh://user@"])("%s is not an ssh URL (exit 2)", async (url) => {
+    const out = await temp("im-out-");
+    const r = await viaSsh(["--yes", "--from", out, "--from-host", url], out, await temp("im-tmp-"));
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/is not an ssh URL/);
   });
 });
 

@@ -12,6 +12,7 @@ Examples:
   $ infra-migrate init                                  # asks, with defaults read from this repo
   $ infra-migrate init --from ../app --out ../app --ci  # another repo; also write the CI workflow
   $ sudo npx infra-migrate init --from-host --from /srv/app   # on the VM: its units, sites, crontabs and ports too
+  $ infra-migrate init --from-host ssh://deploy@app-vm-01      # from your laptop: the VM over ssh, nothing written there
   $ CI=true infra-migrate init --yes --project acme-prod --github acme/app
   $ infra-migrate init --yes --name acme --service api:web:uvicorn:8000 --service worker:worker:celery \\
       --database mysql:8.0 --project acme-prod --github acme/app --json
@@ -24,7 +25,7 @@ export function registerInit(program: Command): void {
     .command("init")
     .description("create infra-migrate.inventory.yaml and infra-migrate.config.yaml by asking (defaults read from the repo)")
     .option("--from <dir>", "repository to read defaults from [default: .]")
-    .option("--from-host [root]", "also read this machine, read-only: systemd units and timers in /etc, nginx sites, crontabs, listening ports (ss), CPUs and memory")
+    .option("--from-host [root|ssh://user@host]", "also read the VM, read-only: this machine (or a copy of its disk at root, or a VM over ssh): systemd units and timers, nginx sites, crontabs, listening ports (ss), CPUs and memory")
     .option("-o, --out <dir>", "where to write the two files [default: .]")
     .option("-y, --yes", "accept detected and default values without asking")
     .option("-f, --force", "overwrite existing files (even ones you edited)")

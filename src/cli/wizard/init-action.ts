@@ -4,6 +4,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { detectRepo } from "../../detect/detect-repo.js";
+import { parseSshTarget } from "../../detect/ssh-host.js";
 import { InputError } from "../../errors.js";
 import type { Answers } from "../../init/answers.js";
 import { answersFromFlags } from "../../init/flags.js";
@@ -61,16 +62,33 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   const settings = parsed.data;
   const fromDir = path.resolve(cwd, settings.from ?? ".");
   const outDir = path.resolve(cwd, settings.out ?? ".");
-  const hostRoot = settings.fromHost === undefined || settings.fromHost === false ? undefined : settings.fromHost === true ? "/" : path.resolve(cwd, settings.fromHost);
+  const fromHost = settings.fromHost === false ? undefined : settings.fromHost;
+  const ssh = typeof fromHost === "string" && fromHost.startsWith("ssh://") ? parseSshTarget(fromHost) : undefined;
+  if (typeof fromHost === "string" && fromHost.startsWith("ssh://") && !ssh) {
+    throw new InputError(`--from-host ${fromHost} is not an ssh URL`, [{ file: "command line", path: "--from-host", message: "expected ssh://[user@]host[:port]" }], "For example: --from-host ssh://deploy@app-vm-01", "usage.invalid");
+  }
+  const hostRoot = fromHost === undefined || ssh ? undefined : fromHost === true ? "/" : path.resolve(cwd, fromHost);
   // A typo in a path must not look like "nothing found there".
   for (const [flag, dir] of [["--from", fromDir], ["--from-host", hostRoot]] as const) {
     if (dir !== undefined && !(await stat(dir).then((i) => i.isDirectory(), () => false))) {
       throw new InputError(`${flag} ${dir} is not a directory`, [{ file: "command line", path: flag, message: `no directory at ${dir}` }], "Give the repository (--from) or the VM's root (--from-host) as an existing directory.", "usage.invalid");
     }
   }
-  const facts = await detectRepo(fromDir, hostRoot ? { host: { root: hostRoot } } : {});
+  let facts: Awaited<ReturnType<typeof detectRepo>>;
+  if (ssh) {
+    if (!out.json) out.info(out.c.dim(`Reading ${ssh.destination} over ssh (read-only)…`));
+    const collected = await (await import("../../detect/ssh-host.js")).collectOverSsh(ssh);
+    try {
+      facts = await detectRepo(fromDir, { host: { root: collected.root, readListeners: async () => collected.listeners } });
+    } finally {
+      await collected.cleanup();
+    }
+  } else {
+    facts = await detectRepo(fromDir, hostRoot ? { host: { root: hostRoot } } : {});
+  }
   if (!out.json) {
-    out.info(out.c.bold(`Reading ${path.relative(cwd, fromDir) || "."}${hostRoot ? ` and this machine${hostRoot === "/" ? "" : ` (root ${hostRoot})`}` : ""} for defaults:`));
+    const machine = ssh ? ` and ${ssh.destination}` : hostRoot ? ` and this machine${hostRoot === "/" ? "" : ` (root ${hostRoot})`}` : "";
+    out.info(out.c.bold(`Reading ${path.relative(cwd, fromDir) || "."}${machine} for defaults:`));
     for (const e of facts.evidence) out.info(`  ${out.c.dim(e.file)} ${e.found}`);
     if (facts.evidence.length === 0) out.info(out.c.dim("  nothing recognised (no requirements.txt, Procfile, unit files, compose file, package.json)"));
   }
