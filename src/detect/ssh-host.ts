@@ -51,6 +51,9 @@ list() {
 }
 list | sort -u | tar -cf - -T - 2>/dev/null | base64
 echo "${MARKER}"
+for d in etc/systemd/system etc/nginx/sites-enabled etc/cron.d var/spool/cron/crontabs; do
+  [ -d "$d" ] && [ ! -r "$d" ] && echo "unreadable=/$d"
+done
 echo "cpus=$(grep -c '^processor' "\${IM_ROOT:-}/proc/cpuinfo" 2>/dev/null || echo 0)"
 echo "memkb=$(awk '/^MemTotal:/ {print $2}' "\${IM_ROOT:-}/proc/meminfo" 2>/dev/null)"
 # EnvironmentFile= files: only the variable NAMES leave the VM, never the values.
@@ -65,6 +68,8 @@ export interface SshCollection {
   /** Temporary root holding the VM's files; remove it with `cleanup`. */
   root: string;
   listeners: string;
+  /** VM folders the ssh user could not read (crontabs need root). */
+  unreadable: string[];
   cleanup: () => Promise<void>;
 }
 
@@ -103,7 +108,8 @@ export async function collectOverSsh(target: SshTarget, env: NodeJS.ProcessEnv =
       await mkdir(path.join(root, path.posix.dirname(rel)), { recursive: true });
       await writeFile(path.join(root, rel), names!.trim().split(/\s+/).filter(Boolean).map((n) => `${n}=\n`).join(""));
     }
-    return { root, listeners, cleanup };
+    const unreadable = [...facts.matchAll(/^unreadable=(\/\S+)$/gm)].map((m) => m[1]!);
+    return { root, listeners, unreadable, cleanup };
   } catch (error) {
     await cleanup();
     throw error;

@@ -123,6 +123,18 @@ describe("init --from-host ssh://", () => {
     expect(await readdir(tmp)).toEqual([]);
   });
 
+  it("names the VM folders the ssh user could not read", async () => {
+    const out = await temp("im-out-");
+    const r = await execa("node", [BIN, "init", "--yes", "--from", out, "--from-host", "ssh://deploy@app-vm-01", "--project", "acme-mvp-prod", "--github", "acme/web-app", "--dry-run", "--json"], {
+      cwd: out,
+      env: { ...ENV, PATH: `${fakeBin}:${process.env.PATH}`, FAKE_SSH_ROOT: path.join(ROOT, "test/fixtures/hosts/vm1"), FAKE_SSH_UNREADABLE: "/var/spool/cron/crontabs" },
+      reject: false,
+      stdin: "ignore",
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).detected.evidence).toContainEqual({ file: "/var/spool/cron/crontabs", found: "not readable as deploy@app-vm-01: connect as root to include it" });
+  });
+
   it("an unreachable host is bad input (exit 2) with ssh's reason and a hint", async () => {
     const out = await temp("im-out-");
     const r = await viaSsh(["--yes", "--from", out, "--from-host", "ssh://deploy@no-such-vm"], out, await temp("im-tmp-"));

@@ -80,6 +80,7 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
     const collected = await (await import("../../detect/ssh-host.js")).collectOverSsh(ssh);
     try {
       facts = await detectRepo(fromDir, { host: { root: collected.root, readListeners: async () => collected.listeners } });
+      for (const dir of collected.unreadable) facts.evidence.push({ file: dir, found: `not readable as ${ssh.destination}: connect as root to include it` });
     } finally {
       await collected.cleanup();
     }
