@@ -74,16 +74,21 @@ export interface SshCollection {
 }
 
 /** Collects the VM's files over ssh into a temporary root. Throws InputError when ssh fails. */
-export async function collectOverSsh(target: SshTarget, env: NodeJS.ProcessEnv = process.env): Promise<SshCollection> {
+export async function collectOverSsh(target: SshTarget, options: { sudo?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<SshCollection> {
   const { execa } = await import("execa");
-  const args = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=15", ...(target.port ? ["-p", String(target.port)] : []), target.destination, "sh", "-s"];
+  const env = options.env ?? process.env;
+  // With sudo the script reads crontabs and ss shows process names; -n: fail rather than prompt.
+  const remote = options.sudo ? ["sudo", "-n", "sh", "-s"] : ["sh", "-s"];
+  const args = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=15", ...(target.port ? ["-p", String(target.port)] : []), target.destination, ...remote];
   const result = await execa("ssh", args, { input: REMOTE_SCRIPT, reject: false, env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024, stripFinalNewline: false });
   if (result.exitCode !== 0) {
     const reason = (result.stderr || result.message || "").split("\n").find((l) => l.trim() !== "")?.trim() ?? `exit ${result.exitCode}`;
     throw new InputError(
       `Could not read ${target.destination} over ssh: ${reason}`,
-      [{ file: "command line", path: "--from-host", message: `ssh ${args.slice(0, -2).join(" ")} failed` }],
-      "Check that `ssh " + target.destination + " true` works without a password prompt (a key or an agent); sudo is not needed, but root sees crontabs and process names.",
+      [{ file: "command line", path: "--from-host", message: `ssh ${args.join(" ")} failed` }],
+      options.sudo
+        ? "Check that `ssh " + target.destination + " sudo -n true` works without any prompt (a key or an agent, and passwordless sudo), or drop --host-sudo."
+        : "Check that `ssh " + target.destination + " true` works without a password prompt (a key or an agent); --host-sudo also reads crontabs and process names.",
       "init.ssh",
     );
   }

@@ -132,7 +132,28 @@ describe("init --from-host ssh://", () => {
       stdin: "ignore",
     });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).detected.evidence).toContainEqual({ file: "/var/spool/cron/crontabs", found: "not readable as deploy@app-vm-01: connect as root to include it" });
+    expect(JSON.parse(r.stdout).detected.evidence).toContainEqual({ file: "/var/spool/cron/crontabs", found: "not readable as deploy@app-vm-01: add --host-sudo (passwordless sudo) or connect as root to include it" });
+  });
+
+  it("--host-sudo runs the remote script through sudo -n", async () => {
+    const out = await temp("im-out-");
+    const log = path.join(out, "ssh.log");
+    const r = await execa("node", [BIN, "init", "--yes", "--from", out, "--from-host", "ssh://deploy@app-vm-01:2222", "--host-sudo", "--project", "acme-mvp-prod", "--github", "acme/web-app", "--dry-run", "--json"], {
+      cwd: out,
+      env: { ...ENV, PATH: `${fakeBin}:${process.env.PATH}`, FAKE_SSH_ROOT: path.join(ROOT, "test/fixtures/hosts/vm1"), FAKE_SSH_LOG: log },
+      reject: false,
+      stdin: "ignore",
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect((await readFile(log, "utf8")).trim().split("\n")).toEqual(["deploy@app-vm-01 sudo -n sh -s", "sudo sh -s"]);
+    expect(JSON.parse(r.stdout).detected.host).toMatchObject({ hostname: "app-vm-01" });
+  });
+
+  it("--host-sudo without an ssh host is a usage error (exit 2)", async () => {
+    const out = await temp("im-out-");
+    const r = await init(["--yes", "--from", out, "--host-sudo"], out);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--host-sudo needs --from-host ssh:\/\//);
   });
 
   it("an unreachable host is bad input (exit 2) with ssh's reason and a hint", async () => {

@@ -26,6 +26,7 @@ export function registerInit(program: Command): void {
     .description("create infra-migrate.inventory.yaml and infra-migrate.config.yaml by asking (defaults read from the repo)")
     .option("--from <dir>", "repository to read defaults from [default: .]")
     .option("--from-host [root|ssh://user@host]", "also read the VM, read-only: this machine (or a copy of its disk at root, or a VM over ssh): systemd units and timers, nginx sites, crontabs, listening ports (ss), CPUs and memory")
+    .option("--host-sudo", "with --from-host ssh://: run the read-only script with sudo -n, to read crontabs and see process names")
     .option("-o, --out <dir>", "where to write the two files [default: .]")
     .option("-y, --yes", "accept detected and default values without asking")
     .option("-f, --force", "overwrite existing files (even ones you edited)")

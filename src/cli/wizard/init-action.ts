@@ -17,6 +17,7 @@ import type { Output } from "../output.js";
 const settingsSchema = z.object({
   from: z.string().min(1).optional(),
   fromHost: z.union([z.boolean(), z.string().min(1)]).optional(),
+  hostSudo: z.boolean().optional(),
   out: z.string().min(1).optional(),
   yes: z.boolean().optional(),
   force: z.boolean().optional(),
@@ -67,6 +68,9 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   if (typeof fromHost === "string" && fromHost.startsWith("ssh://") && !ssh) {
     throw new InputError(`--from-host ${fromHost} is not an ssh URL`, [{ file: "command line", path: "--from-host", message: "expected ssh://[user@]host[:port]" }], "For example: --from-host ssh://deploy@app-vm-01", "usage.invalid");
   }
+  if (settings.hostSudo && !ssh) {
+    throw new InputError("--host-sudo needs --from-host ssh://…", [{ file: "command line", path: "--host-sudo", message: "only the ssh mode runs a script on another machine; on the VM itself, run init with sudo" }], undefined, "usage.invalid");
+  }
   const hostRoot = fromHost === undefined || ssh ? undefined : fromHost === true ? "/" : path.resolve(cwd, fromHost);
   // A typo in a path must not look like "nothing found there".
   for (const [flag, dir] of [["--from", fromDir], ["--from-host", hostRoot]] as const) {
@@ -77,10 +81,10 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   let facts: Awaited<ReturnType<typeof detectRepo>>;
   if (ssh) {
     if (!out.json) out.info(out.c.dim(`Reading ${ssh.destination} over ssh (read-only)…`));
-    const collected = await (await import("../../detect/ssh-host.js")).collectOverSsh(ssh);
+    const collected = await (await import("../../detect/ssh-host.js")).collectOverSsh(ssh, { sudo: settings.hostSudo === true });
     try {
       facts = await detectRepo(fromDir, { host: { root: collected.root, readListeners: async () => collected.listeners } });
-      for (const dir of collected.unreadable) facts.evidence.push({ file: dir, found: `not readable as ${ssh.destination}: connect as root to include it` });
+      for (const dir of collected.unreadable) facts.evidence.push({ file: dir, found: `not readable as ${ssh.destination}: add --host-sudo (passwordless sudo) or connect as root to include it` });
     } finally {
       await collected.cleanup();
     }
