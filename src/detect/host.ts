@@ -2,10 +2,11 @@
 // at the places a single-VM deploy keeps its setup (admin systemd units and timers, nginx sites,
 // crontabs), plus what listens on which port (`ss -ltnp`) and the machine's size. `root` is `/` on
 // the VM; tests point it at a fixture tree shaped like one.
-import { readdir, readFile, readlink, stat } from "node:fs/promises";
+import { readdir, readlink, stat } from "node:fs/promises";
 import path from "node:path";
 import { classifyCommand } from "./command.js";
 import type { ServiceFinding } from "./types.js";
+import { readSmallText } from "./walk.js";
 
 export interface HostFacts {
   hostname?: string;
@@ -88,30 +89,26 @@ async function entries(root: string, dir: string): Promise<{ name: string; dir: 
 }
 
 /**
- * stat() of a root-relative path, following links the way the host would: an absolute link
- * target is taken inside `root` (a fixture tree, or `/` itself).
+ * The root-relative path a link leads to, followed the way the host would: an absolute link target
+ * is taken inside `root` (a fixture tree, or `/` itself). At most 8 hops, like a loop guard.
  */
-async function statInRoot(root: string, file: string, hops = 0): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
-  const full = path.join(root, file);
-  const target = await readlink(full).catch(() => undefined);
-  if (target !== undefined && hops < 8) {
-    const next = path.posix.isAbsolute(target) ? target.slice(1) : path.posix.join(path.posix.dirname(file), target);
-    return statInRoot(root, next, hops + 1);
-  }
-  return stat(full).catch(() => undefined);
-}
-
-/** Reads a root-relative file through links resolved inside `root`; undefined when missing or large. */
-export async function readHostFile(root: string, file: string, maxBytes = 256 * 1024): Promise<string | undefined> {
+async function resolveInRoot(root: string, file: string): Promise<string> {
   let current = file;
   for (let hops = 0; hops < 8; hops++) {
     const target = await readlink(path.join(root, current)).catch(() => undefined);
     if (target === undefined) break;
     current = path.posix.isAbsolute(target) ? target.slice(1) : path.posix.join(path.posix.dirname(current), target);
   }
-  const info = await stat(path.join(root, current)).catch(() => undefined);
-  if (!info?.isFile() || info.size > maxBytes) return undefined;
-  return readFile(path.join(root, current), "utf8").catch(() => undefined);
+  return current;
+}
+
+async function statInRoot(root: string, file: string): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
+  return stat(path.join(root, await resolveInRoot(root, file))).catch(() => undefined);
+}
+
+/** Reads a root-relative file through links resolved inside `root`; undefined when missing or large. */
+export async function readHostFile(root: string, file: string, maxBytes = 256 * 1024): Promise<string | undefined> {
+  return readSmallText(root, await resolveInRoot(root, file), maxBytes);
 }
 
 export interface Listener {
@@ -150,7 +147,7 @@ export function listenerFindings(listeners: Listener[]): ServiceFinding[] {
   const found = new Map<string, ServiceFinding>();
   for (const { listen, process } of listeners) {
     if (!process) continue;
-    const facts = classifyCommand(process === "redis-server" || process === "mysqld" || process === "nginx" ? process : normaliseProcess(process));
+    const facts = classifyCommand(normaliseProcess(process));
     if (!STORE_OR_PROXY.has(facts.role)) continue;
     const existing = found.get(facts.software);
     if (existing) {

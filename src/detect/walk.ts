@@ -49,11 +49,11 @@ export async function listRepoFiles(root: string): Promise<string[]> {
 }
 
 /** Reads a small text file; undefined when missing, too big or unreadable. */
-export async function readSmallText(root: string, rel: string): Promise<string | undefined> {
+export async function readSmallText(root: string, rel: string, maxBytes = MAX_FILE_BYTES): Promise<string | undefined> {
   const file = path.join(root, rel);
   try {
     const info = await stat(file);
-    if (!info.isFile() || info.size > MAX_FILE_BYTES) return undefined;
+    if (!info.isFile() || info.size > maxBytes) return undefined;
     return await readFile(file, "utf8");
   } catch {
     return undefined;
