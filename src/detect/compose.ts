@@ -1,9 +1,10 @@
 // docker-compose.yml: one service per entry. Known images say what a service is (postgres:15 is
 // the database, version 15); otherwise its command does (gunicorn, celery worker/beat, …).
 import { parse } from "yaml";
-import type { ServiceRole } from "../inventory/schema.js";
+import { ENV_NAME, type ServiceRole } from "../inventory/schema.js";
 import { classifyCommand } from "./command.js";
 import { sanitiseName } from "./procfile.js";
+import { unionNames } from "./systemd.js";
 import type { ServiceFinding } from "./types.js";
 
 const IMAGES: { match: RegExp; software: string; role: ServiceRole }[] = [
@@ -42,7 +43,7 @@ function publishedListen(port: unknown): string | undefined {
 /** `environment:` as a list (`- A=1`, `- B`) or a map: the variable names, sorted; values dropped. */
 function envNames(environment: unknown): string[] {
   const keys = Array.isArray(environment) ? environment.map((e) => String(e).split("=")[0]!.trim()) : environment && typeof environment === "object" ? Object.keys(environment) : [];
-  return [...new Set(keys.filter((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)))].sort();
+  return unionNames([], keys.filter((k) => ENV_NAME.test(k)));
 }
 
 export function parseCompose(text: string, file: string): ServiceFinding[] {

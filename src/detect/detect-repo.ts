@@ -10,10 +10,10 @@ import { looksLikeNginx, parseNginxConfig } from "./nginx.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
-import { environmentFileNames, environmentFiles, parseSystemdUnit, readUnitFile } from "./systemd.js";
+import { environmentFileNames, environmentFiles, parseSystemdUnit, readUnitFile, unionNames } from "./systemd.js";
 import { parseSystemdTimer, type TimerFinding } from "./systemd-timer.js";
 import { CRONTAB_CANDIDATE, jobSoftware, parseCrontab } from "./crontab.js";
-import { listenerFindings, listHostFiles, parseListeners, readHostFacts, readHostFile, unreadableHostDirs } from "./host.js";
+import { listenerFindings, listHostFiles, parseListeners, readHostFacts, readHostFile, readListeners, unreadableHostDirs } from "./host.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
@@ -36,13 +36,6 @@ interface Entry {
   /** Read from the machine (`--from-host`), not from the repository. */
   host: boolean;
   read: () => Promise<string | undefined>;
-}
-
-/** `ss -ltnpH` on this machine; undefined when ss is missing. Process names need root to be shown. */
-async function readListeners(): Promise<string | undefined> {
-  const { execa } = await import("execa");
-  const result = await execa("ss", ["-ltnpH"], { reject: false, timeout: 5000 });
-  return result.exitCode === 0 ? result.stdout : undefined;
 }
 
 // /etc/cron.d files that packages install: housekeeping, not the product's jobs.
@@ -145,8 +138,9 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       if (!unit || (!entry.own && unit.role === "other")) continue;
       // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
       if (hostRoot && entry.host) {
+        const service = readUnitFile(text).get("Service");
         // The app's own unit names where the code lives: its dependency files say the frameworks.
-        const workdir = readUnitFile(text).get("Service")?.get("WorkingDirectory")?.at(-1)?.replace(/^-/, "");
+        const workdir = service?.get("WorkingDirectory")?.at(-1)?.replace(/^-/, "");
         if (entry.own && workdir?.startsWith("/") && !appDirs.has(workdir)) {
           appDirs.add(workdir);
           for (const dependencyFile of ["requirements.txt", "pyproject.toml", "package.json"]) {
@@ -154,9 +148,9 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
             entries.push({ file: dependencyFile, shown: onHost, atRoot: true, own: true, host: true, read: () => readHostFile(hostRoot, onHost.slice(1)) });
           }
         }
-        for (const envFile of environmentFiles(text)) {
+        for (const envFile of environmentFiles(service)) {
           const names = environmentFileNames((await readHostFile(hostRoot, envFile.slice(1))) ?? "");
-          if (names.length) unit.env = [...new Set([...(unit.env ?? []), ...names])].sort();
+          if (names.length) unit.env = unionNames(unit.env, names);
         }
       }
       systemd.push(unit);

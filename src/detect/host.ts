@@ -111,6 +111,13 @@ export async function readHostFile(root: string, file: string, maxBytes = 256 * 
   return readSmallText(root, await resolveInRoot(root, file), maxBytes);
 }
 
+/** `ss -ltnpH` on this machine; undefined when ss is missing. Process names need root to be shown. */
+export async function readListeners(): Promise<string | undefined> {
+  const { execa } = await import("execa");
+  const result = await execa("ss", ["-ltnpH"], { reject: false, timeout: 5000 });
+  return result.exitCode === 0 ? result.stdout : undefined;
+}
+
 export interface Listener {
   listen: string;
   process?: string;

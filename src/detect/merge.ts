@@ -5,6 +5,7 @@
 import { SERVICE_ROLES, type ServiceRole } from "../inventory/schema.js";
 import { portOf } from "./command.js";
 import type { DependencyFacts } from "./dependencies.js";
+import { unionNames } from "./systemd.js";
 import type { DetectedService, ServiceFinding } from "./types.js";
 
 export const DEFAULT_PORTS: Record<string, number> = {
@@ -45,7 +46,7 @@ export function mergeServices(findings: ServiceFinding[], deps: DependencyFacts,
     same.command ??= finding.command;
     same.systemdUnit ??= finding.systemdUnit;
     same.schedule ??= finding.schedule;
-    if (finding.env?.length) same.env = [...new Set([...(same.env ?? []), ...finding.env])].sort();
+    if (finding.env?.length) same.env = unionNames(same.env, finding.env);
     same.proxiesToPorts ??= finding.proxiesToPorts;
   }
   const has = (pred: (s: ServiceFinding) => boolean) => merged.some(pred);

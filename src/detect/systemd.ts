@@ -2,6 +2,7 @@
 // ExecStart, and from that the software and port.
 import { classifyCommand } from "./command.js";
 import { sanitiseName } from "./procfile.js";
+import { ENV_NAME } from "../inventory/schema.js";
 import type { ServiceFinding } from "./types.js";
 
 /**
@@ -29,8 +30,6 @@ export function readUnitFile(text: string): Map<string, Map<string, string[]>> {
   return sections;
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /** Names set by `Environment=` lines (`A=1 "B=two words"`), sorted; the values are never kept. */
 export function environmentNames(values: string[]): string[] {
   const names = new Set<string>();
@@ -50,9 +49,14 @@ export function environmentFileNames(text: string): string[] {
   return [...names].sort();
 }
 
-/** `EnvironmentFile=` paths of the [Service] section; a leading "-" (optional file) is dropped. */
-export function environmentFiles(text: string): string[] {
-  return (readUnitFile(text).get("Service")?.get("EnvironmentFile") ?? []).map((f) => f.replace(/^-/, "").trim()).filter((f) => f.startsWith("/"));
+/** `EnvironmentFile=` paths of a [Service] section; a leading "-" (optional file) is dropped. */
+export function environmentFiles(service: Map<string, string[]> | undefined): string[] {
+  return (service?.get("EnvironmentFile") ?? []).map((f) => f.replace(/^-/, "").trim()).filter((f) => f.startsWith("/"));
+}
+
+/** Names in both lists once, sorted: the env of one service seen in several places. */
+export function unionNames(a: readonly string[] | undefined, b: readonly string[]): string[] {
+  return [...new Set([...(a ?? []), ...b])].sort();
 }
 
 export function parseSystemdUnit(text: string, file: string): ServiceFinding | undefined {

@@ -5,7 +5,8 @@ import { z } from "zod";
 export const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 /** "host:port", where host is an IPv4 address, a hostname, `*`, or a bracketed IPv6 address. */
 export const LISTEN = /^(\*|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An environment variable name, as the inventory's `env` lists them. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CRON_FIELD = /^[\d*/,\-A-Za-z?LW#]+$/;
 
 export const SERVICE_ROLES = [

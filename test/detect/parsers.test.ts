@@ -4,7 +4,7 @@ import { parseGithubRemote } from "../../src/detect/git-remote.js";
 import { parseNginxConfig } from "../../src/detect/nginx.js";
 import { parseProcfile } from "../../src/detect/procfile.js";
 import { parsePyproject, parseRequirementsTxt } from "../../src/detect/python-deps.js";
-import { environmentFileNames, environmentFiles, parseSystemdUnit } from "../../src/detect/systemd.js";
+import { environmentFileNames, environmentFiles, parseSystemdUnit, readUnitFile } from "../../src/detect/systemd.js";
 import { parseCompose } from "../../src/detect/compose.js";
 
 describe("classifyCommand", () => {
@@ -77,7 +77,7 @@ describe("runtime files", () => {
     const found = parseSystemdUnit(unit, "api.service")!;
     expect(found.env).toEqual(["APP_ENV", "DATABASE_URL", "GREETING", "OPENAI_API_KEY"]);
     expect(JSON.stringify(found)).not.toMatch(/pw@|sk-not-real|hello world/);
-    expect(environmentFiles(unit)).toEqual(["/etc/app/env"]);
+    expect(environmentFiles(readUnitFile(unit).get("Service"))).toEqual(["/etc/app/env"]);
     expect(environmentFileNames("# c\nexport A=1\nB = 2\n  C=\"x y\"\nnot a line\n9BAD=1\n")).toEqual(["A", "B", "C"]);
   });
   it("compose: environment names from a list or a map", () => {
