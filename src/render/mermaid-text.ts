@@ -3,6 +3,17 @@
 // start a comment (`%%`), inject a directive (`%%{init}%%`) or a statement (`click`, `style`).
 import { createHash } from "node:crypto";
 
+// Mermaid's own front-matter pattern: a `---` block at the very top of the text.
+const FRONT_MATTER = /^([^\S\n\r]*)-{3}\s*[\n\r](.*?)[\n\r]\1-{3}\s*[\n\r]+/s;
+
+/** The text after any front matter (line endings normalised), and how many lines the front matter took. */
+export function splitFrontMatter(text: string): { body: string; lines: number } {
+  const normalized = text.replace(/\r\n?/g, "\n");
+  const match = FRONT_MATTER.exec(normalized);
+  if (!match) return { body: normalized, lines: 0 };
+  return { body: normalized.slice(match[0].length), lines: match[0].split("\n").length - 1 };
+}
+
 /** Default cap on label length, in code points, before escaping. */
 export const MAX_LABEL_LENGTH = 200;
 const MAX_ID_SLUG = 40;

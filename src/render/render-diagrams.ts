@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import type { Browser, BrowserContext, FrameAddStyleTagOptions, GoToOptions, Page } from "puppeteer";
 import { InputError, type InputIssue } from "../errors.js";
 import { chromiumInstallHint, findChromium, isExecutableFile } from "./chromium.js";
-import { mermaidId } from "./mermaid-text.js";
+import { mermaidId, splitFrontMatter } from "./mermaid-text.js";
 
 export interface DiagramFile { /** Absolute path of a `.mmd` file. */ input: string }
 export interface RenderOptions {
@@ -97,8 +97,7 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
 
 /** The diagram type: the first word after any front matter, comments and %%{init}%% directives. */
 export function diagramKind(definition: string): string {
-  const body = definition.replace(/^\uFEFF?\s*---\r?\n[\s\S]*?\r?\n---[ \t]*(\r?\n|$)/, "");
-  for (const line of body.split(/\r?\n/)) {
+  for (const line of splitFrontMatter(definition.replace(/^\uFEFF/, "")).body.split("\n")) {
     const text = line.trim();
     if (text === "" || text.startsWith("%%")) continue;
     return /^[A-Za-z][\w-]*/.exec(text)?.[0] ?? "";

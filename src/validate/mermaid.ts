@@ -6,6 +6,7 @@
 // them (and close the Window); parsing works without them. Mermaid itself leaves one harmless
 // global behind, `globalThis.injected` (its feature flags). Nothing else is installed.
 import type { Mermaid } from "mermaid";
+import { splitFrontMatter } from "../render/mermaid-text.js";
 
 let loading: Promise<Mermaid> | undefined;
 // mermaid.parse keeps global state (config, the diagram db), so parses run one at a time.
@@ -81,15 +82,6 @@ function describeError(error: unknown, text: string): string {
     .join(" ");
   if (!Number.isInteger(reported)) return detail;
   return `line ${inputLine(text, reported)}: ${detail}`;
-}
-
-const FRONT_MATTER = /^([^\S\n\r]*)-{3}\s*[\n\r](.*?)[\n\r]\1-{3}\s*[\n\r]+/s;
-
-function splitFrontMatter(text: string): { body: string; lines: number } {
-  const normalized = text.replace(/\r\n?/g, "\n");
-  const match = FRONT_MATTER.exec(normalized);
-  if (!match) return { body: normalized, lines: 0 };
-  return { body: normalized.slice(match[0].length), lines: match[0].split("\n").length - 1 };
 }
 
 /**
