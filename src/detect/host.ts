@@ -16,8 +16,8 @@ export interface HostFacts {
 }
 
 /** Folders (relative to the host root) whose files describe the services; one level deep. */
-const HOST_DIRS = ["etc/systemd/system", "etc/nginx/sites-enabled", "etc/nginx/conf.d", "etc/cron.d", "var/spool/cron/crontabs"];
-const HOST_FILES = ["etc/crontab"];
+export const HOST_DIRS = ["etc/systemd/system", "etc/nginx/sites-enabled", "etc/nginx/conf.d", "etc/cron.d", "var/spool/cron/crontabs"];
+export const HOST_FILES = ["etc/crontab"];
 
 export interface HostFile {
   /** Path relative to the host root, e.g. `etc/systemd/system/api.service`. */

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { InputError } from "../errors.js";
+import { HOST_DIRS, HOST_FILES } from "./host.js";
 
 export interface SshTarget {
   /** `user@host` or `host`, as ssh takes it. */
@@ -29,15 +30,16 @@ const MARKER = "--infra-migrate-facts--";
 /**
  * Runs on the VM with `sh -s`. Read-only: it only lists and reads. `IM_ROOT` (unset on a real VM)
  * lets tests point it at a fixture tree. Link targets are taken inside the root, like host.ts does.
+ * The folders are host.ts's, plus sites-available (where sites-enabled's relative links lead).
  */
 export const REMOTE_SCRIPT = `set -u
 root="\${IM_ROOT:-/}"
 cd "$root" || exit 3
 list() {
-  for d in etc/systemd/system etc/nginx/sites-enabled etc/nginx/sites-available etc/nginx/conf.d etc/cron.d var/spool/cron/crontabs; do
+  for d in ${[...HOST_DIRS, "etc/nginx/sites-available"].join(" ")}; do
     [ -d "$d" ] && [ -r "$d" ] && printf '%s\\n' "$d"
   done
-  for f in etc/crontab etc/hostname etc/os-release; do [ -r "$f" ] && printf '%s\\n' "$f"; done
+  for f in ${[...HOST_FILES, "etc/hostname", "etc/os-release"].join(" ")}; do [ -r "$f" ] && printf '%s\\n' "$f"; done
   find etc/systemd/system etc/nginx/sites-enabled -type l 2>/dev/null | while read -r link; do
     target=$(readlink "$link") || continue
     case "$target" in /*) target=\${target#/} ;; *) target=$(dirname "$link")/$target ;; esac
@@ -51,7 +53,7 @@ list() {
 }
 list | sort -u | tar -cf - -T - 2>/dev/null | base64
 echo "${MARKER}"
-for d in etc/systemd/system etc/nginx/sites-enabled etc/cron.d var/spool/cron/crontabs; do
+for d in ${HOST_DIRS.join(" ")}; do
   [ -d "$d" ] && [ ! -r "$d" ] && echo "unreadable=/$d"
 done
 echo "cpus=$(grep -c '^processor' "\${IM_ROOT:-}/proc/cpuinfo" 2>/dev/null || echo 0)"
