@@ -42,7 +42,7 @@ export function withPort(service: ServiceAnswer, port: number | undefined): Serv
 export function parseSchedule(text: string): Parsed<string> {
   if (text.trim() === "") return { ok: true, value: undefined };
   const r = serviceSchema.shape.schedule.safeParse(text);
-  return r.success ? { ok: true, value: r.data } : { ok: false, error: `schedule "${text}": ${r.error.issues[0]?.message ?? "invalid"}` };
+  return r.success ? { ok: true, value: r.data } : { ok: false, error: r.error.issues[0]?.message ?? "invalid schedule" };
 }
 
 export function parseServiceSpec(spec: string): Parsed<ServiceAnswer> {
@@ -59,7 +59,7 @@ export function parseServiceSpec(spec: string): Parsed<ServiceAnswer> {
   const port = parsePort(portText);
   if (!port.ok) return { ok: false, error: `"${spec}": ${port.error}` };
   const schedule = parseSchedule(scheduleText);
-  if (!schedule.ok) return { ok: false, error: `"${spec}": ${schedule.error}` };
+  if (!schedule.ok) return { ok: false, error: `"${spec}": schedule "${scheduleText}": ${schedule.error}` };
   const service: ServiceAnswer = { name: name.value!, role: role.value!, software: software.trim(), listen: [], dependsOn: [], ...(schedule.value ? { schedule: schedule.value } : {}) };
   return { ok: true, value: withPort(service, port.value) };
 }

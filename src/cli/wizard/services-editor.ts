@@ -1,8 +1,8 @@
 // The one compound question: the list of services. Detected services are shown with the file
 // each came from; the person keeps them, edits them one by one, or starts over, then may add more.
-import { serviceSchema, SERVICE_ROLES, type ServiceRole } from "../../inventory/schema.js";
+import { SERVICE_ROLES, type ServiceRole } from "../../inventory/schema.js";
 import type { ServiceAnswer } from "../../init/answers.js";
-import { formatService, parsePort, parseServiceName, withPort } from "../../init/service-spec.js";
+import { formatService, parsePort, parseSchedule, parseServiceName, withPort } from "../../init/service-spec.js";
 import type { Prompter } from "./prompter.js";
 
 type Say = (line: string) => void;
@@ -55,8 +55,8 @@ async function askSchedule(p: Prompter, service: ServiceAnswer, current: string 
     default: current,
     validate: (text) => {
       if (!text.trim()) return cron ? "a cron job needs a schedule" : true;
-      const r = serviceSchema.shape.schedule.safeParse(text);
-      return r.success ? true : (r.error.issues[0]?.message ?? "invalid schedule");
+      const r = parseSchedule(text);
+      return r.ok ? true : r.error;
     },
   });
   return schedule.trim() || undefined;
