@@ -119,6 +119,9 @@ export const targetSchema = z.looseObject({
     .optional(),
 });
 
+/** Seconds per model call every phase assumes when the inventory gives no llm.latencySeconds. */
+export const ASSUMED_LLM_LATENCY_SECONDS: readonly [number, number] = [5, 15];
+
 export const llmSchema = z.looseObject({
   useCase: z.string().trim().min(1).max(500).optional(),
   latencySeconds: z

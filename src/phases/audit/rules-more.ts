@@ -1,4 +1,5 @@
 // Security, operations and product-specific rules (the second half of the offline architect).
+import { ASSUMED_LLM_LATENCY_SECONDS } from "../../inventory/schema.js";
 import type { AuditRule } from "./rules.js";
 
 const names = (list: { name: string }[]) => list.map((s) => s.name);
@@ -42,7 +43,7 @@ const secretsOnHost: AuditRule = (inv, f) => {
 
 const llmInRequestPath: AuditRule = (inv, f) => {
   if (f.llmInWeb.length === 0) return undefined;
-  const [low, high] = inv.llm?.latencySeconds ?? [5, 15];
+  const [low, high] = inv.llm?.latencySeconds ?? ASSUMED_LLM_LATENCY_SECONDS;
   const evidence = f.llmInWeb.map((s) => `services.${s.name}.env includes an LLM credential`);
   if (inv.llm?.latencySeconds) evidence.push(`llm.latencySeconds: [${low}, ${high}]`);
   if (f.webProcesses !== undefined) evidence.push(`web processes: ${f.webProcesses}`);

@@ -1,7 +1,7 @@
 // How the AI worker is sized, in one place: the design plans the worker's Cloud Run service and
 // queue from it, and the llmops phase builds the worker code against the same numbers, so the
 // path Cloud Tasks pushes to and the deadlines the code assumes cannot drift apart.
-import type { Inventory } from "../../inventory/schema.js";
+import { ASSUMED_LLM_LATENCY_SECONDS, type Inventory } from "../../inventory/schema.js";
 import type { QueueSettings } from "./schema.js";
 import { kebab, taskShapeFor } from "./use-case.js";
 
@@ -32,7 +32,7 @@ export function aiWorkerSizing(inv: Inventory): AiWorkerSizing {
   const llm = inv.llm;
   const assumed: AiWorkerSizing["assumed"] = {};
   const shape = taskShapeFor(llm?.useCase);
-  const [, latencyMax] = llm?.latencySeconds ?? [5, 15];
+  const [, latencyMax] = llm?.latencySeconds ?? ASSUMED_LLM_LATENCY_SECONDS;
   if (!llm?.latencySeconds) assumed.latency = "No model latency in the inventory; assumed 5-15 s per call.";
   const modelTimeoutSeconds = clamp(Math.ceil(latencyMax * 2), 10, 300);
   const rpm = llm?.requestsPerMinute;

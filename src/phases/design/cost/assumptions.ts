@@ -1,8 +1,9 @@
 // The numbers the cost model needs but an inventory does not hold. Each one is printed in
 // cost-estimate.md next to its reason, so a reader can disagree with it and redo the arithmetic.
-import type { Inventory } from "../../../inventory/schema.js";
+import { ASSUMED_LLM_LATENCY_SECONDS, type Inventory } from "../../../inventory/schema.js";
 
-const num = (x: number): string => x.toLocaleString("en-US", { maximumFractionDigits: 4 });
+/** A figure for the formulas: thousands separated, at most four decimals. */
+export const num = (x: number): string => (Number.isInteger(x) ? x.toLocaleString("en-US") : x.toLocaleString("en-US", { maximumFractionDigits: 4 }));
 
 export interface CostAssumptions {
   /** Average API request duration in seconds. */
@@ -50,11 +51,8 @@ export function businessWindow(spec: string | undefined): { startHour: number; e
   return { startHour: Number(m[1]) % 24, endHour: Number(m[2]) % 24, timeZone: m[3] ?? "Etc/UTC" };
 }
 
-// The AI worker's sizing assumes 5–15 s per model call when the inventory gives none (llmops/sizing.ts).
-const ASSUMED_LATENCY: [number, number] = [5, 15];
-
 export function defaultAssumptions(inventory: Inventory, hoursPerMonth: number): CostAssumptions {
-  const [low, high] = inventory.llm?.latencySeconds ?? ASSUMED_LATENCY;
+  const [low, high] = inventory.llm?.latencySeconds ?? ASSUMED_LLM_LATENCY_SECONDS;
   const rpm = inventory.llm?.requestsPerMinute;
   return {
     requestSeconds: 0.2,

@@ -2,7 +2,7 @@
 // formula inputs so cost-estimate.md can print them and a reader can redo the arithmetic.
 import type { Inventory } from "../../../inventory/schema.js";
 import { type Deployment, type DeployTarget, isAiWorkerTarget } from "../deployment.js";
-import { type CostAssumptions, defaultAssumptions } from "./assumptions.js";
+import { type CostAssumptions, defaultAssumptions, num } from "./assumptions.js";
 import { cloudRunTier, pickRegion, type PriceBook } from "./prices.js";
 import { cacheServices, databaseLines, vmLines } from "./estimate-data.js";
 
@@ -39,7 +39,6 @@ export interface CostEstimate {
 
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
 export const usd = (x: number, digits = 2): string => `$${x.toFixed(digits)}`;
-export const num = (x: number): string => (Number.isInteger(x) ? x.toLocaleString("en-US") : x.toLocaleString("en-US", { maximumFractionDigits: 4 }));
 
 export function memoryGib(memory: string): number {
   const m = /^(\d+)(Mi|Gi)$/.exec(memory);
@@ -114,8 +113,8 @@ function warmInstanceLines(deployment: Deployment, a: CostAssumptions, book: Pri
  * when given), any other worker its share of background jobs. They are separate work, not the
  * same tasks counted twice.
  */
-function taskRate(target: DeployTarget, rps: number, multiplier: number, a: CostAssumptions): number {
-  if (isAiWorkerTarget(target) && a.aiTasksPerSecond !== undefined) return a.aiTasksPerSecond * multiplier;
+function taskRate(target: DeployTarget | undefined, rps: number, multiplier: number, a: CostAssumptions): number {
+  if (target && isAiWorkerTarget(target) && a.aiTasksPerSecond !== undefined) return a.aiTasksPerSecond * multiplier;
   return rps * a.tasksPerRequest;
 }
 
@@ -174,7 +173,7 @@ export function estimateCost(inventory: Inventory, deployment: Deployment, book:
       if (s.kind === "api") lines.push(...cloudRunLines(s, rps, a.requestSeconds, book, tier));
       if (s.kind === "worker") lines.push(...cloudRunLines(s, taskRate(s, rps, multiplier, a), isAiWorkerTarget(s) ? a.aiTaskSeconds : a.taskSeconds, book, tier));
     }
-    const queued = deployment.queues.map((q) => deployment.services.find((s) => s.name === q.target)).map((t) => (t ? taskRate(t, rps, multiplier, a) : rps * a.tasksPerRequest));
+    const queued = deployment.queues.map((q) => taskRate(deployment.services.find((s) => s.name === q.target), rps, multiplier, a));
     lines.push(...warm, ...platformLines(inventory, deployment, rps, queued, a, book), ...db);
     return { label, multiplier, averageRps: rps, lines, totalUsd: round2(lines.reduce((t, l) => t + l.monthlyUsd, 0)) };
   });

@@ -1,4 +1,5 @@
 // The ADR for the AI worker: why model calls leave the API, and what that costs and changes.
+import { ASSUMED_LLM_LATENCY_SECONDS } from "../../../inventory/schema.js";
 import type { Deployment } from "../deployment.js";
 import type { Draft } from "./draft.js";
 import type { TopicDecision } from "./decisions.js";
@@ -10,7 +11,7 @@ export function aiDecision(d: Draft, dep: Deployment): TopicDecision | undefined
   const queue = dep.queues.find((q) => q.name === ai.queue);
   if (!worker || !queue) return undefined;
   const api = dep.services.find((s) => s.kind === "api");
-  const [low, high] = d.inv.llm?.latencySeconds ?? [5, 15];
+  const [low, high] = d.inv.llm?.latencySeconds ?? ASSUMED_LLM_LATENCY_SECONDS;
   const keys = ai.keyEnv.length ? ai.keyEnv.join(", ") : "no model key";
   return {
     topic: "ai",
