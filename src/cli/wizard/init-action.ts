@@ -64,9 +64,10 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   const fromDir = path.resolve(cwd, settings.from ?? ".");
   const outDir = path.resolve(cwd, settings.out ?? ".");
   const fromHost = settings.fromHost === false ? undefined : settings.fromHost;
-  const ssh = typeof fromHost === "string" && fromHost.startsWith("ssh://") ? parseSshTarget(fromHost) : undefined;
-  if (typeof fromHost === "string" && fromHost.startsWith("ssh://") && !ssh) {
-    throw new InputError(`--from-host ${fromHost} is not an ssh URL`, [{ file: "command line", path: "--from-host", message: "expected ssh://[user@]host[:port]" }], "For example: --from-host ssh://deploy@app-vm-01", "usage.invalid");
+  const sshUrl = typeof fromHost === "string" && fromHost.startsWith("ssh://") ? fromHost : undefined;
+  const ssh = sshUrl ? parseSshTarget(sshUrl) : undefined;
+  if (sshUrl && !ssh) {
+    throw new InputError(`--from-host ${sshUrl} is not an ssh URL`, [{ file: "command line", path: "--from-host", message: "expected ssh://[user@]host[:port]" }], "For example: --from-host ssh://deploy@app-vm-01", "usage.invalid");
   }
   if (settings.hostSudo && !ssh) {
     throw new InputError("--host-sudo needs --from-host ssh://…", [{ file: "command line", path: "--host-sudo", message: "only the ssh mode runs a script on another machine; on the VM itself, run init with sudo" }], undefined, "usage.invalid");

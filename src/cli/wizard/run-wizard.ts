@@ -58,19 +58,22 @@ export async function runWizard(request: WizardRequest): Promise<WizardResult> {
   const answers: Answers = {};
   const origins: WizardResult["origins"] = {};
   const record = answers as Record<string, unknown>;
+  // Services taken from a flag or the repo may still hold a cron job with no schedule or command:
+  // a person is here to ask for just that.
+  const settle = async (spec: QuestionSpec, value: unknown): Promise<unknown> =>
+    spec.kind === "services" ? completeCronJobs(prompter, value as ServiceAnswer[], say) : value;
   for (const spec of QUESTIONS) {
     if (!isAsked(spec, answers)) continue;
     const flag = (given as Record<string, unknown>)[spec.key];
     if (flag !== undefined) {
-      record[spec.key] = spec.kind === "services" ? await completeCronJobs(prompter, flag as ServiceAnswer[], say) : flag;
+      record[spec.key] = await settle(spec, flag);
       origins[spec.key] = "flag";
       say(`✔ ${spec.message}: ${display(flag)} (from ${spec.flag})`);
       continue;
     }
     const proposal = proposalFor(spec, facts, answers);
     if (acceptDetected && proposal) {
-      // Accepted services may still hold a cron job with no schedule or command: a person is here to ask.
-      record[spec.key] = spec.kind === "services" ? await completeCronJobs(prompter, proposal.value as ServiceAnswer[], say) : proposal.value;
+      record[spec.key] = await settle(spec, proposal.value);
       origins[spec.key] = proposal.origin;
       say(`✔ ${spec.message}: ${display(proposal.value)} (${proposal.origin})`);
       continue;
