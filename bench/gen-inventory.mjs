@@ -16,8 +16,18 @@ const ROLES = [
 
 /** @param {number} nServices @returns {string} YAML text of a valid inventory. */
 export function generateInventory(nServices) {
-  if (!Number.isInteger(nServices) || nServices < 1 || nServices > 5000) throw new RangeError("nServices must be 1..5000");
-  const services = [{ name: "nginx", role: "reverse-proxy", software: "nginx", version: "1.18", listen: ["0.0.0.0:80", "0.0.0.0:443"], dependsOn: [] }];
+  if (!Number.isInteger(nServices) || nServices < 1 || nServices > 5000)
+    throw new RangeError("nServices must be 1..5000");
+  const services = [
+    {
+      name: "nginx",
+      role: "reverse-proxy",
+      software: "nginx",
+      version: "1.18",
+      listen: ["0.0.0.0:80", "0.0.0.0:443"],
+      dependsOn: [],
+    },
+  ];
   for (let i = 1; i < nServices; i++) {
     const spec = ROLES[i % ROLES.length];
     const name = `${spec.role}-${String(i).padStart(4, "0")}`;
@@ -26,9 +36,12 @@ export function generateInventory(nServices) {
     if (spec.version) service.version = spec.version;
     if (spec.command) service.command = spec.command(port);
     if (spec.schedule) service.schedule = spec.schedule;
-    if (spec.role !== "worker" && spec.role !== "cron" && spec.role !== "scheduler") service.listen = [`127.0.0.1:${port}`];
+    if (spec.role !== "worker" && spec.role !== "cron" && spec.role !== "scheduler")
+      service.listen = [`127.0.0.1:${port}`];
     // Up to two dependencies on earlier services: a DAG by construction.
-    service.dependsOn = [i - 1, Math.floor(i / 2)].filter((j, k, all) => j >= 1 && all.indexOf(j) === k).map((j) => services[j].name);
+    service.dependsOn = [i - 1, Math.floor(i / 2)]
+      .filter((j, k, all) => j >= 1 && all.indexOf(j) === k)
+      .map((j) => services[j].name);
     service.env = ["DATABASE_URL", "REDIS_URL"];
     services.push(service);
   }
@@ -39,13 +52,22 @@ export function generateInventory(nServices) {
   return stringify({
     apiVersion: "infra-migrate/v1",
     kind: "Inventory",
-    metadata: { name: `bench-${nServices}`, description: `Synthetic inventory with ${nServices} services for benchmarks.` },
+    metadata: {
+      name: `bench-${nServices}`,
+      description: `Synthetic inventory with ${nServices} services for benchmarks.`,
+    },
     host: { hostname: "bench-vm", os: "Ubuntu 22.04", cpus: 32, memoryGiB: 128, diskGiB: 1000, provider: "gcp" },
     services,
     data,
     deploy: { method: "ssh-systemctl", durationMinutes: 45, perWeek: 1, rollback: "none", downtime: true },
     traffic: { peakRps: 400, averageRps: 80, growth: 10 },
     team: { engineers: 6, kubernetes: false },
-    target: { cloud: "gcp", project: "bench-project", region: "us-central1", service: "bench-app", github: "acme/bench" },
+    target: {
+      cloud: "gcp",
+      project: "bench-project",
+      region: "us-central1",
+      service: "bench-app",
+      github: "acme/bench",
+    },
   });
 }

@@ -40,7 +40,9 @@ export async function timeAsync(cmd, args, { runs = 5, warmup = 1, env = cleanEn
       const child = spawn(cmd, args, { env, cwd, stdio: ["ignore", "ignore", "pipe"] });
       let err = "";
       child.stderr.on("data", (d) => (err += d));
-      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited ${code}: ${err}`))));
+      child.on("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited ${code}: ${err}`)),
+      );
     });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (i >= warmup) times.push(ms);

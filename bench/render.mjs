@@ -23,11 +23,14 @@ const dir = mkdtempSync(path.join(tmpdir(), "render-bench-"));
 const files = Array.from({ length: 12 }, (_, i) => i + 1).map((n) => {
   const input = path.join(dir, `diagram-${n}.mmd`);
   const names = ["nginx", "uvicorn", "celery", "mysql", "redis", "cloud run", "cloud tasks", "cloud sql"];
-  writeFileSync(input, buildFlowchart({
-    direction: "LR",
-    nodes: names.map((id) => ({ id, label: `${id} ${n}` })),
-    edges: names.slice(1).map((id, i) => ({ from: names[i], to: id })),
-  }));
+  writeFileSync(
+    input,
+    buildFlowchart({
+      direction: "LR",
+      nodes: names.map((id) => ({ id, label: `${id} ${n}` })),
+      edges: names.slice(1).map((id, i) => ({ from: names[i], to: id })),
+    }),
+  );
   return { input };
 });
 
@@ -48,8 +51,12 @@ try {
   });
   const twelve = await time("12 diagrams, 1 session", () => renderDiagrams(files));
   const png = await time("4 diagrams, 1 session, SVG + PNG", () => renderDiagrams(files.slice(0, 4), { png: true }));
-  console.log(`ratio 4-in-1-session / 1: ${(four / one).toFixed(2)}x (target <= 1.3x); 4 sessions / 1 session: ${(separate / four).toFixed(2)}x`);
-  console.log(`each diagram after the first: ~${((twelve - one) / 11).toFixed(0)} ms; SVG + PNG / SVG for 4: ${(png / four).toFixed(2)}x`);
+  console.log(
+    `ratio 4-in-1-session / 1: ${(four / one).toFixed(2)}x (target <= 1.3x); 4 sessions / 1 session: ${(separate / four).toFixed(2)}x`,
+  );
+  console.log(
+    `each diagram after the first: ~${((twelve - one) / 11).toFixed(0)} ms; SVG + PNG / SVG for 4: ${(png / four).toFixed(2)}x`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -32,13 +32,23 @@ fake.setDefault((req) => {
 });
 const env = cleanEnv({ GEMINI_API_KEY: "bench-key-not-real", GOOGLE_GEMINI_BASE_URL: fake.url });
 
-const offline = timeSync(process.execPath, [BIN, "run", "--inventory", SEED, "--out", out, "--provider", "offline", "--quiet"], { runs: 3, warmup: 1, before: fresh });
+const offline = timeSync(
+  process.execPath,
+  [BIN, "run", "--inventory", SEED, "--out", out, "--provider", "offline", "--quiet"],
+  { runs: 3, warmup: 1, before: fresh },
+);
 report("offline run, all phases (process overhead)", offline);
-const run = await timeAsync(process.execPath, [BIN, "run", "--inventory", SEED, "--out", out, "--provider", "gemini", "--quiet"], { runs: 3, warmup: 1, env, before: fresh });
+const run = await timeAsync(
+  process.execPath,
+  [BIN, "run", "--inventory", SEED, "--out", out, "--provider", "gemini", "--quiet"],
+  { runs: 3, warmup: 1, env, before: fresh },
+);
 report(`gemini-path run, ${LATENCY_MS} ms per call`, run);
 const critical = 3 * LATENCY_MS + median(offline);
 const sequential = 4 * LATENCY_MS + median(offline);
-console.log(`${"critical path (3 calls + overhead)".padEnd(52)} ${critical.toFixed(0)} ms; sequential would be ${sequential.toFixed(0)} ms`);
+console.log(
+  `${"critical path (3 calls + overhead)".padEnd(52)} ${critical.toFixed(0)} ms; sequential would be ${sequential.toFixed(0)} ms`,
+);
 console.log(`${"run / critical path".padEnd(52)} ${(median(run) / critical).toFixed(3)}  (target ≤ 1.10)`);
 await fake.close();
 fresh();

@@ -9,7 +9,9 @@ import { fileURLToPath } from "node:url";
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../personas");
 const lock = {};
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".md")).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith(".md"))
+  .sort()) {
   const text = readFileSync(path.join(dir, file), "utf8");
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)$/.exec(text);
   if (!match) throw new Error(`${file}: no front matter`);

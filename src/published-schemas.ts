@@ -36,15 +36,28 @@ export const mappingFileSchema = z.strictObject({
 });
 
 function schemaText(schema: z.ZodType, id: string, title: string, description: string): string {
-  const generated = z.toJSONSchema(schema, { io: "output", target: "draft-2020-12", unrepresentable: "any" }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(schema, { io: "output", target: "draft-2020-12", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   const { $schema, ...rest } = generated;
   return `${JSON.stringify({ $schema, $id: id, title, description, ...rest }, null, 2)}\n`;
 }
 
 export function risksJsonSchemaText(): string {
-  return schemaText(risksFileSchema, "urn:infra-migrate:schema:risks:v1", "infra-migrate risk report (risks.json)", "The audit phase's ranked risks for the growth target, as written to docs/migration/audit/risks.json.");
+  return schemaText(
+    risksFileSchema,
+    "urn:infra-migrate:schema:risks:v1",
+    "infra-migrate risk report (risks.json)",
+    "The audit phase's ranked risks for the growth target, as written to docs/migration/audit/risks.json.",
+  );
 }
 
 export function mappingJsonSchemaText(): string {
-  return schemaText(mappingFileSchema, "urn:infra-migrate:schema:mapping:v1", "infra-migrate service mapping (mapping.json)", "The design phase's mapping of each inventory service to its Google Cloud target, and the deployment later phases build on.");
+  return schemaText(
+    mappingFileSchema,
+    "urn:infra-migrate:schema:mapping:v1",
+    "infra-migrate service mapping (mapping.json)",
+    "The design phase's mapping of each inventory service to its Google Cloud target, and the deployment later phases build on.",
+  );
 }

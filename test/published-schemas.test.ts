@@ -4,11 +4,23 @@ import { describe, expect, it } from "vitest";
 import { auditPhase } from "../src/phases/audit/index.js";
 import { auditOffline } from "../src/phases/audit/offline.js";
 import { designPhase } from "../src/phases/design/index.js";
-import { mappingFileSchema, mappingJsonSchemaText, risksFileSchema, risksJsonSchemaText } from "../src/published-schemas.js";
+import {
+  mappingFileSchema,
+  mappingJsonSchemaText,
+  risksFileSchema,
+  risksJsonSchemaText,
+} from "../src/published-schemas.js";
 import { withProvenance } from "../src/write/provenance.js";
 import { inputFromFile, ROOT, SEED_INVENTORY } from "./helpers/phase-input.js";
 
-const provenance = { toolVersion: "0", phase: "x", persona: "p@1.0.0", provider: "offline", model: "offline-rules", inventoryHash: "0" };
+const provenance = {
+  toolVersion: "0",
+  phase: "x",
+  persona: "p@1.0.0",
+  provider: "offline",
+  model: "offline-rules",
+  inventoryHash: "0",
+};
 
 describe("published JSON Schemas", () => {
   it.each([
@@ -27,7 +39,9 @@ describe("published JSON Schemas", () => {
     expect(risksFileSchema.safeParse({ ...written, extra: 1 }).success).toBe(false);
 
     const designInput = { ...input, upstream: { audit } };
-    const mapping = (await designPhase.render(designPhase.offline(designInput), designInput)).find((a) => a.path.endsWith("mapping.json"))!;
+    const mapping = (await designPhase.render(designPhase.offline(designInput), designInput)).find((a) =>
+      a.path.endsWith("mapping.json"),
+    )!;
     const parsed = mappingFileSchema.safeParse(JSON.parse(withProvenance(mapping, provenance)));
     expect(parsed.error?.issues ?? []).toEqual([]);
   });

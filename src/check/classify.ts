@@ -29,7 +29,12 @@ export interface CheckFile {
 
 const DRIFT_STATES: ReadonlySet<CheckState> = new Set(["drift", "missing", "orphaned"]);
 
-export function classifyChanges(changes: FileChange[], manifest: Manifest, phases: readonly string[], maxDiffLines = 40): CheckFile[] {
+export function classifyChanges(
+  changes: FileChange[],
+  manifest: Manifest,
+  phases: readonly string[],
+  maxDiffLines = 40,
+): CheckFile[] {
   const files: CheckFile[] = changes.map((change) => {
     const base = { path: change.path, phase: change.phase };
     const diff = () => unifiedDiff(change.current ?? "", change.content, { path: change.path, maxLines: maxDiffLines });
@@ -54,7 +59,12 @@ export function classifyChanges(changes: FileChange[], manifest: Manifest, phase
   const checked = new Set(phases);
   for (const [file, entry] of Object.entries(manifest.files)) {
     if (checked.has(entry.phase) && !produced.has(file)) {
-      files.push({ path: file, phase: entry.phase, state: "orphaned", reason: "in the manifest but no longer generated" });
+      files.push({
+        path: file,
+        phase: entry.phase,
+        state: "orphaned",
+        reason: "in the manifest but no longer generated",
+      });
     }
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

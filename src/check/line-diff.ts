@@ -47,7 +47,9 @@ export function diffLines(a: string[], b: string[]): Op[] {
     for (let i = n - 1; i >= 0; i--) {
       for (let j = m - 1; j >= 0; j--) {
         lcs[i * width + j] =
-          a[start + i] === b[start + j] ? lcs[(i + 1) * width + j + 1]! + 1 : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
+          a[start + i] === b[start + j]
+            ? lcs[(i + 1) * width + j + 1]! + 1
+            : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
       }
     }
     let i = 0;
@@ -67,7 +69,8 @@ export function diffLines(a: string[], b: string[]): Op[] {
       }
     }
   }
-  for (let k = 0; k < a.length - endA; k++) ops.push({ kind: " ", text: a[endA + k]!, oldNo: endA + k + 1, newNo: endB + k + 1 });
+  for (let k = 0; k < a.length - endA; k++)
+    ops.push({ kind: " ", text: a[endA + k]!, oldNo: endA + k + 1, newNo: endB + k + 1 });
   return ops;
 }
 

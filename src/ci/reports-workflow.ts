@@ -34,7 +34,11 @@ export const REPORTS_ACTIONS = {
   },
 } as const satisfies Record<string, PinnedAction>;
 
-const ALL_ACTIONS: PinnedAction[] = [PINNED_ACTIONS.checkout, PINNED_ACTIONS.setupNode, ...Object.values(REPORTS_ACTIONS)];
+const ALL_ACTIONS: PinnedAction[] = [
+  PINNED_ACTIONS.checkout,
+  PINNED_ACTIONS.setupNode,
+  ...Object.values(REPORTS_ACTIONS),
+];
 
 export interface ReportsWorkflowOptions {
   /** Inventory path in the repo [infra-migrate.inventory.yaml]. */
@@ -66,7 +70,11 @@ function uses(action: PinnedAction): string {
   return `${action.repo}@${action.sha}`;
 }
 
-const checkoutStep = () => ({ name: "Check out", uses: uses(PINNED_ACTIONS.checkout), with: { "persist-credentials": false } });
+const checkoutStep = () => ({
+  name: "Check out",
+  uses: uses(PINNED_ACTIONS.checkout),
+  with: { "persist-credentials": false },
+});
 
 function setupSteps(nodeVersion: string): Record<string, unknown>[] {
   return [
@@ -91,12 +99,15 @@ export function buildReportsWorkflow(options: ReportsWorkflowOptions = {}): Reco
   return {
     name: "Migration reports",
     on: {
-      pull_request: { paths: [...new Set([inventory, options.config ?? DEFAULT_CONFIG, ".infra-migrate/**", "docs/migration/**"])] },
+      pull_request: {
+        paths: [...new Set([inventory, options.config ?? DEFAULT_CONFIG, ".infra-migrate/**", "docs/migration/**"])],
+      },
       schedule: [{ cron: options.cron ?? "23 6 * * 1" }],
       workflow_dispatch: {
         inputs: {
           provider: {
-            description: "Who answers: config = the repo's infra-migrate.config.yaml (or INFRA_MIGRATE_PROVIDER variable)",
+            description:
+              "Who answers: config = the repo's infra-migrate.config.yaml (or INFRA_MIGRATE_PROVIDER variable)",
             type: "choice",
             options: ["config", "auto", "gemini", "replay", "offline"],
             default: "config",
@@ -141,7 +152,8 @@ export function buildReportsWorkflow(options: ReportsWorkflowOptions = {}): Reco
               ...env,
               // Empty unless the dispatch input or the repository variable names one; the CLI then
               // follows the config file (or auto: Gemini when the key is set, else offline rules).
-              INFRA_MIGRATE_PROVIDER: "${{ inputs.provider != 'config' && inputs.provider || vars.INFRA_MIGRATE_PROVIDER }}",
+              INFRA_MIGRATE_PROVIDER:
+                "${{ inputs.provider != 'config' && inputs.provider || vars.INFRA_MIGRATE_PROVIDER }}",
               // Only this step sees the key. Unchanged prompts are answered from the committed
               // .infra-migrate/cache without a call; only changed inputs cost tokens.
               GEMINI_API_KEY: "${{ secrets.GEMINI_API_KEY }}",

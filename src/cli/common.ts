@@ -11,13 +11,19 @@ const rawSchema = z.object({
   inventory: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
   provider: z.enum(["auto", "gemini", "offline", "replay"]).optional(),
-  model: z.string().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "expected a model id such as gemini-3.5-flash-lite").optional(),
+  model: z
+    .string()
+    .regex(/^[A-Za-z0-9._\/-]{1,100}$/, "expected a model id such as gemini-3.5-flash-lite")
+    .optional(),
   timeout: z.coerce.number().int().min(1).max(3600).optional(),
   config: z.string().optional(),
   dryRun: z.boolean().optional(),
   force: z.boolean().optional(),
   top: z.coerce.number().int().min(1).max(50).optional(),
-  workerDir: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]{1,200}$/, "expected a relative path inside the repository").optional(),
+  workerDir: z
+    .string()
+    .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]{1,200}$/, "expected a relative path inside the repository")
+    .optional(),
 });
 
 export interface Settings {
@@ -32,12 +38,20 @@ export interface Settings {
   config: Partial<Config>;
 }
 
-export async function resolveSettings(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd = process.cwd()): Promise<Settings> {
+export async function resolveSettings(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  cwd = process.cwd(),
+): Promise<Settings> {
   const parsed = rawSchema.safeParse(raw);
   if (!parsed.success) {
     throw new InputError(
       "Invalid option",
-      parsed.error.issues.map((i) => ({ file: "command line", path: `--${String(i.path[0] ?? "")}`, message: i.message })),
+      parsed.error.issues.map((i) => ({
+        file: "command line",
+        path: `--${String(i.path[0] ?? "")}`,
+        message: i.message,
+      })),
       "Run with --help to see the options.",
       "usage.invalid",
     );
@@ -46,7 +60,12 @@ export async function resolveSettings(raw: Record<string, unknown>, env: NodeJS.
   const { config } = await loadConfig(cwd, flags.config);
   const envProvider = env.INFRA_MIGRATE_PROVIDER;
   if (envProvider && !["auto", "gemini", "offline", "replay"].includes(envProvider)) {
-    throw new InputError(`INFRA_MIGRATE_PROVIDER=${envProvider} is not a provider`, [], "Use auto, gemini, offline or replay.", "usage.invalid");
+    throw new InputError(
+      `INFRA_MIGRATE_PROVIDER=${envProvider} is not a provider`,
+      [],
+      "Use auto, gemini, offline or replay.",
+      "usage.invalid",
+    );
   }
   const top = flags.top ?? config.phases?.audit?.top;
   const workerDir = flags.workerDir ?? config.phases?.llmops?.workerDir;

@@ -17,12 +17,13 @@ export interface GenerateRequest {
 
 export async function generate(request: GenerateRequest): Promise<number> {
   const { settings, out } = request;
-  const [{ runPipeline, storedResultFile }, { applyPlans }, { toolVersion }, { estimateModelCostUsd }] = await Promise.all([
-    import("../pipeline/run-pipeline.js"),
-    import("../write/writer.js"),
-    import("../package-root.js"),
-    import("../model/pricing.js"),
-  ]);
+  const [{ runPipeline, storedResultFile }, { applyPlans }, { toolVersion }, { estimateModelCostUsd }] =
+    await Promise.all([
+      import("../pipeline/run-pipeline.js"),
+      import("../write/writer.js"),
+      import("../package-root.js"),
+      import("../model/pricing.js"),
+    ]);
   const progress = createProgress(out);
   const started = performance.now();
   let result;
@@ -52,7 +53,9 @@ export async function generate(request: GenerateRequest): Promise<number> {
   let rendered: { input: string; outputs: string[] }[] = [];
   if (request.render && !settings.dryRun) {
     const { renderDiagrams } = await import("../render/render-diagrams.js");
-    const diagrams = report.changes.filter((c) => c.path.endsWith(".mmd")).map((c) => ({ input: path.join(settings.outDir, c.path) }));
+    const diagrams = report.changes
+      .filter((c) => c.path.endsWith(".mmd"))
+      .map((c) => ({ input: path.join(settings.outDir, c.path) }));
     rendered = await renderDiagrams(diagrams, { png: request.png });
   }
 
@@ -64,10 +67,28 @@ export async function generate(request: GenerateRequest): Promise<number> {
     command: request.command,
     dryRun: settings.dryRun,
     outDir: settings.outDir,
-    inventory: { file: settings.inventoryFile, hash: result.inventory.hash, warnings: result.inventory.warnings.length, redactions: result.inventory.redactions.length },
-    phases: result.runs.map((r) => ({ phase: r.phase, provider: r.provider, model: r.model, cached: r.cached, calls: r.calls, usage: r.usage, summary: r.summary })),
+    inventory: {
+      file: settings.inventoryFile,
+      hash: result.inventory.hash,
+      warnings: result.inventory.warnings.length,
+      redactions: result.inventory.redactions.length,
+    },
+    phases: result.runs.map((r) => ({
+      phase: r.phase,
+      provider: r.provider,
+      model: r.model,
+      cached: r.cached,
+      calls: r.calls,
+      usage: r.usage,
+      summary: r.summary,
+    })),
     reused: result.reused,
-    files: report.changes.map((c) => ({ path: c.path, phase: c.phase, action: c.action, ...(c.reason ? { reason: c.reason } : {}) })),
+    files: report.changes.map((c) => ({
+      path: c.path,
+      phase: c.phase,
+      action: c.action,
+      ...(c.reason ? { reason: c.reason } : {}),
+    })),
     counts: { create: count("create"), update: count("update"), unchanged: count("unchanged"), kept: count("kept") },
     tokens: result.usage,
     estimatedModelCostUsd: Number(modelCost.toFixed(4)),
@@ -80,8 +101,16 @@ export async function generate(request: GenerateRequest): Promise<number> {
   }
   const verb = settings.dryRun ? "would" : "";
   for (const change of report.changes) {
-    const mark = { create: out.c.green("create"), update: out.c.yellow("update"), unchanged: out.c.dim("same  "), kept: out.c.dim("kept  "), conflict: out.c.red("edited") }[change.action];
-    out.info(`  ${mark} ${change.path}${change.reason && change.action === "kept" ? out.c.dim(` (${change.reason})`) : ""}`);
+    const mark = {
+      create: out.c.green("create"),
+      update: out.c.yellow("update"),
+      unchanged: out.c.dim("same  "),
+      kept: out.c.dim("kept  "),
+      conflict: out.c.red("edited"),
+    }[change.action];
+    out.info(
+      `  ${mark} ${change.path}${change.reason && change.action === "kept" ? out.c.dim(` (${change.reason})`) : ""}`,
+    );
   }
   for (const file of summary.rendered) out.info(`  ${out.c.green("render")} ${file}`);
   const tokens = result.usage.totalTokens ? `, ${result.usage.totalTokens} tokens (~$${modelCost.toFixed(3)})` : "";

@@ -25,7 +25,9 @@ Docs: https://github.com/infra-migrate/infra-migrate#readme`;
 
 export function buildProgram(): Command {
   const program = new Command("infra-migrate")
-    .description("Move a one-VM product to serverless Google Cloud: audit, design, CI/CD and LLM Ops, each by an expert persona.")
+    .description(
+      "Move a one-VM product to serverless Google Cloud: audit, design, CI/CD and LLM Ops, each by an expert persona.",
+    )
     .version(toolVersion(), "-V, --version")
     .option("--json", "print one JSON document on stdout (human output goes to stderr)")
     .option("-q, --quiet", "print only warnings and errors")
@@ -59,7 +61,8 @@ export async function main(argv: string[]): Promise<number> {
 function reportError(error: unknown, flags: GlobalFlags, argv: string[]): number {
   if (error instanceof CommanderError) {
     // --help and --version "fail" with exit 0; everything else commander rejects is usage: exit 2.
-    if (error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
+    if (error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version")
+      return 0;
     return ExitCode.badInput;
   }
   const debug = flags.debug === true || argv.includes("--debug");
@@ -75,6 +78,10 @@ function reportError(error: unknown, flags: GlobalFlags, argv: string[]): number
   const message = error instanceof Error ? error.message : String(error);
   if (json) out.emitJson({ ok: false, error: { code: "internal", message } });
   out.error(`${out.c.red("internal error:")} ${message}`);
-  out.error(debug && error instanceof Error && error.stack ? error.stack : "Run again with --debug for a stack trace, and please report it.");
+  out.error(
+    debug && error instanceof Error && error.stack
+      ? error.stack
+      : "Run again with --debug for a stack trace, and please report it.",
+  );
   return 70;
 }

@@ -8,7 +8,12 @@ export function addTargetOptions(cmd: Command): Command {
   return cmd
     .option("-i, --inventory <file>", `inventory file (YAML or JSON) [default: ${DEFAULT_INVENTORY}]`)
     .option("-o, --out <dir>", "target repository to write into [default: .]")
-    .addOption(new Option("-p, --provider <name>", "who answers: gemini, offline rules, or replay from cache [default: auto]").choices(["auto", "gemini", "offline", "replay"]))
+    .addOption(
+      new Option(
+        "-p, --provider <name>",
+        "who answers: gemini, offline rules, or replay from cache [default: auto]",
+      ).choices(["auto", "gemini", "offline", "replay"]),
+    )
     .option("-m, --model <id>", "Gemini model id (env INFRA_MIGRATE_MODEL) [default: the persona's model]")
     .option("--timeout <seconds>", "per model call timeout in seconds [default: 120]")
     .option("-c, --config <file>", "config file [default: ./infra-migrate.config.yaml when present]");

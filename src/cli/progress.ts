@@ -21,7 +21,11 @@ export interface Progress {
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-export function createProgress(out: Output, stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Progress {
+export function createProgress(
+  out: Output,
+  stream: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): Progress {
   const live = !out.json && !out.quiet && stream.isTTY === true && env.CI !== "true" && env.TERM !== "dumb";
   const rows: Row[] = [];
   let drawn = 0;
@@ -32,7 +36,11 @@ export function createProgress(out: Output, stream: NodeJS.WriteStream = process
   const line = (row: Row): string => {
     const elapsed = ((row.elapsedMs ?? performance.now() - row.started) / 1000).toFixed(1) + "s";
     const icon =
-      row.state === "running" ? c.cyan(FRAMES[frame % FRAMES.length]!) : row.state === "failed" ? c.red("✗") : c.green("✓");
+      row.state === "running"
+        ? c.cyan(FRAMES[frame % FRAMES.length]!)
+        : row.state === "failed"
+          ? c.red("✗")
+          : c.green("✓");
     const tokens = row.tokens ? `${row.tokens} tok` : "";
     const head = `${row.phase.padEnd(7)} ${row.persona.padEnd(32)} ${row.model.padEnd(24)} ${elapsed.padStart(6)} ${tokens.padStart(10)} `;
     // A row must never wrap: the redraw moves the cursor up one line per row.
@@ -69,10 +77,28 @@ export function createProgress(out: Output, stream: NodeJS.WriteStream = process
         return;
       }
       if (event.type === "phase-start") {
-        rows.push({ phase: event.phase, persona: event.persona, model: `${event.provider}/${event.model}`, state: "running", started: performance.now(), tokens: 0, note: "" });
-        if (!live) plain(`[${event.phase}] start persona=${event.persona} provider=${event.provider} model=${event.model}`);
+        rows.push({
+          phase: event.phase,
+          persona: event.persona,
+          model: `${event.provider}/${event.model}`,
+          state: "running",
+          started: performance.now(),
+          tokens: 0,
+          note: "",
+        });
+        if (!live)
+          plain(`[${event.phase}] start persona=${event.persona} provider=${event.provider} model=${event.model}`);
       } else if (event.type === "phase-reused") {
-        rows.push({ phase: event.phase, persona: "stored result", model: "", state: "reused", started: performance.now(), elapsedMs: 0, tokens: 0, note: "inputs unchanged" });
+        rows.push({
+          phase: event.phase,
+          persona: "stored result",
+          model: "",
+          state: "reused",
+          started: performance.now(),
+          elapsedMs: 0,
+          tokens: 0,
+          note: "inputs unchanged",
+        });
         if (!live) plain(`[${event.phase}] reused stored result (inputs unchanged)`);
       } else {
         const row = rows.find((r) => r.phase === event.phase);

@@ -17,7 +17,10 @@ export const configSchema = z.strictObject({
   inventory: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
   provider: z.enum(["auto", "gemini", "offline", "replay"]).optional(),
-  model: z.string().regex(/^[A-Za-z0-9._\/-]{1,100}$/).optional(),
+  model: z
+    .string()
+    .regex(/^[A-Za-z0-9._\/-]{1,100}$/)
+    .optional(),
   timeoutSeconds: z.number().int().min(1).max(3600).optional(),
   phases: z
     .strictObject({
@@ -49,7 +52,9 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const at = lines.linePos(e.pos[0]);
-    throw new InputError("Invalid config file", [{ file, line: at.line, column: at.col, message: e.message.split("\n")[0]! }]);
+    throw new InputError("Invalid config file", [
+      { file, line: at.line, column: at.col, message: e.message.split("\n")[0]! },
+    ]);
   }
   const parsed = configSchema.safeParse(doc.toJS());
   if (!parsed.success) {
@@ -58,7 +63,13 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
       "Invalid config file",
       parsed.error.issues.map((i) => {
         const at = map.locate(i.path as PropertyKey[], i.code === "unrecognized_keys" ? "key" : "value");
-        return { file, line: at.line, column: at.column, path: formatPath(i.path as PropertyKey[]), message: i.message };
+        return {
+          file,
+          line: at.line,
+          column: at.column,
+          path: formatPath(i.path as PropertyKey[]),
+          message: i.message,
+        };
       }),
       "Valid keys: apiVersion, kind, inventory, out, provider, model, timeoutSeconds, phases.audit.top, phases.llmops.workerDir (see the README).",
     );

@@ -47,7 +47,8 @@ function basename(word: string): string {
 export function classifyCommand(command: string): CommandFacts {
   let words = splitCommand(command.replace(/^[-@+!:]+/, "").trim());
   // `bash -c "…"`, `sh -c '…'`: the interesting command is inside.
-  if (words.length >= 3 && /^(ba|da)?sh$/.test(basename(words[0]!)) && words[1] === "-c") return classifyCommand(words[2]!);
+  if (words.length >= 3 && /^(ba|da)?sh$/.test(basename(words[0]!)) && words[1] === "-c")
+    return classifyCommand(words[2]!);
   // `python -m uvicorn …`, `poetry run celery …`, `exec gunicorn …`
   while (words.length > 1) {
     const head = basename(words[0]!);
@@ -65,7 +66,8 @@ export function classifyCommand(command: string): CommandFacts {
     const bind = flagValue(args, ["--bind", "-b"]);
     // Documented defaults: uvicorn and gunicorn both listen on 127.0.0.1:8000 when told nothing.
     const fallback = exe === "uvicorn" || exe === "gunicorn" ? "127.0.0.1:8000" : undefined;
-    const listen = toListen(bind, "127.0.0.1") ?? (port ? toListen(port, host) : undefined) ?? (bind ? undefined : fallback);
+    const listen =
+      toListen(bind, "127.0.0.1") ?? (port ? toListen(port, host) : undefined) ?? (bind ? undefined : fallback);
     return { software: exe === "waitress-serve" ? "waitress" : exe, role: "web", ...(listen ? { listen } : {}) };
   }
   if (exe === "celery") {
@@ -73,7 +75,8 @@ export function classifyCommand(command: string): CommandFacts {
     if (args.includes("worker")) return { software: "celery", role: "worker" };
     return { software: "celery", role: "other" };
   }
-  if (exe === "rq" || exe === "dramatiq" || exe === "huey_consumer" || exe === "arq") return { software: exe, role: "worker" };
+  if (exe === "rq" || exe === "dramatiq" || exe === "huey_consumer" || exe === "arq")
+    return { software: exe, role: "worker" };
   if (/^python[\d.]*$/.test(exe) && args[0]?.endsWith("manage.py")) {
     if (args[1] === "runserver") {
       const listen = toListen(args[2] ?? "8000", "127.0.0.1");

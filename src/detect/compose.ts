@@ -42,8 +42,15 @@ function publishedListen(port: unknown): string | undefined {
 
 /** `environment:` as a list (`- A=1`, `- B`) or a map: the variable names, sorted; values dropped. */
 function envNames(environment: unknown): string[] {
-  const keys = Array.isArray(environment) ? environment.map((e) => String(e).split("=")[0]!.trim()) : environment && typeof environment === "object" ? Object.keys(environment) : [];
-  return unionNames([], keys.filter((k) => ENV_NAME.test(k)));
+  const keys = Array.isArray(environment)
+    ? environment.map((e) => String(e).split("=")[0]!.trim())
+    : environment && typeof environment === "object"
+      ? Object.keys(environment)
+      : [];
+  return unionNames(
+    [],
+    keys.filter((k) => ENV_NAME.test(k)),
+  );
 }
 
 export function parseCompose(text: string, file: string): ServiceFinding[] {
@@ -57,15 +64,35 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
   if (!services || typeof services !== "object") return [];
   const findings: ServiceFinding[] = [];
   for (const [key, raw] of Object.entries(services as Record<string, unknown>)) {
-    const svc = (raw ?? {}) as { image?: unknown; command?: unknown; ports?: unknown; depends_on?: unknown; environment?: unknown };
+    const svc = (raw ?? {}) as {
+      image?: unknown;
+      command?: unknown;
+      ports?: unknown;
+      depends_on?: unknown;
+      environment?: unknown;
+    };
     const name = sanitiseName(key);
     if (!name) continue;
-    const command = Array.isArray(svc.command) ? svc.command.map(String).join(" ") : typeof svc.command === "string" ? svc.command : undefined;
+    const command = Array.isArray(svc.command)
+      ? svc.command.map(String).join(" ")
+      : typeof svc.command === "string"
+        ? svc.command
+        : undefined;
     const [imageName, version] = typeof svc.image === "string" ? imageParts(svc.image) : ["", undefined];
     const known = IMAGES.find((i) => i.match.test(imageName));
-    const facts = known ? { software: known.software, role: known.role } : command ? classifyCommand(command) : { software: imageName || "unknown", role: "other" as const };
-    const listen = (Array.isArray(svc.ports) ? svc.ports.map(publishedListen) : []).filter((l): l is string => l !== undefined);
-    const dependsOn = Array.isArray(svc.depends_on) ? svc.depends_on.map(String) : svc.depends_on && typeof svc.depends_on === "object" ? Object.keys(svc.depends_on) : [];
+    const facts = known
+      ? { software: known.software, role: known.role }
+      : command
+        ? classifyCommand(command)
+        : { software: imageName || "unknown", role: "other" as const };
+    const listen = (Array.isArray(svc.ports) ? svc.ports.map(publishedListen) : []).filter(
+      (l): l is string => l !== undefined,
+    );
+    const dependsOn = Array.isArray(svc.depends_on)
+      ? svc.depends_on.map(String)
+      : svc.depends_on && typeof svc.depends_on === "object"
+        ? Object.keys(svc.depends_on)
+        : [];
     findings.push({
       name,
       role: facts.role,

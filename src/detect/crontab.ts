@@ -8,7 +8,8 @@ import { uniqueName } from "./merge.js";
 import { sanitiseName } from "./procfile.js";
 import type { ServiceFinding } from "./types.js";
 
-export const CRONTAB_CANDIDATE = /(^|\/)(crontab|[^/]+\.(cron|crontab))$|(^|\/)cron\.d\/[^/.]+$|(^|\/)spool\/cron\/crontabs\/[^/.]+$/;
+export const CRONTAB_CANDIDATE =
+  /(^|\/)(crontab|[^/]+\.(cron|crontab))$|(^|\/)cron\.d\/[^/.]+$|(^|\/)spool\/cron\/crontabs\/[^/.]+$/;
 
 export interface CrontabFacts {
   jobs: ServiceFinding[];
@@ -78,5 +79,10 @@ export function jobName(command: string): string {
   if (module >= 0 && words[module + 1]) return sanitiseName(words[module + 1]!.split(".").at(-1)!.replace(/_/g, "-"));
   const script = words.find((w) => /\.(py|sh|js|rb|php|pl)$/.test(w));
   const pick = script ?? words[0] ?? "";
-  return sanitiseName(pick.slice(pick.lastIndexOf("/") + 1).replace(/\.[a-z]+$/, "").replace(/_/g, "-"));
+  return sanitiseName(
+    pick
+      .slice(pick.lastIndexOf("/") + 1)
+      .replace(/\.[a-z]+$/, "")
+      .replace(/_/g, "-"),
+  );
 }

@@ -13,7 +13,15 @@ import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./py
 import { environmentFileNames, environmentFiles, parseSystemdUnit, readUnitFile, unionNames } from "./systemd.js";
 import { parseSystemdTimer, type TimerFinding } from "./systemd-timer.js";
 import { CRONTAB_CANDIDATE, jobSoftware, parseCrontab } from "./crontab.js";
-import { listenerFindings, listHostFiles, parseListeners, readHostFacts, readHostFile, readListeners, unreadableHostDirs } from "./host.js";
+import {
+  listenerFindings,
+  listHostFiles,
+  parseListeners,
+  readHostFacts,
+  readHostFile,
+  readListeners,
+  unreadableHostDirs,
+} from "./host.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
@@ -39,7 +47,17 @@ interface Entry {
 }
 
 // /etc/cron.d files that packages install: housekeeping, not the product's jobs.
-const DISTRO_CRON = new Set(["anacron", "certbot", "e2scrub_all", "mdadm", "php", "popularity-contest", "sysstat", "zfsutils-linux", ".placeholder"]);
+const DISTRO_CRON = new Set([
+  "anacron",
+  "certbot",
+  "e2scrub_all",
+  "mdadm",
+  "php",
+  "popularity-contest",
+  "sysstat",
+  "zfsutils-linux",
+  ".placeholder",
+]);
 
 const COMPOSE_FILES = new Set(["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"]);
 const REQUIREMENTS = /^(requirements[^/]*\.txt|requirements\/[^/]+\.txt)$/;
@@ -90,7 +108,14 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
 
   const hostRoot = options.host?.root;
   const entries: Entry[] = [
-    ...files.map((file) => ({ file, shown: file, atRoot: !file.includes("/"), own: true, host: false, read: () => readSmallText(root, file) })),
+    ...files.map((file) => ({
+      file,
+      shown: file,
+      atRoot: !file.includes("/"),
+      own: true,
+      host: false,
+      read: () => readSmallText(root, file),
+    })),
     ...(hostRoot ? await listHostFiles(hostRoot) : []).map(({ file, own, dropIns = [] }) => ({
       file,
       shown: `/${file}`,
@@ -112,7 +137,8 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     if (REQUIREMENTS.test(file) || (atRoot && base === "pyproject.toml")) {
       const text = await entry.read();
       if (text === undefined) continue;
-      const parsed = base === "pyproject.toml" ? parsePyproject(text) : { name: undefined, packages: parseRequirementsTxt(text) };
+      const parsed =
+        base === "pyproject.toml" ? parsePyproject(text) : { name: undefined, packages: parseRequirementsTxt(text) };
       name ??= parsed.name;
       for (const [pkg, version] of parsed.packages) if (!packages.has(pkg) || version) packages.set(pkg, version);
       evidence.push({ file: shown, found: `${parsed.packages.size} Python package(s)` });
@@ -122,7 +148,10 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       name ??= parsed.name;
       nodeStart = parsed.startCommand;
       for (const [pkg, version] of parsed.packages) packages.set(pkg, version);
-      evidence.push({ file: shown, found: `${parsed.packages.size} npm package(s)${nodeStart ? `, start: ${nodeStart}` : ""}` });
+      evidence.push({
+        file: shown,
+        found: `${parsed.packages.size} npm package(s)${nodeStart ? `, start: ${nodeStart}` : ""}`,
+      });
     } else if (atRoot && base === "Procfile") {
       procfile = parseProcfile((await entry.read()) ?? "", shown);
       for (const s of procfile.services) evidence.push({ file: shown, found: describe(s) });
@@ -145,7 +174,14 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
           appDirs.add(workdir);
           for (const dependencyFile of ["requirements.txt", "pyproject.toml", "package.json"]) {
             const onHost = `${workdir.replace(/\/+$/, "")}/${dependencyFile}`;
-            entries.push({ file: dependencyFile, shown: onHost, atRoot: true, own: true, host: true, read: () => readHostFile(hostRoot, onHost.slice(1)) });
+            entries.push({
+              file: dependencyFile,
+              shown: onHost,
+              atRoot: true,
+              own: true,
+              host: true,
+              read: () => readHostFile(hostRoot, onHost.slice(1)),
+            });
           }
         }
         for (const envFile of environmentFiles(service)) {
@@ -166,7 +202,8 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       const tab = parseCrontab((await entry.read()) ?? "", shown);
       // /etc/crontab's run-parts lines drive cron.daily & co: the distribution's housekeeping.
       tab.jobs = tab.jobs.filter((job) => !/\brun-parts\b|\banacron\b/.test(job.command ?? ""));
-      for (const job of tab.jobs) evidence.push({ file: shown, found: `cron ${job.name} "${job.schedule}": ${job.command}` });
+      for (const job of tab.jobs)
+        evidence.push({ file: shown, found: `cron ${job.name} "${job.schedule}": ${job.command}` });
       for (const line of tab.skipped) evidence.push({ file: shown, found: `skipped ${line}` });
       // Crontab names are unique within a file; across files the first keeps the name.
       const names = new Set([...cron, ...systemd].map((s) => s.name));
@@ -181,7 +218,10 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       const site = parseNginxConfig(text, shown);
       if (!site) continue;
       nginx.push(site);
-      evidence.push({ file: shown, found: `${describe(site)}${site.proxiesToPorts?.length ? `, proxies to port ${site.proxiesToPorts.join(", ")}` : ""}` });
+      evidence.push({
+        file: shown,
+        found: `${describe(site)}${site.proxiesToPorts?.length ? `, proxies to port ${site.proxiesToPorts.join(", ")}` : ""}`,
+      });
     }
   }
 
@@ -191,17 +231,37 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const listening = listenersOf ? listenerFindings(parseListeners((await listenersOf()) ?? "")) : [];
   for (const l of listening) evidence.push({ file: "ss -ltnp", found: describe(l) });
   const host = hostRoot ? await readHostFacts(hostRoot) : undefined;
-  for (const dir of hostRoot ? await unreadableHostDirs(hostRoot) : []) evidence.push({ file: dir, found: "not readable as this user: run init with sudo to include it" });
-  if (hostRoot === "/" && listening.length === 0 && process.getuid?.() !== 0) evidence.push({ file: "ss -ltnp", found: "no process names without root: run init with sudo to see who listens where" });
-  if (host && Object.keys(host).length) evidence.push({ file: "host", found: Object.entries(host).map(([k, v]) => `${k} ${v}`).join(", ") });
+  for (const dir of hostRoot ? await unreadableHostDirs(hostRoot) : [])
+    evidence.push({ file: dir, found: "not readable as this user: run init with sudo to include it" });
+  if (hostRoot === "/" && listening.length === 0 && process.getuid?.() !== 0)
+    evidence.push({
+      file: "ss -ltnp",
+      found: "no process names without root: run init with sudo to see who listens where",
+    });
+  if (host && Object.keys(host).length)
+    evidence.push({
+      file: "host",
+      found: Object.entries(host)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", "),
+    });
 
   scheduleTimedUnits(systemd, timers, evidence);
   const deps = readDependencies(packages);
-  if (deps.frameworks.length) evidence.push({ file: "dependencies", found: `frameworks: ${deps.frameworks.join(", ")}` });
-  const services = mergeServices([...systemd, ...compose, ...(procfile?.services ?? []), ...nginx, ...cron, ...listening], deps, nodeStart);
+  if (deps.frameworks.length)
+    evidence.push({ file: "dependencies", found: `frameworks: ${deps.frameworks.join(", ")}` });
+  const services = mergeServices(
+    [...systemd, ...compose, ...(procfile?.services ?? []), ...nginx, ...cron, ...listening],
+    deps,
+    nodeStart,
+  );
   const dbService = services.find((s) => s.role === "database");
   const database = dbService
-    ? { engine: dbService.software, ...(dbService.version ? { version: dbService.version } : {}), source: dbService.source }
+    ? {
+        engine: dbService.software,
+        ...(dbService.version ? { version: dbService.version } : {}),
+        source: dbService.source,
+      }
     : undefined;
   const remote = await (options.readRemote ?? readGitRemote)(root);
   const github = remote ? parseGithubRemote(remote) : undefined;

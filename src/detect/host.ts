@@ -16,7 +16,13 @@ export interface HostFacts {
 }
 
 /** Folders (relative to the host root) whose files describe the services; one level deep. */
-export const HOST_DIRS = ["etc/systemd/system", "etc/nginx/sites-enabled", "etc/nginx/conf.d", "etc/cron.d", "var/spool/cron/crontabs"];
+export const HOST_DIRS = [
+  "etc/systemd/system",
+  "etc/nginx/sites-enabled",
+  "etc/nginx/conf.d",
+  "etc/cron.d",
+  "var/spool/cron/crontabs",
+];
 export const HOST_FILES = ["etc/crontab"];
 
 export interface HostFile {
@@ -38,14 +44,20 @@ export async function listHostFiles(root: string): Promise<HostFile[]> {
   for (const dir of HOST_DIRS) {
     for (const entry of await entries(root, dir)) {
       if (entry.dir && dir === "etc/systemd/system" && entry.name.endsWith(".wants")) {
-        for (const wanted of await entries(root, `${dir}/${entry.name}`)) if (!wanted.dir) found.push({ file: `${dir}/${entry.name}/${wanted.name}`, own: false });
+        for (const wanted of await entries(root, `${dir}/${entry.name}`))
+          if (!wanted.dir) found.push({ file: `${dir}/${entry.name}/${wanted.name}`, own: false });
       } else if (!entry.dir) {
         found.push({ file: `${dir}/${entry.name}`, own: !entry.link });
       }
     }
   }
   for (const file of HOST_FILES) if ((await statInRoot(root, file))?.isFile()) found.push({ file, own: true });
-  found.sort((a, b) => Number(b.own) - Number(a.own) || depth(a.file) - depth(b.file) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  found.sort(
+    (a, b) =>
+      Number(b.own) - Number(a.own) ||
+      depth(a.file) - depth(b.file) ||
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
+  );
   const units = new Set<string>();
   const unique = found.filter(({ file }) => {
     const base = path.posix.basename(file);
@@ -59,7 +71,9 @@ export async function listHostFiles(root: string): Promise<HostFile[]> {
     const base = path.posix.basename(entry.file);
     if (!base.endsWith(".service")) continue;
     const dir = `etc/systemd/system/${base}.d`;
-    const confs = (await entries(root, dir)).filter((e) => !e.dir && e.name.endsWith(".conf")).map((e) => `${dir}/${e.name}`);
+    const confs = (await entries(root, dir))
+      .filter((e) => !e.dir && e.name.endsWith(".conf"))
+      .map((e) => `${dir}/${e.name}`);
     if (confs.length) entry.dropIns = confs;
   }
   return unique;
@@ -68,10 +82,16 @@ export async function listHostFiles(root: string): Promise<HostFile[]> {
 const depth = (file: string) => file.split("/").length;
 
 /** Host folders that exist but could not be read (crontabs need root): said as evidence. */
-export async function unreadableHostDirs(root: string, readDir: (dir: string) => Promise<unknown> = readdir): Promise<string[]> {
+export async function unreadableHostDirs(
+  root: string,
+  readDir: (dir: string) => Promise<unknown> = readdir,
+): Promise<string[]> {
   const out: string[] = [];
   for (const dir of HOST_DIRS) {
-    const error = await readDir(path.join(root, dir)).then(() => undefined, (e: NodeJS.ErrnoException) => e.code);
+    const error = await readDir(path.join(root, dir)).then(
+      () => undefined,
+      (e: NodeJS.ErrnoException) => e.code,
+    );
     if (error === "EACCES" || error === "EPERM") out.push(`/${dir}`);
   }
   return out;
@@ -161,7 +181,13 @@ export function listenerFindings(listeners: Listener[]): ServiceFinding[] {
       if (!existing.listen.includes(listen)) existing.listen.push(listen);
       continue;
     }
-    found.set(facts.software, { name: facts.software, role: facts.role, software: facts.software, listen: [listen], source: "ss -ltnp" });
+    found.set(facts.software, {
+      name: facts.software,
+      role: facts.role,
+      software: facts.software,
+      listen: [listen],
+      source: "ss -ltnp",
+    });
   }
   return [...found.values()];
 }

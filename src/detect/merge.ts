@@ -17,7 +17,17 @@ export const DEFAULT_PORTS: Record<string, number> = {
   memcached: 11211,
 };
 const DATA_ROLES: ServiceRole[] = ["database", "cache", "broker"];
-const ROLE_ORDER: ServiceRole[] = ["reverse-proxy", "web", "worker", "scheduler", "cron", "other", "broker", "cache", "database"];
+const ROLE_ORDER: ServiceRole[] = [
+  "reverse-proxy",
+  "web",
+  "worker",
+  "scheduler",
+  "cron",
+  "other",
+  "broker",
+  "cache",
+  "database",
+];
 
 function inferred(name: string, role: ServiceRole, software: string, listen: string[] = []): ServiceFinding {
   return { name, role, software, listen, source: "dependencies" };
@@ -30,13 +40,19 @@ export function uniqueName(wanted: string, taken: Set<string>): string {
 }
 
 /** Findings in priority order (most concrete first) plus what the dependency files say. */
-export function mergeServices(findings: ServiceFinding[], deps: DependencyFacts, nodeStart?: string): DetectedService[] {
+export function mergeServices(
+  findings: ServiceFinding[],
+  deps: DependencyFacts,
+  nodeStart?: string,
+): DetectedService[] {
   const merged: ServiceFinding[] = [];
   for (const finding of findings) {
     const same =
       merged.find((s) => s.name === finding.name) ??
       // Two cron jobs run by the same interpreter are still two jobs.
-      merged.find((s) => s.software === finding.software && s.role === finding.role && s.role !== "other" && s.role !== "cron");
+      merged.find(
+        (s) => s.software === finding.software && s.role === finding.role && s.role !== "other" && s.role !== "cron",
+      );
     if (!same) {
       merged.push({ ...finding, listen: [...finding.listen] });
       continue;
@@ -52,7 +68,19 @@ export function mergeServices(findings: ServiceFinding[], deps: DependencyFacts,
   const has = (pred: (s: ServiceFinding) => boolean) => merged.some(pred);
   const names = () => new Set(merged.map((s) => s.name));
   const fw = new Set(deps.frameworks);
-  const server = fw.has("fastapi") ? (fw.has("uvicorn") ? "uvicorn" : fw.has("gunicorn") ? "gunicorn" : "fastapi") : fw.has("gunicorn") ? "gunicorn" : fw.has("django") ? "django" : fw.has("flask") ? "flask" : undefined;
+  const server = fw.has("fastapi")
+    ? fw.has("uvicorn")
+      ? "uvicorn"
+      : fw.has("gunicorn")
+        ? "gunicorn"
+        : "fastapi"
+    : fw.has("gunicorn")
+      ? "gunicorn"
+      : fw.has("django")
+        ? "django"
+        : fw.has("flask")
+          ? "flask"
+          : undefined;
   const nodeWeb = ["express", "fastify", "koa", "next", "nestjs"].some((f) => fw.has(f)) || nodeStart !== undefined;
 
   // A compose service built from the repo with published ports and no command is the app itself.
@@ -65,16 +93,25 @@ export function mergeServices(findings: ServiceFinding[], deps: DependencyFacts,
   if (!has((s) => s.role === "web") && (server || nodeWeb)) {
     const software = server ?? "node";
     const listen = software === "uvicorn" || software === "gunicorn" ? ["127.0.0.1:8000"] : [];
-    merged.push({ ...inferred(uniqueName("web", names()), "web", software, listen), ...(server ? {} : nodeStart ? { command: nodeStart } : {}) });
+    merged.push({
+      ...inferred(uniqueName("web", names()), "web", software, listen),
+      ...(server ? {} : nodeStart ? { command: nodeStart } : {}),
+    });
   }
   if (fw.has("celery") && !has((s) => s.software === "celery" && s.role === "worker")) {
     merged.push(inferred(uniqueName("worker", names()), "worker", "celery"));
   }
   if (deps.database && !has((s) => s.role === "database")) {
-    merged.push(inferred(uniqueName(deps.database, names()), "database", deps.database, [`127.0.0.1:${DEFAULT_PORTS[deps.database]}`]));
+    merged.push(
+      inferred(uniqueName(deps.database, names()), "database", deps.database, [
+        `127.0.0.1:${DEFAULT_PORTS[deps.database]}`,
+      ]),
+    );
   }
   if (fw.has("redis") && !has((s) => s.software === "redis")) {
-    merged.push(inferred(uniqueName("redis", names()), fw.has("celery") ? "broker" : "cache", "redis", ["127.0.0.1:6379"]));
+    merged.push(
+      inferred(uniqueName("redis", names()), fw.has("celery") ? "broker" : "cache", "redis", ["127.0.0.1:6379"]),
+    );
   }
   // With Celery in the project, Redis is its broker (it may cache too; broker is the role that matters).
   if ((fw.has("celery") || has((s) => s.software === "celery")) && !has((s) => s.role === "broker")) {
@@ -98,14 +135,16 @@ function link(services: ServiceFinding[]): DetectedService[] {
   const names = new Set(services.map((s) => s.name));
   const stores = services.filter((s) => DATA_ROLES.includes(s.role)).map((s) => s.name);
   const webs = services.filter((s) => s.role === "web").map((s) => s.name);
-  const rank = (role: ServiceRole) => ROLE_ORDER.indexOf(role) >= 0 ? ROLE_ORDER.indexOf(role) : SERVICE_ROLES.length;
+  const rank = (role: ServiceRole) => (ROLE_ORDER.indexOf(role) >= 0 ? ROLE_ORDER.indexOf(role) : SERVICE_ROLES.length);
   return services
     .map((s): DetectedService => {
       const { proxiesToPorts, dependsOn: explicit, ...rest } = s;
       let dependsOn = (explicit ?? []).filter((d) => names.has(d) && d !== s.name);
       if (!explicit?.length) {
         if (s.role === "reverse-proxy") {
-          const targets = services.filter((t) => t !== s && t.listen.some((l) => proxiesToPorts?.includes(portOf(l)))).map((t) => t.name);
+          const targets = services
+            .filter((t) => t !== s && t.listen.some((l) => proxiesToPorts?.includes(portOf(l))))
+            .map((t) => t.name);
           dependsOn = targets.length ? targets : webs;
         } else if (s.role === "web" || s.role === "worker" || s.role === "scheduler" || s.role === "cron") {
           // Scheduled jobs are app code (or a backup) too: they reach the same stores.

@@ -35,7 +35,9 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
   }
   const upstreams = new Map<string, number[]>();
   for (const m of body.matchAll(/\bupstream\s+([A-Za-z0-9_.-]+)\s*\{([^}]*)\}/g)) {
-    const ports = [...m[2]!.matchAll(/\bserver\s+([^;\s]+)/g)].map((s) => portOfUrl(s[1]!)).filter((p): p is number => p !== undefined);
+    const ports = [...m[2]!.matchAll(/\bserver\s+([^;\s]+)/g)]
+      .map((s) => portOfUrl(s[1]!))
+      .filter((p): p is number => p !== undefined);
     upstreams.set(m[1]!, ports);
   }
   const proxied = new Set<number>();

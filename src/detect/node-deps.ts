@@ -24,7 +24,8 @@ export function parsePackageJson(text: string): PackageJsonFacts | undefined {
     }
   }
   const scripts = pkg.scripts && typeof pkg.scripts === "object" ? (pkg.scripts as Record<string, unknown>) : {};
-  const start = typeof scripts.start === "string" ? scripts.start : typeof pkg.main === "string" ? `node ${pkg.main}` : undefined;
+  const start =
+    typeof scripts.start === "string" ? scripts.start : typeof pkg.main === "string" ? `node ${pkg.main}` : undefined;
   const name = typeof pkg.name === "string" ? pkg.name.replace(/^@[^/]+\//, "") : undefined;
   return { name, packages, startCommand: start };
 }

@@ -35,7 +35,14 @@ export function parseProcfile(text: string, file = "Procfile"): ProcfileFacts {
     // The process type is what Heroku routes by: `web` is the HTTP one whatever runs it.
     const role = type === "web" ? "web" : facts.role === "other" && /worker/.test(type) ? "worker" : facts.role;
     const name = sanitiseName(type) || "process";
-    services.push({ name, role, software: facts.software, command: command.trim(), listen: facts.listen ? [facts.listen] : [], source: file });
+    services.push({
+      name,
+      role,
+      software: facts.software,
+      command: command.trim(),
+      listen: facts.listen ? [facts.listen] : [],
+      source: file,
+    });
   }
   return { services, releaseCommand };
 }

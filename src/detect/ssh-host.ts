@@ -18,7 +18,10 @@ export interface SshTarget {
 /** `ssh://deploy@app-vm-01:2222` → { destination: "deploy@app-vm-01", port: 2222 }; undefined when not an ssh URL. */
 export function parseSshTarget(text: string): SshTarget | undefined {
   // Neither part may start with "-": ssh would take it as an option (-oProxyCommand=…).
-  const m = /^ssh:\/\/(?:([A-Za-z0-9_][A-Za-z0-9._-]*)@)?([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?\/?$/.exec(text);
+  const m =
+    /^ssh:\/\/(?:([A-Za-z0-9_][A-Za-z0-9._-]*)@)?([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?\/?$/.exec(
+      text,
+    );
   if (!m) return undefined;
   const port = m[3] === undefined ? undefined : Number(m[3]);
   if (port !== undefined && (port < 1 || port > 65535)) return undefined;
@@ -76,21 +79,47 @@ export interface SshCollection {
 }
 
 /** Collects the VM's files over ssh into a temporary root. Throws InputError when ssh fails. */
-export async function collectOverSsh(target: SshTarget, options: { sudo?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<SshCollection> {
+export async function collectOverSsh(
+  target: SshTarget,
+  options: { sudo?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<SshCollection> {
   const { execa } = await import("execa");
   const env = options.env ?? process.env;
   // With sudo the script reads crontabs and ss shows process names; -n: fail rather than prompt.
   const remote = options.sudo ? ["sudo", "-n", "sh", "-s"] : ["sh", "-s"];
-  const args = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=15", ...(target.port ? ["-p", String(target.port)] : []), target.destination, ...remote];
-  const result = await execa("ssh", args, { input: REMOTE_SCRIPT, reject: false, env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024, stripFinalNewline: false });
+  const args = [
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ConnectTimeout=15",
+    ...(target.port ? ["-p", String(target.port)] : []),
+    target.destination,
+    ...remote,
+  ];
+  const result = await execa("ssh", args, {
+    input: REMOTE_SCRIPT,
+    reject: false,
+    env,
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+    stripFinalNewline: false,
+  });
   if (result.exitCode !== 0) {
-    const reason = (result.stderr || result.message || "").split("\n").find((l) => l.trim() !== "")?.trim() ?? `exit ${result.exitCode}`;
+    const reason =
+      (result.stderr || result.message || "")
+        .split("\n")
+        .find((l) => l.trim() !== "")
+        ?.trim() ?? `exit ${result.exitCode}`;
     throw new InputError(
       `Could not read ${target.destination} over ssh: ${reason}`,
       [{ file: "command line", path: "--from-host", message: `ssh ${args.join(" ")} failed` }],
       options.sudo
-        ? "Check that `ssh " + target.destination + " sudo -n true` works without any prompt (a key or an agent, and passwordless sudo), or drop --host-sudo."
-        : "Check that `ssh " + target.destination + " true` works without a password prompt (a key or an agent); --host-sudo also reads crontabs and process names.",
+        ? "Check that `ssh " +
+            target.destination +
+            " sudo -n true` works without any prompt (a key or an agent, and passwordless sudo), or drop --host-sudo."
+        : "Check that `ssh " +
+            target.destination +
+            " true` works without a password prompt (a key or an agent); --host-sudo also reads crontabs and process names.",
       "init.ssh",
     );
   }
@@ -106,14 +135,26 @@ export async function collectOverSsh(target: SshTarget, options: { sudo?: boolea
     const cpus = Number(/^cpus=(\d+)$/m.exec(facts)?.[1] ?? 0);
     const memKiB = Number(/^memkb=(\d+)$/m.exec(facts)?.[1] ?? 0);
     await mkdir(path.join(root, "proc"), { recursive: true });
-    if (cpus > 0) await writeFile(path.join(root, "proc/cpuinfo"), Array.from({ length: cpus }, (_, i) => `processor\t: ${i}\n`).join(""));
+    if (cpus > 0)
+      await writeFile(
+        path.join(root, "proc/cpuinfo"),
+        Array.from({ length: cpus }, (_, i) => `processor\t: ${i}\n`).join(""),
+      );
     if (memKiB > 0) await writeFile(path.join(root, "proc/meminfo"), `MemTotal:       ${memKiB} kB\n`);
     // Each EnvironmentFile comes back as its names only: written as `NAME=` lines where the unit looks.
     for (const [, file, names] of facts.matchAll(/^envfile=(\/[^:\n]+):([A-Za-z0-9_ ]*)$/gm)) {
       const rel = path.posix.normalize(file!).slice(1);
       if (rel.startsWith("..") || rel.split("/").includes("..")) continue;
       await mkdir(path.join(root, path.posix.dirname(rel)), { recursive: true });
-      await writeFile(path.join(root, rel), names!.trim().split(/\s+/).filter(Boolean).map((n) => `${n}=\n`).join(""));
+      await writeFile(
+        path.join(root, rel),
+        names!
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((n) => `${n}=\n`)
+          .join(""),
+      );
     }
     const unreadable = [...facts.matchAll(/^unreadable=(\/\S+)$/gm)].map((m) => m[1]!);
     return { root, listeners, unreadable, cleanup };

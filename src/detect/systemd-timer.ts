@@ -25,8 +25,8 @@ export function parseSystemdTimer(text: string, file: string): TimerFinding | un
   const keys = readUnitFile(text).get("Timer") ?? new Map<string, string[]>();
   const unit = keys.get("Unit")?.at(-1) ?? timer.replace(/\.timer$/, ".service");
   const calendars = keys.get("OnCalendar") ?? [];
-  const monotonic = ["OnUnitActiveSec", "OnUnitInactiveSec", "OnBootSec", "OnStartupSec", "OnActiveSec"].flatMap((key) =>
-    (keys.get(key) ?? []).map((value) => `${key}=${value}`),
+  const monotonic = ["OnUnitActiveSec", "OnUnitInactiveSec", "OnBootSec", "OnStartupSec", "OnActiveSec"].flatMap(
+    (key) => (keys.get(key) ?? []).map((value) => `${key}=${value}`),
   );
   if (calendars.length === 0 && monotonic.length === 0) return undefined;
   const raw = [...calendars.map((value) => `OnCalendar=${value}`), ...monotonic].join("; ");
@@ -90,10 +90,14 @@ export function calendarToCron(expression: string): Converted {
   const timeParts = time.split(":");
   if (timeParts.length < 2 || timeParts.length > 3) return { problem: `"${text}": unrecognised time "${time}"` };
   const [hour, minute, second = "00"] = timeParts as [string, string, string?];
-  if (!/^0+(\.0+)?$/.test(second)) return { problem: `"${text}": runs at second ${second}; cron has minute resolution` };
+  if (!/^0+(\.0+)?$/.test(second))
+    return { problem: `"${text}": runs at second ${second}; cron has minute resolution` };
   const fields = [field(minute, 0, 59), field(hour, 0, 23), field(day, 1, 31), field(month, 1, 12)];
   const bad = fields.findIndex((f) => f === undefined);
-  if (bad !== -1) return { problem: `"${text}": unrecognised ${["minute", "hour", "day", "month"][bad]} "${[minute, hour, day, month][bad]}"` };
+  if (bad !== -1)
+    return {
+      problem: `"${text}": unrecognised ${["minute", "hour", "day", "month"][bad]} "${[minute, hour, day, month][bad]}"`,
+    };
   return [...fields, weekday].join(" ");
 }
 
@@ -147,7 +151,8 @@ const UNIT_SECONDS: [RegExp, number][] = [
 export function intervalToCron(text: string): Converted {
   let seconds = 0;
   const spans = text.trim().match(/\d+\s*[a-z]*/gi);
-  if (!spans || spans.join("").replace(/\s/g, "") !== text.replace(/\s/g, "")) return { problem: `"${text}": unrecognised interval` };
+  if (!spans || spans.join("").replace(/\s/g, "") !== text.replace(/\s/g, ""))
+    return { problem: `"${text}": unrecognised interval` };
   for (const span of spans) {
     const [, value, unit = "s"] = /^(\d+)\s*([a-z]*)$/i.exec(span)!;
     const factor = UNIT_SECONDS.find(([re]) => re.test(unit!.toLowerCase() || "s"))?.[1];
@@ -155,9 +160,11 @@ export function intervalToCron(text: string): Converted {
     seconds += Number(value) * factor;
   }
   const minutes = seconds / 60;
-  if (Number.isInteger(minutes) && minutes >= 1 && minutes < 60 && 60 % minutes === 0) return minutes === 1 ? "* * * * *" : `*/${minutes} * * * *`;
+  if (Number.isInteger(minutes) && minutes >= 1 && minutes < 60 && 60 % minutes === 0)
+    return minutes === 1 ? "* * * * *" : `*/${minutes} * * * *`;
   const hours = seconds / 3600;
-  if (Number.isInteger(hours) && hours >= 1 && hours < 24 && 24 % hours === 0) return hours === 1 ? "0 * * * *" : `0 */${hours} * * *`;
+  if (Number.isInteger(hours) && hours >= 1 && hours < 24 && 24 % hours === 0)
+    return hours === 1 ? "0 * * * *" : `0 */${hours} * * *`;
   if (seconds === 86400) return "0 0 * * *";
   return { problem: `"${text}": an interval of ${seconds} s does not divide an hour or a day evenly` };
 }

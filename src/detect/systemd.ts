@@ -51,7 +51,9 @@ export function environmentFileNames(text: string): string[] {
 
 /** `EnvironmentFile=` paths of a [Service] section; a leading "-" (optional file) is dropped. */
 export function environmentFiles(service: Map<string, string[]> | undefined): string[] {
-  return (service?.get("EnvironmentFile") ?? []).map((f) => f.replace(/^-/, "").trim()).filter((f) => f.startsWith("/"));
+  return (service?.get("EnvironmentFile") ?? [])
+    .map((f) => f.replace(/^-/, "").trim())
+    .filter((f) => f.startsWith("/"));
 }
 
 /** Names in both lists once, sorted: the env of one service seen in several places. */

@@ -4,8 +4,17 @@ import { GenerationError } from "../errors.js";
 import type { Answers } from "./answers.js";
 
 export function buildConfig(answers: Answers, inventoryFile = DEFAULT_INVENTORY): Config {
-  const config = { apiVersion: "infra-migrate/v1", kind: "Config", inventory: inventoryFile, provider: answers.provider ?? "auto" };
+  const config = {
+    apiVersion: "infra-migrate/v1",
+    kind: "Config",
+    inventory: inventoryFile,
+    provider: answers.provider ?? "auto",
+  };
   const parsed = configSchema.safeParse(config);
-  if (!parsed.success) throw new GenerationError("init built an invalid config", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  if (!parsed.success)
+    throw new GenerationError(
+      "init built an invalid config",
+      parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+    );
   return parsed.data;
 }

@@ -21,18 +21,29 @@ export function linkServices(services: ServiceAnswer[]): ServiceAnswer[] {
   });
 }
 
-function withDatabaseService(services: ServiceAnswer[], answers: Answers): { services: ServiceAnswer[]; dbService?: string } {
+function withDatabaseService(
+  services: ServiceAnswer[],
+  answers: Answers,
+): { services: ServiceAnswer[]; dbService?: string } {
   const engine = answers["database.engine"];
   if (!engine || engine === "none") return { services };
   const version = answers["database.version"];
-  const existing = services.find((s) => s.role === "database" && s.software === engine) ?? services.find((s) => s.role === "database");
+  const existing =
+    services.find((s) => s.role === "database" && s.software === engine) ?? services.find((s) => s.role === "database");
   if (existing) {
     const updated = services.map((s) => (s === existing && !s.version && version ? { ...s, version } : s));
     return { services: updated, dbService: existing.name };
   }
   const name = uniqueName(engine, new Set(services.map((s) => s.name)));
   const port = DEFAULT_PORTS[engine];
-  const added: ServiceAnswer = { name, role: "database", software: engine, ...(version ? { version } : {}), listen: port ? [`127.0.0.1:${port}`] : [], dependsOn: [] };
+  const added: ServiceAnswer = {
+    name,
+    role: "database",
+    software: engine,
+    ...(version ? { version } : {}),
+    listen: port ? [`127.0.0.1:${port}`] : [],
+    dependsOn: [],
+  };
   return { services: [...services, added], dbService: name };
 }
 
@@ -51,16 +62,29 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
   };
 }
 
-const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const defined = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export function buildInventory(answers: Answers): InventoryInput {
   const { services, dbService } = withDatabaseService(answers.services ?? [], answers);
   const linked = linkServices(services);
   const data = dbService
-    ? [defined({ service: dbService, engine: answers["database.engine"], version: answers["database.version"], sizeGiB: answers["database.sizeGiB"], backups: answers["database.backups"] ?? "none" })]
+    ? [
+        defined({
+          service: dbService,
+          engine: answers["database.engine"],
+          version: answers["database.version"],
+          sizeGiB: answers["database.sizeGiB"],
+          backups: answers["database.backups"] ?? "none",
+        }),
+      ]
     : [];
   const llm = answers["llm.useCase"]
-    ? defined({ useCase: answers["llm.useCase"], latencySeconds: answers["llm.latencySeconds"], provider: answers["llm.provider"] ?? "vertex-ai" })
+    ? defined({
+        useCase: answers["llm.useCase"],
+        latencySeconds: answers["llm.latencySeconds"],
+        provider: answers["llm.provider"] ?? "vertex-ai",
+      })
     : undefined;
   return defined({
     apiVersion: "infra-migrate/v1",
@@ -69,7 +93,12 @@ export function buildInventory(answers: Answers): InventoryInput {
     ...(answers.host && Object.keys(answers.host).length ? { host: defined({ ...answers.host }) } : {}),
     services: linked.map(serviceEntry),
     data,
-    deploy: defined({ method: answers["deploy.method"], durationMinutes: answers["deploy.durationMinutes"], perWeek: answers["deploy.perWeek"], rollback: answers["deploy.rollback"] }),
+    deploy: defined({
+      method: answers["deploy.method"],
+      durationMinutes: answers["deploy.durationMinutes"],
+      perWeek: answers["deploy.perWeek"],
+      rollback: answers["deploy.rollback"],
+    }),
     traffic: defined({ peakRps: answers["traffic.peakRps"], growth: answers["traffic.growth"] }),
     team: defined({ engineers: answers["team.engineers"], kubernetes: answers["team.kubernetes"] ?? false }),
     target: defined({

@@ -33,7 +33,9 @@ export function choiceParser(choices: readonly string[]): Parser {
   return (text) => {
     const value = text.trim();
     if (value === "") return { ok: true, value: undefined };
-    return choices.includes(value) ? { ok: true, value } : { ok: false, error: `expected one of ${choices.join(", ")}` };
+    return choices.includes(value)
+      ? { ok: true, value }
+      : { ok: false, error: `expected one of ${choices.join(", ")}` };
   };
 }
 

@@ -34,7 +34,8 @@ export function answersFromFlags(raw: Record<string, unknown>): FlagAnswers {
       for (const text of specs) {
         const parsed = parseServiceSpec(text);
         if (!parsed.ok) issues.push(issue(spec, parsed.error));
-        else if (services.some((s) => s.name === parsed.value!.name)) issues.push(issue(spec, `service "${parsed.value!.name}" given twice`));
+        else if (services.some((s) => s.name === parsed.value!.name))
+          issues.push(issue(spec, `service "${parsed.value!.name}" given twice`));
         else services.push(parsed.value!);
       }
       if (services.length) given.services = services;

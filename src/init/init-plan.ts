@@ -39,7 +39,10 @@ export function buildInitPlan(answers: Answers, options: InitPlanOptions): InitP
   // Throws InputError (exit 2) with file:line:col when the answers break a cross-check (two
   // services on one port, a cron job without schedule, …): the same rule `audit` would apply,
   // reworded for init (the file does not exist yet; services are named; the hint names flags).
-  const loaded = parseAnswersInventory(inventoryText, inventory.services.map((s) => s.name));
+  const loaded = parseAnswersInventory(
+    inventoryText,
+    inventory.services.map((s) => s.name),
+  );
   const configText = serializeConfig(buildConfig(answers, DEFAULT_INVENTORY));
   const artifacts: Plan["artifacts"] = [
     { path: DEFAULT_INVENTORY, kind: "yaml", content: inventoryText, noHeader: true },
@@ -47,13 +50,21 @@ export function buildInitPlan(answers: Answers, options: InitPlanOptions): InitP
   ];
   // The workflow's own header already explains it; keeping its text byte-identical to
   // examples/github/migration-reports.yml (the same renderer) matters more than our line.
-  if (options.workflow !== undefined) artifacts.push({ path: REPORTS_WORKFLOW_PATH, kind: "yaml", content: options.workflow, noHeader: true });
+  if (options.workflow !== undefined)
+    artifacts.push({ path: REPORTS_WORKFLOW_PATH, kind: "yaml", content: options.workflow, noHeader: true });
   return {
     plan: {
       phase: "init",
       // provider "offline": no model wrote these. `check` reads manifest providers to pick replay vs
       // offline per phase, and any other name would count as "a model was used".
-      provenance: { toolVersion: options.toolVersion, phase: "init", persona: "none", provider: "offline", model: "none", inventoryHash: loaded.hash },
+      provenance: {
+        toolVersion: options.toolVersion,
+        phase: "init",
+        persona: "none",
+        provider: "offline",
+        model: "none",
+        inventoryHash: loaded.hash,
+      },
       artifacts,
     },
     inventoryText,
@@ -71,7 +82,11 @@ function parseAnswersInventory(text: string, serviceNames: string[]): ReturnType
     const issues = error.issues.map((issue): InputIssue => {
       const index = /^services\[(\d+)\]/.exec(issue.path ?? "")?.[1];
       const name = index === undefined ? undefined : serviceNames[Number(index)];
-      return { ...issue, file: `${issue.file} (not written)`, ...(issue.path && name ? { path: issue.path.replace(/^services\[\d+\]/, `services[${index}] (${name})`) } : {}) };
+      return {
+        ...issue,
+        file: `${issue.file} (not written)`,
+        ...(issue.path && name ? { path: issue.path.replace(/^services\[\d+\]/, `services[${index}] (${name})`) } : {}),
+      };
     });
     const needsSchedule = issues.some((issue) => /needs a `schedule`/.test(issue.message));
     throw new InputError(

@@ -57,7 +57,13 @@ export function resolveAnswers(given: Answers, facts: DetectedFacts, acceptDetec
       record[spec.key] = proposal.value;
       origins[spec.key] = proposal.origin;
     } else if (spec.required && !missing.some((m) => m.flag === spec.flag)) {
-      missing.push({ key: spec.key, flag: spec.flag, flagArg: spec.flagArg, message: spec.message, ...(proposal ? { detected: proposal.value } : {}) });
+      missing.push({
+        key: spec.key,
+        flag: spec.flag,
+        flagArg: spec.flagArg,
+        message: spec.message,
+        ...(proposal ? { detected: proposal.value } : {}),
+      });
     }
   }
   return { answers, origins, missing };

@@ -23,10 +23,12 @@ const SECTION_COMMENTS: Record<string, string> = {
     " One entry per process. role: reverse-proxy | web | worker | scheduler | database | cache | broker | cron | other\n" +
     ' listen: "host:port"; dependsOn: names of other services; env: variable NAMES (e.g. DATABASE_URL)',
   data: " Data stores to migrate. backups: none | manual | daily | continuous",
-  deploy: " method: ssh-systemctl | ssh-script | manual | ci-ssh | containers | other; rollback: none | manual | automatic",
+  deploy:
+    " method: ssh-systemctl | ssh-script | manual | ci-ssh | containers | other; rollback: none | manual | automatic",
   traffic: " growth: the multiple of today's traffic the new design must carry",
   team: " Who will run the new setup (it decides how much operational work the design may ask for)",
-  target: " Where it goes: GCP project and region, the Cloud Run service, and the GitHub repository\n the deploy workflow authenticates from (Workload Identity Federation, no keys)",
+  target:
+    " Where it goes: GCP project and region, the Cloud Run service, and the GitHub repository\n the deploy workflow authenticates from (Workload Identity Federation, no keys)",
   llm: " Optional: drives the llmops phase (an async Vertex AI worker behind Cloud Tasks)",
 };
 
@@ -36,7 +38,8 @@ function flowScalarLists(doc: Document): void {
     Seq(_key, node) {
       if (!node.items.every((item) => isScalar(item))) return;
       node.flow = true;
-      for (const item of node.items) if (isScalar(item) && typeof item.value === "string") item.type = Scalar.QUOTE_DOUBLE;
+      for (const item of node.items)
+        if (isScalar(item) && typeof item.value === "string") item.type = Scalar.QUOTE_DOUBLE;
     },
   });
 }
@@ -77,7 +80,8 @@ export function serializeConfig(config: Config): string {
     for (const pair of doc.contents.items as Pair[]) {
       if (!isScalar(pair.key)) continue;
       if (pair.key.value === "provider") {
-        pair.key.commentBefore = " auto: Gemini when GEMINI_API_KEY (or Vertex AI env) is set, else offline expert rules; replay: cache only";
+        pair.key.commentBefore =
+          " auto: Gemini when GEMINI_API_KEY (or Vertex AI env) is set, else offline expert rules; replay: cache only";
       }
     }
   }

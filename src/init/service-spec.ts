@@ -4,16 +4,24 @@ import { z } from "zod";
 import { LISTEN, SERVICE_ROLES, serviceSchema, type ServiceRole } from "../inventory/schema.js";
 import type { Parsed, ServiceAnswer } from "./answers.js";
 
-const portSchema = z.coerce.number().int().min(1, "port must be between 1 and 65535").max(65535, "port must be between 1 and 65535");
+const portSchema = z.coerce
+  .number()
+  .int()
+  .min(1, "port must be between 1 and 65535")
+  .max(65535, "port must be between 1 and 65535");
 
 export function parseServiceName(text: string): Parsed<string> {
   const r = serviceSchema.shape.name.safeParse(text.trim());
-  return r.success ? { ok: true, value: r.data } : { ok: false, error: `service name "${text}": ${r.error.issues[0]!.message}` };
+  return r.success
+    ? { ok: true, value: r.data }
+    : { ok: false, error: `service name "${text}": ${r.error.issues[0]!.message}` };
 }
 
 export function parseRole(text: string): Parsed<ServiceRole> {
   const role = text.trim() as ServiceRole;
-  return SERVICE_ROLES.includes(role) ? { ok: true, value: role } : { ok: false, error: `role "${text}" is not one of ${SERVICE_ROLES.join(", ")}` };
+  return SERVICE_ROLES.includes(role)
+    ? { ok: true, value: role }
+    : { ok: false, error: `role "${text}" is not one of ${SERVICE_ROLES.join(", ")}` };
 }
 
 /** Empty → no port (undefined); otherwise 1–65535. */
@@ -42,15 +50,26 @@ export function withPort(service: ServiceAnswer, port: number | undefined): Serv
 export function parseSchedule(text: string): Parsed<string> {
   if (text.trim() === "") return { ok: true, value: undefined };
   const r = serviceSchema.shape.schedule.safeParse(text);
-  return r.success ? { ok: true, value: r.data } : { ok: false, error: r.error.issues[0]?.message ?? "invalid schedule" };
+  return r.success
+    ? { ok: true, value: r.data }
+    : { ok: false, error: r.error.issues[0]?.message ?? "invalid schedule" };
 }
 
 export function parseServiceSpec(spec: string): Parsed<ServiceAnswer> {
   const parts = spec.split(":");
   if (parts.length < 3 || parts.length > 5) {
-    return { ok: false, error: `"${spec}": expected name:role:software[:port[:schedule]], e.g. api:web:uvicorn:8000 or report:cron:python::"0 3 * * *"` };
+    return {
+      ok: false,
+      error: `"${spec}": expected name:role:software[:port[:schedule]], e.g. api:web:uvicorn:8000 or report:cron:python::"0 3 * * *"`,
+    };
   }
-  const [nameText, roleText, software, portText = "", scheduleText = ""] = parts as [string, string, string, string?, string?];
+  const [nameText, roleText, software, portText = "", scheduleText = ""] = parts as [
+    string,
+    string,
+    string,
+    string?,
+    string?,
+  ];
   const name = parseServiceName(nameText);
   if (!name.ok) return name;
   const role = parseRole(roleText);
@@ -60,7 +79,14 @@ export function parseServiceSpec(spec: string): Parsed<ServiceAnswer> {
   if (!port.ok) return { ok: false, error: `"${spec}": ${port.error}` };
   const schedule = parseSchedule(scheduleText);
   if (!schedule.ok) return { ok: false, error: `"${spec}": schedule "${scheduleText}": ${schedule.error}` };
-  const service: ServiceAnswer = { name: name.value!, role: role.value!, software: software.trim(), listen: [], dependsOn: [], ...(schedule.value ? { schedule: schedule.value } : {}) };
+  const service: ServiceAnswer = {
+    name: name.value!,
+    role: role.value!,
+    software: software.trim(),
+    listen: [],
+    dependsOn: [],
+    ...(schedule.value ? { schedule: schedule.value } : {}),
+  };
   return { ok: true, value: withPort(service, port.value) };
 }
 

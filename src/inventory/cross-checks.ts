@@ -27,7 +27,11 @@ export function crossCheck(inventory: Inventory): CheckResult {
   inventory.services.forEach((service, i) => {
     const first = names.get(service.name);
     if (first === undefined) names.set(service.name, i);
-    else result.errors.push({ path: ["services", i, "name"], message: `duplicate service name \`${service.name}\` (first defined at services[${first}])` });
+    else
+      result.errors.push({
+        path: ["services", i, "name"],
+        message: `duplicate service name \`${service.name}\` (first defined at services[${first}])`,
+      });
   });
   const known = [...names.keys()];
 
@@ -35,26 +39,41 @@ export function crossCheck(inventory: Inventory): CheckResult {
     service.dependsOn.forEach((dep, j) => {
       const path = ["services", i, "dependsOn", j];
       if (dep === service.name) result.errors.push({ path, message: `service \`${dep}\` depends on itself` });
-      else if (!names.has(dep)) result.errors.push({ path, message: `unknown service \`${dep}\`${didYouMean(dep, known)}` });
+      else if (!names.has(dep))
+        result.errors.push({ path, message: `unknown service \`${dep}\`${didYouMean(dep, known)}` });
     });
     if (SCHEDULE_REQUIRED.has(service.role) && !service.schedule) {
-      result.errors.push({ path: ["services", i], message: `role \`${service.role}\` needs a \`schedule\` (a cron expression such as "*/5 * * * *")` });
+      result.errors.push({
+        path: ["services", i],
+        message: `role \`${service.role}\` needs a \`schedule\` (a cron expression such as "*/5 * * * *")`,
+      });
     }
     if (service.role === "cron" && !service.command?.trim()) {
-      result.warnings.push({ path: ["services", i], message: `cron job \`${service.name}\` has no \`command\`: its Cloud Run job would run the image's default command (the web server); add the command the job runs` });
+      result.warnings.push({
+        path: ["services", i],
+        message: `cron job \`${service.name}\` has no \`command\`: its Cloud Run job would run the image's default command (the web server); add the command the job runs`,
+      });
     }
     if (service.schedule && !SCHEDULE_ALLOWED.has(service.role)) {
-      result.warnings.push({ path: ["services", i, "schedule"], message: `\`schedule\` is ignored for role \`${service.role}\` (only cron and scheduler use it)` });
+      result.warnings.push({
+        path: ["services", i, "schedule"],
+        message: `\`schedule\` is ignored for role \`${service.role}\` (only cron and scheduler use it)`,
+      });
     }
   });
 
   inventory.data.forEach((store, i) => {
     const index = names.get(store.service);
     const path = ["data", i, "service"];
-    if (index === undefined) result.errors.push({ path, message: `unknown service \`${store.service}\`${didYouMean(store.service, known)}` });
+    if (index === undefined)
+      result.errors.push({ path, message: `unknown service \`${store.service}\`${didYouMean(store.service, known)}` });
     else {
       const role = inventory.services[index]!.role;
-      if (!DATA_ROLES.has(role)) result.warnings.push({ path, message: `service \`${store.service}\` has role \`${role}\`; data stores are usually a database or cache` });
+      if (!DATA_ROLES.has(role))
+        result.warnings.push({
+          path,
+          message: `service \`${store.service}\` has role \`${role}\`; data stores are usually a database or cache`,
+        });
     }
   });
 
@@ -89,7 +108,10 @@ function portClashes(inventory: Inventory): CheckIssue[] {
     service.listen.forEach((listen, j) => {
       const clash = seen.find((s) => addressesOverlap(s.listen, listen));
       if (clash) {
-        issues.push({ path: ["services", i, "listen", j], message: `\`${listen}\` clashes with \`${clash.listen}\` of service \`${clash.service}\` (${clash.path})` });
+        issues.push({
+          path: ["services", i, "listen", j],
+          message: `\`${listen}\` clashes with \`${clash.listen}\` of service \`${clash.service}\` (${clash.path})`,
+        });
       }
       seen.push({ listen, service: service.name, path: `services[${i}].listen[${j}]` });
     });

@@ -32,7 +32,12 @@ export async function loadInventory(file: string): Promise<LoadedInventory> {
 export function parseInventory(text: string, file: string): LoadedInventory {
   checkText(text, file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    keepSourceTokens: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
   const map = new SourceMap(doc, lines);
   const at = (path: KeyPath, message: string, where: "value" | "key" = "value"): InputIssue => ({
     file,
@@ -48,28 +53,61 @@ export function parseInventory(text: string, file: string): LoadedInventory {
   // Strict JSON for JSON files: YAML would quietly accept trailing commas and comments.
   if (isJson(text, file)) checkJson(text, map, file, fail);
   if (doc.errors.length) {
-    fail("Syntax error in inventory", doc.errors.map((e) => ({ file, ...map.position(e.pos[0]), message: redactText(e.message).text })), "inventory.syntax");
+    fail(
+      "Syntax error in inventory",
+      doc.errors.map((e) => ({ file, ...map.position(e.pos[0]), message: redactText(e.message).text })),
+      "inventory.syntax",
+    );
   }
   if (doc.contents === null) {
     const onlyComments = /\S/.test(text);
-    fail("Empty inventory", [at([], onlyComments ? "the file has only comments; expected a mapping with apiVersion, kind, metadata and services" : "the file is empty")], "inventory.empty");
+    fail(
+      "Empty inventory",
+      [
+        at(
+          [],
+          onlyComments
+            ? "the file has only comments; expected a mapping with apiVersion, kind, metadata and services"
+            : "the file is empty",
+        ),
+      ],
+      "inventory.empty",
+    );
   }
   if (!isMap(doc.contents)) {
     const found = isSeq(doc.contents) ? "a list" : "a single value";
-    fail("Invalid inventory", [at([], `expected a mapping (apiVersion, kind, metadata, services, …) at the top level, found ${found}`)], "inventory.invalid");
+    fail(
+      "Invalid inventory",
+      [at([], `expected a mapping (apiVersion, kind, metadata, services, …) at the top level, found ${found}`)],
+      "inventory.invalid",
+    );
   }
 
   const raw = toPlain(doc, map, file, fail);
-  const warnings: InputIssue[] = doc.warnings.map((w) => ({ file, ...map.position(w.pos[0]), message: redactText(w.message).text }));
+  const warnings: InputIssue[] = doc.warnings.map((w) => ({
+    file,
+    ...map.position(w.pos[0]),
+    message: redactText(w.message).text,
+  }));
   for (const unknown of findUnknownKeys(inventorySchema, raw)) {
     const hint = unknown.suggestion ? ` (did you mean \`${unknown.suggestion}\`?)` : "";
     warnings.push(at(unknown.path, `unknown key \`${unknown.key}\` is ignored${hint}`, "key"));
   }
 
   const parsed = inventorySchema.safeParse(raw);
-  if (!parsed.success) fail("Invalid inventory", firstPerPath(parsed.error.issues).map((issue) => at(issue.path, describe(issue, raw))), "inventory.invalid");
+  if (!parsed.success)
+    fail(
+      "Invalid inventory",
+      firstPerPath(parsed.error.issues).map((issue) => at(issue.path, describe(issue, raw))),
+      "inventory.invalid",
+    );
   const checks = crossCheck(parsed.data);
-  if (checks.errors.length) fail("Invalid inventory", checks.errors.map((c) => at(c.path, c.message)), "inventory.invalid");
+  if (checks.errors.length)
+    fail(
+      "Invalid inventory",
+      checks.errors.map((c) => at(c.path, c.message)),
+      "inventory.invalid",
+    );
   warnings.push(...checks.warnings.map((c) => at(c.path, c.message)));
 
   const { value: inventory, findings } = redactDeep(parsed.data);
@@ -93,7 +131,11 @@ function checkJson(text: string, map: SourceMap, file: string, fail: Fail): void
     const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? 0);
     // V8 sometimes quotes the whole input in the message; keep only the diagnosis.
     const short = message.replace(/,\s*".*" is not valid JSON$/s, "").replace(/ in JSON at position \d+.*$/s, "");
-    fail("Syntax error in JSON inventory", [{ file, ...map.position(offset), message: redactText(short).text }], "inventory.syntax");
+    fail(
+      "Syntax error in JSON inventory",
+      [{ file, ...map.position(offset), message: redactText(short).text }],
+      "inventory.syntax",
+    );
   }
 }
 
@@ -112,7 +154,11 @@ function toPlain(doc: Document, map: SourceMap, file: string, fail: Fail): unkno
     const message = bomb
       ? `too many YAML alias expansions (limit ${MAX_ALIAS_COUNT}): this looks like an alias bomb ("billion laughs")`
       : redactText((error as Error).message).text;
-    return fail("Invalid inventory", [{ file, ...map.position(offset), message }], bomb ? "inventory.alias-bomb" : "inventory.invalid");
+    return fail(
+      "Invalid inventory",
+      [{ file, ...map.position(offset), message }],
+      bomb ? "inventory.alias-bomb" : "inventory.invalid",
+    );
   }
 }
 
@@ -121,11 +167,14 @@ function describe(issue: z.core.$ZodIssue, raw: unknown): string {
   const parent = valueAt(raw, issue.path.slice(0, -1));
   const key = issue.path.at(-1);
   const missing = parent && typeof parent === "object" && key !== undefined && valueAt(parent, [key]) === undefined;
-  if (missing && issue.code === "invalid_value") return `missing required key \`${String(key)}\`: ${issue.message.replace(/^Invalid option: /, "")}`;
-  if (missing && issue.code === "invalid_type") return `missing required key \`${String(key)}\` (expected ${issue.expected})`;
+  if (missing && issue.code === "invalid_value")
+    return `missing required key \`${String(key)}\`: ${issue.message.replace(/^Invalid option: /, "")}`;
+  if (missing && issue.code === "invalid_type")
+    return `missing required key \`${String(key)}\` (expected ${issue.expected})`;
   const value = valueAt(raw, issue.path);
   const quoted = ["string", "number", "boolean"].includes(typeof value) ? JSON.stringify(value) : undefined;
-  if (quoted && issue.code !== "invalid_type") return `${issue.message} (got ${quoted.length > 60 ? `${quoted.slice(0, 57)}…` : quoted})`;
+  if (quoted && issue.code !== "invalid_type")
+    return `${issue.message} (got ${quoted.length > 60 ? `${quoted.slice(0, 57)}…` : quoted})`;
   return issue.message;
 }
 

@@ -47,7 +47,8 @@ function isCodeOrWord(value: string): boolean {
 function assignmentAccept(secret: string, match: string): boolean {
   const name = match.slice(0, match.search(/\\*["']?[ \t]*[:=]/)).toLowerCase();
   // Where a secret lives (`PASSWORD_FILE=/run/secrets/db`, `TOKEN_URL=https://…`) is not the secret.
-  if (/(file|path|dir|ref|name|env|id|url|uri|host|endpoint|type)$/.test(name) && !/private[_-]?key[_-]?id$/.test(name)) return false;
+  if (/(file|path|dir|ref|name|env|id|url|uri|host|endpoint|type)$/.test(name) && !/private[_-]?key[_-]?id$/.test(name))
+    return false;
   if (isReference(secret)) return false;
   const quoted = /[:=][ \t]*\\*["']/.test(match);
   return quoted ? !/^[A-Z][A-Z0-9_]*$/.test(secret) : !isCodeOrWord(secret);
@@ -62,14 +63,26 @@ export const REDACTION_RULES: RedactionRule[] = [
     pattern: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----(?:[\s\S]*?-----END \1PRIVATE KEY-----|[\s\S]*$)/g,
     secret: [0],
   },
-  { kind: "jwt", pattern: token(String.raw`eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{8,}`), secret: [0] },
-  { kind: "slack-webhook", pattern: /hooks\.slack\.com\/services\/(T[A-Za-z0-9_]+\/B[A-Za-z0-9_]+\/[A-Za-z0-9_]+)/g, secret: [1] },
+  {
+    kind: "jwt",
+    pattern: token(String.raw`eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{8,}`),
+    secret: [0],
+  },
+  {
+    kind: "slack-webhook",
+    pattern: /hooks\.slack\.com\/services\/(T[A-Za-z0-9_]+\/B[A-Za-z0-9_]+\/[A-Za-z0-9_]+)/g,
+    secret: [1],
+  },
   { kind: "slack-token", pattern: token("xox[abposr]-[A-Za-z0-9-]{10,}"), secret: [0] },
   { kind: "github-token", pattern: token("(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"), secret: [0] },
   { kind: "google-api-key", pattern: token("AIza[0-9A-Za-z_-]{35}"), secret: [0] },
   { kind: "google-oauth-secret", pattern: token("GOCSPX-[A-Za-z0-9_-]{28}"), secret: [0] },
   { kind: "gcp-private-key-id", pattern: /\\*"private_key_id\\*"\s*:\s*\\*"([0-9a-f]{40})/g, secret: [1] },
-  { kind: "aws-access-key-id", pattern: token(String.raw`(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])`), secret: [0] },
+  {
+    kind: "aws-access-key-id",
+    pattern: token(String.raw`(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])`),
+    secret: [0],
+  },
   {
     kind: "aws-secret-key",
     pattern: /aws_?secret_?access_?key\\*["']?[ \t]*[:=][ \t]*\\*["']?([A-Za-z0-9/+=]{40})/gi,
@@ -98,13 +111,18 @@ export const REDACTION_RULES: RedactionRule[] = [
   {
     // mysql -pSECRET (no space: `-p` followed by a space prompts for the password).
     kind: "password",
-    pattern: token(String.raw`mysql(?:dump|admin|import|check|sh)?\b[^\n;&|]*?\s-p(?!\s)(\\*"[^"\\\n]*\\*"|'[^'\n]*'|[^\s'"\\]+)`),
+    pattern: token(
+      String.raw`mysql(?:dump|admin|import|check|sh)?\b[^\n;&|]*?\s-p(?!\s)(\\*"[^"\\\n]*\\*"|'[^'\n]*'|[^\s'"\\]+)`,
+    ),
     secret: [1],
     accept: (s) => !isReference(s.replace(/^\\*["']|\\*["']$/g, "")),
   },
   {
     kind: "token",
-    pattern: token(String.raw`(?<!-)--(?:token|auth-token|access-token|api-key|apikey|client-secret|secret-key)(?:=|[ \t]+)${VALUE}`, "gi"),
+    pattern: token(
+      String.raw`(?<!-)--(?:token|auth-token|access-token|api-key|apikey|client-secret|secret-key)(?:=|[ \t]+)${VALUE}`,
+      "gi",
+    ),
     secret: GROUPS,
     accept: (s) => !isReference(s) && !s.startsWith("-"),
   },
@@ -130,7 +148,10 @@ export const REDACTION_RULES: RedactionRule[] = [
   },
   {
     kind: "high-entropy",
-    pattern: new RegExp(String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9+/_=\\-]))[A-Za-z0-9+/_=-]{32,}(?![A-Za-z0-9+/_=-])`, "g"),
+    pattern: new RegExp(
+      String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9+/_=\\-]))[A-Za-z0-9+/_=-]{32,}(?![A-Za-z0-9+/_=-])`,
+      "g",
+    ),
     secret: [0],
     accept: (s) => looksRandom(s),
   },

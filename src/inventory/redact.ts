@@ -24,7 +24,9 @@ interface Span {
 export const redactionMarker = (kind: string) => `<redacted:${kind}>`;
 
 // `d` (match indices) gives the position of the secret's capture group.
-const COMPILED = REDACTION_RULES.map((rule) => [rule, new RegExp(rule.pattern.source, `${rule.pattern.flags.replace("d", "")}d`)] as const);
+const COMPILED = REDACTION_RULES.map(
+  (rule) => [rule, new RegExp(rule.pattern.source, `${rule.pattern.flags.replace("d", "")}d`)] as const,
+);
 
 // Cheap first look: every rule needs one of these fragments, and most strings (names, versions,
 // hostnames) have none. Keep in step with REDACTION_RULES; the planted-secret tests catch drift.

@@ -23,7 +23,13 @@ export const SERVICE_ROLES = [
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 
 // minute, hour, day of month, month, day of week (0 and 7 are Sunday).
-const CRON_RANGES: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+const CRON_RANGES: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
 
 /** Every number in `5`, `1-5`, `*\/15`, `0-30/10`, `1,15` lies in its field's range (names and Quartz extras pass). */
 function cronNumbersInRange(fields: string[]): boolean {
@@ -32,7 +38,9 @@ function cronNumbersInRange(fields: string[]): boolean {
     return field.split(",").every((item) => {
       const [range, step] = item.split("/");
       if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) return false;
-      return range!.split("-").every((part) => part === "*" || !/^\d+$/.test(part) || (Number(part) >= min && Number(part) <= max));
+      return range!
+        .split("-")
+        .every((part) => part === "*" || !/^\d+$/.test(part) || (Number(part) >= min && Number(part) <= max));
     });
   });
 }
@@ -43,7 +51,11 @@ const cronSchedule = z
   .refine((s) => {
     if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly|reboot)$/.test(s)) return true;
     const fields = s.split(/\s+/);
-    return (fields.length === 5 || fields.length === 6) && fields.every((f) => CRON_FIELD.test(f)) && cronNumbersInRange(fields.slice(-5));
+    return (
+      (fields.length === 5 || fields.length === 6) &&
+      fields.every((f) => CRON_FIELD.test(f)) &&
+      cronNumbersInRange(fields.slice(-5))
+    );
   }, 'expected a cron expression such as "*/5 * * * *"');
 
 export const serviceSchema = z.looseObject({
@@ -65,7 +77,9 @@ export const serviceSchema = z.looseObject({
     )
     .default([]),
   dependsOn: z.array(z.string()).default([]),
-  env: z.array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)")).default([]),
+  env: z
+    .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
+    .default([]),
   schedule: cronSchedule.optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
@@ -109,7 +123,10 @@ const GITHUB_REPO = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 
 export const targetSchema = z.looseObject({
   cloud: z.literal("gcp").default("gcp"),
-  project: z.string().regex(GCP_PROJECT, "expected a GCP project id (6-30 lowercase letters, digits, dashes)").optional(),
+  project: z
+    .string()
+    .regex(GCP_PROJECT, "expected a GCP project id (6-30 lowercase letters, digits, dashes)")
+    .optional(),
   region: z.string().regex(GCP_REGION, 'expected a GCP region such as "us-central1"').default("us-central1"),
   service: z.string().regex(SERVICE_NAME, "expected a Cloud Run service name").max(49).optional(),
   github: z.string().regex(GITHUB_REPO, 'expected "owner/repo"').optional(),

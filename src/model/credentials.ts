@@ -11,8 +11,7 @@
 export const DEFAULT_GEMINI_MODEL = "gemini-3.5-flash-lite";
 
 export type GeminiCredentials =
-  | { kind: "api-key"; apiKey: string }
-  | { kind: "vertex"; project: string; location: string };
+  { kind: "api-key"; apiKey: string } | { kind: "vertex"; project: string; location: string };
 
 type Env = Record<string, string | undefined>;
 

@@ -22,9 +22,7 @@ export interface GeminiResponse {
 const BLOCKED = new Set(["SAFETY", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "RECITATION", "IMAGE_SAFETY"]);
 const MAX_ISSUES = 10;
 
-export type Reading<T> =
-  | { ok: true; value: T; text: string }
-  | { ok: false; text: string; problems: string[] };
+export type Reading<T> = { ok: true; value: T; text: string } | { ok: false; text: string; problems: string[] };
 
 /** Throws for answers no repair turn can fix (blocked, truncated); otherwise parses and validates. */
 export function readAnswer<T>(response: GeminiResponse, schema: z.ZodType<T>, phase: string): Reading<T> {
@@ -52,7 +50,9 @@ export function readAnswer<T>(response: GeminiResponse, schema: z.ZodType<T>, ph
     return { ok: false, text, problems: [reason] };
   }
   const result = schema.safeParse(parsed);
-  return result.success ? { ok: true, value: result.data, text } : { ok: false, text, problems: formatIssues(result.error.issues) };
+  return result.success
+    ? { ok: true, value: result.data, text }
+    : { ok: false, text, problems: formatIssues(result.error.issues) };
 }
 
 /** Models sometimes wrap JSON in ``` fences even in JSON mode. */

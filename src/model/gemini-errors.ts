@@ -28,13 +28,19 @@ export function asGoogleError(error: unknown): GoogleError | undefined {
   try {
     const body = JSON.parse(raw) as { error?: { message?: string; status?: string; details?: unknown[] } };
     const inner = body.error ?? {};
-    return { status: candidate.status, statusName: inner.status, message: inner.message ?? raw, details: inner.details };
+    return {
+      status: candidate.status,
+      statusName: inner.status,
+      message: inner.message ?? raw,
+      details: inner.details,
+    };
   } catch {
     return { status: candidate.status, message: raw };
   }
 }
 
-const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+)$/;
+const NETWORK_CODES =
+  /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+)$/;
 
 function isNetworkError(error: unknown): boolean {
   const e = error as { name?: string; message?: string; code?: string; cause?: { code?: string } } | null;
@@ -69,7 +75,12 @@ const VERTEX_AUTH_HINT =
   "Run `gcloud auth application-default login`, check GOOGLE_CLOUD_PROJECT, that the Vertex AI API is enabled and that you have roles/aiplatform.user.";
 
 /** The error the caller sees once the retry loop stops. */
-export function giveUpError(error: unknown, failure: AttemptFailure, attempts: number, ctx: ErrorContext): ProviderError {
+export function giveUpError(
+  error: unknown,
+  failure: AttemptFailure,
+  attempts: number,
+  ctx: ErrorContext,
+): ProviderError {
   const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
   const make = (code: string, message: string, hint: string) =>
     new ProviderError(redact(message, ctx.secret), hint, { code, cause: error });
@@ -84,11 +95,23 @@ export function giveUpError(error: unknown, failure: AttemptFailure, attempts: n
   if (!google) {
     const detail = error instanceof Error ? `${error.message}${causeText(error)}` : String(error);
     return failure.retryable
-      ? make("provider.network", `Could not reach Gemini after ${tries}: ${detail}`, "Check your network or proxy (and GOOGLE_GEMINI_BASE_URL / GOOGLE_VERTEX_BASE_URL if set).")
-      : make("provider.failed", `Gemini call for phase ${ctx.phase} failed: ${detail}`, "Rerun with --debug for the stack trace.");
+      ? make(
+          "provider.network",
+          `Could not reach Gemini after ${tries}: ${detail}`,
+          "Check your network or proxy (and GOOGLE_GEMINI_BASE_URL / GOOGLE_VERTEX_BASE_URL if set).",
+        )
+      : make(
+          "provider.failed",
+          `Gemini call for phase ${ctx.phase} failed: ${detail}`,
+          "Rerun with --debug for the stack trace.",
+        );
   }
   const what = `HTTP ${google.status}${google.statusName ? ` ${google.statusName}` : ""}: ${google.message}`;
-  if (google.status === 401 || google.status === 403 || (google.status === 400 && hasReason(google, "API_KEY_INVALID"))) {
+  if (
+    google.status === 401 ||
+    google.status === 403 ||
+    (google.status === 400 && hasReason(google, "API_KEY_INVALID"))
+  ) {
     const who = ctx.backend === "vertex" ? "Vertex AI refused the credentials" : "Gemini rejected the API key";
     return make("provider.auth", `${who} (${what}).`, ctx.backend === "vertex" ? VERTEX_AUTH_HINT : KEY_HINT);
   }
@@ -107,9 +130,17 @@ export function giveUpError(error: unknown, failure: AttemptFailure, attempts: n
     );
   }
   if (failure.retryable) {
-    return make("provider.unavailable", `Gemini failed for phase ${ctx.phase} after ${tries} (${what}).`, "Google's service is having trouble: retry later, or run with --provider offline.");
+    return make(
+      "provider.unavailable",
+      `Gemini failed for phase ${ctx.phase} after ${tries} (${what}).`,
+      "Google's service is having trouble: retry later, or run with --provider offline.",
+    );
   }
-  return make("provider.rejected", `Gemini rejected the request for phase ${ctx.phase} (${what}).`, "Rerun with --debug; if the schema was rejected, this is a bug in infra-migrate.");
+  return make(
+    "provider.rejected",
+    `Gemini rejected the request for phase ${ctx.phase} (${what}).`,
+    "Rerun with --debug; if the schema was rejected, this is a bug in infra-migrate.",
+  );
 }
 
 function causeText(error: Error): string {

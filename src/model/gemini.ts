@@ -58,7 +58,13 @@ export function createGeminiClient(options: GeminiClientOptions): ModelClient {
     const ai = await sdk;
     const usage: TokenUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     let calls = 0;
-    const ctx: ErrorContext = { phase: request.phase, model: options.model, backend: credentials.kind, timeoutMs: policy.timeoutMs, secret };
+    const ctx: ErrorContext = {
+      phase: request.phase,
+      model: options.model,
+      backend: credentials.kind,
+      timeoutMs: policy.timeoutMs,
+      secret,
+    };
     const config: GenerateContentConfig = {
       systemInstruction: request.persona.body,
       responseMimeType: "application/json",
@@ -108,7 +114,11 @@ export function createGeminiClient(options: GeminiClientOptions): ModelClient {
         { role: "user", parts: [{ text: repairMessage(reading.problems) }] },
       ];
       reading = readAnswer(await turn(repair), request.schema, request.phase);
-      if (!reading.ok) throw invalidAnswer(request.phase, reading.problems.map((p) => redact(p, secret)));
+      if (!reading.ok)
+        throw invalidAnswer(
+          request.phase,
+          reading.problems.map((p) => redact(p, secret)),
+        );
     }
     return { value: reading.value, provider: "gemini", model: options.model, cached: false, usage, calls };
   }

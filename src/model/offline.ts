@@ -14,9 +14,19 @@ export function createOfflineClient(): ModelClient {
       if (!parsed.success) {
         // Our own rules broke our own schema: a bug, reported as such rather than written out.
         const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`);
-        throw new ProviderError(`offline rules for phase ${request.phase} produced an invalid result: ${first.join("; ")}`, "This is a bug in infra-migrate; please report it with your inventory.");
+        throw new ProviderError(
+          `offline rules for phase ${request.phase} produced an invalid result: ${first.join("; ")}`,
+          "This is a bug in infra-migrate; please report it with your inventory.",
+        );
       }
-      return { value: parsed.data, provider: "offline", model: OFFLINE_MODEL, cached: false, usage: ZERO_USAGE, calls: 0 };
+      return {
+        value: parsed.data,
+        provider: "offline",
+        model: OFFLINE_MODEL,
+        cached: false,
+        usage: ZERO_USAGE,
+        calls: 0,
+      };
     },
   };
 }

@@ -27,7 +27,9 @@ async function renderAndValidate(
   offline: boolean,
 ): Promise<Artifact[]> {
   const artifacts = await definition.render(value, input);
-  const findings = definition.validate ? await definition.validate(artifacts, input, { source: offline ? "offline" : "model" }) : [];
+  const findings = definition.validate
+    ? await definition.validate(artifacts, input, { source: offline ? "offline" : "model" })
+    : [];
   if (findings.length > 0) {
     throw new GenerationError(
       `Phase ${definition.id}: generated files failed validation; nothing was written`,

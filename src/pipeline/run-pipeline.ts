@@ -79,7 +79,11 @@ export function storedResultFile(result: StoredResult): { path: string; content:
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const inventory = await loadInventory(options.inventoryFile);
   for (const warning of inventory.warnings) {
-    options.onEvent?.({ type: "notice", message: `warning: ${warning.file}:${warning.line ?? "?"}:${warning.column ?? "?"} ${warning.path ?? ""} ${warning.message}`.trim() });
+    options.onEvent?.({
+      type: "notice",
+      message:
+        `warning: ${warning.file}:${warning.line ?? "?"}:${warning.column ?? "?"} ${warning.path ?? ""} ${warning.message}`.trim(),
+    });
   }
   const manifest = await readManifest(options.outDir, toolVersion());
   const generatedFiles: ReadonlySet<string> = new Set(Object.keys(manifest.files));
@@ -96,7 +100,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         env: options.env,
         outDir: options.outDir,
         timeoutMs: options.timeoutMs,
-        onEvent: (e) => options.onEvent?.({ type: "model-event", phase: e.phase, detail: `${e.type}${e.status ? ` ${e.status}` : ""}${e.delayMs ? ` (waiting ${Math.round(e.delayMs)} ms)` : ""}` }),
+        onEvent: (e) =>
+          options.onEvent?.({
+            type: "model-event",
+            phase: e.phase,
+            detail: `${e.type}${e.status ? ` ${e.status}` : ""}${e.delayMs ? ` (waiting ${Math.round(e.delayMs)} ms)` : ""}`,
+          }),
       }).then((p) => {
         if (p.notice) options.onEvent?.({ type: "notice", message: p.notice });
         return p;
@@ -118,7 +127,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const upstream = Object.fromEntries(upstreamIds.map((id, i) => [id, upstreamValues[i]]));
     const definition = await loadPhase(phase);
     const persona = await loadPersona(definition.personaId);
-    const inputsHash = hashOf([inventory.hash, `${persona.id}@${persona.version}`, upstreamIds.map((id) => inputsHashes.get(id)), options.options]);
+    const inputsHash = hashOf([
+      inventory.hash,
+      `${persona.id}@${persona.version}`,
+      upstreamIds.map((id) => inputsHashes.get(id)),
+      options.options,
+    ]);
     inputsHashes.set(phase, inputsHash);
 
     if (!requested.has(phase) && options.reuseStored !== false) {
@@ -134,7 +148,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     }
     const provider = await providerFor(phase);
     const client = await provider.clientFor(persona);
-    options.onEvent?.({ type: "phase-start", phase, persona: `${persona.id}@${persona.version}`, provider: provider.name, model: client.model });
+    options.onEvent?.({
+      type: "phase-start",
+      phase,
+      persona: `${persona.id}@${persona.version}`,
+      provider: provider.name,
+      model: client.model,
+    });
     const started = performance.now();
     try {
       const run = await runPhase(definition, persona, client, {

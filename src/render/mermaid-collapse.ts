@@ -21,7 +21,12 @@ export function collapseFlowchart(chart: Flowchart, keyOf: (nodeId: string) => s
     const first = list[0]!;
     if (list.length === 1 && first.id === id) return first;
     const classes = [...new Set(list.flatMap((n) => n.classes ?? []))];
-    return { ...first, id, label: `${list.length} × ${first.label.split("\n")[0]}`, classes: classes.length ? classes : undefined };
+    return {
+      ...first,
+      id,
+      label: `${list.length} × ${first.label.split("\n")[0]}`,
+      classes: classes.length ? classes : undefined,
+    };
   });
   const seen = new Set<string>();
   const edges: FlowEdge[] = [];

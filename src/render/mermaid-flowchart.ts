@@ -3,10 +3,25 @@
 import { checkCss, mermaidId, mermaidText, mermaidTitle } from "./mermaid-text.js";
 
 export type NodeShape =
-  | "rect" | "round" | "stadium" | "cylinder" | "circle" | "hexagon" | "parallelogram" | "subroutine" | "queue";
-export interface FlowNode { id: string; label: string; shape?: NodeShape; classes?: string[] }
-export interface FlowEdge { from: string; to: string; label?: string; style?: "solid" | "dotted" | "thick" }
-export interface FlowSubgraph { id: string; label: string; nodes: string[]; direction?: "LR" | "TB" }
+  "rect" | "round" | "stadium" | "cylinder" | "circle" | "hexagon" | "parallelogram" | "subroutine" | "queue";
+export interface FlowNode {
+  id: string;
+  label: string;
+  shape?: NodeShape;
+  classes?: string[];
+}
+export interface FlowEdge {
+  from: string;
+  to: string;
+  label?: string;
+  style?: "solid" | "dotted" | "thick";
+}
+export interface FlowSubgraph {
+  id: string;
+  label: string;
+  nodes: string[];
+  direction?: "LR" | "TB";
+}
 export interface Flowchart {
   direction: "LR" | "TB";
   title?: string;
@@ -44,7 +59,8 @@ export function buildFlowchart(chart: Flowchart): string {
   const placed = placeNodes(subgraphs, ids);
   const classDefs = Object.entries(chart.classDefs ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, css] of classDefs) {
-    if (!CLASS_NAME.test(name) || name === "default") throw new Error(`flowchart: bad class name ${JSON.stringify(name)}`);
+    if (!CLASS_NAME.test(name) || name === "default")
+      throw new Error(`flowchart: bad class name ${JSON.stringify(name)}`);
     checkCss(css, `classDef ${name}`);
   }
 
@@ -56,7 +72,13 @@ export function buildFlowchart(chart: Flowchart): string {
   for (const sub of subgraphs) {
     lines.push(`  subgraph ${mermaidId(sub.id)} ["${mermaidText(sub.label)}"]`);
     if (sub.direction) lines.push(`    direction ${sub.direction}`);
-    for (const raw of sub.nodes) lines.push(`    ${nodeLine(chart.nodes.find((n) => n.id === raw)!, ids)}`);
+    for (const raw of sub.nodes)
+      lines.push(
+        `    ${nodeLine(
+          chart.nodes.find((n) => n.id === raw)!,
+          ids,
+        )}`,
+      );
     lines.push("  end");
   }
   chart.edges.forEach((edge, i) => lines.push(`  ${edgeLine(edge, i, ids)}`));
@@ -77,10 +99,12 @@ function placeNodes(subgraphs: FlowSubgraph[], ids: Map<string, string>): Set<st
   const subIds = new Set<string>();
   for (const sub of subgraphs) {
     const id = mermaidId(sub.id);
-    if (subIds.has(id) || nodeIds.has(id)) throw new Error(`flowchart: subgraph id ${JSON.stringify(sub.id)} is already used`);
+    if (subIds.has(id) || nodeIds.has(id))
+      throw new Error(`flowchart: subgraph id ${JSON.stringify(sub.id)} is already used`);
     subIds.add(id);
     for (const raw of sub.nodes) {
-      if (!ids.has(raw)) throw new Error(`flowchart: subgraph ${JSON.stringify(sub.id)} references unknown node ${JSON.stringify(raw)}`);
+      if (!ids.has(raw))
+        throw new Error(`flowchart: subgraph ${JSON.stringify(sub.id)} references unknown node ${JSON.stringify(raw)}`);
       if (placed.has(raw)) throw new Error(`flowchart: node ${JSON.stringify(raw)} is in more than one subgraph`);
       placed.add(raw);
     }
@@ -111,9 +135,12 @@ function classLines(nodes: FlowNode[], ids: Map<string, string>, defined: Set<st
   const members = new Map<string, string[]>();
   for (const node of nodes) {
     for (const name of node.classes ?? []) {
-      if (!defined.has(name)) throw new Error(`flowchart: node ${JSON.stringify(node.id)} uses undefined class ${JSON.stringify(name)}`);
+      if (!defined.has(name))
+        throw new Error(`flowchart: node ${JSON.stringify(node.id)} uses undefined class ${JSON.stringify(name)}`);
       members.set(name, [...(members.get(name) ?? []), ids.get(node.id)!]);
     }
   }
-  return [...defined].filter((name) => members.has(name)).map((name) => `  class ${members.get(name)!.join(",")} ${name}`);
+  return [...defined]
+    .filter((name) => members.has(name))
+    .map((name) => `  class ${members.get(name)!.join(",")} ${name}`);
 }

@@ -2,21 +2,37 @@
 // Steps referencing undeclared participants are generator bugs: throw.
 import { mermaidId, mermaidText, mermaidTitle } from "./mermaid-text.js";
 
-export interface SequenceParticipant { id: string; label: string; kind?: "participant" | "actor" | "database" | "queue" }
+export interface SequenceParticipant {
+  id: string;
+  label: string;
+  kind?: "participant" | "actor" | "database" | "queue";
+}
 export type SequenceStep =
   | { from: string; to: string; text: string; arrow?: "sync" | "reply" | "async" }
   | { note: string; over: string[] }
-  | { block: "alt" | "opt" | "loop" | "par"; label: string; steps: SequenceStep[]; else?: { label: string; steps: SequenceStep[] }[] }
+  | {
+      block: "alt" | "opt" | "loop" | "par";
+      label: string;
+      steps: SequenceStep[];
+      else?: { label: string; steps: SequenceStep[] }[];
+    }
   | { activate: string }
   | { deactivate: string }
   | { autonumber: true };
-export interface SequenceDiagram { title?: string; participants: SequenceParticipant[]; steps: SequenceStep[] }
+export interface SequenceDiagram {
+  title?: string;
+  participants: SequenceParticipant[];
+  steps: SequenceStep[];
+}
 
 const ARROWS = { sync: "->>", reply: "-->>", async: "-)" } as const;
 // `par` separates its branches with `and`; `alt` with `else`. `opt`/`loop` have one branch.
 const BRANCH_KEYWORD = { alt: "else", par: "and", opt: undefined, loop: undefined } as const;
 
-interface Scope { ids: Map<string, string>; order: Map<string, number> }
+interface Scope {
+  ids: Map<string, string>;
+  order: Map<string, number>;
+}
 
 export function buildSequence(d: SequenceDiagram): string {
   const scope: Scope = { ids: new Map(), order: new Map() };
@@ -52,7 +68,9 @@ function writeSteps(steps: SequenceStep[], indent: string, scope: Scope, lines: 
   for (const step of steps) {
     if ("from" in step) {
       const arrow = ARROWS[step.arrow ?? "sync"];
-      lines.push(`${indent}${ref(scope, step.from, "message")}${arrow}${ref(scope, step.to, "message")}: ${mermaidText(step.text)}`);
+      lines.push(
+        `${indent}${ref(scope, step.from, "message")}${arrow}${ref(scope, step.to, "message")}: ${mermaidText(step.text)}`,
+      );
     } else if ("note" in step) {
       lines.push(`${indent}Note over ${noteSpan(step.over, scope)}: ${mermaidText(step.note)}`);
     } else if ("block" in step) {
@@ -80,7 +98,8 @@ type BlockStep = Extract<SequenceStep, { block: string }>;
 
 function writeBlock(step: BlockStep, indent: string, scope: Scope, lines: string[]): void {
   const keyword = BRANCH_KEYWORD[step.block];
-  if (step.else?.length && keyword === undefined) throw new Error(`sequence: a ${step.block} block cannot have else branches`);
+  if (step.else?.length && keyword === undefined)
+    throw new Error(`sequence: a ${step.block} block cannot have else branches`);
   lines.push(`${indent}${step.block} ${mermaidText(step.label)}`);
   writeSteps(step.steps, `${indent}  `, scope, lines);
   for (const branch of step.else ?? []) {

@@ -9,19 +9,29 @@ import { InputError, type InputIssue } from "../errors.js";
 import { chromiumInstallHint, findChromium, isExecutableFile } from "./chromium.js";
 import { mermaidId, splitFrontMatter } from "./mermaid-text.js";
 
-export interface DiagramFile { /** Absolute path of a `.mmd` file. */ input: string }
+export interface DiagramFile {
+  /** Absolute path of a `.mmd` file. */ input: string;
+}
 export interface RenderOptions {
   png?: boolean;
   /** Chromium to launch; default: findChromium(env). */
   executablePath?: string;
   env?: NodeJS.ProcessEnv;
 }
-export interface RenderedDiagram { input: string; outputs: string[] }
+export interface RenderedDiagram {
+  input: string;
+  outputs: string[];
+}
 
 // We run as root in CI containers, where Chromium's sandbox cannot start.
 const CHROMIUM_ARGS = [
-  "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-quic",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
 ];
 
 // Mermaid's defaults plus: ids derived from the svgId; a fixed seed for the rough.js curves of its
@@ -40,7 +50,10 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
   const sources = await Promise.all(files.map(readSource));
   const executablePath = resolveChromium(opts);
   // Optional dependencies: `npx infra-migrate` should not download a browser unless rendering is wanted.
-  const [{ default: puppeteer }, { renderMermaid }] = await Promise.all([import("puppeteer"), import("@mermaid-js/mermaid-cli")]).catch((error: unknown) => {
+  const [{ default: puppeteer }, { renderMermaid }] = await Promise.all([
+    import("puppeteer"),
+    import("@mermaid-js/mermaid-cli"),
+  ]).catch((error: unknown) => {
     throw new InputError(
       `Rendering needs the optional packages @mermaid-js/mermaid-cli and puppeteer (${(error as Error).message.split("\n")[0]})`,
       [],
@@ -54,43 +67,61 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
     browser = await puppeteer.launch({ executablePath, headless: "shell", args: CHROMIUM_ARGS });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new InputError(`Could not start Chromium at ${executablePath}: ${reason}`, [], chromiumInstallHint(), "render.browser");
+    throw new InputError(
+      `Could not start Chromium at ${executablePath}: ${reason}`,
+      [],
+      chromiumInstallHint(),
+      "render.browser",
+    );
   }
 
   const formats: ("svg" | "png")[] = opts.png ? ["svg", "png"] : ["svg"];
   const results: RenderedDiagram[] = files.map(({ input }) => ({ input, outputs: [] }));
   const issues: InputIssue[] = [];
   const width = Math.min(availableParallelism(), Math.ceil(sources.length / DIAGRAMS_PER_PAGE));
-  const sessions = planPages(sources.map(({ definition }) => diagramKind(definition)), width).map((indexes) => ({ indexes, page: new PageSession(browser) }));
+  const sessions = planPages(
+    sources.map(({ definition }) => diagramKind(definition)),
+    width,
+  ).map((indexes) => ({ indexes, page: new PageSession(browser) }));
   try {
-    await Promise.all(sessions.map(async ({ indexes, page }) => {
-      for (const i of indexes) {
-        const { input, definition } = sources[i]!;
-        const base = input.slice(0, -".mmd".length);
-        // A stable id per file keeps re-rendered SVGs byte-identical and distinct when inlined together.
-        const svgId = `diagram-${mermaidId(path.basename(base))}`;
-        try {
-          for (const format of formats) {
-            const { data } = await renderMermaid(page.asBrowser(), definition, format, { svgId, mermaidConfig: MERMAID_CONFIG });
-            const output = `${base}.${format}`;
-            await writeAtomically(output, data);
-            results[i]!.outputs.push(output);
+    await Promise.all(
+      sessions.map(async ({ indexes, page }) => {
+        for (const i of indexes) {
+          const { input, definition } = sources[i]!;
+          const base = input.slice(0, -".mmd".length);
+          // A stable id per file keeps re-rendered SVGs byte-identical and distinct when inlined together.
+          const svgId = `diagram-${mermaidId(path.basename(base))}`;
+          try {
+            for (const format of formats) {
+              const { data } = await renderMermaid(page.asBrowser(), definition, format, {
+                svgId,
+                mermaidConfig: MERMAID_CONFIG,
+              });
+              const output = `${base}.${format}`;
+              await writeAtomically(output, data);
+              results[i]!.outputs.push(output);
+            }
+          } catch (error) {
+            // A failed render may leave Mermaid's scratch elements behind: the next diagram gets a clean page.
+            await page.discard();
+            const message = pageError(error);
+            const line = /\bline (\d+)/.exec(message)?.[1];
+            issues.push(line ? { file: input, line: Number(line), message } : { file: input, message });
           }
-        } catch (error) {
-          // A failed render may leave Mermaid's scratch elements behind: the next diagram gets a clean page.
-          await page.discard();
-          const message = pageError(error);
-          const line = /\bline (\d+)/.exec(message)?.[1];
-          issues.push(line ? { file: input, line: Number(line), message } : { file: input, message });
         }
-      }
-    }));
+      }),
+    );
   } finally {
     await browser.close();
   }
   if (issues.length > 0) {
     issues.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    throw new InputError(`${issues.length} diagram(s) failed to render`, issues, "Fix the Mermaid source, or regenerate it.", "render.failed");
+    throw new InputError(
+      `${issues.length} diagram(s) failed to render`,
+      issues,
+      "Fix the Mermaid source, or regenerate it.",
+      "render.failed",
+    );
   }
   return results;
 }
@@ -116,7 +147,10 @@ const STATELESS_KINDS = new Set(["flowchart", "flowchart-v2", "graph"]);
  * Stateless diagrams are spread over `width` pages round-robin.
  */
 export function planPages(kinds: string[], width: number): number[][] {
-  const pages: { indexes: number[]; kinds: Set<string> }[] = Array.from({ length: Math.max(1, width) }, () => ({ indexes: [], kinds: new Set<string>() }));
+  const pages: { indexes: number[]; kinds: Set<string> }[] = Array.from({ length: Math.max(1, width) }, () => ({
+    indexes: [],
+    kinds: new Set<string>(),
+  }));
   let turn = 0;
   kinds.forEach((kind, index) => {
     if (STATELESS_KINDS.has(kind)) {
@@ -235,7 +269,13 @@ function resolveChromium(opts: RenderOptions): string {
     return explicit;
   }
   const found = findChromium(env);
-  if (!found) throw new InputError("No Chromium or Chrome found to render diagrams", [], chromiumInstallHint(), "render.no-chromium");
+  if (!found)
+    throw new InputError(
+      "No Chromium or Chrome found to render diagrams",
+      [],
+      chromiumInstallHint(),
+      "render.no-chromium",
+    );
   return found;
 }
 
@@ -276,5 +316,10 @@ function pageError(error: unknown): string {
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n").find((line) => line.trim() !== "")?.trim() ?? "unknown error";
+  return (
+    message
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim() ?? "unknown error"
+  );
 }

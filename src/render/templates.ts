@@ -11,7 +11,9 @@ const hbs = Handlebars.create();
 hbs.registerHelper("json", (value: unknown) => JSON.stringify(value));
 hbs.registerHelper("jsonPretty", (value: unknown) => JSON.stringify(value, null, 2));
 hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
-hbs.registerHelper("join", (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === "string" ? sep : ", ") : ""));
+hbs.registerHelper("join", (list: unknown, sep: unknown) =>
+  Array.isArray(list) ? list.join(typeof sep === "string" ? sep : ", ") : "",
+);
 hbs.registerHelper("inc", (n: unknown) => Number(n) + 1);
 /** Escape text for a Markdown table cell: pipes and newlines would break the row. */
 hbs.registerHelper("md", (value: unknown) => mdCell(String(value ?? "")));

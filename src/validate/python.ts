@@ -55,7 +55,8 @@ async function probeAll(): Promise<PythonInfo | undefined> {
 
 function safeRelative(p: string): string {
   const normalized = path.posix.normalize(p);
-  if (path.posix.isAbsolute(normalized) || normalized.startsWith("..")) throw new Error(`unsafe path ${JSON.stringify(p)}`);
+  if (path.posix.isAbsolute(normalized) || normalized.startsWith(".."))
+    throw new Error(`unsafe path ${JSON.stringify(p)}`);
   return normalized;
 }
 
@@ -94,7 +95,12 @@ export async function compilePython(files: PythonFile[]): Promise<string[]> {
   if (!python) return ["python: no Python 3 interpreter found to check the generated code (set INFRA_MIGRATE_PYTHON)"];
   return withFiles(files, async (dir) => {
     const names = files.map((f) => safeRelative(f.path));
-    const run = await execa(python.path, ["-c", COMPILE], { cwd: dir, input: JSON.stringify(names), reject: false, timeout: 60_000 });
+    const run = await execa(python.path, ["-c", COMPILE], {
+      cwd: dir,
+      input: JSON.stringify(names),
+      reject: false,
+      timeout: 60_000,
+    });
     if (run.exitCode !== 0) return [`python: py_compile failed to run: ${run.stderr.trim().split("\n").pop()}`];
     return JSON.parse(run.stdout) as string[];
   });

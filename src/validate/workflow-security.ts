@@ -45,7 +45,12 @@ function triggers(on: unknown): string[] {
   return isObj(on) ? Object.keys(on) : [];
 }
 
-function checkPermissions(value: unknown, where: string, top: boolean, granted: readonly string[] = []): SecurityFinding[] {
+function checkPermissions(
+  value: unknown,
+  where: string,
+  top: boolean,
+  granted: readonly string[] = [],
+): SecurityFinding[] {
   const finding = (message: string): SecurityFinding => ({ rule: "excessive-permissions", where, message });
   if (top) {
     return isObj(value) && Object.keys(value).length === 0 ? [] : [finding("top-level permissions must be `{}`")];
@@ -53,7 +58,15 @@ function checkPermissions(value: unknown, where: string, top: boolean, granted: 
   if (value === undefined) return [];
   if (!isObj(value)) return [finding(`permissions: ${String(value)} grants every scope`)];
   return Object.entries(value)
-    .filter(([scope, level]) => !(level === "read" || level === "none" || (scope === "id-token" && level === "write") || (level === "write" && granted.includes(scope))))
+    .filter(
+      ([scope, level]) =>
+        !(
+          level === "read" ||
+          level === "none" ||
+          (scope === "id-token" && level === "write") ||
+          (level === "write" && granted.includes(scope))
+        ),
+    )
     .map(([scope, level]) => finding(`${scope}: ${String(level)} is more than a deploy needs`));
 }
 
@@ -65,7 +78,11 @@ function checkStep(step: Obj, where: string, options: SecurityOptions): Security
     if (!PINNED.test(uses) && !DOCKER_DIGEST.test(uses)) {
       out.push({ rule: "unpinned-action", where: `${where}.uses`, message: `${uses} is not pinned to a commit SHA` });
     } else if (options.allowedUses && !options.allowedUses.includes(uses)) {
-      out.push({ rule: "unlisted-action", where: `${where}.uses`, message: `${uses} is not in the pinned action list` });
+      out.push({
+        rule: "unlisted-action",
+        where: `${where}.uses`,
+        message: `${uses} is not in the pinned action list`,
+      });
     }
     if (/^actions\/checkout@/.test(uses) && String(withs["persist-credentials"]) !== "false") {
       out.push({ rule: "persisted-credentials", where, message: "checkout leaves the GITHUB_TOKEN in .git/config" });
@@ -84,7 +101,11 @@ function checkEnv(env: unknown, where: string): SecurityFinding[] {
   if (!isObj(env)) return [];
   return Object.keys(env)
     .filter((k) => KEY_ENVS.includes(k))
-    .map((k) => ({ rule: "json-key-credentials" as const, where: `${where}.env.${k}`, message: "key-file credentials in env" }));
+    .map((k) => ({
+      rule: "json-key-credentials" as const,
+      where: `${where}.env.${k}`,
+      message: "key-file credentials in env",
+    }));
 }
 
 export function checkWorkflowSecurity(text: string, options: SecurityOptions = {}): SecurityFinding[] {
@@ -93,7 +114,11 @@ export function checkWorkflowSecurity(text: string, options: SecurityOptions = {
   const out: SecurityFinding[] = [];
   for (const trigger of triggers(workflow.on)) {
     if (trigger === "pull_request_target" || trigger === "workflow_run") {
-      out.push({ rule: "dangerous-trigger", where: `on.${trigger}`, message: `${trigger} runs with secrets on untrusted input` });
+      out.push({
+        rule: "dangerous-trigger",
+        where: `on.${trigger}`,
+        message: `${trigger} runs with secrets on untrusted input`,
+      });
     }
   }
   out.push(...checkPermissions(workflow.permissions, "permissions", true), ...checkEnv(workflow.env, "workflow"));
@@ -101,11 +126,15 @@ export function checkWorkflowSecurity(text: string, options: SecurityOptions = {
   for (const [id, job] of Object.entries(jobs)) {
     if (!isObj(job)) continue;
     const where = `jobs.${id}`;
-    out.push(...checkPermissions(job.permissions, `${where}.permissions`, false, options.allowedWrites?.[id]), ...checkEnv(job.env, where));
+    out.push(
+      ...checkPermissions(job.permissions, `${where}.permissions`, false, options.allowedWrites?.[id]),
+      ...checkEnv(job.env, where),
+    );
     if (typeof job.uses === "string") out.push(...checkStep({ uses: job.uses }, where, options));
     const steps = Array.isArray(job.steps) ? job.steps : [];
     steps.forEach((step, i) => {
-      if (isObj(step)) out.push(...checkStep(step, `${where}.steps[${i}]`, options), ...checkEnv(step.env, `${where}.steps[${i}]`));
+      if (isObj(step))
+        out.push(...checkStep(step, `${where}.steps[${i}]`, options), ...checkEnv(step.env, `${where}.steps[${i}]`));
     });
   }
   return out;

@@ -14,7 +14,12 @@ const manifestSchema = z.object({
   toolVersion: z.string(),
   files: z.record(
     z.string(),
-    z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), phase: z.string(), provider: z.string(), model: z.string() }),
+    z.object({
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      phase: z.string(),
+      provider: z.string(),
+      model: z.string(),
+    }),
   ),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -40,10 +45,18 @@ export async function readManifest(outDir: string, toolVersion: string): Promise
   try {
     parsed = manifestSchema.safeParse(JSON.parse(text));
   } catch (error) {
-    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`, [], "Restore it from git, or delete it to start over (all files then count as user-owned).");
+    throw new InputError(
+      `${file} is not valid JSON: ${(error as Error).message}`,
+      [],
+      "Restore it from git, or delete it to start over (all files then count as user-owned).",
+    );
   }
   if (!parsed.success) {
-    throw new InputError(`${file} is not a manifest infra-migrate understands`, [], "Restore it from git, or delete it to start over.");
+    throw new InputError(
+      `${file} is not a manifest infra-migrate understands`,
+      [],
+      "Restore it from git, or delete it to start over.",
+    );
   }
   return parsed.data;
 }

@@ -1,14 +1,6 @@
 // What phases return and the writer applies. Phases never touch the target repo themselves.
 
-export type ArtifactKind =
-  | "markdown"
-  | "json"
-  | "mermaid"
-  | "yaml"
-  | "shell"
-  | "python"
-  | "dockerfile"
-  | "text";
+export type ArtifactKind = "markdown" | "json" | "mermaid" | "yaml" | "shell" | "python" | "dockerfile" | "text";
 
 export interface Artifact {
   /** POSIX path relative to the target repo (--out), e.g. `docs/migration/audit/risks.json`. */

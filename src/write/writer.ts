@@ -61,7 +61,12 @@ async function readIfExists(file: string): Promise<string | undefined> {
 }
 
 /** Decide, file by file, what applying the plans would do. Reads only. */
-export async function planChanges(plans: Plan[], outDir: string, manifest: Manifest, force = false): Promise<FileChange[]> {
+export async function planChanges(
+  plans: Plan[],
+  outDir: string,
+  manifest: Manifest,
+  force = false,
+): Promise<FileChange[]> {
   const seen = new Set<string>();
   const changes: FileChange[] = [];
   for (const plan of plans) {
@@ -71,14 +76,24 @@ export async function planChanges(plans: Plan[], outDir: string, manifest: Manif
       seen.add(artifact.path);
       const content = withProvenance(artifact, plan.provenance);
       const current = await readIfExists(path.join(outDir, artifact.path));
-      const base = { path: artifact.path, phase: plan.phase, content, current, executable: artifact.executable === true };
+      const base = {
+        path: artifact.path,
+        phase: plan.phase,
+        content,
+        current,
+        executable: artifact.executable === true,
+      };
       const entry = manifest.files[artifact.path];
       const ours = entry !== undefined && entry.sha256 === sha256(current ?? "");
       if (current === undefined) {
         changes.push({ ...base, action: "create" });
       } else if (artifact.policy === "create-only" && !ours) {
         // Someone else's file (or ours, edited since): a create-only artifact never replaces it.
-        changes.push({ ...base, action: "kept", reason: entry ? "edited since it was generated; never overwritten" : "exists already; never overwritten" });
+        changes.push({
+          ...base,
+          action: "kept",
+          reason: entry ? "edited since it was generated; never overwritten" : "exists already; never overwritten",
+        });
       } else if (current === content) {
         changes.push({ ...base, action: "unchanged" });
       } else {
@@ -115,7 +130,10 @@ interface Staged {
   mode: number;
 }
 
-async function writeAtomically(outDir: string, files: { path: string; content: string; executable: boolean }[]): Promise<void> {
+async function writeAtomically(
+  outDir: string,
+  files: { path: string; content: string; executable: boolean }[],
+): Promise<void> {
   const staged: Staged[] = [];
   const token = `${process.pid}.${Date.now().toString(36)}`;
   try {
@@ -166,6 +184,10 @@ export async function applyPlans(plans: Plan[], options: WriteOptions): Promise<
   const state = (options.stateFiles ?? []).map((f) => ({ ...f, executable: false }));
   for (const f of state) assertSafeRelativePath(f.path);
   const manifestText = serializeManifest(nextManifest(manifest, plans, changes, options.toolVersion));
-  await writeAtomically(options.outDir, [...toWrite, ...state, { path: MANIFEST_PATH, content: manifestText, executable: false }]);
+  await writeAtomically(options.outDir, [
+    ...toWrite,
+    ...state,
+    { path: MANIFEST_PATH, content: manifestText, executable: false },
+  ]);
   return report;
 }

@@ -16,8 +16,19 @@ const example = path.resolve(import.meta.dirname, "../../examples/seed-vm/invent
 let pristine: string;
 
 async function generate(outDir: string, inventoryFile = example): Promise<void> {
-  const result = await runPipeline({ inventoryFile, outDir, phases: [...PHASE_IDS], provider: "offline", options: {}, env: {} });
-  await applyPlans(result.plans, { outDir, toolVersion: toolVersion(), stateFiles: result.stored.map(storedResultFile) });
+  const result = await runPipeline({
+    inventoryFile,
+    outDir,
+    phases: [...PHASE_IDS],
+    provider: "offline",
+    options: {},
+    env: {},
+  });
+  await applyPlans(result.plans, {
+    outDir,
+    toolVersion: toolVersion(),
+    stateFiles: result.stored.map(storedResultFile),
+  });
 }
 
 /** A fresh copy of the generated repo per test. */
@@ -54,7 +65,12 @@ describe("checkDrift", () => {
     expect(report).toMatchObject({ ok: true, status: "current", exitCode: ExitCode.ok });
     expect(report.phases.map((p) => [p.phase, p.provider])).toEqual(PHASE_IDS.map((p) => [p, "offline"]));
     const manifest = await manifestOf(dir);
-    expect(report.files.filter((f) => f.state === "current" || f.state === "kept").map((f) => f.path).sort()).toEqual(Object.keys(manifest.files).sort());
+    expect(
+      report.files
+        .filter((f) => f.state === "current" || f.state === "kept")
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(Object.keys(manifest.files).sort());
   });
 
   it("exit 4 (edited) when a generated file was edited by hand, with the diff", async () => {
@@ -147,7 +163,11 @@ describe("checkDrift", () => {
 
   it.each([
     ["an empty manifest", async (dir: string) => rm(path.join(dir, MANIFEST_PATH)), /Nothing to check/],
-    ["a broken inventory", async (dir: string) => writeFile(path.join(dir, "inventory.yaml"), "services: [\n"), /inventory/i],
+    [
+      "a broken inventory",
+      async (dir: string) => writeFile(path.join(dir, "inventory.yaml"), "services: [\n"),
+      /inventory/i,
+    ],
   ] as const)("%s is bad input (exit 2)", async (_name, mutate, message) => {
     const dir = await target();
     await mutate(dir);

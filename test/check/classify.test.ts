@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { classifyChanges, defaultProviders, manifestPhases, overallStatus, type CheckFile } from "../../src/check/classify.js";
+import {
+  classifyChanges,
+  defaultProviders,
+  manifestPhases,
+  overallStatus,
+  type CheckFile,
+} from "../../src/check/classify.js";
 import { PHASE_IDS } from "../../src/phases/types.js";
 import type { Manifest } from "../../src/write/manifest.js";
 import type { FileChange } from "../../src/write/writer.js";
@@ -8,9 +14,20 @@ const sha = "0".repeat(64);
 const manifest = (files: Record<string, [phase: string, provider: string]>): Manifest => ({
   version: 1,
   toolVersion: "0.1.0",
-  files: Object.fromEntries(Object.entries(files).map(([p, [phase, provider]]) => [p, { sha256: sha, phase, provider, model: provider === "offline" ? "offline-rules" : "gemini-x" }])),
+  files: Object.fromEntries(
+    Object.entries(files).map(([p, [phase, provider]]) => [
+      p,
+      { sha256: sha, phase, provider, model: provider === "offline" ? "offline-rules" : "gemini-x" },
+    ]),
+  ),
 });
-const change = (p: string, action: FileChange["action"], current?: string, content = "new\n", reason?: string): FileChange => ({
+const change = (
+  p: string,
+  action: FileChange["action"],
+  current?: string,
+  content = "new\n",
+  reason?: string,
+): FileChange => ({
   path: p,
   phase: "audit",
   action,
@@ -21,15 +38,40 @@ const change = (p: string, action: FileChange["action"], current?: string, conte
 });
 
 describe("classifyChanges", () => {
-  const m = manifest({ "a.md": ["audit", "offline"], "gone.md": ["audit", "offline"], "other.md": ["design", "offline"], "deleted.md": ["audit", "offline"] });
+  const m = manifest({
+    "a.md": ["audit", "offline"],
+    "gone.md": ["audit", "offline"],
+    "other.md": ["design", "offline"],
+    "deleted.md": ["audit", "offline"],
+  });
 
   it.each([
     ["unchanged → current", change("a.md", "unchanged", "new\n"), { state: "current" }],
-    ["update → drift with diff", change("a.md", "update", "old\n"), { state: "drift", diff: "--- a/a.md\n+++ b/a.md\n@@ -1,1 +1,1 @@\n-old\n+new\n" }],
-    ["create of a manifest file → missing (deleted)", change("deleted.md", "create"), { state: "missing", reason: "deleted from disk" }],
-    ["create of a new file → missing (never written)", change("fresh.md", "create"), { state: "missing", reason: "produced now but never written" }],
-    ["conflict → edited with diff", change("a.md", "conflict", "mine\n", "new\n", "edited since it was generated"), { state: "edited", reason: "edited since it was generated" }],
-    ["kept → kept", change("Dockerfile", "kept", "FROM x\n", "FROM y\n", "exists already; never overwritten"), { state: "kept" }],
+    [
+      "update → drift with diff",
+      change("a.md", "update", "old\n"),
+      { state: "drift", diff: "--- a/a.md\n+++ b/a.md\n@@ -1,1 +1,1 @@\n-old\n+new\n" },
+    ],
+    [
+      "create of a manifest file → missing (deleted)",
+      change("deleted.md", "create"),
+      { state: "missing", reason: "deleted from disk" },
+    ],
+    [
+      "create of a new file → missing (never written)",
+      change("fresh.md", "create"),
+      { state: "missing", reason: "produced now but never written" },
+    ],
+    [
+      "conflict → edited with diff",
+      change("a.md", "conflict", "mine\n", "new\n", "edited since it was generated"),
+      { state: "edited", reason: "edited since it was generated" },
+    ],
+    [
+      "kept → kept",
+      change("Dockerfile", "kept", "FROM x\n", "FROM y\n", "exists already; never overwritten"),
+      { state: "kept" },
+    ],
   ])("%s", (_name, input, expected) => {
     const file = classifyChanges([input], m, ["audit"]).find((f) => f.path === input.path);
     expect(file).toMatchObject(expected);
@@ -47,7 +89,9 @@ describe("classifyChanges", () => {
   it("caps each diff", () => {
     const big = Array.from({ length: 100 }, (_, i) => `l${i}`).join("\n");
     const [file] = classifyChanges([change("a.md", "update", big, big.toUpperCase())], m, ["audit"], 10);
-    expect(file!.diff!.split("\n").filter((l) => /^[-+ @…]/.test(l) && !l.startsWith("---") && !l.startsWith("+++"))).toHaveLength(11);
+    expect(
+      file!.diff!.split("\n").filter((l) => /^[-+ @…]/.test(l) && !l.startsWith("---") && !l.startsWith("+++")),
+    ).toHaveLength(11);
   });
 });
 
@@ -67,15 +111,30 @@ describe("overallStatus", () => {
 
 describe("per-phase defaults from the manifest", () => {
   it.each([
-    ["all offline", { "a": ["audit", "offline"], "d": ["design", "offline"] }, { audit: "offline", design: "offline", cicd: "offline", llmops: "offline" }],
-    ["gemini audit, offline design", { "a": ["audit", "gemini"], "d": ["design", "offline"] }, { audit: "replay", design: "offline", cicd: "replay", llmops: "replay" }],
-    ["replayed files stay replay", { "a": ["audit", "replay"] }, { audit: "replay", design: "replay", cicd: "replay", llmops: "replay" }],
+    [
+      "all offline",
+      { a: ["audit", "offline"], d: ["design", "offline"] },
+      { audit: "offline", design: "offline", cicd: "offline", llmops: "offline" },
+    ],
+    [
+      "gemini audit, offline design",
+      { a: ["audit", "gemini"], d: ["design", "offline"] },
+      { audit: "replay", design: "offline", cicd: "replay", llmops: "replay" },
+    ],
+    [
+      "replayed files stay replay",
+      { a: ["audit", "replay"] },
+      { audit: "replay", design: "replay", cicd: "replay", llmops: "replay" },
+    ],
     ["empty manifest", {}, { audit: "offline", design: "offline", cicd: "offline", llmops: "offline" }],
   ] as const)("%s", (_name, files, expected) => {
     expect(defaultProviders(manifest(files as Record<string, [string, string]>), PHASE_IDS)).toEqual(expected);
   });
 
   it("checks the phases that have files, in pipeline order", () => {
-    expect(manifestPhases(manifest({ "x": ["llmops", "offline"], "y": ["audit", "offline"] }), PHASE_IDS)).toEqual(["audit", "llmops"]);
+    expect(manifestPhases(manifest({ x: ["llmops", "offline"], y: ["audit", "offline"] }), PHASE_IDS)).toEqual([
+      "audit",
+      "llmops",
+    ]);
   });
 });

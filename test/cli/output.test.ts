@@ -21,7 +21,8 @@ describe("--json keeps stdout to one document", () => {
   it("sends human lines to stderr and the document to stdout", () => {
     const out: string[] = [];
     const err: string[] = [];
-    const stream = (sink: string[]) => ({ isTTY: false, write: (s: string) => (sink.push(s), true) }) as unknown as NodeJS.WriteStream;
+    const stream = (sink: string[]) =>
+      ({ isTTY: false, write: (s: string) => (sink.push(s), true) }) as unknown as NodeJS.WriteStream;
     const o = createOutput({ json: true }, {}, { stdout: stream(out), stderr: stream(err) });
     o.info("progress");
     o.warn("careful");

@@ -9,9 +9,19 @@ function fakeStream(isTTY: boolean, columns = 60) {
   return { stream, text: () => chunks.join("") };
 }
 
-const run = { usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 }, cached: false, summary: "a very long summary ".repeat(10).trim() } as unknown as PhaseRun;
+const run = {
+  usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+  cached: false,
+  summary: "a very long summary ".repeat(10).trim(),
+} as unknown as PhaseRun;
 const events = (p: ReturnType<typeof createProgress>) => {
-  p.onEvent({ type: "phase-start", phase: "audit", persona: "cloud-architect@1.0.0", provider: "gemini", model: "gemini-3.5-flash-lite" });
+  p.onEvent({
+    type: "phase-start",
+    phase: "audit",
+    persona: "cloud-architect@1.0.0",
+    provider: "gemini",
+    model: "gemini-3.5-flash-lite",
+  });
   p.onEvent({ type: "phase-done", phase: "audit", run, elapsedMs: 1234 });
   p.stop();
 };
@@ -21,7 +31,10 @@ describe("progress", () => {
     const { stream, text } = fakeStream(true, 60);
     const out = createOutput({ color: false }, {}, { stdout: stream, stderr: stream });
     events(createProgress(out, stream, {}));
-    const rows = text().replace(/\x1b\[\d*[AJK]|\x1b\[2K/g, "\n").split("\n").filter(Boolean);
+    const rows = text()
+      .replace(/\x1b\[\d*[AJK]|\x1b\[2K/g, "\n")
+      .split("\n")
+      .filter(Boolean);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect([...row].length).toBeLessThanOrEqual(60);
     expect(text()).toContain("\x1b[1A"); // moved up to redraw

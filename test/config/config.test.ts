@@ -20,7 +20,9 @@ describe("infra-migrate.config.yaml", () => {
   });
 
   it("loads a valid file", async () => {
-    const dir = await configIn(`${HEAD}provider: offline\nmodel: gemini-3.5-flash-lite\nphases:\n  audit: { top: 3 }\n`);
+    const dir = await configIn(
+      `${HEAD}provider: offline\nmodel: gemini-3.5-flash-lite\nphases:\n  audit: { top: 3 }\n`,
+    );
     expect((await loadConfig(dir)).config).toMatchObject({ provider: "offline", phases: { audit: { top: 3 } } });
   });
 
@@ -29,7 +31,12 @@ describe("infra-migrate.config.yaml", () => {
     ["a number out of range", `${HEAD}phases:\n  audit:\n    top: 0\n`, "5:10", "phases.audit.top"],
     ["an unknown key", `${HEAD}phases:\n  llmops: { workerdir: x }\n`, "4:3", "phases.llmops"],
     ["a wrong kind", "apiVersion: infra-migrate/v1\nkind: Inventory\n", "2:7", "kind"],
-    ["a YAML syntax error (reported where the flow sequence should end)", `${HEAD}provider: [offline\n`, "4:1", undefined],
+    [
+      "a YAML syntax error (reported where the flow sequence should end)",
+      `${HEAD}provider: [offline\n`,
+      "4:1",
+      undefined,
+    ],
     ["a duplicate key", `${HEAD}provider: offline\nprovider: gemini\n`, "4:", undefined],
   ])("reports %s with file:line:col and exit 2", async (_name, text, where, keyPath) => {
     const dir = await configIn(text);

@@ -16,21 +16,37 @@ describe("parseCrontab", () => {
     );
     expect(tab.skipped).toEqual([]);
     expect(tab.jobs.map((j) => [j.name, j.software, j.schedule, j.command])).toEqual([
-      ["rebuild-index", "django", "15 1 * * *", "cd /srv/app && .venv/bin/python manage.py rebuild_index >> /var/log/index.log 2>&1"],
+      [
+        "rebuild-index",
+        "django",
+        "15 1 * * *",
+        "cd /srv/app && .venv/bin/python manage.py rebuild_index >> /var/log/index.log 2>&1",
+      ],
       ["sync-stock", "python", "*/10 * * * *", "/srv/app/.venv/bin/python -m shop.jobs.sync_stock"],
       ["rotate-exports", "bash", "@weekly", "/srv/app/bin/rotate-exports.sh"],
       ["date", "date", "0 5 * * *", "date +%F"],
     ]);
-    expect(tab.jobs.every((j) => j.role === "cron" && j.source === "deploy/crontab" && j.listen.length === 0)).toBe(true);
+    expect(tab.jobs.every((j) => j.role === "cron" && j.source === "deploy/crontab" && j.listen.length === 0)).toBe(
+      true,
+    );
   });
 
   it("reads the user field of cron.d files and keeps names unique", () => {
-    const tab = parseCrontab("0 * * * * app /srv/app/bin/report.sh\n30 * * * * root /srv/app/bin/report.sh --full\n", "etc/cron.d/shop");
-    expect(tab.jobs.map((j) => [j.name, j.command])).toEqual([["report", "/srv/app/bin/report.sh"], ["report-2", "/srv/app/bin/report.sh --full"]]);
+    const tab = parseCrontab(
+      "0 * * * * app /srv/app/bin/report.sh\n30 * * * * root /srv/app/bin/report.sh --full\n",
+      "etc/cron.d/shop",
+    );
+    expect(tab.jobs.map((j) => [j.name, j.command])).toEqual([
+      ["report", "/srv/app/bin/report.sh"],
+      ["report-2", "/srv/app/bin/report.sh --full"],
+    ]);
   });
 
   it("says why a line is not taken", () => {
-    const tab = parseCrontab("@reboot /srv/app/bin/warm.sh\n61 * * * * x\n0 0 * * * mail -s hi ops%body\nnot a line\n", "app.cron");
+    const tab = parseCrontab(
+      "@reboot /srv/app/bin/warm.sh\n61 * * * * x\n0 0 * * * mail -s hi ops%body\nnot a line\n",
+      "app.cron",
+    );
     expect(tab.jobs).toEqual([]);
     expect(tab.skipped).toEqual([
       "line 1: @reboot runs at boot, not on a schedule",

@@ -16,7 +16,13 @@ describe("detectRepo on fixture repositories", () => {
     {
       repo: "fastapi-celery-mysql",
       name: "fastapi-celery-mysql",
-      services: ["nginx:reverse-proxy:nginx@0.0.0.0:80,0.0.0.0:443", "api:web:uvicorn@127.0.0.1:8000", "celery-worker:worker:celery", "redis:broker:redis@127.0.0.1:6379", "mysql:database:mysql@127.0.0.1:3306"],
+      services: [
+        "nginx:reverse-proxy:nginx@0.0.0.0:80,0.0.0.0:443",
+        "api:web:uvicorn@127.0.0.1:8000",
+        "celery-worker:worker:celery",
+        "redis:broker:redis@127.0.0.1:6379",
+        "mysql:database:mysql@127.0.0.1:3306",
+      ],
       database: "mysql",
       llm: "gemini-api",
       deploy: "ssh-systemctl",
@@ -26,7 +32,13 @@ describe("detectRepo on fixture repositories", () => {
     {
       repo: "django-postgres-compose",
       name: "django-postgres-compose",
-      services: ["web:web:gunicorn@0.0.0.0:8000", "worker:worker:celery", "beat:scheduler:celery", "redis:broker:redis", "db:database:postgres"],
+      services: [
+        "web:web:gunicorn@0.0.0.0:8000",
+        "worker:worker:celery",
+        "beat:scheduler:celery",
+        "redis:broker:redis",
+        "db:database:postgres",
+      ],
       database: "postgres",
       llm: undefined,
       deploy: "containers",
@@ -46,7 +58,17 @@ describe("detectRepo on fixture repositories", () => {
     {
       repo: "django-timers",
       name: "django-timers",
-      services: ["web:web:gunicorn@127.0.0.1:8000", "backup:cron:bash", "cleanup:cron:django", "nightly-report:cron:django", "rebuild-index:cron:django", "sync-stock:cron:python", "rotate-exports:cron:bash", "date:cron:date", "postgres:database:postgres@127.0.0.1:5432"],
+      services: [
+        "web:web:gunicorn@127.0.0.1:8000",
+        "backup:cron:bash",
+        "cleanup:cron:django",
+        "nightly-report:cron:django",
+        "rebuild-index:cron:django",
+        "sync-stock:cron:python",
+        "rotate-exports:cron:bash",
+        "date:cron:date",
+        "postgres:database:postgres@127.0.0.1:5432",
+      ],
       database: "postgres",
       llm: undefined,
       deploy: "ssh-systemctl",
@@ -74,25 +96,50 @@ describe("detectRepo on fixture repositories", () => {
     expect(facts.deployMethod).toBe(c.deploy);
     expect(facts.frameworks).toEqual(c.frameworks);
     for (const [name, deps] of Object.entries(c.depends)) {
-      expect(facts.services.find((s) => s.name === name)?.dependsOn.slice().sort()).toEqual(deps.slice().sort());
+      expect(
+        facts.services
+          .find((s) => s.name === name)
+          ?.dependsOn.slice()
+          .sort(),
+      ).toEqual(deps.slice().sort());
     }
     expect(facts.github).toBeUndefined();
   });
 
   it("a crontab in the repo gives one cron job a line, and says which lines it skipped", async () => {
     const facts = await detectRepo(path.join(FIXTURES, "django-timers"), { readRemote: noGit });
-    expect(facts.services.find((s) => s.name === "rebuild-index")).toMatchObject({ role: "cron", schedule: "15 1 * * *", source: "deploy/crontab" });
-    expect(facts.evidence).toContainEqual({ file: "deploy/crontab", found: "skipped line 9: @reboot runs at boot, not on a schedule" });
+    expect(facts.services.find((s) => s.name === "rebuild-index")).toMatchObject({
+      role: "cron",
+      schedule: "15 1 * * *",
+      source: "deploy/crontab",
+    });
+    expect(facts.evidence).toContainEqual({
+      file: "deploy/crontab",
+      found: "skipped line 9: @reboot runs at boot, not on a schedule",
+    });
   });
 
   it("a unit started by a systemd timer is a cron job with the timer's schedule, or a reason to ask", async () => {
     const facts = await detectRepo(path.join(FIXTURES, "django-timers"), { readRemote: noGit });
     const byName = new Map(facts.services.map((s) => [s.name, s]));
-    expect(byName.get("nightly-report")).toMatchObject({ role: "cron", schedule: "30 6 * * 1-5", command: "/srv/app/.venv/bin/python manage.py send_sales_report", systemdUnit: "nightly-report.service" });
+    expect(byName.get("nightly-report")).toMatchObject({
+      role: "cron",
+      schedule: "30 6 * * 1-5",
+      command: "/srv/app/.venv/bin/python manage.py send_sales_report",
+      systemdUnit: "nightly-report.service",
+    });
     expect(byName.get("cleanup")).toMatchObject({ role: "cron", schedule: "*/15 * * * *" });
     expect(byName.get("backup")!.schedule).toBeUndefined();
-    expect(facts.evidence).toContainEqual({ file: "deploy/systemd/backup.timer", found: expect.stringMatching(/^cron backup: OnCalendar=\*-\*-\* 02:00:30 has no exact cron form .*second 30.*give the schedule$/) });
-    expect(facts.evidence).toContainEqual({ file: "deploy/systemd/nightly-report.timer", found: 'cron nightly-report: OnCalendar=Mon..Fri *-*-* 06:30:00 → "30 6 * * 1-5"' });
+    expect(facts.evidence).toContainEqual({
+      file: "deploy/systemd/backup.timer",
+      found: expect.stringMatching(
+        /^cron backup: OnCalendar=\*-\*-\* 02:00:30 has no exact cron form .*second 30.*give the schedule$/,
+      ),
+    });
+    expect(facts.evidence).toContainEqual({
+      file: "deploy/systemd/nightly-report.timer",
+      found: 'cron nightly-report: OnCalendar=Mon..Fri *-*-* 06:30:00 → "30 6 * * 1-5"',
+    });
   });
 
   it("keeps versions from pins and images, and the unit file of a systemd service", async () => {
@@ -122,7 +169,9 @@ describe("detectRepo on fixture repositories", () => {
   });
 
   it("takes owner/repo from the origin remote", async () => {
-    const facts = await detectRepo(path.join(FIXTURES, "node-express"), { readRemote: async () => "git@github.com:acme/node-shop.git" });
+    const facts = await detectRepo(path.join(FIXTURES, "node-express"), {
+      readRemote: async () => "git@github.com:acme/node-shop.git",
+    });
     expect(facts.github).toBe("acme/node-shop");
     expect(facts.evidence).toContainEqual({ file: "git remote origin", found: "acme/node-shop" });
   });

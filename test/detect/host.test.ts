@@ -68,14 +68,27 @@ describe("the host fixture", () => {
   });
 
   it("reads name, OS, CPUs and memory", async () => {
-    expect(await readHostFacts(HOST)).toEqual({ hostname: "app-vm-01", os: "Ubuntu 22.04.4 LTS", cpus: 4, memoryGiB: 15.6 });
+    expect(await readHostFacts(HOST)).toEqual({
+      hostname: "app-vm-01",
+      os: "Ubuntu 22.04.4 LTS",
+      cpus: 4,
+      memoryGiB: 15.6,
+    });
   });
 
   it("detectRepo with a host: the product's services, not the distribution's", async () => {
     empty = await mkdtemp(path.join(tmpdir(), "im-empty-repo-"));
     await mkdir(empty, { recursive: true });
-    const facts = await detectRepo(empty, { readRemote: async () => undefined, host: { root: HOST, readListeners: async () => SS } });
-    expect(facts.services.map((s) => `${s.name}:${s.role}:${s.software}${s.listen.length ? `@${s.listen.join(",")}` : ""}${s.schedule ? ` "${s.schedule}"` : ""}`)).toEqual([
+    const facts = await detectRepo(empty, {
+      readRemote: async () => undefined,
+      host: { root: HOST, readListeners: async () => SS },
+    });
+    expect(
+      facts.services.map(
+        (s) =>
+          `${s.name}:${s.role}:${s.software}${s.listen.length ? `@${s.listen.join(",")}` : ""}${s.schedule ? ` "${s.schedule}"` : ""}`,
+      ),
+    ).toEqual([
       "nginx:reverse-proxy:nginx@0.0.0.0:80,0.0.0.0:443",
       "api:web:uvicorn@127.0.0.1:8000",
       "celery:worker:celery",
@@ -86,10 +99,19 @@ describe("the host fixture", () => {
     ]);
     expect(facts.services.find((s) => s.name === "api")!.source).toBe("/etc/systemd/system/api.service");
     // Names from Environment=, the EnvironmentFile (read on the host) and a drop-in; never values.
-    expect(facts.services.find((s) => s.name === "api")!.env).toEqual(["APP_ENV", "DATABASE_URL", "GEMINI_API_KEY", "LOG_LEVEL", "REDIS_URL", "SECRET_KEY"]);
+    expect(facts.services.find((s) => s.name === "api")!.env).toEqual([
+      "APP_ENV",
+      "DATABASE_URL",
+      "GEMINI_API_KEY",
+      "LOG_LEVEL",
+      "REDIS_URL",
+      "SECRET_KEY",
+    ]);
     expect(JSON.stringify(facts)).not.toMatch(/changeme|not-a-real-secret/);
     // api.service.d/override.conf resets ExecStart and sets its own (as `systemctl edit` writes it).
-    expect(facts.services.find((s) => s.name === "api")!.command).toBe("/srv/app/.venv/bin/uvicorn app.main:app --host 127.0.0.1 --port 8000 --workers 2");
+    expect(facts.services.find((s) => s.name === "api")!.command).toBe(
+      "/srv/app/.venv/bin/uvicorn app.main:app --host 127.0.0.1 --port 8000 --workers 2",
+    );
     expect(facts.host).toEqual({ hostname: "app-vm-01", os: "Ubuntu 22.04.4 LTS", cpus: 4, memoryGiB: 15.6 });
     expect(facts.deployMethod).toBe("ssh-systemctl");
     // api.service's WorkingDirectory=/srv/app holds the code: its requirements.txt says the frameworks.
@@ -99,7 +121,8 @@ describe("the host fixture", () => {
     expect(facts.services.find((s) => s.name === "api")!.version).toBe("0.29.0");
     expect(facts.database).toMatchObject({ engine: "mysql" });
     const said = facts.evidence.map((e) => `${e.file} ${e.found}`).join("\n");
-    for (const noise of ["sshd", "ssh.service", "cron.service", "apt", "certbot", "run-parts"]) expect(said).not.toContain(noise);
+    for (const noise of ["sshd", "ssh.service", "cron.service", "apt", "certbot", "run-parts"])
+      expect(said).not.toContain(noise);
     // The unit's Environment= line (with a password) is never read into facts.
     expect(JSON.stringify(facts)).not.toContain("s3cr3t");
   });
@@ -110,7 +133,11 @@ describe("the host fixture", () => {
     // mysqld's unit names no port and no socket was read: MySQL's default port on loopback.
     expect(facts.services.find((s) => s.name === "mysql")!.listen).toEqual(["127.0.0.1:3306"]);
     // Redis is still expected from the app's dependencies (celery + redis), at its default address.
-    expect(facts.services.find((s) => s.name === "redis")).toMatchObject({ role: "broker", source: "dependencies", listen: ["127.0.0.1:6379"] });
+    expect(facts.services.find((s) => s.name === "redis")).toMatchObject({
+      role: "broker",
+      source: "dependencies",
+      listen: ["127.0.0.1:6379"],
+    });
   });
 });
 

@@ -9,7 +9,10 @@ import { parseCompose } from "../../src/detect/compose.js";
 
 describe("classifyCommand", () => {
   it.each([
-    ["/srv/app/.venv/bin/uvicorn app.main:app --host 0.0.0.0 --port 9000", { software: "uvicorn", role: "web", listen: "0.0.0.0:9000" }],
+    [
+      "/srv/app/.venv/bin/uvicorn app.main:app --host 0.0.0.0 --port 9000",
+      { software: "uvicorn", role: "web", listen: "0.0.0.0:9000" },
+    ],
     ["uvicorn app.main:app", { software: "uvicorn", role: "web", listen: "127.0.0.1:8000" }],
     ["python -m uvicorn app:app --port=8080", { software: "uvicorn", role: "web", listen: "127.0.0.1:8080" }],
     ["gunicorn -b 0.0.0.0:5000 app:app", { software: "gunicorn", role: "web", listen: "0.0.0.0:5000" }],
@@ -43,27 +46,45 @@ describe("parseGithubRemote", () => {
 
 describe("dependency files", () => {
   it("reads requirements.txt names and pins, skipping options and comments", () => {
-    const deps = parseRequirementsTxt("# c\nFastAPI==0.110.0\nuvicorn[standard]>=0.23\n-r dev.txt\n-e git+https://x/y.git#egg=z\nPy_MySQL==1.1 ; python_version>'3'\n");
-    expect([...deps]).toEqual([["fastapi", "0.110.0"], ["uvicorn", undefined], ["py-mysql", "1.1"]]);
+    const deps = parseRequirementsTxt(
+      "# c\nFastAPI==0.110.0\nuvicorn[standard]>=0.23\n-r dev.txt\n-e git+https://x/y.git#egg=z\nPy_MySQL==1.1 ; python_version>'3'\n",
+    );
+    expect([...deps]).toEqual([
+      ["fastapi", "0.110.0"],
+      ["uvicorn", undefined],
+      ["py-mysql", "1.1"],
+    ]);
   });
   it("reads PEP 621 and Poetry pyproject files", () => {
-    const pep = parsePyproject('[project]\nname = "shop"\ndependencies = [\n  "psycopg[binary]>=3",\n  "openai",\n]\n[tool.x]\nname = "no"\n');
+    const pep = parsePyproject(
+      '[project]\nname = "shop"\ndependencies = [\n  "psycopg[binary]>=3",\n  "openai",\n]\n[tool.x]\nname = "no"\n',
+    );
     expect(pep.name).toBe("shop");
     expect([...pep.packages.keys()]).toEqual(["psycopg", "openai"]);
-    const poetry = parsePyproject('[tool.poetry]\nname = "svc"\n[tool.poetry.dependencies]\npython = "^3.11"\nDjango = "4.2.1"\ncelery = {version = "^5", extras = ["redis"]}\n');
+    const poetry = parsePyproject(
+      '[tool.poetry]\nname = "svc"\n[tool.poetry.dependencies]\npython = "^3.11"\nDjango = "4.2.1"\ncelery = {version = "^5", extras = ["redis"]}\n',
+    );
     expect(poetry.name).toBe("svc");
-    expect([...poetry.packages]).toEqual([["django", "4.2.1"], ["celery", undefined]]);
+    expect([...poetry.packages]).toEqual([
+      ["django", "4.2.1"],
+      ["celery", undefined],
+    ]);
   });
 });
 
 describe("runtime files", () => {
   it("nginx: listen ports (IPv6 duplicates dropped) and proxied upstream ports", () => {
-    const site = parseNginxConfig("upstream app { server 127.0.0.1:8000; server 127.0.0.1:8001; }\nserver { listen 80; listen [::]:80; listen 127.0.0.1:8443 ssl; # listen 9999;\n location / { proxy_pass http://app; } location /ws { proxy_pass http://127.0.0.1:9000/ws; } }", "nginx.conf");
+    const site = parseNginxConfig(
+      "upstream app { server 127.0.0.1:8000; server 127.0.0.1:8001; }\nserver { listen 80; listen [::]:80; listen 127.0.0.1:8443 ssl; # listen 9999;\n location / { proxy_pass http://app; } location /ws { proxy_pass http://127.0.0.1:9000/ws; } }",
+      "nginx.conf",
+    );
     expect(site).toMatchObject({ listen: ["0.0.0.0:80", "127.0.0.1:8443"], proxiesToPorts: [8000, 8001, 9000] });
   });
   it("systemd: unit without ExecStart is not a service", () => {
     expect(parseSystemdUnit("[Unit]\nDescription=x\n[Timer]\nOnCalendar=daily\n", "x.service")).toBeUndefined();
-    expect(parseSystemdUnit("[Service]\nExecStart=/usr/bin/redis-server /etc/redis.conf\n", "deploy/redis-server.service")).toMatchObject({ name: "redis-server", role: "cache", software: "redis", systemdUnit: "redis-server.service" });
+    expect(
+      parseSystemdUnit("[Service]\nExecStart=/usr/bin/redis-server /etc/redis.conf\n", "deploy/redis-server.service"),
+    ).toMatchObject({ name: "redis-server", role: "cache", software: "redis", systemdUnit: "redis-server.service" });
   });
   it("systemd: Environment= gives variable names, never values; EnvironmentFile= paths are listed", () => {
     const unit = [
@@ -78,19 +99,31 @@ describe("runtime files", () => {
     expect(found.env).toEqual(["APP_ENV", "DATABASE_URL", "GREETING", "OPENAI_API_KEY"]);
     expect(JSON.stringify(found)).not.toMatch(/pw@|sk-not-real|hello world/);
     expect(environmentFiles(readUnitFile(unit).get("Service"))).toEqual(["/etc/app/env"]);
-    expect(environmentFileNames("# c\nexport A=1\nB = 2\n  C=\"x y\"\nnot a line\n9BAD=1\n")).toEqual(["A", "B", "C"]);
+    expect(environmentFileNames('# c\nexport A=1\nB = 2\n  C="x y"\nnot a line\n9BAD=1\n')).toEqual(["A", "B", "C"]);
   });
   it("compose: environment names from a list or a map", () => {
-    const found = parseCompose("services:\n  web:\n    image: acme/web\n    environment:\n      - DATABASE_URL=postgres://x\n      - DEBUG\n  worker:\n    image: acme/web\n    environment: { CELERY_BROKER_URL: redis://r, GEMINI_API_KEY: x }\n", "compose.yml");
-    expect(found.map((s) => s.env)).toEqual([["DATABASE_URL", "DEBUG"], ["CELERY_BROKER_URL", "GEMINI_API_KEY"]]);
+    const found = parseCompose(
+      "services:\n  web:\n    image: acme/web\n    environment:\n      - DATABASE_URL=postgres://x\n      - DEBUG\n  worker:\n    image: acme/web\n    environment: { CELERY_BROKER_URL: redis://r, GEMINI_API_KEY: x }\n",
+      "compose.yml",
+    );
+    expect(found.map((s) => s.env)).toEqual([
+      ["DATABASE_URL", "DEBUG"],
+      ["CELERY_BROKER_URL", "GEMINI_API_KEY"],
+    ]);
   });
   it("Procfile: process type web is the web role; release is not a service", () => {
     const p = parseProcfile("web: node server.js\nworker_emails: python jobs.py\nrelease: ./migrate.sh\n");
-    expect(p.services.map((s) => [s.name, s.role, s.software])).toEqual([["web", "web", "node"], ["worker-emails", "worker", "python"]]);
+    expect(p.services.map((s) => [s.name, s.role, s.software])).toEqual([
+      ["web", "web", "node"],
+      ["worker-emails", "worker", "python"],
+    ]);
     expect(p.releaseCommand).toBe("./migrate.sh");
   });
   it("compose: published ports, image versions, unknown images", () => {
-    const found = parseCompose("services:\n  db:\n    image: bitnami/mysql:8.0.36\n    ports: ['127.0.0.1:3307:3306']\n  mq:\n    image: rabbitmq:3-management\n  thing:\n    image: ghcr.io/acme/thing:latest\n", "compose.yml");
+    const found = parseCompose(
+      "services:\n  db:\n    image: bitnami/mysql:8.0.36\n    ports: ['127.0.0.1:3307:3306']\n  mq:\n    image: rabbitmq:3-management\n  thing:\n    image: ghcr.io/acme/thing:latest\n",
+      "compose.yml",
+    );
     expect(found.map((s) => [s.name, s.role, s.software, s.version, s.listen])).toEqual([
       ["db", "database", "mysql", "8.0.36", ["127.0.0.1:3307"]],
       ["mq", "broker", "rabbitmq", "3", []],

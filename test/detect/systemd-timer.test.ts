@@ -61,18 +61,32 @@ describe("intervalToCron (OnUnitActiveSec)", () => {
 
 describe("parseSystemdTimer", () => {
   it("reads OnCalendar and the unit from the timer's own name", () => {
-    expect(parseSystemdTimer("[Unit]\nDescription=x\n\n[Timer]\nOnCalendar=Mon..Fri 06:30\nPersistent=true\n", "deploy/systemd/report.timer")).toEqual({
-      timer: "report.timer", unit: "report.service", raw: "OnCalendar=Mon..Fri 06:30", schedule: "30 6 * * 1-5", source: "deploy/systemd/report.timer",
+    expect(
+      parseSystemdTimer(
+        "[Unit]\nDescription=x\n\n[Timer]\nOnCalendar=Mon..Fri 06:30\nPersistent=true\n",
+        "deploy/systemd/report.timer",
+      ),
+    ).toEqual({
+      timer: "report.timer",
+      unit: "report.service",
+      raw: "OnCalendar=Mon..Fri 06:30",
+      schedule: "30 6 * * 1-5",
+      source: "deploy/systemd/report.timer",
     });
   });
 
   it("honours Unit= and ignores keys outside [Timer]", () => {
-    const timer = parseSystemdTimer("[Unit]\nOnCalendar=hourly\n[Timer]\nUnit=send-mail.service\nOnCalendar=daily\n", "mail.timer");
+    const timer = parseSystemdTimer(
+      "[Unit]\nOnCalendar=hourly\n[Timer]\nUnit=send-mail.service\nOnCalendar=daily\n",
+      "mail.timer",
+    );
     expect(timer).toMatchObject({ unit: "send-mail.service", schedule: "0 0 * * *" });
   });
 
   it("an empty OnCalendar= resets the list, as in systemd", () => {
-    expect(parseSystemdTimer("[Timer]\nOnCalendar=hourly\nOnCalendar=\nOnCalendar=weekly\n", "t.timer")).toMatchObject({ schedule: "0 0 * * 1" });
+    expect(parseSystemdTimer("[Timer]\nOnCalendar=hourly\nOnCalendar=\nOnCalendar=weekly\n", "t.timer")).toMatchObject({
+      schedule: "0 0 * * 1",
+    });
   });
 
   it("several OnCalendar lines are reported, not merged", () => {
@@ -83,8 +97,12 @@ describe("parseSystemdTimer", () => {
   });
 
   it("a repeating monotonic timer becomes an interval; a boot-only one cannot", () => {
-    expect(parseSystemdTimer("[Timer]\nOnBootSec=5min\nOnUnitActiveSec=10min\n", "t.timer")).toMatchObject({ schedule: "*/10 * * * *" });
-    expect(parseSystemdTimer("[Timer]\nOnBootSec=5min\n", "t.timer")).toMatchObject({ problem: expect.stringMatching(/boot/) });
+    expect(parseSystemdTimer("[Timer]\nOnBootSec=5min\nOnUnitActiveSec=10min\n", "t.timer")).toMatchObject({
+      schedule: "*/10 * * * *",
+    });
+    expect(parseSystemdTimer("[Timer]\nOnBootSec=5min\n", "t.timer")).toMatchObject({
+      problem: expect.stringMatching(/boot/),
+    });
   });
 
   it("skips template timers and timers without a schedule", () => {

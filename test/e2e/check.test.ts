@@ -31,7 +31,9 @@ describe("check, offline", () => {
     expect(result.exitCode, String(result.stderr)).toBe(0);
     const doc = JSON.parse(String(result.stdout));
     expect(doc).toMatchObject({ ok: true, status: "current" });
-    expect(doc.phases.map((p: { phase: string; provider: string }) => `${p.phase}:${p.provider}`)).toEqual(PHASE_IDS.map((p) => `${p}:offline`));
+    expect(doc.phases.map((p: { phase: string; provider: string }) => `${p.phase}:${p.provider}`)).toEqual(
+      PHASE_IDS.map((p) => `${p}:offline`),
+    );
     expect(doc.files.length).toBeGreaterThan(20);
     for (const file of doc.files) expect(["current", "kept"]).toContain(file.state);
     expect(await readFile(path.join(out, ".infra-migrate/manifest.json"), "utf8")).toBe(manifest);
@@ -40,7 +42,10 @@ describe("check, offline", () => {
   it("exits 4 after a hand edit, naming the file, with a diff", async () => {
     const dir = await tempDir("im-e2e-check-edit-");
     await cp(out, dir, { recursive: true });
-    await writeFile(path.join(dir, REPORT), (await readFile(path.join(dir, REPORT), "utf8")).replace("critical risks", "critical RISKS"));
+    await writeFile(
+      path.join(dir, REPORT),
+      (await readFile(path.join(dir, REPORT), "utf8")).replace("critical risks", "critical RISKS"),
+    );
     const human = await runCli(["check", "--inventory", SEED_INVENTORY, "--out", dir]);
     expect(human.exitCode).toBe(4);
     expect(human.stdout).toContain(`edited   ${REPORT}`);
@@ -50,7 +55,9 @@ describe("check, offline", () => {
     expect(json.exitCode).toBe(4);
     const doc = JSON.parse(String(json.stdout));
     expect(doc.status).toBe("edited");
-    expect(doc.files.filter((f: { state: string }) => f.state === "edited").map((f: { path: string }) => f.path)).toEqual([REPORT]);
+    expect(
+      doc.files.filter((f: { state: string }) => f.state === "edited").map((f: { path: string }) => f.path),
+    ).toEqual([REPORT]);
   });
 
   it("exits 1 on drift (a deleted file; a changed inventory) with a short diff", async () => {
@@ -72,8 +79,16 @@ describe("check, offline", () => {
 
   it.each([
     ["a broken inventory → 2", (dir: string) => ["check", "--inventory", path.join(dir, "nope.yaml"), "--out", dir], 2],
-    ["an unknown phase → 2", (dir: string) => ["check", "--inventory", SEED_INVENTORY, "--out", dir, "--only", "audit,deploy"], 2],
-    ["an empty target → 2", (_dir: string) => ["check", "--inventory", SEED_INVENTORY, "--out", path.join(_dir, "empty")], 2],
+    [
+      "an unknown phase → 2",
+      (dir: string) => ["check", "--inventory", SEED_INVENTORY, "--out", dir, "--only", "audit,deploy"],
+      2,
+    ],
+    [
+      "an empty target → 2",
+      (_dir: string) => ["check", "--inventory", SEED_INVENTORY, "--out", path.join(_dir, "empty")],
+      2,
+    ],
   ])("%s", async (_name, args, code) => {
     const result = await runCli([...args(out), "--json"]);
     expect(result.exitCode).toBe(code);
@@ -104,7 +119,9 @@ describe("check after a Gemini run: replay by default, no key needed", () => {
     });
     out = await tempDir("im-e2e-check-gemini-");
     const env = cleanEnv({ GEMINI_API_KEY: "test-key-not-real", GOOGLE_GEMINI_BASE_URL: fake.url });
-    const run = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "gemini", "--quiet"], { env });
+    const run = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "gemini", "--quiet"], {
+      env,
+    });
     expect(run.exitCode, String(run.stderr)).toBe(0);
     expect(fake.requests.length).toBe(4);
   });
@@ -132,7 +149,18 @@ describe("check after a Gemini run: replay by default, no key needed", () => {
   });
 
   it("--provider offline overrides the replay default (and then sees the header change as drift)", async () => {
-    const result = await runCli(["check", "--inventory", SEED_INVENTORY, "--out", out, "--json", "--provider", "offline", "--only", "audit"]);
+    const result = await runCli([
+      "check",
+      "--inventory",
+      SEED_INVENTORY,
+      "--out",
+      out,
+      "--json",
+      "--provider",
+      "offline",
+      "--only",
+      "audit",
+    ]);
     expect(result.exitCode).toBe(1);
     const doc = JSON.parse(String(result.stdout));
     expect(doc.phases).toEqual([{ phase: "audit", provider: "offline", model: "offline-rules" }]);

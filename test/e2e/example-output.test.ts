@@ -15,9 +15,21 @@ const read = (rel: string) => readFileSync(path.join(OUT, rel), "utf8");
 
 describe("examples/seed-vm/out", () => {
   it("is current: `check` finds no drift (regenerate: infra-migrate run --inventory examples/seed-vm/inventory.yaml --out examples/seed-vm/out --provider offline --render)", async () => {
-    const result = await runCli(["check", "--inventory", SEED_INVENTORY, "--out", OUT, "--provider", "offline", "--json"]);
+    const result = await runCli([
+      "check",
+      "--inventory",
+      SEED_INVENTORY,
+      "--out",
+      OUT,
+      "--provider",
+      "offline",
+      "--json",
+    ]);
     const doc = JSON.parse(String(result.stdout));
-    expect(doc.files.filter((f: { state: string }) => f.state !== "current"), String(result.stderr)).toEqual([]);
+    expect(
+      doc.files.filter((f: { state: string }) => f.state !== "current"),
+      String(result.stderr),
+    ).toEqual([]);
     expect(result.exitCode).toBe(0);
     expect(doc.files.length).toBeGreaterThanOrEqual(30);
   });
@@ -31,14 +43,15 @@ describe("examples/seed-vm/out", () => {
     expect(workflow).not.toMatch(/credentials_json/);
   });
 
-  it.each(["docs/migration/audit/current-architecture", "docs/migration/design/target-architecture", "docs/migration/llmops/sequence"])(
-    "%s.mmd parses and its rendered SVG (shown in the README) carries its labels",
-    async (base) => {
-      expect(await validateMermaid(read(`${base}.mmd`))).toEqual([]);
-      const svg = read(`${base}.svg`);
-      expect(svg.startsWith("<svg")).toBe(true);
-      const label = base.includes("audit") ? "app-vm-01" : base.includes("design") ? "web-app-prod" : "Cloud Tasks";
-      expect(svg).toContain(label);
-    },
-  );
+  it.each([
+    "docs/migration/audit/current-architecture",
+    "docs/migration/design/target-architecture",
+    "docs/migration/llmops/sequence",
+  ])("%s.mmd parses and its rendered SVG (shown in the README) carries its labels", async (base) => {
+    expect(await validateMermaid(read(`${base}.mmd`))).toEqual([]);
+    const svg = read(`${base}.svg`);
+    expect(svg.startsWith("<svg")).toBe(true);
+    const label = base.includes("audit") ? "app-vm-01" : base.includes("design") ? "web-app-prod" : "Cloud Tasks";
+    expect(svg).toContain(label);
+  });
 });

@@ -18,7 +18,9 @@ describe("run --provider gemini (fake server)", () => {
   beforeAll(async () => {
     geminiOut = await tempDir();
     offlineOut = await tempDir();
-    fake = await startFakeGemini({ defaultReply: await answerByPersona(await offlineAnswers(SEED_INVENTORY, geminiOut), 300) });
+    fake = await startFakeGemini({
+      defaultReply: await answerByPersona(await offlineAnswers(SEED_INVENTORY, geminiOut), 300),
+    });
   });
   afterAll(async () => {
     await fake.close();
@@ -26,10 +28,15 @@ describe("run --provider gemini (fake server)", () => {
 
   it("writes every phase's files from the model's answers, identical to the offline rules' files", async () => {
     const env = cleanEnv({ GEMINI_API_KEY: "test-key-not-real", GOOGLE_GEMINI_BASE_URL: fake.url });
-    const result = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", geminiOut, "--provider", "gemini", "--json"], { env });
+    const result = await runCli(
+      ["run", "--inventory", SEED_INVENTORY, "--out", geminiOut, "--provider", "gemini", "--json"],
+      { env },
+    );
     expect(result.exitCode, String(result.stderr)).toBe(0);
     const doc = JSON.parse(String(result.stdout));
-    expect(doc.phases.map((p: { phase: string; provider: string; calls: number }) => [p.phase, p.provider, p.calls])).toEqual([
+    expect(
+      doc.phases.map((p: { phase: string; provider: string; calls: number }) => [p.phase, p.provider, p.calls]),
+    ).toEqual([
       ["audit", "gemini", 1],
       ["design", "gemini", 1],
       ["cicd", "gemini", 1],
@@ -62,7 +69,10 @@ describe("run --provider gemini (fake server)", () => {
   it("reruns with zero model calls, and check passes with replay", async () => {
     const before = fake.requests.length;
     const env = cleanEnv({ GEMINI_API_KEY: "test-key-not-real", GOOGLE_GEMINI_BASE_URL: fake.url });
-    const again = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", geminiOut, "--provider", "gemini", "--json"], { env });
+    const again = await runCli(
+      ["run", "--inventory", SEED_INVENTORY, "--out", geminiOut, "--provider", "gemini", "--json"],
+      { env },
+    );
     expect(again.exitCode).toBe(0);
     expect(fake.requests.length).toBe(before);
     const doc = JSON.parse(String(again.stdout));
@@ -97,7 +107,10 @@ describe("run is resumable", () => {
 
       failCicd = false;
       const before = fake.requests.length;
-      const second = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "gemini", "--json"], { env });
+      const second = await runCli(
+        ["run", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "gemini", "--json"],
+        { env },
+      );
       expect(second.exitCode, String(second.stderr)).toBe(0);
       expect(fake.requests.slice(before).map((r) => phaseOf(r))).toEqual(["cicd"]);
       const doc = JSON.parse(String(second.stdout));

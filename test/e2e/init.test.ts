@@ -18,8 +18,13 @@ async function temp(prefix: string): Promise<string> {
   temps.push(dir);
   return dir;
 }
-const exists = (file: string) => access(file).then(() => true, () => false);
-const init = (args: string[], cwd: string) => execa("node", [BIN, "init", ...args], { cwd, env: ENV, reject: false, stdin: "ignore" });
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+const init = (args: string[], cwd: string) =>
+  execa("node", [BIN, "init", ...args], { cwd, env: ENV, reject: false, stdin: "ignore" });
 
 /** A copy of a fixture outside our own git repo, optionally with a GitHub origin. */
 async function fixtureCopy(name: string, origin?: string): Promise<string> {
@@ -32,10 +37,14 @@ async function fixtureCopy(name: string, origin?: string): Promise<string> {
   return dir;
 }
 
-const hasGit = await execa("git", ["--version"], { reject: false }).then((r) => r.exitCode === 0, () => false);
+const hasGit = await execa("git", ["--version"], { reject: false }).then(
+  (r) => r.exitCode === 0,
+  () => false,
+);
 
 beforeAll(async () => {
-  if (!(await exists(path.join(ROOT, "dist/cli/commands/init.js")))) throw new Error("dist/ is not built: run `npx tsc -p .` (or npm run build) first");
+  if (!(await exists(path.join(ROOT, "dist/cli/commands/init.js"))))
+    throw new Error("dist/ is not built: run `npx tsc -p .` (or npm run build) first");
 });
 afterEach(async () => {
   await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })));
@@ -45,7 +54,10 @@ describe("init --yes (no TTY)", () => {
   it.skipIf(!hasGit)("writes an inventory the real loader accepts, owner/repo from git", async () => {
     const repo = await fixtureCopy("fastapi-celery-mysql", "https://github.com/acme/web-app.git");
     const out = await temp("im-out-");
-    const r = await init(["--yes", "--from", repo, "--out", out, "--project", "acme-mvp-prod", "--engineers", "2", "--json"], out);
+    const r = await init(
+      ["--yes", "--from", repo, "--out", out, "--project", "acme-mvp-prod", "--engineers", "2", "--json"],
+      out,
+    );
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -58,15 +70,31 @@ describe("init --yes (no TTY)", () => {
     expect(inventory.services.map((s) => s.name)).toEqual(["nginx", "api", "celery-worker", "redis", "mysql"]);
     expect(inventory.target).toMatchObject({ project: "acme-mvp-prod", github: "acme/web-app", region: "us-central1" });
     expect(inventory.team.engineers).toBe(2);
-    expect(await readFile(path.join(out, "infra-migrate.config.yaml"), "utf8")).toContain("inventory: infra-migrate.inventory.yaml");
+    expect(await readFile(path.join(out, "infra-migrate.config.yaml"), "utf8")).toContain(
+      "inventory: infra-migrate.inventory.yaml",
+    );
   });
   if (!hasGit) console.warn("skipped the git-remote e2e case: git is not installed");
 
   it("--ci also writes the reports workflow, byte for byte what the renderer produces", async () => {
     const out = await temp("im-out-");
-    const r = await init(["--yes", "--from", path.join(FIXTURES, "django-postgres-compose"), "--project", "acme-mvp-prod", "--github", "acme/web-app", "--ci"], out);
+    const r = await init(
+      [
+        "--yes",
+        "--from",
+        path.join(FIXTURES, "django-postgres-compose"),
+        "--project",
+        "acme-mvp-prod",
+        "--github",
+        "acme/web-app",
+        "--ci",
+      ],
+      out,
+    );
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(await readFile(path.join(out, ".github/workflows/migration-reports.yml"), "utf8")).toBe(renderReportsWorkflow());
+    expect(await readFile(path.join(out, ".github/workflows/migration-reports.yml"), "utf8")).toBe(
+      renderReportsWorkflow(),
+    );
     expect(r.stdout).toContain("create .github/workflows/migration-reports.yml");
   });
 
@@ -82,18 +110,29 @@ describe("init --yes (no TTY)", () => {
 
   it("without --yes a detected value is not enough: it names the flag and what was detected", async () => {
     const out = await temp("im-out-");
-    const r = await init(["--from", path.join(FIXTURES, "flask-procfile"), "--project", "shop-prod-1", "--github", "acme/shop", "--json"], out);
+    const r = await init(
+      ["--from", path.join(FIXTURES, "flask-procfile"), "--project", "shop-prod-1", "--github", "acme/shop", "--json"],
+      out,
+    );
     expect(r.exitCode).toBe(2);
     const doc = JSON.parse(r.stdout);
     expect(doc.ok).toBe(false);
     expect(doc.error.code).toBe("init.missing");
-    expect(doc.error.issues.map((i: { path: string }) => i.path.split(" ")[0])).toEqual(["--name", "--service", "--database", "--service-name"]);
+    expect(doc.error.issues.map((i: { path: string }) => i.path.split(" ")[0])).toEqual([
+      "--name",
+      "--service",
+      "--database",
+      "--service-name",
+    ]);
     expect(doc.error.issues[2].message).toContain("detected: postgres");
   });
 
   it("bad flag values: exit 2 naming each flag", async () => {
     const out = await temp("im-out-");
-    const r = await init(["--yes", "--from", out, "--service", "api:web", "--project", "X", "--github", "acme/x", "--region", "moon"], out);
+    const r = await init(
+      ["--yes", "--from", out, "--service", "api:web", "--project", "X", "--github", "acme/x", "--region", "moon"],
+      out,
+    );
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--service: "api:web"/);
     expect(r.stderr).toMatch(/--project: "X"/);
@@ -106,44 +145,136 @@ describe("init --from-host ssh://", () => {
   // fake `ss` answers for the VM's sockets.
   const fakeBin = path.join(ROOT, "test/helpers/fake-bin");
   const viaSsh = (args: string[], cwd: string, tmp: string) =>
-    execa("node", [BIN, "init", ...args], { cwd, env: { ...ENV, PATH: `${fakeBin}:${process.env.PATH}`, FAKE_SSH_ROOT: path.join(ROOT, "test/fixtures/hosts/vm1"), TMPDIR: tmp }, reject: false, stdin: "ignore" });
+    execa("node", [BIN, "init", ...args], {
+      cwd,
+      env: {
+        ...ENV,
+        PATH: `${fakeBin}:${process.env.PATH}`,
+        FAKE_SSH_ROOT: path.join(ROOT, "test/fixtures/hosts/vm1"),
+        TMPDIR: tmp,
+      },
+      reject: false,
+      stdin: "ignore",
+    });
 
   it("reads the VM over ssh into the inventory and leaves no copy behind", async () => {
     const out = await temp("im-out-");
     const tmp = await temp("im-tmp-");
-    const r = await viaSsh(["--yes", "--from", out, "--from-host", "ssh://deploy@app-vm-01", "--name", "acme-mvp", "--project", "acme-mvp-prod", "--github", "acme/web-app", "--json"], out, tmp);
+    const r = await viaSsh(
+      [
+        "--yes",
+        "--from",
+        out,
+        "--from-host",
+        "ssh://deploy@app-vm-01",
+        "--name",
+        "acme-mvp",
+        "--project",
+        "acme-mvp-prod",
+        "--github",
+        "acme/web-app",
+        "--json",
+      ],
+      out,
+      tmp,
+    );
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
     const { inventory } = await loadInventory(path.join(out, "infra-migrate.inventory.yaml"));
     expect(inventory.host).toMatchObject({ hostname: "app-vm-01", cpus: 4, memoryGiB: 15.6 });
-    expect(inventory.services.map((s) => `${s.name}:${s.role}`)).toEqual(["nginx:reverse-proxy", "api:web", "celery:worker", "report:cron", "manage-tasks:cron", "redis:broker", "mysql:database"]);
+    expect(inventory.services.map((s) => `${s.name}:${s.role}`)).toEqual([
+      "nginx:reverse-proxy",
+      "api:web",
+      "celery:worker",
+      "report:cron",
+      "manage-tasks:cron",
+      "redis:broker",
+      "mysql:database",
+    ]);
     // ss on the VM says where Redis really listens; the env file's names came back, not its values.
     expect(inventory.services.find((s) => s.name === "redis")!.listen).toEqual(["127.0.0.1:6380"]);
-    expect(inventory.services.find((s) => s.name === "api")!.env).toEqual(["APP_ENV", "DATABASE_URL", "GEMINI_API_KEY", "LOG_LEVEL", "REDIS_URL", "SECRET_KEY"]);
+    expect(inventory.services.find((s) => s.name === "api")!.env).toEqual([
+      "APP_ENV",
+      "DATABASE_URL",
+      "GEMINI_API_KEY",
+      "LOG_LEVEL",
+      "REDIS_URL",
+      "SECRET_KEY",
+    ]);
     expect(await readdir(tmp)).toEqual([]);
   });
 
   it("names the VM folders the ssh user could not read", async () => {
     const out = await temp("im-out-");
-    const r = await execa("node", [BIN, "init", "--yes", "--from", out, "--from-host", "ssh://deploy@app-vm-01", "--project", "acme-mvp-prod", "--github", "acme/web-app", "--dry-run", "--json"], {
-      cwd: out,
-      env: { ...ENV, PATH: `${fakeBin}:${process.env.PATH}`, FAKE_SSH_ROOT: path.join(ROOT, "test/fixtures/hosts/vm1"), FAKE_SSH_UNREADABLE: "/var/spool/cron/crontabs" },
-      reject: false,
-      stdin: "ignore",
-    });
+    const r = await execa(
+      "node",
+      [
+        BIN,
+        "init",
+        "--yes",
+        "--from",
+        out,
+        "--from-host",
+        "ssh://deploy@app-vm-01",
+        "--project",
+        "acme-mvp-prod",
+        "--github",
+        "acme/web-app",
+        "--dry-run",
+        "--json",
+      ],
+      {
+        cwd: out,
+        env: {
+          ...ENV,
+          PATH: `${fakeBin}:${process.env.PATH}`,
+          FAKE_SSH_ROOT: path.join(ROOT, "test/fixtures/hosts/vm1"),
+          FAKE_SSH_UNREADABLE: "/var/spool/cron/crontabs",
+        },
+        reject: false,
+        stdin: "ignore",
+      },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).detected.evidence).toContainEqual({ file: "/var/spool/cron/crontabs", found: "not readable as deploy@app-vm-01: add --host-sudo (passwordless sudo) or connect as root to include it" });
+    expect(JSON.parse(r.stdout).detected.evidence).toContainEqual({
+      file: "/var/spool/cron/crontabs",
+      found: "not readable as deploy@app-vm-01: add --host-sudo (passwordless sudo) or connect as root to include it",
+    });
   });
 
   it("--host-sudo runs the remote script through sudo -n", async () => {
     const out = await temp("im-out-");
     const log = path.join(out, "ssh.log");
-    const r = await execa("node", [BIN, "init", "--yes", "--from", out, "--from-host", "ssh://deploy@app-vm-01:2222", "--host-sudo", "--project", "acme-mvp-prod", "--github", "acme/web-app", "--dry-run", "--json"], {
-      cwd: out,
-      env: { ...ENV, PATH: `${fakeBin}:${process.env.PATH}`, FAKE_SSH_ROOT: path.join(ROOT, "test/fixtures/hosts/vm1"), FAKE_SSH_LOG: log },
-      reject: false,
-      stdin: "ignore",
-    });
+    const r = await execa(
+      "node",
+      [
+        BIN,
+        "init",
+        "--yes",
+        "--from",
+        out,
+        "--from-host",
+        "ssh://deploy@app-vm-01:2222",
+        "--host-sudo",
+        "--project",
+        "acme-mvp-prod",
+        "--github",
+        "acme/web-app",
+        "--dry-run",
+        "--json",
+      ],
+      {
+        cwd: out,
+        env: {
+          ...ENV,
+          PATH: `${fakeBin}:${process.env.PATH}`,
+          FAKE_SSH_ROOT: path.join(ROOT, "test/fixtures/hosts/vm1"),
+          FAKE_SSH_LOG: log,
+        },
+        reject: false,
+        stdin: "ignore",
+      },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     expect((await readFile(log, "utf8")).trim().split("\n")).toEqual(["deploy@app-vm-01 sudo -n sh -s", "sudo sh -s"]);
     expect(JSON.parse(r.stdout).detected.host).toMatchObject({ hostname: "app-vm-01" });
@@ -158,7 +289,11 @@ describe("init --from-host ssh://", () => {
 
   it("an unreachable host is bad input (exit 2) with ssh's reason and a hint", async () => {
     const out = await temp("im-out-");
-    const r = await viaSsh(["--yes", "--from", out, "--from-host", "ssh://deploy@no-such-vm"], out, await temp("im-tmp-"));
+    const r = await viaSsh(
+      ["--yes", "--from", out, "--from-host", "ssh://deploy@no-such-vm"],
+      out,
+      await temp("im-tmp-"),
+    );
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/Could not read deploy@no-such-vm over ssh: ssh: Could not resolve hostname no-such-vm/);
     expect(r.stderr).toMatch(/hint: Check that `ssh deploy@no-such-vm true` works/);
@@ -174,23 +309,45 @@ describe("init --from-host ssh://", () => {
 });
 
 describe("init with a path that is not there", () => {
-  it.each([["--from"], ["--from-host"]])("%s to a missing directory is bad input (exit 2), not \"nothing found\"", async (flag) => {
-    const out = await temp("im-out-");
-    const r = await init(["--yes", flag, path.join(out, "no-such-dir"), "--json"], out);
-    expect(r.exitCode).toBe(2);
-    expect(JSON.parse(r.stdout).error).toMatchObject({ code: "usage.invalid", issues: [{ file: "command line", path: flag, message: expect.stringMatching(/^no directory at /) }] });
-    expect(await exists(path.join(out, "infra-migrate.inventory.yaml"))).toBe(false);
-  });
+  it.each([["--from"], ["--from-host"]])(
+    '%s to a missing directory is bad input (exit 2), not "nothing found"',
+    async (flag) => {
+      const out = await temp("im-out-");
+      const r = await init(["--yes", flag, path.join(out, "no-such-dir"), "--json"], out);
+      expect(r.exitCode).toBe(2);
+      expect(JSON.parse(r.stdout).error).toMatchObject({
+        code: "usage.invalid",
+        issues: [{ file: "command line", path: flag, message: expect.stringMatching(/^no directory at /) }],
+      });
+      expect(await exists(path.join(out, "infra-migrate.inventory.yaml"))).toBe(false);
+    },
+  );
 });
 
 describe("init with systemd timers", () => {
   it("a timer with no exact cron form stops --yes naming the job and the flag; nothing is written", async () => {
     const out = await temp("im-out-");
-    const r = await init(["--yes", "--from", path.join(FIXTURES, "django-timers"), "--project", "shop-prod-1", "--github", "acme/shop", "--json"], out);
+    const r = await init(
+      [
+        "--yes",
+        "--from",
+        path.join(FIXTURES, "django-timers"),
+        "--project",
+        "shop-prod-1",
+        "--github",
+        "acme/shop",
+        "--json",
+      ],
+      out,
+    );
     expect(r.exitCode).toBe(2);
     const doc = JSON.parse(r.stdout);
     expect(doc.error.issues).toEqual([
-      expect.objectContaining({ file: "infra-migrate.inventory.yaml (not written)", path: "services[1] (backup)", message: expect.stringMatching(/needs a `schedule`/) }),
+      expect.objectContaining({
+        file: "infra-migrate.inventory.yaml (not written)",
+        path: "services[1] (backup)",
+        message: expect.stringMatching(/needs a `schedule`/),
+      }),
     ]);
     expect(doc.error.hint).toMatch(/--service name:cron:software::"<cron>"/);
     expect(await exists(path.join(out, "infra-migrate.inventory.yaml"))).toBe(false);
@@ -198,11 +355,32 @@ describe("init with systemd timers", () => {
 
   it("--service gives cron jobs their schedules; a job with no command gets a loader warning", async () => {
     const out = await temp("im-out-");
-    const services = ["web:web:gunicorn:8000", "backup:cron:backup-db.sh::0 2 * * *", "nightly-report:cron:django::30 6 * * 1-5"];
-    const r = await init(["--yes", "--from", path.join(FIXTURES, "django-timers"), "--project", "shop-prod-1", "--github", "acme/shop", "--database", "postgres:15", ...services.flatMap((s) => ["--service", s])], out);
+    const services = [
+      "web:web:gunicorn:8000",
+      "backup:cron:backup-db.sh::0 2 * * *",
+      "nightly-report:cron:django::30 6 * * 1-5",
+    ];
+    const r = await init(
+      [
+        "--yes",
+        "--from",
+        path.join(FIXTURES, "django-timers"),
+        "--project",
+        "shop-prod-1",
+        "--github",
+        "acme/shop",
+        "--database",
+        "postgres:15",
+        ...services.flatMap((s) => ["--service", s]),
+      ],
+      out,
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const { inventory, warnings } = await loadInventory(path.join(out, "infra-migrate.inventory.yaml"));
-    expect(inventory.services.filter((s) => s.role === "cron").map((s) => [s.name, s.schedule])).toEqual([["backup", "0 2 * * *"], ["nightly-report", "30 6 * * 1-5"]]);
+    expect(inventory.services.filter((s) => s.role === "cron").map((s) => [s.name, s.schedule])).toEqual([
+      ["backup", "0 2 * * *"],
+      ["nightly-report", "30 6 * * 1-5"],
+    ]);
     // --service carries no command: the loader says what the Cloud Run job would run instead.
     expect(warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/cron job `backup` has no `command`/));
   });
@@ -212,14 +390,38 @@ describe("init --from-host", () => {
   it("reads a VM's tree (units, sites, crontabs, size) into an inventory the loader accepts", async () => {
     const out = await temp("im-out-");
     const host = path.join(ROOT, "test/fixtures/hosts/vm1");
-    const r = await init(["--yes", "--from", out, "--from-host", host, "--name", "acme-mvp", "--project", "acme-mvp-prod", "--github", "acme/web-app", "--json"], out);
+    const r = await init(
+      [
+        "--yes",
+        "--from",
+        out,
+        "--from-host",
+        host,
+        "--name",
+        "acme-mvp",
+        "--project",
+        "acme-mvp-prod",
+        "--github",
+        "acme/web-app",
+        "--json",
+      ],
+      out,
+    );
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.detected.host).toEqual({ hostname: "app-vm-01", os: "Ubuntu 22.04.4 LTS", cpus: 4, memoryGiB: 15.6 });
     const { inventory, warnings } = await loadInventory(path.join(out, "infra-migrate.inventory.yaml"));
     expect(inventory.host).toMatchObject({ hostname: "app-vm-01", cpus: 4, memoryGiB: 15.6 });
-    expect(inventory.services.map((s) => `${s.name}:${s.role}`)).toEqual(["nginx:reverse-proxy", "api:web", "celery:worker", "report:cron", "manage-tasks:cron", "redis:broker", "mysql:database"]);
+    expect(inventory.services.map((s) => `${s.name}:${s.role}`)).toEqual([
+      "nginx:reverse-proxy",
+      "api:web",
+      "celery:worker",
+      "report:cron",
+      "manage-tasks:cron",
+      "redis:broker",
+      "mysql:database",
+    ]);
     expect(inventory.services.find((s) => s.name === "report")!.schedule).toBe("0 6 * * *");
     expect(inventory.deploy.method).toBe("ssh-systemctl");
     expect(inventory.services.find((s) => s.name === "api")!.env).toContain("GEMINI_API_KEY");
@@ -230,7 +432,15 @@ describe("init --from-host", () => {
 });
 
 describe("init and files that exist", () => {
-  const args = (from: string, project: string) => ["--yes", "--from", from, "--project", project, "--github", "acme/shop"];
+  const args = (from: string, project: string) => [
+    "--yes",
+    "--from",
+    from,
+    "--project",
+    project,
+    "--github",
+    "acme/shop",
+  ];
 
   it("a rerun over untouched files replaces them; a hand edit is refused (exit 4) until --force", async () => {
     const out = await temp("im-out-");
@@ -275,11 +485,18 @@ describe("startup", () => {
     expect(help.stdout).toContain("--service <name:role:software[:port[:schedule]]>");
     expect(help.stderr).not.toContain("IMPORTED:");
     const out = await temp("im-out-");
-    const ci = await execa("node", ["--import", HOOK, BIN, "init", "--yes", "--from", out], { cwd: out, env: ENV, reject: false });
+    const ci = await execa("node", ["--import", HOOK, BIN, "init", "--yes", "--from", out], {
+      cwd: out,
+      env: ENV,
+      reject: false,
+    });
     expect(ci.exitCode).toBe(2);
     expect(ci.stderr).not.toContain("IMPORTED:");
     // The hook itself works: importing inquirer is reported.
-    const probe = await execa("node", ["--import", HOOK, "--input-type=module", "-e", 'await import("inquirer")'], { cwd: ROOT, reject: false });
+    const probe = await execa("node", ["--import", HOOK, "--input-type=module", "-e", 'await import("inquirer")'], {
+      cwd: ROOT,
+      reject: false,
+    });
     expect(probe.stderr).toContain("IMPORTED:inquirer");
   });
 });

@@ -11,7 +11,10 @@ if (!hasChromium) console.warn("skipped the render --json case: /usr/bin/chromiu
 /** One document: the whole of stdout parses, and it is a JSON object with an `ok` flag. */
 function parseOne(stdout: string): Record<string, unknown> {
   // execa strips the final newline; anything before or after the document fails JSON.parse.
-  expect(stdout.startsWith("{") && stdout.endsWith("}"), `stdout must be the document only: ${stdout.slice(0, 80)}…${stdout.slice(-80)}`).toBe(true);
+  expect(
+    stdout.startsWith("{") && stdout.endsWith("}"),
+    `stdout must be the document only: ${stdout.slice(0, 80)}…${stdout.slice(-80)}`,
+  ).toBe(true);
   const doc = JSON.parse(stdout) as unknown;
   expect(doc).toBeTypeOf("object");
   expect(Array.isArray(doc)).toBe(false);

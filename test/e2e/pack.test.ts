@@ -14,27 +14,47 @@ it("npm pack → npm install in an empty project → npx infra-migrate --help, r
   // .puppeteerrc.cjs (skipDownload) does not apply inside a consumer's install. We render with a
   // system Chromium, so the download is skipped here as the README tells users to.
   const env = cleanEnv({ PUPPETEER_SKIP_DOWNLOAD: "true", npm_config_update_notifier: "false" });
-  const npm = (args: string[], cwd: string) => execa("npm", args, { cwd, env, extendEnv: false, reject: false, timeout: 240_000 });
+  const npm = (args: string[], cwd: string) =>
+    execa("npm", args, { cwd, env, extendEnv: false, reject: false, timeout: 240_000 });
 
   const pack = await npm(["pack", "--json", "--pack-destination", work], ROOT);
   expect(pack.exitCode, String(pack.stderr)).toBe(0);
   const [info] = JSON.parse(String(pack.stdout)) as [{ filename: string; files: { path: string }[] }];
   const shipped = info.files.map((f) => f.path);
-  for (const file of ["bin/infra-migrate.js", "dist/cli/main.js", "dist/check/check-drift.js", "dist/ci/reports-workflow.js", "package.json", ".puppeteerrc.cjs"]) {
+  for (const file of [
+    "bin/infra-migrate.js",
+    "dist/cli/main.js",
+    "dist/check/check-drift.js",
+    "dist/ci/reports-workflow.js",
+    "package.json",
+    ".puppeteerrc.cjs",
+  ]) {
     expect(shipped).toContain(file);
   }
   expect(shipped.some((p) => p.startsWith("personas/"))).toBe(true);
   expect(shipped.some((p) => p.startsWith("templates/"))).toBe(true);
-  expect(shipped.filter((p) => p.startsWith("src/") || p.startsWith("test/") || p.startsWith("node_modules/"))).toEqual([]);
+  expect(shipped.filter((p) => p.startsWith("src/") || p.startsWith("test/") || p.startsWith("node_modules/"))).toEqual(
+    [],
+  );
 
   const project = path.join(work, "project");
   await mkdir(project);
   await writeFile(path.join(project, "package.json"), JSON.stringify({ name: "pack-consumer", private: true }));
-  const install = await npm(["install", path.join(work, info.filename), "--prefer-offline", "--no-audit", "--no-fund"], project);
+  const install = await npm(
+    ["install", path.join(work, info.filename), "--prefer-offline", "--no-audit", "--no-fund"],
+    project,
+  );
   expect(install.exitCode, String(install.stderr)).toBe(0);
   expect(existsSync(path.join(project, "node_modules/infra-migrate/dist/cli/main.js"))).toBe(true);
 
-  const npx = (args: string[]) => execa("npx", ["--no", "--", "infra-migrate", ...args], { cwd: project, env, extendEnv: false, reject: false, timeout: 120_000 });
+  const npx = (args: string[]) =>
+    execa("npx", ["--no", "--", "infra-migrate", ...args], {
+      cwd: project,
+      env,
+      extendEnv: false,
+      reject: false,
+      timeout: 120_000,
+    });
   const help = await npx(["--help"]);
   expect(help.exitCode, String(help.stderr)).toBe(0);
   expect(help.stdout).toMatch(/Usage: infra-migrate/);
@@ -47,10 +67,24 @@ it("npm pack → npm install in an empty project → npx infra-migrate --help, r
   await mkdir(out);
   const run = await npx(["run", "--inventory", "inventory.yaml", "--out", "target", "--json"]);
   expect(run.exitCode, String(run.stderr)).toBe(0);
-  const doc = JSON.parse(String(run.stdout)) as { phases: { phase: string; provider: string }[]; counts: { create: number } };
-  expect(doc.phases.map((p) => `${p.phase}:${p.provider}`)).toEqual(["audit:offline", "design:offline", "cicd:offline", "llmops:offline"]);
+  const doc = JSON.parse(String(run.stdout)) as {
+    phases: { phase: string; provider: string }[];
+    counts: { create: number };
+  };
+  expect(doc.phases.map((p) => `${p.phase}:${p.provider}`)).toEqual([
+    "audit:offline",
+    "design:offline",
+    "cicd:offline",
+    "llmops:offline",
+  ]);
   expect(doc.counts.create).toBeGreaterThan(20);
-  for (const file of ["docs/migration/audit/risk-report.md", "docs/migration/design/architecture.md", ".github/workflows/deploy.yml", "services/ai-worker/requirements.txt", "Dockerfile"]) {
+  for (const file of [
+    "docs/migration/audit/risk-report.md",
+    "docs/migration/design/architecture.md",
+    ".github/workflows/deploy.yml",
+    "services/ai-worker/requirements.txt",
+    "Dockerfile",
+  ]) {
     expect(existsSync(path.join(out, file)), file).toBe(true);
   }
 

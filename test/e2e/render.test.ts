@@ -11,7 +11,11 @@ const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipped render e2e cases: ${CHROMIUM} not found (apt-get install -y chromium)`);
 
-const DIAGRAMS = ["docs/migration/audit/current-architecture", "docs/migration/design/target-architecture", "docs/migration/llmops/sequence"];
+const DIAGRAMS = [
+  "docs/migration/audit/current-architecture",
+  "docs/migration/design/target-architecture",
+  "docs/migration/llmops/sequence",
+];
 
 describe("render", () => {
   let out: string;
@@ -67,7 +71,11 @@ describe("render", () => {
   });
 
   it.each([
-    ["no diagrams in the target", (dir: string) => ["render", "--out", dir], /No such file or folder|No \.mmd diagrams/],
+    [
+      "no diagrams in the target",
+      (dir: string) => ["render", "--out", dir],
+      /No such file or folder|No \.mmd diagrams/,
+    ],
     ["a file that is not .mmd", (_dir: string) => ["render", SEED_INVENTORY], /Not a Mermaid \.mmd file/],
   ])("%s → exit 2", async (_name, args, message) => {
     const empty = await tempDir("im-e2e-render-empty-");

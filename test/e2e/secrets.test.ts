@@ -27,9 +27,16 @@ describe("planted secrets", () => {
     // Plant every secret: in commands, the description, the test command and an unknown key.
     const inv = parse(await readFile(SEED_INVENTORY, "utf8"));
     const secrets = PLANTED_SECRETS;
-    inv.metadata.description = secrets.filter((s) => s.plantIn.includes("description")).map((s) => s.text).join("\n");
+    inv.metadata.description = secrets
+      .filter((s) => s.plantIn.includes("description"))
+      .map((s) => s.text)
+      .join("\n");
     inv.services[1].command = `${inv.services[1].command} ${secrets[0]!.text}`;
-    inv.services[2].command = secrets.filter((s) => s.plantIn.includes("command")).slice(1).map((s) => s.text.replace(/\n/g, " ")).join(" && ");
+    inv.services[2].command = secrets
+      .filter((s) => s.plantIn.includes("command"))
+      .slice(1)
+      .map((s) => s.text.replace(/\n/g, " "))
+      .join(" && ");
     inv.deploy.testCommand = `pytest -q && ${secrets[4]!.text}`;
     inv.notes = { handover: secrets.map((s) => s.text).join("\n") };
     inventoryFile = path.join(work, "inventory.yaml");
@@ -43,7 +50,9 @@ describe("planted secrets", () => {
   it(`${PLANTED_SECRETS.length} planted secrets never leave the machine or land in a file`, async () => {
     const out = await tempDir();
     const env = cleanEnv({ GEMINI_API_KEY: "test-key-not-real", GOOGLE_GEMINI_BASE_URL: fake.url });
-    const result = await runCli(["run", "--inventory", inventoryFile, "--out", out, "--provider", "gemini", "--json"], { env });
+    const result = await runCli(["run", "--inventory", inventoryFile, "--out", out, "--provider", "gemini", "--json"], {
+      env,
+    });
     expect(result.exitCode, String(result.stderr)).toBe(0);
     expect(fake.requests.length).toBe(4);
     const sent = fake.requests.map((r) => r.rawBody).join("\n");
@@ -54,7 +63,9 @@ describe("planted secrets", () => {
     for (const planted of PLANTED_SECRETS) {
       expect(sent, `${planted.kind} reached the model`).not.toContain(planted.secret);
       expect(written, `${planted.kind} was written to the repo`).not.toContain(planted.secret);
-      expect(String(result.stdout) + String(result.stderr), `${planted.kind} was printed`).not.toContain(planted.secret);
+      expect(String(result.stdout) + String(result.stderr), `${planted.kind} was printed`).not.toContain(
+        planted.secret,
+      );
       kinds.add(planted.kind);
     }
     expect(kinds.size).toBeGreaterThanOrEqual(10);

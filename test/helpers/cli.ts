@@ -18,7 +18,10 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, CI: "true", FORCE_COLOR: "0", ...extra };
 }
 
-export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<Result> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+): Promise<Result> {
   return execa("node", [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: options.env ?? cleanEnv(),

@@ -42,12 +42,20 @@ function errorBody(reply) {
   const code = reply.status;
   const details = [...(reply.details ?? [])];
   if (reply.reason) {
-    details.push({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: reply.reason, domain: "googleapis.com" });
+    details.push({
+      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+      reason: reply.reason,
+      domain: "googleapis.com",
+    });
   }
   if (reply.retryAfterSeconds !== undefined) {
     details.push({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${reply.retryAfterSeconds}s` });
   }
-  const error = { code, message: reply.message ?? DEFAULT_MESSAGES[code] ?? `HTTP ${code}`, status: STATUS_NAMES[code] ?? "UNKNOWN" };
+  const error = {
+    code,
+    message: reply.message ?? DEFAULT_MESSAGES[code] ?? `HTTP ${code}`,
+    status: STATUS_NAMES[code] ?? "UNKNOWN",
+  };
   if (details.length) error.details = details;
   return { error };
 }
@@ -65,13 +73,22 @@ function answerBody(reply, request) {
     ...reply.usage,
   });
   if (reply.blockReason) {
-    return { promptFeedback: { blockReason: reply.blockReason, safetyRatings: SAFETY_RATINGS }, usageMetadata: usage(""), modelVersion: request.model };
+    return {
+      promptFeedback: { blockReason: reply.blockReason, safetyRatings: SAFETY_RATINGS },
+      usageMetadata: usage(""),
+      modelVersion: request.model,
+    };
   }
   const text = "json" in reply ? JSON.stringify(reply.json) : reply.text;
   const candidate = { finishReason: reply.finishReason ?? "STOP", index: 0 };
   if (text !== undefined) candidate.content = { role: "model", parts: [{ text }] };
   if (candidate.finishReason === "SAFETY") candidate.safetyRatings = SAFETY_RATINGS;
-  return { candidates: [candidate], usageMetadata: usage(text ?? ""), modelVersion: request.model, responseId: `fake-${request.index}` };
+  return {
+    candidates: [candidate],
+    usageMetadata: usage(text ?? ""),
+    modelVersion: request.model,
+    responseId: `fake-${request.index}`,
+  };
 }
 
 function parseRequest(req, rawBody, index) {
@@ -117,7 +134,11 @@ export async function startFakeGemini(options = {}) {
     const request = parseRequest(req, Buffer.concat(chunks).toString("utf8"), requests.length);
     requests.push(request);
     if (!request.action || request.method !== "POST") {
-      return send(res, 404, errorBody({ status: 404, message: `fake-gemini: no route for ${request.method} ${request.path}` }));
+      return send(
+        res,
+        404,
+        errorBody({ status: 404, message: `fake-gemini: no route for ${request.method} ${request.path}` }),
+      );
     }
     const reply = await resolveReply(request);
     if (reply.delayMs) await new Promise((done) => setTimeout(done, reply.delayMs));
@@ -145,7 +166,9 @@ export async function startFakeGemini(options = {}) {
   }
 
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((error) => send(res, 500, errorBody({ status: 500, message: `fake-gemini: ${error?.message ?? error}` })));
+    handle(req, res).catch((error) =>
+      send(res, 500, errorBody({ status: 500, message: `fake-gemini: ${error?.message ?? error}` })),
+    );
   });
   await new Promise((ready, fail) => {
     server.once("error", fail);

@@ -22,7 +22,12 @@ export async function phaseOfRequest(): Promise<(req: RecordedRequest) => PhaseI
   const byBody = new Map((await loadPersonas()).map((p) => [p.body.trim(), p.phase]));
   return (req) => {
     const parts = (req.body?.systemInstruction?.parts ?? []) as { text?: string }[];
-    return byBody.get(parts.map((p) => p.text ?? "").join("").trim());
+    return byBody.get(
+      parts
+        .map((p) => p.text ?? "")
+        .join("")
+        .trim(),
+    );
   };
 }
 

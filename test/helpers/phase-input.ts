@@ -7,7 +7,11 @@ import type { PhaseInput, PhaseOptions } from "../../src/phases/types.js";
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const SEED_INVENTORY = path.join(ROOT, "examples/seed-vm/inventory.yaml");
 
-export function inputFromFile(file: string, options: PhaseOptions = {}, upstream: PhaseInput["upstream"] = {}): PhaseInput {
+export function inputFromFile(
+  file: string,
+  options: PhaseOptions = {},
+  upstream: PhaseInput["upstream"] = {},
+): PhaseInput {
   const loaded = parseInventory(readFileSync(file, "utf8"), file);
   return { inventory: loaded.inventory, inventoryHash: loaded.hash, upstream, options, repoDir: "/nonexistent" };
 }

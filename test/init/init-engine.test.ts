@@ -16,21 +16,48 @@ const empty: DetectedFacts = { dir: "/x", name: "My Shop!", services: [], framew
 describe("answersFromFlags", () => {
   it.each([
     [{ name: "acme" }, { name: "acme" }],
-    [{ service: ["api:web:uvicorn:8000", "proxy:reverse-proxy:nginx:80"] }, { services: [
-      { name: "api", role: "web", software: "uvicorn", listen: ["127.0.0.1:8000"], dependsOn: [] },
-      { name: "proxy", role: "reverse-proxy", software: "nginx", listen: ["0.0.0.0:80"], dependsOn: [] },
-    ] }],
-    [{ service: ["report:cron:python::30 6 * * 1-5", "beat:scheduler:celery::", "tick:cron:bash::@hourly"] }, { services: [
-      { name: "report", role: "cron", software: "python", listen: [], dependsOn: [], schedule: "30 6 * * 1-5" },
-      { name: "beat", role: "scheduler", software: "celery", listen: [], dependsOn: [] },
-      { name: "tick", role: "cron", software: "bash", listen: [], dependsOn: [], schedule: "@hourly" },
-    ] }],
+    [
+      { service: ["api:web:uvicorn:8000", "proxy:reverse-proxy:nginx:80"] },
+      {
+        services: [
+          { name: "api", role: "web", software: "uvicorn", listen: ["127.0.0.1:8000"], dependsOn: [] },
+          { name: "proxy", role: "reverse-proxy", software: "nginx", listen: ["0.0.0.0:80"], dependsOn: [] },
+        ],
+      },
+    ],
+    [
+      { service: ["report:cron:python::30 6 * * 1-5", "beat:scheduler:celery::", "tick:cron:bash::@hourly"] },
+      {
+        services: [
+          { name: "report", role: "cron", software: "python", listen: [], dependsOn: [], schedule: "30 6 * * 1-5" },
+          { name: "beat", role: "scheduler", software: "celery", listen: [], dependsOn: [] },
+          { name: "tick", role: "cron", software: "bash", listen: [], dependsOn: [], schedule: "@hourly" },
+        ],
+      },
+    ],
     [{ database: "mysql:8.0" }, { "database.engine": "mysql", "database.version": "8.0" }],
     [{ database: "none" }, { "database.engine": "none" }],
-    [{ peakRps: "40", growth: "10", engineers: "2", kubernetes: false }, { "traffic.peakRps": 40, "traffic.growth": 10, "team.engineers": 2, "team.kubernetes": false }],
-    [{ project: "acme-mvp-prod", region: "europe-west1", github: "acme/web-app", serviceName: "web-app-prod" }, { "target.project": "acme-mvp-prod", "target.region": "europe-west1", "target.github": "acme/web-app", "target.service": "web-app-prod" }],
-    [{ llmUseCase: "summaries", llmLatency: "5-15", llmProvider: "vertex-ai" }, { "llm.useCase": "summaries", "llm.latencySeconds": [5, 15], "llm.provider": "vertex-ai" }],
-    [{ businessHours: "08:00-20:00 America/Sao_Paulo", provider: "offline" }, { "target.businessHours": "08:00-20:00 America/Sao_Paulo", provider: "offline" }],
+    [
+      { peakRps: "40", growth: "10", engineers: "2", kubernetes: false },
+      { "traffic.peakRps": 40, "traffic.growth": 10, "team.engineers": 2, "team.kubernetes": false },
+    ],
+    [
+      { project: "acme-mvp-prod", region: "europe-west1", github: "acme/web-app", serviceName: "web-app-prod" },
+      {
+        "target.project": "acme-mvp-prod",
+        "target.region": "europe-west1",
+        "target.github": "acme/web-app",
+        "target.service": "web-app-prod",
+      },
+    ],
+    [
+      { llmUseCase: "summaries", llmLatency: "5-15", llmProvider: "vertex-ai" },
+      { "llm.useCase": "summaries", "llm.latencySeconds": [5, 15], "llm.provider": "vertex-ai" },
+    ],
+    [
+      { businessHours: "08:00-20:00 America/Sao_Paulo", provider: "offline" },
+      { "target.businessHours": "08:00-20:00 America/Sao_Paulo", provider: "offline" },
+    ],
   ])("%o", (flags, expected) => {
     expect(answersFromFlags(flags)).toEqual({ given: expected, issues: [] });
   });
@@ -60,21 +87,38 @@ describe("answersFromFlags", () => {
 
 describe("resolveAnswers (no TTY)", () => {
   it("without --yes, detected values do not count: their flags are missing", async () => {
-    const facts = await detectRepo(path.join(FIXTURES, "fastapi-celery-mysql"), { readRemote: async () => "git@github.com:acme/web-app.git" });
+    const facts = await detectRepo(path.join(FIXTURES, "fastapi-celery-mysql"), {
+      readRemote: async () => "git@github.com:acme/web-app.git",
+    });
     const { missing } = resolveAnswers({ "target.project": "acme-mvp-prod" }, facts, false);
-    expect(missing.map((m) => m.flag)).toEqual(["--name", "--service", "--database", "--deploy-method", "--service-name", "--github"]);
+    expect(missing.map((m) => m.flag)).toEqual([
+      "--name",
+      "--service",
+      "--database",
+      "--deploy-method",
+      "--service-name",
+      "--github",
+    ]);
     expect(missing.find((m) => m.flag === "--github")?.detected).toBe("acme/web-app");
   });
 
   it("with --yes, only what nothing can tell is missing", () => {
     const { missing, answers, origins } = resolveAnswers({}, empty, true);
     expect(missing.map((m) => m.flag)).toEqual(["--service", "--project", "--github"]);
-    expect(answers).toMatchObject({ name: "my-shop", "database.engine": "none", "target.region": "us-central1", "target.service": "my-shop", provider: "auto" });
+    expect(answers).toMatchObject({
+      name: "my-shop",
+      "database.engine": "none",
+      "target.region": "us-central1",
+      "target.service": "my-shop",
+      provider: "auto",
+    });
     expect(origins).toMatchObject({ name: "detected", "target.region": "default" });
   });
 
   it("flags win over detection, and conditional questions follow their answers", async () => {
-    const facts = await detectRepo(path.join(FIXTURES, "django-postgres-compose"), { readRemote: async () => undefined });
+    const facts = await detectRepo(path.join(FIXTURES, "django-postgres-compose"), {
+      readRemote: async () => undefined,
+    });
     const { answers } = resolveAnswers({ "database.engine": "none", "llm.useCase": "tagging" }, facts, true);
     expect(answers["database.engine"]).toBe("none");
     expect(answers["database.backups"]).toBeUndefined();
@@ -85,29 +129,42 @@ describe("resolveAnswers (no TTY)", () => {
 describe("buildInitPlan", () => {
   const base = { "target.project": "acme-mvp-prod", "target.github": "acme/web-app" } as const;
 
-  it.each(["fastapi-celery-mysql", "django-postgres-compose", "flask-procfile", "node-express"])("%s: --yes answers give an inventory the real loader accepts", async (repo) => {
-    const facts = await detectRepo(path.join(FIXTURES, repo), { readRemote: async () => undefined });
-    const { answers, missing } = resolveAnswers({ ...base }, facts, true);
-    expect(missing).toEqual([]);
-    const init = buildInitPlan(answers, { toolVersion: "0.0.0-test" });
-    const loaded = parseInventory(init.inventoryText, "inv.yaml");
-    expect(loaded.inventory.services.map((s) => s.name).sort()).toEqual(facts.services.map((s) => s.name).sort());
-    expect(loaded.inventory.target).toMatchObject({ project: "acme-mvp-prod", github: "acme/web-app" });
-    expect(loaded.inventory.data[0]?.engine).toBe(facts.database?.engine);
-    expect(init.inventoryText.startsWith("# yaml-language-server: $schema=")).toBe(true);
-    expect(configSchema.parse(parse(init.configText))).toMatchObject({ kind: "Config", provider: "auto" });
-    expect(init.plan.artifacts.every((a) => a.noHeader)).toBe(true);
-    // Deterministic: the same answers give the same bytes.
-    expect(buildInitPlan(answers, { toolVersion: "0.0.0-test" }).inventoryText).toBe(init.inventoryText);
-  });
+  it.each(["fastapi-celery-mysql", "django-postgres-compose", "flask-procfile", "node-express"])(
+    "%s: --yes answers give an inventory the real loader accepts",
+    async (repo) => {
+      const facts = await detectRepo(path.join(FIXTURES, repo), { readRemote: async () => undefined });
+      const { answers, missing } = resolveAnswers({ ...base }, facts, true);
+      expect(missing).toEqual([]);
+      const init = buildInitPlan(answers, { toolVersion: "0.0.0-test" });
+      const loaded = parseInventory(init.inventoryText, "inv.yaml");
+      expect(loaded.inventory.services.map((s) => s.name).sort()).toEqual(facts.services.map((s) => s.name).sort());
+      expect(loaded.inventory.target).toMatchObject({ project: "acme-mvp-prod", github: "acme/web-app" });
+      expect(loaded.inventory.data[0]?.engine).toBe(facts.database?.engine);
+      expect(init.inventoryText.startsWith("# yaml-language-server: $schema=")).toBe(true);
+      expect(configSchema.parse(parse(init.configText))).toMatchObject({ kind: "Config", provider: "auto" });
+      expect(init.plan.artifacts.every((a) => a.noHeader)).toBe(true);
+      // Deterministic: the same answers give the same bytes.
+      expect(buildInitPlan(answers, { toolVersion: "0.0.0-test" }).inventoryText).toBe(init.inventoryText);
+    },
+  );
 
   it("adds a database service when the services list has none for the engine", () => {
-    const { given } = answersFromFlags({ service: ["api:web:uvicorn:8000"], database: "postgres:16", dbSize: "20", backups: "daily" });
+    const { given } = answersFromFlags({
+      service: ["api:web:uvicorn:8000"],
+      database: "postgres:16",
+      dbSize: "20",
+      backups: "daily",
+    });
     const { answers } = resolveAnswers({ ...base, ...given }, empty, true);
     const inv = parseInventory(buildInitPlan(answers, { toolVersion: "t" }).inventoryText, "inv.yaml").inventory;
-    expect(inv.services.map((s) => [s.name, s.role, s.listen])).toEqual([["api", "web", ["127.0.0.1:8000"]], ["postgres", "database", ["127.0.0.1:5432"]]]);
+    expect(inv.services.map((s) => [s.name, s.role, s.listen])).toEqual([
+      ["api", "web", ["127.0.0.1:8000"]],
+      ["postgres", "database", ["127.0.0.1:5432"]],
+    ]);
     expect(inv.services[0]!.dependsOn).toEqual(["postgres"]);
-    expect(inv.data).toEqual([{ service: "postgres", engine: "postgres", version: "16", sizeGiB: 20, backups: "daily" }]);
+    expect(inv.data).toEqual([
+      { service: "postgres", engine: "postgres", version: "16", sizeGiB: 20, backups: "daily" },
+    ]);
   });
 
   it("answers that break a cross-check fail with the loader's located error (exit 2)", () => {
@@ -125,7 +182,20 @@ describe("buildInitPlan", () => {
   });
 
   it("redacts a secret that came in through a detected command", () => {
-    const facts: DetectedFacts = { ...empty, services: [{ name: "api", role: "web", software: "gunicorn", command: "gunicorn app --env DATABASE_URL=mysql://app:hunter2secret@db/app", listen: [], dependsOn: [], source: "x" }] };
+    const facts: DetectedFacts = {
+      ...empty,
+      services: [
+        {
+          name: "api",
+          role: "web",
+          software: "gunicorn",
+          command: "gunicorn app --env DATABASE_URL=mysql://app:hunter2secret@db/app",
+          listen: [],
+          dependsOn: [],
+          source: "x",
+        },
+      ],
+    };
     const { answers } = resolveAnswers({ ...base }, facts, true);
     const text = buildInitPlan(answers, { toolVersion: "t" }).inventoryText;
     expect(text).not.toContain("hunter2secret");

@@ -75,7 +75,13 @@ describe("runWizard", () => {
       ["phases by default", ""],
     ]);
     const lines: string[] = [];
-    const { answers, origins } = await runWizard({ facts, given: { "team.engineers": 3 }, acceptDetected: false, prompter: s.prompter, say: (l) => lines.push(l) });
+    const { answers, origins } = await runWizard({
+      facts,
+      given: { "team.engineers": 3 },
+      acceptDetected: false,
+      prompter: s.prompter,
+      say: (l) => lines.push(l),
+    });
     expect(s.left.map(([m]) => m)).toEqual(["Engineers"]); // answered by the flag, never asked
     expect(s.rejected).toHaveLength(2);
     expect(s.rejected[0]).toMatch(/^forty: .*not a number/);
@@ -99,7 +105,7 @@ describe("runWizard", () => {
     expect(lines.some((l) => l.includes("api (web, uvicorn 0.23.2 on 127.0.0.1:8000)"))).toBe(true);
   });
 
-  it("\"Keep these\" in the services editor asks a kept cron job for its missing command", async () => {
+  it('"Keep these" in the services editor asks a kept cron job for its missing command', async () => {
     const proposed = [
       { name: "web", role: "web" as const, software: "gunicorn", listen: ["127.0.0.1:8000"], dependsOn: [] },
       { name: "report", role: "cron" as const, software: "python", listen: [], dependsOn: [], schedule: "@daily" },
@@ -126,7 +132,13 @@ describe("runWizard", () => {
       ["GitHub repository", "acme/shop"],
     ]);
     const lines: string[] = [];
-    const { answers } = await runWizard({ facts, given: {}, acceptDetected: true, prompter: s.prompter, say: (l) => lines.push(l) });
+    const { answers } = await runWizard({
+      facts,
+      given: {},
+      acceptDetected: true,
+      prompter: s.prompter,
+      say: (l) => lines.push(l),
+    });
     expect(s.left).toEqual([]);
     expect(s.rejected).toEqual([": a cron job needs a schedule"]);
     expect(lines).toContain("backup is a cron job without a schedule:");
@@ -161,12 +173,26 @@ describe("runWizard", () => {
       ["GCP project id", "shop-prod-1"],
       ["GitHub repository", "acme/shop"],
     ]);
-    const { answers } = await runWizard({ facts, given: {}, acceptDetected: true, prompter: s.prompter, say: () => {} });
+    const { answers } = await runWizard({
+      facts,
+      given: {},
+      acceptDetected: true,
+      prompter: s.prompter,
+      say: () => {},
+    });
     expect(s.left).toEqual([]);
     expect(s.rejected.map((r) => r.split(":")[0])).toEqual(["99999", "web", "", "  "]);
     expect(answers.services).toEqual([
       { name: "web", role: "web", software: "gunicorn", listen: ["127.0.0.1:8000"], dependsOn: [] },
-      { name: "nightly", role: "cron", software: "bash", listen: [], dependsOn: [], schedule: "0 3 * * *", command: "/srv/app/bin/nightly.sh --all" },
+      {
+        name: "nightly",
+        role: "cron",
+        software: "bash",
+        listen: [],
+        dependsOn: [],
+        schedule: "0 3 * * *",
+        command: "/srv/app/bin/nightly.sh --all",
+      },
     ]);
     expect(answers).toMatchObject({ name: "shop", "target.service": "shop", "database.engine": "none" });
   });
@@ -179,9 +205,12 @@ describe("init command flags", () => {
   it.each([...new Set(QUESTIONS.map((q) => q.flag))])("%s is an option of `init`", (flag) => {
     expect(longs.has(flag)).toBe(true);
   });
-  it.each(["--from", "--out", "--yes", "--force", "--ci", "--dry-run", "--no-kubernetes"])("%s is an option of `init`", (flag) => {
-    expect(longs.has(flag)).toBe(true);
-  });
+  it.each(["--from", "--out", "--yes", "--force", "--ci", "--dry-run", "--no-kubernetes"])(
+    "%s is an option of `init`",
+    (flag) => {
+      expect(longs.has(flag)).toBe(true);
+    },
+  );
   it("offers the same choices as the question table", () => {
     for (const q of QUESTIONS.filter((x) => x.kind === "select" && x.key !== "database.engine")) {
       const option = init.options.find((o) => o.long === q.flag)!;

@@ -24,11 +24,36 @@ const svc = (name: string, role: string, extra: object = {}) => ({ name, role, s
 
 describe("crossCheck", () => {
   it.each([
-    { name: "clean", services: [svc("a", "web", { dependsOn: ["b"] }), svc("b", "database")], errors: [], warnings: [] },
-    { name: "scheduler without schedule is fine (celery beat keeps it in code)", services: [svc("beat", "scheduler")], errors: [], warnings: [] },
-    { name: "cron without schedule", services: [svc("c", "cron", { command: "bin/report" })], errors: ["services[0]: role `cron` needs a `schedule`"], warnings: [] },
-    { name: "cron without command", services: [svc("c", "cron", { schedule: "@daily" })], errors: [], warnings: ["services[0]: cron job `c` has no `command`"] },
-    { name: "schedule on a web service", services: [svc("w", "web", { schedule: "@daily" })], errors: [], warnings: ["services[0].schedule: `schedule` is ignored"] },
+    {
+      name: "clean",
+      services: [svc("a", "web", { dependsOn: ["b"] }), svc("b", "database")],
+      errors: [],
+      warnings: [],
+    },
+    {
+      name: "scheduler without schedule is fine (celery beat keeps it in code)",
+      services: [svc("beat", "scheduler")],
+      errors: [],
+      warnings: [],
+    },
+    {
+      name: "cron without schedule",
+      services: [svc("c", "cron", { command: "bin/report" })],
+      errors: ["services[0]: role `cron` needs a `schedule`"],
+      warnings: [],
+    },
+    {
+      name: "cron without command",
+      services: [svc("c", "cron", { schedule: "@daily" })],
+      errors: [],
+      warnings: ["services[0]: cron job `c` has no `command`"],
+    },
+    {
+      name: "schedule on a web service",
+      services: [svc("w", "web", { schedule: "@daily" })],
+      errors: [],
+      warnings: ["services[0].schedule: `schedule` is ignored"],
+    },
     {
       name: "unknown dependency with a suggestion",
       services: [svc("api", "web", { dependsOn: ["mysq"] }), svc("mysql", "database")],
@@ -37,7 +62,11 @@ describe("crossCheck", () => {
     },
     {
       name: "three-service cycle reported once",
-      services: [svc("a", "web", { dependsOn: ["b"] }), svc("b", "web", { dependsOn: ["c"] }), svc("c", "web", { dependsOn: ["a"] })],
+      services: [
+        svc("a", "web", { dependsOn: ["b"] }),
+        svc("b", "web", { dependsOn: ["c"] }),
+        svc("c", "web", { dependsOn: ["a"] }),
+      ],
       errors: ["services[2].dependsOn[0]: dependency cycle: a → b → c → a"],
       warnings: [],
     },
@@ -56,7 +85,13 @@ describe("crossCheck", () => {
   ])("$name", ({ services, errors, warnings }) => {
     const result = crossCheck(inventory(services));
     const show = (list: { path: readonly PropertyKey[]; message: string }[]) =>
-      list.map((i) => `${i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").slice(1)}: ${i.message}`);
+      list.map(
+        (i) =>
+          `${i.path
+            .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+            .join("")
+            .slice(1)}: ${i.message}`,
+      );
     expect(show(result.errors)).toHaveLength(errors.length);
     show(result.errors).forEach((line, i) => expect(line).toContain(errors[i]));
     expect(show(result.warnings)).toHaveLength(warnings.length);
@@ -64,8 +99,18 @@ describe("crossCheck", () => {
   });
 
   it("data stores: unknown service is an error, a non-data role a warning", () => {
-    const result = crossCheck(inventory([svc("redis", "broker"), svc("db", "database")], [{ service: "redis", engine: "redis" }, { service: "pg", engine: "postgres" }]));
+    const result = crossCheck(
+      inventory(
+        [svc("redis", "broker"), svc("db", "database")],
+        [
+          { service: "redis", engine: "redis" },
+          { service: "pg", engine: "postgres" },
+        ],
+      ),
+    );
     expect(result.errors.map((e) => e.message)).toEqual(["unknown service `pg`"]);
-    expect(result.warnings.map((e) => [e.path, e.message])).toEqual([[["data", 0, "service"], expect.stringContaining("role `broker`")]]);
+    expect(result.warnings.map((e) => [e.path, e.message])).toEqual([
+      [["data", 0, "service"], expect.stringContaining("role `broker`")],
+    ]);
   });
 });

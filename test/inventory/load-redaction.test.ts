@@ -15,7 +15,9 @@ async function plantedInventory(): Promise<{ text: string; data: any }> {
     if (planted.plantIn.includes("unknownKey")) service.notes = planted.text;
     data.services.push(service);
   });
-  data.metadata.description = PLANTED_SECRETS.filter((p) => p.plantIn.includes("description")).map((p) => p.text).join(" | ");
+  data.metadata.description = PLANTED_SECRETS.filter((p) => p.plantIn.includes("description"))
+    .map((p) => p.text)
+    .join(" | ");
   data.deploy.testCommand = PLANTED_SECRETS.find((p) => p.kind === "password")!.text;
   // A secret as a key name: the warning about the unknown key must not repeat it.
   data.host[PLANTED_SECRETS.find((p) => p.kind === "aws-access-key-id")!.secret] = "oops";
@@ -42,7 +44,10 @@ describe("secrets planted in an inventory", () => {
       expect(loaded.inventory.metadata.description).toContain(marker);
     });
     expect(loaded.inventory.deploy.testCommand).toContain("<redacted:password>");
-    expect(loaded.redactions).toContainEqual({ path: 'host["<redacted:aws-access-key-id>"]', kind: "aws-access-key-id" });
+    expect(loaded.redactions).toContainEqual({
+      path: 'host["<redacted:aws-access-key-id>"]',
+      kind: "aws-access-key-id",
+    });
     expect(loaded.warnings.some((w) => w.message.includes("<redacted:aws-access-key-id>"))).toBe(true);
   });
 
@@ -50,14 +55,20 @@ describe("secrets planted in an inventory", () => {
     const { data } = await plantedInventory();
     const a = parseInventory(stringify(data), "a.yaml");
     const i = PLANTED_SECRETS.findIndex((p) => p.secret === "FakePassw0rd");
-    data.services.find((s: any) => s.name === `svc-${i}`).command = "DATABASE_URL=postgres://app:AnotherFake9@db.internal:5432/app";
+    data.services.find((s: any) => s.name === `svc-${i}`).command =
+      "DATABASE_URL=postgres://app:AnotherFake9@db.internal:5432/app";
     const b = parseInventory(stringify(data), "b.yaml");
     expect(b.hash).toBe(a.hash);
   });
 
   it("error messages quoting a bad value do not repeat a secret in it", () => {
     const gh = PLANTED_SECRETS.find((p) => p.kind === "github-token")!;
-    const text = stringify({ apiVersion: "infra-migrate/v1", kind: "Inventory", metadata: { name: "x" }, services: [{ name: "web", role: gh.secret, software: "x" }] });
+    const text = stringify({
+      apiVersion: "infra-migrate/v1",
+      kind: "Inventory",
+      metadata: { name: "x" },
+      services: [{ name: "web", role: gh.secret, software: "x" }],
+    });
     let error: unknown;
     try {
       parseInventory(text, "bad.yaml");

@@ -62,12 +62,37 @@ describe("unknown keys: warnings, not errors", () => {
   it.each([
     { where: "top level", edit: (d: any) => (d.servics = []), path: "servics", suggestion: "services" },
     { where: "top level, no close match", edit: (d: any) => (d.owner = "ops"), path: "owner", suggestion: undefined },
-    { where: "a service", edit: (d: any) => (d.services[0].depends_on = ["x"]), path: "services[0].depends_on", suggestion: "dependsOn" },
-    { where: "a service, case typo", edit: (d: any) => (d.services[0].dependson = []), path: "services[0].dependson", suggestion: "dependsOn" },
+    {
+      where: "a service",
+      edit: (d: any) => (d.services[0].depends_on = ["x"]),
+      path: "services[0].depends_on",
+      suggestion: "dependsOn",
+    },
+    {
+      where: "a service, case typo",
+      edit: (d: any) => (d.services[0].dependson = []),
+      path: "services[0].dependson",
+      suggestion: "dependsOn",
+    },
     { where: "host", edit: (d: any) => (d.host = { hostnme: "vm" }), path: "host.hostnme", suggestion: "hostname" },
-    { where: "metadata", edit: (d: any) => (d.metadata.labels = { a: 1 }), path: "metadata.labels", suggestion: undefined },
-    { where: "target", edit: (d: any) => (d.target = { regoin: "us-central1" }), path: "target.regoin", suggestion: "region" },
-    { where: "data[]", edit: (d: any) => (d.data = [{ service: "web", engine: "x", backup: "daily" }]), path: "data[0].backup", suggestion: "backups" },
+    {
+      where: "metadata",
+      edit: (d: any) => (d.metadata.labels = { a: 1 }),
+      path: "metadata.labels",
+      suggestion: undefined,
+    },
+    {
+      where: "target",
+      edit: (d: any) => (d.target = { regoin: "us-central1" }),
+      path: "target.regoin",
+      suggestion: "region",
+    },
+    {
+      where: "data[]",
+      edit: (d: any) => (d.data = [{ service: "web", engine: "x", backup: "daily" }]),
+      path: "data[0].backup",
+      suggestion: "backups",
+    },
     { where: "llm", edit: (d: any) => (d.llm = { latency: [1, 2] }), path: "llm.latency", suggestion: undefined },
   ])("$where", ({ edit, path, suggestion }) => {
     const data = structuredClone(base);
@@ -78,7 +103,10 @@ describe("unknown keys: warnings, not errors", () => {
     expect(unknown).toHaveLength(1);
     const warning = unknown[0]!;
     expect(warning.path).toBe(path);
-    const key = path.split(/[.[\]]/).filter(Boolean).at(-1)!;
+    const key = path
+      .split(/[.[\]]/)
+      .filter(Boolean)
+      .at(-1)!;
     // The warning points at the key itself.
     const lines = text.split("\n");
     expect(lines[warning.line! - 1]!.slice(warning.column! - 1)).toMatch(new RegExp(`^${key}:`));
@@ -92,6 +120,8 @@ describe("unknown keys: warnings, not errors", () => {
     const data = structuredClone(base) as any;
     data.services[0].schedule = "*/5 * * * *";
     const loaded = parseInventory(stringify(data), "inv.yaml");
-    expect(loaded.warnings).toMatchObject([{ path: "services[0].schedule", line: 9, message: expect.stringContaining("ignored for role `web`") }]);
+    expect(loaded.warnings).toMatchObject([
+      { path: "services[0].schedule", line: 9, message: expect.stringContaining("ignored for role `web`") },
+    ]);
   });
 });

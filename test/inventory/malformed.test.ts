@@ -47,17 +47,47 @@ const CASES: Case[] = [
   { fixture: "negative-duration.yaml", path: "deploy.durationMinutes", message: "Too small", at: "-5" },
   { fixture: "fractional-engineers.yaml", path: "team.engineers", message: "expected int", at: "1.5" },
   // Missing required keys point at the parent mapping.
-  { fixture: "missing-api-version.yaml", path: "apiVersion", message: 'missing required key `apiVersion`: expected "infra-migrate/v1"', at: "kind" },
-  { fixture: "missing-metadata-name.yaml", path: "metadata.name", message: "missing required key `name`", at: "description" },
-  { fixture: "missing-service-role.yaml", path: "services[1].role", message: "missing required key `role`: expected one of", at: "name: db" },
+  {
+    fixture: "missing-api-version.yaml",
+    path: "apiVersion",
+    message: 'missing required key `apiVersion`: expected "infra-migrate/v1"',
+    at: "kind",
+  },
+  {
+    fixture: "missing-metadata-name.yaml",
+    path: "metadata.name",
+    message: "missing required key `name`",
+    at: "description",
+  },
+  {
+    fixture: "missing-service-role.yaml",
+    path: "services[1].role",
+    message: "missing required key `role`: expected one of",
+    at: "name: db",
+  },
   { fixture: "missing-services.yaml", path: "services", message: "missing required key `services`", at: "apiVersion" },
   { fixture: "empty-services.yaml", path: "services", message: "at least one service", at: "[]" },
   // Bad values.
-  { fixture: "wrong-api-version.yaml", path: "apiVersion", message: 'expected "infra-migrate/v1" (got "infra-migrate/v2")', at: "infra-migrate/v2" },
+  {
+    fixture: "wrong-api-version.yaml",
+    path: "apiVersion",
+    message: 'expected "infra-migrate/v1" (got "infra-migrate/v2")',
+    at: "infra-migrate/v2",
+  },
   { fixture: "wrong-kind.yaml", path: "kind", message: 'expected "Inventory"', at: "Inventroy" },
-  { fixture: "bad-role.yaml", path: "services[0].role", message: /expected one of .*\(got "webserver"\)/, at: "webserver" },
+  {
+    fixture: "bad-role.yaml",
+    path: "services[0].role",
+    message: /expected one of .*\(got "webserver"\)/,
+    at: "webserver",
+  },
   { fixture: "bad-backups.yaml", path: "data[0].backups", message: '(got "weekly")', at: "weekly" },
-  { fixture: "listen-without-port.yaml", path: "services[1].listen[0]", message: 'expected "host:port"', at: '"localhost"' },
+  {
+    fixture: "listen-without-port.yaml",
+    path: "services[1].listen[0]",
+    message: 'expected "host:port"',
+    at: '"localhost"',
+  },
   { fixture: "port-zero.yaml", path: "services[0].listen[0]", message: "between 1 and 65535", at: '"127.0.0.1:0"' },
   { fixture: "port-70000.yaml", path: "services[1].listen[1]", message: "between 1 and 65535", at: "127.0.0.1:70000" },
   { fixture: "bad-cron.yaml", path: "services[2].schedule", message: "cron expression", at: "every" },
@@ -67,13 +97,38 @@ const CASES: Case[] = [
   { fixture: "bad-project-id.yaml", path: "target.project", message: "GCP project id", at: "Tiny_Prod" },
   { fixture: "bad-region.yaml", path: "target.region", message: "GCP region", at: "Central" },
   // Cross-checks.
-  { fixture: "unknown-depends-on.yaml", path: "services[0].dependsOn[1]", message: "unknown service `cache`", at: "cache" },
-  { fixture: "duplicate-service-names.yaml", path: "services[1].name", message: "duplicate service name `web`", at: "web" },
-  { fixture: "port-clash.yaml", path: "services[1].listen[0]", message: "clashes with `127.0.0.1:8000` of service `web`", at: '"0.0.0.0' },
+  {
+    fixture: "unknown-depends-on.yaml",
+    path: "services[0].dependsOn[1]",
+    message: "unknown service `cache`",
+    at: "cache",
+  },
+  {
+    fixture: "duplicate-service-names.yaml",
+    path: "services[1].name",
+    message: "duplicate service name `web`",
+    at: "web",
+  },
+  {
+    fixture: "port-clash.yaml",
+    path: "services[1].listen[0]",
+    message: "clashes with `127.0.0.1:8000` of service `web`",
+    at: '"0.0.0.0',
+  },
   { fixture: "cron-without-schedule.yaml", path: "services[2]", message: "needs a `schedule`", at: "name: cleanup" },
-  { fixture: "dependency-cycle.yaml", path: "services[1].dependsOn[0]", message: "dependency cycle: web → db → web", at: "web" },
+  {
+    fixture: "dependency-cycle.yaml",
+    path: "services[1].dependsOn[0]",
+    message: "dependency cycle: web → db → web",
+    at: "web",
+  },
   { fixture: "self-dependency.yaml", path: "services[0].dependsOn[0]", message: "depends on itself", at: "web" },
-  { fixture: "data-unknown-service.yaml", path: "data[0].service", message: "unknown service `postgres`", at: "postgres" },
+  {
+    fixture: "data-unknown-service.yaml",
+    path: "data[0].service",
+    message: "unknown service `postgres`",
+    at: "postgres",
+  },
   // JSON: strict JSON syntax, positions still line:col.
   { fixture: "json-trailing-comma.json", message: "Expected double-quoted property name", line: 4, column: 1 },
   { fixture: "json-wrong-type.json", path: "services[0].listen[0]", message: "between 1 and 65535", line: 6 },
@@ -131,14 +186,19 @@ describe("inputs generated on the fly", () => {
   const GENERATED: { name: string; bytes: () => Buffer; message: RegExp; line: number; column: number }[] = [
     {
       name: "binary junk (NUL bytes)",
-      bytes: () => Buffer.concat([Buffer.from("apiVersion: infra-migrate/v1\nki"), Buffer.from([0x00, 0x01, 0xfe, 0x00])]),
+      bytes: () =>
+        Buffer.concat([Buffer.from("apiVersion: infra-migrate/v1\nki"), Buffer.from([0x00, 0x01, 0xfe, 0x00])]),
       message: /NUL byte.*binary/,
       line: 2,
       column: 3,
     },
     {
       name: "invalid UTF-8 (Latin-1 text)",
-      bytes: () => Buffer.concat([Buffer.from("apiVersion: infra-migrate/v1\nkind: Inventory\nmetadata: { name: caf"), Buffer.from([0xe9, 0x20, 0x7d, 0x0a])]),
+      bytes: () =>
+        Buffer.concat([
+          Buffer.from("apiVersion: infra-migrate/v1\nkind: Inventory\nmetadata: { name: caf"),
+          Buffer.from([0xe9, 0x20, 0x7d, 0x0a]),
+        ]),
       message: /invalid UTF-8 \(byte 0xe9\)/,
       line: 3,
       column: 22,

@@ -3,7 +3,8 @@ import { containsSecret, redactDeep, redactText } from "../../src/inventory/reda
 import { PLANTED_SECRETS } from "../fixtures/secrets.js";
 
 describe("redactText: planted secrets", () => {
-  it("covers at least 12 kinds", () => expect(new Set(PLANTED_SECRETS.map((s) => s.kind)).size).toBeGreaterThanOrEqual(12));
+  it("covers at least 12 kinds", () =>
+    expect(new Set(PLANTED_SECRETS.map((s) => s.kind)).size).toBeGreaterThanOrEqual(12));
 
   it.each(PLANTED_SECRETS.map((s) => [s.kind, s] as const))("%s", (kind, planted) => {
     const { text, findings } = redactText(planted.text);
@@ -12,7 +13,9 @@ describe("redactText: planted secrets", () => {
     expect(findings.map((f) => f.kind)).toContain(kind);
     // The index points at the secret in the original text.
     const finding = findings.find((f) => f.kind === kind)!;
-    expect(planted.text.slice(finding.index)).toMatch(new RegExp(`^[\\s\\S]{0,40}${escape(planted.secret.slice(0, 8))}`));
+    expect(planted.text.slice(finding.index)).toMatch(
+      new RegExp(`^[\\s\\S]{0,40}${escape(planted.secret.slice(0, 8))}`),
+    );
     expect(containsSecret(planted.text)).toBe(true);
     expect(containsSecret(text)).toBe(false);
     // Idempotent: redacting the redacted text changes nothing.
@@ -24,15 +27,39 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("redactText: what stays readable", () => {
   it.each([
-    ["URL user and host", "postgres://app:FakePassw0rd@db.internal:5432/app", "postgres://app:<redacted:url-password>@db.internal:5432/app"],
-    ["redis without user", "redis://:FakeRedisPw1@127.0.0.1:6379/0", "redis://:<redacted:url-password>@127.0.0.1:6379/0"],
+    [
+      "URL user and host",
+      "postgres://app:FakePassw0rd@db.internal:5432/app",
+      "postgres://app:<redacted:url-password>@db.internal:5432/app",
+    ],
+    [
+      "redis without user",
+      "redis://:FakeRedisPw1@127.0.0.1:6379/0",
+      "redis://:<redacted:url-password>@127.0.0.1:6379/0",
+    ],
     ["mysql -p flag", "mysql -u root -pFakeMysqlPw5 app", "mysql -u root -p<redacted:password> app"],
     ["quoted assignment", 'DB_PASSWORD="Fake Pass 9" ./run', 'DB_PASSWORD="<redacted:password>" ./run'],
     ["JSON member", '{"api_key": "FakeKey00123"}', '{"api_key": "<redacted:secret>"}'],
-    ["slack webhook keeps host", "https://hooks.slack.com/services/T0/B0/FAKE0", "https://hooks.slack.com/services/<redacted:slack-webhook>"],
-    ["auth header keeps its scheme", 'curl -H "Authorization: Bearer FakeTok12345"', 'curl -H "Authorization: Bearer <redacted:auth-header>"'],
-    ["curl -u keeps the user", "curl --user=ops:FakePw777 https://x", "curl --user=ops:<redacted:basic-auth> https://x"],
-    ["two secrets, one line", "--token FakeTok1 --password=FakePw2", "--token <redacted:token> --password=<redacted:password>"],
+    [
+      "slack webhook keeps host",
+      "https://hooks.slack.com/services/T0/B0/FAKE0",
+      "https://hooks.slack.com/services/<redacted:slack-webhook>",
+    ],
+    [
+      "auth header keeps its scheme",
+      'curl -H "Authorization: Bearer FakeTok12345"',
+      'curl -H "Authorization: Bearer <redacted:auth-header>"',
+    ],
+    [
+      "curl -u keeps the user",
+      "curl --user=ops:FakePw777 https://x",
+      "curl --user=ops:<redacted:basic-auth> https://x",
+    ],
+    [
+      "two secrets, one line",
+      "--token FakeTok1 --password=FakePw2",
+      "--token <redacted:token> --password=<redacted:password>",
+    ],
   ])("%s", (_, input, expected) => {
     expect(redactText(input).text).toBe(expected);
   });
@@ -72,8 +99,8 @@ describe("redactText: no false positives", () => {
     "pip install -r requirements.txt && pytest -q",
     "summarise uploaded contracts",
     "secretKeyRef:",
-    "curl -H \"Authorization: Bearer $API_TOKEN\" https://example.com",
-    "curl -u \"$USER:$PASS\" https://example.com",
+    'curl -H "Authorization: Bearer $API_TOKEN" https://example.com',
+    'curl -u "$USER:$PASS" https://example.com',
     "ps -u app -o pid,cmd",
     "useradd -u 1000 app",
   ])("%s", (input) => {
@@ -132,8 +159,20 @@ describe("redactText: secrets inside other text", () => {
 
   it.each([
     ["mysql -p inside JSON", '{"c": "mysql -u a -p\\"Fake9pw\\" db"}', '{"c": "mysql -u a -p<redacted:password> db"}'],
-    ["quoted value inside JSON", JSON.stringify({ c: 'DB_PASSWORD="Fake9 pw" x' }), '{"c":"DB_PASSWORD=\\"<redacted:password>\\" x"}'],
-    ["JSON inside JSON", JSON.stringify({ c: '{"api_key": "Fake9pw"}' }), '{"c":"{\\"api_key\\": \\"<redacted:secret>\\"}"}'],
-    ["key after an escaped newline", JSON.stringify("line one\nAKIAFAKEFAKEFAKEFAKE"), '"line one\\n<redacted:aws-access-key-id>"'],
+    [
+      "quoted value inside JSON",
+      JSON.stringify({ c: 'DB_PASSWORD="Fake9 pw" x' }),
+      '{"c":"DB_PASSWORD=\\"<redacted:password>\\" x"}',
+    ],
+    [
+      "JSON inside JSON",
+      JSON.stringify({ c: '{"api_key": "Fake9pw"}' }),
+      '{"c":"{\\"api_key\\": \\"<redacted:secret>\\"}"}',
+    ],
+    [
+      "key after an escaped newline",
+      JSON.stringify("line one\nAKIAFAKEFAKEFAKEFAKE"),
+      '"line one\\n<redacted:aws-access-key-id>"',
+    ],
   ])("%s", (_, input, expected) => expect(redactText(input).text).toBe(expected));
 });

@@ -9,10 +9,27 @@ import { createOfflineClient } from "../../src/model/offline.js";
 import type { GenerateJsonRequest, ModelClient } from "../../src/model/types.js";
 import type { Persona } from "../../src/personas/persona.js";
 
-const persona: Persona = { id: "p", version: "1.0.0", title: "P", phase: "audit", model: "m", body: "be good\n", sha256: "x", file: "p.md" };
+const persona: Persona = {
+  id: "p",
+  version: "1.0.0",
+  title: "P",
+  phase: "audit",
+  model: "m",
+  body: "be good\n",
+  sha256: "x",
+  file: "p.md",
+};
 const schema = z.object({ answer: z.number() });
-const request = (prompt: string, extra: Partial<GenerateJsonRequest<{ answer: number }>> = {}): GenerateJsonRequest<{ answer: number }> => ({
-  phase: "audit", persona, prompt, schema, offline: () => ({ answer: 0 }), ...extra,
+const request = (
+  prompt: string,
+  extra: Partial<GenerateJsonRequest<{ answer: number }>> = {},
+): GenerateJsonRequest<{ answer: number }> => ({
+  phase: "audit",
+  persona,
+  prompt,
+  schema,
+  offline: () => ({ answer: 0 }),
+  ...extra,
 });
 
 function countingClient(model = "gemini-x", answer = 42): ModelClient & { calls: number } {
@@ -22,7 +39,14 @@ function countingClient(model = "gemini-x", answer = 42): ModelClient & { calls:
     calls: 0,
     async generateJson<T>(req: GenerateJsonRequest<T>) {
       client.calls++;
-      return { value: req.schema.parse({ answer }), provider: "gemini" as const, model, cached: false, usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, calls: 1 };
+      return {
+        value: req.schema.parse({ answer }),
+        provider: "gemini" as const,
+        model,
+        cached: false,
+        usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
+        calls: 1,
+      };
     },
   };
   return client;
@@ -69,7 +93,15 @@ describe("response cache", () => {
     const dir = await tmp();
     const inner = countingClient();
     const client = withCache(inner, { dir });
-    await expect(client.generateJson(request("p", { accept: async () => { throw new Error("bad file"); } }))).rejects.toThrow("bad file");
+    await expect(
+      client.generateJson(
+        request("p", {
+          accept: async () => {
+            throw new Error("bad file");
+          },
+        }),
+      ),
+    ).rejects.toThrow("bad file");
     expect(await readdir(dir).catch(() => [])).toEqual([]);
   });
 
@@ -91,7 +123,10 @@ describe("response cache", () => {
     const dir = await tmp();
     await withCache(countingClient("m", 500), { dir }).generateJson(request("same"));
     const inner = countingClient("m", 7);
-    const result = await withCache(inner, { dir }).generateJson({ ...request("same"), schema: z.object({ answer: z.number().max(100) }) });
+    const result = await withCache(inner, { dir }).generateJson({
+      ...request("same"),
+      schema: z.object({ answer: z.number().max(100) }),
+    });
     expect(result.value.answer).toBe(7);
     const files = await readdir(dir);
     const entries = await Promise.all(files.map((f) => readFile(path.join(dir, f), "utf8")));
@@ -107,7 +142,13 @@ describe("offline client", () => {
 
   it("clips prose that outgrew the schema's limit, and nothing else", async () => {
     const prose = z.object({ text: z.string().max(10), items: z.array(z.object({ note: z.string().max(5) })) });
-    const req = { phase: "audit", persona, prompt: "x", schema: prose, offline: () => ({ text: "a".repeat(50), items: [{ note: "bbbbbbbb" }] }) };
+    const req = {
+      phase: "audit",
+      persona,
+      prompt: "x",
+      schema: prose,
+      offline: () => ({ text: "a".repeat(50), items: [{ note: "bbbbbbbb" }] }),
+    };
     const result = await createOfflineClient().generateJson(req);
     expect(result.value).toEqual({ text: `${"a".repeat(9)}…`, items: [{ note: "bbbb…" }] });
     const wrongType = { ...req, offline: () => ({ text: "a".repeat(50), items: "nope" }) as never };
@@ -115,7 +156,9 @@ describe("offline client", () => {
   });
 
   it("reports rules that break their schema as a bug (exit 3)", async () => {
-    const error = await createOfflineClient().generateJson(request("x", { offline: () => ({ answer: "no" }) as never })).catch((e: unknown) => e);
+    const error = await createOfflineClient()
+      .generateJson(request("x", { offline: () => ({ answer: "no" }) as never }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).message).toMatch(/answer/);
   });

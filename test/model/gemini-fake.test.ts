@@ -11,7 +11,11 @@ afterEach(async () => {
 });
 
 const call = (path = "/v1beta/models/gemini-test:generateContent", body: unknown = { contents: [] }) =>
-  fetch(`${fake.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  fetch(`${fake.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 describe("fake gemini replies", () => {
   const cases: Array<{ name: string; reply: FakeReply; status: number; check: (body: any, res: Response) => void }> = [
@@ -61,7 +65,10 @@ describe("fake gemini replies", () => {
       check: (body, res) => {
         expect(res.headers.get("retry-after")).toBe("7");
         expect(body.error).toMatchObject({ code: 429, status: "RESOURCE_EXHAUSTED" });
-        expect(body.error.details).toContainEqual({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "7s" });
+        expect(body.error.details).toContainEqual({
+          "@type": "type.googleapis.com/google.rpc.RetryInfo",
+          retryDelay: "7s",
+        });
       },
     },
     {
@@ -98,7 +105,12 @@ describe("fake gemini behaviour", () => {
     for (let i = 0; i < 3; i++) statuses.push((await call(undefined, { i })).status);
     expect(statuses).toEqual([500, 200, 200]);
     expect(fake.requests.map((r) => r.body)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
-    expect(fake.requests[0]).toMatchObject({ model: "gemini-test", action: "generateContent", apiVersion: "v1beta", rawBody: '{"i":0}' });
+    expect(fake.requests[0]).toMatchObject({
+      model: "gemini-test",
+      action: "generateContent",
+      apiVersion: "v1beta",
+      rawBody: '{"i":0}',
+    });
     expect(fake.pending()).toBe(0);
   });
 
@@ -116,7 +128,10 @@ describe("fake gemini behaviour", () => {
   });
 
   it.each([
-    ["/v1beta1/projects/p1/locations/us-central1/publishers/google/models/gemini-x:generateContent", { project: "p1", location: "us-central1" }],
+    [
+      "/v1beta1/projects/p1/locations/us-central1/publishers/google/models/gemini-x:generateContent",
+      { project: "p1", location: "us-central1" },
+    ],
     ["/v1beta1/publishers/google/models/gemini-x:generateContent", { project: undefined, location: undefined }],
   ])("routes the Vertex path %s", async (path, vertex) => {
     fake.enqueue({ json: {} });

@@ -9,17 +9,42 @@ describe("credentialsFromEnv", () => {
   it.each<[string, Record<string, string>, ReturnType<typeof credentialsFromEnv>]>([
     ["nothing set", {}, undefined],
     ["GEMINI_API_KEY", { GEMINI_API_KEY: "k1" }, { kind: "api-key", apiKey: "k1" }],
-    ["GOOGLE_API_KEY wins like in the SDK", { GEMINI_API_KEY: "k1", GOOGLE_API_KEY: "k2" }, { kind: "api-key", apiKey: "k2" }],
+    [
+      "GOOGLE_API_KEY wins like in the SDK",
+      { GEMINI_API_KEY: "k1", GOOGLE_API_KEY: "k2" },
+      { kind: "api-key", apiKey: "k2" },
+    ],
     ["blank key ignored", { GEMINI_API_KEY: "  " }, undefined],
     [
       "Vertex with project and location",
-      { GOOGLE_GENAI_USE_VERTEXAI: "true", GOOGLE_CLOUD_PROJECT: "p", GOOGLE_CLOUD_LOCATION: "us-central1", GEMINI_API_KEY: "k" },
+      {
+        GOOGLE_GENAI_USE_VERTEXAI: "true",
+        GOOGLE_CLOUD_PROJECT: "p",
+        GOOGLE_CLOUD_LOCATION: "us-central1",
+        GEMINI_API_KEY: "k",
+      },
       { kind: "vertex", project: "p", location: "us-central1" },
     ],
-    ["Vertex flag 1, location defaults to global", { GOOGLE_GENAI_USE_VERTEXAI: "1", GOOGLE_CLOUD_PROJECT: "p" }, { kind: "vertex", project: "p", location: "global" }],
-    ["Vertex flag false", { GOOGLE_GENAI_USE_VERTEXAI: "false", GOOGLE_CLOUD_PROJECT: "p", GEMINI_API_KEY: "k" }, { kind: "api-key", apiKey: "k" }],
-    ["Vertex without a project falls back to the key", { GOOGLE_GENAI_USE_VERTEXAI: "true", GEMINI_API_KEY: "k" }, { kind: "api-key", apiKey: "k" }],
-    ["ENTERPRISE flag wins over VERTEXAI", { GOOGLE_GENAI_USE_ENTERPRISE: "false", GOOGLE_GENAI_USE_VERTEXAI: "true", GOOGLE_CLOUD_PROJECT: "p" }, undefined],
+    [
+      "Vertex flag 1, location defaults to global",
+      { GOOGLE_GENAI_USE_VERTEXAI: "1", GOOGLE_CLOUD_PROJECT: "p" },
+      { kind: "vertex", project: "p", location: "global" },
+    ],
+    [
+      "Vertex flag false",
+      { GOOGLE_GENAI_USE_VERTEXAI: "false", GOOGLE_CLOUD_PROJECT: "p", GEMINI_API_KEY: "k" },
+      { kind: "api-key", apiKey: "k" },
+    ],
+    [
+      "Vertex without a project falls back to the key",
+      { GOOGLE_GENAI_USE_VERTEXAI: "true", GEMINI_API_KEY: "k" },
+      { kind: "api-key", apiKey: "k" },
+    ],
+    [
+      "ENTERPRISE flag wins over VERTEXAI",
+      { GOOGLE_GENAI_USE_ENTERPRISE: "false", GOOGLE_GENAI_USE_VERTEXAI: "true", GOOGLE_CLOUD_PROJECT: "p" },
+      undefined,
+    ],
   ])("%s", (_name, env, expected) => {
     expect(credentialsFromEnv(env)).toEqual(expected);
   });
@@ -77,7 +102,9 @@ describe("retry maths", () => {
 
 describe("reading an answer", () => {
   const schema = z.object({ name: z.string(), items: z.array(z.object({ n: z.number() })) });
-  const answer = (text: string, finishReason = "STOP") => ({ candidates: [{ content: { parts: [{ text }] }, finishReason }] });
+  const answer = (text: string, finishReason = "STOP") => ({
+    candidates: [{ content: { parts: [{ text }] }, finishReason }],
+  });
 
   it.each([
     ['{"a":1}', '{"a":1}'],
@@ -89,12 +116,28 @@ describe("reading an answer", () => {
   });
 
   it("skips thought parts and joins text parts", () => {
-    const response = { candidates: [{ content: { parts: [{ text: "thinking…", thought: true }, { text: '{"name":"x",' }, { text: '"items":[]}' }] } }] };
-    expect(readAnswer(response, schema, "audit")).toEqual({ ok: true, value: { name: "x", items: [] }, text: '{"name":"x","items":[]}' });
+    const response = {
+      candidates: [
+        {
+          content: { parts: [{ text: "thinking…", thought: true }, { text: '{"name":"x",' }, { text: '"items":[]}' }] },
+        },
+      ],
+    };
+    expect(readAnswer(response, schema, "audit")).toEqual({
+      ok: true,
+      value: { name: "x", items: [] },
+      text: '{"name":"x","items":[]}',
+    });
   });
 
   it.each([
-    ['{"name": 1, "items": [{"n": "one"}]}', ["name: Invalid input: expected string, received number", "items[0].n: Invalid input: expected number, received string"]],
+    [
+      '{"name": 1, "items": [{"n": "one"}]}',
+      [
+        "name: Invalid input: expected string, received number",
+        "items[0].n: Invalid input: expected number, received string",
+      ],
+    ],
     ["[]", ["(root): Invalid input: expected object, received array"]],
     ["", ["the answer was empty"]],
   ])("problems for %j", (text, problems) => {

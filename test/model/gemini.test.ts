@@ -98,7 +98,11 @@ describe("gemini client: answers", () => {
     { name: "fenced JSON", replies: [{ text: "```json\n" + JSON.stringify(VALID) + "\n```" }], calls: 1 },
     { name: "schema-invalid, then valid on repair", replies: [{ json: INVALID }, { json: VALID }], calls: 2 },
     { name: "prose, then valid on repair", replies: [{ text: "Here is the audit." }, { json: VALID }], calls: 2 },
-    { name: "slow beyond the timeout, then valid", replies: [{ delayMs: 600, json: VALID }, { json: VALID }], calls: 2 },
+    {
+      name: "slow beyond the timeout, then valid",
+      replies: [{ delayMs: 600, json: VALID }, { json: VALID }],
+      calls: 2,
+    },
   ])("$name", async ({ replies, calls }) => {
     fake.enqueue(...replies);
     const result = await client({ timeoutMs: 250 }).generateJson(request);
@@ -164,7 +168,11 @@ describe("gemini client: retries", () => {
     { name: "429 RetryInfo in the body only", replies: [{ status: 429, details: retryInfo("3.5s") }], delays: [3500] },
     { name: "Retry-After capped by maxDelayMs", replies: [{ status: 429, retryAfterSeconds: 600 }], delays: [30_000] },
     { name: "500 then 503: growing backoff", replies: [{ status: 500 }, { status: 503 }], delays: [100, 200] },
-    { name: "502, 504, 500: growing backoff", replies: [{ status: 502 }, { status: 504 }, { status: 500 }], delays: [100, 200, 400] },
+    {
+      name: "502, 504, 500: growing backoff",
+      replies: [{ status: 502 }, { status: 504 }, { status: 500 }],
+      delays: [100, 200, 400],
+    },
     { name: "a hung call is cut at the timeout", replies: [{ hang: true }], delays: [100] },
   ])("$name", async ({ replies, delays: expected }) => {
     fake.enqueue(...replies, { json: VALID });
@@ -182,10 +190,37 @@ describe("gemini client: retries", () => {
 });
 
 describe("gemini client: failures", () => {
-  it.each<{ name: string; replies?: FakeReply[]; always?: FakeReply; code: string; calls: number; message: RegExp; hint?: RegExp }>([
-    { name: "always 500", always: { status: 500 }, code: "provider.unavailable", calls: 4, message: /after 4 attempts.*HTTP 500 INTERNAL/ },
-    { name: "always 429", always: { status: 429, retryAfterSeconds: 1 }, code: "provider.quota", calls: 4, message: /quota/ },
-    { name: "401", replies: [{ status: 401 }], code: "provider.auth", calls: 1, message: /rejected the API key/, hint: /GEMINI_API_KEY/ },
+  it.each<{
+    name: string;
+    replies?: FakeReply[];
+    always?: FakeReply;
+    code: string;
+    calls: number;
+    message: RegExp;
+    hint?: RegExp;
+  }>([
+    {
+      name: "always 500",
+      always: { status: 500 },
+      code: "provider.unavailable",
+      calls: 4,
+      message: /after 4 attempts.*HTTP 500 INTERNAL/,
+    },
+    {
+      name: "always 429",
+      always: { status: 429, retryAfterSeconds: 1 },
+      code: "provider.quota",
+      calls: 4,
+      message: /quota/,
+    },
+    {
+      name: "401",
+      replies: [{ status: 401 }],
+      code: "provider.auth",
+      calls: 1,
+      message: /rejected the API key/,
+      hint: /GEMINI_API_KEY/,
+    },
     {
       name: "400 API_KEY_INVALID",
       replies: [{ status: 400, reason: "API_KEY_INVALID", message: "API key not valid. Please pass a valid API key." }],
@@ -195,8 +230,21 @@ describe("gemini client: failures", () => {
       hint: /GEMINI_API_KEY/,
     },
     { name: "403", replies: [{ status: 403 }], code: "provider.auth", calls: 1, message: /403 PERMISSION_DENIED/ },
-    { name: "404", replies: [{ status: 404 }], code: "provider.model-not-found", calls: 1, message: /"gemini-test" was not found/, hint: /--model/ },
-    { name: "other 400", replies: [{ status: 400, message: "Invalid JSON payload" }], code: "provider.rejected", calls: 1, message: /Invalid JSON payload/ },
+    {
+      name: "404",
+      replies: [{ status: 404 }],
+      code: "provider.model-not-found",
+      calls: 1,
+      message: /"gemini-test" was not found/,
+      hint: /--model/,
+    },
+    {
+      name: "other 400",
+      replies: [{ status: 400, message: "Invalid JSON payload" }],
+      code: "provider.rejected",
+      calls: 1,
+      message: /Invalid JSON payload/,
+    },
     {
       name: "truncated at MAX_TOKENS",
       replies: [{ finishReason: "MAX_TOKENS", text: '{"summary": "trunc' }],
@@ -205,10 +253,34 @@ describe("gemini client: failures", () => {
       message: /truncated at the token limit/,
       hint: /maxOutputTokens/,
     },
-    { name: "SAFETY stop", replies: [{ finishReason: "SAFETY" }], code: "provider.blocked", calls: 1, message: /blocked by safety filters/ },
-    { name: "prompt blockReason", replies: [{ blockReason: "SAFETY" }], code: "provider.blocked", calls: 1, message: /prompt was blocked/ },
-    { name: "invalid twice", replies: [{ json: INVALID }, { json: INVALID }], code: "provider.invalid-answer", calls: 2, message: /phase audit[\s\S]*risks\[0\]\.severity/ },
-    { name: "too slow on every attempt", always: { delayMs: 800, json: VALID }, code: "provider.timeout", calls: 4, message: /timed out after 200 ms on each of 4 attempts/ },
+    {
+      name: "SAFETY stop",
+      replies: [{ finishReason: "SAFETY" }],
+      code: "provider.blocked",
+      calls: 1,
+      message: /blocked by safety filters/,
+    },
+    {
+      name: "prompt blockReason",
+      replies: [{ blockReason: "SAFETY" }],
+      code: "provider.blocked",
+      calls: 1,
+      message: /prompt was blocked/,
+    },
+    {
+      name: "invalid twice",
+      replies: [{ json: INVALID }, { json: INVALID }],
+      code: "provider.invalid-answer",
+      calls: 2,
+      message: /phase audit[\s\S]*risks\[0\]\.severity/,
+    },
+    {
+      name: "too slow on every attempt",
+      always: { delayMs: 800, json: VALID },
+      code: "provider.timeout",
+      calls: 4,
+      message: /timed out after 200 ms on each of 4 attempts/,
+    },
   ])("$name", async ({ replies = [], always, code, calls, message, hint }) => {
     fake.enqueue(...replies);
     if (always) fake.setDefault(always);
@@ -233,7 +305,8 @@ describe("gemini client: failures", () => {
 
   it("without credentials fails with a hint, before any call", () => {
     const saved = { ...process.env };
-    for (const name of ["GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_ENTERPRISE"]) delete process.env[name];
+    for (const name of ["GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_ENTERPRISE"])
+      delete process.env[name];
     try {
       const error = (() => {
         try {

@@ -54,7 +54,9 @@ describe.each(examples)("coherence of the offline run for examples/%s", (example
   it("deploys every Cloud Run service and job of the design through canary.sh", async () => {
     const { deployment, file } = await chained;
     const workflow = file(CICD_PATHS.workflow);
-    const called = [...workflow.matchAll(/bash scripts\/deploy\/canary\.sh \\\n\s+--service ([a-z0-9-]+)/g)].map((m) => m[1]).sort();
+    const called = [...workflow.matchAll(/bash scripts\/deploy\/canary\.sh \\\n\s+--service ([a-z0-9-]+)/g)]
+      .map((m) => m[1])
+      .sort();
     expect(called).toEqual(deployment.services.map((s) => s.name).sort());
   });
 
@@ -74,12 +76,18 @@ describe.each(examples)("coherence of the offline run for examples/%s", (example
     const project = deployment.project;
     const granted = [...files.values()]
       .filter((a) => a.kind === "shell")
-      .flatMap((a) => membersGranted(a.content, "roles/aiplatform.user", { WORKER_SA: `${llmops.topology.workerServiceAccount}@${project}.iam.gserviceaccount.com`, PROJECT: project }));
+      .flatMap((a) =>
+        membersGranted(a.content, "roles/aiplatform.user", {
+          WORKER_SA: `${llmops.topology.workerServiceAccount}@${project}.iam.gserviceaccount.com`,
+          PROJECT: project,
+        }),
+      );
     expect(granted).toEqual([`${llmops.topology.workerServiceAccount}@${project}.iam.gserviceaccount.com`]);
     const planned = deployment.services.filter(isAiWorkerTarget);
     if (planned.length) expect(planned.map((s) => s.serviceAccount)).toEqual([llmops.topology.workerServiceAccount]);
     // No deployed service other than the AI worker keeps a model credential.
-    for (const s of deployment.services.filter((t) => !isAiWorkerTarget(t))) expect(s.secrets.filter((e) => LLM_KEY_ENV.test(e))).toEqual([]);
+    for (const s of deployment.services.filter((t) => !isAiWorkerTarget(t)))
+      expect(s.secrets.filter((e) => LLM_KEY_ENV.test(e))).toEqual([]);
   });
 
   it("uses one queue name and worker path in the design, the setup scripts and the worker code", async () => {
@@ -96,7 +104,12 @@ describe.each(examples)("coherence of the offline run for examples/%s", (example
       return;
     }
     const queue = deployment.queues.find((q) => q.target === worker.name)!;
-    expect(t).toMatchObject({ workerService: worker.name, queue: queue.name, workerPath: queue.path, invokerServiceAccount: queue.oidcServiceAccount });
+    expect(t).toMatchObject({
+      workerService: worker.name,
+      queue: queue.name,
+      workerPath: queue.path,
+      invokerServiceAccount: queue.oidcServiceAccount,
+    });
     expect(t.derived).toEqual([]);
     expect(worker.env?.AI_QUEUE).toBe(queue.name);
     expect(file(`docs/migration/llmops/architecture.md`)).toContain(worker.name);
@@ -108,7 +121,9 @@ describe.each(examples)("coherence of the offline run for examples/%s", (example
     if (!worker) return expect(file(CICD_PATHS.workflow)).not.toContain("REGISTRY");
     const workflow = file(CICD_PATHS.workflow);
     expect(files.has(`${workerDir}/Dockerfile`)).toBe(true);
-    expect(workflow).toContain(`docker build --pull --file ${workerDir}/Dockerfile --tag "\${REGISTRY}/${worker.name}:\${GITHUB_SHA}" ${workerDir}`);
+    expect(workflow).toContain(
+      `docker build --pull --file ${workerDir}/Dockerfile --tag "\${REGISTRY}/${worker.name}:\${GITHUB_SHA}" ${workerDir}`,
+    );
     const step = workflow.slice(workflow.indexOf(`--service ${worker.name} `));
     expect(step.slice(0, 300)).toContain(`--image "$REGISTRY/${worker.name}:$GITHUB_SHA"`);
   });

@@ -17,7 +17,14 @@ function fakeBrowser(name: string, mode = 0o755): string {
 describe("chromiumCandidates", () => {
   it("puts PUPPETEER_EXECUTABLE_PATH first, then /usr/bin/chromium, then PATH names in order", () => {
     const list = chromiumCandidates({ PUPPETEER_EXECUTABLE_PATH: "/x/chrome", PATH: "/a:/b" });
-    expect(list.slice(0, 6)).toEqual(["/x/chrome", "/usr/bin/chromium", "/a/chromium-browser", "/b/chromium-browser", "/a/chromium", "/b/chromium"]);
+    expect(list.slice(0, 6)).toEqual([
+      "/x/chrome",
+      "/usr/bin/chromium",
+      "/a/chromium-browser",
+      "/b/chromium-browser",
+      "/a/chromium",
+      "/b/chromium",
+    ]);
     expect(list).toContain("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome");
     expect(list.indexOf("/a/google-chrome")).toBeLessThan(list.indexOf("/a/google-chrome-stable"));
   });

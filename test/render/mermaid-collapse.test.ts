@@ -42,7 +42,10 @@ describe("collapseFlowchart", () => {
   });
 
   it("routes edges to the merged node, dropping duplicates and self-loops", () => {
-    expect(collapsed.edges.map((e) => `${e.from}>${e.to}:${e.label ?? ""}`)).toEqual(["users>workers:", "workers>db:sql"]);
+    expect(collapsed.edges.map((e) => `${e.from}>${e.to}:${e.label ?? ""}`)).toEqual([
+      "users>workers:",
+      "workers>db:sql",
+    ]);
     expect(collapsed.subgraphs![0]!.nodes).toEqual(["workers", "db"]);
     expect(collapsed.linkStyles).toBeUndefined();
   });

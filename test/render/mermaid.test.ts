@@ -107,8 +107,21 @@ describe("buildFlowchart", () => {
   it.each<[string, Partial<Flowchart>, RegExp]>([
     ["edge from unknown node", { edges: [{ from: "nope", to: "api" }] }, /edge 0 references unknown node "nope"/],
     ["edge to unknown node", { edges: [{ from: "api", to: "nope" }] }, /unknown node "nope"/],
-    ["subgraph with unknown node", { subgraphs: [{ id: "s", label: "S", nodes: ["nope"] }] }, /subgraph "s" references unknown node/],
-    ["node in two subgraphs", { subgraphs: [{ id: "s", label: "S", nodes: ["api"] }, { id: "t", label: "T", nodes: ["api"] }] }, /more than one subgraph/],
+    [
+      "subgraph with unknown node",
+      { subgraphs: [{ id: "s", label: "S", nodes: ["nope"] }] },
+      /subgraph "s" references unknown node/,
+    ],
+    [
+      "node in two subgraphs",
+      {
+        subgraphs: [
+          { id: "s", label: "S", nodes: ["api"] },
+          { id: "t", label: "T", nodes: ["api"] },
+        ],
+      },
+      /more than one subgraph/,
+    ],
     ["subgraph id clashing with a node", { subgraphs: [{ id: "api", label: "S", nodes: [] }] }, /already used/],
     ["duplicate node", { nodes: [...chart.nodes, { id: "api", label: "again" }] }, /duplicate node id "api"/],
     ["undefined class", { classDefs: {} }, /undefined class "svc"/],
@@ -134,7 +147,12 @@ describe("buildSequence", () => {
         { autonumber: true },
         { from: "user", to: "api", text: "POST /jobs" },
         { activate: "api" },
-        { block: "par", label: "fan out", steps: [{ from: "api", to: "q", text: "enqueue", arrow: "async" }], else: [{ label: "meanwhile", steps: [{ from: "api", to: "db", text: "insert" }] }] },
+        {
+          block: "par",
+          label: "fan out",
+          steps: [{ from: "api", to: "q", text: "enqueue", arrow: "async" }],
+          else: [{ label: "meanwhile", steps: [{ from: "api", to: "db", text: "insert" }] }],
+        },
         { note: "over everything", over: ["q", "user", "api"] },
         { deactivate: "api" },
         { from: "api", to: "user", text: "202", arrow: "reply" },
@@ -168,8 +186,16 @@ describe("buildSequence", () => {
     ["note over unknown", [{ note: "x", over: ["ghost"] }], /note references unknown/],
     ["note over nobody", [{ note: "x", over: [] }], /at least one participant/],
     ["activate unknown", [{ activate: "ghost" }], /activate references unknown/],
-    ["unknown inside a block", [{ block: "loop", label: "l", steps: [{ deactivate: "ghost" }] }], /deactivate references unknown/],
-    ["else on opt", [{ block: "opt", label: "o", steps: [], else: [{ label: "e", steps: [] }] }], /opt block cannot have else/],
+    [
+      "unknown inside a block",
+      [{ block: "loop", label: "l", steps: [{ deactivate: "ghost" }] }],
+      /deactivate references unknown/,
+    ],
+    [
+      "else on opt",
+      [{ block: "opt", label: "o", steps: [], else: [{ label: "e", steps: [] }] }],
+      /opt block cannot have else/,
+    ],
   ])("throws on %s", (_name, steps, message) => {
     expect(() => buildSequence({ participants: [{ id: "a", label: "A" }], steps })).toThrow(message);
   });

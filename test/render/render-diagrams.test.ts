@@ -8,7 +8,10 @@ import { buildFlowchart, buildSequence } from "../../src/render/mermaid.js";
 import { diagramKind, planPages, renderDiagrams } from "../../src/render/render-diagrams.js";
 
 const chromium = findChromium();
-if (!chromium) console.warn("skipping render tests: no Chromium found (apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH)");
+if (!chromium)
+  console.warn(
+    "skipping render tests: no Chromium found (apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH)",
+  );
 
 const dir = mkdtempSync(path.join(tmpdir(), "render-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,24 +29,43 @@ function svgText(svg: string): string {
     .replace(/<[^>]+>/g, " ")
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
     .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCodePoint(parseInt(n, 16)))
-    .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ");
 }
 
-const flow = mmd("flow", buildFlowchart({
-  direction: "LR",
-  nodes: [
-    { id: "api", label: "Cloud Run API" },
-    { id: "db", label: "Café 数据库 🚀", shape: "cylinder" },
-    { id: "evil", label: '<script>alert("x")</script> %% end' },
-    { id: "multi", label: "line one\nline two" },
-  ],
-  edges: [{ from: "api", to: "db", label: "SQL; #1" }, { from: "api", to: "evil" }, { from: "api", to: "multi" }],
-}));
-const seq = mmd("seq", buildSequence({
-  participants: [{ id: "user", label: "Ünïcode User", kind: "actor" }, { id: "api", label: "API" }],
-  steps: [{ from: "user", to: "api", text: "POST /jobs #42" }, { from: "api", to: "user", text: "202 Accepted", arrow: "reply" }],
-}));
+const flow = mmd(
+  "flow",
+  buildFlowchart({
+    direction: "LR",
+    nodes: [
+      { id: "api", label: "Cloud Run API" },
+      { id: "db", label: "Café 数据库 🚀", shape: "cylinder" },
+      { id: "evil", label: '<script>alert("x")</script> %% end' },
+      { id: "multi", label: "line one\nline two" },
+    ],
+    edges: [
+      { from: "api", to: "db", label: "SQL; #1" },
+      { from: "api", to: "evil" },
+      { from: "api", to: "multi" },
+    ],
+  }),
+);
+const seq = mmd(
+  "seq",
+  buildSequence({
+    participants: [
+      { id: "user", label: "Ünïcode User", kind: "actor" },
+      { id: "api", label: "API" },
+    ],
+    steps: [
+      { from: "user", to: "api", text: "POST /jobs #42" },
+      { from: "api", to: "user", text: "202 Accepted", arrow: "reply" },
+    ],
+  }),
+);
 
 describe.skipIf(!chromium)("renderDiagrams", () => {
   it("renders two diagrams to SVG in one call, with their labels", async () => {
@@ -56,7 +78,14 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
     expect(flowSvg).toMatch(/^<svg[^>]*id="diagram-flow"/);
     expect(flowSvg).not.toMatch(/<script/i);
     const flowText = svgText(flowSvg);
-    for (const label of ["Cloud Run API", "Café 数据库 🚀", '<script>alert("x")</script> %% end', "line one", "line two", "SQL; #1"]) {
+    for (const label of [
+      "Cloud Run API",
+      "Café 数据库 🚀",
+      '<script>alert("x")</script> %% end',
+      "line one",
+      "line two",
+      "SQL; #1",
+    ]) {
       expect(flowText).toContain(label);
     }
     const seqText = svgText(readFileSync(path.join(dir, "seq.svg"), "utf8"));
@@ -73,12 +102,28 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
 
   it("renders each diagram of a batch to the same bytes as alone (pages are shared, state is not)", async () => {
     // Two of each kind we generate, plus the example's architecture (node shapes drawn with rough.js).
-    const seq2 = mmd("seq2", buildSequence({
-      participants: [{ id: "api", label: "API" }, { id: "tasks", label: "Cloud Tasks" }, { id: "worker", label: "AI worker" }],
-      steps: [{ from: "api", to: "tasks", text: "enqueue" }, { from: "tasks", to: "worker", text: "POST /tasks/summarize" }],
-    }));
+    const seq2 = mmd(
+      "seq2",
+      buildSequence({
+        participants: [
+          { id: "api", label: "API" },
+          { id: "tasks", label: "Cloud Tasks" },
+          { id: "worker", label: "AI worker" },
+        ],
+        steps: [
+          { from: "api", to: "tasks", text: "enqueue" },
+          { from: "tasks", to: "worker", text: "POST /tasks/summarize" },
+        ],
+      }),
+    );
     const flow2 = mmd("flow2", "flowchart TD\n  lb[Load Balancer] --> run[Cloud Run]\n  run --> sql[(Cloud SQL)]\n");
-    const example = mmd("example", readFileSync(path.join(import.meta.dirname, "../../examples/seed-vm/out/docs/migration/audit/current-architecture.mmd"), "utf8"));
+    const example = mmd(
+      "example",
+      readFileSync(
+        path.join(import.meta.dirname, "../../examples/seed-vm/out/docs/migration/audit/current-architecture.mmd"),
+        "utf8",
+      ),
+    );
     const inputs = [seq, flow, seq2, example, flow2];
     const svgOf = (input: string) => readFileSync(input.replace(/\.mmd$/, ".svg"), "utf8");
     const alone = new Map<string, string>();
@@ -86,7 +131,10 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
       await renderDiagrams([{ input }]);
       alone.set(input, svgOf(input));
     }
-    await renderDiagrams(inputs.map((input) => ({ input })), { png: true });
+    await renderDiagrams(
+      inputs.map((input) => ({ input })),
+      { png: true },
+    );
     for (const input of inputs) expect(svgOf(input), path.basename(input)).toBe(alone.get(input));
   });
 
@@ -102,7 +150,9 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
     const good = mmd("good", "flowchart LR\n  a --> b\n");
     const error = await renderDiagrams([{ input: broken }, { input: good }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).issues).toEqual([{ file: broken, line: 2, message: expect.stringMatching(/^Parse error on line 2: .*got 'STR'$/) }]);
+    expect((error as InputError).issues).toEqual([
+      { file: broken, line: 2, message: expect.stringMatching(/^Parse error on line 2: .*got 'STR'$/) },
+    ]);
     expect(existsSync(path.join(dir, "broken.svg"))).toBe(false);
     expect(existsSync(path.join(dir, "good.svg"))).toBe(true);
   });
@@ -127,12 +177,16 @@ describe("planPages", () => {
   });
 
   it("spreads flowcharts round-robin over the pages asked for", () => {
-    expect(planPages(["flowchart", "flowchart", "flowchart", "flowchart", "flowchart"], 2)).toEqual([[0, 2, 4], [1, 3]]);
+    expect(planPages(["flowchart", "flowchart", "flowchart", "flowchart", "flowchart"], 2)).toEqual([
+      [0, 2, 4],
+      [1, 3],
+    ]);
   });
 
   it("gives a page at most one diagram of a type that keeps state, opening pages as needed", () => {
-    expect(planPages(["sequenceDiagram", "flowchart", "sequenceDiagram", "classDiagram", "sequenceDiagram", "flowchart"], 1))
-      .toEqual([[0, 1, 3, 5], [2], [4]]);
+    expect(
+      planPages(["sequenceDiagram", "flowchart", "sequenceDiagram", "classDiagram", "sequenceDiagram", "flowchart"], 1),
+    ).toEqual([[0, 1, 3, 5], [2], [4]]);
   });
 
   it("never returns an empty page", () => {
@@ -148,7 +202,10 @@ describe("renderDiagrams without a browser", () => {
 
   it.each([
     ["a wrong executablePath", { executablePath: path.join(dir, "no-such-chrome") }],
-    ["a wrong PUPPETEER_EXECUTABLE_PATH", { env: { PUPPETEER_EXECUTABLE_PATH: path.join(dir, "no-such-chrome"), PATH: "" } }],
+    [
+      "a wrong PUPPETEER_EXECUTABLE_PATH",
+      { env: { PUPPETEER_EXECUTABLE_PATH: path.join(dir, "no-such-chrome"), PATH: "" } },
+    ],
   ])("throws InputError (exit 2) with the install hint for %s", async (_name, opts) => {
     const error = await renderDiagrams([{ input: flow }], opts).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);

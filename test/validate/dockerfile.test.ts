@@ -9,10 +9,16 @@ describe("dockerfile-utils lint", () => {
   ])("flags %s", (_, text) => {
     const findings = lintDockerfile(text);
     expect(findings.length).toBeGreaterThan(0);
-    expect(formatDockerfileFindings("Dockerfile", findings)[0]).toMatch(/^Dockerfile:\d+ dockerfile-utils (error|warning): /);
+    expect(formatDockerfileFindings("Dockerfile", findings)[0]).toMatch(
+      /^Dockerfile:\d+ dockerfile-utils (error|warning): /,
+    );
   });
 
   it("accepts a clean multi-stage file", () => {
-    expect(lintDockerfile('FROM python:3.12-slim AS build\nRUN true\nFROM python:3.12-slim\nUSER app\nCMD ["sh", "-c", "exec app"]\n')).toEqual([]);
+    expect(
+      lintDockerfile(
+        'FROM python:3.12-slim AS build\nRUN true\nFROM python:3.12-slim\nUSER app\nCMD ["sh", "-c", "exec app"]\n',
+      ),
+    ).toEqual([]);
   });
 });

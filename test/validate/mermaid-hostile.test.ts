@@ -68,8 +68,16 @@ function frontMatterTitle(text: string): unknown {
 
 const seen = (stored: string): string => decodeMermaidLabel(stored).trim() || "\u00A0";
 
-interface FlowDb { getVertices(): Map<string, { text: string }>; getEdges(): { text: string }[]; getSubGraphs(): { title: string }[] }
-interface SeqDb { getActors(): Map<string, { description: string; type: string }>; getMessages(): { message: string }[]; getNotes?(): unknown }
+interface FlowDb {
+  getVertices(): Map<string, { text: string }>;
+  getEdges(): { text: string }[];
+  getSubGraphs(): { title: string }[];
+}
+interface SeqDb {
+  getActors(): Map<string, { description: string; type: string }>;
+  getMessages(): { message: string }[];
+  getNotes?(): unknown;
+}
 
 describe("buildFlowchart with hostile names", () => {
   it.each(HOSTILE)("%s parses and keeps its text", async (_name, raw) => {
@@ -120,7 +128,12 @@ describe("buildSequence with hostile names", () => {
       steps: [
         { from: raw, to: "api", text: raw },
         { note: raw, over: [raw, "api"] },
-        { block: "alt", label: raw, steps: [{ from: "api", to: `${raw}-db`, text: raw }], else: [{ label: raw, steps: [] }] },
+        {
+          block: "alt",
+          label: raw,
+          steps: [{ from: "api", to: `${raw}-db`, text: raw }],
+          else: [{ label: raw, steps: [] }],
+        },
       ],
     });
     expect(await validateMermaid(text)).toEqual([]);
@@ -133,7 +146,10 @@ describe("buildSequence with hostile names", () => {
     expect(seen(actors.get(mermaidId(raw))!.description)).toBe(expected(raw));
     expect(actors.get(mermaidId(`${raw}-db`))!.type).toBe("database");
     // message, note, alt label, inner message, else label, end: each text is the hostile one.
-    const texts = seq.getMessages().map((m) => m.message).filter((m) => m !== "" && typeof m === "string");
+    const texts = seq
+      .getMessages()
+      .map((m) => m.message)
+      .filter((m) => m !== "" && typeof m === "string");
     expect(texts.map(seen)).toEqual(Array(5).fill(expected(raw)));
   });
 });

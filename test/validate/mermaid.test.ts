@@ -37,7 +37,7 @@ describe("validateMermaid", () => {
   });
 
   it("parses concurrent calls independently", async () => {
-    const texts = ["flowchart LR\n  a --> b\n", "flowchart LR\n  a[\"x\" y\"]\n", "sequenceDiagram\n  a->>b: x\n"];
+    const texts = ["flowchart LR\n  a --> b\n", 'flowchart LR\n  a["x" y"]\n', "sequenceDiagram\n  a->>b: x\n"];
     const results = await Promise.all(texts.map(validateMermaid));
     expect(results.map((r) => r.length)).toEqual([0, 1, 0]);
   });
@@ -58,10 +58,30 @@ describe("builder output parses", () => {
         { autonumber: true },
         { from: "user", to: "api", text: "POST /jobs" },
         { activate: "api" },
-        { block: "alt", label: "valid", steps: [{ from: "api", to: "db", text: "insert" }], else: [{ label: "invalid", steps: [{ from: "api", to: "user", text: "422", arrow: "reply" }] }, { label: "throttled", steps: [] }] },
+        {
+          block: "alt",
+          label: "valid",
+          steps: [{ from: "api", to: "db", text: "insert" }],
+          else: [
+            { label: "invalid", steps: [{ from: "api", to: "user", text: "422", arrow: "reply" }] },
+            { label: "throttled", steps: [] },
+          ],
+        },
         { block: "opt", label: "async", steps: [{ from: "api", to: "tasks", text: "enqueue", arrow: "async" }] },
-        { block: "loop", label: "retries", steps: [{ from: "tasks", to: "worker", text: "dispatch" }, { note: "429 slows the queue", over: ["tasks"] }] },
-        { block: "par", label: "a", steps: [{ from: "worker", to: "db", text: "update" }], else: [{ label: "b", steps: [{ from: "worker", to: "api", text: "callback", arrow: "async" }] }] },
+        {
+          block: "loop",
+          label: "retries",
+          steps: [
+            { from: "tasks", to: "worker", text: "dispatch" },
+            { note: "429 slows the queue", over: ["tasks"] },
+          ],
+        },
+        {
+          block: "par",
+          label: "a",
+          steps: [{ from: "worker", to: "db", text: "update" }],
+          else: [{ label: "b", steps: [{ from: "worker", to: "api", text: "callback", arrow: "async" }] }],
+        },
         { deactivate: "api" },
         { note: "end to end", over: ["user", "worker"] },
         { from: "api", to: "user", text: "202", arrow: "reply" },
@@ -71,16 +91,35 @@ describe("builder output parses", () => {
     const { db } = await parseMermaidDiagram(text);
     const actors = (db as { getActors(): Map<string, { type: string }> }).getActors();
     expect([...actors].map(([id, a]) => [id, a.type])).toEqual([
-      ["user", "actor"], ["api", "participant"], ["db", "database"], ["tasks", "queue"], ["worker", "participant"],
+      ["user", "actor"],
+      ["api", "participant"],
+      ["db", "database"],
+      ["tasks", "queue"],
+      ["worker", "participant"],
     ]);
   });
 
   it("flowchart with every shape, edge style and a nested direction", async () => {
-    const shapes = ["rect", "round", "stadium", "cylinder", "circle", "hexagon", "parallelogram", "subroutine", "queue"] as const;
+    const shapes = [
+      "rect",
+      "round",
+      "stadium",
+      "cylinder",
+      "circle",
+      "hexagon",
+      "parallelogram",
+      "subroutine",
+      "queue",
+    ] as const;
     const text = buildFlowchart({
       direction: "TB",
       nodes: shapes.map((shape) => ({ id: `node ${shape}`, label: shape, shape })),
-      edges: shapes.slice(1).map((shape, i) => ({ from: `node ${shapes[i]}`, to: `node ${shape}`, label: `${i}`, style: (["solid", "dotted", "thick"] as const)[i % 3] })),
+      edges: shapes.slice(1).map((shape, i) => ({
+        from: `node ${shapes[i]}`,
+        to: `node ${shape}`,
+        label: `${i}`,
+        style: (["solid", "dotted", "thick"] as const)[i % 3],
+      })),
       subgraphs: [{ id: "group", label: "Group", nodes: ["node circle", "node queue"], direction: "LR" }],
     });
     expect(await validateMermaid(text)).toEqual([]);
@@ -92,7 +131,24 @@ describe("builder output parses", () => {
   });
 
   it("keeps ids that look like keywords or arrow heads apart", async () => {
-    const names = ["end", "endpoint", "o", "x", "oops", "xray", "v", "graph1", "classy", "style_x", "default", "subgraph", "TB", "click", "a-b", "a b"];
+    const names = [
+      "end",
+      "endpoint",
+      "o",
+      "x",
+      "oops",
+      "xray",
+      "v",
+      "graph1",
+      "classy",
+      "style_x",
+      "default",
+      "subgraph",
+      "TB",
+      "click",
+      "a-b",
+      "a b",
+    ];
     const text = buildFlowchart({
       direction: "LR",
       nodes: names.map((id) => ({ id, label: id })),

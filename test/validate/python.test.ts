@@ -7,7 +7,8 @@ import { compilePython, findPython, pyflakes, withFiles } from "../../src/valida
 const python = await findPython();
 const pyflakesAvailable = !!python?.hasPyflakes;
 if (!python) console.warn("skipping Python validator tests: no python3 interpreter found");
-else if (!pyflakesAvailable) console.warn(`skipping pyflakes tests: ${python.path} has no pyflakes (apt-get install python3-pyflakes)`);
+else if (!pyflakesAvailable)
+  console.warn(`skipping pyflakes tests: ${python.path} has no pyflakes (apt-get install python3-pyflakes)`);
 
 describe("findPython", () => {
   it.skipIf(!existsSync("/usr/bin/python3"))("prefers /usr/bin/python3 (Debian's packages import only there)", () => {
@@ -22,8 +23,16 @@ describe("findPython", () => {
 describe.skipIf(!python)("compilePython", () => {
   const cases: { name: string; files: { path: string; content: string }[]; expected: RegExp[] }[] = [
     { name: "clean file", files: [{ path: "pkg/ok.py", content: "x = 1\n" }], expected: [] },
-    { name: "syntax error names file and line", files: [{ path: "pkg/bad.py", content: "x = 1\ndef f(:\n" }], expected: [/^pkg\/bad\.py:2: /] },
-    { name: "unterminated string", files: [{ path: "a.py", content: 'x = """never closed\n' }], expected: [/^a\.py:\d+: /] },
+    {
+      name: "syntax error names file and line",
+      files: [{ path: "pkg/bad.py", content: "x = 1\ndef f(:\n" }],
+      expected: [/^pkg\/bad\.py:2: /],
+    },
+    {
+      name: "unterminated string",
+      files: [{ path: "a.py", content: 'x = """never closed\n' }],
+      expected: [/^a\.py:\d+: /],
+    },
     {
       name: "one bad file among good ones",
       files: [
@@ -44,7 +53,11 @@ describe.skipIf(!pyflakesAvailable)("pyflakes", () => {
   const cases: { name: string; content: string; expected: RegExp | undefined }[] = [
     { name: "clean", content: "import os\nprint(os.sep)\n", expected: undefined },
     { name: "unused import", content: "import os\n", expected: /^m\.py:1:\d+:? .*'os' imported but unused/ },
-    { name: "undefined name", content: "print(missing_name)\n", expected: /^m\.py:1:\d+:? undefined name 'missing_name'/ },
+    {
+      name: "undefined name",
+      content: "print(missing_name)\n",
+      expected: /^m\.py:1:\d+:? undefined name 'missing_name'/,
+    },
   ];
   it.each(cases)("$name", async ({ content, expected }) => {
     const findings = await pyflakes([{ path: "m.py", content }]);

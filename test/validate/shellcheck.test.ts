@@ -6,7 +6,7 @@ if (!available) console.warn("shellcheck is not on PATH: skipping the ShellCheck
 
 describe("shellcheck", () => {
   it.skipIf(!available).each([
-    ["an unquoted variable", 'rm -rf $DIR/build\n', 2086],
+    ["an unquoted variable", "rm -rf $DIR/build\n", 2086],
     ["a useless cd without guard", "cd /tmp\nrm -rf ./*\n", 2164],
   ])("flags %s", async (_, script, code) => {
     expect((await shellcheck(`#!/usr/bin/env bash\n${script}`))!.map((f) => f.code)).toContain(code);
@@ -23,7 +23,8 @@ describe("shellcheck", () => {
   });
 
   it("extracts every run: script of a workflow with its path", () => {
-    const wf = "on: push\njobs:\n  a:\n    steps:\n      - uses: x/y@z\n      - run: echo 1\n  b:\n    steps:\n      - run: |\n          echo 2\n";
+    const wf =
+      "on: push\njobs:\n  a:\n    steps:\n      - uses: x/y@z\n      - run: echo 1\n  b:\n    steps:\n      - run: |\n          echo 2\n";
     expect(workflowRunScripts(wf)).toEqual([
       { where: "jobs.a.steps[1].run", script: "echo 1" },
       { where: "jobs.b.steps[0].run", script: "echo 2\n" },

@@ -33,18 +33,26 @@ function printReport(out: Output, report: CheckReport): void {
   const phases = report.phases.map((p) => `${p.phase} (${p.provider})`).join(", ");
   if (report.status === "current") out.info(`${out.c.green("Current:")} ${report.files.length} files match ${phases}.`);
   if (report.status === "drift") {
-    out.warn(`${out.c.yellow("Drift:")} ${count("drift")} changed, ${count("missing")} missing, ${count("orphaned")} no longer generated (${phases}).`);
+    out.warn(
+      `${out.c.yellow("Drift:")} ${count("drift")} changed, ${count("missing")} missing, ${count("orphaned")} no longer generated (${phases}).`,
+    );
     out.warn("Regenerate with `infra-migrate run` and commit the result.");
   }
   if (report.status === "edited") {
     const edited = report.files.filter((f) => f.state === "edited").map((f) => `  ${f.path}`);
     out.warn(`${out.c.red("Edited by hand:")} user edits would be lost on regeneration:\n${edited.join("\n")}`);
-    out.warn("Move the change into the inventory/config, or keep the file and stop regenerating it; `run --force` overwrites.");
+    out.warn(
+      "Move the change into the inventory/config, or keep the file and stop regenerating it; `run --force` overwrites.",
+    );
   }
 }
 
 export function registerCheck(program: Command): void {
-  const cmd = addTargetOptions(program.command("check").description("regenerate in memory and compare with the repo (CI drift check; writes nothing)"))
+  const cmd = addTargetOptions(
+    program
+      .command("check")
+      .description("regenerate in memory and compare with the repo (CI drift check; writes nothing)"),
+  )
     .option("--only <phases>", "comma-separated phases to check [default: phases in the manifest]")
     .option("--skip <phases>", "comma-separated phases to leave out")
     .option("--all", "check all four phases, even those never generated")
@@ -53,13 +61,14 @@ export function registerCheck(program: Command): void {
     .addHelpText("after", HELP);
   cmd.action(async (_opts, command: Command) => {
     const all = command.optsWithGlobals<Record<string, unknown> & GlobalFlags>();
-    const [{ createOutput }, { resolveSettings }, { selectPhases }, { checkDrift }, { toolVersion }] = await Promise.all([
-      import("../output.js"),
-      import("../common.js"),
-      import("./run.js"),
-      import("../../check/check-drift.js"),
-      import("../../package-root.js"),
-    ]);
+    const [{ createOutput }, { resolveSettings }, { selectPhases }, { checkDrift }, { toolVersion }] =
+      await Promise.all([
+        import("../output.js"),
+        import("../common.js"),
+        import("./run.js"),
+        import("../../check/check-drift.js"),
+        import("../../package-root.js"),
+      ]);
     const out = createOutput(all);
     const only = all.only as string | undefined;
     const skip = all.skip as string | undefined;
@@ -67,7 +76,8 @@ export function registerCheck(program: Command): void {
     // manifest's phases and leaves out the skipped ones.
     const explicit = Boolean(only || all.all);
     const phases: PhaseId[] | undefined = explicit ? selectPhases(only, skip) : undefined;
-    const skipped: PhaseId[] | undefined = !explicit && skip ? PHASE_IDS.filter((p) => !selectPhases(undefined, skip).includes(p)) : undefined;
+    const skipped: PhaseId[] | undefined =
+      !explicit && skip ? PHASE_IDS.filter((p) => !selectPhases(undefined, skip).includes(p)) : undefined;
     const { only: _o, skip: _s, all: _a, ...rest } = all;
     const settings = await resolveSettings(rest, process.env);
     const report = await checkDrift({

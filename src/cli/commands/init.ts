@@ -23,24 +23,47 @@ the repo shows (and documented defaults). Missing answers fail with exit 2 and t
 export function registerInit(program: Command): void {
   program
     .command("init")
-    .description("create infra-migrate.inventory.yaml and infra-migrate.config.yaml by asking (defaults read from the repo)")
+    .description(
+      "create infra-migrate.inventory.yaml and infra-migrate.config.yaml by asking (defaults read from the repo)",
+    )
     .option("--from <dir>", "repository to read defaults from [default: .]")
-    .option("--from-host [root|ssh://user@host]", "also read the VM, read-only: this machine (or a copy of its disk at root, or a VM over ssh): systemd units and timers, nginx sites, crontabs, listening ports (ss), CPUs and memory")
-    .option("--host-sudo", "with --from-host ssh://: run the read-only script with sudo -n, to read crontabs and see process names")
+    .option(
+      "--from-host [root|ssh://user@host]",
+      "also read the VM, read-only: this machine (or a copy of its disk at root, or a VM over ssh): systemd units and timers, nginx sites, crontabs, listening ports (ss), CPUs and memory",
+    )
+    .option(
+      "--host-sudo",
+      "with --from-host ssh://: run the read-only script with sudo -n, to read crontabs and see process names",
+    )
     .option("-o, --out <dir>", "where to write the two files [default: .]")
     .option("-y, --yes", "accept detected and default values without asking")
     .option("-f, --force", "overwrite existing files (even ones you edited)")
     .option("-n, --dry-run", "show what would be written; write nothing")
     .option("--ci", "also write .github/workflows/migration-reports.yml (check on PRs, scheduled regeneration)")
     .option("--name <name>", "project name (lowercase, dashes)")
-    .option("--service <name:role:software[:port[:schedule]]>", "a service on the VM (repeatable; a cron job adds its schedule: report:cron:python::\"0 3 * * *\"); replaces the detected list", collect)
+    .option(
+      "--service <name:role:software[:port[:schedule]]>",
+      'a service on the VM (repeatable; a cron job adds its schedule: report:cron:python::"0 3 * * *"); replaces the detected list',
+      collect,
+    )
     .option("--database <engine[:version]>", "database engine and version, e.g. mysql:8.0, or none")
     .option("--db-size <GiB>", "database size in GiB")
     .addOption(new Option("--backups <kind>", "database backups").choices(["none", "manual", "daily", "continuous"]))
-    .addOption(new Option("--deploy-method <method>", "how you deploy today").choices(["ssh-systemctl", "ssh-script", "manual", "ci-ssh", "containers", "other"]))
+    .addOption(
+      new Option("--deploy-method <method>", "how you deploy today").choices([
+        "ssh-systemctl",
+        "ssh-script",
+        "manual",
+        "ci-ssh",
+        "containers",
+        "other",
+      ]),
+    )
     .option("--deploy-minutes <n>", "minutes a deploy takes")
     .option("--deploys-per-week <n>", "deploys per week")
-    .addOption(new Option("--rollback <kind>", "how a bad deploy is rolled back").choices(["none", "manual", "automatic"]))
+    .addOption(
+      new Option("--rollback <kind>", "how a bad deploy is rolled back").choices(["none", "manual", "automatic"]),
+    )
     .option("--peak-rps <n>", "peak requests per second today")
     .option("--growth <x>", "traffic growth to plan for, as a multiple [default: 10]")
     .option("--engineers <n>", "engineers on the team")
@@ -53,12 +76,30 @@ export function registerInit(program: Command): void {
     .option("--business-hours <hours>", 'business hours, e.g. "08:00-20:00 America/Sao_Paulo"')
     .option("--llm-use-case <text>", "what the product uses an LLM for (enables the llmops phase)")
     .option("--llm-latency <min-max>", "acceptable LLM latency in seconds, e.g. 5-15")
-    .addOption(new Option("--llm-provider <provider>", "LLM provider").choices(["vertex-ai", "gemini-api", "openai", "anthropic", "other"]))
-    .addOption(new Option("--provider <name>", "default provider written to the config [default: auto]").choices(["auto", "gemini", "offline", "replay"]))
+    .addOption(
+      new Option("--llm-provider <provider>", "LLM provider").choices([
+        "vertex-ai",
+        "gemini-api",
+        "openai",
+        "anthropic",
+        "other",
+      ]),
+    )
+    .addOption(
+      new Option("--provider <name>", "default provider written to the config [default: auto]").choices([
+        "auto",
+        "gemini",
+        "offline",
+        "replay",
+      ]),
+    )
     .addHelpText("after", EXAMPLES)
     .action(async (_opts, command: Command) => {
       const all = command.optsWithGlobals<Record<string, unknown> & GlobalFlags>();
-      const [{ createOutput }, { runInitCommand }] = await Promise.all([import("../output.js"), import("../wizard/init-action.js")]);
+      const [{ createOutput }, { runInitCommand }] = await Promise.all([
+        import("../output.js"),
+        import("../wizard/init-action.js"),
+      ]);
       process.exitCode = await runInitCommand(all, createOutput(all));
     });
 }

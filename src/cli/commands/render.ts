@@ -12,7 +12,8 @@ async function walkDiagrams(dir: string): Promise<string[]> {
   const nested = await Promise.all(
     entries.map(async (entry) => {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : walkDiagrams(full);
+      if (entry.isDirectory())
+        return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : walkDiagrams(full);
       return entry.isFile() && entry.name.endsWith(".mmd") ? [full] : [];
     }),
   );
@@ -27,15 +28,33 @@ export async function collectDiagrams(paths: string[], outDir: string, cwd = pro
   for (const target of targets) {
     const info = await stat(target).catch(() => undefined);
     if (!info) {
-      throw new InputError(`No such file or folder: ${target}`, [], paths.length ? "Pass .mmd files or folders holding them." : "Generate diagrams first: `infra-migrate run` (or audit/design/llmops).", "render.not-found");
+      throw new InputError(
+        `No such file or folder: ${target}`,
+        [],
+        paths.length
+          ? "Pass .mmd files or folders holding them."
+          : "Generate diagrams first: `infra-migrate run` (or audit/design/llmops).",
+        "render.not-found",
+      );
     }
     if (info.isDirectory()) found.push(...(await walkDiagrams(target)));
     else if (target.endsWith(".mmd")) found.push(target);
-    else throw new InputError(`Not a Mermaid .mmd file: ${target}`, [], "Pass .mmd files or folders holding them.", "render.not-mermaid");
+    else
+      throw new InputError(
+        `Not a Mermaid .mmd file: ${target}`,
+        [],
+        "Pass .mmd files or folders holding them.",
+        "render.not-mermaid",
+      );
   }
   const unique = [...new Set(found)].sort();
   if (unique.length === 0) {
-    throw new InputError(`No .mmd diagrams under ${targets.join(", ")}`, [], "Generate diagrams first: `infra-migrate run`.", "render.none");
+    throw new InputError(
+      `No .mmd diagrams under ${targets.join(", ")}`,
+      [],
+      "Generate diagrams first: `infra-migrate run`.",
+      "render.none",
+    );
   }
   return unique;
 }
@@ -63,7 +82,10 @@ export function registerRender(program: Command): void {
       const started = performance.now();
       // renderDiagrams finds Chromium itself and fails with the install hint (exit 2) when none is
       // found, or when PUPPETEER_EXECUTABLE_PATH points at nothing.
-      const rendered = await renderDiagrams(files.map((input) => ({ input })), { png: all.png === true });
+      const rendered = await renderDiagrams(
+        files.map((input) => ({ input })),
+        { png: all.png === true },
+      );
       const elapsedMs = Math.round(performance.now() - started);
       const browser = process.env.PUPPETEER_EXECUTABLE_PATH || findChromium(process.env);
       // Paths inside the target repo are shown relative to it; others stay absolute.
@@ -72,10 +94,19 @@ export function registerRender(program: Command): void {
         return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
       };
       if (out.json) {
-        out.emitJson({ ok: true, command: "render", outDir, browser, elapsedMs, diagrams: rendered.map((r) => ({ input: rel(r.input), outputs: r.outputs.map(rel) })) });
+        out.emitJson({
+          ok: true,
+          command: "render",
+          outDir,
+          browser,
+          elapsedMs,
+          diagrams: rendered.map((r) => ({ input: rel(r.input), outputs: r.outputs.map(rel) })),
+        });
         return;
       }
       for (const r of rendered) for (const output of r.outputs) out.info(`  ${out.c.green("render")} ${rel(output)}`);
-      out.info(`${out.c.green("Done:")} ${rendered.length} diagram(s) in ${(elapsedMs / 1000).toFixed(1)} s with ${browser}`);
+      out.info(
+        `${out.c.green("Done:")} ${rendered.length} diagram(s) in ${(elapsedMs / 1000).toFixed(1)} s with ${browser}`,
+      );
     });
 }

@@ -30,13 +30,33 @@ function shown(value: unknown): string {
   return Array.isArray(value) ? value.join("-") : String(value);
 }
 
-async function collectAnswers(raw: Record<string, unknown>, out: Output, facts: Awaited<ReturnType<typeof detectRepo>>, yes: boolean) {
+async function collectAnswers(
+  raw: Record<string, unknown>,
+  out: Output,
+  facts: Awaited<ReturnType<typeof detectRepo>>,
+  yes: boolean,
+) {
   const { given, issues } = answersFromFlags(raw);
-  if (issues.length) throw new InputError("Invalid init option", issues, "Run `infra-migrate init --help` for the formats.", "usage.invalid");
+  if (issues.length)
+    throw new InputError(
+      "Invalid init option",
+      issues,
+      "Run `infra-migrate init --help` for the formats.",
+      "usage.invalid",
+    );
   // --json is for machines: they do not answer questions, so it never prompts either.
   if (out.interactive && !out.json) {
-    const [{ createInquirerPrompter }, { runWizard }] = await Promise.all([import("./prompter.js"), import("./run-wizard.js")]);
-    return runWizard({ facts, given, acceptDetected: yes, prompter: await createInquirerPrompter(), say: (line) => out.info(line) });
+    const [{ createInquirerPrompter }, { runWizard }] = await Promise.all([
+      import("./prompter.js"),
+      import("./run-wizard.js"),
+    ]);
+    return runWizard({
+      facts,
+      given,
+      acceptDetected: yes,
+      prompter: await createInquirerPrompter(),
+      say: (line) => out.info(line),
+    });
   }
   const resolution = resolveAnswers(given, facts, yes);
   if (resolution.missing.length) {
@@ -48,7 +68,9 @@ async function collectAnswers(raw: Record<string, unknown>, out: Output, facts: 
         path: m.flagArg ? `${m.flag} ${m.flagArg}` : m.flag,
         message: `${m.message}${m.detected !== undefined ? ` (detected: ${shown(m.detected)}; --yes accepts it)` : ""}`,
       })),
-      detectedSome ? "Pass the flags above, or --yes to accept the detected values; or run init in a terminal to be asked." : "Pass the flags above, or run init in a terminal to be asked.",
+      detectedSome
+        ? "Pass the flags above, or --yes to accept the detected values; or run init in a terminal to be asked."
+        : "Pass the flags above, or run init in a terminal to be asked.",
       "init.missing",
     );
   }
@@ -58,7 +80,12 @@ async function collectAnswers(raw: Record<string, unknown>, out: Output, facts: 
 export async function runInitCommand(raw: Record<string, unknown>, out: Output, cwd = process.cwd()): Promise<number> {
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new InputError("Invalid option", parsed.error.issues.map((i) => ({ file: "command line", path: `--${String(i.path[0])}`, message: i.message })), undefined, "usage.invalid");
+    throw new InputError(
+      "Invalid option",
+      parsed.error.issues.map((i) => ({ file: "command line", path: `--${String(i.path[0])}`, message: i.message })),
+      undefined,
+      "usage.invalid",
+    );
   }
   const settings = parsed.data;
   const fromDir = path.resolve(cwd, settings.from ?? ".");
@@ -67,25 +94,63 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   const sshUrl = typeof fromHost === "string" && fromHost.startsWith("ssh://") ? fromHost : undefined;
   const ssh = sshUrl ? parseSshTarget(sshUrl) : undefined;
   if (sshUrl && !ssh) {
-    throw new InputError(`--from-host ${sshUrl} is not an ssh URL`, [{ file: "command line", path: "--from-host", message: "expected ssh://[user@]host[:port]" }], "For example: --from-host ssh://deploy@app-vm-01", "usage.invalid");
+    throw new InputError(
+      `--from-host ${sshUrl} is not an ssh URL`,
+      [{ file: "command line", path: "--from-host", message: "expected ssh://[user@]host[:port]" }],
+      "For example: --from-host ssh://deploy@app-vm-01",
+      "usage.invalid",
+    );
   }
   if (settings.hostSudo && !ssh) {
-    throw new InputError("--host-sudo needs --from-host ssh://…", [{ file: "command line", path: "--host-sudo", message: "only the ssh mode runs a script on another machine; on the VM itself, run init with sudo" }], undefined, "usage.invalid");
+    throw new InputError(
+      "--host-sudo needs --from-host ssh://…",
+      [
+        {
+          file: "command line",
+          path: "--host-sudo",
+          message: "only the ssh mode runs a script on another machine; on the VM itself, run init with sudo",
+        },
+      ],
+      undefined,
+      "usage.invalid",
+    );
   }
   const hostRoot = fromHost === undefined || ssh ? undefined : fromHost === true ? "/" : path.resolve(cwd, fromHost);
   // A typo in a path must not look like "nothing found there".
-  for (const [flag, dir] of [["--from", fromDir], ["--from-host", hostRoot]] as const) {
-    if (dir !== undefined && !(await stat(dir).then((i) => i.isDirectory(), () => false))) {
-      throw new InputError(`${flag} ${dir} is not a directory`, [{ file: "command line", path: flag, message: `no directory at ${dir}` }], "Give the repository (--from) or the VM's root (--from-host) as an existing directory.", "usage.invalid");
+  for (const [flag, dir] of [
+    ["--from", fromDir],
+    ["--from-host", hostRoot],
+  ] as const) {
+    if (
+      dir !== undefined &&
+      !(await stat(dir).then(
+        (i) => i.isDirectory(),
+        () => false,
+      ))
+    ) {
+      throw new InputError(
+        `${flag} ${dir} is not a directory`,
+        [{ file: "command line", path: flag, message: `no directory at ${dir}` }],
+        "Give the repository (--from) or the VM's root (--from-host) as an existing directory.",
+        "usage.invalid",
+      );
     }
   }
   let facts: Awaited<ReturnType<typeof detectRepo>>;
   if (ssh) {
     if (!out.json) out.info(out.c.dim(`Reading ${ssh.destination} over ssh (read-only)…`));
-    const collected = await (await import("../../detect/ssh-host.js")).collectOverSsh(ssh, { sudo: settings.hostSudo === true });
+    const collected = await (
+      await import("../../detect/ssh-host.js")
+    ).collectOverSsh(ssh, { sudo: settings.hostSudo === true });
     try {
-      facts = await detectRepo(fromDir, { host: { root: collected.root, readListeners: async () => collected.listeners } });
-      for (const dir of collected.unreadable) facts.evidence.push({ file: dir, found: `not readable as ${ssh.destination}: add --host-sudo (passwordless sudo) or connect as root to include it` });
+      facts = await detectRepo(fromDir, {
+        host: { root: collected.root, readListeners: async () => collected.listeners },
+      });
+      for (const dir of collected.unreadable)
+        facts.evidence.push({
+          file: dir,
+          found: `not readable as ${ssh.destination}: add --host-sudo (passwordless sudo) or connect as root to include it`,
+        });
     } finally {
       await collected.cleanup();
     }
@@ -93,17 +158,29 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
     facts = await detectRepo(fromDir, hostRoot ? { host: { root: hostRoot } } : {});
   }
   if (!out.json) {
-    const machine = ssh ? ` and ${ssh.destination}` : hostRoot ? ` and this machine${hostRoot === "/" ? "" : ` (root ${hostRoot})`}` : "";
+    const machine = ssh
+      ? ` and ${ssh.destination}`
+      : hostRoot
+        ? ` and this machine${hostRoot === "/" ? "" : ` (root ${hostRoot})`}`
+        : "";
     out.info(out.c.bold(`Reading ${path.relative(cwd, fromDir) || "."}${machine} for defaults:`));
     for (const e of facts.evidence) out.info(`  ${out.c.dim(e.file)} ${e.found}`);
-    if (facts.evidence.length === 0) out.info(out.c.dim("  nothing recognised (no requirements.txt, Procfile, unit files, compose file, package.json)"));
+    if (facts.evidence.length === 0)
+      out.info(
+        out.c.dim("  nothing recognised (no requirements.txt, Procfile, unit files, compose file, package.json)"),
+      );
   }
   const collected = await collectAnswers(raw, out, facts, settings.yes === true);
   const { origins } = collected;
   const answers: Answers = facts.host ? { ...collected.answers, host: facts.host } : collected.answers;
   const workflow = settings.ci ? (await import("../../ci/reports-workflow.js")).renderReportsWorkflow() : undefined;
   const init = buildInitPlan(answers, { toolVersion: toolVersion(), workflow });
-  const report = await applyPlans([init.plan], { outDir, toolVersion: toolVersion(), dryRun: settings.dryRun, force: settings.force });
+  const report = await applyPlans([init.plan], {
+    outDir,
+    toolVersion: toolVersion(),
+    dryRun: settings.dryRun,
+    force: settings.force,
+  });
 
   if (out.json) {
     out.emitJson({
@@ -122,7 +199,13 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   }
   for (const w of init.warnings) out.warn(`${out.c.yellow("warning:")} ${w.path ?? ""} ${w.message}`);
   for (const c of report.changes) {
-    const mark = { create: out.c.green("create"), update: out.c.yellow("update"), unchanged: out.c.dim("same  "), kept: out.c.dim("kept  "), conflict: out.c.red("edited") }[c.action];
+    const mark = {
+      create: out.c.green("create"),
+      update: out.c.yellow("update"),
+      unchanged: out.c.dim("same  "),
+      kept: out.c.dim("kept  "),
+      conflict: out.c.red("edited"),
+    }[c.action];
     out.info(`  ${mark} ${c.path}`);
   }
   const where = path.relative(cwd, outDir) || ".";
@@ -131,6 +214,11 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   return 0;
 }
 
-function answerSummary(answers: Answers, origins: Partial<Record<keyof Answers, Origin>>): Record<string, { value: unknown; from: Origin | undefined }> {
-  return Object.fromEntries(Object.entries(answers).map(([key, value]) => [key, { value, from: origins[key as keyof Answers] }]));
+function answerSummary(
+  answers: Answers,
+  origins: Partial<Record<keyof Answers, Origin>>,
+): Record<string, { value: unknown; from: Origin | undefined }> {
+  return Object.fromEntries(
+    Object.entries(answers).map(([key, value]) => [key, { value, from: origins[key as keyof Answers] }]),
+  );
 }

@@ -23,7 +23,10 @@ export async function createInquirerPrompter(output: NodeJS.WritableStream = pro
     return answers.value;
   }
   return {
-    input: (o) => ask<string>({ type: "input", message: o.message, default: o.default, validate: o.validate }).then((v) => String(v ?? "")),
+    input: (o) =>
+      ask<string>({ type: "input", message: o.message, default: o.default, validate: o.validate }).then((v) =>
+        String(v ?? ""),
+      ),
     select: (o) => ask({ type: "select", message: o.message, choices: o.choices, default: o.default, loop: false }),
     confirm: (o) => ask<boolean>({ type: "confirm", message: o.message, default: o.default }),
   };

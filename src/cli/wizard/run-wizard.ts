@@ -43,10 +43,18 @@ async function ask(spec: QuestionSpec, proposed: unknown, p: Prompter, say: Wiza
     case "select": {
       const choices = [...(spec.choices ?? [])];
       if (typeof proposed === "string" && !choices.includes(proposed)) choices.unshift(proposed);
-      return p.select({ message: spec.message, choices: choices.map((c) => ({ name: c, value: c })), default: proposed as string | undefined });
+      return p.select({
+        message: spec.message,
+        choices: choices.map((c) => ({ name: c, value: c })),
+        default: proposed as string | undefined,
+      });
     }
     default: {
-      const text = await p.input({ message: spec.message, default: proposed === undefined ? undefined : display(proposed), validate: check });
+      const text = await p.input({
+        message: spec.message,
+        default: proposed === undefined ? undefined : display(proposed),
+        validate: check,
+      });
       const r = spec.parse(text);
       return r.ok ? r.value : undefined;
     }

@@ -19,7 +19,11 @@ async function askService(p: Prompter, taken: Set<string>, current?: ServiceAnsw
     validate: (text) => {
       const r = parseServiceName(text);
       if (!r.ok) return r.error;
-      return r.value && taken.has(r.value) ? `there is already a service called ${r.value}` : r.value ? true : "a name is required";
+      return r.value && taken.has(r.value)
+        ? `there is already a service called ${r.value}`
+        : r.value
+          ? true
+          : "a name is required";
     },
   });
   const role = await p.select<ServiceRole>({
@@ -40,18 +44,30 @@ async function askService(p: Prompter, taken: Set<string>, current?: ServiceAnsw
       return r.ok ? true : r.error;
     },
   });
-  let service: ServiceAnswer = { ...(current ?? { listen: [], dependsOn: [] }), name: name.trim(), role, software: software.trim() };
+  let service: ServiceAnswer = {
+    ...(current ?? { listen: [], dependsOn: [] }),
+    name: name.trim(),
+    role,
+    software: software.trim(),
+  };
   if (current && current.role !== role) service.listen = [];
   service = withPort(service, (parsePort(port) as { value?: number }).value);
-  if (role === "cron" || role === "scheduler") service = { ...service, schedule: await askSchedule(p, service, current?.schedule) };
+  if (role === "cron" || role === "scheduler")
+    service = { ...service, schedule: await askSchedule(p, service, current?.schedule) };
   if (role === "cron") service = { ...service, command: await askCommand(p, service, current?.command) };
   return service;
 }
 
-async function askSchedule(p: Prompter, service: ServiceAnswer, current: string | undefined): Promise<string | undefined> {
+async function askSchedule(
+  p: Prompter,
+  service: ServiceAnswer,
+  current: string | undefined,
+): Promise<string | undefined> {
   const cron = service.role === "cron";
   const schedule = await p.input({
-    message: cron ? `Cron schedule of ${service.name}, e.g. "*/5 * * * *"` : `Cron schedule of ${service.name} (empty if it lives in code)`,
+    message: cron
+      ? `Cron schedule of ${service.name}, e.g. "*/5 * * * *"`
+      : `Cron schedule of ${service.name} (empty if it lives in code)`,
     default: current,
     validate: (text) => {
       if (!text.trim()) return cron ? "a cron job needs a schedule" : true;
@@ -75,7 +91,9 @@ async function askCommand(p: Prompter, service: ServiceAnswer, current: string |
 /** A detected cron job may lack a schedule (a timer with no exact cron form) or a command: ask for just those. */
 async function completeCronJob(p: Prompter, service: ServiceAnswer, say: Say): Promise<ServiceAnswer> {
   if (service.role !== "cron" || (service.schedule && service.command?.trim())) return service;
-  say(`${service.name} is a cron job without ${service.schedule ? "a command" : service.command?.trim() ? "a schedule" : "a schedule and a command"}:`);
+  say(
+    `${service.name} is a cron job without ${service.schedule ? "a command" : service.command?.trim() ? "a schedule" : "a schedule and a command"}:`,
+  );
   let done = service;
   if (!done.schedule) done = { ...done, schedule: await askSchedule(p, done, undefined) };
   if (!done.command?.trim()) done = { ...done, command: await askCommand(p, done, undefined) };
@@ -89,7 +107,11 @@ export async function completeCronJobs(p: Prompter, services: ServiceAnswer[], s
   return completed;
 }
 
-export async function editServices(p: Prompter, proposed: ServiceAnswer[] | undefined, say: Say): Promise<ServiceAnswer[]> {
+export async function editServices(
+  p: Prompter,
+  proposed: ServiceAnswer[] | undefined,
+  say: Say,
+): Promise<ServiceAnswer[]> {
   let services: ServiceAnswer[] = [];
   if (proposed?.length) {
     say("Services found in the repository:");

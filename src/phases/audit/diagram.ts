@@ -24,9 +24,12 @@ const port = (s: Service): string | undefined => {
 };
 
 export function currentArchitectureDiagram(inv: Inventory, audit: AuditResult): string {
-  const spof = new Set<string>(["database", "broker"].flatMap((role) => inv.services.filter((s) => s.role === role).map((s) => s.name)));
+  const spof = new Set<string>(
+    ["database", "broker"].flatMap((role) => inv.services.filter((s) => s.role === role).map((s) => s.name)),
+  );
   for (const risk of audit.risks) {
-    if (risk.category === "single-point-of-failure" && risk.affects.length < inv.services.length) risk.affects.forEach((a) => spof.add(a));
+    if (risk.category === "single-point-of-failure" && risk.affects.length < inv.services.length)
+      risk.affects.forEach((a) => spof.add(a));
   }
   // Inventory names match ^[a-z][a-z0-9-]*$, so swapping - for _ keeps ids readable and distinct.
   const svc = (name: string) => `svc_${name.replace(/-/g, "_")}`;
@@ -44,30 +47,56 @@ export function currentArchitectureDiagram(inv: Inventory, audit: AuditResult): 
       classes: spof.has(s.name) ? ["spof"] : undefined,
     });
   }
-  nodes.push({ id: "systemd", label: `systemd on ${inv.host.hostname ?? "the VM"}`, shape: "hexagon", classes: ["spof"] });
+  nodes.push({
+    id: "systemd",
+    label: `systemd on ${inv.host.hostname ?? "the VM"}`,
+    shape: "hexagon",
+    classes: ["spof"],
+  });
 
   const edges: FlowEdge[] = [];
   const entry = inv.services.filter((s) => s.role === "reverse-proxy");
   const targets = entry.length ? entry : inv.services.filter((s) => s.role === "web");
   for (const s of targets) {
     const ports = s.listen.map((l) => l.slice(l.lastIndexOf(":") + 1));
-    edges.push({ from: "users", to: svc(s.name), label: ports.includes("443") ? "HTTPS" : `HTTP${ports[0] ? ` :${ports[0]}` : ""}` });
+    edges.push({
+      from: "users",
+      to: svc(s.name),
+      label: ports.includes("443") ? "HTTPS" : `HTTP${ports[0] ? ` :${ports[0]}` : ""}`,
+    });
   }
   const known = new Set(inv.services.map((s) => s.name));
   for (const s of inv.services) {
     for (const dep of s.dependsOn.filter((d) => known.has(d))) {
       const target = inv.services.find((x) => x.name === dep)!;
-      edges.push({ from: svc(s.name), to: svc(dep), label: target.role === "broker" && s.role === "worker" ? "consumes" : target.role === "broker" ? "enqueues" : undefined });
+      edges.push({
+        from: svc(s.name),
+        to: svc(dep),
+        label:
+          target.role === "broker" && s.role === "worker"
+            ? "consumes"
+            : target.role === "broker"
+              ? "enqueues"
+              : undefined,
+      });
     }
   }
   const d = inv.deploy;
-  edges.push({ from: "engineer", to: "systemd", label: `${d.method}${d.durationMinutes ? `, ${d.durationMinutes} min` : ""}${d.rollback === "none" ? ", no rollback" : ""}`, style: "dotted" });
+  edges.push({
+    from: "engineer",
+    to: "systemd",
+    label: `${d.method}${d.durationMinutes ? `, ${d.durationMinutes} min` : ""}${d.rollback === "none" ? ", no rollback" : ""}`,
+    style: "dotted",
+  });
   for (const s of inv.services.filter((x) => x.role === "web" || x.role === "worker" || x.role === "scheduler")) {
     edges.push({ from: "systemd", to: svc(s.name), label: "restart", style: "dotted" });
   }
   if (inv.llm) {
     nodes.push({ id: "llm", label: `${inv.llm.provider} (LLM API)`, shape: "stadium" });
-    for (const s of inv.services.filter((x) => (x.role === "web" || x.role === "worker") && x.env.some((e) => /GEMINI|OPENAI|VERTEX|ANTHROPIC|LLM/i.test(e)))) {
+    for (const s of inv.services.filter(
+      (x) =>
+        (x.role === "web" || x.role === "worker") && x.env.some((e) => /GEMINI|OPENAI|VERTEX|ANTHROPIC|LLM/i.test(e)),
+    )) {
       edges.push({ from: svc(s.name), to: "llm", label: "model calls", style: "dotted" });
     }
   }

@@ -4,7 +4,8 @@ import type { Inventory, Service } from "../../inventory/schema.js";
 
 const SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|DATABASE_URL|_DSN$|AUTH)/i;
 const LLM_ENV = /(OPENAI|GEMINI|ANTHROPIC|VERTEX|GOOGLE_GENAI|LLM|MISTRAL|COHERE)/i;
-const MONITORING = /(prometheus|grafana|datadog|newrelic|new-relic|zabbix|nagios|sentry|elastic|loki|otel|opentelemetry|stackdriver|cloud-ops|ops-agent|netdata)/i;
+const MONITORING =
+  /(prometheus|grafana|datadog|newrelic|new-relic|zabbix|nagios|sentry|elastic|loki|otel|opentelemetry|stackdriver|cloud-ops|ops-agent|netdata)/i;
 
 export interface AuditFacts {
   growth: number;
@@ -72,7 +73,10 @@ export function deriveFacts(inventory: Inventory): AuditFacts {
       .filter((s) => s.role !== "reverse-proxy")
       .flatMap((s) => s.listen.filter(isPublicAddress).map((address) => ({ service: s, address }))),
     secretEnv,
-    llmInWeb: inventory.llm || web.some((s) => s.env.some((e) => LLM_ENV.test(e))) ? web.filter((s) => s.env.some((e) => LLM_ENV.test(e))) : [],
+    llmInWeb:
+      inventory.llm || web.some((s) => s.env.some((e) => LLM_ENV.test(e)))
+        ? web.filter((s) => s.env.some((e) => LLM_ENV.test(e)))
+        : [],
     hasMonitoring: inventory.services.some((s) => MONITORING.test(s.software) || MONITORING.test(s.name)),
     webProcesses: processes.length ? processes.reduce((a, b) => a + b, 0) : undefined,
   };
@@ -83,15 +87,28 @@ export function describeFacts(inventory: Inventory, facts: AuditFacts): string[]
   const lines = [
     `All ${inventory.services.length} services run on one host (${facts.host}${facts.cpus ? `, ${facts.cpus} vCPU` : ""}${facts.memoryGiB ? `, ${facts.memoryGiB} GiB RAM` : ""}).`,
   ];
-  if (facts.peakRps !== undefined) lines.push(`Peak load today ${facts.peakRps} req/s; at ${facts.growth}x that is ${facts.peakRpsAtGrowth} req/s.`);
+  if (facts.peakRps !== undefined)
+    lines.push(`Peak load today ${facts.peakRps} req/s; at ${facts.growth}x that is ${facts.peakRpsAtGrowth} req/s.`);
   const d = inventory.deploy;
   lines.push(
     `Deploys: ${d.method}${d.durationMinutes ? `, ${d.durationMinutes} min each` : ""}${d.perWeek !== undefined ? `, ${d.perWeek}/week` : ""}, rollback ${d.rollback}, downtime ${d.downtime ? "yes" : "no"}.`,
   );
-  for (const store of inventory.data) lines.push(`Data: ${store.engine} ${store.version ?? ""} (${store.sizeGiB ?? "?"} GiB) on ${store.service}, backups ${store.backups}.`);
-  if (facts.exposed.length) lines.push(`Reachable from outside the host without the proxy: ${facts.exposed.map((e) => `${e.service.name} ${e.address}`).join(", ")}.`);
-  if (facts.llmInWeb.length) lines.push(`Web services holding LLM credentials (model calls inside requests): ${facts.llmInWeb.map((s) => s.name).join(", ")}.`);
+  for (const store of inventory.data)
+    lines.push(
+      `Data: ${store.engine} ${store.version ?? ""} (${store.sizeGiB ?? "?"} GiB) on ${store.service}, backups ${store.backups}.`,
+    );
+  if (facts.exposed.length)
+    lines.push(
+      `Reachable from outside the host without the proxy: ${facts.exposed.map((e) => `${e.service.name} ${e.address}`).join(", ")}.`,
+    );
+  if (facts.llmInWeb.length)
+    lines.push(
+      `Web services holding LLM credentials (model calls inside requests): ${facts.llmInWeb.map((s) => s.name).join(", ")}.`,
+    );
   if (!facts.hasMonitoring) lines.push("No monitoring or alerting service appears in the inventory.");
-  if (inventory.team.engineers !== undefined) lines.push(`Team: ${inventory.team.engineers} engineer(s), Kubernetes experience: ${inventory.team.kubernetes ? "yes" : "no"}.`);
+  if (inventory.team.engineers !== undefined)
+    lines.push(
+      `Team: ${inventory.team.engineers} engineer(s), Kubernetes experience: ${inventory.team.kubernetes ? "yes" : "no"}.`,
+    );
   return lines;
 }

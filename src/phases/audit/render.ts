@@ -29,7 +29,8 @@ export async function renderAudit(result: AuditResult, input: PhaseInput): Promi
     name: inv.metadata.name,
     growth: result.growthTarget,
     peak: inv.traffic.peakRps,
-    peakAtGrowth: inv.traffic.peakRps !== undefined ? Math.round(inv.traffic.peakRps * result.growthTarget * 10) / 10 : undefined,
+    peakAtGrowth:
+      inv.traffic.peakRps !== undefined ? Math.round(inv.traffic.peakRps * result.growthTarget * 10) / 10 : undefined,
     riskCount: result.risks.length,
     criticalCount: top,
     worstMttr: formatMttr({ min: worst, max: worst }),

@@ -17,7 +17,8 @@ const exposedPorts: AuditRule = (_inv, f) => {
       ? "A database, cache or broker open to the network is a common way customer data is stolen or wiped; a breach means disclosure duties and lost trust."
       : "Traffic can bypass the proxy's TLS and limits, so a bug or overload hits the app directly.",
     evidence: f.exposed.map((e) => `services.${e.service.name}.listen: ${e.address}`),
-    mitigation: "Private networking only: managed database with private IP / connector, services reachable only through the load balancer.",
+    mitigation:
+      "Private networking only: managed database with private IP / connector, services reachable only through the load balancer.",
     affects: [...new Set(f.exposed.map((e) => e.service.name))],
     growthSensitive: false,
   };
@@ -26,16 +27,19 @@ const exposedPorts: AuditRule = (_inv, f) => {
 const secretsOnHost: AuditRule = (inv, f) => {
   if (f.secretEnv.size === 0 && !inv.deploy.method.startsWith("ssh")) return undefined;
   const evidence = [...f.secretEnv].map(([svc, envs]) => `services.${svc}.env: ${envs.join(", ")}`);
-  if (inv.deploy.method.startsWith("ssh")) evidence.push(`deploy.method: ${inv.deploy.method} (people hold SSH access to production)`);
+  if (inv.deploy.method.startsWith("ssh"))
+    evidence.push(`deploy.method: ${inv.deploy.method} (people hold SSH access to production)`);
   return {
     title: "Secrets live in files on the VM and deploys need SSH access to production",
     category: "security",
     severity: "high",
     likelihood: "possible",
     mttrMinutes: { min: 120, max: 960 },
-    businessImpact: "One leaked laptop key or env file exposes the database and third-party API keys at once; rotating everything by hand takes a day and risks an outage.",
+    businessImpact:
+      "One leaked laptop key or env file exposes the database and third-party API keys at once; rotating everything by hand takes a day and risks an outage.",
     evidence,
-    mitigation: "Secret Manager with one runtime identity per service, and keyless CI deploys through Workload Identity Federation; no SSH into production.",
+    mitigation:
+      "Secret Manager with one runtime identity per service, and keyless CI deploys through Workload Identity Federation; no SSH into production.",
     affects: [...f.secretEnv.keys()],
     growthSensitive: false,
   };
@@ -55,7 +59,8 @@ const llmInRequestPath: AuditRule = (inv, f) => {
     mttrMinutes: { min: 15, max: 180 },
     businessImpact: `With ${f.webProcesses ?? "a few"} worker processes, a handful of concurrent ${high}-second model calls blocks every other request; at ${f.growth}x traffic, or when the model provider slows down or hits a quota, the whole API stalls.`,
     evidence,
-    mitigation: "Accept AI requests with 202 and a status URL, enqueue a Cloud Task, and let a separate AI worker (the only identity allowed to call Vertex AI) do the call with retries and backoff.",
+    mitigation:
+      "Accept AI requests with 202 and a status URL, enqueue a Cloud Task, and let a separate AI worker (the only identity allowed to call Vertex AI) do the call with retries and backoff.",
     affects: names(f.llmInWeb),
     growthSensitive: true,
   };
@@ -69,9 +74,13 @@ const observability: AuditRule = (inv, f) => {
     severity: "high",
     likelihood: "almost-certain",
     mttrMinutes: { min: 30, max: 240 },
-    businessImpact: "Time to detect adds directly to every outage; without metrics the team cannot tell a slow database from a slow deploy, and cannot prove an SLO to customers.",
-    evidence: [`services[*].software: ${[...new Set(inv.services.map((s) => s.software))].join(", ")} (no monitoring agent)`],
-    mitigation: "Managed logging, metrics and uptime checks (Cloud Logging / Monitoring) with alerts on error rate and latency per service.",
+    businessImpact:
+      "Time to detect adds directly to every outage; without metrics the team cannot tell a slow database from a slow deploy, and cannot prove an SLO to customers.",
+    evidence: [
+      `services[*].software: ${[...new Set(inv.services.map((s) => s.software))].join(", ")} (no monitoring agent)`,
+    ],
+    mitigation:
+      "Managed logging, metrics and uptime checks (Cloud Logging / Monitoring) with alerts on error rate and latency per service.",
     affects: [],
     growthSensitive: true,
   };
@@ -85,8 +94,11 @@ const scheduledJobs: AuditRule = (_inv, f) => {
     severity: "medium",
     likelihood: "possible",
     mttrMinutes: { min: 30, max: 480 },
-    businessImpact: "While the host is down or being redeployed, scheduled work (billing runs, reports, cleanups) does not happen, and nothing retries or reports it.",
-    evidence: f.scheduled.map((s) => `services.${s.name}: role ${s.role}${s.schedule ? `, schedule "${s.schedule}"` : ""}`),
+    businessImpact:
+      "While the host is down or being redeployed, scheduled work (billing runs, reports, cleanups) does not happen, and nothing retries or reports it.",
+    evidence: f.scheduled.map(
+      (s) => `services.${s.name}: role ${s.role}${s.schedule ? `, schedule "${s.schedule}"` : ""}`,
+    ),
     mitigation: "Cloud Scheduler triggering Cloud Run jobs or queue tasks, with retries and alerting on failure.",
     affects: names(f.scheduled),
     growthSensitive: false,
@@ -120,9 +132,11 @@ const outdatedSoftware: AuditRule = (inv) => {
     severity: "medium",
     likelihood: "possible",
     mttrMinutes: { min: 120, max: 2880 },
-    businessImpact: "Known vulnerabilities stay unpatched, and an emergency upgrade during an incident is slow and risky.",
+    businessImpact:
+      "Known vulnerabilities stay unpatched, and an emergency upgrade during an incident is slow and risky.",
     evidence,
-    mitigation: "Managed services keep the database and runtime patched; containers pin and upgrade the app's base image deliberately.",
+    mitigation:
+      "Managed services keep the database and runtime patched; containers pin and upgrade the app's base image deliberately.",
     affects: affected,
     growthSensitive: false,
   };
@@ -140,11 +154,24 @@ const smallTeamToil: AuditRule = (inv) => {
     likelihood: "likely",
     mttrMinutes: { min: 30, max: 480 },
     businessImpact: `Operations take at least ${Math.round(toil * 10) / 10} hours a month of deploy work alone, and an incident at night waits for whoever wakes up; feature work stalls during every freeze.`,
-    evidence: [`team.engineers: ${engineers}`, `team.kubernetes: ${inv.team.kubernetes}`, `deploy.perWeek: ${d.perWeek ?? "unknown"}`],
-    mitigation: "Prefer fully managed, serverless services that need no nodes or patching, so two people can run production.",
+    evidence: [
+      `team.engineers: ${engineers}`,
+      `team.kubernetes: ${inv.team.kubernetes}`,
+      `deploy.perWeek: ${d.perWeek ?? "unknown"}`,
+    ],
+    mitigation:
+      "Prefer fully managed, serverless services that need no nodes or patching, so two people can run production.",
     affects: [],
     growthSensitive: false,
   };
 };
 
-export const MORE_RULES: AuditRule[] = [exposedPorts, secretsOnHost, llmInRequestPath, observability, scheduledJobs, outdatedSoftware, smallTeamToil];
+export const MORE_RULES: AuditRule[] = [
+  exposedPorts,
+  secretsOnHost,
+  llmInRequestPath,
+  observability,
+  scheduledJobs,
+  outdatedSoftware,
+  smallTeamToil,
+];

@@ -19,7 +19,7 @@ export function nameList(list: string[], max = 8): string {
 const fmt = (n: number) => n.toLocaleString("en-US");
 /** Requests an hour of full outage would drop at the growth target. */
 function lostRequestsPerHour(f: AuditFacts): string {
-  const rps = (f.averageRps ?? (f.peakRps !== undefined ? f.peakRps / 2 : undefined)) ?? undefined;
+  const rps = f.averageRps ?? (f.peakRps !== undefined ? f.peakRps / 2 : undefined) ?? undefined;
   return rps === undefined ? "every request" : `about ${fmt(Math.round(rps * f.growth * 3600))} requests an hour`;
 }
 const restoreMinutes = (gib: number) => Math.round(gib * 3);
@@ -33,8 +33,13 @@ const hostSpof: AuditRule = (inv, f) => {
     likelihood: "likely",
     mttrMinutes: { min: 120 + restoreMinutes(dataGiB), max: 720 + restoreMinutes(dataGiB) * 2 },
     businessImpact: `Everything stops at once, API, background jobs and data, until a person rebuilds the machine by hand; at ${f.growth}x traffic that is ${lostRequestsPerHour(f)} lost.`,
-    evidence: [`host.hostname: ${f.host}`, `services: ${nameList(names(inv.services))} on the same host`, `team.engineers: ${inv.team.engineers ?? "unknown"}`],
-    mitigation: "Run stateless services on a managed, multi-zone platform (Cloud Run) and the database on a managed HA service, so no single machine can take the product down.",
+    evidence: [
+      `host.hostname: ${f.host}`,
+      `services: ${nameList(names(inv.services))} on the same host`,
+      `team.engineers: ${inv.team.engineers ?? "unknown"}`,
+    ],
+    mitigation:
+      "Run stateless services on a managed, multi-zone platform (Cloud Run) and the database on a managed HA service, so no single machine can take the product down.",
     affects: names(inv.services),
     growthSensitive: true,
   };
@@ -45,14 +50,22 @@ const noRollback: AuditRule = (inv) => {
   if (d.rollback === "automatic") return undefined;
   const minutes = d.durationMinutes ?? 30;
   return {
-    title: d.rollback === "none" ? "No rollback: a bad release stays live until a fix is written and deployed" : "Rollback is manual and as slow as a deploy",
+    title:
+      d.rollback === "none"
+        ? "No rollback: a bad release stays live until a fix is written and deployed"
+        : "Rollback is manual and as slow as a deploy",
     category: "rollback",
     severity: d.rollback === "none" ? "critical" : "high",
     likelihood: "likely",
     mttrMinutes: { min: minutes, max: minutes * (d.rollback === "none" ? 4 : 2) + 60 },
     businessImpact: `Each faulty release means degraded or failed requests for ${minutes}–${minutes * 4 + 60} minutes while the previous version is rebuilt by hand; more deploys at growth means more of these.`,
-    evidence: [`deploy.rollback: ${d.rollback}`, `deploy.method: ${d.method}`, ...(d.durationMinutes ? [`deploy.durationMinutes: ${d.durationMinutes}`] : [])],
-    mitigation: "Immutable container images per commit and revision-based traffic on Cloud Run: roll back by moving 100% of traffic to the previous revision in seconds, automatically when health checks fail.",
+    evidence: [
+      `deploy.rollback: ${d.rollback}`,
+      `deploy.method: ${d.method}`,
+      ...(d.durationMinutes ? [`deploy.durationMinutes: ${d.durationMinutes}`] : []),
+    ],
+    mitigation:
+      "Immutable container images per commit and revision-based traffic on Cloud Run: roll back by moving 100% of traffic to the previous revision in seconds, automatically when health checks fail.",
     affects: names(inv.services.filter((s) => s.role === "web" || s.role === "worker")),
     growthSensitive: true,
   };
@@ -71,8 +84,14 @@ const manualDeploys: AuditRule = (inv) => {
     likelihood: "almost-certain",
     mttrMinutes: { min: minutes, max: minutes * 2 },
     businessImpact: `About ${hoursPerMonth} engineer-hours a month go to deploying${d.downtime ? ", each deploy takes the product offline" : ""}, and the team ships less often to avoid the risk; at growth the same process gets riskier with every release.`,
-    evidence: [`deploy.method: ${d.method}`, `deploy.durationMinutes: ${minutes}`, `deploy.perWeek: ${perWeek}`, `deploy.downtime: ${d.downtime}`],
-    mitigation: "A CI/CD pipeline (GitHub Actions) that tests, builds one image, and deploys it to Cloud Run with a canary, authenticated by Workload Identity Federation instead of SSH keys.",
+    evidence: [
+      `deploy.method: ${d.method}`,
+      `deploy.durationMinutes: ${minutes}`,
+      `deploy.perWeek: ${perWeek}`,
+      `deploy.downtime: ${d.downtime}`,
+    ],
+    mitigation:
+      "A CI/CD pipeline (GitHub Actions) that tests, builds one image, and deploys it to Cloud Run with a canary, authenticated by Workload Identity Federation instead of SSH keys.",
     affects: names(inv.services.filter((s) => s.role === "web" || s.role === "worker")),
     growthSensitive: false,
   };
@@ -81,20 +100,36 @@ const manualDeploys: AuditRule = (inv) => {
 const dataProtection: AuditRule = (inv) => {
   const weak = inv.data.filter((d) => d.backups === "none" || d.backups === "manual" || d.backups === "daily");
   if (weak.length === 0) return undefined;
-  const worst = weak.some((d) => d.backups === "none") ? "none" : weak.some((d) => d.backups === "manual") ? "manual" : "daily";
+  const worst = weak.some((d) => d.backups === "none")
+    ? "none"
+    : weak.some((d) => d.backups === "manual")
+      ? "manual"
+      : "daily";
   const gib = weak.reduce((s, d) => s + (d.sizeGiB ?? 10), 0);
   return {
-    title: worst === "none" ? "No database backups: a disk failure loses the data for good" : `Database on the same host with ${worst} backups only`,
+    title:
+      worst === "none"
+        ? "No database backups: a disk failure loses the data for good"
+        : `Database on the same host with ${worst} backups only`,
     category: "data-protection",
     severity: worst === "daily" ? "high" : "critical",
     likelihood: worst === "daily" ? "possible" : "likely",
-    mttrMinutes: worst === "none" ? { min: 1440, max: 10080 } : { min: 60 + restoreMinutes(gib), max: 240 + restoreMinutes(gib) * 3 },
+    mttrMinutes:
+      worst === "none"
+        ? { min: 1440, max: 10080 }
+        : { min: 60 + restoreMinutes(gib), max: 240 + restoreMinutes(gib) * 3 },
     businessImpact:
       worst === "none"
         ? "Customer data written since the machine was set up can be lost permanently; recovery means rebuilding from whatever copies exist elsewhere."
         : `A restore loses everything written since the last ${worst} copy (up to a day or more of customer data) and takes hours of hands-on work.`,
-    evidence: weak.map((d) => `data[${inv.data.indexOf(d)}]: ${d.engine} ${d.version ?? ""} ${d.sizeGiB ?? "?"} GiB, backups: ${d.backups}`.replace(/\s+/g, " ")),
-    mitigation: "Managed database (Cloud SQL) with automated backups, point-in-time recovery and a high-availability standby in a second zone.",
+    evidence: weak.map((d) =>
+      `data[${inv.data.indexOf(d)}]: ${d.engine} ${d.version ?? ""} ${d.sizeGiB ?? "?"} GiB, backups: ${d.backups}`.replace(
+        /\s+/g,
+        " ",
+      ),
+    ),
+    mitigation:
+      "Managed database (Cloud SQL) with automated backups, point-in-time recovery and a high-availability standby in a second zone.",
     affects: [...new Set(weak.map((d) => d.service))].filter((s) => inv.services.some((x) => x.name === s)),
     growthSensitive: false,
   };
@@ -114,7 +149,8 @@ const verticalScaling: AuditRule = (inv, f) => {
     mttrMinutes: { min: 30, max: 240 },
     businessImpact: `At ${f.peakRpsAtGrowth ?? `${f.growth}x`} req/s the API, workers and database compete for the same ${f.cpus ?? "few"} CPUs; latency climbs, then requests time out at exactly the moments growth is happening (launches, campaigns).`,
     evidence,
-    mitigation: "Request-based autoscaling of the API on Cloud Run (many instances, scale to zero off-peak) and a database sized and scaled independently.",
+    mitigation:
+      "Request-based autoscaling of the API on Cloud Run (many instances, scale to zero off-peak) and a database sized and scaled independently.",
     affects: names([...f.web, ...f.workers, ...f.databases]),
     growthSensitive: true,
   };
@@ -129,12 +165,14 @@ const coupling: AuditRule = (inv, f) => {
     severity: f.workers.length ? "high" : "medium",
     likelihood: "likely",
     mttrMinutes: { min: 15, max: 120 },
-    businessImpact: "A burst of background work (or a slow database query) takes CPU and memory from user-facing requests; fixing it means scaling everything together, paying for capacity only one part needs.",
+    businessImpact:
+      "A burst of background work (or a slow database query) takes CPU and memory from user-facing requests; fixing it means scaling everything together, paying for capacity only one part needs.",
     evidence: [
       ...f.web.map((s) => `services.${s.name}.dependsOn: [${s.dependsOn.join(", ")}]`),
       `co-located: ${nameList(names(shared))}`,
     ],
-    mitigation: "Separate Cloud Run services for the API and the workers, a managed queue between them, and the database on its own managed instance.",
+    mitigation:
+      "Separate Cloud Run services for the API and the workers, a managed queue between them, and the database on its own managed instance.",
     affects: names([...f.web, ...shared]),
     growthSensitive: true,
   };
@@ -148,12 +186,25 @@ const brokerSpof: AuditRule = (inv, f) => {
     severity: "high",
     likelihood: "possible",
     mttrMinutes: { min: 30, max: 240 },
-    businessImpact: "Jobs queued when the broker restarts or the host fails can vanish silently (emails, reports, AI results never delivered), and nobody knows which ones to redo.",
-    evidence: f.brokers.map((b) => `services.${b.name}: role broker, software ${b.software}${b.listen.length ? `, listen ${b.listen.join(" ")}` : ""}`),
-    mitigation: "A managed queue with durable tasks, retries and dead-lettering (Cloud Tasks or Pub/Sub) instead of a self-run broker.",
+    businessImpact:
+      "Jobs queued when the broker restarts or the host fails can vanish silently (emails, reports, AI results never delivered), and nobody knows which ones to redo.",
+    evidence: f.brokers.map(
+      (b) =>
+        `services.${b.name}: role broker, software ${b.software}${b.listen.length ? `, listen ${b.listen.join(" ")}` : ""}`,
+    ),
+    mitigation:
+      "A managed queue with durable tasks, retries and dead-lettering (Cloud Tasks or Pub/Sub) instead of a self-run broker.",
     affects: names([...f.brokers, ...f.workers]),
     growthSensitive: true,
   };
 };
 
-export const CORE_RULES: AuditRule[] = [hostSpof, noRollback, manualDeploys, dataProtection, verticalScaling, coupling, brokerSpof];
+export const CORE_RULES: AuditRule[] = [
+  hostSpof,
+  noRollback,
+  manualDeploys,
+  dataProtection,
+  verticalScaling,
+  coupling,
+  brokerSpof,
+];

@@ -44,7 +44,12 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
   flags.push(`--service-account=${serviceAccountEmail(target.serviceAccount, deployment.project)}`);
   if (target.secrets.length > 0) {
     // Secret Manager secret ids equal the env names; setup-wif.sh grants access to each.
-    flags.push(`--set-secrets=${[...target.secrets].sort().map((s) => `${s}=${s}:latest`).join(",")}`);
+    flags.push(
+      `--set-secrets=${[...target.secrets]
+        .sort()
+        .map((s) => `${s}=${s}:latest`)
+        .join(",")}`,
+    );
   }
   const env = Object.entries(target.env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (env.length > 0) flags.push(`--set-env-vars=${env.map(([k, v]) => `${k}=${v}`).join(",")}`);
@@ -58,7 +63,8 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
     if (args.length > 0) flags.push(`--args=${listValue(args)}`);
   }
   for (const flag of flags) {
-    if (!DEPLOY_FLAG.test(flag)) throw new GenerationError("Unsafe deploy flag", [`${target.name}: ${JSON.stringify(flag)}`]);
+    if (!DEPLOY_FLAG.test(flag))
+      throw new GenerationError("Unsafe deploy flag", [`${target.name}: ${JSON.stringify(flag)}`]);
   }
   return flags;
 }

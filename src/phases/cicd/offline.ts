@@ -45,8 +45,12 @@ export function offlineCicd(input: PhaseInput): CicdResult {
   // A health endpoint should answer fast; never wait longer than the request timeout allows.
   const timeoutSeconds = Math.min(10, api?.timeoutSeconds ?? 10);
   const healthCheck = { retries: 5, timeoutSeconds, intervalSeconds: 5 };
-  const perService = canarySteps.length * bakeSeconds + healthCheck.retries * (timeoutSeconds + 5) * (canarySteps.length + 2);
-  const deployTimeoutMinutes = Math.min(120, Math.max(15, Math.ceil((perService * ctx.deployment.services.length) / 60) + 10));
+  const perService =
+    canarySteps.length * bakeSeconds + healthCheck.retries * (timeoutSeconds + 5) * (canarySteps.length + 2);
+  const deployTimeoutMinutes = Math.min(
+    120,
+    Math.max(15, Math.ceil((perService * ctx.deployment.services.length) / 60) + 10),
+  );
   const small = (inventory.team.engineers ?? 99) <= 3;
   return {
     canarySteps,

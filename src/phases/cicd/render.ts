@@ -36,8 +36,16 @@ function setupWif(ctx: CicdContext): string {
   const { deployment } = ctx;
   const runtime = [...new Set(deployment.services.map((s) => s.serviceAccount))].sort();
   const sql = [...new Set(deployment.services.filter((s) => s.cloudSqlInstance).map((s) => s.serviceAccount))].sort();
-  const grants = [...new Set(deployment.services.flatMap((s) => s.secrets.map((x) => `${s.serviceAccount}:${x}`)))].sort();
-  const apis = ["artifactregistry.googleapis.com", "iam.googleapis.com", "iamcredentials.googleapis.com", "run.googleapis.com", "sts.googleapis.com"];
+  const grants = [
+    ...new Set(deployment.services.flatMap((s) => s.secrets.map((x) => `${s.serviceAccount}:${x}`))),
+  ].sort();
+  const apis = [
+    "artifactregistry.googleapis.com",
+    "iam.googleapis.com",
+    "iamcredentials.googleapis.com",
+    "run.googleapis.com",
+    "sts.googleapis.com",
+  ];
   if (grants.length > 0) apis.push("secretmanager.googleapis.com");
   if (sql.length > 0) apis.push("sqladmin.googleapis.com");
   return render("setup-wif.sh.hbs", {
@@ -61,7 +69,12 @@ function readme(ctx: CicdContext, result: CicdResult): string {
     return {
       name: s.name,
       kind: s.kind,
-      rollout: strategy === "canary" ? `canary ${result.canarySteps.join(" / ")}` : strategy === "job" ? "job update" : "direct (readiness gate)",
+      rollout:
+        strategy === "canary"
+          ? `canary ${result.canarySteps.join(" / ")}`
+          : strategy === "job"
+            ? "job update"
+            : "direct (readiness gate)",
       health: strategy === "canary" ? `\`${s.healthPath}\` on the tagged URL` : "Cloud Run readiness",
     };
   });
@@ -88,7 +101,9 @@ function readme(ctx: CicdContext, result: CicdResult): string {
     githubRepoLabel: ctx.githubRepo ?? "your repository (pass --github-repo owner/repo)",
     secretsLabel: secrets.length > 0 ? secrets.map((s) => `\`${s}\``).join(", ") : "none",
     publicServices: deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name),
-    ownImages: deployment.services.filter((s) => s.source).map((s) => ({ name: s.name, dockerfile: s.source!.dockerfile, context: s.source!.context })),
+    ownImages: deployment.services
+      .filter((s) => s.source)
+      .map((s) => ({ name: s.name, dockerfile: s.source!.dockerfile, context: s.source!.context })),
     schedules: schedulesView(deployment) ?? false,
     aiWorker: deployment.services.find(isAiWorkerTarget)?.name ?? false,
   });
@@ -104,7 +119,12 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
   ];
   const schedules = schedulesView(ctx.deployment);
   if (schedules) {
-    artifacts.push({ path: CICD_PATHS.setupSchedules, kind: "shell", content: render("setup-schedules.sh.hbs", schedules), executable: true });
+    artifacts.push({
+      path: CICD_PATHS.setupSchedules,
+      kind: "shell",
+      content: render("setup-schedules.sh.hbs", schedules),
+      executable: true,
+    });
   }
   if (!ctx.hasDockerfile) {
     const template = ctx.stack === "node" ? "Dockerfile.node.hbs" : "Dockerfile.python.hbs";
@@ -115,7 +135,12 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
     });
     artifacts.push(
       { path: CICD_PATHS.dockerfile, kind: "dockerfile", content: dockerfile, policy: "create-only" },
-      { path: CICD_PATHS.dockerignore, kind: "text", content: templateText("cicd/dockerignore"), policy: "create-only" },
+      {
+        path: CICD_PATHS.dockerignore,
+        kind: "text",
+        content: templateText("cicd/dockerignore"),
+        policy: "create-only",
+      },
     );
   }
   artifacts.push({ path: CICD_PATHS.readme, kind: "markdown", content: readme(ctx, result) });

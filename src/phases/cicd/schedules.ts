@@ -2,7 +2,16 @@
 // Every value was pattern-checked by the deployment schema; here we re-check the ones that reach
 // the script and that each job points at a target of the right kind.
 import { GenerationError } from "../../errors.js";
-import { CLOUD_RUN_NAME, CRON_5, HTTP_PATH, SA_ACCOUNT_ID, TIME_ZONE, type Deployment, type DeployTarget, type Schedule } from "../design/deployment.js";
+import {
+  CLOUD_RUN_NAME,
+  CRON_5,
+  HTTP_PATH,
+  SA_ACCOUNT_ID,
+  TIME_ZONE,
+  type Deployment,
+  type DeployTarget,
+  type Schedule,
+} from "../design/deployment.js";
 
 export interface ScheduleJobView {
   name: string;
@@ -38,24 +47,51 @@ function accountId(base: string, suffix: string, fallback: string): string {
 }
 
 const check = (ok: boolean, what: string, job: Schedule) => {
-  if (!ok) throw new GenerationError("Refusing to put an invalid Cloud Scheduler job into setup-schedules.sh", [`${job.name}: ${what}`]);
+  if (!ok)
+    throw new GenerationError("Refusing to put an invalid Cloud Scheduler job into setup-schedules.sh", [
+      `${job.name}: ${what}`,
+    ]);
 };
 
 function jobView(job: Schedule, target: DeployTarget | undefined): ScheduleJobView {
-  check(CLOUD_RUN_NAME.test(job.name) && CRON_5.test(job.schedule) && TIME_ZONE.test(job.timeZone), "name, schedule or time zone", job);
+  check(
+    CLOUD_RUN_NAME.test(job.name) && CRON_5.test(job.schedule) && TIME_ZONE.test(job.timeZone),
+    "name, schedule or time zone",
+    job,
+  );
   check(target !== undefined, `unknown target ${job.target}`, job);
-  const base = { name: job.name, schedule: job.schedule, timeZone: job.timeZone, action: job.action, target: job.target };
+  const base = {
+    name: job.name,
+    schedule: job.schedule,
+    timeZone: job.timeZone,
+    action: job.action,
+    target: job.target,
+  };
   switch (job.action) {
     case "set-min-instances":
-      check(target!.kind !== "job" && job.minInstances !== undefined, "set-min-instances needs a service and minInstances", job);
-      return { ...base, fn: "scale_job", extra: `${job.target} ${job.minInstances}`, comment: `min instances of ${job.target} = ${job.minInstances}` };
+      check(
+        target!.kind !== "job" && job.minInstances !== undefined,
+        "set-min-instances needs a service and minInstances",
+        job,
+      );
+      return {
+        ...base,
+        fn: "scale_job",
+        extra: `${job.target} ${job.minInstances}`,
+        comment: `min instances of ${job.target} = ${job.minInstances}`,
+      };
     case "run-job":
       check(target!.kind === "job", "run-job needs a Cloud Run job target", job);
       return { ...base, fn: "run_job", extra: job.target, comment: `execute Cloud Run job ${job.target}` };
     case "http": {
       const path = job.path ?? "/";
       check(target!.kind !== "job" && HTTP_PATH.test(path), "http needs a service target and a plain path", job);
-      return { ...base, fn: "http_job", extra: `${job.target} ${path}`, comment: `POST ${path} on ${job.target} (OIDC)` };
+      return {
+        ...base,
+        fn: "http_job",
+        extra: `${job.target} ${path}`,
+        comment: `POST ${path} on ${job.target} (OIDC)`,
+      };
     }
   }
 }
@@ -68,7 +104,9 @@ export function schedulesView(deployment: Deployment): SchedulesView | undefined
   const jobs = schedules.map((j) => jobView(j, byName.get(j.target)));
   const base = deployment.services.find((s) => s.kind === "api")?.name ?? deployment.artifactRepository;
   const uniq = (xs: string[]) => [...new Set(xs)].sort();
-  const scaled = uniq(jobs.filter((j) => j.fn === "scale_job").map((j) => `${j.target}:${byName.get(j.target)!.serviceAccount}`));
+  const scaled = uniq(
+    jobs.filter((j) => j.fn === "scale_job").map((j) => `${j.target}:${byName.get(j.target)!.serviceAccount}`),
+  );
   const invokedJobs = uniq(jobs.filter((j) => j.fn === "run_job").map((j) => j.target));
   const invokedServices = uniq(jobs.filter((j) => j.fn === "http_job").map((j) => j.target));
   return {

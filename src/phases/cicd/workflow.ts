@@ -13,7 +13,10 @@ const GOOGLE_AUTH = [
   {
     name: "Authenticate to Google Cloud (Workload Identity Federation)",
     uses: usesRef("auth"),
-    with: { workload_identity_provider: "${{ vars.WIF_PROVIDER }}", service_account: "${{ vars.WIF_SERVICE_ACCOUNT }}" },
+    with: {
+      workload_identity_provider: "${{ vars.WIF_PROVIDER }}",
+      service_account: "${{ vars.WIF_SERVICE_ACCOUNT }}",
+    },
   },
   { name: "Set up gcloud", uses: usesRef("setupGcloud") },
 ];
@@ -32,7 +35,8 @@ function testSteps(ctx: CicdContext, result: CicdResult): object[] {
     "if [ -f requirements-dev.txt ]; then python -m pip install -r requirements-dev.txt; fi",
   ];
   if (/pytest/.test(result.testCommand)) install.push("python -m pip install pytest");
-  if (/^(tox|nox)\b/.test(result.testCommand)) install.push(`python -m pip install ${result.testCommand.split(" ")[0]}`);
+  if (/^(tox|nox)\b/.test(result.testCommand))
+    install.push(`python -m pip install ${result.testCommand.split(" ")[0]}`);
   return [
     { name: "Set up Python", uses: usesRef("setupPython"), with: { "python-version": result.runtimeVersion } },
     { name: "Install dependencies", run: `${install.join("\n")}\n` },
@@ -62,7 +66,10 @@ function sourceImageSteps(ctx: CicdContext): object[] {
       const { dockerfile, context } = t.source!;
       const tag = `"\${REGISTRY}/${shellWord(t.name)}:\${GITHUB_SHA}"`;
       return [
-        { name: `Build ${t.name} image (${context})`, run: `docker build --pull --file ${shellWord(dockerfile)} --tag ${tag} ${shellWord(context)}\n` },
+        {
+          name: `Build ${t.name} image (${context})`,
+          run: `docker build --pull --file ${shellWord(dockerfile)} --tag ${tag} ${shellWord(context)}\n`,
+        },
         { name: `Push ${t.name} image`, run: `docker push ${tag}\n` },
       ];
     });
@@ -95,7 +102,12 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
     permissions: {},
     concurrency: { group: "deploy-production", "cancel-in-progress": false },
     defaults: { run: { shell: "bash" } },
-    env: { PROJECT_ID: deployment.project, REGION: deployment.region, IMAGE: ctx.imagePath, ...(ownImages.length ? { REGISTRY: ctx.registry } : {}) },
+    env: {
+      PROJECT_ID: deployment.project,
+      REGION: deployment.region,
+      IMAGE: ctx.imagePath,
+      ...(ownImages.length ? { REGISTRY: ctx.registry } : {}),
+    },
     jobs: {
       test: {
         name: "Test",
@@ -113,8 +125,14 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
         steps: [
           CHECKOUT,
           ...GOOGLE_AUTH,
-          { name: "Configure Docker for Artifact Registry", run: 'gcloud auth configure-docker "${REGION}-docker.pkg.dev" --quiet\n' },
-          { name: "Build image (multi-stage Dockerfile)", run: 'docker build --pull --tag "${IMAGE}:${GITHUB_SHA}" .\n' },
+          {
+            name: "Configure Docker for Artifact Registry",
+            run: 'gcloud auth configure-docker "${REGION}-docker.pkg.dev" --quiet\n',
+          },
+          {
+            name: "Build image (multi-stage Dockerfile)",
+            run: 'docker build --pull --tag "${IMAGE}:${GITHUB_SHA}" .\n',
+          },
           { name: "Push image tagged with the commit SHA", run: 'docker push "${IMAGE}:${GITHUB_SHA}"\n' },
           ...ownImages,
         ],
@@ -157,10 +175,22 @@ const COMMENTS: Array<[string[], string]> = [
   [["permissions"], " No token permissions by default; each job asks for the least it needs."],
   [["concurrency"], " One deploy at a time; a running rollout is never cancelled halfway (it could strand a canary)."],
   [["env"], " Values from the design's deployment contract (pattern-checked); never from event payloads."],
-  [["jobs", "build", "permissions"], " id-token: write lets google-github-actions/auth exchange GitHub's OIDC token (WIF). No JSON keys."],
-  [["jobs", "deploy", "environment"], " Protect this environment (required reviewers, branch rules) in the repository settings."],
-  [["jobs", "deploy", "steps"], " Rollout logic lives in scripts/deploy/canary.sh (tested): first deploy -> 100%, later -> canary with rollback."],
-  [["jobs", "notify"], " Slack on failure; the webhook comes from a secret through env, and the step is skipped when it is unset."],
+  [
+    ["jobs", "build", "permissions"],
+    " id-token: write lets google-github-actions/auth exchange GitHub's OIDC token (WIF). No JSON keys.",
+  ],
+  [
+    ["jobs", "deploy", "environment"],
+    " Protect this environment (required reviewers, branch rules) in the repository settings.",
+  ],
+  [
+    ["jobs", "deploy", "steps"],
+    " Rollout logic lives in scripts/deploy/canary.sh (tested): first deploy -> 100%, later -> canary with rollback.",
+  ],
+  [
+    ["jobs", "notify"],
+    " Slack on failure; the webhook comes from a secret through env, and the step is skipped when it is unset.",
+  ],
 ];
 
 function pairAt(doc: Document, path: string[]): Pair | undefined {

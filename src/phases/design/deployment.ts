@@ -12,7 +12,8 @@ export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const CPU = /^(1|2|4|6|8)$|^0\.(08|1|2|25|5|75)$/;
 export const MEMORY = /^\d{2,5}Mi$|^\d{1,2}Gi$/;
 /** A path inside the target repository: relative, no `..`, no leading dot segments, no spaces. */
-export const REPO_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,9}$/;
+export const REPO_PATH =
+  /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,9}$/;
 /** A plain env value: no commas (gcloud list separator), quotes, spaces or shell characters. */
 export const ENV_VALUE = /^[A-Za-z0-9_.:\/@+-]{1,200}$/;
 
@@ -39,7 +40,10 @@ export const deployTargetSchema = z.object({
   /** Cloud SQL instance name (not the connection name) when the service talks to the DB. */
   cloudSqlInstance: z.string().regex(CLOUD_RUN_NAME).optional(),
   /** Start command for the container (argv), e.g. ["uvicorn","app.main:app","--host","0.0.0.0"]. */
-  command: z.array(z.string().regex(/^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/)).max(40).optional(),
+  command: z
+    .array(z.string().regex(/^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/))
+    .max(40)
+    .optional(),
   /** Direct VPC egress, set when the service reaches a private IP (Memorystore, private Cloud SQL). */
   vpcEgress: z.enum(["private-ranges-only", "all-traffic"]).optional(),
   /** Build this target from its own Dockerfile (e.g. the AI worker) instead of the app image. */

@@ -1,6 +1,12 @@
 // target-architecture.mmd: the target on Google Cloud, grouped into edge, compute, async, data and
 // identity/secrets. Request path = solid arrows, async path = dotted, data access = thick.
-import { buildFlowchart, type FlowEdge, type FlowNode, type FlowSubgraph, type Flowchart } from "../../render/mermaid.js";
+import {
+  buildFlowchart,
+  type FlowEdge,
+  type FlowNode,
+  type FlowSubgraph,
+  type Flowchart,
+} from "../../render/mermaid.js";
 import { fitFlowchart } from "../../render/mermaid-collapse.js";
 import { isAiWorkerTarget } from "./deployment.js";
 import type { DesignResult } from "./schema.js";
@@ -13,7 +19,13 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   const dep = result.deployment;
   const nodes: FlowNode[] = [{ id: "users", label: "Users", shape: "circle" }];
   const edges: FlowEdge[] = [];
-  const groups: Record<"edge" | "compute" | "async" | "data" | "identity", string[]> = { edge: [], compute: [], async: [], data: [], identity: [] };
+  const groups: Record<"edge" | "compute" | "async" | "data" | "identity", string[]> = {
+    edge: [],
+    compute: [],
+    async: [],
+    data: [],
+    identity: [],
+  };
   const add = (group: keyof typeof groups, node: FlowNode) => {
     nodes.push(node);
     groups[group].push(node.id);
@@ -28,11 +40,13 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     const label = `${s.kind === "job" ? "Cloud Run job" : s.kind === "worker" ? "Cloud Run worker" : "Cloud Run service"}\n${s.name}`;
     add("compute", { id: `svc-${s.name}`, label, shape: s.kind === "job" ? "subroutine" : "round", classes: ["run"] });
   }
-  for (const s of apis) edges.push({ from: lb ? "lb" : "users", to: `svc-${s.name}`, label: lb ? "serverless NEG" : "HTTPS" });
+  for (const s of apis)
+    edges.push({ from: lb ? "lb" : "users", to: `svc-${s.name}`, label: lb ? "serverless NEG" : "HTTPS" });
   const aiWorkers = dep.services.filter(isAiWorkerTarget);
   if (aiWorkers.length) {
     add("compute", { id: "vertex", label: "Vertex AI\nGemini", shape: "hexagon", classes: ["run"] });
-    for (const s of aiWorkers) edges.push({ from: `svc-${s.name}`, to: "vertex", label: "generateContent (only caller)" });
+    for (const s of aiWorkers)
+      edges.push({ from: `svc-${s.name}`, to: "vertex", label: "generateContent (only caller)" });
   }
   for (const q of dep.queues) {
     add("async", { id: `q-${q.name}`, label: `Cloud Tasks\n${q.name}`, shape: "queue", classes: ["async"] });
@@ -40,18 +54,31 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     edges.push({ from: `q-${q.name}`, to: `svc-${q.target}`, label: `push ${q.path}`, style: "dotted" });
   }
   // Several inventory services can share one target (e.g. two caches → one Memorystore): one node each.
-  const targetsOf = (kind: string) => [...new Set(result.mapping.filter((x) => x.target.kind === kind).map((x) => x.target.name))];
+  const targetsOf = (kind: string) => [
+    ...new Set(result.mapping.filter((x) => x.target.kind === kind).map((x) => x.target.name)),
+  ];
   for (const name of targetsOf("pubsub")) {
     add("async", { id: `ps-${name}`, label: `Pub/Sub\n${name}`, shape: "queue", classes: ["async"] });
   }
   for (const j of dep.schedules ?? []) {
-    add("async", { id: `sch-${j.name}`, label: `Cloud Scheduler\n${j.name}\n${j.schedule}`, shape: "parallelogram", classes: ["async"] });
+    add("async", {
+      id: `sch-${j.name}`,
+      label: `Cloud Scheduler\n${j.name}\n${j.schedule}`,
+      shape: "parallelogram",
+      classes: ["async"],
+    });
     edges.push({ from: `sch-${j.name}`, to: `svc-${j.target}`, label: j.action, style: "dotted" });
   }
   if (dep.database) {
     const db = dep.database;
-    add("data", { id: "db", label: `Cloud SQL ${db.databaseVersion}\n${db.instance}${db.highAvailability ? "\nHA" : ""}`, shape: "cylinder", classes: ["data"] });
-    for (const s of dep.services.filter((x) => x.cloudSqlInstance === db.instance)) edges.push({ from: `svc-${s.name}`, to: "db", label: "connector", style: "thick" });
+    add("data", {
+      id: "db",
+      label: `Cloud SQL ${db.databaseVersion}\n${db.instance}${db.highAvailability ? "\nHA" : ""}`,
+      shape: "cylinder",
+      classes: ["data"],
+    });
+    for (const s of dep.services.filter((x) => x.cloudSqlInstance === db.instance))
+      edges.push({ from: `svc-${s.name}`, to: "db", label: "connector", style: "thick" });
     if (db.readReplicas > 0) {
       add("data", { id: "replica", label: `Read replica x${db.readReplicas}`, shape: "cylinder", classes: ["data"] });
       edges.push({ from: "db", to: "replica", label: "replication", style: "dotted" });
@@ -59,15 +86,33 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   }
   for (const name of targetsOf("memorystore")) {
     add("data", { id: `cache-${name}`, label: `Memorystore\n${name}`, shape: "cylinder", classes: ["data"] });
-    for (const s of dep.services.filter((x) => x.vpcEgress)) edges.push({ from: `svc-${s.name}`, to: `cache-${name}`, label: "VPC egress", style: "thick" });
+    for (const s of dep.services.filter((x) => x.vpcEgress))
+      edges.push({ from: `svc-${s.name}`, to: `cache-${name}`, label: "VPC egress", style: "thick" });
   }
   const secrets = [...new Set(dep.services.flatMap((s) => s.secrets))];
   if (secrets.length) {
-    add("identity", { id: "secrets", label: `Secret Manager\n${secrets.length} secrets`, shape: "rect", classes: ["identity"] });
-    for (const s of dep.services.filter((x) => x.secrets.length)) edges.push({ from: "secrets", to: `svc-${s.name}`, label: "env", style: "dotted" });
+    add("identity", {
+      id: "secrets",
+      label: `Secret Manager\n${secrets.length} secrets`,
+      shape: "rect",
+      classes: ["identity"],
+    });
+    for (const s of dep.services.filter((x) => x.secrets.length))
+      edges.push({ from: "secrets", to: `svc-${s.name}`, label: "env", style: "dotted" });
   }
-  add("identity", { id: "iam", label: `IAM\n${dep.services.length} service accounts`, shape: "rect", classes: ["identity"] });
-  const labels: Record<keyof typeof groups, string> = { edge: "Edge", compute: "Compute (Cloud Run)", async: "Async", data: "Data", identity: "Identity and secrets" };
+  add("identity", {
+    id: "iam",
+    label: `IAM\n${dep.services.length} service accounts`,
+    shape: "rect",
+    classes: ["identity"],
+  });
+  const labels: Record<keyof typeof groups, string> = {
+    edge: "Edge",
+    compute: "Compute (Cloud Run)",
+    async: "Async",
+    data: "Data",
+    identity: "Identity and secrets",
+  };
   const subgraphs: FlowSubgraph[] = (Object.keys(groups) as (keyof typeof groups)[])
     .filter((g) => groups[g].length > 0)
     .map((g) => ({ id: `grp-${g}`, label: labels[g], nodes: groups[g] }));

@@ -13,7 +13,14 @@ export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
   const { $schema: _s, ...rest } = inv;
   const audit = upstreamAudit(input);
   // Compact JSON, and only the audit fields the design needs, keep the prompt small.
-  const risks = (audit?.risks ?? []).map((r) => ({ id: r.id, title: r.title, category: r.category, severity: r.severity, affects: r.affects, evidence: r.evidence.slice(0, 3) }));
+  const risks = (audit?.risks ?? []).map((r) => ({
+    id: r.id,
+    title: r.title,
+    category: r.category,
+    severity: r.severity,
+    affects: r.affects,
+    evidence: r.evidence.slice(0, 3),
+  }));
   const draft = designFromInventory(inv, audit, { workerDir: input.options.workerDir });
   return renderTemplate("prompts/design.hbs", {
     growth: inv.traffic.growth,
@@ -25,7 +32,10 @@ export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
     businessHours: inv.target.businessHours ?? "none given: scale to zero",
     inventoryJson: JSON.stringify(rest),
     auditJson: JSON.stringify({ summary: audit?.summary ?? "no audit result", risks }),
-    draftJson: JSON.stringify({ deployment: draft.deployment, mapping: draft.mapping.map((m) => ({ service: m.service, target: m.target })) }),
+    draftJson: JSON.stringify({
+      deployment: draft.deployment,
+      mapping: draft.mapping.map((m) => ({ service: m.service, target: m.target })),
+    }),
   });
 }
 
@@ -38,8 +48,11 @@ export async function validateDesign(artifacts: Artifact[], input: PhaseInput): 
   const mappingFile = artifacts.find((a) => a.path.endsWith("/mapping.json"));
   if (!mappingFile) return [...findings, "mapping.json is missing"];
   try {
-    const mapped = new Set((JSON.parse(mappingFile.content) as { mapping: { service: string }[] }).mapping.map((m) => m.service));
-    for (const s of input.inventory.services) if (!mapped.has(s.name)) findings.push(`${mappingFile.path}: inventory service ${s.name} has no target`);
+    const mapped = new Set(
+      (JSON.parse(mappingFile.content) as { mapping: { service: string }[] }).mapping.map((m) => m.service),
+    );
+    for (const s of input.inventory.services)
+      if (!mapped.has(s.name)) findings.push(`${mappingFile.path}: inventory service ${s.name} has no target`);
   } catch (e) {
     findings.push(`${mappingFile.path}: not valid JSON (${(e as Error).message})`);
   }

@@ -21,7 +21,11 @@ export function upstreamAudit(input: PhaseInput): AuditResult | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-export function designFromInventory(inv: Inventory, audit: AuditResult | undefined, options: { workerDir?: unknown } = {}): DesignResult {
+export function designFromInventory(
+  inv: Inventory,
+  audit: AuditResult | undefined,
+  options: { workerDir?: unknown } = {},
+): DesignResult {
   const d = newDraft(inv, audit);
   const workers = buildDeployment(d, options);
   if (d.services.length === 0) {
@@ -43,10 +47,14 @@ export function designFromInventory(inv: Inventory, audit: AuditResult | undefin
   const api = deployment.services.find((s) => s.kind === "api");
   const summary = [
     `${inv.metadata.name} moves from ${inv.host.hostname ?? "one VM"} to ${deployment.services.length} Cloud Run service${deployment.services.length === 1 ? "" : "s"}${deployment.database ? ` and Cloud SQL ${deployment.database.databaseVersion}` : ""}${deployment.queues.length ? ", with Cloud Tasks in place of the broker" : ""}.`,
-    api ? `The API ${api.name} scales from ${api.minInstances} to ${api.maxInstances} instances for ${inv.traffic.growth}× today's traffic.` : "",
+    api
+      ? `The API ${api.name} scales from ${api.minInstances} to ${api.maxInstances} instances for ${inv.traffic.growth}× today's traffic.`
+      : "",
     `Nothing in the design needs a node, a cluster or an SSH session, and every deploy is a revision that can be rolled back in one command.`,
     `Estimated cost: $${cost.scenarios[0]!.totalUsd.toFixed(2)}/month today, $${cost.scenarios[1]!.totalUsd.toFixed(2)}/month at the growth target.`,
-  ].filter(Boolean).join(" ");
+  ]
+    .filter(Boolean)
+    .join(" ");
   return {
     summary,
     growthTarget: inv.traffic.growth,

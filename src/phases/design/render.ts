@@ -43,8 +43,17 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
     summary: result.summary,
     diagram: diagram.trimEnd(),
     requirements: result.requirements.map((r) => ({ title: REQUIREMENT_TITLES[r.id], how: r.how })),
-    mapping: result.mapping.map((m) => ({ ...m, settingsText: Object.entries(m.settings).map(([k, v]) => `${k}=${String(v)}`).join(", ") })),
-    services: dep.services.map((s) => ({ ...s, secretsText: s.secrets.join(", ") || "none", sql: s.cloudSqlInstance ?? "none" })),
+    mapping: result.mapping.map((m) => ({
+      ...m,
+      settingsText: Object.entries(m.settings)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(", "),
+    })),
+    services: dep.services.map((s) => ({
+      ...s,
+      secretsText: s.secrets.join(", ") || "none",
+      sql: s.cloudSqlInstance ?? "none",
+    })),
     queues: dep.queues,
     schedules: dep.schedules ?? [],
     database: dep.database ?? false,
@@ -56,15 +65,29 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
   });
   const decisions = await renderTemplate("design/decisions.md.hbs", {
     ...common,
-    decisions: result.decisions.map((d) => ({ ...d, risks: d.closesRisks.map((id) => `${id}${riskTitles.has(id) ? ` (${riskTitles.get(id)})` : ""}`).join(", ") || "none" })),
-    trace: result.riskTrace.map((t) => ({ ...t, critical: critical.has(t.riskId) ? "critical" : "", title: riskTitles.get(t.riskId) ?? "", decisionsText: t.decisionIds.join(", ") || "n/a" })),
+    decisions: result.decisions.map((d) => ({
+      ...d,
+      risks:
+        d.closesRisks.map((id) => `${id}${riskTitles.has(id) ? ` (${riskTitles.get(id)})` : ""}`).join(", ") || "none",
+    })),
+    trace: result.riskTrace.map((t) => ({
+      ...t,
+      critical: critical.has(t.riskId) ? "critical" : "",
+      title: riskTitles.get(t.riskId) ?? "",
+      decisionsText: t.decisionIds.join(", ") || "n/a",
+    })),
     warm: cost.warmInstances.map(line),
   });
   const costMd = await renderTemplate("design/cost-estimate.md.hbs", {
     ...common,
     tier: cost.cloudRunTier === "tier1" ? "Tier 1" : "Tier 2",
     assumptions: describeAssumptions(cost.assumptions, inv, dep.services.some(isAiWorkerTarget)),
-    scenarios: cost.scenarios.map((s) => ({ label: s.label, rps: s.averageRps.toFixed(2), total: usd(s.totalUsd), lines: s.lines.map(line) })),
+    scenarios: cost.scenarios.map((s) => ({
+      label: s.label,
+      rps: s.averageRps.toFixed(2),
+      total: usd(s.totalUsd),
+      lines: s.lines.map(line),
+    })),
     warm: cost.warmInstances.map(line),
     vm: { lines: cost.vm.lines.map(line), total: usd(cost.vm.totalUsd), fromInventory: cost.vm.fromInventory },
     hasVm: cost.vm.lines.length > 0,
@@ -76,7 +99,12 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
   const rb = result.runbook;
   const runbook = await renderTemplate("design/runbook.md.hbs", {
     ...common,
-    runbook: { database: steps(rb.database), cutover: steps(rb.cutover), rollback: steps(rb.rollback), firstWeek: rb.firstWeek },
+    runbook: {
+      database: steps(rb.database),
+      cutover: steps(rb.cutover),
+      rollback: steps(rb.rollback),
+      firstWeek: rb.firstWeek,
+    },
   });
   const mapping = {
     $schema: MAPPING_SCHEMA_URL,

@@ -36,7 +36,9 @@ export const mappingEntrySchema = z.object({
   target: z.object({ kind: z.enum(TARGET_KINDS), name: z.string().regex(RESOURCE_NAME) }),
   reason: text(800),
   /** Key settings of the target (cpu, concurrency, tier…), flat and printable. */
-  settings: z.record(z.string().regex(SETTING_KEY), z.union([z.string().max(200), z.number(), z.boolean()])).default({}),
+  settings: z
+    .record(z.string().regex(SETTING_KEY), z.union([z.string().max(200), z.number(), z.boolean()]))
+    .default({}),
   /** Application changes this move implies, in imperative sentences. */
   appChanges: z.array(text(600)).max(10).default([]),
 });
@@ -71,7 +73,13 @@ export const tradeoffSchema = z.object({
   costs: text(400),
 });
 
-export const REQUIREMENTS = ["zero-downtime-deploys", "scale-to-zero", "api-worker-separation", "managed-database", "no-nodes"] as const;
+export const REQUIREMENTS = [
+  "zero-downtime-deploys",
+  "scale-to-zero",
+  "api-worker-separation",
+  "managed-database",
+  "no-nodes",
+] as const;
 
 export const requirementSchema = z.object({
   id: z.enum(REQUIREMENTS),
@@ -107,17 +115,25 @@ export const designResultSchema = z
   })
   .superRefine((r, ctx) => {
     const ids = r.decisions.map((d) => d.id);
-    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: ["decisions"], message: "decision ids must be unique" });
+    if (new Set(ids).size !== ids.length)
+      ctx.addIssue({ code: "custom", path: ["decisions"], message: "decision ids must be unique" });
     const known = new Set(ids);
     r.riskTrace.forEach((t, i) =>
       t.decisionIds.forEach((d) => {
-        if (!known.has(d)) ctx.addIssue({ code: "custom", path: ["riskTrace", i, "decisionIds"], message: `unknown decision ${d}` });
+        if (!known.has(d))
+          ctx.addIssue({ code: "custom", path: ["riskTrace", i, "decisionIds"], message: `unknown decision ${d}` });
       }),
     );
     const names = r.deployment.services.map((s) => s.name);
-    if (new Set(names).size !== names.length) ctx.addIssue({ code: "custom", path: ["deployment", "services"], message: "service names must be unique" });
+    if (new Set(names).size !== names.length)
+      ctx.addIssue({ code: "custom", path: ["deployment", "services"], message: "service names must be unique" });
     r.deployment.queues.forEach((q, i) => {
-      if (!names.includes(q.target)) ctx.addIssue({ code: "custom", path: ["deployment", "queues", i, "target"], message: `queue targets unknown service ${q.target}` });
+      if (!names.includes(q.target))
+        ctx.addIssue({
+          code: "custom",
+          path: ["deployment", "queues", i, "target"],
+          message: `queue targets unknown service ${q.target}`,
+        });
     });
   });
 export type DesignResult = z.infer<typeof designResultSchema>;

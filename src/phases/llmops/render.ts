@@ -18,7 +18,9 @@ export function workerDirOf(input: PhaseInput): string {
   const raw = input.options.workerDir ?? DEFAULT_WORKER_DIR;
   const dir = String(raw).replace(/\/+$/, "");
   if (!SAFE_DIR.test(dir) || dir.split("/").some((part) => part === "." || part === "..")) {
-    throw new InputError(`--worker-dir must be a relative path of letters, digits, ".", "_" and "-" (got ${JSON.stringify(raw)})`);
+    throw new InputError(
+      `--worker-dir must be a relative path of letters, digits, ".", "_" and "-" (got ${JSON.stringify(raw)})`,
+    );
   }
   return dir;
 }
@@ -39,16 +41,34 @@ const WORKER_FILES: [template: string, file: string, kind: ArtifactKind][] = [
 
 export async function renderLlmops(result: LlmopsResult, input: PhaseInput): Promise<Artifact[]> {
   const workerDir = workerDirOf(input);
-  const view = buildView(result, { inventory: input.inventory, deployment: deploymentFrom(input.upstream.design), workerDir });
+  const view = buildView(result, {
+    inventory: input.inventory,
+    deployment: deploymentFrom(input.upstream.design),
+    workerDir,
+  });
   const artifacts: Artifact[] = [];
   for (const [template, file, kind] of WORKER_FILES) {
     artifacts.push({ path: `${workerDir}/${file}`, kind, content: await renderTemplate(`llmops/${template}`, view) });
   }
   artifacts.push(
     // Front matter must stay on the first line (the worker parses it): no provenance header.
-    { path: `${workerDir}/prompts/${result.prompt.name}.md`, kind: "markdown", content: promptFileContent(result), noHeader: true },
-    { path: "scripts/setup-ai-worker.sh", kind: "shell", executable: true, content: await renderTemplate("llmops/setup-ai-worker.sh.hbs", view) },
-    { path: `${DOCS_DIR}/architecture.md`, kind: "markdown", content: await renderTemplate("llmops/docs/architecture.md.hbs", view) },
+    {
+      path: `${workerDir}/prompts/${result.prompt.name}.md`,
+      kind: "markdown",
+      content: promptFileContent(result),
+      noHeader: true,
+    },
+    {
+      path: "scripts/setup-ai-worker.sh",
+      kind: "shell",
+      executable: true,
+      content: await renderTemplate("llmops/setup-ai-worker.sh.hbs", view),
+    },
+    {
+      path: `${DOCS_DIR}/architecture.md`,
+      kind: "markdown",
+      content: await renderTemplate("llmops/docs/architecture.md.hbs", view),
+    },
     { path: `${DOCS_DIR}/sequence.mmd`, kind: "mermaid", content: sequenceDiagram(result, view.route) },
   );
   return artifacts;

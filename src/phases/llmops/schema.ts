@@ -135,7 +135,8 @@ export const llmopsResultSchema = z
     assumptions: z.array(line(3, 300)).max(20),
   })
   .refine((r) => r.queue.dispatchDeadlineSeconds > r.model.timeoutSeconds, {
-    message: "queue.dispatchDeadlineSeconds must exceed model.timeoutSeconds, or Cloud Tasks gives up while the model still answers",
+    message:
+      "queue.dispatchDeadlineSeconds must exceed model.timeoutSeconds, or Cloud Tasks gives up while the model still answers",
     path: ["queue", "dispatchDeadlineSeconds"],
   });
 export type LlmopsResult = z.infer<typeof llmopsResultSchema>;

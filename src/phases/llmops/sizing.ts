@@ -36,7 +36,9 @@ export function aiWorkerSizing(inv: Inventory): AiWorkerSizing {
   if (!llm?.latencySeconds) assumed.latency = "No model latency in the inventory; assumed 5-15 s per call.";
   const modelTimeoutSeconds = clamp(Math.ceil(latencyMax * 2), 10, 300);
   const rpm = llm?.requestsPerMinute;
-  if (!rpm) assumed.rate = "No model request rate in the inventory; assumed at most 2 model calls per second (queue dispatch rate).";
+  if (!rpm)
+    assumed.rate =
+      "No model request rate in the inventory; assumed at most 2 model calls per second (queue dispatch rate).";
   const rate = clamp(rpm ? Math.round((rpm / 60) * 10) / 10 : 2, 0.1, 500);
   // Cloud Tasks must wait longer than one model call plus the worker's own bookkeeping.
   const deadline = clamp(Math.max(modelTimeoutSeconds * 3, modelTimeoutSeconds + 15), 60, 1800);

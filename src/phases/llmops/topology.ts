@@ -31,7 +31,6 @@ export function withSuffix(base: string, suffix: string, max = 49): string {
   return CLOUD_RUN_NAME.test(name) ? name : `app${suffix}`;
 }
 
-
 export function resolveTopology(
   inventory: Inventory,
   deployment: Deployment | undefined,
@@ -39,7 +38,8 @@ export function resolveTopology(
 ): ResolvedTopology {
   const derived: Topology["derived"] = [];
   const assumptions: string[] = [];
-  const base = deployment?.services.find((s) => s.kind === "api")?.name ?? inventory.target.service ?? inventory.metadata.name;
+  const base =
+    deployment?.services.find((s) => s.kind === "api")?.name ?? inventory.target.service ?? inventory.metadata.name;
 
   const api = deployment?.services.find((s) => s.kind === "api");
   if (!api) {
@@ -47,7 +47,8 @@ export function resolveTopology(
     assumptions.push(`The design has no API service; assumed Cloud Run service "${base}".`);
   }
   const derivedApiSa = withSuffix(base, "-api", 30);
-  const apiServiceAccount = api?.serviceAccount ?? (SA_ACCOUNT_ID.test(derivedApiSa) ? derivedApiSa : "app-api-runtime");
+  const apiServiceAccount =
+    api?.serviceAccount ?? (SA_ACCOUNT_ID.test(derivedApiSa) ? derivedApiSa : "app-api-runtime");
 
   const worker = deployment?.services.find(isAiWorkerTarget);
   if (!worker) {
@@ -61,7 +62,9 @@ export function resolveTopology(
   const designQueue = deployment?.queues.find((q) => q.target === workerService);
   if (!designQueue) {
     derived.push("queue", "workerPath");
-    assumptions.push("The design has no queue for the AI worker; derived one (settings in docs/migration/llmops/architecture.md).");
+    assumptions.push(
+      "The design has no queue for the AI worker; derived one (settings in docs/migration/llmops/architecture.md).",
+    );
   }
   // The design names the identity Cloud Tasks puts in the OIDC token when it planned the queue.
   const invoker = designQueue?.oidcServiceAccount;

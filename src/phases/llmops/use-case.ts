@@ -7,19 +7,62 @@ import { isSafeIdentifier } from "./python-literal.js";
 export type Action = "summary" | "classification" | "extraction" | "translation" | "answer" | "generation" | "analysis";
 
 const VERBS: Record<string, Action> = {
-  summarise: "summary", summarize: "summary", summary: "summary", summaries: "summary", digest: "summary",
-  classify: "classification", categorise: "classification", categorize: "classification", tag: "classification",
-  label: "classification", triage: "classification", moderate: "classification",
-  extract: "extraction", parse: "extraction",
+  summarise: "summary",
+  summarize: "summary",
+  summary: "summary",
+  summaries: "summary",
+  digest: "summary",
+  classify: "classification",
+  categorise: "classification",
+  categorize: "classification",
+  tag: "classification",
+  label: "classification",
+  triage: "classification",
+  moderate: "classification",
+  extract: "extraction",
+  parse: "extraction",
   translate: "translation",
-  answer: "answer", chat: "answer", reply: "answer", respond: "answer",
-  generate: "generation", write: "generation", draft: "generation", compose: "generation",
-  analyse: "analysis", analyze: "analysis", review: "analysis", check: "analysis",
+  answer: "answer",
+  chat: "answer",
+  reply: "answer",
+  respond: "answer",
+  generate: "generation",
+  write: "generation",
+  draft: "generation",
+  compose: "generation",
+  analyse: "analysis",
+  analyze: "analysis",
+  review: "analysis",
+  check: "analysis",
 };
 
 const STOP = new Set([
-  "the", "a", "an", "of", "for", "and", "or", "to", "from", "with", "by", "in", "on", "our", "their",
-  "user", "users", "uploaded", "incoming", "new", "customer", "customers", "all", "each", "every", "into",
+  "the",
+  "a",
+  "an",
+  "of",
+  "for",
+  "and",
+  "or",
+  "to",
+  "from",
+  "with",
+  "by",
+  "in",
+  "on",
+  "our",
+  "their",
+  "user",
+  "users",
+  "uploaded",
+  "incoming",
+  "new",
+  "customer",
+  "customers",
+  "all",
+  "each",
+  "every",
+  "into",
 ]);
 
 export interface TaskShape {
@@ -39,9 +82,18 @@ function singular(word: string): string {
 }
 
 const text = (name: string, description: string, maxLength = 100_000, required = true): TaskField => ({
-  name, type: "text", required, maxLength, description,
+  name,
+  type: "text",
+  required,
+  maxLength,
+  description,
 });
-const list = (name: string, description: string): TaskField => ({ name, type: "string_list", required: true, description });
+const list = (name: string, description: string): TaskField => ({
+  name,
+  type: "string_list",
+  required: true,
+  description,
+});
 
 function outputs(action: Action, subject: string): TaskField[] {
   switch (action) {
@@ -51,18 +103,30 @@ function outputs(action: Action, subject: string): TaskField[] {
         list("key_points", "The most important points, one sentence each"),
       ];
       if (subject === "contract") {
-        fields.push(list("parties", "Parties named in the contract"), list("notable_clauses", "Clauses a reader should check: renewal, termination, liability, payment"));
+        fields.push(
+          list("parties", "Parties named in the contract"),
+          list("notable_clauses", "Clauses a reader should check: renewal, termination, liability, payment"),
+        );
       }
       return fields;
     }
     case "classification":
       return [
-        { name: "label", type: "string", required: true, maxLength: 100, description: `Category assigned to the ${subject}` },
+        {
+          name: "label",
+          type: "string",
+          required: true,
+          maxLength: 100,
+          description: `Category assigned to the ${subject}`,
+        },
         { name: "confidence", type: "number", required: true, description: "Model confidence between 0 and 1" },
         text("rationale", "One or two sentences explaining the label", 2_000),
       ];
     case "extraction":
-      return [list("items", `Facts extracted from the ${subject}`), text("notes", "Anything the model could not extract and why", 5_000, false)];
+      return [
+        list("items", `Facts extracted from the ${subject}`),
+        text("notes", "Anything the model could not extract and why", 5_000, false),
+      ];
     case "translation":
       return [text("translation", `The translated ${subject}`)];
     default:
@@ -81,7 +145,13 @@ export function taskShapeFor(useCase: string | undefined): TaskShape {
   const taskType = `${subject}_${action}`;
   const inputFields: TaskField[] = [text(`${subject}_text`, `Full text of the ${subject} to process`)];
   if (action === "summary" || action === "translation") {
-    inputFields.push({ name: "language", type: "string", required: false, maxLength: 35, description: "Language of the output as a BCP 47 tag, e.g. en or pt-BR" });
+    inputFields.push({
+      name: "language",
+      type: "string",
+      required: false,
+      maxLength: 35,
+      description: "Language of the output as a BCP 47 tag, e.g. en or pt-BR",
+    });
   }
   return { taskType, action, subject, inputFields, outputFields: outputs(action, subject), generic: verbAt < 0 };
 }

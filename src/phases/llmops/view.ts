@@ -73,7 +73,9 @@ export function buildView(result: LlmopsResult, ctx: ViewContext) {
   const route = `/ai/${kebab(result.taskType)}`;
   const usesList = [...result.inputFields, ...result.outputFields].some((f) => f.type === "string_list");
   const required = result.inputFields.find((f) => f.required)!;
-  const engine = ctx.deployment?.database?.engine ?? (ctx.inventory.data.some((d) => /postgres/i.test(d.engine)) ? "postgres" : "mysql");
+  const engine =
+    ctx.deployment?.database?.engine ??
+    (ctx.inventory.data.some((d) => /postgres/i.test(d.engine)) ? "postgres" : "mysql");
   const worker = ctx.deployment?.services.find((s) => s.name === t.workerService);
 
   return {

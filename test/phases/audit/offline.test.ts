@@ -68,17 +68,46 @@ describe("audit offline rules on the seed VM", () => {
 
 describe("audit offline rules react to the inventory", () => {
   it.each([
-    ["automatic rollback removes the rollback risk", "deploy: { method: containers, rollback: automatic, downtime: false }", (cats: string[]) => !cats.includes("rollback") && !cats.includes("deployment")],
-    ["a database on 0.0.0.0 is a security risk", `  - { name: db, role: database, software: postgres, version: "15", listen: ["0.0.0.0:5432"] }`, (cats: string[], titles: string[]) => titles.some((t) => /all interfaces/.test(t))],
-    ["no backups is critical data protection", `  - { name: db, role: database, software: mysql, version: "8.0" }\ndata: [{ service: db, engine: mysql, backups: none }]`, (_c: string[], titles: string[]) => titles.some((t) => /No database backups/.test(t))],
-    ["MySQL 5.7 is end of life", `  - { name: db, role: database, software: mysql, version: "5.7" }`, (_c: string[], titles: string[]) => titles.some((t) => /end of life/.test(t))],
-    ["a cron job without monitoring", `  - { name: nightly, role: cron, software: bash, schedule: "0 3 * * *" }`, (cats: string[]) => cats.includes("operations") && cats.includes("observability")],
-    ["prometheus removes the observability risk", `  - { name: prom, role: other, software: prometheus }`, (cats: string[]) => !cats.includes("observability")],
+    [
+      "automatic rollback removes the rollback risk",
+      "deploy: { method: containers, rollback: automatic, downtime: false }",
+      (cats: string[]) => !cats.includes("rollback") && !cats.includes("deployment"),
+    ],
+    [
+      "a database on 0.0.0.0 is a security risk",
+      `  - { name: db, role: database, software: postgres, version: "15", listen: ["0.0.0.0:5432"] }`,
+      (cats: string[], titles: string[]) => titles.some((t) => /all interfaces/.test(t)),
+    ],
+    [
+      "no backups is critical data protection",
+      `  - { name: db, role: database, software: mysql, version: "8.0" }\ndata: [{ service: db, engine: mysql, backups: none }]`,
+      (_c: string[], titles: string[]) => titles.some((t) => /No database backups/.test(t)),
+    ],
+    [
+      "MySQL 5.7 is end of life",
+      `  - { name: db, role: database, software: mysql, version: "5.7" }`,
+      (_c: string[], titles: string[]) => titles.some((t) => /end of life/.test(t)),
+    ],
+    [
+      "a cron job without monitoring",
+      `  - { name: nightly, role: cron, software: bash, schedule: "0 3 * * *" }`,
+      (cats: string[]) => cats.includes("operations") && cats.includes("observability"),
+    ],
+    [
+      "prometheus removes the observability risk",
+      `  - { name: prom, role: other, software: prometheus }`,
+      (cats: string[]) => !cats.includes("observability"),
+    ],
   ])("%s", (_name, extra, check) => {
     const yamlText = extra.startsWith("deploy") ? minimal(extra) : minimal("").replace(/\n$/, "\n") + extra + "\n";
     const result = auditOffline(inputFromYaml(yamlText));
     expect(auditResultSchema.safeParse(result).success).toBe(true);
-    expect(check(result.risks.map((r) => r.category), result.risks.map((r) => r.title))).toBe(true);
+    expect(
+      check(
+        result.risks.map((r) => r.category),
+        result.risks.map((r) => r.title),
+      ),
+    ).toBe(true);
   });
 
   it("growth 1 with little traffic has no vertical-scaling risk", () => {
@@ -98,9 +127,28 @@ describe("scoring", () => {
   });
 
   it("keeps rule order for equal scores", () => {
-    const base: Omit<DraftRisk, "title"> = { category: "operations", severity: "high", likelihood: "likely", mttrMinutes: { min: 1, max: 2 }, businessImpact: "x".repeat(20), evidence: ["abc"], mitigation: "y".repeat(20), affects: [], growthSensitive: false };
-    const ranked = rankRisks([{ ...base, title: "first risk" }, { ...base, title: "second risk" }], 10);
-    expect(ranked.map((r) => [r.id, r.title])).toEqual([["R1", "first risk"], ["R2", "second risk"]]);
+    const base: Omit<DraftRisk, "title"> = {
+      category: "operations",
+      severity: "high",
+      likelihood: "likely",
+      mttrMinutes: { min: 1, max: 2 },
+      businessImpact: "x".repeat(20),
+      evidence: ["abc"],
+      mitigation: "y".repeat(20),
+      affects: [],
+      growthSensitive: false,
+    };
+    const ranked = rankRisks(
+      [
+        { ...base, title: "first risk" },
+        { ...base, title: "second risk" },
+      ],
+      10,
+    );
+    expect(ranked.map((r) => [r.id, r.title])).toEqual([
+      ["R1", "first risk"],
+      ["R2", "second risk"],
+    ]);
   });
 });
 

@@ -30,7 +30,12 @@ describe("audit render", () => {
     expect(report).toContain("```mermaid\n" + diagram!.trimEnd() + "\n```");
     expect(report).toMatch(/\*\*Growth target:\*\* 10x today's traffic \(40 → 400 requests\/s at peak\)/);
     const parsed = JSON.parse(json!);
-    expect(parsed).toMatchObject({ kind: "RiskReport", inventory: "acme-mvp", top: 5, critical: ["R1", "R2", "R3", "R4", "R5"] });
+    expect(parsed).toMatchObject({
+      kind: "RiskReport",
+      inventory: "acme-mvp",
+      top: 5,
+      critical: ["R1", "R2", "R3", "R4", "R5"],
+    });
     expect(await auditPhase.validate!(artifacts, input, { source: "model" })).toEqual([]);
   });
 

@@ -28,7 +28,13 @@ describe("API deploy and the AI worker", () => {
     const api = (await deploySteps("seed-vm")).find((s) => s.name === "Deploy web-app-prod (api)")!;
     const envFlags = api.run.match(/--set-env-vars=[^"\s]*/g) ?? [];
     expect(envFlags).toHaveLength(1);
-    for (const expected of ["GOOGLE_CLOUD_PROJECT=acme-mvp-prod", "AI_QUEUE=web-app-prod-ai-tasks", "AI_QUEUE_LOCATION=us-central1", "AI_INVOKER_SERVICE_ACCOUNT=web-app-prod-ai-worker-invoker@acme-mvp-prod.iam.gserviceaccount.com", "AI_WORKER_URL=${AI_WORKER_URL}"]) {
+    for (const expected of [
+      "GOOGLE_CLOUD_PROJECT=acme-mvp-prod",
+      "AI_QUEUE=web-app-prod-ai-tasks",
+      "AI_QUEUE_LOCATION=us-central1",
+      "AI_INVOKER_SERVICE_ACCOUNT=web-app-prod-ai-worker-invoker@acme-mvp-prod.iam.gserviceaccount.com",
+      "AI_WORKER_URL=${AI_WORKER_URL}",
+    ]) {
       expect(envFlags[0]).toContain(expected);
     }
   });

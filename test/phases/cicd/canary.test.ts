@@ -11,12 +11,27 @@ import { ROOT } from "./fixtures.js";
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
 const SCRIPT = path.join(ROOT, "templates/cicd/canary.sh");
 const BASE = [
-  "--service", "web-app-prod", "--region", "us-central1", "--project", "acme-mvp-prod",
-  "--image", "us-central1-docker.pkg.dev/acme-mvp-prod/acme-mvp/acme-mvp:0123abc",
-  "--health-path", "/healthz", "--bake-seconds", "0", "--health-retries", "2",
-  "--health-timeout", "1", "--health-interval", "0",
+  "--service",
+  "web-app-prod",
+  "--region",
+  "us-central1",
+  "--project",
+  "acme-mvp-prod",
+  "--image",
+  "us-central1-docker.pkg.dev/acme-mvp-prod/acme-mvp/acme-mvp:0123abc",
+  "--health-path",
+  "/healthz",
+  "--bake-seconds",
+  "0",
+  "--health-retries",
+  "2",
+  "--health-timeout",
+  "1",
+  "--health-interval",
+  "0",
 ];
-const ROLLBACK = "update-traffic web-app-prod --region us-central1 --project acme-mvp-prod --quiet --to-revisions web-app-prod-00001-abc=100";
+const ROLLBACK =
+  "update-traffic web-app-prod --region us-central1 --project acme-mvp-prod --quiet --to-revisions web-app-prod-00001-abc=100";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -39,7 +54,8 @@ async function runCanary(args: string[], env: Record<string, string>) {
   return { exitCode: run.exitCode, output: `${run.stdout}\n${run.stderr}`, calls };
 }
 
-const traffic = (calls: string[]) => calls.filter((c) => c.includes("update-traffic")).map((c) => c.split("--quiet ")[1]);
+const traffic = (calls: string[]) =>
+  calls.filter((c) => c.includes("update-traffic")).map((c) => c.split("--quiet ")[1]);
 
 describe("canary.sh", () => {
   it("is the template the phase renders, byte for byte", () => {
@@ -94,7 +110,9 @@ describe("canary.sh", () => {
   });
 
   it("direct strategy (workers): one deploy at 100%, no health URL, no traffic moves", async () => {
-    const r = await runCanary([...BASE, "--strategy", "direct", "--", "--ingress=internal"], { FAKE_SERVICE_EXISTS: "1" });
+    const r = await runCanary([...BASE, "--strategy", "direct", "--", "--ingress=internal"], {
+      FAKE_SERVICE_EXISTS: "1",
+    });
     expect(r.exitCode).toBe(0);
     expect(r.calls.filter((c) => c.startsWith("gcloud run deploy"))).toEqual([
       expect.stringMatching(/--quiet --ingress=internal$/),

@@ -11,7 +11,9 @@ const good = (): CicdResult => cicdPhase.offline(seedInput());
 
 function runScripts(workflowText: string): string {
   const wf = parse(workflowText) as { jobs: Record<string, { steps: Array<{ run?: string }> }> };
-  return Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? "")).join("\n");
+  return Object.values(wf.jobs)
+    .flatMap((j) => j.steps.map((s) => s.run ?? ""))
+    .join("\n");
 }
 
 describe("hostile model answers are rejected by the result schema", () => {
@@ -57,7 +59,9 @@ describe("hostile design values never reach a script", () => {
   });
 
   it("a runtime version for the wrong stack is refused at render", async () => {
-    await expect(async () => cicdPhase.render({ ...good(), runtimeVersion: "22" }, seedInput())).rejects.toThrow(/python stack/);
+    await expect(async () => cicdPhase.render({ ...good(), runtimeVersion: "22" }, seedInput())).rejects.toThrow(
+      /python stack/,
+    );
   });
 
   it("prose smuggling a `uses:` stays in the README, outside every run: and uses:", async () => {

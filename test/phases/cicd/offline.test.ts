@@ -44,12 +44,23 @@ describe("cicd offline rules", () => {
   it("answers the seed with a schema-valid result", () => {
     const result = cicdPhase.offline(seedInput());
     expect(cicdResultSchema.parse(result)).toEqual(result);
-    expect(result).toMatchObject({ canarySteps: [10, 50, 100], testCommand: "pytest -q", runtimeVersion: "3.10", notifyOnSuccess: true });
-    expect(cicdPhase.summarize!(result)).toBe("canary 10/50/100% with 60s bake, tests: pytest -q, Slack on failure and success");
+    expect(result).toMatchObject({
+      canarySteps: [10, 50, 100],
+      testCommand: "pytest -q",
+      runtimeVersion: "3.10",
+      notifyOnSuccess: true,
+    });
+    expect(cicdPhase.summarize!(result)).toBe(
+      "canary 10/50/100% with 60s bake, tests: pytest -q, Slack on failure and success",
+    );
   });
 
   it("has the shape the runner expects", () => {
-    expect([cicdPhase.id, cicdPhase.personaId, cicdPhase.dependsOn]).toEqual(["cicd", "devops-security-engineer", ["design"]]);
+    expect([cicdPhase.id, cicdPhase.personaId, cicdPhase.dependsOn]).toEqual([
+      "cicd",
+      "devops-security-engineer",
+      ["design"],
+    ]);
   });
 
   it("fails clearly without a design result", () => {

@@ -71,7 +71,10 @@ describe("cicd render (seed example)", () => {
     }
     const auth = steps.filter((s) => s.uses?.startsWith("google-github-actions/auth@"));
     expect(auth.map((s) => s.with)).toEqual(
-      Array(2).fill({ workload_identity_provider: "${{ vars.WIF_PROVIDER }}", service_account: "${{ vars.WIF_SERVICE_ACCOUNT }}" }),
+      Array(2).fill({
+        workload_identity_provider: "${{ vars.WIF_PROVIDER }}",
+        service_account: "${{ vars.WIF_SERVICE_ACCOUNT }}",
+      }),
     );
     expect(text).not.toMatch(/credentials_json|service_account_key|&a\d|\*a\d/);
     // Workers first, then the API with the canary parameters from the result.
@@ -108,21 +111,22 @@ describe("cicd render (seed example)", () => {
     expect(await cicdPhase.validate!(artifacts, input, { source: "model" })).toEqual([]);
   });
 
-  it.each([
-    ["a node stack", { software: "node", command: "node server.js" }, "npm test", "22"],
-  ])("renders and validates %s", async (_, web, testCommand, version) => {
-    const input = seedInput();
-    input.inventory.services = input.inventory.services.map((s) =>
-      s.role === "web" || s.role === "worker" ? { ...s, ...web } : s,
-    );
-    input.inventory.deploy.testCommand = undefined;
-    const result = cicdPhase.offline(input);
-    expect([result.testCommand, result.runtimeVersion]).toEqual([testCommand, version]);
-    const deployment = seedDeployment();
-    deployment.services = deployment.services.map((s) => ({ ...s, command: undefined }));
-    const nodeInput = { ...input, upstream: { design: { deployment } } };
-    const artifacts = await cicdPhase.render(result, nodeInput);
-    expect(artifacts.find((a) => a.path === CICD_PATHS.dockerfile)!.content).toContain("USER node");
-    expect(await cicdPhase.validate!(artifacts, nodeInput, { source: "model" })).toEqual([]);
-  });
+  it.each([["a node stack", { software: "node", command: "node server.js" }, "npm test", "22"]])(
+    "renders and validates %s",
+    async (_, web, testCommand, version) => {
+      const input = seedInput();
+      input.inventory.services = input.inventory.services.map((s) =>
+        s.role === "web" || s.role === "worker" ? { ...s, ...web } : s,
+      );
+      input.inventory.deploy.testCommand = undefined;
+      const result = cicdPhase.offline(input);
+      expect([result.testCommand, result.runtimeVersion]).toEqual([testCommand, version]);
+      const deployment = seedDeployment();
+      deployment.services = deployment.services.map((s) => ({ ...s, command: undefined }));
+      const nodeInput = { ...input, upstream: { design: { deployment } } };
+      const artifacts = await cicdPhase.render(result, nodeInput);
+      expect(artifacts.find((a) => a.path === CICD_PATHS.dockerfile)!.content).toContain("USER node");
+      expect(await cicdPhase.validate!(artifacts, nodeInput, { source: "model" })).toEqual([]);
+    },
+  );
 });

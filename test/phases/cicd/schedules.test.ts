@@ -30,7 +30,11 @@ async function run(content: string, args: string[], env: Record<string, string> 
   const log = path.join(dir, `calls-${n++}.log`);
   writeFileSync(file, content);
   writeFileSync(log, "");
-  const r = await execa("bash", [file, ...args], { reject: false, extendEnv: false, env: { PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log, ...env } });
+  const r = await execa("bash", [file, ...args], {
+    reject: false,
+    extendEnv: false,
+    env: { PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log, ...env },
+  });
   const calls = readFileSync(log, "utf8").split("\n").filter(Boolean);
   const printed = r.stdout.split("\n").filter((l) => l.startsWith("+ "));
   return { exitCode: r.exitCode, stderr: r.stderr, printed, calls };
@@ -39,7 +43,10 @@ async function run(content: string, args: string[], env: Record<string, string> 
 const seed = chainFile(EXAMPLE("seed-vm"));
 const django = chainFile(EXAMPLE("django-postgres"));
 // The django VM with a beat schedule: beat becomes an authenticated POST to the worker.
-const beatYaml = read(EXAMPLE("django-postgres"), "utf8").replace("    command: celery -A bookshop beat --loglevel info\n", '    command: celery -A bookshop beat --loglevel info\n    schedule: "*/15 * * * *"\n');
+const beatYaml = read(EXAMPLE("django-postgres"), "utf8").replace(
+  "    command: celery -A bookshop beat --loglevel info\n",
+  '    command: celery -A bookshop beat --loglevel info\n    schedule: "*/15 * * * *"\n',
+);
 const beat = chainYaml(beatYaml);
 
 describe("setup-schedules.sh", () => {
@@ -58,7 +65,8 @@ describe("setup-schedules.sh", () => {
     expect(calls).toEqual([]); // a dry run calls nothing
     const jobs = printed.filter((l) => l.includes("scheduler jobs create http"));
     expect(jobs).toHaveLength(2);
-    const patch = "--uri=https://run.googleapis.com/v2/projects/acme-mvp-prod/locations/us-central1/services/web-app-prod\\?updateMask=scaling.minInstanceCount --http-method=PATCH";
+    const patch =
+      "--uri=https://run.googleapis.com/v2/projects/acme-mvp-prod/locations/us-central1/services/web-app-prod\\?updateMask=scaling.minInstanceCount --http-method=PATCH";
     expect(jobs[0]).toContain("web-app-prod-warm-up");
     expect(jobs[0]).toContain("--schedule=0\\ 8\\ \\*\\ \\*\\ \\* --time-zone=America/Sao_Paulo");
     expect(jobs[0]).toContain(patch);
@@ -68,13 +76,19 @@ describe("setup-schedules.sh", () => {
     expect(jobs[1]).toContain('\\"minInstanceCount\\":0');
     for (const j of jobs) {
       expect(j).toContain("--headers=Content-Type=application/json");
-      expect(j).toContain("--oauth-service-account-email=web-app-prod-scaler@acme-mvp-prod.iam.gserviceaccount.com --oauth-token-scope=https://www.googleapis.com/auth/cloud-platform");
+      expect(j).toContain(
+        "--oauth-service-account-email=web-app-prod-scaler@acme-mvp-prod.iam.gserviceaccount.com --oauth-token-scope=https://www.googleapis.com/auth/cloud-platform",
+      );
     }
     // The scaler may update that one service (and act as its runtime account), nothing else.
     const grants = printed.filter((l) => l.includes("add-iam-policy-binding"));
     expect(grants).toEqual([
-      expect.stringContaining("gcloud run services add-iam-policy-binding web-app-prod --region us-central1 --project acme-mvp-prod --member=serviceAccount:web-app-prod-scaler@acme-mvp-prod.iam.gserviceaccount.com --role=roles/run.developer"),
-      expect.stringContaining("gcloud iam service-accounts add-iam-policy-binding web-app-prod-sa@acme-mvp-prod.iam.gserviceaccount.com"),
+      expect.stringContaining(
+        "gcloud run services add-iam-policy-binding web-app-prod --region us-central1 --project acme-mvp-prod --member=serviceAccount:web-app-prod-scaler@acme-mvp-prod.iam.gserviceaccount.com --role=roles/run.developer",
+      ),
+      expect.stringContaining(
+        "gcloud iam service-accounts add-iam-policy-binding web-app-prod-sa@acme-mvp-prod.iam.gserviceaccount.com",
+      ),
     ]);
   });
 
@@ -83,12 +97,20 @@ describe("setup-schedules.sh", () => {
     const { exitCode, printed } = await run(scriptFor(django.input)!, ["--dry-run"]);
     expect(exitCode).toBe(0);
     const jobs = printed.filter((l) => l.includes("scheduler jobs create http"));
-    expect(jobs.map((l) => l.split(" ")[6])).toEqual(["bookshop-web-nightly-cleanup-trigger", "bookshop-web-warm-up", "bookshop-web-cool-down"]);
-    expect(jobs[0]).toContain(`--schedule=30\\ 3\\ \\*\\ \\*\\ \\* --time-zone=Europe/Berlin --uri=https://run.googleapis.com/v2/projects/${django.design.deployment.project}/locations/europe-west1/jobs/${job}:run --http-method=POST`);
+    expect(jobs.map((l) => l.split(" ")[6])).toEqual([
+      "bookshop-web-nightly-cleanup-trigger",
+      "bookshop-web-warm-up",
+      "bookshop-web-cool-down",
+    ]);
+    expect(jobs[0]).toContain(
+      `--schedule=30\\ 3\\ \\*\\ \\*\\ \\* --time-zone=Europe/Berlin --uri=https://run.googleapis.com/v2/projects/${django.design.deployment.project}/locations/europe-west1/jobs/${job}:run --http-method=POST`,
+    );
     expect(jobs[0]).toContain("--oauth-service-account-email=bookshop-web-scheduler@");
     expect(jobs[1]).toContain("--schedule=0\\ 7\\ \\*\\ \\*\\ \\* --time-zone=Europe/Berlin");
     expect(jobs[2]).toContain("--schedule=0\\ 22\\ \\*\\ \\*\\ \\*");
-    expect(printed).toContainEqual(expect.stringContaining(`gcloud run jobs add-iam-policy-binding ${job} --region europe-west1`));
+    expect(printed).toContainEqual(
+      expect.stringContaining(`gcloud run jobs add-iam-policy-binding ${job} --region europe-west1`),
+    );
     expect(printed.filter((l) => l.includes("roles/run.invoker"))).toHaveLength(1);
   });
 
@@ -129,8 +151,14 @@ describe("setup-schedules.sh", () => {
 
   it.each([
     ["an unknown target", (d: Deployment) => (d.schedules![0]!.target = "ghost")],
-    ["min instances on a job", (d: Deployment) => Object.assign(d.schedules![0]!, { action: "set-min-instances", minInstances: 1 })],
-    ["run-job on a service", (d: Deployment) => Object.assign(d.schedules![0]!, { action: "run-job", target: d.services[0]!.name })],
+    [
+      "min instances on a job",
+      (d: Deployment) => Object.assign(d.schedules![0]!, { action: "set-min-instances", minInstances: 1 }),
+    ],
+    [
+      "run-job on a service",
+      (d: Deployment) => Object.assign(d.schedules![0]!, { action: "run-job", target: d.services[0]!.name }),
+    ],
   ])("refuses a schedule with %s", (_name, mutate) => {
     const deployment = structuredClone(django.design.deployment);
     mutate(deployment);

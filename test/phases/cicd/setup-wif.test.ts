@@ -35,7 +35,8 @@ async function setupWif(args: string[], env: Record<string, string> = {}) {
 }
 
 const IDS = ["--repository-owner-id", "1234", "--repository-id", "5678"];
-const CONDITION = "assertion.repository_owner_id == '1234' && assertion.repository_id == '5678' && assertion.ref == 'refs/heads/main'";
+const CONDITION =
+  "assertion.repository_owner_id == '1234' && assertion.repository_id == '5678' && assertion.ref == 'refs/heads/main'";
 
 describe("setup-wif.sh", () => {
   it("--dry-run prints every command and runs none", async () => {
@@ -64,10 +65,18 @@ describe("setup-wif.sh", () => {
     expect(provider).toContain(`--attribute-condition=${CONDITION}`);
     const roles = r.calls.flatMap((c) => /--role=(\S+)/.exec(c)?.[1] ?? []);
     expect(new Set(roles)).toEqual(
-      new Set(["roles/iam.workloadIdentityUser", "roles/run.developer", "roles/artifactregistry.writer", "roles/iam.serviceAccountUser", "roles/cloudsql.client"]),
+      new Set([
+        "roles/iam.workloadIdentityUser",
+        "roles/run.developer",
+        "roles/artifactregistry.writer",
+        "roles/iam.serviceAccountUser",
+        "roles/cloudsql.client",
+      ]),
     );
     expect(r.calls.join("\n")).not.toMatch(/roles\/(owner|editor|run\.admin)|keys create/);
-    expect(r.calls.find((c) => c.includes("artifactregistry.writer"))).toMatch(/^gcloud artifacts repositories add-iam-policy-binding acme-mvp /);
+    expect(r.calls.find((c) => c.includes("artifactregistry.writer"))).toMatch(
+      /^gcloud artifacts repositories add-iam-policy-binding acme-mvp /,
+    );
     // Secrets do not exist in this fake project: the script says so instead of granting.
     expect(r.stdout).toContain("secret DATABASE_URL does not exist yet");
   });

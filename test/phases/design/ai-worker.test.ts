@@ -33,20 +33,30 @@ describe("AI worker in the design", () => {
     expect(ai.timeoutSeconds).toBeGreaterThanOrEqual(15 * 2); // llm.latencySeconds [5, 15] with margin
     expect(ai.timeoutSeconds).toBe(queue.dispatchDeadlineSeconds);
     expect(queue.dispatchDeadlineSeconds).toBeGreaterThan(sizing.modelTimeoutSeconds);
-    expect(ai.concurrency).toBeGreaterThan(seed.deployment.services.find((s) => s.name === "web-app-prod-worker")!.concurrency);
+    expect(ai.concurrency).toBeGreaterThan(
+      seed.deployment.services.find((s) => s.name === "web-app-prod-worker")!.concurrency,
+    );
     expect(ai.maxInstances * ai.concurrency).toBeGreaterThanOrEqual(queue.maxConcurrentDispatches);
   });
 
   it("gets its own queue pushing to the path the llmops worker serves, with the invoker identity", () => {
-    expect(queue).toMatchObject({ name: "web-app-prod-ai-tasks", path: "/tasks/contract-summary", oidcServiceAccount: "web-app-prod-ai-worker-invoker" });
+    expect(queue).toMatchObject({
+      name: "web-app-prod-ai-tasks",
+      path: "/tasks/contract-summary",
+      oidcServiceAccount: "web-app-prod-ai-worker-invoker",
+    });
   });
 
   it("takes the model credential away from every other service", () => {
     for (const s of seed.deployment.services) expect(s.secrets).not.toContain("GEMINI_API_KEY");
     const api = seed.mapping.find((m) => m.service === "api")!;
-    expect(api.appChanges.join(" ")).toMatch(/Remove GEMINI_API_KEY from api: only web-app-prod-ai-worker calls Vertex AI, as service account web-app-prod-ai-worker-sa \(the one identity with roles\/aiplatform\.user\)/);
+    expect(api.appChanges.join(" ")).toMatch(
+      /Remove GEMINI_API_KEY from api: only web-app-prod-ai-worker calls Vertex AI, as service account web-app-prod-ai-worker-sa \(the one identity with roles\/aiplatform\.user\)/,
+    );
     expect(api.settings).toMatchObject({ aiWorker: ai.name, aiQueue: queue.name });
-    expect(seed.mapping.find((m) => m.service === "worker")!.appChanges.join(" ")).toMatch(/Remove GEMINI_API_KEY from worker/);
+    expect(seed.mapping.find((m) => m.service === "worker")!.appChanges.join(" ")).toMatch(
+      /Remove GEMINI_API_KEY from worker/,
+    );
   });
 
   it("records an ADR that closes the audit's model-call risk (found by category and affected services)", () => {
@@ -63,13 +73,20 @@ describe("AI worker in the design", () => {
 
   it("is counted by the cost model, with a note that model tokens are extra", () => {
     const cost = estimateCost(designInput("seed").inventory, seed.deployment, loadPriceBook());
-    expect(cost.scenarios[0]!.lines.filter((l) => l.component === ai.name).map((l) => l.item)).toEqual(["vCPU time", "memory time", "tasks"]);
+    expect(cost.scenarios[0]!.lines.filter((l) => l.component === ai.name).map((l) => l.item)).toEqual([
+      "vCPU time",
+      "memory time",
+      "tasks",
+    ]);
     expect(cost.warnings.join(" ")).toMatch(/web-app-prod-ai-worker: Vertex AI model charges/);
   });
 
   it("follows the worker directory option and refuses one that leaves the repository", () => {
     const custom = design({ ...designInput("seed"), options: { workerDir: "apps/ai" } });
-    expect(custom.deployment.services.find((s) => s.name === ai.name)!.source).toEqual({ context: "apps/ai", dockerfile: "apps/ai/Dockerfile" });
+    expect(custom.deployment.services.find((s) => s.name === ai.name)!.source).toEqual({
+      context: "apps/ai",
+      dockerfile: "apps/ai/Dockerfile",
+    });
     const hostile = design({ ...designInput("seed"), options: { workerDir: "../../etc" } });
     expect(hostile.deployment.services.find((s) => s.name === ai.name)!.source!.context).toBe("services/ai-worker");
   });
@@ -81,7 +98,10 @@ describe("AI worker in the design", () => {
   });
 
   it("plans it from a model key alone, without an llm section", () => {
-    const yaml = readFileSync(EXAMPLES.apiOnly, "utf8").replace("env: [DATABASE_URL, JWT_SECRET, PARTNER_API_TOKEN, LOG_LEVEL]", "env: [DATABASE_URL, JWT_SECRET, OPENAI_API_KEY]");
+    const yaml = readFileSync(EXAMPLES.apiOnly, "utf8").replace(
+      "env: [DATABASE_URL, JWT_SECRET, PARTNER_API_TOKEN, LOG_LEVEL]",
+      "env: [DATABASE_URL, JWT_SECRET, OPENAI_API_KEY]",
+    );
     const r = design(designInputFromYaml(yaml));
     const worker = r.deployment.services.find((s) => s.name.endsWith("-ai-worker"))!;
     expect(worker.kind).toBe("worker");

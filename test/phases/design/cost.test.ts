@@ -19,7 +19,11 @@ describe("cost model arithmetic (hand-computed)", () => {
   });
 
   it("reads the window's time zone for the warm-up jobs", () => {
-    expect(businessWindow("07:00-22:00 Europe/Berlin")).toEqual({ startHour: 7, endHour: 22, timeZone: "Europe/Berlin" });
+    expect(businessWindow("07:00-22:00 Europe/Berlin")).toEqual({
+      startHour: 7,
+      endHour: 22,
+      timeZone: "Europe/Berlin",
+    });
   });
 
   it.each([
@@ -67,11 +71,54 @@ target: { region: us-central1, businessHours: "08:00-18:00 Etc/UTC" }
       region: "us-central1",
       artifactRepository: "calc",
       queues: [],
-      services: [{ name: "calc", kind: "api", replaces: ["api"], port: 8080, healthPath: "/healthz", cpu: "1", memory: "512Mi", concurrency: 80, timeoutSeconds: 60, minInstances: 1, maxInstances: 3, cpuBoost: true, serviceAccount: "calc-sa", ingress: "all", secrets: ["A_TOKEN", "B_SECRET"] }],
-      database: { instance: "calc-db", engine: "postgres", databaseVersion: "POSTGRES_16", tier: "db-custom-1-3840", highAvailability: false, readReplicas: 0, storageGiB: 10, pointInTimeRecovery: true },
+      services: [
+        {
+          name: "calc",
+          kind: "api",
+          replaces: ["api"],
+          port: 8080,
+          healthPath: "/healthz",
+          cpu: "1",
+          memory: "512Mi",
+          concurrency: 80,
+          timeoutSeconds: 60,
+          minInstances: 1,
+          maxInstances: 3,
+          cpuBoost: true,
+          serviceAccount: "calc-sa",
+          ingress: "all",
+          secrets: ["A_TOKEN", "B_SECRET"],
+        },
+      ],
+      database: {
+        instance: "calc-db",
+        engine: "postgres",
+        databaseVersion: "POSTGRES_16",
+        tier: "db-custom-1-3840",
+        highAvailability: false,
+        readReplicas: 0,
+        storageGiB: 10,
+        pointInTimeRecovery: true,
+      },
       schedules: [
-        { name: "calc-warm-up", schedule: "0 8 * * *", timeZone: "Etc/UTC", action: "set-min-instances", target: "calc", minInstances: 1, replaces: [] },
-        { name: "calc-cool-down", schedule: "0 18 * * *", timeZone: "Etc/UTC", action: "set-min-instances", target: "calc", minInstances: 0, replaces: [] },
+        {
+          name: "calc-warm-up",
+          schedule: "0 8 * * *",
+          timeZone: "Etc/UTC",
+          action: "set-min-instances",
+          target: "calc",
+          minInstances: 1,
+          replaces: [],
+        },
+        {
+          name: "calc-cool-down",
+          schedule: "0 18 * * *",
+          timeZone: "Etc/UTC",
+          action: "set-min-instances",
+          target: "calc",
+          minInstances: 0,
+          replaces: [],
+        },
       ],
     };
     const cost = estimateCost(inv, dep, book, { requestSeconds: 0.1 });
@@ -92,7 +139,9 @@ target: { region: us-central1, businessHours: "08:00-18:00 Etc/UTC" }
     expect(cost.scenarios[0]!.totalUsd).toBe(Math.round(Object.values(today).reduce((a, b) => a + b, 0) * 100) / 100);
     // growth 2×: requests double; no load balancer (ingress all), no queue.
     expect(cost.scenarios[1]!.lines.find((l) => l.item === "requests")!.monthlyUsd).toBe(21.02);
-    expect(cost.scenarios[1]!.lines.some((l) => l.component === "load balancer" || l.component === "cloud tasks")).toBe(false);
+    expect(cost.scenarios[1]!.lines.some((l) => l.component === "load balancer" || l.component === "cloud tasks")).toBe(
+      false,
+    );
     // VM: 730 × (2 × 0.021811 + 8 × 0.002923) = 730 × 0.067006 = 48.91; disk 50 × 0.10 = 5
     expect(cost.vm.lines.map((l) => l.monthlyUsd)).toEqual([48.91, 5]);
     expect(cost.vm.fromInventory).toBe(false);
@@ -110,8 +159,35 @@ traffic: { averageRps: 10, growth: 3 }
 target: { region: us-central1 }
 llm: { latencySeconds: [4, 8], requestsPerMinute: 30 }
 `).inventory;
-    const worker = (name: string, concurrency: number) => ({ name, kind: "worker" as const, replaces: [], port: 8080, healthPath: "/healthz", cpu: "1", memory: "1Gi", concurrency, timeoutSeconds: 60, minInstances: 0, maxInstances: 3, cpuBoost: true, serviceAccount: `${name}-sa`, ingress: "internal" as const, secrets: [] });
-    const queue = (name: string, target: string) => ({ name, target, path: "/tasks", maxAttempts: 5, minBackoffSeconds: 5, maxBackoffSeconds: 300, maxDispatchesPerSecond: 5, maxConcurrentDispatches: 10, dispatchDeadlineSeconds: 60, oidcServiceAccount: "invoker-sa" });
+    const worker = (name: string, concurrency: number) => ({
+      name,
+      kind: "worker" as const,
+      replaces: [],
+      port: 8080,
+      healthPath: "/healthz",
+      cpu: "1",
+      memory: "1Gi",
+      concurrency,
+      timeoutSeconds: 60,
+      minInstances: 0,
+      maxInstances: 3,
+      cpuBoost: true,
+      serviceAccount: `${name}-sa`,
+      ingress: "internal" as const,
+      secrets: [],
+    });
+    const queue = (name: string, target: string) => ({
+      name,
+      target,
+      path: "/tasks",
+      maxAttempts: 5,
+      minBackoffSeconds: 5,
+      maxBackoffSeconds: 300,
+      maxDispatchesPerSecond: 5,
+      maxConcurrentDispatches: 10,
+      dispatchDeadlineSeconds: 60,
+      oidcServiceAccount: "invoker-sa",
+    });
     const dep: Deployment = {
       project: "calc-prod",
       region: "us-central1",
@@ -121,14 +197,17 @@ llm: { latencySeconds: [4, 8], requestsPerMinute: 30 }
       schedules: [],
     };
     const cost = estimateCost(inv, dep, book);
-    const line = (scenario: number, component: string, item: string) => cost.scenarios[scenario]!.lines.find((l) => l.component === component && l.item === item)!;
+    const line = (scenario: number, component: string, item: string) =>
+      cost.scenarios[scenario]!.lines.find((l) => l.component === component && l.item === item)!;
     // Celery: 10 rps × 0.02 = 0.2 tasks/s × 2 s (short jobs, not model calls).
     expect(line(0, "calc-worker", "vCPU time").formula).toContain("(0.2 tasks/s × 2 s, concurrency 4");
     // AI worker: 30 calls/min = 0.5/s today, × 3 at the growth target, × the 6 s latency midpoint.
     expect(line(0, "calc-ai-worker", "vCPU time").formula).toContain("(0.5 tasks/s × 6 s, concurrency 20");
     expect(line(1, "calc-ai-worker", "vCPU time").formula).toContain("(1.5 tasks/s × 6 s, concurrency 20");
     // Cloud Tasks: (0.2 + 0.5) tasks/s × 2,628,000 s = 1,839,600 tasks × 2 operations.
-    expect(line(0, "cloud tasks", "operations").formula).toMatch(/^1,839,600 tasks over 2 queues × 2 .* = 3,679,200 operations/);
+    expect(line(0, "cloud tasks", "operations").formula).toMatch(
+      /^1,839,600 tasks over 2 queues × 2 .* = 3,679,200 operations/,
+    );
     expect(line(0, "cloud tasks", "operations").monthlyUsd).toBe(1.47);
   });
 

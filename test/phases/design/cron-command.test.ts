@@ -3,10 +3,26 @@ import { cronArgv } from "../../../src/phases/design/rules/cron-command.js";
 
 describe("cronArgv: a VM's cron command as a Cloud Run job's argv", () => {
   it.each([
-    ["/srv/app/.venv/bin/python manage.py send_sales_report", ["python", "manage.py", "send_sales_report"], ["/srv/app/.venv/bin/python → python"]],
-    ["cd /srv/app && .venv/bin/python manage.py clearsessions >> /var/log/cron.log 2>&1", ["python", "manage.py", "clearsessions"], ["cd /srv/app", ">> /var/log/cron.log", "2>&1", ".venv/bin/python → python"]],
-    ["/usr/bin/python3 -m app.jobs.report --days=7 >/dev/null", ["python3", "-m", "app.jobs.report", "--days=7"], [">/dev/null", "/usr/bin/python3 → python3"]],
-    ["/opt/app/venv/bin/celery -A app.tasks call app.tasks.cleanup", ["celery", "-A", "app.tasks", "call", "app.tasks.cleanup"], ["/opt/app/venv/bin/celery → celery"]],
+    [
+      "/srv/app/.venv/bin/python manage.py send_sales_report",
+      ["python", "manage.py", "send_sales_report"],
+      ["/srv/app/.venv/bin/python → python"],
+    ],
+    [
+      "cd /srv/app && .venv/bin/python manage.py clearsessions >> /var/log/cron.log 2>&1",
+      ["python", "manage.py", "clearsessions"],
+      ["cd /srv/app", ">> /var/log/cron.log", "2>&1", ".venv/bin/python → python"],
+    ],
+    [
+      "/usr/bin/python3 -m app.jobs.report --days=7 >/dev/null",
+      ["python3", "-m", "app.jobs.report", "--days=7"],
+      [">/dev/null", "/usr/bin/python3 → python3"],
+    ],
+    [
+      "/opt/app/venv/bin/celery -A app.tasks call app.tasks.cleanup",
+      ["celery", "-A", "app.tasks", "call", "app.tasks.cleanup"],
+      ["/opt/app/venv/bin/celery → celery"],
+    ],
     ["/usr/local/bin/backup-db.sh", ["/usr/local/bin/backup-db.sh"], []],
     ["node scripts/rollup.js", ["node", "scripts/rollup.js"], []],
   ])("%s", (command, argv, dropped) => {

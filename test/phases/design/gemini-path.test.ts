@@ -15,7 +15,15 @@ afterEach(async () => {
   await fake.close();
 });
 
-const client = () => createGeminiClient({ model: "gemini-test", apiKey: "test-key", baseUrl: fake.url, maxAttempts: 1, timeoutMs: 5000, sleep: async () => {} });
+const client = () =>
+  createGeminiClient({
+    model: "gemini-test",
+    apiKey: "test-key",
+    baseUrl: fake.url,
+    maxAttempts: 1,
+    timeoutMs: 5000,
+    sleep: async () => {},
+  });
 
 describe("design through the Gemini path", () => {
   it("renders the model's answer (prose the model improved, values the schema checked)", async () => {
@@ -25,7 +33,13 @@ describe("design through the Gemini path", () => {
     fake.enqueue({ json: answer });
     const persona = await loadPersona("serverless-sre");
     const prompt = await designPhase.buildPrompt(input);
-    const got = await client().generateJson({ phase: "design", persona, prompt, schema: designPhase.resultSchema, offline: () => designPhase.offline(input) });
+    const got = await client().generateJson({
+      phase: "design",
+      persona,
+      prompt,
+      schema: designPhase.resultSchema,
+      offline: () => designPhase.offline(input),
+    });
     expect(got.provider).toBe("gemini");
     const artifacts = await designPhase.render(got.value, input);
     expect(artifacts.find((a) => a.path.endsWith("architecture.md"))!.content).toContain("Model-written summary");
@@ -42,7 +56,13 @@ describe("design through the Gemini path", () => {
     fake.enqueue({ json: bad }, { json: bad });
     const persona = await loadPersona("serverless-sre");
     await expect(
-      client().generateJson({ phase: "design", persona, prompt: "design", schema: designPhase.resultSchema, offline: () => designPhase.offline(input) }),
+      client().generateJson({
+        phase: "design",
+        persona,
+        prompt: "design",
+        schema: designPhase.resultSchema,
+        offline: () => designPhase.offline(input),
+      }),
     ).rejects.toMatchObject({ exitCode: 3 });
   });
 });

@@ -3,16 +3,41 @@ import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
 import { designInputFromYaml, designInput, EXAMPLES } from "./design-input.js";
 
-const design = (ex: keyof typeof EXAMPLES): DesignResult => designResultSchema.parse(designPhase.offline(designInput(ex)));
+const design = (ex: keyof typeof EXAMPLES): DesignResult =>
+  designResultSchema.parse(designPhase.offline(designInput(ex)));
 const kinds = (r: DesignResult) => Object.fromEntries(r.mapping.map((m) => [m.service, m.target.kind]));
 const all = (r: DesignResult) => JSON.stringify(r);
 
 describe("offline design of the four example inventories", () => {
-  const results = { seed: design("seed"), django: design("django"), flask: design("flask"), apiOnly: design("apiOnly") };
+  const results = {
+    seed: design("seed"),
+    django: design("django"),
+    flask: design("flask"),
+    apiOnly: design("apiOnly"),
+  };
 
   it.each([
-    ["seed", { nginx: "load-balancer", api: "cloud-run-service", worker: "cloud-run-worker", redis: "cloud-tasks", mysql: "cloud-sql" }],
-    ["django", { web: "cloud-run-service", "celery-worker": "cloud-run-worker", "celery-beat": "cloud-scheduler", "nightly-cleanup": "cloud-scheduler", redis: "memorystore", postgres: "cloud-sql" }],
+    [
+      "seed",
+      {
+        nginx: "load-balancer",
+        api: "cloud-run-service",
+        worker: "cloud-run-worker",
+        redis: "cloud-tasks",
+        mysql: "cloud-sql",
+      },
+    ],
+    [
+      "django",
+      {
+        web: "cloud-run-service",
+        "celery-worker": "cloud-run-worker",
+        "celery-beat": "cloud-scheduler",
+        "nightly-cleanup": "cloud-scheduler",
+        redis: "memorystore",
+        postgres: "cloud-sql",
+      },
+    ],
     ["flask", { api: "cloud-run-service", worker: "cloud-run-worker", rabbitmq: "cloud-tasks", mysql: "cloud-sql" }],
     ["apiOnly", { nginx: "load-balancer", api: "cloud-run-service", postgres: "cloud-sql" }],
   ] as const)("%s maps every service to the expected target kind", (ex, expected) => {
@@ -38,7 +63,9 @@ describe("offline design of the four example inventories", () => {
   });
 
   it("gives each example a different design", () => {
-    const shapes = Object.values(results).map((r) => JSON.stringify({ k: kinds(r), s: r.deployment.services.map((s) => [s.kind, s.cpu, s.memory, s.concurrency]) }));
+    const shapes = Object.values(results).map((r) =>
+      JSON.stringify({ k: kinds(r), s: r.deployment.services.map((s) => [s.kind, s.cpu, s.memory, s.concurrency]) }),
+    );
     expect(new Set(shapes).size).toBe(4);
   });
 
@@ -46,7 +73,9 @@ describe("offline design of the four example inventories", () => {
     const r = results.apiOnly;
     expect(r.deployment.services.map((s) => s.kind)).toEqual(["api"]);
     expect(r.deployment.queues).toEqual([]);
-    expect(r.mapping.some((m) => ["cloud-tasks", "memorystore", "cloud-run-worker", "pubsub"].includes(m.target.kind))).toBe(false);
+    expect(
+      r.mapping.some((m) => ["cloud-tasks", "memorystore", "cloud-run-worker", "pubsub"].includes(m.target.kind)),
+    ).toBe(false);
     expect(r.deployment.schedules?.every((j) => j.action === "set-min-instances")).toBe(true);
     expect(r.decisions.map((d) => d.title).join(" ")).not.toMatch(/Cloud Tasks|worker|Memorystore/i);
     expect(r.requirements.find((q) => q.id === "api-worker-separation")!.how).toMatch(/no background worker/);
@@ -56,7 +85,9 @@ describe("offline design of the four example inventories", () => {
     const broker = results.flask.mapping.find((m) => m.service === "rabbitmq")!;
     expect(broker.target.name).toBe(results.flask.deployment.queues[0]!.name);
     expect(broker.appChanges.join(" ")).toMatch(/delay\(\)\/apply_async\(\).*HTTP task/);
-    expect(results.flask.decisions.some((d) => /Replace the rabbitmq broker with Cloud Tasks/.test(d.title))).toBe(true);
+    expect(results.flask.decisions.some((d) => /Replace the rabbitmq broker with Cloud Tasks/.test(d.title))).toBe(
+      true,
+    );
     expect(results.flask.deployment.queues[0]!.dispatchDeadlineSeconds).toBe(900); // --time-limit 900
   });
 
@@ -74,7 +105,12 @@ describe("offline design of the four example inventories", () => {
     const job = r.deployment.services.find((s) => s.kind === "job")!;
     expect(job.command).toEqual(["python", "manage.py", "clearsessions"]);
     const trigger = r.deployment.schedules!.find((j) => j.replaces.includes("nightly-cleanup"))!;
-    expect(trigger).toMatchObject({ schedule: "30 3 * * *", timeZone: "Europe/Berlin", action: "run-job", target: job.name });
+    expect(trigger).toMatchObject({
+      schedule: "30 3 * * *",
+      timeZone: "Europe/Berlin",
+      action: "run-job",
+      target: job.name,
+    });
     expect(r.mapping.find((m) => m.service === "celery-beat")!.appChanges[0]).toMatch(/beat_schedule/);
   });
 
@@ -88,15 +124,25 @@ services:
   - { name: report, role: cron, software: python, schedule: "0 6 * * *", command: ${JSON.stringify(command)} }
 target: { project: shop-prod-1, region: us-central1, github: acme/shop }
 `;
-    const plain = designPhase.offline(designInputFromYaml(yaml("cd /srv/shop && .venv/bin/python manage.py report >> /var/log/report.log 2>&1")));
+    const plain = designPhase.offline(
+      designInputFromYaml(yaml("cd /srv/shop && .venv/bin/python manage.py report >> /var/log/report.log 2>&1")),
+    );
     expect(plain.deployment.services.find((s) => s.kind === "job")!.command).toEqual(["python", "manage.py", "report"]);
     const notes = plain.mapping.find((m) => m.service === "report")!.appChanges;
-    expect(notes[0]).toBe("The job runs `python manage.py report` in the app's image; it must exit non-zero on failure so the execution is marked failed.");
-    expect(notes[1]).toMatch(/^Left out of the VM's command: cd \/srv\/shop; >> \/var\/log\/report.log; 2>&1; .venv\/bin\/python → python/);
+    expect(notes[0]).toBe(
+      "The job runs `python manage.py report` in the app's image; it must exit non-zero on failure so the execution is marked failed.",
+    );
+    expect(notes[1]).toMatch(
+      /^Left out of the VM's command: cd \/srv\/shop; >> \/var\/log\/report.log; 2>&1; .venv\/bin\/python → python/,
+    );
 
-    const piped = designPhase.offline(designInputFromYaml(yaml("python manage.py report | mail -s report ops@example.com")));
+    const piped = designPhase.offline(
+      designInputFromYaml(yaml("python manage.py report | mail -s report ops@example.com")),
+    );
     expect(piped.deployment.services.find((s) => s.kind === "job")!.command).toBeUndefined();
-    expect(piped.mapping.find((m) => m.service === "report")!.appChanges[0]).toMatch(/cannot run as a plain container command \("\|" needs a shell.*bin\/report\.sh/);
+    expect(piped.mapping.find((m) => m.service === "report")!.appChanges[0]).toMatch(
+      /cannot run as a plain container command \("\|" needs a shell.*bin\/report\.sh/,
+    );
   });
 
   it.each([

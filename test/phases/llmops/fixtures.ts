@@ -46,24 +46,73 @@ export function seedDeployment(): Deployment {
     artifactRepository: "apps",
     services: [
       api,
-      { ...api, name: "web-app-worker", kind: "worker", replaces: ["worker"], minInstances: 0, serviceAccount: "web-app-worker", ingress: "internal" },
+      {
+        ...api,
+        name: "web-app-worker",
+        kind: "worker",
+        replaces: ["worker"],
+        minInstances: 0,
+        serviceAccount: "web-app-worker",
+        ingress: "internal",
+      },
     ],
     queues: [
-      { name: "web-app-tasks", target: "web-app-worker", path: "/tasks/run", maxAttempts: 10, minBackoffSeconds: 1, maxBackoffSeconds: 600, maxDispatchesPerSecond: 20, maxConcurrentDispatches: 50, dispatchDeadlineSeconds: 600 },
+      {
+        name: "web-app-tasks",
+        target: "web-app-worker",
+        path: "/tasks/run",
+        maxAttempts: 10,
+        minBackoffSeconds: 1,
+        maxBackoffSeconds: 600,
+        maxDispatchesPerSecond: 20,
+        maxConcurrentDispatches: 50,
+        dispatchDeadlineSeconds: 600,
+      },
     ],
-    database: { instance: "acme-mvp-db", engine: "mysql", databaseVersion: "MYSQL_8_0", tier: "db-custom-1-3840", highAvailability: true, readReplicas: 0, storageGiB: 20, pointInTimeRecovery: true },
+    database: {
+      instance: "acme-mvp-db",
+      engine: "mysql",
+      databaseVersion: "MYSQL_8_0",
+      tier: "db-custom-1-3840",
+      highAvailability: true,
+      readReplicas: 0,
+      storageGiB: 20,
+      pointInTimeRecovery: true,
+    },
   };
 }
 
 /** A deployment that already plans the AI worker, its queue and its service account. */
 export function deploymentWithAiWorker(): Deployment {
   const d = seedDeployment();
-  d.services.push({ ...api, name: "contracts-ai-worker", kind: "worker", replaces: ["worker"], serviceAccount: "contracts-ai-sa", ingress: "all", timeoutSeconds: 300 });
-  d.queues.push({ name: "contracts-ai-queue", target: "contracts-ai-worker", path: "/work/summarise", maxAttempts: 7, minBackoffSeconds: 2.5, maxBackoffSeconds: 120, maxDispatchesPerSecond: 3, maxConcurrentDispatches: 40, dispatchDeadlineSeconds: 120 });
+  d.services.push({
+    ...api,
+    name: "contracts-ai-worker",
+    kind: "worker",
+    replaces: ["worker"],
+    serviceAccount: "contracts-ai-sa",
+    ingress: "all",
+    timeoutSeconds: 300,
+  });
+  d.queues.push({
+    name: "contracts-ai-queue",
+    target: "contracts-ai-worker",
+    path: "/work/summarise",
+    maxAttempts: 7,
+    minBackoffSeconds: 2.5,
+    maxBackoffSeconds: 120,
+    maxDispatchesPerSecond: 3,
+    maxConcurrentDispatches: 40,
+    dispatchDeadlineSeconds: 120,
+  });
   return d;
 }
 
-export function phaseInput(inventory: Inventory, deployment?: Deployment, options: PhaseInput["options"] = {}): PhaseInput {
+export function phaseInput(
+  inventory: Inventory,
+  deployment?: Deployment,
+  options: PhaseInput["options"] = {},
+): PhaseInput {
   return {
     inventory,
     inventoryHash: "test",
@@ -81,7 +130,13 @@ export function hostileResult(base: LlmopsResult): LlmopsResult {
   const r = structuredClone(base);
   r.useCase = `"""; import pwned_use_case; x = """ {{pwned}} \\ ' "`;
   r.inputFields[0]!.description = `"); __import__("pwned_desc"); ("`;
-  r.inputFields.push({ name: "notes", type: "string", required: false, maxLength: 50, description: `\\" + pwned_concat + \\"` });
+  r.inputFields.push({
+    name: "notes",
+    type: "string",
+    required: false,
+    maxLength: 50,
+    description: `\\" + pwned_concat + \\"`,
+  });
   r.outputFields[0]!.description = `'''pwned''' """pwned""" {pwned} %s \\x00 é 🚀`;
   r.prompt.instructions += `\n\n"""\nimport pwned_prompt\n{{pwned_handlebars}}\n---\nversion: 6.6.6\n---\n`;
   r.docs.summary = `<script>pwned()</script> | pipe | ${"`"}code${"`"} and more text to reach the minimum length.`;

@@ -10,7 +10,14 @@ import { llmopsPhase } from "../../../src/phases/llmops/index.js";
 import type { PhaseInput } from "../../../src/phases/types.js";
 import type { Artifact } from "../../../src/write/plan.js";
 import { withProvenance } from "../../../src/write/provenance.js";
-import { deploymentWithAiWorker, hostileResult, phaseInput, seedDeployment, seedInventory, withoutLlm } from "./fixtures.js";
+import {
+  deploymentWithAiWorker,
+  hostileResult,
+  phaseInput,
+  seedDeployment,
+  seedInventory,
+  withoutLlm,
+} from "./fixtures.js";
 
 const SYSTEM_PYTHON = "/usr/bin/python3";
 const MODULES = ["fastapi", "pytest", "httpx", "sqlalchemy", "pydantic"];
@@ -22,9 +29,19 @@ async function missingModules(python: string): Promise<string | undefined> {
 }
 
 const missing = await missingModules(SYSTEM_PYTHON);
-if (missing) console.warn(`skipping generated pytest suites: ${missing} (apt-get install python3-fastapi python3-pytest python3-httpx python3-sqlalchemy)`);
+if (missing)
+  console.warn(
+    `skipping generated pytest suites: ${missing} (apt-get install python3-fastapi python3-pytest python3-httpx python3-sqlalchemy)`,
+  );
 
-const PROVENANCE = { toolVersion: "0.0.0", phase: "llmops", persona: "ai-ml-architect@1.0.0", provider: "offline", model: "offline-rules", inventoryHash: "test" };
+const PROVENANCE = {
+  toolVersion: "0.0.0",
+  phase: "llmops",
+  persona: "ai-ml-architect@1.0.0",
+  provider: "offline",
+  model: "offline-rules",
+  inventoryHash: "test",
+};
 
 /** Writes the files as the writer would: with their provenance headers. */
 async function writeArtifacts(artifacts: Artifact[]): Promise<string> {
@@ -55,9 +72,15 @@ async function runSuite(input: PhaseInput, mutate = (r: ReturnType<typeof llmops
 
 describe.skipIf(!!missing)("generated pytest suite under Debian's Python packages", () => {
   it.each([
-    ["the example (llm: summarise uploaded contracts, 5-15 s, vertex-ai)", () => phaseInput(seedInventory(), seedDeployment())],
+    [
+      "the example (llm: summarise uploaded contracts, 5-15 s, vertex-ai)",
+      () => phaseInput(seedInventory(), seedDeployment()),
+    ],
     ["an inventory without an llm section", () => phaseInput(withoutLlm(), seedDeployment())],
-    ["a design that planned the AI worker, in a custom workerDir", () => phaseInput(seedInventory(), deploymentWithAiWorker(), { workerDir: "backend/ai" })],
+    [
+      "a design that planned the AI worker, in a custom workerDir",
+      () => phaseInput(seedInventory(), deploymentWithAiWorker(), { workerDir: "backend/ai" }),
+    ],
     ["no design result at all", () => phaseInput(seedInventory())],
   ])("passes for %s", async (_name, makeInput) => {
     const run = await runSuite(makeInput());
@@ -78,10 +101,22 @@ describe.skipIf(!!missing)("generated pytest suite under Debian's Python package
     const artifacts = await llmopsPhase.render(result, input);
     const worker = artifacts.find((a) => a.path.endsWith("/ai_worker.py"))!;
     // Sabotage: treat permanent failures as retryable. The generated tests must notice.
-    worker.content = worker.content.replace("except PermanentModelError as exc:\n            return self._fail(", "except PermanentModelError as exc:\n            return self._retry(").replace(", attempt)\n        except (RetryableModelError", ", attempt, False)\n        except (RetryableModelError");
+    worker.content = worker.content
+      .replace(
+        "except PermanentModelError as exc:\n            return self._fail(",
+        "except PermanentModelError as exc:\n            return self._retry(",
+      )
+      .replace(
+        ", attempt)\n        except (RetryableModelError",
+        ", attempt, False)\n        except (RetryableModelError",
+      );
     const dir = await writeArtifacts(artifacts);
     try {
-      const run = await execa(SYSTEM_PYTHON, ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], { cwd: path.join(dir, "services/ai-worker"), reject: false, env: { PYTHONDONTWRITEBYTECODE: "1" } });
+      const run = await execa(SYSTEM_PYTHON, ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], {
+        cwd: path.join(dir, "services/ai-worker"),
+        reject: false,
+        env: { PYTHONDONTWRITEBYTECODE: "1" },
+      });
       expect(run.stdout).toMatch(/test_permanent_failures_are_recorded_and_acknowledged/);
       expect(run.exitCode).toBe(1);
     } finally {
@@ -92,8 +127,13 @@ describe.skipIf(!!missing)("generated pytest suite under Debian's Python package
 
 // pydantic 2 is not packaged by Debian 12; when some python3 on PATH has it, exercise models.py
 // (which imports SQLAlchemy only inside the SQL repository) under it, warnings as errors.
-const pydantic2 = await execa("python3", ["-c", "import pydantic, sys; sys.exit(0 if pydantic.VERSION.startswith('2') else 1)"], { reject: false }).catch(() => undefined);
-if (pydantic2?.exitCode !== 0) console.warn("skipping the pydantic 2 check of models.py: no python3 on PATH with pydantic 2");
+const pydantic2 = await execa(
+  "python3",
+  ["-c", "import pydantic, sys; sys.exit(0 if pydantic.VERSION.startswith('2') else 1)"],
+  { reject: false },
+).catch(() => undefined);
+if (pydantic2?.exitCode !== 0)
+  console.warn("skipping the pydantic 2 check of models.py: no python3 on PATH with pydantic 2");
 
 describe.skipIf(pydantic2?.exitCode !== 0)("models.py under pydantic 2", () => {
   it("validates, dumps and stores a task with warnings as errors", async () => {
@@ -115,7 +155,11 @@ describe.skipIf(pydantic2?.exitCode !== 0)("models.py under pydantic 2", () => {
       "try:\n    ContractSummaryRequest(contract_text='', request_id='req-00001')\n    raise SystemExit('empty text accepted')\nexcept ValidationError:\n    pass",
     ].join("\n");
     try {
-      const run = await execa("python3", ["-W", "error", "-c", source], { cwd: path.join(dir, "services/ai-worker"), reject: false, env: { PYTHONDONTWRITEBYTECODE: "1" } });
+      const run = await execa("python3", ["-W", "error", "-c", source], {
+        cwd: path.join(dir, "services/ai-worker"),
+        reject: false,
+        env: { PYTHONDONTWRITEBYTECODE: "1" },
+      });
       expect(run.stderr).toBe("");
       expect(run.exitCode).toBe(0);
     } finally {

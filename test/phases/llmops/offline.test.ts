@@ -20,7 +20,7 @@ describe("taskShapeFor", () => {
     ["translate product descriptions", "description_translation", ["translation"]],
     ["something vague about documents", "document_analysis", ["answer"]],
     [undefined, "document_analysis", ["answer"]],
-    ["résumé screening ✓ \"quoted\" class import", "document_analysis", ["answer"]], // "import" is a keyword: falls back
+    ['résumé screening ✓ "quoted" class import', "document_analysis", ["answer"]], // "import" is a keyword: falls back
   ])("%j → %s", (useCase, taskType, outputs) => {
     const shape = taskShapeFor(useCase);
     expect(shape.taskType).toBe(taskType);
@@ -57,9 +57,21 @@ describe("offlineLlmops", () => {
 
   it("takes the worker, its queue and its settings from the design when it has them", () => {
     const r = offlineLlmops(phaseInput(seedInventory(), deploymentWithAiWorker()));
-    expect(r.topology).toMatchObject({ workerService: "contracts-ai-worker", workerServiceAccount: "contracts-ai-sa", queue: "contracts-ai-queue", workerPath: "/work/summarise" });
+    expect(r.topology).toMatchObject({
+      workerService: "contracts-ai-worker",
+      workerServiceAccount: "contracts-ai-sa",
+      queue: "contracts-ai-queue",
+      workerPath: "/work/summarise",
+    });
     expect(r.topology.derived).toEqual(["invokerServiceAccount"]);
-    expect(r.queue).toMatchObject({ maxAttempts: 7, minBackoffSeconds: 3, maxBackoffSeconds: 120, maxDispatchesPerSecond: 3, maxConcurrentDispatches: 40, dispatchDeadlineSeconds: 120 });
+    expect(r.queue).toMatchObject({
+      maxAttempts: 7,
+      minBackoffSeconds: 3,
+      maxBackoffSeconds: 120,
+      maxDispatchesPerSecond: 3,
+      maxConcurrentDispatches: 40,
+      dispatchDeadlineSeconds: 120,
+    });
     expect(r.assumptions.join("\n")).not.toMatch(/no dedicated AI worker/);
   });
 
@@ -82,10 +94,22 @@ describe("offlineLlmops", () => {
   });
 
   it.each([
-    [{ useCase: "summarise contracts", provider: "vertex-ai", model: "gemini-2.5-flash" }, DEFAULT_VERTEX_MODEL, /not a current Vertex AI model/],
-    [{ useCase: "summarise contracts", provider: "vertex-ai", model: "gemini-3-pro-preview" }, "gemini-3-pro-preview", undefined],
+    [
+      { useCase: "summarise contracts", provider: "vertex-ai", model: "gemini-2.5-flash" },
+      DEFAULT_VERTEX_MODEL,
+      /not a current Vertex AI model/,
+    ],
+    [
+      { useCase: "summarise contracts", provider: "vertex-ai", model: "gemini-3-pro-preview" },
+      "gemini-3-pro-preview",
+      undefined,
+    ],
     [{ useCase: "summarise contracts", provider: "openai", model: "gpt-4o" }, DEFAULT_VERTEX_MODEL, /uses openai/],
-    [{ useCase: "summarise contracts", provider: "vertex-ai", model: "gemini 3; rm" }, DEFAULT_VERTEX_MODEL, /not a current/],
+    [
+      { useCase: "summarise contracts", provider: "vertex-ai", model: "gemini 3; rm" },
+      DEFAULT_VERTEX_MODEL,
+      /not a current/,
+    ],
   ])("model choice for %j", (llm, id, note) => {
     const r = offlineLlmops(phaseInput(withLlm(llm), seedDeployment()));
     expect(r.model.id).toBe(id);
@@ -93,7 +117,12 @@ describe("offlineLlmops", () => {
   });
 
   it("sizes the queue from requestsPerMinute and latency", () => {
-    const r = offlineLlmops(phaseInput(withLlm({ useCase: "classify emails", latencySeconds: [2, 40], requestsPerMinute: 600 }), seedDeployment()));
+    const r = offlineLlmops(
+      phaseInput(
+        withLlm({ useCase: "classify emails", latencySeconds: [2, 40], requestsPerMinute: 600 }),
+        seedDeployment(),
+      ),
+    );
     expect(r.queue.maxDispatchesPerSecond).toBe(10);
     expect(r.queue.maxConcurrentDispatches).toBe(400); // 10/s × 40 s in flight
     expect(r.model.timeoutSeconds).toBe(80);
@@ -102,7 +131,9 @@ describe("offlineLlmops", () => {
   });
 
   it("quotes hostile inventory text on one line", () => {
-    const r = offlineLlmops(phaseInput(withLlm({ useCase: "do\nthe\tthing \"x\" | y", model: "bad model\nname" }), seedDeployment()));
+    const r = offlineLlmops(
+      phaseInput(withLlm({ useCase: 'do\nthe\tthing "x" | y', model: "bad model\nname" }), seedDeployment()),
+    );
     expect(llmopsResultSchema.safeParse(r).success).toBe(true);
     expect(r.useCase).toBe('do the thing "x" | y');
   });

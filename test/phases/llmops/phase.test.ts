@@ -41,12 +41,18 @@ describe("llmopsPhase", () => {
   it("accepts its own offline answer after a JSON round trip through the JSON Schema the model sees", () => {
     const answer = JSON.parse(JSON.stringify(llmopsPhase.offline(phaseInput(seedInventory(), seedDeployment()))));
     expect(llmopsPhase.resultSchema.parse(answer)).toEqual(answer);
-    const jsonSchema = z.toJSONSchema(llmopsPhase.resultSchema, { io: "input" }) as { properties: Record<string, unknown> };
-    expect(Object.keys(jsonSchema.properties)).toEqual(expect.arrayContaining(["taskType", "inputFields", "prompt", "model", "queue", "topology", "assumptions"]));
+    const jsonSchema = z.toJSONSchema(llmopsPhase.resultSchema, { io: "input" }) as {
+      properties: Record<string, unknown>;
+    };
+    expect(Object.keys(jsonSchema.properties)).toEqual(
+      expect.arrayContaining(["taskType", "inputFields", "prompt", "model", "queue", "topology", "assumptions"]),
+    );
   });
 
   it("summarises the result in one line", () => {
     const summary = llmopsPhase.summarize!(llmopsPhase.offline(phaseInput(seedInventory(), seedDeployment())));
-    expect(summary).toBe("AI worker for contract_summary on gemini-3.5-flash-lite (prompt contract_summary@1.0.0), queue web-app-prod-ai-tasks, 5 names derived");
+    expect(summary).toBe(
+      "AI worker for contract_summary on gemini-3.5-flash-lite (prompt contract_summary@1.0.0), queue web-app-prod-ai-tasks, 5 names derived",
+    );
   });
 });

@@ -20,7 +20,8 @@ const script = byPath(artifacts, "scripts/setup-ai-worker.sh").content;
 const python = await findPython();
 const shellcheck = (await execa("shellcheck", ["--version"], { reject: false }).catch(() => undefined))?.exitCode === 0;
 if (!python) console.warn("skipping Python checks in render tests: no python3 found");
-if (!shellcheck) console.warn("skipping shellcheck of setup-ai-worker.sh: shellcheck not installed (apt-get install shellcheck)");
+if (!shellcheck)
+  console.warn("skipping shellcheck of setup-ai-worker.sh: shellcheck not installed (apt-get install shellcheck)");
 
 describe("renderLlmops", () => {
   it("writes the worker package, the set-up script and the docs", () => {
@@ -47,13 +48,18 @@ describe("renderLlmops", () => {
   });
 
   it("puts the worker under options.workerDir", async () => {
-    const moved = await llmopsPhase.render(result, phaseInput(seedInventory(), seedDeployment(), { workerDir: "apps/ai/" }));
+    const moved = await llmopsPhase.render(
+      result,
+      phaseInput(seedInventory(), seedDeployment(), { workerDir: "apps/ai/" }),
+    );
     expect(moved.filter((a) => a.kind === "python").every((a) => a.path.startsWith("apps/ai/"))).toBe(true);
     expect(byPath(moved, "docs/migration/llmops/architecture.md").content).toContain("](../../../apps/ai/)");
   });
 
   it.each(["../outside", "/abs", "a/../../b", "dir with space", "x;rm"])("refuses workerDir %j", async (workerDir) => {
-    await expect(llmopsPhase.render(result, phaseInput(seedInventory(), seedDeployment(), { workerDir }))).rejects.toBeInstanceOf(InputError);
+    await expect(
+      llmopsPhase.render(result, phaseInput(seedInventory(), seedDeployment(), { workerDir })),
+    ).rejects.toBeInstanceOf(InputError);
   });
 
   it("keeps the prompt's front matter first (no provenance header) and hashes it in the docs", () => {
@@ -65,7 +71,9 @@ describe("renderLlmops", () => {
   });
 
   it("pins every requirement", () => {
-    const lines = byPath(artifacts, "services/ai-worker/requirements.txt").content.split("\n").filter((l) => l && !l.startsWith("#"));
+    const lines = byPath(artifacts, "services/ai-worker/requirements.txt")
+      .content.split("\n")
+      .filter((l) => l && !l.startsWith("#"));
     expect(lines.length).toBeGreaterThanOrEqual(6);
     for (const line of lines) expect(line).toMatch(/^[A-Za-z0-9_.-]+==\d+(\.\d+)+$/);
     expect(lines).toContain("PyMySQL==1.1.1");
@@ -93,7 +101,13 @@ describe("setup-ai-worker.sh", () => {
   });
 
   it("creates the queue with attempts, backoff and dispatch limits", () => {
-    for (const flag of ["--max-attempts 5", "--min-backoff 15s", "--max-backoff 300s", "--max-dispatches-per-second 2", "--max-concurrent-dispatches 30"]) {
+    for (const flag of [
+      "--max-attempts 5",
+      "--min-backoff 15s",
+      "--max-backoff 300s",
+      "--max-dispatches-per-second 2",
+      "--max-concurrent-dispatches 30",
+    ]) {
       expect(script).toContain(flag);
     }
   });
@@ -125,7 +139,14 @@ describe("docs", () => {
   const doc = byPath(artifacts, "docs/migration/llmops/architecture.md").content;
 
   it("covers flow, IAM matrix, failure modes, quota and cost, observability", () => {
-    for (const heading of ["## Flow", "## Identities and permissions", "## Failure modes", "## Quota and cost control", "## Observability", "## Assumptions"]) {
+    for (const heading of [
+      "## Flow",
+      "## Identities and permissions",
+      "## Failure modes",
+      "## Quota and cost control",
+      "## Observability",
+      "## Assumptions",
+    ]) {
       expect(doc).toContain(heading);
     }
     expect(doc).toContain("| `ai-worker-runtime` | yes (`roles/aiplatform.user`)");
@@ -136,7 +157,8 @@ describe("docs", () => {
   it("has a sequence diagram that parses with the real Mermaid parser", async () => {
     const mmd = byPath(artifacts, "docs/migration/llmops/sequence.mmd").content;
     expect(await validateMermaid(mmd)).toEqual([]);
-    for (const id of ["client", "api", "tasks", "worker", "vertex", "db"]) expect(mmd).toMatch(new RegExp(`^  (actor|participant) ${id}\\b`, "m"));
+    for (const id of ["client", "api", "tasks", "worker", "vertex", "db"])
+      expect(mmd).toMatch(new RegExp(`^  (actor|participant) ${id}\\b`, "m"));
   });
 
   it("validates clean: py_compile, pyflakes, Mermaid, Dockerfile lint", async () => {
@@ -167,7 +189,13 @@ describe("hostile but schema-valid answers stay data", async () => {
 
   it("the prompt file keeps its own front matter; look-alikes stay in the body", () => {
     const prompt = byPath(rendered, "services/ai-worker/prompts/contract_summary.md").content;
-    expect(prompt.split("\n").slice(0, 5)).toEqual(["---", "name: contract_summary", "version: 1.0.0", "task_type: contract_summary", "---"]);
+    expect(prompt.split("\n").slice(0, 5)).toEqual([
+      "---",
+      "name: contract_summary",
+      "version: 1.0.0",
+      "task_type: contract_summary",
+      "---",
+    ]);
     expect(prompt).toContain("{{pwned_handlebars}}");
   });
 

@@ -34,10 +34,18 @@ const REJECTED: Mutation[] = [
   ["backoff min above max", (r) => (r.queue.minBackoffSeconds = 900), "queue.minBackoffSeconds"],
   ["deadline below the model timeout", (r) => (r.queue.dispatchDeadlineSeconds = 20), "queue.dispatchDeadlineSeconds"],
   ["queue name with shell", (r) => (r.topology.queue = "q$(id)"), "topology.queue"],
-  ["service account with a domain", (r) => (r.topology.workerServiceAccount = "sa@evil.com"), "topology.workerServiceAccount"],
+  [
+    "service account with a domain",
+    (r) => (r.topology.workerServiceAccount = "sa@evil.com"),
+    "topology.workerServiceAccount",
+  ],
   ["worker path with a quote", (r) => (r.topology.workerPath = '/tasks"x'), "topology.workerPath"],
   ["use case over two lines", (r) => (r.useCase = "summarise\nimport os"), "useCase"],
-  ["failure mode cell over two lines", (r) => (r.docs.failureModes[0]!.effect = "a\n| b |"), "docs.failureModes.0.effect"],
+  [
+    "failure mode cell over two lines",
+    (r) => (r.docs.failureModes[0]!.effect = "a\n| b |"),
+    "docs.failureModes.0.effect",
+  ],
 ];
 
 describe("llmopsResultSchema", () => {
@@ -98,9 +106,12 @@ describe("pyLiteral and identifiers", () => {
     expect(() => pyLiteral(Number.NaN)).toThrow();
   });
 
-  it.each(["x; import os", "import", "None", "Class", "a-b", "", "_private", "model_fields"])("pyIdentifier refuses %j", (name) => {
-    expect(() => pyIdentifier(name)).toThrow(/unsafe Python identifier/);
-  });
+  it.each(["x; import os", "import", "None", "Class", "a-b", "", "_private", "model_fields"])(
+    "pyIdentifier refuses %j",
+    (name) => {
+      expect(() => pyIdentifier(name)).toThrow(/unsafe Python identifier/);
+    },
+  );
 
   it("PascalCases snake names", () => {
     expect(pascalCase("contract_summary")).toBe("ContractSummary");

@@ -23,12 +23,17 @@ async function script(): Promise<string> {
 describe("setup-ai-worker.sh --dry-run", () => {
   it("prints the commands in order and calls nothing", async () => {
     const file = await script();
-    const result = await execa("bash", [file, "--dry-run"], { env: { PATH: `${path.join(path.dirname(file), "bin")}:/usr/bin:/bin` }, reject: false });
+    const result = await execa("bash", [file, "--dry-run"], {
+      env: { PATH: `${path.join(path.dirname(file), "bin")}:/usr/bin:/bin` },
+      reject: false,
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stderr).not.toContain("CALLED");
     const lines = String(result.stdout).trim().split("\n");
     expect(lines[0]).toMatch(/^\+ gcloud services enable cloudtasks\.googleapis\.com aiplatform\.googleapis\.com/);
-    expect(lines.some((l) => /^\+ gcloud tasks queues create web-app-prod-ai-tasks .*--max-attempts 5/.test(l))).toBe(true);
+    expect(lines.some((l) => /^\+ gcloud tasks queues create web-app-prod-ai-tasks .*--max-attempts 5/.test(l))).toBe(
+      true,
+    );
     const vertex = lines.filter((l) => l.includes("roles/aiplatform.user"));
     expect(vertex).toHaveLength(1);
     expect(vertex[0]).toContain("serviceAccount:web-app-prod-ai-worker-sa@acme-mvp-prod.iam.gserviceaccount.com");
@@ -37,7 +42,10 @@ describe("setup-ai-worker.sh --dry-run", () => {
 
   it("without --dry-run it does call gcloud (and stops at the first failure)", async () => {
     const file = await script();
-    const result = await execa("bash", [file], { env: { PATH: `${path.join(path.dirname(file), "bin")}:/usr/bin:/bin` }, reject: false });
+    const result = await execa("bash", [file], {
+      env: { PATH: `${path.join(path.dirname(file), "bin")}:/usr/bin:/bin` },
+      reject: false,
+    });
     expect(result.exitCode).toBe(99);
     expect(result.stderr).toContain("CALLED");
   });

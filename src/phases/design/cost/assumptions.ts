@@ -3,7 +3,8 @@
 import { ASSUMED_LLM_LATENCY_SECONDS, type Inventory } from "../../../inventory/schema.js";
 
 /** A figure for the formulas: thousands separated, at most four decimals. */
-export const num = (x: number): string => (Number.isInteger(x) ? x.toLocaleString("en-US") : x.toLocaleString("en-US", { maximumFractionDigits: 4 }));
+export const num = (x: number): string =>
+  Number.isInteger(x) ? x.toLocaleString("en-US") : x.toLocaleString("en-US", { maximumFractionDigits: 4 });
 
 export interface CostAssumptions {
   /** Average API request duration in seconds. */
@@ -45,7 +46,9 @@ export function businessHoursLength(spec: string | undefined): number | undefine
 }
 
 /** "08:00-20:00 America/Sao_Paulo" → { startHour: 8, endHour: 20, timeZone } (whole hours for cron). */
-export function businessWindow(spec: string | undefined): { startHour: number; endHour: number; timeZone: string } | undefined {
+export function businessWindow(
+  spec: string | undefined,
+): { startHour: number; endHour: number; timeZone: string } | undefined {
   const m = spec ? /^(\d{2}):\d{2}-(\d{2}):\d{2}(?: (\S+))?$/.exec(spec) : null;
   if (!m) return undefined;
   return { startHour: Number(m[1]) % 24, endHour: Number(m[2]) % 24, timeZone: m[3] ?? "Etc/UTC" };
@@ -71,33 +74,78 @@ export function defaultAssumptions(inventory: Inventory, hoursPerMonth: number):
 
 export function describeAssumptions(a: CostAssumptions, inventory: Inventory, hasAiWorker = false): AssumptionRow[] {
   const rows: AssumptionRow[] = [
-    { name: "average request duration", value: `${a.requestSeconds} s`, why: "typical for a JSON API backed by one database; measure p50 after the first week and redo" },
+    {
+      name: "average request duration",
+      value: `${a.requestSeconds} s`,
+      why: "typical for a JSON API backed by one database; measure p50 after the first week and redo",
+    },
     {
       name: "average RPS",
-      value: inventory.traffic.averageRps !== undefined ? `${inventory.traffic.averageRps} (inventory)` : `${a.averageToPeak} × peak`,
-      why: inventory.traffic.averageRps !== undefined ? "traffic.averageRps from the inventory" : "the inventory gives only a peak; business traffic averages about a quarter of its peak",
+      value:
+        inventory.traffic.averageRps !== undefined
+          ? `${inventory.traffic.averageRps} (inventory)`
+          : `${a.averageToPeak} × peak`,
+      why:
+        inventory.traffic.averageRps !== undefined
+          ? "traffic.averageRps from the inventory"
+          : "the inventory gives only a peak; business traffic averages about a quarter of its peak",
     },
     { name: "growth target", value: `${a.growth}×`, why: "traffic.growth from the inventory (default 10)" },
-    { name: "days per month", value: a.daysPerMonth.toFixed(4), why: "730-hour month, the convention of Google's price lists" },
-    { name: "load balancer data per request", value: `${a.kibPerRequest} KiB`, why: "request plus JSON response; static files served by a CDN do not count" },
+    {
+      name: "days per month",
+      value: a.daysPerMonth.toFixed(4),
+      why: "730-hour month, the convention of Google's price lists",
+    },
+    {
+      name: "load balancer data per request",
+      value: `${a.kibPerRequest} KiB`,
+      why: "request plus JSON response; static files served by a CDN do not count",
+    },
   ];
   if (a.businessHoursPerDay > 0) {
-    rows.push({ name: "business hours", value: `${a.businessHoursPerDay} h/day, every day`, why: `target.businessHours "${inventory.target.businessHours}"; counting weekends too makes the warm-instance line an upper bound` });
+    rows.push({
+      name: "business hours",
+      value: `${a.businessHoursPerDay} h/day, every day`,
+      why: `target.businessHours "${inventory.target.businessHours}"; counting weekends too makes the warm-instance line an upper bound`,
+    });
   }
   rows.push(
-    { name: "tasks per API request", value: String(a.tasksPerRequest), why: "only when there is a worker: one background job per fifty requests" },
-    { name: "average task duration", value: `${a.taskSeconds} s`, why: hasAiWorker ? "short background jobs (emails, webhooks); model calls are counted on the AI worker" : "short background jobs (emails, webhooks)" },
+    {
+      name: "tasks per API request",
+      value: String(a.tasksPerRequest),
+      why: "only when there is a worker: one background job per fifty requests",
+    },
+    {
+      name: "average task duration",
+      value: `${a.taskSeconds} s`,
+      why: hasAiWorker
+        ? "short background jobs (emails, webhooks); model calls are counted on the AI worker"
+        : "short background jobs (emails, webhooks)",
+    },
     ...(hasAiWorker
       ? [
-          { name: "AI task duration", value: `${a.aiTaskSeconds} s`, why: inventory.llm?.latencySeconds ? "midpoint of llm.latencySeconds" : "no llm.latencySeconds: midpoint of the assumed 5–15 s" },
+          {
+            name: "AI task duration",
+            value: `${a.aiTaskSeconds} s`,
+            why: inventory.llm?.latencySeconds
+              ? "midpoint of llm.latencySeconds"
+              : "no llm.latencySeconds: midpoint of the assumed 5–15 s",
+          },
           {
             name: "AI tasks (model calls) per second",
             value: a.aiTasksPerSecond !== undefined ? `${num(a.aiTasksPerSecond)} today` : `${a.tasksPerRequest} × RPS`,
-            why: a.aiTasksPerSecond !== undefined ? "llm.requestsPerMinute ÷ 60, times the growth target in that scenario" : "no llm.requestsPerMinute: one model call per fifty API requests",
+            why:
+              a.aiTasksPerSecond !== undefined
+                ? "llm.requestsPerMinute ÷ 60, times the growth target in that scenario"
+                : "no llm.requestsPerMinute: one model call per fifty API requests",
           },
         ]
       : []),
-    { name: "free tiers", value: "not applied", why: "list prices before the monthly free tiers, so the figures are an upper bound" },
+    {
+      name: "free tiers",
+      value: "not applied",
+      why: "list prices before the monthly free tiers, so the figures are an upper bound",
+    },
   );
   return rows;
 }

@@ -20,7 +20,9 @@ export function databaseLines(deployment: Deployment, book: PriceBook, warnings:
   if (!db) return [];
   const shape = sqlTierShape(db.tier);
   if (!shape) {
-    warnings.push(`Cloud SQL tier ${db.tier} is not in the cost model (db-custom-N-M or db-n1-*); its line is left out.`);
+    warnings.push(
+      `Cloud SQL tier ${db.tier} is not in the cost model (db-custom-N-M or db-n1-*); its line is left out.`,
+    );
     return [];
   }
   const p = pickRegion(book.cloudSql.regions, deployment.region).value;
@@ -66,7 +68,10 @@ export function cacheServices(inventory: Inventory, region: string, book: PriceB
   return inventory.services
     .filter((s) => s.role === "cache" && /redis|valkey|memcache/i.test(s.software))
     .map((s) => {
-      const size = Math.max(book.memorystore.minimumGib, Math.ceil(inventory.data.find((d) => d.service === s.name)?.sizeGiB ?? 0));
+      const size = Math.max(
+        book.memorystore.minimumGib,
+        Math.ceil(inventory.data.find((d) => d.service === s.name)?.sizeGiB ?? 0),
+      );
       return {
         component: `memorystore ${s.name}`,
         item: "basic tier capacity",
@@ -76,14 +81,26 @@ export function cacheServices(inventory: Inventory, region: string, book: PriceB
     });
 }
 
-export function vmLines(inventory: Inventory, region: string, book: PriceBook, warnings: string[]): { lines: CostLine[]; totalUsd: number; fromInventory: boolean } {
+export function vmLines(
+  inventory: Inventory,
+  region: string,
+  book: PriceBook,
+  warnings: string[],
+): { lines: CostLine[]; totalUsd: number; fromInventory: boolean } {
   const host = inventory.host;
   if (host.monthlyCostUsd !== undefined) {
-    const line = { component: "vm", item: `${host.hostname ?? "the VM"} (from the inventory)`, formula: "host.monthlyCostUsd", monthlyUsd: host.monthlyCostUsd };
+    const line = {
+      component: "vm",
+      item: `${host.hostname ?? "the VM"} (from the inventory)`,
+      formula: "host.monthlyCostUsd",
+      monthlyUsd: host.monthlyCostUsd,
+    };
     return { lines: [line], totalUsd: host.monthlyCostUsd, fromInventory: true };
   }
   if (!host.cpus || !host.memoryGiB) {
-    warnings.push("The inventory gives neither host.monthlyCostUsd nor host.cpus/memoryGiB: the VM comparison is missing.");
+    warnings.push(
+      "The inventory gives neither host.monthlyCostUsd nor host.cpus/memoryGiB: the VM comparison is missing.",
+    );
     return { lines: [], totalUsd: 0, fromInventory: false };
   }
   const p = pickRegion(book.computeEngine.regions, region).value;
@@ -97,7 +114,12 @@ export function vmLines(inventory: Inventory, region: string, book: PriceBook, w
     },
   ];
   if (host.diskGiB) {
-    lines.push({ component: "vm", item: "balanced persistent disk", formula: `${host.diskGiB} GiB × $${p.balancedDiskPerGibMonth}`, monthlyUsd: round2(host.diskGiB * p.balancedDiskPerGibMonth) });
+    lines.push({
+      component: "vm",
+      item: "balanced persistent disk",
+      formula: `${host.diskGiB} GiB × $${p.balancedDiskPerGibMonth}`,
+      monthlyUsd: round2(host.diskGiB * p.balancedDiskPerGibMonth),
+    });
   }
   return { lines, totalUsd: round2(lines.reduce((t, l) => t + l.monthlyUsd, 0)), fromInventory: false };
 }

@@ -57,7 +57,13 @@ export function billedInstances(rps: number, seconds: number, concurrency: numbe
   return Math.max(1 - Math.exp(-inFlight), inFlight / concurrency);
 }
 
-function cloudRunLines(target: DeployTarget, rps: number, seconds: number, book: PriceBook, tier: "tier1" | "tier2"): CostLine[] {
+function cloudRunLines(
+  target: DeployTarget,
+  rps: number,
+  seconds: number,
+  book: PriceBook,
+  tier: "tier1" | "tier2",
+): CostLine[] {
   const p = book.cloudRun.tiers[tier].requestBased;
   const monthSeconds = book.hoursPerMonth * 3600;
   const instances = billedInstances(rps, seconds, target.concurrency);
@@ -88,12 +94,19 @@ function cloudRunLines(target: DeployTarget, rps: number, seconds: number, book:
   ];
 }
 
-function warmInstanceLines(deployment: Deployment, a: CostAssumptions, book: PriceBook, tier: "tier1" | "tier2"): CostLine[] {
+function warmInstanceLines(
+  deployment: Deployment,
+  a: CostAssumptions,
+  book: PriceBook,
+  tier: "tier1" | "tier2",
+): CostLine[] {
   const p = book.cloudRun.tiers[tier].requestBased;
   return deployment.services
     .filter((s) => s.minInstances > 0)
     .map((s) => {
-      const scheduled = (deployment.schedules ?? []).some((j) => j.action === "set-min-instances" && j.target === s.name);
+      const scheduled = (deployment.schedules ?? []).some(
+        (j) => j.action === "set-min-instances" && j.target === s.name,
+      );
       const hours = scheduled && a.businessHoursPerDay > 0 ? a.businessHoursPerDay : 24;
       const seconds = Math.round(hours * a.daysPerMonth * 3600);
       const cpu = Number(s.cpu);
@@ -118,7 +131,14 @@ function taskRate(target: DeployTarget | undefined, rps: number, multiplier: num
   return rps * a.tasksPerRequest;
 }
 
-function platformLines(inventory: Inventory, deployment: Deployment, rps: number, queueRates: number[], a: CostAssumptions, book: PriceBook): CostLine[] {
+function platformLines(
+  inventory: Inventory,
+  deployment: Deployment,
+  rps: number,
+  queueRates: number[],
+  a: CostAssumptions,
+  book: PriceBook,
+): CostLine[] {
   const lines: CostLine[] = [];
   const monthSeconds = book.hoursPerMonth * 3600;
   const requests = rps * monthSeconds;
@@ -126,8 +146,18 @@ function platformLines(inventory: Inventory, deployment: Deployment, rps: number
     const lb = book.loadBalancer;
     const gib = (requests * a.kibPerRequest) / (1024 * 1024);
     lines.push(
-      { component: "load balancer", item: "forwarding rule", formula: `1 rule × ${book.hoursPerMonth} h × $${lb.forwardingRulePerHour}`, monthlyUsd: round2(book.hoursPerMonth * lb.forwardingRulePerHour) },
-      { component: "load balancer", item: "data processed", formula: `${num(Math.round(requests))} requests × ${a.kibPerRequest} KiB = ${num(round2(gib))} GiB × $${lb.dataProcessingPerGib}`, monthlyUsd: round2(gib * lb.dataProcessingPerGib) },
+      {
+        component: "load balancer",
+        item: "forwarding rule",
+        formula: `1 rule × ${book.hoursPerMonth} h × $${lb.forwardingRulePerHour}`,
+        monthlyUsd: round2(book.hoursPerMonth * lb.forwardingRulePerHour),
+      },
+      {
+        component: "load balancer",
+        item: "data processed",
+        formula: `${num(Math.round(requests))} requests × ${a.kibPerRequest} KiB = ${num(round2(gib))} GiB × $${lb.dataProcessingPerGib}`,
+        monthlyUsd: round2(gib * lb.dataProcessingPerGib),
+      },
     );
   }
   if (queueRates.length > 0) {
@@ -143,23 +173,40 @@ function platformLines(inventory: Inventory, deployment: Deployment, rps: number
   const secrets = new Set(deployment.services.flatMap((s) => s.secrets));
   if (secrets.size > 0) {
     const sm = book.secretManager;
-    lines.push({ component: "secret manager", item: "active secret versions", formula: `${secrets.size} secrets × 1 version × $${sm.activeVersionPerMonth}`, monthlyUsd: round2(secrets.size * sm.activeVersionPerMonth) });
+    lines.push({
+      component: "secret manager",
+      item: "active secret versions",
+      formula: `${secrets.size} secrets × 1 version × $${sm.activeVersionPerMonth}`,
+      monthlyUsd: round2(secrets.size * sm.activeVersionPerMonth),
+    });
   }
   const jobs = deployment.schedules?.length ?? 0;
   if (jobs > 0) {
-    lines.push({ component: "cloud scheduler", item: "jobs", formula: `${jobs} jobs × $${book.cloudScheduler.perJobPerMonth}`, monthlyUsd: round2(jobs * book.cloudScheduler.perJobPerMonth) });
+    lines.push({
+      component: "cloud scheduler",
+      item: "jobs",
+      formula: `${jobs} jobs × $${book.cloudScheduler.perJobPerMonth}`,
+      monthlyUsd: round2(jobs * book.cloudScheduler.perJobPerMonth),
+    });
   }
   lines.push(...cacheServices(inventory, deployment.region, book));
   return lines;
 }
 
-export function estimateCost(inventory: Inventory, deployment: Deployment, book: PriceBook, overrides: Partial<CostAssumptions> = {}): CostEstimate {
+export function estimateCost(
+  inventory: Inventory,
+  deployment: Deployment,
+  book: PriceBook,
+  overrides: Partial<CostAssumptions> = {},
+): CostEstimate {
   const a = { ...defaultAssumptions(inventory, book.hoursPerMonth), ...overrides };
   const tier = cloudRunTier(book, deployment.region);
   const warnings: string[] = [];
   const today = inventory.traffic.averageRps ?? (inventory.traffic.peakRps ?? 0) * a.averageToPeak;
   if (inventory.traffic.averageRps === undefined && inventory.traffic.peakRps === undefined) {
-    warnings.push("The inventory has no traffic figures: request-driven lines are zero. Add traffic.averageRps or traffic.peakRps.");
+    warnings.push(
+      "The inventory has no traffic figures: request-driven lines are zero. Add traffic.averageRps or traffic.peakRps.",
+    );
   }
   const db = databaseLines(deployment, book, warnings);
   const warm = warmInstanceLines(deployment, a, book, tier);
@@ -171,24 +218,65 @@ export function estimateCost(inventory: Inventory, deployment: Deployment, book:
     const lines: CostLine[] = [];
     for (const s of deployment.services) {
       if (s.kind === "api") lines.push(...cloudRunLines(s, rps, a.requestSeconds, book, tier));
-      if (s.kind === "worker") lines.push(...cloudRunLines(s, taskRate(s, rps, multiplier, a), isAiWorkerTarget(s) ? a.aiTaskSeconds : a.taskSeconds, book, tier));
+      if (s.kind === "worker")
+        lines.push(
+          ...cloudRunLines(
+            s,
+            taskRate(s, rps, multiplier, a),
+            isAiWorkerTarget(s) ? a.aiTaskSeconds : a.taskSeconds,
+            book,
+            tier,
+          ),
+        );
     }
-    const queued = deployment.queues.map((q) => taskRate(deployment.services.find((s) => s.name === q.target), rps, multiplier, a));
+    const queued = deployment.queues.map((q) =>
+      taskRate(
+        deployment.services.find((s) => s.name === q.target),
+        rps,
+        multiplier,
+        a,
+      ),
+    );
     lines.push(...warm, ...platformLines(inventory, deployment, rps, queued, a, book), ...db);
     return { label, multiplier, averageRps: rps, lines, totalUsd: round2(lines.reduce((t, l) => t + l.monthlyUsd, 0)) };
   });
   for (const s of deployment.services.filter(isAiWorkerTarget)) {
-    warnings.push(`${s.name}: Vertex AI model charges (per token) are billed on top of these lines and are not in the price book; see https://cloud.google.com/vertex-ai/generative-ai/pricing.`);
+    warnings.push(
+      `${s.name}: Vertex AI model charges (per token) are billed on top of these lines and are not in the price book; see https://cloud.google.com/vertex-ai/generative-ai/pricing.`,
+    );
   }
   const vm = vmLines(inventory, deployment.region, book, warnings);
   for (const name of ["cloudSql", "memorystore", "computeEngine"] as const) {
     const picked = pickRegion(book[name].regions as Record<string, unknown>, deployment.region);
-    if (picked.region !== deployment.region) warnings.push(`${name}: no prices for ${deployment.region} in data/gcp-prices.json; ${picked.region} figures used.`);
+    if (picked.region !== deployment.region)
+      warnings.push(
+        `${name}: no prices for ${deployment.region} in data/gcp-prices.json; ${picked.region} figures used.`,
+      );
   }
-  const sources = (["cloudRun", "cloudSql", "cloudTasks", "loadBalancer", "secretManager", "cloudScheduler", "memorystore", "computeEngine"] as const).map((name) => ({
+  const sources = (
+    [
+      "cloudRun",
+      "cloudSql",
+      "cloudTasks",
+      "loadBalancer",
+      "secretManager",
+      "cloudScheduler",
+      "memorystore",
+      "computeEngine",
+    ] as const
+  ).map((name) => ({
     name,
     source: book[name].source,
     checked: book[name].checked,
   }));
-  return { region: deployment.region, cloudRunTier: tier, assumptions: a, scenarios, warmInstances: warm, vm, sources, warnings: [...new Set(warnings)] };
+  return {
+    region: deployment.region,
+    cloudRunTier: tier,
+    assumptions: a,
+    scenarios,
+    warmInstances: warm,
+    vm,
+    sources,
+    warnings: [...new Set(warnings)],
+  };
 }

@@ -15,7 +15,10 @@ const requestBased = z.object({
   idleCpuPerVcpuSecond: rate,
   idleMemoryPerGibSecond: rate,
 });
-const runTier = z.object({ requestBased, instanceBased: z.object({ cpuPerVcpuSecond: rate, memoryPerGibSecond: rate }) });
+const runTier = z.object({
+  requestBased,
+  instanceBased: z.object({ cpuPerVcpuSecond: rate, memoryPerGibSecond: rate }),
+});
 const connectionStep = z.object({ minMemoryGib: rate, max: z.number().int().positive() });
 
 export const priceBookSchema = z.object({
@@ -31,7 +34,13 @@ export const priceBookSchema = z.object({
     ...dated,
     regions: z.record(
       z.string(),
-      z.object({ vcpuPerHour: rate, memoryPerGibHour: rate, ssdPerGibMonth: rate, backupPerGibMonth: rate, haMultiplier: rate }),
+      z.object({
+        vcpuPerHour: rate,
+        memoryPerGibHour: rate,
+        ssdPerGibMonth: rate,
+        backupPerGibMonth: rate,
+        haMultiplier: rate,
+      }),
     ),
     maxConnectionsSource: z.url(),
     maxConnections: z.object({ postgres: z.array(connectionStep).min(1), mysql: z.array(connectionStep).min(1) }),
@@ -53,7 +62,10 @@ export const priceBookSchema = z.object({
   }),
   computeEngine: z.object({
     ...dated,
-    regions: z.record(z.string(), z.object({ e2VcpuPerHour: rate, e2MemoryPerGibHour: rate, balancedDiskPerGibMonth: rate })),
+    regions: z.record(
+      z.string(),
+      z.object({ e2VcpuPerHour: rate, e2MemoryPerGibHour: rate, balancedDiskPerGibMonth: rate }),
+    ),
   }),
 });
 export type PriceBook = z.infer<typeof priceBookSchema>;

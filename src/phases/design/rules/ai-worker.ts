@@ -34,7 +34,9 @@ export function planAiWorker(d: Draft, workerDirOption: unknown): void {
   if (!needsAiWorker(d.inv)) return;
   let workerDir = typeof workerDirOption === "string" ? workerDirOption.replace(/\/+$/, "") : DEFAULT_AI_WORKER_DIR;
   if (!REPO_PATH.test(workerDir)) {
-    d.assumptions.push(`The worker directory option is not a plain relative path; the AI worker is built from ${DEFAULT_AI_WORKER_DIR}.`);
+    d.assumptions.push(
+      `The worker directory option is not a plain relative path; the AI worker is built from ${DEFAULT_AI_WORKER_DIR}.`,
+    );
     workerDir = DEFAULT_AI_WORKER_DIR;
   }
   const sizing = aiWorkerSizing(d.inv);
@@ -84,7 +86,14 @@ export function planAiWorker(d: Draft, workerDirOption: unknown): void {
       AI_INVOKER_SERVICE_ACCOUNT: `${invoker}@${d.project.id}.iam.gserviceaccount.com`,
     };
   }
-  d.notes.ai = { worker: name, queue: queueName, serviceAccount, invoker, keyEnv, holders: holders.length ? holders : webs };
+  d.notes.ai = {
+    worker: name,
+    queue: queueName,
+    serviceAccount,
+    invoker,
+    keyEnv,
+    holders: holders.length ? holders : webs,
+  };
   if (sizing.assumed.latency) d.assumptions.push(`AI worker: ${sizing.assumed.latency}`);
   if (sizing.assumed.rate) d.assumptions.push(`AI worker: ${sizing.assumed.rate}`);
 }

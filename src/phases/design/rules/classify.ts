@@ -14,7 +14,9 @@ export function webFlavour(s: Service): WebFlavour {
 }
 
 export function isTaskWorker(s: Service): boolean {
-  return s.role === "worker" && /celery|rq|dramatiq|huey|sidekiq|bull|resque|arq/i.test(`${s.software} ${s.command ?? ""}`);
+  return (
+    s.role === "worker" && /celery|rq|dramatiq|huey|sidekiq|bull|resque|arq/i.test(`${s.software} ${s.command ?? ""}`)
+  );
 }
 
 export function isStreamConsumer(s: Service): boolean {
@@ -44,7 +46,8 @@ export function taskLimitSeconds(s: Service): number | undefined {
   return flagNumber(s.command, "--time-limit", "--soft-time-limit", "--job-timeout", "--timeout");
 }
 
-const SECRET_ENV = /(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE|CREDENTIAL|_DSN$|^DATABASE_URL$|^DB_URL$|_DATABASE_URL$|DATABASE_URI$)/;
+const SECRET_ENV =
+  /(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE|CREDENTIAL|_DSN$|^DATABASE_URL$|^DB_URL$|_DATABASE_URL$|DATABASE_URI$)/;
 const BROKER_ENV = /^(CELERY_BROKER_URL|BROKER_URL|AMQP_URL|RABBITMQ_URL|CELERY_RESULT_BACKEND)$/;
 
 export function isSecretEnv(name: string): boolean {

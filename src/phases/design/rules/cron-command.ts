@@ -9,7 +9,8 @@ import { safeArgv } from "./draft.js";
 export type CronArgv = { ok: true; argv: string[]; dropped: string[] } | { ok: false; reason: string };
 
 // An interpreter or a tool installed into a virtualenv / system bin directory: in the image it is on PATH.
-const ON_PATH = /^(?:\/[^\s]*)?\/(?:\.?venv|virtualenv|env)\/bin\/([\w.-]+)$|^\/usr(?:\/local)?\/bin\/(python[\d.]*|node|npm|npx|bash|sh|ruby|php|perl)$|^(?:\.\/)?\.?venv\/bin\/([\w.-]+)$/;
+const ON_PATH =
+  /^(?:\/[^\s]*)?\/(?:\.?venv|virtualenv|env)\/bin\/([\w.-]+)$|^\/usr(?:\/local)?\/bin\/(python[\d.]*|node|npm|npx|bash|sh|ruby|php|perl)$|^(?:\.\/)?\.?venv\/bin\/([\w.-]+)$/;
 const REDIRECT = /^(?:\d?>>?|&>>?)(\S*)$/;
 
 export function cronArgv(command: string | undefined): CronArgv {
@@ -42,9 +43,11 @@ export function cronArgv(command: string | undefined): CronArgv {
   }
   if (kept.length === 0) return { ok: false, reason: "nothing left to run" };
   const assignment = /^([A-Za-z_]\w*)=/.exec(kept[0]!);
-  if (assignment) return { ok: false, reason: `it sets ${assignment[1]} inline; give that as an environment variable of the job` };
+  if (assignment)
+    return { ok: false, reason: `it sets ${assignment[1]} inline; give that as an environment variable of the job` };
   const shell = kept.find((t) => /[|&;<>`$"'(){}*?~\\]/.test(t));
-  if (shell) return { ok: false, reason: `"${shell}" needs a shell (pipes, variables, quotes, globs or several commands)` };
+  if (shell)
+    return { ok: false, reason: `"${shell}" needs a shell (pipes, variables, quotes, globs or several commands)` };
   const head = ON_PATH.exec(kept[0]!);
   if (head) {
     const tool = head[1] ?? head[2] ?? head[3]!;
@@ -52,5 +55,7 @@ export function cronArgv(command: string | undefined): CronArgv {
     kept[0] = tool;
   }
   const argv = safeArgv(kept);
-  return argv ? { ok: true, argv, dropped } : { ok: false, reason: "a token has characters the deploy workflow does not pass through" };
+  return argv
+    ? { ok: true, argv, dropped }
+    : { ok: false, reason: "a token has characters the deploy workflow does not pass through" };
 }

@@ -33,7 +33,11 @@ export function sqlTier(plannedRps: number): string {
 /** The audit flags the database as a single point of failure (or its data as unprotected). */
 function dbRiskIds(d: Draft, db: Service): string[] {
   return (d.audit?.risks ?? [])
-    .filter((r) => (r.category === "single-point-of-failure" || r.category === "data-protection") && (r.affects.includes(db.name) || r.affects.length === 0))
+    .filter(
+      (r) =>
+        (r.category === "single-point-of-failure" || r.category === "data-protection") &&
+        (r.affects.includes(db.name) || r.affects.length === 0),
+    )
     .map((r) => r.id);
 }
 
@@ -42,8 +46,14 @@ export function databaseTarget(d: Draft, db: Service): DatabaseTarget | undefine
   const engine = dbEngine(store?.engine ?? db.software) ?? dbEngine(db.software);
   if (!engine) return undefined;
   const version = databaseVersion(engine, store?.version ?? db.version);
-  if (version.assumed) d.assumptions.push(`${db.name}: no usable ${engine} version in the inventory (or one Cloud SQL no longer offers); ${version.value} assumed.`);
-  if (/mariadb/i.test(`${store?.engine ?? ""} ${db.software}`)) d.assumptions.push(`${db.name}: Cloud SQL has no MariaDB; MySQL 8.0 is the closest engine, check SQL-mode and JSON differences in staging.`);
+  if (version.assumed)
+    d.assumptions.push(
+      `${db.name}: no usable ${engine} version in the inventory (or one Cloud SQL no longer offers); ${version.value} assumed.`,
+    );
+  if (/mariadb/i.test(`${store?.engine ?? ""} ${db.software}`))
+    d.assumptions.push(
+      `${db.name}: Cloud SQL has no MariaDB; MySQL 8.0 is the closest engine, check SQL-mode and JSON differences in staging.`,
+    );
   const planned = plannedPeakRps(d.inv);
   const risks = dbRiskIds(d, db);
   const ha = risks.length > 0;
@@ -51,7 +61,10 @@ export function databaseTarget(d: Draft, db: Service): DatabaseTarget | undefine
     ? `the audit flags the database (${risks.join(", ")}): a zonal failure must not take the product down`
     : "the audit does not flag the database as a single point of failure, so the standby's cost is not spent yet";
   const replicas = planned > 4000 ? 2 : planned > 1000 ? 1 : 0;
-  d.notes.replicaReason = replicas > 0 ? `${planned} RPS at the growth target is read-heavy enough to move reports and list pages to a replica` : `${planned} RPS at the growth target fits the primary`;
+  d.notes.replicaReason =
+    replicas > 0
+      ? `${planned} RPS at the growth target is read-heavy enough to move reports and list pages to a replica`
+      : `${planned} RPS at the growth target fits the primary`;
   return {
     instance: runName(d.base, "db"),
     engine,
@@ -76,7 +89,9 @@ export function applyConnectionBudget(d: Draft): void {
   const max = maxConnections(loadPriceBook(), db.engine, shape?.memoryGib ?? 3.75);
   const users = d.services.filter((s) => s.cloudSqlInstance === db.instance);
   const perInstance: Record<string, number> = {};
-  for (const s of users) perInstance[s.name] = s.kind === "api" ? Math.max(5, Math.min(10, Math.ceil(s.concurrency / 4))) : Math.min(s.concurrency + 1, 10);
+  for (const s of users)
+    perInstance[s.name] =
+      s.kind === "api" ? Math.max(5, Math.min(10, Math.ceil(s.concurrency / 4))) : Math.min(s.concurrency + 1, 10);
   const allowed = Math.floor(max * 0.8);
   const capped: string[] = [];
   let total = users.reduce((t, s) => t + s.maxInstances * perInstance[s.name]!, 0);
@@ -95,5 +110,11 @@ export function applyConnectionBudget(d: Draft): void {
 
 export function memorystoreVersion(s: Service): string {
   const major = /^(\d+)/.exec(s.version ?? "")?.[1];
-  return /memcache/i.test(s.software) ? "MEMCACHE_1_6_15" : major && Number(major) >= 7 ? "REDIS_7_X" : major === "6" ? "REDIS_6_X" : "REDIS_7_X";
+  return /memcache/i.test(s.software)
+    ? "MEMCACHE_1_6_15"
+    : major && Number(major) >= 7
+      ? "REDIS_7_X"
+      : major === "6"
+        ? "REDIS_6_X"
+        : "REDIS_7_X";
 }

@@ -7,7 +7,19 @@ import { isAiWorkerTarget } from "../deployment.js";
 import { aiDecision } from "./ai-decision.js";
 import type { Draft } from "./draft.js";
 
-export type Topic = "compute" | "warm" | "workers" | "ai" | "broker" | "database" | "cache" | "edge" | "scheduling" | "delivery" | "identity" | "observability";
+export type Topic =
+  | "compute"
+  | "warm"
+  | "workers"
+  | "ai"
+  | "broker"
+  | "database"
+  | "cache"
+  | "edge"
+  | "scheduling"
+  | "delivery"
+  | "identity"
+  | "observability";
 export type TopicDecision = Omit<Decision, "id" | "closesRisks"> & { topic: Topic; element: string };
 
 const money = (x: number) => `$${x.toFixed(2)}`;
@@ -15,21 +27,36 @@ const money = (x: number) => `$${x.toFixed(2)}`;
 export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): TopicDecision[] {
   const out: TopicDecision[] = [];
   const api = dep.services.find((s) => s.kind === "api");
-  const worker = dep.services.find((s) => (s.kind === "worker" && !isAiWorkerTarget(s)) || (s.kind === "job" && d.topo.workers.some((w) => s.replaces.includes(w.name))));
+  const worker = dep.services.find(
+    (s) =>
+      (s.kind === "worker" && !isAiWorkerTarget(s)) ||
+      (s.kind === "job" && d.topo.workers.some((w) => s.replaces.includes(w.name))),
+  );
   const team = `${d.inv.team.engineers ?? "a few"} engineer${d.inv.team.engineers === 1 ? "" : "s"}`;
   const k8s = d.inv.team.kubernetes;
   out.push({
     topic: "compute",
-    element: `Cloud Run services ${dep.services.filter((s) => s.kind !== "job").map((s) => s.name).join(", ")}`,
+    element: `Cloud Run services ${dep.services
+      .filter((s) => s.kind !== "job")
+      .map((s) => s.name)
+      .join(", ")}`,
     title: "Run the application on Cloud Run, one service per role",
     context: `Everything runs on ${d.inv.host.hostname ?? "one VM"}: a kernel or disk failure stops the whole product, capacity only grows vertically, and ${team} patch the machine by hand. The target must scale ${d.inv.traffic.growth}× without anyone managing nodes.`,
     decision: `Deploy ${api ? `the API as Cloud Run service ${api.name} (${api.cpu} vCPU, ${api.memory}, concurrency ${api.concurrency}, ${api.minInstances}–${api.maxInstances} instances, startup CPU boost, probes on ${api.healthPath})` : "each HTTP role as a Cloud Run service"}${worker ? ` and the background work separately as ${worker.name}` : ""}. Cloud Run spreads instances across zones, scales on requests and bills per use.`,
     alternatives: [
       "Managed instance group of VMs behind a load balancer: removes the single machine but keeps OS patching, image builds and capacity planning.",
       "App Engine flexible: VM-based, slow to deploy and does not scale to zero.",
-      ...(k8s ? ["GKE Autopilot: the team already runs Kubernetes, but the app needs no cluster features; Cloud Run keeps the operational surface smaller."] : []),
+      ...(k8s
+        ? [
+            "GKE Autopilot: the team already runs Kubernetes, but the app needs no cluster features; Cloud Run keeps the operational surface smaller.",
+          ]
+        : []),
     ],
-    consequences: ["No servers to patch; a bad zone or instance is replaced automatically.", "Instances are ephemeral: no local files, sessions or schedulers inside the container.", "Cold starts appear when a service scales from zero (see the warm-instance decision)."],
+    consequences: [
+      "No servers to patch; a bad zone or instance is replaced automatically.",
+      "Instances are ephemeral: no local files, sessions or schedulers inside the container.",
+      "Cold starts appear when a service scales from zero (see the warm-instance decision).",
+    ],
   });
   if (api) {
     const warm = cost.warmInstances.find((l) => l.component === api.name);
@@ -41,8 +68,16 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       decision: warm
         ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two Cloud Scheduler jobs (created by scripts/setup-schedules.sh) raise the service-level minimum in the morning and lower it to 0 at night through the Cloud Run Admin API, without deploying a revision. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts that remain.`
         : `Keep min instances at 0: the inventory gives no business hours to protect, so quiet periods cost nothing. Startup CPU boost shortens cold starts.`,
-      alternatives: ["Min instances around the clock: no cold start at night either, at twice the business-hours cost.", "Instance-based billing: cheaper once the API is busy most of the day; revisit with a month of traffic."],
-      consequences: warm ? ["The first request of the day is fast; cold starts remain possible when traffic scales beyond the warm instance.", "A deploy outside business hours leaves one warm instance until the evening job runs."] : ["The first request after a quiet period waits for a cold start."],
+      alternatives: [
+        "Min instances around the clock: no cold start at night either, at twice the business-hours cost.",
+        "Instance-based billing: cheaper once the API is busy most of the day; revisit with a month of traffic.",
+      ],
+      consequences: warm
+        ? [
+            "The first request of the day is fast; cold starts remain possible when traffic scales beyond the warm instance.",
+            "A deploy outside business hours leaves one warm instance until the evening job runs.",
+          ]
+        : ["The first request after a quiet period waits for a cold start."],
     });
   }
   if (worker) {
@@ -50,13 +85,29 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
     out.push({
       topic: "workers",
       element: `${worker.name} (${model === "push" ? "Cloud Tasks push" : model === "job" ? "Cloud Run job" : "worker pool"})`,
-      title: model === "push" ? "Push tasks to a Cloud Run worker through Cloud Tasks" : model === "job" ? "Run long tasks as Cloud Run jobs" : "Pull work with a Cloud Run worker pool",
+      title:
+        model === "push"
+          ? "Push tasks to a Cloud Run worker through Cloud Tasks"
+          : model === "job"
+            ? "Run long tasks as Cloud Run jobs"
+            : "Pull work with a Cloud Run worker pool",
       context: `The API and ${d.topo.workers.map((w) => w.name).join(", ")} share one machine today, so a burst of background work slows user requests. Limits that drive the choice: Cloud Tasks HTTP targets wait 15 s–30 min (dispatch deadline), a Cloud Run request may last up to 60 min, a Cloud Run job task up to 24 h; pull consumers need no deadline.`,
-      decision: model === "push"
-        ? `Each task is an HTTP POST from Cloud Tasks to ${worker.name}/tasks with an OIDC token; dispatch deadline ${d.notes.taskDeadlineSeconds} s, request timeout ${worker.timeoutSeconds} s, concurrency ${worker.concurrency}, scale 0–${worker.maxInstances}. The queue retries with backoff and caps the dispatch rate, which protects downstream quotas.`
-        : model === "job" ? `Tasks exceed what a push can wait, so each batch starts a Cloud Run job execution (timeout ${worker.timeoutSeconds} s per task, retried by the job).` : `Consumers pull from Pub/Sub in a Cloud Run worker pool; there is no request deadline.`,
-      alternatives: ["Pub/Sub push subscriptions: fan-out friendly but no per-task scheduling, naming or rate limit per queue.", "Cloud Run worker pool pulling from Pub/Sub: right for streams and unbounded work, but instances stay up and bill while idle.", "Keep Celery on a VM: keeps the broker and the machine to operate."],
-      consequences: ["The worker scales independently of the API and to zero between bursts.", "Tasks must be idempotent (at-least-once delivery) and finish inside the deadline.", "Task payloads are limited to 1 MB: pass ids, not documents."],
+      decision:
+        model === "push"
+          ? `Each task is an HTTP POST from Cloud Tasks to ${worker.name}/tasks with an OIDC token; dispatch deadline ${d.notes.taskDeadlineSeconds} s, request timeout ${worker.timeoutSeconds} s, concurrency ${worker.concurrency}, scale 0–${worker.maxInstances}. The queue retries with backoff and caps the dispatch rate, which protects downstream quotas.`
+          : model === "job"
+            ? `Tasks exceed what a push can wait, so each batch starts a Cloud Run job execution (timeout ${worker.timeoutSeconds} s per task, retried by the job).`
+            : `Consumers pull from Pub/Sub in a Cloud Run worker pool; there is no request deadline.`,
+      alternatives: [
+        "Pub/Sub push subscriptions: fan-out friendly but no per-task scheduling, naming or rate limit per queue.",
+        "Cloud Run worker pool pulling from Pub/Sub: right for streams and unbounded work, but instances stay up and bill while idle.",
+        "Keep Celery on a VM: keeps the broker and the machine to operate.",
+      ],
+      consequences: [
+        "The worker scales independently of the API and to zero between bursts.",
+        "Tasks must be idempotent (at-least-once delivery) and finish inside the deadline.",
+        "Task payloads are limited to 1 MB: pass ids, not documents.",
+      ],
     });
   }
   const ai = aiDecision(d, dep);
@@ -70,8 +121,14 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       title: `Replace the ${broker.software} broker with Cloud Tasks`,
       context: `${broker.name} (${broker.software}) carries Celery messages on the VM: one more stateful process to patch, size and back up, and a single point of failure for every background job.`,
       decision: `Drop the broker. The API creates Cloud Tasks HTTP tasks directly; retries (${taskQueues[0]!.maxAttempts} attempts, ${taskQueues[0]!.minBackoffSeconds}–${taskQueues[0]!.maxBackoffSeconds} s backoff) and rate limits are queue settings. Application change: replace .delay()/apply_async() with an enqueue helper, expose tasks as POST handlers, store results in the database.`,
-      alternatives: [`Memorystore as a managed ${broker.software === "rabbitmq" ? "Redis" : broker.software} broker: keeps Celery unchanged but needs always-on consumers and a VPC connection.`, "Pub/Sub: suited to fan-out events rather than one-task-one-handler work."],
-      consequences: ["No broker to operate or back up; queue depth and retries are visible in Cloud Monitoring.", "Celery canvas features (chords, groups) must be rewritten as explicit enqueues."],
+      alternatives: [
+        `Memorystore as a managed ${broker.software === "rabbitmq" ? "Redis" : broker.software} broker: keeps Celery unchanged but needs always-on consumers and a VPC connection.`,
+        "Pub/Sub: suited to fan-out events rather than one-task-one-handler work.",
+      ],
+      consequences: [
+        "No broker to operate or back up; queue depth and retries are visible in Cloud Monitoring.",
+        "Celery canvas features (chords, groups) must be rewritten as explicit enqueues.",
+      ],
     });
   }
   if (dep.database) {
@@ -82,9 +139,24 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       element: `Cloud SQL ${db.instance} (${db.databaseVersion}${db.highAvailability ? ", HA" : ""}, PITR)`,
       title: `Move the database to Cloud SQL ${db.databaseVersion}${db.highAvailability ? " with high availability" : ""}`,
       context: `The database lives on the VM with ${d.inv.data[0]?.backups ?? "unknown"} backups. Sizing for ${d.inv.traffic.growth}× traffic; ${d.notes.replicaReason}.`,
-      decision: `Cloud SQL ${db.tier}, ${db.storageGiB} GiB SSD with automatic storage increase, daily automated backups and point-in-time recovery, HA ${db.highAvailability ? "on" : "off"} because ${d.notes.dbHaReason}${db.readReplicas ? `, ${db.readReplicas} read replica(s)` : ""}. Services connect through the Cloud SQL connector (unix socket); connection budget ${budget ? `${budget.total} of ${budget.max} max_connections (${Object.entries(budget.perInstance).map(([n, p]) => `${n}: max instances × ${p}`).join(", ")})` : "n/a"}.`,
-      alternatives: [db.highAvailability ? "Zonal instance: half the compute cost, but a zone outage means a restore from backup." : "HA now: survives a zone outage with automatic failover, at twice the compute cost.", "AlloyDB / Spanner: more than this workload needs."],
-      consequences: ["Backups, patching and failover become Google's job; maintenance windows are scheduled.", "Connection count is bounded: pools must stay small and max instances capped.", ...(budget?.capped.length ? [`Capped by the budget: ${budget.capped.join("; ")}.`] : [])],
+      decision: `Cloud SQL ${db.tier}, ${db.storageGiB} GiB SSD with automatic storage increase, daily automated backups and point-in-time recovery, HA ${db.highAvailability ? "on" : "off"} because ${d.notes.dbHaReason}${db.readReplicas ? `, ${db.readReplicas} read replica(s)` : ""}. Services connect through the Cloud SQL connector (unix socket); connection budget ${
+        budget
+          ? `${budget.total} of ${budget.max} max_connections (${Object.entries(budget.perInstance)
+              .map(([n, p]) => `${n}: max instances × ${p}`)
+              .join(", ")})`
+          : "n/a"
+      }.`,
+      alternatives: [
+        db.highAvailability
+          ? "Zonal instance: half the compute cost, but a zone outage means a restore from backup."
+          : "HA now: survives a zone outage with automatic failover, at twice the compute cost.",
+        "AlloyDB / Spanner: more than this workload needs.",
+      ],
+      consequences: [
+        "Backups, patching and failover become Google's job; maintenance windows are scheduled.",
+        "Connection count is bounded: pools must stay small and max instances capped.",
+        ...(budget?.capped.length ? [`Capped by the budget: ${budget.capped.join("; ")}.`] : []),
+      ],
     });
   }
   return out.concat(platformDecisions(d, dep));
@@ -94,18 +166,98 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
   const out: TopicDecision[] = [];
   const cache = d.topo.caches[0];
   if (cache) {
-    out.push({ topic: "cache", element: `Memorystore (${cache.software}) via Direct VPC egress`, title: "Managed cache on Memorystore", context: `${cache.name} caches data for ${dep.services.filter((s) => s.vpcEgress).map((s) => s.name).join(", ")}; Cloud Run instances cannot share memory.`, decision: "Memorystore Basic tier on a private IP; Cloud Run services reach it with Direct VPC egress (private ranges only), no connector VMs.", alternatives: ["Standard tier with a replica: survives a node failure; worth it only once the cache is load-bearing.", "No shared cache: each instance caches in memory, with lower hit rates."], consequences: ["A cache flush on maintenance is expected and must be harmless.", "Services that use the cache need a VPC subnet for egress."] });
+    out.push({
+      topic: "cache",
+      element: `Memorystore (${cache.software}) via Direct VPC egress`,
+      title: "Managed cache on Memorystore",
+      context: `${cache.name} caches data for ${dep.services
+        .filter((s) => s.vpcEgress)
+        .map((s) => s.name)
+        .join(", ")}; Cloud Run instances cannot share memory.`,
+      decision:
+        "Memorystore Basic tier on a private IP; Cloud Run services reach it with Direct VPC egress (private ranges only), no connector VMs.",
+      alternatives: [
+        "Standard tier with a replica: survives a node failure; worth it only once the cache is load-bearing.",
+        "No shared cache: each instance caches in memory, with lower hit rates.",
+      ],
+      consequences: [
+        "A cache flush on maintenance is expected and must be harmless.",
+        "Services that use the cache need a VPC subnet for egress.",
+      ],
+    });
   }
   if (d.topo.proxies.length) {
-    out.push({ topic: "edge", element: "external Application Load Balancer with serverless NEG", title: "Terminate traffic at an external Application Load Balancer", context: `${d.topo.proxies[0]!.software} terminates TLS and routes requests on the VM.`, decision: "A global external Application Load Balancer with Google-managed certificates and a serverless NEG per Cloud Run service; API ingress stays `all` so the deploy pipeline can health-check the tagged canary revision from GitHub Actions; Cloud Armor policy ready to enable.", alternatives: ["Cloud Run domain mapping: simpler, but limited regions and no Cloud Armor or CDN.", "Firebase Hosting rewrites: fine for a web front end, less control over headers and WAF.", "Ingress `internal-and-cloud-load-balancing`: no way around the load balancer, but the canary could then only be checked from inside the VPC (a self-hosted runner or a Cloud Run job), not from a GitHub-hosted runner."], consequences: ["One static IP for DNS; certificates renew themselves.", "About $18/month for the forwarding rule whatever the traffic.", "The service's run.app URL stays reachable, bypassing Cloud Armor; tighten ingress once canary checks run inside the VPC."] });
+    out.push({
+      topic: "edge",
+      element: "external Application Load Balancer with serverless NEG",
+      title: "Terminate traffic at an external Application Load Balancer",
+      context: `${d.topo.proxies[0]!.software} terminates TLS and routes requests on the VM.`,
+      decision:
+        "A global external Application Load Balancer with Google-managed certificates and a serverless NEG per Cloud Run service; API ingress stays `all` so the deploy pipeline can health-check the tagged canary revision from GitHub Actions; Cloud Armor policy ready to enable.",
+      alternatives: [
+        "Cloud Run domain mapping: simpler, but limited regions and no Cloud Armor or CDN.",
+        "Firebase Hosting rewrites: fine for a web front end, less control over headers and WAF.",
+        "Ingress `internal-and-cloud-load-balancing`: no way around the load balancer, but the canary could then only be checked from inside the VPC (a self-hosted runner or a Cloud Run job), not from a GitHub-hosted runner.",
+      ],
+      consequences: [
+        "One static IP for DNS; certificates renew themselves.",
+        "About $18/month for the forwarding rule whatever the traffic.",
+        "The service's run.app URL stays reachable, bypassing Cloud Armor; tighten ingress once canary checks run inside the VPC.",
+      ],
+    });
   }
   if (dep.schedules?.some((j) => j.replaces.length > 0) || d.topo.beats.length) {
-    out.push({ topic: "scheduling", element: "Cloud Scheduler jobs", title: "Move periodic work to Cloud Scheduler", context: `Periodic work (${[...d.topo.beats, ...d.topo.crons].map((s) => s.name).join(", ")}) runs on the VM's clock today and stops with it.`, decision: "Cloud Scheduler triggers each job (Cloud Run job for cron commands, an authenticated POST to the worker for beat tasks) in the business time zone, with retries and per-execution logs; scripts/setup-schedules.sh creates or updates every job idempotently.", alternatives: ["A scheduler loop inside a Cloud Run instance: instances are ephemeral and may run twice or not at all."], consequences: ["Schedules are infrastructure: they live next to the deploy configuration.", "Jobs need to be idempotent: a retry after a timeout may run them twice."] });
+    out.push({
+      topic: "scheduling",
+      element: "Cloud Scheduler jobs",
+      title: "Move periodic work to Cloud Scheduler",
+      context: `Periodic work (${[...d.topo.beats, ...d.topo.crons].map((s) => s.name).join(", ")}) runs on the VM's clock today and stops with it.`,
+      decision:
+        "Cloud Scheduler triggers each job (Cloud Run job for cron commands, an authenticated POST to the worker for beat tasks) in the business time zone, with retries and per-execution logs; scripts/setup-schedules.sh creates or updates every job idempotently.",
+      alternatives: [
+        "A scheduler loop inside a Cloud Run instance: instances are ephemeral and may run twice or not at all.",
+      ],
+      consequences: [
+        "Schedules are infrastructure: they live next to the deploy configuration.",
+        "Jobs need to be idempotent: a retry after a timeout may run them twice.",
+      ],
+    });
   }
   out.push(
-    { topic: "delivery", element: "Cloud Run revisions with traffic splitting", title: "Ship every change as a new revision with gradual traffic", context: `Deploys take ${d.inv.deploy.durationMinutes ?? "many"} minutes over SSH${d.inv.deploy.downtime ? " with downtime" : ""} and rollback is ${d.inv.deploy.rollback}.`, decision: "CI builds one image per commit, deploys it as a tagged revision with no traffic, shifts 10 % → 50 % → 100 % while the health checks and error rate hold, and rolls back by moving traffic to the previous revision.", alternatives: ["Blue/green with two services: heavier and duplicates configuration."], consequences: ["Zero-downtime deploys and a one-command rollback.", "Database migrations must be backward compatible with the previous revision (expand, then contract)."] },
-    { topic: "identity", element: "one service account per service + Secret Manager", title: "One runtime identity per service; secrets in Secret Manager", context: "Secrets sit in environment files on the VM and every process runs with the same rights.", decision: `Each Cloud Run service runs as its own service account with only the roles it needs (Cloud SQL client, Cloud Tasks enqueuer, invoker on the worker); ${[...new Set(dep.services.flatMap((s) => s.secrets))].join(", ") || "secret values"} come from Secret Manager as env vars pinned to versions.`, alternatives: ["Env vars set at deploy time: secrets leak into revision metadata and CI logs."], consequences: ["Rotating a secret is a new version plus a redeploy.", "A leaked worker credential cannot call the API's resources."] },
-    { topic: "observability", element: "Cloud Logging/Monitoring, uptime check and alerts", title: "Use the built-in logs, metrics and an uptime check", context: "Today logs live on the VM disk and nobody is paged when the product is down.", decision: `Structured JSON logs to Cloud Logging, an uptime check on ${dep.services.find((s) => s.kind === "api")?.healthPath ?? "/healthz"}, alerts on 5xx rate, p95 latency, Cloud SQL CPU/connections and queue age, a budget alert at 120 % of the estimate.`, alternatives: ["Self-hosted Grafana/Prometheus: more to run for a small team."], consequences: ["Incidents are visible without SSH; alert thresholds need a week of tuning."] },
+    {
+      topic: "delivery",
+      element: "Cloud Run revisions with traffic splitting",
+      title: "Ship every change as a new revision with gradual traffic",
+      context: `Deploys take ${d.inv.deploy.durationMinutes ?? "many"} minutes over SSH${d.inv.deploy.downtime ? " with downtime" : ""} and rollback is ${d.inv.deploy.rollback}.`,
+      decision:
+        "CI builds one image per commit, deploys it as a tagged revision with no traffic, shifts 10 % → 50 % → 100 % while the health checks and error rate hold, and rolls back by moving traffic to the previous revision.",
+      alternatives: ["Blue/green with two services: heavier and duplicates configuration."],
+      consequences: [
+        "Zero-downtime deploys and a one-command rollback.",
+        "Database migrations must be backward compatible with the previous revision (expand, then contract).",
+      ],
+    },
+    {
+      topic: "identity",
+      element: "one service account per service + Secret Manager",
+      title: "One runtime identity per service; secrets in Secret Manager",
+      context: "Secrets sit in environment files on the VM and every process runs with the same rights.",
+      decision: `Each Cloud Run service runs as its own service account with only the roles it needs (Cloud SQL client, Cloud Tasks enqueuer, invoker on the worker); ${[...new Set(dep.services.flatMap((s) => s.secrets))].join(", ") || "secret values"} come from Secret Manager as env vars pinned to versions.`,
+      alternatives: ["Env vars set at deploy time: secrets leak into revision metadata and CI logs."],
+      consequences: [
+        "Rotating a secret is a new version plus a redeploy.",
+        "A leaked worker credential cannot call the API's resources.",
+      ],
+    },
+    {
+      topic: "observability",
+      element: "Cloud Logging/Monitoring, uptime check and alerts",
+      title: "Use the built-in logs, metrics and an uptime check",
+      context: "Today logs live on the VM disk and nobody is paged when the product is down.",
+      decision: `Structured JSON logs to Cloud Logging, an uptime check on ${dep.services.find((s) => s.kind === "api")?.healthPath ?? "/healthz"}, alerts on 5xx rate, p95 latency, Cloud SQL CPU/connections and queue age, a budget alert at 120 % of the estimate.`,
+      alternatives: ["Self-hosted Grafana/Prometheus: more to run for a small team."],
+      consequences: ["Incidents are visible without SSH; alert thresholds need a week of tuning."],
+    },
   );
   return out;
 }

@@ -43,10 +43,14 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
     d.database = db.t;
     d.notes.databaseService = db.s.name;
   }
-  if (topo.databases.length > 1) d.assumptions.push(`Only ${db?.s.name ?? topo.databases[0]!.name} is moved to Cloud SQL by these rules; plan the other databases by hand.`);
+  if (topo.databases.length > 1)
+    d.assumptions.push(
+      `Only ${db?.s.name ?? topo.databases[0]!.name} is moved to Cloud SQL by these rules; plan the other databases by hand.`,
+    );
   const cacheNames = new Set(topo.caches.map((c) => c.name));
   const usesDb = (s: Service) => (db && s.dependsOn.includes(db.s.name) ? db.t!.instance : undefined);
-  const usesCache = (s: Service) => (s.dependsOn.some((n) => cacheNames.has(n)) ? ("private-ranges-only" as const) : undefined);
+  const usesCache = (s: Service) =>
+    s.dependsOn.some((n) => cacheNames.has(n)) ? ("private-ranges-only" as const) : undefined;
   const withLinks = <T extends { cloudSqlInstance?: string; vpcEgress?: string }>(t: T, s: Service): T => {
     const sql = usesDb(s);
     const egress = usesCache(s);
@@ -83,14 +87,33 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
     const job = withLinks(cronJobTarget(d, s), s);
     d.services.push(job);
     const cron = schedulerCron(s.schedule);
-    if (cron) d.schedules.push({ name: runName(d.base, `${s.name}-trigger`), schedule: cron, timeZone: tz, action: "run-job", target: job.name, replaces: [s.name] });
-    else d.assumptions.push(`${s.name}: its schedule "${s.schedule ?? ""}" is not a five-field cron Cloud Scheduler accepts; set the trigger by hand.`);
+    if (cron)
+      d.schedules.push({
+        name: runName(d.base, `${s.name}-trigger`),
+        schedule: cron,
+        timeZone: tz,
+        action: "run-job",
+        target: job.name,
+        replaces: [s.name],
+      });
+    else
+      d.assumptions.push(
+        `${s.name}: its schedule "${s.schedule ?? ""}" is not a five-field cron Cloud Scheduler accepts; set the trigger by hand.`,
+      );
   }
   const firstWorker = d.services.find((t) => t.kind === "worker");
   for (const s of topo.beats) {
     const cron = schedulerCron(s.schedule);
     if (cron && firstWorker) {
-      d.schedules.push({ name: runName(d.base, `${s.name}-trigger`), schedule: cron, timeZone: tz, action: "http", target: firstWorker.name, path: "/tasks/scheduled", replaces: [s.name] });
+      d.schedules.push({
+        name: runName(d.base, `${s.name}-trigger`),
+        schedule: cron,
+        timeZone: tz,
+        action: "http",
+        target: firstWorker.name,
+        path: "/tasks/scheduled",
+        replaces: [s.name],
+      });
     }
   }
   // After the beats: a beat's trigger goes to the task worker, never to the AI worker.
@@ -111,7 +134,12 @@ function addWarmWindow(d: Draft, tz: string): void {
   if (!api || !window) return;
   const common = { timeZone: tz, action: "set-min-instances" as const, target: api.name, replaces: [] };
   const jobs: Schedule[] = [
-    { ...common, name: runName(d.base, "warm-up"), schedule: `0 ${window.startHour} * * *`, minInstances: api.minInstances },
+    {
+      ...common,
+      name: runName(d.base, "warm-up"),
+      schedule: `0 ${window.startHour} * * *`,
+      minInstances: api.minInstances,
+    },
     { ...common, name: runName(d.base, "cool-down"), schedule: `0 ${window.endHour} * * *`, minInstances: 0 },
   ];
   d.schedules.push(...jobs);

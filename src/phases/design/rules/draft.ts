@@ -44,7 +44,10 @@ export interface Draft {
 export function newDraft(inv: Inventory, audit: AuditResult | undefined): Draft {
   const project = projectId(inv);
   const assumptions: string[] = [];
-  if (project.placeholder) assumptions.push(`The inventory names no GCP project; "${project.id}" is a placeholder to replace in target.project.`);
+  if (project.placeholder)
+    assumptions.push(
+      `The inventory names no GCP project; "${project.id}" is a placeholder to replace in target.project.`,
+    );
   return {
     inv,
     audit,
@@ -70,5 +73,7 @@ export const clamp = (x: number, lo: number, hi: number): number => Math.min(hi,
 /** Argv for the container, or undefined when a token would not pass the contract's pattern. */
 export function safeArgv(tokens: (string | number)[]): string[] | undefined {
   const argv = tokens.map(String);
-  return argv.length > 0 && argv.length <= 40 && argv.every((t) => /^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/.test(t)) ? argv : undefined;
+  return argv.length > 0 && argv.length <= 40 && argv.every((t) => /^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/.test(t))
+    ? argv
+    : undefined;
 }

@@ -6,7 +6,11 @@ const MAX_RUN_NAME = 49;
 
 /** Lowercase, dashes only, no leading digit or trailing dash, at most `max` characters. */
 export function cleanName(raw: string, max = MAX_RUN_NAME): string {
-  let s = raw.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[^a-z]+/, "");
+  let s = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[^a-z]+/, "");
   s = s.slice(0, max).replace(/-+$/, "");
   return s || "app";
 }

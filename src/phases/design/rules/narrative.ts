@@ -11,41 +11,140 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
   const api = dep.services.find((s) => s.kind === "api");
   const worker = dep.services.find((s) => s.kind === "worker");
   return [
-    { id: "zero-downtime-deploys", how: `Every deploy is a new Cloud Run revision; traffic moves to it in steps only after ${api?.healthPath ?? "/healthz"} answers, and moves back in one command.` },
-    { id: "scale-to-zero", how: `${dep.services.filter((s) => s.minInstances === 0).map((s) => s.name).join(", ") || "Background services"} scale to zero when idle${api && api.minInstances > 0 ? `; ${api.name} keeps ${api.minInstances} warm instance only in business hours` : ""}.` },
-    { id: "api-worker-separation", how: worker ? `The API (${api?.name}) and the worker (${worker.name}) are separate services with their own scaling, limits and identities, joined only by ${dep.queues.length ? "a Cloud Tasks queue" : "the database"}.` : "There is no background worker in the inventory; the API is the only compute service, and a worker can be added behind Cloud Tasks when one is needed." },
-    { id: "managed-database", how: dep.database ? `Cloud SQL ${dep.database.databaseVersion} with automated backups, point-in-time recovery${dep.database.highAvailability ? " and a standby in a second zone" : ""}.` : "The inventory has no relational database to move." },
-    { id: "no-nodes", how: `No VM, node pool or cluster: Cloud Run, ${[dep.database ? "Cloud SQL" : "", dep.queues.length ? "Cloud Tasks" : "", d.topo.caches.length ? "Memorystore" : "", dep.schedules?.length ? "Cloud Scheduler" : ""].filter(Boolean).join(", ") || "and managed services"} are operated by Google.` },
+    {
+      id: "zero-downtime-deploys",
+      how: `Every deploy is a new Cloud Run revision; traffic moves to it in steps only after ${api?.healthPath ?? "/healthz"} answers, and moves back in one command.`,
+    },
+    {
+      id: "scale-to-zero",
+      how: `${
+        dep.services
+          .filter((s) => s.minInstances === 0)
+          .map((s) => s.name)
+          .join(", ") || "Background services"
+      } scale to zero when idle${api && api.minInstances > 0 ? `; ${api.name} keeps ${api.minInstances} warm instance only in business hours` : ""}.`,
+    },
+    {
+      id: "api-worker-separation",
+      how: worker
+        ? `The API (${api?.name}) and the worker (${worker.name}) are separate services with their own scaling, limits and identities, joined only by ${dep.queues.length ? "a Cloud Tasks queue" : "the database"}.`
+        : "There is no background worker in the inventory; the API is the only compute service, and a worker can be added behind Cloud Tasks when one is needed.",
+    },
+    {
+      id: "managed-database",
+      how: dep.database
+        ? `Cloud SQL ${dep.database.databaseVersion} with automated backups, point-in-time recovery${dep.database.highAvailability ? " and a standby in a second zone" : ""}.`
+        : "The inventory has no relational database to move.",
+    },
+    {
+      id: "no-nodes",
+      how: `No VM, node pool or cluster: Cloud Run, ${[dep.database ? "Cloud SQL" : "", dep.queues.length ? "Cloud Tasks" : "", d.topo.caches.length ? "Memorystore" : "", dep.schedules?.length ? "Cloud Scheduler" : ""].filter(Boolean).join(", ") || "and managed services"} are operated by Google.`,
+    },
   ];
 }
 
 export function tradeoffs(d: Draft, dep: Deployment, cost: CostEstimate): DesignResult["tradeoffs"] {
   const out: DesignResult["tradeoffs"] = [];
   const warm = cost.warmInstances[0];
-  out.push(warm
-    ? { topic: "cold start vs. idle cost", chosen: "one warm API instance in business hours", gives: "no cold start for daytime users", costs: `$${warm.monthlyUsd.toFixed(2)}/month at the idle rate` }
-    : { topic: "cold start vs. idle cost", chosen: "scale to zero", gives: "no cost while idle", costs: "1–3 s on the first request after a quiet period" });
-  if (dep.queues.length) out.push({ topic: "push vs. pull workers", chosen: "Cloud Tasks push to a Cloud Run worker", gives: "scale to zero, retries and rate limits without a broker", costs: `tasks must finish within ${d.notes.taskDeadlineSeconds} s and be idempotent` });
+  out.push(
+    warm
+      ? {
+          topic: "cold start vs. idle cost",
+          chosen: "one warm API instance in business hours",
+          gives: "no cold start for daytime users",
+          costs: `$${warm.monthlyUsd.toFixed(2)}/month at the idle rate`,
+        }
+      : {
+          topic: "cold start vs. idle cost",
+          chosen: "scale to zero",
+          gives: "no cost while idle",
+          costs: "1–3 s on the first request after a quiet period",
+        },
+  );
+  if (dep.queues.length)
+    out.push({
+      topic: "push vs. pull workers",
+      chosen: "Cloud Tasks push to a Cloud Run worker",
+      gives: "scale to zero, retries and rate limits without a broker",
+      costs: `tasks must finish within ${d.notes.taskDeadlineSeconds} s and be idempotent`,
+    });
   if (dep.database) {
     const ha = dep.database.highAvailability;
-    out.push({ topic: "database HA vs. cost", chosen: ha ? "regional (HA) Cloud SQL" : "zonal Cloud SQL", gives: ha ? "automatic failover to another zone" : "half the database compute bill", costs: ha ? "the standby doubles compute and storage cost" : "a zone outage means restoring from backup" });
+    out.push({
+      topic: "database HA vs. cost",
+      chosen: ha ? "regional (HA) Cloud SQL" : "zonal Cloud SQL",
+      gives: ha ? "automatic failover to another zone" : "half the database compute bill",
+      costs: ha ? "the standby doubles compute and storage cost" : "a zone outage means restoring from backup",
+    });
   }
   const growth = cost.scenarios[1];
-  if (growth) out.push({ topic: "request-based vs. instance-based billing", chosen: "request-based billing", gives: "no charge between requests", costs: `a per-request fee; at the growth target (${growth.averageRps.toFixed(1)} RPS average) compare with instance-based billing` });
+  if (growth)
+    out.push({
+      topic: "request-based vs. instance-based billing",
+      chosen: "request-based billing",
+      gives: "no charge between requests",
+      costs: `a per-request fee; at the growth target (${growth.averageRps.toFixed(1)} RPS average) compare with instance-based billing`,
+    });
   return out;
 }
 
 function dbSteps(d: Draft, dep: Deployment): Step[] {
   const db = dep.database;
-  if (!db) return [{ title: "No database to migrate", detail: "The inventory lists no relational database; the cut-over is only the traffic switch.", commands: [] }];
+  if (!db)
+    return [
+      {
+        title: "No database to migrate",
+        detail: "The inventory lists no relational database; the cut-over is only the traffic switch.",
+        commands: [],
+      },
+    ];
   const mysql = db.engine === "mysql";
   const src = d.notes.databaseService ?? "the database";
   return [
-    { title: "Prepare the source", detail: mysql ? `On ${src}: enable binary logging (ROW format, GTID on) and create a replication user so Database Migration Service can stream changes.` : `On ${src}: set wal_level=logical, install pglogical and create a replication user so Database Migration Service can stream changes.`, commands: [] },
-    { title: "Create the Cloud SQL instance", detail: `${db.instance}: ${db.databaseVersion}, ${db.tier}, ${db.storageGiB} GiB, backups + PITR on${db.highAvailability ? ", HA" : ""}.`, commands: [`gcloud sql instances create ${db.instance} --database-version=${db.databaseVersion} --tier=${db.tier} --region=${dep.region}${db.highAvailability ? " --availability-type=REGIONAL" : ""} --storage-size=${db.storageGiB} --storage-auto-increase`] },
-    { title: "Start a continuous migration job", detail: "Database Migration Service does a full dump, then replicates changes until promotion. The fallback for small databases is dump/import during a freeze window.", commands: [mysql ? "mysqldump --single-transaction --routines --triggers --set-gtid-purged=OFF APP_DB > dump.sql   # fallback" : "pg_dump -Fc APP_DB > dump.pgdump   # fallback"] },
-    { title: "Verify before promotion", detail: "Compare row counts and checksums of the largest tables on both sides while replication lag is zero.", commands: mysql ? ["SELECT table_name, table_rows FROM information_schema.tables WHERE table_schema = 'APP_DB';", "CHECKSUM TABLE APP_DB.orders;"] : ["SELECT relname, n_live_tup FROM pg_stat_user_tables ORDER BY relname;", "SELECT md5(string_agg(t::text, '' ORDER BY id)) FROM orders t;"], verify: "Counts and checksums match; replication lag 0 s." },
-    { title: "Promote", detail: "Put the app in maintenance mode (stop writes on the VM), wait for lag 0, promote the Cloud SQL instance, then point the new services at it.", commands: [] },
+    {
+      title: "Prepare the source",
+      detail: mysql
+        ? `On ${src}: enable binary logging (ROW format, GTID on) and create a replication user so Database Migration Service can stream changes.`
+        : `On ${src}: set wal_level=logical, install pglogical and create a replication user so Database Migration Service can stream changes.`,
+      commands: [],
+    },
+    {
+      title: "Create the Cloud SQL instance",
+      detail: `${db.instance}: ${db.databaseVersion}, ${db.tier}, ${db.storageGiB} GiB, backups + PITR on${db.highAvailability ? ", HA" : ""}.`,
+      commands: [
+        `gcloud sql instances create ${db.instance} --database-version=${db.databaseVersion} --tier=${db.tier} --region=${dep.region}${db.highAvailability ? " --availability-type=REGIONAL" : ""} --storage-size=${db.storageGiB} --storage-auto-increase`,
+      ],
+    },
+    {
+      title: "Start a continuous migration job",
+      detail:
+        "Database Migration Service does a full dump, then replicates changes until promotion. The fallback for small databases is dump/import during a freeze window.",
+      commands: [
+        mysql
+          ? "mysqldump --single-transaction --routines --triggers --set-gtid-purged=OFF APP_DB > dump.sql   # fallback"
+          : "pg_dump -Fc APP_DB > dump.pgdump   # fallback",
+      ],
+    },
+    {
+      title: "Verify before promotion",
+      detail: "Compare row counts and checksums of the largest tables on both sides while replication lag is zero.",
+      commands: mysql
+        ? [
+            "SELECT table_name, table_rows FROM information_schema.tables WHERE table_schema = 'APP_DB';",
+            "CHECKSUM TABLE APP_DB.orders;",
+          ]
+        : [
+            "SELECT relname, n_live_tup FROM pg_stat_user_tables ORDER BY relname;",
+            "SELECT md5(string_agg(t::text, '' ORDER BY id)) FROM orders t;",
+          ],
+      verify: "Counts and checksums match; replication lag 0 s.",
+    },
+    {
+      title: "Promote",
+      detail:
+        "Put the app in maintenance mode (stop writes on the VM), wait for lag 0, promote the Cloud SQL instance, then point the new services at it.",
+      commands: [],
+    },
   ];
 }
 
@@ -53,22 +152,57 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
   const lb = d.topo.proxies.length > 0;
   const api = dep.services.find((s) => s.kind === "api");
   const cutover: Step[] = [
-    { title: "Lower the DNS TTL", detail: "48 hours before the cut-over, set the TTL of the product's records to 60 s.", commands: [] },
-    { title: "Deploy and smoke-test the new stack", detail: `Deploy ${dep.services.map((s) => s.name).join(", ")} against the promoted database; run the smoke tests against the ${lb ? "load balancer IP with a Host header" : "run.app URL"}.`, commands: api ? [`curl -fsS https://${api.name}-PROJECT_NUMBER.${dep.region}.run.app${api.healthPath}`] : [] },
+    {
+      title: "Lower the DNS TTL",
+      detail: "48 hours before the cut-over, set the TTL of the product's records to 60 s.",
+      commands: [],
+    },
+    {
+      title: "Deploy and smoke-test the new stack",
+      detail: `Deploy ${dep.services.map((s) => s.name).join(", ")} against the promoted database; run the smoke tests against the ${lb ? "load balancer IP with a Host header" : "run.app URL"}.`,
+      commands: api ? [`curl -fsS https://${api.name}-PROJECT_NUMBER.${dep.region}.run.app${api.healthPath}`] : [],
+    },
     lb
-      ? { title: "Switch DNS to the load balancer", detail: "Provision the certificate ahead with Certificate Manager DNS authorization (a Google-managed certificate otherwise waits for DNS to point at the load balancer), then change the A/AAAA records to the load balancer IP.", commands: [] }
-      : { title: "Switch DNS to Cloud Run", detail: "Map the domain to the service (domain mapping, or an external load balancer if the region lacks mappings) and change the records.", commands: [] },
-    { title: "Keep the VM as a read-only fallback", detail: "Stop the VM's app processes but keep the machine and its disk for two weeks.", commands: [] },
+      ? {
+          title: "Switch DNS to the load balancer",
+          detail:
+            "Provision the certificate ahead with Certificate Manager DNS authorization (a Google-managed certificate otherwise waits for DNS to point at the load balancer), then change the A/AAAA records to the load balancer IP.",
+          commands: [],
+        }
+      : {
+          title: "Switch DNS to Cloud Run",
+          detail:
+            "Map the domain to the service (domain mapping, or an external load balancer if the region lacks mappings) and change the records.",
+          commands: [],
+        },
+    {
+      title: "Keep the VM as a read-only fallback",
+      detail: "Stop the VM's app processes but keep the machine and its disk for two weeks.",
+      commands: [],
+    },
   ];
   const rollback: Step[] = [
-    { title: "Within the first hour", detail: "Point DNS back to the VM and take it out of maintenance mode. Writes made on Cloud SQL since promotion must be exported and replayed on the VM; keep the window short.", commands: [] },
-    { title: "After a bad deploy (any time)", detail: "Move all traffic back to the previous revision.", commands: api ? [`gcloud run services update-traffic ${api.name} --region=${dep.region} --to-revisions=PREVIOUS_REVISION=100`] : [] },
+    {
+      title: "Within the first hour",
+      detail:
+        "Point DNS back to the VM and take it out of maintenance mode. Writes made on Cloud SQL since promotion must be exported and replayed on the VM; keep the window short.",
+      commands: [],
+    },
+    {
+      title: "After a bad deploy (any time)",
+      detail: "Move all traffic back to the previous revision.",
+      commands: api
+        ? [`gcloud run services update-traffic ${api.name} --region=${dep.region} --to-revisions=PREVIOUS_REVISION=100`]
+        : [],
+    },
   ];
   const firstWeek = [
     "5xx rate and p95 latency per service against the VM's baseline.",
     "Container startup latency and instance count: cold starts in business hours mean min instances or CPU boost need another look.",
     ...(dep.database ? ["Cloud SQL CPU, memory and connections against the connection budget."] : []),
-    ...(dep.queues.length ? ["Queue depth, oldest task age and retry counts; a growing queue means the worker is capped too low."] : []),
+    ...(dep.queues.length
+      ? ["Queue depth, oldest task age and retry counts; a growing queue means the worker is capped too low."]
+      : []),
     ...(dep.schedules?.some((j) => j.replaces.length) ? ["Each Cloud Scheduler job's last run status."] : []),
     "Daily billing report against cost-estimate.md; a budget alert at 120 % of the estimate.",
   ];

@@ -15,7 +15,9 @@ function candidates(d: Draft, r: Risk): Topic[] {
       const onlyDb = db && r.affects.length === 1;
       if (onlyDb) return ["database"];
       const extra: Topic[] = [...(db ? (["database"] as const) : []), ...(sched ? (["scheduling"] as const) : [])];
-      return hits([...d.topo.brokers, ...d.topo.caches]) && r.affects.length === 1 ? ["broker", "cache", "compute"] : ["compute", ...extra];
+      return hits([...d.topo.brokers, ...d.topo.caches]) && r.affects.length === 1
+        ? ["broker", "cache", "compute"]
+        : ["compute", ...extra];
     }
     case "deployment":
     case "rollback":
