@@ -2,8 +2,8 @@
 // generated from the same zod schemas the phases use. scripts/generate-schemas.mjs writes them
 // to schema/; test/published-schemas.test.ts fails when a committed file is stale.
 import { z } from "zod";
-import { RISK_ID, riskSchema } from "./phases/audit/schema.js";
-import { deploymentSchema } from "./phases/design/deployment.js";
+import { RISK_ID, riskSchema } from "./contracts/audit-result.js";
+import { deploymentSchema } from "./contracts/deployment.js";
 import { mappingEntrySchema } from "./phases/design/schema.js";
 
 const provenance = {

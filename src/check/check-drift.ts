@@ -4,7 +4,8 @@
 import { InputError } from "../errors.js";
 import type { ProviderChoice } from "../model/types.js";
 import type { PipelineEvent } from "../pipeline/run-pipeline.js";
-import { PHASE_IDS, type PhaseId, type PhaseOptions } from "../phases/types.js";
+import { type PhaseOptions } from "../contracts/phase.js";
+import { PHASE_IDS, type PhaseId } from "../phases/registry.js";
 import { readManifest } from "../write/manifest.js";
 import { planChanges } from "../write/writer.js";
 import {

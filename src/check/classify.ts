@@ -2,7 +2,7 @@
 // file whether the repo is current, drifted, or holds hand edits that a regeneration would lose.
 import { ExitCode } from "../errors.js";
 import type { ProviderChoice } from "../model/types.js";
-import type { PhaseId } from "../phases/types.js";
+import type { PhaseId } from "../phases/registry.js";
 import type { Manifest } from "../write/manifest.js";
 import type { FileChange } from "../write/writer.js";
 import { unifiedDiff } from "./line-diff.js";

@@ -6,7 +6,7 @@
 import { Document, isPair, isScalar, visit } from "yaml";
 import { toolVersion as packageVersion } from "../package-root.js";
 import { PINNED_ACTIONS, type PinnedAction } from "../phases/cicd/pinned-actions.js";
-import type { PhaseId } from "../phases/types.js";
+import type { PhaseId } from "../phases/registry.js";
 
 /**
  * Actions beyond the cicd phase's pinned list, each pinned to the commit of its release tag

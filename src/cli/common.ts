@@ -5,7 +5,7 @@ import { z } from "zod";
 import { DEFAULT_INVENTORY, loadConfig, type Config } from "../config/config.js";
 import { InputError } from "../errors.js";
 import type { ProviderChoice } from "../model/types.js";
-import type { PhaseOptions } from "../phases/types.js";
+import type { PhaseOptions } from "../contracts/phase.js";
 
 const rawSchema = z.object({
   inventory: z.string().min(1).optional(),

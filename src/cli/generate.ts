@@ -1,6 +1,6 @@
 // Shared by the phase commands and `run`: run the pipeline, write the plans, print a summary.
 import path from "node:path";
-import type { PhaseId } from "../phases/types.js";
+import type { PhaseId } from "../phases/registry.js";
 import type { Output } from "./output.js";
 import type { Settings } from "./common.js";
 import { createProgress } from "./progress.js";

@@ -5,15 +5,10 @@
 import { readdir, readlink, stat } from "node:fs/promises";
 import path from "node:path";
 import { classifyCommand } from "./command.js";
-import type { ServiceFinding } from "./types.js";
+import type { HostFacts, ServiceFinding } from "./types.js";
 import { readSmallText } from "./walk.js";
 
-export interface HostFacts {
-  hostname?: string;
-  os?: string;
-  cpus?: number;
-  memoryGiB?: number;
-}
+export type { HostFacts } from "./types.js";
 
 /** Folders (relative to the host root) whose files describe the services; one level deep. */
 export const HOST_DIRS = [

@@ -1,8 +1,29 @@
 // What `init` can learn about a repository without asking: plain data, no UI. Every fact keeps
 // the file it came from, so the wizard can say "from deploy/systemd/api.service" and a person
 // can judge the guess.
-import type { ServiceAnswer } from "../init/answers.js";
-import type { HostFacts } from "./host.js";
+import type { ServiceRole } from "../inventory/schema.js";
+
+/** One service as `init` asks for it and detection reports it (the inventory service's core). */
+export interface ServiceAnswer {
+  name: string;
+  role: ServiceRole;
+  software: string;
+  version?: string;
+  command?: string;
+  systemdUnit?: string;
+  listen: string[];
+  dependsOn: string[];
+  schedule?: string;
+  /** Names (never values) of the environment variables the process gets. */
+  env?: string[];
+}
+
+export interface HostFacts {
+  hostname?: string;
+  os?: string;
+  cpus?: number;
+  memoryGiB?: number;
+}
 
 export type LlmProviderGuess = "vertex-ai" | "gemini-api" | "openai" | "anthropic";
 export type DeployMethodGuess = "ssh-systemctl" | "containers";

@@ -1,22 +1,10 @@
 // The answers `init` collects, one key per question. Keys are the inventory paths they fill
 // (`target.project`), so a missing answer can be named by its flag and its place in the file.
 import type { z } from "zod";
-import type { HostFacts } from "../detect/host.js";
-import type { BACKUPS, DEPLOY_METHODS, ServiceRole, llmSchema } from "../inventory/schema.js";
+import type { HostFacts, ServiceAnswer } from "../detect/types.js";
+import type { BACKUPS, DEPLOY_METHODS, llmSchema } from "../inventory/schema.js";
 
-export interface ServiceAnswer {
-  name: string;
-  role: ServiceRole;
-  software: string;
-  version?: string;
-  command?: string;
-  systemdUnit?: string;
-  listen: string[];
-  dependsOn: string[];
-  schedule?: string;
-  /** Names (never values) of the environment variables the process gets. */
-  env?: string[];
-}
+export type { ServiceAnswer } from "../detect/types.js";
 
 export type Backups = (typeof BACKUPS)[number];
 export type DeployMethod = (typeof DEPLOY_METHODS)[number];

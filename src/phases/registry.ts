@@ -1,39 +1,78 @@
-// Phases are imported lazily: `infra-migrate audit` never loads the llmops templates.
-import type { PhaseDefinition, PhaseId } from "./types.js";
-import { PHASE_IDS } from "./types.js";
+// The one list of phases. Each entry is the only source of a phase's id, persona and
+// dependencies; its folder (src/phases/<id>/) holds the implementation, imported lazily so that
+// `--help` or `infra-migrate audit` never loads the other phases' templates. Adding a phase is
+// one entry here plus its folder. Order matters: it is the order `run` lists and reports phases.
+import type { PhaseImplementation } from "../contracts/phase.js";
 
-const loaders: Record<PhaseId, () => Promise<PhaseDefinition<unknown>>> = {
-  audit: async () => (await import("./audit/index.js")).auditPhase as PhaseDefinition<unknown>,
-  design: async () => (await import("./design/index.js")).designPhase as PhaseDefinition<unknown>,
-  cicd: async () => (await import("./cicd/index.js")).cicdPhase as PhaseDefinition<unknown>,
-  llmops: async () => (await import("./llmops/index.js")).llmopsPhase as PhaseDefinition<unknown>,
-};
-
-/** Static DAG (kept here so ordering never needs the phase modules loaded). */
-export const PHASE_DEPENDENCIES: Record<PhaseId, PhaseId[]> = {
-  audit: [],
-  design: ["audit"],
-  cicd: ["design"],
-  llmops: ["design"],
-};
-
-export const PHASE_PERSONAS: Record<PhaseId, string> = {
-  audit: "cloud-architect",
-  design: "serverless-sre",
-  cicd: "devops-security-engineer",
-  llmops: "ai-ml-architect",
-};
-
-export function loadPhase(id: PhaseId): Promise<PhaseDefinition<unknown>> {
-  return loaders[id]();
+interface PhaseEntry<Id extends string> {
+  id: Id;
+  personaId: string;
+  dependsOn: readonly NoInfer<Id>[];
+  load: () => Promise<PhaseImplementation<unknown>>;
 }
 
-/** The requested phases plus everything they depend on, in a valid order. */
-export function withDependencies(requested: PhaseId[]): PhaseId[] {
+function definePhases<const Id extends string>(entries: readonly PhaseEntry<Id>[]): readonly PhaseEntry<Id>[] {
+  return entries;
+}
+
+const PHASES = definePhases([
+  {
+    id: "audit",
+    personaId: "cloud-architect",
+    dependsOn: [],
+    load: async () => (await import("./audit/index.js")).auditPhase,
+  },
+  {
+    id: "design",
+    personaId: "serverless-sre",
+    dependsOn: ["audit"],
+    load: async () => (await import("./design/index.js")).designPhase,
+  },
+  {
+    id: "cicd",
+    personaId: "devops-security-engineer",
+    dependsOn: ["design"],
+    load: async () => (await import("./cicd/index.js")).cicdPhase,
+  },
+  {
+    id: "llmops",
+    personaId: "ai-ml-architect",
+    dependsOn: ["design"],
+    load: async () => (await import("./llmops/index.js")).llmopsPhase,
+  },
+]);
+
+export type PhaseId = (typeof PHASES)[number]["id"];
+
+/** What the runner knows about a phase without loading it. */
+export interface PhaseMeta {
+  id: PhaseId;
+  personaId: string;
+  dependsOn: readonly PhaseId[];
+}
+
+/** A loaded phase: its registry entry plus its implementation. */
+export type PhaseDefinition<R = unknown> = PhaseMeta & PhaseImplementation<R>;
+
+export const PHASE_IDS: readonly PhaseId[] = PHASES.map((p) => p.id);
+
+export function phaseMeta(id: PhaseId): PhaseMeta {
+  const { load: _load, ...meta } = PHASES.find((p) => p.id === id)!;
+  return meta;
+}
+
+export async function loadPhase(id: PhaseId): Promise<PhaseDefinition> {
+  const entry = PHASES.find((p) => p.id === id)!;
+  const implementation = await entry.load();
+  return { ...implementation, ...phaseMeta(id) };
+}
+
+/** The requested phases plus everything they depend on, in registry order. */
+export function withDependencies(requested: readonly PhaseId[]): PhaseId[] {
   const needed = new Set<PhaseId>();
   const visit = (id: PhaseId): void => {
     if (needed.has(id)) return;
-    PHASE_DEPENDENCIES[id].forEach(visit);
+    phaseMeta(id).dependsOn.forEach(visit);
     needed.add(id);
   };
   requested.forEach(visit);

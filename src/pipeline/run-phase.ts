@@ -3,7 +3,8 @@ import { GenerationError } from "../errors.js";
 import { redactText } from "../inventory/redact.js";
 import type { ModelClient, TokenUsage } from "../model/types.js";
 import type { Persona } from "../personas/persona.js";
-import type { PhaseDefinition, PhaseInput } from "../phases/types.js";
+import type { PhaseInput } from "../contracts/phase.js";
+import type { PhaseDefinition } from "../phases/registry.js";
 import type { Artifact, Plan } from "../write/plan.js";
 import { toolVersion } from "../package-root.js";
 

@@ -8,8 +8,9 @@ import { loadInventory, type LoadedInventory } from "../inventory/load.js";
 import { resolveProvider, type ResolvedProvider } from "../model/select.js";
 import type { ProviderChoice, TokenUsage } from "../model/types.js";
 import { loadPersona } from "../personas/persona.js";
-import { PHASE_DEPENDENCIES, loadPhase, withDependencies } from "../phases/registry.js";
-import type { PhaseId, PhaseOptions } from "../phases/types.js";
+import { loadPhase, phaseMeta, withDependencies } from "../phases/registry.js";
+import type { PhaseOptions } from "../contracts/phase.js";
+import type { PhaseId } from "../phases/registry.js";
 import type { Plan } from "../write/plan.js";
 import { readManifest } from "../write/manifest.js";
 import { toolVersion } from "../package-root.js";
@@ -122,7 +123,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const tasks = new Map<PhaseId, Promise<unknown>>();
 
   const execute = async (phase: PhaseId): Promise<unknown> => {
-    const upstreamIds = PHASE_DEPENDENCIES[phase];
+    const upstreamIds = phaseMeta(phase).dependsOn;
     const upstreamValues = await Promise.all(upstreamIds.map((id) => tasks.get(id)!));
     const upstream = Object.fromEntries(upstreamIds.map((id, i) => [id, upstreamValues[i]]));
     const definition = await loadPhase(phase);

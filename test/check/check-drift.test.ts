@@ -8,7 +8,7 @@ import { checkDrift, type CheckOptions } from "../../src/check/check-drift.js";
 import { ExitCode, InputError, ProviderError } from "../../src/errors.js";
 import { toolVersion } from "../../src/package-root.js";
 import { runPipeline, storedResultFile } from "../../src/pipeline/run-pipeline.js";
-import { PHASE_IDS } from "../../src/phases/types.js";
+import { PHASE_IDS } from "../../src/phases/registry.js";
 import { MANIFEST_PATH, sha256, type Manifest } from "../../src/write/manifest.js";
 import { applyPlans } from "../../src/write/writer.js";
 

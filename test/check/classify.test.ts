@@ -6,7 +6,7 @@ import {
   overallStatus,
   type CheckFile,
 } from "../../src/check/classify.js";
-import { PHASE_IDS } from "../../src/phases/types.js";
+import { PHASE_IDS } from "../../src/phases/registry.js";
 import type { Manifest } from "../../src/write/manifest.js";
 import type { FileChange } from "../../src/write/writer.js";
 

@@ -6,8 +6,7 @@ import { startFakeGemini, type FakeGemini } from "../helpers/fake-gemini.mjs";
 import { cleanEnv, runCli, tempDir } from "../helpers/cli.js";
 import { SEED_INVENTORY } from "../helpers/phase-input.js";
 import { loadPersona } from "../../src/personas/persona.js";
-import { PHASE_IDS } from "../../src/phases/types.js";
-import { PHASE_PERSONAS } from "../../src/phases/registry.js";
+import { PHASE_IDS, phaseMeta } from "../../src/phases/registry.js";
 
 const REPORT = "docs/migration/audit/risk-report.md";
 
@@ -106,7 +105,7 @@ describe("check after a Gemini run: replay by default, no key needed", () => {
     const offline = await generated();
     const answers = new Map<string, unknown>();
     for (const phase of PHASE_IDS) {
-      const persona = await loadPersona(PHASE_PERSONAS[phase]);
+      const persona = await loadPersona(phaseMeta(phase).personaId);
       const stored = JSON.parse(await readFile(path.join(offline, `.infra-migrate/results/${phase}.json`), "utf8"));
       answers.set(persona.body, stored.result);
     }

@@ -41,6 +41,10 @@ describe("startup", () => {
     const packages = imported(String(result.stderr));
     expect(packages).toContain("commander");
     expect(packages.filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)))).toEqual([]);
+    // The phase registry is read for names and order; no phase's folder is loaded.
+    const loaded = [...String(result.stderr).matchAll(/^LOADED:(.+)$/gm)].map((m) => m[1]!);
+    expect(loaded.some((url) => url.endsWith("/phases/registry.js"))).toBe(true);
+    expect(loaded.filter((url) => /\/phases\/[a-z]+\//.test(url))).toEqual([]);
   });
 
   it("the recorder does see a heavy import (so the check above can fail)", async () => {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { parseInventory } from "../../src/inventory/load.js";
 import { loadPersonas } from "../../src/personas/persona.js";
 import { loadPhase } from "../../src/phases/registry.js";
-import type { PhaseId } from "../../src/phases/types.js";
+import type { PhaseId } from "../../src/phases/registry.js";
 import type { FakeReply, RecordedRequest } from "./fake-gemini.mjs";
 
 export async function offlineAnswers(inventoryFile: string, repoDir: string): Promise<Record<PhaseId, unknown>> {

@@ -2,7 +2,7 @@
 import path from "node:path";
 import { parseInventory } from "../../src/inventory/load.js";
 import { readFileSync } from "node:fs";
-import type { PhaseInput, PhaseOptions } from "../../src/phases/types.js";
+import type { PhaseInput, PhaseOptions } from "../../src/contracts/phase.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const SEED_INVENTORY = path.join(ROOT, "examples/seed-vm/inventory.yaml");

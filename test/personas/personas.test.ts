@@ -2,8 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPersonas, parsePersona, personasDir } from "../../src/personas/persona.js";
-import { PHASE_PERSONAS } from "../../src/phases/registry.js";
-import { PHASE_IDS } from "../../src/phases/types.js";
+import { PHASE_IDS, phaseMeta } from "../../src/phases/registry.js";
 
 const lock = JSON.parse(readFileSync(path.join(personasDir(), "persona-lock.json"), "utf8")) as Record<string, { version: string; sha256: string }>;
 
@@ -12,7 +11,7 @@ describe("personas", async () => {
 
   it("has one persona per phase, named as the registry expects", () => {
     expect(personas.map((p) => p.phase).sort()).toEqual([...PHASE_IDS].sort());
-    for (const id of PHASE_IDS) expect(personas.find((p) => p.phase === id)?.id).toBe(PHASE_PERSONAS[id]);
+    for (const id of PHASE_IDS) expect(personas.find((p) => p.phase === id)?.id).toBe(phaseMeta(id).personaId);
   });
 
   it.each(Object.keys(lock))("%s: text changes come with a version bump (see scripts/lock-personas.mjs)", (id) => {

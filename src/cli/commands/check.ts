@@ -1,7 +1,7 @@
 // check: regenerate every phase in memory and compare with the repo. Exit 0 current, 1 drift,
 // 4 when the disk holds hand edits a regeneration would lose. Writes nothing.
 import type { Command } from "commander";
-import { PHASE_IDS, type PhaseId } from "../../phases/types.js";
+import { PHASE_IDS, type PhaseId } from "../../phases/registry.js";
 import { addTargetOptions } from "../options.js";
 import type { GlobalFlags, Output } from "../output.js";
 import type { CheckReport } from "../../check/check-drift.js";

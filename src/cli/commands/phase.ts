@@ -1,7 +1,7 @@
 // audit, design, cicd, llmops: one command each, same shape. A phase reuses the stored result of
 // the phases it depends on (or runs them when there is none or their inputs changed).
 import type { Command } from "commander";
-import type { PhaseId } from "../../phases/types.js";
+import type { PhaseId } from "../../phases/registry.js";
 import { addTargetOptions, addWriteOptions } from "../options.js";
 import type { GlobalFlags } from "../output.js";
 

@@ -1,6 +1,6 @@
 // run: every phase as a DAG (audit → design → cicd ∥ llmops), in one atomic write.
 import { Option, type Command } from "commander";
-import { PHASE_IDS, type PhaseId } from "../../phases/types.js";
+import { PHASE_IDS, type PhaseId } from "../../phases/registry.js";
 import { InputError } from "../../errors.js";
 import { addTargetOptions, addWriteOptions } from "../options.js";
 import type { GlobalFlags } from "../output.js";

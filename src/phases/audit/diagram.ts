@@ -4,7 +4,7 @@ import type { Inventory, Service } from "../../inventory/schema.js";
 import { buildFlowchart, type FlowEdge, type FlowNode, type Flowchart, type NodeShape } from "../../render/mermaid.js";
 import { fitFlowchart } from "../../render/mermaid-collapse.js";
 
-import type { AuditResult } from "./schema.js";
+import type { AuditResult } from "../../contracts/audit-result.js";
 
 const SHAPE: Record<Service["role"], NodeShape> = {
   "reverse-proxy": "round",

@@ -1,11 +1,11 @@
 // The audit phase: cloud solutions architect persona, risks for the growth target.
 import { renderTemplate } from "../../render/templates.js";
 import { validateMermaid } from "../../validate/mermaid.js";
-import type { PhaseDefinition, PhaseInput } from "../types.js";
+import type { PhaseImplementation, PhaseInput } from "../../contracts/phase.js";
 import { deriveFacts, describeFacts } from "./facts.js";
 import { auditOffline } from "./offline.js";
 import { renderAudit } from "./render.js";
-import { auditResultSchema, type AuditResult } from "./schema.js";
+import { auditResultSchema, type AuditResult } from "../../contracts/audit-result.js";
 
 async function buildAuditPrompt(input: PhaseInput): Promise<string> {
   const inv = input.inventory;
@@ -19,10 +19,7 @@ async function buildAuditPrompt(input: PhaseInput): Promise<string> {
   });
 }
 
-export const auditPhase: PhaseDefinition<AuditResult> = {
-  id: "audit",
-  personaId: "cloud-architect",
-  dependsOn: [],
+export const auditPhase: PhaseImplementation<AuditResult> = {
   resultSchema: auditResultSchema,
   buildPrompt: buildAuditPrompt,
   offline: auditOffline,

@@ -1,9 +1,9 @@
 // Offline audit: run every rule, score, rank, number R1…Rn.
-import type { PhaseInput } from "../types.js";
+import type { PhaseInput } from "../../contracts/phase.js";
 import { deriveFacts } from "./facts.js";
 import { CORE_RULES, type DraftRisk } from "./rules.js";
 import { MORE_RULES } from "./rules-more.js";
-import type { AuditResult, Risk } from "./schema.js";
+import type { AuditResult, Risk } from "../../contracts/audit-result.js";
 
 const SEVERITY_WEIGHT = { critical: 4, high: 3, medium: 2, low: 1 } as const;
 const LIKELIHOOD_WEIGHT = { "almost-certain": 4, likely: 3, possible: 2, unlikely: 1 } as const;

@@ -1,9 +1,9 @@
 // Audit result → risk-report.md, risks.json, current-architecture.mmd.
 import { renderTemplate } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
-import type { PhaseInput } from "../types.js";
+import type { PhaseInput } from "../../contracts/phase.js";
 import { currentArchitectureDiagram } from "./diagram.js";
-import type { AuditResult } from "./schema.js";
+import type { AuditResult } from "../../contracts/audit-result.js";
 
 export const AUDIT_DIR = "docs/migration/audit";
 export const RISKS_SCHEMA_URL = "https://unpkg.com/infra-migrate/schema/risks.schema.json";

@@ -2,7 +2,7 @@
 // finding with the evidence that triggered it. MTTR ranges assume this team's tools (SSH, no
 // infrastructure as code) and grow with data size where a restore is involved.
 import type { Inventory } from "../../inventory/schema.js";
-import type { Risk } from "./schema.js";
+import type { Risk } from "../../contracts/audit-result.js";
 import type { AuditFacts } from "./facts.js";
 
 export type DraftRisk = Omit<Risk, "id" | "score"> & {

@@ -5,8 +5,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { GenerationError } from "../../errors.js";
 import type { Inventory } from "../../inventory/schema.js";
-import { deploymentSchema, type DeployTarget, type Deployment } from "../design/deployment.js";
-import type { PhaseInput } from "../types.js";
+import { deploymentSchema, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
+import type { PhaseInput } from "../../contracts/phase.js";
 
 export type Stack = "python" | "node";
 

@@ -2,7 +2,7 @@
 // `gcloud run deploy` / `gcloud run jobs deploy`, and into the shell words of its workflow step.
 // Every word is re-checked here: this is the last stop before text lands in a `run:` script.
 import { GenerationError } from "../../errors.js";
-import { isAiWorkerTarget, type DeployTarget, type Deployment } from "../design/deployment.js";
+import { isAiWorkerTarget, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
 
 /** Set by the workflow step that looks the AI worker's URL up after deploying it. */
 export const AI_WORKER_URL_VAR = "AI_WORKER_URL";

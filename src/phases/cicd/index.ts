@@ -1,7 +1,7 @@
 // The cicd phase: the DevOps security engineer persona chooses pipeline parameters; templates and
 // the design's deployment contract produce the workflow, scripts, Dockerfile and README.
 import { renderTemplateSync } from "../../render/templates.js";
-import type { PhaseDefinition, PhaseInput } from "../types.js";
+import type { PhaseImplementation, PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy } from "./context.js";
 import { offlineCicd } from "./offline.js";
 import { renderCicd } from "./render.js";
@@ -40,10 +40,7 @@ export function buildCicdPrompt(input: PhaseInput): string {
   });
 }
 
-export const cicdPhase: PhaseDefinition<CicdResult> = {
-  id: "cicd",
-  personaId: "devops-security-engineer",
-  dependsOn: ["design"],
+export const cicdPhase: PhaseImplementation<CicdResult> = {
   resultSchema: cicdResultSchema,
   buildPrompt: buildCicdPrompt,
   offline: offlineCicd,

@@ -1,7 +1,7 @@
 // Deterministic pipeline parameters: the offline provider's answer, derived from the inventory
 // and the design. The same rules a DevOps engineer would apply by hand.
 import type { Inventory } from "../../inventory/schema.js";
-import type { PhaseInput } from "../types.js";
+import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, detectStack, type Stack } from "./context.js";
 import { SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
 

@@ -3,9 +3,9 @@
 import { GenerationError } from "../../errors.js";
 import { renderTemplateSync, templateText } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
-import type { PhaseInput } from "../types.js";
+import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail, type CicdContext } from "./context.js";
-import { isAiWorkerTarget } from "../design/deployment.js";
+import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
 import { NODE_VERSION, PYTHON_VERSION, type CicdResult } from "./schema.js";
 import { schedulesView } from "./schedules.js";

@@ -11,7 +11,7 @@ import {
   type Deployment,
   type DeployTarget,
   type Schedule,
-} from "../design/deployment.js";
+} from "../../contracts/deployment.js";
 
 export interface ScheduleJobView {
   name: string;

@@ -1,7 +1,7 @@
 // The container start command for the Dockerfile we generate: the API's command from the design
 // (or the inventory's web service), rewritten to listen on 0.0.0.0:$PORT as Cloud Run requires.
 import type { Inventory } from "../../inventory/schema.js";
-import type { Deployment } from "../design/deployment.js";
+import type { Deployment } from "../../contracts/deployment.js";
 import type { Stack } from "./context.js";
 
 /** Same token pattern the deployment contract uses for commands: no quotes, no expansions. */

@@ -2,7 +2,7 @@
 // attached to nodes, never glued into strings. Only pinned actions, only pattern-checked values.
 import { Document, isMap, isPair, isScalar, visit, type Pair } from "yaml";
 import type { CicdContext } from "./context.js";
-import { isAiWorkerTarget } from "../design/deployment.js";
+import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { AI_WORKER_URL_VAR, deployOrder, deployScript, shellWord } from "./deploy-flags.js";
 import { PINNED_ACTIONS, usesRef } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";

@@ -8,7 +8,7 @@ import {
   type Flowchart,
 } from "../../render/mermaid.js";
 import { fitFlowchart } from "../../render/mermaid-collapse.js";
-import { isAiWorkerTarget } from "./deployment.js";
+import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import type { DesignResult } from "./schema.js";
 
 // Big designs collapse to kinds (fitFlowchart): dozens of workers, queues and schedules are

@@ -2,7 +2,7 @@
 import { renderTemplate } from "../../render/templates.js";
 import { validateMermaid } from "../../validate/mermaid.js";
 import type { Artifact } from "../../write/plan.js";
-import type { PhaseDefinition, PhaseInput } from "../types.js";
+import type { PhaseImplementation, PhaseInput } from "../../contracts/phase.js";
 import { designFromInventory, designOffline, upstreamAudit } from "./offline.js";
 import { renderDesign } from "./render.js";
 import { baseName, projectId } from "./rules/names.js";
@@ -59,10 +59,7 @@ export async function validateDesign(artifacts: Artifact[], input: PhaseInput): 
   return findings;
 }
 
-export const designPhase: PhaseDefinition<DesignResult> = {
-  id: "design",
-  personaId: "serverless-sre",
-  dependsOn: ["audit"],
+export const designPhase: PhaseImplementation<DesignResult> = {
   resultSchema: designResultSchema,
   buildPrompt: buildDesignPrompt,
   offline: designOffline,

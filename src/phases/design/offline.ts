@@ -1,11 +1,11 @@
 // The offline provider's answer for the design phase: deterministic expert rules over the
 // inventory and the audit result, producing the same schema the model must fill.
 import type { Inventory } from "../../inventory/schema.js";
-import { type AuditResult, auditResultSchema } from "../audit/schema.js";
-import type { PhaseInput } from "../types.js";
+import { type AuditResult, auditResultSchema } from "../../contracts/audit-result.js";
+import type { PhaseInput } from "../../contracts/phase.js";
 import { estimateCost } from "./cost/estimate.js";
 import { loadPriceBook } from "./cost/prices.js";
-import type { Deployment } from "./deployment.js";
+import type { Deployment } from "../../contracts/deployment.js";
 import { buildDecisions } from "./rules/decisions.js";
 import { buildDeployment } from "./rules/deployment-rules.js";
 import { newDraft } from "./rules/draft.js";

@@ -3,9 +3,9 @@
 // price file, so a model's prose can never put a wrong number in the estimate.
 import { renderTemplate } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
-import type { PhaseInput } from "../types.js";
+import type { PhaseInput } from "../../contracts/phase.js";
 import { describeAssumptions } from "./cost/assumptions.js";
-import { isAiWorkerTarget } from "./deployment.js";
+import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { type CostLine, estimateCost, usd } from "./cost/estimate.js";
 import { loadPriceBook } from "./cost/prices.js";
 import { targetArchitectureDiagram } from "./diagram.js";

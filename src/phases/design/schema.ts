@@ -2,7 +2,7 @@
 // mapping.json publishes. Prose fields are bounded strings; anything a later artifact reuses as a
 // name, size or path lives in `deployment` or is pattern-checked here.
 import { z } from "zod";
-import { deploymentSchema } from "./deployment.js";
+import { deploymentSchema } from "../../contracts/deployment.js";
 
 export const TARGET_KINDS = [
   "cloud-run-service",

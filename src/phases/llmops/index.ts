@@ -1,7 +1,7 @@
 // The llmops phase: AI/ML architect persona, asynchronous AI worker (code, tests, docs) built on
 // the design's deployment. Consumed by the runner and the CLI through `llmopsPhase`.
 import { renderTemplate } from "../../render/templates.js";
-import type { PhaseDefinition, PhaseInput } from "../types.js";
+import type { PhaseImplementation, PhaseInput } from "../../contracts/phase.js";
 import { offlineLlmops } from "./offline.js";
 import { renderLlmops } from "./render.js";
 import { llmopsResultSchema, type LlmopsResult } from "./schema.js";
@@ -31,10 +31,7 @@ async function buildLlmopsPrompt(input: PhaseInput): Promise<string> {
   });
 }
 
-export const llmopsPhase: PhaseDefinition<LlmopsResult> = {
-  id: "llmops",
-  personaId: "ai-ml-architect",
-  dependsOn: ["design"],
+export const llmopsPhase: PhaseImplementation<LlmopsResult> = {
   resultSchema: llmopsResultSchema,
   buildPrompt: buildLlmopsPrompt,
   offline: offlineLlmops,

@@ -1,7 +1,7 @@
 // The product prompt the offline rules write into prompts/<name>.md: a system instruction that
 // names the output fields and the JSON contract the worker validates against.
 import type { TaskField } from "./schema.js";
-import type { TaskShape } from "./use-case.js";
+import type { TaskShape } from "../../contracts/task-shape.js";
 
 const GOALS: Record<TaskShape["action"], string> = {
   summary: "Summarise the {subject} for a busy reader who has not seen it.",

@@ -1,14 +1,14 @@
 // Offline expert rules for the llmops phase: the answer the offline provider gives, and the
 // baseline the model is asked to refine. Driven by the inventory's `llm` section and the
 // design's deployment; everything not stated there is written down as an assumption.
-import type { PhaseInput } from "../types.js";
-import type { Queue } from "../design/deployment.js";
+import type { PhaseInput } from "../../contracts/phase.js";
+import type { Queue } from "../../contracts/deployment.js";
 import type { LlmopsResult, QueueSettings } from "./schema.js";
 import { VERTEX_MODEL_ID } from "./schema.js";
 import { deploymentFrom, resolveTopology } from "./topology.js";
-import { kebab, taskShapeFor } from "./use-case.js";
+import { kebab, taskShapeFor } from "../../contracts/task-shape.js";
 import { instructionsFor } from "./offline-text.js";
-import { aiWorkerSizing, LLM_KEY_ENV } from "./sizing.js";
+import { aiWorkerSizing, LLM_KEY_ENV } from "../../contracts/ai-worker-sizing.js";
 
 /**
  * Default Vertex model for generated code (overridable with AI_MODEL at runtime). The Gemini 2.5

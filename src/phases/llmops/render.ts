@@ -2,7 +2,7 @@
 // set-up script and the docs. Pure: the same result and input give the same bytes.
 import { InputError } from "../../errors.js";
 import type { Artifact, ArtifactKind } from "../../write/plan.js";
-import type { PhaseInput } from "../types.js";
+import type { PhaseInput } from "../../contracts/phase.js";
 import { renderTemplate } from "../../render/templates.js";
 import type { LlmopsResult } from "./schema.js";
 import { deploymentFrom } from "./topology.js";

@@ -2,46 +2,31 @@
 // Python, shell or a file name is pattern-checked here (and escaped again when rendered), so a
 // hostile or sloppy model answer fails at the schema instead of reaching generated code.
 import { z } from "zod";
-import { CLOUD_RUN_NAME, HTTP_PATH, SA_ACCOUNT_ID } from "../design/deployment.js";
-import { isSafeIdentifier } from "./python-literal.js";
+import { CLOUD_RUN_NAME, HTTP_PATH, SA_ACCOUNT_ID } from "../../contracts/deployment.js";
+import {
+  fieldSchema,
+  identifier,
+  line,
+  prose,
+  queueSettingsSchema,
+  type QueueSettings,
+  type TaskField,
+} from "../../contracts/ai-worker-task.js";
 
-/** snake_case, starts with a letter, no trailing or double underscore. */
-export const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+export {
+  FIELD_TYPES,
+  fieldSchema,
+  queueSettingsSchema,
+  SNAKE,
+  type FieldType,
+  type QueueSettings,
+  type TaskField,
+} from "../../contracts/ai-worker-task.js";
 export const SEMVER = /^\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 /** Vertex model ids: `gemini-3.5-flash-lite`, `gemini-2.0-flash-001`; no spaces, slashes or quotes. */
 export const VERTEX_MODEL_ID = /^[a-z][a-z0-9.-]{2,62}[a-z0-9]$/;
 /** `global` or a region such as `us-central1`. */
 export const VERTEX_LOCATION = /^(global|[a-z]+-[a-z]+\d+)$/;
-
-/** Prose: any printable text, newlines allowed, no other control characters. */
-const prose = (min: number, max: number) =>
-  z
-    .string()
-    .min(min)
-    .max(max)
-    .regex(/^[^\u0000-\u0009\u000b-\u001f\u007f]*$/, "control characters are not allowed");
-/** One line of prose (table cells, list items). */
-const line = (min: number, max: number) => prose(min, max).regex(/^[^\n]*$/, "expected a single line");
-
-const identifier = (max: number, what: string) =>
-  z
-    .string()
-    .max(max)
-    .regex(SNAKE, `${what}: expected snake_case (a-z, 0-9, single underscores)`)
-    .refine(isSafeIdentifier, `${what}: a Python keyword or a name the generated code reserves`);
-
-export const FIELD_TYPES = ["string", "text", "integer", "number", "boolean", "string_list"] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
-
-export const fieldSchema = z.object({
-  name: identifier(40, "field name"),
-  type: z.enum(FIELD_TYPES),
-  required: z.boolean(),
-  /** Upper bound for string/text fields (characters). Ignored for other types. */
-  maxLength: z.number().int().min(1).max(1_000_000).optional(),
-  description: line(3, 200),
-});
-export type TaskField = z.infer<typeof fieldSchema>;
 
 const uniqueNames = (fields: TaskField[]) => new Set(fields.map((f) => f.name)).size === fields.length;
 const someRequired = (fields: TaskField[]) => fields.some((f) => f.required);
@@ -69,22 +54,6 @@ export const topologySchema = z.object({
   derived: z.array(z.enum(TOPOLOGY_KEYS)).max(TOPOLOGY_KEYS.length),
 });
 export type Topology = z.infer<typeof topologySchema>;
-
-export const queueSettingsSchema = z
-  .object({
-    maxAttempts: z.number().int().min(1).max(100),
-    minBackoffSeconds: z.number().int().min(1).max(3600),
-    maxBackoffSeconds: z.number().int().min(1).max(3600),
-    maxDispatchesPerSecond: z.number().min(0.1).max(500),
-    maxConcurrentDispatches: z.number().int().min(1).max(5000),
-    /** Cloud Tasks HTTP targets: 15 s to 30 min. */
-    dispatchDeadlineSeconds: z.number().int().min(15).max(1800),
-  })
-  .refine((q) => q.minBackoffSeconds <= q.maxBackoffSeconds, {
-    message: "minBackoffSeconds must be <= maxBackoffSeconds",
-    path: ["minBackoffSeconds"],
-  });
-export type QueueSettings = z.infer<typeof queueSettingsSchema>;
 
 export const llmopsResultSchema = z
   .object({

@@ -2,8 +2,8 @@
 // from the design's deployment when it has them; otherwise they are derived here and the result
 // records which ones were derived, so a reader knows what the design did not decide.
 import type { Inventory } from "../../inventory/schema.js";
-import type { Deployment, DeployTarget, Queue } from "../design/deployment.js";
-import { CLOUD_RUN_NAME, isAiWorkerTarget, SA_ACCOUNT_ID } from "../design/deployment.js";
+import type { Deployment, DeployTarget, Queue } from "../../contracts/deployment.js";
+import { CLOUD_RUN_NAME, isAiWorkerTarget, SA_ACCOUNT_ID } from "../../contracts/deployment.js";
 import type { Topology } from "./schema.js";
 
 export const DEFAULT_WORKER_SA = "ai-worker-runtime";

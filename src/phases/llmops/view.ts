@@ -2,11 +2,11 @@
 // from pattern-checked identifiers and escaped literals only; templates never see raw strings
 // they could splice into code.
 import { createHash } from "node:crypto";
-import type { Deployment } from "../design/deployment.js";
+import type { Deployment } from "../../contracts/deployment.js";
 import type { Inventory } from "../../inventory/schema.js";
 import type { FieldType, LlmopsResult, TaskField } from "./schema.js";
 import { pascalCase, pyIdentifier, pyLiteral, pyString, type PyValue } from "./python-literal.js";
-import { kebab } from "./use-case.js";
+import { kebab } from "../../contracts/task-shape.js";
 
 const PY_TYPES: Record<FieldType, string> = {
   string: "str",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { auditOffline, rankRisks, scoreRisk } from "../../../src/phases/audit/offline.js";
-import { auditResultSchema } from "../../../src/phases/audit/schema.js";
+import { auditResultSchema } from "../../../src/contracts/audit-result.js";
 import type { DraftRisk } from "../../../src/phases/audit/rules.js";
 import { inputFromFile, inputFromYaml, SEED_INVENTORY } from "../../helpers/phase-input.js";
 

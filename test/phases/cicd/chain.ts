@@ -4,7 +4,7 @@ import path from "node:path";
 import { auditOffline } from "../../../src/phases/audit/offline.js";
 import { designPhase } from "../../../src/phases/design/index.js";
 import type { DesignResult } from "../../../src/phases/design/schema.js";
-import type { PhaseInput, PhaseOptions } from "../../../src/phases/types.js";
+import type { PhaseInput, PhaseOptions } from "../../../src/contracts/phase.js";
 import { inputFromFile, inputFromYaml, ROOT } from "../../helpers/phase-input.js";
 
 export const EXAMPLE = (name: string): string => path.join(ROOT, "examples", name, "inventory.yaml");

@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { inventorySchema, type Inventory } from "../../../src/inventory/schema.js";
-import type { Deployment } from "../../../src/phases/design/deployment.js";
-import type { PhaseInput } from "../../../src/phases/types.js";
+import type { Deployment } from "../../../src/contracts/deployment.js";
+import type { PhaseInput } from "../../../src/contracts/phase.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../../..");
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePersona } from "../../../src/personas/persona.js";
 import { cicdPhase, cicdResultSchema } from "../../../src/phases/cicd/index.js";
+import { phaseMeta } from "../../../src/phases/registry.js";
 import { chooseBakeSeconds, choosePythonVersion, chooseTestCommand } from "../../../src/phases/cicd/offline.js";
 import { findShellcheck, shellcheckArtifact } from "../../../src/validate/shellcheck.js";
 import { ROOT, seedInput, seedInventory } from "./fixtures.js";
@@ -55,12 +56,9 @@ describe("cicd offline rules", () => {
     );
   });
 
-  it("has the shape the runner expects", () => {
-    expect([cicdPhase.id, cicdPhase.personaId, cicdPhase.dependsOn]).toEqual([
-      "cicd",
-      "devops-security-engineer",
-      ["design"],
-    ]);
+  it("is registered with its persona, after design", () => {
+    const meta = phaseMeta("cicd");
+    expect([meta.id, meta.personaId, meta.dependsOn]).toEqual(["cicd", "devops-security-engineer", ["design"]]);
   });
 
   it("fails clearly without a design result", () => {

@@ -8,9 +8,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import { schedulesView } from "../../../src/phases/cicd/schedules.js";
-import type { Deployment } from "../../../src/phases/design/deployment.js";
+import type { Deployment } from "../../../src/contracts/deployment.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
-import type { PhaseInput } from "../../../src/phases/types.js";
+import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { chainFile, chainYaml, EXAMPLE } from "./chain.js";
 import { ROOT, seedInput } from "./fixtures.js";
 

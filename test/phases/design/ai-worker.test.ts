@@ -5,7 +5,7 @@ import { estimateCost } from "../../../src/phases/design/cost/estimate.js";
 import { loadPriceBook } from "../../../src/phases/design/cost/prices.js";
 import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
-import { aiWorkerSizing } from "../../../src/phases/llmops/sizing.js";
+import { aiWorkerSizing } from "../../../src/contracts/ai-worker-sizing.js";
 import { designInput, designInputFromYaml, EXAMPLES } from "./design-input.js";
 import { readFileSync } from "node:fs";
 

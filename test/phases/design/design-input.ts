@@ -2,7 +2,7 @@
 // rules produce for it (the design phase consumes it as input.upstream.audit).
 import path from "node:path";
 import { auditOffline } from "../../../src/phases/audit/offline.js";
-import type { PhaseInput } from "../../../src/phases/types.js";
+import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { inputFromFile, inputFromYaml, ROOT } from "../../helpers/phase-input.js";
 
 export const EXAMPLES = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { designPhase } from "../../../src/phases/design/index.js";
-import type { AuditResult } from "../../../src/phases/audit/schema.js";
+import type { AuditResult } from "../../../src/contracts/audit-result.js";
 import { designFromInventory } from "../../../src/phases/design/offline.js";
 import { designResultSchema } from "../../../src/phases/design/schema.js";
 import { validateMermaid } from "../../../src/validate/mermaid.js";

@@ -2,7 +2,7 @@
 // design's deployment (nothing derived), and the same sizing rules apply on both sides.
 import { describe, expect, it } from "vitest";
 import { llmopsPhase } from "../../../src/phases/llmops/index.js";
-import { aiWorkerSizing } from "../../../src/phases/llmops/sizing.js";
+import { aiWorkerSizing } from "../../../src/contracts/ai-worker-sizing.js";
 import { chainFile, EXAMPLE } from "../cicd/chain.js";
 
 describe("llmops on the design's deployment", () => {

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { llmopsPhase } from "../../../src/phases/llmops/index.js";
-import type { PhaseInput } from "../../../src/phases/types.js";
+import type { PhaseInput } from "../../../src/contracts/phase.js";
 import type { Artifact } from "../../../src/write/plan.js";
 import { withProvenance } from "../../../src/write/provenance.js";
 import {

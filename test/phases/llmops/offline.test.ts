@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { inventorySchema, type Inventory } from "../../../src/inventory/schema.js";
 import { DEFAULT_VERTEX_MODEL, offlineLlmops } from "../../../src/phases/llmops/offline.js";
 import { llmopsResultSchema } from "../../../src/phases/llmops/schema.js";
-import { taskShapeFor } from "../../../src/phases/llmops/use-case.js";
+import { taskShapeFor } from "../../../src/contracts/task-shape.js";
 import { deploymentWithAiWorker, phaseInput, seedDeployment, seedInventory, withoutLlm } from "./fixtures.js";
 
 function withLlm(llm: Record<string, unknown>): Inventory {

@@ -5,14 +5,14 @@ import path from "node:path";
 import { z } from "zod";
 import { parsePersona } from "../../../src/personas/persona.js";
 import { llmopsPhase } from "../../../src/phases/llmops/index.js";
-import { PHASE_DEPENDENCIES, PHASE_PERSONAS } from "../../../src/phases/registry.js";
+import { loadPhase } from "../../../src/phases/registry.js";
 import { phaseInput, ROOT, seedDeployment, seedInventory, withoutLlm } from "./fixtures.js";
 
 describe("llmopsPhase", () => {
-  it("matches the registry", () => {
-    expect(llmopsPhase.id).toBe("llmops");
-    expect(llmopsPhase.personaId).toBe(PHASE_PERSONAS.llmops);
-    expect(llmopsPhase.dependsOn).toEqual(PHASE_DEPENDENCIES.llmops);
+  it("is registered with its persona, after design", async () => {
+    const loaded = await loadPhase("llmops");
+    expect([loaded.id, loaded.personaId, loaded.dependsOn]).toEqual(["llmops", "ai-ml-architect", ["design"]]);
+    expect(loaded.render).toBe(llmopsPhase.render);
   });
 
   it("has a persona file with the expected front matter", () => {

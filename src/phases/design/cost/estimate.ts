@@ -1,18 +1,12 @@
 // The cost model: a pure function of inventory + deployment + price book. Every line keeps its
 // formula inputs so cost-estimate.md can print them and a reader can redo the arithmetic.
 import type { Inventory } from "../../../inventory/schema.js";
-import { type Deployment, type DeployTarget, isAiWorkerTarget } from "../deployment.js";
+import { type Deployment, type DeployTarget, isAiWorkerTarget } from "../../../contracts/deployment.js";
 import { type CostAssumptions, defaultAssumptions, num } from "./assumptions.js";
 import { cloudRunTier, pickRegion, type PriceBook } from "./prices.js";
-import { cacheServices, databaseLines, vmLines } from "./estimate-data.js";
+import { cacheServices, type CostLine, databaseLines, vmLines } from "./estimate-data.js";
 
-export interface CostLine {
-  component: string;
-  item: string;
-  /** Human-readable formula with the inputs, e.g. "1,314,000 s × (2 vCPU × $0.0000025 + 2 GiB × $0.0000025)". */
-  formula: string;
-  monthlyUsd: number;
-}
+export type { CostLine } from "./estimate-data.js";
 
 export interface CostScenario {
   label: string;

@@ -1,8 +1,8 @@
 // The ADR for the AI worker: why model calls leave the API, and what that costs and changes.
 import { ASSUMED_LLM_LATENCY_SECONDS } from "../../../inventory/schema.js";
-import type { Deployment } from "../deployment.js";
+import type { Deployment } from "../../../contracts/deployment.js";
 import type { Draft } from "./draft.js";
-import type { TopicDecision } from "./decisions.js";
+import type { TopicDecision } from "./topic-decision.js";
 
 export function aiDecision(d: Draft, dep: Deployment): TopicDecision | undefined {
   const ai = d.notes.ai;

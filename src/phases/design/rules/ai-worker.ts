@@ -2,26 +2,15 @@
 // holds a model key), the design plans a dedicated AI worker on Cloud Run, fed by its own Cloud
 // Tasks queue, as the only identity allowed to call Vertex AI. The llmops phase writes the code
 // for exactly this service, queue and path (sizes come from the shared llmops sizing).
-import type { Risk } from "../../audit/schema.js";
-import { aiWorkerSizing, LLM_KEY_ENV, needsAiWorker } from "../../llmops/sizing.js";
-import { REPO_PATH } from "../deployment.js";
+import type { Risk } from "../../../contracts/audit-result.js";
+import { aiWorkerSizing, LLM_KEY_ENV, needsAiWorker } from "../../../contracts/ai-worker-sizing.js";
+import { REPO_PATH } from "../../../contracts/deployment.js";
 import { clamp, type Draft, HEALTH_PATH, PORT } from "./draft.js";
 import { cleanName, runName, serviceAccountId } from "./names.js";
 
 export const DEFAULT_AI_WORKER_DIR = "services/ai-worker";
 /** An I/O-bound handler mostly waits on the model; the worker's threadpool runs 40 at once. */
 const AI_CONCURRENCY = 20;
-
-export interface AiWorkerNote {
-  worker: string;
-  queue: string;
-  serviceAccount: string;
-  invoker: string;
-  /** LLM credential env vars removed from the other services. */
-  keyEnv: string[];
-  /** Inventory services that held a model credential (or, without one, the web services). */
-  holders: string[];
-}
 
 export const isLlmKey = (env: string): boolean => LLM_KEY_ENV.test(env.toUpperCase());
 

@@ -2,7 +2,7 @@
 // (push), worker pools (pull) or jobs (longer than a push can wait). Sizes come from the VM's own
 // settings (worker counts, concurrency flags) and the growth target.
 import type { Service } from "../../../inventory/schema.js";
-import type { DeployTarget } from "../deployment.js";
+import type { DeployTarget } from "../../../contracts/deployment.js";
 import { flagNumber, isSecretEnv, isStreamConsumer, plannedPeakRps, taskLimitSeconds, webFlavour } from "./classify.js";
 import { cronArgv } from "./cron-command.js";
 import {

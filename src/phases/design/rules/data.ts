@@ -3,7 +3,7 @@
 import type { Service } from "../../../inventory/schema.js";
 import { loadPriceBook, maxConnections } from "../cost/prices.js";
 import { sqlTierShape } from "../cost/estimate-data.js";
-import type { DatabaseTarget } from "../deployment.js";
+import type { DatabaseTarget } from "../../../contracts/deployment.js";
 import { dbEngine, type Engine, plannedPeakRps } from "./classify.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";

@@ -1,26 +1,14 @@
 // ADR-style decisions. Each one exists only when the inventory gives it something to decide (no
 // worker → no push-vs-pull decision), and quotes the cost model where money is the trade-off.
 import type { CostEstimate } from "../cost/estimate.js";
-import type { Deployment } from "../deployment.js";
+import type { Deployment } from "../../../contracts/deployment.js";
 import type { Decision } from "../schema.js";
-import { isAiWorkerTarget } from "../deployment.js";
+import { isAiWorkerTarget } from "../../../contracts/deployment.js";
 import { aiDecision } from "./ai-decision.js";
 import type { Draft } from "./draft.js";
+import type { TopicDecision } from "./topic-decision.js";
 
-export type Topic =
-  | "compute"
-  | "warm"
-  | "workers"
-  | "ai"
-  | "broker"
-  | "database"
-  | "cache"
-  | "edge"
-  | "scheduling"
-  | "delivery"
-  | "identity"
-  | "observability";
-export type TopicDecision = Omit<Decision, "id" | "closesRisks"> & { topic: Topic; element: string };
+export type { Topic, TopicDecision } from "./topic-decision.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;
 

@@ -2,7 +2,7 @@
 // and Cloud Scheduler jobs, in inventory order so the output is stable.
 import type { Service } from "../../../inventory/schema.js";
 import { businessWindow } from "../cost/assumptions.js";
-import { CRON_5, type Schedule } from "../deployment.js";
+import { CRON_5, type Schedule } from "../../../contracts/deployment.js";
 import { planAiWorker } from "./ai-worker.js";
 import { cronJobTarget, webTarget, type WorkerModel, workerTarget } from "./compute.js";
 import { applyConnectionBudget, databaseTarget } from "./data.js";

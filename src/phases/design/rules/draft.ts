@@ -1,14 +1,25 @@
 // The working state the offline rules fill in, one concern per rule file, before offline.ts turns
 // it into a DesignResult.
 import type { Inventory } from "../../../inventory/schema.js";
-import type { AuditResult } from "../../audit/schema.js";
-import type { DatabaseTarget, DeployTarget, Queue, Schedule } from "../deployment.js";
+import type { AuditResult } from "../../../contracts/audit-result.js";
+import type { DatabaseTarget, DeployTarget, Queue, Schedule } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
-import type { AiWorkerNote } from "./ai-worker.js";
 import { type Topology, topology } from "./classify.js";
 import { baseName, projectId } from "./names.js";
 
 /** Averages the sizing rules share with the cost model (see cost/assumptions.ts). */
+/** The AI worker the design planned, for the decisions and the narrative. */
+export interface AiWorkerNote {
+  worker: string;
+  queue: string;
+  serviceAccount: string;
+  invoker: string;
+  /** LLM credential env vars removed from the other services. */
+  keyEnv: string[];
+  /** Inventory services that held a model credential (or, without one, the web services). */
+  holders: string[];
+}
+
 export const REQUEST_SECONDS = 0.2;
 export const TASKS_PER_REQUEST = 0.02;
 /** Cloud Run scales out before an instance is full; plan for 60 % of the concurrency setting. */

@@ -1,7 +1,7 @@
 // The prose around the structure: the requirement-by-requirement why, the trade-offs and the
 // cut-over runbook. Built from the same draft, so it never mentions a component that is not there.
 import type { CostEstimate } from "../cost/estimate.js";
-import type { Deployment } from "../deployment.js";
+import type { Deployment } from "../../../contracts/deployment.js";
 import type { DesignResult } from "../schema.js";
 import type { Draft } from "./draft.js";
 

@@ -1,8 +1,8 @@
 // Every audit risk (all of the critical ones at least) must land on a design element or be
 // accepted in writing. Category and affected services pick the decision that answers it.
-import type { Risk } from "../../audit/schema.js";
+import type { Risk } from "../../../contracts/audit-result.js";
 import type { Decision, RiskTrace } from "../schema.js";
-import type { Topic, TopicDecision } from "./decisions.js";
+import type { Topic, TopicDecision } from "./topic-decision.js";
 import { isModelCallRisk } from "./ai-worker.js";
 import type { Draft } from "./draft.js";
 

@@ -1,8 +1,8 @@
 // From the inventory's free-text use case ("summarise uploaded contracts") to a task shape: a
 // snake_case task type, input and output fields. Deterministic keyword rules, not guesses: an
 // unknown verb gives a generic text task and says so.
-import type { TaskField } from "./schema.js";
-import { isSafeIdentifier } from "./python-literal.js";
+import type { TaskField } from "./ai-worker-task.js";
+import { isSafeIdentifier } from "./python-names.js";
 
 export type Action = "summary" | "classification" | "extraction" | "translation" | "answer" | "generation" | "analysis";
 

@@ -1,9 +1,9 @@
 // How the AI worker is sized, in one place: the design plans the worker's Cloud Run service and
 // queue from it, and the llmops phase builds the worker code against the same numbers, so the
 // path Cloud Tasks pushes to and the deadlines the code assumes cannot drift apart.
-import { ASSUMED_LLM_LATENCY_SECONDS, type Inventory } from "../../inventory/schema.js";
-import type { QueueSettings } from "./schema.js";
-import { kebab, taskShapeFor } from "./use-case.js";
+import { ASSUMED_LLM_LATENCY_SECONDS, type Inventory } from "../inventory/schema.js";
+import type { QueueSettings } from "./ai-worker-task.js";
+import { kebab, taskShapeFor } from "./task-shape.js";
 
 /** Env vars that hold a model provider's credential: only the AI worker may call a model. */
 export const LLM_KEY_ENV = /(GEMINI|OPENAI|ANTHROPIC|GOOGLE|VERTEX|MISTRAL|COHERE)_API_KEY$/;

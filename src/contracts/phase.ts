@@ -1,11 +1,9 @@
-// A phase is data + pure functions: persona, prompt, result schema, offline rules, renderers,
-// validators. The runner (src/phases/run-phase.ts) wires them to the model and the writer.
+// What a phase implements: prompt, result schema, offline rules, renderers, validators — data and
+// pure functions. Its id, persona and dependencies live in src/phases/registry.ts; the runner
+// (src/pipeline/run-phase.ts) wires the two to the model and the writer.
 import type { z } from "zod";
 import type { Inventory } from "../inventory/schema.js";
 import type { Artifact } from "../write/plan.js";
-
-export type PhaseId = "audit" | "design" | "cicd" | "llmops";
-export const PHASE_IDS: readonly PhaseId[] = ["audit", "design", "cicd", "llmops"];
 
 export interface PhaseOptions {
   /** audit: number of critical risks in the ranked table (default 5). */
@@ -22,7 +20,7 @@ export interface PhaseInput {
   /** Short hash of the redacted inventory, for provenance and caching. */
   inventoryHash: string;
   /** Results of upstream phases, keyed by phase id (audit result for design, etc.). */
-  upstream: Partial<Record<PhaseId, unknown>>;
+  upstream: Readonly<Record<string, unknown>>;
   options: PhaseOptions;
   /** Absolute path of the target repo, read-only for phases (e.g. to detect an existing Dockerfile). */
   repoDir: string;
@@ -38,10 +36,7 @@ export interface ValidationContext {
   source: "model" | "offline";
 }
 
-export interface PhaseDefinition<R> {
-  id: PhaseId;
-  personaId: string;
-  dependsOn: PhaseId[];
+export interface PhaseImplementation<R> {
   /** Schema the model's answer must satisfy (strict patterns on anything reused downstream). */
   resultSchema: z.ZodType<R>;
   /** Task prompt for the model (handlebars template rendered with the input). */

@@ -1,0 +1,53 @@
+// The AI worker's task as both the design and the llmops phase see it: field shapes (every
+// name a safe Python identifier) and the Cloud Tasks queue settings sized for the model calls.
+import { z } from "zod";
+import { isSafeIdentifier } from "./python-names.js";
+
+/** snake_case, starts with a letter, no trailing or double underscore. */
+export const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+/** Prose: any printable text, newlines allowed, no other control characters. */
+export const prose = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[^\u0000-\u0009\u000b-\u001f\u007f]*$/, "control characters are not allowed");
+/** One line of prose (table cells, list items). */
+export const line = (min: number, max: number) => prose(min, max).regex(/^[^\n]*$/, "expected a single line");
+
+export const identifier = (max: number, what: string) =>
+  z
+    .string()
+    .max(max)
+    .regex(SNAKE, `${what}: expected snake_case (a-z, 0-9, single underscores)`)
+    .refine(isSafeIdentifier, `${what}: a Python keyword or a name the generated code reserves`);
+
+export const FIELD_TYPES = ["string", "text", "integer", "number", "boolean", "string_list"] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const fieldSchema = z.object({
+  name: identifier(40, "field name"),
+  type: z.enum(FIELD_TYPES),
+  required: z.boolean(),
+  /** Upper bound for string/text fields (characters). Ignored for other types. */
+  maxLength: z.number().int().min(1).max(1_000_000).optional(),
+  description: line(3, 200),
+});
+export type TaskField = z.infer<typeof fieldSchema>;
+
+export const queueSettingsSchema = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(100),
+    minBackoffSeconds: z.number().int().min(1).max(3600),
+    maxBackoffSeconds: z.number().int().min(1).max(3600),
+    maxDispatchesPerSecond: z.number().min(0.1).max(500),
+    maxConcurrentDispatches: z.number().int().min(1).max(5000),
+    /** Cloud Tasks HTTP targets: 15 s to 30 min. */
+    dispatchDeadlineSeconds: z.number().int().min(15).max(1800),
+  })
+  .refine((q) => q.minBackoffSeconds <= q.maxBackoffSeconds, {
+    message: "minBackoffSeconds must be <= maxBackoffSeconds",
+    path: ["minBackoffSeconds"],
+  });
+export type QueueSettings = z.infer<typeof queueSettingsSchema>;
