@@ -90,6 +90,8 @@ function readme(ctx: CicdContext, result: CicdResult): string {
     services,
     notifyOnSuccess: result.notifyOnSuccess,
     healthPathExample: api?.healthPath ?? "/",
+    rollbackService: (api ?? deployOrder(deployment.services).find((s) => s.kind !== "job") ?? deployment.services[0]!)
+      .name,
     stepsLabel: result.canarySteps.map((s) => `${s}%`).join(" -> "),
     stepsArg: result.canarySteps.join(","),
     bakeSeconds: result.bakeSeconds,

@@ -37,7 +37,6 @@ export interface SchedulesView {
   invokedJobs: string[];
   invokedServices: string[];
   hasScaler: boolean;
-  hasInvoker: boolean;
 }
 
 function accountId(base: string, suffix: string, fallback: string): string {
@@ -78,7 +77,7 @@ function jobView(job: Schedule, target: DeployTarget | undefined): ScheduleJobVi
         ...base,
         fn: "scale_job",
         extra: `${job.target} ${job.minInstances}`,
-        comment: `min instances of ${job.target} = ${job.minInstances}`,
+        comment: `Cloud Run job ${job.name} sets the service-level min instances of ${job.target} to ${job.minInstances}`,
       };
     case "run-job":
       check(target!.kind === "job", "run-job needs a Cloud Run job target", job);
@@ -119,6 +118,5 @@ export function schedulesView(deployment: Deployment): SchedulesView | undefined
     invokedJobs,
     invokedServices,
     hasScaler: scaled.length > 0,
-    hasInvoker: invokedJobs.length + invokedServices.length > 0,
   };
 }

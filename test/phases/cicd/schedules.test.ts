@@ -65,21 +65,29 @@ describe("setup-schedules.sh", () => {
     expect(calls).toEqual([]); // a dry run calls nothing
     const jobs = printed.filter((l) => l.includes("scheduler jobs create http"));
     expect(jobs).toHaveLength(2);
-    const patch =
-      "--uri=https://run.googleapis.com/v2/projects/acme-mvp-prod/locations/us-central1/services/web-app-prod\\?updateMask=scaling.minInstanceCount --http-method=PATCH";
+    // Cloud Scheduler POSTs to jobs.run (gcloud accepts no PATCH); the job runs gcloud --min=N.
+    const runUri = (job: string) =>
+      `--uri=https://run.googleapis.com/v2/projects/acme-mvp-prod/locations/us-central1/jobs/${job}:run --http-method=POST`;
     expect(jobs[0]).toContain("web-app-prod-warm-up");
     expect(jobs[0]).toContain("--schedule=0\\ 8\\ \\*\\ \\*\\ \\* --time-zone=America/Sao_Paulo");
-    expect(jobs[0]).toContain(patch);
-    expect(jobs[0]).toContain('--message-body=\\{\\"scaling\\":\\{\\"minInstanceCount\\":1\\}\\}');
+    expect(jobs[0]).toContain(runUri("web-app-prod-warm-up"));
     expect(jobs[1]).toContain("web-app-prod-cool-down");
     expect(jobs[1]).toContain("--schedule=0\\ 20\\ \\*\\ \\*\\ \\*");
-    expect(jobs[1]).toContain('\\"minInstanceCount\\":0');
+    expect(jobs[1]).toContain(runUri("web-app-prod-cool-down"));
     for (const j of jobs) {
-      expect(j).toContain("--headers=Content-Type=application/json");
+      expect(j).not.toMatch(/PATCH/i);
       expect(j).toContain(
-        "--oauth-service-account-email=web-app-prod-scaler@acme-mvp-prod.iam.gserviceaccount.com --oauth-token-scope=https://www.googleapis.com/auth/cloud-platform",
+        "--oauth-service-account-email=web-app-prod-scheduler@acme-mvp-prod.iam.gserviceaccount.com --oauth-token-scope=https://www.googleapis.com/auth/cloud-platform",
       );
     }
+    const scalers = printed.filter((l) => l.includes("gcloud run jobs deploy"));
+    expect(scalers).toEqual([
+      expect.stringContaining(
+        "web-app-prod-warm-up --image=gcr.io/google.com/cloudsdktool/google-cloud-cli:stable --region us-central1 --project acme-mvp-prod --service-account=web-app-prod-scaler@acme-mvp-prod.iam.gserviceaccount.com --command=gcloud --args=run\\,services\\,update\\,web-app-prod\\,--min=1\\,",
+      ),
+      expect.stringContaining("web-app-prod-cool-down"),
+    ]);
+    expect(scalers[1]).toContain("--min=0");
     // The scaler may update that one service (and act as its runtime account), nothing else.
     const grants = printed.filter((l) => l.includes("add-iam-policy-binding"));
     expect(grants).toEqual([
@@ -89,6 +97,9 @@ describe("setup-schedules.sh", () => {
       expect.stringContaining(
         "gcloud iam service-accounts add-iam-policy-binding web-app-prod-sa@acme-mvp-prod.iam.gserviceaccount.com",
       ),
+      // ...and the scheduler's identity may start those two jobs, nothing else.
+      expect.stringMatching(/run jobs add-iam-policy-binding web-app-prod-warm-up .*scheduler@.*roles\/run\.invoker/),
+      expect.stringMatching(/run jobs add-iam-policy-binding web-app-prod-cool-down .*scheduler@.*roles\/run\.invoker/),
     ]);
   });
 
@@ -111,7 +122,12 @@ describe("setup-schedules.sh", () => {
     expect(printed).toContainEqual(
       expect.stringContaining(`gcloud run jobs add-iam-policy-binding ${job} --region europe-west1`),
     );
-    expect(printed.filter((l) => l.includes("roles/run.invoker"))).toHaveLength(1);
+    // The scheduler's identity may start the cron job and the two scaling jobs, nothing else.
+    expect(printed.filter((l) => l.includes("roles/run.invoker")).map((l) => l.split(" ")[5])).toEqual([
+      job,
+      "bookshop-web-warm-up",
+      "bookshop-web-cool-down",
+    ]);
   });
 
   it("celery beat with a schedule: an OIDC POST to the worker path, audience = the service URL", async () => {
@@ -126,17 +142,27 @@ describe("setup-schedules.sh", () => {
   });
 
   it.each([
-    ["nothing exists yet: creates the jobs", "0", "create http", "--headers="],
-    ["the jobs exist: updates them in place", "1", "update http", "--update-headers="],
-  ])("against the fake gcloud, %s", async (_name, exist, verb, headers) => {
+    ["nothing exists yet: creates the jobs", "0", "create http"],
+    ["the jobs exist: updates them in place", "1", "update http"],
+  ])("against the fake gcloud, %s", async (_name, exist, verb) => {
     const { exitCode, calls } = await run(scriptFor(seed.input)!, [], { FAKE_RESOURCES_EXIST: exist });
     expect(exitCode).toBe(0);
     const jobs = calls.filter((c) => c.startsWith("gcloud scheduler jobs ") && !c.includes(" describe "));
     expect(jobs).toHaveLength(2);
-    for (const c of jobs) {
-      expect(c).toContain(`gcloud scheduler jobs ${verb}`);
-      expect(c).toContain(headers);
-    }
+    for (const c of jobs) expect(c).toContain(`gcloud scheduler jobs ${verb}`);
+    // `run jobs deploy` creates or updates the scaling job: no describe needed.
+    expect(calls.filter((c) => c.startsWith("gcloud run jobs deploy"))).toHaveLength(2);
+  });
+
+  it("an existing HTTP job keeps its JSON header through --update-headers (create takes --headers)", async () => {
+    const { exitCode, calls } = await run(scriptFor(beat.input)!, [], { FAKE_RESOURCES_EXIST: "1" });
+    expect(exitCode).toBe(0);
+    const http = calls.find((c) => c.includes("scheduler jobs update http") && c.includes("celery-beat-trigger"))!;
+    expect(http).toContain("--update-headers=Content-Type=application/json");
+    const dry = await run(scriptFor(beat.input)!, ["--dry-run"]);
+    expect(dry.printed.find((l) => l.includes("create http") && l.includes("celery-beat-trigger"))).toContain(
+      "--headers=Content-Type=application/json",
+    );
   });
 
   it("stops with a hint when a job's target is not deployed yet", async () => {

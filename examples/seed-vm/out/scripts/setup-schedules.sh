@@ -9,8 +9,8 @@
 # the commands without calling Google Cloud.
 #
 # Identities, each with the least it needs:
-#   web-app-prod-scaler  OAuth token for the Cloud Run Admin API; run.developer on the scaled service(s) only
-#   web-app-prod-scheduler  OAuth/OIDC token for job executions and worker calls; run.invoker on those targets only
+#   web-app-prod-scaler  runs the scaling jobs (gcloud run services update --min); run.developer on the scaled service(s) only
+#   web-app-prod-scheduler  OAuth/OIDC token of every Cloud Scheduler call; run.invoker on the jobs and services it starts only
 set -euo pipefail
 
 PROJECT_ID=acme-mvp-prod
@@ -22,6 +22,8 @@ SCALED=( web-app-prod:web-app-prod-sa )
 INVOKED_JOBS=( )
 INVOKED_SERVICES=( )
 SCOPE=https://www.googleapis.com/auth/cloud-platform
+# Google's own gcloud image runs the scaling jobs: https://cloud.google.com/sdk/docs/downloads-docker
+GCLOUD_IMAGE=gcr.io/google.com/cloudsdktool/google-cloud-cli:stable
 RUN_API="https://run.googleapis.com/v2/projects/$PROJECT_ID/locations/$REGION"
 
 DRY_RUN=0
@@ -84,13 +86,18 @@ upsert() {
       ${headers:+"--headers=$headers"} "$@"
   fi
 }
-# scale_job NAME SCHEDULE TIME_ZONE SERVICE MIN: set the service-level minimum instances through
-# the Cloud Run Admin API v2 (services.patch). No new revision is deployed.
+# scale_job NAME SCHEDULE TIME_ZONE SERVICE MIN: a Cloud Run job NAME that runs
+# `gcloud run services update SERVICE --min=MIN` as the scaler (the service-level minimum: no
+# revision is deployed), started by Cloud Scheduler like any other job. Cloud Scheduler itself
+# cannot PATCH the Admin API: gcloud only accepts GET, POST, PUT, DELETE and HEAD for HTTP jobs.
 scale_job() {
-  upsert "$1" Content-Type=application/json --schedule="$2" --time-zone="$3" \
-    --uri="$RUN_API/services/$4?updateMask=scaling.minInstanceCount" --http-method=PATCH \
-    --message-body="{\"scaling\":{\"minInstanceCount\":$5}}" \
-    --oauth-service-account-email="$SCALER" --oauth-token-scope="$SCOPE"
+  run gcloud run jobs deploy "$1" --image="$GCLOUD_IMAGE" --region "$REGION" --project "$PROJECT_ID" \
+    --service-account="$SCALER" --command=gcloud \
+    --args="run,services,update,$4,--min=$5,--region=$REGION,--project=$PROJECT_ID,--quiet" \
+    --max-retries=2 --task-timeout=300s
+  run gcloud run jobs add-iam-policy-binding "$1" --region "$REGION" --project "$PROJECT_ID" \
+    --member="serviceAccount:$INVOKER" --role=roles/run.invoker
+  run_job "$1" "$2" "$3" "$1"
 }
 # run_job NAME SCHEDULE TIME_ZONE JOB: start an execution of a Cloud Run job (jobs.run).
 run_job() {
@@ -112,7 +119,7 @@ echo "== APIs"
 run gcloud services enable cloudscheduler.googleapis.com run.googleapis.com --project "$PROJECT_ID"
 
 echo "== Service accounts"
-ACCOUNTS=( "$SCALER_ID" )
+ACCOUNTS=( "$SCALER_ID" "$INVOKER_ID")
 for account in "${ACCOUNTS[@]}"; do
   if ! exists gcloud iam service-accounts describe "$(sa_email "$account")" --project "$PROJECT_ID"; then
     run gcloud iam service-accounts create "$account" --project "$PROJECT_ID" --display-name="Cloud Scheduler: $account"
@@ -142,8 +149,8 @@ for service in "${INVOKED_SERVICES[@]}"; do
 done
 
 echo "== Jobs"
-# web-app-prod-warm-up: 0 8 * * * (America/Sao_Paulo), min instances of web-app-prod = 1
+# web-app-prod-warm-up: 0 8 * * * (America/Sao_Paulo), Cloud Run job web-app-prod-warm-up sets the service-level min instances of web-app-prod to 1
 scale_job web-app-prod-warm-up "0 8 * * *" America/Sao_Paulo web-app-prod 1
-# web-app-prod-cool-down: 0 20 * * * (America/Sao_Paulo), min instances of web-app-prod = 0
+# web-app-prod-cool-down: 0 20 * * * (America/Sao_Paulo), Cloud Run job web-app-prod-cool-down sets the service-level min instances of web-app-prod to 0
 scale_job web-app-prod-cool-down "0 20 * * *" America/Sao_Paulo web-app-prod 0
 echo "Cloud Scheduler jobs are set up."

@@ -192,7 +192,9 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
       title: "After a bad deploy (any time)",
       detail: "Move all traffic back to the previous revision.",
       commands: api
-        ? [`gcloud run services update-traffic ${api.name} --region=${dep.region} --to-revisions=PREVIOUS_REVISION=100`]
+        ? [
+            `gcloud run services update-traffic ${api.name} --region=${dep.region} --project=${dep.project} --to-revisions=PREVIOUS_REVISION=100`,
+          ]
         : [],
     },
   ];

@@ -1,0 +1,184 @@
+// Every gcloud invocation in a generated output directory, as argv lists:
+// - setup scripts (scripts/**/*.sh) run for real in a sandbox whose gcloud records its argv and
+//   answers as if nothing exists yet, then as if everything exists (so create AND update
+//   branches are seen), plus their --dry-run output;
+// - the workflows' `run:` steps that call gcloud or our scripts, run the same way (first deploy,
+//   then a canary deploy);
+// - Markdown docs: `gcloud …` lines in shell code blocks and code spans, tokenised statically.
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { parse } from "yaml";
+import { gcloudWordsInMarkdown } from "./shell-words.js";
+
+export interface GcloudCall {
+  /** argv after `gcloud`. */
+  argv: string[];
+  /** Where it came from, e.g. `scripts/setup-wif.sh (exists)`. */
+  source: string;
+}
+
+const SHIMS = path.join(import.meta.dirname, "gcloud-shims");
+/** Lines a setup script may read from stdin (secret values): fake, never real. */
+const STDIN = "fake-secret-value\n".repeat(100);
+type World = "fresh" | "exists";
+
+async function files(dir: string, rel = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
+    const child = path.posix.join(rel, entry.name);
+    if (entry.isDirectory() && !["node_modules", ".git", ".infra-migrate"].includes(entry.name))
+      out.push(...(await files(dir, child)));
+    else if (entry.isFile()) out.push(child);
+  }
+  return out.sort();
+}
+
+function decodeCalls(raw: string, source: string): GcloudCall[] {
+  return raw
+    .split("\x1e")
+    .filter((r) => r.length > 0)
+    .map((r) => ({ argv: r.split("\x1f").slice(0, -1), source }));
+}
+
+/** Shell-quoted `+ gcloud …` lines (printf %q) back to argv, through bash itself. */
+async function decodeDryRun(stdout: string, source: string): Promise<GcloudCall[]> {
+  const lines = stdout.split("\n").filter((l) => l.startsWith("+ gcloud "));
+  if (lines.length === 0) return [];
+  const { stdout: raw } = await execa(
+    "bash",
+    ["-c", 'while IFS= read -r line; do eval "set -- $line"; shift; printf "%s\\037" "$@"; printf "\\036"; done'],
+    { input: lines.map((l) => l.slice(2)).join("\n") + "\n", stripFinalNewline: false },
+  );
+  return decodeCalls(raw, source);
+}
+
+interface Sandbox {
+  dir: string;
+  env(world: World): Record<string, string>;
+  calls(source: string): Promise<GcloudCall[]>;
+  /** Forget what earlier runs deployed (a new world starts). */
+  reset(): Promise<void>;
+}
+
+async function sandbox(): Promise<Sandbox> {
+  const dir = await mkdtemp(path.join(tmpdir(), "gcloud-extract-"));
+  const log = path.join(dir, "calls");
+  return {
+    dir,
+    env: (world) => ({
+      PATH: `${SHIMS}:/usr/bin:/bin`,
+      HOME: dir,
+      GCLOUD_CALLS: log,
+      GCLOUD_WORLD: world,
+    }),
+    async calls(source) {
+      const raw = await readFile(log, "utf8").catch(() => "");
+      await writeFile(log, "");
+      return decodeCalls(raw, source);
+    },
+    reset: () => rm(`${log}.deployed`, { force: true }),
+  };
+}
+
+async function scriptCalls(outDir: string, rel: string, box: Sandbox): Promise<GcloudCall[]> {
+  const file = path.join(outDir, rel);
+  const out: GcloudCall[] = [];
+  const dry = await execa("bash", [file, "--dry-run"], {
+    cwd: outDir,
+    env: box.env("fresh"),
+    extendEnv: false,
+    reject: false,
+    input: STDIN,
+  });
+  if (dry.exitCode !== 0) throw new Error(`${rel} --dry-run exited ${dry.exitCode}: ${dry.stderr}`);
+  out.push(...(await decodeDryRun(dry.stdout, `${rel} --dry-run`)), ...(await box.calls(`${rel} --dry-run`)));
+  for (const world of ["fresh", "exists"] as const) {
+    await box.reset();
+    const run = await execa("bash", [file], {
+      cwd: outDir,
+      env: box.env(world),
+      extendEnv: false,
+      reject: false,
+      input: STDIN,
+    });
+    // A script may stop on purpose when a prerequisite is missing (e.g. "deploy first"); the
+    // commands it ran up to there still count. Argument errors are what gcloud-check looks for.
+    out.push(...(await box.calls(`${rel} (${world}, exit ${run.exitCode})`)));
+  }
+  return out;
+}
+
+type Step = { name?: string; run?: string; env?: Record<string, unknown> };
+type Job = { steps?: Step[]; env?: Record<string, unknown> };
+
+/** `${{ … }}` expressions cannot be evaluated here: a fixed placeholder stands in. */
+function plainEnv(env: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{\{[^}]*\}\}/g, "placeholder")]),
+  );
+}
+
+async function workflowCalls(outDir: string, rel: string, box: Sandbox): Promise<GcloudCall[]> {
+  const workflow = parse(await readFile(path.join(outDir, rel), "utf8")) as {
+    env?: Record<string, unknown>;
+    jobs: Record<string, Job>;
+  };
+  const out: GcloudCall[] = [];
+  for (const world of ["fresh", "exists"] as const) {
+    await box.reset();
+    const githubEnv = path.join(box.dir, `github-env-${world}`);
+    await writeFile(githubEnv, "");
+    const exported: Record<string, string> = {};
+    for (const [jobId, job] of Object.entries(workflow.jobs)) {
+      for (const step of job.steps ?? []) {
+        if (!step.run || !/\bgcloud\b|scripts\//.test(step.run)) continue;
+        const env = {
+          ...box.env(world),
+          GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+          GITHUB_ENV: githubEnv,
+          GITHUB_REPOSITORY: "owner/repo",
+          ...plainEnv(workflow.env),
+          ...plainEnv(job.env),
+          ...exported,
+          ...plainEnv(step.env),
+        };
+        const source = `${rel} ${jobId}: ${step.name ?? "run"} (${world})`;
+        const r = await execa("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], {
+          cwd: outDir,
+          env,
+          extendEnv: false,
+          reject: false,
+        });
+        out.push(...(await box.calls(source)));
+        if (r.exitCode !== 0)
+          throw new Error(`${source} exited ${r.exitCode} in the sandbox:\n${r.stdout}\n${r.stderr}`);
+        for (const line of (await readFile(githubEnv, "utf8")).split("\n")) {
+          const eq = line.indexOf("=");
+          if (eq > 0) exported[line.slice(0, eq)] = line.slice(eq + 1);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Every gcloud call the files under outDir make or tell a person to make. */
+export async function gcloudCallsIn(outDir: string): Promise<GcloudCall[]> {
+  const box = await sandbox();
+  try {
+    const calls: GcloudCall[] = [];
+    for (const rel of await files(outDir)) {
+      if (/^scripts\/.*\.sh$/.test(rel) && rel !== "scripts/deploy/canary.sh")
+        calls.push(...(await scriptCalls(outDir, rel, box)));
+      else if (/^\.github\/workflows\/.*\.ya?ml$/.test(rel)) calls.push(...(await workflowCalls(outDir, rel, box)));
+      else if (rel.endsWith(".md"))
+        for (const argv of gcloudWordsInMarkdown(await readFile(path.join(outDir, rel), "utf8")))
+          calls.push({ argv, source: rel });
+    }
+    return calls;
+  } finally {
+    await rm(box.dir, { recursive: true, force: true });
+  }
+}
