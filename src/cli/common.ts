@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_INVENTORY, loadConfig, type Config } from "../config/config.js";
 import { InputError } from "../errors.js";
+import type { GenerationSettings, ThinkingLevel } from "../model/generation.js";
 import type { ProviderChoice } from "../model/types.js";
 import type { PhaseOptions } from "../contracts/phase.js";
 
@@ -35,6 +36,8 @@ export interface Settings {
   dryRun: boolean;
   force: boolean;
   options: PhaseOptions;
+  /** Per-phase Gemini thinking level and output budget, from the config file. */
+  generation: GenerationSettings;
   config: Partial<Config>;
 }
 
@@ -79,6 +82,16 @@ export async function resolveSettings(
     dryRun: flags.dryRun === true,
     force: flags.force === true,
     options: { ...(top ? { top } : {}), ...(workerDir ? { workerDir } : {}) },
+    generation: generationFrom(config),
     config,
   };
+}
+
+function generationFrom(config: Partial<Config>): GenerationSettings {
+  const settings: GenerationSettings = {};
+  for (const [phase, section] of Object.entries(config.phases ?? {})) {
+    const { thinking, maxOutputTokens } = (section ?? {}) as { thinking?: ThinkingLevel; maxOutputTokens?: number };
+    if (thinking || maxOutputTokens) settings[phase] = { thinking, maxOutputTokens };
+  }
+  return settings;
 }

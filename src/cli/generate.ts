@@ -37,6 +37,7 @@ export async function generate(request: GenerateRequest): Promise<number> {
       options: settings.options,
       env: process.env,
       timeoutMs: settings.timeoutMs,
+      generation: settings.generation,
       onEvent: progress.onEvent,
     });
   } finally {

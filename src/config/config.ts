@@ -8,8 +8,15 @@ import { z } from "zod";
 import { InputError } from "../errors.js";
 
 import { CONFIG_FILE } from "./defaults.js";
+import { MAX_OUTPUT_TOKENS_CEILING, THINKING_LEVELS } from "../model/generation.js";
 
 export { CONFIG_FILE, DEFAULT_INVENTORY } from "./defaults.js";
+
+/** Gemini settings any phase takes: how much it thinks and how long its answer may be. */
+const generation = {
+  thinking: z.enum(THINKING_LEVELS).optional(),
+  maxOutputTokens: z.number().int().min(1024).max(MAX_OUTPUT_TOKENS_CEILING).optional(),
+};
 
 export const configSchema = z.strictObject({
   apiVersion: z.literal("infra-migrate/v1"),
@@ -24,8 +31,10 @@ export const configSchema = z.strictObject({
   timeoutSeconds: z.number().int().min(1).max(3600).optional(),
   phases: z
     .strictObject({
-      audit: z.strictObject({ top: z.number().int().min(1).max(50).optional() }).optional(),
-      llmops: z.strictObject({ workerDir: z.string().min(1).optional() }).optional(),
+      audit: z.strictObject({ top: z.number().int().min(1).max(50).optional(), ...generation }).optional(),
+      design: z.strictObject(generation).optional(),
+      cicd: z.strictObject(generation).optional(),
+      llmops: z.strictObject({ workerDir: z.string().min(1).optional(), ...generation }).optional(),
     })
     .optional(),
 });
@@ -71,7 +80,7 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
           message: i.message,
         };
       }),
-      "Valid keys: apiVersion, kind, inventory, out, provider, model, timeoutSeconds, phases.audit.top, phases.llmops.workerDir (see the README).",
+      "Valid keys: apiVersion, kind, inventory, out, provider, model, timeoutSeconds, phases.audit.top, phases.llmops.workerDir, phases.<phase>.thinking, phases.<phase>.maxOutputTokens (see the README).",
     );
   }
   return { config: parsed.data, file };

@@ -1,7 +1,9 @@
-// Reading one Gemini answer: blocked or truncated, then JSON, then the zod schema. Kept apart from
-// the HTTP side so each rule is testable on a plain response object.
-import { z } from "zod";
+// Reading one Gemini answer: blocked, empty or truncated, then JSON, then the zod schema. Kept apart
+// from the HTTP side so each rule is testable on a plain response object.
+// Finish reasons: https://ai.google.dev/api/generate-content#FinishReason
+import type { z } from "zod";
 import { ProviderError } from "../errors.js";
+import { fitProse } from "./fit-prose.js";
 
 /** The parts of a GenerateContentResponse we read (structurally, so the SDK stays lazy). */
 export interface GeminiResponse {
@@ -18,18 +20,26 @@ export interface GeminiResponse {
   };
 }
 
-// Finish reasons meaning a filter stopped the answer (google.ai.generativelanguage FinishReason).
-const BLOCKED = new Set(["SAFETY", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "RECITATION", "IMAGE_SAFETY"]);
+// A filter stopped the answer because of its content. RECITATION is not one of them: it means the
+// answer resembled published text, says nothing about the inventory, and varies between calls.
+const BLOCKED = new Set(["SAFETY", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY"]);
 const MAX_ISSUES = 10;
 
-export type Reading<T> = { ok: true; value: T; text: string } | { ok: false; text: string; problems: string[] };
+export type Reading<T> =
+  | { kind: "ok"; value: T; text: string }
+  /** Text that is not the JSON asked for: worth one repair turn (text is never empty). */
+  | { kind: "invalid"; text: string; problems: string[] }
+  /** No text at all (no candidates, OTHER, RECITATION …): resend the same turn, never echo it. */
+  | { kind: "empty"; finishReason: string }
+  /** Cut off at maxOutputTokens (thinking included) before the JSON was complete. */
+  | { kind: "truncated" };
 
-/** Throws for answers no repair turn can fix (blocked, truncated); otherwise parses and validates. */
+/** Throws for blocked answers; otherwise says what the answer is. */
 export function readAnswer<T>(response: GeminiResponse, schema: z.ZodType<T>, phase: string): Reading<T> {
   const blockReason = response.promptFeedback?.blockReason;
   if (blockReason) throw blocked(phase, `the prompt was blocked (${blockReason})`);
   const candidate = response.candidates?.[0];
-  const finishReason = candidate?.finishReason ?? "";
+  const finishReason = candidate?.finishReason ?? (candidate ? "STOP" : "NO_CANDIDATES");
   if (BLOCKED.has(finishReason)) throw blocked(phase, `the answer was stopped (finishReason ${finishReason})`);
   const text = (candidate?.content?.parts ?? [])
     .filter((part) => typeof part.text === "string" && !part.thought)
@@ -39,20 +49,14 @@ export function readAnswer<T>(response: GeminiResponse, schema: z.ZodType<T>, ph
   try {
     parsed = JSON.parse(stripFences(text));
   } catch (error) {
-    if (finishReason === "MAX_TOKENS") {
-      throw new ProviderError(
-        `Gemini's answer for phase ${phase} was truncated at the token limit (finishReason MAX_TOKENS).`,
-        "Raise maxOutputTokens, or use a larger model with --model.",
-        { code: "provider.truncated" },
-      );
-    }
-    const reason = text.trim() === "" ? "the answer was empty" : `not valid JSON (${(error as Error).message})`;
-    return { ok: false, text, problems: [reason] };
+    if (finishReason === "MAX_TOKENS") return { kind: "truncated" };
+    if (text.trim() === "" || finishReason === "RECITATION") return { kind: "empty", finishReason };
+    return { kind: "invalid", text, problems: [`not valid JSON (${(error as Error).message})`] };
   }
-  const result = schema.safeParse(parsed);
+  const result = fitProse(schema, parsed, { proseOnly: true });
   return result.success
-    ? { ok: true, value: result.data, text }
-    : { ok: false, text, problems: formatIssues(result.error.issues) };
+    ? { kind: "ok", value: result.data, text }
+    : { kind: "invalid", text, problems: formatIssues(result.error.issues) };
 }
 
 /** Models sometimes wrap JSON in ``` fences even in JSON mode. */
@@ -91,29 +95,27 @@ export function invalidAnswer(phase: string, problems: string[]): ProviderError 
   );
 }
 
+/** Two calls in a row gave no text. RECITATION is named for what it is. */
+export function emptyAnswer(phase: string, finishReason: string): ProviderError {
+  if (finishReason === "RECITATION") {
+    return new ProviderError(
+      `Gemini stopped its answer for phase ${phase} twice because the text resembled published material too closely (finishReason RECITATION). This is about the model's wording, not about your inventory.`,
+      "Rerun the phase (answers vary), or try another model with --model, or run with --provider offline.",
+      { code: "provider.recitation" },
+    );
+  }
+  const why = finishReason === "NO_CANDIDATES" ? "no candidates" : `finishReason ${finishReason}`;
+  return new ProviderError(
+    `Gemini returned an empty answer for phase ${phase} twice (${why}).`,
+    "Rerun the phase later, try another model with --model, or run with --provider offline.",
+    { code: "provider.empty-answer" },
+  );
+}
+
 function blocked(phase: string, what: string): ProviderError {
   return new ProviderError(
     `Gemini's answer for phase ${phase} was blocked by safety filters: ${what}.`,
     "Check the inventory for text that reads as harmful (service names, commands, free-text notes), then rerun; or run with --provider offline.",
     { code: "provider.blocked" },
   );
-}
-
-/** responseJsonSchema for Gemini: input-side schema (defaults optional, transforms allowed). */
-export function toResponseSchema(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  delete json.$schema;
-  return stripSafeIntegerBounds(json) as Record<string, unknown>;
-}
-
-// z.number().int() emits ±2^53-1 bounds: noise that costs prompt tokens and says nothing.
-function stripSafeIntegerBounds(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(stripSafeIntegerBounds);
-  if (!node || typeof node !== "object") return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if ((key === "minimum" || key === "maximum") && Math.abs(value as number) === Number.MAX_SAFE_INTEGER) continue;
-    out[key] = stripSafeIntegerBounds(value);
-  }
-  return out;
 }

@@ -1,7 +1,10 @@
-// Turns what the SDK throws into retry decisions and, finally, one ProviderError with a hint.
+// Turns what the SDK throws into retry decisions and, finally, one error with a hint.
 // The SDK's ApiError carries only `status` and `message` (the JSON error body as a string).
-import { ProviderError } from "../errors.js";
-import { RETRYABLE_STATUS, parseRetryDelay, type AttemptFailure } from "./gemini-retry.js";
+// Quota errors: a 429's google.rpc.QuotaFailure names the quota; per-day ones reset at midnight
+// Pacific time (https://ai.google.dev/gemini-api/docs/rate-limits), so retrying is pointless.
+import { InputError, ProviderError, type InfraMigrateError } from "../errors.js";
+import { RETRYABLE_STATUS, parseRetryDelay, parseRetryHint, type AttemptFailure } from "./gemini-retry.js";
+import { outputTokensSetting } from "./generation.js";
 
 export interface GoogleError {
   status: number;
@@ -15,7 +18,10 @@ export interface ErrorContext {
   phase: string;
   model: string;
   backend: "api-key" | "vertex";
+  /** Vertex AI location, for the 404 hint. */
+  location?: string;
   timeoutMs: number;
+  maxServerDelayMs: number;
   /** Removed from every message we build (the API key). */
   secret?: string;
 }
@@ -48,17 +54,48 @@ function isNetworkError(error: unknown): boolean {
   return (e.name === "TypeError" && e.message === "fetch failed") || NETWORK_CODES.test(e.code ?? e.cause?.code ?? "");
 }
 
-export function classifyError(error: unknown, timedOut: boolean, retryAfterHeaderMs?: number): AttemptFailure {
+interface QuotaViolation {
+  quotaId?: string;
+  quotaValue?: string;
+}
+
+function quotaViolations(google: GoogleError): QuotaViolation[] {
+  return (google.details ?? []).flatMap((d) => {
+    const detail = d as { "@type"?: string; violations?: QuotaViolation[] } | null;
+    return detail?.["@type"]?.endsWith("google.rpc.QuotaFailure") ? (detail.violations ?? []) : [];
+  });
+}
+
+// google-auth-library's words when Vertex AI mode finds no Application Default Credentials, or
+// finds expired ones (a user's ADC needs a new login).
+const ADC_PROBLEM = /Could not load the default credentials|invalid_grant|invalid_rapt|reauth/i;
+
+export function classifyError(
+  error: unknown,
+  timedOut: boolean,
+  retryAfterHeaderMs: number | undefined,
+  maxServerDelayMs: number,
+): AttemptFailure {
   if (timedOut) return { retryable: true, timedOut: true };
   const google = asGoogleError(error);
-  if (google) {
-    return {
-      retryable: RETRYABLE_STATUS.has(google.status),
-      status: google.status,
-      retryAfterMs: retryAfterHeaderMs ?? parseRetryDelay(google.details),
-    };
+  if (!google) {
+    if (ADC_PROBLEM.test(error instanceof Error ? error.message : String(error)))
+      return { retryable: false, missingAdc: true };
+    return { retryable: isNetworkError(error) };
   }
-  return { retryable: isNetworkError(error) };
+  const failure: AttemptFailure = {
+    retryable: RETRYABLE_STATUS.has(google.status),
+    status: google.status,
+    retryAfterMs: retryAfterHeaderMs ?? parseRetryDelay(google.details) ?? parseRetryHint(google.message),
+  };
+  if (google.status !== 429) return failure;
+  const violations = quotaViolations(google);
+  const daily = violations.find((v) => /PerDay|Daily/i.test(v.quotaId ?? ""));
+  const zero = violations.find((v) => v.quotaValue === "0");
+  if (daily) return { ...failure, retryable: false, quota: "daily", quotaId: daily.quotaId };
+  if (zero) return { ...failure, retryable: false, quota: "zero", quotaId: zero.quotaId };
+  if ((failure.retryAfterMs ?? 0) > maxServerDelayMs) return { ...failure, retryable: false, quota: "wait-too-long" };
+  return failure;
 }
 
 export function redact(text: string, secret?: string): string {
@@ -73,6 +110,8 @@ const KEY_HINT =
   "Check GEMINI_API_KEY (or GOOGLE_API_KEY): create a key at https://aistudio.google.com/apikey, or run with --provider offline.";
 const VERTEX_AUTH_HINT =
   "Run `gcloud auth application-default login`, check GOOGLE_CLOUD_PROJECT, that the Vertex AI API is enabled and that you have roles/aiplatform.user.";
+const ADC_HINT =
+  "Run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on Google Cloud with an attached service account). Vertex AI mode never falls back to GEMINI_API_KEY: to use the key, unset GOOGLE_GENAI_USE_VERTEXAI.";
 
 /** The error the caller sees once the retry loop stops. */
 export function giveUpError(
@@ -80,10 +119,19 @@ export function giveUpError(
   failure: AttemptFailure,
   attempts: number,
   ctx: ErrorContext,
-): ProviderError {
+): InfraMigrateError {
   const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
   const make = (code: string, message: string, hint: string) =>
     new ProviderError(redact(message, ctx.secret), hint, { code, cause: error });
+  if (failure.missingAdc) {
+    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return new InputError(
+      `Vertex AI mode needs Application Default Credentials, and none usable were found (${detail}).`,
+      [],
+      ADC_HINT,
+      "provider.vertex-adc",
+    );
+  }
   if (failure.timedOut) {
     return make(
       "provider.timeout",
@@ -116,10 +164,36 @@ export function giveUpError(
     return make("provider.auth", `${who} (${what}).`, ctx.backend === "vertex" ? VERTEX_AUTH_HINT : KEY_HINT);
   }
   if (google.status === 404) {
+    // Gemini 3 models are served from Vertex AI's global endpoint, not from regional ones.
+    const regional = ctx.backend === "vertex" && ctx.location !== "global";
     return make(
       "provider.model-not-found",
-      `Model "${ctx.model}" was not found (${what}).`,
-      "Check --model and the persona's model: the id may be misspelt or retired (Gemini 2.5 models are retired on Vertex AI).",
+      `Model "${ctx.model}" was not found${ctx.backend === "vertex" ? ` in location ${ctx.location}` : ""} (${what}).`,
+      regional
+        ? `Gemini 3 models are served from the global endpoint: set GOOGLE_CLOUD_LOCATION=global (now ${ctx.location}). Otherwise check --model: the id may be misspelt or retired.`
+        : "Check --model and the persona's model: the id may be misspelt or retired (Gemini 2.5 models are retired on Vertex AI).",
+    );
+  }
+  if (failure.quota === "daily") {
+    return make(
+      "provider.quota-daily",
+      `Gemini's daily quota for ${ctx.model} is used up (${failure.quotaId}); retrying today would fail again. Daily quotas reset at midnight Pacific time.`,
+      "Rerun after the reset, choose another model with --model, raise the quota (https://ai.google.dev/gemini-api/docs/rate-limits), or run with --provider offline.",
+    );
+  }
+  if (failure.quota === "zero") {
+    return make(
+      "provider.quota-zero",
+      `This project has no quota for ${ctx.model} (${failure.quotaId} is 0): the model is not offered on its tier.`,
+      "Enable billing on the Google Cloud project behind the key, choose another model with --model, or run with --provider offline.",
+    );
+  }
+  if (failure.quota === "wait-too-long") {
+    const seconds = Math.round((failure.retryAfterMs ?? 0) / 1000);
+    return make(
+      "provider.quota",
+      `Gemini asks to wait ${seconds} s before the next call for ${ctx.model}, longer than infra-migrate waits (${Math.round(ctx.maxServerDelayMs / 1000)} s) (${what}).`,
+      "Rerun in a few minutes, raise your quota, or run with --provider offline.",
     );
   }
   if (google.status === 429) {
@@ -136,10 +210,13 @@ export function giveUpError(
       "Google's service is having trouble: retry later, or run with --provider offline.",
     );
   }
+  const tooLong = /max_output_tokens|maxOutputTokens/i.test(google.message);
   return make(
     "provider.rejected",
     `Gemini rejected the request for phase ${ctx.phase} (${what}).`,
-    "Rerun with --debug; if the schema was rejected, this is a bug in infra-migrate.",
+    tooLong
+      ? `Check ${outputTokensSetting(ctx.phase)} against the model's output limit.`
+      : "If the message is about the response schema, this is a bug in infra-migrate: report it with the phase and the model; otherwise rerun with --debug.",
   );
 }
 

@@ -1,13 +1,19 @@
 // Retries around one Gemini HTTP call: per-attempt timeout, exponential backoff with full jitter,
-// Retry-After honoured. The SDK's own retryOptions ignore Retry-After, so we do not use them.
+// and the server's own delay (Retry-After, google.rpc.RetryInfo) honoured exactly up to
+// maxServerDelayMs: retrying sooner lands inside the same quota window and fails again. The SDK's
+// own retryOptions ignore both, so we do not use them.
 // Backoff: https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+// RetryInfo: https://cloud.google.com/apis/design/errors#retry_info
 
 export const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
+  /** Cap of our own backoff. */
   maxDelayMs: number;
+  /** Longest server-requested wait we sit out; a longer one fails at once (default 120 s). */
+  maxServerDelayMs: number;
   timeoutMs: number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
@@ -20,6 +26,12 @@ export interface AttemptFailure {
   timedOut?: boolean;
   /** Server-requested wait (Retry-After header or RetryInfo.retryDelay). */
   retryAfterMs?: number;
+  /** Why retrying cannot help now: a daily quota, a zero quota, or a wait longer than we sit out. */
+  quota?: "daily" | "zero" | "wait-too-long";
+  /** google.rpc.QuotaFailure quotaId, for the message. */
+  quotaId?: string;
+  /** Vertex AI without Application Default Credentials: a setup problem, exit 2. */
+  missingAdc?: boolean;
 }
 
 export interface RetryHooks {
@@ -31,9 +43,9 @@ export interface RetryHooks {
 
 export const realSleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-/** Delay before attempt `attempt + 1`: full jitter over base·2^(attempt-1), capped; Retry-After wins. */
+/** Delay before attempt `attempt + 1`: the server's wait when it named one, else full jitter over base·2^(attempt-1). */
 export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number): number {
-  if (retryAfterMs !== undefined) return Math.min(policy.maxDelayMs, Math.max(0, retryAfterMs));
+  if (retryAfterMs !== undefined) return Math.min(policy.maxServerDelayMs, Math.max(0, retryAfterMs));
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(policy.random() * ceiling);
 }
@@ -47,7 +59,7 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** google.rpc.RetryInfo.retryDelay is a protobuf Duration in JSON: "2s", "0.5s". */
+/** google.rpc.RetryInfo.retryDelay is a protobuf Duration in JSON: "47s", "0.5s". */
 export function parseRetryDelay(details: unknown): number | undefined {
   if (!Array.isArray(details)) return undefined;
   for (const detail of details) {
@@ -55,6 +67,13 @@ export function parseRetryDelay(details: unknown): number | undefined {
     if (typeof delay === "string" && /^\d+(\.\d+)?s$/.test(delay)) return Math.round(parseFloat(delay) * 1000);
   }
   return undefined;
+}
+
+/** The Gemini API also writes the wait into the message: "Please retry in 45.578569677s." */
+export function parseRetryHint(message: string): number | undefined {
+  const match = /Please retry in (\d+(?:\.\d+)?)(ms|s)\b/.exec(message);
+  if (!match) return undefined;
+  return Math.round(parseFloat(match[1]!) * (match[2] === "ms" ? 1 : 1000));
 }
 
 /**

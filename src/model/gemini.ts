@@ -1,22 +1,40 @@
 // The real Gemini provider: @google/genai (API key or Vertex AI), structured JSON output, our own
-// retries (the SDK's ignore Retry-After), one repair turn on schema violations, token usage summed.
+// retries (the SDK's ignore RetryInfo), per-phase thinking and output budget, one resend on an
+// empty answer, one larger budget on MAX_TOKENS, one repair turn on schema violations.
 // The only file that imports @google/genai, and lazily, so `--help` never loads it.
 import type { Content, GenerateContentConfig, GoogleGenAI } from "@google/genai";
 import { ProviderError } from "../errors.js";
 import { credentialsFromEnv, type GeminiCredentials } from "./credentials.js";
-import { invalidAnswer, readAnswer, repairMessage, toResponseSchema, type GeminiResponse } from "./gemini-answer.js";
+import {
+  emptyAnswer,
+  invalidAnswer,
+  readAnswer,
+  repairMessage,
+  type GeminiResponse,
+  type Reading,
+} from "./gemini-answer.js";
 import { classifyError, giveUpError, redact, type ErrorContext } from "./gemini-errors.js";
 import { parseRetryAfter, realSleep, withRetries, type RetryPolicy } from "./gemini-retry.js";
+import {
+  generationConfig,
+  largerBudget,
+  outputTokensSetting,
+  phaseGeneration,
+  type GenerationSettings,
+} from "./generation.js";
+import { toResponseSchema } from "./response-schema.js";
 import type { GenerateJsonRequest, GenerateJsonResult, ModelClient, TokenUsage } from "./types.js";
 
 export { DEFAULT_GEMINI_MODEL, credentialsFromEnv, type GeminiCredentials } from "./credentials.js";
 
 export interface GeminiEvent {
-  type: "call" | "retry" | "repair";
+  type: "call" | "retry" | "resend" | "larger-budget" | "repair";
   phase: string;
   attempt: number;
   status?: number;
   delayMs?: number;
+  /** One line for the progress view, e.g. "HTTP 429: Gemini asked to wait 47 s (RetryInfo)". */
+  message: string;
 }
 
 export interface GeminiClientOptions {
@@ -31,11 +49,14 @@ export interface GeminiClientOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Longest server-requested wait (RetryInfo) we sit out, default 120000; longer fails at once. */
+  maxServerDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   onEvent?: (event: GeminiEvent) => void;
-  maxOutputTokens?: number;
-  /** Default 0.2. Gemini 3.x Flash-Lite ignores custom temperatures; older models honour it. */
+  /** Per-phase thinking level and output budget (infra-migrate.config.yaml `phases.<id>`). */
+  generation?: GenerationSettings;
+  /** Unset: none for Gemini 3 (Google's guide keeps the default), 0.2 for older models. */
   temperature?: number;
 }
 
@@ -45,6 +66,7 @@ export function createGeminiClient(options: GeminiClientOptions): ModelClient {
     maxAttempts: Math.max(1, options.maxAttempts ?? 5),
     baseDelayMs: options.baseDelayMs ?? 1000,
     maxDelayMs: options.maxDelayMs ?? 30_000,
+    maxServerDelayMs: options.maxServerDelayMs ?? 120_000,
     timeoutMs: options.timeoutMs ?? 120_000,
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random,
@@ -56,25 +78,32 @@ export function createGeminiClient(options: GeminiClientOptions): ModelClient {
   async function generateJson<T>(request: GenerateJsonRequest<T>): Promise<GenerateJsonResult<T>> {
     sdk ??= loadSdk(credentials, options.baseUrl);
     const ai = await sdk;
+    const { phase } = request;
     const usage: TokenUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     let calls = 0;
     const ctx: ErrorContext = {
-      phase: request.phase,
+      phase,
       model: options.model,
       backend: credentials.kind,
+      location: credentials.kind === "vertex" ? credentials.location : undefined,
       timeoutMs: policy.timeoutMs,
+      maxServerDelayMs: policy.maxServerDelayMs,
       secret,
     };
-    const config: GenerateContentConfig = {
+    const generation = phaseGeneration(options.model, phase, options.generation);
+    const fixed: GenerateContentConfig = {
       systemInstruction: request.persona.body,
       responseMimeType: "application/json",
-      responseJsonSchema: toResponseSchema(request.schema),
-      temperature: options.temperature ?? 0.2,
-      ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
+      responseJsonSchema: toResponseSchema(request.schema, request.limits),
     };
+    let budget = generation.maxOutputTokens;
 
     // One turn = one logical request, retried as a whole; every HTTP request counts as a call.
-    const turn = (contents: Content[]): Promise<GeminiResponse> => {
+    const send = (contents: Content[]): Promise<GeminiResponse> => {
+      const config = {
+        ...fixed,
+        ...generationConfig(options.model, { ...generation, maxOutputTokens: budget }, options.temperature),
+      };
       let retryAfterMs: number | undefined;
       const countingFetch: typeof fetch = async (input, init) => {
         calls++;
@@ -86,7 +115,12 @@ export function createGeminiClient(options: GeminiClientOptions): ModelClient {
         policy,
         async (attempt, abortSignal) => {
           retryAfterMs = undefined;
-          emit({ type: "call", phase: request.phase, attempt });
+          emit({
+            type: "call",
+            phase,
+            attempt,
+            message: `calling ${options.model}${attempt > 1 ? ` (attempt ${attempt})` : ""}`,
+          });
           const response = await ai.models.generateContent({
             model: options.model,
             contents,
@@ -96,34 +130,79 @@ export function createGeminiClient(options: GeminiClientOptions): ModelClient {
           return response;
         },
         {
-          classify: (error, timedOut) => classifyError(error, timedOut, retryAfterMs),
-          onRetry: ({ attempt, delayMs, failure }) =>
-            emit({ type: "retry", phase: request.phase, attempt, status: failure.status, delayMs }),
+          classify: (error, timedOut) => classifyError(error, timedOut, retryAfterMs, policy.maxServerDelayMs),
+          onRetry: ({ attempt, delayMs, failure }) => {
+            const seconds = `${Math.round(delayMs / 100) / 10} s`;
+            const why = failure.timedOut
+              ? "no answer in time"
+              : failure.status
+                ? `HTTP ${failure.status}`
+                : "network error";
+            const message =
+              failure.retryAfterMs !== undefined
+                ? `${why}: Gemini asked to wait ${seconds} (RetryInfo); waiting before attempt ${attempt + 1}`
+                : `${why}: retrying in ${seconds} (attempt ${attempt + 1} of ${policy.maxAttempts})`;
+            emit({ type: "retry", phase, attempt, status: failure.status, delayMs, message });
+          },
           giveUp: (error, failure, attempts) => giveUpError(error, failure, attempts, ctx),
         },
       );
     };
 
+    // Sends a turn; an empty answer is asked again once (never echoed back: Gemini rejects an
+    // empty part with 400), a truncated one once more with a larger output budget.
+    const ask = async (contents: Content[]): Promise<Reading<T>> => {
+      let reading = readAnswer(await send(contents), request.schema, phase);
+      let resent = false;
+      let enlarged = false;
+      for (;;) {
+        if (reading.kind === "empty" && !resent) {
+          resent = true;
+          emit({ type: "resend", phase, attempt: 1, message: `empty answer (${reading.finishReason}): asking again` });
+        } else if (reading.kind === "truncated" && !enlarged && largerBudget(budget) !== undefined) {
+          enlarged = true;
+          const next = largerBudget(budget)!;
+          emit({
+            type: "larger-budget",
+            phase,
+            attempt: 1,
+            message: `answer cut off at ${budget} tokens: asking again with ${next}`,
+          });
+          budget = next;
+        } else return reading;
+        reading = readAnswer(await send(contents), request.schema, phase);
+      }
+    };
+
     const contents: Content[] = [{ role: "user", parts: [{ text: request.prompt }] }];
-    let reading = readAnswer(await turn(contents), request.schema, request.phase);
-    if (!reading.ok) {
-      emit({ type: "repair", phase: request.phase, attempt: 1 });
-      const repair: Content[] = [
+    let reading = await ask(contents);
+    if (reading.kind === "invalid") {
+      emit({ type: "repair", phase, attempt: 1, message: "answer did not match the schema: one repair turn" });
+      reading = await ask([
         ...contents,
         { role: "model", parts: [{ text: reading.text }] },
         { role: "user", parts: [{ text: repairMessage(reading.problems) }] },
-      ];
-      reading = readAnswer(await turn(repair), request.schema, request.phase);
-      if (!reading.ok)
+      ]);
+      if (reading.kind === "invalid")
         throw invalidAnswer(
-          request.phase,
+          phase,
           reading.problems.map((p) => redact(p, secret)),
         );
     }
+    if (reading.kind === "empty") throw emptyAnswer(phase, reading.finishReason);
+    if (reading.kind === "truncated") throw truncated(phase, budget);
     return { value: reading.value, provider: "gemini", model: options.model, cached: false, usage, calls };
   }
 
   return { provider: "gemini", model: options.model, generateJson };
+}
+
+function truncated(phase: string, budget: number | undefined): ProviderError {
+  return new ProviderError(
+    `Gemini's answer for phase ${phase} was cut off at the output limit (finishReason MAX_TOKENS, maxOutputTokens ${budget}, thinking tokens included), also after one retry with a larger limit.`,
+    `Raise ${outputTokensSetting(phase)} (at most 65536), lower phases.${phase}.thinking, or choose a larger model with --model.`,
+    { code: "provider.truncated" },
+  );
 }
 
 function resolveCredentials(options: GeminiClientOptions): GeminiCredentials {
@@ -132,7 +211,7 @@ function resolveCredentials(options: GeminiClientOptions): GeminiCredentials {
   const fromEnv = credentialsFromEnv(process.env);
   if (fromEnv) return fromEnv;
   throw new ProviderError(
-    "No Gemini credentials: set GEMINI_API_KEY, or GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT (and GOOGLE_CLOUD_LOCATION).",
+    "No Gemini credentials: set GEMINI_API_KEY, or GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION.",
     "Or run with --provider offline to use the built-in rules.",
     { code: "provider.no-credentials" },
   );
@@ -142,9 +221,23 @@ async function loadSdk(credentials: GeminiCredentials, baseUrl: string | undefin
   const { GoogleGenAI } = await import("@google/genai");
   // Only an explicit baseUrl is passed: otherwise the SDK's own *_BASE_URL env vars keep working.
   const httpOptions = baseUrl ? { baseUrl } : undefined;
-  return credentials.kind === "vertex"
-    ? new GoogleGenAI({ vertexai: true, project: credentials.project, location: credentials.location, httpOptions })
-    : new GoogleGenAI({ vertexai: false, apiKey: credentials.apiKey, httpOptions });
+  if (credentials.kind === "api-key")
+    return new GoogleGenAI({ vertexai: false, apiKey: credentials.apiKey, httpOptions });
+  // Explicit project and location: the SDK then ignores any API key in the environment, and says
+  // so with console.debug, which is stdout: it would corrupt `--json` output. Silenced for the
+  // (synchronous) constructor only.
+  const debug = console.debug;
+  console.debug = () => undefined;
+  try {
+    return new GoogleGenAI({
+      vertexai: true,
+      project: credentials.project,
+      location: credentials.location,
+      httpOptions,
+    });
+  } finally {
+    console.debug = debug;
+  }
 }
 
 function addUsage(usage: TokenUsage, response: GeminiResponse): void {

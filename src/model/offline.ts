@@ -1,6 +1,6 @@
 // The offline provider: each phase's deterministic expert rules behind the same interface.
 import { ProviderError } from "../errors.js";
-import type { z } from "zod";
+import { fitProse } from "./fit-prose.js";
 import { ZERO_USAGE, type GenerateJsonRequest, type GenerateJsonResult, type ModelClient } from "./types.js";
 
 export const OFFLINE_MODEL = "offline-rules";
@@ -29,28 +29,4 @@ export function createOfflineClient(): ModelClient {
       };
     },
   };
-}
-
-/**
- * The rules write prose from inventory facts, and a large inventory (hundreds of services) can
- * make a sentence longer than the schema allows. Clip such strings to the schema's own maximum
- * (read from zod's issues) instead of failing; anything else that breaks the schema is a bug.
- */
-export function fitProse<T>(schema: z.ZodType<T>, value: unknown): z.ZodSafeParseResult<T> {
-  let parsed = schema.safeParse(value);
-  for (let round = 0; round < 3 && !parsed.success; round++) {
-    const clippable = parsed.error.issues.filter(
-      (i) => i.code === "too_big" && i.origin === "string" && typeof i.maximum === "number",
-    );
-    if (clippable.length === 0 || clippable.length !== parsed.error.issues.length) break;
-    for (const issue of clippable) {
-      const parent = issue.path.slice(0, -1).reduce<any>((node, key) => node?.[key as keyof typeof node], value);
-      const key = issue.path[issue.path.length - 1] as string | number;
-      const text = parent?.[key];
-      const max = Number((issue as { maximum: number | bigint }).maximum);
-      if (typeof text === "string") parent[key] = `${text.slice(0, max - 1)}…`;
-    }
-    parsed = schema.safeParse(value);
-  }
-  return parsed;
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { InputError } from "../errors.js";
 import type { Persona } from "../personas/persona.js";
 import { CACHE_DIR, withCache } from "./cache.js";
+import type { GenerationSettings } from "./generation.js";
 import { createOfflineClient } from "./offline.js";
 import type { ModelClient, ProviderChoice, ProviderName } from "./types.js";
 
@@ -15,8 +16,10 @@ export interface ProviderSettings {
   /** Target repo; the cache lives in its .infra-migrate/cache. */
   outDir: string;
   timeoutMs?: number;
-  /** Record retries and calls (progress view). */
-  onEvent?: (event: { type: string; phase?: string; attempt?: number; status?: number; delayMs?: number }) => void;
+  /** Per-phase thinking level and output budget (config `phases.<id>.thinking` / `.maxOutputTokens`). */
+  generation?: GenerationSettings;
+  /** Record retries and calls (progress view): `message` is one line to show. */
+  onEvent?: (event: { type: string; phase?: string; status?: number; delayMs?: number; message: string }) => void;
 }
 
 export interface ResolvedProvider {
@@ -63,7 +66,7 @@ export async function resolveProvider(settings: ProviderSettings): Promise<Resol
     throw new InputError(
       "--provider gemini needs credentials",
       [],
-      "Set GEMINI_API_KEY (or GOOGLE_API_KEY), or for Vertex AI set GOOGLE_GENAI_USE_VERTEXAI=true, GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION. Or use --provider offline.",
+      "Set GEMINI_API_KEY (or GOOGLE_API_KEY), or for Vertex AI set GOOGLE_GENAI_USE_VERTEXAI=true, GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION=global. Or use --provider offline.",
       "provider.no-credentials",
     );
   }
@@ -77,6 +80,7 @@ export async function resolveProvider(settings: ProviderSettings): Promise<Resol
             ? { apiKey: credentials.apiKey }
             : { vertex: { project: credentials.project, location: credentials.location } }),
           ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+          generation: settings.generation,
           onEvent: settings.onEvent,
         }),
         { dir: cacheDir },

@@ -2,6 +2,7 @@
 // so phases never know (or import) which provider answers.
 import type { z } from "zod";
 import type { Persona } from "../personas/persona.js";
+import type { ArrayLimits } from "./response-schema.js";
 
 export type ProviderName = "gemini" | "offline" | "replay";
 export type ProviderChoice = ProviderName | "auto";
@@ -20,6 +21,8 @@ export interface GenerateJsonRequest<T> {
   prompt: string;
   /** Zod schema the answer must satisfy; turned into JSON Schema for structured output. */
   schema: z.ZodType<T>;
+  /** Array bounds for this run (e.g. one mapping entry per inventory service), for the sent schema. */
+  limits?: ArrayLimits;
   /**
    * Deterministic built-in expert rules producing the same schema. The offline provider
    * answers with this; other providers ignore it.

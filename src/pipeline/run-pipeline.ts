@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { loadInventory, type LoadedInventory } from "../inventory/load.js";
 import { resolveProvider, type ResolvedProvider } from "../model/select.js";
+import type { GenerationSettings } from "../model/generation.js";
 import type { ProviderChoice, TokenUsage } from "../model/types.js";
 import { loadPersona } from "../personas/persona.js";
 import { loadPhase, phaseMeta, withDependencies } from "../phases/registry.js";
@@ -36,6 +37,8 @@ export interface PipelineOptions {
   options: PhaseOptions;
   env: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Per-phase thinking level and output budget for Gemini. */
+  generation?: GenerationSettings;
   onEvent?: (event: PipelineEvent) => void;
   /** Reuse stored upstream results (default true). `check` turns it off to regenerate everything. */
   reuseStored?: boolean;
@@ -101,12 +104,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         env: options.env,
         outDir: options.outDir,
         timeoutMs: options.timeoutMs,
-        onEvent: (e) =>
-          options.onEvent?.({
-            type: "model-event",
-            phase: e.phase,
-            detail: `${e.type}${e.status ? ` ${e.status}` : ""}${e.delayMs ? ` (waiting ${Math.round(e.delayMs)} ms)` : ""}`,
-          }),
+        generation: options.generation,
+        onEvent: (e) => options.onEvent?.({ type: "model-event", phase: e.phase, detail: e.message }),
       }).then((p) => {
         if (p.notice) options.onEvent?.({ type: "notice", message: p.notice });
         return p;

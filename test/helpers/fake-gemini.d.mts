@@ -18,6 +18,8 @@ export interface JsonReply extends ReplyBase {
   json: unknown;
   finishReason?: string;
   usage?: FakeUsage;
+  /** Cut off (half the text, finishReason MAX_TOKENS) when the request's maxOutputTokens is lower. */
+  needsOutputTokens?: number;
 }
 
 /** A raw text answer (invalid or truncated JSON, prose, fenced JSON …). */
@@ -27,10 +29,18 @@ export interface TextReply extends ReplyBase {
   usage?: FakeUsage;
 }
 
-/** A candidate with no text, e.g. `{ finishReason: "SAFETY" }` (adds safetyRatings). */
+/**
+ * A candidate with no text, e.g. `{ finishReason: "SAFETY" }` (adds safetyRatings), "OTHER",
+ * "RECITATION" (adds citationMetadata) or "MAX_TOKENS" (thinking used the whole budget).
+ */
 export interface FinishReply extends ReplyBase {
   finishReason: string;
   usage?: FakeUsage;
+}
+
+/** No candidates at all (and no promptFeedback): what an empty answer looks like. */
+export interface NoCandidatesReply extends ReplyBase {
+  noCandidates: true;
 }
 
 /** The prompt itself was blocked: promptFeedback.blockReason, no candidates. */
@@ -47,6 +57,12 @@ export interface ErrorReply extends ReplyBase {
   retryAfterSeconds?: number;
   /** Adds a google.rpc.ErrorInfo detail, e.g. "API_KEY_INVALID". */
   reason?: string;
+  /** A google.rpc.RetryInfo detail only (no header), e.g. "47s", as the Gemini API sends it. */
+  retryDelay?: string;
+  /** Adds a google.rpc.QuotaFailure violation, e.g. "GenerateRequestsPerDayPerProjectPerModel-FreeTier". */
+  quotaId?: string;
+  /** The violated quota's value (default "20"; "0" = the tier has no quota for the model). */
+  quotaValue?: string;
   details?: unknown[];
 }
 
@@ -55,7 +71,8 @@ export interface HangReply extends ReplyBase {
   hang: true;
 }
 
-export type FakeReplyValue = JsonReply | TextReply | FinishReply | BlockedReply | ErrorReply | HangReply;
+export type FakeReplyValue =
+  JsonReply | TextReply | FinishReply | NoCandidatesReply | BlockedReply | ErrorReply | HangReply;
 export type FakeReply = FakeReplyValue | ((request: RecordedRequest) => FakeReply | Promise<FakeReply>);
 
 export interface RecordedRequest {
@@ -81,6 +98,8 @@ export interface FakeGeminiOptions {
   port?: number;
   /** Reply used when the scripted queue is empty (default: a 500 saying nothing was scripted). */
   defaultReply?: FakeReply;
+  /** Default true: refuse (400) what real Gemini refuses, and undocumented schema keywords. */
+  strict?: boolean;
 }
 
 export interface FakeGemini {
@@ -88,6 +107,8 @@ export interface FakeGemini {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /** Requests to the fake GCE metadata server (token fetches for Vertex AI mode). */
+  metadataRequests: RecordedRequest[];
   /** Scripted replies, consumed in order, one per request; then the default. */
   enqueue(...replies: FakeReply[]): void;
   setDefault(reply: FakeReply): void;
@@ -98,3 +119,6 @@ export interface FakeGemini {
 }
 
 export function startFakeGemini(options?: FakeGeminiOptions): Promise<FakeGemini>;
+
+/** The bearer token the fake metadata server hands out. */
+export const FAKE_ACCESS_TOKEN: string;

@@ -1,8 +1,11 @@
 // A fake Gemini endpoint on 127.0.0.1 that speaks the real REST format, so tests (and benches)
 // drive the real @google/genai SDK without a network. Point the SDK at `url` through
 // GOOGLE_GEMINI_BASE_URL (or httpOptions.baseUrl) and script the replies.
+// It refuses what the real endpoints refuse (fake-gemini-rules.mjs), and doubles as the GCE
+// metadata server (GCE_METADATA_HOST) so Vertex AI mode gets Application Default Credentials.
 // Plain JS (not TS) because bench/*.mjs import it without a build step.
 import http from "node:http";
+import { requestProblem } from "./fake-gemini-rules.mjs";
 
 // Gemini API: /v1beta/models/M:generateContent. Vertex AI: /v1beta1/projects/P/locations/L/
 // publishers/google/models/M:generateContent, or /v1beta1/publishers/google/models/M:… (express).
@@ -33,6 +36,9 @@ const DEFAULT_MESSAGES = {
   504: "The request timed out. Please try again.",
 };
 
+/** The bearer token the fake metadata server hands out (Vertex AI requests then carry it). */
+export const FAKE_ACCESS_TOKEN = "ya29.fake-metadata-token";
+
 const NO_SCRIPT = { status: 500, message: "fake-gemini: no reply scripted for this request" };
 
 /** Rough, deterministic token count: one token per 4 characters. */
@@ -41,6 +47,19 @@ const tokens = (text) => Math.ceil(text.length / 4);
 function errorBody(reply) {
   const code = reply.status;
   const details = [...(reply.details ?? [])];
+  if (reply.quotaId) {
+    details.push({
+      "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+      violations: [
+        {
+          quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+          quotaId: reply.quotaId,
+          quotaDimensions: { location: "global", model: "gemini-test" },
+          quotaValue: reply.quotaValue ?? "20",
+        },
+      ],
+    });
+  }
   if (reply.reason) {
     details.push({
       "@type": "type.googleapis.com/google.rpc.ErrorInfo",
@@ -51,9 +70,15 @@ function errorBody(reply) {
   if (reply.retryAfterSeconds !== undefined) {
     details.push({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${reply.retryAfterSeconds}s` });
   }
+  // The real Gemini API sends RetryInfo only in the body (no Retry-After header) and repeats it
+  // in the message.
+  if (reply.retryDelay !== undefined) {
+    details.push({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: reply.retryDelay });
+  }
+  const retryText = reply.retryDelay !== undefined ? ` Please retry in ${reply.retryDelay}.` : "";
   const error = {
     code,
-    message: reply.message ?? DEFAULT_MESSAGES[code] ?? `HTTP ${code}`,
+    message: (reply.message ?? DEFAULT_MESSAGES[code] ?? `HTTP ${code}`) + retryText,
     status: STATUS_NAMES[code] ?? "UNKNOWN",
   };
   if (details.length) error.details = details;
@@ -66,12 +91,20 @@ const SAFETY_RATINGS = [
 ];
 
 function answerBody(reply, request) {
+  // A reply that needs more output room than the request allows is cut off, as Gemini does.
+  const budget = request.body?.generationConfig?.maxOutputTokens;
+  if (reply.needsOutputTokens !== undefined && budget !== undefined && budget < reply.needsOutputTokens) {
+    const full = JSON.stringify(reply.json);
+    return answerBody({ text: full.slice(0, Math.floor(full.length / 2)), finishReason: "MAX_TOKENS" }, request);
+  }
   const usage = (output) => ({
     promptTokenCount: tokens(request.rawBody),
     candidatesTokenCount: tokens(output),
     totalTokenCount: tokens(request.rawBody) + tokens(output),
     ...reply.usage,
   });
+  if (reply.noCandidates)
+    return { usageMetadata: usage(""), modelVersion: request.model, responseId: `fake-${request.index}` };
   if (reply.blockReason) {
     return {
       promptFeedback: { blockReason: reply.blockReason, safetyRatings: SAFETY_RATINGS },
@@ -83,6 +116,8 @@ function answerBody(reply, request) {
   const candidate = { finishReason: reply.finishReason ?? "STOP", index: 0 };
   if (text !== undefined) candidate.content = { role: "model", parts: [{ text }] };
   if (candidate.finishReason === "SAFETY") candidate.safetyRatings = SAFETY_RATINGS;
+  if (candidate.finishReason === "RECITATION")
+    candidate.citationMetadata = { citations: [{ startIndex: 0, endIndex: 120, uri: "https://example.com/source" }] };
   return {
     candidates: [candidate],
     usageMetadata: usage(text ?? ""),
@@ -119,6 +154,7 @@ function parseRequest(req, rawBody, index) {
 export async function startFakeGemini(options = {}) {
   const queue = [];
   const requests = [];
+  const metadataRequests = [];
   const hanging = new Set();
   let fallback = options.defaultReply ?? NO_SCRIPT;
 
@@ -132,6 +168,7 @@ export async function startFakeGemini(options = {}) {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     const request = parseRequest(req, Buffer.concat(chunks).toString("utf8"), requests.length);
+    if (request.path.startsWith("/computeMetadata/")) return metadata(request, res);
     requests.push(request);
     if (!request.action || request.method !== "POST") {
       return send(
@@ -140,6 +177,8 @@ export async function startFakeGemini(options = {}) {
         errorBody({ status: 404, message: `fake-gemini: no route for ${request.method} ${request.path}` }),
       );
     }
+    const problem = options.strict === false ? undefined : requestProblem(request.body);
+    if (problem) return send(res, 400, errorBody({ status: 400, message: problem }));
     const reply = await resolveReply(request);
     if (reply.delayMs) await new Promise((done) => setTimeout(done, reply.delayMs));
     if (reply.hang) {
@@ -157,6 +196,23 @@ export async function startFakeGemini(options = {}) {
       return res.end(`data: ${JSON.stringify(body)}\r\n\r\n`);
     }
     return send(res, 200, body);
+  }
+
+  // The GCE metadata server's token endpoint: google-auth-library asks it for an access token
+  // when GCE_METADATA_HOST points here and no credentials file is set.
+  function metadata(request, res) {
+    metadataRequests.push(request);
+    const headers = { "metadata-flavor": "Google" };
+    if (request.headers["metadata-flavor"] !== "Google") return send(res, 403, { error: "missing Metadata-Flavor" });
+    if (request.path.endsWith("/service-accounts/default/token"))
+      return send(res, 200, { access_token: FAKE_ACCESS_TOKEN, expires_in: 3599, token_type: "Bearer" }, headers);
+    if (request.path.endsWith("/project/project-id")) return sendText(res, "fake-project", headers);
+    return sendText(res, "", headers);
+  }
+
+  function sendText(res, text, headers) {
+    res.writeHead(200, { "content-type": "application/text", ...headers });
+    res.end(text);
   }
 
   function send(res, status, body, headers = {}) {
@@ -180,6 +236,7 @@ export async function startFakeGemini(options = {}) {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    metadataRequests,
     enqueue: (...replies) => void queue.push(...replies),
     setDefault: (reply) => void (fallback = reply),
     pending: () => queue.length,

@@ -1,6 +1,6 @@
 // The fake Gemini server's own contract: the REST shapes the real SDK and real Gemini use.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFakeGemini, type FakeGemini, type FakeReply } from "../helpers/fake-gemini.mjs";
+import { FAKE_ACCESS_TOKEN, startFakeGemini, type FakeGemini, type FakeReply } from "../helpers/fake-gemini.mjs";
 
 let fake: FakeGemini;
 beforeEach(async () => {
@@ -10,7 +10,8 @@ afterEach(async () => {
   await fake.close();
 });
 
-const call = (path = "/v1beta/models/gemini-test:generateContent", body: unknown = { contents: [] }) =>
+const HELLO = { contents: [{ role: "user", parts: [{ text: "hello" }] }] };
+const call = (path = "/v1beta/models/gemini-test:generateContent", body: unknown = HELLO) =>
   fetch(`${fake.url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -81,6 +82,44 @@ describe("fake gemini replies", () => {
       },
     },
     {
+      name: "no candidates",
+      reply: { noCandidates: true },
+      status: 200,
+      check: (body) => {
+        expect(body.candidates).toBeUndefined();
+        expect(body.promptFeedback).toBeUndefined();
+        expect(body.usageMetadata.promptTokenCount).toBeGreaterThan(0);
+      },
+    },
+    {
+      name: "RECITATION stop",
+      reply: { finishReason: "RECITATION" },
+      status: 200,
+      check: (body) => {
+        expect(body.candidates[0]).toMatchObject({ finishReason: "RECITATION" });
+        expect(body.candidates[0].content).toBeUndefined();
+        expect(body.candidates[0].citationMetadata.citations).toHaveLength(1);
+      },
+    },
+    {
+      name: "429 as the Gemini API sends it: RetryInfo and QuotaFailure in the body, no header",
+      reply: { status: 429, retryDelay: "47s", quotaId: "GenerateRequestsPerDayPerProjectPerModel-FreeTier" },
+      status: 429,
+      check: (body, res) => {
+        expect(res.headers.get("retry-after")).toBeNull();
+        expect(body.error.message).toMatch(/Please retry in 47s\.$/);
+        expect(body.error.details).toContainEqual({
+          "@type": "type.googleapis.com/google.rpc.RetryInfo",
+          retryDelay: "47s",
+        });
+        const quota = body.error.details.find((d: any) => d["@type"].endsWith("QuotaFailure"));
+        expect(quota.violations[0]).toMatchObject({
+          quotaId: "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+          quotaValue: "20",
+        });
+      },
+    },
+    {
       name: "bad key",
       reply: { status: 400, reason: "API_KEY_INVALID", message: "API key not valid. Please pass a valid API key." },
       status: 400,
@@ -102,21 +141,22 @@ describe("fake gemini behaviour", () => {
     fake.enqueue({ status: 500 }, { json: { n: 1 } });
     fake.setDefault({ json: { n: "default" } });
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await call(undefined, { i })).status);
+    const body = (i: number) => ({ ...HELLO, i });
+    for (let i = 0; i < 3; i++) statuses.push((await call(undefined, body(i))).status);
     expect(statuses).toEqual([500, 200, 200]);
-    expect(fake.requests.map((r) => r.body)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
+    expect(fake.requests.map((r) => r.body)).toEqual([body(0), body(1), body(2)]);
     expect(fake.requests[0]).toMatchObject({
       model: "gemini-test",
       action: "generateContent",
       apiVersion: "v1beta",
-      rawBody: '{"i":0}',
+      rawBody: JSON.stringify(body(0)),
     });
     expect(fake.pending()).toBe(0);
   });
 
   it("answers per request with the function form", async () => {
     fake.setDefault((req) => ({ json: { echoed: req.body.question } }));
-    const body = await (await call(undefined, { question: "why" })).json();
+    const body = await (await call(undefined, { ...HELLO, question: "why" })).json();
     expect(JSON.parse(body.candidates[0].content.parts[0].text)).toEqual({ echoed: "why" });
   });
 
@@ -158,5 +198,59 @@ describe("fake gemini behaviour", () => {
     while (fake.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
     await fake.close();
     expect(await pending).toBe("cut");
+  });
+});
+
+describe("fake gemini refuses what Gemini refuses (400 INVALID_ARGUMENT, before any scripted reply)", () => {
+  const user = (text: string) => ({ role: "user", parts: [{ text }] });
+  it.each<[string, unknown, RegExp]>([
+    [
+      "an empty text part",
+      { contents: [user("hi"), { role: "model", parts: [{ text: "" }] }, user("again")] },
+      /contents\[1\]\.parts\[0\]/,
+    ],
+    ["a content without parts", { contents: [{ role: "user", parts: [] }] }, /parts must not be empty/],
+    ["no contents", { contents: [] }, /contents is not specified/],
+    [
+      "thinkingLevel and thinkingBudget together",
+      { ...HELLO, generationConfig: { thinkingConfig: { thinkingLevel: "low", thinkingBudget: 1024 } } },
+      /thinking budget and thinking level/,
+    ],
+    [
+      "an undocumented schema keyword",
+      {
+        ...HELLO,
+        generationConfig: {
+          responseJsonSchema: { type: "object", properties: { id: { type: "string", pattern: "^R\\d+$" } } },
+        },
+      },
+      /undocumented keywords: #\/properties\/id: pattern/,
+    ],
+  ])("%s", async (_name, body, message) => {
+    fake.setDefault({ json: { ok: true } });
+    const res = await call(undefined, body);
+    expect(res.status).toBe(400);
+    const error = (await res.json()).error;
+    expect(error.status).toBe("INVALID_ARGUMENT");
+    expect(error.message).toMatch(message);
+  });
+
+  it("accepts a documented schema and answers", async () => {
+    fake.enqueue({ json: { ok: true } });
+    const schema = { type: "object", properties: { id: { type: "string", description: "R1…" } }, required: ["id"] };
+    expect((await call(undefined, { ...HELLO, generationConfig: { responseJsonSchema: schema } })).status).toBe(200);
+  });
+});
+
+describe("fake GCE metadata server", () => {
+  it("hands out an access token only with Metadata-Flavor: Google", async () => {
+    const url = `${fake.url}/computeMetadata/v1/instance/service-accounts/default/token`;
+    const denied = await fetch(url);
+    expect(denied.status).toBe(403);
+    const res = await fetch(url, { headers: { "Metadata-Flavor": "Google" } });
+    expect(res.headers.get("metadata-flavor")).toBe("Google");
+    expect(await res.json()).toMatchObject({ access_token: FAKE_ACCESS_TOKEN, token_type: "Bearer" });
+    expect(fake.metadataRequests).toHaveLength(2);
+    expect(fake.requests).toHaveLength(0);
   });
 });

@@ -1,9 +1,16 @@
 // The Gemini provider's pure pieces: credentials from env, backoff maths, answer reading.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { InputError } from "../../src/errors.js";
 import { credentialsFromEnv, describeCredentials, DEFAULT_GEMINI_MODEL } from "../../src/model/credentials.js";
-import { formatIssues, readAnswer, stripFences, toResponseSchema } from "../../src/model/gemini-answer.js";
-import { backoffDelay, parseRetryAfter, parseRetryDelay, type RetryPolicy } from "../../src/model/gemini-retry.js";
+import { formatIssues, readAnswer, stripFences } from "../../src/model/gemini-answer.js";
+import {
+  backoffDelay,
+  parseRetryAfter,
+  parseRetryDelay,
+  parseRetryHint,
+  type RetryPolicy,
+} from "../../src/model/gemini-retry.js";
 
 describe("credentialsFromEnv", () => {
   it.each<[string, Record<string, string>, ReturnType<typeof credentialsFromEnv>]>([
@@ -26,18 +33,13 @@ describe("credentialsFromEnv", () => {
       { kind: "vertex", project: "p", location: "us-central1" },
     ],
     [
-      "Vertex flag 1, location defaults to global",
-      { GOOGLE_GENAI_USE_VERTEXAI: "1", GOOGLE_CLOUD_PROJECT: "p" },
+      "Vertex flag 1, global location",
+      { GOOGLE_GENAI_USE_VERTEXAI: "1", GOOGLE_CLOUD_PROJECT: "p", GOOGLE_CLOUD_LOCATION: "global" },
       { kind: "vertex", project: "p", location: "global" },
     ],
     [
       "Vertex flag false",
       { GOOGLE_GENAI_USE_VERTEXAI: "false", GOOGLE_CLOUD_PROJECT: "p", GEMINI_API_KEY: "k" },
-      { kind: "api-key", apiKey: "k" },
-    ],
-    [
-      "Vertex without a project falls back to the key",
-      { GOOGLE_GENAI_USE_VERTEXAI: "true", GEMINI_API_KEY: "k" },
       { kind: "api-key", apiKey: "k" },
     ],
     [
@@ -47,6 +49,50 @@ describe("credentialsFromEnv", () => {
     ],
   ])("%s", (_name, env, expected) => {
     expect(credentialsFromEnv(env)).toEqual(expected);
+  });
+
+  // Vertex AI mode never falls back to an API key: other data and billing terms than the project named.
+  it.each<[string, Record<string, string>, RegExp, RegExp]>([
+    [
+      "no project, a key set",
+      { GOOGLE_GENAI_USE_VERTEXAI: "true", GOOGLE_CLOUD_LOCATION: "global", GEMINI_API_KEY: "k" },
+      /needs GOOGLE_CLOUD_PROJECT$/,
+      /GOOGLE_CLOUD_PROJECT=/,
+    ],
+    [
+      "no location",
+      { GOOGLE_GENAI_USE_VERTEXAI: "true", GOOGLE_CLOUD_PROJECT: "p" },
+      /needs GOOGLE_CLOUD_LOCATION$/,
+      /GOOGLE_CLOUD_LOCATION=global/,
+    ],
+    [
+      "neither (ENTERPRISE flag)",
+      { GOOGLE_GENAI_USE_ENTERPRISE: "true", GOOGLE_API_KEY: "k" },
+      /needs GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION/,
+      /unset GOOGLE_GENAI_USE_VERTEXAI/,
+    ],
+    [
+      "a key file that does not exist",
+      {
+        GOOGLE_GENAI_USE_VERTEXAI: "true",
+        GOOGLE_CLOUD_PROJECT: "p",
+        GOOGLE_CLOUD_LOCATION: "global",
+        GOOGLE_APPLICATION_CREDENTIALS: "/nonexistent/key.json",
+      },
+      /\/nonexistent\/key\.json, which does not exist/,
+      /application-default login/,
+    ],
+  ])("Vertex mode, %s: exit 2 with the fix", (_name, env, message, hint) => {
+    let error: unknown;
+    try {
+      credentialsFromEnv(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).exitCode).toBe(2);
+    expect((error as InputError).message).toMatch(message);
+    expect((error as InputError).hint).toMatch(hint);
   });
 
   it("describes credentials without the key", () => {
@@ -64,6 +110,7 @@ describe("retry maths", () => {
     maxAttempts: 5,
     baseDelayMs: 1000,
     maxDelayMs: 30_000,
+    maxServerDelayMs: 120_000,
     timeoutMs: 1,
     sleep: async () => {},
     random: () => random,
@@ -75,8 +122,10 @@ describe("retry maths", () => {
     [0.25, 3, undefined, 1000],
     [0, 4, undefined, 0],
     [1, 1, 5000, 5000],
-    [0, 1, 90_000, 30_000],
-  ])("random %d, attempt %d, retry-after %s → %d ms", (random, attempt, retryAfter, expected) => {
+    [0, 1, 47_000, 47_000],
+    [0, 1, 90_000, 90_000],
+    [0, 1, 600_000, 120_000],
+  ])("random %d, attempt %d, server delay %s → %d ms", (random, attempt, retryAfter, expected) => {
     expect(backoffDelay(policy(random), attempt, retryAfter)).toBe(expected);
   });
 
@@ -97,6 +146,14 @@ describe("retry maths", () => {
     [undefined, undefined],
   ])("RetryInfo %j → %s ms", (details, expected) => {
     expect(parseRetryDelay(details)).toBe(expected);
+  });
+
+  it.each([
+    ["You exceeded your current quota. Please retry in 45.578569677s.", 45_579],
+    ["Please retry in 900ms.", 900],
+    ["You exceeded your current quota.", undefined],
+  ])("message %j → %s ms", (message, expected) => {
+    expect(parseRetryHint(message)).toBe(expected);
   });
 });
 
@@ -124,7 +181,7 @@ describe("reading an answer", () => {
       ],
     };
     expect(readAnswer(response, schema, "audit")).toEqual({
-      ok: true,
+      kind: "ok",
       value: { name: "x", items: [] },
       text: '{"name":"x","items":[]}',
     });
@@ -139,13 +196,35 @@ describe("reading an answer", () => {
       ],
     ],
     ["[]", ["(root): Invalid input: expected object, received array"]],
-    ["", ["the answer was empty"]],
   ])("problems for %j", (text, problems) => {
-    expect(readAnswer(answer(text), schema, "audit")).toEqual({ ok: false, text, problems });
+    expect(readAnswer(answer(text), schema, "audit")).toEqual({ kind: "invalid", text, problems });
+  });
+
+  it.each<[string, object, object]>([
+    ["empty text", answer(""), { kind: "empty", finishReason: "STOP" }],
+    ["whitespace only", answer("  \n"), { kind: "empty", finishReason: "STOP" }],
+    ["no candidates", { candidates: [] }, { kind: "empty", finishReason: "NO_CANDIDATES" }],
+    ["OTHER without content", { candidates: [{ finishReason: "OTHER" }] }, { kind: "empty", finishReason: "OTHER" }],
+    ["RECITATION", { candidates: [{ finishReason: "RECITATION" }] }, { kind: "empty", finishReason: "RECITATION" }],
+    ["MAX_TOKENS mid-JSON", answer('{"name":"x","it', "MAX_TOKENS"), { kind: "truncated" }],
+    ["MAX_TOKENS with no text (thinking used it all)", answer("", "MAX_TOKENS"), { kind: "truncated" }],
+  ])("%s", (_name, response, expected) => {
+    expect(readAnswer(response, schema, "audit")).toEqual(expected);
   });
 
   it("MAX_TOKENS with valid JSON is still accepted", () => {
-    expect(readAnswer(answer('{"name":"x","items":[]}', "MAX_TOKENS"), schema, "audit").ok).toBe(true);
+    expect(readAnswer(answer('{"name":"x","items":[]}', "MAX_TOKENS"), schema, "audit").kind).toBe("ok");
+  });
+
+  it("clips prose over its maximum instead of asking for a repair, but not identifiers", () => {
+    const bounded = z.object({ summary: z.string().max(20), id: z.string().max(5) });
+    const long = JSON.stringify({ summary: "one two three four five six", id: "abc" });
+    expect(readAnswer(answer(long), bounded, "audit")).toMatchObject({
+      kind: "ok",
+      value: { summary: "one two three four …", id: "abc" },
+    });
+    const badId = JSON.stringify({ summary: "short", id: "abcdefgh" });
+    expect(readAnswer(answer(badId), bounded, "audit")).toMatchObject({ kind: "invalid" });
   });
 
   it("caps the quoted issues", () => {
@@ -153,24 +232,5 @@ describe("reading an answer", () => {
     const lines = formatIssues(many.error!.issues);
     expect(lines).toHaveLength(11);
     expect(lines.at(-1)).toBe("… and 4 more");
-  });
-});
-
-describe("toResponseSchema", () => {
-  it("uses the input side: defaults optional, transforms allowed, no $schema, no safe-integer noise", () => {
-    const schema = z.object({
-      id: z.string().transform((s) => s.toUpperCase()),
-      count: z.number().int().min(0),
-      tags: z.array(z.string()).default([]),
-    });
-    expect(toResponseSchema(schema)).toEqual({
-      type: "object",
-      properties: {
-        id: { type: "string" },
-        count: { type: "integer", minimum: 0 },
-        tags: { type: "array", items: { type: "string" }, default: [] },
-      },
-      required: ["id", "count"],
-    });
   });
 });

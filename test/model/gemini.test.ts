@@ -166,7 +166,11 @@ describe("gemini client: retries", () => {
       delays: [2000],
     },
     { name: "429 RetryInfo in the body only", replies: [{ status: 429, details: retryInfo("3.5s") }], delays: [3500] },
-    { name: "Retry-After capped by maxDelayMs", replies: [{ status: 429, retryAfterSeconds: 600 }], delays: [30_000] },
+    {
+      name: "RetryInfo beyond our own backoff cap is still waited out",
+      replies: [{ status: 429, retryDelay: "47s" }],
+      delays: [47_000],
+    },
     { name: "500 then 503: growing backoff", replies: [{ status: 500 }, { status: 503 }], delays: [100, 200] },
     {
       name: "502, 504, 500: growing backoff",
@@ -246,12 +250,19 @@ describe("gemini client: failures", () => {
       message: /Invalid JSON payload/,
     },
     {
-      name: "truncated at MAX_TOKENS",
-      replies: [{ finishReason: "MAX_TOKENS", text: '{"summary": "trunc' }],
+      name: "truncated at MAX_TOKENS, also with the larger budget",
+      always: { finishReason: "MAX_TOKENS", text: '{"summary": "trunc' },
       code: "provider.truncated",
+      calls: 2,
+      message: /cut off at the output limit \(finishReason MAX_TOKENS, maxOutputTokens 32768/,
+      hint: /phases\.audit\.maxOutputTokens in infra-migrate\.config\.yaml/,
+    },
+    {
+      name: "a server wait longer than 120 s fails at once",
+      always: { status: 429, retryAfterSeconds: 600 },
+      code: "provider.quota",
       calls: 1,
-      message: /truncated at the token limit/,
-      hint: /maxOutputTokens/,
+      message: /asks to wait 600 s .* longer than infra-migrate waits \(120 s\)/,
     },
     {
       name: "SAFETY stop",
