@@ -7,11 +7,9 @@ import { GenerationError } from "../../errors.js";
 import type { Inventory } from "../../inventory/schema.js";
 import { deploymentSchema, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
+import { detectStack, type Stack } from "./runtime.js";
 
-export type Stack = "python" | "node";
-
-const PYTHON_SOFTWARE = /uvicorn|gunicorn|celery|fastapi|django|flask|python|hypercorn|daphne/i;
-const NODE_SOFTWARE = /node|npm|pm2|express|next|nest|yarn|pnpm/i;
+export { detectStack, type Stack } from "./runtime.js";
 const BRANCH = /^[A-Za-z0-9._-]{1,100}(\/[A-Za-z0-9._-]{1,100}){0,4}$/;
 
 export interface CicdContext {
@@ -28,7 +26,9 @@ export interface CicdContext {
   branch: string;
   /** GitHub `owner/repo` from the inventory, when known. */
   githubRepo?: string;
-  /** Deployer service account id (the pipeline's identity). */
+  /** Build job's service account id: pushes images, nothing else. */
+  builderAccount: string;
+  /** Deploy job's service account id (production environment only). */
   deployerAccount: string;
   /** True when the target repo already has a Dockerfile (we then never render one). */
   hasDockerfile: boolean;
@@ -49,14 +49,6 @@ export function readDeployment(input: PhaseInput): Deployment {
   return parsed.data;
 }
 
-export function detectStack(inventory: Inventory): Stack {
-  const app = inventory.services.filter((s) => s.role === "web" || s.role === "worker");
-  const text = app.map((s) => `${s.software} ${s.command ?? ""}`).join(" ");
-  if (PYTHON_SOFTWARE.test(text)) return "python";
-  if (NODE_SOFTWARE.test(text)) return "node";
-  return "python";
-}
-
 export function buildContext(input: PhaseInput): CicdContext {
   const deployment = readDeployment(input);
   const { inventory } = input;
@@ -67,12 +59,13 @@ export function buildContext(input: PhaseInput): CicdContext {
   return {
     inventory,
     deployment,
-    stack: detectStack(inventory),
+    stack: detectStack(inventory, input.repoDir),
     imageName,
     imagePath: `${deployment.region}-docker.pkg.dev/${deployment.project}/${deployment.artifactRepository}/${imageName}`,
     registry: `${deployment.region}-docker.pkg.dev/${deployment.project}/${deployment.artifactRepository}`,
     branch,
     githubRepo: inventory.target.github,
+    builderAccount: "github-builder",
     deployerAccount: "github-deployer",
     // The team's own Dockerfile, not the one a previous run generated.
     hasDockerfile: has("Dockerfile") && !(input.generatedFiles?.has("Dockerfile") ?? false),

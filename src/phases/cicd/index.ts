@@ -7,6 +7,7 @@ import { offlineCicd } from "./offline.js";
 import { renderCicd } from "./render.js";
 import { cicdResultSchema, SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
 import { validateCicd } from "./validate.js";
+import { chooseRuntimeVersion, SUPPORTED } from "./runtime.js";
 
 export { cicdResultSchema, type CicdResult } from "./schema.js";
 export { CICD_PATHS, renderCicd } from "./render.js";
@@ -20,6 +21,8 @@ export function buildCicdPrompt(input: PhaseInput): string {
   return renderTemplateSync("prompts/cicd.hbs", {
     name: inventory.metadata.name,
     stack: ctx.stack,
+    supportedVersions: SUPPORTED[ctx.stack].map((v) => `"${v}"`).join(", "),
+    currentVersion: chooseRuntimeVersion(ctx.stack, inventory),
     os: inventory.host.os ?? "unknown",
     deploy: JSON.stringify(inventory.deploy),
     traffic: JSON.stringify(inventory.traffic),

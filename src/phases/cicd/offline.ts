@@ -2,25 +2,15 @@
 // and the design. The same rules a DevOps engineer would apply by hand.
 import type { Inventory } from "../../inventory/schema.js";
 import type { PhaseInput } from "../../contracts/phase.js";
-import { buildContext, detectStack, type Stack } from "./context.js";
+import { buildContext } from "./context.js";
+import { chooseRuntimeVersion, defaultTestCommand, type Stack } from "./runtime.js";
 import { SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
 
 /** The repo's own test command when it is safe to run as-is, else the stack's default runner. */
-export function chooseTestCommand(inventory: Inventory, stack: Stack): string {
+export function chooseTestCommand(inventory: Inventory, stack: Stack, repoDir?: string): string {
   const declared = inventory.deploy.testCommand?.trim();
   if (declared && SAFE_TEST_COMMAND.test(declared)) return declared;
-  return stack === "node" ? "npm test" : "pytest";
-}
-
-/** Keep the Python the VM runs today, so the first container behaves like production did. */
-export function choosePythonVersion(os: string | undefined): string {
-  const known: Array<[RegExp, string]> = [
-    [/ubuntu\s*24\.04/i, "3.12"],
-    [/ubuntu\s*22\.04/i, "3.10"],
-    [/debian\s*12|bookworm/i, "3.11"],
-    [/debian\s*11|bullseye/i, "3.9"],
-  ];
-  return known.find(([pattern]) => pattern.test(os ?? ""))?.[1] ?? "3.12";
+  return defaultTestCommand(stack, repoDir);
 }
 
 /**
@@ -38,7 +28,7 @@ export function chooseBakeSeconds(inventory: Inventory): number {
 export function offlineCicd(input: PhaseInput): CicdResult {
   const ctx = buildContext(input);
   const { inventory } = input;
-  const stack = detectStack(inventory);
+  const { stack } = ctx;
   const canarySteps = [10, 50, 100];
   const bakeSeconds = chooseBakeSeconds(inventory);
   const api = ctx.deployment.services.find((s) => s.kind === "api");
@@ -56,8 +46,8 @@ export function offlineCicd(input: PhaseInput): CicdResult {
     canarySteps,
     bakeSeconds,
     healthCheck,
-    testCommand: chooseTestCommand(inventory, stack),
-    runtimeVersion: stack === "node" ? "22" : choosePythonVersion(inventory.host.os),
+    testCommand: chooseTestCommand(inventory, stack, input.repoDir),
+    runtimeVersion: chooseRuntimeVersion(stack, inventory),
     notifyOnSuccess: small,
     deployTimeoutMinutes,
     rationale:

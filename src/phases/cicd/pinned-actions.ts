@@ -35,6 +35,30 @@ export const PINNED_ACTIONS = {
     sha: "820762786026740c76f36085b0efc47a31fe5020",
     source: "github.com/actions/setup-node tag v7.0.0 (2026-07-13)",
   },
+  setupRuby: {
+    repo: "ruby/setup-ruby",
+    version: "v1.315.0",
+    sha: "0dafeac902942906541bc140009cdbf32665b601",
+    source: "github.com/ruby/setup-ruby tag v1.315.0 (2026-06-30)",
+  },
+  setupGo: {
+    repo: "actions/setup-go",
+    version: "v7.0.0",
+    sha: "b7ad1dad31e06c5925ef5d2fc7ad053ef454303e",
+    source: "github.com/actions/setup-go tag v7.0.0 (2026-07-15)",
+  },
+  setupPhp: {
+    repo: "shivammathur/setup-php",
+    version: "2.37.2",
+    sha: "f3e473d116dcccaddc5834248c87452386958240",
+    source: "github.com/shivammathur/setup-php tag 2.37.2 (2026-06-08)",
+  },
+  setupJava: {
+    repo: "actions/setup-java",
+    version: "v5.7.0",
+    sha: "b6effb05e454b25005698d916606bdc6ffcbf961",
+    source: "github.com/actions/setup-java tag v5.7.0 (2026-07-31)",
+  },
   auth: {
     repo: "google-github-actions/auth",
     version: "v3.0.0",

@@ -7,10 +7,12 @@ import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail, type CicdContext } from "./context.js";
 import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
-import { NODE_VERSION, PYTHON_VERSION, type CicdResult } from "./schema.js";
+import type { CicdResult } from "./schema.js";
+import { SUPPORTED, type Stack } from "./runtime.js";
 import { schedulesView } from "./schedules.js";
 import { startCommand } from "./start-command.js";
 import { buildWorkflow, serializeWorkflow } from "./workflow.js";
+import { testServices, workerTestTargets } from "./test-job.js";
 
 export const CICD_PATHS = {
   workflow: ".github/workflows/deploy.yml",
@@ -22,12 +24,20 @@ export const CICD_PATHS = {
   readme: "docs/migration/cicd/README.md",
 } as const;
 
+const STACK_LABEL: Record<Stack, string> = {
+  python: "Python",
+  node: "Node.js",
+  ruby: "Ruby",
+  go: "Go",
+  php: "PHP",
+  java: "Java",
+};
+
 /** templates/cicd/<name>, rendered. Values are validated before rendering: no HTML escaping. */
 const render = (name: string, data: object): string => renderTemplateSync(`cicd/${name}`, data);
 
 function checkRuntime(ctx: CicdContext, result: CicdResult): void {
-  const pattern = ctx.stack === "node" ? NODE_VERSION : PYTHON_VERSION;
-  if (!pattern.test(result.runtimeVersion)) {
+  if (!SUPPORTED[ctx.stack].includes(result.runtimeVersion)) {
     throw new GenerationError(`runtimeVersion does not fit the detected ${ctx.stack} stack`, [result.runtimeVersion]);
   }
 }
@@ -54,6 +64,7 @@ function setupWif(ctx: CicdContext): string {
     artifactRepository: deployment.artifactRepository,
     githubRepo: ctx.githubRepo ?? "",
     branch: ctx.branch,
+    builder: ctx.builderAccount,
     deployer: ctx.deployerAccount,
     runtimeAccounts: runtime,
     cloudSqlAccounts: sql,
@@ -85,7 +96,7 @@ function readme(ctx: CicdContext, result: CicdResult): string {
     project: deployment.project,
     region: deployment.region,
     testCommand: result.testCommand,
-    runtimeLabel: ctx.stack === "node" ? `Node.js ${result.runtimeVersion}` : `Python ${result.runtimeVersion}`,
+    runtimeLabel: `${STACK_LABEL[ctx.stack]} ${result.runtimeVersion}`,
     imagePath: ctx.imagePath,
     services,
     notifyOnSuccess: result.notifyOnSuccess,
@@ -100,6 +111,14 @@ function readme(ctx: CicdContext, result: CicdResult): string {
     rationale: result.rationale.trim(),
     artifactRepository: deployment.artifactRepository,
     deployerEmail: serviceAccountEmail(ctx.deployerAccount, deployment.project),
+    builderEmail: serviceAccountEmail(ctx.builderAccount, deployment.project),
+    testServices: Object.values(testServices(ctx).services).map((s) => (s as { image: string }).image),
+    hasBuildStep: ctx.stack === "node" || ctx.stack === "go",
+    workerTests: workerTestTargets(ctx).map((t) => t.source!.context),
+    dockerfileNote:
+      ctx.hasDockerfile || ctx.stack === "python" || ctx.stack === "node"
+        ? ""
+        : "add a `Dockerfile` for your app at the repository root first (infra-migrate writes one for Python and Node only);",
     githubRepoLabel: ctx.githubRepo ?? "your repository (pass --github-repo owner/repo)",
     secretsLabel: secrets.length > 0 ? secrets.map((s) => `\`${s}\``).join(", ") : "none",
     publicServices: deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name),
@@ -128,7 +147,8 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
       executable: true,
     });
   }
-  if (!ctx.hasDockerfile) {
+  // Only Python and Node have a Dockerfile template; other stacks bring their own (README).
+  if (!ctx.hasDockerfile && (ctx.stack === "python" || ctx.stack === "node")) {
     const template = ctx.stack === "node" ? "Dockerfile.node.hbs" : "Dockerfile.python.hbs";
     const dockerfile = render(template, {
       runtimeVersion: result.runtimeVersion,

@@ -3,16 +3,14 @@
 // below, each of which must match a strict pattern. The object is strict, so a smuggled extra
 // key (a `uses:`, a `run:`) fails validation instead of being ignored somewhere downstream.
 import { z } from "zod";
+import { RUNTIME_VERSION } from "./runtime.js";
 
 /**
  * A test command: a known runner, then arguments of safe characters only. No `$`, quotes,
  * backticks, `;`, `&`, `|`, redirections, braces or newlines, so it cannot expand or chain.
  */
 export const SAFE_TEST_COMMAND =
-  /^(pytest|python3? -m pytest|npm test|npm run [a-z0-9:_-]{1,40}|yarn test|pnpm test|make [a-z0-9_-]{1,40}|tox|nox|poetry run pytest|uv run pytest)( [A-Za-z0-9_./=:,@+-]{1,80}){0,12}$/;
-
-export const PYTHON_VERSION = /^3\.(9|1[0-4])$/;
-export const NODE_VERSION = /^(18|20|22|24)$/;
+  /^(pytest|python3? -m pytest|python3? manage\.py test|npm test|npm run [a-z0-9:_-]{1,40}|yarn test|pnpm test|make [a-z0-9_-]{1,40}|tox|nox|poetry run pytest|uv run pytest|bundle exec (rake|rspec|rails test)|bin\/rails test|go test|vendor\/bin\/phpunit|php artisan test|composer test|\.\/mvnw|mvn|\.\/gradlew|gradle)( [A-Za-z0-9_./=:,@+-]{1,80}){0,12}$/;
 
 /** Prose for the README: no markup that could render as HTML, no code spans, no expressions. */
 const safeProse = (s: string): boolean => !/[<>`]|\$\{\{|\r/.test(s);
@@ -39,8 +37,8 @@ export const cicdResultSchema = z
     bakeSeconds: z.int().min(0).max(1800),
     healthCheck: healthCheckSchema,
     testCommand: z.string().regex(SAFE_TEST_COMMAND, "expected a plain test command such as `pytest -q` or `npm test`"),
-    /** Python (3.x) or Node (major) version, matching the detected stack. */
-    runtimeVersion: z.string().regex(/^(3\.(9|1[0-4])|18|20|22|24)$/),
+    /** A supported release of the detected stack (runtime.ts SUPPORTED), e.g. "3.12" or "22". */
+    runtimeVersion: z.string().regex(RUNTIME_VERSION, "expected a supported runtime release"),
     notifyOnSuccess: z.boolean(),
     /** `timeout-minutes` of the deploy job. */
     deployTimeoutMinutes: z.int().min(5).max(120),

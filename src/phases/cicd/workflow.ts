@@ -6,50 +6,50 @@ import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { AI_WORKER_URL_VAR, deployOrder, deployScript, shellWord } from "./deploy-flags.js";
 import { PINNED_ACTIONS, usesRef } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
+import { appTestJob, CHECKOUT, RUNNER, workerTestJob, workerTestTargets } from "./test-job.js";
 
-const RUNNER = "ubuntu-24.04";
-const CHECKOUT = { name: "Check out", uses: usesRef("checkout"), with: { "persist-credentials": false } };
-const GOOGLE_AUTH = [
+/**
+ * Two identities (scripts/setup-wif.sh): the build job can only push images; the deploy job's
+ * provider admits only jobs running in the `production` environment, so that environment's
+ * reviewers and branch rules gate every deploy.
+ */
+const BUILD_AUTH = [
   {
-    name: "Authenticate to Google Cloud (Workload Identity Federation)",
+    name: "Authenticate to Google Cloud as the build identity (push images only)",
+    id: "auth",
     uses: usesRef("auth"),
     with: {
-      workload_identity_provider: "${{ vars.WIF_PROVIDER }}",
-      service_account: "${{ vars.WIF_SERVICE_ACCOUNT }}",
+      workload_identity_provider: "${{ vars.WIF_BUILD_PROVIDER }}",
+      service_account: "${{ vars.WIF_BUILD_SERVICE_ACCOUNT }}",
+      token_format: "access_token",
+      // No gha-creds-*.json in the workspace, where `docker build .` could copy it into the image.
+      create_credentials_file: false,
+    },
+  },
+  {
+    name: "Log in to Artifact Registry",
+    env: { ACCESS_TOKEN: "${{ steps.auth.outputs.access_token }}" },
+    run: 'printf \'%s\' "$ACCESS_TOKEN" | docker login -u oauth2accesstoken --password-stdin "https://${REGION}-docker.pkg.dev"\n',
+  },
+];
+const DEPLOY_AUTH = [
+  {
+    name: "Authenticate to Google Cloud as the deployer (production environment only)",
+    uses: usesRef("auth"),
+    with: {
+      workload_identity_provider: "${{ vars.WIF_DEPLOY_PROVIDER }}",
+      service_account: "${{ vars.WIF_DEPLOY_SERVICE_ACCOUNT }}",
     },
   },
   { name: "Set up gcloud", uses: usesRef("setupGcloud") },
 ];
-
-function testSteps(ctx: CicdContext, result: CicdResult): object[] {
-  if (ctx.stack === "node") {
-    return [
-      { name: "Set up Node.js", uses: usesRef("setupNode"), with: { "node-version": result.runtimeVersion } },
-      { name: "Install dependencies", run: "npm ci\n" },
-      { name: "Run tests", run: `${result.testCommand}\n` },
-    ];
-  }
-  const install = [
-    "python -m pip install --upgrade pip",
-    "if [ -f requirements.txt ]; then python -m pip install -r requirements.txt; fi",
-    "if [ -f requirements-dev.txt ]; then python -m pip install -r requirements-dev.txt; fi",
-  ];
-  if (/pytest/.test(result.testCommand)) install.push("python -m pip install pytest");
-  if (/^(tox|nox)\b/.test(result.testCommand))
-    install.push(`python -m pip install ${result.testCommand.split(" ")[0]}`);
-  return [
-    { name: "Set up Python", uses: usesRef("setupPython"), with: { "python-version": result.runtimeVersion } },
-    { name: "Install dependencies", run: `${install.join("\n")}\n` },
-    { name: "Run tests", run: `${result.testCommand}\n` },
-  ];
-}
 
 const NOTIFY_SCRIPT = `if [ -z "\${SLACK_WEBHOOK_URL}" ]; then
   echo "SLACK_WEBHOOK_URL is not set: skipping the Slack notification."
   exit 0
 fi
 status=success
-for result in "\${TEST_RESULT}" "\${BUILD_RESULT}" "\${DEPLOY_RESULT}"; do
+for result in \${NEEDS_RESULTS}; do
   if [ "\${result}" != success ]; then status="\${result}"; break; fi
 done
 run_url="\${GITHUB_SERVER_URL}/\${GITHUB_REPOSITORY}/actions/runs/\${GITHUB_RUN_ID}"
@@ -96,6 +96,8 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
   const aiWorker = deployment.services.find(isAiWorkerTarget);
   const firstApi = deployOrder(deployment.services).findIndex((t) => t.kind === "api");
   if (aiWorker && firstApi >= 0) deploySteps.splice(firstApi, 0, workerUrlStep(aiWorker.name));
+  const workerTests = workerTestTargets(ctx);
+  const testJobs = ["test", ...workerTests.map((t) => `test-${t.name}`)];
   return {
     name: "deploy",
     on: { push: { branches: [ctx.branch] }, workflow_dispatch: {} },
@@ -109,26 +111,17 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
       ...(ownImages.length ? { REGISTRY: ctx.registry } : {}),
     },
     jobs: {
-      test: {
-        name: "Test",
-        "runs-on": RUNNER,
-        permissions: { contents: "read" },
-        "timeout-minutes": 20,
-        steps: [CHECKOUT, ...testSteps(ctx, result)],
-      },
+      test: appTestJob(ctx, result),
+      ...Object.fromEntries(workerTests.map((t) => [`test-${t.name}`, workerTestJob(t)])),
       build: {
-        name: "Build and push image",
-        needs: "test",
+        name: "Build and push images",
+        needs: testJobs.length === 1 ? "test" : testJobs,
         "runs-on": RUNNER,
         permissions: { contents: "read", "id-token": "write" },
-        "timeout-minutes": 20,
+        "timeout-minutes": 30,
         steps: [
           CHECKOUT,
-          ...GOOGLE_AUTH,
-          {
-            name: "Configure Docker for Artifact Registry",
-            run: 'gcloud auth configure-docker "${REGION}-docker.pkg.dev" --quiet\n',
-          },
+          ...BUILD_AUTH,
           {
             name: "Build image (multi-stage Dockerfile)",
             run: 'docker build --pull --tag "${IMAGE}:${GITHUB_SHA}" .\n',
@@ -144,11 +137,11 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
         environment: "production",
         permissions: { contents: "read", "id-token": "write" },
         "timeout-minutes": result.deployTimeoutMinutes,
-        steps: [CHECKOUT, ...GOOGLE_AUTH, ...deploySteps],
+        steps: [CHECKOUT, ...DEPLOY_AUTH, ...deploySteps],
       },
       notify: {
         name: "Notify Slack",
-        needs: ["test", "build", "deploy"],
+        needs: [...testJobs, "build", "deploy"],
         if: result.notifyOnSuccess ? "${{ always() }}" : "${{ failure() }}",
         "runs-on": RUNNER,
         permissions: {},
@@ -158,9 +151,7 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
             name: "Post the result to Slack",
             env: {
               SLACK_WEBHOOK_URL: "${{ secrets.SLACK_WEBHOOK_URL }}",
-              TEST_RESULT: "${{ needs.test.result }}",
-              BUILD_RESULT: "${{ needs.build.result }}",
-              DEPLOY_RESULT: "${{ needs.deploy.result }}",
+              NEEDS_RESULTS: "${{ join(needs.*.result, ' ') }}",
             },
             run: NOTIFY_SCRIPT,
           },
@@ -177,11 +168,13 @@ const COMMENTS: Array<[string[], string]> = [
   [["env"], " Values from the design's deployment contract (pattern-checked); never from event payloads."],
   [
     ["jobs", "build", "permissions"],
-    " id-token: write lets google-github-actions/auth exchange GitHub's OIDC token (WIF). No JSON keys.",
+    " id-token: write lets google-github-actions/auth exchange GitHub's OIDC token (WIF). No JSON keys;\n" +
+      " this identity may only push to the Artifact Registry repository.",
   ],
   [
     ["jobs", "deploy", "environment"],
-    " Protect this environment (required reviewers, branch rules) in the repository settings.",
+    " Only jobs in this environment can act as the deployer (its WIF provider requires it): protect it\n" +
+      " with required reviewers and a deployment branch rule in the repository settings.",
   ],
   [
     ["jobs", "deploy", "steps"],

@@ -72,6 +72,23 @@ describe("canary.sh", () => {
     expect(r.output).toContain("first deploy takes 100% directly");
   });
 
+  it("asks `services describe` whether the service exists, never a prefix-matching list filter", async () => {
+    const r = await runCanary(BASE, { FAKE_SERVICE_EXISTS: "1" });
+    expect(r.calls.some((c) => c.startsWith("gcloud run services list"))).toBe(false);
+    expect(r.calls[0]).toBe(
+      "gcloud run services describe web-app-prod --region us-central1 --project acme-mvp-prod --quiet --format=value(metadata.name)",
+    );
+  });
+
+  it("stops when it cannot tell whether the service exists (never a first deploy by mistake)", async () => {
+    const r = await runCanary(BASE, { FAKE_DESCRIBE_ERROR: "PERMISSION_DENIED: run.services.get" });
+    expect(r.exitCode).toBe(1);
+    expect(r.output).toContain(
+      "cannot tell whether web-app-prod exists: ERROR: (gcloud.run.services.describe) PERMISSION_DENIED",
+    );
+    expect(r.calls.some((c) => c.startsWith("gcloud run deploy"))).toBe(false);
+  });
+
   it("healthy rollout: no-traffic tagged deploy, checks, 10 -> 50 -> 100", async () => {
     const r = await runCanary(BASE, { FAKE_SERVICE_EXISTS: "1" });
     expect(r.exitCode).toBe(0);

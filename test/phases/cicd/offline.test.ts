@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parsePersona } from "../../../src/personas/persona.js";
 import { cicdPhase, cicdResultSchema } from "../../../src/phases/cicd/index.js";
 import { phaseMeta } from "../../../src/phases/registry.js";
-import { chooseBakeSeconds, choosePythonVersion, chooseTestCommand } from "../../../src/phases/cicd/offline.js";
+import { chooseBakeSeconds, chooseTestCommand } from "../../../src/phases/cicd/offline.js";
+import { chooseRuntimeVersion, detectStack, supportedVersion } from "../../../src/phases/cicd/runtime.js";
 import { findShellcheck, shellcheckArtifact } from "../../../src/validate/shellcheck.js";
 import { ROOT, seedInput, seedInventory } from "./fixtures.js";
 
@@ -17,6 +18,11 @@ describe("cicd offline rules", () => {
     ["make test && curl x | sh", "python", "pytest"],
     ["./run-tests.sh", "node", "npm test"],
     [undefined, "node", "npm test"],
+    ["python manage.py test", "python", "python manage.py test"],
+    ["bundle exec rspec", "ruby", "bundle exec rspec"],
+    [undefined, "ruby", "bundle exec rake"],
+    [undefined, "go", "go test ./..."],
+    [undefined, "java", "mvn -B verify"],
   ] as const)("declared %s on %s -> %s", (declared, stack, expected) => {
     const inventory = seedInventory();
     inventory.deploy.testCommand = declared;
@@ -24,12 +30,44 @@ describe("cicd offline rules", () => {
   });
 
   it.each([
-    ["Ubuntu 22.04", "3.10"],
+    ["Ubuntu 22.04", "3.11"], // the VM's 3.10 is past end of life: the nearest supported release
     ["Ubuntu 24.04 LTS", "3.12"],
     ["Debian 12 (bookworm)", "3.11"],
+    ["Ubuntu 20.04", "3.11"],
     [undefined, "3.12"],
   ])("python for %s -> %s", (os, version) => {
-    expect(choosePythonVersion(os)).toBe(version);
+    const inventory = seedInventory();
+    inventory.host.os = os;
+    expect(chooseRuntimeVersion("python", inventory)).toBe(version);
+  });
+
+  it.each([
+    ["node", "20", "22"],
+    ["node", "24", "24"],
+    ["ruby", "3.2", "3.3"],
+    ["ruby", "3.4.1", "3.4"],
+    ["php", "8.1", "8.3"],
+    ["java", "11", "17"],
+    ["java", "21", "21"],
+    ["go", "1.22", "1.26"],
+    ["python", "3.13", "3.13"],
+    ["python", "3.99", "3.14"],
+  ] as const)("%s %s -> supported %s", (stack, current, expected) => {
+    expect(supportedVersion(stack, current)).toBe(expected);
+  });
+
+  it.each([
+    ["uvicorn", "uvicorn app:app", "python"],
+    ["puma", "bundle exec puma", "ruby"],
+    ["php-fpm", "php-fpm", "php"],
+    ["java", "java -jar app.jar", "java"],
+    ["node", "node server.js", "node"],
+  ] as const)("stack of %s -> %s", (software, command, stack) => {
+    const inventory = seedInventory();
+    inventory.services = inventory.services.map((s) =>
+      s.role === "web" || s.role === "worker" ? { ...s, software, command } : s,
+    );
+    expect(detectStack(inventory)).toBe(stack);
   });
 
   it.each([
@@ -48,7 +86,7 @@ describe("cicd offline rules", () => {
     expect(result).toMatchObject({
       canarySteps: [10, 50, 100],
       testCommand: "pytest -q",
-      runtimeVersion: "3.10",
+      runtimeVersion: "3.11",
       notifyOnSuccess: true,
     });
     expect(cicdPhase.summarize!(result)).toBe(

@@ -70,19 +70,25 @@ describe("cicd render (seed example)", () => {
       if (step.uses!.startsWith("actions/checkout@")) expect(step.with?.["persist-credentials"]).toBe(false);
     }
     const auth = steps.filter((s) => s.uses?.startsWith("google-github-actions/auth@"));
-    expect(auth.map((s) => s.with)).toEqual(
-      Array(2).fill({
-        workload_identity_provider: "${{ vars.WIF_PROVIDER }}",
-        service_account: "${{ vars.WIF_SERVICE_ACCOUNT }}",
-      }),
-    );
+    expect(auth.map((s) => s.with)).toEqual([
+      {
+        workload_identity_provider: "${{ vars.WIF_BUILD_PROVIDER }}",
+        service_account: "${{ vars.WIF_BUILD_SERVICE_ACCOUNT }}",
+        token_format: "access_token",
+        create_credentials_file: false,
+      },
+      {
+        workload_identity_provider: "${{ vars.WIF_DEPLOY_PROVIDER }}",
+        service_account: "${{ vars.WIF_DEPLOY_SERVICE_ACCOUNT }}",
+      },
+    ]);
     expect(text).not.toMatch(/credentials_json|service_account_key|&a\d|\*a\d/);
     // Workers first, then the API with the canary parameters from the result.
     const deployRuns = wf.jobs.deploy!.steps.filter((s) => s.run).map((s) => s.run!);
     expect(deployRuns[0]).toContain("--service web-app-prod-worker --strategy direct");
     expect(deployRuns[1]).toContain("--service web-app-prod --strategy canary");
     expect(deployRuns[1]).toContain(`--steps ${result.canarySteps.join(",")}`);
-    expect(wf.jobs.test!.steps.at(-1)!.run).toBe("pytest -q\n");
+    expect(wf.jobs.test!.steps.at(-1)!.run).toMatch(/^set \+e\npytest -q\n/);
     // Slack: the secret goes through env, the step skips cleanly without it.
     const notify = wf.jobs.notify!.steps[0] as Step & { env: Record<string, string> };
     expect(notify.env.SLACK_WEBHOOK_URL).toBe("${{ secrets.SLACK_WEBHOOK_URL }}");
@@ -100,7 +106,7 @@ describe("cicd render (seed example)", () => {
   it("Dockerfile: multi-stage, slim, non-root, honours PORT, starts the API's command", async () => {
     const { byPath } = await renderSeed();
     const dockerfile = byPath.get(CICD_PATHS.dockerfile)!.content;
-    expect(dockerfile.match(/^FROM python:3\.10-slim AS \w+$/gm)).toHaveLength(2);
+    expect(dockerfile.match(/^FROM python:3\.11-slim AS \w+$/gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER app$/m);
     expect(dockerfile).toContain('CMD ["sh", "-c", "exec uvicorn app.main:app --host 0.0.0.0 --port ${PORT}"]');
   });

@@ -37,16 +37,22 @@ async function setupWif(args: string[], env: Record<string, string> = {}) {
 const IDS = ["--repository-owner-id", "1234", "--repository-id", "5678"];
 const CONDITION =
   "assertion.repository_owner_id == '1234' && assertion.repository_id == '5678' && assertion.ref == 'refs/heads/main'";
+const DEPLOY_CONDITION = `${CONDITION} && assertion.environment == 'production'`;
+const POOL = "projects/123456789012/locations/global/workloadIdentityPools/github";
+const quoted = (s: string) => s.replace(/ /g, "\\ ").replace(/'/g, "\\'").replace(/&/g, "\\&");
 
 describe("setup-wif.sh", () => {
   it("--dry-run prints every command and runs none", async () => {
     const r = await setupWif(["--dry-run", ...IDS]);
     expect(r.exitCode).toBe(0);
     expect(r.calls).toEqual([]);
-    expect(r.stdout).toContain("+ gcloud iam workload-identity-pools providers create-oidc github-oidc");
-    expect(r.stdout).toContain(CONDITION.replace(/ /g, "\\ ").replace(/'/g, "\\'").replace(/&/g, "\\&"));
-    expect(r.stdout).toContain("gh variable set WIF_PROVIDER --repo acme/web-app");
-    expect(r.stdout).toContain("WIF_SERVICE_ACCOUNT=github-deployer@acme-mvp-prod.iam.gserviceaccount.com");
+    expect(r.stdout).toContain("+ gcloud iam workload-identity-pools providers create-oidc github-build");
+    expect(r.stdout).toContain("+ gcloud iam workload-identity-pools providers create-oidc github-deploy");
+    expect(r.stdout).toContain(`--attribute-condition=${quoted(CONDITION)}\n`);
+    expect(r.stdout).toContain(`--attribute-condition=${quoted(DEPLOY_CONDITION)}\n`);
+    expect(r.stdout).toContain("gh variable set WIF_DEPLOY_PROVIDER --repo acme/web-app");
+    expect(r.stdout).toContain("WIF_BUILD_SERVICE_ACCOUNT=github-builder@acme-mvp-prod.iam.gserviceaccount.com");
+    expect(r.stdout).toContain("WIF_DEPLOY_SERVICE_ACCOUNT=github-deployer@acme-mvp-prod.iam.gserviceaccount.com");
   });
 
   it("creates what is missing, with least-privilege grants only", async () => {
@@ -55,14 +61,42 @@ describe("setup-wif.sh", () => {
     const creates = r.calls.filter((c) => / create(-oidc)? /.test(c)).map((c) => c.split(" --")[0]);
     expect(creates).toEqual([
       "gcloud artifacts repositories create acme-mvp",
+      "gcloud iam service-accounts create github-builder",
       "gcloud iam service-accounts create github-deployer",
       "gcloud iam service-accounts create web-app-api",
       "gcloud iam service-accounts create web-app-worker",
       "gcloud iam workload-identity-pools create github",
-      "gcloud iam workload-identity-pools providers create-oidc github-oidc",
+      "gcloud iam workload-identity-pools providers create-oidc github-build",
+      "gcloud iam workload-identity-pools providers create-oidc github-deploy",
     ]);
-    const provider = r.calls.find((c) => c.includes("create-oidc"))!;
-    expect(provider).toContain(`--attribute-condition=${CONDITION}`);
+    const [build, deploy] = r.calls.filter((c) => c.includes("create-oidc"));
+    expect(build).toMatch(new RegExp(`--attribute-condition=${CONDITION.replace(/[|.()]/g, "\\$&")}$`));
+    expect(deploy).toContain(`--attribute-condition=${DEPLOY_CONDITION}`);
+    // Only the deploy provider maps the environment, which the deployer's binding requires.
+    expect(build).not.toContain("attribute.environment");
+    expect(deploy).toContain("attribute.environment=assertion.environment");
+    const identities = r.calls.filter((c) => c.includes("roles/iam.workloadIdentityUser"));
+    expect(identities).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `add-iam-policy-binding github-builder@.*--member=principalSet://iam.googleapis.com/${POOL}/attribute.repository_id/5678$`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `add-iam-policy-binding github-deployer@.*--member=principalSet://iam.googleapis.com/${POOL}/attribute.environment/production$`,
+        ),
+      ),
+    ]);
+    // The builder pushes images and does nothing else; the deployer never pushes.
+    expect(r.calls.filter((c) => c.includes("serviceAccount:github-builder@"))).toEqual([
+      expect.stringMatching(
+        /^gcloud artifacts repositories add-iam-policy-binding acme-mvp .*roles\/artifactregistry\.writer$/,
+      ),
+    ]);
+    expect(
+      r.calls.filter((c) => c.includes("serviceAccount:github-deployer@") && c.includes("artifactregistry")),
+    ).toEqual([]);
     const roles = r.calls.flatMap((c) => /--role=(\S+)/.exec(c)?.[1] ?? []);
     expect(new Set(roles)).toEqual(
       new Set([
@@ -85,8 +119,24 @@ describe("setup-wif.sh", () => {
     const r = await setupWif(IDS, { FAKE_RESOURCES_EXIST: "1" });
     expect(r.exitCode).toBe(0);
     expect(r.calls.filter((c) => / create(-oidc)? /.test(c))).toEqual([]);
-    expect(r.calls.find((c) => c.includes("update-oidc"))).toContain(`--attribute-condition=${CONDITION}`);
+    expect(r.calls.filter((c) => c.includes("update-oidc"))).toEqual([
+      expect.stringContaining(`--attribute-condition=${CONDITION}`),
+      expect.stringContaining(`--attribute-condition=${DEPLOY_CONDITION}`),
+    ]);
+    expect(r.calls.some((c) => c.includes("remove-iam-policy-binding"))).toBe(false);
     expect(r.calls.filter((c) => c.includes("roles/secretmanager.secretAccessor"))).toHaveLength(4);
+  });
+
+  it("drops an earlier setup's binding of the deployer to the whole repository (the environment gate)", async () => {
+    const legacy = `principalSet://iam.googleapis.com/${POOL}/attribute.repository_id/5678`;
+    const r = await setupWif(IDS, {
+      FAKE_RESOURCES_EXIST: "1",
+      FAKE_IAM_POLICY: `{"bindings":[{"members":["${legacy}"]}]}`,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.calls.filter((c) => c.includes("remove-iam-policy-binding"))).toEqual([
+      `gcloud iam service-accounts remove-iam-policy-binding github-deployer@acme-mvp-prod.iam.gserviceaccount.com --project acme-mvp-prod --role=roles/iam.workloadIdentityUser --member=${legacy}`,
+    ]);
   });
 
   it("looks the repository IDs up with gh when not given", async () => {

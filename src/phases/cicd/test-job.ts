@@ -1,0 +1,211 @@
+// The workflow's test jobs. The app's own tests run with its own runtime, its own dependency
+// manager (picked from the lockfile at run time) and the backing services its tests expect
+// (a throwaway database and Redis as job containers); a build step follows where the stack has
+// one. Each generated worker with its own tests (the AI worker) gets a job of its own, so the
+// app's test runner never collects them (they need FastAPI, which the app may not).
+import { isAiWorkerTarget, type DeployTarget } from "../../contracts/deployment.js";
+import type { CicdContext } from "./context.js";
+import { usesRef } from "./pinned-actions.js";
+import type { Stack } from "./runtime.js";
+import type { CicdResult } from "./schema.js";
+
+export const RUNNER = "ubuntu-24.04";
+export const CHECKOUT = { name: "Check out", uses: usesRef("checkout"), with: { "persist-credentials": false } };
+
+const PYTHON_INSTALL = `python -m pip install --upgrade pip
+if [ -f uv.lock ]; then
+  python -m pip install uv
+  uv sync --frozen --all-extras
+  echo "$PWD/.venv/bin" >> "$GITHUB_PATH"
+elif [ -f poetry.lock ]; then
+  python -m pip install poetry
+  poetry config virtualenvs.in-project true
+  poetry install --no-interaction
+  echo "$PWD/.venv/bin" >> "$GITHUB_PATH"
+elif [ -f Pipfile.lock ]; then
+  python -m pip install pipenv
+  pipenv install --dev --deploy --system
+else
+  if [ -f requirements.txt ]; then python -m pip install -r requirements.txt; fi
+  for f in requirements-dev.txt requirements-test.txt requirements/dev.txt requirements/test.txt; do
+    if [ -f "$f" ]; then python -m pip install -r "$f"; fi
+  done
+  if [ ! -f requirements.txt ] && [ -f pyproject.toml ]; then python -m pip install -e .; fi
+fi
+`;
+
+const NODE_INSTALL = `if [ -f pnpm-lock.yaml ]; then
+  corepack enable
+  pnpm install --frozen-lockfile
+elif [ -f yarn.lock ]; then
+  corepack enable
+  if [ -f .yarnrc.yml ]; then yarn install --immutable; else yarn install --frozen-lockfile; fi
+elif [ -f package-lock.json ] || [ -f npm-shrinkwrap.json ]; then
+  npm ci
+else
+  npm install
+fi
+`;
+
+/** Runs the package.json build script, when there is one, with the repo's package manager. */
+const NODE_BUILD = `if node -e "process.exit(require('./package.json').scripts?.build ? 0 : 1)"; then
+  if [ -f pnpm-lock.yaml ]; then pnpm run build; elif [ -f yarn.lock ]; then yarn run build; else npm run build; fi
+else
+  echo "package.json has no build script: nothing to build"
+fi
+`;
+
+/** pytest exits 5 when it collects no test: a repo without tests yet should still deploy. */
+function pytestStep(command: string): string {
+  return `set +e
+${command}
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "::warning::pytest collected no tests"
+  status=0
+fi
+exit "$status"
+`;
+}
+
+function setupSteps(stack: Stack, version: string): object[] {
+  switch (stack) {
+    case "python":
+      return [
+        { name: "Set up Python", uses: usesRef("setupPython"), with: { "python-version": version } },
+        { name: "Install dependencies", run: PYTHON_INSTALL },
+      ];
+    case "node":
+      return [
+        { name: "Set up Node.js", uses: usesRef("setupNode"), with: { "node-version": version } },
+        { name: "Install dependencies", run: NODE_INSTALL },
+      ];
+    case "ruby":
+      // bundler-cache runs `bundle install` and caches the gems.
+      return [
+        { name: "Set up Ruby", uses: usesRef("setupRuby"), with: { "ruby-version": version, "bundler-cache": true } },
+      ];
+    case "go":
+      return [{ name: "Set up Go", uses: usesRef("setupGo"), with: { "go-version": version } }];
+    case "php":
+      return [
+        { name: "Set up PHP", uses: usesRef("setupPhp"), with: { "php-version": version, tools: "composer" } },
+        { name: "Install dependencies", run: "composer install --no-interaction --no-progress --prefer-dist\n" },
+      ];
+    case "java":
+      return [
+        {
+          name: "Set up Java",
+          uses: usesRef("setupJava"),
+          with: { distribution: "temurin", "java-version": version },
+        },
+      ];
+  }
+}
+
+function runTests(stack: Stack, command: string): object[] {
+  const python = stack === "python" && /^(pytest|python3? -m pytest)\b/.test(command);
+  const steps: object[] = [];
+  if (python)
+    steps.push({ name: "Install pytest", run: "python -m pytest --version || python -m pip install pytest\n" });
+  steps.push({ name: "Run tests", run: python ? pytestStep(command) : `${command}\n` });
+  if (stack === "node") steps.push({ name: "Build", run: NODE_BUILD });
+  if (stack === "go") steps.push({ name: "Build", run: "go build ./...\n" });
+  return steps;
+}
+
+export interface TestServices {
+  services: Record<string, object>;
+  env: Record<string, string>;
+}
+
+/**
+ * Job containers for what the app's tests connect to: the design's database engine and Redis,
+ * with the app's own variable names pointed at them. Values are throwaway test credentials,
+ * never the app's secrets.
+ */
+export function testServices(ctx: CicdContext): TestServices {
+  const services: Record<string, object> = {};
+  const env: Record<string, string> = {};
+  const db = ctx.deployment.database;
+  let dbUrl: string | undefined;
+  if (db?.engine === "postgres") {
+    const major = /POSTGRES_(\d+)/.exec(db.databaseVersion)?.[1] ?? "16";
+    services.postgres = {
+      image: `postgres:${major}`,
+      env: { POSTGRES_USER: "test", POSTGRES_PASSWORD: "test", POSTGRES_DB: "test" },
+      ports: ["5432:5432"],
+      options: "--health-cmd pg_isready --health-interval 5s --health-timeout 5s --health-retries 10",
+    };
+    dbUrl = "postgresql://test:test@localhost:5432/test";
+  } else if (db?.engine === "mysql") {
+    const [, major, minor] = /MYSQL_(\d+)_(\d+)/.exec(db.databaseVersion) ?? [];
+    services.mysql = {
+      image: `mysql:${major ?? "8"}.${minor ?? "0"}`,
+      env: { MYSQL_ROOT_PASSWORD: "test", MYSQL_DATABASE: "test", MYSQL_USER: "test", MYSQL_PASSWORD: "test" },
+      ports: ["3306:3306"],
+      options:
+        '--health-cmd "mysqladmin ping -h 127.0.0.1 -ptest" --health-interval 5s --health-timeout 5s --health-retries 20',
+    };
+    dbUrl = "mysql://test:test@127.0.0.1:3306/test";
+  }
+  const redis = ctx.inventory.services.some((s) => /redis|valkey/i.test(s.software));
+  if (redis) {
+    services.redis = {
+      image: "redis:7",
+      ports: ["6379:6379"],
+      options: '--health-cmd "redis-cli ping" --health-interval 5s --health-timeout 5s --health-retries 10',
+    };
+  }
+  const names = new Set(
+    ctx.inventory.services.filter((s) => s.role === "web" || s.role === "worker").flatMap((s) => s.env),
+  );
+  for (const name of [...names].sort()) {
+    if (dbUrl && /(^|_)(DATABASE_(URL|URI)|DB_URL)$/.test(name)) env[name] = dbUrl;
+    else if (redis && /REDIS_URL$|CACHE_URL$|BROKER_URL$|RESULT_BACKEND$/.test(name))
+      env[name] = "redis://localhost:6379/0";
+    else if (!redis && /BROKER_URL$/.test(name)) env[name] = "memory://";
+    else if (/(^|_)SECRET(_KEY)?$/.test(name)) env[name] = "test-only-not-a-secret";
+  }
+  return { services, env };
+}
+
+/** Directories of generated workers with their own test suites (never the app's tests). */
+export function workerTestTargets(ctx: CicdContext): DeployTarget[] {
+  return ctx.deployment.services.filter((t) => t.source && isAiWorkerTarget(t));
+}
+
+export function appTestJob(ctx: CicdContext, result: CicdResult): Record<string, unknown> {
+  const { services, env } = testServices(ctx);
+  const ignore = workerTestTargets(ctx).map((t) => `--ignore=${t.source!.context}`);
+  if (ctx.stack === "python" && ignore.length) env.PYTEST_ADDOPTS = ignore.join(" ");
+  return {
+    name: "Test",
+    "runs-on": RUNNER,
+    permissions: { contents: "read" },
+    "timeout-minutes": 20,
+    ...(Object.keys(services).length ? { services } : {}),
+    ...(Object.keys(env).length ? { env } : {}),
+    steps: [CHECKOUT, ...setupSteps(ctx.stack, result.runtimeVersion), ...runTests(ctx.stack, result.testCommand)],
+  };
+}
+
+/** One job per generated worker: its own requirements-dev.txt and pytest, in its directory. */
+export function workerTestJob(target: DeployTarget): Record<string, unknown> {
+  const dir = target.source!.context;
+  return {
+    name: `Test ${target.name}`,
+    "runs-on": RUNNER,
+    permissions: { contents: "read" },
+    "timeout-minutes": 15,
+    defaults: { run: { "working-directory": dir } },
+    steps: [
+      CHECKOUT,
+      // The worker image's Python (services' Dockerfile: python:3.12-slim).
+      { name: "Set up Python", uses: usesRef("setupPython"), with: { "python-version": "3.12" } },
+      { name: "Install dependencies", run: "python -m pip install -r requirements-dev.txt\n" },
+      { name: "Run tests", run: "python -m pytest -q\n" },
+    ],
+  };
+}
