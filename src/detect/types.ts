@@ -1,7 +1,7 @@
 // What `init` can learn about a repository without asking: plain data, no UI. Every fact keeps
 // the file it came from, so the wizard can say "from deploy/systemd/api.service" and a person
 // can judge the guess.
-import type { ServiceRole } from "../inventory/schema.js";
+import type { Protocol, Runtime, ServiceRole, StoreUse } from "../inventory/schema.js";
 
 /** One service as `init` asks for it and detection reports it (the inventory service's core). */
 export interface ServiceAnswer {
@@ -16,6 +16,12 @@ export interface ServiceAnswer {
   schedule?: string;
   /** Names (never values) of the environment variables the process gets. */
   env?: string[];
+  runtime?: Runtime;
+  framework?: string;
+  packageManager?: string;
+  protocols?: Protocol[];
+  longRunning?: boolean;
+  usedFor?: StoreUse[];
 }
 
 export interface HostFacts {

@@ -2,12 +2,13 @@
 // (`target.project`), so a missing answer can be named by its flag and its place in the file.
 import type { z } from "zod";
 import type { HostFacts, ServiceAnswer } from "../detect/types.js";
-import type { BACKUPS, DEPLOY_METHODS, llmSchema } from "../inventory/schema.js";
+import type { BACKUPS, DEPLOY_METHODS, Provenance, Storage, llmSchema } from "../inventory/schema.js";
 
 export type { ServiceAnswer } from "../detect/types.js";
 
 export type Backups = (typeof BACKUPS)[number];
-export type DeployMethod = (typeof DEPLOY_METHODS)[number];
+/** A known method (DEPLOY_METHODS) or the team's own words. */
+export type DeployMethod = (typeof DEPLOY_METHODS)[number] | (string & {});
 export type Rollback = "none" | "manual" | "automatic";
 export type LlmProvider = z.output<typeof llmSchema>["provider"];
 export type ModelProvider = "auto" | "gemini" | "offline" | "replay";
@@ -40,6 +41,10 @@ export interface Answers {
   provider?: ModelProvider;
   /** Not a question: the machine's facts from `init --from-host`, written as the inventory's `host`. */
   host?: HostFacts;
+  /** Not a question: user-file folders found on the VM or in the app's settings. */
+  storage?: Storage[];
+  /** Not a question: where each value came from (inventory `provenance`), keyed by inventory path. */
+  provenance?: Record<string, Provenance>;
 }
 
 export type AnswerKey = keyof Answers;

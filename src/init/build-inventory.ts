@@ -59,6 +59,12 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.dependsOn.length ? { dependsOn: s.dependsOn } : {}),
     ...(s.env?.length ? { env: s.env } : {}),
     ...(s.schedule ? { schedule: s.schedule } : {}),
+    ...(s.runtime ? { runtime: s.runtime } : {}),
+    ...(s.framework ? { framework: s.framework } : {}),
+    ...(s.packageManager ? { packageManager: s.packageManager } : {}),
+    ...(s.protocols?.length ? { protocols: s.protocols } : {}),
+    ...(s.longRunning !== undefined ? { longRunning: s.longRunning } : {}),
+    ...(s.usedFor?.length ? { usedFor: s.usedFor } : {}),
   };
 }
 
@@ -110,5 +116,7 @@ export function buildInventory(answers: Answers): InventoryInput {
       businessHours: answers["target.businessHours"],
     }),
     llm,
+    ...(answers.storage?.length ? { storage: answers.storage.map((s) => defined({ ...s })) } : {}),
+    ...(answers.provenance && Object.keys(answers.provenance).length ? { provenance: answers.provenance } : {}),
   }) as InventoryInput;
 }

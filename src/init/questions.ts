@@ -29,6 +29,8 @@ export interface QuestionSpec {
   message: string;
   kind: QuestionKind;
   choices?: readonly string[];
+  /** A select whose choices are suggestions: "something else" lets a person type their own. */
+  freeText?: boolean;
   required: boolean;
   /** Asked only when this holds for the answers so far. */
   when?: (a: Answers) => boolean;
@@ -127,10 +129,11 @@ export const QUESTIONS: QuestionSpec[] = [
     message: "How do you deploy today?",
     kind: "select",
     choices: DEPLOY_METHODS,
+    freeText: true,
     required: true,
     detected: (f) => f.deployMethod,
     builtin: () => "ssh-systemctl",
-    parse: choiceParser(DEPLOY_METHODS),
+    parse: textParser(optional(deploySchema.shape.method)),
   },
   {
     key: "deploy.durationMinutes",

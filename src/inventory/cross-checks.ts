@@ -4,6 +4,7 @@
 import type { Inventory } from "./schema.js";
 import type { KeyPath } from "./positions.js";
 import { closest } from "./unknown-keys.js";
+import { extensionWarnings } from "./extension-checks.js";
 
 export interface CheckIssue {
   path: KeyPath;
@@ -78,6 +79,7 @@ export function crossCheck(inventory: Inventory): CheckResult {
   });
 
   result.errors.push(...portClashes(inventory), ...dependencyCycles(inventory, names));
+  result.warnings.push(...extensionWarnings(inventory, names));
   return result;
 }
 

@@ -22,6 +22,16 @@ export const SERVICE_ROLES = [
 ] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 
+/** The language runtime a process runs on: what a container image or buildpack must provide. */
+export const RUNTIMES = ["python", "node", "ruby", "go", "php", "java", "other"] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+/** What a process speaks to its clients: a websocket or SMTP listener needs more than an HTTP front door. */
+export const PROTOCOLS = ["http", "websocket", "grpc", "smtp", "tcp"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+/** What an app uses a data store for: Redis is often a broker, a cache and a pub/sub bus at once. */
+export const STORE_USES = ["broker", "cache", "pubsub", "results", "sessions", "locks"] as const;
+export type StoreUse = (typeof STORE_USES)[number];
+
 // minute, hour, day of month, month, day of week (0 and 7 are Sunday).
 const CRON_RANGES: [number, number][] = [
   [0, 59],
@@ -81,6 +91,16 @@ export const serviceSchema = z.looseObject({
     .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
     .default([]),
   schedule: cronSchedule.optional(),
+  runtime: z.enum(RUNTIMES).optional(),
+  /** Free text: django, rails, express, laravel, spring, celery, sidekiq… */
+  framework: z.string().trim().min(1).max(50).optional(),
+  /** npm, yarn, pnpm, pip, poetry, uv, bundler, composer, go, maven, gradle… (from the lockfile). */
+  packageManager: z.string().trim().min(1).max(30).optional(),
+  protocols: z.array(z.enum(PROTOCOLS)).max(PROTOCOLS.length).optional(),
+  /** A loop or consumer that must always run (a queue worker, a streaming server, a mail listener). */
+  longRunning: z.boolean().optional(),
+  /** Data stores: what the apps use this one for. */
+  usedFor: z.array(z.enum(STORE_USES)).max(STORE_USES.length).optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
 
@@ -95,10 +115,11 @@ export const dataStoreSchema = z.looseObject({
 });
 export type DataStore = z.infer<typeof dataStoreSchema>;
 
+/** Known deploy methods: suggestions, not a closed list (the contract says free text). */
 export const DEPLOY_METHODS = ["ssh-systemctl", "ssh-script", "manual", "ci-ssh", "containers", "other"] as const;
 
 export const deploySchema = z.looseObject({
-  method: z.enum(DEPLOY_METHODS).default("ssh-systemctl"),
+  method: z.string().trim().min(1).max(100).default("ssh-systemctl"),
   durationMinutes: z.number().positive().max(10_000).optional(),
   perWeek: z.number().nonnegative().max(10_000).optional(),
   rollback: z.enum(["none", "manual", "automatic"]).default("none"),
@@ -135,6 +156,31 @@ export const targetSchema = z.looseObject({
     .regex(/^\d{2}:\d{2}-\d{2}:\d{2}( [A-Za-z_]+(\/[A-Za-z_+-]+)*)?$/, 'expected "HH:MM-HH:MM Area/City"')
     .optional(),
 });
+
+/** User files on the VM's own disk (uploads, media, attachments): they need a home off the VM. */
+export const storageSchema = z.looseObject({
+  path: z.string().trim().min(1).max(500),
+  purpose: z.string().trim().min(1).max(200).optional(),
+  sizeGiB: z.number().nonnegative().max(1_000_000).optional(),
+  /** Services that read or write it. */
+  services: z.array(z.string()).optional(),
+});
+export type Storage = z.infer<typeof storageSchema>;
+
+export const ORIGINS = ["detected", "answered", "assumed"] as const;
+export type ProvenanceOrigin = (typeof ORIGINS)[number];
+/**
+ * `services[api].listen`, `data[mysql].backups`, `deploy.durationMinutes`: list items are named by
+ * their name (service), service (data) or path (storage), so the key survives reordering.
+ */
+export const PROVENANCE_KEY = /^[A-Za-z][A-Za-z0-9]*(\[[^\]]+\])?(\.[A-Za-z][A-Za-z0-9]*(\[[^\]]+\])?)*$/;
+export const provenanceSchema = z.looseObject({
+  from: z.enum(ORIGINS),
+  /** Where a detected value was read: a repository path, or an absolute path on the VM. */
+  file: z.string().max(500).optional(),
+  line: z.number().int().positive().optional(),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
 
 /** Seconds per model call every phase assumes when the inventory gives no llm.latencySeconds. */
 export const ASSUMED_LLM_LATENCY_SECONDS: readonly [number, number] = [5, 15];
@@ -176,6 +222,11 @@ export const inventorySchema = z.looseObject({
   team: teamSchema.default({ kubernetes: false }),
   target: targetSchema.default({ cloud: "gcp", region: "us-central1" }),
   llm: llmSchema.optional(),
+  storage: z.array(storageSchema).max(500).optional(),
+  /** Where each value came from; a value with no entry was written by hand (or by an older init). */
+  provenance: z
+    .record(z.string().regex(PROVENANCE_KEY, "expected a key path such as services[api].listen"), provenanceSchema)
+    .optional(),
 });
 
 export type Inventory = z.infer<typeof inventorySchema>;

@@ -30,7 +30,7 @@ async function waitFor(text: string, timeoutMs = 20_000): Promise<void> {
     const tail = last
       .split("\n")
       .filter((l) => l.trim())
-      .slice(-8)
+      .slice(-12)
       .join("\n");
     if (tail.includes(text)) return;
     await new Promise((r) => setTimeout(r, 100));

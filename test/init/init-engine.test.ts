@@ -202,3 +202,53 @@ describe("buildInitPlan", () => {
     expect(text).toContain("<redacted:");
   });
 });
+
+describe("buildInitPlan with the v1 extension", () => {
+  it("writes runtime, framework, protocols, longRunning, usedFor, storage and provenance, and the file loads back", () => {
+    const init = buildInitPlan(
+      {
+        name: "chat",
+        services: [
+          {
+            name: "web",
+            role: "web",
+            software: "daphne",
+            listen: ["127.0.0.1:8000"],
+            dependsOn: [],
+            runtime: "python",
+            framework: "django",
+            packageManager: "poetry",
+            protocols: ["http", "websocket"],
+            longRunning: true,
+          },
+          {
+            name: "redis",
+            role: "cache",
+            software: "redis",
+            listen: ["127.0.0.1:6379"],
+            dependsOn: [],
+            usedFor: ["cache", "pubsub"],
+          },
+        ],
+        "deploy.method": "rsync and a restart script",
+        "target.project": "chat-prod-1",
+        storage: [{ path: "/srv/chat/media", purpose: "user uploads" }],
+        provenance: { "services[web].listen": { from: "detected", file: "/etc/systemd/system/web.service", line: 8 } },
+      },
+      { toolVersion: "0.0.0" },
+    );
+    const loaded = parseInventory(init.inventoryText, "x.yaml");
+    expect(loaded.inventory.services[0]).toMatchObject({
+      runtime: "python",
+      protocols: ["http", "websocket"],
+      longRunning: true,
+    });
+    expect(loaded.inventory.services[1]!.usedFor).toEqual(["cache", "pubsub"]);
+    expect(loaded.inventory.storage).toEqual([{ path: "/srv/chat/media", purpose: "user uploads" }]);
+    expect(loaded.inventory.provenance).toEqual({
+      "services[web].listen": { from: "detected", file: "/etc/systemd/system/web.service", line: 8 },
+    });
+    expect(loaded.inventory.deploy.method).toBe("rsync and a restart script");
+    expect(init.warnings.map((w) => w.path)).toEqual(["deploy.method"]);
+  });
+});

@@ -1,3 +1,4 @@
+import { DEPLOY_METHODS } from "../../src/inventory/schema.js";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli/main.js";
@@ -103,6 +104,34 @@ describe("runWizard", () => {
     expect(answers.services?.map((x) => x.name)).toEqual(["nginx", "api", "celery-worker", "redis", "mysql"]);
     expect(origins["team.engineers"]).toBe("flag");
     expect(lines.some((l) => l.includes("api (web, uvicorn 0.23.2 on 127.0.0.1:8000)"))).toBe(true);
+  });
+
+  it('takes a deploy method in the team\'s own words through "something else"', async () => {
+    const facts = await detectRepo(path.join(FIXTURES, "fastapi-celery-mysql"), { readRemote: async () => undefined });
+    const typed: Record<string, string> = {
+      "deploy today": "rsync, then a restart script",
+      "GCP project id": "acme-mvp-prod",
+      "GitHub repository": "acme/web-app",
+      "Add another": "",
+    };
+    const offered: string[] = [];
+    const prompter: Prompter = {
+      async input({ message, default: def }) {
+        return Object.entries(typed).find(([k]) => message.includes(k))?.[1] ?? def ?? "";
+      },
+      async select({ message, choices, default: def }) {
+        if (!message.includes("deploy today")) return def ?? choices[0]!.value;
+        offered.push(...choices.map((c) => c.name));
+        return choices.at(-1)!.value;
+      },
+      async confirm() {
+        return false;
+      },
+    };
+    const { answers, origins } = await runWizard({ facts, given: {}, acceptDetected: false, prompter, say: () => {} });
+    expect(offered).toEqual([...DEPLOY_METHODS, "something else (type it)"]);
+    expect(answers["deploy.method"]).toBe("rsync, then a restart script");
+    expect(origins["deploy.method"]).toBe("answered");
   });
 
   it('"Keep these" in the services editor asks a kept cron job for its missing command', async () => {
@@ -214,7 +243,11 @@ describe("init command flags", () => {
   it("offers the same choices as the question table", () => {
     for (const q of QUESTIONS.filter((x) => x.kind === "select" && x.key !== "database.engine")) {
       const option = init.options.find((o) => o.long === q.flag)!;
-      expect(option.argChoices, q.flag).toEqual([...q.choices!]);
+      // Free-text questions (deploy.method) take any words: their choices are only suggestions.
+      if (q.freeText) {
+        expect(option.argChoices, q.flag).toBeUndefined();
+        for (const choice of q.choices!) expect(option.description, q.flag).toContain(choice);
+      } else expect(option.argChoices, q.flag).toEqual([...q.choices!]);
     }
   });
 });

@@ -49,15 +49,9 @@ export function registerInit(program: Command): void {
     .option("--database <engine[:version]>", "database engine and version, e.g. mysql:8.0, or none")
     .option("--db-size <GiB>", "database size in GiB")
     .addOption(new Option("--backups <kind>", "database backups").choices(["none", "manual", "daily", "continuous"]))
-    .addOption(
-      new Option("--deploy-method <method>", "how you deploy today").choices([
-        "ssh-systemctl",
-        "ssh-script",
-        "manual",
-        "ci-ssh",
-        "containers",
-        "other",
-      ]),
+    .option(
+      "--deploy-method <method>",
+      "how you deploy today: ssh-systemctl, ssh-script, manual, ci-ssh, containers, other, or your own words",
     )
     .option("--deploy-minutes <n>", "minutes a deploy takes")
     .option("--deploys-per-week <n>", "deploys per week")

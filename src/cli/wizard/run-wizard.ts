@@ -29,6 +29,9 @@ function display(value: unknown): string {
   return String(value);
 }
 
+/** The choice value behind "something else": not a valid answer to any question, so it cannot collide. */
+const TYPE_IT = "\u0000type-it";
+
 async function ask(spec: QuestionSpec, proposed: unknown, p: Prompter, say: WizardRequest["say"]): Promise<unknown> {
   const check = (text: string): true | string => {
     const r = spec.parse(text);
@@ -43,11 +46,17 @@ async function ask(spec: QuestionSpec, proposed: unknown, p: Prompter, say: Wiza
     case "select": {
       const choices = [...(spec.choices ?? [])];
       if (typeof proposed === "string" && !choices.includes(proposed)) choices.unshift(proposed);
-      return p.select({
+      const picked = await p.select({
         message: spec.message,
-        choices: choices.map((c) => ({ name: c, value: c })),
+        choices: [
+          ...choices.map((c) => ({ name: c, value: c })),
+          ...(spec.freeText ? [{ name: "something else (type it)", value: TYPE_IT }] : []),
+        ],
         default: proposed as string | undefined,
       });
+      if (picked !== TYPE_IT) return picked;
+      const r = spec.parse(await p.input({ message: spec.message, validate: check }));
+      return r.ok ? r.value : undefined;
     }
     default: {
       const text = await p.input({
