@@ -1,13 +1,29 @@
 // What a start command says about a service: `/srv/app/.venv/bin/uvicorn app.main:app --port 8000`
-// is a web service run by uvicorn on 127.0.0.1:8000. Used for systemd ExecStart, Procfile lines
-// and docker-compose commands alike.
-import type { ServiceRole } from "../inventory/schema.js";
+// is a web service run by uvicorn on 127.0.0.1:8000, on Python. Used for systemd ExecStart,
+// Procfile lines, crontab lines and docker-compose commands alike. The per-program rules live in
+// process-rules.ts; this file unwraps launchers (sh -c, bundle exec, python -m, php artisan…).
+import type { Protocol, Runtime, ServiceRole } from "../inventory/schema.js";
+import { classifyProgram } from "./process-rules.js";
 
 export interface CommandFacts {
   software: string;
   role: ServiceRole;
   /** "host:port" when the command (or the server's documented default) says where it listens. */
   listen?: string;
+  runtime?: Runtime;
+  /** The web or worker framework the program itself names (celery, sidekiq, horizon, flower…). */
+  framework?: string;
+  protocols?: Protocol[];
+  /** `npm run start`, `yarn start`: the package.json script to look up. */
+  script?: string;
+  /** A file the server reads its address from: gunicorn -c, uwsgi --ini, puma -C. */
+  configFile?: string;
+  /** Environment variables that carry the port for this server, most specific first. */
+  portEnv?: string[];
+  /** The server's documented port when nothing else says (applied once config and env are read). */
+  defaultPort?: number;
+  /** The program and its arguments after unwrapping, for rules that need the app's files. */
+  words?: string[];
 }
 
 /** Splits a command line into words, honouring simple single and double quotes. */
@@ -18,85 +34,64 @@ export function splitCommand(command: string): string[] {
   return words;
 }
 
-function flagValue(words: string[], names: string[]): string | undefined {
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    for (const name of names) {
-      if (word === name) return words[i + 1];
-      if (word.startsWith(`${name}=`)) return word.slice(name.length + 1);
-    }
-  }
-  return undefined;
-}
-
-/** "0.0.0.0:8000" / ":8000" / "8000" → "host:port"; unix sockets and $PORT give nothing. */
-function toListen(bind: string | undefined, defaultHost: string): string | undefined {
-  if (!bind) return undefined;
-  const m = /^(?:([A-Za-z0-9.\-*]+|\[[0-9a-fA-F:]+\])?:)?(\d{1,5})$/.exec(bind);
-  if (!m) return undefined;
-  return `${m[1] || defaultHost}:${m[2]}`;
-}
-
-const WEB_SERVERS = new Set(["uvicorn", "hypercorn", "daphne", "gunicorn", "waitress-serve"]);
-const NODE_RUNNERS = new Set(["node", "npm", "yarn", "pnpm", "npx", "bun", "pm2"]);
-
-function basename(word: string): string {
+export function basename(word: string): string {
   return word.slice(word.lastIndexOf("/") + 1);
 }
 
-export function classifyCommand(command: string): CommandFacts {
-  let words = splitCommand(command.replace(/^[-@+!:]+/, "").trim());
-  // `bash -c "…"`, `sh -c '…'`: the interesting command is inside.
-  if (words.length >= 3 && /^(ba|da)?sh$/.test(basename(words[0]!)) && words[1] === "-c")
-    return classifyCommand(words[2]!);
-  // `python -m uvicorn …`, `poetry run celery …`, `exec gunicorn …`
+/**
+ * The statement of a `sh -c` script that starts the service: the one after `exec`, else the last
+ * one that is not a test, an assignment or an export (`[ -n "$X" ] && export Y=$X; exec granian …`).
+ */
+export function mainStatement(script: string): string {
+  const statements = script
+    .split(/;|&&|\|\||\n/)
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith("#"));
+  const exec = statements.find((s) => /^exec\s/.test(s));
+  if (exec) return exec;
+  const runs = statements.filter((s) => !/^(\[|test\s|export\s|cd\s|set\s|source\s|\.\s|[A-Za-z_]\w*=\S*$)/.test(s));
+  return runs.at(-1) ?? script;
+}
+
+const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** Strips launchers that only run the next word: `bundle exec`, `poetry run`, `env A=1`, `nice -n 5`… */
+function unwrap(words: string[]): string[] {
   while (words.length > 1) {
     const head = basename(words[0]!);
     if (/^python[\d.]*$/.test(head) && words[1] === "-m") words = words.slice(2);
-    else if ((head === "poetry" || head === "pipenv" || head === "uv") && words[1] === "run") words = words.slice(2);
-    else if (head === "exec" || head === "env") words = words.slice(1);
+    else if (["poetry", "pipenv", "uv", "hatch", "pdm"].includes(head) && words[1] === "run") words = words.slice(2);
+    else if (head === "bundle" && words[1] === "exec") words = words.slice(2);
+    else if ((head === "pnpm" || head === "yarn") && words[1] === "exec") words = words.slice(2);
+    else if (head === "npx" || head === "exec" || head === "nohup" || head === "chpst") words = words.slice(1);
+    else if (head === "nice") words = words.slice(words[1] === "-n" ? 3 : 1);
+    else if (head === "env") {
+      let i = 1;
+      while (i < words.length && (ENV_ASSIGNMENT.test(words[i]!) || words[i]!.startsWith("-"))) i++;
+      words = words.slice(i);
+    } else if (ENV_ASSIGNMENT.test(words[0]!)) words = words.slice(1);
     else break;
   }
-  const exe = basename(words[0] ?? "");
-  const args = words.slice(1);
+  return words;
+}
 
-  if (WEB_SERVERS.has(exe)) {
-    const host = flagValue(args, ["--host"]) ?? "127.0.0.1";
-    const port = flagValue(args, ["--port", "-p"]);
-    const bind = flagValue(args, ["--bind", "-b"]);
-    // Documented defaults: uvicorn and gunicorn both listen on 127.0.0.1:8000 when told nothing.
-    const fallback = exe === "uvicorn" || exe === "gunicorn" ? "127.0.0.1:8000" : undefined;
-    const listen =
-      toListen(bind, "127.0.0.1") ?? (port ? toListen(port, host) : undefined) ?? (bind ? undefined : fallback);
-    return { software: exe === "waitress-serve" ? "waitress" : exe, role: "web", ...(listen ? { listen } : {}) };
-  }
-  if (exe === "celery") {
-    if (args.includes("beat")) return { software: "celery", role: "scheduler" };
-    if (args.includes("worker")) return { software: "celery", role: "worker" };
-    return { software: "celery", role: "other" };
-  }
-  if (exe === "rq" || exe === "dramatiq" || exe === "huey_consumer" || exe === "arq")
-    return { software: exe, role: "worker" };
-  if (/^python[\d.]*$/.test(exe) && args[0]?.endsWith("manage.py")) {
-    if (args[1] === "runserver") {
-      const listen = toListen(args[2] ?? "8000", "127.0.0.1");
-      return { software: "django", role: "web", ...(listen ? { listen } : {}) };
-    }
-    return { software: "django", role: "other" };
-  }
-  if (exe === "flask" && args[0] === "run") {
-    const listen = toListen(flagValue(args, ["--port", "-p"]), flagValue(args, ["--host", "-h"]) ?? "127.0.0.1");
-    return { software: "flask", role: "web", ...(listen ? { listen } : {}) };
-  }
-  if (NODE_RUNNERS.has(exe)) return { software: "node", role: "web" };
-  if (exe === "nginx") return { software: "nginx", role: "reverse-proxy" };
-  if (exe === "redis-server") return { software: "redis", role: "cache" };
-  if (exe === "mysqld" || exe === "mysqld_safe") return { software: "mysql", role: "database" };
-  if (exe === "postgres" || exe === "postmaster") return { software: "postgres", role: "database" };
-  if (exe === "mongod") return { software: "mongodb", role: "database" };
-  if (exe === "memcached") return { software: "memcached", role: "cache" };
-  if (exe === "rabbitmq-server") return { software: "rabbitmq", role: "broker" };
-  return { software: exe || "unknown", role: "other" };
+export function classifyCommand(command: string): CommandFacts {
+  const words = splitCommand(command.replace(/^[-@+!:]+/, "").trim());
+  // `bash -c "…"`, `sh -c '…'`: the interesting command is inside.
+  if (words.length >= 3 && /^(ba|da|z)?sh$/.test(basename(words[0]!)) && words[1] === "-c")
+    return classifyCommand(mainStatement(words[2]!));
+  return classifyProgram(unwrap(words));
+}
+
+/** A classified command as finding fields: role, software, listen, and the rest kept for enrichment. */
+export function findingFacts(facts: CommandFacts): {
+  role: ServiceRole;
+  software: string;
+  listen: string[];
+  process?: Omit<CommandFacts, "software" | "role" | "listen">;
+} {
+  const { software, role, listen, ...process } = facts;
+  return { role, software, listen: listen ? [listen] : [], ...(Object.keys(process).length ? { process } : {}) };
 }
 
 /** Port number of a "host:port" string. */

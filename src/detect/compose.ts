@@ -2,7 +2,7 @@
 // the database, version 15); otherwise its command does (gunicorn, celery worker/beat, …).
 import { parse } from "yaml";
 import { ENV_NAME, type ServiceRole } from "../inventory/schema.js";
-import { classifyCommand } from "./command.js";
+import { classifyCommand, type CommandFacts } from "./command.js";
 import { sanitiseName } from "./procfile.js";
 import { unionNames } from "./systemd.js";
 import type { ServiceFinding } from "./types.js";
@@ -80,7 +80,7 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
         : undefined;
     const [imageName, version] = typeof svc.image === "string" ? imageParts(svc.image) : ["", undefined];
     const known = IMAGES.find((i) => i.match.test(imageName));
-    const facts = known
+    const facts: CommandFacts = known
       ? { software: known.software, role: known.role }
       : command
         ? classifyCommand(command)
@@ -93,10 +93,12 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
       : svc.depends_on && typeof svc.depends_on === "object"
         ? Object.keys(svc.depends_on)
         : [];
+    const { software: _s, role: _r, listen: _l, ...process } = facts;
     findings.push({
       name,
       role: facts.role,
       software: facts.software,
+      ...(Object.keys(process).length ? { process } : {}),
       ...(version ? { version } : {}),
       ...(command ? { command } : {}),
       listen,

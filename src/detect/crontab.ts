@@ -51,7 +51,18 @@ export function parseCrontab(text: string, file: string): CrontabFacts {
     const command = written.replace(/\\%/g, "%");
     const name = uniqueName(jobName(command) || "cron-job", taken);
     taken.add(name);
-    jobs.push({ name, role: "cron", software: jobSoftware(command), command, schedule, listen: [], source: file });
+    const runtime = classifyCommand(command.replace(CD_PREFIX, "")).runtime;
+    jobs.push({
+      name,
+      role: "cron",
+      software: jobSoftware(command),
+      command,
+      schedule,
+      listen: [],
+      source: file,
+      scheduled: true,
+      ...(runtime ? { process: { runtime } } : {}),
+    });
   });
   return { jobs, skipped };
 }
@@ -73,7 +84,7 @@ export function jobSoftware(command: string): string {
 /** A readable name from the command: `manage.py send_report` → send-report, `-m app.jobs.cleanup` → cleanup, `bin/backup-db.sh` → backup-db. */
 export function jobName(command: string): string {
   const words = splitCommand(command.replace(CD_PREFIX, ""));
-  const manage = words.findIndex((w) => w.endsWith("manage.py"));
+  const manage = words.findIndex((w) => w.endsWith("manage.py") || w.endsWith("artisan"));
   if (manage >= 0 && words[manage + 1]) return sanitiseName(words[manage + 1]!.replace(/_/g, "-"));
   const module = words.indexOf("-m");
   if (module >= 0 && words[module + 1]) return sanitiseName(words[module + 1]!.split(".").at(-1)!.replace(/_/g, "-"));

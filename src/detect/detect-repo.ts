@@ -5,14 +5,24 @@ import path from "node:path";
 import { parseCompose } from "./compose.js";
 import { readDependencies } from "./dependencies.js";
 import { parseGithubRemote, readGitRemote } from "./git-remote.js";
-import { mergeServices, uniqueName } from "./merge.js";
+import { uniqueName } from "./merge.js";
+import { appPathOnHost, assemble, configReader, readAppContext } from "./assemble.js";
+import { DEV_FILE } from "./app-context.js";
 import { looksLikeNginx, parseNginxConfig } from "./nginx.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
-import { environmentFileNames, environmentFiles, parseSystemdUnit, readUnitFile, unionNames } from "./systemd.js";
-import { parseSystemdTimer, type TimerFinding } from "./systemd-timer.js";
-import { CRONTAB_CANDIDATE, jobSoftware, parseCrontab } from "./crontab.js";
+import {
+  attachEnvValues,
+  environmentFileNames,
+  environmentFiles,
+  environmentFileValues,
+  parseSystemdUnit,
+  readUnitFile,
+  unionNames,
+} from "./systemd.js";
+import { parseSystemdTimer, scheduleTimedUnits, type TimerFinding } from "./systemd-timer.js";
+import { CRONTAB_CANDIDATE, parseCrontab } from "./crontab.js";
 import {
   listenerFindings,
   listHostFiles,
@@ -62,30 +72,6 @@ const DISTRO_CRON = new Set([
 const COMPOSE_FILES = new Set(["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"]);
 const REQUIREMENTS = /^(requirements[^/]*\.txt|requirements\/[^/]+\.txt)$/;
 const NGINX_CANDIDATE = /(^|\/)(nginx[^/]*|sites-(available|enabled)|conf\.d)\/|\.conf$|(^|\/)nginx[^/]*$/;
-
-/**
- * A unit a timer starts is a scheduled job, not a long-running service: it becomes a `cron`
- * service with the timer's schedule (or none, with the reason as evidence, so `init` asks).
- */
-function scheduleTimedUnits(units: ServiceFinding[], timers: TimerFinding[], evidence: Evidence[]): void {
-  for (const timer of timers) {
-    const unit = units.find((u) => u.systemdUnit === timer.unit);
-    if (!unit) {
-      evidence.push({ file: timer.source, found: `timer for ${timer.unit}, which is not in the repo (${timer.raw})` });
-      continue;
-    }
-    unit.role = "cron";
-    unit.listen = [];
-    if (unit.command) unit.software = jobSoftware(unit.command);
-    if (timer.schedule) unit.schedule = timer.schedule;
-    evidence.push({
-      file: timer.source,
-      found: timer.schedule
-        ? `cron ${unit.name}: ${timer.raw} → "${timer.schedule}"`
-        : `cron ${unit.name}: ${timer.raw} has no exact cron form (${timer.problem}); give the schedule`,
-    });
-  }
-}
 
 function describe(s: ServiceFinding): string {
   return `${s.role} ${s.name} (${s.software}${s.listen.length ? ` on ${s.listen.join(", ")}` : ""})`;
@@ -137,6 +123,11 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     if (REQUIREMENTS.test(file) || (atRoot && base === "pyproject.toml")) {
       const text = await entry.read();
       if (text === undefined) continue;
+      // requirements-dev.txt, requirements/test.txt: what tests need, never what production runs.
+      if (DEV_FILE.test(file)) {
+        evidence.push({ file: shown, found: "development or test requirements: not used to decide what runs" });
+        continue;
+      }
       const parsed =
         base === "pyproject.toml" ? parsePyproject(text) : { name: undefined, packages: parseRequirementsTxt(text) };
       name ??= parsed.name;
@@ -163,8 +154,10 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     } else if (base.endsWith(".service")) {
       const text = (await entry.read()) ?? "";
       const unit = parseSystemdUnit(text, shown);
-      // A distribution's unit (sshd, cron, snapd…) is not part of the product unless we know what it runs.
-      if (!unit || (!entry.own && unit.role === "other")) continue;
+      if (!unit) continue;
+      // A distribution's unit (sshd, cron, snapd…) is not part of the product unless we know what it
+      // runs, or it runs the app itself (a .deb of the app installs its unit in /lib): assemble decides.
+      if (!entry.own && unit.role === "other") unit.packaged = true;
       // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
       if (hostRoot && entry.host) {
         const service = readUnitFile(text).get("Service");
@@ -185,12 +178,15 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
           }
         }
         for (const envFile of environmentFiles(service)) {
-          const names = environmentFileNames((await readHostFile(hostRoot, envFile.slice(1))) ?? "");
+          const text = (await readHostFile(hostRoot, envFile.slice(1))) ?? "";
+          const names = environmentFileNames(text);
           if (names.length) unit.env = unionNames(unit.env, names);
+          attachEnvValues(unit, { ...environmentFileValues(text), ...unit.envValues });
         }
       }
+      unit.onHost = entry.host;
       systemd.push(unit);
-      evidence.push({ file: shown, found: describe(unit) });
+      if (!unit.packaged) evidence.push({ file: shown, found: describe(unit) });
       if (entry.own) deployMethod = "ssh-systemctl";
     } else if (base.endsWith(".timer")) {
       // The distribution's timers (apt-daily, logrotate, fstrim…) are housekeeping, not the product's jobs.
@@ -210,13 +206,14 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       for (const job of tab.jobs) {
         const name = uniqueName(job.name, names);
         names.add(name);
-        cron.push({ ...job, name });
+        cron.push({ ...job, name, onHost: entry.host });
       }
     } else if (NGINX_CANDIDATE.test(file)) {
       const text = await entry.read();
       if (!text || !looksLikeNginx(text)) continue;
       const site = parseNginxConfig(text, shown);
       if (!site) continue;
+      site.onHost = entry.host;
       nginx.push(site);
       evidence.push({
         file: shown,
@@ -228,7 +225,10 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   // What listens where: data stores and the proxy, with their real addresses.
   // Sockets belong to the machine we run on: only read them when the host root is this machine's `/`.
   const listenersOf = options.host?.readListeners ?? (hostRoot === "/" ? readListeners : undefined);
-  const listening = listenersOf ? listenerFindings(parseListeners((await listenersOf()) ?? "")) : [];
+  const listening = (listenersOf ? listenerFindings(parseListeners((await listenersOf()) ?? "")) : []).map((l) => ({
+    ...l,
+    onHost: true,
+  }));
   for (const l of listening) evidence.push({ file: "ss -ltnp", found: describe(l) });
   const host = hostRoot ? await readHostFacts(hostRoot) : undefined;
   for (const dir of hostRoot ? await unreadableHostDirs(hostRoot) : [])
@@ -250,19 +250,17 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const deps = readDependencies(packages);
   if (deps.frameworks.length)
     evidence.push({ file: "dependencies", found: `frameworks: ${deps.frameworks.join(", ")}` });
-  const services = mergeServices(
-    [...systemd, ...compose, ...(procfile?.services ?? []), ...nginx, ...cron, ...listening],
+  const hostRead = hostRoot !== undefined && [...systemd, ...nginx, ...cron, ...listening].some((f) => f.onHost);
+  const { services, database, storage } = await assemble({
+    findings: [...systemd, ...compose, ...(procfile?.services ?? []), ...nginx, ...cron, ...listening],
     deps,
     nodeStart,
-  );
-  const dbService = services.find((s) => s.role === "database");
-  const database = dbService
-    ? {
-        engine: dbService.software,
-        ...(dbService.version ? { version: dbService.version } : {}),
-        source: dbService.source,
-      }
-    : undefined;
+    app: await readAppContext(root, files, hostRoot, appDirs),
+    hostRead,
+    appPath: appPathOnHost(root, hostRoot),
+    evidence,
+    readConfig: configReader(root, hostRoot),
+  });
   const remote = await (options.readRemote ?? readGitRemote)(root);
   const github = remote ? parseGithubRemote(remote) : undefined;
   if (github) evidence.push({ file: "git remote origin", found: github });
@@ -280,6 +278,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     frameworks: deps.frameworks,
     ...(host && Object.keys(host).length ? { host } : {}),
     ...(procfile?.releaseCommand ? { releaseCommand: procfile.releaseCommand } : {}),
+    ...(storage.length ? { storage } : {}),
     evidence,
   }).value;
 }

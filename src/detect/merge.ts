@@ -10,6 +10,7 @@ import type { DetectedService, ServiceFinding } from "./types.js";
 
 export const DEFAULT_PORTS: Record<string, number> = {
   mysql: 3306,
+  mariadb: 3306,
   postgres: 5432,
   redis: 6379,
   rabbitmq: 5672,
@@ -28,6 +29,29 @@ const ROLE_ORDER: ServiceRole[] = [
   "cache",
   "database",
 ];
+
+/**
+ * What a command runs, without paths, flags, addresses or numbers: `/srv/venv/bin/celery -A app
+ * worker --loglevel=info` and `celery -A app worker -c 4` are both "celery app worker".
+ */
+export function commandSignature(command: string): string {
+  const words = command
+    .replace(/^cd\s+\S+\s*(&&|;)\s*/, "")
+    .split(/\s+/)
+    .filter(Boolean);
+  const exe = words[0]?.slice(words[0].lastIndexOf("/") + 1) ?? "";
+  const kept = words
+    .slice(1)
+    .filter((w) => /^[A-Za-z_][\w.:-]*$/.test(w) && !/^(\d+\.){3}\d+$/.test(w) && !/^(localhost|exec)$/.test(w));
+  return [exe, ...kept].join(" ");
+}
+
+/** true: the same process; false: two different ones; undefined: the findings cannot tell. */
+function sameProcess(a: ServiceFinding, b: ServiceFinding): boolean | undefined {
+  if (a.systemdUnit && b.systemdUnit) return a.systemdUnit === b.systemdUnit;
+  if (a.command && b.command) return commandSignature(a.command) === commandSignature(b.command);
+  return undefined;
+}
 
 function inferred(name: string, role: ServiceRole, software: string, listen: string[] = []): ServiceFinding {
   return { name, role, software, listen, source: "dependencies" };
@@ -48,17 +72,24 @@ export function mergeServices(
   const merged: ServiceFinding[] = [];
   for (const finding of findings) {
     const same =
-      merged.find((s) => s.name === finding.name) ??
+      merged.find((s) => s.name === finding.name && sameProcess(s, finding) !== false) ??
+      merged.find((s) => sameProcess(s, finding)) ??
       // Two cron jobs run by the same interpreter are still two jobs.
       merged.find(
-        (s) => s.software === finding.software && s.role === finding.role && s.role !== "other" && s.role !== "cron",
+        (s) =>
+          sameProcess(s, finding) === undefined &&
+          s.software === finding.software &&
+          s.role === finding.role &&
+          s.role !== "other" &&
+          s.role !== "cron",
       );
     if (!same) {
       merged.push({ ...finding, listen: [...finding.listen] });
       continue;
     }
     same.listen = same.listen.length ? same.listen : [...finding.listen];
-    same.version ??= finding.version;
+    // A compose file's image tag is not the version of the VM's own server.
+    if (!same.onHost || finding.onHost) same.version ??= finding.version;
     same.command ??= finding.command;
     same.systemdUnit ??= finding.systemdUnit;
     same.schedule ??= finding.schedule;
@@ -138,7 +169,18 @@ function link(services: ServiceFinding[]): DetectedService[] {
   const rank = (role: ServiceRole) => (ROLE_ORDER.indexOf(role) >= 0 ? ROLE_ORDER.indexOf(role) : SERVICE_ROLES.length);
   return services
     .map((s): DetectedService => {
-      const { proxiesToPorts, dependsOn: explicit, ...rest } = s;
+      const {
+        proxiesToPorts,
+        websocketPorts: _w,
+        process: _p,
+        envValues: _e,
+        workingDirectory: _d,
+        onHost: _h,
+        scheduled: _s,
+        packaged: _k,
+        dependsOn: explicit,
+        ...rest
+      } = s;
       let dependsOn = (explicit ?? []).filter((d) => names.has(d) && d !== s.name);
       if (!explicit?.length) {
         if (s.role === "reverse-proxy") {

@@ -30,8 +30,8 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
   const listen = new Set<string>();
   for (const m of body.matchAll(/\blisten\s+([^;]+);/g)) {
     const address = listenAddress(m[1]!);
-    // [::]:80 next to 80 is the same socket for our purposes; keep IPv4 entries only then.
-    if (address && !address.startsWith("[")) listen.add(address);
+    // [::]:80 (dual stack, or beside a plain `listen 80`) is the same port for our purposes.
+    if (address) listen.add(address.replace(/^\[::\]:/, "0.0.0.0:"));
   }
   const upstreams = new Map<string, number[]>();
   for (const m of body.matchAll(/\bupstream\s+([A-Za-z0-9_.-]+)\s*\{([^}]*)\}/g)) {

@@ -5,6 +5,7 @@ export interface PackageJsonFacts {
   name?: string;
   packages: PackageVersions;
   startCommand?: string;
+  scripts: Record<string, string>;
 }
 
 export function parsePackageJson(text: string): PackageJsonFacts | undefined {
@@ -27,5 +28,8 @@ export function parsePackageJson(text: string): PackageJsonFacts | undefined {
   const start =
     typeof scripts.start === "string" ? scripts.start : typeof pkg.main === "string" ? `node ${pkg.main}` : undefined;
   const name = typeof pkg.name === "string" ? pkg.name.replace(/^@[^/]+\//, "") : undefined;
-  return { name, packages, startCommand: start };
+  const strings = Object.fromEntries(
+    Object.entries(scripts).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+  return { name, packages, startCommand: start, scripts: strings };
 }

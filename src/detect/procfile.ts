@@ -1,6 +1,6 @@
 // Procfile (Heroku/Dokku/foreman): `web: gunicorn app:app`, `worker: celery -A app worker`, …
 // A `release:` line runs once per deploy (migrations), so it is reported but is not a service.
-import { classifyCommand } from "./command.js";
+import { classifyCommand, findingFacts } from "./command.js";
 import type { ServiceFinding } from "./types.js";
 
 export interface ProcfileFacts {
@@ -35,14 +35,7 @@ export function parseProcfile(text: string, file = "Procfile"): ProcfileFacts {
     // The process type is what Heroku routes by: `web` is the HTTP one whatever runs it.
     const role = type === "web" ? "web" : facts.role === "other" && /worker/.test(type) ? "worker" : facts.role;
     const name = sanitiseName(type) || "process";
-    services.push({
-      name,
-      role,
-      software: facts.software,
-      command: command.trim(),
-      listen: facts.listen ? [facts.listen] : [],
-      source: file,
-    });
+    services.push({ ...findingFacts(facts), name, role, command: command.trim(), source: file });
   }
   return { services, releaseCommand };
 }

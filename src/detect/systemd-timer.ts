@@ -2,7 +2,9 @@
 // (what Cloud Scheduler takes). A timer whose schedule has no exact cron equivalent (seconds, a
 // time zone, several OnCalendar lines, boot-relative timers) is still reported, with the reason,
 // so `init` can say why it asks.
+import { jobSoftware } from "./crontab.js";
 import { readUnitFile } from "./systemd.js";
+import type { Evidence, ServiceFinding } from "./types.js";
 
 export interface TimerFinding {
   /** The timer's own file name, e.g. `report.timer`. */
@@ -167,4 +169,29 @@ export function intervalToCron(text: string): Converted {
     return hours === 1 ? "0 * * * *" : `0 */${hours} * * *`;
   if (seconds === 86400) return "0 0 * * *";
   return { problem: `"${text}": an interval of ${seconds} s does not divide an hour or a day evenly` };
+}
+
+/**
+ * A unit a timer starts is a scheduled job, not a long-running service: it becomes a `cron`
+ * service with the timer's schedule (or none, with the reason as evidence, so `init` asks).
+ */
+export function scheduleTimedUnits(units: ServiceFinding[], timers: TimerFinding[], evidence: Evidence[]): void {
+  for (const timer of timers) {
+    const unit = units.find((u) => u.systemdUnit === timer.unit);
+    if (!unit) {
+      evidence.push({ file: timer.source, found: `timer for ${timer.unit}, which is not in the repo (${timer.raw})` });
+      continue;
+    }
+    unit.role = "cron";
+    unit.scheduled = true;
+    unit.listen = [];
+    if (unit.command) unit.software = jobSoftware(unit.command);
+    if (timer.schedule) unit.schedule = timer.schedule;
+    evidence.push({
+      file: timer.source,
+      found: timer.schedule
+        ? `cron ${unit.name}: ${timer.raw} → "${timer.schedule}"`
+        : `cron ${unit.name}: ${timer.raw} has no exact cron form (${timer.problem}); give the schedule`,
+    });
+  }
 }

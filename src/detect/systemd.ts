@@ -12,7 +12,7 @@ import type { ServiceFinding } from "./types.js";
 export function readUnitFile(text: string): Map<string, Map<string, string[]>> {
   const sections = new Map<string, Map<string, string[]>>();
   let keys: Map<string, string[]> | undefined;
-  for (const raw of text.replace(/\\\r?\n\s*/g, " ").split(/\r?\n/)) {
+  for (const raw of joinContinuations(text)) {
     const line = raw.trim();
     if (!line || line.startsWith("#") || line.startsWith(";")) continue;
     const header = /^\[(.+)\]$/.exec(line);
@@ -28,6 +28,65 @@ export function readUnitFile(text: string): Map<string, Map<string, string[]>> {
     else keys.set(kv[1]!, [...(keys.get(kv[1]!) ?? []), value]);
   }
   return sections;
+}
+
+/**
+ * Lines with their backslash continuations joined. Comment lines inside a continued value are
+ * dropped, as systemd does (systemd.syntax(7): "Comments may be placed between continued lines").
+ */
+function joinContinuations(text: string): string[] {
+  const out: string[] = [];
+  let pending: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (pending !== undefined && /^\s*[#;]/.test(line)) continue;
+    const continued = /\\$/.test(line);
+    const body = continued ? line.slice(0, -1) : line;
+    pending = pending === undefined ? body : `${pending} ${body.trim()}`;
+    if (!continued) {
+      out.push(pending);
+      pending = undefined;
+    }
+  }
+  if (pending !== undefined) out.push(pending);
+  return out;
+}
+
+/** `Environment=` lines as name → value (`A=1 "B=two words"`), for ports and engines; never written out. */
+export function environmentValues(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const value of values) {
+    for (const m of value.matchAll(
+      /(?:^|\s)(?:"([A-Za-z_]\w*)=([^"]*)"|'([A-Za-z_]\w*)=([^']*)'|([A-Za-z_]\w*)=(\S*))/g,
+    ))
+      out[(m[1] ?? m[3] ?? m[5])!] = m[2] ?? m[4] ?? m[6] ?? "";
+  }
+  return out;
+}
+
+/** An environment file as name → value (`NAME=value`, `export NAME="value"`); never written out. */
+export function environmentFileValues(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(raw);
+    if (!m) continue;
+    const value = m[2]!.trim();
+    const quoted = /^(["'])(.*)\1$/.exec(value);
+    out[m[1]!] = quoted ? quoted[2]! : value.replace(/\s+#.*$/, "");
+  }
+  return out;
+}
+
+/**
+ * Gives a finding the values its process runs with, as a property JSON, spreads and logs never see
+ * (not enumerable): only enrich.ts reads it, for ports and engines, and nothing prints it.
+ */
+export function attachEnvValues(finding: ServiceFinding, values: Record<string, string>): void {
+  Object.defineProperty(finding, "envValues", {
+    value: { ...finding.envValues, ...values },
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** Names set by `Environment=` lines (`A=1 "B=two words"`), sorted; the values are never kept. */
@@ -61,21 +120,39 @@ export function unionNames(a: readonly string[] | undefined, b: readonly string[
   return [...new Set([...(a ?? []), ...b])].sort();
 }
 
+// Data stores whose distribution unit says nothing in ExecStart (Debian's postgresql.service runs
+// /bin/true and starts the clusters through postgresql@.service): known by the unit's name.
+const STORE_UNITS: { match: RegExp; software: string; role: ServiceFinding["role"] }[] = [
+  { match: /^postgresql(@[^.]*)?\.service$/, software: "postgres", role: "database" },
+  { match: /^(mariadb|mariadb@[^.]*)\.service$/, software: "mariadb", role: "database" },
+  { match: /^mysqld?\.service$/, software: "mysql", role: "database" },
+  { match: /^(redis|redis-server|valkey|valkey-server)(@[^.]*)?\.service$/, software: "redis", role: "cache" },
+];
+
 export function parseSystemdUnit(text: string, file: string): ServiceFinding | undefined {
   const keys = readUnitFile(text).get("Service");
   const execStart = keys?.get("ExecStart")?.[0];
   if (!execStart) return undefined;
   const unit = file.slice(file.lastIndexOf("/") + 1);
-  const facts = classifyCommand(execStart);
+  const classified = classifyCommand(execStart);
+  const store = classified.role === "other" ? STORE_UNITS.find((s) => s.match.test(unit)) : undefined;
+  const { software, role, listen, ...process } = store
+    ? { software: store.software, role: store.role, listen: undefined }
+    : classified;
   const name = sanitiseName(unit.replace(/\.service$/, "").replace(/@$/, "")) || "service";
-  return {
+  const workingDirectory = keys?.get("WorkingDirectory")?.at(-1)?.replace(/^-/, "");
+  const finding: ServiceFinding = {
     name,
-    role: facts.role,
-    software: facts.software,
+    role,
+    software,
     systemdUnit: unit,
     command: execStart.replace(/^[-@+!:]+/, "").trim(),
-    listen: facts.listen ? [facts.listen] : [],
+    listen: listen ? [listen] : [],
     ...(keys?.get("Environment") ? { env: environmentNames(keys.get("Environment")!) } : {}),
+    ...(workingDirectory?.startsWith("/") ? { workingDirectory } : {}),
+    ...(Object.keys(process).length ? { process } : {}),
     source: file,
   };
+  if (keys?.get("Environment")) attachEnvValues(finding, environmentValues(keys.get("Environment")!));
+  return finding;
 }

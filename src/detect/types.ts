@@ -1,7 +1,8 @@
 // What `init` can learn about a repository without asking: plain data, no UI. Every fact keeps
 // the file it came from, so the wizard can say "from deploy/systemd/api.service" and a person
 // can judge the guess.
-import type { Protocol, Runtime, ServiceRole, StoreUse } from "../inventory/schema.js";
+import type { Protocol, Runtime, ServiceRole, Storage, StoreUse } from "../inventory/schema.js";
+import type { CommandFacts } from "./command.js";
 
 /** One service as `init` asks for it and detection reports it (the inventory service's core). */
 export interface ServiceAnswer {
@@ -62,6 +63,8 @@ export interface DetectedFacts {
   host?: HostFacts;
   /** Procfile `release:` command: runs once per deploy, so it is not a service. */
   releaseCommand?: string;
+  /** Folders of user files on the VM (uploads, media). */
+  storage?: Storage[];
   evidence: Evidence[];
 }
 
@@ -70,4 +73,18 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   dependsOn?: string[];
   /** nginx: ports of upstreams it proxies to, to link it to the services listening there. */
   proxiesToPorts?: number[];
+  /** nginx: upstream ports whose location upgrades the connection to a websocket. */
+  websocketPorts?: number[];
+  /** What the command said beyond role and software, for enrich.ts; never written out. */
+  process?: Omit<CommandFacts, "software" | "role" | "listen">;
+  /** Values of the process's environment on the VM, read for ports and engines only; never written out. */
+  envValues?: Record<string, string>;
+  /** The unit's WorkingDirectory on the VM. */
+  workingDirectory?: string;
+  /** Read from the VM (units, sites, crontabs, listeners) rather than from the repository. */
+  onHost?: boolean;
+  /** A distribution's unit (reached through a link) that runs no program we know: kept only if it runs the app. */
+  packaged?: boolean;
+  /** A unit started by a .timer, or a crontab line: it runs and exits. */
+  scheduled?: boolean;
 }

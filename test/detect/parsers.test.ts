@@ -11,22 +11,50 @@ describe("classifyCommand", () => {
   it.each([
     [
       "/srv/app/.venv/bin/uvicorn app.main:app --host 0.0.0.0 --port 9000",
-      { software: "uvicorn", role: "web", listen: "0.0.0.0:9000" },
+      { software: "uvicorn", role: "web", listen: "0.0.0.0:9000", runtime: "python" },
     ],
     ["uvicorn app.main:app", { software: "uvicorn", role: "web", listen: "127.0.0.1:8000" }],
     ["python -m uvicorn app:app --port=8080", { software: "uvicorn", role: "web", listen: "127.0.0.1:8080" }],
     ["gunicorn -b 0.0.0.0:5000 app:app", { software: "gunicorn", role: "web", listen: "0.0.0.0:5000" }],
-    ["gunicorn app:app --bind unix:/run/app.sock", { software: "gunicorn", role: "web" }],
-    ["gunicorn app:app --bind 0.0.0.0:$PORT", { software: "gunicorn", role: "web" }],
-    ["celery -A app worker -l info", { software: "celery", role: "worker" }],
+    ["gunicorn app:app --bind unix:/run/app.sock", { software: "gunicorn", role: "web", listen: undefined }],
+    ["gunicorn app:app --bind 0.0.0.0:$PORT", { software: "gunicorn", role: "web", listen: undefined }],
+    // The address is in the config file (read later, relative to the unit's WorkingDirectory).
+    ["gunicorn --config /opt/app/gunicorn.py app.wsgi", { listen: undefined, configFile: "/opt/app/gunicorn.py" }],
+    ["uwsgi --master --http-socket 127.0.0.1:8000 --module hc.wsgi", { software: "uwsgi", listen: "127.0.0.1:8000" }],
+    ["celery -A app worker -l info", { software: "celery", role: "worker", framework: "celery" }],
     ["poetry run celery -A app beat", { software: "celery", role: "scheduler" }],
+    [
+      "celery --broker=redis://r:6379/0 flower --port=5555",
+      { role: "web", framework: "flower", listen: "0.0.0.0:5555" },
+    ],
     ["/bin/bash -c 'exec celery -A app worker'", { software: "celery", role: "worker" }],
+    [
+      `/bin/sh -c '[ -n "$P" ] && export GRANIAN_PORT=$P; exec granian --interface asginl --ws "app.asgi:application"'`,
+      { software: "granian", role: "web", protocols: ["http", "websocket"], portEnv: ["GRANIAN_PORT", "PORT"] },
+    ],
     ["python manage.py runserver 0.0.0.0:8001", { software: "django", role: "web", listen: "0.0.0.0:8001" }],
-    ["npm start", { software: "node", role: "web" }],
+    ["venv/bin/python manage.py smtpd --port 2525", { role: "other", listen: "0.0.0.0:2525", protocols: ["smtp"] }],
+    ["python3 /opt/netbox/netbox/manage.py rqworker high default low", { role: "worker", framework: "rq" }],
+    ["/opt/redash/manage.py rq scheduler", { role: "scheduler", framework: "rq" }],
+    ["npm start", { software: "node", role: "other", runtime: "node", script: "start" }],
+    ["/usr/bin/npm run start", { script: "start" }],
+    [
+      "bundle exec puma -C config/puma.rb",
+      { software: "puma", role: "web", runtime: "ruby", configFile: "config/puma.rb" },
+    ],
+    ["/home/app/.rbenv/shims/bundle exec sidekiq -c 25", { role: "worker", runtime: "ruby", framework: "sidekiq" }],
+    ["bundle exec rake resque:work QUEUE=*", { role: "worker", framework: "resque" }],
+    ["/usr/bin/php /var/www/app/artisan horizon", { role: "worker", runtime: "php", framework: "horizon" }],
+    ["php artisan queue:work --tries=3", { role: "worker", framework: "laravel-queue" }],
+    ["/usr/sbin/php-fpm8.2 --nodaemonize", { software: "php-fpm", role: "web", runtime: "php" }],
+    ["/usr/bin/java -Xmx512m -jar /opt/app/app.jar", { software: "java", runtime: "java" }],
+    ["/usr/sbin/mariadbd $MYSQLD_OPTS", { software: "mariadb", role: "database" }],
+    ["/usr/bin/pg_ctlcluster --skip-systemctl-redirect 15-main start", { software: "postgres", role: "database" }],
     ["-/usr/sbin/nginx -g 'daemon off;'", { software: "nginx", role: "reverse-proxy" }],
-    ["/usr/local/bin/backup.sh", { software: "backup.sh", role: "other" }],
-  ])("%s", (command, expected) => {
-    expect(classifyCommand(command)).toEqual(expected);
+    ["/usr/local/bin/backup.sh", { software: "backup.sh", role: "other", runtime: undefined }],
+  ])("%s", (command, expected: Record<string, unknown>) => {
+    const facts = classifyCommand(command) as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(expected)) expect(facts[key], key).toEqual(value);
   });
 });
 

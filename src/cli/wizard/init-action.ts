@@ -172,7 +172,11 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   }
   const collected = await collectAnswers(raw, out, facts, settings.yes === true);
   const { origins } = collected;
-  const answers: Answers = facts.host ? { ...collected.answers, host: facts.host } : collected.answers;
+  const answers: Answers = {
+    ...collected.answers,
+    ...(facts.host ? { host: facts.host } : {}),
+    ...(facts.storage?.length ? { storage: facts.storage } : {}),
+  };
   const workflow = settings.ci ? (await import("../../ci/reports-workflow.js")).renderReportsWorkflow() : undefined;
   const init = buildInitPlan(answers, { toolVersion: toolVersion(), workflow });
   const report = await applyPlans([init.plan], {

@@ -1,0 +1,127 @@
+// The app's own files, read once: production dependencies per ecosystem (development and test
+// lists are kept apart: they never decide a framework or a database), the package manager each
+// lockfile names, the Go module, the env files that sit beside the code, and the config files
+// whose few lines say how Redis is used. Plain data; nothing here leaves the machine.
+import { parseGemfile } from "./gemfile.js";
+import { parsePackageJson } from "./node-deps.js";
+import { normalisePackage, parsePyproject, parseRequirementsTxt } from "./python-deps.js";
+import { environmentFileValues } from "./systemd.js";
+
+export type Ecosystem = "python" | "node" | "ruby" | "php" | "go" | "java";
+
+export interface AppContext {
+  /** Production dependencies (normalised names), per ecosystem. */
+  packages: Record<Ecosystem, Set<string>>;
+  /** Lockfile or manifest → package manager, per ecosystem (poetry, uv, yarn, bundler, maven…). */
+  packageManagers: Partial<Record<Ecosystem, string>>;
+  /** Go module path (go.mod), whose last element usually names the binary. */
+  goModule?: string;
+  /** package.json scripts, to resolve `npm run start`. */
+  nodeScripts: Record<string, string>;
+  /** Values from the app's own env files (.env, .env.production, <app>.conf); never written out. */
+  env: Record<string, string>;
+  /** Short config texts that say how the app uses its stores (settings.py, production.rb, cable.yml…). */
+  configTexts: { file: string; text: string }[];
+  /** Every file name seen, repo-relative, for presence checks (manage.py, config/cable.yml…). */
+  files: Set<string>;
+}
+
+export interface AppFiles {
+  files: string[];
+  read: (file: string) => Promise<string | undefined>;
+}
+
+/** requirements-dev.txt, requirements/test.txt, dev-requirements.txt: not what production installs. */
+export const DEV_FILE =
+  /(^|[-_./])(dev|devel|develop|development|test|tests|testing|ci|lint|docs?|local|tox)([-_.]|$)/i;
+/** .env files that are samples or for other environments, not this machine's. */
+const SAMPLE_ENV = /(example|sample|dist|template|test|testing|dev|development|ci|docker|local)/i;
+const LOCKFILES: [RegExp, Ecosystem, string][] = [
+  [/^poetry\.lock$/, "python", "poetry"],
+  [/^uv\.lock$/, "python", "uv"],
+  [/^Pipfile(\.lock)?$/, "python", "pipenv"],
+  [/^pdm\.lock$/, "python", "pdm"],
+  [/^requirements\.txt$/, "python", "pip"],
+  [/^pnpm-lock\.yaml$/, "node", "pnpm"],
+  [/^(yarn\.lock|\.yarnrc\.yml)$/, "node", "yarn"],
+  [/^package-lock\.json$/, "node", "npm"],
+  [/^bun\.lockb?$/, "node", "bun"],
+  [/^Gemfile(\.lock)?$/, "ruby", "bundler"],
+  [/^composer\.(lock|json)$/, "php", "composer"],
+  [/^go\.mod$/, "go", "go"],
+  [/^(pom\.xml|mvnw)$/, "java", "maven"],
+  [/^(build\.gradle(\.kts)?|gradlew)$/, "java", "gradle"],
+];
+const CONFIG_TEXT =
+  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|production\.rb|cable\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting)\.php)$/;
+
+export function emptyContext(): AppContext {
+  return {
+    packages: { python: new Set(), node: new Set(), ruby: new Set(), php: new Set(), go: new Set(), java: new Set() },
+    packageManagers: {},
+    nodeScripts: {},
+    env: {},
+    configTexts: [],
+    files: new Set(),
+  };
+}
+
+/** Reads one app folder into `context` (several folders, e.g. the repo and the VM's copy, add up). */
+export async function readAppFiles(context: AppContext, { files, read }: AppFiles): Promise<void> {
+  for (const file of files) {
+    context.files.add(file);
+    const base = file.slice(file.lastIndexOf("/") + 1);
+    const atRoot = !file.includes("/");
+    for (const [match, ecosystem, manager] of LOCKFILES) {
+      // A lockfile outranks the manifest it locks: poetry.lock says poetry even beside requirements.txt.
+      if (
+        atRoot &&
+        match.test(base) &&
+        (!context.packageManagers[ecosystem] || !/\.(json|txt|xml)$|^Gemfile$/.test(base))
+      )
+        context.packageManagers[ecosystem] = manager;
+    }
+    if (/^requirements[^/]*\.txt$|^requirements\/[^/]+\.txt$/.test(file) && !DEV_FILE.test(file)) {
+      for (const name of parseRequirementsTxt((await read(file)) ?? "").keys()) context.packages.python.add(name);
+    } else if (atRoot && base === "pyproject.toml") {
+      for (const name of parsePyproject((await read(file)) ?? "").packages.keys()) context.packages.python.add(name);
+    } else if (atRoot && base === "package.json") {
+      const parsed = parsePackageJson((await read(file)) ?? "");
+      for (const name of parsed?.packages.keys() ?? []) context.packages.node.add(name);
+      Object.assign(context.nodeScripts, parsed?.scripts ?? {});
+    } else if (atRoot && base === "Gemfile") {
+      for (const gem of parseGemfile((await read(file)) ?? "")) context.packages.ruby.add(gem);
+    } else if (atRoot && base === "composer.json") {
+      for (const name of composerRequire((await read(file)) ?? "")) context.packages.php.add(name);
+    } else if (atRoot && base === "go.mod") {
+      context.goModule = /^module\s+(\S+)/m.exec((await read(file)) ?? "")?.[1];
+    } else if (atRoot && (base === "pom.xml" || /^build\.gradle(\.kts)?$/.test(base))) {
+      for (const m of ((await read(file)) ?? "").matchAll(/(spring-boot[\w-]*|quarkus[\w-]*|micronaut[\w-]*)/g))
+        context.packages.java.add(m[1]!);
+    } else if (atRoot && isEnvFile(base)) {
+      Object.assign(context.env, environmentFileValues((await read(file)) ?? ""));
+    }
+    if (CONFIG_TEXT.test(file) && !DEV_FILE.test(base.replace(/\.\w+$/, "")) && context.configTexts.length < 40) {
+      const text = await read(file);
+      if (text) context.configTexts.push({ file, text });
+    }
+  }
+}
+
+/** `.env`, `.env.production`, `paperless.conf`: the values this deployment runs with. */
+function isEnvFile(base: string): boolean {
+  if (base === ".env" || /^\.env\.(production|prod)$/.test(base)) return true;
+  return /^[\w-]+\.conf$/.test(base) && !SAMPLE_ENV.test(base);
+}
+
+function composerRequire(text: string): string[] {
+  try {
+    const doc = JSON.parse(text) as { require?: Record<string, unknown> };
+    return Object.keys(doc.require ?? {}).map((n) => n.toLowerCase());
+  } catch {
+    return [];
+  }
+}
+
+export const hasPackage = (context: AppContext, ecosystem: Ecosystem, name: string) =>
+  context.packages[ecosystem].has(ecosystem === "python" || ecosystem === "node" ? normalisePackage(name) : name);

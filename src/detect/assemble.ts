@@ -1,0 +1,149 @@
+// From the findings of every file to the facts `init` proposes. With the VM read (`--from-host`),
+// what is on the VM is the service list: the repository's Procfile, compose files, sample units
+// and nginx configs only describe other ways to run the app (CI, Docker, Heroku), so they are
+// evidence, never services. Without the VM, the repository is all there is and is merged.
+import path from "node:path";
+import { emptyContext, readAppFiles, type AppContext } from "./app-context.js";
+import { readHostFile } from "./host.js";
+import { listRepoFiles, readSmallText } from "./walk.js";
+import { enrichService, isGoBinary, type EnrichContext } from "./enrich.js";
+import { mergeServices } from "./merge.js";
+import { sanitiseName } from "./procfile.js";
+import type { DependencyFacts } from "./dependencies.js";
+import { detectStorage } from "./storage.js";
+import { deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
+import type { DetectedFacts, DetectedService, Evidence, ServiceFinding } from "./types.js";
+import type { Storage } from "../inventory/schema.js";
+
+export interface AssembleInput {
+  findings: ServiceFinding[];
+  deps: DependencyFacts;
+  nodeStart?: string;
+  app: AppContext;
+  hostRead: boolean;
+  /** The app's folder on the VM, when the app files read are the VM's own. */
+  appPath?: string;
+  readConfig: EnrichContext["readConfig"];
+  evidence: Evidence[];
+}
+
+export interface Assembled {
+  services: DetectedService[];
+  database?: DetectedFacts["database"];
+  storage: Storage[];
+}
+
+const DATA_ENGINES = new Set(["postgres", "mysql", "mariadb", "mongodb"]);
+
+/** `redash-worker@1.service` and `@2` are instances of one templated unit: one service. */
+function oneInstancePerTemplate(findings: ServiceFinding[]): ServiceFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    if (!f.systemdUnit?.includes("@")) return true;
+    const template = f.systemdUnit.replace(/@[^.]*\.service$/, "@.service");
+    if (seen.has(template)) return false;
+    seen.add(template);
+    f.systemdUnit = template;
+    f.name = sanitiseName(template.replace(/@\.service$/, "")) || f.name;
+    return true;
+  });
+}
+
+export async function assemble(input: AssembleInput): Promise<Assembled> {
+  const { app, hostRead, evidence } = input;
+  let findings = oneInstancePerTemplate(input.findings).filter((f) => !f.packaged || isGoBinary(f, app));
+  if (hostRead) {
+    for (const sample of findings.filter((f) => !f.onHost))
+      evidence.push({
+        file: sample.source,
+        found: `${sample.name} (${sample.software}): a sample in the repository, not on the VM`,
+      });
+    findings = findings.filter((f) => f.onHost);
+  }
+  const proxyTargets = new Set(findings.flatMap((f) => f.proxiesToPorts ?? []));
+  for (const finding of findings) await enrichService(finding, { app, proxyTargets, readConfig: input.readConfig });
+
+  // On the VM, nothing is guessed from packages: a process that is not there does not run.
+  const merged = mergeServices(
+    findings,
+    hostRead ? { frameworks: [], versions: input.deps.versions } : input.deps,
+    input.nodeStart,
+  );
+  if (hostRead) {
+    const expected = [
+      ...(input.deps.database ? [input.deps.database] : []),
+      ...(input.deps.frameworks.includes("redis") ? ["redis"] : []),
+    ];
+    for (const store of expected.filter(
+      (e) => !merged.some((s) => s.software === e || (e === "mysql" && s.software === "mariadb")),
+    ))
+      evidence.push({
+        file: "dependencies",
+        found: `the app's packages use ${store}, but none runs on the VM: add it (--service) if it runs on another machine`,
+      });
+  }
+  const env = deploymentEnv(findings, app);
+  const redis = merged.filter((s) => s.software === "redis");
+  if (redis.length) {
+    const uses = redisUses(findings, app, env);
+    for (const r of redis) {
+      if (uses.length) r.usedFor = uses;
+      r.role = uses.includes("broker") ? "broker" : "cache";
+    }
+  }
+  const db = merged.find((s) => s.role === "database" && DATA_ENGINES.has(s.software));
+  const engine = db?.software ?? engineFromEnv(env) ?? (hostRead ? undefined : input.deps.database);
+  const database = engine
+    ? {
+        engine,
+        ...(db?.version ? { version: db.version } : {}),
+        source: db?.source ?? (engineFromEnv(env) ? "environment" : "dependencies"),
+      }
+    : undefined;
+  const appFiles = [...app.files];
+  const storage = detectStorage(env, input.appPath, appFiles);
+  for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });
+  return { services: merged, ...(database ? { database } : {}), storage };
+}
+
+/** The app folder's path on the VM when it lies inside the host root (the VM's own copy). */
+export function appPathOnHost(appDir: string, hostRoot: string | undefined): string | undefined {
+  if (!hostRoot) return undefined;
+  const relative = path.relative(path.resolve(hostRoot), appDir);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative)
+    ? `/${relative.split(path.sep).join("/")}`
+    : undefined;
+}
+
+/** The app's own files: the repository, and the VM's copy where the units run (WorkingDirectory). */
+export async function readAppContext(
+  root: string,
+  files: string[],
+  hostRoot: string | undefined,
+  workDirs: Iterable<string>,
+): Promise<AppContext> {
+  const app = emptyContext();
+  await readAppFiles(app, { files, read: (f) => readSmallText(root, f) });
+  const onHostApp = appPathOnHost(root, hostRoot);
+  for (const dir of hostRoot ? workDirs : []) {
+    if (dir === onHostApp) continue;
+    const base = path.join(hostRoot!, dir);
+    await readAppFiles(app, { files: await listRepoFiles(base), read: (f) => readSmallText(base, f) });
+  }
+  return app;
+}
+
+/** gunicorn -c, uwsgi --ini, puma -C: relative to the unit's WorkingDirectory on the VM, else to the repo. */
+export function configReader(root: string, hostRoot: string | undefined): EnrichContext["readConfig"] {
+  return async (service, file) => {
+    if (service.onHost && hostRoot) {
+      const onHost = file.startsWith("/")
+        ? file
+        : service.workingDirectory
+          ? `${service.workingDirectory}/${file}`
+          : undefined;
+      return onHost ? readHostFile(hostRoot, path.posix.normalize(onHost).slice(1)) : undefined;
+    }
+    return file.startsWith("/") ? undefined : readSmallText(root, path.posix.normalize(file));
+  };
+}

@@ -1,0 +1,149 @@
+// Completes each app process with what its command alone cannot say: the runtime and framework
+// (from the app's manifests), the port (config file, environment, documented default), the
+// protocols it speaks, whether it must always run, and its real role (a unit of the app's that
+// runs and stays up without listening is a worker loop, not "other").
+import { hasPackage, type AppContext } from "./app-context.js";
+import { basename, classifyCommand } from "./command.js";
+import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, springPort } from "./server-config.js";
+import type { ServiceFinding } from "./types.js";
+import type { Protocol, Runtime } from "../inventory/schema.js";
+
+export interface EnrichContext {
+  app: AppContext;
+  /** Ports nginx proxies to. */
+  proxyTargets: Set<number>;
+  /** Reads a config file named by a command, relative to the process's working directory. */
+  readConfig: (service: ServiceFinding, file: string) => Promise<string | undefined>;
+}
+
+const STORE_ROLES = new Set(["database", "cache", "broker", "reverse-proxy"]);
+const WORKER_WORDS = /\b(worker|workers|queue|queues|consumer|jobs?|cron|scheduler)\b/;
+const NODE_WEB = [
+  "@nestjs/core",
+  "next",
+  "fastify",
+  "koa",
+  "express",
+  "@hapi/hapi",
+  "hapi",
+  "nuxt",
+  "@remix-run/serve",
+];
+const NODE_WORKERS = ["bullmq", "bull", "bee-queue", "agenda", "pg-boss", "kue"];
+const NODE_WEBSOCKET = [
+  "socket.io",
+  "ws",
+  "@hocuspocus/server",
+  "@clusterws/cws",
+  "uwebsockets.js",
+  "faye-websocket",
+  "sockjs",
+];
+
+/** The app's own Go binary: named after the module (`miniflux.app/v2` → miniflux) or its repository. */
+export function isGoBinary(s: ServiceFinding, app: AppContext): boolean {
+  const exe = basename((s.command ?? "").split(/\s+/)[0] ?? "");
+  const module = app.goModule?.split("/").filter((p) => !/^v\d+$/.test(p));
+  return Boolean(exe && module?.length && [module.at(-1), module.at(-1)?.split(".")[0]].includes(exe));
+}
+
+/** A program in `bin/` of a Ruby app is Ruby; the binary named after the Go module is Go. */
+function runtimeOfProgram(s: ServiceFinding, app: AppContext): Runtime | undefined {
+  const exe = (s.command ?? "").replace(/^cd\s+\S+\s*(&&|;)\s*/, "").split(/\s+/)[0] ?? "";
+  if (isGoBinary(s, app)) return "go";
+  if (/(^|\/)bin\/[\w-]+$/.test(exe) && app.packages.ruby.size) return "ruby";
+  return undefined;
+}
+
+function frameworkOf(s: ServiceFinding, runtime: Runtime | undefined, app: AppContext): string | undefined {
+  if (s.process?.framework) return s.process.framework;
+  const has = (eco: Parameters<typeof hasPackage>[1], name: string) => hasPackage(app, eco, name);
+  const worker = s.role === "worker" || s.role === "scheduler";
+  switch (runtime) {
+    case "python":
+      if (s.software === "django") return "django";
+      if (has("python", "django") && (app.files.has("manage.py") || !has("python", "flask"))) return "django";
+      return ["fastapi", "flask", "django", "starlette", "sanic", "aiohttp"].find((f) => has("python", f));
+    case "ruby":
+      return ["rails", "sinatra", "hanami", "roda"].find((f) => has("ruby", f));
+    case "node":
+      return (worker ? NODE_WORKERS : NODE_WEB)
+        .find((f) => has("node", f))
+        ?.replace(/^@[^/]+\//, "")
+        .replace("core", "nestjs");
+    case "php":
+      return has("php", "laravel/framework")
+        ? "laravel"
+        : has("php", "symfony/framework-bundle")
+          ? "symfony"
+          : undefined;
+    case "java":
+      return [...app.packages.java].some((p) => p.startsWith("spring-boot")) ? "spring" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function websocket(s: ServiceFinding, runtime: Runtime | undefined, app: AppContext): boolean {
+  if (s.process?.protocols?.includes("websocket")) return true;
+  if (runtime === "node") return NODE_WEBSOCKET.some((p) => hasPackage(app, "node", p));
+  if (runtime === "python")
+    return ["daphne", "uvicorn", "hypercorn"].includes(s.software) && hasPackage(app, "python", "channels");
+  if (runtime === "ruby") return app.files.has("config/cable.yml");
+  return false;
+}
+
+export async function enrichService(s: ServiceFinding, ctx: EnrichContext): Promise<void> {
+  if (STORE_ROLES.has(s.role)) return;
+  const { app } = ctx;
+  // `npm run start`: the script package.json runs is the real command.
+  const script = s.process?.script ? app.nodeScripts[s.process.script] : undefined;
+  if (script) {
+    const { software: _s, role: _r, listen, ...process } = classifyCommand(script);
+    s.process = { ...s.process, ...process };
+    if (listen && !s.listen.length) s.listen = [listen];
+  }
+  const runtime = s.process?.runtime ?? runtimeOfProgram(s, app);
+  if (runtime) s.runtime = runtime;
+  const env = { ...app.env, ...s.envValues };
+  const scheduled = s.scheduled || s.role === "cron";
+
+  // A program that does not say what it is: Node and Java apps serve HTTP unless they say they work a
+  // queue; a Go binary or any app program that nginx proxies to, or that has an address, is web.
+  if (s.role === "other" && !scheduled && !s.process?.protocols?.length) {
+    const words = (s.process?.words ?? []).join(" ");
+    if (runtime === "node") s.role = WORKER_WORDS.test(words) ? "worker" : "web";
+    else if (runtime === "java")
+      s.role = [...app.packages.java].some((p) => /web|webflux|webmvc/.test(p)) ? "web" : "worker";
+    else if (runtime === "go" && listenFromEnv(GENERIC_LISTEN_ENV, env)) s.role = "web";
+  }
+  if (s.role === "web" && s.listen.length === 0) {
+    const config = s.process?.configFile ? await ctx.readConfig(s, s.process.configFile) : undefined;
+    const fromConfig = config ? listenFromConfig(config, env) : undefined;
+    const fromEnv = listenFromEnv(s.process?.portEnv ?? GENERIC_LISTEN_ENV, env);
+    const spring =
+      runtime === "java" ? springPort(app.configTexts, (env.SPRING_PROFILES_ACTIVE ?? "").split(",")) : undefined;
+    const javaDefault = runtime === "java" && frameworkOf(s, runtime, app) === "spring" ? 8080 : undefined;
+    const port = spring ?? s.process?.defaultPort ?? javaDefault;
+    const listen = fromConfig ?? fromEnv ?? (port ? `127.0.0.1:${port}` : undefined);
+    if (listen) s.listen = [listen];
+  }
+  // A unit of the app's that stays up without serving anything is a loop: a worker.
+  if (s.role === "other" && !scheduled && runtime && s.listen.length === 0) s.role = "worker";
+  if (s.role === "other" && runtime && s.listen.some((l) => ctx.proxyTargets.has(Number(l.split(":").pop()))))
+    s.role = "web";
+
+  const framework = frameworkOf(s, runtime, app);
+  if (framework) s.framework = framework;
+  const manager = runtime && runtime !== "other" ? app.packageManagers[runtime] : undefined;
+  if (manager) s.packageManager = manager;
+  const protocols: Protocol[] = [...(s.process?.protocols ?? [])];
+  if (s.role === "web") {
+    if (!protocols.includes("http") && !(protocols.length && !protocols.includes("websocket")))
+      protocols.unshift("http");
+    if (websocket(s, runtime, app) && !protocols.includes("websocket")) protocols.push("websocket");
+  }
+  if (protocols.length) s.protocols = [...new Set(protocols)];
+  if (!scheduled && (runtime || s.role === "web" || s.role === "worker" || s.role === "scheduler"))
+    s.longRunning = true;
+}

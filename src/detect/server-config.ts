@@ -1,0 +1,66 @@
+// Where a server listens when its command line does not say: its config file (gunicorn.py
+// `bind`, a uWSGI ini's `http-socket`, puma.rb's `bind`/`port`), its environment (PORT,
+// GRANIAN_PORT, LISTEN_ADDR…), Spring's application.properties, or the documented default.
+import { toListen } from "./process-rules.js";
+
+/** `bind = '127.0.0.1:8001'` (gunicorn), `http-socket = :8000` (uWSGI), `bind "tcp://…:#{ENV.fetch('PORT', 3000)}"` (puma). */
+export function listenFromConfig(text: string, env: Record<string, string>): string | undefined {
+  const gunicorn = /^\s*bind\s*=\s*\[?\s*["']([^"']+)["']/m.exec(text)?.[1];
+  if (gunicorn) return toListen(gunicorn);
+  const uwsgi = /^\s*(?:http-socket|http|socket)\s*=\s*(\S+)/m.exec(text)?.[1];
+  if (uwsgi) return toListen(uwsgi);
+  // puma: bind "tcp://#{ENV.fetch('BIND', '127.0.0.1')}:#{ENV.fetch('PORT', 3000)}" or port ENV.fetch('PORT', 3000)
+  const rubyEnv = (expr: string) =>
+    expr.replace(
+      /#\{\s*ENV\.fetch\(\s*['"](\w+)['"]\s*(?:,\s*['"]?([\w.]+)['"]?\s*)?\)\s*(?:\{\s*['"]?([\w.]+)['"]?\s*\})?\s*\}/g,
+      (_m, name: string, dflt?: string, block?: string) => env[name] ?? dflt ?? block ?? "",
+    );
+  const pumaMatch = /^\s*bind\s+(?:"([^"]+)"|'([^']+)')/m.exec(text);
+  const pumaBind = pumaMatch?.[1] ?? pumaMatch?.[2];
+  if (pumaBind) return toListen(rubyEnv(pumaBind));
+  const pumaPort =
+    /^\s*port\s+(?:ENV\.fetch\(\s*['"](\w+)['"]\s*(?:,\s*['"]?(\d+)['"]?)?\s*\)\s*(?:\{\s*['"]?(\d+)['"]?\s*\})?|(\d+))/m.exec(
+      text,
+    );
+  if (pumaPort) {
+    const port = pumaPort[4] ?? env[pumaPort[1] ?? ""] ?? pumaPort[2] ?? pumaPort[3];
+    return port ? toListen(port, "0.0.0.0") : undefined;
+  }
+  return undefined;
+}
+
+/** The port a process takes from its environment: the first of `names` set to a port or host:port. */
+export function listenFromEnv(names: string[], env: Record<string, string>, host = "127.0.0.1"): string | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (!value) continue;
+    const listen = toListen(value.replace(/^https?:\/\//, ""), host);
+    if (listen) return listen;
+  }
+  return undefined;
+}
+
+/** Variables Go and other single-binary servers commonly read their address from. */
+export const GENERIC_LISTEN_ENV = [
+  "LISTEN_ADDR",
+  "LISTEN_ADDRESS",
+  "BIND_ADDR",
+  "HTTP_ADDR",
+  "ADDR",
+  "PORT",
+  "HTTP_PORT",
+];
+
+/** Spring Boot: `server.port=8081` in application(-profile).properties, or `server: port:` in YAML. */
+export function springPort(configTexts: { file: string; text: string }[], profiles: string[]): number | undefined {
+  let port: number | undefined;
+  const wanted = new Set(["", ...profiles.map((p) => `-${p}`)]);
+  for (const { file, text } of configTexts) {
+    const profile = /application(-[\w]+)?\.(properties|ya?ml)$/.exec(file)?.[1] ?? "";
+    if (!/application(-[\w]+)?\.(properties|ya?ml)$/.test(file) || !wanted.has(profile)) continue;
+    const value =
+      /^\s*server\.port\s*[=:]\s*(\d+)/m.exec(text)?.[1] ?? /^server:\s*\n\s+port:\s*(\d+)/m.exec(text)?.[1];
+    if (value && (port === undefined || profile)) port = Number(value);
+  }
+  return port;
+}

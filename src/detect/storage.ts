@@ -1,0 +1,58 @@
+// Where the app keeps user files on the VM's disk (uploads, media, documents): they cannot stay
+// on a machine that goes away. Two kinds of evidence: a variable the deployment sets to an absolute
+// folder (MEDIA_ROOT, FILE_STORAGE_LOCAL_ROOT_DIR, PAPERLESS_CONSUMPTION_DIR…), and the frameworks'
+// conventional upload folders that exist in the app's folder on the VM (Django's media/, Rails'
+// public/system, Laravel's storage/app/public). Object storage settings (S3) turn the folders off.
+import type { Storage } from "../inventory/schema.js";
+
+const FOLDER_KEY =
+  /(^|_)(MEDIA|UPLOADS?|ATTACHMENTS?|FILES|DOCUMENTS?|CONSUME|CONSUMPTION|DATA|STORAGE)(_LOCAL)?_(ROOT|DIR|PATH|FOLDER)(_DIR)?$|LOCAL_ROOT_DIR$/;
+const NOT_USER_FILES = /STATIC|LOG|TMP|TEMP|CACHE|RUN|PID|SOCKET|BACKUP|CERT|SSL|KEY/;
+const OBJECT_STORAGE: [RegExp, RegExp][] = [
+  [/^S3_ENABLED$/, /^(true|1|yes)$/i],
+  [
+    /^(FILE_STORAGE|STORAGE_TYPE|FILESYSTEM_DISK|FILESYSTEM_DRIVER|ACTIVE_STORAGE_SERVICE)$/,
+    /s3|gcs|google|amazon|azure|minio/i,
+  ],
+  [/^DEFAULT_FILE_STORAGE$/, /s3|gcloud|azure/i],
+];
+/** Conventional upload folders, relative to the app's folder (one level of project package allowed for media/). */
+const CONVENTIONAL = [/^([\w-]+\/)?media$/, /^public\/system$/, /^storage\/app\/public$/, /^(public\/)?uploads$/];
+
+function purposeOf(key: string): string {
+  return key
+    .replace(/^[A-Z]+_(?=(MEDIA|DATA|CONSUMPTION|CONSUME|UPLOAD))/, "")
+    .replace(/_/g, " ")
+    .toLowerCase();
+}
+
+export function objectStorageInUse(env: Record<string, string>): boolean {
+  return Object.entries(env).some(([k, v]) => OBJECT_STORAGE.some(([key, value]) => key.test(k) && value.test(v)));
+}
+
+/**
+ * `env`: what the deployment runs with. `appPath`: the app's folder on the VM, when the files read
+ * are the VM's own (`files` relative to it); otherwise only the variables count.
+ */
+export function detectStorage(env: Record<string, string>, appPath: string | undefined, files: string[]): Storage[] {
+  const found = new Map<string, Storage>();
+  for (const [key, value] of Object.entries(env)) {
+    if (!FOLDER_KEY.test(key) || NOT_USER_FILES.test(key) || !value.startsWith("/")) continue;
+    const path = value.replace(/\/+$/, "");
+    if (!found.has(path)) found.set(path, { path, purpose: purposeOf(key) });
+  }
+  if (appPath && !objectStorageInUse(env)) {
+    const dirs = new Set<string>();
+    for (const file of files) {
+      const parts = file.split("/");
+      for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+    }
+    for (const dir of [...dirs].sort()) {
+      if (!CONVENTIONAL.some((c) => c.test(dir))) continue;
+      const path = `${appPath.replace(/\/+$/, "")}/${dir}`;
+      if (![...found.keys()].some((p) => path.startsWith(`${p}/`) || p === path))
+        found.set(path, { path, purpose: "user uploads" });
+    }
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,84 @@
+// What the app uses Redis for, and which database engine it runs on. One Redis is often a queue
+// broker, a cache, a pub/sub bus and a session store at once; each use changes the design (a
+// broker needs durability, pub/sub needs a shared instance for every web process), so each is
+// named from its own evidence: the workers' frameworks, the env the app runs with, its settings.
+import { hasPackage, type AppContext } from "./app-context.js";
+import type { ServiceFinding } from "./types.js";
+import type { StoreUse } from "../inventory/schema.js";
+
+const REDIS_QUEUES = new Set(["rq", "sidekiq", "resque", "bull", "bullmq", "horizon", "arq", "good_job-redis", "kue"]);
+
+/** Env values of every process plus the app's env files: what the deployment runs with. */
+export function deploymentEnv(services: ServiceFinding[], app: AppContext): Record<string, string> {
+  return Object.assign({}, app.env, ...services.map((s) => s.envValues ?? {}));
+}
+
+const envSays = (env: Record<string, string>, key: RegExp, value: RegExp) =>
+  Object.entries(env).some(([k, v]) => key.test(k) && value.test(v));
+
+export function redisUses(services: ServiceFinding[], app: AppContext, env: Record<string, string>): StoreUse[] {
+  const uses = new Set<StoreUse>();
+  const frameworks = new Set(services.map((s) => s.framework).filter(Boolean));
+  const config = app.configTexts.map((c) => c.text).join("\n");
+  const rabbit = services.some((s) => s.software === "rabbitmq") || envSays(env, /BROKER/, /^amqps?:/);
+  if ([...frameworks].some((f) => REDIS_QUEUES.has(f!))) uses.add("broker");
+  if (frameworks.has("celery") && !rabbit) uses.add("broker");
+  if (frameworks.has("laravel-queue") && envSays(env, /^QUEUE_(CONNECTION|DRIVER)$/, /^redis$/)) uses.add("broker");
+  if (envSays(env, /RESULT_BACKEND/, /^rediss?:/)) uses.add("results");
+
+  const cacheConfig =
+    /RedisCache|django_redis|cache_store\s*=\s*:redis|["']caching["']\s*:|spring\.cache\.type\s*=\s*redis/.test(config);
+  if (
+    cacheConfig ||
+    hasPackage(app, "python", "django-redis") ||
+    envSays(env, /^CACHE_(DRIVER|STORE)$/, /^redis$/) ||
+    ["cache-manager-redis-store", "cache-manager-ioredis"].some((p) => hasPackage(app, "node", p))
+  )
+    uses.add("cache");
+
+  const websocketNode = services.some((s) => s.runtime === "node" && s.protocols?.includes("websocket"));
+  const nodeRedis = ["redis", "ioredis"].some((p) => hasPackage(app, "node", p));
+  if (
+    /channels_redis|adapter:\s*redis/.test(config) ||
+    hasPackage(app, "python", "channels-redis") ||
+    ["socket.io-redis", "@socket.io/redis-adapter", "@hocuspocus/extension-redis"].some((p) =>
+      hasPackage(app, "node", p),
+    ) ||
+    (websocketNode && nodeRedis) ||
+    envSays(env, /^BROADCAST_(DRIVER|CONNECTION)$/, /^redis$/)
+  )
+    uses.add("pubsub");
+  if (
+    envSays(env, /^SESSION_(DRIVER|STORE|ENGINE)$/, /redis/) ||
+    ["connect-redis"].some((p) => hasPackage(app, "node", p)) ||
+    ["redis-session-store", "redis-actionpack"].some((p) => hasPackage(app, "ruby", p))
+  )
+    uses.add("sessions");
+  return [...uses];
+}
+
+const ENGINES: [RegExp, string][] = [
+  [
+    /^(postgres(ql)?|pgsql|psql)$|^postgres(ql)?:|postgresql|django\.db\.backends\.postgresql|jdbc:postgresql/,
+    "postgres",
+  ],
+  [/^mariadb$|^mariadb:|jdbc:mariadb/, "mariadb"],
+  [/^mysql$|^mysql2?:|django\.db\.backends\.mysql|jdbc:mysql/, "mysql"],
+  [/^(sqlite3?)$|^sqlite:|sqlite3/, "sqlite"],
+  [/^mongodb(\+srv)?:/, "mongodb"],
+];
+
+/** Variables that name the database engine or carry its URL (DATABASE_URL, DB_CONNECTION, DB, *DBENGINE…). */
+const ENGINE_KEYS =
+  /^(DATABASE_URL|DB_URL|[A-Z_]*DB_?ENGINE|DB_CONNECTION|DB_TYPE|DB_DRIVER|DB|DATABASE|[A-Z]+_DATABASE_URL|SPRING_DATASOURCE_URL|[A-Z]+_URL)$/;
+
+/** The engine the deployment's env names: `DATABASE_URL=postgres://…`, `DB_CONNECTION=mysql`, `PAPERLESS_DBENGINE=postgresql`. */
+export function engineFromEnv(env: Record<string, string>): string | undefined {
+  for (const [key, value] of Object.entries(env)) {
+    if (!ENGINE_KEYS.test(key) || (key.endsWith("_URL") && !/DATA|DB|SQL/.test(key) && !/^jdbc:/.test(value))) continue;
+    const engine = ENGINES.find(([match]) => match.test(value.toLowerCase()))?.[1];
+    if (engine && engine !== "sqlite") return engine;
+  }
+  const profiles = env.SPRING_PROFILES_ACTIVE?.split(",") ?? [];
+  return profiles.includes("postgres") ? "postgres" : profiles.includes("mysql") ? "mysql" : undefined;
+}

@@ -1,0 +1,251 @@
+// The rules that complete a process from the app's files: manifests and lockfiles, server config
+// files, the deployment's env, Redis uses, user-file folders. Tables of cases across ecosystems.
+import { describe, expect, it } from "vitest";
+import { emptyContext, readAppFiles, type AppContext } from "../../src/detect/app-context.js";
+import { enrichService } from "../../src/detect/enrich.js";
+import { parseGemfile } from "../../src/detect/gemfile.js";
+import { listenFromConfig, springPort } from "../../src/detect/server-config.js";
+import { detectStorage } from "../../src/detect/storage.js";
+import { engineFromEnv, redisUses } from "../../src/detect/store-uses.js";
+import { attachEnvValues } from "../../src/detect/systemd.js";
+import type { ServiceFinding } from "../../src/detect/types.js";
+
+async function context(files: Record<string, string>): Promise<AppContext> {
+  const app = emptyContext();
+  await readAppFiles(app, { files: Object.keys(files).sort(), read: async (f) => files[f] });
+  return app;
+}
+
+describe("app files", () => {
+  it("takes production packages only: dev requirement files, Gemfile test groups and require-dev are left out", async () => {
+    const app = await context({
+      "requirements.txt": "Django==5.0\npsycopg==3.1\n",
+      "requirements-dev.txt": "mysqlclient==2.2\n",
+      Gemfile: "gem 'rails'\ngroup :development, :test do\n  gem 'rspec-rails'\nend\ngem 'sidekiq', '~> 7'\n",
+      "composer.json": '{"require": {"laravel/framework": "^10"}, "require-dev": {"phpunit/phpunit": "^9"}}',
+      "package.json":
+        '{"dependencies": {"bullmq": "^5"}, "devDependencies": {"jest": "^29"}, "scripts": {"start": "node server.js"}}',
+    });
+    expect([...app.packages.python]).toEqual(["django", "psycopg"]);
+    expect([...app.packages.ruby]).toEqual(["rails", "sidekiq"]);
+    expect([...app.packages.php]).toEqual(["laravel/framework"]);
+    expect([...app.packages.node]).toEqual(["bullmq"]);
+    expect(app.nodeScripts).toEqual({ start: "node server.js" });
+  });
+
+  it.each([
+    [{ "requirements.txt": "", "poetry.lock": "" }, "python", "poetry"],
+    [{ "pyproject.toml": "", "uv.lock": "" }, "python", "uv"],
+    [{ "package.json": "{}", "yarn.lock": "" }, "node", "yarn"],
+    [{ "package.json": "{}", "pnpm-lock.yaml": "" }, "node", "pnpm"],
+    [{ "package.json": "{}" }, "node", undefined],
+    [{ Gemfile: "", "Gemfile.lock": "" }, "ruby", "bundler"],
+    [{ "composer.json": "{}" }, "php", "composer"],
+    [{ "go.mod": "module example.com/app\n" }, "go", "go"],
+    [{ "pom.xml": "<project/>" }, "java", "maven"],
+    [{ "build.gradle.kts": "" }, "java", "gradle"],
+  ] as const)("%o → %s package manager %s", async (files, ecosystem, manager) => {
+    const app = await context(files as Record<string, string>);
+    expect(app.packageManagers[ecosystem]).toBe(manager === undefined && ecosystem === "node" ? undefined : manager);
+  });
+
+  it("reads .env and <app>.conf beside the code, never .env.example or .env.test", async () => {
+    const app = await context({
+      ".env": "DB_CONNECTION=mysql\n",
+      ".env.example": "DB_CONNECTION=sqlite\nEXAMPLE=1\n",
+      ".env.test": "TEST=1\n",
+      "paperless.conf": "PAPERLESS_DBENGINE=postgresql\n",
+    });
+    expect(app.env).toEqual({ DB_CONNECTION: "mysql", PAPERLESS_DBENGINE: "postgresql" });
+  });
+
+  it("a Gemfile group that includes production is production", () => {
+    expect(parseGemfile("group :production, :test do\n  gem 'lograge'\nend\ngem 'pg', group: :test\n")).toEqual([
+      "lograge",
+    ]);
+  });
+});
+
+describe("server addresses from config files and env", () => {
+  it.each([
+    ["bind = '127.0.0.1:8001'\nworkers = 5\n", {}, "127.0.0.1:8001"],
+    ['bind = ["0.0.0.0:9000"]\n', {}, "0.0.0.0:9000"],
+    ["[uwsgi]\nhttp-socket = :8000\n", {}, "127.0.0.1:8000"],
+    [`bind "tcp://#{ENV.fetch('BIND', '127.0.0.1')}:#{ENV.fetch('PORT', 3000)}"\n`, { PORT: "3100" }, "127.0.0.1:3100"],
+    [`bind "tcp://#{ENV.fetch('BIND', '127.0.0.1')}:#{ENV.fetch('PORT', 3000)}"\n`, {}, "127.0.0.1:3000"],
+    ["port ENV.fetch('PORT') { 3000 }\n", {}, "0.0.0.0:3000"],
+    ["workers 2\n", {}, undefined],
+  ])("%s with %o → %s", (text, env, listen) => {
+    expect(listenFromConfig(text, env)).toBe(listen);
+  });
+
+  it("Spring's server.port in the active profile's properties wins over the default file", () => {
+    const texts = [
+      { file: "src/main/resources/application.properties", text: "server.port=8081\n" },
+      { file: "src/main/resources/application-mysql.properties", text: "server.port=9090\n" },
+    ];
+    expect(springPort(texts, ["mysql"])).toBe(9090);
+    expect(springPort(texts, [])).toBe(8081);
+  });
+});
+
+function finding(s: Partial<ServiceFinding> & Pick<ServiceFinding, "command">): ServiceFinding {
+  return { name: "svc", role: "other", software: "x", listen: [], source: "unit", ...s };
+}
+
+describe("enrichService", () => {
+  const none = { proxyTargets: new Set<number>(), readConfig: async () => undefined };
+
+  it("a Node process that says it works a queue is a worker; one that does not is web, on its PORT", async () => {
+    const app = await context({ "package.json": '{"dependencies": {"koa": "^2", "bull": "^4", "socket.io": "^4"}}' });
+    const web = finding({
+      command: "node build/server/index.js --services=web",
+      process: { runtime: "node", words: ["node", "build/server/index.js", "--services=web"], portEnv: ["PORT"] },
+    });
+    attachEnvValues(web, { PORT: "3000" });
+    const worker = finding({
+      command: "node build/server/index.js --services=worker",
+      process: { runtime: "node", words: ["node", "index.js", "--services=worker"], portEnv: ["PORT"] },
+    });
+    attachEnvValues(worker, { PORT: "3000" });
+    await enrichService(web, { app, ...none });
+    await enrichService(worker, { app, ...none });
+    expect(web).toMatchObject({
+      role: "web",
+      framework: "koa",
+      listen: ["127.0.0.1:3000"],
+      protocols: ["http", "websocket"],
+      longRunning: true,
+    });
+    expect(worker).toMatchObject({ role: "worker", framework: "bull", listen: [], longRunning: true });
+    expect(worker.protocols).toBeUndefined();
+  });
+
+  it("an app unit that stays up without listening is a worker loop; with a port and SMTP it stays a listener", async () => {
+    const app = await context({ "requirements.txt": "Django==5\n", "manage.py": "" });
+    const loop = finding({
+      command: "python manage.py sendalerts",
+      software: "django",
+      process: { runtime: "python" },
+    });
+    const smtp = finding({
+      command: "python manage.py smtpd --port 2525",
+      software: "django",
+      listen: ["0.0.0.0:2525"],
+      process: { runtime: "python", protocols: ["smtp"] },
+    });
+    await enrichService(loop, { app, ...none });
+    await enrichService(smtp, { app, ...none });
+    expect(loop).toMatchObject({ role: "worker", runtime: "python", framework: "django", longRunning: true });
+    expect(smtp).toMatchObject({ role: "other", protocols: ["smtp"], longRunning: true });
+  });
+
+  it("the binary named after the Go module is the app, web on the address its env gives", async () => {
+    const app = await context({ "go.mod": "module miniflux.app/v2\n" });
+    const s = finding({ command: "/usr/bin/miniflux" });
+    attachEnvValues(s, { LISTEN_ADDR: "127.0.0.1:8080" });
+    await enrichService(s, { app, ...none });
+    expect(s).toMatchObject({
+      role: "web",
+      runtime: "go",
+      listen: ["127.0.0.1:8080"],
+      protocols: ["http"],
+      packageManager: "go",
+    });
+  });
+
+  it("a Spring Boot jar is web on 8080 unless its profile's properties say otherwise", async () => {
+    const app = await context({ "pom.xml": "<artifactId>spring-boot-starter-webmvc</artifactId>" });
+    const s = finding({
+      command: "java -jar app.jar",
+      process: { runtime: "java", portEnv: ["SERVER_PORT", "PORT"], words: ["java"] },
+    });
+    await enrichService(s, { app, ...none });
+    expect(s).toMatchObject({ role: "web", framework: "spring", listen: ["127.0.0.1:8080"], packageManager: "maven" });
+  });
+
+  it("a cron job keeps its role and gets no longRunning", async () => {
+    const app = await context({ Gemfile: "gem 'rails'\n" });
+    const job = finding({ role: "cron", command: "cd /srv/app && bin/tootctl media remove", scheduled: true });
+    await enrichService(job, { app, ...none });
+    expect(job).toMatchObject({ role: "cron", runtime: "ruby" });
+    expect(job.longRunning).toBeUndefined();
+  });
+});
+
+describe("Redis uses and the database engine", () => {
+  const svc = (framework: string, extra: Partial<ServiceFinding> = {}) =>
+    finding({ command: "x", role: "worker", framework, ...extra });
+
+  it.each([
+    [[svc("celery")], {}, {}, ["broker"]],
+    [
+      [svc("celery")],
+      { "requirements.txt": "channels-redis\n" },
+      { CELERY_RESULT_BACKEND: "redis://r/0" },
+      ["broker", "results", "pubsub"],
+    ],
+    [[svc("rq")], { "configuration.py": "REDIS = {'tasks': {}, 'caching': {}}\n" }, {}, ["broker", "cache"]],
+    [[svc("horizon")], {}, { CACHE_DRIVER: "redis", SESSION_DRIVER: "redis" }, ["broker", "cache", "sessions"]],
+    [[svc("laravel-queue")], {}, { QUEUE_CONNECTION: "database" }, []],
+    [
+      [svc("sidekiq")],
+      { "config/environments/production.rb": "config.cache_store = :redis_cache_store\n" },
+      {},
+      ["broker", "cache"],
+    ],
+    [
+      [svc("express", { role: "web", runtime: "node", protocols: ["http", "websocket"] })],
+      { "package.json": '{"dependencies":{"ioredis":"5"}}' },
+      {},
+      ["pubsub"],
+    ],
+    [[svc("celery"), finding({ command: "rabbitmq-server", role: "broker", software: "rabbitmq" })], {}, {}, []],
+  ])("%#", async (services, files, env, uses) => {
+    const app = await context(files as Record<string, string>);
+    expect(redisUses(services, app, env).sort()).toEqual([...uses].sort());
+  });
+
+  it.each([
+    [{ DATABASE_URL: "postgres://u:p@h/db" }, "postgres"],
+    [{ DB_CONNECTION: "mysql" }, "mysql"],
+    [{ DB_CONNECTION: "pgsql" }, "postgres"],
+    [{ PAPERLESS_DBENGINE: "postgresql" }, "postgres"],
+    [{ DB: "mariadb" }, "mariadb"],
+    [{ MYSQL_URL: "jdbc:mysql://localhost/petclinic" }, "mysql"],
+    [{ SPRING_PROFILES_ACTIVE: "postgres" }, "postgres"],
+    [{ DB_CONNECTION: "sqlite" }, undefined],
+    [{ REDIS_URL: "redis://localhost", CELERY_BROKER_URL: "amqp://x" }, undefined],
+  ])("%o → %s", (env, engine) => {
+    expect(engineFromEnv(env)).toBe(engine);
+  });
+});
+
+describe("user-file folders", () => {
+  it("takes absolute folders from the deployment's variables, not static or log folders", () => {
+    const env = {
+      MEDIA_ROOT: "/srv/app/media/",
+      STATIC_ROOT: "/srv/app/static",
+      FILE_STORAGE_LOCAL_ROOT_DIR: "/var/lib/app/data",
+      LOG_DIR: "/var/log/app",
+      UPLOAD_DIR: "uploads",
+    };
+    expect(detectStorage(env, undefined, []).map((s) => s.path)).toEqual(["/srv/app/media", "/var/lib/app/data"]);
+  });
+
+  it("finds the frameworks' upload folders in the app's folder on the VM, unless object storage is on", () => {
+    const files = [
+      "netbox/media/image-attachments/a.png",
+      "public/system/media_attachments/x",
+      "storage/app/public/m/y",
+      "static/app.css",
+    ];
+    expect(detectStorage({}, "/opt/app", files).map((s) => s.path)).toEqual([
+      "/opt/app/netbox/media",
+      "/opt/app/public/system",
+      "/opt/app/storage/app/public",
+    ]);
+    expect(detectStorage({ S3_ENABLED: "true" }, "/opt/app", files)).toEqual([]);
+    expect(detectStorage({}, undefined, files)).toEqual([]);
+  });
+});

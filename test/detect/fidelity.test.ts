@@ -1,0 +1,95 @@
+// The real-app corpus (test/fixtures/real/<app>): for every app, init's detection, run as
+// `init --from-host <app>/vm --from <app>/<from> --yes` does, must reproduce the app's truth.yaml
+// (written from the app's own documentation): every process with its role, runtime, framework,
+// port, protocols and schedule; the database engine; each use of Redis; the user-file folders;
+// and nothing invented or listed twice. bench/fidelity.mjs prints the same comparison as a table.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { detectRepo } from "../../src/detect/detect-repo.js";
+import { buildInitPlan } from "../../src/init/init-plan.js";
+import { resolveAnswers } from "../../src/init/resolve.js";
+import { parseInventory } from "../../src/inventory/load.js";
+// @ts-expect-error plain JS shared with the benchmark
+import { inventoryFor, loadCorpus, scoreInventory } from "../../bench/fidelity-score.mjs";
+
+const CORPUS = path.resolve(import.meta.dirname, "../fixtures/real");
+const engine = { detectRepo, resolveAnswers, buildInitPlan, parseInventory };
+interface App {
+  app: string;
+  dir: string;
+  truth: { services: { runtime?: string }[] };
+}
+const corpus: App[] = await loadCorpus(CORPUS);
+
+describe("the real-app corpus", () => {
+  it("holds at least 10 apps on at least 5 runtimes, each with a README naming its source", () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(10);
+    const runtimes = new Set(corpus.flatMap((a) => a.truth.services.map((s) => s.runtime)).filter(Boolean));
+    expect(runtimes.size).toBeGreaterThanOrEqual(5);
+    for (const { dir, app } of corpus) {
+      const readme = readFileSync(path.join(dir, "README.md"), "utf8");
+      expect(readme, app).toMatch(/^Source: https:\/\/github\.com\/[\w.-]+\/[\w.-]+/m);
+    }
+  });
+
+  it.each(corpus.map((a) => ({ name: a.app, app: a })))(
+    "$name: init reads it as its documentation says",
+    async ({ app }) => {
+      const inventory = await inventoryFor(engine, app);
+      const score = scoreInventory((app as any).truth, inventory);
+      const problems = score.rows
+        .filter((r: any) => r.verdict !== "found")
+        .map((r: any) => `${r.verdict} ${r.item}${r.details.length ? `: ${r.details.join("; ")}` : ""}`);
+      expect(problems).toEqual([]);
+      expect(score.found).toBe(score.rows.length);
+    },
+  );
+});
+
+describe("the fidelity scorer", () => {
+  const truth = {
+    database: "postgres",
+    services: [
+      { name: "web", unit: "web.service", role: "web", runtime: "python", ports: [8000], protocols: ["http"] },
+      { name: "redis", software: "redis", role: "broker", usedFor: ["broker", "cache"], invisible: ["cache"] },
+    ],
+    storage: [{ path: "/srv/media" }],
+  };
+  const service = (s: Record<string, unknown>) => ({ listen: [], dependsOn: [], env: [], ...s });
+
+  it("counts a wrong field, a missed folder, a second copy of one process and a service nobody runs", () => {
+    const score = scoreInventory(truth, {
+      services: [
+        service({
+          name: "web",
+          systemdUnit: "web.service",
+          role: "other",
+          software: "gunicorn",
+          runtime: "python",
+          listen: ["127.0.0.1:8000"],
+          protocols: ["http"],
+        }),
+        service({ name: "redis", role: "broker", software: "redis", usedFor: ["broker"] }),
+        service({ name: "redis-2", role: "cache", software: "redis" }),
+        service({ name: "web-2", role: "web", software: "django" }),
+      ],
+      data: [{ service: "x", engine: "mysql" }],
+    });
+    expect(score).toMatchObject({ found: 1, wrong: 2, missed: 1, invented: 2 });
+    expect(score.rows.find((r: any) => r.item === "web").details).toEqual(['role: "web" ≠ "other"']);
+    expect(score.rows.find((r: any) => r.item === "database").details).toEqual(["engine: postgres ≠ mysql"]);
+  });
+
+  it("lets an invisible use be missed, but not a use the app does not have be claimed", () => {
+    const redis = (usedFor: string[]) => ({
+      services: [service({ name: "redis", role: "broker", software: "redis", usedFor })],
+    });
+    const verdict = (usedFor: string[]) =>
+      scoreInventory({ ...truth, services: [truth.services[1]], storage: [] }, redis(usedFor)).rows[0].verdict;
+    expect(verdict(["broker"])).toBe("found");
+    expect(verdict(["broker", "cache"])).toBe("found");
+    expect(verdict(["broker", "pubsub"])).toBe("wrong");
+    expect(verdict(["cache"])).toBe("wrong");
+  });
+});
