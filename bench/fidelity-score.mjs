@@ -125,13 +125,8 @@ export async function inventoryFor(engine, { dir, truth }) {
     host: { root: path.join(dir, "vm"), readListeners: async () => undefined },
     readRemote: async () => undefined,
   });
-  const { answers, missing } = engine.resolveAnswers(INIT_FLAGS, facts, true);
+  const { answers, origins, missing } = engine.resolveAnswers(INIT_FLAGS, facts, true);
   if (missing.length) throw new Error(`init --yes would stop: ${missing.map((m) => m.flag).join(", ")}`);
-  const withFacts = {
-    ...answers,
-    ...(facts.host ? { host: facts.host } : {}),
-    ...(facts.storage ? { storage: facts.storage } : {}),
-  };
-  const plan = engine.buildInitPlan(withFacts, { toolVersion: "0.0.0" });
+  const plan = engine.buildInitPlan(engine.withDetectedFacts(answers, origins, facts), { toolVersion: "0.0.0" });
   return engine.parseInventory(plan.inventoryText, "infra-migrate.inventory.yaml").inventory;
 }

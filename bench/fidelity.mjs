@@ -11,6 +11,7 @@ const engine = {
   ...(await dist("detect/detect-repo.js")),
   ...(await dist("init/resolve.js")),
   ...(await dist("init/init-plan.js")),
+  ...(await dist("init/provenance.js")),
   ...(await dist("inventory/load.js")),
 };
 const args = process.argv.slice(2);

@@ -30,8 +30,10 @@ export const riskSchema = z.object({
     .refine((r) => r.min <= r.max, "min must be <= max"),
   /** What it costs the business when it happens, in words a founder can repeat. */
   businessImpact: z.string().min(10).max(600),
-  /** Facts from the inventory that triggered the finding (key paths and values). */
-  evidence: z.array(z.string().min(3).max(300)).min(1).max(12),
+  /** Facts from the inventory that triggered the finding (key paths and values); none when it rests on assumptions. */
+  evidence: z.array(z.string().min(3).max(300)).max(12),
+  /** Values the finding relies on that the inventory does not give (defaults, stand-ins): never evidence. */
+  assumptions: z.array(z.string().min(3).max(300)).max(12).optional(),
   mitigation: z.string().min(10).max(600),
   /** Inventory service names the risk concerns. */
   affects: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).max(50),

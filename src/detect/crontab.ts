@@ -60,6 +60,7 @@ export function parseCrontab(text: string, file: string): CrontabFacts {
       schedule,
       listen: [],
       source: file,
+      line: index + 1,
       scheduled: true,
       ...(runtime ? { process: { runtime } } : {}),
     });

@@ -8,7 +8,7 @@ import { parseGithubRemote, readGitRemote } from "./git-remote.js";
 import { uniqueName } from "./merge.js";
 import { appPathOnHost, assemble, configReader, readAppContext } from "./assemble.js";
 import { DEV_FILE } from "./app-context.js";
-import { looksLikeNginx, parseNginxConfig } from "./nginx.js";
+import { lineOf, looksLikeNginx, parseNginxConfig } from "./nginx.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
@@ -53,6 +53,8 @@ interface Entry {
   own: boolean;
   /** Read from the machine (`--from-host`), not from the repository. */
   host: boolean;
+  /** A unit read with its drop-ins after it. */
+  dropIns?: boolean;
   read: () => Promise<string | undefined>;
 }
 
@@ -108,6 +110,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       atRoot: false,
       own,
       host: true,
+      ...(dropIns.length ? { dropIns: true } : {}),
       // A unit is read with its drop-ins after it, as systemd applies them (an empty ExecStart= resets).
       read: async () => {
         const texts = await Promise.all([file, ...dropIns].map((f) => readHostFile(hostRoot!, f)));
@@ -185,6 +188,8 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
         }
       }
       unit.onHost = entry.host;
+      // A drop-in can replace ExecStart: the line is only certain in a unit read alone.
+      if (!entry.dropIns) Object.assign(unit, lineOf(text, /^\s*ExecStart\s*=\s*\S/));
       systemd.push(unit);
       if (!unit.packaged) evidence.push({ file: shown, found: describe(unit) });
       if (entry.own) deployMethod = "ssh-systemctl";

@@ -21,6 +21,12 @@ function portOfUrl(target: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** `{ line }` of the first line matching `pattern` (1-based), or nothing. */
+export function lineOf(text: string, pattern: RegExp): { line?: number } {
+  const index = text.split(/\r?\n/).findIndex((l) => pattern.test(l));
+  return index >= 0 ? { line: index + 1 } : {};
+}
+
 export function looksLikeNginx(text: string): boolean {
   return /\bserver\s*\{/.test(text) && /\b(listen|proxy_pass|upstream)\b/.test(text);
 }
@@ -56,5 +62,6 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
     listen: [...listen].sort((a, b) => Number(a.split(":").pop()) - Number(b.split(":").pop()) || (a < b ? -1 : 1)),
     proxiesToPorts: [...proxied].sort((a, b) => a - b),
     source: file,
+    ...lineOf(text, /^\s*listen\s/),
   };
 }

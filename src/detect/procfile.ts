@@ -23,7 +23,7 @@ export function sanitiseName(raw: string): string {
 export function parseProcfile(text: string, file = "Procfile"): ProcfileFacts {
   const services: ServiceFinding[] = [];
   let releaseCommand: string | undefined;
-  for (const raw of text.split(/\r?\n/)) {
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
     const m = /^([A-Za-z0-9_-]+)\s*:\s*(.+)$/.exec(raw.trim());
     if (!m) continue;
     const [, type, command] = m as unknown as [string, string, string];
@@ -35,7 +35,7 @@ export function parseProcfile(text: string, file = "Procfile"): ProcfileFacts {
     // The process type is what Heroku routes by: `web` is the HTTP one whatever runs it.
     const role = type === "web" ? "web" : facts.role === "other" && /worker/.test(type) ? "worker" : facts.role;
     const name = sanitiseName(type) || "process";
-    services.push({ ...findingFacts(facts), name, role, command: command.trim(), source: file });
+    services.push({ ...findingFacts(facts), name, role, command: command.trim(), source: file, line: index + 1 });
   }
   return { services, releaseCommand };
 }

@@ -39,6 +39,8 @@ export type DeployMethodGuess = "ssh-systemctl" | "containers";
 export interface DetectedService extends ServiceAnswer {
   /** Repo-relative file the service was found in, or "dependencies" when inferred from packages. */
   source: string;
+  /** 1-based line in `source` that defines it (ExecStart=, the crontab line, the Procfile entry, nginx's listen). */
+  line?: number;
 }
 
 export interface Evidence {

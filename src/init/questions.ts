@@ -74,7 +74,7 @@ export const QUESTIONS: QuestionSpec[] = [
     message: "Services on the VM",
     kind: "services",
     required: true,
-    detected: (f) => (f.services.length ? f.services.map(({ source: _s, ...s }) => s) : undefined),
+    detected: (f) => (f.services.length ? f.services.map(({ source: _s, line: _l, ...s }) => s) : undefined),
     parse: () => ({ ok: false, error: "use the services editor" }),
   },
   {

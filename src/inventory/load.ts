@@ -10,6 +10,7 @@ import { INVENTORY_HINT, checkText, readInventorySource } from "./read-source.js
 import { redactDeep, redactText, type PathFinding } from "./redact.js";
 import { inventorySchema, type Inventory } from "./schema.js";
 import { findUnknownKeys } from "./unknown-keys.js";
+import { markAssumed } from "./assumed.js";
 
 export { INVENTORY_HINT, MAX_INVENTORY_BYTES } from "./read-source.js";
 
@@ -110,7 +111,7 @@ export function parseInventory(text: string, file: string): LoadedInventory {
     );
   warnings.push(...checks.warnings.map((c) => at(c.path, c.message)));
 
-  const { value: inventory, findings } = redactDeep(parsed.data);
+  const { value: inventory, findings } = redactDeep(markAssumed(raw, parsed.data));
   return { inventory, warnings: sortIssues(warnings), hash: contentHash(inventory), redactions: findings };
 }
 

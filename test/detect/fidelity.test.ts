@@ -8,13 +8,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
 import { buildInitPlan } from "../../src/init/init-plan.js";
+import { withDetectedFacts } from "../../src/init/provenance.js";
 import { resolveAnswers } from "../../src/init/resolve.js";
 import { parseInventory } from "../../src/inventory/load.js";
 // @ts-expect-error plain JS shared with the benchmark
 import { inventoryFor, loadCorpus, scoreInventory } from "../../bench/fidelity-score.mjs";
 
 const CORPUS = path.resolve(import.meta.dirname, "../fixtures/real");
-const engine = { detectRepo, resolveAnswers, buildInitPlan, parseInventory };
+const engine = { detectRepo, resolveAnswers, buildInitPlan, parseInventory, withDetectedFacts };
 interface App {
   app: string;
   dir: string;

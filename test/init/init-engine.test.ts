@@ -6,6 +6,7 @@ import { InputError } from "../../src/errors.js";
 import { answersFromFlags } from "../../src/init/flags.js";
 import { buildInitPlan } from "../../src/init/init-plan.js";
 import { resolveAnswers } from "../../src/init/resolve.js";
+import { withDetectedFacts } from "../../src/init/provenance.js";
 import { parseInventory } from "../../src/inventory/load.js";
 import { configSchema } from "../../src/config/config.js";
 import { parse } from "yaml";
@@ -245,10 +246,32 @@ describe("buildInitPlan with the v1 extension", () => {
     });
     expect(loaded.inventory.services[1]!.usedFor).toEqual(["cache", "pubsub"]);
     expect(loaded.inventory.storage).toEqual([{ path: "/srv/chat/media", purpose: "user uploads" }]);
-    expect(loaded.inventory.provenance).toEqual({
+    expect(loaded.inventory.provenance).toMatchObject({
       "services[web].listen": { from: "detected", file: "/etc/systemd/system/web.service", line: 8 },
+      // Nobody gave these: the loader marks the defaults it filled in.
+      "deploy.rollback": { from: "assumed" },
+      "traffic.growth": { from: "assumed" },
     });
     expect(loaded.inventory.deploy.method).toBe("rsync and a restart script");
     expect(init.warnings.map((w) => w.path)).toEqual(["deploy.method"]);
+  });
+});
+
+describe("provenance of what init --yes writes", () => {
+  it("says where each value came from: detected with file and line, answered by a flag, or assumed", async () => {
+    const facts = await detectRepo(path.join(FIXTURES, "fastapi-celery-mysql"), { readRemote: async () => undefined });
+    const { answers, origins } = resolveAnswers(
+      { "target.project": "acme-prod-1", "target.github": "acme/app", "deploy.perWeek": 3 },
+      facts,
+      true,
+    );
+    const plan = buildInitPlan(withDetectedFacts(answers, origins, facts), { toolVersion: "0.0.0" });
+    const { provenance } = parseInventory(plan.inventoryText, "x.yaml").inventory;
+    expect(provenance?.["services[api]"]).toEqual({ from: "detected", file: "deploy/systemd/api.service", line: 9 });
+    expect(provenance?.["deploy.perWeek"]).toEqual({ from: "answered" });
+    expect(provenance?.["deploy.rollback"]).toEqual({ from: "assumed" });
+    expect(provenance?.["traffic.growth"]).toEqual({ from: "assumed" });
+    expect(provenance?.["data[mysql].backups"]).toEqual({ from: "assumed" });
+    expect(provenance?.["data[mysql].engine"]).toMatchObject({ from: "detected" });
   });
 });

@@ -9,6 +9,7 @@ import { InputError } from "../../errors.js";
 import type { Answers } from "../../init/answers.js";
 import { answersFromFlags } from "../../init/flags.js";
 import { buildInitPlan } from "../../init/init-plan.js";
+import { withDetectedFacts } from "../../init/provenance.js";
 import { resolveAnswers, type Origin } from "../../init/resolve.js";
 import { toolVersion } from "../../package-root.js";
 import { applyPlans } from "../../write/writer.js";
@@ -172,11 +173,7 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   }
   const collected = await collectAnswers(raw, out, facts, settings.yes === true);
   const { origins } = collected;
-  const answers: Answers = {
-    ...collected.answers,
-    ...(facts.host ? { host: facts.host } : {}),
-    ...(facts.storage?.length ? { storage: facts.storage } : {}),
-  };
+  const answers: Answers = withDetectedFacts(collected.answers, origins, facts);
   const workflow = settings.ci ? (await import("../../ci/reports-workflow.js")).renderReportsWorkflow() : undefined;
   const init = buildInitPlan(answers, { toolVersion: toolVersion(), workflow });
   const report = await applyPlans([init.plan], {

@@ -106,6 +106,11 @@ export function describeFacts(inventory: Inventory, facts: AuditFacts): string[]
       `Web services holding LLM credentials (model calls inside requests): ${facts.llmInWeb.map((s) => s.name).join(", ")}.`,
     );
   if (!facts.hasMonitoring) lines.push("No monitoring or alerting service appears in the inventory.");
+  const assumed = Object.entries(inventory.provenance ?? {}).filter(([, p]) => p.from === "assumed");
+  if (assumed.length)
+    lines.push(
+      `Assumed, not given (defaults; cite them as assumptions, not evidence): ${assumed.map(([path]) => path).join(", ")}.`,
+    );
   if (inventory.team.engineers !== undefined)
     lines.push(
       `Team: ${inventory.team.engineers} engineer(s), Kubernetes experience: ${inventory.team.kubernetes ? "yes" : "no"}.`,

@@ -1,6 +1,7 @@
 // Offline audit: run every rule, score, rank, number R1…Rn.
 import type { PhaseInput } from "../../contracts/phase.js";
 import { deriveFacts } from "./facts.js";
+import { isAssumed } from "../../inventory/assumed.js";
 import { CORE_RULES, type DraftRisk } from "./rules.js";
 import { MORE_RULES } from "./rules-more.js";
 import type { AuditResult, Risk } from "../../contracts/audit-result.js";
@@ -32,6 +33,7 @@ export function fitToSchema(draft: DraftRisk): DraftRisk {
     businessImpact: clip(draft.businessImpact, 600),
     mitigation: clip(draft.mitigation, 600),
     evidence: draft.evidence.slice(0, 12).map((e) => clip(e, 300)),
+    ...(draft.assumptions?.length ? { assumptions: draft.assumptions.slice(0, 12).map((e) => clip(e, 300)) } : {}),
     affects: affects.slice(0, 50),
   };
 }
@@ -76,7 +78,11 @@ export function auditOffline(input: PhaseInput): AuditResult {
     strengths.push(
       `There is an automated test command (${inv.deploy.testCommand.split(/\s+/)[0]}) to gate deploys on.`,
     );
-  if (inv.data.some((d) => d.backups === "daily" || d.backups === "continuous"))
+  if (
+    inv.data.some(
+      (d) => (d.backups === "daily" || d.backups === "continuous") && !isAssumed(inv, `data[${d.service}].backups`),
+    )
+  )
     strengths.push("Database backups run on a schedule.");
   if (inv.services.every((s) => s.systemdUnit))
     strengths.push("Every process is a named systemd unit: the inventory of what runs is complete and explicit.");
@@ -85,7 +91,7 @@ export function auditOffline(input: PhaseInput): AuditResult {
     `${inv.metadata.name} runs all ${inv.services.length} services on one machine (${facts.host}). ` +
     `We found ${risks.length} risks; the ${top} most urgent stand between today's setup and ${facts.growth}x traffic. ` +
     `The worst of them can take the product down for up to ${Math.round(worstMttr / 60)} hours, and today's deploy process ` +
-    `${inv.deploy.rollback === "none" ? "has no way back from a bad release" : "makes every release slow and risky"}. ` +
+    `${inv.deploy.rollback === "none" ? (isAssumed(inv, "deploy.rollback") ? "has no recorded way back from a bad release" : "has no way back from a bad release") : "makes every release slow and risky"}. ` +
     `Moving to managed, autoscaling services with automated deploys removes the top risks without hiring an operations team.`;
   return { summary, growthTarget: facts.growth, risks, strengths };
 }

@@ -3,6 +3,7 @@ import { renderTemplate } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { currentArchitectureDiagram } from "./diagram.js";
+import { moveAssumedEvidence } from "./assumptions.js";
 import type { AuditResult } from "../../contracts/audit-result.js";
 
 export const AUDIT_DIR = "docs/migration/audit";
@@ -21,7 +22,9 @@ export function criticalCount(result: AuditResult, input: PhaseInput): number {
 export async function renderAudit(result: AuditResult, input: PhaseInput): Promise<Artifact[]> {
   const inv = input.inventory;
   const top = criticalCount(result, input);
-  const withMttr = result.risks.map((r) => ({ ...r, mttr: formatMttr(r.mttrMinutes) }));
+  // A model may cite a default as evidence: it is moved to the risk's assumptions, for the report and risks.json.
+  const risks = result.risks.map((r) => moveAssumedEvidence(inv, r));
+  const withMttr = risks.map((r) => ({ ...r, assumptions: r.assumptions ?? [], mttr: formatMttr(r.mttrMinutes) }));
   const diagram = currentArchitectureDiagram(inv, result);
   // Same basis as the offline summary: the worst recovery among the ranked critical risks.
   const worst = result.risks.slice(0, top).reduce((m, r) => Math.max(m, r.mttrMinutes.max), 0);
@@ -51,7 +54,7 @@ export async function renderAudit(result: AuditResult, input: PhaseInput): Promi
     top,
     critical: result.risks.slice(0, top).map((r) => r.id),
     summary: result.summary,
-    risks: result.risks,
+    risks,
     strengths: result.strengths,
   };
   return [

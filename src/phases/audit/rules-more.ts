@@ -1,6 +1,8 @@
 // Security, operations and product-specific rules (the second half of the offline architect).
 import { ASSUMED_LLM_LATENCY_SECONDS } from "../../inventory/schema.js";
 import type { AuditRule } from "./rules.js";
+import { cite, evidenceOf, standIn } from "./assumptions.js";
+import { isAssumed } from "../../inventory/assumed.js";
 
 const names = (list: { name: string }[]) => list.map((s) => s.name);
 
@@ -28,7 +30,9 @@ const secretsOnHost: AuditRule = (inv, f) => {
   if (f.secretEnv.size === 0 && !inv.deploy.method.startsWith("ssh")) return undefined;
   const evidence = [...f.secretEnv].map(([svc, envs]) => `services.${svc}.env: ${envs.join(", ")}`);
   if (inv.deploy.method.startsWith("ssh"))
-    evidence.push(`deploy.method: ${inv.deploy.method} (people hold SSH access to production)`);
+    evidence.push(
+      `deploy.method: ${inv.deploy.method} (people hold SSH access to production)${isAssumed(inv, "deploy.method") ? " (assumed: not in your inventory)" : ""}`,
+    );
   return {
     title: "Secrets live in files on the VM and deploys need SSH access to production",
     category: "security",
@@ -154,11 +158,11 @@ const smallTeamToil: AuditRule = (inv) => {
     likelihood: "likely",
     mttrMinutes: { min: 30, max: 480 },
     businessImpact: `Operations take at least ${Math.round(toil * 10) / 10} hours a month of deploy work alone, and an incident at night waits for whoever wakes up; feature work stalls during every freeze.`,
-    evidence: [
+    ...evidenceOf([
       `team.engineers: ${engineers}`,
-      `team.kubernetes: ${inv.team.kubernetes}`,
-      `deploy.perWeek: ${d.perWeek ?? "unknown"}`,
-    ],
+      cite(inv, "team.kubernetes", inv.team.kubernetes),
+      d.perWeek !== undefined ? `deploy.perWeek: ${d.perWeek}` : standIn("deploy.perWeek", "unknown"),
+    ]),
     mitigation:
       "Prefer fully managed, serverless services that need no nodes or patching, so two people can run production.",
     affects: [],

@@ -4,6 +4,8 @@
 import type { Inventory } from "../../inventory/schema.js";
 import type { Risk } from "../../contracts/audit-result.js";
 import type { AuditFacts } from "./facts.js";
+import { cite, evidenceOf, restingOnAssumption, standIn } from "./assumptions.js";
+import { isAssumed } from "../../inventory/assumed.js";
 
 export type DraftRisk = Omit<Risk, "id" | "score"> & {
   /** Does the risk get worse with traffic growth? Raises its rank at high growth targets. */
@@ -49,26 +51,31 @@ const noRollback: AuditRule = (inv) => {
   const d = inv.deploy;
   if (d.rollback === "automatic") return undefined;
   const minutes = d.durationMinutes ?? 30;
-  return {
-    title:
-      d.rollback === "none"
-        ? "No rollback: a bad release stays live until a fix is written and deployed"
-        : "Rollback is manual and as slow as a deploy",
-    category: "rollback",
-    severity: d.rollback === "none" ? "critical" : "high",
-    likelihood: "likely",
-    mttrMinutes: { min: minutes, max: minutes * (d.rollback === "none" ? 4 : 2) + 60 },
-    businessImpact: `Each faulty release means degraded or failed requests for ${minutes}–${minutes * 4 + 60} minutes while the previous version is rebuilt by hand; more deploys at growth means more of these.`,
-    evidence: [
-      `deploy.rollback: ${d.rollback}`,
-      `deploy.method: ${d.method}`,
-      ...(d.durationMinutes ? [`deploy.durationMinutes: ${d.durationMinutes}`] : []),
-    ],
-    mitigation:
-      "Immutable container images per commit and revision-based traffic on Cloud Run: roll back by moving 100% of traffic to the previous revision in seconds, automatically when health checks fail.",
-    affects: names(inv.services.filter((s) => s.role === "web" || s.role === "worker")),
-    growthSensitive: true,
-  };
+  return restingOnAssumption(
+    {
+      title:
+        d.rollback === "none"
+          ? "No rollback: a bad release stays live until a fix is written and deployed"
+          : "Rollback is manual and as slow as a deploy",
+      category: "rollback",
+      severity: d.rollback === "none" ? "critical" : "high",
+      likelihood: "likely",
+      mttrMinutes: { min: minutes, max: minutes * (d.rollback === "none" ? 4 : 2) + 60 },
+      businessImpact: `Each faulty release means degraded or failed requests for ${minutes}–${minutes * 4 + 60} minutes while the previous version is rebuilt by hand; more deploys at growth means more of these.`,
+      ...evidenceOf([
+        cite(inv, "deploy.rollback", d.rollback),
+        cite(inv, "deploy.method", d.method),
+        d.durationMinutes
+          ? cite(inv, "deploy.durationMinutes", d.durationMinutes)
+          : standIn("deploy.durationMinutes", 30),
+      ]),
+      mitigation:
+        "Immutable container images per commit and revision-based traffic on Cloud Run: roll back by moving 100% of traffic to the previous revision in seconds, automatically when health checks fail.",
+      affects: names(inv.services.filter((s) => s.role === "web" || s.role === "worker")),
+      growthSensitive: true,
+    },
+    isAssumed(inv, "deploy.rollback"),
+  );
 };
 
 const manualDeploys: AuditRule = (inv) => {
@@ -77,24 +84,28 @@ const manualDeploys: AuditRule = (inv) => {
   const minutes = d.durationMinutes ?? 30;
   const perWeek = d.perWeek ?? 1;
   const hoursPerMonth = Math.round(((minutes * perWeek * 52) / 12 / 60) * 10) / 10;
-  return {
-    title: `Manual ${d.method} deploys${d.downtime ? " with downtime" : ""} (${minutes} min each)`,
-    category: "deployment",
-    severity: d.downtime || minutes >= 30 ? "critical" : "high",
-    likelihood: "almost-certain",
-    mttrMinutes: { min: minutes, max: minutes * 2 },
-    businessImpact: `About ${hoursPerMonth} engineer-hours a month go to deploying${d.downtime ? ", each deploy takes the product offline" : ""}, and the team ships less often to avoid the risk; at growth the same process gets riskier with every release.`,
-    evidence: [
-      `deploy.method: ${d.method}`,
-      `deploy.durationMinutes: ${minutes}`,
-      `deploy.perWeek: ${perWeek}`,
-      `deploy.downtime: ${d.downtime}`,
-    ],
-    mitigation:
-      "A CI/CD pipeline (GitHub Actions) that tests, builds one image, and deploys it to Cloud Run with a canary, authenticated by Workload Identity Federation instead of SSH keys.",
-    affects: names(inv.services.filter((s) => s.role === "web" || s.role === "worker")),
-    growthSensitive: false,
-  };
+  const downtime = d.downtime && !isAssumed(inv, "deploy.downtime");
+  return restingOnAssumption(
+    {
+      title: `Manual ${d.method} deploys${downtime ? " with downtime" : ""} (${minutes} min each)`,
+      category: "deployment",
+      severity: downtime || minutes >= 30 ? "critical" : "high",
+      likelihood: "almost-certain",
+      mttrMinutes: { min: minutes, max: minutes * 2 },
+      businessImpact: `About ${hoursPerMonth} engineer-hours a month go to deploying${downtime ? ", each deploy takes the product offline" : ""}, and the team ships less often to avoid the risk; at growth the same process gets riskier with every release.`,
+      ...evidenceOf([
+        cite(inv, "deploy.method", d.method),
+        d.durationMinutes ? cite(inv, "deploy.durationMinutes", minutes) : standIn("deploy.durationMinutes", minutes),
+        d.perWeek !== undefined ? cite(inv, "deploy.perWeek", perWeek) : standIn("deploy.perWeek", perWeek),
+        cite(inv, "deploy.downtime", d.downtime),
+      ]),
+      mitigation:
+        "A CI/CD pipeline (GitHub Actions) that tests, builds one image, and deploys it to Cloud Run with a canary, authenticated by Workload Identity Federation instead of SSH keys.",
+      affects: names(inv.services.filter((s) => s.role === "web" || s.role === "worker")),
+      growthSensitive: false,
+    },
+    isAssumed(inv, "deploy.method"),
+  );
 };
 
 const dataProtection: AuditRule = (inv) => {
@@ -106,41 +117,54 @@ const dataProtection: AuditRule = (inv) => {
       ? "manual"
       : "daily";
   const gib = weak.reduce((s, d) => s + (d.sizeGiB ?? 10), 0);
-  return {
-    title:
-      worst === "none"
-        ? "No database backups: a disk failure loses the data for good"
-        : `Database on the same host with ${worst} backups only`,
-    category: "data-protection",
-    severity: worst === "daily" ? "high" : "critical",
-    likelihood: worst === "daily" ? "possible" : "likely",
-    mttrMinutes:
-      worst === "none"
-        ? { min: 1440, max: 10080 }
-        : { min: 60 + restoreMinutes(gib), max: 240 + restoreMinutes(gib) * 3 },
-    businessImpact:
-      worst === "none"
-        ? "Customer data written since the machine was set up can be lost permanently; recovery means rebuilding from whatever copies exist elsewhere."
-        : `A restore loses everything written since the last ${worst} copy (up to a day or more of customer data) and takes hours of hands-on work.`,
-    evidence: weak.map((d) =>
-      `data[${inv.data.indexOf(d)}]: ${d.engine} ${d.version ?? ""} ${d.sizeGiB ?? "?"} GiB, backups: ${d.backups}`.replace(
-        /\s+/g,
-        " ",
-      ),
-    ),
-    mitigation:
-      "Managed database (Cloud SQL) with automated backups, point-in-time recovery and a high-availability standby in a second zone.",
-    affects: [...new Set(weak.map((d) => d.service))].filter((s) => inv.services.some((x) => x.name === s)),
-    growthSensitive: false,
-  };
+  // "backups: none" that nobody wrote means the backups are unknown, not absent.
+  const unknown = weak.filter((d) => d.backups === worst).every((d) => isAssumed(inv, `data[${d.service}].backups`));
+  const lines = weak.flatMap((d) => {
+    const at = `data[${inv.data.indexOf(d)}]`;
+    const store = `${at}: ${d.engine} ${d.version ?? ""} ${d.sizeGiB ?? "?"} GiB`.replace(/\s+/g, " ");
+    const size = d.sizeGiB === undefined ? [standIn(`${at}.sizeGiB`, 10)] : [];
+    return isAssumed(inv, `data[${d.service}].backups`)
+      ? [store, standIn(`${at}.backups`, `${d.backups} (unknown)`), ...size]
+      : [`${store}, backups: ${d.backups}`, ...size];
+  });
+  return restingOnAssumption(
+    {
+      title:
+        worst === "none"
+          ? unknown
+            ? "Database backups unknown: without them, a disk failure loses the data for good"
+            : "No database backups: a disk failure loses the data for good"
+          : `Database on the same host with ${worst} backups only`,
+      category: "data-protection",
+      severity: worst === "daily" ? "high" : "critical",
+      likelihood: worst === "daily" ? "possible" : "likely",
+      mttrMinutes:
+        worst === "none"
+          ? { min: 1440, max: 10080 }
+          : { min: 60 + restoreMinutes(gib), max: 240 + restoreMinutes(gib) * 3 },
+      businessImpact:
+        worst === "none"
+          ? "Customer data written since the machine was set up can be lost permanently; recovery means rebuilding from whatever copies exist elsewhere."
+          : `A restore loses everything written since the last ${worst} copy (up to a day or more of customer data) and takes hours of hands-on work.`,
+      ...evidenceOf(lines),
+      mitigation:
+        "Managed database (Cloud SQL) with automated backups, point-in-time recovery and a high-availability standby in a second zone.",
+      affects: [...new Set(weak.map((d) => d.service))].filter((s) => inv.services.some((x) => x.name === s)),
+      growthSensitive: false,
+    },
+    unknown,
+  );
 };
 
 const verticalScaling: AuditRule = (inv, f) => {
   if (f.growth < 2 && (f.peakRps ?? 0) < 100) return undefined;
-  const evidence = [`traffic.growth: ${f.growth}`];
-  if (f.peakRps !== undefined) evidence.push(`traffic.peakRps: ${f.peakRps} → ${f.peakRpsAtGrowth} at ${f.growth}x`);
-  if (f.cpus !== undefined) evidence.push(`host.cpus: ${f.cpus} shared by ${inv.services.length} services`);
-  if (f.webProcesses !== undefined) evidence.push(`web processes in commands: ${f.webProcesses}`);
+  const evidence = [cite(inv, "traffic.growth", f.growth)];
+  if (f.peakRps !== undefined)
+    evidence.push(cite(inv, "traffic.peakRps", `${f.peakRps} → ${f.peakRpsAtGrowth} at ${f.growth}x`));
+  if (f.cpus !== undefined)
+    evidence.push(cite(inv, "host.cpus", `${f.cpus} shared by ${inv.services.length} services`));
+  if (f.webProcesses !== undefined)
+    evidence.push({ text: `web processes in commands: ${f.webProcesses}`, assumed: false });
   return {
     title: `Only vertical scaling: one machine must absorb ${f.growth}x the peak load`,
     category: "scalability",
@@ -148,7 +172,7 @@ const verticalScaling: AuditRule = (inv, f) => {
     likelihood: f.growth >= 5 ? "almost-certain" : "likely",
     mttrMinutes: { min: 30, max: 240 },
     businessImpact: `At ${f.peakRpsAtGrowth ?? `${f.growth}x`} req/s the API, workers and database compete for the same ${f.cpus ?? "few"} CPUs; latency climbs, then requests time out at exactly the moments growth is happening (launches, campaigns).`,
-    evidence,
+    ...evidenceOf(evidence),
     mitigation:
       "Request-based autoscaling of the API on Cloud Run (many instances, scale to zero off-peak) and a database sized and scaled independently.",
     affects: names([...f.web, ...f.workers, ...f.databases]),
