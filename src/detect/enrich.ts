@@ -143,6 +143,8 @@ export async function enrichService(s: ServiceFinding, ctx: EnrichContext): Prom
       protocols.unshift("http");
     if (websocket(s, runtime, app) && !protocols.includes("websocket")) protocols.push("websocket");
   }
+  // An app process that listens but is neither HTTP nor a known protocol: a raw TCP listener.
+  if (s.role === "other" && runtime && s.listen.length && protocols.length === 0) protocols.push("tcp");
   if (protocols.length) s.protocols = [...new Set(protocols)];
   if (!scheduled && (runtime || s.role === "web" || s.role === "worker" || s.role === "scheduler"))
     s.longRunning = true;

@@ -93,5 +93,13 @@ export function parseServiceSpec(spec: string): Parsed<ServiceAnswer> {
 export function formatService(s: ServiceAnswer): string {
   const where = s.listen.length ? ` on ${s.listen.join(", ")}` : "";
   const when = s.schedule ? `, "${s.schedule}"` : "";
-  return `${s.name} (${s.role}, ${s.software}${s.version ? ` ${s.version}` : ""}${when}${where})`;
+  // What detection added (runtime, framework, protocols, an always-on loop), so a person can check it.
+  const traits = [
+    s.runtime,
+    s.framework,
+    ...(s.protocols ?? []).filter((p) => p !== "http"),
+    s.longRunning && s.role !== "web" ? "always on" : undefined,
+    s.usedFor?.length ? `used for ${s.usedFor.join(", ")}` : undefined,
+  ].filter(Boolean);
+  return `${s.name} (${s.role}, ${s.software}${s.version ? ` ${s.version}` : ""}${when}${where})${traits.length ? ` · ${traits.join(", ")}` : ""}`;
 }

@@ -164,6 +164,17 @@ describe("enrichService", () => {
     expect(s).toMatchObject({ role: "web", framework: "spring", listen: ["127.0.0.1:8080"], packageManager: "maven" });
   });
 
+  it("an app process that listens on a port nobody proxies, with no known protocol, is a raw TCP listener", async () => {
+    const app = await context({ "requirements.txt": "twisted\n" });
+    const s = finding({
+      command: "python server.py --port 7000",
+      listen: ["0.0.0.0:7000"],
+      process: { runtime: "python" },
+    });
+    await enrichService(s, { app, ...none });
+    expect(s).toMatchObject({ role: "other", protocols: ["tcp"], longRunning: true });
+  });
+
   it("a cron job keeps its role and gets no longRunning", async () => {
     const app = await context({ Gemfile: "gem 'rails'\n" });
     const job = finding({ role: "cron", command: "cd /srv/app && bin/tootctl media remove", scheduled: true });

@@ -7,6 +7,7 @@ import { answersFromFlags } from "../../src/init/flags.js";
 import { buildInitPlan } from "../../src/init/init-plan.js";
 import { resolveAnswers } from "../../src/init/resolve.js";
 import { withDetectedFacts } from "../../src/init/provenance.js";
+import { formatService } from "../../src/init/service-spec.js";
 import { parseInventory } from "../../src/inventory/load.js";
 import { configSchema } from "../../src/config/config.js";
 import { parse } from "yaml";
@@ -273,5 +274,33 @@ describe("provenance of what init --yes writes", () => {
     expect(provenance?.["traffic.growth"]).toEqual({ from: "assumed" });
     expect(provenance?.["data[mysql].backups"]).toEqual({ from: "assumed" });
     expect(provenance?.["data[mysql].engine"]).toMatchObject({ from: "detected" });
+  });
+});
+
+describe("formatService", () => {
+  it("shows what detection added, so a person can check it", () => {
+    expect(
+      formatService({
+        name: "streaming",
+        role: "web",
+        software: "node",
+        listen: ["127.0.0.1:4000"],
+        dependsOn: [],
+        runtime: "node",
+        framework: "express",
+        protocols: ["http", "websocket"],
+        longRunning: true,
+      }),
+    ).toBe("streaming (web, node on 127.0.0.1:4000) · node, express, websocket");
+    expect(
+      formatService({
+        name: "redis",
+        role: "broker",
+        software: "redis",
+        listen: [],
+        dependsOn: [],
+        usedFor: ["broker", "cache"],
+      }),
+    ).toBe("redis (broker, redis) · used for broker, cache");
   });
 });
