@@ -112,7 +112,7 @@ export function formatTable(results) {
 }
 
 /** Flags a run of `init --yes` needs beyond what it detects (no GCP project or GitHub repo is in a VM). */
-export const INIT_FLAGS = { "target.project": "fidelity-check", "target.github": "acme/app" };
+export const initFlags = (app) => ({ "target.project": `${app}-prod`.slice(0, 30), "target.github": `acme/${app}` });
 
 /**
  * Runs init's detection and answers for one app, in process, the way
@@ -120,13 +120,18 @@ export const INIT_FLAGS = { "target.project": "fidelity-check", "target.github":
  * returns the inventory it would write, as the loader reads it back. `engine` holds the functions
  * (from src in tests, from dist in the benchmark).
  */
-export async function inventoryFor(engine, { dir, truth }) {
+export async function inventoryTextFor(engine, { app, dir, truth }) {
   const facts = await engine.detectRepo(path.join(dir, truth.from), {
     host: { root: path.join(dir, "vm"), readListeners: async () => undefined },
     readRemote: async () => undefined,
   });
-  const { answers, origins, missing } = engine.resolveAnswers(INIT_FLAGS, facts, true);
+  const { answers, origins, missing } = engine.resolveAnswers(initFlags(app), facts, true);
   if (missing.length) throw new Error(`init --yes would stop: ${missing.map((m) => m.flag).join(", ")}`);
-  const plan = engine.buildInitPlan(engine.withDetectedFacts(answers, origins, facts), { toolVersion: "0.0.0" });
-  return engine.parseInventory(plan.inventoryText, "infra-migrate.inventory.yaml").inventory;
+  return engine.buildInitPlan(engine.withDetectedFacts(answers, origins, facts), { toolVersion: "0.0.0" })
+    .inventoryText;
+}
+
+/** The same inventory as the loader reads it back. */
+export async function inventoryFor(engine, app) {
+  return engine.parseInventory(await inventoryTextFor(engine, app), "infra-migrate.inventory.yaml").inventory;
 }

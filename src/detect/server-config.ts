@@ -34,7 +34,11 @@ export function listenFromEnv(names: string[], env: Record<string, string>, host
   for (const name of names) {
     const value = env[name];
     if (!value) continue;
-    const listen = toListen(value.replace(/^https?:\/\//, ""), host);
+    // GRANIAN_PORT beside GRANIAN_HOST=::, PORT beside HOST=0.0.0.0: the host says which addresses.
+    const sibling = env[name.replace(/PORT$/, "HOST")];
+    const bindHost =
+      name.endsWith("PORT") && sibling ? (/^(::|\[::\]|\*|0\.0\.0\.0)$/.test(sibling) ? "0.0.0.0" : sibling) : host;
+    const listen = toListen(value.replace(/^https?:\/\//, ""), bindHost);
     if (listen) return listen;
   }
   return undefined;

@@ -12,7 +12,7 @@ import { withDetectedFacts } from "../../src/init/provenance.js";
 import { resolveAnswers } from "../../src/init/resolve.js";
 import { parseInventory } from "../../src/inventory/load.js";
 // @ts-expect-error plain JS shared with the benchmark
-import { inventoryFor, loadCorpus, scoreInventory } from "../../bench/fidelity-score.mjs";
+import { inventoryFor, inventoryTextFor, loadCorpus, scoreInventory } from "../../bench/fidelity-score.mjs";
 
 const CORPUS = path.resolve(import.meta.dirname, "../fixtures/real");
 const engine = { detectRepo, resolveAnswers, buildInitPlan, parseInventory, withDetectedFacts };
@@ -44,6 +44,18 @@ describe("the real-app corpus", () => {
         .map((r: any) => `${r.verdict} ${r.item}${r.details.length ? `: ${r.details.join("; ")}` : ""}`);
       expect(problems).toEqual([]);
       expect(score.found).toBe(score.rows.length);
+    },
+  );
+});
+
+describe("test/fixtures/real/<app>/inventory.yaml", () => {
+  // Other phases' tests run on these: they must be what init writes today.
+  it.each(corpus.map((a) => ({ name: a.app, app: a })))(
+    "$name: is current (regenerate: npm run build && node scripts/real-inventories.mjs)",
+    async ({ app }) => {
+      const committed = readFileSync(path.join(app.dir, "inventory.yaml"), "utf8");
+      expect(committed).toBe(await inventoryTextFor(engine, app));
+      expect(parseInventory(committed, "inventory.yaml").warnings).toEqual([]);
     },
   );
 });
