@@ -18,18 +18,24 @@ export interface EnrichContext {
 
 const STORE_ROLES = new Set(["database", "cache", "broker", "reverse-proxy"]);
 const WORKER_WORDS = /\b(worker|workers|queue|queues|consumer|jobs?|cron|scheduler)\b/;
-const NODE_WEB = [
-  "@nestjs/core",
-  "next",
-  "fastify",
-  "koa",
-  "express",
-  "@hapi/hapi",
-  "hapi",
-  "nuxt",
-  "@remix-run/serve",
+/** Package → framework name, most specific first (NestJS runs on Express; Next has its own server). */
+const NODE_WEB: [string, string][] = [
+  ["@nestjs/core", "nestjs"],
+  ["next", "next"],
+  ["nuxt", "nuxt"],
+  ["@remix-run/serve", "remix"],
+  ["fastify", "fastify"],
+  ["koa", "koa"],
+  ["@hapi/hapi", "hapi"],
+  ["express", "express"],
 ];
-const NODE_WORKERS = ["bullmq", "bull", "bee-queue", "agenda", "pg-boss", "kue"];
+const NODE_WORKERS: [string, string][] = [
+  ["bullmq", "bullmq"],
+  ["bull", "bull"],
+  ["bee-queue", "bee-queue"],
+  ["agenda", "agenda"],
+  ["pg-boss", "pg-boss"],
+];
 const NODE_WEBSOCKET = [
   "socket.io",
   "ws",
@@ -67,10 +73,7 @@ function frameworkOf(s: ServiceFinding, runtime: Runtime | undefined, app: AppCo
     case "ruby":
       return ["rails", "sinatra", "hanami", "roda"].find((f) => has("ruby", f));
     case "node":
-      return (worker ? NODE_WORKERS : NODE_WEB)
-        .find((f) => has("node", f))
-        ?.replace(/^@[^/]+\//, "")
-        .replace("core", "nestjs");
+      return (worker ? NODE_WORKERS : NODE_WEB).find(([pkg]) => has("node", pkg))?.[1];
     case "php":
       return has("php", "laravel/framework")
         ? "laravel"

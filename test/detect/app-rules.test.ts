@@ -260,3 +260,32 @@ describe("user-file folders", () => {
     expect(detectStorage({}, undefined, files)).toEqual([]);
   });
 });
+
+describe("a VM whose units do not run the app", () => {
+  it("says so instead of inventing the app's services from its packages", async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const { detectRepo } = await import("../../src/detect/detect-repo.js");
+    const root = await mkdtemp(path.join(tmpdir(), "im-vm-"));
+    try {
+      await mkdir(path.join(root, "etc/systemd/system"), { recursive: true });
+      await mkdir(path.join(root, "srv/app"), { recursive: true });
+      await writeFile(
+        path.join(root, "etc/systemd/system/postgresql.service"),
+        "[Service]\nType=oneshot\nExecStart=/bin/true\n",
+      );
+      await writeFile(path.join(root, "srv/app/requirements.txt"), "Django==5.0\ncelery==5.3\nredis==5\n");
+      const facts = await detectRepo(path.join(root, "srv/app"), {
+        host: { root, readListeners: async () => undefined },
+        readRemote: async () => undefined,
+      });
+      expect(facts.services.map((s) => `${s.name}:${s.role}`)).toEqual(["postgresql:database"]);
+      const said = facts.evidence.map((e) => e.found).join("\n");
+      expect(said).toMatch(/packages name django, but no unit on the VM runs the app/);
+      expect(said).toMatch(/packages use redis, but none runs on the VM/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
