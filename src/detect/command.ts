@@ -76,11 +76,11 @@ function unwrap(words: string[]): string[] {
 }
 
 export function classifyCommand(command: string): CommandFacts {
-  const words = splitCommand(command.replace(/^[-@+!:]+/, "").trim());
-  // `bash -c "…"`, `sh -c '…'`: the interesting command is inside.
-  if (words.length >= 3 && /^(ba|da|z)?sh$/.test(basename(words[0]!)) && words[1] === "-c")
+  const words = unwrap(splitCommand(command.replace(/^[-@+!:]+/, "").trim()));
+  // `bash -c "…"`, `sh -lc '…'`, `/usr/bin/env bash -ec "…"`: the interesting command is inside.
+  if (words.length >= 3 && /^(ba|da|z)?sh$/.test(basename(words[0]!)) && /^-[a-z]*c$/.test(words[1]!))
     return classifyCommand(mainStatement(words[2]!));
-  return classifyProgram(unwrap(words));
+  return classifyProgram(words);
 }
 
 /** A classified command as finding fields: role, software, listen, and the rest kept for enrichment. */

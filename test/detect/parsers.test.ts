@@ -28,6 +28,7 @@ describe("classifyCommand", () => {
       { role: "web", framework: "flower", listen: "0.0.0.0:5555" },
     ],
     ["/bin/bash -c 'exec celery -A app worker'", { software: "celery", role: "worker" }],
+    [`/usr/bin/env bash -lc "cd /srv/app && exec bundle exec sidekiq"`, { role: "worker", framework: "sidekiq" }],
     [
       `/bin/sh -c '[ -n "$P" ] && export GRANIAN_PORT=$P; exec granian --interface asginl --ws "app.asgi:application"'`,
       { software: "granian", role: "web", protocols: ["http", "websocket"], portEnv: ["GRANIAN_PORT", "PORT"] },
