@@ -188,7 +188,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
             .filter((t) => t !== s && t.listen.some((l) => proxiesToPorts?.includes(portOf(l))))
             .map((t) => t.name);
           dependsOn = targets.length ? targets : webs;
-        } else if (s.role === "web" || s.role === "worker" || s.role === "scheduler" || s.role === "cron") {
+        } else if (["web", "worker", "scheduler", "cron"].includes(s.role) || (s.role === "other" && s.runtime)) {
           // Scheduled jobs are app code (or a backup) too: they reach the same stores.
           dependsOn = stores;
         }

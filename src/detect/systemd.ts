@@ -146,7 +146,8 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
     role,
     software,
     systemdUnit: unit,
-    command: execStart.replace(/^[-@+!:]+/, "").trim(),
+    // A store known by its unit's name runs a placeholder (`/bin/true`): that is not its command.
+    ...(store ? {} : { command: execStart.replace(/^[-@+!:]+/, "").trim() }),
     listen: listen ? [listen] : [],
     ...(keys?.get("Environment") ? { env: environmentNames(keys.get("Environment")!) } : {}),
     ...(workingDirectory?.startsWith("/") ? { workingDirectory } : {}),
