@@ -103,7 +103,8 @@ export async function readAppFiles(context: AppContext, { files, read }: AppFile
     }
     if (CONFIG_TEXT.test(file) && !DEV_FILE.test(base.replace(/\.\w+$/, "")) && context.configTexts.length < 40) {
       const text = await read(file);
-      if (text) context.configTexts.push({ file, text });
+      // The lines that matter sit near the top of a settings file; a huge one is cut, not skipped.
+      if (text) context.configTexts.push({ file, text: text.slice(0, 64 * 1024) });
     }
   }
 }
