@@ -53,7 +53,7 @@ const LOCKFILES: [RegExp, Ecosystem, string][] = [
   [/^(build\.gradle(\.kts)?|gradlew)$/, "java", "gradle"],
 ];
 const CONFIG_TEXT =
-  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|production\.rb|cable\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting)\.php)$/;
+  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|production\.rb|cable\.yml|storage\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting)\.php)$/;
 
 export function emptyContext(): AppContext {
   return {

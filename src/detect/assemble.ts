@@ -111,7 +111,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       }
     : undefined;
   const appFiles = [...app.files];
-  const storage = detectStorage(env, input.appPath, appFiles);
+  const storage = detectStorage(env, input.appPath, appFiles, app.configTexts);
   for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });
   return { services: merged, ...(database ? { database } : {}), storage };
 }

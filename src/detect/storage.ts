@@ -26,6 +26,29 @@ function purposeOf(key: string): string {
     .toLowerCase();
 }
 
+/**
+ * Rails Active Storage: the service production uses (`config.active_storage.service`, often
+ * `ENV.fetch("ACTIVE_STORAGE_SERVICE", "local")`) and, when config/storage.yml makes it a `Disk`
+ * service, its root folder relative to the app (`Rails.root.join("storage")`).
+ */
+export function activeStorageFolder(
+  configTexts: { file: string; text: string }[],
+  env: Record<string, string>,
+): string | undefined {
+  const production = configTexts.find((c) => c.file.endsWith("config/environments/production.rb"))?.text ?? "";
+  const storageYml = configTexts.find((c) => c.file === "config/storage.yml")?.text;
+  if (!storageYml) return undefined;
+  const setting =
+    /config\.active_storage\.service\s*=\s*(?:ENV\.fetch\(\s*["'](\w+)["']\s*,\s*["'](\w+)["']\s*\)|:(\w+))/.exec(
+      production,
+    );
+  const service = setting ? (setting[1] ? (env[setting[1]] ?? setting[2]) : setting[3]) : undefined;
+  if (!service) return undefined;
+  const block = new RegExp(`^${service}:\\s*\\n((?:[ \\t]+.*\\n?)*)`, "m").exec(storageYml)?.[1] ?? "";
+  if (!/^\s+service:\s*Disk\s*$/m.test(block)) return undefined;
+  return /root:\s*<%=\s*Rails\.root\.join\(\s*["']([\w./-]+)["']\s*\)\s*%>/.exec(block)?.[1];
+}
+
 export function objectStorageInUse(env: Record<string, string>): boolean {
   return Object.entries(env).some(([k, v]) => OBJECT_STORAGE.some(([key, value]) => key.test(k) && value.test(v)));
 }
@@ -34,7 +57,12 @@ export function objectStorageInUse(env: Record<string, string>): boolean {
  * `env`: what the deployment runs with. `appPath`: the app's folder on the VM, when the files read
  * are the VM's own (`files` relative to it); otherwise only the variables count.
  */
-export function detectStorage(env: Record<string, string>, appPath: string | undefined, files: string[]): Storage[] {
+export function detectStorage(
+  env: Record<string, string>,
+  appPath: string | undefined,
+  files: string[],
+  configTexts: { file: string; text: string }[] = [],
+): Storage[] {
   const found = new Map<string, Storage>();
   for (const [key, value] of Object.entries(env)) {
     if (!FOLDER_KEY.test(key) || NOT_USER_FILES.test(key) || !value.startsWith("/")) continue;
@@ -47,8 +75,9 @@ export function detectStorage(env: Record<string, string>, appPath: string | und
       const parts = file.split("/");
       for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
     }
+    const activeStorage = activeStorageFolder(configTexts, env);
     for (const dir of [...dirs].sort()) {
-      if (!CONVENTIONAL.some((c) => c.test(dir))) continue;
+      if (!CONVENTIONAL.some((c) => c.test(dir)) && dir !== activeStorage) continue;
       const path = `${appPath.replace(/\/+$/, "")}/${dir}`;
       if (![...found.keys()].some((p) => path.startsWith(`${p}/`) || p === path))
         found.set(path, { path, purpose: "user uploads" });

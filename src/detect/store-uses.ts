@@ -16,6 +16,23 @@ export function deploymentEnv(services: ServiceFinding[], app: AppContext): Reco
 const envSays = (env: Record<string, string>, key: RegExp, value: RegExp) =>
   Object.entries(env).some(([k, v]) => key.test(k) && value.test(v));
 
+/**
+ * A setting that applies: `if ENV["CACHE_REDIS_URL"].present?` (Ruby) or `if os.getenv("X"):`
+ * (Python) just above it makes it depend on a variable the deployment does not set.
+ */
+function unconditional(text: string, pattern: RegExp, env: Record<string, string>): boolean {
+  for (const m of text.matchAll(pattern)) {
+    const before = text.slice(0, m.index).split("\n").slice(-3).join("\n");
+    const guard =
+      /\bif\s+(?:ENV\[["'](\w+)["']\]|ENV\.fetch\(["'](\w+)["']|os\.(?:getenv|environ\.get)\(["'](\w+)["'])/.exec(
+        before,
+      );
+    const name = guard?.[1] ?? guard?.[2] ?? guard?.[3];
+    if (!name || env[name]) return true;
+  }
+  return false;
+}
+
 export function redisUses(services: ServiceFinding[], app: AppContext, env: Record<string, string>): StoreUse[] {
   const uses = new Set<StoreUse>();
   const frameworks = new Set(services.map((s) => s.framework).filter(Boolean));
@@ -26,8 +43,11 @@ export function redisUses(services: ServiceFinding[], app: AppContext, env: Reco
   if (frameworks.has("laravel-queue") && envSays(env, /^QUEUE_(CONNECTION|DRIVER)$/, /^redis$/)) uses.add("broker");
   if (envSays(env, /RESULT_BACKEND/, /^rediss?:/)) uses.add("results");
 
-  const cacheConfig =
-    /RedisCache|django_redis|cache_store\s*=\s*:redis|["']caching["']\s*:|spring\.cache\.type\s*=\s*redis/.test(config);
+  const cacheConfig = unconditional(
+    config,
+    /RedisCache|django_redis|cache_store\s*=\s*:redis|["']caching["']\s*:|spring\.cache\.type\s*=\s*redis/g,
+    env,
+  );
   if (
     cacheConfig ||
     hasPackage(app, "python", "django-redis") ||

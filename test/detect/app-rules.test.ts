@@ -5,7 +5,7 @@ import { emptyContext, readAppFiles, type AppContext } from "../../src/detect/ap
 import { enrichService } from "../../src/detect/enrich.js";
 import { parseGemfile } from "../../src/detect/gemfile.js";
 import { listenFromConfig, springPort } from "../../src/detect/server-config.js";
-import { detectStorage } from "../../src/detect/storage.js";
+import { activeStorageFolder, detectStorage } from "../../src/detect/storage.js";
 import { engineFromEnv, redisUses } from "../../src/detect/store-uses.js";
 import { attachEnvValues } from "../../src/detect/systemd.js";
 import type { ServiceFinding } from "../../src/detect/types.js";
@@ -206,6 +206,24 @@ describe("Redis uses and the database engine", () => {
       ["broker", "cache"],
     ],
     [
+      [svc("sidekiq")],
+      {
+        "config/environments/production.rb":
+          'if ENV["CACHE_REDIS_URL"].present?\n  config.cache_store = :redis_cache_store\nend\n',
+      },
+      {},
+      ["broker"],
+    ],
+    [
+      [svc("sidekiq")],
+      {
+        "config/environments/production.rb":
+          'if ENV["CACHE_REDIS_URL"].present?\n  config.cache_store = :redis_cache_store\nend\n',
+      },
+      { CACHE_REDIS_URL: "redis://r/2" },
+      ["broker", "cache"],
+    ],
+    [
       [svc("express", { role: "web", runtime: "node", protocols: ["http", "websocket"] })],
       { "package.json": '{"dependencies":{"ioredis":"5"}}' },
       {},
@@ -233,6 +251,19 @@ describe("Redis uses and the database engine", () => {
 });
 
 describe("user-file folders", () => {
+  it("finds Rails Active Storage's Disk folder when production uses it, not when it uses S3", async () => {
+    const app = await context({
+      "config/storage.yml":
+        'local:\n  service: Disk\n  root: <%= Rails.root.join("storage") %>\n\namazon:\n  service: S3\n  bucket: b\n',
+      "config/environments/production.rb":
+        'config.active_storage.service = ENV.fetch("ACTIVE_STORAGE_SERVICE", "local").to_sym\n',
+    });
+    const files = ["storage/ab/cd/blob", "config/storage.yml"];
+    expect(activeStorageFolder(app.configTexts, {})).toBe("storage");
+    expect(detectStorage({}, "/opt/app", files, app.configTexts).map((s) => s.path)).toEqual(["/opt/app/storage"]);
+    expect(activeStorageFolder(app.configTexts, { ACTIVE_STORAGE_SERVICE: "amazon" })).toBeUndefined();
+  });
+
   it("takes absolute folders from the deployment's variables, not static or log folders", () => {
     const env = {
       MEDIA_ROOT: "/srv/app/media/",
