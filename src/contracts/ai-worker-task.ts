@@ -27,24 +27,42 @@ export const FIELD_TYPES = ["string", "text", "integer", "number", "boolean", "s
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export const fieldSchema = z.object({
-  name: identifier(40, "field name"),
-  type: z.enum(FIELD_TYPES),
-  required: z.boolean(),
-  /** Upper bound for string/text fields (characters). Ignored for other types. */
-  maxLength: z.number().int().min(1).max(1_000_000).optional(),
-  description: line(3, 200),
+  name: identifier(40, "field name").describe("snake_case name; becomes a Python attribute."),
+  type: z.enum(FIELD_TYPES).describe("string: one line; text: long text; string_list: a list of strings."),
+  required: z.boolean().describe("Whether the field must be present."),
+  maxLength: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe("Upper bound in characters for string and text fields; ignored for other types."),
+  description: line(3, 200).describe("What the field holds, one line."),
 });
 export type TaskField = z.infer<typeof fieldSchema>;
 
 export const queueSettingsSchema = z
   .object({
-    maxAttempts: z.number().int().min(1).max(100),
-    minBackoffSeconds: z.number().int().min(1).max(3600),
-    maxBackoffSeconds: z.number().int().min(1).max(3600),
-    maxDispatchesPerSecond: z.number().min(0.1).max(500),
-    maxConcurrentDispatches: z.number().int().min(1).max(5000),
-    /** Cloud Tasks HTTP targets: 15 s to 30 min. */
-    dispatchDeadlineSeconds: z.number().int().min(15).max(1800),
+    maxAttempts: z.number().int().min(1).max(100).describe("Attempts per task before it is dropped."),
+    minBackoffSeconds: z.number().int().min(1).max(3600).describe("First retry delay, seconds (<= max)."),
+    maxBackoffSeconds: z.number().int().min(1).max(3600).describe("Longest retry delay, seconds."),
+    maxDispatchesPerSecond: z
+      .number()
+      .min(0.1)
+      .max(500)
+      .describe("Rate limit, sized to the traffic and the model quota."),
+    maxConcurrentDispatches: z
+      .number()
+      .int()
+      .min(1)
+      .max(5000)
+      .describe("Tasks in flight at once, sized to the model quota."),
+    dispatchDeadlineSeconds: z
+      .number()
+      .int()
+      .min(15)
+      .max(1800)
+      .describe("How long Cloud Tasks waits for the worker (15 s to 30 min); above the model timeout."),
   })
   .refine((q) => q.minBackoffSeconds <= q.maxBackoffSeconds, {
     message: "minBackoffSeconds must be <= maxBackoffSeconds",

@@ -1,4 +1,6 @@
-// The audit result: what the cloud architect persona returns and risks.json publishes.
+// The audit result: what the cloud architect persona returns and risks.json publishes. Every
+// field carries a description: Gemini reads them (the sent schema states patterns and lengths
+// there too), and the published risks.schema.json shows them to readers.
 import { z } from "zod";
 
 export const RISK_CATEGORIES = [
@@ -18,39 +20,71 @@ export const LIKELIHOODS = ["almost-certain", "likely", "possible", "unlikely"] 
 export const RISK_ID = /^R\d{1,3}$/;
 
 export const riskSchema = z.object({
-  /** Stable id, R1…Rn, ranked order. Design decisions reference these. */
-  id: z.string().regex(RISK_ID),
-  title: z.string().min(5).max(140),
-  category: z.enum(RISK_CATEGORIES),
-  severity: z.enum(SEVERITIES),
-  likelihood: z.enum(LIKELIHOODS),
-  /** Mean time to recover when it happens, as a range in minutes. */
+  id: z.string().regex(RISK_ID).describe("Stable id R1…Rn in ranked order; design decisions refer to it."),
+  title: z.string().min(5).max(140).describe("The risk in one line, e.g. 'One VM runs every service'."),
+  category: z.enum(RISK_CATEGORIES).describe("The kind of risk."),
+  severity: z.enum(SEVERITIES).describe("How bad it is when it happens, for this business at the growth target."),
+  likelihood: z.enum(LIKELIHOODS).describe("How likely it is to happen within a year at the growth target."),
   mttrMinutes: z
-    .object({ min: z.number().int().min(0).max(100_000), max: z.number().int().min(0).max(100_000) })
-    .refine((r) => r.min <= r.max, "min must be <= max"),
-  /** What it costs the business when it happens, in words a founder can repeat. */
-  businessImpact: z.string().min(10).max(600),
-  /** Facts from the inventory that triggered the finding (key paths and values); none when it rests on assumptions. */
-  evidence: z.array(z.string().min(3).max(300)).max(12),
-  /** Values the finding relies on that the inventory does not give (defaults, stand-ins): never evidence. */
-  assumptions: z.array(z.string().min(3).max(300)).max(12).optional(),
-  mitigation: z.string().min(10).max(600),
-  /** Inventory service names the risk concerns. */
-  affects: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).max(50),
-  /** 1–100; higher is worse. Ranking key (severity × likelihood × growth pressure). */
-  score: z.number().int().min(1).max(100),
+    .object({
+      min: z.number().int().min(0).max(100_000).describe("Fastest recovery, in minutes."),
+      max: z.number().int().min(0).max(100_000).describe("Slowest likely recovery, in minutes (>= min)."),
+    })
+    .refine((r) => r.min <= r.max, "min must be <= max")
+    .describe("Mean time to recover when it happens, as a range for this team with these tools."),
+  businessImpact: z
+    .string()
+    .min(10)
+    .max(600)
+    .describe("What an incident costs the business, in words a founder can repeat (lost requests, revenue, trust)."),
+  evidence: z
+    .array(z.string().min(3).max(300))
+    .max(12)
+    .describe(
+      "Inventory facts that triggered the finding, quoting key paths and values (e.g. 'deploy.rollback: none'); none when it rests on assumptions.",
+    ),
+  assumptions: z
+    .array(z.string().min(3).max(300))
+    .max(12)
+    .optional()
+    .describe("Values the finding relies on that the inventory does not give (defaults, stand-ins): never evidence."),
+  mitigation: z.string().min(10).max(600).describe("The managed-service pattern that removes the risk."),
+  affects: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/))
+    .max(50)
+    .describe("Names of the inventory services the risk concerns, exactly as the inventory spells them."),
+  score: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .describe("1–100, higher is worse: severity × likelihood × growth pressure. The ranking key."),
 });
 export type Risk = z.infer<typeof riskSchema>;
 
 export const auditResultSchema = z
   .object({
-    /** Executive summary, 2–5 sentences, no jargon. */
-    summary: z.string().min(40).max(2000),
-    growthTarget: z.number().min(1).max(10_000),
-    /** Ranked, most severe first. */
-    risks: z.array(riskSchema).min(1).max(60),
-    /** Short statements about what works today and should be kept. */
-    strengths: z.array(z.string().min(3).max(300)).max(10),
+    summary: z
+      .string()
+      .min(40)
+      .max(2000)
+      .describe("Executive summary in 2–5 sentences for a non-technical founder: concrete, no jargon."),
+    growthTarget: z.number().min(1).max(10_000).describe("The growth multiple audited for, as given in the prompt."),
+    risks: z.array(riskSchema).min(1).max(60).describe("Every risk found, most severe first; ids must be unique."),
+    strengths: z
+      .array(z.string().min(3).max(300))
+      .max(10)
+      .describe("Short statements about what works today and should be kept."),
+    assumptions: z
+      .array(z.string().min(3).max(300))
+      .max(10)
+      .optional()
+      .describe("What you assumed because the inventory does not say, each naming the missing key."),
+    unknowns: z
+      .array(z.string().min(3).max(300))
+      .max(10)
+      .optional()
+      .describe("Questions the team must answer before the migration, because the inventory cannot tell."),
   })
   .refine((r) => new Set(r.risks.map((x) => x.id)).size === r.risks.length, {
     message: "risk ids must be unique",

@@ -18,69 +18,105 @@ export const REPO_PATH =
 export const ENV_VALUE = /^[A-Za-z0-9_.:\/@+-]{1,200}$/;
 
 export const deployTargetSchema = z.object({
-  /** Cloud Run service or job name. */
-  name: z.string().regex(CLOUD_RUN_NAME),
-  kind: z.enum(["api", "worker", "job"]),
-  /** The inventory service(s) this replaces. */
-  replaces: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1),
-  port: z.number().int().min(1).max(65535),
-  healthPath: z.string().regex(HTTP_PATH),
-  cpu: z.string().regex(CPU),
-  memory: z.string().regex(MEMORY),
-  concurrency: z.number().int().min(1).max(1000),
-  timeoutSeconds: z.number().int().min(1).max(3600),
-  minInstances: z.number().int().min(0).max(100),
-  maxInstances: z.number().int().min(1).max(1000),
-  cpuBoost: z.boolean(),
-  /** Runtime service account id (the part before @PROJECT.iam.gserviceaccount.com). */
-  serviceAccount: z.string().regex(SA_ACCOUNT_ID),
-  ingress: z.enum(["all", "internal-and-cloud-load-balancing", "internal"]),
-  /** Env var names served from Secret Manager. */
-  secrets: z.array(z.string().regex(ENV_NAME)).default([]),
-  /** Cloud SQL instance name (not the connection name) when the service talks to the DB. */
-  cloudSqlInstance: z.string().regex(CLOUD_RUN_NAME).optional(),
-  /** Start command for the container (argv), e.g. ["uvicorn","app.main:app","--host","0.0.0.0"]. */
+  name: z.string().regex(CLOUD_RUN_NAME).describe("Cloud Run service or job name."),
+  kind: z
+    .enum(["api", "worker", "job"])
+    .describe("api: serves users; worker: receives pushed tasks; job: runs to completion on a schedule."),
+  replaces: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/))
+    .min(1)
+    .describe("Inventory service names this target replaces."),
+  port: z.number().int().min(1).max(65535).describe("Container port the process listens on (Cloud Run sets PORT)."),
+  healthPath: z.string().regex(HTTP_PATH).describe("HTTP path that answers 200 when the service is ready."),
+  cpu: z.string().regex(CPU).describe("vCPUs per instance: 0.08–0.75 in steps, or 1, 2, 4, 6, 8."),
+  memory: z.string().regex(MEMORY).describe("Memory per instance, e.g. 512Mi or 2Gi."),
+  concurrency: z.number().int().min(1).max(1000).describe("Requests one instance serves at once."),
+  timeoutSeconds: z.number().int().min(1).max(3600).describe("Request timeout in seconds (Cloud Run allows 3600)."),
+  minInstances: z.number().int().min(0).max(100).describe("Instances kept warm (billed while idle); 0 scales to zero."),
+  maxInstances: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .describe("Upper bound on instances: protects the database and the bill."),
+  cpuBoost: z.boolean().describe("Startup CPU boost, for slow cold starts."),
+  serviceAccount: z
+    .string()
+    .regex(SA_ACCOUNT_ID)
+    .describe("Runtime service account id, the part before @PROJECT.iam.gserviceaccount.com; one per service."),
+  ingress: z
+    .enum(["all", "internal-and-cloud-load-balancing", "internal"])
+    .describe("Who may reach it: workers and jobs are internal."),
+  secrets: z
+    .array(z.string().regex(ENV_NAME))
+    .default([])
+    .describe("Environment variable names whose values come from Secret Manager."),
+  cloudSqlInstance: z
+    .string()
+    .regex(CLOUD_RUN_NAME)
+    .optional()
+    .describe("Cloud SQL instance name (not the connection name) when the service uses the database."),
   command: z
     .array(z.string().regex(/^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/))
     .max(40)
-    .optional(),
-  /** Direct VPC egress, set when the service reaches a private IP (Memorystore, private Cloud SQL). */
-  vpcEgress: z.enum(["private-ranges-only", "all-traffic"]).optional(),
-  /** Build this target from its own Dockerfile (e.g. the AI worker) instead of the app image. */
-  source: z.object({ context: z.string().regex(REPO_PATH), dockerfile: z.string().regex(REPO_PATH) }).optional(),
-  /** Plain (non-secret) env vars the target needs at runtime. */
-  env: z.record(z.string().regex(ENV_NAME), z.string().regex(ENV_VALUE)).optional(),
+    .optional()
+    .describe('Container start command as argv, e.g. ["uvicorn","app.main:app","--host","0.0.0.0"].'),
+  vpcEgress: z
+    .enum(["private-ranges-only", "all-traffic"])
+    .optional()
+    .describe("Direct VPC egress, when the service reaches a private IP (Memorystore, private Cloud SQL)."),
+  source: z
+    .object({
+      context: z.string().regex(REPO_PATH).describe("Build context, a folder in the repository."),
+      dockerfile: z.string().regex(REPO_PATH).describe("Dockerfile path in the repository."),
+    })
+    .optional()
+    .describe("Build this target from its own Dockerfile (e.g. the AI worker) instead of the app image."),
+  env: z
+    .record(z.string().regex(ENV_NAME), z.string().regex(ENV_VALUE))
+    .optional()
+    .describe("Plain (non-secret) environment variables the target needs at runtime."),
 });
 export type DeployTarget = z.infer<typeof deployTargetSchema>;
 
 export const queueSchema = z.object({
-  name: z.string().regex(CLOUD_RUN_NAME),
-  /** DeployTarget.name of the worker the queue pushes to. */
-  target: z.string().regex(CLOUD_RUN_NAME),
-  /** Path on the worker that receives tasks. */
-  path: z.string().regex(HTTP_PATH),
-  maxAttempts: z.number().int().min(1).max(100),
-  minBackoffSeconds: z.number().min(0.1).max(3600),
-  maxBackoffSeconds: z.number().min(1).max(3600),
-  maxDispatchesPerSecond: z.number().min(0.1).max(500),
-  maxConcurrentDispatches: z.number().int().min(1).max(5000),
-  /** Cloud Tasks dispatch deadline for HTTP targets: 15 s to 30 min. */
-  dispatchDeadlineSeconds: z.number().int().min(15).max(1800),
-  /** Identity in the OIDC token Cloud Tasks attaches; when set, the only invoker of the target. */
-  oidcServiceAccount: z.string().regex(SA_ACCOUNT_ID).optional(),
+  name: z.string().regex(CLOUD_RUN_NAME).describe("Cloud Tasks queue name."),
+  target: z.string().regex(CLOUD_RUN_NAME).describe("Name of the worker (a deployment service) the queue pushes to."),
+  path: z.string().regex(HTTP_PATH).describe("Path on the worker that receives tasks."),
+  maxAttempts: z.number().int().min(1).max(100).describe("Attempts per task before it is dropped."),
+  minBackoffSeconds: z.number().min(0.1).max(3600).describe("First retry delay, seconds."),
+  maxBackoffSeconds: z.number().min(1).max(3600).describe("Longest retry delay, seconds."),
+  maxDispatchesPerSecond: z.number().min(0.1).max(500).describe("Rate limit of the queue."),
+  maxConcurrentDispatches: z.number().int().min(1).max(5000).describe("Tasks in flight at once."),
+  dispatchDeadlineSeconds: z
+    .number()
+    .int()
+    .min(15)
+    .max(1800)
+    .describe("How long Cloud Tasks waits for the worker's answer (HTTP targets: 15 s to 30 min)."),
+  oidcServiceAccount: z
+    .string()
+    .regex(SA_ACCOUNT_ID)
+    .optional()
+    .describe("Service account id in the OIDC token Cloud Tasks attaches; then the only invoker of the worker."),
 });
 export type Queue = z.infer<typeof queueSchema>;
 
 export const databaseTargetSchema = z.object({
-  instance: z.string().regex(CLOUD_RUN_NAME),
-  engine: z.enum(["mysql", "postgres", "sqlserver"]),
-  /** Cloud SQL database version enum, e.g. MYSQL_8_0, POSTGRES_15. */
-  databaseVersion: z.string().regex(/^(MYSQL_\d+_\d+|POSTGRES_\d+|SQLSERVER_\d+_[A-Z]+)$/),
-  tier: z.string().regex(/^db-[a-z0-9-]+$/),
-  highAvailability: z.boolean(),
-  readReplicas: z.number().int().min(0).max(10),
-  storageGiB: z.number().int().min(10).max(65536),
-  pointInTimeRecovery: z.boolean(),
+  instance: z.string().regex(CLOUD_RUN_NAME).describe("Cloud SQL instance name."),
+  engine: z.enum(["mysql", "postgres", "sqlserver"]).describe("Same engine as today."),
+  databaseVersion: z
+    .string()
+    .regex(/^(MYSQL_\d+_\d+|POSTGRES_\d+|SQLSERVER_\d+_[A-Z]+)$/)
+    .describe("Cloud SQL version, e.g. MYSQL_8_0 or POSTGRES_15: today's major version."),
+  tier: z
+    .string()
+    .regex(/^db-[a-z0-9-]+$/)
+    .describe("Machine tier, e.g. db-custom-2-7680."),
+  highAvailability: z.boolean().describe("Regional (HA) instance with a standby in another zone."),
+  readReplicas: z.number().int().min(0).max(10).describe("Read replicas."),
+  storageGiB: z.number().int().min(10).max(65536).describe("Provisioned storage, GiB, with room to grow."),
+  pointInTimeRecovery: z.boolean().describe("Point-in-time recovery (binary logs / WAL kept)."),
 });
 export type DatabaseTarget = z.infer<typeof databaseTargetSchema>;
 
@@ -90,32 +126,38 @@ export const TIME_ZONE = /^[A-Za-z_]{1,30}(\/[A-Za-z0-9_+-]{1,30}){0,2}$/;
 export const CRON_5 = /^[0-9*\/,-]{1,20}( [0-9*\/,-]{1,20}){4}$/;
 
 export const scheduleSchema = z.object({
-  /** Cloud Scheduler job name. */
-  name: z.string().regex(CLOUD_RUN_NAME),
-  schedule: z.string().regex(CRON_5),
-  timeZone: z.string().regex(TIME_ZONE),
-  /** run-job: execute a Cloud Run job; http: POST to a service path (OIDC); set-min-instances: warm/cool the API. */
-  action: z.enum(["run-job", "http", "set-min-instances"]),
-  /** DeployTarget.name the job acts on. */
-  target: z.string().regex(CLOUD_RUN_NAME),
-  path: z.string().regex(HTTP_PATH).optional(),
-  minInstances: z.number().int().min(0).max(100).optional(),
-  /** The inventory service(s) this replaces (cron, celery beat); empty for new jobs. */
-  replaces: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).default([]),
+  name: z.string().regex(CLOUD_RUN_NAME).describe("Cloud Scheduler job name."),
+  schedule: z.string().regex(CRON_5).describe("Five-field cron with digits, *, /, , and - only."),
+  timeZone: z.string().regex(TIME_ZONE).describe("IANA time zone, e.g. America/Sao_Paulo or Etc/UTC."),
+  action: z
+    .enum(["run-job", "http", "set-min-instances"])
+    .describe(
+      "run-job: execute a Cloud Run job; http: POST to a service path (OIDC); set-min-instances: warm or cool the API.",
+    ),
+  target: z.string().regex(CLOUD_RUN_NAME).describe("Name of the deployment service or job it acts on."),
+  path: z.string().regex(HTTP_PATH).optional().describe("For http: the path to POST to."),
+  minInstances: z.number().int().min(0).max(100).optional().describe("For set-min-instances: the new minimum."),
+  replaces: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/))
+    .default([])
+    .describe("Inventory services it replaces (cron, celery beat); empty for new jobs."),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
-export const deploymentSchema = z.object({
-  project: z.string().regex(GCP_PROJECT),
-  region: z.string().regex(GCP_REGION),
-  /** Artifact Registry Docker repository name. */
-  artifactRepository: z.string().regex(CLOUD_RUN_NAME),
-  services: z.array(deployTargetSchema).min(1),
-  queues: z.array(queueSchema).default([]),
-  database: databaseTargetSchema.optional(),
-  /** Cloud Scheduler jobs (optional: older results have none). */
-  schedules: z.array(scheduleSchema).optional(),
-});
+export const deploymentSchema = z
+  .object({
+    project: z.string().regex(GCP_PROJECT).describe("Google Cloud project id, as given in the prompt."),
+    region: z.string().regex(GCP_REGION).describe("Region for every regional resource, as given in the prompt."),
+    artifactRepository: z.string().regex(CLOUD_RUN_NAME).describe("Artifact Registry Docker repository name."),
+    services: z.array(deployTargetSchema).min(1).describe("Cloud Run services and jobs; names unique."),
+    queues: z.array(queueSchema).default([]).describe("Cloud Tasks queues, one per background task stream."),
+    database: databaseTargetSchema
+      .optional()
+      .describe("The Cloud SQL instance, when the inventory has a SQL database."),
+    // Optional: results stored by older versions have none.
+    schedules: z.array(scheduleSchema).optional().describe("Cloud Scheduler jobs: cron, beat, warm-up."),
+  })
+  .describe("The deployment contract later phases build on: every value ends up in scripts and workflows.");
 export type Deployment = z.infer<typeof deploymentSchema>;
 
 /**

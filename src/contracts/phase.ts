@@ -3,6 +3,7 @@
 // (src/pipeline/run-phase.ts) wires the two to the model and the writer.
 import type { z } from "zod";
 import type { Inventory } from "../inventory/schema.js";
+import type { ArrayLimits } from "../model/response-schema.js";
 import type { Artifact } from "../write/plan.js";
 
 export interface PhaseOptions {
@@ -39,6 +40,12 @@ export interface ValidationContext {
 export interface PhaseImplementation<R> {
   /** Schema the model's answer must satisfy (strict patterns on anything reused downstream). */
   resultSchema: z.ZodType<R>;
+  /**
+   * Array bounds for the schema sent to the model, sized from this input (one mapping entry per
+   * inventory service, not the schema's worst case of 5,000): smaller schemas are accepted by
+   * Gemini where a huge one fails with "too many states". zod still checks the static bounds.
+   */
+  responseLimits?(input: PhaseInput): ArrayLimits;
   /** Task prompt for the model (handlebars template rendered with the input). */
   buildPrompt(input: PhaseInput): Promise<string> | string;
   /** Deterministic expert rules: the offline provider's answer. */

@@ -44,17 +44,50 @@ function isCodeOrWord(value: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*[.([]/.test(value) || /^[A-Za-z_]+$/.test(value);
 }
 
+// Names that hold a count, a limit or a setting about secrets, not a secret: maxOutputTokens,
+// tokenLimit, TOKEN_TTL, password_min_length, secretVersion.
+const SETTING_NAME =
+  /(tokens|count|limit|budget|length|len|size|ttl|timeout|seconds|secs|minutes|hours|days|expiry|expires|lifetime|version|rotation|max|min|rate)$/;
+
 function assignmentAccept(secret: string, match: string): boolean {
   const name = match.slice(0, match.search(/\\*["']?[ \t]*[:=]/)).toLowerCase();
   // Where a secret lives (`PASSWORD_FILE=/run/secrets/db`, `TOKEN_URL=https://…`) is not the secret.
   if (/(file|path|dir|ref|name|env|id|url|uri|host|endpoint|type)$/.test(name) && !/private[_-]?key[_-]?id$/.test(name))
     return false;
+  if (SETTING_NAME.test(name.replace(/[^a-z]/g, "")) || name.includes("tokens")) return false;
+  // A number is a fact (a port, a count, a budget); only under a password's name can it be one.
+  if (/^\d+(\.\d+)?$/.test(secret) && !/passw(or)?d|pwd/.test(name)) return false;
   if (isReference(secret)) return false;
   const quoted = /[:=][ \t]*\\*["']/.test(match);
   return quoted ? !/^[A-Z][A-Z0-9_]*$/.test(secret) : !isCodeOrWord(secret);
 }
 
 const hasDigitAndLetter = (s: string) => /\d/.test(s) && /[A-Za-z]/.test(s);
+
+// "password for root is", "pwd of the app was:", "secret key = ": up to two qualifiers, then a verb.
+const PROSE_LINK = String.raw`\b(?:[ \t]+(?:for|of|on|to)[ \t]+(?:the[ \t]+)?[\w@.-]+){0,2}[ \t]+(?:is|was|are|were|is now|set to|reads|equals|=|:)[ \t]*:?[ \t]+`;
+
+// Words that follow "the password is" in prose about passwords, not in a leak of one.
+const PROSE_WORDS = new Set(
+  (
+    "a an the in on at of from to by via not no none null empty blank unset unknown missing required optional " +
+    "needed set stored kept held managed rotated changed generated random injected mounted loaded read passed " +
+    "provided given supplied configured defined fetched retrieved pulled sent written saved cached logged hashed " +
+    "encrypted secret secure strong weak long short valid invalid expired correct wrong same default shared used " +
+    "only also never always being handled available located inside there here different unique"
+  ).split(" "),
+);
+
+/** A value after "password is" that reads as the password itself, not as prose about it. */
+function proseSecret(secret: string, match: string, strict: boolean): boolean {
+  const bare = secret.replace(/[.…!?:]+$/, "");
+  if (bare.length < 4 || isReference(bare) || PROSE_WORDS.has(bare.toLowerCase())) return false;
+  // Code, not a literal: `settings.gemini_token`, `os.environ[...]`.
+  if (/^[A-Za-z_][A-Za-z0-9_]*[.([]/.test(bare)) return false;
+  const quoted = /["']$/.test(match.slice(0, match.lastIndexOf(secret)));
+  if (quoted || hasDigitAndLetter(bare) || /[^A-Za-z0-9]/.test(bare)) return true;
+  return !strict && /^[A-Za-z]+$/.test(bare) && bare.length >= 6;
+}
 
 export const REDACTION_RULES: RedactionRule[] = [
   {
@@ -145,6 +178,23 @@ export const REDACTION_RULES: RedactionRule[] = [
     pattern: new RegExp(String.raw`\b${SECRET_NAME}${Q}[ \t]*[:=][ \t]*${VALUE}`, "gi"),
     secret: GROUPS,
     accept: assignmentAccept,
+  },
+  {
+    // A password in prose: "root password is hunter2", "the admin pwd for app was: S3cret!".
+    kind: "password",
+    pattern: token(String.raw`(?:passwords?|passphrase|passwd|passcode|pwd)${PROSE_LINK}${VALUE}`, "gi"),
+    secret: GROUPS,
+    accept: (s, match) => proseSecret(s, match, false),
+  },
+  {
+    // Other credentials in prose need to look like one: "the API key is k3y-9fz…", quoted, or mixed.
+    kind: "secret",
+    pattern: token(
+      String.raw`(?:secret(?:[ _-]key)?|api[ _-]?key|access[ _-]?key|(?:access |auth |bearer )?token)${PROSE_LINK}${VALUE}`,
+      "gi",
+    ),
+    secret: GROUPS,
+    accept: (s, match) => proseSecret(s, match, true),
   },
   {
     kind: "high-entropy",

@@ -31,7 +31,7 @@ const COMPILED = REDACTION_RULES.map(
 // Cheap first look: every rule needs one of these fragments, and most strings (names, versions,
 // hostnames) have none. Keep in step with REDACTION_RULES; the planted-secret tests catch drift.
 const MAYBE_SECRET =
-  /-----BEGIN|eyJ|hooks\.slack|xox|gh[pousr]_|github_pat_|AIza|GOCSPX|private_key_id|A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)|aws|[sr]k_|sk-|:\/\/|pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|mysql|authorization|-u\s|--user|[A-Za-z0-9+/_=-]{32}/i;
+  /-----BEGIN|eyJ|hooks\.slack|xox|gh[pousr]_|github_pat_|AIza|GOCSPX|private_key_id|A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)|aws|[sr]k_|sk-|:\/\/|pass|pwd|secret|token|api[ _-]?key|access[_-]?key|private[_-]?key|credential|mysql|authorization|-u\s|--user|[A-Za-z0-9+/_=-]{32}/i;
 
 function findSpans(text: string): Span[] {
   const taken: Span[] = [];

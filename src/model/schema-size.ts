@@ -11,7 +11,7 @@ export interface SchemaSize {
   bytes: number;
 }
 
-export const SCHEMA_BUDGET: SchemaSize = { properties: 160, enumValues: 80, depth: 7, bytes: 48_000 };
+export const SCHEMA_BUDGET: SchemaSize = { properties: 130, enumValues: 50, depth: 6, bytes: 24_000 };
 
 export function schemaSize(schema: unknown): SchemaSize {
   const size: SchemaSize = { properties: 0, enumValues: 0, depth: 0, bytes: JSON.stringify(schema).length };

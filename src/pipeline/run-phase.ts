@@ -58,6 +58,7 @@ export async function runPhase(
     persona,
     prompt,
     schema: definition.resultSchema,
+    limits: definition.responseLimits?.(input),
     offline: () => definition.offline(input),
     accept: async (value) => {
       artifacts = await renderAndValidate(definition, value, input, client.provider === "offline");

@@ -3,18 +3,19 @@
 import { readFileSync } from "node:fs";
 import { parseInventory } from "../../src/inventory/load.js";
 import { loadPersonas } from "../../src/personas/persona.js";
-import { loadPhase } from "../../src/phases/registry.js";
-import type { PhaseId } from "../../src/phases/registry.js";
+import { PHASE_IDS, loadPhase, type PhaseId } from "../../src/phases/registry.js";
 import type { FakeReply, RecordedRequest } from "./fake-gemini.mjs";
 
+/** Every registered phase's offline answer, each phase given its dependencies' answers. */
 export async function offlineAnswers(inventoryFile: string, repoDir: string): Promise<Record<PhaseId, unknown>> {
   const loaded = parseInventory(readFileSync(inventoryFile, "utf8"), inventoryFile);
   const base = { inventory: loaded.inventory, inventoryHash: loaded.hash, options: {}, repoDir };
-  const audit = (await loadPhase("audit")).offline({ ...base, upstream: {} });
-  const design = (await loadPhase("design")).offline({ ...base, upstream: { audit } });
-  const cicd = (await loadPhase("cicd")).offline({ ...base, upstream: { design } });
-  const llmops = (await loadPhase("llmops")).offline({ ...base, upstream: { design } });
-  return { audit, design, cicd, llmops };
+  const answers = {} as Record<PhaseId, unknown>;
+  for (const id of PHASE_IDS) {
+    const phase = await loadPhase(id);
+    answers[id] = phase.offline({ ...base, upstream: Object.fromEntries(phase.dependsOn.map((d) => [d, answers[d]])) });
+  }
+  return answers;
 }
 
 /** Which phase a request is for, from its system instruction (the persona text). */

@@ -1,4 +1,5 @@
 // The audit phase: cloud solutions architect persona, risks for the growth target.
+import { promptInventoryJson } from "../../model/prompt-inventory.js";
 import { renderTemplate } from "../../render/templates.js";
 import { validateMermaid } from "../../validate/mermaid.js";
 import type { PhaseImplementation, PhaseInput } from "../../contracts/phase.js";
@@ -9,18 +10,19 @@ import { auditResultSchema, type AuditResult } from "../../contracts/audit-resul
 
 async function buildAuditPrompt(input: PhaseInput): Promise<string> {
   const inv = input.inventory;
-  const { $schema: _s, ...rest } = inv;
   return renderTemplate("prompts/audit.hbs", {
     growth: inv.traffic.growth,
     top: input.options.top ?? 5,
     // Compact JSON keeps the prompt small (the example's prompt stays well under 6,000 tokens).
-    inventoryJson: JSON.stringify(rest),
+    inventoryJson: promptInventoryJson(inv),
     facts: describeFacts(inv, deriveFacts(inv)),
   });
 }
 
 export const auditPhase: PhaseImplementation<AuditResult> = {
   resultSchema: auditResultSchema,
+  // A risk affects inventory services only: no more names than the inventory has.
+  responseLimits: (input) => ({ "risks[].affects": { maxItems: input.inventory.services.length } }),
   buildPrompt: buildAuditPrompt,
   offline: auditOffline,
   render: renderAudit,

@@ -42,6 +42,8 @@ export async function renderAudit(result: AuditResult, input: PhaseInput): Promi
     critical: withMttr.slice(0, top),
     others: withMttr.slice(top),
     strengths: result.strengths,
+    assumptions: result.assumptions ?? [],
+    unknowns: result.unknowns ?? [],
     diagram: diagram.trimEnd(),
     engineers: inv.team.engineers ?? "a small team",
   });

@@ -15,35 +15,45 @@ export const SAFE_TEST_COMMAND =
 /** Prose for the README: no markup that could render as HTML, no code spans, no expressions. */
 const safeProse = (s: string): boolean => !/[<>`]|\$\{\{|\r/.test(s);
 
-export const healthCheckSchema = z.strictObject({
-  /** Attempts before a check counts as failed. */
-  retries: z.int().min(1).max(10),
-  /** curl --max-time per attempt. */
-  timeoutSeconds: z.int().min(1).max(30),
-  /** Pause between attempts. */
-  intervalSeconds: z.int().min(1).max(60),
-});
+export const healthCheckSchema = z
+  .strictObject({
+    retries: z.int().min(1).max(10).describe("Attempts before a check counts as failed."),
+    timeoutSeconds: z.int().min(1).max(30).describe("curl --max-time per attempt, below the request timeout."),
+    intervalSeconds: z.int().min(1).max(60).describe("Pause between attempts, seconds."),
+  })
+  .describe("How the pipeline probes the new revision's health path at each step.");
 
 export const cicdResultSchema = z
   .strictObject({
-    /** Percent of traffic on the new revision at each step; ascending, ending at 100. */
     canarySteps: z
       .array(z.int().min(1).max(100))
       .min(1)
       .max(5)
       .refine((steps) => steps.every((s, i) => i === 0 || s > steps[i - 1]!), "steps must be strictly ascending")
-      .refine((steps) => steps[steps.length - 1] === 100, "the last step must be 100"),
-    /** Wait at each step before checking again. */
-    bakeSeconds: z.int().min(0).max(1800),
+      .refine((steps) => steps[steps.length - 1] === 100, "the last step must be 100")
+      .describe("Percent of traffic on the new revision at each step: strictly ascending, the last one 100."),
+    bakeSeconds: z.int().min(0).max(1800).describe("Wait at each step before checking health again, seconds."),
     healthCheck: healthCheckSchema,
-    testCommand: z.string().regex(SAFE_TEST_COMMAND, "expected a plain test command such as `pytest -q` or `npm test`"),
-    /** A supported release of the detected stack (runtime.ts SUPPORTED), e.g. "3.12" or "22". */
-    runtimeVersion: z.string().regex(RUNTIME_VERSION, "expected a supported runtime release"),
-    notifyOnSuccess: z.boolean(),
-    /** `timeout-minutes` of the deploy job. */
-    deployTimeoutMinutes: z.int().min(5).max(120),
-    /** Why these parameters, for the README. Plain prose. */
-    rationale: z.string().min(20).max(1500).refine(safeProse, "plain prose only: no <, >, backticks or ${{"),
+    testCommand: z
+      .string()
+      .regex(SAFE_TEST_COMMAND, "expected a plain test command such as `pytest -q` or `npm test`")
+      .describe("The test command CI runs before deploying: a known runner and plain arguments only."),
+    runtimeVersion: z
+      .string()
+      .regex(RUNTIME_VERSION, "expected a supported runtime release")
+      .describe('A supported release of the detected stack, matching what the VM runs today, e.g. "3.12" or "22".'),
+    notifyOnSuccess: z.boolean().describe("Also post successful deploys to Slack (failures always are)."),
+    deployTimeoutMinutes: z
+      .int()
+      .min(5)
+      .max(120)
+      .describe("timeout-minutes of the deploy job: every bake step plus 5 minutes."),
+    rationale: z
+      .string()
+      .min(20)
+      .max(1500)
+      .refine(safeProse, "plain prose only: no <, >, backticks or ${{")
+      .describe("Why these parameters, 2–6 sentences of plain prose for the README: no markup, <, > or backticks."),
   })
   .refine((r) => r.deployTimeoutMinutes * 60 >= r.bakeSeconds * r.canarySteps.length + 300, {
     message: "deployTimeoutMinutes must leave room for every bake step plus 5 minutes",

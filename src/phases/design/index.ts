@@ -1,16 +1,17 @@
 // The design phase: serverless SRE persona, target architecture, decisions, cost and runbook.
+import { promptInventoryJson } from "../../model/prompt-inventory.js";
 import { renderTemplate } from "../../render/templates.js";
 import { validateMermaid } from "../../validate/mermaid.js";
 import type { Artifact } from "../../write/plan.js";
 import type { PhaseImplementation, PhaseInput } from "../../contracts/phase.js";
 import { designFromInventory, designOffline, upstreamAudit } from "./offline.js";
 import { renderDesign } from "./render.js";
+import { promptCostLines } from "./prompt-costs.js";
 import { baseName, projectId } from "./rules/names.js";
-import { designResultSchema, type DesignResult } from "./schema.js";
+import { designResponseLimits, designResultSchema, type DesignResult } from "./schema.js";
 
 export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
   const inv = input.inventory;
-  const { $schema: _s, ...rest } = inv;
   const audit = upstreamAudit(input);
   // Compact JSON, and only the audit fields the design needs, keep the prompt small.
   const risks = (audit?.risks ?? []).map((r) => ({
@@ -30,12 +31,13 @@ export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
     region: inv.target.region,
     base: baseName(inv),
     businessHours: inv.target.businessHours ?? "none given: scale to zero",
-    inventoryJson: JSON.stringify(rest),
+    inventoryJson: promptInventoryJson(inv),
     auditJson: JSON.stringify({ summary: audit?.summary ?? "no audit result", risks }),
     draftJson: JSON.stringify({
       deployment: draft.deployment,
       mapping: draft.mapping.map((m) => ({ service: m.service, target: m.target })),
     }),
+    costLines: promptCostLines(inv, draft.deployment),
   });
 }
 
@@ -61,6 +63,7 @@ export async function validateDesign(artifacts: Artifact[], input: PhaseInput): 
 
 export const designPhase: PhaseImplementation<DesignResult> = {
   resultSchema: designResultSchema,
+  responseLimits: designResponseLimits,
   buildPrompt: buildDesignPrompt,
   offline: designOffline,
   render: renderDesign,

@@ -59,6 +59,7 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
     database: dep.database ?? false,
     tradeoffs: result.tradeoffs,
     assumptions: result.assumptions,
+    unknowns: result.unknowns ?? [],
     appChanges: result.mapping.flatMap((m) => m.appChanges.map((c) => ({ service: m.service, change: c }))),
     todayTotal: usd(today.totalUsd),
     growthTotal: usd(growth.totalUsd),

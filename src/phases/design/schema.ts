@@ -1,8 +1,12 @@
 // The design result: what the serverless SRE persona returns (offline rules or Gemini) and
 // mapping.json publishes. Prose fields are bounded strings; anything a later artifact reuses as a
-// name, size or path lives in `deployment` or is pattern-checked here.
+// name, size or path lives in `deployment` or is pattern-checked here. Every field carries a
+// description for the model (the sent schema states patterns and lengths there too).
 import { z } from "zod";
+import type { AuditResult } from "../../contracts/audit-result.js";
 import { deploymentSchema } from "../../contracts/deployment.js";
+import type { PhaseInput } from "../../contracts/phase.js";
+import type { ArrayLimits } from "../../model/response-schema.js";
 
 export const TARGET_KINDS = [
   "cloud-run-service",
@@ -31,46 +35,77 @@ const SETTING_KEY = /^[a-zA-Z][a-zA-Z0-9]{0,40}$/;
 const text = (max: number) => z.string().trim().min(3).max(max);
 
 export const mappingEntrySchema = z.object({
-  /** Inventory service name. */
-  service: z.string().regex(SERVICE),
-  target: z.object({ kind: z.enum(TARGET_KINDS), name: z.string().regex(RESOURCE_NAME) }),
-  reason: text(800),
-  /** Key settings of the target (cpu, concurrency, tier…), flat and printable. */
+  service: z.string().regex(SERVICE).describe("Inventory service name, exactly as the inventory spells it."),
+  target: z
+    .object({
+      kind: z
+        .enum(TARGET_KINDS)
+        .describe("Google Cloud product that replaces the service ('removed' if nothing does)."),
+      name: z
+        .string()
+        .regex(RESOURCE_NAME)
+        .describe("Resource name: the Cloud Run service, queue, instance or bucket."),
+    })
+    .describe("Where the service goes."),
+  reason: text(800).describe("Why this target, in one or two sentences."),
   settings: z
     .record(z.string().regex(SETTING_KEY), z.union([z.string().max(200), z.number(), z.boolean()]))
-    .default({}),
-  /** Application changes this move implies, in imperative sentences. */
-  appChanges: z.array(text(600)).max(10).default([]),
+    .default({})
+    .describe("Key settings of the target (cpu, concurrency, tier …), flat and printable; camelCase keys."),
+  appChanges: z
+    .array(text(600))
+    .max(10)
+    .default([])
+    .describe("Application changes this move needs, as imperative sentences (e.g. 'Enqueue jobs with Cloud Tasks')."),
 });
 export type MappingEntry = z.infer<typeof mappingEntrySchema>;
 
 export const decisionSchema = z.object({
-  id: z.string().regex(DECISION_ID),
-  title: text(140),
-  context: text(1200),
-  decision: text(1200),
-  alternatives: z.array(text(500)).min(1).max(6),
-  consequences: z.array(text(500)).min(1).max(8),
-  /** Audit risk ids this decision closes. */
-  closesRisks: z.array(z.string().regex(RISK_ID)).max(30).default([]),
+  id: z.string().regex(DECISION_ID).describe("ADR id D1…Dn."),
+  title: text(140).describe("The decision in a few words."),
+  context: text(1200).describe("The forces at play: facts from the inventory and the audit."),
+  decision: text(1200).describe("What we do, stated plainly."),
+  alternatives: z.array(text(500)).min(1).max(6).describe("Options considered and why each was not chosen."),
+  consequences: z.array(text(500)).min(1).max(8).describe("What follows, good and bad, including monthly cost."),
+  closesRisks: z.array(z.string().regex(RISK_ID)).max(30).default([]).describe("Audit risk ids this decision closes."),
 });
 export type Decision = z.infer<typeof decisionSchema>;
 
-export const riskTraceSchema = z.object({
-  riskId: z.string().regex(RISK_ID),
-  status: z.enum(["mitigated", "accepted"]),
-  /** The design element that closes it (a mapping target or a decision id), or why it is accepted. */
-  element: text(200),
-  decisionIds: z.array(z.string().regex(DECISION_ID)).max(10).default([]),
-  reason: text(600),
-});
+export const RISK_STATUSES = ["mitigated", "accepted"] as const;
+
+export const riskTraceSchema = z
+  .object({
+    riskId: z.string().regex(RISK_ID).describe("An audit risk id."),
+    status: z
+      .enum(RISK_STATUSES)
+      .describe(
+        "'mitigated' when a design element closes it; 'accepted' when the team lives with it, with the reason.",
+      ),
+    element: text(200).describe("The design element that closes it (a mapping target or decision), or 'accepted'."),
+    decisionIds: z
+      .array(z.string().regex(DECISION_ID))
+      .max(10)
+      .default([])
+      .describe("Decision ids that close it; at least one when mitigated."),
+    reason: text(600).describe(
+      "How the element closes the risk; for an accepted risk, why accepting it is sound and what would change that.",
+    ),
+  })
+  .refine((t) => t.status !== "mitigated" || t.decisionIds.length > 0, {
+    message: "a mitigated risk names the decisions that close it (decisionIds)",
+    path: ["decisionIds"],
+  })
+  .refine((t) => t.status !== "accepted" || t.reason.length >= 40, {
+    message: "an accepted risk needs a real reason (at least 40 characters): why accepting it is sound",
+    path: ["reason"],
+  });
 export type RiskTrace = z.infer<typeof riskTraceSchema>;
 
 export const tradeoffSchema = z.object({
-  topic: text(120),
-  chosen: text(400),
-  gives: text(400),
-  costs: text(400),
+  topic: text(120).describe("What the trade-off is about."),
+  chosen: text(400).describe("The option chosen."),
+  gives: text(400).describe("What it gives."),
+  costs: text(400).describe("What it costs (money, latency, effort)."),
 });
 
 export const REQUIREMENTS = [
@@ -82,36 +117,55 @@ export const REQUIREMENTS = [
 ] as const;
 
 export const requirementSchema = z.object({
-  id: z.enum(REQUIREMENTS),
-  how: text(800),
+  id: z.enum(REQUIREMENTS).describe("The requirement."),
+  how: text(800).describe("How the design meets it, or why it does not apply."),
 });
 
 export const runbookStepSchema = z.object({
-  title: text(140),
-  detail: text(1200),
-  /** Commands or queries to run; shown in code blocks, never executed by the tool. */
-  commands: z.array(z.string().max(400)).max(12).default([]),
-  verify: z.string().max(600).optional(),
+  title: text(140).describe("The step in a few words."),
+  detail: text(1200).describe("What to do and why, for the engineer on duty."),
+  commands: z
+    .array(z.string().max(400))
+    .max(12)
+    .default([])
+    .describe("Commands or SQL to run, shown in code blocks; never executed by the tool."),
+  verify: z.string().max(600).optional().describe("How to check the step worked."),
 });
 
 export const designResultSchema = z
   .object({
-    /** Two to five sentences: what the target looks like and why. */
-    summary: text(2000),
-    growthTarget: z.number().min(1).max(10_000),
+    summary: text(2000).describe("Two to five sentences: what the target looks like and why."),
+    growthTarget: z.number().min(1).max(10_000).describe("The growth multiple designed for, as given in the prompt."),
     deployment: deploymentSchema,
-    mapping: z.array(mappingEntrySchema).min(1).max(5000), // the inventory allows 5,000 services
-    decisions: z.array(decisionSchema).min(1).max(30),
-    riskTrace: z.array(riskTraceSchema).max(60),
-    tradeoffs: z.array(tradeoffSchema).max(20),
-    assumptions: z.array(text(400)).max(20),
-    requirements: z.array(requirementSchema).max(REQUIREMENTS.length),
-    runbook: z.object({
-      database: z.array(runbookStepSchema).min(1).max(20),
-      cutover: z.array(runbookStepSchema).min(1).max(20),
-      rollback: z.array(runbookStepSchema).min(1).max(10),
-      firstWeek: z.array(text(400)).min(1).max(15),
-    }),
+    mapping: z
+      .array(mappingEntrySchema)
+      .min(1)
+      .max(5000) // the inventory allows 5,000 services; the sent schema is sized to the inventory
+      .describe("One entry per inventory service, in inventory order."),
+    decisions: z.array(decisionSchema).min(1).max(30).describe("Architecture decision records; ids unique."),
+    riskTrace: z
+      .array(riskTraceSchema)
+      .max(60)
+      .describe("Every audit risk id, mitigated by a design element or accepted with a reason."),
+    tradeoffs: z.array(tradeoffSchema).max(20).describe("The main trade-offs of this design."),
+    assumptions: z
+      .array(text(400))
+      .max(20)
+      .describe("What the design assumes because the inventory does not say (name the missing key)."),
+    unknowns: z
+      .array(text(400))
+      .max(10)
+      .optional()
+      .describe("Questions the team must answer before cut-over, because nothing given can tell."),
+    requirements: z.array(requirementSchema).max(REQUIREMENTS.length).describe("How each requirement is met."),
+    runbook: z
+      .object({
+        database: z.array(runbookStepSchema).min(1).max(20).describe("Database cut-over, with verification queries."),
+        cutover: z.array(runbookStepSchema).min(1).max(20).describe("Traffic switch: DNS or load balancer."),
+        rollback: z.array(runbookStepSchema).min(1).max(10).describe("How to go back to the VM."),
+        firstWeek: z.array(text(400)).min(1).max(15).describe("What to watch in the first week."),
+      })
+      .describe("The migration runbook."),
   })
   .superRefine((r, ctx) => {
     const ids = r.decisions.map((d) => d.id);
@@ -137,3 +191,21 @@ export const designResultSchema = z
     });
   });
 export type DesignResult = z.infer<typeof designResultSchema>;
+
+/**
+ * The sent schema's array bounds for this inventory: one mapping entry per service; at most one
+ * Cloud Run target, queue or job per service plus the AI worker and the warm-up jobs; no more risk
+ * references than the audit has risks.
+ */
+export function designResponseLimits(input: PhaseInput): ArrayLimits {
+  const services = input.inventory.services.length;
+  const risks = (input.upstream.audit as AuditResult | undefined)?.risks.length ?? 60;
+  return {
+    mapping: { minItems: services, maxItems: services },
+    "deployment.services": { maxItems: services + 1 },
+    "deployment.queues": { maxItems: services },
+    "deployment.schedules": { maxItems: services + 2 },
+    riskTrace: { maxItems: risks },
+    "decisions[].closesRisks": { maxItems: risks },
+  };
+}
