@@ -1,5 +1,5 @@
-// 429s as the Gemini API sends them (RetryInfo in the body, QuotaFailure naming the quota),
-// through the real SDK against the fake server.
+// Retries through the real SDK against the fake server: our own backoff, and 429s as the Gemini
+// API sends them (RetryInfo in the body, QuotaFailure naming the quota).
 import { describe, expect, it } from "vitest";
 import type { FakeReply } from "../helpers/fake-gemini.mjs";
 import { TEST_KEY, VALID, rejection, testRequest, useGeminiHarness } from "../helpers/gemini-harness.js";
@@ -7,6 +7,43 @@ import { TEST_KEY, VALID, rejection, testRequest, useGeminiHarness } from "../he
 const h = useGeminiHarness();
 const PER_MINUTE = "GenerateRequestsPerMinutePerProjectPerModel-FreeTier";
 const PER_DAY = "GenerateRequestsPerDayPerProjectPerModel-FreeTier";
+
+describe("backoff and server waits", () => {
+  const retryInfo = (delay: string) => [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: delay }];
+  it.each<{ name: string; replies: FakeReply[]; delays: number[] }>([
+    { name: "429 waits what Retry-After says", replies: [{ status: 429, retryAfterSeconds: 2 }], delays: [2000] },
+    {
+      name: "the Retry-After header wins over the body's RetryInfo",
+      replies: [{ status: 429, retryAfterSeconds: 2, details: retryInfo("9s") }],
+      delays: [2000],
+    },
+    { name: "429 RetryInfo in the body only", replies: [{ status: 429, details: retryInfo("3.5s") }], delays: [3500] },
+    {
+      name: "RetryInfo beyond our own backoff cap is still waited out",
+      replies: [{ status: 429, retryDelay: "47s" }],
+      delays: [47_000],
+    },
+    { name: "500 then 503: growing backoff", replies: [{ status: 500 }, { status: 503 }], delays: [100, 200] },
+    {
+      name: "502, 504, 500: growing backoff",
+      replies: [{ status: 502 }, { status: 504 }, { status: 500 }],
+      delays: [100, 200, 400],
+    },
+    { name: "a hung call is cut at the timeout", replies: [{ hang: true }], delays: [100] },
+  ])("$name", async ({ replies, delays: expected }) => {
+    h.fake.enqueue(...replies, { json: VALID });
+    const result = await h.client({ timeoutMs: 300 }).generateJson(testRequest());
+    expect(result.calls).toBe(replies.length + 1);
+    expect(h.delays).toEqual(expected);
+    expect(h.events.filter((e) => e.type === "retry").map((e) => e.delayMs)).toEqual(expected);
+  });
+
+  it("full jitter draws below the exponential ceiling", async () => {
+    h.fake.enqueue({ status: 500 }, { status: 500 }, { json: VALID });
+    await h.client({ random: () => 0.5 }).generateJson(testRequest());
+    expect(h.delays).toEqual([50, 100]);
+  });
+});
 
 describe("honouring the server's wait", () => {
   it.each<{ name: string; reply: FakeReply; waitMs: number }>([

@@ -156,43 +156,6 @@ describe("gemini client: answers", () => {
   });
 });
 
-describe("gemini client: retries", () => {
-  const retryInfo = (delay: string) => [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: delay }];
-  it.each<{ name: string; replies: FakeReply[]; delays: number[] }>([
-    { name: "429 waits what Retry-After says", replies: [{ status: 429, retryAfterSeconds: 2 }], delays: [2000] },
-    {
-      name: "the Retry-After header wins over the body's RetryInfo",
-      replies: [{ status: 429, retryAfterSeconds: 2, details: retryInfo("9s") }],
-      delays: [2000],
-    },
-    { name: "429 RetryInfo in the body only", replies: [{ status: 429, details: retryInfo("3.5s") }], delays: [3500] },
-    {
-      name: "RetryInfo beyond our own backoff cap is still waited out",
-      replies: [{ status: 429, retryDelay: "47s" }],
-      delays: [47_000],
-    },
-    { name: "500 then 503: growing backoff", replies: [{ status: 500 }, { status: 503 }], delays: [100, 200] },
-    {
-      name: "502, 504, 500: growing backoff",
-      replies: [{ status: 502 }, { status: 504 }, { status: 500 }],
-      delays: [100, 200, 400],
-    },
-    { name: "a hung call is cut at the timeout", replies: [{ hang: true }], delays: [100] },
-  ])("$name", async ({ replies, delays: expected }) => {
-    fake.enqueue(...replies, { json: VALID });
-    const result = await client({ timeoutMs: 300 }).generateJson(request);
-    expect(result.calls).toBe(replies.length + 1);
-    expect(delays).toEqual(expected);
-    expect(events.filter((e) => e.type === "retry").map((e) => e.delayMs)).toEqual(expected);
-  });
-
-  it("full jitter draws below the exponential ceiling", async () => {
-    fake.enqueue({ status: 500 }, { status: 500 }, { json: VALID });
-    await client({ random: () => 0.5 }).generateJson(request);
-    expect(delays).toEqual([50, 100]);
-  });
-});
-
 describe("gemini client: failures", () => {
   it.each<{
     name: string;
