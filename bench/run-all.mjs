@@ -3,7 +3,14 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { ROOT } from "./lib.mjs";
 
-const benches = ["cli-startup.mjs", "audit.mjs", "run-concurrency.mjs", "render.mjs", "fidelity.mjs", "schema-size.mjs"];
+const benches = [
+  "cli-startup.mjs",
+  "audit.mjs",
+  "run-concurrency.mjs",
+  "render.mjs",
+  "fidelity.mjs",
+  "schema-size.mjs",
+];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const bench of benches.filter((b) => only.length === 0 || only.some((o) => b.includes(o)))) {
