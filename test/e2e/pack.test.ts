@@ -24,7 +24,7 @@ it("npm pack → npm install in an empty project → npx infra-migrate --help, r
   for (const file of [
     "bin/infra-migrate.js",
     "dist/cli/main.js",
-    "dist/check/check-drift.js",
+    "dist/engine/check.js",
     "dist/ci/reports-workflow.js",
     "package.json",
     ".puppeteerrc.cjs",

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { PHASE_IDS, type PhaseId } from "../../phases/registry.js";
 import { addTargetOptions } from "../options.js";
 import type { GlobalFlags, Output } from "../output.js";
-import type { CheckReport } from "../../check/check-drift.js";
+import type { CheckReport } from "../../engine/check.js";
 
 const HELP = `
 The default provider is chosen per phase from .infra-migrate/manifest.json: replay (answers from
@@ -66,7 +66,7 @@ export function registerCheck(program: Command): void {
         import("../output.js"),
         import("../common.js"),
         import("./run.js"),
-        import("../../check/check-drift.js"),
+        import("../../engine/check.js"),
         import("../../package-root.js"),
       ]);
     const out = createOutput(all);

@@ -38,14 +38,14 @@ export function registerPhaseCommands(program: Command): void {
     cmd.addHelpText("after", `\nExample:\n  $ ${phase.example}`);
     cmd.action(async (_opts, command: Command) => {
       const all = command.optsWithGlobals<Record<string, unknown> & GlobalFlags>();
-      const [{ createOutput }, { resolveSettings }, { generate }] = await Promise.all([
+      const [{ createOutput }, { resolveSettings }, { runGenerate }] = await Promise.all([
         import("../output.js"),
         import("../common.js"),
         import("../generate.js"),
       ]);
       const out = createOutput(all);
       const settings = await resolveSettings(all, process.env);
-      process.exitCode = await generate({ phases: [phase.id], settings, out, command: phase.id });
+      process.exitCode = await runGenerate({ phases: [phase.id], settings, out, command: phase.id });
     });
   }
 }

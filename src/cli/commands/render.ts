@@ -1,63 +1,8 @@
 // render: every Mermaid .mmd under docs/migration/ (or the given files/folders) → .svg (and
-// --png), all through ONE browser session: one Chromium per file costs ~2.5 s each.
-import { readdir, stat } from "node:fs/promises";
+// --png), all through ONE browser session (see src/engine/render.ts).
 import path from "node:path";
 import type { Command } from "commander";
 import type { GlobalFlags } from "../output.js";
-
-const DIAGRAM_ROOT = "docs/migration";
-
-async function walkDiagrams(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map(async (entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory())
-        return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : walkDiagrams(full);
-      return entry.isFile() && entry.name.endsWith(".mmd") ? [full] : [];
-    }),
-  );
-  return nested.flat();
-}
-
-/** Absolute .mmd paths, sorted: the given files and folders, or <out>/docs/migration. */
-export async function collectDiagrams(paths: string[], outDir: string, cwd = process.cwd()): Promise<string[]> {
-  const { InputError } = await import("../../errors.js");
-  const targets = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [path.join(outDir, DIAGRAM_ROOT)];
-  const found: string[] = [];
-  for (const target of targets) {
-    const info = await stat(target).catch(() => undefined);
-    if (!info) {
-      throw new InputError(
-        `No such file or folder: ${target}`,
-        [],
-        paths.length
-          ? "Pass .mmd files or folders holding them."
-          : "Generate diagrams first: `infra-migrate run` (or audit/design/llmops).",
-        "render.not-found",
-      );
-    }
-    if (info.isDirectory()) found.push(...(await walkDiagrams(target)));
-    else if (target.endsWith(".mmd")) found.push(target);
-    else
-      throw new InputError(
-        `Not a Mermaid .mmd file: ${target}`,
-        [],
-        "Pass .mmd files or folders holding them.",
-        "render.not-mermaid",
-      );
-  }
-  const unique = [...new Set(found)].sort();
-  if (unique.length === 0) {
-    throw new InputError(
-      `No .mmd diagrams under ${targets.join(", ")}`,
-      [],
-      "Generate diagrams first: `infra-migrate run`.",
-      "render.none",
-    );
-  }
-  return unique;
-}
 
 export function registerRender(program: Command): void {
   program
@@ -71,42 +16,25 @@ export function registerRender(program: Command): void {
     )
     .action(async (paths: string[], _opts, command: Command) => {
       const all = command.optsWithGlobals<{ out?: string; png?: boolean } & GlobalFlags>();
-      const [{ createOutput }, { findChromium }, { renderDiagrams }] = await Promise.all([
+      const [{ createOutput }, { renderProject }] = await Promise.all([
         import("../output.js"),
-        import("../../render/chromium.js"),
-        import("../../render/render-diagrams.js"),
+        import("../../engine/render.js"),
       ]);
       const out = createOutput(all);
-      const outDir = path.resolve(all.out ?? ".");
-      const files = await collectDiagrams(paths, outDir);
-      const started = performance.now();
-      // renderDiagrams finds Chromium itself and fails with the install hint (exit 2) when none is
-      // found, or when PUPPETEER_EXECUTABLE_PATH points at nothing.
-      const rendered = await renderDiagrams(
-        files.map((input) => ({ input })),
-        { png: all.png === true },
-      );
-      const elapsedMs = Math.round(performance.now() - started);
-      const browser = process.env.PUPPETEER_EXECUTABLE_PATH || findChromium(process.env);
-      // Paths inside the target repo are shown relative to it; others stay absolute.
-      const rel = (file: string) => {
-        const relative = path.relative(outDir, file);
-        return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
-      };
+      const report = await renderProject({
+        paths,
+        outDir: path.resolve(all.out ?? "."),
+        cwd: process.cwd(),
+        png: all.png === true,
+        env: process.env,
+      });
       if (out.json) {
-        out.emitJson({
-          ok: true,
-          command: "render",
-          outDir,
-          browser,
-          elapsedMs,
-          diagrams: rendered.map((r) => ({ input: rel(r.input), outputs: r.outputs.map(rel) })),
-        });
+        out.emitJson(report);
         return;
       }
-      for (const r of rendered) for (const output of r.outputs) out.info(`  ${out.c.green("render")} ${rel(output)}`);
+      for (const d of report.diagrams) for (const output of d.outputs) out.info(`  ${out.c.green("render")} ${output}`);
       out.info(
-        `${out.c.green("Done:")} ${rendered.length} diagram(s) in ${(elapsedMs / 1000).toFixed(1)} s with ${browser}`,
+        `${out.c.green("Done:")} ${report.diagrams.length} diagram(s) in ${(report.elapsedMs / 1000).toFixed(1)} s with ${report.browser}`,
       );
     });
 }

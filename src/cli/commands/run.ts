@@ -48,7 +48,7 @@ export function registerRun(program: Command): void {
     );
   cmd.action(async (_opts, command: Command) => {
     const all = command.optsWithGlobals<Record<string, unknown> & GlobalFlags>();
-    const [{ createOutput }, { resolveSettings }, { generate }] = await Promise.all([
+    const [{ createOutput }, { resolveSettings }, { runGenerate }] = await Promise.all([
       import("../output.js"),
       import("../common.js"),
       import("../generate.js"),
@@ -57,7 +57,7 @@ export function registerRun(program: Command): void {
     const phases = selectPhases(all.only as string | undefined, all.skip as string | undefined);
     const { only: _o, skip: _s, render: _r, png: _p, ...rest } = all;
     const settings = await resolveSettings(rest, process.env);
-    process.exitCode = await generate({
+    process.exitCode = await runGenerate({
       phases,
       settings,
       out,

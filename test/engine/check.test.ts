@@ -4,7 +4,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkDrift, type CheckOptions } from "../../src/check/check-drift.js";
+import { checkDrift, type CheckOptions } from "../../src/engine/check.js";
 import { ExitCode, InputError, ProviderError } from "../../src/errors.js";
 import { toolVersion } from "../../src/package-root.js";
 import { runPipeline, storedResultFile } from "../../src/pipeline/run-pipeline.js";

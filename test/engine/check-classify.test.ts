@@ -5,7 +5,7 @@ import {
   manifestPhases,
   overallStatus,
   type CheckFile,
-} from "../../src/check/classify.js";
+} from "../../src/engine/check-classify.js";
 import { PHASE_IDS } from "../../src/phases/registry.js";
 import type { Manifest } from "../../src/write/manifest.js";
 import type { FileChange } from "../../src/write/writer.js";

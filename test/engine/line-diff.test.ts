@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { diffLines, unifiedDiff } from "../../src/check/line-diff.js";
+import { diffLines, unifiedDiff } from "../../src/engine/line-diff.js";
 
 const lines = (n: number, prefix = "line") => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
 const text = (ls: string[]) => ls.join("\n") + "\n";

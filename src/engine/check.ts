@@ -15,7 +15,7 @@ import {
   overallStatus,
   type CheckFile,
   type CheckStatus,
-} from "./classify.js";
+} from "./check-classify.js";
 
 export interface CheckOptions {
   inventoryFile: string;

@@ -1,0 +1,133 @@
+// The `run` and phase-command use case: pipeline → writer → (optional) diagram rendering → report.
+// Prints nothing: progress goes to `onEvent`, the outcome is the returned report (which is also
+// the `--json` document).
+import path from "node:path";
+import type { PhaseOptions } from "../contracts/phase.js";
+import type { GenerationSettings } from "../model/generation.js";
+import { estimateModelCostUsd } from "../model/pricing.js";
+import type { ProviderChoice, TokenUsage } from "../model/types.js";
+import { toolVersion } from "../package-root.js";
+import type { PhaseId } from "../phases/registry.js";
+import { runPipeline, storedResultFile, type PipelineEvent } from "../pipeline/run-pipeline.js";
+import { applyPlans, type FileAction } from "../write/writer.js";
+
+export interface GenerateOptions {
+  /** Reported back as `command` ("run", or the phase command's name). */
+  command: string;
+  /** Phases asked for; the ones they depend on are reused or run too. */
+  phases: PhaseId[];
+  inventoryFile: string;
+  outDir: string;
+  provider: ProviderChoice;
+  model?: string;
+  timeoutMs?: number;
+  /** Per-phase thinking and output budgets for Gemini (config `phases.<id>`). */
+  generation?: GenerationSettings;
+  options: PhaseOptions;
+  dryRun: boolean;
+  force: boolean;
+  env: NodeJS.ProcessEnv;
+  /** Render every written .mmd to .svg (and .png) afterwards (`run --render`). */
+  render?: { png: boolean };
+  onEvent?: (event: PipelineEvent) => void;
+}
+
+export interface ChangedFile {
+  path: string;
+  phase: string;
+  action: FileAction;
+  reason?: string;
+}
+
+export interface GenerateReport {
+  ok: true;
+  command: string;
+  dryRun: boolean;
+  outDir: string;
+  inventory: { file: string; hash: string; warnings: number; redactions: number };
+  phases: {
+    phase: string;
+    provider: string;
+    model: string;
+    cached: boolean;
+    calls: number;
+    usage: TokenUsage;
+    summary: string;
+  }[];
+  reused: PhaseId[];
+  files: ChangedFile[];
+  counts: { create: number; update: number; unchanged: number; kept: number };
+  tokens: TokenUsage;
+  estimatedModelCostUsd: number;
+  /** Rendered diagram files, relative to outDir. */
+  rendered: string[];
+  elapsedMs: number;
+}
+
+export async function generate(options: GenerateOptions): Promise<GenerateReport> {
+  const started = performance.now();
+  const result = await runPipeline({
+    inventoryFile: options.inventoryFile,
+    outDir: options.outDir,
+    phases: options.phases,
+    provider: options.provider,
+    model: options.model,
+    options: options.options,
+    env: options.env,
+    timeoutMs: options.timeoutMs,
+    generation: options.generation,
+    onEvent: options.onEvent,
+  });
+  const written = await applyPlans(result.plans, {
+    outDir: options.outDir,
+    toolVersion: toolVersion(),
+    dryRun: options.dryRun,
+    force: options.force,
+    stateFiles: result.stored.map(storedResultFile),
+  });
+
+  let rendered: { input: string; outputs: string[] }[] = [];
+  if (options.render && !options.dryRun) {
+    const { renderDiagrams } = await import("../render/render-diagrams.js");
+    const diagrams = written.changes
+      .filter((c) => c.path.endsWith(".mmd"))
+      .map((c) => ({ input: path.join(options.outDir, c.path) }));
+    rendered = await renderDiagrams(diagrams, { png: options.render.png });
+  }
+
+  const count = (action: FileAction) => written.changes.filter((c) => c.action === action).length;
+  const modelCost = result.runs.reduce((sum, r) => sum + estimateModelCostUsd(r.model, r.usage), 0);
+  return {
+    ok: true,
+    command: options.command,
+    dryRun: options.dryRun,
+    outDir: options.outDir,
+    inventory: {
+      file: options.inventoryFile,
+      hash: result.inventory.hash,
+      warnings: result.inventory.warnings.length,
+      redactions: result.inventory.redactions.length,
+    },
+    phases: result.runs.map((r) => ({
+      phase: r.phase,
+      provider: r.provider,
+      model: r.model,
+      cached: r.cached,
+      calls: r.calls,
+      usage: r.usage,
+      summary: r.summary,
+    })),
+    reused: result.reused,
+    files: written.changes.map((c) => ({
+      path: c.path,
+      phase: c.phase,
+      action: c.action,
+      ...(c.reason ? { reason: c.reason } : {}),
+    })),
+    counts: { create: count("create"), update: count("update"), unchanged: count("unchanged"), kept: count("kept") },
+    tokens: result.usage,
+    estimatedModelCostUsd: Number(modelCost.toFixed(4)),
+    rendered: rendered.flatMap((r) => r.outputs.map((o) => path.relative(options.outDir, o))),
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,104 @@
+// The `render` use case: Mermaid .mmd files (the given files and folders, or every diagram under
+// the target repo's docs/migration/) → .svg (and .png), all in ONE browser session: one Chromium
+// per file costs ~2.5 s each. Prints nothing; returns what was rendered.
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { InputError } from "../errors.js";
+import { findChromium } from "../render/chromium.js";
+
+export interface RenderCommandOptions {
+  /** Files or folders given on the command line (relative to cwd); none = <outDir>/docs/migration. */
+  paths: string[];
+  outDir: string;
+  cwd: string;
+  png: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface RenderReport {
+  ok: true;
+  command: "render";
+  outDir: string;
+  browser: string | undefined;
+  elapsedMs: number;
+  /** Paths inside the target repo are relative to it; others stay absolute. */
+  diagrams: { input: string; outputs: string[] }[];
+}
+
+const DIAGRAM_ROOT = "docs/migration";
+
+async function walkDiagrams(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map(async (entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory())
+        return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : walkDiagrams(full);
+      return entry.isFile() && entry.name.endsWith(".mmd") ? [full] : [];
+    }),
+  );
+  return nested.flat();
+}
+
+/** Absolute .mmd paths, sorted: the given files and folders, or <out>/docs/migration. */
+export async function collectDiagrams(paths: string[], outDir: string, cwd = process.cwd()): Promise<string[]> {
+  const targets = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [path.join(outDir, DIAGRAM_ROOT)];
+  const found: string[] = [];
+  for (const target of targets) {
+    const info = await stat(target).catch(() => undefined);
+    if (!info) {
+      throw new InputError(
+        `No such file or folder: ${target}`,
+        [],
+        paths.length
+          ? "Pass .mmd files or folders holding them."
+          : "Generate diagrams first: `infra-migrate run` (or audit/design/llmops).",
+        "render.not-found",
+      );
+    }
+    if (info.isDirectory()) found.push(...(await walkDiagrams(target)));
+    else if (target.endsWith(".mmd")) found.push(target);
+    else
+      throw new InputError(
+        `Not a Mermaid .mmd file: ${target}`,
+        [],
+        "Pass .mmd files or folders holding them.",
+        "render.not-mermaid",
+      );
+  }
+  const unique = [...new Set(found)].sort();
+  if (unique.length === 0) {
+    throw new InputError(
+      `No .mmd diagrams under ${targets.join(", ")}`,
+      [],
+      "Generate diagrams first: `infra-migrate run`.",
+      "render.none",
+    );
+  }
+  return unique;
+}
+
+export async function renderProject(options: RenderCommandOptions): Promise<RenderReport> {
+  const files = await collectDiagrams(options.paths, options.outDir, options.cwd);
+  const { renderDiagrams } = await import("../render/render-diagrams.js");
+  const started = performance.now();
+  // renderDiagrams finds Chromium itself and fails with the install hint (exit 2) when none is
+  // found, or when PUPPETEER_EXECUTABLE_PATH points at nothing.
+  const rendered = await renderDiagrams(
+    files.map((input) => ({ input })),
+    { png: options.png, env: options.env },
+  );
+  const elapsedMs = Math.round(performance.now() - started);
+  const rel = (file: string) => {
+    const relative = path.relative(options.outDir, file);
+    return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+  };
+  return {
+    ok: true,
+    command: "render",
+    outDir: options.outDir,
+    browser: options.env.PUPPETEER_EXECUTABLE_PATH || findChromium(options.env),
+    elapsedMs,
+    diagrams: rendered.map((r) => ({ input: rel(r.input), outputs: r.outputs.map(rel) })),
+  };
+}

@@ -1,0 +1,62 @@
+// The init use case in process: flags and detection in, files and a report out, no terminal.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { initProject, type InitEvent } from "../../src/engine/init.js";
+import { InputError } from "../../src/errors.js";
+
+const REPO = path.resolve(import.meta.dirname, "../fixtures/repos/fastapi-celery-mysql");
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "engine-init-"));
+  dirs.push(dir);
+  return dir;
+};
+const FLAGS = { from: REPO, yes: true, project: "acme-prod", github: "acme/app", engineers: "2", peakRps: "40" };
+
+describe("initProject", () => {
+  it("detects the repo, takes flags and detected values with --yes, and writes the inventory and config", async () => {
+    const out = tempDir();
+    const events: InitEvent[] = [];
+    const report = await initProject({ flags: { ...FLAGS, out }, cwd: out, onEvent: (e) => events.push(e) });
+    expect(report.files.map((f) => [f.path, f.action])).toEqual([
+      ["infra-migrate.inventory.yaml", "create"],
+      ["infra-migrate.config.yaml", "create"],
+    ]);
+    expect(readFileSync(path.join(out, "infra-migrate.inventory.yaml"), "utf8")).toMatch(/project: acme-prod/);
+    expect(report.answers["target.project"]).toEqual({ value: "acme-prod", from: "flag" });
+    expect(report.answers.services?.from).toBe("detected");
+    expect(events.map((e) => e.type)).toEqual(["detected"]);
+    expect(report.detected.services.length).toBeGreaterThan(0);
+  });
+
+  it("lets the caller's wizard answer, and writes nothing on a dry run", async () => {
+    const out = tempDir();
+    const report = await initProject({
+      flags: { from: REPO, out, dryRun: true },
+      cwd: out,
+      ask: async ({ given, facts }) => ({
+        answers: { ...given, name: "asked", services: facts.services, "target.project": "asked-prod" },
+        origins: { name: "answered", services: "detected", "target.project": "answered" },
+      }),
+    });
+    expect(report.answers.name).toEqual({ value: "asked", from: "answered" });
+    expect(report.files.every((f) => f.action === "create")).toBe(true);
+    expect(existsSync(path.join(out, "infra-migrate.inventory.yaml"))).toBe(false);
+  });
+
+  it.each([
+    [{ from: REPO }, "init.missing"],
+    [{ from: path.join(REPO, "nope") }, "usage.invalid"],
+    [{ ...FLAGS, fromHost: "ssh://" }, "usage.invalid"],
+    [{ ...FLAGS, hostSudo: true }, "usage.invalid"],
+  ])("refuses %j with %s and writes nothing", async (flags, code) => {
+    const out = tempDir();
+    const error = await initProject({ flags: { ...flags, out }, cwd: out }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).code).toBe(code);
+    expect(existsSync(path.join(out, "infra-migrate.inventory.yaml"))).toBe(false);
+  });
+});
