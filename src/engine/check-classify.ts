@@ -90,7 +90,9 @@ export function manifestPhases(manifest: Manifest, order: readonly PhaseId[]): P
  */
 export function defaultProviders(manifest: Manifest, order: readonly PhaseId[]): Record<PhaseId, ProviderChoice> {
   const byPhase = new Map<string, Set<string>>();
-  for (const entry of Object.values(manifest.files)) {
+  // Only phases count: init's files and rendered diagrams (pseudo-phase "render") came from no model.
+  const phases = new Set<string>(order);
+  for (const entry of Object.values(manifest.files).filter((e) => phases.has(e.phase))) {
     const set = byPhase.get(entry.phase) ?? new Set<string>();
     set.add(entry.provider);
     byPhase.set(entry.phase, set);

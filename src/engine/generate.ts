@@ -88,11 +88,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
 
   let rendered: { input: string; outputs: string[] }[] = [];
   if (options.render && !options.dryRun) {
-    const { renderDiagrams } = await import("../render/render-diagrams.js");
+    const { renderInto } = await import("./render.js");
     const diagrams = written.changes
       .filter((c) => c.path.endsWith(".mmd"))
-      .map((c) => ({ input: path.join(options.outDir, c.path) }));
-    rendered = await renderDiagrams(diagrams, { png: options.render.png });
+      .map((c) => path.join(options.outDir, c.path));
+    rendered = await renderInto(diagrams, { ...options, png: options.render.png });
   }
 
   const count = (action: FileAction) => written.changes.filter((c) => c.action === action).length;
@@ -127,7 +127,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     counts: { create: count("create"), update: count("update"), unchanged: count("unchanged"), kept: count("kept") },
     tokens: result.usage,
     estimatedModelCostUsd: Number(modelCost.toFixed(4)),
-    rendered: rendered.flatMap((r) => r.outputs.map((o) => path.relative(options.outDir, o))),
+    rendered: rendered.flatMap((r) => r.outputs),
     elapsedMs: Math.round(performance.now() - started),
   };
 }

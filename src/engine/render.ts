@@ -4,7 +4,9 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors.js";
+import { toolVersion } from "../package-root.js";
 import { findChromium } from "../render/chromium.js";
+import { applyRendered } from "../write/write-rendered.js";
 
 export interface RenderCommandOptions {
   /** Files or folders given on the command line (relative to cwd); none = <outDir>/docs/migration. */
@@ -12,6 +14,8 @@ export interface RenderCommandOptions {
   outDir: string;
   cwd: string;
   png: boolean;
+  /** Overwrite rendered files edited by hand since they were rendered. */
+  force?: boolean;
   env: NodeJS.ProcessEnv;
 }
 
@@ -21,7 +25,7 @@ export interface RenderReport {
   outDir: string;
   browser: string | undefined;
   elapsedMs: number;
-  /** Paths inside the target repo are relative to it; others stay absolute. */
+  /** Paths relative to the target repo. */
   diagrams: { input: string; outputs: string[] }[];
 }
 
@@ -78,27 +82,46 @@ export async function collectDiagrams(paths: string[], outDir: string, cwd = pro
   return unique;
 }
 
-export async function renderProject(options: RenderCommandOptions): Promise<RenderReport> {
-  const files = await collectDiagrams(options.paths, options.outDir, options.cwd);
+/** Renders the diagrams (absolute .mmd paths inside outDir) and writes them through the writer. */
+export async function renderInto(
+  inputs: string[],
+  options: Pick<RenderCommandOptions, "outDir" | "png" | "force" | "env">,
+): Promise<{ input: string; outputs: string[] }[]> {
+  const rel = (file: string) => path.relative(options.outDir, file).split(path.sep).join("/");
+  const outside = inputs.filter((input) => rel(input).startsWith("../") || path.isAbsolute(rel(input)));
+  if (outside.length > 0) {
+    throw new InputError(
+      `Rendered diagrams are written inside the target repository only (${options.outDir})`,
+      outside.map((file) => ({ file, message: "outside --out" })),
+      "Pass --out <the repository that holds these diagrams>.",
+      "render.outside",
+    );
+  }
+  if (inputs.length === 0) return [];
   const { renderDiagrams } = await import("../render/render-diagrams.js");
-  const started = performance.now();
   // renderDiagrams finds Chromium itself and fails with the install hint (exit 2) when none is
   // found, or when PUPPETEER_EXECUTABLE_PATH points at nothing.
   const rendered = await renderDiagrams(
-    files.map((input) => ({ input })),
+    inputs.map((input) => ({ input })),
     { png: options.png, env: options.env },
   );
-  const elapsedMs = Math.round(performance.now() - started);
-  const rel = (file: string) => {
-    const relative = path.relative(options.outDir, file);
-    return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
-  };
+  await applyRendered(
+    rendered.flatMap((r) => r.outputs.map((o) => ({ path: rel(o.file), data: o.data }))),
+    { outDir: options.outDir, toolVersion: toolVersion(), force: options.force },
+  );
+  return rendered.map((r) => ({ input: rel(r.input), outputs: r.outputs.map((o) => rel(o.file)) }));
+}
+
+export async function renderProject(options: RenderCommandOptions): Promise<RenderReport> {
+  const files = await collectDiagrams(options.paths, options.outDir, options.cwd);
+  const started = performance.now();
+  const diagrams = await renderInto(files, options);
   return {
     ok: true,
     command: "render",
     outDir: options.outDir,
     browser: options.env.PUPPETEER_EXECUTABLE_PATH || findChromium(options.env),
-    elapsedMs,
-    diagrams: rendered.map((r) => ({ input: rel(r.input), outputs: r.outputs.map(rel) })),
+    elapsedMs: Math.round(performance.now() - started),
+    diagrams,
   };
 }

@@ -1,7 +1,8 @@
-// Renders Mermaid `.mmd` files to `.svg` (and `.png`) beside them with mermaid-cli, all through ONE
-// headless Chromium (a launch costs ~0.4–1 s and `mmdc` launches one per diagram, NOTES.md), and
-// as far as output allows through one already-loaded page (PageSession below).
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+// Renders Mermaid `.mmd` files to `.svg` (and `.png`) with mermaid-cli, all through ONE headless
+// Chromium (a launch costs ~0.4–1 s and `mmdc` launches one per diagram, NOTES.md), and as far as
+// output allows through one already-loaded page (PageSession below). Returns the bytes: the writer
+// (src/write) puts them beside their `.mmd` and records them in the manifest.
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { availableParallelism } from "node:os";
 import type { Browser, BrowserContext, FrameAddStyleTagOptions, GoToOptions, Page } from "puppeteer";
@@ -20,7 +21,8 @@ export interface RenderOptions {
 }
 export interface RenderedDiagram {
   input: string;
-  outputs: string[];
+  /** The rendered files (absolute path beside the input, and bytes), for the writer to write. */
+  outputs: { file: string; data: Uint8Array }[];
 }
 
 // We run as root in CI containers, where Chromium's sandbox cannot start.
@@ -97,9 +99,7 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
                 svgId,
                 mermaidConfig: MERMAID_CONFIG,
               });
-              const output = `${base}.${format}`;
-              await writeAtomically(output, data);
-              results[i]!.outputs.push(output);
+              results[i]!.outputs.push({ file: `${base}.${format}`, data });
             }
           } catch (error) {
             // A failed render may leave Mermaid's scratch elements behind: the next diagram gets a clean page.
@@ -287,17 +287,6 @@ async function readSource({ input }: DiagramFile): Promise<{ input: string; defi
     return { input, definition: await readFile(input, "utf8") };
   } catch (error) {
     throw new InputError(`Cannot read ${input}: ${firstLine(error)}`, [], undefined, "render.input");
-  }
-}
-
-async function writeAtomically(file: string, data: Uint8Array): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
   }
 }
 

@@ -52,8 +52,12 @@ export function assertSafeRelativePath(p: string): void {
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
+  return (await readBytesIfExists(file))?.toString("utf8");
+}
+
+export async function readBytesIfExists(file: string): Promise<Buffer | undefined> {
   try {
-    return await readFile(file, "utf8");
+    return await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
@@ -126,13 +130,14 @@ export function nextManifest(previous: Manifest, plans: Plan[], changes: FileCha
 interface Staged {
   tmp: string;
   final: string;
-  previous: string | undefined;
+  previous: Buffer | undefined;
   mode: number;
 }
 
-async function writeAtomically(
+/** Writes the whole set or nothing: every file is staged beside its target, then renamed. */
+export async function writeAtomically(
   outDir: string,
-  files: { path: string; content: string; executable: boolean }[],
+  files: { path: string; content: string | Uint8Array; executable: boolean }[],
 ): Promise<void> {
   const staged: Staged[] = [];
   const token = `${process.pid}.${Date.now().toString(36)}`;
@@ -142,7 +147,7 @@ async function writeAtomically(
       await mkdir(path.dirname(final), { recursive: true });
       const tmp = path.join(path.dirname(final), `.${path.basename(final)}.${token}.tmp`);
       const mode = file.executable ? 0o755 : 0o644;
-      staged.push({ tmp, final, previous: await readIfExists(final), mode });
+      staged.push({ tmp, final, previous: await readBytesIfExists(final), mode });
       await writeFile(tmp, file.content, { mode });
       await chmod(tmp, mode);
     }

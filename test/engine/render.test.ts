@@ -46,5 +46,19 @@ describe.skipIf(!findChromium())("renderProject", () => {
       { input: "docs/migration/b/two.mmd", outputs: ["docs/migration/b/two.svg"] },
     ]);
     expect(readFileSync(path.join(repo, "docs/migration/a/one.svg"), "utf8")).toMatch(/^<svg/);
+    const manifest = JSON.parse(readFileSync(path.join(repo, ".infra-migrate/manifest.json"), "utf8"));
+    expect(manifest.files["docs/migration/b/two.svg"]).toMatchObject({ phase: "render", provider: "mermaid-cli" });
+  });
+
+  it("renders only inside the target repository", async () => {
+    const elsewhere = path.join(repo, "docs/migration/a/one.mmd");
+    const error = await renderProject({
+      paths: [elsewhere],
+      outDir: path.join(repo, "docs/other"),
+      cwd: repo,
+      png: false,
+      env: process.env,
+    }).catch((e: unknown) => e);
+    expect((error as InputError).code).toBe("render.outside");
   });
 });

@@ -10,12 +10,13 @@ export function registerRender(program: Command): void {
     .description("render Mermaid diagrams (.mmd) to .svg with mermaid-cli, in one browser session (needs Chromium)")
     .option("-o, --out <dir>", "target repository whose docs/migration/ holds the diagrams [default: .]")
     .option("--png", "also write .png files")
+    .option("-f, --force", "overwrite rendered files edited by hand since they were rendered")
     .addHelpText(
       "after",
       "\nChromium is found from PUPPETEER_EXECUTABLE_PATH, /usr/bin/chromium, chromium-browser or Chrome on PATH.\n\nExamples:\n  $ infra-migrate render --out /tmp/acme\n  $ infra-migrate render docs/migration/audit/current-architecture.mmd --png",
     )
     .action(async (paths: string[], _opts, command: Command) => {
-      const all = command.optsWithGlobals<{ out?: string; png?: boolean } & GlobalFlags>();
+      const all = command.optsWithGlobals<{ out?: string; png?: boolean; force?: boolean } & GlobalFlags>();
       const [{ createOutput }, { renderProject }] = await Promise.all([
         import("../output.js"),
         import("../../engine/render.js"),
@@ -26,6 +27,7 @@ export function registerRender(program: Command): void {
         outDir: path.resolve(all.out ?? "."),
         cwd: process.cwd(),
         png: all.png === true,
+        force: all.force === true,
         env: process.env,
       });
       if (out.json) {
