@@ -1,12 +1,19 @@
 // One place for typed errors. Engine code throws these; only src/cli/main.ts catches them,
 // prints one message (stack only with --debug) and exits with the error's code.
 
+// The README's exit code table lists these; test/errors.test.ts keeps the two in step.
 export const ExitCode = {
   ok: 0,
+  /** `check`: generated files drifted. */
   drift: 1,
+  /** Bad input, usage or configuration (including missing credentials); nothing written. */
   badInput: 2,
+  /** The model or provider failed, or a model's answer produced an invalid file; nothing written. */
   provider: 3,
+  /** Files edited by hand would be overwritten. */
   refusedOverwrite: 4,
+  /** A bug in infra-migrate (EX_SOFTWARE in sysexits.h); nothing written. */
+  internal: 70,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -69,7 +76,11 @@ export class ProviderError extends InfraMigrateError {
   }
 }
 
-/** A generated artifact failed our own validation: a generator bug, so exit 3, nothing written. */
+/**
+ * A generated artifact failed our own validation, or a value refused to go into one: exit 3,
+ * nothing written. When the value came from our offline rules rather than a model, the runner
+ * turns this into an InternalError (a bug in the generator, exit 70).
+ */
 export class GenerationError extends InfraMigrateError {
   readonly findings: string[];
 
@@ -99,5 +110,22 @@ export class OverwriteRefusedError extends InfraMigrateError {
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), files: this.files };
+  }
+}
+
+const REPORT_HINT = "This is a bug in infra-migrate: please report it with your inventory (--debug shows the stack).";
+
+/** A bug in infra-migrate itself: our own rules produced an invalid file, or an unexpected exception. */
+export class InternalError extends InfraMigrateError {
+  readonly findings: string[];
+
+  constructor(message: string, findings: string[] = [], options?: { cause?: unknown; code?: string }) {
+    const detail = findings.length ? `${message}\n${findings.map((f) => `  ${f}`).join("\n")}` : message;
+    super(options?.code ?? "internal", detail, ExitCode.internal, REPORT_HINT, options);
+    this.findings = findings;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), findings: this.findings };
   }
 }

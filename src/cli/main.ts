@@ -20,7 +20,8 @@ Examples:
   $ npx infra-migrate check                      # CI: exit 1 when generated files drifted
   $ GEMINI_API_KEY=… npx infra-migrate run --provider gemini
 
-Exit codes: 0 ok · 1 drift/findings · 2 bad input or usage · 3 model/provider failure · 4 refused to overwrite edits
+Exit codes: 0 ok · 1 drift · 2 bad input or usage · 3 model/provider failure · 4 refused to overwrite edits
+            70 internal error (a bug in infra-migrate: please report it)
 Docs: https://github.com/infra-migrate/infra-migrate#readme`;
 
 export function buildProgram(): Command {
@@ -76,12 +77,12 @@ function reportError(error: unknown, flags: GlobalFlags, argv: string[]): number
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  if (json) out.emitJson({ ok: false, error: { code: "internal", message } });
+  if (json) out.emitJson({ ok: false, error: { code: "internal", message, exitCode: ExitCode.internal } });
   out.error(`${out.c.red("internal error:")} ${message}`);
   out.error(
     debug && error instanceof Error && error.stack
       ? error.stack
       : "Run again with --debug for a stack trace, and please report it.",
   );
-  return 70;
+  return ExitCode.internal;
 }

@@ -1,6 +1,6 @@
 // Answers → infra-migrate.config.yaml, checked with the config schema every command loads it with.
 import { DEFAULT_INVENTORY, configSchema, type Config } from "../config/config.js";
-import { GenerationError } from "../errors.js";
+import { InternalError } from "../errors.js";
 import type { Answers } from "./answers.js";
 
 export function buildConfig(answers: Answers, inventoryFile = DEFAULT_INVENTORY): Config {
@@ -12,7 +12,7 @@ export function buildConfig(answers: Answers, inventoryFile = DEFAULT_INVENTORY)
   };
   const parsed = configSchema.safeParse(config);
   if (!parsed.success)
-    throw new GenerationError(
+    throw new InternalError(
       "init built an invalid config",
       parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
     );

@@ -1,4 +1,4 @@
-// Answers → inventory v1 object (the DESIGN.md contract), keys in the documented order so the
+// Answers → an inventory v1 object (src/inventory/schema.ts), keys in the documented order so the
 // written file reads like the example. The database answer becomes a `data` entry pointing at a
 // database service, which is added when the service list has none for that engine.
 import { DEFAULT_PORTS, uniqueName } from "../detect/merge.js";

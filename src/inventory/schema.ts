@@ -1,4 +1,5 @@
-// Inventory format v1: the contract in shared/DESIGN.md. Unknown keys are allowed through
+// Inventory format v1: the contract (README "The inventory"; schema/inventory.schema.json is
+// generated from this file). Unknown keys are allowed through
 // (`z.looseObject`) and reported as warnings by the loader, never as failures.
 import { z } from "zod";
 

@@ -3,7 +3,7 @@
 // empty answer, one larger budget on MAX_TOKENS, one repair turn on schema violations.
 // The only file that imports @google/genai, and lazily, so `--help` never loads it.
 import type { Content, GenerateContentConfig, GoogleGenAI } from "@google/genai";
-import { ProviderError } from "../errors.js";
+import { InputError, ProviderError } from "../errors.js";
 import { credentialsFromEnv, type GeminiCredentials } from "./credentials.js";
 import {
   emptyAnswer,
@@ -210,10 +210,12 @@ function resolveCredentials(options: GeminiClientOptions): GeminiCredentials {
   if (options.apiKey) return { kind: "api-key", apiKey: options.apiKey };
   const fromEnv = credentialsFromEnv(process.env);
   if (fromEnv) return fromEnv;
-  throw new ProviderError(
+  // Missing credentials are configuration, like `--provider gemini` without them in select.ts: exit 2.
+  throw new InputError(
     "No Gemini credentials: set GEMINI_API_KEY, or GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION.",
+    [],
     "Or run with --provider offline to use the built-in rules.",
-    { code: "provider.no-credentials" },
+    "provider.no-credentials",
   );
 }
 

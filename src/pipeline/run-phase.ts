@@ -1,5 +1,5 @@
 // One phase: prompt → model (any provider) → validated result → files → our own validators.
-import { GenerationError } from "../errors.js";
+import { GenerationError, InternalError } from "../errors.js";
 import { redactText } from "../inventory/redact.js";
 import type { ModelClient, TokenUsage } from "../model/types.js";
 import type { Persona } from "../personas/persona.js";
@@ -31,13 +31,15 @@ async function renderAndValidate(
   const findings = definition.validate
     ? await definition.validate(artifacts, input, { source: offline ? "offline" : "model" })
     : [];
+  const message = `Phase ${definition.id}: generated files failed validation; nothing was written`;
+  // Our own rules producing an invalid file is a bug (exit 70); a model's answer doing so is a
+  // provider failure (exit 3) that a rerun or another model may fix.
+  if (findings.length > 0 && offline) throw new InternalError(message, findings, { code: "internal.generator" });
   if (findings.length > 0) {
     throw new GenerationError(
-      `Phase ${definition.id}: generated files failed validation; nothing was written`,
+      message,
       findings,
-      offline
-        ? "This is a bug in infra-migrate's offline rules; please report it with your inventory."
-        : "The model's answer produced an invalid file and was not cached. Rerun, try another --model, or use --provider offline.",
+      "The model's answer produced an invalid file and was not cached. Rerun, try another --model, or use --provider offline.",
     );
   }
   return artifacts;

