@@ -2,29 +2,13 @@
 // is a web service run by uvicorn on 127.0.0.1:8000, on Python. Used for systemd ExecStart,
 // Procfile lines, crontab lines and docker-compose commands alike. The per-program rules live in
 // process-rules.ts; this file unwraps launchers (sh -c, bundle exec, python -m, php artisan…).
-import type { Protocol, Runtime, ServiceRole } from "../inventory/schema.js";
+import type { ServiceRole } from "../inventory/schema.js";
+import { basename, type CommandFacts } from "./command-facts.js";
 import { classifyProgram } from "./process-rules.js";
 
-export interface CommandFacts {
-  software: string;
-  role: ServiceRole;
-  /** "host:port" when the command (or the server's documented default) says where it listens. */
-  listen?: string;
-  runtime?: Runtime;
-  /** The web or worker framework the program itself names (celery, sidekiq, horizon, flower…). */
-  framework?: string;
-  protocols?: Protocol[];
-  /** `npm run start`, `yarn start`: the package.json script to look up. */
-  script?: string;
-  /** A file the server reads its address from: gunicorn -c, uwsgi --ini, puma -C. */
-  configFile?: string;
-  /** Environment variables that carry the port for this server, most specific first. */
-  portEnv?: string[];
-  /** The server's documented port when nothing else says (applied once config and env are read). */
-  defaultPort?: number;
-  /** The program and its arguments after unwrapping, for rules that need the app's files. */
-  words?: string[];
-}
+export { basename } from "./command-facts.js";
+
+export type { CommandFacts } from "./command-facts.js";
 
 /** Splits a command line into words, honouring simple single and double quotes. */
 export function splitCommand(command: string): string[] {
@@ -32,10 +16,6 @@ export function splitCommand(command: string): string[] {
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
   for (const m of command.matchAll(re)) words.push(m[1] ?? m[2] ?? m[3]!);
   return words;
-}
-
-export function basename(word: string): string {
-  return word.slice(word.lastIndexOf("/") + 1);
 }
 
 /**

@@ -1,8 +1,7 @@
 // One rule per kind of program: what it is (web server, queue worker, scheduler, data store), the
 // runtime it needs, and where its address comes from. Defaults are the programs' documented ones
 // (uvicorn, gunicorn, granian: 8000; rails server and puma: 3000; flower: 5555; Spring Boot: 8080).
-import type { CommandFacts } from "./command.js";
-import { basename } from "./command.js";
+import { basename, type CommandFacts } from "./command-facts.js";
 
 export function flagValue(words: string[], names: string[]): string | undefined {
   for (let i = 0; i < words.length; i++) {

@@ -2,14 +2,11 @@
 // dependency cycles. They run on the validated inventory and return key paths; the loader turns
 // those into line:column.
 import type { Inventory } from "./schema.js";
-import type { KeyPath } from "./positions.js";
+import type { CheckIssue } from "./check-issue.js";
 import { closest } from "./unknown-keys.js";
 import { extensionWarnings } from "./extension-checks.js";
 
-export interface CheckIssue {
-  path: KeyPath;
-  message: string;
-}
+export type { CheckIssue } from "./check-issue.js";
 
 export interface CheckResult {
   errors: CheckIssue[];

@@ -1,6 +1,6 @@
 // Checks on the compatible v1 extensions (deploy.method as free text, storage, provenance, usedFor):
 // each is a warning, never a failure, so an inventory written by hand or by a newer tool still loads.
-import type { CheckIssue } from "./cross-checks.js";
+import type { CheckIssue } from "./check-issue.js";
 import { DEPLOY_METHODS, type Inventory } from "./schema.js";
 import { closest } from "./unknown-keys.js";
 

@@ -19,10 +19,11 @@ export function fitProse<T>(
     let clipped = 0;
     for (const issue of parsed.error.issues) {
       if (issue.code !== "too_big" || issue.origin !== "string" || typeof issue.maximum !== "number") continue;
-      const parent = issue.path.slice(0, -1).reduce<any>((node, key) => node?.[key as keyof typeof node], value);
+      type Node = Record<PropertyKey, unknown> | undefined;
+      const parent = issue.path.slice(0, -1).reduce<Node>((node, key) => node?.[key] as Node, value as Node);
       const key = issue.path[issue.path.length - 1] as string | number;
       const text = parent?.[key];
-      if (typeof text !== "string" || (proseOnly && !/\s/.test(text.trim()))) continue;
+      if (!parent || typeof text !== "string" || (proseOnly && !/\s/.test(text.trim()))) continue;
       const max = Number((issue as { maximum: number | bigint }).maximum);
       parent[key] = `${text.slice(0, max - 1)}…`;
       clipped++;

@@ -10,7 +10,8 @@ export function promptInventory(inventory: Inventory): Record<string, unknown> {
   // Deepest paths first, so deleting one key never shifts another path.
   const unknown = findUnknownKeys(inventorySchema, copy).sort((a, b) => b.path.length - a.path.length);
   for (const { path } of unknown) {
-    const parent = path.slice(0, -1).reduce<any>((node, key) => node?.[key as keyof typeof node], copy);
+    type Node = Record<PropertyKey, unknown> | undefined;
+    const parent = path.slice(0, -1).reduce<Node>((node, key) => node?.[key] as Node, copy);
     if (parent && typeof parent === "object") delete parent[path[path.length - 1] as string];
   }
   return copy;

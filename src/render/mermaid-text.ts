@@ -110,6 +110,9 @@ function isReserved(id: string): boolean {
 
 // Characters written as-is; everything else becomes a numeric entity `#NNN;`, which Mermaid
 // turns into `&#NNN;` in the SVG. Letters, digits, marks and emoji of any script stay readable.
+// The class lists the zero-width joiner and emoji variation selector on purpose: each is tested as
+// one character of its own (the caller walks code points), never as part of a sequence.
+// eslint-disable-next-line no-misleading-character-class
 const SAFE_CHAR = /^[A-Za-z0-9 ._\-/()!?+=*']$|^[\p{L}\p{N}\p{M}\p{Extended_Pictographic}\u200D\uFE0F]$/u;
 // Mermaid's own entity placeholders (U+FB02 "ﬂ", U+00B6 "¶"): a raw one would decode as `&`/`;`.
 const PLACEHOLDER_CHARS = new Set(["\uFB02", "\u00B6"]);

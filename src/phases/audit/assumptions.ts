@@ -3,7 +3,7 @@
 // listed as an assumption, and a risk whose trigger is an assumption says so in its title.
 import { isAssumed } from "../../inventory/assumed.js";
 import type { Inventory } from "../../inventory/schema.js";
-import type { DraftRisk } from "./rules.js";
+import type { DraftRisk } from "./draft-risk.js";
 
 /** `deploy.durationMinutes: 30` or the like, tagged: a fact from the inventory, or a stand-in. */
 export interface Cited {

@@ -2,15 +2,12 @@
 // finding with the evidence that triggered it. MTTR ranges assume this team's tools (SSH, no
 // infrastructure as code) and grow with data size where a restore is involved.
 import type { Inventory } from "../../inventory/schema.js";
-import type { Risk } from "../../contracts/audit-result.js";
 import type { AuditFacts } from "./facts.js";
+import type { DraftRisk } from "./draft-risk.js";
 import { cite, evidenceOf, restingOnAssumption, standIn } from "./assumptions.js";
 import { isAssumed } from "../../inventory/assumed.js";
 
-export type DraftRisk = Omit<Risk, "id" | "score"> & {
-  /** Does the risk get worse with traffic growth? Raises its rank at high growth targets. */
-  growthSensitive: boolean;
-};
+export type { DraftRisk } from "./draft-risk.js";
 export type AuditRule = (inv: Inventory, f: AuditFacts) => DraftRisk | undefined;
 
 const names = (list: { name: string }[]) => list.map((s) => s.name);

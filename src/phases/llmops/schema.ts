@@ -9,7 +9,6 @@ import {
   line,
   prose,
   queueSettingsSchema,
-  type QueueSettings,
   type TaskField,
 } from "../../contracts/ai-worker-task.js";
 
