@@ -1,5 +1,6 @@
-// Progress on stderr: a live, redrawn table on a TTY (phase, persona, model, elapsed, tokens),
-// and plain one-line-per-event output everywhere else (CI logs, pipes, --json).
+// Progress on stderr: a live table on a TTY (phase, persona, model, elapsed, tokens), redrawn by
+// log-update, and plain one-line-per-event output everywhere else (CI logs, pipes, --json).
+import { createLogUpdate } from "log-update";
 import type { PipelineEvent } from "../pipeline/run-pipeline.js";
 import type { Output } from "./output.js";
 
@@ -28,7 +29,7 @@ export function createProgress(
 ): Progress {
   const live = !out.json && !out.quiet && stream.isTTY === true && env.CI !== "true" && env.TERM !== "dumb";
   const rows: Row[] = [];
-  let drawn = 0;
+  const redraw = live ? createLogUpdate(stream, { showCursor: true }) : undefined;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
   const c = out.c;
@@ -43,16 +44,14 @@ export function createProgress(
           : c.green("✓");
     const tokens = row.tokens ? `${row.tokens} tok` : "";
     const head = `${row.phase.padEnd(7)} ${row.persona.padEnd(32)} ${row.model.padEnd(24)} ${elapsed.padStart(6)} ${tokens.padStart(10)} `;
-    // A row must never wrap: the redraw moves the cursor up one line per row.
+    // One line a phase: a row is cut to the terminal width rather than wrapped.
     const room = Math.max(0, (stream.columns || 80) - 3 - head.length);
     const note = row.note.length > room ? `${row.note.slice(0, Math.max(0, room - 1))}…` : row.note;
     const visible = `${head}${note}`.slice(0, Math.max(0, (stream.columns || 80) - 3));
     return `${icon} ${c.dim(visible)}`;
   };
   const draw = (): void => {
-    if (drawn > 0) stream.write(`\x1b[${drawn}A`);
-    for (const row of rows) stream.write(`\x1b[2K${line(row)}\n`);
-    drawn = rows.length;
+    redraw?.(rows.map(line).join("\n"));
     frame++;
   };
   const plain = (text: string): void => {
@@ -62,10 +61,7 @@ export function createProgress(
   return {
     onEvent(event) {
       if (event.type === "notice") {
-        if (live) {
-          if (drawn > 0) stream.write(`\x1b[${drawn}A\x1b[J`);
-          drawn = 0;
-        }
+        redraw?.clear();
         out.warn(event.message);
         if (live) draw();
         return;
@@ -127,6 +123,7 @@ export function createProgress(
     stop() {
       if (timer) clearInterval(timer);
       if (live && rows.length) draw();
+      redraw?.done();
     },
   };
 }

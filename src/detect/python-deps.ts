@@ -1,6 +1,6 @@
-// Package names (and pinned versions) from requirements.txt and pyproject.toml. There is no TOML
-// parser among our dependencies, and we need only names: PEP 621 `[project]` dependencies and
-// Poetry's `[tool.poetry.dependencies]` table, read line by line.
+// Package names (and pinned versions) from requirements.txt and pyproject.toml (parsed with
+// smol-toml): PEP 621 `[project]` dependencies and Poetry's `[tool.poetry.dependencies]` tables.
+import { parse as parseToml } from "smol-toml";
 
 /** Normalised like pip does: lowercase, runs of `-_.` become `-` (PEP 503). */
 export function normalisePackage(name: string): string {
@@ -32,51 +32,34 @@ export interface Pyproject {
   packages: PackageVersions;
 }
 
-function unquote(value: string): string | undefined {
-  return /^\s*["']([^"']*)["']/.exec(value)?.[1];
-}
+type Table = Record<string, unknown>;
+const table = (value: unknown): Table | undefined =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Table) : undefined;
+const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
-/** `"psycopg[binary]>=3",` must not close the array: look for `]` outside quoted strings. */
-function withoutStrings(line: string): string {
-  return line.replace(/"[^"]*"|'[^']*'/g, "");
-}
-
-export function parsePyproject(text: string): Pyproject {
+/** A pyproject.toml that is not valid TOML gives nothing (pip and Poetry would refuse it too). */
+export function parsePyproject(source: string): Pyproject {
   const packages: PackageVersions = new Map();
-  let name: string | undefined;
-  let table = "";
-  let inArray = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, "").trim();
-    if (!line) continue;
-    const header = /^\[([^\]]+)\]$/.exec(line);
-    if (header && !inArray) {
-      table = header[1]!.trim();
-      continue;
-    }
-    if (inArray) {
-      for (const m of line.matchAll(/["']([^"']+)["']/g)) {
-        const parsed = parseRequirement(m[1]!);
-        if (parsed) packages.set(parsed[0], parsed[1]);
-      }
-      if (withoutStrings(line).includes("]")) inArray = false;
-      continue;
-    }
-    const kv = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line);
-    if (!kv) continue;
-    const [, key, value] = kv as unknown as [string, string, string];
-    if ((table === "project" || table === "tool.poetry") && key === "name") name ??= unquote(value);
-    if (table === "project" && key === "dependencies" && value.startsWith("[")) {
-      for (const m of value.matchAll(/["']([^"']+)["']/g)) {
-        const parsed = parseRequirement(m[1]!);
-        if (parsed) packages.set(parsed[0], parsed[1]);
-      }
-      inArray = !withoutStrings(value).includes("]");
-    }
-    if (/^tool\.poetry(\.group\.[^.]+)?\.dependencies$/.test(table) && normalisePackage(key) !== "python") {
-      const pin = /^\s*["']=?=?(\d[\w.]*)["']/.exec(value)?.[1];
-      packages.set(normalisePackage(key), pin);
+  let doc: Table;
+  try {
+    doc = parseToml(source);
+  } catch {
+    return { packages };
+  }
+  const project = table(doc.project);
+  const poetry = table(table(doc.tool)?.poetry);
+  const add = (spec: unknown) => {
+    const parsed = typeof spec === "string" ? parseRequirement(spec) : undefined;
+    if (parsed) packages.set(parsed[0], parsed[1]);
+  };
+  if (Array.isArray(project?.dependencies)) project.dependencies.forEach(add);
+  const groups = Object.values(table(poetry?.group) ?? {}).map((group) => table(table(group)?.dependencies));
+  for (const deps of [table(poetry?.dependencies), ...groups]) {
+    for (const [key, value] of Object.entries(deps ?? {})) {
+      if (normalisePackage(key) === "python") continue;
+      // Only an exact version string is a pin: "0.110.0" or "==0.110.0", not "^0.110" or a table.
+      packages.set(normalisePackage(key), /^=?=?(\d[\w.]*)$/.exec(text(value)?.trim() ?? "")?.[1]);
     }
   }
-  return { name, packages };
+  return { name: text(project?.name) ?? text(poetry?.name), packages };
 }

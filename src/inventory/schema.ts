@@ -1,6 +1,7 @@
 // Inventory format v1: the contract (README "The inventory"; schema/inventory.schema.json is
 // generated from this file). Unknown keys are allowed through
 // (`z.looseObject`) and reported as warnings by the loader, never as failures.
+import { Cron } from "croner";
 import { z } from "zod";
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
@@ -33,40 +34,23 @@ export type Protocol = (typeof PROTOCOLS)[number];
 export const STORE_USES = ["broker", "cache", "pubsub", "results", "sessions", "locks"] as const;
 export type StoreUse = (typeof STORE_USES)[number];
 
-// minute, hour, day of month, month, day of week (0 and 7 are Sunday).
-const CRON_RANGES: [number, number][] = [
-  [0, 59],
-  [0, 23],
-  [1, 31],
-  [1, 12],
-  [0, 7],
-];
-
-/** Every number in `5`, `1-5`, `*\/15`, `0-30/10`, `1,15` lies in its field's range (names and Quartz extras pass). */
-function cronNumbersInRange(fields: string[]): boolean {
-  return fields.every((field, i) => {
-    const [min, max] = CRON_RANGES[i]!;
-    return field.split(",").every((item) => {
-      const [range, step] = item.split("/");
-      if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) return false;
-      return range!
-        .split("-")
-        .every((part) => part === "*" || !/^\d+$/.test(part) || (Number(part) >= min && Number(part) <= max));
-    });
-  });
+/** A 5-field (or, with seconds, 6-field) cron expression whose values croner accepts. */
+function isCron(expression: string): boolean {
+  if (!/^\S+(\s+\S+){4,5}$/.test(expression) || !expression.split(/\s+/).every((f) => CRON_FIELD.test(f))) return false;
+  try {
+    new Cron(expression, { paused: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const cronSchedule = z
   .string()
   .trim()
   .refine((s) => {
-    if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly|reboot)$/.test(s)) return true;
-    const fields = s.split(/\s+/);
-    return (
-      (fields.length === 5 || fields.length === 6) &&
-      fields.every((f) => CRON_FIELD.test(f)) &&
-      cronNumbersInRange(fields.slice(-5))
-    );
+    // @reboot is no schedule croner knows, but a crontab may say it: the design reports it.
+    return /^@(yearly|annually|monthly|weekly|daily|midnight|hourly|reboot)$/.test(s) || isCron(s);
   }, 'expected a cron expression such as "*/5 * * * *"');
 
 export const serviceSchema = z.looseObject({

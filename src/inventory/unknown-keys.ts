@@ -1,5 +1,6 @@
 // Unknown keys are allowed (forward compatibility) but usually a typo: warn with a suggestion.
 // The known keys come from the zod schema itself, so they cannot drift from it.
+import { distance as levenshtein } from "fastest-levenshtein";
 import type { z } from "zod";
 import type { KeyPath } from "./positions.js";
 
@@ -63,17 +64,20 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best.distance <= allowed ? best.name : undefined;
 }
 
-/** Levenshtein distance with adjacent transpositions counted as one edit. */
+/**
+ * Levenshtein distance (fastest-levenshtein), except that one swap of adjacent letters, the most
+ * common typo (`srevices`), counts as one edit instead of two.
+ */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
+  if (a.length === b.length && a.length > 1) {
+    const diffs = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+    if (
+      diffs.length === 2 &&
+      diffs[1] === diffs[0]! + 1 &&
+      a[diffs[0]!] === b[diffs[1]!] &&
+      a[diffs[1]!] === b[diffs[0]!]
+    )
+      return 1;
   }
-  return d[a.length]![b.length]!;
+  return levenshtein(a, b);
 }

@@ -32,7 +32,7 @@ describe("progress", () => {
     const out = createOutput({ color: false }, {}, { stdout: stream, stderr: stream });
     events(createProgress(out, stream, {}));
     const rows = text()
-      .replace(/\x1b\[\d*[AJK]|\x1b\[2K/g, "\n")
+      .replace(/\x1b\[[?\d;]*[A-Za-z]/g, "\n")
       .split("\n")
       .filter(Boolean);
     expect(rows.length).toBeGreaterThan(0);

@@ -99,6 +99,13 @@ describe("dependency files", () => {
       ["celery", undefined],
     ]);
   });
+  it("reads Poetry dependency groups and multi-line strings, and gives nothing for invalid TOML", () => {
+    const groups = parsePyproject(
+      '[tool.poetry.group.dev.dependencies]\npytest = "==8.0.0"\n[project]\ndescription = """\n[not a table]\n"""\n',
+    );
+    expect([...groups.packages]).toEqual([["pytest", "8.0.0"]]);
+    expect(parsePyproject('[project\nname = "x"\n')).toEqual({ packages: new Map() });
+  });
 });
 
 describe("runtime files", () => {

@@ -3,18 +3,21 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { diffLines, unifiedDiff } from "../../src/engine/line-diff.js";
+import { unifiedDiff } from "../../src/engine/line-diff.js";
 
 const lines = (n: number, prefix = "line") => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
 const text = (ls: string[]) => ls.join("\n") + "\n";
 
-/** Apply an edit script's +/space lines: must rebuild the new text exactly. */
-const rebuild = (ops: ReturnType<typeof diffLines>) => ops.filter((o) => o.kind !== "-").map((o) => o.text);
-const original = (ops: ReturnType<typeof diffLines>) => ops.filter((o) => o.kind !== "+").map((o) => o.text);
+/** Apply a diff body's +/space lines: must rebuild the new text exactly (and -/space the old). */
+const side = (diff: string, drop: "-" | "+") =>
+  diff
+    .split("\n")
+    .slice(2)
+    .filter((l) => l !== "" && !l.startsWith("@@") && !l.startsWith(drop))
+    .map((l) => l.slice(1));
 
-describe("diffLines", () => {
+describe("unifiedDiff edits", () => {
   it.each([
-    ["equal", ["a", "b"], ["a", "b"], 0],
     ["append", ["a"], ["a", "b"], 1],
     ["delete middle", ["a", "b", "c"], ["a", "c"], 1],
     ["replace one", ["a", "b", "c"], ["a", "X", "c"], 2],
@@ -22,14 +25,14 @@ describe("diffLines", () => {
     ["to empty", ["a", "b"], [], 2],
     ["interleaved", ["a", "b", "c", "d", "e"], ["b", "c", "x", "e", "f"], 4],
   ])("%s: minimal edits, both sides rebuilt", (_name, a, b, edits) => {
-    const ops = diffLines(a, b);
-    expect(rebuild(ops)).toEqual(b);
-    expect(original(ops)).toEqual(a);
-    expect(ops.filter((o) => o.kind !== " ").length).toBe(edits);
+    const diff = unifiedDiff(a.length ? text(a) : "", b.length ? text(b) : "", { path: "f", context: 100 });
+    expect(side(diff, "-")).toEqual(b);
+    expect(side(diff, "+")).toEqual(a);
+    expect(diff.split("\n").filter((l) => /^[-+](?![-+]{2} )/.test(l)).length).toBe(edits);
   });
 
   it("prints removals before additions in a replaced block", () => {
-    expect(diffLines(["a", "old", "z"], ["a", "new", "z"]).map((o) => o.kind + o.text)).toEqual([
+    expect(unifiedDiff("a\nold\nz\n", "a\nnew\nz\n", { path: "f" }).split("\n").slice(3, 7)).toEqual([
       " a",
       "-old",
       "+new",
