@@ -12,7 +12,7 @@ import { workerDirOf } from "../../src/phases/llmops/render.js";
 import { LLM_KEY_ENV } from "../../src/contracts/ai-worker-sizing.js";
 import type { Artifact } from "../../src/write/plan.js";
 import { ROOT } from "../helpers/phase-input.js";
-import { chainFile } from "./cicd/chain.js";
+import { chainFile } from "../helpers/chain.js";
 
 const examples = readdirSync(path.join(ROOT, "examples"), { withFileTypes: true })
   .filter((e) => e.isDirectory() && readdirSync(path.join(ROOT, "examples", e.name)).includes("inventory.yaml"))

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { cicdPhase } from "../../../src/phases/cicd/index.js";
-import { chainFile, EXAMPLE } from "./chain.js";
+import { chainFile, EXAMPLE } from "../../helpers/chain.js";
 
 async function deploySteps(example: string): Promise<{ name: string; run: string }[]> {
   const { input } = chainFile(EXAMPLE(example));

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { cicdPhase, CICD_PATHS } from "../../../src/phases/cicd/index.js";
 import { templateText } from "../../../src/render/templates.js";
-import { chainFile, EXAMPLE } from "./chain.js";
+import { chainFile, EXAMPLE } from "../../helpers/chain.js";
 import { seedInput } from "./fixtures.js";
 
 type Step = {

@@ -11,7 +11,7 @@ import { schedulesView } from "../../../src/phases/cicd/schedules.js";
 import type { Deployment } from "../../../src/contracts/deployment.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
 import type { PhaseInput } from "../../../src/contracts/phase.js";
-import { chainFile, chainYaml, EXAMPLE } from "./chain.js";
+import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 import { ROOT, seedInput } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");

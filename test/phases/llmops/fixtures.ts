@@ -1,10 +1,12 @@
-// Inputs for the llmops tests: the seed inventory (parsed with the real schema) and Deployment
-// fixtures written by hand, since the design phase's offline rules land separately.
+// Inputs for the llmops tests: the seed inventory (parsed with the real schema) and the deployment
+// the real offline design plans for it, plus variants derived from that one.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { inventorySchema, type Inventory } from "../../../src/inventory/schema.js";
-import type { Deployment } from "../../../src/contracts/deployment.js";
+import { isAiWorkerTarget, type Deployment } from "../../../src/contracts/deployment.js";
+import type { DesignResult } from "../../../src/phases/design/schema.js";
+import { chain, chainFile } from "../../helpers/chain.js";
 import type { PhaseInput } from "../../../src/contracts/phase.js";
 import type { LlmopsResult } from "../../../src/phases/llmops/schema.js";
 
@@ -19,72 +21,36 @@ export function withoutLlm(): Inventory {
   return inventorySchema.parse(rest);
 }
 
-const api = {
-  name: "web-app-prod",
-  kind: "api" as const,
-  replaces: ["api", "nginx"],
-  port: 8080,
-  healthPath: "/healthz",
-  cpu: "1",
-  memory: "512Mi",
-  concurrency: 80,
-  timeoutSeconds: 60,
-  minInstances: 1,
-  maxInstances: 20,
-  cpuBoost: true,
-  serviceAccount: "web-app-runtime",
-  ingress: "all" as const,
-  secrets: ["DATABASE_URL"],
-  cloudSqlInstance: "acme-mvp-db",
-};
-
-/** The design's deployment for the seed VM: API + Celery worker, no AI worker of its own. */
+/** The deployment the real offline audit → design plans for the seed VM (API, Celery worker, AI worker). */
 export function seedDeployment(): Deployment {
-  return {
-    project: "acme-mvp-prod",
-    region: "us-central1",
-    artifactRepository: "apps",
-    services: [
-      api,
-      {
-        ...api,
-        name: "web-app-worker",
-        kind: "worker",
-        replaces: ["worker"],
-        minInstances: 0,
-        serviceAccount: "web-app-worker",
-        ingress: "internal",
-      },
-    ],
-    queues: [
-      {
-        name: "web-app-tasks",
-        target: "web-app-worker",
-        path: "/tasks/run",
-        maxAttempts: 10,
-        minBackoffSeconds: 1,
-        maxBackoffSeconds: 600,
-        maxDispatchesPerSecond: 20,
-        maxConcurrentDispatches: 50,
-        dispatchDeadlineSeconds: 600,
-      },
-    ],
-    database: {
-      instance: "acme-mvp-db",
-      engine: "mysql",
-      databaseVersion: "MYSQL_8_0",
-      tier: "db-custom-1-3840",
-      highAvailability: true,
-      readReplicas: 0,
-      storageGiB: 20,
-      pointInTimeRecovery: true,
-    },
-  };
+  return structuredClone(seedDesign().deployment);
 }
 
-/** A deployment that already plans the AI worker, its queue and its service account. */
-export function deploymentWithAiWorker(): Deployment {
+let design: DesignResult | undefined;
+function seedDesign(): DesignResult {
+  design ??= chainFile(path.join(ROOT, "examples/seed-vm/inventory.yaml")).design;
+  return design;
+}
+
+/** What the real offline design plans for another inventory (a variant of the seed's). */
+export function designedFor(inventory: Inventory): Deployment {
+  const base = { inventory, inventoryHash: "test", upstream: {}, options: {}, repoDir: "/nonexistent" };
+  return chain(base).design.deployment;
+}
+
+/** The seed deployment without the AI worker the design plans: llmops must derive the names. */
+export function deploymentWithoutAiWorker(): Deployment {
   const d = seedDeployment();
+  const ai = d.services.filter((s) => isAiWorkerTarget(s)).map((s) => s.name);
+  d.services = d.services.filter((s) => !ai.includes(s.name));
+  d.queues = d.queues.filter((q) => !ai.includes(q.target));
+  return d;
+}
+
+/** A deployment whose AI worker, queue and service account carry names of its own choosing. */
+export function deploymentWithAiWorker(): Deployment {
+  const d = deploymentWithoutAiWorker();
+  const api = d.services.find((s) => s.kind === "api")!;
   d.services.push({
     ...api,
     name: "contracts-ai-worker",

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { llmopsPhase } from "../../../src/phases/llmops/index.js";
 import { aiWorkerSizing } from "../../../src/contracts/ai-worker-sizing.js";
-import { chainFile, EXAMPLE } from "../cicd/chain.js";
+import { chainFile, EXAMPLE } from "../../helpers/chain.js";
 
 describe("llmops on the design's deployment", () => {
   const { input, design } = chainFile(EXAMPLE("seed-vm"));

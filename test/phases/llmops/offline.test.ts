@@ -5,7 +5,15 @@ import { inventorySchema, type Inventory } from "../../../src/inventory/schema.j
 import { DEFAULT_VERTEX_MODEL, offlineLlmops } from "../../../src/phases/llmops/offline.js";
 import { llmopsResultSchema } from "../../../src/phases/llmops/schema.js";
 import { taskShapeFor } from "../../../src/contracts/task-shape.js";
-import { deploymentWithAiWorker, phaseInput, seedDeployment, seedInventory, withoutLlm } from "./fixtures.js";
+import {
+  deploymentWithAiWorker,
+  deploymentWithoutAiWorker,
+  designedFor,
+  phaseInput,
+  seedDeployment,
+  seedInventory,
+  withoutLlm,
+} from "./fixtures.js";
 
 function withLlm(llm: Record<string, unknown>): Inventory {
   return inventorySchema.parse({ ...seedInventory(), llm });
@@ -42,10 +50,10 @@ describe("offlineLlmops", () => {
   });
 
   it("derives the worker's own service, queue and identities when the design has none", () => {
-    const { topology } = offlineLlmops(phaseInput(seedInventory(), seedDeployment()));
+    const { topology } = offlineLlmops(phaseInput(seedInventory(), deploymentWithoutAiWorker()));
     expect(topology).toEqual({
       apiService: "web-app-prod",
-      apiServiceAccount: "web-app-runtime",
+      apiServiceAccount: "web-app-prod-sa",
       workerService: "web-app-prod-ai-worker",
       workerServiceAccount: "ai-worker-runtime",
       invokerServiceAccount: "ai-worker-invoker",
@@ -83,14 +91,17 @@ describe("offlineLlmops", () => {
   });
 
   it("without an llm section, builds a generic worker and lists what it assumed", () => {
-    const r = offlineLlmops(phaseInput(withoutLlm(), seedDeployment()));
+    const r = offlineLlmops(phaseInput(withoutLlm(), designedFor(withoutLlm())));
     expect(llmopsResultSchema.safeParse(r).success).toBe(true);
     expect(r.taskType).toBe("document_analysis");
     const assumed = r.assumptions.join("\n");
     expect(assumed).toMatch(/no llm section/);
     expect(assumed).toMatch(/5-15 s/);
     expect(assumed).toMatch(/No model named/);
-    expect(assumed).toMatch(/2 model calls per second/);
+    // The design sized the queue (and said what it assumed); llmops repeats it only when it derives one.
+    expect(assumed).not.toMatch(/model calls per second/);
+    const derived = offlineLlmops(phaseInput(withoutLlm(), deploymentWithoutAiWorker())).assumptions.join("\n");
+    expect(derived).toMatch(/2 model calls per second/);
   });
 
   it.each([
@@ -117,12 +128,8 @@ describe("offlineLlmops", () => {
   });
 
   it("sizes the queue from requestsPerMinute and latency", () => {
-    const r = offlineLlmops(
-      phaseInput(
-        withLlm({ useCase: "classify emails", latencySeconds: [2, 40], requestsPerMinute: 600 }),
-        seedDeployment(),
-      ),
-    );
+    const emails = withLlm({ useCase: "classify emails", latencySeconds: [2, 40], requestsPerMinute: 600 });
+    const r = offlineLlmops(phaseInput(emails, designedFor(emails)));
     expect(r.queue.maxDispatchesPerSecond).toBe(10);
     expect(r.queue.maxConcurrentDispatches).toBe(400); // 10/s × 40 s in flight
     expect(r.model.timeoutSeconds).toBe(80);

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { parsePersona } from "../../../src/personas/persona.js";
 import { llmopsPhase } from "../../../src/phases/llmops/index.js";
 import { loadPhase } from "../../../src/phases/registry.js";
-import { phaseInput, ROOT, seedDeployment, seedInventory, withoutLlm } from "./fixtures.js";
+import { ROOT, deploymentWithoutAiWorker, phaseInput, seedDeployment, seedInventory, withoutLlm } from "./fixtures.js";
 
 describe("llmopsPhase", () => {
   it("is registered with its persona, after design", async () => {
@@ -50,7 +50,9 @@ describe("llmopsPhase", () => {
   });
 
   it("summarises the result in one line", () => {
-    const summary = llmopsPhase.summarize!(llmopsPhase.offline(phaseInput(seedInventory(), seedDeployment())));
+    const summary = llmopsPhase.summarize!(
+      llmopsPhase.offline(phaseInput(seedInventory(), deploymentWithoutAiWorker())),
+    );
     expect(summary).toBe(
       "AI worker for contract_summary on gemini-3.5-flash-lite (prompt contract_summary@1.0.0), queue web-app-prod-ai-tasks, 5 names derived",
     );

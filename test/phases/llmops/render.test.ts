@@ -149,7 +149,7 @@ describe("docs", () => {
     ]) {
       expect(doc).toContain(heading);
     }
-    expect(doc).toContain("| `ai-worker-runtime` | yes (`roles/aiplatform.user`)");
+    expect(doc).toContain("| `web-app-prod-ai-worker-sa` | yes (`roles/aiplatform.user`)");
     expect(doc).toMatch(/`task_id`.*`prompt_version`/s);
     expect(doc).toContain("| Vertex AI quota exhausted (429) |");
   });

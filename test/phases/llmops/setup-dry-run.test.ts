@@ -5,7 +5,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { llmopsPhase } from "../../../src/phases/llmops/index.js";
-import { chainFile, EXAMPLE } from "../cicd/chain.js";
+import { chainFile, EXAMPLE } from "../../helpers/chain.js";
 
 async function script(): Promise<string> {
   const { input } = chainFile(EXAMPLE("seed-vm"));

@@ -1,11 +1,11 @@
-// Runs the real offline chain audit → design for an example inventory, so cicd and llmops tests
-// consume the deployment the design actually plans (not a hand-built one).
+// Runs the real offline chain audit → design for an inventory, so downstream phase tests (cicd,
+// llmops) consume the deployment the design actually plans, not a hand-built one.
 import path from "node:path";
-import { auditOffline } from "../../../src/phases/audit/offline.js";
-import { designPhase } from "../../../src/phases/design/index.js";
-import type { DesignResult } from "../../../src/phases/design/schema.js";
-import type { PhaseInput, PhaseOptions } from "../../../src/contracts/phase.js";
-import { inputFromFile, inputFromYaml, ROOT } from "../../helpers/phase-input.js";
+import { auditOffline } from "../../src/phases/audit/offline.js";
+import { designPhase } from "../../src/phases/design/index.js";
+import type { DesignResult } from "../../src/phases/design/schema.js";
+import type { PhaseInput, PhaseOptions } from "../../src/contracts/phase.js";
+import { inputFromFile, inputFromYaml, ROOT } from "./phase-input.js";
 
 export const EXAMPLE = (name: string): string => path.join(ROOT, "examples", name, "inventory.yaml");
 
