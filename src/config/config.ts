@@ -80,7 +80,8 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
           message: i.message,
         };
       }),
-      "Valid keys: apiVersion, kind, inventory, out, provider, model, timeoutSeconds, phases.audit.top, phases.llmops.workerDir, phases.<phase>.thinking, phases.<phase>.maxOutputTokens (see the README).",
+      "Valid keys: apiVersion, kind, inventory, out, provider, model, timeoutSeconds, phases.audit.top, " +
+        "phases.llmops.workerDir, phases.<phase>.thinking, phases.<phase>.maxOutputTokens (see the README).",
     );
   }
   return { config: parsed.data, file };

@@ -46,7 +46,8 @@ export function credentialsFromEnv(env: Env): GeminiCredentials | undefined {
       throw new InputError(
         `Vertex AI mode (GOOGLE_GENAI_USE_VERTEXAI) needs ${missing.join(" and ")}`,
         [],
-        "Set GOOGLE_CLOUD_PROJECT=<your project id> and GOOGLE_CLOUD_LOCATION=global (Gemini 3 models are served from the global endpoint). To use GEMINI_API_KEY instead, unset GOOGLE_GENAI_USE_VERTEXAI.",
+        "Set GOOGLE_CLOUD_PROJECT=<your project id> and GOOGLE_CLOUD_LOCATION=global (Gemini 3 models are " +
+          "served from the global endpoint). To use GEMINI_API_KEY instead, unset GOOGLE_GENAI_USE_VERTEXAI.",
         "provider.vertex-setup",
       );
     }

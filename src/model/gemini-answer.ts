@@ -99,7 +99,8 @@ export function invalidAnswer(phase: string, problems: string[]): ProviderError 
 export function emptyAnswer(phase: string, finishReason: string): ProviderError {
   if (finishReason === "RECITATION") {
     return new ProviderError(
-      `Gemini stopped its answer for phase ${phase} twice because the text resembled published material too closely (finishReason RECITATION). This is about the model's wording, not about your inventory.`,
+      `Gemini stopped its answer for phase ${phase} twice because the text resembled published material ` +
+        `too closely (finishReason RECITATION). This is about the model's wording, not about your inventory.`,
       "Rerun the phase (answers vary), or try another model with --model, or run with --provider offline.",
       { code: "provider.recitation" },
     );

@@ -111,7 +111,9 @@ const KEY_HINT =
 const VERTEX_AUTH_HINT =
   "Run `gcloud auth application-default login`, check GOOGLE_CLOUD_PROJECT, that the Vertex AI API is enabled and that you have roles/aiplatform.user.";
 const ADC_HINT =
-  "Run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on Google Cloud with an attached service account). Vertex AI mode never falls back to GEMINI_API_KEY: to use the key, unset GOOGLE_GENAI_USE_VERTEXAI.";
+  "Run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a " +
+  "service-account key file, or run on Google Cloud with an attached service account). Vertex AI mode " +
+  "never falls back to GEMINI_API_KEY: to use the key, unset GOOGLE_GENAI_USE_VERTEXAI.";
 
 /** The error the caller sees once the retry loop stops. */
 export function giveUpError(

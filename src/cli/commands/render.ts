@@ -13,7 +13,9 @@ export function registerRender(program: Command): void {
     .option("-f, --force", "overwrite rendered files edited by hand since they were rendered")
     .addHelpText(
       "after",
-      "\nChromium is found from PUPPETEER_EXECUTABLE_PATH, /usr/bin/chromium, chromium-browser or Chrome on PATH.\n\nExamples:\n  $ infra-migrate render --out /tmp/acme\n  $ infra-migrate render docs/migration/audit/current-architecture.mmd --png",
+      "\nChromium is found from PUPPETEER_EXECUTABLE_PATH, /usr/bin/chromium, chromium-browser or Chrome " +
+        "on PATH.\n\nExamples:\n  $ infra-migrate render --out /tmp/acme\n  $ infra-migrate render " +
+        "docs/migration/audit/current-architecture.mmd --png",
     )
     .action(async (paths: string[], _opts, command: Command) => {
       const all = command.optsWithGlobals<{ out?: string; png?: boolean; force?: boolean } & GlobalFlags>();

@@ -61,7 +61,10 @@ const llmInRequestPath: AuditRule = (inv, f) => {
     severity: f.growth >= 3 ? "critical" : "high",
     likelihood: "likely",
     mttrMinutes: { min: 15, max: 180 },
-    businessImpact: `With ${f.webProcesses ?? "a few"} worker processes, a handful of concurrent ${high}-second model calls blocks every other request; at ${f.growth}x traffic, or when the model provider slows down or hits a quota, the whole API stalls.`,
+    businessImpact:
+      `With ${f.webProcesses ?? "a few"} worker processes, a handful of concurrent ${high}-second model ` +
+      `calls blocks every other request; at ${f.growth}x traffic, or when the model provider slows down or ` +
+      `hits a quota, the whole API stalls.`,
     evidence,
     mitigation:
       "Accept AI requests with 202 and a status URL, enqueue a Cloud Task, and let a separate AI worker (the only identity allowed to call Vertex AI) do the call with retries and backoff.",
@@ -157,7 +160,9 @@ const smallTeamToil: AuditRule = (inv) => {
     severity: "medium",
     likelihood: "likely",
     mttrMinutes: { min: 30, max: 480 },
-    businessImpact: `Operations take at least ${Math.round(toil * 10) / 10} hours a month of deploy work alone, and an incident at night waits for whoever wakes up; feature work stalls during every freeze.`,
+    businessImpact:
+      `Operations take at least ${Math.round(toil * 10) / 10} hours a month of deploy work alone, and an ` +
+      `incident at night waits for whoever wakes up; feature work stalls during every freeze.`,
     ...evidenceOf([
       `team.engineers: ${engineers}`,
       cite(inv, "team.kubernetes", inv.team.kubernetes),

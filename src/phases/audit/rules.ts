@@ -58,7 +58,9 @@ const noRollback: AuditRule = (inv) => {
       severity: d.rollback === "none" ? "critical" : "high",
       likelihood: "likely",
       mttrMinutes: { min: minutes, max: minutes * (d.rollback === "none" ? 4 : 2) + 60 },
-      businessImpact: `Each faulty release means degraded or failed requests for ${minutes}–${minutes * 4 + 60} minutes while the previous version is rebuilt by hand; more deploys at growth means more of these.`,
+      businessImpact:
+        `Each faulty release means degraded or failed requests for ${minutes}–${minutes * 4 + 60} minutes ` +
+        `while the previous version is rebuilt by hand; more deploys at growth means more of these.`,
       ...evidenceOf([
         cite(inv, "deploy.rollback", d.rollback),
         cite(inv, "deploy.method", d.method),
@@ -67,7 +69,8 @@ const noRollback: AuditRule = (inv) => {
           : standIn("deploy.durationMinutes", 30),
       ]),
       mitigation:
-        "Immutable container images per commit and revision-based traffic on Cloud Run: roll back by moving 100% of traffic to the previous revision in seconds, automatically when health checks fail.",
+        "Immutable container images per commit and revision-based traffic on Cloud Run: roll back by moving " +
+        "100% of traffic to the previous revision in seconds, automatically when health checks fail.",
       affects: names(inv.services.filter((s) => s.role === "web" || s.role === "worker")),
       growthSensitive: true,
     },
@@ -89,7 +92,10 @@ const manualDeploys: AuditRule = (inv) => {
       severity: downtime || minutes >= 30 ? "critical" : "high",
       likelihood: "almost-certain",
       mttrMinutes: { min: minutes, max: minutes * 2 },
-      businessImpact: `About ${hoursPerMonth} engineer-hours a month go to deploying${downtime ? ", each deploy takes the product offline" : ""}, and the team ships less often to avoid the risk; at growth the same process gets riskier with every release.`,
+      businessImpact:
+        `About ${hoursPerMonth} engineer-hours a month go to ` +
+        `deploying${downtime ? ", each deploy takes the product offline" : ""}, and the team ships less ` +
+        `often to avoid the risk; at growth the same process gets riskier with every release.`,
       ...evidenceOf([
         cite(inv, "deploy.method", d.method),
         d.durationMinutes ? cite(inv, "deploy.durationMinutes", minutes) : standIn("deploy.durationMinutes", minutes),
@@ -168,7 +174,10 @@ const verticalScaling: AuditRule = (inv, f) => {
     severity: f.growth >= 3 ? "critical" : "high",
     likelihood: f.growth >= 5 ? "almost-certain" : "likely",
     mttrMinutes: { min: 30, max: 240 },
-    businessImpact: `At ${f.peakRpsAtGrowth ?? `${f.growth}x`} req/s the API, workers and database compete for the same ${f.cpus ?? "few"} CPUs; latency climbs, then requests time out at exactly the moments growth is happening (launches, campaigns).`,
+    businessImpact:
+      `At ${f.peakRpsAtGrowth ?? `${f.growth}x`} req/s the API, workers and database compete for the same ` +
+      `${f.cpus ?? "few"} CPUs; latency climbs, then requests time out at exactly the moments growth is ` +
+      `happening (launches, campaigns).`,
     ...evidenceOf(evidence),
     mitigation:
       "Request-based autoscaling of the API on Cloud Run (many instances, scale to zero off-peak) and a database sized and scaled independently.",

@@ -46,7 +46,8 @@ export function designFromInventory(
   const riskTrace = traceRisks(d, decisions);
   const api = deployment.services.find((s) => s.kind === "api");
   const summary = [
-    `${inv.metadata.name} moves from ${inv.host.hostname ?? "one VM"} to ${deployment.services.length} Cloud Run service${deployment.services.length === 1 ? "" : "s"}${deployment.database ? ` and Cloud SQL ${deployment.database.databaseVersion}` : ""}${deployment.queues.length ? ", with Cloud Tasks in place of the broker" : ""}.`,
+    `${inv.metadata.name} moves from ${inv.host.hostname ?? "one VM"} to ${deployment.services.length} ` +
+      `Cloud Run service${deployment.services.length === 1 ? "" : "s"}${deployment.database ? ` and Cloud SQL ${deployment.database.databaseVersion}` : ""}${deployment.queues.length ? ", with Cloud Tasks in place of the broker" : ""}.`,
     api
       ? `The API ${api.name} scales from ${api.minInstances} to ${api.maxInstances} instances for ${inv.traffic.growth}× today's traffic.`
       : "",

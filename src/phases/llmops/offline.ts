@@ -102,8 +102,12 @@ export function offlineLlmops(input: PhaseInput): LlmopsResult {
     topology: resolved.topology,
     docs: {
       summary:
-        `The API accepts a ${kebab(shape.taskType)} request, stores a task record and enqueues a Cloud Task, answering 202 in milliseconds instead of holding the connection for a ${latencyMax}-second model call. ` +
-        `A separate Cloud Run service, the AI worker, is the only identity allowed to call Vertex AI; Cloud Tasks delivers each task to it with retries and backoff, and clients poll the status URL for the result.`,
+        `The API accepts a ${kebab(shape.taskType)} request, stores a task record and enqueues a Cloud Task, ` +
+        `answering 202 in milliseconds instead of holding the connection for a ${latencyMax}-second model ` +
+        `call. ` +
+        (`A separate Cloud Run service, the AI worker, is the only identity allowed to call Vertex AI; Cloud ` +
+          `Tasks delivers each task to it with retries and backoff, and clients poll the status URL for the ` +
+          `result.`),
       failureModes: [
         {
           failure: "Vertex AI quota exhausted (429)",

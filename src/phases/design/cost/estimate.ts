@@ -70,7 +70,10 @@ function cloudRunLines(
     {
       component: target.name,
       item: "vCPU time",
-      formula: `${num(instanceSeconds)} instance-s (${num(rps)} ${what}/s × ${seconds} s, concurrency ${target.concurrency} → ${instances.toFixed(4)} billed instances × ${num(monthSeconds)} s) × ${cpu} vCPU × $${p.cpuPerVcpuSecond}`,
+      formula:
+        `${num(instanceSeconds)} instance-s (${num(rps)} ${what}/s × ${seconds} s, concurrency ` +
+        `${target.concurrency} → ${instances.toFixed(4)} billed instances × ${num(monthSeconds)} s) × ${cpu} ` +
+        `vCPU × $${p.cpuPerVcpuSecond}`,
       monthlyUsd: round2(instanceSeconds * cpu * p.cpuPerVcpuSecond),
     },
     {
@@ -109,7 +112,10 @@ function warmInstanceLines(
       return {
         component: s.name,
         item: `${s.minInstances} min instance${s.minInstances > 1 ? "s" : ""} ${scheduled ? "in business hours" : "around the clock"} (idle rate)`,
-        formula: `${s.minInstances} × ${hours} h × ${a.daysPerMonth.toFixed(4)} days × 3,600 = ${num(seconds * s.minInstances)} s × (${cpu} vCPU × $${p.idleCpuPerVcpuSecond} + ${num(gib)} GiB × $${p.idleMemoryPerGibSecond})`,
+        formula:
+          `${s.minInstances} × ${hours} h × ${a.daysPerMonth.toFixed(4)} days × 3,600 = ` +
+          `${num(seconds * s.minInstances)} s × (${cpu} vCPU × $${p.idleCpuPerVcpuSecond} + ${num(gib)} GiB × ` +
+          `$${p.idleMemoryPerGibSecond})`,
         monthlyUsd: round2(seconds * s.minInstances * perSecond),
       };
     });
@@ -160,7 +166,10 @@ function platformLines(
     lines.push({
       component: "cloud tasks",
       item: "operations",
-      formula: `${num(Math.round(tasks))} tasks over ${queueRates.length} queue${queueRates.length > 1 ? "s" : ""} × 2 (one create + one push) = ${num(ops)} operations ÷ 1,000,000 × $${book.cloudTasks.perMillionOperations}`,
+      formula:
+        `${num(Math.round(tasks))} tasks over ${queueRates.length} queue${queueRates.length > 1 ? "s" : ""} ` +
+        `× 2 (one create + one push) = ${num(ops)} operations ÷ 1,000,000 × ` +
+        `$${book.cloudTasks.perMillionOperations}`,
       monthlyUsd: round2((ops / 1_000_000) * book.cloudTasks.perMillionOperations),
     });
   }

@@ -17,11 +17,22 @@ export function aiDecision(d: Draft, dep: Deployment): TopicDecision | undefined
     topic: "ai",
     element: `AI worker ${worker.name} fed by Cloud Tasks queue ${queue.name}`,
     title: "Move model calls off the API into a dedicated AI worker",
-    context: `${ai.holders.join(", ")} hold${ai.holders.length === 1 ? "s" : ""} ${keys} and call the model inside requests today. A model call takes ${low}–${high} s: a handful of them in flight ties up every API worker, and a slow or rate-limited provider stalls the whole product.`,
+    context:
+      `${ai.holders.join(", ")} hold${ai.holders.length === 1 ? "s" : ""} ${keys} and call the model ` +
+      `inside requests today. A model call takes ${low}–${high} s: a handful of them in flight ties up ` +
+      `every API worker, and a slow or rate-limited provider stalls the whole product.`,
     decision:
-      `${api ? `${api.name} ` : "The API "}accepts an AI request with 202 and a status URL, stores a task record and enqueues it on ${queue.name}; Cloud Tasks pushes it to ${worker.name}${queue.path} with an OIDC token of ${ai.invoker}, the only identity allowed to invoke the worker. ` +
-      `${worker.name} runs as ${ai.serviceAccount}, the only identity granted roles/aiplatform.user, and calls Gemini on Vertex AI without an API key; ${ai.keyEnv.length ? `${keys} is removed from every other service. ` : ""}` +
-      `Sizing: request timeout ${worker.timeoutSeconds} s (dispatch deadline ${queue.dispatchDeadlineSeconds} s, well above a ${high} s call), concurrency ${worker.concurrency} (I/O-bound calls), 0–${worker.maxInstances} instances; the queue caps calls at ${queue.maxDispatchesPerSecond}/s and ${queue.maxConcurrentDispatches} in flight, retrying ${queue.maxAttempts} times with ${queue.minBackoffSeconds}–${queue.maxBackoffSeconds} s backoff.`,
+      `${api ? `${api.name} ` : "The API "}accepts an AI request with 202 and a status URL, stores a task ` +
+      `record and enqueues it on ${queue.name}; Cloud Tasks pushes it to ${worker.name}${queue.path} with ` +
+      `an OIDC token of ${ai.invoker}, the only identity allowed to invoke the worker. ` +
+      (`${worker.name} runs as ${ai.serviceAccount}, the only identity granted roles/aiplatform.user, and ` +
+        `calls Gemini on Vertex AI without an API key; ` +
+        `${ai.keyEnv.length ? `${keys} is removed from every other service. ` : ""}`) +
+      (`Sizing: request timeout ${worker.timeoutSeconds} s (dispatch deadline ` +
+        `${queue.dispatchDeadlineSeconds} s, well above a ${high} s call), concurrency ${worker.concurrency} ` +
+        `(I/O-bound calls), 0–${worker.maxInstances} instances; the queue caps calls at ` +
+        `${queue.maxDispatchesPerSecond}/s and ${queue.maxConcurrentDispatches} in flight, retrying ` +
+        `${queue.maxAttempts} times with ${queue.minBackoffSeconds}–${queue.maxBackoffSeconds} s backoff.`),
     alternatives: [
       "Keep calling the model from the API with a longer timeout: every slow call still holds an API instance and the provider's latency becomes the product's latency.",
       "Reuse the general task worker: model calls would share its concurrency and identity, so a Vertex AI grant would reach every background task.",

@@ -28,7 +28,10 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       .map((s) => s.name)
       .join(", ")}`,
     title: "Run the application on Cloud Run, one service per role",
-    context: `Everything runs on ${d.inv.host.hostname ?? "one VM"}: a kernel or disk failure stops the whole product, capacity only grows vertically, and ${team} patch the machine by hand. The target must scale ${d.inv.traffic.growth}× without anyone managing nodes.`,
+    context:
+      `Everything runs on ${d.inv.host.hostname ?? "one VM"}: a kernel or disk failure stops the whole ` +
+      `product, capacity only grows vertically, and ${team} patch the machine by hand. The target must ` +
+      `scale ${d.inv.traffic.growth}× without anyone managing nodes.`,
     decision: `Deploy ${api ? `the API as Cloud Run service ${api.name} (${api.cpu} vCPU, ${api.memory}, concurrency ${api.concurrency}, ${api.minInstances}–${api.maxInstances} instances, startup CPU boost, probes on ${api.healthPath})` : "each HTTP role as a Cloud Run service"}${worker ? ` and the background work separately as ${worker.name}` : ""}. Cloud Run spreads instances across zones, scales on requests and bills per use.`,
     alternatives: [
       "Managed instance group of VMs behind a load balancer: removes the single machine but keeps OS patching, image builds and capacity planning.",
@@ -51,9 +54,16 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       topic: "warm",
       element: warm ? `min instances on ${api.name} in business hours` : `${api.name} scales to zero`,
       title: warm ? "Keep one API instance warm during business hours" : "Let the API scale to zero",
-      context: `A cold Cloud Run instance of a Python or Node app typically needs 1–3 s before the first response (image pull, interpreter start, imports, first database connection). Users notice that on the first request after a quiet period.`,
+      context:
+        `A cold Cloud Run instance of a Python or Node app typically needs 1–3 s before the first response ` +
+        `(image pull, interpreter start, imports, first database connection). Users notice that on the first ` +
+        `request after a quiet period.`,
       decision: warm
-        ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two Cloud Scheduler jobs (created by scripts/setup-schedules.sh) raise the service-level minimum in the morning and lower it to 0 at night through the Cloud Run Admin API, without deploying a revision. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts that remain.`
+        ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two ` +
+          `Cloud Scheduler jobs (created by scripts/setup-schedules.sh) raise the service-level minimum in the ` +
+          `morning and lower it to 0 at night through the Cloud Run Admin API, without deploying a revision. ` +
+          `Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold ` +
+          `starts that remain.`
         : `Keep min instances at 0: the inventory gives no business hours to protect, so quiet periods cost nothing. Startup CPU boost shortens cold starts.`,
       alternatives: [
         "Min instances around the clock: no cold start at night either, at twice the business-hours cost.",
@@ -78,10 +88,17 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
           : model === "job"
             ? "Run long tasks as Cloud Run jobs"
             : "Pull work with a Cloud Run worker pool",
-      context: `The API and ${d.topo.workers.map((w) => w.name).join(", ")} share one machine today, so a burst of background work slows user requests. Limits that drive the choice: Cloud Tasks HTTP targets wait 15 s–30 min (dispatch deadline), a Cloud Run request may last up to 60 min, a Cloud Run job task up to 24 h; pull consumers need no deadline.`,
+      context:
+        `The API and ${d.topo.workers.map((w) => w.name).join(", ")} share one machine today, so a burst of ` +
+        `background work slows user requests. Limits that drive the choice: Cloud Tasks HTTP targets wait 15 ` +
+        `s–30 min (dispatch deadline), a Cloud Run request may last up to 60 min, a Cloud Run job task up to ` +
+        `24 h; pull consumers need no deadline.`,
       decision:
         model === "push"
-          ? `Each task is an HTTP POST from Cloud Tasks to ${worker.name}/tasks with an OIDC token; dispatch deadline ${d.notes.taskDeadlineSeconds} s, request timeout ${worker.timeoutSeconds} s, concurrency ${worker.concurrency}, scale 0–${worker.maxInstances}. The queue retries with backoff and caps the dispatch rate, which protects downstream quotas.`
+          ? `Each task is an HTTP POST from Cloud Tasks to ${worker.name}/tasks with an OIDC token; dispatch ` +
+            `deadline ${d.notes.taskDeadlineSeconds} s, request timeout ${worker.timeoutSeconds} s, concurrency ` +
+            `${worker.concurrency}, scale 0–${worker.maxInstances}. The queue retries with backoff and caps the ` +
+            `dispatch rate, which protects downstream quotas.`
           : model === "job"
             ? `Tasks exceed what a push can wait, so each batch starts a Cloud Run job execution (timeout ${worker.timeoutSeconds} s per task, retried by the job).`
             : `Consumers pull from Pub/Sub in a Cloud Run worker pool; there is no request deadline.`,
@@ -107,7 +124,12 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       element: `Cloud Tasks queue ${taskQueues.map((q) => q.name).join(", ")}`,
       title: `Replace the ${broker.software} broker with Cloud Tasks`,
       context: `${broker.name} (${broker.software}) carries Celery messages on the VM: one more stateful process to patch, size and back up, and a single point of failure for every background job.`,
-      decision: `Drop the broker. The API creates Cloud Tasks HTTP tasks directly; retries (${taskQueues[0]!.maxAttempts} attempts, ${taskQueues[0]!.minBackoffSeconds}–${taskQueues[0]!.maxBackoffSeconds} s backoff) and rate limits are queue settings. Application change: replace .delay()/apply_async() with an enqueue helper, expose tasks as POST handlers, store results in the database.`,
+      decision:
+        `Drop the broker. The API creates Cloud Tasks HTTP tasks directly; retries ` +
+        `(${taskQueues[0]!.maxAttempts} attempts, ` +
+        `${taskQueues[0]!.minBackoffSeconds}–${taskQueues[0]!.maxBackoffSeconds} s backoff) and rate limits ` +
+        `are queue settings. Application change: replace .delay()/apply_async() with an enqueue helper, ` +
+        `expose tasks as POST handlers, store results in the database.`,
       alternatives: [
         `Memorystore as a managed ${broker.software === "rabbitmq" ? "Redis" : broker.software} broker: keeps Celery unchanged but needs always-on consumers and a VPC connection.`,
         "Pub/Sub: suited to fan-out events rather than one-task-one-handler work.",
@@ -180,11 +202,15 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       title: "Terminate traffic at an external Application Load Balancer",
       context: `${d.topo.proxies[0]!.software} terminates TLS and routes requests on the VM.`,
       decision:
-        "A global external Application Load Balancer with Google-managed certificates and a serverless NEG per Cloud Run service; API ingress stays `all` so the deploy pipeline can health-check the tagged canary revision from GitHub Actions; Cloud Armor policy ready to enable.",
+        "A global external Application Load Balancer with Google-managed certificates and a serverless NEG " +
+        "per Cloud Run service; API ingress stays `all` so the deploy pipeline can health-check the tagged " +
+        "canary revision from GitHub Actions; Cloud Armor policy ready to enable.",
       alternatives: [
         "Cloud Run domain mapping: simpler, but limited regions and no Cloud Armor or CDN.",
         "Firebase Hosting rewrites: fine for a web front end, less control over headers and WAF.",
-        "Ingress `internal-and-cloud-load-balancing`: no way around the load balancer, but the canary could then only be checked from inside the VPC (a self-hosted runner or a Cloud Run job), not from a GitHub-hosted runner.",
+        "Ingress `internal-and-cloud-load-balancing`: no way around the load balancer, but the canary could " +
+          "then only be checked from inside the VPC (a self-hosted runner or a Cloud Run job), not from a " +
+          "GitHub-hosted runner.",
       ],
       consequences: [
         "One static IP for DNS; certificates renew themselves.",
@@ -200,7 +226,9 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       title: "Move periodic work to Cloud Scheduler",
       context: `Periodic work (${[...d.topo.beats, ...d.topo.crons].map((s) => s.name).join(", ")}) runs on the VM's clock today and stops with it.`,
       decision:
-        "Cloud Scheduler triggers each job (Cloud Run job for cron commands, an authenticated POST to the worker for beat tasks) in the business time zone, with retries and per-execution logs; scripts/setup-schedules.sh creates or updates every job idempotently.",
+        "Cloud Scheduler triggers each job (Cloud Run job for cron commands, an authenticated POST to the " +
+        "worker for beat tasks) in the business time zone, with retries and per-execution logs; " +
+        "scripts/setup-schedules.sh creates or updates every job idempotently.",
       alternatives: [
         "A scheduler loop inside a Cloud Run instance: instances are ephemeral and may run twice or not at all.",
       ],
@@ -217,7 +245,9 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       title: "Ship every change as a new revision with gradual traffic",
       context: `Deploys take ${d.inv.deploy.durationMinutes ?? "many"} minutes over SSH${d.inv.deploy.downtime ? " with downtime" : ""} and rollback is ${d.inv.deploy.rollback}.`,
       decision:
-        "CI builds one image per commit, deploys it as a tagged revision with no traffic, shifts 10 % → 50 % → 100 % while the health checks and error rate hold, and rolls back by moving traffic to the previous revision.",
+        "CI builds one image per commit, deploys it as a tagged revision with no traffic, shifts 10 % → 50 % " +
+        "→ 100 % while the health checks and error rate hold, and rolls back by moving traffic to the " +
+        "previous revision.",
       alternatives: ["Blue/green with two services: heavier and duplicates configuration."],
       consequences: [
         "Zero-downtime deploys and a one-command rollback.",
@@ -229,7 +259,11 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       element: "one service account per service + Secret Manager",
       title: "One runtime identity per service; secrets in Secret Manager",
       context: "Secrets sit in environment files on the VM and every process runs with the same rights.",
-      decision: `Each Cloud Run service runs as its own service account with only the roles it needs (Cloud SQL client, Cloud Tasks enqueuer, invoker on the worker); ${[...new Set(dep.services.flatMap((s) => s.secrets))].join(", ") || "secret values"} come from Secret Manager as env vars pinned to versions.`,
+      decision:
+        `Each Cloud Run service runs as its own service account with only the roles it needs (Cloud SQL ` +
+        `client, Cloud Tasks enqueuer, invoker on the worker); ` +
+        `${[...new Set(dep.services.flatMap((s) => s.secrets))].join(", ") || "secret values"} come from ` +
+        `Secret Manager as env vars pinned to versions.`,
       alternatives: ["Env vars set at deploy time: secrets leak into revision metadata and CI logs."],
       consequences: [
         "Rotating a secret is a new version plus a redeploy.",
@@ -241,7 +275,10 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       element: "Cloud Logging/Monitoring, uptime check and alerts",
       title: "Use the built-in logs, metrics and an uptime check",
       context: "Today logs live on the VM disk and nobody is paged when the product is down.",
-      decision: `Structured JSON logs to Cloud Logging, an uptime check on ${dep.services.find((s) => s.kind === "api")?.healthPath ?? "/healthz"}, alerts on 5xx rate, p95 latency, Cloud SQL CPU/connections and queue age, a budget alert at 120 % of the estimate.`,
+      decision:
+        `Structured JSON logs to Cloud Logging, an uptime check on ` +
+        `${dep.services.find((s) => s.kind === "api")?.healthPath ?? "/healthz"}, alerts on 5xx rate, p95 ` +
+        `latency, Cloud SQL CPU/connections and queue age, a budget alert at 120 % of the estimate.`,
       alternatives: ["Self-hosted Grafana/Prometheus: more to run for a small team."],
       consequences: ["Incidents are visible without SSH; alert thresholds need a week of tuning."],
     },

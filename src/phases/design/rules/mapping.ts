@@ -27,7 +27,9 @@ function web(d: Draft, s: Service): MappingEntry {
   const brokerEnv = s.env.filter(isBrokerEnv);
   if (taskQueues(d).length)
     changes.push(
-      `Enqueue background work with the Cloud Tasks client (HTTP target = the worker URL + /tasks, OIDC token of ${t.serviceAccount}) instead of task.delay()${brokerEnv.length ? `; drop ${brokerEnv.join(", ")}` : ""}.`,
+      `Enqueue background work with the Cloud Tasks client (HTTP target = the worker URL + /tasks, OIDC ` +
+        `token of ${t.serviceAccount}) instead of ` +
+        `task.delay()${brokerEnv.length ? `; drop ${brokerEnv.join(", ")}` : ""}.`,
     );
   const settings: MappingEntry["settings"] = {
     cpu: t.cpu,
@@ -46,7 +48,8 @@ function web(d: Draft, s: Service): MappingEntry {
   const ai = d.notes.ai;
   if (ai) {
     changes.push(
-      `Stop calling the model inside requests: accept AI requests with 202 and a status URL, enqueue them on ${ai.queue} (the llmops phase's api_handler.py router does both); ${ai.worker} makes the call.`,
+      `Stop calling the model inside requests: accept AI requests with 202 and a status URL, enqueue them ` +
+        `on ${ai.queue} (the llmops phase's api_handler.py router does both); ${ai.worker} makes the call.`,
     );
     settings.aiWorker = ai.worker;
     settings.aiQueue = ai.queue;
@@ -55,7 +58,10 @@ function web(d: Draft, s: Service): MappingEntry {
   return {
     service: s.name,
     target: { kind: "cloud-run-service", name: t.name },
-    reason: `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} instances for the growth target, and shifts traffic between revisions without downtime.`,
+    reason:
+      `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on ` +
+      `concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} ` +
+      `instances for the growth target, and shifts traffic between revisions without downtime.`,
     settings,
     appChanges: changes,
   };
@@ -91,7 +97,9 @@ function worker(d: Draft, s: Service, info: WorkerInfo): MappingEntry {
     return {
       service: s.name,
       target: { kind: "cloud-run-worker", name: t.name },
-      reason: `Tasks are short enough to push: ${PUSH_LIMITS}; ${limit ? `the worker's own limit is ${limit} s` : `tasks are expected to finish well under ${t.timeoutSeconds} s`}. Cloud Tasks retries with backoff, rate-limits dispatch and scales the worker to zero between bursts.`,
+      reason:
+        `Tasks are short enough to push: ${PUSH_LIMITS}; ` +
+        `${limit ? `the worker's own limit is ${limit} s` : `tasks are expected to finish well under ${t.timeoutSeconds} s`}. Cloud Tasks retries with backoff, rate-limits dispatch and scales the worker to zero between bursts.`,
       settings,
       appChanges: [
         `Expose each task as POST /tasks (JSON body names the task and its arguments) and reply 2xx only when it is done; a 429/503 reply slows the queue.`,
@@ -133,7 +141,10 @@ function cache(d: Draft, s: Service): MappingEntry {
   return {
     service: s.name,
     target: { kind: "memorystore", name: runName(d.base, "cache") },
-    reason: `Used as a cache: Memorystore (Basic tier; a cache survives a flush) gives a managed ${s.software} on a private IP, reached from ${users.join(", ") || "the services"} through Direct VPC egress.${alsoBroker ? " Its role as the task broker ends: Cloud Tasks carries the tasks." : ""}`,
+    reason:
+      `Used as a cache: Memorystore (Basic tier; a cache survives a flush) gives a managed ${s.software} ` +
+      `on a private IP, reached from ${users.join(", ") || "the services"} through Direct VPC ` +
+      `egress.${alsoBroker ? " Its role as the task broker ends: Cloud Tasks carries the tasks." : ""}`,
     settings: {
       tier: "BASIC",
       sizeGiB: Math.max(1, Math.ceil(d.inv.data.find((x) => x.service === s.name)?.sizeGiB ?? 1)),
@@ -172,7 +183,11 @@ function broker(d: Draft, s: Service): MappingEntry {
   return {
     service: s.name,
     target: { kind: "cloud-tasks", name: queue.name },
-    reason: `${s.software} only carries task messages between the API and the worker. Cloud Tasks replaces it: durable queue, retries with exponential backoff (${queue.minBackoffSeconds}–${queue.maxBackoffSeconds} s, ${queue.maxAttempts} attempts), rate limits, and nothing to patch or back up.`,
+    reason:
+      `${s.software} only carries task messages between the API and the worker. Cloud Tasks replaces it: ` +
+      `durable queue, retries with exponential backoff ` +
+      `(${queue.minBackoffSeconds}–${queue.maxBackoffSeconds} s, ${queue.maxAttempts} attempts), rate ` +
+      `limits, and nothing to patch or back up.`,
     settings: {
       maxAttempts: queue.maxAttempts,
       maxDispatchesPerSecond: queue.maxDispatchesPerSecond,
@@ -213,7 +228,11 @@ export function buildMapping(d: Draft, workers: WorkerInfo[]): MappingEntry[] {
         return {
           service: s.name,
           target: { kind: "load-balancer", name: lb },
-          reason: `An external Application Load Balancer with a serverless NEG takes over TLS termination and routing from ${s.software}: Google-managed certificates, HTTP→HTTPS redirect, health-checked backends (${apis.join(", ")}), Cloud Armor when abuse shows up. Static files served by ${s.software} move to a Cloud Storage bucket behind the same load balancer with Cloud CDN.`,
+          reason:
+            `An external Application Load Balancer with a serverless NEG takes over TLS termination and routing ` +
+            `from ${s.software}: Google-managed certificates, HTTP→HTTPS redirect, health-checked backends ` +
+            `(${apis.join(", ")}), Cloud Armor when abuse shows up. Static files served by ${s.software} move to ` +
+            `a Cloud Storage bucket behind the same load balancer with Cloud CDN.`,
           settings: {
             type: "global-external-application",
             backends: apis.join(","),
@@ -238,7 +257,11 @@ export function buildMapping(d: Draft, workers: WorkerInfo[]): MappingEntry[] {
         return {
           service: s.name,
           target: { kind: "cloud-sql", name: db.instance },
-          reason: `Cloud SQL ${db.databaseVersion} keeps the engine and major version, so the schema and queries move unchanged. HA: ${db.highAvailability ? "yes" : "no"} (${d.notes.dbHaReason}). Automated daily backups and point-in-time recovery replace ${d.inv.data.find((x) => x.service === s.name)?.backups ?? "the current"} backups.`,
+          reason:
+            `Cloud SQL ${db.databaseVersion} keeps the engine and major version, so the schema and queries move ` +
+            `unchanged. HA: ${db.highAvailability ? "yes" : "no"} (${d.notes.dbHaReason}). Automated daily ` +
+            `backups and point-in-time recovery replace ` +
+            `${d.inv.data.find((x) => x.service === s.name)?.backups ?? "the current"} backups.`,
           settings: {
             tier: db.tier,
             highAvailability: db.highAvailability,
@@ -250,7 +273,10 @@ export function buildMapping(d: Draft, workers: WorkerInfo[]): MappingEntry[] {
             connection: "Cloud SQL connector (unix socket /cloudsql/PROJECT:REGION:INSTANCE)",
           },
           appChanges: [
-            `Connect through the Cloud SQL unix socket (/cloudsql/${d.project.id}:${d.inv.target.region}:${db.instance}) with a pool of at most ${Math.max(0, ...Object.values(d.notes.connectionBudget?.perInstance ?? {}))} connections per instance.`,
+            `Connect through the Cloud SQL unix socket ` +
+              `(/cloudsql/${d.project.id}:${d.inv.target.region}:${db.instance}) with a pool of at most ` +
+              `${Math.max(0, ...Object.values(d.notes.connectionBudget?.perInstance ?? {}))} connections per ` +
+              `instance.`,
           ],
         };
       }
@@ -259,7 +285,10 @@ export function buildMapping(d: Draft, workers: WorkerInfo[]): MappingEntry[] {
         return {
           service: s.name,
           target: { kind: "cloud-scheduler", name: job?.name ?? runName(d.base, `${s.name}-trigger`) },
-          reason: `A beat process is a single point of failure that must run exactly once. Cloud Scheduler is a managed cron: each periodic task becomes one job that POSTs to the worker with an OIDC token, with retries.`,
+          reason:
+            `A beat process is a single point of failure that must run exactly once. Cloud Scheduler is a ` +
+            `managed cron: each periodic task becomes one job that POSTs to the worker with an OIDC token, with ` +
+            `retries.`,
           settings: job
             ? { schedule: job.schedule, timeZone: job.timeZone, target: job.target }
             : { jobs: "one per beat_schedule entry" },
@@ -274,7 +303,9 @@ export function buildMapping(d: Draft, workers: WorkerInfo[]): MappingEntry[] {
         return {
           service: s.name,
           target: { kind: "cloud-scheduler", name: job?.name ?? runName(d.base, `${s.name}-trigger`) },
-          reason: `A crontab entry on one VM stops when the VM does and logs nowhere. Cloud Scheduler triggers the Cloud Run job ${runJob.name} on the same schedule, with retries and logs per execution.`,
+          reason:
+            `A crontab entry on one VM stops when the VM does and logs nowhere. Cloud Scheduler triggers the ` +
+            `Cloud Run job ${runJob.name} on the same schedule, with retries and logs per execution.`,
           settings: {
             schedule: job?.schedule ?? "set by hand",
             timeZone: job?.timeZone ?? "Etc/UTC",
@@ -304,7 +335,9 @@ function cronAppChanges(s: Service): string[] {
   const argv = cronArgv(s.command);
   if (!argv.ok) {
     return [
-      `"${clipText(s.command, 160)}" cannot run as a plain container command (${argv.reason}): put it in a script in the image (e.g. bin/${s.name}.sh), set the job's command to that script, and add it to services[].command.`,
+      `"${clipText(s.command, 160)}" cannot run as a plain container command (${argv.reason}): put it in a ` +
+        `script in the image (e.g. bin/${s.name}.sh), set the job's command to that script, and add it to ` +
+        `services[].command.`,
     ];
   }
   const changes = [

@@ -27,7 +27,9 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
     {
       id: "api-worker-separation",
       how: worker
-        ? `The API (${api?.name}) and the worker (${worker.name}) are separate services with their own scaling, limits and identities, joined only by ${dep.queues.length ? "a Cloud Tasks queue" : "the database"}.`
+        ? `The API (${api?.name}) and the worker (${worker.name}) are separate services with their own ` +
+          `scaling, limits and identities, joined only by ` +
+          `${dep.queues.length ? "a Cloud Tasks queue" : "the database"}.`
         : "There is no background worker in the inventory; the API is the only compute service, and a worker can be added behind Cloud Tasks when one is needed.",
     },
     {
@@ -38,7 +40,9 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
     },
     {
       id: "no-nodes",
-      how: `No VM, node pool or cluster: Cloud Run, ${[dep.database ? "Cloud SQL" : "", dep.queues.length ? "Cloud Tasks" : "", d.topo.caches.length ? "Memorystore" : "", dep.schedules?.length ? "Cloud Scheduler" : ""].filter(Boolean).join(", ") || "and managed services"} are operated by Google.`,
+      how:
+        `No VM, node pool or cluster: Cloud Run, ` +
+        `${[dep.database ? "Cloud SQL" : "", dep.queues.length ? "Cloud Tasks" : "", d.topo.caches.length ? "Memorystore" : "", dep.schedules?.length ? "Cloud Scheduler" : ""].filter(Boolean).join(", ") || "and managed services"} are operated by Google.`,
     },
   ];
 }
@@ -112,7 +116,8 @@ function dbSteps(d: Draft, dep: Deployment): Step[] {
       title: "Create the Cloud SQL instance",
       detail: `${db.instance}: ${db.databaseVersion}, ${db.tier}, ${db.storageGiB} GiB, backups + PITR on${db.highAvailability ? ", HA" : ""}.`,
       commands: [
-        `gcloud sql instances create ${db.instance} --database-version=${db.databaseVersion} --tier=${db.tier} --region=${dep.region}${db.highAvailability ? " --availability-type=REGIONAL" : ""} --storage-size=${db.storageGiB} --storage-auto-increase`,
+        `gcloud sql instances create ${db.instance} --database-version=${db.databaseVersion} ` +
+          `--tier=${db.tier} --region=${dep.region}${db.highAvailability ? " --availability-type=REGIONAL" : ""} --storage-size=${db.storageGiB} --storage-auto-increase`,
       ],
     },
     {
@@ -166,7 +171,9 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
       ? {
           title: "Switch DNS to the load balancer",
           detail:
-            "Provision the certificate ahead with Certificate Manager DNS authorization (a Google-managed certificate otherwise waits for DNS to point at the load balancer), then change the A/AAAA records to the load balancer IP.",
+            "Provision the certificate ahead with Certificate Manager DNS authorization (a Google-managed " +
+            "certificate otherwise waits for DNS to point at the load balancer), then change the A/AAAA records " +
+            "to the load balancer IP.",
           commands: [],
         }
       : {
