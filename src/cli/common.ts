@@ -7,11 +7,12 @@ import { InputError } from "../errors.js";
 import type { GenerationSettings, ThinkingLevel } from "../model/generation.js";
 import type { ProviderChoice } from "../model/types.js";
 import type { PhaseOptions } from "../contracts/phase.js";
+import { PROVIDER_CHOICES } from "../model/provider-choices.js";
 
 const rawSchema = z.object({
   inventory: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
-  provider: z.enum(["auto", "gemini", "offline", "replay"]).optional(),
+  provider: z.enum(PROVIDER_CHOICES).optional(),
   model: z
     .string()
     .regex(/^[A-Za-z0-9._\/-]{1,100}$/, "expected a model id such as gemini-3.5-flash-lite")
@@ -62,7 +63,7 @@ export async function resolveSettings(
   const flags = parsed.data;
   const { config } = await loadConfig(cwd, flags.config);
   const envProvider = env.INFRA_MIGRATE_PROVIDER;
-  if (envProvider && !["auto", "gemini", "offline", "replay"].includes(envProvider)) {
+  if (envProvider && !(PROVIDER_CHOICES as readonly string[]).includes(envProvider)) {
     throw new InputError(
       `INFRA_MIGRATE_PROVIDER=${envProvider} is not a provider`,
       [],

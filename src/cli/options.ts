@@ -3,6 +3,7 @@
 import { Option, type Command } from "commander";
 
 import { DEFAULT_INVENTORY } from "../config/defaults.js";
+import { PROVIDER_CHOICES } from "../model/provider-choices.js";
 
 export function addTargetOptions(cmd: Command): Command {
   return cmd
@@ -12,7 +13,7 @@ export function addTargetOptions(cmd: Command): Command {
       new Option(
         "-p, --provider <name>",
         "who answers: gemini, offline rules, or replay from cache [default: auto]",
-      ).choices(["auto", "gemini", "offline", "replay"]),
+      ).choices(PROVIDER_CHOICES),
     )
     .option("-m, --model <id>", "Gemini model id (env INFRA_MIGRATE_MODEL) [default: the persona's model]")
     .option("--timeout <seconds>", "per model call timeout in seconds [default: 120]")

@@ -9,6 +9,7 @@ import { InputError } from "../errors.js";
 
 import { CONFIG_FILE } from "./defaults.js";
 import { MAX_OUTPUT_TOKENS_CEILING, THINKING_LEVELS } from "../model/generation.js";
+import { PROVIDER_CHOICES } from "../model/provider-choices.js";
 
 export { CONFIG_FILE, DEFAULT_INVENTORY } from "./defaults.js";
 
@@ -23,7 +24,7 @@ export const configSchema = z.strictObject({
   kind: z.literal("Config"),
   inventory: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
-  provider: z.enum(["auto", "gemini", "offline", "replay"]).optional(),
+  provider: z.enum(PROVIDER_CHOICES).optional(),
   model: z
     .string()
     .regex(/^[A-Za-z0-9._\/-]{1,100}$/)

@@ -17,6 +17,7 @@ import {
 } from "../inventory/schema.js";
 import type { AnswerKey, Answers } from "./answers.js";
 import { booleanParser, choiceParser, latencyParser, numberParser, textParser, type Parser } from "./field-parsers.js";
+import { PROVIDER_CHOICES } from "../model/provider-choices.js";
 
 export type QuestionKind = "text" | "number" | "select" | "confirm" | "services" | "latency";
 
@@ -287,10 +288,10 @@ export const QUESTIONS: QuestionSpec[] = [
     flagArg: "<name>",
     message: "Who should answer the phases by default?",
     kind: "select",
-    choices: ["auto", "gemini", "offline", "replay"],
+    choices: [...PROVIDER_CHOICES],
     required: true,
     builtin: () => "auto",
-    parse: choiceParser(["auto", "gemini", "offline", "replay"]),
+    parse: choiceParser([...PROVIDER_CHOICES]),
   },
 ];
 

@@ -29,7 +29,7 @@ export interface ResolvedProvider {
   clientFor(persona: Persona): Promise<ModelClient>;
 }
 
-export const PROVIDER_CHOICES: readonly ProviderChoice[] = ["auto", "gemini", "offline", "replay"];
+export { PROVIDER_CHOICES } from "./provider-choices.js";
 
 export async function resolveProvider(settings: ProviderSettings): Promise<ResolvedProvider> {
   const cacheDir = path.join(settings.outDir, CACHE_DIR);

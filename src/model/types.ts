@@ -5,7 +5,7 @@ import type { Persona } from "../personas/persona.js";
 import type { ArrayLimits } from "./response-schema.js";
 
 export type ProviderName = "gemini" | "offline" | "replay";
-export type ProviderChoice = ProviderName | "auto";
+export type { ProviderChoice } from "./provider-choices.js";
 
 export interface TokenUsage {
   inputTokens: number;

@@ -4,6 +4,7 @@
 // question table in src/init/questions.ts.
 import { Option, type Command } from "commander";
 import type { GlobalFlags } from "../output.js";
+import { PROVIDER_CHOICES } from "../../model/provider-choices.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -80,12 +81,9 @@ export function registerInit(program: Command): void {
       ]),
     )
     .addOption(
-      new Option("--provider <name>", "default provider written to the config [default: auto]").choices([
-        "auto",
-        "gemini",
-        "offline",
-        "replay",
-      ]),
+      new Option("--provider <name>", "default provider written to the config [default: auto]").choices(
+        PROVIDER_CHOICES,
+      ),
     )
     .addHelpText("after", EXAMPLES)
     .action(async (_opts, command: Command) => {
