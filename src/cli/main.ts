@@ -16,7 +16,7 @@ const EXAMPLES = `
 Examples:
   $ npx infra-migrate init                       # guided: writes the inventory and config
   $ npx infra-migrate audit --inventory examples/seed-vm/inventory.yaml --out /tmp/acme
-  $ npx infra-migrate run --out . --render       # all four phases, then SVG diagrams
+  $ npx infra-migrate run --out . --render       # all five phases, then SVG diagrams
   $ npx infra-migrate check                      # CI: exit 1 when generated files drifted
   $ GEMINI_API_KEY=… npx infra-migrate run --provider gemini
 

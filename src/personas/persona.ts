@@ -11,7 +11,7 @@ const frontMatterSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   version: z.string().regex(/^\d+\.\d+\.\d+$/, "expected semver x.y.z"),
   title: z.string().min(1),
-  phase: z.enum(["audit", "design", "cicd", "llmops"]),
+  phase: z.enum(["audit", "design", "cicd", "llmops", "observe"]),
   model: z.string().min(1),
 });
 

@@ -40,6 +40,12 @@ const PHASES = definePhases([
     dependsOn: ["design"],
     load: async () => (await import("./llmops/index.js")).llmopsPhase,
   },
+  {
+    id: "observe",
+    personaId: "sre-observability",
+    dependsOn: ["audit", "design"],
+    load: async () => (await import("./observe/index.js")).observePhase,
+  },
 ]);
 
 export type PhaseId = (typeof PHASES)[number]["id"];

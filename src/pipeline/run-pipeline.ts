@@ -1,4 +1,4 @@
-// Runs phases as a DAG (audit → design → cicd ∥ llmops): each phase starts as soon as what it
+// Runs phases as a DAG (audit → design → cicd ∥ llmops ∥ observe): each phase starts as soon as what it
 // depends on is done, so cicd and llmops overlap. Upstream phases that were not asked for are
 // reused from .infra-migrate/results/ when their inputs are unchanged, else run too.
 import { readFile } from "node:fs/promises";

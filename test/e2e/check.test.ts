@@ -122,7 +122,7 @@ describe("check after a Gemini run: replay by default, no key needed", () => {
       env,
     });
     expect(run.exitCode, String(run.stderr)).toBe(0);
-    expect(fake.requests.length).toBe(4);
+    expect(fake.requests.length).toBe(5);
   });
 
   it("replays the cached answers (no key, no call) and finds the repo current", async () => {

@@ -1,4 +1,4 @@
-// All four phases through the real @google/genai SDK against the fake server: the model's answers
+// All five phases through the real @google/genai SDK against the fake server: the model's answers
 // (here: what the offline rules would say) become the same files, concurrently where the DAG allows.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -41,13 +41,16 @@ describe("run --provider gemini (fake server)", () => {
       ["design", "gemini", 1],
       ["cicd", "gemini", 1],
       ["llmops", "gemini", 1],
+      ["observe", "gemini", 1],
     ]);
     expect(doc.tokens.totalTokens).toBeGreaterThan(0);
     expect(doc.estimatedModelCostUsd).toBeGreaterThan(0);
 
     // cicd and llmops both depend only on design: their calls overlap.
     const phaseOf = await phaseOfRequest();
-    expect(fake.requests.map((r) => phaseOf(r))).toEqual(expect.arrayContaining(["audit", "design", "cicd", "llmops"]));
+    expect(fake.requests.map((r) => phaseOf(r))).toEqual(
+      expect.arrayContaining(["audit", "design", "cicd", "llmops", "observe"]),
+    );
     expect(fake.requests.slice(0, 2).map((r) => phaseOf(r))).toEqual(["audit", "design"]);
 
     const offline = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", offlineOut, "--provider", "offline"]);
@@ -79,7 +82,7 @@ describe("run --provider gemini (fake server)", () => {
     expect(doc.counts).toMatchObject({ create: 0, update: 0 });
     const check = await runCli(["check", "--inventory", SEED_INVENTORY, "--out", geminiOut]);
     expect(check.exitCode, String(check.stdout) + String(check.stderr)).toBe(0);
-  });
+  }, 120_000); // two whole five-phase runs in separate processes: slow on a loaded machine
 });
 
 describe("run is resumable", () => {
@@ -92,7 +95,7 @@ describe("run is resumable", () => {
       defaultReply: (req) => {
         const phase = phaseOf(req);
         if (!phase) return { status: 400, message: "unknown persona" };
-        // 400 is not retried: the first run fails fast in cicd while llmops (its sibling) succeeds.
+        // 400 is not retried: the first run fails fast in cicd while llmops and observe (its siblings) succeed.
         if (phase === "cicd" && failCicd) return { status: 400, message: "simulated bad request" };
         return { json: answers[phase] };
       },
@@ -103,7 +106,7 @@ describe("run is resumable", () => {
       expect(first.exitCode).toBe(3);
       expect(first.stderr).toMatch(/simulated bad request/);
       expect((await listFiles(out)).filter((f) => !f.startsWith(".infra-migrate/"))).toEqual([]); // nothing half-written
-      expect(fake.requests.map((r) => phaseOf(r)).sort()).toEqual(["audit", "cicd", "design", "llmops"]);
+      expect(fake.requests.map((r) => phaseOf(r)).sort()).toEqual(["audit", "cicd", "design", "llmops", "observe"]);
 
       failCicd = false;
       const before = fake.requests.length;
@@ -119,6 +122,7 @@ describe("run is resumable", () => {
         ["design", true],
         ["cicd", false],
         ["llmops", true],
+        ["observe", true],
       ]);
     } finally {
       await fake.close();

@@ -76,6 +76,7 @@ it("npm pack → npm install in an empty project → npx infra-migrate --help, r
     "design:offline",
     "cicd:offline",
     "llmops:offline",
+    "observe:offline",
   ]);
   expect(doc.counts.create).toBeGreaterThan(20);
   for (const file of [

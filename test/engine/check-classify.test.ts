@@ -114,19 +114,23 @@ describe("per-phase defaults from the manifest", () => {
     [
       "all offline",
       { a: ["audit", "offline"], d: ["design", "offline"] },
-      { audit: "offline", design: "offline", cicd: "offline", llmops: "offline" },
+      { audit: "offline", design: "offline", cicd: "offline", llmops: "offline", observe: "offline" },
     ],
     [
       "gemini audit, offline design",
       { a: ["audit", "gemini"], d: ["design", "offline"] },
-      { audit: "replay", design: "offline", cicd: "replay", llmops: "replay" },
+      { audit: "replay", design: "offline", cicd: "replay", llmops: "replay", observe: "replay" },
     ],
     [
       "replayed files stay replay",
       { a: ["audit", "replay"] },
-      { audit: "replay", design: "replay", cicd: "replay", llmops: "replay" },
+      { audit: "replay", design: "replay", cicd: "replay", llmops: "replay", observe: "replay" },
     ],
-    ["empty manifest", {}, { audit: "offline", design: "offline", cicd: "offline", llmops: "offline" }],
+    [
+      "empty manifest",
+      {},
+      { audit: "offline", design: "offline", cicd: "offline", llmops: "offline", observe: "offline" },
+    ],
   ] as const)("%s", (_name, files, expected) => {
     expect(defaultProviders(manifest(files as Record<string, [string, string]>), PHASE_IDS)).toEqual(expected);
   });

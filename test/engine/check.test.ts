@@ -59,7 +59,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("checkDrift", () => {
-  it("is current right after generation, for all four phases, offline", async () => {
+  it("is current right after generation, for all five phases, offline", async () => {
     const dir = await target();
     const report = await checkDrift(options(dir));
     expect(report).toMatchObject({ ok: true, status: "current", exitCode: ExitCode.ok });
@@ -135,7 +135,7 @@ describe("checkDrift", () => {
     expect(report.status).toBe("current");
     expect(new Set(report.files.map((f) => f.phase))).toEqual(new Set(["design"]));
     const skipped = await checkDrift(options(dir, { skip: ["audit"] }));
-    expect(skipped.phases.map((p) => p.phase)).toEqual(["design", "cicd", "llmops"]);
+    expect(skipped.phases.map((p) => p.phase)).toEqual(["design", "cicd", "llmops", "observe"]);
   });
 
   it("writes nothing", async () => {

@@ -13,7 +13,7 @@ The default provider is chosen per phase from .infra-migrate/manifest.json: repl
 Examples:
   $ infra-migrate check                                  # exit 1 on drift, 4 on hand edits
   $ infra-migrate check --json > check.json              # for CI steps
-  $ infra-migrate check --all --provider offline         # all four phases, offline rules`;
+  $ infra-migrate check --all --provider offline         # all five phases, offline rules`;
 
 function printReport(out: Output, report: CheckReport): void {
   const marks: Record<string, string> = {
@@ -55,7 +55,7 @@ export function registerCheck(program: Command): void {
   )
     .option("--only <phases>", "comma-separated phases to check [default: phases in the manifest]")
     .option("--skip <phases>", "comma-separated phases to leave out")
-    .option("--all", "check all four phases, even those never generated")
+    .option("--all", "check all five phases, even those never generated")
     .option("--top <n>", "audit: number of critical risks, as generated [default: 5]")
     .option("--worker-dir <dir>", "llmops: where the AI worker code went [default: services/ai-worker]")
     .addHelpText("after", HELP);

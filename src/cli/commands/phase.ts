@@ -1,4 +1,4 @@
-// audit, design, cicd, llmops: one command each, same shape. A phase reuses the stored result of
+// audit, design, cicd, llmops, observe: one command each, same shape. A phase reuses the stored result of
 // the phases it depends on (or runs them when there is none or their inputs changed).
 import type { Command } from "commander";
 import type { PhaseId } from "../../phases/registry.js";
@@ -27,6 +27,11 @@ const PHASES: { id: PhaseId; summary: string; example: string; extra?: (cmd: Com
     summary: "AI/ML architect: async Vertex AI worker behind Cloud Tasks, with tests",
     example: "infra-migrate llmops --out /tmp/acme --worker-dir services/ai-worker",
     extra: (cmd) => cmd.option("--worker-dir <dir>", "where the AI worker code goes [default: services/ai-worker]"),
+  },
+  {
+    id: "observe",
+    summary: "SRE for observability: SLOs, burn-rate alerts, dashboards (Cloud Monitoring, Grafana), setup script",
+    example: "infra-migrate observe --out /tmp/acme",
   },
 ];
 

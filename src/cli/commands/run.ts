@@ -1,4 +1,4 @@
-// run: every phase as a DAG (audit → design → cicd ∥ llmops), in one atomic write.
+// run: every phase as a DAG (audit → design → cicd ∥ llmops ∥ observe), in one atomic write.
 import { Option, type Command } from "commander";
 import { PHASE_IDS, type PhaseId } from "../../phases/registry.js";
 import { InputError } from "../../errors.js";
@@ -34,7 +34,9 @@ export function selectPhases(only?: string, skip?: string): PhaseId[] {
 
 export function registerRun(program: Command): void {
   const cmd = addWriteOptions(
-    addTargetOptions(program.command("run").description("run all four phases (audit → design → cicd ∥ llmops)")),
+    addTargetOptions(
+      program.command("run").description("run all five phases (audit → design → cicd ∥ llmops ∥ observe)"),
+    ),
   )
     .option("--only <phases>", "comma-separated phases to run (their dependencies are reused or run)")
     .option("--skip <phases>", "comma-separated phases to leave out")

@@ -1,6 +1,7 @@
 // Turns one pattern-checked DeployTarget into the gcloud flags canary.sh passes to
 // `gcloud run deploy` / `gcloud run jobs deploy`, and into the shell words of its workflow step.
 // Every word is re-checked here: this is the last stop before text lands in a `run:` script.
+import type { CanaryGate } from "../../contracts/service-levels.js";
 import { GenerationError } from "../../errors.js";
 import { isAiWorkerTarget, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
 
@@ -69,8 +70,16 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
   return flags;
 }
 
-/** The `run:` script of one deploy step. */
-export function deployScript(target: DeployTarget, deployment: Deployment, result: CicdResult): string {
+/**
+ * The `run:` script of one deploy step. A canary with a `gate` is also judged on its real traffic,
+ * by the service levels the observe phase's SLOs use (src/contracts/service-levels.ts).
+ */
+export function deployScript(
+  target: DeployTarget,
+  deployment: Deployment,
+  result: CicdResult,
+  gate?: CanaryGate,
+): string {
   const strategy = rolloutStrategy(target);
   const head = [
     "bash scripts/deploy/canary.sh",
@@ -83,6 +92,12 @@ export function deployScript(target: DeployTarget, deployment: Deployment, resul
       `--bake-seconds ${result.bakeSeconds} --health-retries ${result.healthCheck.retries}`,
       `--health-timeout ${result.healthCheck.timeoutSeconds} --health-interval ${result.healthCheck.intervalSeconds}`,
     );
+    if (gate) {
+      head.push(
+        `--max-5xx-ratio ${gate.max5xxRatio} --max-latency-ms ${gate.maxLatencyMs}`,
+        `--latency-percentile ${gate.latencyPercentile} --min-requests ${gate.minRequests}`,
+      );
+    }
   }
   const flags = deployFlags(target, deployment).map(shellWord);
   const aiWorker = target.kind === "api" ? deployment.services.find(isAiWorkerTarget) : undefined;

@@ -1,5 +1,6 @@
 // Deterministic pipeline parameters: the offline provider's answer, derived from the inventory
 // and the design. The same rules a DevOps engineer would apply by hand.
+import { METRICS_DELAY_SECONDS } from "../../contracts/service-levels.js";
 import type { Inventory } from "../../inventory/schema.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext } from "./context.js";
@@ -35,8 +36,10 @@ export function offlineCicd(input: PhaseInput): CicdResult {
   // A health endpoint should answer fast; never wait longer than the request timeout allows.
   const timeoutSeconds = Math.min(10, api?.timeoutSeconds ?? 10);
   const healthCheck = { retries: 5, timeoutSeconds, intervalSeconds: 5 };
+  // Each canary step bakes, then waits for Cloud Monitoring to show the bake's traffic.
   const perService =
-    canarySteps.length * bakeSeconds + healthCheck.retries * (timeoutSeconds + 5) * (canarySteps.length + 2);
+    canarySteps.length * (bakeSeconds + METRICS_DELAY_SECONDS) +
+    healthCheck.retries * (timeoutSeconds + 5) * (canarySteps.length + 2);
   const deployTimeoutMinutes = Math.min(
     120,
     Math.max(15, Math.ceil((perService * ctx.deployment.services.length) / 60) + 10),

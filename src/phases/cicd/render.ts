@@ -53,6 +53,8 @@ function setupWif(ctx: CicdContext): string {
     "artifactregistry.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
+    // The canary reads the new revision's request metrics.
+    "monitoring.googleapis.com",
     "run.googleapis.com",
     "sts.googleapis.com",
   ];

@@ -1,6 +1,7 @@
 // .github/workflows/deploy.yml, built as an object and serialised with `yaml`; comments are
 // attached to nodes, never glued into strings. Only pinned actions, only pattern-checked values.
 import { Document, isMap, isPair, isScalar, visit, type Pair } from "yaml";
+import { requestServiceLevel } from "../../contracts/service-levels.js";
 import type { CicdContext } from "./context.js";
 import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { AI_WORKER_URL_VAR, deployOrder, deployScript, shellWord } from "./deploy-flags.js";
@@ -90,7 +91,12 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
   const ownImages = sourceImageSteps(ctx);
   const deploySteps: { name: string; run: string }[] = deployOrder(deployment.services).map((target) => ({
     name: `Deploy ${target.name} (${target.kind})`,
-    run: deployScript(target, deployment, result),
+    run: deployScript(
+      target,
+      deployment,
+      result,
+      target.kind === "api" ? requestServiceLevel(target, ctx.inventory, deployment).canary : undefined,
+    ),
   }));
   // Workers deploy first; the APIs then need the AI worker's URL to enqueue tasks to it.
   const aiWorker = deployment.services.find(isAiWorkerTarget);

@@ -4,7 +4,7 @@ import type { Inventory } from "../../inventory/schema.js";
 import { type AuditResult, auditResultSchema } from "../../contracts/audit-result.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { estimateCost } from "./cost/estimate.js";
-import { loadPriceBook } from "./cost/prices.js";
+import { loadPriceBook } from "../../contracts/gcp-prices.js";
 import type { Deployment } from "../../contracts/deployment.js";
 import { buildDecisions } from "./rules/decisions.js";
 import { buildDeployment } from "./rules/deployment-rules.js";

@@ -7,7 +7,7 @@ import type { PhaseInput } from "../../contracts/phase.js";
 import { describeAssumptions } from "./cost/assumptions.js";
 import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { type CostLine, estimateCost, usd } from "./cost/estimate.js";
-import { loadPriceBook } from "./cost/prices.js";
+import { loadPriceBook } from "../../contracts/gcp-prices.js";
 import { targetArchitectureDiagram } from "./diagram.js";
 import { upstreamAudit } from "./offline.js";
 import type { DesignResult } from "./schema.js";

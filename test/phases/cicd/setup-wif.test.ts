@@ -105,6 +105,8 @@ describe("setup-wif.sh", () => {
         "roles/artifactregistry.writer",
         "roles/iam.serviceAccountUser",
         "roles/cloudsql.client",
+        // read-only: the canary judges each step on the new revision's request metrics
+        "roles/monitoring.viewer",
       ]),
     );
     expect(r.calls.join("\n")).not.toMatch(/roles\/(owner|editor|run\.admin)|keys create/);

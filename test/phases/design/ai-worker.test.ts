@@ -2,7 +2,7 @@
 // identities, the ADR that closes the audit's model-call risk, and the cost lines.
 import { describe, expect, it } from "vitest";
 import { estimateCost } from "../../../src/phases/design/cost/estimate.js";
-import { loadPriceBook } from "../../../src/phases/design/cost/prices.js";
+import { loadPriceBook } from "../../../src/contracts/gcp-prices.js";
 import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
 import { aiWorkerSizing } from "../../../src/contracts/ai-worker-sizing.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { businessHoursLength, businessWindow } from "../../../src/phases/design/cost/assumptions.js";
+import { businessHoursLength, businessWindow } from "../../../src/contracts/business-hours.js";
 import { billedInstances, estimateCost, memoryGib } from "../../../src/phases/design/cost/estimate.js";
-import { loadPriceBook, maxConnections } from "../../../src/phases/design/cost/prices.js";
+import { loadPriceBook, maxConnections } from "../../../src/contracts/gcp-prices.js";
 import type { Deployment } from "../../../src/contracts/deployment.js";
 import { designPhase } from "../../../src/phases/design/index.js";
 import { inputFromYaml } from "../../helpers/phase-input.js";

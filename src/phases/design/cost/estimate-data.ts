@@ -1,25 +1,16 @@
 // Cost lines that do not move with traffic: the database, the cache, and the VM being replaced.
 import type { Inventory } from "../../../inventory/schema.js";
 import type { Deployment } from "../../../contracts/deployment.js";
-import { pickRegion, type PriceBook } from "./prices.js";
+import { pickRegion, sqlTierShape, type PriceBook } from "../../../contracts/gcp-prices.js";
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-/** vCPU and memory (GiB) of a Cloud SQL tier name; undefined for tiers we cannot price. */
 export interface CostLine {
   component: string;
   item: string;
   /** Human-readable formula with the inputs, e.g. "1,314,000 s × (2 vCPU × $0.0000025 + 2 GiB × $0.0000025)". */
   formula: string;
   monthlyUsd: number;
-}
-
-export function sqlTierShape(tier: string): { vcpu: number; memoryGib: number } | undefined {
-  const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
-  if (custom) return { vcpu: Number(custom[1]), memoryGib: Number(custom[2]) / 1024 };
-  const n1 = /^db-n1-(standard|highmem)-(\d+)$/.exec(tier);
-  if (n1) return { vcpu: Number(n1[2]), memoryGib: Number(n1[2]) * (n1[1] === "standard" ? 3.75 : 6.5) };
-  return undefined;
 }
 
 export function databaseLines(deployment: Deployment, book: PriceBook, warnings: string[]): CostLine[] {

@@ -3,7 +3,7 @@
 import type { Inventory } from "../../../inventory/schema.js";
 import { type Deployment, type DeployTarget, isAiWorkerTarget } from "../../../contracts/deployment.js";
 import { type CostAssumptions, defaultAssumptions, num } from "./assumptions.js";
-import { cloudRunTier, pickRegion, type PriceBook } from "./prices.js";
+import { cloudRunTier, pickRegion, type PriceBook } from "../../../contracts/gcp-prices.js";
 import { cacheServices, type CostLine, databaseLines, vmLines } from "./estimate-data.js";
 
 export type { CostLine } from "./estimate-data.js";

@@ -1,8 +1,7 @@
 // Stateful services: the database moves to Cloud SQL (same engine and major version), a Redis
 // cache to Memorystore, and a broker that only carries Celery/RQ messages disappears into Cloud Tasks.
 import type { Service } from "../../../inventory/schema.js";
-import { loadPriceBook, maxConnections } from "../cost/prices.js";
-import { sqlTierShape } from "../cost/estimate-data.js";
+import { loadPriceBook, maxConnections, sqlTierShape } from "../../../contracts/gcp-prices.js";
 import type { DatabaseTarget } from "../../../contracts/deployment.js";
 import { dbEngine, type Engine, plannedPeakRps } from "./classify.js";
 import type { Draft } from "./draft.js";

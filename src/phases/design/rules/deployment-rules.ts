@@ -1,7 +1,7 @@
 // Builds the deployment (what cicd and llmops consume): Cloud Run targets, queues, the database
 // and Cloud Scheduler jobs, in inventory order so the output is stable.
 import type { Service } from "../../../inventory/schema.js";
-import { businessWindow } from "../cost/assumptions.js";
+import { businessWindow } from "../../../contracts/business-hours.js";
 import { CRON_5, type Schedule } from "../../../contracts/deployment.js";
 import { planAiWorker } from "./ai-worker.js";
 import { cronJobTarget, webTarget, type WorkerModel, workerTarget } from "./compute.js";

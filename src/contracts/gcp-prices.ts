@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { packageRoot } from "../../../package-root.js";
+import { packageRoot } from "../package-root.js";
 
 const dated = { source: z.url(), checked: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), note: z.string().optional() };
 const rate = z.number().nonnegative();
@@ -108,4 +108,13 @@ export function maxConnections(book: PriceBook, engine: "mysql" | "postgres" | "
   let max = steps[0]!.max;
   for (const step of steps) if (memoryGib >= step.minMemoryGib) max = step.max;
   return max;
+}
+
+/** vCPU and memory (GiB) of a Cloud SQL tier name; undefined for tiers we cannot price. */
+export function sqlTierShape(tier: string): { vcpu: number; memoryGib: number } | undefined {
+  const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
+  if (custom) return { vcpu: Number(custom[1]), memoryGib: Number(custom[2]) / 1024 };
+  const n1 = /^db-n1-(standard|highmem)-(\d+)$/.exec(tier);
+  if (n1) return { vcpu: Number(n1[2]), memoryGib: Number(n1[2]) * (n1[1] === "standard" ? 3.75 : 6.5) };
+  return undefined;
 }

@@ -1,0 +1,53 @@
+// What the observe phase reads before deciding anything: the design's deployment contract
+// (re-validated: its names reach JSON files and a shell script), the audit's risks, and the
+// request service levels the deploy gate shares.
+import { requestServiceLevel, type RequestServiceLevel } from "../../contracts/service-levels.js";
+import { GenerationError } from "../../errors.js";
+import type { Inventory } from "../../inventory/schema.js";
+import type { Risk } from "../../contracts/audit-result.js";
+import { deploymentSchema, isAiWorkerTarget, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
+import type { PhaseInput } from "../../contracts/phase.js";
+
+export interface ObserveContext {
+  inventory: Inventory;
+  deployment: Deployment;
+  risks: Risk[];
+  /** Request-serving services (kind api) and the service levels the canary also gates on. */
+  levels: Map<string, RequestServiceLevel>;
+  aiWorker?: DeployTarget;
+}
+
+export function readDeployment(input: PhaseInput): Deployment {
+  const design = input.upstream.design as { deployment?: unknown } | undefined;
+  const parsed = deploymentSchema.safeParse(design?.deployment);
+  if (!parsed.success) {
+    throw new GenerationError(
+      "The design result has no valid `deployment` for the observe phase",
+      parsed.error.issues.map((i) => `design.deployment.${i.path.join(".")}: ${i.message}`),
+      "Run `infra-migrate design` first (or rerun it to refresh a stale result).",
+    );
+  }
+  return parsed.data;
+}
+
+export function buildObserveContext(input: PhaseInput): ObserveContext {
+  const deployment = readDeployment(input);
+  const audit = input.upstream.audit as { risks?: Risk[] } | undefined;
+  const levels = new Map(
+    deployment.services
+      .filter((s) => s.kind === "api")
+      .map((s) => [s.name, requestServiceLevel(s, input.inventory, deployment)] as const),
+  );
+  return {
+    inventory: input.inventory,
+    deployment,
+    risks: audit?.risks ?? [],
+    levels,
+    ...(deployment.services.some(isAiWorkerTarget) ? { aiWorker: deployment.services.find(isAiWorkerTarget)! } : {}),
+  };
+}
+
+/** Queues that push to a target, in design order. */
+export function queuesOf(ctx: ObserveContext, target: string): Deployment["queues"] {
+  return ctx.deployment.queues.filter((q) => q.target === target);
+}

@@ -1,0 +1,57 @@
+// Deterministic observe result: the offline provider's answer, and the baseline the Gemini prompt
+// shows. SLOs, resource alert thresholds and the error-budget policy, all from the inventory and
+// the design.
+import { ASSUMED_LLM_LATENCY_SECONDS } from "../../inventory/schema.js";
+import { pct } from "../../contracts/service-levels.js";
+import type { PhaseInput } from "../../contracts/phase.js";
+import { buildObserveContext, type ObserveContext } from "./context.js";
+import { offlinePolicy } from "./policy-rules.js";
+import type { ObserveResult } from "./schema.js";
+import { delayThresholdSeconds, offlineSlos } from "./slo-rules.js";
+
+function databaseAlerts(ctx: ObserveContext): ObserveResult["database"] {
+  const db = ctx.deployment.database;
+  if (!db) return undefined;
+  // The design sizes connection pools to 80% of max_connections; more than 85% means something
+  // outside those pools (a migration, a console session, a leak) is connecting.
+  return { cpuPercent: 80, connectionsPercent: 85, diskPercent: db.storageGiB <= 20 ? 80 : 85, replicaLagSeconds: 60 };
+}
+
+function queueAlerts(ctx: ObserveContext): ObserveResult["queues"] {
+  return ctx.deployment.queues.map((q) => {
+    const target = ctx.deployment.services.find((s) => s.name === q.target);
+    // Five minutes of work at the queue's full dispatch rate waiting is a backlog, not a blip.
+    const maxDepth = Math.max(50, Math.round(q.maxDispatchesPerSecond * 300));
+    const delay = target ? delayThresholdSeconds(ctx, target) : 300;
+    return { queue: q.name, maxDepth, maxDelaySeconds: Math.max(60, delay * 4) };
+  });
+}
+
+function aiAlerts(ctx: ObserveContext): ObserveResult["aiWorker"] {
+  if (!ctx.aiWorker) return undefined;
+  const slowest = (ctx.inventory.llm?.latencySeconds ?? ASSUMED_LLM_LATENCY_SECONDS)[1];
+  const perHour = (ctx.inventory.llm?.requestsPerMinute ?? 10) * 60;
+  return { failuresPerHour: Math.max(3, Math.ceil(perHour * 0.02)), modelLatencySeconds: Math.ceil(slowest * 2) };
+}
+
+export function offlineObserve(input: PhaseInput): ObserveResult {
+  const ctx = buildObserveContext(input);
+  const slos = offlineSlos(ctx);
+  const apis = [...ctx.levels.values()];
+  const engineers = ctx.inventory.team.engineers;
+  const summary =
+    `${slos.length} SLOs over ${slos[0]?.windowDays ?? 28} days watch ${ctx.deployment.services.length} Cloud Run service(s)` +
+    (apis.length
+      ? `; the public promise is ${apis.map((l) => `${pct(l.availability.target)} availability and p${l.latency.percentile} under ${l.latency.thresholdMs} ms for ${l.service}`).join(", ")}`
+      : "") +
+    ". Fast burns page and slow burns open a ticket, both through one notification channel; " +
+    `the canary in deploy.yml rolls back on the same request signals. The policy is sized for ${engineers ?? "an unknown number of"} engineer(s).`;
+  return {
+    summary,
+    slos,
+    ...(ctx.deployment.database ? { database: databaseAlerts(ctx)! } : {}),
+    queues: queueAlerts(ctx),
+    ...(ctx.aiWorker ? { aiWorker: aiAlerts(ctx)! } : {}),
+    errorBudgetPolicy: offlinePolicy(ctx),
+  };
+}

@@ -1,0 +1,99 @@
+// Everything observe creates in Cloud Monitoring and Cloud Logging, as request bodies with their
+// file paths and the ids/display names the setup script needs. Renderers (JSON files, the
+// script, the docs) all read this one plan.
+import type { DeployTarget } from "../../contracts/deployment.js";
+import { burnRatePolicies, uptimePolicy, type PolicySpec } from "./alert-bodies.js";
+import type { ObserveContext } from "./context.js";
+import { cloudDashboard, grafanaDashboard } from "./dashboards.js";
+import { dashboardModels } from "./dashboard-model.js";
+import { aiLogMetrics, schedulerFailureMetric, type LogMetricSpec } from "./log-metrics.js";
+import { appName, displayName, OBSERVE_PATHS } from "./names.js";
+import { aiPolicy, databasePolicy, jobPolicy, queuePolicy, schedulerPolicy } from "./resource-alerts.js";
+import type { ObserveResult, Slo } from "./schema.js";
+import { serviceBody, sloBody } from "./slo-bodies.js";
+
+export interface JsonFile {
+  path: string;
+  body: object;
+}
+
+export interface UptimeCheck {
+  service: string;
+  displayName: string;
+  path: string;
+}
+
+export interface MonitoringPlan {
+  services: { id: string; file: string }[];
+  slos: { service: string; id: string; file: string; slo: Slo }[];
+  logMetrics: { name: string; file: string; spec: LogMetricSpec }[];
+  uptimeChecks: UptimeCheck[];
+  policies: { displayName: string; file: string; spec: PolicySpec }[];
+  dashboards: { displayName: string; file: string; grafanaFile: string }[];
+  /** Jobs whose silence is alerted on, with the window (seconds). */
+  freshness: { job: string; seconds?: number }[];
+  files: JsonFile[];
+}
+
+/** Public services: reachable from the internet on their run.app URL, so an uptime check can see them. */
+export function publicServices(ctx: ObserveContext): DeployTarget[] {
+  return ctx.deployment.services.filter((s) => s.kind === "api" && s.ingress === "all");
+}
+
+export function buildPlan(ctx: ObserveContext, result: ObserveResult): MonitoringPlan {
+  const { deployment } = ctx;
+  const app = appName(deployment);
+  const files: JsonFile[] = [];
+  const add = <T extends object>(path: string, body: T) => (files.push({ path, body }), path);
+
+  const serviceIds = [...new Set(result.slos.map((s) => s.service))];
+  const services = serviceIds.map((id) => ({ id, file: add(OBSERVE_PATHS.service(id), serviceBody(deployment, id)) }));
+  const slos = result.slos.map((slo) => ({
+    service: slo.service,
+    id: slo.id,
+    slo,
+    file: add(OBSERVE_PATHS.slo(slo.id), sloBody(deployment, slo)),
+  }));
+
+  const metricSpecs: LogMetricSpec[] = [];
+  if (ctx.aiWorker) metricSpecs.push(...Object.values(aiLogMetrics(ctx.aiWorker.name)));
+  const scheduler = schedulerFailureMetric(deployment);
+  if (scheduler) metricSpecs.push(scheduler);
+  const logMetrics = metricSpecs.map((spec) => ({
+    name: spec.name,
+    spec,
+    file: add(OBSERVE_PATHS.logMetric(spec.name), spec.body),
+  }));
+
+  const uptimeChecks = publicServices(ctx).map((s) => ({
+    service: s.name,
+    displayName: displayName(deployment, `${s.name} ${s.healthPath}`),
+    path: s.healthPath,
+  }));
+
+  const specs: PolicySpec[] = result.slos.flatMap((slo) => burnRatePolicies(deployment, slo, result));
+  uptimeChecks.forEach((u) => specs.push(uptimePolicy(deployment, u.service, u.displayName, u.path)));
+  const db = result.database && databasePolicy(deployment, result.database);
+  if (db) specs.push(db);
+  result.queues.forEach((q) => specs.push(queuePolicy(deployment, q)));
+  if (ctx.aiWorker && result.aiWorker) specs.push(aiPolicy(deployment, ctx.aiWorker.name, result.aiWorker));
+  if (scheduler) specs.push(schedulerPolicy(deployment, scheduler));
+  const freshness: MonitoringPlan["freshness"] = [];
+  for (const job of deployment.services.filter((s) => s.kind === "job")) {
+    const { spec, silenceSeconds } = jobPolicy(deployment, job.name);
+    specs.push(spec);
+    freshness.push({ job: job.name, ...(silenceSeconds !== undefined ? { seconds: silenceSeconds } : {}) });
+  }
+  const policies = specs.map((spec) => ({
+    displayName: spec.body.displayName,
+    spec,
+    file: add(OBSERVE_PATHS.policy(spec.name), spec.body),
+  }));
+
+  const dashboards = dashboardModels(ctx, app).map((model) => ({
+    displayName: model.title,
+    file: add(OBSERVE_PATHS.dashboard(model.name), cloudDashboard(model)),
+    grafanaFile: add(OBSERVE_PATHS.grafana(model.name), grafanaDashboard(model, deployment.project, app)),
+  }));
+  return { services, slos, logMetrics, uptimeChecks, policies, dashboards, freshness, files };
+}

@@ -1,0 +1,42 @@
+// Validate what the observe phase rendered: every JSON file against the API's documented shape and
+// the metric catalog (src/validate/monitoring.ts), every file the setup script sends present, and
+// the script through ShellCheck. Any finding is a generator bug or a bad model answer: nothing is
+// written.
+import { shellcheckArtifact } from "../../validate/shellcheck.js";
+import { validateMonitoringDocs, type MonitoringDocKind } from "../../validate/monitoring.js";
+import type { Artifact } from "../../write/plan.js";
+import { CHANNEL_TOKEN, OBSERVE_DIR, OBSERVE_PATHS, UPTIME_TOKEN } from "./names.js";
+
+const KINDS: Record<string, MonitoringDocKind> = {
+  services: "service",
+  slos: "slo",
+  "alert-policies": "alert-policy",
+  "log-metrics": "log-metric",
+  dashboards: "dashboard",
+  grafana: "grafana",
+};
+
+/** `shell: false` skips ShellCheck (tests that corrupt JSON files only). */
+export async function validateObserve(
+  artifacts: Artifact[],
+  project: string,
+  options = { shell: true },
+): Promise<string[]> {
+  const docs = artifacts.flatMap((a) => {
+    const m = new RegExp(`^${OBSERVE_DIR}/([a-z-]+)/[^/]+\\.json$`).exec(a.path);
+    const kind = m ? KINDS[m[1]!] : undefined;
+    return kind ? [{ path: a.path, kind, content: a.content }] : [];
+  });
+  const findings = validateMonitoringDocs(docs, {
+    project,
+    placeholders: { channel: CHANNEL_TOKEN, uptimeCheck: UPTIME_TOKEN },
+  });
+  const script = artifacts.find((a) => a.path === OBSERVE_PATHS.script);
+  if (script) {
+    const paths = new Set(artifacts.map((a) => a.path));
+    for (const file of script.content.match(new RegExp(`${OBSERVE_DIR}/[a-z-]+/[a-z0-9-]+\\.json`, "g")) ?? [])
+      if (!paths.has(file)) findings.push(`${script.path}: sends ${file}, which is not generated`);
+    if (options.shell) findings.push(...((await shellcheckArtifact(script.path, script.content)) ?? []));
+  }
+  return findings;
+}
