@@ -1,6 +1,7 @@
 // Where observe's files go and what its cloud resources are called. Display names double as the
 // setup script's lookup keys (Cloud Monitoring assigns alert policy, uptime check and dashboard
 // ids itself), so they are built from pattern-checked names only and prefixed with the app.
+import { createHash } from "node:crypto";
 import type { Deployment } from "../../contracts/deployment.js";
 
 export const OBSERVE_DIR = "monitoring";
@@ -29,4 +30,16 @@ export function appName(deployment: Deployment): string {
 
 export function displayName(deployment: Deployment, what: string): string {
   return `${appName(deployment)}: ${what}`;
+}
+
+/** Longest SLO id we generate (Monitoring ids are lowercase letters, digits and dashes). */
+export const MAX_SLO_ID = 63;
+
+/** `base-suffix`, shortened with a stable hash when a long Cloud Run name would make it too long. */
+export function sloId(base: string, suffix: string): string {
+  const id = `${base}-${suffix}`;
+  if (id.length <= MAX_SLO_ID) return id;
+  const hash = createHash("sha256").update(id).digest("hex").slice(0, 6);
+  const room = MAX_SLO_ID - suffix.length - hash.length - 2;
+  return `${base.slice(0, room).replace(/-+$/, "")}-${hash}-${suffix}`;
 }

@@ -5,6 +5,8 @@
 import { z } from "zod";
 
 const NAME = /^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$/;
+/** SLO ids: like Cloud Run names, with room for a suffix (Monitoring ids take [a-z0-9-]). */
+const SLO_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const RISK_ID = /^R\d{1,3}$/;
 /** Prose lands in Markdown and alert documentation: no HTML, code spans or template braces. */
 const prose = (max: number, what: string) =>
@@ -23,7 +25,7 @@ export const sloSchema = z
   .strictObject({
     id: z
       .string()
-      .regex(NAME)
+      .regex(SLO_ID)
       .describe("Stable SLO id, lowercase with dashes, unique, e.g. web-app-prod-availability."),
     service: z.string().regex(NAME).describe("The Cloud Run service (deployment.services[].name) the SLO is about."),
     kind: z

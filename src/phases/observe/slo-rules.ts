@@ -6,6 +6,7 @@ import { ASSUMED_LLM_LATENCY_SECONDS } from "../../inventory/schema.js";
 import { averageRps, pct, SLO_WINDOW_DAYS } from "../../contracts/service-levels.js";
 import { isAiWorkerTarget, type DeployTarget, type Queue } from "../../contracts/deployment.js";
 import { queuesOf, type ObserveContext } from "./context.js";
+import { sloId } from "./names.js";
 import { risksWatched } from "./risk-ties.js";
 import type { Slo } from "./schema.js";
 
@@ -13,7 +14,7 @@ function requestSlos(ctx: ObserveContext, target: DeployTarget): Slo[] {
   const level = ctx.levels.get(target.name)!;
   return [
     {
-      id: `${target.name}-availability`,
+      id: sloId(target.name, "availability"),
       service: target.name,
       kind: "availability",
       target: level.availability.target,
@@ -22,7 +23,7 @@ function requestSlos(ctx: ObserveContext, target: DeployTarget): Slo[] {
       watchesRisks: risksWatched(ctx.risks, "availability", target.replaces),
     },
     {
-      id: `${target.name}-latency`,
+      id: sloId(target.name, "latency"),
       service: target.name,
       kind: "latency",
       target: level.latency.percentile / 100,
@@ -49,7 +50,7 @@ function delaySlo(ctx: ObserveContext, target: DeployTarget, queue: Queue): Slo 
     ? `someone is waiting for the model's answer (calls take up to ${(ctx.inventory.llm?.latencySeconds ?? ASSUMED_LLM_LATENCY_SECONDS)[1]} s)`
     : `background work of an app with a peak of ${ctx.inventory.traffic.peakRps ?? "an unknown number of"} requests/s should not pile up`;
   return {
-    id: `${queue.name}-delay`,
+    id: sloId(queue.name, "delay"),
     service: target.name,
     kind: "task-delay",
     queue: queue.name,
@@ -72,7 +73,7 @@ function successSlo(ctx: ObserveContext, target: DeployTarget, queue?: Queue): S
     : `${pct(objective)} of task attempts on ${queue!.name} succeed. A failed attempt is retried up to ${queue!.maxAttempts} times, ` +
       "so this budget is spent long before work is lost; burning it means the worker or what it depends on is failing.";
   return {
-    id: ai ? `${target.name}-success` : `${queue!.name}-success`,
+    id: ai ? sloId(target.name, "success") : sloId(queue!.name, "success"),
     service: target.name,
     kind: "task-success",
     ...(queue && !ai ? { queue: queue.name } : {}),

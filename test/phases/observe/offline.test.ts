@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildObserveContext } from "../../../src/phases/observe/context.js";
 import { maxGapMinutes } from "../../../src/phases/observe/cron-gap.js";
+import { sloId } from "../../../src/phases/observe/names.js";
 import { offlineObserve } from "../../../src/phases/observe/offline.js";
 import { resultProblems } from "../../../src/phases/observe/result-check.js";
 import { observeResultSchema } from "../../../src/phases/observe/schema.js";
@@ -122,6 +123,19 @@ describe("error-budget policy", () => {
     const p = policy(seedYaml.replace("engineers: 2", "engineers: 6").replace(/ {2}businessHours: .*\n/, ""));
     expect(p.fastBurn).toMatch(/on-call engineer \(a weekly rotation of 6\)/);
     expect(p.outsideBusinessHours).toMatch(/weekly on-call rotation/);
+  });
+});
+
+describe("sloId", () => {
+  it("keeps ids within 63 characters: the longest Cloud Run name fits, anything longer gets a stable hash", () => {
+    const longest = "a".repeat(40) + "-" + "b".repeat(8); // 49, the Cloud Run limit
+    expect(sloId(longest, "availability")).toBe(`${longest}-availability`);
+    const over = "c".repeat(70);
+    const ids = ["availability", "latency"].map((suffix) => sloId(over, suffix));
+    ids.forEach((id) => expect(id.length).toBeLessThanOrEqual(63));
+    expect(ids[0]).toMatch(/^c+-[0-9a-f]{6}-availability$/);
+    expect(new Set(ids).size).toBe(2);
+    expect(sloId(over, "availability")).toBe(ids[0]);
   });
 });
 

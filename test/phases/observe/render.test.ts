@@ -1,7 +1,7 @@
 // Rendering the observe result into files, and the validators that stand between a bad answer and
 // the user's repository: every example's files pass; corrupted files and answers that contradict
 // the design or the deploy gate do not.
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { filterText, requestCountTerms, serverErrorTerms } from "../../../src/contracts/request-sli.js";
@@ -17,6 +17,11 @@ import { chainFile, chainYaml, EXAMPLE } from "../cicd/chain.js";
 import { NODE_BULLMQ, RUBY_WORKER_ONLY } from "./inventories.js";
 
 const seed = chainFile(EXAMPLE("seed-vm"));
+/** The real-app corpus (test/fixtures/real/<app>/inventory.yaml), when present. */
+const REAL = path.join(ROOT, "test/fixtures/real");
+const corpus = existsSync(REAL)
+  ? readdirSync(REAL).filter((app) => existsSync(path.join(REAL, app, "inventory.yaml")))
+  : [];
 const seedFiles = renderObserve(offlineObserve(seed.input), seed.input);
 const file = (files: Artifact[], p: string) => JSON.parse(files.find((a) => a.path === p)!.content);
 const replace = (files: Artifact[], p: string, edit: (body: any) => void): Artifact[] =>
@@ -42,6 +47,18 @@ describe("renderObserve", () => {
       for (const f of files.filter((a) => a.kind === "json")) expect(f.noHeader, f.path).toBe(true);
     },
   );
+
+  it.skipIf(corpus.length === 0).each(corpus)("real app %s: every JSON file passes validation", async (app) => {
+    const { input, design } = chainFile(path.join(REAL, app, "inventory.yaml"));
+    const files = renderObserve(offlineObserve(input), input);
+    expect(await validateObserve(files, design.deployment.project, { shell: false })).toEqual([]);
+    // every API has both request SLOs, whatever the inventory leaves unsaid
+    for (const api of design.deployment.services.filter((s) => s.kind === "api"))
+      expect(
+        files.filter((f) => f.path.startsWith(`monitoring/slos/${api.name}`)).length,
+        api.name,
+      ).toBeGreaterThanOrEqual(2);
+  });
 
   it.each([
     ["a Node/BullMQ app with a half-hourly cron job", NODE_BULLMQ],

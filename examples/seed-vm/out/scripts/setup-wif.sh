@@ -3,10 +3,14 @@
 # One-time Google Cloud setup for .github/workflows/deploy.yml. Idempotent: every resource is
 # described first and only created when missing, so it is safe to rerun.
 #
-# It creates: the Artifact Registry repository, the runtime service accounts, the deployer
-# service account, a Workload Identity pool and GitHub OIDC provider whose attribute condition
-# only admits this repository (by numeric owner and repository IDs, which survive renames) on
-# the deploy branch, and least-privilege grants. No service account key is ever created.
+# It creates: the Artifact Registry repository, the runtime service accounts, two pipeline
+# identities and a Workload Identity pool with one GitHub OIDC provider for each:
+#   github-builder  the build job: may only push images to the repository
+#   github-deployer  the deploy job: deploys and shifts traffic; its provider's attribute condition
+#                 also requires the GitHub environment `production`, so that environment's
+#                 required reviewers and branch rule really gate every deploy
+# Both providers only admit this repository (by numeric owner and repository IDs, which survive
+# renames) on the deploy branch. No service account key is ever created.
 #
 #   scripts/setup-wif.sh [--dry-run] [--repository-owner-id N --repository-id N] [--github-repo owner/repo]
 #
@@ -19,7 +23,9 @@ AR_REPOSITORY=acme-mvp
 GITHUB_REPO=acme/web-app
 DEPLOY_BRANCH=main
 POOL_ID=github
-PROVIDER_ID=github-oidc
+BUILD_PROVIDER_ID=github-build
+DEPLOY_PROVIDER_ID=github-deploy
+BUILDER_ID=github-builder
 DEPLOYER_ID=github-deployer
 RUNTIME_ACCOUNTS=( web-app-prod-ai-worker-sa web-app-prod-sa web-app-prod-worker-sa )
 CLOUDSQL_ACCOUNTS=( web-app-prod-ai-worker-sa web-app-prod-sa web-app-prod-worker-sa )
@@ -45,6 +51,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
+((DRY_RUN)) && GITHUB_REPO=${GITHUB_REPO:-OWNER/REPO}
 [[ $GITHUB_REPO =~ ^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$ ]] || die "pass --github-repo owner/repo"
 if [[ -z $OWNER_ID || -z $REPO_ID ]] && command -v gh >/dev/null; then
   OWNER_ID=${OWNER_ID:-$(gh api "repos/$GITHUB_REPO" --jq .owner.id)}
@@ -78,6 +85,7 @@ exists() {
 }
 
 sa_email() { printf '%s@%s.iam.gserviceaccount.com' "$1" "$PROJECT_ID"; }
+BUILDER=$(sa_email "$BUILDER_ID")
 DEPLOYER=$(sa_email "$DEPLOYER_ID")
 if ((DRY_RUN)); then
   PROJECT_NUMBER=PROJECT_NUMBER
@@ -85,8 +93,12 @@ else
   PROJECT_NUMBER=$(gcloud projects describe "$PROJECT_ID" --format='value(projectNumber)')
 fi
 POOL="projects/$PROJECT_NUMBER/locations/global/workloadIdentityPools/$POOL_ID"
-CONDITION="assertion.repository_owner_id == '$OWNER_ID' && assertion.repository_id == '$REPO_ID' && assertion.ref == 'refs/heads/$DEPLOY_BRANCH'"
-MAPPING="google.subject=assertion.sub,attribute.repository_id=assertion.repository_id,attribute.repository_owner_id=assertion.repository_owner_id,attribute.ref=assertion.ref"
+REPO_CONDITION="assertion.repository_owner_id == '$OWNER_ID' && assertion.repository_id == '$REPO_ID' && assertion.ref == 'refs/heads/$DEPLOY_BRANCH'"
+# GitHub puts `environment` in the OIDC token of a job that declares one (deploy.yml: production).
+DEPLOY_CONDITION="$REPO_CONDITION && assertion.environment == 'production'"
+BUILD_MAPPING="google.subject=assertion.sub,attribute.repository_id=assertion.repository_id,attribute.ref=assertion.ref"
+# Only this provider maps attribute.environment: the deployer's binding below matches nothing else.
+DEPLOY_MAPPING="google.subject=assertion.sub,attribute.repository_id=assertion.repository_id,attribute.environment=assertion.environment"
 
 echo "== APIs"
 run gcloud services enable "${APIS[@]}" --project "$PROJECT_ID"
@@ -98,7 +110,7 @@ if ! exists gcloud artifacts repositories describe "$AR_REPOSITORY" --location "
 fi
 
 echo "== Service accounts"
-for account in "$DEPLOYER_ID" "${RUNTIME_ACCOUNTS[@]}"; do
+for account in "$BUILDER_ID" "$DEPLOYER_ID" "${RUNTIME_ACCOUNTS[@]}"; do
   if ! exists gcloud iam service-accounts describe "$(sa_email "$account")" --project "$PROJECT_ID"; then
     run gcloud iam service-accounts create "$account" --project "$PROJECT_ID" --display-name="$account"
   fi
@@ -109,30 +121,46 @@ if ! exists gcloud iam workload-identity-pools describe "$POOL_ID" --location gl
   run gcloud iam workload-identity-pools create "$POOL_ID" --location global --project "$PROJECT_ID" \
     --display-name="GitHub Actions"
 fi
-if exists gcloud iam workload-identity-pools providers describe "$PROVIDER_ID" --workload-identity-pool "$POOL_ID" \
-  --location global --project "$PROJECT_ID"; then
-  # Converge an existing provider on the same mapping and condition.
-  run gcloud iam workload-identity-pools providers update-oidc "$PROVIDER_ID" --workload-identity-pool "$POOL_ID" \
-    --location global --project "$PROJECT_ID" --attribute-mapping="$MAPPING" --attribute-condition="$CONDITION"
-else
-  run gcloud iam workload-identity-pools providers create-oidc "$PROVIDER_ID" --workload-identity-pool "$POOL_ID" \
-    --location global --project "$PROJECT_ID" --issuer-uri="https://token.actions.githubusercontent.com" \
-    --attribute-mapping="$MAPPING" --attribute-condition="$CONDITION"
-fi
+# provider ID CONDITION MAPPING: create the GitHub OIDC provider, or converge an existing one.
+provider() {
+  if exists gcloud iam workload-identity-pools providers describe "$1" --workload-identity-pool "$POOL_ID" \
+    --location global --project "$PROJECT_ID"; then
+    run gcloud iam workload-identity-pools providers update-oidc "$1" --workload-identity-pool "$POOL_ID" \
+      --location global --project "$PROJECT_ID" --attribute-mapping="$3" --attribute-condition="$2"
+  else
+    run gcloud iam workload-identity-pools providers create-oidc "$1" --workload-identity-pool "$POOL_ID" \
+      --location global --project "$PROJECT_ID" --issuer-uri="https://token.actions.githubusercontent.com" \
+      --attribute-mapping="$3" --attribute-condition="$2"
+  fi
+}
+provider "$BUILD_PROVIDER_ID" "$REPO_CONDITION" "$BUILD_MAPPING"
+provider "$DEPLOY_PROVIDER_ID" "$DEPLOY_CONDITION" "$DEPLOY_MAPPING"
 
 echo "== Grants (least privilege)"
-# Only workflows of this repository may impersonate the deployer.
-run gcloud iam service-accounts add-iam-policy-binding "$DEPLOYER" --project "$PROJECT_ID" \
+# The build identity: any job of this repository on the deploy branch; it may push images to
+# this one repository and do nothing else.
+run gcloud iam service-accounts add-iam-policy-binding "$BUILDER" --project "$PROJECT_ID" \
   --role=roles/iam.workloadIdentityUser --member="principalSet://iam.googleapis.com/$POOL/attribute.repository_id/$REPO_ID"
+run gcloud artifacts repositories add-iam-policy-binding "$AR_REPOSITORY" --location "$REGION" --project "$PROJECT_ID" \
+  --member="serviceAccount:$BUILDER" --role=roles/artifactregistry.writer
+# The deployer: only tokens of the deploy provider carry attribute.environment, and that
+# provider only admits this repository's production jobs.
+run gcloud iam service-accounts add-iam-policy-binding "$DEPLOYER" --project "$PROJECT_ID" \
+  --role=roles/iam.workloadIdentityUser --member="principalSet://iam.googleapis.com/$POOL/attribute.environment/production"
+# An earlier setup bound the deployer to every job of the repository: drop that binding, or the
+# environment gate could be walked around.
+LEGACY_MEMBER="principalSet://iam.googleapis.com/$POOL/attribute.repository_id/$REPO_ID"
+if ! ((DRY_RUN)) && gcloud iam service-accounts get-iam-policy "$DEPLOYER" --project "$PROJECT_ID" --format=json |
+  grep -qF "$LEGACY_MEMBER"; then
+  quiet gcloud iam service-accounts remove-iam-policy-binding "$DEPLOYER" --project "$PROJECT_ID" \
+    --role=roles/iam.workloadIdentityUser --member="$LEGACY_MEMBER"
+fi
 # Deploy and shift traffic; cannot change IAM policies.
 run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
   --role=roles/run.developer --condition=None
 # Read the canary's request metrics (scripts/deploy/canary.sh judges each step on them); read-only.
 run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
   --role=roles/monitoring.viewer --condition=None
-# Push images to this one repository only.
-run gcloud artifacts repositories add-iam-policy-binding "$AR_REPOSITORY" --location "$REGION" --project "$PROJECT_ID" \
-  --member="serviceAccount:$DEPLOYER" --role=roles/artifactregistry.writer
 # Deploy revisions that run as the runtime accounts, and as nothing else.
 for account in "${RUNTIME_ACCOUNTS[@]}"; do
   run gcloud iam service-accounts add-iam-policy-binding "$(sa_email "$account")" --project "$PROJECT_ID" \
@@ -155,11 +183,18 @@ done
 cat <<VARS
 
 Done. Set these repository variables (Settings > Secrets and variables > Actions > Variables):
-  WIF_PROVIDER=$POOL/providers/$PROVIDER_ID
-  WIF_SERVICE_ACCOUNT=$DEPLOYER
+  WIF_BUILD_PROVIDER=$POOL/providers/$BUILD_PROVIDER_ID
+  WIF_BUILD_SERVICE_ACCOUNT=$BUILDER
+  WIF_DEPLOY_PROVIDER=$POOL/providers/$DEPLOY_PROVIDER_ID
+  WIF_DEPLOY_SERVICE_ACCOUNT=$DEPLOYER
 or with the GitHub CLI:
-  gh variable set WIF_PROVIDER --repo $GITHUB_REPO --body "$POOL/providers/$PROVIDER_ID"
-  gh variable set WIF_SERVICE_ACCOUNT --repo $GITHUB_REPO --body "$DEPLOYER"
+  gh variable set WIF_BUILD_PROVIDER --repo $GITHUB_REPO --body "$POOL/providers/$BUILD_PROVIDER_ID"
+  gh variable set WIF_BUILD_SERVICE_ACCOUNT --repo $GITHUB_REPO --body "$BUILDER"
+  gh variable set WIF_DEPLOY_PROVIDER --repo $GITHUB_REPO --body "$POOL/providers/$DEPLOY_PROVIDER_ID"
+  gh variable set WIF_DEPLOY_SERVICE_ACCOUNT --repo $GITHUB_REPO --body "$DEPLOYER"
+Then create the environment the deployer requires, and give it required reviewers and a branch
+rule (Settings > Environments > production):
+  gh api --method PUT repos/$GITHUB_REPO/environments/production
 Optional secret for Slack notifications:
   gh secret set SLACK_WEBHOOK_URL --repo $GITHUB_REPO
 VARS

@@ -181,11 +181,17 @@ judge_traffic() {
   return 0
 }
 
-existing=$(gcloud run services list --region "$REGION" --project "$PROJECT" \
-  --filter="metadata.name=$SERVICE" --format='value(metadata.name)')
+# Does the service exist? `describe` answers exactly (a list --filter also matches prefixes such
+# as NAME-worker). "Cannot find service" means a first deploy; any other failure (permission, API
+# disabled, network) stops here rather than sending an existing service down the first-deploy path.
+existing=1
+if ! describe_error=$(gcloud run services describe "$SERVICE" "${G[@]}" --format='value(metadata.name)' 2>&1 >/dev/null); then
+  [[ $describe_error == *"Cannot find service"* ]] || fail "cannot tell whether $SERVICE exists: $describe_error"
+  existing=0
+fi
 
-if [[ $STRATEGY == direct || -z $existing ]]; then
-  [[ -z $existing ]] && log "$SERVICE does not exist yet: first deploy takes 100% directly"
+if [[ $STRATEGY == direct || $existing == 0 ]]; then
+  ((existing)) || log "$SERVICE does not exist yet: first deploy takes 100% directly"
   gcloud run deploy "$SERVICE" --image "$IMAGE" "${G[@]}" "${EXTRA[@]}"
   log "$SERVICE deployed (Cloud Run readiness gate passed)"
   exit 0
