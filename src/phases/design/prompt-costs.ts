@@ -5,7 +5,7 @@ import type { Deployment } from "../../contracts/deployment.js";
 import type { Inventory } from "../../inventory/schema.js";
 import { num } from "./cost/assumptions.js";
 import { estimateCost } from "./cost/estimate.js";
-import { loadPriceBook } from "./cost/prices.js";
+import { loadPriceBook } from "../../contracts/gcp-prices.js";
 
 /** At most this many itemised lines (a 200-service inventory would otherwise fill the prompt). */
 const MAX_LINES = 40;

@@ -45,6 +45,17 @@ export const observePhase: PhaseImplementation<ObserveResult> = {
   buildPrompt: buildObservePrompt,
   offline: offlineObserve,
   render: renderObserve,
+  // Array bounds from this design: two request SLOs per API, two per queue, one for the AI worker.
+  responseLimits: (input) => {
+    const ctx = buildObserveContext(input);
+    const apis = ctx.deployment.services.filter((s) => s.kind === "api").length;
+    const slos = 2 * apis + 2 * ctx.deployment.queues.length + (ctx.aiWorker ? 1 : 0);
+    return {
+      slos: { maxItems: Math.max(1, slos + 2) },
+      queues: { maxItems: Math.max(1, ctx.deployment.queues.length) },
+      "slos[].watchesRisks": { maxItems: Math.max(1, Math.min(8, ctx.risks.length)) },
+    };
+  },
   validate: (artifacts, input) => validateObserve(artifacts, buildObserveContext(input).deployment.project),
   summarize: (r) =>
     `${r.slos.length} SLOs (${r.slos.filter((s) => s.kind === "availability").length} availability), ${r.queues.length} queue alert(s)` +
