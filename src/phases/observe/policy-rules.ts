@@ -27,8 +27,10 @@ export function offlinePolicy(ctx: ObserveContext): ObserveResult["errorBudgetPo
   const api = ctx.deployment.services.find((s) => s.kind === "api")?.name ?? "the service";
   const deploys = inventory.deploy.perWeek;
   const fastBurn =
-    `A fast burn would spend the whole ${SLO_WINDOW_DAYS}-day budget in about ${days} days. ${responder(engineers)} acknowledges it in the alert channel within 15 minutes in business hours, ` +
-    `rolls back first (gcloud run services update-traffic ${api} --region ${ctx.deployment.region} --project ${ctx.deployment.project} --to-revisions PREVIOUS_REVISION=100) and investigates after. ` +
+    `A fast burn would spend the whole ${SLO_WINDOW_DAYS}-day budget in about ${days} days. ` +
+    `${responder(engineers)} acknowledges it in the alert channel within 15 minutes in business hours, ` +
+    `rolls back first (gcloud run services update-traffic ${api} --region ${ctx.deployment.region} ` +
+    `--project ${ctx.deployment.project} --to-revisions PREVIOUS_REVISION=100) and investigates after. ` +
     "The canary already rolls back a bad revision during a deploy, so a fast burn afterwards points at the database, a dependency or traffic.";
   const slowBurn =
     `A slow burn spends ${percent(budgetShare(slow.threshold, slow.longMinutes / 60, SLO_WINDOW_DAYS))} of the budget in ${slow.longMinutes / 60} hours: ` +

@@ -44,18 +44,25 @@ function alertLines(
     const d = result.database;
     lines.push({
       title: `Cloud SQL ${db.instance}`,
-      detail: `CPU over ${d.cpuPercent}% for 10 min, connections over ${d.connectionsPercent}% of max_connections, disk over ${d.diskPercent}%${db.readReplicas > 0 ? `, replica lag over ${d.replicaLagSeconds} s` : " (no read replica, so no lag alert)"}.`,
+      detail:
+        `CPU over ${d.cpuPercent}% for 10 min, connections over ${d.connectionsPercent}% of max_connections, ` +
+        `disk over ${d.diskPercent}%` +
+        (db.readReplicas > 0 ? `, replica lag over ${d.replicaLagSeconds} s.` : " (no read replica, so no lag alert)."),
     });
   }
   for (const q of result.queues)
     lines.push({
       title: `Queue ${q.queue}`,
-      detail: `more than ${q.maxDepth} tasks waiting for 10 min, or the 99th percentile start delay over ${q.maxDelaySeconds} s (Cloud Tasks has no oldest-task-age metric; a late start is an old task).`,
+      detail:
+        `more than ${q.maxDepth} tasks waiting for 10 min, or the 99th percentile start delay over ` +
+        `${q.maxDelaySeconds} s (Cloud Tasks has no oldest-task-age metric; a late start is an old task).`,
     });
   if (ctx.aiWorker && result.aiWorker)
     lines.push({
       title: `AI worker ${ctx.aiWorker.name}`,
-      detail: `more than ${result.aiWorker.failuresPerHour} tasks failed for good in an hour, or model calls slower than ${result.aiWorker.modelLatencySeconds} s at p95 for 15 min (log-based metrics from the worker's own log lines).`,
+      detail:
+        `more than ${result.aiWorker.failuresPerHour} tasks failed for good in an hour, or model calls slower than ` +
+        `${result.aiWorker.modelLatencySeconds} s at p95 for 15 min (log-based metrics from the worker's own log lines).`,
     });
   const scheduler = plan.logMetrics.find((m) => m.spec.resourceType === "cloud_scheduler_job");
   if (scheduler)
@@ -70,7 +77,8 @@ function alertLines(
         `any failed execution` +
         (f.seconds !== undefined
           ? `, or no successful run for ${Math.round(f.seconds / 60)} minutes (its schedule's longest gap plus its run time).`
-          : "; its schedule leaves gaps longer than the 25 hours an alert can look back (or it has no schedule), so check its last run in the weekly review."),
+          : "; its schedule leaves gaps longer than the 25 hours an alert can look back (or it has no " +
+            "schedule), so check its last run in the weekly review."),
     });
   return lines;
 }

@@ -31,7 +31,9 @@ export const sloSchema = z
     kind: z
       .enum(SLO_KINDS)
       .describe(
-        "availability: share of requests without a 5xx; latency: share of requests under thresholdMs; task-success: share of task attempts (or AI tasks) that succeed; task-delay: share of queued tasks dispatched within thresholdMs of their due time.",
+        "availability: share of requests without a 5xx; latency: share of requests under thresholdMs; " +
+          "task-success: share of task attempts (or AI tasks) that succeed; " +
+          "task-delay: share of queued tasks dispatched within thresholdMs of their due time.",
       ),
     queue: z
       .string()

@@ -10,7 +10,7 @@ import { filterText, requestCountTerms, requestLatencyTerms } from "../../../src
 import { METRICS_DELAY_SECONDS, requestServiceLevel } from "../../../src/contracts/service-levels.js";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
-import { chainFile, EXAMPLE } from "./chain.js";
+import { chainFile, EXAMPLE } from "../../helpers/chain.js";
 import { ROOT } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");

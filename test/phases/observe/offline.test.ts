@@ -9,7 +9,7 @@ import { sloId } from "../../../src/phases/observe/names.js";
 import { offlineObserve } from "../../../src/phases/observe/offline.js";
 import { resultProblems } from "../../../src/phases/observe/result-check.js";
 import { observeResultSchema } from "../../../src/phases/observe/schema.js";
-import { chainFile, chainYaml, EXAMPLE } from "../cicd/chain.js";
+import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 
 const EXAMPLES = ["seed-vm", "django-postgres", "flask-rabbitmq", "api-only"];
 const seedYaml = readFileSync(EXAMPLE("seed-vm"), "utf8");

@@ -13,7 +13,7 @@ import { observeResultSchema, type ObserveResult } from "../../../src/phases/obs
 import { validateObserve } from "../../../src/phases/observe/validate.js";
 import type { Artifact } from "../../../src/write/plan.js";
 import { ROOT } from "../../helpers/phase-input.js";
-import { chainFile, chainYaml, EXAMPLE } from "../cicd/chain.js";
+import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 import { NODE_BULLMQ, RUBY_WORKER_ONLY } from "./inventories.js";
 
 const seed = chainFile(EXAMPLE("seed-vm"));

@@ -12,7 +12,7 @@ import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js"
 import type { Artifact } from "../../../src/write/plan.js";
 import { checkGcloud, findGcloud } from "../../helpers/gcloud-check.js";
 import { ROOT } from "../../helpers/phase-input.js";
-import { chainFile, EXAMPLE } from "../cicd/chain.js";
+import { chainFile, EXAMPLE } from "../../helpers/chain.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
 const SCRIPT = "scripts/setup-observability.sh";
