@@ -8,7 +8,8 @@ import { unionNames } from "./systemd.js";
 import type { ServiceFinding } from "./types.js";
 
 const IMAGES: { match: RegExp; software: string; role: ServiceRole }[] = [
-  { match: /^(mysql|mariadb)$/, software: "mysql", role: "database" },
+  { match: /^(mysql|percona|percona-server)$/, software: "mysql", role: "database" },
+  { match: /^mariadb$/, software: "mariadb", role: "database" },
   { match: /^(postgres|postgis|postgresql)$/, software: "postgres", role: "database" },
   { match: /^mongo(db)?$/, software: "mongodb", role: "database" },
   { match: /^(redis|valkey)$/, software: "redis", role: "cache" },

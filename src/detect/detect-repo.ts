@@ -32,6 +32,7 @@ import {
   readListeners,
   unreadableHostDirs,
 } from "./host.js";
+import { applyHostPackages, readHostPackages } from "./host-packages.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
@@ -255,9 +256,17 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const deps = readDependencies(packages);
   if (deps.frameworks.length)
     evidence.push({ file: "dependencies", found: `frameworks: ${deps.frameworks.join(", ")}` });
+  const findings = [...systemd, ...compose, ...(procfile?.services ?? []), ...nginx, ...cron, ...listening];
+  // The VM's package database says which server a unit or socket really is (MariaDB) and its version.
+  if (hostRoot)
+    applyHostPackages(
+      findings.filter((f) => f.onHost),
+      await readHostPackages(hostRoot),
+      evidence,
+    );
   const hostRead = hostRoot !== undefined && [...systemd, ...nginx, ...cron, ...listening].some((f) => f.onHost);
   const { services, database, storage } = await assemble({
-    findings: [...systemd, ...compose, ...(procfile?.services ?? []), ...nginx, ...cron, ...listening],
+    findings,
     deps,
     nodeStart,
     app: await readAppContext(root, files, hostRoot, appDirs),

@@ -53,12 +53,26 @@ export async function listHostFiles(root: string): Promise<HostFile[]> {
       depth(a.file) - depth(b.file) ||
       (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
   );
+  // One entry per unit: by name (an admin's copy hides the distribution's), and by the file a link
+  // leads to (Debian links mysql.service and mysqld.service to mariadb.service: one server, not three),
+  // named after that file when a link of the same name exists.
+  const targets = new Map<string, string>();
+  for (const { file } of found) targets.set(file, await resolveInRoot(root, file));
+  const isUnit = (file: string) => /\.(service|timer)$/.test(file);
+  const named = new Set(
+    found.filter(({ file }) => isUnit(file) && path.posix.basename(file) === path.posix.basename(targets.get(file)!)),
+  );
   const units = new Set<string>();
-  const unique = found.filter(({ file }) => {
-    const base = path.posix.basename(file);
-    if (!/\.(service|timer)$/.test(base)) return true;
-    if (units.has(base)) return false;
+  const unitTargets = new Set<string>();
+  const unique = found.filter((entry) => {
+    const base = path.posix.basename(entry.file);
+    const target = targets.get(entry.file)!;
+    if (!isUnit(base)) return true;
+    if (units.has(base) || unitTargets.has(target)) return false;
+    const better = !named.has(entry) && [...named].some((n) => n !== entry && targets.get(n.file) === target);
+    if (better) return false;
     units.add(base);
+    unitTargets.add(target);
     return true;
   });
   // `systemctl edit api` writes api.service.d/override.conf: it can replace ExecStart.
@@ -191,7 +205,6 @@ export function listenerFindings(listeners: Listener[]): ServiceFinding[] {
 // `redis-server`, `beam.smp` (RabbitMQ), `memcached`, `mongod`.
 function normaliseProcess(name: string): string {
   if (name === "beam.smp") return "rabbitmq-server";
-  if (name === "mariadbd") return "mysqld";
   return name;
 }
 

@@ -55,10 +55,9 @@ describe("the host fixture", () => {
       "var/spool/cron/crontabs/app",
     ]);
     const linked = files.filter((f) => !f.own).map((f) => f.file);
-    // api.service is listed once (the admin's copy); sshd.service is an alias of ssh.service.
+    // api.service is listed once (the admin's copy); sshd.service, an alias of ssh.service, is left out for it.
     expect(linked).toEqual([
       "etc/nginx/sites-enabled/app",
-      "etc/systemd/system/sshd.service",
       "etc/systemd/system/multi-user.target.wants/cron.service",
       "etc/systemd/system/multi-user.target.wants/mysql.service",
       "etc/systemd/system/multi-user.target.wants/nginx.service",

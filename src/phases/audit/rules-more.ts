@@ -112,19 +112,37 @@ const scheduledJobs: AuditRule = (_inv, f) => {
   };
 };
 
-const EOL: { software: RegExp; below: number; label: string }[] = [
-  { software: /^mysql$/i, below: 8, label: "MySQL 5.7 reached end of life in October 2023" },
-  { software: /^(postgres|postgresql)$/i, below: 13, label: "PostgreSQL 12 and older are out of community support" },
-  { software: /^redis$/i, below: 6, label: "Redis 5 and older no longer receive fixes" },
+/** [major, minor] of a version string such as "10.11.6-MariaDB" or "8"; undefined without a number. */
+function majorMinor(version: string | undefined): [number, number] | undefined {
+  const m = /^(\d+)(?:\.(\d+))?/.exec(version ?? "");
+  return m ? [Number(m[1]), Number(m[2] ?? 0)] : undefined;
+}
+const before = (v: [number, number], major: number, minor = 0) => v[0] < major || (v[0] === major && v[1] < minor);
+
+const EOL: { software: RegExp; ended: (v: [number, number]) => boolean; label: string }[] = [
+  { software: /^mysql$/i, ended: (v) => before(v, 8), label: "MySQL 5.7 reached end of life in October 2023" },
+  {
+    software: /^(postgres|postgresql)$/i,
+    ended: (v) => before(v, 13),
+    label: "PostgreSQL 12 and older are out of community support",
+  },
+  { software: /^redis$/i, ended: (v) => before(v, 6), label: "Redis 5 and older no longer receive fixes" },
+  {
+    // MariaDB's maintenance policy: LTS releases (10.6 until 2026-07-06, then 10.11, 11.4, 11.8) get
+    // five years, the others one (https://mariadb.org/mariadb-10-11-is-lts/, https://mariadb.org/about/#maintenance-policy).
+    software: /^mariadb$/i,
+    ended: (v) => before(v, 10, 11) || (v[0] === 11 && v[1] < 8 && v[1] !== 4),
+    label: "MariaDB releases before 10.11 (and the short-term 11.x releases other than 11.4) are out of maintenance",
+  },
 ];
 
 const outdatedSoftware: AuditRule = (inv) => {
   const evidence: string[] = [];
   const affected: string[] = [];
   for (const s of inv.services) {
-    const major = Number.parseFloat(s.version ?? "");
+    const version = majorMinor(s.version);
     const rule = EOL.find((r) => r.software.test(s.software));
-    if (rule && Number.isFinite(major) && major < rule.below) {
+    if (rule && version && rule.ended(version)) {
       evidence.push(`services.${s.name}: ${s.software} ${s.version} (${rule.label})`);
       affected.push(s.name);
     }

@@ -7,6 +7,8 @@ import { dbEngine, type Engine, plannedPeakRps } from "./classify.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
 
+const CLOUD_SQL_MYSQL = new Set(["MYSQL_5_6", "MYSQL_5_7", "MYSQL_8_0", "MYSQL_8_4"]);
+
 export function databaseVersion(engine: Engine, version: string | undefined): { value: string; assumed: boolean } {
   const m = /^(\d+)(?:\.(\d+))?/.exec(version ?? "");
   if (engine === "postgres") {
@@ -15,8 +17,10 @@ export function databaseVersion(engine: Engine, version: string | undefined): { 
     return { value: `POSTGRES_${major}`, assumed: false };
   }
   if (engine === "mysql") {
-    if (!m || m[2] === undefined) return { value: "MYSQL_8_0", assumed: true };
-    return { value: `MYSQL_${m[1]}_${m[2]}`, assumed: false };
+    // Only the versions Cloud SQL offers (`gcloud sql instances create --database-version`):
+    // a MariaDB 10.11 must not become MYSQL_10_11.
+    const value = m && m[2] !== undefined ? `MYSQL_${m[1]}_${m[2]}` : "";
+    return CLOUD_SQL_MYSQL.has(value) ? { value, assumed: false } : { value: "MYSQL_8_0", assumed: true };
   }
   return { value: "SQLSERVER_2019_STANDARD", assumed: true };
 }
@@ -44,15 +48,20 @@ export function databaseTarget(d: Draft, db: Service): DatabaseTarget | undefine
   const store = d.inv.data.find((x) => x.service === db.name);
   const engine = dbEngine(store?.engine ?? db.software) ?? dbEngine(db.software);
   if (!engine) return undefined;
-  const version = databaseVersion(engine, store?.version ?? db.version);
-  if (version.assumed)
+  const mariadb = /mariadb/i.test(`${store?.engine ?? ""} ${db.software}`);
+  const sourceVersion = store?.version ?? db.version;
+  // MariaDB's own numbers (10.11, 11.4) are not MySQL versions: the target is MySQL 8.0.
+  const version = databaseVersion(engine, mariadb ? undefined : sourceVersion);
+  if (mariadb) {
+    d.notes.sourceEngine = `MariaDB${sourceVersion ? ` ${sourceVersion}` : ""}`;
+    d.assumptions.push(
+      `${db.name}: Cloud SQL has no MariaDB; ${d.notes.sourceEngine} moves to Cloud SQL for MySQL 8.0, the closest engine. Test the schema and queries in staging first: MariaDB-only collations (uca1400), sequences, system-versioned tables and JSON stored as LONGTEXT differ.`,
+    );
+  } else if (version.assumed) {
     d.assumptions.push(
       `${db.name}: no usable ${engine} version in the inventory (or one Cloud SQL no longer offers); ${version.value} assumed.`,
     );
-  if (/mariadb/i.test(`${store?.engine ?? ""} ${db.software}`))
-    d.assumptions.push(
-      `${db.name}: Cloud SQL has no MariaDB; MySQL 8.0 is the closest engine, check SQL-mode and JSON differences in staging.`,
-    );
+  }
   const planned = plannedPeakRps(d.inv);
   const risks = dbRiskIds(d, db);
   const ha = risks.length > 0;

@@ -46,6 +46,8 @@ export interface Draft {
     taskDeadlineSeconds?: number;
     dbHaReason?: string;
     databaseService?: string;
+    /** Set when the source is not the target's engine (MariaDB → Cloud SQL for MySQL): "MariaDB 10.11". */
+    sourceEngine?: string;
     replicaReason?: string;
     /** The AI worker planned for model calls (rules/ai-worker.ts), when the inventory calls a model. */
     ai?: AiWorkerNote;

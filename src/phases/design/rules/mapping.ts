@@ -258,8 +258,12 @@ export function buildMapping(d: Draft, workers: WorkerInfo[]): MappingEntry[] {
           service: s.name,
           target: { kind: "cloud-sql", name: db.instance },
           reason:
-            `Cloud SQL ${db.databaseVersion} keeps the engine and major version, so the schema and queries move ` +
-            `unchanged. HA: ${db.highAvailability ? "yes" : "no"} (${d.notes.dbHaReason}). Automated daily ` +
+            (d.notes.sourceEngine
+              ? `Cloud SQL ${db.databaseVersion} is the closest engine to ${d.notes.sourceEngine} (Cloud SQL has no ` +
+                `MariaDB): test the schema and queries in staging before the move.`
+              : `Cloud SQL ${db.databaseVersion} keeps the engine and major version, so the schema and queries move ` +
+                `unchanged.`) +
+            ` HA: ${db.highAvailability ? "yes" : "no"} (${d.notes.dbHaReason}). Automated daily ` +
             `backups and point-in-time recovery replace ` +
             `${d.inv.data.find((x) => x.service === s.name)?.backups ?? "the current"} backups.`,
           settings: {

@@ -104,6 +104,7 @@ function dbSteps(d: Draft, dep: Deployment): Step[] {
     ];
   const mysql = db.engine === "mysql";
   const src = d.notes.databaseService ?? "the database";
+  if (d.notes.sourceEngine) return dumpAndImportSteps(d, dep, db, src);
   return [
     {
       title: "Prepare the source",
@@ -148,6 +149,49 @@ function dbSteps(d: Draft, dep: Deployment): Step[] {
       title: "Promote",
       detail:
         "Put the app in maintenance mode (stop writes on the VM), wait for lag 0, promote the Cloud SQL instance, then point the new services at it.",
+      commands: [],
+    },
+  ];
+}
+
+/**
+ * MariaDB → Cloud SQL for MySQL: Database Migration Service "isn't compatible with MariaDB"
+ * (https://cloud.google.com/database-migration/docs/mysql/migration-src-and-dest), so the data moves
+ * by dump and import while writes are stopped, rehearsed first on a staging instance.
+ */
+function dumpAndImportSteps(d: Draft, dep: Deployment, db: NonNullable<Deployment["database"]>, src: string): Step[] {
+  return [
+    {
+      title: "Rehearse on a copy",
+      detail: `Database Migration Service does not take ${d.notes.sourceEngine} as a source: the data moves by dump and import. Import last night's dump into a staging instance and run the app's tests against it; fix MariaDB-only collations (utf8mb4_uca1400_*), sequences and DEFINER clauses in the dump until it imports cleanly, and time the import to size the freeze window.`,
+      commands: [],
+    },
+    {
+      title: "Create the Cloud SQL instance",
+      detail: `${db.instance}: ${db.databaseVersion}, ${db.tier}, ${db.storageGiB} GiB, backups + PITR on${db.highAvailability ? ", HA" : ""}.`,
+      commands: [
+        `gcloud sql instances create ${db.instance} --database-version=${db.databaseVersion} --tier=${db.tier} --region=${dep.region}${db.highAvailability ? " --availability-type=REGIONAL" : ""} --storage-size=${db.storageGiB} --storage-auto-increase`,
+      ],
+    },
+    {
+      title: "Freeze writes, dump and import",
+      detail: `Put the app in maintenance mode (stop writes on ${src}), dump with the same fixes as the rehearsal, upload and import.`,
+      commands: [
+        "mysqldump --single-transaction --routines --triggers --no-tablespaces APP_DB > dump.sql",
+        "gcloud storage cp dump.sql gs://BUCKET/dump.sql",
+        `gcloud sql import sql ${db.instance} gs://BUCKET/dump.sql --database=APP_DB`,
+      ],
+    },
+    {
+      title: "Verify before switching",
+      detail:
+        "Compare exact row counts of the largest tables on both sides (checksums differ between MariaDB and MySQL).",
+      commands: ["SELECT COUNT(*) FROM APP_DB.orders;"],
+      verify: "Counts match on both sides.",
+    },
+    {
+      title: "Point the services at Cloud SQL",
+      detail: `Deploy the new services against ${db.instance} and end the freeze; ${src} stays read-only as the rollback copy until the new stack has run a full business day.`,
       commands: [],
     },
   ];
