@@ -12,7 +12,9 @@ import type { ServiceFinding } from "../../src/detect/types.js";
 import { auditOffline } from "../../src/phases/audit/offline.js";
 import { designPhase } from "../../src/phases/design/index.js";
 import { designResultSchema } from "../../src/phases/design/schema.js";
+import { checkGcloud, findGcloud } from "../helpers/gcloud-check.js";
 import { inputFromYaml } from "../helpers/phase-input.js";
+import { splitCommand } from "../../src/detect/command.js";
 import { designInputFromYaml } from "../phases/design/design-input.js";
 
 const HOST = path.resolve(import.meta.dirname, "../fixtures/hosts/vm-mariadb");
@@ -155,6 +157,20 @@ describe("MariaDB through audit and design", () => {
     expect(steps).toMatch(/gcloud sql import sql shop-prod-db gs:\/\/BUCKET\/dump.sql/);
     expect(steps).not.toMatch(/set-gtid-purged|binary logging/);
   });
+
+  it.skipIf(!findGcloud())(
+    "design: the real gcloud parses the MariaDB runbook's commands",
+    async () => {
+      const r = designResultSchema.parse(designPhase.offline(designInputFromYaml(withDb("mariadb", "10.11"))));
+      const calls = r.runbook.database
+        .flatMap((step) => step.commands)
+        .filter((c) => c.startsWith("gcloud "))
+        .map((c) => ({ argv: splitCommand(c).slice(1), source: "runbook.database" }));
+      expect(calls.length).toBe(3);
+      expect((await checkGcloud(calls)).findings).toEqual([]);
+    },
+    60_000,
+  );
 
   it.each([
     ["8.0", "MYSQL_8_0"],
