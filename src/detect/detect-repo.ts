@@ -24,6 +24,7 @@ import {
 import { parseSystemdTimer, scheduleTimedUnits, type TimerFinding } from "./systemd-timer.js";
 import { CRONTAB_CANDIDATE, parseCrontab } from "./crontab.js";
 import {
+  HOST_APP_FILES,
   listenerFindings,
   listHostFiles,
   parseListeners,
@@ -169,7 +170,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
         const workdir = service?.get("WorkingDirectory")?.at(-1)?.replace(/^-/, "");
         if (entry.own && workdir?.startsWith("/") && !appDirs.has(workdir)) {
           appDirs.add(workdir);
-          for (const dependencyFile of ["requirements.txt", "pyproject.toml", "package.json"]) {
+          for (const dependencyFile of HOST_APP_FILES) {
             const onHost = `${workdir.replace(/\/+$/, "")}/${dependencyFile}`;
             entries.push({
               file: dependencyFile,
@@ -231,14 +232,17 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   // What listens where: data stores and the proxy, with their real addresses.
   // Sockets belong to the machine we run on: only read them when the host root is this machine's `/`.
   const listenersOf = options.host?.readListeners ?? (hostRoot === "/" ? readListeners : undefined);
-  const listening = (listenersOf ? listenerFindings(parseListeners((await listenersOf()) ?? "")) : []).map((l) => ({
-    ...l,
-    onHost: true,
-  }));
+  const warnings: string[] = [];
+  const socketsText = listenersOf ? await listenersOf() : undefined;
+  if (listenersOf && socketsText === undefined)
+    warnings.push("ss could not be run on this machine: listening ports were not read (install iproute2)");
+  const listening = listenerFindings(parseListeners(socketsText ?? "")).map((l) => ({ ...l, onHost: true }));
   for (const l of listening) evidence.push({ file: "ss -ltnp", found: describe(l) });
   const host = hostRoot ? await readHostFacts(hostRoot) : undefined;
-  for (const dir of hostRoot ? await unreadableHostDirs(hostRoot) : [])
+  for (const dir of hostRoot ? await unreadableHostDirs(hostRoot) : []) {
     evidence.push({ file: dir, found: "not readable as this user: run init with sudo to include it" });
+    warnings.push(`${dir} is not readable as this user: run init with sudo to include it`);
+  }
   if (hostRoot === "/" && listening.length === 0 && process.getuid?.() !== 0)
     evidence.push({
       file: "ss -ltnp",
@@ -294,5 +298,6 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     ...(procfile?.releaseCommand ? { releaseCommand: procfile.releaseCommand } : {}),
     ...(storage.length ? { storage } : {}),
     evidence,
+    ...(warnings.length ? { warnings } : {}),
   }).value;
 }

@@ -19,6 +19,8 @@ export const HOST_DIRS = [
   "var/spool/cron/crontabs",
 ];
 export const HOST_FILES = ["etc/crontab"];
+/** Dependency files read from the folder an admin's unit runs in (its WorkingDirectory=). */
+export const HOST_APP_FILES = ["requirements.txt", "pyproject.toml", "package.json"];
 
 export interface HostFile {
   /** Path relative to the host root, e.g. `etc/systemd/system/api.service`. */

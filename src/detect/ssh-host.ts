@@ -1,13 +1,21 @@
 // `init --from-host ssh://[user@]host[:port]`: the same reading as `--from-host` on the VM, for a
-// VM without Node. One `ssh` session runs a read-only POSIX sh script that streams a tar of the
-// files host.ts reads (units with their link targets, nginx sites, crontabs, the app's dependency
-// files) and, after a marker, the CPU count, memory and `ss -ltnpH`. Nothing is written on the VM.
-// The tar is unpacked into a temporary root and read by detectRepo like a mounted disk.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// VM without Node. One `ssh` session runs templates/host/read-host.sh, a read-only POSIX sh script
+// that sends the files host.ts reads (units with their link targets, nginx sites, crontabs, the
+// app's dependency files, the server packages) with every value that must stay on the VM already
+// taken out, then the machine's size and `ss -ltnp`. ssh-stream.ts writes them into a temporary
+// root as they arrive; detectRepo reads it like a mounted disk; the root is removed on every path.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors.js";
-import { HOST_DIRS, HOST_FILES } from "./host.js";
+import { packageRoot } from "../package-root.js";
+import { HOST_APP_FILES, HOST_DIRS, HOST_FILES } from "./host.js";
+import { DATABASE_VERSION_FILES, PACKAGE_DATABASES, SERVER_PACKAGES } from "./host-packages.js";
+import { createScratchDir } from "./scratch-dir.js";
+import { describeSshFailure, sshCheckCommand, sshMessageLines } from "./ssh-errors.js";
+import { readHostStream, StreamTooLarge, type HostStream } from "./ssh-stream.js";
+import { MAX_FILE_BYTES } from "./walk.js";
 
 export interface SshTarget {
   /** `user@host` or `host`, as ssh takes it. */
@@ -28,46 +36,26 @@ export function parseSshTarget(text: string): SshTarget | undefined {
   return { destination: m[1] ? `${m[1]}@${m[2]}` : m[2]!, ...(port ? { port } : {}) };
 }
 
-const MARKER = "--infra-migrate-facts--";
+/** Files larger than this are skipped on the VM and named: config and manifests are far smaller. */
+export const REMOTE_FILE_CAP = MAX_FILE_BYTES;
+/** The most a read may send: far above any VM's setup, far below a laptop's memory. */
+const STREAM_LIMIT = 64 * 1024 * 1024;
 
-/**
- * Runs on the VM with `sh -s`. Read-only: it only lists and reads. `IM_ROOT` (unset on a real VM)
- * lets tests point it at a fixture tree. Link targets are taken inside the root, like host.ts does.
- * The folders are host.ts's, plus sites-available (where sites-enabled's relative links lead).
- */
-export const REMOTE_SCRIPT = `set -u
-root="\${IM_ROOT:-/}"
-cd "$root" || exit 3
-list() {
-  for d in ${[...HOST_DIRS, "etc/nginx/sites-available"].join(" ")}; do
-    [ -d "$d" ] && [ -r "$d" ] && printf '%s\\n' "$d"
-  done
-  for f in ${[...HOST_FILES, "etc/hostname", "etc/os-release"].join(" ")}; do [ -r "$f" ] && printf '%s\\n' "$f"; done
-  find etc/systemd/system etc/nginx/sites-enabled -type l 2>/dev/null | while read -r link; do
-    target=$(readlink "$link") || continue
-    case "$target" in /*) target=\${target#/} ;; *) target=$(dirname "$link")/$target ;; esac
-    [ -f "$target" ] && printf '%s\\n' "$target"
-  done
-  grep -hs '^WorkingDirectory=' etc/systemd/system/*.service etc/systemd/system/*.service.d/*.conf | cut -d= -f2- | sed 's/^-//' | while read -r dir; do
-    for f in requirements.txt pyproject.toml package.json; do
-      case "$dir" in /*) [ -f "\${dir#/}/$f" ] && printf '%s\\n' "\${dir#/}/$f" ;; esac
-    done
-  done
+let scriptBody: string | undefined;
+/** The script run on the VM: its lists (from host.ts and host-packages.ts), then its body. */
+export function remoteScript(): string {
+  scriptBody ??= readFileSync(path.join(packageRoot(), "templates/host/read-host.sh"), "utf8");
+  const words = (list: readonly string[]) => `'${list.join(" ")}'`;
+  return [
+    `im_dirs=${words(HOST_DIRS)}`,
+    `im_files=${words(HOST_FILES)}`,
+    `im_app_files=${words(HOST_APP_FILES)}`,
+    `im_extra=${words(["etc/hostname", "etc/os-release", ...PACKAGE_DATABASES, ...DATABASE_VERSION_FILES])}`,
+    `im_cap=${REMOTE_FILE_CAP}`,
+    `im_packages='${SERVER_PACKAGES}'`,
+    scriptBody,
+  ].join("\n");
 }
-list | sort -u | tar -cf - -T - 2>/dev/null | base64
-echo "${MARKER}"
-for d in ${HOST_DIRS.join(" ")}; do
-  [ -d "$d" ] && [ ! -r "$d" ] && echo "unreadable=/$d"
-done
-echo "cpus=$(grep -c '^processor' "\${IM_ROOT:-}/proc/cpuinfo" 2>/dev/null || echo 0)"
-echo "memkb=$(awk '/^MemTotal:/ {print $2}' "\${IM_ROOT:-}/proc/meminfo" 2>/dev/null)"
-# EnvironmentFile= files: only the variable NAMES leave the VM, never the values.
-grep -hs '^EnvironmentFile=' etc/systemd/system/*.service etc/systemd/system/*.service.d/*.conf | cut -d= -f2- | sed 's/^-//' | sort -u | while read -r file; do
-  case "$file" in /*) [ -r "\${file#/}" ] && printf 'envfile=%s:%s\\n' "$file" "$(sed -nE 's/^[[:space:]]*(export[[:space:]]+)?([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*=.*/\\2/p' "\${file#/}" | tr '\\n' ' ')" ;; esac
-done
-echo "${MARKER}"
-ss -ltnpH 2>/dev/null || true
-`;
 
 export interface SshCollection {
   /** Temporary root holding the VM's files; remove it with `cleanup`. */
@@ -75,18 +63,19 @@ export interface SshCollection {
   listeners: string;
   /** VM folders the ssh user could not read (crontabs need root). */
   unreadable: string[];
+  /** What makes this reading incomplete (a tool missing on the VM, a file too large, …), said plainly. */
+  warnings: string[];
   cleanup: () => Promise<void>;
 }
 
 /** Collects the VM's files over ssh into a temporary root. Throws InputError when ssh fails. */
 export async function collectOverSsh(
   target: SshTarget,
-  options: { sudo?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { sudo?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<SshCollection> {
-  const { execa } = await import("execa");
-  const env = options.env ?? process.env;
+  const sudo = options.sudo === true;
   // With sudo the script reads crontabs and ss shows process names; -n: fail rather than prompt.
-  const remote = options.sudo ? ["sudo", "-n", "sh", "-s"] : ["sh", "-s"];
+  const remote = sudo ? ["sudo", "-n", "sh", "-s"] : ["sh", "-s"];
   const args = [
     "-o",
     "BatchMode=yes",
@@ -96,70 +85,129 @@ export async function collectOverSsh(
     target.destination,
     ...remote,
   ];
-  const result = await execa("ssh", args, {
-    input: REMOTE_SCRIPT,
-    reject: false,
-    env,
-    timeout: 120_000,
-    maxBuffer: 64 * 1024 * 1024,
-    stripFinalNewline: false,
-  });
-  if (result.exitCode !== 0) {
-    const reason =
-      (result.stderr || result.message || "")
-        .split("\n")
-        .find((l) => l.trim() !== "")
-        ?.trim() ?? `exit ${result.exitCode}`;
-    throw new InputError(
-      `Could not read ${target.destination} over ssh: ${reason}`,
-      [{ file: "command line", path: "--from-host", message: `ssh ${args.join(" ")} failed` }],
-      options.sudo
-        ? "Check that `ssh " +
-            target.destination +
-            " sudo -n true` works without any prompt (a key or an agent, and passwordless sudo), or drop --host-sudo."
-        : "Check that `ssh " +
-            target.destination +
-            " true` works without a password prompt (a key or an agent); --host-sudo also reads crontabs and process names.",
-      "init.ssh",
-    );
-  }
-  const [archive = "", facts = "", listeners = ""] = result.stdout.split(`${MARKER}\n`);
-  const root = await mkdtemp(path.join(tmpdir(), "infra-migrate-host-"));
-  const cleanup = () => rm(root, { recursive: true, force: true });
+  const scratch = await createScratchDir("infra-migrate-host-");
   try {
-    const tarball = Buffer.from(archive.replace(/\s+/g, ""), "base64");
-    if (tarball.length > 0) {
-      // --no-same-owner/permissions: plain files for reading; absolute and `..` names are refused by tar.
-      await execa("tar", ["-xf", "-", "-C", root, "--no-same-owner", "--no-same-permissions"], { input: tarball });
+    const child = spawn("ssh", args, { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    scratch.onAbort(() => child.kill("SIGTERM"));
+    const exited = new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
+      child.on("error", (error) => resolve({ code: null, error }));
+      child.on("close", (code) => resolve({ code }));
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (stderr.length < 64 * 1024) stderr += chunk.toString("utf8");
+    });
+    child.stdin.on("error", () => undefined); // ssh may exit before reading the script
+    child.stdin.end(remoteScript());
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGTERM");
+    }, timeoutMs);
+    let stream: HostStream;
+    try {
+      stream = await readHostStream(child.stdout, scratch.dir, {
+        fileBytes: REMOTE_FILE_CAP,
+        totalBytes: STREAM_LIMIT,
+      });
+      // What follows is not read: ssh must not block on a full pipe; a script that never started is stopped.
+      child.stdout.resume();
+      if (!stream.started) child.kill("SIGTERM");
+    } catch (error) {
+      child.kill("SIGTERM");
+      clearTimeout(timer);
+      if (error instanceof StreamTooLarge)
+        throw sshError(
+          target,
+          `the VM sent ${error.message}, more than any setup holds`,
+          "Report this: the read script skips large files, so this VM's output is not what it sends.",
+          args,
+        );
+      throw error;
     }
-    const cpus = Number(/^cpus=(\d+)$/m.exec(facts)?.[1] ?? 0);
-    const memKiB = Number(/^memkb=(\d+)$/m.exec(facts)?.[1] ?? 0);
-    await mkdir(path.join(root, "proc"), { recursive: true });
-    if (cpus > 0)
-      await writeFile(
-        path.join(root, "proc/cpuinfo"),
-        Array.from({ length: cpus }, (_, i) => `processor\t: ${i}\n`).join(""),
+    const { code, error } = await exited;
+    clearTimeout(timer);
+    if (error)
+      throw sshError(
+        target,
+        error.code === "ENOENT" ? "ssh is not installed on this machine" : error.message,
+        "Install the OpenSSH client (apt-get install openssh-client), or run init on the VM itself with --from-host.",
+        args,
       );
-    if (memKiB > 0) await writeFile(path.join(root, "proc/meminfo"), `MemTotal:       ${memKiB} kB\n`);
-    // Each EnvironmentFile comes back as its names only: written as `NAME=` lines where the unit looks.
-    for (const [, file, names] of facts.matchAll(/^envfile=(\/[^:\n]+):([A-Za-z0-9_ ]*)$/gm)) {
-      const rel = path.posix.normalize(file!).slice(1);
-      if (rel.startsWith("..") || rel.split("/").includes("..")) continue;
-      await mkdir(path.join(root, path.posix.dirname(rel)), { recursive: true });
-      await writeFile(
-        path.join(root, rel),
-        names!
-          .trim()
-          .split(/\s+/)
-          .filter(Boolean)
-          .map((n) => `${n}=\n`)
-          .join(""),
+    if (timedOut)
+      throw sshError(
+        target,
+        `no answer within ${timeoutMs / 1000} s`,
+        `Check that ${sshCheckCommand(target, sudo)} answers quickly.`,
+        args,
       );
+    if (!stream.started && sshMessageLines(stderr).length === 0)
+      throw sshError(
+        target,
+        "the VM's shell did not run the read script",
+        `Check that ${sshCheckCommand(target, sudo)} works and that the login shell prints nothing.`,
+        args,
+      );
+    if (code !== 0 || !stream.started) {
+      const failure = describeSshFailure(stderr, code ?? undefined, target, sudo);
+      throw sshError(target, failure.reason, failure.hint, args);
     }
-    const unreadable = [...facts.matchAll(/^unreadable=(\/\S+)$/gm)].map((m) => m[1]!);
-    return { root, listeners, unreadable, cleanup };
+    await writeMachineFacts(scratch.dir, stream);
+    return {
+      root: scratch.dir,
+      listeners: stream.listeners ?? "",
+      unreadable: stream.unreadable,
+      warnings: streamWarnings(stream, target, sudo),
+      cleanup: () => scratch.dispose(),
+    };
   } catch (error) {
-    await cleanup();
+    await scratch.dispose();
     throw error;
   }
+}
+
+function sshError(target: SshTarget, reason: string, hint: string, args: string[]): InputError {
+  return new InputError(
+    `Could not read ${target.destination} over ssh: ${reason}`,
+    [{ file: "command line", path: "--from-host", message: `ssh ${args.join(" ")} failed` }],
+    hint,
+    "init.ssh",
+  );
+}
+
+/** CPU count and memory as the files host.ts reads on a real root. */
+async function writeMachineFacts(root: string, stream: HostStream): Promise<void> {
+  await mkdir(path.join(root, "proc"), { recursive: true });
+  if (stream.cpus)
+    await writeFile(
+      path.join(root, "proc/cpuinfo"),
+      Array.from({ length: Math.min(stream.cpus, 4096) }, (_, i) => `processor\t: ${i}\n`).join(""),
+    );
+  if (stream.memKiB) await writeFile(path.join(root, "proc/meminfo"), `MemTotal:       ${stream.memKiB} kB\n`);
+}
+
+const WHAT_IS_LOST: Record<string, string> = {
+  awk: "no file was read (values could not be taken out on the VM, so nothing was sent)",
+  ls: "file sizes could not be checked on the VM (large files are cut off here instead)",
+  readlink: "linked units and sites (the distribution's nginx, database and Redis units) were not followed",
+  ss: "listening ports were not read (install iproute2); stores are placed at their default ports",
+};
+
+function streamWarnings(stream: HostStream, target: SshTarget, sudo: boolean): string[] {
+  const out = stream.missing.map(
+    (tool) =>
+      `${tool} is not installed on ${target.destination}: ${WHAT_IS_LOST[tool] ?? "part of the VM was not read"}`,
+  );
+  for (const dir of stream.unreadable)
+    out.push(
+      `${dir} on ${target.destination} is not readable as this user${sudo ? "" : ": add --host-sudo (passwordless sudo) or connect as root"}`,
+    );
+  for (const { file, bytes } of stream.tooLarge)
+    out.push(
+      `${file} on ${target.destination} was skipped: ${bytes ? `${(bytes / 1024 / 1024).toFixed(1)} MiB, ` : ""}over the ${REMOTE_FILE_CAP / 1024} KiB limit`,
+    );
+  if (!stream.complete)
+    out.push(`the read of ${target.destination} stopped before its end: the inventory may be incomplete`);
+  return out;
 }

@@ -68,6 +68,8 @@ export interface DetectedFacts {
   /** Folders of user files on the VM (uploads, media). */
   storage?: Storage[];
   evidence: Evidence[];
+  /** What kept the reading from being complete (a tool missing on the VM, a folder not readable). */
+  warnings?: string[];
 }
 
 /** A service as one source file describes it, before sources are merged. */

@@ -119,11 +119,15 @@ async function detect(
         file: dir,
         found: `not readable as ${ssh.destination}: add --host-sudo (passwordless sudo) or connect as root to include it`,
       });
+    facts.warnings = [...(facts.warnings ?? []), ...collected.warnings];
     return facts;
   } finally {
     await collected.cleanup();
   }
 }
+
+/** The `path` of a warning about reading the machine (its `file` is the ssh URL or the root). */
+export const HOST_WARNING_PATH = "--from-host";
 
 export async function initProject(options: InitOptions): Promise<InitReport> {
   const { cwd, flags } = options;
@@ -210,6 +214,14 @@ export async function initProject(options: InitOptions): Promise<InitReport> {
       Object.entries(answers).map(([key, value]) => [key, { value, from: collected.origins[key as keyof Answers] }]),
     ),
     detected: { ...facts, dir: undefined },
-    warnings: init.warnings,
+    // What kept the reading of the machine from being complete, beside the loader's warnings.
+    warnings: [
+      ...init.warnings,
+      ...(facts.warnings ?? []).map((message) => ({
+        file: sshUrl ?? hostRoot ?? fromDir,
+        path: HOST_WARNING_PATH,
+        message,
+      })),
+    ],
   };
 }

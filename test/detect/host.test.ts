@@ -151,3 +151,21 @@ describe("a host folder this user cannot read", () => {
     expect(await unreadableHostDirs("/", readDir)).toEqual(["/var/spool/cron/crontabs"]);
   });
 });
+
+describe("a reading that cannot be complete", () => {
+  it("says so in facts.warnings when ss cannot be run, instead of a silent empty socket list", async () => {
+    empty ??= await mkdtemp(path.join(tmpdir(), "im-empty-repo-"));
+    const facts = await detectRepo(empty, {
+      readRemote: async () => undefined,
+      host: { root: HOST, readListeners: async () => undefined },
+    });
+    expect(facts.warnings).toEqual([
+      "ss could not be run on this machine: listening ports were not read (install iproute2)",
+    ]);
+    const withSs = await detectRepo(empty, {
+      readRemote: async () => undefined,
+      host: { root: HOST, readListeners: async () => SS },
+    });
+    expect(withSs.warnings).toBeUndefined();
+  });
+});

@@ -1,15 +1,58 @@
+// The script run on the VM (templates/host/read-host.sh, with its lists from remoteScript()), run
+// here with IM_ROOT at a fixture tree: under every POSIX shell we have, with tools missing, with a
+// file too large, and with planted secrets that must not appear in a single byte it prints.
 import { execa } from "execa";
+import { cp, mkdtemp, rm, symlink, truncate } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { parseSshTarget, REMOTE_SCRIPT } from "../../src/detect/ssh-host.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseSshTarget, remoteScript } from "../../src/detect/ssh-host.js";
 
-const HOST = path.resolve(import.meta.dirname, "../fixtures/hosts/vm1");
-const hasShellcheck = await execa("shellcheck", ["--version"], { reject: false }).then(
-  (r) => r.exitCode === 0,
-  () => false,
-);
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/hosts");
+const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
+const has = async (cmd: string, args: string[]) =>
+  execa(cmd, args, { reject: false }).then(
+    (r) => r.exitCode === 0,
+    () => false,
+  );
+const hasShellcheck = await has("shellcheck", ["--version"]);
+const hasBusybox = await has("busybox", ["true"]);
 if (!hasShellcheck)
   console.warn("skipping the shellcheck case of ssh-host: shellcheck not installed (apt-get install -y shellcheck)");
+if (!hasBusybox)
+  console.warn("skipping the busybox case of ssh-host: busybox not installed (apt-get install -y busybox)");
+
+const temps: string[] = [];
+afterAll(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
+async function temp(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+/** Runs the script as the VM would, with IM_ROOT at `root`. */
+async function runScript(root: string, options: { shell?: string[]; path?: string } = {}) {
+  const [cmd, ...args] = options.shell ?? ["sh"];
+  const r = await execa(cmd!, [...args, "-s"], {
+    input: remoteScript(),
+    env: { IM_ROOT: root, PATH: options.path ?? `${FAKE_BIN}:${process.env.PATH}` },
+    extendEnv: false,
+    stripFinalNewline: false,
+  });
+  return r.stdout;
+}
+
+/** The `file=` records of the output, each with its content. */
+function filesOf(output: string): Map<string, string> {
+  const files = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of output.split("\n")) {
+    if (line.startsWith("file=")) files.set((current = line.slice(5)), "");
+    else if (line.startsWith("|") && current) files.set(current, `${files.get(current)}${line.slice(1)}\n`);
+    else current = undefined;
+  }
+  return files;
+}
 
 describe("parseSshTarget", () => {
   it.each([
@@ -35,19 +78,16 @@ describe("parseSshTarget", () => {
 
 describe("the script run on the VM", () => {
   it.skipIf(!hasShellcheck)("passes shellcheck as POSIX sh", async () => {
-    const r = await execa("shellcheck", ["-s", "sh", "-"], { input: REMOTE_SCRIPT, reject: false });
+    const r = await execa("shellcheck", ["-s", "sh", "-"], { input: remoteScript(), reject: false });
     expect(r.stdout).toBe("");
     expect(r.exitCode).toBe(0);
   });
 
-  it("streams the unit, site and crontab files with their link targets, and only the names of env files", async () => {
-    const r = await execa("sh", ["-s"], {
-      input: REMOTE_SCRIPT,
-      env: { IM_ROOT: HOST, PATH: `${path.resolve(import.meta.dirname, "../helpers/fake-bin")}:${process.env.PATH}` },
-    });
-    const [archive, facts, listeners] = r.stdout.split("--infra-migrate-facts--\n");
-    const list = await execa("tar", ["-tf", "-"], { input: Buffer.from(archive!.replace(/\s+/g, ""), "base64") });
-    const names = list.stdout.split("\n");
+  it("sends units with their link targets (followed on the VM), sites, crontabs and app files", async () => {
+    const out = await runScript(path.join(FIXTURES, "vm1"));
+    expect(out.split("\n")[0]).toBe("infra-migrate-read 1");
+    expect(out.trimEnd().split("\n").at(-1)).toBe("end");
+    const files = filesOf(out);
     for (const file of [
       "etc/systemd/system/api.service",
       "etc/systemd/system/api.service.d/override.conf",
@@ -56,15 +96,82 @@ describe("the script run on the VM", () => {
       "var/spool/cron/crontabs/app",
       "srv/app/requirements.txt",
       "etc/hostname",
-    ]) {
-      expect(names, file).toContain(file);
-    }
-    // The app's environment file stays on the VM: its names travel, its values do not.
-    expect(names).not.toContain("etc/app/env");
-    expect(r.stdout).not.toMatch(/changeme|not-a-real-secret/);
-    expect(facts).toContain("envfile=/etc/app/env:GEMINI_API_KEY SECRET_KEY REDIS_URL");
-    expect(facts).toMatch(/^cpus=4$/m);
-    expect(facts).toMatch(/^memkb=16370120$/m);
-    expect(listeners).toContain('users:(("mysqld"');
+      // /etc/os-release is a relative link (../usr/lib/os-release): its target is sent.
+      "usr/lib/os-release",
+    ])
+      expect([...files.keys()], file).toContain(file);
+    expect(out).toContain("link=etc/os-release\tetc/../usr/lib/os-release\n");
+    expect(out).toContain(
+      "link=etc/systemd/system/multi-user.target.wants/nginx.service\tlib/systemd/system/nginx.service\n",
+    );
+    // The env file comes back as names: its values stay on the VM.
+    expect(files.get("etc/app/env")).toBe("GEMINI_API_KEY=\nSECRET_KEY=\nREDIS_URL=\n");
+    expect(out).toMatch(/^cpus=4$/m);
+    expect(out).toMatch(/^memkb=16370120$/m);
+    expect(out).toContain('|LISTEN 0 151 127.0.0.1:3306 0.0.0.0:* users:(("mysqld"');
+  });
+
+  it("no value leaves the VM: inline Environment=, drop-ins, env files, SetCredential= and crontab secrets", async () => {
+    const out = await runScript(path.join(FIXTURES, "vm-mariadb"));
+    // Every value planted in the fixture, and vm1's.
+    expect(out).not.toMatch(/fake-[a-z]+-value-\d+|Fake-Db-Pass-1|fakepublic3/);
+    expect(await runScript(path.join(FIXTURES, "vm1"))).not.toMatch(/s3cr3t-pass|changeme|not-a-real-secret/);
+    const files = filesOf(out);
+    // Names survive, so the inventory still lists what each service needs.
+    expect(files.get("etc/systemd/system/shop.service")).toContain(
+      "Environment=DJANGO_SETTINGS_MODULE= DATABASE_URL=\nEnvironment=STRIPE_SECRET= SENTRY_DSN=\n",
+    );
+    expect(files.get("etc/systemd/system/shop.service.d/override.conf")).toContain(
+      "Environment=EMAIL_HOST_PASSWORD=\n",
+    );
+    expect(files.get("etc/shop/env")).toBe("SECRET_KEY=\nREDIS_URL=\n");
+    const cron = files.get("var/spool/cron/crontabs/shop")!;
+    expect(cron).toContain("MAILTO=ops@example.com\nBACKUP_TOKEN=\n");
+    expect(cron).toContain("15 2 * * * mysqldump -u shop -p<redacted:vm> shop | gzip > /var/backups/shop.sql.gz\n");
+    expect(cron).toContain('-H "Authorization: Bearer <redacted:vm>" https://hc.example.com/ping\n');
+    // What is not secret is untouched: commands, ports, schedules.
+    expect(files.get("etc/systemd/system/shop.service")).toContain(
+      "ExecStart=/srv/shop/.venv/bin/gunicorn shop.wsgi --bind 127.0.0.1:8001 --workers 3\n",
+    );
+  });
+
+  it("sends only the server packages of the package database", async () => {
+    const files = filesOf(await runScript(path.join(FIXTURES, "vm-mariadb")));
+    const status = files.get("var/lib/dpkg/status")!;
+    expect(status).toContain("Package: mariadb-server\nStatus: install ok installed\nVersion: 1:10.11.6-0+deb12u1\n");
+    expect(status).not.toContain("adduser");
+  });
+
+  it.skipIf(!hasBusybox)("prints the same under dash, bash and busybox sh", async () => {
+    const root = path.join(FIXTURES, "vm-mariadb");
+    const dash = await runScript(root, { shell: ["dash"] });
+    expect(await runScript(root, { shell: ["bash", "--posix"] })).toBe(dash);
+    expect(await runScript(root, { shell: ["busybox", "sh"] })).toBe(dash);
+  });
+
+  it("names the tools the VM lacks, and sends no file at all without awk (values could not be taken out)", async () => {
+    const bin = await temp("im-vm-bin-");
+    const link = (tool: string) => symlink(`/usr/bin/${tool}`, path.join(bin, tool));
+    await Promise.all([symlink("/usr/bin/dash", path.join(bin, "sh")), link("ls"), link("readlink")]);
+    const noAwk = await runScript(path.join(FIXTURES, "vm1"), { path: bin });
+    expect(noAwk).toMatch(/^missing=awk$/m);
+    expect(noAwk).toMatch(/^missing=ss$/m);
+    expect(noAwk).not.toMatch(/^file=/m);
+    expect(noAwk).not.toMatch(/^listeners$/m);
+    await link("awk");
+    const noSs = await runScript(path.join(FIXTURES, "vm1"), { path: bin });
+    expect(noSs).toMatch(/^missing=ss$/m);
+    expect(noSs).not.toMatch(/^missing=awk$/m);
+    expect(filesOf(noSs).has("etc/systemd/system/api.service")).toBe(true);
+  });
+
+  it("skips and names a file over the size limit without reading it", async () => {
+    const root = path.join(await temp("im-vm-"), "vm1");
+    await cp(path.join(FIXTURES, "vm1"), root, { recursive: true, verbatimSymlinks: true });
+    await truncate(path.join(root, "srv/app/requirements.txt"), 70 * 1024 * 1024);
+    const out = await runScript(root);
+    expect(out).toMatch(/^toolarge=\/srv\/app\/requirements.txt 73400320$/m);
+    expect(filesOf(out).has("srv/app/requirements.txt")).toBe(false);
+    expect(out.length).toBeLessThan(1024 * 1024);
   });
 });

@@ -16,10 +16,12 @@ function printDetected(out: Output, event: Extract<InitEvent, { type: "detected"
   for (const e of event.facts.evidence) out.info(`  ${out.c.dim(e.file)} ${e.found}`);
   if (event.facts.evidence.length === 0)
     out.info(out.c.dim("  nothing recognised (no requirements.txt, Procfile, unit files, compose file, package.json)"));
+  // A partial reading must say so before anyone answers questions on top of it.
+  for (const w of event.facts.warnings ?? []) out.warn(`${out.c.yellow("warning:")} ${w}`);
 }
 
 export async function runInitCommand(raw: Record<string, unknown>, out: Output, cwd = process.cwd()): Promise<number> {
-  const { initProject } = await import("../../engine/init.js");
+  const { initProject, HOST_WARNING_PATH } = await import("../../engine/init.js");
   // --json is for machines: they do not answer questions, so it never prompts either.
   const interactive = out.interactive && !out.json;
   const report: InitReport = await initProject({
@@ -45,7 +47,8 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
     out.emitJson(report);
     return 0;
   }
-  for (const w of report.warnings) out.warn(`${out.c.yellow("warning:")} ${w.path ?? ""} ${w.message}`);
+  for (const w of report.warnings)
+    if (w.path !== HOST_WARNING_PATH) out.warn(`${out.c.yellow("warning:")} ${w.path ?? ""} ${w.message}`);
   printChanges(out, report.files);
   const where = path.relative(cwd, report.outDir) || ".";
   const next = where === "." ? "npx infra-migrate run" : `cd ${where} && npx infra-migrate run`;

@@ -1,0 +1,294 @@
+# infra-migrate: reads a VM's deployment setup for `init --from-host ssh://…`. Runs as `sh -s`
+# (POSIX sh: dash, bash, busybox ash), read-only: it writes nothing and runs nothing but shell
+# built-ins, ls, readlink, awk and ss. Values stay on the VM: Environment= lines and env files come
+# back as names only, crontab variables as names, and anything else that looks like a secret
+# (passwords in URLs and flags, tokens, high-entropy strings) as <redacted:vm>.
+#
+# The caller puts the lists first: im_dirs, im_files, im_app_files, im_extra, im_cap (bytes) and
+# im_packages (an ERE of server package names). IM_ROOT (unset on a VM) points tests at a tree.
+#
+# Output, one record a line: "infra-migrate-read 1" first; file=PATH then each line of the file
+# behind a "|"; link=PATH<TAB>TARGET; missing=TOOL; unreadable=/PATH; toolarge=/PATH BYTES;
+# cpus=N; memkb=N; listeners then ss's lines behind a "|"; "end" last. Paths are root-relative.
+set -u
+LC_ALL=C
+export LC_ALL
+cd "${IM_ROOT:-/}" || exit 3
+nl='
+'
+tab=$(printf '\t')
+echo "infra-migrate-read 1"
+for tool in awk ls readlink ss; do
+  command -v "$tool" >/dev/null 2>&1 || echo "missing=$tool"
+done
+have_awk=yes
+command -v awk >/dev/null 2>&1 || have_awk=no
+
+# The root-relative file PATH's links lead to, followed inside the root (at most 8 hops).
+resolve() {
+  p=$1
+  n=0
+  while [ -h "$p" ]; do
+    n=$((n + 1))
+    [ "$n" -le 8 ] || return 1
+    t=$(readlink "$p") || return 1
+    case $t in
+      /*) while [ "${t#/}" != "$t" ]; do t=${t#/}; done; p=$t ;;
+      *) p=${p%/*}/$t ;;
+    esac
+  done
+  printf '%s\n' "$p"
+}
+
+# How a file is sent: unit (Environment= as names), cron (variables as names), env (names only),
+# dpkg/apk (server packages only), text (secrets masked).
+mode_of() {
+  case "$nl$envs$nl" in *"$nl$1$nl"*) echo env; return ;; esac
+  case $1 in
+    var/lib/dpkg/status) echo dpkg ;;
+    lib/apk/db/installed) echo apk ;;
+    etc/crontab | etc/cron.d/* | var/spool/cron/*) echo cron ;;
+    */systemd/*.service | */systemd/*.timer | */systemd/*.socket | */systemd/*.conf) echo unit ;;
+    *) echo text ;;
+  esac
+}
+
+# Regular files and links one level into each folder (units' .wants/ and .d/ folders included).
+candidates() {
+  for d in $im_dirs; do
+    for p in "$d"/* "$d"/*/*; do
+      if [ -f "$p" ] || [ -h "$p" ]; then printf '%s\n' "$p"; fi
+    done
+  done
+  for f in $im_files $im_extra; do
+    if [ -f "$f" ] || [ -h "$f" ]; then printf '%s\n' "$f"; fi
+  done
+}
+
+# Values of KEY= in the admins' units and drop-ins (WorkingDirectory, EnvironmentFile).
+unit_values() {
+  [ "$have_awk" = yes ] || return 0
+  set --
+  for f in etc/systemd/system/*.service etc/systemd/system/*.service.d/*.conf; do
+    [ -f "$f" ] && [ -r "$f" ] && set -- "$@" "$f"
+  done
+  [ $# -gt 0 ] || return 0
+  awk -v key="$key" '$0 ~ "^[ \t]*" key "[ \t]*=" { sub(/^[^=]*=[ \t]*-?/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^\//) print }' "$@"
+}
+
+for d in $im_dirs; do
+  if [ -d "$d" ] && { [ ! -r "$d" ] || [ ! -x "$d" ]; }; then printf 'unreadable=/%s\n' "$d"; fi
+done
+key=EnvironmentFile
+envs=$(unit_values | while IFS= read -r f; do printf '%s\n' "${f#/}"; done)
+key=WorkingDirectory
+apps=$(unit_values)
+todo=$(
+  candidates
+  printf '%s\n' "$envs"
+  printf '%s\n' "$apps" | while IFS= read -r dir; do
+    [ -n "$dir" ] || continue
+    dir=${dir#/}
+    dir=${dir%/}
+    if [ -d "$dir" ] && [ ! -x "$dir" ]; then printf 'unreadable=/%s\n' "$dir" >&2; fi
+    for f in $im_app_files; do
+      if [ -f "$dir/$f" ] || [ -h "$dir/$f" ]; then printf '%s\n' "$dir/$f"; fi
+    done
+  done 2>&1
+)
+
+# Links become link= records and their targets join the list; the list is made unique.
+files=
+while IFS= read -r p; do
+  case $p in
+    '') continue ;;
+    unreadable=*) printf '%s\n' "$p"; continue ;;
+  esac
+  if [ -h "$p" ]; then
+    command -v readlink >/dev/null 2>&1 || continue
+    t=$(resolve "$p") || continue
+    [ -f "$t" ] || continue
+    printf 'link=%s%s%s\n' "$p" "$tab" "$t"
+    p=$t
+  fi
+  [ -f "$p" ] && files="$files$p$nl"
+done <<EOF
+$todo
+EOF
+
+# awk: each line of a file behind a "|", with the values that must not leave the VM replaced.
+# shellcheck disable=SC2016 # an awk program: its $ are awk's
+scrub='
+function vlen(s, i,    c, j, n) {
+  n = length(s); c = substr(s, i, 1)
+  if (c == "\"" || c == q) { j = i + 1; while (j <= n && substr(s, j, 1) != c) j++; return (j <= n ? j : n) - i + 1 }
+  j = i
+  while (j <= n && index(" \t;&|)<>`\"" q, substr(s, j, 1)) == 0) j++
+  return j - i
+}
+function ref(v,    c) {
+  c = substr(v, 1, 1)
+  if (c == "\"" || c == q) c = substr(v, 2, 1)
+  return c == "" || c == "\"" || c == q || index("$%<{(*", c) > 0
+}
+function mask(s, re, fold, skipdash,    hay, out, a, n, v) {
+  out = ""
+  hay = fold ? tolower(s) : s
+  while (match(hay, re)) {
+    a = RSTART + RLENGTH
+    n = vlen(s, a)
+    v = substr(s, a, n)
+    if (ref(v) || (skipdash && substr(v, 1, 1) == "-")) out = out substr(s, 1, a - 1 + n)
+    else out = out substr(s, 1, a - 1) M
+    s = substr(s, a + n); hay = substr(hay, a + n)
+  }
+  return out s
+}
+function url(s,    out, a, rest, at, cut) {
+  out = ""
+  while (match(s, /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^ \t:@\/"]*:/)) {
+    a = RSTART + RLENGTH
+    rest = substr(s, a)
+    at = index(rest, "@")
+    cut = match(rest, /[ \t\/"]/) ? RSTART : length(rest) + 1
+    if (at > 1 && at < cut && substr(rest, 1, 1) != "$") { out = out substr(s, 1, a - 1) M; s = substr(rest, at) }
+    else { out = out substr(s, 1, a - 1); s = rest }
+  }
+  return out s
+}
+function entropy(s,    out, t) {
+  out = ""
+  while (match(s, /[A-Za-z0-9_+-]+/)) {
+    t = substr(s, RSTART, RLENGTH)
+    out = out substr(s, 1, RSTART - 1)
+    if (RLENGTH >= 32 && t ~ /[A-Z]/ && t ~ /[a-z]/ && t ~ /[0-9]/) out = out M; else out = out t
+    s = substr(s, RSTART + RLENGTH)
+  }
+  return out s
+}
+function secrets(s,    low) {
+  s = url(s)
+  s = mask(s, "(authorization|proxy-authorization)[ \t]*:[ \t]*((bearer|basic|token|bot)[ \t]+)?", 1, 0)
+  s = mask(s, "(x-api-key|api-key|x-auth-token|private-token)[ \t]*:[ \t]*", 1, 0)
+  s = mask(s, "[a-z0-9_.-]*(passw|pwd|pass|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[a-z0-9_.-]*[ \t]*=[ \t]*", 1, 0)
+  s = mask(s, "(^|[ \t])--?[a-z0-9-]*(password|passwd|pass|secret|token|api-?key)[ \t]+", 1, 1)
+  s = mask(s, "(^|[ \t])(-u|--user)[ \t=]+[^ \t:\"$]+:", 0, 0)
+  low = tolower(s)
+  if (low ~ /mysql|mariadb/) s = mask(s, "[ \t]-p", 0, 0)
+  return entropy(s)
+}
+function names(v,    out, i, n, c, w, qc) {
+  out = ""; n = length(v); i = 1
+  while (i <= n) {
+    c = substr(v, i, 1)
+    if (c == " " || c == "\t") { i++; continue }
+    w = ""; qc = ""
+    while (i <= n) {
+      c = substr(v, i, 1)
+      if (qc != "") { if (c == qc) qc = ""; else w = w c }
+      else if (c == "\"" || c == q) qc = c
+      else if (c == " " || c == "\t") break
+      else w = w c
+      i++
+    }
+    if (w ~ /^[A-Za-z_][A-Za-z0-9_]*=/) out = out (out == "" ? "" : " ") substr(w, 1, index(w, "="))
+  }
+  return out
+}
+function flush_env() { if (env != "") print "|Environment=" names(env); env = ""; inenv = 0 }
+BEGIN { M = "<redacted:vm>"; q = sprintf("%c", 39); inenv = 0; env = "" }
+mode == "unit" && inenv {
+  line = $0; sub(/\r$/, "", line)
+  more = sub(/\\$/, "", line); env = env " " line
+  if (!more) flush_env()
+  next
+}
+mode == "unit" && /^[ \t]*Environment[ \t]*=/ {
+  line = $0; sub(/\r$/, "", line); sub(/^[^=]*=/, "", line)
+  more = sub(/\\$/, "", line); env = line; inenv = 1
+  if (!more) flush_env()
+  next
+}
+mode == "unit" && /^[ \t]*SetCredential(Encrypted)?[ \t]*=/ {
+  line = $0; sub(/:.*/, ":" M, line); print "|" line; next
+}
+mode == "cron" && /^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=/ {
+  name = $0; sub(/^[ \t]*/, "", name); sub(/[ \t]*=.*/, "", name)
+  if (name ~ /^(SHELL|PATH|MAILTO|CRON_TZ|TZ|HOME|LOGNAME|LANG|LC_ALL)$/) print "|" secrets($0)
+  else print "|" name "="
+  next
+}
+mode == "env" {
+  if (match($0, /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
+    name = substr($0, 1, RLENGTH); sub(/^[ \t]*(export[ \t]+)?/, "", name); sub(/[ \t]*=$/, "", name)
+    print "|" name "="
+  }
+  next
+}
+mode == "dpkg" || mode == "apk" {
+  sub(/\r$/, "")
+  if ($0 == "") { stanza(); next }
+  if (mode == "dpkg" && /^(Package|Status|Version):/) kept = kept "|" $0 "\n"
+  if (mode == "apk" && /^[PV]:/) kept = kept "|" $0 "\n"
+  if (/^Package: /) pkg = substr($0, 10)
+  if (/^P:/) pkg = substr($0, 3)
+  next
+}
+{ print "|" secrets($0) }
+function stanza() { if (pkg ~ re) printf "%s|\n", kept; kept = ""; pkg = "" }
+END { if (mode == "unit" && inenv) flush_env(); if (mode == "dpkg" || mode == "apk") stanza() }
+'
+
+# ls -n gives the size without reading the file (a large file is skipped, not read).
+size_of() {
+  # shellcheck disable=SC2012 # the size column of ls -n is portable; stat's flags are not
+  ls -nLd -- "$1" 2>/dev/null | {
+    read -r _ _ _ _ size _ || size=0
+    case $size in '' | *[!0-9]*) size=0 ;; esac
+    echo "$size"
+  }
+}
+
+# Each file once, by its path with "dir/.." steps taken out (the caller does the same to link targets).
+printf '%s' "$files" | awk '{
+  n = split($0, part, "/"); k = 0
+  for (i = 1; i <= n; i++) {
+    if (part[i] == "" || part[i] == ".") continue
+    if (part[i] == ".." && k > 0 && keep[k] != "..") { k--; continue }
+    keep[++k] = part[i]
+  }
+  p = keep[1]; for (i = 2; i <= k; i++) p = p "/" keep[i]
+  if (k > 0 && !seen[p]++) print p
+}' 2>/dev/null | while IFS= read -r f; do
+  if [ ! -r "$f" ]; then printf 'unreadable=/%s\n' "$f"; continue; fi
+  mode=$(mode_of "$f")
+  case $mode in
+    dpkg | apk) ;;
+    *)
+      size=$(size_of "$f")
+      if [ "$size" -gt "$im_cap" ]; then printf 'toolarge=/%s %s\n' "$f" "$size"; continue; fi
+      ;;
+  esac
+  [ "$have_awk" = yes ] || continue
+  printf 'file=%s\n' "$f"
+  awk -v mode="$mode" -v re="$im_packages" "$scrub" "$f"
+done
+
+cpus=0
+if [ -r proc/cpuinfo ]; then
+  while IFS= read -r line; do
+    case $line in processor*) cpus=$((cpus + 1)) ;; esac
+  done <proc/cpuinfo
+fi
+echo "cpus=$cpus"
+if [ -r proc/meminfo ]; then
+  while read -r name value _; do
+    if [ "$name" = "MemTotal:" ]; then echo "memkb=$value"; break; fi
+  done <proc/meminfo
+fi
+if command -v ss >/dev/null 2>&1; then
+  echo listeners
+  # Without -H: old iproute2 lacks it, and the header line is not a LISTEN line.
+  ss -ltnp 2>/dev/null | while IFS= read -r line; do printf '|%s\n' "$line"; done
+fi
+echo end
