@@ -168,8 +168,8 @@ function entropy(s,    out, t) {
 }
 function secrets(s,    low) {
   s = url(s)
-  s = mask(s, "(authorization|proxy-authorization)[ \t]*:[ \t]*((bearer|basic|token|bot)[ \t]+)?", 1, 0)
-  s = mask(s, "(x-api-key|api-key|x-auth-token|private-token)[ \t]*:[ \t]*", 1, 0)
+  s = mask(s, "(authorization|x-api-key|api-key|x-auth-token|private-token)[ \t]*(:|[ \t])[ \t]*\"?((bearer|basic|token|bot)[ \t]+)?", 1, 0)
+  s = mask(s, "(fastcgi_param|uwsgi_param|scgi_param|setenv)[ \t]+[a-z0-9_.-]*(passw|pwd|pass|secret|token|key|credential|auth)[a-z0-9_.-]*[ \t]+", 1, 0)
   s = mask(s, "[a-z0-9_.-]*(passw|pwd|pass|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[a-z0-9_.-]*[ \t]*=[ \t]*", 1, 0)
   s = mask(s, "(^|[ \t])--?[a-z0-9-]*(password|passwd|pass|secret|token|api-?key)[ \t]+", 1, 1)
   s = mask(s, "(^|[ \t])(-u|--user)[ \t=]+[^ \t:\"$]+:", 0, 0)

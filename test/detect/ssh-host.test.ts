@@ -114,7 +114,7 @@ describe("the script run on the VM", () => {
   it("no value leaves the VM: inline Environment=, drop-ins, env files, SetCredential= and crontab secrets", async () => {
     const out = await runScript(path.join(FIXTURES, "vm-mariadb"));
     // Every value planted in the fixture, and vm1's.
-    expect(out).not.toMatch(/fake-[a-z]+-value-\d+|Fake-Db-Pass-1|fakepublic3/);
+    expect(out).not.toMatch(/fake-[a-z]+-value-\d+|Fake-Db-Pass-1|fakepublic3|ZmFrZS1uZ2lueC12YWx1ZS0xNA/);
     expect(await runScript(path.join(FIXTURES, "vm1"))).not.toMatch(/s3cr3t-pass|changeme|not-a-real-secret/);
     const files = filesOf(out);
     // Names survive, so the inventory still lists what each service needs.
@@ -129,7 +129,11 @@ describe("the script run on the VM", () => {
     expect(cron).toContain("MAILTO=ops@example.com\nBACKUP_TOKEN=\n");
     expect(cron).toContain("15 2 * * * mysqldump -u shop -p<redacted:vm> shop | gzip > /var/backups/shop.sql.gz\n");
     expect(cron).toContain('-H "Authorization: Bearer <redacted:vm>" https://hc.example.com/ping\n');
-    // What is not secret is untouched: commands, ports, schedules.
+    expect(files.get("etc/nginx/sites-available/shop")).toContain(
+      'proxy_set_header Authorization "Basic <redacted:vm>";\n        fastcgi_param DB_PASSWORD <redacted:vm>;\n',
+    );
+    // What is not secret is untouched: commands, ports, schedules, proxy targets.
+    expect(files.get("etc/nginx/sites-available/shop")).toContain("proxy_pass http://127.0.0.1:8001;\n");
     expect(files.get("etc/systemd/system/shop.service")).toContain(
       "ExecStart=/srv/shop/.venv/bin/gunicorn shop.wsgi --bind 127.0.0.1:8001 --workers 3\n",
     );

@@ -16,7 +16,8 @@ const VM_MARIADB = path.join(ROOT, "test/fixtures/hosts/vm-mariadb");
 const ENV = { CI: "true", FORCE_COLOR: "0", NO_COLOR: "1", GEMINI_API_KEY: "", GOOGLE_API_KEY: "" };
 const ANSWERS = ["--project", "acme-mvp-prod", "--github", "acme/web-app"];
 /** Every value planted in the fixtures' units, drop-ins, env files and crontabs. */
-const PLANTED = /fake-[a-z]+-value-\d+|Fake-Db-Pass-1|fakepublic3|s3cr3t-pass|changeme|not-a-real-secret/;
+const PLANTED =
+  /ZmFrZS1uZ2lueC12YWx1ZS0xNA|fake-[a-z]+-value-\d+|Fake-Db-Pass-1|fakepublic3|s3cr3t-pass|changeme|not-a-real-secret/;
 
 const temps: string[] = [];
 afterEach(async () => {
