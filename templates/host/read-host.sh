@@ -1,8 +1,10 @@
 # infra-migrate: reads a VM's deployment setup for `init --from-host ssh://…`. Runs as `sh -s`
 # (POSIX sh: dash, bash, busybox ash), read-only: it writes nothing and runs nothing but shell
-# built-ins, ls, readlink, awk and ss. Values stay on the VM: Environment= lines and env files come
-# back as names only, crontab variables as names, and anything else that looks like a secret
-# (passwords in URLs and flags, tokens, high-entropy strings) as <redacted:vm>.
+# built-ins, ls, readlink, awk and ss. Secrets stay on the VM: Environment= lines, env files and
+# crontab variables come back as names, with a value only when it cannot be a secret (a port, a
+# lowercase word such as `postgresql`, a URL cut to scheme://host:port; see plain()), and anything
+# else that looks like a secret (passwords in URLs and flags, tokens, high-entropy strings) as
+# <redacted:vm>.
 #
 # The caller puts the lists first: im_dirs, im_files, im_app_files, im_extra, im_cap (bytes) and
 # im_packages (an ERE of server package names). IM_ROOT (unset on a VM) points tests at a tree.
@@ -191,9 +193,29 @@ function names(v,    out, i, n, c, w, qc) {
       else w = w c
       i++
     }
-    if (w ~ /^[A-Za-z_][A-Za-z0-9_]*=/) out = out (out == "" ? "" : " ") substr(w, 1, index(w, "="))
+    if (w ~ /^[A-Za-z_][A-Za-z0-9_]*=/)
+      out = out (out == "" ? "" : " ") substr(w, 1, index(w, "=")) plain(substr(w, 1, index(w, "=") - 1), substr(w, index(w, "=") + 1))
   }
   return out
+}
+# A value detection needs and no secret can be: a port or count, host:port, a lowercase word list
+# (postgresql, redis, prod,mysql, django.db.backends.mysql), or a URL cut to scheme://host:port.
+# Never for a name that looks secret. Anything else leaves as an empty value.
+function plain(name, v,    scheme, rest, host, at) {
+  if (tolower(name) ~ /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/) return ""
+  sub(/^[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
+  if (v ~ /^".*"$/ || v ~ ("^" q ".*" q "$")) v = substr(v, 2, length(v) - 2)
+  if (v ~ /^[0-9]+$/ && length(v) <= 5) return v
+  if (v ~ /^([0-9.]*|localhost|\[::1?\]):[0-9]+$/ && length(v) <= 32) return v
+  if (v ~ /^[a-z][a-z._,-]*$/ && length(v) <= 64) return v
+  if (match(v, /^[a-z][a-z0-9+.:-]*:\/\//)) {
+    scheme = substr(v, 1, RLENGTH); rest = substr(v, RLENGTH + 1)
+    if (match(rest, /[\/?#]/)) rest = substr(rest, 1, RSTART - 1)
+    host = rest
+    while ((at = index(host, "@")) > 0) host = substr(host, at + 1)
+    return host ~ /^[A-Za-z0-9.-]+(:[0-9]+)?$/ ? scheme host : scheme
+  }
+  return ""
 }
 function flush_env() { if (env != "") print "|Environment=" names(env); env = ""; inenv = 0 }
 BEGIN { M = "<redacted:vm>"; q = sprintf("%c", 39); inenv = 0; env = "" }
@@ -215,13 +237,13 @@ mode == "unit" && /^[ \t]*SetCredential(Encrypted)?[ \t]*=/ {
 mode == "cron" && /^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=/ {
   name = $0; sub(/^[ \t]*/, "", name); sub(/[ \t]*=.*/, "", name)
   if (name ~ /^(SHELL|PATH|MAILTO|CRON_TZ|TZ|HOME|LOGNAME|LANG|LC_ALL)$/) print "|" secrets($0)
-  else print "|" name "="
+  else { value = $0; sub(/^[^=]*=/, "", value); print "|" name "=" plain(name, value) }
   next
 }
 mode == "env" {
   if (match($0, /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
     name = substr($0, 1, RLENGTH); sub(/^[ \t]*(export[ \t]+)?/, "", name); sub(/[ \t]*=$/, "", name)
-    print "|" name "="
+    print "|" name "=" plain(name, substr($0, RLENGTH + 1))
   }
   next
 }

@@ -2,7 +2,7 @@
 // here with IM_ROOT at a fixture tree: under every POSIX shell we have, with tools missing, with a
 // file too large, and with planted secrets that must not appear in a single byte it prints.
 import { execa } from "execa";
-import { cp, mkdtemp, rm, symlink, truncate } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -105,13 +105,13 @@ describe("the script run on the VM", () => {
       "link=etc/systemd/system/multi-user.target.wants/nginx.service\tlib/systemd/system/nginx.service\n",
     );
     // The env file comes back as names: its values stay on the VM.
-    expect(files.get("etc/app/env")).toBe("GEMINI_API_KEY=\nSECRET_KEY=\nREDIS_URL=\n");
+    expect(files.get("etc/app/env")).toBe("GEMINI_API_KEY=\nSECRET_KEY=\nREDIS_URL=redis://127.0.0.1:6379\n");
     expect(out).toMatch(/^cpus=4$/m);
     expect(out).toMatch(/^memkb=16370120$/m);
     expect(out).toContain('|LISTEN 0 151 127.0.0.1:3306 0.0.0.0:* users:(("mysqld"');
   });
 
-  it("no value leaves the VM: inline Environment=, drop-ins, env files, SetCredential= and crontab secrets", async () => {
+  it("no secret leaves the VM: inline Environment=, drop-ins, env files, SetCredential=, crontabs and nginx", async () => {
     const out = await runScript(path.join(FIXTURES, "vm-mariadb"));
     // Every value planted in the fixture, and vm1's.
     expect(out).not.toMatch(/fake-[a-z]+-value-\d+|Fake-Db-Pass-1|fakepublic3|ZmFrZS1uZ2lueC12YWx1ZS0xNA/);
@@ -119,12 +119,12 @@ describe("the script run on the VM", () => {
     const files = filesOf(out);
     // Names survive, so the inventory still lists what each service needs.
     expect(files.get("etc/systemd/system/shop.service")).toContain(
-      "Environment=DJANGO_SETTINGS_MODULE= DATABASE_URL=\nEnvironment=STRIPE_SECRET= SENTRY_DSN=\n",
+      "Environment=DJANGO_SETTINGS_MODULE=shop.settings DATABASE_URL=mysql://127.0.0.1\nEnvironment=STRIPE_SECRET= SENTRY_DSN=\n",
     );
     expect(files.get("etc/systemd/system/shop.service.d/override.conf")).toContain(
       "Environment=EMAIL_HOST_PASSWORD=\n",
     );
-    expect(files.get("etc/shop/env")).toBe("SECRET_KEY=\nREDIS_URL=\n");
+    expect(files.get("etc/shop/env")).toBe("SECRET_KEY=\nREDIS_URL=redis://127.0.0.1:6379\n");
     const cron = files.get("var/spool/cron/crontabs/shop")!;
     expect(cron).toContain("MAILTO=ops@example.com\nBACKUP_TOKEN=\n");
     expect(cron).toContain("15 2 * * * mysqldump -u shop -p<redacted:vm> shop | gzip > /var/backups/shop.sql.gz\n");
@@ -137,6 +137,34 @@ describe("the script run on the VM", () => {
     expect(files.get("etc/systemd/system/shop.service")).toContain(
       "ExecStart=/srv/shop/.venv/bin/gunicorn shop.wsgi --bind 127.0.0.1:8001 --workers 3\n",
     );
+  });
+
+  it.each([
+    ["PORT=8001", "PORT=8001"],
+    ["BIND=0.0.0.0:8001", "BIND=0.0.0.0:8001"],
+    ["export PAPERLESS_DBENGINE=postgresql", "PAPERLESS_DBENGINE=postgresql"],
+    ["DB_ENGINE='django.db.backends.postgresql'", "DB_ENGINE=django.db.backends.postgresql"],
+    ["SPRING_PROFILES_ACTIVE=prod,mysql", "SPRING_PROFILES_ACTIVE=prod,mysql"],
+    [
+      "DATABASE_URL=postgres://app:Pw-4@db.internal:5432/app?sslmode=require",
+      "DATABASE_URL=postgres://db.internal:5432",
+    ],
+    ["BROKER_URL=amqp://guest:guest@", "BROKER_URL=amqp://"],
+    ["DB_PASSWORD=12345", "DB_PASSWORD="],
+    ["CACHE_KEY_PREFIX=shop", "CACHE_KEY_PREFIX="],
+    ["SENTRY_DSN=https://abc@o1.example.com/4", "SENTRY_DSN="],
+    ["APP_NAME=Shop2024", "APP_NAME="],
+    ['GREETING="hello world"', "GREETING="],
+  ])("an env file's %s leaves the VM as %s", async (line, sent) => {
+    const root = await temp("im-vm-");
+    await mkdir(path.join(root, "etc/systemd/system"), { recursive: true });
+    await mkdir(path.join(root, "etc/app"), { recursive: true });
+    await writeFile(
+      path.join(root, "etc/systemd/system/app.service"),
+      "[Service]\nEnvironmentFile=/etc/app/env\nExecStart=/srv/app/run\n",
+    );
+    await writeFile(path.join(root, "etc/app/env"), `${line}\n`);
+    expect(filesOf(await runScript(root)).get("etc/app/env")).toBe(`${sent}\n`);
   });
 
   it("sends only the server packages of the package database", async () => {

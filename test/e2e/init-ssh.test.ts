@@ -45,7 +45,7 @@ function viaSsh(args: string[], cwd: string, env: Record<string, string>) {
 }
 
 describe("init --from-host ssh://", () => {
-  it("reads the VM over ssh into the inventory, sends no value, and leaves no copy behind", async () => {
+  it("reads the VM over ssh into the inventory, sends no secret, and leaves no copy behind", async () => {
     const out = await temp("im-out-");
     const tmp = await temp("im-tmp-");
     const capture = path.join(out, "wire.txt");
@@ -83,7 +83,7 @@ describe("init --from-host ssh://", () => {
     expect(await readdir(tmp)).toEqual([]);
   });
 
-  it("a Debian 12 VM with MariaDB: no value leaves it, MariaDB with its version and unit", async () => {
+  it("a Debian 12 VM with MariaDB: no secret leaves it, MariaDB with its version and unit", async () => {
     const out = await temp("im-out-");
     const capture = path.join(out, "wire.txt");
     const r = await viaSsh(["--from-host", "ssh://deploy@app-vm-01", ...ANSWERS, "--dry-run", "--json"], out, {
