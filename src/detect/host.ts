@@ -22,6 +22,21 @@ export const HOST_FILES = ["etc/crontab"];
 /** Dependency files read from the folder an admin's unit runs in (its WorkingDirectory=). */
 export const HOST_APP_FILES = ["requirements.txt", "pyproject.toml", "package.json"];
 
+/**
+ * What an ssh read takes from an app folder (an admin's unit's WorkingDirectory=), as POSIX EREs
+ * on the path inside the folder, for the script on the VM: every file's name (lockfiles, upload
+ * folders), and the content of the manifests, the deployment's env files and the settings files
+ * app-context.ts reads on a disk (keep in step with its CONFIG_TEXT and isEnvFile).
+ */
+export const HOST_APP_SCAN = {
+  // `[.]`, not `\.`: awk -v would take the backslash as an escape of its own.
+  manifests:
+    "^(requirements[^/]*[.]txt|requirements/[^/]+[.]txt|pyproject[.]toml|package[.]json|Gemfile|composer[.]json|go[.]mod|pom[.]xml|build[.]gradle([.]kts)?)$",
+  envFiles: "^([.]env|[.]env[.](production|prod)|[A-Za-z0-9_-]+[.]conf)$",
+  settings:
+    "(^|/)(settings(/[^/]+)?[.]py|settings[.]py|configuration[.]py|config[.]py|production[.]rb|cable[.]yml|application(-[A-Za-z0-9_]+)?[.](properties|ya?ml)|(cache|queue|session|broadcasting)[.]php)$",
+};
+
 export interface HostFile {
   /** Path relative to the host root, e.g. `etc/systemd/system/api.service`. */
   file: string;

@@ -1,8 +1,9 @@
 // `init --from-host ssh://[user@]host[:port]`: the same reading as `--from-host` on the VM, for a
 // VM without Node. One `ssh` session runs templates/host/read-host.sh, a read-only POSIX sh script
-// that sends the files host.ts reads (units with their link targets, nginx sites, crontabs, the
-// app's dependency files, the server packages) with every value that must stay on the VM already
-// taken out, then the machine's size and `ss -ltnp`. ssh-stream.ts writes them into a temporary
+// that sends the files detection reads (units with their link targets, nginx sites, crontabs, env
+// files, the server packages, and from the app folders the file names, manifests, settings and the
+// configs the commands name) with every secret already taken out, then the machine's size and
+// `ss -ltnp`. ssh-stream.ts writes them into a temporary
 // root as they arrive; detectRepo reads it like a mounted disk; the root is removed on every path.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -10,12 +11,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
-import { HOST_APP_FILES, HOST_DIRS, HOST_FILES } from "./host.js";
+import { HOST_APP_SCAN, HOST_DIRS, HOST_FILES } from "./host.js";
 import { DATABASE_VERSION_FILES, PACKAGE_DATABASES, SERVER_PACKAGES } from "./host-packages.js";
 import { createScratchDir } from "./scratch-dir.js";
 import { describeSshFailure, sshCheckCommand, sshMessageLines } from "./ssh-errors.js";
 import { readHostStream, StreamTooLarge, type HostStream } from "./ssh-stream.js";
-import { MAX_FILE_BYTES } from "./walk.js";
+import { MAX_DEPTH, MAX_FILE_BYTES, SKIP_DIRS } from "./walk.js";
 
 export interface SshTarget {
   /** `user@host` or `host`, as ssh takes it. */
@@ -49,10 +50,14 @@ export function remoteScript(): string {
   return [
     `im_dirs=${words(HOST_DIRS)}`,
     `im_files=${words(HOST_FILES)}`,
-    `im_app_files=${words(HOST_APP_FILES)}`,
     `im_extra=${words(["etc/hostname", "etc/os-release", ...PACKAGE_DATABASES, ...DATABASE_VERSION_FILES])}`,
     `im_cap=${REMOTE_FILE_CAP}`,
     `im_packages='${SERVER_PACKAGES}'`,
+    `im_depth=${MAX_DEPTH}`,
+    `im_skip=${words([...SKIP_DIRS])}`,
+    `im_app_manifests='${HOST_APP_SCAN.manifests}'`,
+    `im_app_env='${HOST_APP_SCAN.envFiles}'`,
+    `im_app_settings='${HOST_APP_SCAN.settings}'`,
     scriptBody,
   ].join("\n");
 }

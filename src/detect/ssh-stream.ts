@@ -58,6 +58,7 @@ export async function readHostStream(
   const out: HostStream = { started: false, complete: false, missing: [], unreadable: [], tooLarge: [] };
   const written = new Set<string>();
   const links: [string, string][] = [];
+  const entries: string[] = [];
   let block: { kind: "file"; file: string | undefined; parts: string[]; bytes: number } | { kind: "listeners" };
   block = { kind: "file", file: undefined, parts: [], bytes: 0 };
   const listeners: string[] = [];
@@ -107,6 +108,9 @@ export async function readHostStream(
       const link = insideRoot(from ?? "");
       const target = insideRoot(to ?? "");
       if (link && target) links.push([link, target]);
+    } else if (key === "entry") {
+      const entry = insideRoot(value);
+      if (entry && entries.length < 20_000) entries.push(entry);
     } else if (key === "listeners") block = { kind: "listeners" };
     else if (key === "missing" && /^[a-z0-9-]+$/.test(value)) out.missing.push(value);
     else if (key === "unreadable" && insideRoot(value.slice(1))) out.unreadable.push(value);
@@ -126,6 +130,12 @@ export async function readHostStream(
     const full = path.join(root, link);
     await mkdir(path.dirname(full), { recursive: true }).catch(() => undefined);
     await symlink(path.posix.relative(path.posix.dirname(link), target), full).catch(() => undefined);
+  }
+  // An app file known by its name only (a lockfile, a file in an upload folder): an empty stand-in.
+  for (const entry of entries) {
+    const full = path.join(root, entry);
+    await mkdir(path.dirname(full), { recursive: true }).catch(() => undefined);
+    await writeFile(full, "", { flag: "wx" }).catch(() => undefined);
   }
   return out;
 }

@@ -3,7 +3,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 
-const SKIP_DIRS = new Set([
+export const SKIP_DIRS = new Set([
   ".git",
   "node_modules",
   ".venv",
@@ -18,7 +18,7 @@ const SKIP_DIRS = new Set([
   ".infra-migrate",
   "site-packages",
 ]);
-const MAX_DEPTH = 6;
+export const MAX_DEPTH = 6;
 const MAX_FILES = 20_000;
 /** Config files are small; anything bigger is not one we want to parse. */
 export const MAX_FILE_BYTES = 512 * 1024;

@@ -6,11 +6,13 @@
 # else that looks like a secret (passwords in URLs and flags, tokens, high-entropy strings) as
 # <redacted:vm>.
 #
-# The caller puts the lists first: im_dirs, im_files, im_app_files, im_extra, im_cap (bytes) and
-# im_packages (an ERE of server package names). IM_ROOT (unset on a VM) points tests at a tree.
+# The caller puts the lists first: im_dirs, im_files, im_extra, im_cap (bytes), im_packages (an ERE
+# of server package names), and for the app folders (WorkingDirectory=) im_depth, im_skip and the
+# EREs im_app_manifests, im_app_env, im_app_settings. IM_ROOT (unset on a VM) points tests at a tree.
 #
 # Output, one record a line: "infra-migrate-read 1" first; file=PATH then each line of the file
-# behind a "|"; link=PATH<TAB>TARGET; missing=TOOL; unreadable=/PATH; toolarge=/PATH BYTES;
+# behind a "|"; link=PATH<TAB>TARGET; entry=PATH (an app file's name only); missing=TOOL;
+# unreadable=/PATH; toolarge=/PATH BYTES;
 # cpus=N; memkb=N; listeners then ss's lines behind a "|"; "end" last. Paths are root-relative.
 set -u
 LC_ALL=C
@@ -67,55 +69,107 @@ candidates() {
   done
 }
 
-# Values of KEY= in the admins' units and drop-ins (WorkingDirectory, EnvironmentFile).
+files=
+# Follows each path's links (link= records, targets inside the root) and adds the file to $files.
+follow() {
+  while IFS= read -r p; do
+    case $p in
+      '') continue ;;
+      unreadable=*) printf '%s\n' "$p"; continue ;;
+    esac
+    if [ -h "$p" ]; then
+      command -v readlink >/dev/null 2>&1 || continue
+      t=$(resolve "$p") || continue
+      [ -f "$t" ] || continue
+      printf 'link=%s%s%s\n' "$p" "$tab" "$t"
+      p=$t
+    fi
+    if [ -f "$p" ]; then files="$files$p$nl"; fi
+  done
+}
+
+# Values of KEY= in the unit files read so far ($2: "own" for the admins' units and drop-ins in
+# etc/systemd/system only, "all" for the distribution's too), one a line.
 unit_values() {
   [ "$have_awk" = yes ] || return 0
-  set --
-  for f in etc/systemd/system/*.service etc/systemd/system/*.service.d/*.conf; do
-    [ -f "$f" ] && [ -r "$f" ] && set -- "$@" "$f"
+  printf '%s' "$files" | awk -v key="$1" -v scope="$2" '
+    (scope == "own" && $0 ~ /^etc\/systemd\/system\/[^\/]+(\.service|\.service\.d\/[^\/]+\.conf)$/) ||
+    (scope == "all" && $0 ~ /systemd\/.*(\.service|\.service\.d\/[^\/]+\.conf)$/) {
+      while ((getline line < $0) > 0)
+        if (line ~ "^[ \t]*" key "[ \t]*=") { sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); sub(/[ \t\r]+$/, "", line); print line }
+      close($0)
+    }'
+}
+
+# Root-relative folder paths: "/srv/app/" -> "srv/app".
+relative() { awk '{ sub(/^\/+/, ""); sub(/\/+$/, ""); if ($0 != "") print }'; }
+
+# Every file under an app folder, to im_depth levels, vendored folders skipped (names only).
+count=0
+list_app() {
+  for e in "$1"/* "$1"/.[!.]*; do
+    if [ -d "$e" ]; then
+      [ -h "$e" ] && continue
+      skip=no
+      for s in $im_skip; do [ "${e##*/}" = "$s" ] && skip=yes; done
+      if [ "$skip" = no ] && [ "$2" -lt "$im_depth" ] && [ -r "$e" ] && [ -x "$e" ]; then list_app "$e" $(($2 + 1)); fi
+    elif { [ -f "$e" ] || [ -h "$e" ]; } && [ "$count" -lt 20000 ]; then
+      count=$((count + 1))
+      printf '%s\n' "$e"
+    fi
   done
-  [ $# -gt 0 ] || return 0
-  awk -v key="$key" '$0 ~ "^[ \t]*" key "[ \t]*=" { sub(/^[^=]*=[ \t]*-?/, ""); sub(/[ \t\r]+$/, ""); if ($0 ~ /^\//) print }' "$@"
 }
 
 for d in $im_dirs; do
   if [ -d "$d" ] && { [ ! -r "$d" ] || [ ! -x "$d" ]; }; then printf 'unreadable=/%s\n' "$d"; fi
 done
-key=EnvironmentFile
-envs=$(unit_values | while IFS= read -r f; do printf '%s\n' "${f#/}"; done)
-key=WorkingDirectory
-apps=$(unit_values)
-todo=$(
-  candidates
-  printf '%s\n' "$envs"
+follow <<EOF
+$(candidates)
+EOF
+apps=$(unit_values WorkingDirectory own | relative | awk '!seen[$0]++')
+envs=$(unit_values EnvironmentFile all | relative)
+listing=$(
   printf '%s\n' "$apps" | while IFS= read -r dir; do
     [ -n "$dir" ] || continue
-    dir=${dir#/}
-    dir=${dir%/}
-    if [ -d "$dir" ] && [ ! -x "$dir" ]; then printf 'unreadable=/%s\n' "$dir" >&2; fi
-    for f in $im_app_files; do
-      if [ -f "$dir/$f" ] || [ -h "$dir/$f" ]; then printf '%s\n' "$dir/$f"; fi
-    done
-  done 2>&1
+    if [ -d "$dir" ] && { [ ! -r "$dir" ] || [ ! -x "$dir" ]; }; then
+      printf 'unreadable=/%s\n' "$dir"
+      continue
+    fi
+    if [ -d "$dir" ]; then list_app "$dir" 1; fi
+  done
 )
-
-# Links become link= records and their targets join the list; the list is made unique.
-files=
-while IFS= read -r p; do
-  case $p in
-    '') continue ;;
-    unreadable=*) printf '%s\n' "$p"; continue ;;
-  esac
-  if [ -h "$p" ]; then
-    command -v readlink >/dev/null 2>&1 || continue
-    t=$(resolve "$p") || continue
-    [ -f "$t" ] || continue
-    printf 'link=%s%s%s\n' "$p" "$tab" "$t"
-    p=$t
-  fi
-  [ -f "$p" ] && files="$files$p$nl"
-done <<EOF
-$todo
+# From the app folders: manifests and settings (secrets masked), env files (names and plain values).
+picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_manifests" -v envre="$im_app_env" -v settings="$im_app_settings" '
+  BEGIN { n = split(apps, dir, "\n") }
+  /^unreadable=/ { print; next }
+  {
+    best = ""
+    for (i = 1; i <= n; i++) if (dir[i] != "" && index($0, dir[i] "/") == 1 && length(dir[i]) > length(best)) best = dir[i]
+    if (best == "") next
+    rel = substr($0, length(best) + 2)
+    if (rel ~ envre) print "env " $0
+    else if (rel ~ manifests || (rel ~ settings && texts++ < 40)) print "text " $0
+  }')
+envs="$envs$nl$(printf '%s\n' "$picked" | awk '/^env / { print substr($0, 5) }')"
+# Config files a unit's command names (gunicorn -c, uwsgi --ini, puma -C): absolute, or in an app folder.
+configs=$(unit_values ExecStart own | awk -v apps="$apps" '
+  BEGIN { n = split(apps, dir, "\n") }
+  {
+    m = split($0, w, /[ \t]+/)
+    for (i = 1; i <= m; i++) {
+      x = w[i]; flag = 0
+      if (x ~ /^(-c|-C|--config|--config-file|--conf|--ini|--paste)$/ && i < m) { x = w[++i]; flag = 1 }
+      else if (x ~ /^(--config|--config-file|--conf|--ini|--paste)=/) { sub(/^[^=]*=/, "", x); flag = 1 }
+      gsub(/["\047]/, "", x)
+      if (!flag || x ~ /[$*?]/ || x == "") continue
+      if (x ~ /^\//) print substr(x, 2)
+      else for (j = 1; j <= n; j++) if (dir[j] != "") print dir[j] "/" x
+    }
+  }')
+follow <<EOF
+$envs
+$(printf '%s\n' "$picked" | awk '/^unreadable=/ { print; next } { print substr($0, index($0, " ") + 1) }')
+$configs
 EOF
 
 # awk: each line of a file behind a "|", with the values that must not leave the VM replaced.
@@ -173,6 +227,7 @@ function secrets(s,    low) {
   s = mask(s, "(authorization|x-api-key|api-key|x-auth-token|private-token)[ \t]*(:|[ \t])[ \t]*\"?((bearer|basic|token|bot)[ \t]+)?", 1, 0)
   s = mask(s, "(fastcgi_param|uwsgi_param|scgi_param|setenv)[ \t]+[a-z0-9_.-]*(passw|pwd|pass|secret|token|key|credential|auth)[a-z0-9_.-]*[ \t]+", 1, 0)
   s = mask(s, "[a-z0-9_.-]*(passw|pwd|pass|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[a-z0-9_.-]*[ \t]*=[ \t]*", 1, 0)
+  s = mask(s, "[a-z0-9_.-]*(passw|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[a-z0-9_.-]*[\"" q "]?[ \t]*:[ \t]*", 1, 0)
   s = mask(s, "(^|[ \t])--?[a-z0-9-]*(password|passwd|pass|secret|token|api-?key)[ \t]+", 1, 1)
   s = mask(s, "(^|[ \t])(-u|--user)[ \t=]+[^ \t:\"$]+:", 0, 0)
   low = tolower(s)
@@ -198,8 +253,9 @@ function names(v,    out, i, n, c, w, qc) {
   }
   return out
 }
-# A value detection needs and no secret can be: a port or count, host:port, a lowercase word list
-# (postgresql, redis, prod,mysql, django.db.backends.mysql), or a URL cut to scheme://host:port.
+# A value detection needs and no secret can be: a port or count, an address or host:port, a
+# lowercase word list (postgresql, redis, prod,mysql, s3), an absolute path (MEDIA_ROOT), a dotted module path
+# (storages.backends.s3boto3.S3Boto3Storage), or a URL cut to scheme://host:port.
 # Never for a name that looks secret. Anything else leaves as an empty value.
 function plain(name, v,    scheme, rest, host, at) {
   if (tolower(name) ~ /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/) return ""
@@ -207,7 +263,11 @@ function plain(name, v,    scheme, rest, host, at) {
   if (v ~ /^".*"$/ || v ~ ("^" q ".*" q "$")) v = substr(v, 2, length(v) - 2)
   if (v ~ /^[0-9]+$/ && length(v) <= 5) return v
   if (v ~ /^([0-9.]*|localhost|\[::1?\]):[0-9]+$/ && length(v) <= 32) return v
+  if (v ~ /^([0-9.]+|::|::1|\*|\[::1?\])$/ && length(v) <= 15) return v
   if (v ~ /^[a-z][a-z._,-]*$/ && length(v) <= 64) return v
+  if (v ~ /^[a-z][a-z0-9]*$/ && length(v) <= 4) return v
+  if (v ~ /^\/[A-Za-z0-9._\/-]*$/ && length(v) <= 200) return v
+  if (v ~ /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_.]*$/ && length(v) <= 100) return v
   if (match(v, /^[a-z][a-z0-9+.:-]*:\/\//)) {
     scheme = substr(v, 1, RLENGTH); rest = substr(v, RLENGTH + 1)
     if (match(rest, /[\/?#]/)) rest = substr(rest, 1, RSTART - 1)
@@ -295,6 +355,9 @@ printf '%s' "$files" | awk '{
   printf 'file=%s\n' "$f"
   awk -v mode="$mode" -v re="$im_packages" "$scrub" "$f"
 done
+
+# The app folders' file names, after their contents: frameworks keep lockfiles and upload folders there.
+printf '%s\n' "$listing" | awk '/^unreadable=/ { next } $0 != "" { print "entry=" $0 }'
 
 cpus=0
 if [ -r proc/cpuinfo ]; then

@@ -132,6 +132,12 @@ describe("the script run on the VM", () => {
     expect(files.get("etc/nginx/sites-available/shop")).toContain(
       'proxy_set_header Authorization "Basic <redacted:vm>";\n        fastcgi_param DB_PASSWORD <redacted:vm>;\n',
     );
+    // The app's folder: settings with their secrets masked, the .env as names, the rest as names only.
+    expect(files.get("srv/shop/shop/settings.py")).toContain("SECRET_KEY = <redacted:vm>\n");
+    expect(files.get("srv/shop/shop/settings.py")).toContain('"PASSWORD": <redacted:vm>,\n');
+    expect(files.get("srv/shop/shop/settings.py")).toContain('"BACKEND": "django_redis.cache.RedisCache"');
+    expect(files.get("srv/shop/.env")).toBe("DJANGO_DEBUG=false\nEMAIL_HOST_PASSWORD=\n");
+    expect(out).toContain("entry=srv/shop/media/products/.keep\n");
     // What is not secret is untouched: commands, ports, schedules, proxy targets.
     expect(files.get("etc/nginx/sites-available/shop")).toContain("proxy_pass http://127.0.0.1:8001;\n");
     expect(files.get("etc/systemd/system/shop.service")).toContain(
@@ -155,6 +161,14 @@ describe("the script run on the VM", () => {
     ["SENTRY_DSN=https://abc@o1.example.com/4", "SENTRY_DSN="],
     ["APP_NAME=Shop2024", "APP_NAME="],
     ['GREETING="hello world"', "GREETING="],
+    ["GRANIAN_HOST=::", "GRANIAN_HOST=::"],
+    ["MEDIA_ROOT=/opt/app/media", "MEDIA_ROOT=/opt/app/media"],
+    [
+      "DEFAULT_FILE_STORAGE=storages.backends.s3boto3.S3Boto3Storage",
+      "DEFAULT_FILE_STORAGE=storages.backends.s3boto3.S3Boto3Storage",
+    ],
+    ["FILE_STORAGE=s3", "FILE_STORAGE=s3"],
+    ["DB_NAME=shop2024", "DB_NAME="],
   ])("an env file's %s leaves the VM as %s", async (line, sent) => {
     const root = await temp("im-vm-");
     await mkdir(path.join(root, "etc/systemd/system"), { recursive: true });

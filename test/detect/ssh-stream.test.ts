@@ -107,6 +107,16 @@ describe("readHostStream", () => {
     expect(await readFile(path.join(dir, "etc/sent"), "utf8")).toBe("ok\n");
   });
 
+  it("an app file sent by name only becomes an empty stand-in; a sent file keeps its content", async () => {
+    const dir = await root();
+    const text =
+      "infra-migrate-read 1\nfile=srv/app/Gemfile\n|gem 'rails'\nentry=srv/app/Gemfile\nentry=srv/app/Gemfile.lock\nentry=../x\nend\n";
+    await readHostStream(chunks(text), dir, LIMITS);
+    expect(await readFile(path.join(dir, "srv/app/Gemfile"), "utf8")).toBe("gem 'rails'\n");
+    expect(await readFile(path.join(dir, "srv/app/Gemfile.lock"), "utf8")).toBe("");
+    expect(await exists(path.join(dir, "../x"))).toBe(false);
+  });
+
   it("cuts a file over the size limit and stops a stream over the total limit", async () => {
     const dir = await root();
     const big = `infra-migrate-read 1\nfile=etc/big\n${"|0123456789\n".repeat(200)}file=etc/small\n|ok\nend\n`;
