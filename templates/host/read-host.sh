@@ -70,6 +70,7 @@ candidates() {
 }
 
 files=
+envs=
 # Follows each path's links (link= records, targets inside the root) and adds the file to $files.
 follow() {
   while IFS= read -r p; do
@@ -82,6 +83,8 @@ follow() {
       t=$(resolve "$p") || continue
       [ -f "$t" ] || continue
       printf 'link=%s%s%s\n' "$p" "$tab" "$t"
+      # An env file reached through a link is still an env file: names and plain values only.
+      case "$nl$envs$nl" in *"$nl$p$nl"*) envs="$envs$nl$(printf '%s\n' "$t" | normalize)" ;; esac
       p=$t
     fi
     if [ -f "$p" ]; then files="$files$p$nl"; fi
@@ -101,8 +104,19 @@ unit_values() {
     }'
 }
 
-# Root-relative folder paths: "/srv/app/" -> "srv/app".
-relative() { awk '{ sub(/^\/+/, ""); sub(/\/+$/, ""); if ($0 != "") print }'; }
+# Paths with "." and "dir/.." steps taken out, and no leading or trailing "/": "/srv/x/../app/" -> "srv/app".
+normalize() {
+  awk '{
+    n = split($0, part, "/"); k = 0
+    for (i = 1; i <= n; i++) {
+      if (part[i] == "" || part[i] == ".") continue
+      if (part[i] == ".." && k > 0 && keep[k] != "..") { k--; continue }
+      keep[++k] = part[i]
+    }
+    p = keep[1]; for (i = 2; i <= k; i++) p = p "/" keep[i]
+    if (k > 0) print p
+  }' 2>/dev/null
+}
 
 # Every file under an app folder, to im_depth levels, vendored folders skipped (names only).
 count=0
@@ -126,8 +140,8 @@ done
 follow <<EOF
 $(candidates)
 EOF
-apps=$(unit_values WorkingDirectory own | relative | awk '!seen[$0]++')
-envs=$(unit_values EnvironmentFile all | relative)
+apps=$(unit_values WorkingDirectory own | normalize | awk '!seen[$0]++')
+envs="$envs$nl$(unit_values EnvironmentFile all | normalize)"
 listing=$(
   printf '%s\n' "$apps" | while IFS= read -r dir; do
     [ -n "$dir" ] || continue
@@ -332,16 +346,7 @@ size_of() {
 }
 
 # Each file once, by its path with "dir/.." steps taken out (the caller does the same to link targets).
-printf '%s' "$files" | awk '{
-  n = split($0, part, "/"); k = 0
-  for (i = 1; i <= n; i++) {
-    if (part[i] == "" || part[i] == ".") continue
-    if (part[i] == ".." && k > 0 && keep[k] != "..") { k--; continue }
-    keep[++k] = part[i]
-  }
-  p = keep[1]; for (i = 2; i <= k; i++) p = p "/" keep[i]
-  if (k > 0 && !seen[p]++) print p
-}' 2>/dev/null | while IFS= read -r f; do
+printf '%s' "$files" | normalize | awk '!seen[$0]++' | while IFS= read -r f; do
   if [ ! -r "$f" ]; then printf 'unreadable=/%s\n' "$f"; continue; fi
   mode=$(mode_of "$f")
   case $mode in

@@ -181,6 +181,22 @@ describe("the script run on the VM", () => {
     expect(filesOf(await runScript(root)).get("etc/app/env")).toBe(`${sent}\n`);
   });
 
+  it("an env file reached through a link is still sent as names and plain values", async () => {
+    const root = await temp("im-vm-");
+    await mkdir(path.join(root, "etc/systemd/system"), { recursive: true });
+    await mkdir(path.join(root, "srv/app/shared"), { recursive: true });
+    await mkdir(path.join(root, "etc/app"), { recursive: true });
+    await writeFile(
+      path.join(root, "etc/systemd/system/app.service"),
+      "[Service]\nEnvironmentFile=/etc/app/env\nExecStart=/srv/app/run\n",
+    );
+    await writeFile(path.join(root, "srv/app/shared/env"), "ODD_NAME=hunter2x\nPORT=8000\n");
+    await symlink("../../srv/app/shared/env", path.join(root, "etc/app/env"));
+    const out = await runScript(root);
+    expect(out).not.toContain("hunter2x");
+    expect(filesOf(out).get("srv/app/shared/env")).toBe("ODD_NAME=\nPORT=8000\n");
+  });
+
   it("sends only the server packages of the package database", async () => {
     const files = filesOf(await runScript(path.join(FIXTURES, "vm-mariadb")));
     const status = files.get("var/lib/dpkg/status")!;
