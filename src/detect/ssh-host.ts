@@ -93,7 +93,13 @@ export async function collectOverSsh(
   const scratch = await createScratchDir("infra-migrate-host-");
   try {
     const child = spawn("ssh", args, { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
-    scratch.onAbort(() => child.kill("SIGTERM"));
+    const abort = new AbortController();
+    let reading: Promise<HostStream> | undefined;
+    scratch.onAbort(async () => {
+      abort.abort();
+      child.kill("SIGTERM");
+      await reading?.catch(() => undefined);
+    });
     const exited = new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
       child.on("error", (error) => resolve({ code: null, error }));
       child.on("close", (code) => resolve({ code }));
@@ -112,10 +118,9 @@ export async function collectOverSsh(
     }, timeoutMs);
     let stream: HostStream;
     try {
-      stream = await readHostStream(child.stdout, scratch.dir, {
-        fileBytes: REMOTE_FILE_CAP,
-        totalBytes: STREAM_LIMIT,
-      });
+      const limits = { fileBytes: REMOTE_FILE_CAP, totalBytes: STREAM_LIMIT, signal: abort.signal };
+      reading = readHostStream(child.stdout, scratch.dir, limits);
+      stream = await reading;
       // What follows is not read: ssh must not block on a full pipe; a script that never started is stopped.
       child.stdout.resume();
       if (!stream.started) child.kill("SIGTERM");

@@ -53,8 +53,10 @@ async function* lines(input: AsyncIterable<Buffer | string>, max: number): Async
 export async function readHostStream(
   input: AsyncIterable<Buffer | string>,
   root: string,
-  limits: { fileBytes: number; totalBytes: number },
+  limits: { fileBytes: number; totalBytes: number; signal?: AbortSignal },
 ): Promise<HostStream> {
+  // Aborted (a signal is stopping init): nothing more is written into the root.
+  const stopped = () => limits.signal?.aborted === true;
   const out: HostStream = { started: false, complete: false, missing: [], unreadable: [], tooLarge: [] };
   const written = new Set<string>();
   const links: [string, string][] = [];
@@ -66,7 +68,7 @@ export async function readHostStream(
   let skipped = 0;
 
   const finish = async () => {
-    if (block.kind !== "file" || block.file === undefined) return;
+    if (block.kind !== "file" || block.file === undefined || stopped()) return;
     const file = block.file;
     const full = path.join(root, file);
     try {
@@ -80,6 +82,7 @@ export async function readHostStream(
   };
 
   for await (const line of lines(input, limits.fileBytes + 1)) {
+    if (stopped()) break;
     total += line.length + 1;
     if (total > limits.totalBytes) throw new StreamTooLarge(`more than ${limits.totalBytes} bytes`);
     if (!out.started) {
@@ -126,13 +129,14 @@ export async function readHostStream(
 
   // Links last, and only to a file that was sent: nothing in the root leads outside it.
   for (const [link, target] of links) {
-    if (!written.has(target) || written.has(link)) continue;
+    if (!written.has(target) || written.has(link) || stopped()) continue;
     const full = path.join(root, link);
     await mkdir(path.dirname(full), { recursive: true }).catch(() => undefined);
     await symlink(path.posix.relative(path.posix.dirname(link), target), full).catch(() => undefined);
   }
   // An app file known by its name only (a lockfile, a file in an upload folder): an empty stand-in.
   for (const entry of entries) {
+    if (stopped()) break;
     const full = path.join(root, entry);
     await mkdir(path.dirname(full), { recursive: true }).catch(() => undefined);
     await writeFile(full, "", { flag: "wx" }).catch(() => undefined);

@@ -112,24 +112,28 @@ describe("init --from-host ssh://", () => {
   });
 
   it.each([
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
-    ["SIGHUP", 129],
+    ["SIGINT", 130, "holds the VM's files"],
+    ["SIGTERM", 143, "holds the VM's files"],
+    ["SIGHUP", 129, "holds the VM's files"],
+    ["SIGTERM", 143, "was just created"],
   ] as const)(
-    "%s during the read removes the local copy and exits %i",
-    async (signal, code) => {
+    "%s while the local copy %s: the copy is removed, exit %i",
+    async (signal, code, when) => {
       const out = await temp("im-out-");
       const tmp = await temp("im-tmp-");
       const child = viaSsh(["--from-host", "ssh://deploy@app-vm-01", ...ANSWERS, "--json"], out, {
         TMPDIR: tmp,
         FAKE_SSH_HANG: "1",
       });
-      // Wait until the copy holds the VM's files (the fake VM then stays connected), then signal.
+      // Wait for the copy (with the VM's files in it, the fake VM then stays connected), then signal.
+      const ready = async (dir: string | undefined) =>
+        dir !== undefined &&
+        (when === "was just created" || (await exists(path.join(tmp, dir, "etc/systemd/system/api.service"))));
       let copy: string | undefined;
-      for (let i = 0; i < 400 && !copy; i++) {
+      for (let i = 0; i < 2000 && !copy; i++) {
         const [dir] = await readdir(tmp);
-        if (dir && (await exists(path.join(tmp, dir, "etc/systemd/system/api.service")))) copy = dir;
-        else await new Promise((resolve) => setTimeout(resolve, 50));
+        if (await ready(dir)) copy = dir;
+        else await new Promise((resolve) => setTimeout(resolve, when === "was just created" ? 1 : 50));
       }
       expect(copy).toMatch(/^infra-migrate-host-/);
       child.kill(signal);
