@@ -1,7 +1,7 @@
 // Why an ssh read failed, in ssh's own words, and the command to try by hand. ssh frames its
 // loudest message (a changed host key) in lines of "@": the reason is the words inside the frame
 // and the verdict at the end, never the frame itself.
-import type { SshTarget } from "./ssh-host.js";
+import type { SshTarget } from "./ssh-target.js";
 
 export interface SshFailure {
   reason: string;

@@ -14,28 +14,12 @@ import { packageRoot } from "../package-root.js";
 import { HOST_APP_SCAN, HOST_DIRS, HOST_FILES } from "./host.js";
 import { DATABASE_VERSION_FILES, PACKAGE_DATABASES, SERVER_PACKAGES } from "./host-packages.js";
 import { createScratchDir } from "./scratch-dir.js";
+import type { SshTarget } from "./ssh-target.js";
 import { describeSshFailure, sshCheckCommand, sshMessageLines } from "./ssh-errors.js";
 import { readHostStream, StreamTooLarge, type HostStream } from "./ssh-stream.js";
 import { MAX_DEPTH, MAX_FILE_BYTES, SKIP_DIRS } from "./walk.js";
 
-export interface SshTarget {
-  /** `user@host` or `host`, as ssh takes it. */
-  destination: string;
-  port?: number;
-}
-
-/** `ssh://deploy@app-vm-01:2222` → { destination: "deploy@app-vm-01", port: 2222 }; undefined when not an ssh URL. */
-export function parseSshTarget(text: string): SshTarget | undefined {
-  // Neither part may start with "-": ssh would take it as an option (-oProxyCommand=…).
-  const m =
-    /^ssh:\/\/(?:([A-Za-z0-9_][A-Za-z0-9._-]*)@)?([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?\/?$/.exec(
-      text,
-    );
-  if (!m) return undefined;
-  const port = m[3] === undefined ? undefined : Number(m[3]);
-  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
-  return { destination: m[1] ? `${m[1]}@${m[2]}` : m[2]!, ...(port ? { port } : {}) };
-}
+export { parseSshTarget, type SshTarget } from "./ssh-target.js";
 
 /** Files larger than this are skipped on the VM and named: config and manifests are far smaller. */
 export const REMOTE_FILE_CAP = MAX_FILE_BYTES;

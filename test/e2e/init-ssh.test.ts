@@ -159,6 +159,7 @@ describe("init --from-host ssh://", () => {
     });
     expect(json.warnings).toContainEqual({
       file: "ssh://deploy@app-vm-01",
+      path: "--from-host",
       message:
         "/var/spool/cron/crontabs on deploy@app-vm-01 is not readable as this user: add --host-sudo (passwordless sudo) or connect as root",
     });
@@ -174,7 +175,11 @@ describe("init --from-host ssh://", () => {
     expect(json.exitCode, json.stderr).toBe(0);
     const message =
       "ss is not installed on deploy@app-vm-01: listening ports were not read (install iproute2); stores are placed at their default ports";
-    expect(JSON.parse(json.stdout).warnings).toContainEqual({ file: "ssh://deploy@app-vm-01", message });
+    expect(JSON.parse(json.stdout).warnings).toContainEqual({
+      file: "ssh://deploy@app-vm-01",
+      path: "--from-host",
+      message,
+    });
     const human = await viaSsh(args, out, { FAKE_SSH_PATH: bin });
     expect(human.exitCode).toBe(0);
     expect(human.stderr).toContain(`warning: ${message}`);
@@ -192,6 +197,7 @@ describe("init --from-host ssh://", () => {
     const json = JSON.parse(r.stdout);
     expect(json.warnings).toContainEqual({
       file: "ssh://deploy@app-vm-01",
+      path: "--from-host",
       message: "/srv/app/requirements.txt on deploy@app-vm-01 was skipped: 70.0 MiB, over the 512 KiB limit",
     });
     expect(json.detected.services.map((s: { name: string }) => s.name)).toContain("api");
