@@ -23,6 +23,7 @@ import {
 } from "./systemd.js";
 import { parseSystemdTimer, scheduleTimedUnits, type TimerFinding } from "./systemd-timer.js";
 import { CRONTAB_CANDIDATE, parseCrontab } from "./crontab.js";
+import { parseSupervisorConfig, SUPERVISOR_CANDIDATE } from "./supervisor.js";
 import {
   HOST_APP_FILES,
   listenerFindings,
@@ -122,6 +123,22 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   ];
 
   const appDirs = new Set<string>();
+  // The app's own unit or program names where the code lives: its dependency files say the frameworks.
+  const readAppDir = (workdir: string | undefined) => {
+    if (!hostRoot || !workdir?.startsWith("/") || appDirs.has(workdir)) return;
+    appDirs.add(workdir);
+    for (const dependencyFile of HOST_APP_FILES) {
+      const onHost = `${workdir.replace(/\/+$/, "")}/${dependencyFile}`;
+      entries.push({
+        file: dependencyFile,
+        shown: onHost,
+        atRoot: true,
+        own: true,
+        host: true,
+        read: () => readHostFile(hostRoot, onHost.slice(1)),
+      });
+    }
+  };
   for (const entry of entries) {
     const { file, shown, atRoot } = entry;
     const base = file.slice(file.lastIndexOf("/") + 1);
@@ -156,6 +173,15 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       compose.push(...parseCompose((await entry.read()) ?? "", shown));
       for (const s of compose) evidence.push({ file: shown, found: describe(s) });
       if (compose.length) deployMethod ??= "containers";
+    } else if (entry.host && SUPERVISOR_CANDIDATE.test(file)) {
+      // Supervisor's programs: services like a unit's ExecStart, deployed by `supervisorctl restart`.
+      for (const program of parseSupervisorConfig((await entry.read()) ?? "", shown)) {
+        program.onHost = true;
+        readAppDir(program.workingDirectory);
+        systemd.push(program);
+        evidence.push({ file: shown, found: describe(program) });
+        deployMethod ??= "ssh-supervisorctl";
+      }
     } else if (base.endsWith(".service")) {
       const text = (await entry.read()) ?? "";
       const unit = parseSystemdUnit(text, shown);
@@ -166,22 +192,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
       if (hostRoot && entry.host) {
         const service = readUnitFile(text).get("Service");
-        // The app's own unit names where the code lives: its dependency files say the frameworks.
-        const workdir = service?.get("WorkingDirectory")?.at(-1)?.replace(/^-/, "");
-        if (entry.own && workdir?.startsWith("/") && !appDirs.has(workdir)) {
-          appDirs.add(workdir);
-          for (const dependencyFile of HOST_APP_FILES) {
-            const onHost = `${workdir.replace(/\/+$/, "")}/${dependencyFile}`;
-            entries.push({
-              file: dependencyFile,
-              shown: onHost,
-              atRoot: true,
-              own: true,
-              host: true,
-              read: () => readHostFile(hostRoot, onHost.slice(1)),
-            });
-          }
-        }
+        if (entry.own) readAppDir(service?.get("WorkingDirectory")?.at(-1)?.replace(/^-/, ""));
         for (const envFile of environmentFiles(service)) {
           const text = (await readHostFile(hostRoot, envFile.slice(1))) ?? "";
           const names = environmentFileNames(text);

@@ -6,6 +6,7 @@ import { readdir, readlink, stat } from "node:fs/promises";
 import path from "node:path";
 import { classifyCommand } from "./command.js";
 import type { HostFacts, ServiceFinding } from "./types.js";
+import { SUPERVISOR_DIRS, SUPERVISOR_FILES } from "./supervisor.js";
 import { readSmallText } from "./walk.js";
 
 export type { HostFacts } from "./types.js";
@@ -17,8 +18,9 @@ export const HOST_DIRS = [
   "etc/nginx/conf.d",
   "etc/cron.d",
   "var/spool/cron/crontabs",
+  ...SUPERVISOR_DIRS,
 ];
-export const HOST_FILES = ["etc/crontab"];
+export const HOST_FILES = ["etc/crontab", ...SUPERVISOR_FILES];
 /** Dependency files read from the folder an admin's unit runs in (its WorkingDirectory=). */
 export const HOST_APP_FILES = ["requirements.txt", "pyproject.toml", "package.json"];
 

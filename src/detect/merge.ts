@@ -32,7 +32,8 @@ const ROLE_ORDER: ServiceRole[] = [
 
 /**
  * What a command runs, without paths, flags, addresses or numbers: `/srv/venv/bin/celery -A app
- * worker --loglevel=info` and `celery -A app worker -c 4` are both "celery app worker".
+ * worker --loglevel=info` and `celery -A app worker -c 4` are both "celery app worker"; queue lists
+ * stay (`-Q ocr,mail` and `-Q uploads` are two workers).
  */
 export function commandSignature(command: string): string {
   const words = command
@@ -42,13 +43,15 @@ export function commandSignature(command: string): string {
   const exe = words[0]?.slice(words[0].lastIndexOf("/") + 1) ?? "";
   const kept = words
     .slice(1)
-    .filter((w) => /^[A-Za-z_][\w.:-]*$/.test(w) && !/^(\d+\.){3}\d+$/.test(w) && !/^(localhost|exec)$/.test(w));
+    .filter((w) => /^[A-Za-z_][\w.:,-]*$/.test(w) && !/^(\d+\.){3}\d+$/.test(w) && !/^(localhost|exec)$/.test(w));
   return [exe, ...kept].join(" ");
 }
 
 /** true: the same process; false: two different ones; undefined: the findings cannot tell. */
 function sameProcess(a: ServiceFinding, b: ServiceFinding): boolean | undefined {
   if (a.systemdUnit && b.systemdUnit) return a.systemdUnit === b.systemdUnit;
+  // Supervisor's programs are distinct processes, like units, even when they run the same command.
+  if (a.supervisorProgram && b.supervisorProgram) return a.supervisorProgram === b.supervisorProgram;
   if (a.command && b.command) return commandSignature(a.command) === commandSignature(b.command);
   return undefined;
 }
@@ -178,6 +181,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         onHost: _h,
         scheduled: _s,
         packaged: _k,
+        supervisorProgram: _sp,
         dependsOn: explicit,
         ...rest
       } = s;

@@ -33,7 +33,7 @@ export interface HostFacts {
 }
 
 export type LlmProviderGuess = "vertex-ai" | "gemini-api" | "openai" | "anthropic";
-export type DeployMethodGuess = "ssh-systemctl" | "containers";
+export type DeployMethodGuess = "ssh-systemctl" | "ssh-supervisorctl" | "containers";
 
 /** A service found in the repo: the same shape `init` asks for, plus where it was found. */
 export interface DetectedService extends ServiceAnswer {
@@ -89,6 +89,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   onHost?: boolean;
   /** A distribution's unit (reached through a link) that runs no program we know: kept only if it runs the app. */
   packaged?: boolean;
+  /** Supervisor's `[program:x]` name and file: two programs are two processes. */
+  supervisorProgram?: string;
   /** A unit started by a .timer, or a crontab line: it runs and exits. */
   scheduled?: boolean;
 }

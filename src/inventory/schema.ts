@@ -101,7 +101,15 @@ export const dataStoreSchema = z.looseObject({
 export type DataStore = z.infer<typeof dataStoreSchema>;
 
 /** Known deploy methods: suggestions, not a closed list (the contract says free text). */
-export const DEPLOY_METHODS = ["ssh-systemctl", "ssh-script", "manual", "ci-ssh", "containers", "other"] as const;
+export const DEPLOY_METHODS = [
+  "ssh-systemctl",
+  "ssh-supervisorctl",
+  "ssh-script",
+  "manual",
+  "ci-ssh",
+  "containers",
+  "other",
+] as const;
 
 export const deploySchema = z.looseObject({
   method: z.string().trim().min(1).max(100).default("ssh-systemctl"),

@@ -53,6 +53,7 @@ mode_of() {
     lib/apk/db/installed) echo apk ;;
     etc/crontab | etc/cron.d/* | var/spool/cron/*) echo cron ;;
     */systemd/*.service | */systemd/*.timer | */systemd/*.socket | */systemd/*.conf) echo unit ;;
+    etc/supervisor/* | etc/supervisord.d/* | etc/supervisord.conf) echo supervisor ;;
     *) echo text ;;
   esac
 }
@@ -140,7 +141,22 @@ done
 follow <<EOF
 $(candidates)
 EOF
-apps=$(unit_values WorkingDirectory own | normalize | awk '!seen[$0]++')
+# directory= of supervisor's programs (their app folders, like a unit's WorkingDirectory=), one a line.
+supervisor_dirs() {
+  [ "$have_awk" = yes ] || return 0
+  printf '%s' "$files" | awk '
+    /^etc\/(supervisor\/|supervisord\.d\/|supervisord\.conf$)/ {
+      while ((getline line < $0) > 0)
+        if (line ~ /^[ \t]*directory[ \t]*[=:]/) {
+          sub(/^[^=:]*[=:][ \t]*/, "", line); sub(/[ \t]+;.*$/, "", line); sub(/[ \t\r]+$/, "", line); print line
+        }
+      close($0)
+    }'
+}
+apps=$({
+  unit_values WorkingDirectory own
+  supervisor_dirs
+} | normalize | awk '!seen[$0]++')
 envs="$envs$nl$(unit_values EnvironmentFile all | normalize)"
 listing=$(
   printf '%s\n' "$apps" | while IFS= read -r dir; do
@@ -292,6 +308,34 @@ function plain(name, v,    scheme, rest, host, at) {
   return ""
 }
 function flush_env() { if (env != "") print "|Environment=" names(env); env = ""; inenv = 0 }
+# A supervisor environment= value (A="1",B="two, words",C=3): each name with plain() of its value.
+function snames(v,    out, i, n, c, w, qc, name) {
+  out = ""; n = length(v); i = 1
+  while (i <= n + 1) {
+    w = ""; qc = ""
+    while (i <= n) {
+      c = substr(v, i, 1); i++
+      if (qc != "") { if (c == qc) qc = ""; w = w c }
+      else if (c == "\"" || c == q) { qc = c; w = w c }
+      else if (c == ",") break
+      else w = w c
+    }
+    i++
+    sub(/^[ \t]+/, "", w)
+    if (match(w, /^[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
+      name = substr(w, 1, RLENGTH - 1); sub(/[ \t]+$/, "", name)
+      out = out (out == "" ? "" : ",") name "=\"" plain(name, substr(w, RLENGTH + 1)) "\""
+    }
+  }
+  return out
+}
+function flush_senv() { if (senv != "") print "|environment=" snames(senv); senv = ""; insenv = 0 }
+mode == "supervisor" && insenv && /^[ \t]+[^ \t;#]/ { line = $0; sub(/\r$/, "", line); senv = senv " " line; next }
+mode == "supervisor" && insenv { flush_senv() }
+mode == "supervisor" && /^[ \t]*environment[ \t]*[=:]/ {
+  line = $0; sub(/\r$/, "", line); sub(/^[^=:]*[=:]/, "", line); sub(/[ \t];.*$/, "", line)
+  senv = line; insenv = 1; next
+}
 BEGIN { M = "<redacted:vm>"; q = sprintf("%c", 39); inenv = 0; env = "" }
 mode == "unit" && inenv {
   line = $0; sub(/\r$/, "", line)
@@ -332,7 +376,7 @@ mode == "dpkg" || mode == "apk" {
 }
 { print "|" secrets($0) }
 function stanza() { if (pkg ~ re) printf "%s|\n", kept; kept = ""; pkg = "" }
-END { if (mode == "unit" && inenv) flush_env(); if (mode == "dpkg" || mode == "apk") stanza() }
+END { if (mode == "unit" && inenv) flush_env(); if (mode == "supervisor" && insenv) flush_senv(); if (mode == "dpkg" || mode == "apk") stanza() }
 '
 
 # ls -n gives the size without reading the file (a large file is skipped, not read).

@@ -52,7 +52,7 @@ export function registerInit(program: Command): void {
     .addOption(new Option("--backups <kind>", "database backups").choices(["none", "manual", "daily", "continuous"]))
     .option(
       "--deploy-method <method>",
-      "how you deploy today: ssh-systemctl, ssh-script, manual, ci-ssh, containers, other, or your own words",
+      "how you deploy today: ssh-systemctl, ssh-supervisorctl, ssh-script, manual, ci-ssh, containers, other, or your own words",
     )
     .option("--deploy-minutes <n>", "minutes a deploy takes")
     .option("--deploys-per-week <n>", "deploys per week")

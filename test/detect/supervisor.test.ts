@@ -1,0 +1,149 @@
+// Supervisor's programs as services: the parser on documented configs (Laravel's queue worker,
+// Mayan EDMS's generated supervisord file), a VM that runs its app under supervisor read from disk
+// and over ssh (same inventory facts, no environment value leaves the VM).
+import { execa } from "execa";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { detectRepo } from "../../src/detect/detect-repo.js";
+import { collectOverSsh, remoteScript } from "../../src/detect/ssh-host.js";
+import { parseSupervisorConfig, supervisorEnvironment } from "../../src/detect/supervisor.js";
+
+const VM = path.resolve(import.meta.dirname, "../fixtures/hosts/vm-supervisor");
+// The app is installed from PyPI into a virtualenv: no repository beside the VM.
+const REPO = await mkdtemp(path.join(tmpdir(), "im-supervisor-repo-"));
+afterAll(() => rm(REPO, { recursive: true, force: true }));
+const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
+
+// https://laravel.com/docs/queues#supervisor-configuration
+const LARAVEL = `[program:laravel-worker]
+process_name=%(program_name)s_%(process_num)02d
+command=php /home/forge/app.com/artisan queue:work sqs --sleep=3 --tries=3 --max-time=3600
+autostart=true
+autorestart=true
+stopasgroup=true
+killasgroup=true
+user=forge
+numprocs=8
+redirect_stderr=true
+stdout_logfile=/home/forge/app.com/worker.log
+stopwaitsecs=3600
+`;
+
+describe("parseSupervisorConfig", () => {
+  it("reads Laravel's documented queue worker as an always-on PHP worker", () => {
+    const [worker, ...rest] = parseSupervisorConfig(LARAVEL, "/etc/supervisor/conf.d/laravel-worker.conf");
+    expect(rest).toEqual([]);
+    expect(worker).toMatchObject({
+      name: "laravel-worker",
+      role: "worker",
+      command: "php /home/forge/app.com/artisan queue:work sqs --sleep=3 --tries=3 --max-time=3600",
+      source: "/etc/supervisor/conf.d/laravel-worker.conf",
+      line: 3,
+    });
+  });
+
+  it("expands %(…)s, joins continuation lines, drops inline comments, and reads directory and environment", () => {
+    const text = [
+      "; a comment",
+      "[supervisord]",
+      'environment=DJANGO_SETTINGS_MODULE="shop.settings",',
+      "    SHARED=1",
+      "",
+      "[program:web]",
+      "command=/srv/shop/.venv/bin/gunicorn shop.wsgi",
+      "    --bind 127.0.0.1:80%(process_num)02d   ; the port grows with process_num",
+      "directory=/srv/shop",
+      "numprocs_start=1",
+      "environment=SECRET_KEY=\"abc,def\",PORT='8001', SHARED=2",
+      "",
+      "[fcgi-program:legacy]",
+      "command=/usr/bin/php-cgi -b %(here)s/php.sock",
+      "socket=unix:///var/run/php.sock",
+      "",
+      "[group:all]",
+      "programs=web,legacy",
+      "[program:no-command]",
+      "autostart=false",
+    ].join("\n");
+    const [web, legacy, ...rest] = parseSupervisorConfig(text, "/etc/supervisor/conf.d/shop.conf");
+    expect(rest).toEqual([]);
+    expect(web).toMatchObject({
+      name: "web",
+      role: "web",
+      software: "gunicorn",
+      command: "/srv/shop/.venv/bin/gunicorn shop.wsgi --bind 127.0.0.1:8001",
+      listen: ["127.0.0.1:8001"],
+      workingDirectory: "/srv/shop",
+      env: ["DJANGO_SETTINGS_MODULE", "PORT", "SECRET_KEY", "SHARED"],
+      line: 7,
+    });
+    // Values stay off the finding's enumerable fields (never written out), the program's own win.
+    expect(JSON.stringify(web)).not.toContain("abc,def");
+    expect(web!.envValues).toMatchObject({ SECRET_KEY: "abc,def", PORT: "8001", SHARED: "2" });
+    expect(legacy).toMatchObject({ name: "legacy", command: "/usr/bin/php-cgi -b /etc/supervisor/conf.d/php.sock" });
+  });
+
+  it("splits environment= on commas outside quotes", () => {
+    expect(supervisorEnvironment(`A="1,2",B='x y' , C=plain,D=`)).toEqual({ A: "1,2", B: "x y", C: "plain", D: "" });
+  });
+});
+
+describe("a VM that runs its app under supervisor (Mayan EDMS's direct deployment)", () => {
+  const names = (services: { name: string; role: string }[]) => services.map((s) => `${s.name} ${s.role}`);
+  const expected = [
+    "mayan-edms-gunicorn web",
+    "mayan-edms-fast worker",
+    "mayan-edms-medium worker",
+    "mayan-edms-slow worker",
+    "mayan-edms-celery-beat scheduler",
+    "redis-server broker",
+    "postgresql database",
+  ];
+
+  it("from its disk: every program once (three celery workers on different queues are three), the stores, media", async () => {
+    const facts = await detectRepo(REPO, {
+      host: { root: VM, readListeners: async () => "" },
+      readRemote: async () => undefined,
+    });
+    expect(names(facts.services)).toEqual(expected);
+    expect(facts.services[0]).toMatchObject({ software: "gunicorn", listen: ["0.0.0.0:8000"], runtime: "python" });
+    expect(facts.services[4]).toMatchObject({ software: "celery", framework: "celery" });
+    expect(facts.services.find((s) => s.name === "redis-server")?.usedFor).toEqual(["broker", "results"]);
+    expect(facts.database?.engine).toBe("postgres");
+    expect(facts.storage?.map((s) => s.path)).toEqual(["/opt/mayan-edms/media"]);
+    expect(facts.deployMethod).toBe("ssh-supervisorctl");
+    // supervisord's environment reaches the programs as names, never as values.
+    expect(facts.services[0]!.env).toContain("MAYAN_DATABASES");
+    expect(JSON.stringify(facts)).not.toMatch(/fake-supervisor-pass/);
+  });
+
+  it("over ssh: the script sends environment= as names and plain values, and the reading matches the disk's", async () => {
+    const script = await execa("sh", ["-s"], {
+      input: remoteScript(),
+      env: { IM_ROOT: VM, PATH: `${FAKE_BIN}:${process.env.PATH}` },
+      extendEnv: false,
+    });
+    expect(script.stdout).toContain("file=etc/supervisor/conf.d/mayan.conf");
+    expect(script.stdout).not.toMatch(/fake-supervisor-pass|'NAME':'mayan'/);
+    expect(script.stdout).toContain(
+      '|environment=PYTHONPATH="/opt/mayan-edms/media/mayan_settings",DJANGO_SETTINGS_MODULE="mayan.settings.production",MAYAN_ALLOWED_HOSTS="",MAYAN_MEDIA_ROOT="/opt/mayan-edms/media",MAYAN_DATABASES="",MAYAN_CELERY_BROKER_URL="redis://127.0.0.1:6379",MAYAN_CELERY_RESULT_BACKEND="redis://127.0.0.1:6379"',
+    );
+    const collected = await collectOverSsh(
+      { destination: "deploy@app-vm-01" },
+      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: VM } },
+    );
+    try {
+      const overSsh = await detectRepo(REPO, {
+        host: { root: collected.root, readListeners: async () => "" },
+        readRemote: async () => undefined,
+      });
+      expect(names(overSsh.services)).toEqual(expected);
+      expect(overSsh.services.find((s) => s.name === "redis-server")?.usedFor).toEqual(["broker", "results"]);
+      expect(overSsh.deployMethod).toBe("ssh-supervisorctl");
+    } finally {
+      await collected.cleanup();
+    }
+  });
+});
