@@ -2,6 +2,7 @@
 // is a web service run by uvicorn on 127.0.0.1:8000, on Python. Used for systemd ExecStart,
 // Procfile lines, crontab lines and docker-compose commands alike. The per-program rules live in
 // process-rules.ts; this file unwraps launchers (sh -c, bundle exec, python -m, php artisan…).
+import { parse as parseShell } from "shell-quote";
 import type { ServiceRole } from "../inventory/schema.js";
 import { basename, type CommandFacts } from "./command-facts.js";
 import { classifyProgram } from "./process-rules.js";
@@ -10,11 +11,19 @@ export { basename } from "./command-facts.js";
 
 export type { CommandFacts } from "./command-facts.js";
 
-/** Splits a command line into words, honouring simple single and double quotes. */
+/**
+ * Splits a command line into words as a POSIX shell would (quotes, escapes, `"a"'b'` joined), via
+ * shell-quote. Variables stay as written (`$PORT` is a fact about the command, not a value to
+ * expand), operators such as `&&` stay words, and a `#` comment ends the command.
+ */
 export function splitCommand(command: string): string[] {
   const words: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (const m of command.matchAll(re)) words.push(m[1] ?? m[2] ?? m[3]!);
+  for (const entry of parseShell(command, (name) => `$${name}`)) {
+    if (typeof entry === "string") words.push(entry);
+    else if ("comment" in entry) break;
+    else if (entry.op === "glob") words.push(entry.pattern);
+    else words.push(entry.op);
+  }
   return words;
 }
 
