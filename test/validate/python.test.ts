@@ -2,7 +2,7 @@
 // reported with the file's relative path; clean code gives nothing.
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { compilePython, findPython, pyflakes, withFiles } from "../../src/validate/python.js";
+import { checkPython, compilePython, findPython, pyflakes, withFiles } from "../../src/validate/python.js";
 
 const python = await findPython();
 const pyflakesAvailable = !!python?.hasPyflakes;
@@ -63,6 +63,28 @@ describe.skipIf(!pyflakesAvailable)("pyflakes", () => {
     const findings = await pyflakes([{ path: "m.py", content }]);
     if (expected === undefined) expect(findings).toEqual([]);
     else expect(findings).toEqual([expect.stringMatching(expected)]);
+  });
+});
+
+describe.skipIf(!pyflakesAvailable)("checkPython", () => {
+  it("compiles and runs pyflakes in one go, each finding under its file", async () => {
+    const checked = await checkPython([
+      { path: "ok.py", content: "import os\nprint(os.sep)\n" },
+      { path: "pkg/flaky.py", content: "import sys\n" },
+      { path: "pkg/broken.py", content: "def f(:\n" },
+    ]);
+    expect(checked!.compile).toEqual([expect.stringMatching(/^pkg\/broken\.py:1: /)]);
+    expect(checked!.pyflakes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^pkg\/flaky\.py:1:\d+:? 'sys' imported but unused/)]),
+    );
+    expect(checked!.pyflakes!.some((f) => f.startsWith("ok.py"))).toBe(false);
+  });
+
+  it("leaves pyflakes out when asked", async () => {
+    expect(await checkPython([{ path: "m.py", content: "import os\n" }], { pyflakes: false })).toEqual({
+      compile: [],
+      pyflakes: undefined,
+    });
   });
 });
 

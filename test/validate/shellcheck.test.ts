@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { findShellcheck, shellcheck, shellcheckArtifact, workflowRunScripts } from "../../src/validate/shellcheck.js";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import {
+  findShellcheck,
+  shellcheck,
+  shellcheckArtifact,
+  shellcheckMany,
+  shellcheckScripts,
+  workflowRunScripts,
+} from "../../src/validate/shellcheck.js";
 
 const available = Boolean(await findShellcheck());
 if (!available) console.warn("shellcheck is not on PATH: skipping the ShellCheck tests (CI installs it)");
@@ -16,6 +26,33 @@ describe("shellcheck", () => {
     expect(await shellcheck('#!/usr/bin/env bash\nset -euo pipefail\necho "${1:-}"\n')).toEqual([]);
     const lines = await shellcheckArtifact("x.sh", "echo $1\n", "jobs.a.steps[0].run");
     expect(lines![0]).toMatch(/^x\.sh jobs\.a\.steps\[0\]\.run:1:6 shellcheck SC2086/);
+  });
+
+  it.skipIf(!available)("checks many scripts in one process and gives each its own findings", async () => {
+    const found = await shellcheckMany(["echo ok\n", "rm -rf $DIR/build\n", "cd /tmp\nrm -rf ./*\n", "true\n"]);
+    expect(found!.map((f) => f.map((x) => x.code))).toEqual([[], [2086], [2164], []]);
+    expect(found![1]![0]).toMatchObject({ line: 1, column: 8 });
+    const lines = await shellcheckScripts([
+      { file: ".github/workflows/deploy.yml", script: "echo ok\n", where: "jobs.a.steps[0].run" },
+      { file: "scripts/setup.sh", script: "echo $1\n" },
+    ]);
+    expect(lines).toEqual([expect.stringMatching(/^scripts\/setup\.sh:1:6 shellcheck SC2086 \(info\)/)]);
+  });
+
+  it.skipIf(!available)("ignores any .shellcheckrc (verdicts depend on the script only)", async () => {
+    // ShellCheck looks for an rc file beside the script and in its parents: put one above the
+    // folder the scripts are written to.
+    const dir = await mkdtemp(path.join(os.tmpdir(), "im-shrc-"));
+    const tmpdir = process.env.TMPDIR;
+    try {
+      await writeFile(path.join(dir, ".shellcheckrc"), "disable=SC2086\n");
+      process.env.TMPDIR = dir;
+      expect((await shellcheck("echo $1\n"))!.map((f) => f.code)).toEqual([2086]);
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdir;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("returns undefined when shellcheck is absent", async () => {
