@@ -26,6 +26,8 @@ it("npm pack → npm install in an empty project → npx infra-migrate --help, r
     "dist/cli/main.js",
     "dist/engine/check.js",
     "dist/ci/reports-workflow.js",
+    // The validators' prebundled Mermaid parser (npm pack runs `prepare`, which builds it).
+    "dist/vendor/mermaid-parser.mjs",
     "package.json",
     ".puppeteerrc.cjs",
   ]) {
