@@ -12,12 +12,13 @@
 // same two modules load from node_modules.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Window as HappyDomWindow } from "happy-dom";
 import type { Mermaid } from "mermaid";
 import { packageRoot } from "../package-root.js";
 import { splitFrontMatter } from "../render/mermaid-text.js";
 
 interface MermaidParts {
-  Window: typeof import("happy-dom").Window;
+  Window: typeof HappyDomWindow;
   importMermaid(): Promise<Mermaid>;
 }
 
