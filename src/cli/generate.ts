@@ -21,7 +21,7 @@ export interface GenerateRequest {
 export async function runGenerate(request: GenerateRequest): Promise<number> {
   const { settings, out } = request;
   const { generate } = await import("../engine/generate.js");
-  const progress = createProgress(out);
+  const progress = await createProgress(out);
   let report: GenerateReport;
   try {
     report = await generate({

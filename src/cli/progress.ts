@@ -1,6 +1,5 @@
 // Progress on stderr: a live table on a TTY (phase, persona, model, elapsed, tokens), redrawn by
 // log-update, and plain one-line-per-event output everywhere else (CI logs, pipes, --json).
-import { createLogUpdate } from "log-update";
 import type { PipelineEvent } from "../pipeline/run-pipeline.js";
 import type { Output } from "./output.js";
 
@@ -22,14 +21,20 @@ export interface Progress {
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-export function createProgress(
+/**
+ * `terminalOnly`: show the live table on a terminal and nothing else elsewhere (`check`, whose
+ * log should hold the verdict, not one line per phase); notices are shown either way.
+ */
+export async function createProgress(
   out: Output,
   stream: NodeJS.WriteStream = process.stderr,
   env: NodeJS.ProcessEnv = process.env,
-): Progress {
+  { terminalOnly = false } = {},
+): Promise<Progress> {
   const live = !out.json && !out.quiet && stream.isTTY === true && env.CI !== "true" && env.TERM !== "dumb";
   const rows: Row[] = [];
-  const redraw = live ? createLogUpdate(stream, { showCursor: true }) : undefined;
+  // Loaded only for a terminal: log-update and its dependencies are ~15 modules.
+  const redraw = live ? (await import("log-update")).createLogUpdate(stream, { showCursor: true }) : undefined;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
   const c = out.c;
@@ -55,7 +60,7 @@ export function createProgress(
     frame++;
   };
   const plain = (text: string): void => {
-    if (!out.quiet) stream.write(text + "\n");
+    if (!out.quiet && !terminalOnly) stream.write(text + "\n");
   };
 
   return {

@@ -14,7 +14,7 @@ const run = {
   cached: false,
   summary: "a very long summary ".repeat(10).trim(),
 } as unknown as PhaseRun;
-const events = (p: ReturnType<typeof createProgress>) => {
+const events = (p: Awaited<ReturnType<typeof createProgress>>) => {
   p.onEvent({
     type: "phase-start",
     phase: "audit",
@@ -27,10 +27,10 @@ const events = (p: ReturnType<typeof createProgress>) => {
 };
 
 describe("progress", () => {
-  it("on a TTY redraws rows that never wrap", () => {
+  it("on a TTY redraws rows that never wrap", async () => {
     const { stream, text } = fakeStream(true, 60);
     const out = createOutput({ color: false }, {}, { stdout: stream, stderr: stream });
-    events(createProgress(out, stream, {}));
+    events(await createProgress(out, stream, {}));
     const rows = text()
       .replace(/\x1b\[[?\d;]*[A-Za-z]/g, "\n")
       .split("\n")
@@ -40,14 +40,35 @@ describe("progress", () => {
     expect(text()).toContain("\x1b[1A"); // moved up to redraw
   });
 
-  it("in CI prints one plain line per event, no escape codes", () => {
+  it("in CI prints one plain line per event, no escape codes", async () => {
     const { stream, text } = fakeStream(true);
     const out = createOutput({ color: false }, {}, { stdout: stream, stderr: stream });
-    events(createProgress(out, stream, { CI: "true" }));
+    events(await createProgress(out, stream, { CI: "true" }));
     expect(text()).not.toContain("\x1b[");
     expect(text().trim().split("\n")).toEqual([
       "[audit] start persona=cloud-architect@1.0.0 provider=gemini model=gemini-3.5-flash-lite",
       `[audit] done in 1.23s tokens=3: ${run.summary}`,
     ]);
+  });
+
+  it("for check (terminal only): the table on a TTY, nothing but notices in CI", async () => {
+    const tty = fakeStream(true, 80);
+    events(
+      await createProgress(
+        createOutput({ color: false }, {}, { stdout: tty.stream, stderr: tty.stream }),
+        tty.stream,
+        {},
+        { terminalOnly: true },
+      ),
+    );
+    expect(tty.text()).toContain("cloud-architect@1.0.0");
+    expect(tty.text()).toContain("\x1b[1A");
+
+    const ci = fakeStream(true);
+    const out = createOutput({ color: false }, {}, { stdout: ci.stream, stderr: ci.stream });
+    const progress = await createProgress(out, ci.stream, { CI: "true" }, { terminalOnly: true });
+    progress.onEvent({ type: "notice", message: "warning: inventory.yaml:3:1 something" });
+    events(progress);
+    expect(ci.text().trim()).toBe("warning: inventory.yaml:3:1 something");
   });
 });

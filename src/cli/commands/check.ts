@@ -61,14 +61,21 @@ export function registerCheck(program: Command): void {
     .addHelpText("after", HELP);
   cmd.action(async (_opts, command: Command) => {
     const all = command.optsWithGlobals<Record<string, unknown> & GlobalFlags>();
-    const [{ createOutput }, { resolveSettings }, { selectPhases }, { checkDrift }, { toolVersion }] =
-      await Promise.all([
-        import("../output.js"),
-        import("../common.js"),
-        import("./run.js"),
-        import("../../engine/check.js"),
-        import("../../package-root.js"),
-      ]);
+    const [
+      { createOutput },
+      { resolveSettings },
+      { selectPhases },
+      { checkDrift },
+      { toolVersion },
+      { createProgress },
+    ] = await Promise.all([
+      import("../output.js"),
+      import("../common.js"),
+      import("./run.js"),
+      import("../../engine/check.js"),
+      import("../../package-root.js"),
+      import("../progress.js"),
+    ]);
     const out = createOutput(all);
     const only = all.only as string | undefined;
     const skip = all.skip as string | undefined;
@@ -80,6 +87,8 @@ export function registerCheck(program: Command): void {
       !explicit && skip ? PHASE_IDS.filter((p) => !selectPhases(undefined, skip).includes(p)) : undefined;
     const { only: _o, skip: _s, all: _a, ...rest } = all;
     const settings = await resolveSettings(rest, process.env);
+    // The live phase table on a terminal, as `run` shows it; nothing extra in CI logs and pipes.
+    const progress = await createProgress(out, process.stderr, process.env, { terminalOnly: true });
     const report = await checkDrift({
       inventoryFile: settings.inventoryFile,
       outDir: settings.outDir,
@@ -93,10 +102,8 @@ export function registerCheck(program: Command): void {
       env: process.env,
       timeoutMs: settings.timeoutMs,
       toolVersion: toolVersion(),
-      onEvent: (event) => {
-        if (event.type === "notice") out.warn(event.message);
-      },
-    });
+      onEvent: progress.onEvent,
+    }).finally(() => progress.stop());
     if (out.json) {
       const { exitCode: _e, ...document } = report;
       out.emitJson(document);
