@@ -5,6 +5,7 @@ import { ROOT } from "./lib.mjs";
 
 const benches = [
   "cli-startup.mjs",
+  "speed-targets.mjs",
   "audit.mjs",
   "run-concurrency.mjs",
   "render.mjs",

@@ -17,7 +17,9 @@ it("npm pack → npm install in an empty project → npx infra-migrate --help, r
   const npm = (args: string[], cwd: string) =>
     execa("npm", args, { cwd, env, extendEnv: false, reject: false, timeout: 240_000 });
 
-  const pack = await npm(["pack", "--json", "--pack-destination", work], ROOT);
+  // dist/ is already built (npm test builds first; every e2e test runs it), so `prepare` is not run
+  // a second time: --ignore-scripts packs the build the other tests checked.
+  const pack = await npm(["pack", "--json", "--ignore-scripts", "--pack-destination", work], ROOT);
   expect(pack.exitCode, String(pack.stderr)).toBe(0);
   const [info] = JSON.parse(String(pack.stdout)) as [{ filename: string; files: { path: string }[] }];
   const shipped = info.files.map((f) => f.path);
@@ -26,7 +28,7 @@ it("npm pack → npm install in an empty project → npx infra-migrate --help, r
     "dist/cli/main.js",
     "dist/engine/check.js",
     "dist/ci/reports-workflow.js",
-    // The validators' prebundled Mermaid parser (npm pack runs `prepare`, which builds it).
+    // The validators' prebundled Mermaid parser (`npm run build` makes it).
     "dist/vendor/mermaid-parser.mjs",
     "package.json",
     ".puppeteerrc.cjs",
