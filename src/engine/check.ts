@@ -8,6 +8,7 @@ import { type PhaseOptions } from "../contracts/phase.js";
 import { PHASE_IDS, type PhaseId } from "../phases/registry.js";
 import { readManifest } from "../write/manifest.js";
 import { planChanges } from "../write/writer.js";
+import { cacheEnabled } from "./generate.js";
 import {
   classifyChanges,
   defaultProviders,
@@ -31,6 +32,8 @@ export interface CheckOptions {
   env: NodeJS.ProcessEnv;
   timeoutMs?: number;
   toolVersion: string;
+  /** Reuse plans and verdicts a `run` kept (read only: check writes nothing). Default as generate. */
+  cache?: boolean;
   /** Diff lines shown per file (default 40). */
   maxDiffLines?: number;
   onEvent?: (event: PipelineEvent) => void;
@@ -70,6 +73,7 @@ export async function checkDrift(options: CheckOptions): Promise<CheckReport> {
     timeoutMs: options.timeoutMs,
     onEvent: options.onEvent,
     reuseStored: false,
+    cache: cacheEnabled(options),
   });
   const checked = new Set<string>(phases);
   const plans = result.plans.filter((plan) => checked.has(plan.phase));

@@ -8,7 +8,9 @@ import { estimateModelCostUsd } from "../model/pricing.js";
 import type { ProviderChoice, TokenUsage } from "../model/types.js";
 import { toolVersion } from "../package-root.js";
 import type { PhaseId } from "../phases/registry.js";
-import { runPipeline, storedResultFile, type PipelineEvent } from "../pipeline/run-pipeline.js";
+import { runPipeline, storedResultFile, VERDICTS_FILE, type PipelineEvent } from "../pipeline/run-pipeline.js";
+import { saveLocal } from "../pipeline/plan-cache.js";
+import { readManifest } from "../write/manifest.js";
 import { applyPlans, type FileAction } from "../write/writer.js";
 
 export interface GenerateOptions {
@@ -27,6 +29,11 @@ export interface GenerateOptions {
   dryRun: boolean;
   force: boolean;
   env: NodeJS.ProcessEnv;
+  /**
+   * Reuse kept plans and validation verdicts (.infra-migrate/local/) and keep new ones; default
+   * on, off with INFRA_MIGRATE_CACHE=off in `env`.
+   */
+  cache?: boolean;
   /** Render every written .mmd to .svg (and .png) afterwards (`run --render`). */
   render?: { png: boolean };
   onEvent?: (event: PipelineEvent) => void;
@@ -55,6 +62,8 @@ export interface GenerateReport {
     summary: string;
   }[];
   reused: PhaseId[];
+  /** Phases whose plan was kept from an earlier run (.infra-migrate/local/): not regenerated nor validated. */
+  reusedPlans: PhaseId[];
   files: ChangedFile[];
   counts: { create: number; update: number; unchanged: number; kept: number };
   tokens: TokenUsage;
@@ -77,6 +86,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     timeoutMs: options.timeoutMs,
     generation: options.generation,
     onEvent: options.onEvent,
+    cache: cacheEnabled(options),
   });
   const written = await applyPlans(result.plans, {
     outDir: options.outDir,
@@ -85,6 +95,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     force: options.force,
     stateFiles: result.stored.map(storedResultFile),
   });
+  // Kept only when the files were written: a dry run writes nothing at all.
+  if (result.keep && !options.dryRun) {
+    const manifest = await readManifest(options.outDir, toolVersion());
+    await saveLocal(options.outDir, result.keep.plans, new Set(Object.keys(manifest.files)), [
+      { name: VERDICTS_FILE, value: result.keep.verdicts() },
+    ]);
+  }
 
   let rendered: { input: string; outputs: string[] }[] = [];
   if (options.render && !options.dryRun) {
@@ -118,6 +135,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
       summary: r.summary,
     })),
     reused: result.reused,
+    reusedPlans: result.reusedPlans,
     files: written.changes.map((c) => ({
       path: c.path,
       phase: c.phase,
@@ -130,4 +148,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     rendered: rendered.flatMap((r) => r.outputs),
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+export function cacheEnabled(options: { cache?: boolean; env: NodeJS.ProcessEnv }): boolean {
+  return options.cache ?? options.env.INFRA_MIGRATE_CACHE !== "off";
 }

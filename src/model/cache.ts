@@ -36,15 +36,19 @@ function entryFile(dir: string, phase: string, key: string): string {
   return path.join(dir, `${phase}-${key.slice(0, 24)}.json`);
 }
 
-async function readEntry(file: string): Promise<CacheEntry | undefined> {
+async function readEntry(file: string): Promise<(CacheEntry & { file: string }) | undefined> {
   try {
-    return JSON.parse(await readFile(file, "utf8")) as CacheEntry;
+    return { ...(JSON.parse(await readFile(file, "utf8")) as CacheEntry), file };
   } catch {
     return undefined;
   }
 }
 
-async function findByPromptKey(dir: string, phase: string, promptKey: string): Promise<CacheEntry | undefined> {
+async function findByPromptKey(
+  dir: string,
+  phase: string,
+  promptKey: string,
+): Promise<(CacheEntry & { file: string }) | undefined> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.startsWith(`${phase}-`) && n.endsWith(".json")).sort();
@@ -72,8 +76,9 @@ export function withCache(inner: ModelClient, options: CachingOptions): ModelCli
     model: inner.model,
     async generateJson<T>(request: GenerateJsonRequest<T>): Promise<GenerateJsonResult<T>> {
       const { key, promptKey } = cacheKeys(inner.model, request as GenerateJsonRequest<unknown>);
+      const exact = entryFile(options.dir, request.phase, key);
       const hit =
-        (await readEntry(entryFile(options.dir, request.phase, key))) ??
+        (await readEntry(exact)) ??
         (options.replay ? await findByPromptKey(options.dir, request.phase, promptKey) : undefined);
       if (hit) {
         const parsed = request.schema.safeParse(hit.value);
@@ -81,7 +86,15 @@ export function withCache(inner: ModelClient, options: CachingOptions): ModelCli
           // Provenance names who really answered (e.g. gemini), so a replayed file is byte-identical
           // to the one first generated and `check` sees no drift.
           const provider = hit.provider === "gemini" ? "gemini" : inner.provider;
-          return { value: parsed.data, provider, model: hit.model, cached: true, usage: ZERO_USAGE, calls: 0 };
+          return {
+            value: parsed.data,
+            provider,
+            model: hit.model,
+            cached: true,
+            usage: ZERO_USAGE,
+            calls: 0,
+            cacheFile: hit.file,
+          };
         }
       }
       if (options.replay) {
@@ -108,7 +121,7 @@ export function withCache(inner: ModelClient, options: CachingOptions): ModelCli
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, JSON.stringify(entry, null, 2) + "\n");
       await rename(tmp, file);
-      return result;
+      return { ...result, cacheFile: file };
     },
   };
 }

@@ -45,6 +45,8 @@ export interface GenerateJsonResult<T> {
   usage: TokenUsage;
   /** Number of HTTP calls made to the provider for this answer (0 when cached/offline). */
   calls: number;
+  /** The .infra-migrate/cache file holding this answer (absolute), when the cache holds it. */
+  cacheFile?: string;
 }
 
 export interface ModelClient {

@@ -19,6 +19,8 @@ export interface PhaseRun {
   usage: TokenUsage;
   summary: string;
   promptChars: number;
+  /** The model cache file the answer came from or went to (absolute), if any. */
+  modelCacheFile?: string;
 }
 
 async function renderAndValidate(
@@ -90,5 +92,6 @@ export async function runPhase(
     usage: answer.usage,
     summary: definition.summarize?.(answer.value) ?? `${artifacts.length} files`,
     promptChars: prompt.length,
+    ...(answer.cacheFile ? { modelCacheFile: answer.cacheFile } : {}),
   };
 }

@@ -15,7 +15,15 @@ import type { PhaseId } from "../phases/registry.js";
 import type { Plan } from "../write/plan.js";
 import { readManifest } from "../write/manifest.js";
 import { toolVersion } from "../package-root.js";
+import { toolFingerprint, useKeptFingerprint } from "../tool-fingerprint.js";
+import { externalToolsIdentity } from "../validate/tool-identity.js";
+import { useVerdicts, verdictFile, type VerdictFile } from "../validate/verdicts.js";
+import { recordFacts } from "./fs-facts.js";
+import { keptPlan, planEntry, planKey, readLocal, reusedRun, watchGenerated, type PlanEntry } from "./plan-cache.js";
 import { runPhase, type PhaseRun } from "./run-phase.js";
+
+/** Validation verdicts and tool records, beside the kept plans in .infra-migrate/local/. */
+export const VERDICTS_FILE = "verdicts.json";
 
 export const RESULTS_DIR = ".infra-migrate/results";
 
@@ -42,6 +50,11 @@ export interface PipelineOptions {
   onEvent?: (event: PipelineEvent) => void;
   /** Reuse stored upstream results (default true). `check` turns it off to regenerate everything. */
   reuseStored?: boolean;
+  /**
+   * Reuse kept plans and validation verdicts from .infra-migrate/local/ (default true). The new
+   * ones come back in `PipelineResult.keep`; saving them is the caller's choice (not on dry-run).
+   */
+  cache?: boolean;
 }
 
 export interface StoredResult {
@@ -62,6 +75,10 @@ export interface PipelineResult {
   /** Results to persist next to the files (state files for the writer). */
   stored: StoredResult[];
   usage: TokenUsage;
+  /** Phases whose kept plan was reused (nothing regenerated or validated). */
+  reusedPlans: PhaseId[];
+  /** What `saveLocal` keeps for next time: fresh plans and the verdicts (when the cache is on). */
+  keep?: { plans: PlanEntry[]; verdicts: () => VerdictFile };
 }
 
 function hashOf(value: unknown): string {
@@ -118,15 +135,21 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const runs = new Map<PhaseId, PhaseRun>();
   const stored = new Map<PhaseId, StoredResult>();
   const reused: PhaseId[] = [];
+  const reusedPlans: PhaseId[] = [];
+  const freshPlans: PlanEntry[] = [];
   const inputsHashes = new Map<PhaseId, string>();
   const tasks = new Map<PhaseId, Promise<unknown>>();
+  const cacheOn = options.cache !== false;
+  const records = cacheOn ? useVerdicts(await readLocal<VerdictFile>(options.outDir, VERDICTS_FILE)) : undefined;
+  if (records) records.fingerprint = useKeptFingerprint(records.fingerprint);
+  const tools = records ? externalToolsIdentity(records) : undefined;
 
   const execute = async (phase: PhaseId): Promise<unknown> => {
-    const upstreamIds = phaseMeta(phase).dependsOn;
+    const meta = phaseMeta(phase);
+    const upstreamIds = meta.dependsOn;
     const upstreamValues = await Promise.all(upstreamIds.map((id) => tasks.get(id)!));
     const upstream = Object.fromEntries(upstreamIds.map((id, i) => [id, upstreamValues[i]]));
-    const definition = await loadPhase(phase);
-    const persona = await loadPersona(definition.personaId);
+    const persona = await loadPersona(meta.personaId);
     const inputsHash = hashOf([
       inventory.hash,
       `${persona.id}@${persona.version}`,
@@ -138,7 +161,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (!requested.has(phase) && options.reuseStored !== false) {
       const previous = await readStored(options.outDir, phase);
       if (previous && previous.inputsHash === inputsHash) {
-        const parsed = definition.resultSchema.safeParse(previous.result);
+        const parsed = (await loadPhase(phase)).resultSchema.safeParse(previous.result);
         if (parsed.success) {
           reused.push(phase);
           options.onEvent?.({ type: "phase-reused", phase });
@@ -156,19 +179,48 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       model: client.model,
     });
     const started = performance.now();
+    const key =
+      tools &&
+      planKey({
+        fingerprint: toolFingerprint(),
+        tools: await tools,
+        phase,
+        persona: `${persona.id}@${persona.version} ${persona.sha256}`,
+        inventory: inventory.inventory,
+        upstream,
+        options: options.options,
+        provider: provider.name,
+        model: client.model,
+        generation: options.generation?.[phase] ?? null,
+      });
+    const finish = (run: PhaseRun) => {
+      runs.set(phase, run);
+      stored.set(phase, { phase, inputsHash, provider: run.provider, model: run.model, result: run.result });
+      options.onEvent?.({ type: "phase-done", phase, run, elapsedMs: performance.now() - started });
+      return run.result;
+    };
+    const kept = key ? await keptPlan(options.outDir, phase, key, generatedFiles) : undefined;
+    if (kept) {
+      reusedPlans.push(phase);
+      return finish(reusedRun(kept));
+    }
     try {
-      const run = await runPhase(definition, persona, client, {
+      const definition = await loadPhase(phase);
+      const generated = watchGenerated(generatedFiles);
+      const input = {
         inventory: inventory.inventory,
         inventoryHash: inventory.hash,
         upstream,
         options: options.options,
         repoDir: options.outDir,
-        generatedFiles,
-      });
-      runs.set(phase, run);
-      stored.set(phase, { phase, inputsHash, provider: run.provider, model: run.model, result: run.result });
-      options.onEvent?.({ type: "phase-done", phase, run, elapsedMs: performance.now() - started });
-      return run.result;
+        generatedFiles: generated.set,
+      };
+      const generateOnce = () => runPhase(definition, persona, client, input);
+      if (!key) return finish(await generateOnce());
+      const { value: run, facts, untracked } = await recordFacts(options.outDir, generateOnce);
+      // A repository read that left no fact (a stream, a descriptor…): this plan is not kept.
+      if (!untracked) freshPlans.push(await planEntry(options.outDir, key, run, facts, generated.facts()));
+      return finish(run);
     } catch (error) {
       options.onEvent?.({ type: "phase-failed", phase, error, elapsedMs: performance.now() - started });
       throw error;
@@ -201,5 +253,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     plans: ran.map((r) => r.plan),
     stored: order.filter((phase) => stored.has(phase)).map((phase) => stored.get(phase)!),
     usage,
+    reusedPlans: order.filter((phase) => reusedPlans.includes(phase)), // in phase order, not finishing order
+    ...(cacheOn ? { keep: { plans: freshPlans, verdicts: () => verdictFile() } } : {}),
   };
 }

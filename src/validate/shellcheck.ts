@@ -8,6 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import { runProcess } from "./run-process.js";
+import { keepVerdict, keptVerdict, verdictKey, verdictsEnabled } from "./verdicts.js";
+import { fileIdentity } from "./file-identity.js";
 
 export interface ShellcheckFinding {
   line: number;
@@ -30,6 +32,11 @@ export async function findShellcheck(envPath = process.env.PATH ?? ""): Promise<
   return undefined;
 }
 
+/** The ShellCheck binary this machine would run, as `shellcheck <path size mtime>`. */
+export async function shellcheckIdentity(): Promise<string> {
+  return `shellcheck ${fileIdentity(await findShellcheck())}`;
+}
+
 /** ShellCheck one bash script (default severity: style and up). `undefined` = not installed. */
 export async function shellcheck(script: string): Promise<ShellcheckFinding[] | undefined> {
   return (await shellcheckMany([script]))?.[0];
@@ -42,6 +49,25 @@ export async function shellcheck(script: string): Promise<ShellcheckFinding[] | 
 export async function shellcheckMany(scripts: readonly string[]): Promise<ShellcheckFinding[][] | undefined> {
   const bin = await findShellcheck();
   if (!bin) return undefined;
+  if (!verdictsEnabled()) return runShellcheck(bin, scripts);
+  // Only scripts without a kept verdict go to ShellCheck.
+  const identity = await shellcheckIdentity();
+  const keys = scripts.map((script) => verdictKey("shellcheck", identity, script));
+  const found = keys.map((key) => keptVerdict<ShellcheckFinding[]>(key));
+  const missing = scripts.flatMap((script, i) => (found[i] ? [] : [{ script, i }]));
+  const checked =
+    (await runShellcheck(
+      bin,
+      missing.map((m) => m.script),
+    )) ?? [];
+  missing.forEach(({ i }, j) => {
+    found[i] = checked[j]!;
+    keepVerdict(keys[i]!, checked[j]);
+  });
+  return found as ShellcheckFinding[][];
+}
+
+async function runShellcheck(bin: string, scripts: readonly string[]): Promise<ShellcheckFinding[][]> {
   if (scripts.length === 0) return [];
   const dir = await mkdtemp(path.join(os.tmpdir(), "infra-migrate-sh-"));
   try {
