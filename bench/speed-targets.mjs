@@ -25,7 +25,7 @@ function once(args, env) {
   execFileSync(GNU_TIME, ["-f", "%U %S %M", "-o", timeFile, process.execPath, ...args], {
     env,
     cwd: ROOT,
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
   });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   const [user, sys, kib] = readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
