@@ -69,3 +69,10 @@ export const queueSettingsSchema = z
     path: ["minBackoffSeconds"],
   });
 export type QueueSettings = z.infer<typeof queueSettingsSchema>;
+
+/**
+ * How the AI worker's table (ai_tasks) is created and kept current: llmops renders migrate.py in
+ * the worker's directory, and the cicd pipeline runs this command in the worker's image as a
+ * Cloud Run job before deploying the worker.
+ */
+export const AI_WORKER_MIGRATE_COMMAND = ["python", "migrate.py"] as const;

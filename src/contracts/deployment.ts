@@ -167,3 +167,11 @@ export type Deployment = z.infer<typeof deploymentSchema>;
 export function isAiWorkerTarget(target: Pick<DeployTarget, "kind" | "name">): boolean {
   return target.kind === "worker" && /(^|-)(ai|llm|genai|ml)(-|$)/.test(target.name);
 }
+
+/** Env names that carry a database URL (DATABASE_URL, SQLALCHEMY_DATABASE_URI, DB_URL…). */
+export const DATABASE_URL_NAME = /(^|_)(DATABASE_(URL|URI)|DB_(URL|URI))$/;
+
+/** The secret through which a target reaches the database, if it mounts one. */
+export function databaseUrlSecret(target: Pick<DeployTarget, "secrets">): string | undefined {
+  return target.secrets.find((s) => DATABASE_URL_NAME.test(s));
+}

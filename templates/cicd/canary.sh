@@ -6,7 +6,7 @@
 #   canary.sh --service NAME --region REGION --project PROJECT --image IMAGE
 #             [--strategy canary|direct|job] [--health-path /healthz] [--steps 10,50,100]
 #             [--bake-seconds 60] [--health-retries 5] [--health-timeout 5]
-#             [--health-interval 5] [--tag canary]
+#             [--health-interval 5] [--tag canary] [--execute]
 #             [--max-5xx-ratio 0.0144 --max-latency-ms 2000 [--latency-percentile 99]
 #              [--min-requests 209] [--metrics-delay 180]] [-- EXTRA_GCLOUD_DEPLOY_FLAGS...]
 #
@@ -20,7 +20,8 @@
 #         fewer than --min-requests requests is left to the health check.
 # direct: deploy to 100%; Cloud Run only routes to a revision once it is ready, so a revision
 #         that fails to start never takes traffic (workers and non-public services).
-# job:    update a Cloud Run job.
+# job:    update a Cloud Run job; with --execute, also run it once and wait for it to finish
+#         (database migrations: a failed execution fails the deploy before anything else ships).
 set -euo pipefail
 
 log() { printf 'canary: %s\n' "$*"; }
@@ -31,7 +32,7 @@ fail() { printf 'canary: FAILED: %s\n' "$*" >&2; exit 1; }
 expect() { [[ $2 =~ $3 ]] || die "invalid $1: '$2'"; }
 
 SERVICE="" REGION="" PROJECT="" IMAGE=""
-STRATEGY=canary HEALTH_PATH=/ STEPS=10,50,100 TAG=canary
+STRATEGY=canary HEALTH_PATH=/ STEPS=10,50,100 TAG=canary EXECUTE=0
 BAKE=60 RETRIES=5 TIMEOUT=5 INTERVAL=5
 MAX_5XX="" MAX_LATENCY="" PERCENTILE=95 MIN_REQUESTS=20 METRICS_DELAY=180
 EXTRA=()
@@ -39,6 +40,7 @@ EXTRA=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --) shift; EXTRA=("$@"); break ;;
+    --execute) EXECUTE=1; shift ;;
     --service | --region | --project | --image | --strategy | --health-path | --steps | --tag | \
       --bake-seconds | --health-retries | --health-timeout | --health-interval | --max-5xx-ratio | \
       --max-latency-ms | --latency-percentile | --min-requests | --metrics-delay)
@@ -72,6 +74,7 @@ expect region "$REGION" '^[a-z]+-[a-z]+[0-9]+$'
 expect project "$PROJECT" '^[a-z][a-z0-9-]{4,28}[a-z0-9]$'
 expect image "$IMAGE" '^[a-z0-9.-]+(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$'
 expect strategy "$STRATEGY" '^(canary|direct|job)$'
+[[ $EXECUTE == 0 || $STRATEGY == job ]] || die "--execute goes with --strategy job only"
 expect health-path "$HEALTH_PATH" '^/[A-Za-z0-9._~/-]{0,100}$'
 expect steps "$STEPS" '^[0-9]{1,3}(,[0-9]{1,3}){0,4}$'
 expect tag "$TAG" '^[a-z][a-z0-9-]{0,20}$'
@@ -129,6 +132,10 @@ serving_revision() {
 if [[ $STRATEGY == job ]]; then
   log "updating job $SERVICE"
   gcloud run jobs deploy "$SERVICE" --image "$IMAGE" "${G[@]}" "${EXTRA[@]}"
+  if ((EXECUTE)); then
+    log "running job $SERVICE to the end"
+    gcloud run jobs execute "$SERVICE" "${G[@]}" --wait || fail "job $SERVICE failed: see its execution logs"
+  fi
   exit 0
 fi
 

@@ -6,6 +6,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { offlineCicd } from "../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../src/phases/cicd/render.js";
+import { buildContext } from "../../src/phases/cicd/context.js";
+import { migrations } from "../../src/phases/cicd/migrations.js";
 import { isAiWorkerTarget } from "../../src/contracts/deployment.js";
 import { llmopsPhase } from "../../src/phases/llmops/index.js";
 import { workerDirOf } from "../../src/phases/llmops/render.js";
@@ -26,7 +28,8 @@ async function runChain(example: string) {
   const llmopsFiles = await llmopsPhase.render(llmops, input);
   const files = new Map<string, Artifact>([...cicd, ...llmopsFiles].map((a) => [a.path, a]));
   const file = (p: string) => files.get(p)?.content ?? "";
-  return { input, deployment: design.deployment, llmops, files, file, workerDir: workerDirOf(input) };
+  const migrationJobs = migrations(buildContext(input)).map((m) => m.job.name);
+  return { input, deployment: design.deployment, llmops, files, file, workerDir: workerDirOf(input), migrationJobs };
 }
 
 /** `NAME=( a b c )` arrays of a rendered setup script. */
@@ -51,23 +54,23 @@ function membersGranted(script: string, role: string, vars: Record<string, strin
 describe.each(examples)("coherence of the offline run for examples/%s", (example) => {
   const chained = runChain(example);
 
-  it("deploys every Cloud Run service and job of the design through canary.sh", async () => {
-    const { deployment, file } = await chained;
+  it("deploys every Cloud Run service and job of the design (and the migration jobs) through canary.sh", async () => {
+    const { deployment, file, migrationJobs } = await chained;
     const workflow = file(CICD_PATHS.workflow);
     const called = [...workflow.matchAll(/bash scripts\/deploy\/canary\.sh \\\n\s+--service ([a-z0-9-]+)/g)]
       .map((m) => m[1])
       .sort();
-    expect(called).toEqual(deployment.services.map((s) => s.name).sort());
+    expect(called).toEqual([...deployment.services.map((s) => s.name), ...migrationJobs].sort());
   });
 
   it("creates every service account a deploy flag names", async () => {
-    const { deployment, file } = await chained;
+    const { deployment, file, migrationJobs } = await chained;
     const flagged = [...file(CICD_PATHS.workflow).matchAll(/--service-account=([a-z0-9-]+)@/g)].map((m) => m[1]!);
     const created = new Set([
       ...shellArray(file(CICD_PATHS.setupWif), "RUNTIME_ACCOUNTS"),
       ...[...file("scripts/setup-ai-worker.sh").matchAll(/^ensure_service_account "([a-z0-9-]+)"/gm)].map((m) => m[1]!),
     ]);
-    expect(flagged.length).toBe(deployment.services.length);
+    expect(flagged.length).toBe(deployment.services.length + migrationJobs.length);
     for (const sa of flagged) expect(created, sa).toContain(sa);
   });
 

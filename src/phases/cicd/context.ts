@@ -32,6 +32,8 @@ export interface CicdContext {
   deployerAccount: string;
   /** True when the target repo already has a Dockerfile (we then never render one). */
   hasDockerfile: boolean;
+  /** The target repository (read-only), to recognise its manifests and tools. */
+  repoDir: string;
   /** Python dependency manifest found in the target repo. */
   pythonManifest: "requirements.txt" | "pyproject.toml";
 }
@@ -68,6 +70,7 @@ export function buildContext(input: PhaseInput): CicdContext {
     builderAccount: "github-builder",
     deployerAccount: "github-deployer",
     // The team's own Dockerfile, not the one a previous run generated.
+    repoDir: input.repoDir,
     hasDockerfile: has("Dockerfile") && !(input.generatedFiles?.has("Dockerfile") ?? false),
     pythonManifest: !has("requirements.txt") && has("pyproject.toml") ? "pyproject.toml" : "requirements.txt",
   };
@@ -89,10 +92,11 @@ export function serviceAccountEmail(account: string, project: string): string {
 
 /**
  * Targets with a `source` (the AI worker) are built from their own Dockerfile and pushed as
- * `REGISTRY/<target name>`; every other target runs the app image built from the repo root.
+ * `REGISTRY/<target name>` (a migration job runs its owner's image); every other target runs the
+ * app image built from the repo root.
  */
-export function imageRef(target: DeployTarget): string {
-  return target.source ? `"$REGISTRY/${target.name}:$GITHUB_SHA"` : '"$IMAGE:$GITHUB_SHA"';
+export function imageRef(target: DeployTarget, imageName = target.name): string {
+  return target.source ? `"$REGISTRY/${imageName}:$GITHUB_SHA"` : '"$IMAGE:$GITHUB_SHA"';
 }
 
 /** Targets whose minimum instances Cloud Scheduler sets at service level (see setup-schedules.sh). */

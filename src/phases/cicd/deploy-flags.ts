@@ -73,18 +73,20 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
 /**
  * The `run:` script of one deploy step. A canary with a `gate` is also judged on its real traffic,
  * by the service levels the observe phase's SLOs use (src/contracts/service-levels.ts).
+ * `execute` (migration jobs): run the job to the end after deploying it, once, before anything
+ * else deploys.
  */
 export function deployScript(
   target: DeployTarget,
   deployment: Deployment,
   result: CicdResult,
-  gate?: CanaryGate,
+  options: { execute?: boolean; imageOf?: string; gate?: CanaryGate } = {},
 ): string {
   const strategy = rolloutStrategy(target);
   const head = [
     "bash scripts/deploy/canary.sh",
-    `--service ${shellWord(target.name)} --strategy ${strategy}`,
-    `--region "$REGION" --project "$PROJECT_ID" --image ${imageRef(target)}`,
+    `--service ${shellWord(target.name)} --strategy ${strategy}${options.execute ? " --execute" : ""}`,
+    `--region "$REGION" --project "$PROJECT_ID" --image ${imageRef(target, options.imageOf)}`,
   ];
   if (strategy === "canary") {
     head.push(
@@ -92,6 +94,7 @@ export function deployScript(
       `--bake-seconds ${result.bakeSeconds} --health-retries ${result.healthCheck.retries}`,
       `--health-timeout ${result.healthCheck.timeoutSeconds} --health-interval ${result.healthCheck.intervalSeconds}`,
     );
+    const gate = options.gate;
     if (gate) {
       head.push(
         `--max-5xx-ratio ${gate.max5xxRatio} --max-latency-ms ${gate.maxLatencyMs}`,
@@ -100,6 +103,8 @@ export function deployScript(
     }
   }
   const flags = deployFlags(target, deployment).map(shellWord);
+  // A half-applied migration is for a person to look at, not for an automatic second run.
+  if (options.execute) flags.push("--max-retries=0");
   const aiWorker = target.kind === "api" ? deployment.services.find(isAiWorkerTarget) : undefined;
   if (aiWorker) {
     // The worker's URL comes from the lookup step (a $GITHUB_ENV variable, never an expression);

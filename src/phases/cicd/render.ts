@@ -13,12 +13,15 @@ import { schedulesView } from "./schedules.js";
 import { startCommand } from "./start-command.js";
 import { buildWorkflow, serializeWorkflow } from "./workflow.js";
 import { testServices, workerTestTargets } from "./test-job.js";
+import { queuesView, secretsView } from "./setup-views.js";
 
 export const CICD_PATHS = {
   workflow: ".github/workflows/deploy.yml",
   canary: "scripts/deploy/canary.sh",
   setupWif: "scripts/setup-wif.sh",
   setupSchedules: "scripts/setup-schedules.sh",
+  setupSecrets: "scripts/setup-secrets.sh",
+  setupQueues: "scripts/setup-queues.sh",
   dockerfile: "Dockerfile",
   dockerignore: ".dockerignore",
   readme: "docs/migration/cicd/README.md",
@@ -46,9 +49,6 @@ function setupWif(ctx: CicdContext): string {
   const { deployment } = ctx;
   const runtime = [...new Set(deployment.services.map((s) => s.serviceAccount))].sort();
   const sql = [...new Set(deployment.services.filter((s) => s.cloudSqlInstance).map((s) => s.serviceAccount))].sort();
-  const grants = [
-    ...new Set(deployment.services.flatMap((s) => s.secrets.map((x) => `${s.serviceAccount}:${x}`))),
-  ].sort();
   const apis = [
     "artifactregistry.googleapis.com",
     "iam.googleapis.com",
@@ -58,7 +58,6 @@ function setupWif(ctx: CicdContext): string {
     "run.googleapis.com",
     "sts.googleapis.com",
   ];
-  if (grants.length > 0) apis.push("secretmanager.googleapis.com");
   if (sql.length > 0) apis.push("sqladmin.googleapis.com");
   return render("setup-wif.sh.hbs", {
     project: deployment.project,
@@ -70,7 +69,6 @@ function setupWif(ctx: CicdContext): string {
     deployer: ctx.deployerAccount,
     runtimeAccounts: runtime,
     cloudSqlAccounts: sql,
-    secretGrants: grants,
     apis: apis.sort(),
   });
 }
@@ -123,6 +121,8 @@ function readme(ctx: CicdContext, result: CicdResult): string {
         : "add a `Dockerfile` for your app at the repository root first (infra-migrate writes one for Python and Node only);",
     githubRepoLabel: ctx.githubRepo ?? "your repository (pass --github-repo owner/repo)",
     secretsLabel: secrets.length > 0 ? secrets.map((s) => `\`${s}\``).join(", ") : "none",
+    hasSecrets: secrets.length > 0,
+    queues: queuesView(deployment)?.queues.map((q) => q.name) ?? [],
     publicServices: deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name),
     ownImages: deployment.services
       .filter((s) => s.source)
@@ -140,6 +140,24 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
     { path: CICD_PATHS.canary, kind: "shell", content: templateText("cicd/canary.sh"), executable: true },
     { path: CICD_PATHS.setupWif, kind: "shell", content: setupWif(ctx), executable: true },
   ];
+  const secrets = secretsView(ctx.deployment);
+  if (secrets) {
+    artifacts.push({
+      path: CICD_PATHS.setupSecrets,
+      kind: "shell",
+      content: render("setup-secrets.sh.hbs", secrets),
+      executable: true,
+    });
+  }
+  const queues = queuesView(ctx.deployment);
+  if (queues) {
+    artifacts.push({
+      path: CICD_PATHS.setupQueues,
+      kind: "shell",
+      content: render("setup-queues.sh.hbs", queues),
+      executable: true,
+    });
+  }
   const schedules = schedulesView(ctx.deployment);
   if (schedules) {
     artifacts.push({

@@ -7,6 +7,7 @@ import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { AI_WORKER_URL_VAR, deployOrder, deployScript, shellWord } from "./deploy-flags.js";
 import { PINNED_ACTIONS, usesRef } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
+import { migrations } from "./migrations.js";
 import { appTestJob, CHECKOUT, RUNNER, workerTestJob, workerTestTargets } from "./test-job.js";
 
 /**
@@ -89,18 +90,22 @@ function workerUrlStep(worker: string): { name: string; run: string } {
 export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<string, unknown> {
   const { deployment } = ctx;
   const ownImages = sourceImageSteps(ctx);
-  const deploySteps: { name: string; run: string }[] = deployOrder(deployment.services).map((target) => ({
-    name: `Deploy ${target.name} (${target.kind})`,
-    run: deployScript(
-      target,
-      deployment,
-      result,
-      target.kind === "api" ? requestServiceLevel(target, ctx.inventory, deployment).canary : undefined,
-    ),
-  }));
+  const deploySteps: { name: string; run: string }[] = [
+    // Schema first: no new revision may meet an old schema.
+    ...migrations(ctx).map((m) => ({
+      name: `Migrate the database (${m.tool}, Cloud Run job ${m.job.name})`,
+      run: deployScript(m.job, deployment, result, { execute: true, imageOf: m.owner }),
+    })),
+    ...deployOrder(deployment.services).map((target) => ({
+      name: `Deploy ${target.name} (${target.kind})`,
+      run: deployScript(target, deployment, result, {
+        gate: target.kind === "api" ? requestServiceLevel(target, ctx.inventory, deployment).canary : undefined,
+      }),
+    })),
+  ];
   // Workers deploy first; the APIs then need the AI worker's URL to enqueue tasks to it.
   const aiWorker = deployment.services.find(isAiWorkerTarget);
-  const firstApi = deployOrder(deployment.services).findIndex((t) => t.kind === "api");
+  const firstApi = deploySteps.findIndex((s) => s.name.endsWith("(api)"));
   if (aiWorker && firstApi >= 0) deploySteps.splice(firstApi, 0, workerUrlStep(aiWorker.name));
   const workerTests = workerTestTargets(ctx);
   const testJobs = ["test", ...workerTests.map((t) => `test-${t.name}`)];

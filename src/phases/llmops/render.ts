@@ -30,6 +30,7 @@ const WORKER_FILES: [template: string, file: string, kind: ArtifactKind][] = [
   ["models.py.hbs", "models.py", "python"],
   ["api_handler.py.hbs", "api_handler.py", "python"],
   ["ai_worker.py.hbs", "ai_worker.py", "python"],
+  ["migrate.py.hbs", "migrate.py", "python"],
   ["tests/conftest.py.hbs", "tests/conftest.py", "python"],
   ["tests/test_api_handler.py.hbs", "tests/test_api_handler.py", "python"],
   ["tests/test_ai_worker.py.hbs", "tests/test_ai_worker.py", "python"],

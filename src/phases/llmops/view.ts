@@ -2,7 +2,7 @@
 // from pattern-checked identifiers and escaped literals only; templates never see raw strings
 // they could splice into code.
 import { createHash } from "node:crypto";
-import type { Deployment } from "../../contracts/deployment.js";
+import { databaseUrlSecret, type Deployment } from "../../contracts/deployment.js";
 import type { Inventory } from "../../inventory/schema.js";
 import type { FieldType, LlmopsResult, TaskField } from "./schema.js";
 import { pascalCase, pyIdentifier, pyLiteral, pyString, type PyValue } from "./python-literal.js";
@@ -66,17 +66,27 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
+/** NAME + suffix within Cloud Scheduler's job-name pattern (letters, digits, dashes; 500 max). */
+function withSuffixName(name: string, suffix: string): string {
+  return `${name.slice(0, 49 - suffix.length).replace(/-+$/, "")}${suffix}`;
+}
+
 export function buildView(result: LlmopsResult, ctx: ViewContext) {
   const { topology: t, queue, model } = result;
   const project = ctx.deployment?.project ?? ctx.inventory.target.project ?? "my-project";
   const region = ctx.deployment?.region ?? ctx.inventory.target.region;
   const route = `/ai/${kebab(result.taskType)}`;
-  const usesList = [...result.inputFields, ...result.outputFields].some((f) => f.type === "string_list");
   const required = result.inputFields.find((f) => f.required)!;
   const engine =
     ctx.deployment?.database?.engine ??
     (ctx.inventory.data.some((d) => /postgres/i.test(d.engine)) ? "postgres" : "mysql");
   const worker = ctx.deployment?.services.find((s) => s.name === t.workerService);
+  const databaseUrlEnv = (worker && databaseUrlSecret(worker)) ?? "DATABASE_URL";
+  // After this long every Cloud Tasks attempt (deadline + backoff each) is over: an open task
+  // that old will never be delivered again, so a resubmit or the sweeper may re-enqueue it.
+  const staleAfterSeconds = Math.ceil(
+    queue.maxAttempts * (queue.dispatchDeadlineSeconds + queue.maxBackoffSeconds) + 60,
+  );
 
   return {
     taskType: pyIdentifier(result.taskType),
@@ -84,7 +94,7 @@ export function buildView(result: LlmopsResult, ctx: ViewContext) {
     useCase: result.useCase,
     docs: result.docs,
     assumptions: result.assumptions,
-    typingImports: ["Any", "Callable", "Dict", ...(usesList ? ["List"] : []), "Optional"].join(", "),
+    typingImports: ["Any", "Callable", "Dict", "List", "Optional"].join(", "),
     inputFieldLines: result.inputFields.map(fieldLine),
     outputFieldLines: result.outputFields.map(fieldLine),
     pyTaskType: pyString(result.taskType),
@@ -101,6 +111,12 @@ export function buildView(result: LlmopsResult, ctx: ViewContext) {
     pyChangedInput: pyLiteral(sample(result.inputFields, 1)),
     pySampleOutput: pyLiteral(sample(result.outputFields)),
     pyRequiredInputField: pyString(required.name),
+    pyDatabaseUrlEnv: pyString(databaseUrlEnv),
+    databaseUrlEnv,
+    staleAfterSeconds,
+    sweepMinutes: 10,
+    sweepPath: "/internal/sweep",
+    sweepJob: withSuffixName(t.workerService, "-sweep"),
     modelTimeoutSeconds: model.timeoutSeconds,
     temperature: model.temperature,
     maxOutputTokens: model.maxOutputTokens,
@@ -122,6 +138,8 @@ export function buildView(result: LlmopsResult, ctx: ViewContext) {
     workerDir: ctx.workerDir,
     workerTimeoutSeconds: Math.max(queue.dispatchDeadlineSeconds, worker?.timeoutSeconds ?? 0),
     cloudSqlInstance: worker?.cloudSqlInstance ?? ctx.deployment?.database?.instance ?? "",
+    isPostgres: engine === "postgres",
+    cloudSqlConnection: `${project}:${region}:${worker?.cloudSqlInstance ?? ctx.deployment?.database?.instance ?? "INSTANCE"}`,
     minBackoffSeconds: queue.minBackoffSeconds,
     maxBackoffSeconds: queue.maxBackoffSeconds,
     maxDispatchesPerSecond: queue.maxDispatchesPerSecond,

@@ -72,6 +72,24 @@ describe("canary.sh", () => {
     expect(r.output).toContain("first deploy takes 100% directly");
   });
 
+  it("--execute runs a job once to the end after deploying it; a failed execution fails the step", async () => {
+    const job = ["--service", "web-app-prod-migrate", "--strategy", "job", "--execute", ...BASE.slice(2)];
+    const ok = await runCanary(job, {});
+    expect(ok.exitCode).toBe(0);
+    expect(ok.calls.map((c) => c.split(" ").slice(0, 4).join(" "))).toEqual([
+      "gcloud run jobs deploy",
+      "gcloud run jobs execute",
+    ]);
+    expect(ok.calls[1]).toBe(
+      "gcloud run jobs execute web-app-prod-migrate --region us-central1 --project acme-mvp-prod --quiet --wait",
+    );
+    const failed = await runCanary(job, { FAKE_EXECUTE_FAIL: "1" });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.output).toContain("job web-app-prod-migrate failed");
+    const misuse = await runCanary([...BASE, "--execute"], {});
+    expect(misuse.exitCode).toBe(2);
+  });
+
   it("asks `services describe` whether the service exists, never a prefix-matching list filter", async () => {
     const r = await runCanary(BASE, { FAKE_SERVICE_EXISTS: "1" });
     expect(r.calls.some((c) => c.startsWith("gcloud run services list"))).toBe(false);

@@ -125,7 +125,11 @@ describe("generated shell scripts", () => {
   it.skipIf(!shellcheckPath)("every generated shell script is ShellCheck-clean", async () => {
     const input = seedInput();
     const shells = (await cicdPhase.render(cicdPhase.offline(input), input)).filter((a) => a.kind === "shell");
-    expect(shells.map((a) => a.path)).toEqual(["scripts/deploy/canary.sh", "scripts/setup-wif.sh"]);
+    expect(shells.map((a) => a.path)).toEqual([
+      "scripts/deploy/canary.sh",
+      "scripts/setup-wif.sh",
+      "scripts/setup-secrets.sh",
+    ]);
     for (const artifact of shells) expect(await shellcheckArtifact(artifact.path, artifact.content)).toEqual([]);
   });
 });

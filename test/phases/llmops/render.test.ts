@@ -29,6 +29,7 @@ describe("renderLlmops", () => {
       "services/ai-worker/models.py",
       "services/ai-worker/api_handler.py",
       "services/ai-worker/ai_worker.py",
+      "services/ai-worker/migrate.py",
       "services/ai-worker/tests/conftest.py",
       "services/ai-worker/tests/test_api_handler.py",
       "services/ai-worker/tests/test_ai_worker.py",
@@ -114,14 +115,18 @@ describe("setup-ai-worker.sh", () => {
 
   it.each([
     ["roles/aiplatform.user", "WORKER_SA", "projects add-iam-policy-binding"],
-    ["roles/cloudtasks.enqueuer", "API_SA", 'tasks queues add-iam-policy-binding "$QUEUE"'],
-    ["roles/iam.serviceAccountUser", "API_SA", 'iam service-accounts add-iam-policy-binding "$INVOKER_SA"'],
+    ["roles/cloudtasks.enqueuer", "enqueuer", 'tasks queues add-iam-policy-binding "$QUEUE"'],
+    ["roles/iam.serviceAccountUser", "enqueuer", 'iam service-accounts add-iam-policy-binding "$INVOKER_SA"'],
     ["roles/run.invoker", "INVOKER_SA", 'run services add-iam-policy-binding "$WORKER_SERVICE"'],
   ])("grants %s to %s only, on the narrowest resource", (role, member, resource) => {
     const lines = grant(role);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`--member "serviceAccount:\${${member}}"`);
     expect(lines[0]).toContain(resource);
+  });
+
+  it("enqueuers are the API (new tasks) and the worker's sweeper (tasks Cloud Tasks gave up on), nothing else", () => {
+    expect(script).toContain('for enqueuer in "$API_SA" "$WORKER_SA"; do');
   });
 
   it("gives the worker Cloud SQL access when the design has a database", () => {

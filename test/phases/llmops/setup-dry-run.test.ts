@@ -37,7 +37,13 @@ describe("setup-ai-worker.sh --dry-run", () => {
     const vertex = lines.filter((l) => l.includes("roles/aiplatform.user"));
     expect(vertex).toHaveLength(1);
     expect(vertex[0]).toContain("serviceAccount:web-app-prod-ai-worker-sa@acme-mvp-prod.iam.gserviceaccount.com");
-    expect(lines.at(-1)).toMatch(/run services add-iam-policy-binding web-app-prod-ai-worker .*roles\/run\.invoker/);
+    expect(
+      lines.some((l) => /run services add-iam-policy-binding web-app-prod-ai-worker .*roles\/run\.invoker/.test(l)),
+    ).toBe(true);
+    // Last, the sweeper: Cloud Scheduler POSTs to the worker with the invoker's OIDC token.
+    expect(lines.at(-1)).toBe(
+      "+ gcloud scheduler jobs create http web-app-prod-ai-worker-sweep --location us-central1 --project acme-mvp-prod --schedule \\*/10\\ \\*\\ \\*\\ \\*\\ \\* --uri https://web-app-prod-ai-worker-PROJECT_NUMBER.us-central1.run.app/internal/sweep --http-method POST --oidc-service-account-email web-app-prod-ai-worker-invoker@acme-mvp-prod.iam.gserviceaccount.com --oidc-token-audience https://web-app-prod-ai-worker-PROJECT_NUMBER.us-central1.run.app --attempt-deadline 300s",
+    );
   });
 
   it("without --dry-run it does call gcloud (and stops at the first failure)", async () => {

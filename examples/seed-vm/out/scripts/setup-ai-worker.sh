@@ -6,7 +6,8 @@
 # Usage: scripts/setup-ai-worker.sh [--dry-run]   (--dry-run prints the gcloud commands instead)
 #
 # Who may do what:
-#   web-app-prod-ai-worker-sa  runs the worker; the ONLY identity with Vertex AI access
+#   web-app-prod-ai-worker-sa  runs the worker; the ONLY identity with Vertex AI access; re-enqueues
+#       stuck tasks (the sweeper), so it may also enqueue on web-app-prod-ai-tasks as the invoker
 #   web-app-prod-ai-worker-invoker  identity in the Cloud Tasks OIDC token; the ONLY one allowed to invoke the worker
 #   web-app-prod-sa  runs the API; may enqueue on web-app-prod-ai-tasks and act as the invoker, nothing else here
 set -euo pipefail
@@ -15,6 +16,7 @@ PROJECT="${PROJECT:-"acme-mvp-prod"}"
 REGION="${REGION:-"us-central1"}"
 QUEUE="web-app-prod-ai-tasks"
 WORKER_SERVICE="web-app-prod-ai-worker"
+SWEEP_JOB="web-app-prod-ai-worker-sweep"
 WORKER_SA="web-app-prod-ai-worker-sa@${PROJECT}.iam.gserviceaccount.com"
 INVOKER_SA="web-app-prod-ai-worker-invoker@${PROJECT}.iam.gserviceaccount.com"
 API_SA="web-app-prod-sa@${PROJECT}.iam.gserviceaccount.com"
@@ -55,7 +57,8 @@ ensure_service_account() {
   fi
 }
 
-run gcloud services enable cloudtasks.googleapis.com aiplatform.googleapis.com run.googleapis.com --project "$PROJECT"
+run gcloud services enable cloudtasks.googleapis.com aiplatform.googleapis.com run.googleapis.com \
+  cloudscheduler.googleapis.com --project "$PROJECT"
 
 ensure_service_account "web-app-prod-ai-worker-sa" "AI worker runtime"
 ensure_service_account "web-app-prod-ai-worker-invoker" "Cloud Tasks invoker for the AI worker"
@@ -84,12 +87,14 @@ quiet gcloud projects add-iam-policy-binding "$PROJECT" \
 quiet gcloud projects add-iam-policy-binding "$PROJECT" \
   --member "serviceAccount:${WORKER_SA}" --role roles/cloudsql.client --condition None
 
-# The API may enqueue on this queue only...
-quiet gcloud tasks queues add-iam-policy-binding "$QUEUE" --location "$REGION" --project "$PROJECT" \
-  --member "serviceAccount:${API_SA}" --role roles/cloudtasks.enqueuer
-# ...and attach the invoker identity to the tasks it creates (actAs on that one account).
-quiet gcloud iam service-accounts add-iam-policy-binding "$INVOKER_SA" --project "$PROJECT" \
-  --member "serviceAccount:${API_SA}" --role roles/iam.serviceAccountUser
+# The API (new tasks) and the worker's sweeper (tasks Cloud Tasks gave up on) may enqueue on this
+# queue only, and attach the invoker identity to the tasks they create (actAs on that one account).
+for enqueuer in "$API_SA" "$WORKER_SA"; do
+  quiet gcloud tasks queues add-iam-policy-binding "$QUEUE" --location "$REGION" --project "$PROJECT" \
+    --member "serviceAccount:${enqueuer}" --role roles/cloudtasks.enqueuer
+  quiet gcloud iam service-accounts add-iam-policy-binding "$INVOKER_SA" --project "$PROJECT" \
+    --member "serviceAccount:${enqueuer}" --role roles/iam.serviceAccountUser
+done
 
 # Only the invoker identity may call the worker. Deploy it first, for example:
 #   gcloud run deploy "$WORKER_SERVICE" --source services/ai-worker --region "$REGION" \
@@ -99,8 +104,31 @@ quiet gcloud iam service-accounts add-iam-policy-binding "$INVOKER_SA" --project
 if ((DRY_RUN)) || exists gcloud run services describe "$WORKER_SERVICE" --region "$REGION" --project "$PROJECT"; then
   quiet gcloud run services add-iam-policy-binding "$WORKER_SERVICE" --region "$REGION" --project "$PROJECT" \
     --member "serviceAccount:${INVOKER_SA}" --role roles/run.invoker
-  ((DRY_RUN)) || echo "AI worker queue and IAM are set up."
 else
   echo "Service $WORKER_SERVICE is not deployed yet: deploy it, then re-run this script to grant the invoker role." >&2
   exit 1
 fi
+
+# The sweeper: every 10 minutes Cloud Scheduler asks the worker to re-enqueue tasks that
+# stayed open past every Cloud Tasks attempt (2010 s), with the invoker's OIDC token.
+if ((DRY_RUN)); then
+  WORKER_URL="https://${WORKER_SERVICE}-PROJECT_NUMBER.${REGION}.run.app"
+else
+  WORKER_URL=$(gcloud run services describe "$WORKER_SERVICE" --region "$REGION" --project "$PROJECT" --format='value(status.url)')
+fi
+sweep_flags=(
+  --location "$REGION"
+  --project "$PROJECT"
+  --schedule "*/10 * * * *"
+  --uri "${WORKER_URL}/internal/sweep"
+  --http-method POST
+  --oidc-service-account-email "$INVOKER_SA"
+  --oidc-token-audience "$WORKER_URL"
+  --attempt-deadline 300s
+)
+if exists gcloud scheduler jobs describe "$SWEEP_JOB" --location "$REGION" --project "$PROJECT"; then
+  run gcloud scheduler jobs update http "$SWEEP_JOB" "${sweep_flags[@]}"
+else
+  run gcloud scheduler jobs create http "$SWEEP_JOB" "${sweep_flags[@]}"
+fi
+((DRY_RUN)) || echo "AI worker queue, IAM and sweeper are set up."

@@ -29,9 +29,7 @@ BUILDER_ID=github-builder
 DEPLOYER_ID=github-deployer
 RUNTIME_ACCOUNTS=( web-app-prod-ai-worker-sa web-app-prod-sa web-app-prod-worker-sa )
 CLOUDSQL_ACCOUNTS=( web-app-prod-ai-worker-sa web-app-prod-sa web-app-prod-worker-sa )
-# account:SECRET pairs: each runtime account may read only the secrets its service mounts.
-SECRET_GRANTS=( web-app-prod-ai-worker-sa:DATABASE_URL web-app-prod-sa:DATABASE_URL web-app-prod-sa:SECRET_KEY web-app-prod-worker-sa:DATABASE_URL )
-APIS=( artifactregistry.googleapis.com iam.googleapis.com iamcredentials.googleapis.com monitoring.googleapis.com run.googleapis.com secretmanager.googleapis.com sqladmin.googleapis.com sts.googleapis.com )
+APIS=( artifactregistry.googleapis.com iam.googleapis.com iamcredentials.googleapis.com run.googleapis.com sqladmin.googleapis.com sts.googleapis.com )
 
 DRY_RUN=0 OWNER_ID="" REPO_ID=""
 die() { printf 'setup-wif: %s\n' "$*" >&2; exit 2; }
@@ -158,9 +156,6 @@ fi
 # Deploy and shift traffic; cannot change IAM policies.
 run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
   --role=roles/run.developer --condition=None
-# Read the canary's request metrics (scripts/deploy/canary.sh judges each step on them); read-only.
-run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
-  --role=roles/monitoring.viewer --condition=None
 # Deploy revisions that run as the runtime accounts, and as nothing else.
 for account in "${RUNTIME_ACCOUNTS[@]}"; do
   run gcloud iam service-accounts add-iam-policy-binding "$(sa_email "$account")" --project "$PROJECT_ID" \
@@ -170,16 +165,6 @@ for account in "${CLOUDSQL_ACCOUNTS[@]}"; do
   run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$(sa_email "$account")" \
     --role=roles/cloudsql.client --condition=None
 done
-for grant in "${SECRET_GRANTS[@]}"; do
-  account=${grant%%:*} secret=${grant#*:}
-  if ((DRY_RUN)) || exists gcloud secrets describe "$secret" --project "$PROJECT_ID"; then
-    run gcloud secrets add-iam-policy-binding "$secret" --project "$PROJECT_ID" \
-      --member="serviceAccount:$(sa_email "$account")" --role=roles/secretmanager.secretAccessor
-  else
-    echo "secret $secret does not exist yet: create it (gcloud secrets create $secret --data-file=-) and rerun"
-  fi
-done
-
 cat <<VARS
 
 Done. Set these repository variables (Settings > Secrets and variables > Actions > Variables):

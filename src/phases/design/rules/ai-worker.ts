@@ -4,7 +4,7 @@
 // for exactly this service, queue and path (sizes come from the shared llmops sizing).
 import type { Risk } from "../../../contracts/audit-result.js";
 import { aiWorkerSizing, LLM_KEY_ENV, needsAiWorker } from "../../../contracts/ai-worker-sizing.js";
-import { REPO_PATH } from "../../../contracts/deployment.js";
+import { databaseUrlSecret, REPO_PATH } from "../../../contracts/deployment.js";
 import { clamp, type Draft, HEALTH_PATH, PORT } from "./draft.js";
 import { cleanName, runName, serviceAccountId } from "./names.js";
 
@@ -39,6 +39,7 @@ export function planAiWorker(d: Draft, workerDirOption: unknown): void {
   // Only the AI worker may call a model: every other service loses its model credential.
   for (const t of d.services) t.secrets = t.secrets.filter((e) => !isLlmKey(e));
   const q = sizing.queue;
+  const dbSecret = d.services.map(databaseUrlSecret).find(Boolean) ?? "DATABASE_URL";
   d.services.push({
     name,
     kind: "worker",
@@ -57,8 +58,9 @@ export function planAiWorker(d: Draft, workerDirOption: unknown): void {
     // "internal" still admits Cloud Tasks (and Cloud Scheduler, Pub/Sub, Eventarc, Workflows) from
     // the same project at the run.app URL (cloud.google.com/run/docs/securing/ingress).
     ingress: "internal",
-    // Task records live in the application database (the generated code reads DATABASE_URL).
-    secrets: ["DATABASE_URL"],
+    // Task records live in the application database, reached through the app's own URL secret
+    // (llmops' generated code reads the same name).
+    secrets: [dbSecret],
     ...(d.database ? { cloudSqlInstance: d.database.instance } : {}),
     source: { context: workerDir, dockerfile: `${workerDir}/Dockerfile` },
     env: { GOOGLE_CLOUD_PROJECT: d.project.id, AI_QUEUE: queueName },

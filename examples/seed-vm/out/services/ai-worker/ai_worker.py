@@ -15,21 +15,24 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from api_handler import STALE_AFTER_SECONDS, CloudTasksEnqueuer, Enqueuer, cloud_task_name, task_payload
 from models import (
     FINAL_STATUSES,
+    GAVE_UP,
     TASK_TYPE,
     ContractSummaryInput,
     ContractSummaryOutput,
     Provenance,
     TaskRepository,
     TaskStatus,
+    database_url,
     to_dict,
 )
 
@@ -41,8 +44,14 @@ DEFAULT_TEMPERATURE = 0.2
 DEFAULT_MAX_OUTPUT_TOKENS = 8192
 DEFAULT_QUEUE = "web-app-prod-ai-tasks"
 DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_REGION = "us-central1"
+DEFAULT_INVOKER_ACCOUNT = "web-app-prod-ai-worker-invoker"
+# Cloud Scheduler calls it every few minutes (scripts/setup-ai-worker.sh).
+SWEEP_PATH = "/internal/sweep"
+SWEEP_BATCH = 100
 DEFAULT_PROMPT_FILE = Path(__file__).resolve().parent / "prompts/contract_summary.md"
 TASK_ID_PATTERN = re.compile(r"^[0-9a-f]{40}$")
+HOST_PATTERN = re.compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$")
 # Finish reasons that mean "this input will never get an answer": do not retry.
 BLOCKED_FINISH_REASONS = {"SAFETY", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "RECITATION", "IMAGE_SAFETY"}
 
@@ -232,13 +241,46 @@ class TaskProcessor:
 
     def _retry(self, task_id: str, error: str, attempt: int, last_attempt: bool) -> Outcome:
         if last_attempt:
-            return self._fail(task_id, f"gave up after {attempt} attempts: {error}", attempt)
+            return self._fail(task_id, f"{GAVE_UP} {attempt} attempts: {error}", attempt)
         self._repository.release(task_id, error[:2000])
         self._log("WARNING", "task will be retried", task_id, attempt=attempt, error=error[:500])
         return Outcome(503, {"task_id": task_id, "status": TaskStatus.QUEUED.value, "retry": True})
 
 
-def create_app(processor: TaskProcessor, settings: WorkerSettings) -> FastAPI:
+class Sweeper:
+    """Re-enqueues tasks Cloud Tasks can no longer deliver: queued or running and untouched for
+    longer than every attempt could take (the worker died on each one, or an enqueue was lost).
+    Each gets a new generation, so a new Cloud Tasks name."""
+
+    def __init__(
+        self,
+        repository: TaskRepository,
+        enqueuer_for: Callable[[str], Enqueuer],
+        stale_after_seconds: float = STALE_AFTER_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._repository = repository
+        self._enqueuer_for = enqueuer_for
+        self._stale_after_seconds = stale_after_seconds
+        self._clock = clock
+
+    def sweep(self, worker_base_url: str, limit: int = SWEEP_BATCH) -> Dict[str, int]:
+        stale_before_ms = int((self._clock() - self._stale_after_seconds) * 1000)
+        stale = self._repository.stale(stale_before_ms, limit)
+        enqueuer = self._enqueuer_for(worker_base_url) if stale else None
+        requeued = 0
+        for task_id in stale:
+            record = self._repository.requeue(task_id, stale_before_ms)
+            if record is None:  # finished or picked up since the query
+                continue
+            # If this raises, the row is queued with a fresh timestamp: the next sweep retries it.
+            enqueuer.enqueue(cloud_task_name(task_id, record.generation), task_payload(task_id, record.generation))
+            requeued += 1
+            log_event("WARNING", "stale task re-enqueued", task_id=task_id, generation=record.generation)
+        return {"stale": len(stale), "requeued": requeued}
+
+
+def create_app(processor: TaskProcessor, settings: WorkerSettings, sweeper: Optional[Sweeper] = None) -> FastAPI:
     app = FastAPI(title="AI worker", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.get("/healthz")
@@ -261,7 +303,14 @@ def create_app(processor: TaskProcessor, settings: WorkerSettings) -> FastAPI:
         except ValueError:
             payload = None
         task_id = payload.get("task_id") if isinstance(payload, dict) else None
-        if not isinstance(task_id, str) or not TASK_ID_PATTERN.match(task_id) or task_name != task_id:
+        generation = payload.get("generation") if isinstance(payload, dict) else None
+        if (
+            not isinstance(task_id, str)
+            or not TASK_ID_PATTERN.match(task_id)
+            or not isinstance(generation, int)
+            or generation < 1
+            or task_name != cloud_task_name(task_id, generation)
+        ):
             # Retrying a malformed task cannot fix it: acknowledge and log.
             log_event("ERROR", "malformed task dropped", task_name=task_name[:100])
             return JSONResponse(status_code=200, content={"status": "dropped"})
@@ -269,6 +318,20 @@ def create_app(processor: TaskProcessor, settings: WorkerSettings) -> FastAPI:
         retry_count = int(retry_header) if retry_header.isdigit() else 0
         outcome = await run_in_threadpool(processor.process, task_id, retry_count)
         return JSONResponse(status_code=outcome.status_code, content=outcome.body)
+
+    @app.post(SWEEP_PATH)
+    async def sweep(request: Request) -> JSONResponse:
+        # Cloud Run admits only the invoker identity; Cloud Scheduler's user agent is defence in depth.
+        if sweeper is None:
+            return JSONResponse(status_code=404, content={"detail": "no sweeper configured"})
+        if not request.headers.get("user-agent", "").startswith("Google-Cloud-Scheduler"):
+            return JSONResponse(status_code=403, content={"detail": "only Cloud Scheduler may call this endpoint"})
+        host = request.headers.get("host", "")
+        if not HOST_PATTERN.match(host):
+            return JSONResponse(status_code=400, content={"detail": "unexpected Host header"})
+        # Tasks go back to this service's own URL (also their OIDC audience).
+        counts = await run_in_threadpool(sweeper.sweep, f"https://{host}")
+        return JSONResponse(content=counts)
 
     return app
 
@@ -291,6 +354,18 @@ def app_from_env() -> FastAPI:
         model_id=settings.model_id,
         timeout_seconds=float(os.environ.get("AI_MODEL_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)),
     )
-    repository = SqlTaskRepository(create_engine(os.environ["DATABASE_URL"], pool_pre_ping=True))
+    repository = SqlTaskRepository(create_engine(database_url(), pool_pre_ping=True))
     prompt = load_prompt(Path(os.environ.get("AI_PROMPT_FILE", str(DEFAULT_PROMPT_FILE))))
-    return create_app(TaskProcessor(repository, model, prompt, settings), settings)
+    project = os.environ["GOOGLE_CLOUD_PROJECT"]
+
+    def enqueuer_for(worker_base_url: str) -> Enqueuer:
+        return CloudTasksEnqueuer(
+            project=project,
+            location=os.environ.get("AI_QUEUE_LOCATION", DEFAULT_REGION),
+            queue=settings.queue_name,
+            worker_base_url=worker_base_url,
+            invoker_email=os.environ.get("AI_INVOKER_SERVICE_ACCOUNT", f"{DEFAULT_INVOKER_ACCOUNT}@{project}.iam.gserviceaccount.com"),
+        )
+
+    sweeper = Sweeper(repository, enqueuer_for)
+    return create_app(TaskProcessor(repository, model, prompt, settings), settings, sweeper)

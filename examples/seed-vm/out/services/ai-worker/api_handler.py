@@ -14,7 +14,8 @@ import json
 import os
 import re
 import sys
-from typing import Any, Dict, Optional
+import time
+from typing import Any, Callable, Dict, Optional
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
@@ -26,6 +27,7 @@ from models import (
     TaskRecord,
     TaskRepository,
     TaskStatus,
+    database_url,
     to_dict,
 )
 
@@ -34,20 +36,34 @@ WORKER_PATH = "/tasks/contract-summary"
 DEFAULT_QUEUE = "web-app-prod-ai-tasks"
 DEFAULT_INVOKER_ACCOUNT = "web-app-prod-ai-worker-invoker"
 DISPATCH_DEADLINE_SECONDS = 90
+# After this long Cloud Tasks has spent every attempt (each waits up to the dispatch deadline, then
+# backs off): a task still queued or running by then will never be delivered again.
+STALE_AFTER_SECONDS = 2010
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 TASK_ID_PATTERN = re.compile(r"^[0-9a-f]{40}$")
 
 
 def task_id_for(request_id: str) -> str:
-    """Cloud Tasks task name for a request: the same request id always maps to the same name,
-    so a repeated request is refused by Cloud Tasks (AlreadyExists) instead of queued twice.
-    A hash, not the raw id, because sequential task names slow Cloud Tasks down."""
+    """Task id for a request: the same request id always maps to the same task, so a repeated
+    request never creates a second one. A hash, not the raw id, because sequential Cloud Tasks
+    names slow the queue down."""
     return hashlib.sha256(f"{TASK_TYPE}:{request_id}".encode("utf-8")).hexdigest()[:40]
 
 
+def cloud_task_name(task_id: str, generation: int) -> str:
+    """Cloud Tasks name for one delivery generation of a task: a repeated enqueue of the same
+    generation is refused (AlreadyExists); a re-enqueue after Cloud Tasks gave up needs a new
+    name, because a name stays taken for a while after its task is gone."""
+    return f"{task_id}-{generation}"
+
+
+def task_payload(task_id: str, generation: int) -> Dict[str, Any]:
+    return {"task_id": task_id, "generation": generation}
+
+
 class Enqueuer:
-    def enqueue(self, task_id: str, payload: Dict[str, Any]) -> bool:
-        """Create the Cloud Task; False when a task with this name already exists."""
+    def enqueue(self, name: str, payload: Dict[str, Any]) -> bool:
+        """Create the Cloud Task called `name`; False when one with this name already exists."""
         raise NotImplementedError
 
 
@@ -64,13 +80,13 @@ class CloudTasksEnqueuer(Enqueuer):
         self._worker_base_url = worker_base_url.rstrip("/")
         self._invoker_email = invoker_email
 
-    def enqueue(self, task_id: str, payload: Dict[str, Any]) -> bool:
+    def enqueue(self, name: str, payload: Dict[str, Any]) -> bool:
         from google.api_core import exceptions
         from google.protobuf import duration_pb2
 
         tasks_v2 = self._tasks_v2
         task = tasks_v2.Task(
-            name=self._client.task_path(self._project, self._location, self._queue, task_id),
+            name=self._client.task_path(self._project, self._location, self._queue, name),
             dispatch_deadline=duration_pb2.Duration(seconds=DISPATCH_DEADLINE_SECONDS),
             http_request=tasks_v2.HttpRequest(
                 http_method=tasks_v2.HttpMethod.POST,
@@ -94,7 +110,7 @@ def _log(severity: str, message: str, **fields: Any) -> None:
     sys.stdout.write(json.dumps(entry, sort_keys=True) + "\n")
 
 
-def create_router(repository: TaskRepository, enqueuer: Enqueuer) -> APIRouter:
+def create_router(repository: TaskRepository, enqueuer: Enqueuer, clock: Callable[[], float] = time.time) -> APIRouter:
     router = APIRouter()
 
     @router.post(ROUTE, status_code=202)
@@ -111,10 +127,15 @@ def create_router(repository: TaskRepository, enqueuer: Enqueuer) -> APIRouter:
             raise HTTPException(status_code=503, detail="task storage changed underneath; retry with the same request_id")
         if not created and current.input != task_input:
             raise HTTPException(status_code=409, detail="request_id was already used with different input")
+        if not created:
+            # A resubmit after Cloud Tasks gave up (the task is stuck open past every attempt, or
+            # failed for running out of attempts): deliver it again, under a new task name.
+            stale_before_ms = int((clock() - STALE_AFTER_SECONDS) * 1000)
+            current = repository.requeue(task_id, stale_before_ms) or current
         if current.status == TaskStatus.QUEUED:
             # Also on a repeat: the first attempt may have stored the record but failed to enqueue.
             try:
-                fresh = enqueuer.enqueue(task_id, {"task_id": task_id})
+                fresh = enqueuer.enqueue(cloud_task_name(task_id, current.generation), task_payload(task_id, current.generation))
             except Exception as exc:  # the client retries with the same request_id
                 _log("ERROR", "enqueue failed", task_id=task_id, error=type(exc).__name__)
                 raise HTTPException(status_code=503, detail="could not enqueue the task; retry with the same request_id")
@@ -134,14 +155,14 @@ def create_router(repository: TaskRepository, enqueuer: Enqueuer) -> APIRouter:
 
 
 def router_from_env() -> APIRouter:
-    """Production wiring: Cloud SQL through DATABASE_URL, Cloud Tasks through the API's own
+    """Production wiring: Cloud SQL through the app's database URL secret, Cloud Tasks through the API's own
     service account (Application Default Credentials on Cloud Run; no key files)."""
     from sqlalchemy import create_engine
 
     from models import SqlTaskRepository
 
     project = os.environ["GOOGLE_CLOUD_PROJECT"]
-    repository = SqlTaskRepository(create_engine(os.environ["DATABASE_URL"], pool_pre_ping=True))
+    repository = SqlTaskRepository(create_engine(database_url(), pool_pre_ping=True))
     enqueuer = CloudTasksEnqueuer(
         project=project,
         location=os.environ.get("AI_QUEUE_LOCATION", "us-central1"),

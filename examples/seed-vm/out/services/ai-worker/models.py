@@ -7,15 +7,22 @@ max_length, to_dict below), so the same file runs on Debian's pydantic 1.10 and 
 """
 import enum
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, List, Optional
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import BaseModel, Field
 
 TASK_TYPE = "contract_summary"
 USE_CASE = "summarise uploaded contracts"
+# The secret holding the app's database URL; the worker keeps its task records in that database.
+DATABASE_URL_ENV = "DATABASE_URL"
+# How a task that ran out of Cloud Tasks attempts is marked failed. Unlike a failure caused by its
+# input, it may be submitted again.
+GAVE_UP = "gave up after"
 
 
 class TaskStatus(str, enum.Enum):
@@ -26,6 +33,38 @@ class TaskStatus(str, enum.Enum):
 
 
 FINAL_STATUSES = (TaskStatus.SUCCEEDED, TaskStatus.FAILED)
+OPEN_STATUSES = (TaskStatus.QUEUED, TaskStatus.RUNNING)
+
+_MYSQL_SCHEMES = ("mysql", "mysql+mysqldb", "mysql+mysqlconnector", "mysql2", "mariadb")
+_POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg", "pgsql")
+
+
+def database_url(raw: Optional[str] = None) -> str:
+    """The SQLAlchemy URL for this image's drivers, from the app's own database URL.
+
+    The app's URL may name another driver; the database is the same:
+      mysql://, mysql2:// (socket=)           -> mysql+pymysql:// (unix_socket=/cloudsql/PROJECT:REGION:INSTANCE)
+      postgres://, postgresql:// (host=/...)  -> postgresql+pg8000:// (unix_sock=/cloudsql/PROJECT:REGION:INSTANCE/.s.PGSQL.5432)
+    Anything else (sqlite:// in tests, a URL already in these forms) passes through.
+    """
+    url = raw if raw is not None else os.environ.get(DATABASE_URL_ENV, "")
+    if not url:
+        raise RuntimeError(f"{DATABASE_URL_ENV} is not set: the deploy mounts it from Secret Manager")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if scheme in _MYSQL_SCHEMES:
+        scheme = "mysql+pymysql"
+        query = [("unix_socket" if key == "socket" else key, value) for key, value in query]
+    elif scheme in _POSTGRES_SCHEMES:
+        scheme = "postgresql+pg8000"
+        query = [
+            ("unix_sock", value.rstrip("/") + "/.s.PGSQL.5432") if key == "host" and value.startswith("/") else (key, value)
+            for key, value in query
+        ]
+    else:
+        return url
+    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query, safe="/:"), parts.fragment))
 
 
 class ContractSummaryInput(BaseModel):
@@ -92,6 +131,9 @@ class TaskRecord:
     model_id: Optional[str] = None
     created_at_ms: int = 0
     updated_at_ms: int = 0
+    # Cloud Tasks keeps a task name taken for a while after its task is gone: each re-enqueue of
+    # this record uses a new name, TASK_ID-GENERATION.
+    generation: int = 1
 
     def to_status(self) -> TaskStatusResponse:
         return TaskStatusResponse(
@@ -145,6 +187,23 @@ class TaskRepository:
         """running -> succeeded | failed."""
         raise NotImplementedError
 
+    def requeue(self, task_id: str, stale_before_ms: int) -> Optional[TaskRecord]:
+        """Makes a task deliverable again, as generation + 1, when Cloud Tasks can no longer
+        deliver it: queued or running and untouched since stale_before_ms (every attempt was
+        spent on a worker that died, or the enqueue was lost), or failed because attempts ran
+        out. None when the task is fine, still in flight, or failed for good."""
+        raise NotImplementedError
+
+    def stale(self, stale_before_ms: int, limit: int) -> List[str]:
+        """Ids of queued or running tasks untouched since stale_before_ms, oldest first."""
+        raise NotImplementedError
+
+
+def _requeueable(status: str, updated_at_ms: int, error: Optional[str], stale_before_ms: int) -> bool:
+    if status in (TaskStatus.QUEUED.value, TaskStatus.RUNNING.value):
+        return updated_at_ms < stale_before_ms
+    return status == TaskStatus.FAILED.value and (error or "").startswith(GAVE_UP)
+
 
 Clock = Callable[[], float]
 
@@ -189,6 +248,20 @@ class InMemoryTaskRepository(TaskRepository):
     def finish(self, task_id: str, status: TaskStatus, result: Optional[Dict[str, Any]], error: Optional[str], provenance: Provenance) -> None:
         self._update(task_id, TaskStatus.RUNNING, status=status, result=result, error=error, **provenance.__dict__)
 
+    def requeue(self, task_id: str, stale_before_ms: int) -> Optional[TaskRecord]:
+        with self._lock:
+            record = self._records.get(task_id)
+            if record is None or not _requeueable(record.status.value, record.updated_at_ms, record.error, stale_before_ms):
+                return None
+            requeued = replace(record, status=TaskStatus.QUEUED, generation=record.generation + 1, updated_at_ms=_ms(self._clock))
+            self._records[task_id] = requeued
+            return requeued
+
+    def stale(self, stale_before_ms: int, limit: int) -> List[str]:
+        with self._lock:
+            open_ = [r for r in self._records.values() if r.status in OPEN_STATUSES and r.updated_at_ms < stale_before_ms]
+        return [r.task_id for r in sorted(open_, key=lambda r: r.updated_at_ms)[:limit]]
+
     def _update(self, task_id: str, expected: TaskStatus, **changes: Any) -> None:
         with self._lock:
             record = self._records.get(task_id)
@@ -210,7 +283,7 @@ class SqlTaskRepository(TaskRepository):
     """
 
     def __init__(self, engine: Any, clock: Clock = time.time, table_name: str = "ai_tasks") -> None:
-        from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
+        from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
         from sqlalchemy.dialects import mysql
 
         # MySQL TEXT stops at 64 KB; documents are bigger.
@@ -224,7 +297,7 @@ class SqlTaskRepository(TaskRepository):
             Column("task_id", String(64), primary_key=True),
             Column("task_type", String(64), nullable=False),
             Column("request_id", String(128), nullable=False),
-            Column("status", String(16), nullable=False, index=True),
+            Column("status", String(16), nullable=False),
             Column("input_json", long_text, nullable=False),
             Column("attempts", Integer, nullable=False),
             Column("result_json", long_text),
@@ -235,10 +308,13 @@ class SqlTaskRepository(TaskRepository):
             Column("model_id", String(64)),
             Column("created_at_ms", BigInteger, nullable=False),
             Column("updated_at_ms", BigInteger, nullable=False),
+            Column("generation", Integer, nullable=False, default=1),
+            # The sweeper's query: open tasks by age.
+            Index(f"ix_{table_name}_status_updated", "status", "updated_at_ms"),
         )
 
     def create_schema(self) -> None:
-        """Creates the table when missing (use your migration tool in production)."""
+        """Creates the table and its index when missing (migrate.py runs this on every deploy)."""
         self.metadata.create_all(self._engine)
 
     def create(self, record: TaskRecord) -> bool:
@@ -252,6 +328,7 @@ class SqlTaskRepository(TaskRepository):
             "status": record.status.value,
             "input_json": json.dumps(record.input, sort_keys=True),
             "attempts": record.attempts,
+            "generation": record.generation,
             "created_at_ms": now,
             "updated_at_ms": now,
         }
@@ -294,6 +371,35 @@ class SqlTaskRepository(TaskRepository):
             **provenance.__dict__,
         )
 
+    def requeue(self, task_id: str, stale_before_ms: int) -> Optional[TaskRecord]:
+        from sqlalchemy import and_, or_, update
+
+        t = self.table
+        open_ = [TaskStatus.QUEUED.value, TaskStatus.RUNNING.value]
+        requeueable = or_(
+            and_(t.c.status.in_(open_), t.c.updated_at_ms < stale_before_ms),
+            and_(t.c.status == TaskStatus.FAILED.value, t.c.error.like(GAVE_UP + "%")),
+        )
+        with self._engine.begin() as conn:
+            changed = conn.execute(
+                update(t).where(t.c.task_id == task_id).where(requeueable).values(status=TaskStatus.QUEUED.value, generation=t.c.generation + 1, updated_at_ms=_ms(self._clock))
+            ).rowcount
+        return self.get(task_id) if changed == 1 else None
+
+    def stale(self, stale_before_ms: int, limit: int) -> List[str]:
+        from sqlalchemy import select
+
+        t = self.table
+        query = (
+            select(t.c.task_id)
+            .where(t.c.status.in_([TaskStatus.QUEUED.value, TaskStatus.RUNNING.value]))
+            .where(t.c.updated_at_ms < stale_before_ms)
+            .order_by(t.c.updated_at_ms)
+            .limit(limit)
+        )
+        with self._engine.begin() as conn:
+            return [row[0] for row in conn.execute(query)]
+
     def _update(self, task_id: str, **values: Any) -> None:
         from sqlalchemy import update
 
@@ -320,4 +426,5 @@ class SqlTaskRepository(TaskRepository):
             model_id=m["model_id"],
             created_at_ms=m["created_at_ms"],
             updated_at_ms=m["updated_at_ms"],
+            generation=m["generation"],
         )

@@ -45,14 +45,14 @@ class FakeEnqueuer(api_handler.Enqueuer):
         self.calls: List[str] = []
         self.fail_next = False
 
-    def enqueue(self, task_id: str, payload: Dict[str, Any]) -> bool:
-        self.calls.append(task_id)
+    def enqueue(self, name: str, payload: Dict[str, Any]) -> bool:
+        self.calls.append(name)
         if self.fail_next:
             self.fail_next = False
             raise RuntimeError("cloud tasks unavailable")
-        if task_id in self.tasks:
+        if name in self.tasks:
             return False
-        self.tasks[task_id] = payload
+        self.tasks[name] = payload
         return True
 
 
@@ -112,9 +112,9 @@ def processor(repository, model, prompt, settings) -> ai_worker.TaskProcessor:
 
 
 @pytest.fixture
-def api(repository, enqueuer) -> TestClient:
+def api(repository, enqueuer, clock) -> TestClient:
     app = FastAPI()
-    app.include_router(api_handler.create_router(repository, enqueuer))
+    app.include_router(api_handler.create_router(repository, enqueuer, clock=clock))
     return TestClient(app)
 
 
@@ -136,9 +136,13 @@ def submit(api):
     return _submit
 
 
-def cloud_tasks_headers(task_id: str, queue: str = "test-queue", retry_count: int = 0) -> Dict[str, str]:
+def task_body(task_id: str, generation: int = 1) -> Dict[str, Any]:
+    return {"task_id": task_id, "generation": generation}
+
+
+def cloud_tasks_headers(task_id: str, queue: str = "test-queue", retry_count: int = 0, generation: int = 1) -> Dict[str, str]:
     return {
-        "X-CloudTasks-TaskName": task_id,
+        "X-CloudTasks-TaskName": f"{task_id}-{generation}",
         "X-CloudTasks-QueueName": queue,
         "X-CloudTasks-TaskRetryCount": str(retry_count),
     }

@@ -3,15 +3,16 @@
 import hashlib
 
 import pytest
+from fastapi.testclient import TestClient
 
 import ai_worker
 from ai_worker import PermanentModelError, RetryableModelError
-from conftest import SAMPLE_INPUT, SAMPLE_OUTPUT, cloud_tasks_headers
+from conftest import SAMPLE_INPUT, SAMPLE_OUTPUT, cloud_tasks_headers, task_body
 from models import TaskStatus
 
 
 def deliver(worker, task_id, **header_options):
-    return worker.post(ai_worker.WORKER_PATH, json={"task_id": task_id}, headers=cloud_tasks_headers(task_id, **header_options))
+    return worker.post(ai_worker.WORKER_PATH, json=task_body(task_id), headers=cloud_tasks_headers(task_id, **header_options))
 
 
 @pytest.mark.parametrize(
@@ -22,7 +23,7 @@ def test_requests_without_cloud_tasks_headers_are_refused(worker, submit, model,
     task_id = submit()["task_id"]
     headers = {key: value for key, value in cloud_tasks_headers(task_id).items() if key not in drop}
 
-    response = worker.post(ai_worker.WORKER_PATH, json={"task_id": task_id}, headers=headers)
+    response = worker.post(ai_worker.WORKER_PATH, json=task_body(task_id), headers=headers)
 
     assert response.status_code == 403
     assert model.calls == []
@@ -173,3 +174,58 @@ def test_the_prompt_file_is_versioned_and_hashed(prompt):
 
 def test_healthz(worker):
     assert worker.get("/healthz").json() == {"status": "ok"}
+
+
+def test_a_delivery_whose_name_is_not_its_generation_is_dropped(worker, submit, model):
+    task_id = submit()["task_id"]
+
+    response = worker.post(ai_worker.WORKER_PATH, json=task_body(task_id, 2), headers=cloud_tasks_headers(task_id, generation=1))
+
+    assert response.json() == {"status": "dropped"}
+    assert model.calls == []
+
+
+def test_a_re_enqueued_generation_runs_to_success(worker, submit, repository, clock):
+    task_id = submit()["task_id"]
+    repository.claim(task_id, lease_seconds=60)
+    clock.advance(ai_worker.STALE_AFTER_SECONDS + 1)
+    generation = repository.requeue(task_id, int(clock() * 1000)).generation
+
+    response = worker.post(ai_worker.WORKER_PATH, json=task_body(task_id, generation), headers=cloud_tasks_headers(task_id, generation=generation))
+
+    assert response.status_code == 200
+    assert repository.get(task_id).status == TaskStatus.SUCCEEDED
+
+
+def test_the_sweeper_re_enqueues_only_tasks_past_every_attempt(submit, repository, enqueuer, clock):
+    stuck_running = submit("req-sweep-1")["task_id"]
+    repository.claim(stuck_running, lease_seconds=60)
+    stuck_queued = submit("req-sweep-2")["task_id"]
+    clock.advance(ai_worker.STALE_AFTER_SECONDS + 1)
+    fresh = submit("req-sweep-3")["task_id"]
+    urls = []
+
+    def enqueuer_for(url):
+        urls.append(url)
+        return enqueuer
+
+    counts = ai_worker.Sweeper(repository, enqueuer_for, clock=clock).sweep("https://worker.example.run.app")
+
+    assert counts == {"stale": 2, "requeued": 2}
+    assert urls == ["https://worker.example.run.app"]
+    assert {stuck_running + "-2", stuck_queued + "-2"} <= set(enqueuer.tasks)
+    assert fresh + "-2" not in enqueuer.tasks
+    assert repository.get(stuck_running).status == TaskStatus.QUEUED
+    # Swept once: a second sweep right after finds nothing to do.
+    assert ai_worker.Sweeper(repository, enqueuer_for, clock=clock).sweep("https://x")["requeued"] == 0
+
+
+def test_the_sweep_endpoint_answers_cloud_scheduler_only(processor, settings, repository, enqueuer, clock):
+    sweeper = ai_worker.Sweeper(repository, lambda url: enqueuer, clock=clock)
+    client = TestClient(ai_worker.create_app(processor, settings, sweeper))
+
+    assert client.post(ai_worker.SWEEP_PATH).status_code == 403
+    response = client.post(ai_worker.SWEEP_PATH, headers={"User-Agent": "Google-Cloud-Scheduler"})
+
+    assert response.status_code == 200
+    assert response.json() == {"stale": 0, "requeued": 0}

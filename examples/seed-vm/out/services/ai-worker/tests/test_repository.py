@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import FakeClock, SAMPLE_INPUT, SAMPLE_OUTPUT
-from models import InMemoryTaskRepository, Provenance, SqlTaskRepository, TaskRecord, TaskStatus
+from models import GAVE_UP, InMemoryTaskRepository, Provenance, SqlTaskRepository, TaskRecord, TaskStatus, database_url
 
 PROVENANCE = Provenance(prompt_name="p", prompt_version="1.2.3", prompt_sha256="f" * 64, model_id="fake-model")
 
@@ -104,3 +104,70 @@ def test_finish_only_applies_to_a_running_task(repo):
     repo.finish("t" * 40, TaskStatus.FAILED, None, "too early", PROVENANCE)
 
     assert repo.get("t" * 40).status == TaskStatus.QUEUED
+
+
+def test_requeue_takes_only_tasks_cloud_tasks_can_no_longer_deliver(repo):
+    repo.create(record())
+    repo.claim("t" * 40, lease_seconds=60)
+    now_ms = int(repo.clock() * 1000)
+
+    assert repo.requeue("t" * 40, stale_before_ms=now_ms) is None  # touched just now: still in flight
+    repo.clock.advance(600)
+    requeued = repo.requeue("t" * 40, stale_before_ms=now_ms + 1)
+
+    assert (requeued.status, requeued.generation, requeued.attempts) == (TaskStatus.QUEUED, 2, 1)
+    assert repo.requeue("t" * 40, stale_before_ms=now_ms + 1) is None  # fresh again after the requeue
+
+
+def test_requeue_reopens_a_task_that_ran_out_of_attempts_but_not_one_that_failed_for_good(repo):
+    for task_id, error in (("a" * 40, f"{GAVE_UP} 5 attempts: timeout"), ("b" * 40, "invalid input")):
+        repo.create(record(task_id=task_id))
+        repo.claim(task_id, lease_seconds=60)
+        repo.finish(task_id, TaskStatus.FAILED, None, error, PROVENANCE)
+
+    assert repo.requeue("a" * 40, stale_before_ms=0).generation == 2
+    assert repo.requeue("b" * 40, stale_before_ms=0) is None
+
+
+def test_stale_lists_open_tasks_oldest_first_up_to_the_limit(repo):
+    for n, task_id in enumerate(("c" * 40, "d" * 40, "e" * 40)):
+        repo.create(record(task_id=task_id, request_id=f"req-000{n}"))
+        repo.clock.advance(10)
+    repo.claim("d" * 40, lease_seconds=60)
+    repo.clock.advance(10)
+    cutoff = int(repo.clock() * 1000)
+    repo.clock.advance(10)
+    repo.create(record(task_id="f" * 40, request_id="req-0009"))
+
+    assert repo.stale(cutoff, limit=10) == ["c" * 40, "e" * 40, "d" * 40]
+    assert repo.stale(cutoff, limit=1) == ["c" * 40]
+
+
+@pytest.mark.parametrize(
+    "app_url, worker_url",
+    [
+        ("mysql://app:p%40ss@/shop?unix_socket=/cloudsql/p:r:db", "mysql+pymysql://app:p%40ss@/shop?unix_socket=/cloudsql/p:r:db"),
+        ("mysql2://app:pw@localhost/shop?socket=/cloudsql/p:r:db", "mysql+pymysql://app:pw@localhost/shop?unix_socket=/cloudsql/p:r:db"),
+        ("postgres://app:pw@/shop?host=/cloudsql/p:r:db", "postgresql+pg8000://app:pw@/shop?unix_sock=/cloudsql/p:r:db/.s.PGSQL.5432"),
+        ("postgresql://app:pw@10.0.0.3:5432/shop", "postgresql+pg8000://app:pw@10.0.0.3:5432/shop"),
+        ("mysql+pymysql://app:pw@/shop?unix_socket=/cloudsql/p:r:db", "mysql+pymysql://app:pw@/shop?unix_socket=/cloudsql/p:r:db"),
+        ("sqlite:///tasks.db", "sqlite:///tasks.db"),
+    ],
+)
+def test_database_url_points_the_apps_url_at_this_images_driver(app_url, worker_url):
+    assert database_url(app_url) == worker_url
+
+
+def test_migrate_creates_the_table_and_can_run_again(tmp_path, monkeypatch):
+    import migrate
+    import models
+
+    monkeypatch.setenv(models.DATABASE_URL_ENV, f"sqlite:///{tmp_path / 'app.db'}")
+
+    assert migrate.main() == 0
+    assert migrate.main() == 0
+    from sqlalchemy import create_engine, inspect
+
+    inspector = inspect(create_engine(f"sqlite:///{tmp_path / 'app.db'}"))
+    assert "generation" in [c["name"] for c in inspector.get_columns("ai_tasks")]
+    assert [i["name"] for i in inspector.get_indexes("ai_tasks")] == ["ix_ai_tasks_status_updated"]

@@ -1,0 +1,94 @@
+// Database schema migrations as a deploy step: a Cloud Run job per schema owner, run to the end
+// (`gcloud run jobs execute --wait`) before any new revision takes traffic, so new code never
+// meets an old schema. The app's migration command comes from its framework (found in the
+// repository, else in the inventory's commands); the AI worker owns its own table (ai_tasks)
+// through services/ai-worker/migrate.py. A framework we cannot recognise gets no guessed job:
+// the plan says where to add one.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { AI_WORKER_MIGRATE_COMMAND } from "../../contracts/ai-worker-task.js";
+import { isAiWorkerTarget, type DeployTarget } from "../../contracts/deployment.js";
+import type { Inventory } from "../../inventory/schema.js";
+import type { CicdContext } from "./context.js";
+
+export interface MigrationTool {
+  /** What runs the migrations, for docs: "Django", "Rails", … */
+  tool: string;
+  command: string[];
+}
+
+const KNOWN: Array<{ tool: string; command: string[]; files: string[]; pattern: RegExp }> = [
+  {
+    tool: "Django",
+    command: ["python", "manage.py", "migrate", "--noinput"],
+    files: ["manage.py"],
+    pattern: /manage\.py|django|\.wsgi:application|\.asgi:application/i,
+  },
+  { tool: "Rails", command: ["bin/rails", "db:migrate"], files: ["bin/rails"], pattern: /\brails\b/i },
+  {
+    tool: "Laravel",
+    command: ["php", "artisan", "migrate", "--force"],
+    files: ["artisan"],
+    pattern: /artisan|laravel/i,
+  },
+  { tool: "Alembic", command: ["alembic", "upgrade", "head"], files: ["alembic.ini"], pattern: /\balembic\b/ },
+  {
+    tool: "Prisma",
+    command: ["npx", "prisma", "migrate", "deploy"],
+    files: ["prisma/schema.prisma"],
+    pattern: /\bprisma\b/,
+  },
+];
+
+/** The app's migration command: the repository's files first, then the inventory's commands. */
+export function appMigrationTool(inventory: Inventory, repoDir?: string): MigrationTool | undefined {
+  const inRepo = KNOWN.find((k) => repoDir && k.files.some((f) => existsSync(path.join(repoDir, f))));
+  if (inRepo) return { tool: inRepo.tool, command: inRepo.command };
+  const text = [
+    ...inventory.services
+      .filter((s) => s.role !== "database" && s.role !== "cache")
+      .map((s) => `${s.software} ${s.command ?? ""}`),
+    inventory.deploy.testCommand ?? "",
+  ].join("\n");
+  const found = KNOWN.find((k) => k.pattern.test(text));
+  return found && { tool: found.tool, command: found.command };
+}
+
+/** `NAME-migrate`, trimmed so it stays a valid Cloud Run name. */
+function jobName(target: string): string {
+  return `${target.slice(0, 49 - "-migrate".length).replace(/-+$/, "")}-migrate`;
+}
+
+export interface Migration {
+  /** The Cloud Run job that runs the migrations (kind "job", the owner's image and identity). */
+  job: DeployTarget;
+  /** The service whose image and identity it borrows. */
+  owner: string;
+  tool: string;
+}
+
+function asJob(owner: DeployTarget, command: readonly string[]): DeployTarget {
+  return {
+    ...owner,
+    name: jobName(owner.name),
+    kind: "job",
+    command: [...command],
+    // A schema change may lock big tables: allow up to 30 minutes.
+    timeoutSeconds: Math.max(owner.timeoutSeconds, 1800),
+    env: Object.fromEntries(Object.entries(owner.env ?? {}).filter(([k]) => k === "GOOGLE_CLOUD_PROJECT")),
+  };
+}
+
+/** Migration jobs in the order they run: the app's schema first, then the AI worker's table. */
+export function migrations(ctx: CicdContext): Migration[] {
+  const { deployment } = ctx;
+  if (!deployment.database) return [];
+  const out: Migration[] = [];
+  const api = deployment.services.find((s) => s.kind === "api" && s.cloudSqlInstance);
+  const tool = api && appMigrationTool(ctx.inventory, ctx.repoDir);
+  if (api && tool) out.push({ job: asJob(api, tool.command), owner: api.name, tool: tool.tool });
+  for (const worker of deployment.services.filter((s) => isAiWorkerTarget(s) && s.source && s.cloudSqlInstance)) {
+    out.push({ job: asJob(worker, AI_WORKER_MIGRATE_COMMAND), owner: worker.name, tool: "ai_tasks table" });
+  }
+  return out;
+}

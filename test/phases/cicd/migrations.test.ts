@@ -1,0 +1,89 @@
+// Schema migrations run as Cloud Run jobs, to the end, before anything new deploys: the app's
+// own tool when we can tell which it is, the AI worker's table always.
+import { readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { cicdPhase, CICD_PATHS } from "../../../src/phases/cicd/index.js";
+import { appMigrationTool, migrations } from "../../../src/phases/cicd/migrations.js";
+import { buildContext } from "../../../src/phases/cicd/context.js";
+import { chainFile, chainYaml, EXAMPLE } from "./chain.js";
+
+type Step = { name: string; run?: string };
+
+async function deploySteps(input: Parameters<typeof cicdPhase.offline>[0]): Promise<Step[]> {
+  const artifacts = await cicdPhase.render(cicdPhase.offline(input), input);
+  const wf = parse(artifacts.find((a) => a.path === CICD_PATHS.workflow)!.content) as {
+    jobs: { deploy: { steps: Step[] } };
+  };
+  // One line per step: the scripts wrap their flags over several lines.
+  return wf.jobs.deploy.steps.filter((s) => s.run).map((s) => ({ ...s, run: s.run!.replace(/ \\\n\s+/g, " ") }));
+}
+
+describe("database migrations", () => {
+  it("Django: manage.py migrate in the API's image and identity, first, run to the end, never retried", async () => {
+    const steps = await deploySteps(chainFile(EXAMPLE("django-postgres")).input);
+    expect(steps[0]!.name).toBe("Migrate the database (Django, Cloud Run job bookshop-web-migrate)");
+    const run = steps[0]!.run!;
+    expect(run).toContain("--service bookshop-web-migrate --strategy job --execute");
+    expect(run).toContain('--image "$IMAGE:$GITHUB_SHA"');
+    expect(run).toContain("--command=python --args=manage.py,migrate,--noinput");
+    expect(run).toContain("--service-account=bookshop-web-sa@bookshop-prod.iam.gserviceaccount.com");
+    expect(run).toContain("--set-cloudsql-instances=bookshop-prod:europe-west1:bookshop-web-db");
+    expect(run).toContain("--set-secrets=DATABASE_URL=DATABASE_URL:latest");
+    expect(run).toContain("--max-retries=0");
+    expect(steps.slice(1).every((s) => !s.run!.includes("--execute"))).toBe(true);
+  });
+
+  it("the AI worker's table: migrate.py in the worker's own image, before the worker deploys", async () => {
+    const steps = await deploySteps(chainFile(EXAMPLE("seed-vm")).input);
+    const names = steps.map((s) => s.name);
+    expect(names[0]).toBe("Migrate the database (ai_tasks table, Cloud Run job web-app-prod-ai-worker-migrate)");
+    expect(steps[0]!.run).toContain('--image "$REGISTRY/web-app-prod-ai-worker:$GITHUB_SHA"');
+    expect(steps[0]!.run).toContain("--command=python --args=migrate.py");
+    expect(names.indexOf("Deploy web-app-prod-ai-worker (worker)")).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["uvicorn app.main:app", "", undefined],
+    ["gunicorn shop.wsgi:application", "", "Django"],
+    ["bundle exec puma -C config/puma.rb", "bundle exec rails test", "Rails"],
+    ["php-fpm", "php artisan test", "Laravel"],
+  ])("%s (tests: %s) -> %s", (command, testCommand, tool) => {
+    const { input } = chainFile(EXAMPLE("seed-vm"));
+    const inventory = structuredClone(input.inventory);
+    inventory.services = inventory.services.map((s) =>
+      s.role === "web" ? { ...s, software: command.split(" ")[0]!, command } : s,
+    );
+    inventory.deploy.testCommand = testCommand || undefined;
+    expect(appMigrationTool(inventory)?.tool).toBe(tool);
+  });
+
+  it.each([
+    ["alembic.ini", "Alembic", ["alembic", "upgrade", "head"]],
+    ["prisma/schema.prisma", "Prisma", ["npx", "prisma", "migrate", "deploy"]],
+    ["manage.py", "Django", ["python", "manage.py", "migrate", "--noinput"]],
+  ])("a repository with %s -> %s (its files decide before the inventory's commands)", async (file, tool, command) => {
+    const repo = await mkdtemp(path.join(tmpdir(), "migrate-repo-"));
+    try {
+      await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+      await writeFile(path.join(repo, file), "");
+      const { input } = chainFile(EXAMPLE("seed-vm"));
+      expect(appMigrationTool(input.inventory, repo)).toEqual({ tool, command });
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+
+  it("no database, no migration job", () => {
+    const { input } = chainYaml(
+      readFileSync(EXAMPLE("api-only"), "utf8")
+        .replace(/  - name: postgres\n(    .*\n)+/, "")
+        .replace("dependsOn: [postgres]", "dependsOn: []")
+        .replace(/^data:\n(  - .*\n)+/m, "data: []\n"),
+    );
+    expect(migrations(buildContext(input))).toEqual([]);
+  });
+});

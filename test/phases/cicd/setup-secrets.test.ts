@@ -1,0 +1,141 @@
+// scripts/setup-secrets.sh runs for real against a recording gcloud and ssh: every secret is
+// created and granted to the accounts that mount it; values travel on stdin only, never in an
+// argument or the output; the VM's database URL is never copied.
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { offlineCicd } from "../../../src/phases/cicd/offline.js";
+import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
+import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
+import { chainFile, EXAMPLE } from "./chain.js";
+
+let dir: string;
+let script: string;
+const VM_ENV =
+  "export SECRET_KEY='vm-secret-key-value'\nDATABASE_URL=mysql://app:vm-db-password@127.0.0.1/app\nGEMINI_API_KEY=vm-gemini\n";
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "setup-secrets-"));
+  const { input } = chainFile(EXAMPLE("seed-vm"));
+  script = path.join(dir, "setup-secrets.sh");
+  await writeFile(
+    script,
+    renderCicd(offlineCicd(input), input).find((a) => a.path === CICD_PATHS.setupSecrets)!.content,
+  );
+  // gcloud: argv to calls.log, the stdin of `versions add` to values.log; secrets exist when EXISTS=1.
+  await writeFile(
+    path.join(dir, "gcloud"),
+    `#!/usr/bin/env bash
+printf '%s\\n' "$*" >>"$LOG_DIR/calls.log"
+case " $* " in
+  *" versions add "*) { printf '%s=' "$4"; cat; printf '\\n'; } >>"$LOG_DIR/values.log" ;;
+  *" versions list "*) [[ \${EXISTS:-0} == 1 ]] && echo 1 ;;
+  *" describe "*) [[ \${EXISTS:-0} == 1 ]] || exit 1 ;;
+esac
+exit 0
+`,
+  );
+  await writeFile(
+    path.join(dir, "ssh"),
+    `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"$LOG_DIR/ssh.log"\nprintf '%s' "$FAKE_VM_ENV"\n`,
+  );
+  await chmod(path.join(dir, "gcloud"), 0o755);
+  await chmod(path.join(dir, "ssh"), 0o755);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+let n = 0;
+async function setupSecrets(args: string[], input: string, env: Record<string, string> = {}) {
+  const logDir = path.join(dir, `run-${n++}`);
+  await execa("mkdir", [logDir]);
+  const r = await execa("bash", [script, ...args], {
+    input,
+    reject: false,
+    extendEnv: false,
+    env: { PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir, FAKE_VM_ENV: VM_ENV, ...env },
+  });
+  const read = (f: string) => readFile(path.join(logDir, f), "utf8").catch(() => "");
+  return {
+    ...r,
+    output: `${r.stdout}\n${r.stderr}`,
+    calls: await read("calls.log"),
+    values: await read("values.log"),
+    ssh: await read("ssh.log"),
+  };
+}
+
+describe("setup-secrets.sh", () => {
+  it("--dry-run shows every command, reads no value and calls nothing", async () => {
+    const r = await setupSecrets(["--dry-run"], "must-not-be-read\n");
+    expect(r.exitCode).toBe(0);
+    expect(r.calls).toBe("");
+    expect(r.stdout).toContain(
+      "+ gcloud secrets create DATABASE_URL --project acme-mvp-prod --replication-policy=automatic",
+    );
+    expect(r.stdout).toContain("+ gcloud secrets versions add SECRET_KEY --project acme-mvp-prod --data-file=-");
+    expect(r.stdout).not.toContain("must-not-be-read");
+  });
+
+  it("creates each secret, adds each value from stdin only, and grants each account its own secrets", async () => {
+    const r = await setupSecrets([], "stdin-db-url\nstdin-secret-key\n");
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.values).toBe("DATABASE_URL=stdin-db-url\nSECRET_KEY=stdin-secret-key\n");
+    expect(r.calls).not.toMatch(/stdin-/);
+    expect(r.output).not.toMatch(/stdin-/);
+    const grants = r.calls.split("\n").filter((c) => c.includes("secretAccessor"));
+    expect(grants.map((g) => g.split(" ").slice(2, 3)[0] + " " + /serviceAccount:([a-z-]+)@/.exec(g)![1])).toEqual([
+      "DATABASE_URL web-app-prod-ai-worker-sa",
+      "DATABASE_URL web-app-prod-sa",
+      "DATABASE_URL web-app-prod-worker-sa",
+      "SECRET_KEY web-app-prod-sa",
+    ]);
+  });
+
+  it("--from-vm copies values from the VM's env file over ssh, but never its database URL", async () => {
+    const r = await setupSecrets(
+      ["--from-vm", "deploy@app-vm-01", "--env-file", "/etc/app/env"],
+      "typed-cloud-sql-url\n",
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.ssh).toBe("-o BatchMode=yes deploy@app-vm-01  cat -- '/etc/app/env'\n");
+    expect(r.values).toBe("DATABASE_URL=typed-cloud-sql-url\nSECRET_KEY=vm-secret-key-value\n");
+    expect(r.output).toContain(
+      "DATABASE_URL: not copied from the VM (it points at the VM database); the Cloud SQL form is mysql+pymysql://USER:PASSWORD@/DATABASE?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db",
+    );
+    expect(r.output).not.toMatch(/vm-secret-key-value|vm-db-password|vm-gemini/);
+  });
+
+  it("keeps a secret that already has a value unless --rotate", async () => {
+    const kept = await setupSecrets([], "", { EXISTS: "1" });
+    expect(kept.exitCode).toBe(0);
+    expect(kept.values).toBe("");
+    expect(kept.stdout).toContain("SECRET_KEY already has a value");
+    const rotated = await setupSecrets(["--rotate"], "new-db\nnew-key\n", { EXISTS: "1" });
+    expect(rotated.values).toBe("DATABASE_URL=new-db\nSECRET_KEY=new-key\n");
+    expect(rotated.calls).not.toContain("secrets create");
+  });
+
+  it("stops on an empty value instead of storing one", async () => {
+    const r = await setupSecrets([], "\n");
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("no value for DATABASE_URL");
+    expect(r.values).toBe("");
+  });
+
+  it.each([
+    [["--from-vm", "deploy@vm"]],
+    [["--from-vm", "x;id", "--env-file", "/etc/env"]],
+    [["--from-vm", "deploy@vm", "--env-file", "relative/env"]],
+  ])("refuses %j (exit 2)", async (args) => {
+    const r = await setupSecrets(args, "");
+    expect(r.exitCode).toBe(2);
+    expect(r.calls).toBe("");
+  });
+
+  it("passes shellcheck", async () => {
+    if (!(await findShellcheck())) return;
+    expect(await shellcheck(await readFile(script, "utf8"))).toEqual([]);
+  });
+});
