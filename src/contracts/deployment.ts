@@ -144,6 +144,67 @@ export const scheduleSchema = z.object({
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
+/** A DNS name for a managed certificate, lowercase. */
+export const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** An IPv4 range in CIDR form. */
+export const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+
+/** The external HTTPS load balancer in front of the public services (replaces the reverse proxy). */
+export const loadBalancerSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(CLOUD_RUN_NAME)
+      .describe("Prefix of its resources: address, serverless NEGs, backend services, URL maps, proxies, rules."),
+    backends: z
+      .array(z.string().regex(CLOUD_RUN_NAME))
+      .min(1)
+      .describe("Cloud Run services behind it; the first takes every path the URL map does not route elsewhere."),
+    domains: z
+      .array(z.string().regex(DOMAIN))
+      .max(10)
+      .default([])
+      .describe("Certificate domains when known (the setup script also takes --domain)."),
+    cloudArmor: z
+      .boolean()
+      .describe("A Cloud Armor policy on the backends (created in preview mode: it logs, then you enforce)."),
+  })
+  .describe("The external HTTPS load balancer that replaces the VM's reverse proxy.");
+export type LoadBalancer = z.infer<typeof loadBalancerSchema>;
+
+/** Memorystore for a cache the services reach over Direct VPC egress. */
+export const cacheSchema = z
+  .object({
+    name: z.string().regex(CLOUD_RUN_NAME).describe("Memorystore instance name."),
+    engine: z.enum(["redis", "memcached"]).describe("Memorystore for Redis or for Memcached."),
+    version: z
+      .string()
+      .regex(/^(redis_\d+_(\d+|x)|MEMCACHE_\d+_\d+(_\d+)?)$/)
+      .describe("gcloud's version value: redis_7_2, redis_6_x, or MEMCACHE_1_6_15."),
+    tier: z.enum(["basic", "standard"]).describe("basic (no replica) or standard (replica, failover)."),
+    sizeGiB: z.number().int().min(1).max(300).describe("Capacity in GiB."),
+    urlEnv: z
+      .array(z.string().regex(ENV_NAME))
+      .max(10)
+      .default([])
+      .describe("The services' env names that carry its address (REDIS_URL…); the deploy fills them in."),
+  })
+  .describe("A cache moved to Memorystore, reached over Direct VPC egress.");
+export type Cache = z.infer<typeof cacheSchema>;
+
+/** The VPC network and subnet Cloud Run's Direct VPC egress uses to reach private IPs. */
+export const networkSchema = z
+  .object({
+    network: z.string().regex(CLOUD_RUN_NAME).describe("VPC network name."),
+    subnet: z.string().regex(CLOUD_RUN_NAME).describe("Subnet in the region for Direct VPC egress."),
+    range: z
+      .string()
+      .regex(CIDR)
+      .describe("The subnet's IPv4 range; Direct VPC egress takes 2 addresses per instance (a /24 serves ~100)."),
+  })
+  .describe("The network Cloud Run services join to reach private IPs (Memorystore).");
+export type Network = z.infer<typeof networkSchema>;
+
 export const deploymentSchema = z
   .object({
     project: z.string().regex(GCP_PROJECT).describe("Google Cloud project id, as given in the prompt."),
@@ -156,6 +217,9 @@ export const deploymentSchema = z
       .describe("The Cloud SQL instance, when the inventory has a SQL database."),
     // Optional: results stored by older versions have none.
     schedules: z.array(scheduleSchema).optional().describe("Cloud Scheduler jobs: cron, beat, warm-up."),
+    loadBalancer: loadBalancerSchema.optional().describe("Set when a reverse proxy fronted the public services."),
+    caches: z.array(cacheSchema).optional().describe("Memorystore instances, one per cache."),
+    network: networkSchema.optional().describe("Set when a service uses vpcEgress."),
   })
   .describe("The deployment contract later phases build on: every value ends up in scripts and workflows.");
 export type Deployment = z.infer<typeof deploymentSchema>;

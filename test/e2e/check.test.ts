@@ -43,7 +43,7 @@ describe("check, offline", () => {
     await cp(out, dir, { recursive: true });
     await writeFile(
       path.join(dir, REPORT),
-      (await readFile(path.join(dir, REPORT), "utf8")).replace("critical risks", "critical RISKS"),
+      (await readFile(path.join(dir, REPORT), "utf8")).replace("most urgent risks", "most urgent RISKS"),
     );
     const human = await runCli(["check", "--inventory", SEED_INVENTORY, "--out", dir]);
     expect(human.exitCode).toBe(4);

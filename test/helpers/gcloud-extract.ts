@@ -20,9 +20,13 @@ export interface GcloudCall {
 }
 
 const SHIMS = path.join(import.meta.dirname, "gcloud-shims");
+/** Arguments a script needs to run at all (a person passes them; the plan says which). */
+const SCRIPT_ARGS: Record<string, string[]> = {
+  "scripts/setup-load-balancer.sh": ["--domain", "app.example.com"],
+};
 /** Lines a setup script may read from stdin (secret values): fake, never real. */
 const STDIN = "fake-secret-value\n".repeat(100);
-type World = "fresh" | "exists";
+type World = "fresh" | "exists" | "first-deploy";
 
 async function files(dir: string, rel = ""): Promise<string[]> {
   const out: string[] = [];
@@ -96,15 +100,16 @@ async function scriptCalls(outDir: string, rel: string, box: Sandbox): Promise<G
   out.push(...(await decodeDryRun(dry.stdout, `${rel} --dry-run`)), ...(await box.calls(`${rel} --dry-run`)));
   for (const world of ["fresh", "exists"] as const) {
     await box.reset();
-    const run = await execa("bash", [file], {
+    const run = await execa("bash", [file, ...(SCRIPT_ARGS[rel] ?? [])], {
       cwd: outDir,
       env: box.env(world),
       extendEnv: false,
       reject: false,
       input: STDIN,
     });
-    // A script may stop on purpose when a prerequisite is missing (e.g. "deploy first"); the
-    // commands it ran up to there still count. Argument errors are what gcloud-check looks for.
+    // A script may stop on purpose when a prerequisite is missing (exit 1: "deploy first"); the
+    // commands it ran up to there still count. Exit 2 is a usage error: it ran nothing useful.
+    if (run.exitCode === 2) throw new Error(`${rel} (${world}) refused its arguments: ${run.stderr}`);
     out.push(...(await box.calls(`${rel} (${world}, exit ${run.exitCode})`)));
   }
   return out;
@@ -126,7 +131,8 @@ async function workflowCalls(outDir: string, rel: string, box: Sandbox): Promise
     jobs: Record<string, Job>;
   };
   const out: GcloudCall[] = [];
-  for (const world of ["fresh", "exists"] as const) {
+  // The setup scripts ran first: a first deploy (no service yet), then a canary deploy.
+  for (const world of ["first-deploy", "exists"] as const) {
     await box.reset();
     const githubEnv = path.join(box.dir, `github-env-${world}`);
     await writeFile(githubEnv, "");

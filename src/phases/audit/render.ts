@@ -36,6 +36,8 @@ export async function renderAudit(result: AuditResult, input: PhaseInput): Promi
       inv.traffic.peakRps !== undefined ? Math.round(inv.traffic.peakRps * result.growthTarget * 10) / 10 : undefined,
     riskCount: result.risks.length,
     criticalCount: top,
+    // Severity and rank are two things: say both, so the counts never seem to disagree.
+    severityCritical: result.risks.filter((r) => r.severity === "critical").length,
     worstMttr: formatMttr({ min: worst, max: worst }),
     summary: result.summary,
     top,

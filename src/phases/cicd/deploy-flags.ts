@@ -7,6 +7,24 @@ import { isAiWorkerTarget, type DeployTarget, type Deployment } from "../../cont
 
 /** Set by the workflow step that looks the AI worker's URL up after deploying it. */
 export const AI_WORKER_URL_VAR = "AI_WORKER_URL";
+/** Set by the workflow step that looks cache `index`'s address up. */
+export const cacheUrlVar = (index: number): string => `CACHE_${index}_URL`;
+
+/** `[env name, workflow variable]` pairs a target gets at deploy time. */
+export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (target.kind === "api" && deployment.services.some(isAiWorkerTarget))
+    out.push(["AI_WORKER_URL", AI_WORKER_URL_VAR]);
+  if (target.vpcEgress) {
+    (deployment.caches ?? []).forEach((cache, i) => {
+      for (const name of cache.urlEnv) {
+        // A name the target also mounts as a secret stays a secret (gcloud refuses both).
+        if (!target.secrets.includes(name) && !(name in (target.env ?? {}))) out.push([name, cacheUrlVar(i)]);
+      }
+    });
+  }
+  return out;
+}
 import { imageRef, rolloutStrategy, scheduledMinTargets, serviceAccountEmail } from "./context.js";
 import type { CicdResult } from "./schema.js";
 
@@ -57,6 +75,19 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
   if (target.cloudSqlInstance) {
     flags.push(`--set-cloudsql-instances=${deployment.project}:${deployment.region}:${target.cloudSqlInstance}`);
   }
+  if (target.vpcEgress) {
+    // Direct VPC egress into the subnet scripts/setup-network.sh creates (private IPs: Memorystore).
+    const net = deployment.network ?? { network: "default", subnet: "default" };
+    flags.push(`--network=${net.network}`, `--subnet=${net.subnet}`, `--vpc-egress=${target.vpcEgress}`);
+  }
+  if (target.kind === "api") {
+    // The probes the design promises: Cloud Run sends traffic only after the startup probe passes
+    // (up to 2 minutes: Direct VPC egress can delay the first connections) and restarts an
+    // instance whose liveness probe keeps failing. https://cloud.google.com/run/docs/configuring/healthchecks
+    const http = `httpGet.path=${target.healthPath},httpGet.port=${target.port}`;
+    flags.push(`--startup-probe=${http},periodSeconds=5,timeoutSeconds=3,failureThreshold=24`);
+    flags.push(`--liveness-probe=${http},periodSeconds=30,timeoutSeconds=5,failureThreshold=3`);
+  }
   // APIs run the image's own CMD (it honours $PORT); workers and jobs override it.
   if (target.kind !== "api" && target.command && target.command.length > 0) {
     const [command, ...args] = target.command;
@@ -105,14 +136,13 @@ export function deployScript(
   const flags = deployFlags(target, deployment).map(shellWord);
   // A half-applied migration is for a person to look at, not for an automatic second run.
   if (options.execute) flags.push("--max-retries=0");
-  const aiWorker = target.kind === "api" ? deployment.services.find(isAiWorkerTarget) : undefined;
-  if (aiWorker) {
-    // The worker's URL comes from the lookup step (a $GITHUB_ENV variable, never an expression);
-    // it joins the API's other env vars because gcloud takes one --set-env-vars per deploy.
-    const at = flags.findIndex((f) => f.startsWith("--set-env-vars="));
-    const dynamic = `AI_WORKER_URL=\${${AI_WORKER_URL_VAR}}`;
-    if (at >= 0) flags[at] = `"${flags[at]!.replace(/^'|'$/g, "")},${dynamic}"`;
-    else flags.push(`"--set-env-vars=${dynamic}"`);
+  // Values only known at deploy time come from lookup steps ($GITHUB_ENV variables, never
+  // expressions) and join the target's other env vars: gcloud takes one --set-env-vars per deploy.
+  const dynamic = dynamicEnv(target, deployment).map(([name, variable]) => `${name}=\${${variable}}`);
+  if (dynamic.length > 0) {
+    const at = flags.findIndex((f) => f.startsWith("--set-env-vars=") || f.startsWith("'--set-env-vars="));
+    if (at >= 0) flags[at] = `"${flags[at]!.replace(/^'|'$/g, "")},${dynamic.join(",")}"`;
+    else flags.push(`"--set-env-vars=${dynamic.join(",")}"`);
   }
   const lines = [...head, "--", ...chunk(flags, 2).map((group) => group.join(" "))];
   return `${lines.join(" \\\n  ")}\n`;

@@ -13,7 +13,7 @@ import { schedulesView } from "./schedules.js";
 import { startCommand } from "./start-command.js";
 import { buildWorkflow, serializeWorkflow } from "./workflow.js";
 import { testServices, workerTestTargets } from "./test-job.js";
-import { queuesView, secretsView } from "./setup-views.js";
+import { databaseView, loadBalancerView, networkView, queuesView, secretsView } from "./setup-views.js";
 
 export const CICD_PATHS = {
   workflow: ".github/workflows/deploy.yml",
@@ -22,6 +22,9 @@ export const CICD_PATHS = {
   setupSchedules: "scripts/setup-schedules.sh",
   setupSecrets: "scripts/setup-secrets.sh",
   setupQueues: "scripts/setup-queues.sh",
+  setupNetwork: "scripts/setup-network.sh",
+  setupDatabase: "scripts/setup-database.sh",
+  setupLoadBalancer: "scripts/setup-load-balancer.sh",
   dockerfile: "Dockerfile",
   dockerignore: ".dockerignore",
   readme: "docs/migration/cicd/README.md",
@@ -69,6 +72,12 @@ function setupWif(ctx: CicdContext): string {
     deployer: ctx.deployerAccount,
     runtimeAccounts: runtime,
     cloudSqlAccounts: sql,
+    // The deploy job reads each cache's address (workflow lookup steps).
+    deployerViewRoles: [
+      ...new Set(
+        (deployment.caches ?? []).map((c) => (c.engine === "redis" ? "roles/redis.viewer" : "roles/memcache.viewer")),
+      ),
+    ].sort(),
     apis: apis.sort(),
   });
 }
@@ -146,6 +155,34 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
       path: CICD_PATHS.setupSecrets,
       kind: "shell",
       content: render("setup-secrets.sh.hbs", secrets),
+      executable: true,
+    });
+  }
+  const database = databaseView(ctx.deployment, ctx.stack, ctx.inventory.metadata.name);
+  if (database) {
+    artifacts.push({
+      path: CICD_PATHS.setupDatabase,
+      kind: "shell",
+      content: render("setup-database.sh.hbs", database),
+      executable: true,
+    });
+  }
+  const network = networkView(ctx.deployment);
+  if (network) {
+    artifacts.push({
+      path: CICD_PATHS.setupNetwork,
+      kind: "shell",
+      content: render("setup-network.sh.hbs", network),
+      executable: true,
+    });
+  }
+  const peak = (ctx.inventory.traffic.peakRps ?? ctx.inventory.traffic.averageRps ?? 1) * ctx.inventory.traffic.growth;
+  const lb = loadBalancerView(ctx.deployment, peak);
+  if (lb) {
+    artifacts.push({
+      path: CICD_PATHS.setupLoadBalancer,
+      kind: "shell",
+      content: render("setup-load-balancer.sh.hbs", lb),
       executable: true,
     });
   }

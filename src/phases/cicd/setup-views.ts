@@ -1,6 +1,13 @@
 // What scripts/setup-secrets.sh and scripts/setup-queues.sh need from the design's deployment.
 // Every value is a pattern-checked name from the deployment contract; nothing else reaches them.
-import { DATABASE_URL_NAME, isAiWorkerTarget, type Deployment } from "../../contracts/deployment.js";
+import {
+  DATABASE_URL_NAME,
+  isAiWorkerTarget,
+  type Cache,
+  type Deployment,
+  type LoadBalancer,
+} from "../../contracts/deployment.js";
+import type { Stack } from "./runtime.js";
 
 export interface SecretsView {
   project: string;
@@ -78,4 +85,114 @@ export function queuesView(deployment: Deployment): QueuesView | undefined {
       };
     });
   return queues.length ? { project: deployment.project, region: deployment.region, queues } : undefined;
+}
+
+export interface NetworkView {
+  project: string;
+  region: string;
+  network: string;
+  subnet: string;
+  range: string;
+  apis: string;
+  hasMemcached: boolean;
+  caches: Array<Cache & { redis: boolean; nodeMemory: string }>;
+}
+
+/** Undefined when nothing reaches a private IP (no Direct VPC egress, no Memorystore). */
+export function networkView(deployment: Deployment): NetworkView | undefined {
+  const caches = deployment.caches ?? [];
+  if (!deployment.network && caches.length === 0) return undefined;
+  const network = deployment.network ?? { network: "default", subnet: "default", range: "10.8.0.0/24" };
+  const hasMemcached = caches.some((c) => c.engine === "memcached");
+  const apis = ["compute.googleapis.com"];
+  if (caches.some((c) => c.engine === "redis")) apis.push("redis.googleapis.com");
+  if (hasMemcached) apis.push("memcache.googleapis.com", "servicenetworking.googleapis.com");
+  return {
+    project: deployment.project,
+    region: deployment.region,
+    ...network,
+    apis: apis.join(" "),
+    hasMemcached,
+    caches: caches.map((c) => ({ ...c, redis: c.engine === "redis", nodeMemory: `${c.sizeGiB * 1024}MB` })),
+  };
+}
+
+export interface LoadBalancerView extends LoadBalancer {
+  project: string;
+  region: string;
+  /** Cloud Armor throttle per client IP per minute: generous, it starts in preview anyway. */
+  throttlePerMinute: number;
+}
+
+export function loadBalancerView(deployment: Deployment, peakRps: number): LoadBalancerView | undefined {
+  const lb = deployment.loadBalancer;
+  if (!lb) return undefined;
+  return {
+    ...lb,
+    project: deployment.project,
+    region: deployment.region,
+    // One client should never need a tenth of the planned peak; at least 600 a minute (10/s).
+    throttlePerMinute: Math.max(600, Math.ceil(peakRps * 60 * 0.1)),
+  };
+}
+
+export interface DatabaseView {
+  project: string;
+  region: string;
+  instance: string;
+  databaseVersion: string;
+  tier: string;
+  storageGiB: number;
+  ha: boolean;
+  mysql: boolean;
+  availability: "REGIONAL" | "ZONAL";
+  /** Point-in-time recovery: binary logging on MySQL, write-ahead-log archiving on PostgreSQL. */
+  pitrFlag: string;
+  database: string;
+  user: string;
+  scheme: string;
+  socketParam: string;
+  urlSecrets: string[];
+  urlForm: string;
+}
+
+/** How the app's driver names a unix socket in a URL, and the scheme it expects, by stack. */
+function urlShape(engine: string, stack: Stack): { scheme: string; socketParam: string } {
+  if (engine === "postgres") return { scheme: "postgresql", socketParam: "host" };
+  if (stack === "ruby") return { scheme: "mysql2", socketParam: "socket" };
+  if (stack === "node") return { scheme: "mysql", socketParam: "socketPath" };
+  return { scheme: "mysql", socketParam: "unix_socket" };
+}
+
+export function databaseView(deployment: Deployment, stack: Stack, appName: string): DatabaseView | undefined {
+  const db = deployment.database;
+  if (!db || db.engine === "sqlserver") return undefined;
+  const mysql = db.engine === "mysql";
+  const { scheme, socketParam } = urlShape(db.engine, stack);
+  const database =
+    appName
+      .replace(/[^A-Za-z0-9_]/g, "_")
+      .replace(/^[^A-Za-z_]+/, "")
+      .slice(0, 63) || "app";
+  const connection = `${deployment.project}:${deployment.region}:${db.instance}`;
+  return {
+    project: deployment.project,
+    region: deployment.region,
+    instance: db.instance,
+    databaseVersion: db.databaseVersion,
+    tier: db.tier,
+    storageGiB: db.storageGiB,
+    ha: db.highAvailability,
+    mysql,
+    availability: db.highAvailability ? "REGIONAL" : "ZONAL",
+    pitrFlag: mysql ? "--enable-bin-log" : "--enable-point-in-time-recovery",
+    database,
+    user: "app",
+    scheme,
+    socketParam,
+    urlSecrets: [...new Set(deployment.services.flatMap((s) => s.secrets))]
+      .filter((s) => DATABASE_URL_NAME.test(s))
+      .sort(),
+    urlForm: `${scheme}://USER:PASSWORD@/${database}?${socketParam}=/cloudsql/${connection}`,
+  };
 }

@@ -3,8 +3,8 @@
 import { Document, isMap, isPair, isScalar, visit, type Pair } from "yaml";
 import { requestServiceLevel } from "../../contracts/service-levels.js";
 import type { CicdContext } from "./context.js";
-import { isAiWorkerTarget } from "../../contracts/deployment.js";
-import { AI_WORKER_URL_VAR, deployOrder, deployScript, shellWord } from "./deploy-flags.js";
+import { isAiWorkerTarget, type Cache } from "../../contracts/deployment.js";
+import { AI_WORKER_URL_VAR, cacheUrlVar, deployOrder, deployScript, shellWord } from "./deploy-flags.js";
 import { PINNED_ACTIONS, usesRef } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
 import { migrations } from "./migrations.js";
@@ -77,6 +77,22 @@ function sourceImageSteps(ctx: CicdContext): object[] {
     });
 }
 
+/** Puts a Memorystore instance's address into $CACHE_<i>_URL for the deploys that reach it. */
+function cacheUrlStep(cache: Cache, index: number): { name: string; run: string } {
+  const describe = (group: string, format: string) =>
+    `gcloud ${group} instances describe ${shellWord(cache.name)} --region "$REGION" --project "$PROJECT_ID" --format='value(${format})'`;
+  const run =
+    cache.engine === "redis"
+      ? `host="$(${describe("redis", "host")})"
+port="$(${describe("redis", "port")})"
+echo "${cacheUrlVar(index)}=redis://\${host}:\${port}/0" >> "$GITHUB_ENV"
+`
+      : `endpoint="$(${describe("memcache", "discoveryEndpoint")})"
+echo "${cacheUrlVar(index)}=\${endpoint}" >> "$GITHUB_ENV"
+`;
+  return { name: `Look up the ${cache.name} address (Memorystore, private IP)`, run };
+}
+
 /** Puts the AI worker's run.app URL into $AI_WORKER_URL for the API deploy steps that follow. */
 function workerUrlStep(worker: string): { name: string; run: string } {
   return {
@@ -91,6 +107,10 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
   const { deployment } = ctx;
   const ownImages = sourceImageSteps(ctx);
   const deploySteps: { name: string; run: string }[] = [
+    ...(deployment.caches ?? [])
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => c.urlEnv.length > 0)
+      .map(({ c, i }) => cacheUrlStep(c, i)),
     // Schema first: no new revision may meet an old schema.
     ...migrations(ctx).map((m) => ({
       name: `Migrate the database (${m.tool}, Cloud Run job ${m.job.name})`,

@@ -39,6 +39,9 @@ export function designFromInventory(
     queues: d.queues,
     ...(d.database ? { database: d.database } : {}),
     ...(d.schedules.length ? { schedules: d.schedules } : {}),
+    ...(d.loadBalancer ? { loadBalancer: d.loadBalancer } : {}),
+    ...(d.caches.length ? { caches: d.caches } : {}),
+    ...(d.network ? { network: d.network } : {}),
   };
   const mapping = buildMapping(d, workers);
   const cost = estimateCost(inv, deployment, loadPriceBook());

@@ -167,7 +167,7 @@ describe("setup-schedules.sh", () => {
 
   it("stops with a hint when a job's target is not deployed yet", async () => {
     const r = await run(scriptFor(django.input)!, [], { FAKE_RESOURCES_EXIST: "0" });
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/is not deployed yet: push to deploy it, then rerun/);
   });
 

@@ -142,14 +142,18 @@ function platformLines(
   const lines: CostLine[] = [];
   const monthSeconds = book.hoursPerMonth * 3600;
   const requests = rps * monthSeconds;
-  if (deployment.services.some((s) => s.kind === "api" && s.ingress === "internal-and-cloud-load-balancing")) {
+  if (
+    deployment.loadBalancer ||
+    deployment.services.some((s) => s.kind === "api" && s.ingress === "internal-and-cloud-load-balancing")
+  ) {
     const lb = book.loadBalancer;
     const gib = (requests * a.kibPerRequest) / (1024 * 1024);
     lines.push(
       {
         component: "load balancer",
-        item: "forwarding rule",
-        formula: `1 rule × ${book.hoursPerMonth} h × $${lb.forwardingRulePerHour}`,
+        item: "forwarding rules (HTTPS, and the HTTP redirect)",
+        // The first five forwarding rules of a project are billed as one hourly rate.
+        formula: `up to 5 rules × ${book.hoursPerMonth} h × $${lb.forwardingRulePerHour}`,
         monthlyUsd: round2(book.hoursPerMonth * lb.forwardingRulePerHour),
       },
       {

@@ -263,7 +263,8 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
         `Each Cloud Run service runs as its own service account with only the roles it needs (Cloud SQL ` +
         `client, Cloud Tasks enqueuer, invoker on the worker); ` +
         `${[...new Set(dep.services.flatMap((s) => s.secrets))].join(", ") || "secret values"} come from ` +
-        `Secret Manager as env vars pinned to versions.`,
+        `Secret Manager as env vars (version \`latest\`, read when an instance starts: a new version ` +
+        `reaches the services with the next deploy).`,
       alternatives: ["Env vars set at deploy time: secrets leak into revision metadata and CI logs."],
       consequences: [
         "Rotating a secret is a new version plus a redeploy.",

@@ -8,6 +8,7 @@ import { cronJobTarget, webTarget, type WorkerModel, workerTarget } from "./comp
 import { applyConnectionBudget, databaseTarget } from "./data.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
+import { planEdge } from "./edge.js";
 
 const MACROS: Record<string, string> = {
   "@yearly": "0 0 1 1 *",
@@ -120,6 +121,7 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
   planAiWorker(d, options.workerDir);
   addWarmWindow(d, tz);
   applyConnectionBudget(d);
+  planEdge(d);
   return workers;
 }
 

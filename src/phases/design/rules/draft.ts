@@ -2,7 +2,15 @@
 // it into a DesignResult.
 import type { Inventory } from "../../../inventory/schema.js";
 import type { AuditResult } from "../../../contracts/audit-result.js";
-import type { DatabaseTarget, DeployTarget, Queue, Schedule } from "../../../contracts/deployment.js";
+import type {
+  Cache,
+  DatabaseTarget,
+  DeployTarget,
+  LoadBalancer,
+  Network,
+  Queue,
+  Schedule,
+} from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { type Topology, topology } from "./classify.js";
 import { baseName, projectId } from "./names.js";
@@ -37,6 +45,9 @@ export interface Draft {
   queues: Queue[];
   schedules: Schedule[];
   database?: DatabaseTarget;
+  loadBalancer?: LoadBalancer;
+  caches: Cache[];
+  network?: Network;
   mapping: MappingEntry[];
   assumptions: string[];
   /** Facts the decisions and narrative quote (connection budget, worker model, …). */
@@ -70,6 +81,7 @@ export function newDraft(inv: Inventory, audit: AuditResult | undefined): Draft 
     services: [],
     queues: [],
     schedules: [],
+    caches: [],
     mapping: [],
     assumptions,
     notes: {},

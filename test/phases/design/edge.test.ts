@@ -1,0 +1,66 @@
+// The design names what surrounds the services, in the deployment contract the setup scripts
+// read: the load balancer that replaces the reverse proxy, Memorystore for each cache, the subnet
+// Direct VPC egress uses; and the cost estimate prices the load balancer it plans.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { deploymentSchema } from "../../../src/contracts/deployment.js";
+import { estimateCost } from "../../../src/phases/design/cost/estimate.js";
+import { loadPriceBook } from "../../../src/phases/design/cost/prices.js";
+import { chainFile, chainYaml, EXAMPLE } from "../cicd/chain.js";
+
+describe("design: load balancer, caches, network", () => {
+  it("seed (nginx in front): an HTTPS load balancer for the public API, Cloud Armor in preview; no cache", () => {
+    const { design } = chainFile(EXAMPLE("seed-vm"));
+    expect(design.deployment.loadBalancer).toEqual({
+      name: "web-app-prod-lb",
+      backends: ["web-app-prod"],
+      domains: [],
+      cloudArmor: true,
+    });
+    expect(design.deployment.caches).toBeUndefined();
+    expect(design.deployment.network).toBeUndefined();
+    expect(deploymentSchema.parse(design.deployment)).toEqual(design.deployment);
+  });
+
+  it("django (Redis cache, no proxy): Memorystore with the env name that carries its address, and a subnet", () => {
+    const { design } = chainFile(EXAMPLE("django-postgres"));
+    expect(design.deployment.loadBalancer).toBeUndefined();
+    expect(design.deployment.caches).toEqual([
+      {
+        name: "bookshop-web-cache",
+        engine: "redis",
+        version: "redis_7_2",
+        tier: "basic",
+        sizeGiB: 1,
+        urlEnv: ["REDIS_URL"],
+      },
+    ]);
+    expect(design.deployment.network).toEqual({
+      network: "bookshop-web-vpc",
+      subnet: "bookshop-web-run",
+      range: "10.8.0.0/24",
+    });
+    const egress = design.deployment.services.filter((s) => s.vpcEgress).map((s) => s.name);
+    expect(egress).toEqual(["bookshop-web", "bookshop-web-worker"]);
+  });
+
+  it("a memcached cache becomes Memorystore for Memcached", () => {
+    const yaml = readFileSync(EXAMPLE("django-postgres"), "utf8")
+      .replace('    software: redis\n    version: "7.0"', '    software: memcached\n    version: "1.6"')
+      .replace("REDIS_URL", "MEMCACHED_LOCATION");
+    const { design } = chainYaml(yaml);
+    expect(design.deployment.caches).toEqual([
+      expect.objectContaining({ engine: "memcached", version: "MEMCACHE_1_6_15", urlEnv: ["MEMCACHED_LOCATION"] }),
+    ]);
+  });
+
+  it("the cost estimate prices the load balancer the design plans, and only then", () => {
+    const seed = chainFile(EXAMPLE("seed-vm"));
+    const lb = (deployment: typeof seed.design.deployment) =>
+      estimateCost(seed.input.inventory, deployment, loadPriceBook())
+        .scenarios[0]!.lines.filter((l) => l.component === "load balancer")
+        .map((l) => l.monthlyUsd);
+    expect(lb(seed.design.deployment)[0]).toBe(18.25); // 730 h x $0.025 (up to five rules)
+    expect(lb({ ...seed.design.deployment, loadBalancer: undefined })).toEqual([]);
+  });
+});
