@@ -64,4 +64,10 @@ function printGenerateReport(out: Output, report: GenerateReport): void {
       `(${(report.elapsedMs / 1000).toFixed(1)} s)`,
   );
   for (const phase of report.phases) out.info(`  ${out.c.bold(phase.phase)}: ${phase.summary}`);
+  if (report.plan) {
+    const plan = path.relative(process.cwd(), path.join(report.outDir, report.plan)) || report.plan;
+    out.info(
+      `${out.c.bold("Next:")} follow ${plan}, the migration plan day by day (prerequisites to switching off the VM).`,
+    );
+  }
 }

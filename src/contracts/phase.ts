@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { Inventory } from "../inventory/schema.js";
 import type { ArrayLimits } from "../model/response-schema.js";
 import type { Artifact } from "../write/plan.js";
+import type { PlanStep } from "./plan.js";
 
 export interface PhaseOptions {
   /** audit: number of critical risks in the ranked table (default 5). */
@@ -61,4 +62,6 @@ export interface PhaseImplementation<R> {
   validate?(artifacts: Artifact[], input: PhaseInput, context: ValidationContext): Promise<string[]>;
   /** One-line summary for the CLI (e.g. "5 critical risks, 9 in total"). */
   summarize?(result: R): string;
+  /** What a person does with this phase's files, and when: steps of docs/migration/README.md. */
+  planSteps?(result: R, input: PhaseInput): PlanStep[];
 }

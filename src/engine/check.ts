@@ -7,6 +7,7 @@ import type { PipelineEvent } from "../pipeline/run-pipeline.js";
 import { type PhaseOptions } from "../contracts/phase.js";
 import { PHASE_IDS, type PhaseId } from "../phases/registry.js";
 import { readManifest } from "../write/manifest.js";
+import { PLAN_PHASE } from "../pipeline/migration-plan.js";
 import { planChanges } from "../write/writer.js";
 import { cacheEnabled } from "./generate.js";
 import {
@@ -76,6 +77,8 @@ export async function checkDrift(options: CheckOptions): Promise<CheckReport> {
     cache: cacheEnabled(options),
   });
   const checked = new Set<string>(phases);
+  // The migration plan is assembled from every phase: it is checked whenever they all are.
+  if (PHASE_IDS.every((id) => checked.has(id))) checked.add(PLAN_PHASE);
   const plans = result.plans.filter((plan) => checked.has(plan.phase));
   const changes = await planChanges(plans, options.outDir, manifest);
   const files = classifyChanges(changes, manifest, phases, options.maxDiffLines);

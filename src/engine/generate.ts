@@ -12,6 +12,7 @@ import { runPipeline, storedResultFile, VERDICTS_FILE, type PipelineEvent } from
 import { saveLocal } from "../pipeline/plan-cache.js";
 import { readManifest } from "../write/manifest.js";
 import { applyPlans, type FileAction } from "../write/writer.js";
+import { PLAN_PATH } from "../plan/assemble.js";
 
 export interface GenerateOptions {
   /** Reported back as `command` ("run", or the phase command's name). */
@@ -70,6 +71,8 @@ export interface GenerateReport {
   estimatedModelCostUsd: number;
   /** Rendered diagram files, relative to outDir. */
   rendered: string[];
+  /** The one ordered migration plan, when this run wrote it (a run of every phase does). */
+  plan?: string;
   elapsedMs: number;
 }
 
@@ -146,6 +149,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     tokens: result.usage,
     estimatedModelCostUsd: Number(modelCost.toFixed(4)),
     rendered: rendered.flatMap((r) => r.outputs),
+    ...(written.changes.some((c) => c.path === PLAN_PATH) ? { plan: PLAN_PATH } : {}),
     elapsedMs: Math.round(performance.now() - started),
   };
 }

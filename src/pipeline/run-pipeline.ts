@@ -9,8 +9,10 @@ import { resolveProvider, type ResolvedProvider } from "../model/select.js";
 import type { GenerationSettings } from "../model/generation.js";
 import type { ProviderChoice, TokenUsage } from "../model/types.js";
 import { loadPersona } from "../personas/persona.js";
-import { loadPhase, phaseMeta, withDependencies } from "../phases/registry.js";
-import type { PhaseOptions } from "../contracts/phase.js";
+import { loadPhase, PHASE_IDS, phaseMeta, withDependencies } from "../phases/registry.js";
+import type { PhaseInput, PhaseOptions } from "../contracts/phase.js";
+import type { PlanStep } from "../contracts/plan.js";
+import { migrationPlan } from "./migration-plan.js";
 import type { PhaseId } from "../phases/registry.js";
 import type { Plan } from "../write/plan.js";
 import { readManifest } from "../write/manifest.js";
@@ -246,11 +248,33 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     }),
     { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
   );
+  const plans = ran.map((r) => r.plan);
+  // The one ordered plan needs every phase's steps and files: it comes with a full run (run, check).
+  // Steps are computed here, after every phase settled, so a phase whose files were kept from an
+  // earlier run contributes too.
+  if (ran.length === PHASE_IDS.length) {
+    const results = new Map(order.map((phase, i) => [phase, (settled[i] as PromiseFulfilledResult<unknown>).value]));
+    const planSteps = new Map<PhaseId, PlanStep[]>();
+    for (const phase of order) {
+      const definition = await loadPhase(phase);
+      const upstream = Object.fromEntries(phaseMeta(phase).dependsOn.map((id) => [id, results.get(id)]));
+      const input: PhaseInput = {
+        inventory: inventory.inventory,
+        inventoryHash: inventory.hash,
+        upstream,
+        options: options.options,
+        repoDir: options.outDir,
+        generatedFiles,
+      };
+      planSteps.set(phase, definition.planSteps?.(results.get(phase), input) ?? []);
+    }
+    plans.push(migrationPlan(inventory.inventory, ran, planSteps));
+  }
   return {
     inventory,
     runs: ran,
     reused,
-    plans: ran.map((r) => r.plan),
+    plans,
     stored: order.filter((phase) => stored.has(phase)).map((phase) => stored.get(phase)!),
     usage,
     reusedPlans: order.filter((phase) => reusedPlans.includes(phase)), // in phase order, not finishing order

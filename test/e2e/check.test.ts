@@ -48,7 +48,7 @@ describe("check, offline", () => {
     const human = await runCli(["check", "--inventory", SEED_INVENTORY, "--out", dir]);
     expect(human.exitCode).toBe(4);
     expect(human.stdout).toContain(`edited   ${REPORT}`);
-    expect(human.stdout).toMatch(/^\s+-.*critical RISKS/m);
+    expect(human.stdout).toMatch(/^\s+-.*most urgent RISKS/m);
     expect(human.stderr).toMatch(/user edits would be lost/);
     const json = await runCli(["check", "--inventory", SEED_INVENTORY, "--out", dir, "--json"]);
     expect(json.exitCode).toBe(4);

@@ -1,29 +1,43 @@
 // Every phase's offline answer for one inventory, rendered and written to a directory the way
-// `infra-migrate run --provider offline` lays it out, without the validators (other tests run
-// those; skipping them keeps this ~0.5 s an inventory instead of ~8 s). For tests that exercise the
-// generated files themselves (run the scripts, parse the commands).
+// `infra-migrate run --provider offline` lays it out, with the migration plan assembled from
+// every phase's steps, without the validators (other tests run those; skipping them keeps this
+// ~0.5 s an inventory instead of ~8 s). For tests that exercise the generated files themselves.
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { PlanStep } from "../../src/contracts/plan.js";
+import { assemblePlan } from "../../src/plan/assemble.js";
 import { PHASE_IDS, loadPhase, type PhaseId } from "../../src/phases/registry.js";
 import type { Artifact } from "../../src/write/plan.js";
 import { inputFromFile } from "./phase-input.js";
 
-export async function renderOffline(inventoryFile: string): Promise<Artifact[]> {
+export interface OfflineOutput {
+  artifacts: Artifact[];
+  steps: PlanStep[];
+  results: Partial<Record<PhaseId, unknown>>;
+}
+
+export async function renderOffline(inventoryFile: string): Promise<OfflineOutput> {
   const base = inputFromFile(inventoryFile);
   const results: Partial<Record<PhaseId, unknown>> = {};
   const artifacts: Artifact[] = [];
+  const files: { path: string; phase: string }[] = [];
+  const steps: PlanStep[] = [];
   for (const id of PHASE_IDS) {
     const phase = await loadPhase(id);
     const upstream = Object.fromEntries(phase.dependsOn.map((d) => [d, results[d]]));
     const input = { ...base, upstream };
     results[id] = phase.offline(input);
-    artifacts.push(...(await phase.render(results[id], input)));
+    const rendered = await phase.render(results[id], input);
+    artifacts.push(...rendered);
+    files.push(...rendered.map((a) => ({ path: a.path, phase: id })));
+    steps.push(...(phase.planSteps?.(results[id], input) ?? []));
   }
-  return artifacts;
+  artifacts.push(assemblePlan(base.inventory, steps, files));
+  return { artifacts, steps, results };
 }
 
 export async function writeOffline(inventoryFile: string, outDir: string): Promise<Artifact[]> {
-  const artifacts = await renderOffline(inventoryFile);
+  const { artifacts } = await renderOffline(inventoryFile);
   for (const a of artifacts) {
     const file = path.join(outDir, a.path);
     await mkdir(path.dirname(file), { recursive: true });

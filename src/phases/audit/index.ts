@@ -7,6 +7,7 @@ import { deriveFacts, describeFacts } from "./facts.js";
 import { auditOffline } from "./offline.js";
 import { renderAudit } from "./render.js";
 import { auditResultSchema, type AuditResult } from "../../contracts/audit-result.js";
+import { auditPlanSteps } from "./plan-steps.js";
 
 async function buildAuditPrompt(input: PhaseInput): Promise<string> {
   const inv = input.inventory;
@@ -20,6 +21,7 @@ async function buildAuditPrompt(input: PhaseInput): Promise<string> {
 }
 
 export const auditPhase: PhaseImplementation<AuditResult> = {
+  planSteps: auditPlanSteps,
   resultSchema: auditResultSchema,
   // A risk affects inventory services only: no more names than the inventory has.
   responseLimits: (input) => ({ "risks[].affects": { maxItems: input.inventory.services.length } }),

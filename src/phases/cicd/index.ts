@@ -8,6 +8,7 @@ import { renderCicd } from "./render.js";
 import { cicdResultSchema, SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
 import { validateCicd } from "./validate.js";
 import { chooseRuntimeVersion, SUPPORTED } from "./runtime.js";
+import { cicdPlanSteps } from "./plan-steps.js";
 
 export { cicdResultSchema, type CicdResult } from "./schema.js";
 export { CICD_PATHS, renderCicd } from "./render.js";
@@ -44,6 +45,7 @@ export function buildCicdPrompt(input: PhaseInput): string {
 }
 
 export const cicdPhase: PhaseImplementation<CicdResult> = {
+  planSteps: cicdPlanSteps,
   resultSchema: cicdResultSchema,
   buildPrompt: buildCicdPrompt,
   offline: offlineCicd,

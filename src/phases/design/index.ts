@@ -9,6 +9,7 @@ import { renderDesign } from "./render.js";
 import { promptCostLines } from "./prompt-costs.js";
 import { baseName, projectId } from "./rules/names.js";
 import { designResponseLimits, designResultSchema, type DesignResult } from "./schema.js";
+import { designPlanSteps } from "./plan-steps.js";
 
 export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
   const inv = input.inventory;
@@ -62,6 +63,7 @@ export async function validateDesign(artifacts: Artifact[], input: PhaseInput): 
 }
 
 export const designPhase: PhaseImplementation<DesignResult> = {
+  planSteps: designPlanSteps,
   resultSchema: designResultSchema,
   responseLimits: designResponseLimits,
   buildPrompt: buildDesignPrompt,

@@ -6,6 +6,7 @@ import { offlineLlmops } from "./offline.js";
 import { renderLlmops } from "./render.js";
 import { llmopsResultSchema, type LlmopsResult } from "./schema.js";
 import { validateLlmops } from "./validate.js";
+import { llmopsPlanSteps } from "./plan-steps.js";
 
 export type { LlmopsResult } from "./schema.js";
 export { llmopsResultSchema } from "./schema.js";
@@ -32,6 +33,7 @@ async function buildLlmopsPrompt(input: PhaseInput): Promise<string> {
 }
 
 export const llmopsPhase: PhaseImplementation<LlmopsResult> = {
+  planSteps: llmopsPlanSteps,
   resultSchema: llmopsResultSchema,
   buildPrompt: buildLlmopsPrompt,
   offline: offlineLlmops,

@@ -50,7 +50,10 @@ describe("setup-load-balancer.sh (the VM had nginx in front)", () => {
       "compute backend-services create",
       "compute backend-services add-backend",
       "compute url-maps create",
-      "compute ssl-certificates create",
+      "certificate-manager dns-authorizations create",
+      "certificate-manager certificates create",
+      "certificate-manager maps create",
+      "certificate-manager maps entries",
       "compute target-https-proxies create",
       "compute forwarding-rules create",
       "compute url-maps import",
@@ -64,6 +67,9 @@ describe("setup-load-balancer.sh (the VM had nginx in front)", () => {
     ]);
     expect(r.printed.join("\n")).toContain("--cloud-run-service=web-app-prod");
     expect(r.printed.join("\n")).toContain("--domains=contracts.acme.example");
+    // Issued before the DNS switch: authorized by a DNS record, not by the A record pointing here.
+    expect(r.printed.join("\n")).toContain("certificate-manager dns-authorizations create web-app-prod-lb-auth-0");
+    expect(r.printed.join("\n")).toContain("--certificate-map=web-app-prod-lb-certs");
     // Cloud Armor starts in preview: it logs, nothing is blocked until someone enforces a rule.
     const rules = r.printed.filter((l) => l.includes("security-policies rules create"));
     expect(rules).toHaveLength(3);

@@ -70,8 +70,10 @@ service_url() {
 # require KIND NAME: stop with a hint when a target is not deployed yet.
 require() {
   ((DRY_RUN)) && return 0
-  gcloud run "$1" describe "$2" --region "$REGION" --project "$PROJECT_ID" >/dev/null 2>&1 ||
-    die "$2 is not deployed yet: push to deploy it, then rerun this script"
+  gcloud run "$1" describe "$2" --region "$REGION" --project "$PROJECT_ID" >/dev/null 2>&1 && return 0
+  # Exit 1, not 2: nothing is wrong with the arguments, a prerequisite is missing.
+  printf 'setup-schedules: %s is not deployed yet: push to deploy it, then rerun this script\n' "$2" >&2
+  exit 1
 }
 
 # upsert NAME HEADERS FLAGS...: create the HTTP job, or update it in place when it exists.

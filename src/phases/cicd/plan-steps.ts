@@ -1,0 +1,162 @@
+// The cicd phase's part of docs/migration/README.md: the setup scripts in the order their
+// prerequisites allow, the first deploy, and the pipeline's own rollback.
+import type { PlanStep } from "../../contracts/plan.js";
+import type { PhaseInput } from "../../contracts/phase.js";
+import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
+import { migrations } from "./migrations.js";
+import { CICD_PATHS } from "./render.js";
+import { schedulesView } from "./schedules.js";
+import type { CicdResult } from "./schema.js";
+import { databaseView, networkView, queuesView, secretsView } from "./setup-views.js";
+
+const script = (file: string, args = ""): string[] => [`bash ${file} --dry-run${args}`, `bash ${file}${args}`];
+
+export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[] {
+  const ctx = buildContext(input);
+  const { deployment } = ctx;
+  const { project, region } = deployment;
+  const repo = ctx.githubRepo ?? "OWNER/REPO";
+  const steps: PlanStep[] = [
+    {
+      stage: "prepare",
+      order: 50,
+      title: "Tools and access",
+      body: `Install \`gcloud\` and \`gh\`, and log in: \`gcloud auth login\` as a project owner of \`${project}\`, \`gh auth login\` with admin rights on \`${repo}\`. Everything below runs from the repository root.`,
+    },
+    {
+      stage: "foundations",
+      order: 10,
+      title: "Pipeline identities and the production gate",
+      body:
+        `\`setup-wif.sh\` creates the Artifact Registry repository, the runtime service accounts and two pipeline identities: \`${serviceAccountEmail(ctx.builderAccount, project)}\` (push images only) and \`${serviceAccountEmail(ctx.deployerAccount, project)}\` (deploy; its provider admits only jobs in the GitHub environment \`production\`). ` +
+        `Set the four repository variables it prints, then create the \`production\` environment with required reviewers and the \`${ctx.branch}\` branch rule: without it no deploy can authenticate.`,
+      commands: [...script(CICD_PATHS.setupWif), `gh api --method PUT repos/${repo}/environments/production`],
+      files: [CICD_PATHS.setupWif, CICD_PATHS.workflow, CICD_PATHS.readme],
+    },
+  ];
+  const db = databaseView(deployment, ctx.stack, ctx.inventory.metadata.name);
+  if (db) {
+    steps.push({
+      stage: "foundations",
+      order: 20,
+      title: `Cloud SQL instance ${db.instance}`,
+      body: `\`setup-database.sh\` creates ${db.databaseVersion} (${db.tier}, ${db.storageGiB} GiB${db.ha ? ", HA" : ""}) with daily backups and point-in-time recovery (\`${db.pitrFlag}\`, 7 days of logs), the database \`${db.database}\` and its user; the user's generated password goes straight into ${db.urlSecrets.map((s) => `\`${s}\``).join(", ") || "the URL you print"} as \`${db.urlForm}\`. Creating the instance takes about ten minutes. Use \`--scheme\` if your driver wants another URL scheme.`,
+      commands: script(CICD_PATHS.setupDatabase),
+      files: [CICD_PATHS.setupDatabase],
+    });
+  }
+  const network = networkView(deployment);
+  if (network) {
+    steps.push({
+      stage: "foundations",
+      order: 30,
+      title: "Private network and Memorystore",
+      body: `\`setup-network.sh\` creates the subnet \`${network.subnet}\` (${network.range}) that the services reach private IPs through (Direct VPC egress)${network.caches.length ? ` and Memorystore (${network.caches.map((c) => `\`${c.name}\``).join(", ")}); the deploy passes each cache's address to the services under their own variable name` : ""}. Run it before the first deploy.`,
+      commands: script(CICD_PATHS.setupNetwork),
+      files: [CICD_PATHS.setupNetwork],
+    });
+  }
+  const secrets = secretsView(deployment);
+  if (secrets) {
+    steps.push({
+      stage: "foundations",
+      order: 40,
+      title: "Secrets",
+      body: `\`setup-secrets.sh\` creates ${secrets.secrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own. Values come from the VM's environment file over ssh (held in memory, never printed) or from stdin; database URLs are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}. Services read \`:latest\` when an instance starts: after a new version, redeploy.`,
+      commands: [
+        `bash ${CICD_PATHS.setupSecrets} --dry-run`,
+        `bash ${CICD_PATHS.setupSecrets} --from-vm USER@${ctx.inventory.host.hostname ?? "VM"} --env-file /etc/ENV_FILE`,
+      ],
+      files: [CICD_PATHS.setupSecrets],
+    });
+  }
+  const migrate = migrations(ctx);
+  const publicApis = deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name);
+  steps.push({
+    stage: "first-deploy",
+    order: 10,
+    title: "First deploy",
+    body:
+      `Push to \`${ctx.branch}\` (or *Run workflow*). The pipeline runs the tests, builds and pushes the images, ` +
+      (migrate.length
+        ? `runs the schema migrations to the end (${migrate.map((m) => `\`${m.job.name}\`: ${m.tool}`).join(", ")}), `
+        : "(no migration tool was recognised: add your migration command as a Cloud Run job step before the deploys in the workflow), ") +
+      `then deploys every service; a first deploy goes straight to 100%, which is safe now because DNS still points at the VM. Then let the public services answer (the deployer cannot change IAM, by design).`,
+    commands: [
+      `git push origin ${ctx.branch}`,
+      ...publicApis.map(
+        (s) =>
+          `gcloud run services add-iam-policy-binding ${s} --region=${region} --project=${project} --member=allUsers --role=roles/run.invoker`,
+      ),
+    ],
+    files: [CICD_PATHS.workflow, CICD_PATHS.canary],
+  });
+  const queues = queuesView(deployment);
+  if (queues) {
+    steps.push({
+      stage: "first-deploy",
+      order: 20,
+      title: "Task queues",
+      body: `\`setup-queues.sh\` creates ${queues.queues.map((q) => `\`${q.name}\``).join(", ")} with retries and rate limits, lets the API enqueue and makes each queue's identity the worker's only invoker. The workers must be deployed first.`,
+      commands: script(CICD_PATHS.setupQueues),
+      files: [CICD_PATHS.setupQueues],
+    });
+  }
+  if (schedulesView(deployment)) {
+    steps.push({
+      stage: "first-deploy",
+      order: 30,
+      title: "Scheduled jobs",
+      body: "`setup-schedules.sh` creates the Cloud Scheduler jobs (the VM's cron and beat, and the warm window), once their targets are deployed.",
+      commands: script(CICD_PATHS.setupSchedules),
+      files: [CICD_PATHS.setupSchedules],
+    });
+  }
+  if (deployment.loadBalancer) {
+    steps.push({
+      stage: "first-deploy",
+      order: 40,
+      title: "Load balancer and certificate",
+      body: `\`setup-load-balancer.sh\` builds the HTTPS load balancer in front of ${deployment.loadBalancer.backends.map((b) => `\`${b}\``).join(", ")}${deployment.loadBalancer.cloudArmor ? " with Cloud Armor in preview mode" : ""}. Add the CNAME records it prints now: the certificate is issued while the VM still serves, so HTTPS works the moment DNS moves. Do not change the A records yet.`,
+      commands: script(CICD_PATHS.setupLoadBalancer, " --domain YOUR_DOMAIN"),
+      files: [CICD_PATHS.setupLoadBalancer],
+    });
+  }
+  if (migrate.length > 0) {
+    steps.push({
+      stage: "cutover",
+      order: 15,
+      title: "Bring the copied data's schema up to date",
+      body: "The data now in Cloud SQL came from the VM: run the migration jobs again, to the end, before any user traffic arrives (they only apply what is missing, and recreate the AI worker's table if the copy replaced the database).",
+      commands: migrate.map(
+        (m) => `gcloud run jobs execute ${m.job.name} --region=${region} --project=${project} --wait`,
+      ),
+      files: [CICD_PATHS.workflow],
+    });
+  }
+  steps.push(
+    {
+      stage: "verify",
+      order: 30,
+      title: "The pipeline's own safety net",
+      body: `Push a small change: the public API now goes through the canary (${result.canarySteps.join("% → ")}%, ${result.bakeSeconds} s at each step) and rolls back by itself on a failed check. Watch one deploy end to end before you rely on it.`,
+      files: [CICD_PATHS.workflow, CICD_PATHS.canary],
+    },
+    {
+      stage: "rollback",
+      order: 20,
+      title: "A bad release",
+      body: "Send all traffic back to the revision that served before (list them to find its name). The VM is not involved.",
+      commands: [
+        ...(publicApis[0]
+          ? [
+              `gcloud run revisions list --service=${publicApis[0]} --region=${region} --project=${project}`,
+              `gcloud run services update-traffic ${publicApis[0]} --region=${region} --project=${project} --to-revisions=PREVIOUS_REVISION=100`,
+            ]
+          : []),
+      ],
+      files: [CICD_PATHS.readme],
+    },
+  );
+  return steps;
+}

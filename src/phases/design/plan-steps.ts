@@ -1,0 +1,78 @@
+// The design's part of docs/migration/README.md: review the target, lower the DNS TTL early, make
+// the application changes the mapping lists, then the runbook's data copy, cut-over and rollback,
+// and decommissioning the VM.
+import type { PlanStep } from "../../contracts/plan.js";
+import type { PhaseInput } from "../../contracts/phase.js";
+import { DESIGN_DIR } from "./render.js";
+import type { DesignResult } from "./schema.js";
+
+type RunbookStep = DesignResult["runbook"]["database"][number];
+
+const TTL = /\bTTL\b/i;
+
+function fromRunbook(step: RunbookStep, stage: PlanStep["stage"], order: number): PlanStep {
+  const body = step.verify ? `${step.detail}\n\nCheck: ${step.verify}` : step.detail;
+  return { stage, order, title: step.title, body, commands: step.commands, files: [`${DESIGN_DIR}/runbook.md`] };
+}
+
+export function designPlanSteps(result: DesignResult, input: PhaseInput): PlanStep[] {
+  const { runbook, deployment } = result;
+  const changes = result.mapping.filter((m) => m.appChanges.length > 0);
+  const steps: PlanStep[] = [
+    {
+      stage: "prepare",
+      order: 20,
+      title: "Review the target design and its cost",
+      body: `${result.summary}\n\nRead the decisions and the cost estimate with the team before anything is created.`,
+      files: [
+        `${DESIGN_DIR}/architecture.md`,
+        `${DESIGN_DIR}/target-architecture.mmd`,
+        `${DESIGN_DIR}/decisions.md`,
+        `${DESIGN_DIR}/cost-estimate.md`,
+        `${DESIGN_DIR}/mapping.json`,
+      ],
+    },
+  ];
+  // Lowering the TTL only helps once the old TTL has expired everywhere: do it first, not at the cut-over.
+  runbook.cutover.filter((s) => TTL.test(s.title)).forEach((s, i) => steps.push(fromRunbook(s, "prepare", 30 + i)));
+  if (changes.length > 0) {
+    steps.push({
+      stage: "prepare",
+      order: 40,
+      title: "Make the application changes",
+      body:
+        "The code must fit Cloud Run before its first deploy; ship these changes to the VM first where you can (each works there too):\n\n" +
+        changes.map((m) => m.appChanges.map((c) => `- **${m.service}**: ${c}`).join("\n")).join("\n"),
+      files: [`${DESIGN_DIR}/mapping.json`],
+    });
+  }
+  const db = runbook.database;
+  // The last database step promotes the copy: that is the cut-over.
+  db.slice(0, -1).forEach((s, i) => steps.push(fromRunbook(s, "rehearse", 10 + i * 10)));
+  if (db.length > 0) steps.push(fromRunbook(db[db.length - 1]!, "cutover", 10));
+  runbook.cutover
+    .filter((s) => !TTL.test(s.title))
+    .forEach((s, i) => steps.push(fromRunbook(s, "cutover", 20 + i * 10)));
+  steps.push({
+    stage: "verify",
+    order: 10,
+    title: "Watch the first week",
+    body: runbook.firstWeek.map((w) => `- ${w}`).join("\n"),
+    files: [`${DESIGN_DIR}/runbook.md`],
+  });
+  runbook.rollback.forEach((s, i) => steps.push(fromRunbook(s, "rollback", 10 + i * 10)));
+  steps.push({
+    stage: "decommission",
+    order: 10,
+    title: `Retire ${input.inventory.host.hostname ?? "the VM"}`,
+    body: [
+      "Two weeks of clean running later (no rollback needed, backups restored once as a test):",
+      "",
+      "- take a final snapshot or image of the VM's disk and keep it as long as your retention policy says;",
+      `- stop the VM, then delete it with its public IP; remove DNS records that still name it;`,
+      "- revoke the SSH keys and deploy credentials that reached it, and close its firewall rules;",
+      `- delete the secrets it held that ${deployment.services.length ? "the Cloud Run services" : "nothing"} no longer need, and rotate the ones that moved.`,
+    ].join("\n"),
+  });
+  return steps;
+}

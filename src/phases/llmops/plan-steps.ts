@@ -1,0 +1,34 @@
+// The llmops phase's part of docs/migration/README.md: the AI worker's queue, identities and
+// sweeper once the worker is deployed, and a real task through it before users send one.
+import type { PlanStep } from "../../contracts/plan.js";
+import type { PhaseInput } from "../../contracts/phase.js";
+import { DOCS_DIR, workerDirOf } from "./render.js";
+import type { LlmopsResult } from "./schema.js";
+import { deploymentFrom } from "./topology.js";
+import { buildView } from "./view.js";
+
+export function llmopsPlanSteps(result: LlmopsResult, input: PhaseInput): PlanStep[] {
+  const workerDir = workerDirOf(input);
+  const view = buildView(result, {
+    inventory: input.inventory,
+    deployment: deploymentFrom(input.upstream.design),
+    workerDir,
+  });
+  return [
+    {
+      stage: "first-deploy",
+      order: 25,
+      title: "The AI worker's queue, identities and sweeper",
+      body: `After the first deploy created \`${view.workerService}\`: \`setup-ai-worker.sh\` creates the queue \`${view.queueName}\`, gives Vertex AI access to the worker alone, lets the API enqueue and only the Cloud Tasks identity invoke the worker, and schedules the sweeper that re-enqueues tasks Cloud Tasks gave up on. The worker's table \`ai_tasks\` was created by the deploy (\`migrate.py\`), in the database behind \`${view.databaseUrlEnv}\`.`,
+      commands: ["bash scripts/setup-ai-worker.sh --dry-run", "bash scripts/setup-ai-worker.sh"],
+      files: ["scripts/setup-ai-worker.sh", `${workerDir}/migrate.py`, `${DOCS_DIR}/architecture.md`],
+    },
+    {
+      stage: "verify",
+      order: 20,
+      title: "One AI task end to end",
+      body: `Mount the router (\`${workerDir}/api_handler.py\`) in the API, then POST one request to \`${view.route}\` with a \`request_id\`: it answers 202 with a \`status_url\`; poll it until \`succeeded\`, and find the task's log lines (\`task_id\`) in Cloud Logging.`,
+      files: [`${workerDir}/api_handler.py`, `${DOCS_DIR}/architecture.md`, `${DOCS_DIR}/sequence.mmd`],
+    },
+  ];
+}

@@ -1,0 +1,100 @@
+// docs/migration/README.md: one ordered plan, day 0 to decommissioning, assembled from every
+// phase's steps; every generated file linked; the order of the steps is the order their
+// prerequisites allow. Another phase (observe) adds steps by returning them.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { PLAN_STAGES, type PlanStep } from "../../src/contracts/plan.js";
+import { assemblePlan, PLAN_PATH } from "../../src/plan/assemble.js";
+import { renderOffline } from "../helpers/offline-output.js";
+import { inputFromFile, ROOT, SEED_INVENTORY } from "../helpers/phase-input.js";
+
+const examples = readdirSync(path.join(ROOT, "examples"))
+  .filter((e) => readdirSync(path.join(ROOT, "examples", e)).includes("inventory.yaml"))
+  .sort();
+
+describe("assemblePlan", () => {
+  const inventory = inputFromFile(SEED_INVENTORY).inventory;
+  const step = (stage: PlanStep["stage"], order: number, title: string, files?: string[]): PlanStep => ({
+    stage,
+    order,
+    title,
+    body: `${title}.`,
+    ...(files ? { files } : {}),
+  });
+
+  it("orders by day, then by order within a day, numbers steps across the plan and links files from the plan's folder", () => {
+    const plan = assemblePlan(
+      inventory,
+      [
+        step("cutover", 10, "Switch DNS"),
+        step("prepare", 20, "Second"),
+        step("prepare", 10, "First", ["scripts/setup-wif.sh"]),
+      ],
+      [{ path: "scripts/setup-wif.sh", phase: "cicd" }],
+    );
+    expect(plan.path).toBe(PLAN_PATH);
+    const headings = plan.content.split("\n").filter((l) => /^##+ /.test(l));
+    expect(headings).toEqual([
+      "## Day 0: Prepare",
+      "### 1. First",
+      "### 2. Second",
+      "## Day 5: Cut-over",
+      "### 3. Switch DNS",
+      "## Every generated file",
+    ]);
+    expect(plan.content).toContain("Files: [`scripts/setup-wif.sh`](../../scripts/setup-wif.sh)");
+    expect(plan.content).toContain("| Day 0 | Prepare | 1-2 |");
+  });
+
+  it("a new phase contributes steps by stage and order, nothing else (observe's alert policies, say)", () => {
+    const plan = assemblePlan(
+      inventory,
+      [
+        step("first-deploy", 10, "First deploy"),
+        step("first-deploy", 50, "Alert policies"),
+        step("verify", 10, "Watch"),
+      ],
+      [],
+    );
+    expect(plan.content.indexOf("### 2. Alert policies")).toBeGreaterThan(plan.content.indexOf("### 1. First deploy"));
+  });
+});
+
+describe.each(examples)("the plan for examples/%s", (example) => {
+  const output = renderOffline(path.join(ROOT, "examples", example, "inventory.yaml"));
+
+  it("links every generated file, and only files that exist", async () => {
+    const { artifacts, steps } = await output;
+    const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
+    const paths = new Set(artifacts.map((a) => a.path));
+    for (const a of artifacts.filter((x) => x.path !== PLAN_PATH)) expect(plan, a.path).toContain(`[\`${a.path}\`]`);
+    for (const s of steps) for (const f of s.files ?? []) expect(paths, `${s.title}: ${f}`).toContain(f);
+  });
+
+  it("runs from prerequisites to switching the VM off, with a rollback section, in an order that works", async () => {
+    const { artifacts } = await output;
+    const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
+    const days = plan.split("\n").filter((l) => l.startsWith("## Day") || l.startsWith("## Any"));
+    expect(days[0]).toBe("## Day 0: Prepare");
+    expect(days.at(-1)).toBe("## Day 19: Decommission the VM");
+    expect(days).toContain(`## ${PLAN_STAGES.find((s) => s.id === "rollback")!.day}: Roll back`);
+    const at = (text: string) => {
+      const i = plan.indexOf(text);
+      expect(i, text).toBeGreaterThan(-1);
+      return i;
+    };
+    // DNS TTL lowered on day 0, long before any DNS change.
+    expect(at("Lower the DNS TTL")).toBeLessThan(at("## Day 1:"));
+    expect(at("bash scripts/setup-wif.sh\n")).toBeLessThan(at("git push origin"));
+    if (plan.includes("scripts/setup-database.sh"))
+      expect(at("bash scripts/setup-database.sh\n")).toBeLessThan(at("bash scripts/setup-secrets.sh --from-vm"));
+    if (plan.includes("scripts/setup-network.sh"))
+      expect(at("bash scripts/setup-network.sh\n")).toBeLessThan(at("git push origin"));
+    for (const after of ["scripts/setup-queues.sh", "scripts/setup-schedules.sh", "scripts/setup-ai-worker.sh"]) {
+      if (plan.includes(`bash ${after}\n`)) expect(at(`bash ${after}\n`), after).toBeGreaterThan(at("git push origin"));
+    }
+    if (plan.includes("setup-load-balancer.sh"))
+      expect(at("bash scripts/setup-load-balancer.sh --domain")).toBeLessThan(at("## Day 5:"));
+  });
+});
