@@ -98,3 +98,12 @@ describe.each(examples)("the plan for examples/%s", (example) => {
       expect(at("bash scripts/setup-load-balancer.sh --domain")).toBeLessThan(at("## Day 5:"));
   });
 });
+
+describe("an inventory that calls no model", () => {
+  it("gets no AI worker steps: nothing deploys the generated worker", async () => {
+    const { artifacts } = await renderOffline(path.join(ROOT, "examples/django-postgres/inventory.yaml"));
+    const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
+    expect(plan).toContain("The AI worker is a starting point, not part of this migration");
+    expect(plan).not.toContain("bash scripts/setup-ai-worker.sh");
+  });
+});

@@ -14,6 +14,18 @@ export function llmopsPlanSteps(result: LlmopsResult, input: PhaseInput): PlanSt
     deployment: deploymentFrom(input.upstream.design),
     workerDir,
   });
+  if (result.topology.derived.includes("workerService")) {
+    // The design planned no AI worker (the inventory calls no model): nothing deploys one.
+    return [
+      {
+        stage: "prepare",
+        order: 60,
+        title: "The AI worker is a starting point, not part of this migration",
+        body: `The design planned no AI worker (the inventory calls no model), so the pipeline does not deploy \`${workerDir}/\` and \`scripts/setup-ai-worker.sh\` has nothing to set up. Add an \`llm\` section to the inventory and rerun \`infra-migrate run\` when the product starts calling a model.`,
+        files: [`${DOCS_DIR}/architecture.md`],
+      },
+    ];
+  }
   return [
     {
       stage: "first-deploy",

@@ -1,0 +1,54 @@
+// The docs say what is deployed: each promise a generated document makes is checked against the
+// file that deploys it, for every example.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { renderOffline } from "../helpers/offline-output.js";
+import { ROOT } from "../helpers/phase-input.js";
+
+const examples = readdirSync(path.join(ROOT, "examples"))
+  .filter((e) => readdirSync(path.join(ROOT, "examples", e)).includes("inventory.yaml"))
+  .sort();
+
+describe.each(examples)("examples/%s: docs match what is deployed", (example) => {
+  const output = renderOffline(path.join(ROOT, "examples", example, "inventory.yaml"));
+  const file = async (p: string) => (await output).artifacts.find((a) => a.path === p)?.content ?? "";
+
+  it("secrets: the decisions say `latest`, and the deploy mounts :latest", async () => {
+    const workflow = await file(".github/workflows/deploy.yml");
+    const decisions = await file("docs/migration/design/decisions.md");
+    if (!workflow.includes("--set-secrets=")) return;
+    expect(workflow).toMatch(/=[A-Z_]+:latest/);
+    expect(decisions).toContain("version `latest`");
+    expect(decisions).not.toMatch(/pinned to versions/);
+  });
+
+  it("probes: every probe the mapping names is configured on that service", async () => {
+    const mapping = JSON.parse(await file("docs/migration/design/mapping.json"));
+    const workflow = (await file(".github/workflows/deploy.yml")).replace(/ \\\n\s+/g, " ");
+    for (const entry of mapping.mapping as Array<{ target: { name: string }; settings: Record<string, unknown> }>) {
+      const step = workflow.slice(workflow.indexOf(`--service ${entry.target.name} `));
+      const deploy = step.slice(0, step.indexOf("\n"));
+      if (entry.settings.startupProbe)
+        expect(deploy).toContain(`--startup-probe=httpGet.path=${entry.settings.startupProbe}`);
+      if (entry.settings.livenessProbe)
+        expect(deploy).toContain(`--liveness-probe=httpGet.path=${entry.settings.livenessProbe}`);
+    }
+  });
+
+  it("point-in-time recovery: claimed by the architecture, switched on by setup-database.sh", async () => {
+    const architecture = await file("docs/migration/design/architecture.md");
+    const setup = await file("scripts/setup-database.sh");
+    if (!/point-in-time recovery on/.test(architecture)) return;
+    expect(setup).toMatch(/--enable-bin-log|--enable-point-in-time-recovery/);
+    if (/MYSQL_/.test(setup)) expect(setup).toContain("--enable-bin-log");
+  });
+
+  it("the load balancer the design plans is in the cost estimate and has a setup script", async () => {
+    const mapping = JSON.parse(await file("docs/migration/design/mapping.json"));
+    const cost = await file("docs/migration/design/cost-estimate.md");
+    if (!mapping.deployment.loadBalancer) return expect(await file("scripts/setup-load-balancer.sh")).toBe("");
+    expect(cost).toContain("| `load balancer` | forwarding rules");
+    expect(await file("scripts/setup-load-balancer.sh")).toContain(`LB=${mapping.deployment.loadBalancer.name}`);
+  });
+});
