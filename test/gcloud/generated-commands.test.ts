@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkGcloud, findGcloud, gcloudCallsIn, type GcloudCall } from "../helpers/gcloud-check.js";
 import { tempDir } from "../helpers/cli.js";
 import { writeOffline } from "../helpers/offline-output.js";
-import { ROOT } from "../helpers/phase-input.js";
+import { inputFromFile, ROOT } from "../helpers/phase-input.js";
 
 /** examples/*\/inventory.yaml and test/fixtures/real/*\/inventory.yaml (the corpus, when present). */
 function inventories(): string[] {
@@ -30,14 +30,31 @@ describe.skipIf(!gcloud)("every generated gcloud command parses with the real gc
   const calls: GcloudCall[] = [];
   const names = inventories().map((f) => path.relative(ROOT, f));
 
-  it.each(names)("%s: generates, and its scripts and workflow run in a sandbox", async (rel) => {
+  it.concurrent.each(names)("%s: generates, and its scripts and workflow run in a sandbox", async (rel) => {
     const out = await tempDir("im-gcloud-");
     outDirs.push(out);
     await writeOffline(path.join(ROOT, rel), out);
     const found = await gcloudCallsIn(out);
     // Every inventory deploys something and sets up WIF: far more than a handful of commands.
     expect(found.length).toBeGreaterThan(20);
-    calls.push(...found.map((c) => ({ ...c, source: `${path.dirname(rel)}: ${c.source}` })));
+    // The same command shape recurs in every inventory under other names: canonical names (valid
+    // ones: gcloud checks their form) let one parse stand for all, ~4x fewer commands to run.
+    const { inventory } = inputFromFile(path.join(ROOT, rel));
+    const names: Array<[string, string]> = [
+      [inventory.target.project ?? "", "canonical-project"],
+      [inventory.target.service ?? "", "svc"],
+      [inventory.metadata.name, "app"],
+      [inventory.target.region, "us-central1"],
+    ];
+    // Whole names only (not inside "repositories"): bounded by anything but a letter or digit.
+    const patterns = names
+      .filter(([from]) => from.length >= 3)
+      .map(
+        ([from, to]) =>
+          [new RegExp(`(?<![a-z0-9])${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![a-z0-9])`, "g"), to] as const,
+      );
+    const canonical = (word: string) => patterns.reduce((w, [re, to]) => w.replace(re, to), word);
+    calls.push(...found.map((c) => ({ argv: c.argv.map(canonical), source: `${path.dirname(rel)}: ${c.source}` })));
   });
 
   it("gcloud accepts every one of them (an auth error means the arguments parsed)", async () => {
