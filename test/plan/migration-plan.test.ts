@@ -1,7 +1,7 @@
 // docs/migration/README.md: one ordered plan, day 0 to decommissioning, assembled from every
 // phase's steps; every generated file linked; the order of the steps is the order their
 // prerequisites allow. Another phase (observe) adds steps by returning them.
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PLAN_STAGES, type PlanStep } from "../../src/contracts/plan.js";
@@ -105,5 +105,15 @@ describe("an inventory that calls no model", () => {
     const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
     expect(plan).toContain("The AI worker is a starting point, not part of this migration");
     expect(plan).not.toContain("bash scripts/setup-ai-worker.sh");
+  });
+});
+
+const petclinic = path.join(ROOT, "test/fixtures/real/spring-petclinic/inventory.yaml");
+describe.skipIf(!existsSync(petclinic))("a Java app (corpus: spring-petclinic)", () => {
+  it("is told to add a Dockerfile on day 0: infra-migrate writes one for Python and Node only", async () => {
+    const { artifacts } = await renderOffline(petclinic);
+    const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
+    expect(artifacts.some((a) => a.path === "Dockerfile")).toBe(false);
+    expect(plan.indexOf("A Dockerfile for the app")).toBeLessThan(plan.indexOf("## Day 1:"));
   });
 });

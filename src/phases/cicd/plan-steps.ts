@@ -34,6 +34,15 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.setupWif, CICD_PATHS.workflow, CICD_PATHS.readme],
     },
   ];
+  if (!ctx.hasDockerfile && ctx.stack !== "python" && ctx.stack !== "node") {
+    steps.push({
+      stage: "prepare",
+      order: 45,
+      title: "A Dockerfile for the app",
+      body: `The pipeline builds the app's image from \`Dockerfile\` at the repository root, and infra-migrate writes one for Python and Node only: add one for this ${ctx.stack} app (it must listen on \`$PORT\`) before the first deploy.`,
+      files: [CICD_PATHS.workflow],
+    });
+  }
   const db = databaseView(deployment, ctx.stack, ctx.inventory.metadata.name);
   if (db) {
     steps.push({
