@@ -50,7 +50,7 @@ describe.each(EXAMPLE_INVENTORIES)("recorded answers for $name", ({ name, file }
       expect(run.result, run.phase).toEqual(expected.data);
     }
     const written = result.plans.flatMap((p) => p.artifacts.map((a) => a.path)).sort();
-    const offline = (await renderOffline(file)).map((a) => a.path).sort();
+    const offline = (await renderOffline(file)).artifacts.map((a) => a.path).sort();
     expect(written).toEqual(offline);
 
     const phaseOf = await phaseOfRequest();
