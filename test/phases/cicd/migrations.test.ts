@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { cicdPhase, CICD_PATHS } from "../../../src/phases/cicd/index.js";
 import { appMigrationTool, migrations } from "../../../src/phases/cicd/migrations.js";
 import { buildContext } from "../../../src/phases/cicd/context.js";
-import { chainFile, chainYaml, EXAMPLE } from "./chain.js";
+import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 
 type Step = { name: string; run?: string };
 

@@ -10,7 +10,7 @@ import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import { queuesView } from "../../../src/phases/cicd/setup-views.js";
 import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
-import { chainFile, EXAMPLE } from "./chain.js";
+import { chainFile, EXAMPLE } from "../../helpers/chain.js";
 import { ROOT } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
-import { chainFile, EXAMPLE } from "./chain.js";
+import { chainFile, EXAMPLE } from "../../helpers/chain.js";
 
 let dir: string;
 let script: string;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { deploymentSchema } from "../../../src/contracts/deployment.js";
 import { estimateCost } from "../../../src/phases/design/cost/estimate.js";
 import { loadPriceBook } from "../../../src/phases/design/cost/prices.js";
-import { chainFile, chainYaml, EXAMPLE } from "../cicd/chain.js";
+import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 
 describe("design: load balancer, caches, network", () => {
   it("seed (nginx in front): an HTTPS load balancer for the public API, Cloud Armor in preview; no cache", () => {

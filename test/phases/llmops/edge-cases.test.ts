@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { llmopsPhase } from "../../../src/phases/llmops/index.js";
-import { chainFile, chainYaml, EXAMPLE } from "../cicd/chain.js";
+import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 
 async function render(input: Parameters<typeof llmopsPhase.offline>[0]) {
   const artifacts = await llmopsPhase.render(llmopsPhase.offline(input), input);
