@@ -96,6 +96,11 @@ describe.each(examples)("the plan for examples/%s", (example) => {
     }
     if (plan.includes("setup-load-balancer.sh"))
       expect(at("bash scripts/setup-load-balancer.sh --domain")).toBeLessThan(at("## Day 5:"));
+    // Monitoring watches the cut-over: set up once the services exist (uptime checks need their
+    // URLs), before the data copy and any user traffic.
+    expect(at("bash scripts/setup-observability.sh --email")).toBeGreaterThan(at("git push origin"));
+    expect(at("bash scripts/setup-observability.sh --email")).toBeLessThan(at("## Day 3:"));
+    expect(at("Read the first weeks against the error budgets")).toBeGreaterThan(at("## Days 5-19:"));
   });
 });
 

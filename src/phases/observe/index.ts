@@ -4,6 +4,7 @@ import { renderTemplateSync } from "../../render/templates.js";
 import type { PhaseImplementation, PhaseInput } from "../../contracts/phase.js";
 import { buildObserveContext } from "./context.js";
 import { offlineObserve } from "./offline.js";
+import { observePlanSteps } from "./plan-steps.js";
 import { renderObserve } from "./render.js";
 import { observeResultSchema, type ObserveResult } from "./schema.js";
 import { validateObserve } from "./validate.js";
@@ -45,6 +46,7 @@ export const observePhase: PhaseImplementation<ObserveResult> = {
   buildPrompt: buildObservePrompt,
   offline: offlineObserve,
   render: renderObserve,
+  planSteps: observePlanSteps,
   // Array bounds from this design: two request SLOs per API, two per queue, one for the AI worker.
   responseLimits: (input) => {
     const ctx = buildObserveContext(input);

@@ -83,9 +83,9 @@ describe("database migrations", () => {
   it("no database, no migration job", () => {
     const { input } = chainYaml(
       readFileSync(EXAMPLE("api-only"), "utf8")
-        .replace(/  - name: postgres\n(    .*\n)+/, "")
+        .replace(/ {2}- name: postgres\n( {4}.*\n)+/, "")
         .replace("dependsOn: [postgres]", "dependsOn: []")
-        .replace(/^data:\n(  - .*\n)+/m, "data: []\n"),
+        .replace(/^data:\n( {2}- .*\n)+/m, "data: []\n"),
     );
     expect(migrations(buildContext(input))).toEqual([]);
   });

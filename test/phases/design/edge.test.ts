@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { deploymentSchema } from "../../../src/contracts/deployment.js";
 import { estimateCost } from "../../../src/phases/design/cost/estimate.js";
-import { loadPriceBook } from "../../../src/phases/design/cost/prices.js";
+import { loadPriceBook } from "../../../src/contracts/gcp-prices.js";
 import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 
 describe("design: load balancer, caches, network", () => {

@@ -29,7 +29,7 @@ BUILDER_ID=github-builder
 DEPLOYER_ID=github-deployer
 RUNTIME_ACCOUNTS=( web-app-prod-ai-worker-sa web-app-prod-sa web-app-prod-worker-sa )
 CLOUDSQL_ACCOUNTS=( web-app-prod-ai-worker-sa web-app-prod-sa web-app-prod-worker-sa )
-APIS=( artifactregistry.googleapis.com iam.googleapis.com iamcredentials.googleapis.com run.googleapis.com sqladmin.googleapis.com sts.googleapis.com )
+APIS=( artifactregistry.googleapis.com iam.googleapis.com iamcredentials.googleapis.com monitoring.googleapis.com run.googleapis.com sqladmin.googleapis.com sts.googleapis.com )
 
 DRY_RUN=0 OWNER_ID="" REPO_ID=""
 die() { printf 'setup-wif: %s\n' "$*" >&2; exit 2; }
@@ -156,6 +156,9 @@ fi
 # Deploy and shift traffic; cannot change IAM policies.
 run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
   --role=roles/run.developer --condition=None
+# Read the canary's request metrics (scripts/deploy/canary.sh judges each step on them); read-only.
+run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
+  --role=roles/monitoring.viewer --condition=None
 # Deploy revisions that run as the runtime accounts, and as nothing else.
 for account in "${RUNTIME_ACCOUNTS[@]}"; do
   run gcloud iam service-accounts add-iam-policy-binding "$(sa_email "$account")" --project "$PROJECT_ID" \
