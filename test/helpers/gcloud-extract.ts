@@ -23,10 +23,11 @@ const SHIMS = path.join(import.meta.dirname, "gcloud-shims");
 /** Arguments a script needs to run at all (a person passes them; the plan says which). */
 const SCRIPT_ARGS: Record<string, string[]> = {
   "scripts/setup-load-balancer.sh": ["--domain", "app.example.com"],
+  "scripts/setup-observability.sh": ["--email", "oncall@example.com"],
 };
 /** Lines a setup script may read from stdin (secret values): fake, never real. */
 const STDIN = "fake-secret-value\n".repeat(100);
-type World = "fresh" | "exists" | "first-deploy";
+type World = "fresh" | "exists" | "first-deploy" | "deployed";
 
 async function files(dir: string, rel = ""): Promise<string[]> {
   const out: string[] = [];
@@ -98,7 +99,9 @@ async function scriptCalls(outDir: string, rel: string, box: Sandbox): Promise<G
   });
   if (dry.exitCode !== 0) throw new Error(`${rel} --dry-run exited ${dry.exitCode}: ${dry.stderr}`);
   out.push(...(await decodeDryRun(dry.stdout, `${rel} --dry-run`)), ...(await box.calls(`${rel} --dry-run`)));
-  for (const world of ["fresh", "exists"] as const) {
+  const worlds: World[] = ["fresh", "exists"];
+  for (let i = 0; i < worlds.length; i++) {
+    const world = worlds[i]!;
     await box.reset();
     const run = await execa("bash", [file, ...(SCRIPT_ARGS[rel] ?? [])], {
       cwd: outDir,
@@ -108,8 +111,12 @@ async function scriptCalls(outDir: string, rel: string, box: Sandbox): Promise<G
       input: STDIN,
     });
     // A script may stop on purpose when a prerequisite is missing (exit 1: "deploy first"); the
-    // commands it ran up to there still count. Exit 2 is a usage error: it ran nothing useful.
+    // commands it ran up to there still count, and it runs once more where the services are
+    // deployed and nothing else exists yet (its first real run). Exit 2 is a usage error.
     if (run.exitCode === 2) throw new Error(`${rel} (${world}) refused its arguments: ${run.stderr}`);
+    if (run.exitCode !== 0 && world === "fresh") worlds.push("deployed");
+    if (run.exitCode !== 0 && world === "deployed")
+      throw new Error(`${rel} fails even after the first deploy (exit ${run.exitCode}): ${run.stderr}`);
     out.push(...(await box.calls(`${rel} (${world}, exit ${run.exitCode})`)));
   }
   return out;
