@@ -52,7 +52,9 @@ interface WorkerAnswer {
 
 function inWorker(text: string, path: string): Promise<ActionlintFinding[]> {
   if (!worker) {
-    const thread = new Worker(WORKER_FILE);
+    // A small young generation: the worker's JS is a thin wrapper around the Go runtime's memory,
+    // and the default semi-spaces cost ~8 MiB of the run's peak memory for nothing.
+    const thread = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     const pending = new Map<number, (answer: WorkerAnswer) => void>();
     thread.on("message", (answer: WorkerAnswer & { id: number }) => {
       pending.get(answer.id)?.(answer);
