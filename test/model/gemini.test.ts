@@ -167,6 +167,7 @@ describe("gemini client: failures", () => {
     calls: number;
     message: RegExp;
     hint?: RegExp;
+    timeoutMs?: number;
   }>([
     {
       name: "always 500",
@@ -256,11 +257,13 @@ describe("gemini client: failures", () => {
       code: "provider.timeout",
       calls: 4,
       message: /timed out after 200 ms on each of 4 attempts/,
+      timeoutMs: 200,
     },
-  ])("$name", async ({ replies = [], always, code, calls, message, hint }) => {
+  ])("$name", async ({ replies = [], always, code, calls, message, hint, timeoutMs = 10_000 }) => {
     fake.enqueue(...replies);
     if (always) fake.setDefault(always);
-    const error = await failure(client({ timeoutMs: 200 }).generateJson(request));
+    // Only the slow case needs a short timeout; under load the others must not turn into timeouts.
+    const error = await failure(client({ timeoutMs }).generateJson(request));
     expect(error.code).toBe(code);
     expect(error.exitCode).toBe(3);
     expect(error.message).toMatch(message);
