@@ -51,4 +51,26 @@ describe.each(examples)("examples/%s: docs match what is deployed", (example) =>
     expect(cost).toContain("| `load balancer` | forwarding rules");
     expect(await file("scripts/setup-load-balancer.sh")).toContain(`LB=${mapping.deployment.loadBalancer.name}`);
   });
+  it("risk counts: the report, the plan and risks.json give the same numbers", async () => {
+    const risks = JSON.parse(await file("docs/migration/audit/risks.json")) as {
+      risks: { id: string; severity: string }[];
+      critical: string[];
+    };
+    const report = await file("docs/migration/audit/risk-report.md");
+    const header = /\*\*Risks found:\*\* (\d+) \((\d+) of critical severity; the (\d+) most urgent ranked below\)/.exec(
+      report,
+    );
+    expect(header, "the report's header").not.toBeNull();
+    const [, total, critical, urgent] = header!.map(Number);
+    expect(total).toBe(risks.risks.length);
+    expect(critical).toBe(risks.risks.filter((r) => r.severity === "critical").length);
+    expect(urgent).toBe(risks.critical.length);
+    // The ranked table has one row per urgent risk, the ones risks.json names, in its order.
+    const from = report.indexOf(`## The ${urgent} most urgent risks`);
+    const table = report.slice(from, report.indexOf("\n## ", from + 1));
+    const rows = [...table.matchAll(/^\| (R\d+) \|/gm)].map((m) => m[1]);
+    expect(rows).toEqual(risks.critical);
+    const plan = await file("docs/migration/README.md");
+    expect(plan).toContain(`${total} risks stand between`);
+  });
 });

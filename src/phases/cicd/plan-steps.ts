@@ -3,6 +3,7 @@
 import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
+import { deployOrder } from "./deploy-flags.js";
 import { migrations } from "./migrations.js";
 import { CICD_PATHS } from "./render.js";
 import { schedulesView } from "./schedules.js";
@@ -148,22 +149,24 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       stage: "verify",
       order: 30,
       title: "The pipeline's own safety net",
-      body: `Push a small change: the public API now goes through the canary (${result.canarySteps.join("% → ")}%, ${result.bakeSeconds} s at each step) and rolls back by itself on a failed check. Watch one deploy end to end before you rely on it.`,
+      body: publicApis.length
+        ? `Push a small change: ${publicApis.map((s) => `\`${s}\``).join(", ")} now ${publicApis.length > 1 ? "go" : "goes"} through the canary (${result.canarySteps.join("% → ")}%, ${result.bakeSeconds} s at each step) and ${publicApis.length > 1 ? "roll" : "rolls"} back by itself when the health check fails or the new revision's share of 5xx answers or its latency breaks the gate (read from Cloud Monitoring at each step). Watch one deploy end to end before you rely on it.`
+        : "Push a small change and watch one deploy end to end: nothing here takes public traffic, so each service is deployed at once; Cloud Run only routes to a revision that started, and the previous one stays listed for a rollback.",
       files: [CICD_PATHS.workflow, CICD_PATHS.canary],
     },
     {
       stage: "rollback",
       order: 20,
       title: "A bad release",
-      body: "Send all traffic back to the revision that served before (list them to find its name). The VM is not involved.",
-      commands: [
-        ...(publicApis[0]
-          ? [
-              `gcloud run revisions list --service=${publicApis[0]} --region=${region} --project=${project}`,
-              `gcloud run services update-traffic ${publicApis[0]} --region=${region} --project=${project} --to-revisions=PREVIOUS_REVISION=100`,
-            ]
-          : []),
-      ],
+      body: "Send all traffic of the service that misbehaves back to the revision that served before (list them to find its name). The VM is not involved.",
+      // Every service, not only the canaried ones: a worker's bad release is rolled back the same way.
+      commands: deployOrder(deployment.services)
+        .filter((s) => s.kind !== "job")
+        .reverse()
+        .flatMap((s) => [
+          `gcloud run revisions list --service=${s.name} --region=${region} --project=${project}`,
+          `gcloud run services update-traffic ${s.name} --region=${region} --project=${project} --to-revisions=PREVIOUS_REVISION=100`,
+        ]),
       files: [CICD_PATHS.readme],
     },
   );

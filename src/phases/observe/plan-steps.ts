@@ -35,6 +35,7 @@ export function observePlanSteps(result: ObserveResult, input: PhaseInput): Plan
         `Once the services are deployed (uptime checks need their URLs) and before any user traffic: \`${script}\` creates ` +
         `${count(plan.slos.length, "SLO")}, ${count(plan.policies.length, "alert policy", "alert policies")}, ` +
         `${count(plan.uptimeChecks.length, "uptime check")} and ${count(plan.dashboards.length, "dashboard")}, all alerting one notification channel (an e-mail address, or Slack with a bot token). ` +
+        "It needs curl and gcloud's alpha and beta components (the script says how to install what is missing). " +
         `The cut-over is then watched by the alerts the team keeps.${gateText}`,
       commands: [`bash ${script} --dry-run --email ONCALL_EMAIL`, `bash ${script} --email ONCALL_EMAIL`],
       files: [script, OBSERVE_PATHS.readme, OBSERVE_PATHS.slosDoc],
