@@ -8,7 +8,7 @@ import { migrations } from "./migrations.js";
 import { CICD_PATHS } from "./render.js";
 import { schedulesView } from "./schedules.js";
 import type { CicdResult } from "./schema.js";
-import { databaseView, networkView, queuesView, secretsView } from "./setup-views.js";
+import { databaseView, FALLBACK_URL_SECRET, networkView, queuesView, secretsView } from "./setup-views.js";
 
 const script = (file: string, args = ""): string[] => [`bash ${file} --dry-run${args}`, `bash ${file}${args}`];
 
@@ -50,7 +50,11 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       stage: "foundations",
       order: 20,
       title: `Cloud SQL instance ${db.instance}`,
-      body: `\`setup-database.sh\` creates ${db.databaseVersion} (${db.tier}, ${db.storageGiB} GiB${db.ha ? ", HA" : ""}) with daily backups and point-in-time recovery (\`${db.pitrFlag}\`, 7 days of logs), the database \`${db.database}\` and its user; the user's generated password goes straight into ${db.urlSecrets.map((s) => `\`${s}\``).join(", ") || "the URL you print"} as \`${db.urlForm}\`. Creating the instance takes about ten minutes. Use \`--scheme\` if your driver wants another URL scheme.`,
+      body:
+        `\`setup-database.sh\` creates ${db.databaseVersion} (${db.tier}, ${db.storageGiB} GiB${db.ha ? ", HA" : ""}) with daily backups and point-in-time recovery (\`${db.pitrFlag}\`, 7 days of logs), the database \`${db.database}\` and its user; the user's generated password goes straight into ${db.urlSecrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager as \`${db.urlForm}\`. Creating the instance takes about ten minutes. Use \`--scheme\` if your driver wants another URL scheme.` +
+        (db.urlMounted
+          ? ""
+          : ` **The app does not read it yet**: the inventory names no database URL variable for the app's services, so the deploy mounts none there and the app would start without its database. Before the first deploy, add \`${FALLBACK_URL_SECRET}\` to the \`env\` of every service that uses the database in the inventory (your framework reads it, or map it to your app's own settings) and rerun \`infra-migrate run\`.`),
       commands: script(CICD_PATHS.setupDatabase),
       files: [CICD_PATHS.setupDatabase],
     });

@@ -152,9 +152,19 @@ export interface DatabaseView {
   user: string;
   scheme: string;
   socketParam: string;
+  /** The secrets the URL is written to: the ones the services mount, or DATABASE_URL. */
   urlSecrets: string[];
+  /**
+   * False when none of the app's services mounts a database URL (the inventory names no such
+   * variable): the URL still goes to DATABASE_URL, so the generated password is never lost, but
+   * the app reads it only once a service declares it.
+   */
+  urlMounted: boolean;
   urlForm: string;
 }
+
+/** Where the URL goes when no service mounts one: the name most frameworks read by default. */
+export const FALLBACK_URL_SECRET = "DATABASE_URL";
 
 /** How the app's driver names a unix socket in a URL, and the scheme it expects, by stack. */
 function urlShape(engine: string, stack: Stack): { scheme: string; socketParam: string } {
@@ -175,6 +185,9 @@ export function databaseView(deployment: Deployment, stack: Stack, appName: stri
       .replace(/^[^A-Za-z_]+/, "")
       .slice(0, 63) || "app";
   const connection = `${deployment.project}:${deployment.region}:${db.instance}`;
+  const mounted = [...new Set(deployment.services.flatMap((s) => s.secrets))]
+    .filter((s) => DATABASE_URL_NAME.test(s))
+    .sort();
   return {
     project: deployment.project,
     region: deployment.region,
@@ -190,9 +203,11 @@ export function databaseView(deployment: Deployment, stack: Stack, appName: stri
     user: "app",
     scheme,
     socketParam,
-    urlSecrets: [...new Set(deployment.services.flatMap((s) => s.secrets))]
-      .filter((s) => DATABASE_URL_NAME.test(s))
-      .sort(),
+    urlSecrets: mounted.length > 0 ? mounted : [FALLBACK_URL_SECRET],
+    // The AI worker mounts a URL of its own choosing; the app's services must read one too.
+    urlMounted: deployment.services.some(
+      (s) => !isAiWorkerTarget(s) && s.secrets.some((n) => DATABASE_URL_NAME.test(n)),
+    ),
     urlForm: `${scheme}://USER:PASSWORD@/${database}?${socketParam}=/cloudsql/${connection}`,
   };
 }

@@ -7,10 +7,12 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
+import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
-import { chainFile, EXAMPLE } from "../../helpers/chain.js";
+import { readFileSync } from "node:fs";
+import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -78,6 +80,24 @@ describe("setup-database.sh", () => {
     expect(r.argv).toContain(
       "gcloud secrets create DATABASE_URL --project acme-mvp-prod --replication-policy=automatic",
     );
+  });
+
+  it("keeps the password when the app names no database URL: DATABASE_URL, and the plan says to declare it", async () => {
+    // The seed without its DATABASE_URL variable (an app configured by a file the inventory does not list).
+    const yaml = readFileSync(EXAMPLE("seed-vm"), "utf8").replace(/DATABASE_URL, /g, "");
+    const { input } = chainYaml(yaml);
+    const script = scriptFor(input);
+    const r = await run(script, []);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const [userJson, url] = r.stdin.trim().split("\n");
+    expect(url).toContain(`:${JSON.parse(userJson!).password as string}@/`);
+    expect(r.stdout).toContain("DATABASE_URL: new version mysql://app:****@/");
+    expect(r.stderr).toContain("the app's services do not read DATABASE_URL yet");
+    const planStep = (i: PhaseInput) => cicdPlanSteps(offlineCicd(i), i).find((p) => p.title.startsWith("Cloud SQL"))!;
+    expect(planStep(input).body).toContain("**The app does not read it yet**");
+    // With the variable declared (the seed as it is), neither says anything of the kind.
+    expect((await run(seed, [])).stderr).not.toContain("do not read");
+    expect(planStep(chainFile(EXAMPLE("seed-vm")).input).body).not.toContain("does not read it");
   });
 
   it.each([[["--database", "x;y"]], [["--scheme", "MYSQL://"]], [["--user"]]])("refuses %j (exit 2)", async (args) => {
