@@ -37,6 +37,10 @@ describe.skipIf(!gcloud)("every generated gcloud command parses with the real gc
     const found = await gcloudCallsIn(out);
     // Every inventory deploys something and sets up WIF: far more than a handful of commands.
     expect(found.length).toBeGreaterThan(20);
+    // Whether a Cloud Run service or job exists is asked by `describe NAME`: a list filter on the
+    // name also matches NAME-worker, which would send a first deploy down the canary path.
+    const filtered = found.filter((c) => c.argv[0] === "run" && c.argv.some((a) => /^--filter\b/.test(a)));
+    expect(filtered.map((c) => `${c.source}: gcloud ${c.argv.join(" ")}`)).toEqual([]);
     // The same command shape recurs in every inventory under other names: canonical names (valid
     // ones: gcloud checks their form) let one parse stand for all, ~4x fewer commands to run.
     const { inventory } = inputFromFile(path.join(ROOT, rel));
