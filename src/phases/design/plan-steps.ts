@@ -46,7 +46,12 @@ export function designPlanSteps(result: DesignResult, input: PhaseInput): PlanSt
       files: [`${DESIGN_DIR}/mapping.json`],
     });
   }
-  const db = runbook.database;
+  // For MySQL and PostgreSQL the plan's Day 1 runs scripts/setup-database.sh (cicd), which creates
+  // the instance: the runbook's own `gcloud sql instances create` would fail on it (it exists).
+  const scripted = deployment.database !== undefined && deployment.database.engine !== "sqlserver";
+  const db = runbook.database.filter(
+    (s) => !(scripted && s.commands.some((c) => /^gcloud sql instances create /.test(c))),
+  );
   // The last database step promotes the copy: that is the cut-over.
   db.slice(0, -1).forEach((s, i) => steps.push(fromRunbook(s, "rehearse", 10 + i * 10)));
   if (db.length > 0) steps.push(fromRunbook(db[db.length - 1]!, "cutover", 10));
