@@ -94,9 +94,18 @@ describe.each(inventories)("the plan for %s", (dir) => {
     expect(at("Lower the DNS TTL")).toBeLessThan(at("## Day 1:"));
     expect(at("bash scripts/setup-wif.sh\n")).toBeLessThan(at("git push origin"));
     // setup-database.sh creates the instance on day 1; the plan never asks for a second create.
-    if (plan.includes("bash scripts/setup-database.sh\n")) expect(plan).not.toContain("gcloud sql instances create");
+    if (plan.includes("scripts/setup-database.sh")) {
+      expect(plan).not.toContain("gcloud sql instances create");
+      // The copy goes into an emptied instance, and the URL names the copied database.
+      expect(at("bash scripts/setup-database.sh --database APP_DB\n")).toBeLessThan(at("git push origin"));
+      expect(at("gcloud sql databases delete APP_DB")).toBeGreaterThan(at("git push origin"));
+      const copy = plan.indexOf("Start a continuous migration job");
+      if (copy >= 0) expect(at("gcloud sql databases delete APP_DB")).toBeLessThan(copy);
+    }
     if (plan.includes("scripts/setup-database.sh") && plan.includes("scripts/setup-secrets.sh"))
-      expect(at("bash scripts/setup-database.sh\n")).toBeLessThan(at("bash scripts/setup-secrets.sh --from-vm"));
+      expect(at("bash scripts/setup-database.sh --database")).toBeLessThan(
+        at("bash scripts/setup-secrets.sh --from-vm"),
+      );
     if (plan.includes("scripts/setup-network.sh"))
       expect(at("bash scripts/setup-network.sh\n")).toBeLessThan(at("git push origin"));
     for (const after of ["scripts/setup-queues.sh", "scripts/setup-schedules.sh", "scripts/setup-ai-worker.sh"]) {

@@ -10,6 +10,9 @@ import { schedulesView } from "./schedules.js";
 import type { CicdResult } from "./schema.js";
 import { databaseView, FALLBACK_URL_SECRET, networkView, queuesView, secretsView } from "./setup-views.js";
 
+/** The VM's database name, as the design's runbook calls it: the person fills it in. */
+const APP_DB = "APP_DB";
+
 const script = (file: string, args = ""): string[] => [`bash ${file} --dry-run${args}`, `bash ${file}${args}`];
 
 export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[] {
@@ -51,11 +54,19 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       order: 20,
       title: `Cloud SQL instance ${db.instance}`,
       body:
-        `\`setup-database.sh\` creates ${db.databaseVersion} (${db.tier}, ${db.storageGiB} GiB${db.ha ? ", HA" : ""}) with daily backups and point-in-time recovery (\`${db.pitrFlag}\`, 7 days of logs), the database \`${db.database}\` and its user; the user's generated password goes straight into ${db.urlSecrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager as \`${db.urlForm}\`. Creating the instance takes about ten minutes. Use \`--scheme\` if your driver wants another URL scheme.` +
+        `\`setup-database.sh\` creates ${db.databaseVersion} (${db.tier}, ${db.storageGiB} GiB${db.ha ? ", HA" : ""}) with daily backups and point-in-time recovery (\`${db.pitrFlag}\`, 7 days of logs), the app's database and its user; the user's generated password goes straight into ${db.urlSecrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager as \`${db.urlForm}\`. Creating the instance takes about ten minutes. Replace \`${APP_DB}\` with the name of the VM's database: the data copy keeps that name, and the URL must point at it (without \`--database\` it is \`${db.database}\`). Use \`--scheme\` if your driver wants another URL scheme.` +
         (db.urlMounted
           ? ""
           : ` **The app does not read it yet**: the inventory names no database URL variable for the app's services, so the deploy mounts none there and the app would start without its database. Before the first deploy, add \`${FALLBACK_URL_SECRET}\` to the \`env\` of every service that uses the database in the inventory (your framework reads it, or map it to your app's own settings) and rerun \`infra-migrate run\`.`),
-      commands: script(CICD_PATHS.setupDatabase),
+      commands: script(CICD_PATHS.setupDatabase, ` --database ${APP_DB}`),
+      files: [CICD_PATHS.setupDatabase],
+    });
+    steps.push({
+      stage: "rehearse",
+      order: 15,
+      title: `Empty ${db.instance} for the copy`,
+      body: `What the first deploy wrote to \`${APP_DB}\` is test data, and the copy needs an instance without it: Database Migration Service copies only into a Cloud SQL instance that holds no databases of its own (and keeps it a read replica of the VM's database until the promotion), and a dump imports cleanly only into an empty database. Delete it before the copy starts; for a dump and import, create it again, empty, just before the import.`,
+      commands: [`gcloud sql databases delete ${APP_DB} --instance=${db.instance} --project=${project}`],
       files: [CICD_PATHS.setupDatabase],
     });
   }
@@ -136,16 +147,23 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.setupLoadBalancer],
     });
   }
-  if (migrate.length > 0) {
+  if (db || migrate.length > 0) {
+    const schema = migrate.length
+      ? " Then run the migration jobs again, to the end, before any user traffic arrives (they only apply what is missing, and recreate the AI worker's table the copy replaced)."
+      : "";
     steps.push({
       stage: "cutover",
       order: 15,
-      title: "Bring the copied data's schema up to date",
-      body: "The data now in Cloud SQL came from the VM: run the migration jobs again, to the end, before any user traffic arrives (they only apply what is missing, and recreate the AI worker's table if the copy replaced the database).",
-      commands: migrate.map(
-        (m) => `gcloud run jobs execute ${m.job.name} --region=${region} --project=${project} --wait`,
-      ),
-      files: [CICD_PATHS.workflow],
+      title: "Bring the copied database up to date",
+      body:
+        (db
+          ? `The data now in Cloud SQL came from the VM. Run \`setup-database.sh\` again with the same \`--database\`: the promoted instance keeps its backups and point-in-time recovery, and the app's user is created again, with a new version of its URL secret, if the copy replaced it.`
+          : "The data now in Cloud SQL came from the VM.") + schema,
+      commands: [
+        ...(db ? [`bash ${CICD_PATHS.setupDatabase} --database ${APP_DB}`] : []),
+        ...migrate.map((m) => `gcloud run jobs execute ${m.job.name} --region=${region} --project=${project} --wait`),
+      ],
+      files: db ? [CICD_PATHS.setupDatabase, CICD_PATHS.workflow] : [CICD_PATHS.workflow],
     });
   }
   steps.push(
