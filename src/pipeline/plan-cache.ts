@@ -24,7 +24,7 @@ export const LOCAL_DIR = ".infra-migrate/local";
 export type KeptRun = Omit<PhaseRun, "usage" | "calls" | "cached" | "modelCacheFile">;
 
 export interface PlanEntry {
-  version: 1;
+  version: 2;
   phase: string;
   key: string;
   facts: Fact[];
@@ -99,7 +99,7 @@ export async function keptPlan(
   } catch {
     return undefined;
   }
-  if (entry.version !== 1 || entry.phase !== phase || entry.key !== key) return undefined;
+  if (entry.version !== 2 || entry.phase !== phase || entry.key !== key) return undefined;
   if (!entry.generated || canonicalJson(generatedNow(entry.generated, generated)) !== canonicalJson(entry.generated))
     return undefined;
   if (!factsHold(outDir, entry.facts)) return undefined;
@@ -125,7 +125,7 @@ export async function planEntry(
         sha256: sha(await readFile(modelCacheFile)),
       }
     : undefined;
-  return { version: 1, phase: run.phase, key, facts, generated, ...(modelCache ? { modelCache } : {}), run: kept };
+  return { version: 2, phase: run.phase, key, facts, generated, ...(modelCache ? { modelCache } : {}), run: kept };
 }
 
 /** A kept run as the pipeline reports it: from cache, no calls, no tokens. */

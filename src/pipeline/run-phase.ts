@@ -1,4 +1,5 @@
 // One phase: prompt → model (any provider) → validated result → files → our own validators.
+import type { PlanStep } from "../contracts/plan.js";
 import { GenerationError, InternalError } from "../errors.js";
 import { redactText } from "../inventory/redact.js";
 import type { ModelClient, TokenUsage } from "../model/types.js";
@@ -21,6 +22,8 @@ export interface PhaseRun {
   promptChars: number;
   /** The model cache file the answer came from or went to (absolute), if any. */
   modelCacheFile?: string;
+  /** The phase's steps in the migration plan (run-pipeline.ts adds them; kept with the plan). */
+  planSteps?: PlanStep[];
 }
 
 async function renderAndValidate(

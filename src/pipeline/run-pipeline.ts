@@ -10,7 +10,7 @@ import type { GenerationSettings } from "../model/generation.js";
 import type { ProviderChoice, TokenUsage } from "../model/types.js";
 import { loadPersona } from "../personas/persona.js";
 import { loadPhase, PHASE_IDS, phaseMeta, withDependencies } from "../phases/registry.js";
-import type { PhaseInput, PhaseOptions } from "../contracts/phase.js";
+import type { PhaseOptions } from "../contracts/phase.js";
 import type { PlanStep } from "../contracts/plan.js";
 import { migrationPlan } from "./migration-plan.js";
 import type { PhaseId } from "../phases/registry.js";
@@ -217,7 +217,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         repoDir: options.outDir,
         generatedFiles: generated.set,
       };
-      const generateOnce = () => runPhase(definition, persona, client, input);
+      // The phase's migration-plan steps are worked out with its run (and kept with its plan), so a
+      // kept plan needs no phase module loaded.
+      const generateOnce = async (): Promise<PhaseRun> => {
+        const run = await runPhase(definition, persona, client, input);
+        return { ...run, planSteps: definition.planSteps?.(run.result, input) ?? [] };
+      };
       if (!key) return finish(await generateOnce());
       const { value: run, facts, untracked } = await recordFacts(options.outDir, generateOnce);
       // A repository read that left no fact (a stream, a descriptor…): this plan is not kept.
@@ -250,24 +255,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   );
   const plans = ran.map((r) => r.plan);
   // The one ordered plan needs every phase's steps and files: it comes with a full run (run, check).
-  // Steps are computed here, after every phase settled, so a phase whose files were kept from an
-  // earlier run contributes too.
+  // Each run brings its steps, a kept plan too.
   if (ran.length === PHASE_IDS.length) {
-    const results = new Map(order.map((phase, i) => [phase, (settled[i] as PromiseFulfilledResult<unknown>).value]));
-    const planSteps = new Map<PhaseId, PlanStep[]>();
-    for (const phase of order) {
-      const definition = await loadPhase(phase);
-      const upstream = Object.fromEntries(phaseMeta(phase).dependsOn.map((id) => [id, results.get(id)]));
-      const input: PhaseInput = {
-        inventory: inventory.inventory,
-        inventoryHash: inventory.hash,
-        upstream,
-        options: options.options,
-        repoDir: options.outDir,
-        generatedFiles,
-      };
-      planSteps.set(phase, definition.planSteps?.(results.get(phase), input) ?? []);
-    }
+    const planSteps = new Map<PhaseId, PlanStep[]>(ran.map((run) => [run.phase as PhaseId, run.planSteps ?? []]));
     plans.push(migrationPlan(inventory.inventory, ran, planSteps));
   }
   return {
