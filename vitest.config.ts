@@ -1,8 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 // A full run (no file filter) also writes a JSON report that `npm run bench` reads for the suite's
-// time and its slowest test; single-file runs leave the last full run's report alone.
-const fullRun = process.argv.slice(2).every((arg) => arg === "run" || arg.startsWith("-"));
+// time and its slowest test; single-file runs leave the last full run's report alone. Reporters
+// given on the command line (CI's `--reporter=json --outputFile=…`) are left to the command line.
+const args = process.argv.slice(2);
+const fullRun =
+  args.every((arg) => arg === "run" || arg.startsWith("-")) &&
+  !args.some((arg) => /^--(reporters?|outputFile)\b/.test(arg));
 
 export default defineConfig({
   test: {
@@ -13,7 +17,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     // e2e tests spawn the built CLI; two cores on our machines.
     maxWorkers: 2,
-    reporters: fullRun ? ["default", ["json", { outputFile: ".vitest-cache/report.json" }]] : ["default"],
+    ...(fullRun ? { reporters: ["default", ["json", { outputFile: ".vitest-cache/report.json" }]] } : {}),
     // The prebuilt validator bundle (dist/vendor) is plain ESM for Node: transforming its 6 MB
     // through Vite costs seconds per test file and changes nothing.
     server: { deps: { external: [/\/dist\/vendor\//] } },
