@@ -5,7 +5,7 @@ import type { GenerateReport } from "../engine/generate.js";
 import type { PhaseId } from "../phases/registry.js";
 import type { Settings } from "./common.js";
 import type { Output } from "./output.js";
-import { printChanges } from "./print-changes.js";
+import { printBackups, printChanges } from "./print-changes.js";
 import { createProgress } from "./progress.js";
 
 export interface GenerateRequest {
@@ -44,13 +44,40 @@ export async function runGenerate(request: GenerateRequest): Promise<number> {
     progress.stop();
   }
   if (out.json) out.emitJson(report);
-  else printGenerateReport(out, report);
+  else {
+    printGenerateReport(out, report);
+    if (!report.dryRun) printRecordedOptions(out, settings, report);
+  }
   return 0;
+}
+
+const CONFIG_KEYS: Record<string, { flag: string; key: string }> = {
+  top: { flag: "--top", key: "phases.audit.top" },
+  workerDir: { flag: "--worker-dir", key: "phases.llmops.workerDir" },
+};
+
+/** A shaping option from the command line, not the config: say where it is kept, and how to make it stick. */
+function printRecordedOptions(out: Output, settings: Settings, report: GenerateReport): void {
+  const written = new Set(report.phases.map((p) => p.phase));
+  const fromConfig = { top: settings.config.phases?.audit?.top, workerDir: settings.config.phases?.llmops?.workerDir };
+  for (const [option, { flag, key }] of Object.entries(CONFIG_KEYS)) {
+    const value = settings.options[option];
+    const phase = option === "top" ? "audit" : "llmops";
+    if (value === undefined || fromConfig[option as keyof typeof fromConfig] !== undefined || !written.has(phase))
+      continue;
+    out.info(
+      out.c.dim(
+        `${flag} ${String(value)} is recorded in .infra-migrate/manifest.json, so \`check\` regenerates the same files; ` +
+          `to use it on every run, set ${key}: ${String(value)} in infra-migrate.config.yaml.`,
+      ),
+    );
+  }
 }
 
 function printGenerateReport(out: Output, report: GenerateReport): void {
   const verb = report.dryRun ? "would" : "";
   printChanges(out, report.files);
+  printBackups(out, report.backups);
   for (const file of report.rendered) out.info(`  ${out.c.green("render")} ${file}`);
   const { counts } = report;
   const tokens = report.tokens.totalTokens

@@ -37,7 +37,12 @@ export function classifyChanges(
 ): CheckFile[] {
   const files: CheckFile[] = changes.map((change) => {
     const base = { path: change.path, phase: change.phase };
-    const diff = () => unifiedDiff(change.current ?? "", change.content, { path: change.path, maxLines: maxDiffLines });
+    const diff = (before: string) =>
+      unifiedDiff(change.current ?? "", change.content, {
+        path: change.path,
+        maxLines: maxDiffLines,
+        labels: { before, after: "generated" },
+      });
     switch (change.action) {
       case "unchanged":
         return { ...base, state: "current" };
@@ -50,9 +55,9 @@ export function classifyChanges(
           reason: manifest.files[change.path] ? "deleted from disk" : "produced now but never written",
         };
       case "update":
-        return { ...base, state: "drift", diff: diff() };
+        return { ...base, state: "drift", diff: diff("on disk") };
       case "conflict":
-        return { ...base, state: "edited", reason: change.reason, diff: diff() };
+        return { ...base, state: "edited", reason: change.reason, diff: diff("yours") };
     }
   });
   const produced = new Set(changes.map((c) => c.path));

@@ -6,7 +6,7 @@ import type { ProviderChoice } from "../model/types.js";
 import type { PipelineEvent } from "../pipeline/run-pipeline.js";
 import { type PhaseOptions } from "../contracts/phase.js";
 import { PHASE_IDS, type PhaseId } from "../phases/registry.js";
-import { readManifest } from "../write/manifest.js";
+import { readManifest, type Manifest } from "../write/manifest.js";
 import { PLAN_PHASE } from "../pipeline/migration-plan.js";
 import { planChanges } from "../write/writer.js";
 import { cacheEnabled } from "./generate.js";
@@ -62,14 +62,19 @@ export async function checkDrift(options: CheckOptions): Promise<CheckReport> {
   }
   const defaults = defaultProviders(manifest, PHASE_IDS);
   const choose = (phase: PhaseId): ProviderChoice => options.provider ?? defaults[phase];
+  // Regenerate as the files were generated: options given on the command line then (recorded in
+  // the manifest) fill what the flags and config leave open, and each phase replays its own model.
+  const phaseOptions = { ...recordedFor(manifest, phases), ...definedOnly(options.options) };
+  const models = manifestModels(manifest);
+  const model = options.model ?? ((phase: PhaseId) => models.get(phase));
   const { runPipeline } = await import("../pipeline/run-pipeline.js");
   const result = await runPipeline({
     inventoryFile: options.inventoryFile,
     outDir: options.outDir,
     phases,
     provider: choose,
-    model: options.model,
-    options: options.options,
+    model,
+    options: phaseOptions,
     env: options.env,
     timeoutMs: options.timeoutMs,
     onEvent: options.onEvent,
@@ -93,4 +98,20 @@ export async function checkDrift(options: CheckOptions): Promise<CheckReport> {
       .map((run) => ({ phase: run.phase, provider: choose(run.phase as PhaseId), model: run.model })),
     files,
   };
+}
+
+const definedOnly = (options: PhaseOptions): PhaseOptions =>
+  Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+
+/** The options recorded for the checked phases (each phase's own keys, so they cannot clash). */
+function recordedFor(manifest: Manifest, phases: readonly PhaseId[]): PhaseOptions {
+  return Object.assign({}, ...phases.map((phase) => manifest.options?.[phase] ?? {})) as PhaseOptions;
+}
+
+/** The model a phase's files were written with, where a model wrote them (replay needs the same one). */
+function manifestModels(manifest: Manifest): Map<string, string> {
+  const models = new Map<string, string>();
+  for (const entry of Object.values(manifest.files))
+    if (entry.provider !== "offline" && !models.has(entry.phase)) models.set(entry.phase, entry.model);
+  return models;
 }

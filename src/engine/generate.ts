@@ -10,7 +10,10 @@ import { toolVersion } from "../package-root.js";
 import type { PhaseId } from "../phases/registry.js";
 import { runPipeline, storedResultFile, VERDICTS_FILE, type PipelineEvent } from "../pipeline/run-pipeline.js";
 import { saveLocal } from "../pipeline/plan-cache.js";
-import { readManifest } from "../write/manifest.js";
+import { OverwriteRefusedError } from "../errors.js";
+import type { RenderedInto } from "./render.js";
+import { editedFiles } from "../write/hand-edits.js";
+import { readManifest, type PhaseOptionsRecord } from "../write/manifest.js";
 import { applyPlans, type FileAction } from "../write/writer.js";
 import { PLAN_PATH } from "../plan/assemble.js";
 
@@ -73,11 +76,38 @@ export interface GenerateReport {
   rendered: string[];
   /** The one ordered migration plan, when this run wrote it (a run of every phase does). */
   plan?: string;
+  /** With --force: each overwritten hand-edited file and where its copy was kept. */
+  backups: { path: string; copy: string }[];
   elapsedMs: number;
+}
+
+/** Which option shapes which phase's files: recorded with them so `check` regenerates the same files. */
+export const SHAPING_OPTIONS: Readonly<Record<string, readonly (keyof PhaseOptions & string)[]>> = {
+  audit: ["top"],
+  llmops: ["workerDir"],
+};
+
+export function recordedOptions(phases: string[], options: PhaseOptions): PhaseOptionsRecord {
+  const record: PhaseOptionsRecord = {};
+  for (const phase of phases) {
+    const given = (SHAPING_OPTIONS[phase] ?? []).flatMap((key) => {
+      const value = options[key];
+      return typeof value === "string" || typeof value === "number" ? [[key, value] as const] : [];
+    });
+    if (given.length) record[phase] = Object.fromEntries(given);
+  }
+  return record;
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateReport> {
   const started = performance.now();
+  // Hand edits stop the run before minutes of generation, not after (files of phases that only
+  // get regenerated as dependencies are still caught by the writer at the end).
+  if (!options.force) {
+    const manifest = await readManifest(options.outDir, toolVersion());
+    const edited = await editedFiles(options.outDir, manifest, options.phases);
+    if (edited.length) throw new OverwriteRefusedError(edited);
+  }
   const result = await runPipeline({
     inventoryFile: options.inventoryFile,
     outDir: options.outDir,
@@ -97,6 +127,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     dryRun: options.dryRun,
     force: options.force,
     stateFiles: result.stored.map(storedResultFile),
+    phaseOptions: recordedOptions(
+      result.plans.map((plan) => plan.phase),
+      options.options,
+    ),
   });
   // Kept only when the files were written: a dry run writes nothing at all.
   if (result.keep && !options.dryRun) {
@@ -106,7 +140,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     ]);
   }
 
-  let rendered: { input: string; outputs: string[] }[] = [];
+  let rendered: RenderedInto = { diagrams: [], backups: [] };
   if (options.render && !options.dryRun) {
     const { renderInto } = await import("./render.js");
     const diagrams = written.changes
@@ -148,8 +182,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     counts: { create: count("create"), update: count("update"), unchanged: count("unchanged"), kept: count("kept") },
     tokens: result.usage,
     estimatedModelCostUsd: Number(modelCost.toFixed(4)),
-    rendered: rendered.flatMap((r) => r.outputs),
+    rendered: rendered.diagrams.flatMap((r) => r.outputs),
     ...(written.changes.some((c) => c.path === PLAN_PATH) ? { plan: PLAN_PATH } : {}),
+    backups: [...written.backups, ...rendered.backups],
     elapsedMs: Math.round(performance.now() - started),
   };
 }

@@ -10,6 +10,11 @@ export interface DiffOptions {
   context?: number;
   /** Cap on body lines (default 40); the rest is summarised in one line. */
   maxLines?: number;
+  /**
+   * What the two sides are, in the header lines: "yours" for a file a person edited, "on disk"
+   * for a file that is still as generated; "generated" for what the generator produces now.
+   */
+  labels?: { before: string; after: string };
 }
 
 /** Past this many edits jsdiff gives up (bounded time and memory on a rewritten file). */
@@ -31,7 +36,8 @@ function diffBody(before: string, after: string, context: number): string[] {
 }
 
 /**
- * Unified diff from `before` (the file on disk) to `after` (what the generator produces now).
+ * Unified diff from `before` (the file on disk) to `after` (what the generator produces now):
+ * a line only the disk has is `-`, a line only the generator writes is `+`.
  * Returns "" when the texts are equal.
  */
 export function unifiedDiff(before: string, after: string, options: DiffOptions): string {
@@ -39,5 +45,10 @@ export function unifiedDiff(before: string, after: string, options: DiffOptions)
   const body = diffBody(before, after, options.context ?? 3);
   const max = options.maxLines ?? 40;
   const shown = body.length > max ? [...body.slice(0, max), `… ${body.length - max} more diff lines not shown`] : body;
-  return [`--- a/${options.path}`, `+++ b/${options.path}`, ...shown].join("\n") + "\n";
+  const { before: was, after: now } = options.labels ?? { before: "on disk", after: "generated" };
+  const width = Math.max(was.length, now.length);
+  return (
+    [`--- ${was.padEnd(width)}  ${options.path}`, `+++ ${now.padEnd(width)}  ${options.path}`, ...shown].join("\n") +
+    "\n"
+  );
 }

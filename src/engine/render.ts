@@ -27,6 +27,8 @@ export interface RenderReport {
   elapsedMs: number;
   /** Paths relative to the target repo. */
   diagrams: { input: string; outputs: string[] }[];
+  /** With --force: each overwritten hand-edited file and where its copy was kept. */
+  backups: { path: string; copy: string }[];
 }
 
 const DIAGRAM_ROOT = "docs/migration";
@@ -82,11 +84,16 @@ export async function collectDiagrams(paths: string[], outDir: string, cwd = pro
   return unique;
 }
 
+export interface RenderedInto {
+  diagrams: { input: string; outputs: string[] }[];
+  backups: { path: string; copy: string }[];
+}
+
 /** Renders the diagrams (absolute .mmd paths inside outDir) and writes them through the writer. */
 export async function renderInto(
   inputs: string[],
   options: Pick<RenderCommandOptions, "outDir" | "png" | "force" | "env">,
-): Promise<{ input: string; outputs: string[] }[]> {
+): Promise<RenderedInto> {
   const rel = (file: string) => path.relative(options.outDir, file).split(path.sep).join("/");
   const outside = inputs.filter((input) => rel(input).startsWith("../") || path.isAbsolute(rel(input)));
   if (outside.length > 0) {
@@ -97,7 +104,7 @@ export async function renderInto(
       "render.outside",
     );
   }
-  if (inputs.length === 0) return [];
+  if (inputs.length === 0) return { diagrams: [], backups: [] };
   const { renderDiagrams } = await import("../render/render-diagrams.js");
   // renderDiagrams finds Chromium itself and fails with the install hint (exit 2) when none is
   // found, or when PUPPETEER_EXECUTABLE_PATH points at nothing.
@@ -105,17 +112,20 @@ export async function renderInto(
     inputs.map((input) => ({ input })),
     { png: options.png, env: options.env },
   );
-  await applyRendered(
+  const written = await applyRendered(
     rendered.flatMap((r) => r.outputs.map((o) => ({ path: rel(o.file), data: o.data }))),
     { outDir: options.outDir, toolVersion: toolVersion(), force: options.force },
   );
-  return rendered.map((r) => ({ input: rel(r.input), outputs: r.outputs.map((o) => rel(o.file)) }));
+  return {
+    diagrams: rendered.map((r) => ({ input: rel(r.input), outputs: r.outputs.map((o) => rel(o.file)) })),
+    backups: written.backups,
+  };
 }
 
 export async function renderProject(options: RenderCommandOptions): Promise<RenderReport> {
   const files = await collectDiagrams(options.paths, options.outDir, options.cwd);
   const started = performance.now();
-  const diagrams = await renderInto(files, options);
+  const { diagrams, backups } = await renderInto(files, options);
   return {
     ok: true,
     command: "render",
@@ -123,5 +133,6 @@ export async function renderProject(options: RenderCommandOptions): Promise<Rend
     browser: options.env.PUPPETEER_EXECUTABLE_PATH || findChromium(options.env),
     elapsedMs: Math.round(performance.now() - started),
     diagrams,
+    backups,
   };
 }

@@ -43,7 +43,8 @@ export interface PipelineOptions {
   /** Phases asked for; their dependencies are added. */
   phases: PhaseId[];
   provider: ProviderChoice | ((phase: PhaseId) => ProviderChoice);
-  model?: string;
+  /** One model for every phase, or per phase (`check` replays each phase with the model that wrote it). */
+  model?: string | ((phase: PhaseId) => string | undefined);
   options: PhaseOptions;
   env: NodeJS.ProcessEnv;
   timeoutMs?: number;
@@ -112,14 +113,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const generatedFiles: ReadonlySet<string> = new Set(Object.keys(manifest.files));
   const order = withDependencies(options.phases);
   const requested = new Set(options.phases);
-  const providers = new Map<ProviderChoice, Promise<ResolvedProvider>>();
+  const providers = new Map<string, Promise<ResolvedProvider>>();
   const providerFor = (phase: PhaseId): Promise<ResolvedProvider> => {
     const choice = typeof options.provider === "function" ? options.provider(phase) : options.provider;
-    let resolved = providers.get(choice);
+    const model = typeof options.model === "function" ? options.model(phase) : options.model;
+    const key = `${choice} ${model ?? ""}`;
+    let resolved = providers.get(key);
     if (!resolved) {
       resolved = resolveProvider({
         choice,
-        model: options.model,
+        model,
         env: options.env,
         outDir: options.outDir,
         timeoutMs: options.timeoutMs,
@@ -129,7 +132,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         if (p.notice) options.onEvent?.({ type: "notice", message: p.notice });
         return p;
       });
-      providers.set(choice, resolved);
+      providers.set(key, resolved);
     }
     return resolved;
   };

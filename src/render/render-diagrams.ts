@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { availableParallelism } from "node:os";
-import type { Browser, BrowserContext, FrameAddStyleTagOptions, GoToOptions, Page } from "puppeteer";
+import type { Browser, BrowserContext, FrameAddStyleTagOptions, GoToOptions, Page, Viewport } from "puppeteer";
 import { InputError, type InputIssue } from "../errors.js";
 import { chromiumInstallHint, findChromium, isExecutableFile } from "./chromium.js";
 import { mermaidId, splitFrontMatter } from "./mermaid-text.js";
@@ -94,11 +94,14 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
           // A stable id per file keeps re-rendered SVGs byte-identical and distinct when inlined together.
           const svgId = `diagram-${mermaidId(path.basename(base))}`;
           try {
+            let viewport: Viewport | undefined;
             for (const format of formats) {
               const { data } = await renderMermaid(page.asBrowser(), definition, format, {
                 svgId,
                 mermaidConfig: MERMAID_CONFIG,
+                ...(format === "png" && viewport ? { viewport } : {}),
               });
+              if (format === "svg") viewport = pngViewport(data);
               results[i]!.outputs.push({ file: `${base}.${format}`, data });
             }
           } catch (error) {
@@ -124,6 +127,30 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
     );
   }
   return results;
+}
+
+/** A PNG wider than this is scaled down to it: big enough to read, small enough to commit. */
+const PNG_MAX_WIDTH = 4096;
+
+/**
+ * The page a PNG is shot in. Mermaid draws an SVG at most as wide as its container (useMaxWidth),
+ * so in puppeteer's 800 px page a 2,178 px diagram came out 784 px wide, its text unreadable. The
+ * page is made as wide as the diagram's own viewBox (plus the body's margins), and the device
+ * scale doubles the pixels of small and medium diagrams.
+ */
+export function pngViewport(svg: Uint8Array): Viewport | undefined {
+  const head = new TextDecoder().decode(svg.subarray(0, 4096));
+  const box = /viewBox="[-\d.]+[ ,]+[-\d.]+[ ,]+([\d.]+)[ ,]+([\d.]+)"/.exec(head);
+  if (!box) return undefined;
+  const width = Math.ceil(Number(box[1]));
+  const height = Math.ceil(Number(box[2]));
+  if (!(width > 0 && height > 0)) return undefined;
+  const deviceScaleFactor = Math.min(2, Math.max(1, PNG_MAX_WIDTH / width));
+  return {
+    width: Math.max(PUPPETEER_DEFAULT_VIEWPORT.width, width + 16),
+    height: Math.max(600, height + 16),
+    deviceScaleFactor,
+  };
 }
 
 /** The diagram type: the first word after any front matter, comments and %%{init}%% directives. */

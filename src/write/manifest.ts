@@ -9,9 +9,14 @@ import { InputError } from "../errors.js";
 export const STATE_DIR = ".infra-migrate";
 export const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
 
+/** Options that shaped a phase's files (audit's `top`, llmops' `workerDir`), as the last write used them. */
+const phaseOptionsSchema = z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])));
+
 const manifestSchema = z.object({
   version: z.literal(1),
   toolVersion: z.string(),
+  /** Per phase, the output-shaping options given when its files were last written: `check` reuses them. */
+  options: phaseOptionsSchema.optional(),
   files: z.record(
     z.string(),
     z.object({
@@ -24,6 +29,7 @@ const manifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestEntry = Manifest["files"][string];
+export type PhaseOptionsRecord = z.infer<typeof phaseOptionsSchema>;
 
 export function sha256(text: string | Uint8Array): string {
   return createHash("sha256").update(text).digest("hex");
@@ -63,5 +69,8 @@ export async function readManifest(outDir: string, toolVersion: string): Promise
 
 export function serializeManifest(manifest: Manifest): string {
   const files = Object.fromEntries(Object.entries(manifest.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return JSON.stringify({ ...manifest, files }, null, 2) + "\n";
+  const options = manifest.options && Object.keys(manifest.options).length ? { options: manifest.options } : {};
+  return (
+    JSON.stringify({ version: manifest.version, toolVersion: manifest.toolVersion, ...options, files }, null, 2) + "\n"
+  );
 }

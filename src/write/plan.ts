@@ -15,6 +15,12 @@ export interface Artifact {
    * already have); an existing file is left alone and reported as `kept`.
    */
   policy?: "overwrite" | "create-only";
+  /**
+   * sha256 of the file on disk this content was computed from (init rewriting the inventory a
+   * person edited, keeping the edit): the writer may replace exactly that file even when the
+   * manifest says it was edited, and refuses if it changed since.
+   */
+  basedOn?: string;
   /** No provenance header (e.g. files whose format forbids comments, like requirements pins). */
   noHeader?: boolean;
 }

@@ -4,9 +4,17 @@
 import { mkdir, readFile, rename, unlink, writeFile, chmod } from "node:fs/promises";
 import path from "node:path";
 import { GenerationError, OverwriteRefusedError } from "../errors.js";
-import { MANIFEST_PATH, readManifest, serializeManifest, sha256, type Manifest } from "./manifest.js";
+import {
+  MANIFEST_PATH,
+  readManifest,
+  serializeManifest,
+  sha256,
+  type Manifest,
+  type PhaseOptionsRecord,
+} from "./manifest.js";
 import type { Plan } from "./plan.js";
 import { withProvenance } from "./provenance.js";
+import { backupCopies } from "./hand-edits.js";
 
 export type FileAction = "create" | "update" | "unchanged" | "kept" | "conflict";
 
@@ -36,11 +44,15 @@ export interface WriteOptions {
   force?: boolean;
   /** Extra files under .infra-migrate/ (stored phase results) written in the same atomic set. */
   stateFiles?: StateFile[];
+  /** Per phase written, the output-shaping options it was generated with (recorded in the manifest). */
+  phaseOptions?: PhaseOptionsRecord;
 }
 
 export interface WriteReport {
   dryRun: boolean;
   changes: Omit<FileChange, "content" | "current">[];
+  /** With --force: where each overwritten hand-edited file was copied first (repository-relative). */
+  backups: { path: string; copy: string }[];
 }
 
 /** Refuse anything that could escape the target repo: a generator bug, or a hostile model answer. */
@@ -88,7 +100,10 @@ export async function planChanges(
         executable: artifact.executable === true,
       };
       const entry = manifest.files[artifact.path];
-      const ours = entry !== undefined && entry.sha256 === sha256(current ?? "");
+      const currentHash = sha256(current ?? "");
+      const ours =
+        (entry !== undefined && entry.sha256 === currentHash) ||
+        (current !== undefined && artifact.basedOn !== undefined && artifact.basedOn === currentHash);
       if (current === undefined) {
         changes.push({ ...base, action: "create" });
       } else if (artifact.policy === "create-only" && !ours) {
@@ -109,7 +124,13 @@ export async function planChanges(
   return changes;
 }
 
-export function nextManifest(previous: Manifest, plans: Plan[], changes: FileChange[], toolVersion: string): Manifest {
+export function nextManifest(
+  previous: Manifest,
+  plans: Plan[],
+  changes: FileChange[],
+  toolVersion: string,
+  phaseOptions: PhaseOptionsRecord = {},
+): Manifest {
   const files = { ...previous.files };
   const byPath = new Map(changes.map((c) => [c.path, c]));
   for (const plan of plans) {
@@ -124,7 +145,14 @@ export function nextManifest(previous: Manifest, plans: Plan[], changes: FileCha
       };
     }
   }
-  return { version: 1, toolVersion, files };
+  // A phase written now replaces what was recorded for it; other phases keep theirs.
+  const options = { ...previous.options };
+  for (const plan of plans) {
+    const given = phaseOptions[plan.phase];
+    if (given && Object.keys(given).length) options[plan.phase] = given;
+    else delete options[plan.phase];
+  }
+  return { version: 1, toolVersion, ...(Object.keys(options).length ? { options } : {}), files };
 }
 
 interface Staged {
@@ -177,9 +205,13 @@ export async function applyPlans(plans: Plan[], options: WriteOptions): Promise<
   const changes = await planChanges(plans, options.outDir, manifest, options.force);
   const conflicts = changes.filter((c) => c.action === "conflict");
   if (conflicts.length > 0) throw new OverwriteRefusedError(conflicts.map((c) => c.path));
+  // --force: a file a person edited (reason set) is overwritten, but its content is kept first.
+  const overwritten = changes.filter((c) => c.action === "update" && c.reason && c.current !== undefined);
+  const copies = backupCopies(overwritten.map((c) => ({ path: c.path, current: c.current! })));
   const report: WriteReport = {
     dryRun: options.dryRun === true,
     changes: changes.map(({ content: _c, current: _p, ...rest }) => rest),
+    backups: overwritten.map((c, i) => ({ path: c.path, copy: copies[i]!.path })),
   };
   if (options.dryRun) return report;
 
@@ -188,9 +220,12 @@ export async function applyPlans(plans: Plan[], options: WriteOptions): Promise<
     .map((c) => ({ path: c.path, content: c.content, executable: c.executable }));
   const state = (options.stateFiles ?? []).map((f) => ({ ...f, executable: false }));
   for (const f of state) assertSafeRelativePath(f.path);
-  const manifestText = serializeManifest(nextManifest(manifest, plans, changes, options.toolVersion));
+  const manifestText = serializeManifest(
+    nextManifest(manifest, plans, changes, options.toolVersion, options.phaseOptions),
+  );
   await writeAtomically(options.outDir, [
     ...toWrite,
+    ...copies,
     ...state,
     { path: MANIFEST_PATH, content: manifestText, executable: false },
   ]);

@@ -50,7 +50,7 @@ describe("classifyChanges", () => {
     [
       "update → drift with diff",
       change("a.md", "update", "old\n"),
-      { state: "drift", diff: "--- a/a.md\n+++ b/a.md\n@@ -1,1 +1,1 @@\n-old\n+new\n" },
+      { state: "drift", diff: "--- on disk    a.md\n+++ generated  a.md\n@@ -1,1 +1,1 @@\n-old\n+new\n" },
     ],
     [
       "create of a manifest file → missing (deleted)",
@@ -65,7 +65,11 @@ describe("classifyChanges", () => {
     [
       "conflict → edited with diff",
       change("a.md", "conflict", "mine\n", "new\n", "edited since it was generated"),
-      { state: "edited", reason: "edited since it was generated" },
+      {
+        state: "edited",
+        reason: "edited since it was generated",
+        diff: "--- yours      a.md\n+++ generated  a.md\n@@ -1,1 +1,1 @@\n-mine\n+new\n",
+      },
     ],
     [
       "kept → kept",

@@ -52,8 +52,8 @@ describe("unifiedDiff", () => {
     after[9] = "changed";
     expect(unifiedDiff(text(before), text(after), { path: "docs/x.md" })).toBe(
       [
-        "--- a/docs/x.md",
-        "+++ b/docs/x.md",
+        "--- on disk    docs/x.md",
+        "+++ generated  docs/x.md",
         "@@ -7,7 +7,7 @@",
         " line 7",
         " line 8",

@@ -56,8 +56,11 @@ export function registerCheck(program: Command): void {
     .option("--only <phases>", "comma-separated phases to check [default: phases in the manifest]")
     .option("--skip <phases>", "comma-separated phases to leave out")
     .option("--all", "check all five phases, even those never generated")
-    .option("--top <n>", "audit: number of critical risks, as generated [default: 5]")
-    .option("--worker-dir <dir>", "llmops: where the AI worker code went [default: services/ai-worker]")
+    .option("--top <n>", "audit: how many most urgent risks the report details [default: as last generated, else 5]")
+    .option(
+      "--worker-dir <dir>",
+      "llmops: where the AI worker code went [default: as last generated, else services/ai-worker]",
+    )
     .addHelpText("after", HELP);
   cmd.action(async (_opts, command: Command) => {
     const all = command.optsWithGlobals<Record<string, unknown> & GlobalFlags>();

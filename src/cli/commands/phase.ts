@@ -8,9 +8,10 @@ import type { GlobalFlags } from "../output.js";
 const PHASES: { id: PhaseId; summary: string; example: string; extra?: (cmd: Command) => Command }[] = [
   {
     id: "audit",
-    summary: "cloud solutions architect: critical risks for the growth target, MTTR, business impact, today's diagram",
+    summary:
+      "cloud solutions architect: the most urgent risks for the growth target, MTTR, business impact, today's diagram",
     example: "infra-migrate audit --inventory examples/seed-vm/inventory.yaml --out /tmp/acme --top 5",
-    extra: (cmd) => cmd.option("--top <n>", "number of critical risks in the ranked table [default: 5]"),
+    extra: (cmd) => cmd.option("--top <n>", "how many of the most urgent risks the report details [default: 5]"),
   },
   {
     id: "design",

@@ -37,6 +37,8 @@ export function registerRender(program: Command): void {
         return;
       }
       for (const d of report.diagrams) for (const output of d.outputs) out.info(`  ${out.c.green("render")} ${output}`);
+      const { printBackups } = await import("../print-changes.js");
+      printBackups(out, report.backups);
       out.info(
         `${out.c.green("Done:")} ${report.diagrams.length} diagram(s) in ${(report.elapsedMs / 1000).toFixed(1)} s with ${report.browser}`,
       );

@@ -40,7 +40,7 @@ export function registerRun(program: Command): void {
   )
     .option("--only <phases>", "comma-separated phases to run (their dependencies are reused or run)")
     .option("--skip <phases>", "comma-separated phases to leave out")
-    .option("--top <n>", "audit: number of critical risks in the ranked table [default: 5]")
+    .option("--top <n>", "audit: how many of the most urgent risks the report details [default: 5]")
     .option("--worker-dir <dir>", "llmops: where the AI worker code goes [default: services/ai-worker]")
     .option("--render", "render every .mmd diagram to .svg afterwards (needs Chromium)")
     .addOption(new Option("--png", "with --render, also write .png files"))
