@@ -14,6 +14,8 @@ export const ExitCode = {
   refusedOverwrite: 4,
   /** A bug in infra-migrate (EX_SOFTWARE in sysexits.h); nothing written. */
   internal: 70,
+  /** Cancelled by the person (Ctrl-C in the wizard): 128 + SIGINT, as a shell reports it; nothing written. */
+  cancelled: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -103,7 +105,7 @@ export class OverwriteRefusedError extends InfraMigrateError {
       "write.refused",
       `Refusing to overwrite ${files.length} file(s) edited since they were generated:\n${files.map((f) => `  ${f}`).join("\n")}`,
       ExitCode.refusedOverwrite,
-      "Review your edits, then rerun with --force to overwrite them (or move them aside).",
+      "Move the change into the inventory or config (or the file aside); --force overwrites them and keeps a copy of each under .infra-migrate/backup/.",
     );
     this.files = files;
   }
@@ -127,5 +129,12 @@ export class InternalError extends InfraMigrateError {
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), findings: this.findings };
+  }
+}
+
+/** The person pressed Ctrl-C at a question: not a failure, so no "error:" and no report hint. */
+export class CancelledError extends InfraMigrateError {
+  constructor() {
+    super("cancelled", "Cancelled — nothing written.", ExitCode.cancelled);
   }
 }

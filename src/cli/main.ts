@@ -2,7 +2,7 @@
 // Command modules are small and import the engine lazily inside their actions, so `--help` and
 // `--version` load commander and nothing else.
 import { Command, CommanderError, Option } from "commander";
-import { ExitCode, InfraMigrateError } from "../errors.js";
+import { CancelledError, ExitCode, InfraMigrateError } from "../errors.js";
 import { toolVersion } from "../package-root.js";
 import { createOutput, type GlobalFlags } from "./output.js";
 import { registerPhaseCommands } from "./commands/phase.js";
@@ -59,16 +59,31 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** `infra-migrate audit --help` when the mistake was inside a known command, else `infra-migrate --help`. */
+function helpCommand(argv: string[]): string {
+  const commands = new Set(buildProgram().commands.map((c) => c.name()));
+  const command = argv.slice(2).find((arg) => !arg.startsWith("-"));
+  return command && commands.has(command) ? `infra-migrate ${command} --help` : "infra-migrate --help";
+}
+
 function reportError(error: unknown, flags: GlobalFlags, argv: string[]): number {
+  const debug = flags.debug === true || argv.includes("--debug");
+  const json = flags.json === true || argv.includes("--json");
+  const out = createOutput({ ...flags, json, debug });
   if (error instanceof CommanderError) {
     // --help and --version "fail" with exit 0; everything else commander rejects is usage: exit 2.
     if (error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version")
       return 0;
+    // Commander printed the problem (and a "Did you mean" when it has one); say where the usage is.
+    out.error(`${out.c.dim("hint:")} run \`${helpCommand(argv)}\` to see the commands and options.`);
     return ExitCode.badInput;
   }
-  const debug = flags.debug === true || argv.includes("--debug");
-  const json = flags.json === true || argv.includes("--json");
-  const out = createOutput({ ...flags, json, debug });
+  if (error instanceof CancelledError) {
+    // A person's choice, not a failure: no "error:" prefix and no report hint.
+    if (json) out.emitJson({ ok: false, error: error.toJSON() });
+    out.error(error.message);
+    return error.exitCode;
+  }
   if (error instanceof InfraMigrateError) {
     if (json) out.emitJson({ ok: false, error: error.toJSON() });
     out.error(`${out.c.red("error:")} ${error.message}`);

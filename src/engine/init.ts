@@ -14,6 +14,7 @@ import { answersFromFlags } from "../init/flags.js";
 import { buildInitPlan } from "../init/init-plan.js";
 import { withDetectedFacts } from "../init/provenance.js";
 import { resolveAnswers, type Origin } from "../init/resolve.js";
+import { readSavedProject, type SavedProject } from "../init/saved-answers.js";
 import { toolVersion } from "../package-root.js";
 import { applyPlans } from "../write/writer.js";
 import type { ChangedFile } from "./generate.js";
@@ -34,16 +35,20 @@ export interface CollectedAnswers {
   origins: Partial<Record<keyof Answers, Origin>>;
 }
 
-/** Asks a person: given the detected facts and the flag answers, returns every answer. */
+/** Asks a person: given the detected facts, the flag answers and the saved ones, returns every answer. */
 export type AskAnswers = (request: {
   facts: DetectedFacts;
   given: Answers;
+  /** Answers read back from the inventory and config already in the target repository. */
+  saved: Answers;
   acceptDetected: boolean;
 }) => Promise<CollectedAnswers>;
 
 export type InitEvent =
   | { type: "reading-ssh"; destination: string }
-  | { type: "detected"; fromDir: string; machine?: { ssh?: string; root?: string }; facts: DetectedFacts };
+  | { type: "detected"; fromDir: string; machine?: { ssh?: string; root?: string }; facts: DetectedFacts }
+  /** Files already in the target repository: their answers are the starting point (or could not be read). */
+  | { type: "saved"; files: string[]; unreadable: SavedProject["unreadable"] };
 
 export interface InitOptions {
   /** The command's flags as parsed: --from, --from-host, --out, --yes… and one per question. */
@@ -61,6 +66,8 @@ export interface InitReport {
   from: string;
   outDir: string;
   files: Omit<ChangedFile, "phase">[];
+  /** With --force: each overwritten hand-edited file and where its copy was kept. */
+  backups: { path: string; copy: string }[];
   inventoryHash: string;
   answers: Record<string, { value: unknown; from: Origin | undefined }>;
   detected: Omit<DetectedFacts, "dir"> & { dir?: undefined };
@@ -82,8 +89,8 @@ async function isDirectory(dir: string): Promise<boolean> {
   );
 }
 
-function answersWithoutAsking(given: Answers, facts: DetectedFacts, yes: boolean): CollectedAnswers {
-  const resolution = resolveAnswers(given, facts, yes);
+function answersWithoutAsking(given: Answers, facts: DetectedFacts, yes: boolean, saved: Answers): CollectedAnswers {
+  const resolution = resolveAnswers(given, facts, yes, saved);
   if (resolution.missing.length === 0) return { answers: resolution.answers, origins: resolution.origins };
   const detectedSome = resolution.missing.some((m) => m.detected !== undefined);
   throw new InputError(
@@ -190,12 +197,20 @@ export async function initProject(options: InitOptions): Promise<InitReport> {
       "usage.invalid",
     );
   const yes = settings.yes === true;
+  const saved = await readSavedProject(outDir);
+  const savedFiles = [saved.inventory?.path, saved.config?.path].filter((f): f is string => f !== undefined);
+  if (savedFiles.length || saved.unreadable.length)
+    options.onEvent?.({ type: "saved", files: savedFiles, unreadable: saved.unreadable });
   const collected = options.ask
-    ? await options.ask({ facts, given, acceptDetected: yes })
-    : answersWithoutAsking(given, facts, yes);
+    ? await options.ask({ facts, given, saved: saved.answers, acceptDetected: yes })
+    : answersWithoutAsking(given, facts, yes, saved.answers);
   const answers: Answers = withDetectedFacts(collected.answers, collected.origins, facts);
   const workflow = settings.ci ? (await import("../ci/reports-workflow.js")).renderReportsWorkflow() : undefined;
-  const init = buildInitPlan(answers, { toolVersion: toolVersion(), workflow });
+  const init = buildInitPlan(answers, {
+    toolVersion: toolVersion(),
+    workflow,
+    existing: { inventory: saved.inventory, config: saved.config },
+  });
   const written = await applyPlans([init.plan], {
     outDir,
     toolVersion: toolVersion(),
@@ -209,6 +224,7 @@ export async function initProject(options: InitOptions): Promise<InitReport> {
     from: fromDir,
     outDir,
     files: written.changes.map((c) => ({ path: c.path, action: c.action, ...(c.reason ? { reason: c.reason } : {}) })),
+    backups: written.backups,
     inventoryHash: init.inventoryHash,
     answers: Object.fromEntries(
       Object.entries(answers).map(([key, value]) => [key, { value, from: collected.origins[key as keyof Answers] }]),

@@ -21,6 +21,10 @@ export interface Answers {
   "database.version"?: string;
   "database.sizeGiB"?: number;
   "database.backups"?: Backups;
+  /** The VM today: what it costs and its size, for the cost comparison. */
+  "host.monthlyCostUsd"?: number;
+  "host.cpus"?: number;
+  "host.memoryGiB"?: number;
   "deploy.method"?: DeployMethod;
   "deploy.durationMinutes"?: number;
   "deploy.perWeek"?: number;
@@ -39,8 +43,8 @@ export interface Answers {
   "llm.provider"?: LlmProvider;
   /** Who answers the phases by default: goes into infra-migrate.config.yaml. */
   provider?: ModelProvider;
-  /** Not a question: the machine's facts from `init --from-host`, written as the inventory's `host`. */
-  host?: HostFacts;
+  /** Not a question: the machine's facts from `init --from-host` and the host answers, written as the inventory's `host`. */
+  host?: HostFacts & { monthlyCostUsd?: number };
   /** Not a question: user-file folders found on the VM or in the app's settings. */
   storage?: Storage[];
   /** Not a question: where each value came from (inventory `provenance`), keyed by inventory path. */

@@ -1,27 +1,68 @@
 // Where each value of the inventory init writes came from: detected (with the file and line it
 // was read from), answered (a flag or a person), or assumed (a documented default nobody gave).
-// Reports cite only the first two as evidence (see src/phases/audit/assumptions.ts).
+// Reports cite only the first two as evidence (see src/phases/audit/assumptions.ts). A value kept
+// from the inventory already in the repository ("saved") keeps the provenance written there.
+import { isDeepStrictEqual } from "node:util";
 import type { DetectedFacts } from "../detect/types.js";
 import type { Provenance } from "../inventory/schema.js";
 import type { AnswerKey, Answers } from "./answers.js";
+import { questionFor } from "./questions.js";
 import type { Origin } from "./resolve.js";
 
 const fromOrigin = (origin: Origin | undefined): Provenance["from"] | undefined =>
-  origin === "flag" || origin === "answered" ? "answered" : origin === "default" ? "assumed" : origin;
+  origin === "flag" || origin === "answered"
+    ? "answered"
+    : origin === "default"
+      ? "assumed"
+      : origin === "detected"
+        ? "detected"
+        : undefined;
 
 /** Answer keys written under the same inventory path. */
-const PATHS: Partial<Record<AnswerKey, string>> = {
-  "deploy.method": "deploy.method",
-  "deploy.durationMinutes": "deploy.durationMinutes",
-  "deploy.perWeek": "deploy.perWeek",
-  "deploy.rollback": "deploy.rollback",
-  "traffic.peakRps": "traffic.peakRps",
-  "traffic.growth": "traffic.growth",
-  "team.engineers": "team.engineers",
-  "team.kubernetes": "team.kubernetes",
-  "target.region": "target.region",
-  "target.github": "target.github",
-};
+const SAME_PATH: readonly AnswerKey[] = [
+  "host.monthlyCostUsd",
+  "host.cpus",
+  "host.memoryGiB",
+  "deploy.method",
+  "deploy.durationMinutes",
+  "deploy.perWeek",
+  "deploy.rollback",
+  "traffic.peakRps",
+  "traffic.growth",
+  "team.engineers",
+  "team.kubernetes",
+  "target.region",
+  "target.github",
+];
+
+/** The inventory path an answer is written at, for provenance keys. */
+export function provenanceKeyFor(key: AnswerKey, answers: Answers): string | undefined {
+  if (SAME_PATH.includes(key)) return key;
+  if (key === "database.engine" || key === "database.backups" || key === "database.version") {
+    const engine = answers["database.engine"];
+    if (!engine || engine === "none") return undefined;
+    return `data[${databaseServiceName(answers) ?? engine}].${key.slice("database.".length)}`;
+  }
+  if (key === "llm.useCase") return "llm.useCase";
+  return undefined;
+}
+
+export function databaseServiceName(answers: Answers): string | undefined {
+  const engine = answers["database.engine"];
+  return (
+    answers.services?.find((s) => s.role === "database" && s.software === engine) ??
+    answers.services?.find((s) => s.role === "database")
+  )?.name;
+}
+
+function detectedEntry(key: AnswerKey, facts: DetectedFacts, answers: Answers): Provenance {
+  const found = questionFor(key).detected?.(facts, answers);
+  return {
+    from: "detected",
+    ...(found?.file && found.file !== "the VM" ? { file: found.file } : {}),
+    ...(found?.line ? { line: found.line } : {}),
+  };
+}
 
 /** The answers plus what detection found that is not a question: the host, storage and provenance. */
 export function withDetectedFacts(
@@ -31,41 +72,34 @@ export function withDetectedFacts(
 ): Answers {
   const provenance: Record<string, Provenance> = {};
   const servicesFrom = fromOrigin(origins.services);
-  for (const service of answers.services ?? []) {
-    const found = servicesFrom === "detected" ? facts.services.find((s) => s.name === service.name) : undefined;
-    if (found)
+  for (const service of servicesFrom ? (answers.services ?? []) : []) {
+    // A service kept as detected cites its file, even when a person went through the list.
+    const found = facts.services.find((s) => s.name === service.name);
+    const { source: _s, line: _l, ...asDetected } = found ?? { source: "", line: undefined };
+    if (found && isDeepStrictEqual(asDetected, service))
       provenance[`services[${service.name}]`] = {
         from: "detected",
         ...(found.source !== "dependencies" ? { file: found.source } : {}),
         ...(found.line ? { line: found.line } : {}),
       };
-    else if (servicesFrom) provenance[`services[${service.name}]`] = { from: "answered" };
+    else provenance[`services[${service.name}]`] = { from: "answered" };
   }
-  const engine = answers["database.engine"];
-  if (engine && engine !== "none") {
-    const db =
-      answers.services?.find((s) => s.role === "database" && s.software === engine) ??
-      answers.services?.find((s) => s.role === "database");
-    const key = `data[${db?.name ?? engine}]`;
-    const from = fromOrigin(origins["database.engine"]);
-    if (from)
-      provenance[`${key}.engine`] = {
-        from,
-        ...(from === "detected" && facts.database && facts.database.source !== "dependencies"
-          ? { file: facts.database.source }
-          : {}),
-      };
-    const backups = fromOrigin(origins["database.backups"]);
-    if (backups) provenance[`${key}.backups`] = { from: backups };
-  }
-  for (const [answer, path] of Object.entries(PATHS) as [AnswerKey, string][]) {
-    const from = fromOrigin(origins[answer]);
-    if (from && answers[answer] !== undefined) provenance[path] = { from };
+  for (const key of [...SAME_PATH, "database.engine", "database.backups", "llm.useCase"] as AnswerKey[]) {
+    const from = fromOrigin(origins[key]);
+    const at = provenanceKeyFor(key, answers);
+    if (!from || !at || answers[key] === undefined) continue;
+    provenance[at] = from === "detected" ? detectedEntry(key, facts, answers) : { from };
   }
   for (const store of facts.storage ?? []) provenance[`storage[${store.path}]`] = { from: "detected" };
+  const host = {
+    ...facts.host,
+    ...(answers["host.cpus"] !== undefined ? { cpus: answers["host.cpus"] } : {}),
+    ...(answers["host.memoryGiB"] !== undefined ? { memoryGiB: answers["host.memoryGiB"] } : {}),
+    ...(answers["host.monthlyCostUsd"] !== undefined ? { monthlyCostUsd: answers["host.monthlyCostUsd"] } : {}),
+  };
   return {
     ...answers,
-    ...(facts.host && Object.keys(facts.host).length ? { host: facts.host } : {}),
+    ...(Object.keys(host).length ? { host } : {}),
     ...(facts.storage?.length ? { storage: facts.storage } : {}),
     provenance,
   };

@@ -4,11 +4,13 @@ import { Document, Scalar, isMap, isScalar, isSeq, visit, type Pair } from "yaml
 import type { Config } from "../config/config.js";
 import type { InventoryInput } from "../inventory/schema.js";
 
+/** The JSON Schema's copy init writes into the user's repository, beside its other state. */
+export const INVENTORY_SCHEMA_COPY = ".infra-migrate/inventory.schema.json";
 /**
- * Where editors find the JSON Schema: the copy shipped in the npm package. Relative to the repo
- * root so it works when infra-migrate is a dev dependency, and the same text on every machine.
+ * Where editors find it: relative to the inventory (yaml-language-server resolves a relative
+ * modeline path from the file's folder), so it works without node_modules or a network.
  */
-export const INVENTORY_SCHEMA_REF = "./node_modules/infra-migrate/schema/inventory.schema.json";
+export const INVENTORY_SCHEMA_REF = `./${INVENTORY_SCHEMA_COPY}`;
 
 const INVENTORY_HEADER = [
   ` yaml-language-server: $schema=${INVENTORY_SCHEMA_REF}`,
@@ -18,7 +20,7 @@ const INVENTORY_HEADER = [
 ].join("\n");
 
 const SECTION_COMMENTS: Record<string, string> = {
-  host: " The machine today, as init --from-host read it (the cost estimate compares with it)",
+  host: " The machine today: its size and monthly cost (the cost estimate compares the new setup with it)",
   services:
     " One entry per process. role: reverse-proxy | web | worker | scheduler | database | cache | broker | cron | other\n" +
     ' listen: "host:port"; dependsOn: names of other services; env: variable NAMES (e.g. DATABASE_URL)',

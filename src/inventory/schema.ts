@@ -3,6 +3,7 @@
 // (`z.looseObject`) and reported as warnings by the loader, never as failures.
 import { Cron } from "croner";
 import { z } from "zod";
+import { CLOUD_RUN_NAME, PROJECT_ID, cloudRunNameProblem, projectIdProblem } from "./gcp-names.js";
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 /** "host:port", where host is an IPv4 address, a hostname, `*`, or a bracketed IPv6 address. */
@@ -131,23 +132,28 @@ export const teamSchema = z.looseObject({
   kubernetes: z.boolean().default(false),
 });
 
-const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
-const GITHUB_REPO = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+export const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
+/** "08:00-20:00 America/Sao_Paulo": opening hours and an IANA time zone. */
+export const BUSINESS_HOURS = /^\d{2}:\d{2}-\d{2}:\d{2}( [A-Za-z_]+(\/[A-Za-z_+-]+)*)?$/;
+export const GITHUB_REPO = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 
 export const targetSchema = z.looseObject({
   cloud: z.literal("gcp").default("gcp"),
   project: z
     .string()
-    .regex(GCP_PROJECT, "expected a GCP project id (6-30 lowercase letters, digits, dashes)")
+    .regex(PROJECT_ID, {
+      error: (issue) => `a GCP project id ${projectIdProblem(String(issue.input))}, e.g. acme-shop-prod`,
+    })
     .optional(),
   region: z.string().regex(GCP_REGION, 'expected a GCP region such as "us-central1"').default("us-central1"),
-  service: z.string().regex(SERVICE_NAME, "expected a Cloud Run service name").max(49).optional(),
-  github: z.string().regex(GITHUB_REPO, 'expected "owner/repo"').optional(),
-  businessHours: z
+  service: z
     .string()
-    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}( [A-Za-z_]+(\/[A-Za-z_+-]+)*)?$/, 'expected "HH:MM-HH:MM Area/City"')
+    .regex(CLOUD_RUN_NAME, {
+      error: (issue) => `a Cloud Run service name ${cloudRunNameProblem(String(issue.input))}, e.g. web-app-prod`,
+    })
     .optional(),
+  github: z.string().regex(GITHUB_REPO, 'expected "owner/repo"').optional(),
+  businessHours: z.string().regex(BUSINESS_HOURS, 'expected "HH:MM-HH:MM Area/City"').optional(),
 });
 
 /** User files on the VM's own disk (uploads, media, attachments): they need a home off the VM. */

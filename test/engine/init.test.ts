@@ -1,5 +1,5 @@
 // The init use case in process: flags and detection in, files and a report out, no terminal.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -24,7 +24,12 @@ describe("initProject", () => {
     expect(report.files.map((f) => [f.path, f.action])).toEqual([
       ["infra-migrate.inventory.yaml", "create"],
       ["infra-migrate.config.yaml", "create"],
+      [".infra-migrate/inventory.schema.json", "create"],
     ]);
+    // The $schema line resolves inside the user's repository, not through node_modules.
+    const text = readFileSync(path.join(out, "infra-migrate.inventory.yaml"), "utf8");
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=./.infra-migrate/inventory.schema.json");
+    expect(existsSync(path.join(out, ".infra-migrate/inventory.schema.json"))).toBe(true);
     expect(readFileSync(path.join(out, "infra-migrate.inventory.yaml"), "utf8")).toMatch(/project: acme-prod/);
     expect(report.answers["target.project"]).toEqual({ value: "acme-prod", from: "flag" });
     expect(report.answers.services?.from).toBe("detected");
@@ -45,6 +50,36 @@ describe("initProject", () => {
     expect(report.answers.name).toEqual({ value: "asked", from: "answered" });
     expect(report.files.every((f) => f.action === "create")).toBe(true);
     expect(existsSync(path.join(out, "infra-migrate.inventory.yaml"))).toBe(false);
+  });
+
+  it("a rerun starts from the saved answers and changes only what changed, keeping a person's edits", async () => {
+    const out = tempDir();
+    await initProject({ flags: { ...FLAGS, out, vmCost: "$120/month" }, cwd: out });
+    const file = path.join(out, "infra-migrate.inventory.yaml");
+    const first = readFileSync(file, "utf8");
+    // A person's edits: a comment, a key the questions do not cover, an unknown key of their own.
+    const edited = first
+      .replace("deploy:\n", "# we deploy on Fridays\ndeploy:\n  testCommand: make test\n")
+      .concat("x-owner: platform-team\n");
+    writeFileSync(file, edited);
+    // No --yes: the saved answers count as answers; only the project is given again.
+    const events: InitEvent[] = [];
+    const report = await initProject({
+      flags: { from: REPO, out, project: "acme-prod-2" },
+      cwd: out,
+      onEvent: (e) => events.push(e),
+    });
+    expect(events.find((e) => e.type === "saved")).toMatchObject({
+      files: ["infra-migrate.inventory.yaml", "infra-migrate.config.yaml"],
+    });
+    expect(report.answers["target.project"]).toEqual({ value: "acme-prod-2", from: "flag" });
+    expect(report.answers["host.monthlyCostUsd"]).toEqual({ value: 120, from: "saved" });
+    expect(Object.fromEntries(report.files.map((f) => [f.path, f.action]))).toMatchObject({
+      "infra-migrate.inventory.yaml": "update",
+      "infra-migrate.config.yaml": "unchanged",
+    });
+    const after = readFileSync(file, "utf8");
+    expect(after).toBe(edited.replace("project: acme-prod\n", "project: acme-prod-2\n"));
   });
 
   it.each([

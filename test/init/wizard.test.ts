@@ -5,44 +5,13 @@ import { buildProgram } from "../../src/cli/main.js";
 import type { Prompter } from "../../src/cli/wizard/prompter.js";
 import { runWizard } from "../../src/cli/wizard/run-wizard.js";
 import { editServices } from "../../src/cli/wizard/services-editor.js";
+import { scripted } from "../helpers/scripted-prompter.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
 import { QUESTIONS } from "../../src/init/questions.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/repos");
-
-/** Answers questions from a script keyed by message fragment; typed text must pass `validate`. */
-function scripted(script: [string, string | boolean][]) {
-  const asked: string[] = [];
-  const rejected: string[] = [];
-  const next = (message: string) => {
-    const index = script.findIndex(([fragment]) => message.includes(fragment));
-    if (index < 0) throw new Error(`unexpected question: ${message}`);
-    asked.push(message);
-    return script.splice(index, 1)[0]![1];
-  };
-  const prompter: Prompter = {
-    async input({ message, default: def, validate }) {
-      for (;;) {
-        const answer = next(message);
-        const text = answer === "" ? (def ?? "") : String(answer);
-        const verdict = validate ? validate(text) : true;
-        if (verdict === true) return text;
-        rejected.push(`${text}: ${verdict}`);
-      }
-    },
-    async select({ message, default: def, choices }) {
-      const answer = next(message);
-      const value = answer === "" ? (def ?? choices[0]!.value) : String(answer);
-      if (!choices.some((c) => c.value === value)) throw new Error(`${value} is not a choice of ${message}`);
-      return value as never;
-    },
-    async confirm({ message, default: def }) {
-      const answer = next(message);
-      return answer === "" ? def === true : answer === true;
-    },
-  };
-  return { prompter, asked, rejected, left: script };
-}
+const PLAIN = { dim: (t: string) => t, bold: (t: string) => t };
+const NO_FACTS = { dir: "/x", services: [], frameworks: [], evidence: [] };
 
 describe("runWizard", () => {
   it("asks every open question, proposes detected values, and re-asks on invalid input", async () => {
@@ -55,6 +24,9 @@ describe("runWizard", () => {
       ["Database version", "8.0"],
       ["size", "20"],
       ["backups", "manual"],
+      ["cost a month", "$120/month"],
+      ["vCPUs", "4"],
+      ["memory", "16"],
       ["deploy today", ""],
       ["minutes", "45"],
       ["per week", "1"],
@@ -71,9 +43,10 @@ describe("runWizard", () => {
       ["GitHub repository", "acme/web-app"],
       ["Business hours", "08:00-20:00 America/Sao_Paulo"],
       ["LLM for", "summarise uploaded contracts"],
-      ["latency", "5-15"],
+      ["LLM answer take", "5-15"],
       ["LLM provider", "vertex-ai"],
-      ["phases by default", ""],
+      ["plan by default", ""],
+      ["Review your answers", ""],
     ]);
     const lines: string[] = [];
     const { answers, origins } = await runWizard({
@@ -86,13 +59,18 @@ describe("runWizard", () => {
     expect(s.left.map(([m]) => m)).toEqual(["Engineers"]); // answered by the flag, never asked
     expect(s.rejected).toHaveLength(2);
     expect(s.rejected[0]).toMatch(/^forty: .*not a number/);
-    expect(s.rejected[1]).toMatch(/^Bad_Project: expected a GCP project id/);
+    expect(s.rejected[1]).toBe(
+      'Bad_Project: "Bad_Project": a project id must start with a lowercase letter, e.g. acme-shop-prod',
+    );
+    expect(s.asked[0]).toMatch(/^1 of \d+ Project name \[detected\]/);
     expect(answers).toMatchObject({
       name: "fastapi-celery-mysql",
       "database.engine": "mysql",
       "database.version": "8.0",
       "database.sizeGiB": 20,
       "database.backups": "manual",
+      "host.monthlyCostUsd": 120,
+      "host.cpus": 4,
       "deploy.method": "ssh-systemctl",
       "traffic.peakRps": 40,
       "team.engineers": 3,
@@ -104,6 +82,12 @@ describe("runWizard", () => {
     expect(answers.services?.map((x) => x.name)).toEqual(["nginx", "api", "celery-worker", "redis", "mysql"]);
     expect(origins["team.engineers"]).toBe("flag");
     expect(lines.some((l) => l.includes("api (web, uvicorn 0.23.2 on 127.0.0.1:8000)"))).toBe(true);
+    // Kept as detected: the origin stays "detected" (so the inventory cites the files); typed: answered.
+    expect(origins).toMatchObject({
+      services: "detected",
+      "database.engine": "detected",
+      "database.backups": "answered",
+    });
   });
 
   it('takes a deploy method in the team\'s own words through "something else"', async () => {
@@ -145,7 +129,8 @@ describe("runWizard", () => {
       ["Add another service", false],
     ]);
     const lines: string[] = [];
-    const services = await editServices(s.prompter, proposed, (l) => lines.push(l));
+    const ctx = { prompter: s.prompter, say: (l: string) => lines.push(l), style: PLAIN, facts: NO_FACTS };
+    const services = await editServices(ctx, { message: "Services on the VM", proposed });
     expect(s.left).toEqual([]);
     expect(lines).toContain("report is a cron job without a command:");
     expect(services[1]).toEqual({ ...proposed[1], command: "python manage.py report" });
@@ -169,7 +154,7 @@ describe("runWizard", () => {
       say: (l) => lines.push(l),
     });
     expect(s.left).toEqual([]);
-    expect(s.rejected).toEqual([": a cron job needs a schedule"]);
+    expect(s.rejected).toEqual([': a cron job needs a schedule, e.g. "0 3 * * *" (every day at 03:00)']);
     expect(lines).toContain("backup is a cron job without a schedule:");
     const fromTimers = new Set(["backup", "cleanup", "nightly-report"]);
     const crons = answers.services!.filter((x) => fromTimers.has(x.name)).map((x) => [x.name, x.schedule, x.command]);
@@ -188,12 +173,20 @@ describe("runWizard", () => {
       ["Software", "gunicorn"],
       ["Port", "99999"],
       ["Port", "8000"],
+      ["Runtime of web", "python"],
+      ["Framework of web", "django"],
+      ["What web speaks", "http"],
+      ["Must web run all the time", ""],
       ["Add another service", true],
       ["Service name", "web"],
       ["Service name", "nightly"],
       ["Role of nightly", "cron"],
       ["Software", "bash"],
       ["Port", ""],
+      ["Runtime of nightly", ""],
+      ["Framework of nightly", ""],
+      ["What nightly speaks", ""],
+      ["Must nightly run all the time", ""],
       ["Cron schedule", ""],
       ["Cron schedule", "0 3 * * *"],
       ["Command nightly runs", "  "],
@@ -212,7 +205,16 @@ describe("runWizard", () => {
     expect(s.left).toEqual([]);
     expect(s.rejected.map((r) => r.split(":")[0])).toEqual(["99999", "web", "", "  "]);
     expect(answers.services).toEqual([
-      { name: "web", role: "web", software: "gunicorn", listen: ["127.0.0.1:8000"], dependsOn: [] },
+      {
+        name: "web",
+        role: "web",
+        software: "gunicorn",
+        listen: ["127.0.0.1:8000"],
+        dependsOn: [],
+        runtime: "python",
+        framework: "django",
+        protocols: ["http"],
+      },
       {
         name: "nightly",
         role: "cron",

@@ -3,7 +3,7 @@
 import path from "node:path";
 import type { InitEvent, InitReport } from "../../engine/init.js";
 import type { Output } from "../output.js";
-import { printChanges } from "../print-changes.js";
+import { printBackups, printChanges } from "../print-changes.js";
 
 function printDetected(out: Output, event: Extract<InitEvent, { type: "detected" }>, cwd: string): void {
   const root = event.machine?.root;
@@ -28,19 +28,37 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
     flags: raw,
     cwd,
     ask: interactive
-      ? async ({ facts, given, acceptDetected }) => {
+      ? async ({ facts, given, saved, acceptDetected }) => {
           const [{ createInquirerPrompter }, { runWizard }] = await Promise.all([
             import("./prompter.js"),
             import("./run-wizard.js"),
           ]);
           const prompter = await createInquirerPrompter();
-          return runWizard({ facts, given, acceptDetected, prompter, say: (line) => out.info(line) });
+          if (!acceptDetected)
+            out.info(
+              out.c.dim("Enter accepts the default · Esc goes back a question · Ctrl-C cancels (nothing is written)"),
+            );
+          return runWizard({
+            facts,
+            given,
+            saved,
+            acceptDetected,
+            prompter,
+            say: (line) => out.info(line),
+            style: { dim: out.c.dim, bold: out.c.bold },
+          });
         }
       : undefined,
     onEvent: (event) => {
       if (out.json) return;
       if (event.type === "reading-ssh") out.info(out.c.dim(`Reading ${event.destination} over ssh (read-only)…`));
-      else printDetected(out, event, cwd);
+      else if (event.type === "saved") {
+        if (event.files.length) out.info(out.c.bold(`Starting from your answers in ${event.files.join(" and ")}.`));
+        for (const file of event.unreadable)
+          out.warn(
+            `${out.c.yellow("warning:")} could not read your answers from ${file.path} (${file.reason}); starting from the repository`,
+          );
+      } else printDetected(out, event, cwd);
     },
   });
   if (out.json) {
@@ -50,6 +68,7 @@ export async function runInitCommand(raw: Record<string, unknown>, out: Output, 
   for (const w of report.warnings)
     if (w.path !== HOST_WARNING_PATH) out.warn(`${out.c.yellow("warning:")} ${w.path ?? ""} ${w.message}`);
   printChanges(out, report.files);
+  printBackups(out, report.backups);
   const where = path.relative(cwd, report.outDir) || ".";
   const next = where === "." ? "npx infra-migrate run" : `cd ${where} && npx infra-migrate run`;
   out.info(report.dryRun ? out.c.yellow("Dry run: nothing written.") : `${out.c.green("Done.")} Next: ${next}`);

@@ -1,147 +1,90 @@
 // The one compound question: the list of services. Detected services are shown with the file
-// each came from; the person keeps them, edits them one by one, or starts over, then may add more.
-import { SERVICE_ROLES, type ServiceRole } from "../../inventory/schema.js";
+// each came from; the person keeps them all, goes through them with ONE question each (keep,
+// change or remove), or starts over, then may add more. Changing a service keeps what detection
+// found (runtime, framework, protocols, always-on) as the defaults of its own questions.
 import type { ServiceAnswer } from "../../init/answers.js";
-import { formatService, parsePort, parseSchedule, parseServiceName, withPort } from "../../init/service-spec.js";
-import type { Prompter } from "./prompter.js";
-
-type Say = (line: string) => void;
-
-function portOf(service?: ServiceAnswer): string | undefined {
-  const first = service?.listen[0];
-  return first ? first.slice(first.lastIndexOf(":") + 1) : undefined;
-}
-
-async function askService(p: Prompter, taken: Set<string>, current?: ServiceAnswer): Promise<ServiceAnswer> {
-  const name = await p.input({
-    message: "Service name",
-    default: current?.name,
-    validate: (text) => {
-      const r = parseServiceName(text);
-      if (!r.ok) return r.error;
-      return r.value && taken.has(r.value)
-        ? `there is already a service called ${r.value}`
-        : r.value
-          ? true
-          : "a name is required";
-    },
-  });
-  const role = await p.select<ServiceRole>({
-    message: `Role of ${name.trim()}`,
-    choices: SERVICE_ROLES.map((r) => ({ name: r, value: r })),
-    default: current?.role,
-  });
-  const software = await p.input({
-    message: "Software (nginx, uvicorn, gunicorn, celery, mysql, postgres, redis, …)",
-    default: current?.software,
-    validate: (text) => (text.trim() ? true : "software is required"),
-  });
-  const port = await p.input({
-    message: "Port it listens on (empty if none)",
-    default: portOf(current),
-    validate: (text) => {
-      const r = parsePort(text);
-      return r.ok ? true : r.error;
-    },
-  });
-  let service: ServiceAnswer = {
-    ...(current ?? { listen: [], dependsOn: [] }),
-    name: name.trim(),
-    role,
-    software: software.trim(),
-  };
-  if (current && current.role !== role) service.listen = [];
-  service = withPort(service, (parsePort(port) as { value?: number }).value);
-  if (role === "cron" || role === "scheduler")
-    service = { ...service, schedule: await askSchedule(p, service, current?.schedule) };
-  if (role === "cron") service = { ...service, command: await askCommand(p, service, current?.command) };
-  return service;
-}
-
-async function askSchedule(
-  p: Prompter,
-  service: ServiceAnswer,
-  current: string | undefined,
-): Promise<string | undefined> {
-  const cron = service.role === "cron";
-  const schedule = await p.input({
-    message: cron
-      ? `Cron schedule of ${service.name}, e.g. "*/5 * * * *"`
-      : `Cron schedule of ${service.name} (empty if it lives in code)`,
-    default: current,
-    validate: (text) => {
-      if (!text.trim()) return cron ? "a cron job needs a schedule" : true;
-      const r = parseSchedule(text);
-      return r.ok ? true : r.error;
-    },
-  });
-  return schedule.trim() || undefined;
-}
-
-// The Cloud Run job runs this; without it the job would start the image's default (the web server).
-async function askCommand(p: Prompter, service: ServiceAnswer, current: string | undefined): Promise<string> {
-  const command = await p.input({
-    message: `Command ${service.name} runs, e.g. python manage.py send_report`,
-    default: current,
-    validate: (text) => (text.trim() ? true : "a cron job needs the command it runs"),
-  });
-  return command.trim();
-}
+import { formatService } from "../../init/service-spec.js";
+import type { AskContext } from "./wizard-state.js";
+import { askCommand, askSchedule, askService } from "./service-fields.js";
+import { GoBack } from "./prompter.js";
 
 /** A detected cron job may lack a schedule (a timer with no exact cron form) or a command: ask for just those. */
-async function completeCronJob(p: Prompter, service: ServiceAnswer, say: Say): Promise<ServiceAnswer> {
+async function completeCronJob(ctx: AskContext, service: ServiceAnswer): Promise<ServiceAnswer> {
   if (service.role !== "cron" || (service.schedule && service.command?.trim())) return service;
-  say(
-    `${service.name} is a cron job without ${service.schedule ? "a command" : service.command?.trim() ? "a schedule" : "a schedule and a command"}:`,
-  );
+  const missing = service.schedule ? "a command" : service.command?.trim() ? "a schedule" : "a schedule and a command";
+  ctx.say(`${service.name} is a cron job without ${missing}:`);
   let done = service;
-  if (!done.schedule) done = { ...done, schedule: await askSchedule(p, done, undefined) };
-  if (!done.command?.trim()) done = { ...done, command: await askCommand(p, done, undefined) };
+  if (!done.schedule) done = { ...done, schedule: await askSchedule(ctx.prompter, done, undefined) };
+  if (!done.command?.trim()) done = { ...done, command: await askCommand(ctx.prompter, done, undefined) };
   return done;
 }
 
 /** Asks what each cron job still lacks; other services pass through unchanged. */
-export async function completeCronJobs(p: Prompter, services: ServiceAnswer[], say: Say): Promise<ServiceAnswer[]> {
+export async function completeCronJobs(ctx: AskContext, services: ServiceAnswer[]): Promise<ServiceAnswer[]> {
   const completed: ServiceAnswer[] = [];
-  for (const s of services) completed.push(await completeCronJob(p, s, say));
+  for (const s of services) completed.push(await completeCronJob(ctx, s));
   return completed;
 }
 
+function sourceOf(ctx: AskContext, service: ServiceAnswer): string {
+  const found = ctx.facts.services.find((s) => s.name === service.name);
+  if (!found || found.source === "dependencies") return "";
+  return ctx.style.dim(` · ${found.source}${found.line ? `:${found.line}` : ""}`);
+}
+
+/** One question a service: keep it, change it, or remove it. Esc goes back to the previous service. */
+async function reviewOneByOne(ctx: AskContext, proposed: ServiceAnswer[]): Promise<ServiceAnswer[]> {
+  const decided: (ServiceAnswer | undefined)[] = [];
+  let i = 0;
+  while (i < proposed.length) {
+    const service = proposed[i]!;
+    try {
+      const action = await ctx.prompter.select({
+        message: `${ctx.style.dim(`service ${i + 1} of ${proposed.length}`)} ${formatService(service)}${sourceOf(ctx, service)}`,
+        choices: [
+          { name: "keep", value: "keep", description: "keep it as shown" },
+          { name: "change", value: "change", description: "edit its name, role, port, runtime and more" },
+          { name: "remove", value: "remove", description: "it does not run on the VM (or should not move)" },
+        ],
+        default: "keep",
+      });
+      const taken = new Set(decided.slice(0, i).flatMap((s) => (s ? [s.name] : [])));
+      decided[i] =
+        action === "keep" ? service : action === "remove" ? undefined : await askService(ctx, taken, service);
+      i++;
+    } catch (error) {
+      if (!(error instanceof GoBack) || i === 0) throw error;
+      i--;
+    }
+  }
+  return decided.filter((s): s is ServiceAnswer => s !== undefined);
+}
+
 export async function editServices(
-  p: Prompter,
-  proposed: ServiceAnswer[] | undefined,
-  say: Say,
+  ctx: AskContext,
+  request: { message: string; proposed?: ServiceAnswer[] },
 ): Promise<ServiceAnswer[]> {
+  const { proposed } = request;
   let services: ServiceAnswer[] = [];
   if (proposed?.length) {
-    say("Services found in the repository:");
-    for (const s of proposed) say(`  - ${formatService(s)}`);
-    const action = await p.select({
-      message: "Services on the VM",
+    for (const s of proposed) ctx.say(`  - ${formatService(s)}${sourceOf(ctx, s)}`);
+    const action = await ctx.prompter.select({
+      message: request.message,
       choices: [
-        { name: `Keep these ${proposed.length}`, value: "keep" },
-        { name: "Review them one by one", value: "edit" },
-        { name: "Start from an empty list", value: "empty" },
+        { name: `Keep these ${proposed.length}`, value: "keep", description: "they are what runs on the VM" },
+        { name: "Go through them one by one", value: "edit", description: "keep, change or remove each" },
+        { name: "Start from an empty list", value: "empty", description: "describe every service yourself" },
       ],
       default: "keep",
     });
     if (action === "keep") services = [...proposed];
-    if (action === "edit") {
-      for (const s of proposed) {
-        if (!(await p.confirm({ message: `Keep ${formatService(s)}?`, default: true }))) continue;
-        if (!(await p.confirm({ message: `Change ${s.name}?`, default: false }))) {
-          services.push(s);
-          continue;
-        }
-        services.push(await askService(p, new Set(services.map((x) => x.name)), s));
-      }
-    }
-    services = await completeCronJobs(p, services, say);
+    if (action === "edit") services = await reviewOneByOne(ctx, proposed);
+    services = await completeCronJobs(ctx, services);
   } else {
-    say("No services found in the repository: describe what runs on the VM.");
+    ctx.say("No services found in the repository: describe what runs on the VM.");
   }
-  while (services.length === 0 || (await p.confirm({ message: "Add another service?", default: false }))) {
-    services.push(await askService(p, new Set(services.map((x) => x.name))));
+  while (services.length === 0 || (await ctx.prompter.confirm({ message: "Add another service?", default: false }))) {
+    services.push(await askService(ctx, new Set(services.map((x) => x.name))));
   }
   return services;
 }
