@@ -64,6 +64,8 @@ describe("init --yes (no TTY)", () => {
     expect(doc.files).toEqual([
       { path: "infra-migrate.inventory.yaml", action: "create" },
       { path: "infra-migrate.config.yaml", action: "create" },
+      // The inventory's `$schema` line points here: it resolves inside the repository.
+      { path: ".infra-migrate/inventory.schema.json", action: "create" },
     ]);
     expect(doc.detected.github).toBe("acme/web-app");
     const { inventory } = await loadInventory(path.join(out, "infra-migrate.inventory.yaml"));
@@ -259,7 +261,7 @@ describe("init --from-host", () => {
     expect(inventory.services.find((s) => s.name === "api")!.env).toContain("GEMINI_API_KEY");
     expect(warnings).toEqual([]);
     const text = await readFile(path.join(out, "infra-migrate.inventory.yaml"), "utf8");
-    expect(text).toMatch(/# The machine today, as init --from-host read it/);
+    expect(text).toMatch(/^# The machine today: its size and monthly cost/m);
   });
 });
 
@@ -274,7 +276,7 @@ describe("init and files that exist", () => {
     "acme/shop",
   ];
 
-  it("a rerun over untouched files replaces them; a hand edit is refused (exit 4) until --force", async () => {
+  it("a rerun writes the new answers into the files, keeping a hand edit", async () => {
     const out = await temp("im-out-");
     const from = path.join(FIXTURES, "node-express");
     expect((await init(args(from, "shop-prod-1"), out)).exitCode).toBe(0);
@@ -283,16 +285,14 @@ describe("init and files that exist", () => {
     const inventoryFile = path.join(out, "infra-migrate.inventory.yaml");
     expect(await readFile(inventoryFile, "utf8")).toContain("project: shop-prod-2");
 
-    const edited = (await readFile(inventoryFile, "utf8")) + "# my note\n";
+    // The person's note survives the rerun: init read the file back and changed only the project.
+    const edited = (await readFile(inventoryFile, "utf8")).replace("metadata:", "# my note\nmetadata:");
     await writeFile(inventoryFile, edited);
-    const refused = await init(args(from, "shop-prod-3"), out);
-    expect(refused.exitCode).toBe(4);
-    expect(refused.stderr).toContain("infra-migrate.inventory.yaml");
-    expect(await readFile(inventoryFile, "utf8")).toBe(edited);
-
-    const forced = await init([...args(from, "shop-prod-3"), "--force"], out);
-    expect(forced.exitCode, forced.stderr).toBe(0);
-    expect(await readFile(inventoryFile, "utf8")).toContain("project: shop-prod-3");
+    const rerun = await init(args(from, "shop-prod-3"), out);
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    const after = await readFile(inventoryFile, "utf8");
+    expect(after).toContain("# my note\nmetadata:");
+    expect(after).toBe(edited.replace("project: shop-prod-2", "project: shop-prod-3"));
   });
 
   it("an inventory written by hand (not by init) is never overwritten without --force", async () => {
