@@ -50,6 +50,9 @@ export function registerInit(program: Command): void {
     .option("--database <engine[:version]>", "database engine and version, e.g. mysql:8.0, or none")
     .option("--db-size <GiB>", "database size in GiB")
     .addOption(new Option("--backups <kind>", "database backups").choices(["none", "manual", "daily", "continuous"]))
+    .option("--vm-cost <usd>", "what the VM costs a month, in US dollars (the cost estimate compares with it)")
+    .option("--vm-cpus <n>", "vCPUs of the VM (--from-host reads them)")
+    .option("--vm-memory <GiB>", "memory of the VM in GiB (--from-host reads it)")
     .option(
       "--deploy-method <method>",
       "how you deploy today: ssh-systemctl, ssh-supervisorctl, ssh-script, manual, ci-ssh, containers, other, or your own words",
@@ -60,7 +63,7 @@ export function registerInit(program: Command): void {
       new Option("--rollback <kind>", "how a bad deploy is rolled back").choices(["none", "manual", "automatic"]),
     )
     .option("--peak-rps <n>", "peak requests per second today")
-    .option("--growth <x>", "traffic growth to plan for, as a multiple [default: 10]")
+    .option("--growth <x>", 'traffic growth to plan for, as a multiple: 10 or "10x" [default: 10]')
     .option("--engineers <n>", "engineers on the team")
     .option("--kubernetes", "the team runs Kubernetes today")
     .option("--no-kubernetes", "the team does not run Kubernetes [default]")
@@ -70,7 +73,7 @@ export function registerInit(program: Command): void {
     .option("--github <owner/repo>", "GitHub repository [default: from git remote origin]")
     .option("--business-hours <hours>", 'business hours, e.g. "08:00-20:00 America/Sao_Paulo"')
     .option("--llm-use-case <text>", "what the product uses an LLM for (enables the llmops phase)")
-    .option("--llm-latency <min-max>", "acceptable LLM latency in seconds, e.g. 5-15")
+    .option("--llm-latency <min-max>", "how long an LLM answer may take in seconds, fastest-slowest, e.g. 5-15")
     .addOption(
       new Option("--llm-provider <provider>", "LLM provider").choices([
         "vertex-ai",
