@@ -8,7 +8,7 @@ import type { Artifact } from "../write/plan.js";
 import type { PlanStep } from "./plan.js";
 
 export interface PhaseOptions {
-  /** audit: number of critical risks in the ranked table (default 5). */
+  /** audit: how many of the top-ranked (most urgent) risks the report details (default 5). */
   top?: number;
   /** llmops: where the worker code goes (default services/ai-worker). */
   workerDir?: string;
