@@ -68,6 +68,12 @@ describe("init --yes (no TTY)", () => {
       { path: ".infra-migrate/inventory.schema.json", action: "create" },
     ]);
     expect(doc.detected.github).toBe("acme/web-app");
+    // Editors resolve the `$schema` line from the repository itself (no node_modules, no network).
+    const inventoryText = await readFile(path.join(out, "infra-migrate.inventory.yaml"), "utf8");
+    expect(inventoryText.split("\n")[0]).toBe("# yaml-language-server: $schema=./.infra-migrate/inventory.schema.json");
+    expect(await readFile(path.join(out, ".infra-migrate/inventory.schema.json"), "utf8")).toBe(
+      await readFile(path.join(import.meta.dirname, "../../schema/inventory.schema.json"), "utf8"),
+    );
     const { inventory } = await loadInventory(path.join(out, "infra-migrate.inventory.yaml"));
     expect(inventory.services.map((s) => s.name)).toEqual(["nginx", "api", "celery-worker", "redis", "mysql"]);
     expect(inventory.target).toMatchObject({ project: "acme-mvp-prod", github: "acme/web-app", region: "us-central1" });

@@ -22,3 +22,17 @@ describe("exit codes for usage", () => {
     if (code === 2) expect(String(result.stderr)).toMatch(/error|Usage/);
   });
 });
+
+describe("a mistyped command or option", () => {
+  it("gets commander's suggestion and the help command to run", async () => {
+    const cwd = await tempDir();
+    const command = await runCli(["audti"], { cwd });
+    expect(command.stderr).toMatch(/unknown command 'audti'/);
+    expect(command.stderr).toMatch(/Did you mean audit\?/);
+    expect(command.stderr).toContain("run `infra-migrate --help` to see the commands and options");
+    // Inside a known command, the hint names that command's help.
+    const option = await runCli(["check", "--wroker-dir", "x"], { cwd });
+    expect(option.stderr).toMatch(/Did you mean --worker-dir\?/);
+    expect(option.stderr).toContain("run `infra-migrate check --help`");
+  });
+});

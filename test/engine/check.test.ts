@@ -73,6 +73,30 @@ describe("checkDrift", () => {
     ).toEqual(Object.keys(manifest.files).sort());
   });
 
+  it("regenerates with the options the files were written with (audit --top 3): no drift", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "im-check-top-"));
+    await cp(example, path.join(dir, "inventory.yaml"));
+    const { generate: generateFiles } = await import("../../src/engine/generate.js");
+    await generateFiles({
+      command: "audit",
+      phases: ["audit"],
+      inventoryFile: path.join(dir, "inventory.yaml"),
+      outDir: dir,
+      provider: "offline",
+      options: { top: 3 },
+      dryRun: false,
+      force: false,
+      env: {},
+    });
+    expect(await readFile(path.join(dir, REPORT), "utf8")).toContain("## The 3 most urgent risks");
+    // No --top now: the 3 recorded in the manifest is used, so the report is current.
+    const report = await checkDrift(options(dir));
+    expect(report).toMatchObject({ status: "current", exitCode: ExitCode.ok });
+    // An explicit value still wins, and then the report differs.
+    const other = await checkDrift(options(dir, { options: { top: 4 } }));
+    expect(other.files.find((f) => f.path === REPORT)?.state).toBe("drift");
+  });
+
   it("exit 4 (edited) when a generated file was edited by hand, with the diff", async () => {
     const dir = await target();
     const file = path.join(dir, REPORT);
@@ -82,6 +106,8 @@ describe("checkDrift", () => {
     const edited = report.files.filter((f) => f.state === "edited");
     expect(edited.map((f) => f.path)).toEqual([REPORT]);
     expect(edited[0]!.diff).toContain("-My own note.");
+    // The sides are named for a person: their edit, and what infra-migrate generates now.
+    expect(edited[0]!.diff).toMatch(/^--- yours\s+docs\/migration\/audit\/risk-report\.md\n\+\+\+ generated\s+docs\//);
   });
 
   it("exit 1 (drift) when the disk matches the manifest but the generator now produces something else", async () => {

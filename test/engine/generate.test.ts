@@ -1,10 +1,11 @@
 // The generate use case in process: what `run` and the phase commands do, without the terminal.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generate, type GenerateOptions } from "../../src/engine/generate.js";
 import type { PipelineEvent } from "../../src/pipeline/run-pipeline.js";
+import { OverwriteRefusedError } from "../../src/errors.js";
 import { SEED_INVENTORY } from "../helpers/phase-input.js";
 
 const dirs: string[] = [];
@@ -62,5 +63,49 @@ describe("generate", () => {
     expect(report.counts.create).toBeGreaterThan(0);
     expect(existsSync(path.join(outDir, ".infra-migrate"))).toBe(false);
     expect(existsSync(path.join(outDir, report.files[0]!.path))).toBe(false);
+  });
+
+  it("stops before generating when a file of the phases was edited by hand, naming it", async () => {
+    const outDir = tempDir();
+    await generate(options(outDir, { phases: ["audit"] }));
+    const report = path.join(outDir, "docs/migration/audit/risk-report.md");
+    writeFileSync(report, readFileSync(report, "utf8") + "\nMy own note.\n");
+    const events: PipelineEvent["type"][] = [];
+    const refused = await generate(options(outDir, { onEvent: (e) => events.push(e.type) })).catch((e) => e);
+    expect(refused).toBeInstanceOf(OverwriteRefusedError);
+    expect((refused as OverwriteRefusedError).files).toEqual(["docs/migration/audit/risk-report.md"]);
+    // Refused up front: no phase started, nothing of design written.
+    expect(events).toEqual([]);
+    expect(existsSync(path.join(outDir, "docs/migration/design"))).toBe(false);
+    expect(readFileSync(report, "utf8")).toContain("My own note.");
+  });
+
+  it("--force overwrites an edited file and keeps a copy under .infra-migrate/backup/<time>/", async () => {
+    const outDir = tempDir();
+    await generate(options(outDir, { phases: ["audit"] }));
+    const rel = "docs/migration/audit/risk-report.md";
+    const edited = readFileSync(path.join(outDir, rel), "utf8") + "\nMy own note.\n";
+    writeFileSync(path.join(outDir, rel), edited);
+    const report = await generate(options(outDir, { phases: ["audit"], force: true }));
+    expect(report.backups).toHaveLength(1);
+    const [backup] = report.backups;
+    expect(backup!.path).toBe(rel);
+    expect(backup!.copy).toMatch(
+      /^\.infra-migrate\/backup\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\/docs\/migration\/audit\/risk-report\.md$/,
+    );
+    expect(readFileSync(path.join(outDir, backup!.copy), "utf8")).toBe(edited);
+    expect(readFileSync(path.join(outDir, rel), "utf8")).not.toContain("My own note.");
+    // Files nobody edited get no copy.
+    expect(readdirSync(path.join(outDir, path.dirname(backup!.copy)))).toEqual(["risk-report.md"]);
+  });
+
+  it("records the options that shaped a phase's files in the manifest, and drops them when not given", async () => {
+    const outDir = tempDir();
+    await generate(options(outDir, { phases: ["audit"], options: { top: 3, workerDir: "svc/ai" } }));
+    const manifestFile = path.join(outDir, ".infra-migrate/manifest.json");
+    // Only audit ran: its top is recorded; llmops' worker dir shaped nothing and is not.
+    expect(JSON.parse(readFileSync(manifestFile, "utf8")).options).toEqual({ audit: { top: 3 } });
+    await generate(options(outDir, { phases: ["audit"], force: true }));
+    expect(JSON.parse(readFileSync(manifestFile, "utf8")).options).toBeUndefined();
   });
 });

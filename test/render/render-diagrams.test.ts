@@ -5,7 +5,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { findChromium } from "../../src/render/chromium.js";
 import { buildFlowchart, buildSequence } from "../../src/render/mermaid.js";
-import { diagramKind, planPages, renderDiagrams, type RenderedDiagram } from "../../src/render/render-diagrams.js";
+import {
+  diagramKind,
+  planPages,
+  pngViewport,
+  renderDiagrams,
+  type RenderedDiagram,
+} from "../../src/render/render-diagrams.js";
 
 const chromium = findChromium();
 if (!chromium)
@@ -145,6 +151,17 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
 
+  it("a wide diagram's PNG is at least as wide as its SVG (not squeezed into an 800 px page)", async () => {
+    const chain = Array.from({ length: 24 }, (_, i) => `  n${i}["service number ${i}"] --> n${i + 1}`).join("\n");
+    const [result] = await renderDiagrams([{ input: mmd("wide", `flowchart LR\n${chain}\n`) }], { png: true });
+    const svg = new TextDecoder().decode(result!.outputs[0]!.data);
+    const viewBoxWidth = Number(/viewBox="[-\d.]+ [-\d.]+ ([\d.]+) /.exec(svg)![1]);
+    expect(viewBoxWidth).toBeGreaterThan(2000);
+    const png = Buffer.from(result!.outputs[1]!.data);
+    const pngWidth = png.readUInt32BE(16); // IHDR width
+    expect(pngWidth).toBeGreaterThanOrEqual(Math.floor(viewBoxWidth));
+  });
+
   it("reports a broken diagram as an input error naming the file", async () => {
     const broken = mmd("broken", 'flowchart LR\n  a["x" y"]\n');
     const good = mmd("good", "flowchart LR\n  a --> b\n");
@@ -154,6 +171,19 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
       { file: broken, line: 2, message: expect.stringMatching(/^Parse error on line 2: .*got 'STR'$/) },
     ]);
     expect(existsSync(path.join(dir, "broken.svg"))).toBe(false);
+  });
+});
+
+describe("pngViewport", () => {
+  const svg = (viewBox: string) =>
+    new TextEncoder().encode(`<svg id="d" viewBox="${viewBox}" style="max-width: 100%">`);
+  it("makes the page as wide as the diagram, and doubles the pixels of a medium one", () => {
+    expect(pngViewport(svg("-8 -8 2178 640"))).toEqual({ width: 2194, height: 656, deviceScaleFactor: 4096 / 2178 });
+    expect(pngViewport(svg("0 0 300 200"))).toEqual({ width: 800, height: 600, deviceScaleFactor: 2 });
+  });
+  it("keeps a huge diagram at one pixel per unit, and gives up without a viewBox", () => {
+    expect(pngViewport(svg("0 0 9000 1200"))?.deviceScaleFactor).toBe(1);
+    expect(pngViewport(new TextEncoder().encode("<svg width='10'>"))).toBeUndefined();
   });
 });
 
