@@ -5,6 +5,9 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { initProject, type InitEvent } from "../../src/engine/init.js";
 import { InputError } from "../../src/errors.js";
+import { loadPriceBook } from "../../src/contracts/gcp-prices.js";
+import { loadInventory } from "../../src/inventory/load.js";
+import { vmLines } from "../../src/phases/design/cost/estimate-data.js";
 
 const REPO = path.resolve(import.meta.dirname, "../fixtures/repos/fastapi-celery-mysql");
 const dirs: string[] = [];
@@ -35,6 +38,19 @@ describe("initProject", () => {
     expect(report.answers.services?.from).toBe("detected");
     expect(events.map((e) => e.type)).toEqual(["detected"]);
     expect(report.detected.services.length).toBeGreaterThan(0);
+  });
+
+  it("the VM's monthly cost (--vm-cost) reaches the inventory, and the design's cost estimate compares with it", async () => {
+    const out = tempDir();
+    const report = await initProject({ flags: { ...FLAGS, out, vmCost: "$120/month", vmCpus: "4" }, cwd: out });
+    expect(report.answers["host.monthlyCostUsd"]).toEqual({ value: 120, from: "flag" });
+    const { inventory } = await loadInventory(path.join(out, "infra-migrate.inventory.yaml"));
+    expect(inventory.host).toMatchObject({ monthlyCostUsd: 120, cpus: 4 });
+    expect(inventory.provenance?.["host.monthlyCostUsd"]).toEqual({ from: "answered" });
+    const warnings: string[] = [];
+    const vm = vmLines(inventory, "us-central1", loadPriceBook(), warnings);
+    expect(vm).toMatchObject({ totalUsd: 120, fromInventory: true });
+    expect(warnings.join(" ")).not.toMatch(/VM comparison is missing/);
   });
 
   it("lets the caller's wizard answer, and writes nothing on a dry run", async () => {

@@ -84,7 +84,7 @@ export async function runWizard(request: WizardRequest): Promise<WizardResult> {
         state.origins[spec.key] = take.origin;
         if (take.origin !== "saved")
           say(
-            `✔ ${spec.message}: ${display(take.value)} (${take.origin === "flag" ? `from ${spec.flag}` : take.origin})`,
+            `✔ ${spec.message}: ${display(take.value)} (${take.origin === "flag" ? `from ${flagName(spec, take.value)}` : take.origin})`,
           );
       }
       i++;
@@ -107,6 +107,11 @@ export async function runWizard(request: WizardRequest): Promise<WizardResult> {
   }
   if (!acceptDetected) await reviewAnswers(state, { ctx, facts, saved });
   return { answers: state.answers, origins: state.origins };
+}
+
+/** The flag as it was typed: a yes/no question answered "no" came from --no-<flag>. */
+function flagName(spec: QuestionSpec, value: unknown): string {
+  return spec.kind === "confirm" && value === false ? spec.flag.replace(/^--/, "--no-") : spec.flag;
 }
 
 async function startFromSaved(ctx: AskContext): Promise<boolean> {
