@@ -7,12 +7,15 @@ import { STATE_DIR, sha256, type Manifest } from "./manifest.js";
 
 export const BACKUP_DIR = `${STATE_DIR}/backup`;
 
-/** Files of these phases whose content on disk is not what the manifest says was written. */
+/**
+ * Files of these phases whose content on disk is not what the manifest says was written. A
+ * create-only file (a Dockerfile handed over to the team) is theirs to edit: the writer keeps it.
+ */
 export async function editedFiles(outDir: string, manifest: Manifest, phases: readonly string[]): Promise<string[]> {
   const wanted = new Set(phases);
   const edited: string[] = [];
   for (const [file, entry] of Object.entries(manifest.files)) {
-    if (!wanted.has(entry.phase)) continue;
+    if (!wanted.has(entry.phase) || entry.policy === "create-only") continue;
     const current = await readFile(path.join(outDir, file)).catch(() => undefined);
     if (current !== undefined && sha256(current) !== entry.sha256) edited.push(file);
   }

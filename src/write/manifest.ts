@@ -24,6 +24,8 @@ const manifestSchema = z.object({
       phase: z.string(),
       provider: z.string(),
       model: z.string(),
+      /** A file written once and then the user's (their Dockerfile): never overwritten, so never "refused". */
+      policy: z.literal("create-only").optional(),
     }),
   ),
 });

@@ -142,6 +142,7 @@ export function nextManifest(
         phase: plan.phase,
         provider: plan.provenance.provider,
         model: plan.provenance.model,
+        ...(artifact.policy === "create-only" ? { policy: "create-only" as const } : {}),
       };
     }
   }

@@ -80,6 +80,17 @@ describe("generate", () => {
     expect(readFileSync(report, "utf8")).toContain("My own note.");
   });
 
+  it("an edited Dockerfile (create-only: the team's once written) does not stop a run, and is kept", async () => {
+    const outDir = tempDir();
+    await generate(options(outDir, { phases: ["cicd"] }));
+    const dockerfile = path.join(outDir, "Dockerfile");
+    const edited = readFileSync(dockerfile, "utf8") + "# our own layer\n";
+    writeFileSync(dockerfile, edited);
+    const again = await generate(options(outDir, { phases: ["cicd"] }));
+    expect(again.files.find((f) => f.path === "Dockerfile")?.action).toBe("kept");
+    expect(readFileSync(dockerfile, "utf8")).toBe(edited);
+  });
+
   it("--force overwrites an edited file and keeps a copy under .infra-migrate/backup/<time>/", async () => {
     const outDir = tempDir();
     await generate(options(outDir, { phases: ["audit"] }));
