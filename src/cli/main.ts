@@ -21,7 +21,7 @@ Examples:
   $ GEMINI_API_KEY=… npx infra-migrate run --provider gemini
 
 Exit codes: 0 ok · 1 drift · 2 bad input or usage · 3 model/provider failure · 4 refused to overwrite edits
-            70 internal error (a bug in infra-migrate: please report it)
+            70 internal error (a bug in infra-migrate: please report it) · 130 cancelled (Ctrl-C in init)
 Docs: https://github.com/infra-migrate/infra-migrate#readme`;
 
 export function buildProgram(): Command {
@@ -75,7 +75,9 @@ function reportError(error: unknown, flags: GlobalFlags, argv: string[]): number
     if (error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version")
       return 0;
     // Commander printed the problem (and a "Did you mean" when it has one); say where the usage is.
-    out.error(`${out.c.dim("hint:")} run \`${helpCommand(argv)}\` to see the commands and options.`);
+    // With no command at all it printed the whole help already.
+    if (error.code !== "commander.help")
+      out.error(`${out.c.dim("hint:")} run \`${helpCommand(argv)}\` to see the commands and options.`);
     return ExitCode.badInput;
   }
   if (error instanceof CancelledError) {

@@ -34,5 +34,10 @@ describe("a mistyped command or option", () => {
     const option = await runCli(["check", "--wroker-dir", "x"], { cwd });
     expect(option.stderr).toMatch(/Did you mean --worker-dir\?/);
     expect(option.stderr).toContain("run `infra-migrate check --help`");
+    // No command at all: the help itself is shown (exit 2), without a hint to show it.
+    const bare = await runCli([], { cwd });
+    expect(bare.exitCode).toBe(2);
+    expect(String(bare.stdout) + String(bare.stderr)).toContain("130 cancelled");
+    expect(bare.stderr).not.toContain("hint: run");
   });
 });
