@@ -84,7 +84,8 @@ export function withDetectedFacts(
       };
     else provenance[`services[${service.name}]`] = { from: "answered" };
   }
-  for (const key of [...SAME_PATH, "database.engine", "database.backups", "llm.useCase"] as AnswerKey[]) {
+  // In the order the inventory reads: the database's entries next to its service's, then the rest.
+  for (const key of ["database.engine", "database.backups", ...SAME_PATH, "llm.useCase"] as AnswerKey[]) {
     const from = fromOrigin(origins[key]);
     const at = provenanceKeyFor(key, answers);
     if (!from || !at || answers[key] === undefined) continue;
