@@ -154,6 +154,7 @@ export const SYSTEM_QUESTIONS: QuestionSpec[] = [
     choices: DEPLOY_METHODS,
     choiceHelp: {
       "ssh-systemctl": "ssh to the VM, pull or copy the code, systemctl restart",
+      "ssh-supervisorctl": "ssh to the VM, pull or copy the code, supervisorctl restart",
       "ssh-script": "ssh to the VM and run a deploy script",
       manual: "by hand, steps differ each time",
       "ci-ssh": "a CI job connects over ssh and deploys",

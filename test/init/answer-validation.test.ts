@@ -109,3 +109,17 @@ describe("GCP project ids (resource-manager docs: 6-30 chars, letter first, no t
     expect(() => parseInventory(text, "inv.yaml")).toThrow(/target.project: a GCP project id cannot contain "google"/);
   });
 });
+
+describe("plain-language help", () => {
+  // Engine names (mysql, postgres…) explain themselves; every other choice is a word of ours.
+  it("every choice of every select question says what it means", async () => {
+    const { QUESTIONS } = await import("../../src/init/questions.js");
+    const missing = QUESTIONS.filter((q) => q.kind === "select").flatMap((spec) =>
+      (spec.choices ?? [])
+        .filter((choice) => spec.key !== "database.engine" || choice === "none")
+        .filter((choice) => !spec.choiceHelp?.[choice]?.trim())
+        .map((choice) => `${spec.key}: ${choice}`),
+    );
+    expect(missing).toEqual([]);
+  });
+});
