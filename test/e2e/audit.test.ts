@@ -76,6 +76,12 @@ describe("audit, offline (no key)", () => {
     const forced = await runCli(["audit", "--inventory", inventory, "--out", out, "--force"]);
     expect(forced.exitCode).toBe(0);
     expect(await readFile(report, "utf8")).toMatch(/5x today's traffic/);
+    // The edit is not simply gone: a copy is kept, and the output says where.
+    const copy = /docs\/migration\/audit\/risk-report\.md → (\.infra-migrate\/backup\/\S+\/risk-report\.md)/.exec(
+      String(forced.stderr),
+    );
+    expect(copy, String(forced.stderr)).not.toBeNull();
+    expect(await readFile(path.join(out, copy![1]!), "utf8")).toBe("my notes\n");
   });
 });
 
