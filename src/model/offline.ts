@@ -1,5 +1,5 @@
 // The offline provider: each phase's deterministic expert rules behind the same interface.
-import { ProviderError } from "../errors.js";
+import { InternalError } from "../errors.js";
 import { fitProse } from "./fit-prose.js";
 import { ZERO_USAGE, type GenerateJsonRequest, type GenerateJsonResult, type ModelClient } from "./types.js";
 
@@ -14,10 +14,9 @@ export function createOfflineClient(): ModelClient {
       if (!parsed.success) {
         // Our own rules broke our own schema: a bug, reported as such rather than written out.
         const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`);
-        throw new ProviderError(
-          `offline rules for phase ${request.phase} produced an invalid result: ${first.join("; ")}`,
-          "This is a bug in infra-migrate; please report it with your inventory.",
-        );
+        throw new InternalError(`offline rules for phase ${request.phase} produced an invalid result`, first, {
+          code: "internal.generator",
+        });
       }
       return {
         value: parsed.data,

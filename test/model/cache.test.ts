@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ProviderError } from "../../src/errors.js";
+import { InternalError, ProviderError } from "../../src/errors.js";
 import { withCache } from "../../src/model/cache.js";
 import { createOfflineClient } from "../../src/model/offline.js";
 import type { GenerateJsonRequest, ModelClient } from "../../src/model/types.js";
@@ -152,14 +152,15 @@ describe("offline client", () => {
     const result = await createOfflineClient().generateJson(req);
     expect(result.value).toEqual({ text: `${"a".repeat(9)}…`, items: [{ note: "bbbb…" }] });
     const wrongType = { ...req, offline: () => ({ text: "a".repeat(50), items: "nope" }) as never };
-    await expect(createOfflineClient().generateJson(wrongType)).rejects.toBeInstanceOf(ProviderError);
+    await expect(createOfflineClient().generateJson(wrongType)).rejects.toBeInstanceOf(InternalError);
   });
 
-  it("reports rules that break their schema as a bug (exit 3)", async () => {
+  it("reports rules that break their schema as a bug (internal, exit 70; never a provider failure)", async () => {
     const error = await createOfflineClient()
       .generateJson(request("x", { offline: () => ({ answer: "no" }) as never }))
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).message).toMatch(/answer/);
+    expect(error).toBeInstanceOf(InternalError);
+    expect(error).toMatchObject({ exitCode: 70, code: "internal.generator" });
+    expect((error as InternalError).message).toMatch(/answer/);
   });
 });

@@ -79,7 +79,8 @@ export const observeResultSchema = z
     summary: prose(1500, "Two to four sentences: what is watched, how alerts reach the team, and why."),
     slos: z
       .array(sloSchema)
-      .max(60)
+      // A ceiling for any design (two per API, two per queue): what is sent is sized from the design.
+      .max(20_000)
       .describe("Every SLO: per public service availability and latency, per worker task success and delay."),
     database: z
       .strictObject({
@@ -96,7 +97,7 @@ export const observeResultSchema = z
       .describe("Cloud SQL alert thresholds; omit when the design has no database."),
     queues: z
       .array(queueAlertSchema)
-      .max(50)
+      .max(10_000)
       .describe("Queue depth and delay alerts, one entry per Cloud Tasks queue."),
     aiWorker: z
       .strictObject({

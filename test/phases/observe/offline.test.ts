@@ -9,6 +9,7 @@ import { sloId } from "../../../src/phases/observe/names.js";
 import { offlineObserve } from "../../../src/phases/observe/offline.js";
 import { resultProblems } from "../../../src/phases/observe/result-check.js";
 import { observeResultSchema } from "../../../src/phases/observe/schema.js";
+import { fitProse } from "../../../src/model/fit-prose.js";
 import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 
 const EXAMPLES = ["seed-vm", "django-postgres", "flask-rabbitmq", "api-only"];
@@ -153,5 +154,22 @@ describe("maxGapMinutes", () => {
     ["bad", undefined],
   ])("%s → %s", (cron, gap) => {
     expect(maxGapMinutes(cron)).toBe(gap);
+  });
+});
+
+describe("offlineObserve on a large inventory", () => {
+  it("200 services: every SLO and queue alert fits the schema (the enforcer's ceilings hold any design)", async () => {
+    // @ts-expect-error plain JS shared with the benchmarks
+    const { generateInventory } = (await import("../../../bench/gen-inventory.mjs")) as {
+      generateInventory: (n: number) => string;
+    };
+    const { input, design } = chainYaml(generateInventory(200));
+    // As the offline provider takes it: prose trimmed to its limits, everything else checked.
+    const fitted = fitProse(observeResultSchema, offlineObserve(input));
+    expect(fitted.error?.issues ?? []).toEqual([]);
+    const result = fitted.data!;
+    expect(result.slos.length).toBeGreaterThan(60);
+    expect(result.queues).toHaveLength(design.deployment.queues.length);
+    expect(resultProblems(buildObserveContext(input), result)).toEqual([]);
   });
 });
