@@ -16,12 +16,25 @@ export const REPO_PATH =
   /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,9}$/;
 /** A plain env value: no commas (gcloud list separator), quotes, spaces or shell characters. */
 export const ENV_VALUE = /^[A-Za-z0-9_.:\/@+-]{1,200}$/;
+/** A Cloud Storage bucket name (the DNS-free form: lowercase letters, digits, dashes, underscores). */
+export const BUCKET_NAME = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
+/** An absolute path in a container or on the VM: plain characters, no `..` segment. */
+export const ABSOLUTE_PATH = /^(?!.*\/\.\.?(\/|$))\/[A-Za-z0-9._@+-]{1,100}(\/[A-Za-z0-9._@+-]{1,100}){0,15}\/?$/;
+
+/** A Cloud Storage bucket mounted into a target as a volume (Cloud Storage FUSE). */
+export const volumeSchema = z.object({
+  bucket: z.string().regex(BUCKET_NAME).describe("Cloud Storage bucket name."),
+  mountPath: z.string().regex(ABSOLUTE_PATH).describe("Absolute path in the container where the app reads and writes."),
+});
+export type Volume = z.infer<typeof volumeSchema>;
 
 export const deployTargetSchema = z.object({
   name: z.string().regex(CLOUD_RUN_NAME).describe("Cloud Run service or job name."),
   kind: z
-    .enum(["api", "worker", "job"])
-    .describe("api: serves users; worker: receives pushed tasks; job: runs to completion on a schedule."),
+    .enum(["api", "worker", "job", "worker-pool"])
+    .describe(
+      "api: serves users over HTTP; worker: receives tasks pushed by Cloud Tasks; job: runs to completion; worker-pool: always-on instances with no endpoint (queue consumers, loops, schedulers), minInstances = maxInstances = the fixed count.",
+    ),
   replaces: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*$/))
     .min(1)
@@ -76,6 +89,26 @@ export const deployTargetSchema = z.object({
     .record(z.string().regex(ENV_NAME), z.string().regex(ENV_VALUE))
     .optional()
     .describe("Plain (non-secret) environment variables the target needs at runtime."),
+  // Absent in results written before these fields existed: `probe` then means http.
+  probe: z
+    .enum(["http", "tcp"])
+    .optional()
+    .describe(
+      "Services only: http = the startup probe GETs healthPath, a route the app has; tcp = only the port is checked, for apps with no known health route.",
+    ),
+  sessionAffinity: z
+    .boolean()
+    .optional()
+    .describe("Send a client back to the same instance when possible (websockets, in-memory sessions)."),
+  cpuAlwaysAllocated: z
+    .boolean()
+    .optional()
+    .describe("Keep CPU allocated outside requests (instance-based billing), for work that outlives a request."),
+  volumes: z
+    .array(volumeSchema)
+    .max(10)
+    .optional()
+    .describe("Cloud Storage buckets mounted as folders: user files that lived on the VM's disk."),
 });
 export type DeployTarget = z.infer<typeof deployTargetSchema>;
 
@@ -204,6 +237,12 @@ export const networkSchema = z
   })
   .describe("The network Cloud Run services join to reach private IPs (Memorystore).");
 export type Network = z.infer<typeof networkSchema>;
+/** A bucket for files that lived on the VM's disk, and where they came from (the runbook copies them). */
+export const bucketSchema = z.object({
+  name: z.string().regex(BUCKET_NAME).describe("Cloud Storage bucket name, globally unique."),
+  sourcePath: z.string().regex(ABSOLUTE_PATH).describe("The folder on the VM the runbook copies from."),
+});
+export type Bucket = z.infer<typeof bucketSchema>;
 
 export const deploymentSchema = z
   .object({
@@ -220,6 +259,10 @@ export const deploymentSchema = z
     loadBalancer: loadBalancerSchema.optional().describe("Set when a reverse proxy fronted the public services."),
     caches: z.array(cacheSchema).optional().describe("Memorystore instances, one per cache."),
     network: networkSchema.optional().describe("Set when a service uses vpcEgress."),
+    buckets: z
+      .array(bucketSchema)
+      .optional()
+      .describe("Cloud Storage buckets for user files on the VM's disk; targets mount them as volumes."),
   })
   .describe("The deployment contract later phases build on: every value ends up in scripts and workflows.");
 export type Deployment = z.infer<typeof deploymentSchema>;

@@ -64,8 +64,18 @@ export const priceBookSchema = z.object({
     ...dated,
     regions: z.record(
       z.string(),
-      z.object({ e2VcpuPerHour: rate, e2MemoryPerGibHour: rate, balancedDiskPerGibMonth: rate }),
+      z.object({
+        e2VcpuPerHour: rate,
+        e2MemoryPerGibHour: rate,
+        balancedDiskPerGibMonth: rate,
+        e2SmallPerHour: rate,
+        externalIpPerHour: rate,
+      }),
     ),
+  }),
+  cloudStorage: z.object({
+    ...dated,
+    regions: z.record(z.string(), z.object({ standardPerGibMonth: rate })),
   }),
 });
 export type PriceBook = z.infer<typeof priceBookSchema>;

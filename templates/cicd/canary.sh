@@ -4,7 +4,7 @@
 # runnable by hand with the same arguments.
 #
 #   canary.sh --service NAME --region REGION --project PROJECT --image IMAGE
-#             [--strategy canary|direct|job] [--health-path /healthz] [--steps 10,50,100]
+#             [--strategy canary|direct|job|worker-pool] [--health-path /healthz] [--steps 10,50,100]
 #             [--bake-seconds 60] [--health-retries 5] [--health-timeout 5]
 #             [--health-interval 5] [--tag canary] [--execute]
 #             [--max-5xx-ratio 0.0144 --max-latency-ms 2000 [--latency-percentile 99]
@@ -22,6 +22,8 @@
 #         that fails to start never takes traffic (workers and non-public services).
 # job:    update a Cloud Run job; with --execute, also run it once and wait for it to finish
 #         (database migrations: a failed execution fails the deploy before anything else ships).
+# worker-pool: update a Cloud Run worker pool (always-on consumers; `gcloud beta` until it is GA in
+#         the gcloud the runner has).
 set -euo pipefail
 
 log() { printf 'canary: %s\n' "$*"; }
@@ -73,7 +75,7 @@ expect service "$SERVICE" '^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$'
 expect region "$REGION" '^[a-z]+-[a-z]+[0-9]+$'
 expect project "$PROJECT" '^[a-z][a-z0-9-]{4,28}[a-z0-9]$'
 expect image "$IMAGE" '^[a-z0-9.-]+(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$'
-expect strategy "$STRATEGY" '^(canary|direct|job)$'
+expect strategy "$STRATEGY" '^(canary|direct|job|worker-pool)$'
 [[ $EXECUTE == 0 || $STRATEGY == job ]] || die "--execute goes with --strategy job only"
 expect health-path "$HEALTH_PATH" '^/[A-Za-z0-9._~/-]{0,100}$'
 expect steps "$STEPS" '^[0-9]{1,3}(,[0-9]{1,3}){0,4}$'
@@ -136,6 +138,12 @@ if [[ $STRATEGY == job ]]; then
     log "running job $SERVICE to the end"
     gcloud run jobs execute "$SERVICE" "${G[@]}" --wait || fail "job $SERVICE failed: see its execution logs"
   fi
+  exit 0
+fi
+
+if [[ $STRATEGY == worker-pool ]]; then
+  log "updating worker pool $SERVICE"
+  gcloud beta run worker-pools deploy "$SERVICE" --image "$IMAGE" "${G[@]}" "${EXTRA[@]}"
   exit 0
 fi
 

@@ -67,6 +67,13 @@ describe("classify", () => {
       expect.stringMatching(/names no --project/),
     ],
     [1, "ERROR: (gcloud.x) Invalid resource name [SERVICE].", "ERROR: (gcloud.x) Invalid resource name [SERVICE]."],
+    // The runbook's rsync reads a folder on the VM: parsed, then the folder is not here.
+    [1, "ERROR: (gcloud.storage.rsync) Did not find existing container at: /opt/app/media", undefined],
+    [
+      2,
+      "ERROR: (gcloud.storage.rsync) unrecognized arguments: --recurse",
+      "ERROR: (gcloud.storage.rsync) unrecognized arguments: --recurse",
+    ],
   ])("exit %s: %s", (exit, stderr, expected) => {
     expect(classify(exit, stderr)).toEqual(expected);
   });

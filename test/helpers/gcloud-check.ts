@@ -31,6 +31,11 @@ export interface GcloudCheck {
 const DRIVER = path.join(import.meta.dirname, "gcloud-batch.py");
 const AUTH_ERROR =
   /do not currently have an active account|gcloud auth login|credentials were not found|could not find default credentials/i;
+/**
+ * `gcloud storage rsync` parses its arguments, then looks for the local folder before it needs
+ * credentials: the runbook's folders exist on the VM, never here, so that answer means "parsed".
+ */
+const LOCAL_SOURCE_ABSENT = /^ERROR: \(gcloud\.storage\.rsync\) Did not find existing container at: \//m;
 const NO_PROJECT = /The \[project\] resource is not properly specified|property \[core\/project\]/;
 
 /** /usr/bin/gcloud or the first gcloud on PATH; undefined when absent. */
@@ -44,6 +49,7 @@ export function findGcloud(): string | undefined {
 export function classify(exitCode: number, stderr: string): string | undefined {
   if (exitCode === 0) return undefined;
   if (exitCode === 1 && AUTH_ERROR.test(stderr)) return undefined;
+  if (exitCode === 1 && LOCAL_SOURCE_ABSENT.test(stderr)) return undefined;
   const first = stderr.split("\n").find((l) => l.startsWith("ERROR")) ?? stderr.trim().split("\n")[0] ?? "";
   if (NO_PROJECT.test(stderr)) return `names no --project, so it would act on whatever project is configured: ${first}`;
   return first || `exit ${exitCode}`;

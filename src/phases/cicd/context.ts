@@ -81,8 +81,9 @@ export function buildContext(input: PhaseInput): CicdContext {
  * else is deployed straight to 100% behind Cloud Run's readiness gate (a revision that never
  * becomes ready never receives traffic, so the previous one keeps serving).
  */
-export function rolloutStrategy(target: DeployTarget): "canary" | "direct" | "job" {
+export function rolloutStrategy(target: DeployTarget): "canary" | "direct" | "job" | "worker-pool" {
   if (target.kind === "job") return "job";
+  if (target.kind === "worker-pool") return "worker-pool";
   return target.kind === "api" && target.ingress === "all" ? "canary" : "direct";
 }
 

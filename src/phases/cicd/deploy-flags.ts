@@ -45,10 +45,37 @@ function listValue(items: readonly string[]): string {
   return items.some((i) => i.includes(",")) ? `^|^${items.join("|")}` : items.join(",");
 }
 
+/** Volume flags for the Cloud Storage buckets a target mounts (keyed by name and path: redeploys replace them). */
+function volumeFlags(target: DeployTarget): string[] {
+  return (target.volumes ?? []).flatMap((v) => [
+    `--add-volume=name=${v.bucket},type=cloud-storage,bucket=${v.bucket}`,
+    `--add-volume-mount=volume=${v.bucket},mount-path=${v.mountPath}`,
+  ]);
+}
+
+/**
+ * Startup probe: a GET on a route the app has (`http`), or only the port accepting connections
+ * (`tcp`) when the app has no known health route, so a deploy is not judged on a route it lacks.
+ * https://cloud.google.com/run/docs/configuring/healthchecks
+ */
+function probeFlags(target: DeployTarget): string[] {
+  if (target.probe === "tcp")
+    return [`--startup-probe=tcpSocket.port=${target.port},periodSeconds=5,timeoutSeconds=3,failureThreshold=24`];
+  const http = `httpGet.path=${target.healthPath},httpGet.port=${target.port}`;
+  return [
+    `--startup-probe=${http},periodSeconds=5,timeoutSeconds=3,failureThreshold=24`,
+    `--liveness-probe=${http},periodSeconds=30,timeoutSeconds=5,failureThreshold=3`,
+  ];
+}
+
 export function deployFlags(target: DeployTarget, deployment: Deployment): string[] {
   const flags: string[] = [];
-  const isJob = target.kind === "job";
-  if (!isJob) {
+  if (target.kind === "worker-pool") {
+    // A worker pool has no endpoint and no autoscaling: a fixed instance count.
+    flags.push(`--scaling=${target.minInstances}`);
+  } else if (target.kind === "job") {
+    flags.push(`--task-timeout=${target.timeoutSeconds}s`);
+  } else {
     flags.push(`--port=${target.port}`, `--concurrency=${target.concurrency}`, `--timeout=${target.timeoutSeconds}`);
     // A scheduled minimum is set at service level (scripts/setup-schedules.sh); a revision-level
     // minimum on top would also keep every tagged canary revision warm, and Google advises
@@ -56,8 +83,10 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
     const min = scheduledMinTargets(deployment).has(target.name) ? 0 : target.minInstances;
     flags.push(`--min-instances=${min}`, `--max-instances=${target.maxInstances}`);
     flags.push(target.cpuBoost ? "--cpu-boost" : "--no-cpu-boost", `--ingress=${target.ingress}`);
-  } else {
-    flags.push(`--task-timeout=${target.timeoutSeconds}s`);
+    // Websockets: a reconnecting client tends to return to its instance (best effort).
+    if (target.sessionAffinity) flags.push("--session-affinity");
+    if (target.cpuAlwaysAllocated) flags.push("--no-cpu-throttling");
+    if (target.kind === "api") flags.push(...probeFlags(target));
   }
   flags.push(`--cpu=${target.cpu}`, `--memory=${target.memory}`);
   flags.push(`--service-account=${serviceAccountEmail(target.serviceAccount, deployment.project)}`);
@@ -80,16 +109,11 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
     const net = deployment.network ?? { network: "default", subnet: "default" };
     flags.push(`--network=${net.network}`, `--subnet=${net.subnet}`, `--vpc-egress=${target.vpcEgress}`);
   }
-  if (target.kind === "api") {
-    // The probes the design promises: Cloud Run sends traffic only after the startup probe passes
-    // (up to 2 minutes: Direct VPC egress can delay the first connections) and restarts an
-    // instance whose liveness probe keeps failing. https://cloud.google.com/run/docs/configuring/healthchecks
-    const http = `httpGet.path=${target.healthPath},httpGet.port=${target.port}`;
-    flags.push(`--startup-probe=${http},periodSeconds=5,timeoutSeconds=3,failureThreshold=24`);
-    flags.push(`--liveness-probe=${http},periodSeconds=30,timeoutSeconds=5,failureThreshold=3`);
-  }
-  // APIs run the image's own CMD (it honours $PORT); workers and jobs override it.
-  if (target.kind !== "api" && target.command && target.command.length > 0) {
+  flags.push(...volumeFlags(target));
+  // The first API runs the image's own CMD (it honours $PORT); every other target that names a
+  // command (a second web process, workers, jobs) overrides it.
+  const imageApi = deployment.services.find((s) => s.kind === "api");
+  if (target !== imageApi && target.command && target.command.length > 0) {
     const [command, ...args] = target.command;
     flags.push(`--command=${command}`);
     if (args.length > 0) flags.push(`--args=${listValue(args)}`);
@@ -154,8 +178,8 @@ function chunk<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** Deploy order: jobs and workers before APIs, so a new API never enqueues work an old worker cannot handle. */
+/** Deploy order: jobs and workers (push or pull) before APIs, so a new API never enqueues work an old worker cannot handle. */
 export function deployOrder(services: readonly DeployTarget[]): DeployTarget[] {
-  const rank = { job: 0, worker: 1, api: 2 } as const;
+  const rank = { job: 0, worker: 1, "worker-pool": 1, api: 2 } as const;
   return [...services].sort((a, b) => rank[a.kind] - rank[b.kind] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

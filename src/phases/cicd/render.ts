@@ -94,7 +94,9 @@ function readme(ctx: CicdContext, result: CicdResult): string {
           ? `canary ${result.canarySteps.join(" / ")}`
           : strategy === "job"
             ? "job update"
-            : "direct (readiness gate)",
+            : strategy === "worker-pool"
+              ? "worker pool update (always on)"
+              : "direct (readiness gate)",
       health: strategy === "canary" ? `\`${s.healthPath}\` on the tagged URL` : "Cloud Run readiness",
     };
   });

@@ -13,7 +13,7 @@ import type { DesignResult } from "./schema.js";
 
 // Big designs collapse to kinds (fitFlowchart): dozens of workers, queues and schedules are
 // unreadable and break Mermaid's 500-edge limit. mapping.json has them all.
-const COLLAPSIBLE = ["q-", "sch-", "cache-", "ps-"];
+const COLLAPSIBLE = ["q-", "sch-", "cache-", "ps-", "gcs-"];
 
 export function targetArchitectureDiagram(result: DesignResult, appName: string): string {
   const dep = result.deployment;
@@ -37,7 +37,13 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     edges.push({ from: "users", to: "lb", label: "HTTPS" });
   }
   for (const s of dep.services) {
-    const label = `${s.kind === "job" ? "Cloud Run job" : s.kind === "worker" ? "Cloud Run worker" : "Cloud Run service"}\n${s.name}`;
+    const kind = {
+      job: "Cloud Run job",
+      worker: "Cloud Run worker",
+      "worker-pool": "Cloud Run worker pool",
+      api: "Cloud Run service",
+    }[s.kind];
+    const label = `${kind}\n${s.name}`;
     add("compute", { id: `svc-${s.name}`, label, shape: s.kind === "job" ? "subroutine" : "round", classes: ["run"] });
   }
   for (const s of apis)
@@ -88,6 +94,11 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     add("data", { id: `cache-${name}`, label: `Memorystore\n${name}`, shape: "cylinder", classes: ["data"] });
     for (const s of dep.services.filter((x) => x.vpcEgress))
       edges.push({ from: `svc-${s.name}`, to: `cache-${name}`, label: "VPC egress", style: "thick" });
+  }
+  for (const b of dep.buckets ?? []) {
+    add("data", { id: `gcs-${b.name}`, label: `Cloud Storage\n${b.name}`, shape: "cylinder", classes: ["data"] });
+    for (const s of dep.services.filter((x) => x.volumes?.some((v) => v.bucket === b.name)))
+      edges.push({ from: `svc-${s.name}`, to: `gcs-${b.name}`, label: "volume", style: "thick" });
   }
   const secrets = [...new Set(dep.services.flatMap((s) => s.secrets))];
   if (secrets.length) {

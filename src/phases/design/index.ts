@@ -8,7 +8,14 @@ import { designFromInventory, designOffline, upstreamAudit } from "./offline.js"
 import { renderDesign } from "./render.js";
 import { promptCostLines } from "./prompt-costs.js";
 import { baseName, projectId } from "./rules/names.js";
-import { designResponseLimits, designResultSchema, type DesignResult } from "./schema.js";
+import {
+  designResponseLimits,
+  designResultSchema,
+  type DesignResult,
+  type MappingEntry,
+  RUNNING_KINDS,
+} from "./schema.js";
+import { PROCESS_ROLES } from "./rules/processes.js";
 import { designPlanSteps } from "./plan-steps.js";
 
 export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
@@ -23,7 +30,11 @@ export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
     affects: r.affects,
     evidence: r.evidence.slice(0, 3),
   }));
-  const draft = designFromInventory(inv, audit, { workerDir: input.options.workerDir });
+  const draft = designFromInventory(inv, audit, {
+    workerDir: input.options.workerDir,
+    celery: input.options.celery,
+    repoDir: input.repoDir,
+  });
   return renderTemplate("prompts/design.hbs", {
     growth: inv.traffic.growth,
     engineers: inv.team.engineers ?? "a few",
@@ -42,7 +53,11 @@ export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
   });
 }
 
-/** Findings for the rendered files: diagrams parse, the mapping covers every service, JSON is JSON. */
+/**
+ * Findings for the rendered files: diagrams parse, JSON is JSON, and the mapping covers every
+ * service, with every process on a target that runs it or on an explicit open decision (nothing
+ * silently removed).
+ */
 export async function validateDesign(artifacts: Artifact[], input: PhaseInput): Promise<string[]> {
   const findings: string[] = [];
   for (const a of artifacts.filter((x) => x.kind === "mermaid")) {
@@ -51,11 +66,20 @@ export async function validateDesign(artifacts: Artifact[], input: PhaseInput): 
   const mappingFile = artifacts.find((a) => a.path.endsWith("/mapping.json"));
   if (!mappingFile) return [...findings, "mapping.json is missing"];
   try {
-    const mapped = new Set(
-      (JSON.parse(mappingFile.content) as { mapping: { service: string }[] }).mapping.map((m) => m.service),
-    );
-    for (const s of input.inventory.services)
-      if (!mapped.has(s.name)) findings.push(`${mappingFile.path}: inventory service ${s.name} has no target`);
+    const entries = (JSON.parse(mappingFile.content) as { mapping: MappingEntry[] }).mapping;
+    const mapped = new Map(entries.map((m) => [m.service, m]));
+    for (const s of input.inventory.services) {
+      const m = mapped.get(s.name);
+      if (!m) findings.push(`${mappingFile.path}: inventory service ${s.name} has no target`);
+      else if (
+        PROCESS_ROLES.has(s.role) &&
+        !RUNNING_KINDS.includes(m.target.kind) &&
+        m.target.kind !== "needs-decision"
+      )
+        findings.push(
+          `${mappingFile.path}: process ${s.name} (role ${s.role}) maps to ${m.target.kind}: give it a target that runs it or a needs-decision entry with options`,
+        );
+    }
   } catch (e) {
     findings.push(`${mappingFile.path}: not valid JSON (${(e as Error).message})`);
   }

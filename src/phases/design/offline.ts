@@ -13,6 +13,8 @@ import { buildMapping } from "./rules/mapping.js";
 import { requirements, runbook, tradeoffs } from "./rules/narrative.js";
 import { cleanName } from "./rules/names.js";
 import { numberDecisions, traceRisks } from "./rules/risk-trace.js";
+import { celeryMode } from "./rules/processes.js";
+import { planStorage } from "./rules/storage.js";
 import type { DesignResult } from "./schema.js";
 
 /** The upstream audit result, validated; undefined when design runs without one. */
@@ -21,13 +23,22 @@ export function upstreamAudit(input: PhaseInput): AuditResult | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+export interface DesignOptions {
+  workerDir?: unknown;
+  /** `push` rewrites Celery to Cloud Tasks; anything else keeps it on Memorystore (processes.ts). */
+  celery?: unknown;
+  /** The target repository (read-only): where the app's files are, for mount paths and commands. */
+  repoDir?: string;
+}
+
 export function designFromInventory(
   inv: Inventory,
   audit: AuditResult | undefined,
-  options: { workerDir?: unknown } = {},
+  options: DesignOptions = {},
 ): DesignResult {
-  const d = newDraft(inv, audit);
-  const workers = buildDeployment(d, options);
+  const d = newDraft(inv, audit, celeryMode(options.celery));
+  buildDeployment(d, options);
+  planStorage(d, options.repoDir);
   if (d.services.length === 0) {
     d.assumptions.push("The inventory has no web, worker or cron service; nothing runs on Cloud Run.");
   }
@@ -42,15 +53,16 @@ export function designFromInventory(
     ...(d.loadBalancer ? { loadBalancer: d.loadBalancer } : {}),
     ...(d.caches.length ? { caches: d.caches } : {}),
     ...(d.network ? { network: d.network } : {}),
+    ...(d.buckets.length ? { buckets: d.buckets } : {}),
   };
-  const mapping = buildMapping(d, workers);
+  const mapping = buildMapping(d);
   const cost = estimateCost(inv, deployment, loadPriceBook());
   const decisions = numberDecisions(buildDecisions(d, deployment, cost));
   const riskTrace = traceRisks(d, decisions);
   const api = deployment.services.find((s) => s.kind === "api");
   const summary = [
-    `${inv.metadata.name} moves from ${inv.host.hostname ?? "one VM"} to ${deployment.services.length} ` +
-      `Cloud Run service${deployment.services.length === 1 ? "" : "s"}${deployment.database ? ` and Cloud SQL ${deployment.database.databaseVersion}` : ""}${deployment.queues.length ? ", with Cloud Tasks in place of the broker" : ""}.`,
+    `${inv.metadata.name} moves from ${inv.host.hostname ?? "one VM"} to ${runSummary(deployment)}${deployment.database ? ` and Cloud SQL ${deployment.database.databaseVersion}` : ""}${d.stores.some((h) => h.home === "cloud-tasks") ? ", with Cloud Tasks in place of the broker" : ""}${d.stores.some((h) => h.home.startsWith("memorystore")) ? ", with Memorystore for what Redis holds" : ""}${d.buckets.length ? " and Cloud Storage for user files" : ""}.`,
+    openDecisions(mapping),
     api
       ? `The API ${api.name} scales from ${api.minInstances} to ${api.maxInstances} instances for ${inv.traffic.growth}× today's traffic.`
       : "",
@@ -77,6 +89,33 @@ export function designFromInventory(
   };
 }
 
+/** "2 Cloud Run services, 1 worker pool and 3 jobs". */
+function runSummary(dep: Deployment): string {
+  const count = (kind: string, one: string, many: string) => {
+    const n = dep.services.filter((s) => s.kind === kind).length;
+    return n === 0 ? "" : `${n} ${n === 1 ? one : many}`;
+  };
+  const parts = [
+    count("api", "Cloud Run service", "Cloud Run services"),
+    count("worker", "push worker", "push workers"),
+    count("worker-pool", "worker pool", "worker pools"),
+    count("job", "job", "jobs"),
+  ].filter(Boolean);
+  if (parts.length === 0) return "Cloud Run";
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+}
+
+function openDecisions(mapping: DesignResult["mapping"]): string {
+  const open = mapping.filter((m) => m.target.kind === "needs-decision").map((m) => m.service);
+  return open.length
+    ? `${open.join(", ")} need${open.length === 1 ? "s" : ""} a decision before the cut-over (options and costs in architecture.md).`
+    : "";
+}
+
 export function designOffline(input: PhaseInput): DesignResult {
-  return designFromInventory(input.inventory, upstreamAudit(input), { workerDir: input.options.workerDir });
+  return designFromInventory(input.inventory, upstreamAudit(input), {
+    workerDir: input.options.workerDir,
+    celery: input.options.celery,
+    repoDir: input.repoDir,
+  });
 }

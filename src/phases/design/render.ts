@@ -49,10 +49,24 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
         .map(([k, v]) => `${k}=${String(v)}`)
         .join(", "),
     })),
+    openDecisions: result.mapping.filter((m) => m.target.kind === "needs-decision" && m.options?.length),
     services: dep.services.map((s) => ({
       ...s,
       secretsText: s.secrets.join(", ") || "none",
       sql: s.cloudSqlInstance ?? "none",
+      concurrencyText: s.kind === "api" || s.kind === "worker" ? String(s.concurrency) : "n/a",
+      timeoutText: s.kind === "worker-pool" ? "none" : `${s.timeoutSeconds} s`,
+      instancesText:
+        s.kind === "worker-pool"
+          ? `${s.minInstances} (always on)`
+          : `${s.minInstances}–${s.maxInstances}${s.sessionAffinity ? ", session affinity" : ""}`,
+    })),
+    volumes: (dep.buckets ?? []).map((b) => ({
+      bucket: b.name,
+      sourcePath: b.sourcePath,
+      mountPath:
+        dep.services.flatMap((s) => s.volumes ?? []).find((v) => v.bucket === b.name)?.mountPath ?? "not mounted",
+      targets: dep.services.filter((s) => s.volumes?.some((v) => v.bucket === b.name)).map((s) => `\`${s.name}\``),
     })),
     queues: dep.queues,
     schedules: dep.schedules ?? [],
@@ -100,6 +114,7 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
   const rb = result.runbook;
   const runbook = await renderTemplate("design/runbook.md.hbs", {
     ...common,
+    hasFiles: (dep.buckets ?? []).length > 0,
     runbook: {
       database: steps(rb.database),
       cutover: steps(rb.cutover),

@@ -21,6 +21,7 @@ export const TARGET_KINDS = [
   "load-balancer",
   "cloud-storage",
   "secret-manager",
+  "needs-decision",
   "removed",
 ] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
@@ -34,13 +35,32 @@ const SETTING_KEY = /^[a-zA-Z][a-zA-Z0-9]{0,40}$/;
 
 const text = (max: number) => z.string().trim().min(3).max(max);
 
+/** One way to settle an open decision: what it takes and what it costs. */
+export const decisionOptionSchema = z.object({
+  option: text(200).describe("One way to settle the decision, in a few words."),
+  change: text(600).describe("The work it takes: code, configuration or operations."),
+  cost: text(300).describe("Monthly cost with its formula, or why there is none."),
+});
+export type DecisionOption = z.infer<typeof decisionOptionSchema>;
+
+/** Targets that run a process (a process mapped elsewhere is dropped, unless it is an open decision). */
+export const RUNNING_KINDS: readonly TargetKind[] = [
+  "cloud-run-service",
+  "cloud-run-worker",
+  "cloud-run-worker-pool",
+  "cloud-run-job",
+  "cloud-scheduler",
+];
+
 export const mappingEntrySchema = z.object({
   service: z.string().regex(SERVICE).describe("Inventory service name, exactly as the inventory spells it."),
   target: z
     .object({
       kind: z
         .enum(TARGET_KINDS)
-        .describe("Google Cloud product that replaces the service ('removed' if nothing does)."),
+        .describe(
+          "Google Cloud product that runs or replaces the service. A process (web, worker, scheduler, cron, other) needs one that runs it, or 'needs-decision' with options; never 'removed'.",
+        ),
       name: z
         .string()
         .regex(RESOURCE_NAME)
@@ -57,6 +77,11 @@ export const mappingEntrySchema = z.object({
     .max(10)
     .default([])
     .describe("Application changes this move needs, as imperative sentences (e.g. 'Enqueue jobs with Cloud Tasks')."),
+  options: z
+    .array(decisionOptionSchema)
+    .max(5)
+    .optional()
+    .describe("For kind needs-decision: at least two ways to settle it, each with the work it takes and its monthly cost."),
 });
 export type MappingEntry = z.infer<typeof mappingEntrySchema>;
 
@@ -178,6 +203,14 @@ export const designResultSchema = z
           ctx.addIssue({ code: "custom", path: ["riskTrace", i, "decisionIds"], message: `unknown decision ${d}` });
       }),
     );
+    r.mapping.forEach((m, i) => {
+      if (m.target.kind === "needs-decision" && (m.options?.length ?? 0) < 2)
+        ctx.addIssue({
+          code: "custom",
+          path: ["mapping", i, "options"],
+          message: "an open decision lists at least two options, each with its change and cost",
+        });
+    });
     const names = r.deployment.services.map((s) => s.name);
     if (new Set(names).size !== names.length)
       ctx.addIssue({ code: "custom", path: ["deployment", "services"], message: "service names must be unique" });

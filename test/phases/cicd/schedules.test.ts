@@ -42,12 +42,12 @@ async function run(content: string, args: string[], env: Record<string, string> 
 
 const seed = chainFile(EXAMPLE("seed-vm"));
 const django = chainFile(EXAMPLE("django-postgres"));
-// The django VM with a beat schedule: beat becomes an authenticated POST to the worker.
+// The django VM with a beat schedule, Celery rewritten to push: beat becomes an authenticated POST to the worker.
 const beatYaml = read(EXAMPLE("django-postgres"), "utf8").replace(
   "    command: celery -A bookshop beat --loglevel info\n",
   '    command: celery -A bookshop beat --loglevel info\n    schedule: "*/15 * * * *"\n',
 );
-const beat = chainYaml(beatYaml);
+const beat = chainYaml(beatYaml, { celery: "push" });
 
 describe("setup-schedules.sh", () => {
   it.each([

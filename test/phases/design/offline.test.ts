@@ -3,8 +3,8 @@ import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
 import { designInputFromYaml, designInput, EXAMPLES } from "./design-input.js";
 
-const design = (ex: keyof typeof EXAMPLES): DesignResult =>
-  designResultSchema.parse(designPhase.offline(designInput(ex)));
+const design = (ex: keyof typeof EXAMPLES, options: Record<string, unknown> = {}): DesignResult =>
+  designResultSchema.parse(designPhase.offline({ ...designInput(ex), options }));
 const kinds = (r: DesignResult) => Object.fromEntries(r.mapping.map((m) => [m.service, m.target.kind]));
 const all = (r: DesignResult) => JSON.stringify(r);
 
@@ -15,6 +15,8 @@ describe("offline design of the four example inventories", () => {
     flask: design("flask"),
     apiOnly: design("apiOnly"),
   };
+  // Celery rewritten to Cloud Tasks push (option celery: push) instead of kept on Memorystore.
+  const pushed = { django: design("django", { celery: "push" }), flask: design("flask", { celery: "push" }) };
 
   it.each([
     [
@@ -22,8 +24,8 @@ describe("offline design of the four example inventories", () => {
       {
         nginx: "load-balancer",
         api: "cloud-run-service",
-        worker: "cloud-run-worker",
-        redis: "cloud-tasks",
+        worker: "cloud-run-worker-pool",
+        redis: "memorystore",
         mysql: "cloud-sql",
       },
     ],
@@ -31,17 +33,51 @@ describe("offline design of the four example inventories", () => {
       "django",
       {
         web: "cloud-run-service",
+        "celery-worker": "cloud-run-worker-pool",
+        "celery-beat": "cloud-run-worker-pool",
+        "nightly-cleanup": "cloud-run-job",
+        redis: "memorystore",
+        postgres: "cloud-sql",
+      },
+    ],
+    [
+      "flask",
+      { api: "cloud-run-service", worker: "cloud-run-worker-pool", rabbitmq: "memorystore", mysql: "cloud-sql" },
+    ],
+    ["apiOnly", { nginx: "load-balancer", api: "cloud-run-service", postgres: "cloud-sql" }],
+  ] as const)("%s maps every service to the expected target kind (Celery kept)", (ex, expected) => {
+    expect(kinds(results[ex])).toEqual(expected);
+  });
+
+  it.each([
+    [
+      "django",
+      {
+        web: "cloud-run-service",
         "celery-worker": "cloud-run-worker",
         "celery-beat": "cloud-scheduler",
-        "nightly-cleanup": "cloud-scheduler",
+        "nightly-cleanup": "cloud-run-job",
         redis: "memorystore",
         postgres: "cloud-sql",
       },
     ],
     ["flask", { api: "cloud-run-service", worker: "cloud-run-worker", rabbitmq: "cloud-tasks", mysql: "cloud-sql" }],
-    ["apiOnly", { nginx: "load-balancer", api: "cloud-run-service", postgres: "cloud-sql" }],
-  ] as const)("%s maps every service to the expected target kind", (ex, expected) => {
-    expect(kinds(results[ex])).toEqual(expected);
+  ] as const)("%s with celery: push maps Celery to Cloud Tasks", (ex, expected) => {
+    expect(kinds(pushed[ex])).toEqual(expected);
+  });
+
+  it("keeps Celery by default: always-on workers and beat as one instance, the decision prices both ways", () => {
+    const r = results.django;
+    const pools = r.deployment.services.filter((s) => s.kind === "worker-pool");
+    expect(pools.map((s) => [s.name, s.minInstances, s.maxInstances, s.command?.join(" ")])).toEqual([
+      ["bookshop-web-worker", 1, 1, "celery -A bookshop worker --concurrency 8 --time-limit 300"],
+      ["bookshop-web-celery-beat", 1, 1, "celery -A bookshop beat --loglevel info"],
+    ]);
+    expect(r.deployment.queues).toEqual([]);
+    const d = r.decisions.find((x) => /Celery/.test(x.title))!;
+    expect(d.title).toMatch(/Keep Celery on Memorystore/);
+    expect(d.decision).toMatch(/no code change.*\$\d+\.\d\d\/month/);
+    expect(d.alternatives.join(" ")).toMatch(/Cloud Tasks push .*\$\d+\.\d\d\/month.*HTTP handler/);
   });
 
   it.each([
@@ -81,27 +117,41 @@ describe("offline design of the four example inventories", () => {
     expect(r.requirements.find((q) => q.id === "api-worker-separation")!.how).toMatch(/no background worker/);
   });
 
-  it("replaces RabbitMQ with Cloud Tasks and spells out the application change", () => {
-    const broker = results.flask.mapping.find((m) => m.service === "rabbitmq")!;
-    expect(broker.target.name).toBe(results.flask.deployment.queues[0]!.name);
+  it("with celery: push, replaces RabbitMQ with Cloud Tasks and spells out the application change", () => {
+    const flask = pushed.flask;
+    const broker = flask.mapping.find((m) => m.service === "rabbitmq")!;
+    expect(broker.target.name).toBe(flask.deployment.queues[0]!.name);
     expect(broker.appChanges.join(" ")).toMatch(/delay\(\)\/apply_async\(\).*HTTP task/);
-    expect(results.flask.decisions.some((d) => /Replace the rabbitmq broker with Cloud Tasks/.test(d.title))).toBe(
-      true,
-    );
-    expect(results.flask.deployment.queues[0]!.dispatchDeadlineSeconds).toBe(900); // --time-limit 900
+    expect(flask.decisions.some((d) => /Replace the rabbitmq broker with Cloud Tasks/.test(d.title))).toBe(true);
+    expect(flask.deployment.queues[0]!.dispatchDeadlineSeconds).toBe(900); // --time-limit 900
   });
 
-  it("puts the Redis cache on Memorystore and gives its users Direct VPC egress", () => {
+  it("keeps Celery on RabbitMQ's replacement: Memorystore for Redis, with the broker URL change", () => {
+    const broker = results.flask.mapping.find((m) => m.service === "rabbitmq")!;
+    expect(broker.target.kind).toBe("memorystore");
+    expect(broker.settings).toMatchObject({ tier: "STANDARD_HA" });
+    expect(broker.appChanges.join(" ")).toMatch(/CELERY_BROKER_URL.*celery\[redis\]/);
+  });
+
+  it("gives each use of Redis its home: the django cache is also Celery's broker, so Memorystore keeps both", () => {
     const r = results.django;
     const cache = r.mapping.find((m) => m.service === "redis")!;
-    expect(cache.settings).toMatchObject({ tier: "BASIC", version: "REDIS_7_X", vpcEgress: "private-ranges-only" });
-    expect(cache.reason).toMatch(/broker ends: Cloud Tasks/);
+    expect(cache.settings).toMatchObject({
+      tier: "STANDARD_HA",
+      version: "REDIS_7_X",
+      vpcEgress: "private-ranges-only",
+    });
+    expect(cache.settings.uses).toBe("cache, task broker (Celery)");
+    expect(cache.reason).not.toMatch(/only carries task messages/);
     const egress = r.deployment.services.filter((s) => s.vpcEgress === "private-ranges-only").map((s) => s.name);
-    expect(egress).toEqual(["bookshop-web", "bookshop-web-worker"]);
+    expect(egress).toEqual(["bookshop-web", "bookshop-web-worker", "bookshop-web-celery-beat"]);
+    // Pushed: the broker use goes to Cloud Tasks, the cache stays on Memorystore (Basic tier).
+    const pushedCache = pushed.django.mapping.find((m) => m.service === "redis")!;
+    expect(pushedCache.target.kind).toBe("memorystore");
   });
 
-  it("moves celery beat and the cron entry to Cloud Scheduler, the cron command to a Cloud Run job", () => {
-    const r = results.django;
+  it("moves celery beat (pushed) and the cron entry to Cloud Scheduler, the cron command to a Cloud Run job", () => {
+    const r = pushed.django;
     const job = r.deployment.services.find((s) => s.kind === "job")!;
     expect(job.command).toEqual(["python", "manage.py", "clearsessions"]);
     const trigger = r.deployment.schedules!.find((j) => j.replaces.includes("nightly-cleanup"))!;

@@ -47,7 +47,8 @@ describe("design render", () => {
     for (const g of ["Edge", "Compute (Cloud Run)", "Async", "Data", "Identity and secrets"])
       expect(mmd).toContain(`["${g}"]`);
     expect(mmd).toMatch(/lb -->\|"serverless NEG"\| svc_web_app_prod/);
-    expect(mmd).toMatch(/-\.->\|"push \/tasks"\|/);
+    expect(mmd).toMatch(/-\.->\|"push \/tasks\/contract-summary"\|/);
+    expect(mmd).toMatch(/\("Cloud Run worker pool<br\/>web-app-prod-worker"\)/);
   });
 
   it("cost-estimate.md shows formula inputs and the warm-instance line", async () => {
@@ -67,7 +68,9 @@ describe("design render", () => {
     expect(json.mapping.map((m: { service: string }) => m.service)).toEqual(
       input.inventory.services.map((s) => s.name),
     );
-    expect(json.deployment.queues[0].name).toBe("reportly-api-tasks");
+    // Celery is kept by default: no Cloud Tasks queue, an always-on worker pool instead.
+    expect(json.deployment.queues).toEqual([]);
+    expect(json.deployment.services.map((t: { kind: string }) => t.kind)).toEqual(["api", "worker-pool"]);
   });
 
   it("validate reports a diagram that does not parse and a service left unmapped", async () => {

@@ -1,7 +1,10 @@
-// Cost lines that do not move with traffic: the database, the cache, and the VM being replaced.
+// Cost lines that do not move with traffic: the database, Memorystore, and the VM being replaced.
 import type { Inventory } from "../../../inventory/schema.js";
-import type { Deployment } from "../../../contracts/deployment.js";
+import { type Deployment, isAiWorkerTarget } from "../../../contracts/deployment.js";
 import { pickRegion, sqlTierShape, type PriceBook } from "../../../contracts/gcp-prices.js";
+import { type CeleryMode, planProcesses } from "../rules/processes.js";
+import { queueSystem } from "../rules/queue-systems.js";
+import { planStoreHomes } from "../rules/store-homes.js";
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -60,21 +63,36 @@ export function databaseLines(deployment: Deployment, book: PriceBook, warnings:
   return lines;
 }
 
-/** Memorystore lines for services the inventory runs as a cache. */
-export function cacheServices(inventory: Inventory, region: string, book: PriceBook): CostLine[] {
-  const p = pickRegion(book.memorystore.regions, region).value;
-  return inventory.services
-    .filter((s) => s.role === "cache" && /redis|valkey|memcache/i.test(s.software))
-    .map((s) => {
+/** Celery pushed through Cloud Tasks when a queue feeds a worker that replaces a Celery process. */
+function celeryModeOf(inventory: Inventory, deployment: Deployment): CeleryMode {
+  const pushed = new Set(deployment.queues.map((q) => q.target));
+  const celery = new Set(inventory.services.filter((s) => queueSystem(s) === "celery").map((s) => s.name));
+  // The AI worker "replaces" the services that held a model key (maybe the Celery worker): not a push rewrite.
+  return deployment.services.some(
+    (t) => !isAiWorkerTarget(t) && pushed.has(t.name) && t.replaces.some((r) => celery.has(r)),
+  )
+    ? "push"
+    : "keep";
+}
+
+/** Memorystore lines for every broker or cache that keeps a home there (store-homes.ts). */
+export function cacheServices(inventory: Inventory, deployment: Deployment, book: PriceBook): CostLine[] {
+  const p = pickRegion(book.memorystore.regions, deployment.region).value;
+  const homes = planStoreHomes(inventory, planProcesses(inventory, celeryModeOf(inventory, deployment)));
+  return homes
+    .filter((h) => h.home === "memorystore-redis" || h.home === "memorystore-memcached")
+    .map((h) => {
       const size = Math.max(
         book.memorystore.minimumGib,
-        Math.ceil(inventory.data.find((d) => d.service === s.name)?.sizeGiB ?? 0),
+        Math.ceil(inventory.data.find((d) => d.service === h.service.name)?.sizeGiB ?? 0),
       );
+      const standard = h.tier === "STANDARD_HA";
+      const rate = standard ? p.standardPerGibHour : p.basicPerGibHour;
       return {
-        component: `memorystore ${s.name}`,
-        item: "basic tier capacity",
-        formula: `${size} GiB × ${book.hoursPerMonth} h × $${p.basicPerGibHour}`,
-        monthlyUsd: round2(size * book.hoursPerMonth * p.basicPerGibHour),
+        component: `memorystore ${h.service.name}`,
+        item: `${standard ? "standard (HA)" : "basic"} tier capacity`,
+        formula: `${size} GiB × ${book.hoursPerMonth} h × $${rate}`,
+        monthlyUsd: round2(size * book.hoursPerMonth * rate),
       };
     });
 }

@@ -5,6 +5,7 @@ import { type Deployment, type DeployTarget, isAiWorkerTarget } from "../../../c
 import { type CostAssumptions, defaultAssumptions, num } from "./assumptions.js";
 import { cloudRunTier, pickRegion, type PriceBook } from "../../../contracts/gcp-prices.js";
 import { cacheServices, type CostLine, databaseLines, vmLines } from "./estimate-data.js";
+import { bucketLines, workerPoolLines } from "./always-on.js";
 
 export type { CostLine } from "./estimate-data.js";
 
@@ -99,7 +100,7 @@ function warmInstanceLines(
 ): CostLine[] {
   const p = book.cloudRun.tiers[tier].requestBased;
   return deployment.services
-    .filter((s) => s.minInstances > 0)
+    .filter((s) => s.minInstances > 0 && s.kind !== "worker-pool")
     .map((s) => {
       const scheduled = (deployment.schedules ?? []).some(
         (j) => j.action === "set-min-instances" && j.target === s.name,
@@ -196,7 +197,7 @@ function platformLines(
       monthlyUsd: round2(jobs * book.cloudScheduler.perJobPerMonth),
     });
   }
-  lines.push(...cacheServices(inventory, deployment.region, book));
+  lines.push(...cacheServices(inventory, deployment, book));
   return lines;
 }
 
@@ -217,6 +218,7 @@ export function estimateCost(
   }
   const db = databaseLines(deployment, book, warnings);
   const warm = warmInstanceLines(deployment, a, book, tier);
+  const flat = [...workerPoolLines(deployment, book), ...bucketLines(inventory, deployment, book, warnings)];
   const scenarios: CostScenario[] = [
     { label: "today", multiplier: 1 },
     { label: `growth target (${a.growth}×)`, multiplier: a.growth },
@@ -244,7 +246,7 @@ export function estimateCost(
         a,
       ),
     );
-    lines.push(...warm, ...platformLines(inventory, deployment, rps, queued, a, book), ...db);
+    lines.push(...warm, ...flat, ...platformLines(inventory, deployment, rps, queued, a, book), ...db);
     return { label, multiplier, averageRps: rps, lines, totalUsd: round2(lines.reduce((t, l) => t + l.monthlyUsd, 0)) };
   });
   for (const s of deployment.services.filter(isAiWorkerTarget)) {
@@ -253,7 +255,13 @@ export function estimateCost(
     );
   }
   const vm = vmLines(inventory, deployment.region, book, warnings);
-  for (const name of ["cloudSql", "memorystore", "computeEngine"] as const) {
+  const regional = [
+    "cloudSql",
+    "memorystore",
+    "computeEngine",
+    ...(deployment.buckets?.length ? ["cloudStorage"] : []),
+  ];
+  for (const name of regional as ("cloudSql" | "memorystore" | "computeEngine" | "cloudStorage")[]) {
     const picked = pickRegion(book[name].regions as Record<string, unknown>, deployment.region);
     if (picked.region !== deployment.region)
       warnings.push(
@@ -269,6 +277,7 @@ export function estimateCost(
       "secretManager",
       "cloudScheduler",
       "memorystore",
+      "cloudStorage",
       "computeEngine",
     ] as const
   ).map((name) => ({

@@ -1,5 +1,5 @@
-// Reading an inventory the way an SRE would before drawing anything: what each service is, which
-// Redis is a broker and which a cache, what a task may take, which env vars hold secrets.
+// Reading an inventory the way an SRE would before drawing anything: what each service is, what a
+// task may take, which env vars hold secrets (queue-systems.ts names the background processes).
 import type { Inventory, Service } from "../../../inventory/schema.js";
 
 export type WebFlavour = "python-async" | "python-wsgi" | "node" | "other";
@@ -11,16 +11,6 @@ export function webFlavour(s: Service): WebFlavour {
   if (/gunicorn|uwsgi|waitress|flask|django/.test(sw)) return "python-wsgi";
   if (/\bnode\b|nodejs|express|nest|bun|deno|pm2/.test(sw)) return "node";
   return "other";
-}
-
-export function isTaskWorker(s: Service): boolean {
-  return (
-    s.role === "worker" && /celery|rq|dramatiq|huey|sidekiq|bull|resque|arq/i.test(`${s.software} ${s.command ?? ""}`)
-  );
-}
-
-export function isStreamConsumer(s: Service): boolean {
-  return /kafka|kinesis|nats|pulsar|consumer/i.test(`${s.software} ${s.command ?? ""}`);
 }
 
 export function dbEngine(software: string): Engine | undefined {
@@ -67,8 +57,6 @@ export interface Topology {
   databases: Service[];
   caches: Service[];
   brokers: Service[];
-  /** Caches that a task worker also uses as its broker (no dedicated broker in the inventory). */
-  cachesUsedAsBroker: Service[];
   others: Service[];
 }
 
@@ -77,9 +65,6 @@ export function topology(inv: Inventory): Topology {
   const workers = by("worker");
   const brokers = by("broker");
   const caches = by("cache");
-  const usedByWorkers = new Set(workers.filter(isTaskWorker).flatMap((w) => w.dependsOn));
-  const cachesUsedAsBroker =
-    brokers.length === 0 ? caches.filter((c) => usedByWorkers.has(c.name) && /redis|valkey/i.test(c.software)) : [];
   return {
     proxies: by("reverse-proxy"),
     webs: by("web"),
@@ -89,7 +74,6 @@ export function topology(inv: Inventory): Topology {
     databases: by("database"),
     caches,
     brokers,
-    cachesUsedAsBroker,
     others: by("other"),
   };
 }

@@ -1,9 +1,11 @@
-// Web apps become Cloud Run services; task workers become Cloud Run services fed by Cloud Tasks
-// (push), worker pools (pull) or jobs (longer than a push can wait). Sizes come from the VM's own
-// settings (worker counts, concurrency flags) and the growth target.
+// Cloud Run targets per process plan: HTTP apps become services (websockets with session affinity,
+// the 60-minute request timeout and a warm instance), queue consumers, loops and schedulers become
+// worker pools that always run, Celery pushed through Cloud Tasks becomes an HTTP worker (or a job
+// when a task outlasts a push), and cron lines become jobs. Sizes come from the VM's own settings
+// (worker counts, concurrency flags) and the growth target.
 import type { Service } from "../../../inventory/schema.js";
 import type { DeployTarget } from "../../../contracts/deployment.js";
-import { flagNumber, isSecretEnv, isStreamConsumer, plannedPeakRps, taskLimitSeconds, webFlavour } from "./classify.js";
+import { flagNumber, isSecretEnv, plannedPeakRps, taskLimitSeconds, webFlavour } from "./classify.js";
 import { cronArgv } from "./cron-command.js";
 import {
   clamp,
@@ -16,10 +18,11 @@ import {
   TASKS_PER_REQUEST,
   taskSeconds,
 } from "./draft.js";
+import { MAX_PUSH_SECONDS, type ProcessPlan } from "./processes.js";
 import { runName, serviceAccountId } from "./names.js";
 
-/** Cloud Tasks dispatch deadline for HTTP targets tops out at 30 minutes. */
-const MAX_PUSH_SECONDS = 1800;
+/** Cloud Run's longest request: a websocket stays open at most this long, then the client reconnects. */
+export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
 
 const APP_MODULE = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.()]*$/;
 
@@ -42,7 +45,7 @@ function startCommand(s: Service, cpu: number): string[] | undefined {
   return undefined;
 }
 
-export function webTarget(d: Draft, s: Service, index: number): DeployTarget {
+export function webTarget(d: Draft, s: Service, index: number, websocket: boolean): DeployTarget {
   const flavour = webFlavour(s);
   const workers = flagNumber(s.command, "--workers", "-w") ?? d.inv.host.cpus ?? 2;
   const python = flavour === "python-async" || flavour === "python-wsgi";
@@ -51,13 +54,20 @@ export function webTarget(d: Draft, s: Service, index: number): DeployTarget {
     ? `${cpu}Gi`
     : flavour === "node"
       ? "512Mi"
-      : /java|spring|tomcat/i.test(s.software)
+      : /java|spring|tomcat/i.test(`${s.software} ${s.runtime ?? ""}`)
         ? "2Gi"
         : "1Gi";
-  const concurrency =
+  const requestConcurrency =
     flavour === "python-async" ? 20 * cpu : flavour === "python-wsgi" ? 8 * cpu : flavour === "node" ? 80 : 40;
+  // An open websocket holds a request slot for as long as it lives: an event loop holds thousands.
+  const concurrency = websocket ? (flavour === "node" ? 1000 : Math.max(requestConcurrency, 250)) : requestConcurrency;
   const needed = Math.ceil((plannedPeakRps(d.inv) * REQUEST_SECONDS) / (concurrency * TARGET_UTILISATION));
   const name = index === 0 ? d.base : runName(d.base, s.name);
+  const hasBackground = d.plans.some((p) => p.target.kind !== "web" && p.target.kind !== "decision");
+  // Events reach clients on other instances only through a shared pub/sub; without one, one instance.
+  const sharedBus = d.stores.some(
+    (h) => h.home === "memorystore-redis" && h.uses.includes("pubsub") && s.dependsOn.includes(h.service.name),
+  );
   return {
     name,
     kind: "api",
@@ -67,9 +77,12 @@ export function webTarget(d: Draft, s: Service, index: number): DeployTarget {
     cpu: String(cpu),
     memory,
     concurrency,
-    timeoutSeconds: d.topo.workers.length > 0 ? 60 : 300,
-    minInstances: d.inv.target.businessHours ? 1 : 0,
-    maxInstances: clamp(needed * 2, 3, 100),
+    // Websockets are requests that last: Cloud Run ends them at the request timeout (max 60 min).
+    // https://cloud.google.com/run/docs/triggering/websockets
+    timeoutSeconds: websocket ? WEBSOCKET_TIMEOUT_SECONDS : hasBackground ? 60 : 300,
+    // A websocket service keeps one instance around the clock: clients reconnect at any hour.
+    minInstances: websocket || d.inv.target.businessHours ? 1 : 0,
+    maxInstances: websocket && !sharedBus ? 1 : clamp(needed * 2, 3, 100),
     cpuBoost: true,
     serviceAccount: serviceAccountId(name),
     // `all`, not LB-only: the deploy pipeline health-checks the tagged canary revision on its
@@ -77,42 +90,24 @@ export function webTarget(d: Draft, s: Service, index: number): DeployTarget {
     ingress: "all",
     secrets: secretsOf(s),
     command: startCommand(s, cpu),
+    ...(websocket ? { sessionAffinity: true } : {}),
   };
 }
 
-export type WorkerModel = "push" | "pull" | "job";
-
-export function workerModel(d: Draft, s: Service): WorkerModel {
-  const brokerIsStream = d.topo.brokers.some(
-    (b) => s.dependsOn.includes(b.name) && /kafka|nats|pulsar|kinesis/i.test(b.software),
-  );
-  if (isStreamConsumer(s) || brokerIsStream) return "pull";
-  const limit = taskLimitSeconds(s);
-  return limit !== undefined && limit > MAX_PUSH_SECONDS ? "job" : "push";
-}
-
-export function workerTarget(
-  d: Draft,
-  s: Service,
-  index: number,
-): { target: DeployTarget; model: WorkerModel; deadline: number } {
-  const model = workerModel(d, s);
+/** Cloud Tasks push worker (Celery rewritten) or, when a task outlasts a push, a Cloud Run job. */
+export function pushTarget(d: Draft, plan: ProcessPlan, name: string): { target: DeployTarget; deadline: number } {
+  const s = plan.service;
+  const job = plan.target.kind === "long-job";
   const limit = taskLimitSeconds(s);
   const llmMax = d.inv.llm?.latencySeconds?.[1];
-  const deadline = clamp(
-    limit ?? (llmMax ? Math.max(60, llmMax * 4) : 600),
-    15,
-    model === "job" ? 3600 : MAX_PUSH_SECONDS,
-  );
-  const concurrency = model === "job" ? 1 : clamp(flagNumber(s.command, "--concurrency", "-c") ?? 4, 1, 1000);
+  const deadline = clamp(limit ?? (llmMax ? Math.max(60, llmMax * 4) : 600), 15, job ? 3600 : MAX_PUSH_SECONDS);
+  const concurrency = job ? 1 : clamp(flagNumber(s.command, "--concurrency", "-c") ?? 4, 1, 1000);
   const inFlight = plannedPeakRps(d.inv) * TASKS_PER_REQUEST * taskSeconds(d.inv);
-  const name = index === 0 ? runName(d.base, "worker") : runName(d.base, s.name);
   return {
-    model,
     deadline,
     target: {
       name,
-      kind: model === "job" ? "job" : "worker",
+      kind: job ? "job" : "worker",
       replaces: [s.name],
       port: PORT,
       healthPath: HEALTH_PATH,
@@ -128,6 +123,40 @@ export function workerTarget(
       ingress: "internal",
       secrets: secretsOf(s),
     },
+  };
+}
+
+/**
+ * A process that must keep running with no request to wake it: a Cloud Run worker pool (no
+ * endpoint, no request timeout, a fixed instance count). Schedulers and loops run one instance,
+ * as on the VM; queue consumers as many as today's peak needs. A pool does not autoscale and
+ * bills every second, so it is sized for today and raised as traffic grows (the decision says so).
+ * https://cloud.google.com/run/docs/deploy-worker-pools
+ */
+export function alwaysOnTarget(d: Draft, plan: ProcessPlan, name: string): DeployTarget {
+  const s = plan.service;
+  const singleton = plan.target.kind === "always-on" && plan.target.singleton;
+  const threads = flagNumber(s.command, "--concurrency", "-c", "--threads", "--workers", "-w") ?? 4;
+  const inFlight = (plannedPeakRps(d.inv) / d.inv.traffic.growth) * TASKS_PER_REQUEST * taskSeconds(d.inv);
+  const instances = singleton ? 1 : clamp(Math.ceil(inFlight / threads), 1, 10);
+  return {
+    name,
+    kind: "worker-pool",
+    replaces: [s.name],
+    port: PORT,
+    healthPath: HEALTH_PATH,
+    cpu: "1",
+    // Many threads or forked children each hold their own memory.
+    memory: threads > 4 ? "2Gi" : "1Gi",
+    concurrency: 1,
+    timeoutSeconds: 3600,
+    minInstances: instances,
+    maxInstances: instances,
+    cpuBoost: false,
+    serviceAccount: serviceAccountId(name),
+    ingress: "internal",
+    secrets: secretsOf(s),
+    command: processArgv(s),
   };
 }
 
@@ -150,7 +179,12 @@ export function cronJobTarget(d: Draft, s: Service): DeployTarget {
     serviceAccount: serviceAccountId(name),
     ingress: "internal",
     secrets: secretsOf(s),
-    // The VM's command, as the image runs it (cron-command.ts); none when it needs a shell.
-    command: ((r) => (r.ok ? r.argv : undefined))(cronArgv(s.command)),
+    command: processArgv(s),
   };
+}
+
+/** The VM's command, as the image runs it (cron-command.ts); none when it needs a shell. */
+export function processArgv(s: Service): string[] | undefined {
+  const r = cronArgv(s.command);
+  return r.ok ? r.argv : undefined;
 }

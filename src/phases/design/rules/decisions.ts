@@ -2,10 +2,12 @@
 // worker → no push-vs-pull decision), and quotes the cost model where money is the trade-off.
 import type { CostEstimate } from "../cost/estimate.js";
 import type { Deployment } from "../../../contracts/deployment.js";
+import type { Decision } from "../schema.js";
 import { isAiWorkerTarget } from "../../../contracts/deployment.js";
 import { aiDecision } from "./ai-decision.js";
 import type { Draft } from "./draft.js";
 import type { TopicDecision } from "./topic-decision.js";
+import { storageDecision, storeDecision, websocketDecision, workerDecision } from "./worker-decisions.js";
 
 export type { Topic, TopicDecision } from "./topic-decision.js";
 
@@ -14,11 +16,7 @@ const money = (x: number) => `$${x.toFixed(2)}`;
 export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): TopicDecision[] {
   const out: TopicDecision[] = [];
   const api = dep.services.find((s) => s.kind === "api");
-  const worker = dep.services.find(
-    (s) =>
-      (s.kind === "worker" && !isAiWorkerTarget(s)) ||
-      (s.kind === "job" && d.topo.workers.some((w) => s.replaces.includes(w.name))),
-  );
+  const worker = dep.services.find((s) => (s.kind === "worker" || s.kind === "worker-pool") && !isAiWorkerTarget(s));
   const team = `${d.inv.team.engineers ?? "a few"} engineer${d.inv.team.engineers === 1 ? "" : "s"}`;
   const k8s = d.inv.team.kubernetes;
   out.push({
@@ -28,10 +26,7 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       .map((s) => s.name)
       .join(", ")}`,
     title: "Run the application on Cloud Run, one service per role",
-    context:
-      `Everything runs on ${d.inv.host.hostname ?? "one VM"}: a kernel or disk failure stops the whole ` +
-      `product, capacity only grows vertically, and ${team} patch the machine by hand. The target must ` +
-      `scale ${d.inv.traffic.growth}× without anyone managing nodes.`,
+    context: `Everything runs on ${d.inv.host.hostname ?? "one VM"}: a kernel or disk failure stops the whole product, capacity only grows vertically, and ${team} patch the machine by hand. The target must scale ${d.inv.traffic.growth}× without anyone managing nodes.`,
     decision: `Deploy ${api ? `the API as Cloud Run service ${api.name} (${api.cpu} vCPU, ${api.memory}, concurrency ${api.concurrency}, ${api.minInstances}–${api.maxInstances} instances, startup CPU boost, probes on ${api.healthPath})` : "each HTTP role as a Cloud Run service"}${worker ? ` and the background work separately as ${worker.name}` : ""}. Cloud Run spreads instances across zones, scales on requests and bills per use.`,
     alternatives: [
       "Managed instance group of VMs behind a load balancer: removes the single machine but keeps OS patching, image builds and capacity planning.",
@@ -44,7 +39,7 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
     ],
     consequences: [
       "No servers to patch; a bad zone or instance is replaced automatically.",
-      "Instances are ephemeral: no local files, sessions or schedulers inside the container.",
+      "Instances are ephemeral: user files, sessions and schedules live in managed services (Cloud Storage, Memorystore, Cloud Scheduler or one always-on worker), never in one container.",
       "Cold starts appear when a service scales from zero (see the warm-instance decision).",
     ],
   });
@@ -54,16 +49,9 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       topic: "warm",
       element: warm ? `min instances on ${api.name} in business hours` : `${api.name} scales to zero`,
       title: warm ? "Keep one API instance warm during business hours" : "Let the API scale to zero",
-      context:
-        `A cold Cloud Run instance of a Python or Node app typically needs 1–3 s before the first response ` +
-        `(image pull, interpreter start, imports, first database connection). Users notice that on the first ` +
-        `request after a quiet period.`,
+      context: `A cold Cloud Run instance of a Python or Node app typically needs 1–3 s before the first response (image pull, interpreter start, imports, first database connection). Users notice that on the first request after a quiet period.`,
       decision: warm
-        ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two ` +
-          `Cloud Scheduler jobs (created by scripts/setup-schedules.sh) raise the service-level minimum in the ` +
-          `morning and lower it to 0 at night through the Cloud Run Admin API, without deploying a revision. ` +
-          `Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold ` +
-          `starts that remain.`
+        ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two Cloud Scheduler jobs (created by scripts/setup-schedules.sh) raise the service-level minimum in the morning and lower it to 0 at night through the Cloud Run Admin API, without deploying a revision. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts that remain.`
         : `Keep min instances at 0: the inventory gives no business hours to protect, so quiet periods cost nothing. Startup CPU boost shortens cold starts.`,
       alternatives: [
         "Min instances around the clock: no cold start at night either, at twice the business-hours cost.",
@@ -77,61 +65,21 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
         : ["The first request after a quiet period waits for a cold start."],
     });
   }
-  if (worker) {
-    const model = d.notes.workerModel;
-    out.push({
-      topic: "workers",
-      element: `${worker.name} (${model === "push" ? "Cloud Tasks push" : model === "job" ? "Cloud Run job" : "worker pool"})`,
-      title:
-        model === "push"
-          ? "Push tasks to a Cloud Run worker through Cloud Tasks"
-          : model === "job"
-            ? "Run long tasks as Cloud Run jobs"
-            : "Pull work with a Cloud Run worker pool",
-      context:
-        `The API and ${d.topo.workers.map((w) => w.name).join(", ")} share one machine today, so a burst of ` +
-        `background work slows user requests. Limits that drive the choice: Cloud Tasks HTTP targets wait 15 ` +
-        `s–30 min (dispatch deadline), a Cloud Run request may last up to 60 min, a Cloud Run job task up to ` +
-        `24 h; pull consumers need no deadline.`,
-      decision:
-        model === "push"
-          ? `Each task is an HTTP POST from Cloud Tasks to ${worker.name}/tasks with an OIDC token; dispatch ` +
-            `deadline ${d.notes.taskDeadlineSeconds} s, request timeout ${worker.timeoutSeconds} s, concurrency ` +
-            `${worker.concurrency}, scale 0–${worker.maxInstances}. The queue retries with backoff and caps the ` +
-            `dispatch rate, which protects downstream quotas.`
-          : model === "job"
-            ? `Tasks exceed what a push can wait, so each batch starts a Cloud Run job execution (timeout ${worker.timeoutSeconds} s per task, retried by the job).`
-            : `Consumers pull from Pub/Sub in a Cloud Run worker pool; there is no request deadline.`,
-      alternatives: [
-        "Pub/Sub push subscriptions: fan-out friendly but no per-task scheduling, naming or rate limit per queue.",
-        "Cloud Run worker pool pulling from Pub/Sub: right for streams and unbounded work, but instances stay up and bill while idle.",
-        "Keep Celery on a VM: keeps the broker and the machine to operate.",
-      ],
-      consequences: [
-        "The worker scales independently of the API and to zero between bursts.",
-        "Tasks must be idempotent (at-least-once delivery) and finish inside the deadline.",
-        "Task payloads are limited to 1 MB: pass ids, not documents.",
-      ],
-    });
-  }
+  const workers = workerDecision(d, dep);
+  if (workers) out.push(workers);
   const ai = aiDecision(d, dep);
   if (ai) out.push(ai);
-  const broker = d.topo.brokers[0] ?? d.topo.cachesUsedAsBroker[0];
-  const taskQueues = d.queues.filter((q) => q.target !== d.notes.ai?.worker);
-  if (broker && taskQueues.length) {
+  const queues = d.queues.filter((q) => q.target !== d.notes.ai?.worker);
+  const broker = d.stores.find((h) => h.home === "cloud-tasks");
+  if (broker && queues.length) {
     out.push({
       topic: "broker",
-      element: `Cloud Tasks queue ${taskQueues.map((q) => q.name).join(", ")}`,
-      title: `Replace the ${broker.software} broker with Cloud Tasks`,
-      context: `${broker.name} (${broker.software}) carries Celery messages on the VM: one more stateful process to patch, size and back up, and a single point of failure for every background job.`,
-      decision:
-        `Drop the broker. The API creates Cloud Tasks HTTP tasks directly; retries ` +
-        `(${taskQueues[0]!.maxAttempts} attempts, ` +
-        `${taskQueues[0]!.minBackoffSeconds}–${taskQueues[0]!.maxBackoffSeconds} s backoff) and rate limits ` +
-        `are queue settings. Application change: replace .delay()/apply_async() with an enqueue helper, ` +
-        `expose tasks as POST handlers, store results in the database.`,
+      element: `Cloud Tasks queue ${queues.map((q) => q.name).join(", ")}`,
+      title: `Replace the ${broker.service.software} broker with Cloud Tasks`,
+      context: `${broker.service.name} (${broker.service.software}) only carries Celery messages on the VM: one more stateful process to patch, size and back up, and a single point of failure for every background job.`,
+      decision: `Drop the broker. The API creates Cloud Tasks HTTP tasks directly; retries (${queues[0]!.maxAttempts} attempts, ${queues[0]!.minBackoffSeconds}–${queues[0]!.maxBackoffSeconds} s backoff) and rate limits are queue settings. Application change: replace .delay()/apply_async() with an enqueue helper, expose tasks as POST handlers, store results in the database.`,
       alternatives: [
-        `Memorystore as a managed ${broker.software === "rabbitmq" ? "Redis" : broker.software} broker: keeps Celery unchanged but needs always-on consumers and a VPC connection.`,
+        `Memorystore as a managed ${broker.service.software === "rabbitmq" ? "Redis" : broker.service.software} broker: keeps Celery unchanged but needs always-on consumers and a VPC connection.`,
         "Pub/Sub: suited to fan-out events rather than one-task-one-handler work.",
       ],
       consequences: [
@@ -140,6 +88,8 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       ],
     });
   }
+  const ws = websocketDecision(d, dep);
+  if (ws) out.push(ws);
   if (dep.database) {
     const db = dep.database;
     const budget = d.notes.connectionBudget;
@@ -173,28 +123,10 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
 
 function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
   const out: TopicDecision[] = [];
-  const cache = d.topo.caches[0];
-  if (cache) {
-    out.push({
-      topic: "cache",
-      element: `Memorystore (${cache.software}) via Direct VPC egress`,
-      title: "Managed cache on Memorystore",
-      context: `${cache.name} caches data for ${dep.services
-        .filter((s) => s.vpcEgress)
-        .map((s) => s.name)
-        .join(", ")}; Cloud Run instances cannot share memory.`,
-      decision:
-        "Memorystore Basic tier on a private IP; Cloud Run services reach it with Direct VPC egress (private ranges only), no connector VMs.",
-      alternatives: [
-        "Standard tier with a replica: survives a node failure; worth it only once the cache is load-bearing.",
-        "No shared cache: each instance caches in memory, with lower hit rates.",
-      ],
-      consequences: [
-        "A cache flush on maintenance is expected and must be harmless.",
-        "Services that use the cache need a VPC subnet for egress.",
-      ],
-    });
-  }
+  const stores = storeDecision(d);
+  if (stores) out.push(stores);
+  const storage = storageDecision(d);
+  if (storage) out.push(storage);
   if (d.topo.proxies.length) {
     out.push({
       topic: "edge",
@@ -202,15 +134,11 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       title: "Terminate traffic at an external Application Load Balancer",
       context: `${d.topo.proxies[0]!.software} terminates TLS and routes requests on the VM.`,
       decision:
-        "A global external Application Load Balancer with Google-managed certificates and a serverless NEG " +
-        "per Cloud Run service; API ingress stays `all` so the deploy pipeline can health-check the tagged " +
-        "canary revision from GitHub Actions; Cloud Armor policy ready to enable.",
+        "A global external Application Load Balancer with Google-managed certificates and a serverless NEG per Cloud Run service; API ingress stays `all` so the deploy pipeline can health-check the tagged canary revision from GitHub Actions; Cloud Armor policy ready to enable.",
       alternatives: [
         "Cloud Run domain mapping: simpler, but limited regions and no Cloud Armor or CDN.",
         "Firebase Hosting rewrites: fine for a web front end, less control over headers and WAF.",
-        "Ingress `internal-and-cloud-load-balancing`: no way around the load balancer, but the canary could " +
-          "then only be checked from inside the VPC (a self-hosted runner or a Cloud Run job), not from a " +
-          "GitHub-hosted runner.",
+        "Ingress `internal-and-cloud-load-balancing`: no way around the load balancer, but the canary could then only be checked from inside the VPC (a self-hosted runner or a Cloud Run job), not from a GitHub-hosted runner.",
       ],
       consequences: [
         "One static IP for DNS; certificates renew themselves.",
@@ -219,16 +147,14 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       ],
     });
   }
-  if (dep.schedules?.some((j) => j.replaces.length > 0) || d.topo.beats.length) {
+  if (dep.schedules?.some((j) => j.replaces.length > 0)) {
     out.push({
       topic: "scheduling",
       element: "Cloud Scheduler jobs",
       title: "Move periodic work to Cloud Scheduler",
-      context: `Periodic work (${[...d.topo.beats, ...d.topo.crons].map((s) => s.name).join(", ")}) runs on the VM's clock today and stops with it.`,
+      context: `Periodic work (${[...new Set(dep.schedules!.flatMap((j) => j.replaces))].join(", ")}) runs on the VM's clock today and stops with it.`,
       decision:
-        "Cloud Scheduler triggers each job (Cloud Run job for cron commands, an authenticated POST to the " +
-        "worker for beat tasks) in the business time zone, with retries and per-execution logs; " +
-        "scripts/setup-schedules.sh creates or updates every job idempotently.",
+        "Cloud Scheduler triggers each job (a Cloud Run job for cron commands, an authenticated POST to the worker for pushed beat tasks) in the business time zone, with retries and per-execution logs; scripts/setup-schedules.sh creates or updates every job idempotently.",
       alternatives: [
         "A scheduler loop inside a Cloud Run instance: instances are ephemeral and may run twice or not at all.",
       ],
@@ -245,9 +171,7 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       title: "Ship every change as a new revision with gradual traffic",
       context: `Deploys take ${d.inv.deploy.durationMinutes ?? "many"} minutes over SSH${d.inv.deploy.downtime ? " with downtime" : ""} and rollback is ${d.inv.deploy.rollback}.`,
       decision:
-        "CI builds one image per commit, deploys it as a tagged revision with no traffic, shifts 10 % → 50 % " +
-        "→ 100 % while the health checks and error rate hold, and rolls back by moving traffic to the " +
-        "previous revision.",
+        "CI builds one image per commit, deploys it as a tagged revision with no traffic, shifts 10 % → 50 % → 100 % while the health checks and error rate hold, and rolls back by moving traffic to the previous revision.",
       alternatives: ["Blue/green with two services: heavier and duplicates configuration."],
       consequences: [
         "Zero-downtime deploys and a one-command rollback.",
@@ -276,10 +200,7 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       element: "Cloud Logging/Monitoring, uptime check and alerts",
       title: "Use the built-in logs, metrics and an uptime check",
       context: "Today logs live on the VM disk and nobody is paged when the product is down.",
-      decision:
-        `Structured JSON logs to Cloud Logging, an uptime check on ` +
-        `${dep.services.find((s) => s.kind === "api")?.healthPath ?? "/healthz"}, alerts on 5xx rate, p95 ` +
-        `latency, Cloud SQL CPU/connections and queue age, a budget alert at 120 % of the estimate.`,
+      decision: `Structured JSON logs to Cloud Logging, an uptime check on ${dep.services.find((s) => s.kind === "api")?.healthPath ?? "/healthz"}, alerts on 5xx rate, p95 latency, Cloud SQL CPU/connections and queue age, a budget alert at 120 % of the estimate.`,
       alternatives: ["Self-hosted Grafana/Prometheus: more to run for a small team."],
       consequences: ["Incidents are visible without SSH; alert thresholds need a week of tuning."],
     },

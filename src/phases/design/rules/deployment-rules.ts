@@ -2,13 +2,15 @@
 // and Cloud Scheduler jobs, in inventory order so the output is stable.
 import type { Service } from "../../../inventory/schema.js";
 import { businessWindow } from "../../../contracts/business-hours.js";
-import { CRON_5, type Schedule } from "../../../contracts/deployment.js";
+import { CRON_5, type DeployTarget, type Schedule } from "../../../contracts/deployment.js";
 import { planAiWorker } from "./ai-worker.js";
-import { cronJobTarget, webTarget, type WorkerModel, workerTarget } from "./compute.js";
+import { alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
 import { applyConnectionBudget, databaseTarget } from "./data.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
 import { planEdge } from "./edge.js";
+import type { ProcessPlan } from "./processes.js";
+import { schedulerKind } from "./queue-systems.js";
 
 const MACROS: Record<string, string> = {
   "@yearly": "0 0 1 1 *",
@@ -31,13 +33,35 @@ export function timeZone(d: Draft): string {
   return businessWindow(d.inv.target.businessHours)?.timeZone ?? "Etc/UTC";
 }
 
-export interface WorkerInfo {
-  service: Service;
-  model: WorkerModel;
-  queue?: string;
+/** The Cloud Run name of a process: the first queue consumer is `<base>-worker`, the rest their own name. */
+function processName(d: Draft, plan: ProcessPlan, consumerIndex: number): string {
+  const consumer = plan.queue !== undefined;
+  return consumer && consumerIndex === 0 ? runName(d.base, "worker") : runName(d.base, plan.service.name);
 }
 
-export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {}): WorkerInfo[] {
+/**
+ * The main web process first: it takes the base name and the image's own command. It runs the
+ * app's main runtime (Mastodon: the Rails app, not the Node streaming server) and serves plain
+ * HTTP before websockets; otherwise inventory order.
+ */
+function inDeployOrder(plans: ProcessPlan[]): ProcessPlan[] {
+  const counts = new Map<string, number>();
+  for (const p of plans) if (p.service.runtime) counts.set(p.service.runtime, (counts.get(p.service.runtime) ?? 0) + 1);
+  const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const rank = (p: ProcessPlan) =>
+    p.target.kind !== "web"
+      ? 2
+      : (main && p.service.runtime && p.service.runtime !== main ? 1 : 0) + (p.target.websocket ? 0.5 : 0);
+  const webs = plans.filter((p) => p.target.kind === "web").sort((a, b) => rank(a) - rank(b));
+  return [...webs, ...plans.filter((p) => p.target.kind !== "web")];
+}
+
+/** The cron line of a scheduled process; Laravel's `schedule:run` is documented as every minute. */
+function cronOf(s: Service): string | undefined {
+  return schedulerCron(s.schedule) ?? (schedulerKind(s) === "laravel-schedule" ? "* * * * *" : undefined);
+}
+
+export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {}): void {
   const { topo } = d;
   const db = topo.databases.map((s) => ({ s, t: databaseTarget(d, s) })).find((x) => x.t);
   if (db?.t) {
@@ -46,64 +70,83 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
   }
   if (topo.databases.length > 1)
     d.assumptions.push(
-      `Only ${db?.s.name ?? topo.databases[0]!.name} is moved to Cloud SQL by these rules; plan the other databases by hand.`,
+      `Only ${db?.s.name ?? topo.databases[0]!.name} is moved to Cloud SQL by these rules; the other databases are open decisions.`,
     );
-  const cacheNames = new Set(topo.caches.map((c) => c.name));
+  const onMemorystore = new Set(d.stores.filter((h) => h.home.startsWith("memorystore")).map((h) => h.service.name));
   const usesDb = (s: Service) => (db && s.dependsOn.includes(db.s.name) ? db.t!.instance : undefined);
   const usesCache = (s: Service) =>
-    s.dependsOn.some((n) => cacheNames.has(n)) ? ("private-ranges-only" as const) : undefined;
+    s.dependsOn.some((n) => onMemorystore.has(n)) ? ("private-ranges-only" as const) : undefined;
   const withLinks = <T extends { cloudSqlInstance?: string; vpcEgress?: string }>(t: T, s: Service): T => {
     const sql = usesDb(s);
     const egress = usesCache(s);
     return { ...t, ...(sql ? { cloudSqlInstance: sql } : {}), ...(egress ? { vpcEgress: egress } : {}) };
   };
-
-  topo.webs.forEach((s, i) => d.services.push(withLinks(webTarget(d, s, i), s)));
-  const workers: WorkerInfo[] = [];
-  topo.workers.forEach((s, i) => {
-    const w = workerTarget(d, s, i);
-    d.services.push(withLinks(w.target, s));
-    d.notes.workerModel ??= w.model;
-    d.notes.taskDeadlineSeconds ??= w.deadline;
-    const info: WorkerInfo = { service: s, model: w.model };
-    if (w.model === "push") {
-      const queue = i === 0 ? runName(d.base, "tasks") : runName(d.base, `${s.name}-tasks`);
-      d.queues.push({
-        name: queue,
-        target: w.target.name,
-        path: "/tasks",
-        maxAttempts: 5,
-        minBackoffSeconds: 10,
-        maxBackoffSeconds: 600,
-        maxDispatchesPerSecond: 10,
-        maxConcurrentDispatches: w.target.maxInstances * w.target.concurrency,
-        dispatchDeadlineSeconds: Math.max(15, Math.min(1800, w.deadline)),
-      });
-      info.queue = queue;
-    }
-    workers.push(info);
-  });
   const tz = timeZone(d);
-  for (const s of topo.crons) {
-    const job = withLinks(cronJobTarget(d, s), s);
-    d.services.push(job);
-    const cron = schedulerCron(s.schedule);
-    if (cron)
-      d.schedules.push({
-        name: runName(d.base, `${s.name}-trigger`),
-        schedule: cron,
-        timeZone: tz,
-        action: "run-job",
-        target: job.name,
-        replaces: [s.name],
-      });
-    else
-      d.assumptions.push(
-        `${s.name}: its schedule "${s.schedule ?? ""}" is not a five-field cron Cloud Scheduler accepts; set the trigger by hand.`,
-      );
+  let webs = 0;
+  let consumers = 0;
+  const beats: ProcessPlan[] = [];
+  for (const plan of inDeployOrder(d.plans)) {
+    const s = plan.service;
+    switch (plan.target.kind) {
+      case "web":
+        d.services.push(withLinks(webTarget(d, s, webs++, plan.target.websocket), s));
+        break;
+      case "push":
+      case "long-job": {
+        const name = processName(d, plan, consumers++);
+        const w = pushTarget(d, plan, name);
+        d.services.push(withLinks(w.target, s));
+        if (plan.target.kind === "push") {
+          d.notes.taskDeadlineSeconds ??= w.deadline;
+          const queue = d.queues.length === 0 ? runName(d.base, "tasks") : runName(d.base, `${s.name}-tasks`);
+          d.queues.push({
+            name: queue,
+            target: w.target.name,
+            path: "/tasks",
+            maxAttempts: 5,
+            minBackoffSeconds: 10,
+            maxBackoffSeconds: 600,
+            maxDispatchesPerSecond: 10,
+            maxConcurrentDispatches: w.target.maxInstances * w.target.concurrency,
+            dispatchDeadlineSeconds: Math.max(15, Math.min(1800, w.deadline)),
+          });
+        }
+        break;
+      }
+      case "always-on": {
+        const name = processName(d, plan, plan.queue !== undefined ? consumers++ : -1);
+        d.services.push(withLinks(alwaysOnTarget(d, plan, name), s));
+        break;
+      }
+      case "cron": {
+        const job = withLinks(cronJobTarget(d, s), s);
+        d.services.push(job);
+        const cron = cronOf(s);
+        if (cron)
+          d.schedules.push({
+            name: runName(d.base, `${s.name}-trigger`),
+            schedule: cron,
+            timeZone: tz,
+            action: "run-job",
+            target: job.name,
+            replaces: [s.name],
+          });
+        else
+          d.assumptions.push(
+            `${s.name}: its schedule "${s.schedule ?? ""}" is not a five-field cron Cloud Scheduler accepts; set the trigger by hand.`,
+          );
+        break;
+      }
+      case "scheduler-jobs":
+        beats.push(plan);
+        break;
+      case "decision":
+        break;
+    }
   }
+  // Beat entries pushed to the task worker (Celery rewritten), never to the AI worker.
   const firstWorker = d.services.find((t) => t.kind === "worker");
-  for (const s of topo.beats) {
+  for (const { service: s } of beats) {
     const cron = schedulerCron(s.schedule);
     if (cron && firstWorker) {
       d.schedules.push({
@@ -117,12 +160,40 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
       });
     }
   }
-  // After the beats: a beat's trigger goes to the task worker, never to the AI worker.
+  shareAppSecrets(d);
   planAiWorker(d, options.workerDir);
   addWarmWindow(d, tz);
   applyConnectionBudget(d);
   planEdge(d);
-  return workers;
+}
+
+/**
+ * A crontab line carries no environment of its own, but the command runs the app's code with the
+ * app's settings: a process with no env that talks to a data store gets the secrets of the app
+ * processes (same runtime) that talk to the same stores, or it would start without its password.
+ */
+function shareAppSecrets(d: Draft): void {
+  const stores = new Set(
+    d.inv.services.filter((s) => ["database", "cache", "broker"].includes(s.role)).map((s) => s.name),
+  );
+  const processOf = (t: DeployTarget) => d.inv.services.find((s) => t.replaces.includes(s.name));
+  for (const t of d.services) {
+    const s = processOf(t);
+    if (!s || s.env.length > 0) continue;
+    const mine = s.dependsOn.filter((n) => stores.has(n));
+    if (mine.length === 0) continue;
+    const peers = d.services.filter((o) => {
+      const p = processOf(o);
+      return (
+        o !== t &&
+        p &&
+        p.env.length > 0 &&
+        (!s.runtime || !p.runtime || p.runtime === s.runtime) &&
+        p.dependsOn.some((n) => mine.includes(n))
+      );
+    });
+    t.secrets = [...new Set([...t.secrets, ...peers.flatMap((o) => o.secrets)])].sort();
+  }
 }
 
 /**
@@ -131,7 +202,8 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
  * day-of-week field 1-5 for weekdays only). cicd's scripts/setup-schedules.sh creates them.
  */
 function addWarmWindow(d: Draft, tz: string): void {
-  const api = d.services.find((s) => s.kind === "api" && s.minInstances > 0);
+  // Not a websocket service: it keeps its instance around the clock.
+  const api = d.services.find((s) => s.kind === "api" && s.minInstances > 0 && !s.sessionAffinity);
   const window = businessWindow(d.inv.target.businessHours);
   if (!api || !window) return;
   const common = { timeZone: tz, action: "set-min-instances" as const, target: api.name, replaces: [] };

@@ -3,6 +3,7 @@
 import type { Inventory } from "../../../inventory/schema.js";
 import type { AuditResult } from "../../../contracts/audit-result.js";
 import type {
+  Bucket,
   Cache,
   DatabaseTarget,
   DeployTarget,
@@ -14,6 +15,9 @@ import type {
 import type { MappingEntry } from "../schema.js";
 import { type Topology, topology } from "./classify.js";
 import { baseName, projectId } from "./names.js";
+import { type CeleryMode, type ProcessPlan, planProcesses } from "./processes.js";
+import { planStoreHomes, type StoreHome } from "./store-homes.js";
+import type { StoragePlan } from "./storage.js";
 
 /** Averages the sizing rules share with the cost model (see cost/assumptions.ts). */
 /** The AI worker the design planned, for the decisions and the narrative. */
@@ -39,6 +43,11 @@ export interface Draft {
   inv: Inventory;
   audit: AuditResult | undefined;
   topo: Topology;
+  /** What each process becomes (processes.ts), in inventory order. */
+  plans: ProcessPlan[];
+  /** Where each broker and cache goes, use by use (store-homes.ts). */
+  stores: StoreHome[];
+  celery: CeleryMode;
   base: string;
   project: { id: string; placeholder: boolean };
   services: DeployTarget[];
@@ -48,12 +57,13 @@ export interface Draft {
   loadBalancer?: LoadBalancer;
   caches: Cache[];
   network?: Network;
+  buckets: Bucket[];
   mapping: MappingEntry[];
   assumptions: string[];
   /** Facts the decisions and narrative quote (connection budget, worker model, …). */
   notes: {
     connectionBudget?: { perInstance: Record<string, number>; total: number; max: number; capped: string[] };
-    workerModel?: "push" | "pull" | "job";
+    /** Dispatch deadline of the Cloud Tasks queue that replaces the broker (Celery pushed). */
     taskDeadlineSeconds?: number;
     dbHaReason?: string;
     databaseService?: string;
@@ -62,26 +72,33 @@ export interface Draft {
     replicaReason?: string;
     /** The AI worker planned for model calls (rules/ai-worker.ts), when the inventory calls a model. */
     ai?: AiWorkerNote;
+    /** User-file folders moved to Cloud Storage (rules/storage.ts). */
+    storage?: StoragePlan[];
   };
 }
 
-export function newDraft(inv: Inventory, audit: AuditResult | undefined): Draft {
+export function newDraft(inv: Inventory, audit: AuditResult | undefined, celery: CeleryMode = "keep"): Draft {
   const project = projectId(inv);
   const assumptions: string[] = [];
   if (project.placeholder)
     assumptions.push(
       `The inventory names no GCP project; "${project.id}" is a placeholder to replace in target.project.`,
     );
+  const plans = planProcesses(inv, celery);
   return {
     inv,
     audit,
     topo: topology(inv),
+    plans,
+    stores: planStoreHomes(inv, plans),
+    celery,
     base: baseName(inv),
     project,
     services: [],
     queues: [],
     schedules: [],
     caches: [],
+    buckets: [],
     mapping: [],
     assumptions,
     notes: {},

@@ -7,9 +7,16 @@ import type { Draft } from "./draft.js";
 
 type Step = DesignResult["runbook"]["database"][number];
 
+function scaleToZero(dep: Deployment): string {
+  const idle = dep.services.filter((s) => s.minInstances === 0).map((s) => s.name);
+  if (idle.length === 0) return "No service scales to zero";
+  return `${idle.join(", ")} scale${idle.length === 1 ? "s" : ""} to zero`;
+}
+
 export function requirements(d: Draft, dep: Deployment): DesignResult["requirements"] {
   const api = dep.services.find((s) => s.kind === "api");
-  const worker = dep.services.find((s) => s.kind === "worker");
+  const worker = dep.services.find((s) => s.kind === "worker" || s.kind === "worker-pool");
+  const alwaysOn = dep.services.filter((s) => s.kind === "worker-pool").map((s) => s.name);
   return [
     {
       id: "zero-downtime-deploys",
@@ -17,19 +24,12 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
     },
     {
       id: "scale-to-zero",
-      how: `${
-        dep.services
-          .filter((s) => s.minInstances === 0)
-          .map((s) => s.name)
-          .join(", ") || "Background services"
-      } scale to zero when idle${api && api.minInstances > 0 ? `; ${api.name} keeps ${api.minInstances} warm instance only in business hours` : ""}.`,
+      how: `${scaleToZero(dep)} when idle${api && api.minInstances > 0 ? `; ${api.name} keeps ${api.minInstances} warm instance ${api.sessionAffinity ? "around the clock (websockets)" : "only in business hours"}` : ""}${alwaysOn.length ? `; ${alwaysOn.join(", ")} always run${alwaysOn.length === 1 ? "s" : ""} (worker pools: they pull work or keep time, nothing wakes them)` : ""}.`,
     },
     {
       id: "api-worker-separation",
       how: worker
-        ? `The API (${api?.name}) and the worker (${worker.name}) are separate services with their own ` +
-          `scaling, limits and identities, joined only by ` +
-          `${dep.queues.length ? "a Cloud Tasks queue" : "the database"}.`
+        ? `The API (${api?.name}) and the worker (${worker.name}) are separate services with their own scaling, limits and identities, joined only by ${dep.queues.some((q) => q.target === worker.name) ? "a Cloud Tasks queue" : d.stores.some((h) => h.home === "memorystore-redis" && h.consumers.length) ? "the queue on Memorystore" : "the database"}.`
         : "There is no background worker in the inventory; the API is the only compute service, and a worker can be added behind Cloud Tasks when one is needed.",
     },
     {
@@ -40,9 +40,7 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
     },
     {
       id: "no-nodes",
-      how:
-        `No VM, node pool or cluster: Cloud Run, ` +
-        `${[dep.database ? "Cloud SQL" : "", dep.queues.length ? "Cloud Tasks" : "", d.topo.caches.length ? "Memorystore" : "", dep.schedules?.length ? "Cloud Scheduler" : ""].filter(Boolean).join(", ") || "and managed services"} are operated by Google.`,
+      how: `No VM, node pool or cluster: Cloud Run, ${[dep.database ? "Cloud SQL" : "", dep.queues.length ? "Cloud Tasks" : "", d.stores.some((h) => h.home.startsWith("memorystore")) ? "Memorystore" : "", dep.buckets?.length ? "Cloud Storage" : "", dep.schedules?.length ? "Cloud Scheduler" : ""].filter(Boolean).join(", ") || "and managed services"} are operated by Google.`,
     },
   ];
 }
@@ -50,11 +48,14 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
 export function tradeoffs(d: Draft, dep: Deployment, cost: CostEstimate): DesignResult["tradeoffs"] {
   const out: DesignResult["tradeoffs"] = [];
   const warm = cost.warmInstances[0];
+  const allDay = dep.services.find((s) => s.name === warm?.component)?.sessionAffinity;
   out.push(
     warm
       ? {
           topic: "cold start vs. idle cost",
-          chosen: "one warm API instance in business hours",
+          chosen: allDay
+            ? "one warm instance around the clock (websockets)"
+            : "one warm API instance in business hours",
           gives: "no cold start for daytime users",
           costs: `$${warm.monthlyUsd.toFixed(2)}/month at the idle rate`,
         }
@@ -65,7 +66,14 @@ export function tradeoffs(d: Draft, dep: Deployment, cost: CostEstimate): Design
           costs: "1–3 s on the first request after a quiet period",
         },
   );
-  if (dep.queues.length)
+  if (dep.services.some((s) => s.kind === "worker-pool"))
+    out.push({
+      topic: "push vs. pull workers",
+      chosen: "always-on worker pools pulling from their queues",
+      gives: "the queue code runs unchanged; long jobs run to their end",
+      costs: "instances billed every second, idle or not; no autoscaling",
+    });
+  if (dep.queues.some((q) => q.target !== d.notes.ai?.worker))
     out.push({
       topic: "push vs. pull workers",
       chosen: "Cloud Tasks push to a Cloud Run worker",
@@ -200,15 +208,62 @@ function dumpAndImportSteps(d: Draft, dep: Deployment, db: NonNullable<Deploymen
   ];
 }
 
+/**
+ * User files: buckets created and granted to the identities that mount them, a first copy while
+ * the VM still serves (rsync copies only what changed, so the final pass is short), then a final
+ * pass with writes stopped. https://cloud.google.com/sdk/gcloud/reference/storage/rsync
+ */
+function fileSteps(d: Draft, dep: Deployment): { prepare: Step[]; final: Step[] } {
+  const buckets = dep.buckets ?? [];
+  if (buckets.length === 0) return { prepare: [], final: [] };
+  const email = (sa: string) => `${sa}@${dep.project}.iam.gserviceaccount.com`;
+  const readers = (bucket: string) => dep.services.filter((s) => s.volumes?.some((v) => v.bucket === bucket));
+  const rsync = (b: { name: string; sourcePath: string }, final: boolean) =>
+    `gcloud storage rsync ${b.sourcePath} gs://${b.name} --recursive${final ? " --delete-unmatched-destination-objects" : ""}`;
+  return {
+    prepare: [
+      {
+        title: "Create the buckets for the VM's files",
+        detail: `One bucket per folder, in ${dep.region}, with uniform access and no public access; each service that mounts it gets read and write on its objects (roles/storage.objectUser).`,
+        commands: buckets
+          .flatMap((b) => [
+            `gcloud storage buckets create gs://${b.name} --project=${dep.project} --location=${dep.region} --uniform-bucket-level-access --public-access-prevention`,
+            ...readers(b.name).map(
+              (s) =>
+                `gcloud storage buckets add-iam-policy-binding gs://${b.name} --project=${dep.project} --member=serviceAccount:${email(s.serviceAccount)} --role=roles/storage.objectUser`,
+            ),
+          ])
+          .slice(0, 12),
+      },
+      {
+        title: "Copy the files (first pass)",
+        detail: `On the VM (gcloud installed and logged in with write access to the buckets), copy each folder while the VM still serves: ${buckets.map((b) => `${b.sourcePath} → gs://${b.name}`).join(", ")}. Rerun it until a pass copies little; the final pass during the cut-over is then short.`,
+        commands: buckets.map((b) => rsync(b, false)),
+        verify: "gcloud storage du --summarize on each bucket roughly matches du -sh of its folder.",
+      },
+    ],
+    final: [
+      {
+        title: "Final copy of the files",
+        detail:
+          "With writes stopped on the VM (maintenance mode, the same window as the database promotion), sync once more and delete objects whose files were deleted since the first pass.",
+        commands: buckets.map((b) => rsync(b, true)),
+      },
+    ],
+  };
+}
+
 export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
   const lb = d.topo.proxies.length > 0;
   const api = dep.services.find((s) => s.kind === "api");
+  const files = fileSteps(d, dep);
   const cutover: Step[] = [
     {
       title: "Lower the DNS TTL",
       detail: "48 hours before the cut-over, set the TTL of the product's records to 60 s.",
       commands: [],
     },
+    ...files.final,
     {
       title: "Deploy and smoke-test the new stack",
       detail: `Deploy ${dep.services.map((s) => s.name).join(", ")} against the promoted database; run the smoke tests against the ${lb ? "load balancer IP with a Host header" : "run.app URL"}.`,
@@ -218,9 +273,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
       ? {
           title: "Switch DNS to the load balancer",
           detail:
-            "Provision the certificate ahead with Certificate Manager DNS authorization (a Google-managed " +
-            "certificate otherwise waits for DNS to point at the load balancer), then change the A/AAAA records " +
-            "to the load balancer IP.",
+            "Provision the certificate ahead with Certificate Manager DNS authorization (a Google-managed certificate otherwise waits for DNS to point at the load balancer), then change the A/AAAA records to the load balancer IP.",
           commands: [],
         }
       : {
@@ -262,5 +315,5 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
     ...(dep.schedules?.some((j) => j.replaces.length) ? ["Each Cloud Scheduler job's last run status."] : []),
     "Daily billing report against cost-estimate.md; a budget alert at 120 % of the estimate.",
   ];
-  return { database: dbSteps(d, dep), cutover, rollback, firstWeek };
+  return { database: [...dbSteps(d, dep), ...files.prepare], cutover, rollback, firstWeek };
 }

@@ -30,7 +30,7 @@ function candidates(d: Draft, r: Risk): Topic[] {
     case "security":
       return ["identity", "edge"];
     case "data-protection":
-      return ["database"];
+      return hits(d.topo.databases) || (d.notes.storage ?? []).length === 0 ? ["database"] : ["storage", "database"];
     case "observability":
       return ["observability"];
     case "operations":

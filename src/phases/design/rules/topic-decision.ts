@@ -10,6 +10,8 @@ export type Topic =
   | "broker"
   | "database"
   | "cache"
+  | "websockets"
+  | "storage"
   | "edge"
   | "scheduling"
   | "delivery"

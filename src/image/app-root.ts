@@ -1,0 +1,82 @@
+// Where the application lives on the VM (/opt/netbox, /home/mastodon/live, /var/www/pixelfed), and
+// where a VM path lands in the image, which copies the repository to APP_DIR. Commands and storage
+// folders name VM paths; the image and the Cloud Storage mounts need the same places inside the
+// container. The root is read from the inventory alone (virtualenvs, `cd DIR &&`, `--chdir`, entry
+// files such as artisan or manage.py, storage folders) and, when the repository is at hand,
+// confirmed by the paths that exist in it.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { Inventory } from "../inventory/schema.js";
+
+/** Where every generated Dockerfile puts the repository. */
+export const APP_DIR = "/app";
+
+const SYSTEM = /^\/(usr|bin|sbin|etc|lib|lib64|proc|sys|dev|run|tmp|var\/(log|tmp|run))(\/|$)/;
+const ENTRY_FILES =
+  /^(artisan|manage\.py|app\.py|main\.py|wsgi\.py|asgi\.py|server\.js|index\.js|package\.json|Gemfile|config\.ru)$/;
+
+/** Absolute paths mentioned by a command line (quotes and `=` prefixes stripped). */
+export function absolutePaths(command: string | undefined): string[] {
+  return (command ?? "")
+    .split(/[\s'"=:;&|()]+/)
+    .filter((w) => /^\/[A-Za-z0-9._@+\/-]+$/.test(w) && !SYSTEM.test(w))
+    .map((w) => w.replace(/\/+$/, ""));
+}
+
+function candidatesOf(command: string | undefined): string[] {
+  const out: string[] = [];
+  const text = command ?? "";
+  for (const m of text.matchAll(/(\/[^\s'";&|]+?)\/(?:\.?venv|virtualenv|env)\/bin\//g)) out.push(m[1]!);
+  for (const m of text.matchAll(/(?:^|[;&|(]\s*|\s)cd\s+(\/[^\s;&|]+)/g)) out.push(m[1]!);
+  for (const m of text.matchAll(/--(?:chdir|working-dir|app-dir)[= ](\/[^\s'";&|]+)/g)) out.push(m[1]!);
+  for (const p of absolutePaths(text)) {
+    const base = path.posix.basename(p);
+    if (ENTRY_FILES.test(base)) out.push(path.posix.dirname(p));
+  }
+  return out.map((p) => p.replace(/\/+$/, "")).filter((p) => p.length > 1 && !SYSTEM.test(p));
+}
+
+/** The longest common folder of some absolute paths. */
+function commonDir(paths: string[]): string | undefined {
+  if (paths.length === 0) return undefined;
+  const split = paths.map((p) => p.split("/").filter(Boolean));
+  const first = split[0]!;
+  let n = 0;
+  while (n < first.length && split.every((parts) => parts[n] === first[n])) n++;
+  return n > 0 ? `/${first.slice(0, n).join("/")}` : undefined;
+}
+
+/** Paths under `root` (relative) that the inventory mentions: commands and storage folders. */
+function mentioned(inv: Inventory, root: string): string[] {
+  const all = [...inv.services.flatMap((s) => absolutePaths(s.command)), ...(inv.storage ?? []).map((x) => x.path)];
+  return all.filter((p) => p.startsWith(`${root}/`)).map((p) => p.slice(root.length + 1));
+}
+
+export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined {
+  const counts = new Map<string, number>();
+  const app = inv.services.filter((s) => !["database", "cache", "broker", "reverse-proxy"].includes(s.role));
+  for (const s of app) for (const c of candidatesOf(s.command)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const storage = (inv.storage ?? []).map((x) => x.path.replace(/\/+$/, ""));
+  // Several user-file folders share the app's root (/opt/paperless/{media,data,consume}).
+  if (counts.size === 0 && storage.length > 1) {
+    const dir = commonDir(storage);
+    if (dir && dir.split("/").length > 2) counts.set(dir, 1);
+  }
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
+  if (!repoDir || !existsSync(repoDir)) return ranked[0]?.[0];
+  // With the repository at hand, the root is the candidate under which most mentioned paths exist.
+  const scored = ranked.map(([root, n]) => ({
+    root,
+    n,
+    hits: mentioned(inv, root).filter((rel) => existsSync(path.join(repoDir, rel))).length,
+  }));
+  scored.sort((a, b) => b.hits - a.hits || b.n - a.n || a.root.length - b.root.length);
+  return scored[0]?.root;
+}
+
+/** The container path for a VM path: under the app root it moves to APP_DIR, anything else stays. */
+export function inImagePath(vmPath: string, root: string | undefined): string {
+  const clean = vmPath.replace(/\/+$/, "");
+  if (root && (clean === root || clean.startsWith(`${root}/`))) return `${APP_DIR}${clean.slice(root.length)}`;
+  return clean;
+}

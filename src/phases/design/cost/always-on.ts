@@ -1,0 +1,68 @@
+// Cost lines for what runs whether or not anyone calls it: worker pools (queue consumers, loops,
+// schedulers) are billed for every second they exist, at the instance-based rate, and buckets for
+// the files they hold. Both are flat: the same today and at the growth target.
+import type { Inventory } from "../../../inventory/schema.js";
+import type { Deployment, DeployTarget } from "../../../contracts/deployment.js";
+import { num } from "./assumptions.js";
+import type { CostLine } from "./estimate-data.js";
+import { cloudRunTier, pickRegion, type PriceBook } from "../../../contracts/gcp-prices.js";
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+export function memoryGibOf(memory: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(memory);
+  if (!m) return 0;
+  return m[2] === "Gi" ? Number(m[1]) : Number(m[1]) / 1024;
+}
+
+/** Monthly cost of `instances` instances that never stop, at the instance-based rate. */
+export function alwaysOnCost(
+  shape: { cpu: string; memory: string; instances: number },
+  book: PriceBook,
+  region: string,
+): { monthlyUsd: number; formula: string } {
+  const p = book.cloudRun.tiers[cloudRunTier(book, region)].instanceBased;
+  const seconds = book.hoursPerMonth * 3600;
+  const cpu = Number(shape.cpu);
+  const gib = memoryGibOf(shape.memory);
+  const usd = shape.instances * seconds * (cpu * p.cpuPerVcpuSecond + gib * p.memoryPerGibSecond);
+  return {
+    monthlyUsd: round2(usd),
+    formula: `${shape.instances} instance${shape.instances === 1 ? "" : "s"} × ${num(seconds)} s × (${cpu} vCPU × $${p.cpuPerVcpuSecond} + ${num(gib)} GiB × $${p.memoryPerGibSecond}) (instance-based)`,
+  };
+}
+
+export function workerPoolLines(deployment: Deployment, book: PriceBook): CostLine[] {
+  return deployment.services
+    .filter((s): s is DeployTarget => s.kind === "worker-pool")
+    .map((s) => {
+      const c = alwaysOnCost({ cpu: s.cpu, memory: s.memory, instances: s.minInstances }, book, deployment.region);
+      return { component: s.name, item: "worker pool, always on", formula: c.formula, monthlyUsd: c.monthlyUsd };
+    });
+}
+
+/** Default size for a folder whose size the inventory does not give. */
+export const ASSUMED_STORAGE_GIB = 10;
+
+export function bucketLines(
+  inventory: Inventory,
+  deployment: Deployment,
+  book: PriceBook,
+  warnings: string[],
+): CostLine[] {
+  const p = pickRegion(book.cloudStorage.regions, deployment.region);
+  return (deployment.buckets ?? []).map((b) => {
+    const folder = (inventory.storage ?? []).find((x) => x.path.replace(/\/+$/, "") === b.sourcePath);
+    const gib = folder?.sizeGiB ?? ASSUMED_STORAGE_GIB;
+    if (folder?.sizeGiB === undefined)
+      warnings.push(
+        `storage ${b.sourcePath}: no size in the inventory; ${ASSUMED_STORAGE_GIB} GiB assumed (add storage[].sizeGiB).`,
+      );
+    return {
+      component: `cloud storage ${b.name}`,
+      item: "standard storage",
+      formula: `${num(gib)} GiB × $${p.value.standardPerGibMonth}`,
+      monthlyUsd: round2(gib * p.value.standardPerGibMonth),
+    };
+  });
+}

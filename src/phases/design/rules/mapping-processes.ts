@@ -1,0 +1,238 @@
+// mapping.json entries for the processes: where each one runs, why, and what the app must change.
+import type { Service } from "../../../inventory/schema.js";
+import type { DeployTarget } from "../../../contracts/deployment.js";
+import type { MappingEntry } from "../schema.js";
+import { isBrokerEnv, taskLimitSeconds } from "./classify.js";
+import { cronArgv } from "./cron-command.js";
+import type { Draft } from "./draft.js";
+import { dropModelKeys, taskQueues } from "./mapping-shared.js";
+import type { ProcessPlan } from "./processes.js";
+import { QUEUE_LABEL, SCHEDULER_LABEL, usesRedisBroker } from "./queue-systems.js";
+import { runName } from "./names.js";
+
+const PUSH_LIMITS =
+  "Cloud Tasks HTTP targets wait at most 30 min for a reply (dispatch deadline 15 s–30 min) and a Cloud Run request may last up to 60 min";
+
+export const targetOf = (d: Draft, s: Service): DeployTarget | undefined =>
+  d.services.find((t) => t.replaces.includes(s.name));
+
+export function clipText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The Memorystore store a process reaches for pub/sub between instances, if any. */
+function pubsubStore(d: Draft, s: Service): string | undefined {
+  return d.stores.find(
+    (h) => h.home === "memorystore-redis" && h.uses.includes("pubsub") && s.dependsOn.includes(h.service.name),
+  )?.service.name;
+}
+
+export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" } }): MappingEntry {
+  const s = plan.service;
+  const t = targetOf(d, s)!;
+  const changes = [
+    `Serve a cheap GET ${t.healthPath} (200 without touching the database) for the startup and liveness probes.`,
+    `Listen on the PORT environment variable (${t.port}) on 0.0.0.0.`,
+  ];
+  if (t.secrets.length)
+    changes.push(`Read ${t.secrets.join(", ")} from the environment; Cloud Run injects them from Secret Manager.`);
+  const brokerEnv = s.env.filter(isBrokerEnv);
+  if (taskQueues(d).length && d.plans.some((p) => p.target.kind === "push"))
+    changes.push(
+      `Enqueue background work with the Cloud Tasks client (HTTP target = the worker URL + /tasks, OIDC token of ${t.serviceAccount}) instead of task.delay()${brokerEnv.length ? `; drop ${brokerEnv.join(", ")}` : ""}.`,
+    );
+  const settings: MappingEntry["settings"] = {
+    cpu: t.cpu,
+    memory: t.memory,
+    concurrency: t.concurrency,
+    timeoutSeconds: t.timeoutSeconds,
+    minInstances: t.minInstances,
+    maxInstances: t.maxInstances,
+    cpuBoost: t.cpuBoost,
+    port: t.port,
+    startupProbe: t.healthPath,
+    livenessProbe: t.healthPath,
+    ingress: t.ingress,
+    serviceAccount: t.serviceAccount,
+  };
+  let reason = `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} instances for the growth target, and shifts traffic between revisions without downtime.`;
+  if (plan.target.websocket) {
+    const bus = pubsubStore(d, s);
+    settings.sessionAffinity = true;
+    reason = `${s.software} holds websocket connections. Cloud Run serves websockets as long requests: request timeout ${t.timeoutSeconds} s (the maximum), session affinity so a reconnecting client tends to return to its instance, ${t.minInstances} instance kept warm, ${t.concurrency} connections per instance. Affinity is best effort, so events must reach clients on every instance: ${bus ? `they travel over Redis pub/sub on Memorystore (${bus})` : "there is no shared pub/sub yet, so the service is capped at one instance"}.`;
+    changes.push(
+      "Clients must reconnect when a connection closes: Cloud Run ends every websocket at the request timeout (60 minutes at most).",
+      bus
+        ? `Keep the websocket fan-out (Channels' Redis channel layer, ActionCable's redis adapter, socket.io's Redis adapter, or the app's own Redis subscriber) pointed at Memorystore (${bus}), never at in-process memory.`
+        : "Before raising max instances above 1, fan events out through a shared pub/sub (Memorystore for Redis with the framework's Redis adapter): another instance's clients never see in-process events.",
+    );
+  }
+  const ai = d.notes.ai;
+  if (ai && t.kind === "api") {
+    changes.push(
+      `Stop calling the model inside requests: accept AI requests with 202 and a status URL, enqueue them on ${ai.queue} (the llmops phase's api_handler.py router does both); ${ai.worker} makes the call.`,
+    );
+    settings.aiWorker = ai.worker;
+    settings.aiQueue = ai.queue;
+  }
+  changes.push(...dropModelKeys(d, s));
+  return {
+    service: s.name,
+    target: { kind: "cloud-run-service", name: t.name },
+    reason,
+    settings,
+    appChanges: changes,
+  };
+}
+
+export function pushEntry(d: Draft, plan: ProcessPlan): MappingEntry {
+  const s = plan.service;
+  const t = targetOf(d, s)!;
+  const limit = taskLimitSeconds(s);
+  const settings: MappingEntry["settings"] = {
+    cpu: t.cpu,
+    memory: t.memory,
+    concurrency: t.concurrency,
+    timeoutSeconds: t.timeoutSeconds,
+    maxInstances: t.maxInstances,
+    ingress: t.ingress,
+    serviceAccount: t.serviceAccount,
+  };
+  if (plan.target.kind === "long-job")
+    return {
+      service: s.name,
+      target: { kind: "cloud-run-job", name: t.name },
+      reason: `Celery is rewritten to push (decision "workers"), but a task may run ${limit} s, beyond what a push can wait (${PUSH_LIMITS}). A Cloud Run job execution runs to completion (task timeout up to 24 h) and is started per batch.`,
+      settings,
+      appChanges: [
+        `Turn the long task into a job entry point that reads its input from arguments or the database and exits 0 when done.`,
+        `Start executions through the Cloud Run Admin API (jobs.run with overrides) instead of enqueueing to the broker.`,
+        ...dropModelKeys(d, s),
+      ],
+    };
+  const queue = taskQueues(d).find((q) => q.target === t.name);
+  if (queue) settings.queue = queue.name;
+  return {
+    service: s.name,
+    target: { kind: "cloud-run-worker", name: t.name },
+    reason: `Celery is rewritten to push (decision "workers"): ${PUSH_LIMITS}; ${limit ? `the worker's own limit is ${limit} s` : `tasks are expected to finish well under ${t.timeoutSeconds} s`}. Cloud Tasks retries with backoff, rate-limits dispatch and scales the worker to zero between bursts.`,
+    settings,
+    appChanges: [
+      `Expose each task as POST /tasks (JSON body names the task and its arguments) and reply 2xx only when it is done; a 429/503 reply slows the queue.`,
+      `Make tasks idempotent: delivery is at least once; name tasks (task id) to de-duplicate enqueues.`,
+      // Commands can be long (inventory allows 4,000 chars); the schema caps this text at 600.
+      `Stop running "${clipText(s.command ?? `${s.software} worker`, 160)}"; the HTTP handler replaces the consumer loop.`,
+      ...dropModelKeys(d, s),
+    ],
+  };
+}
+
+function alwaysOnReason(d: Draft, plan: ProcessPlan, t: DeployTarget): string {
+  const count = `${t.minInstances} instance${t.minInstances === 1 ? "" : "s"}`;
+  const pool = `A Cloud Run worker pool keeps ${count} running with no endpoint and no request timeout`;
+  const target = plan.target as { kind: "always-on"; role: string };
+  if (plan.queue) {
+    const label = QUEUE_LABEL[plan.queue];
+    const home = usesRedisBroker(plan.queue)
+      ? "its broker moves to Memorystore for Redis"
+      : "its jobs stay in the application database";
+    return `${label} worker: it pulls jobs itself, so it must always run rather than wait for a request; ${home}. ${pool}: a long job runs to its end.`;
+  }
+  if (target.role === "scheduler")
+    return `${SCHEDULER_LABEL[plan.scheduler ?? "generic"]} must run exactly once, or periodic work runs twice or never. ${pool}, pinned at one instance (never scaled out).`;
+  if (target.role === "stream")
+    return `It consumes a stream with its own offsets. ${pool}; it keeps consuming as on the VM.`;
+  return `It runs in a loop and acts on its own clock (nothing calls it). ${pool}: one instance, as on the VM.`;
+}
+
+export function alwaysOnEntry(d: Draft, plan: ProcessPlan): MappingEntry {
+  const s = plan.service;
+  const t = targetOf(d, s)!;
+  const changes: string[] = [];
+  if (t.command) changes.push(`The worker pool runs \`${t.command.join(" ")}\` in the app's image.`);
+  else
+    changes.push(
+      `"${clipText(s.command ?? s.software, 160)}" cannot run as a plain container command: put it in a script in the image, set the worker pool's command to it, and add it to services[].command.`,
+    );
+  const home = d.stores.find((h) => h.consumers.some((c) => c.service === s) && h.brokerSwitch);
+  if (home)
+    changes.push(
+      `Point CELERY_BROKER_URL at Memorystore (redis://ADDRESS:6379/0) instead of ${home.brokerSwitch}, and install Celery's Redis support (celery[redis]).`,
+    );
+  if (plan.scheduler === "celery-beat")
+    changes.push(
+      "A deploy replaces the beat instance: keep the schedule in the database (django-celery-beat) or accept that a tick at the switch may be skipped.",
+    );
+  if (t.volumes?.length && plan.target.kind === "always-on" && plan.target.role === "loop")
+    changes.push(
+      "If it watches a folder, make it poll: file events (inotify) do not fire on a Cloud Storage volume (paperless-ngx: PAPERLESS_CONSUMER_POLLING).",
+    );
+  changes.push(...dropModelKeys(d, s));
+  return {
+    service: s.name,
+    target: { kind: "cloud-run-worker-pool", name: t.name },
+    reason: alwaysOnReason(d, plan, t),
+    settings: {
+      instances: t.minInstances,
+      cpu: t.cpu,
+      memory: t.memory,
+      cpuAlwaysAllocated: true,
+      serviceAccount: t.serviceAccount,
+    },
+    appChanges: changes,
+  };
+}
+
+export function cronEntry(d: Draft, s: Service): MappingEntry {
+  const job = d.schedules.find((j) => j.replaces.includes(s.name));
+  const runJob = targetOf(d, s)!;
+  return {
+    service: s.name,
+    target: { kind: "cloud-run-job", name: runJob.name },
+    reason: `A crontab entry on one VM stops when the VM does and logs nowhere. Cloud Scheduler${job ? ` (${job.name})` : ""} starts the Cloud Run job ${runJob.name} on the same schedule, with retries and logs per execution.`,
+    settings: {
+      schedule: job?.schedule ?? "set by hand",
+      timeZone: job?.timeZone ?? "Etc/UTC",
+      trigger: job?.name ?? "none",
+      timeoutSeconds: runJob.timeoutSeconds,
+    },
+    appChanges: cronAppChanges(s),
+  };
+}
+
+export function beatToSchedulerEntry(d: Draft, s: Service): MappingEntry {
+  const job = d.schedules.find((j) => j.replaces.includes(s.name));
+  return {
+    service: s.name,
+    target: { kind: "cloud-scheduler", name: job?.name ?? runName(d.base, `${s.name}-trigger`) },
+    reason: `Celery is rewritten to push (decision "workers"), and beat with it: each periodic task becomes a Cloud Scheduler job that POSTs to the worker with an OIDC token, with retries; nothing has to run exactly once.`,
+    settings: job
+      ? { schedule: job.schedule, timeZone: job.timeZone, target: job.target }
+      : { jobs: "one per beat_schedule entry" },
+    appChanges: [
+      `List the entries of beat_schedule and create one Cloud Scheduler job per entry (POST /tasks/scheduled with the task name); stop running beat.`,
+    ],
+  };
+}
+
+function cronAppChanges(s: Service): string[] {
+  if (!s.command?.trim()) {
+    return [
+      `The inventory gives no command for ${s.name}: add it (services[].command), or the job runs the image's default command (the web server) and never finishes on its own.`,
+    ];
+  }
+  const argv = cronArgv(s.command);
+  if (!argv.ok) {
+    return [
+      `"${clipText(s.command, 160)}" cannot run as a plain container command (${argv.reason}): put it in a script in the image (e.g. bin/${s.name}.sh), set the job's command to that script, and add it to services[].command.`,
+    ];
+  }
+  const changes = [
+    `The job runs \`${argv.argv.join(" ")}\` in the app's image; it must exit non-zero on failure so the execution is marked failed.`,
+  ];
+  if (argv.dropped.length)
+    changes.push(
+      `Left out of the VM's command: ${argv.dropped.join("; ")} (the image's WORKDIR, PATH and Cloud Logging take their place).`,
+    );
+  return changes;
+}

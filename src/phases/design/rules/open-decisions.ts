@@ -1,0 +1,150 @@
+// What no managed service replaces as it is — an inbound SMTP listener, a raw TCP port, a process
+// the rules cannot name, a broker nothing on Google Cloud speaks, a second database — is not
+// dropped: it becomes a "needs a decision" entry with the options, the work each takes and what
+// each costs, priced from the same price book as the rest of the estimate.
+import type { Service } from "../../../inventory/schema.js";
+import { alwaysOnCost } from "../cost/always-on.js";
+import { loadPriceBook, pickRegion } from "../../../contracts/gcp-prices.js";
+import type { DecisionOption, MappingEntry } from "../schema.js";
+import type { Draft } from "./draft.js";
+import { cleanName } from "./names.js";
+import type { OpenTopic } from "./processes.js";
+
+const money = (x: number) => `$${x.toFixed(2)}`;
+
+/** A shared-core VM kept for what Cloud Run cannot host: e2-small, an external IPv4 address, a 10 GiB disk. */
+function smallVm(d: Draft): DecisionOption["cost"] {
+  const book = loadPriceBook();
+  const p = pickRegion(book.computeEngine.regions, d.inv.target.region).value;
+  const h = book.hoursPerMonth;
+  const usd = h * (p.e2SmallPerHour + p.externalIpPerHour) + 10 * p.balancedDiskPerGibMonth;
+  return `about ${money(usd)}/month (${h} h × ($${p.e2SmallPerHour} e2-small + $${p.externalIpPerHour} external IPv4) + 10 GiB × $${p.balancedDiskPerGibMonth} disk)`;
+}
+
+function workerPoolCost(d: Draft): string {
+  const c = alwaysOnCost({ cpu: "1", memory: "512Mi", instances: 1 }, loadPriceBook(), d.inv.target.region);
+  return `about ${money(c.monthlyUsd)}/month (${c.formula})`;
+}
+
+const nameFor = (s: Service): string => {
+  const c = cleanName(s.name, 62);
+  return c.length >= 2 ? c : `${c}0`;
+};
+
+function entry(s: Service, reason: string, options: DecisionOption[]): MappingEntry {
+  return {
+    service: s.name,
+    target: { kind: "needs-decision", name: nameFor(s) },
+    reason,
+    settings: {},
+    appChanges: [],
+    options,
+  };
+}
+
+export function processDecision(d: Draft, s: Service, topic: OpenTopic): MappingEntry {
+  const port = s.listen[0]?.split(":").pop();
+  const vm = {
+    option: `Keep ${s.name} on a small Compute Engine VM`,
+    change: `Run the same command on an e2-small VM with a static external IP${port ? ` and a firewall rule for port ${port}` : ""}; it reaches Cloud SQL through the Cloud SQL Auth Proxy. No code change, but one machine to patch again.`,
+    cost: smallVm(d),
+  };
+  const drop = {
+    option: `Retire ${s.name}`,
+    change: `Confirm nobody relies on it (logs, users), announce it, and remove it with the VM.`,
+    cost: "$0/month",
+  };
+  if (topic === "inbound-mail")
+    return entry(
+      s,
+      `${s.name} receives mail over SMTP${port ? ` on port ${port}` : ""}. Cloud Run only accepts HTTP, gRPC and websockets, so no Cloud Run target can receive mail.`,
+      [
+        {
+          option:
+            "Inbound mail through a provider's webhook (SendGrid Inbound Parse, Mailgun Routes, Postmark Inbound)",
+          change: `Point the MX record at the provider and add an HTTP endpoint to the app that takes the provider's POST and does what ${s.name} does with a message; ${s.name} is then retired.`,
+          cost: "the provider's plan (free tiers cover low volumes); nothing on Google Cloud",
+        },
+        vm,
+        drop,
+      ],
+    );
+  if (topic === "raw-tcp")
+    return entry(
+      s,
+      `${s.name} listens for a protocol Cloud Run cannot serve (only HTTP, gRPC and websockets reach a Cloud Run service).`,
+      [
+        vm,
+        {
+          option: `Put ${s.name}'s protocol behind HTTP or gRPC`,
+          change:
+            "Rewrite the listener as an HTTP or gRPC endpoint and update its clients; it then runs on Cloud Run like the app.",
+          cost: "Cloud Run request pricing, like the API",
+        },
+        drop,
+      ],
+    );
+  return entry(
+    s,
+    `The rules cannot tell what ${s.name} (${s.software}, role "${s.role}") does, so they do not guess a target for it.`,
+    [
+      {
+        option: `Run ${s.name} in a Cloud Run worker pool from the app's image`,
+        change: `If it is part of the app and keeps running, give it a worker pool with its command (services[].command) and one instance.`,
+        cost: workerPoolCost(d),
+      },
+      {
+        option: "Replace it with a managed service",
+        change: `If it is infrastructure (a monitoring agent, a mail relay, a proxy), Google Cloud's own service usually takes its place (Cloud Monitoring, Cloud Logging, the load balancer).`,
+        cost: "depends on the service; usually within the free tiers for one app",
+      },
+      drop,
+    ],
+  );
+}
+
+/** A broker no managed service speaks (RabbitMQ consumed by something other than Celery). */
+export function brokerDecision(d: Draft, s: Service): MappingEntry {
+  return entry(
+    s,
+    `Google Cloud has no managed ${s.software}, and its consumers are not Celery (which could switch to Redis).`,
+    [
+      {
+        option: `Run ${s.software} on a Compute Engine VM (or a marketplace offering)`,
+        change:
+          "No code change; the consumers run as worker pools and reach the broker's private IP over Direct VPC egress.",
+        cost: smallVm(d),
+      },
+      {
+        option: "Move the queues to Pub/Sub",
+        change: `Replace the ${s.software} client with Pub/Sub publishers and pull subscribers (acknowledge after the work commits).`,
+        cost: "Pub/Sub throughput pricing; small for task traffic",
+      },
+    ],
+  );
+}
+
+/** A database the rules do not move (a second one, or an engine Cloud SQL does not run). */
+export function databaseDecision(d: Draft, s: Service): MappingEntry {
+  return entry(
+    s,
+    `${s.software} is not moved by these rules: Cloud SQL runs MySQL, PostgreSQL and SQL Server, and one database per design.`,
+    [
+      {
+        option: `A second Cloud SQL instance${/mongo|elastic|opensearch|cassandra|neo4j/i.test(s.software) ? " (only for a relational engine)" : ""}`,
+        change: "Create it like the first (see the runbook) and point the services that use it at it.",
+        cost: "like the first instance's line in cost-estimate.md",
+      },
+      {
+        option: `A managed ${s.software} service on Google Cloud or its marketplace`,
+        change: "Export, import and repoint the connection string; no code change for the same engine.",
+        cost: "the provider's price for the size in the inventory",
+      },
+      {
+        option: `Keep ${s.software} on a Compute Engine VM`,
+        change: "Move the data to a VM with backups (snapshots) and reach it over Direct VPC egress.",
+        cost: smallVm(d),
+      },
+    ],
+  );
+}

@@ -1,0 +1,116 @@
+// Every process the VM runs gets a plan before anything is sized: a Cloud Run service (HTTP and
+// websockets), an always-on worker pool (queue consumers, loops, schedulers that must be alone), a
+// Cloud Run job with Cloud Scheduler (cron), Cloud Tasks push (Celery, when the rewrite is chosen),
+// or an explicit open decision when nothing managed fits (an inbound SMTP listener). Nothing is
+// dropped: the validator checks that every process lands on one of these.
+import type { Inventory, Service } from "../../../inventory/schema.js";
+import { taskLimitSeconds } from "./classify.js";
+import {
+  isCeleryBeat,
+  isLoop,
+  isStreamConsumer,
+  queueSystem,
+  type QueueSystem,
+  schedulerKind,
+  type SchedulerKind,
+} from "./queue-systems.js";
+
+/** Celery: keep it on Memorystore with always-on workers (no code change), or rewrite to Cloud Tasks push. */
+export type CeleryMode = "keep" | "push";
+
+/** Cloud Tasks waits at most 30 minutes for a push (dispatch deadline 15 s – 30 min). */
+export const MAX_PUSH_SECONDS = 1800;
+
+export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process";
+
+export type ProcessTarget =
+  | { kind: "web"; websocket: boolean }
+  | { kind: "always-on"; role: "consumer" | "scheduler" | "loop" | "stream"; singleton: boolean }
+  | { kind: "push" }
+  | { kind: "long-job" }
+  | { kind: "cron" }
+  | { kind: "scheduler-jobs" }
+  | { kind: "decision"; topic: OpenTopic };
+
+export interface ProcessPlan {
+  service: Service;
+  target: ProcessTarget;
+  queue?: QueueSystem;
+  scheduler?: SchedulerKind;
+}
+
+export const PROCESS_ROLES: ReadonlySet<Service["role"]> = new Set(["web", "worker", "scheduler", "cron", "other"]);
+
+const speaks = (s: Service, p: string) => (s.protocols ?? []).includes(p as never);
+const speaksHttp = (s: Service) =>
+  !s.protocols?.length || speaks(s, "http") || speaks(s, "websocket") || speaks(s, "grpc");
+
+/** A listener Cloud Run cannot take (it only accepts HTTP/1, HTTP/2, gRPC and websockets). */
+function nonHttpTopic(s: Service): OpenTopic | undefined {
+  if (speaksHttp(s)) return undefined;
+  return speaks(s, "smtp") ? "inbound-mail" : "raw-tcp";
+}
+
+function workerPlan(s: Service, celery: CeleryMode): ProcessPlan {
+  const queue = queueSystem(s);
+  if (isStreamConsumer(s))
+    return { service: s, queue, target: { kind: "always-on", role: "stream", singleton: false } };
+  if (queue === "celery" && celery === "push") {
+    const limit = taskLimitSeconds(s);
+    return {
+      service: s,
+      queue,
+      target: { kind: limit !== undefined && limit > MAX_PUSH_SECONDS ? "long-job" : "push" },
+    };
+  }
+  if (queue) return { service: s, queue, target: { kind: "always-on", role: "consumer", singleton: false } };
+  // A loop (sendalerts, --loop, a folder watcher) runs once on the VM: one instance, not more.
+  return { service: s, target: { kind: "always-on", role: "loop", singleton: true } };
+}
+
+function schedulerPlan(s: Service, celery: CeleryMode): ProcessPlan {
+  const kind = schedulerKind(s);
+  if (isCeleryBeat(s) && celery === "push") return { service: s, scheduler: kind, target: { kind: "scheduler-jobs" } };
+  // `schedule:run` every minute, or any scheduler given a cron schedule: a job per tick.
+  if (s.schedule && !s.longRunning) return { service: s, scheduler: kind, target: { kind: "cron" } };
+  return { service: s, scheduler: kind, target: { kind: "always-on", role: "scheduler", singleton: true } };
+}
+
+function otherPlan(s: Service): ProcessPlan {
+  const topic = nonHttpTopic(s);
+  if (topic) return { service: s, target: { kind: "decision", topic } };
+  if (s.schedule) return { service: s, target: { kind: "cron" } };
+  // An app process we cannot name (its runtime is the app's, it keeps running): run it as it runs today.
+  if (s.runtime && s.runtime !== "other" && (s.longRunning || isLoop(s)))
+    return { service: s, target: { kind: "always-on", role: "loop", singleton: true } };
+  return { service: s, target: { kind: "decision", topic: "unknown-process" } };
+}
+
+export function planProcess(s: Service, celery: CeleryMode): ProcessPlan | undefined {
+  switch (s.role) {
+    case "web": {
+      const topic = nonHttpTopic(s);
+      if (topic) return { service: s, target: { kind: "decision", topic } };
+      return { service: s, target: { kind: "web", websocket: speaks(s, "websocket") } };
+    }
+    case "worker":
+      return workerPlan(s, celery);
+    case "scheduler":
+      return schedulerPlan(s, celery);
+    case "cron":
+      return { service: s, target: { kind: "cron" } };
+    case "other":
+      return otherPlan(s);
+    default:
+      return undefined;
+  }
+}
+
+export function planProcesses(inv: Inventory, celery: CeleryMode): ProcessPlan[] {
+  return inv.services.map((s) => planProcess(s, celery)).filter((p): p is ProcessPlan => p !== undefined);
+}
+
+/** The Celery mode an option asks for; anything else keeps Celery (no code change to start). */
+export function celeryMode(option: unknown): CeleryMode {
+  return option === "push" ? "push" : "keep";
+}

@@ -1,0 +1,52 @@
+// User files on the VM's disk (uploads, media, a watched inbox) cannot stay on a Cloud Run
+// instance: its disk is memory and dies with it. Each folder gets a Cloud Storage bucket, mounted
+// at the path the app already uses (a Cloud Storage volume: no code change to start), and the
+// runbook copies the files over with `gcloud storage rsync`.
+// https://cloud.google.com/run/docs/configuring/services/cloud-storage-volume-mounts
+import { ABSOLUTE_PATH, type Bucket, BUCKET_NAME, isAiWorkerTarget } from "../../../contracts/deployment.js";
+import type { Storage } from "../../../inventory/schema.js";
+import { inImagePath, vmAppRoot } from "../../../image/app-root.js";
+import type { Draft } from "./draft.js";
+import { cleanName } from "./names.js";
+
+export interface StoragePlan {
+  storage: Storage;
+  bucket: string;
+  /** Where the app finds the folder inside the container. */
+  mountPath: string;
+  /** Cloud Run targets that mount it. */
+  targets: string[];
+}
+
+function bucketName(project: string, folder: string, taken: Set<string>): string {
+  const leaf = folder.split("/").filter(Boolean).pop() ?? "files";
+  let name = cleanName(`${project}-${leaf}`, 60);
+  for (let i = 2; taken.has(name) || !BUCKET_NAME.test(name); i++) name = cleanName(`${project}-${leaf}-${i}`, 60);
+  taken.add(name);
+  return name;
+}
+
+export function planStorage(d: Draft, repoDir?: string): void {
+  const folders = d.inv.storage ?? [];
+  if (folders.length === 0) return;
+  const root = vmAppRoot(d.inv, repoDir);
+  const taken = new Set<string>();
+  const appTargets = d.services.filter((t) => !isAiWorkerTarget(t));
+  for (const storage of folders) {
+    const mountPath = inImagePath(storage.path, root);
+    if (!ABSOLUTE_PATH.test(storage.path) || !ABSOLUTE_PATH.test(mountPath)) {
+      d.assumptions.push(
+        `storage ${JSON.stringify(storage.path)}: not a plain absolute path; give its bucket and mount by hand.`,
+      );
+      continue;
+    }
+    const bucket = bucketName(d.project.id, storage.path, taken);
+    // The inventory names who uses the folder; otherwise every app process may read or write it.
+    const users = storage.services?.length
+      ? appTargets.filter((t) => t.replaces.some((r) => storage.services!.includes(r)))
+      : appTargets;
+    for (const t of users) t.volumes = [...(t.volumes ?? []), { bucket, mountPath }];
+    d.buckets.push({ name: bucket, sourcePath: storage.path.replace(/\/+$/, "") } satisfies Bucket);
+    d.notes.storage = [...(d.notes.storage ?? []), { storage, bucket, mountPath, targets: users.map((t) => t.name) }];
+  }
+}

@@ -1,0 +1,93 @@
+// Where each broker and cache goes, use by use. One Redis is often a broker, a cache, a pub/sub bus
+// (Channels, ActionCable, socket.io adapters, Mastodon's streaming API) and a result store at once:
+// it keeps a home on Memorystore as long as one of those uses stays. Only a broker whose every
+// consumer moved to Cloud Tasks disappears into Cloud Tasks.
+import type { Inventory, Service, StoreUse } from "../../../inventory/schema.js";
+import type { ProcessPlan } from "./processes.js";
+import { QUEUE_LABEL } from "./queue-systems.js";
+
+export type StoreHomeKind = "memorystore-redis" | "memorystore-memcached" | "cloud-tasks" | "pubsub" | "none";
+
+export interface StoreHome {
+  service: Service;
+  /** What the apps use it for (the inventory's usedFor, else read from roles and consumers). */
+  uses: StoreUse[];
+  home: StoreHomeKind;
+  /** Processes that consume queues from it, with their plans. */
+  consumers: ProcessPlan[];
+  /** Standard tier (a replica and failover) when losing its data loses work: queued jobs, sessions, results. */
+  tier: "BASIC" | "STANDARD_HA";
+  /** It was RabbitMQ: kept Celery workers switch their broker to Redis on Memorystore. */
+  brokerSwitch?: string;
+}
+
+export const isRedis = (s: Service): boolean => /redis|valkey|keydb|dragonfly/i.test(s.software);
+const isMemcached = (s: Service): boolean => /memcache/i.test(s.software);
+const isStream = (s: Service): boolean => /kafka|nats|pulsar|kinesis/i.test(s.software);
+const isAmqp = (s: Service): boolean => /rabbit|amqp|activemq|artemis/i.test(s.software);
+
+/** Stores that hold state a process shares: brokers and caches (databases are planned elsewhere). */
+export function isSharedStore(s: Service): boolean {
+  return s.role === "broker" || s.role === "cache";
+}
+
+function usesOf(s: Service, consumers: ProcessPlan[]): StoreUse[] {
+  const uses = new Set<StoreUse>(s.usedFor ?? []);
+  if (!s.usedFor?.length) uses.add(s.role === "cache" ? "cache" : "broker");
+  if (consumers.length > 0) uses.add("broker");
+  return [...uses];
+}
+
+const LOSSY: readonly StoreUse[] = ["broker", "results", "sessions", "locks"];
+
+export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[] {
+  return inv.services.filter(isSharedStore).map((s): StoreHome => {
+    const consumers = plans.filter((p) => p.queue !== undefined && p.service.dependsOn.includes(s.name));
+    const uses = usesOf(s, consumers);
+    const tier = uses.some((u) => LOSSY.includes(u)) ? "STANDARD_HA" : "BASIC";
+    const pushed =
+      consumers.length > 0 && consumers.every((c) => c.target.kind === "push" || c.target.kind === "long-job");
+    const otherUses = uses.filter((u) => u !== "broker" && u !== "results");
+    if (isStream(s)) return { service: s, uses, home: "pubsub", consumers, tier };
+    if (isMemcached(s)) return { service: s, uses, home: "memorystore-memcached", consumers, tier: "BASIC" };
+    if (isAmqp(s)) {
+      if (pushed) return { service: s, uses, home: "cloud-tasks", consumers, tier };
+      const celery = consumers.filter((c) => c.queue === "celery");
+      // Google Cloud has no managed AMQP broker; Celery (the usual RabbitMQ user) speaks Redis too.
+      if (celery.length > 0 && celery.length === consumers.length)
+        return {
+          service: s,
+          uses,
+          home: "memorystore-redis",
+          consumers,
+          tier: "STANDARD_HA",
+          brokerSwitch: s.software,
+        };
+      return { service: s, uses, home: "none", consumers, tier };
+    }
+    if (isRedis(s)) {
+      if (pushed && otherUses.length === 0) return { service: s, uses, home: "cloud-tasks", consumers, tier };
+      return { service: s, uses, home: "memorystore-redis", consumers, tier };
+    }
+    return { service: s, uses, home: "none", consumers, tier };
+  });
+}
+
+const USE_TEXT: Record<StoreUse, string> = {
+  broker: "task broker",
+  cache: "cache",
+  pubsub: "pub/sub between instances",
+  results: "task result store",
+  sessions: "session store",
+  locks: "locks",
+};
+
+/** "task broker (RQ), cache, pub/sub between instances". */
+export function describeUses(home: StoreHome): string {
+  const queues = [...new Set(home.consumers.map((c) => c.queue!).map((q) => QUEUE_LABEL[q]))];
+  return home.uses
+    .map((u) => (u === "broker" && queues.length ? `${USE_TEXT[u]} (${queues.join(", ")})` : USE_TEXT[u]))
+    .join(", ");
+}
+
+export const useText = (u: StoreUse): string => USE_TEXT[u];

@@ -1,0 +1,143 @@
+// The design on real apps (test/fixtures/real/<app>, each with the inventory init writes and a
+// truth.yaml from the app's own docs) and on the examples: every process lands on a target that
+// runs it or on an explicit open decision with options; websockets get affinity, the 60-minute
+// timeout and a warm instance; user files get Cloud Storage and a copy step; each use of Redis
+// keeps a home; no Celery wording where there is no Celery.
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Inventory, Service } from "../../../src/inventory/schema.js";
+import { designPhase } from "../../../src/phases/design/index.js";
+import { designResultSchema, RUNNING_KINDS, type DesignResult } from "../../../src/phases/design/schema.js";
+import { inputFromFile, ROOT } from "../../helpers/phase-input.js";
+import { withAudit } from "./design-input.js";
+// @ts-expect-error plain JS shared with the benchmark
+import { loadCorpus } from "../../../bench/fidelity-score.mjs";
+
+interface TruthService {
+  name: string;
+  unit?: string;
+  runs?: string;
+  software?: string;
+  role: string;
+  protocols?: string[];
+  usedFor?: string[];
+}
+interface App {
+  app: string;
+  dir: string;
+  truth: { from: string; services: TruthService[]; storage?: { path: string }[] };
+}
+
+const CORPUS = path.join(ROOT, "test/fixtures/real");
+const corpus: App[] = existsSync(CORPUS) ? await loadCorpus(CORPUS) : [];
+const examples = readdirSync(path.join(ROOT, "examples")).filter((e) =>
+  existsSync(path.join(ROOT, "examples", e, "inventory.yaml")),
+);
+const PROCESS = new Set(["web", "worker", "scheduler", "cron", "other"]);
+
+async function designFor(inventoryFile: string, repoDir: string) {
+  const input = { ...withAudit(inputFromFile(inventoryFile)), repoDir };
+  const result = designResultSchema.parse(designPhase.offline(input));
+  const artifacts = await designPhase.render(result, input);
+  return { input, result, artifacts, findings: await designPhase.validate!(artifacts, input, { source: "model" }) };
+}
+
+const unitKey = (unit?: string) => unit?.replace(/@[^.]*\.service$/, "@.service");
+function inventoryService(inv: Inventory, want: TruthService): Service | undefined {
+  return inv.services.find((s) =>
+    want.unit
+      ? unitKey(s.systemdUnit) === unitKey(want.unit)
+      : want.runs
+        ? (s.command ?? "").replace(/\s+/g, " ").includes(want.runs)
+        : s.software === want.software,
+  );
+}
+
+/** Where a process runs: its mapping entry and the Cloud Run target or schedule that replaces it. */
+function placement(result: DesignResult, service: string) {
+  const entry = result.mapping.find((m) => m.service === service)!;
+  const target = result.deployment.services.find((t) => t.replaces.includes(service));
+  const schedule = result.deployment.schedules?.find((j) => j.replaces.includes(service));
+  return { entry, target, schedule };
+}
+
+function expectRunsOrOpen(result: DesignResult, service: string): void {
+  const { entry, target, schedule } = placement(result, service);
+  expect(entry, service).toBeDefined();
+  if (entry.target.kind === "needs-decision") {
+    expect(entry.options!.length, service).toBeGreaterThanOrEqual(2);
+    for (const o of entry.options!) expect(o.cost, `${service}: ${o.option}`).toMatch(/\$|provider|price|pricing/);
+    return;
+  }
+  expect(RUNNING_KINDS, `${service} → ${entry.target.kind}`).toContain(entry.target.kind);
+  expect(target ?? schedule, `${service} has a Cloud Run target or schedule`).toBeDefined();
+}
+
+describe.each(examples)("examples/%s: no process is dropped", (example) => {
+  it("every process runs somewhere or is an open decision, and validate agrees", async () => {
+    const { input, result, findings } = await designFor(
+      path.join(ROOT, "examples", example, "inventory.yaml"),
+      "/nonexistent",
+    );
+    for (const s of input.inventory.services.filter((x) => PROCESS.has(x.role))) expectRunsOrOpen(result, s.name);
+    expect(findings).toEqual([]);
+  });
+});
+
+describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app) => {
+  const repoDir = path.join(app.dir, app.truth.from);
+  const designed = designFor(path.join(app.dir, "inventory.yaml"), repoDir);
+
+  it("maps every process of its truth to a target that runs it or to an open decision with options", async () => {
+    const { input, result, findings } = await designed;
+    expect(findings).toEqual([]);
+    for (const want of app.truth.services.filter((s) => PROCESS.has(s.role))) {
+      const s = inventoryService(input.inventory, want);
+      expect(s, `${want.name} is in the inventory`).toBeDefined();
+      expectRunsOrOpen(result, s!.name);
+    }
+  });
+
+  it("serves websockets with session affinity, the 60-minute timeout and a warm instance", async () => {
+    const { input, result } = await designed;
+    for (const want of app.truth.services.filter((s) => s.protocols?.includes("websocket"))) {
+      const t = placement(result, inventoryService(input.inventory, want)!.name).target!;
+      expect([t.kind, t.sessionAffinity, t.timeoutSeconds, t.minInstances >= 1]).toEqual(["api", true, 3600, true]);
+    }
+  });
+
+  it("moves user files to Cloud Storage, mounted where the app expects them, with a copy step", async () => {
+    const { result, artifacts } = await designed;
+    const runbook = artifacts.find((a) => a.path.endsWith("runbook.md"))!.content;
+    for (const folder of app.truth.storage ?? []) {
+      const bucket = result.deployment.buckets?.find((b) => b.sourcePath === folder.path);
+      expect(bucket, folder.path).toBeDefined();
+      expect(result.deployment.services.some((t) => t.volumes?.some((v) => v.bucket === bucket!.name))).toBe(true);
+      expect(runbook).toContain(`gcloud storage rsync ${folder.path} gs://${bucket!.name} --recursive`);
+    }
+    if (!app.truth.storage?.length) expect(result.deployment.buckets ?? []).toEqual([]);
+  });
+
+  it("gives every use of Redis a home, and names Celery only where Celery runs", async () => {
+    const { input, result } = await designed;
+    const USE: Record<string, RegExp> = {
+      broker: /task broker/,
+      cache: /cache/,
+      pubsub: /pub\/sub/,
+      results: /result store/,
+      sessions: /session store/,
+      locks: /locks/,
+    };
+    for (const want of app.truth.services.filter((s) => s.usedFor?.length)) {
+      const redis = inventoryService(input.inventory, want)!;
+      const entry = result.mapping.find((m) => m.service === redis.name)!;
+      // Celery is kept by default, so even a broker-only Redis stays: every use has its home there.
+      expect(entry.target.kind, want.name).toBe("memorystore");
+      for (const use of redis.usedFor ?? []) expect(String(entry.settings.uses), use).toMatch(USE[use]!);
+      expect(entry.reason).not.toMatch(/only carries task messages/);
+    }
+    const celery = input.inventory.services.some((s) => /celery/i.test(`${s.software} ${s.command ?? ""}`));
+    if (!celery) expect(JSON.stringify(result)).not.toMatch(/celery|\.delay\(\)|beat_schedule/i);
+  });
+});
