@@ -73,6 +73,7 @@ export async function resolveSettings(
   }
   const top = flags.top ?? config.phases?.audit?.top;
   const workerDir = flags.workerDir ?? config.phases?.llmops?.workerDir;
+  const celery = config.phases?.design?.celery;
   const timeout = flags.timeout ?? config.timeoutSeconds;
   return {
     inventoryFile: path.resolve(cwd, flags.inventory ?? config.inventory ?? DEFAULT_INVENTORY),
@@ -82,7 +83,7 @@ export async function resolveSettings(
     timeoutMs: timeout ? timeout * 1000 : undefined,
     dryRun: flags.dryRun === true,
     force: flags.force === true,
-    options: { ...(top ? { top } : {}), ...(workerDir ? { workerDir } : {}) },
+    options: { ...(top ? { top } : {}), ...(workerDir ? { workerDir } : {}), ...(celery ? { celery } : {}) },
     generation: generationFrom(config),
     config,
   };

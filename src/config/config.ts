@@ -33,7 +33,8 @@ export const configSchema = z.strictObject({
   phases: z
     .strictObject({
       audit: z.strictObject({ top: z.number().int().min(1).max(50).optional(), ...generation }).optional(),
-      design: z.strictObject(generation).optional(),
+      // celery: push rewrites Celery to Cloud Tasks; keep (the default) runs it on Memorystore.
+      design: z.strictObject({ celery: z.enum(["keep", "push"]).optional(), ...generation }).optional(),
       cicd: z.strictObject(generation).optional(),
       llmops: z.strictObject({ workerDir: z.string().min(1).optional(), ...generation }).optional(),
     })
@@ -82,7 +83,8 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
         };
       }),
       "Valid keys: apiVersion, kind, inventory, out, provider, model, timeoutSeconds, phases.audit.top, " +
-        "phases.llmops.workerDir, phases.<phase>.thinking, phases.<phase>.maxOutputTokens (see the README).",
+        "phases.design.celery, phases.llmops.workerDir, phases.<phase>.thinking, " +
+        "phases.<phase>.maxOutputTokens (see the README).",
     );
   }
   return { config: parsed.data, file };

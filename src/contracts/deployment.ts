@@ -14,6 +14,8 @@ export const MEMORY = /^\d{2,5}Mi$|^\d{1,2}Gi$/;
 /** A path inside the target repository: relative, no `..`, no leading dot segments, no spaces. */
 export const REPO_PATH =
   /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,9}$/;
+/** A build context: a folder in the repository, or the repository itself ("."). */
+export const REPO_DIR = new RegExp(`^\\.$|${REPO_PATH.source}`);
 /** A plain env value: no commas (gcloud list separator), quotes, spaces or shell characters. */
 export const ENV_VALUE = /^[A-Za-z0-9_.:\/@+-]{1,200}$/;
 /** A Cloud Storage bucket name (the DNS-free form: lowercase letters, digits, dashes, underscores). */
@@ -80,7 +82,7 @@ export const deployTargetSchema = z.object({
     .describe("Direct VPC egress, when the service reaches a private IP (Memorystore, private Cloud SQL)."),
   source: z
     .object({
-      context: z.string().regex(REPO_PATH).describe("Build context, a folder in the repository."),
+      context: z.string().regex(REPO_DIR).describe('Build context: a folder in the repository, or "." for its root.'),
       dockerfile: z.string().regex(REPO_PATH).describe("Dockerfile path in the repository."),
     })
     .optional()

@@ -208,6 +208,8 @@ describe("checkDrift on a repo where infra-migrate generated the Dockerfile", ()
   // produce it (its own file is not "the team's Dockerfile"), or check would call it orphaned.
   it("is current right after generation", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "im-check-docker-"));
+    // The seed app's own files: a Dockerfile is only written for a repository it can be checked against.
+    await cp(path.resolve(import.meta.dirname, "../fixtures/repos/acme-mvp"), dir, { recursive: true });
     await cp(example, path.join(dir, "inventory.yaml"));
     await generate(dir, path.join(dir, "inventory.yaml"));
     const report = await checkDrift(options(dir));

@@ -2,7 +2,9 @@
 // `infra-migrate run --provider offline` lays it out, with the migration plan assembled from
 // every phase's steps, without the validators (other tests run those; skipping them keeps this
 // ~0.5 s an inventory instead of ~8 s). For tests that exercise the generated files themselves.
+import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { parse } from "yaml";
 import path from "node:path";
 import type { PlanStep } from "../../src/contracts/plan.js";
 import { assemblePlan } from "../../src/plan/assemble.js";
@@ -16,8 +18,19 @@ export interface OfflineOutput {
   results: Partial<Record<PhaseId, unknown>>;
 }
 
-export async function renderOffline(inventoryFile: string): Promise<OfflineOutput> {
-  const base = inputFromFile(inventoryFile);
+/**
+ * The app's repository for an inventory: a real-app corpus entry's own folder (truth.yaml `from`),
+ * else none (the phases then plan from the inventory alone).
+ */
+export function repoFor(inventoryFile: string): string | undefined {
+  const truth = path.join(path.dirname(inventoryFile), "truth.yaml");
+  if (!existsSync(truth)) return undefined;
+  const from = (parse(readFileSync(truth, "utf8")) as { from?: string }).from;
+  return from ? path.join(path.dirname(inventoryFile), from) : undefined;
+}
+
+export async function renderOffline(inventoryFile: string, repoDir = repoFor(inventoryFile)): Promise<OfflineOutput> {
+  const base = { ...inputFromFile(inventoryFile), ...(repoDir ? { repoDir } : {}) };
   const results: Partial<Record<PhaseId, unknown>> = {};
   const artifacts: Artifact[] = [];
   const files: { path: string; phase: string }[] = [];

@@ -23,7 +23,7 @@ export function buildCicdPrompt(input: PhaseInput): string {
     name: inventory.metadata.name,
     stack: ctx.stack,
     supportedVersions: SUPPORTED[ctx.stack].map((v) => `"${v}"`).join(", "),
-    currentVersion: chooseRuntimeVersion(ctx.stack, inventory),
+    currentVersion: chooseRuntimeVersion(ctx.stack, inventory, input.repoDir, input.generatedFiles),
     os: inventory.host.os ?? "unknown",
     deploy: JSON.stringify(inventory.deploy),
     traffic: JSON.stringify(inventory.traffic),
@@ -50,7 +50,7 @@ export const cicdPhase: PhaseImplementation<CicdResult> = {
   buildPrompt: buildCicdPrompt,
   offline: offlineCicd,
   render: renderCicd,
-  validate: (artifacts) => validateCicd(artifacts),
+  validate: (artifacts, input) => validateCicd(artifacts, input),
   summarize: (r) =>
     `canary ${r.canarySteps.join("/")}% with ${r.bakeSeconds}s bake, tests: ${r.testCommand}` +
     (r.notifyOnSuccess ? ", Slack on failure and success" : ", Slack on failure"),

@@ -50,7 +50,7 @@ export function offlineCicd(input: PhaseInput): CicdResult {
     bakeSeconds,
     healthCheck,
     testCommand: chooseTestCommand(inventory, stack, input.repoDir),
-    runtimeVersion: chooseRuntimeVersion(stack, inventory),
+    runtimeVersion: chooseRuntimeVersion(stack, inventory, input.repoDir, input.generatedFiles),
     notifyOnSuccess: small,
     deployTimeoutMinutes,
     rationale:

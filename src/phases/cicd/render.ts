@@ -10,7 +10,7 @@ import { deployOrder } from "./deploy-flags.js";
 import type { CicdResult } from "./schema.js";
 import { SUPPORTED, type Stack } from "./runtime.js";
 import { schedulesView } from "./schedules.js";
-import { startCommand } from "./start-command.js";
+import { appImages } from "./images.js";
 import { buildWorkflow, serializeWorkflow } from "./workflow.js";
 import { testServices, workerTestTargets } from "./test-job.js";
 import { databaseView, loadBalancerView, networkView, queuesView, secretsView } from "./setup-views.js";
@@ -82,7 +82,7 @@ function setupWif(ctx: CicdContext): string {
   });
 }
 
-function readme(ctx: CicdContext, result: CicdResult): string {
+function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): string {
   const { deployment } = ctx;
   const services = deployOrder(deployment.services).map((s) => {
     const strategy = rolloutStrategy(s);
@@ -126,10 +126,7 @@ function readme(ctx: CicdContext, result: CicdResult): string {
     testServices: Object.values(testServices(ctx).services).map((s) => (s as { image: string }).image),
     hasBuildStep: ctx.stack === "node" || ctx.stack === "go",
     workerTests: workerTestTargets(ctx).map((t) => t.source!.context),
-    dockerfileNote:
-      ctx.hasDockerfile || ctx.stack === "python" || ctx.stack === "node"
-        ? ""
-        : "add a `Dockerfile` for your app at the repository root first (infra-migrate writes one for Python and Node only);",
+    dockerfileNote: imageNotices.join(" "),
     githubRepoLabel: ctx.githubRepo ?? "your repository (pass --github-repo owner/repo)",
     secretsLabel: secrets.length > 0 ? secrets.map((s) => `\`${s}\``).join(", ") : "none",
     hasSecrets: secrets.length > 0,
@@ -206,24 +203,8 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
       executable: true,
     });
   }
-  // Only Python and Node have a Dockerfile template; other stacks bring their own (README).
-  if (!ctx.hasDockerfile && (ctx.stack === "python" || ctx.stack === "node")) {
-    const template = ctx.stack === "node" ? "Dockerfile.node.hbs" : "Dockerfile.python.hbs";
-    const dockerfile = render(template, {
-      runtimeVersion: result.runtimeVersion,
-      pyproject: ctx.pythonManifest === "pyproject.toml",
-      startCommand: startCommand(ctx.deployment, ctx.inventory, ctx.stack),
-    });
-    artifacts.push(
-      { path: CICD_PATHS.dockerfile, kind: "dockerfile", content: dockerfile, policy: "create-only" },
-      {
-        path: CICD_PATHS.dockerignore,
-        kind: "text",
-        content: templateText("cicd/dockerignore"),
-        policy: "create-only",
-      },
-    );
-  }
-  artifacts.push({ path: CICD_PATHS.readme, kind: "markdown", content: readme(ctx, result) });
+  const images = appImages(ctx, input);
+  artifacts.push(...images.artifacts);
+  artifacts.push({ path: CICD_PATHS.readme, kind: "markdown", content: readme(ctx, result, images.notices) });
   return artifacts;
 }

@@ -4,8 +4,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Inventory } from "../../inventory/schema.js";
+import { planImages } from "../../image/plan.js";
+import { osPythonVersion, type Stack, supportedVersion } from "../../image/runtime-versions.js";
 
-export type Stack = "python" | "node" | "ruby" | "go" | "php" | "java";
+export type { Stack } from "../../image/runtime-versions.js";
 
 /** Manifests at the repository root that settle the stack (checked in this order). */
 const MANIFESTS: Array<[Stack, string[]]> = [
@@ -37,51 +39,27 @@ export function detectStack(inventory: Inventory, repoDir?: string): Stack {
   return SOFTWARE.find(([, pattern]) => pattern.test(text))?.[0] ?? "python";
 }
 
+export { RUNTIME_VERSION, SUPPORTED, supportedVersion } from "../../image/runtime-versions.js";
+
 /**
- * Releases with upstream support on 2026-12-01 (python.org, nodejs.org, ruby-lang.org, php.net,
- * go.dev, Adoptium LTS). Python 3.10, Node 20, Ruby 3.2 and PHP 8.2 are past end of life.
+ * The release the image and the CI job use: the one the app declares in its repository
+ * (requires-python, .nvmrc, .ruby-version, go.mod…) over the VM's, moved to the nearest supported
+ * release (src/image/runtime-versions.ts).
  */
-export const SUPPORTED: Record<Stack, readonly string[]> = {
-  python: ["3.11", "3.12", "3.13", "3.14"],
-  node: ["22", "24"],
-  ruby: ["3.3", "3.4"],
-  php: ["8.3", "8.4"],
-  go: ["1.26", "1.27"],
-  java: ["17", "21", "25"],
-};
-
-export const RUNTIME_VERSION = new RegExp(
-  `^(${[...new Set(Object.values(SUPPORTED).flat())].map((v) => v.replace(".", "\\.")).join("|")})$`,
-);
-
-const compare = (a: string, b: string): number => {
-  const [x, y] = [a, b].map((v) => v.split(".").map(Number));
-  return x![0]! - y![0]! || (x![1] ?? 0) - (y![1] ?? 0);
-};
-
-/** The VM's version when supported, else the oldest supported release at or above it. */
-export function supportedVersion(stack: Stack, current: string | undefined): string {
-  const list = SUPPORTED[stack];
-  const m = /^(\d+)(?:\.(\d+))?/.exec(current ?? "");
-  if (!m) return list[stack === "python" ? 1 : 0]!;
-  const wanted = m[2] !== undefined && stack !== "node" && stack !== "java" ? `${m[1]}.${m[2]}` : m[1]!;
-  return list.find((v) => compare(v, wanted) >= 0) ?? list[list.length - 1]!;
-}
-
-/** The Python the VM's OS ships, which is what the app runs today. */
-export function osPythonVersion(os: string | undefined): string | undefined {
-  const known: Array<[RegExp, string]> = [
-    [/ubuntu\s*24\.04/i, "3.12"],
-    [/ubuntu\s*22\.04/i, "3.10"],
-    [/ubuntu\s*20\.04/i, "3.8"],
-    [/debian\s*12|bookworm/i, "3.11"],
-    [/debian\s*11|bullseye/i, "3.9"],
-  ];
-  return known.find(([pattern]) => pattern.test(os ?? ""))?.[1];
-}
-
-export function chooseRuntimeVersion(stack: Stack, inventory: Inventory): string {
-  if (stack === "python") return supportedVersion("python", osPythonVersion(inventory.host.os));
+export function chooseRuntimeVersion(
+  stack: Stack,
+  inventory: Inventory,
+  repoDir?: string,
+  generated?: ReadonlySet<string>,
+): string {
+  const osPython = osPythonVersion(inventory.host.os);
+  if (repoDir) {
+    // The image's own choice, so the tests run on the runtime the image ships.
+    const options = { ...(osPython ? { osPython } : {}), ...(generated ? { generated } : {}) };
+    const image = planImages(inventory, repoDir, options).images.find((i) => i.runtime === stack);
+    if (image?.version) return image.version;
+  }
+  if (stack === "python") return supportedVersion("python", osPython);
   const app = inventory.services.find(
     (s) => (s.role === "web" || s.role === "worker") && new RegExp(stack, "i").test(s.software) && s.version,
   );

@@ -5,11 +5,17 @@ import { formatDockerfileFindings, lintDockerfile } from "../../validate/dockerf
 import { shellcheckScripts, workflowRunScripts, type ShellScript } from "../../validate/shellcheck.js";
 import { checkWorkflowSecurity, formatSecurityFindings } from "../../validate/workflow-security.js";
 import type { Artifact } from "../../write/plan.js";
+import type { PhaseInput } from "../../contracts/phase.js";
+import { buildContext } from "./context.js";
+import { checkAppImages } from "./images.js";
 import { allowedUses } from "./pinned-actions.js";
 
-/** ShellCheck is optional locally (CI installs it); without it, shell checks are skipped. */
-export async function validateCicd(artifacts: Artifact[]): Promise<string[]> {
-  const findings: string[] = [];
+/**
+ * ShellCheck is optional locally (CI installs it); without it, shell checks are skipped. With the
+ * phase input, every Dockerfile also passes the static build check against the repository.
+ */
+export async function validateCicd(artifacts: Artifact[], input?: PhaseInput): Promise<string[]> {
+  const findings: string[] = input ? checkAppImages(artifacts, buildContext(input), input) : [];
   const workflows: Artifact[] = [];
   // Every shell script (files and the workflows' run: blocks) goes to one ShellCheck process.
   const scripts: ShellScript[] = [];

@@ -34,6 +34,7 @@ export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
     workerDir: input.options.workerDir,
     celery: input.options.celery,
     repoDir: input.repoDir,
+    ...(input.generatedFiles ? { generated: input.generatedFiles } : {}),
   });
   return renderTemplate("prompts/design.hbs", {
     growth: inv.traffic.growth,

@@ -15,6 +15,8 @@ import { cleanName } from "./rules/names.js";
 import { numberDecisions, traceRisks } from "./rules/risk-trace.js";
 import { celeryMode } from "./rules/processes.js";
 import { planStorage } from "./rules/storage.js";
+import { planImages } from "../../image/plan.js";
+import { osPythonVersion } from "../../image/runtime-versions.js";
 import type { DesignResult } from "./schema.js";
 
 /** The upstream audit result, validated; undefined when design runs without one. */
@@ -29,6 +31,8 @@ export interface DesignOptions {
   celery?: unknown;
   /** The target repository (read-only): where the app's files are, for mount paths and commands. */
   repoDir?: string;
+  /** Files infra-migrate generated there before: not the app's. */
+  generated?: ReadonlySet<string>;
 }
 
 export function designFromInventory(
@@ -36,7 +40,12 @@ export function designFromInventory(
   audit: AuditResult | undefined,
   options: DesignOptions = {},
 ): DesignResult {
-  const d = newDraft(inv, audit, celeryMode(options.celery));
+  const osPython = osPythonVersion(inv.host.os);
+  const images = planImages(inv, options.repoDir ?? "/nonexistent", {
+    ...(osPython ? { osPython } : {}),
+    ...(options.generated ? { generated: options.generated } : {}),
+  });
+  const d = newDraft(inv, audit, celeryMode(options.celery), images);
   buildDeployment(d, options);
   planStorage(d, options.repoDir);
   if (d.services.length === 0) {
@@ -117,5 +126,6 @@ export function designOffline(input: PhaseInput): DesignResult {
     workerDir: input.options.workerDir,
     celery: input.options.celery,
     repoDir: input.repoDir,
+    ...(input.generatedFiles ? { generated: input.generatedFiles } : {}),
   });
 }

@@ -81,7 +81,9 @@ export const mappingEntrySchema = z.object({
     .array(decisionOptionSchema)
     .max(5)
     .optional()
-    .describe("For kind needs-decision: at least two ways to settle it, each with the work it takes and its monthly cost."),
+    .describe(
+      "For kind needs-decision: at least two ways to settle it, each with the work it takes and its monthly cost.",
+    ),
 });
 export type MappingEntry = z.infer<typeof mappingEntrySchema>;
 

@@ -56,7 +56,7 @@ export function seedDeployment(): Deployment {
         ingress: "internal",
         secrets: ["DATABASE_URL", "GEMINI_API_KEY"],
         cloudSqlInstance: "acme-mvp-db",
-        command: ["uvicorn", "app.worker_http:app", "--host", "0.0.0.0", "--port", "8080"],
+        command: ["celery", "-A", "app.tasks", "worker", "--concurrency", "4"],
       },
     ],
     queues: [],
@@ -69,7 +69,8 @@ export function seedInput(overrides: Partial<PhaseInput> = {}, deployment: Deplo
     inventoryHash: "test0000",
     upstream: { design: { deployment } },
     options: {},
-    repoDir: "/nonexistent-target-repo",
+    // The seed app's own files (requirements.txt, app/): the Dockerfile is planned and checked against them.
+    repoDir: path.join(ROOT, "test/fixtures/repos/acme-mvp"),
     ...overrides,
   };
 }

@@ -51,7 +51,7 @@ describe("cicd offline rules", () => {
     ["java", "21", "21"],
     ["go", "1.22", "1.26"],
     ["python", "3.13", "3.13"],
-    ["python", "3.99", "3.14"],
+    ["python", "3.99", "3.15"],
   ] as const)("%s %s -> supported %s", (stack, current, expected) => {
     expect(supportedVersion(stack, current)).toBe(expected);
   });

@@ -92,7 +92,8 @@ describe("test jobs", () => {
     ["php", { software: "php-fpm", command: "php-fpm" }, "Set up PHP", "vendor/bin/phpunit\n"],
     ["java", { software: "java", command: "java -jar app.jar" }, "Set up Java", "mvn -B verify\n"],
   ])("a %s app gets its own runtime, and the workflow still validates", async (_stack, web, setup, run) => {
-    const input = seedInput();
+    // No repository at hand: the stack comes from the inventory alone.
+    const input = seedInput({ repoDir: "/nonexistent-target-repo" });
     input.inventory.services = input.inventory.services.map((s) =>
       s.role === "web" || s.role === "worker" ? { ...s, ...web } : s,
     );

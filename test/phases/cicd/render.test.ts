@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { cicdPhase, CICD_PATHS, PINNED_ACTIONS } from "../../../src/phases/cicd/index.js";
 import { findShellcheck } from "../../../src/validate/shellcheck.js";
-import { seedDeployment, seedInput } from "./fixtures.js";
+import { ROOT, seedDeployment, seedInput } from "./fixtures.js";
 
 type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
 type Job = { permissions?: unknown; environment?: string; steps: Step[]; if?: string; needs?: unknown };
@@ -107,9 +107,14 @@ describe("cicd render (seed example)", () => {
   it("Dockerfile: multi-stage, slim, non-root, honours PORT, starts the API's command", async () => {
     const { byPath } = await renderSeed();
     const dockerfile = byPath.get(CICD_PATHS.dockerfile)!.content;
-    expect(dockerfile.match(/^FROM python:3\.11-slim AS \w+$/gm)).toHaveLength(2);
+    // Full image to build (compilers for packages without wheels), slim image to run.
+    expect(dockerfile).toMatch(/^FROM python:3\.11-trixie AS build$/m);
+    expect(dockerfile).toMatch(/^FROM python:3\.11-slim-trixie$/m);
+    expect(dockerfile).toContain("COPY requirements.txt requirements.txt");
     expect(dockerfile).toMatch(/^USER app$/m);
-    expect(dockerfile).toContain('CMD ["sh", "-c", "exec uvicorn app.main:app --host 0.0.0.0 --port ${PORT}"]');
+    expect(dockerfile).toContain(
+      'CMD ["sh", "-c", "exec uvicorn app.main:app --workers 4 --host 0.0.0.0 --port ${PORT}"]',
+    );
   });
 
   it("validates with zero findings (actionlint, security rules, dockerfile-utils, shellcheck)", async () => {
@@ -118,22 +123,21 @@ describe("cicd render (seed example)", () => {
     expect(await cicdPhase.validate!(artifacts, input, { source: "model" })).toEqual([]);
   });
 
-  it.each([["a node stack", { software: "node", command: "node server.js" }, "npm test", "22"]])(
-    "renders and validates %s",
-    async (_, web, testCommand, version) => {
-      const input = seedInput();
-      input.inventory.services = input.inventory.services.map((s) =>
-        s.role === "web" || s.role === "worker" ? { ...s, ...web } : s,
-      );
-      input.inventory.deploy.testCommand = undefined;
-      const result = cicdPhase.offline(input);
-      expect([result.testCommand, result.runtimeVersion]).toEqual([testCommand, version]);
-      const deployment = seedDeployment();
-      deployment.services = deployment.services.map((s) => ({ ...s, command: undefined }));
-      const nodeInput = { ...input, upstream: { design: { deployment } } };
-      const artifacts = await cicdPhase.render(result, nodeInput);
-      expect(artifacts.find((a) => a.path === CICD_PATHS.dockerfile)!.content).toContain("USER node");
-      expect(await cicdPhase.validate!(artifacts, nodeInput, { source: "model" })).toEqual([]);
-    },
-  );
+  it.each([
+    ["a node stack", { software: "node", command: "node server.js", runtime: "node" as const }, "npm test", "22"],
+  ])("renders and validates %s", async (_, web, testCommand, version) => {
+    const input = seedInput({ repoDir: path.join(ROOT, "test/fixtures/repos/node-express") });
+    input.inventory.services = input.inventory.services.map((s) =>
+      s.role === "web" || s.role === "worker" ? { ...s, ...web } : s,
+    );
+    input.inventory.deploy.testCommand = undefined;
+    const result = cicdPhase.offline(input);
+    expect([result.testCommand, result.runtimeVersion]).toEqual([testCommand, version]);
+    const deployment = seedDeployment();
+    deployment.services = deployment.services.map((s) => ({ ...s, command: undefined }));
+    const nodeInput = { ...input, upstream: { design: { deployment } } };
+    const artifacts = await cicdPhase.render(result, nodeInput);
+    expect(artifacts.find((a) => a.path === CICD_PATHS.dockerfile)!.content).toContain("USER node");
+    expect(await cicdPhase.validate!(artifacts, nodeInput, { source: "model" })).toEqual([]);
+  });
 });

@@ -19,30 +19,17 @@ import {
   taskSeconds,
 } from "./draft.js";
 import { MAX_PUSH_SECONDS, type ProcessPlan } from "./processes.js";
+import { imageFor } from "../../../image/plan.js";
 import { runName, serviceAccountId } from "./names.js";
 
 /** Cloud Run's longest request: a websocket stays open at most this long, then the client reconnects. */
 export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
-
-const APP_MODULE = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.()]*$/;
 
 function secretsOf(s: Service): string[] {
   return s.env
     .filter(isSecretEnv)
     .map((e) => e.toUpperCase())
     .sort();
-}
-
-function startCommand(s: Service, cpu: number): string[] | undefined {
-  const flavour = webFlavour(s);
-  const tokens = (s.command ?? "").split(/\s+/).filter(Boolean);
-  const app = tokens.find((t) => APP_MODULE.test(t));
-  if (flavour === "python-async" && app)
-    return safeArgv(["uvicorn", app, "--host", "0.0.0.0", "--port", PORT, "--workers", cpu]);
-  if (flavour === "python-wsgi" && app)
-    return safeArgv(["gunicorn", app, "--bind", `0.0.0.0:${PORT}`, "--workers", cpu, "--threads", 8, "--timeout", 0]);
-  if (flavour === "node" && tokens.length > 0) return safeArgv(tokens);
-  return undefined;
 }
 
 export function webTarget(d: Draft, s: Service, index: number, websocket: boolean): DeployTarget {
@@ -89,7 +76,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     // run.app URL from a GitHub runner, which LB-only ingress would block (see decision "edge").
     ingress: "all",
     secrets: secretsOf(s),
-    command: startCommand(s, cpu),
+    ...withImage(d, s),
     ...(websocket ? { sessionAffinity: true } : {}),
   };
 }
@@ -156,7 +143,7 @@ export function alwaysOnTarget(d: Draft, plan: ProcessPlan, name: string): Deplo
     serviceAccount: serviceAccountId(name),
     ingress: "internal",
     secrets: secretsOf(s),
-    command: processArgv(s),
+    ...withImage(d, s),
   };
 }
 
@@ -179,12 +166,24 @@ export function cronJobTarget(d: Draft, s: Service): DeployTarget {
     serviceAccount: serviceAccountId(name),
     ingress: "internal",
     secrets: secretsOf(s),
-    command: processArgv(s),
+    ...withImage(d, s),
   };
 }
 
-/** The VM's command, as the image runs it (cron-command.ts); none when it needs a shell. */
-export function processArgv(s: Service): string[] | undefined {
-  const r = cronArgv(s.command);
-  return r.ok ? r.argv : undefined;
+/**
+ * The process's command in its image (src/image: tools on PATH, the app's paths under the image's
+ * WORKDIR, web servers on 0.0.0.0:8080), else the VM's command cleaned up (cron-command.ts); none
+ * when it needs a shell. A process of another runtime than the app's main one (Mastodon's Node
+ * streaming server) is built from that runtime's own Dockerfile.
+ */
+export function withImage(d: Draft, s: Service): Pick<DeployTarget, "command" | "source"> {
+  const image = imageFor(d.images, s);
+  const planned = image?.argv[s.name];
+  const fallback = cronArgv(s.command);
+  const command = planned?.ok ? safeArgv(planned.argv) : fallback.ok ? fallback.argv : undefined;
+  const own = image && d.images.main && image.runtime !== d.images.main;
+  return {
+    ...(command ? { command } : {}),
+    ...(own ? { source: { context: ".", dockerfile: image.dockerfile } } : {}),
+  };
 }

@@ -18,6 +18,7 @@ import { baseName, projectId } from "./names.js";
 import { type CeleryMode, type ProcessPlan, planProcesses } from "./processes.js";
 import { planStoreHomes, type StoreHome } from "./store-homes.js";
 import type { StoragePlan } from "./storage.js";
+import type { ImagePlan } from "../../../image/plan.js";
 
 /** Averages the sizing rules share with the cost model (see cost/assumptions.ts). */
 /** The AI worker the design planned, for the decisions and the narrative. */
@@ -48,6 +49,8 @@ export interface Draft {
   /** Where each broker and cache goes, use by use (store-homes.ts). */
   stores: StoreHome[];
   celery: CeleryMode;
+  /** The app's images per runtime (src/image): each process's argv in its image. */
+  images: ImagePlan;
   base: string;
   project: { id: string; placeholder: boolean };
   services: DeployTarget[];
@@ -77,7 +80,12 @@ export interface Draft {
   };
 }
 
-export function newDraft(inv: Inventory, audit: AuditResult | undefined, celery: CeleryMode = "keep"): Draft {
+export function newDraft(
+  inv: Inventory,
+  audit: AuditResult | undefined,
+  celery: CeleryMode = "keep",
+  images: ImagePlan = { images: [] },
+): Draft {
   const project = projectId(inv);
   const assumptions: string[] = [];
   if (project.placeholder)
@@ -92,6 +100,7 @@ export function newDraft(inv: Inventory, audit: AuditResult | undefined, celery:
     plans,
     stores: planStoreHomes(inv, plans),
     celery,
+    images,
     base: baseName(inv),
     project,
     services: [],

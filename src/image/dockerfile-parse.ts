@@ -1,0 +1,88 @@
+// A Dockerfile as stages of instructions: continuation lines joined, comments dropped, the flags
+// of COPY kept. Enough to reason about what an image will contain without building it.
+
+export interface Instruction {
+  keyword: string;
+  /** The arguments as written (one line, continuations joined). */
+  args: string;
+  line: number;
+}
+
+export interface Stage {
+  from: string;
+  name?: string;
+  instructions: Instruction[];
+}
+
+export function parseDockerfile(text: string): Stage[] {
+  const stages: Stage[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const start = i;
+    let line = lines[i]!;
+    if (/^\s*(#|$)/.test(line)) continue;
+    while (/\\\s*$/.test(line) && i + 1 < lines.length) {
+      i++;
+      const next = lines[i]!;
+      if (/^\s*#/.test(next)) continue;
+      line = line.replace(/\\\s*$/, " ") + next.trim();
+    }
+    const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const keyword = m[1]!.toUpperCase();
+    const args = m[2]!.trim();
+    if (keyword === "FROM") {
+      const from = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(args);
+      stages.push({ from: from?.[1] ?? args, ...(from?.[2] ? { name: from[2] } : {}), instructions: [] });
+    } else stages[stages.length - 1]?.instructions.push({ keyword, args, line: start + 1 });
+  }
+  return stages;
+}
+
+export interface CopySpec {
+  from?: string;
+  sources: string[];
+  dest: string;
+  line: number;
+}
+
+/** COPY/ADD arguments: `--from=build --chown=x a b dest` or the JSON form. */
+export function copySpec(ins: Instruction): CopySpec {
+  const words = ins.args.startsWith("[") ? (JSON.parse(ins.args) as string[]) : ins.args.split(/\s+/);
+  const flags = words.filter((w) => w.startsWith("--"));
+  const rest = words.filter((w) => !w.startsWith("--"));
+  const from = flags.find((f) => f.startsWith("--from="))?.slice("--from=".length);
+  return { ...(from ? { from } : {}), sources: rest.slice(0, -1), dest: rest[rest.length - 1] ?? "", line: ins.line };
+}
+
+/** CMD/ENTRYPOINT as argv: the JSON form, unwrapping `sh -c "exec …"`; the shell form split on spaces. */
+export function commandArgv(ins: Instruction | undefined): string[] | undefined {
+  if (!ins) return undefined;
+  let argv: string[];
+  try {
+    argv = ins.args.startsWith("[") ? (JSON.parse(ins.args) as string[]) : ["sh", "-c", ins.args];
+  } catch {
+    return undefined;
+  }
+  if (argv.length === 3 && /^(\/bin\/)?sh$/.test(argv[0]!) && argv[1] === "-c")
+    argv = argv[2]!
+      .replace(/^\s*exec\s+/, "")
+      .split(/\s+/)
+      .filter(Boolean);
+  return argv;
+}
+
+/** The last value an ENV line gives `name` in a stage (both `ENV A=b C=d` and `ENV A b`). */
+export function envValue(stage: Stage, name: string): string | undefined {
+  let value: string | undefined;
+  for (const ins of stage.instructions.filter((x) => x.keyword === "ENV")) {
+    const pairs = [...ins.args.matchAll(/([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|\S*)/g)];
+    if (pairs.length) {
+      for (const [, k, v] of pairs) if (k === name) value = v!.replace(/^"|"$/g, "");
+    } else {
+      const [k, ...v] = ins.args.split(/\s+/);
+      if (k === name) value = v.join(" ");
+    }
+  }
+  return value;
+}

@@ -1,0 +1,38 @@
+// What the image planner takes and gives, per runtime (one Dockerfile each).
+import type { Service } from "../inventory/schema.js";
+import type { ProcessArgv } from "./process-argv.js";
+import type { AppRepo } from "./repo.js";
+import type { Stack } from "./runtime-versions.js";
+
+export interface ImageInput {
+  repo: AppRepo;
+  appName: string;
+  runtime: Stack;
+  /** Repository path of the Dockerfile to write ("Dockerfile", "Dockerfile.node"). */
+  dockerfile: string;
+  /** The app's folder on the VM (app-root.ts). */
+  root?: string;
+  /** This runtime's processes, the one the image's CMD runs first. */
+  processes: Service[];
+  /** The Python the VM's OS ships, used when the app declares none. */
+  osPython?: string;
+  /** The app's database engine (postgres, mysql): picks the matching optional dependencies. */
+  databaseEngine?: string;
+}
+
+export interface RuntimeImage {
+  runtime: Stack;
+  dockerfile: string;
+  /** The Dockerfile, or undefined with `notice` saying why none is written. */
+  content?: string;
+  notice?: string;
+  /** WORKDIR in the image (absolute). */
+  workdir: string;
+  /** What CMD runs, `${PORT}` for the port. */
+  cmd?: string[];
+  /** Each process's argv in this image (web servers bound to 0.0.0.0:8080), or why there is none. */
+  argv: Record<string, ProcessArgv>;
+  version?: string;
+  versionNote?: string;
+  packageManager?: string;
+}

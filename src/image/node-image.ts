@@ -1,0 +1,115 @@
+// The Dockerfile for a Node.js app: the Node it declares, the lockfile's package manager (npm ci
+// only with a package-lock.json; yarn classic or berry, pnpm through corepack), its build script
+// when it has one, production dependencies only in the runtime image, the `node` user.
+import path from "node:path";
+import { renderTemplateSync } from "../render/templates.js";
+import type { ImageInput, RuntimeImage } from "./image-types.js";
+import { declaredVersion, supportedVersion } from "./runtime-versions.js";
+import type { AppRepo } from "./repo.js";
+import { planProcesses } from "./workdir.js";
+
+interface NodeManager {
+  name: "npm" | "yarn-classic" | "yarn-berry" | "pnpm";
+  label: string;
+  install: string;
+  prune?: string;
+  run: string;
+}
+
+export function packageJson(repo: AppRepo, dir: string): { scripts: Record<string, string>; packageManager?: string } {
+  try {
+    return JSON.parse(repo.read(path.posix.join(dir, "package.json")) ?? "{}");
+  } catch {
+    return { scripts: {} };
+  }
+}
+
+function manager(repo: AppRepo, dir: string): NodeManager {
+  const at = (f: string) => path.posix.join(dir, f);
+  const declared = packageJson(repo, dir).packageManager ?? "";
+  if (repo.exists(at("pnpm-lock.yaml")) || declared.startsWith("pnpm"))
+    return {
+      name: "pnpm",
+      label: "pnpm-lock.yaml (pnpm)",
+      install: "pnpm install --frozen-lockfile",
+      prune: "pnpm prune --prod",
+      run: "pnpm run",
+    };
+  if (repo.exists(at("yarn.lock")) || declared.startsWith("yarn")) {
+    const berry = repo.exists(at(".yarnrc.yml")) || /^yarn@[2-9]/.test(declared);
+    return berry
+      ? {
+          name: "yarn-berry",
+          label: "yarn.lock (Yarn Berry; its development dependencies stay in the image)",
+          install: "yarn install --immutable",
+          run: "yarn run",
+        }
+      : {
+          name: "yarn-classic",
+          label: "yarn.lock (Yarn classic)",
+          install: "yarn install --frozen-lockfile",
+          prune: "yarn install --production --frozen-lockfile --ignore-scripts --prefer-offline",
+          run: "yarn run",
+        };
+  }
+  if (repo.exists(at("package-lock.json")) || repo.exists(at("npm-shrinkwrap.json")))
+    return {
+      name: "npm",
+      label: "package-lock.json (npm ci)",
+      install: "npm ci",
+      prune: "npm prune --omit=dev",
+      run: "npm run",
+    };
+  return {
+    name: "npm",
+    label: "no lockfile, so npm install resolves versions at build time (commit a package-lock.json to pin them)",
+    install: "npm install",
+    prune: "npm prune --omit=dev",
+    run: "npm run",
+  };
+}
+
+export function nodeImage(input: ImageInput): RuntimeImage {
+  const { repo } = input;
+  const placed = planProcesses(input, repo.foldersWith("package.json"));
+  const dir = repo.exists(path.posix.join(placed.workdirRel, "package.json"))
+    ? placed.workdirRel
+    : (repo.foldersWith("package.json")[0] ?? "");
+  if (!repo.exists(path.posix.join(dir, "package.json")))
+    return {
+      ...placed.image,
+      notice: "No package.json was found in the repository, so no Node.js Dockerfile was written.",
+    };
+  const declared = declaredVersion("node", repo, dir);
+  const version = supportedVersion("node", declared?.min, declared?.below);
+  const pm = manager(repo, dir);
+  const scripts = packageJson(repo, dir).scripts ?? {};
+  // Node 25 and later ship without corepack: install it before enabling yarn or pnpm.
+  const corepack =
+    pm.name === "npm"
+      ? ""
+      : Number(version) >= 25
+        ? "npm install --global corepack && corepack enable"
+        : "corepack enable";
+  const content = renderTemplateSync("image/Dockerfile.node.hbs", {
+    app: input.appName,
+    version,
+    versionNote: declared
+      ? `${declared.source}${version !== declared.min ? `; ${declared.min} has no upstream support, the nearest supported release is used` : ""}`
+      : "the app declares none",
+    managerLabel: pm.label,
+    corepack,
+    install: pm.install,
+    build: scripts.build ? `${pm.run} build` : "",
+    prune: pm.prune ?? "",
+    workdir: placed.image.workdir,
+    cmd: (placed.cmd ?? ["node", "."]).join(" "),
+  });
+  return {
+    ...placed.image,
+    content,
+    version,
+    versionNote: declared?.source ?? "none declared",
+    packageManager: pm.name,
+  };
+}

@@ -1,0 +1,133 @@
+// One image per runtime the app's processes run on (Mastodon: Ruby for Rails and Sidekiq, Node.js
+// for its streaming server): the main runtime's Dockerfile at the repository root, any other as
+// Dockerfile.<runtime>. Python, Node.js, Ruby and Go get a Dockerfile written from the
+// repository; PHP and Java get a notice (bring your own, or Google Cloud's buildpacks), never a
+// guessed one.
+import type { Inventory, Service } from "../inventory/schema.js";
+import { vmAppRoot } from "./app-root.js";
+import { goImage } from "./go-image.js";
+import type { ImageInput, RuntimeImage } from "./image-types.js";
+import { nodeImage } from "./node-image.js";
+import { pythonImage } from "./python-image.js";
+import { openRepo } from "./repo.js";
+import { rubyImage } from "./ruby-image.js";
+import type { Stack } from "./runtime-versions.js";
+
+export type { RuntimeImage } from "./image-types.js";
+
+const PROCESS_ROLES = new Set(["web", "worker", "scheduler", "cron", "other"]);
+
+/** Runtimes by what a process runs, for inventories written before `runtime` existed. */
+const SOFTWARE: Array<[Stack, RegExp]> = [
+  [
+    "python",
+    /uvicorn|gunicorn|uwsgi|granian|celery|fastapi|django|flask|python|hypercorn|daphne|\brq\b|dramatiq|huey/i,
+  ],
+  ["ruby", /puma|unicorn|rails|sidekiq|ruby|rackup|resque|good_?job|\bbundle\b/i],
+  ["php", /php|laravel|artisan|symfony|horizon/i],
+  ["java", /java|spring|tomcat|jetty|gradle|\bmvn\b|\.jar\b/i],
+  ["node", /\bnode\b|npm|pm2|express|next|nest|yarn|pnpm|bullmq/i],
+];
+
+export function runtimeOf(s: Service): Stack | undefined {
+  if (s.runtime && s.runtime !== "other") return s.runtime;
+  return SOFTWARE.find(([, re]) => re.test(`${s.software} ${s.command ?? ""}`))?.[0];
+}
+
+/** The app's main runtime: the one most of its processes run, ties broken by the first web process. */
+export function mainRuntime(inv: Inventory): Stack | undefined {
+  const processes = inv.services.filter((s) => PROCESS_ROLES.has(s.role));
+  const counts = new Map<Stack, number>();
+  for (const s of processes) {
+    const r = runtimeOf(s);
+    if (r) counts.set(r, (counts.get(r) ?? 0) + 1);
+  }
+  const firstWeb = processes.map(runtimeOf).find((r, i) => r && processes[i]!.role === "web");
+  return [...counts.entries()].sort(
+    (a, b) => b[1] - a[1] || (a[0] === firstWeb ? -1 : b[0] === firstWeb ? 1 : 0),
+  )[0]?.[0];
+}
+
+const BUILDERS: Partial<Record<Stack, (input: ImageInput) => RuntimeImage>> = {
+  python: pythonImage,
+  node: nodeImage,
+  ruby: rubyImage,
+  go: goImage,
+};
+
+function notice(runtime: Stack, dockerfile: string): RuntimeImage {
+  const label = runtime === "php" ? "PHP" : "Java";
+  return {
+    runtime,
+    dockerfile,
+    workdir: "/workspace",
+    argv: {},
+    notice:
+      `No ${label} Dockerfile is written: a ${label} image depends on how the app is served (${runtime === "php" ? "PHP-FPM behind nginx, Apache, FrankenPHP" : "a Spring Boot jar, a WAR on Tomcat"}), which the repository does not say for certain. ` +
+      `Bring a Dockerfile that listens on $PORT, or build with Google Cloud's buildpacks, which cover ${label} (a Procfile's \`web:\` line names the start command).`,
+  };
+}
+
+function databaseEngine(inv: Inventory): string | undefined {
+  const names = [
+    ...inv.data.map((d) => d.engine),
+    ...inv.services.filter((s) => s.role === "database").map((s) => s.software),
+  ];
+  const text = names.join(" ").toLowerCase();
+  if (/postgres|postgis|timescale/.test(text)) return "postgres";
+  if (/mysql|mariadb|percona/.test(text)) return "mysql";
+  return undefined;
+}
+
+export interface ImagePlan {
+  /** The app's folder on the VM, when the inventory shows it. */
+  root?: string;
+  main?: Stack;
+  images: RuntimeImage[];
+}
+
+/** The processes of one runtime, web processes first (the image's CMD runs the first). */
+function processesOf(inv: Inventory, runtime: Stack): Service[] {
+  const mine = inv.services.filter((s) => PROCESS_ROLES.has(s.role) && runtimeOf(s) === runtime);
+  return [
+    ...mine.filter((s) => s.role === "web" && !(s.protocols ?? []).includes("websocket")),
+    ...mine.filter((s) => s.role === "web" && (s.protocols ?? []).includes("websocket")),
+    ...mine.filter((s) => s.role !== "web"),
+  ];
+}
+
+export function planImages(
+  inv: Inventory,
+  repoDir: string,
+  options: { osPython?: string; generated?: ReadonlySet<string> } = {},
+): ImagePlan {
+  const repo = openRepo(repoDir, options.generated);
+  const root = vmAppRoot(inv, repoDir);
+  const main = mainRuntime(inv);
+  const runtimes = [...new Set(inv.services.filter((s) => PROCESS_ROLES.has(s.role)).map(runtimeOf))].filter(
+    (r): r is Stack => r !== undefined,
+  );
+  runtimes.sort((a, b) => (a === main ? -1 : b === main ? 1 : 0));
+  const images = runtimes.map((runtime) => {
+    const dockerfile = runtime === main ? "Dockerfile" : `Dockerfile.${runtime}`;
+    const builder = BUILDERS[runtime];
+    if (!builder) return notice(runtime, dockerfile);
+    return builder({
+      repo,
+      appName: inv.metadata.name,
+      runtime,
+      dockerfile,
+      root,
+      processes: processesOf(inv, runtime),
+      ...(databaseEngine(inv) ? { databaseEngine: databaseEngine(inv) } : {}),
+      ...(runtime === "python" && options.osPython ? { osPython: options.osPython } : {}),
+    });
+  });
+  return { ...(root ? { root } : {}), ...(main ? { main } : {}), images };
+}
+
+/** The image a process runs in. */
+export function imageFor(plan: ImagePlan, service: Service): RuntimeImage | undefined {
+  const r = runtimeOf(service);
+  return plan.images.find((i) => i.runtime === r);
+}

@@ -1,0 +1,104 @@
+// A VM command line as the argv a container runs. On the VM a command leans on the machine:
+// `/opt/netbox/venv/bin/gunicorn --bind 127.0.0.1:8001 --pythonpath /opt/netbox/netbox …`,
+// `cd /srv/app && …`, `sh -c '…; exec granian …'`, `/home/u/.rbenv/shims/bundle exec puma`. In
+// the image the tools are on PATH, the repository sits in APP_DIR, the working directory is the
+// image's WORKDIR, logs go to stdout, and web servers must listen on 0.0.0.0:$PORT. What cannot
+// become a plain argv (pipes, variables, several real commands) is reported, never guessed.
+import path from "node:path";
+import { APP_DIR, inImagePath } from "./app-root.js";
+import { shellCommands, shellTokens } from "./shell-words.js";
+import { bindArgs } from "./web-bind.js";
+
+export interface ArgvContext {
+  /** The app's folder on the VM (app-root.ts), mapped to APP_DIR in the image. */
+  root?: string;
+  /** The image's WORKDIR (absolute); relative paths in the argv are relative to it. */
+  workdir?: string;
+  /** Bind a web server to 0.0.0.0 on this port ("${PORT}" in a shell CMD, "8080" in deploy args). */
+  port?: string;
+}
+
+export type ProcessArgv = { ok: true; argv: string[]; dropped: string[]; cd?: string } | { ok: false; reason: string };
+
+/** Words the deploy pipeline passes through: the deployment contract's command pattern, plus `${PORT}`. */
+const PLAIN = /^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/;
+const SHELLS = /^(?:\/usr)?\/bin\/(?:ba|da)?sh$|^(?:ba|da)?sh$/;
+// Tools that live in a bin folder (a virtualenv, rbenv/nvm shims, /usr/bin): on PATH in the image.
+const BIN_DIR =
+  /\/(?:\.?venv|virtualenv|env|\.rbenv\/shims|\.rbenv\/versions\/[^/]+\/bin|\.nvm\/versions\/node\/[^/]+\/bin|shims|bin|sbin)\/[^/]+$/;
+
+/** `sh -c '…'`, `bash -lc '…'`, `env bash -c '…'` → the script they run. */
+function unwrapShell(words: string[]): string | undefined {
+  let i = 0;
+  if (words[i] === "env" || words[i] === "/usr/bin/env") i++;
+  if (!SHELLS.test(words[i] ?? "")) return undefined;
+  const flag = words[i + 1] ?? "";
+  return /^-[a-z]*c$/.test(flag) && words.length === i + 3 ? words[i + 2] : undefined;
+}
+
+/** Commands before the real one that only prepare the VM's environment (cd, export, tests, sourcing). */
+function preparation(cmd: string[]): "cd" | "env" | undefined {
+  if (cmd[0] === "cd") return "cd";
+  if (["export", "[", "test", "source", ".", "set", "umask"].includes(cmd[0]!)) return "env";
+  return undefined;
+}
+
+export function processArgv(command: string | undefined, ctx: ArgvContext = {}): ProcessArgv {
+  let text = (command ?? "").trim();
+  if (!text) return { ok: false, reason: "no command" };
+  const dropped: string[] = [];
+  const words = shellTokens(text).filter((t): t is string => typeof t === "string");
+  const script = unwrapShell(words);
+  if (script) {
+    dropped.push(`${words.slice(0, -1).join(" ")} wrapper`);
+    text = script;
+  }
+  // Redirections: Cloud Run keeps stdout and stderr as logs.
+  const tokens = shellTokens(text);
+  const plain: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (typeof t !== "string" && [">", ">>", "&>", "<"].includes(t.op)) {
+      const target = tokens[i + 1];
+      dropped.push(`${t.op} ${typeof target === "string" ? target : ""}`.trim());
+      i++;
+    } else if (typeof t !== "string" && t.op === "2>&1") dropped.push("2>&1");
+    else plain.push(typeof t === "string" ? (/\s/.test(t) ? `'${t}'` : t) : t.op);
+  }
+  const commands = shellCommands(plain.join(" "));
+  if (!commands) return { ok: false, reason: "it pipes into another command, which needs a shell" };
+  let cd: string | undefined;
+  for (const prep of commands.slice(0, -1)) {
+    const kind = preparation(prep);
+    if (!kind) return { ok: false, reason: `it runs several commands ("${prep.join(" ")}" before the last one)` };
+    if (kind === "cd") cd = prep[1];
+    dropped.push(prep.join(" "));
+  }
+  let argv = [...(commands[commands.length - 1] ?? [])];
+  while (argv[0] === "exec" || argv[0] === "env" || argv[0] === "/usr/bin/env") dropped.push(argv.shift()!);
+  if (argv.length === 0) return { ok: false, reason: "nothing left to run" };
+  const assignment = /^([A-Za-z_]\w*)=/.exec(argv[0]!);
+  if (assignment)
+    return { ok: false, reason: `it sets ${assignment[1]} inline; give that as an environment variable instead` };
+  // A relative virtualenv (`venv/bin/python` after `cd /srv/app`): the image's virtualenv is on PATH.
+  if (
+    /^(\.\/)?(\.?venv|virtualenv|env)\/bin\/[^/]+$/.test(argv[0]!) ||
+    (BIN_DIR.test(argv[0]!) && argv[0]!.startsWith("/"))
+  ) {
+    const tool = path.posix.basename(argv[0]!);
+    dropped.push(`${argv[0]} → ${tool}`);
+    argv[0] = tool;
+  }
+  // VM paths of the app's own files become paths in the image, relative to its WORKDIR.
+  const workdir = ctx.workdir ?? APP_DIR;
+  argv = argv.map((word) => {
+    const m = /^(--?[\w-]+=)?(\/[^\s]*)$/.exec(word);
+    if (!m || !ctx.root || !(m[2] === ctx.root || m[2]!.startsWith(`${ctx.root}/`))) return word;
+    const rel = path.posix.relative(workdir, inImagePath(m[2]!, ctx.root)) || ".";
+    return `${m[1] ?? ""}${rel}`;
+  });
+  if (ctx.port) argv = bindArgs(argv, ctx.port, dropped);
+  const odd = argv.find((w) => !PLAIN.test(w.replace("${PORT}", "8080")));
+  if (odd) return { ok: false, reason: `"${odd}" needs a shell (variables, quotes, globs or spaces)` };
+  return { ok: true, argv, dropped, ...(cd ? { cd } : {}) };
+}

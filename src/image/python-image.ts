@@ -1,0 +1,129 @@
+// The Dockerfile for a Python app: the Python it declares, its own package manager and manifest
+// (wherever it sits: an app in project/ installs project/requirements.txt), the web server its
+// command runs (installed when the manifest lacks it), Django's collectstatic, a non-root user.
+import path from "node:path";
+import { renderTemplateSync } from "../render/templates.js";
+import type { ImageInput, RuntimeImage } from "./image-types.js";
+import {
+  neededExtras,
+  normalise,
+  type PythonManifest,
+  pythonManifest,
+  runtimeLibraries,
+  SERVER_PACKAGE,
+  venvPrograms,
+} from "./python-deps.js";
+import type { AppRepo } from "./repo.js";
+import { type DeclaredVersion, declaredVersion, supportedVersion } from "./runtime-versions.js";
+import { planProcesses } from "./workdir.js";
+
+const MANIFEST_FILES = ["requirements.txt", "pyproject.toml", "Pipfile", "uv.lock", "poetry.lock"];
+
+const LABEL: Record<PythonManifest["manager"], string> = {
+  uv: "uv.lock (uv sync)",
+  poetry: "poetry.lock (poetry export, then pip)",
+  pipenv: "Pipfile.lock (pipenv requirements, then pip)",
+  pip: "requirements.txt (pip)",
+  pyproject: "pyproject.toml [project] dependencies (uv pip, the app is not installed as a package)",
+};
+
+function installs(m: PythonManifest, extras: string[]): string[] {
+  const at = (f: string) => (m.dir ? `${m.dir}/${f}` : f);
+  const cd = m.dir ? `cd ${m.dir} && ` : "";
+  const extra = extras.map((e) => ` --extra ${e}`).join("");
+  switch (m.manager) {
+    case "uv":
+      return [
+        `UV_PROJECT_ENVIRONMENT=/opt/venv uv sync --frozen --no-dev --no-install-project --project ${m.dir || "."}${extra}`,
+      ];
+    case "poetry":
+      return [
+        "pip install 'poetry>=2,<3' 'poetry-plugin-export>=1.8'",
+        `${cd}poetry export --only main --without-hashes${extras.length ? ` --extras "${extras.join(" ")}"` : ""} -f requirements.txt -o /tmp/requirements.txt`,
+        "/opt/venv/bin/pip install -r /tmp/requirements.txt",
+      ];
+    case "pipenv":
+      return [
+        "pip install 'pipenv>=2024.0'",
+        `${cd}pipenv requirements > /tmp/requirements.txt`,
+        "/opt/venv/bin/pip install -r /tmp/requirements.txt",
+      ];
+    case "pip":
+      return [`/opt/venv/bin/pip install -r ${at("requirements.txt")}`];
+    case "pyproject":
+      return [`uv pip install --python /opt/venv/bin/python -r ${at("pyproject.toml")}${extra}`];
+  }
+}
+
+/**
+ * A pinned Django sets a floor the app does not write down: Django 6 needs Python 3.12, Django 5
+ * needs 3.10 (docs.djangoproject.com/en/dev/faq/install/). Building older fails at pip install.
+ */
+function impliedByDjango(m: PythonManifest, repo: AppRepo): DeclaredVersion | undefined {
+  const text = m.files.map((f) => repo.read(f) ?? "").join("\n");
+  const major = Number(/^\s*django(?:\[[^\]]*\])?\s*(?:==|~=|>=)\s*(\d+)/im.exec(text)?.[1] ?? 0);
+  if (major >= 6) return { min: "3.12", source: `Django ${major} in ${m.files[0]} needs Python 3.12 or later` };
+  if (major === 5) return { min: "3.10", source: `Django 5 in ${m.files[0]} needs Python 3.10 or later` };
+  return undefined;
+}
+
+export function pythonImage(input: ImageInput): RuntimeImage {
+  const { repo } = input;
+  const manifestDirs = MANIFEST_FILES.flatMap((f) => repo.foldersWith(f));
+  const placed = planProcesses(input, [...manifestDirs, ...repo.foldersWith("manage.py")]);
+  // The manifest in the working folder or the nearest one above it, else the shallowest.
+  const up = (dir: string): string[] =>
+    dir ? [dir, ...up(path.posix.dirname(dir) === "." ? "" : path.posix.dirname(dir))] : [""];
+  const manifestDir =
+    up(placed.workdirRel).find((d) => manifestDirs.includes(d)) ??
+    [...manifestDirs].sort((a, b) => a.length - b.length)[0];
+  const manifest = manifestDir !== undefined ? pythonManifest(repo, manifestDir) : undefined;
+  if (!manifest)
+    return {
+      ...placed.image,
+      notice: `No Python dependency manifest (requirements.txt, pyproject.toml, Pipfile) was found in the repository, so no Dockerfile was written: add one, or build with Google Cloud's buildpacks (gcloud run deploy --source .).`,
+    };
+  const declared = declaredVersion("python", repo, manifest.dir) ?? impliedByDjango(manifest, repo);
+  const version = supportedVersion("python", declared?.min ?? input.osPython, declared?.below);
+  const versionNote = declared
+    ? `${declared.source}${version !== declared.min ? `; ${declared.min} has no upstream support, the nearest supported release is used` : ""}`
+    : input.osPython
+      ? `the VM's OS ships ${input.osPython}; the app declares none`
+      : "the app declares none";
+  const runs = Object.values(placed.image.argv).flatMap((a) => (a.ok ? [a.argv[0]!] : []));
+  const extras = neededExtras(manifest, input.databaseEngine, runs);
+  const packages = [...manifest.packages, ...extras.flatMap((e) => manifest.extras[e] ?? [])];
+  const steps = installs(manifest, extras);
+  const programs = venvPrograms(packages);
+  const server = placed.cmd?.[0];
+  if (server && SERVER_PACKAGE[server] && !programs.has(server))
+    steps.push(`/opt/venv/bin/pip install ${SERVER_PACKAGE[server]}`);
+  const manifestText = manifest.files.map((f) => repo.read(f) ?? "").join("\n");
+  const buildSteps: { why: string; run: string }[] = [];
+  const workdirRel = placed.workdirRel;
+  const manage = repo.exists(path.posix.join(workdirRel, "manage.py"))
+    ? "manage.py"
+    : repo
+        .foldersWith("manage.py")
+        .map((d) => path.posix.relative(workdirRel, path.posix.join(d, "manage.py")))
+        .find((p) => !p.startsWith(".."));
+  if (packages.includes(normalise("django")) && manage)
+    buildSteps.push({
+      why: "Django's static files are collected at build time (settings must import without a database).",
+      run: `SECRET_KEY=build-only DJANGO_SECRET_KEY=build-only python ${manage} collectstatic --noinput`,
+    });
+  const content = renderTemplateSync("image/Dockerfile.python.hbs", {
+    app: input.appName,
+    version,
+    versionNote,
+    manifestLabel: `${manifest.dir ? `${manifest.dir}/` : ""}${LABEL[manifest.manager]}`,
+    uv: manifest.manager === "uv" || manifest.manager === "pyproject",
+    manifests: manifest.files,
+    installs: steps,
+    libs: runtimeLibraries(manifestText, packages).join(" "),
+    workdir: placed.image.workdir,
+    buildSteps,
+    cmd: (placed.cmd ?? ["python"]).join(" "),
+  });
+  return { ...placed.image, content, version, versionNote, packageManager: manifest.manager };
+}

@@ -1,0 +1,83 @@
+// Read-only view of the application's repository for image planning: small text files and the
+// existence of paths, never outside the repository (symlinks are not followed out of it).
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
+
+// Folders that never hold the app's own manifests: dependencies, build output, docs and tests.
+const SKIP = new Set([
+  ".git",
+  "node_modules",
+  "vendor",
+  "venv",
+  ".venv",
+  "__pycache__",
+  ".infra-migrate",
+  "dist",
+  "build",
+  "docs",
+  "doc",
+  "tests",
+  "test",
+  "examples",
+]);
+const MAX_TEXT = 512 * 1024;
+
+export interface AppRepo {
+  readonly dir: string;
+  /** True when the repository folder exists at all. */
+  readonly present: boolean;
+  exists(rel: string): boolean;
+  isDir(rel: string): boolean;
+  /** A text file's content, or undefined (missing, a folder, too large, outside the repository). */
+  read(rel: string): string | undefined;
+  /** Folders (relative, "" for the root) holding `file`, shallowest first, at most `depth` deep. */
+  foldersWith(file: string, depth?: number): string[];
+}
+
+/** `ignore`: repository paths infra-migrate generated (the manifest): never the app's own files. */
+export function openRepo(dir: string, ignore: ReadonlySet<string> = new Set()): AppRepo {
+  const root = existsSync(dir) ? realpathSync(dir) : path.resolve(dir);
+  const present = existsSync(root) && statSync(root).isDirectory();
+  const resolve = (rel: string): string | undefined => {
+    const clean = path.posix.normalize(rel.replace(/^\.?\/+/, "")).replace(/^\.$/, "");
+    if (clean.split("/").includes("..") || ignore.has(clean)) return undefined;
+    const full = path.join(root, clean);
+    if (!existsSync(full)) return undefined;
+    const real = realpathSync(full);
+    return real === root || real.startsWith(`${root}${path.sep}`) ? real : undefined;
+  };
+  const foldersWith = (file: string, depth = 2): string[] => {
+    const out: string[] = [];
+    const walk = (rel: string, level: number) => {
+      if (resolve(path.posix.join(rel, file))) out.push(rel);
+      if (level >= depth) return;
+      let entries: string[] = [];
+      try {
+        entries = readdirSync(path.join(root, rel), { withFileTypes: true })
+          .filter((e) => e.isDirectory() && !SKIP.has(e.name) && !e.name.startsWith("."))
+          .map((e) => e.name)
+          .sort();
+      } catch {
+        return;
+      }
+      for (const name of entries) walk(rel ? `${rel}/${name}` : name, level + 1);
+    };
+    if (present) walk("", 0);
+    return out;
+  };
+  return {
+    dir: root,
+    present,
+    exists: (rel) => resolve(rel) !== undefined,
+    isDir: (rel) => {
+      const full = resolve(rel);
+      return full !== undefined && statSync(full).isDirectory();
+    },
+    read: (rel) => {
+      const full = resolve(rel);
+      if (!full || !statSync(full).isFile() || statSync(full).size > MAX_TEXT) return undefined;
+      return readFileSync(full, "utf8");
+    },
+    foldersWith,
+  };
+}

@@ -1,0 +1,62 @@
+// The Dockerfile for a Ruby app: the Ruby it declares, bundler (deployment mode when a
+// Gemfile.lock pins the gems), Rails' assets:precompile (with Node.js when the app bundles
+// JavaScript), the system libraries native gems link, a non-root user.
+import path from "node:path";
+import { renderTemplateSync } from "../render/templates.js";
+import type { ImageInput, RuntimeImage } from "./image-types.js";
+import { declaredVersion, supportedVersion } from "./runtime-versions.js";
+import type { AppRepo } from "./repo.js";
+import { planProcesses } from "./workdir.js";
+
+/** Gem names in a Gemfile.lock (specs) or, without one, the Gemfile's `gem` lines. */
+export function gemsOf(repo: AppRepo, dir: string): string[] {
+  const lock = repo.read(path.posix.join(dir, "Gemfile.lock"));
+  if (lock) return [...lock.matchAll(/^ {4}([a-z0-9_-]+) \(/gim)].map((m) => m[1]!.toLowerCase());
+  return [...(repo.read(path.posix.join(dir, "Gemfile")) ?? "").matchAll(/^\s*gem\s+["']([^"']+)["']/gm)].map((m) =>
+    m[1]!.toLowerCase(),
+  );
+}
+
+export function rubyImage(input: ImageInput): RuntimeImage {
+  const { repo } = input;
+  const placed = planProcesses(input, repo.foldersWith("Gemfile"));
+  const dir = repo.exists(path.posix.join(placed.workdirRel, "Gemfile"))
+    ? placed.workdirRel
+    : (repo.foldersWith("Gemfile")[0] ?? "");
+  if (!repo.exists(path.posix.join(dir, "Gemfile")))
+    return { ...placed.image, notice: "No Gemfile was found in the repository, so no Ruby Dockerfile was written." };
+  const at = (f: string) => (dir ? `${dir}/${f}` : f);
+  const declared = declaredVersion("ruby", repo, dir);
+  const version = supportedVersion("ruby", declared?.min, declared?.below);
+  const gems = gemsOf(repo, dir);
+  const rails = gems.includes("rails") || gems.includes("railties");
+  // assets:precompile needs the app's Rakefile and config/application.rb to boot Rails.
+  const assets = rails && repo.exists(at("Rakefile")) && repo.exists(at("config/application.rb"));
+  const jsBundling = assets && repo.exists(at("package.json"));
+  const node = jsBundling ? supportedVersion("node", declaredVersion("node", repo, dir)?.min) : "";
+  const libs = [gems.includes("pg") ? "libpq5" : "", gems.includes("mysql2") ? "libmariadb3" : ""].filter(Boolean);
+  const locked = repo.exists(at("Gemfile.lock"));
+  const content = renderTemplateSync("image/Dockerfile.ruby.hbs", {
+    app: input.appName,
+    version,
+    versionNote: declared
+      ? `${declared.source}${version !== declared.min ? `; ${declared.min} has no upstream support, the nearest supported release is used` : ""}`
+      : "the app declares none",
+    gemLabel: locked ? `${at("Gemfile.lock")}` : `${at("Gemfile")} (no Gemfile.lock: versions resolve at build time)`,
+    locked,
+    gemfiles: locked ? [at("Gemfile"), at("Gemfile.lock")] : [at("Gemfile")],
+    node,
+    corepack: jsBundling && (repo.exists(at("yarn.lock")) || repo.exists(at("pnpm-lock.yaml"))),
+    assets,
+    libs: libs.join(" "),
+    workdir: placed.image.workdir,
+    cmd: (placed.cmd ?? ["bundle", "exec", "puma"]).join(" "),
+  });
+  return {
+    ...placed.image,
+    content,
+    version,
+    versionNote: declared?.source ?? "none declared",
+    packageManager: "bundler",
+  };
+}

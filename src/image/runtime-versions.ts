@@ -1,0 +1,149 @@
+// Which runtime release an image uses: the one the app declares (requires-python, .python-version,
+// .nvmrc, engines.node, .ruby-version, Gemfile's `ruby`, go.mod) wins over the VM's OS, moved to
+// the nearest release with upstream support when the declared one has none. Both the Dockerfile
+// and the CI test job use it, so the tests run on the runtime the image ships.
+import type { AppRepo } from "./repo.js";
+
+export type Stack = "python" | "node" | "ruby" | "go" | "php" | "java";
+
+/**
+ * Releases with upstream support on 2026-12-01 (python.org, nodejs.org, ruby-lang.org, php.net,
+ * go.dev, Adoptium LTS). Python 3.10, Node 20, Ruby 3.2 and PHP 8.2 are past end of life; Node 26
+ * became LTS in October 2026, Ruby 4.0 shipped in December 2025, Python 3.15 in October 2026.
+ */
+export const SUPPORTED: Record<Stack, readonly string[]> = {
+  python: ["3.11", "3.12", "3.13", "3.14", "3.15"],
+  node: ["22", "24", "26"],
+  ruby: ["3.3", "3.4", "4.0"],
+  php: ["8.3", "8.4", "8.5"],
+  go: ["1.26", "1.27"],
+  java: ["17", "21", "25"],
+};
+
+export const RUNTIME_VERSION = new RegExp(
+  `^(${[...new Set(Object.values(SUPPORTED).flat())].map((v) => v.replace(".", "\\.")).join("|")})$`,
+);
+
+const majorOnly = (stack: Stack) => stack === "node" || stack === "java";
+
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+  return x![0]! - y![0]! || (x![1] ?? 0) - (y![1] ?? 0);
+}
+
+/** "3.12.4" → "3.12" (python, ruby, go, php); "20.11" → "20" (node, java). */
+function release(stack: Stack, version: string): string | undefined {
+  const m = /^(\d+)(?:\.(\d+))?/.exec(version.trim());
+  if (!m) return undefined;
+  if (majorOnly(stack) || m[2] === undefined) return m[1]!;
+  return `${m[1]}.${m[2]}`;
+}
+
+/**
+ * The oldest supported release at or above `wanted` and below `below` (an upper bound the app
+ * declares); the newest supported one when `wanted` is newer than every release we know.
+ */
+export function supportedVersion(stack: Stack, wanted: string | undefined, below?: string): string {
+  const list = SUPPORTED[stack];
+  const w = wanted ? release(stack, wanted) : undefined;
+  if (!w) return list[stack === "python" ? 1 : 0]!;
+  const fits = list.filter((v) => compareVersions(v, w) >= 0 && (!below || compareVersions(v, below) < 0));
+  return fits[0] ?? list.find((v) => compareVersions(v, w) >= 0) ?? list[list.length - 1]!;
+}
+
+/** The Python the VM's OS ships, which is what the app runs today. */
+export function osPythonVersion(os: string | undefined): string | undefined {
+  const known: Array<[RegExp, string]> = [
+    [/ubuntu\s*24\.04/i, "3.12"],
+    [/ubuntu\s*22\.04/i, "3.10"],
+    [/ubuntu\s*20\.04/i, "3.8"],
+    [/debian\s*(gnu\/linux\s*)?13|trixie/i, "3.13"],
+    [/debian\s*(gnu\/linux\s*)?12|bookworm/i, "3.11"],
+    [/debian\s*(gnu\/linux\s*)?11|bullseye/i, "3.9"],
+  ];
+  return known.find(([pattern]) => pattern.test(os ?? ""))?.[1];
+}
+
+export interface DeclaredVersion {
+  /** The lowest release the app accepts, e.g. "3.12". */
+  min: string;
+  /** An exclusive upper bound it declares, e.g. "3.14" for `<3.14`. */
+  below?: string;
+  /** Where it was read, e.g. "pyproject.toml requires-python". */
+  source: string;
+}
+
+/** `>=3.12`, `~=3.11`, `^3.10`, `>= 3.1.0`, `>=20 <23`, `3.12.4`, `20`, `lts/iron` (ignored). */
+export function parseConstraint(stack: Stack, text: string, source: string): DeclaredVersion | undefined {
+  const lower = /(?:>=|~=|\^|~>|==|=|~)?\s*v?(\d+(?:\.\d+)?)/.exec(text);
+  if (!lower) return undefined;
+  const min = release(stack, lower[1]!);
+  if (!min) return undefined;
+  const upper = /<\s*=?\s*(\d+(?:\.\d+)?)/.exec(text);
+  return { min, ...(upper ? { below: release(stack, upper[1]!) } : {}), source };
+}
+
+function python(repo: AppRepo, dir: string): DeclaredVersion | undefined {
+  const file = repo.read(`${dir}.python-version`)?.trim().split("\n")[0];
+  if (file) return parseConstraint("python", file, `${dir}.python-version`);
+  const pyproject = repo.read(`${dir}pyproject.toml`) ?? "";
+  const requires = /^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
+  if (requires) return parseConstraint("python", requires, `${dir}pyproject.toml requires-python`);
+  const poetry = /^\s*python\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
+  if (poetry) return parseConstraint("python", poetry, `${dir}pyproject.toml [tool.poetry] python`);
+  const runtimeTxt = /python-(\d+\.\d+)/.exec(repo.read(`${dir}runtime.txt`) ?? "")?.[1];
+  if (runtimeTxt) return parseConstraint("python", runtimeTxt, `${dir}runtime.txt`);
+  const pipfile = /python_version\s*=\s*["'](\d+\.\d+)/.exec(repo.read(`${dir}Pipfile`) ?? "")?.[1];
+  return pipfile ? parseConstraint("python", pipfile, `${dir}Pipfile python_version`) : undefined;
+}
+
+function node(repo: AppRepo, dir: string): DeclaredVersion | undefined {
+  for (const f of [".nvmrc", ".node-version"]) {
+    const v = repo.read(`${dir}${f}`)?.trim();
+    if (v && /^v?\d/.test(v)) return parseConstraint("node", v, `${dir}${f}`);
+  }
+  try {
+    const engines = (JSON.parse(repo.read(`${dir}package.json`) ?? "{}") as { engines?: { node?: string } }).engines;
+    if (engines?.node) return parseConstraint("node", engines.node, `${dir}package.json engines.node`);
+  } catch {
+    // Not JSON: no declared version.
+  }
+  return undefined;
+}
+
+function ruby(repo: AppRepo, dir: string): DeclaredVersion | undefined {
+  const file = repo
+    .read(`${dir}.ruby-version`)
+    ?.trim()
+    .replace(/^ruby-/, "");
+  if (file) return parseConstraint("ruby", file, `${dir}.ruby-version`);
+  const gemfile = /^\s*ruby\s+["']([^"']+)["']/m.exec(repo.read(`${dir}Gemfile`) ?? "")?.[1];
+  if (gemfile) return parseConstraint("ruby", gemfile, `${dir}Gemfile ruby`);
+  const lock = /RUBY VERSION\s+ruby (\d+\.\d+)/.exec(repo.read(`${dir}Gemfile.lock`) ?? "")?.[1];
+  return lock ? parseConstraint("ruby", lock, `${dir}Gemfile.lock RUBY VERSION`) : undefined;
+}
+
+function go(repo: AppRepo, dir: string): DeclaredVersion | undefined {
+  const mod = repo.read(`${dir}go.mod`) ?? "";
+  const toolchain = /^toolchain go(\d+\.\d+)/m.exec(mod)?.[1];
+  const directive = /^go (\d+\.\d+)/m.exec(mod)?.[1];
+  const v = toolchain ?? directive;
+  return v ? parseConstraint("go", v, `${dir}go.mod ${toolchain ? "toolchain" : "go"}`) : undefined;
+}
+
+/** The version the app declares for a stack, read in the folder `dir` ("" or "project/"). */
+export function declaredVersion(stack: Stack, repo: AppRepo, dir = ""): DeclaredVersion | undefined {
+  const prefix = dir && !dir.endsWith("/") ? `${dir}/` : dir;
+  switch (stack) {
+    case "python":
+      return python(repo, prefix);
+    case "node":
+      return node(repo, prefix);
+    case "ruby":
+      return ruby(repo, prefix);
+    case "go":
+      return go(repo, prefix);
+    default:
+      return undefined;
+  }
+}

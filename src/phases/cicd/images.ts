@@ -1,0 +1,85 @@
+// The app's images: one Dockerfile per runtime its processes run (src/image), written only where
+// the repository has none of its own, and proved by the static build check before anything is
+// written. A runtime we write no Dockerfile for (PHP, Java) or a repository without a manifest
+// gets a notice in the README instead of a guessed Dockerfile.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { templateText } from "../../render/templates.js";
+import { checkImageBuild, type ImageCommand } from "../../image/build-check.js";
+import { planImages } from "../../image/plan.js";
+import { openRepo } from "../../image/repo.js";
+import { osPythonVersion } from "../../image/runtime-versions.js";
+import type { PhaseInput } from "../../contracts/phase.js";
+import type { Artifact } from "../../write/plan.js";
+import type { CicdContext } from "./context.js";
+
+export interface AppImages {
+  artifacts: Artifact[];
+  /** Why no Dockerfile was written for an image the deploy builds (README). */
+  notices: string[];
+}
+
+function theirs(input: PhaseInput, file: string): boolean {
+  return existsSync(path.join(input.repoDir, file)) && !(input.generatedFiles?.has(file) ?? false);
+}
+
+/** The buildpacks commands for an image we write no Dockerfile for, with this project's names. */
+function buildpacks(ctx: CicdContext, dockerfile: string): string {
+  const { project, region } = ctx.deployment;
+  const target = ctx.deployment.services.find((t) =>
+    t.source ? t.source.dockerfile === dockerfile : dockerfile === "Dockerfile",
+  );
+  const image = target?.source ? `${ctx.registry}/${target.name}` : ctx.imagePath;
+  return (
+    `With buildpacks: \`gcloud builds submit --project ${project} --pack image=${image}:buildpacks\`, ` +
+    `or build and deploy in one step with \`gcloud run deploy ${target?.name ?? ctx.imageName} --source . --project ${project} --region ${region}\`; ` +
+    "the deploy workflow's `docker build` needs a Dockerfile either way."
+  );
+}
+
+export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
+  const os = osPythonVersion(ctx.inventory.host.os);
+  const plan = planImages(ctx.inventory, input.repoDir, {
+    ...(os ? { osPython: os } : {}),
+    ...(input.generatedFiles ? { generated: input.generatedFiles } : {}),
+  });
+  const wanted = new Set([
+    "Dockerfile",
+    ...ctx.deployment.services.flatMap((t) => (t.source ? [t.source.dockerfile] : [])),
+  ]);
+  const artifacts: Artifact[] = [];
+  const notices: string[] = [];
+  for (const image of plan.images.filter((i) => wanted.has(i.dockerfile))) {
+    if (theirs(input, image.dockerfile)) continue;
+    if (!image.content) {
+      notices.push(`${image.notice ?? `No ${image.dockerfile} was written.`} ${buildpacks(ctx, image.dockerfile)}`);
+      continue;
+    }
+    artifacts.push({ path: image.dockerfile, kind: "dockerfile", content: image.content, policy: "create-only" });
+  }
+  if (artifacts.length > 0 && !theirs(input, ".dockerignore"))
+    artifacts.push({
+      path: ".dockerignore",
+      kind: "text",
+      content: templateText("cicd/dockerignore"),
+      policy: "create-only",
+    });
+  return { artifacts, notices };
+}
+
+/** The commands the deploy runs in an image (workers, jobs, a second web process): they must start too. */
+function commandsFor(dockerfile: string, ctx: CicdContext): ImageCommand[] {
+  const own = ctx.deployment.services.filter((t) =>
+    t.source ? t.source.dockerfile === dockerfile : dockerfile === "Dockerfile",
+  );
+  return own.flatMap((t) => (t.command?.length ? [{ name: `${t.kind} ${t.name}`, argv: t.command }] : []));
+}
+
+/** Static build check of every Dockerfile we write (src/image/build-check.ts). */
+export function checkAppImages(artifacts: Artifact[], ctx: CicdContext, input: PhaseInput): string[] {
+  const repo = openRepo(input.repoDir, input.generatedFiles);
+  if (!repo.present) return [];
+  return artifacts
+    .filter((a) => a.kind === "dockerfile")
+    .flatMap((a) => checkImageBuild(a.content, repo, commandsFor(a.path, ctx)).map((f) => `${a.path}: ${f}`));
+}

@@ -1,0 +1,72 @@
+// VM command lines from the real-app corpus, as the argv the container runs: tools from PATH, the
+// app's paths under the image's WORKDIR, web servers on 0.0.0.0:$PORT, wrappers and redirects
+// dropped, anything that needs a shell reported.
+import { describe, expect, it } from "vitest";
+import { processArgv } from "../../src/image/process-argv.js";
+
+const web = (command: string, root?: string) => processArgv(command, { root, port: "${PORT}" });
+
+describe("processArgv", () => {
+  it.each([
+    [
+      "/opt/netbox/venv/bin/gunicorn --pid /var/tmp/netbox.pid --pythonpath /opt/netbox/netbox --config /opt/netbox/gunicorn.py netbox.wsgi",
+      "/opt/netbox",
+      "gunicorn --pid /var/tmp/netbox.pid --pythonpath netbox --config gunicorn.py netbox.wsgi --bind 0.0.0.0:${PORT}",
+    ],
+    [
+      "/opt/healthchecks/venv/bin/uwsgi --master --http-socket 127.0.0.1:8000 --module hc.wsgi:application --processes 4 --chdir /opt/healthchecks --die-on-term",
+      "/opt/healthchecks",
+      "uwsgi --master --module hc.wsgi:application --processes 4 --chdir . --die-on-term --http-socket 0.0.0.0:${PORT}",
+    ],
+    [
+      `/bin/sh -c ' [ -n "$PAPERLESS_PORT" ] && export GRANIAN_PORT=$PAPERLESS_PORT; exec granian --interface asginl --ws "paperless.asgi:application"'`,
+      "/opt/paperless",
+      "granian --interface asginl --ws paperless.asgi:application --host 0.0.0.0 --port ${PORT}",
+    ],
+    [
+      "/home/mastodon/.rbenv/shims/bundle exec puma -C config/puma.rb",
+      "/home/mastodon/live",
+      "bundle exec puma -C config/puma.rb -b tcp://0.0.0.0:${PORT}",
+    ],
+    [
+      "/srv/app/venv/bin/celery --broker=redis://127.0.0.1:6379/0 flower --port=5555 --address=127.0.0.1",
+      "/srv/app",
+      "celery flower --port=${PORT} --address=0.0.0.0",
+    ],
+    ["/usr/bin/node build/server/index.js --services=web", undefined, "node build/server/index.js --services=web"],
+  ])("web: %s", (command, root, expected) => {
+    const r = web(command, root);
+    expect(r.ok && r.argv.join(" ")).toBe(expected);
+  });
+
+  it.each([
+    ["cd /opt/healthchecks && venv/bin/python manage.py pruneusers", "python manage.py pruneusers"],
+    ["cd /var/www/pixelfed && php artisan schedule:run >> /dev/null 2>&1", "php artisan schedule:run"],
+    [
+      "/opt/netbox/venv/bin/python3 /opt/netbox/netbox/manage.py rqworker high default low",
+      "python3 netbox/manage.py rqworker high default low",
+    ],
+  ])("background: %s", (command, expected) => {
+    const r = processArgv(command, { root: command.includes("netbox") ? "/opt/netbox" : undefined });
+    expect(r.ok && r.argv.join(" ")).toBe(expected);
+  });
+
+  it("places app paths relative to the image's WORKDIR", () => {
+    const r = processArgv("/opt/paperless/venv/bin/python3 /opt/paperless/src/manage.py document_consumer", {
+      root: "/opt/paperless",
+      workdir: "/app/src",
+    });
+    expect(r.ok && r.argv).toEqual(["python3", "manage.py", "document_consumer"]);
+  });
+
+  it.each([
+    ["python manage.py report | mail ops@example.com", /pipes into another command/],
+    ["FOO=1 python job.py", /sets FOO inline/],
+    ["python a.py; python b.py", /runs several commands/],
+    ["python job.py $HOME", /needs a shell/],
+  ])("reports what needs a shell: %s", (command, reason) => {
+    const r = processArgv(command);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(reason);
+  });
+});

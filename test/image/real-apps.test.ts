@@ -1,0 +1,99 @@
+// Images for every app of the real-app corpus (test/fixtures/real/<app>, planned against the app's
+// own repository folder): one per runtime its processes run, each passing the static build check
+// with every command the deploy gives it; the runtime the app declares; its lockfile's package
+// manager; a non-root user; the real start command on $PORT. PHP and Java get a notice, never a
+// guessed Dockerfile.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { checkImageBuild } from "../../src/image/build-check.js";
+import { planImages } from "../../src/image/plan.js";
+import { openRepo } from "../../src/image/repo.js";
+import { osPythonVersion } from "../../src/image/runtime-versions.js";
+import { parseInventory } from "../../src/inventory/load.js";
+import { ROOT } from "../helpers/phase-input.js";
+// @ts-expect-error plain JS shared with the benchmark
+import { loadCorpus } from "../../bench/fidelity-score.mjs";
+
+const CORPUS = path.join(ROOT, "test/fixtures/real");
+const corpus: { app: string; dir: string; truth: { from: string } }[] = existsSync(CORPUS)
+  ? await loadCorpus(CORPUS)
+  : [];
+
+/** The release each image must use, and why (declared over the VM's OS). */
+const EXPECTED: Record<string, Record<string, string>> = {
+  netbox: { python: "3.12" }, // pyproject requires-python >=3.12 (the VM's Ubuntu 22.04 ships 3.10)
+  healthchecks: { python: "3.12" }, // Django 6.1 in requirements.txt needs 3.12
+  "paperless-ngx": { python: "3.11" }, // requires-python >=3.11
+  redash: { python: "3.13" }, // requires-python >=3.13,<3.14
+  "fastapi-celery": { python: "3.11" }, // nothing declared: Ubuntu 22.04's 3.10 → nearest supported
+  outline: { node: "26" }, // .nvmrc
+  mastodon: { ruby: "3.3", node: "22" }, // Gemfile ruby >= 3.1; engines.node is past end of life
+  miniflux: { go: "1.26" },
+  maybe: { ruby: "3.4" }, // Gemfile.lock RUBY VERSION
+};
+const FAMILY: Record<string, string> = { python: "python", node: "node", ruby: "ruby", go: "golang" };
+
+describe.each(corpus.map((a) => [a.app, a] as const))("images for %s", (app, entry) => {
+  const repoDir = path.join(entry.dir, entry.truth.from);
+  const inv = parseInventory(readFileSync(path.join(entry.dir, "inventory.yaml"), "utf8"), "inventory.yaml").inventory;
+  const os = osPythonVersion(inv.host.os);
+  const plan = planImages(inv, repoDir, os ? { osPython: os } : {});
+
+  it("writes a Dockerfile per runtime that passes the static build check, or a notice", () => {
+    expect(plan.images.length).toBeGreaterThan(0);
+    expect(plan.images[0]!.dockerfile).toBe("Dockerfile");
+    for (const image of plan.images) {
+      if (image.runtime === "php" || image.runtime === "java") {
+        expect(image.content).toBeUndefined();
+        expect(image.notice).toMatch(/No (PHP|Java) Dockerfile is written.*buildpacks/);
+        continue;
+      }
+      expect(image.notice, image.dockerfile).toBeUndefined();
+      const commands = Object.entries(image.argv).map(([name, a]) => {
+        expect(a.ok, `${name}: ${a.ok ? "" : a.reason}`).toBe(true);
+        return { name, argv: a.ok ? a.argv : [] };
+      });
+      expect(checkImageBuild(image.content!, openRepo(repoDir), commands)).toEqual([]);
+    }
+  });
+
+  it("uses the runtime the app declares, its package manager, a non-root user and $PORT", () => {
+    for (const image of plan.images.filter((i) => i.content)) {
+      const text = image.content!;
+      const want = EXPECTED[app]?.[image.runtime];
+      const from = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!);
+      expect(from[0]!.startsWith(`${FAMILY[image.runtime]}:`)).toBe(true);
+      if (want) expect(from[0]).toMatch(new RegExp(`^${FAMILY[image.runtime]}:${want.replace(".", "\\.")}-`));
+      expect(text).toMatch(/^USER (app|node|nonroot)$/m);
+      if (/\bnpm ci\b/.test(text)) expect(openRepo(repoDir).foldersWith("package-lock.json").length).toBeGreaterThan(0);
+      if (openRepo(repoDir).exists("yarn.lock")) expect(text).toMatch(/yarn install/);
+      // A web server started by the shell form listens on the port Cloud Run gives it.
+      if (text.includes('CMD ["sh"')) expect(text).toMatch(/\$\{PORT\}|npm run|node |bundle exec sidekiq/);
+    }
+  });
+});
+
+describe("the corpus's runtimes", () => {
+  it("covers Python, Node, Ruby and Go Dockerfiles and the PHP/Java notices", () => {
+    const runtimes = new Set(
+      corpus.flatMap((a) => {
+        const inv = parse(readFileSync(path.join(a.dir, "inventory.yaml"), "utf8"));
+        return planImages(
+          parseInventory(JSON.stringify(inv), "x.json").inventory,
+          path.join(a.dir, a.truth.from),
+        ).images.map((i) => `${i.runtime}:${i.content ? "dockerfile" : "notice"}`);
+      }),
+    );
+    for (const r of [
+      "python:dockerfile",
+      "node:dockerfile",
+      "ruby:dockerfile",
+      "go:dockerfile",
+      "php:notice",
+      "java:notice",
+    ])
+      expect(runtimes).toContain(r);
+  });
+});
