@@ -2,7 +2,6 @@
 // worker → no push-vs-pull decision), and quotes the cost model where money is the trade-off.
 import type { CostEstimate } from "../cost/estimate.js";
 import type { Deployment } from "../../../contracts/deployment.js";
-import type { Decision } from "../schema.js";
 import { isAiWorkerTarget } from "../../../contracts/deployment.js";
 import { aiDecision } from "./ai-decision.js";
 import type { Draft } from "./draft.js";

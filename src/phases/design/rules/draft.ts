@@ -1,6 +1,6 @@
 // The working state the offline rules fill in, one concern per rule file, before offline.ts turns
 // it into a DesignResult.
-import type { Inventory } from "../../../inventory/schema.js";
+import type { Inventory, Storage } from "../../../inventory/schema.js";
 import type { AuditResult } from "../../../contracts/audit-result.js";
 import type {
   Bucket,
@@ -17,7 +17,6 @@ import { type Topology, topology } from "./classify.js";
 import { baseName, projectId } from "./names.js";
 import { type CeleryMode, type ProcessPlan, planProcesses } from "./processes.js";
 import { planStoreHomes, type StoreHome } from "./store-homes.js";
-import type { StoragePlan } from "./storage.js";
 import type { ImagePlan } from "../../../image/plan.js";
 
 /** Averages the sizing rules share with the cost model (see cost/assumptions.ts). */
@@ -31,6 +30,16 @@ export interface AiWorkerNote {
   keyEnv: string[];
   /** Inventory services that held a model credential (or, without one, the web services). */
   holders: string[];
+}
+
+/** A user-file folder moved to Cloud Storage (rules/storage.ts). */
+export interface StoragePlan {
+  storage: Storage;
+  bucket: string;
+  /** Where the app finds the folder inside the container. */
+  mountPath: string;
+  /** Cloud Run targets that mount it. */
+  targets: string[];
 }
 
 export const REQUEST_SECONDS = 0.2;

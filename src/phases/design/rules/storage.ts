@@ -4,19 +4,11 @@
 // runbook copies the files over with `gcloud storage rsync`.
 // https://cloud.google.com/run/docs/configuring/services/cloud-storage-volume-mounts
 import { ABSOLUTE_PATH, type Bucket, BUCKET_NAME, isAiWorkerTarget } from "../../../contracts/deployment.js";
-import type { Storage } from "../../../inventory/schema.js";
 import { inImagePath, vmAppRoot } from "../../../image/app-root.js";
 import type { Draft } from "./draft.js";
-import { cleanName } from "./names.js";
 
-export interface StoragePlan {
-  storage: Storage;
-  bucket: string;
-  /** Where the app finds the folder inside the container. */
-  mountPath: string;
-  /** Cloud Run targets that mount it. */
-  targets: string[];
-}
+export type { StoragePlan } from "./draft.js";
+import { cleanName } from "./names.js";
 
 function bucketName(project: string, folder: string, taken: Set<string>): string {
   const leaf = folder.split("/").filter(Boolean).pop() ?? "files";
