@@ -6,6 +6,7 @@
 import type { Inventory, Service } from "../inventory/schema.js";
 import { vmAppRoot } from "./app-root.js";
 import { goImage } from "./go-image.js";
+import { healthRouteOf, type HealthRoute } from "./health-route.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { nodeImage } from "./node-image.js";
 import { pythonImage } from "./python-image.js";
@@ -84,6 +85,8 @@ export interface ImagePlan {
   root?: string;
   main?: Stack;
   images: RuntimeImage[];
+  /** Web processes' own health routes (health-route.ts); a web process missing here gets a TCP probe. */
+  health: Record<string, HealthRoute>;
 }
 
 /** The processes of one runtime, web processes first (the image's CMD runs the first). */
@@ -123,7 +126,18 @@ export function planImages(
       ...(runtime === "python" && options.osPython ? { osPython: options.osPython } : {}),
     });
   });
-  return { ...(root ? { root } : {}), ...(main ? { main } : {}), images };
+  const webs = inv.services.filter((s) => s.role === "web");
+  const health: Record<string, HealthRoute> = {};
+  for (const s of webs) {
+    const route = healthRouteOf(
+      repo,
+      s,
+      images.find((i) => i.runtime === runtimeOf(s)),
+      webs.length,
+    );
+    if (route) health[s.name] = route;
+  }
+  return { ...(root ? { root } : {}), ...(main ? { main } : {}), images, health };
 }
 
 /** The image a process runs in. */

@@ -4,7 +4,8 @@
 # runnable by hand with the same arguments.
 #
 #   canary.sh --service NAME --region REGION --project PROJECT --image IMAGE
-#             [--strategy canary|direct|job|worker-pool] [--health-path /healthz] [--steps 10,50,100]
+#             [--strategy canary|direct|job|worker-pool] [--health-path /healthz]
+#             [--health-mode route|reachable] [--steps 10,50,100]
 #             [--bake-seconds 60] [--health-retries 5] [--health-timeout 5]
 #             [--health-interval 5] [--tag canary] [--execute]
 #             [--max-5xx-ratio 0.0144 --max-latency-ms 2000 [--latency-percentile 99]
@@ -18,6 +19,10 @@
 #         served during its bake (Cloud Monitoring: its share of 5xx answers and its latency at
 #         --latency-percentile), the same SLIs the observe phase's SLOs use; a step that served
 #         fewer than --min-requests requests is left to the health check.
+# Health checks: `route` (default) GETs the app's health route and wants a 2xx/3xx answer;
+# `reachable`, for an app with no health route (its startup probe only checks the port), wants any
+# answer below 500 from --health-path: a 404 or a login redirect proves the new revision serves,
+# a 5xx or silence does not. Never a 2xx from a route the app does not have.
 # direct: deploy to 100%; Cloud Run only routes to a revision once it is ready, so a revision
 #         that fails to start never takes traffic (workers and non-public services).
 # job:    update a Cloud Run job; with --execute, also run it once and wait for it to finish
@@ -34,7 +39,7 @@ fail() { printf 'canary: FAILED: %s\n' "$*" >&2; exit 1; }
 expect() { [[ $2 =~ $3 ]] || die "invalid $1: '$2'"; }
 
 SERVICE="" REGION="" PROJECT="" IMAGE=""
-STRATEGY=canary HEALTH_PATH=/ STEPS=10,50,100 TAG=canary EXECUTE=0
+STRATEGY=canary HEALTH_PATH=/ HEALTH_MODE=route STEPS=10,50,100 TAG=canary EXECUTE=0
 BAKE=60 RETRIES=5 TIMEOUT=5 INTERVAL=5
 MAX_5XX="" MAX_LATENCY="" PERCENTILE=95 MIN_REQUESTS=20 METRICS_DELAY=180
 EXTRA=()
@@ -43,7 +48,7 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     --) shift; EXTRA=("$@"); break ;;
     --execute) EXECUTE=1; shift ;;
-    --service | --region | --project | --image | --strategy | --health-path | --steps | --tag | \
+    --service | --region | --project | --image | --strategy | --health-path | --health-mode | --steps | --tag | \
       --bake-seconds | --health-retries | --health-timeout | --health-interval | --max-5xx-ratio | \
       --max-latency-ms | --latency-percentile | --min-requests | --metrics-delay)
       [[ $# -ge 2 ]] || die "$1 needs a value"
@@ -54,6 +59,7 @@ while [[ $# -gt 0 ]]; do
         --image) IMAGE=$2 ;;
         --strategy) STRATEGY=$2 ;;
         --health-path) HEALTH_PATH=$2 ;;
+        --health-mode) HEALTH_MODE=$2 ;;
         --steps) STEPS=$2 ;;
         --tag) TAG=$2 ;;
         --bake-seconds) BAKE=$2 ;;
@@ -78,6 +84,7 @@ expect image "$IMAGE" '^[a-z0-9.-]+(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]{1,128}|@sha2
 expect strategy "$STRATEGY" '^(canary|direct|job|worker-pool)$'
 [[ $EXECUTE == 0 || $STRATEGY == job ]] || die "--execute goes with --strategy job only"
 expect health-path "$HEALTH_PATH" '^/[A-Za-z0-9._~/-]{0,100}$'
+expect health-mode "$HEALTH_MODE" '^(route|reachable)$'
 expect steps "$STEPS" '^[0-9]{1,3}(,[0-9]{1,3}){0,4}$'
 expect tag "$TAG" '^[a-z][a-z0-9-]{0,20}$'
 expect bake-seconds "$BAKE" '^[0-9]{1,4}$'
@@ -105,11 +112,22 @@ done
 
 G=(--region "$REGION" --project "$PROJECT" --quiet)
 
-# healthy URL: true once the URL answers 2xx/3xx, false after RETRIES failed attempts.
+# answers URL: one attempt, as HEALTH_MODE asks (route: 2xx/3xx; reachable: any HTTP answer below 500).
+answers() {
+  local code
+  if [[ $HEALTH_MODE == route ]]; then
+    curl --fail --silent --show-error --output /dev/null --max-time "$TIMEOUT" "$1"
+    return
+  fi
+  code=$(curl --silent --show-error --output /dev/null --write-out '%{http_code}' --max-time "$TIMEOUT" "$1") || code=000
+  [[ $code =~ ^[1-4][0-9][0-9]$ ]] || { log "answered HTTP $code"; return 1; }
+}
+
+# healthy URL: true once the URL answers, false after RETRIES failed attempts.
 healthy() {
   local attempt
   for ((attempt = 1; attempt <= RETRIES; attempt++)); do
-    if curl --fail --silent --show-error --output /dev/null --max-time "$TIMEOUT" "$1"; then
+    if answers "$1"; then
       return 0
     fi
     log "health check $attempt/$RETRIES failed: $1"

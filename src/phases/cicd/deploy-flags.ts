@@ -145,7 +145,8 @@ export function deployScript(
   ];
   if (strategy === "canary") {
     head.push(
-      `--health-path ${shellWord(target.healthPath)} --steps ${result.canarySteps.join(",")}`,
+      // No health route (a TCP startup probe): the canary asks only that the app answers below 500.
+      `--health-path ${shellWord(target.healthPath)}${target.probe === "tcp" ? " --health-mode reachable" : ""} --steps ${result.canarySteps.join(",")}`,
       `--bake-seconds ${result.bakeSeconds} --health-retries ${result.healthCheck.retries}`,
       `--health-timeout ${result.healthCheck.timeoutSeconds} --health-interval ${result.healthCheck.intervalSeconds}`,
     );

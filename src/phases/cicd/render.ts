@@ -97,7 +97,12 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
             : strategy === "worker-pool"
               ? "worker pool update (always on)"
               : "direct (readiness gate)",
-      health: strategy === "canary" ? `\`${s.healthPath}\` on the tagged URL` : "Cloud Run readiness",
+      health:
+        strategy === "canary"
+          ? s.probe === "tcp"
+            ? `\`${s.healthPath}\` on the tagged URL answers below 500 (no health route)`
+            : `\`${s.healthPath}\` on the tagged URL`
+          : "Cloud Run readiness",
     };
   });
   const secrets = [...new Set(deployment.services.flatMap((s) => s.secrets))].sort();

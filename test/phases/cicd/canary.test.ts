@@ -138,6 +138,40 @@ describe("canary.sh", () => {
     expect(r.calls.filter((c) => c.startsWith("curl")).every((c) => c.includes("--max-time 1 "))).toBe(true);
   });
 
+  // An app with no health route: its startup probe checks the port; the canary must not demand a
+  // 2xx from a route that is not there, yet still roll back a revision that answers 5xx.
+  const REACHABLE = [...BASE.map((a) => (a === "/healthz" ? "/" : a)), "--health-mode", "reachable"];
+
+  it("reachable mode: a 404 or a redirect from / is an answer, so the rollout completes", async () => {
+    for (const code of ["404", "302", "200"]) {
+      const r = await runCanary(REACHABLE, { FAKE_SERVICE_EXISTS: "1", FAKE_CURL_CODE: code });
+      expect(r.exitCode, code).toBe(0);
+      expect(traffic(r.calls)).toEqual(["--to-tags canary=10", "--to-tags canary=50", "--to-latest"]);
+      const checks = r.calls.filter((c) => c.startsWith("curl"));
+      expect(checks[0]).toMatch(
+        /--write-out %\{http_code\} .* https:\/\/canary---web-app-prod-abc123-uc\.a\.run\.app\/$/,
+      );
+      expect(checks.every((c) => !c.includes("--fail"))).toBe(true);
+    }
+  });
+
+  it("reachable mode: a 5xx at 50% rolls back", async () => {
+    const r = await runCanary(REACHABLE, { FAKE_SERVICE_EXISTS: "1", FAKE_CURL_FAIL_AT: "50" });
+    expect(r.exitCode).toBe(1);
+    expect(traffic(r.calls)).toEqual([
+      "--to-tags canary=10",
+      "--to-tags canary=50",
+      "--to-revisions web-app-prod-00001-abc=100",
+    ]);
+    expect(r.output).toContain("answered HTTP 503");
+  });
+
+  it("route mode (the default) asks curl --fail for a 2xx/3xx: an error answer rolls back", async () => {
+    const r = await runCanary(BASE, { FAKE_SERVICE_EXISTS: "1", FAKE_CURL_FAIL_AT: "0" });
+    expect(r.exitCode).toBe(1);
+    expect(r.calls.filter((c) => c.startsWith("curl")).every((c) => c.includes("--fail"))).toBe(true);
+  });
+
   it("a failed no-traffic deploy of an existing service rolls back and fails", async () => {
     const r = await runCanary(BASE, { FAKE_SERVICE_EXISTS: "1", FAKE_DEPLOY_FAIL: "1" });
     expect(r.exitCode).toBe(1);
@@ -166,6 +200,7 @@ describe("canary.sh", () => {
     ["service with ;", ["--service", "web;rm -rf /"]],
     ["service with $()", ["--service", "web$(id)"]],
     ["health path with a backtick", ["--health-path", "/health`id`"]],
+    ["an unknown health mode", ["--health-mode", "any"]],
     ["descending steps", ["--steps", "50,10,100"]],
     ["steps not ending at 100", ["--steps", "10,50"]],
     ["a deploy flag with a space", ["--", "--args=a b"]],

@@ -90,11 +90,12 @@ describe("offline design of the four example inventories", () => {
     expect([db.databaseVersion, db.engine, db.pointInTimeRecovery]).toEqual([version, engine, true]);
   });
 
-  it("derives Cloud Run names from target.service, port 8080 and /healthz probes", () => {
+  it("derives Cloud Run names from target.service, port 8080; with no repository to find a health route in, APIs get a TCP probe", () => {
     const names = results.seed.deployment.services.map((s) => s.name);
     expect(names).toEqual(["web-app-prod", "web-app-prod-worker", "web-app-prod-ai-worker"]);
     for (const s of Object.values(results).flatMap((r) => r.deployment.services)) {
-      expect([s.port, s.healthPath]).toEqual([8080, "/healthz"]);
+      expect(s.port).toBe(8080);
+      if (s.kind === "api") expect([s.probe, s.healthPath]).toEqual(["tcp", "/"]);
     }
   });
 

@@ -35,6 +35,17 @@ const examples = readdirSync(path.join(ROOT, "examples")).filter((e) =>
   existsSync(path.join(ROOT, "examples", e, "inventory.yaml")),
 );
 const PROCESS = new Set(["web", "worker", "scheduler", "cron", "other"]);
+/**
+ * Health routes the apps have, by inventory process (from their own repositories: Mastodon's and
+ * Pixelfed's Compose healthchecks, Spring Boot Actuator). Every other API has none that the
+ * fixture shows, so it gets a TCP startup probe and a canary that asks only for an answer.
+ */
+const HEALTH: Record<string, Record<string, string>> = {
+  mastodon: { "mastodon-web": "/health", "mastodon-streaming": "/api/v1/streaming/health" },
+  pixelfed: { "php8-2-fpm": "/api/service/health-check" },
+  "spring-petclinic": { petclinic: "/actuator/health" },
+};
+const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|MYSQL|SQL)(_|$)|DBHOST|DBPASS/;
 
 async function designFor(inventoryFile: string, repoDir: string) {
   const input = { ...withAudit(inputFromFile(inventoryFile)), repoDir };
@@ -117,6 +128,26 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
       expect(runbook).toContain(`gcloud storage rsync ${folder.path} gs://${bucket!.name} --recursive`);
     }
     if (!app.truth.storage?.length) expect(result.deployment.buckets ?? []).toEqual([]);
+  });
+
+  it("probes a health route the app has, else only the port: never an invented /healthz", async () => {
+    const { result } = await designed;
+    for (const t of result.deployment.services.filter((x) => x.kind === "api")) {
+      const route = HEALTH[app.app]?.[t.replaces[0]!];
+      expect([t.replaces[0], t.probe, t.healthPath]).toEqual([t.replaces[0], route ? "http" : "tcp", route ?? "/"]);
+    }
+  });
+
+  it("starts every target that reaches Cloud SQL with its database settings", async () => {
+    const { result } = await designed;
+    for (const t of result.deployment.services.filter((x) => x.cloudSqlInstance)) {
+      const names = [...t.secrets, ...Object.keys(t.env ?? {})];
+      expect(
+        names.some((n) => DB_SETTING.test(n)),
+        `${t.name}: ${names.join(",")}`,
+      ).toBe(true);
+      expect(names).not.toContain("PORT");
+    }
   });
 
   it("gives every use of Redis a home, and names Celery only where Celery runs", async () => {

@@ -55,12 +55,16 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   const sharedBus = d.stores.some(
     (h) => h.home === "memorystore-redis" && h.uses.includes("pubsub") && s.dependsOn.includes(h.service.name),
   );
+  // Probe a route the app has; with none found, only the port (a TCP startup probe), and the canary
+  // asks only that the app answers: an invented /healthz would fail every deploy.
+  const route = d.images.health[s.name];
   return {
     name,
     kind: "api",
     replaces: [s.name],
     port: PORT,
-    healthPath: HEALTH_PATH,
+    healthPath: route?.path ?? "/",
+    probe: route ? "http" : "tcp",
     cpu: String(cpu),
     memory,
     concurrency,

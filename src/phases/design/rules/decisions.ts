@@ -26,7 +26,7 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       .join(", ")}`,
     title: "Run the application on Cloud Run, one service per role",
     context: `Everything runs on ${d.inv.host.hostname ?? "one VM"}: a kernel or disk failure stops the whole product, capacity only grows vertically, and ${team} patch the machine by hand. The target must scale ${d.inv.traffic.growth}× without anyone managing nodes.`,
-    decision: `Deploy ${api ? `the API as Cloud Run service ${api.name} (${api.cpu} vCPU, ${api.memory}, concurrency ${api.concurrency}, ${api.minInstances}–${api.maxInstances} instances, startup CPU boost, probes on ${api.healthPath})` : "each HTTP role as a Cloud Run service"}${worker ? ` and the background work separately as ${worker.name}` : ""}. Cloud Run spreads instances across zones, scales on requests and bills per use.`,
+    decision: `Deploy ${api ? `the API as Cloud Run service ${api.name} (${api.cpu} vCPU, ${api.memory}, concurrency ${api.concurrency}, ${api.minInstances}–${api.maxInstances} instances, startup CPU boost, ${api.probe === "tcp" ? `a TCP startup probe on port ${api.port}: no health route was found` : `probes on ${api.healthPath}`})` : "each HTTP role as a Cloud Run service"}${worker ? ` and the background work separately as ${worker.name}` : ""}. Cloud Run spreads instances across zones, scales on requests and bills per use.`,
     alternatives: [
       "Managed instance group of VMs behind a load balancer: removes the single machine but keeps OS patching, image builds and capacity planning.",
       "App Engine flexible: VM-based, slow to deploy and does not scale to zero.",

@@ -2,7 +2,8 @@
 // and Cloud Scheduler jobs, in inventory order so the output is stable.
 import type { Service } from "../../../inventory/schema.js";
 import { businessWindow } from "../../../contracts/business-hours.js";
-import { CRON_5, type DeployTarget, type Schedule } from "../../../contracts/deployment.js";
+import { CRON_5, type Schedule } from "../../../contracts/deployment.js";
+import { applyAppEnv } from "./app-env.js";
 import { planAiWorker } from "./ai-worker.js";
 import { alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
 import { applyConnectionBudget, databaseTarget } from "./data.js";
@@ -160,40 +161,11 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
       });
     }
   }
-  shareAppSecrets(d);
+  applyAppEnv(d);
   planAiWorker(d, options.workerDir);
   addWarmWindow(d, tz);
   applyConnectionBudget(d);
   planEdge(d);
-}
-
-/**
- * A crontab line carries no environment of its own, but the command runs the app's code with the
- * app's settings: a process with no env that talks to a data store gets the secrets of the app
- * processes (same runtime) that talk to the same stores, or it would start without its password.
- */
-function shareAppSecrets(d: Draft): void {
-  const stores = new Set(
-    d.inv.services.filter((s) => ["database", "cache", "broker"].includes(s.role)).map((s) => s.name),
-  );
-  const processOf = (t: DeployTarget) => d.inv.services.find((s) => t.replaces.includes(s.name));
-  for (const t of d.services) {
-    const s = processOf(t);
-    if (!s || s.env.length > 0) continue;
-    const mine = s.dependsOn.filter((n) => stores.has(n));
-    if (mine.length === 0) continue;
-    const peers = d.services.filter((o) => {
-      const p = processOf(o);
-      return (
-        o !== t &&
-        p &&
-        p.env.length > 0 &&
-        (!s.runtime || !p.runtime || p.runtime === s.runtime) &&
-        p.dependsOn.some((n) => mine.includes(n))
-      );
-    });
-    t.secrets = [...new Set([...t.secrets, ...peers.flatMap((o) => o.secrets)])].sort();
-  }
 }
 
 /**

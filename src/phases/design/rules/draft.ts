@@ -32,6 +32,18 @@ export interface AiWorkerNote {
   holders: string[];
 }
 
+/** The environment a target starts with (rules/app-env.ts). */
+export interface EnvPlan {
+  /** Values the design sets, with why. */
+  set: Record<string, { value: string; why: string }>;
+  /** Names not passed on, with why (Cloud Run's own, a web server's settings on a worker). */
+  dropped: Array<{ name: string; why: string }>;
+  /** Names the design adds that the VM did not set (the database URL of an app configured by a file). */
+  added: Array<{ name: string; why: string }>;
+  /** Names whose VM value is carried over through Secret Manager. */
+  carried: string[];
+}
+
 /** A user-file folder moved to Cloud Storage (rules/storage.ts). */
 export interface StoragePlan {
   storage: Storage;
@@ -86,6 +98,8 @@ export interface Draft {
     ai?: AiWorkerNote;
     /** User-file folders moved to Cloud Storage (rules/storage.ts). */
     storage?: StoragePlan[];
+    /** Environment values the design set per target (rules/app-env.ts). */
+    env?: Record<string, EnvPlan>;
   };
 }
 
@@ -93,7 +107,7 @@ export function newDraft(
   inv: Inventory,
   audit: AuditResult | undefined,
   celery: CeleryMode = "keep",
-  images: ImagePlan = { images: [] },
+  images: ImagePlan = { images: [], health: {} },
 ): Draft {
   const project = projectId(inv);
   const assumptions: string[] = [];

@@ -27,15 +27,34 @@ function pubsubStore(d: Draft, s: Service): string | undefined {
   )?.service.name;
 }
 
+/** How to add a cheap health route, in the app's own framework. */
+export function healthRouteHint(s: Service): string {
+  const f = `${s.framework ?? ""} ${s.software} ${s.runtime ?? ""}`.toLowerCase();
+  if (/django/.test(f)) return '`path("healthz", lambda request: HttpResponse("ok"))` in the root urls.py';
+  if (/fastapi|uvicorn/.test(f)) return '`@app.get("/healthz")` returning `{"ok": True}` in the app module';
+  if (/flask/.test(f)) return '`@app.get("/healthz")` returning `"ok"` in the app module';
+  if (/rails|puma|ruby/.test(f)) return '`get "up" => "rails/health#show"` in config/routes.rb (Rails 7.1+)';
+  if (/laravel|php/.test(f)) return "`health: '/up'` in bootstrap/app.php's withRouting (Laravel 11+)";
+  if (/spring|java/.test(f)) return "the spring-boot-starter-actuator dependency (/actuator/health)";
+  if (/\bgo\b/.test(f)) return '`http.HandleFunc("/healthz", …)` writing "ok" in main.go';
+  if (/node|express|next|nest/.test(f)) return '`app.get("/healthz", (req, res) => res.send("ok"))` in the entry file';
+  return "a GET /healthz that answers 200 without touching the database";
+}
+
 export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" } }): MappingEntry {
   const s = plan.service;
   const t = targetOf(d, s)!;
+  const route = d.images.health[s.name];
   const changes = [
-    `Serve a cheap GET ${t.healthPath} (200 without touching the database) for the startup and liveness probes.`,
+    route
+      ? `Keep ${t.healthPath} cheap (found in ${route.source}): the startup and liveness probes and the canary GET it and want a 2xx.`
+      : `No health route was found, so the startup probe only checks that port ${t.port} accepts connections and the canary only asks that ${t.healthPath} answers below 500. Add one for real probes: ${healthRouteHint(s)}; run the design again and it switches to HTTP probes on it.`,
     `Listen on the PORT environment variable (${t.port}) on 0.0.0.0.`,
   ];
-  if (t.secrets.length)
-    changes.push(`Read ${t.secrets.join(", ")} from the environment; Cloud Run injects them from Secret Manager.`);
+  if (/django/i.test(`${s.framework ?? ""} ${s.software}`))
+    changes.push(
+      "Add .run.app to ALLOWED_HOSTS next to the public domain: the canary checks each new revision at its run.app URL, and Django answers 400 to a host it does not know.",
+    );
   const brokerEnv = s.env.filter(isBrokerEnv);
   if (taskQueues(d).length && d.plans.some((p) => p.target.kind === "push"))
     changes.push(
@@ -50,8 +69,8 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     maxInstances: t.maxInstances,
     cpuBoost: t.cpuBoost,
     port: t.port,
-    startupProbe: t.healthPath,
-    livenessProbe: t.healthPath,
+    startupProbe: t.probe === "tcp" ? `tcp:${t.port}` : t.healthPath,
+    livenessProbe: t.probe === "tcp" ? "none" : t.healthPath,
     ingress: t.ingress,
     serviceAccount: t.serviceAccount,
   };

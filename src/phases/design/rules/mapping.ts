@@ -5,10 +5,11 @@ import type { Service } from "../../../inventory/schema.js";
 import type { MappingEntry } from "../schema.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
-import { alwaysOnEntry, beatToSchedulerEntry, cronEntry, pushEntry, webEntry } from "./mapping-processes.js";
+import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, webEntry } from "./mapping-processes.js";
 import { taskQueues } from "./mapping-shared.js";
 import { runName } from "./names.js";
 import { brokerDecision, databaseDecision, processDecision } from "./open-decisions.js";
+import { envChanges } from "./app-env.js";
 import { describeUses, type StoreHome } from "./store-homes.js";
 
 /** `<base>-redis` / `<base>-memcached` for the first of its kind, `<base>-<service>` for others. */
@@ -120,31 +121,42 @@ function database(d: Draft, s: Service): MappingEntry {
   };
 }
 
+/** Each process's entry also says what its environment becomes (rules/app-env.ts). */
 export function buildMapping(d: Draft): MappingEntry[] {
-  return d.inv.services.map((s): MappingEntry => {
-    const plan = d.plans.find((p) => p.service === s);
-    if (plan) {
-      const target = plan.target;
-      switch (target.kind) {
-        case "web":
-          return webEntry(d, { ...plan, target });
-        case "push":
-        case "long-job":
-          return pushEntry(d, plan);
-        case "always-on":
-          return alwaysOnEntry(d, plan);
-        case "cron":
-          return cronEntry(d, s);
-        case "scheduler-jobs":
-          return beatToSchedulerEntry(d, s);
-        case "decision":
-          return processDecision(d, s, target.topic);
-      }
-    }
-    const home = d.stores.find((h) => h.service === s);
-    if (home) return store(d, home);
-    if (s.role === "reverse-proxy") return proxy(d, s);
-    if (s.role === "database") return database(d, s);
-    return processDecision(d, s, "unknown-process");
+  return d.inv.services.map((s) => {
+    const entry = mappingEntry(d, s);
+    const target = d.services.find((t) => t.replaces.includes(s.name));
+    const env = target ? envChanges(d.notes.env?.[target.name], target) : [];
+    // One sentence: the schema caps an entry at 10 changes of 600 characters.
+    return env.length
+      ? { ...entry, appChanges: [...entry.appChanges.slice(0, 9), clipText(env.join(" "), 600)] }
+      : entry;
   });
+}
+
+function mappingEntry(d: Draft, s: Service): MappingEntry {
+  const plan = d.plans.find((p) => p.service === s);
+  if (plan) {
+    const target = plan.target;
+    switch (target.kind) {
+      case "web":
+        return webEntry(d, { ...plan, target });
+      case "push":
+      case "long-job":
+        return pushEntry(d, plan);
+      case "always-on":
+        return alwaysOnEntry(d, plan);
+      case "cron":
+        return cronEntry(d, s);
+      case "scheduler-jobs":
+        return beatToSchedulerEntry(d, s);
+      case "decision":
+        return processDecision(d, s, target.topic);
+    }
+  }
+  const home = d.stores.find((h) => h.service === s);
+  if (home) return store(d, home);
+  if (s.role === "reverse-proxy") return proxy(d, s);
+  if (s.role === "database") return database(d, s);
+  return processDecision(d, s, "unknown-process");
 }

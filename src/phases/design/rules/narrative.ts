@@ -20,7 +20,7 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
   return [
     {
       id: "zero-downtime-deploys",
-      how: `Every deploy is a new Cloud Run revision; traffic moves to it in steps only after ${api?.healthPath ?? "/healthz"} answers, and moves back in one command.`,
+      how: `Every deploy is a new Cloud Run revision; traffic moves to it in steps only after ${api?.probe === "tcp" ? `it answers on ${api.healthPath} (below 500: the app has no health route)` : `${api?.healthPath ?? "/healthz"} answers`}, and moves back in one command.`,
     },
     {
       id: "scale-to-zero",
@@ -267,7 +267,11 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
     {
       title: "Deploy and smoke-test the new stack",
       detail: `Deploy ${dep.services.map((s) => s.name).join(", ")} against the promoted database; run the smoke tests against the ${lb ? "load balancer IP with a Host header" : "run.app URL"}.`,
-      commands: api ? [`curl -fsS https://${api.name}-PROJECT_NUMBER.${dep.region}.run.app${api.healthPath}`] : [],
+      commands: api
+        ? [
+            `curl ${api.probe === "tcp" ? "-sS -o /dev/null -w '%{http_code}\\n'" : "-fsS"} https://${api.name}-PROJECT_NUMBER.${dep.region}.run.app${api.healthPath}`,
+          ]
+        : [],
     },
     lb
       ? {

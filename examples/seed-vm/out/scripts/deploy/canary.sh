@@ -5,7 +5,8 @@
 # runnable by hand with the same arguments.
 #
 #   canary.sh --service NAME --region REGION --project PROJECT --image IMAGE
-#             [--strategy canary|direct|job|worker-pool] [--health-path /healthz] [--steps 10,50,100]
+#             [--strategy canary|direct|job|worker-pool] [--health-path /healthz]
+#             [--health-mode route|reachable] [--steps 10,50,100]
 #             [--bake-seconds 60] [--health-retries 5] [--health-timeout 5]
 #             [--health-interval 5] [--tag canary] [-- EXTRA_GCLOUD_DEPLOY_FLAGS...]
 #
@@ -13,6 +14,10 @@
 #         that does not exist. Later deploys: remember the serving revision, deploy the new one
 #         with no traffic under a tag, check the tagged URL, then shift traffic step by step
 #         with a bake time and a check at each step. Any failure -> 100% back to the old revision.
+# Health checks: `route` (default) GETs the app's health route and wants a 2xx/3xx answer;
+# `reachable`, for an app with no health route (its startup probe only checks the port), wants any
+# answer below 500 from --health-path: a 404 or a login redirect proves the new revision serves,
+# a 5xx or silence does not. Never a 2xx from a route the app does not have.
 # direct: deploy to 100%; Cloud Run only routes to a revision once it is ready, so a revision
 #         that fails to start never takes traffic (workers and non-public services).
 # job:    update a Cloud Run job.
@@ -28,14 +33,14 @@ fail() { printf 'canary: FAILED: %s\n' "$*" >&2; exit 1; }
 expect() { [[ $2 =~ $3 ]] || die "invalid $1: '$2'"; }
 
 SERVICE="" REGION="" PROJECT="" IMAGE=""
-STRATEGY=canary HEALTH_PATH=/ STEPS=10,50,100 TAG=canary
+STRATEGY=canary HEALTH_PATH=/ HEALTH_MODE=route STEPS=10,50,100 TAG=canary
 BAKE=60 RETRIES=5 TIMEOUT=5 INTERVAL=5
 EXTRA=()
 
 while [[ $# -gt 0 ]]; do
   case $1 in
     --) shift; EXTRA=("$@"); break ;;
-    --service | --region | --project | --image | --strategy | --health-path | --steps | --tag | \
+    --service | --region | --project | --image | --strategy | --health-path | --health-mode | --steps | --tag | \
       --bake-seconds | --health-retries | --health-timeout | --health-interval)
       [[ $# -ge 2 ]] || die "$1 needs a value"
       case $1 in
@@ -45,6 +50,7 @@ while [[ $# -gt 0 ]]; do
         --image) IMAGE=$2 ;;
         --strategy) STRATEGY=$2 ;;
         --health-path) HEALTH_PATH=$2 ;;
+        --health-mode) HEALTH_MODE=$2 ;;
         --steps) STEPS=$2 ;;
         --tag) TAG=$2 ;;
         --bake-seconds) BAKE=$2 ;;
@@ -63,6 +69,7 @@ expect project "$PROJECT" '^[a-z][a-z0-9-]{4,28}[a-z0-9]$'
 expect image "$IMAGE" '^[a-z0-9.-]+(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$'
 expect strategy "$STRATEGY" '^(canary|direct|job|worker-pool)$'
 expect health-path "$HEALTH_PATH" '^/[A-Za-z0-9._~/-]{0,100}$'
+expect health-mode "$HEALTH_MODE" '^(route|reachable)$'
 expect steps "$STEPS" '^[0-9]{1,3}(,[0-9]{1,3}){0,4}$'
 expect tag "$TAG" '^[a-z][a-z0-9-]{0,20}$'
 expect bake-seconds "$BAKE" '^[0-9]{1,4}$'
@@ -83,11 +90,22 @@ done
 
 G=(--region "$REGION" --project "$PROJECT" --quiet)
 
-# healthy URL: true once the URL answers 2xx/3xx, false after RETRIES failed attempts.
+# answers URL: one attempt, as HEALTH_MODE asks (route: 2xx/3xx; reachable: any HTTP answer below 500).
+answers() {
+  local code
+  if [[ $HEALTH_MODE == route ]]; then
+    curl --fail --silent --show-error --output /dev/null --max-time "$TIMEOUT" "$1"
+    return
+  fi
+  code=$(curl --silent --show-error --output /dev/null --write-out '%{http_code}' --max-time "$TIMEOUT" "$1") || code=000
+  [[ $code =~ ^[1-4][0-9][0-9]$ ]] || { log "answered HTTP $code"; return 1; }
+}
+
+# healthy URL: true once the URL answers, false after RETRIES failed attempts.
 healthy() {
   local attempt
   for ((attempt = 1; attempt <= RETRIES; attempt++)); do
-    if curl --fail --silent --show-error --output /dev/null --max-time "$TIMEOUT" "$1"; then
+    if answers "$1"; then
       return 0
     fi
     log "health check $attempt/$RETRIES failed: $1"

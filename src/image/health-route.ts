@@ -1,0 +1,147 @@
+// A health route the app already serves, found in its repository: a Compose healthcheck that
+// curls the process's port (Mastodon's `localhost:3000/health`), the framework's own route
+// (Rails 7.1's `rails/health#show`, Spring Boot Actuator's /actuator/health), or a route the
+// web process's entry module declares (`@app.get("/healthz")`, `app.get('/health', …)`,
+// Django's `path("healthz", …)`). None found means none is invented: the deploy then probes the
+// port (TCP) and the canary only asks that the app answers, never a 2xx from a route that is
+// not there. https://cloud.google.com/run/docs/configuring/healthchecks
+import path from "node:path";
+import { parse } from "yaml";
+import type { Service } from "../inventory/schema.js";
+import { anchorsOf } from "./anchors.js";
+import { APP_DIR } from "./app-root.js";
+import type { RuntimeImage } from "./image-types.js";
+import type { AppRepo } from "./repo.js";
+
+export interface HealthRoute {
+  path: string;
+  /** Where it was found, for the docs ("docker-compose.yml healthcheck of web"). */
+  source: string;
+}
+
+/** The path a health probe may GET: plain characters, as the deployment contract's HTTP_PATH. */
+const PLAIN_PATH = /^\/[A-Za-z0-9._~\/-]{0,100}$/;
+/** A route's last segment that says "health" (not /status, which APIs often guard). */
+const HEALTHY_NAME = /^(_?healthz?|health[-_]?checks?|healthy|livez|readyz|liveness|readiness|ping|heartbeat)$/i;
+const COMPOSE_FILES = ["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"];
+/** `localhost:3000/health`, `http://127.0.0.1/health`, `https://${APP_DOMAIN}/api/health`. */
+const PROBE_URL =
+  /^(?:https?:\/\/)?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|\$\{?\w+\}?|[\w-]+)(?::(\d+))?(\/\S*)$/;
+
+const ports = (s: Service): number[] =>
+  s.listen.map((l) => Number(/:(\d+)$/.exec(l)?.[1])).filter((n) => Number.isInteger(n) && n > 0);
+
+function healthy(route: string): boolean {
+  const last = route.replace(/\/+$/, "").split("/").pop() ?? "";
+  return PLAIN_PATH.test(route) && HEALTHY_NAME.test(last);
+}
+
+/** Compose healthchecks that GET a path on this process's port (or, with no port, the only web process). */
+function fromCompose(repo: AppRepo, s: Service, onlyWeb: boolean): HealthRoute | undefined {
+  for (const file of COMPOSE_FILES) {
+    for (const dir of repo.foldersWith(file, 2)) {
+      const rel = path.posix.join(dir, file);
+      let doc: unknown;
+      try {
+        doc = parse(repo.read(rel) ?? "");
+      } catch {
+        continue;
+      }
+      const services = (doc as { services?: Record<string, { healthcheck?: { test?: unknown } }> })?.services;
+      for (const [name, svc] of Object.entries(services ?? {})) {
+        const test = svc?.healthcheck?.test;
+        const words = (Array.isArray(test) ? test.join(" ") : String(test ?? "")).split(/[\s'"|;]+/);
+        for (const w of words) {
+          const m = PROBE_URL.exec(w);
+          if (!m || !PLAIN_PATH.test(m[2]!)) continue;
+          const port = m[1] ? Number(m[1]) : undefined;
+          if (port !== undefined ? ports(s).includes(port) : onlyWeb)
+            return { path: m[2]!, source: `${rel} (healthcheck of ${name})` };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A framework's built-in health route, when the app's manifest turns it on. */
+function fromFramework(repo: AppRepo, dir: string, runtime: string): HealthRoute | undefined {
+  if (runtime === "ruby") {
+    const routes = repo.read(path.posix.join(dir, "config/routes.rb")) ?? "";
+    const line = routes.split("\n").find((l) => l.includes("rails/health#show"));
+    const route = line && /get\s+["']\/?([\w./-]+)["']/.exec(line)?.[1];
+    if (route) return { path: `/${route}`, source: "config/routes.rb (rails/health#show)" };
+  }
+  if (runtime === "php") {
+    // Laravel 11's withRouting(health: '/up').
+    const route = /\bhealth:\s*["'](\/[\w./-]*)["']/.exec(
+      repo.read(path.posix.join(dir, "bootstrap/app.php")) ?? "",
+    )?.[1];
+    if (route) return { path: route, source: "bootstrap/app.php (Laravel health route)" };
+  }
+  if (runtime === "java") {
+    const build = ["pom.xml", "build.gradle", "build.gradle.kts"].map((f) => repo.read(path.posix.join(dir, f)) ?? "");
+    const props = repo.read(path.posix.join(dir, "src/main/resources/application.properties")) ?? "";
+    // A moved actuator (management.endpoints.web.base-path) is not guessed.
+    if (build.some((b) => b.includes("spring-boot-starter-actuator")) && !/base-path\s*[=:]/.test(props))
+      return { path: "/actuator/health", source: "spring-boot-starter-actuator (health is exposed by default)" };
+  }
+  return undefined;
+}
+
+/** Route literals a source file declares: decorators, Express-style calls, Django's path(). */
+function routesIn(text: string): string[] {
+  const out: string[] = [];
+  const patterns = [
+    /@\w+(?:\.\w+)*\.(?:get|head|route|api_route)\(\s*["'](\/[^"']*)["']/g,
+    /\b\w+\.(?:get|head|all)\(\s*["'`](\/[^"'`]*)["'`]/g,
+    /\bHandleFunc\(\s*"(\/[^"]*)"/g,
+    /\b(?:re_)?path\(\s*r?["']\^?([^"'$]*)\$?["']/g,
+  ];
+  for (const re of patterns) for (const m of text.matchAll(re)) out.push(m[1]!.startsWith("/") ? m[1]! : `/${m[1]!}`);
+  return out;
+}
+
+/** A health route the web process's own entry module or Django URLconf declares. */
+function fromEntry(repo: AppRepo, s: Service, image: RuntimeImage | undefined, dir: string): HealthRoute | undefined {
+  const planned = image?.argv[s.name];
+  if (!planned?.ok) return undefined;
+  const files: string[] = [];
+  for (const a of anchorsOf(planned.argv)) {
+    if (a.kind === "file") files.push(a.path);
+    if (a.kind === "module")
+      for (const base of a.search) {
+        const mod = a.name.replace(/\./g, "/");
+        const pkg = a.name.split(".")[0]!;
+        files.push(path.posix.join(base, `${mod}.py`), path.posix.join(base, mod, "__init__.py"));
+        // A WSGI/ASGI module of a Django project sits beside its URLconf.
+        files.push(path.posix.join(base, pkg, "urls.py"));
+      }
+  }
+  if (image?.runtime === "go") files.push("main.go");
+  for (const file of files) {
+    const text = repo.read(path.posix.join(dir, file.replace(/^\/+/, "")));
+    const route = text && routesIn(text).find(healthy);
+    // Kept as written: Django redirects /health to /health/, and a probe does not follow it.
+    if (route) return { path: route, source: path.posix.join(dir, file) };
+  }
+  return undefined;
+}
+
+/** The app's own health route for web process `s`, or undefined (probe the port instead). */
+export function healthRouteOf(
+  repo: AppRepo,
+  s: Service,
+  image: RuntimeImage | undefined,
+  webCount: number,
+): HealthRoute | undefined {
+  if (!repo.present) return undefined;
+  // The image's WORKDIR inside the repository copy (APP_DIR): where the argv's paths start.
+  const rel = image ? path.posix.relative(APP_DIR, image.workdir) : "";
+  const dir = rel.startsWith("..") ? "" : rel;
+  return (
+    fromCompose(repo, s, webCount === 1) ??
+    fromFramework(repo, dir, image?.runtime ?? s.runtime ?? "") ??
+    fromEntry(repo, s, image, dir)
+  );
+}

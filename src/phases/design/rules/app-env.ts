@@ -1,0 +1,172 @@
+// The environment each Cloud Run service and job starts with. The VM's env file names the
+// settings (never their values); on Cloud Run some must change and the design knows to what: the
+// listen address (0.0.0.0, port 8080), the database engine flag and host (the Cloud SQL socket),
+// its port. PORT itself is Cloud Run's. Everything else the VM sets is carried over as it is:
+// secrets and plain settings alike go through Secret Manager (the setup script copies each value
+// from the VM's env file), so no value ever sits in the deploy configuration.
+// https://cloud.google.com/run/docs/container-contract#env-vars
+import { ENV_VALUE, type DeployTarget } from "../../../contracts/deployment.js";
+import type { Service } from "../../../inventory/schema.js";
+import type { Draft, EnvPlan } from "./draft.js";
+
+/** Set by Cloud Run itself: a service may not set them. */
+const RESERVED =
+  /^(PORT|K_SERVICE|K_REVISION|K_CONFIGURATION|CLOUD_RUN_JOB|CLOUD_RUN_EXECUTION|CLOUD_RUN_TASK_INDEX|CLOUD_RUN_TASK_ATTEMPT|CLOUD_RUN_TASK_COUNT)$/;
+/** Host a server binds (not a host it connects to). */
+const BIND_HOST =
+  /^(HOST|BIND|BIND_HOST|BIND_ADDR|LISTEN_HOST|SERVER_HOST|APP_HOST|[A-Z0-9]+_BIND_ADDR|GRANIAN_HOST|UVICORN_HOST|GUNICORN_HOST)$/;
+/** host:port a server binds (Go and Node servers often take one variable). */
+const BIND_ADDR = /^(LISTEN_ADDR|LISTEN_ADDRESS|BIND_ADDRESS|HTTP_ADDR|SERVER_ADDR|ADDR)$/;
+/** The port a server binds, under its own name. */
+const BIND_PORT = /^(GRANIAN_PORT|UVICORN_PORT|SERVER_PORT|APP_PORT|HTTP_PORT|LISTEN_PORT|[A-Z0-9]+_WEB_PORT)$/;
+/** How many server processes/threads to fork: a web server's setting, meaningless to a worker. */
+const SERVER_TUNING = /^(GRANIAN_[A-Z_]+|UVICORN_[A-Z_]+|GUNICORN_[A-Z_]+|WEB_CONCURRENCY|PUMA_[A-Z_]+)$/;
+const DB_ENGINE =
+  /^(DB|DB_ENGINE|DB_TYPE|DATABASE_ENGINE|DATABASE_TYPE|DB_CONNECTION|DB_DRIVER|[A-Z0-9]+_DBENGINE|[A-Z0-9]+_DB_ENGINE)$/;
+const DB_HOST =
+  /^(DB_HOST|DATABASE_HOST|PGHOST|POSTGRES_HOST|POSTGRESQL_HOST|MYSQL_HOST|MARIADB_HOST|[A-Z0-9]+_DBHOST|[A-Z0-9]+_DB_HOST)$/;
+/** A MySQL client's socket setting (Laravel's DB_SOCKET): MySQL reaches Cloud SQL through it. */
+const DB_SOCKET = /^(DB_SOCKET|DATABASE_SOCKET|MYSQL_SOCKET|MYSQL_UNIX_PORT|[A-Z0-9]+_DB_SOCKET)$/;
+const DB_PORT =
+  /^(DB_PORT|DATABASE_PORT|PGPORT|POSTGRES_PORT|MYSQL_PORT|MARIADB_PORT|[A-Z0-9]+_DBPORT|[A-Z0-9]+_DB_PORT)$/;
+/** Any name that carries a piece of the database connection: the target has its settings. */
+const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB|SQL)(_|$)|DBHOST|DBPASS|DBNAME|DBUSER/;
+
+/** Env names that carry a whole database URL (DATABASE_URL, SQLALCHEMY_DATABASE_URI, DB_URL…). */
+const DATABASE_URL_NAME = /(^|_)(DATABASE_(URL|URI)|DB_(URL|URI))$/;
+
+/** The secret a target that reaches Cloud SQL gets when the VM showed no database setting at all. */
+export const DEFAULT_DATABASE_SECRET = "DATABASE_URL";
+
+/** Names that hold a Redis/cache address: filled from Memorystore, never copied from the VM (127.0.0.1). */
+export const STORE_ADDRESS =
+  /(REDIS|CACHE|MEMCACHED?|VALKEY|BROKER|CELERY_RESULT_BACKEND|RESULT_BACKEND)(_[A-Z]+)*_(URL|URI|HOST|LOCATION|SERVERS?)$|^(BROKER_URL|CELERY_BROKER_URL|CELERY_RESULT_BACKEND)$/;
+
+/** How apps spell their engine flag: Django/Healthchecks `postgres`, Laravel `pgsql`, paperless `postgresql`. */
+function engineValue(name: string, engine: "mysql" | "postgres" | "sqlserver"): string {
+  if (name === "DB_CONNECTION") return engine === "postgres" ? "pgsql" : engine === "mysql" ? "mysql" : "sqlsrv";
+  if (/DBENGINE$/.test(name))
+    return engine === "postgres" ? "postgresql" : engine === "mysql" ? "mariadb" : "sqlserver";
+  return engine;
+}
+
+const serves = (t: DeployTarget) => t.kind === "api" || t.kind === "worker";
+
+export function envPlan(d: Draft, names: readonly string[], target: DeployTarget): EnvPlan {
+  const set: EnvPlan["set"] = {};
+  const dropped: EnvPlan["dropped"] = [];
+  const db = target.cloudSqlInstance ? d.database : undefined;
+  const web = serves(target);
+  const socket = db && `/cloudsql/${d.project.id}:${d.inv.target.region}:${db.instance}`;
+  const upper = names.map((n) => n.toUpperCase());
+  const mysqlSocketName = upper.find((n) => DB_SOCKET.test(n));
+  for (const name of upper) {
+    if (RESERVED.test(name)) dropped.push({ name, why: "Cloud Run sets it" });
+    else if (!web && (BIND_HOST.test(name) || BIND_ADDR.test(name) || BIND_PORT.test(name) || SERVER_TUNING.test(name)))
+      dropped.push({ name, why: "a web server's setting; this target serves no requests" });
+    else if (web && BIND_HOST.test(name)) set[name] = { value: "0.0.0.0", why: "Cloud Run sends requests to 0.0.0.0" };
+    else if (web && BIND_ADDR.test(name))
+      set[name] = { value: `0.0.0.0:${target.port}`, why: "Cloud Run sends requests to 0.0.0.0 on PORT" };
+    else if (web && BIND_PORT.test(name))
+      set[name] = { value: String(target.port), why: "the port Cloud Run sends to" };
+    else if (db && DB_ENGINE.test(name))
+      set[name] = { value: engineValue(name, db.engine), why: "the Cloud SQL engine" };
+    else if (db && socket && DB_SOCKET.test(name) && db.engine === "mysql")
+      set[name] = {
+        value: socket,
+        why: "the Cloud SQL connector's unix socket (MySQL reads it from the socket setting)",
+      };
+    else if (db && socket && DB_HOST.test(name) && db.engine === "postgres")
+      // libpq takes a host that starts with / as the folder of the socket.
+      set[name] = { value: socket, why: "the Cloud SQL connector's unix socket folder" };
+    else if (db && DB_HOST.test(name) && db.engine === "mysql" && mysqlSocketName)
+      set[name] = { value: "localhost", why: `MySQL clients use the socket (${mysqlSocketName}) for localhost` };
+    else if (db && DB_PORT.test(name))
+      set[name] = { value: db.engine === "mysql" ? "3306" : "5432", why: "the socket's port (part of its file name)" };
+  }
+  for (const [name, v] of Object.entries(set)) if (!ENV_VALUE.test(v.value)) delete set[name];
+  return { set, dropped, added: [], carried: [] };
+}
+
+/**
+ * A crontab line carries no environment of its own, but it runs the app's code with the app's
+ * settings: a process with no env that talks to a data store takes the names of the app processes
+ * (same runtime) that talk to the same stores, or it would start without its database password.
+ */
+function namesOf(d: Draft, s: Service): string[] {
+  if (s.env.length > 0) return s.env;
+  const stores = new Set(
+    d.inv.services.filter((x) => ["database", "cache", "broker"].includes(x.role)).map((x) => x.name),
+  );
+  const mine = s.dependsOn.filter((n) => stores.has(n));
+  if (mine.length === 0) return [];
+  const peers = d.inv.services.filter(
+    (p) =>
+      p !== s &&
+      p.env.length > 0 &&
+      (!s.runtime || !p.runtime || p.runtime === s.runtime) &&
+      p.dependsOn.some((n) => mine.includes(n)),
+  );
+  return [...new Set(peers.flatMap((p) => p.env))];
+}
+
+/**
+ * Apply the plan to every target: computed values become plain env, every other name of the
+ * process's environment is carried from the VM through Secret Manager, except Cloud Run's own
+ * names, server settings on targets that serve nothing, and the Memorystore addresses the deploy
+ * fills in. A target that reaches Cloud SQL with no database setting at all (the app reads a
+ * config file on the VM: NetBox's configuration.py, paperless.conf) gets DATABASE_URL, and the
+ * mapping says to read it.
+ */
+export function applyAppEnv(d: Draft): void {
+  for (const t of d.services) {
+    const s = d.inv.services.find((x) => t.replaces[0] === x.name);
+    if (!s) continue;
+    const names = namesOf(d, s);
+    const plan = envPlan(d, names, t);
+    const computed = Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, v.value]));
+    const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name)]);
+    plan.carried = [...new Set(names.map((e) => e.toUpperCase()))]
+      .filter((e) => !skip.has(e) && !STORE_ADDRESS.test(e))
+      .sort();
+    let secrets = [...new Set([...t.secrets, ...plan.carried])].filter((e) => !skip.has(e));
+    if (t.cloudSqlInstance && ![...secrets, ...Object.keys(computed)].some((e) => DB_SETTING.test(e))) {
+      secrets = [...secrets, DEFAULT_DATABASE_SECRET];
+      plan.added.push({
+        name: DEFAULT_DATABASE_SECRET,
+        why: `${s.name} uses the database, but the VM sets no database setting in its environment (the app reads a config file)`,
+      });
+    }
+    t.secrets = secrets.sort();
+    if (Object.keys(computed).length) t.env = { ...computed, ...t.env };
+    d.notes.env = { ...d.notes.env, [t.name]: plan };
+  }
+}
+
+/** What the mapping tells the app about its environment on Cloud Run. */
+export function envChanges(plan: EnvPlan | undefined, target: DeployTarget): string[] {
+  if (!plan) return [];
+  const out: string[] = [];
+  // Later rules may take a name away again (a model key only the AI worker keeps).
+  const kept = plan.carried.filter((n) => target.secrets.includes(n));
+  const urls = kept.filter((n) => DATABASE_URL_NAME.test(n));
+  const carried = kept.filter((n) => !urls.includes(n));
+  const set = Object.entries(plan.set);
+  if (set.length)
+    out.push(
+      `The deploy sets ${set.map(([k, v]) => `${k}=${v.value} (${v.why})`).join(", ")}; the VM's values for these do not apply.`,
+    );
+  if (carried.length)
+    out.push(
+      `${carried.join(", ")} ${carried.length === 1 ? "keeps its value" : "keep their values"} from the VM: the secrets setup copies each from the VM's env file into Secret Manager, and Cloud Run injects ${carried.length === 1 ? "it" : "them"}.`,
+    );
+  if (urls.length && target.cloudSqlInstance)
+    out.push(
+      `${urls.join(", ")} must name the Cloud SQL socket (${target.cloudSqlInstance}), not the VM's database: the database setup stores that URL in Secret Manager.`,
+    );
+  for (const a of plan.added)
+    out.push(
+      `Read the database connection from ${a.name} (a Secret Manager secret holding the Cloud SQL socket URL): ${a.why}, and that file still points at the VM's database.`,
+    );
+  return out;
+}

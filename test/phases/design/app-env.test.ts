@@ -1,0 +1,115 @@
+// The environment each Cloud Run target starts with (rules/app-env.ts): values the design knows
+// (listen address, the Cloud SQL socket, the engine flag in the app's own spelling) are set;
+// Cloud Run's names and a web server's settings on workers are dropped; every other name keeps
+// the VM's value through Secret Manager; a target that reaches Cloud SQL always has a way to.
+import { describe, expect, it } from "vitest";
+import { designPhase } from "../../../src/phases/design/index.js";
+import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
+import { designInputFromYaml } from "./design-input.js";
+
+function design(engine: "postgres" | "mysql", web: string[], extra = ""): DesignResult {
+  const yaml = `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+host: { hostname: vm, os: "Debian 12" }
+services:
+  - name: web
+    role: web
+    software: gunicorn
+    runtime: python
+    command: gunicorn shop.wsgi
+    listen: ["127.0.0.1:8000"]
+    dependsOn: [db, redis]
+    env: [${web.join(", ")}]
+  - name: worker
+    role: worker
+    software: rq
+    runtime: python
+    command: python manage.py rqworker
+    dependsOn: [db, redis]
+    env: [${web.join(", ")}]
+  - name: nightly
+    role: cron
+    software: cron
+    runtime: python
+    command: python manage.py clearsessions
+    schedule: "0 3 * * *"
+    dependsOn: [db]
+${extra}  - { name: redis, role: cache, software: redis, listen: ["127.0.0.1:6379"] }
+  - { name: db, role: database, software: ${engine}, listen: ["127.0.0.1:${engine === "mysql" ? 3306 : 5432}"] }
+data:
+  - { service: db, engine: ${engine}, version: "${engine === "mysql" ? "8.0" : "16"}", sizeGiB: 5, backups: daily }
+deploy: { method: ssh-systemctl }
+traffic: { growth: 2 }
+target: { project: shop-prod, region: europe-west1, service: shop }
+`;
+  return designResultSchema.parse(designPhase.offline(designInputFromYaml(yaml)));
+}
+
+const target = (r: DesignResult, replaces: string) => r.deployment.services.find((t) => t.replaces.includes(replaces))!;
+const SOCKET = "/cloudsql/shop-prod:europe-west1:shop-db";
+
+describe("app environment on Cloud Run", () => {
+  const pg = design("postgres", [
+    "DB",
+    "DB_HOST",
+    "DB_PORT",
+    "DB_PASSWORD",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "PORT",
+    "GRANIAN_HOST",
+    "GRANIAN_WORKERS",
+    "REDIS_URL",
+  ]);
+
+  it("sets what the design knows: engine flag, socket folder, socket port, bind address", () => {
+    expect(target(pg, "web").env).toEqual({
+      DB: "postgres",
+      DB_HOST: SOCKET,
+      DB_PORT: "5432",
+      GRANIAN_HOST: "0.0.0.0",
+    });
+  });
+
+  it("carries every other name through Secret Manager, never PORT, a computed name or the Memorystore address", () => {
+    expect(target(pg, "web").secrets).toEqual(["ALLOWED_HOSTS", "DB_PASSWORD", "GRANIAN_WORKERS", "SECRET_KEY"]);
+  });
+
+  it("gives a worker no web-server settings, and a crontab line its peers' settings", () => {
+    const worker = target(pg, "worker");
+    expect(worker.env).toEqual({ DB: "postgres", DB_HOST: SOCKET, DB_PORT: "5432" });
+    expect(worker.secrets).toEqual(["ALLOWED_HOSTS", "DB_PASSWORD", "SECRET_KEY"]);
+    expect(target(pg, "nightly").secrets).toEqual(["ALLOWED_HOSTS", "DB_PASSWORD", "SECRET_KEY"]);
+  });
+
+  it("says so in the mapping: values set, values carried", () => {
+    const changes = pg.mapping.find((m) => m.service === "web")!.appChanges.join("\n");
+    expect(changes).toContain(`DB_HOST=${SOCKET} (the Cloud SQL connector's unix socket folder)`);
+    expect(changes).toMatch(/ALLOWED_HOSTS, DB_PASSWORD, GRANIAN_WORKERS, SECRET_KEY keep their values from the VM/);
+  });
+
+  it("MySQL reaches the socket through the client's socket setting, with the app's engine spelling", () => {
+    const r = design("mysql", ["DB_CONNECTION", "DB_HOST", "DB_SOCKET", "DB_PASSWORD"]);
+    expect(target(r, "web").env).toEqual({
+      DB_CONNECTION: "mysql",
+      DB_HOST: "localhost",
+      DB_SOCKET: SOCKET,
+    });
+    // Without a socket setting the host cannot be a path: the VM's value is carried, and the
+    // database entry says to connect through the socket.
+    const bare = design("mysql", ["DB_HOST", "DB_PASSWORD"]);
+    expect(target(bare, "web").env ?? {}).toEqual({});
+    expect(target(bare, "web").secrets).toContain("DB_HOST");
+  });
+
+  it("a process that uses the database but shows no database setting gets DATABASE_URL, and is told to read it", () => {
+    const r = design("postgres", ["SECRET_KEY"]);
+    for (const name of ["web", "worker", "nightly"]) expect(target(r, name).secrets, name).toContain("DATABASE_URL");
+    expect(r.mapping.find((m) => m.service === "web")!.appChanges.join("\n")).toMatch(
+      /Read the database connection from DATABASE_URL .*the VM sets no database setting/,
+    );
+    const none = design("postgres", []);
+    expect(target(none, "web").secrets).toEqual(["DATABASE_URL"]);
+  });
+});
