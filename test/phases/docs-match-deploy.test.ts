@@ -29,8 +29,10 @@ describe.each(examples)("examples/%s: docs match what is deployed", (example) =>
     for (const entry of mapping.mapping as Array<{ target: { name: string }; settings: Record<string, unknown> }>) {
       const step = workflow.slice(workflow.indexOf(`--service ${entry.target.name} `));
       const deploy = step.slice(0, step.indexOf("\n"));
-      if (entry.settings.startupProbe)
-        expect(deploy).toContain(`--startup-probe=httpGet.path=${entry.settings.startupProbe}`);
+      const startup = String(entry.settings.startupProbe ?? "");
+      // "tcp:PORT": no health route, the port is probed; otherwise the route.
+      if (startup.startsWith("tcp:")) expect(deploy).toContain(`--startup-probe=tcpSocket.port=${startup.slice(4)},`);
+      else if (startup) expect(deploy).toContain(`--startup-probe=httpGet.path=${startup}`);
       if (entry.settings.livenessProbe)
         expect(deploy).toContain(`--liveness-probe=httpGet.path=${entry.settings.livenessProbe}`);
     }

@@ -87,6 +87,31 @@ function servicePanels(ctx: ObserveContext, s: DeployTarget): Panel[] {
   ];
 }
 
+/** A worker pool serves no requests: how hard its fixed instances work is what there is to watch. */
+function workerPoolPanels(pool: string): Panel[] {
+  const terms = (name: string) =>
+    metric(`run.googleapis.com/container/${name}/utilizations`, "cloud_run_worker_pool", [
+      "resource.label.worker_pool_name",
+      pool,
+    ]);
+  return [
+    {
+      title: `${pool}: CPU (p99 of instances)`,
+      terms: terms("cpu"),
+      aggregation: percentile(99, ["resource.label.worker_pool_name"]),
+      plot: "LINE",
+      unit: "10^2.%",
+    },
+    {
+      title: `${pool}: memory (p99 of instances)`,
+      terms: terms("memory"),
+      aggregation: percentile(99, ["resource.label.worker_pool_name"]),
+      plot: "LINE",
+      unit: "10^2.%",
+    },
+  ];
+}
+
 function queuePanels(queue: string): Panel[] {
   return [
     {
@@ -213,7 +238,10 @@ export function dashboardModels(ctx: ObserveContext, appName: string): Dashboard
     {
       name: "workers",
       title: "Workers and queues",
-      panels: workers.flatMap((w) => [...servicePanels(ctx, w).slice(2), ...queuesOf(w.name).flatMap(queuePanels)]),
+      panels: [
+        ...workers.flatMap((w) => [...servicePanels(ctx, w).slice(2), ...queuesOf(w.name).flatMap(queuePanels)]),
+        ...deployment.services.filter((s) => s.kind === "worker-pool").flatMap((s) => workerPoolPanels(s.name)),
+      ],
     },
     ...(ctx.aiWorker
       ? [

@@ -21,6 +21,8 @@ export interface UptimeCheck {
   service: string;
   displayName: string;
   path: string;
+  /** HTTP classes that pass: 2xx on a health route; any answer below 500 for an app without one. */
+  statusClasses: string;
 }
 
 export interface MonitoringPlan {
@@ -69,6 +71,8 @@ export function buildPlan(ctx: ObserveContext, result: ObserveResult): Monitorin
     service: s.name,
     displayName: displayName(deployment, `${s.name} ${s.healthPath}`),
     path: s.healthPath,
+    // No health route (a TCP startup probe): a login redirect or a 404 on / still means it is up.
+    statusClasses: s.probe === "tcp" ? "2xx,3xx,4xx" : "2xx",
   }));
 
   const specs: PolicySpec[] = result.slos.flatMap((slo) => burnRatePolicies(deployment, slo, result));

@@ -37,7 +37,7 @@ function alertLines(
   for (const u of plan.uptimeChecks)
     lines.push({
       title: `Uptime of ${u.service}`,
-      detail: `HTTPS ${u.path} every minute from every checker region; alerts when more than one region fails.`,
+      detail: `HTTPS ${u.path} every minute from every checker region${u.statusClasses === "2xx" ? "" : " (any answer below 500 passes: the app has no health route)"}; alerts when more than one region fails.`,
     });
   const db = ctx.deployment.database;
   if (db && result.database) {

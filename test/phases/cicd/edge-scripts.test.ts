@@ -11,7 +11,8 @@ import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
-import { chainFile, EXAMPLE } from "../../helpers/chain.js";
+import { chain, chainFile, EXAMPLE } from "../../helpers/chain.js";
+import { inputFromFile } from "../../helpers/phase-input.js";
 import { ROOT } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
@@ -35,6 +36,11 @@ async function dryRun(content: string, args: string[] = []) {
 
 const seed = files(chainFile(EXAMPLE("seed-vm")).input);
 const django = files(chainFile(EXAMPLE("django-postgres")).input);
+const apiOnly = files(chainFile(EXAMPLE("api-only")).input);
+// The seed with its app's repository (examples/seed-vm/out holds app/main.py with GET /healthz).
+const seedWithApp = files(
+  chain({ ...inputFromFile(EXAMPLE("seed-vm")), repoDir: path.join(ROOT, "examples/seed-vm/out") }).input,
+);
 const hasShellcheck = (await findShellcheck()) !== undefined;
 
 describe("setup-load-balancer.sh (the VM had nginx in front)", () => {
@@ -99,7 +105,7 @@ describe("setup-network.sh (Django's Redis cache)", () => {
       "+ gcloud services enable compute.googleapis.com redis.googleapis.com --project bookshop-prod",
       "+ gcloud compute networks create bookshop-web-vpc --project bookshop-prod --subnet-mode=custom",
       "+ gcloud compute networks subnets create bookshop-web-run --project bookshop-prod --network bookshop-web-vpc --region europe-west1 --range 10.8.0.0/24 --enable-private-ip-google-access",
-      "+ gcloud redis instances create bookshop-web-cache --region europe-west1 --project bookshop-prod --tier=basic --size=1 --redis-version=redis_7_2 --network=projects/bookshop-prod/global/networks/bookshop-web-vpc --connect-mode=DIRECT_PEERING",
+      "+ gcloud redis instances create bookshop-web-redis --region europe-west1 --project bookshop-prod --tier=standard --size=1 --redis-version=redis_7_2 --network=projects/bookshop-prod/global/networks/bookshop-web-vpc --connect-mode=DIRECT_PEERING",
     ]);
   });
 
@@ -108,34 +114,46 @@ describe("setup-network.sh (Django's Redis cache)", () => {
       jobs: { deploy: { steps: Array<{ name: string; run?: string }> } };
     };
     const steps = wf.jobs.deploy.steps.filter((s) => s.run);
-    expect(steps[0]!.name).toBe("Look up the bookshop-web-cache address (Memorystore, private IP)");
+    expect(steps[0]!.name).toBe("Look up the bookshop-web-redis address (Memorystore, private IP)");
     expect(steps[0]!.run).toContain(
-      'gcloud redis instances describe bookshop-web-cache --region "$REGION" --project "$PROJECT_ID" --format=\'value(host)\'',
+      'gcloud redis instances describe bookshop-web-redis --region "$REGION" --project "$PROJECT_ID" --format=\'value(host)\'',
     );
     expect(steps[0]!.run).toContain('echo "CACHE_0_URL=redis://${host}:${port}/0" >> "$GITHUB_ENV"');
     const web = steps.find((s) => s.name === "Deploy bookshop-web (api)")!.run!.replace(/ \\\n\s+/g, " ");
     expect(web).toContain("--network=bookshop-web-vpc --subnet=bookshop-web-run --vpc-egress=private-ranges-only");
-    expect(web).toContain('"--set-env-vars=REDIS_URL=${CACHE_0_URL}"');
+    // Celery stays on the same Redis (Memorystore): its broker URL gets the address too.
+    expect(web).toContain('"--set-env-vars=CELERY_BROKER_URL=${CACHE_0_URL},REDIS_URL=${CACHE_0_URL}"');
     // ...and the deployer may read the instance, nothing more.
     expect(django.get(CICD_PATHS.setupWif)).toContain("--role=roles/redis.viewer --condition=None");
   });
 
   it("is not generated when nothing reaches a private IP", () => {
-    expect(seed.has(CICD_PATHS.setupNetwork)).toBe(false);
+    expect(apiOnly.has(CICD_PATHS.setupNetwork)).toBe(false);
   });
 });
 
 describe("health probes the design promises", () => {
-  it("the API gets an HTTP startup and liveness probe on its health path; workers keep Cloud Run's default", () => {
-    const wf = parse(seed.get(CICD_PATHS.workflow)!) as {
+  const deployRun = (built: Map<string, string>) => {
+    const wf = parse(built.get(CICD_PATHS.workflow)!) as {
       jobs: { deploy: { steps: Array<{ name: string; run?: string }> } };
     };
-    const run = (name: string) => wf.jobs.deploy.steps.find((s) => s.name === name)!.run!;
+    return (name: string) => wf.jobs.deploy.steps.find((s) => s.name === name)!.run!;
+  };
+
+  it("an API with a health route gets HTTP startup and liveness probes on it; workers keep Cloud Run's default", () => {
+    const run = deployRun(seedWithApp);
     expect(run("Deploy web-app-prod (api)")).toContain(
       "--startup-probe=httpGet.path=/healthz,httpGet.port=8080,periodSeconds=5,timeoutSeconds=3,failureThreshold=24",
     );
     expect(run("Deploy web-app-prod (api)")).toContain("--liveness-probe=httpGet.path=/healthz,httpGet.port=8080");
-    expect(run("Deploy web-app-prod-worker (worker)")).not.toContain("-probe=");
+    expect(run("Deploy web-app-prod-worker (worker-pool)")).not.toContain("-probe=");
+  });
+
+  it("an API whose repository shows no health route gets a TCP startup probe and no liveness GET", () => {
+    const run = deployRun(seed)("Deploy web-app-prod (api)");
+    expect(run).toContain("--startup-probe=tcpSocket.port=8080");
+    expect(run).not.toContain("--liveness-probe");
+    expect(run).toContain("--health-path / --health-mode reachable");
   });
 });
 

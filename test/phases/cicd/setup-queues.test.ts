@@ -35,7 +35,9 @@ async function run(content: string, args: string[], env: Record<string, string> 
   return { ...r, printed, calls: readFileSync(log, "utf8").split("\n").filter(Boolean) };
 }
 
-const seed = chainFile(EXAMPLE("seed-vm"));
+// The seed with Celery rewritten to Cloud Tasks push (kept on Memorystore by default, there is no
+// app queue then).
+const seed = chainFile(EXAMPLE("seed-vm"), { celery: "push" });
 
 describe("setup-queues.sh", () => {
   it("sets up the app's task queue, not the AI worker's (setup-ai-worker.sh owns that one)", () => {

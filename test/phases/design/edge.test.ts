@@ -9,7 +9,7 @@ import { loadPriceBook } from "../../../src/contracts/gcp-prices.js";
 import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 
 describe("design: load balancer, caches, network", () => {
-  it("seed (nginx in front): an HTTPS load balancer for the public API, Cloud Armor in preview; no cache", () => {
+  it("seed (nginx in front): an HTTPS load balancer for the public API, Cloud Armor in preview; Celery's Redis on Memorystore", () => {
     const { design } = chainFile(EXAMPLE("seed-vm"));
     expect(design.deployment.loadBalancer).toEqual({
       name: "web-app-prod-lb",
@@ -17,22 +17,35 @@ describe("design: load balancer, caches, network", () => {
       domains: [],
       cloudArmor: true,
     });
-    expect(design.deployment.caches).toBeUndefined();
-    expect(design.deployment.network).toBeUndefined();
+    // Celery is kept (pull workers), so its broker stays Redis: Standard tier, queued work survives a failover.
+    expect(design.deployment.caches).toEqual([
+      {
+        name: "web-app-prod-redis",
+        engine: "redis",
+        version: "redis_6_x",
+        tier: "standard",
+        sizeGiB: 1,
+        urlEnv: ["REDIS_URL"],
+      },
+    ]);
+    expect(design.deployment.network?.subnet).toBe("web-app-prod-run");
     expect(deploymentSchema.parse(design.deployment)).toEqual(design.deployment);
+    // Rewritten to Cloud Tasks push, nothing is left on Redis: no cache, no network.
+    const push = chainFile(EXAMPLE("seed-vm"), { celery: "push" }).design.deployment;
+    expect([push.caches, push.network]).toEqual([undefined, undefined]);
   });
 
-  it("django (Redis cache, no proxy): Memorystore with the env name that carries its address, and a subnet", () => {
+  it("django (Redis as cache and Celery broker, no proxy): Memorystore with every env name that carries its address, and a subnet", () => {
     const { design } = chainFile(EXAMPLE("django-postgres"));
     expect(design.deployment.loadBalancer).toBeUndefined();
     expect(design.deployment.caches).toEqual([
       {
-        name: "bookshop-web-cache",
+        name: "bookshop-web-redis",
         engine: "redis",
         version: "redis_7_2",
-        tier: "basic",
+        tier: "standard",
         sizeGiB: 1,
-        urlEnv: ["REDIS_URL"],
+        urlEnv: ["CELERY_BROKER_URL", "REDIS_URL"],
       },
     ]);
     expect(design.deployment.network).toEqual({
@@ -41,7 +54,7 @@ describe("design: load balancer, caches, network", () => {
       range: "10.8.0.0/24",
     });
     const egress = design.deployment.services.filter((s) => s.vpcEgress).map((s) => s.name);
-    expect(egress).toEqual(["bookshop-web", "bookshop-web-worker"]);
+    expect(egress).toEqual(["bookshop-web", "bookshop-web-worker", "bookshop-web-celery-beat"]);
   });
 
   it("a memcached cache becomes Memorystore for Memcached", () => {

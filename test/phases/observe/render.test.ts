@@ -16,7 +16,9 @@ import { ROOT } from "../../helpers/phase-input.js";
 import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 import { NODE_BULLMQ, RUBY_WORKER_ONLY } from "./inventories.js";
 
-const seed = chainFile(EXAMPLE("seed-vm"));
+// The seed with Celery rewritten to Cloud Tasks push: its worker then has a queue to watch
+// (kept on Memorystore, the default, it is a worker pool with CPU and memory panels).
+const seed = chainFile(EXAMPLE("seed-vm"), { celery: "push" });
 /** The real-app corpus (test/fixtures/real/<app>/inventory.yaml), when present. */
 const REAL = path.join(ROOT, "test/fixtures/real");
 const corpus = existsSync(REAL)

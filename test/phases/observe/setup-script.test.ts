@@ -12,6 +12,7 @@ import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js"
 import type { Artifact } from "../../../src/write/plan.js";
 import { checkGcloud, findGcloud } from "../../helpers/gcloud-check.js";
 import { ROOT } from "../../helpers/phase-input.js";
+import type { PhaseOptions } from "../../../src/contracts/phase.js";
 import { chainFile, EXAMPLE } from "../../helpers/chain.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
@@ -25,8 +26,8 @@ const gcloud = findGcloud();
 if (!gcloud) console.warn("gcloud is not installed: skipping the real-gcloud parse of setup-observability.sh");
 
 /** The example's observe files written into a fresh repo directory. */
-function repoFor(example: string): { dir: string; files: Artifact[] } {
-  const { input } = chainFile(EXAMPLE(example));
+function repoFor(example: string, options: PhaseOptions = {}): { dir: string; files: Artifact[] } {
+  const { input } = chainFile(EXAMPLE(example), options);
   const files = renderObserve(offlineObserve(input), input);
   const dir = mkdtempSync(path.join(tmpdir(), "observe-repo-"));
   dirs.push(dir);
@@ -63,7 +64,8 @@ async function run(dir: string, args: string[], env: Record<string, string> = {}
   };
 }
 
-const seed = repoFor("seed-vm");
+// Celery rewritten to push: the seed's worker has a queue, so its SLOs and alerts are in the script.
+const seed = repoFor("seed-vm", { celery: "push" });
 
 describe("setup-observability.sh", () => {
   it.each(["seed-vm", "django-postgres", "api-only"])("%s: passes shellcheck", async (name) => {
@@ -82,7 +84,9 @@ describe("setup-observability.sh", () => {
       printed.filter((l) => /curl -X POST .*serviceLevelObjectives\?serviceLevelObjectiveId=/.test(l)),
     ).toHaveLength(6);
     expect(printed.filter((l) => l.includes("monitoring dashboards create"))).toHaveLength(5);
-    expect(printed.find((l) => l.includes("uptime create"))).toContain("--path=/healthz");
+    // No repository here, so no health route is known: the check wants any answer below 500 from /.
+    expect(printed.find((l) => l.includes("uptime create"))).toContain("--path=/ ");
+    expect(printed.find((l) => l.includes("uptime create"))).toContain("--status-classes=2xx\\,3xx\\,4xx");
     expect(r.stdout).toContain("email_address=oncall@acme.example");
   });
 

@@ -169,23 +169,20 @@ slo() {
   expect_ok "SLO $2"
 }
 slo_service web-app-prod monitoring/services/web-app-prod.json
-slo_service web-app-prod-worker monitoring/services/web-app-prod-worker.json
 slo_service web-app-prod-ai-worker monitoring/services/web-app-prod-ai-worker.json
 slo web-app-prod web-app-prod-availability monitoring/slos/web-app-prod-availability.json
 slo web-app-prod web-app-prod-latency monitoring/slos/web-app-prod-latency.json
-slo web-app-prod-worker web-app-prod-tasks-success monitoring/slos/web-app-prod-tasks-success.json
-slo web-app-prod-worker web-app-prod-tasks-delay monitoring/slos/web-app-prod-tasks-delay.json
 slo web-app-prod-ai-worker web-app-prod-ai-worker-success monitoring/slos/web-app-prod-ai-worker-success.json
 slo web-app-prod-ai-worker web-app-prod-ai-tasks-delay monitoring/slos/web-app-prod-ai-tasks-delay.json
 
 echo "== Uptime checks"
 uptime_named() { find_named gcloud monitoring uptime list-configs --filter="displayName=\"$1\""; }
-# uptime SERVICE DISPLAY_NAME PATH: HTTPS check of the service's run.app URL from every region.
+# uptime SERVICE DISPLAY_NAME PATH CLASSES: HTTPS check (CLASSES: the HTTP classes that pass) of the service's run.app URL from every region.
 uptime() {
   local id host
   id=$(uptime_named "$2")
   if [[ -n $id ]]; then
-    run gcloud monitoring uptime update "${id##*/}" --project "$PROJECT_ID" --path="$3" --period=1 --timeout=10
+    run gcloud monitoring uptime update "${id##*/}" --project "$PROJECT_ID" --path="$3" --set-status-classes="$4" --period=1 --timeout=10
   else
     if ((DRY_RUN)); then
       host="$1-PROJECT_NUMBER.$REGION.run.app"
@@ -196,10 +193,10 @@ uptime() {
     fi
     run gcloud monitoring uptime create "$2" --project "$PROJECT_ID" --resource-type=uptime-url \
       --resource-labels="host=$host,project_id=$PROJECT_ID" --protocol=https --port=443 --path="$3" \
-      --request-method=get --validate-ssl=true --status-classes=2xx --period=1 --timeout=10
+      --request-method=get --validate-ssl=true --status-classes="$4" --period=1 --timeout=10
   fi
 }
-uptime web-app-prod "acme-mvp: web-app-prod /healthz" /healthz
+uptime web-app-prod "acme-mvp: web-app-prod /healthz" /healthz 2xx
 
 echo "== Alert policies"
 # policy DISPLAY_NAME FILE [UPTIME_CHECK_DISPLAY_NAME]: the file with the channel (and uptime
@@ -224,17 +221,12 @@ policy "acme-mvp: web-app-prod-availability fast burn" monitoring/alert-policies
 policy "acme-mvp: web-app-prod-availability slow burn" monitoring/alert-policies/web-app-prod-availability-slow-burn.json
 policy "acme-mvp: web-app-prod-latency fast burn" monitoring/alert-policies/web-app-prod-latency-fast-burn.json
 policy "acme-mvp: web-app-prod-latency slow burn" monitoring/alert-policies/web-app-prod-latency-slow-burn.json
-policy "acme-mvp: web-app-prod-tasks-success fast burn" monitoring/alert-policies/web-app-prod-tasks-success-fast-burn.json
-policy "acme-mvp: web-app-prod-tasks-success slow burn" monitoring/alert-policies/web-app-prod-tasks-success-slow-burn.json
-policy "acme-mvp: web-app-prod-tasks-delay fast burn" monitoring/alert-policies/web-app-prod-tasks-delay-fast-burn.json
-policy "acme-mvp: web-app-prod-tasks-delay slow burn" monitoring/alert-policies/web-app-prod-tasks-delay-slow-burn.json
 policy "acme-mvp: web-app-prod-ai-worker-success fast burn" monitoring/alert-policies/web-app-prod-ai-worker-success-fast-burn.json
 policy "acme-mvp: web-app-prod-ai-worker-success slow burn" monitoring/alert-policies/web-app-prod-ai-worker-success-slow-burn.json
 policy "acme-mvp: web-app-prod-ai-tasks-delay fast burn" monitoring/alert-policies/web-app-prod-ai-tasks-delay-fast-burn.json
 policy "acme-mvp: web-app-prod-ai-tasks-delay slow burn" monitoring/alert-policies/web-app-prod-ai-tasks-delay-slow-burn.json
 policy "acme-mvp: web-app-prod uptime" monitoring/alert-policies/web-app-prod-uptime.json "acme-mvp: web-app-prod /healthz"
 policy "acme-mvp: web-app-prod-db health" monitoring/alert-policies/web-app-prod-db-health.json
-policy "acme-mvp: web-app-prod-tasks backlog" monitoring/alert-policies/web-app-prod-tasks-backlog.json
 policy "acme-mvp: web-app-prod-ai-tasks backlog" monitoring/alert-policies/web-app-prod-ai-tasks-backlog.json
 policy "acme-mvp: web-app-prod-ai-worker failures and model latency" monitoring/alert-policies/web-app-prod-ai-worker-model.json
 policy "acme-mvp: scheduled job failures" monitoring/alert-policies/acme-mvp-scheduler-failures.json

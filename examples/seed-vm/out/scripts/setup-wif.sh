@@ -159,6 +159,9 @@ run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccoun
 # Read the canary's request metrics (scripts/deploy/canary.sh judges each step on them); read-only.
 run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
   --role=roles/monitoring.viewer --condition=None
+# Read the Memorystore address the deploy passes to the services.
+run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
+  --role=roles/redis.viewer --condition=None
 # Deploy revisions that run as the runtime accounts, and as nothing else.
 for account in "${RUNTIME_ACCOUNTS[@]}"; do
   run gcloud iam service-accounts add-iam-policy-binding "$(sa_email "$account")" --project "$PROJECT_ID" \

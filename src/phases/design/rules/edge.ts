@@ -1,14 +1,14 @@
 // What sits around the Cloud Run services: the external HTTPS load balancer that replaces the
-// reverse proxy, Memorystore for each cache, and the VPC subnet Direct VPC egress needs to reach
+// reverse proxy, Memorystore for each store kept on Redis or Memcached, and the VPC subnet Direct VPC egress needs to reach
 // it. The cicd phase's setup scripts create exactly these.
 import type { Service } from "../../../inventory/schema.js";
 import type { Cache } from "../../../contracts/deployment.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
-
-/** Env names that hold a cache's address (not a broker's: Cloud Tasks replaces those). */
-const CACHE_ENV = /(REDIS|CACHE|MEMCACHED?|VALKEY)_(URL|URI|HOST|LOCATION|SERVERS?)$/;
+import { STORE_ADDRESS } from "./app-env.js";
+import { memorystoreName } from "./mapping.js";
+import type { StoreHome } from "./store-homes.js";
 
 /** Memorystore's design version (REDIS_7_X…) as gcloud's --redis-version / --memcached-version value. */
 export function gcloudCacheVersion(s: Service): string {
@@ -17,16 +17,37 @@ export function gcloudCacheVersion(s: Service): string {
   return v === "REDIS_6_X" ? "redis_6_x" : "redis_7_2";
 }
 
-function cacheFor(d: Draft, s: Service, index: number): Cache {
+const MEMCACHED_ADDRESS = /(MEMCACHED?|CACHE)(_[A-Z]+)*_(URL|URI|HOST|LOCATION|SERVERS?)$/;
+/** A broker or result-store setting gets the Redis address only when this Redis carries that use. */
+const redisAddress = (name: string, home: StoreHome): boolean =>
+  STORE_ADDRESS.test(name) &&
+  (!/BROKER/.test(name) || home.uses.includes("broker") || Boolean(home.brokerSwitch)) &&
+  (!/RESULT_BACKEND/.test(name) || home.uses.includes("results") || home.uses.includes("broker")) &&
+  !/MEMCACHE/.test(name);
+
+/**
+ * A store kept on Memorystore (store-homes.ts: a cache, a broker Celery/RQ/Sidekiq keep, pub/sub,
+ * results), under the mapping's name. Its users' env names that hold a store address (REDIS_URL,
+ * CELERY_BROKER_URL, CACHE_LOCATION…) are filled with its address at deploy time, never copied
+ * from the VM; a name two stores share goes to the first.
+ */
+function cacheFor(d: Draft, home: StoreHome, claimed: Set<string>): Cache {
+  const s = home.service;
+  const memcached = home.home === "memorystore-memcached";
   const users = d.inv.services.filter((u) => u.dependsOn.includes(s.name));
-  const urlEnv = [...new Set(users.flatMap((u) => u.env.map((e) => e.toUpperCase()).filter((e) => CACHE_ENV.test(e))))];
+  const urlEnv = [...new Set(users.flatMap((u) => u.env.map((e) => e.toUpperCase())))]
+    .filter((e) => (memcached ? MEMCACHED_ADDRESS.test(e) : redisAddress(e, home)) && !claimed.has(e))
+    .sort()
+    .slice(0, 10);
+  urlEnv.forEach((e) => claimed.add(e));
   return {
-    name: index === 0 ? runName(d.base, "cache") : runName(d.base, `${s.name}-cache`),
-    engine: /memcache/i.test(s.software) ? "memcached" : "redis",
-    version: gcloudCacheVersion(s),
-    tier: "basic",
+    name: memorystoreName(d, home),
+    engine: memcached ? "memcached" : "redis",
+    // A broker that moves from RabbitMQ to Redis gets a current Redis.
+    version: home.brokerSwitch ? "redis_7_2" : gcloudCacheVersion(s),
+    tier: home.tier === "STANDARD_HA" ? "standard" : "basic",
     sizeGiB: Math.max(1, Math.ceil(d.inv.data.find((x) => x.service === s.name)?.sizeGiB ?? 1)),
-    urlEnv: urlEnv.sort(),
+    urlEnv,
   };
 }
 
@@ -41,7 +62,8 @@ export function planEdge(d: Draft): void {
       cloudArmor: true,
     };
   }
-  d.caches = d.topo.caches.map((s, i) => cacheFor(d, s, i));
+  const claimed = new Set<string>();
+  d.caches = d.stores.filter((h) => h.home.startsWith("memorystore")).map((h) => cacheFor(d, h, claimed));
   if (d.services.some((s) => s.vpcEgress)) {
     d.network = { network: runName(d.base, "vpc"), subnet: runName(d.base, "run"), range: "10.8.0.0/24" };
   }

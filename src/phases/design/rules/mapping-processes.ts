@@ -70,7 +70,7 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     cpuBoost: t.cpuBoost,
     port: t.port,
     startupProbe: t.probe === "tcp" ? `tcp:${t.port}` : t.healthPath,
-    livenessProbe: t.probe === "tcp" ? "none" : t.healthPath,
+    ...(t.probe === "tcp" ? {} : { livenessProbe: t.healthPath }),
     ingress: t.ingress,
     serviceAccount: t.serviceAccount,
   };
