@@ -23,9 +23,19 @@ export interface AiWorkerSizing {
   assumed: { latency?: string; rate?: string };
 }
 
-/** True when the inventory calls a model: an `llm` section or a service holding a model key. */
+/**
+ * True when the inventory asks for the AI worker: an `llm` section (written by hand, or by the
+ * wizard when the user confirms a detected model SDK). A model key alone does not: the llmops
+ * phase that writes the worker's code runs only with `llm`, and a planned worker without its code
+ * would not build.
+ */
 export function needsAiWorker(inv: Inventory): boolean {
-  return inv.llm !== undefined || inv.services.some((s) => s.env.some((e) => LLM_KEY_ENV.test(e.toUpperCase())));
+  return inv.llm !== undefined;
+}
+
+/** Services that hold a model provider's key (a model call the inventory did not describe). */
+export function modelKeyHolders(inv: Inventory): string[] {
+  return inv.services.filter((s) => s.env.some((e) => LLM_KEY_ENV.test(e.toUpperCase()))).map((s) => s.name);
 }
 
 export function aiWorkerSizing(inv: Inventory): AiWorkerSizing {

@@ -3,11 +3,14 @@
 // `--help` or `infra-migrate audit` never loads the other phases' templates. Adding a phase is
 // one entry here plus its folder. Order matters: it is the order `run` lists and reports phases.
 import type { PhaseImplementation } from "../contracts/phase.js";
+import type { Inventory } from "../inventory/schema.js";
 
 interface PhaseEntry<Id extends string> {
   id: Id;
   personaId: string;
   dependsOn: readonly NoInfer<Id>[];
+  /** Why the phase does not apply to this inventory, or undefined when it does (checked before loading it). */
+  skipReason?: (inventory: Inventory) => string | undefined;
   load: () => Promise<PhaseImplementation<unknown>>;
 }
 
@@ -38,6 +41,12 @@ const PHASES = definePhases([
     id: "llmops",
     personaId: "ai-ml-architect",
     dependsOn: ["design"],
+    // The AI worker is for apps that asked for it (the wizard writes `llm` when the user confirms a
+    // detected model SDK): a worker, its queue and 13 files nobody will mount help no one.
+    skipReason: (inventory) =>
+      inventory.llm
+        ? undefined
+        : "the inventory has no `llm` section: no AI worker is planned (add one, or confirm the detected model SDK in `infra-migrate init`, to get it)",
     load: async () => (await import("./llmops/index.js")).llmopsPhase,
   },
   {
@@ -55,6 +64,7 @@ export interface PhaseMeta {
   id: PhaseId;
   personaId: string;
   dependsOn: readonly PhaseId[];
+  skipReason?: (inventory: Inventory) => string | undefined;
 }
 
 /** A loaded phase: its registry entry plus its implementation. */

@@ -9,6 +9,7 @@ import { resolveProvider, type ResolvedProvider } from "../model/select.js";
 import type { GenerationSettings } from "../model/generation.js";
 import type { ProviderChoice, TokenUsage } from "../model/types.js";
 import { loadPersona } from "../personas/persona.js";
+import { InputError } from "../errors.js";
 import { loadPhase, PHASE_IDS, phaseMeta, withDependencies } from "../phases/registry.js";
 import type { PhaseOptions } from "../contracts/phase.js";
 import type { PlanStep } from "../contracts/plan.js";
@@ -111,8 +112,23 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   }
   const manifest = await readManifest(options.outDir, toolVersion());
   const generatedFiles: ReadonlySet<string> = new Set(Object.keys(manifest.files));
-  const order = withDependencies(options.phases);
-  const requested = new Set(options.phases);
+  // A phase that does not apply to this inventory (llmops without `llm`) is left out, and said so;
+  // asked for alone, that is a usage error rather than a silent no-op.
+  const skipped = withDependencies(options.phases).flatMap((phase) => {
+    const reason = phaseMeta(phase).skipReason?.(inventory.inventory);
+    return reason ? [{ phase, reason }] : [];
+  });
+  const runnable = options.phases.filter((p) => !skipped.some((s) => s.phase === p));
+  if (runnable.length === 0 && skipped.length > 0)
+    throw new InputError(
+      `Nothing to run: ${skipped.map((s) => `${s.phase}: ${s.reason}`).join("; ")}.`,
+      [],
+      "Add the missing section to the inventory, or run another phase.",
+      "phase.not-applicable",
+    );
+  for (const s of skipped) options.onEvent?.({ type: "notice", message: `${s.phase} skipped: ${s.reason}` });
+  const order = withDependencies(runnable);
+  const requested = new Set(runnable);
   const providers = new Map<string, Promise<ResolvedProvider>>();
   const providerFor = (phase: PhaseId): Promise<ResolvedProvider> => {
     const choice = typeof options.provider === "function" ? options.provider(phase) : options.provider;

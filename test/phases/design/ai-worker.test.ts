@@ -97,15 +97,16 @@ describe("AI worker in the design", () => {
     expect(r.decisions.some((d) => /model calls/i.test(d.title))).toBe(false);
   });
 
-  it("plans it from a model key alone, without an llm section", () => {
+  it("plans none from a model key alone (no llm section), and says how to get one", () => {
     const yaml = readFileSync(EXAMPLES.apiOnly, "utf8").replace(
       "env: [DATABASE_URL, JWT_SECRET, PARTNER_API_TOKEN, LOG_LEVEL]",
       "env: [DATABASE_URL, JWT_SECRET, OPENAI_API_KEY]",
     );
     const r = design(designInputFromYaml(yaml));
-    const worker = r.deployment.services.find((s) => s.name.endsWith("-ai-worker"))!;
-    expect(worker.kind).toBe("worker");
-    expect(r.deployment.services.flatMap((s) => s.secrets)).not.toContain("OPENAI_API_KEY");
-    expect(r.assumptions.join(" ")).toMatch(/AI worker: No model latency/);
+    expect(r.deployment.services.some((s) => s.name.endsWith("-ai-worker"))).toBe(false);
+    expect(r.deployment.queues).toEqual([]);
+    // The model calls stay where they are, with their key.
+    expect(r.deployment.services.find((s) => s.kind === "api")!.secrets).toContain("OPENAI_API_KEY");
+    expect(r.assumptions.join(" ")).toMatch(/holds a model provider key, but the inventory has no `llm` section/);
   });
 });

@@ -3,7 +3,7 @@
 // Tasks queue, as the only identity allowed to call Vertex AI. The llmops phase writes the code
 // for exactly this service, queue and path (sizes come from the shared llmops sizing).
 import type { Risk } from "../../../contracts/audit-result.js";
-import { aiWorkerSizing, LLM_KEY_ENV, needsAiWorker } from "../../../contracts/ai-worker-sizing.js";
+import { aiWorkerSizing, LLM_KEY_ENV, modelKeyHolders, needsAiWorker } from "../../../contracts/ai-worker-sizing.js";
 import { databaseUrlSecret, REPO_PATH } from "../../../contracts/deployment.js";
 import { clamp, type Draft, HEALTH_PATH, PORT } from "./draft.js";
 import { cleanName, runName, serviceAccountId } from "./names.js";
@@ -20,7 +20,14 @@ export function invokerAccountId(worker: string): string {
 }
 
 export function planAiWorker(d: Draft, workerDirOption: unknown): void {
-  if (!needsAiWorker(d.inv)) return;
+  if (!needsAiWorker(d.inv)) {
+    const holders = modelKeyHolders(d.inv);
+    if (holders.length)
+      d.assumptions.push(
+        `${holders.join(", ")} hold${holders.length === 1 ? "s" : ""} a model provider key, but the inventory has no \`llm\` section: model calls stay where they are, and no AI worker is planned. Describe them in \`llm\` (or confirm the detected model SDK in \`infra-migrate init\`) to move them to an asynchronous worker on Vertex AI.`,
+      );
+    return;
+  }
   let workerDir = typeof workerDirOption === "string" ? workerDirOption.replace(/\/+$/, "") : DEFAULT_AI_WORKER_DIR;
   if (!REPO_PATH.test(workerDir)) {
     d.assumptions.push(
