@@ -138,6 +138,12 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
     }
   });
 
+  it("plans an AI worker only when the inventory has an llm section", async () => {
+    const { input, result } = await designed;
+    const ai = result.deployment.services.filter((t) => /-ai-worker$/.test(t.name));
+    expect(ai.length).toBe(input.inventory.llm ? 1 : 0);
+  });
+
   it("starts every target that reaches Cloud SQL with its database settings", async () => {
     const { result } = await designed;
     for (const t of result.deployment.services.filter((x) => x.cloudSqlInstance)) {

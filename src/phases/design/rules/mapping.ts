@@ -24,8 +24,11 @@ function memorystore(d: Draft, home: StoreHome): MappingEntry {
   const users = d.services.filter((t) => t.vpcEgress).map((t) => t.name);
   const memcached = home.home === "memorystore-memcached";
   const uses = describeUses(home);
+  const urlEnv = d.caches.find((c) => c.name === memorystoreName(d, home))?.urlEnv ?? [];
   const changes = [
-    `Point the ${memcached ? "Memcached" : "Redis"} settings (REDIS_URL and the like) at the Memorystore private IP (plain config, no secret).`,
+    urlEnv.length
+      ? `Each deploy looks the Memorystore address up and sets ${urlEnv.join(", ")} to it (plain config, no secret); the VM's 127.0.0.1 values are not copied.`
+      : `Point the ${memcached ? "Memcached" : "Redis"} settings at the Memorystore private IP (plain config, no secret): no env name of the services that use it carries the address, so it lives in a config file today.`,
   ];
   if (home.uses.includes("cache") && home.uses.length === 1)
     changes.push("Tolerate a cold cache after maintenance: Basic tier has no replica.");
