@@ -5,7 +5,7 @@ import { InputError } from "../errors.js";
 import type { ProviderChoice } from "../model/types.js";
 import type { PipelineEvent } from "../pipeline/run-pipeline.js";
 import { type PhaseOptions } from "../contracts/phase.js";
-import { PHASE_IDS, type PhaseId } from "../phases/registry.js";
+import { PHASE_IDS, phaseMeta, type PhaseId } from "../phases/registry.js";
 import { readManifest, type Manifest } from "../write/manifest.js";
 import { PLAN_PHASE } from "../pipeline/migration-plan.js";
 import { planChanges } from "../write/writer.js";
@@ -82,8 +82,10 @@ export async function checkDrift(options: CheckOptions): Promise<CheckReport> {
     cache: cacheEnabled(options),
   });
   const checked = new Set<string>(phases);
-  // The migration plan is assembled from every phase: it is checked whenever they all are.
-  if (PHASE_IDS.every((id) => checked.has(id))) checked.add(PLAN_PHASE);
+  // The migration plan is assembled from every phase: it is checked whenever they all are (a phase
+  // that does not apply to the inventory, llmops without `llm`, has nothing to check).
+  const applies = (id: PhaseId) => !phaseMeta(id).skipReason?.(result.inventory.inventory);
+  if (PHASE_IDS.every((id) => checked.has(id) || !applies(id))) checked.add(PLAN_PHASE);
   const plans = result.plans.filter((plan) => checked.has(plan.phase));
   const changes = await planChanges(plans, options.outDir, manifest);
   const files = classifyChanges(changes, manifest, phases, options.maxDiffLines);

@@ -273,9 +273,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
   );
   const plans = ran.map((r) => r.plan);
-  // The one ordered plan needs every phase's steps and files: it comes with a full run (run, check).
-  // Each run brings its steps, a kept plan too.
-  if (ran.length === PHASE_IDS.length) {
+  // The one ordered plan needs every phase's steps and files: it comes with a full run (run, check)
+  // of every phase that applies to the inventory (llmops without `llm` does not). Each run brings
+  // its steps, a kept plan too.
+  const applicable = PHASE_IDS.filter((p) => !phaseMeta(p).skipReason?.(inventory.inventory));
+  if (ran.length === applicable.length) {
     const planSteps = new Map<PhaseId, PlanStep[]>(ran.map((run) => [run.phase as PhaseId, run.planSteps ?? []]));
     plans.push(migrationPlan(inventory.inventory, ran, planSteps));
   }

@@ -88,10 +88,14 @@ it("npm pack → npm install in an empty project → npx infra-migrate --help, r
     "docs/migration/design/architecture.md",
     ".github/workflows/deploy.yml",
     "services/ai-worker/requirements.txt",
-    "Dockerfile",
   ]) {
     expect(existsSync(path.join(out, file)), file).toBe(true);
   }
+  // The target holds no app (no requirements.txt): no Dockerfile is guessed, the docs say what to do.
+  expect(existsSync(path.join(out, "Dockerfile"))).toBe(false);
+  expect(await readFile(path.join(out, "docs/migration/cicd/README.md"), "utf8")).toMatch(
+    /no Dockerfile was written: add one, or build with Google Cloud's buildpacks/,
+  );
 
   const check = await npx(["check", "--inventory", "inventory.yaml", "--out", "target", "--json"]);
   expect(check.exitCode, String(check.stderr)).toBe(0);

@@ -37,6 +37,8 @@ export async function renderOffline(inventoryFile: string, repoDir = repoFor(inv
   const steps: PlanStep[] = [];
   for (const id of PHASE_IDS) {
     const phase = await loadPhase(id);
+    // As `run` does: a phase that does not apply (llmops without `llm`) writes nothing.
+    if (phase.skipReason?.(base.inventory)) continue;
     const upstream = Object.fromEntries(phase.dependsOn.map((d) => [d, results[d]]));
     const input = { ...base, upstream };
     results[id] = phase.offline(input);
