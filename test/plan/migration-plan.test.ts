@@ -124,11 +124,11 @@ describe.each(inventories)("the plan for %s", (dir) => {
 });
 
 describe("an inventory that calls no model", () => {
-  it("gets no AI worker steps: nothing deploys the generated worker", async () => {
+  it("gets no AI worker at all: llmops does not run, the plan has no AI worker step", async () => {
     const { artifacts } = await renderOffline(path.join(ROOT, "examples/django-postgres/inventory.yaml"));
     const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
-    expect(plan).toContain("The AI worker is a starting point, not part of this migration");
-    expect(plan).not.toContain("bash scripts/setup-ai-worker.sh");
+    expect(plan).not.toMatch(/setup-ai-worker|services\/ai-worker|AI worker/);
+    expect(artifacts.filter((a) => /ai-worker/.test(a.path))).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 // The cicd phase's part of docs/migration/README.md: the setup scripts in the order their
 // prerequisites allow, the first deploy, and the pipeline's own rollback.
+import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
@@ -149,7 +150,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   }
   if (db || migrate.length > 0) {
     const schema = migrate.length
-      ? " Then run the migration jobs again, to the end, before any user traffic arrives (they only apply what is missing, and recreate the AI worker's table the copy replaced)."
+      ? ` Then run the migration jobs again, to the end, before any user traffic arrives (they only apply what is missing${deployment.services.some(isAiWorkerTarget) ? ", and recreate the AI worker's table the copy replaced" : ""}).`
       : "";
     steps.push({
       stage: "cutover",
