@@ -11,7 +11,10 @@ export interface SchemaSize {
   bytes: number;
 }
 
-export const SCHEMA_BUDGET: SchemaSize = { properties: 130, enumValues: 50, depth: 6, bytes: 24_000 };
+// 140 properties: the design's deployment contract carries both what runs real apps (worker pools,
+// volumes and buckets, probes, affinity) and what surrounds them (load balancer, caches, network):
+// 136 today. Next step if it grows: let the model leave the draft's surroundings out and merge them.
+export const SCHEMA_BUDGET: SchemaSize = { properties: 140, enumValues: 50, depth: 6, bytes: 24_000 };
 
 export function schemaSize(schema: unknown): SchemaSize {
   const size: SchemaSize = { properties: 0, enumValues: 0, depth: 0, bytes: JSON.stringify(schema).length };
