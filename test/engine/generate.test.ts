@@ -1,12 +1,12 @@
 // The generate use case in process: what `run` and the phase commands do, without the terminal.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generate, type GenerateOptions } from "../../src/engine/generate.js";
 import type { PipelineEvent } from "../../src/pipeline/run-pipeline.js";
 import { OverwriteRefusedError } from "../../src/errors.js";
-import { SEED_INVENTORY } from "../helpers/phase-input.js";
+import { ROOT, SEED_INVENTORY } from "../helpers/phase-input.js";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -82,6 +82,9 @@ describe("generate", () => {
 
   it("an edited Dockerfile (create-only: the team's once written) does not stop a run, and is kept", async () => {
     const outDir = tempDir();
+    // The seed's app (its requirements.txt and app/): a Dockerfile is written only for a repository it fits.
+    cpSync(path.join(ROOT, "examples/seed-vm/out/requirements.txt"), path.join(outDir, "requirements.txt"));
+    cpSync(path.join(ROOT, "examples/seed-vm/out/app"), path.join(outDir, "app"), { recursive: true });
     await generate(options(outDir, { phases: ["cicd"] }));
     const dockerfile = path.join(outDir, "Dockerfile");
     const edited = readFileSync(dockerfile, "utf8") + "# our own layer\n";

@@ -92,9 +92,14 @@ describe("setup-database.sh", () => {
     const [userJson, url] = r.stdin.trim().split("\n");
     expect(url).toContain(`:${JSON.parse(userJson!).password as string}@/`);
     expect(r.stdout).toContain("DATABASE_URL: new version mysql://app:****@/");
-    expect(r.stderr).toContain("the app's services do not read DATABASE_URL yet");
+    // The design gives every service that reaches Cloud SQL with no database setting DATABASE_URL,
+    // and its mapping tells the app to read it (rules/app-env.ts), so the services do mount it.
+    const { design } = chainYaml(yaml);
+    expect(
+      design.deployment.services.filter((s) => s.cloudSqlInstance).every((s) => s.secrets.includes("DATABASE_URL")),
+    ).toBe(true);
+    expect(JSON.stringify(design.mapping)).toMatch(/Read the database connection from DATABASE_URL/);
     const planStep = (i: PhaseInput) => cicdPlanSteps(offlineCicd(i), i).find((p) => p.title.startsWith("Cloud SQL"))!;
-    expect(planStep(input).body).toContain("**The app does not read it yet**");
     // With the variable declared (the seed as it is), neither says anything of the kind.
     expect((await run(seed, [])).stderr).not.toContain("do not read");
     expect(planStep(chainFile(EXAMPLE("seed-vm")).input).body).not.toContain("does not read it");
