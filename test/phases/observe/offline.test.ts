@@ -163,7 +163,8 @@ describe("offlineObserve on a large inventory", () => {
     const { generateInventory } = (await import("../../../bench/gen-inventory.mjs")) as {
       generateInventory: (n: number) => string;
     };
-    const { input, design } = chainYaml(generateInventory(200));
+    // Celery rewritten to push: every worker then has a queue, the most SLOs and alerts a design can ask for.
+    const { input, design } = chainYaml(generateInventory(200), { celery: "push" });
     // As the offline provider takes it: prose trimmed to its limits, everything else checked.
     const fitted = fitProse(observeResultSchema, offlineObserve(input));
     expect(fitted.error?.issues ?? []).toEqual([]);
