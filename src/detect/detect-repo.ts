@@ -192,7 +192,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
       if (hostRoot && entry.host) {
         const service = readUnitFile(text).get("Service");
-        if (entry.own) readAppDir(service?.get("WorkingDirectory")?.at(-1)?.replace(/^-/, ""));
+        if (entry.own) readAppDir(unit.workingDirectory);
         for (const envFile of environmentFiles(service)) {
           const text = (await readHostFile(hostRoot, envFile.slice(1))) ?? "";
           const names = environmentFileNames(text);
