@@ -22,7 +22,7 @@ export const RESOURCE_LABELS: Readonly<Record<string, readonly string[]>> = {
   cloud_run_revision: ["project_id", "service_name", "revision_name", "location", "configuration_name"],
   cloud_run_job: ["project_id", "job_name", "location"],
   // Worker pools: always-on consumers (https://cloud.google.com/run/docs/monitoring lists CPU and
-  // memory utilization for them; no request metrics).
+  // memory utilization and the instance count for them; no request metrics).
   cloud_run_worker_pool: ["project_id", "worker_pool_name", "revision_name", "location"],
   cloudsql_database: ["project_id", "database_id", "region"],
   cloud_tasks_queue: ["project_id", "queue_id", "target_type", "location"],
@@ -56,7 +56,11 @@ const RESPONSE = ["response_code", "response_code_class", "route_type"];
 export const METRICS: Readonly<Record<string, MetricDescriptor>> = {
   "run.googleapis.com/request_count": run("DELTA", "INT64", "1", RESPONSE),
   "run.googleapis.com/request_latencies": run("DELTA", "DISTRIBUTION", "ms", RESPONSE),
-  "run.googleapis.com/container/instance_count": run("GAUGE", "INT64", "1", ["state", "container_name"]),
+  // Worker pools report it too (the "Container instance count" row of run/docs/monitoring).
+  "run.googleapis.com/container/instance_count": {
+    ...run("GAUGE", "INT64", "1", ["state", "container_name"]),
+    resources: ["cloud_run_revision", "cloud_run_worker_pool"],
+  },
   "run.googleapis.com/container/cpu/utilizations": {
     ...run("DELTA", "DISTRIBUTION", "10^2.%", ["container_name"]),
     resources: ["cloud_run_revision", "cloud_run_worker_pool"],

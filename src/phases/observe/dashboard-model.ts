@@ -7,6 +7,7 @@ import { isAiWorkerTarget, type DeployTarget, type Deployment } from "../../cont
 import { aiLogMetrics } from "./log-metrics.js";
 import { LOG_METRIC_PREFIX } from "../../validate/monitoring-catalog.js";
 import type { ObserveContext } from "./context.js";
+import { POOL_CPU_PERCENT, POOL_MEMORY_PERCENT, POOL_RESOURCE, type PoolWatch } from "./worker-pools.js";
 
 export interface Panel {
   title: string;
@@ -87,27 +88,46 @@ function servicePanels(ctx: ObserveContext, s: DeployTarget): Panel[] {
   ];
 }
 
-/** A worker pool serves no requests: how hard its fixed instances work is what there is to watch. */
-function workerPoolPanels(pool: string): Panel[] {
+/** A worker pool serves no requests: whether it runs, how hard it works and, where its consumer logs them, the jobs it finishes. */
+function workerPoolPanels(watch: PoolWatch): Panel[] {
+  const pool = watch.pool.name;
   const terms = (name: string) =>
-    metric(`run.googleapis.com/container/${name}/utilizations`, "cloud_run_worker_pool", [
-      "resource.label.worker_pool_name",
-      pool,
-    ]);
+    metric(`run.googleapis.com/container/${name}`, POOL_RESOURCE, ["resource.label.worker_pool_name", pool]);
+  const byPool = ["resource.label.worker_pool_name"];
   return [
     {
+      title: `${pool}: instances`,
+      terms: terms("instance_count"),
+      aggregation: { ...gauge("ALIGN_MAX"), crossSeriesReducer: "REDUCE_SUM", groupByFields: byPool },
+      plot: "LINE",
+      unit: "1",
+    },
+    ...(watch.jobs
+      ? [
+          {
+            title: `${pool}: jobs finished`,
+            terms: metric(`${LOG_METRIC_PREFIX}${watch.jobs.metric.name}`, POOL_RESOURCE),
+            aggregation: rate(byPool),
+            plot: "LINE" as const,
+            unit: "1/s",
+          },
+        ]
+      : []),
+    {
       title: `${pool}: CPU (p99 of instances)`,
-      terms: terms("cpu"),
-      aggregation: percentile(99, ["resource.label.worker_pool_name"]),
+      terms: terms("cpu/utilizations"),
+      aggregation: percentile(99, byPool),
       plot: "LINE",
       unit: "10^2.%",
+      threshold: { value: POOL_CPU_PERCENT / 100, label: "alert" },
     },
     {
       title: `${pool}: memory (p99 of instances)`,
-      terms: terms("memory"),
-      aggregation: percentile(99, ["resource.label.worker_pool_name"]),
+      terms: terms("memory/utilizations"),
+      aggregation: percentile(99, byPool),
       plot: "LINE",
       unit: "10^2.%",
+      threshold: { value: POOL_MEMORY_PERCENT / 100, label: "alert" },
     },
   ];
 }
@@ -228,7 +248,7 @@ function jobPanels(deployment: Deployment): Panel[] {
     }));
 }
 
-export function dashboardModels(ctx: ObserveContext, appName: string): DashboardModel[] {
+export function dashboardModels(ctx: ObserveContext, appName: string, pools: PoolWatch[]): DashboardModel[] {
   const { deployment } = ctx;
   const apis = deployment.services.filter((s) => s.kind === "api");
   const workers = deployment.services.filter((s) => s.kind === "worker" && !isAiWorkerTarget(s));
@@ -240,7 +260,7 @@ export function dashboardModels(ctx: ObserveContext, appName: string): Dashboard
       title: "Workers and queues",
       panels: [
         ...workers.flatMap((w) => [...servicePanels(ctx, w).slice(2), ...queuesOf(w.name).flatMap(queuePanels)]),
-        ...deployment.services.filter((s) => s.kind === "worker-pool").flatMap((s) => workerPoolPanels(s.name)),
+        ...pools.flatMap(workerPoolPanels),
       ],
     },
     ...(ctx.aiWorker

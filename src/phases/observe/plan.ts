@@ -11,6 +11,7 @@ import { appName, displayName, OBSERVE_PATHS } from "./names.js";
 import { aiPolicy, databasePolicy, jobPolicy, queuePolicy, schedulerPolicy } from "./resource-alerts.js";
 import type { ObserveResult, Slo } from "./schema.js";
 import { serviceBody, sloBody } from "./slo-bodies.js";
+import { poolPolicy, poolWatches, type PoolWatch } from "./worker-pools.js";
 
 export interface JsonFile {
   path: string;
@@ -34,6 +35,8 @@ export interface MonitoringPlan {
   dashboards: { displayName: string; file: string; grafanaFile: string }[];
   /** Jobs whose silence is alerted on, with the window (seconds). */
   freshness: { job: string; seconds?: number }[];
+  /** Worker pools and what watches each. */
+  pools: PoolWatch[];
   files: JsonFile[];
 }
 
@@ -61,6 +64,8 @@ export function buildPlan(ctx: ObserveContext, result: ObserveResult): Monitorin
   if (ctx.aiWorker) metricSpecs.push(...Object.values(aiLogMetrics(ctx.aiWorker.name)));
   const scheduler = schedulerFailureMetric(deployment);
   if (scheduler) metricSpecs.push(scheduler);
+  const pools = poolWatches(ctx);
+  for (const p of pools) if (p.jobs) metricSpecs.push(p.jobs.metric);
   const logMetrics = metricSpecs.map((spec) => ({
     name: spec.name,
     spec,
@@ -88,16 +93,17 @@ export function buildPlan(ctx: ObserveContext, result: ObserveResult): Monitorin
     specs.push(spec);
     freshness.push({ job: job.name, ...(silenceSeconds !== undefined ? { seconds: silenceSeconds } : {}) });
   }
+  pools.forEach((p) => specs.push(poolPolicy(deployment, p)));
   const policies = specs.map((spec) => ({
     displayName: spec.body.displayName,
     spec,
     file: add(OBSERVE_PATHS.policy(spec.name), spec.body),
   }));
 
-  const dashboards = dashboardModels(ctx, app).map((model) => ({
+  const dashboards = dashboardModels(ctx, app, pools).map((model) => ({
     displayName: model.title,
     file: add(OBSERVE_PATHS.dashboard(model.name), cloudDashboard(model)),
     grafanaFile: add(OBSERVE_PATHS.grafana(model.name), grafanaDashboard(model, deployment.project, app)),
   }));
-  return { services, slos, logMetrics, uptimeChecks, policies, dashboards, freshness, files };
+  return { services, slos, logMetrics, uptimeChecks, policies, dashboards, freshness, pools, files };
 }

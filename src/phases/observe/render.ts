@@ -12,6 +12,7 @@ import { buildObserveContext, type ObserveContext } from "./context.js";
 import { appName, CHANNEL_TOKEN, OBSERVE_PATHS, UPTIME_TOKEN } from "./names.js";
 import { buildPlan, type MonitoringPlan } from "./plan.js";
 import { checkResult } from "./result-check.js";
+import { POOL_CPU_PERCENT, POOL_MEMORY_PERCENT } from "./worker-pools.js";
 import type { ObserveResult, Slo } from "./schema.js";
 
 const MEASURES: Record<Slo["kind"], (s: Slo) => string> = {
@@ -80,6 +81,15 @@ function alertLines(
           : "; its schedule leaves gaps longer than the 25 hours an alert can look back (or it has no " +
             "schedule), so check its last run in the weekly review."),
     });
+  for (const w of plan.pools)
+    lines.push({
+      title: `Worker pool ${w.pool.name}`,
+      detail:
+        `no instance running for 5 min (no data counts as none), CPU over ${POOL_CPU_PERCENT}% (p99) for 15 min, or memory over ${POOL_MEMORY_PERCENT}% for 10 min` +
+        (w.jobs
+          ? `, or no job finished for ${Math.round(w.jobs.silenceSeconds / 3600)} hours (a log-based metric counts the ${w.jobs.line.line} line its ${w.what} writes per job).`
+          : `. Its ${w.what} writes no line per finished job at its default log level, so a stuck one looks like an idle one: see "Worker pools" below.`),
+    });
   return lines;
 }
 
@@ -115,6 +125,8 @@ function docs(ctx: ObserveContext, result: ObserveResult, plan: MonitoringPlan):
         fast: BURN_RATES.fast,
         slow: BURN_RATES.slow,
         alerts: alertLines(ctx, result, plan),
+        pools: plan.pools.map((w) => ({ name: w.pool.name, what: w.what, counted: !!w.jobs })),
+        silentPools: plan.pools.filter((w) => !w.jobs).map((w) => w.pool.name),
         gates,
         dashboards,
       }),

@@ -27,7 +27,6 @@ const corpus = existsSync(REAL)
 const seedFiles = renderObserve(offlineObserve(seed.input), seed.input);
 const file = (files: Artifact[], p: string) => JSON.parse(files.find((a) => a.path === p)!.content);
 const replace = (files: Artifact[], p: string, edit: (body: any) => void): Artifact[] =>
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   files.map((a) => {
     if (a.path !== p) return a;
     const body = JSON.parse(a.content);
@@ -182,7 +181,7 @@ describe("validation catches broken files", () => {
       "monitoring/alert-policies/web-app-prod-uptime.json",
       (b: any) => ((b.combinr = b.combiner), delete b.combiner),
       /combinr|combiner/,
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ],
     [
       "a metric that does not exist",
       "monitoring/alert-policies/web-app-prod-db-health.json",
@@ -192,25 +191,25 @@ describe("validation catches broken files", () => {
           "cpu/usage",
         )),
       /unknown metric type/,
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ],
     [
       "a rate on a gauge",
       "monitoring/alert-policies/web-app-prod-tasks-backlog.json",
       (b: any) => (b.conditions[0].conditionThreshold.aggregations[0].perSeriesAligner = "ALIGN_RATE"),
       /needs a DELTA or CUMULATIVE/,
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ],
     [
       "a distribution compared without a percentile",
       "monitoring/alert-policies/web-app-prod-ai-worker-model.json",
       (b: any) => delete b.conditions[1].conditionThreshold.aggregations[0].crossSeriesReducer,
       /reduced to a number/,
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ],
     [
       "a hard-coded channel",
       "monitoring/alert-policies/web-app-prod-uptime.json",
       (b: any) => (b.notificationChannels = ["projects/x/notificationChannels/1"]),
       /placeholder/,
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ],
     [
       "a burn-rate alert on an SLO nobody creates",
       "monitoring/alert-policies/web-app-prod-latency-fast-burn.json",
@@ -220,7 +219,7 @@ describe("validation catches broken files", () => {
           "web-app-prod-speed",
         )),
       /undefined SLO/,
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ],
     [
       "a latency SLO on a count",
       "monitoring/slos/web-app-prod-latency.json",
@@ -229,25 +228,25 @@ describe("validation catches broken files", () => {
           requestCountTerms("web-app-prod"),
         )),
       /distribution cut needs/,
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ],
     [
       "a tile past the last column",
       "monitoring/dashboards/apis.json",
       (b: any) => (b.mosaicLayout.tiles[1].xPos = 40),
       /past the last column/,
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ],
     [
       "a Grafana panel that asks something else",
       "monitoring/grafana/apis.json",
       (b: any) => (b.panels[0].targets[0].timeSeriesList.filters[2] = "run.googleapis.com/request_latencies"),
       /filter differs/,
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ],
     [
       "a log metric on a field logs do not have",
       "monitoring/log-metrics/web-app-prod-ai-worker-tasks-failed.json",
       (b: any) => (b.filter += ' AND payload.x="y"'),
       /unknown log field/,
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ],
   ])("%s", async (_, target, edit, message) => {
     const findings = await validateObserve(replace(seedFiles, target, edit), project, { shell: false });
     expect(findings.join("\n")).toMatch(message);

@@ -146,6 +146,7 @@ log_metric web-app-prod-ai-worker-tasks-succeeded monitoring/log-metrics/web-app
 log_metric web-app-prod-ai-worker-tasks-failed monitoring/log-metrics/web-app-prod-ai-worker-tasks-failed.json
 log_metric web-app-prod-ai-worker-model-latency monitoring/log-metrics/web-app-prod-ai-worker-model-latency.json
 log_metric acme-mvp-scheduler-failures monitoring/log-metrics/acme-mvp-scheduler-failures.json
+log_metric web-app-prod-worker-jobs-done monitoring/log-metrics/web-app-prod-worker-jobs-done.json
 
 echo "== SLOs (services and objectives, REST)"
 # slo_service ID FILE, then slo SERVICE ID FILE
@@ -230,6 +231,7 @@ policy "acme-mvp: web-app-prod-db health" monitoring/alert-policies/web-app-prod
 policy "acme-mvp: web-app-prod-ai-tasks backlog" monitoring/alert-policies/web-app-prod-ai-tasks-backlog.json
 policy "acme-mvp: web-app-prod-ai-worker failures and model latency" monitoring/alert-policies/web-app-prod-ai-worker-model.json
 policy "acme-mvp: scheduled job failures" monitoring/alert-policies/acme-mvp-scheduler-failures.json
+policy "acme-mvp: web-app-prod-worker health" monitoring/alert-policies/web-app-prod-worker-health.json
 
 echo "== Dashboards"
 # dashboard DISPLAY_NAME FILE: an update carries the current etag, so a concurrent edit is not lost silently.

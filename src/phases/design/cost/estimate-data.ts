@@ -3,7 +3,7 @@ import type { Inventory } from "../../../inventory/schema.js";
 import { type Deployment, isAiWorkerTarget } from "../../../contracts/deployment.js";
 import { pickRegion, sqlTierShape, type PriceBook } from "../../../contracts/gcp-prices.js";
 import { type CeleryMode, planProcesses } from "../rules/processes.js";
-import { queueSystem } from "../rules/queue-systems.js";
+import { queueSystem } from "../../../contracts/queue-systems.js";
 import { planStoreHomes } from "../rules/store-homes.js";
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

@@ -1,5 +1,5 @@
 // Reading an inventory the way an SRE would before drawing anything: what each service is, what a
-// task may take, which env vars hold secrets (queue-systems.ts names the background processes).
+// task may take, which env vars hold secrets (src/contracts/queue-systems.ts names the background processes).
 import type { Inventory, Service } from "../../../inventory/schema.js";
 
 export type WebFlavour = "python-async" | "python-wsgi" | "node" | "other";

@@ -11,7 +11,7 @@ import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
 import { planEdge } from "./edge.js";
 import type { ProcessPlan } from "./processes.js";
-import { schedulerKind } from "./queue-systems.js";
+import { schedulerKind } from "../../../contracts/queue-systems.js";
 
 const MACROS: Record<string, string> = {
   "@yearly": "0 0 1 1 *",

@@ -7,7 +7,7 @@ import { cronArgv } from "./cron-command.js";
 import type { Draft } from "./draft.js";
 import { dropModelKeys, taskQueues } from "./mapping-shared.js";
 import type { ProcessPlan } from "./processes.js";
-import { QUEUE_LABEL, SCHEDULER_LABEL, usesRedisBroker } from "./queue-systems.js";
+import { QUEUE_LABEL, SCHEDULER_LABEL, usesRedisBroker } from "../../../contracts/queue-systems.js";
 import { runName } from "./names.js";
 
 const PUSH_LIMITS =

@@ -13,7 +13,7 @@ import {
   type QueueSystem,
   schedulerKind,
   type SchedulerKind,
-} from "./queue-systems.js";
+} from "../../../contracts/queue-systems.js";
 
 /** Celery: keep it on Memorystore with always-on workers (no code change), or rewrite to Cloud Tasks push. */
 export type CeleryMode = "keep" | "push";

@@ -4,7 +4,7 @@
 // consumer moved to Cloud Tasks disappears into Cloud Tasks.
 import type { Inventory, Service, StoreUse } from "../../../inventory/schema.js";
 import type { ProcessPlan } from "./processes.js";
-import { QUEUE_LABEL } from "./queue-systems.js";
+import { QUEUE_LABEL } from "../../../contracts/queue-systems.js";
 
 export type StoreHomeKind = "memorystore-redis" | "memorystore-memcached" | "cloud-tasks" | "pubsub" | "none";
 

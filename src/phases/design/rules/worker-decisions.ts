@@ -7,7 +7,7 @@ import { defaultAssumptions, num } from "../cost/assumptions.js";
 import { cloudRunTier, loadPriceBook, pickRegion } from "../../../contracts/gcp-prices.js";
 import type { Draft } from "./draft.js";
 import { describeUses } from "./store-homes.js";
-import { QUEUE_LABEL, SCHEDULER_LABEL } from "./queue-systems.js";
+import { QUEUE_LABEL, SCHEDULER_LABEL } from "../../../contracts/queue-systems.js";
 import type { TopicDecision } from "./topic-decision.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;

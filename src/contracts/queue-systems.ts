@@ -2,7 +2,7 @@
 // BullMQ, Laravel queues…), a scheduler (Celery beat, rq-scheduler, clockwork, Laravel
 // schedule:work), a loop (`manage.py sendalerts`, `--loop`), or a stream consumer. Each one maps to
 // a different Cloud Run target, so the rules never treat every worker as Celery.
-import type { Service } from "../../../inventory/schema.js";
+import type { Service } from "../inventory/schema.js";
 
 export type QueueSystem =
   | "celery"
