@@ -50,11 +50,18 @@ async function renderAndValidate(
   return artifacts;
 }
 
+/**
+ * `onResult` gets the phase's result as soon as it is final, which for an offline answer is before
+ * its files are rendered and checked (our own rules failing a check fail the whole run, exit 70):
+ * the phases that depend on it start while this one's validators run. A model's answer is final
+ * only once its files pass (a failure asks the model again), so it comes with the run.
+ */
 export async function runPhase(
   definition: PhaseDefinition<unknown>,
   persona: Persona,
   client: ModelClient,
   input: PhaseInput,
+  onResult?: (value: unknown) => void,
 ): Promise<PhaseRun> {
   // The inventory was redacted on load; redacting the prompt again guards against a template or
   // upstream result that carried a secret-looking value through.
@@ -71,6 +78,7 @@ export async function runPhase(
       artifacts = await renderAndValidate(definition, value, input, client.provider === "offline");
     },
   });
+  if (!artifacts && answer.provider === "offline") onResult?.(answer.value);
   // Cached, offline and replayed answers skip `accept`: render and validate them here.
   artifacts ??= await renderAndValidate(definition, answer.value, input, answer.provider === "offline");
   return {

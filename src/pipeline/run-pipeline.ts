@@ -160,15 +160,18 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const freshPlans: PlanEntry[] = [];
   const inputsHashes = new Map<PhaseId, string>();
   const tasks = new Map<PhaseId, Promise<unknown>>();
+  // What a phase's dependents wait for: its result, which can be final before its run is done
+  // (runPhase's onResult), else the run's.
+  const results = new Map<PhaseId, Promise<unknown>>();
   const cacheOn = options.cache !== false;
   const records = cacheOn ? useVerdicts(await readLocal<VerdictFile>(options.outDir, VERDICTS_FILE)) : undefined;
   if (records) records.fingerprint = useKeptFingerprint(records.fingerprint);
   const tools = records ? externalToolsIdentity(records) : undefined;
 
-  const execute = async (phase: PhaseId): Promise<unknown> => {
+  const execute = async (phase: PhaseId, release: (result: unknown) => void): Promise<unknown> => {
     const meta = phaseMeta(phase);
     const upstreamIds = meta.dependsOn;
-    const upstreamValues = await Promise.all(upstreamIds.map((id) => tasks.get(id)!));
+    const upstreamValues = await Promise.all(upstreamIds.map((id) => results.get(id)!));
     const upstream = Object.fromEntries(upstreamIds.map((id, i) => [id, upstreamValues[i]]));
     const persona = await loadPersona(meta.personaId);
     const inputsHash = hashOf([
@@ -239,7 +242,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       // The phase's migration-plan steps are worked out with its run (and kept with its plan), so a
       // kept plan needs no phase module loaded.
       const generateOnce = async (): Promise<PhaseRun> => {
-        const run = await runPhase(definition, persona, client, input);
+        const run = await runPhase(definition, persona, client, input, release);
         return { ...run, planSteps: definition.planSteps?.(run.result, input) ?? [] };
       };
       if (!key) return finish(await generateOnce());
@@ -254,9 +257,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   };
 
   for (const phase of order) {
-    const task = execute(phase);
+    let release!: (result: unknown) => void;
+    const early = new Promise<unknown>((resolve) => (release = resolve));
+    const task = execute(phase, release);
     task.catch(() => undefined); // awaited below; avoid an unhandled rejection while siblings run
     tasks.set(phase, task);
+    const result = Promise.race([early, task]);
+    result.catch(() => undefined); // a failed phase is reported from `tasks`
+    results.set(phase, result);
   }
   // Wait for every phase (so siblings finish and cache their answers), then surface the first error.
   const settled = await Promise.allSettled(order.map((phase) => tasks.get(phase)!));

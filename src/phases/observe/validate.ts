@@ -22,6 +22,10 @@ export async function validateObserve(
   project: string,
   options = { shell: true },
 ): Promise<string[]> {
+  // ShellCheck (another process) starts first and runs while this thread checks the JSON files.
+  const script = artifacts.find((a) => a.path === OBSERVE_PATHS.script);
+  const shell = script && options.shell ? shellcheckArtifact(script.path, script.content) : undefined;
+  shell?.catch(() => undefined); // awaited below
   const docs = artifacts.flatMap((a) => {
     const m = new RegExp(`^${OBSERVE_DIR}/([a-z-]+)/[^/]+\\.json$`).exec(a.path);
     const kind = m ? KINDS[m[1]!] : undefined;
@@ -31,12 +35,11 @@ export async function validateObserve(
     project,
     placeholders: { channel: CHANNEL_TOKEN, uptimeCheck: UPTIME_TOKEN },
   });
-  const script = artifacts.find((a) => a.path === OBSERVE_PATHS.script);
   if (script) {
     const paths = new Set(artifacts.map((a) => a.path));
     for (const file of script.content.match(new RegExp(`${OBSERVE_DIR}/[a-z-]+/[a-z0-9-]+\\.json`, "g")) ?? [])
       if (!paths.has(file)) findings.push(`${script.path}: sends ${file}, which is not generated`);
-    if (options.shell) findings.push(...((await shellcheckArtifact(script.path, script.content)) ?? []));
+    findings.push(...((await shell) ?? []));
   }
   return findings;
 }
