@@ -277,6 +277,21 @@ export function isAiWorkerTarget(target: Pick<DeployTarget, "kind" | "name">): b
   return target.kind === "worker" && /(^|-)(ai|llm|genai|ml)(-|$)/.test(target.name);
 }
 
+/**
+ * The AI gateway: the enqueue side of the AI worker as a Cloud Run service of its own, planned
+ * when the app's API cannot mount the FastAPI router (Django, Rails, Express, Go…). It is an
+ * `api` by kind (it answers HTTP requests), but private: only the app's identity may invoke it,
+ * so it is never a load balancer backend, a public canary, or an uptime-check target.
+ */
+export function isAiGatewayTarget(target: Pick<DeployTarget, "kind" | "name">): boolean {
+  return target.kind === "api" && /(^|-)(ai|llm|genai|ml)-gateway$/.test(target.name);
+}
+
+/** An API that serves the product's users (not the private AI gateway). */
+export function isAppApi(target: Pick<DeployTarget, "kind" | "name">): boolean {
+  return target.kind === "api" && !isAiGatewayTarget(target);
+}
+
 /** Env names that carry a database URL (DATABASE_URL, SQLALCHEMY_DATABASE_URI, DB_URL…). */
 export const DATABASE_URL_NAME = /(^|_)(DATABASE_(URL|URI)|DB_(URL|URI))$/;
 

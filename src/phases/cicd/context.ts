@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { GenerationError } from "../../errors.js";
 import type { Inventory } from "../../inventory/schema.js";
-import { deploymentSchema, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
+import { deploymentSchema, type DeployTarget, type Deployment, isAiGatewayTarget } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { detectStack, type Stack } from "./runtime.js";
 
@@ -84,7 +84,9 @@ export function buildContext(input: PhaseInput): CicdContext {
 export function rolloutStrategy(target: DeployTarget): "canary" | "direct" | "job" | "worker-pool" {
   if (target.kind === "job") return "job";
   if (target.kind === "worker-pool") return "worker-pool";
-  return target.kind === "api" && target.ingress === "all" ? "canary" : "direct";
+  // The AI gateway is private (IAM): no public canary, no allUsers binding; canary.sh's probes
+  // of its URL would be refused anyway.
+  return target.kind === "api" && target.ingress === "all" && !isAiGatewayTarget(target) ? "canary" : "direct";
 }
 
 export function serviceAccountEmail(account: string, project: string): string {
@@ -98,6 +100,15 @@ export function serviceAccountEmail(account: string, project: string): string {
  */
 export function imageRef(target: DeployTarget, imageName = target.name): string {
   return target.source ? `"$REGISTRY/${imageName}:$GITHUB_SHA"` : '"$IMAGE:$GITHUB_SHA"';
+}
+
+/**
+ * Targets built from the same Dockerfile share one image (the AI gateway runs the AI worker's
+ * image with another command): it is built once, named after the first of them in the deployment.
+ */
+export function sourceImageName(target: DeployTarget, deployment: Deployment): string {
+  if (!target.source) return target.name;
+  return deployment.services.find((t) => t.source?.dockerfile === target.source!.dockerfile)?.name ?? target.name;
 }
 
 /** Targets whose minimum instances Cloud Scheduler sets at service level (see setup-schedules.sh). */

@@ -3,18 +3,31 @@
 // Every word is re-checked here: this is the last stop before text lands in a `run:` script.
 import type { CanaryGate } from "../../contracts/service-levels.js";
 import { GenerationError } from "../../errors.js";
-import { isAiWorkerTarget, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
+import {
+  isAiGatewayTarget,
+  isAiWorkerTarget,
+  isAppApi,
+  type DeployTarget,
+  type Deployment,
+} from "../../contracts/deployment.js";
 
 /** Set by the workflow step that looks the AI worker's URL up after deploying it. */
 export const AI_WORKER_URL_VAR = "AI_WORKER_URL";
+/** Set by the workflow step that looks the AI gateway's URL up after deploying it. */
+export const AI_GATEWAY_URL_VAR = "AI_GATEWAY_URL";
 /** Set by the workflow step that looks cache `index`'s address up. */
 export const cacheUrlVar = (index: number): string => `CACHE_${index}_URL`;
 
 /** `[env name, workflow variable]` pairs a target gets at deploy time. */
 export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  if (target.kind === "api" && deployment.services.some(isAiWorkerTarget))
-    out.push(["AI_WORKER_URL", AI_WORKER_URL_VAR]);
+  // Whoever enqueues AI tasks needs the worker's URL (the tasks' target and OIDC audience): the
+  // AI gateway when there is one, else the app's APIs. The app then needs the gateway's URL.
+  const gateway = deployment.services.some(isAiGatewayTarget);
+  if (deployment.services.some(isAiWorkerTarget)) {
+    if (isAiGatewayTarget(target) || (isAppApi(target) && !gateway)) out.push(["AI_WORKER_URL", AI_WORKER_URL_VAR]);
+    if (isAppApi(target) && gateway) out.push(["AI_GATEWAY_URL", AI_GATEWAY_URL_VAR]);
+  }
   if (target.vpcEgress) {
     (deployment.caches ?? []).forEach((cache, i) => {
       for (const name of cache.urlEnv) {
@@ -25,7 +38,7 @@ export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<
   }
   return out;
 }
-import { imageRef, rolloutStrategy, scheduledMinTargets, serviceAccountEmail } from "./context.js";
+import { imageRef, rolloutStrategy, scheduledMinTargets, serviceAccountEmail, sourceImageName } from "./context.js";
 import type { CicdResult } from "./schema.js";
 
 /** What canary.sh accepts for a flag after `--`; mirrored there. */
@@ -112,7 +125,7 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
   flags.push(...volumeFlags(target));
   // The first API runs the image's own CMD (it honours $PORT); every other target that names a
   // command (a second web process, workers, jobs) overrides it.
-  const imageApi = deployment.services.find((s) => s.kind === "api");
+  const imageApi = deployment.services.find(isAppApi);
   if (target !== imageApi && target.command && target.command.length > 0) {
     const [command, ...args] = target.command;
     flags.push(`--command=${command}`);
@@ -141,7 +154,7 @@ export function deployScript(
   const head = [
     "bash scripts/deploy/canary.sh",
     `--service ${shellWord(target.name)} --strategy ${strategy}${options.execute ? " --execute" : ""}`,
-    `--region "$REGION" --project "$PROJECT_ID" --image ${imageRef(target, options.imageOf)}`,
+    `--region "$REGION" --project "$PROJECT_ID" --image ${imageRef(target, options.imageOf ?? sourceImageName(target, deployment))}`,
   ];
   if (strategy === "canary") {
     head.push(
@@ -179,8 +192,13 @@ function chunk<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** Deploy order: jobs and workers (push or pull) before APIs, so a new API never enqueues work an old worker cannot handle. */
+/**
+ * Deploy order: jobs and workers (push or pull) before APIs, so a new API never enqueues work an
+ * old worker cannot handle; the AI gateway between the two (it enqueues to the worker, the app
+ * calls it).
+ */
 export function deployOrder(services: readonly DeployTarget[]): DeployTarget[] {
-  const rank = { job: 0, worker: 1, "worker-pool": 1, api: 2 } as const;
-  return [...services].sort((a, b) => rank[a.kind] - rank[b.kind] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const rank = (t: DeployTarget) =>
+    isAiGatewayTarget(t) ? 1.5 : { job: 0, worker: 1, "worker-pool": 1, api: 2 }[t.kind];
+  return [...services].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

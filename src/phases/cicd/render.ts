@@ -4,7 +4,7 @@ import { GenerationError } from "../../errors.js";
 import { renderTemplateSync, templateText } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
-import { buildContext, rolloutStrategy, serviceAccountEmail, type CicdContext } from "./context.js";
+import { buildContext, rolloutStrategy, serviceAccountEmail, sourceImageName, type CicdContext } from "./context.js";
 import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
 import type { CicdResult } from "./schema.js";
@@ -139,7 +139,14 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     publicServices: deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name),
     ownImages: deployment.services
       .filter((s) => s.source)
-      .map((s) => ({ name: s.name, dockerfile: s.source!.dockerfile, context: s.source!.context })),
+      .map((s) => ({
+        name: s.name,
+        image: sourceImageName(s, deployment),
+        // Another target's image, run with this target's own command (the AI gateway).
+        shared: sourceImageName(s, deployment) !== s.name,
+        dockerfile: s.source!.dockerfile,
+        context: s.source!.context,
+      })),
     schedules: schedulesView(deployment) ?? false,
     aiWorker: deployment.services.find(isAiWorkerTarget)?.name ?? false,
   });

@@ -3,6 +3,7 @@
 import {
   DATABASE_URL_NAME,
   isAiWorkerTarget,
+  isAppApi,
   type Cache,
   type Deployment,
   type LoadBalancer,
@@ -66,7 +67,8 @@ export interface QueuesView {
 /** The app's queues; the AI worker's own queue is set up by scripts/setup-ai-worker.sh. */
 export function queuesView(deployment: Deployment): QueuesView | undefined {
   const byName = new Map(deployment.services.map((s) => [s.name, s]));
-  const apis = [...new Set(deployment.services.filter((s) => s.kind === "api").map((s) => s.serviceAccount))].sort();
+  // The AI gateway enqueues on the AI queue only (scripts/setup-ai-worker.sh), never on these.
+  const apis = [...new Set(deployment.services.filter(isAppApi).map((s) => s.serviceAccount))].sort();
   const queues = deployment.queues
     .filter((q) => !isAiWorkerTarget(byName.get(q.target) ?? { kind: "job", name: "" }))
     .map((q) => {

@@ -2,9 +2,16 @@
 // attached to nodes, never glued into strings. Only pinned actions, only pattern-checked values.
 import { Document, isMap, isPair, isScalar, visit, type Pair } from "yaml";
 import { requestServiceLevel } from "../../contracts/service-levels.js";
-import type { CicdContext } from "./context.js";
-import { isAiWorkerTarget, type Cache } from "../../contracts/deployment.js";
-import { AI_WORKER_URL_VAR, cacheUrlVar, deployOrder, deployScript, shellWord } from "./deploy-flags.js";
+import { rolloutStrategy, sourceImageName, type CicdContext } from "./context.js";
+import { isAiGatewayTarget, isAiWorkerTarget, isAppApi, type Cache } from "../../contracts/deployment.js";
+import {
+  AI_GATEWAY_URL_VAR,
+  AI_WORKER_URL_VAR,
+  cacheUrlVar,
+  deployOrder,
+  deployScript,
+  shellWord,
+} from "./deploy-flags.js";
 import { PINNED_ACTIONS, usesRef } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
 import { migrations } from "./migrations.js";
@@ -63,7 +70,7 @@ curl --fail --silent --show-error --retry 3 --max-time 10 \\
 /** Build + push steps for targets with their own Dockerfile (the AI worker), one image each. */
 function sourceImageSteps(ctx: CicdContext): object[] {
   return deployOrder(ctx.deployment.services)
-    .filter((t) => t.source)
+    .filter((t) => t.source && sourceImageName(t, ctx.deployment) === t.name)
     .flatMap((t) => {
       const { dockerfile, context } = t.source!;
       const tag = `"\${REGISTRY}/${shellWord(t.name)}:\${GITHUB_SHA}"`;
@@ -93,13 +100,13 @@ echo "${cacheUrlVar(index)}=\${endpoint}" >> "$GITHUB_ENV"
   return { name: `Look up the ${cache.name} address (Memorystore, private IP)`, run };
 }
 
-/** Puts the AI worker's run.app URL into $AI_WORKER_URL for the API deploy steps that follow. */
-function workerUrlStep(worker: string): { name: string; run: string } {
+/** Puts a service's run.app URL into $variable for the deploy steps that follow. */
+function urlStep(service: string, variable: string, why: string): { name: string; run: string } {
   return {
-    name: `Look up the ${worker} URL (the API enqueues tasks to it)`,
+    name: `Look up the ${service} URL (${why})`,
     run:
-      `url="$(gcloud run services describe ${shellWord(worker)} --region "$REGION" --project "$PROJECT_ID" --format='value(status.url)')"\n` +
-      `echo "${AI_WORKER_URL_VAR}=\${url}" >> "$GITHUB_ENV"\n`,
+      `url="$(gcloud run services describe ${shellWord(service)} --region "$REGION" --project "$PROJECT_ID" --format='value(status.url)')"\n` +
+      `echo "${variable}=\${url}" >> "$GITHUB_ENV"\n`,
   };
 }
 
@@ -116,17 +123,33 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
       name: `Migrate the database (${m.tool}, Cloud Run job ${m.job.name})`,
       run: deployScript(m.job, deployment, result, { execute: true, imageOf: m.owner }),
     })),
-    ...deployOrder(deployment.services).map((target) => ({
-      name: `Deploy ${target.name} (${target.kind})`,
-      run: deployScript(target, deployment, result, {
-        gate: target.kind === "api" ? requestServiceLevel(target, ctx.inventory, deployment).canary : undefined,
-      }),
-    })),
   ];
-  // Workers deploy first; the APIs then need the AI worker's URL to enqueue tasks to it.
+  // Workers deploy first; whoever enqueues AI tasks (the AI gateway, else the APIs) then needs the
+  // AI worker's URL, and the APIs need the gateway's.
   const aiWorker = deployment.services.find(isAiWorkerTarget);
-  const firstApi = deploySteps.findIndex((s) => s.name.endsWith("(api)"));
-  if (aiWorker && firstApi >= 0) deploySteps.splice(firstApi, 0, workerUrlStep(aiWorker.name));
+  const aiGateway = deployment.services.find(isAiGatewayTarget);
+  let workerUrlDone = !aiWorker;
+  let gatewayUrlDone = !aiGateway;
+  for (const target of deployOrder(deployment.services)) {
+    if (!workerUrlDone && target.kind === "api") {
+      const who = aiGateway ? "the AI gateway" : "the API";
+      deploySteps.push(urlStep(aiWorker!.name, AI_WORKER_URL_VAR, `${who} enqueues tasks to it`));
+      workerUrlDone = true;
+    }
+    if (!gatewayUrlDone && isAppApi(target)) {
+      deploySteps.push(urlStep(aiGateway!.name, AI_GATEWAY_URL_VAR, "the app forwards AI requests to it"));
+      gatewayUrlDone = true;
+    }
+    deploySteps.push({
+      name: `Deploy ${target.name} (${isAiGatewayTarget(target) ? "private api" : target.kind})`,
+      run: deployScript(target, deployment, result, {
+        gate:
+          rolloutStrategy(target) === "canary"
+            ? requestServiceLevel(target, ctx.inventory, deployment).canary
+            : undefined,
+      }),
+    });
+  }
   const workerTests = workerTestTargets(ctx);
   const testJobs = ["test", ...workerTests.map((t) => `test-${t.name}`)];
   return {

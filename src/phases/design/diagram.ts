@@ -8,7 +8,7 @@ import {
   type Flowchart,
 } from "../../render/mermaid.js";
 import { fitFlowchart } from "../../render/mermaid-collapse.js";
-import { isAiWorkerTarget } from "../../contracts/deployment.js";
+import { isAiGatewayTarget, isAiWorkerTarget, isAppApi } from "../../contracts/deployment.js";
 import type { DesignResult } from "./schema.js";
 
 // Big designs collapse to kinds (fitFlowchart): dozens of workers, queues and schedules are
@@ -30,7 +30,8 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     nodes.push(node);
     groups[group].push(node.id);
   };
-  const apis = dep.services.filter((s) => s.kind === "api");
+  const apis = dep.services.filter(isAppApi);
+  const gateways = dep.services.filter(isAiGatewayTarget);
   const lb = result.mapping.find((m) => m.target.kind === "load-balancer");
   if (lb) {
     add("edge", { id: "lb", label: `External Application LB\n${lb.target.name}`, shape: "hexagon", classes: ["edge"] });
@@ -48,6 +49,9 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   }
   for (const s of apis)
     edges.push({ from: lb ? "lb" : "users", to: `svc-${s.name}`, label: lb ? "serverless NEG" : "HTTPS" });
+  // The AI gateway is private: only the app reaches it, server-side, with an ID token.
+  for (const g of gateways)
+    for (const s of apis) edges.push({ from: `svc-${s.name}`, to: `svc-${g.name}`, label: "AI request (ID token)" });
   const aiWorkers = dep.services.filter(isAiWorkerTarget);
   if (aiWorkers.length) {
     add("compute", { id: "vertex", label: "Vertex AI\nGemini", shape: "hexagon", classes: ["run"] });
@@ -56,7 +60,11 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   }
   for (const q of dep.queues) {
     add("async", { id: `q-${q.name}`, label: `Cloud Tasks\n${q.name}`, shape: "queue", classes: ["async"] });
-    for (const s of apis) edges.push({ from: `svc-${s.name}`, to: `q-${q.name}`, label: "enqueue", style: "dotted" });
+    // The AI worker's queue is fed by the gateway when there is one, by the app otherwise.
+    const toAi = dep.services.some((s) => s.name === q.target && isAiWorkerTarget(s));
+    const enqueuers = toAi && gateways.length ? gateways : apis;
+    for (const s of enqueuers)
+      edges.push({ from: `svc-${s.name}`, to: `q-${q.name}`, label: "enqueue", style: "dotted" });
     edges.push({ from: `q-${q.name}`, to: `svc-${q.target}`, label: `push ${q.path}`, style: "dotted" });
   }
   // Several inventory services can share one target (e.g. two caches → one Memorystore): one node each.
@@ -131,7 +139,7 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   const keyOf = (id: string): string => {
     if (id.startsWith("svc-")) {
       const s = dep.services.find((x) => x.name === id.slice(4));
-      return s && !isAiWorkerTarget(s) ? `svc-all-${s.kind}` : id;
+      return s && !isAiWorkerTarget(s) && !isAiGatewayTarget(s) ? `svc-all-${s.kind}` : id;
     }
     const prefix = COLLAPSIBLE.find((p) => id.startsWith(p));
     return prefix ? `${prefix}all` : id;

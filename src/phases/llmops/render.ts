@@ -39,6 +39,11 @@ const WORKER_FILES: [template: string, file: string, kind: ArtifactKind][] = [
   ["requirements-dev.txt.hbs", "requirements-dev.txt", "text"],
   ["Dockerfile.hbs", "Dockerfile", "dockerfile"],
 ];
+/** The AI gateway's files, when the app cannot mount the router (src/phases/llmops/gateway.ts). */
+const GATEWAY_FILES: typeof WORKER_FILES = [
+  ["gateway.py.hbs", "gateway.py", "python"],
+  ["tests/test_gateway.py.hbs", "tests/test_gateway.py", "python"],
+];
 
 export async function renderLlmops(result: LlmopsResult, input: PhaseInput): Promise<Artifact[]> {
   const workerDir = workerDirOf(input);
@@ -48,7 +53,7 @@ export async function renderLlmops(result: LlmopsResult, input: PhaseInput): Pro
     workerDir,
   });
   const artifacts: Artifact[] = [];
-  for (const [template, file, kind] of WORKER_FILES) {
+  for (const [template, file, kind] of [...WORKER_FILES, ...(view.gateway ? GATEWAY_FILES : [])]) {
     artifacts.push({ path: `${workerDir}/${file}`, kind, content: await renderTemplate(`llmops/${template}`, view) });
   }
   artifacts.push(
@@ -70,7 +75,11 @@ export async function renderLlmops(result: LlmopsResult, input: PhaseInput): Pro
       kind: "markdown",
       content: await renderTemplate("llmops/docs/architecture.md.hbs", view),
     },
-    { path: `${DOCS_DIR}/sequence.mmd`, kind: "mermaid", content: sequenceDiagram(result, view.route) },
+    {
+      path: `${DOCS_DIR}/sequence.mmd`,
+      kind: "mermaid",
+      content: sequenceDiagram(result, view.route, view.gateway ? view.gateway.service : undefined),
+    },
   );
   return artifacts;
 }

@@ -3,13 +3,16 @@
 import { buildSequence } from "../../render/mermaid.js";
 import type { LlmopsResult } from "./schema.js";
 
-export function sequenceDiagram(result: LlmopsResult, route: string): string {
+/** With an AI gateway the app forwards (server-side, ID token) and the gateway plays the API's part. */
+export function sequenceDiagram(result: LlmopsResult, route: string, gateway?: string): string {
   const t = result.topology;
+  const caller = gateway ? "app" : "client";
   return buildSequence({
     title: `AI worker: ${result.taskType}`,
     participants: [
       { id: "client", label: "Client", kind: "actor" },
-      { id: "api", label: `API (${t.apiService})`, kind: "participant" },
+      ...(gateway ? [{ id: "app", label: `App (${t.apiService})`, kind: "participant" as const }] : []),
+      { id: "api", label: gateway ? `AI gateway (${gateway})` : `API (${t.apiService})`, kind: "participant" },
       { id: "db", label: "Cloud SQL: task records", kind: "database" },
       { id: "tasks", label: `Cloud Tasks: ${t.queue}`, kind: "queue" },
       { id: "worker", label: `AI worker (${t.workerService})`, kind: "participant" },
@@ -17,10 +20,16 @@ export function sequenceDiagram(result: LlmopsResult, route: string): string {
     ],
     steps: [
       { autonumber: true },
-      { from: "client", to: "api", text: `POST ${route} (input + request_id)` },
+      ...(gateway
+        ? [
+            { from: "client", to: "app", text: "AI request (the app authenticates the user)" },
+            { from: "app", to: "api", text: `POST ${route} (input + request_id, ID token of the app)` },
+          ]
+        : [{ from: "client", to: "api", text: `POST ${route} (input + request_id)` }]),
       { from: "api", to: "db", text: "insert task (queued), keyed by hash of request_id" },
       { from: "api", to: "tasks", text: "create task, name = task_id, OIDC token for the invoker" },
-      { from: "api", to: "client", text: "202 Accepted + status_url", arrow: "reply" },
+      { from: "api", to: caller, text: "202 Accepted + status_url", arrow: "reply" },
+      ...(gateway ? [{ from: "app", to: "client", text: "202 Accepted + status_url", arrow: "reply" as const }] : []),
       { from: "tasks", to: "worker", text: `POST ${t.workerPath} (X-CloudTasks-* headers)`, arrow: "async" },
       { note: "Cloud Run checks the OIDC token: only the invoker identity gets through", over: ["tasks", "worker"] },
       { activate: "worker" },
@@ -56,9 +65,11 @@ export function sequenceDiagram(result: LlmopsResult, route: string): string {
         block: "loop",
         label: "until succeeded or failed",
         steps: [
-          { from: "client", to: "api", text: `GET ${route}/task_id` },
+          ...(gateway ? [{ from: "client", to: "app", text: "GET status" }] : []),
+          { from: caller, to: "api", text: `GET ${route}/task_id` },
           { from: "api", to: "db", text: "read task" },
-          { from: "api", to: "client", text: "status, result, prompt version", arrow: "reply" },
+          { from: "api", to: caller, text: "status, result, prompt version", arrow: "reply" },
+          ...(gateway ? [{ from: "app", to: "client", text: "status, result", arrow: "reply" as const }] : []),
         ],
       },
     ],

@@ -3,7 +3,7 @@
 // records which ones were derived, so a reader knows what the design did not decide.
 import type { Inventory } from "../../inventory/schema.js";
 import type { Deployment, DeployTarget, Queue } from "../../contracts/deployment.js";
-import { CLOUD_RUN_NAME, isAiWorkerTarget, SA_ACCOUNT_ID } from "../../contracts/deployment.js";
+import { CLOUD_RUN_NAME, isAiWorkerTarget, isAppApi, SA_ACCOUNT_ID } from "../../contracts/deployment.js";
 import type { Topology } from "./schema.js";
 
 export const DEFAULT_WORKER_SA = "ai-worker-runtime";
@@ -38,10 +38,10 @@ export function resolveTopology(
 ): ResolvedTopology {
   const derived: Topology["derived"] = [];
   const assumptions: string[] = [];
-  const base =
-    deployment?.services.find((s) => s.kind === "api")?.name ?? inventory.target.service ?? inventory.metadata.name;
+  // The app's API, never the AI gateway (which serves the router on the app's behalf).
+  const api = deployment?.services.find(isAppApi);
+  const base = api?.name ?? inventory.target.service ?? inventory.metadata.name;
 
-  const api = deployment?.services.find((s) => s.kind === "api");
   if (!api) {
     derived.push("apiService", "apiServiceAccount");
     assumptions.push(`The design has no API service; assumed Cloud Run service "${base}".`);

@@ -7,6 +7,7 @@ import type { Inventory } from "../../inventory/schema.js";
 import type { FieldType, LlmopsResult, TaskField } from "./schema.js";
 import { pascalCase, pyIdentifier, pyLiteral, pyString, type PyValue } from "./python-literal.js";
 import { kebab } from "../../contracts/task-shape.js";
+import { resolveGateway } from "./gateway.js";
 
 const PY_TYPES: Record<FieldType, string> = {
   string: "str",
@@ -81,6 +82,7 @@ export function buildView(result: LlmopsResult, ctx: ViewContext) {
     ctx.deployment?.database?.engine ??
     (ctx.inventory.data.some((d) => /postgres/i.test(d.engine)) ? "postgres" : "mysql");
   const worker = ctx.deployment?.services.find((s) => s.name === t.workerService);
+  const gateway = resolveGateway(ctx.inventory, ctx.deployment, t, !t.derived.includes("workerService"));
   const databaseUrlEnv = (worker && databaseUrlSecret(worker)) ?? "DATABASE_URL";
   // After this long every Cloud Tasks attempt (deadline + backoff each) is over: an open task
   // that old will never be delivered again, so a resubmit or the sweeper may re-enqueue it.
@@ -131,6 +133,10 @@ export function buildView(result: LlmopsResult, ctx: ViewContext) {
     queueSettings: queue,
     apiService: t.apiService,
     apiServiceAccount: t.apiServiceAccount,
+    // The AI gateway (gateway.py), when the app cannot mount the router; false when it mounts it.
+    gateway: gateway ?? (false as const),
+    /** The identity that enqueues: the gateway's when there is one, else the API's. */
+    enqueuerServiceAccount: gateway?.serviceAccount ?? t.apiServiceAccount,
     workerService: t.workerService,
     workerServiceAccount: t.workerServiceAccount,
     invokerServiceAccount: t.invokerServiceAccount,

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Inventory, Service } from "../../../src/inventory/schema.js";
 import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, RUNNING_KINDS, type DesignResult } from "../../../src/phases/design/schema.js";
+import { isAiGatewayTarget, isAppApi } from "../../../src/contracts/deployment.js";
 import { inputFromFile, ROOT } from "../../helpers/phase-input.js";
 import { withAudit } from "./design-input.js";
 // @ts-expect-error plain JS shared with the benchmark
@@ -132,10 +133,13 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
 
   it("probes a health route the app has, else only the port: never an invented /healthz", async () => {
     const { result } = await designed;
-    for (const t of result.deployment.services.filter((x) => x.kind === "api")) {
+    for (const t of result.deployment.services.filter(isAppApi)) {
       const route = HEALTH[app.app]?.[t.replaces[0]!];
       expect([t.replaces[0], t.probe, t.healthPath]).toEqual([t.replaces[0], route ? "http" : "tcp", route ?? "/"]);
     }
+    // The AI gateway is our own code (llmops' gateway.py), which serves /healthz.
+    for (const t of result.deployment.services.filter(isAiGatewayTarget))
+      expect([t.probe, t.healthPath]).toEqual(["http", "/healthz"]);
   });
 
   it("plans an AI worker only when the inventory has an llm section", async () => {

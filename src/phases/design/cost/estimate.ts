@@ -1,7 +1,12 @@
 // The cost model: a pure function of inventory + deployment + price book. Every line keeps its
 // formula inputs so cost-estimate.md can print them and a reader can redo the arithmetic.
 import type { Inventory } from "../../../inventory/schema.js";
-import { type Deployment, type DeployTarget, isAiWorkerTarget } from "../../../contracts/deployment.js";
+import {
+  type Deployment,
+  type DeployTarget,
+  isAiGatewayTarget,
+  isAiWorkerTarget,
+} from "../../../contracts/deployment.js";
 import { type CostAssumptions, defaultAssumptions, num } from "./assumptions.js";
 import { cloudRunTier, pickRegion, type PriceBook } from "../../../contracts/gcp-prices.js";
 import { cacheServices, type CostLine, databaseLines, vmLines } from "./estimate-data.js";
@@ -226,7 +231,11 @@ export function estimateCost(
     const rps = today * multiplier;
     const lines: CostLine[] = [];
     for (const s of deployment.services) {
-      if (s.kind === "api") lines.push(...cloudRunLines(s, rps, a.requestSeconds, book, tier));
+      // The AI gateway only sees AI requests, at the rate the AI worker receives them.
+      const aiWorker = deployment.services.find(isAiWorkerTarget);
+      if (isAiGatewayTarget(s))
+        lines.push(...cloudRunLines(s, taskRate(aiWorker, rps, multiplier, a), a.requestSeconds, book, tier));
+      else if (s.kind === "api") lines.push(...cloudRunLines(s, rps, a.requestSeconds, book, tier));
       if (s.kind === "worker")
         lines.push(
           ...cloudRunLines(

@@ -4,7 +4,9 @@
 // for exactly this service, queue and path (sizes come from the shared llmops sizing).
 import type { Risk } from "../../../contracts/audit-result.js";
 import { aiWorkerSizing, LLM_KEY_ENV, modelKeyHolders, needsAiWorker } from "../../../contracts/ai-worker-sizing.js";
-import { databaseUrlSecret, REPO_PATH } from "../../../contracts/deployment.js";
+import { aiEnqueueSide } from "../../../contracts/ai-enqueue.js";
+import { databaseUrlSecret, type DeployTarget, REPO_PATH } from "../../../contracts/deployment.js";
+import { planAiGateway } from "./ai-gateway.js";
 import { clamp, type Draft, HEALTH_PATH, PORT } from "./draft.js";
 import { cleanName, runName, serviceAccountId } from "./names.js";
 
@@ -73,16 +75,28 @@ export function planAiWorker(d: Draft, workerDirOption: unknown): void {
     env: { GOOGLE_CLOUD_PROJECT: d.project.id, AI_QUEUE: queueName },
   });
   d.queues.push({ name: queueName, target: name, path: sizing.workerPath, ...q, oidcServiceAccount: invoker });
-  // The API enqueues (services/ai-worker/api_handler.py reads these); AI_WORKER_URL is only known
+  // Whoever enqueues reads these (services/ai-worker/api_handler.py); AI_WORKER_URL is only known
   // once the worker exists, so the deploy workflow looks it up and adds it (see cicd).
-  for (const t of d.services.filter((x) => x.kind === "api")) {
-    t.env = {
-      ...t.env,
-      GOOGLE_CLOUD_PROJECT: d.project.id,
-      AI_QUEUE: queueName,
-      AI_QUEUE_LOCATION: d.inv.target.region,
-      AI_INVOKER_SERVICE_ACCOUNT: `${invoker}@${d.project.id}.iam.gserviceaccount.com`,
-    };
+  const aiEnv = {
+    GOOGLE_CLOUD_PROJECT: d.project.id,
+    AI_QUEUE: queueName,
+    AI_QUEUE_LOCATION: d.inv.target.region,
+    AI_INVOKER_SERVICE_ACCOUNT: `${invoker}@${d.project.id}.iam.gserviceaccount.com`,
+  };
+  const side = aiEnqueueSide(d.inv);
+  const replaced = holders.length ? holders : webs.length ? webs : [d.inv.services[0]!.name];
+  let gateway: DeployTarget | undefined;
+  if (side.kind === "router") {
+    // The FastAPI app mounts the router and enqueues itself.
+    for (const t of d.services.filter((x) => x.kind === "api")) t.env = { ...t.env, ...aiEnv };
+  } else {
+    gateway = planAiGateway(d, {
+      replaces: replaced,
+      workerDir,
+      dbSecret,
+      aiEnv,
+      maxDispatchesPerSecond: q.maxDispatchesPerSecond,
+    });
   }
   d.notes.ai = {
     worker: name,
@@ -91,6 +105,9 @@ export function planAiWorker(d: Draft, workerDirOption: unknown): void {
     invoker,
     keyEnv,
     holders: holders.length ? holders : webs,
+    ...(gateway && side.kind === "gateway"
+      ? { gateway: { name: gateway.name, serviceAccount: gateway.serviceAccount, why: side.why } }
+      : {}),
   };
   if (sizing.assumed.latency) d.assumptions.push(`AI worker: ${sizing.assumed.latency}`);
   if (sizing.assumed.rate) d.assumptions.push(`AI worker: ${sizing.assumed.rate}`);

@@ -30,6 +30,8 @@ export interface AiWorkerNote {
   keyEnv: string[];
   /** Inventory services that held a model credential (or, without one, the web services). */
   holders: string[];
+  /** The AI gateway service, when the API cannot mount the FastAPI router (rules/ai-gateway.ts). */
+  gateway?: { name: string; serviceAccount: string; why: string };
 }
 
 /** The environment a target starts with (rules/app-env.ts). */

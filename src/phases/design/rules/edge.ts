@@ -2,7 +2,7 @@
 // reverse proxy, Memorystore for each store kept on Redis or Memcached, and the VPC subnet Direct VPC egress needs to reach
 // it. The cicd phase's setup scripts create exactly these.
 import type { Service } from "../../../inventory/schema.js";
-import type { Cache } from "../../../contracts/deployment.js";
+import { type Cache, isAppApi } from "../../../contracts/deployment.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
@@ -52,7 +52,8 @@ function cacheFor(d: Draft, home: StoreHome, claimed: Set<string>): Cache {
 }
 
 export function planEdge(d: Draft): void {
-  const publicApis = d.services.filter((s) => s.kind === "api" && s.ingress !== "internal");
+  // The AI gateway is private (IAM-guarded, reached by the app): never a load balancer backend.
+  const publicApis = d.services.filter((s) => isAppApi(s) && s.ingress !== "internal");
   if (d.topo.proxies.length > 0 && publicApis.length > 0) {
     d.loadBalancer = {
       name: runName(d.base, "lb"),

@@ -89,10 +89,13 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
   const ai = d.notes.ai;
   if (ai && t.kind === "api") {
     changes.push(
-      `Stop calling the model inside requests: accept AI requests with 202 and a status URL, enqueue them on ${ai.queue} (the llmops phase's api_handler.py router does both); ${ai.worker} makes the call.`,
+      ai.gateway
+        ? `Stop calling the model inside requests: after the app's own authentication, forward AI requests server-side to the private AI gateway ${ai.gateway.name} (AI_GATEWAY_URL, with a Google-signed ID token of ${t.serviceAccount}); it answers 202 with a status URL and enqueues on ${ai.queue}, and ${ai.worker} makes the call. ${ai.gateway.why}, so the enqueue side is a service of its own (llmops' gateway.py).`
+        : `Stop calling the model inside requests: accept AI requests with 202 and a status URL, enqueue them on ${ai.queue} (the llmops phase's api_handler.py router does both); ${ai.worker} makes the call.`,
     );
     settings.aiWorker = ai.worker;
     settings.aiQueue = ai.queue;
+    if (ai.gateway) settings.aiGateway = ai.gateway.name;
   }
   changes.push(...dropModelKeys(d, s));
   return {

@@ -2,6 +2,7 @@
 // Processes follow their plan (processes.ts); brokers and caches their homes (store-homes.ts);
 // what nothing managed replaces is an open decision with options (open-decisions.ts), never dropped.
 import type { Service } from "../../../inventory/schema.js";
+import { isAppApi } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
@@ -84,7 +85,7 @@ function store(d: Draft, home: StoreHome): MappingEntry {
 }
 
 function proxy(d: Draft, s: Service): MappingEntry {
-  const apis = d.services.filter((t) => t.kind === "api").map((t) => t.name);
+  const apis = d.services.filter(isAppApi).map((t) => t.name);
   return {
     service: s.name,
     target: { kind: "load-balancer", name: runName(d.base, "lb") },

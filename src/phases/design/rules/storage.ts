@@ -3,7 +3,13 @@
 // at the path the app already uses (a Cloud Storage volume: no code change to start), and the
 // runbook copies the files over with `gcloud storage rsync`.
 // https://cloud.google.com/run/docs/configuring/services/cloud-storage-volume-mounts
-import { ABSOLUTE_PATH, type Bucket, BUCKET_NAME, isAiWorkerTarget } from "../../../contracts/deployment.js";
+import {
+  ABSOLUTE_PATH,
+  type Bucket,
+  BUCKET_NAME,
+  isAiGatewayTarget,
+  isAiWorkerTarget,
+} from "../../../contracts/deployment.js";
 import { inImagePath, vmAppRoot } from "../../../image/app-root.js";
 import type { Draft } from "./draft.js";
 
@@ -23,7 +29,8 @@ export function planStorage(d: Draft, repoDir?: string): void {
   if (folders.length === 0) return;
   const root = vmAppRoot(d.inv, repoDir);
   const taken = new Set<string>();
-  const appTargets = d.services.filter((t) => !isAiWorkerTarget(t));
+  // The AI worker and gateway never touch the app's user files.
+  const appTargets = d.services.filter((t) => !isAiWorkerTarget(t) && !isAiGatewayTarget(t));
   for (const storage of folders) {
     const mountPath = inImagePath(storage.path, root);
     if (!ABSOLUTE_PATH.test(storage.path) || !ABSOLUTE_PATH.test(mountPath)) {
