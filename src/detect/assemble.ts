@@ -74,15 +74,16 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       ...(input.deps.database ? [input.deps.database] : []),
       ...(input.deps.frameworks.includes("redis") ? ["redis"] : []),
     ];
-    // Packages name a web framework but nothing on the VM runs the app: it may run under supervisord,
-    // pm2 or containers, which init does not read; say so instead of inventing a service.
+    // Packages name a web framework but nothing on the VM runs the app (no unit, supervisor program
+    // or pm2 app): it may run in containers or under a manager init does not read; say so instead
+    // of inventing a service.
     const appFramework = input.deps.frameworks.find((f) =>
       ["django", "flask", "fastapi", "express", "next", "koa", "fastify", "nestjs"].includes(f),
     );
     if (appFramework && !merged.some((s) => s.role === "web" || s.role === "worker"))
       evidence.push({
         file: "dependencies",
-        found: `the app's packages name ${appFramework}, but no unit on the VM runs the app (supervisord, pm2 or containers?): add its services (--service)`,
+        found: `the app's packages name ${appFramework}, but no unit on the VM runs the app, nor a supervisor program or a pm2 app (containers, or pm2 without a saved process list?): add its services (--service)`,
       });
     for (const store of expected.filter(
       (e) => !merged.some((s) => s.software === e || (e === "mysql" && s.software === "mariadb")),

@@ -24,6 +24,15 @@ import {
 import { parseSystemdTimer, scheduleTimedUnits, type TimerFinding } from "./systemd-timer.js";
 import { CRONTAB_CANDIDATE, parseCrontab } from "./crontab.js";
 import { parseSupervisorConfig, SUPERVISOR_CANDIDATE } from "./supervisor.js";
+import { ECOSYSTEM_FILE, parseEcosystem } from "./pm2-ecosystem.js";
+import {
+  ecosystemFilesIn,
+  isPm2Launcher,
+  launcherDump,
+  launcherEcosystem,
+  listPm2Dumps,
+  Pm2Findings,
+} from "./pm2-host.js";
 import {
   HOST_APP_FILES,
   listenerFindings,
@@ -58,6 +67,8 @@ interface Entry {
   host: boolean;
   /** A unit read with its drop-ins after it. */
   dropIns?: boolean;
+  /** pm2's saved process list, an ecosystem file a pm2 unit starts, or one found in an app folder. */
+  pm2?: "dump" | "launched" | "app-folder";
   read: () => Promise<string | undefined>;
 }
 
@@ -96,6 +107,9 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   let name: string | undefined;
   let nodeStart: string | undefined;
   let deployMethod: DetectedFacts["deployMethod"];
+  const pm2 = new Pm2Findings();
+  const ecosystemApps: ServiceFinding[] = [];
+  let ownAppUnit = false;
 
   const hostRoot = options.host?.root;
   const entries: Entry[] = [
@@ -122,11 +136,23 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     })),
   ];
 
+  const pm2Entry = (file: string, kind: NonNullable<Entry["pm2"]>): Entry => ({
+    file: file.slice(1),
+    shown: file,
+    atRoot: false,
+    own: true,
+    host: true,
+    pm2: kind,
+    read: async () => undefined,
+  });
+  if (hostRoot) for (const dump of await listPm2Dumps(hostRoot)) entries.push(pm2Entry(dump, "dump"));
+
   const appDirs = new Set<string>();
   // The app's own unit or program names where the code lives: its dependency files say the frameworks.
-  const readAppDir = (workdir: string | undefined) => {
+  const readAppDir = async (workdir: string | undefined) => {
     if (!hostRoot || !workdir?.startsWith("/") || appDirs.has(workdir)) return;
     appDirs.add(workdir);
+    for (const ecosystem of await ecosystemFilesIn(hostRoot, workdir)) entries.push(pm2Entry(ecosystem, "app-folder"));
     for (const dependencyFile of HOST_APP_FILES) {
       const onHost = `${workdir.replace(/\/+$/, "")}/${dependencyFile}`;
       entries.push({
@@ -142,7 +168,22 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   for (const entry of entries) {
     const { file, shown, atRoot } = entry;
     const base = file.slice(file.lastIndexOf("/") + 1);
-    if (REQUIREMENTS.test(file) || (atRoot && base === "pyproject.toml")) {
+    if (entry.pm2 && hostRoot) {
+      // pm2's apps: services like a unit's ExecStart, deployed by `pm2 reload`.
+      const kind = entry.pm2 === "dump" ? "dump" : "ecosystem";
+      const taken = new Set([...systemd, ...pm2.apps].map((s) => s.name));
+      for (const app of await pm2.add(hostRoot, shown, kind, entry.pm2 !== "app-folder", evidence)) {
+        app.name = uniqueName(app.name, taken);
+        taken.add(app.name);
+        await readAppDir(app.workingDirectory);
+      }
+    } else if (atRoot && !entry.host && ECOSYSTEM_FILE.test(base)) {
+      // The repository's ecosystem file: its apps, like a Procfile's processes.
+      const reading = parseEcosystem((await entry.read()) ?? "", shown);
+      for (const app of reading.apps) evidence.push({ file: shown, found: describe(app) });
+      for (const notice of reading.notices) evidence.push({ file: shown, found: notice });
+      ecosystemApps.push(...reading.apps);
+    } else if (REQUIREMENTS.test(file) || (atRoot && base === "pyproject.toml")) {
       const text = await entry.read();
       if (text === undefined) continue;
       // requirements-dev.txt, requirements/test.txt: what tests need, never what production runs.
@@ -177,7 +218,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       // Supervisor's programs: services like a unit's ExecStart, deployed by `supervisorctl restart`.
       for (const program of parseSupervisorConfig((await entry.read()) ?? "", shown)) {
         program.onHost = true;
-        readAppDir(program.workingDirectory);
+        await readAppDir(program.workingDirectory);
         systemd.push(program);
         evidence.push({ file: shown, found: describe(program) });
         deployMethod ??= "ssh-supervisorctl";
@@ -189,10 +230,18 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       // A distribution's unit (sshd, cron, snapd…) is not part of the product unless we know what it
       // runs, or it runs the app itself (a .deb of the app installs its unit in /lib): assemble decides.
       if (!entry.own && unit.role === "other") unit.packaged = true;
+      // `pm2 startup`'s unit is pm2 itself: its apps are in the process list it restores.
+      if (hostRoot && entry.host && isPm2Launcher(unit)) {
+        const dump = launcherDump(unit, readUnitFile(text).get("Service"));
+        const ecosystem = launcherEcosystem(unit);
+        evidence.push({ file: shown, found: `pm2 itself: starts the apps in ${ecosystem ?? dump}` });
+        entries.push(ecosystem ? pm2Entry(ecosystem, "launched") : pm2Entry(dump, "dump"));
+        continue;
+      }
       // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
       if (hostRoot && entry.host) {
         const service = readUnitFile(text).get("Service");
-        if (entry.own) readAppDir(unit.workingDirectory);
+        if (entry.own) await readAppDir(unit.workingDirectory);
         for (const envFile of environmentFiles(service)) {
           const text = (await readHostFile(hostRoot, envFile.slice(1))) ?? "";
           const names = environmentFileNames(text);
@@ -206,6 +255,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       systemd.push(unit);
       if (!unit.packaged) evidence.push({ file: shown, found: describe(unit) });
       if (entry.own) deployMethod = "ssh-systemctl";
+      if (entry.own && !["database", "cache", "broker", "reverse-proxy"].includes(unit.role)) ownAppUnit = true;
     } else if (base.endsWith(".timer")) {
       // The distribution's timers (apt-daily, logrotate, fstrim…) are housekeeping, not the product's jobs.
       if (!entry.own) continue;
@@ -243,7 +293,9 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   // What listens where: data stores and the proxy, with their real addresses.
   // Sockets belong to the machine we run on: only read them when the host root is this machine's `/`.
   const listenersOf = options.host?.readListeners ?? (hostRoot === "/" ? readListeners : undefined);
-  const warnings: string[] = [];
+  const warnings: string[] = [...pm2.notices];
+  // The app runs under pm2 (no unit of the admins' runs app code): deploys are `pm2 reload`.
+  if (pm2.apps.length && !ownAppUnit) deployMethod = "ssh-pm2";
   const socketsText = listenersOf ? await listenersOf() : undefined;
   if (listenersOf && socketsText === undefined)
     warnings.push("ss could not be run on this machine: listening ports were not read (install iproute2)");
@@ -271,7 +323,16 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const deps = readDependencies(packages);
   if (deps.frameworks.length)
     evidence.push({ file: "dependencies", found: `frameworks: ${deps.frameworks.join(", ")}` });
-  const findings = [...systemd, ...compose, ...(procfile?.services ?? []), ...nginx, ...cron, ...listening];
+  const findings = [
+    ...systemd,
+    ...pm2.apps,
+    ...compose,
+    ...ecosystemApps,
+    ...(procfile?.services ?? []),
+    ...nginx,
+    ...cron,
+    ...listening,
+  ];
   // The VM's package database says which server a unit or socket really is (MariaDB) and its version.
   if (hostRoot)
     applyHostPackages(
@@ -279,7 +340,8 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       await readHostPackages(hostRoot),
       evidence,
     );
-  const hostRead = hostRoot !== undefined && [...systemd, ...nginx, ...cron, ...listening].some((f) => f.onHost);
+  const hostRead =
+    hostRoot !== undefined && [...systemd, ...pm2.apps, ...nginx, ...cron, ...listening].some((f) => f.onHost);
   const { services, database, storage } = await assemble({
     findings,
     deps,

@@ -35,6 +35,8 @@ export const HOST_APP_SCAN = {
   manifests:
     "^(requirements[^/]*[.]txt|requirements/[^/]+[.]txt|pyproject[.]toml|package[.]json|Gemfile|composer[.]json|go[.]mod|pom[.]xml|build[.]gradle([.]kts)?)$",
   envFiles: "^([.]env|[.]env[.](production|prod)|[A-Za-z0-9_-]+[.]conf)$",
+  // pm2's ecosystem files at the top of an app folder (keep in step with pm2-ecosystem.ts ECOSYSTEM_FILE).
+  pm2: "^(ecosystem([.-][A-Za-z0-9_-]+)*|process|pm2)[.](config[.])?(c?js|mjs|json|ya?ml)$",
   settings:
     "(^|/)(settings(/[^/]+)?[.]py|settings[.]py|configuration[.]py|config[.]py|production[.]rb|cable[.]yml|application(-[A-Za-z0-9_]+)?[.](properties|ya?ml)|(cache|queue|session|broadcasting)[.]php)$",
 };
@@ -150,7 +152,7 @@ async function resolveInRoot(root: string, file: string): Promise<string> {
   return current;
 }
 
-async function statInRoot(root: string, file: string): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
+export async function statInRoot(root: string, file: string): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
   return stat(path.join(root, await resolveInRoot(root, file))).catch(() => undefined);
 }
 

@@ -52,6 +52,7 @@ function sameProcess(a: ServiceFinding, b: ServiceFinding): boolean | undefined 
   if (a.systemdUnit && b.systemdUnit) return a.systemdUnit === b.systemdUnit;
   // Supervisor's programs are distinct processes, like units, even when they run the same command.
   if (a.supervisorProgram && b.supervisorProgram) return a.supervisorProgram === b.supervisorProgram;
+  if (a.pm2App && b.pm2App) return a.pm2App === b.pm2App;
   if (a.command && b.command) return commandSignature(a.command) === commandSignature(b.command);
   return undefined;
 }
@@ -182,6 +183,8 @@ function link(services: ServiceFinding[]): DetectedService[] {
         scheduled: _s,
         packaged: _k,
         supervisorProgram: _sp,
+        pm2App: _pm,
+        pm2: _pf,
         dependsOn: explicit,
         ...rest
       } = s;

@@ -12,6 +12,7 @@ import path from "node:path";
 import { InputError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
 import { HOST_APP_SCAN, HOST_DIRS, HOST_FILES } from "./host.js";
+import { PM2_DUMP_GLOBS } from "./pm2.js";
 import { DATABASE_VERSION_FILES, PACKAGE_DATABASES, SERVER_PACKAGES } from "./host-packages.js";
 import { createScratchDir } from "./scratch-dir.js";
 import type { SshTarget } from "./ssh-target.js";
@@ -42,6 +43,8 @@ export function remoteScript(): string {
     `im_app_manifests='${HOST_APP_SCAN.manifests}'`,
     `im_app_env='${HOST_APP_SCAN.envFiles}'`,
     `im_app_settings='${HOST_APP_SCAN.settings}'`,
+    `im_app_pm2='${HOST_APP_SCAN.pm2}'`,
+    `im_pm2=${words(PM2_DUMP_GLOBS)}`,
     scriptBody,
   ].join("\n");
 }

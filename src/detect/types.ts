@@ -33,7 +33,7 @@ export interface HostFacts {
 }
 
 export type LlmProviderGuess = "vertex-ai" | "gemini-api" | "openai" | "anthropic";
-export type DeployMethodGuess = "ssh-systemctl" | "ssh-supervisorctl" | "containers";
+export type DeployMethodGuess = "ssh-systemctl" | "ssh-supervisorctl" | "ssh-pm2" | "containers";
 
 /** A service found in the repo: the same shape `init` asks for, plus where it was found. */
 export interface DetectedService extends ServiceAnswer {
@@ -91,6 +91,10 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   packaged?: boolean;
   /** Supervisor's `[program:x]` name and file: two programs are two processes. */
   supervisorProgram?: string;
+  /** pm2's app (dump or ecosystem file, namespace and name): two apps are two processes. */
+  pm2App?: string;
+  /** How pm2 runs the app: processes, cluster mode, `cron_restart`; said as evidence. */
+  pm2?: { instances: number; cluster: boolean; restartSchedule?: string };
   /** A unit started by a .timer, or a crontab line: it runs and exits. */
   scheduled?: boolean;
 }

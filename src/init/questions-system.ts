@@ -155,6 +155,7 @@ export const SYSTEM_QUESTIONS: QuestionSpec[] = [
     choiceHelp: {
       "ssh-systemctl": "ssh to the VM, pull or copy the code, systemctl restart",
       "ssh-supervisorctl": "ssh to the VM, pull or copy the code, supervisorctl restart",
+      "ssh-pm2": "ssh to the VM, pull or copy the code, pm2 reload (or pm2 deploy)",
       "ssh-script": "ssh to the VM and run a deploy script",
       manual: "by hand, steps differ each time",
       "ci-ssh": "a CI job connects over ssh and deploys",

@@ -105,6 +105,7 @@ export type DataStore = z.infer<typeof dataStoreSchema>;
 export const DEPLOY_METHODS = [
   "ssh-systemctl",
   "ssh-supervisorctl",
+  "ssh-pm2",
   "ssh-script",
   "manual",
   "ci-ssh",

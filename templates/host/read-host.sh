@@ -8,7 +8,8 @@
 #
 # The caller puts the lists first: im_dirs, im_files, im_extra, im_cap (bytes), im_packages (an ERE
 # of server package names), and for the app folders (WorkingDirectory=) im_depth, im_skip and the
-# EREs im_app_manifests, im_app_env, im_app_settings. IM_ROOT (unset on a VM) points tests at a tree.
+# EREs im_app_manifests, im_app_env, im_app_settings, im_app_pm2; im_pm2 (pm2's dump files, as globs).
+# IM_ROOT (unset on a VM) points tests at a tree.
 #
 # Output, one record a line: "infra-migrate-read 1" first; file=PATH then each line of the file
 # behind a "|"; link=PATH<TAB>TARGET; entry=PATH (an app file's name only); missing=TOOL;
@@ -45,10 +46,18 @@ resolve() {
 }
 
 # How a file is sent: unit (Environment= as names), cron (variables as names), env (names only),
-# dpkg/apk (server packages only), text (secrets masked).
+# dpkg/apk (server packages only), pm2 (a dump: names and plain values), eco/ecoyaml (pm2 ecosystem
+# files: settings of the apps kept, every other literal value reduced), text (secrets masked).
 mode_of() {
   case "$nl$envs$nl" in *"$nl$1$nl"*) echo env; return ;; esac
+  case "$nl$ecos$nl" in
+    *"$nl$1$nl"*)
+      case $1 in *.yml | *.yaml) echo ecoyaml ;; *) echo eco ;; esac
+      return
+      ;;
+  esac
   case $1 in
+    dump.pm2 | */dump.pm2) echo pm2 ;;
     var/lib/dpkg/status) echo dpkg ;;
     lib/apk/db/installed) echo apk ;;
     etc/crontab | etc/cron.d/* | var/spool/cron/*) echo cron ;;
@@ -58,6 +67,16 @@ mode_of() {
   esac
 }
 
+# ls -n gives the size without reading the file (a large file is skipped, not read).
+size_of() {
+  # shellcheck disable=SC2012 # the size column of ls -n is portable; stat's flags are not
+  ls -nLd -- "$1" 2>/dev/null | {
+    read -r _ _ _ _ size _ || size=0
+    case $size in '' | *[!0-9]*) size=0 ;; esac
+    echo "$size"
+  }
+}
+
 # Regular files and links one level into each folder (units' .wants/ and .d/ folders included).
 candidates() {
   for d in $im_dirs; do
@@ -65,13 +84,14 @@ candidates() {
       if [ -f "$p" ] || [ -h "$p" ]; then printf '%s\n' "$p"; fi
     done
   done
-  for f in $im_files $im_extra; do
+  for f in $im_files $im_extra $im_pm2; do
     if [ -f "$f" ] || [ -h "$f" ]; then printf '%s\n' "$f"; fi
   done
 }
 
 files=
 envs=
+ecos=
 # Follows each path's links (link= records, targets inside the root) and adds the file to $files.
 follow() {
   while IFS= read -r p; do
@@ -153,9 +173,32 @@ supervisor_dirs() {
       close($0)
     }'
 }
+# pm2's dump where a unit sets PM2_HOME (`pm2 startup` writes Environment=PM2_HOME=…).
+follow <<EOF
+$(unit_values Environment own | awk '{
+  n = split($0, w, /[ \t]+/)
+  for (i = 1; i <= n; i++) { x = w[i]; gsub(/["\047]/, "", x); if (x ~ /^PM2_HOME=\//) print substr(x, 10) "/dump.pm2" }
+}' | normalize)
+EOF
+# pm_cwd of the apps in pm2's dumps (their app folders), one a line; a dump over the cap is not read.
+pm2_dirs() {
+  [ "$have_awk" = yes ] || return 0
+  printf '%s' "$files" | while IFS= read -r f; do
+    case $f in dump.pm2 | */dump.pm2) ;; *) continue ;; esac
+    if [ ! -r "$f" ] || [ "$(size_of "$f")" -gt "$im_cap" ]; then continue; fi
+    awk '{
+      s = $0
+      while (match(s, /"pm_cwd"[ \t]*:[ \t]*"[^"]*"/)) {
+        v = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH)
+        sub(/^"pm_cwd"[ \t]*:[ \t]*"/, "", v); sub(/"$/, "", v); print v
+      }
+    }' "$f"
+  done
+}
 apps=$({
   unit_values WorkingDirectory own
   supervisor_dirs
+  pm2_dirs
 } | normalize | awk '!seen[$0]++')
 envs="$envs$nl$(unit_values EnvironmentFile all | normalize)"
 listing=$(
@@ -169,7 +212,7 @@ listing=$(
   done
 )
 # From the app folders: manifests and settings (secrets masked), env files (names and plain values).
-picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_manifests" -v envre="$im_app_env" -v settings="$im_app_settings" '
+picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_manifests" -v envre="$im_app_env" -v settings="$im_app_settings" -v pm2re="$im_app_pm2" '
   BEGIN { n = split(apps, dir, "\n") }
   /^unreadable=/ { print; next }
   {
@@ -177,10 +220,12 @@ picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_ma
     for (i = 1; i <= n; i++) if (dir[i] != "" && index($0, dir[i] "/") == 1 && length(dir[i]) > length(best)) best = dir[i]
     if (best == "") next
     rel = substr($0, length(best) + 2)
-    if (rel ~ envre) print "env " $0
+    if (rel ~ pm2re) print "eco " $0
+    else if (rel ~ envre) print "env " $0
     else if (rel ~ manifests || (rel ~ settings && texts++ < 40)) print "text " $0
   }')
 envs="$envs$nl$(printf '%s\n' "$picked" | awk '/^env / { print substr($0, 5) }')"
+ecos="$ecos$nl$(printf '%s\n' "$picked" | awk '/^eco / { print substr($0, 5) }')"
 # Config files a unit's command names (gunicorn -c, uwsgi --ini, puma -C): absolute, or in an app folder.
 configs=$(unit_values ExecStart own | awk -v apps="$apps" '
   BEGIN { n = split(apps, dir, "\n") }
@@ -196,10 +241,24 @@ configs=$(unit_values ExecStart own | awk -v apps="$apps" '
       else for (j = 1; j <= n; j++) if (dir[j] != "") print dir[j] "/" x
     }
   }')
+# Ecosystem files a pm2 launcher unit names (`pm2-runtime start ecosystem.config.js`): absolute, or in an app folder.
+launched=$(unit_values ExecStart own | awk -v apps="$apps" -v pm2re="$im_app_pm2" '
+  BEGIN { n = split(apps, dir, "\n") }
+  /(^|[\/ \t])pm2(-runtime|-docker)?[ \t]/ {
+    m = split($0, w, /[ \t]+/)
+    for (i = 2; i <= m; i++) {
+      x = w[i]; gsub(/["\047]/, "", x); b = x; sub(/.*\//, "", b)
+      if (b !~ pm2re || x ~ /[$*?]/) continue
+      if (x ~ /^\//) print substr(x, 2)
+      else for (j = 1; j <= n; j++) if (dir[j] != "") print dir[j] "/" x
+    }
+  }' | normalize)
+ecos="$ecos$nl$launched"
 follow <<EOF
 $envs
 $(printf '%s\n' "$picked" | awk '/^unreadable=/ { print; next } { print substr($0, index($0, " ") + 1) }')
 $configs
+$launched
 EOF
 
 # awk: each line of a file behind a "|", with the values that must not leave the VM replaced.
@@ -336,7 +395,11 @@ mode == "supervisor" && /^[ \t]*environment[ \t]*[=:]/ {
   line = $0; sub(/\r$/, "", line); sub(/^[^=:]*[=:]/, "", line); sub(/[ \t];.*$/, "", line)
   senv = line; insenv = 1; next
 }
-BEGIN { M = "<redacted:vm>"; q = sprintf("%c", 39); inenv = 0; env = "" }
+BEGIN {
+  M = "<redacted:vm>"; q = sprintf("%c", 39); inenv = 0; env = ""; D = 0; KEY = 0; PREV = 0
+  PM2_KEEP = "^(name|namespace|pm_exec_path|pm_cwd|exec_interpreter|exec_mode|cron_restart|instance_var|script|cwd|interpreter)$"
+  ECO_KEEP = "^(name|namespace|script|cwd|args|interpreter|interpreter_args|node_args|exec_interpreter|exec_mode|instances|cron_restart)$"
+}
 mode == "unit" && inenv {
   line = $0; sub(/\r$/, "", line)
   more = sub(/\\$/, "", line); env = env " " line
@@ -374,20 +437,102 @@ mode == "dpkg" || mode == "apk" {
   if (/^P:/) pkg = substr($0, 3)
   next
 }
+# A pm2 dump (JSON, pretty or on one line): strings are split out at their quotes (no string spans
+# a line in JSON), containers tracked across lines. The own settings of an app (PM2_KEEP) and its args
+# keep their text with secrets masked; every other string (the env of the shell that started pm2,
+# at any depth) becomes plain() of its value under its key, a number longer than 5 digits null.
+# Text that is not JSON is dropped, so a broken file can leak nothing.
+function oddslash(s) { return match(s, /\\+$/) && RLENGTH % 2 == 1 }
+function jdec(s,    out, i, c) {
+  out = ""
+  while ((i = index(s, "\\")) > 0) {
+    out = out substr(s, 1, i - 1); c = substr(s, i + 1, 1)
+    if (c == "u") { out = out "?"; s = substr(s, i + 6); continue }
+    out = out (c ~ /[nrtbf]/ ? " " : c); s = substr(s, i + 2)
+  }
+  return out s
+}
+function jenc(s,    out) {
+  gsub(/[\t\r]/, " ", s); out = ""
+  while (match(s, /["\\]/)) { out = out substr(s, 1, RSTART - 1) "\\" substr(s, RSTART, 1); s = substr(s, RSTART + 1) }
+  return out s
+}
+function jout(s,    out, c, t, d) {
+  out = ""
+  while (s != "") {
+    c = substr(s, 1, 1)
+    if (c == " " || c == "\t" || c == "\r") { out = out c; s = substr(s, 2); continue }
+    if (c == "{" || c == "[") { D++; T[D] = c; K[D] = ""; KEY = (c == "{"); out = out c; s = substr(s, 2); continue }
+    if (c == "}" || c == "]") { if (D > 0) D--; KEY = 0; out = out c; s = substr(s, 2); continue }
+    if (c == ":") { KEY = 0; out = out c; s = substr(s, 2); continue }
+    if (c == ",") { KEY = (T[D] == "{"); PREV = (T[D] == "[" ? PREV : 0); out = out c; s = substr(s, 2); continue }
+    if (match(s, /^-?[0-9][0-9.eE+-]*/)) {
+      t = substr(s, 1, RLENGTH); d = t; gsub(/[^0-9]/, "", d)
+      out = out (length(d) > 5 ? "null" : t); s = substr(s, RLENGTH + 1); continue
+    }
+    if (match(s, /^(true|false|null)/)) { out = out substr(s, 1, RLENGTH); s = substr(s, RLENGTH + 1); continue }
+    return out " null"
+  }
+  return out
+}
+function jstr(v,    k, d) {
+  if (T[D] == "{" && KEY) {
+    K[D] = v
+    return (v ~ /^[A-Za-z_$][A-Za-z0-9_.:@\/-]*$/ && length(v) <= 128) ? v : M
+  }
+  d = jdec(v)
+  if (T[D] == "[") {
+    if (D == 3 && T[1] == "[" && K[2] ~ /^(args|node_args|interpreter_args)$/) {
+      k = PREV; PREV = (d ~ /^--?[A-Za-z0-9-]*([Pp]ass|PASS|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Kk]ey|KEY)[A-Za-z]*$/)
+      return k ? M : jenc(secrets(d))
+    }
+    return jenc(plain(K[D - 1], d))
+  }
+  if (D == 2 && T[1] == "[" && K[2] ~ PM2_KEEP) return jenc(secrets(d))
+  return jenc(plain(K[D], d))
+}
+# Printed piece by piece: a dump on one line (pm2 writes one so) is never copied whole per string.
+function jline(s,    n, P, i, str) {
+  n = split(s, P, "\"")
+  printf "|%s", jout(P[1])
+  for (i = 2; i <= n; i++) {
+    str = P[i]
+    while (oddslash(str) && i < n) { i++; str = str "\"" P[i] }
+    if (i == n) { printf "\"\" null"; break }
+    printf "\"%s\"", jstr(str)
+    i++
+    printf "%s", jout(P[i])
+  }
+  printf "\n"
+}
+mode == "pm2" { sub(/\r$/, ""); jline($0); next }
+# An ecosystem file (JS, JSON or YAML), line by line without running it: each `key: literal` keeps its
+# literal for the app settings in ECO_KEEP (secrets masked), the literal of any other key becomes plain()
+# of it; the text between is masked as any config is, the mask an identifier so JS stays JS.
+function eco(s, yaml,    out, k, v, q2, t, rest, a) {
+  out = ""
+  while (match(s, /["\047]?[A-Za-z_$][A-Za-z0-9_$-]*["\047]?[ \t]*:[ \t]*("[^"]*"|\047[^\047]*\047|`[^`$]*`|-?[0-9][0-9.]*)/)) {
+    a = RSTART; t = substr(s, a, RLENGTH); rest = substr(s, a + RLENGTH); out = out secrets(substr(s, 1, a - 1))
+    match(t, /:[ \t]*/); k = substr(t, 1, RSTART - 1); v = substr(t, RSTART + RLENGTH); out = out substr(t, 1, RSTART + RLENGTH - 1)
+    sub(/[ \t]+$/, "", k); gsub(/["\047]/, "", k)
+    q2 = substr(v, 1, 1)
+    if (q2 ~ /[-0-9]/) out = out (k ~ ECO_KEEP || length(v) <= 5 ? v : "0")
+    else if (k ~ ECO_KEEP) { t = secrets(substr(v, 2, length(v) - 2)); gsub(/["\047`\\]/, "", t); out = out (t == substr(v, 2, length(v) - 2) ? v : "\"" t "\"") }
+    else out = out "\"" plain(k, substr(v, 2, length(v) - 2)) "\""
+    s = rest
+  }
+  if (yaml && match(s, /^[ \t]*-?[ \t]*[A-Za-z_][A-Za-z0-9_-]*[ \t]*:[ \t]+[^ \t"\047{[|>&*!]/)) {
+    k = s; sub(/^[ \t]*-?[ \t]*/, "", k); sub(/[ \t]*:.*$/, "", k)
+    t = substr(s, 1, RLENGTH - 1); v = substr(s, RLENGTH); sub(/[ \t]+#.*$/, "", v)
+    return out t (k ~ ECO_KEEP ? secrets(v) : plain(k, v))
+  }
+  return out secrets(s)
+}
+mode == "eco" || mode == "ecoyaml" { sub(/\r$/, ""); M = "redacted_vm"; print "|" eco($0, mode == "ecoyaml"); M = "<redacted:vm>"; next }
 { print "|" secrets($0) }
 function stanza() { if (pkg ~ re) printf "%s|\n", kept; kept = ""; pkg = "" }
 END { if (mode == "unit" && inenv) flush_env(); if (mode == "supervisor" && insenv) flush_senv(); if (mode == "dpkg" || mode == "apk") stanza() }
 '
-
-# ls -n gives the size without reading the file (a large file is skipped, not read).
-size_of() {
-  # shellcheck disable=SC2012 # the size column of ls -n is portable; stat's flags are not
-  ls -nLd -- "$1" 2>/dev/null | {
-    read -r _ _ _ _ size _ || size=0
-    case $size in '' | *[!0-9]*) size=0 ;; esac
-    echo "$size"
-  }
-}
 
 # Each file once, by its path with "dir/.." steps taken out (the caller does the same to link targets).
 printf '%s' "$files" | normalize | awk '!seen[$0]++' | while IFS= read -r f; do

@@ -55,7 +55,7 @@ export function registerInit(program: Command): void {
     .option("--vm-memory <GiB>", "memory of the VM in GiB (--from-host reads it)")
     .option(
       "--deploy-method <method>",
-      "how you deploy today: ssh-systemctl, ssh-supervisorctl, ssh-script, manual, ci-ssh, containers, other, or your own words",
+      "how you deploy today: ssh-systemctl, ssh-supervisorctl, ssh-pm2, ssh-script, manual, ci-ssh, containers, other, or your own words",
     )
     .option("--deploy-minutes <n>", "minutes a deploy takes")
     .option("--deploys-per-week <n>", "deploys per week")

@@ -80,7 +80,8 @@ const noRollback: AuditRule = (inv) => {
 
 const manualDeploys: AuditRule = (inv) => {
   const d = inv.deploy;
-  if (!["ssh-systemctl", "ssh-supervisorctl", "ssh-script", "manual", "ci-ssh"].includes(d.method)) return undefined;
+  if (!["ssh-systemctl", "ssh-supervisorctl", "ssh-pm2", "ssh-script", "manual", "ci-ssh"].includes(d.method))
+    return undefined;
   const minutes = d.durationMinutes ?? 30;
   const perWeek = d.perWeek ?? 1;
   const hoursPerMonth = Math.round(((minutes * perWeek * 52) / 12 / 60) * 10) / 10;
