@@ -38,6 +38,16 @@ export interface ValidationContext {
   source: "model" | "offline";
 }
 
+/**
+ * A model that answers only part of a phase's result: the schema sent (and checked) for that part,
+ * and how the rest, which the phase's rules fill deterministically, is merged back before render.
+ */
+export interface ModelAnswer<R> {
+  schema: z.ZodType;
+  /** `answer` has passed `schema`. Throws a GenerationError when the two parts do not fit. */
+  complete(answer: unknown, input: PhaseInput): R;
+}
+
 export interface PhaseImplementation<R> {
   /** Schema the model's answer must satisfy (strict patterns on anything reused downstream). */
   resultSchema: z.ZodType<R>;
@@ -47,6 +57,11 @@ export interface PhaseImplementation<R> {
    * Gemini where a huge one fails with "too many states". zod still checks the static bounds.
    */
   responseLimits?(input: PhaseInput): ArrayLimits;
+  /**
+   * Set when the model answers only part of the result (the offline provider still answers all
+   * of it): keeps the sent schema small by not asking for what the rules decide anyway.
+   */
+  modelAnswer?: ModelAnswer<R>;
   /** Task prompt for the model (handlebars template rendered with the input). */
   buildPrompt(input: PhaseInput): Promise<string> | string;
   /** Deterministic expert rules: the offline provider's answer. */

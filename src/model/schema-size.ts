@@ -11,9 +11,9 @@ export interface SchemaSize {
   bytes: number;
 }
 
-// 140 properties: the design's deployment contract carries both what runs real apps (worker pools,
-// volumes and buckets, probes, affinity) and what surrounds them (load balancer, caches, network):
-// 136 today. Next step if it grows: let the model leave the draft's surroundings out and merge them.
+// 140 properties: the design's deployment contract carries what runs real apps (worker pools,
+// volumes, probes, affinity); what surrounds them (load balancer, caches, network, buckets) is no
+// longer sent but merged from the offline draft (src/phases/design/model-answer.ts): 117 today.
 export const SCHEMA_BUDGET: SchemaSize = { properties: 140, enumValues: 50, depth: 6, bytes: 24_000 };
 
 export function schemaSize(schema: unknown): SchemaSize {

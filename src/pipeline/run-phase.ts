@@ -67,23 +67,30 @@ export async function runPhase(
   // upstream result that carried a secret-looking value through.
   const prompt = redactText(await definition.buildPrompt(input)).text;
   let artifacts: Artifact[] | undefined;
+  // A model that answers part of the result gets the rest merged back from the phase's rules; the
+  // offline provider answers all of it.
+  const split = client.provider === "offline" ? undefined : definition.modelAnswer;
+  const complete = (value: unknown) => (split ? split.complete(value, input) : value);
+  let completed: unknown;
   const answer = await client.generateJson({
     phase: definition.id,
     persona,
     prompt,
-    schema: definition.resultSchema,
+    schema: split?.schema ?? definition.resultSchema,
     limits: definition.responseLimits?.(input),
     offline: () => definition.offline(input),
     accept: async (value) => {
-      artifacts = await renderAndValidate(definition, value, input, client.provider === "offline");
+      completed = complete(value);
+      artifacts = await renderAndValidate(definition, completed, input, client.provider === "offline");
     },
   });
-  if (!artifacts && answer.provider === "offline") onResult?.(answer.value);
+  const result = completed ?? complete(answer.value);
+  if (!artifacts && answer.provider === "offline") onResult?.(result);
   // Cached, offline and replayed answers skip `accept`: render and validate them here.
-  artifacts ??= await renderAndValidate(definition, answer.value, input, answer.provider === "offline");
+  artifacts ??= await renderAndValidate(definition, result, input, answer.provider === "offline");
   return {
     phase: definition.id,
-    result: answer.value,
+    result,
     plan: {
       phase: definition.id,
       provenance: {
@@ -101,7 +108,7 @@ export async function runPhase(
     cached: answer.cached,
     calls: answer.calls,
     usage: answer.usage,
-    summary: definition.summarize?.(answer.value) ?? `${artifacts.length} files`,
+    summary: definition.summarize?.(result) ?? `${artifacts.length} files`,
     promptChars: prompt.length,
     ...(answer.cacheFile ? { modelCacheFile: answer.cacheFile } : {}),
   };

@@ -7,7 +7,8 @@ import { runPipeline } from "../../src/pipeline/run-pipeline.js";
 import { fitProse } from "../../src/model/fit-prose.js";
 import { PHASE_IDS, loadPhase, phaseMeta, type PhaseId } from "../../src/phases/registry.js";
 import { startFakeGemini, type FakeGemini } from "../helpers/fake-gemini.mjs";
-import { answerByPersona, phaseOfRequest } from "../helpers/phase-answers.js";
+import { answerByPersona, offlineAnswers, phaseOfRequest } from "../helpers/phase-answers.js";
+import { DRAFT_FILLED, type DesignResult } from "../../src/phases/design/schema.js";
 import { renderOffline } from "../helpers/offline-output.js";
 import { recordedAnswers } from "../helpers/recorded-answers.js";
 import { tempDir } from "../helpers/cli.js";
@@ -44,13 +45,20 @@ describe.each(EXAMPLE_INVENTORIES)("recorded answers for $name", ({ name, file }
     // Phases that do not apply to the inventory (llmops without `llm`) are left out.
     const applicable = PHASE_IDS.filter((p) => !phaseMeta(p).skipReason?.(result.inventory.inventory));
     expect(result.runs.map((r) => [r.phase, r.provider, r.calls])).toEqual(applicable.map((p) => [p, "gemini", 1]));
-    // The files come from the recorded answers (prose over a limit clipped, as for any model answer).
+    // The files come from the recorded answers (prose over a limit clipped, as for any model answer);
+    // a phase whose model answers part of the result (design) has the rest merged from its rules.
+    const offlineResults = await offlineAnswers(file, "/nonexistent");
     for (const run of result.runs) {
-      const schema = (await loadPhase(run.phase as PhaseId)).resultSchema;
+      const definition = await loadPhase(run.phase as PhaseId);
+      const schema = definition.modelAnswer?.schema ?? definition.resultSchema;
       const expected = fitProse(schema, structuredClone(recorded[run.phase as PhaseId]), { proseOnly: true });
       expect(expected.error?.issues ?? [], `${run.phase}: recorded answer vs schema`).toEqual([]);
-      expect(run.result, run.phase).toEqual(expected.data);
+      expect(schema.parse(run.result), run.phase).toEqual(expected.data);
     }
+    // The surroundings the model is not asked for are the offline draft's.
+    const design = result.runs.find((r) => r.phase === "design")!.result as DesignResult;
+    const draft = (offlineResults.design as DesignResult).deployment;
+    for (const key of DRAFT_FILLED) expect(design.deployment[key], key).toEqual(draft[key]);
     const written = result.plans.flatMap((p) => p.artifacts.map((a) => a.path)).sort();
     const offline = (await renderOffline(file)).artifacts.map((a) => a.path).sort();
     expect(written).toEqual(offline);

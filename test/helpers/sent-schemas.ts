@@ -32,13 +32,12 @@ export async function sentSchemas(inventoryFile: string): Promise<SentSchema[]> 
     const definition = await loadPhase(phase);
     const upstream = Object.fromEntries(definition.dependsOn.map((d) => [d, answers[d]]));
     const input = inputFromFile(inventoryFile, {}, upstream);
+    // What the model is asked for: the part of the result it answers, when the rules fill the rest.
+    const schema = definition.modelAnswer?.schema ?? definition.resultSchema;
     out.push({
       phase,
-      sent: toResponseSchema(definition.resultSchema, definition.responseLimits?.(input)),
-      authored: z.toJSONSchema(definition.resultSchema, { io: "input", unrepresentable: "any" }) as Record<
-        string,
-        unknown
-      >,
+      sent: toResponseSchema(schema, definition.responseLimits?.(input)),
+      authored: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
       offline: answers[phase],
     });
   }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ExitCode, GenerationError, InternalError } from "../../src/errors.js";
 import { createOfflineClient } from "../../src/model/offline.js";
-import type { ModelClient } from "../../src/model/types.js";
+import { ZERO_USAGE, type ModelClient } from "../../src/model/types.js";
 import type { Persona } from "../../src/personas/persona.js";
 import type { PhaseDefinition } from "../../src/phases/registry.js";
 import { runPhase } from "../../src/pipeline/run-phase.js";
@@ -82,5 +82,33 @@ describe("runPhase", () => {
     ).catch((e) => e);
     expect(released).toEqual([{ ok: true }]);
     expect(error).toBeInstanceOf(InternalError);
+  });
+
+  it("a model that answers part of the result gets the rest merged before render; offline answers all of it", async () => {
+    const answerSchema = z.object({ ok: z.boolean() });
+    const rendered: unknown[] = [];
+    const split: PhaseDefinition = {
+      ...phase([]),
+      resultSchema: z.object({ ok: z.boolean(), filled: z.number() }),
+      offline: () => ({ ok: true, filled: 1 }),
+      modelAnswer: { schema: answerSchema, complete: (answer) => ({ ...(answer as object), filled: 2 }) },
+      render: (value) => (rendered.push(value), [{ path: "docs/x.md", kind: "markdown", content: "# x\n" }]),
+    };
+    const asked: unknown[] = [];
+    const partial: ModelClient = {
+      ...modelClient,
+      async generateJson(request) {
+        asked.push(request.schema);
+        const value = { ok: false } as never;
+        await request.accept?.(value);
+        return { value, provider: "gemini", model: "m", cached: false, calls: 1, usage: ZERO_USAGE };
+      },
+    };
+    const run = await runPhase(split, persona, partial, input);
+    expect(asked).toEqual([answerSchema]);
+    expect(run.result).toEqual({ ok: false, filled: 2 });
+    expect(rendered).toEqual([{ ok: false, filled: 2 }]);
+    const offline = await runPhase(split, persona, createOfflineClient(), input);
+    expect(offline.result).toEqual({ ok: true, filled: 1 });
   });
 });

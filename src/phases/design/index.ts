@@ -17,6 +17,7 @@ import {
 } from "./schema.js";
 import { PROCESS_ROLES } from "./rules/processes.js";
 import { designPlanSteps } from "./plan-steps.js";
+import { designModelAnswer } from "./model-answer.js";
 
 export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
   const inv = input.inventory;
@@ -90,6 +91,7 @@ export async function validateDesign(artifacts: Artifact[], input: PhaseInput): 
 export const designPhase: PhaseImplementation<DesignResult> = {
   planSteps: designPlanSteps,
   resultSchema: designResultSchema,
+  modelAnswer: designModelAnswer,
   responseLimits: designResponseLimits,
   buildPrompt: buildDesignPrompt,
   offline: designOffline,

@@ -4,7 +4,7 @@
 // description for the model (the sent schema states patterns and lengths there too).
 import { z } from "zod";
 import type { AuditResult } from "../../contracts/audit-result.js";
-import { deploymentSchema } from "../../contracts/deployment.js";
+import { deploymentSchema, type Deployment } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import type { ArrayLimits } from "../../model/response-schema.js";
 
@@ -159,73 +159,100 @@ export const runbookStepSchema = z.object({
   verify: z.string().max(600).optional().describe("How to check the step worked."),
 });
 
-export const designResultSchema = z
-  .object({
-    summary: text(2000).describe("Two to five sentences: what the target looks like and why."),
-    growthTarget: z.number().min(1).max(10_000).describe("The growth multiple designed for, as given in the prompt."),
-    deployment: deploymentSchema,
-    mapping: z
-      .array(mappingEntrySchema)
-      .min(1)
-      .max(5000) // the inventory allows 5,000 services; the sent schema is sized to the inventory
-      .describe("One entry per inventory service, in inventory order."),
-    decisions: z.array(decisionSchema).min(1).max(30).describe("Architecture decision records; ids unique."),
-    riskTrace: z
-      .array(riskTraceSchema)
-      .max(60)
-      .describe("Every audit risk id, mitigated by a design element or accepted with a reason."),
-    tradeoffs: z.array(tradeoffSchema).max(20).describe("The main trade-offs of this design."),
-    assumptions: z
-      .array(text(400))
-      .max(20)
-      .describe("What the design assumes because the inventory does not say (name the missing key)."),
-    unknowns: z
-      .array(text(400))
-      .max(10)
-      .optional()
-      .describe("Questions the team must answer before cut-over, because nothing given can tell."),
-    requirements: z.array(requirementSchema).max(REQUIREMENTS.length).describe("How each requirement is met."),
-    runbook: z
-      .object({
-        database: z.array(runbookStepSchema).min(1).max(20).describe("Database cut-over, with verification queries."),
-        cutover: z.array(runbookStepSchema).min(1).max(20).describe("Traffic switch: DNS or load balancer."),
-        rollback: z.array(runbookStepSchema).min(1).max(10).describe("How to go back to the VM."),
-        firstWeek: z.array(text(400)).min(1).max(15).describe("What to watch in the first week."),
-      })
-      .describe("The migration runbook."),
-  })
-  .superRefine((r, ctx) => {
-    const ids = r.decisions.map((d) => d.id);
-    if (new Set(ids).size !== ids.length)
-      ctx.addIssue({ code: "custom", path: ["decisions"], message: "decision ids must be unique" });
-    const known = new Set(ids);
-    r.riskTrace.forEach((t, i) =>
-      t.decisionIds.forEach((d) => {
-        if (!known.has(d))
-          ctx.addIssue({ code: "custom", path: ["riskTrace", i, "decisionIds"], message: `unknown decision ${d}` });
-      }),
-    );
-    r.mapping.forEach((m, i) => {
-      if (m.target.kind === "needs-decision" && (m.options?.length ?? 0) < 2)
-        ctx.addIssue({
-          code: "custom",
-          path: ["mapping", i, "options"],
-          message: "an open decision lists at least two options, each with its change and cost",
-        });
-    });
-    const names = r.deployment.services.map((s) => s.name);
-    if (new Set(names).size !== names.length)
-      ctx.addIssue({ code: "custom", path: ["deployment", "services"], message: "service names must be unique" });
-    r.deployment.queues.forEach((q, i) => {
-      if (!names.includes(q.target))
-        ctx.addIssue({
-          code: "custom",
-          path: ["deployment", "queues", i, "target"],
-          message: `queue targets unknown service ${q.target}`,
-        });
-    });
+const designShape = z.object({
+  summary: text(2000).describe("Two to five sentences: what the target looks like and why."),
+  growthTarget: z.number().min(1).max(10_000).describe("The growth multiple designed for, as given in the prompt."),
+  deployment: deploymentSchema,
+  mapping: z
+    .array(mappingEntrySchema)
+    .min(1)
+    .max(5000) // the inventory allows 5,000 services; the sent schema is sized to the inventory
+    .describe("One entry per inventory service, in inventory order."),
+  decisions: z.array(decisionSchema).min(1).max(30).describe("Architecture decision records; ids unique."),
+  riskTrace: z
+    .array(riskTraceSchema)
+    .max(60)
+    .describe("Every audit risk id, mitigated by a design element or accepted with a reason."),
+  tradeoffs: z.array(tradeoffSchema).max(20).describe("The main trade-offs of this design."),
+  assumptions: z
+    .array(text(400))
+    .max(20)
+    .describe("What the design assumes because the inventory does not say (name the missing key)."),
+  unknowns: z
+    .array(text(400))
+    .max(10)
+    .optional()
+    .describe("Questions the team must answer before cut-over, because nothing given can tell."),
+  requirements: z.array(requirementSchema).max(REQUIREMENTS.length).describe("How each requirement is met."),
+  runbook: z
+    .object({
+      database: z.array(runbookStepSchema).min(1).max(20).describe("Database cut-over, with verification queries."),
+      cutover: z.array(runbookStepSchema).min(1).max(20).describe("Traffic switch: DNS or load balancer."),
+      rollback: z.array(runbookStepSchema).min(1).max(10).describe("How to go back to the VM."),
+      firstWeek: z.array(text(400)).min(1).max(15).describe("What to watch in the first week."),
+    })
+    .describe("The migration runbook."),
+});
+
+type Checked = Pick<z.infer<typeof designShape>, "decisions" | "riskTrace" | "mapping"> & {
+  deployment: Pick<Deployment, "services" | "queues">;
+};
+
+/** Cross-field rules both the result and the model's answer obey. */
+function checkDesign(r: Checked, ctx: z.RefinementCtx): void {
+  const ids = r.decisions.map((d) => d.id);
+  if (new Set(ids).size !== ids.length)
+    ctx.addIssue({ code: "custom", path: ["decisions"], message: "decision ids must be unique" });
+  const known = new Set(ids);
+  r.riskTrace.forEach((t, i) =>
+    t.decisionIds.forEach((d) => {
+      if (!known.has(d))
+        ctx.addIssue({ code: "custom", path: ["riskTrace", i, "decisionIds"], message: `unknown decision ${d}` });
+    }),
+  );
+  r.mapping.forEach((m, i) => {
+    if (m.target.kind === "needs-decision" && (m.options?.length ?? 0) < 2)
+      ctx.addIssue({
+        code: "custom",
+        path: ["mapping", i, "options"],
+        message: "an open decision lists at least two options, each with its change and cost",
+      });
   });
+  const names = r.deployment.services.map((s) => s.name);
+  if (new Set(names).size !== names.length)
+    ctx.addIssue({ code: "custom", path: ["deployment", "services"], message: "service names must be unique" });
+  r.deployment.queues.forEach((q, i) => {
+    if (!names.includes(q.target))
+      ctx.addIssue({
+        code: "custom",
+        path: ["deployment", "queues", i, "target"],
+        message: `queue targets unknown service ${q.target}`,
+      });
+  });
+}
+
+export const designResultSchema = designShape.superRefine(checkDesign);
 export type DesignResult = z.infer<typeof designResultSchema>;
+
+/**
+ * What the offline draft fills deterministically and the model does not answer: the surroundings
+ * of the services (load balancer, caches, network, buckets). They follow from the inventory alone,
+ * so sending them only spent the sent schema's property budget (src/model/schema-size.ts).
+ */
+const DRAFT_FILLED_MASK = { loadBalancer: true, caches: true, network: true, buckets: true } as const;
+export const DRAFT_FILLED = Object.keys(DRAFT_FILLED_MASK) as (keyof typeof DRAFT_FILLED_MASK)[];
+
+/** The design as the model answers it: the result without the draft-filled surroundings. */
+export const designAnswerSchema = designShape
+  .extend({
+    deployment: deploymentSchema
+      .omit(DRAFT_FILLED_MASK)
+      .describe(
+        "The deployment contract later phases build on; the tool adds the load balancer, caches, network and buckets from the draft.",
+      ),
+  })
+  .superRefine(checkDesign);
+export type DesignAnswer = z.infer<typeof designAnswerSchema>;
 
 /**
  * The sent schema's array bounds for this inventory: one mapping entry per service; at most one
