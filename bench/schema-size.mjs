@@ -36,7 +36,9 @@ for (const { name, file } of examples) {
     const phase = await loadPhase(id);
     const input = { ...base, upstream: Object.fromEntries(phase.dependsOn.map((d) => [d, answers[d]])) };
     answers[id] = phase.offline(input);
-    const size = schemaSize(toResponseSchema(phase.resultSchema, phase.responseLimits?.(input)));
+    const size = schemaSize(
+      toResponseSchema(phase.modelAnswer?.schema ?? phase.resultSchema, phase.responseLimits?.(input)),
+    );
     const over = overBudget(size);
     console.log(
       `${pad(name, 24)} ${pad(id, 8)} ${num(size.properties, 6)} ${num(size.enumValues, 6)} ${num(size.depth, 6)} ${num(size.bytes, 8)}  ${over.join(", ") || "-"}`,
