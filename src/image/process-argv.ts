@@ -6,7 +6,7 @@
 // become a plain argv (pipes, variables, several real commands) is reported, never guessed.
 import path from "node:path";
 import { APP_DIR, inImagePath } from "./app-root.js";
-import { shellCommands, shellTokens } from "./shell-words.js";
+import { shellCommands, shellTokens, type ShellToken } from "./shell-words.js";
 import { bindArgs } from "./web-bind.js";
 
 export interface ArgvContext {
@@ -55,18 +55,24 @@ export function processArgv(command: string | undefined, ctx: ArgvContext = {}):
   }
   // Redirections: Cloud Run keeps stdout and stderr as logs.
   const tokens = shellTokens(text);
-  const plain: string[] = [];
+  const plain: ShellToken[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (typeof t !== "string" && [">", ">>", "&>", "<"].includes(t.op)) {
+    if (typeof t !== "string" && /^\d?(>>?|&>|>&|<)$/.test(t.op)) {
       const target = tokens[i + 1];
       dropped.push(`${t.op} ${typeof target === "string" ? target : ""}`.trim());
       i++;
-    } else if (typeof t !== "string" && t.op === "2>&1") dropped.push("2>&1");
-    else plain.push(typeof t === "string" ? (/\s/.test(t) ? `'${t}'` : t) : t.op);
+    } else if (typeof t !== "string" && /^\d>&\d$/.test(t.op)) dropped.push(t.op);
+    else plain.push(t);
   }
-  const commands = shellCommands(plain.join(" "));
-  if (!commands) return { ok: false, reason: "it pipes into another command, which needs a shell" };
+  const commands = shellCommands(plain);
+  if (!commands)
+    return {
+      ok: false,
+      reason: plain.some((t) => typeof t !== "string" && t.op === "|")
+        ? "it pipes into another command, which needs a shell"
+        : "it runs commands in the background, in a subshell or from a substitution, which needs a shell",
+    };
   let cd: string | undefined;
   for (const prep of commands.slice(0, -1)) {
     const kind = preparation(prep);

@@ -1,63 +1,62 @@
-// A VM command line as words, the way sh splits it: quotes group, backslashes escape, and the
-// operators between commands (`;`, `&&`, `||`, `|`, redirections) stay separate so a caller can
-// see that a line is more than one plain command.
+// A command line as words, the way sh splits it (shell-quote: quotes group, backslashes escape,
+// `"a"'b'` joins, a `#` comment ends the line), with the operators between commands (`;`, `&&`,
+// `||`, `|`, `(`, redirections) kept as tokens so a caller can see that a line is more than one
+// plain command. Variables are not expanded: by default `$NAME` stays as written (a fact about the
+// VM, not a value), or becomes what `variable` returns.
+import { parse } from "shell-quote";
+
 export type ShellToken = string | { op: string };
 
-const OPERATORS = ["&&", "||", ";;", ">>", "2>&1", "&>", ";", "|", "&", "<", ">"];
+export interface ShellWordOptions {
+  /** What `$NAME` or `${NAME}` becomes inside a word (default: `$NAME`). */
+  variable?: (name: string) => string;
+}
 
-export function shellTokens(line: string): ShellToken[] {
+const REDIRECT = /^(>>?|>&|<|<<)$/;
+
+export function shellTokens(line: string, options: ShellWordOptions = {}): ShellToken[] {
+  const variable = options.variable ?? ((name: string) => `$${name}`);
   const out: ShellToken[] = [];
-  let word = "";
-  let inWord = false;
-  const flush = () => {
-    if (inWord) out.push(word);
-    word = "";
-    inWord = false;
-  };
-  for (let i = 0; i < line.length;) {
-    const c = line[i]!;
-    if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      word += line.slice(i + 1, end < 0 ? line.length : end);
-      inWord = true;
-      i = end < 0 ? line.length : end + 1;
-    } else if (c === '"') {
-      let j = i + 1;
-      while (j < line.length && line[j] !== '"') {
-        if (line[j] === "\\" && j + 1 < line.length) j++;
-        word += line[j];
-        j++;
+  for (const entry of parse(line, variable)) {
+    if (typeof entry === "string") out.push(entry);
+    else if ("comment" in entry) break;
+    else if (entry.op === "glob") out.push(entry.pattern);
+    else out.push({ op: entry.op });
+  }
+  return withFileDescriptors(out, line);
+}
+
+/**
+ * shell-quote reads `2>&1` as "2", ">&", "1" and `2>/dev/null` as "2", ">", "/dev/null": a digit
+ * written against a redirection (the line says so) is its file descriptor, part of the operator.
+ */
+function withFileDescriptors(tokens: ShellToken[], line: string): ShellToken[] {
+  const out: ShellToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1];
+    if (typeof t === "string" && /^\d$/.test(t) && typeof next === "object" && REDIRECT.test(next.op)) {
+      const after = tokens[i + 2];
+      if (next.op === ">&" && typeof after === "string" && /^\d$/.test(after) && line.includes(`${t}>&${after}`)) {
+        out.push({ op: `${t}>&${after}` });
+        i += 2;
+        continue;
       }
-      inWord = true;
-      i = j + 1;
-    } else if (c === "\\" && i + 1 < line.length) {
-      word += line[i + 1];
-      inWord = true;
-      i += 2;
-    } else if (/\s/.test(c)) {
-      flush();
-      i++;
-    } else {
-      const op = OPERATORS.find((o) => line.startsWith(o, i) && (o !== "&" || !inWord));
-      if (op && !(op === "2>&1" && inWord)) {
-        flush();
-        out.push({ op });
-        i += op.length;
-      } else {
-        word += c;
-        inWord = true;
-        i++;
+      if (line.includes(`${t}${next.op}`)) {
+        out.push({ op: `${t}${next.op}` });
+        i += 1;
+        continue;
       }
     }
+    out.push(t);
   }
-  flush();
   return out;
 }
 
-/** The plain commands of a line (split at `;`, `&&`, `||`), each as its words; undefined if it pipes or redirects. */
-export function shellCommands(line: string): string[][] | undefined {
+/** The plain commands of a token list (split at `;`, `&&`, `||`), each as its words; undefined if anything else joins them. */
+export function shellCommands(tokens: ShellToken[]): string[][] | undefined {
   const commands: string[][] = [[]];
-  for (const t of shellTokens(line)) {
+  for (const t of tokens) {
     if (typeof t === "string") commands[commands.length - 1]!.push(t);
     else if (t.op === ";" || t.op === "&&" || t.op === "||") commands.push([]);
     else return undefined;

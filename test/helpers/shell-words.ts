@@ -1,83 +1,15 @@
-// A small POSIX-shell word splitter for commands written for people (Markdown docs): quotes,
-// backslashes, `\` line continuations and the operators that end a command. Expansions cannot be
-// evaluated, so `$VAR`, `${VAR}` and `$(…)` become the word VALUE; docs should name concrete
-// values or UPPER_CASE placeholders, which pass through as they are.
+// gcloud commands in commands written for people (Markdown docs), split into words by the
+// product's own shell splitter (src/image/shell-words.ts, on shell-quote). Expansions cannot be
+// evaluated, so `$VAR`, `${VAR}` and `$(…)` become the word VALUE; docs should name concrete values
+// or UPPER_CASE placeholders, which pass through as they are.
+import { shellTokens as splitShell, type ShellToken } from "../../src/image/shell-words.js";
 
-const OPERATOR = /^(\|\||&&|;;|[|;&<>]|[0-9]?>>?|<<)/;
-
-/** Splits one logical line into words and operator tokens ({ op }). */
-export function shellTokens(line: string): Array<string | { op: string }> {
-  const tokens: Array<string | { op: string }> = [];
-  let word = "";
-  let inWord = false;
-  let i = 0;
-  const flush = () => {
-    if (inWord) tokens.push(word);
-    word = "";
-    inWord = false;
-  };
-  const expansion = (): void => {
-    // $VAR, ${…} or $(…) (nested parentheses counted); consumed, replaced by VALUE.
-    const rest = line.slice(i + 1);
-    let len = 1;
-    if (rest.startsWith("(") || rest.startsWith("{")) {
-      const [open, close] = rest[0] === "(" ? ["(", ")"] : ["{", "}"];
-      let depth = 0;
-      for (let j = 0; j < rest.length; j++) {
-        if (rest[j] === open) depth++;
-        else if (rest[j] === close && --depth === 0) {
-          len = j + 2;
-          break;
-        }
-        len = j + 2;
-      }
-    } else len += /^[A-Za-z_][A-Za-z0-9_]*|^[0-9@*#?$!-]/.exec(rest)?.[0].length ?? 0;
-    word += len > 1 ? "VALUE" : "$";
-    inWord = true;
-    i += len;
-  };
-  while (i < line.length) {
-    const c = line[i]!;
-    if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      word += line.slice(i + 1, end < 0 ? undefined : end);
-      inWord = true;
-      i = end < 0 ? line.length : end + 1;
-    } else if (c === '"') {
-      inWord = true;
-      i++;
-      while (i < line.length && line[i] !== '"') {
-        if (line[i] === "\\" && /["\\$`]/.test(line[i + 1] ?? "")) {
-          word += line[i + 1];
-          i += 2;
-        } else if (line[i] === "$") expansion();
-        else word += line[i++];
-      }
-      i++;
-    } else if (c === "\\") {
-      word += line[i + 1] ?? "";
-      inWord = true;
-      i += 2;
-    } else if (c === "$") expansion();
-    else if (/\s/.test(c)) {
-      flush();
-      i++;
-    } else if (c === "#" && !inWord) break;
-    else {
-      const op = inWord && !/[|;&<>]/.test(c) ? undefined : OPERATOR.exec(line.slice(i))?.[0];
-      if (op && !(inWord && /^[0-9]/.test(op))) {
-        flush();
-        tokens.push({ op });
-        i += op.length;
-      } else {
-        word += c;
-        inWord = true;
-        i++;
-      }
-    }
-  }
-  flush();
-  return tokens;
+/** Splits one logical line into words and operator tokens ({ op }), expansions as VALUE. */
+function shellTokens(line: string): ShellToken[] {
+  // Inside double quotes shell-quote reads `$(cmd)` as an empty variable and the text `(cmd)`.
+  return splitShell(line, { variable: () => "VALUE" }).map((t) =>
+    typeof t === "string" ? t.replace(/VALUE\((?:[^()]|\([^()]*\))*\)/g, "VALUE") : t,
+  );
 }
 
 /** The argv (after `gcloud`) of every gcloud command on one logical line. */
