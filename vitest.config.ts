@@ -11,6 +11,8 @@ const fullRun =
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // A folder for outputs the e2e files share (test/helpers/seed-output.ts builds each once).
+    globalSetup: ["test/helpers/global-setup.ts"],
     // Generous: several agents share the 2 cores here and an e2e hook that builds a whole output
     // took over 60 s under that load (CI's quiet machine needs a fraction); timing is bench/'s job.
     testTimeout: 180_000,

@@ -5,18 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGemini, type FakeGemini } from "../helpers/fake-gemini.mjs";
 import { cleanEnv, runCli, tempDir } from "../helpers/cli.js";
 import { SEED_INVENTORY } from "../helpers/phase-input.js";
+import { seedOutputCopy } from "../helpers/seed-output.js";
 import { loadPersona } from "../../src/personas/persona.js";
 import { PHASE_IDS, phaseMeta } from "../../src/phases/registry.js";
 
 const REPORT = "docs/migration/audit/risk-report.md";
 
-/** A target repo generated offline with `run` (cicd writes its Dockerfile too). */
-async function generated(): Promise<string> {
-  const out = await tempDir("im-e2e-check-");
-  const run = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "offline", "--quiet"]);
-  expect(run.exitCode, String(run.stderr)).toBe(0);
-  return out;
-}
+/** A target repo generated offline with `run` (a copy of the run's output shared by the e2e files). */
+const generated = () => seedOutputCopy("im-e2e-check-");
 
 describe("check, offline", () => {
   let out: string;

@@ -6,6 +6,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, runCli, tempDir } from "../helpers/cli.js";
 import { SEED_INVENTORY } from "../helpers/phase-input.js";
+import { seedOutputCopy } from "../helpers/seed-output.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -20,9 +21,7 @@ const DIAGRAMS = [
 describe("render", () => {
   let out: string;
   beforeAll(async () => {
-    out = await tempDir("im-e2e-render-");
-    const run = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "offline", "--quiet"]);
-    expect(run.exitCode, String(run.stderr)).toBe(0);
+    out = await seedOutputCopy("im-e2e-render-");
   });
 
   it.skipIf(!hasChromium)("renders every diagram under docs/migration to SVG with the labels in it", async () => {
