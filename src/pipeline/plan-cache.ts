@@ -12,6 +12,7 @@
 // Facts are refreshed after writing because regenerating over our own output gives the same
 // files (that is what `check` after `run` asserts; tests check it with the cache off).
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { canonicalJson } from "../inventory/hash.js";
@@ -87,6 +88,11 @@ function entryFile(outDir: string, phase: string): string {
  * The kept plan for `phase` when it is still valid for `key` in `outDir`, whose manifest lists
  * `generated` files.
  */
+/** Whether a plan for `phase` is kept at all (its key is not checked: a cheap "probably reused"). */
+export function hasKeptPlan(outDir: string, phase: string): boolean {
+  return existsSync(entryFile(outDir, phase));
+}
+
 export async function keptPlan(
   outDir: string,
   phase: string,

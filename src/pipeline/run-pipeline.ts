@@ -22,7 +22,16 @@ import { toolFingerprint, useKeptFingerprint } from "../tool-fingerprint.js";
 import { externalToolsIdentity } from "../validate/tool-identity.js";
 import { useVerdicts, verdictFile, type VerdictFile } from "../validate/verdicts.js";
 import { recordFacts } from "./fs-facts.js";
-import { keptPlan, planEntry, planKey, readLocal, reusedRun, watchGenerated, type PlanEntry } from "./plan-cache.js";
+import {
+  hasKeptPlan,
+  keptPlan,
+  planEntry,
+  planKey,
+  readLocal,
+  reusedRun,
+  watchGenerated,
+  type PlanEntry,
+} from "./plan-cache.js";
 import { runPhase, type PhaseRun } from "./run-phase.js";
 
 /** Validation verdicts and tool records, beside the kept plans in .infra-migrate/local/. */
@@ -167,6 +176,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const records = cacheOn ? useVerdicts(await readLocal<VerdictFile>(options.outDir, VERDICTS_FILE)) : undefined;
   if (records) records.fingerprint = useKeptFingerprint(records.fingerprint);
   const tools = records ? externalToolsIdentity(records) : undefined;
+  // A phase that will be generated (asked for, no kept plan) starts its slowest validators now, in
+  // the background, while the phases it waits for run. A kept plan usually means nothing to check.
+  for (const phase of order) {
+    const warm = phaseMeta(phase).warmValidators;
+    if (warm && requested.has(phase) && !(cacheOn && hasKeptPlan(options.outDir, phase))) warm().catch(() => undefined);
+  }
 
   const execute = async (phase: PhaseId, release: (result: unknown) => void): Promise<unknown> => {
     const meta = phaseMeta(phase);

