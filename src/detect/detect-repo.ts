@@ -1,6 +1,6 @@
 // detectRepo(dir): everything `init` can propose as a default, read from the files of a repo and,
-// with `host`, from the VM itself (host.ts). Read-only and bounded (see walk.ts); a missing or odd
-// file is simply not evidence.
+// with `host`, from the VM itself (host.ts; detect-entries.ts lists the files in reading order).
+// Read-only and bounded (see walk.ts); a missing or odd file is simply not evidence.
 import path from "node:path";
 import { parseCompose } from "./compose.js";
 import { readDependencies } from "./dependencies.js";
@@ -25,18 +25,10 @@ import { parseSystemdTimer, scheduleTimedUnits, type TimerFinding } from "./syst
 import { CRONTAB_CANDIDATE, parseCrontab } from "./crontab.js";
 import { parseSupervisorConfig, SUPERVISOR_CANDIDATE } from "./supervisor.js";
 import { ECOSYSTEM_FILE, parseEcosystem } from "./pm2-ecosystem.js";
+import { isPm2Launcher, launcherDump, launcherEcosystem, Pm2Findings } from "./pm2-host.js";
+import { DetectEntries } from "./detect-entries.js";
 import {
-  ecosystemFilesIn,
-  isPm2Launcher,
-  launcherDump,
-  launcherEcosystem,
-  listPm2Dumps,
-  Pm2Findings,
-} from "./pm2-host.js";
-import {
-  HOST_APP_FILES,
   listenerFindings,
-  listHostFiles,
   parseListeners,
   readHostFacts,
   readHostFile,
@@ -46,30 +38,13 @@ import {
 import { applyHostPackages, readHostPackages } from "./host-packages.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
-import { listRepoFiles, readSmallText } from "./walk.js";
+import { listRepoFiles } from "./walk.js";
 
 export interface DetectOptions {
   /** Reads the origin remote URL; defaults to `git remote get-url origin`. Tests pass a stub. */
   readRemote?: (dir: string) => Promise<string | undefined>;
   /** Also read the machine itself (`init --from-host`): `root` is `/` on the VM, a fixture tree in tests. */
   host?: { root: string; readListeners?: () => Promise<string | undefined> };
-}
-
-interface Entry {
-  /** Path used to recognise the file: repo-relative, or host-root-relative (etc/nginx/…). */
-  file: string;
-  /** Path shown as evidence and kept as a service's source: repo-relative, or absolute on the host. */
-  shown: string;
-  atRoot: boolean;
-  /** False for a host unit reached through a link (a distribution's unit): see HostFile. */
-  own: boolean;
-  /** Read from the machine (`--from-host`), not from the repository. */
-  host: boolean;
-  /** A unit read with its drop-ins after it. */
-  dropIns?: boolean;
-  /** pm2's saved process list, an ecosystem file a pm2 unit starts, or one found in an app folder. */
-  pm2?: "dump" | "launched" | "app-folder";
-  read: () => Promise<string | undefined>;
 }
 
 // /etc/cron.d files that packages install: housekeeping, not the product's jobs.
@@ -112,60 +87,9 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   let ownAppUnit = false;
 
   const hostRoot = options.host?.root;
-  const entries: Entry[] = [
-    ...files.map((file) => ({
-      file,
-      shown: file,
-      atRoot: !file.includes("/"),
-      own: true,
-      host: false,
-      read: () => readSmallText(root, file),
-    })),
-    ...(hostRoot ? await listHostFiles(hostRoot) : []).map(({ file, own, dropIns = [] }) => ({
-      file,
-      shown: `/${file}`,
-      atRoot: false,
-      own,
-      host: true,
-      ...(dropIns.length ? { dropIns: true } : {}),
-      // A unit is read with its drop-ins after it, as systemd applies them (an empty ExecStart= resets).
-      read: async () => {
-        const texts = await Promise.all([file, ...dropIns].map((f) => readHostFile(hostRoot!, f)));
-        return texts[0] === undefined ? undefined : texts.filter((t) => t !== undefined).join("\n");
-      },
-    })),
-  ];
-
-  const pm2Entry = (file: string, kind: NonNullable<Entry["pm2"]>): Entry => ({
-    file: file.slice(1),
-    shown: file,
-    atRoot: false,
-    own: true,
-    host: true,
-    pm2: kind,
-    read: async () => undefined,
-  });
-  if (hostRoot) for (const dump of await listPm2Dumps(hostRoot)) entries.push(pm2Entry(dump, "dump"));
-
-  const appDirs = new Set<string>();
-  // The app's own unit or program names where the code lives: its dependency files say the frameworks.
-  const readAppDir = async (workdir: string | undefined) => {
-    if (!hostRoot || !workdir?.startsWith("/") || appDirs.has(workdir)) return;
-    appDirs.add(workdir);
-    for (const ecosystem of await ecosystemFilesIn(hostRoot, workdir)) entries.push(pm2Entry(ecosystem, "app-folder"));
-    for (const dependencyFile of HOST_APP_FILES) {
-      const onHost = `${workdir.replace(/\/+$/, "")}/${dependencyFile}`;
-      entries.push({
-        file: dependencyFile,
-        shown: onHost,
-        atRoot: true,
-        own: true,
-        host: true,
-        read: () => readHostFile(hostRoot, onHost.slice(1)),
-      });
-    }
-  };
-  for (const entry of entries) {
+  const entries = await DetectEntries.create(root, files, hostRoot);
+  const readAppDir = (workdir: string | undefined) => entries.addAppDir(workdir);
+  for (const entry of entries.list) {
     const { file, shown, atRoot } = entry;
     const base = file.slice(file.lastIndexOf("/") + 1);
     if (entry.pm2 && hostRoot) {
@@ -235,7 +159,8 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
         const dump = launcherDump(unit, readUnitFile(text).get("Service"));
         const ecosystem = launcherEcosystem(unit);
         evidence.push({ file: shown, found: `pm2 itself: starts the apps in ${ecosystem ?? dump}` });
-        entries.push(ecosystem ? pm2Entry(ecosystem, "launched") : pm2Entry(dump, "dump"));
+        if (ecosystem) entries.addPm2(ecosystem, "launched");
+        else entries.addPm2(dump, "dump");
         continue;
       }
       // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
@@ -346,7 +271,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     findings,
     deps,
     nodeStart,
-    app: await readAppContext(root, files, hostRoot, appDirs),
+    app: await readAppContext(root, files, hostRoot, entries.appDirs),
     hostRead,
     appPath: appPathOnHost(root, hostRoot),
     evidence,

@@ -45,7 +45,7 @@ export async function readPm2File(hostRoot: string, file: string, ecosystem: boo
       notices: [
         link
           ? `${file} is a link that leads nowhere (or back to itself): its apps were not read`
-          : `${file} was not found (pm2 saves its process list there with \`pm2 save\`): add the apps with --service`,
+          : `${file} was not found or not readable (pm2 saves its process list there with \`pm2 save\`; read it as root, or add the apps with --service)`,
       ],
     };
   }

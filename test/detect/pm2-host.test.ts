@@ -118,6 +118,37 @@ describe("a pm2-runtime unit starting an ecosystem file", () => {
   });
 });
 
+describe("where pm2 keeps its list", () => {
+  const unit = (home: string) =>
+    `[Service]\nType=forking\nUser=app\nEnvironment=PM2_HOME=${home}\nExecStart=/usr/lib/node_modules/pm2/bin/pm2 resurrect\n`;
+
+  it("follows PM2_HOME from the unit pm2 startup wrote, on disk and over ssh", async () => {
+    const root = await temp("im-pm2-home-");
+    await mkdir(path.join(root, "etc/systemd/system"), { recursive: true });
+    await mkdir(path.join(root, "var/lib/pm2"), { recursive: true });
+    await writeFile(path.join(root, "etc/systemd/system/pm2-app.service"), unit("/var/lib/pm2"));
+    await cp(path.join(FIXTURES, "cluster-python-cron.dump.pm2"), path.join(root, "var/lib/pm2/dump.pm2"));
+    const repo = await temp("im-pm2-repo-");
+    const disk = await fromDisk(root, repo);
+    expect(disk.services.map((s) => s.name)).toEqual(["api", "emails"]);
+    const { facts, sent } = await overSsh(root, repo);
+    expect(sent).toContain("file=var/lib/pm2/dump.pm2");
+    expect(sent).not.toMatch(/s3cret|hunter2/);
+    expect(facts.services).toEqual(disk.services);
+  });
+
+  it("a pm2 unit whose list is missing: no service invented, the missing file named", async () => {
+    const root = await temp("im-pm2-missing-");
+    await mkdir(path.join(root, "etc/systemd/system"), { recursive: true });
+    await writeFile(path.join(root, "etc/systemd/system/pm2-app.service"), unit("/home/app/.pm2"));
+    const facts = await fromDisk(root, await temp("im-pm2-repo-"));
+    expect(facts.services).toEqual([]);
+    expect(facts.warnings).toEqual([
+      "/home/app/.pm2/dump.pm2 was not found or not readable (pm2 saves its process list there with `pm2 save`; read it as root, or add the apps with --service)",
+    ]);
+  });
+});
+
 describe("hostile pm2 files: a clear notice, no crash, nothing secret sent", () => {
   /** A VM whose only setup is pm2's default place for `deploy`, holding what `write` puts there. */
   async function vmWith(write: (pm2Home: string) => Promise<void>): Promise<string> {
