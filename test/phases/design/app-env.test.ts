@@ -112,4 +112,12 @@ describe("app environment on Cloud Run", () => {
     const none = design("postgres", []);
     expect(target(none, "web").secrets).toEqual(["DATABASE_URL"]);
   });
+
+  it("pool sizes and timeouts are not a connection: a process with only those still gets DATABASE_URL", () => {
+    // Mastodon's Sidekiq sets DB_POOL and nothing else about its database.
+    const tuned = design("postgres", ["DB_POOL", "RAILS_ENV"]);
+    expect(target(tuned, "worker").secrets).toEqual(["DATABASE_URL", "DB_POOL", "RAILS_ENV"]);
+    const located = design("postgres", ["DB_POOL", "DB_HOST", "DB_PASS"]);
+    expect(target(located, "worker").secrets).not.toContain("DATABASE_URL");
+  });
 });

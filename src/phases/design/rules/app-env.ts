@@ -31,6 +31,14 @@ const DB_PORT =
   /^(DB_PORT|DATABASE_PORT|PGPORT|POSTGRES_PORT|MYSQL_PORT|MARIADB_PORT|[A-Z0-9]+_DBPORT|[A-Z0-9]+_DB_PORT)$/;
 /** Any name that carries a piece of the database connection: the target has its settings. */
 const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB|SQL)(_|$)|DBHOST|DBPASS|DBNAME|DBUSER/;
+/**
+ * Client tuning that names the database but says nothing about where it is (Mastodon's Sidekiq
+ * sets only DB_POOL): a target with nothing else still needs the connection.
+ */
+const DB_TUNING =
+  /(^|_)(POOL|POOL_SIZE|MAX_CONNECTIONS|CONN_MAX_AGE|TIMEOUT|STATEMENT_TIMEOUT|PREPARED_STATEMENTS|REAPING_FREQUENCY|SSLMODE|LOG_LEVEL)$/;
+/** A name that tells the app where its database is, or how to log in to it. */
+export const isDbConnectionSetting = (name: string): boolean => DB_SETTING.test(name) && !DB_TUNING.test(name);
 
 /** Env names that carry a whole database URL (DATABASE_URL, SQLALCHEMY_DATABASE_URI, DB_URL…). */
 const DATABASE_URL_NAME = /(^|_)(DATABASE_(URL|URI)|DB_(URL|URI))$/;
@@ -130,7 +138,7 @@ export function applyAppEnv(d: Draft): void {
       .filter((e) => !skip.has(e) && !STORE_ADDRESS.test(e))
       .sort();
     let secrets = [...new Set([...t.secrets, ...plan.carried])].filter((e) => !skip.has(e));
-    if (t.cloudSqlInstance && ![...secrets, ...Object.keys(computed)].some((e) => DB_SETTING.test(e))) {
+    if (t.cloudSqlInstance && ![...secrets, ...Object.keys(computed)].some(isDbConnectionSetting)) {
       secrets = [...secrets, DEFAULT_DATABASE_SECRET];
       plan.added.push({
         name: DEFAULT_DATABASE_SECRET,
