@@ -91,6 +91,13 @@ export const deployTargetSchema = z.object({
     .record(z.string().regex(ENV_NAME), z.string().regex(ENV_VALUE))
     .optional()
     .describe("Plain (non-secret) environment variables the target needs at runtime."),
+  plainEnv: z
+    .array(z.string().regex(ENV_NAME))
+    .max(40)
+    .optional()
+    .describe(
+      "Non-secret settings carried from the VM (DEBUG, RAILS_ENV, ALLOWED_HOSTS…): plain env vars whose values the deploy reads from deploy/cloud-run.env, never Secret Manager.",
+    ),
   // Absent in results written before these fields existed: `probe` then means http.
   probe: z
     .enum(["http", "tcp"])

@@ -28,6 +28,7 @@ export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<
     if (isAiGatewayTarget(target) || (isAppApi(target) && !gateway)) out.push(["AI_WORKER_URL", AI_WORKER_URL_VAR]);
     if (isAppApi(target) && gateway) out.push(["AI_GATEWAY_URL", AI_GATEWAY_URL_VAR]);
   }
+  for (const name of target.plainEnv ?? []) out.push([name, plainEnvVar(name)]);
   if (target.vpcEgress) {
     (deployment.caches ?? []).forEach((cache, i) => {
       for (const name of cache.urlEnv) {
@@ -39,6 +40,7 @@ export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<
   return out;
 }
 import { imageRef, rolloutStrategy, scheduledMinTargets, serviceAccountEmail, sourceImageName } from "./context.js";
+import { plainEnvVar } from "./plain-env.js";
 import type { CicdResult } from "./schema.js";
 
 /** What canary.sh accepts for a flag after `--`; mirrored there. */
@@ -179,8 +181,13 @@ export function deployScript(
   const dynamic = dynamicEnv(target, deployment).map(([name, variable]) => `${name}=\${${variable}}`);
   if (dynamic.length > 0) {
     const at = flags.findIndex((f) => f.startsWith("--set-env-vars=") || f.startsWith("'--set-env-vars="));
-    if (at >= 0) flags[at] = `"${flags[at]!.replace(/^'|'$/g, "")},${dynamic.join(",")}"`;
-    else flags.push(`"--set-env-vars=${dynamic.join(",")}"`);
+    const fixed = at >= 0 ? flags[at]!.replace(/^'|'$/g, "").slice("--set-env-vars=".length).split(",") : [];
+    // A plain setting may hold commas (ALLOWED_HOSTS=a.example,b.example): gcloud then needs
+    // another list delimiter; `|` is one no value may contain (the loading step refuses it).
+    const sep = target.plainEnv?.length ? "|" : ",";
+    const value = `--set-env-vars=${sep === "|" ? "^|^" : ""}${[...fixed, ...dynamic].join(sep)}`;
+    if (at >= 0) flags[at] = `"${value}"`;
+    else flags.push(`"${value}"`);
   }
   const lines = [...head, "--", ...chunk(flags, 2).map((group) => group.join(" "))];
   return `${lines.join(" \\\n  ")}\n`;

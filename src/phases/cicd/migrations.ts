@@ -75,7 +75,9 @@ function asJob(owner: DeployTarget, command: readonly string[]): DeployTarget {
     command: [...command],
     // A schema change may lock big tables: allow up to 30 minutes.
     timeoutSeconds: Math.max(owner.timeoutSeconds, 1800),
-    env: Object.fromEntries(Object.entries(owner.env ?? {}).filter(([k]) => k === "GOOGLE_CLOUD_PROJECT")),
+    // The owner's settings (the database engine flag and the Cloud SQL socket the design set: a
+    // Django app without DB=postgres would migrate a SQLite file), minus the AI enqueue settings.
+    env: Object.fromEntries(Object.entries(owner.env ?? {}).filter(([k]) => !k.startsWith("AI_"))),
   };
 }
 

@@ -6,6 +6,7 @@ import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
 import { deployOrder } from "./deploy-flags.js";
 import { migrations } from "./migrations.js";
+import { PLAIN_ENV_FILE, plainEnvNames } from "./plain-env.js";
 import { CICD_PATHS } from "./render.js";
 import { schedulesView } from "./schedules.js";
 import type { CicdResult } from "./schema.js";
@@ -94,6 +95,18 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
         `bash ${CICD_PATHS.setupSecrets} --from-vm USER@${ctx.inventory.host.hostname ?? "VM"} --env-file /etc/ENV_FILE`,
       ],
       files: [CICD_PATHS.setupSecrets],
+    });
+  }
+  const plain = plainEnvNames(deployment);
+  if (plain.length) {
+    const host = ctx.inventory.host.hostname ?? "VM";
+    steps.push({
+      stage: "foundations",
+      order: 45,
+      title: "Plain settings",
+      body: `${plain.map((n) => `\`${n}\``).join(", ")} ${plain.length === 1 ? "is a plain setting" : "are plain settings"} (modes, flags, host names), not secrets: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars with the values in \`${PLAIN_ENV_FILE}\`. Fill that file from the VM's env file (the command below prints exactly those lines; check them), commit it, and review changes to it like code. The deploy stops on a missing or empty value, and on characters other than letters, digits and \`_ . : = / @ % + , -\` (list the hosts instead of \`*\`).`,
+      commands: [`ssh USER@${host} "sudo grep -E '^(${plain.join("|")})=' /etc/ENV_FILE"`],
+      files: [PLAIN_ENV_FILE],
     });
   }
   const migrate = migrations(ctx);

@@ -5,6 +5,7 @@ import { renderTemplateSync, templateText } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail, sourceImageName, type CicdContext } from "./context.js";
+import { PLAIN_ENV_FILE, plainEnvFile, plainEnvNames } from "./plain-env.js";
 import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
 import type { CicdResult } from "./schema.js";
@@ -135,6 +136,10 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     githubRepoLabel: ctx.githubRepo ?? "your repository (pass --github-repo owner/repo)",
     secretsLabel: secrets.length > 0 ? secrets.map((s) => `\`${s}\``).join(", ") : "none",
     hasSecrets: secrets.length > 0,
+    plainEnv: plainEnvNames(deployment),
+    plainEnvLabel: plainEnvNames(deployment)
+      .map((n) => `\`${n}\``)
+      .join(", "),
     queues: queuesView(deployment)?.queues.map((q) => q.name) ?? [],
     publicServices: deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name),
     ownImages: deployment.services
@@ -160,6 +165,10 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
     { path: CICD_PATHS.canary, kind: "shell", content: templateText("cicd/canary.sh"), executable: true },
     { path: CICD_PATHS.setupWif, kind: "shell", content: setupWif(ctx), executable: true },
   ];
+  const plain = plainEnvNames(ctx.deployment);
+  // The team's values live here once filled in: written once, never overwritten.
+  if (plain.length)
+    artifacts.push({ path: PLAIN_ENV_FILE, kind: "text", content: plainEnvFile(plain), policy: "create-only" });
   const secrets = secretsView(ctx.deployment);
   if (secrets) {
     artifacts.push({

@@ -15,6 +15,7 @@ import {
 import { PINNED_ACTIONS, usesRef } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
 import { migrations } from "./migrations.js";
+import { loadPlainEnvStep, plainEnvNames } from "./plain-env.js";
 import { appTestJob, CHECKOUT, RUNNER, workerTestJob, workerTestTargets } from "./test-job.js";
 
 /**
@@ -113,7 +114,9 @@ function urlStep(service: string, variable: string, why: string): { name: string
 export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<string, unknown> {
   const { deployment } = ctx;
   const ownImages = sourceImageSteps(ctx);
+  const plain = plainEnvNames(deployment);
   const deploySteps: { name: string; run: string }[] = [
+    ...(plain.length ? [loadPlainEnvStep(plain)] : []),
     ...(deployment.caches ?? [])
       .map((c, i) => ({ c, i }))
       .filter(({ c }) => c.urlEnv.length > 0)

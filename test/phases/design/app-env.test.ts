@@ -1,7 +1,8 @@
 // The environment each Cloud Run target starts with (rules/app-env.ts): values the design knows
 // (listen address, the Cloud SQL socket, the engine flag in the app's own spelling) are set;
-// Cloud Run's names and a web server's settings on workers are dropped; every other name keeps
-// the VM's value through Secret Manager; a target that reaches Cloud SQL always has a way to.
+// Cloud Run's names and a web server's settings on workers are dropped; known plain settings
+// (ALLOWED_HOSTS, RAILS_ENV…) keep the VM's value as plain env vars (deploy/cloud-run.env); every
+// other name keeps it through Secret Manager; a target that reaches Cloud SQL always has a way to.
 import { describe, expect, it } from "vitest";
 import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
@@ -73,20 +74,45 @@ describe("app environment on Cloud Run", () => {
   });
 
   it("carries every other name through Secret Manager, never PORT, a computed name or the Memorystore address", () => {
-    expect(target(pg, "web").secrets).toEqual(["ALLOWED_HOSTS", "DB_PASSWORD", "GRANIAN_WORKERS", "SECRET_KEY"]);
+    expect(target(pg, "web").secrets).toEqual(["DB_PASSWORD", "GRANIAN_WORKERS", "SECRET_KEY"]);
+  });
+
+  it("passes a known plain setting as a plain env var, never a name that could hold a secret", () => {
+    expect(target(pg, "web").plainEnv).toEqual(["ALLOWED_HOSTS"]);
+    const r = design("postgres", [
+      "DEBUG",
+      "RAILS_ENV",
+      "DB_POOL",
+      "LOG_LEVEL",
+      "SECRET_KEY",
+      "SITE_URL",
+      "DEBUG_TOKEN",
+      "SENTRY_DSN",
+      "MYSTERY",
+    ]);
+    expect(target(r, "web").plainEnv).toEqual(["DB_POOL", "DEBUG", "LOG_LEVEL", "RAILS_ENV"]);
+    // A URL may carry a password, a token is a token, an unknown name may be anything.
+    expect(target(r, "web").secrets).toEqual(
+      expect.arrayContaining(["SECRET_KEY", "SITE_URL", "DEBUG_TOKEN", "SENTRY_DSN", "MYSTERY"]),
+    );
+    for (const name of ["DEBUG", "RAILS_ENV", "DB_POOL", "LOG_LEVEL"])
+      expect(target(r, "web").secrets).not.toContain(name);
   });
 
   it("gives a worker no web-server settings, and a crontab line its peers' settings", () => {
     const worker = target(pg, "worker");
     expect(worker.env).toEqual({ DB: "postgres", DB_HOST: SOCKET, DB_PORT: "5432" });
-    expect(worker.secrets).toEqual(["ALLOWED_HOSTS", "DB_PASSWORD", "SECRET_KEY"]);
-    expect(target(pg, "nightly").secrets).toEqual(["ALLOWED_HOSTS", "DB_PASSWORD", "SECRET_KEY"]);
+    expect(worker.secrets).toEqual(["DB_PASSWORD", "SECRET_KEY"]);
+    expect(worker.plainEnv).toEqual(["ALLOWED_HOSTS"]);
+    expect(target(pg, "nightly").secrets).toEqual(["DB_PASSWORD", "SECRET_KEY"]);
+    expect(target(pg, "nightly").plainEnv).toEqual(["ALLOWED_HOSTS"]);
   });
 
   it("says so in the mapping: values set, values carried", () => {
     const changes = pg.mapping.find((m) => m.service === "web")!.appChanges.join("\n");
     expect(changes).toContain(`DB_HOST=${SOCKET} (the Cloud SQL connector's unix socket folder)`);
-    expect(changes).toMatch(/ALLOWED_HOSTS, DB_PASSWORD, GRANIAN_WORKERS, SECRET_KEY keep their values from the VM/);
+    expect(changes).toMatch(/DB_PASSWORD, GRANIAN_WORKERS, SECRET_KEY keep their values from the VM/);
+    expect(changes).toMatch(/ALLOWED_HOSTS is a plain setting, not a secret: .*deploy\/cloud-run\.env/);
   });
 
   it("MySQL reaches the socket through the client's socket setting, with the app's engine spelling", () => {
@@ -116,7 +142,8 @@ describe("app environment on Cloud Run", () => {
   it("pool sizes and timeouts are not a connection: a process with only those still gets DATABASE_URL", () => {
     // Mastodon's Sidekiq sets DB_POOL and nothing else about its database.
     const tuned = design("postgres", ["DB_POOL", "RAILS_ENV"]);
-    expect(target(tuned, "worker").secrets).toEqual(["DATABASE_URL", "DB_POOL", "RAILS_ENV"]);
+    expect(target(tuned, "worker").secrets).toEqual(["DATABASE_URL"]);
+    expect(target(tuned, "worker").plainEnv).toEqual(["DB_POOL", "RAILS_ENV"]);
     const located = design("postgres", ["DB_POOL", "DB_HOST", "DB_PASS"]);
     expect(target(located, "worker").secrets).not.toContain("DATABASE_URL");
   });

@@ -1,9 +1,11 @@
 // The environment each Cloud Run service and job starts with. The VM's env file names the
 // settings (never their values); on Cloud Run some must change and the design knows to what: the
 // listen address (0.0.0.0, port 8080), the database engine flag and host (the Cloud SQL socket),
-// its port. PORT itself is Cloud Run's. Everything else the VM sets is carried over as it is:
-// secrets and plain settings alike go through Secret Manager (the setup script copies each value
-// from the VM's env file), so no value ever sits in the deploy configuration.
+// its port. PORT itself is Cloud Run's. Everything else the VM sets is carried over as it is: a
+// name known to hold a plain setting (a mode, a flag, a host list, a pool size) becomes a plain
+// env var whose value the team copies into deploy/cloud-run.env, a reviewed file in the repo;
+// every other name, anything that could hold a secret, goes through Secret Manager (the setup
+// script copies each value from the VM's env file), so no secret sits in the deploy configuration.
 // https://cloud.google.com/run/docs/container-contract#env-vars
 import { ENV_VALUE, type DeployTarget } from "../../../contracts/deployment.js";
 import type { Service } from "../../../inventory/schema.js";
@@ -45,6 +47,19 @@ const DATABASE_URL_NAME = /(^|_)(DATABASE_(URL|URI)|DB_(URL|URI))$/;
 
 /** The secret a target that reaches Cloud SQL gets when the VM showed no database setting at all. */
 export const DEFAULT_DATABASE_SECRET = "DATABASE_URL";
+
+/**
+ * Settings that are never secret by what they are: run modes, debug and SSL flags, log levels,
+ * locales, the app's own host names, pool and thread sizes. Deliberately a short list of known
+ * names: an unknown name may hold a secret, so it stays one.
+ */
+const PLAIN_SETTING =
+  /^(DEBUG|[A-Z0-9]+_DEBUG|RAILS_ENV|RACK_ENV|NODE_ENV|APP_ENV|FLASK_ENV|GO_ENV|MIX_ENV|ENVIRONMENT|DJANGO_SETTINGS_MODULE|SPRING_PROFILES_ACTIVE|RAILS_LOG_TO_STDOUT|RAILS_SERVE_STATIC_FILES|RAILS_FORCE_SSL|RAILS_ASSUME_SSL|SELF_HOSTED|LOG_LEVEL|[A-Z0-9]+_LOG_LEVEL|LOG_FORMAT|TZ|TIME_ZONE|LANG|LC_ALL|DEFAULT_LOCALE|ALLOWED_HOSTS|[A-Z0-9]+_ALLOWED_HOSTS|CSRF_TRUSTED_ORIGINS|SITE_ROOT|SITE_NAME|APP_DOMAIN|LOCAL_DOMAIN|WEB_DOMAIN|MALLOC_ARENA_MAX|STREAMING_CLUSTER_NUM|[A-Z0-9]+_(POOL|POOL_SIZE|THREADS|CONCURRENCY))$/;
+/** Any hint of a credential keeps a name secret, whatever else it looks like. */
+const SECRET_HINT =
+  /KEY|SECRET|TOKEN|PASS|PWD|CREDENTIAL|AUTH|PRIVATE|SALT|CERT|DSN|SIGN|COOKIE|SESSION|WEBHOOK|URL|URI/;
+/** A VM setting that may be passed as a plain env var: known to be plain, and nothing secret about it. */
+export const isPlainSetting = (name: string): boolean => PLAIN_SETTING.test(name) && !SECRET_HINT.test(name);
 
 /** Names that hold a Redis/cache address: filled from Memorystore, never copied from the VM (127.0.0.1). */
 export const STORE_ADDRESS =
@@ -93,7 +108,7 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
       set[name] = { value: db.engine === "mysql" ? "3306" : "5432", why: "the socket's port (part of its file name)" };
   }
   for (const [name, v] of Object.entries(set)) if (!ENV_VALUE.test(v.value)) delete set[name];
-  return { set, dropped, added: [], carried: [] };
+  return { set, dropped, added: [], carried: [], plain: [] };
 }
 
 /**
@@ -134,10 +149,12 @@ export function applyAppEnv(d: Draft): void {
     const plan = envPlan(d, names, t);
     const computed = Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, v.value]));
     const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name)]);
-    plan.carried = [...new Set(names.map((e) => e.toUpperCase()))]
+    const kept = [...new Set(names.map((e) => e.toUpperCase()))]
       .filter((e) => !skip.has(e) && !STORE_ADDRESS.test(e))
       .sort();
-    let secrets = [...new Set([...t.secrets, ...plan.carried])].filter((e) => !skip.has(e));
+    plan.plain = kept.filter(isPlainSetting);
+    plan.carried = kept.filter((e) => !isPlainSetting(e));
+    let secrets = [...new Set([...t.secrets, ...plan.carried])].filter((e) => !skip.has(e) && !isPlainSetting(e));
     if (t.cloudSqlInstance && ![...secrets, ...Object.keys(computed)].some(isDbConnectionSetting)) {
       secrets = [...secrets, DEFAULT_DATABASE_SECRET];
       plan.added.push({
@@ -147,6 +164,7 @@ export function applyAppEnv(d: Draft): void {
     }
     t.secrets = secrets.sort();
     if (Object.keys(computed).length) t.env = { ...computed, ...t.env };
+    if (plan.plain.length) t.plainEnv = plan.plain;
     d.notes.env = { ...d.notes.env, [t.name]: plan };
   }
 }
@@ -163,6 +181,10 @@ export function envChanges(plan: EnvPlan | undefined, target: DeployTarget): str
   if (set.length)
     out.push(
       `The deploy sets ${set.map(([k, v]) => `${k}=${v.value} (${v.why})`).join(", ")}; the VM's values for these do not apply.`,
+    );
+  if (plan.plain.length)
+    out.push(
+      `${plan.plain.join(", ")} ${plan.plain.length === 1 ? "is a plain setting, not a secret" : "are plain settings, not secrets"}: the deploy passes ${plan.plain.length === 1 ? "it" : "them"} as plain env vars, with the values in deploy/cloud-run.env (copy them from the VM's env file; the file is committed and reviewed like code).`,
     );
   if (carried.length)
     out.push(

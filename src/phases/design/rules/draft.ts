@@ -44,6 +44,8 @@ export interface EnvPlan {
   added: Array<{ name: string; why: string }>;
   /** Names whose VM value is carried over through Secret Manager. */
   carried: string[];
+  /** Non-secret names whose VM value is carried over as a plain env var (deploy/cloud-run.env). */
+  plain: string[];
 }
 
 /** A user-file folder moved to Cloud Storage (rules/storage.ts). */

@@ -1,0 +1,49 @@
+// Plain settings carried from the VM (the design's `plainEnv`: DEBUG, RAILS_ENV, ALLOWED_HOSTS…)
+// are not secrets, so they do not go through Secret Manager: their values live in
+// deploy/cloud-run.env, a file the team fills from the VM's env file and reviews like code. The
+// deploy workflow reads it in one step, checks every value, and passes each as a plain env var.
+import type { Deployment } from "../../contracts/deployment.js";
+
+export const PLAIN_ENV_FILE = "deploy/cloud-run.env";
+
+/** Every plain setting some target reads, sorted. */
+export function plainEnvNames(deployment: Deployment): string[] {
+  return [...new Set(deployment.services.flatMap((s) => s.plainEnv ?? []))].sort();
+}
+
+/** The workflow variable ($GITHUB_ENV) that carries a plain setting to the deploy steps. */
+export const plainEnvVar = (name: string): string => `PLAIN_${name}`;
+
+/**
+ * Reads deploy/cloud-run.env into $GITHUB_ENV. A missing or empty value stops the deploy: the app
+ * would start with the wrong mode or no allowed host. Only characters gcloud and canary.sh take in
+ * a flag pass (no spaces, quotes, `*` or `|`, the list delimiter the deploy uses); `*` as a host
+ * list is refused on purpose (name the hosts).
+ */
+export function loadPlainEnvStep(names: readonly string[]): { name: string; run: string } {
+  const run = `file=${PLAIN_ENV_FILE}
+[[ -f $file ]] || { echo "::error::$file is missing: create it with the VM's values (docs/migration/README.md)"; exit 1; }
+load() {
+  local value
+  value="$(grep -E "^$1=" "$file" | tail -n 1 | cut -d= -f2-)" || true
+  [[ -n $value ]] || { echo "::error file=$file::$1 has no value: copy it from the VM's env file"; exit 1; }
+  [[ $value =~ ^[A-Za-z0-9_.:=/@%+,-]+$ ]] ||
+    { echo "::error file=$file::$1: a plain env var may hold letters, digits and _ . : = / @ % + , - only"; exit 1; }
+  echo "PLAIN_$1=$value" >> "$GITHUB_ENV"
+}
+${names.map((n) => `load ${n}`).join("\n")}
+`;
+  return { name: `Load the plain settings (${PLAIN_ENV_FILE})`, run };
+}
+
+/** The file as first written: the names, with an empty value for each, to fill in from the VM. */
+export function plainEnvFile(names: readonly string[]): string {
+  return [
+    "# Plain (non-secret) settings the Cloud Run services read as env vars: one NAME=value a line.",
+    "# Copy each value from the VM's env file. Secrets never go here: they are in Secret Manager",
+    "# (scripts/setup-secrets.sh). The deploy refuses an empty value and any character outside",
+    "# letters, digits and _ . : = / @ % + , -",
+    ...names.map((n) => `${n}=`),
+    "",
+  ].join("\n");
+}

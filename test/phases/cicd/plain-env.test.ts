@@ -1,0 +1,96 @@
+// Plain settings carried from the VM (the design's plainEnv) reach Cloud Run as plain env vars:
+// the deploy reads deploy/cloud-run.env in one step that refuses a missing, empty or unsafe value,
+// and passes each with a list delimiter a value cannot contain (ALLOWED_HOSTS holds commas).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderOffline, repoFor } from "../../helpers/offline-output.js";
+import { ROOT } from "../../helpers/phase-input.js";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+type Step = { name: string; run?: string };
+
+describe("plain settings (healthchecks: ALLOWED_HOSTS, SITE_ROOT)", async () => {
+  const file = path.join(ROOT, "test/fixtures/real/healthchecks/inventory.yaml");
+  const out = await renderOffline(file, repoFor(file));
+  const get = (p: string) => out.artifacts.find((a) => a.path === p);
+  const steps = parse(get(".github/workflows/deploy.yml")!.content).jobs.deploy.steps as Step[];
+  const load = steps.find((s) => s.name.startsWith("Load the plain settings"))!;
+
+  /** Runs the loading step against a deploy/cloud-run.env with these lines; returns exit code and $GITHUB_ENV. */
+  async function runLoad(lines: string[] | undefined): Promise<{ code: number; env: string; stdout: string }> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "im-plain-"));
+    dirs.push(dir);
+    if (lines) {
+      await execa("mkdir", ["-p", path.join(dir, "deploy")]);
+      writeFileSync(path.join(dir, "deploy/cloud-run.env"), `# comment\n${lines.join("\n")}\n`);
+    }
+    writeFileSync(path.join(dir, "github.env"), "");
+    const run = await execa("bash", ["-e", "-c", load.run!], {
+      cwd: dir,
+      env: { GITHUB_ENV: path.join(dir, "github.env") },
+      reject: false,
+    });
+    return { code: run.exitCode ?? -1, env: readFileSync(path.join(dir, "github.env"), "utf8"), stdout: run.stdout };
+  }
+
+  it("writes the file once, with the names to fill in, and plans the step that fills it", () => {
+    const env = get("deploy/cloud-run.env")!;
+    expect(env.policy).toBe("create-only");
+    expect(env.content).toMatch(/^ALLOWED_HOSTS=$/m);
+    expect(env.content).toMatch(/^SITE_ROOT=$/m);
+    const step = out.steps.find((s) => s.title === "Plain settings")!;
+    expect(step.commands).toEqual([expect.stringContaining("grep -E '^(ALLOWED_HOSTS|SITE_ROOT)='")]);
+  });
+
+  it("loads the values before any deploy or migration step", () => {
+    expect(steps.indexOf(load)).toBeLessThan(steps.findIndex((s) => /^(Deploy|Migrate) /.test(s.name)));
+  });
+
+  it("passes each value as a plain env var, with | as the list delimiter", () => {
+    const web = steps.find((s) => s.name === "Deploy healthchecks (api)")!.run!;
+    expect(web).toMatch(
+      /"--set-env-vars=\^\|\^[^"]*\|ALLOWED_HOSTS=\$\{PLAIN_ALLOWED_HOSTS\}\|SITE_ROOT=\$\{PLAIN_SITE_ROOT\}"/,
+    );
+    expect(web).not.toMatch(/--set-secrets=[^ ]*ALLOWED_HOSTS/);
+    expect(get("scripts/setup-secrets.sh")!.content).not.toMatch(/SECRETS=\([^)]*ALLOWED_HOSTS/);
+  });
+
+  it("runs the migration job with the app's settings: engine flag, socket and plain settings", () => {
+    const migrate = steps.find((s) => s.name.startsWith("Migrate the database"))!.run!;
+    // Without DB=postgres, Healthchecks' settings fall back to SQLite and migrate a file in the container.
+    expect(migrate).toMatch(
+      /--set-env-vars=\^\|\^DB=postgres\|DB_HOST=\/cloudsql\/[^|]+\|ALLOWED_HOSTS=\$\{PLAIN_ALLOWED_HOSTS\}/,
+    );
+  });
+
+  it("accepts a host list with commas", async () => {
+    const run = await runLoad(["ALLOWED_HOSTS=hc.example.com,www.hc.example.com", "SITE_ROOT=https://hc.example.com"]);
+    expect(run.code).toBe(0);
+    expect(run.env).toBe(
+      "PLAIN_ALLOWED_HOSTS=hc.example.com,www.hc.example.com\nPLAIN_SITE_ROOT=https://hc.example.com\n",
+    );
+  });
+
+  it.each([
+    ["the file is missing", undefined, /is missing/],
+    ["a value is empty", ["ALLOWED_HOSTS=", "SITE_ROOT=https://hc.example.com"], /ALLOWED_HOSTS has no value/],
+    ["a name is absent", ["ALLOWED_HOSTS=hc.example.com"], /SITE_ROOT has no value/],
+    [
+      "a value is *",
+      ["ALLOWED_HOSTS=*", "SITE_ROOT=https://hc.example.com"],
+      /ALLOWED_HOSTS: a plain env var may hold/,
+    ],
+    ["a value holds |", ["ALLOWED_HOSTS=a|b", "SITE_ROOT=x"], /ALLOWED_HOSTS: a plain env var may hold/],
+    ["a value holds a space", ["ALLOWED_HOSTS=a b", "SITE_ROOT=x"], /ALLOWED_HOSTS: a plain env var may hold/],
+  ])("stops the deploy when %s", async (_why, lines, message) => {
+    const run = await runLoad(lines);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(message);
+  });
+});
