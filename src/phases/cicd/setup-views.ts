@@ -2,6 +2,7 @@
 // Every value is a pattern-checked name from the deployment contract; nothing else reaches them.
 import {
   DATABASE_URL_NAME,
+  isAiGatewayTarget,
   isAiWorkerTarget,
   isAppApi,
   type Cache,
@@ -206,9 +207,9 @@ export function databaseView(deployment: Deployment, stack: Stack, appName: stri
     scheme,
     socketParam,
     urlSecrets: mounted.length > 0 ? mounted : [FALLBACK_URL_SECRET],
-    // The AI worker mounts a URL of its own choosing; the app's services must read one too.
+    // The AI worker and gateway mount a URL of their own choosing; the app's services must read one too.
     urlMounted: deployment.services.some(
-      (s) => !isAiWorkerTarget(s) && s.secrets.some((n) => DATABASE_URL_NAME.test(n)),
+      (s) => !isAiWorkerTarget(s) && !isAiGatewayTarget(s) && s.secrets.some((n) => DATABASE_URL_NAME.test(n)),
     ),
     urlForm: `${scheme}://USER:PASSWORD@/${database}?${socketParam}=/cloudsql/${connection}`,
   };

@@ -144,6 +144,13 @@ describe.each([
     expect(script).toMatch(/--member "serviceAccount:\$\{WORKER_SA\}" --role roles\/aiplatform\.user/);
   });
 
+  it("does not count the gateway's database URL as the app's: the database step reads as without llm", async () => {
+    const original = path.join(ROOT, "test/fixtures/real", app, "inventory.yaml");
+    const without = await renderOffline(original, repoFor(original));
+    const warns = (steps: { body: string }[]) => steps.some((s) => /The app does not read it yet/.test(s.body));
+    expect(warns((await rendered).steps)).toBe(warns(without.steps));
+  });
+
   it("watches the gateway with request SLOs, not with a public uptime check", async () => {
     const dep = await deployment();
     const gateway = dep.services.find(isAiGatewayTarget)!;
