@@ -42,6 +42,10 @@ const BUILD_AUTH = [
     run: 'printf \'%s\' "$ACCESS_TOKEN" | docker login -u oauth2accesstoken --password-stdin "https://${REGION}-docker.pkg.dev"\n',
   },
 ];
+// The deployer keeps auth's credentials file: setup-gcloud signs gcloud in only from the file auth
+// names in GOOGLE_GHA_CREDS_PATH (google-github-actions/setup-cloud-sdk, authenticateGcloudSDK),
+// and every deploy step is gcloud. This job builds no image and uploads no workspace, and auth
+// deletes the file when the job ends (cleanup_credentials).
 const DEPLOY_AUTH = [
   {
     name: "Authenticate to Google Cloud as the deployer (production environment only)",

@@ -154,6 +154,28 @@ describe("identities and credentials", () => {
     expect(users.map(([id, job]) => [id, job.environment])).toEqual([["deploy", "production"]]);
   });
 
+  // The deploy job keeps auth's credentials file: setup-gcloud signs gcloud in only from the file
+  // auth names in GOOGLE_GHA_CREDS_PATH. So no job but build may build, push or upload its workspace.
+  it.each([
+    ["seed-vm", seed],
+    ["django-postgres", django],
+    ["api-only", node],
+  ])("%s: only the build job runs docker build and push; the deploy job ships no workspace", (_, workflow) => {
+    const runsIn = (pattern: RegExp) =>
+      Object.entries(workflow.jobs)
+        .filter(([, job]) => job.steps.some((s) => pattern.test(s.run ?? "")))
+        .map(([id]) => id);
+    expect(runsIn(/\bdocker\s+(buildx\s+)?build\b/)).toEqual(["build"]);
+    expect(runsIn(/\bdocker\s+push\b/)).toEqual(["build"]);
+    expect(runsIn(/--source[\s=]|\bbuilds\s+submit\b|\bgsutil\b|\bstorage\s+cp\b/)).toEqual([]);
+    const uploads = Object.entries(workflow.jobs).filter(([, job]) =>
+      job.steps.some((s) => s.uses?.startsWith("actions/upload-artifact@")),
+    );
+    expect(uploads).toEqual([]);
+    const deployAuth = workflow.jobs.deploy!.steps.find((s) => s.uses?.startsWith("google-github-actions/auth@"))!;
+    expect(deployAuth.with?.create_credentials_file).toBeUndefined();
+  });
+
   it(".dockerignore keeps google-github-actions/auth credential files out of the build context", () => {
     expect(templateText("cicd/dockerignore").split("\n")).toContain("gha-creds-*.json");
   });
