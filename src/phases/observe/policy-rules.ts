@@ -49,7 +49,7 @@ export function offlinePolicy(ctx: ObserveContext): ObserveResult["errorBudgetPo
     hours !== undefined
       ? `Outside ${inventory.target.businessHours} only the fast-burn availability alert of a public service is worth a phone notification: ` +
         `left for the ${night}-hour night it would spend ${percent(budgetShare(fast.threshold, night!, SLO_WINDOW_DAYS))} of the budget. ` +
-        "Slow burns, queue, database and scheduled-job alerts wait for the morning."
+        `Slow burns, queue, ${ctx.deployment.services.some((s) => s.kind === "worker-pool") ? "worker pool, " : ""}database and scheduled-job alerts wait for the morning.`
       : `The inventory gives no business hours, so the service is treated as used around the clock. ` +
         (engineers !== undefined && engineers >= 4
           ? "Run a weekly on-call rotation for fast-burn alerts; everything else waits for the morning."

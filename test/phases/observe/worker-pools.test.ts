@@ -10,7 +10,7 @@ import { offlineObserve } from "../../../src/phases/observe/offline.js";
 import { renderObserve } from "../../../src/phases/observe/render.js";
 import { jobLine } from "../../../src/phases/observe/worker-pools.js";
 import type { Artifact } from "../../../src/write/plan.js";
-import { chainFile, chainYaml } from "../../helpers/chain.js";
+import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 import { ROOT } from "../../helpers/phase-input.js";
 import { RUBY_WORKER_ONLY } from "./inventories.js";
 
@@ -111,4 +111,11 @@ describe("how long no finished job is news", () => {
   it("an app with a request a second on average runs jobs all day: 6 hours", () => {
     expect(absence(RUBY_WORKER_ONLY.replace("team:", "traffic: { averageRps: 3 }\nteam:"))).toBe("21600s");
   });
+});
+
+it("the error-budget policy lets worker pool alerts wait for the morning, with the queue's", () => {
+  const pools = chainFile(EXAMPLE("seed-vm")); // Celery kept on Memorystore: a worker pool
+  expect(offlineObserve(pools.input).errorBudgetPolicy.outsideBusinessHours).toContain("worker pool");
+  const pushed = chainFile(EXAMPLE("seed-vm"), { celery: "push" }); // Cloud Tasks workers only
+  expect(offlineObserve(pushed.input).errorBudgetPolicy.outsideBusinessHours).not.toContain("worker pool");
 });
