@@ -12,7 +12,7 @@ import { buildObserveContext, type ObserveContext } from "./context.js";
 import { appName, CHANNEL_TOKEN, OBSERVE_PATHS, UPTIME_TOKEN } from "./names.js";
 import { buildPlan, type MonitoringPlan } from "./plan.js";
 import { checkResult } from "./result-check.js";
-import { POOL_CPU_PERCENT, POOL_MEMORY_PERCENT } from "./worker-pools.js";
+import { hours, POOL_CPU_PERCENT, POOL_MEMORY_PERCENT } from "./worker-pools.js";
 import type { ObserveResult, Slo } from "./schema.js";
 
 const MEASURES: Record<Slo["kind"], (s: Slo) => string> = {
@@ -87,7 +87,7 @@ function alertLines(
       detail:
         `no instance running for 5 min (no data counts as none), CPU over ${POOL_CPU_PERCENT}% (p99) for 15 min, or memory over ${POOL_MEMORY_PERCENT}% for 10 min` +
         (w.jobs
-          ? `, or no job finished for ${Math.round(w.jobs.silenceSeconds / 3600)} hours (a log-based metric counts the ${w.jobs.line.line} line its ${w.what} writes per job).`
+          ? `, or no job finished for ${hours(w.jobs.silenceSeconds)} hours (a log-based metric counts the ${w.jobs.line.line} line its ${w.what} writes per job).`
           : `. Its ${w.what} writes no line per finished job at its default log level, so a stuck one looks like an idle one: see "Worker pools" below.`),
     });
   return lines;

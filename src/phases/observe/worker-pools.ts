@@ -60,6 +60,9 @@ export interface PoolWatch {
  * in the inventory) runs background jobs all day, so 6 hours; otherwise the longest absence Cloud
  * Monitoring evaluates (23.5 hours), because a quiet app's queue may sleep through the night.
  */
+/** 21600 → "6", 84600 → "23.5". */
+export const hours = (seconds: number): string => String(Math.round(seconds / 360) / 10);
+
 export function silenceSeconds(ctx: ObserveContext): number {
   const t = ctx.inventory.traffic;
   const average = t.averageRps ?? (t.peakRps !== undefined ? t.peakRps / 4 : 0);
@@ -144,7 +147,7 @@ export function poolPolicy(deployment: Deployment, watch: PoolWatch): PolicySpec
   ];
   if (jobs)
     conditions.push({
-      displayName: `no finished job for ${Math.round(jobs.silenceSeconds / 3600)} h`,
+      displayName: `no finished job for ${hours(jobs.silenceSeconds)} h`,
       conditionAbsent: {
         filter: `metric.type="${LOG_METRIC_PREFIX}${jobs.metric.name}" AND resource.type="${POOL_RESOURCE}"`,
         aggregations: [
@@ -161,7 +164,7 @@ export function poolPolicy(deployment: Deployment, watch: PoolWatch): PolicySpec
     });
   const docs =
     `Worker pool **${pool.name}** (${watch.what}, ${pool.minInstances} instance(s)) has no instance running, ` +
-    `works at its CPU or memory limit${jobs ? `, or has not finished a job (${jobs.line.line} log line) for ${Math.round(jobs.silenceSeconds / 3600)} hours` : ""}. ` +
+    `works at its CPU or memory limit${jobs ? `, or has not finished a job (${jobs.line.line} log line) for ${hours(jobs.silenceSeconds)} hours` : ""}. ` +
     "A pool does not autoscale and serves no requests, so nothing else notices: its queue just grows. " +
     `\`gcloud beta run worker-pools describe ${pool.name} --region ${deployment.region}\` shows its revision and instances; ` +
     "its logs show crashes (exit codes, out-of-memory) and what the consumer last did. " +

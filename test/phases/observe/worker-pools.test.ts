@@ -103,13 +103,17 @@ describe("how long no finished job is news", () => {
     const { input } = chainYaml(yaml);
     const files = renderObserve(offlineObserve(input), input);
     const policy = json(files, "monitoring/alert-policies/ingest-prod-worker-health.json");
-    return policy.conditions.find((c: { conditionAbsent?: unknown }) => c.conditionAbsent).conditionAbsent.duration;
+    const condition = policy.conditions.find((c: { conditionAbsent?: unknown }) => c.conditionAbsent);
+    return [condition.conditionAbsent.duration, condition.displayName];
   };
   it("a quiet app (or one whose traffic is unknown) may idle through the night: 23.5 hours", () => {
-    expect(absence(RUBY_WORKER_ONLY)).toBe("84600s");
+    expect(absence(RUBY_WORKER_ONLY)).toEqual(["84600s", "no finished job for 23.5 h"]);
   });
   it("an app with a request a second on average runs jobs all day: 6 hours", () => {
-    expect(absence(RUBY_WORKER_ONLY.replace("team:", "traffic: { averageRps: 3 }\nteam:"))).toBe("21600s");
+    expect(absence(RUBY_WORKER_ONLY.replace("team:", "traffic: { averageRps: 3 }\nteam:"))).toEqual([
+      "21600s",
+      "no finished job for 6 h",
+    ]);
   });
 });
 
