@@ -5,6 +5,9 @@
 // Each process runs under GNU time when present, so CPU time (user + system, children included)
 // is printed beside the wall time: on a shared, loaded machine the wall time is mostly waiting
 // for a core, and the CPU time is what the wall time is on a quiet one (single-threaded work).
+// BENCH_PRIORITY=rt runs each measured process (and its validators) at real-time round-robin
+// priority (chrt -r 10, as root): the nearest a busy shared machine gets to an idle one for the
+// wall time, at the cost of pausing everyone else's work for those seconds. Off by default.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -13,16 +16,19 @@ import { BIN, ROOT, SEED, cleanEnv, median, tmp } from "./lib.mjs";
 import { generateInventory } from "./gen-inventory.mjs";
 
 const GNU_TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+const PRIORITY =
+  process.env.BENCH_PRIORITY === "rt" && existsSync("/usr/bin/chrt") ? ["/usr/bin/chrt", "-r", "10"] : [];
 const timeFile = path.join(tmp(), "time.txt");
 
 /** One process: wall ms, CPU ms (user + system, children included), peak RSS MiB (GNU time only). */
 function once(args, env) {
   const start = process.hrtime.bigint();
   if (!GNU_TIME) {
-    execFileSync(process.execPath, args, { env, cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    const [file, ...rest] = [...PRIORITY, process.execPath, ...args];
+    execFileSync(file, rest, { env, cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
     return { wall: Number(process.hrtime.bigint() - start) / 1e6 };
   }
-  execFileSync(GNU_TIME, ["-f", "%U %S %M", "-o", timeFile, process.execPath, ...args], {
+  execFileSync(GNU_TIME, ["-f", "%U %S %M", "-o", timeFile, ...PRIORITY, process.execPath, ...args], {
     env,
     cwd: ROOT,
     stdio: ["ignore", "ignore", "pipe"],
@@ -60,7 +66,9 @@ function measure(name, args, { runs = 7, warmup = 1, before, env = cleanEnv(), t
 console.log(
   `load average ${loadavg()
     .map((l) => l.toFixed(1))
-    .join(" ")} (figures are for a quiet machine when ≈ 0)`,
+    .join(
+      " ",
+    )} (figures are for a quiet machine when ≈ 0)${PRIORITY.length ? "; measured at real-time priority (BENCH_PRIORITY=rt)" : ""}`,
 );
 const out = tmp();
 const fresh = () => rmSync(out, { recursive: true, force: true });
