@@ -1,7 +1,7 @@
 // What scripts/setup-secrets.sh and scripts/setup-queues.sh need from the design's deployment.
 // Every value is a pattern-checked name from the deployment contract; nothing else reaches them.
+import { databaseSettingRole, isStoredDatabaseSetting } from "../../contracts/database-settings.js";
 import {
-  DATABASE_URL_NAME,
   isAiGatewayTarget,
   isAiWorkerTarget,
   isAppApi,
@@ -17,6 +17,8 @@ export interface SecretsView {
   /** `SECRET:runtime-account` pairs. */
   grants: string[];
   dbUrlSecrets: string[];
+  /** The Cloud SQL user's name, password and database name: setup-database.sh writes them. */
+  dbUserSecrets: string[];
   dbUrlForm: string;
 }
 
@@ -34,12 +36,16 @@ export function secretsView(deployment: Deployment): SecretsView | undefined {
   const secrets = [...new Set(deployment.services.flatMap((s) => s.secrets))].sort();
   if (secrets.length === 0) return undefined;
   const grants = [...new Set(deployment.services.flatMap((s) => s.secrets.map((x) => `${x}:${s.serviceAccount}`)))];
+  const cloudSql = new Set(deployment.services.filter((s) => s.cloudSqlInstance).flatMap((s) => s.secrets));
   return {
     project: deployment.project,
     secrets,
     grants: grants.sort(),
-    // Never copied from the VM: there they point at the VM's own database.
-    dbUrlSecrets: secrets.filter((s) => DATABASE_URL_NAME.test(s)),
+    // Never copied from the VM: there they point at the VM's own database and user.
+    dbUrlSecrets: secrets.filter((s) => databaseSettingRole(s) === "url"),
+    dbUserSecrets: secrets.filter(
+      (s) => isStoredDatabaseSetting(s) && databaseSettingRole(s) !== "url" && cloudSql.has(s),
+    ),
     dbUrlForm: cloudSqlUrlForm(deployment),
   };
 }
@@ -155,14 +161,25 @@ export interface DatabaseView {
   user: string;
   scheme: string;
   socketParam: string;
-  /** The secrets the URL is written to: the ones the services mount, or DATABASE_URL. */
+  /** The secrets the URL is written to, in the form the stack's driver reads: the ones the services mount. */
   urlSecrets: string[];
+  /** URLs only JDBC reads (a Java app): the Cloud SQL Java connector's form. */
+  jdbcUrlSecrets: string[];
+  /** Split settings the app reads instead of (or beside) a URL, each written for the user created. */
+  userSecrets: string[];
+  passwordSecrets: string[];
+  nameSecrets: string[];
   /**
-   * False when none of the app's services mounts a database URL (the inventory names no such
-   * variable): the URL still goes to DATABASE_URL, so the generated password is never lost, but
-   * the app reads it only once a service declares it.
+   * False when none of the app's services mounts a database setting (the inventory names none):
+   * the URL then goes to DATABASE_URL, so the generated password is never lost, but the app reads
+   * it only once a service declares it.
    */
   urlMounted: boolean;
+  /** Every secret the script writes, for the plan. */
+  storedSecrets: string[];
+  jdbcForm: string;
+  jdbcScheme: string;
+  jdbcFactory: string;
   urlForm: string;
 }
 
@@ -188,9 +205,23 @@ export function databaseView(deployment: Deployment, stack: Stack, appName: stri
       .replace(/^[^A-Za-z_]+/, "")
       .slice(0, 63) || "app";
   const connection = `${deployment.project}:${deployment.region}:${db.instance}`;
-  const mounted = [...new Set(deployment.services.flatMap((s) => s.secrets))]
-    .filter((s) => DATABASE_URL_NAME.test(s))
-    .sort();
+  const onSql = deployment.services.filter((s) => s.cloudSqlInstance);
+  const mountedBy = (pick: (t: Deployment["services"][number]) => boolean, role: string) =>
+    [...new Set(onSql.filter(pick).flatMap((s) => s.secrets))].filter((n) => databaseSettingRole(n) === role).sort();
+  const isAi = (t: Deployment["services"][number]) => isAiWorkerTarget(t) || isAiGatewayTarget(t);
+  // The AI worker and gateway are Python (SQLAlchemy URL); a Java app's own URLs are JDBC.
+  const aiUrls = mountedBy(isAi, "url");
+  const appUrls = mountedBy((t) => !isAi(t), "url");
+  const jdbcUrlSecrets = stack === "java" ? appUrls.filter((n) => !aiUrls.includes(n)) : [];
+  const urls = [...new Set([...aiUrls, ...appUrls])].filter((n) => !jdbcUrlSecrets.includes(n)).sort();
+  const [userSecrets, passwordSecrets, nameSecrets] = (["user", "password", "name"] as const).map((r) =>
+    mountedBy(() => true, r),
+  );
+  const appStored = onSql.filter((t) => !isAi(t)).flatMap((t) => t.secrets.filter(isStoredDatabaseSetting));
+  const anyStored = urls.length + jdbcUrlSecrets.length + passwordSecrets!.length > 0;
+  const urlSecrets = anyStored ? urls : [FALLBACK_URL_SECRET];
+  const socketDb = (engine: string) => (engine === "postgres" ? "postgresql" : "mysql");
+  const jdbcFactory = `com.google.cloud.sql.${db.engine === "postgres" ? "postgres" : "mysql"}.SocketFactory`;
   return {
     project: deployment.project,
     region: deployment.region,
@@ -206,11 +237,18 @@ export function databaseView(deployment: Deployment, stack: Stack, appName: stri
     user: "app",
     scheme,
     socketParam,
-    urlSecrets: mounted.length > 0 ? mounted : [FALLBACK_URL_SECRET],
+    urlSecrets,
+    jdbcUrlSecrets,
+    userSecrets: userSecrets!,
+    passwordSecrets: passwordSecrets!,
+    nameSecrets: nameSecrets!,
     // The AI worker and gateway mount a URL of their own choosing; the app's services must read one too.
-    urlMounted: deployment.services.some(
-      (s) => !isAiWorkerTarget(s) && !isAiGatewayTarget(s) && s.secrets.some((n) => DATABASE_URL_NAME.test(n)),
-    ),
+    urlMounted: appStored.length > 0,
+    storedSecrets: [...urlSecrets, ...jdbcUrlSecrets, ...userSecrets!, ...passwordSecrets!, ...nameSecrets!],
+    // https://github.com/GoogleCloudPlatform/cloud-sql-jdbc-socket-factory/blob/main/docs/jdbc.md
+    jdbcForm: `jdbc:${socketDb(db.engine)}:///${database}?cloudSqlInstance=${connection}&socketFactory=${jdbcFactory}&user=USER&password=PASSWORD`,
+    jdbcScheme: socketDb(db.engine),
+    jdbcFactory,
     urlForm: `${scheme}://USER:PASSWORD@/${database}?${socketParam}=/cloudsql/${connection}`,
   };
 }

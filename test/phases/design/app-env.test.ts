@@ -111,7 +111,8 @@ describe("app environment on Cloud Run", () => {
   it("says so in the mapping: values set, values carried", () => {
     const changes = pg.mapping.find((m) => m.service === "web")!.appChanges.join("\n");
     expect(changes).toContain(`DB_HOST=${SOCKET} (the Cloud SQL connector's unix socket folder)`);
-    expect(changes).toMatch(/DB_PASSWORD, GRANIAN_WORKERS, SECRET_KEY keep their values from the VM/);
+    expect(changes).toMatch(/GRANIAN_WORKERS, SECRET_KEY keep their values from the VM/);
+    expect(changes).toMatch(/DB_PASSWORD must name the Cloud SQL user and database .*scripts\/setup-database\.sh/);
     expect(changes).toMatch(/ALLOWED_HOSTS is a plain setting, not a secret: .*deploy\/cloud-run\.env/);
   });
 
@@ -122,11 +123,58 @@ describe("app environment on Cloud Run", () => {
       DB_HOST: "localhost",
       DB_SOCKET: SOCKET,
     });
-    // Without a socket setting the host cannot be a path: the VM's value is carried, and the
-    // database entry says to connect through the socket.
+    // Without a socket setting: Django's MySQL backend takes a host starting with / as the socket
+    // (the worker runs manage.py); a client that does not is told how to read DB_SOCKET, which
+    // the deploy sets; the VM's host is never carried.
     const bare = design("mysql", ["DB_HOST", "DB_PASSWORD"]);
-    expect(target(bare, "web").env ?? {}).toEqual({});
-    expect(target(bare, "web").secrets).toContain("DB_HOST");
+    expect(target(bare, "web").env).toEqual({ DB_HOST: "localhost", DB_SOCKET: SOCKET });
+    expect(target(bare, "worker").env).toEqual({ DB_HOST: SOCKET });
+    for (const name of ["web", "worker"]) expect(target(bare, name).secrets, name).toEqual(["DB_PASSWORD"]);
+    const web = bare.mapping.find((m) => m.service === "web")!.appChanges.join("\n");
+    expect(web).toMatch(
+      /takes no socket path .*unix_socket=os\.environ\["DB_SOCKET"\].*Cloud SQL Auth Proxy as a sidecar/,
+    );
+    expect(bare.mapping.find((m) => m.service === "worker")!.appChanges.join("\n")).not.toMatch(/takes no socket path/);
+  });
+
+  it("Laravel reads DB_SOCKET even when its .env does not set it; JDBC apps are told to add the Java connector", () => {
+    const php = design(
+      "mysql",
+      ["DB_CONNECTION", "DB_HOST", "DB_PORT", "DB_DATABASE", "DB_USERNAME", "DB_PASSWORD"],
+      "",
+    ).deployment.services; // python services: the socket-path change instead
+    expect(php.find((t) => t.replaces.includes("web"))!.env).toMatchObject({ DB_HOST: "localhost", DB_SOCKET: SOCKET });
+    const laravel = design(
+      "mysql",
+      ["SECRET_KEY"],
+      `  - name: app
+    role: web
+    software: php-fpm
+    runtime: php
+    framework: laravel
+    listen: ["127.0.0.1:9000"]
+    dependsOn: [db]
+    env: [DB_CONNECTION, DB_HOST, DB_PORT, DB_DATABASE, DB_USERNAME, DB_PASSWORD]
+  - name: api
+    role: web
+    software: java
+    runtime: java
+    command: java -jar app.jar
+    listen: ["127.0.0.1:8081"]
+    dependsOn: [db]
+    env: [SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD, DB_HOST]
+`,
+    );
+    const app = target(laravel, "app");
+    expect(app.env).toEqual({ DB_CONNECTION: "mysql", DB_HOST: "localhost", DB_PORT: "3306", DB_SOCKET: SOCKET });
+    expect(app.secrets).toEqual(["DB_DATABASE", "DB_PASSWORD", "DB_USERNAME"]);
+    expect(laravel.mapping.find((m) => m.service === "app")!.appChanges.join("\n")).not.toMatch(/takes no socket path/);
+    const api = target(laravel, "api");
+    expect(api.env ?? {}).toEqual({});
+    expect(api.secrets).toEqual(["SPRING_DATASOURCE_PASSWORD", "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME"]);
+    expect(laravel.mapping.find((m) => m.service === "api")!.appChanges.join("\n")).toMatch(
+      /JDBC, which cannot open a unix socket: add the Cloud SQL Java connector \(com\.google\.cloud\.sql:mysql-socket-factory-connector-j-8\)/,
+    );
   });
 
   it("a process that uses the database but shows no database setting gets DATABASE_URL, and is told to read it", () => {

@@ -8,8 +8,10 @@
 #   scripts/setup-database.sh [--dry-run] [--database NAME] [--user NAME] [--scheme SCHEME] [--no-secret]
 #
 # The user's password is generated here and never printed or passed as an argument. Unless
-# --no-secret, the app's URL (mysql://USER:PASSWORD@/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db) becomes a new version of
-# DATABASE_URL in Secret Manager (created when missing; scripts/setup-secrets.sh then leaves it).
+# --no-secret, each database setting the app reads gets a new version in Secret Manager (created
+# when missing; scripts/setup-secrets.sh never copies these from the VM, whose values name the
+# VM's own database and user):
+#   DATABASE_URL: the URL, mysql://USER:PASSWORD@/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db
 # --scheme changes the URL's scheme when your driver wants another (mysql+pymysql, postgres…).
 set -euo pipefail
 
@@ -17,7 +19,12 @@ PROJECT_ID=acme-mvp-prod
 REGION=us-central1
 INSTANCE=web-app-prod-db
 CONNECTION="$PROJECT_ID:$REGION:$INSTANCE"
+# The settings the app reads, by what each holds (Secret Manager id = env name).
 URL_SECRETS=( DATABASE_URL )
+JDBC_URL_SECRETS=( )
+USER_SECRETS=( )
+PASSWORD_SECRETS=( )
+NAME_SECRETS=( )
 DATABASE=acme_mvp DB_USER=app SCHEME=mysql WRITE_SECRET=1
 
 DRY_RUN=0
@@ -82,12 +89,29 @@ if ! exists gcloud sql databases describe "$DATABASE" --instance "$INSTANCE" --p
   run gcloud sql databases create "$DATABASE" --instance "$INSTANCE" --project "$PROJECT_ID"
 fi
 
+# store_all PASSWORD: one "SECRET VALUE" line per setting the app reads, for the user created.
+store_all() {
+  local secret
+  for secret in ${URL_SECRETS[@]+"${URL_SECRETS[@]}"}; do
+    printf '%s %s://%s:%s@/%s?unix_socket=/cloudsql/%s\n' "$secret" "$SCHEME" "$DB_USER" "$1" "$DATABASE" "$CONNECTION"
+  done
+  for secret in ${JDBC_URL_SECRETS[@]+"${JDBC_URL_SECRETS[@]}"}; do
+    printf '%s jdbc:mysql:///%s?cloudSqlInstance=%s&socketFactory=com.google.cloud.sql.mysql.SocketFactory&user=%s&password=%s\n' \
+      "$secret" "$DATABASE" "$CONNECTION" "$DB_USER" "$1"
+  done
+  for secret in ${USER_SECRETS[@]+"${USER_SECRETS[@]}"}; do printf '%s %s\n' "$secret" "$DB_USER"; done
+  for secret in ${PASSWORD_SECRETS[@]+"${PASSWORD_SECRETS[@]}"}; do printf '%s %s\n' "$secret" "$1"; done
+  for secret in ${NAME_SECRETS[@]+"${NAME_SECRETS[@]}"}; do printf '%s %s\n' "$secret" "$DATABASE"; done
+}
+
 echo "== User $DB_USER"
 if ((DRY_RUN)); then
   echo "+ (POST sqladmin users: $DB_USER with a generated password, sent on stdin)"
-  [[ $WRITE_SECRET == 0 ]] || for secret in "${URL_SECRETS[@]}"; do
-    echo "+ gcloud secrets versions add $secret --project $PROJECT_ID --data-file=-   # $SCHEME://$DB_USER:****@/$DATABASE?unix_socket=/cloudsql/$CONNECTION"
-  done
+  if ((WRITE_SECRET)); then
+    store_all "****" | while IFS= read -r line; do
+      echo "+ gcloud secrets versions add ${line%% *} --project $PROJECT_ID --data-file=-   # ${line#* }"
+    done
+  fi
   exit 0
 fi
 if gcloud sql users list --instance "$INSTANCE" --project "$PROJECT_ID" --format='value(name)' | grep -qxF "$DB_USER"; then
@@ -104,12 +128,14 @@ printf '{"name":"%s","password":"%s"}' "$DB_USER" "$password" |
     "https://sqladmin.googleapis.com/v1/projects/$PROJECT_ID/instances/$INSTANCE/users" >/dev/null
 echo "$DB_USER created"
 if ((WRITE_SECRET)); then
-  for secret in "${URL_SECRETS[@]}"; do
+  # Values travel on stdin only; the output shows each with the password masked.
+  while IFS= read -r line; do
+    secret=${line%% *}
     gcloud secrets describe "$secret" --project "$PROJECT_ID" >/dev/null 2>&1 ||
       gcloud secrets create "$secret" --project "$PROJECT_ID" --replication-policy=automatic --labels=managed-by=infra-migrate
-    printf '%s://%s:%s@/%s?unix_socket=/cloudsql/%s' "$SCHEME" "$DB_USER" "$password" "$DATABASE" "$CONNECTION" |
-      gcloud secrets versions add "$secret" --project "$PROJECT_ID" --data-file=- >/dev/null
-    echo "$secret: new version $SCHEME://$DB_USER:****@/$DATABASE?unix_socket=/cloudsql/$CONNECTION"
-  done
+    printf '%s' "${line#* }" | gcloud secrets versions add "$secret" --project "$PROJECT_ID" --data-file=- >/dev/null
+    shown=${line#* }
+    echo "$secret: new version ${shown//"$password"/****}"
+  done < <(store_all "$password")
 fi
 unset password

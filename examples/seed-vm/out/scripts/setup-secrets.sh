@@ -9,8 +9,10 @@
 # Values come from the VM's environment file over ssh (--from-vm: read once into memory, never
 # written to disk) or, for anything not found there, from stdin: one line per secret, or a
 # hidden prompt in a terminal. No value is ever printed, logged or passed as an argument (gcloud
-# reads it from stdin). Database URLs are never copied from the VM: they point at the VM's own
-# database; type the Cloud SQL form this script shows instead.
+# reads it from stdin). The database settings scripts/setup-database.sh writes (URLs, and the
+# user, password and database name an app reads as separate settings) are never copied from the
+# VM: they name the VM's own database and user. Run setup-database.sh first; a value it has not
+# written is typed here instead (the Cloud SQL form this script shows).
 # Run it after scripts/setup-wif.sh (which creates the runtime service accounts).
 set -euo pipefail
 
@@ -21,6 +23,8 @@ SECRETS=( DATABASE_URL SECRET_KEY )
 # Secrets holding a database URL, and the Cloud SQL form each service expects.
 DB_URL_SECRETS=( DATABASE_URL )
 DB_URL_FORM="mysql+pymysql://USER:PASSWORD@/DATABASE?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db"
+# The Cloud SQL user's name, password and database name, as the app reads them.
+DB_USER_SECRETS=( )
 
 DRY_RUN=0 ROTATE=0 VM_HOST="" ENV_FILE="" SUDO=""
 die() { printf 'setup-secrets: %s\n' "$*" >&2; exit 2; }
@@ -61,7 +65,8 @@ exists() {
   "$@" >/dev/null 2>&1
 }
 sa_email() { printf '%s@%s.iam.gserviceaccount.com' "$1" "$PROJECT_ID"; }
-is_db_url() { local n; for n in "${DB_URL_SECRETS[@]}"; do [[ $n == "$1" ]] && return 0; done; return 1; }
+is_db_url() { local n; for n in ${DB_URL_SECRETS[@]+"${DB_URL_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
+is_db_user() { local n; for n in ${DB_USER_SECRETS[@]+"${DB_USER_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
 
 # The VM's env file, read once into memory (NAME=value lines; `export ` and quotes allowed).
 VM_ENV=""
@@ -89,6 +94,9 @@ value_for() {
   if is_db_url "$name"; then
     printf '%s: not copied from the VM (it points at the VM database); the Cloud SQL form is %s\n' \
       "$name" "$DB_URL_FORM" >&2
+  elif is_db_user "$name"; then
+    printf '%s: not copied from the VM (it names the VM database or its user); scripts/setup-database.sh writes it for the Cloud SQL user it creates\n' \
+      "$name" >&2
   elif [[ -n $VM_ENV ]] && vm_value "$name"; then
     return 0
   fi

@@ -9,6 +9,8 @@
 // https://cloud.google.com/run/docs/container-contract#env-vars
 import { ENV_VALUE, type DeployTarget } from "../../../contracts/deployment.js";
 import type { Service } from "../../../inventory/schema.js";
+import { databaseSettingRole } from "../../../contracts/database-settings.js";
+import { databaseEnv } from "./database-env.js";
 import type { Draft, EnvPlan } from "./draft.js";
 
 /** Set by Cloud Run itself: a service may not set them. */
@@ -23,14 +25,6 @@ const BIND_ADDR = /^(LISTEN_ADDR|LISTEN_ADDRESS|BIND_ADDRESS|HTTP_ADDR|SERVER_AD
 const BIND_PORT = /^(GRANIAN_PORT|UVICORN_PORT|SERVER_PORT|APP_PORT|HTTP_PORT|LISTEN_PORT|[A-Z0-9]+_WEB_PORT)$/;
 /** How many server processes/threads to fork: a web server's setting, meaningless to a worker. */
 const SERVER_TUNING = /^(GRANIAN_[A-Z_]+|UVICORN_[A-Z_]+|GUNICORN_[A-Z_]+|WEB_CONCURRENCY|PUMA_[A-Z_]+)$/;
-const DB_ENGINE =
-  /^(DB|DB_ENGINE|DB_TYPE|DATABASE_ENGINE|DATABASE_TYPE|DB_CONNECTION|DB_DRIVER|[A-Z0-9]+_DBENGINE|[A-Z0-9]+_DB_ENGINE)$/;
-const DB_HOST =
-  /^(DB_HOST|DATABASE_HOST|PGHOST|POSTGRES_HOST|POSTGRESQL_HOST|MYSQL_HOST|MARIADB_HOST|[A-Z0-9]+_DBHOST|[A-Z0-9]+_DB_HOST)$/;
-/** A MySQL client's socket setting (Laravel's DB_SOCKET): MySQL reaches Cloud SQL through it. */
-const DB_SOCKET = /^(DB_SOCKET|DATABASE_SOCKET|MYSQL_SOCKET|MYSQL_UNIX_PORT|[A-Z0-9]+_DB_SOCKET)$/;
-const DB_PORT =
-  /^(DB_PORT|DATABASE_PORT|PGPORT|POSTGRES_PORT|MYSQL_PORT|MARIADB_PORT|[A-Z0-9]+_DBPORT|[A-Z0-9]+_DB_PORT)$/;
 /** Any name that carries a piece of the database connection: the target has its settings. */
 const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB|SQL)(_|$)|DBHOST|DBPASS|DBNAME|DBUSER/;
 /**
@@ -40,10 +34,8 @@ const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB|SQL)(
 const DB_TUNING =
   /(^|_)(POOL|POOL_SIZE|MAX_CONNECTIONS|CONN_MAX_AGE|TIMEOUT|STATEMENT_TIMEOUT|PREPARED_STATEMENTS|REAPING_FREQUENCY|SSLMODE|LOG_LEVEL)$/;
 /** A name that tells the app where its database is, or how to log in to it. */
-export const isDbConnectionSetting = (name: string): boolean => DB_SETTING.test(name) && !DB_TUNING.test(name);
-
-/** Env names that carry a whole database URL (DATABASE_URL, SQLALCHEMY_DATABASE_URI, DB_URL…). */
-const DATABASE_URL_NAME = /(^|_)(DATABASE_(URL|URI)|DB_(URL|URI))$/;
+export const isDbConnectionSetting = (name: string): boolean =>
+  (DB_SETTING.test(name) && !DB_TUNING.test(name)) || databaseSettingRole(name) !== undefined;
 
 /** The secret a target that reaches Cloud SQL gets when the VM showed no database setting at all. */
 export const DEFAULT_DATABASE_SECRET = "DATABASE_URL";
@@ -65,14 +57,6 @@ export const isPlainSetting = (name: string): boolean => PLAIN_SETTING.test(name
 export const STORE_ADDRESS =
   /(REDIS|CACHE|MEMCACHED?|VALKEY|BROKER|CELERY_RESULT_BACKEND|RESULT_BACKEND)(_[A-Z]+)*_(URL|URI|HOST|LOCATION|SERVERS?)$|^(BROKER_URL|CELERY_BROKER_URL|CELERY_RESULT_BACKEND)$/;
 
-/** How apps spell their engine flag: Django/Healthchecks `postgres`, Laravel `pgsql`, paperless `postgresql`. */
-function engineValue(name: string, engine: "mysql" | "postgres" | "sqlserver"): string {
-  if (name === "DB_CONNECTION") return engine === "postgres" ? "pgsql" : engine === "mysql" ? "mysql" : "sqlsrv";
-  if (/DBENGINE$/.test(name))
-    return engine === "postgres" ? "postgresql" : engine === "mysql" ? "mariadb" : "sqlserver";
-  return engine;
-}
-
 const serves = (t: DeployTarget) => t.kind === "api" || t.kind === "worker";
 
 export function envPlan(d: Draft, names: readonly string[], target: DeployTarget): EnvPlan {
@@ -82,7 +66,6 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
   const web = serves(target);
   const socket = db && `/cloudsql/${d.project.id}:${d.inv.target.region}:${db.instance}`;
   const upper = names.map((n) => n.toUpperCase());
-  const mysqlSocketName = upper.find((n) => DB_SOCKET.test(n));
   for (const name of upper) {
     if (RESERVED.test(name)) dropped.push({ name, why: "Cloud Run sets it" });
     else if (!web && (BIND_HOST.test(name) || BIND_ADDR.test(name) || BIND_PORT.test(name) || SERVER_TUNING.test(name)))
@@ -92,23 +75,29 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
       set[name] = { value: `0.0.0.0:${target.port}`, why: "Cloud Run sends requests to 0.0.0.0 on PORT" };
     else if (web && BIND_PORT.test(name))
       set[name] = { value: String(target.port), why: "the port Cloud Run sends to" };
-    else if (db && DB_ENGINE.test(name))
-      set[name] = { value: engineValue(name, db.engine), why: "the Cloud SQL engine" };
-    else if (db && socket && DB_SOCKET.test(name) && db.engine === "mysql")
-      set[name] = {
-        value: socket,
-        why: "the Cloud SQL connector's unix socket (MySQL reads it from the socket setting)",
-      };
-    else if (db && socket && DB_HOST.test(name) && db.engine === "postgres")
-      // libpq takes a host that starts with / as the folder of the socket.
-      set[name] = { value: socket, why: "the Cloud SQL connector's unix socket folder" };
-    else if (db && DB_HOST.test(name) && db.engine === "mysql" && mysqlSocketName)
-      set[name] = { value: "localhost", why: `MySQL clients use the socket (${mysqlSocketName}) for localhost` };
-    else if (db && DB_PORT.test(name))
-      set[name] = { value: db.engine === "mysql" ? "3306" : "5432", why: "the socket's port (part of its file name)" };
   }
+  const service = d.inv.services.find((x) => target.replaces[0] === x.name);
+  const dbEnv =
+    db && socket && service
+      ? databaseEnv(
+          service,
+          [...new Set(upper)].filter((n) => !(n in set) && !dropped.some((x) => x.name === n)),
+          db.engine,
+          socket,
+        )
+      : undefined;
+  Object.assign(set, dbEnv?.set);
+  dropped.push(...(dbEnv?.dropped ?? []));
   for (const [name, v] of Object.entries(set)) if (!ENV_VALUE.test(v.value)) delete set[name];
-  return { set, dropped, added: [], carried: [], plain: [] };
+  return {
+    set,
+    dropped,
+    added: [],
+    carried: [],
+    plain: [],
+    stored: dbEnv?.stored ?? [],
+    changes: dbEnv?.changes ?? [],
+  };
 }
 
 /**
@@ -152,9 +141,13 @@ export function applyAppEnv(d: Draft): void {
     const kept = [...new Set(names.map((e) => e.toUpperCase()))]
       .filter((e) => !skip.has(e) && !STORE_ADDRESS.test(e))
       .sort();
-    plan.plain = kept.filter(isPlainSetting);
-    plan.carried = kept.filter((e) => !isPlainSetting(e));
-    let secrets = [...new Set([...t.secrets, ...plan.carried])].filter((e) => !skip.has(e) && !isPlainSetting(e));
+    // The Cloud SQL user's URL, name and password: setup-database.sh stores them, the VM's are never copied.
+    const stored = new Set(plan.stored);
+    plan.plain = kept.filter((e) => isPlainSetting(e) && !stored.has(e));
+    plan.carried = kept.filter((e) => !isPlainSetting(e) && !stored.has(e));
+    let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(
+      (e) => !skip.has(e) && (stored.has(e) || !isPlainSetting(e)),
+    );
     if (t.cloudSqlInstance && ![...secrets, ...Object.keys(computed)].some(isDbConnectionSetting)) {
       secrets = [...secrets, DEFAULT_DATABASE_SECRET];
       plan.added.push({
@@ -174,9 +167,8 @@ export function envChanges(plan: EnvPlan | undefined, target: DeployTarget): str
   if (!plan) return [];
   const out: string[] = [];
   // Later rules may take a name away again (a model key only the AI worker keeps).
-  const kept = plan.carried.filter((n) => target.secrets.includes(n));
-  const urls = kept.filter((n) => DATABASE_URL_NAME.test(n));
-  const carried = kept.filter((n) => !urls.includes(n));
+  const carried = plan.carried.filter((n) => target.secrets.includes(n));
+  const stored = (plan.stored ?? []).filter((n) => target.secrets.includes(n));
   const set = Object.entries(plan.set);
   if (set.length)
     out.push(
@@ -186,13 +178,13 @@ export function envChanges(plan: EnvPlan | undefined, target: DeployTarget): str
     out.push(
       `${plan.plain.join(", ")} ${plan.plain.length === 1 ? "is a plain setting, not a secret" : "are plain settings, not secrets"}: the deploy passes ${plan.plain.length === 1 ? "it" : "them"} as plain env vars, with the values in deploy/cloud-run.env (copy them from the VM's env file; the file is committed and reviewed like code).`,
     );
+  if (stored.length && target.cloudSqlInstance)
+    out.push(
+      `${stored.join(", ")} must name the Cloud SQL user and database on ${target.cloudSqlInstance}, not the VM's: scripts/setup-database.sh stores ${stored.length === 1 ? "it" : "them"} for the user it creates (never copied from the VM).`,
+    );
   if (carried.length)
     out.push(
       `${carried.join(", ")} ${carried.length === 1 ? "keeps its value" : "keep their values"} from the VM: the secrets setup copies each from the VM's env file into Secret Manager, and Cloud Run injects ${carried.length === 1 ? "it" : "them"}.`,
-    );
-  if (urls.length && target.cloudSqlInstance)
-    out.push(
-      `${urls.join(", ")} must name the Cloud SQL socket (${target.cloudSqlInstance}), not the VM's database: the database setup stores that URL in Secret Manager.`,
     );
   for (const a of plan.added)
     out.push(

@@ -46,6 +46,10 @@ export interface EnvPlan {
   carried: string[];
   /** Non-secret names whose VM value is carried over as a plain env var (deploy/cloud-run.env). */
   plain: string[];
+  /** Database settings scripts/setup-database.sh stores for the Cloud SQL user it creates (never the VM's). */
+  stored?: string[];
+  /** Changes without which the target cannot reach Cloud SQL (a client that takes no socket path). */
+  changes?: string[];
 }
 
 /** A user-file folder moved to Cloud Storage (rules/storage.ts). */

@@ -130,11 +130,18 @@ export function buildMapping(d: Draft): MappingEntry[] {
   return d.inv.services.map((s) => {
     const entry = mappingEntry(d, s);
     const target = d.services.find((t) => t.replaces.includes(s.name));
-    const env = target ? envChanges(d.notes.env?.[target.name], target) : [];
-    // One sentence: the schema caps an entry at 10 changes of 600 characters.
-    return env.length
-      ? { ...entry, appChanges: [...entry.appChanges.slice(0, 9), clipText(env.join(" "), 600)] }
-      : entry;
+    const plan = target ? d.notes.env?.[target.name] : undefined;
+    const env = target ? envChanges(plan, target) : [];
+    // Changes without which the app cannot reach Cloud SQL stand on their own, never clipped away;
+    // the schema caps an entry at 10 changes of 600 characters, so the env lines share one when short of room.
+    const blocking = (plan?.changes ?? []).map((c) => clipText(c, 600));
+    const lines = env.map((e) => clipText(e, 600));
+    const tail =
+      entry.appChanges.length + blocking.length + lines.length <= 10
+        ? [...blocking, ...lines]
+        : [...blocking, ...(env.length ? [clipText(env.join(" "), 600)] : [])];
+    const changes = [...entry.appChanges.slice(0, 10 - tail.length), ...tail];
+    return changes.length !== entry.appChanges.length || env.length ? { ...entry, appChanges: changes } : entry;
   });
 }
 

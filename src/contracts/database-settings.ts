@@ -1,0 +1,64 @@
+// What each database setting an app reads means, by its name: the design decides their values on
+// Cloud Run from it (host = the Cloud SQL socket, port, engine flag), scripts/setup-database.sh
+// stores the ones that belong to the user it creates (URL, user, password, database name) under
+// the names the app reads, and scripts/setup-secrets.sh never copies any of them from the VM,
+// where they describe the VM's own database. One classifier, so the three cannot disagree.
+import { DATABASE_URL_NAME } from "./deployment.js";
+
+export type DatabaseSettingRole = "url" | "user" | "password" | "name" | "host" | "port" | "engine" | "socket";
+
+/** The roles setup-database.sh writes to Secret Manager (they depend on the user it creates). */
+export const STORED_ROLES: readonly DatabaseSettingRole[] = ["url", "user", "password", "name"];
+
+/** Another store's settings that happen to say DB (REDIS_DB, MONGO_DB_PASSWORD): not Cloud SQL's. */
+const OTHER_STORE =
+  /^(REDIS|VALKEY|CACHE|MEMCACHED?|MONGO|MONGODB|ELASTIC|ELASTICSEARCH|OPENSEARCH|CLICKHOUSE|INFLUX|INFLUXDB|NEO4J|CASSANDRA|COUCH|COUCHDB|MEILI|TYPESENSE|RABBIT|RABBITMQ|AMQP|SENTRY|LDAP|SMTP|EMAIL|MAIL|S3|AWS)_/;
+/** The app's own prefix (PAPERLESS_, REDASH_, SPRING_DATASOURCE_…) before the database part. */
+const P = "(?:[A-Z0-9]+_)*";
+const ENGINE_WORD = "(?:DB|DATABASE|PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB)";
+
+const ROLES: Array<[DatabaseSettingRole, RegExp]> = [
+  [
+    "engine",
+    /^(DB|DB_ENGINE|DB_TYPE|DATABASE_ENGINE|DATABASE_TYPE|DB_CONNECTION|DB_DRIVER|[A-Z0-9]+_DBENGINE|[A-Z0-9]+_DB_ENGINE)$/,
+  ],
+  // Laravel DB_SOCKET, libmysqlclient's MYSQL_UNIX_PORT: where a MySQL client finds the socket.
+  ["socket", /^(DB_SOCKET|DATABASE_SOCKET|MYSQL_SOCKET|MYSQL_UNIX_PORT|[A-Z0-9]+_DB_SOCKET)$/],
+  [
+    "host",
+    /^(DB_HOST|DATABASE_HOST|PGHOST|POSTGRES_HOST|POSTGRESQL_HOST|MYSQL_HOST|MARIADB_HOST|[A-Z0-9]+_DBHOST|[A-Z0-9]+_DB_HOST)$/,
+  ],
+  ["port", /^(DB_PORT|DATABASE_PORT|PGPORT|POSTGRES_PORT|MYSQL_PORT|MARIADB_PORT|[A-Z0-9]+_DBPORT|[A-Z0-9]+_DB_PORT)$/],
+  // DATABASE_URL, SQLALCHEMY_DATABASE_URI, REDASH_DATABASE_URL; MYSQL_URL (Spring Petclinic),
+  // POSTGRES_URL; SPRING_DATASOURCE_URL (Spring Boot's relaxed binding of spring.datasource.url).
+  [
+    "url",
+    new RegExp(
+      `${DATABASE_URL_NAME.source}|^${P}(MYSQL|MARIADB|POSTGRES|POSTGRESQL|PG)_(URL|URI)$|^SPRING_DATASOURCE_URL$`,
+    ),
+  ],
+  // DB_USER, DB_USERNAME (Laravel), POSTGRES_USER, PGUSER, MYSQL_USER, PAPERLESS_DBUSER.
+  ["user", new RegExp(`^${P}${ENGINE_WORD}_?(USER|USERNAME)$|^SPRING_DATASOURCE_USERNAME$`)],
+  // DB_PASSWORD, DB_PASS (Mastodon), PGPASSWORD, MYSQL_PASS (Petclinic), PAPERLESS_DBPASS.
+  ["password", new RegExp(`^${P}${ENGINE_WORD}_?(PASSWORD|PASS|PWD)$|^SPRING_DATASOURCE_PASSWORD$`)],
+  // DB_NAME, DB_DATABASE (Laravel), POSTGRES_DB, PGDATABASE, MYSQL_DATABASE, PAPERLESS_DBNAME.
+  [
+    "name",
+    new RegExp(
+      `^${P}(DB|DATABASE)_?(NAME|DATABASE)$|^${P}(PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB)_?(DB|DATABASE|DB_NAME)$`,
+    ),
+  ],
+];
+
+/** What a database setting holds, or undefined for any other name (and for another store's settings). */
+export function databaseSettingRole(name: string): DatabaseSettingRole | undefined {
+  const upper = name.toUpperCase();
+  if (OTHER_STORE.test(upper)) return undefined;
+  return ROLES.find(([, pattern]) => pattern.test(upper))?.[0];
+}
+
+/** A setting setup-database.sh writes (URL, user, password, database name) for the user it creates. */
+export const isStoredDatabaseSetting = (name: string): boolean => {
+  const role = databaseSettingRole(name);
+  return role !== undefined && STORED_ROLES.includes(role);
+};

@@ -1,0 +1,155 @@
+// Every database setting an app reads reaches Cloud SQL, over the whole corpus and the examples:
+// the URL, user, password and database name are what scripts/setup-database.sh stores for the
+// user it creates (and setup-secrets.sh never copies them from the VM); the host, socket, port and
+// engine flag are plain values that match the Cloud SQL socket. Then the two scripts run against
+// a recording gcloud (and ssh) for an app that reads split settings (Healthchecks).
+import { existsSync, readdirSync } from "node:fs";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseSettingRole, STORED_ROLES } from "../../../src/contracts/database-settings.js";
+import type { Deployment } from "../../../src/contracts/deployment.js";
+import { renderOffline } from "../../helpers/offline-output.js";
+import { ROOT } from "../../helpers/phase-input.js";
+
+const inventories = [
+  ...readdirSync(path.join(ROOT, "test/fixtures/real")).map((a) => path.join("test/fixtures/real", a)),
+  ...readdirSync(path.join(ROOT, "examples")).map((e) => path.join("examples", e)),
+].filter((d) => existsSync(path.join(ROOT, d, "inventory.yaml")));
+
+/** The names a bash array of a generated script holds: `NAME=( A B )`. */
+const bashArray = (script: string, name: string): string[] =>
+  (new RegExp(`^${name}=\\(([^)]*)\\)`, "m").exec(script)?.[1] ?? "").split(/\s+/).filter(Boolean);
+
+const PLAIN_VALUES: Record<string, (v: string, socket: string, engine: string) => boolean> = {
+  host: (v, socket) => v === socket || v === "localhost",
+  socket: (v, socket) => v === socket,
+  port: (v, _s, engine) => v === (engine === "mysql" ? "3306" : "5432"),
+  engine: (v, _s, engine) =>
+    (engine === "mysql" ? ["mysql", "mariadb"] : ["postgres", "postgresql", "pgsql"]).includes(v),
+};
+
+describe.each(inventories)("%s: database settings on Cloud SQL", async (dir) => {
+  const out = await renderOffline(path.join(ROOT, dir, "inventory.yaml"));
+  const deployment = (out.results.design as { deployment: Deployment }).deployment;
+  const db = deployment.database;
+  const file = (p: string) => out.artifacts.find((a) => a.path === p)?.content ?? "";
+  const setupDatabase = file("scripts/setup-database.sh");
+  const setupSecrets = file("scripts/setup-secrets.sh");
+  const stored = ["URL_SECRETS", "JDBC_URL_SECRETS", "USER_SECRETS", "PASSWORD_SECRETS", "NAME_SECRETS"].flatMap((a) =>
+    bashArray(setupDatabase, a),
+  );
+  const neverCopied = [...bashArray(setupSecrets, "DB_URL_SECRETS"), ...bashArray(setupSecrets, "DB_USER_SECRETS")];
+  const targets = deployment.services.filter((t) => t.cloudSqlInstance);
+
+  it.runIf(db && db.engine !== "sqlserver" && targets.length > 0)(
+    "every setting is stored by setup-database.sh or set to the socket's value, never the VM's",
+    () => {
+      const socket = `/cloudsql/${deployment.project}:${deployment.region}:${db!.instance}`;
+      for (const t of targets) {
+        const reads = [...t.secrets, ...Object.keys(t.env ?? {}), ...(t.plainEnv ?? [])];
+        const settings = reads.filter((n) => databaseSettingRole(n));
+        expect(settings.length, `${t.name} reads some database setting`).toBeGreaterThan(0);
+        for (const name of settings) {
+          const role = databaseSettingRole(name)!;
+          const where = `${t.name} ${name} (${role})`;
+          expect(t.plainEnv ?? [], `${where}: not a VM value in deploy/cloud-run.env`).not.toContain(name);
+          if (STORED_ROLES.includes(role)) {
+            expect(t.secrets, where).toContain(name);
+            expect(stored, `${where}: setup-database.sh writes it`).toContain(name);
+            expect(neverCopied, `${where}: setup-secrets.sh does not copy it from the VM`).toContain(name);
+          } else {
+            expect(t.secrets, `${where}: not a secret copied from the VM`).not.toContain(name);
+            const value = t.env![name]!;
+            expect(PLAIN_VALUES[role]!(value, socket, db!.engine), `${where} = ${value}`).toBe(true);
+          }
+        }
+        // localhost reaches MySQL's socket only when the target also names where the socket is.
+        if (Object.values(t.env ?? {}).includes("localhost"))
+          expect(Object.values(t.env!), `${t.name}: a socket beside localhost`).toContain(socket);
+      }
+    },
+  );
+});
+
+describe("Healthchecks (DB_USER, DB_PASSWORD, DB_NAME): the scripts store and skip them", () => {
+  let dir: string;
+  let database: string;
+  let secrets: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "db-settings-"));
+    const out = await renderOffline(path.join(ROOT, "test/fixtures/real/healthchecks/inventory.yaml"));
+    database = out.artifacts.find((a) => a.path === "scripts/setup-database.sh")!.content;
+    secrets = out.artifacts.find((a) => a.path === "scripts/setup-secrets.sh")!.content;
+    // gcloud/curl: argv to argv.log; the stdin of `versions add` (NAME=value) and curl to stdin.log.
+    await writeFile(
+      path.join(dir, "gcloud"),
+      `#!/usr/bin/env bash
+printf 'gcloud %s\\n' "$*" >>"$LOG_DIR/argv.log"
+case " $* " in
+  *" versions add "*) { printf '%s=' "$4"; cat; printf '\\n'; } >>"$LOG_DIR/stdin.log" ;;
+  *" print-access-token "*) echo token ;;
+  *" describe "*|*" versions list "*) exit 1 ;;
+esac
+exit 0
+`,
+    );
+    await writeFile(
+      path.join(dir, "curl"),
+      `#!/usr/bin/env bash\n{ printf 'curl='; cat; printf '\\n'; } >>"$LOG_DIR/stdin.log"\n`,
+    );
+    await writeFile(path.join(dir, "ssh"), `#!/usr/bin/env bash\nprintf '%s' "$FAKE_VM_ENV"\n`);
+    for (const f of ["gcloud", "curl", "ssh"]) await chmod(path.join(dir, f), 0o755);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  let n = 0;
+  async function run(script: string, args: string[], input = "") {
+    const logDir = path.join(dir, `run-${n++}`);
+    await execa("mkdir", [logDir]);
+    await writeFile(path.join(logDir, "s.sh"), script);
+    const r = await execa("bash", [path.join(logDir, "s.sh"), ...args], {
+      input,
+      reject: false,
+      extendEnv: false,
+      env: {
+        PATH: `${dir}:/usr/bin:/bin`,
+        LOG_DIR: logDir,
+        FAKE_VM_ENV: "DB_USER=vmuser\nDB_PASSWORD=vm-db-pass\nDB_NAME=hc\nSECRET_KEY=vm-key\n",
+      },
+    });
+    return { ...r, stdin: await readFile(path.join(logDir, "stdin.log"), "utf8").catch(() => "") };
+  }
+
+  it("setup-database.sh writes the user it creates, its password and the database under the app's names", async () => {
+    const r = await run(database, ["--database", "hc"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const password = JSON.parse(/^curl=(.*)$/m.exec(r.stdin)![1]!).password as string;
+    expect(r.stdin).toContain(`DB_USER=app\n`);
+    expect(r.stdin).toContain(`DB_PASSWORD=${password}\n`);
+    expect(r.stdin).toContain(`DB_NAME=hc\n`);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(password);
+    expect(r.stdout).toContain("DB_PASSWORD: new version ****");
+    const dry = await run(database, ["--dry-run", "--user", "hc_app"]);
+    expect(dry.stdout).toContain(
+      "+ gcloud secrets versions add DB_USER --project healthchecks-prod --data-file=-   # hc_app",
+    );
+  });
+
+  it("setup-secrets.sh --from-vm copies SECRET_KEY but never the VM's database user, password or name", async () => {
+    const r = await run(
+      secrets,
+      ["--from-vm", "deploy@vm", "--env-file", "/etc/hc.env"],
+      Array.from({ length: 12 }, (_, i) => `typed${i}\n`).join(""),
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdin).toContain("SECRET_KEY=vm-key\n");
+    expect(r.stdin).not.toMatch(/vmuser|vm-db-pass|DB_NAME=hc/);
+    for (const name of ["DB_NAME", "DB_PASSWORD", "DB_USER"])
+      expect(r.stderr).toContain(
+        `${name}: not copied from the VM (it names the VM database or its user); scripts/setup-database.sh writes it`,
+      );
+  });
+});
