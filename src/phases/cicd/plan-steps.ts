@@ -104,7 +104,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       stage: "foundations",
       order: 45,
       title: "Plain settings",
-      body: `${plain.map((n) => `\`${n}\``).join(", ")} ${plain.length === 1 ? "is a plain setting" : "are plain settings"} (modes, flags, host names), not secrets: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars with the values in \`${PLAIN_ENV_FILE}\`. Fill that file from the VM's env file (the command below prints exactly those lines; check them), commit it, and review changes to it like code. The deploy stops on a missing or empty value, and on characters other than letters, digits and \`_ . : = / @ % + , -\` (list the hosts instead of \`*\`).`,
+      body: `${plain.map((n) => `\`${n}\``).join(", ")} ${plain.length === 1 ? "is a plain setting" : "are plain settings"} (modes, flags, host names), not secrets: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars with the values in \`${PLAIN_ENV_FILE}\`. Fill that file from the VM's env file (${secrets ? `\`setup-secrets.sh --from-vm\` fills its empty lines, or ` : ""}the command below prints exactly those lines; check them), commit it, and review changes to it like code. The deploy stops on a missing or empty value, and on characters other than letters, digits and \`_ . : = / @ % + , -\` (list the hosts instead of \`*\`).`,
       commands: [`ssh USER@${host} "sudo grep -E '^(${plain.join("|")})=' /etc/ENV_FILE"`],
       files: [PLAIN_ENV_FILE],
     });

@@ -9,6 +9,7 @@ import {
   type Deployment,
   type LoadBalancer,
 } from "../../contracts/deployment.js";
+import { PLAIN_ENV_FILE, plainEnvNames } from "./plain-env.js";
 import type { Stack } from "./runtime.js";
 
 export interface SecretsView {
@@ -20,6 +21,9 @@ export interface SecretsView {
   /** The Cloud SQL user's name, password and database name: setup-database.sh writes them. */
   dbUserSecrets: string[];
   dbUrlForm: string;
+  /** Plain settings (the design's plainEnv) that --from-vm fills into deploy/cloud-run.env. */
+  plainEnv: string[];
+  plainEnvFile: string;
 }
 
 /** The Cloud SQL URL, over the unix socket Cloud Run mounts, in the SQLAlchemy form. */
@@ -47,6 +51,8 @@ export function secretsView(deployment: Deployment): SecretsView | undefined {
       (s) => isStoredDatabaseSetting(s) && databaseSettingRole(s) !== "url" && cloudSql.has(s),
     ),
     dbUrlForm: cloudSqlUrlForm(deployment),
+    plainEnv: plainEnvNames(deployment),
+    plainEnvFile: PLAIN_ENV_FILE,
   };
 }
 

@@ -106,21 +106,25 @@ exit 0
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   let n = 0;
-  async function run(script: string, args: string[], input = "") {
+  /** Runs the script as scripts/s.sh of a repository whose deploy/cloud-run.env is `plainFile`. */
+  async function run(script: string, args: string[], input = "", plainFile = "") {
     const logDir = path.join(dir, `run-${n++}`);
-    await execa("mkdir", [logDir]);
-    await writeFile(path.join(logDir, "s.sh"), script);
-    const r = await execa("bash", [path.join(logDir, "s.sh"), ...args], {
+    await execa("mkdir", ["-p", path.join(logDir, "scripts"), path.join(logDir, "deploy")]);
+    await writeFile(path.join(logDir, "scripts/s.sh"), script);
+    if (plainFile) await writeFile(path.join(logDir, "deploy/cloud-run.env"), plainFile);
+    const r = await execa("bash", [path.join(logDir, "scripts/s.sh"), ...args], {
       input,
       reject: false,
       extendEnv: false,
       env: {
         PATH: `${dir}:/usr/bin:/bin`,
         LOG_DIR: logDir,
-        FAKE_VM_ENV: "DB_USER=vmuser\nDB_PASSWORD=vm-db-pass\nDB_NAME=hc\nSECRET_KEY=vm-key\n",
+        FAKE_VM_ENV:
+          "DB_USER=vmuser\nDB_PASSWORD=vm-db-pass\nDB_NAME=hc\nSECRET_KEY=vm-key\nALLOWED_HOSTS='hc.example.com,www.hc.example.com'\nSITE_ROOT=*\n",
       },
     });
-    return { ...r, stdin: await readFile(path.join(logDir, "stdin.log"), "utf8").catch(() => "") };
+    const read = (f: string) => readFile(path.join(logDir, f), "utf8").catch(() => "");
+    return { ...r, stdin: await read("stdin.log"), plain: await read("deploy/cloud-run.env") };
   }
 
   it("setup-database.sh writes the user it creates, its password and the database under the app's names", async () => {
@@ -151,5 +155,20 @@ exit 0
       expect(r.stderr).toContain(
         `${name}: not copied from the VM (it names the VM database or its user); scripts/setup-database.sh writes it`,
       );
+  });
+
+  it("--from-vm fills the empty plain settings of deploy/cloud-run.env, only with values the deploy accepts", async () => {
+    const typed = Array.from({ length: 12 }, (_, i) => `typed${i}\n`).join("");
+    const file = "# a comment stays\nALLOWED_HOSTS=\nSITE_ROOT=\nSECRET_KEY=\n";
+    const r = await run(secrets, ["--from-vm", "deploy@vm", "--env-file", "/etc/hc.env"], typed, file);
+    expect(r.exitCode, r.stderr).toBe(0);
+    // SITE_ROOT's VM value (*) would stop the deploy; SECRET_KEY is no plain setting: both stay empty.
+    expect(r.plain).toBe(
+      "# a comment stays\nALLOWED_HOSTS=hc.example.com,www.hc.example.com\nSITE_ROOT=\nSECRET_KEY=\n",
+    );
+    expect(r.stderr).toContain("SITE_ROOT: the VM's value has characters the deploy refuses");
+    const dry = await run(secrets, ["--dry-run", "--from-vm", "deploy@vm", "--env-file", "/etc/hc.env"], "", file);
+    expect(dry.plain).toBe(file);
+    expect(dry.stdout).toContain("+ fill the empty ALLOWED_HOSTS SITE_ROOT lines from /etc/hc.env on deploy@vm");
   });
 });

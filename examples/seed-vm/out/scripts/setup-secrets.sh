@@ -25,6 +25,9 @@ DB_URL_SECRETS=( DATABASE_URL )
 DB_URL_FORM="mysql+pymysql://USER:PASSWORD@/DATABASE?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db"
 # The Cloud SQL user's name, password and database name, as the app reads them.
 DB_USER_SECRETS=( )
+# Plain settings the deploy reads from deploy/cloud-run.env (repository root); --from-vm fills empty ones.
+PLAIN_NAMES=( )
+PLAIN_FILE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/deploy/cloud-run.env"
 
 DRY_RUN=0 ROTATE=0 VM_HOST="" ENV_FILE="" SUDO=""
 die() { printf 'setup-secrets: %s\n' "$*" >&2; exit 2; }
@@ -109,6 +112,32 @@ value_for() {
   [[ -n $value ]] || die "no value for $name"
   printf '%s' "$value"
 }
+
+# fill_plain_env: NAME= lines of the plain settings file take the VM's value, when the VM sets it
+# and the deploy would accept it (its own check: letters, digits and _ . : = / @ % + , -).
+fill_plain_env() {
+  local line name value out=""
+  [[ -f $PLAIN_FILE ]] || { echo "note: $PLAIN_FILE is missing: run infra-migrate run to write it, then this again" >&2; return 0; }
+  while IFS= read -r line || [[ -n $line ]]; do
+    name=${line%%=*}
+    if [[ $line == "$name=" && " ${PLAIN_NAMES[*]} " == *" $name "* ]]; then
+      if ! value=$(vm_value "$name"); then
+        echo "$name: the VM's env file does not set it; fill it in $PLAIN_FILE by hand" >&2
+      elif [[ $value =~ ^[A-Za-z0-9_.:=/@%+,-]+$ ]]; then
+        line="$name=$value"
+        echo "$name: filled from the VM"
+      else
+        echo "$name: the VM's value has characters the deploy refuses (list hosts instead of *); set it by hand" >&2
+      fi
+    fi
+    out+="$line"$'\n'
+  done <"$PLAIN_FILE"
+  printf '%s' "$out" >"$PLAIN_FILE"
+}
+if [[ -n $VM_HOST && ${#PLAIN_NAMES[@]} -gt 0 ]]; then
+  echo "== Plain settings ($PLAIN_FILE)"
+  if ((DRY_RUN)); then echo "+ fill the empty ${PLAIN_NAMES[*]} lines from $ENV_FILE on $VM_HOST"; else fill_plain_env; fi
+fi
 
 echo "== API"
 run gcloud services enable secretmanager.googleapis.com --project "$PROJECT_ID"
