@@ -18,6 +18,11 @@ export interface RenderOptions {
   /** Chromium to launch; default: findChromium(env). */
   executablePath?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * A running Chromium to render in, left open for its owner (tests share one instead of
+   * launching ~12); default: launch one from executablePath and close it when done.
+   */
+  browser?: Browser;
 }
 export interface RenderedDiagram {
   input: string;
@@ -26,7 +31,7 @@ export interface RenderedDiagram {
 }
 
 // We run as root in CI containers, where Chromium's sandbox cannot start.
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
   "--no-first-run",
@@ -50,7 +55,7 @@ const PUPPETEER_DEFAULT_VIEWPORT = { width: 800, height: 600 };
 export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions = {}): Promise<RenderedDiagram[]> {
   if (files.length === 0) return [];
   const sources = await Promise.all(files.map(readSource));
-  const executablePath = resolveChromium(opts);
+  const executablePath = opts.browser ? undefined : resolveChromium(opts);
   // Optional dependencies: `npx infra-migrate` should not download a browser unless rendering is wanted.
   const [{ default: puppeteer }, { renderMermaid }] = await Promise.all([
     import("puppeteer"),
@@ -66,7 +71,7 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
 
   let browser: Browser;
   try {
-    browser = await puppeteer.launch({ executablePath, headless: "shell", args: CHROMIUM_ARGS });
+    browser = opts.browser ?? (await puppeteer.launch({ executablePath, headless: "shell", args: CHROMIUM_ARGS }));
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new InputError(
@@ -115,7 +120,9 @@ export async function renderDiagrams(files: DiagramFile[], opts: RenderOptions =
       }),
     );
   } finally {
-    await browser.close();
+    // A browser we were given stays open for its owner: only our pages (contexts) go.
+    if (browser === opts.browser) await Promise.all(sessions.map(({ page }) => page.discard()));
+    else await browser.close();
   }
   if (issues.length > 0) {
     issues.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -25,6 +25,8 @@ export interface GcloudCheck {
   skipped?: string;
   /** Distinct commands parsed. */
   checked: number;
+  /** The argv of each command parsed (a `--…-from-file` value is a placeholder). */
+  commands: string[][];
   findings: GcloudFinding[];
 }
 
@@ -124,7 +126,12 @@ function withReadableFiles(argv: string[], placeholder: string): string[] {
 export async function checkGcloud(calls: GcloudCall[]): Promise<GcloudCheck> {
   const gcloud = findGcloud();
   if (!gcloud)
-    return { skipped: "gcloud is not installed (Debian package google-cloud-cli)", checked: 0, findings: [] };
+    return {
+      skipped: "gcloud is not installed (Debian package google-cloud-cli)",
+      checked: 0,
+      commands: [],
+      findings: [],
+    };
   const { env, dir } = await gcloudEnv();
   const placeholder = path.join(dir, "from-file.json");
   await writeFile(placeholder, "{}\n");
@@ -151,7 +158,7 @@ export async function checkGcloud(calls: GcloudCall[]): Promise<GcloudCheck> {
           error,
         });
     });
-    return { checked: commands.length, findings };
+    return { checked: commands.length, commands, findings };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

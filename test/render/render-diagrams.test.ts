@@ -1,15 +1,17 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import type { Browser } from "puppeteer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { findChromium } from "../../src/render/chromium.js";
 import { buildFlowchart, buildSequence } from "../../src/render/mermaid.js";
 import {
+  CHROMIUM_ARGS,
   diagramKind,
   planPages,
   pngViewport,
-  renderDiagrams,
+  renderDiagrams as renderDiagramsIn,
   type RenderedDiagram,
 } from "../../src/render/render-diagrams.js";
 
@@ -78,8 +80,19 @@ const textOf = (results: RenderedDiagram[], file: string): string =>
   Buffer.from(results.flatMap((r) => r.outputs).find((o) => o.file === file)!.data).toString("utf8");
 
 describe.skipIf(!chromium)("renderDiagrams", () => {
+  // One Chromium for the tests below (a launch costs ~1 s, more under load); the first test
+  // alone goes through renderDiagrams' own launch and close.
+  let browser: Browser;
+  beforeAll(async () => {
+    const { default: puppeteer } = await import("puppeteer");
+    browser = await puppeteer.launch({ executablePath: chromium!, headless: "shell", args: CHROMIUM_ARGS });
+  });
+  afterAll(() => browser?.close());
+  const renderDiagrams: typeof renderDiagramsIn = (files, opts = {}) => renderDiagramsIn(files, { browser, ...opts });
+
   it("renders two diagrams to SVG in one call, with their labels, and writes nothing itself", async () => {
-    const results = await renderDiagrams([{ input: flow }, { input: seq }]);
+    // Launches its own Chromium (no browser given): the path the CLI takes.
+    const results = await renderDiagramsIn([{ input: flow }, { input: seq }]);
     expect(results.map((r) => [r.input, r.outputs.map((o) => o.file)])).toEqual([
       [flow, [path.join(dir, "flow.svg")]],
       [seq, [path.join(dir, "seq.svg")]],
@@ -144,8 +157,9 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
     for (const input of inputs) expect(textOf(batch, svg(input)), path.basename(input)).toBe(alone.get(input));
   });
 
-  it("renders a PNG too when asked", async () => {
+  it("renders a PNG too when asked, in the browser it was given and leaves that browser open", async () => {
     const [result] = await renderDiagrams([{ input: seq }], { png: true });
+    expect(browser.connected).toBe(true);
     expect(result!.outputs.map((o) => o.file)).toEqual([path.join(dir, "seq.svg"), path.join(dir, "seq.png")]);
     const png = Buffer.from(result!.outputs[1]!.data);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -226,7 +240,7 @@ describe("planPages", () => {
 
 describe("renderDiagrams without a browser", () => {
   it("does nothing for no files", async () => {
-    expect(await renderDiagrams([], { executablePath: "/nonexistent/chrome" })).toEqual([]);
+    expect(await renderDiagramsIn([], { executablePath: "/nonexistent/chrome" })).toEqual([]);
   });
 
   it.each([
@@ -236,7 +250,7 @@ describe("renderDiagrams without a browser", () => {
       { env: { PUPPETEER_EXECUTABLE_PATH: path.join(dir, "no-such-chrome"), PATH: "" } },
     ],
   ])("throws InputError (exit 2) with the install hint for %s", async (_name, opts) => {
-    const error = await renderDiagrams([{ input: flow }], opts).catch((e: unknown) => e);
+    const error = await renderDiagramsIn([{ input: flow }], opts).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).exitCode).toBe(2);
     expect((error as InputError).code).toBe("render.no-chromium");
@@ -248,6 +262,6 @@ describe("renderDiagrams without a browser", () => {
     ["another extension", path.join(dir, "flow.txt"), /\.mmd/],
     ["a missing file", path.join(dir, "missing.mmd"), /Cannot read/],
   ])("rejects %s before launching anything", async (_name, input, message) => {
-    await expect(renderDiagrams([{ input }], { executablePath: "/nonexistent/chrome" })).rejects.toThrow(message);
+    await expect(renderDiagramsIn([{ input }], { executablePath: "/nonexistent/chrome" })).rejects.toThrow(message);
   });
 });
