@@ -76,8 +76,10 @@ for service in "${BACKENDS[@]}"; do
     run gcloud compute backend-services create "$service-backend" --global --project "$PROJECT_ID" \
       --load-balancing-scheme=EXTERNAL_MANAGED
   fi
+  # grep reads all of gcloud's output (no -q): an early exit could kill gcloud with SIGPIPE, and
+  # under pipefail that reads as "no backend yet".
   if ((DRY_RUN)) || ! gcloud compute backend-services describe "$service-backend" --global --project "$PROJECT_ID" \
-    --format='value(backends[].group)' | grep -q "/networkEndpointGroups/$service-neg"; then
+    --format='value(backends[].group)' | grep "/networkEndpointGroups/$service-neg" >/dev/null; then
     run gcloud compute backend-services add-backend "$service-backend" --global --project "$PROJECT_ID" \
       --network-endpoint-group="$service-neg" --network-endpoint-group-region="$REGION"
   fi
