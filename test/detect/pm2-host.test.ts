@@ -3,12 +3,14 @@
 // --name uptime-kuma`, `pm2 startup && pm2 save`), a `pm2-runtime` unit starting an ecosystem
 // file, and hostile dumps (huge, broken, a link loop, values with quotes and newlines). Nothing
 // secret leaves the VM; both reads find the same services.
+import { execa } from "execa";
+import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
+import { collectOverSsh, remoteScript } from "../../src/detect/ssh-host.js";
 
 const VM = path.resolve(import.meta.dirname, "../fixtures/hosts/vm-pm2");
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/pm2");
@@ -219,5 +221,37 @@ describe("hostile pm2 files: a clear notice, no crash, nothing secret sent", () 
     expect(facts.services.map((s) => [s.name, s.env, s.listen])).toEqual([
       ["api", ["LABEL", "MULTI", "PIN", "PORT", "SECRET_KEY"], ["127.0.0.1:3000"]],
     ]);
+  });
+});
+
+describe("the dump's reduction on the VM is portable awk", () => {
+  const awks = ["/usr/bin/mawk", "/usr/bin/gawk", "/usr/bin/busybox", "/usr/bin/original-awk"].filter(existsSync);
+
+  it.skipIf(awks.length < 2)(`prints the same with ${awks.join(", ")}`, async () => {
+    const root = await temp("im-pm2-awk-");
+    await cp(VM, root, { recursive: true, verbatimSymlinks: true });
+    // A one-line dump with escapes, as pm2's autosave writes it, beside the pretty one.
+    const entry = { name: "w", pm_exec_path: "/srv/w.js", env: { A: 'x"\\"y\n', B: "3000" }, args: ["--k", "v"] };
+    await mkdir(path.join(root, "root/.pm2"), { recursive: true });
+    await writeFile(path.join(root, "root/.pm2/dump.pm2"), JSON.stringify([entry]));
+    const outputs = await Promise.all(
+      awks.map(async (awk) => {
+        const bin = await temp("im-pm2-bin-");
+        await Promise.all([
+          symlink(awk, path.join(bin, "awk")),
+          ...["sh", "ls", "readlink"].map((t) => symlink(`/usr/bin/${t}`, path.join(bin, t))),
+        ]);
+        const r = await execa("sh", ["-s"], {
+          input: remoteScript(),
+          env: { IM_ROOT: root, PATH: bin },
+          extendEnv: false,
+        });
+        return r.stdout;
+      }),
+    );
+    expect(outputs[0]).toContain(
+      '|[{"name":"w","pm_exec_path":"/srv/w.js","env":{"A":"","B":"3000"},"args":["--k","v"]}]',
+    );
+    for (const output of outputs.slice(1)) expect(output).toBe(outputs[0]);
   });
 });
