@@ -169,7 +169,11 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
   // The team's values live here once filled in: written once, never overwritten.
   if (plain.length)
     artifacts.push({ path: PLAIN_ENV_FILE, kind: "text", content: plainEnvFile(plain), policy: "create-only" });
-  const secrets = secretsView(ctx.deployment);
+  const database = databaseView(ctx.deployment, ctx.stack, ctx.inventory.metadata.name);
+  // The URL form setup-database.sh writes: JDBC when that is the only kind the app reads.
+  const form =
+    database && (database.jdbcUrlSecrets.length && !database.urlSecrets.length ? database.jdbcForm : database.urlForm);
+  const secrets = secretsView(ctx.deployment, form);
   if (secrets) {
     artifacts.push({
       path: CICD_PATHS.setupSecrets,
@@ -178,7 +182,6 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
       executable: true,
     });
   }
-  const database = databaseView(ctx.deployment, ctx.stack, ctx.inventory.metadata.name);
   if (database) {
     artifacts.push({
       path: CICD_PATHS.setupDatabase,

@@ -36,7 +36,8 @@ export function cloudSqlUrlForm(deployment: Deployment): string {
     : `mysql+pymysql://USER:PASSWORD@/DATABASE?unix_socket=${socket}`;
 }
 
-export function secretsView(deployment: Deployment): SecretsView | undefined {
+/** `urlForm`: the form setup-database.sh writes (its view), so both scripts show the same URL. */
+export function secretsView(deployment: Deployment, urlForm?: string): SecretsView | undefined {
   const secrets = [...new Set(deployment.services.flatMap((s) => s.secrets))].sort();
   if (secrets.length === 0) return undefined;
   const grants = [...new Set(deployment.services.flatMap((s) => s.secrets.map((x) => `${x}:${s.serviceAccount}`)))];
@@ -50,7 +51,7 @@ export function secretsView(deployment: Deployment): SecretsView | undefined {
     dbUserSecrets: secrets.filter(
       (s) => isStoredDatabaseSetting(s) && databaseSettingRole(s) !== "url" && cloudSql.has(s),
     ),
-    dbUrlForm: cloudSqlUrlForm(deployment),
+    dbUrlForm: urlForm ?? cloudSqlUrlForm(deployment),
     plainEnv: plainEnvNames(deployment),
     plainEnvFile: PLAIN_ENV_FILE,
   };

@@ -66,6 +66,9 @@ describe.each(inventories)("%s: database settings on Cloud SQL", async (dir) => 
             expect(PLAIN_VALUES[role]!(value, socket, db!.engine), `${where} = ${value}`).toBe(true);
           }
         }
+        // Typed by hand, a URL takes the form setup-database.sh writes (its header names each form).
+        const form = /^DB_URL_FORM="(.*)"$/m.exec(setupSecrets)?.[1];
+        if (bashArray(setupSecrets, "DB_URL_SECRETS").length) expect(setupDatabase).toContain(form);
         // localhost reaches MySQL's socket only when the target also names where the socket is.
         if (Object.values(t.env ?? {}).includes("localhost"))
           expect(Object.values(t.env!), `${t.name}: a socket beside localhost`).toContain(socket);

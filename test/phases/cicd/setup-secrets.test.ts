@@ -102,7 +102,7 @@ describe("setup-secrets.sh", () => {
     expect(r.ssh).toBe("-o BatchMode=yes deploy@app-vm-01  cat -- '/etc/app/env'\n");
     expect(r.values).toBe("DATABASE_URL=typed-cloud-sql-url\nSECRET_KEY=vm-secret-key-value\n");
     expect(r.output).toContain(
-      "DATABASE_URL: not copied from the VM (it points at the VM database); the Cloud SQL form is mysql+pymysql://USER:PASSWORD@/DATABASE?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db",
+      "DATABASE_URL: not copied from the VM (it points at the VM database); the Cloud SQL form is mysql://USER:PASSWORD@/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db",
     );
     expect(r.output).not.toMatch(/vm-secret-key-value|vm-db-password|vm-gemini/);
   });

@@ -22,7 +22,7 @@ GRANTS=( DATABASE_URL:web-app-prod-ai-worker-sa DATABASE_URL:web-app-prod-sa DAT
 SECRETS=( DATABASE_URL SECRET_KEY )
 # Secrets holding a database URL, and the Cloud SQL form each service expects.
 DB_URL_SECRETS=( DATABASE_URL )
-DB_URL_FORM="mysql+pymysql://USER:PASSWORD@/DATABASE?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db"
+DB_URL_FORM="mysql://USER:PASSWORD@/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db"
 # The Cloud SQL user's name, password and database name, as the app reads them.
 DB_USER_SECRETS=( )
 # Plain settings the deploy reads from deploy/cloud-run.env (repository root); --from-vm fills empty ones.
