@@ -114,7 +114,7 @@ if ((DRY_RUN)); then
   fi
   exit 0
 fi
-if gcloud sql users list --instance "$INSTANCE" --project "$PROJECT_ID" --format='value(name)' | grep -qxF "$DB_USER"; then
+if gcloud sql users list --instance "$INSTANCE" --project "$PROJECT_ID" --format='value(name)' | grep -xF "$DB_USER" >/dev/null; then
   echo "$DB_USER exists: its password is unchanged (set one with: gcloud sql users set-password $DB_USER --instance $INSTANCE --project $PROJECT_ID --prompt-for-password)"
   exit 0
 fi
