@@ -1,7 +1,6 @@
 // The real gcloud parses every command the generated migration runs or tells a person to run:
 // setup scripts (create and update branches, and --dry-run), the deploy workflow's steps (first
 // deploy and canary) and the docs, for every example inventory and the real-app corpus.
-import { existsSync, readdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
@@ -10,18 +9,10 @@ import { checkGcloud, findGcloud, gcloudCallsIn, type GcloudCall } from "../help
 import { commandShape, inventoryNames } from "../helpers/gcloud-shape.js";
 import { tempDir } from "../helpers/cli.js";
 import { writeOffline } from "../helpers/offline-output.js";
-import { inputFromFile, ROOT } from "../helpers/phase-input.js";
+import { inputFromFile, inventoryDirs, ROOT } from "../helpers/phase-input.js";
 
 /** examples/*\/inventory.yaml and test/fixtures/real/*\/inventory.yaml (the corpus, when present). */
-function inventories(): string[] {
-  const under = (dir: string) =>
-    existsSync(dir)
-      ? readdirSync(dir)
-          .map((name) => path.join(dir, name, "inventory.yaml"))
-          .filter((f) => existsSync(f))
-      : [];
-  return [...under(path.join(ROOT, "examples")), ...under(path.join(ROOT, "test/fixtures/real"))].sort();
-}
+const inventories = (): string[] => inventoryDirs().map((d) => path.join(ROOT, d, "inventory.yaml"));
 
 const gcloud = findGcloud();
 if (!gcloud) console.warn("gcloud is not installed (Debian package google-cloud-cli): skipping the real-gcloud checks");

@@ -1,23 +1,16 @@
 // docs/migration/README.md: one ordered plan, day 0 to decommissioning, assembled from every
 // phase's steps; every generated file linked; the order of the steps is the order their
 // prerequisites allow. Another phase (observe) adds steps by returning them.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PLAN_STAGES, type PlanStep } from "../../src/contracts/plan.js";
 import { assemblePlan, PLAN_PATH } from "../../src/plan/assemble.js";
 import { renderOffline } from "../helpers/offline-output.js";
-import { inputFromFile, ROOT, SEED_INVENTORY } from "../helpers/phase-input.js";
+import { inputFromFile, inventoryDirs, ROOT, SEED_INVENTORY } from "../helpers/phase-input.js";
 
 /** Every example inventory and every real-app corpus inventory (when the corpus is present). */
-const inventories = ["examples", "test/fixtures/real"].flatMap((dir) =>
-  existsSync(path.join(ROOT, dir))
-    ? readdirSync(path.join(ROOT, dir))
-        .filter((e) => existsSync(path.join(ROOT, dir, e, "inventory.yaml")))
-        .sort()
-        .map((e) => `${dir}/${e}`)
-    : [],
-);
+const inventories = inventoryDirs();
 
 describe("assemblePlan", () => {
   const inventory = inputFromFile(SEED_INVENTORY).inventory;

@@ -2,22 +2,14 @@
 // example and corpus inventory: the FROM lines of the Dockerfiles infra-migrate writes (the app's
 // and the AI worker's) and the versions the workflow's setup actions install. A VM's end-of-life
 // runtime (Python 3.10, Node 20…) must not reach the image or CI.
-import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { SUPPORTED, type Stack } from "../../../src/phases/cicd/runtime.js";
 import { renderOffline } from "../../helpers/offline-output.js";
-import { ROOT } from "../../helpers/phase-input.js";
+import { inventoryDirs, ROOT } from "../../helpers/phase-input.js";
 
-const inventories = ["examples", "test/fixtures/real"].flatMap((dir) =>
-  existsSync(path.join(ROOT, dir))
-    ? readdirSync(path.join(ROOT, dir))
-        .filter((e) => existsSync(path.join(ROOT, dir, e, "inventory.yaml")))
-        .sort()
-        .map((e) => `${dir}/${e}`)
-    : [],
-);
+const inventories = inventoryDirs();
 
 /** Official image names and setup-action inputs, by the stack whose release they name. */
 const IMAGES: Record<string, Stack> = {

@@ -3,7 +3,6 @@
 // user it creates (and setup-secrets.sh never copies them from the VM); the host, socket, port and
 // engine flag are plain values that match the Cloud SQL socket. Then the two scripts run against
 // a recording gcloud (and ssh) for an app that reads split settings (Healthchecks).
-import { existsSync, readdirSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,12 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseSettingRole, STORED_ROLES } from "../../../src/contracts/database-settings.js";
 import type { Deployment } from "../../../src/contracts/deployment.js";
 import { renderOffline } from "../../helpers/offline-output.js";
-import { ROOT } from "../../helpers/phase-input.js";
+import { inventoryDirs, ROOT } from "../../helpers/phase-input.js";
 
-const inventories = [
-  ...readdirSync(path.join(ROOT, "test/fixtures/real")).map((a) => path.join("test/fixtures/real", a)),
-  ...readdirSync(path.join(ROOT, "examples")).map((e) => path.join("examples", e)),
-].filter((d) => existsSync(path.join(ROOT, d, "inventory.yaml")));
+const inventories = inventoryDirs();
 
 /** The names a bash array of a generated script holds: `NAME=( A B )`. */
 const bashArray = (script: string, name: string): string[] =>
