@@ -1,27 +1,29 @@
 #!/usr/bin/env node
-// Thin launcher: everything lives in dist/cli (built from src/cli by `npm run build`, which
-// `npm ci` / `npm install` run through the `prepare` script).
-const entry = new URL("../dist/cli/main.js", import.meta.url);
+// Thin launcher: everything lives in dist/ (built from src/ by `npm run build`, which `npm ci` /
+// `npm install` run through the `prepare` script); dist/cli/launch.js loads the CLI's bundle.
+const entry = new URL("../dist/cli/launch.js", import.meta.url);
 
-import(entry.href).then(
-  ({ main }) =>
-    main(process.argv).then(
-      (code) => {
-        process.exitCode = code;
-      },
-      (error) => {
-        // main() catches everything it knows; this is a last resort.
+import(entry.href)
+  .then(({ loadMain }) => loadMain())
+  .then(
+    (main) =>
+      main(process.argv).then(
+        (code) => {
+          process.exitCode = code;
+        },
+        (error) => {
+          // main() catches everything it knows; this is a last resort.
+          console.error(error);
+          process.exitCode = 70;
+        },
+      ),
+    (error) => {
+      if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli/")) {
+        console.error("infra-migrate is not built yet: run `npm run build` (or `npm ci`) in its directory.");
+        process.exitCode = 2;
+      } else {
         console.error(error);
         process.exitCode = 70;
-      },
-    ),
-  (error) => {
-    if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli/main.js")) {
-      console.error("infra-migrate is not built yet: run `npm run build` (or `npm ci`) in its directory.");
-      process.exitCode = 2;
-    } else {
-      console.error(error);
-      process.exitCode = 70;
-    }
-  },
-);
+      }
+    },
+  );

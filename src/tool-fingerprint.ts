@@ -12,7 +12,8 @@ import { packageRoot } from "./package-root.js";
 /** The folder this module was loaded from: dist/ or src/ (it sits at their top). */
 const codeDir = path.dirname(fileURLToPath(import.meta.url));
 
-// dist/vendor is a bundle of dependencies whose versions are hashed instead; maps change nothing.
+// dist/vendor is a bundle of dependencies whose versions are hashed instead; source maps and
+// V8 code caches (dist/cli.cjs.cache, derived from dist/cli.cjs) change nothing.
 const SKIP_DIRS = new Set(["vendor", "node_modules"]);
 
 function filesUnder(dir: string, out: string[] = []): string[] {
@@ -26,7 +27,7 @@ function filesUnder(dir: string, out: string[] = []): string[] {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIP_DIRS.has(entry.name)) filesUnder(full, out);
-    } else if (entry.isFile() && !entry.name.endsWith(".map")) {
+    } else if (entry.isFile() && !entry.name.endsWith(".map") && !entry.name.endsWith(".cache")) {
       out.push(full);
     }
   }

@@ -20,7 +20,7 @@ const put = (file: string, text: string) => {
 };
 
 describe("tool fingerprint", () => {
-  it("changes with a template, a persona, data, the code or a dependency version, not with source maps", () => {
+  it("changes with a template, a persona, data, the code or a dependency version, not with source maps or code caches", () => {
     put("package.json", JSON.stringify({ version: "1.0.0", dependencies: { mermaid: "11.0.0" } }));
     put("node_modules/mermaid/package.json", JSON.stringify({ version: "11.0.0" }));
     put("templates/cicd/deploy.yml.hbs", "on: push\n");
@@ -34,6 +34,10 @@ describe("tool fingerprint", () => {
 
     put("dist/phases/audit.js.map", "{}");
     expect(computeFingerprint(root, code)).toBe(prints[0]);
+    // V8's code cache for the bundle (scripts/bundle-cli.mjs) differs from build to build.
+    put("dist/cli.cjs.cache", "\u0001\u0002");
+    expect(computeFingerprint(root, code)).toBe(prints[0]);
+    expect(fingerprintStamp(root, code)).toBe(stamps[0]);
 
     for (const [file, text] of [
       ["templates/cicd/deploy.yml.hbs", "on: [push]\n"],
