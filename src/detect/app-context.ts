@@ -5,7 +5,7 @@
 import { parseGemfile } from "./gemfile.js";
 import { parsePackageJson } from "./node-deps.js";
 import { normalisePackage, parsePyproject, parseRequirementsTxt } from "./python-deps.js";
-import { environmentFileValues } from "./systemd.js";
+import { environmentFileNames, environmentFileValues } from "./systemd.js";
 
 export type Ecosystem = "python" | "node" | "ruby" | "php" | "go" | "java";
 
@@ -20,6 +20,12 @@ export interface AppContext {
   nodeScripts: Record<string, string>;
   /** Values from the app's own env files (.env, .env.production, <app>.conf); never written out. */
   env: Record<string, string>;
+  /**
+   * The env files read in the VM's app folders: their path on the VM and the names they set (never
+   * values). The app loads them itself (dotenv, Laravel, paperless.conf); the image will not hold
+   * them (they are not in git), so every name must reach Cloud Run another way.
+   */
+  hostEnvFiles: { path: string; names: string[] }[];
   /** Short config texts that say how the app uses its stores (settings.py, production.rb, cable.yml…). */
   configTexts: { file: string; text: string }[];
   /** Every file name seen, repo-relative, for presence checks (manage.py, config/cable.yml…). */
@@ -29,6 +35,8 @@ export interface AppContext {
 export interface AppFiles {
   files: string[];
   read: (file: string) => Promise<string | undefined>;
+  /** The folder's path on the VM, when these are the VM's own files (not the repository's). */
+  hostDir?: string;
 }
 
 /** requirements-dev.txt, requirements/test.txt, dev-requirements.txt: not what production installs. */
@@ -61,13 +69,14 @@ export function emptyContext(): AppContext {
     packageManagers: {},
     nodeScripts: {},
     env: {},
+    hostEnvFiles: [],
     configTexts: [],
     files: new Set(),
   };
 }
 
 /** Reads one app folder into `context` (several folders, e.g. the repo and the VM's copy, add up). */
-export async function readAppFiles(context: AppContext, { files, read }: AppFiles): Promise<void> {
+export async function readAppFiles(context: AppContext, { files, read, hostDir }: AppFiles): Promise<void> {
   for (const file of files) {
     context.files.add(file);
     const base = file.slice(file.lastIndexOf("/") + 1);
@@ -99,7 +108,14 @@ export async function readAppFiles(context: AppContext, { files, read }: AppFile
       for (const m of ((await read(file)) ?? "").matchAll(/(spring-boot[\w-]*|quarkus[\w-]*|micronaut[\w-]*)/g))
         context.packages.java.add(m[1]!);
     } else if (atRoot && isEnvFile(base)) {
-      Object.assign(context.env, environmentFileValues((await read(file)) ?? ""));
+      const text = (await read(file)) ?? "";
+      Object.assign(context.env, environmentFileValues(text));
+      // COMPOSE_PROJECT_NAME & co configure docker compose, not the app.
+      const names = environmentFileNames(text).filter((n) => /^[A-Z][A-Z0-9_]*$/.test(n) && !DOCKER_TOOLING.test(n));
+      const committed = files.includes(".gitignore") && !gitIgnores((await read(".gitignore")) ?? "", base);
+      // A file git tracks is in the image already; an ignored one (Laravel's .env) stays on the VM.
+      if (hostDir && names.length && !committed)
+        context.hostEnvFiles.push({ path: `${hostDir.replace(/\/+$/, "")}/${file}`, names });
     }
     if (CONFIG_TEXT.test(file) && !DEV_FILE.test(base.replace(/\.\w+$/, "")) && context.configTexts.length < 40) {
       const text = await read(file);
@@ -107,6 +123,31 @@ export async function readAppFiles(context: AppContext, { files, read }: AppFile
       if (text) context.configTexts.push({ file, text: text.slice(0, 64 * 1024) });
     }
   }
+}
+
+const DOCKER_TOOLING = /^(COMPOSE|DOCKER|BUILDKIT)_/;
+
+/**
+ * Whether a top-level .gitignore ignores a file at the root (`.env`, `/.env`, `.env*`, `*.env`; a
+ * later `!name` re-includes it). Only root-level patterns matter for a root file.
+ */
+export function gitIgnores(gitignore: string, base: string): boolean {
+  let ignored = false;
+  for (const raw of gitignore.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const negate = line.startsWith("!");
+    const pattern = (negate ? line.slice(1) : line).replace(/^(\*\*)?\//, "").replace(/\/$/, "");
+    if (pattern.includes("/")) continue;
+    const glob = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    );
+    if (glob.test(base)) ignored = !negate;
+  }
+  return ignored;
 }
 
 /** `.env`, `.env.production`, `paperless.conf`: the values this deployment runs with. */

@@ -8,6 +8,7 @@ import { readHostFile } from "./host.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
 import { enrichService, isGoBinary, type EnrichContext } from "./enrich.js";
 import { mergeServices } from "./merge.js";
+import { unionNames } from "./systemd.js";
 import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage } from "./storage.js";
@@ -62,6 +63,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   }
   const proxyTargets = new Set(findings.flatMap((f) => f.proxiesToPorts ?? []));
   for (const finding of findings) await enrichService(finding, { app, proxyTargets, readConfig: input.readConfig });
+  for (const finding of findings) addAppEnvFile(finding, app.hostEnvFiles, evidence);
 
   // On the VM, nothing is guessed from packages: a process that is not there does not run.
   const merged = mergeServices(
@@ -117,6 +119,45 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   return { services: merged, ...(database ? { database } : {}), storage };
 }
 
+const APP_ROLES = new Set(["web", "worker", "scheduler", "cron", "other"]);
+
+/**
+ * An app process on the VM whose folder holds an env file the app loads itself (dotenv, Laravel's
+ * .env, paperless.conf) gets that file's names: on Cloud Run the file is gone (it is not in git, so
+ * not in the image), and a name nobody carries over is a setting the app starts without (Laravel's
+ * APP_KEY, Mastodon's SECRET_KEY_BASE). The file is the one in the process's folder (working
+ * directory, `cd` target or a path in its command), or the only app folder's when there is one.
+ */
+function addAppEnvFile(finding: ServiceFinding, envFiles: AppContext["hostEnvFiles"], evidence: Evidence[]): void {
+  if (!finding.onHost || !finding.runtime || !APP_ROLES.has(finding.role) || envFiles.length === 0) return;
+  const dirOf = (file: string) => file.slice(0, file.lastIndexOf("/"));
+  const dirs = [...new Set(envFiles.map((f) => dirOf(f.path)))];
+  const places = [
+    finding.workingDirectory,
+    /^\s*cd\s+(\S+)/.exec(finding.command ?? "")?.[1],
+    ...(finding.command ?? "").split(/\s+/).filter((t) => t.startsWith("/")),
+  ].filter((p): p is string => Boolean(p));
+  const inside = (place: string, dir: string) => place === dir || place.startsWith(`${dir}/`);
+  const dir = dirs.find((d) => places.some((p) => inside(p, d))) ?? (dirs.length === 1 ? dirs[0] : undefined);
+  if (!dir) return;
+  // .env.production before .env: dotenv gives the first file's value, and the plan names one file.
+  const files = envFiles
+    .filter((f) => dirOf(f.path) === dir)
+    .sort((a, b) => Number(/\/\.env$/.test(a.path)) - Number(/\/\.env$/.test(b.path)));
+  const before = new Set(finding.env ?? []);
+  finding.env = unionNames(
+    finding.env,
+    files.flatMap((f) => f.names),
+  );
+  finding.envFile ??= files[0]!.path;
+  const added = finding.env.filter((n) => !before.has(n));
+  if (added.length)
+    evidence.push({
+      file: files.map((f) => f.path).join(", "),
+      found: `${finding.name} runs beside this env file: its ${added.length} setting name(s) join the service's env (on Cloud Run the file is gone, not being in git: each must come from Secret Manager or plain env)`,
+    });
+}
+
 /** The app folder's path on the VM when it lies inside the host root (the VM's own copy). */
 export function appPathOnHost(appDir: string, hostRoot: string | undefined): string | undefined {
   if (!hostRoot) return undefined;
@@ -134,12 +175,12 @@ export async function readAppContext(
   workDirs: Iterable<string>,
 ): Promise<AppContext> {
   const app = emptyContext();
-  await readAppFiles(app, { files, read: (f) => readSmallText(root, f) });
   const onHostApp = appPathOnHost(root, hostRoot);
+  await readAppFiles(app, { files, read: (f) => readSmallText(root, f), hostDir: onHostApp });
   for (const dir of hostRoot ? workDirs : []) {
     if (dir === onHostApp) continue;
     const base = path.join(hostRoot!, dir);
-    await readAppFiles(app, { files: await listRepoFiles(base), read: (f) => readSmallText(base, f) });
+    await readAppFiles(app, { files: await listRepoFiles(base), read: (f) => readSmallText(base, f), hostDir: dir });
   }
   return app;
 }

@@ -170,7 +170,10 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
         for (const envFile of environmentFiles(service)) {
           const text = (await readHostFile(hostRoot, envFile.slice(1))) ?? "";
           const names = environmentFileNames(text);
-          if (names.length) unit.env = unionNames(unit.env, names);
+          if (names.length) {
+            unit.env = unionNames(unit.env, names);
+            unit.envFile ??= envFile;
+          }
           attachEnvValues(unit, { ...environmentFileValues(text), ...unit.envValues });
         }
       }

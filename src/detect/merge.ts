@@ -98,6 +98,7 @@ export function mergeServices(
     same.systemdUnit ??= finding.systemdUnit;
     same.schedule ??= finding.schedule;
     if (finding.env?.length) same.env = unionNames(same.env, finding.env);
+    same.envFile ??= finding.envFile;
     same.proxiesToPorts ??= finding.proxiesToPorts;
   }
   const has = (pred: (s: ServiceFinding) => boolean) => merged.some(pred);

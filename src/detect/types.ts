@@ -17,6 +17,8 @@ export interface ServiceAnswer {
   schedule?: string;
   /** Names (never values) of the environment variables the process gets. */
   env?: string[];
+  /** The VM's file those values live in (EnvironmentFile=, the app's .env): where the secrets setup reads them. */
+  envFile?: string;
   runtime?: Runtime;
   framework?: string;
   packageManager?: string;

@@ -20,6 +20,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "listen",
     "dependsOn",
     "env",
+    "envFile",
     "schedule",
     "runtime",
     "framework",

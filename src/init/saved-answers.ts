@@ -32,7 +32,15 @@ const DATABASE_ENGINES = new Set(["mysql", "postgres", "postgresql", "mariadb", 
 
 function serviceAnswer(s: Service): ServiceAnswer {
   const { name, role, software, version, command, systemdUnit, listen, dependsOn, schedule, env } = s;
-  const optional = { version, command, systemdUnit, schedule, runtime: s.runtime, framework: s.framework };
+  const optional = {
+    version,
+    command,
+    systemdUnit,
+    envFile: s.envFile,
+    schedule,
+    runtime: s.runtime,
+    framework: s.framework,
+  };
   const extra = {
     packageManager: s.packageManager,
     protocols: s.protocols,

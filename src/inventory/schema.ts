@@ -76,6 +76,12 @@ export const serviceSchema = z.looseObject({
   env: z
     .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
     .default([]),
+  /** The VM's file the env values live in (EnvironmentFile=, the app's .env): the secrets setup reads it. */
+  envFile: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._/@+-]+$/, "expected an absolute path on the VM such as /etc/myapp/env")
+    .max(500)
+    .optional(),
   schedule: cronSchedule.optional(),
   runtime: z.enum(RUNTIMES).optional(),
   /** Free text: django, rails, express, laravel, spring, celery, sidekiq… */

@@ -17,6 +17,17 @@ const APP_DB = "APP_DB";
 
 const script = (file: string, args = ""): string[] => [`bash ${file} --dry-run${args}`, `bash ${file}${args}`];
 
+/**
+ * The VM's env files the app's settings live in (a unit's EnvironmentFile=, the app's own .env),
+ * most used first; the placeholder when the inventory names none.
+ */
+function vmEnvFiles(input: PhaseInput): string[] {
+  const count = new Map<string, number>();
+  for (const s of input.inventory.services) if (s.envFile) count.set(s.envFile, (count.get(s.envFile) ?? 0) + 1);
+  const files = [...count].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([f]) => f);
+  return files.length ? files : ["/etc/ENV_FILE"];
+}
+
 export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[] {
   const ctx = buildContext(input);
   const { deployment } = ctx;
@@ -83,16 +94,24 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.setupNetwork],
     });
   }
+  const envFiles = vmEnvFiles(input);
+  const otherFiles =
+    envFiles.length > 1
+      ? ` Some services read other files too (${envFiles
+          .slice(1)
+          .map((f) => `\`${f}\``)
+          .join(", ")}): the script asks for any value the first file does not set; copy it from there.`
+      : "";
   const secrets = secretsView(deployment);
   if (secrets) {
     steps.push({
       stage: "foundations",
       order: 40,
       title: "Secrets",
-      body: `\`setup-secrets.sh\` creates ${secrets.secrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own. Values come from the VM's environment file over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}. Services read \`:latest\` when an instance starts: after a new version, redeploy.`,
+      body: `\`setup-secrets.sh\` creates ${secrets.secrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own. Values come from the VM's environment file over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}. Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}`,
       commands: [
         `bash ${CICD_PATHS.setupSecrets} --dry-run`,
-        `bash ${CICD_PATHS.setupSecrets} --from-vm USER@${ctx.inventory.host.hostname ?? "VM"} --env-file /etc/ENV_FILE`,
+        `bash ${CICD_PATHS.setupSecrets} --from-vm USER@${ctx.inventory.host.hostname ?? "VM"} --env-file ${envFiles[0]}`,
       ],
       files: [CICD_PATHS.setupSecrets],
     });
@@ -105,7 +124,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       order: 45,
       title: "Plain settings",
       body: `${plain.map((n) => `\`${n}\``).join(", ")} ${plain.length === 1 ? "is a plain setting" : "are plain settings"} (modes, flags, host names), not secrets: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars with the values in \`${PLAIN_ENV_FILE}\`. Fill that file from the VM's env file (${secrets ? `\`setup-secrets.sh --from-vm\` fills its empty lines, or ` : ""}the command below prints exactly those lines; check them), commit it, and review changes to it like code. The deploy stops on a missing or empty value, and on characters other than letters, digits and \`_ . : = / @ % + , -\` (list the hosts instead of \`*\`).`,
-      commands: [`ssh USER@${host} "sudo grep -E '^(${plain.join("|")})=' /etc/ENV_FILE"`],
+      commands: [`ssh USER@${host} "sudo grep -hE '^(${plain.join("|")})=' ${envFiles.join(" ")}"`],
       files: [PLAIN_ENV_FILE],
     });
   }

@@ -45,7 +45,10 @@ describe("plain settings (healthchecks: ALLOWED_HOSTS, SITE_ROOT)", async () => 
     expect(env.content).toMatch(/^ALLOWED_HOSTS=$/m);
     expect(env.content).toMatch(/^SITE_ROOT=$/m);
     const step = out.steps.find((s) => s.title === "Plain settings")!;
-    expect(step.commands).toEqual([expect.stringContaining("grep -E '^(ALLOWED_HOSTS|SITE_ROOT)='")]);
+    // The unit's EnvironmentFile= (the inventory's envFile), not a placeholder to fill in.
+    expect(step.commands).toEqual([
+      expect.stringContaining("grep -hE '^(ALLOWED_HOSTS|SITE_ROOT)=' /etc/healthchecks.env"),
+    ]);
   });
 
   it("loads the values before any deploy or migration step", () => {
