@@ -3,7 +3,7 @@
 // and nginx configs only describe other ways to run the app (CI, Docker, Heroku), so they are
 // evidence, never services. Without the VM, the repository is all there is and is merged.
 import path from "node:path";
-import { emptyContext, readAppFiles, type AppContext } from "./app-context.js";
+import { emptyContext, hasPackage, readAppFiles, type AppContext, type Ecosystem } from "./app-context.js";
 import { readHostFile } from "./host.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
 import { enrichService, isGoBinary, type EnrichContext } from "./enrich.js";
@@ -63,7 +63,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   }
   const proxyTargets = new Set(findings.flatMap((f) => f.proxiesToPorts ?? []));
   for (const finding of findings) await enrichService(finding, { app, proxyTargets, readConfig: input.readConfig });
-  for (const finding of findings) addAppEnvFile(finding, app.hostEnvFiles, evidence);
+  for (const finding of findings) addAppEnvFile(finding, app, evidence);
 
   // On the VM, nothing is guessed from packages: a process that is not there does not run.
   const merged = mergeServices(
@@ -121,6 +121,28 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
 
 const APP_ROLES = new Set(["web", "worker", "scheduler", "cron", "other"]);
 
+/** Packages that load a .env file into the process's environment, per ecosystem. */
+const ENV_LOADERS: Partial<Record<Ecosystem, string[]>> = {
+  php: ["laravel/framework", "vlucas/phpdotenv", "symfony/dotenv"],
+  ruby: ["dotenv", "dotenv-rails"],
+  node: ["dotenv", "dotenv-flow", "@dotenvx/dotenvx", "@nestjs/config", "next", "nuxt", "@adonisjs/core"],
+  python: ["python-dotenv", "django-environ", "environs", "python-decouple", "pydantic-settings", "dynaconf"],
+};
+
+/**
+ * Whether the process loads its folder's env file itself: a loader among the app's packages, or
+ * `node --env-file`. Where the app's packages for its runtime are not known (a Go binary, a Java
+ * jar, no manifest read), the file beside it is taken to be its settings: a name carried over for
+ * nothing costs a secret, a name left behind costs a start.
+ */
+function loadsEnvFile(finding: ServiceFinding, app: AppContext): boolean {
+  const runtime = finding.runtime as Ecosystem;
+  if (/--env-file(=|\s)/.test(finding.command ?? "")) return true;
+  const loaders = ENV_LOADERS[runtime];
+  if (!loaders || app.packages[runtime]?.size === 0) return true;
+  return loaders.some((name) => hasPackage(app, runtime, name));
+}
+
 /**
  * An app process on the VM whose folder holds an env file the app loads itself (dotenv, Laravel's
  * .env, paperless.conf) gets that file's names: on Cloud Run the file is gone (it is not in git, so
@@ -128,8 +150,10 @@ const APP_ROLES = new Set(["web", "worker", "scheduler", "cron", "other"]);
  * APP_KEY, Mastodon's SECRET_KEY_BASE). The file is the one in the process's folder (working
  * directory, `cd` target or a path in its command), or the only app folder's when there is one.
  */
-function addAppEnvFile(finding: ServiceFinding, envFiles: AppContext["hostEnvFiles"], evidence: Evidence[]): void {
+function addAppEnvFile(finding: ServiceFinding, app: AppContext, evidence: Evidence[]): void {
+  const envFiles = app.hostEnvFiles;
   if (!finding.onHost || !finding.runtime || !APP_ROLES.has(finding.role) || envFiles.length === 0) return;
+  if (!loadsEnvFile(finding, app)) return;
   const dirOf = (file: string) => file.slice(0, file.lastIndexOf("/"));
   const dirs = [...new Set(envFiles.map((f) => dirOf(f.path)))];
   const places = [

@@ -88,9 +88,30 @@ describe("an env file in the app's folder on the VM", () => {
     expect(shop?.envFile).toBeUndefined();
   });
 
+  it("leaves it out when the app's packages hold no loader (Django without python-dotenv or django-environ)", async () => {
+    const root = await vm({
+      "srv/shop/requirements.txt": "Django==4.2\ngunicorn==21.2\n",
+      "srv/shop/.env": "DJANGO_DEBUG=false\n",
+      "etc/systemd/system/shop.service": unit(
+        "/srv/shop/.venv/bin/gunicorn shop.wsgi --bind 127.0.0.1:8001",
+        "/srv/shop",
+      ),
+    });
+    const shop = (await detect(root, "srv/shop")).services.find((s) => s.name === "shop");
+    expect(shop?.runtime).toBe("python");
+    expect(shop?.env ?? []).not.toContain("DJANGO_DEBUG");
+    // The same app with django-environ reads it.
+    await writeFile(
+      path.join(root, "srv/shop/requirements.txt"),
+      "Django==4.2\ngunicorn==21.2\ndjango-environ==0.11\n",
+    );
+    const withLoader = (await detect(root, "srv/shop")).services.find((s) => s.name === "shop");
+    expect(withLoader?.env).toContain("DJANGO_DEBUG");
+  });
+
   it("keeps a unit's EnvironmentFile= as the file to read, and matches two apps to their own folders", async () => {
     const root = await vm({
-      "srv/a/package.json": JSON.stringify({ name: "a", dependencies: { express: "4" } }),
+      "srv/a/package.json": JSON.stringify({ name: "a", dependencies: { express: "4", dotenv: "16" } }),
       "srv/a/.env": "A_SECRET=1\n",
       "srv/b/Gemfile": "source 'https://rubygems.org'\ngem 'rails'\ngem 'dotenv'\n",
       "srv/b/.env.production": "B_SECRET=1\n",
