@@ -81,11 +81,15 @@ export function scoreInventory(truth, inventory) {
     });
 
   const engine = inventory.data?.[0]?.engine ?? "none";
-  rows.push({
-    item: "database",
-    verdict: engine === truth.database ? "found" : "wrong",
-    details: engine === truth.database ? [] : [`engine: ${truth.database} ≠ ${engine}`],
-  });
+  // A file database (SQLite): its path on the VM must be found too, or the plan cannot move it.
+  const filePath = inventory.data?.[0]?.path;
+  const databaseDetails = [
+    ...(engine === truth.database ? [] : [`engine: ${truth.database} ≠ ${engine}`]),
+    ...(truth.databasePath !== undefined && filePath !== truth.databasePath
+      ? [`path: ${truth.databasePath} ≠ ${filePath ?? "none"}`]
+      : []),
+  ];
+  rows.push({ item: "database", verdict: databaseDetails.length ? "wrong" : "found", details: databaseDetails });
   const stored = new Set((inventory.storage ?? []).map((s) => s.path.replace(/\/+$/, "")));
   for (const { path: want } of truth.storage ?? []) {
     rows.push({ item: `storage ${want}`, verdict: stored.has(want) ? "found" : "missed", details: [] });

@@ -258,7 +258,7 @@ export const deploymentSchema = z
     project: z.string().regex(GCP_PROJECT).describe("Google Cloud project id, as given in the prompt."),
     region: z.string().regex(GCP_REGION).describe("Region for every regional resource, as given in the prompt."),
     artifactRepository: z.string().regex(CLOUD_RUN_NAME).describe("Artifact Registry Docker repository name."),
-    services: z.array(deployTargetSchema).min(1).describe("Cloud Run services and jobs; names unique."),
+    services: z.array(deployTargetSchema).min(0).describe("Cloud Run services and jobs; names unique."),
     queues: z.array(queueSchema).default([]).describe("Cloud Tasks queues, one per background task stream."),
     database: databaseTargetSchema
       .optional()

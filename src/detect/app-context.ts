@@ -61,7 +61,7 @@ const LOCKFILES: [RegExp, Ecosystem, string][] = [
   [/^(build\.gradle(\.kts)?|gradlew)$/, "java", "gradle"],
 ];
 const CONFIG_TEXT =
-  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|production\.rb|cable\.yml|storage\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting)\.php)$/;
+  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|production\.rb|cable\.yml|storage\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting|database)\.php|config\/database\.yml|app\.ini|db-config\.json)$/;
 
 export function emptyContext(): AppContext {
   return {
@@ -103,7 +103,11 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
     } else if (atRoot && base === "composer.json") {
       for (const name of composerRequire((await read(file)) ?? "")) context.packages.php.add(name);
     } else if (atRoot && base === "go.mod") {
-      context.goModule = /^module\s+(\S+)/m.exec((await read(file)) ?? "")?.[1];
+      const text = (await read(file)) ?? "";
+      context.goModule = /^module\s+(\S+)/m.exec(text)?.[1];
+      // Required modules, direct or not: a driver (go-sqlite3, pgx) is often listed as indirect.
+      for (const m of text.matchAll(/^\s*(?:require\s+)?([a-z0-9.-]+\.[a-z]+\/[\w./-]+)\s+v\d/gm))
+        context.packages.go.add(m[1]!);
     } else if (atRoot && (base === "pom.xml" || /^build\.gradle(\.kts)?$/.test(base))) {
       for (const m of ((await read(file)) ?? "").matchAll(/(spring-boot[\w-]*|quarkus[\w-]*|micronaut[\w-]*)/g))
         context.packages.java.add(m[1]!);

@@ -13,6 +13,7 @@ import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage } from "./storage.js";
 import { deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
+import { detectSqlite, sqliteUsers } from "./sqlite.js";
 import type { DetectedFacts, DetectedService, Evidence, ServiceFinding } from "./types.js";
 import type { Storage } from "../inventory/schema.js";
 
@@ -106,13 +107,26 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   }
   const db = merged.find((s) => s.role === "database" && DATA_ENGINES.has(s.software));
   const engine = db?.software ?? engineFromEnv(env) ?? (hostRead ? undefined : input.deps.database);
+  const sqlite = detectSqlite(env, app, engine, input.appPath);
   const database = engine
     ? {
         engine,
         ...(db?.version ? { version: db.version } : {}),
         source: db?.source ?? (engineFromEnv(env) ? "environment" : "dependencies"),
       }
-    : undefined;
+    : sqlite
+      ? {
+          engine: "sqlite",
+          source: sqlite.source,
+          ...(sqlite.path ? { path: sqlite.path } : {}),
+          services: sqliteUsers(merged),
+        }
+      : undefined;
+  if (sqlite)
+    evidence.push({
+      file: sqlite.path ?? sqlite.source,
+      found: `SQLite database${sqlite.path ? "" : " (file not found: give its path)"}, from ${sqlite.source}: its data lives on this disk`,
+    });
   const appFiles = [...app.files];
   const storage = detectStorage(env, input.appPath, appFiles, app.configTexts);
   for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });

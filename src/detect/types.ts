@@ -56,7 +56,8 @@ export interface DetectedFacts {
   /** Project name candidate (pyproject / package.json / git repo / directory name), not yet sanitised. */
   name?: string;
   services: DetectedService[];
-  database?: { engine: string; version?: string; source: string };
+  /** `path` and `services`: a SQLite file on the VM's disk and the processes that open it. */
+  database?: { engine: string; version?: string; source: string; path?: string; services?: string[] };
   llm?: { provider: LlmProviderGuess; source: string };
   /** owner/repo from `git remote get-url origin` when it points at GitHub. */
   github?: string;

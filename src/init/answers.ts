@@ -18,6 +18,8 @@ export interface Answers {
   services?: ServiceAnswer[];
   /** "none" when the product has no database. */
   "database.engine"?: string;
+  /** A SQLite database (detected, not asked): its file on the VM and the processes that open it. */
+  sqliteFile?: { path?: string; services?: string[] };
   "database.version"?: string;
   "database.sizeGiB"?: number;
   "database.backups"?: Backups;

@@ -2,7 +2,7 @@
 // written file reads like the example. The database answer becomes a `data` entry pointing at a
 // database service, which is added when the service list has none for that engine.
 import { DEFAULT_PORTS, uniqueName } from "../detect/merge.js";
-import type { InventoryInput } from "../inventory/schema.js";
+import { isFileDatabase, type InventoryInput } from "../inventory/schema.js";
 import type { Answers, ServiceAnswer } from "./answers.js";
 
 const STORE_ROLES = new Set(["database", "cache", "broker"]);
@@ -27,6 +27,7 @@ function withDatabaseService(
 ): { services: ServiceAnswer[]; dbService?: string } {
   const engine = answers["database.engine"];
   if (!engine || engine === "none") return { services };
+  if (isFileDatabase(engine)) return { services, dbService: fileDatabaseOpener(services, answers) };
   const version = answers["database.version"];
   const existing =
     services.find((s) => s.role === "database" && s.software === engine) ?? services.find((s) => s.role === "database");
@@ -45,6 +46,20 @@ function withDatabaseService(
     dependsOn: [],
   };
   return { services: [...services, added], dbService: name };
+}
+
+/** A SQLite file has no server: its `service` is the first process that opens it (the web process). */
+function fileDatabaseOpener(services: ServiceAnswer[], answers: Answers): string | undefined {
+  const names = new Set(services.map((s) => s.name));
+  const openers = (answers.sqliteFile?.services ?? []).filter((n) => names.has(n));
+  const app = services.filter((s) => APP_ROLES.has(s.role));
+  return openers[0] ?? (app.find((s) => s.role === "web") ?? app[0] ?? services[0])?.name;
+}
+
+function fileDatabaseFields(services: ServiceAnswer[], answers: Answers): Record<string, unknown> {
+  const names = new Set(services.map((s) => s.name));
+  const openers = (answers.sqliteFile?.services ?? []).filter((n) => names.has(n));
+  return { path: answers.sqliteFile?.path, ...(openers.length ? { services: openers } : {}) };
 }
 
 function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
@@ -83,6 +98,7 @@ export function buildInventory(answers: Answers): InventoryInput {
           version: answers["database.version"],
           sizeGiB: answers["database.sizeGiB"],
           backups: answers["database.backups"] ?? "none",
+          ...(isFileDatabase(answers["database.engine"] ?? "") ? fileDatabaseFields(linked, answers) : {}),
         }),
       ]
     : [];

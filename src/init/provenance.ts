@@ -102,6 +102,14 @@ export function withDetectedFacts(
     ...answers,
     ...(Object.keys(host).length ? { host } : {}),
     ...(facts.storage?.length ? { storage: facts.storage } : {}),
+    ...(answers["database.engine"] === "sqlite" && facts.database?.engine === "sqlite" && !answers.sqliteFile
+      ? {
+          sqliteFile: {
+            ...(facts.database.path ? { path: facts.database.path } : {}),
+            ...(facts.database.services?.length ? { services: facts.database.services } : {}),
+          },
+        }
+      : {}),
     provenance,
   };
 }

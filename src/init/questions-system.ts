@@ -44,8 +44,11 @@ export const SYSTEM_QUESTIONS: QuestionSpec[] = [
     message: "Database engine",
     help: "The database the app keeps its data in; it moves to Cloud SQL (or stays where it is, for other engines).",
     kind: "select",
-    choices: ["mysql", "postgres", "mariadb", "mongodb", "sqlserver", "none"],
-    choiceHelp: { none: "the app keeps no data of its own in a database" },
+    choices: ["mysql", "postgres", "mariadb", "mongodb", "sqlserver", "sqlite", "none"],
+    choiceHelp: {
+      sqlite: "a database file on the VM's disk (no database server runs)",
+      none: "the app keeps no data of its own in a database",
+    },
     required: true,
     detected: (f) => fact(f.database?.engine, f.database?.source),
     builtin: () => "none",

@@ -8,7 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { CONFIG_FILE, DEFAULT_INVENTORY, loadConfig, type Config } from "../config/config.js";
 import { InputError } from "../errors.js";
 import { parseInventory } from "../inventory/load.js";
-import type { Inventory, Service } from "../inventory/schema.js";
+import { isFileDatabase, type Inventory, type Service } from "../inventory/schema.js";
 import type { AnswerKey, Answers, ServiceAnswer } from "./answers.js";
 import { provenanceKeyFor } from "./provenance.js";
 
@@ -28,7 +28,7 @@ export interface SavedProject {
   unreadable: { path: string; reason: string }[];
 }
 
-const DATABASE_ENGINES = new Set(["mysql", "postgres", "postgresql", "mariadb", "mongodb", "sqlserver"]);
+const DATABASE_ENGINES = new Set(["mysql", "postgres", "postgresql", "mariadb", "mongodb", "sqlserver", "sqlite"]);
 
 function serviceAnswer(s: Service): ServiceAnswer {
   const { name, role, software, version, command, systemdUnit, listen, dependsOn, schedule, env } = s;
@@ -69,6 +69,9 @@ export function answersFromInventory(inv: Inventory): Answers {
     services,
     "database.engine": db?.engine ?? "none",
     ...(db ? { "database.version": db.version, "database.sizeGiB": db.sizeGiB, "database.backups": db.backups } : {}),
+    ...(db && isFileDatabase(db.engine)
+      ? { sqliteFile: { ...(db.path ? { path: db.path } : {}), ...(db.services ? { services: db.services } : {}) } }
+      : {}),
     "host.monthlyCostUsd": inv.host.monthlyCostUsd,
     "host.cpus": inv.host.cpus,
     "host.memoryGiB": inv.host.memoryGiB,

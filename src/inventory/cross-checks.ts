@@ -1,7 +1,7 @@
 // Rules zod cannot express one field at a time: references between services, port clashes,
 // dependency cycles. They run on the validated inventory and return key paths; the loader turns
 // those into line:column.
-import type { Inventory } from "./schema.js";
+import { isFileDatabase, type Inventory } from "./schema.js";
 import type { CheckIssue } from "./check-issue.js";
 import { closest } from "./unknown-keys.js";
 import { extensionWarnings } from "./extension-checks.js";
@@ -67,12 +67,20 @@ export function crossCheck(inventory: Inventory): CheckResult {
       result.errors.push({ path, message: `unknown service \`${store.service}\`${didYouMean(store.service, known)}` });
     else {
       const role = inventory.services[index]!.role;
-      if (!DATA_ROLES.has(role))
+      // A SQLite file has no server: the process that opens it is its service.
+      if (!DATA_ROLES.has(role) && !isFileDatabase(store.engine))
         result.warnings.push({
           path,
           message: `service \`${store.service}\` has role \`${role}\`; data stores are usually a database or cache`,
         });
     }
+    (store.services ?? []).forEach((name, j) => {
+      if (!names.has(name))
+        result.errors.push({
+          path: ["data", i, "services", j],
+          message: `unknown service \`${name}\`${didYouMean(name, known)}`,
+        });
+    });
   });
 
   result.errors.push(...portClashes(inventory), ...dependencyCycles(inventory, names));

@@ -104,8 +104,14 @@ export const dataStoreSchema = z.looseObject({
   version: z.union([z.string(), z.number()]).transform(String).optional(),
   sizeGiB: z.number().nonnegative().max(1_000_000).optional(),
   backups: z.enum(BACKUPS).default("none"),
+  /** A file database (engine sqlite): the file on the VM's disk; `service` is a process that opens it. */
+  path: z.string().trim().min(1).max(500).optional(),
+  /** Every process that opens the file (they must all reach the same copy). */
+  services: z.array(z.string()).optional(),
 });
 export type DataStore = z.infer<typeof dataStoreSchema>;
+/** SQLite (and its libSQL fork): a file the app opens, not a server. */
+export const isFileDatabase = (engine: string): boolean => /^(sqlite3?|libsql)$/i.test(engine.trim());
 
 /** Known deploy methods: suggestions, not a closed list (the contract says free text). */
 export const DEPLOY_METHODS = [

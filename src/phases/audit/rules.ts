@@ -1,11 +1,12 @@
 // The offline architect: each rule reads the inventory and, when it sees the problem, returns a
 // finding with the evidence that triggered it. MTTR ranges assume this team's tools (SSH, no
 // infrastructure as code) and grow with data size where a restore is involved.
-import type { Inventory } from "../../inventory/schema.js";
+import { isFileDatabase, type Inventory } from "../../inventory/schema.js";
 import type { AuditFacts } from "./facts.js";
 import type { DraftRisk } from "./draft-risk.js";
 import { cite, evidenceOf, restingOnAssumption, standIn } from "./assumptions.js";
 import { isAssumed } from "../../inventory/assumed.js";
+import { sqliteOnDisk } from "./rules-sqlite.js";
 
 export type { DraftRisk } from "./draft-risk.js";
 export type AuditRule = (inv: Inventory, f: AuditFacts) => DraftRisk | undefined;
@@ -113,7 +114,10 @@ const manualDeploys: AuditRule = (inv) => {
 };
 
 const dataProtection: AuditRule = (inv) => {
-  const weak = inv.data.filter((d) => d.backups === "none" || d.backups === "manual" || d.backups === "daily");
+  // A SQLite file has its own rule (rules-sqlite.ts): its risk is more than the backups.
+  const weak = inv.data.filter(
+    (d) => !isFileDatabase(d.engine) && (d.backups === "none" || d.backups === "manual" || d.backups === "daily"),
+  );
   if (weak.length === 0) return undefined;
   const worst = weak.some((d) => d.backups === "none")
     ? "none"
@@ -235,6 +239,7 @@ export const CORE_RULES: AuditRule[] = [
   noRollback,
   manualDeploys,
   dataProtection,
+  sqliteOnDisk,
   verticalScaling,
   coupling,
   brokerSpof,

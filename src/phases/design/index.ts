@@ -18,6 +18,7 @@ import {
 import { PROCESS_ROLES } from "./rules/processes.js";
 import { designPlanSteps } from "./plan-steps.js";
 import { designModelAnswer } from "./model-answer.js";
+import { planSqlite, sqlitePromptFact } from "./rules/sqlite.js";
 
 export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
   const inv = input.inventory;
@@ -52,6 +53,7 @@ export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
       mapping: draft.mapping.map((m) => ({ service: m.service, target: m.target })),
     }),
     costLines: promptCostLines(inv, draft.deployment),
+    sqliteFact: sqlitePromptFact(planSqlite(inv)),
   });
 }
 

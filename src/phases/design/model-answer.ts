@@ -7,10 +7,11 @@ import type { ModelAnswer, PhaseInput } from "../../contracts/phase.js";
 import type { Deployment } from "../../contracts/deployment.js";
 import { GenerationError } from "../../errors.js";
 import { designOffline } from "./offline.js";
+import { planSqlite, sqliteAnswerProblems, type SqlitePlan } from "./rules/sqlite.js";
 import { designAnswerSchema, DRAFT_FILLED, type DesignAnswer, type DesignResult } from "./schema.js";
 
 /** The draft's surroundings, fitted to the services the model kept. */
-export function mergeSurroundings(answer: DesignAnswer, draft: Deployment): DesignResult {
+export function mergeSurroundings(answer: DesignAnswer, draft: Deployment, sqlite?: SqlitePlan): DesignResult {
   const names = new Set(answer.deployment.services.map((s) => s.name));
   const problems: string[] = [];
   const deployment: Deployment = { ...answer.deployment };
@@ -32,9 +33,10 @@ export function mergeSurroundings(answer: DesignAnswer, draft: Deployment): Desi
         );
     }),
   );
+  problems.push(...sqliteAnswerProblems(answer.deployment, sqlite));
   if (problems.length > 0)
     throw new GenerationError(
-      "The design answer does not fit the load balancer and buckets the draft plans",
+      "The design answer does not fit the load balancer, buckets or data the draft plans",
       problems,
       "Keep the draft's service and bucket names, as the prompt asks: rerun, or use --provider offline.",
     );
@@ -44,5 +46,5 @@ export function mergeSurroundings(answer: DesignAnswer, draft: Deployment): Desi
 export const designModelAnswer: ModelAnswer<DesignResult> = {
   schema: designAnswerSchema,
   complete: (answer: unknown, input: PhaseInput) =>
-    mergeSurroundings(answer as DesignAnswer, designOffline(input).deployment),
+    mergeSurroundings(answer as DesignAnswer, designOffline(input).deployment, planSqlite(input.inventory)),
 };

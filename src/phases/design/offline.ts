@@ -15,6 +15,7 @@ import { cleanName } from "./rules/names.js";
 import { numberDecisions, traceRisks } from "./rules/risk-trace.js";
 import { celeryMode } from "./rules/processes.js";
 import { planStorage } from "./rules/storage.js";
+import { nothingForCloudRun } from "./rules/sqlite.js";
 import { planImages } from "../../image/plan.js";
 import { osPythonVersion } from "../../image/runtime-versions.js";
 import type { DesignResult } from "./schema.js";
@@ -69,17 +70,20 @@ export function designFromInventory(
   const decisions = numberDecisions(buildDecisions(d, deployment, cost));
   const riskTrace = traceRisks(d, decisions);
   const api = deployment.services.find((s) => s.kind === "api");
-  const summary = [
-    `${inv.metadata.name} moves from ${inv.host.hostname ?? "one VM"} to ${runSummary(deployment)}${deployment.database ? ` and Cloud SQL ${deployment.database.databaseVersion}` : ""}${d.stores.some((h) => h.home === "cloud-tasks") ? ", with Cloud Tasks in place of the broker" : ""}${d.stores.some((h) => h.home.startsWith("memorystore")) ? ", with Memorystore for what Redis holds" : ""}${d.buckets.length ? " and Cloud Storage for user files" : ""}.`,
-    openDecisions(mapping),
-    api
-      ? `The API ${api.name} scales from ${api.minInstances} to ${api.maxInstances} instances for ${inv.traffic.growth}× today's traffic.`
-      : "",
-    `Nothing in the design needs a node, a cluster or an SSH session, and every deploy is a revision that can be rolled back in one command.`,
-    `Estimated cost: $${cost.scenarios[0]!.totalUsd.toFixed(2)}/month today, $${cost.scenarios[1]!.totalUsd.toFixed(2)}/month at the growth target.`,
-  ]
-    .filter(Boolean)
-    .join(" ");
+  const stays = nothingForCloudRun(inv);
+  const summary = stays
+    ? `Nothing of ${inv.metadata.name} moves to Cloud Run yet: ${stays}. Recommended: a small Compute Engine VM with the SQLite file on a persistent disk and daily snapshots (one machine, its data protected), or Cloud SQL once the app is configured for a server database its documentation supports.`
+    : [
+        `${inv.metadata.name} moves from ${inv.host.hostname ?? "one VM"} to ${runSummary(deployment)}${deployment.database ? ` and Cloud SQL ${deployment.database.databaseVersion}` : ""}${d.stores.some((h) => h.home === "cloud-tasks") ? ", with Cloud Tasks in place of the broker" : ""}${d.stores.some((h) => h.home.startsWith("memorystore")) ? ", with Memorystore for what Redis holds" : ""}${d.buckets.length ? " and Cloud Storage for user files" : ""}.`,
+        openDecisions(mapping),
+        api
+          ? `The API ${api.name} scales from ${api.minInstances} to ${api.maxInstances} instances for ${inv.traffic.growth}× today's traffic.`
+          : "",
+        `Nothing in the design needs a node, a cluster or an SSH session, and every deploy is a revision that can be rolled back in one command.`,
+        `Estimated cost: $${cost.scenarios[0]!.totalUsd.toFixed(2)}/month today, $${cost.scenarios[1]!.totalUsd.toFixed(2)}/month at the growth target.`,
+      ]
+        .filter(Boolean)
+        .join(" ");
   return {
     summary,
     growthTarget: inv.traffic.growth,

@@ -11,6 +11,7 @@ import { ENV_VALUE, type DeployTarget } from "../../../contracts/deployment.js";
 import type { Service } from "../../../inventory/schema.js";
 import { databaseSettingRole } from "../../../contracts/database-settings.js";
 import { databaseEnv } from "./database-env.js";
+import { switchSettingNames } from "./sqlite.js";
 import type { Draft, EnvPlan } from "./draft.js";
 
 /** Set by Cloud Run itself: a service may not set them. */
@@ -105,19 +106,21 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
  * settings: a process with no env that talks to a data store takes the names of the app processes
  * (same runtime) that talk to the same stores, or it would start without its database password.
  */
-function namesOf(d: Draft, s: Service): string[] {
+export function namesOf(d: Draft, s: Service): string[] {
   if (s.env.length > 0) return s.env;
   const stores = new Set(
     d.inv.services.filter((x) => ["database", "cache", "broker"].includes(x.role)).map((x) => x.name),
   );
   const mine = s.dependsOn.filter((n) => stores.has(n));
-  if (mine.length === 0) return [];
+  // Processes that open the same SQLite file share its settings just as well.
+  const fileShare = d.sqlite?.openers.includes(s.name) ? d.sqlite.openers : [];
+  if (mine.length === 0 && fileShare.length === 0) return [];
   const peers = d.inv.services.filter(
     (p) =>
       p !== s &&
       p.env.length > 0 &&
       (!s.runtime || !p.runtime || p.runtime === s.runtime) &&
-      p.dependsOn.some((n) => mine.includes(n)),
+      (p.dependsOn.some((n) => mine.includes(n)) || fileShare.includes(p.name)),
   );
   return [...new Set(peers.flatMap((p) => p.env))];
 }
@@ -134,7 +137,10 @@ export function applyAppEnv(d: Draft): void {
   for (const t of d.services) {
     const s = d.inv.services.find((x) => t.replaces[0] === x.name);
     if (!s) continue;
-    const names = namesOf(d, s);
+    // An app leaving its SQLite file reads the Cloud SQL database from the settings that switch it.
+    const own = namesOf(d, s);
+    const sqlite = d.sqlite?.move === "cloud-sql" && t.cloudSqlInstance ? switchSettingNames(d.sqlite, s, own) : [];
+    const names = [...new Set([...own, ...sqlite])];
     const plan = envPlan(d, names, t);
     const computed = Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, v.value]));
     const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name)]);

@@ -6,6 +6,7 @@ import type { DatabaseTarget } from "../../../contracts/deployment.js";
 import { dbEngine, type Engine, plannedPeakRps } from "./classify.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
+import type { SqlitePlan } from "./sqlite.js";
 
 const CLOUD_SQL_MYSQL = new Set(["MYSQL_5_6", "MYSQL_5_7", "MYSQL_8_0", "MYSQL_8_4"]);
 
@@ -81,6 +82,33 @@ export function databaseTarget(d: Draft, db: Service): DatabaseTarget | undefine
     highAvailability: ha,
     readReplicas: replicas,
     storageGiB: Math.max(10, Math.ceil(((store?.sizeGiB ?? 10) * 2) / 10) * 10),
+    pointInTimeRecovery: true,
+  };
+}
+
+/**
+ * Cloud SQL for PostgreSQL for an app that kept its data in a SQLite file and whose framework
+ * takes a server database (rules/sqlite.ts). PostgreSQL: every such framework supports it, and
+ * its types are the stricter fit for SQLite's loosely typed columns.
+ */
+export function sqliteDatabaseTarget(d: Draft, plan: SqlitePlan): DatabaseTarget {
+  const planned = plannedPeakRps(d.inv);
+  const risks = (d.audit?.risks ?? [])
+    .filter((r) => r.category === "data-protection" || r.category === "single-point-of-failure")
+    .filter((r) => r.affects.length === 0 || r.affects.some((a) => plan.openers.includes(a)))
+    .map((r) => r.id);
+  d.notes.dbHaReason = risks.length
+    ? `the audit flags the data (${risks.join(", ")}): a zonal failure must not take the product down`
+    : "the audit does not flag the data as a single point of failure, so the standby's cost is not spent yet";
+  d.notes.replicaReason = `${planned} RPS at the growth target fits the primary`;
+  return {
+    instance: runName(d.base, "db"),
+    engine: "postgres",
+    databaseVersion: "POSTGRES_16",
+    tier: sqlTier(planned),
+    highAvailability: risks.length > 0,
+    readReplicas: 0,
+    storageGiB: Math.max(10, Math.ceil(((plan.store.sizeGiB ?? 1) * 3) / 10) * 10),
     pointInTimeRecovery: true,
   };
 }

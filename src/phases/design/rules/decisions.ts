@@ -7,6 +7,7 @@ import { aiDecision } from "./ai-decision.js";
 import type { Draft } from "./draft.js";
 import type { TopicDecision } from "./topic-decision.js";
 import { storageDecision, storeDecision, websocketDecision, workerDecision } from "./worker-decisions.js";
+import { sqliteAdr } from "./sqlite-narrative.js";
 
 export type { Topic, TopicDecision } from "./topic-decision.js";
 
@@ -89,6 +90,8 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
   }
   const ws = websocketDecision(d, dep);
   if (ws) out.push(ws);
+  const sqlite = sqliteAdr(d, dep);
+  if (sqlite) out.push(sqlite);
   if (dep.database) {
     const db = dep.database;
     const budget = d.notes.connectionBudget;

@@ -6,7 +6,7 @@ import { CRON_5, type Schedule } from "../../../contracts/deployment.js";
 import { applyAppEnv } from "./app-env.js";
 import { planAiWorker } from "./ai-worker.js";
 import { alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
-import { applyConnectionBudget, databaseTarget } from "./data.js";
+import { applyConnectionBudget, databaseTarget, sqliteDatabaseTarget } from "./data.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
 import { planEdge } from "./edge.js";
@@ -69,12 +69,20 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
     d.database = db.t;
     d.notes.databaseService = db.s.name;
   }
+  // The app's SQLite file moves to Cloud SQL when its framework can switch (rules/sqlite.ts).
+  const fromSqlite = !db && d.sqlite?.move === "cloud-sql" ? d.sqlite : undefined;
+  if (fromSqlite) d.database = sqliteDatabaseTarget(d, fromSqlite);
   if (topo.databases.length > 1)
     d.assumptions.push(
       `Only ${db?.s.name ?? topo.databases[0]!.name} is moved to Cloud SQL by these rules; the other databases are open decisions.`,
     );
   const onMemorystore = new Set(d.stores.filter((h) => h.home.startsWith("memorystore")).map((h) => h.service.name));
-  const usesDb = (s: Service) => (db && s.dependsOn.includes(db.s.name) ? db.t!.instance : undefined);
+  const usesDb = (s: Service) =>
+    db && s.dependsOn.includes(db.s.name)
+      ? db.t!.instance
+      : fromSqlite && fromSqlite.openers.includes(s.name)
+        ? d.database!.instance
+        : undefined;
   const usesCache = (s: Service) =>
     s.dependsOn.some((n) => onMemorystore.has(n)) ? ("private-ranges-only" as const) : undefined;
   const withLinks = <T extends { cloudSqlInstance?: string; vpcEgress?: string }>(t: T, s: Service): T => {

@@ -17,6 +17,7 @@ import { type Topology, topology } from "./classify.js";
 import { baseName, projectId } from "./names.js";
 import { type CeleryMode, type ProcessPlan, planProcesses } from "./processes.js";
 import { planStoreHomes, type StoreHome } from "./store-homes.js";
+import { planSqlite, type SqlitePlan } from "./sqlite.js";
 import type { ImagePlan } from "../../../image/plan.js";
 
 /** Averages the sizing rules share with the cost model (see cost/assumptions.ts). */
@@ -86,6 +87,8 @@ export interface Draft {
   queues: Queue[];
   schedules: Schedule[];
   database?: DatabaseTarget;
+  /** The app's SQLite file and where its data goes (rules/sqlite.ts). */
+  sqlite?: SqlitePlan;
   loadBalancer?: LoadBalancer;
   caches: Cache[];
   network?: Network;
@@ -123,8 +126,15 @@ export function newDraft(
     assumptions.push(
       `The inventory names no GCP project; "${project.id}" is a placeholder to replace in target.project.`,
     );
-  const plans = planProcesses(inv, celery);
+  const sqlite = planSqlite(inv);
+  // Processes that open a SQLite file the app cannot move to a server database stay off Cloud Run.
+  const plans = planProcesses(inv, celery).map((p) =>
+    sqlite?.move === "decision" && sqlite.openers.includes(p.service.name)
+      ? { service: p.service, target: { kind: "decision" as const, topic: "sqlite-file" as const } }
+      : p,
+  );
   return {
+    ...(sqlite ? { sqlite } : {}),
     inv,
     audit,
     topo: topology(inv),

@@ -10,6 +10,7 @@ import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, we
 import { taskQueues } from "./mapping-shared.js";
 import { runName } from "./names.js";
 import { brokerDecision, databaseDecision, processDecision } from "./open-decisions.js";
+import { sqliteAppChanges } from "./sqlite-narrative.js";
 import { envChanges } from "./app-env.js";
 import { describeUses, type StoreHome } from "./store-homes.js";
 
@@ -134,7 +135,7 @@ export function buildMapping(d: Draft): MappingEntry[] {
     const env = target ? envChanges(plan, target) : [];
     // Changes without which the app cannot reach Cloud SQL stand on their own, never clipped away;
     // the schema caps an entry at 10 changes of 600 characters, so the env lines share one when short of room.
-    const blocking = (plan?.changes ?? []).map((c) => clipText(c, 600));
+    const blocking = [...sqliteAppChanges(d, s, target), ...(plan?.changes ?? [])].map((c) => clipText(c, 600));
     const lines = env.map((e) => clipText(e, 600));
     const tail =
       entry.appChanges.length + blocking.length + lines.length <= 10

@@ -4,6 +4,8 @@ import type { CostEstimate } from "../cost/estimate.js";
 import type { Deployment } from "../../../contracts/deployment.js";
 import type { DesignResult } from "../schema.js";
 import type { Draft } from "./draft.js";
+import { sqliteRunbookSteps } from "./sqlite-narrative.js";
+import { nothingForCloudRun } from "./sqlite.js";
 
 type Step = DesignResult["runbook"]["database"][number];
 
@@ -102,6 +104,8 @@ export function tradeoffs(d: Draft, dep: Deployment, cost: CostEstimate): Design
 
 function dbSteps(d: Draft, dep: Deployment): Step[] {
   const db = dep.database;
+  const sqlite = sqliteRunbookSteps(d, dep);
+  if (sqlite) return sqlite;
   if (!db)
     return [
       {
@@ -257,6 +261,26 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
   const lb = d.topo.proxies.length > 0;
   const api = dep.services.find((s) => s.kind === "api");
   const files = fileSteps(d, dep);
+  const stays = nothingForCloudRun(d.inv);
+  if (stays)
+    return {
+      database: dbSteps(d, dep),
+      cutover: [
+        {
+          title: "No cut-over to Cloud Run",
+          detail: `Nothing switches to Cloud Run: ${stays}. Take the decision in architecture.md first; for the VM option, move the app and its file (stopped, copied with sqlite3 .backup) to the new VM with a persistent disk and a snapshot schedule, then point DNS at it.`,
+          commands: [],
+        },
+      ],
+      rollback: [
+        {
+          title: "Until the old VM is gone",
+          detail: "Keep the old VM and its disk stopped, not deleted, until the new home has run a full week.",
+          commands: [],
+        },
+      ],
+      firstWeek: ["The app's own health page and the snapshot schedule's last run."],
+    };
   const cutover: Step[] = [
     {
       title: "Lower the DNS TTL",

@@ -9,6 +9,7 @@ import type { DecisionOption, MappingEntry } from "../schema.js";
 import type { Draft } from "./draft.js";
 import { cleanName } from "./names.js";
 import type { OpenTopic } from "./processes.js";
+import { sqliteFileText } from "./sqlite.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;
 
@@ -54,6 +55,7 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
     change: `Confirm nobody relies on it (logs, users), announce it, and remove it with the VM.`,
     cost: "$0/month",
   };
+  if (topic === "sqlite-file") return sqliteDecision(d, s);
   if (topic === "inbound-mail")
     return entry(
       s,
@@ -99,6 +101,37 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
         cost: "depends on the service; usually within the free tiers for one app",
       },
       drop,
+    ],
+  );
+}
+
+/**
+ * A process that opens the app's SQLite file, in an app whose settings take no server database
+ * the rules know of. The file needs one local disk and working POSIX locks (sqlite.org/useovernet.html);
+ * no Cloud Run volume offers both, so the recommended home is a small VM with a persistent disk.
+ */
+function sqliteDecision(d: Draft, s: Service): MappingEntry {
+  const file = d.sqlite ? sqliteFileText(d.sqlite) : "the SQLite file";
+  const openers = d.sqlite?.openers.join(", ") ?? s.name;
+  return entry(
+    s,
+    `${s.name} keeps its data in ${file}. A Cloud Run instance's disk is memory, its own and gone on restart, so on Cloud Run the app would start empty and lose every write; the Cloud Run volumes are not safe for SQLite either (Cloud Storage FUSE has no file locking; NFS volumes are mounted without locks, and a deploy runs two revisions on the file at once).`,
+    [
+      {
+        option: `Keep ${openers} on a small Compute Engine VM with a persistent disk (recommended)`,
+        change: `Run the app as today on an e2-small VM; put ${d.sqlite?.store.path ?? "the database file"} on a balanced persistent disk with a daily snapshot schedule (gcloud compute resource-policies create snapshot-schedule, attached with gcloud compute disks add-resource-policies) and stop the app for a consistent copy when moving it. Single writer, local locks: SQLite's documented setup. One machine to patch, as today, but its data is protected.`,
+        cost: smallVm(d),
+      },
+      {
+        option: "Switch the app to a server database, if its own documentation supports one",
+        change: `Configure the app for PostgreSQL or MySQL on Cloud SQL (only through a setting its docs name), move the data with the app's own export/import or pgloader, then set data[].engine in the inventory and rerun: ${openers} then run on Cloud Run like any stateless app. Not chosen by the rules: they know no documented switch for this app (Cloud SQL has no MariaDB).`,
+        cost: "the Cloud SQL line of cost-estimate.md, plus the Cloud Run services",
+      },
+      {
+        option: "Cloud Run with one instance and a Filestore (NFS) volume (not recommended)",
+        change: `max-instances=1, no canary, the journal in DELETE mode (WAL needs every process on one host). Cloud Run mounts NFS without locks, and a deploy starts the new revision before the old one stops, so two processes can write the file at once and corrupt it; only for data you can rebuild.`,
+        cost: "Filestore's smallest basic instance (1 TiB) costs far more than the VM; plus the service",
+      },
     ],
   );
 }

@@ -21,7 +21,7 @@ export type CeleryMode = "keep" | "push";
 /** Cloud Tasks waits at most 30 minutes for a push (dispatch deadline 15 s – 30 min). */
 export const MAX_PUSH_SECONDS = 1800;
 
-export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process";
+export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file";
 
 export type ProcessTarget =
   | { kind: "web"; websocket: boolean }
