@@ -65,6 +65,14 @@ export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined 
   const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
   if (!repoDir || !existsSync(repoDir)) return ranked[0]?.[0];
   // With the repository at hand, the root is the candidate under which most mentioned paths exist.
+  // An entry file's folder may sit inside the app (pm2's /opt/uptime-kuma/server/server.js): its
+  // parents are candidates too, with no votes of their own, so they win only on what exists.
+  const parents = ranked.flatMap(([root]) =>
+    [path.posix.dirname(root), path.posix.dirname(path.posix.dirname(root))].filter(
+      (p) => p.split("/").length > 2 && !SYSTEM.test(p) && !counts.has(p),
+    ),
+  );
+  for (const p of parents) if (!ranked.some(([r]) => r === p)) ranked.push([p, 0]);
   const scored = ranked.map(([root, n]) => ({
     root,
     n,

@@ -10,9 +10,14 @@ import { commandShape, inventoryNames } from "../helpers/gcloud-shape.js";
 import { tempDir } from "../helpers/cli.js";
 import { writeOffline } from "../helpers/offline-output.js";
 import { inputFromFile, inventoryDirs, ROOT } from "../helpers/phase-input.js";
+import { phaseMeta } from "../../src/phases/registry.js";
 
 /** examples/*\/inventory.yaml and test/fixtures/real/*\/inventory.yaml (the corpus, when present). */
-const inventories = (): string[] => inventoryDirs().map((d) => path.join(ROOT, d, "inventory.yaml"));
+/** Every inventory that deploys something (a SQLite-only app keeps every process off Cloud Run: no cicd). */
+const inventories = (): string[] =>
+  inventoryDirs()
+    .map((d) => path.join(ROOT, d, "inventory.yaml"))
+    .filter((f) => !phaseMeta("cicd").skipReason?.(inputFromFile(f).inventory));
 
 const gcloud = findGcloud();
 if (!gcloud) console.warn("gcloud is not installed (Debian package google-cloud-cli): skipping the real-gcloud checks");

@@ -8,9 +8,14 @@ import { PLAN_STAGES, type PlanStep } from "../../src/contracts/plan.js";
 import { assemblePlan, PLAN_PATH } from "../../src/plan/assemble.js";
 import { renderOffline } from "../helpers/offline-output.js";
 import { inputFromFile, inventoryDirs, ROOT, SEED_INVENTORY } from "../helpers/phase-input.js";
+import { nothingForCloudRun } from "../../src/phases/design/rules/sqlite.js";
 
 /** Every example inventory and every real-app corpus inventory (when the corpus is present). */
-const inventories = inventoryDirs();
+const all = inventoryDirs();
+/** The ones whose processes move to Cloud Run (not a SQLite-only app, whose processes all stay off it). */
+const stays = (dir: string) =>
+  nothingForCloudRun(inputFromFile(path.join(ROOT, dir, "inventory.yaml")).inventory) !== undefined;
+const inventories = all.filter((dir) => !stays(dir));
 
 describe("assemblePlan", () => {
   const inventory = inputFromFile(SEED_INVENTORY).inventory;
@@ -132,5 +137,17 @@ describe.skipIf(!existsSync(petclinic))("a Java app (corpus: spring-petclinic)",
     const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
     expect(artifacts.some((a) => a.path === "Dockerfile")).toBe(false);
     expect(plan.indexOf("A Dockerfile for the app")).toBeLessThan(plan.indexOf("## Day 1:"));
+  });
+});
+
+describe.each(all.filter(stays))("the plan for %s (every process opens a SQLite file)", (dir) => {
+  it("deploys nothing to Cloud Run, keeps the data where it is until the decision, and says why", async () => {
+    const { artifacts } = await renderOffline(path.join(ROOT, dir, "inventory.yaml"));
+    const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
+    expect(artifacts.some((a) => a.path.startsWith(".github/workflows/"))).toBe(false);
+    expect(plan).not.toContain("git push origin");
+    expect(plan).toMatch(/Keep the SQLite data with its processes/);
+    expect(plan).toMatch(/No cut-over to Cloud Run/);
+    expect(plan).toMatch(/sqlite3 \S+ "\.backup /);
   });
 });

@@ -7,9 +7,13 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { SUPPORTED, type Stack } from "../../../src/phases/cicd/runtime.js";
 import { renderOffline } from "../../helpers/offline-output.js";
-import { inventoryDirs, ROOT } from "../../helpers/phase-input.js";
+import { inputFromFile, inventoryDirs, ROOT } from "../../helpers/phase-input.js";
+import { phaseMeta } from "../../../src/phases/registry.js";
 
-const inventories = inventoryDirs();
+/** Every inventory cicd applies to (not one whose every process stays off Cloud Run: SQLite-only apps). */
+const inventories = inventoryDirs().filter(
+  (dir) => !phaseMeta("cicd").skipReason?.(inputFromFile(path.join(ROOT, dir, "inventory.yaml")).inventory),
+);
 
 /** Official image names and setup-action inputs, by the stack whose release they name. */
 const IMAGES: Record<string, Stack> = {

@@ -12,9 +12,10 @@ import { renderObserve } from "../../../src/phases/observe/render.js";
 import { observeResultSchema, type ObserveResult } from "../../../src/phases/observe/schema.js";
 import { validateObserve } from "../../../src/phases/observe/validate.js";
 import type { Artifact } from "../../../src/write/plan.js";
-import { ROOT } from "../../helpers/phase-input.js";
+import { inputFromFile, ROOT } from "../../helpers/phase-input.js";
 import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 import { NODE_BULLMQ, RUBY_WORKER_ONLY } from "./inventories.js";
+import { phaseMeta } from "../../../src/phases/registry.js";
 
 // The seed with Celery rewritten to Cloud Tasks push: its worker then has a queue to watch
 // (kept on Memorystore, the default, it is a worker pool with CPU and memory panels).
@@ -22,7 +23,12 @@ const seed = chainFile(EXAMPLE("seed-vm"), { celery: "push" });
 /** The real-app corpus (test/fixtures/real/<app>/inventory.yaml), when present. */
 const REAL = path.join(ROOT, "test/fixtures/real");
 const corpus = existsSync(REAL)
-  ? readdirSync(REAL).filter((app) => existsSync(path.join(REAL, app, "inventory.yaml")))
+  ? readdirSync(REAL).filter(
+      (app) =>
+        existsSync(path.join(REAL, app, "inventory.yaml")) &&
+        // Not an app whose every process stays off Cloud Run (SQLite-only): observe is skipped for it.
+        !phaseMeta("observe").skipReason?.(inputFromFile(path.join(REAL, app, "inventory.yaml")).inventory),
+    )
   : [];
 const seedFiles = renderObserve(offlineObserve(seed.input), seed.input);
 const file = (files: Artifact[], p: string) => JSON.parse(files.find((a) => a.path === p)!.content);

@@ -125,12 +125,12 @@ function sqliteDecision(d: Draft, s: Service): MappingEntry {
       {
         option: "Switch the app to a server database, if its own documentation supports one",
         change: `Configure the app for PostgreSQL or MySQL on Cloud SQL (only through a setting its docs name), move the data with the app's own export/import or pgloader, then set data[].engine in the inventory and rerun: ${openers} then run on Cloud Run like any stateless app. Not chosen by the rules: they know no documented switch for this app (Cloud SQL has no MariaDB).`,
-        cost: "the Cloud SQL line of cost-estimate.md, plus the Cloud Run services",
+        cost: "the Cloud SQL and Cloud Run prices cost-estimate.md shows once the inventory names the engine",
       },
       {
         option: "Cloud Run with one instance and a Filestore (NFS) volume (not recommended)",
         change: `max-instances=1, no canary, the journal in DELETE mode (WAL needs every process on one host). Cloud Run mounts NFS without locks, and a deploy starts the new revision before the old one stops, so two processes can write the file at once and corrupt it; only for data you can rebuild.`,
-        cost: "Filestore's smallest basic instance (1 TiB) costs far more than the VM; plus the service",
+        cost: "Filestore's price for its smallest basic instance (1 TiB minimum), far above the VM's; plus the service",
       },
     ],
   );
