@@ -110,8 +110,7 @@ export const dataStoreSchema = z.looseObject({
   services: z.array(z.string()).optional(),
 });
 export type DataStore = z.infer<typeof dataStoreSchema>;
-/** SQLite (and its libSQL fork): a file the app opens, not a server. */
-export const isFileDatabase = (engine: string): boolean => /^(sqlite3?|libsql)$/i.test(engine.trim());
+export { isFileDatabase } from "./file-database.js";
 
 /** Known deploy methods: suggestions, not a closed list (the contract says free text). */
 export const DEPLOY_METHODS = [

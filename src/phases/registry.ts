@@ -4,7 +4,7 @@
 // one entry here plus its folder. Order matters: it is the order `run` lists and reports phases.
 import type { PhaseImplementation } from "../contracts/phase.js";
 import type { Inventory } from "../inventory/schema.js";
-import { nothingForCloudRun } from "./design/rules/sqlite.js";
+import { nothingForCloudRun } from "../contracts/sqlite-plan.js";
 
 interface PhaseEntry<Id extends string> {
   id: Id;
