@@ -135,3 +135,48 @@ describe("SQLite in an app with no server-database setting (a Node app)", () => 
     expect(planSqlite(designInputFromYaml(mixed).inventory)?.move).toBe("decision");
   });
 });
+
+describe("SQLite in Rails and Laravel apps", () => {
+  const app = (web: string, env: string) => `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+services:
+  - { name: web, ${web}, env: [${env}], listen: ["127.0.0.1:3000"] }
+data:
+  - { service: web, engine: sqlite, path: /srv/shop/storage/production.sqlite3, services: [web] }
+deploy: { method: ssh-systemctl }
+target: { cloud: gcp, project: shop-prod, region: us-central1, github: acme/shop }
+`;
+
+  it.each([
+    [
+      "rails",
+      "role: web, software: puma, runtime: ruby, framework: rails, command: bundle exec puma -C config/puma.rb",
+      "SECRET_KEY_BASE",
+      { secrets: ["DATABASE_URL"], env: {} },
+      /pg gem.*postgresql/,
+      /db:schema:load.*pgloader/s,
+    ],
+    [
+      "laravel",
+      "role: web, software: php-fpm, runtime: php, framework: laravel, command: php artisan serve",
+      "APP_KEY, DB_CONNECTION",
+      { secrets: ["DB_DATABASE", "DB_PASSWORD", "DB_USERNAME"], env: { DB_CONNECTION: "pgsql", DB_PORT: "5432" } },
+      /Stop using the SQLite file/,
+      /artisan migrate --force.*pgloader/s,
+    ],
+  ])(
+    "%s: Cloud SQL through the framework's own settings, and its migrations then pgloader",
+    (stack, web, env, want, change, move) => {
+      const input = designInputFromYaml(app(web, env));
+      expect(planSqlite(input.inventory)).toMatchObject({ move: "cloud-sql", stack });
+      const design = designOffline(input);
+      const t = design.deployment.services.find((x) => x.replaces.includes("web"))!;
+      expect(t.cloudSqlInstance).toBe(design.deployment.database!.instance);
+      expect(t.secrets).toEqual(expect.arrayContaining(want.secrets));
+      expect(t.env ?? {}).toMatchObject(want.env);
+      expect(design.mapping.find((m) => m.service === "web")!.appChanges.join(" ")).toMatch(change);
+      expect(design.runbook.database.map((s) => s.detail).join(" ")).toMatch(move);
+    },
+  );
+});
