@@ -30,6 +30,8 @@ export interface AppContext {
   configTexts: { file: string; text: string }[];
   /** Every file name seen, repo-relative, for presence checks (manage.py, config/cable.yml…). */
   files: Set<string>;
+  /** Absolute VM paths of the files read from the app's folders on the VM (WorkingDirectory, pm2 cwd). */
+  vmFiles?: string[];
 }
 
 export interface AppFiles {

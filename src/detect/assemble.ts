@@ -218,7 +218,9 @@ export async function readAppContext(
   for (const dir of hostRoot ? workDirs : []) {
     if (dir === onHostApp) continue;
     const base = path.join(hostRoot!, dir);
-    await readAppFiles(app, { files: await listRepoFiles(base), read: (f) => readSmallText(base, f), hostDir: dir });
+    const files = await listRepoFiles(base);
+    await readAppFiles(app, { files, read: (f) => readSmallText(base, f), hostDir: dir });
+    app.vmFiles = [...(app.vmFiles ?? []), ...files.map((f) => path.posix.join(dir, f))];
   }
   return app;
 }

@@ -85,8 +85,8 @@ function fromConfig(app: AppContext): string | undefined {
 }
 
 /** A database file in the app's folder on the VM (kuma.db, hc.sqlite, db/production.sqlite3). */
-function databaseFile(app: AppContext): string | undefined {
-  const files = [...app.files].filter((f) => DB_FILE.test(f) && !NOT_APP_DATA.test(`${f}`));
+function databaseFile(names: Iterable<string>): string | undefined {
+  const files = [...names].filter((f) => DB_FILE.test(f) && !NOT_APP_DATA.test(f));
   // Development and test databases sit beside the production one in Rails and Laravel apps.
   return (
     files.find((f) => /production/.test(f)) ?? files.find((f) => !/(^|[/_.-])(development|test|dev)([/_.-]|$)/.test(f))
@@ -104,7 +104,8 @@ export function detectSqlite(
   appPath: string | undefined,
 ): SqliteFinding | undefined {
   if (serverEngine) return undefined;
-  const file = appPath ? databaseFile(app) : undefined;
+  // The app's folder on the VM: the files read (appPath), or the folders its units run in.
+  const file = appPath ? databaseFile(app.files) : databaseFile(app.vmFiles ?? []);
   const filePath = file ? onVm(appPath, file) : undefined;
   const withFile = (f: SqliteFinding): SqliteFinding => (f.path || !filePath ? f : { ...f, path: filePath });
   const envFinding = fromEnv(env);
