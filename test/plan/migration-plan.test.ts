@@ -132,11 +132,41 @@ describe("an inventory that calls no model", () => {
 
 const petclinic = path.join(ROOT, "test/fixtures/real/spring-petclinic/inventory.yaml");
 describe.skipIf(!existsSync(petclinic))("a Java app (corpus: spring-petclinic)", () => {
-  it("is told to add a Dockerfile on day 0: infra-migrate writes one for Python and Node only", async () => {
+  it("is told to add a Dockerfile on day 0: infra-migrate writes none for Java", async () => {
     const { artifacts } = await renderOffline(petclinic);
     const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
     expect(artifacts.some((a) => a.path === "Dockerfile")).toBe(false);
+    expect(plan.indexOf("A Dockerfile for the app")).toBeGreaterThan(0);
     expect(plan.indexOf("A Dockerfile for the app")).toBeLessThan(plan.indexOf("## Day 1:"));
+    expect(plan).toContain("`Dockerfile` (java)");
+  });
+});
+
+describe("the Dockerfile step follows what was written, not the stack's name", () => {
+  it("the seed example planned without its repository: the Python image it cannot write is asked for", async () => {
+    const { artifacts } = await renderOffline(SEED_INVENTORY, "/nonexistent");
+    const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
+    expect(artifacts.some((a) => a.path === "Dockerfile")).toBe(false);
+    expect(plan).toContain("`Dockerfile` (python)");
+  });
+
+  it("a Ruby app with a Node streaming server and no repository to read: both images are asked for", async () => {
+    // No repository (renderOffline's /nonexistent): no Gemfile or package.json to write from.
+    const { artifacts } = await renderOffline(
+      path.join(ROOT, "test/fixtures/real/mastodon/inventory.yaml"),
+      "/nonexistent",
+    );
+    const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
+    expect(artifacts.some((a) => /^Dockerfile/.test(a.path))).toBe(false);
+    expect(plan).toContain("### 5. Dockerfiles for the app");
+    expect(plan).toContain("`Dockerfile` (ruby) and `Dockerfile.node` (node)");
+  });
+
+  it("a Python app whose Dockerfile infra-migrate writes gets no such step (corpus: healthchecks)", async () => {
+    const { artifacts } = await renderOffline(path.join(ROOT, "test/fixtures/real/healthchecks/inventory.yaml"));
+    const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
+    expect(artifacts.some((a) => a.path === "Dockerfile")).toBe(true);
+    expect(plan).not.toMatch(/Dockerfiles? for the app/);
   });
 });
 

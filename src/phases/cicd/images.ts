@@ -17,6 +17,8 @@ export interface AppImages {
   artifacts: Artifact[];
   /** Why no Dockerfile was written for an image the deploy builds (README). */
   notices: string[];
+  /** The images the deploy builds with no Dockerfile, written or the team's: the plan asks for them. */
+  missing: { dockerfile: string; runtime: string; reason: string }[];
 }
 
 function theirs(input: PhaseInput, file: string): boolean {
@@ -49,10 +51,13 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
   ]);
   const artifacts: Artifact[] = [];
   const notices: string[] = [];
+  const missing: AppImages["missing"] = [];
   for (const image of plan.images.filter((i) => wanted.has(i.dockerfile))) {
     if (theirs(input, image.dockerfile)) continue;
     if (!image.content) {
-      notices.push(`${image.notice ?? `No ${image.dockerfile} was written.`} ${buildpacks(ctx, image.dockerfile)}`);
+      const reason = image.notice ?? `No ${image.dockerfile} was written.`;
+      notices.push(`${reason} ${buildpacks(ctx, image.dockerfile)}`);
+      missing.push({ dockerfile: image.dockerfile, runtime: image.runtime, reason });
       continue;
     }
     artifacts.push({ path: image.dockerfile, kind: "dockerfile", content: image.content, policy: "create-only" });
@@ -64,7 +69,7 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
       content: templateText("cicd/dockerignore"),
       policy: "create-only",
     });
-  return { artifacts, notices };
+  return { artifacts, notices, missing };
 }
 
 /** The commands the deploy runs in an image (workers, jobs, a second web process): they must start too. */

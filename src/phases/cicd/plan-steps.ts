@@ -5,6 +5,7 @@ import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
 import { deployOrder } from "./deploy-flags.js";
+import { appImages } from "./images.js";
 import { migrations } from "./migrations.js";
 import { PLAIN_ENV_FILE, plainEnvNames } from "./plain-env.js";
 import { CICD_PATHS } from "./render.js";
@@ -51,12 +52,16 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.setupWif, CICD_PATHS.workflow, CICD_PATHS.readme],
     },
   ];
-  if (!ctx.hasDockerfile && ctx.stack !== "python" && ctx.stack !== "node") {
+  // The images the deploy builds that infra-migrate could not write (PHP, Java, or no manifest
+  // readable) and the repository does not hold: the first deploy would fail on `docker build`.
+  const images = appImages(ctx, input);
+  const missing = images.missing.filter((m) => !(m.dockerfile === "Dockerfile" && ctx.hasDockerfile));
+  if (missing.length) {
     steps.push({
       stage: "prepare",
       order: 45,
-      title: "A Dockerfile for the app",
-      body: `The pipeline builds the app's image from \`Dockerfile\` at the repository root, and infra-migrate writes one for Python and Node only: add one for this ${ctx.stack} app (it must listen on \`$PORT\`) before the first deploy.`,
+      title: missing.length === 1 ? `A ${missing[0]!.dockerfile} for the app` : "Dockerfiles for the app",
+      body: `The pipeline builds ${missing.map((m) => `\`${m.dockerfile}\` (${m.runtime})`).join(" and ")} from the repository root, and infra-migrate wrote none: ${missing.map((m) => m.reason).join(" ")} The first deploy needs ${missing.length === 1 ? "it" : "them"}, listening on \`$PORT\`.`,
       files: [CICD_PATHS.workflow],
     });
   }
