@@ -27,6 +27,8 @@ const SCRIPT_ARGS: Record<string, string[]> = {
 };
 /** Lines a setup script may read from stdin (secret values): fake, never real. */
 const STDIN = "fake-secret-value\n".repeat(100);
+/** A single-quoted shell word. */
+const shellQuote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 type World = "fresh" | "exists" | "first-deploy" | "deployed";
 
 async function files(dir: string, rel = ""): Promise<string[]> {
@@ -70,6 +72,13 @@ interface Sandbox {
 async function sandbox(): Promise<Sandbox> {
   const dir = await mkdtemp(path.join(tmpdir(), "gcloud-extract-"));
   const log = path.join(dir, "calls");
+  // Every bash the sandbox starts (a script, a workflow step, a script one of them runs) reads
+  // BASH_ENV first: it defines `gcloud` as a function running the same shim in a subshell, so a
+  // call is a fork of the running shell instead of a new bash process (~6,400 calls a test run).
+  // A call that does not go through bash's function lookup (`command gcloud`, sh, xargs) still
+  // finds the shim on PATH: the same file, the same answers.
+  const bashEnv = path.join(dir, "bash-env");
+  await writeFile(bashEnv, `gcloud() ( . ${shellQuote(path.join(SHIMS, "gcloud"))} )\n`);
   return {
     dir,
     env: (world) => ({
@@ -77,6 +86,7 @@ async function sandbox(): Promise<Sandbox> {
       HOME: dir,
       GCLOUD_CALLS: log,
       GCLOUD_WORLD: world,
+      BASH_ENV: bashEnv,
     }),
     async calls(source) {
       const raw = await readFile(log, "utf8").catch(() => "");
