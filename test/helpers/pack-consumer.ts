@@ -12,6 +12,8 @@
 // the install; only unpacking work that would give the same bytes is skipped.
 // https://docs.npmjs.com/cli/v10/configuring-npm/package-lock-json#hidden-lockfiles
 import {
+  constants,
+  copyFileSync,
   existsSync,
   linkSync,
   lstatSync,
@@ -40,7 +42,17 @@ function linkTree(src: string, dst: string, top: boolean): void {
     const to = path.join(dst, entry.name);
     if (entry.isDirectory()) linkTree(from, to, false);
     else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
-    else linkSync(from, to);
+    else linkFile(from, to);
+  }
+}
+
+/** A hard link; a copy when the temp folder is on another file system (tmpfs /tmp) than the repo. */
+function linkFile(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    copyFileSync(from, to, constants.COPYFILE_FICLONE);
   }
 }
 
