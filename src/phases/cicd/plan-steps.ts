@@ -65,14 +65,15 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.workflow],
     });
   }
-  const db = databaseView(deployment, ctx.stack, ctx.inventory.metadata.name);
+  const db = databaseView(deployment, ctx.stack, ctx.inventory.metadata.name, ctx.repoDir);
   if (db) {
     steps.push({
       stage: "foundations",
       order: 20,
       title: `Cloud SQL instance ${db.instance}`,
       body:
-        `\`setup-database.sh\` creates ${db.databaseVersion} (${db.tier}, ${db.storageGiB} GiB${db.ha ? ", HA" : ""}) with daily backups and point-in-time recovery (\`${db.pitrFlag}\`, 7 days of logs), the app's database and its user; the user's generated password goes straight into ${db.storedSecrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager${db.urlSecrets.length ? ` (${db.urlSecrets.length === 1 ? "a URL" : "URLs"} as \`${db.urlForm}\`)` : ""}${db.jdbcUrlSecrets.length ? ` (JDBC: \`${db.jdbcForm}\`, which needs the Cloud SQL Java connector in the build)` : ""}${db.userSecrets.length + db.nameSecrets.length ? ", with the user and database names the app reads beside it" : ""}. Creating the instance takes about ten minutes. Replace \`${APP_DB}\` with the name of the VM's database: the data copy keeps that name, and the URL must point at it (without \`--database\` it is \`${db.database}\`). Use \`--scheme\` if your driver wants another URL scheme.` +
+        `\`setup-database.sh\` creates ${db.databaseVersion} (${db.tier}, ${db.storageGiB} GiB${db.ha ? ", HA" : ""}) with daily backups and point-in-time recovery (\`${db.pitrFlag}\`, 7 days of logs), the app's database and its user; the user's generated password goes straight into ${db.storedSecrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager${db.urlSecrets.length ? ` (${db.urlSecrets.length === 1 ? "a URL" : "URLs"} as \`${db.urlForm}\`)` : ""}${db.jdbcUrlSecrets.length ? ` (JDBC: \`${db.jdbcForm}\`, which needs the Cloud SQL Java connector in the build)` : ""}${db.dsnUrlSecrets.length ? ` (Go's MySQL driver: the DSN \`${db.dsnForm}\`)` : ""}${db.userSecrets.length + db.nameSecrets.length ? ", with the user and database names the app reads beside it" : ""}. Creating the instance takes about ten minutes. Replace \`${APP_DB}\` with the name of the VM's database: the data copy keeps that name, and the URL must point at it (without \`--database\` it is \`${db.database}\`). Use \`--scheme\` if your driver wants another URL scheme. Later password changes go through \`setup-database.sh --rotate-password\` (the Cloud SQL user and every setting holding its password change together; redeploy after it); \`setup-secrets.sh --rotate\` leaves these settings alone.` +
+        replicaNote(db.storedSecrets) +
         (db.urlMounted
           ? ""
           : ` **The app does not read it yet**: the inventory names no database URL variable for the app's services, so the deploy mounts none there and the app would start without its database. Before the first deploy, add \`${FALLBACK_URL_SECRET}\` to the \`env\` of every service that uses the database in the inventory (your framework reads it, or map it to your app's own settings) and rerun \`infra-migrate run\`.`),
@@ -231,4 +232,12 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
     },
   );
   return steps;
+}
+
+/** READ_DATABASE_URL and the like get the primary's URL: say so, the design plans no read replica. */
+function replicaNote(stored: readonly string[]): string {
+  const replicas = stored.filter((n) => /(^|_)(READ|READER|REPLICA|RO)_/.test(n));
+  if (!replicas.length) return "";
+  const names = replicas.map((n) => `\`${n}\``).join(", ");
+  return ` ${names} ${replicas.length === 1 ? "holds" : "hold"} the primary's URL: the design adds no read replica, so reads go to the primary until you add a Cloud SQL read replica and point ${replicas.length === 1 ? "it" : "them"} at it.`;
 }

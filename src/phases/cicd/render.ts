@@ -169,11 +169,18 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
   // The team's values live here once filled in: written once, never overwritten.
   if (plain.length)
     artifacts.push({ path: PLAIN_ENV_FILE, kind: "text", content: plainEnvFile(plain), policy: "create-only" });
-  const database = databaseView(ctx.deployment, ctx.stack, ctx.inventory.metadata.name);
-  // The URL form setup-database.sh writes: JDBC when that is the only kind the app reads.
+  const database = databaseView(ctx.deployment, ctx.stack, ctx.inventory.metadata.name, ctx.repoDir);
+  // The URL form setup-database.sh writes: JDBC or Go's DSN when that is the only kind the app reads.
   const form =
-    database && (database.jdbcUrlSecrets.length && !database.urlSecrets.length ? database.jdbcForm : database.urlForm);
-  const secrets = secretsView(ctx.deployment, form);
+    database &&
+    (database.urlSecrets.length
+      ? database.urlForm
+      : database.jdbcUrlSecrets.length
+        ? database.jdbcForm
+        : database.dsnUrlSecrets.length
+          ? database.dsnForm
+          : database.urlForm);
+  const secrets = secretsView(ctx.deployment, form, database !== undefined);
   if (secrets) {
     artifacts.push({
       path: CICD_PATHS.setupSecrets,

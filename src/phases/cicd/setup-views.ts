@@ -9,6 +9,7 @@ import {
   type Deployment,
   type LoadBalancer,
 } from "../../contracts/deployment.js";
+import { databaseUrlShape } from "./database-url.js";
 import { PLAIN_ENV_FILE, plainEnvNames } from "./plain-env.js";
 import type { Stack } from "./runtime.js";
 
@@ -24,6 +25,8 @@ export interface SecretsView {
   /** Plain settings (the design's plainEnv) that --from-vm fills into deploy/cloud-run.env. */
   plainEnv: string[];
   plainEnvFile: string;
+  /** scripts/setup-database.sh manages the Cloud SQL user: --rotate leaves its settings to it. */
+  databaseScript: boolean;
 }
 
 /** The Cloud SQL URL, over the unix socket Cloud Run mounts, in the SQLAlchemy form. */
@@ -37,7 +40,7 @@ export function cloudSqlUrlForm(deployment: Deployment): string {
 }
 
 /** `urlForm`: the form setup-database.sh writes (its view), so both scripts show the same URL. */
-export function secretsView(deployment: Deployment, urlForm?: string): SecretsView | undefined {
+export function secretsView(deployment: Deployment, urlForm?: string, databaseScript = false): SecretsView | undefined {
   const secrets = [...new Set(deployment.services.flatMap((s) => s.secrets))].sort();
   if (secrets.length === 0) return undefined;
   const grants = [...new Set(deployment.services.flatMap((s) => s.secrets.map((x) => `${x}:${s.serviceAccount}`)))];
@@ -54,6 +57,7 @@ export function secretsView(deployment: Deployment, urlForm?: string): SecretsVi
     dbUrlForm: urlForm ?? cloudSqlUrlForm(deployment),
     plainEnv: plainEnvNames(deployment),
     plainEnvFile: PLAIN_ENV_FILE,
+    databaseScript,
   };
 }
 
@@ -172,6 +176,11 @@ export interface DatabaseView {
   urlSecrets: string[];
   /** URLs only JDBC reads (a Java app): the Cloud SQL Java connector's form. */
   jdbcUrlSecrets: string[];
+  /** A Go app's MySQL settings: go-sql-driver's DSN over the socket, which no URL parser reads. */
+  dsnUrlSecrets: string[];
+  dsnForm: string;
+  /** The URL's host: localhost for MySQL (a URL without one is refused by Node and Rails). */
+  urlHost: string;
   /** Split settings the app reads instead of (or beside) a URL, each written for the user created. */
   userSecrets: string[];
   passwordSecrets: string[];
@@ -193,19 +202,17 @@ export interface DatabaseView {
 /** Where the URL goes when no service mounts one: the name most frameworks read by default. */
 export const FALLBACK_URL_SECRET = "DATABASE_URL";
 
-/** How the app's driver names a unix socket in a URL, and the scheme it expects, by stack. */
-function urlShape(engine: string, stack: Stack): { scheme: string; socketParam: string } {
-  if (engine === "postgres") return { scheme: "postgresql", socketParam: "host" };
-  if (stack === "ruby") return { scheme: "mysql2", socketParam: "socket" };
-  if (stack === "node") return { scheme: "mysql", socketParam: "socketPath" };
-  return { scheme: "mysql", socketParam: "unix_socket" };
-}
-
-export function databaseView(deployment: Deployment, stack: Stack, appName: string): DatabaseView | undefined {
+/** `repoDir`: the app's repository, whose dependencies settle the URL's driver (database-url.ts). */
+export function databaseView(
+  deployment: Deployment,
+  stack: Stack,
+  appName: string,
+  repoDir?: string,
+): DatabaseView | undefined {
   const db = deployment.database;
   if (!db || db.engine === "sqlserver") return undefined;
   const mysql = db.engine === "mysql";
-  const { scheme, socketParam } = urlShape(db.engine, stack);
+  const { scheme, host: urlHost, socketParam, goDsn } = databaseUrlShape(db.engine, stack, repoDir);
   const database =
     appName
       .replace(/[^A-Za-z0-9_]/g, "_")
@@ -220,12 +227,14 @@ export function databaseView(deployment: Deployment, stack: Stack, appName: stri
   const aiUrls = mountedBy(isAi, "url");
   const appUrls = mountedBy((t) => !isAi(t), "url");
   const jdbcUrlSecrets = stack === "java" ? appUrls.filter((n) => !aiUrls.includes(n)) : [];
-  const urls = [...new Set([...aiUrls, ...appUrls])].filter((n) => !jdbcUrlSecrets.includes(n)).sort();
+  const dsnUrlSecrets = goDsn ? appUrls.filter((n) => !aiUrls.includes(n)) : [];
+  const native = [...jdbcUrlSecrets, ...dsnUrlSecrets];
+  const urls = [...new Set([...aiUrls, ...appUrls])].filter((n) => !native.includes(n)).sort();
   const [userSecrets, passwordSecrets, nameSecrets] = (["user", "password", "name"] as const).map((r) =>
     mountedBy(() => true, r),
   );
   const appStored = onSql.filter((t) => !isAi(t)).flatMap((t) => t.secrets.filter(isStoredDatabaseSetting));
-  const anyStored = urls.length + jdbcUrlSecrets.length + passwordSecrets!.length > 0;
+  const anyStored = urls.length + native.length + passwordSecrets!.length > 0;
   const urlSecrets = anyStored ? urls : [FALLBACK_URL_SECRET];
   const socketDb = (engine: string) => (engine === "postgres" ? "postgresql" : "mysql");
   const jdbcFactory = `com.google.cloud.sql.${db.engine === "postgres" ? "postgres" : "mysql"}.SocketFactory`;
@@ -246,16 +255,19 @@ export function databaseView(deployment: Deployment, stack: Stack, appName: stri
     socketParam,
     urlSecrets,
     jdbcUrlSecrets,
+    dsnUrlSecrets,
+    dsnForm: `USER:PASSWORD@unix(/cloudsql/${connection})/${database}`,
+    urlHost,
     userSecrets: userSecrets!,
     passwordSecrets: passwordSecrets!,
     nameSecrets: nameSecrets!,
     // The AI worker and gateway mount a URL of their own choosing; the app's services must read one too.
     urlMounted: appStored.length > 0,
-    storedSecrets: [...urlSecrets, ...jdbcUrlSecrets, ...userSecrets!, ...passwordSecrets!, ...nameSecrets!],
+    storedSecrets: [...urlSecrets, ...native, ...userSecrets!, ...passwordSecrets!, ...nameSecrets!],
     // https://github.com/GoogleCloudPlatform/cloud-sql-jdbc-socket-factory/blob/main/docs/jdbc.md
     jdbcForm: `jdbc:${socketDb(db.engine)}:///${database}?cloudSqlInstance=${connection}&socketFactory=${jdbcFactory}&user=USER&password=PASSWORD`,
     jdbcScheme: socketDb(db.engine),
     jdbcFactory,
-    urlForm: `${scheme}://USER:PASSWORD@/${database}?${socketParam}=/cloudsql/${connection}`,
+    urlForm: `${scheme}://USER:PASSWORD@${urlHost}/${database}?${socketParam}=/cloudsql/${connection}`,
   };
 }

@@ -47,6 +47,7 @@ export function designFromInventory(
     ...(options.generated ? { generated: options.generated } : {}),
   });
   const d = newDraft(inv, audit, celeryMode(options.celery), images);
+  if (options.repoDir) d.repoDir = options.repoDir;
   buildDeployment(d, options);
   planStorage(d, options.repoDir);
   if (d.services.length === 0) {

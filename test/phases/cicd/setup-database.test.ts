@@ -21,7 +21,7 @@ beforeAll(async () => {
   const shim = (name: string, stdinWhen: string) =>
     writeFile(
       path.join(dir, name),
-      `#!/usr/bin/env bash\nprintf '${name} %s\\n' "$*" >>"$LOG_DIR/argv.log"\ncase " $* " in *"${stdinWhen}"*) { cat; printf '\\n'; } >>"$LOG_DIR/stdin.log" ;; esac\ncase " $* " in *" describe "*) exit 1 ;; *" print-access-token "*) echo token ;; esac\nexit 0\n`,
+      `#!/usr/bin/env bash\nprintf '${name} %s\\n' "$*" >>"$LOG_DIR/argv.log"\ncase " $* " in *"${stdinWhen}"*) { cat; printf '\\n'; } >>"$LOG_DIR/stdin.log" ;; esac\ncase " $* " in *" describe "*) exit 1 ;; *" print-access-token "*) echo token ;; *" users list "*) printf '%s\\n' \${USERS:-} ;; *" versions access "*) printf '%s' "\${STORED:-}" ;; esac\nexit 0\n`,
     );
   await shim("gcloud", " versions add ");
   await shim("curl", "sqladmin");
@@ -36,7 +36,7 @@ const seed = scriptFor(chainFile(EXAMPLE("seed-vm")).input);
 const django = scriptFor(chainFile(EXAMPLE("django-postgres")).input);
 
 let n = 0;
-async function run(script: string, args: string[]) {
+async function run(script: string, args: string[], env: Record<string, string> = {}) {
   const logDir = path.join(dir, `run-${n++}`);
   await execa("mkdir", [logDir]);
   const file = path.join(logDir, "setup-database.sh");
@@ -44,7 +44,7 @@ async function run(script: string, args: string[]) {
   const r = await execa("bash", [file, ...args], {
     reject: false,
     extendEnv: false,
-    env: { PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir },
+    env: { PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir, ...env },
   });
   const read = (f: string) => readFile(path.join(logDir, f), "utf8").catch(() => "");
   return { ...r, argv: await read("argv.log"), stdin: await read("stdin.log") };
@@ -72,11 +72,11 @@ describe("setup-database.sh", () => {
     const password = JSON.parse(userJson!).password as string;
     expect(password).toMatch(/^[0-9a-f]{48}$/);
     expect(url).toBe(
-      `mysql://app:${password}@/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db`,
+      `mysql://app:${password}@localhost/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db`,
     );
     expect(r.argv).not.toContain(password);
     expect(`${r.stdout}${r.stderr}`).not.toContain(password);
-    expect(r.stdout).toContain("DATABASE_URL: new version mysql://app:****@/acme_mvp?unix_socket=");
+    expect(r.stdout).toContain("DATABASE_URL: new version mysql://app:****@localhost/acme_mvp?unix_socket=");
     expect(r.argv).toContain(
       "gcloud secrets create DATABASE_URL --project acme-mvp-prod --replication-policy=automatic",
     );
@@ -90,8 +90,8 @@ describe("setup-database.sh", () => {
     const r = await run(script, []);
     expect(r.exitCode, r.stderr).toBe(0);
     const [userJson, url] = r.stdin.trim().split("\n");
-    expect(url).toContain(`:${JSON.parse(userJson!).password as string}@/`);
-    expect(r.stdout).toContain("DATABASE_URL: new version mysql://app:****@/");
+    expect(url).toContain(`:${JSON.parse(userJson!).password as string}@localhost/`);
+    expect(r.stdout).toContain("DATABASE_URL: new version mysql://app:****@localhost/");
     // The design gives every service that reaches Cloud SQL with no database setting DATABASE_URL,
     // and its mapping tells the app to read it (rules/app-env.ts), so the services do mount it.
     const { design } = chainYaml(yaml);
@@ -103,6 +103,61 @@ describe("setup-database.sh", () => {
     // With the variable declared (the seed as it is), neither says anything of the kind.
     expect((await run(seed, [])).stderr).not.toContain("do not read");
     expect(planStep(chainFile(EXAMPLE("seed-vm")).input).body).not.toContain("does not read it");
+  });
+
+  const SOCKET = "unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db";
+  const stored = (password: string, db = "acme_mvp") => `mysql://app:${password}@localhost/${db}?${SOCKET}`;
+
+  it("a re-run keeps an existing user's password and refreshes the settings from the stored one", async () => {
+    const same = await run(seed, [], { USERS: "root app", STORED: stored("s3cret") });
+    expect(same.exitCode, same.stderr).toBe(0);
+    expect(same.argv).not.toMatch(/^curl /m);
+    expect(same.stdout).toContain("app exists: its password is unchanged; settings refreshed from the stored one");
+    expect(same.stdout).toContain("DATABASE_URL: up to date");
+    expect(same.stdin).toBe("");
+    // Another database: the URL follows, with the password the user still has.
+    const other = await run(seed, ["--database", "shop"], { USERS: "app", STORED: stored("s3cret") });
+    expect(other.stdin.trim()).toBe(stored("s3cret", "shop"));
+    expect(`${other.stdout}${other.stderr}`).not.toContain("s3cret");
+  });
+
+  it("a re-run with no stored password says how to set one, and writes nothing", async () => {
+    const r = await run(seed, [], { USERS: "app" });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("no setting in Secret Manager holds its password");
+    expect(r.stderr).toMatch(/--rotate-password --user app/);
+    expect(r.argv).not.toContain("versions add");
+    // A stored URL for another user holds no password for this one.
+    expect((await run(seed, ["--user", "shop"], { USERS: "shop", STORED: stored("s3cret") })).exitCode).toBe(1);
+  });
+
+  it("--rotate-password changes the user's password (Admin API PUT) and every setting in one run", async () => {
+    const r = await run(seed, ["--rotate-password"], { USERS: "app", STORED: stored("old") });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.argv).toMatch(/^curl .*-X PUT .*\/instances\/web-app-prod-db\/users\?name=app$/m);
+    const [userJson, url] = r.stdin.trim().split("\n");
+    const password = JSON.parse(userJson!).password as string;
+    expect(password).toMatch(/^[0-9a-f]{48}$/);
+    expect(url).toBe(stored(password));
+    expect(r.stdout).toContain("app: password changed");
+    expect(r.stderr).toContain("Redeploy now");
+    expect(`${r.argv}${r.stdout}${r.stderr}`).not.toContain(password);
+  });
+
+  it("a replica URL (READ_DATABASE_URL) gets the primary's URL, and the plan says so", async () => {
+    const yaml = readFileSync(EXAMPLE("seed-vm"), "utf8").replace(
+      /DATABASE_URL, /g,
+      "DATABASE_URL, READ_DATABASE_URL, ",
+    );
+    const { input } = chainYaml(yaml);
+    const r = await run(scriptFor(input), []);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const urls = r.stdin.trim().split("\n").slice(1);
+    expect(urls).toHaveLength(2);
+    expect(urls[0]).toBe(urls[1]);
+    const step = cicdPlanSteps(offlineCicd(input), input).find((p) => p.title.startsWith("Cloud SQL"))!;
+    expect(step.body).toContain("`READ_DATABASE_URL` holds the primary's URL: the design adds no read replica");
+    expect(step.body).toContain("setup-database.sh --rotate-password");
   });
 
   it.each([[["--database", "x;y"]], [["--scheme", "MYSQL://"]], [["--user"]]])("refuses %j (exit 2)", async (args) => {

@@ -102,7 +102,7 @@ describe("setup-secrets.sh", () => {
     expect(r.ssh).toBe("-o BatchMode=yes deploy@app-vm-01  cat -- '/etc/app/env'\n");
     expect(r.values).toBe("DATABASE_URL=typed-cloud-sql-url\nSECRET_KEY=vm-secret-key-value\n");
     expect(r.output).toContain(
-      "DATABASE_URL: not copied from the VM (it points at the VM database); the Cloud SQL form is mysql://USER:PASSWORD@/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db",
+      "DATABASE_URL: not copied from the VM (it points at the VM database); the Cloud SQL form is mysql://USER:PASSWORD@localhost/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db",
     );
     expect(r.output).not.toMatch(/vm-secret-key-value|vm-db-password|vm-gemini/);
   });
@@ -112,9 +112,20 @@ describe("setup-secrets.sh", () => {
     expect(kept.exitCode).toBe(0);
     expect(kept.values).toBe("");
     expect(kept.stdout).toContain("SECRET_KEY already has a value");
-    const rotated = await setupSecrets(["--rotate"], "new-db\nnew-key\n", { EXISTS: "1" });
-    expect(rotated.values).toBe("DATABASE_URL=new-db\nSECRET_KEY=new-key\n");
+    const rotated = await setupSecrets(["--rotate"], "new-key\n", { EXISTS: "1" });
+    expect(rotated.values).toBe("SECRET_KEY=new-key\n");
     expect(rotated.calls).not.toContain("secrets create");
+  });
+
+  it("--rotate refuses the database URL: a typed password would not be the Cloud SQL user's", async () => {
+    const r = await setupSecrets(["--rotate"], "typed-url\nnew-key\n", { EXISTS: "1" });
+    // The other secrets rotate; the URL keeps its value, and the script says what changes both at once.
+    expect(r.values).toBe("SECRET_KEY=typed-url\n");
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("DATABASE_URL: not rotated here (it must match the Cloud SQL user)");
+    expect(r.stderr).toContain(
+      "Not rotated: DATABASE_URL. Change the database password with: bash scripts/setup-database.sh --rotate-password",
+    );
   });
 
   it("stops on an empty value instead of storing one", async () => {

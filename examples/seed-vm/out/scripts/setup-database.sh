@@ -3,15 +3,20 @@
 # The Cloud SQL instance the design names (MYSQL_8_0, db-custom-2-7680, 40 GiB SSD, a standby in a
 # second zone) with daily backups and point-in-time recovery (binary logging), the app's database
 # and its user. Idempotent: an existing instance gets the backup settings; the database and user
-# are created only when missing.
+# are created only when missing, and a re-run refreshes the settings below from the password an
+# earlier run stored.
 #
 #   scripts/setup-database.sh [--dry-run] [--database NAME] [--user NAME] [--scheme SCHEME] [--no-secret]
+#   scripts/setup-database.sh --rotate-password [--database NAME] [--user NAME]
+#
+# --rotate-password gives the existing user a new password and writes every setting that holds
+# it in the same run (the only safe way: a password changed in one place alone locks the app out).
 #
 # The user's password is generated here and never printed or passed as an argument. Unless
 # --no-secret, each database setting the app reads gets a new version in Secret Manager (created
 # when missing; scripts/setup-secrets.sh never copies these from the VM, whose values name the
 # VM's own database and user):
-#   DATABASE_URL: the URL, mysql://USER:PASSWORD@/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db
+#   DATABASE_URL: the URL, mysql+pymysql://USER:PASSWORD@localhost/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db
 # --scheme changes the URL's scheme when your driver wants another (mysql+pymysql, postgres…).
 set -euo pipefail
 
@@ -22,17 +27,19 @@ CONNECTION="$PROJECT_ID:$REGION:$INSTANCE"
 # The settings the app reads, by what each holds (Secret Manager id = env name).
 URL_SECRETS=( DATABASE_URL )
 JDBC_URL_SECRETS=( )
+DSN_URL_SECRETS=( )
 USER_SECRETS=( )
 PASSWORD_SECRETS=( )
 NAME_SECRETS=( )
-DATABASE=acme_mvp DB_USER=app SCHEME=mysql WRITE_SECRET=1
+DATABASE=acme_mvp DB_USER=app SCHEME=mysql+pymysql WRITE_SECRET=1
 
-DRY_RUN=0
+DRY_RUN=0 ROTATE=0
 die() { printf 'setup-database: %s\n' "$*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --dry-run) DRY_RUN=1; shift ;;
     --no-secret) WRITE_SECRET=0; shift ;;
+    --rotate-password) ROTATE=1; shift ;;
     --database | --user | --scheme)
       [[ $# -ge 2 ]] || die "$1 needs a value"
       case $1 in
@@ -41,7 +48,7 @@ while [[ $# -gt 0 ]]; do
         *) SCHEME=$2 ;;
       esac
       shift 2 ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
@@ -93,7 +100,10 @@ fi
 store_all() {
   local secret
   for secret in ${URL_SECRETS[@]+"${URL_SECRETS[@]}"}; do
-    printf '%s %s://%s:%s@/%s?unix_socket=/cloudsql/%s\n' "$secret" "$SCHEME" "$DB_USER" "$1" "$DATABASE" "$CONNECTION"
+    printf '%s %s://%s:%s@localhost/%s?unix_socket=/cloudsql/%s\n' "$secret" "$SCHEME" "$DB_USER" "$1" "$DATABASE" "$CONNECTION"
+  done
+  for secret in ${DSN_URL_SECRETS[@]+"${DSN_URL_SECRETS[@]}"}; do
+    printf '%s %s:%s@unix(/cloudsql/%s)/%s\n' "$secret" "$DB_USER" "$1" "$CONNECTION" "$DATABASE"
   done
   for secret in ${JDBC_URL_SECRETS[@]+"${JDBC_URL_SECRETS[@]}"}; do
     printf '%s jdbc:mysql:///%s?cloudSqlInstance=%s&socketFactory=com.google.cloud.sql.mysql.SocketFactory&user=%s&password=%s\n' \
@@ -106,7 +116,7 @@ store_all() {
 
 echo "== User $DB_USER"
 if ((DRY_RUN)); then
-  echo "+ (POST sqladmin users: $DB_USER with a generated password, sent on stdin)"
+  echo "+ (POST sqladmin users: $DB_USER with a generated password, sent on stdin; PUT with --rotate-password)"
   if ((WRITE_SECRET)); then
     store_all "****" | while IFS= read -r line; do
       echo "+ gcloud secrets versions add ${line%% *} --project $PROJECT_ID --data-file=-   # ${line#* }"
@@ -114,28 +124,86 @@ if ((DRY_RUN)); then
   fi
   exit 0
 fi
-if gcloud sql users list --instance "$INSTANCE" --project "$PROJECT_ID" --format='value(name)' | grep -xF "$DB_USER" >/dev/null; then
-  echo "$DB_USER exists: its password is unchanged (set one with: gcloud sql users set-password $DB_USER --instance $INSTANCE --project $PROJECT_ID --prompt-for-password)"
-  exit 0
-fi
-# 192 random bits as hex: safe in a URL and in JSON without escaping.
-password=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
-# gcloud sql users create only takes the password as an argument (visible to other processes):
-# the Admin API gets it on stdin instead.
-printf '{"name":"%s","password":"%s"}' "$DB_USER" "$password" |
-  curl --fail --silent --show-error -X POST -H "Content-Type: application/json" \
-    -H @<(printf 'Authorization: Bearer %s\n' "$(gcloud auth print-access-token)") --data @- \
-    "https://sqladmin.googleapis.com/v1/projects/$PROJECT_ID/instances/$INSTANCE/users" >/dev/null
-echo "$DB_USER created"
-if ((WRITE_SECRET)); then
-  # Values travel on stdin only; the output shows each with the password masked.
+# latest SECRET: its current value on stdout (captured, never shown), or nothing.
+latest() { gcloud secrets versions access latest --secret "$1" --project "$PROJECT_ID" 2>/dev/null || true; }
+# stored_password: the password a setting written by an earlier run holds for $DB_USER.
+stored_password() {
+  local secret value jdbc_password='[?&]password=([^&]+)'
+  for secret in ${PASSWORD_SECRETS[@]+"${PASSWORD_SECRETS[@]}"}; do
+    value=$(latest "$secret")
+    [[ -n $value ]] && { printf '%s' "$value"; return 0; }
+  done
+  for secret in ${URL_SECRETS[@]+"${URL_SECRETS[@]}"} ${DSN_URL_SECRETS[@]+"${DSN_URL_SECRETS[@]}"}; do
+    value=$(latest "$secret")
+    # scheme://USER:PASSWORD@host/… or Go's USER:PASSWORD@unix(…)/…
+    if [[ $value =~ ^([a-z0-9+]+://)?$DB_USER:([^@/]+)@ ]]; then printf '%s' "${BASH_REMATCH[2]}"; return 0; fi
+  done
+  for secret in ${JDBC_URL_SECRETS[@]+"${JDBC_URL_SECRETS[@]}"}; do
+    value=$(latest "$secret")
+    if [[ $value == *"&user=$DB_USER&"* && $value =~ $jdbc_password ]]; then printf '%s' "${BASH_REMATCH[1]}"; return 0; fi
+  done
+  return 1
+}
+# write_settings PASSWORD ONLY_CHANGED: a new version of each setting (values on stdin only; the
+# output masks the password); with ONLY_CHANGED=1 only where the stored value differs or is missing.
+write_settings() {
+  local line secret shown
   while IFS= read -r line; do
     secret=${line%% *}
     gcloud secrets describe "$secret" --project "$PROJECT_ID" >/dev/null 2>&1 ||
       gcloud secrets create "$secret" --project "$PROJECT_ID" --replication-policy=automatic --labels=managed-by=infra-migrate
+    if (($2)) && [[ $(latest "$secret") == "${line#* }" ]]; then
+      echo "$secret: up to date"
+      continue
+    fi
     printf '%s' "${line#* }" | gcloud secrets versions add "$secret" --project "$PROJECT_ID" --data-file=- >/dev/null
     shown=${line#* }
-    echo "$secret: new version ${shown//"$password"/****}"
-  done < <(store_all "$password")
+    echo "$secret: new version ${shown//"$1"/****}"
+  done < <(store_all "$1")
+}
+# set_user METHOD QUERY: create (POST) or change (PUT ?name=) the user with $password. gcloud sql
+# users create/set-password take the password only as an argument (visible to other processes):
+# the Admin API gets it on stdin instead.
+# https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1/users/update
+set_user() {
+  printf '{"name":"%s","password":"%s"}' "$DB_USER" "$password" |
+    curl --fail --silent --show-error -X "$1" -H "Content-Type: application/json" \
+      -H @<(printf 'Authorization: Bearer %s\n' "$(gcloud auth print-access-token)") --data @- \
+      "https://sqladmin.googleapis.com/v1/projects/$PROJECT_ID/instances/$INSTANCE/users$2" >/dev/null
+}
+user_exists=0
+if gcloud sql users list --instance "$INSTANCE" --project "$PROJECT_ID" --format='value(name)' | grep -xF "$DB_USER" >/dev/null; then
+  user_exists=1
 fi
+if ((user_exists && !ROTATE)); then
+  # A re-run: the password stays; the settings are refreshed from the one an earlier run stored
+  # (a setting the app reads since then, another --database), so the app and the user agree.
+  ((WRITE_SECRET)) || { echo "$DB_USER exists: its password is unchanged"; exit 0; }
+  if ! password=$(stored_password); then
+    echo "$DB_USER exists, but no setting in Secret Manager holds its password (created by hand, or with another --user)." >&2
+    echo "Give it a new one and store every setting in one step: bash $0 --rotate-password --user $DB_USER" >&2
+    exit 1
+  fi
+  echo "$DB_USER exists: its password is unchanged; settings refreshed from the stored one"
+  write_settings "$password" 1
+  unset password
+  exit 0
+fi
+# 192 random bits as hex: safe in a URL and in JSON without escaping.
+password=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+if ((user_exists)); then
+  # --rotate-password: the user's new password and the settings holding it change together;
+  # the running revisions keep the old one until the next deploy, so redeploy right after.
+  set_user PUT "?name=$DB_USER"
+  echo "$DB_USER: password changed"
+else
+  set_user POST ""
+  echo "$DB_USER created"
+fi
+if ((WRITE_SECRET)); then
+  write_settings "$password" 0
+else
+  echo "note: --no-secret: nothing holds the new password; the app's settings must be written by hand" >&2
+fi
+((user_exists)) && echo "Redeploy now (push, or rerun the deploy workflow): running revisions still use the old password." >&2
 unset password

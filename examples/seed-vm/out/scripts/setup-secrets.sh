@@ -12,7 +12,9 @@
 # reads it from stdin). The database settings scripts/setup-database.sh writes (URLs, and the
 # user, password and database name an app reads as separate settings) are never copied from the
 # VM: they name the VM's own database and user. Run setup-database.sh first; a value it has not
-# written is typed here instead (the Cloud SQL form this script shows).
+# written is typed here instead (the Cloud SQL form this script shows). --rotate never changes
+# them: a password typed here would not be the Cloud SQL user's; scripts/setup-database.sh
+# --rotate-password changes the user's password and these settings together.
 # Run it after scripts/setup-wif.sh (which creates the runtime service accounts).
 set -euo pipefail
 
@@ -22,9 +24,11 @@ GRANTS=( DATABASE_URL:web-app-prod-ai-worker-sa DATABASE_URL:web-app-prod-sa DAT
 SECRETS=( DATABASE_URL SECRET_KEY )
 # Secrets holding a database URL, and the Cloud SQL form each service expects.
 DB_URL_SECRETS=( DATABASE_URL )
-DB_URL_FORM="mysql://USER:PASSWORD@/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db"
+DB_URL_FORM="mysql+pymysql://USER:PASSWORD@localhost/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db"
 # The Cloud SQL user's name, password and database name, as the app reads them.
 DB_USER_SECRETS=( )
+# 1 when scripts/setup-database.sh manages the Cloud SQL user (and so these settings' values).
+DB_SCRIPT=1
 # Plain settings the deploy reads from deploy/cloud-run.env (repository root); --from-vm fills empty ones.
 PLAIN_NAMES=( )
 PLAIN_FILE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/deploy/cloud-run.env"
@@ -40,7 +44,7 @@ while [[ $# -gt 0 ]]; do
       [[ $# -ge 2 ]] || die "$1 needs a value"
       if [[ $1 == --from-vm ]]; then VM_HOST=$2; else ENV_FILE=$2; fi
       shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
@@ -143,6 +147,7 @@ echo "== API"
 run gcloud services enable secretmanager.googleapis.com --project "$PROJECT_ID"
 
 echo "== Secrets"
+not_rotated=()
 for name in "${SECRETS[@]}"; do
   if ! exists gcloud secrets describe "$name" --project "$PROJECT_ID"; then
     run gcloud secrets create "$name" --project "$PROJECT_ID" --replication-policy=automatic \
@@ -158,6 +163,12 @@ for name in "${SECRETS[@]}"; do
     echo "$name already has a value (version $latest); --rotate adds a new one"
     continue
   fi
+  if [[ -n $latest ]] && ((DB_SCRIPT)) && { is_db_url "$name" || is_db_user "$name"; }; then
+    # A new value here would not change the Cloud SQL user's password: the app would lock itself out.
+    echo "$name: not rotated here (it must match the Cloud SQL user)" >&2
+    not_rotated+=("$name")
+    continue
+  fi
   value=$(value_for "$name")
   printf '%s' "$value" | gcloud secrets versions add "$name" --project "$PROJECT_ID" --data-file=- >/dev/null
   unset value
@@ -171,3 +182,7 @@ for grant in "${GRANTS[@]}"; do
     --member="serviceAccount:$(sa_email "$account")" --role=roles/secretmanager.secretAccessor
 done
 echo "Secrets are set up. Services read them as NAME:latest when an instance starts: redeploy (push) after --rotate."
+if ((${#not_rotated[@]})); then
+  echo "Not rotated: ${not_rotated[*]}. Change the database password with: bash scripts/setup-database.sh --rotate-password (a new password for the Cloud SQL user and a new version of each of these, in one step), then redeploy." >&2
+  exit 1
+fi

@@ -10,7 +10,8 @@
 import { ENV_VALUE, type DeployTarget } from "../../../contracts/deployment.js";
 import type { Service } from "../../../inventory/schema.js";
 import { databaseSettingRole } from "../../../contracts/database-settings.js";
-import { databaseEnv } from "./database-env.js";
+import { configFileChange, databaseEnv } from "./database-env.js";
+import { configFileDatabase } from "./config-file-db.js";
 import { switchSettingNames } from "./sqlite.js";
 import type { Draft, EnvPlan } from "./draft.js";
 
@@ -130,18 +131,27 @@ export function namesOf(d: Draft, s: Service): string[] {
  * process's environment is carried from the VM through Secret Manager, except Cloud Run's own
  * names, server settings on targets that serve nothing, and the Memorystore addresses the deploy
  * fills in. A target that reaches Cloud SQL with no database setting at all (the app reads a
- * config file on the VM: NetBox's configuration.py, paperless.conf) gets DATABASE_URL, and the
- * mapping says to read it.
+ * config file on the VM) gets the names that file reads (paperless.conf, config/database.php;
+ * NetBox's configuration.py with the edit that reads them, config-file-db.ts), else DATABASE_URL,
+ * and the mapping says to read it.
  */
 export function applyAppEnv(d: Draft): void {
+  const engine = d.database?.engine;
+  const fileDb = engine && engine !== "sqlserver" ? configFileDatabase(d.repoDir) : undefined;
   for (const t of d.services) {
     const s = d.inv.services.find((x) => t.replaces[0] === x.name);
     if (!s) continue;
     // An app leaving its SQLite file reads the Cloud SQL database from the settings that switch it.
     const own = namesOf(d, s);
     const sqlite = d.sqlite?.move === "cloud-sql" && t.cloudSqlInstance ? switchSettingNames(d.sqlite, s, own) : [];
-    const names = [...new Set([...own, ...sqlite])];
+    let names = [...new Set([...own, ...sqlite])];
+    // An app configured by a file: the names that file reads, instead of a DATABASE_URL it never reads.
+    const fromFile =
+      t.cloudSqlInstance && fileDb && !names.some((n) => isDbConnectionSetting(n.toUpperCase())) ? fileDb : undefined;
+    if (fromFile) names = [...names, ...fromFile.names];
     const plan = envPlan(d, names, t);
+    if (fromFile)
+      plan.changes = [configFileChange(s, fromFile, engine as "mysql" | "postgres"), ...(plan.changes ?? [])];
     const computed = Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, v.value]));
     const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name)]);
     const kept = [...new Set(names.map((e) => e.toUpperCase()))]

@@ -6,6 +6,7 @@
 // https://cloud.google.com/sql/docs/mysql/connect-run#connect_to
 import { databaseSettingRole, STORED_ROLES } from "../../../contracts/database-settings.js";
 import type { Service } from "../../../inventory/schema.js";
+import { pythonDictEdit, type ConfigFileDatabase } from "./config-file-db.js";
 import type { EnvPlan } from "./draft.js";
 
 type Engine = "mysql" | "postgres" | "sqlserver";
@@ -89,4 +90,14 @@ export function databaseEnv(s: Service, names: readonly string[], engine: Engine
     out.set[socketName] = { value: socket, why: "the Cloud SQL connector's unix socket" };
   if (java && (has("url") || has("host"))) out.changes.push(javaChange(s, engine));
   return out;
+}
+
+/** What an app configured by a file must know: where the names it reads come from on Cloud Run. */
+export function configFileChange(s: Service, cfg: ConfigFileDatabase, engine: "mysql" | "postgres"): string {
+  if (cfg.kind === "python-dict") return `${s.name}: ${pythonDictEdit(cfg, engine)}`;
+  const names = cfg.names.join(", ");
+  const loader = /\.(php|yml)$/.test(cfg.file)
+    ? `${cfg.file} reads them from the environment${isLaravel(s) ? " (run `php artisan config:cache` when the container starts, never in the image build, or the build's values stay)" : ""}`
+    : `the environment wins over ${cfg.file} only with a loader that keeps variables already set (python-dotenv's load_dotenv, Laravel's Dotenv): do not ship the VM's ${cfg.file} in the image, it names the VM's database`;
+  return `${s.name} reads its database settings (${names}) from ${cfg.file}, not a DATABASE_URL: on Cloud Run the deploy sets them in the environment (host, port and engine as plain values; the user, password and database name from scripts/setup-database.sh); ${loader}.`;
 }

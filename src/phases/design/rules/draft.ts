@@ -93,6 +93,8 @@ export interface Draft {
   caches: Cache[];
   network?: Network;
   buckets: Bucket[];
+  /** The app's repository (read-only), when at hand: its config files name the settings it reads. */
+  repoDir?: string;
   mapping: MappingEntry[];
   assumptions: string[];
   /** Facts the decisions and narrative quote (connection budget, worker model, …). */

@@ -35,15 +35,18 @@ class TaskStatus(str, enum.Enum):
 FINAL_STATUSES = (TaskStatus.SUCCEEDED, TaskStatus.FAILED)
 OPEN_STATUSES = (TaskStatus.QUEUED, TaskStatus.RUNNING)
 
-_MYSQL_SCHEMES = ("mysql", "mysql+mysqldb", "mysql+mysqlconnector", "mysql2", "mariadb")
-_POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg", "pgsql")
+# The schemes scripts/setup-database.sh writes for the app's own driver (src/phases/cicd/database-url.ts).
+_MYSQL_SCHEMES = (
+    "mysql", "mysql+mysqldb", "mysql+mysqlconnector", "mysql+asyncmy", "mysql+aiomysql", "mysql2", "trilogy", "mariadb",
+)
+_POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg", "postgresql+asyncpg", "pgsql")
 
 
 def database_url(raw: Optional[str] = None) -> str:
     """The SQLAlchemy URL for this image's drivers, from the app's own database URL.
 
     The app's URL may name another driver; the database is the same:
-      mysql://, mysql2:// (socket=)           -> mysql+pymysql:// (unix_socket=/cloudsql/PROJECT:REGION:INSTANCE)
+      mysql://, mysql2:// (socket=, socketPath=) -> mysql+pymysql:// (unix_socket=/cloudsql/PROJECT:REGION:INSTANCE)
       postgres://, postgresql:// (host=/...)  -> postgresql+pg8000:// (unix_sock=/cloudsql/PROJECT:REGION:INSTANCE/.s.PGSQL.5432)
     Anything else (sqlite:// in tests, a URL already in these forms) passes through.
     """
@@ -55,7 +58,8 @@ def database_url(raw: Optional[str] = None) -> str:
     query = parse_qsl(parts.query, keep_blank_values=True)
     if scheme in _MYSQL_SCHEMES:
         scheme = "mysql+pymysql"
-        query = [("unix_socket" if key == "socket" else key, value) for key, value in query]
+        # Rails' mysql2 names the socket `socket`, node's mysql2 `socketPath`; PyMySQL `unix_socket`.
+        query = [("unix_socket" if key in ("socket", "socketPath") else key, value) for key, value in query]
     elif scheme in _POSTGRES_SCHEMES:
         scheme = "postgresql+pg8000"
         query = [

@@ -148,6 +148,9 @@ def test_stale_lists_open_tasks_oldest_first_up_to_the_limit(repo):
     [
         ("mysql://app:p%40ss@/shop?unix_socket=/cloudsql/p:r:db", "mysql+pymysql://app:p%40ss@/shop?unix_socket=/cloudsql/p:r:db"),
         ("mysql2://app:pw@localhost/shop?socket=/cloudsql/p:r:db", "mysql+pymysql://app:pw@localhost/shop?unix_socket=/cloudsql/p:r:db"),
+        ("mysql://app:pw@localhost/shop?socketPath=/cloudsql/p:r:db", "mysql+pymysql://app:pw@localhost/shop?unix_socket=/cloudsql/p:r:db"),
+        ("mysql+asyncmy://app:pw@localhost/shop?unix_socket=/cloudsql/p:r:db", "mysql+pymysql://app:pw@localhost/shop?unix_socket=/cloudsql/p:r:db"),
+        ("postgresql+asyncpg://app:pw@/shop?host=/cloudsql/p:r:db", "postgresql+pg8000://app:pw@/shop?unix_sock=/cloudsql/p:r:db/.s.PGSQL.5432"),
         ("postgres://app:pw@/shop?host=/cloudsql/p:r:db", "postgresql+pg8000://app:pw@/shop?unix_sock=/cloudsql/p:r:db/.s.PGSQL.5432"),
         ("postgresql://app:pw@10.0.0.3:5432/shop", "postgresql+pg8000://app:pw@10.0.0.3:5432/shop"),
         ("mysql+pymysql://app:pw@/shop?unix_socket=/cloudsql/p:r:db", "mysql+pymysql://app:pw@/shop?unix_socket=/cloudsql/p:r:db"),

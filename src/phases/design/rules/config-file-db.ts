@@ -1,0 +1,90 @@
+// Where an app configured by a file reads its database settings, when the VM's environment has
+// none: the names its own config files read (paperless.conf's PAPERLESS_DB*, Laravel's
+// config/database.php env('DB_HOST'), Rails' database.yml ENV['…']), so the deploy sets those
+// names (a dotenv-style loader keeps a variable the environment already has: python-dotenv's
+// load_dotenv, Laravel's immutable Dotenv), or, for settings written into a Python file as
+// literals (NetBox's configuration.py DATABASE(S) dict), the exact edit that reads them from the
+// environment. Without this the design hands such an app a DATABASE_URL it never reads.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { databaseSettingRole } from "../../../contracts/database-settings.js";
+
+export interface ConfigFileDatabase {
+  /** The file, relative to the repository, that holds the settings today. */
+  file: string;
+  /** Database setting names the app reads from the environment (after the edit, for `python-dict`). */
+  names: string[];
+  kind: "env" | "python-dict";
+  /** For `python-dict`: the dict to edit, DATABASES['default'] (Django) or DATABASE (older NetBox). */
+  dict?: string;
+}
+
+/** Env-style files an app loads (or documents) at its root; test and CI variants are not production's. */
+const ENV_FILE =
+  /^(\.env|\.env\.(example|sample|dist|production|prod)|[a-z0-9_-]+\.(env|conf)(\.example|\.sample|\.dist)?)$/i;
+const TEST_FILE = /test|ci\b|dev/i;
+/** `NAME=` lines, also commented-out ones (an example file documents the names it reads). */
+const ENV_LINE = /^\s*#?\s*(?:export\s+)?([A-Z][A-Z0-9_]*)=/gm;
+/** Settings code that reads the environment by name, per framework. */
+const READERS: Array<[string, RegExp]> = [
+  ["config/database.php", /\benv\(\s*['"]([A-Z][A-Z0-9_]*)['"]/g],
+  ["config/database.yml", /\bENV(?:\[|\.fetch\(\s*)\s*['"]([A-Z][A-Z0-9_]*)['"]/g],
+];
+/** Django's DATABASES (NetBox 4: DATABASES, older: DATABASE) written as a literal dict. */
+const PY_DICT = /^(DATABASES?)\s*=\s*\{/m;
+const PY_CONFIG = /^(configuration|local_settings|settings_local)\.py$/;
+
+const dbNames = (text: string, pattern: RegExp): string[] =>
+  [...new Set([...text.matchAll(pattern)].map((m) => m[1]!))].filter((n) => databaseSettingRole(n)).sort();
+
+/** Python config files up to three folders down (netbox/netbox/configuration.py), skipping virtualenvs. */
+function pythonConfigs(repoDir: string, rel = "", depth = 0): string[] {
+  if (depth > 3) return [];
+  let entries: string[];
+  try {
+    entries = readdirSync(path.join(repoDir, rel));
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries.sort()) {
+    const p = path.join(rel, e);
+    if (/^(\.|node_modules$|venv$|\.venv$|site-packages$|vendor$)/.test(e)) continue;
+    const full = path.join(repoDir, p);
+    if (PY_CONFIG.test(e)) out.push(p);
+    else if (statSync(full, { throwIfNoEntry: false })?.isDirectory())
+      out.push(...pythonConfigs(repoDir, p, depth + 1));
+  }
+  return out;
+}
+
+export function configFileDatabase(repoDir: string | undefined): ConfigFileDatabase | undefined {
+  if (!repoDir || !existsSync(repoDir)) return undefined;
+  const read = (f: string) => readFileSync(path.join(repoDir, f), "utf8");
+  for (const [file, pattern] of READERS) {
+    const names = existsSync(path.join(repoDir, file)) ? dbNames(read(file), pattern) : [];
+    if (names.length) return { file, names, kind: "env" };
+  }
+  const envFiles = readdirSync(repoDir)
+    .filter((f) => ENV_FILE.test(f) && !TEST_FILE.test(f) && statSync(path.join(repoDir, f)).isFile())
+    .sort();
+  const fromEnv = [...new Set(envFiles.flatMap((f) => dbNames(read(f), ENV_LINE)))].sort();
+  if (fromEnv.length)
+    return { file: envFiles.find((f) => dbNames(read(f), ENV_LINE).length)!, names: fromEnv, kind: "env" };
+  // NetBox ships configuration_example.py; the VM's configuration.py is the one it runs.
+  const py = pythonConfigs(repoDir).find((f) => PY_DICT.test(read(f)) && !/os\.environ|getenv/.test(read(f)));
+  if (py) {
+    const dict = PY_DICT.exec(read(py))![1] === "DATABASES" ? "DATABASES['default']" : "DATABASE";
+    return { file: py, names: [...PY_DICT_NAMES], kind: "python-dict", dict };
+  }
+  return undefined;
+}
+
+/** The names netbox-docker's configuration.py reads (DB_NAME, DB_USER…): a known convention, no new one. */
+export const PY_DICT_NAMES = ["DB_HOST", "DB_NAME", "DB_PASSWORD", "DB_PORT", "DB_USER"] as const;
+
+/** The edit that makes a Python file's literal DATABASE(S) dict read the environment (under 600 characters). */
+export function pythonDictEdit(cfg: ConfigFileDatabase, engine: "mysql" | "postgres"): string {
+  const backend = engine === "mysql" ? "django.db.backends.mysql" : "django.db.backends.postgresql";
+  return `in ${cfg.file}, add \`import os\` and give ${cfg.dict ?? "DATABASES['default']"} \`'ENGINE': '${backend}', 'NAME': os.environ['DB_NAME'], 'USER': os.environ['DB_USER'], 'PASSWORD': os.environ['DB_PASSWORD'], 'HOST': os.environ['DB_HOST'], 'PORT': os.environ.get('DB_PORT', '')\` (other keys stay), and make sure the image carries that file (one kept out of git is not built). The deploy sets DB_HOST and DB_PORT; scripts/setup-database.sh stores DB_NAME, DB_USER, DB_PASSWORD. Without the edit the app keeps the VM's database.`;
+}

@@ -1,0 +1,111 @@
+// An app configured by a file reads its database from the names that file reads (paperless.conf,
+// Laravel's config/database.php, Rails' database.yml), or from a literal Python dict that needs an
+// edit (NetBox's configuration.py); the design sets those names on Cloud Run, never a DATABASE_URL
+// the app does not read.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { databaseSettingRole } from "../../../src/contracts/database-settings.js";
+import { configFileDatabase } from "../../../src/phases/design/rules/config-file-db.js";
+import type { Deployment } from "../../../src/contracts/deployment.js";
+import { renderOffline, repoFor } from "../../helpers/offline-output.js";
+import { ROOT } from "../../helpers/phase-input.js";
+
+const REAL = (app: string) => path.join(ROOT, "test/fixtures/real", app, "inventory.yaml");
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+async function repo(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "cfg-db-"));
+  dirs.push(dir);
+  for (const [f, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, f)), { recursive: true });
+    await writeFile(path.join(dir, f), text);
+  }
+  return dir;
+}
+
+describe("configFileDatabase", () => {
+  it.each([
+    [
+      "paperless-ngx",
+      "paperless.conf",
+      "env",
+      [
+        "PAPERLESS_DBENGINE",
+        "PAPERLESS_DBHOST",
+        "PAPERLESS_DBNAME",
+        "PAPERLESS_DBPASS",
+        "PAPERLESS_DBPORT",
+        "PAPERLESS_DBUSER",
+      ],
+    ],
+    [
+      "pixelfed",
+      "config/database.php",
+      "env",
+      ["DB_CONNECTION", "DB_DATABASE", "DB_HOST", "DB_PASSWORD", "DB_PORT", "DB_SOCKET", "DB_USERNAME"],
+    ],
+    [
+      "netbox",
+      "netbox/netbox/configuration.py",
+      "python-dict",
+      ["DB_HOST", "DB_NAME", "DB_PASSWORD", "DB_PORT", "DB_USER"],
+    ],
+  ])("%s: %s", (app, file, kind, names) => {
+    expect(configFileDatabase(repoFor(REAL(app)))).toMatchObject({ file, kind, names });
+  });
+
+  it("Rails' database.yml (ENV[] and ENV.fetch), not a test env file, not a file that already reads the environment", async () => {
+    const rails = await repo({
+      "config/database.yml":
+        "production:\n  host: <%= ENV['DATABASE_HOST'] %>\n  password: <%= ENV.fetch(\"DATABASE_PASSWORD\") %>\n  pool: <%= ENV['RAILS_MAX_THREADS'] %>\n",
+      ".env.testing": "DB_HOST=127.0.0.1\n",
+    });
+    expect(configFileDatabase(rails)).toEqual({
+      file: "config/database.yml",
+      kind: "env",
+      names: ["DATABASE_HOST", "DATABASE_PASSWORD"],
+    });
+    expect(
+      configFileDatabase(await repo({ ".env.testing": "DB_HOST=x\n", "README.md": "DB_HOST=x\n" })),
+    ).toBeUndefined();
+    const envReading = await repo({
+      "app/configuration.py": "import os\nDATABASE = {'NAME': os.environ['DB_NAME']}\n",
+    });
+    expect(configFileDatabase(envReading)).toBeUndefined();
+    expect(configFileDatabase(undefined)).toBeUndefined();
+  });
+});
+
+describe.each(["paperless-ngx", "netbox", "pixelfed"])("%s on Cloud SQL", async (app) => {
+  const out = await renderOffline(REAL(app));
+  const design = out.results.design as { deployment: Deployment; mapping: Array<{ appChanges: string[] }> };
+  const appTargets = design.deployment.services.filter(
+    (t) => t.cloudSqlInstance && !/-ai-(worker|gateway)$/.test(t.name),
+  );
+  const cfg = configFileDatabase(repoFor(REAL(app)))!;
+
+  it("every app target reads the file's names (socket host, stored user/password/name), no DATABASE_URL", () => {
+    expect(appTargets.length).toBeGreaterThan(0);
+    const socket = `/cloudsql/${design.deployment.project}:${design.deployment.region}:${design.deployment.database!.instance}`;
+    for (const t of appTargets) {
+      expect(t.secrets, t.name).not.toContain("DATABASE_URL");
+      const hosts = Object.entries(t.env ?? {})
+        .filter(([k]) => databaseSettingRole(k) === "host")
+        .map(([, v]) => v);
+      expect(hosts.length, t.name).toBe(1);
+      // PostgreSQL takes the socket folder as host; MySQL localhost beside the socket setting.
+      expect([socket, "localhost"], t.name).toContain(hosts[0]);
+      if (hosts[0] === "localhost") expect(Object.values(t.env!)).toContain(socket);
+      expect(t.secrets.filter((n) => cfg.names.includes(n)).length, t.name).toBe(3);
+    }
+  });
+
+  it("the mapping names the file and, for a Python dict, the exact edit", () => {
+    const changes = design.mapping.flatMap((m) => m.appChanges).join("\n");
+    expect(changes).toContain(cfg.file);
+    if (cfg.kind === "python-dict") expect(changes).toContain("'PASSWORD': os.environ['DB_PASSWORD']");
+    expect(changes).not.toMatch(/Read the database connection from DATABASE_URL/);
+  });
+});
