@@ -2,9 +2,9 @@
 // with: each MySQL client names the Cloud SQL unix socket differently, and a URL it cannot read
 // leaves the app without its database on the first deploy. PostgreSQL clients (libpq, psycopg,
 // node-postgres, pgx, the pg gem) all take `?host=/cloudsql/…`, the socket's folder.
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "../../detect/python-deps.js";
+import { pythonManifest } from "../../image/python-deps.js";
+import { openRepo } from "../../image/repo.js";
+import { gemsOf } from "../../image/ruby-image.js";
 import type { Stack } from "./runtime.js";
 
 export interface DatabaseUrlShape {
@@ -33,19 +33,13 @@ const SQLALCHEMY_POSTGRES: Array<[string, string]> = [
 ];
 const SQLALCHEMY = ["sqlalchemy", "flask-sqlalchemy", "sqlmodel"];
 
-/** The Python packages the app installs (requirements.txt, pyproject.toml), empty without a repository. */
-export function pythonPackages(repoDir: string | undefined): PackageVersions {
-  const out: PackageVersions = new Map();
-  if (!repoDir) return out;
-  const read = (f: string) => {
-    const file = path.join(repoDir, f);
-    return existsSync(file) ? readFileSync(file, "utf8") : undefined;
-  };
-  const requirements = read("requirements.txt");
-  const pyproject = read("pyproject.toml");
-  if (requirements) for (const [k, v] of parseRequirementsTxt(requirements)) out.set(k, v);
-  if (pyproject) for (const [k, v] of parsePyproject(pyproject).packages) out.set(k, v);
-  return out;
+/** The packages the app installs, from the manifest the image is built from (root or app folder). */
+function packagesOf(stack: Stack, repoDir: string | undefined): Set<string> {
+  const repo = repoDir ? openRepo(repoDir) : undefined;
+  if (!repo?.present) return new Set();
+  if (stack === "ruby") return new Set(gemsOf(repo, repo.foldersWith("Gemfile")[0] ?? ""));
+  const dirs = [...new Set(["", ...repo.foldersWith("requirements.txt"), ...repo.foldersWith("pyproject.toml")])];
+  return new Set(dirs.flatMap((d) => pythonManifest(repo, d)?.packages ?? []));
 }
 
 /**
@@ -54,26 +48,22 @@ export function pythonPackages(repoDir: string | undefined): PackageVersions {
  * (dj-database-url, django-environ) take the bare engine name.
  * https://docs.sqlalchemy.org/en/20/dialects/mysql.html#module-sqlalchemy.dialects.mysql.pymysql
  */
-function pythonScheme(engine: "mysql" | "postgres", packages: PackageVersions): string {
+function pythonScheme(engine: "mysql" | "postgres", packages: ReadonlySet<string>): string {
   const plain = engine === "mysql" ? "mysql" : "postgresql";
   if (packages.has("django") || !SQLALCHEMY.some((p) => packages.has(p))) return plain;
   const drivers = engine === "mysql" ? SQLALCHEMY_MYSQL : SQLALCHEMY_POSTGRES;
   return drivers.find(([pkg]) => packages.has(pkg))?.[1] ?? plain;
 }
 
-const gemfileHas = (repoDir: string | undefined, gem: string): boolean => {
-  const file = repoDir && path.join(repoDir, "Gemfile");
-  return !!file && existsSync(file) && new RegExp(`^\\s*gem\\s+["']${gem}["']`, "m").test(readFileSync(file, "utf8"));
-};
-
 export function databaseUrlShape(engine: "mysql" | "postgres", stack: Stack, repoDir?: string): DatabaseUrlShape {
-  const python = stack === "python" ? pythonScheme(engine, pythonPackages(repoDir)) : undefined;
+  const packages = stack === "python" || stack === "ruby" ? packagesOf(stack, repoDir) : new Set<string>();
+  const python = stack === "python" ? pythonScheme(engine, packages) : undefined;
   if (engine === "postgres") return { scheme: python ?? "postgresql", host: "", socketParam: "host", goDsn: false };
   const mysql = (scheme: string, socketParam: string) => ({ scheme, host: "localhost", socketParam, goDsn: false });
   // Rails' mysql2 adapter: `socket`; Trilogy (Rails >= 7.1.3) also ignores the host when a socket is set.
   // https://github.com/rails/rails/pull/50349
   if (stack === "ruby")
-    return mysql(gemfileHas(repoDir, "trilogy") && !gemfileHas(repoDir, "mysql2") ? "trilogy" : "mysql2", "socket");
+    return mysql(packages.has("trilogy") && !packages.has("mysql2") ? "trilogy" : "mysql2", "socket");
   // node mysql2 turns every query parameter into a connection option (lib/connection_config.js parseUrl).
   if (stack === "node") return mysql("mysql", "socketPath");
   // https://github.com/go-sql-driver/mysql#dsn-data-source-name: user:password@unix(/path)/dbname

@@ -49,7 +49,7 @@ describe("databaseUrlShape", () => {
       "SQLAlchemy + asyncmy (pyproject)",
       "mysql",
       "python",
-      { "pyproject.toml": '[project]\nname = "x"\ndependencies = ["sqlmodel", "asyncmy>=0.2"]\n' },
+      { "pyproject.toml": '[project]\nname = "x"\ndependencies = [\n  "sqlmodel",\n  "asyncmy>=0.2",\n]\n' },
       `mysql+asyncmy://u:pw@localhost/db?unix_socket=${SOCKET}`,
     ],
     [
