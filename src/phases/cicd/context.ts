@@ -34,6 +34,8 @@ export interface CicdContext {
   hasDockerfile: boolean;
   /** The target repository (read-only), to recognise its manifests and tools. */
   repoDir: string;
+  /** Paths a previous run generated there (the manifest): never the app's own files. */
+  generated?: ReadonlySet<string>;
   /** Python dependency manifest found in the target repo. */
   pythonManifest: "requirements.txt" | "pyproject.toml";
 }
@@ -72,6 +74,7 @@ export function buildContext(input: PhaseInput): CicdContext {
     // The team's own Dockerfile, not the one a previous run generated.
     repoDir: input.repoDir,
     hasDockerfile: has("Dockerfile") && !(input.generatedFiles?.has("Dockerfile") ?? false),
+    ...(input.generatedFiles ? { generated: input.generatedFiles } : {}),
     pythonManifest: !has("requirements.txt") && has("pyproject.toml") ? "pyproject.toml" : "requirements.txt",
   };
 }

@@ -33,13 +33,20 @@ const SQLALCHEMY_POSTGRES: Array<[string, string]> = [
 ];
 const SQLALCHEMY = ["sqlalchemy", "flask-sqlalchemy", "sqlmodel"];
 
-/** The packages the app installs, from the manifest the image is built from (root or app folder). */
-function packagesOf(stack: Stack, repoDir: string | undefined): Set<string> {
-  const repo = repoDir ? openRepo(repoDir) : undefined;
+/**
+ * The packages the app installs, from the manifest its image is built from: the repository root's,
+ * else the first app folder's. Files a previous run generated (the AI worker's requirements.txt)
+ * are not the app's.
+ */
+function packagesOf(stack: Stack, repoDir: string | undefined, generated?: ReadonlySet<string>): Set<string> {
+  const repo = repoDir ? openRepo(repoDir, generated) : undefined;
   if (!repo?.present) return new Set();
-  if (stack === "ruby") return new Set(gemsOf(repo, repo.foldersWith("Gemfile")[0] ?? ""));
-  const dirs = [...new Set(["", ...repo.foldersWith("requirements.txt"), ...repo.foldersWith("pyproject.toml")])];
-  return new Set(dirs.flatMap((d) => pythonManifest(repo, d)?.packages ?? []));
+  const manifests = stack === "ruby" ? ["Gemfile"] : ["requirements.txt", "pyproject.toml", "Pipfile"];
+  const dir = manifests.some((f) => repo.exists(f))
+    ? ""
+    : manifests.flatMap((f) => repo.foldersWith(f)).sort((a, b) => a.split("/").length - b.split("/").length)[0];
+  if (dir === undefined) return new Set();
+  return new Set(stack === "ruby" ? gemsOf(repo, dir) : (pythonManifest(repo, dir)?.packages ?? []));
 }
 
 /**
@@ -55,8 +62,13 @@ function pythonScheme(engine: "mysql" | "postgres", packages: ReadonlySet<string
   return drivers.find(([pkg]) => packages.has(pkg))?.[1] ?? plain;
 }
 
-export function databaseUrlShape(engine: "mysql" | "postgres", stack: Stack, repoDir?: string): DatabaseUrlShape {
-  const packages = stack === "python" || stack === "ruby" ? packagesOf(stack, repoDir) : new Set<string>();
+export function databaseUrlShape(
+  engine: "mysql" | "postgres",
+  stack: Stack,
+  repoDir?: string,
+  generated?: ReadonlySet<string>,
+): DatabaseUrlShape {
+  const packages = stack === "python" || stack === "ruby" ? packagesOf(stack, repoDir, generated) : new Set<string>();
   const python = stack === "python" ? pythonScheme(engine, packages) : undefined;
   if (engine === "postgres") return { scheme: python ?? "postgresql", host: "", socketParam: "host", goDsn: false };
   const mysql = (scheme: string, socketParam: string) => ({ scheme, host: "localhost", socketParam, goDsn: false });

@@ -65,7 +65,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.workflow],
     });
   }
-  const db = databaseView(deployment, ctx.stack, ctx.inventory.metadata.name, ctx.repoDir);
+  const db = databaseView(deployment, ctx.stack, ctx.inventory.metadata.name, ctx.repoDir, ctx.generated);
   if (db) {
     steps.push({
       stage: "foundations",

@@ -169,7 +169,7 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
   // The team's values live here once filled in: written once, never overwritten.
   if (plain.length)
     artifacts.push({ path: PLAIN_ENV_FILE, kind: "text", content: plainEnvFile(plain), policy: "create-only" });
-  const database = databaseView(ctx.deployment, ctx.stack, ctx.inventory.metadata.name, ctx.repoDir);
+  const database = databaseView(ctx.deployment, ctx.stack, ctx.inventory.metadata.name, ctx.repoDir, ctx.generated);
   // The URL form setup-database.sh writes: JDBC or Go's DSN when that is the only kind the app reads.
   const form =
     database &&

@@ -202,17 +202,21 @@ export interface DatabaseView {
 /** Where the URL goes when no service mounts one: the name most frameworks read by default. */
 export const FALLBACK_URL_SECRET = "DATABASE_URL";
 
-/** `repoDir`: the app's repository, whose dependencies settle the URL's driver (database-url.ts). */
+/**
+ * `repoDir`: the app's repository, whose dependencies settle the URL's driver (database-url.ts);
+ * `generated`: the files a previous run wrote there (the AI worker's requirements.txt is not the app's).
+ */
 export function databaseView(
   deployment: Deployment,
   stack: Stack,
   appName: string,
   repoDir?: string,
+  generated?: ReadonlySet<string>,
 ): DatabaseView | undefined {
   const db = deployment.database;
   if (!db || db.engine === "sqlserver") return undefined;
   const mysql = db.engine === "mysql";
-  const { scheme, host: urlHost, socketParam, goDsn } = databaseUrlShape(db.engine, stack, repoDir);
+  const { scheme, host: urlHost, socketParam, goDsn } = databaseUrlShape(db.engine, stack, repoDir, generated);
   const database =
     appName
       .replace(/[^A-Za-z0-9_]/g, "_")

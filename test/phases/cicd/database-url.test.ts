@@ -1,7 +1,7 @@
 // The URL setup-database.sh stores is one the app's own client can read: each MySQL client names
 // the Cloud SQL socket differently (Rails mysql2 `socket`, node mysql2 `socketPath`, PyMySQL and
 // PDO `unix_socket`, Go a DSN), and a Python app's SQLAlchemy URL names the driver it installs.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -79,6 +79,19 @@ describe("databaseUrlShape", () => {
     const shape = databaseUrlShape(engine, stack, await repo(files));
     expect(url(shape)).toBe(expected);
     expect(shape.goDsn).toBe(false);
+  });
+
+  it("reads the app's manifest (root, else its folder), never one a previous run generated", async () => {
+    const dir = await repo({});
+    await mkdir(path.join(dir, "services/ai-worker"), { recursive: true });
+    await mkdir(path.join(dir, "app"));
+    await writeFile(path.join(dir, "services/ai-worker/requirements.txt"), "SQLAlchemy\nPyMySQL\n");
+    const generated = new Set(["services/ai-worker/requirements.txt"]);
+    expect(databaseUrlShape("mysql", "python", dir, generated).scheme).toBe("mysql");
+    await writeFile(path.join(dir, "app/requirements.txt"), "SQLAlchemy\nmysql-connector-python\n");
+    expect(databaseUrlShape("mysql", "python", dir, generated).scheme).toBe("mysql+mysqlconnector");
+    await writeFile(path.join(dir, "requirements.txt"), "sqlalchemy\naiomysql\n");
+    expect(databaseUrlShape("mysql", "python", dir, generated).scheme).toBe("mysql+aiomysql");
   });
 
   it("Go's MySQL driver gets a DSN, not a URL", () => {

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
+import { databaseView } from "../../../src/phases/cicd/setup-views.js";
+import { renderTemplateSync } from "../../../src/render/templates.js";
 import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
 import { readFileSync } from "node:fs";
@@ -158,6 +160,21 @@ describe("setup-database.sh", () => {
     const step = cicdPlanSteps(offlineCicd(input), input).find((p) => p.title.startsWith("Cloud SQL"))!;
     expect(step.body).toContain("`READ_DATABASE_URL` holds the primary's URL: the design adds no read replica");
     expect(step.body).toContain("setup-database.sh --rotate-password");
+  });
+
+  it("a Go app's MySQL URL setting gets go-sql-driver's DSN over the socket, which a URL parser would not give it", async () => {
+    // flask-rabbitmq's MySQL app as if it were Go: databaseView by stack, rendered through the real template.
+    const { design } = chainFile(EXAMPLE("flask-rabbitmq"));
+    const view = databaseView(design.deployment, "go", "shop")!;
+    expect(view.dsnUrlSecrets).toEqual(["SQLALCHEMY_DATABASE_URI"]);
+    expect(view.urlSecrets).toEqual([]);
+    const script = renderTemplateSync("cicd/setup-database.sh.hbs", view);
+    const r = await run(script, []);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const [userJson, dsn] = r.stdin.trim().split("\n");
+    const password = JSON.parse(userJson!).password as string;
+    expect(dsn).toBe(`app:${password}@unix(/cloudsql/${view.project}:${view.region}:${view.instance})/shop`);
+    expect(script).toContain(`go-sql-driver/mysql's DSN over the socket, ${view.dsnForm}`);
   });
 
   it.each([[["--database", "x;y"]], [["--scheme", "MYSQL://"]], [["--user"]]])("refuses %j (exit 2)", async (args) => {
