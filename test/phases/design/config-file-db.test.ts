@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { databaseSettingRole } from "../../../src/contracts/database-settings.js";
-import { configFileDatabase } from "../../../src/phases/design/rules/config-file-db.js";
+import { configFileDatabase, missingSplitSettings } from "../../../src/phases/design/rules/config-file-db.js";
 import type { Deployment } from "../../../src/contracts/deployment.js";
 import { renderOffline, repoFor } from "../../helpers/offline-output.js";
 import { ROOT } from "../../helpers/phase-input.js";
@@ -78,15 +78,35 @@ describe("configFileDatabase", () => {
   });
 });
 
+describe("missingSplitSettings", () => {
+  const documented = ["PAPERLESS_DBHOST", "PAPERLESS_DBUSER", "PAPERLESS_DBPASS", "PAPERLESS_DBNAME"];
+  it.each<[string[], string[], string[]]>([
+    [
+      ["PAPERLESS_DBHOST", "PAPERLESS_DBPASS"],
+      ["user", "name"],
+      ["PAPERLESS_DBUSER", "PAPERLESS_DBNAME"],
+    ],
+    [["PAPERLESS_DBUSER", "PAPERLESS_DBPASS", "PAPERLESS_DBNAME"], [], []],
+    // A URL carries the user and database; no split setting at all is another case (configFileDatabase).
+    [["DATABASE_URL", "DB_PASSWORD"], [], []],
+    [["SECRET_KEY"], [], []],
+  ])("%j lacks %j", (names, roles, added) => {
+    expect(missingSplitSettings(names, documented)).toEqual({ roles, names: added });
+  });
+  it("without a documented name, the role is still reported (the plan says to match the app's defaults)", () => {
+    expect(missingSplitSettings(["DB_PASSWORD"])).toEqual({ roles: ["user", "name"], names: [] });
+  });
+});
+
 describe.each(["paperless-ngx", "netbox", "pixelfed"])("%s on Cloud SQL", async (app) => {
   const out = await renderOffline(REAL(app));
   const design = out.results.design as { deployment: Deployment; mapping: Array<{ appChanges: string[] }> };
   const appTargets = design.deployment.services.filter(
     (t) => t.cloudSqlInstance && !/-ai-(worker|gateway)$/.test(t.name),
   );
-  const cfg = configFileDatabase(repoFor(REAL(app)))!;
+  const changes = design.mapping.flatMap((m) => m.appChanges).join("\n");
 
-  it("every app target reads the file's names (socket host, stored user/password/name), no DATABASE_URL", () => {
+  it("every app target reads a socket host and the Cloud SQL user, password and database name, no DATABASE_URL", () => {
     expect(appTargets.length).toBeGreaterThan(0);
     const socket = `/cloudsql/${design.deployment.project}:${design.deployment.region}:${design.deployment.database!.instance}`;
     for (const t of appTargets) {
@@ -98,14 +118,22 @@ describe.each(["paperless-ngx", "netbox", "pixelfed"])("%s on Cloud SQL", async 
       // PostgreSQL takes the socket folder as host; MySQL localhost beside the socket setting.
       expect([socket, "localhost"], t.name).toContain(hosts[0]);
       if (hosts[0] === "localhost") expect(Object.values(t.env!)).toContain(socket);
-      expect(t.secrets.filter((n) => cfg.names.includes(n)).length, t.name).toBe(3);
+      // Each part setup-database.sh creates is set, none left at the app's default.
+      const roles = t.secrets
+        .map((n) => databaseSettingRole(n))
+        .filter(Boolean)
+        .sort();
+      expect(roles, t.name).toEqual(["name", "password", "user"]);
     }
   });
 
-  it("the mapping names the file and, for a Python dict, the exact edit", () => {
-    const changes = design.mapping.flatMap((m) => m.appChanges).join("\n");
-    expect(changes).toContain(cfg.file);
-    if (cfg.kind === "python-dict") expect(changes).toContain("'PASSWORD': os.environ['DB_PASSWORD']");
+  it("the mapping says where the names come from", () => {
     expect(changes).not.toMatch(/Read the database connection from DATABASE_URL/);
+    if (app === "netbox") expect(changes).toContain("netbox/netbox/configuration.py, add `import os`");
+    if (app === "netbox") expect(changes).toContain("'PASSWORD': os.environ['DB_PASSWORD']");
+    if (app === "paperless-ngx")
+      expect(changes).toContain(
+        "sets no database user and database name on the VM (the app's default applied there), but the Cloud SQL user and database scripts/setup-database.sh creates have their own names: the deploy sets PAPERLESS_DBNAME, PAPERLESS_DBUSER (documented in paperless.conf)",
+      );
   });
 });

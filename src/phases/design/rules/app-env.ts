@@ -10,8 +10,8 @@
 import { ENV_VALUE, type DeployTarget } from "../../../contracts/deployment.js";
 import type { Service } from "../../../inventory/schema.js";
 import { databaseSettingRole } from "../../../contracts/database-settings.js";
-import { configFileChange, databaseEnv } from "./database-env.js";
-import { configFileDatabase } from "./config-file-db.js";
+import { configFileChange, databaseEnv, splitDefaultsChange } from "./database-env.js";
+import { configFileDatabase, missingSplitSettings } from "./config-file-db.js";
 import { switchSettingNames } from "./sqlite.js";
 import type { Draft, EnvPlan } from "./draft.js";
 
@@ -149,9 +149,13 @@ export function applyAppEnv(d: Draft): void {
     const fromFile =
       t.cloudSqlInstance && fileDb && !names.some((n) => isDbConnectionSetting(n.toUpperCase())) ? fileDb : undefined;
     if (fromFile) names = [...names, ...fromFile.names];
+    // Split settings with a part left at the app's default: the documented name is set too.
+    const missing = t.cloudSqlInstance && !fromFile ? missingSplitSettings(names, fileDb?.names) : undefined;
+    if (missing?.names.length) names = [...names, ...missing.names];
     const plan = envPlan(d, names, t);
     if (fromFile)
       plan.changes = [configFileChange(s, fromFile, engine as "mysql" | "postgres"), ...(plan.changes ?? [])];
+    if (missing?.roles.length) plan.changes = [...(plan.changes ?? []), splitDefaultsChange(s, missing, fileDb?.file)];
     const computed = Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, v.value]));
     const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name)]);
     const kept = [...new Set(names.map((e) => e.toUpperCase()))]

@@ -88,3 +88,21 @@ export function pythonDictEdit(cfg: ConfigFileDatabase, engine: "mysql" | "postg
   const backend = engine === "mysql" ? "django.db.backends.mysql" : "django.db.backends.postgresql";
   return `in ${cfg.file}, add \`import os\` and give ${cfg.dict ?? "DATABASES['default']"} \`'ENGINE': '${backend}', 'NAME': os.environ['DB_NAME'], 'USER': os.environ['DB_USER'], 'PASSWORD': os.environ['DB_PASSWORD'], 'HOST': os.environ['DB_HOST'], 'PORT': os.environ.get('DB_PORT', '')\` (other keys stay), and make sure the image carries that file (one kept out of git is not built). The deploy sets DB_HOST and DB_PORT; scripts/setup-database.sh stores DB_NAME, DB_USER, DB_PASSWORD. Without the edit the app keeps the VM's database.`;
 }
+
+const SPLIT_ROLES = ["user", "password", "name"] as const;
+
+/**
+ * The user, password or database-name settings a process leaves unset while it sets the others
+ * (paperless.conf sets PAPERLESS_DBPASS and leaves PAPERLESS_DBUSER/DBNAME at their defaults):
+ * on Cloud SQL the user and database setup-database.sh creates have their own names, so each
+ * missing one must be set too. `documented`: the names the app's config file lists for them.
+ */
+export function missingSplitSettings(
+  names: readonly string[],
+  documented: readonly string[] = [],
+): { roles: string[]; names: string[] } {
+  const roles = new Set(names.map((n) => databaseSettingRole(n.toUpperCase())));
+  if (roles.has("url") || !SPLIT_ROLES.some((r) => roles.has(r))) return { roles: [], names: [] };
+  const missing = SPLIT_ROLES.filter((r) => !roles.has(r));
+  return { roles: missing, names: documented.filter((n) => missing.includes(databaseSettingRole(n) as never)) };
+}

@@ -101,3 +101,13 @@ export function configFileChange(s: Service, cfg: ConfigFileDatabase, engine: "m
     : `the environment wins over ${cfg.file} only with a loader that keeps variables already set (python-dotenv's load_dotenv, Laravel's Dotenv): do not ship the VM's ${cfg.file} in the image, it names the VM's database`;
   return `${s.name} reads its database settings (${names}) from ${cfg.file}, not a DATABASE_URL: on Cloud Run the deploy sets them in the environment (host, port and engine as plain values; the user, password and database name from scripts/setup-database.sh); ${loader}.`;
 }
+
+const ROLE_WORDS: Record<string, string> = { user: "user", password: "password", name: "database name" };
+
+/** A process that leaves its database user or name at the app's default (it sets only the password). */
+export function splitDefaultsChange(s: Service, missing: { roles: string[]; names: string[] }, file?: string): string {
+  const words = missing.roles.map((r) => ROLE_WORDS[r] ?? r).join(" and ");
+  if (missing.names.length)
+    return `${s.name} sets no database ${words} on the VM (the app's default applied there), but the Cloud SQL user and database scripts/setup-database.sh creates have their own names: the deploy sets ${missing.names.join(", ")} (documented in ${file}) to them.`;
+  return `${s.name} sets no database ${words} on the VM: the app uses its default, which is not the user and database scripts/setup-database.sh creates. Run it with --user and --database set to the app's defaults, or add the settings that name them to the inventory's env.`;
+}
