@@ -49,6 +49,14 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   }
   for (const s of apis)
     edges.push({ from: lb ? "lb" : "users", to: `svc-${s.name}`, label: lb ? "serverless NEG" : "HTTPS" });
+  // What stays open (an SMTP listener, a process that opens a SQLite file) is shown, not dropped.
+  for (const m of result.mapping.filter((x) => x.target.kind === "needs-decision"))
+    add("compute", {
+      id: `open-${m.service}`,
+      label: `Needs a decision\n${m.service}`,
+      shape: "hexagon",
+      classes: ["async"],
+    });
   // The AI gateway is private: only the app reaches it, server-side, with an ID token.
   for (const g of gateways)
     for (const s of apis) edges.push({ from: `svc-${s.name}`, to: `svc-${g.name}`, label: "AI request (ID token)" });

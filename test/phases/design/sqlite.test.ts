@@ -11,6 +11,8 @@ import { mergeSurroundings } from "../../../src/phases/design/model-answer.js";
 import { nothingForCloudRun, planSqlite } from "../../../src/phases/design/rules/sqlite.js";
 import { buildDesignPrompt } from "../../../src/phases/design/index.js";
 import { GenerationError } from "../../../src/errors.js";
+import { targetArchitectureDiagram } from "../../../src/phases/design/diagram.js";
+import { validateMermaid } from "../../../src/validate/mermaid.js";
 import { inputFromFile, ROOT } from "../../helpers/phase-input.js";
 import { designInputFromYaml, withAudit } from "./design-input.js";
 
@@ -111,6 +113,15 @@ describe("SQLite in an app with no server-database setting (a Node app)", () => 
     expect(design.runbook.database[0]!.commands).toEqual([
       `sqlite3 /opt/kuma/data/kuma.db ".backup /var/backups/app-$(date +%F).sqlite"`,
     ]);
+  });
+
+  it("draws the open decisions, and routes no load balancer to a service that does not exist", async () => {
+    expect(design.mapping.find((m) => m.service === "nginx")!.target.kind).toBe("needs-decision");
+    expect(design.deployment.loadBalancer).toBeUndefined();
+    const diagram = targetArchitectureDiagram(design, "status");
+    expect(diagram).toContain("Needs a decision<br/>kuma");
+    expect(diagram).not.toContain("External Application LB");
+    expect(await validateMermaid(diagram)).toEqual([]);
   });
 
   it("tells cicd and observe there is nothing to deploy, and the prompt states the fact", async () => {

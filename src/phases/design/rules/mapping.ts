@@ -87,6 +87,27 @@ function store(d: Draft, home: StoreHome): MappingEntry {
 
 function proxy(d: Draft, s: Service): MappingEntry {
   const apis = d.services.filter(isAppApi).map((t) => t.name);
+  // Nothing it fronts moves to Cloud Run (a SQLite-only app): no load balancer to route to.
+  if (apis.length === 0 && d.sqlite?.move === "decision")
+    return {
+      service: s.name,
+      target: { kind: "needs-decision", name: runName(d.base, "edge") },
+      reason: `${s.software} fronts ${d.sqlite.openers.join(", ")}, which stay off Cloud Run until their decision is taken: it goes where they go.`,
+      settings: {},
+      appChanges: [],
+      options: [
+        {
+          option: `Keep ${s.software} beside the app on its VM`,
+          change: "Same configuration and certificate renewal on the new VM; no change to the app.",
+          cost: "included in the VM's price",
+        },
+        {
+          option: "An external Application Load Balancer, once the app runs on Cloud Run",
+          change: `Rerun the design after the app moves to a server database: the load balancer then replaces ${s.software}.`,
+          cost: "the load balancer's price in cost-estimate.md (forwarding rule and data processing)",
+        },
+      ],
+    };
   return {
     service: s.name,
     target: { kind: "load-balancer", name: runName(d.base, "lb") },
