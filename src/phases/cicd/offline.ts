@@ -11,7 +11,8 @@ import { SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
 export function chooseTestCommand(inventory: Inventory, stack: Stack, repoDir?: string): string {
   const declared = inventory.deploy.testCommand?.trim();
   if (declared && SAFE_TEST_COMMAND.test(declared)) return declared;
-  return defaultTestCommand(stack, repoDir);
+  const framework = inventory.services.find((s) => s.role === "web" && s.framework)?.framework;
+  return defaultTestCommand(stack, repoDir, framework);
 }
 
 /**

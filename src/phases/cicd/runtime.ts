@@ -1,7 +1,7 @@
 // The application's runtime: which language stack it is, which release its image and CI use,
 // and how its own tests run. Versions are supported releases only: a VM's end-of-life runtime
 // moves to the nearest supported one, never further (each step up can break an app).
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Inventory } from "../../inventory/schema.js";
 import { planImages } from "../../image/plan.js";
@@ -66,12 +66,57 @@ export function chooseRuntimeVersion(
   return supportedVersion(stack, app?.version);
 }
 
-/** The stack's usual test runner when the team declared none we can run safely. */
-export function defaultTestCommand(stack: Stack, repoDir?: string): string {
+/** pytest's own config (pytest.ini, conftest.py, or its section in pyproject.toml, setup.cfg, tox.ini). */
+function configuresPytest(repoDir: string): boolean {
+  const text = (f: string) => {
+    try {
+      return readFileSync(path.join(repoDir, f), "utf8");
+    } catch {
+      return "";
+    }
+  };
+  if (existsSync(path.join(repoDir, "pytest.ini")) || existsSync(path.join(repoDir, "conftest.py"))) return true;
+  return (
+    /^\[tool\.pytest\.ini_options\]/m.test(text("pyproject.toml")) ||
+    /^\[tool:pytest\]/m.test(text("setup.cfg")) ||
+    /^\[pytest\]/m.test(text("tox.ini"))
+  );
+}
+
+/** Django's manage.py at the root, or one folder down (NetBox keeps it in netbox/). */
+function manageScript(repoDir: string): string | undefined {
+  if (existsSync(path.join(repoDir, "manage.py"))) return "manage.py";
+  let dirs: string[] = [];
+  try {
+    dirs = readdirSync(repoDir, { withFileTypes: true })
+      .filter(
+        (d) =>
+          d.isDirectory() && /^[A-Za-z0-9_-]+$/.test(d.name) && !/^(node_modules|venv|env|site-packages)$/.test(d.name),
+      )
+      .map((d) => d.name)
+      .sort();
+  } catch {
+    return undefined;
+  }
+  const dir = dirs.find((d) => existsSync(path.join(repoDir, d, "manage.py")));
+  return dir ? `${dir}/manage.py` : undefined;
+}
+
+/**
+ * The stack's usual test runner when the team declared none we can run safely. A Django app runs
+ * Django's runner unless pytest is configured (pytest alone cannot import Django's settings, so a
+ * plain `pytest` fails on the first push); with no repository to read, the inventory's framework says.
+ */
+export function defaultTestCommand(stack: Stack, repoDir?: string, framework?: string): string {
   const has = (f: string) => (repoDir ? existsSync(path.join(repoDir, f)) : false);
   switch (stack) {
-    case "python":
-      return has("manage.py") && !has("pytest.ini") && !has("conftest.py") ? "python manage.py test" : "pytest";
+    case "python": {
+      if (repoDir && configuresPytest(repoDir)) return "pytest";
+      const manage = repoDir ? manageScript(repoDir) : undefined;
+      if (manage) return `python ${manage} test`;
+      const unread = !has("pyproject.toml") && !has("requirements.txt") && !has("setup.py");
+      return framework === "django" && unread ? "python manage.py test" : "pytest";
+    }
     case "node":
       return "npm test";
     case "ruby":

@@ -1,9 +1,11 @@
 // Offline rules, the phase definition, its prompt and persona.
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePersona } from "../../../src/personas/persona.js";
 import { cicdPhase, cicdResultSchema } from "../../../src/phases/cicd/index.js";
+import { SAFE_TEST_COMMAND } from "../../../src/phases/cicd/schema.js";
 import { phaseMeta } from "../../../src/phases/registry.js";
 import { chooseBakeSeconds, chooseTestCommand } from "../../../src/phases/cicd/offline.js";
 import { chooseRuntimeVersion, detectStack, supportedVersion } from "../../../src/phases/cicd/runtime.js";
@@ -27,6 +29,35 @@ describe("cicd offline rules", () => {
     const inventory = seedInventory();
     inventory.deploy.testCommand = declared;
     expect(chooseTestCommand(inventory, stack)).toBe(expected);
+  });
+
+  // A Django app run with plain pytest fails on the first push (no settings module); pytest-django
+  // apps say so in their config. Repositories as the healthchecks, NetBox and pytest-django layouts.
+  it.each([
+    [{ "manage.py": "", "requirements.txt": "Django\n" }, "python manage.py test"],
+    [{ "netbox/manage.py": "", "requirements.txt": "Django\n" }, "python netbox/manage.py test"],
+    [{ "manage.py": "", "pyproject.toml": "[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = 'x'\n" }, "pytest"],
+    [{ "manage.py": "", "setup.cfg": "[tool:pytest]\naddopts = -q\n" }, "pytest"],
+    [{ "manage.py": "", "conftest.py": "" }, "pytest"],
+    [{ "requirements.txt": "flask\n" }, "pytest"],
+    // No repository to read: the inventory's framework decides.
+    [{}, "python manage.py test"],
+  ] as const)("python repo %j -> %s", (files, expected) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "im-testcmd-"));
+    try {
+      for (const [file, text] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        writeFileSync(path.join(dir, file), text);
+      }
+      const inventory = seedInventory();
+      inventory.deploy.testCommand = undefined;
+      const web = inventory.services.find((s) => s.role === "web")!;
+      web.framework = "django";
+      expect(chooseTestCommand(inventory, "python", dir)).toBe(expected);
+      expect(SAFE_TEST_COMMAND.test(expected)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
