@@ -173,7 +173,7 @@ describe("app environment on Cloud Run", () => {
     expect(api.env ?? {}).toEqual({});
     expect(api.secrets).toEqual(["SPRING_DATASOURCE_PASSWORD", "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME"]);
     expect(laravel.mapping.find((m) => m.service === "api")!.appChanges.join("\n")).toMatch(
-      /JDBC, which cannot open a unix socket: add the Cloud SQL Java connector \(com\.google\.cloud\.sql:mysql-socket-factory-connector-j-8\)/,
+      /JDBC, which cannot open a unix socket: add the Cloud SQL Java connector \(com\.google\.cloud\.sql:mysql-socket-factory-connector-j-8, its current release\) to the build/,
     );
   });
 

@@ -48,7 +48,7 @@ while [[ $# -gt 0 ]]; do
         *) SCHEME=$2 ;;
       esac
       shift 2 ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done

@@ -86,6 +86,7 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
           [...new Set(upper)].filter((n) => !(n in set) && !dropped.some((x) => x.name === n)),
           db.engine,
           socket,
+          d.repoDir,
         )
       : undefined;
   Object.assign(set, dbEnv?.set);

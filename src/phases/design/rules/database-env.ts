@@ -4,6 +4,8 @@
 // host, socket, port and engine flag are plain values that reach the Cloud SQL socket Cloud Run
 // mounts at /cloudsql/PROJECT:REGION:INSTANCE (--set-cloudsql-instances).
 // https://cloud.google.com/sql/docs/mysql/connect-run#connect_to
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { databaseSettingRole, STORED_ROLES } from "../../../contracts/database-settings.js";
 import type { Service } from "../../../inventory/schema.js";
 import { pythonDictEdit, type ConfigFileDatabase } from "./config-file-db.js";
@@ -48,12 +50,31 @@ function mysqlSocketChange(s: Service, socket: string): string {
   return `${s.name} reads a MySQL host, and its client takes no socket path from a host setting: ${how}; the deploy sets DB_SOCKET=${socket}. Without a code change: run the Cloud SQL Auth Proxy as a sidecar container (host 127.0.0.1, port 3306; a multi-container service the generated deploy does not write), or give the instance a private IP and set the host to it (Direct VPC egress).`;
 }
 
-function javaChange(s: Service, engine: Engine): string {
-  const artifact = engine === "postgres" ? "postgres-socket-factory" : "mysql-socket-factory-connector-j-8";
-  return `${s.name} connects with JDBC, which cannot open a unix socket: add the Cloud SQL Java connector (com.google.cloud.sql:${artifact}) to the build; scripts/setup-database.sh stores its JDBC URL (cloudSqlInstance, socketFactory) in the URL setting the app reads. A host and port setting then play no part.`;
+/** The Java build files at the repository root, and whether they already name the connector. */
+function javaBuild(repoDir: string | undefined, artifact: string): { files: string[]; has: boolean } {
+  const files = ["pom.xml", "build.gradle", "build.gradle.kts"].filter(
+    (f) => repoDir && existsSync(path.join(repoDir, f)),
+  );
+  return { files, has: files.some((f) => readFileSync(path.join(repoDir!, f), "utf8").includes(artifact)) };
 }
 
-export function databaseEnv(s: Service, names: readonly string[], engine: Engine, socket: string): DatabaseEnv {
+function javaChange(s: Service, engine: Engine, repoDir?: string): string {
+  const artifact = engine === "postgres" ? "postgres-socket-factory" : "mysql-socket-factory-connector-j-8";
+  const build = javaBuild(repoDir, artifact);
+  const add = build.has
+    ? `${build.files.join(" and ")} already ${build.files.length === 1 ? "has" : "have"} the Cloud SQL Java connector (com.google.cloud.sql:${artifact})`
+    : `add the Cloud SQL Java connector (com.google.cloud.sql:${artifact}, its current release) to ${build.files.length ? build.files.join(" and ") : "the build"}`;
+  return `${s.name} connects with JDBC, which cannot open a unix socket: ${add}; scripts/setup-database.sh stores its JDBC URL (cloudSqlInstance, socketFactory) in the URL setting the app reads. A host and port setting then play no part.`;
+}
+
+/** `repoDir`: the app's repository, when at hand (a Java build that already has the connector). */
+export function databaseEnv(
+  s: Service,
+  names: readonly string[],
+  engine: Engine,
+  socket: string,
+  repoDir?: string,
+): DatabaseEnv {
   const out: DatabaseEnv = { set: {}, stored: [], dropped: [], changes: [] };
   const roles = new Map(names.map((n) => [n, databaseSettingRole(n)] as const));
   const has = (role: string) => [...roles.values()].includes(role as never);
@@ -88,7 +109,7 @@ export function databaseEnv(s: Service, names: readonly string[], engine: Engine
   }
   if (engine === "mysql" && socketName && !java && !out.set[socketName])
     out.set[socketName] = { value: socket, why: "the Cloud SQL connector's unix socket" };
-  if (java && (has("url") || has("host"))) out.changes.push(javaChange(s, engine));
+  if (java && (has("url") || has("host"))) out.changes.push(javaChange(s, engine, repoDir));
   return out;
 }
 
