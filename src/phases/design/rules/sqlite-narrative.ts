@@ -35,7 +35,7 @@ export function sqliteRunbookSteps(d: Draft, dep: Deployment): Step[] | undefine
     return [
       {
         title: "Keep the SQLite data with its processes",
-        detail: `${plan.openers.join(", ")} open ${sqliteFileText(plan)}; they are an open decision (architecture.md), not Cloud Run services. Until it is taken the data stays on the VM: take a consistent copy now and daily (the app stopped, or sqlite3's .backup), and never point a Cloud Run service at a copy of the file.`,
+        detail: `${plan.openers.join(", ")} ${plan.openers.length === 1 ? "opens" : "open"} ${sqliteFileText(plan)}; ${plan.openers.length === 1 ? "it is" : "they are"} an open decision (architecture.md), not ${plan.openers.length === 1 ? "a Cloud Run service" : "Cloud Run services"}. Until it is taken the data stays on the VM: take a consistent copy now and daily (the app stopped, or sqlite3's .backup), and never point a Cloud Run service at a copy of the file.`,
         commands: plan.store.path ? [`sqlite3 ${plan.store.path} ".backup /var/backups/app-$(date +%F).sqlite"`] : [],
       },
     ];
