@@ -4,32 +4,21 @@
 // the secrets setup must be pointed at that file. Built on small VM trees in a temp folder, then
 // checked end to end on the corpus apps whose guides keep the settings there (Pixelfed, Mastodon,
 // paperless-ngx).
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gitIgnores } from "../../src/detect/app-context.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
 import type { Deployment } from "../../src/contracts/deployment.js";
+import { TempTrees } from "../helpers/file-tree.js";
 import { renderOffline } from "../helpers/offline-output.js";
 import { ROOT } from "../helpers/phase-input.js";
 
 const noGit = async () => undefined;
-const roots: string[] = [];
-afterAll(async () => {
-  for (const r of roots) await rm(r, { recursive: true, force: true });
-});
-
+const trees = new TempTrees("im-envfile-");
+afterAll(() => trees.removeAll());
 /** A VM tree: the files given, relative to its root. */
-async function vm(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), "im-envfile-"));
-  roots.push(root);
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await writeFile(path.join(root, file), text);
-  }
-  return root;
-}
+const vm = (files: Record<string, string>) => trees.make(files);
 
 const unit = (exec: string, dir?: string) =>
   `[Unit]\nDescription=app\n[Service]\n${dir ? `WorkingDirectory=${dir}\n` : ""}ExecStart=${exec}\n[Install]\nWantedBy=multi-user.target\n`;

@@ -1,21 +1,16 @@
 // The URL setup-database.sh stores is one the app's own client can read: each MySQL client names
 // the Cloud SQL socket differently (Rails mysql2 `socket`, node mysql2 `socketPath`, PyMySQL and
 // PDO `unix_socket`, Go a DSN), and a Python app's SQLAlchemy URL names the driver it installs.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { TempTrees } from "../../helpers/file-tree.js";
 import { databaseUrlShape } from "../../../src/phases/cicd/database-url.js";
 import type { Stack } from "../../../src/phases/cicd/runtime.js";
 
-const dirs: string[] = [];
-afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
-async function repo(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "db-url-"));
-  dirs.push(dir);
-  for (const [f, text] of Object.entries(files)) await writeFile(path.join(dir, f), text);
-  return dir;
-}
+const trees = new TempTrees("db-url-");
+afterAll(() => trees.removeAll());
+const repo = (files: Record<string, string>) => trees.make(files);
 const SOCKET = "/cloudsql/p:r:i";
 const url = (s: ReturnType<typeof databaseUrlShape>) => `${s.scheme}://u:pw@${s.host}/db?${s.socketParam}=${SOCKET}`;
 

@@ -2,28 +2,19 @@
 // Laravel's config/database.php, Rails' database.yml), or from a literal Python dict that needs an
 // edit (NetBox's configuration.py); the design sets those names on Cloud Run, never a DATABASE_URL
 // the app does not read.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { databaseSettingRole } from "../../../src/contracts/database-settings.js";
 import { configFileDatabase, missingSplitSettings } from "../../../src/phases/design/rules/config-file-db.js";
 import type { Deployment } from "../../../src/contracts/deployment.js";
+import { TempTrees } from "../../helpers/file-tree.js";
 import { renderOffline, repoFor } from "../../helpers/offline-output.js";
 import { ROOT } from "../../helpers/phase-input.js";
 
 const REAL = (app: string) => path.join(ROOT, "test/fixtures/real", app, "inventory.yaml");
-const dirs: string[] = [];
-afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
-async function repo(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "cfg-db-"));
-  dirs.push(dir);
-  for (const [f, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, f)), { recursive: true });
-    await writeFile(path.join(dir, f), text);
-  }
-  return dir;
-}
+const trees = new TempTrees("cfg-db-");
+afterAll(() => trees.removeAll());
+const repo = (files: Record<string, string>) => trees.make(files);
 
 describe("configFileDatabase", () => {
   it.each([

@@ -1,0 +1,27 @@
+// Small file trees in temp folders (a repository, a VM's root) for tests that read files: each
+// test file makes its trees with one TempTrees and removes them all in afterAll.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export class TempTrees {
+  private readonly dirs: string[] = [];
+
+  constructor(private readonly prefix = "im-tree-") {}
+
+  /** A new temp folder holding the files given (paths relative to it, folders made as needed). */
+  async make(files: Record<string, string>): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), this.prefix));
+    this.dirs.push(dir);
+    for (const [file, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await writeFile(path.join(dir, file), text);
+    }
+    return dir;
+  }
+
+  /** Removes every folder made (afterAll). */
+  async removeAll(): Promise<void> {
+    await Promise.all(this.dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+  }
+}
