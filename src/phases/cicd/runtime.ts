@@ -1,10 +1,11 @@
 // The application's runtime: which language stack it is, which release its image and CI use,
 // and how its own tests run. Versions are supported releases only: a VM's end-of-life runtime
 // moves to the nearest supported one, never further (each step up can break an app).
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Inventory } from "../../inventory/schema.js";
 import { planImages } from "../../image/plan.js";
+import { openRepo, type AppRepo } from "../../image/repo.js";
 import { osPythonVersion, type Stack, supportedVersion } from "../../image/runtime-versions.js";
 
 export type { Stack } from "../../image/runtime-versions.js";
@@ -67,39 +68,21 @@ export function chooseRuntimeVersion(
 }
 
 /** pytest's own config (pytest.ini, conftest.py, or its section in pyproject.toml, setup.cfg, tox.ini). */
-function configuresPytest(repoDir: string): boolean {
-  const text = (f: string) => {
-    try {
-      return readFileSync(path.join(repoDir, f), "utf8");
-    } catch {
-      return "";
-    }
-  };
-  if (existsSync(path.join(repoDir, "pytest.ini")) || existsSync(path.join(repoDir, "conftest.py"))) return true;
+function configuresPytest(repo: AppRepo): boolean {
+  if (repo.exists("pytest.ini") || repo.exists("conftest.py")) return true;
   return (
-    /^\[tool\.pytest\.ini_options\]/m.test(text("pyproject.toml")) ||
-    /^\[tool:pytest\]/m.test(text("setup.cfg")) ||
-    /^\[pytest\]/m.test(text("tox.ini"))
+    /^\[tool\.pytest\.ini_options\]/m.test(repo.read("pyproject.toml") ?? "") ||
+    /^\[tool:pytest\]/m.test(repo.read("setup.cfg") ?? "") ||
+    /^\[pytest\]/m.test(repo.read("tox.ini") ?? "")
   );
 }
 
 /** Django's manage.py at the root, or one folder down (NetBox keeps it in netbox/). */
-function manageScript(repoDir: string): string | undefined {
-  if (existsSync(path.join(repoDir, "manage.py"))) return "manage.py";
-  let dirs: string[] = [];
-  try {
-    dirs = readdirSync(repoDir, { withFileTypes: true })
-      .filter(
-        (d) =>
-          d.isDirectory() && /^[A-Za-z0-9_-]+$/.test(d.name) && !/^(node_modules|venv|env|site-packages)$/.test(d.name),
-      )
-      .map((d) => d.name)
-      .sort();
-  } catch {
-    return undefined;
-  }
-  const dir = dirs.find((d) => existsSync(path.join(repoDir, d, "manage.py")));
-  return dir ? `${dir}/manage.py` : undefined;
+function manageScript(repo: AppRepo): string | undefined {
+  // A folder name the safe-command pattern admits (letters, digits, _ and -).
+  const dir = repo.foldersWith("manage.py", 1).find((d) => d === "" || /^[A-Za-z0-9_-]{1,40}$/.test(d));
+  if (dir === undefined) return undefined;
+  return dir ? `${dir}/manage.py` : "manage.py";
 }
 
 /**
@@ -111,8 +94,9 @@ export function defaultTestCommand(stack: Stack, repoDir?: string, framework?: s
   const has = (f: string) => (repoDir ? existsSync(path.join(repoDir, f)) : false);
   switch (stack) {
     case "python": {
-      if (repoDir && configuresPytest(repoDir)) return "pytest";
-      const manage = repoDir ? manageScript(repoDir) : undefined;
+      const repo = repoDir ? openRepo(repoDir) : undefined;
+      if (repo && configuresPytest(repo)) return "pytest";
+      const manage = repo ? manageScript(repo) : undefined;
       if (manage) return `python ${manage} test`;
       const unread = !has("pyproject.toml") && !has("requirements.txt") && !has("setup.py");
       return framework === "django" && unread ? "python manage.py test" : "pytest";
