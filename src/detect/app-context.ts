@@ -79,6 +79,10 @@ export function emptyContext(): AppContext {
 
 /** Reads one app folder into `context` (several folders, e.g. the repo and the VM's copy, add up). */
 export async function readAppFiles(context: AppContext, { files, read, hostDir }: AppFiles): Promise<void> {
+  // Read once, when the folder has an env file to judge: is git tracking it (then it is in the image)?
+  let gitignore: Promise<string | undefined> | undefined;
+  const tracked = (base: string) =>
+    files.includes(".gitignore") && (gitignore ??= read(".gitignore")).then((text) => !gitIgnores(text ?? "", base));
   for (const file of files) {
     context.files.add(file);
     const base = file.slice(file.lastIndexOf("/") + 1);
@@ -118,9 +122,8 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
       Object.assign(context.env, environmentFileValues(text));
       // COMPOSE_PROJECT_NAME & co configure docker compose, not the app.
       const names = environmentFileNames(text).filter((n) => /^[A-Z][A-Z0-9_]*$/.test(n) && !DOCKER_TOOLING.test(n));
-      const committed = files.includes(".gitignore") && !gitIgnores((await read(".gitignore")) ?? "", base);
       // A file git tracks is in the image already; an ignored one (Laravel's .env) stays on the VM.
-      if (hostDir && names.length && !committed)
+      if (hostDir && names.length && !(await tracked(base)))
         context.hostEnvFiles.push({ path: `${hostDir.replace(/\/+$/, "")}/${file}`, names });
     }
     if (CONFIG_TEXT.test(file) && !DEV_FILE.test(base.replace(/\.\w+$/, "")) && context.configTexts.length < 40) {

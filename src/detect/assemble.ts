@@ -14,6 +14,7 @@ import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage } from "./storage.js";
 import { deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
+import { absolutePaths } from "../image/app-root.js";
 import type { DetectedFacts, DetectedService, Evidence, ServiceFinding } from "./types.js";
 import type { Storage } from "../inventory/schema.js";
 
@@ -170,11 +171,8 @@ function addAppEnvFile(finding: ServiceFinding, app: AppContext, evidence: Evide
   if (!loadsEnvFile(finding, app)) return;
   const dirOf = (file: string) => file.slice(0, file.lastIndexOf("/"));
   const dirs = [...new Set(envFiles.map((f) => dirOf(f.path)))];
-  const places = [
-    finding.workingDirectory,
-    /^\s*cd\s+(\S+)/.exec(finding.command ?? "")?.[1],
-    ...(finding.command ?? "").split(/\s+/).filter((t) => t.startsWith("/")),
-  ].filter((p): p is string => Boolean(p));
+  // The working directory, and every path the command names (`cd DIR &&`, the script it runs).
+  const places = [...(finding.workingDirectory ? [finding.workingDirectory] : []), ...absolutePaths(finding.command)];
   const inside = (place: string, dir: string) => place === dir || place.startsWith(`${dir}/`);
   const dir = dirs.find((d) => places.some((p) => inside(p, d))) ?? (dirs.length === 1 ? dirs[0] : undefined);
   if (!dir) return;
