@@ -80,6 +80,17 @@ export const deployTargetSchema = z.object({
     .enum(["private-ranges-only", "all-traffic"])
     .optional()
     .describe("Direct VPC egress, when the service reaches a private IP (Memorystore, private Cloud SQL)."),
+  cloudSqlPrivateIp: z
+    .object({
+      hostEnv: z
+        .array(z.string().regex(ENV_NAME))
+        .max(5)
+        .describe("Env names the deploy sets to the instance's private IP, looked up at each deploy."),
+    })
+    .optional()
+    .describe(
+      "Reaches Cloud SQL over the instance's private IP (Direct VPC egress, vpcEgress set), not the unix socket: its client takes only a host and port (JDBC without the Cloud SQL connector, a MySQL client with no socket setting).",
+    ),
   source: z
     .object({
       context: z.string().regex(REPO_DIR).describe('Build context: a folder in the repository, or "." for its root.'),

@@ -15,6 +15,8 @@ import {
 export const AI_WORKER_URL_VAR = "AI_WORKER_URL";
 /** Set by the workflow step that looks the AI gateway's URL up after deploying it. */
 export const AI_GATEWAY_URL_VAR = "AI_GATEWAY_URL";
+/** Set by the workflow step that looks the Cloud SQL instance's private IP up. */
+export const CLOUD_SQL_PRIVATE_IP_VAR = "CLOUD_SQL_PRIVATE_IP";
 /** Set by the workflow step that looks cache `index`'s address up. */
 export const cacheUrlVar = (index: number): string => `CACHE_${index}_URL`;
 
@@ -29,6 +31,8 @@ export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<
     if (isAppApi(target) && gateway) out.push(["AI_GATEWAY_URL", AI_GATEWAY_URL_VAR]);
   }
   for (const name of target.plainEnv ?? []) out.push([name, plainEnvVar(name)]);
+  // A client that takes only a host: the instance's private IP, reached over Direct VPC egress.
+  for (const name of target.cloudSqlPrivateIp?.hostEnv ?? []) out.push([name, CLOUD_SQL_PRIVATE_IP_VAR]);
   if (target.vpcEgress) {
     (deployment.caches ?? []).forEach((cache, i) => {
       for (const name of cache.urlEnv) {
@@ -120,7 +124,8 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
     flags.push(`--set-cloudsql-instances=${deployment.project}:${deployment.region}:${target.cloudSqlInstance}`);
   }
   if (target.vpcEgress) {
-    // Direct VPC egress into the subnet scripts/setup-network.sh creates (private IPs: Memorystore).
+    // Direct VPC egress into the subnet scripts/setup-network.sh creates (private IPs: Memorystore,
+    // Cloud SQL's private IP).
     const net = deployment.network ?? { network: "default", subnet: "default" };
     flags.push(`--network=${net.network}`, `--subnet=${net.subnet}`, `--vpc-egress=${target.vpcEgress}`);
   }

@@ -73,11 +73,14 @@ function setupWif(ctx: CicdContext): string {
     deployer: ctx.deployerAccount,
     runtimeAccounts: runtime,
     cloudSqlAccounts: sql,
-    // The deploy job reads each cache's address (workflow lookup steps).
+    // The deploy job reads each cache's address and Cloud SQL's private IP (workflow lookup steps).
     deployerViewRoles: [
-      ...new Set(
-        (deployment.caches ?? []).map((c) => (c.engine === "redis" ? "roles/redis.viewer" : "roles/memcache.viewer")),
-      ),
+      ...new Set([
+        ...(deployment.caches ?? []).map((c) =>
+          c.engine === "redis" ? "roles/redis.viewer" : "roles/memcache.viewer",
+        ),
+        ...(deployment.services.some((t) => t.cloudSqlPrivateIp) ? ["roles/cloudsql.viewer"] : []),
+      ]),
     ].sort(),
     apis: apis.sort(),
   });

@@ -115,8 +115,16 @@ export interface NetworkView {
   range: string;
   apis: string;
   hasMemcached: boolean;
+  /** Private services access (a peering with Google's services): Memorystore for Memcached, Cloud SQL's private IP. */
+  peering: boolean;
+  /** Some target reaches Cloud SQL over its private IP (setup-database.sh gives the instance one). */
+  privateSql: boolean;
   caches: Array<Cache & { redis: boolean; nodeMemory: string }>;
 }
+
+/** Targets whose client takes only a host reach the Cloud SQL instance's private IP (design: database-env.ts). */
+export const usesCloudSqlPrivateIp = (deployment: Deployment): boolean =>
+  Boolean(deployment.database) && deployment.services.some((t) => t.cloudSqlPrivateIp);
 
 /** Undefined when nothing reaches a private IP (no Direct VPC egress, no Memorystore). */
 export function networkView(deployment: Deployment): NetworkView | undefined {
@@ -124,15 +132,19 @@ export function networkView(deployment: Deployment): NetworkView | undefined {
   if (!deployment.network && caches.length === 0) return undefined;
   const network = deployment.network ?? { network: "default", subnet: "default", range: "10.8.0.0/24" };
   const hasMemcached = caches.some((c) => c.engine === "memcached");
+  const privateSql = usesCloudSqlPrivateIp(deployment);
   const apis = ["compute.googleapis.com"];
   if (caches.some((c) => c.engine === "redis")) apis.push("redis.googleapis.com");
-  if (hasMemcached) apis.push("memcache.googleapis.com", "servicenetworking.googleapis.com");
+  if (hasMemcached) apis.push("memcache.googleapis.com");
+  if (hasMemcached || privateSql) apis.push("servicenetworking.googleapis.com");
   return {
     project: deployment.project,
     region: deployment.region,
     ...network,
     apis: apis.join(" "),
     hasMemcached,
+    peering: hasMemcached || privateSql,
+    privateSql,
     caches: caches.map((c) => ({ ...c, redis: c.engine === "redis", nodeMemory: `${c.sizeGiB * 1024}MB` })),
   };
 }
@@ -179,6 +191,14 @@ export interface DatabaseView {
   /** A Go app's MySQL settings: go-sql-driver's DSN over the socket, which no URL parser reads. */
   dsnUrlSecrets: string[];
   dsnForm: string;
+  /**
+   * The instance also gets a private IP on the design's network (`network`), for the targets whose
+   * client takes only a host; `jdbcPrivate`: the JDBC URLs name that IP (no connector in the build).
+   */
+  privateIp: boolean;
+  network: string;
+  jdbcPrivate: boolean;
+  port: number;
   /** The URL's host: localhost for MySQL (a URL without one is refused by Node and Rails). */
   urlHost: string;
   /** Split settings the app reads instead of (or beside) a URL, each written for the user created. */
@@ -231,6 +251,8 @@ export function databaseView(
   const aiUrls = mountedBy(isAi, "url");
   const appUrls = mountedBy((t) => !isAi(t), "url");
   const jdbcUrlSecrets = stack === "java" ? appUrls.filter((n) => !aiUrls.includes(n)) : [];
+  // The Java targets that read them reach the private IP when the build has no Cloud SQL connector.
+  const jdbcPrivate = onSql.some((t) => t.cloudSqlPrivateIp && t.secrets.some((n) => jdbcUrlSecrets.includes(n)));
   const dsnUrlSecrets = goDsn ? appUrls.filter((n) => !aiUrls.includes(n)) : [];
   const native = [...jdbcUrlSecrets, ...dsnUrlSecrets];
   const urls = [...new Set([...aiUrls, ...appUrls])].filter((n) => !native.includes(n)).sort();
@@ -269,9 +291,15 @@ export function databaseView(
     urlMounted: appStored.length > 0,
     storedSecrets: [...urlSecrets, ...native, ...userSecrets!, ...passwordSecrets!, ...nameSecrets!],
     // https://github.com/GoogleCloudPlatform/cloud-sql-jdbc-socket-factory/blob/main/docs/jdbc.md
-    jdbcForm: `jdbc:${socketDb(db.engine)}:///${database}?cloudSqlInstance=${connection}&socketFactory=${jdbcFactory}&user=USER&password=PASSWORD`,
+    jdbcForm: jdbcPrivate
+      ? `jdbc:${socketDb(db.engine)}://PRIVATE_IP:${mysql ? 3306 : 5432}/${database}?user=USER&password=PASSWORD`
+      : `jdbc:${socketDb(db.engine)}:///${database}?cloudSqlInstance=${connection}&socketFactory=${jdbcFactory}&user=USER&password=PASSWORD`,
     jdbcScheme: socketDb(db.engine),
     jdbcFactory,
+    privateIp: usesCloudSqlPrivateIp(deployment),
+    network: deployment.network?.network ?? "default",
+    jdbcPrivate,
+    port: mysql ? 3306 : 5432,
     urlForm: `${scheme}://USER:PASSWORD@${urlHost}/${database}?${socketParam}=/cloudsql/${connection}`,
   };
 }

@@ -8,6 +8,7 @@ import {
   AI_GATEWAY_URL_VAR,
   AI_WORKER_URL_VAR,
   cacheUrlVar,
+  CLOUD_SQL_PRIVATE_IP_VAR,
   deployOrder,
   deployScript,
   shellWord,
@@ -105,6 +106,21 @@ echo "${cacheUrlVar(index)}=\${endpoint}" >> "$GITHUB_ENV"
   return { name: `Look up the ${cache.name} address (Memorystore, private IP)`, run };
 }
 
+/**
+ * Puts the Cloud SQL instance's private IP into $CLOUD_SQL_PRIVATE_IP for the targets whose client
+ * takes only a host (scripts/setup-database.sh gave the instance one; an empty answer means it
+ * has not run, and a deploy with an empty host would start an app that cannot connect).
+ */
+function privateIpStep(instance: string): { name: string; run: string } {
+  return {
+    name: `Look up the ${instance} private IP (Cloud SQL, for clients that take only a host)`,
+    run:
+      `ip="$(gcloud sql instances describe ${shellWord(instance)} --project "$PROJECT_ID" --format='value(ipAddresses.filter("type=PRIVATE").extract(ipAddress).flatten())')"\n` +
+      `[[ -n $ip ]] || { echo "::error::${instance} has no private IP: run scripts/setup-network.sh, then scripts/setup-database.sh"; exit 1; }\n` +
+      `echo "${CLOUD_SQL_PRIVATE_IP_VAR}=\${ip}" >> "$GITHUB_ENV"\n`,
+  };
+}
+
 /** Puts a service's run.app URL into $variable for the deploy steps that follow. */
 function urlStep(service: string, variable: string, why: string): { name: string; run: string } {
   return {
@@ -125,6 +141,9 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
       .map((c, i) => ({ c, i }))
       .filter(({ c }) => c.urlEnv.length > 0)
       .map(({ c, i }) => cacheUrlStep(c, i)),
+    ...(deployment.database && deployment.services.some((t) => t.cloudSqlPrivateIp)
+      ? [privateIpStep(deployment.database.instance)]
+      : []),
     // Schema first: no new revision may meet an old schema.
     ...migrations(ctx).map((m) => ({
       name: `Migrate the database (${m.tool}, Cloud Run job ${m.job.name})`,

@@ -4,7 +4,7 @@
 // so the model is not asked for them; it still sizes and names the services they attach to, and
 // the merge checks that the two parts fit.
 import type { ModelAnswer, PhaseInput } from "../../contracts/phase.js";
-import type { Deployment } from "../../contracts/deployment.js";
+import type { DeployTarget, Deployment } from "../../contracts/deployment.js";
 import { GenerationError } from "../../errors.js";
 import { designOffline } from "./offline.js";
 import { planSqlite, sqliteAnswerProblems, type SqlitePlan } from "./rules/sqlite.js";
@@ -24,6 +24,7 @@ export function mergeSurroundings(answer: DesignAnswer, draft: Deployment, sqlit
       );
     else deployment.loadBalancer = { ...draft.loadBalancer, backends };
   }
+  deployment.services = answer.deployment.services.map((s) => keepPrivateIp(s, draft));
   const buckets = new Set((draft.buckets ?? []).map((b) => b.name));
   answer.deployment.services.forEach((s, i) =>
     (s.volumes ?? []).forEach((v, j) => {
@@ -41,6 +42,25 @@ export function mergeSurroundings(answer: DesignAnswer, draft: Deployment, sqlit
       "Keep the draft's service and bucket names, as the prompt asks: rerun, or use --provider offline.",
     );
   return { ...answer, deployment };
+}
+
+/**
+ * A target the draft sends to Cloud SQL's private IP (its client takes only a host:
+ * rules/database-env.ts) keeps that path: the host settings come from the deploy's lookup, never
+ * from a value or secret the answer gave them, and the target keeps its Direct VPC egress.
+ */
+function keepPrivateIp(s: DeployTarget, draft: Deployment): DeployTarget {
+  const planned = draft.services.find((t) => t.name === s.name && t.cloudSqlPrivateIp);
+  if (!planned?.cloudSqlPrivateIp || !s.cloudSqlInstance) return s;
+  const hosts = new Set(planned.cloudSqlPrivateIp.hostEnv);
+  const env = Object.fromEntries(Object.entries(s.env ?? {}).filter(([k]) => !hosts.has(k)));
+  return {
+    ...s,
+    cloudSqlPrivateIp: planned.cloudSqlPrivateIp,
+    vpcEgress: s.vpcEgress ?? planned.vpcEgress,
+    secrets: s.secrets.filter((n) => !hosts.has(n)),
+    ...(s.env ? { env } : {}),
+  };
 }
 
 export const designModelAnswer: ModelAnswer<DesignResult> = {

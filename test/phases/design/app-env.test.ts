@@ -124,26 +124,27 @@ describe("app environment on Cloud Run", () => {
       DB_SOCKET: SOCKET,
     });
     // Without a socket setting: Django's MySQL backend takes a host starting with / as the socket
-    // (the worker runs manage.py); a client that does not is told how to read DB_SOCKET, which
-    // the deploy sets; the VM's host is never carried.
+    // (the worker runs manage.py); a client that does not (PyMySQL under gunicorn) reaches the
+    // instance's private IP, which the deploy sets DB_HOST to; the VM's host is never carried.
     const bare = design("mysql", ["DB_HOST", "DB_PASSWORD"]);
-    expect(target(bare, "web").env).toEqual({ DB_HOST: "localhost", DB_SOCKET: SOCKET });
+    expect(target(bare, "web").env ?? {}).toEqual({});
+    expect(target(bare, "web").cloudSqlPrivateIp).toEqual({ hostEnv: ["DB_HOST"] });
     expect(target(bare, "worker").env).toEqual({ DB_HOST: SOCKET });
+    expect(target(bare, "worker").cloudSqlPrivateIp).toBeUndefined();
     for (const name of ["web", "worker"]) expect(target(bare, name).secrets, name).toEqual(["DB_PASSWORD"]);
     const web = bare.mapping.find((m) => m.service === "web")!.appChanges.join("\n");
-    expect(web).toMatch(
-      /takes no socket path .*unix_socket=os\.environ\["DB_SOCKET"\].*Cloud SQL Auth Proxy as a sidecar/,
-    );
+    expect(web).toMatch(/takes no socket path .*private IP instead, with no code change/);
+    expect(web).toContain("The deploy sets DB_HOST to the Cloud SQL instance's private IP");
     expect(bare.mapping.find((m) => m.service === "worker")!.appChanges.join("\n")).not.toMatch(/takes no socket path/);
   });
 
-  it("Laravel reads DB_SOCKET even when its .env does not set it; JDBC apps are told to add the Java connector", () => {
+  it("Laravel reads DB_SOCKET even when its .env does not set it; JDBC apps without the connector take the private IP", () => {
     const php = design(
       "mysql",
       ["DB_CONNECTION", "DB_HOST", "DB_PORT", "DB_DATABASE", "DB_USERNAME", "DB_PASSWORD"],
       "",
-    ).deployment.services; // python services: the socket-path change instead
-    expect(php.find((t) => t.replaces.includes("web"))!.env).toMatchObject({ DB_HOST: "localhost", DB_SOCKET: SOCKET });
+    ).deployment.services; // python services (not Laravel): the private IP instead
+    expect(php.find((t) => t.replaces.includes("web"))!.env).toEqual({ DB_CONNECTION: "mysql", DB_PORT: "3306" });
     const laravel = design(
       "mysql",
       ["SECRET_KEY"],
@@ -169,11 +170,13 @@ describe("app environment on Cloud Run", () => {
     expect(app.env).toEqual({ DB_CONNECTION: "mysql", DB_HOST: "localhost", DB_PORT: "3306", DB_SOCKET: SOCKET });
     expect(app.secrets).toEqual(["DB_DATABASE", "DB_PASSWORD", "DB_USERNAME"]);
     expect(laravel.mapping.find((m) => m.service === "app")!.appChanges.join("\n")).not.toMatch(/takes no socket path/);
+    expect(app.cloudSqlPrivateIp).toBeUndefined();
     const api = target(laravel, "api");
     expect(api.env ?? {}).toEqual({});
+    expect(api.cloudSqlPrivateIp).toEqual({ hostEnv: ["DB_HOST"] });
     expect(api.secrets).toEqual(["SPRING_DATASOURCE_PASSWORD", "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME"]);
     expect(laravel.mapping.find((m) => m.service === "api")!.appChanges.join("\n")).toMatch(
-      /JDBC, which cannot open a unix socket: add the Cloud SQL Java connector \(com\.google\.cloud\.sql:mysql-socket-factory-connector-j-8, its current release\) to the build/,
+      /JDBC, which cannot open a unix socket, and its build has no Cloud SQL Java connector \(com\.google\.cloud\.sql:mysql-socket-factory-connector-j-8\): it reaches Cloud SQL over the instance's private IP/,
     );
   });
 

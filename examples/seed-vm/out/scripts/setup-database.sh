@@ -140,7 +140,7 @@ stored_password() {
   done
   for secret in ${JDBC_URL_SECRETS[@]+"${JDBC_URL_SECRETS[@]}"}; do
     value=$(latest "$secret")
-    if [[ $value == *"&user=$DB_USER&"* && $value =~ $jdbc_password ]]; then printf '%s' "${BASH_REMATCH[1]}"; return 0; fi
+    if [[ $value == *[?\&]"user=$DB_USER&"* && $value =~ $jdbc_password ]]; then printf '%s' "${BASH_REMATCH[1]}"; return 0; fi
   done
   return 1
 }

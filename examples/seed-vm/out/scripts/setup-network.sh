@@ -5,9 +5,9 @@
 #
 #   scripts/setup-network.sh [--dry-run]
 #
-# Run it BEFORE the first deploy: the services that reach a cache deploy into this subnet, and the
-# pipeline reads each cache's address (the deployer may only view the instances). Creating a
-# Memorystore instance takes several minutes.
+# Run it BEFORE the first deploy: the services that reach a private IP deploy into this subnet,
+# and the pipeline reads each private address (the deployer may only view the instances).
+# Creating a Memorystore instance takes several minutes.
 set -euo pipefail
 
 PROJECT_ID=acme-mvp-prod

@@ -203,6 +203,16 @@ function platformLines(
     });
   }
   lines.push(...cacheServices(inventory, deployment, book));
+  if (deployment.database && deployment.services.some((s) => s.cloudSqlPrivateIp))
+    // Listed so the reader sees the path was costed: Direct VPC egress and private services access
+    // bill nothing of their own (https://cloud.google.com/run/pricing, https://cloud.google.com/vpc/pricing).
+    lines.push({
+      component: "network",
+      item: "Direct VPC egress to Cloud SQL's private IP (clients that take only a host)",
+      formula:
+        "no charge of its own (traffic between zones of the region is billed per GiB as VPC traffic: not estimated here)",
+      monthlyUsd: 0,
+    });
   return lines;
 }
 

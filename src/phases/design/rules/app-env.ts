@@ -100,6 +100,7 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
     plain: [],
     stored: dbEnv?.stored ?? [],
     changes: dbEnv?.changes ?? [],
+    ...(dbEnv?.privateHost ? { privateHost: dbEnv.privateHost } : {}),
   };
 }
 
@@ -158,7 +159,7 @@ export function applyAppEnv(d: Draft): void {
       plan.changes = [configFileChange(s, fromFile, engine as "mysql" | "postgres"), ...(plan.changes ?? [])];
     if (missing?.roles.length) plan.changes = [...(plan.changes ?? []), splitDefaultsChange(s, missing, fileDb?.file)];
     const computed = Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, v.value]));
-    const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name)]);
+    const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name), ...(plan.privateHost ?? [])]);
     const kept = [...new Set(names.map((e) => e.toUpperCase()))]
       .filter((e) => !skip.has(e) && !STORE_ADDRESS.test(e))
       .sort();
@@ -169,7 +170,10 @@ export function applyAppEnv(d: Draft): void {
     let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(
       (e) => !skip.has(e) && (stored.has(e) || !isPlainSetting(e)),
     );
-    if (t.cloudSqlInstance && ![...secrets, ...Object.keys(computed)].some(isDbConnectionSetting)) {
+    if (
+      t.cloudSqlInstance &&
+      ![...secrets, ...Object.keys(computed), ...(plan.privateHost ?? [])].some(isDbConnectionSetting)
+    ) {
       secrets = [...secrets, DEFAULT_DATABASE_SECRET];
       plan.added.push({
         name: DEFAULT_DATABASE_SECRET,
@@ -179,6 +183,11 @@ export function applyAppEnv(d: Draft): void {
     t.secrets = secrets.sort();
     if (Object.keys(computed).length) t.env = { ...computed, ...t.env };
     if (plan.plain.length) t.plainEnv = plan.plain;
+    if (plan.privateHost) {
+      // The instance's private IP: reached over Direct VPC egress (planEdge adds the network).
+      t.cloudSqlPrivateIp = { hostEnv: plan.privateHost };
+      t.vpcEgress ??= "private-ranges-only";
+    }
     d.notes.env = { ...d.notes.env, [t.name]: plan };
   }
 }
@@ -194,6 +203,10 @@ export function envChanges(plan: EnvPlan | undefined, target: DeployTarget): str
   if (set.length)
     out.push(
       `The deploy sets ${set.map(([k, v]) => `${k}=${v.value} (${v.why})`).join(", ")}; the VM's values for these do not apply.`,
+    );
+  if (plan.privateHost?.length)
+    out.push(
+      `The deploy sets ${plan.privateHost.join(", ")} to the Cloud SQL instance's private IP (looked up at each deploy, plain config); the VM's host does not apply.`,
     );
   if (plan.plain.length)
     out.push(

@@ -4,6 +4,12 @@
 // host, socket, port and engine flag are plain values that reach the Cloud SQL socket Cloud Run
 // mounts at /cloudsql/PROJECT:REGION:INSTANCE (--set-cloudsql-instances).
 // https://cloud.google.com/sql/docs/mysql/connect-run#connect_to
+// A client that can take only a host and port (JDBC without the Cloud SQL Java connector, a MySQL
+// client with no socket setting) reaches the instance's private IP instead, over Direct VPC
+// egress: Google's documented path for Cloud Run to a private-IP instance, with no code change,
+// no extra container to run beside every service, job and canary revision, and no charge of its
+// own. (A Cloud SQL Auth Proxy sidecar would also need a multi-container deploy of every target.)
+// https://cloud.google.com/sql/docs/mysql/connect-run (Private IP tab)
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { databaseSettingRole, STORED_ROLES } from "../../../contracts/database-settings.js";
@@ -19,6 +25,11 @@ export interface DatabaseEnv {
   dropped: EnvPlan["dropped"];
   /** Code or deploy changes without which the app cannot reach Cloud SQL, with the options. */
   changes: string[];
+  /**
+   * Set when the client takes only a host and port: the target reaches the instance's private IP
+   * (Direct VPC egress), and these names (its host settings) get that IP at deploy time.
+   */
+  privateHost?: string[];
 }
 
 /** How apps spell their engine flag: Django/Healthchecks `postgres`, Laravel `pgsql`, paperless `postgresql`. */
@@ -35,19 +46,19 @@ const isLaravel = (s: Service) => /laravel|artisan/i.test(`${s.framework ?? ""} 
 const isJava = (s: Service) =>
   s.runtime === "java" || /spring|java|\.jar\b/i.test(`${s.framework ?? ""} ${s.software}`);
 
-/** Where a MySQL client that reads only a host takes a socket path instead, by runtime. */
-function mysqlSocketChange(s: Service, socket: string): string {
-  const how =
+/** Why a MySQL client that reads only a host reaches Cloud SQL over its private IP, and what that took. */
+function mysqlPrivateIpChange(s: Service, hosts: readonly string[]): string {
+  const client =
     s.runtime === "ruby"
-      ? 'add `socket: <%= ENV["DB_SOCKET"] %>` to the mysql2 entry of config/database.yml'
+      ? "mysql2 without `socket:` in config/database.yml"
       : s.runtime === "node"
-        ? "pass `socketPath: process.env.DB_SOCKET` to the MySQL client's connection options (mysql2)"
+        ? "mysql2 without socketPath"
         : s.runtime === "go"
-          ? "build the DSN as `USER:PASSWORD@unix(${DB_SOCKET})/DBNAME` (go-sql-driver/mysql)"
+          ? "go-sql-driver/mysql with a tcp(HOST:PORT) DSN"
           : s.runtime === "php"
-            ? "connect with the PDO DSN `mysql:unix_socket=${DB_SOCKET};dbname=DBNAME`"
-            : 'pass `unix_socket=os.environ["DB_SOCKET"]` to the MySQL driver\'s connect() (PyMySQL, mysqlclient)';
-  return `${s.name} reads a MySQL host, and its client takes no socket path from a host setting: ${how}; the deploy sets DB_SOCKET=${socket}. Without a code change: run the Cloud SQL Auth Proxy as a sidecar container (host 127.0.0.1, port 3306; a multi-container service the generated deploy does not write), or give the instance a private IP and set the host to it (Direct VPC egress).`;
+            ? "PDO without unix_socket in its DSN"
+            : "PyMySQL or mysqlclient without unix_socket";
+  return `${s.name} reads a MySQL host, and its client (${client}) takes no socket path from a host setting: it reaches Cloud SQL over the instance's private IP instead, with no code change. The deploy sets ${hosts.join(", ")} to that IP (looked up at each deploy) and runs this target with Direct VPC egress into the design's subnet; scripts/setup-network.sh connects that network to Cloud SQL (private services access) and scripts/setup-database.sh gives the instance the private IP. The connection stays inside the VPC and the password still guards it; to encrypt it as well, require SSL on the instance and in the client.`;
 }
 
 /** The Java build files at the repository root, and whether they already name the connector. */
@@ -58,13 +69,22 @@ function javaBuild(repoDir: string | undefined, artifact: string): { files: stri
   return { files, has: files.some((f) => readFileSync(path.join(repoDir!, f), "utf8").includes(artifact)) };
 }
 
-function javaChange(s: Service, engine: Engine, repoDir?: string): string {
-  const artifact = engine === "postgres" ? "postgres-socket-factory" : "mysql-socket-factory-connector-j-8";
+const connectorArtifact = (engine: Engine) =>
+  engine === "postgres" ? "postgres-socket-factory" : "mysql-socket-factory-connector-j-8";
+
+/** Whether the Java build already has the Cloud SQL Java connector (then the socket, else the private IP). */
+const hasJavaConnector = (engine: Engine, repoDir?: string) => javaBuild(repoDir, connectorArtifact(engine)).has;
+
+function javaChange(s: Service, engine: Engine, repoDir?: string, hosts: readonly string[] = []): string {
+  const artifact = connectorArtifact(engine);
   const build = javaBuild(repoDir, artifact);
-  const add = build.has
-    ? `${build.files.join(" and ")} already ${build.files.length === 1 ? "has" : "have"} the Cloud SQL Java connector (com.google.cloud.sql:${artifact})`
-    : `add the Cloud SQL Java connector (com.google.cloud.sql:${artifact}, its current release) to ${build.files.length ? build.files.join(" and ") : "the build"}`;
-  return `${s.name} connects with JDBC, which cannot open a unix socket: ${add}; scripts/setup-database.sh stores its JDBC URL (cloudSqlInstance, socketFactory) in the URL setting the app reads. A host and port setting then play no part.`;
+  if (!build.has) {
+    const url =
+      engine === "postgres" ? "jdbc:postgresql://PRIVATE_IP:5432/DATABASE" : "jdbc:mysql://PRIVATE_IP:3306/DATABASE";
+    return `${s.name} connects with JDBC, which cannot open a unix socket, and its build has no Cloud SQL Java connector (com.google.cloud.sql:${artifact}): it reaches Cloud SQL over the instance's private IP instead, with no code change. scripts/setup-database.sh gives the instance the private IP and stores the JDBC URL (${url}, user and password as parameters) in the URL setting the app reads${hosts.length ? `; the deploy sets ${hosts.join(", ")} to the same IP at each deploy` : ""}; this target runs with Direct VPC egress into the design's subnet, which scripts/setup-network.sh connects to Cloud SQL (private services access).`;
+  }
+  const has = `${build.files.join(" and ")} already ${build.files.length === 1 ? "has" : "have"} the Cloud SQL Java connector (com.google.cloud.sql:${artifact})`;
+  return `${s.name} connects with JDBC, which cannot open a unix socket: ${has}; scripts/setup-database.sh stores its JDBC URL (cloudSqlInstance, socketFactory) in the URL setting the app reads. A host and port setting then play no part.`;
 }
 
 /** `repoDir`: the app's repository, when at hand (a Java build that already has the connector). */
@@ -82,12 +102,25 @@ export function databaseEnv(
   let socketName = names.find((n) => roles.get(n) === "socket");
   // Laravel's config/database.php reads DB_SOCKET (unix_socket) even when .env does not set it.
   if (engine === "mysql" && has("host") && !socketName && isLaravel(s)) socketName = "DB_SOCKET";
+  // A client that takes only a host and port: the private IP. An app whose client takes the
+  // socket (a socket setting, Django's host, libpq's socket folder, a JDBC connector) keeps it.
+  const privateIp =
+    engine !== "sqlserver" &&
+    (java
+      ? (has("url") || has("host")) && !hasJavaConnector(engine, repoDir)
+      : engine === "mysql" && has("host") && !socketName && !isDjango(s));
+  const privateHost: string[] = [];
   for (const name of names) {
     const role = roles.get(name);
     // setup-database.sh does not manage SQL Server: only its engine flag is known.
     if (!role || (engine === "sqlserver" && role !== "engine")) continue;
     if (STORED_ROLES.includes(role)) out.stored.push(name);
     else if (role === "engine") out.set[name] = { value: engineValue(name, engine), why: "the Cloud SQL engine" };
+    else if (privateIp && role === "host") privateHost.push(name);
+    else if (privateIp && role === "port")
+      out.set[name] = { value: engine === "mysql" ? "3306" : "5432", why: "Cloud SQL's port on its private IP" };
+    else if (privateIp && role === "socket")
+      out.dropped.push({ name, why: "the app reaches Cloud SQL over its private IP, not the socket" });
     else if (java && (role === "host" || role === "port" || role === "socket"))
       out.dropped.push({ name, why: "JDBC reaches Cloud SQL through the connector named in the URL" });
     else if (role === "port")
@@ -99,17 +132,13 @@ export function databaseEnv(
     else if (isDjango(s))
       // Django's MySQL backend passes a HOST that starts with / as unix_socket (django/db/backends/mysql/base.py).
       out.set[name] = { value: socket, why: "Django's MySQL backend takes a host starting with / as the socket" };
-    else {
-      out.set[name] = { value: "localhost", why: "MySQL clients use the socket for localhost" };
-      if (!socketName) {
-        socketName = "DB_SOCKET";
-        out.changes.push(mysqlSocketChange(s, socket));
-      }
-    }
+    else out.set[name] = { value: "localhost", why: "MySQL clients use the socket for localhost" };
   }
-  if (engine === "mysql" && socketName && !java && !out.set[socketName])
+  if (engine === "mysql" && socketName && !java && !privateIp && !out.set[socketName])
     out.set[socketName] = { value: socket, why: "the Cloud SQL connector's unix socket" };
-  if (java && (has("url") || has("host"))) out.changes.push(javaChange(s, engine, repoDir));
+  if (java && (has("url") || has("host"))) out.changes.push(javaChange(s, engine, repoDir, privateHost));
+  else if (privateIp) out.changes.push(mysqlPrivateIpChange(s, privateHost));
+  if (privateIp) out.privateHost = privateHost;
   return out;
 }
 

@@ -51,6 +51,8 @@ export interface EnvPlan {
   stored?: string[];
   /** Changes without which the target cannot reach Cloud SQL (a client that takes no socket path). */
   changes?: string[];
+  /** Set when the target reaches Cloud SQL's private IP: the host settings the deploy sets to it. */
+  privateHost?: string[];
 }
 
 /** A user-file folder moved to Cloud Storage (rules/storage.ts). */
