@@ -72,6 +72,14 @@ describe("a MySQL client that takes only a host (Rails mysql2)", () => {
     expect(steps[lookup]!.run).toContain(`gcloud sql instances describe shop-db --project "$PROJECT_ID"`);
   });
 
+  it("the database decision says which services take the private IP, and the sidecar it passed over", () => {
+    const adr = rails.design.decisions.find((x) => /^Move the database to Cloud SQL/.test(x.title))!;
+    expect(adr.decision).toMatch(
+      /; shop(, shop-[a-z-]+)+, whose database client takes only a host and port, over the instance's private IP/,
+    );
+    expect(adr.alternatives.join("\n")).toContain("Cloud SQL Auth Proxy as a sidecar");
+  });
+
   it("sets up the peering, the private IP and the deployer's read access, in order", () => {
     expect(file(CICD_PATHS.setupNetwork)).toContain("--service=servicenetworking.googleapis.com");
     expect(file(CICD_PATHS.setupDatabase)).toMatch(/sql instances create [^\n]*\n(.*\n){0,3}.*--network="\$NETWORK"/);

@@ -95,12 +95,14 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
   if (dep.database) {
     const db = dep.database;
     const budget = d.notes.connectionBudget;
+    // Clients that take only a host and port (rules/database-env.ts) reach the private IP instead.
+    const hostOnly = dep.services.filter((s) => s.cloudSqlPrivateIp).map((s) => s.name);
     out.push({
       topic: "database",
       element: `Cloud SQL ${db.instance} (${db.databaseVersion}${db.highAvailability ? ", HA" : ""}, PITR)`,
       title: `Move the database to Cloud SQL ${db.databaseVersion}${db.highAvailability ? " with high availability" : ""}`,
       context: `The database lives on the VM with ${d.inv.data[0]?.backups ?? "unknown"} backups. Sizing for ${d.inv.traffic.growth}× traffic; ${d.notes.replicaReason}.`,
-      decision: `Cloud SQL ${db.tier}, ${db.storageGiB} GiB SSD with automatic storage increase, daily automated backups and point-in-time recovery, HA ${db.highAvailability ? "on" : "off"} because ${d.notes.dbHaReason}${db.readReplicas ? `, ${db.readReplicas} read replica(s)` : ""}. Services connect through the Cloud SQL connector (unix socket); connection budget ${
+      decision: `Cloud SQL ${db.tier}, ${db.storageGiB} GiB SSD with automatic storage increase, daily automated backups and point-in-time recovery, HA ${db.highAvailability ? "on" : "off"} because ${d.notes.dbHaReason}${db.readReplicas ? `, ${db.readReplicas} read replica(s)` : ""}. Services connect through the Cloud SQL connector (unix socket)${hostOnly.length ? `; ${hostOnly.join(", ")}, whose database client takes only a host and port, over the instance's private IP (Direct VPC egress), with no code change` : ""}; connection budget ${
         budget
           ? `${budget.total} of ${budget.max} max_connections (${Object.entries(budget.perInstance)
               .map(([n, p]) => `${n}: max instances × ${p}`)
@@ -112,11 +114,22 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
           ? "Zonal instance: half the compute cost, but a zone outage means a restore from backup."
           : "HA now: survives a zone outage with automatic failover, at twice the compute cost.",
         "AlloyDB / Spanner: more than this workload needs.",
+        ...(hostOnly.length
+          ? [
+              "Cloud SQL Auth Proxy as a sidecar for the clients that take only a host: a second container in every service, canary revision and job (a job must stop it when its work ends), for what the private IP gives with the flags the deploy already passes.",
+              "Change those clients to read a socket path (or add the Cloud SQL Java connector): a code change before the first deploy.",
+            ]
+          : []),
       ],
       consequences: [
         "Backups, patching and failover become Google's job; maintenance windows are scheduled.",
         "Connection count is bounded: pools must stay small and max instances capped.",
         ...(budget?.capped.length ? [`Capped by the budget: ${budget.capped.join("; ")}.`] : []),
+        ...(hostOnly.length
+          ? [
+              "The instance also has a private IP on the design's network: scripts/setup-network.sh (private services access) runs before scripts/setup-database.sh, and each deploy looks the IP up.",
+            ]
+          : []),
       ],
     });
   }
