@@ -6,8 +6,8 @@ import { startFakeGemini, type FakeGemini } from "../helpers/fake-gemini.mjs";
 import { cleanEnv, runCli, tempDir } from "../helpers/cli.js";
 import { SEED_INVENTORY } from "../helpers/phase-input.js";
 import { seedOutputCopy } from "../helpers/seed-output.js";
-import { loadPersona } from "../../src/personas/persona.js";
-import { PHASE_IDS, phaseMeta } from "../../src/phases/registry.js";
+import { geminiSeedCopy, geminiSeedRun } from "../helpers/seed-gemini-output.js";
+import { PHASE_IDS } from "../../src/phases/registry.js";
 
 const REPORT = "docs/migration/audit/risk-report.md";
 
@@ -98,38 +98,25 @@ describe("check after a Gemini run: replay by default, no key needed", () => {
   afterAll(async () => fake?.close());
 
   beforeAll(async () => {
-    // The fake model answers each phase with what the offline rules decided, picked by persona.
-    const offline = await generated();
-    const answers = new Map<string, unknown>();
-    for (const phase of PHASE_IDS) {
-      const persona = await loadPersona(phaseMeta(phase).personaId);
-      const stored = JSON.parse(await readFile(path.join(offline, `.infra-migrate/results/${phase}.json`), "utf8"));
-      answers.set(persona.body, stored.result);
-    }
-    fake = await startFakeGemini({
-      defaultReply: (request) => {
-        const system = JSON.stringify(request.body?.systemInstruction ?? "");
-        for (const [body, json] of answers) if (system.includes(JSON.stringify(body).slice(1, 200))) return { json };
-        return { status: 400, message: "unknown persona" };
-      },
-    });
-    out = await tempDir("im-e2e-check-gemini-");
-    const env = cleanEnv({ GEMINI_API_KEY: "test-key-not-real", GOOGLE_GEMINI_BASE_URL: fake.url });
-    const run = await runCli(["run", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "gemini", "--quiet"], {
-      env,
-    });
-    expect(run.exitCode, String(run.stderr)).toBe(0);
-    expect(fake.requests.length).toBe(5);
+    // The Gemini run's output (shared: seed-gemini-output.ts; each phase answered with what the
+    // offline rules decided, picked by persona). A fake server with no answers stays reachable
+    // through GOOGLE_GEMINI_BASE_URL, so a call `check` should not make would be seen.
+    const run = await geminiSeedRun();
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.requestPhases.length).toBe(5);
+    out = await geminiSeedCopy("im-e2e-check-gemini-");
+    fake = await startFakeGemini({ defaultReply: { status: 400, message: "check must not call the model" } });
   });
 
   it("replays the cached answers (no key, no call) and finds the repo current", async () => {
-    const calls = fake.requests.length;
-    const result = await runCli(["check", "--inventory", SEED_INVENTORY, "--out", out, "--json"]);
+    const result = await runCli(["check", "--inventory", SEED_INVENTORY, "--out", out, "--json"], {
+      env: cleanEnv({ GOOGLE_GEMINI_BASE_URL: fake.url }),
+    });
     expect(result.exitCode, String(result.stderr)).toBe(0);
     const doc = JSON.parse(String(result.stdout));
     expect(doc.status).toBe("current");
     expect(new Set(doc.phases.map((p: { provider: string }) => p.provider))).toEqual(new Set(["replay"]));
-    expect(fake.requests.length).toBe(calls);
+    expect(fake.requests.length).toBe(0);
     expect(await readFile(path.join(out, REPORT), "utf8")).toMatch(/persona cloud-architect@[\d.]+, gemini\//);
   });
 

@@ -2,9 +2,11 @@
 // every other generated file; a single phase leaves it alone.
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import type { Result } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../helpers/cli.js";
 import { ROOT } from "../helpers/phase-input.js";
+import { copyOf } from "../helpers/seed-output.js";
 
 const INVENTORY = path.join(ROOT, "examples/api-only/inventory.yaml");
 const PLAN = "docs/migration/README.md";
@@ -12,10 +14,16 @@ const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 describe("the migration plan", () => {
-  it("run writes it, says where it is, and check covers it", async () => {
+  // One real first run of this example; the second test reruns on a copy of its output.
+  let first: { out: string; run: Result };
+  beforeAll(async () => {
     const out = await tempDir();
     dirs.push(out);
-    const run = await runCli(["run", "--inventory", INVENTORY, "--out", out, "--provider", "offline"]);
+    first = { out, run: await runCli(["run", "--inventory", INVENTORY, "--out", out, "--provider", "offline"]) };
+  });
+
+  it("run writes it, says where it is, and check covers it", async () => {
+    const { out, run } = first;
     expect(run.exitCode, String(run.stderr)).toBe(0);
     expect(String(run.stdout).trim().split("\n").at(-1)).toMatch(
       /^Next: follow .*docs\/migration\/README\.md, the migration plan day by day/,
@@ -30,7 +38,7 @@ describe("the migration plan", () => {
   });
 
   it("--json names it; a single phase does not rewrite it", async () => {
-    const out = await tempDir();
+    const out = await copyOf(first.out, "im-e2e-plan-");
     dirs.push(out);
     const run = await runCli(["run", "--inventory", INVENTORY, "--out", out, "--provider", "offline", "--json"]);
     expect(JSON.parse(String(run.stdout)).plan).toBe(PLAN);

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, runCli, tempDir } from "../helpers/cli.js";
+import { cleanEnv, parseOne, runCli, tempDir } from "../helpers/cli.js";
 import { SEED_INVENTORY } from "../helpers/phase-input.js";
 import { seedOutputCopy } from "../helpers/seed-output.js";
 
@@ -27,7 +27,7 @@ describe("render", () => {
   it.skipIf(!hasChromium)("renders every diagram under docs/migration to SVG with the labels in it", async () => {
     const result = await runCli(["render", "--out", out, "--json"]);
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    const doc = JSON.parse(String(result.stdout));
+    const doc = parseOne(String(result.stdout)); // the --json contract (json-output.test.ts) for render
     expect(doc).toMatchObject({ ok: true, command: "render" });
     expect(doc.diagrams).toEqual(DIAGRAMS.map((d) => ({ input: `${d}.mmd`, outputs: [`${d}.svg`] })));
     const svg = async (name: string) => readFile(path.join(out, `${name}.svg`), "utf8");

@@ -3,6 +3,7 @@ import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa, type Result } from "execa";
+import { expect } from "vitest";
 import { ROOT } from "./phase-input.js";
 
 export const BIN = path.join(ROOT, "bin/infra-migrate.js");
@@ -43,4 +44,18 @@ export async function listFiles(dir: string, prefix = ""): Promise<string[]> {
     else out.push(rel);
   }
   return out.sort();
+}
+
+/** The --json contract: the whole of stdout is ONE JSON object with an `ok` flag, and nothing else. */
+export function parseOne(stdout: string): Record<string, unknown> {
+  // execa strips the final newline; anything before or after the document fails JSON.parse.
+  expect(
+    stdout.startsWith("{") && stdout.endsWith("}"),
+    `stdout must be the document only: ${stdout.slice(0, 80)}…${stdout.slice(-80)}`,
+  ).toBe(true);
+  const doc = JSON.parse(stdout) as unknown;
+  expect(doc).toBeTypeOf("object");
+  expect(Array.isArray(doc)).toBe(false);
+  expect(typeof (doc as Record<string, unknown>).ok).toBe("boolean");
+  return doc as Record<string, unknown>;
 }
