@@ -38,6 +38,9 @@ const BASE_TOOLS: Array<[RegExp, string[]]> = [
   [/^node:/, ["node", "npm", "npx", "sh"]],
   [/^ruby:/, ["ruby", "gem", "bundle", "bundler", "sh"]],
   [/^golang:/, ["go", "sh"]],
+  [/^php:.*-apache/, ["php", "apache2-foreground", "apache2ctl", "sh"]],
+  [/^php:/, ["php", "sh"]],
+  [/^eclipse-temurin:/, ["java", "sh"]],
   [/distroless/, []],
 ];
 
@@ -125,7 +128,14 @@ function factsOf(stages: Stage[], repo: AppRepo): ImageFacts | string {
       if (source.instructions.some((i) => i.keyword === "RUN" && i.args.includes(`-m venv ${src}`)))
         venv = { dir: c.dest.replace(/\/$/, ""), programs: venvOf(stages, repo, src) };
   }
-  const tools = new Set(BASE_TOOLS.find(([re]) => re.test(final.from))?.[1] ?? ["sh"]);
+  // `FROM base` names an earlier stage: the tools come from the image that stage starts from.
+  let image = final.from;
+  for (let hops = 0; hops < stages.length; hops++) {
+    const stage = stages.find((s) => s.name === image);
+    if (!stage) break;
+    image = stage.from;
+  }
+  const tools = new Set(BASE_TOOLS.find(([re]) => re.test(image))?.[1] ?? ["sh"]);
   return { final, appDir, workdir, path: pathDirs, venv, copied, tools, built };
 }
 

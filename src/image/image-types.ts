@@ -35,4 +35,6 @@ export interface RuntimeImage {
   version?: string;
   versionNote?: string;
   packageManager?: string;
+  /** How the image answers HTTP on $PORT when it is not the process's own server (PHP's Apache, Spring's flag). */
+  serves?: string;
 }

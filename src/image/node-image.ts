@@ -8,7 +8,7 @@ import { declaredVersion, supportedVersion } from "./runtime-versions.js";
 import type { AppRepo } from "./repo.js";
 import { planProcesses } from "./workdir.js";
 
-interface NodeManager {
+export interface NodeManager {
   name: "npm" | "yarn-classic" | "yarn-berry" | "pnpm";
   label: string;
   install: string;
@@ -24,7 +24,7 @@ export function packageJson(repo: AppRepo, dir: string): { scripts: Record<strin
   }
 }
 
-function manager(repo: AppRepo, dir: string): NodeManager {
+export function nodeManager(repo: AppRepo, dir: string): NodeManager {
   const at = (f: string) => path.posix.join(dir, f);
   const declared = packageJson(repo, dir).packageManager ?? "";
   if (repo.exists(at("pnpm-lock.yaml")) || declared.startsWith("pnpm"))
@@ -82,7 +82,7 @@ export function nodeImage(input: ImageInput): RuntimeImage {
     };
   const declared = declaredVersion("node", repo, dir);
   const version = supportedVersion("node", declared?.min, declared?.below);
-  const pm = manager(repo, dir);
+  const pm = nodeManager(repo, dir);
   const scripts = packageJson(repo, dir).scripts ?? {};
   // Node 25 and later ship without corepack: install it before enabling yarn or pnpm.
   const corepack =

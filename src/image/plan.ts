@@ -1,8 +1,8 @@
 // One image per runtime the app's processes run on (Mastodon: Ruby for Rails and Sidekiq, Node.js
 // for its streaming server): the main runtime's Dockerfile at the repository root, any other as
-// Dockerfile.<runtime>. Python, Node.js, Ruby and Go get a Dockerfile written from the
-// repository; PHP and Java get a notice (bring your own, or Google Cloud's buildpacks), never a
-// guessed one.
+// Dockerfile.<runtime>. Every runtime's Dockerfile is written from the repository (PHP served by
+// Apache, Java as a Spring Boot jar); where the repository does not say enough (no manifest, a WAR,
+// an extension without a recipe) the image gets a notice with the reason, never a guessed file.
 import type { Inventory, Service } from "../inventory/schema.js";
 import { vmAppRoot } from "./app-root.js";
 import { goImage } from "./go-image.js";
@@ -10,6 +10,8 @@ import { healthRouteOf, type HealthRoute } from "./health-route.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { nodeImage } from "./node-image.js";
 import { pythonImage } from "./python-image.js";
+import { javaImage } from "./java-image.js";
+import { phpImage } from "./php-image.js";
 import { openRepo } from "./repo.js";
 import { rubyImage } from "./ruby-image.js";
 import type { Stack } from "./runtime-versions.js";
@@ -49,25 +51,14 @@ export function mainRuntime(inv: Inventory): Stack | undefined {
   )[0]?.[0];
 }
 
-const BUILDERS: Partial<Record<Stack, (input: ImageInput) => RuntimeImage>> = {
+const BUILDERS: Record<Stack, (input: ImageInput) => RuntimeImage> = {
   python: pythonImage,
   node: nodeImage,
   ruby: rubyImage,
   go: goImage,
+  php: phpImage,
+  java: javaImage,
 };
-
-function notice(runtime: Stack, dockerfile: string): RuntimeImage {
-  const label = runtime === "php" ? "PHP" : "Java";
-  return {
-    runtime,
-    dockerfile,
-    workdir: "/workspace",
-    argv: {},
-    notice:
-      `No ${label} Dockerfile is written: a ${label} image depends on how the app is served (${runtime === "php" ? "PHP-FPM behind nginx, Apache, FrankenPHP" : "a Spring Boot jar, a WAR on Tomcat"}), which the repository does not say for certain. ` +
-      `Bring a Dockerfile that listens on $PORT, or build with Google Cloud's buildpacks, which cover ${label} (a Procfile's \`web:\` line names the start command).`,
-  };
-}
 
 function databaseEngine(inv: Inventory): string | undefined {
   const names = [
@@ -113,9 +104,7 @@ export function planImages(
   runtimes.sort((a, b) => (a === main ? -1 : b === main ? 1 : 0));
   const images = runtimes.map((runtime) => {
     const dockerfile = runtime === main ? "Dockerfile" : `Dockerfile.${runtime}`;
-    const builder = BUILDERS[runtime];
-    if (!builder) return notice(runtime, dockerfile);
-    return builder({
+    return BUILDERS[runtime]({
       repo,
       appName: inv.metadata.name,
       runtime,

@@ -131,6 +131,37 @@ function go(repo: AppRepo, dir: string): DeclaredVersion | undefined {
   return v ? parseConstraint("go", v, `${dir}go.mod ${toolchain ? "toolchain" : "go"}`) : undefined;
 }
 
+function php(repo: AppRepo, dir: string): DeclaredVersion | undefined {
+  let composer: { require?: Record<string, string>; config?: { platform?: Record<string, string> } };
+  try {
+    composer = JSON.parse(repo.read(`${dir}composer.json`) ?? "{}");
+  } catch {
+    return undefined;
+  }
+  // config.platform.php is the PHP composer resolved the lock for: the release the app is tested on.
+  const platform = composer.config?.platform?.php;
+  if (platform) return parseConstraint("php", platform, `${dir}composer.json config.platform.php`);
+  const required = composer.require?.php;
+  return required ? parseConstraint("php", required, `${dir}composer.json require.php`) : undefined;
+}
+
+/** `<java.version>`, `<maven.compiler.release>` (Maven); a toolchain or sourceCompatibility (Gradle). */
+function java(repo: AppRepo, dir: string): DeclaredVersion | undefined {
+  const pom = repo.read(`${dir}pom.xml`) ?? "";
+  for (const tag of ["java.version", "maven.compiler.release", "maven.compiler.source"]) {
+    const v = new RegExp(`<${tag.replace(/\./g, "\\.")}>\\s*(?:1\\.)?(\\d+)\\s*</`).exec(pom)?.[1];
+    if (v) return parseConstraint("java", v, `${dir}pom.xml <${tag}>`);
+  }
+  for (const file of ["build.gradle", "build.gradle.kts"]) {
+    const gradle = repo.read(`${dir}${file}`) ?? "";
+    const toolchain = /languageVersion(?:\.set\(|\s*=\s*)\s*JavaLanguageVersion\.of\(\s*["']?(\d+)/.exec(gradle)?.[1];
+    if (toolchain) return parseConstraint("java", toolchain, `${dir}${file} toolchain`);
+    const source = /sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?(\d+)|["']?(?:1\.)?(\d+))/.exec(gradle);
+    if (source) return parseConstraint("java", source[1] ?? source[2]!, `${dir}${file} sourceCompatibility`);
+  }
+  return undefined;
+}
+
 /** The version the app declares for a stack, read in the folder `dir` ("" or "project/"). */
 export function declaredVersion(stack: Stack, repo: AppRepo, dir = ""): DeclaredVersion | undefined {
   const prefix = dir && !dir.endsWith("/") ? `${dir}/` : dir;
@@ -143,7 +174,9 @@ export function declaredVersion(stack: Stack, repo: AppRepo, dir = ""): Declared
       return ruby(repo, prefix);
     case "go":
       return go(repo, prefix);
-    default:
-      return undefined;
+    case "php":
+      return php(repo, prefix);
+    case "java":
+      return java(repo, prefix);
   }
 }

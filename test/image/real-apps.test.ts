@@ -1,8 +1,8 @@
 // Images for every app of the real-app corpus (test/fixtures/real/<app>, planned against the app's
 // own repository folder): one per runtime its processes run, each passing the static build check
 // with every command the deploy gives it; the runtime the app declares; its lockfile's package
-// manager; a non-root user; the real start command on $PORT. PHP and Java get a notice, never a
-// guessed Dockerfile.
+// manager; a non-root user; the real start command on $PORT (PHP through the image's Apache, Spring
+// Boot through --server.port).
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,8 +32,17 @@ const EXPECTED: Record<string, Record<string, string>> = {
   mastodon: { ruby: "3.3", node: "22" }, // Gemfile ruby >= 3.1; engines.node is past end of life
   miniflux: { go: "1.26" },
   maybe: { ruby: "3.4" }, // Gemfile.lock RUBY VERSION
+  pixelfed: { php: "8.3" }, // composer.json require.php ^8.1|^8.2|^8.3: 8.1 and 8.2 are past end of life
+  "spring-petclinic": { java: "17" }, // pom.xml <java.version>17
 };
-const FAMILY: Record<string, string> = { python: "python", node: "node", ruby: "ruby", go: "golang" };
+const FAMILY: Record<string, string> = {
+  python: "python",
+  node: "node",
+  ruby: "ruby",
+  go: "golang",
+  php: "php",
+  java: "eclipse-temurin",
+};
 
 describe.each(corpus.map((a) => [a.app, a] as const))("images for %s", (app, entry) => {
   const repoDir = path.join(entry.dir, entry.truth.from);
@@ -45,11 +54,6 @@ describe.each(corpus.map((a) => [a.app, a] as const))("images for %s", (app, ent
     expect(plan.images.length).toBeGreaterThan(0);
     expect(plan.images[0]!.dockerfile).toBe("Dockerfile");
     for (const image of plan.images) {
-      if (image.runtime === "php" || image.runtime === "java") {
-        expect(image.content).toBeUndefined();
-        expect(image.notice).toMatch(/No (PHP|Java) Dockerfile is written.*buildpacks/);
-        continue;
-      }
       expect(image.notice, image.dockerfile).toBeUndefined();
       const commands = Object.entries(image.argv).map(([name, a]) => {
         expect(a.ok, `${name}: ${a.ok ? "" : a.reason}`).toBe(true);
@@ -66,17 +70,19 @@ describe.each(corpus.map((a) => [a.app, a] as const))("images for %s", (app, ent
       const from = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!);
       expect(from[0]!.startsWith(`${FAMILY[image.runtime]}:`)).toBe(true);
       if (want) expect(from[0]).toMatch(new RegExp(`^${FAMILY[image.runtime]}:${want.replace(".", "\\.")}-`));
-      expect(text).toMatch(/^USER (app|node|nonroot)$/m);
+      expect(text).toMatch(/^USER (app|node|nonroot|www-data)$/m);
       if (/\bnpm ci\b/.test(text)) expect(openRepo(repoDir).foldersWith("package-lock.json").length).toBeGreaterThan(0);
       if (openRepo(repoDir).exists("yarn.lock")) expect(text).toMatch(/yarn install/);
       // A web server started by the shell form listens on the port Cloud Run gives it.
       if (text.includes('CMD ["sh"')) expect(text).toMatch(/\$\{PORT\}|npm run|node |bundle exec sidekiq/);
+      // Apache reads PORT itself: its Listen line and virtual host name it.
+      if (text.includes('CMD ["apache2-foreground"]')) expect(text).toMatch(/Listen \$\{PORT\}/);
     }
   });
 });
 
 describe("the corpus's runtimes", () => {
-  it("covers Python, Node, Ruby and Go Dockerfiles and the PHP/Java notices", () => {
+  it("covers Python, Node, Ruby, Go, PHP and Java Dockerfiles", () => {
     const runtimes = new Set(
       corpus.flatMap((a) => {
         const inv = parse(readFileSync(path.join(a.dir, "inventory.yaml"), "utf8"));
@@ -91,8 +97,8 @@ describe("the corpus's runtimes", () => {
       "node:dockerfile",
       "ruby:dockerfile",
       "go:dockerfile",
-      "php:notice",
-      "java:notice",
+      "php:dockerfile",
+      "java:dockerfile",
     ])
       expect(runtimes).toContain(r);
   });

@@ -1,7 +1,7 @@
 // The app's images: one Dockerfile per runtime its processes run (src/image), written only where
 // the repository has none of its own, and proved by the static build check before anything is
-// written. A runtime we write no Dockerfile for (PHP, Java) or a repository without a manifest
-// gets a notice in the README instead of a guessed Dockerfile.
+// written. An image the repository does not say enough for (no manifest, a Java WAR, a PHP
+// extension without a recipe) gets a notice in the README instead of a guessed Dockerfile.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { templateText } from "../../render/templates.js";

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Inventory } from "../../inventory/schema.js";
 import { planImages } from "../../image/plan.js";
+import { javaBuild } from "../../image/java-build.js";
 import { openRepo, type AppRepo } from "../../image/repo.js";
 import { osPythonVersion, type Stack, supportedVersion } from "../../image/runtime-versions.js";
 
@@ -109,9 +110,13 @@ export function defaultTestCommand(stack: Stack, repoDir?: string, framework?: s
       return "go test ./...";
     case "php":
       return "vendor/bin/phpunit";
-    case "java":
+    case "java": {
+      // The build the image runs (src/image/java-build.ts), so CI tests what ships.
+      const build = repoDir ? javaBuild(openRepo(repoDir)) : undefined;
+      if (build?.ok) return build.tool === "maven" ? "./mvnw -B verify" : "./gradlew build";
       if (has("gradlew")) return "./gradlew build";
       if (has("build.gradle") || has("build.gradle.kts")) return "gradle build";
       return has("mvnw") ? "./mvnw -B verify" : "mvn -B verify";
+    }
   }
 }

@@ -9,6 +9,7 @@ import { dropModelKeys, taskQueues } from "./mapping-shared.js";
 import type { ProcessPlan } from "./processes.js";
 import { QUEUE_LABEL, SCHEDULER_LABEL, usesRedisBroker } from "../../../contracts/queue-systems.js";
 import { runName } from "./names.js";
+import { imageFor } from "../../../image/plan.js";
 
 const PUSH_LIMITS =
   "Cloud Tasks HTTP targets wait at most 30 min for a reply (dispatch deadline 15 s–30 min) and a Cloud Run request may last up to 60 min";
@@ -41,6 +42,19 @@ export function healthRouteHint(s: Service): string {
   return "a GET /healthz that answers 200 without touching the database";
 }
 
+/**
+ * What the app changes to answer on Cloud Run's port. An image that serves the app itself (PHP's
+ * Apache, Spring Boot started with --server.port) needs nothing; PHP-FPM speaks FastCGI, not HTTP,
+ * so "listen on PORT" would be wrong advice for it.
+ */
+function portChange(d: Draft, s: Service, port: number): string {
+  const image = imageFor(d.images, s);
+  if (image?.content && image.serves) return `Nothing to change for the port: ${image.serves}.`;
+  if (/php-fpm/i.test(`${s.software} ${s.command ?? ""}`))
+    return `PHP-FPM speaks FastCGI, not HTTP: the image needs a web server that answers HTTP on the PORT environment variable (${port}) and runs the PHP code (Apache with mod_php, FrankenPHP, or nginx with PHP-FPM under one supervisor).`;
+  return `Listen on the PORT environment variable (${port}) on 0.0.0.0.`;
+}
+
 export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" } }): MappingEntry {
   const s = plan.service;
   const t = targetOf(d, s)!;
@@ -49,7 +63,7 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     route
       ? `Keep ${t.healthPath} cheap (found in ${route.source}): the startup and liveness probes and the canary GET it and want a 2xx.`
       : `No health route was found, so the startup probe only checks that port ${t.port} accepts connections and the canary only asks that ${t.healthPath} answers below 500. Add one for real probes: ${healthRouteHint(s)}; run the design again and it switches to HTTP probes on it.`,
-    `Listen on the PORT environment variable (${t.port}) on 0.0.0.0.`,
+    portChange(d, s, t.port),
   ];
   if (/django/i.test(`${s.framework ?? ""} ${s.software}`))
     changes.push(

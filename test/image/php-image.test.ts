@@ -1,0 +1,192 @@
+// PHP images, case by case: Laravel, Symfony and plain PHP repositories (small repos written to a
+// temp folder), what composer.json and composer.lock require, assets the app builds or commits, and
+// the cases that keep a notice. Every Dockerfile written passes the static build check with the
+// commands the deploy gives its processes, and serves HTTP on $PORT through Apache.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkImageBuild } from "../../src/image/build-check.js";
+import { phpImage } from "../../src/image/php-image.js";
+import { openRepo } from "../../src/image/repo.js";
+import type { Service } from "../../src/inventory/schema.js";
+import { lintDockerfile } from "../../src/validate/dockerfile.js";
+
+const root = mkdtempSync(path.join(tmpdir(), "php-image-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function repoOf(name: string, files: Record<string, string>) {
+  const dir = path.join(root, name);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  return openRepo(dir);
+}
+
+const composer = (require: Record<string, string>, extra: object = {}) =>
+  JSON.stringify({ require: { php: "^8.2", ...require }, ...extra });
+const svc = (name: string, role: Service["role"], command?: string): Service =>
+  ({
+    name,
+    role,
+    software: "php",
+    runtime: "php",
+    dependsOn: [],
+    env: [],
+    listen: [],
+    ...(command ? { command } : {}),
+  }) as unknown as Service;
+
+const LARAVEL = {
+  "composer.json": composer({ "laravel/framework": "^11.0", "laravel/horizon": "^5.0", "ext-intl": "*" }),
+  "composer.lock": JSON.stringify({
+    packages: [
+      { name: "laravel/horizon", require: { "ext-pcntl": "*", "ext-posix": "*" } },
+      { name: "intervention/image", require: { "ext-gd": "*" } },
+    ],
+    platform: { php: "^8.2", "ext-intl": "*" },
+  }),
+  artisan: "<?php\n",
+  "public/index.php": "<?php\n",
+  "config/database.php": "<?php return ['redis' => ['client' => env('REDIS_CLIENT', 'phpredis')]];\n",
+  "package.json": JSON.stringify({ scripts: { build: "vite build" } }),
+  "package-lock.json": "{}",
+};
+
+const web = svc("web", "web", "/usr/sbin/php-fpm8.2 --nodaemonize --fpm-config /etc/php/8.2/fpm/php-fpm.conf");
+
+function build(repo: ReturnType<typeof openRepo>, processes: Service[], databaseEngine?: string) {
+  return phpImage({
+    repo,
+    appName: "shop",
+    runtime: "php",
+    dockerfile: "Dockerfile",
+    root: "/var/www/shop",
+    processes,
+    ...(databaseEngine ? { databaseEngine } : {}),
+  });
+}
+
+function expectBuilds(image: ReturnType<typeof phpImage>, repo: ReturnType<typeof openRepo>) {
+  expect(image.notice).toBeUndefined();
+  const commands = Object.entries(image.argv).map(([name, a]) => {
+    expect(a.ok, name).toBe(true);
+    return { name, argv: a.ok ? a.argv : [] };
+  });
+  expect(checkImageBuild(image.content!, repo, commands)).toEqual([]);
+  expect(lintDockerfile(image.content!)).toEqual([]);
+  expect(image.content).toMatch(/^USER www-data$/m);
+  expect(image.content).toMatch(/Listen \$\{PORT\}/);
+  expect(image.content).toMatch(/^CMD \["apache2-foreground"\]$/m);
+  // No secrets in the image: the build context leaves .env out, and nothing here copies one in.
+  expect(image.content).not.toMatch(/COPY \S*\.env/);
+}
+
+describe("phpImage", () => {
+  it("Laravel: locked extensions, the database driver, phpredis, pcntl for workers, a Vite build, public/", () => {
+    const repo = repoOf("laravel", LARAVEL);
+    const image = build(
+      repo,
+      [
+        web,
+        svc("horizon", "worker", "/usr/bin/php /var/www/shop/artisan horizon"),
+        svc("cron", "cron", "cd /var/www/shop && php artisan schedule:run >> /dev/null 2>&1"),
+      ],
+      "mysql",
+    );
+    expectBuilds(image, repo);
+    const text = image.content!;
+    expect(text).toMatch(/^FROM php:8\.3-apache-trixie AS base$/m);
+    expect(text).toMatch(/^RUN install-php-extensions gd intl opcache pcntl pdo_mysql redis$/m);
+    expect(text).toMatch(/COPY composer\.json composer\.json\nCOPY composer\.lock composer\.lock/);
+    expect(text).toMatch(/composer install --working-dir=\. --no-dev --no-scripts --no-autoloader/);
+    expect(text).toMatch(/composer dump-autoload --working-dir=\. --no-dev --optimize/);
+    expect(text).toMatch(/^FROM node:\d+-trixie-slim AS assets$/m);
+    expect(text).toMatch(/^RUN npm ci$/m);
+    expect(text).toMatch(/^RUN npm run build$/m);
+    expect(text).toMatch(/APACHE_DOCUMENT_ROOT=\/app\/public LOG_CHANNEL=stderr/);
+    expect(text).toMatch(/opcache\.validate_timestamps = 0/);
+    expect(text).toMatch(/FallbackResource \/index\.php/);
+    expect(text).toMatch(/chown -R www-data:www-data .*\/app\/storage\/framework\/views .*\/app\/bootstrap\/cache/);
+    expect(image.argv).toMatchObject({
+      web: { ok: true, argv: ["apache2-foreground"] },
+      horizon: { ok: true, argv: ["php", "artisan", "horizon"] },
+      cron: { ok: true, argv: ["php", "artisan", "schedule:run"] },
+    });
+    expect(image.serves).toMatch(/Apache .* HTTP on \$PORT/);
+  });
+
+  it("Symfony: bin/console, var/ writable, an empty .env so the environment rules, messenger with pcntl", () => {
+    const repo = repoOf("symfony", {
+      "composer.json": composer({ "symfony/framework-bundle": "^7.1", "symfony/runtime": "^7.1", "ext-ctype": "*" }),
+      "composer.lock": JSON.stringify({ packages: [] }),
+      "bin/console": "#!/usr/bin/env php\n",
+      "public/index.php": "<?php\n",
+    });
+    const image = build(
+      repo,
+      [web, svc("consume", "worker", "php /var/www/shop/bin/console messenger:consume async")],
+      "postgres",
+    );
+    expectBuilds(image, repo);
+    const text = image.content!;
+    expect(text).toMatch(/install-php-extensions opcache pcntl pdo_pgsql$/m);
+    expect(text).toMatch(/APP_ENV=prod APP_DEBUG=0/);
+    expect(text).toMatch(/^RUN touch \/app\/\.env$/m);
+    expect(text).toMatch(/mkdir -p \/app\/var\/cache \/app\/var\/log/);
+    expect(text).not.toMatch(/AS assets/);
+    expect(image.argv.consume).toMatchObject({ ok: true, argv: ["php", "bin/console", "messenger:consume", "async"] });
+  });
+
+  it("plain PHP at the repository root: no front controller fallback, app files hidden from the web", () => {
+    const repo = repoOf("plain", {
+      "composer.json": composer({ "ext-mbstring": "*" }),
+      "composer.lock": JSON.stringify({ packages: [] }),
+      "index.php": "<?php echo 'hi';\n",
+    });
+    const image = build(repo, [svc("web", "web", "php -S 127.0.0.1:8000")]);
+    expectBuilds(image, repo);
+    const text = image.content!;
+    expect(text).toMatch(/APACHE_DOCUMENT_ROOT=\/app( |$)/m);
+    expect(text).not.toMatch(/FallbackResource/);
+    expect(text).toMatch(/RedirectMatch 404 .*vendor/);
+    // mbstring is compiled into the php image; only opcache is added.
+    expect(text).toMatch(/^RUN install-php-extensions opcache$/m);
+  });
+
+  it("without composer.lock: versions resolve at build time and the header says so; committed assets are not rebuilt", () => {
+    const repo = repoOf("unlocked", {
+      "composer.json": composer({ "laravel/framework": "^11.0" }, { config: { platform: { php: "8.4.1" } } }),
+      artisan: "<?php\n",
+      "public/index.php": "<?php\n",
+      "public/build/manifest.json": "{}",
+      "package.json": JSON.stringify({ scripts: { build: "vite build" } }),
+    });
+    const image = build(repo, [web]);
+    expectBuilds(image, repo);
+    expect(image.content).toMatch(/composer\.json \(no composer\.lock: versions resolve at build time\)/);
+    expect(image.content).toMatch(/^FROM php:8\.4-apache-trixie AS base$/m);
+    expect(image.content).toMatch(/PHP 8\.4 \(composer\.json config\.platform\.php\)/);
+    expect(image.content).not.toMatch(/COPY composer\.lock/);
+    expect(image.content).not.toMatch(/AS assets/);
+  });
+
+  it.each([
+    [
+      "an extension without a recipe",
+      { "composer.json": composer({ "ext-oci8": "*" }), "public/index.php": "<?php\n" },
+      /requires ext-oci8, which the generated image has no recipe for/,
+    ],
+    [
+      "no front controller",
+      { "composer.json": composer({}) },
+      /no front controller was found \(public\/index\.php or index\.php\)/,
+    ],
+  ])("keeps a notice for %s", (name, files, reason) => {
+    const image = build(repoOf(name.replace(/\W+/g, "-"), files), [web]);
+    expect(image.content).toBeUndefined();
+    expect(image.notice).toMatch(/^No PHP Dockerfile is written: /);
+    expect(image.notice).toMatch(reason);
+  });
+});
