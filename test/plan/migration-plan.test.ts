@@ -132,8 +132,15 @@ describe("an inventory that calls no model", () => {
 
 const petclinic = path.join(ROOT, "test/fixtures/real/spring-petclinic/inventory.yaml");
 describe.skipIf(!existsSync(petclinic))("a Java app (corpus: spring-petclinic)", () => {
-  it("is told to add a Dockerfile on day 0: infra-migrate writes none for Java", async () => {
+  it("gets its Spring Boot Dockerfile from the repository, so the plan asks for none", async () => {
     const { artifacts } = await renderOffline(petclinic);
+    const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
+    expect(artifacts.find((a) => a.path === "Dockerfile")?.content).toMatch(/^FROM eclipse-temurin:17-jre$/m);
+    expect(plan).not.toMatch(/Dockerfiles? for the app/);
+  });
+
+  it("is told to add a Dockerfile on day 0 when its repository is not at hand", async () => {
+    const { artifacts } = await renderOffline(petclinic, "/nonexistent");
     const plan = artifacts.find((a) => a.path === PLAN_PATH)!.content;
     expect(artifacts.some((a) => a.path === "Dockerfile")).toBe(false);
     expect(plan.indexOf("A Dockerfile for the app")).toBeGreaterThan(0);
