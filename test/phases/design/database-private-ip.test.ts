@@ -9,6 +9,9 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { serviceSchema, type Service } from "../../../src/inventory/schema.js";
 import { databaseEnv } from "../../../src/phases/design/rules/database-env.js";
+import { mergeSurroundings } from "../../../src/phases/design/model-answer.js";
+import { designAnswerSchema } from "../../../src/phases/design/schema.js";
+import { chainYaml } from "../../helpers/chain.js";
 
 const SOCKET = "/cloudsql/p:r:db";
 const service = (fields: Partial<Service> & { runtime?: Service["runtime"] }): Service =>
@@ -90,5 +93,37 @@ describe("clients that take the socket keep it (no private IP)", () => {
     expect(env.changes.join("\n")).toContain("build.gradle already has the Cloud SQL Java connector");
     // The MySQL connector is another artifact: the same build does not have it.
     expect(databaseEnv(java, ["DATABASE_URL"], "mysql", SOCKET, dir).privateHost).toEqual([]);
+  });
+});
+
+describe("a model answer keeps the draft's private-IP path", () => {
+  const NODE_APP = `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: notes }
+host: { hostname: vm, os: "Debian 12" }
+services:
+  - { name: api, role: web, software: node, runtime: node, command: "node server.js", listen: ["127.0.0.1:3000"],
+      dependsOn: [db], env: [DB_HOST, DB_USER, DB_PASSWORD, DB_NAME] }
+  - { name: db, role: database, software: mysql, listen: ["127.0.0.1:3306"] }
+data:
+  - { service: db, engine: mysql, version: "8.0", sizeGiB: 2, backups: daily }
+deploy: { method: ssh-systemctl }
+target: { project: notes-prod, region: europe-west1, service: notes }
+`;
+
+  it("a dropped private IP, or a host the answer set itself, gets the draft's path back", () => {
+    const { design } = chainYaml(NODE_APP);
+    const answer = designAnswerSchema.parse(structuredClone(design));
+    const t = answer.deployment.services.find((s) => s.cloudSqlPrivateIp)!;
+    expect(t).toBeDefined();
+    delete t.cloudSqlPrivateIp;
+    delete t.vpcEgress;
+    t.env = { ...t.env, DB_HOST: "localhost" };
+    t.secrets = [...t.secrets, "DB_HOST"];
+    const merged = mergeSurroundings(answer, design.deployment).deployment.services.find((s) => s.name === t.name)!;
+    expect(merged.cloudSqlPrivateIp).toEqual({ hostEnv: ["DB_HOST"] });
+    expect(merged.vpcEgress).toBe("private-ranges-only");
+    expect(merged.env?.DB_HOST).toBeUndefined();
+    expect(merged.secrets).not.toContain("DB_HOST");
   });
 });
