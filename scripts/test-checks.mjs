@@ -1,17 +1,19 @@
 // What `npm test` runs before vitest: the build the e2e tests run, the type check of src and
 // test, Prettier and the lint. The same commands `npm run build`, `format:check` and `lint` run,
-// in two lanes at once instead of one after another: each step is single-threaded and the
-// machines here have two cores (one after another: ~55 s of a quiet run, ~80 s under load).
+// two at a time instead of one after another: each step is single-threaded and the machines here
+// have two cores (one after another: ~55 s of a quiet run, ~80 s under load).
 //
-// One change from `npm run build`: its `tsc` emits with --noCheck (TypeScript 5.6+: the same
-// JavaScript, byte for byte, without type checking), because the second lane's `tsc -p
-// tsconfig.test.json` checks src (same compiler options) together with the tests. Checking src
-// twice was ~13 s of CPU.
+// The build is skipped when dist/ is current: `npm run build` stamps dist/ with the hash of its
+// inputs (scripts/build-stamp.mjs), and `npm ci` builds, so a fresh clone's tests build nothing
+// twice. When it does run, its `tsc` emits with --noCheck (TypeScript 5.6+: the same JavaScript,
+// byte for byte, without type checking), because `tsc -p tsconfig.test.json` checks src (same
+// compiler options) together with the tests. Checking src twice was ~13 s of CPU.
 // https://www.typescriptlang.org/tsconfig/#noCheck
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildIsCurrent } from "./build-stamp.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules/.bin", name);
@@ -33,13 +35,20 @@ function buildSteps() {
   });
 }
 
-const lanes = [
-  [...buildSteps(), ["type check (src and test)", bin("tsc"), ["-p", "tsconfig.test.json"]]],
-  [
-    ["format:check", "npm", ["run", "--silent", "format:check"]],
-    ["lint", "npm", ["run", "--silent", "lint"]],
-  ],
-];
+/**
+ * Independent jobs, longest first (CPU seconds on a quiet machine): two workers take the next job
+ * as one finishes, so neither core idles while the other still has two jobs queued. A job's
+ * steps run in order (the build's steps depend on each other; nothing else depends on the build
+ * but vitest, which starts after every job).
+ */
+const buildCurrent = buildIsCurrent();
+const jobs = [
+  ["type check (src and test)", bin("tsc"), ["-p", "tsconfig.test.json"]],
+  ["format:check", "npm", ["run", "--silent", "format:check"]],
+  ...(buildCurrent ? [] : [buildSteps()]),
+  ["lint", "npm", ["run", "--silent", "lint"]],
+].map((job) => (typeof job[0] === "string" ? [job] : job));
+if (buildCurrent) console.log("test-checks: build skipped: dist/ was built from these sources (dist/.build-inputs)");
 
 /** Runs one step; resolves to its exit code with its output kept for a failure report. */
 function step([label, command, args]) {
@@ -57,8 +66,8 @@ function step([label, command, args]) {
   });
 }
 
-/** A lane's steps in order; stops at the first that fails (a failed build has nothing to check). */
-async function lane(steps) {
+/** A job's steps in order; stops at the first that fails (a failed build has nothing to check). */
+async function runJob(steps) {
   for (const s of steps) {
     const started = Date.now();
     const result = await step(s);
@@ -69,7 +78,15 @@ async function lane(steps) {
   return undefined;
 }
 
-const failures = (await Promise.all(lanes.map(lane))).filter(Boolean);
+const failures = [];
+const queue = [...jobs];
+async function worker() {
+  for (let job = queue.shift(); job; job = queue.shift()) {
+    const failure = await runJob(job);
+    if (failure) failures.push(failure);
+  }
+}
+await Promise.all([worker(), worker()]);
 for (const failure of failures) {
   process.stderr.write(
     `\ntest-checks: ${failure.label} FAILED (exit ${failure.code}, ${failure.seconds} s)\n${failure.output}`,
