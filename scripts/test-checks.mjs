@@ -9,6 +9,14 @@
 // byte for byte, without type checking), because `tsc -p tsconfig.test.json` checks src (same
 // compiler options) together with the tests. Checking src twice was ~13 s of CPU.
 // https://www.typescriptlang.org/tsconfig/#noCheck
+//
+// The type check runs TypeScript's native port (tsgo, @typescript/native-preview: the same
+// checker in Go, pinned): ~4 s of CPU where tsc took ~16 s on a quiet machine (~26 s under load).
+// Its diagnostics were compared with tsc 5.9's on this tree and on probes of the errors we make
+// (assignability, possibly-undefined, overloads, NodeNext extensions, JSON imports, missing
+// exports): identical, line and column. Single-threaded: its threads save wall time, not CPU, and
+// the other worker keeps the second core busy. The build's emit stays tsc's.
+// https://github.com/microsoft/typescript-go
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -43,7 +51,7 @@ function buildSteps() {
  */
 const buildCurrent = buildIsCurrent();
 const jobs = [
-  ["type check (src and test)", bin("tsc"), ["-p", "tsconfig.test.json"]],
+  ["type check (src and test)", bin("tsgo"), ["-p", "tsconfig.test.json", "--singleThreaded"]],
   ["format:check", "npm", ["run", "--silent", "format:check"]],
   ...(buildCurrent ? [] : [buildSteps()]),
   ["lint", "npm", ["run", "--silent", "lint"]],
