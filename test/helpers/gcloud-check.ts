@@ -72,6 +72,9 @@ async function gcloudEnv(): Promise<{ env: Record<string, string>; dir: string }
       CLOUDSDK_CORE_CHECK_GCE_METADATA: "false",
       CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: "true",
       CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: "true",
+      // No log file per command (~600 a test run, 2.5 MB): ~20 % of the batch's CPU, and the
+      // verdicts (exit code, stderr) are the same byte for byte.
+      CLOUDSDK_CORE_DISABLE_FILE_LOGGING: "true",
     },
   };
 }
