@@ -89,6 +89,22 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
   });
   afterAll(() => browser?.close());
   const renderDiagrams: typeof renderDiagramsIn = (files, opts = {}) => renderDiagramsIn(files, { browser, ...opts });
+  // A render that two tests assert on is made once (each render is a page and a Mermaid load, ~1 s
+  // of CPU): a diagram's SVG rendered alone, and one PNG render of a small and a wide diagram.
+  const aloneRuns = new Map<string, Promise<string>>();
+  const svgAlone = (input: string): Promise<string> => {
+    const svg = input.replace(/\.mmd$/, ".svg");
+    if (!aloneRuns.has(input))
+      aloneRuns.set(
+        input,
+        renderDiagrams([{ input }]).then((r) => textOf(r, svg)),
+      );
+    return aloneRuns.get(input)!;
+  };
+  const chain = Array.from({ length: 24 }, (_, i) => `  n${i}["service number ${i}"] --> n${i + 1}`).join("\n");
+  let pngRun: Promise<RenderedDiagram[]> | undefined;
+  const withPng = () =>
+    (pngRun ??= renderDiagrams([{ input: seq }, { input: mmd("wide", `flowchart LR\n${chain}\n`) }], { png: true }));
 
   it("renders two diagrams to SVG in one call, with their labels, and writes nothing itself", async () => {
     // Launches its own Chromium (no browser given): the path the CLI takes.
@@ -117,9 +133,8 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
   });
 
   it("renders byte-identical SVG on a second run", async () => {
-    const svg = path.join(dir, "flow.svg");
-    const first = textOf(await renderDiagrams([{ input: flow }]), svg);
-    expect(textOf(await renderDiagrams([{ input: flow }]), svg)).toBe(first);
+    const first = await svgAlone(flow);
+    expect(textOf(await renderDiagrams([{ input: flow }]), path.join(dir, "flow.svg"))).toBe(first);
   });
 
   it("renders each diagram of a batch to the same bytes as alone (pages are shared, state is not)", async () => {
@@ -149,7 +164,7 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
     const inputs = [seq, flow, seq2, example, flow2];
     const svg = (input: string) => input.replace(/\.mmd$/, ".svg");
     const alone = new Map<string, string>();
-    for (const input of inputs) alone.set(input, textOf(await renderDiagrams([{ input }]), svg(input)));
+    for (const input of inputs) alone.set(input, await svgAlone(input));
     const batch = await renderDiagrams(
       inputs.map((input) => ({ input })),
       { png: true },
@@ -158,7 +173,7 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
   });
 
   it("renders a PNG too when asked, in the browser it was given and leaves that browser open", async () => {
-    const [result] = await renderDiagrams([{ input: seq }], { png: true });
+    const [result] = await withPng();
     expect(browser.connected).toBe(true);
     expect(result!.outputs.map((o) => o.file)).toEqual([path.join(dir, "seq.svg"), path.join(dir, "seq.png")]);
     const png = Buffer.from(result!.outputs[1]!.data);
@@ -166,8 +181,8 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
   });
 
   it("a wide diagram's PNG is at least as wide as its SVG (not squeezed into an 800 px page)", async () => {
-    const chain = Array.from({ length: 24 }, (_, i) => `  n${i}["service number ${i}"] --> n${i + 1}`).join("\n");
-    const [result] = await renderDiagrams([{ input: mmd("wide", `flowchart LR\n${chain}\n`) }], { png: true });
+    const [, result] = await withPng();
+    expect(result!.outputs.map((o) => o.file)).toEqual([path.join(dir, "wide.svg"), path.join(dir, "wide.png")]);
     const svg = new TextDecoder().decode(result!.outputs[0]!.data);
     const viewBoxWidth = Number(/viewBox="[-\d.]+ [-\d.]+ ([\d.]+) /.exec(svg)![1]);
     expect(viewBoxWidth).toBeGreaterThan(2000);
