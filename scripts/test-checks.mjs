@@ -44,17 +44,18 @@ function buildSteps() {
 }
 
 /**
- * Independent jobs, longest first (CPU seconds on a quiet machine): two workers take the next job
+ * Independent jobs, longest first (CPU seconds on a quiet machine: Prettier ~12 s, ESLint and
+ * dependency-cruiser ~12 s, the build ~11 s, the type check ~4 s): two workers take the next job
  * as one finishes, so neither core idles while the other still has two jobs queued. A job's
  * steps run in order (the build's steps depend on each other; nothing else depends on the build
  * but vitest, which starts after every job).
  */
 const buildCurrent = buildIsCurrent();
 const jobs = [
-  ["type check (src and test)", bin("tsgo"), ["-p", "tsconfig.test.json", "--singleThreaded"]],
   ["format:check", "npm", ["run", "--silent", "format:check"]],
-  ...(buildCurrent ? [] : [buildSteps()]),
   ["lint", "npm", ["run", "--silent", "lint"]],
+  ...(buildCurrent ? [] : [buildSteps()]),
+  ["type check (src and test)", bin("tsgo"), ["-p", "tsconfig.test.json", "--singleThreaded"]],
 ].map((job) => (typeof job[0] === "string" ? [job] : job));
 if (buildCurrent) console.log("test-checks: build skipped: dist/ was built from these sources (dist/.build-inputs)");
 
