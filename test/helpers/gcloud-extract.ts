@@ -98,12 +98,15 @@ async function sandbox(): Promise<Sandbox> {
   const dir = await mkdtemp(path.join(tmpdir(), "gcloud-extract-"));
   const log = path.join(dir, "calls");
   // Every bash the sandbox starts (a script, a workflow step, a script one of them runs) reads
-  // BASH_ENV first: it defines `gcloud` as a function running the same shim in a subshell, so a
-  // call is a fork of the running shell instead of a new bash process (~6,400 calls a test run).
+  // BASH_ENV first: it sources the shim, which defines `gcloud` as a shell function, so a call
+  // runs in the calling shell instead of a new bash process (~8,000 calls a test run).
   // A call that does not go through bash's function lookup (`command gcloud`, sh, xargs) still
   // finds the shim on PATH: the same file, the same answers.
   const bashEnv = path.join(dir, "bash-env");
-  await writeFile(bashEnv, `gcloud() ( . ${shellQuote(path.join(SHIMS, "gcloud"))} )\n`);
+  await writeFile(
+    bashEnv,
+    `__gcloud_sourcing=1\n. ${shellQuote(path.join(SHIMS, "gcloud"))}\nunset __gcloud_sourcing\n`,
+  );
   return {
     dir,
     env: (world) => ({
