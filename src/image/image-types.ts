@@ -18,6 +18,8 @@ export interface ImageInput {
   osPython?: string;
   /** The app's database engine (postgres, mysql): picks the matching optional dependencies. */
   databaseEngine?: string;
+  /** Folders of user files (inventory `storage`) as image paths under APP_DIR: the runtime user writes there. */
+  uploads?: string[];
 }
 
 export interface RuntimeImage {

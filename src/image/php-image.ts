@@ -70,7 +70,9 @@ export function phpImage(input: ImageInput): RuntimeImage {
   // PHP 8.5 builds opcache in; earlier releases add it as an extension.
   const extensions = app.extensions.filter((e) => e !== "opcache" || compareVersions(version, "8.5") < 0);
   const scripts = packageJson(repo, dir).scripts ?? {};
-  const buildScript = scripts.build ? "build" : scripts.production ? "production" : undefined;
+  // Laravel Mix names its production build `production` (and BookStack's `build` is a development
+  // build); Vite's is `build`.
+  const buildScript = scripts.production ? "production" : scripts.build ? "build" : undefined;
   // Assets already in the repository (Vite's manifest, Laravel Mix's) are served as they are.
   const committed = ["public/build/manifest.json", "public/build/.vite/manifest.json", "public/mix-manifest.json"].some(
     (f) => repo.exists(at(f)),
@@ -131,7 +133,10 @@ export function phpImage(input: ImageInput): RuntimeImage {
     guardFolder: app.docroot === "",
     laravel: app.framework === "laravel",
     symfony: app.framework === "symfony",
-    writable: WRITABLE[app.framework]!.map((d) => path.posix.join(APP_DIR, at(d))).join(" "),
+    // The framework's own folders and the user-file folders the VM keeps (uploads on local disk).
+    writable: [
+      ...new Set([...WRITABLE[app.framework]!.map((d) => path.posix.join(APP_DIR, at(d))), ...(input.uploads ?? [])]),
+    ].join(" "),
     workdir: appDir,
     cmd: JSON.stringify(cmd),
   });

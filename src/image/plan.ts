@@ -4,7 +4,7 @@
 // Apache, Java as a Spring Boot jar); where the repository does not say enough (no manifest, a WAR,
 // an extension without a recipe) the image gets a notice with the reason, never a guessed file.
 import type { Inventory, Service } from "../inventory/schema.js";
-import { vmAppRoot } from "./app-root.js";
+import { APP_DIR, inImagePath, vmAppRoot } from "./app-root.js";
 import { goImage } from "./go-image.js";
 import { healthRouteOf, type HealthRoute } from "./health-route.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
@@ -112,6 +112,7 @@ export function planImages(
       root,
       processes: processesOf(inv, runtime),
       ...(databaseEngine(inv) ? { databaseEngine: databaseEngine(inv) } : {}),
+      uploads: (inv.storage ?? []).map((st) => inImagePath(st.path, root)).filter((p) => p.startsWith(`${APP_DIR}/`)),
       ...(runtime === "python" && options.osPython ? { osPython: options.osPython } : {}),
     });
   });

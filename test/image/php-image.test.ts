@@ -172,6 +172,31 @@ describe("phpImage", () => {
     expect(image.content).not.toMatch(/AS assets/);
   });
 
+  it("runs the production asset build over a development one, and lets www-data write the VM's upload folders", () => {
+    const repo = repoOf("mix", {
+      "composer.json": composer({ "laravel/framework": "^10.0" }),
+      artisan: "<?php\n",
+      "public/index.php": "<?php\n",
+      "package.json": JSON.stringify({ scripts: { build: "npm-run-all build:*:dev", production: "mix --production" } }),
+      "yarn.lock": "",
+    });
+    const image = phpImage({
+      repo,
+      appName: "docs",
+      runtime: "php",
+      dockerfile: "Dockerfile",
+      root: "/var/www/docs",
+      processes: [web],
+      uploads: ["/app/public/uploads", "/app/storage/uploads"],
+    });
+    expectBuilds(image, repo);
+    expect(image.content).toMatch(/^RUN yarn run production$/m);
+    expect(image.content).toMatch(/^RUN corepack enable$/m);
+    expect(image.content).toMatch(
+      /^RUN mkdir -p .*\/app\/bootstrap\/cache \/app\/public\/uploads \/app\/storage\/uploads && chown -R www-data:www-data /m,
+    );
+  });
+
   it.each([
     [
       "an extension without a recipe",
