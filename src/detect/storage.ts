@@ -49,6 +49,24 @@ export function activeStorageFolder(
   return /root:\s*<%=\s*Rails\.root\.join\(\s*["']([\w./-]+)["']\s*\)\s*%>/.exec(block)?.[1];
 }
 
+/**
+ * Laravel's local disks rooted in storage/ (config/filesystems.php: `'root' => storage_path('uploads/files/')`,
+ * BookStack's attachments): the top folder under storage/ holds user files. Laravel's own folders
+ * (storage/app's private files, framework caches, logs) are not; storage/app/public is a
+ * conventional folder already.
+ */
+export function laravelDiskFolders(configTexts: { file: string; text: string }[]): string[] {
+  const folders = new Set<string>();
+  for (const { file, text } of configTexts) {
+    if (!file.endsWith("filesystems.php")) continue;
+    for (const m of text.matchAll(/['"]root['"]\s*=>\s*storage_path\(\s*['"]([\w./-]+)['"]\s*\)/g)) {
+      const top = m[1]!.replace(/^\/+/, "").split("/")[0]!;
+      if (top && !["app", "framework", "logs"].includes(top)) folders.add(`storage/${top}`);
+    }
+  }
+  return [...folders];
+}
+
 export function objectStorageInUse(env: Record<string, string>): boolean {
   return Object.entries(env).some(([k, v]) => OBJECT_STORAGE.some(([key, value]) => key.test(k) && value.test(v)));
 }
@@ -76,8 +94,9 @@ export function detectStorage(
       for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
     }
     const activeStorage = activeStorageFolder(configTexts, env);
+    const laravelDisks = laravelDiskFolders(configTexts);
     for (const dir of [...dirs].sort()) {
-      if (!CONVENTIONAL.some((c) => c.test(dir)) && dir !== activeStorage) continue;
+      if (!CONVENTIONAL.some((c) => c.test(dir)) && dir !== activeStorage && !laravelDisks.includes(dir)) continue;
       const path = `${appPath.replace(/\/+$/, "")}/${dir}`;
       if (![...found.keys()].some((p) => path.startsWith(`${p}/`) || p === path))
         found.set(path, { path, purpose: "user uploads" });

@@ -290,6 +290,24 @@ describe("user-file folders", () => {
     expect(detectStorage({ S3_ENABLED: "true" }, "/opt/app", files)).toEqual([]);
     expect(detectStorage({}, undefined, files)).toEqual([]);
   });
+
+  it("takes a Laravel disk rooted in storage/ (BookStack's attachments), not Laravel's own folders", async () => {
+    const app = await context({
+      "app/Config/filesystems.php": `<?php return ['disks' => [
+        'local' => ['driver' => 'local', 'root' => storage_path('app')],
+        'public' => ['driver' => 'local', 'root' => storage_path('app/public')],
+        'attachments' => ['driver' => 'local', 'root' => storage_path('uploads/files/')],
+        'images' => ['driver' => 'local', 'root' => storage_path('uploads/images/')],
+        'logs' => ['driver' => 'local', 'root' => storage_path('logs')],
+      ]];`,
+    });
+    const files = ["storage/uploads/files/a.pdf", "storage/app/x", "storage/logs/laravel.log", "public/uploads/i.png"];
+    expect(detectStorage({}, "/var/www/docs", files, app.configTexts).map((s) => s.path)).toEqual([
+      "/var/www/docs/public/uploads",
+      "/var/www/docs/storage/uploads",
+    ]);
+    expect(detectStorage({ STORAGE_TYPE: "s3" }, "/var/www/docs", files, app.configTexts)).toEqual([]);
+  });
 });
 
 describe("a VM whose units do not run the app", () => {

@@ -34,6 +34,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   maybe: { ruby: "3.4" }, // Gemfile.lock RUBY VERSION
   pixelfed: { php: "8.3" }, // composer.json require.php ^8.1|^8.2|^8.3: 8.1 and 8.2 are past end of life
   "spring-petclinic": { java: "17" }, // pom.xml <java.version>17
+  bookstack: { php: "8.3" }, // composer.json config.platform.php 8.1.0, past end of life
 };
 const FAMILY: Record<string, string> = {
   python: "python",
