@@ -10,6 +10,7 @@ export type PhpFramework = "laravel" | "symfony" | "plain";
 
 interface ComposerJson {
   require?: Record<string, string>;
+  scripts?: Record<string, unknown>;
   config?: { platform?: Record<string, string> };
 }
 
@@ -29,6 +30,8 @@ export interface PhpApp {
   extensions: string[];
   unknown: string[];
   requires: Set<string>;
+  /** composer.json's scripts (Symfony's post-install-cmd runs cache:clear and assets:install). */
+  scripts: Record<string, unknown>;
 }
 
 /**
@@ -114,5 +117,6 @@ export function phpApp(repo: AppRepo, dir: string, databaseEngine?: string, work
     extensions: extensions.filter((e) => INSTALLABLE.has(e)),
     unknown: extensions.filter((e) => !INSTALLABLE.has(e)),
     requires,
+    scripts: json?.scripts ?? {},
   };
 }

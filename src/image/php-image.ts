@@ -121,7 +121,8 @@ export function phpImage(input: ImageInput): RuntimeImage {
     publicDir: at("public"),
     composerDir: dir || ".",
     vendorDir: at("vendor"),
-    envFile: path.posix.join(APP_DIR, at(".env")),
+    envFileRel: at(".env"),
+    postInstall: Boolean(app.scripts["post-install-cmd"]),
     ...(app.framework === "laravel" && app.docroot === "public"
       ? {
           storageLink: path.posix.join(APP_DIR, at("storage/app/public")),

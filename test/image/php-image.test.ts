@@ -119,7 +119,10 @@ describe("phpImage", () => {
 
   it("Symfony: bin/console, var/ writable, an empty .env so the environment rules, messenger with pcntl", () => {
     const repo = repoOf("symfony", {
-      "composer.json": composer({ "symfony/framework-bundle": "^7.1", "symfony/runtime": "^7.1", "ext-ctype": "*" }),
+      "composer.json": composer(
+        { "symfony/framework-bundle": "^7.1", "symfony/runtime": "^7.1", "ext-ctype": "*" },
+        { scripts: { "auto-scripts": { "cache:clear": "symfony-cmd" }, "post-install-cmd": ["@auto-scripts"] } },
+      ),
       "composer.lock": JSON.stringify({ packages: [] }),
       "bin/console": "#!/usr/bin/env php\n",
       "public/index.php": "<?php\n",
@@ -133,7 +136,9 @@ describe("phpImage", () => {
     const text = image.content!;
     expect(text).toMatch(/install-php-extensions opcache pcntl pdo_pgsql$/m);
     expect(text).toMatch(/APP_ENV=prod APP_DEBUG=0/);
-    expect(text).toMatch(/^RUN touch \/app\/\.env$/m);
+    expect(text).toMatch(
+      /^RUN touch \.env \\\n {2}&& APP_ENV=prod APP_DEBUG=0 composer run-script --working-dir=\. --no-dev post-install-cmd$/m,
+    );
     expect(text).toMatch(/mkdir -p \/app\/var\/cache \/app\/var\/log/);
     expect(text).not.toMatch(/AS assets/);
     expect(image.argv.consume).toMatchObject({ ok: true, argv: ["php", "bin/console", "messenger:consume", "async"] });
