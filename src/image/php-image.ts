@@ -81,7 +81,13 @@ export function phpImage(input: ImageInput): RuntimeImage {
   const pm = assets ? nodeManager(repo, dir) : undefined;
   const node = assets ? supportedVersion("node", declaredVersion("node", repo, dir)?.min) : "";
   const appDir = placed.image.workdir;
-  const argv: Record<string, ProcessArgv> = { ...placed.image.argv };
+  const argv: Record<string, ProcessArgv> = {};
+  // Debian's versioned CLI (`/usr/bin/php8.2`) is `php` in the official image.
+  for (const [name, a] of Object.entries(placed.image.argv))
+    argv[name] =
+      a.ok && /^php\d[\d.]*$/.test(a.argv[0]!)
+        ? { ...a, argv: ["php", ...a.argv.slice(1)], dropped: [...a.dropped, `${a.argv[0]} → php`] }
+        : a;
   const served = input.processes.filter(
     (s) => s.role === "web" && !(s.protocols ?? []).includes("websocket") && servedByImage(s.command),
   );
@@ -91,7 +97,11 @@ export function phpImage(input: ImageInput): RuntimeImage {
       argv: ["apache2-foreground"],
       dropped: [`${s.command ?? s.software} (the image's Apache serves the app over HTTP on $PORT)`],
     };
-  const cmd = input.processes[0] && served.includes(input.processes[0]) ? ["apache2-foreground"] : placed.cmd;
+  const first = input.processes[0];
+  const cmd =
+    first && served.includes(first)
+      ? ["apache2-foreground"]
+      : placed.cmd?.map((w, i) => (i === 0 && /^php\d[\d.]*$/.test(w) ? "php" : w));
   if (!cmd) return withNotice("the first process's command cannot run as a plain container command.");
   const content = renderTemplateSync("image/Dockerfile.php.hbs", {
     app: input.appName,

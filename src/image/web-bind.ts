@@ -98,7 +98,10 @@ const SERVERS: Server[] = [
     listen: (p) => [`--port=${p}`, "--address=0.0.0.0"],
   },
   {
-    is: (a) => prog(a) === "php" && after(a, "serve"),
+    // `artisan serve`, and Laravel's own servers: Reverb and laravel-websockets (websockets), Octane.
+    is: (a) =>
+      /^php[\d.]*$/.test(prog(a)) &&
+      ["serve", "reverb:start", "websockets:serve", "octane:start"].some((command) => after(a, command)),
     drop: [
       ["--host", true],
       ["--port", true],

@@ -129,7 +129,7 @@ describe("phpImage", () => {
     });
     const image = build(
       repo,
-      [web, svc("consume", "worker", "php /var/www/shop/bin/console messenger:consume async")],
+      [web, svc("consume", "worker", "/usr/bin/php8.2 /var/www/shop/bin/console messenger:consume async")],
       "postgres",
     );
     expectBuilds(image, repo);

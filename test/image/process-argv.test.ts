@@ -34,6 +34,16 @@ describe("processArgv", () => {
       "celery flower --port=${PORT} --address=0.0.0.0",
     ],
     ["/usr/bin/node build/server/index.js --services=web", undefined, "node build/server/index.js --services=web"],
+    [
+      "/usr/bin/php8.3 /var/www/chat/artisan reverb:start --host=127.0.0.1 --port=8080",
+      "/var/www/chat",
+      "php8.3 artisan reverb:start --host=0.0.0.0 --port=${PORT}",
+    ],
+    [
+      "php artisan websockets:serve --port 6001",
+      undefined,
+      "php artisan websockets:serve --host=0.0.0.0 --port=${PORT}",
+    ],
   ])("web: %s", (command, root, expected) => {
     const r = web(command, root);
     expect(r.ok && r.argv.join(" ")).toBe(expected);
