@@ -39,6 +39,7 @@ const SLOW_FIRST = [
   "test/phases/llmops/generated-pytest.test.ts",
   "test/e2e/",
   "test/phases/llmops/gateway-corpus.test.ts",
+  "test/phases/corpus-validation.test.ts",
 ];
 
 class SlowFirstSequencer extends BaseSequencer {

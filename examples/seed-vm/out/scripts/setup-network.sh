@@ -45,6 +45,7 @@ exists() {
   ((DRY_RUN)) && return 1
   "$@" >/dev/null 2>&1
 }
+# The caches name their network by its full path.
 NETWORK_PATH="projects/$PROJECT_ID/global/networks/$NETWORK"
 
 echo "== APIs"
