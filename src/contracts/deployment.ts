@@ -86,6 +86,12 @@ export const deployTargetSchema = z.object({
         .array(z.string().regex(ENV_NAME))
         .max(5)
         .describe("Env names the deploy sets to the instance's private IP, looked up at each deploy."),
+      onlyEgress: z
+        .boolean()
+        .optional()
+        .describe(
+          "True when the private IP is the target's only reason for Direct VPC egress: it reaches no Memorystore.",
+        ),
     })
     .optional()
     .describe(
@@ -303,6 +309,14 @@ export function isAiWorkerTarget(target: Pick<DeployTarget, "kind" | "name">): b
  */
 export function isAiGatewayTarget(target: Pick<DeployTarget, "kind" | "name">): boolean {
   return target.kind === "api" && /(^|-)(ai|llm|genai|ml)-gateway$/.test(target.name);
+}
+
+/**
+ * Whether a target reaches Memorystore: Direct VPC egress that is not only for Cloud SQL's private
+ * IP (results written before that path existed have egress only for caches).
+ */
+export function reachesMemorystore(target: Pick<DeployTarget, "vpcEgress" | "cloudSqlPrivateIp">): boolean {
+  return Boolean(target.vpcEgress) && !target.cloudSqlPrivateIp?.onlyEgress;
 }
 
 /** An API that serves the product's users (not the private AI gateway). */

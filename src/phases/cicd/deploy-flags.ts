@@ -7,6 +7,7 @@ import {
   isAiGatewayTarget,
   isAiWorkerTarget,
   isAppApi,
+  reachesMemorystore,
   type DeployTarget,
   type Deployment,
 } from "../../contracts/deployment.js";
@@ -33,7 +34,7 @@ export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<
   for (const name of target.plainEnv ?? []) out.push([name, plainEnvVar(name)]);
   // A client that takes only a host: the instance's private IP, reached over Direct VPC egress.
   for (const name of target.cloudSqlPrivateIp?.hostEnv ?? []) out.push([name, CLOUD_SQL_PRIVATE_IP_VAR]);
-  if (target.vpcEgress) {
+  if (reachesMemorystore(target)) {
     (deployment.caches ?? []).forEach((cache, i) => {
       for (const name of cache.urlEnv) {
         // A name the target also mounts as a secret stays a secret (gcloud refuses both).

@@ -8,7 +8,7 @@ import {
   type Flowchart,
 } from "../../render/mermaid.js";
 import { fitFlowchart } from "../../render/mermaid-collapse.js";
-import { isAiGatewayTarget, isAiWorkerTarget, isAppApi } from "../../contracts/deployment.js";
+import { isAiGatewayTarget, isAiWorkerTarget, isAppApi, reachesMemorystore } from "../../contracts/deployment.js";
 import type { DesignResult } from "./schema.js";
 
 // Big designs collapse to kinds (fitFlowchart): dozens of workers, queues and schedules are
@@ -100,7 +100,12 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
       classes: ["data"],
     });
     for (const s of dep.services.filter((x) => x.cloudSqlInstance === db.instance))
-      edges.push({ from: `svc-${s.name}`, to: "db", label: "connector", style: "thick" });
+      edges.push({
+        from: `svc-${s.name}`,
+        to: "db",
+        label: s.cloudSqlPrivateIp ? "private IP" : "connector",
+        style: "thick",
+      });
     if (db.readReplicas > 0) {
       add("data", { id: "replica", label: `Read replica x${db.readReplicas}`, shape: "cylinder", classes: ["data"] });
       edges.push({ from: "db", to: "replica", label: "replication", style: "dotted" });
@@ -108,7 +113,7 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   }
   for (const name of targetsOf("memorystore")) {
     add("data", { id: `cache-${name}`, label: `Memorystore\n${name}`, shape: "cylinder", classes: ["data"] });
-    for (const s of dep.services.filter((x) => x.vpcEgress))
+    for (const s of dep.services.filter(reachesMemorystore))
       edges.push({ from: `svc-${s.name}`, to: `cache-${name}`, label: "VPC egress", style: "thick" });
   }
   for (const b of dep.buckets ?? []) {

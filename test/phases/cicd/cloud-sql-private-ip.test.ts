@@ -51,7 +51,9 @@ describe("a MySQL client that takes only a host (Rails mysql2)", () => {
     const onSql = rails.design.deployment.services.filter((t) => t.cloudSqlInstance);
     expect(onSql.map((t) => t.kind).sort()).toEqual(expect.arrayContaining(["api", "job"]));
     for (const t of onSql) {
-      expect(t.cloudSqlPrivateIp, t.name).toEqual({ hostEnv: ["DB_HOST"] });
+      expect(t.cloudSqlPrivateIp?.hostEnv, t.name).toEqual(["DB_HOST"]);
+      // Sidekiq reaches Redis too; the others have Direct VPC egress for Cloud SQL alone.
+      expect(t.cloudSqlPrivateIp?.onlyEgress, t.name).toBe(t.replaces[0] === "sidekiq" ? undefined : true);
       expect(t.vpcEgress, t.name).toBe("private-ranges-only");
       expect(t.env?.DB_HOST, t.name).toBeUndefined();
       expect(t.env?.DB_SOCKET, t.name).toBeUndefined();
@@ -61,10 +63,13 @@ describe("a MySQL client that takes only a host (Rails mysql2)", () => {
     const migrate = steps.findIndex((s) => /^Migrate the database/.test(s.name ?? ""));
     expect(lookup).toBeGreaterThanOrEqual(0);
     expect(migrate).toBeGreaterThan(lookup);
+    const sidekiq = onSql.find((t) => t.replaces[0] === "sidekiq")!.name;
     const deploys = steps.filter((s) => /^(Deploy|Migrate)/.test(s.name ?? ""));
     expect(deploys.length).toBe(onSql.length + 1);
     for (const s of deploys) {
       expect(s.run, s.name).toContain("DB_HOST=${CLOUD_SQL_PRIVATE_IP}");
+      // Only the process that used Redis on the VM is given its Memorystore address.
+      expect(s.run?.includes("REDIS_URL=${CACHE_0_URL}"), s.name).toBe(s.name === `Deploy ${sidekiq} (worker-pool)`);
       expect(s.run, s.name).toContain("--network=shop-vpc");
       expect(s.run, s.name).toContain("--subnet=shop-run");
       expect(s.run, s.name).toContain("--vpc-egress=private-ranges-only");

@@ -128,7 +128,7 @@ describe("app environment on Cloud Run", () => {
     // instance's private IP, which the deploy sets DB_HOST to; the VM's host is never carried.
     const bare = design("mysql", ["DB_HOST", "DB_PASSWORD"]);
     expect(target(bare, "web").env ?? {}).toEqual({});
-    expect(target(bare, "web").cloudSqlPrivateIp).toEqual({ hostEnv: ["DB_HOST"] });
+    expect(target(bare, "web").cloudSqlPrivateIp).toEqual({ hostEnv: ["DB_HOST"] }); // web also reaches Redis
     expect(target(bare, "worker").env).toEqual({ DB_HOST: SOCKET });
     expect(target(bare, "worker").cloudSqlPrivateIp).toBeUndefined();
     for (const name of ["web", "worker"]) expect(target(bare, name).secrets, name).toEqual(["DB_PASSWORD"]);
@@ -173,7 +173,7 @@ describe("app environment on Cloud Run", () => {
     expect(app.cloudSqlPrivateIp).toBeUndefined();
     const api = target(laravel, "api");
     expect(api.env ?? {}).toEqual({});
-    expect(api.cloudSqlPrivateIp).toEqual({ hostEnv: ["DB_HOST"] });
+    expect(api.cloudSqlPrivateIp).toEqual({ hostEnv: ["DB_HOST"], onlyEgress: true });
     expect(api.secrets).toEqual(["SPRING_DATASOURCE_PASSWORD", "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME"]);
     expect(laravel.mapping.find((m) => m.service === "api")!.appChanges.join("\n")).toMatch(
       /JDBC, which cannot open a unix socket, and its build has no Cloud SQL Java connector \(com\.google\.cloud\.sql:mysql-socket-factory-connector-j-8\): it reaches Cloud SQL over the instance's private IP/,

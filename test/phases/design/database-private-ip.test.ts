@@ -121,7 +121,7 @@ target: { project: notes-prod, region: europe-west1, service: notes }
     t.env = { ...t.env, DB_HOST: "localhost" };
     t.secrets = [...t.secrets, "DB_HOST"];
     const merged = mergeSurroundings(answer, design.deployment).deployment.services.find((s) => s.name === t.name)!;
-    expect(merged.cloudSqlPrivateIp).toEqual({ hostEnv: ["DB_HOST"] });
+    expect(merged.cloudSqlPrivateIp).toEqual({ hostEnv: ["DB_HOST"], onlyEgress: true });
     expect(merged.vpcEgress).toBe("private-ranges-only");
     expect(merged.env?.DB_HOST).toBeUndefined();
     expect(merged.secrets).not.toContain("DB_HOST");

@@ -185,7 +185,7 @@ export function applyAppEnv(d: Draft): void {
     if (plan.plain.length) t.plainEnv = plan.plain;
     if (plan.privateHost) {
       // The instance's private IP: reached over Direct VPC egress (planEdge adds the network).
-      t.cloudSqlPrivateIp = { hostEnv: plan.privateHost };
+      t.cloudSqlPrivateIp = { hostEnv: plan.privateHost, ...(t.vpcEgress ? {} : { onlyEgress: true }) };
       t.vpcEgress ??= "private-ranges-only";
     }
     d.notes.env = { ...d.notes.env, [t.name]: plan };

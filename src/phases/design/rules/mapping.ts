@@ -2,7 +2,7 @@
 // Processes follow their plan (processes.ts); brokers and caches their homes (store-homes.ts);
 // what nothing managed replaces is an open decision with options (open-decisions.ts), never dropped.
 import type { Service } from "../../../inventory/schema.js";
-import { isAppApi } from "../../../contracts/deployment.js";
+import { isAppApi, reachesMemorystore } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
@@ -23,7 +23,7 @@ export function memorystoreName(d: Draft, home: StoreHome): string {
 
 function memorystore(d: Draft, home: StoreHome): MappingEntry {
   const s = home.service;
-  const users = d.services.filter((t) => t.vpcEgress).map((t) => t.name);
+  const users = d.services.filter(reachesMemorystore).map((t) => t.name);
   const memcached = home.home === "memorystore-memcached";
   const uses = describeUses(home);
   const urlEnv = d.caches.find((c) => c.name === memorystoreName(d, home))?.urlEnv ?? [];
