@@ -21,7 +21,7 @@ import { compareVersions, declaredVersion, supportedVersion } from "./runtime-ve
 import { planProcesses } from "./workdir.js";
 
 /** A VM's PHP web front: PHP-FPM, Apache, or PHP's development servers. The image's Apache replaces them. */
-const SERVED_BY_IMAGE = /(^|\/)(php-fpm[\d.]*|apache2|httpd|apache2ctl)$|^php[\d.]*$/;
+const SERVED_BY_IMAGE = /(^|\/)(php-fpm[\d.]*|apache2|httpd|apache2?ctl)$|^php[\d.]*$/;
 
 function servedByImage(command: string | undefined): boolean {
   const words = (command ?? "").trim().split(/\s+/);

@@ -220,3 +220,30 @@ describe("phpImage", () => {
     expect(image.notice).toMatch(reason);
   });
 });
+
+describe("the VM's PHP web front", () => {
+  const repo = repoOf("fronts", { "composer.json": composer({}), "public/index.php": "<?php\n" });
+  it.each([
+    ["/usr/sbin/php-fpm8.3 --nodaemonize --fpm-config /etc/php/8.3/fpm/php-fpm.conf"],
+    ["/usr/sbin/apachectl start"],
+    ["/usr/sbin/apache2ctl -D FOREGROUND"],
+    ["/usr/sbin/httpd -DFOREGROUND"],
+    ["php artisan serve --host 127.0.0.1 --port 8000"],
+  ])("%s is replaced by the image's Apache on $PORT", (command) => {
+    const image = build(repo, [svc("web", "web", command)]);
+    expect(image.argv.web).toMatchObject({ ok: true, argv: ["apache2-foreground"] });
+    expect(image.cmd).toEqual(["apache2-foreground"]);
+  });
+
+  it("a websocket server of the app keeps its own command, bound to $PORT", () => {
+    const reverb = {
+      ...svc("ws", "web", "php /var/www/shop/artisan reverb:start"),
+      protocols: ["websocket"],
+    } as Service;
+    const image = build(repo, [svc("web", "web", "/usr/sbin/php-fpm8.3 -F"), reverb]);
+    expect(image.argv.ws).toMatchObject({
+      ok: true,
+      argv: ["php", "artisan", "reverb:start", "--host=0.0.0.0", "--port=8080"],
+    });
+  });
+});
