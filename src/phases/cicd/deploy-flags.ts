@@ -126,7 +126,10 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
   }
   if (target.vpcEgress) {
     // Direct VPC egress into the subnet scripts/setup-network.sh creates (private IPs: Memorystore,
-    // Cloud SQL's private IP).
+    // Cloud SQL's private IP). In the project's own network the Cloud Run service agent's default
+    // role may use the subnet: the deployer needs no network role. A new instance's connections
+    // can take a minute to establish; the startup probe allows two.
+    // https://cloud.google.com/run/docs/configuring/vpc-direct-vpc
     const net = deployment.network ?? { network: "default", subnet: "default" };
     flags.push(`--network=${net.network}`, `--subnet=${net.subnet}`, `--vpc-egress=${target.vpcEgress}`);
   }
