@@ -8,6 +8,7 @@ import type { GenerationSettings, ThinkingLevel } from "../model/generation.js";
 import type { ProviderChoice } from "../model/types.js";
 import type { PhaseOptions } from "../contracts/phase.js";
 import { PROVIDER_CHOICES } from "../model/provider-choices.js";
+import { terminal } from "./terminal.js";
 
 const rawSchema = z.object({
   inventory: z.string().min(1).optional(),
@@ -45,7 +46,7 @@ export interface Settings {
 export async function resolveSettings(
   raw: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
-  cwd = process.cwd(),
+  cwd = terminal().cwd(),
 ): Promise<Settings> {
   const parsed = rawSchema.safeParse(raw);
   if (!parsed.success) {

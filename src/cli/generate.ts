@@ -7,6 +7,7 @@ import type { Settings } from "./common.js";
 import type { Output } from "./output.js";
 import { printBackups, printChanges } from "./print-changes.js";
 import { createProgress } from "./progress.js";
+import { terminal } from "./terminal.js";
 
 export interface GenerateRequest {
   phases: PhaseId[];
@@ -36,7 +37,7 @@ export async function runGenerate(request: GenerateRequest): Promise<number> {
       options: settings.options,
       dryRun: settings.dryRun,
       force: settings.force,
-      env: process.env,
+      env: terminal().env,
       render: request.render ? { png: request.png === true } : undefined,
       onEvent: progress.onEvent,
     });
@@ -83,7 +84,7 @@ function printGenerateReport(out: Output, report: GenerateReport): void {
   const tokens = report.tokens.totalTokens
     ? `, ${report.tokens.totalTokens} tokens (~$${report.estimatedModelCostUsd.toFixed(3)})`
     : "";
-  const where = path.relative(process.cwd(), report.outDir) || ".";
+  const where = path.relative(terminal().cwd(), report.outDir) || ".";
   out.info(
     `${report.dryRun ? out.c.yellow("Dry run:") : out.c.green("Done:")} ` +
       `${verb ? `${verb} create` : "created"} ${counts.create}, ${verb ? "update" : "updated"} ${counts.update}, ` +
@@ -92,7 +93,7 @@ function printGenerateReport(out: Output, report: GenerateReport): void {
   );
   for (const phase of report.phases) out.info(`  ${out.c.bold(phase.phase)}: ${phase.summary}`);
   if (report.plan) {
-    const plan = path.relative(process.cwd(), path.join(report.outDir, report.plan)) || report.plan;
+    const plan = path.relative(terminal().cwd(), path.join(report.outDir, report.plan)) || report.plan;
     out.info(
       `${out.c.bold("Next:")} follow ${plan}, the migration plan day by day (prerequisites to switching off the VM).`,
     );

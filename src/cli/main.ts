@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { CancelledError, ExitCode, InfraMigrateError } from "../errors.js";
 import { toolVersion } from "../package-root.js";
 import { createOutput, type GlobalFlags } from "./output.js";
+import { exitCodeSet, terminal, withTerminal, type Terminal } from "./terminal.js";
 import { registerPhaseCommands } from "./commands/phase.js";
 import { registerRun } from "./commands/run.js";
 import { registerPersonas } from "./commands/personas.js";
@@ -39,7 +40,7 @@ export function buildProgram(): Command {
   // Before any subcommand exists: commander copies these settings into each one when it is
   // created, so usage errors in `audit --bogus` also reach our handler (exit 2, not commander's 1).
   program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  program.configureOutput({ writeErr: (s) => terminal().stderr.write(s), writeOut: (s) => terminal().stdout.write(s) });
   registerInit(program);
   registerPhaseCommands(program);
   registerRun(program);
@@ -49,11 +50,17 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs one command line and returns its exit code. `inside`: run in the caller's process with
+ * these streams, environment and folder (tests of parsing, messages and exit codes); the process's
+ * own exit code and streams are left alone. Without it, the process's (bin/infra-migrate.js).
+ */
+export async function main(argv: string[], inside?: Terminal): Promise<number> {
+  if (inside) return (await withTerminal(inside, () => main(argv))).value;
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
+    return exitCodeSet() ?? ExitCode.ok;
   } catch (error) {
     return reportError(error, program.opts<GlobalFlags>(), argv);
   }

@@ -1,6 +1,7 @@
 // Everything a person or a CI log sees goes through here. With --json, stdout carries exactly one
 // JSON document and every human line goes to stderr. Colour only on a TTY, never with NO_COLOR.
 import { Chalk, type ChalkInstance } from "chalk";
+import { terminal } from "./terminal.js";
 
 export interface GlobalFlags {
   json?: boolean;
@@ -35,8 +36,8 @@ export function colorEnabled(flags: GlobalFlags, env: NodeJS.ProcessEnv, isTTY: 
 
 export function createOutput(
   flags: GlobalFlags,
-  env: NodeJS.ProcessEnv = process.env,
-  streams: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin?: NodeJS.ReadStream } = process,
+  env: NodeJS.ProcessEnv = terminal().env,
+  streams: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin?: NodeJS.ReadStream } = terminal(),
 ): Output {
   const json = flags.json === true;
   const quiet = flags.quiet === true;

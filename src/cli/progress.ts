@@ -2,6 +2,7 @@
 // log-update, and plain one-line-per-event output everywhere else (CI logs, pipes, --json).
 import type { PipelineEvent } from "../pipeline/run-pipeline.js";
 import type { Output } from "./output.js";
+import { terminal } from "./terminal.js";
 
 interface Row {
   phase: string;
@@ -27,8 +28,8 @@ const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
  */
 export async function createProgress(
   out: Output,
-  stream: NodeJS.WriteStream = process.stderr,
-  env: NodeJS.ProcessEnv = process.env,
+  stream: NodeJS.WriteStream = terminal().stderr,
+  env: NodeJS.ProcessEnv = terminal().env,
   { terminalOnly = false } = {},
 ): Promise<Progress> {
   const live = !out.json && !out.quiet && stream.isTTY === true && env.CI !== "true" && env.TERM !== "dumb";

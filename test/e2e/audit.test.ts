@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGemini, type FakeGemini } from "../helpers/fake-gemini.mjs";
 import { cleanEnv, listFiles, runCli, tempDir } from "../helpers/cli.js";
+import { runInProcess } from "../helpers/cli-in-process.js";
 import { SEED_INVENTORY, inputFromFile } from "../helpers/phase-input.js";
 import { auditOffline } from "../../src/phases/audit/offline.js";
 
@@ -167,7 +168,7 @@ describe("audit through the real Gemini SDK against the fake server", () => {
 
   it("--provider gemini without credentials is a usage error (exit 2)", async () => {
     const out = await tempDir();
-    const result = await runCli(["audit", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "gemini"]);
+    const result = await runInProcess(["audit", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "gemini"]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/GEMINI_API_KEY/);
   });

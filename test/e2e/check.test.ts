@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGemini, type FakeGemini } from "../helpers/fake-gemini.mjs";
 import { cleanEnv, runCli, tempDir } from "../helpers/cli.js";
+import { runInProcess } from "../helpers/cli-in-process.js";
 import { SEED_INVENTORY } from "../helpers/phase-input.js";
 import { seedOutputCopy } from "../helpers/seed-output.js";
 import { geminiSeedCopy, geminiSeedRun } from "../helpers/seed-gemini-output.js";
@@ -86,7 +87,7 @@ describe("check, offline", () => {
       2,
     ],
   ])("%s", async (_name, args, code) => {
-    const result = await runCli([...args(out), "--json"]);
+    const result = await runInProcess([...args(out), "--json"]); // bad input: no need for a process of its own
     expect(result.exitCode).toBe(code);
     expect(JSON.parse(String(result.stdout))).toMatchObject({ ok: false });
   });

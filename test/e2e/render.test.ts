@@ -5,6 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, parseOne, runCli, tempDir } from "../helpers/cli.js";
+import { runInProcess } from "../helpers/cli-in-process.js";
 import { SEED_INVENTORY } from "../helpers/phase-input.js";
 import { seedOutputCopy } from "../helpers/seed-output.js";
 
@@ -62,8 +63,9 @@ describe("render", () => {
   });
 
   it("without a usable Chromium: exit 2 with the install hint", async () => {
+    // In this process: Chromium is looked for (in the given environment) before anything is loaded.
     const env = cleanEnv({ PUPPETEER_EXECUTABLE_PATH: "/nonexistent/chromium" });
-    const result = await runCli(["render", "--out", out], { env });
+    const result = await runInProcess(["render", "--out", out], { env });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/Chromium not found at \/nonexistent\/chromium/);
     expect(result.stderr).toMatch(/apt-get install -y chromium/);
@@ -78,7 +80,7 @@ describe("render", () => {
     ["a file that is not .mmd", (_dir: string) => ["render", SEED_INVENTORY], /Not a Mermaid \.mmd file/],
   ])("%s → exit 2", async (_name, args, message) => {
     const empty = await tempDir("im-e2e-render-empty-");
-    const result = await runCli(args(empty));
+    const result = await runInProcess(args(empty));
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(message);
   });

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { PHASE_IDS, type PhaseId } from "../../phases/registry.js";
 import { addTargetOptions } from "../options.js";
 import type { GlobalFlags, Output } from "../output.js";
+import { setExitCode, terminal } from "../terminal.js";
 import type { CheckReport } from "../../engine/check.js";
 
 const HELP = `
@@ -89,9 +90,9 @@ export function registerCheck(program: Command): void {
     const skipped: PhaseId[] | undefined =
       !explicit && skip ? PHASE_IDS.filter((p) => !selectPhases(undefined, skip).includes(p)) : undefined;
     const { only: _o, skip: _s, all: _a, ...rest } = all;
-    const settings = await resolveSettings(rest, process.env);
+    const settings = await resolveSettings(rest, terminal().env);
     // The live phase table on a terminal, as `run` shows it; nothing extra in CI logs and pipes.
-    const progress = await createProgress(out, process.stderr, process.env, { terminalOnly: true });
+    const progress = await createProgress(out, terminal().stderr, terminal().env, { terminalOnly: true });
     const report = await checkDrift({
       inventoryFile: settings.inventoryFile,
       outDir: settings.outDir,
@@ -102,7 +103,7 @@ export function registerCheck(program: Command): void {
       provider: typeof all.provider === "string" ? settings.provider : undefined,
       model: settings.model,
       options: settings.options,
-      env: process.env,
+      env: terminal().env,
       timeoutMs: settings.timeoutMs,
       toolVersion: toolVersion(),
       onEvent: progress.onEvent,
@@ -113,6 +114,6 @@ export function registerCheck(program: Command): void {
     } else {
       printReport(out, report);
     }
-    process.exitCode = report.exitCode;
+    setExitCode(report.exitCode);
   });
 }

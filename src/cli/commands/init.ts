@@ -4,6 +4,7 @@
 // question table in src/init/questions.ts.
 import { Option, type Command } from "commander";
 import type { GlobalFlags } from "../output.js";
+import { setExitCode } from "../terminal.js";
 import { PROVIDER_CHOICES } from "../../model/provider-choices.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -95,6 +96,6 @@ export function registerInit(program: Command): void {
         import("../output.js"),
         import("../wizard/init-action.js"),
       ]);
-      process.exitCode = await runInitCommand(all, createOutput(all));
+      setExitCode(await runInitCommand(all, createOutput(all)));
     });
 }

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import type { PhaseId } from "../../phases/registry.js";
 import { addTargetOptions, addWriteOptions } from "../options.js";
 import type { GlobalFlags } from "../output.js";
+import { setExitCode, terminal } from "../terminal.js";
 
 const PHASES: { id: PhaseId; summary: string; example: string; extra?: (cmd: Command) => Command }[] = [
   {
@@ -50,8 +51,8 @@ export function registerPhaseCommands(program: Command): void {
         import("../generate.js"),
       ]);
       const out = createOutput(all);
-      const settings = await resolveSettings(all, process.env);
-      process.exitCode = await runGenerate({ phases: [phase.id], settings, out, command: phase.id });
+      const settings = await resolveSettings(all, terminal().env);
+      setExitCode(await runGenerate({ phases: [phase.id], settings, out, command: phase.id }));
     });
   }
 }

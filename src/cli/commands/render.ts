@@ -3,6 +3,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import type { GlobalFlags } from "../output.js";
+import { terminal } from "../terminal.js";
 
 export function registerRender(program: Command): void {
   program
@@ -27,10 +28,10 @@ export function registerRender(program: Command): void {
       const report = await renderProject({
         paths,
         outDir: path.resolve(all.out ?? "."),
-        cwd: process.cwd(),
+        cwd: terminal().cwd(),
         png: all.png === true,
         force: all.force === true,
-        env: process.env,
+        env: terminal().env,
       });
       if (out.json) {
         out.emitJson(report);

@@ -4,6 +4,7 @@ import { PHASE_IDS, type PhaseId } from "../../phases/registry.js";
 import { InputError } from "../../errors.js";
 import { addTargetOptions, addWriteOptions } from "../options.js";
 import type { GlobalFlags } from "../output.js";
+import { setExitCode, terminal } from "../terminal.js";
 
 function parsePhaseList(value: string | undefined, flag: string): PhaseId[] | undefined {
   if (value === undefined) return undefined;
@@ -58,14 +59,16 @@ export function registerRun(program: Command): void {
     const out = createOutput(all);
     const phases = selectPhases(all.only as string | undefined, all.skip as string | undefined);
     const { only: _o, skip: _s, render: _r, png: _p, ...rest } = all;
-    const settings = await resolveSettings(rest, process.env);
-    process.exitCode = await runGenerate({
-      phases,
-      settings,
-      out,
-      command: "run",
-      render: all.render === true,
-      png: all.png === true,
-    });
+    const settings = await resolveSettings(rest, terminal().env);
+    setExitCode(
+      await runGenerate({
+        phases,
+        settings,
+        out,
+        command: "run",
+        render: all.render === true,
+        png: all.png === true,
+      }),
+    );
   });
 }

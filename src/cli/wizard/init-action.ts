@@ -4,6 +4,7 @@ import path from "node:path";
 import type { InitEvent, InitReport } from "../../engine/init.js";
 import type { Output } from "../output.js";
 import { printBackups, printChanges } from "../print-changes.js";
+import { terminal } from "../terminal.js";
 
 function printDetected(out: Output, event: Extract<InitEvent, { type: "detected" }>, cwd: string): void {
   const root = event.machine?.root;
@@ -20,7 +21,11 @@ function printDetected(out: Output, event: Extract<InitEvent, { type: "detected"
   for (const w of event.facts.warnings ?? []) out.warn(`${out.c.yellow("warning:")} ${w}`);
 }
 
-export async function runInitCommand(raw: Record<string, unknown>, out: Output, cwd = process.cwd()): Promise<number> {
+export async function runInitCommand(
+  raw: Record<string, unknown>,
+  out: Output,
+  cwd = terminal().cwd(),
+): Promise<number> {
   const { initProject, HOST_WARNING_PATH } = await import("../../engine/init.js");
   // --json is for machines: they do not answer questions, so it never prompts either.
   const interactive = out.interactive && !out.json;
