@@ -24,7 +24,6 @@ const ISOLATED = [
   "test/validate/shellcheck.test.ts",
   "test/model/gemini.test.ts",
   "test/model/gemini-vertex.test.ts",
-  "test/e2e/gemini-replay.test.ts",
   "test/detect/ssh-collect.test.ts",
 ];
 

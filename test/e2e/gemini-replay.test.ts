@@ -17,6 +17,8 @@ import { EXAMPLE_INVENTORIES } from "../helpers/sent-schemas.js";
 // Thinking the default model (Flash-Lite) gets per phase; phases not listed keep the model's own.
 const THINKING: Record<string, string | undefined> = { audit: "medium", design: "medium", cicd: "low", llmops: "low" };
 
+// This file shares its worker with others (vitest.config.ts): it puts GOOGLE_GEMINI_BASE_URL back
+// as it found it, and its runs keep the process-wide verdict store off (cache: false).
 let fake: FakeGemini;
 const saved = process.env.GOOGLE_GEMINI_BASE_URL;
 beforeAll(async () => {
@@ -41,6 +43,9 @@ describe.each(EXAMPLE_INVENTORIES)("recorded answers for $name", ({ name, file }
       provider: "gemini",
       options: {},
       env: { GEMINI_API_KEY: "test-key-not-real" },
+      // No kept plans or verdicts: every file is validated here (and the verdict store, which is
+      // process-wide, stays off for the files that share this worker).
+      cache: false,
     });
     // Phases that do not apply to the inventory (llmops without `llm`) are left out.
     const applicable = PHASE_IDS.filter((p) => !phaseMeta(p).skipReason?.(result.inventory.inventory));
