@@ -9,6 +9,7 @@ import { uniqueName } from "./merge.js";
 import { appPathOnHost, assemble, configReader, readAppContext } from "./assemble.js";
 import { DEV_FILE } from "./app-context.js";
 import { lineOf, looksLikeNginx, parseNginxConfig } from "./nginx.js";
+import { APACHE_SITE, apacheFindings } from "./apache.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
@@ -78,6 +79,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const cron: ServiceFinding[] = [];
   const compose: ServiceFinding[] = [];
   const nginx: ServiceFinding[] = [];
+  const apacheSites: { shown: string; text: string }[] = [];
   let procfile: ReturnType<typeof parseProcfile> | undefined;
   let name: string | undefined;
   let nodeStart: string | undefined;
@@ -204,6 +206,10 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
         names.add(name);
         cron.push({ ...job, name, onHost: entry.host });
       }
+    } else if (entry.host && APACHE_SITE.test(file)) {
+      // Apache's sites are read once the units and sockets say whether Apache runs (apache.ts).
+      const text = await entry.read();
+      if (text) apacheSites.push({ shown, text });
     } else if (NGINX_CANDIDATE.test(file)) {
       const text = await entry.read();
       if (!text || !looksLikeNginx(text)) continue;
@@ -227,7 +233,13 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const socketsText = listenersOf ? await listenersOf() : undefined;
   if (listenersOf && socketsText === undefined)
     warnings.push("ss could not be run on this machine: listening ports were not read (install iproute2)");
-  const listening = listenerFindings(parseListeners(socketsText ?? "")).map((l) => ({ ...l, onHost: true }));
+  const sockets = parseListeners(socketsText ?? "");
+  const listening = listenerFindings(sockets).map((l) => ({ ...l, onHost: true }));
+  const apache = hostRoot
+    ? await apacheFindings({ hostRoot, sites: apacheSites, units: systemd, listeners: sockets, evidence })
+    : [];
+  // The PHP app Apache serves: its folder's composer.json says the framework, its .env the settings.
+  for (const site of apache) await readAppDir(site.workingDirectory);
   for (const l of listening) evidence.push({ file: "ss -ltnp", found: describe(l) });
   const host = hostRoot ? await readHostFacts(hostRoot) : undefined;
   for (const dir of hostRoot ? await unreadableHostDirs(hostRoot) : []) {
@@ -258,6 +270,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     ...ecosystemApps,
     ...(procfile?.services ?? []),
     ...nginx,
+    ...apache,
     ...cron,
     ...listening,
   ];
@@ -269,7 +282,8 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       evidence,
     );
   const hostRead =
-    hostRoot !== undefined && [...systemd, ...pm2.apps, ...nginx, ...cron, ...listening].some((f) => f.onHost);
+    hostRoot !== undefined &&
+    [...systemd, ...pm2.apps, ...nginx, ...apache, ...cron, ...listening].some((f) => f.onHost);
   const { services, database, storage } = await assemble({
     findings,
     deps,

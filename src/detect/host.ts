@@ -11,11 +11,17 @@ import { readSmallText } from "./walk.js";
 
 export type { HostFacts } from "./types.js";
 
+/** Apache's enabled sites and loaded modules (apache.ts): Debian's apache2, then RHEL's httpd. */
+export const APACHE_SITE_DIRS = ["etc/apache2/sites-enabled", "etc/httpd/conf.d"];
+export const APACHE_MODULE_DIRS = ["etc/apache2/mods-enabled", "etc/httpd/conf.modules.d"];
+
 /** Folders (relative to the host root) whose files describe the services; one level deep. */
 export const HOST_DIRS = [
   "etc/systemd/system",
   "etc/nginx/sites-enabled",
   "etc/nginx/conf.d",
+  ...APACHE_SITE_DIRS,
+  ...APACHE_MODULE_DIRS,
   "etc/cron.d",
   "var/spool/cron/crontabs",
   ...SUPERVISOR_DIRS,

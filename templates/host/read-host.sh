@@ -195,10 +195,31 @@ pm2_dirs() {
     }' "$f"
   done
 }
+# Apache sites' DocumentRoot (their <Directory> paths in a site without one), the folder above
+# public/ for a Laravel or Symfony root: where a mod_php app lives (keep in step with apache.ts).
+apache_dirs() {
+  [ "$have_awk" = yes ] || return 0
+  printf '%s' "$files" | awk '
+    /^etc\/(apache2\/sites-[a-z]+\/|httpd\/conf\.d\/)[^\/]+\.conf$/ {
+      roots = ""; dirs = ""
+      while ((getline line < $0) > 0) {
+        low = tolower(line)
+        if (low !~ /^[ \t]*(documentroot[ \t]|<directory[ \t])/) continue
+        v = line; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t]*>.*$/, "", v); sub(/[ \t\r]+$/, "", v)
+        if (v ~ /^"/) { v = substr(v, 2); sub(/".*$/, "", v) } else sub(/[ \t].*$/, "", v)
+        sub(/\/+$/, "", v); sub(/\/public$/, "", v)
+        if (v !~ /^\/./) continue
+        if (low ~ /^[ \t]*documentroot/) roots = roots v "\n"; else dirs = dirs v "\n"
+      }
+      close($0)
+      printf "%s", (roots != "" ? roots : dirs)
+    }'
+}
 apps=$({
   unit_values WorkingDirectory own
   supervisor_dirs
   pm2_dirs
+  apache_dirs
 } | normalize | awk '!seen[$0]++')
 envs="$envs$nl$(unit_values EnvironmentFile all | normalize)"
 listing=$(
