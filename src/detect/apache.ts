@@ -8,6 +8,7 @@
 import path from "node:path";
 import { readdir } from "node:fs/promises";
 import { lineOf } from "./nginx.js";
+import { apacheBodyLimit, type BodyLimit } from "./body-limit.js";
 import { APACHE_MODULE_DIRS, statInRoot, type Listener } from "./host.js";
 import type { Evidence, ServiceFinding } from "./types.js";
 
@@ -24,6 +25,8 @@ export interface ApacheSite {
   roots: string[];
   listen: string[];
   proxiesToPorts: number[];
+  /** The largest LimitRequestBody set in the site. */
+  bodyLimit?: BodyLimit;
 }
 
 /** `<VirtualHost *:80 [::]:443>` addresses, DocumentRoot or <Directory> paths, and ProxyPass ports. */
@@ -44,7 +47,9 @@ export function parseApacheSite(text: string): ApacheSite {
   const proxied = new Set<number>();
   for (const m of body.matchAll(/^\s*ProxyPass(?:Match)?\s+\S+\s+"?[a-z]+:\/\/[^/:\s"]+:(\d{1,5})/gim))
     proxied.add(Number(m[1]));
+  const bodyLimit = apacheBodyLimit(body);
   return {
+    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
     roots: [...new Set(documentRoots.length ? documentRoots : directories)],
     listen: [...listen].sort(),
     proxiesToPorts: [...proxied].sort((a, b) => a - b),
@@ -98,6 +103,7 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
   for (const site of input.sites) {
     const parsed = parseApacheSite(site.text);
     const apps: string[] = [];
+    const limit = parsed.bodyLimit !== undefined ? { maxRequestBodyMiB: parsed.bodyLimit } : {};
     for (const root of modPhp ? parsed.roots : []) {
       const app = appRootOf(root);
       if (!apps.includes(app) && ((await isPhpApp(hostRoot, root)) || (await isPhpApp(hostRoot, app)))) apps.push(app);
@@ -114,6 +120,7 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
         dependsOn: [],
         process: { runtime: "php", protocols: ["http"] },
         workingDirectory: app,
+        ...limit,
         onHost: true,
         source: site.shown,
         ...lineOf(site.text, /^\s*DocumentRoot\s/i),
@@ -128,6 +135,7 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
         listen: parsed.listen,
         dependsOn: [],
         proxiesToPorts: parsed.proxiesToPorts,
+        ...limit,
         onHost: true,
         source: site.shown,
         ...lineOf(site.text, /^\s*ProxyPass/i),

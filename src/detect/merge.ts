@@ -5,6 +5,7 @@
 import { SERVICE_ROLES, type ServiceRole } from "../inventory/schema.js";
 import { portOf } from "./command.js";
 import type { DependencyFacts } from "./dependencies.js";
+import { largerLimit } from "./body-limit.js";
 import { unionNames } from "./systemd.js";
 import type { DetectedService, ServiceFinding } from "./types.js";
 
@@ -100,6 +101,9 @@ export function mergeServices(
     if (finding.env?.length) same.env = unionNames(same.env, finding.env);
     same.envFile ??= finding.envFile;
     same.proxiesToPorts ??= finding.proxiesToPorts;
+    // Two sites of one nginx: uploads go to the one that takes the most.
+    const bodyLimit = largerLimit(same.maxRequestBodyMiB, finding.maxRequestBodyMiB);
+    if (bodyLimit !== undefined) same.maxRequestBodyMiB = bodyLimit;
   }
   const has = (pred: (s: ServiceFinding) => boolean) => merged.some(pred);
   const names = () => new Set(merged.map((s) => s.name));

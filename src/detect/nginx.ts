@@ -1,6 +1,7 @@
 // An nginx site config: the ports it listens on and the upstream ports it proxies to, so the
 // proxy can be linked to the app server listening there.
 import type { ServiceFinding } from "./types.js";
+import { nginxBodyLimit } from "./body-limit.js";
 
 function stripComments(text: string): string {
   return text.replace(/#.*$/gm, "");
@@ -55,12 +56,14 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
     for (const port of (named && upstreams.get(named)) || []) proxied.add(port);
   }
   if (listen.size === 0 && proxied.size === 0) return undefined;
+  const bodyLimit = nginxBodyLimit(text);
   return {
     name: "nginx",
     role: "reverse-proxy",
     software: "nginx",
     listen: [...listen].sort((a, b) => Number(a.split(":").pop()) - Number(b.split(":").pop()) || (a < b ? -1 : 1)),
     proxiesToPorts: [...proxied].sort((a, b) => a - b),
+    ...(bodyLimit !== undefined ? { maxRequestBodyMiB: bodyLimit } : {}),
     source: file,
     ...lineOf(text, /^\s*listen\s/),
   };

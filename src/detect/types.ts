@@ -25,6 +25,8 @@ export interface ServiceAnswer {
   protocols?: Protocol[];
   longRunning?: boolean;
   usedFor?: StoreUse[];
+  /** The largest request body the web front (nginx, Apache) accepts, in MiB: how big an upload the product takes. */
+  maxRequestBodyMiB?: number | "unlimited";
 }
 
 export interface HostFacts {

@@ -81,6 +81,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.protocols?.length ? { protocols: s.protocols } : {}),
     ...(s.longRunning !== undefined ? { longRunning: s.longRunning } : {}),
     ...(s.usedFor?.length ? { usedFor: s.usedFor } : {}),
+    ...(s.maxRequestBodyMiB !== undefined ? { maxRequestBodyMiB: s.maxRequestBodyMiB } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "protocols",
     "longRunning",
     "usedFor",
+    "maxRequestBodyMiB",
   ]),
   "data[]": new Set(["engine", "version", "sizeGiB", "backups"]),
 };

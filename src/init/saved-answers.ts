@@ -46,6 +46,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     protocols: s.protocols,
     longRunning: s.longRunning,
     usedFor: s.usedFor,
+    maxRequestBodyMiB: s.maxRequestBodyMiB,
   };
   return {
     name,

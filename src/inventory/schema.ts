@@ -93,6 +93,11 @@ export const serviceSchema = z.looseObject({
   longRunning: z.boolean().optional(),
   /** Data stores: what the apps use this one for. */
   usedFor: z.array(z.enum(STORE_USES)).max(STORE_USES.length).optional(),
+  /**
+   * Web fronts: the largest request body accepted, in MiB, or "unlimited" (nginx client_max_body_size,
+   * Apache LimitRequestBody): how big an upload the product takes. Cloud Run caps HTTP/1 bodies at 32 MiB.
+   */
+  maxRequestBodyMiB: z.union([z.number().positive().max(1_048_576), z.literal("unlimited")]).optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
 

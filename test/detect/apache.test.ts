@@ -93,6 +93,21 @@ describe("Apache on the VM", () => {
     ]);
   });
 
+  it("LimitRequestBody in the site is the web process's upload limit, over ssh too", async () => {
+    const site = LARAVEL_SITE.replace("    <Directory", "    LimitRequestBody 209715200\n    <Directory");
+    const vm = await trees.make({ ...debianLaravel, "etc/apache2/sites-enabled/shop.conf": site });
+    const collected = await collectOverSsh(
+      { destination: "deploy@app-vm-01" },
+      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
+    );
+    try {
+      expect((await detect(vm)).services.map((s) => s.maxRequestBodyMiB)).toEqual([200]);
+      expect((await detect(collected.root)).services.map((s) => s.maxRequestBodyMiB)).toEqual([200]);
+    } finally {
+      await collected.cleanup();
+    }
+  });
+
   it("the ssh read sees the same Apache, modules and app folder as the disk read", async () => {
     const vm = await trees.make(debianLaravel);
     const collected = await collectOverSsh(

@@ -3,6 +3,7 @@ import { ASSUMED_LLM_LATENCY_SECONDS } from "../../inventory/schema.js";
 import type { AuditRule } from "./rules.js";
 import { cite, evidenceOf, standIn } from "./assumptions.js";
 import { isAssumed } from "../../inventory/assumed.js";
+import { largeUploads } from "./rules-uploads.js";
 
 const names = (list: { name: string }[]) => list.map((s) => s.name);
 
@@ -201,4 +202,5 @@ export const MORE_RULES: AuditRule[] = [
   scheduledJobs,
   outdatedSoftware,
   smallTeamToil,
+  largeUploads,
 ];

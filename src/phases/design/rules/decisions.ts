@@ -8,6 +8,7 @@ import type { Draft } from "./draft.js";
 import type { TopicDecision } from "./topic-decision.js";
 import { storageDecision, storeDecision, websocketDecision, workerDecision } from "./worker-decisions.js";
 import { sqliteAdr } from "./sqlite-narrative.js";
+import { uploadsDecision } from "./uploads-decision.js";
 
 export type { Topic, TopicDecision } from "./topic-decision.js";
 
@@ -142,6 +143,8 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
   if (stores) out.push(stores);
   const storage = storageDecision(d);
   if (storage) out.push(storage);
+  const uploads = uploadsDecision(d);
+  if (uploads) out.push(uploads);
   if (d.topo.proxies.length) {
     out.push({
       topic: "edge",

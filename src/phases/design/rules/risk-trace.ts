@@ -4,12 +4,14 @@ import type { Risk } from "../../../contracts/audit-result.js";
 import type { Decision, RiskTrace } from "../schema.js";
 import type { Topic, TopicDecision } from "./topic-decision.js";
 import { isModelCallRisk } from "./ai-worker.js";
+import { isLargeUploadRisk } from "../../../inventory/upload-limit.js";
 import type { Draft } from "./draft.js";
 
 function candidates(d: Draft, r: Risk): Topic[] {
   const hits = (names: { name: string }[]) => names.some((s) => r.affects.includes(s.name));
   const db = hits(d.topo.databases);
   const sched = hits([...d.topo.beats, ...d.topo.crons]);
+  if (isLargeUploadRisk(r)) return ["uploads", "storage"];
   switch (r.category) {
     case "single-point-of-failure": {
       const onlyDb = db && r.affects.length === 1;

@@ -12,6 +12,7 @@ export type Topic =
   | "cache"
   | "websockets"
   | "storage"
+  | "uploads"
   | "edge"
   | "scheduling"
   | "delivery"

@@ -1,0 +1,105 @@
+// How big an upload the VM's web front takes: nginx client_max_body_size (units, 0 = no limit, any
+// level, the largest across sites) and Apache LimitRequestBody, carried onto the inventory's service.
+import { afterAll, describe, expect, it } from "vitest";
+import { apacheBodyLimit, largerLimit, nginxBodyLimit, nginxSize } from "../../src/detect/body-limit.js";
+import { parseApacheSite } from "../../src/detect/apache.js";
+import { parseNginxConfig } from "../../src/detect/nginx.js";
+import { detectRepo } from "../../src/detect/detect-repo.js";
+import { TempTrees } from "../helpers/file-tree.js";
+
+const trees = new TempTrees("im-body-limit-");
+afterAll(() => trees.removeAll());
+
+describe("nginxSize", () => {
+  it.each([
+    ["100m", 100],
+    ["100M", 100],
+    ["1g", 1024],
+    ["2G", 2048],
+    ["512k", 0.5],
+    ["1048576", 1],
+    ["1500000", 1.43],
+    ["0", "unlimited"],
+    ["0m", "unlimited"],
+    ["10mb", undefined],
+    ["$limit", undefined],
+  ] as const)("%s → %s", (value, mib) => {
+    expect(nginxSize(value)).toBe(mib);
+  });
+});
+
+describe("nginxBodyLimit", () => {
+  it.each([
+    ["none set", "server { listen 80; }", undefined],
+    ["server level", "server {\n  listen 80;\n  client_max_body_size 50M;\n}", 50],
+    [
+      "a location raises it: the largest counts",
+      "server {\n  client_max_body_size 10m;\n  location /upload {\n    client_max_body_size 2g;\n  }\n}",
+      2048,
+    ],
+    [
+      "0 anywhere is no limit",
+      "http { client_max_body_size 100m; server { location /api { client_max_body_size 0; } } }",
+      "unlimited",
+    ],
+    ["commented out", "server {\n  # client_max_body_size 500m;\n  client_max_body_size 8m;\n}", 8],
+  ] as const)("%s", (_name, text, mib) => {
+    expect(nginxBodyLimit(text)).toBe(mib);
+  });
+
+  it("is the site finding's maxRequestBodyMiB", () => {
+    const site =
+      "server {\n  listen 80;\n  client_max_body_size 250m;\n  location / { proxy_pass http://127.0.0.1:8000; }\n}\n";
+    expect(parseNginxConfig(site, "etc/nginx/sites-enabled/app")?.maxRequestBodyMiB).toBe(250);
+    expect(parseNginxConfig("server { listen 80; }", "x")).not.toHaveProperty("maxRequestBodyMiB");
+  });
+});
+
+describe("apacheBodyLimit", () => {
+  it.each([
+    ["bytes", "<VirtualHost *:80>\n  LimitRequestBody 104857600\n</VirtualHost>", 100],
+    ["0 is no limit", "<Directory /var/www>\n  LimitRequestBody 0\n</Directory>", "unlimited"],
+    [
+      "the largest of several",
+      "LimitRequestBody 1048576\n<Location /upload>\n LimitRequestBody 536870912\n</Location>",
+      512,
+    ],
+    ["commented out", "# LimitRequestBody 0\n", undefined],
+  ] as const)("%s", (_name, text, mib) => {
+    expect(apacheBodyLimit(text)).toBe(mib);
+    expect(parseApacheSite(text).bodyLimit).toBe(mib);
+  });
+});
+
+describe("largerLimit", () => {
+  it.each([
+    [undefined, undefined, undefined],
+    [10, undefined, 10],
+    [undefined, "unlimited", "unlimited"],
+    [10, 250, 250],
+    [4096, "unlimited", "unlimited"],
+  ] as const)("%s, %s → %s", (a, b, larger) => {
+    expect(largerLimit(a, b)).toBe(larger);
+  });
+});
+
+describe("a VM's nginx sites", () => {
+  const site = (port: number, size: string) =>
+    `server {\n  listen 80;\n  client_max_body_size ${size};\n  location / { proxy_pass http://127.0.0.1:${port}; }\n}\n`;
+
+  it("give the proxy the largest limit of its sites", async () => {
+    const vm = await trees.make({
+      "etc/nginx/sites-enabled/app": site(8000, "20m"),
+      "etc/nginx/sites-enabled/media": site(8001, "300m"),
+      "etc/nginx/sites-enabled/admin":
+        "server {\n  listen 8080;\n  location / { proxy_pass http://127.0.0.1:8000; }\n}\n",
+    });
+    const facts = await detectRepo(await trees.make({}), {
+      readRemote: async () => undefined,
+      host: { root: vm, readListeners: async () => undefined },
+    });
+    const proxy = facts.services.find((s) => s.role === "reverse-proxy");
+    expect(proxy?.software).toBe("nginx");
+    expect(proxy?.maxRequestBodyMiB).toBe(300);
+  });
+});
