@@ -4,7 +4,7 @@
 import path from "node:path";
 import { renderTemplateSync } from "../render/templates.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
-import { declaredVersion, supportedVersion } from "./runtime-versions.js";
+import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import type { AppRepo } from "./repo.js";
 
 /** Modules that need cgo (C libraries): the binary then links glibc and runs on distroless/base. */
@@ -51,9 +51,7 @@ export function goImage(input: ImageInput): RuntimeImage {
   const content = renderTemplateSync("image/Dockerfile.go.hbs", {
     app: input.appName,
     version,
-    versionNote: declared
-      ? `${declared.source}${version !== declared.min ? `; builds with the nearest supported Go` : ""}`
-      : "the app declares none",
+    versionNote: versionNote(declared, version, { gap: "builds with the nearest supported Go" }),
     modFiles: [at("go.mod"), ...(repo.exists(at("go.sum")) ? [at("go.sum")] : [])],
     moduleDir: moduleDir || ".",
     binary,

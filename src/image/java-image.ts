@@ -8,7 +8,7 @@ import { renderTemplateSync } from "../render/templates.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { javaBuild } from "./java-build.js";
 import type { ProcessArgv } from "./process-argv.js";
-import { declaredVersion, supportedVersion, SUPPORTED } from "./runtime-versions.js";
+import { declaredVersion, supportedVersion, SUPPORTED, versionNote } from "./runtime-versions.js";
 import { shellTokens } from "./shell-words.js";
 
 const JAR = "app.jar";
@@ -69,9 +69,10 @@ export function javaImage(input: ImageInput): RuntimeImage {
   const content = renderTemplateSync("image/Dockerfile.java.hbs", {
     app: input.appName,
     version,
-    versionNote: declared
-      ? `${declared.source}${version !== declared.min ? `; ${declared.min} has no supported image, the nearest supported release is used` : ""}`
-      : "the build declares none",
+    versionNote: versionNote(declared, version, {
+      none: "the build declares none",
+      gap: `${declared?.min} has no supported image, the nearest supported release is used`,
+    }),
     toolLabel: build.why ?? (build.tool === "maven" ? "Maven (mvnw)" : "Gradle (gradlew)"),
     maven: build.tool === "maven",
     subdir: dir,

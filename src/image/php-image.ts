@@ -17,7 +17,7 @@ import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { nodeManager, packageJson } from "./node-image.js";
 import { phpApp } from "./php-app.js";
 import type { ProcessArgv } from "./process-argv.js";
-import { compareVersions, declaredVersion, supportedVersion } from "./runtime-versions.js";
+import { compareVersions, declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import { planProcesses } from "./workdir.js";
 
 /** A VM's PHP web front: PHP-FPM, Apache, or PHP's development servers. The image's Apache replaces them. */
@@ -106,9 +106,7 @@ export function phpImage(input: ImageInput): RuntimeImage {
   const content = renderTemplateSync("image/Dockerfile.php.hbs", {
     app: input.appName,
     version,
-    versionNote: declared
-      ? `${declared.source}${version !== declared.min ? `; ${declared.min} has no upstream support, the nearest supported release is used` : ""}`
-      : "the app declares none",
+    versionNote: versionNote(declared, version),
     frameworkLabel: { laravel: "Laravel", symfony: "Symfony", plain: "plain PHP" }[app.framework],
     composer: app.composer,
     composerFiles: app.locked ? [at("composer.json"), at("composer.lock")] : [at("composer.json")],

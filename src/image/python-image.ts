@@ -14,7 +14,7 @@ import {
   venvPrograms,
 } from "./python-deps.js";
 import type { AppRepo } from "./repo.js";
-import { type DeclaredVersion, declaredVersion, supportedVersion } from "./runtime-versions.js";
+import { type DeclaredVersion, declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import { planProcesses } from "./workdir.js";
 
 const MANIFEST_FILES = ["requirements.txt", "pyproject.toml", "Pipfile", "uv.lock", "poetry.lock"];
@@ -85,11 +85,9 @@ export function pythonImage(input: ImageInput): RuntimeImage {
     };
   const declared = declaredVersion("python", repo, manifest.dir) ?? impliedByDjango(manifest, repo);
   const version = supportedVersion("python", declared?.min ?? input.osPython, declared?.below);
-  const versionNote = declared
-    ? `${declared.source}${version !== declared.min ? `; ${declared.min} has no upstream support, the nearest supported release is used` : ""}`
-    : input.osPython
-      ? `the VM's OS ships ${input.osPython}; the app declares none`
-      : "the app declares none";
+  const note = versionNote(declared, version, {
+    none: input.osPython ? `the VM's OS ships ${input.osPython}; the app declares none` : undefined,
+  });
   const runs = Object.values(placed.image.argv).flatMap((a) => (a.ok ? [a.argv[0]!] : []));
   const extras = neededExtras(manifest, input.databaseEngine, runs);
   const packages = [...manifest.packages, ...extras.flatMap((e) => manifest.extras[e] ?? [])];
@@ -115,7 +113,7 @@ export function pythonImage(input: ImageInput): RuntimeImage {
   const content = renderTemplateSync("image/Dockerfile.python.hbs", {
     app: input.appName,
     version,
-    versionNote,
+    versionNote: note,
     manifestLabel: `${manifest.dir ? `${manifest.dir}/` : ""}${LABEL[manifest.manager]}`,
     uv: manifest.manager === "uv" || manifest.manager === "pyproject",
     manifests: manifest.files,
@@ -125,5 +123,5 @@ export function pythonImage(input: ImageInput): RuntimeImage {
     buildSteps,
     cmd: (placed.cmd ?? ["python"]).join(" "),
   });
-  return { ...placed.image, content, version, versionNote, packageManager: manifest.manager };
+  return { ...placed.image, content, version, versionNote: note, packageManager: manifest.manager };
 }

@@ -4,7 +4,7 @@
 import path from "node:path";
 import { renderTemplateSync } from "../render/templates.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
-import { declaredVersion, supportedVersion } from "./runtime-versions.js";
+import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import type { AppRepo } from "./repo.js";
 import { planProcesses } from "./workdir.js";
 
@@ -39,9 +39,7 @@ export function rubyImage(input: ImageInput): RuntimeImage {
   const content = renderTemplateSync("image/Dockerfile.ruby.hbs", {
     app: input.appName,
     version,
-    versionNote: declared
-      ? `${declared.source}${version !== declared.min ? `; ${declared.min} has no upstream support, the nearest supported release is used` : ""}`
-      : "the app declares none",
+    versionNote: versionNote(declared, version),
     gemLabel: locked ? `${at("Gemfile.lock")}` : `${at("Gemfile")} (no Gemfile.lock: versions resolve at build time)`,
     locked,
     gemfiles: locked ? [at("Gemfile"), at("Gemfile.lock")] : [at("Gemfile")],

@@ -73,6 +73,21 @@ export interface DeclaredVersion {
   source: string;
 }
 
+/**
+ * The Dockerfile's note on where its runtime release comes from: the declaration, and why the
+ * image uses another release when the declared one has no supported image (`gap`), else
+ * `none` when nothing is declared.
+ */
+export function versionNote(
+  declared: DeclaredVersion | undefined,
+  version: string,
+  { none = "the app declares none", gap }: { none?: string; gap?: string } = {},
+): string {
+  if (!declared) return none;
+  if (version === declared.min) return declared.source;
+  return `${declared.source}; ${gap ?? `${declared.min} has no upstream support, the nearest supported release is used`}`;
+}
+
 /** `>=3.12`, `~=3.11`, `^3.10`, `>= 3.1.0`, `>=20 <23`, `3.12.4`, `20`, `lts/iron` (ignored). */
 export function parseConstraint(stack: Stack, text: string, source: string): DeclaredVersion | undefined {
   const lower = /(?:>=|~=|\^|~>|==|=|~)?\s*v?(\d+(?:\.\d+)?)/.exec(text);
