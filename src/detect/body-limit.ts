@@ -5,6 +5,9 @@
 // Only explicit settings count: nginx's default is 1 MiB, and Apache's default (1 GiB since 2.4.54,
 // unlimited before) is not what the app allows (PHP's post_max_size, 8 MiB by default, is).
 
+/** nginx's main file on the VM (read for its http{} level; host.ts's HOST_FILES). */
+export const NGINX_MAIN = "etc/nginx/nginx.conf";
+
 /** MiB, or "unlimited" (0 in nginx and Apache). */
 export type BodyLimit = number | "unlimited";
 
@@ -36,6 +39,40 @@ export function nginxBodyLimit(text: string): BodyLimit | undefined {
   for (const m of text.replace(/#.*$/gm, "").matchAll(/\bclient_max_body_size\s+([^;\s]+)\s*;/g))
     limit = largerLimit(limit, nginxSize(m[1]!));
   return limit;
+}
+
+/** Each `client_max_body_size` with the blocks it sits in (`["http"]`, `["server", "location"]`). */
+export function nginxBodyLimitsByBlock(text: string): { limit: BodyLimit; blocks: string[] }[] {
+  const found: { limit: BodyLimit; blocks: string[] }[] = [];
+  const blocks: string[] = [];
+  for (const m of text.replace(/#.*$/gm, "").matchAll(/([^{};]*)\{|\}|([^{};]*);/g)) {
+    if (m[1] !== undefined) blocks.push(m[1].trim().split(/\s+/)[0] ?? "");
+    else if (m[0] === "}") blocks.pop();
+    else {
+      const size = /^\s*client_max_body_size\s+(\S+)\s*$/.exec(m[2] ?? "")?.[1];
+      const limit = size === undefined ? undefined : nginxSize(size);
+      if (limit !== undefined) found.push({ limit, blocks: [...blocks] });
+    }
+  }
+  return found;
+}
+
+/**
+ * A site's limit once nginx.conf's http{} level is known: the http value applies to every server
+ * that sets none of its own (a location's own value then only adds to it).
+ */
+export function withHttpLevel(siteText: string, httpLimit: BodyLimit | undefined): BodyLimit | undefined {
+  const own = nginxBodyLimitsByBlock(siteText);
+  const siteMax = own.reduce<BodyLimit | undefined>((max, e) => largerLimit(max, e.limit), undefined);
+  const serverSets = own.some((e) => e.blocks.at(-1) === "server" || e.blocks.length === 0);
+  return serverSets ? siteMax : largerLimit(siteMax, httpLimit);
+}
+
+/** nginx.conf's http{}-level `client_max_body_size` (the default every server inherits). */
+export function nginxHttpBodyLimit(text: string): BodyLimit | undefined {
+  return nginxBodyLimitsByBlock(text)
+    .filter((e) => e.blocks.length === 1 && e.blocks[0] === "http")
+    .reduce<BodyLimit | undefined>((max, e) => largerLimit(max, e.limit), undefined);
 }
 
 /** The largest `LimitRequestBody` (bytes, 0 = no limit) in an Apache site, at any level. */

@@ -9,6 +9,7 @@ import { uniqueName } from "./merge.js";
 import { appPathOnHost, assemble, configReader, readAppContext } from "./assemble.js";
 import { DEV_FILE } from "./app-context.js";
 import { lineOf, looksLikeNginx, parseNginxConfig } from "./nginx.js";
+import { NGINX_MAIN, nginxHttpBodyLimit, withHttpLevel, type BodyLimit } from "./body-limit.js";
 import { APACHE_SITE, apacheFindings } from "./apache.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
@@ -80,6 +81,8 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const compose: ServiceFinding[] = [];
   const nginx: ServiceFinding[] = [];
   const apacheSites: { shown: string; text: string }[] = [];
+  const nginxHostSites = new Map<ServiceFinding, string>();
+  let nginxHttpLimit: BodyLimit | undefined;
   let procfile: ReturnType<typeof parseProcfile> | undefined;
   let name: string | undefined;
   let nodeStart: string | undefined;
@@ -210,6 +213,8 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       // Apache's sites are read once the units and sockets say whether Apache runs (apache.ts).
       const text = await entry.read();
       if (text) apacheSites.push({ shown, text });
+    } else if (entry.host && file === NGINX_MAIN) {
+      nginxHttpLimit = nginxHttpBodyLimit((await entry.read()) ?? "");
     } else if (NGINX_CANDIDATE.test(file)) {
       const text = await entry.read();
       if (!text || !looksLikeNginx(text)) continue;
@@ -217,11 +222,17 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       if (!site) continue;
       site.onHost = entry.host;
       nginx.push(site);
+      if (entry.host) nginxHostSites.set(site, text);
       evidence.push({
         file: shown,
         found: `${describe(site)}${site.proxiesToPorts?.length ? `, proxies to port ${site.proxiesToPorts.join(", ")}` : ""}`,
       });
     }
+  }
+  // nginx.conf's http{} level is the upload limit of every site that sets none of its own.
+  for (const [site, text] of nginxHostSites) {
+    const limit = withHttpLevel(text, nginxHttpLimit);
+    if (limit !== undefined) site.maxRequestBodyMiB = limit;
   }
 
   // What listens where: data stores and the proxy, with their real addresses.

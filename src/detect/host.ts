@@ -26,7 +26,8 @@ export const HOST_DIRS = [
   "var/spool/cron/crontabs",
   ...SUPERVISOR_DIRS,
 ];
-export const HOST_FILES = ["etc/crontab", ...SUPERVISOR_FILES];
+/** nginx.conf: its http{} level sets the upload limit of sites that set none (body-limit.ts). */
+export const HOST_FILES = ["etc/crontab", "etc/nginx/nginx.conf", ...SUPERVISOR_FILES];
 /** Dependency files read from the folder an admin's unit runs in (its WorkingDirectory=). */
 export const HOST_APP_FILES = ["requirements.txt", "pyproject.toml", "package.json"];
 

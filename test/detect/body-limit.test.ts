@@ -1,13 +1,23 @@
 // How big an upload the VM's web front takes: nginx client_max_body_size (units, 0 = no limit, any
 // level, the largest across sites) and Apache LimitRequestBody, carried onto the inventory's service.
 import { afterAll, describe, expect, it } from "vitest";
-import { apacheBodyLimit, largerLimit, nginxBodyLimit, nginxSize } from "../../src/detect/body-limit.js";
+import path from "node:path";
+import {
+  apacheBodyLimit,
+  largerLimit,
+  nginxBodyLimit,
+  nginxHttpBodyLimit,
+  nginxSize,
+  withHttpLevel,
+} from "../../src/detect/body-limit.js";
+import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { parseApacheSite } from "../../src/detect/apache.js";
 import { parseNginxConfig } from "../../src/detect/nginx.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
 import { TempTrees } from "../helpers/file-tree.js";
 
 const trees = new TempTrees("im-body-limit-");
+const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 afterAll(() => trees.removeAll());
 
 describe("nginxSize", () => {
@@ -101,5 +111,69 @@ describe("a VM's nginx sites", () => {
     const proxy = facts.services.find((s) => s.role === "reverse-proxy");
     expect(proxy?.software).toBe("nginx");
     expect(proxy?.maxRequestBodyMiB).toBe(300);
+  });
+});
+
+const NGINX_CONF = (size: string) =>
+  `user www-data;\nevents { worker_connections 768; }\nhttp {\n  sendfile on;\n  client_max_body_size ${size};\n  include /etc/nginx/sites-enabled/*;\n}\n`;
+
+describe("nginx.conf's http{} level", () => {
+  it.each([
+    ["http level", NGINX_CONF("500m"), 500],
+    [
+      "a server block in nginx.conf is not the http level",
+      "http {\n  server {\n    listen 80;\n    client_max_body_size 1g;\n  }\n}\n",
+      undefined,
+    ],
+    ["none", "http { sendfile on; }", undefined],
+  ] as const)("%s", (_name, text, mib) => {
+    expect(nginxHttpBodyLimit(text)).toBe(mib);
+  });
+
+  it.each([
+    ["a site without its own: the http value", "server { listen 80; }", 500, 500],
+    ["a server-level value overrides it", "server { listen 80; client_max_body_size 10m; }", 500, 10],
+    ["a location's own value adds to it", "server { listen 80; location /up { client_max_body_size 2g; } }", 500, 2048],
+    [
+      "a location's smaller value: other locations keep the http value",
+      "server { location /api { client_max_body_size 1m; } }",
+      500,
+      500,
+    ],
+    ["no http value", "server { listen 80; }", undefined, undefined],
+  ] as const)("%s", (_name, site, http, mib) => {
+    expect(withHttpLevel(site, http)).toBe(mib);
+  });
+
+  const vm = {
+    "etc/nginx/nginx.conf": NGINX_CONF("0"),
+    "etc/nginx/sites-enabled/app":
+      "server {\n  listen 80;\n  client_max_body_size 10m;\n  location / { proxy_pass http://127.0.0.1:8000; }\n}\n",
+  };
+  it("applies to the VM's sites that set none, over ssh too", async () => {
+    const sites = await trees.make({
+      ...vm,
+      "etc/nginx/sites-enabled/files":
+        "server {\n  listen 8080;\n  location / { proxy_pass http://127.0.0.1:8001; }\n}\n",
+    });
+    const proxyOf = async (root: string) =>
+      (
+        await detectRepo(await trees.make({}), {
+          readRemote: async () => undefined,
+          host: { root, readListeners: async () => undefined },
+        })
+      ).services.find((s) => s.role === "reverse-proxy")?.maxRequestBodyMiB;
+    expect(await proxyOf(sites)).toBe("unlimited");
+    const collected = await collectOverSsh(
+      { destination: "deploy@app-vm-01" },
+      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: sites } },
+    );
+    try {
+      expect(await proxyOf(collected.root)).toBe("unlimited");
+    } finally {
+      await collected.cleanup();
+    }
+    // Every site sets its own: the http value reaches none of them.
+    expect(await proxyOf(await trees.make(vm))).toBe(10);
   });
 });
