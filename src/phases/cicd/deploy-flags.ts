@@ -49,7 +49,8 @@ import { plainEnvVar } from "./plain-env.js";
 import type { CicdResult } from "./schema.js";
 
 /** What canary.sh accepts for a flag after `--`; mirrored there. */
-export const DEPLOY_FLAG = /^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|-]*)?$/;
+// `*` only as an env value (FORWARDED_ALLOW_IPS=*): not a PLAIN_WORD, so shellWord quotes it.
+export const DEPLOY_FLAG = /^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|*-]*)?$/;
 /** Words that need no quoting in bash. */
 const PLAIN_WORD = /^[A-Za-z0-9_.:=/@%+,-]+$/;
 

@@ -122,7 +122,9 @@ describe("setup-network.sh (Django's Redis cache)", () => {
     const web = steps.find((s) => s.name === "Deploy bookshop-web (api)")!.run!.replace(/ \\\n\s+/g, " ");
     expect(web).toContain("--network=bookshop-web-vpc --subnet=bookshop-web-run --vpc-egress=private-ranges-only");
     // Celery stays on the same Redis (Memorystore): its broker URL gets the address too.
-    expect(web).toContain('"--set-env-vars=CELERY_BROKER_URL=${CACHE_0_URL},REDIS_URL=${CACHE_0_URL}"');
+    expect(web).toContain(
+      '"--set-env-vars=FORWARDED_ALLOW_IPS=*,CELERY_BROKER_URL=${CACHE_0_URL},REDIS_URL=${CACHE_0_URL}"',
+    );
     // ...and the deployer may read the instance, nothing more.
     expect(django.get(CICD_PATHS.setupWif)).toContain("--role=roles/redis.viewer --condition=None");
   });

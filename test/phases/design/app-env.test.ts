@@ -70,6 +70,8 @@ describe("app environment on Cloud Run", () => {
       DB_HOST: SOCKET,
       DB_PORT: "5432",
       GRANIAN_HOST: "0.0.0.0",
+      // gunicorn trusts X-Forwarded-* from Google's front end (rules/proxy-trust.ts).
+      FORWARDED_ALLOW_IPS: "*",
     });
   });
 
@@ -122,12 +124,13 @@ describe("app environment on Cloud Run", () => {
       DB_CONNECTION: "mysql",
       DB_HOST: "localhost",
       DB_SOCKET: SOCKET,
+      FORWARDED_ALLOW_IPS: "*",
     });
     // Without a socket setting: Django's MySQL backend takes a host starting with / as the socket
     // (the worker runs manage.py); a client that does not (PyMySQL under gunicorn) reaches the
     // instance's private IP, which the deploy sets DB_HOST to; the VM's host is never carried.
     const bare = design("mysql", ["DB_HOST", "DB_PASSWORD"]);
-    expect(target(bare, "web").env ?? {}).toEqual({});
+    expect(target(bare, "web").env ?? {}).toEqual({ FORWARDED_ALLOW_IPS: "*" });
     expect(target(bare, "web").cloudSqlPrivateIp).toEqual({ hostEnv: ["DB_HOST"] }); // web also reaches Redis
     expect(target(bare, "worker").env).toEqual({ DB_HOST: SOCKET });
     expect(target(bare, "worker").cloudSqlPrivateIp).toBeUndefined();
@@ -144,7 +147,11 @@ describe("app environment on Cloud Run", () => {
       ["DB_CONNECTION", "DB_HOST", "DB_PORT", "DB_DATABASE", "DB_USERNAME", "DB_PASSWORD"],
       "",
     ).deployment.services; // python services (not Laravel): the private IP instead
-    expect(php.find((t) => t.replaces.includes("web"))!.env).toEqual({ DB_CONNECTION: "mysql", DB_PORT: "3306" });
+    expect(php.find((t) => t.replaces.includes("web"))!.env).toEqual({
+      DB_CONNECTION: "mysql",
+      DB_PORT: "3306",
+      FORWARDED_ALLOW_IPS: "*",
+    });
     const laravel = design(
       "mysql",
       ["SECRET_KEY"],

@@ -7,13 +7,15 @@
 // every other name, anything that could hold a secret, goes through Secret Manager (the setup
 // script copies each value from the VM's env file), so no secret sits in the deploy configuration.
 // https://cloud.google.com/run/docs/container-contract#env-vars
-import { ENV_VALUE, type DeployTarget } from "../../../contracts/deployment.js";
+import { ENV_VALUE, isAppApi, type DeployTarget } from "../../../contracts/deployment.js";
+import { openRepo, type AppRepo } from "../../../image/repo.js";
 import type { Service } from "../../../inventory/schema.js";
 import { databaseSettingRole } from "../../../contracts/database-settings.js";
 import { configFileChange, databaseEnv, splitDefaultsChange } from "./database-env.js";
 import { configFileDatabase, missingSplitSettings } from "./config-file-db.js";
 import { switchSettingNames } from "./sqlite.js";
 import type { Draft, EnvPlan } from "./draft.js";
+import { proxyTrust } from "./proxy-trust.js";
 
 /** Set by Cloud Run itself: a service may not set them. */
 const RESERVED =
@@ -61,7 +63,7 @@ export const STORE_ADDRESS =
 
 const serves = (t: DeployTarget) => t.kind === "api" || t.kind === "worker";
 
-export function envPlan(d: Draft, names: readonly string[], target: DeployTarget): EnvPlan {
+export function envPlan(d: Draft, names: readonly string[], target: DeployTarget, repo?: AppRepo): EnvPlan {
   const set: EnvPlan["set"] = {};
   const dropped: EnvPlan["dropped"] = [];
   const db = target.cloudSqlInstance ? d.database : undefined;
@@ -91,6 +93,9 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
       : undefined;
   Object.assign(set, dbEnv?.set);
   dropped.push(...(dbEnv?.dropped ?? []));
+  // The app's own web process now sits behind Google's front end, not the VM's nginx (proxy-trust.ts).
+  const trust = service && isAppApi(target) ? proxyTrust(service, repo) : undefined;
+  for (const [name, v] of Object.entries(trust?.set ?? {})) set[name] ??= v;
   for (const [name, v] of Object.entries(set)) if (!ENV_VALUE.test(v.value)) delete set[name];
   return {
     set,
@@ -99,7 +104,7 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
     carried: [],
     plain: [],
     stored: dbEnv?.stored ?? [],
-    changes: dbEnv?.changes ?? [],
+    changes: [...(dbEnv?.changes ?? []), ...(trust?.changes ?? [])],
     ...(dbEnv?.privateHost ? { privateHost: dbEnv.privateHost } : {}),
   };
 }
@@ -140,6 +145,7 @@ export function namesOf(d: Draft, s: Service): string[] {
 export function applyAppEnv(d: Draft): void {
   const engine = d.database?.engine;
   const fileDb = engine && engine !== "sqlserver" ? configFileDatabase(d.repoDir) : undefined;
+  const repo = d.repoDir ? openRepo(d.repoDir) : undefined;
   for (const t of d.services) {
     const s = d.inv.services.find((x) => t.replaces[0] === x.name);
     if (!s) continue;
@@ -154,7 +160,7 @@ export function applyAppEnv(d: Draft): void {
     // Split settings with a part left at the app's default: the documented name is set too.
     const missing = t.cloudSqlInstance && !fromFile ? missingSplitSettings(names, fileDb?.names) : undefined;
     if (missing?.names.length) names = [...names, ...missing.names];
-    const plan = envPlan(d, names, t);
+    const plan = envPlan(d, names, t, repo);
     if (fromFile)
       plan.changes = [configFileChange(s, fromFile, engine as "mysql" | "postgres"), ...(plan.changes ?? [])];
     if (missing?.roles.length) plan.changes = [...(plan.changes ?? []), splitDefaultsChange(s, missing, fileDb?.file)];
