@@ -99,7 +99,7 @@ expect latency-percentile "$PERCENTILE" '^(50|95|99)$'
 expect min-requests "$MIN_REQUESTS" '^[1-9][0-9]{0,6}$'
 expect metrics-delay "$METRICS_DELAY" '^[0-9]{1,4}$'
 for flag in "${EXTRA[@]}"; do
-  expect deploy-flag "$flag" '^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|-]*)?$'
+  expect deploy-flag "$flag" '^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|*-]*)?$'
 done
 
 IFS=, read -r -a STEP_LIST <<<"$STEPS"
