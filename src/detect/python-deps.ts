@@ -1,11 +1,9 @@
 // Package names (and pinned versions) from requirements.txt and pyproject.toml (parsed with
 // smol-toml): PEP 621 `[project]` dependencies and Poetry's `[tool.poetry.dependencies]` tables.
-import { parse as parseToml } from "smol-toml";
+import { normalise as normalisePackage } from "../image/python-dependency-tables.js";
+import { readToml, tomlAt, tomlString, tomlTable } from "../image/toml-file.js";
 
-/** Normalised like pip does: lowercase, runs of `-_.` become `-` (PEP 503). */
-export function normalisePackage(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
+export { normalisePackage };
 
 export type PackageVersions = Map<string, string | undefined>;
 
@@ -32,34 +30,28 @@ export interface Pyproject {
   packages: PackageVersions;
 }
 
-type Table = Record<string, unknown>;
-const table = (value: unknown): Table | undefined =>
-  value && typeof value === "object" && !Array.isArray(value) ? (value as Table) : undefined;
-const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-
 /** A pyproject.toml that is not valid TOML gives nothing (pip and Poetry would refuse it too). */
 export function parsePyproject(source: string): Pyproject {
   const packages: PackageVersions = new Map();
-  let doc: Table;
-  try {
-    doc = parseToml(source);
-  } catch {
-    return { packages };
-  }
-  const project = table(doc.project);
-  const poetry = table(table(doc.tool)?.poetry);
+  const parsed = readToml(source, "pyproject.toml");
+  if (!parsed.ok) return { packages };
+  const { doc } = parsed;
+  const project = tomlTable(doc.project);
+  const poetry = tomlTable(tomlAt(doc, "tool", "poetry"));
   const add = (spec: unknown) => {
-    const parsed = typeof spec === "string" ? parseRequirement(spec) : undefined;
-    if (parsed) packages.set(parsed[0], parsed[1]);
+    const pin = typeof spec === "string" ? parseRequirement(spec) : undefined;
+    if (pin) packages.set(pin[0], pin[1]);
   };
   if (Array.isArray(project?.dependencies)) project.dependencies.forEach(add);
-  const groups = Object.values(table(poetry?.group) ?? {}).map((group) => table(table(group)?.dependencies));
-  for (const deps of [table(poetry?.dependencies), ...groups]) {
+  const groups = Object.values(tomlTable(poetry?.group) ?? {}).map((group) =>
+    tomlTable(tomlTable(group)?.dependencies),
+  );
+  for (const deps of [tomlTable(poetry?.dependencies), ...groups]) {
     for (const [key, value] of Object.entries(deps ?? {})) {
       if (normalisePackage(key) === "python") continue;
       // Only an exact version string is a pin: "0.110.0" or "==0.110.0", not "^0.110" or a table.
-      packages.set(normalisePackage(key), /^=?=?(\d[\w.]*)$/.exec(text(value)?.trim() ?? "")?.[1]);
+      packages.set(normalisePackage(key), /^=?=?(\d[\w.]*)$/.exec(tomlString(value)?.trim() ?? "")?.[1]);
     }
   }
-  return { name: text(project?.name) ?? text(poetry?.name), packages };
+  return { name: tomlString(project?.name) ?? tomlString(poetry?.name), packages };
 }

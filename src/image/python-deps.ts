@@ -2,9 +2,23 @@
 // command for its package manager (uv.lock → uv sync, poetry.lock → poetry, Pipfile.lock →
 // pipenv, requirements.txt → pip, a bare pyproject.toml → its [project] dependencies through uv,
 // never `pip install .` on an app that is not a package), and the package names it brings, so
-// the build check knows which programs the image will have.
+// the build check knows which programs the image will have. pyproject.toml and Pipfile are read
+// as TOML (python-dependency-tables.ts); one that is not valid TOML is read line by line instead.
 import path from "node:path";
+import {
+  type DeclaredDependencies,
+  normalise,
+  pipfileDependencies,
+  poetryDependencies,
+  projectDependencies,
+  specName,
+  uvDependencies,
+} from "./python-dependency-tables.js";
+import { pipfileLines, pyprojectLines } from "./python-deps-lines.js";
 import type { AppRepo } from "./repo.js";
+import { readToml, type TomlTable, tomlTable } from "./toml-file.js";
+
+export { normalise } from "./python-dependency-tables.js";
 
 export type PythonManager = "uv" | "poetry" | "pipenv" | "pip" | "pyproject";
 
@@ -14,10 +28,14 @@ export interface PythonManifest {
   dir: string;
   /** Files the build stage copies before installing (relative to the repository). */
   files: string[];
-  /** Normalised distribution names (lowercase, `_`/`.` as `-`), extras dropped. */
+  /** Normalised distribution names the install brings (PEP 503: lowercase, `-_.` runs as `-`), extras dropped. */
   packages: string[];
-  /** [project.optional-dependencies]: extra name → its packages. */
+  /** Optional extras ([project.optional-dependencies], [tool.poetry.extras]): name → its packages. */
   extras: Record<string, string[]>;
+  /** Dependency groups (Poetry, PEP 735) the install includes beside the main dependencies: never dev ones. */
+  groups: string[];
+  /** Why the packages may be incomplete (the manifest is not valid TOML and was read line by line). */
+  warning?: string;
 }
 
 /**
@@ -39,14 +57,11 @@ export function neededExtras(m: PythonManifest, engine: string | undefined, prog
     .sort();
 }
 
-export const normalise = (name: string): string => name.toLowerCase().replace(/[_.]+/g, "-");
-
-/** `Django[argon2]==6.1 ; python_version>"3"` → "django". */
+/** `Django[argon2]==6.1 ; python_version>"3"` → "django"; options, URLs and comments → nothing. */
 function requirementName(line: string): string | undefined {
   const clean = line.replace(/#.*/, "").trim();
   if (!clean || clean.startsWith("-") || clean.includes("://")) return undefined;
-  const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(clean);
-  return m ? normalise(m[1]!) : undefined;
+  return specName(clean);
 }
 
 function requirementFiles(repo: AppRepo, file: string, seen = new Set<string>()): string[] {
@@ -60,64 +75,51 @@ function requirementFiles(repo: AppRepo, file: string, seen = new Set<string>())
   return [file, ...included];
 }
 
-function pyprojectExtras(text: string): Record<string, string[]> {
-  const section = /^\[project\.optional-dependencies\]\s*$([\s\S]*?)(?=^\[|$(?![\s\S]))/m.exec(text)?.[1] ?? "";
-  const out: Record<string, string[]> = {};
-  for (const m of section.matchAll(/^([A-Za-z0-9][\w.-]*)\s*=\s*\[([\s\S]*?)^\]/gm))
-    out[m[1]!] = [...m[2]!.matchAll(/["']([^"']+)["']/g)]
-      .map((x) => requirementName(x[1]!))
-      .filter((n): n is string => !!n);
-  return out;
+/** A TOML manifest's dependencies by `read`, or line by line (with a warning) when it is not valid TOML. */
+function declared(
+  text: string,
+  file: string,
+  read: (doc: TomlTable) => DeclaredDependencies,
+  lines: (text: string) => DeclaredDependencies,
+): DeclaredDependencies & { warning?: string } {
+  const parsed = readToml(text, file);
+  if (parsed.ok) return read(parsed.doc);
+  return { ...lines(text), warning: `${parsed.error}: its dependencies were read line by line and may be incomplete` };
 }
 
-function pyprojectPackages(text: string): string[] {
-  const project = /^\[project\][\s\S]*?^dependencies\s*=\s*\[([\s\S]*?)^\]/m.exec(text)?.[1] ?? "";
-  const pep621 = [...project.matchAll(/["']([^"']+)["']/g)].map((m) => requirementName(m[1]!));
-  const poetry = /^\[tool\.poetry\.dependencies\]([\s\S]*?)^\[/m.exec(`${text}\n[`)?.[1] ?? "";
-  const poetryNames = [...poetry.matchAll(/^([A-Za-z0-9][\w.-]*)\s*=/gm)]
-    .map((m) => normalise(m[1]!))
-    .filter((n) => n !== "python");
-  return [...pep621, ...poetryNames].filter((n): n is string => !!n);
+/** A bare pyproject.toml is installed only when it has a PEP 621 `[project]` table. */
+function declaresProject(text: string, file: string): boolean {
+  const parsed = readToml(text, file);
+  return parsed.ok ? !!tomlTable(parsed.doc.project) : /^\[project\]/m.test(text);
 }
 
 /** The manifest in `dir` ("" or "project/"), by the lockfile first. */
 export function pythonManifest(repo: AppRepo, dir: string): PythonManifest | undefined {
   const at = (f: string) => (dir ? `${dir}/${f}` : f);
   const pyproject = repo.read(at("pyproject.toml"));
-  if (repo.exists(at("uv.lock")) && pyproject)
-    return {
-      manager: "uv",
-      dir,
-      files: [at("pyproject.toml"), at("uv.lock")],
-      packages: pyprojectPackages(pyproject),
-      extras: pyprojectExtras(pyproject),
-    };
+  const fromPyproject = (manager: PythonManager, lock: string[], read: (doc: TomlTable) => DeclaredDependencies) => ({
+    manager,
+    dir,
+    files: [at("pyproject.toml"), ...lock],
+    ...declared(pyproject ?? "", at("pyproject.toml"), read, pyprojectLines),
+  });
+  if (repo.exists(at("uv.lock")) && pyproject) return fromPyproject("uv", [at("uv.lock")], uvDependencies);
   if (repo.exists(at("poetry.lock")) && pyproject)
+    return fromPyproject("poetry", [at("poetry.lock")], poetryDependencies);
+  if (repo.exists(at("Pipfile.lock")))
     return {
-      manager: "poetry",
+      manager: "pipenv",
       dir,
-      files: [at("pyproject.toml"), at("poetry.lock")],
-      packages: pyprojectPackages(pyproject),
-      extras: pyprojectExtras(pyproject),
+      files: [at("Pipfile"), at("Pipfile.lock")],
+      ...declared(repo.read(at("Pipfile")) ?? "", at("Pipfile"), pipfileDependencies, pipfileLines),
     };
-  if (repo.exists(at("Pipfile.lock"))) {
-    const pipfile = repo.read(at("Pipfile")) ?? "";
-    const names = [...pipfile.matchAll(/^([A-Za-z0-9][\w.-]*)\s*=/gm)].map((m) => normalise(m[1]!));
-    return { manager: "pipenv", dir, files: [at("Pipfile"), at("Pipfile.lock")], packages: names, extras: {} };
-  }
   if (repo.exists(at("requirements.txt"))) {
     const files = requirementFiles(repo, at("requirements.txt"));
     const packages = files.flatMap((f) => (repo.read(f) ?? "").split("\n").map(requirementName));
-    return { manager: "pip", dir, files, packages: packages.filter((n): n is string => !!n), extras: {} };
+    return { manager: "pip", dir, files, packages: packages.filter((n): n is string => !!n), extras: {}, groups: [] };
   }
-  if (pyproject && /^\[project\]/m.test(pyproject))
-    return {
-      manager: "pyproject",
-      dir,
-      files: [at("pyproject.toml")],
-      packages: pyprojectPackages(pyproject),
-      extras: pyprojectExtras(pyproject),
-    };
+  if (pyproject && declaresProject(pyproject, at("pyproject.toml")))
+    return fromPyproject("pyproject", [], projectDependencies);
   return undefined;
 }
 

@@ -27,6 +27,13 @@ const LABEL: Record<PythonManifest["manager"], string> = {
   pyproject: "pyproject.toml [project] dependencies (uv pip, the app is not installed as a package)",
 };
 
+/**
+ * uv installs its default groups (dev unless `tool.uv.default-groups` says otherwise) unless told
+ * not to: the image names the groups it wants instead (https://docs.astral.sh/uv/reference/cli/#uv-sync).
+ */
+const uvGroups = (m: PythonManifest): string =>
+  ["--no-default-groups", ...m.groups.map((g) => `--group ${g}`)].join(" ");
+
 function installs(m: PythonManifest, extras: string[]): string[] {
   const at = (f: string) => (m.dir ? `${m.dir}/${f}` : f);
   const cd = m.dir ? `cd ${m.dir} && ` : "";
@@ -34,12 +41,12 @@ function installs(m: PythonManifest, extras: string[]): string[] {
   switch (m.manager) {
     case "uv":
       return [
-        `UV_PROJECT_ENVIRONMENT=/opt/venv uv sync --frozen --no-dev --no-install-project --project ${m.dir || "."}${extra}`,
+        `UV_PROJECT_ENVIRONMENT=/opt/venv uv sync --frozen ${uvGroups(m)} --no-install-project --project ${m.dir || "."}${extra}`,
       ];
     case "poetry":
       return [
         "pip install 'poetry>=2,<3' 'poetry-plugin-export>=1.8'",
-        `${cd}poetry export --only main --without-hashes${extras.length ? ` --extras "${extras.join(" ")}"` : ""} -f requirements.txt -o /tmp/requirements.txt`,
+        `${cd}poetry export --only ${["main", ...m.groups].join(",")} --without-hashes${extras.length ? ` --extras "${extras.join(" ")}"` : ""} -f requirements.txt -o /tmp/requirements.txt`,
         "/opt/venv/bin/pip install -r /tmp/requirements.txt",
       ];
     case "pipenv":
@@ -115,6 +122,7 @@ export function pythonImage(input: ImageInput): RuntimeImage {
     version,
     versionNote: note,
     manifestLabel: `${manifest.dir ? `${manifest.dir}/` : ""}${LABEL[manifest.manager]}`,
+    manifestWarning: manifest.warning,
     uv: manifest.manager === "uv" || manifest.manager === "pyproject",
     manifests: manifest.files,
     installs: steps,

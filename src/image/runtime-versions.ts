@@ -3,6 +3,7 @@
 // the nearest release with upstream support when the declared one has none. Both the Dockerfile
 // and the CI test job use it, so the tests run on the runtime the image ships.
 import type { AppRepo } from "./repo.js";
+import { readToml, tomlAt, tomlString } from "./toml-file.js";
 
 export type Stack = "python" | "node" | "ruby" | "go" | "php" | "java";
 
@@ -98,17 +99,31 @@ export function parseConstraint(stack: Stack, text: string, source: string): Dec
   return { min, ...(upper ? { below: release(stack, upper[1]!) } : {}), source };
 }
 
+/** A string at `keys` of a TOML file; the `line` pattern's match when the file is not valid TOML. */
+function tomlValue(text: string, keys: string[], line: RegExp): string | undefined {
+  const parsed = readToml(text, "");
+  return parsed.ok ? tomlString(tomlAt(parsed.doc, ...keys)) : line.exec(text)?.[1];
+}
+
 function python(repo: AppRepo, dir: string): DeclaredVersion | undefined {
   const file = repo.read(`${dir}.python-version`)?.trim().split("\n")[0];
   if (file) return parseConstraint("python", file, `${dir}.python-version`);
   const pyproject = repo.read(`${dir}pyproject.toml`) ?? "";
-  const requires = /^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
+  const requires = tomlValue(pyproject, ["project", "requires-python"], /^\s*requires-python\s*=\s*["']([^"']+)["']/m);
   if (requires) return parseConstraint("python", requires, `${dir}pyproject.toml requires-python`);
-  const poetry = /^\s*python\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
+  const poetry = tomlValue(
+    pyproject,
+    ["tool", "poetry", "dependencies", "python"],
+    /^\s*python\s*=\s*["']([^"']+)["']/m,
+  );
   if (poetry) return parseConstraint("python", poetry, `${dir}pyproject.toml [tool.poetry] python`);
   const runtimeTxt = /python-(\d+\.\d+)/.exec(repo.read(`${dir}runtime.txt`) ?? "")?.[1];
   if (runtimeTxt) return parseConstraint("python", runtimeTxt, `${dir}runtime.txt`);
-  const pipfile = /python_version\s*=\s*["'](\d+\.\d+)/.exec(repo.read(`${dir}Pipfile`) ?? "")?.[1];
+  const pipfile = tomlValue(
+    repo.read(`${dir}Pipfile`) ?? "",
+    ["requires", "python_version"],
+    /python_version\s*=\s*["'](\d+\.\d+)/,
+  );
   return pipfile ? parseConstraint("python", pipfile, `${dir}Pipfile python_version`) : undefined;
 }
 

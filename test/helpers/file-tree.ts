@@ -1,5 +1,7 @@
 // Small file trees in temp folders (a repository, a VM's root) for tests that read files: each
-// test file makes its trees with one TempTrees and removes them all in afterAll.
+// test file makes its trees with one TempTrees (make, or makeSync where a test cannot await) and
+// removes them all in afterAll.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,6 +18,17 @@ export class TempTrees {
     for (const [file, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
       await writeFile(path.join(dir, file), text);
+    }
+    return dir;
+  }
+
+  /** The same, synchronously: for tables of cases built at collection time (it.each, describe bodies). */
+  makeSync(files: Record<string, string>): string {
+    const dir = mkdtempSync(path.join(tmpdir(), this.prefix));
+    this.dirs.push(dir);
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
     }
     return dir;
   }

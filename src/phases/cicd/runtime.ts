@@ -7,6 +7,7 @@ import type { Inventory } from "../../inventory/schema.js";
 import { planImages } from "../../image/plan.js";
 import { javaBuild } from "../../image/java-build.js";
 import { openRepo, type AppRepo } from "../../image/repo.js";
+import { readToml, tomlAt } from "../../image/toml-file.js";
 import { osPythonVersion, type Stack, supportedVersion } from "../../image/runtime-versions.js";
 
 export type { Stack } from "../../image/runtime-versions.js";
@@ -68,11 +69,19 @@ export function chooseRuntimeVersion(
   return supportedVersion(stack, app?.version);
 }
 
+/** `[tool.pytest.ini_options]`, or pytest 9's native `[tool.pytest]` (https://docs.pytest.org/en/stable/reference/customize.html). */
+function pyprojectConfiguresPytest(text: string): boolean {
+  const parsed = readToml(text, "pyproject.toml");
+  return parsed.ok
+    ? tomlAt(parsed.doc, "tool", "pytest") !== undefined
+    : /^\[tool\.pytest(\.ini_options)?\]/m.test(text);
+}
+
 /** pytest's own config (pytest.ini, conftest.py, or its section in pyproject.toml, setup.cfg, tox.ini). */
 function configuresPytest(repo: AppRepo): boolean {
   if (repo.exists("pytest.ini") || repo.exists("conftest.py")) return true;
   return (
-    /^\[tool\.pytest\.ini_options\]/m.test(repo.read("pyproject.toml") ?? "") ||
+    pyprojectConfiguresPytest(repo.read("pyproject.toml") ?? "") ||
     /^\[tool:pytest\]/m.test(repo.read("setup.cfg") ?? "") ||
     /^\[pytest\]/m.test(repo.read("tox.ini") ?? "")
   );

@@ -37,6 +37,10 @@ describe("cicd offline rules", () => {
     [{ "manage.py": "", "requirements.txt": "Django\n" }, "python manage.py test"],
     [{ "netbox/manage.py": "", "requirements.txt": "Django\n" }, "python netbox/manage.py test"],
     [{ "manage.py": "", "pyproject.toml": "[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = 'x'\n" }, "pytest"],
+    // pytest 9's native table, and a dotted key that names no header at all.
+    [{ "manage.py": "", "pyproject.toml": '[tool.pytest]\nminversion = "9.0"\n' }, "pytest"],
+    [{ "manage.py": "", "pyproject.toml": "[tool]\npytest.ini_options.addopts = '-q'\n" }, "pytest"],
+    [{ "manage.py": "", "pyproject.toml": "[tool.ruff]\nline-length = 100\n" }, "python manage.py test"],
     [{ "manage.py": "", "setup.cfg": "[tool:pytest]\naddopts = -q\n" }, "pytest"],
     [{ "manage.py": "", "conftest.py": "" }, "pytest"],
     [{ "requirements.txt": "flask\n" }, "pytest"],
