@@ -191,7 +191,7 @@ const verticalScaling: AuditRule = (inv, f) => {
   };
 };
 
-const coupling: AuditRule = (inv, f) => {
+const coupling: AuditRule = (_inv, f) => {
   if (f.web.length === 0 || f.workers.length + f.databases.length + f.brokers.length === 0) return undefined;
   const shared = [...f.workers, ...f.brokers, ...f.databases];
   return {
@@ -213,7 +213,7 @@ const coupling: AuditRule = (inv, f) => {
   };
 };
 
-const brokerSpof: AuditRule = (inv, f) => {
+const brokerSpof: AuditRule = (_inv, f) => {
   if (f.brokers.length === 0) return undefined;
   return {
     title: `Task broker (${f.brokers.map((b) => b.software).join(", ")}) on the same host: queued work is lost or stuck in an outage`,

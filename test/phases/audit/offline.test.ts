@@ -76,7 +76,7 @@ describe("audit offline rules react to the inventory", () => {
     [
       "a database on 0.0.0.0 is a security risk",
       `  - { name: db, role: database, software: postgres, version: "15", listen: ["0.0.0.0:5432"] }`,
-      (cats: string[], titles: string[]) => titles.some((t) => /all interfaces/.test(t)),
+      (_cats: string[], titles: string[]) => titles.some((t) => /all interfaces/.test(t)),
     ],
     [
       "no backups is critical data protection",

@@ -163,7 +163,7 @@ export function pushEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   };
 }
 
-function alwaysOnReason(d: Draft, plan: ProcessPlan, t: DeployTarget): string {
+function alwaysOnReason(_d: Draft, plan: ProcessPlan, t: DeployTarget): string {
   const count = `${t.minInstances} instance${t.minInstances === 1 ? "" : "s"}`;
   const pool = `A Cloud Run worker pool keeps ${count} running with no endpoint and no request timeout`;
   const target = plan.target as { kind: "always-on"; role: string };

@@ -217,7 +217,7 @@ function dumpAndImportSteps(d: Draft, dep: Deployment, db: NonNullable<Deploymen
  * the VM still serves (rsync copies only what changed, so the final pass is short), then a final
  * pass with writes stopped. https://cloud.google.com/sdk/gcloud/reference/storage/rsync
  */
-function fileSteps(d: Draft, dep: Deployment): { prepare: Step[]; final: Step[] } {
+function fileSteps(_d: Draft, dep: Deployment): { prepare: Step[]; final: Step[] } {
   const buckets = dep.buckets ?? [];
   if (buckets.length === 0) return { prepare: [], final: [] };
   const email = (sa: string) => `${sa}@${dep.project}.iam.gserviceaccount.com`;
