@@ -1,73 +1,48 @@
 // Apache httpd on the VM. With mod_php (the classic LAMP server: BookStack's install scripts,
 // WordPress hosts) PHP runs inside Apache itself: there is no php-fpm unit, and the process that
-// serves the app is Apache. Each enabled site whose DocumentRoot holds a PHP app is then that app's
-// web process; a site that only forwards (ProxyPass to a port) is a reverse proxy, as an nginx site is.
-// Layouts: Debian/Ubuntu keep sites in /etc/apache2/sites-enabled and modules in mods-enabled
-// (php8.2.load from libapache2-mod-php); RHEL/Fedora keep both in /etc/httpd/conf.d and
-// conf.modules.d (15-php.conf from the php package).
+// serves the app is Apache. Each folder a site serves (DocumentRoot, or an Alias such as Nextcloud's
+// `Alias /nextcloud /var/www/nextcloud`) that holds a PHP app is then that app's web process; the
+// sites that only forward (ProxyPass to a port) are one reverse proxy, as an nginx is.
+// The sites are every file httpd reads (apache-config.ts): sites-enabled and conf.d, and what
+// apache2.conf / httpd.conf hold themselves or include. Modules: Debian's mods-enabled
+// (php8.2.load from libapache2-mod-php), RHEL's conf.modules.d (15-php.conf from the php package).
+// mod_php needs the prefork MPM; the image we generate (php:*-apache) runs prefork with mod_php
+// too, so the VM's MPM changes nothing we write and is not read.
 import path from "node:path";
 import { readdir } from "node:fs/promises";
-import { lineOf } from "./nginx.js";
-import { apacheBodyLimit, type BodyLimit } from "./body-limit.js";
+import { addressesOverlap } from "../inventory/cross-checks.js";
+import { largerLimit } from "./body-limit.js";
+import { readApacheConfig } from "./apache-config.js";
+import { appRootOf, listenAddress, parseApacheSite } from "./apache-site.js";
 import { APACHE_MODULE_DIRS, statInRoot, type Listener } from "./host.js";
+import { uniqueName } from "./merge.js";
+import { lineOf } from "./nginx.js";
 import type { Evidence, ServiceFinding } from "./types.js";
 
-/** A site file (in host.ts's APACHE_SITE_DIRS), by its host-root-relative path. */
-export const APACHE_SITE = /^etc\/(apache2\/sites-enabled|httpd\/conf\.d)\/[^/]+\.conf$/;
+export { appRootOf, parseApacheSite, type ApacheSite } from "./apache-site.js";
+
+/** Apache's own files on the host (read by apache-config.ts, not as nginx sites or units). */
+export const APACHE_FILE = /^etc\/(apache2|httpd)\//;
 const PHP_MODULE = /^(php[^/]*\.load|[^/]*php[^/]*\.conf)$/;
 const APACHE_UNIT = /^(apache2|httpd)(@[^.]*)?\.service$/;
 const APACHE_PROCESS = /^(apache2|httpd)$/;
+/** Module files configure modules, not sites (Debian's php8.2.conf has <Directory /home/USER/public_html>). */
+const MODULE_FILE = /^etc\/(apache2\/mods-[a-z]+|httpd\/conf\.modules\.d)\//;
+/** A distribution package's web folder (phpMyAdmin's /usr/share/phpmyadmin): not the product's code. */
+const PACKAGED = /^\/usr\/share\//;
 /** Files that make a folder a PHP app (the folder above public/ for Laravel and Symfony). */
 const PHP_APP_FILES = ["composer.json", "artisan", "bin/console", "index.php", "public/index.php"];
 
-export interface ApacheSite {
-  /** DocumentRoot values, or the <Directory> paths of a site without one (absolute, no trailing /). */
-  roots: string[];
-  listen: string[];
-  proxiesToPorts: number[];
-  /** The largest LimitRequestBody set in the site. */
-  bodyLimit?: BodyLimit;
-}
-
-/** `<VirtualHost *:80 [::]:443>` addresses, DocumentRoot or <Directory> paths, and ProxyPass ports. */
-export function parseApacheSite(text: string): ApacheSite {
-  const body = text.replace(/^\s*#.*$/gm, "");
-  const unquote = (v: string) => v.replace(/^["']|["']$/g, "").replace(/\/+$/, "");
-  const listen = new Set<string>();
-  for (const m of body.matchAll(/<VirtualHost\s+([^>]+)>/gi))
-    for (const address of m[1]!.trim().split(/\s+/)) {
-      const port = /:(\d{1,5})$/.exec(address)?.[1];
-      if (port)
-        listen.add(`${/^(\*|_default_|\[::\])/.test(address) ? "0.0.0.0" : address.replace(/:\d+$/, "")}:${port}`);
-    }
-  const paths = (re: RegExp) =>
-    [...body.matchAll(re)].map((m) => unquote(m[1]!)).filter((p) => p.startsWith("/") && p.length > 1);
-  const documentRoots = paths(/^\s*DocumentRoot\s+("[^"]+"|\S+)/gim);
-  const directories = paths(/^\s*<Directory\s+("[^"]+"|[^\s>]+)\s*>/gim);
-  const proxied = new Set<number>();
-  for (const m of body.matchAll(/^\s*ProxyPass(?:Match)?\s+\S+\s+"?[a-z]+:\/\/[^/:\s"]+:(\d{1,5})/gim))
-    proxied.add(Number(m[1]));
-  const bodyLimit = apacheBodyLimit(body);
-  return {
-    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
-    roots: [...new Set(documentRoots.length ? documentRoots : directories)],
-    listen: [...listen].sort(),
-    proxiesToPorts: [...proxied].sort((a, b) => a - b),
-  };
-}
-
-/** The app folder of a DocumentRoot: the folder above public/ (Laravel, Symfony), else the root itself. */
-export function appRootOf(documentRoot: string): string {
-  return documentRoot.endsWith("/public") ? documentRoot.slice(0, -"/public".length) : documentRoot;
-}
-
 export interface ApacheInput {
   hostRoot: string;
-  sites: { shown: string; text: string }[];
   /** Every unit read on the host (the distribution's too): is apache2.service or httpd.service there? */
   units: ServiceFinding[];
   listeners: Listener[];
+  /** Ports another front on the VM (nginx) forwards to: an Apache site on one is that front's upstream. */
+  proxiedPorts?: ReadonlySet<number>;
   evidence: Evidence[];
+  /** What the move must settle by hand (an app served under a URL path): said once init is done. */
+  warnings?: string[];
 }
 
 async function hasPhpModule(hostRoot: string): Promise<boolean> {
@@ -83,68 +58,166 @@ async function isPhpApp(hostRoot: string, dir: string): Promise<boolean> {
   return false;
 }
 
+interface ServedApp {
+  app: string;
+  site: string;
+  line?: number;
+  /** The URL path it is served under when that is not the site's root (an Alias). */
+  url?: string;
+  listen: string[];
+  limit: ReturnType<typeof parseApacheSite>["bodyLimit"];
+}
+
+/** A service name from an app folder: `/var/www/Shop_v2` → `shop-v2`. */
+function folderName(app: string): string {
+  const slug = path.posix
+    .basename(app)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return /^[a-z]/.test(slug) ? slug.slice(0, 30) : `app-${slug}`.slice(0, 30);
+}
+
+/** Where the move must say more: the app answered under a path on the VM, Cloud Run serves it at /. */
+async function urlPathNotice(hostRoot: string, served: ServedApp): Promise<string> {
+  const nextcloud =
+    (await statInRoot(hostRoot, `${served.app.slice(1)}/occ`))?.isFile() &&
+    (await statInRoot(hostRoot, `${served.app.slice(1)}/version.php`))?.isFile();
+  // Nextcloud's admin manual (installation, "Pretty URLs") names its two base-path settings.
+  const setting = nextcloud
+    ? ` Nextcloud reads that path from config/config.php ('overwrite.cli.url' and 'htaccess.RewriteBase' => '${served.url}'): set them to the new URL and '/' when it moves to /.`
+    : "";
+  return `Apache serves the PHP app in ${served.app} under ${served.url} (${served.site}${served.line ? `:${served.line}` : ""}), and Cloud Run serves a service at /: keep ${served.url} with a load balancer path rule that sends ${served.url}/* to the service unchanged (the image's DocumentRoot must then answer under ${served.url} too), or serve the app at / of its own host name.${setting}`;
+}
+
 /**
  * Apache's sites as services: a PHP app's web process (mod_php loaded and no php-fpm serving PHP),
- * or a reverse proxy for a site that forwards to a port. Nothing without Apache on the host.
+ * or a reverse proxy for the sites that forward to a port. Nothing without Apache on the host.
  */
 export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding[]> {
   const { hostRoot, evidence } = input;
   const unit = input.units.find((u) => u.onHost && APACHE_UNIT.test(u.systemdUnit ?? ""));
   const processName = input.listeners.find((l) => APACHE_PROCESS.test(l.process ?? ""))?.process;
-  if (input.sites.length === 0 || (!unit && !processName)) return [];
+  if (!unit && !processName) return [];
+  const config = await readApacheConfig(hostRoot);
+  if (!config) return [];
   const name = unit?.systemdUnit?.replace(/(@[^.]*)?\.service$/, "") ?? processName!;
   const command =
     unit?.command ?? (name === "httpd" ? "/usr/sbin/httpd -DFOREGROUND" : "/usr/sbin/apache2ctl -D FOREGROUND");
   // PHP-FPM beside Apache (RHEL's default: conf.d/php.conf hands .php to php-fpm): FPM is the web process.
   const fpm = input.units.some((u) => u.onHost && u.software === "php-fpm");
-  const modPhp = !fpm && (await hasPhpModule(hostRoot));
-  const found: ServiceFinding[] = [];
-  const served = new Set<string>();
-  for (const site of input.sites) {
-    const parsed = parseApacheSite(site.text);
-    const apps: string[] = [];
-    const limit = parsed.bodyLimit !== undefined ? { maxRequestBodyMiB: parsed.bodyLimit } : {};
-    for (const root of modPhp ? parsed.roots : []) {
+  const loadsPhp = config.directives.some((d) => d.name === "loadmodule" && /^php\d*_module$/.test(d.args[0] ?? ""));
+  const modPhp = !fpm && (loadsPhp || (await hasPhpModule(hostRoot)));
+  const listens = config.directives
+    .filter((d) => d.name === "listen")
+    .map((d) => listenAddress(d.args[0] ?? ""))
+    .filter((l): l is string => l !== undefined);
+
+  const apps: ServedApp[] = [];
+  const proxy = {
+    ports: new Set<number>(),
+    listen: new Set<string>(),
+    sites: [] as string[],
+    limit: undefined as ServedApp["limit"],
+  };
+  const packaged: Evidence[] = [];
+  for (const file of config.files.filter((f) => !MODULE_FILE.test(f.file))) {
+    const site = parseApacheSite(file.text, { main: file.main, listens });
+    const folders = [
+      ...site.roots.map((root) => ({
+        root,
+        url: undefined as string | undefined,
+        line: lineOf(file.text, /^\s*DocumentRoot\s/i).line,
+      })),
+      ...site.aliases.map((a) => ({ root: a.path, url: a.url === "/" ? undefined : a.url, line: a.line })),
+    ];
+    let servesApp = false;
+    for (const { root, url, line } of modPhp ? folders : []) {
+      if (PACKAGED.test(root)) {
+        // Said, not checked: the ssh read does not list a package's folder, and a disk read must say the same.
+        const found = `Apache also serves ${root}${url ? ` at ${url}` : ""}, a distribution package's files: not the product's code, not migrated`;
+        if (!packaged.some((e) => e.found === found)) packaged.push({ file: file.shown, found });
+        continue;
+      }
       const app = appRootOf(root);
-      if (!apps.includes(app) && ((await isPhpApp(hostRoot, root)) || (await isPhpApp(hostRoot, app)))) apps.push(app);
-    }
-    for (const app of apps.filter((a) => !served.has(a))) {
-      served.add(app);
-      found.push({
-        name,
-        role: "web",
-        software: name,
-        command,
-        ...(unit?.systemdUnit ? { systemdUnit: unit.systemdUnit } : {}),
-        listen: [],
-        dependsOn: [],
-        process: { runtime: "php", protocols: ["http"] },
-        workingDirectory: app,
-        ...limit,
-        onHost: true,
-        source: site.shown,
-        ...lineOf(site.text, /^\s*DocumentRoot\s/i),
-      });
-      evidence.push({ file: site.shown, found: `web ${name}: Apache serves the PHP app in ${app} itself (mod_php)` });
-    }
-    if (apps.length === 0 && parsed.proxiesToPorts.length) {
-      found.push({
-        name,
-        role: "reverse-proxy",
-        software: name,
-        listen: parsed.listen,
-        dependsOn: [],
-        proxiesToPorts: parsed.proxiesToPorts,
-        ...limit,
-        onHost: true,
-        source: site.shown,
-        ...lineOf(site.text, /^\s*ProxyPass/i),
-      });
-      evidence.push({
-        file: site.shown,
-        found: `reverse-proxy ${name} (Apache), proxies to port ${parsed.proxiesToPorts.join(", ")}`,
+      if (!(await isPhpApp(hostRoot, root)) && !(await isPhpApp(hostRoot, app))) continue;
+      servesApp = true;
+      if (apps.some((a) => a.app === app)) continue;
+      apps.push({
+        app,
+        site: file.shown,
+        ...(line ? { line } : {}),
+        ...(url ? { url } : {}),
+        listen: site.listen,
+        limit: site.bodyLimit,
       });
     }
+    if (!servesApp && site.proxiesToPorts.length) {
+      for (const port of site.proxiesToPorts) proxy.ports.add(port);
+      for (const l of site.listen) proxy.listen.add(l);
+      proxy.sites.push(file.shown);
+      proxy.limit = largerLimit(proxy.limit, site.bodyLimit);
+    }
+  }
+  evidence.push(...packaged);
+
+  const found: ServiceFinding[] = [];
+  // An address belongs to one service: two sites on *:80 (name-based hosts) are not two listeners.
+  const claimed: string[] = [];
+  const claim = (addresses: string[]) => {
+    const mine = addresses.filter((a) => !claimed.some((c) => addressesOverlap(a, c)));
+    claimed.push(...mine);
+    return mine;
+  };
+  const taken = new Set<string>();
+  for (const served of apps) {
+    // One app: Apache is its web process, named after it. Several: one service each, named after its folder.
+    const serviceName = uniqueName(apps.length === 1 ? name : `${name}-${folderName(served.app)}`, taken);
+    taken.add(serviceName);
+    // Behind nginx, the site's address is where nginx sends requests; as the front itself its
+    // public ports are the product's entry, not an internal listener.
+    const listen = claim(served.listen.filter((l) => input.proxiedPorts?.has(Number(l.split(":").pop()))));
+    found.push({
+      name: serviceName,
+      role: "web",
+      software: name,
+      command,
+      ...(unit?.systemdUnit ? { systemdUnit: unit.systemdUnit } : {}),
+      listen,
+      dependsOn: [],
+      process: { runtime: "php", protocols: ["http"] },
+      workingDirectory: served.app,
+      servedApp: served.app,
+      ...(served.limit !== undefined ? { maxRequestBodyMiB: served.limit } : {}),
+      onHost: true,
+      source: served.site,
+      ...(served.line ? { line: served.line } : {}),
+    });
+    evidence.push({
+      file: served.site,
+      found: `web ${serviceName}: Apache serves the PHP app in ${served.app}${served.url ? ` under ${served.url}` : ""} itself (mod_php)${apps.length > 1 ? `; one Apache serves ${apps.length} apps, each a service named after its folder` : ""}`,
+    });
+    if (served.url) input.warnings?.push(await urlPathNotice(hostRoot, served));
+  }
+  if (proxy.ports.size) {
+    const serviceName = uniqueName(apps.length ? `${name}-proxy` : name, taken);
+    const ports = [...proxy.ports].sort((a, b) => a - b);
+    found.push({
+      name: serviceName,
+      role: "reverse-proxy",
+      software: name,
+      listen: claim([...proxy.listen].sort()),
+      dependsOn: [],
+      proxiesToPorts: ports,
+      ...(proxy.limit !== undefined ? { maxRequestBodyMiB: proxy.limit } : {}),
+      onHost: true,
+      source: proxy.sites[0]!,
+      ...lineOf(config.files.find((f) => f.shown === proxy.sites[0])!.text, /^\s*ProxyPass/i),
+    });
+    evidence.push({
+      file: proxy.sites.join(", "),
+      found: `reverse-proxy ${serviceName} (Apache), proxies to port ${ports.join(", ")}${apps.length ? ": the same Apache also serves PHP, so its proxy sites are a service of their own" : ""}`,
+    });
   }
   // The unit is Apache itself, now described by its sites: not also an unknown service of its own.
   if (found.length && unit) unit.packaged = true;

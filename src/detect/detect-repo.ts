@@ -10,7 +10,7 @@ import { appPathOnHost, assemble, configReader, readAppContext } from "./assembl
 import { DEV_FILE } from "./app-context.js";
 import { lineOf, looksLikeNginx, parseNginxConfig } from "./nginx.js";
 import { NGINX_MAIN, nginxHttpBodyLimit, withHttpLevel, type BodyLimit } from "./body-limit.js";
-import { APACHE_SITE, apacheFindings } from "./apache.js";
+import { APACHE_FILE, apacheFindings } from "./apache.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
@@ -80,7 +80,6 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const cron: ServiceFinding[] = [];
   const compose: ServiceFinding[] = [];
   const nginx: ServiceFinding[] = [];
-  const apacheSites: { shown: string; text: string }[] = [];
   const nginxHostSites = new Map<ServiceFinding, string>();
   let nginxHttpLimit: BodyLimit | undefined;
   let procfile: ReturnType<typeof parseProcfile> | undefined;
@@ -209,10 +208,9 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
         names.add(name);
         cron.push({ ...job, name, onHost: entry.host });
       }
-    } else if (entry.host && APACHE_SITE.test(file)) {
-      // Apache's sites are read once the units and sockets say whether Apache runs (apache.ts).
-      const text = await entry.read();
-      if (text) apacheSites.push({ shown, text });
+    } else if (entry.host && APACHE_FILE.test(file)) {
+      // Apache's files are read with their Includes once the units and sockets say whether Apache runs (apache.ts).
+      continue;
     } else if (entry.host && file === NGINX_MAIN) {
       nginxHttpLimit = nginxHttpBodyLimit((await entry.read()) ?? "");
     } else if (NGINX_CANDIDATE.test(file)) {
@@ -247,7 +245,14 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const sockets = parseListeners(socketsText ?? "");
   const listening = listenerFindings(sockets).map((l) => ({ ...l, onHost: true }));
   const apache = hostRoot
-    ? await apacheFindings({ hostRoot, sites: apacheSites, units: systemd, listeners: sockets, evidence })
+    ? await apacheFindings({
+        hostRoot,
+        units: systemd,
+        listeners: sockets,
+        proxiedPorts: new Set(nginx.filter((n) => n.onHost).flatMap((n) => n.proxiesToPorts ?? [])),
+        evidence,
+        warnings,
+      })
     : [];
   // The PHP app Apache serves: its folder's composer.json says the framework, its .env the settings.
   for (const site of apache) await readAppDir(site.workingDirectory);

@@ -11,9 +11,13 @@ import { readSmallText } from "./walk.js";
 
 export type { HostFacts } from "./types.js";
 
-/** Apache's enabled sites and loaded modules (apache.ts): Debian's apache2, then RHEL's httpd. */
-export const APACHE_SITE_DIRS = ["etc/apache2/sites-enabled", "etc/httpd/conf.d"];
+/**
+ * Apache's stock include folders and files (apache-config.ts follows the Includes from the main file;
+ * the ssh read sends these and what their Includes name): Debian's apache2, then RHEL's httpd.
+ */
+export const APACHE_SITE_DIRS = ["etc/apache2/sites-enabled", "etc/apache2/conf-enabled", "etc/httpd/conf.d"];
 export const APACHE_MODULE_DIRS = ["etc/apache2/mods-enabled", "etc/httpd/conf.modules.d"];
+export const APACHE_FILES = ["etc/apache2/apache2.conf", "etc/apache2/ports.conf", "etc/httpd/conf/httpd.conf"];
 
 /** Folders (relative to the host root) whose files describe the services; one level deep. */
 export const HOST_DIRS = [
@@ -27,7 +31,7 @@ export const HOST_DIRS = [
   ...SUPERVISOR_DIRS,
 ];
 /** nginx.conf: its http{} level sets the upload limit of sites that set none (body-limit.ts). */
-export const HOST_FILES = ["etc/crontab", "etc/nginx/nginx.conf", ...SUPERVISOR_FILES];
+export const HOST_FILES = ["etc/crontab", "etc/nginx/nginx.conf", ...APACHE_FILES, ...SUPERVISOR_FILES];
 /** Dependency files read from the folder an admin's unit runs in (its WorkingDirectory=). */
 export const HOST_APP_FILES = ["requirements.txt", "pyproject.toml", "package.json"];
 

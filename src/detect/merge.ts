@@ -50,6 +50,8 @@ export function commandSignature(command: string): string {
 
 /** true: the same process; false: two different ones; undefined: the findings cannot tell. */
 function sameProcess(a: ServiceFinding, b: ServiceFinding): boolean | undefined {
+  // One Apache serving two PHP apps: one unit, two services.
+  if (a.servedApp && b.servedApp) return a.servedApp === b.servedApp;
   if (a.systemdUnit && b.systemdUnit) return a.systemdUnit === b.systemdUnit;
   // Supervisor's programs are distinct processes, like units, even when they run the same command.
   if (a.supervisorProgram && b.supervisorProgram) return a.supervisorProgram === b.supervisorProgram;
@@ -189,6 +191,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         packaged: _k,
         supervisorProgram: _sp,
         pm2App: _pm,
+        servedApp: _sa,
         pm2: _pf,
         dependsOn: explicit,
         ...rest

@@ -96,6 +96,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   packaged?: boolean;
   /** Supervisor's `[program:x]` name and file: two programs are two processes. */
   supervisorProgram?: string;
+  /** The app folder one web server process serves (Apache with mod_php): two apps are two services. */
+  servedApp?: string;
   /** pm2's app (dump or ecosystem file, namespace and name): two apps are two processes. */
   pm2App?: string;
   /** How pm2 runs the app: processes, cluster mode, `cron_restart`; said as evidence. */

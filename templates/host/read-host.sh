@@ -195,24 +195,94 @@ pm2_dirs() {
     }' "$f"
   done
 }
-# Apache sites' DocumentRoot (their <Directory> paths in a site without one), the folder above
-# public/ for a Laravel or Symfony root: where a mod_php app lives (keep in step with apache.ts).
+# Apache: the files httpd reads, from the main file (or the stock folders) through every Include /
+# IncludeOptional, globs relative to ServerRoot (keep in step with apache-config.ts).
+apache_main=
+for f in etc/apache2/apache2.conf etc/httpd/conf/httpd.conf; do
+  if [ -z "$apache_main" ] && { [ -f "$f" ] || [ -h "$f" ]; }; then apache_main=$f; fi
+done
+apache_root=etc/apache2
+case $apache_main in etc/httpd/*) apache_root=etc/httpd ;; esac
+if [ -z "$apache_main" ] && [ ! -d etc/apache2 ]; then apache_root=etc/httpd; fi
+if [ -n "$apache_main" ] && [ "$have_awk" = yes ]; then
+  set_root=$(awk 'tolower($0) ~ /^[ \t]*serverroot[ \t]/ {
+    v = $0; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
+    if (v ~ /^"/) { v = substr(v, 2); sub(/".*$/, "", v) } else sub(/[ \t].*$/, "", v)
+    print v; exit
+  }' "$(resolve "$apache_main")" 2>/dev/null)
+  case $set_root in /*) case $set_root in *'$'*) ;; *) apache_root=$(printf '%s\n' "$set_root" | normalize) ;; esac ;; esac
+fi
+# The patterns the Include lines of the files on stdin name, root-relative (${VAR} ones are skipped).
+apache_includes() {
+  awk -v root="$apache_root" '{
+    f = $0
+    while ((getline line < f) > 0) {
+      while (line ~ /\\\r?$/ && (getline more < f) > 0) { sub(/\\\r?$/, "", line); line = line " " more }
+      if (tolower(line) !~ /^[ \t]*include(optional)?[ \t]/) continue
+      v = line; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
+      if (v ~ /^"/) { v = substr(v, 2); sub(/".*$/, "", v) } else if (v ~ /^\047/) { v = substr(v, 2); sub(/\047.*$/, "", v) } else sub(/[ \t].*$/, "", v)
+      if (v == "" || v ~ /[$ \t]/) continue
+      print (v ~ /^\// ? v : root "/" v)
+    }
+    close(f)
+  }'
+}
+# Each pattern as files: a glob's matches, a folder's files (sh globs sort as httpd does under LC_ALL=C).
+apache_expand() {
+  while IFS= read -r pat; do
+    [ -n "$pat" ] || continue
+    for p in $pat; do
+      if [ -d "$p" ]; then
+        for q in "$p"/*; do if [ -f "$q" ] || [ -h "$q" ]; then printf '%s\n' "$q"; fi; done
+      elif [ -f "$p" ] || [ -h "$p" ]; then printf '%s\n' "$p"; fi
+    done
+  done
+}
+apache_seen=$(printf '%s' "$files" | awk '/^etc\/(apache2|httpd)\//')
+apache_todo=$apache_seen
+round=0
+while [ -n "$apache_todo" ] && [ "$round" -lt 16 ] && [ "$have_awk" = yes ]; do
+  round=$((round + 1))
+  found=$(printf '%s\n' "$apache_todo" | apache_includes | normalize | apache_expand)
+  follow <<EOF
+$found
+EOF
+  apache_todo=$(printf '%s\n' "$found" | while IFS= read -r p; do if [ -n "$p" ]; then resolve "$p"; fi; done | normalize |
+    awk -v seen="$apache_seen" 'BEGIN { n = split(seen, s, "\n"); for (i = 1; i <= n; i++) old[s[i]] = 1 } !($0 in old) && !dup[$0]++')
+  apache_seen="$apache_seen$nl$apache_todo"
+done
+# The folders Apache's sites serve: DocumentRoot and Alias targets (the <Directory> paths of a site
+# with neither, outside the main file), the folder above public/ for a Laravel or Symfony root, not
+# module files or a package's /usr/share folder: where a mod_php app lives (keep in step with apache-site.ts).
 apache_dirs() {
   [ "$have_awk" = yes ] || return 0
-  printf '%s' "$files" | awk '
-    /^etc\/(apache2\/sites-[a-z]+\/|httpd\/conf\.d\/)[^\/]+\.conf$/ {
-      roots = ""; dirs = ""
-      while ((getline line < $0) > 0) {
-        low = tolower(line)
-        if (low !~ /^[ \t]*(documentroot[ \t]|<directory[ \t])/) continue
-        v = line; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t]*>.*$/, "", v); sub(/[ \t\r]+$/, "", v)
-        if (v ~ /^"/) { v = substr(v, 2); sub(/".*$/, "", v) } else sub(/[ \t].*$/, "", v)
-        sub(/\/+$/, "", v); sub(/\/public$/, "", v)
-        if (v !~ /^\/./) continue
-        if (low ~ /^[ \t]*documentroot/) roots = roots v "\n"; else dirs = dirs v "\n"
+  printf '%s\n' "$apache_seen" | awk -v main="$apache_main" '
+    function first(s) {
+      if (s ~ /^"/) { s = substr(s, 2); REST = s; sub(/^[^"]*"?[ \t]*/, "", REST); sub(/".*$/, "", s); return s }
+      REST = s; sub(/^[^ \t]*[ \t]*/, "", REST); sub(/[ \t].*$/, "", s); return s
+    }
+    function keep(v, list) {
+      sub(/\/+$/, "", v); sub(/\/public$/, "", v)
+      if (v !~ /^\/./ || v ~ /^\/usr\/share\//) return list
+      return list v "\n"
+    }
+    $0 == "" || /^etc\/(apache2\/mods-[a-z]+|httpd\/conf\.modules\.d)\// { next }
+    {
+      roots = ""; dirs = ""; aliases = ""; f = $0
+      while ((getline line < f) > 0) {
+        sub(/\r$/, "", line); low = tolower(line)
+        if (low !~ /^[ \t]*(documentroot[ \t]|<directory[ \t]|alias[ \t]|aliasmatch[ \t])/) continue
+        v = line; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t]*>.*$/, "", v); sub(/[ \t]+$/, "", v)
+        if (low ~ /^[ \t]*alias/) {
+          first(v); v = first(REST)
+          if (low ~ /^[ \t]*aliasmatch/) { if (v !~ /\$1$/) continue; sub(/\$1$/, "", v) }
+          if (v ~ /\$/) continue
+          aliases = keep(v, aliases)
+        } else if (low ~ /^[ \t]*documentroot/) roots = keep(first(v), roots)
+        else dirs = keep(first(v), dirs)
       }
-      close($0)
-      printf "%s", (roots != "" ? roots : dirs)
+      close(f)
+      printf "%s%s", roots aliases, (roots == "" && aliases == "" && f != main ? dirs : "")
     }'
 }
 apps=$({

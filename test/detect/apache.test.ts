@@ -64,6 +64,7 @@ describe("parseApacheSite", () => {
     );
     expect(site).toEqual({
       roots: ["/var/www/shop/public"],
+      aliases: [],
       listen: ["0.0.0.0:443", "0.0.0.0:80", "10.0.0.5:8443"],
       proxiesToPorts: [6001, 8000],
     });

@@ -1,0 +1,223 @@
+// Apache's configuration as httpd reads it: the main file (Debian's apache2.conf, RHEL's
+// conf/httpd.conf), with every Include / IncludeOptional taken in where it stands, globs relative
+// to ServerRoot (https://httpd.apache.org/docs/2.4/mod/core.html#include); a file that includes one
+// it is being read from stops there. Each directive keeps its file, line and the sections around
+// it (<VirtualHost>, <Directory>, <IfModule>), so a reader can ask "which site sets this"
+// (apache.ts for sites, php_value readers for PHP limits). A host copy without the main file (the
+// sites alone) is read as the distribution's stock file would include it.
+// templates/host/read-host.sh follows the same Includes over ssh: keep the two in step.
+import path from "node:path";
+import { readdir } from "node:fs/promises";
+import { readHostFile, statInRoot } from "./host.js";
+
+/** The main file of Debian's apache2 and of RHEL's httpd, host-root-relative; the first found is read. */
+export const APACHE_MAIN_CONFIGS = ["etc/apache2/apache2.conf", "etc/httpd/conf/httpd.conf"];
+/** What the stock main file includes, in its order, for a host copy without it (ServerRoot-relative). */
+const STOCK_INCLUDES: Record<string, string[]> = {
+  "etc/apache2": [
+    "mods-enabled/*.load",
+    "mods-enabled/*.conf",
+    "ports.conf",
+    "conf-enabled/*.conf",
+    "sites-enabled/*.conf",
+  ],
+  "etc/httpd": ["conf.modules.d/*.conf", "conf.d/*.conf"],
+};
+/** More reads than any real server needs: a runaway glob or include tree stops here. */
+const MAX_FILES = 400;
+
+export interface ApacheSection {
+  /** Lowercase: virtualhost, directory, ifmodule, location… */
+  name: string;
+  args: string[];
+  file: string;
+  line: number;
+}
+
+export interface ApacheDirective {
+  /** Lowercase, as Apache matches names: documentroot, proxypass, php_value… */
+  name: string;
+  /** Words, quotes taken off. */
+  args: string[];
+  /** Absolute path on the host (shown as evidence). */
+  file: string;
+  line: number;
+  /** Enclosing sections, outermost first; the same object for every directive of one section. */
+  sections: ApacheSection[];
+}
+
+export interface ApacheConfigFile {
+  /** Host-root-relative path. */
+  file: string;
+  shown: string;
+  text: string;
+  /** The main file (apache2.conf / httpd.conf): its <Directory> blocks are the distribution's. */
+  main: boolean;
+}
+
+export interface ApacheConfig {
+  /** Host-root-relative ServerRoot (etc/apache2, etc/httpd): where relative Includes start. */
+  serverRoot: string;
+  /** Every file read, in the order httpd reads them. */
+  files: ApacheConfigFile[];
+  directives: ApacheDirective[];
+}
+
+/** Apache's words: "quoted strings" and 'quoted' stay one word, without their quotes. */
+export function apacheWords(text: string): string[] {
+  return [...text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+}
+
+/** A file's directives and sections, without following Includes (`within`: sections around the file). */
+export function parseApacheDirectives(text: string, shown: string, within: ApacheSection[] = []): ApacheDirective[] {
+  const out: ApacheDirective[] = [];
+  const stack = [...within];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = i + 1;
+    let raw = lines[i]!;
+    // A line ending in a backslash goes on with the next one.
+    while (/\\$/.test(raw) && i + 1 < lines.length) raw = raw.slice(0, -1) + " " + lines[++i]!;
+    const trimmed = raw.trim();
+    if (!trimmed || trimmed.startsWith("#")) continue;
+    const close = /^<\/([A-Za-z0-9_]+)\s*>/.exec(trimmed);
+    if (close) {
+      const name = close[1]!.toLowerCase();
+      let at = stack.length - 1;
+      while (at >= within.length && stack[at]!.name !== name) at--;
+      if (at >= within.length) stack.length = at;
+      continue;
+    }
+    const open = /^<([A-Za-z0-9_]+)(\s[^>]*)?>/.exec(trimmed);
+    if (open) {
+      stack.push({ name: open[1]!.toLowerCase(), args: apacheWords(open[2] ?? ""), file: shown, line });
+      continue;
+    }
+    const words = apacheWords(trimmed);
+    out.push({ name: words[0]!.toLowerCase(), args: words.slice(1), file: shown, line, sections: [...stack] });
+  }
+  return out;
+}
+
+interface Source {
+  read: (file: string) => Promise<string | undefined>;
+  /** Names in a host-root-relative folder, with whether each is a folder; [] when there is none. */
+  list: (dir: string) => Promise<{ name: string; dir: boolean }[]>;
+}
+
+function hostSource(hostRoot: string): Source {
+  return {
+    read: (file) => readHostFile(hostRoot, file),
+    list: async (dir) => {
+      const names = (await readdir(path.join(hostRoot, dir)).catch(() => [] as string[])).sort();
+      const out: { name: string; dir: boolean }[] = [];
+      for (const name of names) {
+        const info = await statInRoot(hostRoot, `${dir}/${name}`);
+        if (info) out.push({ name, dir: info.isDirectory() });
+      }
+      return out;
+    },
+  };
+}
+
+const GLOB = /[*?[]/;
+function globSegment(segment: string): RegExp {
+  const body = segment
+    .replace(/[.+^${}()|\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
+  return new RegExp(`^${body}$`);
+}
+
+/**
+ * The files an Include names: a path or glob (in any folder of the path), host-root-relative; a
+ * folder means the files in it. Sorted as httpd (and `sh` under LC_ALL=C) sorts them.
+ */
+async function expandInclude(pattern: string, source: Source): Promise<string[]> {
+  let paths = [""];
+  const segments = pattern.split("/").filter(Boolean);
+  for (const [index, segment] of segments.entries()) {
+    const last = index === segments.length - 1;
+    const next: string[] = [];
+    for (const base of paths) {
+      const entries = await source.list(base);
+      if (GLOB.test(segment)) {
+        const re = globSegment(segment);
+        // Hidden files are left out, as `sh` globs leave them (read-host.sh expands the same patterns).
+        for (const e of entries)
+          if (!e.name.startsWith(".") && re.test(e.name) && (last ? !e.dir : e.dir)) next.push(`${base}/${e.name}`);
+      } else {
+        const e = entries.find((x) => x.name === segment);
+        if (!e) continue;
+        if (last && e.dir) {
+          for (const f of await source.list(`${base}/${segment}`))
+            if (!f.dir) next.push(`${base}/${segment}/${f.name}`);
+        } else if (last || e.dir) next.push(`${base}/${segment}`);
+      }
+    }
+    paths = next;
+  }
+  return paths.map((p) => p.replace(/^\//, ""));
+}
+
+/** An Include's argument as a host-root-relative pattern; undefined for one httpd resolves at run time (${VAR}). */
+export function includePattern(arg: string, serverRoot: string): string | undefined {
+  if (!arg || arg.includes("$") || /\s/.test(arg)) return undefined;
+  const joined = path.posix.normalize(arg.startsWith("/") ? arg.slice(1) : `${serverRoot}/${arg}`);
+  return joined.startsWith("..") ? undefined : joined.replace(/\/+$/, "");
+}
+
+/** ServerRoot as the main file sets it (host-root-relative), else the layout's own. */
+function serverRootOf(main: string, text: string | undefined): string {
+  const set = /^\s*ServerRoot\s+("[^"]+"|\S+)/im.exec(text ?? "")?.[1]?.replace(/"/g, "");
+  const root = set?.startsWith("/") ? includePattern(set, "") : undefined;
+  return root ?? (main.startsWith("etc/httpd/") ? "etc/httpd" : "etc/apache2");
+}
+
+/** Apache's whole configuration on the host; undefined when neither apache2 nor httpd is set up there. */
+export async function readApacheConfig(
+  hostRoot: string,
+  source: Source = hostSource(hostRoot),
+): Promise<ApacheConfig | undefined> {
+  let main: string | undefined;
+  let mainText: string | undefined;
+  for (const candidate of APACHE_MAIN_CONFIGS) {
+    mainText = await source.read(candidate);
+    if (mainText !== undefined) {
+      main = candidate;
+      break;
+    }
+  }
+  const stockRoot = main ? undefined : (await source.list("etc/apache2")).length ? "etc/apache2" : "etc/httpd";
+  if (!main && !(await source.list(stockRoot!)).length) return undefined;
+  const serverRoot = main ? serverRootOf(main, mainText) : stockRoot!;
+  const config: ApacheConfig = { serverRoot, files: [], directives: [] };
+  let reads = 0;
+  // `chain`: the files being read (a file that includes one of them would never end); a snippet
+  // included by two sites is read for each, as httpd does.
+  const follow = async (directives: ApacheDirective[], chain: string[]): Promise<void> => {
+    for (const directive of directives) {
+      if (directive.name !== "include" && directive.name !== "includeoptional") {
+        config.directives.push(directive);
+        continue;
+      }
+      const pattern = includePattern(directive.args[0] ?? "", serverRoot);
+      for (const next of pattern ? await expandInclude(pattern, source) : []) {
+        if (chain.includes(next) || ++reads > MAX_FILES) continue;
+        const text = await source.read(next);
+        if (text === undefined) continue;
+        if (!config.files.some((f) => f.file === next))
+          config.files.push({ file: next, shown: `/${next}`, text, main: false });
+        await follow(parseApacheDirectives(text, `/${next}`, directive.sections), [...chain, next]);
+      }
+    }
+  };
+  if (main) {
+    config.files.push({ file: main, shown: `/${main}`, text: mainText!, main: true });
+    await follow(parseApacheDirectives(mainText!, `/${main}`), [main]);
+  } else {
+    const stock = STOCK_INCLUDES[serverRoot]!.map((p) => `Include ${p}`).join("\n");
+    await follow(parseApacheDirectives(stock, `/${serverRoot}`), []);
+  }
+  return config;
+}
