@@ -30,6 +30,15 @@ export const ABSOLUTE_PATH = /^(?!.*\/\.\.?(\/|$))\/[A-Za-z0-9._@+-]{1,100}(\/[A
 export const volumeSchema = z.object({
   bucket: z.string().regex(BUCKET_NAME).describe("Cloud Storage bucket name."),
   mountPath: z.string().regex(ABSOLUTE_PATH).describe("Absolute path in the container where the app reads and writes."),
+  owner: z
+    .object({
+      uid: z.number().int().min(0).max(2147483647).describe("The container user's uid (the image's USER)."),
+      gid: z.number().int().min(0).max(2147483647).optional().describe("Its primary group's gid, when known."),
+    })
+    .optional()
+    .describe(
+      "Who owns the mounted files: the user the image runs as, so a non-root app can write its uploads. Absent when the image's user is not known: the mount is then writable by every user.",
+    ),
 });
 export type Volume = z.infer<typeof volumeSchema>;
 

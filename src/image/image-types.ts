@@ -2,6 +2,7 @@
 import type { Service } from "../inventory/schema.js";
 import type { ProcessArgv } from "./process-argv.js";
 import type { AppRepo } from "./repo.js";
+import type { ImageUser } from "./image-user.js";
 import type { Stack } from "./runtime-versions.js";
 
 export interface ImageInput {
@@ -39,4 +40,9 @@ export interface RuntimeImage {
   packageManager?: string;
   /** How the image answers HTTP on $PORT when it is not the process's own server (PHP's Apache, Spring's flag). */
   serves?: string;
+  /**
+   * Who the image runs as, by number, when known: ours (image-user.ts), or the team's own
+   * Dockerfile when it says (dockerfileUser). Set by planImages.
+   */
+  user?: ImageUser;
 }

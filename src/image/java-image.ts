@@ -5,6 +5,7 @@
 // Other Java apps (a WAR, several modules, no wrapper) get a notice with the reason.
 import path from "node:path";
 import { renderTemplateSync } from "../render/templates.js";
+import { IMAGE_USERS } from "./image-user.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { javaBuild } from "./java-build.js";
 import type { ProcessArgv } from "./process-argv.js";
@@ -78,6 +79,7 @@ export function javaImage(input: ImageInput): RuntimeImage {
     subdir: dir,
     wrapper: at(build.tool === "maven" ? "mvnw" : "gradlew"),
     cmd: cmd.join(" "),
+    user: IMAGE_USERS.java,
   });
   return {
     ...base,

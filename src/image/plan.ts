@@ -7,6 +7,7 @@ import type { Inventory, Service } from "../inventory/schema.js";
 import { APP_DIR, inImagePath, vmAppRoot } from "./app-root.js";
 import { goImage } from "./go-image.js";
 import { healthRouteOf, type HealthRoute } from "./health-route.js";
+import { dockerfileUser, IMAGE_USERS } from "./image-user.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { nodeImage } from "./node-image.js";
 import { pythonImage } from "./python-image.js";
@@ -104,7 +105,7 @@ export function planImages(
   runtimes.sort((a, b) => (a === main ? -1 : b === main ? 1 : 0));
   const images = runtimes.map((runtime) => {
     const dockerfile = runtime === main ? "Dockerfile" : `Dockerfile.${runtime}`;
-    return BUILDERS[runtime]({
+    const image = BUILDERS[runtime]({
       repo,
       appName: inv.metadata.name,
       runtime,
@@ -115,6 +116,10 @@ export function planImages(
       uploads: (inv.storage ?? []).map((st) => inImagePath(st.path, root)).filter((p) => p.startsWith(`${APP_DIR}/`)),
       ...(runtime === "python" && options.osPython ? { osPython: options.osPython } : {}),
     });
+    // The deploy builds the team's own Dockerfile where there is one (cicd/images.ts), else ours.
+    const own = repo.read(dockerfile);
+    const user = own !== undefined ? dockerfileUser(own) : image.content ? IMAGE_USERS[runtime] : undefined;
+    return user ? { ...image, user } : image;
   });
   const webs = inv.services.filter((s) => s.role === "web");
   const health: Record<string, HealthRoute> = {};

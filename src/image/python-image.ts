@@ -3,6 +3,7 @@
 // command runs (installed when the manifest lacks it), Django's collectstatic, a non-root user.
 import path from "node:path";
 import { renderTemplateSync } from "../render/templates.js";
+import { IMAGE_USERS } from "./image-user.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import {
   neededExtras,
@@ -130,6 +131,7 @@ export function pythonImage(input: ImageInput): RuntimeImage {
     workdir: placed.image.workdir,
     buildSteps,
     cmd: (placed.cmd ?? ["python"]).join(" "),
+    user: IMAGE_USERS.python,
   });
   return { ...placed.image, content, version, versionNote: note, packageManager: manifest.manager };
 }

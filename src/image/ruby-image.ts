@@ -3,6 +3,7 @@
 // JavaScript), the system libraries native gems link, a non-root user.
 import path from "node:path";
 import { renderTemplateSync } from "../render/templates.js";
+import { IMAGE_USERS } from "./image-user.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import type { AppRepo } from "./repo.js";
@@ -49,6 +50,7 @@ export function rubyImage(input: ImageInput): RuntimeImage {
     libs: libs.join(" "),
     workdir: placed.image.workdir,
     cmd: (placed.cmd ?? ["bundle", "exec", "puma"]).join(" "),
+    user: IMAGE_USERS.ruby,
   });
   return {
     ...placed.image,

@@ -135,7 +135,7 @@ describe("gcloudCallsIn", () => {
 });
 
 describe.skipIf(!findGcloud())("checkGcloud (real gcloud)", () => {
-  it("reports an argument error and an unset project, and accepts a command that only lacks credentials", async () => {
+  it("reports an argument error, an unset project and a volume key the track lacks; accepts a command that only lacks credentials", async () => {
     const result = await checkGcloud([
       {
         argv: [
@@ -185,12 +185,30 @@ describe.skipIf(!findGcloud())("checkGcloud (real gcloud)", () => {
         ],
         source: "fine again",
       },
+      // A volume's keys are checked against the release track, which gcloud itself does only
+      // once it has credentials: GA refuses a Cloud Storage volume's mount-options, beta takes them.
+      ...(["ga", "beta"] as const).map((track) => ({
+        argv: [
+          ...(track === "beta" ? ["beta"] : []),
+          "run",
+          "deploy",
+          "api",
+          "--image=us-central1-docker.pkg.dev/p-12345/app/app:1",
+          "--region=us-central1",
+          "--project=p-12345",
+          "--add-volume=name=b,type=cloud-storage,bucket=b,mount-options=uid=10001;gid=10001",
+          "--add-volume-mount=volume=b,mount-path=/app/media",
+        ],
+        source: `mount options (${track})`,
+      })),
     ]);
-    expect(result.checked).toBe(3);
+    expect(result.checked).toBe(5);
     expect(result.findings.map((f) => [f.sources, f.exitCode])).toEqual([
       [["bad choice"], 2],
       [["no project"], 1],
+      [["mount options (ga)"], 1],
     ]);
     expect(result.findings[0]!.error).toMatch(/Invalid choice: 'patch'/);
+    expect(result.findings[2]!.error).toMatch(/unexpected parameter mount-options/);
   });
 });

@@ -36,8 +36,49 @@ cli = gcloud_main.CreateCLI([])
 commands = [json.loads(line) for line in sys.stdin if line.strip()]
 
 
+def volume_error(argv):
+    """Why gcloud would refuse an `run … --add-volume` value, or None.
+
+    gcloud checks a volume's keys against the command's release track (GA refuses a Cloud Storage
+    volume's mount-options, beta takes them) only once it has credentials, after the point where a
+    credential-less parse stops: the same check runs here, with gcloud's own volume types.
+    """
+    try:
+        from googlecloudsdk.calliope import base as calliope_base
+        from googlecloudsdk.command_lib.run import volumes as run_volumes
+        types = run_volumes._supported_volume_types  # noqa: SLF001 (gcloud's registry of volume types)
+    except (ImportError, AttributeError):
+        return None
+    tracks = {"alpha": calliope_base.ReleaseTrack.ALPHA, "beta": calliope_base.ReleaseTrack.BETA}
+    track = tracks.get(argv[0]) if argv else None
+    words = argv[1:] if track else argv
+    if words[:1] != ["run"]:
+        return None
+    track = track or calliope_base.ReleaseTrack.GA
+    for i, word in enumerate(words):
+        if word.startswith("--add-volume="):
+            value = word.split("=", 1)[1]
+        elif word == "--add-volume" and i + 1 < len(words):
+            value = words[i + 1]
+        else:
+            continue
+        volume = dict(item.split("=", 1) for item in value.split(",") if "=" in item)
+        kind = types.get(volume.get("type"))
+        try:
+            if kind is None or track not in kind.release_tracks():
+                return "Volume type %s not supported" % volume.get("type")
+            kind.validate_fields(volume, track)
+            kind.validate_volume_add(volume, track)
+        except Exception as exc:  # gcloud's ConfigurationError
+            return str(exc)
+    return None
+
+
 def run_one(argv):
     """Runs one command with fds 1 and 2 sent to a temp file; returns (exit code, stderr text)."""
+    refused = volume_error(argv)
+    if refused:
+        return 1, "ERROR: (gcloud) --add-volume: %s\n" % refused
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)

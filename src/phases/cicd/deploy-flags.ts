@@ -10,6 +10,7 @@ import {
   reachesMemorystore,
   type DeployTarget,
   type Deployment,
+  type Volume,
 } from "../../contracts/deployment.js";
 
 /** Set by the workflow step that looks the AI worker's URL up after deploying it. */
@@ -49,8 +50,9 @@ import { plainEnvVar } from "./plain-env.js";
 import type { CicdResult } from "./schema.js";
 
 /** What canary.sh accepts for a flag after `--`; mirrored there. */
-// `*` only as an env value (FORWARDED_ALLOW_IPS=*): not a PLAIN_WORD, so shellWord quotes it.
-export const DEPLOY_FLAG = /^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|*-]*)?$/;
+// `*` only as an env value (FORWARDED_ALLOW_IPS=*), `;` between a volume's mount options: not
+// PLAIN_WORDs, so shellWord quotes them.
+export const DEPLOY_FLAG = /^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|*;-]*)?$/;
 /** Words that need no quoting in bash. */
 const PLAIN_WORD = /^[A-Za-z0-9_.:=/@%+,-]+$/;
 
@@ -66,10 +68,31 @@ function listValue(items: readonly string[]): string {
   return items.some((i) => i.includes(",")) ? `^|^${items.join("|")}` : items.join(",");
 }
 
+/**
+ * Cloud Storage FUSE flags that let the app write the mount. gcsfuse gives every file and folder
+ * the owner --uid/--gid name, by default its own user (root: "everything is going to be owned by
+ * root", gcsfuse cmd/mount.go), with --file-mode 644 and --dir-mode 755, and mounts with FUSE's
+ * default_permissions, so the kernel enforces those bits (jacobsa/fuse mount_config.go). Our
+ * images run as a non-root user: the mount names that user's ids, or, when the image's user is
+ * not known, opens the bits to every user of the (single-app) container.
+ * Cloud Run passes a volume's mount options to gcsfuse as its flags without the leading dashes
+ * (Cloud Run Admin API v2, GCSVolumeSource.mountOptions); gcloud takes them as `mount-options`,
+ * separated by semicolons, only in its beta track (`gcloud beta run deploy --help`, gcloud 528):
+ * see usesBetaGcloud and canary.sh.
+ */
+export function mountOptions(volume: Volume): string {
+  const { owner } = volume;
+  if (!owner) return "file-mode=666;dir-mode=777";
+  return [`uid=${owner.uid}`, ...(owner.gid !== undefined ? [`gid=${owner.gid}`] : [])].join(";");
+}
+
+/** A deploy that mounts a bucket sets its mount options: a `gcloud beta` flag (canary.sh picks the track). */
+export const usesBetaGcloud = (target: DeployTarget): boolean => (target.volumes ?? []).length > 0;
+
 /** Volume flags for the Cloud Storage buckets a target mounts (keyed by name and path: redeploys replace them). */
 function volumeFlags(target: DeployTarget): string[] {
   return (target.volumes ?? []).flatMap((v) => [
-    `--add-volume=name=${v.bucket},type=cloud-storage,bucket=${v.bucket}`,
+    `--add-volume=name=${v.bucket},type=cloud-storage,bucket=${v.bucket},mount-options=${mountOptions(v)}`,
     `--add-volume-mount=volume=${v.bucket},mount-path=${v.mountPath}`,
   ]);
 }

@@ -13,51 +13,12 @@ import {
   deployScript,
   shellWord,
 } from "./deploy-flags.js";
-import { PINNED_ACTIONS, usesRef } from "./pinned-actions.js";
+import { PINNED_ACTIONS } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
 import { migrations } from "./migrations.js";
 import { loadPlainEnvStep, plainEnvNames } from "./plain-env.js";
 import { appTestJob, CHECKOUT, RUNNER, workerTestJob, workerTestTargets } from "./test-job.js";
-
-/**
- * Two identities (scripts/setup-wif.sh): the build job can only push images; the deploy job's
- * provider admits only jobs running in the `production` environment, so that environment's
- * reviewers and branch rules gate every deploy.
- */
-const BUILD_AUTH = [
-  {
-    name: "Authenticate to Google Cloud as the build identity (push images only)",
-    id: "auth",
-    uses: usesRef("auth"),
-    with: {
-      workload_identity_provider: "${{ vars.WIF_BUILD_PROVIDER }}",
-      service_account: "${{ vars.WIF_BUILD_SERVICE_ACCOUNT }}",
-      token_format: "access_token",
-      // No gha-creds-*.json in the workspace, where `docker build .` could copy it into the image.
-      create_credentials_file: false,
-    },
-  },
-  {
-    name: "Log in to Artifact Registry",
-    env: { ACCESS_TOKEN: "${{ steps.auth.outputs.access_token }}" },
-    run: 'printf \'%s\' "$ACCESS_TOKEN" | docker login -u oauth2accesstoken --password-stdin "https://${REGION}-docker.pkg.dev"\n',
-  },
-];
-// The deployer keeps auth's credentials file: setup-gcloud signs gcloud in only from the file auth
-// names in GOOGLE_GHA_CREDS_PATH (google-github-actions/setup-cloud-sdk, authenticateGcloudSDK),
-// and every deploy step is gcloud. This job builds no image and uploads no workspace, and auth
-// deletes the file when the job ends (cleanup_credentials).
-const DEPLOY_AUTH = [
-  {
-    name: "Authenticate to Google Cloud as the deployer (production environment only)",
-    uses: usesRef("auth"),
-    with: {
-      workload_identity_provider: "${{ vars.WIF_DEPLOY_PROVIDER }}",
-      service_account: "${{ vars.WIF_DEPLOY_SERVICE_ACCOUNT }}",
-    },
-  },
-  { name: "Set up gcloud", uses: usesRef("setupGcloud") },
-];
+import { BUILD_AUTH, DEPLOY_AUTH, setupGcloudStep } from "./workflow-auth.js";
 
 const NOTIFY_SCRIPT = `if [ -z "\${SLACK_WEBHOOK_URL}" ]; then
   echo "SLACK_WEBHOOK_URL is not set: skipping the Slack notification."
@@ -217,7 +178,7 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
         environment: "production",
         permissions: { contents: "read", "id-token": "write" },
         "timeout-minutes": result.deployTimeoutMinutes,
-        steps: [CHECKOUT, ...DEPLOY_AUTH, ...deploySteps],
+        steps: [CHECKOUT, ...DEPLOY_AUTH, setupGcloudStep(ctx), ...deploySteps],
       },
       notify: {
         name: "Notify Slack",

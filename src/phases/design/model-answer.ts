@@ -24,7 +24,7 @@ export function mergeSurroundings(answer: DesignAnswer, draft: Deployment, sqlit
       );
     else deployment.loadBalancer = { ...draft.loadBalancer, backends };
   }
-  deployment.services = answer.deployment.services.map((s) => keepPrivateIp(s, draft));
+  deployment.services = answer.deployment.services.map((s) => keepVolumeOwners(keepPrivateIp(s, draft), draft));
   const buckets = new Set((draft.buckets ?? []).map((b) => b.name));
   answer.deployment.services.forEach((s, i) =>
     (s.volumes ?? []).forEach((v, j) => {
@@ -61,6 +61,26 @@ function keepPrivateIp(s: DeployTarget, draft: Deployment): DeployTarget {
     secrets: s.secrets.filter((n) => !hosts.has(n)),
     ...(s.env ? { env } : {}),
   };
+}
+
+/**
+ * Who owns a mounted bucket's files comes from the image (design/rules/storage.ts), never from the
+ * answer: the draft's owner for the same target and bucket, else the one owner every draft target
+ * mounting that bucket agrees on, else none (the mount is then writable by every user).
+ */
+function keepVolumeOwners(s: DeployTarget, draft: Deployment): DeployTarget {
+  if (!s.volumes?.length) return s;
+  const same = draft.services.find((t) => t.name === s.name);
+  const mountsOf = (targets: DeployTarget[], bucket: string) =>
+    targets.flatMap((t) => t.volumes?.filter((m) => m.bucket === bucket) ?? []);
+  const volumes = s.volumes.map(({ owner: _answered, ...v }) => {
+    const own = same ? mountsOf([same], v.bucket) : [];
+    const mounts = own.length > 0 ? own : mountsOf(draft.services, v.bucket);
+    const owners = new Set(mounts.map((m) => JSON.stringify(m.owner ?? null)));
+    const owner = owners.size === 1 ? mounts[0]!.owner : undefined;
+    return owner ? { ...v, owner } : v;
+  });
+  return { ...s, volumes };
 }
 
 export const designModelAnswer: ModelAnswer<DesignResult> = {

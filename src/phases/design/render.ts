@@ -5,12 +5,18 @@ import { renderTemplate } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { describeAssumptions } from "./cost/assumptions.js";
-import { isAiWorkerTarget } from "../../contracts/deployment.js";
+import { isAiWorkerTarget, type Volume } from "../../contracts/deployment.js";
 import { type CostLine, estimateCost, usd } from "./cost/estimate.js";
 import { loadPriceBook } from "../../contracts/gcp-prices.js";
 import { targetArchitectureDiagram } from "./diagram.js";
 import { upstreamAudit } from "./offline.js";
 import type { DesignResult } from "./schema.js";
+
+/** Who a mount gives its files to (Cloud Storage FUSE's uid/gid; deploy-flags.ts mountOptions). */
+const ownerText = (v: Volume): string =>
+  v.owner
+    ? `uid ${v.owner.uid}${v.owner.gid !== undefined ? `, gid ${v.owner.gid}` : ""} (the image's user)`
+    : "any user (the image's user is not known: files 666, folders 777)";
 
 export const DESIGN_DIR = "docs/migration/design";
 export const MAPPING_SCHEMA_URL = "https://unpkg.com/infra-migrate/schema/mapping.schema.json";
@@ -67,6 +73,11 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
       mountPath:
         dep.services.flatMap((s) => s.volumes ?? []).find((v) => v.bucket === b.name)?.mountPath ?? "not mounted",
       targets: dep.services.filter((s) => s.volumes?.some((v) => v.bucket === b.name)).map((s) => `\`${s.name}\``),
+      owners: [
+        ...new Set(
+          dep.services.flatMap((s) => (s.volumes ?? []).filter((v) => v.bucket === b.name)).map((v) => ownerText(v)),
+        ),
+      ].join("; "),
     })),
     queues: dep.queues,
     schedules: dep.schedules ?? [],

@@ -4,7 +4,7 @@
 // description for the model (the sent schema states patterns and lengths there too).
 import { z } from "zod";
 import type { AuditResult } from "../../contracts/audit-result.js";
-import { deploymentSchema, type Deployment } from "../../contracts/deployment.js";
+import { deploymentSchema, deployTargetSchema, type Deployment, volumeSchema } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import type { ArrayLimits } from "../../model/response-schema.js";
 
@@ -242,11 +242,29 @@ export type DesignResult = z.infer<typeof designResultSchema>;
 const DRAFT_FILLED_MASK = { loadBalancer: true, caches: true, network: true, buckets: true } as const;
 export const DRAFT_FILLED = Object.keys(DRAFT_FILLED_MASK) as (keyof typeof DRAFT_FILLED_MASK)[];
 
+/**
+ * A target as the model answers it: who owns a mounted bucket's files is the image's user, which
+ * the draft reads from the image plan (rules/storage.ts), not a judgement the model makes.
+ */
+const answerTargetSchema = deployTargetSchema.extend({
+  volumes: z
+    .array(volumeSchema.omit({ owner: true }))
+    .max(10)
+    .optional()
+    .describe(deployTargetSchema.shape.volumes.description ?? ""),
+});
+
 /** The design as the model answers it: the result without the draft-filled surroundings. */
 export const designAnswerSchema = designShape
   .extend({
     deployment: deploymentSchema
       .omit(DRAFT_FILLED_MASK)
+      .extend({
+        services: z
+          .array(answerTargetSchema)
+          .min(0)
+          .describe(deploymentSchema.shape.services.description ?? ""),
+      })
       .describe(
         "The deployment contract later phases build on; the tool adds the load balancer, caches, network and buckets from the draft.",
       ),

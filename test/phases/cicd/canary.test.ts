@@ -196,6 +196,31 @@ describe("canary.sh", () => {
     expect(r.calls).toEqual([expect.stringMatching(/^gcloud run jobs deploy web-app-prod --image /)]);
   });
 
+  // GA gcloud refuses a cloud-storage volume's mount-options key; its beta track takes it.
+  const MOUNT = [
+    "--",
+    "--add-volume=name=b,type=cloud-storage,bucket=b,mount-options=uid=10001;gid=10001",
+    "--add-volume-mount=volume=b,mount-path=/app/media",
+  ];
+  it.each([
+    ["a first deploy", BASE, { FAKE_SERVICE_EXISTS: "0" }, "gcloud beta run deploy web-app-prod --image"],
+    ["a canary deploy", BASE, { FAKE_SERVICE_EXISTS: "1" }, "gcloud beta run deploy web-app-prod --image"],
+    ["a job", [...BASE, "--strategy", "job"], {}, "gcloud beta run jobs deploy web-app-prod --image"],
+  ])("%s with a bucket's mount options deploys with gcloud beta", async (_, args, env, want) => {
+    const r = await runCanary([...args, ...MOUNT], env);
+    expect(r.exitCode).toBe(0);
+    const deploys = r.calls.filter((c) => / deploy web-app-prod /.test(c));
+    expect(deploys.length).toBeGreaterThan(0);
+    for (const d of deploys) {
+      expect(d.startsWith(want)).toBe(true);
+      expect(d).toContain("mount-options=uid=10001;gid=10001 --add-volume-mount=volume=b,mount-path=/app/media");
+    }
+    // Everything else stays on the GA track.
+    expect(r.calls.filter((c) => c.startsWith("gcloud beta") && !deploys.includes(c))).toEqual([]);
+    const plain = await runCanary([...args, "--", "--add-volume-mount=volume=b,mount-path=/app/media"], env);
+    expect(plain.calls.filter((c) => c.startsWith("gcloud beta"))).toEqual([]);
+  });
+
   it.each([
     ["service with ;", ["--service", "web;rm -rf /"]],
     ["service with $()", ["--service", "web$(id)"]],

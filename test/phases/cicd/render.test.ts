@@ -140,4 +140,23 @@ describe("cicd render (seed example)", () => {
     expect(artifacts.find((a) => a.path === CICD_PATHS.dockerfile)!.content).toContain("USER node");
     expect(await cicdPhase.validate!(artifacts, nodeInput, { source: "model" })).toEqual([]);
   });
+
+  it("a bucket mount: gcloud's beta component in the deploy job, the mount's owner in the deploy flags", async () => {
+    const plain = await renderSeed();
+    const setup = (text: string) =>
+      (parse(text) as { jobs: Record<string, Job> }).jobs.deploy!.steps.find((s) => s.uses?.includes("setup-gcloud"))!;
+    expect(setup(plain.byPath.get(CICD_PATHS.workflow)!.content).with).toBeUndefined();
+    const deployment = seedDeployment();
+    deployment.services[0]!.volumes = [
+      { bucket: "acme-mvp-uploads", mountPath: "/app/uploads", owner: { uid: 10001, gid: 10001 } },
+    ];
+    const input = seedInput({}, deployment);
+    const artifacts = await cicdPhase.render(cicdPhase.offline(input), input);
+    const text = artifacts.find((a) => a.path === CICD_PATHS.workflow)!.content;
+    expect(setup(text).with).toEqual({ install_components: "beta" });
+    expect(text).toContain(
+      "'--add-volume=name=acme-mvp-uploads,type=cloud-storage,bucket=acme-mvp-uploads,mount-options=uid=10001;gid=10001'",
+    );
+    expect(await cicdPhase.validate!(artifacts, input, { source: "model" })).toEqual([]);
+  });
 });

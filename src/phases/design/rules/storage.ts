@@ -3,14 +3,19 @@
 // at the path the app already uses (a Cloud Storage volume: no code change to start), and the
 // runbook copies the files over with `gcloud storage rsync`.
 // https://cloud.google.com/run/docs/configuring/services/cloud-storage-volume-mounts
+// The mount's files belong to the image's user (its numeric ids): Cloud Storage FUSE would
+// otherwise give them to its own user, root, and a non-root app could not write (image-user.ts).
 import {
   ABSOLUTE_PATH,
   type Bucket,
   BUCKET_NAME,
+  type DeployTarget,
   isAiGatewayTarget,
   isAiWorkerTarget,
+  type Volume,
 } from "../../../contracts/deployment.js";
 import { inImagePath, vmAppRoot } from "../../../image/app-root.js";
+import { imageFor } from "../../../image/plan.js";
 import type { Draft } from "./draft.js";
 
 export type { StoragePlan } from "./draft.js";
@@ -22,6 +27,17 @@ function bucketName(project: string, folder: string, taken: Set<string>): string
   for (let i = 2; taken.has(name) || !BUCKET_NAME.test(name); i++) name = cleanName(`${project}-${leaf}-${i}`, 60);
   taken.add(name);
   return name;
+}
+
+/** The user the target's image runs as, when known: the owner of what it mounts. */
+function ownerOf(d: Draft, t: DeployTarget): Volume["owner"] {
+  // A target built from a Dockerfile of its own runs that image (Dockerfile.node for Mastodon's
+  // streaming server); one the image plan does not know has no known user.
+  const image = t.source
+    ? d.images.images.find((i) => i.dockerfile === t.source!.dockerfile)
+    : d.inv.services.filter((s) => t.replaces.includes(s.name)).map((s) => imageFor(d.images, s))[0];
+  const user = image?.user;
+  return user ? { uid: user.uid, ...(user.gid !== undefined ? { gid: user.gid } : {}) } : undefined;
 }
 
 export function planStorage(d: Draft, repoDir?: string): void {
@@ -44,7 +60,10 @@ export function planStorage(d: Draft, repoDir?: string): void {
     const users = storage.services?.length
       ? appTargets.filter((t) => t.replaces.some((r) => storage.services!.includes(r)))
       : appTargets;
-    for (const t of users) t.volumes = [...(t.volumes ?? []), { bucket, mountPath }];
+    for (const t of users) {
+      const owner = ownerOf(d, t);
+      t.volumes = [...(t.volumes ?? []), { bucket, mountPath, ...(owner ? { owner } : {}) }];
+    }
     d.buckets.push({ name: bucket, sourcePath: storage.path.replace(/\/+$/, "") } satisfies Bucket);
     d.notes.storage = [...(d.notes.storage ?? []), { storage, bucket, mountPath, targets: users.map((t) => t.name) }];
   }

@@ -99,8 +99,15 @@ fi
 expect latency-percentile "$PERCENTILE" '^(50|95|99)$'
 expect min-requests "$MIN_REQUESTS" '^[1-9][0-9]{0,6}$'
 expect metrics-delay "$METRICS_DELAY" '^[0-9]{1,4}$'
+# Deploy flags: what src/phases/cicd/deploy-flags.ts DEPLOY_FLAG allows.
 for flag in "${EXTRA[@]}"; do
-  expect deploy-flag "$flag" '^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|*-]*)?$'
+  expect deploy-flag "$flag" '^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|*;-]*)?$'
+done
+# A Cloud Storage volume's mount options (which user owns its files) are a `gcloud beta` key in
+# the gcloud the runner has; GA gcloud refuses them: deploys that set them use the beta track.
+DEPLOY=(gcloud run)
+for flag in "${EXTRA[@]}"; do
+  if [[ $flag == --add-volume=*,mount-options=* ]]; then DEPLOY=(gcloud beta run); fi
 done
 
 IFS=, read -r -a STEP_LIST <<<"$STEPS"
@@ -152,7 +159,7 @@ serving_revision() {
 
 if [[ $STRATEGY == job ]]; then
   log "updating job $SERVICE"
-  gcloud run jobs deploy "$SERVICE" --image "$IMAGE" "${G[@]}" "${EXTRA[@]}"
+  "${DEPLOY[@]}" jobs deploy "$SERVICE" --image "$IMAGE" "${G[@]}" "${EXTRA[@]}"
   if ((EXECUTE)); then
     log "running job $SERVICE to the end"
     gcloud run jobs execute "$SERVICE" "${G[@]}" --wait || fail "job $SERVICE failed: see its execution logs"
@@ -225,7 +232,7 @@ fi
 
 if [[ $STRATEGY == direct || $existing == 0 ]]; then
   ((existing)) || log "$SERVICE does not exist yet: first deploy takes 100% directly"
-  gcloud run deploy "$SERVICE" --image "$IMAGE" "${G[@]}" "${EXTRA[@]}"
+  "${DEPLOY[@]}" deploy "$SERVICE" --image "$IMAGE" "${G[@]}" "${EXTRA[@]}"
   log "$SERVICE deployed (Cloud Run readiness gate passed)"
   exit 0
 fi
@@ -247,7 +254,7 @@ rollback_on_failure() {
 }
 trap rollback_on_failure EXIT
 
-gcloud run deploy "$SERVICE" --image "$IMAGE" --no-traffic --tag "$TAG" "${G[@]}" "${EXTRA[@]}"
+"${DEPLOY[@]}" deploy "$SERVICE" --image "$IMAGE" --no-traffic --tag "$TAG" "${G[@]}" "${EXTRA[@]}"
 url=$(gcloud run services describe "$SERVICE" "${G[@]}" --format='value(status.url)')
 expect service-url "$url" '^https://[a-z0-9.-]+$'
 # Cloud Run serves a tagged revision at https://TAG---HOST.
