@@ -90,11 +90,24 @@ export function jobName(command: string): string {
   const module = words.indexOf("-m");
   if (module >= 0 && words[module + 1]) return sanitiseName(words[module + 1]!.split(".").at(-1)!.replace(/_/g, "-"));
   const script = words.find((w) => /\.(py|sh|js|rb|php|pl)$/.test(w));
-  const pick = script ?? words[0] ?? "";
-  return sanitiseName(
-    pick
-      .slice(pick.lastIndexOf("/") + 1)
-      .replace(/\.[a-z]+$/, "")
-      .replace(/_/g, "-"),
-  );
+  if (script)
+    return sanitiseName(
+      script
+        .slice(script.lastIndexOf("/") + 1)
+        .replace(/\.[a-z]+$/, "")
+        .replace(/_/g, "-"),
+    );
+  // A program with subcommands says what the job does in them: `tootctl media remove` and
+  // `tootctl preview_cards remove` are two jobs, not tootctl and tootctl-2; `bundle exec rake
+  // maintenance:cleanup` is the rake task. VAR=value prefixes and `bundle exec` only launch it.
+  let at = 0;
+  while (at < words.length && /^[A-Za-z_]\w*=/.test(words[at]!)) at++;
+  if (words[at] === "bundle" && words[at + 1] === "exec") at += 2;
+  const program = words[at] ?? "";
+  const subcommands: string[] = [];
+  for (const word of words.slice(at + 1)) {
+    if (subcommands.length === 2 || !/^[a-z][a-z0-9_:-]*$/.test(word)) break;
+    subcommands.push(word);
+  }
+  return sanitiseName([program.slice(program.lastIndexOf("/") + 1), ...subcommands].join("-").replace(/[_:]/g, "-"));
 }

@@ -62,6 +62,13 @@ describe("parseCrontab", () => {
     ["/opt/bin/backup_db.sh", "backup-db"],
     ["node scripts/rollup.js", "rollup"],
     ["curl -fsS https://example.com/ping", "curl"],
+    // Subcommands name the job (Mastodon's documented tootctl cleanups), wrappers do not.
+    ["RAILS_ENV=production /home/mastodon/live/bin/tootctl media remove", "tootctl-media-remove"],
+    ["bin/tootctl preview_cards remove --days 14", "tootctl-preview-cards-remove"],
+    ["bundle exec rake maintenance:cleanup", "rake-maintenance-cleanup"],
+    ["/usr/bin/certbot renew --quiet", "certbot-renew"],
+    ["bin/rails runner 'Digest.deliver_all'", "rails-runner"],
+    ["find /var/tmp/app -mtime +7 -delete", "find"],
   ])("names %s %s", (command, name) => expect(jobName(command)).toBe(name));
 
   it.each([
