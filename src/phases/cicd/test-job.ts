@@ -3,7 +3,9 @@
 // (a throwaway database and Redis as job containers); a build step follows where the stack has
 // one. Each generated worker with its own tests (the AI worker) gets a job of its own, so the
 // app's test runner never collects them (they need FastAPI, which the app may not).
+import { databaseSettingRole } from "../../contracts/database-settings.js";
 import { isAiWorkerTarget, type DeployTarget } from "../../contracts/deployment.js";
+import { openRepo } from "../../image/repo.js";
 import type { CicdContext } from "./context.js";
 import { usesRef } from "./pinned-actions.js";
 import type { Stack } from "./runtime.js";
@@ -161,14 +163,50 @@ export function testServices(ctx: CicdContext): TestServices {
   const names = new Set(
     ctx.inventory.services.filter((s) => s.role === "web" || s.role === "worker").flatMap((s) => s.env),
   );
+  const own = testConfigNames(ctx.repoDir);
+  const split = db?.engine === "postgres" || db?.engine === "mysql" ? splitTestSettings(db.engine) : undefined;
   for (const name of [...names].sort()) {
+    const role = databaseSettingRole(name);
     if (dbUrl && /(^|_)(DATABASE_(URL|URI)|DB_URL)$/.test(name)) env[name] = dbUrl;
+    // Host, port, user, password and database name read one by one (Mastodon's DB_HOST…DB_PASS,
+    // Laravel's DB_USERNAME): left unset, a client falls back to a local socket the runner lacks.
+    // A name the repository's test configuration sets (phpunit.xml's <env>, .env.testing) is its own:
+    // Laravel's stock phpunit.xml picks SQLite in memory through DB_DATABASE, which the job must not override.
+    else if (split && role && role in split && !own.has(name)) env[name] = split[role as keyof typeof split];
     else if (redis && /REDIS_URL$|CACHE_URL$|BROKER_URL$|RESULT_BACKEND$/.test(name))
       env[name] = "redis://localhost:6379/0";
     else if (!redis && /BROKER_URL$/.test(name)) env[name] = "memory://";
     else if (/(^|_)SECRET(_KEY)?$/.test(name)) env[name] = "test-only-not-a-secret";
   }
   return { services, env };
+}
+
+/** The test database container's connection, setting by setting (127.0.0.1: "localhost" means a socket to MySQL clients). */
+function splitTestSettings(engine: "postgres" | "mysql") {
+  return {
+    host: "127.0.0.1",
+    port: engine === "postgres" ? "5432" : "3306",
+    user: "test",
+    password: "test",
+    name: "test",
+  };
+}
+
+/**
+ * Names the repository's own test setup gives values: PHPUnit's <env>/<server> (which do not
+ * replace a variable the environment already has, unless forced) and Laravel's .env.testing
+ * (loaded without overriding the environment either). https://docs.phpunit.de/en/11.5/configuration.html#the-env-element
+ */
+function testConfigNames(repoDir: string): Set<string> {
+  const repo = openRepo(repoDir);
+  const names = new Set<string>();
+  for (const file of ["phpunit.xml", "phpunit.xml.dist", ".env.testing"]) {
+    const text = repo.read(file) ?? "";
+    for (const m of text.matchAll(/<(?:env|server)\s+name="([A-Za-z_]\w*)"/g)) names.add(m[1]!);
+    if (file === ".env.testing")
+      for (const m of text.matchAll(/^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/gm)) names.add(m[1]!);
+  }
+  return names;
 }
 
 /** Directories of generated workers with their own test suites (never the app's tests). */

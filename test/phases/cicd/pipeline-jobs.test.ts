@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { cicdPhase, CICD_PATHS } from "../../../src/phases/cicd/index.js";
 import { templateText } from "../../../src/render/templates.js";
 import { chainFile, EXAMPLE } from "../../helpers/chain.js";
+import { renderOffline } from "../../helpers/offline-output.js";
+import { ROOT } from "../../helpers/phase-input.js";
 import { seedInput } from "./fixtures.js";
 
 type Step = {
@@ -109,6 +111,33 @@ describe("test jobs", () => {
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+describe("database settings read one by one point at the test database", () => {
+  const jobsOf = async (app: string) => {
+    const out = await renderOffline(path.join(ROOT, "test/fixtures/real", app, "inventory.yaml"));
+    const text = out.artifacts.find((a) => a.path === CICD_PATHS.workflow)!.content;
+    return (parse(text) as { jobs: Record<string, Job> }).jobs;
+  };
+
+  it("Mastodon's DB_HOST, DB_PORT, DB_USER, DB_PASS, DB_NAME name the PostgreSQL container over TCP", async () => {
+    // Unset, Rails' PostgreSQL adapter would look for a local socket the runner does not have.
+    const { test } = await jobsOf("mastodon");
+    expect(test!.services).toHaveProperty("postgres");
+    expect(test!.env).toMatchObject({
+      DB_HOST: "127.0.0.1",
+      DB_PORT: "5432",
+      DB_USER: "test",
+      DB_PASS: "test",
+      DB_NAME: "test",
+    });
+  });
+
+  it("leaves to the repository what its own test setup sets (Pixelfed's .env.testing picks SQLite)", async () => {
+    const { test } = await jobsOf("pixelfed");
+    for (const name of ["DB_HOST", "DB_DATABASE", "DB_USERNAME", "DB_PASSWORD"])
+      expect(test!.env ?? {}).not.toHaveProperty(name);
+  });
+});
 
 describe("PYTEST_ADDOPTS really keeps pytest out of the worker's tests (Debian's pytest)", () => {
   it("collects the app's test and not the worker's, which would fail to import", async () => {
