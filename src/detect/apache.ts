@@ -188,6 +188,7 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
       process: { runtime: "php", protocols: ["http"] },
       workingDirectory: served.app,
       servedApp: served.app,
+      ...(served.url ? { urlPath: served.url } : {}),
       ...(served.limit !== undefined ? { maxRequestBodyMiB: served.limit } : {}),
       onHost: true,
       source: served.site,

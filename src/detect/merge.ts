@@ -103,6 +103,7 @@ export function mergeServices(
     if (finding.env?.length) same.env = unionNames(same.env, finding.env);
     same.envFile ??= finding.envFile;
     same.proxiesToPorts ??= finding.proxiesToPorts;
+    same.urlPath ??= finding.urlPath;
     // Two sites of one nginx: uploads go to the one that takes the most.
     const bodyLimit = largerLimit(same.maxRequestBodyMiB, finding.maxRequestBodyMiB);
     if (bodyLimit !== undefined) same.maxRequestBodyMiB = bodyLimit;

@@ -27,6 +27,8 @@ export interface ServiceAnswer {
   usedFor?: StoreUse[];
   /** The largest request body the web front (nginx, Apache) accepts, in MiB: how big an upload the product takes. */
   maxRequestBodyMiB?: number | "unlimited";
+  /** The URL path the VM serves this web process's app under (an Apache Alias), when it is not /. */
+  urlPath?: string;
 }
 
 export interface HostFacts {

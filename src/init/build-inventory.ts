@@ -82,6 +82,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.longRunning !== undefined ? { longRunning: s.longRunning } : {}),
     ...(s.usedFor?.length ? { usedFor: s.usedFor } : {}),
     ...(s.maxRequestBodyMiB !== undefined ? { maxRequestBodyMiB: s.maxRequestBodyMiB } : {}),
+    ...(s.urlPath ? { urlPath: s.urlPath } : {}),
   };
 }
 

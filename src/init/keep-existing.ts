@@ -29,6 +29,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "longRunning",
     "usedFor",
     "maxRequestBodyMiB",
+    "urlPath",
   ]),
   "data[]": new Set(["engine", "version", "sizeGiB", "backups"]),
 };

@@ -47,6 +47,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     longRunning: s.longRunning,
     usedFor: s.usedFor,
     maxRequestBodyMiB: s.maxRequestBodyMiB,
+    urlPath: s.urlPath,
   };
   return {
     name,

@@ -10,6 +10,8 @@ export const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 export const LISTEN = /^(\*|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 /** An environment variable name, as the inventory's `env` lists them. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A URL path below the root: `/wiki`, `/apps/shop` (no trailing slash, query or pattern). */
+export const URL_PATH = /^(\/[A-Za-z0-9._~-]+){1,10}$/;
 const CRON_FIELD = /^[\d*/,\-A-Za-z?LW#]+$/;
 
 export const SERVICE_ROLES = [
@@ -98,6 +100,11 @@ export const serviceSchema = z.looseObject({
    * Apache LimitRequestBody): how big an upload the product takes. Cloud Run caps HTTP/1 bodies at 32 MiB.
    */
   maxRequestBodyMiB: z.union([z.number().positive().max(1_048_576), z.literal("unlimited")]).optional(),
+  /**
+   * Web processes: the URL path the VM serves the app under instead of / (an Apache `Alias /wiki …`).
+   * Cloud Run serves a service at /, so the move must keep that path or change the app's base path.
+   */
+  urlPath: z.string().regex(URL_PATH, 'expected a URL path such as "/wiki"').optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
 

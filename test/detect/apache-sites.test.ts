@@ -125,7 +125,10 @@ describe("an app served under an Alias", () => {
       ["apache2-shop", "web", "apache2", "/etc/apache2/conf-enabled/apps.conf", []],
       ["apache2-wiki", "web", "apache2", "/etc/apache2/conf-enabled/apps.conf", []],
     ]);
-    expect(facts.services.map((s) => s.line)).toEqual([1, 2]);
+    expect(facts.services.map((s) => [s.line, s.urlPath])).toEqual([
+      [1, "/shop"],
+      [2, "/wiki"],
+    ]);
     expect(facts.warnings).toEqual([
       expect.stringMatching(
         /^Apache serves the PHP app in \/srv\/shop under \/shop \(\/etc\/apache2\/conf-enabled\/apps.conf:1\), and Cloud Run serves a service at \/: .*\/shop\/\*/,
@@ -143,6 +146,8 @@ describe("an app served under an Alias", () => {
         "Nextcloud reads that path from config/config.php ('overwrite.cli.url' and 'htaccess.RewriteBase' => '/nextcloud')",
       ),
     ]);
+    // The inventory keeps the path, for the design to say where the app is mapped.
+    expect((await inventoryOf(facts)).services[0]).toMatchObject({ name: "apache2", urlPath: "/nextcloud" });
     // phpMyAdmin from Debian's package (conf-enabled → conf-available → /etc/phpmyadmin): said, not migrated.
     expect(facts.evidence).toContainEqual({
       file: "/etc/apache2/conf-enabled/phpmyadmin.conf",

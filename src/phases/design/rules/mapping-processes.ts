@@ -69,6 +69,12 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     changes.push(
       "Add .run.app to ALLOWED_HOSTS next to the public domain: the canary checks each new revision at its run.app URL, and Django answers 400 to a host it does not know.",
     );
+  // A service's URL serves it at /; keeping a path below it takes a load balancer whose URL map
+  // routes that path to the service (https://cloud.google.com/load-balancing/docs/url-map-concepts).
+  if (s.urlPath)
+    changes.push(
+      `On the VM this app answers under ${s.urlPath}; Cloud Run serves it at /, and so does the generated image. Either give it a host name of its own and set the app's base path (the URL its links, redirects and rewrite rules start from) to /, or keep ${s.urlPath}: a load balancer route for ${s.urlPath}/* to this service, and the image serving the app under ${s.urlPath} (an Apache Alias, or its server's path prefix setting).`,
+    );
   const brokerEnv = s.env.filter(isBrokerEnv);
   if (taskQueues(d).length && d.plans.some((p) => p.target.kind === "push"))
     changes.push(
