@@ -85,7 +85,7 @@ async function urlPathNotice(hostRoot: string, served: ServedApp): Promise<strin
     (await statInRoot(hostRoot, `${served.app.slice(1)}/version.php`))?.isFile();
   // Nextcloud's admin manual (installation, "Pretty URLs") names its two base-path settings.
   const setting = nextcloud
-    ? ` Nextcloud reads that path from config/config.php ('overwrite.cli.url' and 'htaccess.RewriteBase' => '${served.url}'): set them to the new URL and '/' when it moves to /.`
+    ? ` Nextcloud reads that path from config/config.php ('overwrite.cli.url' and 'htaccess.RewriteBase' => '${served.url}'): moved to /, set them to the new URL and '/', then run occ maintenance:update:htaccess.`
     : "";
   return `Apache serves the PHP app in ${served.app} under ${served.url} (${served.site}${served.line ? `:${served.line}` : ""}), and Cloud Run serves a service at /: keep ${served.url} with a load balancer path rule that sends ${served.url}/* to the service unchanged (the image's DocumentRoot must then answer under ${served.url} too), or serve the app at / of its own host name.${setting}`;
 }
