@@ -2,9 +2,6 @@
 // multi-stage Dockerfile (JDK build with the wrapper, JRE runtime, non-root, --server.port=$PORT,
 // heap sized from the container); a build without a wrapper, a WAR, several modules or a toolchain
 // with no supported image keep a notice with the reason.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkImageBuild } from "../../src/image/build-check.js";
 import { javaImage } from "../../src/image/java-image.js";
@@ -12,16 +9,12 @@ import { openRepo } from "../../src/image/repo.js";
 import type { Service } from "../../src/inventory/schema.js";
 import { defaultTestCommand } from "../../src/phases/cicd/runtime.js";
 import { lintDockerfile } from "../../src/validate/dockerfile.js";
+import { TempTrees } from "../helpers/file-tree.js";
 
-const root = mkdtempSync(path.join(tmpdir(), "java-image-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function repoOf(name: string, files: Record<string, string>) {
-  const dir = path.join(root, name);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
+const trees = new TempTrees("java-image-");
+afterAll(() => trees.removeAll());
+function repoOf(files: Record<string, string>) {
+  const dir = trees.makeSync(files);
   return { dir, repo: openRepo(dir) };
 }
 
@@ -49,7 +42,7 @@ const image = (repo: ReturnType<typeof openRepo>) =>
 
 describe("javaImage", () => {
   it("Spring Boot with the Maven wrapper: java.version, a cached wrapper build, JRE, non-root, $PORT", () => {
-    const { dir, repo } = repoOf("maven", {
+    const { dir, repo } = repoOf({
       "pom.xml": pom("<properties><java.version>21</java.version></properties>"),
       ...MAVEN_WRAPPER,
     });
@@ -76,7 +69,7 @@ describe("javaImage", () => {
   });
 
   it("Spring Boot with the Gradle wrapper: the toolchain's JDK, bootJar without the plain jar", () => {
-    const { dir, repo } = repoOf("gradle", {
+    const { dir, repo } = repoOf({
       "build.gradle.kts": `plugins { id("org.springframework.boot") version "3.4.0" }\njava { toolchain { languageVersion.set(JavaLanguageVersion.of(17)) } }\n`,
       "settings.gradle.kts": `rootProject.name = "api"\n`,
       ...GRADLE_WRAPPER,
@@ -119,8 +112,8 @@ describe("javaImage", () => {
       /toolchain asks for Java 11/,
     ],
     ["no build file", { "Main.java": "class Main {}" }, /no pom\.xml or build\.gradle/],
-  ])("keeps a notice for %s", (name, files, reason) => {
-    const built = image(repoOf(name.replace(/\W+/g, "-"), files).repo);
+  ])("keeps a notice for %s", (_name, files, reason) => {
+    const built = image(repoOf(files).repo);
     expect(built.content).toBeUndefined();
     expect(built.notice).toMatch(/^No Java Dockerfile is written: /);
     expect(built.notice).toMatch(reason);

@@ -2,27 +2,17 @@
 // temp folder), what composer.json and composer.lock require, assets the app builds or commits, and
 // the cases that keep a notice. Every Dockerfile written passes the static build check with the
 // commands the deploy gives its processes, and serves HTTP on $PORT through Apache.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkImageBuild } from "../../src/image/build-check.js";
 import { phpImage } from "../../src/image/php-image.js";
 import { openRepo } from "../../src/image/repo.js";
 import type { Service } from "../../src/inventory/schema.js";
 import { lintDockerfile } from "../../src/validate/dockerfile.js";
+import { TempTrees } from "../helpers/file-tree.js";
 
-const root = mkdtempSync(path.join(tmpdir(), "php-image-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function repoOf(name: string, files: Record<string, string>) {
-  const dir = path.join(root, name);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return openRepo(dir);
-}
+const trees = new TempTrees("php-image-");
+afterAll(() => trees.removeAll());
+const repoOf = (files: Record<string, string>) => openRepo(trees.makeSync(files));
 
 const composer = (require: Record<string, string>, extra: object = {}) =>
   JSON.stringify({ require: { php: "^8.2", ...require }, ...extra });
@@ -85,7 +75,7 @@ function expectBuilds(image: ReturnType<typeof phpImage>, repo: ReturnType<typeo
 
 describe("phpImage", () => {
   it("Laravel: locked extensions, the database driver, phpredis, pcntl for workers, a Vite build, public/", () => {
-    const repo = repoOf("laravel", LARAVEL);
+    const repo = repoOf(LARAVEL);
     const image = build(
       repo,
       [
@@ -118,7 +108,7 @@ describe("phpImage", () => {
   });
 
   it("Symfony: bin/console, var/ writable, an empty .env so the environment rules, messenger with pcntl", () => {
-    const repo = repoOf("symfony", {
+    const repo = repoOf({
       "composer.json": composer(
         { "symfony/framework-bundle": "^7.1", "symfony/runtime": "^7.1", "ext-ctype": "*" },
         { scripts: { "auto-scripts": { "cache:clear": "symfony-cmd" }, "post-install-cmd": ["@auto-scripts"] } },
@@ -145,7 +135,7 @@ describe("phpImage", () => {
   });
 
   it("plain PHP at the repository root: no front controller fallback, app files hidden from the web", () => {
-    const repo = repoOf("plain", {
+    const repo = repoOf({
       "composer.json": composer({ "ext-mbstring": "*" }),
       "composer.lock": JSON.stringify({ packages: [] }),
       "index.php": "<?php echo 'hi';\n",
@@ -161,7 +151,7 @@ describe("phpImage", () => {
   });
 
   it("without composer.lock: versions resolve at build time and the header says so; committed assets are not rebuilt", () => {
-    const repo = repoOf("unlocked", {
+    const repo = repoOf({
       "composer.json": composer({ "laravel/framework": "^11.0" }, { config: { platform: { php: "8.4.1" } } }),
       artisan: "<?php\n",
       "public/index.php": "<?php\n",
@@ -178,7 +168,7 @@ describe("phpImage", () => {
   });
 
   it("runs the production asset build over a development one, and lets www-data write the VM's upload folders", () => {
-    const repo = repoOf("mix", {
+    const repo = repoOf({
       "composer.json": composer({ "laravel/framework": "^10.0" }),
       artisan: "<?php\n",
       "public/index.php": "<?php\n",
@@ -213,8 +203,8 @@ describe("phpImage", () => {
       { "composer.json": composer({}) },
       /no front controller was found \(public\/index\.php or index\.php\)/,
     ],
-  ])("keeps a notice for %s", (name, files, reason) => {
-    const image = build(repoOf(name.replace(/\W+/g, "-"), files), [web]);
+  ])("keeps a notice for %s", (_name, files, reason) => {
+    const image = build(repoOf(files), [web]);
     expect(image.content).toBeUndefined();
     expect(image.notice).toMatch(/^No PHP Dockerfile is written: /);
     expect(image.notice).toMatch(reason);
@@ -222,7 +212,7 @@ describe("phpImage", () => {
 });
 
 describe("the VM's PHP web front", () => {
-  const repo = repoOf("fronts", { "composer.json": composer({}), "public/index.php": "<?php\n" });
+  const repo = repoOf({ "composer.json": composer({}), "public/index.php": "<?php\n" });
   it.each([
     ["/usr/sbin/php-fpm8.3 --nodaemonize --fpm-config /etc/php/8.3/fpm/php-fpm.conf"],
     ["/usr/sbin/apachectl start"],

@@ -2,8 +2,9 @@
 // the URL, user, password and database name are what scripts/setup-database.sh stores for the
 // user it creates (and setup-secrets.sh never copies them from the VM); the host, socket, port and
 // engine flag are plain values that match the Cloud SQL socket. Then the two scripts run against
-// a recording gcloud (and ssh) for an app that reads split settings (Healthchecks).
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// a recording gcloud (test/helpers/recording-gcloud.ts) and ssh for an app that reads split
+// settings (Healthchecks).
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -12,6 +13,7 @@ import { databaseSettingRole, STORED_ROLES } from "../../../src/contracts/databa
 import type { Deployment } from "../../../src/contracts/deployment.js";
 import { renderOffline } from "../../helpers/offline-output.js";
 import { inventoryDirs, ROOT } from "../../helpers/phase-input.js";
+import { RECORDING_GCLOUD, writePrograms } from "../../helpers/recording-gcloud.js";
 
 const inventories = inventoryDirs();
 
@@ -93,25 +95,12 @@ describe("Healthchecks (DB_USER, DB_PASSWORD, DB_NAME): the scripts store and sk
     const out = await renderOffline(path.join(ROOT, "test/fixtures/real/healthchecks/inventory.yaml"));
     database = out.artifacts.find((a) => a.path === "scripts/setup-database.sh")!.content;
     secrets = out.artifacts.find((a) => a.path === "scripts/setup-secrets.sh")!.content;
-    // gcloud/curl: argv to argv.log; the stdin of `versions add` (NAME=value) and curl to stdin.log.
-    await writeFile(
-      path.join(dir, "gcloud"),
-      `#!/usr/bin/env bash
-printf 'gcloud %s\\n' "$*" >>"$LOG_DIR/argv.log"
-case " $* " in
-  *" versions add "*) { printf '%s=' "$4"; cat; printf '\\n'; } >>"$LOG_DIR/stdin.log" ;;
-  *" print-access-token "*) echo token ;;
-  *" describe "*|*" versions list "*) exit 1 ;;
-esac
-exit 0
-`,
-    );
-    await writeFile(
-      path.join(dir, "curl"),
-      `#!/usr/bin/env bash\n{ printf 'curl='; cat; printf '\\n'; } >>"$LOG_DIR/stdin.log"\n`,
-    );
-    await writeFile(path.join(dir, "ssh"), `#!/usr/bin/env bash\nprintf '%s' "$FAKE_VM_ENV"\n`);
-    for (const f of ["gcloud", "curl", "ssh"]) await chmod(path.join(dir, f), 0o755);
+    // gcloud (recording-gcloud.ts) and curl both put what they read on stdin in stdin.log.
+    await writePrograms(dir, {
+      gcloud: RECORDING_GCLOUD,
+      curl: `#!/usr/bin/env bash\n{ printf 'curl='; cat; printf '\\n'; } >>"$LOG_DIR/stdin.log"\n`,
+      ssh: `#!/usr/bin/env bash\nprintf '%s' "$FAKE_VM_ENV"\n`,
+    });
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 // scripts/setup-secrets.sh runs for real against a recording gcloud and ssh: every secret is
 // created and granted to the accounts that mount it; values travel on stdin only, never in an
 // argument or the output; the VM's database URL is never copied.
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -10,6 +10,7 @@ import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
 import { chainFile, EXAMPLE } from "../../helpers/chain.js";
+import { RECORDING_GCLOUD, writePrograms } from "../../helpers/recording-gcloud.js";
 
 let dir: string;
 let script: string;
@@ -24,25 +25,10 @@ beforeAll(async () => {
     script,
     renderCicd(offlineCicd(input), input).find((a) => a.path === CICD_PATHS.setupSecrets)!.content,
   );
-  // gcloud: argv to calls.log, the stdin of `versions add` to values.log; secrets exist when EXISTS=1.
-  await writeFile(
-    path.join(dir, "gcloud"),
-    `#!/usr/bin/env bash
-printf '%s\\n' "$*" >>"$LOG_DIR/calls.log"
-case " $* " in
-  *" versions add "*) { printf '%s=' "$4"; cat; printf '\\n'; } >>"$LOG_DIR/values.log" ;;
-  *" versions list "*) [[ \${EXISTS:-0} == 1 ]] && echo 1 ;;
-  *" describe "*) [[ \${EXISTS:-0} == 1 ]] || exit 1 ;;
-esac
-exit 0
-`,
-  );
-  await writeFile(
-    path.join(dir, "ssh"),
-    `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"$LOG_DIR/ssh.log"\nprintf '%s' "$FAKE_VM_ENV"\n`,
-  );
-  await chmod(path.join(dir, "gcloud"), 0o755);
-  await chmod(path.join(dir, "ssh"), 0o755);
+  await writePrograms(dir, {
+    gcloud: RECORDING_GCLOUD,
+    ssh: `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"$LOG_DIR/ssh.log"\nprintf '%s' "$FAKE_VM_ENV"\n`,
+  });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -60,8 +46,8 @@ async function setupSecrets(args: string[], input: string, env: Record<string, s
   return {
     ...r,
     output: `${r.stdout}\n${r.stderr}`,
-    calls: await read("calls.log"),
-    values: await read("values.log"),
+    calls: await read("gcloud.log"),
+    values: await read("stdin.log"),
     ssh: await read("ssh.log"),
   };
 }
