@@ -45,7 +45,9 @@ export const DEPLOY_AUTH = [
 /**
  * gcloud for the deploy job; with its beta commands when a deploy needs them (worker pools, a
  * bucket's mount options: canary.sh). setup-gcloud installs the named components into the SDK it
- * sets up (its `install_components` input), so no deploy stops to ask for them.
+ * downloads (its `install_components` input; the runner's system gcloud, `skip_install`, is locked
+ * against components), so no deploy stops to ask for them.
+ * https://github.com/google-github-actions/setup-gcloud#inputs
  */
 export function setupGcloudStep(ctx: CicdContext): object {
   const beta = ctx.deployment.services.some((t) => t.kind === "worker-pool" || usesBetaGcloud(t));
