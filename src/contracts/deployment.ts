@@ -18,9 +18,10 @@ export const REPO_PATH =
 export const REPO_DIR = new RegExp(`^\\.$|${REPO_PATH.source}`);
 /**
  * A plain env value: no commas (gcloud list separator), quotes, spaces or shell characters; or a
- * lone "*" (FORWARDED_ALLOW_IPS: trust any peer), which the deploy script always quotes.
+ * lone "*" (FORWARDED_ALLOW_IPS: trust any peer), which the deploy script always quotes; or empty
+ * (a name the VM sets to "", which Secret Manager could not hold).
  */
-export const ENV_VALUE = /^(?:[A-Za-z0-9_.:\/@+-]{1,200}|\*)$/;
+export const ENV_VALUE = /^(?:[A-Za-z0-9_.:\/@+-]{0,200}|\*)$/;
 /** A Cloud Storage bucket name (the DNS-free form: lowercase letters, digits, dashes, underscores). */
 export const BUCKET_NAME = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
 /** An absolute path in a container or on the VM: plain characters, no `..` segment. */

@@ -66,6 +66,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   const proxyTargets = new Set(findings.flatMap((f) => f.proxiesToPorts ?? []));
   for (const finding of findings) await enrichService(finding, { app, proxyTargets, readConfig: input.readConfig });
   for (const finding of findings) addAppEnvFile(finding, app, evidence);
+  for (const finding of findings) markEmptyEnv(finding, app);
 
   // On the VM, nothing is guessed from packages: a process that is not there does not run.
   const merged = mergeServices(
@@ -192,6 +193,17 @@ function addAppEnvFile(finding: ServiceFinding, app: AppContext, evidence: Evide
       file: files.map((f) => f.path).join(", "),
       found: `${finding.name} runs beside this env file: its ${added.length} setting name(s) join the service's env (on Cloud Run the file is gone, not being in git: each must come from Secret Manager or plain env)`,
     });
+}
+
+/**
+ * The names the process gets as an empty string: its unit's values over the app's env files', as
+ * enrich reads them. Only the names are kept; the design sets them empty on Cloud Run, since
+ * Secret Manager refuses an empty secret version (a copied `REDIS_PASSWORD=` would stop the setup).
+ */
+function markEmptyEnv(finding: ServiceFinding, app: AppContext): void {
+  const values = { ...app.env, ...finding.envValues };
+  const empty = (finding.env ?? []).filter((name) => values[name] === "");
+  if (empty.length) finding.emptyEnv = empty;
 }
 
 /** The app folder's path on the VM when it lies inside the host root (the VM's own copy). */

@@ -101,6 +101,7 @@ export function mergeServices(
     same.systemdUnit ??= finding.systemdUnit;
     same.schedule ??= finding.schedule;
     if (finding.env?.length) same.env = unionNames(same.env, finding.env);
+    if (finding.emptyEnv?.length) same.emptyEnv = unionNames(same.emptyEnv, finding.emptyEnv);
     same.envFile ??= finding.envFile;
     same.proxiesToPorts ??= finding.proxiesToPorts;
     same.urlPath ??= finding.urlPath;

@@ -17,6 +17,8 @@ export interface ServiceAnswer {
   schedule?: string;
   /** Names (never values) of the environment variables the process gets. */
   env?: string[];
+  /** Names of `env` whose value on the VM is the empty string (no value is kept, only that it is empty). */
+  emptyEnv?: string[];
   /** The VM's file those values live in (EnvironmentFile=, the app's .env): where the secrets setup reads them. */
   envFile?: string;
   runtime?: Runtime;

@@ -73,6 +73,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.listen.length ? { listen: s.listen } : {}),
     ...(s.dependsOn.length ? { dependsOn: s.dependsOn } : {}),
     ...(s.env?.length ? { env: s.env } : {}),
+    ...(s.emptyEnv?.length ? { emptyEnv: s.emptyEnv } : {}),
     ...(s.envFile ? { envFile: s.envFile } : {}),
     ...(s.schedule ? { schedule: s.schedule } : {}),
     ...(s.runtime ? { runtime: s.runtime } : {}),

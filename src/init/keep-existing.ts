@@ -20,6 +20,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "listen",
     "dependsOn",
     "env",
+    "emptyEnv",
     "envFile",
     "schedule",
     "runtime",

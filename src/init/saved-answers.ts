@@ -37,6 +37,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     command,
     systemdUnit,
     envFile: s.envFile,
+    emptyEnv: s.emptyEnv,
     schedule,
     runtime: s.runtime,
     framework: s.framework,

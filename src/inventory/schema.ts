@@ -78,6 +78,14 @@ export const serviceSchema = z.looseObject({
   env: z
     .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
     .default([]),
+  /**
+   * Names of `env` the VM sets to an empty string (`REDIS_PASSWORD=` in Mastodon's env file,
+   * Laravel's `AWS_ACCESS_KEY_ID=`): that a value is empty says nothing secret, and it matters,
+   * because Secret Manager refuses an empty secret version, so such a name is set empty on Cloud Run.
+   */
+  emptyEnv: z
+    .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
+    .optional(),
   /** The VM's file the env values live in (EnvironmentFile=, the app's .env): the secrets setup reads it. */
   envFile: z
     .string()

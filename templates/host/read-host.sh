@@ -436,11 +436,14 @@ function names(v,    out, i, n, c, w, qc) {
 # A value detection needs and no secret can be: a port or count, an address or host:port, a
 # lowercase word list (postgresql, redis, prod,mysql, s3), an absolute path (MEDIA_ROOT), a dotted module path
 # (storages.backends.s3boto3.S3Boto3Storage), or a URL cut to scheme://host:port.
-# Never for a name that looks secret. Anything else leaves as an empty value.
+# Never for a name that looks secret. Anything else leaves as M (<redacted:vm>), and an empty value
+# as empty: that a setting is empty is no secret, and the design must know it (Secret Manager
+# cannot hold an empty value), so a reduced value must not look empty.
 function plain(name, v,    scheme, rest, host, at) {
-  if (tolower(name) ~ /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/) return ""
   sub(/^[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
   if (v ~ /^".*"$/ || v ~ ("^" q ".*" q "$")) v = substr(v, 2, length(v) - 2)
+  if (v == "") return ""
+  if (tolower(name) ~ /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/) return M
   if (v ~ /^[0-9]+$/ && length(v) <= 5) return v
   if (v ~ /^([0-9.]*|localhost|\[::1?\]):[0-9]+$/ && length(v) <= 32) return v
   if (v ~ /^([0-9.]+|::|::1|\*|\[::1?\])$/ && length(v) <= 15) return v
@@ -455,7 +458,7 @@ function plain(name, v,    scheme, rest, host, at) {
     while ((at = index(host, "@")) > 0) host = substr(host, at + 1)
     return host ~ /^[A-Za-z0-9.-]+(:[0-9]+)?$/ ? scheme host : scheme
   }
-  return ""
+  return M
 }
 function flush_env() { if (env != "") print "|Environment=" names(env); env = ""; inenv = 0 }
 # A supervisor environment= value (A="1",B="two, words",C=3): each name with plain() of its value.

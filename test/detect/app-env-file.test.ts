@@ -65,6 +65,24 @@ describe("an env file in the app's folder on the VM", () => {
     expect(facts.evidence.some((e) => e.file === "/srv/shop/.env" && /setting name\(s\)/.test(e.found))).toBe(true);
   });
 
+  it("records which names are empty on the VM (REDIS_PASSWORD=), never a value, the unit's values over the file's", async () => {
+    const root = await vm({
+      "srv/shop/package.json": JSON.stringify({ name: "shop", dependencies: { express: "4", dotenv: "16" } }),
+      "srv/shop/.gitignore": "node_modules\n.env\n",
+      "srv/shop/.env": 'REDIS_PASSWORD=\nMAIL_PASSWORD=""\nSESSION_SECRET=s3cret\nSMTP_USER=\n',
+      "etc/shop.env": "SMTP_USER=mailer\nAWS_ACCESS_KEY_ID=\n",
+      "etc/systemd/system/shop.service": unit("/usr/bin/node /srv/shop/server.js", "/srv/shop").replace(
+        "[Service]\n",
+        "[Service]\nEnvironmentFile=/etc/shop.env\n",
+      ),
+    });
+    const shop = (await detect(root, "srv/shop")).services.find((s) => s.name === "shop");
+    expect(shop?.env).toEqual(["AWS_ACCESS_KEY_ID", "MAIL_PASSWORD", "REDIS_PASSWORD", "SESSION_SECRET", "SMTP_USER"]);
+    // SMTP_USER is empty in .env but the unit's file sets it: the process gets the unit's value.
+    expect(shop?.emptyEnv?.slice().sort()).toEqual(["AWS_ACCESS_KEY_ID", "MAIL_PASSWORD", "REDIS_PASSWORD"]);
+    expect(JSON.stringify(shop)).not.toMatch(/s3cret|mailer/);
+  });
+
   it("leaves out a file git tracks (it is in the image already)", async () => {
     const root = await vm({
       "srv/shop/package.json": JSON.stringify({ name: "shop", dependencies: { express: "4" } }),
@@ -144,5 +162,24 @@ describe.each([
     const plan = out.artifacts.find((a) => a.path === "docs/migration/README.md")?.content ?? "";
     expect(plan).toContain(`--env-file ${file}`);
     expect(plan).not.toContain("/etc/ENV_FILE");
+  });
+});
+
+// Mastodon's env file (its setup writes it) keeps REDIS_PASSWORD= empty for a local Redis: copied
+// as a secret it would stop the secrets setup (Secret Manager refuses an empty version).
+describe("mastodon: a setting empty on the VM", async () => {
+  const out = await renderOffline(path.join(ROOT, "test/fixtures/real/mastodon/inventory.yaml"));
+  const deployment = (out.results.design as { deployment: Deployment }).deployment;
+  const apps = deployment.services.filter((t) => t.cloudSqlInstance);
+
+  it("is deployed as the empty string on every target that had it, never as a secret", () => {
+    expect(apps.length).toBeGreaterThan(3);
+    for (const t of apps) {
+      expect(t.env?.REDIS_PASSWORD, t.name).toBe("");
+      expect(t.secrets, t.name).not.toContain("REDIS_PASSWORD");
+    }
+    const workflow = out.artifacts.find((a) => a.path === ".github/workflows/deploy.yml")?.content ?? "";
+    expect(workflow).toContain("|REDIS_PASSWORD=|");
+    expect(workflow).not.toContain("REDIS_PASSWORD=REDIS_PASSWORD:latest");
   });
 });

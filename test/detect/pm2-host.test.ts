@@ -78,7 +78,7 @@ describe("Uptime Kuma under pm2 (pm2-deploy.service restores /home/deploy/.pm2/d
     const { facts, warnings, sent } = await overSsh(VM, repo);
     expect(warnings).toEqual([]);
     expect(sent).toContain("file=home/deploy/.pm2/dump.pm2");
-    expect(sent).toContain('|      "GITHUB_TOKEN": "",');
+    expect(sent).toContain(`|      "GITHUB_TOKEN": "<redacted:vm>",`);
     expect(sent).toContain('|    "pm_exec_path": "/opt/uptime-kuma/server/server.js",');
     expect(sent).not.toMatch(/ghp_|203\.0\.113\.7|xterm/);
     expect(facts.services).toEqual(disk.services);
@@ -250,7 +250,7 @@ describe("the dump's reduction on the VM is portable awk", () => {
       }),
     );
     expect(outputs[0]).toContain(
-      '|[{"name":"w","pm_exec_path":"/srv/w.js","env":{"A":"","B":"3000"},"args":["--k","v"]}]',
+      '|[{"name":"w","pm_exec_path":"/srv/w.js","env":{"A":"<redacted:vm>","B":"3000"},"args":["--k","v"]}]',
     );
     for (const output of outputs.slice(1)) expect(output).toBe(outputs[0]);
   });

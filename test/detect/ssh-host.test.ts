@@ -105,7 +105,9 @@ describe("the script run on the VM", () => {
       "link=etc/systemd/system/multi-user.target.wants/nginx.service\tlib/systemd/system/nginx.service\n",
     );
     // The env file comes back as names: its values stay on the VM.
-    expect(files.get("etc/app/env")).toBe("GEMINI_API_KEY=\nSECRET_KEY=\nREDIS_URL=redis://127.0.0.1:6379\n");
+    expect(files.get("etc/app/env")).toBe(
+      "GEMINI_API_KEY=<redacted:vm>\nSECRET_KEY=<redacted:vm>\nREDIS_URL=redis://127.0.0.1:6379\n",
+    );
     expect(out).toMatch(/^cpus=4$/m);
     expect(out).toMatch(/^memkb=16370120$/m);
     expect(out).toContain('|LISTEN 0 151 127.0.0.1:3306 0.0.0.0:* users:(("mysqld"');
@@ -119,14 +121,14 @@ describe("the script run on the VM", () => {
     const files = filesOf(out);
     // Names survive, so the inventory still lists what each service needs.
     expect(files.get("etc/systemd/system/shop.service")).toContain(
-      "Environment=DJANGO_SETTINGS_MODULE=shop.settings DATABASE_URL=mysql://127.0.0.1\nEnvironment=STRIPE_SECRET= SENTRY_DSN=\n",
+      "Environment=DJANGO_SETTINGS_MODULE=shop.settings DATABASE_URL=mysql://127.0.0.1\nEnvironment=STRIPE_SECRET=<redacted:vm> SENTRY_DSN=<redacted:vm>\n",
     );
     expect(files.get("etc/systemd/system/shop.service.d/override.conf")).toContain(
-      "Environment=EMAIL_HOST_PASSWORD=\n",
+      "Environment=EMAIL_HOST_PASSWORD=<redacted:vm>\n",
     );
-    expect(files.get("etc/shop/env")).toBe("SECRET_KEY=\nREDIS_URL=redis://127.0.0.1:6379\n");
+    expect(files.get("etc/shop/env")).toBe("SECRET_KEY=<redacted:vm>\nREDIS_URL=redis://127.0.0.1:6379\n");
     const cron = files.get("var/spool/cron/crontabs/shop")!;
-    expect(cron).toContain("MAILTO=ops@example.com\nBACKUP_TOKEN=\n");
+    expect(cron).toContain("MAILTO=ops@example.com\nBACKUP_TOKEN=<redacted:vm>\n");
     expect(cron).toContain("15 2 * * * mysqldump -u shop -p<redacted:vm> shop | gzip > /var/backups/shop.sql.gz\n");
     expect(cron).toContain('-H "Authorization: Bearer <redacted:vm>" https://hc.example.com/ping\n');
     expect(files.get("etc/nginx/sites-available/shop")).toContain(
@@ -136,7 +138,7 @@ describe("the script run on the VM", () => {
     expect(files.get("srv/shop/shop/settings.py")).toContain("SECRET_KEY = <redacted:vm>\n");
     expect(files.get("srv/shop/shop/settings.py")).toContain('"PASSWORD": <redacted:vm>,\n');
     expect(files.get("srv/shop/shop/settings.py")).toContain('"BACKEND": "django_redis.cache.RedisCache"');
-    expect(files.get("srv/shop/.env")).toBe("DJANGO_DEBUG=false\nEMAIL_HOST_PASSWORD=\n");
+    expect(files.get("srv/shop/.env")).toBe("DJANGO_DEBUG=false\nEMAIL_HOST_PASSWORD=<redacted:vm>\n");
     expect(out).toContain("entry=srv/shop/media/products/.keep\n");
     // What is not secret is untouched: commands, ports, schedules, proxy targets.
     expect(files.get("etc/nginx/sites-available/shop")).toContain("proxy_pass http://127.0.0.1:8001;\n");
@@ -156,11 +158,15 @@ describe("the script run on the VM", () => {
       "DATABASE_URL=postgres://db.internal:5432",
     ],
     ["BROKER_URL=amqp://guest:guest@", "BROKER_URL=amqp://"],
-    ["DB_PASSWORD=12345", "DB_PASSWORD="],
-    ["CACHE_KEY_PREFIX=shop", "CACHE_KEY_PREFIX="],
-    ["SENTRY_DSN=https://abc@o1.example.com/4", "SENTRY_DSN="],
-    ["APP_NAME=Shop2024", "APP_NAME="],
-    ['GREETING="hello world"', "GREETING="],
+    ["DB_PASSWORD=12345", "DB_PASSWORD=<redacted:vm>"],
+    ["CACHE_KEY_PREFIX=shop", "CACHE_KEY_PREFIX=<redacted:vm>"],
+    ["SENTRY_DSN=https://abc@o1.example.com/4", "SENTRY_DSN=<redacted:vm>"],
+    ["APP_NAME=Shop2024", "APP_NAME=<redacted:vm>"],
+    ['GREETING="hello world"', "GREETING=<redacted:vm>"],
+    // Empty stays empty: no secret, and the design sets such a name empty (Secret Manager refuses "").
+    ["REDIS_PASSWORD=", "REDIS_PASSWORD="],
+    ['SMTP_PASSWORD=""', "SMTP_PASSWORD="],
+    ["export AWS_ACCESS_KEY_ID=''", "AWS_ACCESS_KEY_ID="],
     ["GRANIAN_HOST=::", "GRANIAN_HOST=::"],
     ["MEDIA_ROOT=/opt/app/media", "MEDIA_ROOT=/opt/app/media"],
     [
@@ -168,7 +174,7 @@ describe("the script run on the VM", () => {
       "DEFAULT_FILE_STORAGE=storages.backends.s3boto3.S3Boto3Storage",
     ],
     ["FILE_STORAGE=s3", "FILE_STORAGE=s3"],
-    ["DB_NAME=shop2024", "DB_NAME="],
+    ["DB_NAME=shop2024", "DB_NAME=<redacted:vm>"],
   ])("an env file's %s leaves the VM as %s", async (line, sent) => {
     const root = await temp("im-vm-");
     await mkdir(path.join(root, "etc/systemd/system"), { recursive: true });
@@ -194,7 +200,7 @@ describe("the script run on the VM", () => {
     await symlink("../../srv/app/shared/env", path.join(root, "etc/app/env"));
     const out = await runScript(root);
     expect(out).not.toContain("hunter2x");
-    expect(filesOf(out).get("srv/app/shared/env")).toBe("ODD_NAME=\nPORT=8000\n");
+    expect(filesOf(out).get("srv/app/shared/env")).toBe("ODD_NAME=<redacted:vm>\nPORT=8000\n");
   });
 
   it("sends only the server packages of the package database", async () => {

@@ -93,6 +93,18 @@ describe("setup-secrets.sh", () => {
     expect(r.output).not.toMatch(/vm-secret-key-value|vm-db-password|vm-gemini/);
   });
 
+  it("--from-vm stops, naming the setting, when the VM's value is empty (Secret Manager refuses an empty version)", async () => {
+    const r = await setupSecrets(
+      ["--from-vm", "deploy@app-vm-01", "--env-file", "/etc/app/env"],
+      "typed-cloud-sql-url\n",
+      { FAKE_VM_ENV: "SECRET_KEY=\nGEMINI_API_KEY=vm-gemini\n" },
+    );
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("SECRET_KEY is empty in /etc/app/env on deploy@app-vm-01");
+    expect(r.stderr).toContain("rerun infra-migrate init");
+    expect(r.values).not.toContain("SECRET_KEY=");
+  });
+
   it("keeps a secret that already has a value unless --rotate", async () => {
     const kept = await setupSecrets([], "", { EXISTS: "1" });
     expect(kept.exitCode).toBe(0);

@@ -8,7 +8,8 @@ import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
 import { designInputFromYaml } from "./design-input.js";
 
-function design(engine: "postgres" | "mysql", web: string[], extra = ""): DesignResult {
+function design(engine: "postgres" | "mysql", web: string[], extra = "", empty: string[] = []): DesignResult {
+  const emptyEnv = empty.length ? `\n    emptyEnv: [${empty.join(", ")}]` : "";
   const yaml = `apiVersion: infra-migrate/v1
 kind: Inventory
 metadata: { name: shop }
@@ -21,14 +22,14 @@ services:
     command: gunicorn shop.wsgi
     listen: ["127.0.0.1:8000"]
     dependsOn: [db, redis]
-    env: [${web.join(", ")}]
+    env: [${web.join(", ")}]${emptyEnv}
   - name: worker
     role: worker
     software: rq
     runtime: python
     command: python manage.py rqworker
     dependsOn: [db, redis]
-    env: [${web.join(", ")}]
+    env: [${web.join(", ")}]${emptyEnv}
   - name: nightly
     role: cron
     software: cron
@@ -99,6 +100,32 @@ describe("app environment on Cloud Run", () => {
     );
     for (const name of ["DEBUG", "RAILS_ENV", "DB_POOL", "LOG_LEVEL"])
       expect(target(r, "web").secrets).not.toContain(name);
+  });
+
+  it("sets a name that is empty on the VM to the empty string, never a secret or a plain line to fill", () => {
+    // Secret Manager refuses an empty version: copied as a secret, REDIS_PASSWORD= would stop the setup.
+    const r = design("postgres", ["DB_PASSWORD", "SECRET_KEY", "REDIS_PASSWORD", "DEBUG", "REDIS_URL"], "", [
+      "REDIS_PASSWORD",
+      "DEBUG",
+      "DB_PASSWORD",
+      "REDIS_URL",
+    ]);
+    for (const name of ["web", "worker", "nightly"]) {
+      const t = target(r, name);
+      expect(t.env?.REDIS_PASSWORD, name).toBe("");
+      expect(t.secrets, name).not.toContain("REDIS_PASSWORD");
+      expect(t.plainEnv ?? [], name).not.toContain("DEBUG");
+      // The Cloud SQL user's password is setup-database's, and the Memorystore address the deploy's, even when empty on the VM.
+      expect(t.secrets, name).toContain("DB_PASSWORD");
+      expect(t.env ?? {}, name).not.toHaveProperty("REDIS_URL");
+      expect(t.env ?? {}, name).not.toHaveProperty("DB_PASSWORD");
+    }
+    expect(target(r, "web").env?.DEBUG).toBe("");
+    expect(target(r, "web").secrets).toContain("SECRET_KEY");
+    const text = JSON.stringify(r);
+    expect(text).toMatch(
+      /REDIS_PASSWORD, DEBUG are empty in the VM's env file|DEBUG, REDIS_PASSWORD are empty in the VM's env file/,
+    );
   });
 
   it("gives a worker no web-server settings, and a crontab line its peers' settings", () => {

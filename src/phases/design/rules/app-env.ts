@@ -134,6 +134,16 @@ export function namesOf(d: Draft, s: Service): string[] {
 }
 
 /**
+ * Names the process gets as "" on the VM (inventory `emptyEnv`). A process with no env of its own
+ * (a crontab line) takes its peers' settings (namesOf), and with them which of those are empty.
+ */
+function emptyNamesOf(d: Draft, s: Service): Set<string> {
+  const own =
+    s.env.length > 0 ? [s] : d.inv.services.filter((p) => p !== s && namesOf(d, s).some((n) => p.env.includes(n)));
+  return new Set(own.flatMap((p) => p.emptyEnv ?? []).map((n) => n.toUpperCase()));
+}
+
+/**
  * Apply the plan to every target: computed values become plain env, every other name of the
  * process's environment is carried from the VM through Secret Manager, except Cloud Run's own
  * names, server settings on targets that serve nothing, and the Memorystore addresses the deploy
@@ -164,13 +174,20 @@ export function applyAppEnv(d: Draft): void {
     if (fromFile)
       plan.changes = [configFileChange(s, fromFile, engine as "mysql" | "postgres"), ...(plan.changes ?? [])];
     if (missing?.roles.length) plan.changes = [...(plan.changes ?? []), splitDefaultsChange(s, missing, fileDb?.file)];
+    // The Cloud SQL user's URL, name and password: setup-database.sh stores them, the VM's are never copied.
+    const stored = new Set(plan.stored);
+    // Empty on the VM: set empty, as the app reads it today. Secret Manager refuses an empty
+    // version (the setup would stop at it), and a plain line must hold a value to be deployed.
+    // https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/addVersion
+    const empty = emptyNamesOf(d, s);
+    for (const name of names.map((e) => e.toUpperCase()))
+      if (empty.has(name) && !(name in plan.set) && !stored.has(name) && !STORE_ADDRESS.test(name))
+        plan.set[name] = { value: "", why: "empty in the VM's env file" };
     const computed = Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, v.value]));
     const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name), ...(plan.privateHost ?? [])]);
     const kept = [...new Set(names.map((e) => e.toUpperCase()))]
       .filter((e) => !skip.has(e) && !STORE_ADDRESS.test(e))
       .sort();
-    // The Cloud SQL user's URL, name and password: setup-database.sh stores them, the VM's are never copied.
-    const stored = new Set(plan.stored);
     plan.plain = kept.filter((e) => isPlainSetting(e) && !stored.has(e));
     plan.carried = kept.filter((e) => !isPlainSetting(e) && !stored.has(e));
     let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(
@@ -205,10 +222,15 @@ export function envChanges(plan: EnvPlan | undefined, target: DeployTarget): str
   // Later rules may take a name away again (a model key only the AI worker keeps).
   const carried = plan.carried.filter((n) => target.secrets.includes(n));
   const stored = (plan.stored ?? []).filter((n) => target.secrets.includes(n));
-  const set = Object.entries(plan.set);
+  const set = Object.entries(plan.set).filter(([, v]) => v.value !== "");
+  const blank = Object.keys(plan.set).filter((k) => plan.set[k]!.value === "");
   if (set.length)
     out.push(
       `The deploy sets ${set.map(([k, v]) => `${k}=${v.value} (${v.why})`).join(", ")}; the VM's values for these do not apply.`,
+    );
+  if (blank.length)
+    out.push(
+      `${blank.join(", ")} ${blank.length === 1 ? "is" : "are"} empty in the VM's env file: the deploy sets ${blank.length === 1 ? "it" : "them"} to the empty string as plain env, not a secret (Secret Manager cannot hold an empty value). Set a value in the VM's file and rerun init before the move if ${blank.length === 1 ? "it needs" : "they need"} one.`,
     );
   if (plan.privateHost?.length)
     out.push(
