@@ -104,7 +104,10 @@ value_for() {
   elif is_db_user "$name"; then
     printf '%s: not copied from the VM (it names the VM database or its user); scripts/setup-database.sh writes it for the Cloud SQL user it creates\n' \
       "$name" >&2
-  elif [[ -n $VM_ENV ]] && vm_value "$name"; then
+  elif [[ -n $VM_ENV ]] && value=$(vm_value "$name"); then
+    # Secret Manager refuses an empty version; init records such names and the deploy sets them empty.
+    [[ -n $value ]] || die "$name is empty in $ENV_FILE on $VM_HOST, and Secret Manager cannot store an empty value: rerun infra-migrate init (a name empty on the VM is then deployed as an empty plain env var), or give it a value on the VM"
+    printf '%s' "$value"
     return 0
   fi
   if [[ -t 0 ]]; then
@@ -127,6 +130,8 @@ fill_plain_env() {
     if [[ $line == "$name=" && " ${PLAIN_NAMES[*]} " == *" $name "* ]]; then
       if ! value=$(vm_value "$name"); then
         echo "$name: the VM's env file does not set it; fill it in $PLAIN_FILE by hand" >&2
+      elif [[ -z $value ]]; then
+        echo "$name: empty on the VM, and the deploy needs a value: fill it in $PLAIN_FILE by hand" >&2
       elif [[ $value =~ ^[A-Za-z0-9_.:=/@%+,-]+$ ]]; then
         line="$name=$value"
         echo "$name: filled from the VM"
