@@ -10,7 +10,7 @@ import type { PlanStep } from "../../src/contracts/plan.js";
 import { assemblePlan } from "../../src/plan/assemble.js";
 import { PHASE_IDS, loadPhase, type PhaseId } from "../../src/phases/registry.js";
 import type { Artifact } from "../../src/write/plan.js";
-import { inputFromFile } from "./phase-input.js";
+import { inputFromFile, ROOT } from "./phase-input.js";
 
 export interface OfflineOutput {
   artifacts: Artifact[];
@@ -29,7 +29,30 @@ export function repoFor(inventoryFile: string): string | undefined {
   return from ? path.join(path.dirname(inventoryFile), from) : undefined;
 }
 
+/**
+ * Renders of the repository's own inventories (examples, the corpus) with its own or no repository,
+ * kept for the worker's life: ~20 test files render the same ~20 inventories, some of them 7 times
+ * (~50 s of a run's CPU). The shared project's workers keep modules across files, so the cache is
+ * shared by every file a worker runs. Each caller gets its own deep copy: a test may change what it
+ * got. Temporary inventories and repositories (which tests write and rewrite) are never cached.
+ */
+const rendered = new Map<string, Promise<OfflineOutput>>();
+const fixed = (file: string | undefined) =>
+  file === undefined || file === "/nonexistent" || file.startsWith(`${ROOT}/`);
+
 export async function renderOffline(inventoryFile: string, repoDir = repoFor(inventoryFile)): Promise<OfflineOutput> {
+  if (!fixed(inventoryFile) || !fixed(repoDir)) return renderFresh(inventoryFile, repoDir);
+  const key = `${inventoryFile}\0${repoDir ?? ""}`;
+  let output = rendered.get(key);
+  if (!output) {
+    output = renderFresh(inventoryFile, repoDir);
+    rendered.set(key, output);
+    output.catch(() => rendered.delete(key));
+  }
+  return structuredClone(await output);
+}
+
+async function renderFresh(inventoryFile: string, repoDir: string | undefined): Promise<OfflineOutput> {
   const base = { ...inputFromFile(inventoryFile), ...(repoDir ? { repoDir } : {}) };
   const results: Partial<Record<PhaseId, unknown>> = {};
   const artifacts: Artifact[] = [];
