@@ -1,0 +1,249 @@
+// What each file says on its own, one reader per kind of file (detect-entries.ts lists them in
+// reading order: the repository's, then the VM's, then the app folders its units name): services
+// from units, timers, crontabs, Supervisor, pm2, Procfile, compose and nginx sites; the app's
+// packages and name; how it is deployed. detect-repo.ts then adds what the running machine says
+// (sockets, Apache, installed packages) and assembles the inventory facts.
+import { parseCompose } from "./compose.js";
+import { uniqueName } from "./merge.js";
+import { DEV_FILE } from "./app-context.js";
+import { lineOf, looksLikeNginx, parseNginxConfig } from "./nginx.js";
+import { NGINX_MAIN, nginxHttpBodyLimit, withHttpLevel, type BodyLimit } from "./body-limit.js";
+import { APACHE_FILE } from "./apache.js";
+import { parsePackageJson } from "./node-deps.js";
+import { parseProcfile } from "./procfile.js";
+import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
+import {
+  attachEnvValues,
+  environmentFileNames,
+  environmentFiles,
+  environmentFileValues,
+  parseSystemdUnit,
+  readUnitFile,
+  unionNames,
+} from "./systemd.js";
+import { parseSystemdTimer, type TimerFinding } from "./systemd-timer.js";
+import { CRONTAB_CANDIDATE, parseCrontab } from "./crontab.js";
+import { parseSupervisorConfig, SUPERVISOR_CANDIDATE } from "./supervisor.js";
+import { ECOSYSTEM_FILE, parseEcosystem } from "./pm2-ecosystem.js";
+import { isPm2Launcher, launcherDump, launcherEcosystem, Pm2Findings } from "./pm2-host.js";
+import type { DetectEntries, Entry } from "./detect-entries.js";
+import { readHostFile } from "./host.js";
+import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
+
+// /etc/cron.d files that packages install: housekeeping, not the product's jobs.
+const DISTRO_CRON = new Set([
+  "anacron",
+  "certbot",
+  "e2scrub_all",
+  "mdadm",
+  "php",
+  "popularity-contest",
+  "sysstat",
+  "zfsutils-linux",
+  ".placeholder",
+]);
+
+const COMPOSE_FILES = new Set(["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"]);
+const REQUIREMENTS = /^(requirements[^/]*\.txt|requirements\/[^/]+\.txt)$/;
+const NGINX_CANDIDATE = /(^|\/)(nginx[^/]*|sites-(available|enabled)|conf\.d)\/|\.conf$|(^|\/)nginx[^/]*$/;
+
+export function describeFinding(s: ServiceFinding): string {
+  return `${s.role} ${s.name} (${s.software}${s.listen.length ? ` on ${s.listen.join(", ")}` : ""})`;
+}
+
+export class FileFindings {
+  readonly packages: PackageVersions = new Map();
+  readonly systemd: ServiceFinding[] = [];
+  readonly timers: TimerFinding[] = [];
+  readonly cron: ServiceFinding[] = [];
+  readonly compose: ServiceFinding[] = [];
+  readonly nginx: ServiceFinding[] = [];
+  readonly ecosystemApps: ServiceFinding[] = [];
+  readonly pm2 = new Pm2Findings();
+  procfile: ReturnType<typeof parseProcfile> | undefined;
+  name: string | undefined;
+  nodeStart: string | undefined;
+  deployMethod: DetectedFacts["deployMethod"];
+  /** A unit of the admins' own runs app code (not a database, cache, broker or proxy). */
+  ownAppUnit = false;
+  private readonly nginxHostSites = new Map<ServiceFinding, string>();
+  private nginxHttpLimit: BodyLimit | undefined;
+
+  private constructor(
+    private readonly entries: DetectEntries,
+    private readonly hostRoot: string | undefined,
+    private readonly evidence: Evidence[],
+  ) {}
+
+  /** Reads every entry, the ones added while reading (app folders, pm2 files) included. */
+  static async read(entries: DetectEntries, hostRoot: string | undefined, evidence: Evidence[]): Promise<FileFindings> {
+    const found = new FileFindings(entries, hostRoot, evidence);
+    for (const entry of entries.list) await found.readEntry(entry);
+    // nginx.conf's http{} level is the upload limit of every site that sets none of its own.
+    for (const [site, text] of found.nginxHostSites) {
+      const limit = withHttpLevel(text, found.nginxHttpLimit);
+      if (limit !== undefined) site.maxRequestBodyMiB = limit;
+    }
+    return found;
+  }
+
+  private async readEntry(entry: Entry): Promise<void> {
+    const { file, shown, atRoot } = entry;
+    const base = file.slice(file.lastIndexOf("/") + 1);
+    if (entry.pm2 && this.hostRoot) await this.pm2File(entry, this.hostRoot);
+    else if (atRoot && !entry.host && ECOSYSTEM_FILE.test(base)) {
+      // The repository's ecosystem file: its apps, like a Procfile's processes.
+      const reading = parseEcosystem((await entry.read()) ?? "", shown);
+      for (const app of reading.apps) this.evidence.push({ file: shown, found: describeFinding(app) });
+      for (const notice of reading.notices) this.evidence.push({ file: shown, found: notice });
+      this.ecosystemApps.push(...reading.apps);
+    } else if (REQUIREMENTS.test(file) || (atRoot && base === "pyproject.toml")) await this.pythonPackages(entry, base);
+    else if (atRoot && base === "package.json") await this.packageJson(entry);
+    else if (atRoot && base === "Procfile") {
+      this.procfile = parseProcfile((await entry.read()) ?? "", shown);
+      for (const s of this.procfile.services) this.evidence.push({ file: shown, found: describeFinding(s) });
+      if (this.procfile.releaseCommand)
+        this.evidence.push({ file: shown, found: `release command: ${this.procfile.releaseCommand}` });
+    } else if (atRoot && COMPOSE_FILES.has(base) && this.compose.length === 0) {
+      this.compose.push(...parseCompose((await entry.read()) ?? "", shown));
+      for (const s of this.compose) this.evidence.push({ file: shown, found: describeFinding(s) });
+      if (this.compose.length) this.deployMethod ??= "containers";
+    } else if (entry.host && SUPERVISOR_CANDIDATE.test(file)) await this.supervisor(entry);
+    else if (base.endsWith(".service")) await this.unit(entry);
+    else if (base.endsWith(".timer")) {
+      // The distribution's timers (apt-daily, logrotate, fstrim…) are housekeeping, not the product's jobs.
+      if (!entry.own) return;
+      const timer = parseSystemdTimer((await entry.read()) ?? "", shown);
+      if (timer) this.timers.push(timer);
+    } else if (CRONTAB_CANDIDATE.test(file)) await this.crontab(entry, base);
+    else if (entry.host && APACHE_FILE.test(file)) {
+      // Apache's files are read with their Includes once the units and sockets say whether Apache runs (apache.ts).
+      return;
+    } else if (entry.host && file === NGINX_MAIN) this.nginxHttpLimit = nginxHttpBodyLimit((await entry.read()) ?? "");
+    else if (NGINX_CANDIDATE.test(file)) await this.nginxSite(entry);
+  }
+
+  /** pm2's apps: services like a unit's ExecStart, deployed by `pm2 reload`. */
+  private async pm2File(entry: Entry, hostRoot: string): Promise<void> {
+    const kind = entry.pm2 === "dump" ? "dump" : "ecosystem";
+    const taken = new Set([...this.systemd, ...this.pm2.apps].map((s) => s.name));
+    for (const app of await this.pm2.add(hostRoot, entry.shown, kind, entry.pm2 !== "app-folder", this.evidence)) {
+      app.name = uniqueName(app.name, taken);
+      taken.add(app.name);
+      await this.entries.addAppDir(app.workingDirectory);
+    }
+  }
+
+  private async pythonPackages(entry: Entry, base: string): Promise<void> {
+    const { file, shown } = entry;
+    const text = await entry.read();
+    if (text === undefined) return;
+    // requirements-dev.txt, requirements/test.txt: what tests need, never what production runs.
+    if (DEV_FILE.test(file)) {
+      this.evidence.push({ file: shown, found: "development or test requirements: not used to decide what runs" });
+      return;
+    }
+    const parsed =
+      base === "pyproject.toml" ? parsePyproject(text) : { name: undefined, packages: parseRequirementsTxt(text) };
+    this.name ??= parsed.name;
+    for (const [pkg, version] of parsed.packages)
+      if (!this.packages.has(pkg) || version) this.packages.set(pkg, version);
+    this.evidence.push({ file: shown, found: `${parsed.packages.size} Python package(s)` });
+  }
+
+  private async packageJson(entry: Entry): Promise<void> {
+    const parsed = parsePackageJson((await entry.read()) ?? "");
+    if (!parsed) return;
+    this.name ??= parsed.name;
+    this.nodeStart = parsed.startCommand;
+    for (const [pkg, version] of parsed.packages) this.packages.set(pkg, version);
+    this.evidence.push({
+      file: entry.shown,
+      found: `${parsed.packages.size} npm package(s)${this.nodeStart ? `, start: ${this.nodeStart}` : ""}`,
+    });
+  }
+
+  /** Supervisor's programs: services like a unit's ExecStart, deployed by `supervisorctl restart`. */
+  private async supervisor(entry: Entry): Promise<void> {
+    for (const program of parseSupervisorConfig((await entry.read()) ?? "", entry.shown)) {
+      program.onHost = true;
+      await this.entries.addAppDir(program.workingDirectory);
+      this.systemd.push(program);
+      this.evidence.push({ file: entry.shown, found: describeFinding(program) });
+      this.deployMethod ??= "ssh-supervisorctl";
+    }
+  }
+
+  private async unit(entry: Entry): Promise<void> {
+    const { shown } = entry;
+    const hostRoot = this.hostRoot;
+    const text = (await entry.read()) ?? "";
+    const unit = parseSystemdUnit(text, shown);
+    if (!unit) return;
+    // A distribution's unit (sshd, cron, snapd…) is not part of the product unless we know what it
+    // runs, or it runs the app itself (a .deb of the app installs its unit in /lib): assemble decides.
+    if (!entry.own && unit.role === "other") unit.packaged = true;
+    // `pm2 startup`'s unit is pm2 itself: its apps are in the process list it restores.
+    if (hostRoot && entry.host && isPm2Launcher(unit)) {
+      const dump = launcherDump(unit, readUnitFile(text).get("Service"));
+      const ecosystem = launcherEcosystem(unit);
+      this.evidence.push({ file: shown, found: `pm2 itself: starts the apps in ${ecosystem ?? dump}` });
+      if (ecosystem) this.entries.addPm2(ecosystem, "launched");
+      else this.entries.addPm2(dump, "dump");
+      return;
+    }
+    // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
+    if (hostRoot && entry.host) {
+      const service = readUnitFile(text).get("Service");
+      if (entry.own) await this.entries.addAppDir(unit.workingDirectory);
+      for (const envFile of environmentFiles(service)) {
+        const text = (await readHostFile(hostRoot, envFile.slice(1))) ?? "";
+        const names = environmentFileNames(text);
+        if (names.length) {
+          unit.env = unionNames(unit.env, names);
+          unit.envFile ??= envFile;
+        }
+        attachEnvValues(unit, { ...environmentFileValues(text), ...unit.envValues });
+      }
+    }
+    unit.onHost = entry.host;
+    // A drop-in can replace ExecStart: the line is only certain in a unit read alone.
+    if (!entry.dropIns) Object.assign(unit, lineOf(text, /^\s*ExecStart\s*=\s*\S/));
+    this.systemd.push(unit);
+    if (!unit.packaged) this.evidence.push({ file: shown, found: describeFinding(unit) });
+    if (entry.own) this.deployMethod = "ssh-systemctl";
+    if (entry.own && !["database", "cache", "broker", "reverse-proxy"].includes(unit.role)) this.ownAppUnit = true;
+  }
+
+  private async crontab(entry: Entry, base: string): Promise<void> {
+    const { shown } = entry;
+    if (!entry.own || DISTRO_CRON.has(base)) return;
+    const tab = parseCrontab((await entry.read()) ?? "", shown);
+    // /etc/crontab's run-parts lines drive cron.daily & co: the distribution's housekeeping.
+    tab.jobs = tab.jobs.filter((job) => !/\brun-parts\b|\banacron\b/.test(job.command ?? ""));
+    for (const job of tab.jobs)
+      this.evidence.push({ file: shown, found: `cron ${job.name} "${job.schedule}": ${job.command}` });
+    for (const line of tab.skipped) this.evidence.push({ file: shown, found: `skipped ${line}` });
+    // Crontab names are unique within a file; across files the first keeps the name.
+    const names = new Set([...this.cron, ...this.systemd].map((s) => s.name));
+    for (const job of tab.jobs) {
+      const name = uniqueName(job.name, names);
+      names.add(name);
+      this.cron.push({ ...job, name, onHost: entry.host });
+    }
+  }
+
+  private async nginxSite(entry: Entry): Promise<void> {
+    const text = await entry.read();
+    if (!text || !looksLikeNginx(text)) return;
+    const site = parseNginxConfig(text, entry.shown);
+    if (!site) return;
+    site.onHost = entry.host;
+    this.nginx.push(site);
+    if (entry.host) this.nginxHostSites.set(site, text);
+    this.evidence.push({
+      file: entry.shown,
+      found: `${describeFinding(site)}${site.proxiesToPorts?.length ? `, proxies to port ${site.proxiesToPorts.join(", ")}` : ""}`,
+    });
+  }
+}
