@@ -80,7 +80,9 @@ export function uvDependencies(doc: TomlTable): DeclaredDependencies {
   const declared = tomlAt(doc, "tool", "uv", "default-groups");
   const all = Object.keys(tomlTable(doc["dependency-groups"]) ?? {});
   const defaults = declared === "all" ? all : Array.isArray(declared) ? tomlStrings(declared) : ["dev"];
-  const groups = defaults.filter((g) => SAFE_NAME.test(g) && !isDevGroup(g));
+  // Only groups the file defines: `uv sync --group` fails on any other name.
+  const defined = new Set(all.map(normalise));
+  const groups = defaults.filter((g) => SAFE_NAME.test(g) && !isDevGroup(g) && defined.has(normalise(g)));
   const project = projectDependencies(doc);
   return { ...project, packages: [...project.packages, ...groups.flatMap((g) => groupPackages(doc, g))], groups };
 }

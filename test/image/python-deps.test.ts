@@ -83,12 +83,13 @@ lint = ["ruff~=0.16.1"]
 testing = ["daphne", "pytest~=9.1.1"]
 `;
 
-// uv's default groups set to a production group and dev (codecov/umbrella's shape).
+// uv's default groups set to a production group and dev (codecov/umbrella's shape), and one the
+// file does not define (uv sync --group would fail on it).
 const UV_DEFAULT_GROUPS = `[project]
 name = "umbrella"
 dependencies = []
 [tool.uv]
-default-groups = ["prod", "dev"]
+default-groups = ["prod", "dev", "gone"]
 [dependency-groups]
 shared = ["django>=5", "celery>=5"]
 prod = [{ include-group = "shared" }, "gunicorn>=23"]
