@@ -14,7 +14,7 @@ import { addressesOverlap } from "../inventory/cross-checks.js";
 import { largerLimit } from "./body-limit.js";
 import { readApacheConfig } from "./apache-config.js";
 import { appRootOf, listenAddress, parseApacheSite } from "./apache-site.js";
-import { APACHE_MODULE_DIRS, statInRoot, type Listener } from "./host.js";
+import { APACHE_MODULE_DIRS, readHostFile, statInRoot, type Listener } from "./host.js";
 import { uniqueName } from "./merge.js";
 import { lineOf } from "./nginx.js";
 import type { Evidence, ServiceFinding } from "./types.js";
@@ -66,6 +66,18 @@ interface ServedApp {
   url?: string;
   listen: string[];
   limit: ReturnType<typeof parseApacheSite>["bodyLimit"];
+}
+
+/**
+ * The framework one of several apps declares in its own composer.json. The shared reading of the
+ * app folders (enrich.ts) mixes every folder's packages, so beside a Laravel app a plain PHP app
+ * would be called Laravel too.
+ */
+async function ownFramework(hostRoot: string, app: string): Promise<string | undefined> {
+  const text = (await readHostFile(hostRoot, `${app.slice(1)}/composer.json`)) ?? "";
+  if (/"laravel\/framework"\s*:/.test(text)) return "laravel";
+  if (/"symfony\/framework-bundle"\s*:/.test(text)) return "symfony";
+  return undefined;
 }
 
 /** A service name from an app folder: `/var/www/Shop_v2` → `shop-v2`. */
@@ -176,6 +188,7 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
     taken.add(serviceName);
     // Behind nginx, the site's address is where nginx sends requests; as the front itself its
     // public ports are the product's entry, not an internal listener.
+    const framework = apps.length > 1 ? await ownFramework(hostRoot, served.app) : undefined;
     const listen = claim(served.listen.filter((l) => input.proxiedPorts?.has(Number(l.split(":").pop()))));
     found.push({
       name: serviceName,
@@ -185,9 +198,14 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
       ...(unit?.systemdUnit ? { systemdUnit: unit.systemdUnit } : {}),
       listen,
       dependsOn: [],
-      process: { runtime: "php", protocols: ["http"] },
+      process: {
+        runtime: "php",
+        protocols: ["http"],
+        ...(framework ? { framework } : {}),
+      },
       workingDirectory: served.app,
-      servedApp: served.app,
+      // Several apps: each is itself (merge.ts keeps them apart; its own framework and env file).
+      ...(apps.length > 1 ? { servedApp: served.app } : {}),
       ...(served.url ? { urlPath: served.url } : {}),
       ...(served.limit !== undefined ? { maxRequestBodyMiB: served.limit } : {}),
       onHost: true,

@@ -175,7 +175,9 @@ function addAppEnvFile(finding: ServiceFinding, app: AppContext, evidence: Evide
   // The working directory, and every path the command names (`cd DIR &&`, the script it runs).
   const places = [...(finding.workingDirectory ? [finding.workingDirectory] : []), ...absolutePaths(finding.command)];
   const inside = (place: string, dir: string) => place === dir || place.startsWith(`${dir}/`);
-  const dir = dirs.find((d) => places.some((p) => inside(p, d))) ?? (dirs.length === 1 ? dirs[0] : undefined);
+  // One of several apps (Apache serving two folders) takes only its own folder's file.
+  const only = dirs.length === 1 && !finding.servedApp ? dirs[0] : undefined;
+  const dir = dirs.find((d) => places.some((p) => inside(p, d))) ?? only;
   if (!dir) return;
   // .env.production before .env: dotenv gives the first file's value, and the plan names one file.
   const files = envFiles

@@ -63,6 +63,8 @@ function runtimeOfProgram(s: ServiceFinding, app: AppContext): Runtime | undefin
 
 function frameworkOf(s: ServiceFinding, runtime: Runtime | undefined, app: AppContext): string | undefined {
   if (s.process?.framework) return s.process.framework;
+  // One of several apps one server serves (apache.ts): its own composer.json named none.
+  if (s.servedApp) return undefined;
   const has = (eco: Parameters<typeof hasPackage>[1], name: string) => hasPackage(app, eco, name);
   const worker = s.role === "worker" || s.role === "scheduler";
   switch (runtime) {

@@ -91,6 +91,7 @@ describe("Apache sites outside sites-enabled", () => {
         'ServerRoot "/etc/httpd"\nListen 80\nInclude conf.modules.d/*.conf\nDocumentRoot "/var/www/html"\nIncludeOptional conf.d/*.conf\nInclude /opt/vhosts/*.conf\n',
       "etc/httpd/conf.d/welcome.conf": '<LocationMatch "^/+$">\n  Options -Indexes\n</LocationMatch>\n',
       "var/www/html/index.php": "<?php phpinfo();\n",
+      "srv/shop/.env": "APP_KEY=base64:abc\nDB_HOST=127.0.0.1\n",
       "opt/vhosts/shop.conf":
         "<VirtualHost *:80>\n  ServerName shop.example.org\n  DocumentRoot /srv/shop/public\n</VirtualHost>\n",
       ...laravel("srv/shop"),
@@ -102,6 +103,11 @@ describe("Apache sites outside sites-enabled", () => {
       ["httpd-shop", "web", "httpd", "/opt/vhosts/shop.conf", []],
     ]);
     expect(facts.services.map((s) => s.systemdUnit)).toEqual(["httpd.service", "httpd.service"]);
+    // Each app is itself: the plain page is not Laravel, and only the shop takes the shop's .env.
+    expect(facts.services.map((s) => [s.framework, s.envFile])).toEqual([
+      [undefined, undefined],
+      ["laravel", "/srv/shop/.env"],
+    ]);
     expect(facts.evidence).toContainEqual({
       file: "/opt/vhosts/shop.conf",
       found: expect.stringContaining("one Apache serves 2 apps, each a service named after its folder"),
@@ -187,6 +193,8 @@ describe("one Apache, several kinds of site", () => {
       "etc/nginx/sites-enabled/front.conf":
         "server {\n  listen 80;\n  location /api/ { proxy_pass http://127.0.0.1:8000; }\n  location / { proxy_pass http://127.0.0.1:8080; }\n}\n",
       "etc/apache2/apache2.conf": DEBIAN_MAIN,
+      // apache2.conf's <Directory /var/www/> is an access rule, not a site serving this page.
+      "var/www/index.php": "<?php // an old test page\n",
       "etc/apache2/ports.conf": "Listen 127.0.0.1:8080\n",
       "etc/apache2/sites-enabled/shop.conf":
         "<VirtualHost *:8080>\n  DocumentRoot /var/www/shop/public\n</VirtualHost>\n",

@@ -75,6 +75,36 @@ describe("parseApacheSite", () => {
   });
 });
 
+describe("parseApacheSite: addresses, aliases, the main file", () => {
+  const listens = ["127.0.0.1:8080", "0.0.0.0:80"];
+  it.each([
+    ["a *:8080 site answers where Listen binds 8080", "<VirtualHost *:8080>\n</VirtualHost>", ["127.0.0.1:8080"]],
+    ["a port no Listen names keeps the wildcard", "<VirtualHost *:9000>\n</VirtualHost>", ["0.0.0.0:9000"]],
+    ["<VirtualHost *> answers on every Listen address", "<VirtualHost *>\n</VirtualHost>", listens.slice().sort()],
+    ["a file without <VirtualHost> is the main server", "DocumentRoot /srv/www\n", listens.slice().sort()],
+  ])("%s", (_name, text, listen) => {
+    expect(parseApacheSite(text, { listens }).listen).toEqual(listen);
+  });
+
+  it("Alias and simple AliasMatch targets; other patterns are not guessed; <Directory> beside an Alias is not a root", () => {
+    const site = parseApacheSite(
+      'Alias /wiki/ "/srv/wiki/"\nAliasMatch ^/shop(/.*)?$ /srv/shop/public$1\nAliasMatch ^/img/(\\d+)\\.png$ /srv/img/$1.png\n<Directory /srv/wiki>\n</Directory>\n',
+    );
+    expect(site.aliases).toEqual([
+      { url: "/wiki", path: "/srv/wiki", line: 1 },
+      { url: "/shop", path: "/srv/shop/public", line: 2 },
+    ]);
+    expect(site.roots).toEqual([]);
+  });
+
+  it("the main file's <Directory> blocks are the distribution's access rules, not sites; its DocumentRoot is", () => {
+    const main = "<Directory /var/www/>\n  Require all granted\n</Directory>\n";
+    expect(parseApacheSite(main).roots).toEqual(["/var/www"]);
+    expect(parseApacheSite(main, { main: true }).roots).toEqual([]);
+    expect(parseApacheSite(`DocumentRoot "/var/www/html"\n${main}`, { main: true }).roots).toEqual(["/var/www/html"]);
+  });
+});
+
 describe("Apache on the VM", () => {
   it("Debian apache2 + mod_php serving a Laravel app: the app's web process, not a proxy", async () => {
     const facts = await detect(await trees.make(debianLaravel));
