@@ -103,11 +103,17 @@ function volumeFlags(target: DeployTarget): string[] {
  * https://cloud.google.com/run/docs/configuring/healthchecks
  */
 function probeFlags(target: DeployTarget): string[] {
+  // Direct VPC egress "might experience connection establishment delays of a minute or more on
+  // instance startup"; Cloud Run's advice is a startup probe whose period and threshold act as the
+  // retry. A target on the VPC (Memorystore, Cloud SQL's private IP) gets the longest window a
+  // startup probe may have, 240 s (failureThreshold × periodSeconds), instead of 120 s.
+  // https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#limitations
+  const tries = target.vpcEgress ? 48 : 24;
   if (target.probe === "tcp")
-    return [`--startup-probe=tcpSocket.port=${target.port},periodSeconds=5,timeoutSeconds=3,failureThreshold=24`];
+    return [`--startup-probe=tcpSocket.port=${target.port},periodSeconds=5,timeoutSeconds=3,failureThreshold=${tries}`];
   const http = `httpGet.path=${target.healthPath},httpGet.port=${target.port}`;
   return [
-    `--startup-probe=${http},periodSeconds=5,timeoutSeconds=3,failureThreshold=24`,
+    `--startup-probe=${http},periodSeconds=5,timeoutSeconds=3,failureThreshold=${tries}`,
     `--liveness-probe=${http},periodSeconds=30,timeoutSeconds=5,failureThreshold=3`,
   ];
 }
@@ -152,7 +158,7 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
     // Direct VPC egress into the subnet scripts/setup-network.sh creates (private IPs: Memorystore,
     // Cloud SQL's private IP). In the project's own network the Cloud Run service agent's default
     // role may use the subnet: the deployer needs no network role. A new instance's connections
-    // can take a minute to establish; the startup probe allows two.
+    // can take a minute or more to establish; the startup probe allows four (probeFlags).
     // https://cloud.google.com/run/docs/configuring/vpc-direct-vpc
     const net = deployment.network ?? { network: "default", subnet: "default" };
     flags.push(`--network=${net.network}`, `--subnet=${net.subnet}`, `--vpc-egress=${target.vpcEgress}`);

@@ -145,7 +145,8 @@ describe("health probes the design promises", () => {
   it("an API with a health route gets HTTP startup and liveness probes on it; workers keep Cloud Run's default", () => {
     const run = deployRun(seedWithApp);
     expect(run("Deploy web-app-prod (api)")).toContain(
-      "--startup-probe=httpGet.path=/healthz,httpGet.port=8080,periodSeconds=5,timeoutSeconds=3,failureThreshold=24",
+      // The seed's API reaches Memorystore over Direct VPC egress: the longest startup window.
+      "--startup-probe=httpGet.path=/healthz,httpGet.port=8080,periodSeconds=5,timeoutSeconds=3,failureThreshold=48",
     );
     expect(run("Deploy web-app-prod (api)")).toContain("--liveness-probe=httpGet.path=/healthz,httpGet.port=8080");
     expect(run("Deploy web-app-prod-worker (worker-pool)")).not.toContain("-probe=");

@@ -27,11 +27,21 @@ describe("health checks follow the design's probe", () => {
   });
 
   it("tcp: a TCP startup probe, no liveness GET, and the canary in reachable mode", () => {
-    const t = { ...api, probe: "tcp" as const, healthPath: "/" };
+    const t = { ...api, probe: "tcp" as const, healthPath: "/", vpcEgress: undefined };
     const flags = deployFlags(t, deployment);
     expect(flags.filter((f) => /probe=/.test(f))).toEqual([
       `--startup-probe=tcpSocket.port=${t.port},periodSeconds=5,timeoutSeconds=3,failureThreshold=24`,
     ]);
     expect(deployScript(t, deployment, result)).toContain("--health-path / --health-mode reachable --steps");
+  });
+
+  it("on the VPC (Direct VPC egress), the startup probe waits the longest Cloud Run allows: 48 × 5 s = 240 s", () => {
+    // A new instance's VPC connections may take a minute or more (Cloud Run's Direct VPC limitations).
+    for (const probe of ["http", "tcp"] as const) {
+      const onVpc = deployFlags({ ...api, probe, vpcEgress: "private-ranges-only" }, deployment);
+      const off = deployFlags({ ...api, probe, vpcEgress: undefined }, deployment);
+      expect(onVpc.find((f) => f.startsWith("--startup-probe="))).toMatch(/periodSeconds=5,.*failureThreshold=48$/);
+      expect(off.find((f) => f.startsWith("--startup-probe="))).toMatch(/periodSeconds=5,.*failureThreshold=24$/);
+    }
   });
 });

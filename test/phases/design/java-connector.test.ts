@@ -40,7 +40,10 @@ describe("Spring Petclinic (JDBC, MySQL)", () => {
     for (const t of onSql) {
       expect(t.cloudSqlPrivateIp, t.name).toBeDefined();
       expect(t.vpcEgress, t.name).toBe("private-ranges-only");
+      // Hikari retries its first connection while the new instance's VPC path comes up.
+      expect(t.env?.SPRING_DATASOURCE_HIKARI_INITIALIZATIONFAILTIMEOUT, t.name).toBe("180000");
     }
+    expect(file(".github/workflows/deploy.yml")).toContain("SPRING_DATASOURCE_HIKARI_INITIALIZATIONFAILTIMEOUT=180000");
     const db = file("scripts/setup-database.sh");
     expect(db).toContain(`printf '%s jdbc:mysql://%s:3306/%s?user=%s&password=%s\\n' "$secret" "$PRIVATE_IP"`);
     expect(db).toContain('--network="$NETWORK"');
@@ -62,6 +65,7 @@ describe("Spring Petclinic (JDBC, MySQL)", () => {
     expect(change).not.toContain("private IP");
     // The connector opens the socket: no private IP, no network for the database.
     expect(targets.filter((t) => t.cloudSqlPrivateIp)).toEqual([]);
+    expect(targets.filter((t) => t.env?.SPRING_DATASOURCE_HIKARI_INITIALIZATIONFAILTIMEOUT)).toEqual([]);
     expect(file("scripts/setup-database.sh")).toContain("socketFactory=com.google.cloud.sql.mysql.SocketFactory");
     expect(file("scripts/setup-database.sh")).not.toContain("--network=");
   });

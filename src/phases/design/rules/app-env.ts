@@ -16,6 +16,7 @@ import { configFileDatabase, missingSplitSettings } from "./config-file-db.js";
 import { switchSettingNames } from "./sqlite.js";
 import type { Draft, EnvPlan } from "./draft.js";
 import { proxyTrust } from "./proxy-trust.js";
+import { isSpringBoot } from "./proxy-trust-frameworks.js";
 
 /** Set by Cloud Run itself: a service may not set them. */
 const RESERVED =
@@ -171,6 +172,16 @@ export function applyAppEnv(d: Draft): void {
     const missing = t.cloudSqlInstance && !fromFile ? missingSplitSettings(names, fileDb?.names) : undefined;
     if (missing?.names.length) names = [...names, ...missing.names];
     const plan = envPlan(d, names, t, repo);
+    // Cloud SQL's private IP is reached over Direct VPC egress, whose connections may take "a minute
+    // or more" on a new instance (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#limitations).
+    // Spring Boot's Hikari pool fails at once when its first connection fails (initializationFailTimeout
+    // 1 ms), and the app exits; 180 s of retrying fits the 240 s startup probe such targets get.
+    // https://github.com/brettwooldridge/HikariCP#infrequently-used (initializationFailTimeout)
+    if (plan.privateHost && isSpringBoot(s, repo))
+      plan.set.SPRING_DATASOURCE_HIKARI_INITIALIZATIONFAILTIMEOUT ??= {
+        value: "180000",
+        why: "the pool retries its first connection for 3 minutes while the VPC path comes up",
+      };
     if (fromFile)
       plan.changes = [configFileChange(s, fromFile, engine as "mysql" | "postgres"), ...(plan.changes ?? [])];
     if (missing?.roles.length) plan.changes = [...(plan.changes ?? []), splitDefaultsChange(s, missing, fileDb?.file)];

@@ -180,12 +180,17 @@ function spring(repo: AppRepo | undefined): ProxyTrust {
   return { set: { SERVER_FORWARDHEADERSSTRATEGY: { value: "framework", why } }, changes: [] };
 }
 
-/** `serverTrusts`: a gunicorn/uvicorn front that sets the scheme itself once it trusts the front end. */
-export function frameworkProxyTrust(s: Service, repo: AppRepo | undefined, serverTrusts: boolean): ProxyTrust {
+/** A Spring Boot process: the inventory says so, or a Java process whose build uses Spring Boot. */
+export function isSpringBoot(s: Service, repo: AppRepo | undefined): boolean {
   const springBuild = () =>
     !!repo?.present &&
     firstText(repo, ["pom.xml", "build.gradle", "build.gradle.kts"]).some((f) => /spring-boot/.test(f.text));
-  if (has(s, /spring/i) || (s.runtime === "java" && springBuild())) return spring(repo);
+  return has(s, /spring/i) || (s.runtime === "java" && springBuild());
+}
+
+/** `serverTrusts`: a gunicorn/uvicorn front that sets the scheme itself once it trusts the front end. */
+export function frameworkProxyTrust(s: Service, repo: AppRepo | undefined, serverTrusts: boolean): ProxyTrust {
+  if (isSpringBoot(s, repo)) return spring(repo);
   if (!repo?.present) return { set: {}, changes: [] };
   if (has(s, /django|manage\.py/i)) return serverTrusts ? { set: {}, changes: [] } : django(s, repo);
   if (has(s, /laravel|artisan/i)) return laravel(s, repo);
