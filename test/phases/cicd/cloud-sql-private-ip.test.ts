@@ -52,8 +52,11 @@ describe("a MySQL client that takes only a host (Rails mysql2)", () => {
     expect(onSql.map((t) => t.kind).sort()).toEqual(expect.arrayContaining(["api", "job"]));
     for (const t of onSql) {
       expect(t.cloudSqlPrivateIp?.hostEnv, t.name).toEqual(["DB_HOST"]);
-      // Sidekiq reaches Redis too; the others have Direct VPC egress for Cloud SQL alone.
-      expect(t.cloudSqlPrivateIp?.onlyEgress, t.name).toBe(t.replaces[0] === "sidekiq" ? undefined : true);
+      // Sidekiq reaches Redis too, and so does the cron job, which runs the app with its peers'
+      // settings (REDIS_URL among them); the others have Direct VPC egress for Cloud SQL alone.
+      expect(t.cloudSqlPrivateIp?.onlyEgress, t.name).toBe(
+        ["sidekiq", "digest"].includes(t.replaces[0]!) ? undefined : true,
+      );
       expect(t.vpcEgress, t.name).toBe("private-ranges-only");
       expect(t.env?.DB_HOST, t.name).toBeUndefined();
       expect(t.env?.DB_SOCKET, t.name).toBeUndefined();
@@ -68,8 +71,11 @@ describe("a MySQL client that takes only a host (Rails mysql2)", () => {
     expect(deploys.length).toBe(onSql.length + 1);
     for (const s of deploys) {
       expect(s.run, s.name).toContain("DB_HOST=${CLOUD_SQL_PRIVATE_IP}");
-      // Only the process that used Redis on the VM is given its Memorystore address.
-      expect(s.run?.includes("REDIS_URL=${CACHE_0_URL}"), s.name).toBe(s.name === `Deploy ${sidekiq} (worker-pool)`);
+      // Only the processes that use Redis are given its Memorystore address: Sidekiq, and the cron
+      // job that runs the app with Sidekiq's settings.
+      expect(s.run?.includes("REDIS_URL=${CACHE_0_URL}"), s.name).toBe(
+        s.name === `Deploy ${sidekiq} (worker-pool)` || s.name === "Deploy shop-digest (job)",
+      );
       expect(s.run, s.name).toContain("--network=shop-vpc");
       expect(s.run, s.name).toContain("--subnet=shop-run");
       expect(s.run, s.name).toContain("--vpc-egress=private-ranges-only");

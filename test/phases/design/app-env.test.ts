@@ -128,6 +128,13 @@ describe("app environment on Cloud Run", () => {
     );
   });
 
+  it("lets a crontab line reach its peers' Memorystore when their settings name its address", () => {
+    // Laravel's schedule:run queues jobs and takes cache locks; a Django command may call .delay().
+    expect(target(pg, "nightly").vpcEgress).toBe("private-ranges-only");
+    const r = design("postgres", ["DB_PASSWORD", "SECRET_KEY"]);
+    expect(target(r, "nightly").vpcEgress).toBeUndefined();
+  });
+
   it("gives a worker no web-server settings, and a crontab line its peers' settings", () => {
     const worker = target(pg, "worker");
     expect(worker.env).toEqual({ DB: "postgres", DB_HOST: SOCKET, DB_PORT: "5432" });
