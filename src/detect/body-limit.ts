@@ -3,7 +3,8 @@
 // Mastodon or Pixelfed media, BookStack attachments). Cloud Run accepts at most 32 MiB over HTTP/1
 // (https://cloud.google.com/run/quotas), so a front that takes more needs a plan for its uploads.
 // Only explicit settings count: nginx's default is 1 MiB, and Apache's default (1 GiB since 2.4.54,
-// unlimited before) is not what the app allows (PHP's post_max_size, 8 MiB by default, is).
+// unlimited before) is not what the app allows. A PHP app caps bodies again (upload_max_filesize,
+// post_max_size: php-ini.ts reads them): inventory/upload-limit.ts takes the smaller of the two.
 
 /** nginx's main file on the VM (read for its http{} level; host.ts's HOST_FILES). */
 export const NGINX_MAIN = "etc/nginx/nginx.conf";

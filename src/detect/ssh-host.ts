@@ -13,6 +13,8 @@ import { InputError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
 import { HOST_APP_SCAN, HOST_DIRS, HOST_FILES } from "./host.js";
 import { PM2_DUMP_GLOBS } from "./pm2.js";
+import { PHP_INI_GLOBS } from "./php-ini.js";
+import { PHP_DIRECTIVES } from "./php-ini-parse.js";
 import { DATABASE_VERSION_FILES, PACKAGE_DATABASES, SERVER_PACKAGES } from "./host-packages.js";
 import { createScratchDir } from "./scratch-dir.js";
 import type { SshTarget } from "./ssh-target.js";
@@ -45,6 +47,9 @@ export function remoteScript(): string {
     `im_app_settings='${HOST_APP_SCAN.settings}'`,
     `im_app_pm2='${HOST_APP_SCAN.pm2}'`,
     `im_pm2=${words(PM2_DUMP_GLOBS)}`,
+    `im_php=${words(PHP_INI_GLOBS)}`,
+    // Of PHP's configuration only section headers and the lines setting the limits php-ini-parse.ts reads.
+    `im_php_keys='^[ \t]*([[]|(php_(admin_)?value[ \t]*[[][ \t]*)?(${PHP_DIRECTIVES.join("|")})[ \t]*[]= \t])'`,
     scriptBody,
   ].join("\n");
 }

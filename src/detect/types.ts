@@ -2,6 +2,7 @@
 // the file it came from, so the wizard can say "from deploy/systemd/api.service" and a person
 // can judge the guess.
 import type { Protocol, Runtime, ServiceRole, Storage, StoreUse } from "../inventory/schema.js";
+import type { PhpIni } from "../inventory/php-limits.js";
 import type { CommandFacts } from "./command.js";
 
 /** One service as `init` asks for it and detection reports it (the inventory service's core). */
@@ -31,6 +32,8 @@ export interface ServiceAnswer {
   maxRequestBodyMiB?: number | "unlimited";
   /** The URL path the VM serves this web process's app under (an Apache Alias), when it is not /. */
   urlPath?: string;
+  /** A PHP web process: PHP's limits on the VM (php-ini.ts). */
+  phpIni?: PhpIni;
 }
 
 export interface HostFacts {

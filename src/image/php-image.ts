@@ -14,6 +14,7 @@ import path from "node:path";
 import { APP_DIR } from "./app-root.js";
 import { renderTemplateSync } from "../render/templates.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
+import { PHP_INI_KEYS, type PhpIni } from "../inventory/php-limits.js";
 import { nodeManager, packageJson } from "./node-image.js";
 import { phpApp } from "./php-app.js";
 import type { ProcessArgv } from "./process-argv.js";
@@ -47,6 +48,17 @@ const WRITABLE: Record<string, string[]> = {
   symfony: ["var/cache", "var/log"],
   plain: [],
 };
+
+/**
+ * The VM's PHP limits as php.ini lines, each a quoted printf argument. The inventory's schema
+ * allows only digits with K/M/G, so no value can leave its quotes.
+ */
+export function phpIniLines(ini: PhpIni): string {
+  return Object.entries(PHP_INI_KEYS)
+    .filter(([key]) => ini[key as keyof PhpIni] !== undefined)
+    .map(([key, directive]) => `'${directive} = ${ini[key as keyof PhpIni]}'`)
+    .join(" ");
+}
 
 export function phpImage(input: ImageInput): RuntimeImage {
   const { repo } = input;
@@ -97,6 +109,8 @@ export function phpImage(input: ImageInput): RuntimeImage {
       argv: ["apache2-foreground"],
       dropped: [`${s.command ?? s.software} (the image's Apache serves the app over HTTP on $PORT)`],
     };
+  // The VM's PHP limits (php.ini, pool or site php_value) of the process the image's Apache replaces.
+  const vmLimits = served.find((s) => s.phpIni);
   const first = input.processes[0];
   const cmd =
     first && served.includes(first)
@@ -148,6 +162,8 @@ export function phpImage(input: ImageInput): RuntimeImage {
     ].join(" "),
     workdir: appDir,
     cmd: JSON.stringify(cmd),
+    vmIni: vmLimits ? phpIniLines(vmLimits.phpIni!) : "",
+    vmIniFrom: vmLimits ? `services.${vmLimits.name}.phpIni` : "",
   });
   return {
     ...placed.image,

@@ -84,6 +84,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.usedFor?.length ? { usedFor: s.usedFor } : {}),
     ...(s.maxRequestBodyMiB !== undefined ? { maxRequestBodyMiB: s.maxRequestBodyMiB } : {}),
     ...(s.urlPath ? { urlPath: s.urlPath } : {}),
+    ...(s.phpIni ? { phpIni: s.phpIni } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "usedFor",
     "maxRequestBodyMiB",
     "urlPath",
+    "phpIni",
   ]),
   "data[]": new Set(["engine", "version", "sizeGiB", "backups"]),
 };

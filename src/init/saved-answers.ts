@@ -49,6 +49,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     usedFor: s.usedFor,
     maxRequestBodyMiB: s.maxRequestBodyMiB,
     urlPath: s.urlPath,
+    phpIni: s.phpIni,
   };
   return {
     name,

@@ -4,6 +4,7 @@
 import { Cron } from "croner";
 import { z } from "zod";
 import { CLOUD_RUN_NAME, PROJECT_ID, cloudRunNameProblem, projectIdProblem } from "./gcp-names.js";
+import { phpIniSchema } from "./php-limits.js";
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 /** "host:port", where host is an IPv4 address, a hostname, `*`, or a bracketed IPv6 address. */
@@ -113,6 +114,11 @@ export const serviceSchema = z.looseObject({
    * Cloud Run serves a service at /, so the move must keep that path or change the app's base path.
    */
   urlPath: z.string().regex(URL_PATH, 'expected a URL path such as "/wiki"').optional(),
+  /**
+   * PHP web processes: the limits PHP had on the VM (php.ini, conf.d, the FPM pool's or Apache's
+   * php_value), a directive not given being PHP's default. PHP caps uploads again behind the front.
+   */
+  phpIni: phpIniSchema.optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
 

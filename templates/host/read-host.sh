@@ -8,7 +8,8 @@
 #
 # The caller puts the lists first: im_dirs, im_files, im_extra, im_cap (bytes), im_packages (an ERE
 # of server package names), and for the app folders (WorkingDirectory=) im_depth, im_skip and the
-# EREs im_app_manifests, im_app_env, im_app_settings, im_app_pm2; im_pm2 (pm2's dump files, as globs).
+# EREs im_app_manifests, im_app_env, im_app_settings, im_app_pm2; im_pm2 (pm2's dump files, as globs);
+# im_php (PHP's ini and pool files, as globs) and im_php_keys (an ERE: the lines of them that are sent).
 # IM_ROOT (unset on a VM) points tests at a tree.
 #
 # Output, one record a line: "infra-migrate-read 1" first; file=PATH then each line of the file
@@ -47,7 +48,8 @@ resolve() {
 
 # How a file is sent: unit (Environment= as names), cron (variables as names), env (names only),
 # dpkg/apk (server packages only), pm2 (a dump: names and plain values), eco/ecoyaml (pm2 ecosystem
-# files: settings of the apps kept, every other literal value reduced), text (secrets masked).
+# files: settings of the apps kept, every other literal value reduced), phpini (PHP's configuration:
+# section headers and the limit lines only), text (secrets masked).
 mode_of() {
   case "$nl$envs$nl" in *"$nl$1$nl"*) echo env; return ;; esac
   case "$nl$ecos$nl" in
@@ -59,6 +61,7 @@ mode_of() {
   case $1 in
     dump.pm2 | */dump.pm2) echo pm2 ;;
     var/lib/dpkg/status) echo dpkg ;;
+    etc/php.ini | etc/php.d/* | etc/php-fpm.d/* | etc/php/*) echo phpini ;;
     lib/apk/db/installed) echo apk ;;
     etc/crontab | etc/cron.d/* | var/spool/cron/*) echo cron ;;
     */systemd/*.service | */systemd/*.timer | */systemd/*.socket | */systemd/*.conf) echo unit ;;
@@ -84,7 +87,7 @@ candidates() {
       if [ -f "$p" ] || [ -h "$p" ]; then printf '%s\n' "$p"; fi
     done
   done
-  for f in $im_files $im_extra $im_pm2; do
+  for f in $im_files $im_extra $im_pm2 $im_php; do
     if [ -f "$f" ] || [ -h "$f" ]; then printf '%s\n' "$f"; fi
   done
 }
@@ -622,6 +625,7 @@ function eco(s, yaml,    out, k, v, q2, t, rest, a) {
   }
   return out secrets(s)
 }
+mode == "phpini" { if (tolower($0) ~ phpre) print "|" $0; next }
 mode == "eco" || mode == "ecoyaml" { sub(/\r$/, ""); M = "redacted_vm"; print "|" eco($0, mode == "ecoyaml"); M = "<redacted:vm>"; next }
 { print "|" secrets($0) }
 function stanza() { if (pkg ~ re) printf "%s|\n", kept; kept = ""; pkg = "" }
@@ -641,7 +645,7 @@ printf '%s' "$files" | normalize | awk '!seen[$0]++' | while IFS= read -r f; do
   esac
   [ "$have_awk" = yes ] || continue
   printf 'file=%s\n' "$f"
-  awk -v mode="$mode" -v re="$im_packages" "$scrub" "$f"
+  awk -v mode="$mode" -v re="$im_packages" -v phpre="$im_php_keys" "$scrub" "$f"
 done
 
 # The app folders' file names, after their contents: frameworks keep lockfiles and upload folders there.

@@ -82,6 +82,38 @@ describe("design: PHP behind the front", () => {
   });
 });
 
+describe("PHP's own limits read from the VM", () => {
+  /** The seed's API as PHP-FPM behind nginx at `limit` MiB, with the php.ini values given. */
+  const phpSeed = (limit: string, upload: string, post: string) =>
+    seedWith(limit, "php-fpm8.2 --nodaemonize").replace(
+      "  - name: api\n",
+      `  - name: api\n    phpIni: { uploadMaxFilesize: "${upload}", postMaxSize: "${post}" }\n`,
+    );
+
+  it("PHP's 2 MiB behind a 100 MiB nginx is no large-upload risk: users could never send more", () => {
+    expect(uploadRisk(phpSeed("100", "2M", "8M"))).toBeUndefined();
+    expect(chainYaml(phpSeed("100", "2M", "8M")).design.decisions.map((d) => d.title)).not.toContain(
+      "Send uploads above 32 MiB straight to Cloud Storage",
+    );
+  });
+
+  it("a 64 MiB php.ini behind a 100 MiB nginx: the risk at 64 MiB, with both settings as evidence", () => {
+    const risk = uploadRisk(phpSeed("100", "64M", "64M"));
+    expect(risk?.title).toContain("up to 64 MiB");
+    expect(risk?.evidence).toEqual([
+      "services.nginx.maxRequestBodyMiB: 100 (nginx accepts 100 MiB)",
+      "services.api.phpIni: upload_max_filesize 64M, post_max_size 64M (PHP takes 64 MiB)",
+    ]);
+    const adr = chainYaml(phpSeed("100", "64M", "64M")).design.decisions.find(
+      (d) => d.title === "Send uploads above 32 MiB straight to Cloud Storage",
+    );
+    expect(adr?.context).toContain("nginx (nginx) accepts request bodies up to 64 MiB");
+    expect(adr?.context).toContain(
+      "PHP's upload_max_filesize and post_max_size are part of that: api takes up to 64 MiB",
+    );
+  });
+});
+
 describe("speaksH2c", () => {
   it.each([
     ["hypercorn", "hypercorn app:app --bind 0.0.0.0:8000", "yes"],

@@ -33,7 +33,7 @@ export function speaksH2c(s: Pick<Service, "software" | "command">): H2c {
 export function uploadsDecision(d: Draft): TopicDecision | undefined {
   const fronts = largeUploadFronts(d.inv);
   if (fronts.length === 0) return undefined;
-  const largest = fronts[0]!.maxRequestBodyMiB;
+  const largest = fronts[0]!.bodyLimitMiB;
   const shown = largest === "unlimited" ? "any size" : `up to ${largest} MiB`;
   const apps = uploadReceivers(d.inv, fronts);
   const servers = apps.map((s) => ({ s, h2c: speaksH2c(s) }));
@@ -49,17 +49,21 @@ export function uploadsDecision(d: Draft): TopicDecision | undefined {
         .join("; ")
     : "the app server is not in the inventory";
   const buckets = (d.notes.storage ?? []).map((p) => `gs://${p.bucket}`);
-  // PHP caps uploads again (upload_max_filesize, post_max_size: 2 and 8 MiB by default); not read from the VM.
-  const php = apps.some((s) => s.runtime === "php" || /php/.test(s.software))
-    ? " PHP's own upload_max_filesize and post_max_size apply too: the smaller of the two and the front's limit is what users get today."
-    : "";
+  // PHP caps uploads again (upload_max_filesize, post_max_size: 2 and 8 MiB by default): with its
+  // limits read from the VM they are already in the fronts' limits; without, say that they apply.
+  const phpKnown = fronts.filter((f) => f.php);
+  const php = phpKnown.length
+    ? ` PHP's upload_max_filesize and post_max_size are part of that: ${phpKnown.map((f) => `${f.php!.services.map((s) => s.name).join(", ")} take${f.php!.services.length > 1 ? "" : "s"} ${f.php!.limitMiB === "unlimited" ? "any size" : `up to ${f.php!.limitMiB} MiB`}`).join("; ")}.`
+    : apps.some((s) => s.runtime === "php" || /php/.test(s.software))
+      ? " PHP's own upload_max_filesize and post_max_size apply too (not read from the VM): the smaller of the two and the front's limit is what users get today."
+      : "";
   const check = "`curl -i --http2-prior-knowledge http://localhost:PORT` against the container must answer";
   return {
     topic: "uploads",
     element: `uploads above 32 MiB: ${fronts.map((f) => f.name).join(", ")}`,
     title: "Send uploads above 32 MiB straight to Cloud Storage",
     context:
-      `${fronts.map((f) => `${f.name} (${f.software}) accepts request bodies ${f.maxRequestBodyMiB === "unlimited" ? "of any size" : `up to ${f.maxRequestBodyMiB} MiB`}`).join("; ")}. ` +
+      `${fronts.map((f) => `${f.name} (${f.software}) accepts request bodies ${f.bodyLimitMiB === "unlimited" ? "of any size" : `up to ${f.bodyLimitMiB} MiB`}`).join("; ")}. ` +
       `Cloud Run accepts at most 32 MiB per HTTP/1 request and answers larger ones with 413 before the app sees them; only end-to-end HTTP/2 lifts the limit, and then Cloud Run speaks only HTTP/2 (h2c) to the container. ${h2cNote}.${php}`,
     decision:
       `Uploads ${shown} go from the browser straight to Cloud Storage${buckets.length ? `, into the bucket${buckets.length > 1 ? "s" : ""} the user files move to (${buckets.join(", ")})` : " (a bucket for uploads)"}: ` +

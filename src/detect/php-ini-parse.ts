@@ -1,0 +1,85 @@
+// The three places a VM sets PHP's limits, read for the directives in PHP_INI_KEYS only:
+//   php.ini and conf.d/*.ini      `upload_max_filesize = 64M` (https://php.net/configuration.file)
+//   a PHP-FPM pool (pool.d/*.conf) `php_admin_value[upload_max_filesize] = 64M`
+//                                  (https://php.net/install.fpm.configuration)
+//   an Apache site with mod_php    `php_value upload_max_filesize 64M` (https://php.net/configuration.changes)
+// Within a file, a later line wins, as PHP applies them.
+import { normalPhpSize, PHP_INI_KEYS, type PhpIni } from "../inventory/php-limits.js";
+
+/** The directives read, as php.ini spells them (keep in step with read-host.sh's php filter). */
+export const PHP_DIRECTIVES: readonly string[] = Object.values(PHP_INI_KEYS);
+const KEY_OF = new Map<string, keyof PhpIni>(
+  Object.entries(PHP_INI_KEYS).map(([key, directive]) => [directive, key as keyof PhpIni]),
+);
+const SIZES = new Set<keyof PhpIni>(["uploadMaxFilesize", "postMaxSize", "memoryLimit"]);
+
+/** A directive's raw value as the inventory holds it; undefined when PHP would not take it as written. */
+function settingValue(key: keyof PhpIni, raw: string): string | number | undefined {
+  let value = raw.trim();
+  const quoted = /^"([^"]*)"|^'([^']*)'/.exec(value);
+  // An unquoted value ends at a `;` comment.
+  value = quoted ? (quoted[1] ?? quoted[2]!) : value.replace(/\s*;.*$/, "");
+  value = value.trim();
+  // ${VAR} takes the environment of the process: not known from the file.
+  if (!value || value.includes("${")) return undefined;
+  if (SIZES.has(key)) return normalPhpSize(value);
+  return /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+function assign(into: PhpIni, directive: string, raw: string): void {
+  const key = KEY_OF.get(directive.trim().toLowerCase());
+  if (!key) return;
+  const value = settingValue(key, raw);
+  if (value !== undefined) (into as Record<string, unknown>)[key] = value;
+}
+
+/**
+ * The directives a php.ini-style file sets. Sections are ignored as PHP ignores them, except
+ * [PATH=…] and [HOST=…], whose directives apply to one folder or host only.
+ */
+export function parsePhpIni(text: string): PhpIni {
+  const found: PhpIni = {};
+  let scoped = false;
+  for (const line of text.split(/\r?\n/)) {
+    const section = /^\s*\[([^\]]*)\]/.exec(line);
+    if (section) {
+      scoped = /^\s*(PATH|HOST)\s*=/i.test(section[1]!);
+      continue;
+    }
+    const m = /^\s*([A-Za-z0-9_.]+)\s*=(.*)$/.exec(line);
+    if (m && !scoped) assign(found, m[1]!, m[2]!);
+  }
+  return found;
+}
+
+/**
+ * A PHP-FPM pool file's php_value[…] and php_admin_value[…] lines, per pool (`[www]`); a file
+ * may hold several pools, and php-fpm.conf's `[global]` section is none.
+ */
+export function parseFpmPools(text: string): { name: string; values: PhpIni }[] {
+  const pools: { name: string; values: PhpIni }[] = [];
+  let current: (typeof pools)[number] | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const section = /^\s*\[([^\]]+)\]/.exec(line);
+    if (section) {
+      const name = section[1]!.trim();
+      current = name.toLowerCase() === "global" ? undefined : { name, values: {} };
+      if (current) pools.push(current);
+      continue;
+    }
+    if (!current) continue;
+    const m = /^\s*php(?:_admin)?_value\s*\[\s*([^\]\s]+)\s*\]\s*=(.*)$/.exec(line);
+    if (m) assign(current.values, m[1]!, m[2]!);
+  }
+  return pools;
+}
+
+/** An Apache file's `php_value NAME VALUE` and `php_admin_value NAME VALUE` lines (comments skipped). */
+export function parseApachePhpValues(text: string): PhpIni {
+  const found: PhpIni = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*php_(?:admin_)?value\s+(\S+)\s+(.+?)\s*$/i.exec(line);
+    if (m) assign(found, m[1]!, m[2]!);
+  }
+  return found;
+}

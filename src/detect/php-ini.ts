@@ -1,0 +1,154 @@
+// PHP's limits on the VM for the process that serves the app, read in the order PHP applies them:
+// the SAPI's php.ini, then its scan folder's *.ini in name order (https://php.net/configuration.file,
+// PHP_INI_SCAN_DIR), then what the server sets per app: the PHP-FPM pool's php_value and
+// php_admin_value, or the Apache site's php_value with mod_php. Layouts: Debian and Ubuntu keep one
+// tree per release and SAPI (/etc/php/8.2/fpm/php.ini, conf.d/, pool.d/; apache2/ for mod_php);
+// RHEL and Fedora one /etc/php.ini with /etc/php.d/ and /etc/php-fpm.d/.
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { describePhpIni, phpBodyLimitMiB, PHP_DEFAULTS, type PhpIni } from "../inventory/php-limits.js";
+import { describeBodyLimit } from "./body-limit.js";
+import { readHostFile } from "./host.js";
+import { parseApachePhpValues, parseFpmPools, parsePhpIni } from "./php-ini-parse.js";
+import type { Evidence, ServiceFinding } from "./types.js";
+
+/** What the ssh read sends (shell globs, root-relative): the files this module reads. */
+export const PHP_INI_GLOBS = [
+  "etc/php/*/fpm/php.ini",
+  "etc/php/*/fpm/conf.d/*.ini",
+  "etc/php/*/fpm/pool.d/*.conf",
+  "etc/php/*/apache2/php.ini",
+  "etc/php/*/apache2/conf.d/*.ini",
+  "etc/php.ini",
+  "etc/php.d/*.ini",
+  "etc/php-fpm.d/*.conf",
+];
+
+interface Layout {
+  ini: string;
+  scanDir: string;
+  pools?: string;
+}
+
+export interface PhpLimitsRead {
+  values: PhpIni;
+  /** VM paths that set a value, in the order they apply. */
+  files: string[];
+  /** Said as evidence: several pools with different values, and which one was taken. */
+  note?: string;
+}
+
+type PhpServer = "fpm" | "apache2";
+
+const names = (root: string, dir: string) => readdir(path.join(root, dir)).catch(() => [] as string[]);
+
+/** The release (8.2) a command, unit or module names: php-fpm8.2, php8.2-fpm.service, /etc/php/8.2/, php8.2.load. */
+const releaseIn = (...texts: (string | undefined)[]) =>
+  texts.map((t) => /(?:\/etc\/php\/|php-fpm|php)(\d+\.\d+)/.exec(t ?? "")?.[1]).find(Boolean);
+
+async function layoutOf(root: string, service: ServiceFinding, server: PhpServer): Promise<Layout | undefined> {
+  const debian = (await names(root, "etc/php")).filter((v) => /^\d+\.\d+$/.test(v));
+  let release = releaseIn(service.command, service.systemdUnit);
+  if (!release && server === "apache2") release = releaseIn(...(await names(root, "etc/apache2/mods-enabled")));
+  const candidates = release ? [release] : debian.sort((a, b) => Number(b) - Number(a) || b.localeCompare(a));
+  for (const v of candidates) {
+    const base = `etc/php/${v}/${server}`;
+    if ((await names(root, base)).length)
+      return {
+        ini: `${base}/php.ini`,
+        scanDir: `${base}/conf.d`,
+        ...(server === "fpm" ? { pools: `etc/php/${v}/fpm/pool.d` } : {}),
+      };
+  }
+  const rhel = (await readHostFile(root, "etc/php.ini")) !== undefined || (await names(root, "etc/php.d")).length > 0;
+  return rhel
+    ? { ini: "etc/php.ini", scanDir: "etc/php.d", ...(server === "fpm" ? { pools: "etc/php-fpm.d" } : {}) }
+    : undefined;
+}
+
+async function filesIn(root: string, dir: string, extension: string): Promise<string[]> {
+  // Name order in the C locale, as PHP's scan folder and PHP-FPM's include glob take them.
+  return (await names(root, dir))
+    .filter((n) => n.endsWith(extension))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((n) => `${dir}/${n}`);
+}
+
+/** The pool that serves the app: the only one, else the one allowing the largest uploads (said). */
+async function poolValues(root: string, dir: string): Promise<{ values: PhpIni; file?: string; note?: string }> {
+  const pools = [];
+  for (const file of await filesIn(root, dir, ".conf"))
+    for (const pool of parseFpmPools((await readHostFile(root, file)) ?? "")) pools.push({ ...pool, file });
+  const setting = pools.filter((p) => Object.keys(p.values).length > 0);
+  if (setting.length === 0) return { values: {} };
+  const size = (p: (typeof setting)[number]) => {
+    const limit = phpBodyLimitMiB(p.values);
+    return limit === "unlimited" ? Infinity : limit;
+  };
+  const chosen = setting.reduce((best, p) => (size(p) > size(best) ? p : best));
+  const note =
+    pools.length > 1
+      ? `${pools.length} PHP-FPM pools (${pools.map((p) => p.name).join(", ")}): the values of [${chosen.name}] are taken, the pool allowing the largest uploads`
+      : undefined;
+  return { values: chosen.values, file: chosen.file, ...(note ? { note } : {}) };
+}
+
+/**
+ * PHP's limits for a PHP web process read from the VM under `root`: PHP-FPM, or Apache with
+ * mod_php (`siteText`: the site that serves the app). Undefined when no PHP configuration is
+ * there. With the SAPI's php.ini read, a directive no file sets is PHP's default.
+ */
+export async function readPhpLimits(
+  root: string,
+  service: ServiceFinding,
+  siteText?: string,
+): Promise<PhpLimitsRead | undefined> {
+  const server: PhpServer | undefined =
+    service.software === "php-fpm" ? "fpm" : /^(apache2|httpd)$/.test(service.software) ? "apache2" : undefined;
+  if (!server || service.role !== "web") return undefined;
+  const layout = await layoutOf(root, service, server);
+  const values: PhpIni = {};
+  const files: string[] = [];
+  const apply = (found: PhpIni, file: string) => {
+    if (Object.keys(found).length === 0) return;
+    Object.assign(values, found);
+    files.push(file);
+  };
+  const iniText = layout ? await readHostFile(root, layout.ini) : undefined;
+  if (iniText !== undefined) apply(parsePhpIni(iniText), `/${layout!.ini}`);
+  for (const file of layout ? await filesIn(root, layout.scanDir, ".ini") : [])
+    apply(parsePhpIni((await readHostFile(root, file)) ?? ""), `/${file}`);
+  let note: string | undefined;
+  if (layout?.pools) {
+    const pool = await poolValues(root, layout.pools);
+    if (pool.file) apply(pool.values, `/${pool.file}`);
+    note = pool.note;
+  }
+  if (siteText !== undefined && server === "apache2") apply(parseApachePhpValues(siteText), service.source);
+  if (iniText === undefined && files.length === 0) return undefined;
+  return {
+    values: iniText === undefined ? values : { ...PHP_DEFAULTS, ...values },
+    files,
+    ...(note ? { note } : {}),
+  };
+}
+
+/** Reads PHP's limits for each PHP web process found on the VM, and says where they came from. */
+export async function addPhpLimits(
+  root: string,
+  findings: ServiceFinding[],
+  sites: { shown: string; text: string }[],
+  evidence: Evidence[],
+): Promise<void> {
+  for (const finding of findings.filter((f) => f.onHost && f.role === "web")) {
+    const site = sites.find((s) => s.shown === finding.source)?.text;
+    const read = await readPhpLimits(root, finding, site);
+    if (!read) continue;
+    finding.phpIni = read.values;
+    evidence.push({
+      file: read.files.at(-1) ?? "php.ini",
+      found: `PHP limits of ${finding.name}: ${describePhpIni(read.values)} (${read.files.length ? `set in ${read.files.join(", ")}` : "PHP's defaults: no file sets them"}; uploads up to ${describeBodyLimit(phpBodyLimitMiB(read.values))})`,
+    });
+    if (read.note) evidence.push({ file: read.files.at(-1) ?? "php-fpm", found: read.note });
+  }
+}

@@ -1,0 +1,219 @@
+// PHP's limits on the VM: php.ini, its conf.d files in name order, the PHP-FPM pool's php_value /
+// php_admin_value, and Apache's php_value for mod_php, read on small VM trees (Debian and RHEL
+// layouts), from disk and over ssh alike.
+import { mkdir, readFile, symlink } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { detectRepo } from "../../src/detect/detect-repo.js";
+import { parseApachePhpValues, parseFpmPools, parsePhpIni } from "../../src/detect/php-ini-parse.js";
+import { collectOverSsh } from "../../src/detect/ssh-host.js";
+import { TempTrees } from "../helpers/file-tree.js";
+
+const trees = new TempTrees("im-php-ini-");
+afterAll(() => trees.removeAll());
+const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
+
+describe("parsePhpIni", () => {
+  it.each([
+    ["upload_max_filesize = 64M", { uploadMaxFilesize: "64M" }],
+    ["upload_max_filesize=64m ; raised for attachments", { uploadMaxFilesize: "64M" }],
+    ['post_max_size = "100M"', { postMaxSize: "100M" }],
+    ["memory_limit = -1", { memoryLimit: "-1" }],
+    ["max_execution_time = 600\nmax_input_vars = 5000", { maxExecutionTime: 600, maxInputVars: 5000 }],
+    // Later lines win; commented lines and other directives are not read.
+    ["upload_max_filesize = 2M\n;upload_max_filesize = 99M\nupload_max_filesize = 20M", { uploadMaxFilesize: "20M" }],
+    ["display_errors = Off\nopcache.memory_consumption = 128", {}],
+    // [PATH=…] and [HOST=…] apply to one folder or host only; [PHP] and others are ignored.
+    [
+      "[PHP]\nmemory_limit = 256M\n[PATH=/var/www/legacy]\nmemory_limit = 1G\n[opcache]\nmax_execution_time = 60",
+      {
+        memoryLimit: "256M",
+        maxExecutionTime: 60,
+      },
+    ],
+    // The process's environment and values PHP misreads are not guessed at.
+    ["memory_limit = ${PHP_MEMORY_LIMIT}\nupload_max_filesize = 64MB", {}],
+  ])("%j", (text, values) => {
+    expect(parsePhpIni(text)).toEqual(values);
+  });
+});
+
+describe("parseFpmPools and parseApachePhpValues", () => {
+  it("reads each pool's php_value and php_admin_value; [global] is no pool", () => {
+    const text = [
+      "[global]",
+      "php_admin_value[memory_limit] = 1G",
+      "[www]",
+      "listen = /run/php/php8.2-fpm.sock",
+      "php_value[upload_max_filesize] = 32M",
+      "php_admin_value[post_max_size] = 40M",
+      ";php_admin_value[memory_limit] = 2G",
+      "[media]",
+      "php_admin_value[ memory_limit ] = 512M",
+    ].join("\n");
+    expect(parseFpmPools(text)).toEqual([
+      { name: "www", values: { uploadMaxFilesize: "32M", postMaxSize: "40M" } },
+      { name: "media", values: { memoryLimit: "512M" } },
+    ]);
+  });
+
+  it("reads php_value and php_admin_value lines of an Apache site", () => {
+    const site = [
+      "<VirtualHost *:80>",
+      "  <IfModule mod_php.c>",
+      "    php_value upload_max_filesize 128M",
+      '    php_admin_value post_max_size "130M"',
+      "    # php_value memory_limit 2G",
+      "    php_flag display_errors off",
+      "  </IfModule>",
+      "</VirtualHost>",
+    ].join("\n");
+    expect(parseApachePhpValues(site)).toEqual({ uploadMaxFilesize: "128M", postMaxSize: "130M" });
+  });
+});
+
+const WANTS = "etc/systemd/system/multi-user.target.wants";
+const FPM_UNIT =
+  "[Service]\nType=notify\nExecStart=/usr/sbin/php-fpm8.2 --nodaemonize --fpm-config /etc/php/8.2/fpm/php-fpm.conf\n";
+const PRODUCTION_INI =
+  "[PHP]\nmax_execution_time = 30\nmemory_limit = 128M\npost_max_size = 8M\nupload_max_filesize = 2M\n";
+
+async function detect(hostRoot: string) {
+  const repo = await trees.make({});
+  return detectRepo(repo, {
+    readRemote: async () => undefined,
+    host: { root: hostRoot, readListeners: async () => undefined },
+  });
+}
+
+/** The facts from the tree on disk and from an ssh read of it: they must be the same. */
+async function bothWays(vm: string) {
+  const collected = await collectOverSsh(
+    { destination: "deploy@app-vm-01" },
+    { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
+  );
+  try {
+    const fromDisk = await detect(vm);
+    expect(collected.warnings).toEqual([]);
+    expect((await detect(collected.root)).services).toEqual(fromDisk.services);
+    return fromDisk;
+  } finally {
+    await collected.cleanup();
+  }
+}
+
+const phpIniOf = (facts: Awaited<ReturnType<typeof detect>>, software: string) =>
+  facts.services.find((s) => s.software === software)?.phpIni;
+
+describe("PHP's limits on the VM", () => {
+  it("Debian PHP-FPM: php.ini, then conf.d in name order (links to mods-available), then the pool", async () => {
+    const vm = await trees.make({
+      [`${WANTS}/php8.2-fpm.service`]: FPM_UNIT,
+      "etc/php/8.2/fpm/php.ini": PRODUCTION_INI,
+      "etc/php/8.2/mods-available/uploads.ini": "upload_max_filesize = 50M\npost_max_size = 50M\n",
+      "etc/php/8.2/fpm/conf.d/99-app.ini": "post_max_size = 60M\nmemory_limit = 256M\n",
+      "etc/php/8.2/fpm/pool.d/www.conf": "[www]\nuser = www-data\nphp_admin_value[max_execution_time] = 120\n",
+      // The CLI's php.ini is not the web process's.
+      "etc/php/8.2/cli/php.ini": "memory_limit = -1\n",
+      // Another release's tree is not the running one.
+      "etc/php/7.4/fpm/php.ini": "upload_max_filesize = 1G\n",
+    });
+    await symlink("/etc/php/8.2/mods-available/uploads.ini", path.join(vm, "etc/php/8.2/fpm/conf.d/20-uploads.ini"));
+    const facts = await bothWays(vm);
+    expect(phpIniOf(facts, "php-fpm")).toEqual({
+      uploadMaxFilesize: "50M",
+      postMaxSize: "60M",
+      memoryLimit: "256M",
+      maxExecutionTime: 120,
+      maxInputVars: 1000,
+    });
+    expect(facts.evidence).toContainEqual({
+      file: "/etc/php/8.2/fpm/pool.d/www.conf",
+      found:
+        "PHP limits of php8-2-fpm: upload_max_filesize 50M, post_max_size 60M, memory_limit 256M, max_execution_time 120, max_input_vars 1000 " +
+        "(set in /etc/php/8.2/fpm/php.ini, /etc/php/8.2/fpm/conf.d/20-uploads.ini, /etc/php/8.2/fpm/conf.d/99-app.ini, /etc/php/8.2/fpm/pool.d/www.conf; uploads up to 50 MiB)",
+    });
+  });
+
+  it("the ssh read sends only section headers and the limit lines of PHP's files", async () => {
+    const vm = await trees.make({
+      "etc/php/8.2/fpm/php.ini": `${PRODUCTION_INI}mysqli.default_pw = hunter2\nsession.save_path = "tcp://10.0.0.9:6379?auth=s3cret"\n`,
+      "etc/php/8.2/fpm/pool.d/www.conf": "[www]\nenv[DB_PASSWORD] = hunter2\nphp_admin_value[memory_limit] = 1G\n",
+    });
+    const collected = await collectOverSsh(
+      { destination: "deploy@app-vm-01" },
+      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
+    );
+    try {
+      const read = (f: string) => readFile(path.join(collected.root, f), "utf8");
+      expect(await read("etc/php/8.2/fpm/php.ini")).toBe(PRODUCTION_INI);
+      expect(await read("etc/php/8.2/fpm/pool.d/www.conf")).toBe("[www]\nphp_admin_value[memory_limit] = 1G\n");
+    } finally {
+      await collected.cleanup();
+    }
+  });
+
+  it("PHP's defaults apply to what php.ini leaves unset; with no PHP configuration nothing is said", async () => {
+    const vm = await trees.make({ [`${WANTS}/php8.2-fpm.service`]: FPM_UNIT, "etc/php/8.2/fpm/php.ini": "[PHP]\n" });
+    expect(phpIniOf(await detect(vm), "php-fpm")).toEqual({
+      uploadMaxFilesize: "2M",
+      postMaxSize: "8M",
+      memoryLimit: "128M",
+      maxExecutionTime: 30,
+      maxInputVars: 1000,
+    });
+    const bare = await trees.make({ [`${WANTS}/php8.2-fpm.service`]: FPM_UNIT });
+    expect(phpIniOf(await detect(bare), "php-fpm")).toBeUndefined();
+  });
+
+  it("several pools: the one allowing the largest uploads, said as evidence", async () => {
+    const vm = await trees.make({
+      [`${WANTS}/php8.2-fpm.service`]: FPM_UNIT,
+      "etc/php/8.2/fpm/php.ini": PRODUCTION_INI,
+      "etc/php/8.2/fpm/pool.d/www.conf": "[www]\nlisten = /run/php/php8.2-fpm.sock\n",
+      "etc/php/8.2/fpm/pool.d/shop.conf":
+        "[shop]\nphp_admin_value[upload_max_filesize] = 64M\nphp_admin_value[post_max_size] = 64M\n",
+    });
+    const facts = await bothWays(vm);
+    expect(phpIniOf(facts, "php-fpm")).toMatchObject({ uploadMaxFilesize: "64M", postMaxSize: "64M" });
+    expect(facts.evidence.map((e) => e.found)).toContain(
+      "2 PHP-FPM pools (shop, www): the values of [shop] are taken, the pool allowing the largest uploads",
+    );
+  });
+
+  it("RHEL php-fpm: /etc/php.ini, /etc/php.d and /etc/php-fpm.d", async () => {
+    const vm = await trees.make({
+      [`${WANTS}/php-fpm.service`]: "[Service]\nType=notify\nExecStart=/usr/sbin/php-fpm --nodaemonize\n",
+      "etc/php.ini": PRODUCTION_INI,
+      "etc/php.d/10-opcache.ini": "zend_extension=opcache\n",
+      "etc/php-fpm.d/www.conf": "[www]\nphp_value[upload_max_filesize] = 16M\nphp_value[post_max_size] = 20M\n",
+    });
+    expect(phpIniOf(await bothWays(vm), "php-fpm")).toMatchObject({ uploadMaxFilesize: "16M", postMaxSize: "20M" });
+  });
+
+  it("Apache with mod_php: the apache2 SAPI's php.ini, then the site's php_value", async () => {
+    const site = [
+      "<VirtualHost *:80>",
+      "  DocumentRoot /var/www/wiki",
+      "  php_value upload_max_filesize 100M",
+      "  php_value post_max_size 100M",
+      "</VirtualHost>",
+    ].join("\n");
+    const vm = await trees.make({
+      [`${WANTS}/apache2.service`]: "[Service]\nType=forking\nExecStart=/usr/sbin/apachectl start\n",
+      "etc/apache2/mods-enabled/php8.2.load": "LoadModule php_module /usr/lib/apache2/modules/libphp8.2.so\n",
+      "etc/apache2/sites-enabled/wiki.conf": site,
+      "etc/php/8.2/apache2/php.ini": PRODUCTION_INI.replace("memory_limit = 128M", "memory_limit = 512M"),
+      "etc/php/8.2/fpm/php.ini": "upload_max_filesize = 1M\n",
+      "var/www/wiki/index.php": "<?php\n",
+    });
+    await mkdir(path.join(vm, "etc/php/8.2/apache2/conf.d"), { recursive: true });
+    expect(phpIniOf(await bothWays(vm), "apache2")).toEqual({
+      uploadMaxFilesize: "100M",
+      postMaxSize: "100M",
+      memoryLimit: "512M",
+      maxExecutionTime: 30,
+      maxInputVars: 1000,
+    });
+  });
+});
