@@ -52,12 +52,19 @@ export function parsePhpIni(text: string): PhpIni {
   return found;
 }
 
+export interface FpmPool {
+  name: string;
+  /** `listen =`: the socket path or address the web server passes PHP to. */
+  listen?: string;
+  values: PhpIni;
+}
+
 /**
- * A PHP-FPM pool file's php_value[…] and php_admin_value[…] lines, per pool (`[www]`); a file
- * may hold several pools, and php-fpm.conf's `[global]` section is none.
+ * A PHP-FPM pool file's php_value[…] and php_admin_value[…] lines, per pool (`[www]`), with its
+ * listen address; a file may hold several pools, and php-fpm.conf's `[global]` section is none.
  */
-export function parseFpmPools(text: string): { name: string; values: PhpIni }[] {
-  const pools: { name: string; values: PhpIni }[] = [];
+export function parseFpmPools(text: string): FpmPool[] {
+  const pools: FpmPool[] = [];
   let current: (typeof pools)[number] | undefined;
   for (const line of text.split(/\r?\n/)) {
     const section = /^\s*\[([^\]]+)\]/.exec(line);
@@ -68,10 +75,32 @@ export function parseFpmPools(text: string): { name: string; values: PhpIni }[] 
       continue;
     }
     if (!current) continue;
+    const listen = /^\s*listen\s*=\s*["']?([^"'\s;]+)/.exec(line);
+    if (listen) current.listen = listen[1]!;
     const m = /^\s*php(?:_admin)?_value\s*\[\s*([^\]\s]+)\s*\]\s*=(.*)$/.exec(line);
     if (m) assign(current.values, m[1]!, m[2]!);
   }
   return pools;
+}
+
+/**
+ * Where a web server passes PHP to: nginx's `fastcgi_pass unix:/run/php/x.sock;` or
+ * `fastcgi_pass 127.0.0.1:9000;`, Apache's `proxy:unix:/run/php/x.sock|fcgi://…` or
+ * `proxy:fcgi://127.0.0.1:9000`. Socket paths without `unix:`.
+ */
+export function fastcgiTargets(text: string): string[] {
+  const found = [
+    ...[...text.matchAll(/^\s*fastcgi_pass\s+([^;\s]+)\s*;/gm)].map((m) => m[1]!),
+    ...[...text.matchAll(/proxy:(unix:[^|"\s]+|fcgi:\/\/[^/"\s]+)/g)].map((m) => m[1]!.replace(/^fcgi:\/\//, "")),
+  ];
+  return [...new Set(found.map((t) => t.replace(/^unix:/, "")))];
+}
+
+/** A pool's listen value and a web server's target name one socket: the same path, or the same TCP port. */
+export function sameFastcgiAddress(listen: string, target: string): boolean {
+  if (listen.startsWith("/") || target.startsWith("/")) return listen === target;
+  const port = (a: string) => /(?:^|:)(\d{1,5})$/.exec(a)?.[1];
+  return port(listen) !== undefined && port(listen) === port(target);
 }
 
 /** An Apache file's `php_value NAME VALUE` and `php_admin_value NAME VALUE` lines (comments skipped). */

@@ -9,7 +9,14 @@ import path from "node:path";
 import { describePhpIni, phpBodyLimitMiB, PHP_DEFAULTS, type PhpIni } from "../inventory/php-limits.js";
 import { describeBodyLimit } from "./body-limit.js";
 import { readHostFile } from "./host.js";
-import { parseApachePhpValues, parseFpmPools, parsePhpIni } from "./php-ini-parse.js";
+import {
+  fastcgiTargets,
+  parseApachePhpValues,
+  parseFpmPools,
+  parsePhpIni,
+  sameFastcgiAddress,
+  type FpmPool,
+} from "./php-ini-parse.js";
 import type { Evidence, ServiceFinding } from "./types.js";
 
 /** What the ssh read sends (shell globs, root-relative): the files this module reads. */
@@ -74,23 +81,38 @@ async function filesIn(root: string, dir: string, extension: string): Promise<st
     .map((n) => `${dir}/${n}`);
 }
 
-/** The pool that serves the app: the only one, else the one allowing the largest uploads (said). */
-async function poolValues(root: string, dir: string): Promise<{ values: PhpIni; file?: string; note?: string }> {
-  const pools = [];
+const poolNames = (pools: FpmPool[]) => pools.map((p) => p.name).join(", ");
+
+/**
+ * The pool that serves the app: the one the web server passes PHP to (`targets`: nginx's
+ * fastcgi_pass, Apache's proxy:fcgi), else the only one, else the one allowing the largest
+ * uploads; with several pools, which one was taken is said.
+ */
+async function poolValues(
+  root: string,
+  dir: string,
+  targets: string[],
+): Promise<{ values: PhpIni; file?: string; note?: string }> {
+  const pools: (FpmPool & { file: string })[] = [];
   for (const file of await filesIn(root, dir, ".conf"))
     for (const pool of parseFpmPools((await readHostFile(root, file)) ?? "")) pools.push({ ...pool, file });
-  const setting = pools.filter((p) => Object.keys(p.values).length > 0);
-  if (setting.length === 0) return { values: {} };
-  const size = (p: (typeof setting)[number]) => {
+  const reached = pools.filter((p) => p.listen && targets.some((t) => sameFastcgiAddress(p.listen!, t)));
+  const setting = (reached.length ? reached : pools).filter((p) => Object.keys(p.values).length > 0);
+  const size = (p: FpmPool) => {
     const limit = phpBodyLimitMiB(p.values);
     return limit === "unlimited" ? Infinity : limit;
   };
-  const chosen = setting.reduce((best, p) => (size(p) > size(best) ? p : best));
+  const chosen = setting.length ? setting.reduce((best, p) => (size(p) > size(best) ? p : best)) : undefined;
+  const several = `${pools.length} PHP-FPM pools (${poolNames(pools)})`;
   const note =
-    pools.length > 1
-      ? `${pools.length} PHP-FPM pools (${pools.map((p) => p.name).join(", ")}): the values of [${chosen.name}] are taken, the pool allowing the largest uploads`
-      : undefined;
-  return { values: chosen.values, file: chosen.file, ...(note ? { note } : {}) };
+    pools.length < 2
+      ? undefined
+      : reached.length
+        ? `${several}: the web server passes PHP to [${poolNames(reached)}] (${reached[0]!.listen})${chosen ? "" : ", which sets no limit of its own"}`
+        : chosen
+          ? `${several}, none named by the web server's fastcgi_pass: the values of [${chosen.name}] are taken, the pool allowing the largest uploads`
+          : undefined;
+  return { values: chosen?.values ?? {}, ...(chosen ? { file: chosen.file } : {}), ...(note ? { note } : {}) };
 }
 
 /**
@@ -102,6 +124,7 @@ export async function readPhpLimits(
   root: string,
   service: ServiceFinding,
   siteText?: string,
+  targets: string[] = [],
 ): Promise<PhpLimitsRead | undefined> {
   const server: PhpServer | undefined =
     service.software === "php-fpm" ? "fpm" : /^(apache2|httpd)$/.test(service.software) ? "apache2" : undefined;
@@ -120,7 +143,7 @@ export async function readPhpLimits(
     apply(parsePhpIni((await readHostFile(root, file)) ?? ""), `/${file}`);
   let note: string | undefined;
   if (layout?.pools) {
-    const pool = await poolValues(root, layout.pools);
+    const pool = await poolValues(root, layout.pools, targets);
     if (pool.file) apply(pool.values, `/${pool.file}`);
     note = pool.note;
   }
@@ -133,16 +156,21 @@ export async function readPhpLimits(
   };
 }
 
-/** Reads PHP's limits for each PHP web process found on the VM, and says where they came from. */
+/**
+ * Reads PHP's limits for each PHP web process found on the VM, and says where they came from.
+ * `sites`: the VM's web server sites (nginx, Apache), which say the PHP-FPM socket they pass to
+ * and, for Apache with mod_php, the site's own php_value lines.
+ */
 export async function addPhpLimits(
   root: string,
   findings: ServiceFinding[],
   sites: { shown: string; text: string }[],
   evidence: Evidence[],
 ): Promise<void> {
+  const targets = [...new Set(sites.flatMap((s) => fastcgiTargets(s.text)))];
   for (const finding of findings.filter((f) => f.onHost && f.role === "web")) {
     const site = sites.find((s) => s.shown === finding.source)?.text;
-    const read = await readPhpLimits(root, finding, site);
+    const read = await readPhpLimits(root, finding, site, targets);
     if (!read) continue;
     finding.phpIni = read.values;
     evidence.push({

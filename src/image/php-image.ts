@@ -50,13 +50,14 @@ const WRITABLE: Record<string, string[]> = {
 };
 
 /**
- * The VM's PHP limits as php.ini lines, each a quoted printf argument. The inventory's schema
- * allows only digits with K/M/G, so no value can leave its quotes.
+ * The VM's PHP limits as Apache php_value lines (https://php.net/configuration.changes), each a
+ * quoted printf argument. The inventory's schema allows only digits with K/M/G, so no value can
+ * leave its quotes.
  */
-export function phpIniLines(ini: PhpIni): string {
+export function phpValueLines(ini: PhpIni): string {
   return Object.entries(PHP_INI_KEYS)
     .filter(([key]) => ini[key as keyof PhpIni] !== undefined)
-    .map(([key, directive]) => `'${directive} = ${ini[key as keyof PhpIni]}'`)
+    .map(([key, directive]) => `'php_value ${directive} ${ini[key as keyof PhpIni]}'`)
     .join(" ");
 }
 
@@ -162,7 +163,7 @@ export function phpImage(input: ImageInput): RuntimeImage {
     ].join(" "),
     workdir: appDir,
     cmd: JSON.stringify(cmd),
-    vmIni: vmLimits ? phpIniLines(vmLimits.phpIni!) : "",
+    vmIni: vmLimits ? phpValueLines(vmLimits.phpIni!) : "",
     vmIniFrom: vmLimits ? `services.${vmLimits.name}.phpIni` : "",
   });
   return {

@@ -5,7 +5,13 @@ import { mkdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { parseApachePhpValues, parseFpmPools, parsePhpIni } from "../../src/detect/php-ini-parse.js";
+import {
+  fastcgiTargets,
+  parseApachePhpValues,
+  parseFpmPools,
+  parsePhpIni,
+  sameFastcgiAddress,
+} from "../../src/detect/php-ini-parse.js";
 import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { TempTrees } from "../helpers/file-tree.js";
 
@@ -38,6 +44,32 @@ describe("parsePhpIni", () => {
   });
 });
 
+describe("fastcgiTargets and sameFastcgiAddress", () => {
+  it("reads nginx's fastcgi_pass and Apache's proxy:fcgi targets", () => {
+    const nginx =
+      "location ~ \\.php$ {\n  fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n}\n# fastcgi_pass 127.0.0.1:9999;\n";
+    expect(fastcgiTargets(nginx)).toEqual(["/run/php/php8.2-fpm.sock"]);
+    expect(fastcgiTargets("    fastcgi_pass 127.0.0.1:9000;\n")).toEqual(["127.0.0.1:9000"]);
+    const apache =
+      '<FilesMatch \\.php$>\n  SetHandler "proxy:unix:/run/php-fpm/www.sock|fcgi://localhost"\n</FilesMatch>\n';
+    expect(fastcgiTargets(apache)).toEqual(["/run/php-fpm/www.sock"]);
+    expect(fastcgiTargets('ProxyPassMatch ^/(.*\\.php)$ "proxy:fcgi://127.0.0.1:9000/var/www/$1"')).toEqual([
+      "127.0.0.1:9000",
+    ]);
+  });
+
+  it.each([
+    ["/run/php/php8.2-fpm.sock", "/run/php/php8.2-fpm.sock", true],
+    ["/run/php/shop.sock", "/run/php/php8.2-fpm.sock", false],
+    ["9000", "127.0.0.1:9000", true],
+    ["127.0.0.1:9000", "localhost:9000", true],
+    ["[::]:9001", "127.0.0.1:9000", false],
+    ["/run/php/x.sock", "127.0.0.1:9000", false],
+  ])("%s and %s: %s", (listen, target, same) => {
+    expect(sameFastcgiAddress(listen, target)).toBe(same);
+  });
+});
+
 describe("parseFpmPools and parseApachePhpValues", () => {
   it("reads each pool's php_value and php_admin_value; [global] is no pool", () => {
     const text = [
@@ -52,7 +84,7 @@ describe("parseFpmPools and parseApachePhpValues", () => {
       "php_admin_value[ memory_limit ] = 512M",
     ].join("\n");
     expect(parseFpmPools(text)).toEqual([
-      { name: "www", values: { uploadMaxFilesize: "32M", postMaxSize: "40M" } },
+      { name: "www", listen: "/run/php/php8.2-fpm.sock", values: { uploadMaxFilesize: "32M", postMaxSize: "40M" } },
       { name: "media", values: { memoryLimit: "512M" } },
     ]);
   });
@@ -166,18 +198,35 @@ describe("PHP's limits on the VM", () => {
     expect(phpIniOf(await detect(bare), "php-fpm")).toBeUndefined();
   });
 
-  it("several pools: the one allowing the largest uploads, said as evidence", async () => {
-    const vm = await trees.make({
+  it("several pools: the one nginx passes PHP to, else the one allowing the largest uploads, said as evidence", async () => {
+    const site = (socket: string) =>
+      `server {\n  listen 80;\n  root /var/www/shop/public;\n  client_max_body_size 100M;\n  location ~ \\.php$ {\n    fastcgi_pass unix:${socket};\n  }\n}\n`;
+    const pools = {
       [`${WANTS}/php8.2-fpm.service`]: FPM_UNIT,
       "etc/php/8.2/fpm/php.ini": PRODUCTION_INI,
       "etc/php/8.2/fpm/pool.d/www.conf": "[www]\nlisten = /run/php/php8.2-fpm.sock\n",
       "etc/php/8.2/fpm/pool.d/shop.conf":
-        "[shop]\nphp_admin_value[upload_max_filesize] = 64M\nphp_admin_value[post_max_size] = 64M\n",
-    });
-    const facts = await bothWays(vm);
-    expect(phpIniOf(facts, "php-fpm")).toMatchObject({ uploadMaxFilesize: "64M", postMaxSize: "64M" });
-    expect(facts.evidence.map((e) => e.found)).toContain(
-      "2 PHP-FPM pools (shop, www): the values of [shop] are taken, the pool allowing the largest uploads",
+        "[shop]\nlisten = /run/php/shop.sock\nphp_admin_value[upload_max_filesize] = 64M\nphp_admin_value[post_max_size] = 64M\n",
+    };
+    const toShop = await bothWays(
+      await trees.make({ ...pools, "etc/nginx/sites-enabled/shop": site("/run/php/shop.sock") }),
+    );
+    expect(phpIniOf(toShop, "php-fpm")).toMatchObject({ uploadMaxFilesize: "64M", postMaxSize: "64M" });
+    expect(toShop.evidence.map((e) => e.found)).toContain(
+      "2 PHP-FPM pools (shop, www): the web server passes PHP to [shop] (/run/php/shop.sock)",
+    );
+    // nginx passes PHP to www, which sets nothing: php.ini's 2M applies, not the other pool's 64M.
+    const toWww = await bothWays(
+      await trees.make({ ...pools, "etc/nginx/sites-enabled/shop": site("/run/php/php8.2-fpm.sock") }),
+    );
+    expect(phpIniOf(toWww, "php-fpm")).toMatchObject({ uploadMaxFilesize: "2M", postMaxSize: "8M" });
+    expect(toWww.evidence.map((e) => e.found)).toContain(
+      "2 PHP-FPM pools (shop, www): the web server passes PHP to [www] (/run/php/php8.2-fpm.sock), which sets no limit of its own",
+    );
+    const unnamed = await bothWays(await trees.make(pools));
+    expect(phpIniOf(unnamed, "php-fpm")).toMatchObject({ uploadMaxFilesize: "64M", postMaxSize: "64M" });
+    expect(unnamed.evidence.map((e) => e.found)).toContain(
+      "2 PHP-FPM pools (shop, www), none named by the web server's fastcgi_pass: the values of [shop] are taken, the pool allowing the largest uploads",
     );
   });
 

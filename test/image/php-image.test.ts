@@ -107,7 +107,7 @@ describe("phpImage", () => {
     expect(image.serves).toMatch(/Apache .* HTTP on \$PORT/);
   });
 
-  it("the VM's PHP limits go into a conf.d ini after cloud-run.ini; without them the comment says what applies", () => {
+  it("the VM's PHP limits apply to web requests through Apache; without them the comment says what applies", () => {
     const repo = repoOf("laravel-limits", LARAVEL);
     const limits = {
       uploadMaxFilesize: "64M",
@@ -119,21 +119,22 @@ describe("phpImage", () => {
     const withLimits = build(repo, [{ ...web, phpIni: limits }], "mysql");
     expectBuilds(withLimits, repo);
     expect(withLimits.content).toContain(
-      "RUN printf '%s\\n' 'upload_max_filesize = 64M' 'post_max_size = 65M' 'memory_limit = 256M' " +
-        `'max_execution_time = 600' 'max_input_vars = 1000' > "$PHP_INI_DIR/conf.d/zz-vm.ini"`,
+      "RUN printf '%s\\n' 'php_value upload_max_filesize 64M' 'php_value post_max_size 65M' 'php_value memory_limit 256M' " +
+        "'php_value max_execution_time 600' 'php_value max_input_vars 1000' > /etc/apache2/conf-available/vm-php-limits.conf \\\n" +
+        "  && a2enconf vm-php-limits\n",
     );
-    expect(withLimits.content).toContain("# PHP's limits as the VM had them (services.web.phpIni)");
-    // conf.d is read in name order: the VM's file comes after the image's own defaults.
-    expect(withLimits.content!.indexOf("cloud-run.ini")).toBeLessThan(withLimits.content!.indexOf("zz-vm.ini"));
+    expect(withLimits.content).toContain("# PHP's limits as the VM had them for web requests (services.web.phpIni)");
+    // The CLI (workers, jobs) keeps the image's own php.ini lines.
+    expect(withLimits.content).toContain("'memory_limit = -1' 'max_execution_time = 0'");
     const without = build(repo, [web], "mysql");
     expectBuilds(without, repo);
-    expect(without.content).not.toContain("zz-vm.ini");
+    expect(without.content).not.toContain("vm-php-limits");
     expect(without.content).toMatch(
       /The VM's PHP\n# limits were not read .*\n.*\n# upload_max_filesize 2M, post_max_size 8M/,
     );
     // Only the web process Apache replaces carries them; a worker's are not the image's.
     const worker = { ...svc("horizon", "worker", "/usr/bin/php /var/www/shop/artisan horizon"), phpIni: limits };
-    expect(build(repo, [web, worker], "mysql").content).not.toContain("zz-vm.ini");
+    expect(build(repo, [web, worker], "mysql").content).not.toContain("vm-php-limits");
   });
 
   it("Symfony: bin/console, var/ writable, an empty .env so the environment rules, messenger with pcntl", () => {
