@@ -100,10 +100,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       evidence,
     );
   // PHP caps uploads, memory and time again behind the web front: its limits on the VM (php-ini.ts).
-  if (hostRoot) {
-    const nginxSites = [...nginxHostSites].map(([site, text]) => ({ shown: site.source, text }));
-    await addPhpLimits(hostRoot, findings, [...apacheSites, ...nginxSites], evidence);
-  }
+  if (hostRoot) await addPhpLimits(hostRoot, findings, [...nginxHostSites.values()], evidence);
   const hostRead =
     hostRoot !== undefined &&
     [...systemd, ...pm2.apps, ...nginx, ...apache, ...cron, ...listening].some((f) => f.onHost);

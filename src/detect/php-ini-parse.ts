@@ -2,7 +2,8 @@
 //   php.ini and conf.d/*.ini      `upload_max_filesize = 64M` (https://php.net/configuration.file)
 //   a PHP-FPM pool (pool.d/*.conf) `php_admin_value[upload_max_filesize] = 64M`
 //                                  (https://php.net/install.fpm.configuration)
-//   an Apache site with mod_php    `php_value upload_max_filesize 64M` (https://php.net/configuration.changes)
+//   Apache with mod_php            `php_value upload_max_filesize 64M` (https://php.net/configuration.changes;
+//                                  php-ini.ts takes them from apache-config.ts's directives)
 // Within a file, a later line wins, as PHP applies them.
 import { normalPhpSize, PHP_INI_KEYS, type PhpIni } from "../inventory/php-limits.js";
 
@@ -26,7 +27,8 @@ function settingValue(key: keyof PhpIni, raw: string): string | number | undefin
   return /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-function assign(into: PhpIni, directive: string, raw: string): void {
+/** Sets `directive` (a php.ini name) in `into` when it is one read here and PHP takes its value. */
+export function setPhpDirective(into: PhpIni, directive: string, raw: string): void {
   const key = KEY_OF.get(directive.trim().toLowerCase());
   if (!key) return;
   const value = settingValue(key, raw);
@@ -47,7 +49,7 @@ export function parsePhpIni(text: string): PhpIni {
       continue;
     }
     const m = /^\s*([A-Za-z0-9_.]+)\s*=(.*)$/.exec(line);
-    if (m && !scoped) assign(found, m[1]!, m[2]!);
+    if (m && !scoped) setPhpDirective(found, m[1]!, m[2]!);
   }
   return found;
 }
@@ -78,7 +80,7 @@ export function parseFpmPools(text: string): FpmPool[] {
     const listen = /^\s*listen\s*=\s*["']?([^"'\s;]+)/.exec(line);
     if (listen) current.listen = listen[1]!;
     const m = /^\s*php(?:_admin)?_value\s*\[\s*([^\]\s]+)\s*\]\s*=(.*)$/.exec(line);
-    if (m) assign(current.values, m[1]!, m[2]!);
+    if (m) setPhpDirective(current.values, m[1]!, m[2]!);
   }
   return pools;
 }
@@ -101,14 +103,4 @@ export function sameFastcgiAddress(listen: string, target: string): boolean {
   if (listen.startsWith("/") || target.startsWith("/")) return listen === target;
   const port = (a: string) => /(?:^|:)(\d{1,5})$/.exec(a)?.[1];
   return port(listen) !== undefined && port(listen) === port(target);
-}
-
-/** An Apache file's `php_value NAME VALUE` and `php_admin_value NAME VALUE` lines (comments skipped). */
-export function parseApachePhpValues(text: string): PhpIni {
-  const found: PhpIni = {};
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*php_(?:admin_)?value\s+(\S+)\s+(.+?)\s*$/i.exec(line);
-    if (m) assign(found, m[1]!, m[2]!);
-  }
-  return found;
 }

@@ -7,16 +7,11 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { describePhpIni, phpBodyLimitMiB, PHP_DEFAULTS, type PhpIni } from "../inventory/php-limits.js";
+import { readApacheConfig, type ApacheConfig } from "./apache-config.js";
 import { describeBodyLimit } from "./body-limit.js";
+import { apachePhpValues } from "./php-apache.js";
 import { readHostFile } from "./host.js";
-import {
-  fastcgiTargets,
-  parseApachePhpValues,
-  parseFpmPools,
-  parsePhpIni,
-  sameFastcgiAddress,
-  type FpmPool,
-} from "./php-ini-parse.js";
+import { fastcgiTargets, parseFpmPools, parsePhpIni, sameFastcgiAddress, type FpmPool } from "./php-ini-parse.js";
 import type { Evidence, ServiceFinding } from "./types.js";
 
 /** What the ssh read sends (shell globs, root-relative): the files this module reads. */
@@ -116,14 +111,15 @@ async function poolValues(
 }
 
 /**
- * PHP's limits for a PHP web process read from the VM under `root`: PHP-FPM, or Apache with
- * mod_php (`siteText`: the site that serves the app). Undefined when no PHP configuration is
- * there. With the SAPI's php.ini read, a directive no file sets is PHP's default.
+ * PHP's limits for a PHP web process read from the VM under `root`: PHP-FPM (`targets`: where the
+ * web server passes PHP to, which names its pool), or Apache with mod_php (`apache`: its whole
+ * configuration, for php_value). Undefined when no PHP configuration is there. With the SAPI's
+ * php.ini read, a directive no file sets is PHP's default.
  */
 export async function readPhpLimits(
   root: string,
   service: ServiceFinding,
-  siteText?: string,
+  apache?: ApacheConfig,
   targets: string[] = [],
 ): Promise<PhpLimitsRead | undefined> {
   const server: PhpServer | undefined =
@@ -147,7 +143,10 @@ export async function readPhpLimits(
     if (pool.file) apply(pool.values, `/${pool.file}`);
     note = pool.note;
   }
-  if (siteText !== undefined && server === "apache2") apply(parseApachePhpValues(siteText), service.source);
+  if (apache && server === "apache2") {
+    const set = apachePhpValues(apache, service.source, service.workingDirectory);
+    apply(set.values, set.files.join(", "));
+  }
   if (iniText === undefined && files.length === 0) return undefined;
   return {
     values: iniText === undefined ? values : { ...PHP_DEFAULTS, ...values },
@@ -158,19 +157,22 @@ export async function readPhpLimits(
 
 /**
  * Reads PHP's limits for each PHP web process found on the VM, and says where they came from.
- * `sites`: the VM's web server sites (nginx, Apache), which say the PHP-FPM socket they pass to
- * and, for Apache with mod_php, the site's own php_value lines.
+ * `nginxSites`: the VM's nginx sites; with Apache's configuration they say which PHP-FPM socket
+ * the web server passes PHP to.
  */
 export async function addPhpLimits(
   root: string,
   findings: ServiceFinding[],
-  sites: { shown: string; text: string }[],
+  nginxSites: string[],
   evidence: Evidence[],
 ): Promise<void> {
-  const targets = [...new Set(sites.flatMap((s) => fastcgiTargets(s.text)))];
-  for (const finding of findings.filter((f) => f.onHost && f.role === "web")) {
-    const site = sites.find((s) => s.shown === finding.source)?.text;
-    const read = await readPhpLimits(root, finding, site, targets);
+  const php = findings.filter((f) => f.onHost && f.role === "web" && /^(php-fpm|apache2|httpd)$/.test(f.software));
+  if (php.length === 0) return;
+  const apache = await readApacheConfig(root);
+  const texts = [...nginxSites, ...(apache?.files.map((f) => f.text) ?? [])];
+  const targets = [...new Set(texts.flatMap(fastcgiTargets))];
+  for (const finding of php) {
+    const read = await readPhpLimits(root, finding, apache, targets);
     if (!read) continue;
     finding.phpIni = read.values;
     evidence.push({

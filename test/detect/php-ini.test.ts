@@ -4,14 +4,10 @@
 import { mkdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseApacheDirectives } from "../../src/detect/apache-config.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import {
-  fastcgiTargets,
-  parseApachePhpValues,
-  parseFpmPools,
-  parsePhpIni,
-  sameFastcgiAddress,
-} from "../../src/detect/php-ini-parse.js";
+import { apachePhpValues } from "../../src/detect/php-apache.js";
+import { fastcgiTargets, parseFpmPools, parsePhpIni, sameFastcgiAddress } from "../../src/detect/php-ini-parse.js";
 import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { TempTrees } from "../helpers/file-tree.js";
 
@@ -70,7 +66,7 @@ describe("fastcgiTargets and sameFastcgiAddress", () => {
   });
 });
 
-describe("parseFpmPools and parseApachePhpValues", () => {
+describe("parseFpmPools", () => {
   it("reads each pool's php_value and php_admin_value; [global] is no pool", () => {
     const text = [
       "[global]",
@@ -88,19 +84,53 @@ describe("parseFpmPools and parseApachePhpValues", () => {
       { name: "media", values: { memoryLimit: "512M" } },
     ]);
   });
+});
 
-  it("reads php_value and php_admin_value lines of an Apache site", () => {
-    const site = [
-      "<VirtualHost *:80>",
-      "  <IfModule mod_php.c>",
-      "    php_value upload_max_filesize 128M",
-      '    php_admin_value post_max_size "130M"',
-      "    # php_value memory_limit 2G",
-      "    php_flag display_errors off",
-      "  </IfModule>",
-      "</VirtualHost>",
-    ].join("\n");
-    expect(parseApachePhpValues(site)).toEqual({ uploadMaxFilesize: "128M", postMaxSize: "130M" });
+describe("apachePhpValues", () => {
+  const SITE = "/etc/apache2/sites-enabled/wiki.conf";
+  const config = (files: Record<string, string>) => ({
+    serverRoot: "etc/apache2",
+    files: [],
+    directives: Object.entries(files).flatMap(([shown, text]) => parseApacheDirectives(text, shown)),
+  });
+
+  it("takes what reaches the app: server level, its own site, a <Directory> holding or inside its folder", () => {
+    const read = apachePhpValues(
+      config({
+        "/etc/apache2/conf-enabled/php-limits.conf": "php_value memory_limit 256M\nphp_value max_input_vars 3000\n",
+        [SITE]: [
+          "<VirtualHost *:80>",
+          "  DocumentRoot /var/www/wiki/public",
+          "  <IfModule mod_php.c>",
+          "    php_value upload_max_filesize 128M",
+          '    php_admin_value post_max_size "130M"',
+          "  </IfModule>",
+          "  <IfModule !mod_php.c>",
+          "    php_value upload_max_filesize 1M",
+          "  </IfModule>",
+          "  <Directory /var/www/wiki/public>",
+          "    php_value max_execution_time 300",
+          "  </Directory>",
+          "  <Directory /var/www/other>",
+          "    php_value memory_limit 2G",
+          "  </Directory>",
+          "  # php_value memory_limit 4G",
+          "  php_flag display_errors off",
+          "</VirtualHost>",
+        ].join("\n"),
+        "/etc/apache2/sites-enabled/blog.conf": "<VirtualHost *:80>\n  php_value post_max_size 1G\n</VirtualHost>\n",
+      }),
+      SITE,
+      "/var/www/wiki",
+    );
+    expect(read.values).toEqual({
+      memoryLimit: "256M",
+      maxInputVars: 3000,
+      uploadMaxFilesize: "128M",
+      postMaxSize: "130M",
+      maxExecutionTime: 300,
+    });
+    expect(read.files).toEqual(["/etc/apache2/conf-enabled/php-limits.conf", SITE]);
   });
 });
 
