@@ -100,7 +100,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       evidence,
     );
   // PHP caps uploads, memory and time again behind the web front: its limits on the VM (php-ini.ts).
-  if (hostRoot) await addPhpLimits(hostRoot, findings, [...nginxHostSites.values()], evidence);
+  if (hostRoot) await addPhpLimits(hostRoot, findings, found.nginxHostTexts, evidence);
   const hostRead =
     hostRoot !== undefined &&
     [...systemd, ...pm2.apps, ...nginx, ...apache, ...cron, ...listening].some((f) => f.onHost);

@@ -69,6 +69,11 @@ export class FileFindings {
   private readonly nginxHostSites = new Map<ServiceFinding, string>();
   private nginxHttpLimit: BodyLimit | undefined;
 
+  /** The VM's nginx sites as written: where they pass PHP to names the PHP-FPM pool (php-ini.ts). */
+  get nginxHostTexts(): string[] {
+    return [...this.nginxHostSites.values()];
+  }
+
   private constructor(
     private readonly entries: DetectEntries,
     private readonly hostRoot: string | undefined,

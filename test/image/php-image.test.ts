@@ -108,7 +108,7 @@ describe("phpImage", () => {
   });
 
   it("the VM's PHP limits apply to web requests through Apache; without them the comment says what applies", () => {
-    const repo = repoOf("laravel-limits", LARAVEL);
+    const repo = repoOf(LARAVEL);
     const limits = {
       uploadMaxFilesize: "64M",
       postMaxSize: "65M",
