@@ -103,7 +103,9 @@ export function mergeServices(
     if (finding.env?.length) same.env = unionNames(same.env, finding.env);
     if (finding.emptyEnv?.length) same.emptyEnv = unionNames(same.emptyEnv, finding.emptyEnv);
     same.envFile ??= finding.envFile;
-    same.proxiesToPorts ??= finding.proxiesToPorts;
+    // One nginx with a site per app proxies to every site's upstream, not only the first one's.
+    if (finding.proxiesToPorts?.length)
+      same.proxiesToPorts = [...new Set([...(same.proxiesToPorts ?? []), ...finding.proxiesToPorts])];
     same.urlPath ??= finding.urlPath;
     // Two sites of one nginx: uploads go to the one that takes the most.
     const bodyLimit = largerLimit(same.maxRequestBodyMiB, finding.maxRequestBodyMiB);

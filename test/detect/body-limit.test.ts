@@ -177,3 +177,28 @@ describe("nginx.conf's http{} level", () => {
     expect(await proxyOf(await trees.make(vm))).toBe(10);
   });
 });
+
+describe("one nginx with a site per app", () => {
+  it("links the proxy to every site's upstream, not only the first site's", async () => {
+    const unit = (exec: string) => `[Service]\nExecStart=${exec}\n[Install]\nWantedBy=multi-user.target\n`;
+    const vm = await trees.make({
+      "etc/nginx/sites-enabled/shop": "server {\n  listen 80;\n  location / { proxy_pass http://127.0.0.1:8000; }\n}\n",
+      "etc/nginx/sites-enabled/admin":
+        "server {\n  listen 8080;\n  location / { proxy_pass http://127.0.0.1:3000; }\n}\n",
+      "etc/systemd/system/shop.service": unit("/srv/shop/.venv/bin/gunicorn shop.wsgi --bind 127.0.0.1:8000"),
+      "etc/systemd/system/admin.service": unit("/usr/bin/node /srv/admin/server.js").replace(
+        "[Service]\n",
+        "[Service]\nEnvironment=PORT=3000\n",
+      ),
+    });
+    const facts = await detectRepo(await trees.make({}), {
+      readRemote: async () => undefined,
+      host: { root: vm, readListeners: async () => undefined },
+    });
+    const proxy = facts.services.find((s) => s.role === "reverse-proxy")!;
+    const byPort = (port: string) => facts.services.find((s) => s.listen.some((l) => l.endsWith(`:${port}`)))?.name;
+    expect(byPort("8000")).toBeDefined();
+    expect(byPort("3000")).toBeDefined();
+    expect(proxy.dependsOn).toEqual(expect.arrayContaining([byPort("8000"), byPort("3000")]));
+  });
+});
