@@ -70,7 +70,11 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     concurrency,
     // Websockets are requests that last: Cloud Run ends them at the request timeout (max 60 min).
     // https://cloud.google.com/run/docs/triggering/websockets
-    timeoutSeconds: websocket ? WEBSOCKET_TIMEOUT_SECONDS : hasBackground ? 60 : 300,
+    // A PHP app whose php.ini let a request run longer (Pixelfed's documented 600 s) keeps that
+    // time: Cloud Run would otherwise cut requests the VM finished (its maximum is 3600 s).
+    timeoutSeconds: websocket
+      ? WEBSOCKET_TIMEOUT_SECONDS
+      : Math.max(hasBackground ? 60 : 300, Math.min(s.phpIni?.maxExecutionTime ?? 0, 3600)),
     // A websocket service keeps one instance around the clock: clients reconnect at any hour.
     minInstances: websocket || d.inv.target.businessHours ? 1 : 0,
     maxInstances: websocket && !sharedBus ? 1 : clamp(needed * 2, 3, 100),
