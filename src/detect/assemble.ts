@@ -14,6 +14,7 @@ import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage } from "./storage.js";
 import { deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
+import { detectSessionStore } from "./session-store.js";
 import { absolutePaths } from "../image/app-root.js";
 import type { DetectedFacts, DetectedService, Evidence, ServiceFinding } from "./types.js";
 import type { Storage } from "../inventory/schema.js";
@@ -107,6 +108,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       r.role = uses.includes("broker") ? "broker" : "cache";
     }
   }
+  addSessionStore(merged, app, env, evidence);
   const db = merged.find((s) => s.role === "database" && DATA_ENGINES.has(s.software));
   const engine = db?.software ?? engineFromEnv(env) ?? (hostRead ? undefined : input.deps.database);
   const sqlite = detectSqlite(env, app, engine, input.appPath);
@@ -133,6 +135,26 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   const storage = detectStorage(env, input.appPath, appFiles, app.configTexts);
   for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });
   return { services: merged, ...(database ? { database } : {}), storage };
+}
+
+const SESSION_RUNTIME = { laravel: "php", django: "python", express: "node" } as const;
+
+/** The web processes of the framework's runtime keep sessions where its settings say. */
+function addSessionStore(
+  services: DetectedService[],
+  app: AppContext,
+  env: Record<string, string>,
+  evidence: Evidence[],
+): void {
+  const found = detectSessionStore(app, env);
+  if (!found) return;
+  const web = services.filter((s) => s.role === "web" && s.runtime === SESSION_RUNTIME[found.framework]);
+  for (const s of web) s.sessionStore = found.store;
+  if (web.length)
+    evidence.push({
+      file: found.source,
+      found: `${found.framework} sessions: ${found.store} (${web.map((s) => s.name).join(", ")})`,
+    });
 }
 
 const APP_ROLES = new Set(["web", "worker", "scheduler", "cron", "other"]);

@@ -1,7 +1,7 @@
 // What `init` can learn about a repository without asking: plain data, no UI. Every fact keeps
 // the file it came from, so the wizard can say "from deploy/systemd/api.service" and a person
 // can judge the guess.
-import type { Protocol, Runtime, ServiceRole, Storage, StoreUse } from "../inventory/schema.js";
+import type { Protocol, Runtime, ServiceRole, SessionStore, Storage, StoreUse } from "../inventory/schema.js";
 import type { PhpIni } from "../inventory/php-limits.js";
 import type { CommandFacts } from "./command.js";
 
@@ -34,6 +34,8 @@ export interface ServiceAnswer {
   urlPath?: string;
   /** A PHP web process: PHP's limits on the VM (php-ini.ts). */
   phpIni?: PhpIni;
+  /** Where the web app keeps sessions, from its settings (detect/session-store.ts). */
+  sessionStore?: SessionStore;
 }
 
 export interface HostFacts {

@@ -85,6 +85,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.maxRequestBodyMiB !== undefined ? { maxRequestBodyMiB: s.maxRequestBodyMiB } : {}),
     ...(s.urlPath ? { urlPath: s.urlPath } : {}),
     ...(s.phpIni ? { phpIni: s.phpIni } : {}),
+    ...(s.sessionStore ? { sessionStore: s.sessionStore } : {}),
   };
 }
 

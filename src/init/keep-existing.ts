@@ -32,6 +32,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "maxRequestBodyMiB",
     "urlPath",
     "phpIni",
+    "sessionStore",
   ]),
   "data[]": new Set(["engine", "version", "sizeGiB", "backups"]),
 };

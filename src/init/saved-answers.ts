@@ -50,6 +50,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     maxRequestBodyMiB: s.maxRequestBodyMiB,
     urlPath: s.urlPath,
     phpIni: s.phpIni,
+    sessionStore: s.sessionStore,
   };
   return {
     name,

@@ -15,6 +15,19 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const URL_PATH = /^(\/[A-Za-z0-9._~-]+){1,10}$/;
 const CRON_FIELD = /^[\d*/,\-A-Za-z?LW#]+$/;
 
+/** Where a web app keeps sessions (detect/session-store.ts); file, memory and cache-local live in one instance. */
+export const SESSION_STORES = [
+  "file",
+  "memory",
+  "cache-local",
+  "database",
+  "redis",
+  "memcached",
+  "cookie",
+  "dynamodb",
+] as const;
+export type SessionStore = (typeof SESSION_STORES)[number];
+
 export const SERVICE_ROLES = [
   "reverse-proxy",
   "web",
@@ -119,6 +132,11 @@ export const serviceSchema = z.looseObject({
    * php_value), a directive not given being PHP's default. PHP caps uploads again behind the front.
    */
   phpIni: phpIniSchema.optional(),
+  /**
+   * Web processes: where the app keeps its users' sessions, as its settings say. file, memory and
+   * cache-local stay in one instance: on Cloud Run's several instances users are logged out at random.
+   */
+  sessionStore: z.enum(SESSION_STORES).optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
 

@@ -4,6 +4,7 @@ import type { AuditRule } from "./rules.js";
 import { cite, evidenceOf, standIn } from "./assumptions.js";
 import { isAssumed } from "../../inventory/assumed.js";
 import { largeUploads } from "./rules-uploads.js";
+import { perInstanceSessionsRisk } from "./rules-sessions.js";
 
 const names = (list: { name: string }[]) => list.map((s) => s.name);
 
@@ -203,4 +204,5 @@ export const MORE_RULES: AuditRule[] = [
   outdatedSoftware,
   smallTeamToil,
   largeUploads,
+  perInstanceSessionsRisk,
 ];

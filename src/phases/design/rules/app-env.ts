@@ -17,6 +17,7 @@ import { switchSettingNames } from "./sqlite.js";
 import type { Draft, EnvPlan } from "./draft.js";
 import { proxyTrust } from "./proxy-trust.js";
 import { isSpringBoot } from "./proxy-trust-frameworks.js";
+import { sessionFix } from "./session-fix.js";
 
 /** Set by Cloud Run itself: a service may not set them. */
 const RESERVED =
@@ -97,6 +98,9 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
   // The app's own web process now sits behind Google's front end, not the VM's nginx (proxy-trust.ts).
   const trust = service && isAppApi(target) ? proxyTrust(service, repo) : undefined;
   for (const [name, v] of Object.entries(trust?.set ?? {})) set[name] ??= v;
+  // Sessions kept inside one instance move to a store every instance shares (session-fix.ts).
+  const sessions = service ? sessionFix(d, service, target, repo) : undefined;
+  for (const [name, v] of Object.entries(sessions?.set ?? {})) set[name] = v;
   for (const [name, v] of Object.entries(set)) if (!ENV_VALUE.test(v.value)) delete set[name];
   return {
     set,
@@ -105,7 +109,7 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
     carried: [],
     plain: [],
     stored: dbEnv?.stored ?? [],
-    changes: [...(dbEnv?.changes ?? []), ...(trust?.changes ?? [])],
+    changes: [...(dbEnv?.changes ?? []), ...(trust?.changes ?? []), ...(sessions?.changes ?? [])],
     ...(dbEnv?.privateHost ? { privateHost: dbEnv.privateHost } : {}),
   };
 }
