@@ -123,6 +123,3 @@ function expressSession(app: AppContext): SessionFinding | undefined {
 export function detectSessionStore(app: AppContext, env: Record<string, string>): SessionFinding | undefined {
   return laravelSession(app, env) ?? djangoSession(app) ?? expressSession(app);
 }
-
-/** Stores that live inside one instance: lost or unseen when another instance serves the user. */
-export const PER_INSTANCE_STORES: ReadonlySet<SessionStore> = new Set(["file", "memory", "cache-local"]);

@@ -27,6 +27,8 @@ export const SESSION_STORES = [
   "dynamodb",
 ] as const;
 export type SessionStore = (typeof SESSION_STORES)[number];
+/** Stores that live inside one instance: lost or unseen when another instance serves the user. */
+export const PER_INSTANCE_STORES: ReadonlySet<SessionStore> = new Set(["file", "memory", "cache-local"]);
 
 export const SERVICE_ROLES = [
   "reverse-proxy",

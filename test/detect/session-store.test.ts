@@ -3,7 +3,8 @@
 // stores that live in one instance are the ones the audit warns about.
 import { describe, expect, it } from "vitest";
 import { emptyContext } from "../../src/detect/app-context.js";
-import { detectSessionStore, PER_INSTANCE_STORES } from "../../src/detect/session-store.js";
+import { detectSessionStore } from "../../src/detect/session-store.js";
+import { PER_INSTANCE_STORES } from "../../src/inventory/schema.js";
 
 function app(packages: { php?: string[]; python?: string[]; node?: string[] }, configs: Record<string, string> = {}) {
   const context = emptyContext();

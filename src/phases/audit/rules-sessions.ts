@@ -5,8 +5,7 @@
 // (https://cloud.google.com/run/docs/configuring/session-affinity): an instance that stops, scales
 // in or is full sends the user elsewhere, where the session and its CSRF token do not exist.
 import type { AuditRule } from "./rules.js";
-import { PER_INSTANCE_STORES } from "../../detect/session-store.js";
-import type { Service } from "../../inventory/schema.js";
+import { PER_INSTANCE_STORES, type Service } from "../../inventory/schema.js";
 
 export const SESSION_RISK_TITLE = "Sessions are kept inside one server";
 

@@ -6,8 +6,7 @@
 // Session affinity (https://cloud.google.com/run/docs/configuring/session-affinity) is best effort:
 // a mitigation at most, never the fix.
 import { isAppApi, type DeployTarget } from "../../../contracts/deployment.js";
-import { PER_INSTANCE_STORES } from "../../../detect/session-store.js";
-import type { Service } from "../../../inventory/schema.js";
+import { PER_INSTANCE_STORES, type Service } from "../../../inventory/schema.js";
 import type { AppRepo } from "../../../image/repo.js";
 import type { Draft, EnvPlan } from "./draft.js";
 
