@@ -1,8 +1,7 @@
-// What `npm test` runs: the build the e2e tests run, the type check of src and test, Prettier and
-// the lint (the same commands `npm run build`, `format:check` and `lint` run), and vitest, which
-// starts once dist/ is current while the other checks run beside it. Each check is
-// single-threaded and the machines here have two cores; one after another, before vitest, the
-// checks took ~55 s of a quiet run (~80 s under load), and two at a time ~21 s of wall time.
+// What `npm test` runs before vitest: the build the e2e tests run, the type check of src and
+// test, Prettier and the lint. The same commands `npm run build`, `format:check` and `lint` run,
+// two at a time instead of one after another: each step is single-threaded and the machines here
+// have two cores (one after another: ~55 s of a quiet run, ~80 s under load).
 //
 // The build is skipped when dist/ is current: `npm run build` stamps dist/ with the hash of its
 // inputs (scripts/build-stamp.mjs), and `npm ci` builds, so a fresh clone's tests build nothing
@@ -46,11 +45,10 @@ function buildSteps() {
 
 /**
  * Independent jobs, longest first (CPU seconds on a quiet machine: Prettier ~12 s, ESLint and
- * dependency-cruiser ~12 s, the build ~11 s, the type check ~4 s). A job's steps run in order
- * (the build's steps depend on each other). Only vitest depends on the build: it starts as soon
- * as dist/ is current (at once on a fresh clone, where `npm ci` built it), and the other checks
- * run beside it. vitest alone kept the two cores ~80 % busy (its tests wait on the processes
- * they start); the checks fill that gap instead of delaying the suite by ~20 s.
+ * dependency-cruiser ~12 s, the build ~11 s, the type check ~4 s): two workers take the next job
+ * as one finishes, so neither core idles while the other still has two jobs queued. A job's
+ * steps run in order (the build's steps depend on each other; nothing else depends on the build
+ * but vitest, which starts after every job).
  */
 const buildCurrent = buildIsCurrent();
 const jobs = [
@@ -59,7 +57,6 @@ const jobs = [
   ...(buildCurrent ? [] : [buildSteps()]),
   ["type check (src and test)", bin("tsgo"), ["-p", "tsconfig.test.json", "--singleThreaded"]],
 ].map((job) => (typeof job[0] === "string" ? [job] : job));
-const isBuild = (job) => job[0][0].startsWith("build: ");
 if (buildCurrent) console.log("test-checks: build skipped: dist/ was built from these sources (dist/.build-inputs)");
 
 /** Runs one step; resolves to its exit code with its output kept for a failure report. */
@@ -90,43 +87,18 @@ async function runJob(steps) {
   return undefined;
 }
 
-/**
- * vitest with the arguments `npm test -- …` passed here, its output on this terminal; resolves to
- * its exit code. A signal to this process (Ctrl-C) reaches it too.
- */
-function vitest() {
-  return new Promise((resolve) => {
-    const child = spawn(bin("vitest"), ["run", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
-    for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-    child.on("error", (error) => {
-      console.error(`test-checks: vitest did not start: ${error.message}`);
-      resolve(1);
-    });
-    child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
-}
-
 const failures = [];
-const buildJob = jobs.find(isBuild);
-const queue = jobs.filter((job) => !isBuild(job));
+const queue = [...jobs];
 async function worker() {
   for (let job = queue.shift(); job; job = queue.shift()) {
     const failure = await runJob(job);
     if (failure) failures.push(failure);
   }
 }
-// One worker takes the checks, longest first, from the start; the build (when dist/ is stale)
-// runs beside it, and vitest starts once the build is done. A failed build leaves vitest nothing
-// to run: it is reported with the other failures.
-const checks = worker();
-let suite = 0;
-const buildFailure = buildJob ? await runJob(buildJob) : undefined;
-if (buildFailure) failures.push(buildFailure);
-else suite = await vitest();
-await checks;
+await Promise.all([worker(), worker()]);
 for (const failure of failures) {
   process.stderr.write(
     `\ntest-checks: ${failure.label} FAILED (exit ${failure.code}, ${failure.seconds} s)\n${failure.output}`,
   );
 }
-process.exit(failures.length || suite !== 0 ? 1 : 0);
+process.exit(failures.length ? 1 : 0);
