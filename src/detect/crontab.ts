@@ -3,7 +3,7 @@
 // folder (and a file named `crontab` under `etc/`) use the system format, with a user field
 // between the schedule and the command.
 import { serviceSchema } from "../inventory/schema.js";
-import { classifyCommand, splitCommand } from "./command.js";
+import { basename, classifyCommand, splitCommand } from "./command.js";
 import { uniqueName } from "./merge.js";
 import { sanitiseName } from "./procfile.js";
 import type { ServiceFinding } from "./types.js";
@@ -92,8 +92,7 @@ export function jobName(command: string): string {
   const script = words.find((w) => /\.(py|sh|js|rb|php|pl)$/.test(w));
   if (script)
     return sanitiseName(
-      script
-        .slice(script.lastIndexOf("/") + 1)
+      basename(script)
         .replace(/\.[a-z]+$/, "")
         .replace(/_/g, "-"),
     );
@@ -109,5 +108,5 @@ export function jobName(command: string): string {
     if (subcommands.length === 2 || !/^[a-z][a-z0-9_:-]*$/.test(word)) break;
     subcommands.push(word);
   }
-  return sanitiseName([program.slice(program.lastIndexOf("/") + 1), ...subcommands].join("-").replace(/[_:]/g, "-"));
+  return sanitiseName([basename(program), ...subcommands].join("-").replace(/[_:]/g, "-"));
 }

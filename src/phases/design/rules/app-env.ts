@@ -121,6 +121,15 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
  */
 export function namesOf(d: Draft, s: Service): string[] {
   if (s.env.length > 0) return s.env;
+  return [...new Set(settingPeers(d, s).flatMap((p) => p.env))];
+}
+
+/**
+ * The app processes whose settings a process with no env of its own runs with: same runtime, and
+ * the same database, cache or broker (or the same SQLite file). None for a process with its own env.
+ */
+export function settingPeers(d: Draft, s: Service): Service[] {
+  if (s.env.length > 0) return [];
   const stores = new Set(
     d.inv.services.filter((x) => ["database", "cache", "broker"].includes(x.role)).map((x) => x.name),
   );
@@ -128,23 +137,21 @@ export function namesOf(d: Draft, s: Service): string[] {
   // Processes that open the same SQLite file share its settings just as well.
   const fileShare = d.sqlite?.openers.includes(s.name) ? d.sqlite.openers : [];
   if (mine.length === 0 && fileShare.length === 0) return [];
-  const peers = d.inv.services.filter(
+  return d.inv.services.filter(
     (p) =>
       p !== s &&
       p.env.length > 0 &&
       (!s.runtime || !p.runtime || p.runtime === s.runtime) &&
       (p.dependsOn.some((n) => mine.includes(n)) || fileShare.includes(p.name)),
   );
-  return [...new Set(peers.flatMap((p) => p.env))];
 }
 
 /**
  * Names the process gets as "" on the VM (inventory `emptyEnv`). A process with no env of its own
- * (a crontab line) takes its peers' settings (namesOf), and with them which of those are empty.
+ * (a crontab line) takes its peers' settings (settingPeers), and with them which of those are empty.
  */
 function emptyNamesOf(d: Draft, s: Service): Set<string> {
-  const own =
-    s.env.length > 0 ? [s] : d.inv.services.filter((p) => p !== s && namesOf(d, s).some((n) => p.env.includes(n)));
+  const own = s.env.length > 0 ? [s] : settingPeers(d, s);
   return new Set(own.flatMap((p) => p.emptyEnv ?? []).map((n) => n.toUpperCase()));
 }
 

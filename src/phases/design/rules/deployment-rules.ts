@@ -3,7 +3,7 @@
 import type { Service } from "../../../inventory/schema.js";
 import { businessWindow } from "../../../contracts/business-hours.js";
 import { CRON_5, type Schedule } from "../../../contracts/deployment.js";
-import { applyAppEnv, namesOf, STORE_ADDRESS } from "./app-env.js";
+import { applyAppEnv, namesOf, settingPeers, STORE_ADDRESS } from "./app-env.js";
 import { planAiWorker } from "./ai-worker.js";
 import { alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
 import { applyConnectionBudget, databaseTarget, sqliteDatabaseTarget } from "./data.js";
@@ -85,14 +85,10 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
         : undefined;
   const onCache = (s: Service) => s.dependsOn.some((n) => onMemorystore.has(n));
   // A crontab line has no environment of its own: it runs the app's code with its peers' settings
-  // (namesOf), so when those name a Redis/cache address (Laravel's schedule:run queueing jobs and
+  // (settingPeers), so when those name a Redis/cache address (Laravel's schedule:run queueing jobs and
   // taking cache locks, a Django command calling .delay()) it reaches their Memorystore too.
-  const inheritsCache = (s: Service) => {
-    if (s.env.length > 0) return false;
-    const names = namesOf(d, s);
-    if (!names.some((n) => STORE_ADDRESS.test(n.toUpperCase()))) return false;
-    return d.inv.services.some((p) => p !== s && onCache(p) && names.some((n) => p.env.includes(n)));
-  };
+  const inheritsCache = (s: Service) =>
+    namesOf(d, s).some((n) => STORE_ADDRESS.test(n.toUpperCase())) && settingPeers(d, s).some(onCache);
   const usesCache = (s: Service) => (onCache(s) || inheritsCache(s) ? ("private-ranges-only" as const) : undefined);
   const withLinks = <T extends { cloudSqlInstance?: string; vpcEgress?: string }>(t: T, s: Service): T => {
     const sql = usesDb(s);
