@@ -25,6 +25,8 @@ const ISOLATED = [
   "test/model/gemini.test.ts",
   "test/model/gemini-vertex.test.ts",
   "test/detect/ssh-collect.test.ts",
+  // Turns validation verdicts on (verdicts.ts): every later validator call in its worker would reuse them.
+  "test/phases/corpus-validation.test.ts",
 ];
 
 // The files that take longest (npm pack and install, ~6,400 scripted gcloud calls, Chromium, the

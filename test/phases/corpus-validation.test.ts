@@ -10,6 +10,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PhaseInput } from "../../src/contracts/phase.js";
 import { PHASE_IDS, loadPhase, type PhaseId } from "../../src/phases/registry.js";
+import { useVerdicts, verdictCounts } from "../../src/validate/verdicts.js";
 import { repoFor } from "../helpers/offline-output.js";
 import { inputFromFile, inventoryDirs, ROOT } from "../helpers/phase-input.js";
 
@@ -31,6 +32,14 @@ async function findingsFor(inventoryFile: string): Promise<Partial<Record<PhaseI
   return findings;
 }
 
+// As a user's `run` does (the pipeline turns verdicts on), a verdict is kept by what was validated
+// (the validator, its tool's identity, the bytes) and reused for the same bytes: the apps share
+// files byte for byte (scripts/deploy/canary.sh, ~275 lines, in every app; common workflow steps),
+// and ShellCheck on them was ~20 % of this file's ~30 s of CPU. Each distinct file is still
+// validated once, by the real tool. The verdict store is process-wide state: this file runs in a
+// worker of its own (vitest.config.ts, ISOLATED).
+useVerdicts(undefined);
+
 describe.skipIf(!existsSync(path.join(ROOT, "test/fixtures/real")))(
   "every real app's generated files pass the validation run puts before writing",
   () => {
@@ -41,6 +50,12 @@ describe.skipIf(!existsSync(path.join(ROOT, "test/fixtures/real")))(
       // The audit applies to every inventory (its offline answer needs no validation: an empty list).
       expect(Object.keys(findings)).toContain("audit");
       expect(findings).toEqual(Object.fromEntries(Object.keys(findings).map((id) => [id, []])));
+    });
+
+    it("validated every distinct file once and reused the verdict for the same bytes in another app", () => {
+      const { checked, reused } = verdictCounts();
+      expect(checked).toBeGreaterThan(0);
+      if (dirs.length > 1) expect(reused).toBeGreaterThan(0);
     });
   },
 );
