@@ -90,7 +90,10 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
   afterAll(() => browser?.close());
   const renderDiagrams: typeof renderDiagramsIn = (files, opts = {}) => renderDiagramsIn(files, { browser, ...opts });
   // A render that two tests assert on is made once (each render is a page and a Mermaid load, ~1 s
-  // of CPU): a diagram's SVG rendered alone, and one PNG render of a small and a wide diagram.
+  // of CPU): the first run (the CLI's path, its own Chromium), a diagram's SVG rendered alone, and
+  // the batch, which renders PNGs too (of a small and a wide diagram among others).
+  let firstRun: Promise<RenderedDiagram[]> | undefined;
+  const first = () => (firstRun ??= renderDiagramsIn([{ input: flow }, { input: seq }]));
   const aloneRuns = new Map<string, Promise<string>>();
   const svgAlone = (input: string): Promise<string> => {
     const svg = input.replace(/\.mmd$/, ".svg");
@@ -102,13 +105,43 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
     return aloneRuns.get(input)!;
   };
   const chain = Array.from({ length: 24 }, (_, i) => `  n${i}["service number ${i}"] --> n${i + 1}`).join("\n");
-  let pngRun: Promise<RenderedDiagram[]> | undefined;
-  const withPng = () =>
-    (pngRun ??= renderDiagrams([{ input: seq }, { input: mmd("wide", `flowchart LR\n${chain}\n`) }], { png: true }));
+  const wide = mmd("wide", `flowchart LR\n${chain}\n`);
+  // Two of each kind we generate, plus the example's architecture (node shapes drawn with rough.js),
+  // then a diagram wider than puppeteer's 800 px page, all with PNGs: one batch.
+  const seq2 = mmd(
+    "seq2",
+    buildSequence({
+      participants: [
+        { id: "api", label: "API" },
+        { id: "tasks", label: "Cloud Tasks" },
+        { id: "worker", label: "AI worker" },
+      ],
+      steps: [
+        { from: "api", to: "tasks", text: "enqueue" },
+        { from: "tasks", to: "worker", text: "POST /tasks/summarize" },
+      ],
+    }),
+  );
+  const flow2 = mmd("flow2", "flowchart TD\n  lb[Load Balancer] --> run[Cloud Run]\n  run --> sql[(Cloud SQL)]\n");
+  const example = mmd(
+    "example",
+    readFileSync(
+      path.join(import.meta.dirname, "../../examples/seed-vm/out/docs/migration/audit/current-architecture.mmd"),
+      "utf8",
+    ),
+  );
+  const batchInputs = [seq, flow, seq2, example, flow2, wide];
+  let batchRun: Promise<RenderedDiagram[]> | undefined;
+  const batch = () =>
+    (batchRun ??= renderDiagrams(
+      batchInputs.map((input) => ({ input })),
+      { png: true },
+    ));
+  const resultFor = async (input: string) => (await batch()).find((r) => r.input === input)!;
 
   it("renders two diagrams to SVG in one call, with their labels, and writes nothing itself", async () => {
     // Launches its own Chromium (no browser given): the path the CLI takes.
-    const results = await renderDiagramsIn([{ input: flow }, { input: seq }]);
+    const results = await first();
     expect(results.map((r) => [r.input, r.outputs.map((o) => o.file)])).toEqual([
       [flow, [path.join(dir, "flow.svg")]],
       [seq, [path.join(dir, "seq.svg")]],
@@ -133,47 +166,23 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
   });
 
   it("renders byte-identical SVG on a second run", async () => {
-    const first = await svgAlone(flow);
-    expect(textOf(await renderDiagrams([{ input: flow }]), path.join(dir, "flow.svg"))).toBe(first);
+    // The first run's flowchart was the first diagram of its page (a fresh page, as alone), in a
+    // Chromium of its own; the second run is in the shared one.
+    const firstSvg = textOf(await first(), path.join(dir, "flow.svg"));
+    expect(await svgAlone(flow)).toBe(firstSvg);
   });
 
   it("renders each diagram of a batch to the same bytes as alone (pages are shared, state is not)", async () => {
-    // Two of each kind we generate, plus the example's architecture (node shapes drawn with rough.js).
-    const seq2 = mmd(
-      "seq2",
-      buildSequence({
-        participants: [
-          { id: "api", label: "API" },
-          { id: "tasks", label: "Cloud Tasks" },
-          { id: "worker", label: "AI worker" },
-        ],
-        steps: [
-          { from: "api", to: "tasks", text: "enqueue" },
-          { from: "tasks", to: "worker", text: "POST /tasks/summarize" },
-        ],
-      }),
-    );
-    const flow2 = mmd("flow2", "flowchart TD\n  lb[Load Balancer] --> run[Cloud Run]\n  run --> sql[(Cloud SQL)]\n");
-    const example = mmd(
-      "example",
-      readFileSync(
-        path.join(import.meta.dirname, "../../examples/seed-vm/out/docs/migration/audit/current-architecture.mmd"),
-        "utf8",
-      ),
-    );
-    const inputs = [seq, flow, seq2, example, flow2];
+    const inputs = batchInputs.filter((input) => input !== wide);
     const svg = (input: string) => input.replace(/\.mmd$/, ".svg");
-    const alone = new Map<string, string>();
-    for (const input of inputs) alone.set(input, await svgAlone(input));
-    const batch = await renderDiagrams(
-      inputs.map((input) => ({ input })),
-      { png: true },
-    );
-    for (const input of inputs) expect(textOf(batch, svg(input)), path.basename(input)).toBe(alone.get(input));
+    // Each alone in a fresh page of its own, side by side.
+    const alone = await Promise.all(inputs.map(svgAlone));
+    const results = await batch();
+    inputs.forEach((input, i) => expect(textOf(results, svg(input)), path.basename(input)).toBe(alone[i]));
   });
 
   it("renders a PNG too when asked, in the browser it was given and leaves that browser open", async () => {
-    const [result] = await withPng();
+    const result = await resultFor(seq);
     expect(browser.connected).toBe(true);
     expect(result!.outputs.map((o) => o.file)).toEqual([path.join(dir, "seq.svg"), path.join(dir, "seq.png")]);
     const png = Buffer.from(result!.outputs[1]!.data);
@@ -181,7 +190,7 @@ describe.skipIf(!chromium)("renderDiagrams", () => {
   });
 
   it("a wide diagram's PNG is at least as wide as its SVG (not squeezed into an 800 px page)", async () => {
-    const [, result] = await withPng();
+    const result = await resultFor(wide);
     expect(result!.outputs.map((o) => o.file)).toEqual([path.join(dir, "wide.svg"), path.join(dir, "wide.png")]);
     const svg = new TextDecoder().decode(result!.outputs[0]!.data);
     const viewBoxWidth = Number(/viewBox="[-\d.]+ [-\d.]+ ([\d.]+) /.exec(svg)![1]);
