@@ -1,6 +1,7 @@
 // The real gcloud parses every command the generated migration runs or tells a person to run:
 // setup scripts (create and update branches, and --dry-run), the deploy workflow's steps (first
 // deploy and canary) and the docs, for every example inventory and the real-app corpus.
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
@@ -8,16 +9,30 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkGcloud, findGcloud, gcloudCallsIn, type GcloudCall } from "../helpers/gcloud-check.js";
 import { commandShape, inventoryNames } from "../helpers/gcloud-shape.js";
 import { tempDir } from "../helpers/cli.js";
+import { corpusWithLlm } from "../helpers/llm-inventory.js";
 import { writeOffline } from "../helpers/offline-output.js";
 import { inputFromFile, inventoryDirs, ROOT } from "../helpers/phase-input.js";
 import { phaseMeta } from "../../src/phases/registry.js";
 
-/** examples/*\/inventory.yaml and test/fixtures/real/*\/inventory.yaml (the corpus, when present). */
-/** Every inventory that deploys something (a SQLite-only app keeps every process off Cloud Run: no cicd). */
-const inventories = (): string[] =>
-  inventoryDirs()
-    .map((d) => path.join(ROOT, d, "inventory.yaml"))
-    .filter((f) => !phaseMeta("cicd").skipReason?.(inputFromFile(f).inventory));
+/**
+ * examples/*\/inventory.yaml and test/fixtures/real/*\/inventory.yaml (the corpus, when present),
+ * each that deploys something (a SQLite-only app keeps every process off Cloud Run: no cicd), by
+ * name, and the Rails corpus app with an llm section: its private AI gateway's setup and deploy
+ * (test/phases/llmops/gateway-corpus.test.ts's case) are parsed with the rest.
+ */
+const GATEWAY_APP = "maybe";
+const inventories = (): Map<string, { file: string; repo?: string }> => {
+  const found = new Map<string, { file: string; repo?: string }>();
+  for (const d of inventoryDirs()) found.set(`${d}/inventory.yaml`, { file: path.join(ROOT, d, "inventory.yaml") });
+  if (existsSync(path.join(ROOT, "test/fixtures/real", GATEWAY_APP, "inventory.yaml"))) {
+    const { file, repo, dispose } = corpusWithLlm(GATEWAY_APP);
+    afterAll(dispose);
+    found.set(`test/fixtures/real/${GATEWAY_APP}/inventory.yaml + llm`, { file, repo });
+  }
+  for (const [name, { file }] of found)
+    if (phaseMeta("cicd").skipReason?.(inputFromFile(file).inventory)) found.delete(name);
+  return found;
+};
 
 const gcloud = findGcloud();
 if (!gcloud) console.warn("gcloud is not installed (Debian package google-cloud-cli): skipping the real-gcloud checks");
@@ -43,13 +58,15 @@ async function oneAtATimePerCore<T>(work: () => Promise<T>): Promise<T> {
 
 describe.skipIf(!gcloud)("every generated gcloud command parses with the real gcloud", () => {
   const calls: Array<GcloudCall & { shape: string }> = [];
-  const names = inventories().map((f) => path.relative(ROOT, f));
+  const all = inventories();
+  const names = [...all.keys()];
 
   it.concurrent.each(names)("%s: generates, and its scripts and workflow run in a sandbox", async (rel) => {
+    const { file, repo } = all.get(rel)!;
     const out = await tempDir("im-gcloud-");
     outDirs.push(out);
     const found = await oneAtATimePerCore(async () => {
-      await writeOffline(path.join(ROOT, rel), out);
+      await writeOffline(file, out, ...(repo ? [repo] : []));
       return gcloudCallsIn(out);
     });
     // Every inventory deploys something and sets up WIF: far more than a handful of commands.
@@ -60,7 +77,7 @@ describe.skipIf(!gcloud)("every generated gcloud command parses with the real gc
     expect(filtered.map((c) => `${c.source}: gcloud ${c.argv.join(" ")}`)).toEqual([]);
     // The same command shape recurs in every inventory under other names: canonical names (valid
     // ones: gcloud checks their form) let one parse stand for all, ~4x fewer commands to run.
-    const { inventory } = inputFromFile(path.join(ROOT, rel));
+    const { inventory } = inputFromFile(file);
     const names: Array<[string, string]> = [
       [inventory.target.project ?? "", "canonical-project"],
       [inventory.target.service ?? "", "svc"],
@@ -82,7 +99,11 @@ describe.skipIf(!gcloud)("every generated gcloud command parses with the real gc
     calls.push(
       ...found.map((c) => {
         const argv = c.argv.map(canonical);
-        return { argv, source: `${path.dirname(rel)}: ${c.source}`, shape: commandShape(argv, identifiers) };
+        return {
+          argv,
+          source: `${rel.replace("/inventory.yaml", "")}: ${c.source}`,
+          shape: commandShape(argv, identifiers),
+        };
       }),
     );
   });
@@ -95,6 +116,12 @@ describe.skipIf(!gcloud)("every generated gcloud command parses with the real gc
       expect(calls.some((c) => c.argv[0] === "beta" && c.argv.some((a) => /,mount-options=uid=\d+/.test(a)))).toBe(
         true,
       );
+    // The AI gateway's commands: its deploy, the URL lookup, its invoker grant, its account (more
+    // than a couple), each parsed below through its shape like every other call.
+    if (names.some((n) => n.endsWith(" + llm")))
+      expect(
+        calls.filter((c) => c.source.includes(" + llm: ") && c.argv.some((w) => /ai-gateway/.test(w))).length,
+      ).toBeGreaterThan(3);
     const byShape = new Map<string, GcloudCall>();
     for (const call of calls) if (!byShape.has(call.shape)) byShape.set(call.shape, call);
     const result = await checkGcloud([...byShape.values()]);

@@ -74,8 +74,12 @@ async function renderFresh(inventoryFile: string, repoDir: string | undefined): 
   return { artifacts, steps, results };
 }
 
-export async function writeOffline(inventoryFile: string, outDir: string): Promise<Artifact[]> {
-  const { artifacts } = await renderOffline(inventoryFile);
+export async function writeOffline(
+  inventoryFile: string,
+  outDir: string,
+  repoDir = repoFor(inventoryFile),
+): Promise<Artifact[]> {
+  const { artifacts } = await renderOffline(inventoryFile, repoDir);
   for (const a of artifacts) {
     const file = path.join(outDir, a.path);
     await mkdir(path.dirname(file), { recursive: true });

@@ -2,55 +2,23 @@
 // of the corpus, each given an `llm` section. The enqueue side must be a private service of its
 // own that every phase knows about (design, deploy workflow, setup script, observe, the plan),
 // never a router the app would have to mount; and the app's own test job must not run its tests.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { execa } from "execa";
 import { parse } from "yaml";
 import { isAiGatewayTarget, isAiWorkerTarget, type Deployment } from "../../../src/contracts/deployment.js";
 import { loadPhase, type PhaseId } from "../../../src/phases/registry.js";
-import { checkGcloud, findGcloud, gcloudCallsIn } from "../../helpers/gcloud-check.js";
+import { corpusWithLlm } from "../../helpers/llm-inventory.js";
 import { renderOffline, repoFor } from "../../helpers/offline-output.js";
 import { inputFromFile, ROOT } from "../../helpers/phase-input.js";
 
-/**
- * Debian's Python with FastAPI, pytest and httpx (NOTES.md); the suite is skipped without it. Found
- * by the import system's finders, not imported (~1 s of CPU): pytest imports them when it runs.
- */
-const PYTHON =
-  (
-    await execa(
-      "/usr/bin/python3",
-      [
-        "-c",
-        "import importlib.util as u, sys; sys.exit(0 if all(u.find_spec(m) for m in ('fastapi', 'pytest', 'httpx', 'sqlalchemy')) else 1)",
-      ],
-      { reject: false },
-    ).catch(() => undefined)
-  )?.exitCode === 0
-    ? "/usr/bin/python3"
-    : undefined;
-
-const LLM = `
-llm:
-  useCase: "summarise support tickets for the team"
-  latencySeconds: [4, 20]
-  provider: vertex-ai
-`;
-
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const disposers: Array<() => void> = [];
+afterAll(() => disposers.forEach((dispose) => dispose()));
 
 /** The corpus inventory with an llm section, written beside nothing else (the repo is passed in). */
-export function withLlm(app: string): { file: string; repo: string | undefined } {
-  const original = path.join(ROOT, "test/fixtures/real", app, "inventory.yaml");
-  const dir = mkdtempSync(path.join(os.tmpdir(), `im-gateway-${app}-`));
-  dirs.push(dir);
-  const file = path.join(dir, "inventory.yaml");
-  copyFileSync(original, file);
-  writeFileSync(file, readFileSync(file, "utf8").replace(/\n*$/, "\n") + LLM);
-  return { file, repo: repoFor(original) };
+function withLlm(app: string): { file: string; repo: string | undefined } {
+  const { file, repo, dispose } = corpusWithLlm(app);
+  disposers.push(dispose);
+  return { file, repo };
 }
 
 type Step = { name: string; run?: string };
@@ -176,18 +144,13 @@ describe.each([
 });
 
 // The real validators on one app's whole output (Rails: nothing of the gateway is Python the app
-// knows), the generated pytest suite with the gateway's tests, and the real gcloud on every
-// command that sets up or deploys the gateway.
-describe("maybe (rails) with an llm section: validators, pytest and gcloud", async () => {
+// knows). Its generated pytest suite, gateway tests included, runs with the other generated suites
+// in one Python process (generated-pytest.test.ts: ~2 s of CPU for an interpreter and its imports
+// here), and its gcloud commands are parsed with every inventory's (generated-commands.test.ts).
+describe("maybe (rails) with an llm section: validators", async () => {
   const { file, repo } = withLlm("maybe");
   const base = { ...inputFromFile(file), ...(repo ? { repoDir: repo } : {}) };
   const out = await renderOffline(file, repo);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "im-gateway-out-"));
-  dirs.push(dir);
-  for (const a of out.artifacts) {
-    mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
-    writeFileSync(path.join(dir, a.path), a.content, { mode: a.executable ? 0o755 : 0o644 });
-  }
   const phaseFiles = (id: PhaseId) => out.artifacts.filter((a) => out.results[id] && ownedBy(a.path, id));
   const ownedBy = (p: string, id: PhaseId) =>
     id === "llmops"
@@ -207,32 +170,5 @@ describe("maybe (rails) with an llm section: validators, pytest and gcloud", asy
       expect(findings).toEqual([]);
     },
     120_000,
-  );
-
-  it.skipIf(!PYTHON)(
-    "the generated pytest suite passes, gateway tests included",
-    async () => {
-      const run = await execa(PYTHON!, ["-m", "pytest", "-rA", "-p", "no:cacheprovider", "tests"], {
-        cwd: path.join(dir, "services/ai-worker"),
-        reject: false,
-        env: { PYTHONDONTWRITEBYTECODE: "1" },
-        timeout: 120_000,
-      });
-      expect(run.stdout).toMatch(/PASSED tests\/test_gateway\.py::test_the_gateway_accepts_a_request/);
-      expect(run.stdout).toMatch(/\d+ passed/);
-      expect(run.exitCode, run.stdout).toBe(0);
-    },
-    150_000,
-  );
-
-  it.skipIf(!findGcloud())(
-    "gcloud parses every command that sets up or deploys the gateway",
-    async () => {
-      const calls = (await gcloudCallsIn(dir)).filter((c) => c.argv.some((w) => /ai-gateway/.test(w)));
-      // Its deploy, the URL lookup, its invoker grant, its account: more than a couple.
-      expect(calls.length).toBeGreaterThan(3);
-      expect((await checkGcloud(calls)).findings).toEqual([]);
-    },
-    300_000,
   );
 });

@@ -1,6 +1,7 @@
 // Runs the generated pytest suite with the system Python and Debian's packages (pydantic 1.10,
 // SQLAlchemy 1.4, FastAPI 0.92, httpx, pytest), the way CI does, for the example and for
 // variants: no llm section, a design that planned the worker itself, hostile-but-valid prose.
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -10,6 +11,9 @@ import { llmopsPhase } from "../../../src/phases/llmops/index.js";
 import type { PhaseInput } from "../../../src/contracts/phase.js";
 import type { Artifact } from "../../../src/write/plan.js";
 import { withProvenance } from "../../../src/write/provenance.js";
+import { corpusWithLlm } from "../../helpers/llm-inventory.js";
+import { renderOffline } from "../../helpers/offline-output.js";
+import { ROOT } from "../../helpers/phase-input.js";
 import {
   deploymentWithAiWorker,
   hostileResult,
@@ -75,7 +79,9 @@ const BATCH = path.join(import.meta.dirname, "pytest-batch.py");
  * environment, sys.path and the suite's own modules reset between suites): the interpreter start
  * and the imports of FastAPI, SQLAlchemy, pydantic, httpx and pytest once instead of six times.
  */
-async function runSuites(dirs: string[]): Promise<SuiteRun[]> {
+async function runSuites(suites: Array<{ dir: string; options?: string[] }>): Promise<SuiteRun[]> {
+  // A folder alone, or [folder, ...pytest options] (pytest-batch.py's arguments).
+  const dirs = suites.map(({ dir, options }) => (options?.length ? JSON.stringify([dir, ...options]) : dir));
   const results = path.join(await mkdtemp(path.join(os.tmpdir(), "llmops-pytest-results-")), "results.jsonl");
   try {
     // PYTHONDONTWRITEBYTECODE and pytest's -p no:cacheprovider: leave nothing behind.
@@ -100,8 +106,8 @@ async function runSuites(dirs: string[]): Promise<SuiteRun[]> {
 
 type Mutate = (r: ReturnType<typeof llmopsPhase.offline>) => ReturnType<typeof llmopsPhase.offline>;
 
-/** One generated file set, written as the writer would (root), and its worker folder. */
-type Suite = { root: string; worker: string };
+/** One generated file set, written as the writer would (root), its worker folder, pytest options. */
+type Suite = { root: string; worker: string; options?: string[] };
 
 async function suiteDir(input: PhaseInput, mutate: Mutate = (r) => r): Promise<Suite> {
   const result = llmopsPhase.resultSchema.parse(mutate(llmopsPhase.offline(input)));
@@ -128,7 +134,24 @@ async function sabotagedDir(): Promise<Suite> {
   return { root, worker: path.join(root, "services/ai-worker") };
 }
 
-const CASES: Array<[string, () => Promise<Suite>]> = [
+/**
+ * A corpus app that cannot mount a FastAPI router, given an llm section: its worker folder also
+ * holds the private AI gateway and its tests (test/phases/llmops/gateway-corpus.test.ts asserts on
+ * what every phase plans for it). `-rA` lists every passed test by name.
+ */
+const GATEWAY_APP = "maybe";
+async function gatewayDir(): Promise<Suite> {
+  const { file, repo, dispose } = corpusWithLlm(GATEWAY_APP);
+  try {
+    const { artifacts } = await renderOffline(file, repo);
+    const root = await writeArtifacts(artifacts);
+    return { root, worker: path.join(root, "services/ai-worker"), options: ["-rA"] };
+  } finally {
+    dispose();
+  }
+}
+
+const CASES: Array<readonly [string, () => Promise<Suite>]> = [
   [
     "the example (llm: summarise uploaded contracts, 5-15 s, vertex-ai)",
     () => suiteDir(phaseInput(seedInventory(), seedDeployment())),
@@ -141,6 +164,9 @@ const CASES: Array<[string, () => Promise<Suite>]> = [
   ["no design result at all", () => suiteDir(phaseInput(seedInventory()))],
   ["hostile-but-valid prose", () => suiteDir(phaseInput(seedInventory(), seedDeployment()), hostileResult)],
   ["a broken worker", sabotagedDir],
+  ...(existsSync(path.join(ROOT, "test/fixtures/real", GATEWAY_APP))
+    ? ([["the Rails corpus app with an llm section (its AI gateway's tests)", gatewayDir]] as const)
+    : []),
 ];
 
 /** Every case's suite, run once for the tests below (each test asserts on its own case). */
@@ -149,7 +175,7 @@ const suiteRun = (name: string): Promise<SuiteRun> =>
   (runs ??= (async () => {
     const suites = await Promise.all(CASES.map(([, make]) => make()));
     try {
-      const results = await runSuites(suites.map((s) => s.worker));
+      const results = await runSuites(suites.map((s) => ({ dir: s.worker, options: s.options })));
       return new Map(CASES.map(([caseName], i) => [caseName, results[i]!]));
     } finally {
       await Promise.all(suites.map((s) => rm(s.root, { recursive: true, force: true })));
@@ -169,6 +195,16 @@ describe.skipIf(!!missing)("generated pytest suite under Debian's Python package
     expect(run.stdout).toMatch(/\d+ passed/);
     expect(run.exitCode).toBe(0);
   });
+
+  it.skipIf(!CASES.some(([name]) => name.includes("AI gateway")))(
+    "passes for the Rails corpus app with an llm section, its AI gateway's tests included",
+    async () => {
+      const run = await suiteRun("the Rails corpus app with an llm section (its AI gateway's tests)");
+      expect(run.stdout).toMatch(/PASSED tests\/test_gateway\.py::test_the_gateway_accepts_a_request/);
+      expect(run.stdout).toMatch(/\d+ passed/);
+      expect(run.exitCode, run.stdout).toBe(0);
+    },
+  );
 
   it("really runs the tests: a broken worker makes the suite fail", async () => {
     const run = await suiteRun("a broken worker");

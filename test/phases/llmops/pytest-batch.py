@@ -2,8 +2,11 @@
 
 Usage: python3 pytest-batch.py RESULTS_FILE DIR...   (each DIR holds a `tests` folder)
 
-For each DIR: chdir into it and run pytest.main(["-q", "-p", "no:cacheprovider", "tests"]) (what
-`python3 -m pytest -q -p no:cacheprovider tests` runs there) with fds 1 and 2 sent to temp files;
+A DIR argument may also be a JSON array: the folder, then more pytest options for that suite
+(["/tmp/x/services/ai-worker", "-rA"]).
+
+For each DIR: chdir into it and run pytest.main(["-q", "-p", "no:cacheprovider", OPTIONS..., "tests"])
+(what `python3 -m pytest -q -p no:cacheprovider tests` runs there) with fds 1 and 2 sent to temp files;
 then put back what a suite could change for the next one: the environment, sys.path, and every
 module loaded from DIR (the next suite has modules of the same names: models, ai_worker,
 conftest...). One JSON line per DIR goes to RESULTS_FILE: {"exit": N, "stdout": "...",
@@ -29,7 +32,7 @@ def forget_modules_under(folder):
             del sys.modules[name]
 
 
-def run_suite(folder):
+def run_suite(folder, options):
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
@@ -39,7 +42,7 @@ def run_suite(folder):
         os.dup2(err.fileno(), 2)
         try:
             os.chdir(folder)
-            code = int(pytest.main(["-q", "-p", "no:cacheprovider", "tests"]))
+            code = int(pytest.main(["-q", "-p", "no:cacheprovider", *options, "tests"]))
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -57,7 +60,8 @@ def run_suite(folder):
 
 
 with open(results_file, "w", encoding="utf-8") as results:
-    for folder in dirs:
-        code, stdout, stderr = run_suite(folder)
+    for arg in dirs:
+        folder, *options = json.loads(arg) if arg.startswith("[") else [arg]
+        code, stdout, stderr = run_suite(folder, options)
         results.write(json.dumps({"exit": code, "stdout": stdout, "stderr": stderr}) + "\n")
         results.flush()
