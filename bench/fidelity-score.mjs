@@ -35,7 +35,7 @@ function differences(want, got) {
     if (!ok) out.push(`${key}: ${JSON.stringify(want[key])} ≠ ${JSON.stringify(shown ?? null)}`);
   };
   check("role", got.role === want.role);
-  for (const key of ["runtime", "framework", "schedule"])
+  for (const key of ["runtime", "framework", "schedule", "sessionStore", "cacheStore"])
     if (want[key] !== undefined) check(key, got[key] === want[key]);
   if (want.longRunning !== undefined) check("longRunning", got.longRunning === want.longRunning);
   if (want.ports !== undefined) check("ports", sameSet(portsOf(got.listen), want.ports), portsOf(got.listen));

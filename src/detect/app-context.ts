@@ -63,7 +63,7 @@ const LOCKFILES: [RegExp, Ecosystem, string][] = [
   [/^(build\.gradle(\.kts)?|gradlew)$/, "java", "gradle"],
 ];
 const CONFIG_TEXT =
-  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|production\.rb|cable\.yml|storage\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting|database|filesystems)\.php|config\/database\.yml|app\.ini|db-config\.json)$/;
+  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|production\.rb|session_store\.rb|cable\.yml|storage\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting|database|filesystems)\.php|config\/database\.yml|app\.ini|db-config\.json)$/;
 
 export function emptyContext(): AppContext {
   return {
@@ -115,7 +115,9 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
       for (const m of text.matchAll(/^\s*(?:require\s+)?([a-z0-9.-]+\.[a-z]+\/[\w./-]+)\s+v\d/gm))
         context.packages.go.add(m[1]!);
     } else if (atRoot && (base === "pom.xml" || /^build\.gradle(\.kts)?$/.test(base))) {
-      for (const m of ((await read(file)) ?? "").matchAll(/(spring-boot[\w-]*|quarkus[\w-]*|micronaut[\w-]*)/g))
+      for (const m of ((await read(file)) ?? "").matchAll(
+        /(spring-boot[\w-]*|spring-session[\w-]*|quarkus[\w-]*|micronaut[\w-]*)/g,
+      ))
         context.packages.java.add(m[1]!);
     } else if (atRoot && isEnvFile(base)) {
       const text = (await read(file)) ?? "";

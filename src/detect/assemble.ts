@@ -14,6 +14,7 @@ import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage } from "./storage.js";
 import { deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
+import { detectCacheStore } from "./cache-store.js";
 import { detectSessionStore } from "./session-store.js";
 import { absolutePaths } from "../image/app-root.js";
 import type { DetectedFacts, DetectedService, Evidence, ServiceFinding } from "./types.js";
@@ -109,6 +110,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     }
   }
   addSessionStore(merged, app, env, evidence);
+  addCacheStore(merged, app, env, evidence);
   const db = merged.find((s) => s.role === "database" && DATA_ENGINES.has(s.software));
   const engine = db?.software ?? engineFromEnv(env) ?? (hostRead ? undefined : input.deps.database);
   const sqlite = detectSqlite(env, app, engine, input.appPath);
@@ -137,7 +139,14 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   return { services: merged, ...(database ? { database } : {}), storage };
 }
 
-const SESSION_RUNTIME = { laravel: "php", django: "python", express: "node" } as const;
+const SESSION_RUNTIME = {
+  laravel: "php",
+  django: "python",
+  express: "node",
+  rails: "ruby",
+  flask: "python",
+  spring: "java",
+} as const;
 
 /** The web processes of the framework's runtime keep sessions where its settings say. */
 function addSessionStore(
@@ -154,6 +163,30 @@ function addSessionStore(
     evidence.push({
       file: found.source,
       found: `${found.framework} sessions: ${found.store} (${web.map((s) => s.name).join(", ")})`,
+    });
+}
+
+const CACHE_RUNTIME = { laravel: "php", rails: "ruby", django: "python" } as const;
+
+/**
+ * Laravel's and Rails' processes all share the cache (the web's rate limits, the workers' unique
+ * jobs and locks, the scheduler's overlap guard); django-ratelimit counts in the web processes only.
+ */
+function addCacheStore(
+  services: DetectedService[],
+  app: AppContext,
+  env: Record<string, string>,
+  evidence: Evidence[],
+): void {
+  const found = detectCacheStore(app, env);
+  if (!found) return;
+  const roles = found.framework === "django" ? new Set(["web"]) : APP_ROLES;
+  const users = services.filter((s) => roles.has(s.role) && s.runtime === CACHE_RUNTIME[found.framework]);
+  for (const s of users) s.cacheStore = found.store;
+  if (users.length)
+    evidence.push({
+      file: found.source,
+      found: `${found.framework} cache: ${found.store}, holding ${found.reliedOn} (${users.map((s) => s.name).join(", ")})`,
     });
 }
 

@@ -108,6 +108,7 @@ export function mergeServices(
       same.proxiesToPorts = [...new Set([...(same.proxiesToPorts ?? []), ...finding.proxiesToPorts])];
     same.urlPath ??= finding.urlPath;
     same.sessionStore ??= finding.sessionStore;
+    same.cacheStore ??= finding.cacheStore;
     // Two sites of one nginx: uploads go to the one that takes the most.
     const bodyLimit = largerLimit(same.maxRequestBodyMiB, finding.maxRequestBodyMiB);
     if (bodyLimit !== undefined) same.maxRequestBodyMiB = bodyLimit;

@@ -6,14 +6,10 @@
 // a framework's session left at an unknown setting gets no fact.
 import { hasPackage, type AppContext } from "./app-context.js";
 import type { SessionStore } from "../inventory/schema.js";
+import type { SessionFinding } from "./session-finding.js";
+import { flaskSession, railsSession, springSession } from "./session-store-more.js";
 
-export interface SessionFinding {
-  store: SessionStore;
-  /** The framework whose setting it is (laravel, django, express): the runtime of its web processes. */
-  framework: "laravel" | "django" | "express";
-  /** Where it was read: the env variable or the settings file. */
-  source: string;
-}
+export type { SessionFinding };
 
 const LARAVEL_DRIVERS: Record<string, SessionStore> = {
   file: "file",
@@ -121,5 +117,12 @@ function expressSession(app: AppContext): SessionFinding | undefined {
 }
 
 export function detectSessionStore(app: AppContext, env: Record<string, string>): SessionFinding | undefined {
-  return laravelSession(app, env) ?? djangoSession(app) ?? expressSession(app);
+  return (
+    laravelSession(app, env) ??
+    djangoSession(app) ??
+    expressSession(app) ??
+    railsSession(app, env) ??
+    flaskSession(app, env) ??
+    springSession(app)
+  );
 }

@@ -20,7 +20,7 @@ const envSays = (env: Record<string, string>, key: RegExp, value: RegExp) =>
  * A setting that applies: `if ENV["CACHE_REDIS_URL"].present?` (Ruby) or `if os.getenv("X"):`
  * (Python) just above it makes it depend on a variable the deployment does not set.
  */
-function unconditional(text: string, pattern: RegExp, env: Record<string, string>): boolean {
+export function unconditional(text: string, pattern: RegExp, env: Record<string, string>): boolean {
   for (const m of text.matchAll(pattern)) {
     const before = text.slice(0, m.index).split("\n").slice(-3).join("\n");
     const guard =

@@ -1,7 +1,15 @@
 // What `init` can learn about a repository without asking: plain data, no UI. Every fact keeps
 // the file it came from, so the wizard can say "from deploy/systemd/api.service" and a person
 // can judge the guess.
-import type { Protocol, Runtime, ServiceRole, SessionStore, Storage, StoreUse } from "../inventory/schema.js";
+import type {
+  CacheStore,
+  Protocol,
+  Runtime,
+  ServiceRole,
+  SessionStore,
+  Storage,
+  StoreUse,
+} from "../inventory/schema.js";
 import type { PhpIni } from "../inventory/php-limits.js";
 import type { CommandFacts } from "./command.js";
 
@@ -36,6 +44,8 @@ export interface ServiceAnswer {
   phpIni?: PhpIni;
   /** Where the web app keeps sessions, from its settings (detect/session-store.ts). */
   sessionStore?: SessionStore;
+  /** Where the app's shared-state cache lives, from its settings (detect/cache-store.ts). */
+  cacheStore?: CacheStore;
 }
 
 export interface HostFacts {

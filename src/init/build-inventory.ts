@@ -86,6 +86,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.urlPath ? { urlPath: s.urlPath } : {}),
     ...(s.phpIni ? { phpIni: s.phpIni } : {}),
     ...(s.sessionStore ? { sessionStore: s.sessionStore } : {}),
+    ...(s.cacheStore ? { cacheStore: s.cacheStore } : {}),
   };
 }
 

@@ -33,6 +33,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "urlPath",
     "phpIni",
     "sessionStore",
+    "cacheStore",
   ]),
   "data[]": new Set(["engine", "version", "sizeGiB", "backups"]),
 };

@@ -51,6 +51,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     urlPath: s.urlPath,
     phpIni: s.phpIni,
     sessionStore: s.sessionStore,
+    cacheStore: s.cacheStore,
   };
   return {
     name,

@@ -30,6 +30,11 @@ export type SessionStore = (typeof SESSION_STORES)[number];
 /** Stores that live inside one instance: lost or unseen when another instance serves the user. */
 export const PER_INSTANCE_STORES: ReadonlySet<SessionStore> = new Set(["file", "memory", "cache-local"]);
 
+/** Where an app's cache lives (detect/cache-store.ts): file and memory are each instance's own. */
+export const CACHE_STORES = ["file", "memory", "database", "redis", "memcached", "dynamodb"] as const;
+export type CacheStore = (typeof CACHE_STORES)[number];
+export const PER_INSTANCE_CACHES: ReadonlySet<CacheStore> = new Set(["file", "memory"]);
+
 export const SERVICE_ROLES = [
   "reverse-proxy",
   "web",
@@ -139,6 +144,12 @@ export const serviceSchema = z.looseObject({
    * cache-local stay in one instance: on Cloud Run's several instances users are logged out at random.
    */
   sessionStore: z.enum(SESSION_STORES).optional(),
+  /**
+   * App processes: where the cache lives that the app relies on being one for every process (rate
+   * limits, locks, a scheduler's overlap guard, unique jobs), as its settings say. Only claimed where
+   * the framework or a package keeps such state in it. file and memory stay in one instance.
+   */
+  cacheStore: z.enum(CACHE_STORES).optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
 

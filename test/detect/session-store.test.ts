@@ -6,8 +6,13 @@ import { emptyContext } from "../../src/detect/app-context.js";
 import { detectSessionStore } from "../../src/detect/session-store.js";
 import { PER_INSTANCE_STORES } from "../../src/inventory/schema.js";
 
-function app(packages: { php?: string[]; python?: string[]; node?: string[] }, configs: Record<string, string> = {}) {
+function app(
+  packages: { php?: string[]; python?: string[]; node?: string[]; ruby?: string[]; java?: string[] },
+  configs: Record<string, string> = {},
+) {
   const context = emptyContext();
+  for (const name of packages.ruby ?? []) context.packages.ruby.add(name);
+  for (const name of packages.java ?? []) context.packages.java.add(name);
   for (const name of packages.php ?? []) context.packages.php.add(name);
   for (const name of packages.python ?? []) context.packages.python.add(name);
   for (const name of packages.node ?? []) context.packages.node.add(name);
@@ -90,6 +95,107 @@ describe("Express: express-session's MemoryStore unless a store package is there
   it("a store package this table does not know, or no express-session: no fact", () => {
     expect(detectSessionStore(app({ node: ["express", "express-session", "connect-foo-store"] }), {})).toBeUndefined();
     expect(detectSessionStore(app({ node: ["express", "cookie-session"] }), {})).toBeUndefined();
+  });
+});
+
+describe("Rails: config.session_store, :cache_store judged by the cache it sits on", () => {
+  const rails = (session: string, production = "config.log_level = :info") =>
+    app(
+      { ruby: ["rails"] },
+      {
+        "config/environments/production.rb": production,
+        "config/initializers/session_store.rb": session,
+      },
+    );
+  it.each([
+    [
+      "cache_store on Rails' default file cache",
+      "Rails.application.config.session_store :cache_store",
+      undefined,
+      "cache-local",
+    ],
+    [
+      "cache_store on a Redis cache",
+      "Rails.application.config.session_store :cache_store, key: '_app_session'",
+      "config.cache_store = :redis_cache_store, { url: ENV['REDIS_URL'] }",
+      "redis",
+    ],
+    [
+      "the cookie store (Mastodon's)",
+      "Rails.application.config.session_store :cookie_store, key: '_mastodon_session'",
+      undefined,
+      "cookie",
+    ],
+    [
+      "activerecord-session_store",
+      "Rails.application.config.session_store :active_record_store",
+      undefined,
+      "database",
+    ],
+    ["redis-session-store", "Rails.application.config.session_store :redis_session_store", undefined, "redis"],
+  ])("%s", (_name, session, production, store) => {
+    expect(detectSessionStore(rails(session, production), {})).toEqual({
+      store,
+      framework: "rails",
+      source: "config/initializers/session_store.rb",
+    });
+  });
+
+  it("no session_store line is Rails' cookie store: no fact needed", () => {
+    expect(detectSessionStore(rails("# nothing"), {})).toBeUndefined();
+  });
+});
+
+describe("Flask-Session: SESSION_TYPE", () => {
+  const flask = (config: string, python = ["flask", "flask-session"]) => app({ python }, { "app/config.py": config });
+  it.each([
+    ['SESSION_TYPE = "filesystem"', "file"],
+    ['app.config["SESSION_TYPE"] = "filesystem"', "file"],
+    ['SESSION_TYPE = "cachelib"\nSESSION_CACHELIB = FileSystemCache("/tmp/sessions")', "file"],
+    ['SESSION_TYPE = os.environ.get("SESSION_TYPE", "redis")', "redis"],
+    ["SESSION_TYPE = 'sqlalchemy'", "database"],
+  ])("%s", (config, store) => {
+    expect(detectSessionStore(flask(config), {})).toEqual({
+      store,
+      framework: "flask",
+      source: "app/config.py",
+    });
+  });
+
+  it("the env decides where the config reads it; Flask without Flask-Session is a signed cookie", () => {
+    expect(
+      detectSessionStore(flask('SESSION_TYPE = os.environ.get("SESSION_TYPE", "redis")'), {
+        SESSION_TYPE: "filesystem",
+      }),
+    ).toMatchObject({ store: "file" });
+    expect(detectSessionStore(flask('SESSION_TYPE = "filesystem"', ["flask"]), {})).toBeUndefined();
+  });
+});
+
+describe("Spring Boot: Spring Security's form login without Spring Session", () => {
+  const spring = (...java: string[]) => app({ java: ["spring-boot-starter-web", ...java] });
+  it("security with server-rendered pages and no spring-session-*: the container's in-memory HttpSession", () => {
+    expect(
+      detectSessionStore(spring("spring-boot-starter-security", "spring-boot-starter-thymeleaf"), {}),
+    ).toMatchObject({
+      store: "memory",
+      framework: "spring",
+    });
+  });
+
+  it.each([
+    ["no Spring Security (Spring PetClinic)", ["spring-boot-starter-thymeleaf"]],
+    [
+      "Spring Session on Redis",
+      ["spring-boot-starter-security", "spring-boot-starter-thymeleaf", "spring-session-data-redis"],
+    ],
+    ["Spring Session JDBC", ["spring-boot-starter-security", "spring-boot-starter-thymeleaf", "spring-session-jdbc"]],
+    [
+      "a token API (resource server, no pages)",
+      ["spring-boot-starter-security", "spring-boot-starter-oauth2-resource-server"],
+    ],
+  ])("%s: no fact", (_name, java) => {
+    expect(detectSessionStore(spring(...java), {})).toBeUndefined();
   });
 });
 

@@ -5,6 +5,7 @@ import { cite, evidenceOf, standIn } from "./assumptions.js";
 import { isAssumed } from "../../inventory/assumed.js";
 import { largeUploads } from "./rules-uploads.js";
 import { perInstanceSessionsRisk } from "./rules-sessions.js";
+import { perInstanceCacheRisk } from "./rules-caches.js";
 
 const names = (list: { name: string }[]) => list.map((s) => s.name);
 
@@ -205,4 +206,5 @@ export const MORE_RULES: AuditRule[] = [
   smallTeamToil,
   largeUploads,
   perInstanceSessionsRisk,
+  perInstanceCacheRisk,
 ];

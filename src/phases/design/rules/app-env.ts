@@ -18,6 +18,7 @@ import type { Draft, EnvPlan } from "./draft.js";
 import { proxyTrust } from "./proxy-trust.js";
 import { isSpringBoot } from "./proxy-trust-frameworks.js";
 import { sessionFix } from "./session-fix.js";
+import { cacheFix } from "./cache-fix.js";
 
 /** Set by Cloud Run itself: a service may not set them. */
 const RESERVED =
@@ -101,6 +102,9 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
   // Sessions kept inside one instance move to a store every instance shares (session-fix.ts).
   const sessions = service ? sessionFix(d, service, target, repo) : undefined;
   for (const [name, v] of Object.entries(sessions?.set ?? {})) set[name] = v;
+  // So does a cache that holds rate limits and locks, on every target of the app (cache-fix.ts).
+  const cache = service ? cacheFix(d, service, target, repo) : undefined;
+  for (const [name, v] of Object.entries(cache?.set ?? {})) set[name] = v;
   for (const [name, v] of Object.entries(set)) if (!ENV_VALUE.test(v.value)) delete set[name];
   return {
     set,
@@ -109,7 +113,12 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
     carried: [],
     plain: [],
     stored: dbEnv?.stored ?? [],
-    changes: [...(dbEnv?.changes ?? []), ...(trust?.changes ?? []), ...(sessions?.changes ?? [])],
+    changes: [
+      ...(dbEnv?.changes ?? []),
+      ...(trust?.changes ?? []),
+      ...(sessions?.changes ?? []),
+      ...(cache?.changes ?? []),
+    ],
     ...(dbEnv?.privateHost ? { privateHost: dbEnv.privateHost } : {}),
   };
 }

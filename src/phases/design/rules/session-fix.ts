@@ -9,6 +9,7 @@ import { isAppApi, type DeployTarget } from "../../../contracts/deployment.js";
 import { PER_INSTANCE_STORES, type Service } from "../../../inventory/schema.js";
 import type { AppRepo } from "../../../image/repo.js";
 import type { Draft, EnvPlan } from "./draft.js";
+import { redisHomeFor } from "./store-homes.js";
 
 export interface SessionFix {
   set: EnvPlan["set"];
@@ -19,10 +20,8 @@ const AFFINITY =
   "Session affinity would only lower the odds (best effort: a stopped or full instance sends the user elsewhere).";
 
 /** The Memorystore for Redis this process already reaches (its dependsOn, or a REDIS_* setting). */
-function sharedRedis(d: Draft, s: Service): string | undefined {
-  const redis = d.stores.filter((h) => h.home === "memorystore-redis");
-  const mine = redis.find((h) => s.dependsOn.includes(h.service.name));
-  return (mine ?? (s.env.some((n) => /REDIS/i.test(n)) ? redis[0] : undefined))?.service.name;
+export function sharedRedis(d: Draft, s: Service): string | undefined {
+  return redisHomeFor(d.stores, s)?.service.name;
 }
 
 function laravel(s: Service, redis: string | undefined, sql: boolean): SessionFix {
@@ -84,13 +83,58 @@ function withEnvRead(fix: SessionFix, s: Service, repo: AppRepo | undefined): Se
   };
 }
 
+/** Rails: the session store is code (config/initializers/session_store.rb). */
+function rails(s: Service, redis: string | undefined): SessionFix {
+  const store = redis
+    ? `\`:cache_store\` on a Redis cache (\`config.cache_store = :redis_cache_store, { url: ENV["REDIS_URL"] }\` in config/environments/production.rb, the URL of Memorystore, ${redis}), or redis-session-store`
+    : "`:cookie_store` (Rails' default: the session lives in an encrypted cookie; keep secret_key_base the same on every instance), or activerecord-session_store on Cloud SQL";
+  return {
+    set: {},
+    changes: [
+      `${s.name} keeps sessions in a cache local to each server (\`session_store :cache_store\` on a file or memory cache), which each Cloud Run instance has on its own: in config/initializers/session_store.rb use ${store}. ${AFFINITY}`,
+    ],
+  };
+}
+
+/** Flask-Session: SESSION_TYPE in the app's config. https://flask-session.readthedocs.io/en/latest/config.html */
+function flask(s: Service, redis: string | undefined, sql: boolean): SessionFix {
+  const type = redis
+    ? `SESSION_TYPE = "redis" with SESSION_REDIS = redis.from_url(<the Redis URL of Memorystore, ${redis}>)`
+    : sql
+      ? 'SESSION_TYPE = "sqlalchemy" with SESSION_SQLALCHEMY set to the app\'s Flask-SQLAlchemy db (a sessions table in Cloud SQL)'
+      : "no Flask-Session at all (Flask's own session is a signed cookie; keep SECRET_KEY the same on every instance)";
+  return {
+    set: {},
+    changes: [
+      `${s.name} keeps Flask-Session's sessions in files on the server's disk, which each Cloud Run instance has on its own: set ${type}. ${AFFINITY}`,
+    ],
+  };
+}
+
+/** Spring Boot: Spring Session replaces the container's in-memory HttpSession with one module. */
+function spring(s: Service, redis: string | undefined, sql: boolean): SessionFix {
+  const module = redis
+    ? `spring-session-data-redis (with spring-boot-starter-data-redis; spring.data.redis.host/port from Memorystore, ${redis})`
+    : sql
+      ? "spring-session-jdbc (spring.session.jdbc.initialize-schema=always creates SPRING_SESSION in Cloud SQL on first start)"
+      : "spring-session-data-redis on a Memorystore instance, or spring-session-jdbc on a database";
+  return {
+    set: {},
+    changes: [
+      `${s.name} keeps logged-in users in the servlet container's in-memory HttpSession (Spring Security's form login), which each Cloud Run instance has on its own: add ${module} to the build; Spring Boot then stores every HttpSession there with no code change (https://docs.spring.io/spring-session/reference/guides/boot-redis.html). ${AFFINITY}`,
+    ],
+  };
+}
+
 /** The session store fix for one app target, by the runtime whose framework's setting was read. */
 export function sessionFix(d: Draft, s: Service, target: DeployTarget, repo?: AppRepo): SessionFix | undefined {
   if (!isAppApi(target) || !s.sessionStore || !PER_INSTANCE_STORES.has(s.sessionStore)) return undefined;
   const redis = sharedRedis(d, s);
   const sql = Boolean(target.cloudSqlInstance);
   if (s.runtime === "php") return withEnvRead(laravel(s, redis, sql), s, repo);
-  if (s.runtime === "python") return django(s, redis, sql);
+  if (s.runtime === "python") return s.framework === "flask" ? flask(s, redis, sql) : django(s, redis, sql);
   if (s.runtime === "node") return express(s, redis, sql ? d.database?.engine : undefined);
+  if (s.runtime === "ruby") return rails(s, redis);
+  if (s.runtime === "java") return spring(s, redis, sql);
   return undefined;
 }

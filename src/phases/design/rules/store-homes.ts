@@ -2,7 +2,13 @@
 // (Channels, ActionCable, socket.io adapters, Mastodon's streaming API) and a result store at once:
 // it keeps a home on Memorystore as long as one of those uses stays. Only a broker whose every
 // consumer moved to Cloud Tasks disappears into Cloud Tasks.
-import type { Inventory, Service, StoreUse } from "../../../inventory/schema.js";
+import {
+  PER_INSTANCE_CACHES,
+  PER_INSTANCE_STORES,
+  type Inventory,
+  type Service,
+  type StoreUse,
+} from "../../../inventory/schema.js";
 import type { ProcessPlan } from "./processes.js";
 import { QUEUE_LABEL } from "../../../contracts/queue-systems.js";
 
@@ -41,7 +47,7 @@ function usesOf(s: Service, consumers: ProcessPlan[]): StoreUse[] {
 const LOSSY: readonly StoreUse[] = ["broker", "results", "sessions", "locks"];
 
 export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[] {
-  return inv.services.filter(isSharedStore).map((s): StoreHome => {
+  const homes = inv.services.filter(isSharedStore).map((s): StoreHome => {
     const consumers = plans.filter((p) => p.queue !== undefined && p.service.dependsOn.includes(s.name));
     const uses = usesOf(s, consumers);
     const tier = uses.some((u) => LOSSY.includes(u)) ? "STANDARD_HA" : "BASIC";
@@ -71,6 +77,46 @@ export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[
     }
     return { service: s, uses, home: "none", consumers, tier };
   });
+  withMovedState(inv, homes);
+  return homes;
+}
+
+/** The Memorystore for Redis a process reaches: the one it depends on, else the first when it has a REDIS_* setting. */
+export function redisHomeFor(homes: readonly StoreHome[], s: Service): StoreHome | undefined {
+  const redis = homes.filter((h) => h.home === "memorystore-redis");
+  return (
+    redis.find((h) => s.dependsOn.includes(h.service.name)) ??
+    (s.env.some((n) => /REDIS/i.test(n)) ? redis[0] : undefined)
+  );
+}
+
+/**
+ * What the design moves onto the process's Redis from inside one instance (session-fix.ts,
+ * cache-fix.ts): sessions (every framework's fix but Django's, whose cached_db keeps them in the
+ * database), Laravel's cache with its locks, and a Rails or Django cache (rate-limit counters, which
+ * a flush only resets).
+ */
+export function movedState(s: Service): StoreUse[] {
+  const uses: StoreUse[] = [];
+  const django = s.runtime === "python" && s.framework !== "flask";
+  if (s.role === "web" && s.sessionStore && PER_INSTANCE_STORES.has(s.sessionStore) && !django) uses.push("sessions");
+  if (s.cacheStore && PER_INSTANCE_CACHES.has(s.cacheStore)) uses.push(s.runtime === "php" ? "locks" : "cache");
+  return uses;
+}
+
+/**
+ * Sessions and locks moved onto a Redis make it Standard tier: a Basic instance's maintenance or
+ * restart empties it (https://cloud.google.com/memorystore/docs/redis/redis-tiers), which logs every
+ * user out and drops every lock (a scheduled task then runs twice).
+ */
+function withMovedState(inv: Inventory, homes: StoreHome[]): void {
+  for (const s of inv.services) {
+    const moved = movedState(s);
+    const home = moved.length ? redisHomeFor(homes, s) : undefined;
+    if (!home) continue;
+    for (const u of moved) if (!home.uses.includes(u)) home.uses.push(u);
+    if (moved.some((u) => LOSSY.includes(u))) home.tier = "STANDARD_HA";
+  }
 }
 
 const USE_TEXT: Record<StoreUse, string> = {
