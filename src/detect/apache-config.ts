@@ -221,3 +221,36 @@ export async function readApacheConfig(
   }
   return config;
 }
+
+/**
+ * Modules compiled into Debian's and RHEL's httpd rather than loaded (`httpd -l`): `<IfModule>`
+ * holds for them with no LoadModule line.
+ */
+const STATIC_MODULES = ["core", "so", "http_core", "watchdog", "unixd", "version", "log_config", "logio"];
+
+/**
+ * The modules the configuration loads, by both names `<IfModule>` takes
+ * (https://httpd.apache.org/docs/2.4/mod/core.html#ifmodule): the identifier (`ssl_module`) and
+ * the source file (`mod_ssl.c`). Undefined when no LoadModule line was read (a host copy without
+ * the module files): nothing is then known either way.
+ */
+export function loadedModules(config: ApacheConfig): Set<string> | undefined {
+  const ids = config.directives.filter((d) => d.name === "loadmodule").map((d) => d.args[0] ?? "");
+  if (!ids.length) return undefined;
+  const loaded = new Set<string>();
+  for (const id of [...ids, ...STATIC_MODULES.map((m) => `${m}_module`)]) {
+    loaded.add(id.toLowerCase());
+    loaded.add(`mod_${id.toLowerCase().replace(/_module$/, "")}.c`);
+  }
+  return loaded;
+}
+
+/** Whether a directive's `<IfModule>` sections all hold for the modules loaded (each holds when that is not known). */
+export function modulesHold(directive: ApacheDirective, loaded: Set<string> | undefined): boolean {
+  return directive.sections.every((s) => {
+    if (s.name !== "ifmodule" || !loaded) return true;
+    const arg = (s.args[0] ?? "").toLowerCase();
+    const negated = arg.startsWith("!");
+    return loaded.has(negated ? arg.slice(1) : arg) !== negated;
+  });
+}

@@ -12,7 +12,8 @@ import path from "node:path";
 import { readdir } from "node:fs/promises";
 import { addressesOverlap } from "../inventory/cross-checks.js";
 import { largerLimit } from "./body-limit.js";
-import { readApacheConfig } from "./apache-config.js";
+import { loadedModules, modulesHold, readApacheConfig } from "./apache-config.js";
+import { fpmHandlers, fpmServices, serverWide, type FpmHandler } from "./apache-fpm.js";
 import { appRootOf, listenAddress, parseApacheSite } from "./apache-site.js";
 import { APACHE_MODULE_DIRS, readHostFile, statInRoot, type Listener } from "./host.js";
 import { uniqueName } from "./merge.js";
@@ -102,6 +103,14 @@ async function urlPathNotice(hostRoot: string, served: ServedApp): Promise<strin
   return `Apache serves the PHP app in ${served.app} under ${served.url} (${served.site}${served.line ? `:${served.line}` : ""}), and Cloud Run serves a service at /: keep ${served.url} with a load balancer path rule that sends ${served.url}/* to the service unchanged (the image's DocumentRoot must then answer under ${served.url} too), or serve the app at / of its own host name.${setting}`;
 }
 
+/** Whether a site's folders hold a PHP app (not a distribution package's /usr/share folder). */
+async function servesPhpApp(hostRoot: string, folders: { root: string }[]): Promise<boolean> {
+  for (const { root } of folders)
+    if (!PACKAGED.test(root) && ((await isPhpApp(hostRoot, root)) || (await isPhpApp(hostRoot, appRootOf(root)))))
+      return true;
+  return false;
+}
+
 /**
  * Apache's sites as services: a PHP app's web process (mod_php loaded and no php-fpm serving PHP),
  * or a reverse proxy for the sites that forward to a port. Nothing without Apache on the host.
@@ -116,12 +125,16 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
   const name = unit?.systemdUnit?.replace(/(@[^.]*)?\.service$/, "") ?? processName!;
   const command =
     unit?.command ?? (name === "httpd" ? "/usr/sbin/httpd -DFOREGROUND" : "/usr/sbin/apache2ctl -D FOREGROUND");
-  // PHP-FPM beside Apache (RHEL's default: conf.d/php.conf hands .php to php-fpm): FPM is the web process.
-  const fpm = input.units.some((u) => u.onHost && u.software === "php-fpm");
+  // PHP-FPM beside Apache (RHEL's default: conf.d/php.conf hands .php to php-fpm): FPM is the web
+  // process, and Apache its front when a handler passes PHP to it (apache-fpm.ts).
+  const fpmUnits = input.units.filter((u) => u.onHost && u.software === "php-fpm");
   const loadsPhp = config.directives.some((d) => d.name === "loadmodule" && /^php\d*_module$/.test(d.args[0] ?? ""));
-  const modPhp = !fpm && (loadsPhp || (await hasPhpModule(hostRoot)));
+  const modPhp = !fpmUnits.length && (loadsPhp || (await hasPhpModule(hostRoot)));
+  const handlers = modPhp ? [] : fpmHandlers(config);
+  const loaded = loadedModules(config);
+  // `Listen 443` inside <IfModule ssl_module> binds only with mod_ssl loaded.
   const listens = config.directives
-    .filter((d) => d.name === "listen")
+    .filter((d) => d.name === "listen" && modulesHold(d, loaded))
     .map((d) => listenAddress(d.args[0] ?? ""))
     .filter((l): l is string => l !== undefined);
 
@@ -131,6 +144,8 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
     listen: new Set<string>(),
     sites: [] as string[],
     limit: undefined as ServedApp["limit"],
+    /** The FastCGI handlers of the sites that pass PHP to PHP-FPM. */
+    fcgi: [] as FpmHandler[],
   };
   const packaged: Evidence[] = [];
   for (const file of config.files.filter((f) => !MODULE_FILE.test(f.file))) {
@@ -164,11 +179,18 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
         limit: site.bodyLimit,
       });
     }
-    if (!servesApp && site.proxiesToPorts.length) {
+    // Through PHP-FPM: a site with a handler of its own, or one serving a PHP app under a server-wide handler.
+    const own = handlers.filter((h) => h.directive.file === file.shown && !serverWide(h));
+    const fcgi = [
+      ...own,
+      ...(handlers.some(serverWide) && (await servesPhpApp(hostRoot, folders)) ? handlers.filter(serverWide) : []),
+    ];
+    if (!servesApp && (site.proxiesToPorts.length || fcgi.length)) {
       for (const port of site.proxiesToPorts) proxy.ports.add(port);
       for (const l of site.listen) proxy.listen.add(l);
       proxy.sites.push(file.shown);
       proxy.limit = largerLimit(proxy.limit, site.bodyLimit);
+      for (const h of fcgi) if (!proxy.fcgi.includes(h)) proxy.fcgi.push(h);
     }
   }
   evidence.push(...packaged);
@@ -218,9 +240,18 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
     });
     if (served.url) input.warnings?.push(await urlPathNotice(hostRoot, served));
   }
-  if (proxy.ports.size) {
+  // A handler with no site found to serve a PHP app (the app folder not copied): Apache still hands
+  // PHP to PHP-FPM, on every address it listens on.
+  if (!proxy.fcgi.length && handlers.length) {
+    proxy.fcgi.push(...handlers);
+    for (const l of listens) proxy.listen.add(l);
+    proxy.sites.push(...new Set(handlers.map((h) => h.directive.file)));
+  }
+  if (proxy.ports.size || proxy.fcgi.length) {
     const serviceName = uniqueName(apps.length ? `${name}-proxy` : name, taken);
     const ports = [...proxy.ports].sort((a, b) => a - b);
+    const pools = await fpmServices(hostRoot, fpmUnits, proxy.fcgi);
+    const first = proxy.fcgi[0]?.directive;
     found.push({
       name: serviceName,
       role: "reverse-proxy",
@@ -228,14 +259,26 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
       listen: claim([...proxy.listen].sort()),
       dependsOn: [],
       proxiesToPorts: ports,
+      ...(pools.length ? { proxiesToServices: pools } : {}),
       ...(proxy.limit !== undefined ? { maxRequestBodyMiB: proxy.limit } : {}),
       onHost: true,
-      source: proxy.sites[0]!,
-      ...lineOf(config.files.find((f) => f.shown === proxy.sites[0])!.text, /^\s*ProxyPass/i),
+      ...(first && !ports.length
+        ? { source: first.file, line: first.line }
+        : {
+            source: proxy.sites[0]!,
+            ...lineOf(config.files.find((f) => f.shown === proxy.sites[0])!.text, /^\s*ProxyPass/i),
+          }),
     });
+    const through = [...new Set(proxy.fcgi.map((h) => `${h.target} (${h.directive.file}:${h.directive.line})`))];
+    const parts = [
+      ...(ports.length ? [`proxies to port ${ports.join(", ")}`] : []),
+      ...(through.length
+        ? [`passes PHP to PHP-FPM over FastCGI at ${through.join(", ")}${pools.length ? ` (${pools.join(", ")})` : ""}`]
+        : []),
+    ];
     evidence.push({
       file: proxy.sites.join(", "),
-      found: `reverse-proxy ${serviceName} (Apache), proxies to port ${ports.join(", ")}${apps.length ? ": the same Apache also serves PHP, so its proxy sites are a service of their own" : ""}`,
+      found: `reverse-proxy ${serviceName} (Apache), ${parts.join("; ")}${apps.length ? ": the same Apache also serves PHP, so its proxy sites are a service of their own" : ""}`,
     });
   }
   // The unit is Apache itself, now described by its sites: not also an unknown service of its own.

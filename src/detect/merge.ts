@@ -106,6 +106,8 @@ export function mergeServices(
     // One nginx with a site per app proxies to every site's upstream, not only the first one's.
     if (finding.proxiesToPorts?.length)
       same.proxiesToPorts = [...new Set([...(same.proxiesToPorts ?? []), ...finding.proxiesToPorts])];
+    if (finding.proxiesToServices?.length)
+      same.proxiesToServices = [...new Set([...(same.proxiesToServices ?? []), ...finding.proxiesToServices])];
     same.urlPath ??= finding.urlPath;
     same.sessionStore ??= finding.sessionStore;
     same.cacheStore ??= finding.cacheStore;
@@ -188,6 +190,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
     .map((s): DetectedService => {
       const {
         proxiesToPorts,
+        proxiesToServices,
         websocketPorts: _w,
         process: _p,
         envValues: _e,
@@ -206,7 +209,11 @@ function link(services: ServiceFinding[]): DetectedService[] {
       if (!explicit?.length) {
         if (s.role === "reverse-proxy") {
           const targets = services
-            .filter((t) => t !== s && t.listen.some((l) => proxiesToPorts?.includes(portOf(l))))
+            .filter(
+              (t) =>
+                t !== s &&
+                (t.listen.some((l) => proxiesToPorts?.includes(portOf(l))) || proxiesToServices?.includes(t.name)),
+            )
             .map((t) => t.name);
           dependsOn = targets.length ? targets : webs;
         } else if (["web", "worker", "scheduler", "cron"].includes(s.role) || (s.role === "other" && s.runtime)) {

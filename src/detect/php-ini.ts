@@ -3,7 +3,11 @@
 // PHP_INI_SCAN_DIR), then what the server sets per app: the PHP-FPM pool's php_value and
 // php_admin_value, or the Apache site's php_value with mod_php. Layouts: Debian and Ubuntu keep one
 // tree per release and SAPI (/etc/php/8.2/fpm/php.ini, conf.d/, pool.d/; apache2/ for mod_php);
-// RHEL and Fedora one /etc/php.ini with /etc/php.d/ and /etc/php-fpm.d/.
+// RHEL and Fedora one /etc/php.ini with /etc/php.d/ and /etc/php-fpm.d/; Alpine one tree per
+// release (/etc/php83/php.ini, conf.d/, php-fpm.d/: the php83 and php83-fpm packages,
+// pkgs.alpinelinux.org); Remi's Software Collections one per release beside the system's PHP
+// (/etc/opt/remi/php83/php.ini, php.d/, php-fpm.d/ for php83-php-fpm.service, which runs
+// /opt/remi/php83/root/usr/sbin/php-fpm).
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { describePhpIni, phpBodyLimitMiB, PHP_DEFAULTS, type PhpIni } from "../inventory/php-limits.js";
@@ -24,6 +28,12 @@ export const PHP_INI_GLOBS = [
   "etc/php.ini",
   "etc/php.d/*.ini",
   "etc/php-fpm.d/*.conf",
+  "etc/php[0-9]*/php.ini",
+  "etc/php[0-9]*/conf.d/*.ini",
+  "etc/php[0-9]*/php-fpm.d/*.conf",
+  "etc/opt/remi/php[0-9]*/php.ini",
+  "etc/opt/remi/php[0-9]*/php.d/*.ini",
+  "etc/opt/remi/php[0-9]*/php-fpm.d/*.conf",
 ];
 
 interface Layout {
@@ -48,7 +58,32 @@ const names = (root: string, dir: string) => readdir(path.join(root, dir)).catch
 const releaseIn = (...texts: (string | undefined)[]) =>
   texts.map((t) => /(?:\/etc\/php\/|php-fpm|php)(\d+\.\d+)/.exec(t ?? "")?.[1]).find(Boolean);
 
+/** Remi's collection (`php83`) a unit or command names: php83-php-fpm.service, /opt/remi/php83/root/…. */
+const remiIn = (...texts: (string | undefined)[]) =>
+  texts.map((t) => /(?:^|\/opt\/remi\/)(php\d{2,3})(?:-php-fpm|\/)/.exec(t ?? "")?.[1]).find(Boolean);
+/** Alpine's release (`php83`) a command names: php-fpm83. */
+const alpineIn = (...texts: (string | undefined)[]) =>
+  texts.map((t) => /(?:^|\/)php-fpm(\d{2,3})(?:\s|$)/.exec(t ?? "")?.[1]).find(Boolean);
+/** `php83`, `php82`…: the highest first. */
+const releaseDirs = async (root: string, dir: string) =>
+  (await names(root, dir))
+    .filter((n) => /^php\d{2,3}$/.test(n))
+    .sort((a, b) => Number(b.slice(3)) - Number(a.slice(3)));
+
+/** One release's tree: its php.ini, scan folder and (for PHP-FPM) pool folder. */
+const tree = (base: string, scan: string, pools: string, server: PhpServer): Layout => ({
+  ini: `${base}/php.ini`,
+  scanDir: `${base}/${scan}`,
+  ...(server === "fpm" ? { pools: `${base}/${pools}` } : {}),
+});
+
 async function layoutOf(root: string, service: ServiceFinding, server: PhpServer): Promise<Layout | undefined> {
+  const remi = remiIn(service.systemdUnit, service.command);
+  if (remi && (await names(root, `etc/opt/remi/${remi}`)).length)
+    return tree(`etc/opt/remi/${remi}`, "php.d", "php-fpm.d", server);
+  const alpine = alpineIn(service.command);
+  if (alpine && (await names(root, `etc/php${alpine}`)).length)
+    return tree(`etc/php${alpine}`, "conf.d", "php-fpm.d", server);
   const debian = (await names(root, "etc/php")).filter((v) => /^\d+\.\d+$/.test(v));
   let release = releaseIn(service.command, service.systemdUnit);
   if (!release && server === "apache2") release = releaseIn(...(await names(root, "etc/apache2/mods-enabled")));
@@ -63,9 +98,12 @@ async function layoutOf(root: string, service: ServiceFinding, server: PhpServer
       };
   }
   const rhel = (await readHostFile(root, "etc/php.ini")) !== undefined || (await names(root, "etc/php.d")).length > 0;
-  return rhel
-    ? { ini: "etc/php.ini", scanDir: "etc/php.d", ...(server === "fpm" ? { pools: "etc/php-fpm.d" } : {}) }
-    : undefined;
+  if (rhel) return tree("etc", "php.d", "php-fpm.d", server);
+  // Neither names a release: Alpine's newest tree, else Remi's newest collection.
+  const alpineDir = (await releaseDirs(root, "etc"))[0];
+  if (alpineDir) return tree(`etc/${alpineDir}`, "conf.d", "php-fpm.d", server);
+  const remiDir = (await releaseDirs(root, "etc/opt/remi"))[0];
+  return remiDir ? tree(`etc/opt/remi/${remiDir}`, "php.d", "php-fpm.d", server) : undefined;
 }
 
 async function filesIn(root: string, dir: string, extension: string): Promise<string[]> {
@@ -74,6 +112,16 @@ async function filesIn(root: string, dir: string, extension: string): Promise<st
     .filter((n) => n.endsWith(extension))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((n) => `${dir}/${n}`);
+}
+
+/** Where the pools of a PHP-FPM service listen (socket paths, addresses): which one a web server's handler reaches. */
+export async function fpmPoolListens(root: string, service: ServiceFinding): Promise<string[]> {
+  const layout = await layoutOf(root, service, "fpm");
+  const listens: string[] = [];
+  for (const file of layout?.pools ? await filesIn(root, layout.pools, ".conf") : [])
+    for (const pool of parseFpmPools((await readHostFile(root, file)) ?? ""))
+      if (pool.listen) listens.push(pool.listen);
+  return listens;
 }
 
 const poolNames = (pools: FpmPool[]) => pools.map((p) => p.name).join(", ");

@@ -101,6 +101,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   dependsOn?: string[];
   /** nginx: ports of upstreams it proxies to, to link it to the services listening there. */
   proxiesToPorts?: number[];
+  /** Apache: the PHP-FPM services its handlers pass PHP to over FastCGI (a socket has no port to link by). */
+  proxiesToServices?: string[];
   /** nginx: upstream ports whose location upgrades the connection to a websocket. */
   websocketPorts?: number[];
   /** What the command said beyond role and software, for enrich.ts; never written out. */

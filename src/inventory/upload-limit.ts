@@ -33,9 +33,16 @@ function phpBehind(inv: Pick<Inventory, "services">, front: Service): Service[] 
 }
 
 /**
+ * Apache's LimitRequestBody when none is set: 1 GiB since httpd 2.4.54, no limit before
+ * (https://httpd.apache.org/docs/2.4/mod/core.html#limitrequestbody).
+ */
+export const APACHE_DEFAULT_BODY_MIB = 1024;
+
+/**
  * The largest request body users can send through `front` today: min(the front's limit,
  * post_max_size, upload_max_filesize). An nginx front that sets no limit has nginx's 1 MiB; Apache
- * with mod_php and no LimitRequestBody has PHP's limit alone (Apache's own default is 1 GiB).
+ * (with mod_php, or handing PHP to PHP-FPM) with no LimitRequestBody has PHP's limit, up to
+ * Apache's own default of 1 GiB.
  */
 export function effectiveBodyLimit(
   inv: Pick<Inventory, "services">,
@@ -50,8 +57,8 @@ export function effectiveBodyLimit(
     phpLimit === undefined
       ? own
       : own === undefined
-        ? front.role === "web" && /^(apache2|httpd)$/.test(front.software)
-          ? phpLimit
+        ? /^(apache2|httpd)$/.test(front.software)
+          ? smaller(phpLimit, APACHE_DEFAULT_BODY_MIB)
           : undefined
         : smaller(own, phpLimit);
   return {

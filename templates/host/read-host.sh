@@ -61,7 +61,7 @@ mode_of() {
   case $1 in
     dump.pm2 | */dump.pm2) echo pm2 ;;
     var/lib/dpkg/status) echo dpkg ;;
-    etc/php.ini | etc/php.d/* | etc/php-fpm.d/* | etc/php/*) echo phpini ;;
+    etc/php.ini | etc/php.d/* | etc/php-fpm.d/* | etc/php/* | etc/php[0-9]*/* | etc/opt/remi/php[0-9]*/*) echo phpini ;;
     lib/apk/db/installed) echo apk ;;
     etc/crontab | etc/cron.d/* | var/spool/cron/*) echo cron ;;
     */systemd/*.service | */systemd/*.timer | */systemd/*.socket | */systemd/*.conf) echo unit ;;

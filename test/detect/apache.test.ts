@@ -193,6 +193,27 @@ describe("Apache on the VM", () => {
     expect(services[0]).toMatchObject({ listen: ["0.0.0.0:443"], dependsOn: ["api"] });
   });
 
+  it.each([
+    ["without mod_ssl, Debian's ports.conf binds 80 only", {}, ["0.0.0.0:80"]],
+    [
+      "with mod_ssl loaded, 443 too",
+      { "etc/apache2/mods-enabled/ssl.load": "LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so\n" },
+      ["0.0.0.0:443", "0.0.0.0:80"],
+    ],
+  ])("Listen inside <IfModule ssl_module>: %s", async (_name, extra, listen) => {
+    const vm = await trees.make({
+      [`${WANTS}/apache2.service`]: DEBIAN_UNIT,
+      "etc/apache2/apache2.conf":
+        "IncludeOptional mods-enabled/*.load\nInclude ports.conf\nIncludeOptional sites-enabled/*.conf\n",
+      "etc/apache2/ports.conf":
+        "Listen 80\n\n<IfModule ssl_module>\n\tListen 443\n</IfModule>\n\n<IfModule mod_gnutls.c>\n\tListen 443\n</IfModule>\n",
+      "etc/apache2/mods-enabled/proxy_http.load": "LoadModule proxy_http_module mod_proxy_http.so\n",
+      "etc/apache2/sites-enabled/api.conf": "<VirtualHost *>\n  ProxyPass / http://127.0.0.1:8000/\n</VirtualHost>\n",
+      ...extra,
+    });
+    expect((await detect(vm)).services[0]).toMatchObject({ role: "reverse-proxy", listen });
+  });
+
   it("Apache without PHP inside (no module, or php-fpm beside it) gives no web process of its own", async () => {
     const { ["etc/apache2/mods-enabled/php8.2.load"]: _php, ...noModule } = debianLaravel;
     expect((await detect(await trees.make(noModule))).services).toEqual([]);
@@ -230,5 +251,163 @@ describe("Apache on the VM", () => {
       ["mariadb", "database", undefined, undefined],
     ]);
     expect(facts.services[0]!.env).toContain("APP_KEY");
+  });
+});
+
+// RHEL, Fedora and Rocky install php-fpm with /etc/httpd/conf.d/php.conf, which hands .php to the
+// pool's socket when mod_php is not loaded (mod_proxy_fcgi); a site may name a TCP pool itself.
+const RHEL_PHP_CONF = [
+  '<Files ".user.ini">',
+  "    Require all denied",
+  "</Files>",
+  "AddType text/html .php",
+  "DirectoryIndex index.php",
+  "<IfModule  mod_php.c>",
+  "    <FilesMatch \\.(php|phar)$>",
+  "        SetHandler application/x-httpd-php",
+  "    </FilesMatch>",
+  "</IfModule>",
+  "<IfModule !mod_php5.c>",
+  "  <IfModule !mod_php7.c>",
+  "    <IfModule !mod_php.c>",
+  '    SetEnvIfNoCase ^Authorization$ "(.+)" HTTP_AUTHORIZATION=$1',
+  "    <FilesMatch \\.(php|phar)$>",
+  '        SetHandler "proxy:unix:/run/php-fpm/www.sock|fcgi://localhost"',
+  "    </FilesMatch>",
+  "    </IfModule>",
+  "  </IfModule>",
+  "</IfModule>",
+  "",
+].join("\n");
+const RHEL_FPM = {
+  [`${WANTS}/httpd.service`]: RHEL_UNIT,
+  [`${WANTS}/php-fpm.service`]: "[Service]\nType=notify\nExecStart=/usr/sbin/php-fpm --nodaemonize\n",
+  "etc/httpd/conf/httpd.conf":
+    'ServerRoot "/etc/httpd"\nListen 80\nInclude conf.modules.d/*.conf\nDocumentRoot "/var/www/html"\nIncludeOptional conf.d/*.conf\n',
+  "etc/httpd/conf.modules.d/00-base.conf": "LoadModule alias_module modules/mod_alias.so\n",
+  "etc/httpd/conf.modules.d/00-proxy.conf":
+    "LoadModule proxy_module modules/mod_proxy.so\nLoadModule proxy_fcgi_module modules/mod_proxy_fcgi.so\n",
+  "etc/httpd/conf.d/php.conf": RHEL_PHP_CONF,
+  "etc/php.ini": "[PHP]\nupload_max_filesize = 200M\npost_max_size = 200M\n",
+  "etc/php-fpm.d/www.conf": "[www]\nlisten = /run/php-fpm/www.sock\n",
+  "var/www/html/index.php": "<?php\n",
+};
+
+describe("Apache handing PHP to PHP-FPM (mod_proxy_fcgi) is the app's front", () => {
+  const front = (facts: Awaited<ReturnType<typeof detect>>) =>
+    facts.services.map((s) => ({
+      name: s.name,
+      role: s.role,
+      software: s.software,
+      listen: s.listen,
+      dependsOn: s.dependsOn,
+      ...(s.maxRequestBodyMiB !== undefined ? { maxRequestBodyMiB: s.maxRequestBodyMiB } : {}),
+    }));
+  const site = (body: string) => `<VirtualHost *:80>\n  DocumentRoot /srv/shop/public\n${body}</VirtualHost>\n`;
+  const shop = { "srv/shop/public/index.php": "<?php\n", "srv/shop/composer.json": "{}" };
+
+  it.each([
+    {
+      name: "RHEL's stock conf.d/php.conf: the socket of the www pool",
+      files: RHEL_FPM,
+      services: [
+        { name: "httpd", role: "reverse-proxy", software: "httpd", listen: ["0.0.0.0:80"], dependsOn: ["php-fpm"] },
+        { name: "php-fpm", role: "web", software: "php-fpm", listen: [], dependsOn: [] },
+      ],
+    },
+    {
+      name: "a site's own SetHandler to a TCP pool, with its LimitRequestBody",
+      files: {
+        ...RHEL_FPM,
+        "etc/httpd/conf.d/php.conf": "",
+        "etc/httpd/conf.d/shop.conf": site(
+          '  LimitRequestBody 104857600\n  <FilesMatch \\.php$>\n    SetHandler "proxy:fcgi://127.0.0.1:9000"\n  </FilesMatch>\n',
+        ),
+        ...shop,
+      },
+      services: [
+        {
+          name: "httpd",
+          role: "reverse-proxy",
+          software: "httpd",
+          listen: ["0.0.0.0:80"],
+          dependsOn: ["php-fpm"],
+          maxRequestBodyMiB: 100,
+        },
+        { name: "php-fpm", role: "web", software: "php-fpm", listen: [], dependsOn: [] },
+      ],
+    },
+    {
+      name: "ProxyPassMatch to fcgi:// beside a ProxyPass to a Node app: one front for both",
+      files: {
+        ...RHEL_FPM,
+        "etc/httpd/conf.d/php.conf": "",
+        "etc/httpd/conf.d/shop.conf": site(
+          "  ProxyPassMatch ^/(.*\\.php)$ fcgi://127.0.0.1:9000/srv/shop/public/$1\n  ProxyPass /ws http://127.0.0.1:3000/\n",
+        ),
+        "etc/systemd/system/ws.service":
+          "[Service]\nWorkingDirectory=/srv/ws\nEnvironment=PORT=3000\nExecStart=/usr/bin/node server.js\n",
+        "srv/ws/package.json": '{"dependencies":{"express":"^4"}}',
+        ...shop,
+      },
+      services: [
+        {
+          name: "httpd",
+          role: "reverse-proxy",
+          software: "httpd",
+          listen: ["0.0.0.0:80"],
+          dependsOn: ["ws", "php-fpm"],
+        },
+      ],
+    },
+  ])("$name", async ({ files, services }) => {
+    const facts = await detect(await trees.make(files));
+    const got = front(facts);
+    if (services.length === 1) expect(got[0]).toEqual(services[0]);
+    else expect(got).toEqual(services);
+  });
+
+  it("with mod_php loaded and no PHP-FPM, conf.d/php.conf's handler stays unused: Apache serves PHP itself", async () => {
+    const { [`${WANTS}/php-fpm.service`]: _fpm, ...modPhp } = RHEL_FPM;
+    const vm = await trees.make({
+      ...modPhp,
+      "etc/httpd/conf.modules.d/15-php.conf": "LoadModule php_module modules/libphp.so\n",
+    });
+    expect(front(await detect(vm))).toEqual([
+      { name: "httpd", role: "web", software: "httpd", listen: [], dependsOn: [] },
+    ]);
+  });
+
+  it("two PHP-FPM services: the one whose pool listens where the handler points", async () => {
+    const vm = await trees.make({
+      ...RHEL_FPM,
+      [`${WANTS}/php83-php-fpm.service`]:
+        "[Service]\nType=notify\nExecStart=/opt/remi/php83/root/usr/sbin/php-fpm --nodaemonize\n",
+      "etc/opt/remi/php83/php-fpm.d/www.conf": "[www]\nlisten = /var/opt/remi/php83/run/php-fpm/www.sock\n",
+      "etc/httpd/conf.d/php.conf": RHEL_PHP_CONF.replace(
+        "/run/php-fpm/www.sock",
+        "/var/opt/remi/php83/run/php-fpm/www.sock",
+      ),
+    });
+    const facts = await detect(vm);
+    expect(facts.services.find((s) => s.name === "httpd")?.dependsOn).toEqual(["php83-php-fpm"]);
+    expect(facts.evidence.map((e) => e.found)).toContain(
+      "reverse-proxy httpd (Apache), passes PHP to PHP-FPM over FastCGI at /var/opt/remi/php83/run/php-fpm/www.sock (/etc/httpd/conf.d/php.conf:16) (php83-php-fpm)",
+    );
+  });
+
+  it("the ssh read sees the same front as the disk read", async () => {
+    const vm = await trees.make(RHEL_FPM);
+    const collected = await collectOverSsh(
+      { destination: "deploy@app-vm-01" },
+      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
+    );
+    try {
+      const overSsh = await detect(collected.root);
+      expect(overSsh.services).toEqual((await detect(vm)).services);
+      expect(overSsh.services.map((s) => s.role)).toEqual(["reverse-proxy", "web"]);
+    } finally {
+      await collected.cleanup();
+    }
   });
 });

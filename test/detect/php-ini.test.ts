@@ -270,6 +270,41 @@ describe("PHP's limits on the VM", () => {
     expect(phpIniOf(await bothWays(vm), "php-fpm")).toMatchObject({ uploadMaxFilesize: "16M", postMaxSize: "20M" });
   });
 
+  it.each([
+    {
+      name: "Remi's collection beside RHEL's own PHP: php83-php-fpm.service reads /etc/opt/remi/php83",
+      files: {
+        [`${WANTS}/php83-php-fpm.service`]:
+          "[Service]\nType=notify\nExecStart=/opt/remi/php83/root/usr/sbin/php-fpm --nodaemonize\n",
+        "etc/php.ini": "upload_max_filesize = 1M\n",
+        "etc/opt/remi/php83/php.ini": PRODUCTION_INI,
+        "etc/opt/remi/php83/php.d/90-app.ini": "post_max_size = 80M\n",
+        "etc/opt/remi/php83/php-fpm.d/www.conf": "[www]\nphp_admin_value[upload_max_filesize] = 64M\n",
+        "etc/opt/remi/php81/php.ini": "upload_max_filesize = 2G\n",
+      },
+      software: "php-fpm",
+      ini: { uploadMaxFilesize: "64M", postMaxSize: "80M", memoryLimit: "128M" },
+    },
+    {
+      name: "Alpine: supervisord runs php-fpm83, which reads /etc/php83",
+      files: {
+        "etc/supervisord.d/php.ini": "[program:php-fpm]\ncommand=/usr/sbin/php-fpm83 -F\n",
+        "etc/php83/php.ini": PRODUCTION_INI,
+        "etc/php83/conf.d/50-app.ini": "memory_limit = 512M\n",
+        "etc/php83/php-fpm.d/www.conf":
+          "[www]\nphp_admin_value[upload_max_filesize] = 20M\nphp_admin_value[post_max_size] = 24M\n",
+        "etc/php82/php.ini": "upload_max_filesize = 2G\n",
+      },
+      software: "php-fpm",
+      ini: { uploadMaxFilesize: "20M", postMaxSize: "24M", memoryLimit: "512M" },
+    },
+  ] as { name: string; files: Record<string, string>; software: string; ini: object }[])(
+    "$name",
+    async ({ files, software, ini }) => {
+      expect(phpIniOf(await bothWays(await trees.make(files)), software)).toMatchObject(ini);
+    },
+  );
+
   it("Apache with mod_php: the apache2 SAPI's php.ini, then the site's php_value", async () => {
     const site = [
       "<VirtualHost *:80>",

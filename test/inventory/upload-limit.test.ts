@@ -62,6 +62,26 @@ describe("effectiveBodyLimit", () => {
   });
 });
 
+describe("effectiveBodyLimit: Apache in front of PHP-FPM (RHEL's conf.d/php.conf)", () => {
+  const httpd = (limit?: Service["maxRequestBodyMiB"]) =>
+    service({
+      name: "httpd",
+      role: "reverse-proxy",
+      software: "httpd",
+      dependsOn: ["app"],
+      ...(limit !== undefined ? { maxRequestBodyMiB: limit } : {}),
+    });
+  it.each([
+    // No LimitRequestBody: Apache's default (1 GiB since 2.4.54) is above PHP's, so PHP's applies.
+    ["no LimitRequestBody, php.ini 512M", httpd(), ini("512M", "512M"), 512],
+    ["no LimitRequestBody, PHP unlimited: Apache's 1 GiB", httpd(), ini("0", "0"), 1024],
+    ["LimitRequestBody 100 MiB, php.ini 512M", httpd(100), ini("512M", "512M"), 100],
+    ["LimitRequestBody 100 MiB, PHP's 2M/8M", httpd(100), ini("2M", "8M"), 2],
+  ] as const)("%s → %s", (_name, front, phpIni, limit) => {
+    expect(effectiveBodyLimit({ services: [front, fpm(phpIni)] }, front).limit).toBe(limit);
+  });
+});
+
 describe("largeUploadFronts", () => {
   it("a 64 MiB php.ini behind a 100 MiB nginx is a large-upload front at 64 MiB; a 2 MiB one is none", () => {
     const large = largeUploadFronts({ services: [nginx(100), fpm(ini("64M", "64M"))] });
