@@ -1,8 +1,8 @@
 // PHP's limits on the VM for the process that serves the app, read in the order PHP applies them:
 // the SAPI's php.ini, then its scan folder's *.ini in name order (https://php.net/configuration.file,
 // PHP_INI_SCAN_DIR), then what the server sets per app: the PHP-FPM pool's php_value and
-// php_admin_value, or the Apache site's php_value with mod_php. Layouts: Debian and Ubuntu keep one
-// tree per release and SAPI (/etc/php/8.2/fpm/php.ini, conf.d/, pool.d/; apache2/ for mod_php);
+// php_admin_value, or the Apache site's php_value with mod_php and then the app's .htaccess.
+// Layouts: Debian and Ubuntu keep one tree per release and SAPI (/etc/php/8.2/fpm/php.ini, conf.d/, pool.d/; apache2/ for mod_php);
 // RHEL and Fedora one /etc/php.ini with /etc/php.d/ and /etc/php-fpm.d/; Alpine one tree per
 // release (/etc/php83/php.ini, conf.d/, php-fpm.d/: the php83 and php83-fpm packages,
 // pkgs.alpinelinux.org); Remi's Software Collections one per release beside the system's PHP
@@ -14,6 +14,7 @@ import { describePhpIni, phpBodyLimitMiB, PHP_DEFAULTS, type PhpIni } from "../i
 import { readApacheConfig, type ApacheConfig } from "./apache-config.js";
 import { describeBodyLimit } from "./body-limit.js";
 import { apachePhpValues } from "./php-apache.js";
+import { htaccessPhpValues } from "./php-htaccess.js";
 import { readHostFile } from "./host.js";
 import { fastcgiTargets, parseFpmPools, parsePhpIni, sameFastcgiAddress, type FpmPool } from "./php-ini-parse.js";
 import type { Evidence, ServiceFinding } from "./types.js";
@@ -194,6 +195,9 @@ export async function readPhpLimits(
   if (apache && server === "apache2") {
     const set = apachePhpValues(apache, service.source, service.workingDirectory);
     apply(set.values, set.files.join(", "));
+    // The app's .htaccess files come after the server configuration, as Apache reads them.
+    const own = await htaccessPhpValues(root, apache, service.source, service.workingDirectory, set.locked);
+    apply(own.values, own.files.join(", "));
   }
   if (iniText === undefined && files.length === 0) return undefined;
   return {

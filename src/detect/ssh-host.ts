@@ -50,6 +50,8 @@ export function remoteScript(): string {
     `im_php=${words(PHP_INI_GLOBS)}`,
     // Of PHP's configuration only section headers, pools' listen and the limit lines php-ini-parse.ts reads.
     `im_php_keys='^[ \t]*([[]|listen[ \t]*=|(php_(admin_)?value[ \t]*[[][ \t]*)?(${PHP_DIRECTIVES.join("|")})[ \t]*[]= \t])'`,
+    // Of an app's .htaccess only <IfModule> lines and php_value / php_flag lines of those limits (php-htaccess.ts).
+    `im_hta_keys='^[ \t]*(</?ifmodule[ \t>]|php_(value|flag)[ \t]+(${PHP_DIRECTIVES.join("|")})[ \t])'`,
     scriptBody,
   ].join("\n");
 }

@@ -9,7 +9,8 @@
 # The caller puts the lists first: im_dirs, im_files, im_extra, im_cap (bytes), im_packages (an ERE
 # of server package names), and for the app folders (WorkingDirectory=) im_depth, im_skip and the
 # EREs im_app_manifests, im_app_env, im_app_settings, im_app_pm2; im_pm2 (pm2's dump files, as globs);
-# im_php (PHP's ini and pool files, as globs) and im_php_keys (an ERE: the lines of them that are sent).
+# im_php (PHP's ini and pool files, as globs) and im_php_keys (an ERE: the lines of them that are sent);
+# im_hta_keys (an ERE: the lines of an app folder's .htaccess that are sent, its PHP limits).
 # IM_ROOT (unset on a VM) points tests at a tree.
 #
 # Output, one record a line: "infra-migrate-read 1" first; file=PATH then each line of the file
@@ -52,6 +53,7 @@ resolve() {
 # section headers and the limit lines only), text (secrets masked).
 mode_of() {
   case "$nl$envs$nl" in *"$nl$1$nl"*) echo env; return ;; esac
+  case "$nl$htas$nl" in *"$nl$1$nl"*) echo htaccess; return ;; esac
   case "$nl$ecos$nl" in
     *"$nl$1$nl"*)
       case $1 in *.yml | *.yaml) echo ecoyaml ;; *) echo eco ;; esac
@@ -95,6 +97,7 @@ candidates() {
 files=
 envs=
 ecos=
+htas=
 # Follows each path's links (link= records, targets inside the root) and adds the file to $files.
 follow() {
   while IFS= read -r p; do
@@ -316,10 +319,12 @@ picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_ma
     rel = substr($0, length(best) + 2)
     if (rel ~ pm2re) print "eco " $0
     else if (rel ~ envre) print "env " $0
+    else if (rel ~ /(^|\/)[.]htaccess$/) print "hta " $0
     else if (rel ~ manifests || (rel ~ settings && texts++ < 40)) print "text " $0
   }')
 envs="$envs$nl$(printf '%s\n' "$picked" | awk '/^env / { print substr($0, 5) }')"
 ecos="$ecos$nl$(printf '%s\n' "$picked" | awk '/^eco / { print substr($0, 5) }')"
+htas="$htas$nl$(printf '%s\n' "$picked" | awk '/^hta / { print substr($0, 5) }')"
 # Config files a unit's command names (gunicorn -c, uwsgi --ini, puma -C): absolute, or in an app folder.
 configs=$(unit_values ExecStart own | awk -v apps="$apps" '
   BEGIN { n = split(apps, dir, "\n") }
@@ -626,6 +631,7 @@ function eco(s, yaml,    out, k, v, q2, t, rest, a) {
   return out secrets(s)
 }
 mode == "phpini" { if (tolower($0) ~ phpre) print "|" $0; next }
+mode == "htaccess" { if (tolower($0) ~ htre) print "|" $0; next }
 mode == "eco" || mode == "ecoyaml" { sub(/\r$/, ""); M = "redacted_vm"; print "|" eco($0, mode == "ecoyaml"); M = "<redacted:vm>"; next }
 { print "|" secrets($0) }
 function stanza() { if (pkg ~ re) printf "%s|\n", kept; kept = ""; pkg = "" }
@@ -645,7 +651,7 @@ printf '%s' "$files" | normalize | awk '!seen[$0]++' | while IFS= read -r f; do
   esac
   [ "$have_awk" = yes ] || continue
   printf 'file=%s\n' "$f"
-  awk -v mode="$mode" -v re="$im_packages" -v phpre="$im_php_keys" "$scrub" "$f"
+  awk -v mode="$mode" -v re="$im_packages" -v phpre="$im_php_keys" -v htre="$im_hta_keys" "$scrub" "$f"
 done
 
 # The app folders' file names, after their contents: frameworks keep lockfiles and upload folders there.

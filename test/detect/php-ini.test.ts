@@ -331,3 +331,105 @@ describe("PHP's limits on the VM", () => {
     });
   });
 });
+
+// Nextcloud ships its limits in .htaccess (`php_value upload_max_filesize 511M` inside
+// <IfModule mod_php.c>); Apache reads them after its own configuration where AllowOverride allows
+// Options or All (php.net/configuration.changes), never over a php_admin_value.
+describe("the app's .htaccess with mod_php", () => {
+  const NEXTCLOUD_HTACCESS = [
+    "<IfModule mod_php.c>",
+    "  php_value upload_max_filesize 511M",
+    "  php_value post_max_size 511M",
+    "  php_value memory_limit 512M",
+    "  php_value mbstring.func_overload 0",
+    "  <IfModule mod_env.c>",
+    "    SetEnv htaccessWorking true",
+    "  </IfModule>",
+    "</IfModule>",
+    "<IfModule mod_rewrite.c>",
+    "  RewriteEngine on",
+    "  RewriteRule ^/\\.well-known/carddav /remote.php/dav/ [R=301,L]",
+    "</IfModule>",
+    "",
+  ].join("\n");
+  const vm = (site: string, extra: Record<string, string> = {}) => ({
+    [`${WANTS}/apache2.service`]: "[Service]\nType=forking\nExecStart=/usr/sbin/apachectl start\n",
+    "etc/apache2/apache2.conf":
+      "IncludeOptional mods-enabled/*.load\n<Directory />\n  AllowOverride None\n</Directory>\n<Directory /var/www/>\n  AllowOverride None\n</Directory>\nIncludeOptional sites-enabled/*.conf\n",
+    "etc/apache2/mods-enabled/php8.2.load": "LoadModule php_module /usr/lib/apache2/modules/libphp8.2.so\n",
+    "etc/apache2/sites-enabled/cloud.conf": site,
+    "etc/php/8.2/apache2/php.ini": PRODUCTION_INI,
+    "var/www/nextcloud/index.php": "<?php\n",
+    "var/www/nextcloud/.htaccess": NEXTCLOUD_HTACCESS,
+    ...extra,
+  });
+  const site = (directory: string, more = "") =>
+    `<VirtualHost *:80>\n  DocumentRoot /var/www/nextcloud\n${more}  <Directory /var/www/nextcloud/>\n${directory}  </Directory>\n</VirtualHost>\n`;
+
+  it.each([
+    {
+      name: "AllowOverride All (Nextcloud's documented site): the .htaccess limits apply",
+      files: vm(site("    AllowOverride All\n")),
+      ini: { uploadMaxFilesize: "511M", postMaxSize: "511M", memoryLimit: "512M" },
+    },
+    {
+      name: "AllowOverride None (Debian's /var/www default, no site override): php.ini's",
+      files: vm(site("    Require all granted\n")),
+      ini: { uploadMaxFilesize: "2M", postMaxSize: "8M", memoryLimit: "128M" },
+    },
+    {
+      name: "AllowOverride FileInfo only: php_value is not allowed",
+      files: vm(site("    AllowOverride FileInfo\n")),
+      ini: { uploadMaxFilesize: "2M", postMaxSize: "8M" },
+    },
+    {
+      name: "AllowOverride FileInfo Options=Indexes: allowed (Options in any form)",
+      files: vm(site("    AllowOverride FileInfo Options=Indexes\n")),
+      ini: { uploadMaxFilesize: "511M", postMaxSize: "511M" },
+    },
+    {
+      name: "php_admin_value in the site locks memory_limit; the uploads follow .htaccess",
+      files: vm(site("    AllowOverride All\n", "  php_admin_value memory_limit 256M\n")),
+      ini: { uploadMaxFilesize: "511M", memoryLimit: "256M" },
+    },
+    {
+      name: "<IfModule mod_php7.c> is not read under PHP 8's module (mod_php.c)",
+      files: vm(site("    AllowOverride All\n"), {
+        "var/www/nextcloud/.htaccess": NEXTCLOUD_HTACCESS.replace("mod_php.c", "mod_php7.c"),
+      }),
+      ini: { uploadMaxFilesize: "2M", memoryLimit: "128M" },
+    },
+    {
+      name: "a Laravel app: the app folder's .htaccess, then public/'s (the later folder wins)",
+      files: {
+        ...vm(
+          "<VirtualHost *:80>\n  DocumentRoot /var/www/nextcloud/public\n  <Directory /var/www/nextcloud>\n    AllowOverride All\n  </Directory>\n</VirtualHost>\n",
+        ),
+        "var/www/nextcloud/public/index.php": "<?php\n",
+        "var/www/nextcloud/public/.htaccess": "php_value upload_max_filesize 40M\nphp_flag display_errors off\n",
+      },
+      ini: { uploadMaxFilesize: "40M", postMaxSize: "511M" },
+    },
+  ])("$name", async ({ files, ini }) => {
+    expect(phpIniOf(await bothWays(await trees.make(files)), "apache2")).toMatchObject(ini);
+  });
+
+  it("the ssh read sends of .htaccess only its <IfModule> lines and the limit lines", async () => {
+    const collected = await collectOverSsh(
+      { destination: "deploy@app-vm-01" },
+      {
+        env: {
+          PATH: `${FAKE_BIN}:${process.env.PATH}`,
+          FAKE_SSH_ROOT: await trees.make(vm(site("AllowOverride All\n"))),
+        },
+      },
+    );
+    try {
+      expect(await readFile(path.join(collected.root, "var/www/nextcloud/.htaccess"), "utf8")).toBe(
+        "<IfModule mod_php.c>\n  php_value upload_max_filesize 511M\n  php_value post_max_size 511M\n  php_value memory_limit 512M\n  <IfModule mod_env.c>\n  </IfModule>\n</IfModule>\n<IfModule mod_rewrite.c>\n</IfModule>\n",
+      );
+    } finally {
+      await collected.cleanup();
+    }
+  });
+});
