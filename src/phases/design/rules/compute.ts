@@ -21,6 +21,7 @@ import {
 import { MAX_PUSH_SECONDS, type ProcessPlan } from "./processes.js";
 import { imageFor } from "../../../image/plan.js";
 import { runName, serviceAccountId } from "./names.js";
+import { phpMemorySizing } from "./php-memory.js";
 
 /** Cloud Run's longest request: a websocket stays open at most this long, then the client reconnects. */
 export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
@@ -37,7 +38,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   const workers = flagNumber(s.command, "--workers", "-w") ?? d.inv.host.cpus ?? 2;
   const python = flavour === "python-async" || flavour === "python-wsgi";
   const cpu = python && workers >= 2 ? 2 : 1;
-  const memory = python
+  const plannedMemory = python
     ? `${cpu}Gi`
     : flavour === "node"
       ? "512Mi"
@@ -47,7 +48,10 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   const requestConcurrency =
     flavour === "python-async" ? 20 * cpu : flavour === "python-wsgi" ? 8 * cpu : flavour === "node" ? 80 : 40;
   // An open websocket holds a request slot for as long as it lives: an event loop holds thousands.
-  const concurrency = websocket ? (flavour === "node" ? 1000 : Math.max(requestConcurrency, 250)) : requestConcurrency;
+  // A PHP app's requests each hold up to memory_limit: as many as the memory holds (php-memory.ts).
+  const { memory, concurrency } = websocket
+    ? { memory: plannedMemory, concurrency: flavour === "node" ? 1000 : Math.max(requestConcurrency, 250) }
+    : phpMemorySizing(s, { cpu, memory: plannedMemory, concurrency: requestConcurrency });
   const needed = Math.ceil((plannedPeakRps(d.inv) * REQUEST_SECONDS) / (concurrency * TARGET_UTILISATION));
   const name = index === 0 ? d.base : runName(d.base, s.name);
   const hasBackground = d.plans.some((p) => p.target.kind !== "web" && p.target.kind !== "decision");

@@ -10,6 +10,7 @@ import type { ProcessPlan } from "./processes.js";
 import { QUEUE_LABEL, SCHEDULER_LABEL, usesRedisBroker } from "../../../contracts/queue-systems.js";
 import { runName } from "./names.js";
 import { imageFor } from "../../../image/plan.js";
+import { phpMemoryNote } from "./php-memory.js";
 
 const PUSH_LIMITS =
   "Cloud Tasks HTTP targets wait at most 30 min for a reply (dispatch deadline 15 s–30 min) and a Cloud Run request may last up to 60 min";
@@ -94,7 +95,8 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     ingress: t.ingress,
     serviceAccount: t.serviceAccount,
   };
-  let reason = `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} instances for the growth target, and shifts traffic between revisions without downtime.`;
+  const php = phpMemoryNote(s, t);
+  let reason = `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} instances for the growth target, and shifts traffic between revisions without downtime.${php ? ` ${php}` : ""}`;
   if (plan.target.websocket) {
     const bus = pubsubStore(d, s);
     settings.sessionAffinity = true;
