@@ -21,12 +21,16 @@ import { phaseMeta } from "../../src/phases/registry.js";
  * (test/phases/llmops/gateway-corpus.test.ts's case) are parsed with the rest.
  */
 const GATEWAY_APP = "maybe";
+const disposers: Array<() => void> = [];
+afterAll(() => disposers.forEach((dispose) => dispose()));
 const inventories = (): Map<string, { file: string; repo?: string }> => {
   const found = new Map<string, { file: string; repo?: string }>();
   for (const d of inventoryDirs()) found.set(`${d}/inventory.yaml`, { file: path.join(ROOT, d, "inventory.yaml") });
   if (existsSync(path.join(ROOT, "test/fixtures/real", GATEWAY_APP, "inventory.yaml"))) {
     const { file, repo, dispose } = corpusWithLlm(GATEWAY_APP);
-    afterAll(dispose);
+    // Removed by the file's own afterAll above, which runs even where gcloud is absent and the
+    // describe's hooks do not.
+    disposers.push(dispose);
     found.set(`test/fixtures/real/${GATEWAY_APP}/inventory.yaml + llm`, { file, repo });
   }
   for (const [name, { file }] of found)
