@@ -90,14 +90,23 @@ function railsCache(app: AppContext, env: Record<string, string>): CacheFinding 
 /**
  * Django: django-ratelimit counts requests in the default cache (RATELIMIT_USE_CACHE, "default"),
  * and refuses a local-memory cache unless silenced
- * (https://django-ratelimit.readthedocs.io/en/stable/installation.html#create-or-use-a-compatible-cache).
+ * (https://django-ratelimit.readthedocs.io/en/stable/installation.html#create-or-use-a-compatible-cache);
+ * django-axes counts failed logins there only with its cache handler (AXES_HANDLER =
+ * "axes.handlers.cache.AxesCacheHandler"; its default handler uses the database).
  * CACHES unset is Django's LocMemCache.
  */
 function djangoCache(app: AppContext): CacheFinding | undefined {
-  if (!hasPackage(app, "python", "django") || !hasPackage(app, "python", "django-ratelimit")) return undefined;
+  if (!hasPackage(app, "python", "django")) return undefined;
   const settings = app.configTexts.filter((c) => /settings[^/]*\.py$|(^|\/)settings\//.test(c.file));
-  if (settings.length === 0) return undefined;
-  const reliedOn = "django-ratelimit's counters";
+  const axes =
+    hasPackage(app, "python", "django-axes") &&
+    settings.some((c) => /^AXES_HANDLER\s*=.*AxesCacheHandler/m.test(c.text));
+  const users = [
+    ...(hasPackage(app, "python", "django-ratelimit") ? ["django-ratelimit's counters"] : []),
+    ...(axes ? ["django-axes' failed-login counts"] : []),
+  ];
+  if (settings.length === 0 || users.length === 0) return undefined;
+  const reliedOn = users.join(", ");
   for (const { file, text } of settings) {
     const backend = /["']default["']\s*:\s*\{[^}]*?["']BACKEND["']\s*:\s*["']([\w.]+)["']/s.exec(text)?.[1];
     if (!backend) continue;

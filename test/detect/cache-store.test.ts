@@ -102,6 +102,16 @@ describe("Django: the default cache, only where django-ratelimit counts in it", 
 
   it("a Django app without a rate limiter keeps nothing shared in its cache: no fact", () => {
     expect(detectCacheStore(django("DEBUG = False", ["django"]), {})).toBeUndefined();
+    // django-axes counts in the database unless its cache handler is chosen.
+    expect(detectCacheStore(django("DEBUG = False", ["django", "django-axes"]), {})).toBeUndefined();
+  });
+
+  it("django-axes with its cache handler counts failed logins in the default cache", () => {
+    const axes = django(
+      'AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"\nCACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}}',
+      ["django", "django-axes"],
+    );
+    expect(detectCacheStore(axes, {})).toMatchObject({ store: "file", reliedOn: "django-axes' failed-login counts" });
   });
 });
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { emptyContext } from "../../src/detect/app-context.js";
 import { detectSessionStore } from "../../src/detect/session-store.js";
 import { PER_INSTANCE_STORES } from "../../src/inventory/schema.js";
+import { HOST_APP_SCAN } from "../../src/detect/host.js";
 
 function app(
   packages: { php?: string[]; python?: string[]; node?: string[]; ruby?: string[]; java?: string[] },
@@ -201,4 +202,17 @@ describe("Spring Boot: Spring Security's form login without Spring Session", () 
 
 it("file, memory and a local cache are the per-instance stores", () => {
   expect([...PER_INSTANCE_STORES].sort()).toEqual(["cache-local", "file", "memory"]);
+});
+
+it("the ssh read sends the settings files these readers use, as the disk read reads them", () => {
+  const sent = new RegExp(HOST_APP_SCAN.settings);
+  for (const file of [
+    "config/initializers/session_store.rb",
+    "config/environments/production.rb",
+    "config/session.php",
+    "app/Config/cache.php",
+    "shop/settings.py",
+    "app/config.py",
+  ])
+    expect(sent.test(file), file).toBe(true);
 });

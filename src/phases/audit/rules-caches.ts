@@ -18,7 +18,7 @@ const WHERE: Record<string, string> = {
 const HOLDS: Record<string, string> = {
   php: "Laravel's rate limits (login throttling, `throttle` middleware), Cache::lock, the scheduler's withoutOverlapping/onOneServer and unique jobs",
   ruby: "Rails' rate_limit and Rack::Attack's throttles (where the app uses them)",
-  python: "django-ratelimit's counters",
+  python: "django-ratelimit's and django-axes' counters",
 };
 
 export function perInstanceCaches(services: readonly Service[]): Service[] {

@@ -71,7 +71,7 @@ function django(s: Service, redis: string | undefined): CacheFix {
   return {
     set: {},
     changes: [
-      `${s.name} counts django-ratelimit's hits in a cache ${s.cacheStore === "file" ? "in files" : "in process memory"}, each Cloud Run instance its own, so every limit multiplies by the instance count: in settings.py set CACHES["default"]["BACKEND"] to ${backend}.`,
+      `${s.name} counts rate-limit hits or failed logins (django-ratelimit, django-axes' cache handler) in a cache ${s.cacheStore === "file" ? "in files" : "in process memory"}, each Cloud Run instance its own, so every limit multiplies by the instance count: in settings.py set CACHES["default"]["BACKEND"] to ${backend}.`,
     ],
   };
 }
