@@ -27,9 +27,10 @@ const SOFTWARE: Array<[Stack, RegExp]> = [
     "python",
     /uvicorn|gunicorn|uwsgi|granian|celery|fastapi|django|flask|python|hypercorn|daphne|\brq\b|dramatiq|huey/i,
   ],
-  ["ruby", /puma|unicorn|rails|sidekiq|ruby|rackup|resque|good_?job|\bbundle\b/i],
+  ["ruby", /puma|unicorn|rails|sidekiq|ruby|rackup|resque|good_?job|\bbundle\b|\bthin\b/i],
   ["php", /php|laravel|artisan|symfony|horizon/i],
   ["java", /java|spring|tomcat|jetty|gradle|\bmvn\b|\.jar\b/i],
+  ["go", /\bgo\b|golang/i],
   ["node", /\bnode\b|npm|pm2|express|next|nest|yarn|pnpm|bullmq/i],
 ];
 

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Inventory } from "../../inventory/schema.js";
-import { planImages } from "../../image/plan.js";
+import { mainRuntime, planImages } from "../../image/plan.js";
 import { javaBuild } from "../../image/java-build.js";
 import { openRepo, type AppRepo } from "../../image/repo.js";
 import { readToml, tomlAt } from "../../image/toml-file.js";
@@ -22,24 +22,18 @@ const MANIFESTS: Array<[Stack, string[]]> = [
   ["node", ["package.json"]],
 ];
 
-/** Software names and commands per stack, for inventories without a repository at hand. */
-const SOFTWARE: Array<[Stack, RegExp]> = [
-  ["python", /uvicorn|gunicorn|celery|fastapi|django|flask|python|hypercorn|daphne|\brq\b|dramatiq|huey/i],
-  ["ruby", /puma|unicorn|rails|sidekiq|ruby|rackup|resque|good_?job|\bthin\b/i],
-  ["php", /php|laravel|artisan|symfony/i],
-  ["java", /java|spring|tomcat|jetty|gradle|\bmvn\b|\.jar\b/i],
-  ["go", /\bgo\b|golang/i],
-  ["node", /node|npm|pm2|express|next|nest|yarn|pnpm|bullmq/i],
-];
-
+/**
+ * The stack the pipeline tests and builds: the repository's manifests when it has one at its root;
+ * otherwise the app's main runtime as the inventory says it (each process's `runtime`, which init
+ * reads off the VM, else what its software and command name), so an inventory without a repository
+ * at hand still gets its own language's test job (a Go app once got pytest).
+ */
 export function detectStack(inventory: Inventory, repoDir?: string): Stack {
   if (repoDir) {
     const found = MANIFESTS.find(([, files]) => files.some((f) => existsSync(path.join(repoDir, f))));
     if (found) return found[0];
   }
-  const app = inventory.services.filter((s) => s.role === "web" || s.role === "worker");
-  const text = app.map((s) => `${s.software} ${s.command ?? ""}`).join(" ");
-  return SOFTWARE.find(([, pattern]) => pattern.test(text))?.[0] ?? "python";
+  return mainRuntime(inventory) ?? "python";
 }
 
 export { RUNTIME_VERSION, SUPPORTED, supportedVersion } from "../../image/runtime-versions.js";

@@ -8,7 +8,12 @@ import { cicdPhase, cicdResultSchema } from "../../../src/phases/cicd/index.js";
 import { SAFE_TEST_COMMAND } from "../../../src/phases/cicd/schema.js";
 import { phaseMeta } from "../../../src/phases/registry.js";
 import { chooseBakeSeconds, chooseTestCommand } from "../../../src/phases/cicd/offline.js";
-import { chooseRuntimeVersion, detectStack, supportedVersion } from "../../../src/phases/cicd/runtime.js";
+import {
+  chooseRuntimeVersion,
+  defaultTestCommand,
+  detectStack,
+  supportedVersion,
+} from "../../../src/phases/cicd/runtime.js";
 import { findShellcheck, shellcheckArtifact } from "../../../src/validate/shellcheck.js";
 import { ROOT, seedInput, seedInventory } from "./fixtures.js";
 
@@ -97,6 +102,7 @@ describe("cicd offline rules", () => {
     ["php-fpm", "php-fpm", "php"],
     ["java", "java -jar app.jar", "java"],
     ["node", "node server.js", "node"],
+    ["golang", "/usr/local/bin/app serve", "go"],
   ] as const)("stack of %s -> %s", (software, command, stack) => {
     const inventory = seedInventory();
     inventory.services = inventory.services.map((s) =>
@@ -104,6 +110,21 @@ describe("cicd offline rules", () => {
     );
     expect(detectStack(inventory)).toBe(stack);
   });
+
+  // A binary named after the app says nothing; the `runtime` init read off the VM does.
+  it.each(["go", "node", "ruby", "php", "java"] as const)(
+    "a process named after the app, with runtime %s, gets that stack and its own test command",
+    (runtime) => {
+      const inventory = seedInventory();
+      inventory.services = inventory.services.map((s) =>
+        s.role === "web" || s.role === "worker"
+          ? { ...s, software: "linkr", command: "/usr/local/bin/linkr", runtime }
+          : s,
+      );
+      expect(detectStack(inventory)).toBe(runtime);
+      expect(defaultTestCommand(detectStack(inventory))).not.toMatch(/pytest/);
+    },
+  );
 
   it.each([
     [40, 10, 60],
