@@ -9,7 +9,10 @@ export function webFlavour(s: Service): WebFlavour {
   const sw = `${s.software} ${s.command ?? ""}`.toLowerCase();
   if (/uvicorn|hypercorn|daphne|granian/.test(sw)) return "python-async";
   if (/gunicorn|uwsgi|waitress|flask|django/.test(sw)) return "python-wsgi";
-  if (/\bnode\b|nodejs|express|nest|bun|deno|pm2/.test(sw)) return "node";
+  // Word boundaries: `bundle exec puma` (every Rails app) once read as Bun, sizing Puma like an
+  // event loop (512 MiB, 80 requests at once, 1000 with websockets).
+  if (s.runtime && s.runtime !== "node" && s.runtime !== "other") return "other";
+  if (s.runtime === "node" || /\bnode\b|nodejs|express|\bnest|\bbun\b|\bdeno\b|pm2/.test(sw)) return "node";
   return "other";
 }
 
