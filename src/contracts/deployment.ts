@@ -135,6 +135,12 @@ export const deployTargetSchema = z.object({
     .describe(
       "Services only: http = the startup probe GETs healthPath, a route the app has; tcp = only the port is checked, for apps with no known health route.",
     ),
+  http2: z
+    .boolean()
+    .optional()
+    .describe(
+      "Services only: end-to-end HTTP/2 (h2c) to the container, for gRPC; Cloud Run otherwise downgrades requests to HTTP/1.",
+    ),
   sessionAffinity: z
     .boolean()
     .optional()

@@ -135,6 +135,8 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
     flags.push(target.cpuBoost ? "--cpu-boost" : "--no-cpu-boost", `--ingress=${target.ingress}`);
     // Websockets: a reconnecting client tends to return to its instance (best effort).
     if (target.sessionAffinity) flags.push("--session-affinity");
+    // gRPC: h2c to the container (https://cloud.google.com/run/docs/configuring/http2).
+    if (target.http2) flags.push("--use-http2");
     if (target.cpuAlwaysAllocated) flags.push("--no-cpu-throttling");
     if (target.kind === "api") flags.push(...probeFlags(target));
   }

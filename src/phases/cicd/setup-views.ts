@@ -154,6 +154,8 @@ export interface LoadBalancerView extends LoadBalancer {
   region: string;
   /** Cloud Armor throttle per client IP per minute: generous, it starts in preview anyway. */
   throttlePerMinute: number;
+  /** Backends that speak gRPC (HTTP/2 end to end): their backend service talks HTTP/2 to Cloud Run. */
+  http2Backends: string[];
 }
 
 export function loadBalancerView(deployment: Deployment, peakRps: number): LoadBalancerView | undefined {
@@ -161,6 +163,7 @@ export function loadBalancerView(deployment: Deployment, peakRps: number): LoadB
   if (!lb) return undefined;
   return {
     ...lb,
+    http2Backends: lb.backends.filter((b) => deployment.services.some((s) => s.name === b && s.http2)),
     project: deployment.project,
     region: deployment.region,
     // One client should never need a tenth of the planned peak; at least 600 a minute (10/s).

@@ -16,6 +16,8 @@ PROJECT_ID=acme-mvp-prod
 REGION=us-central1
 LB=web-app-prod-lb
 BACKENDS=( web-app-prod )
+# Backends that speak gRPC: HTTP/2 from the load balancer on (Cloud Run runs them with --use-http2).
+HTTP2_BACKENDS=( )
 DOMAINS=( )
 
 DRY_RUN=0
@@ -72,9 +74,11 @@ for service in "${BACKENDS[@]}"; do
     run gcloud compute network-endpoint-groups create "$service-neg" --region "$REGION" --project "$PROJECT_ID" \
       --network-endpoint-type=serverless --cloud-run-service="$service"
   fi
+  protocol=HTTP
+  for b in ${HTTP2_BACKENDS[@]+"${HTTP2_BACKENDS[@]}"}; do [[ $b == "$service" ]] && protocol=HTTP2; done
   if ! exists gcloud compute backend-services describe "$service-backend" --global --project "$PROJECT_ID"; then
     run gcloud compute backend-services create "$service-backend" --global --project "$PROJECT_ID" \
-      --load-balancing-scheme=EXTERNAL_MANAGED
+      --load-balancing-scheme=EXTERNAL_MANAGED --protocol="$protocol"
   fi
   # grep reads all of gcloud's output (no -q): an early exit could kill gcloud with SIGPIPE, and
   # under pipefail that reads as "no backend yet".

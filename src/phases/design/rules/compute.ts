@@ -62,13 +62,17 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   // Probe a route the app has; with none found, only the port (a TCP startup probe), and the canary
   // asks only that the app answers: an invented /healthz would fail every deploy.
   const route = d.images.health[s.name];
+  // gRPC needs HTTP/2 all the way to the container (Cloud Run downgrades other requests to HTTP/1),
+  // and an HTTP probe wants HTTP/1: such a service is probed on its port only.
+  // https://cloud.google.com/run/docs/triggering/grpc, https://cloud.google.com/run/docs/configuring/healthchecks
+  const grpc = (s.protocols ?? []).includes("grpc");
   return {
     name,
     kind: "api",
     replaces: [s.name],
     port: PORT,
     healthPath: route?.path ?? "/",
-    probe: route ? "http" : "tcp",
+    probe: route && !grpc ? "http" : "tcp",
     cpu: String(cpu),
     memory,
     concurrency,
@@ -90,6 +94,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     secrets: secretsOf(s),
     ...withImage(d, s),
     ...(websocket ? { sessionAffinity: true } : {}),
+    ...(grpc ? { http2: true } : {}),
   };
 }
 

@@ -61,11 +61,18 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
   const t = targetOf(d, s)!;
   const route = d.images.health[s.name];
   const changes = [
-    route
+    route && t.probe === "http"
       ? `Keep ${t.healthPath} cheap (found in ${route.source}): the startup and liveness probes and the canary GET it and want a 2xx.`
-      : `No health route was found, so the startup probe only checks that port ${t.port} accepts connections and the canary only asks that ${t.healthPath} answers below 500. Add one for real probes: ${healthRouteHint(s)}; run the design again and it switches to HTTP probes on it.`,
+      : route
+        ? `Keep ${t.healthPath} cheap (found in ${route.source}): the canary GETs it and wants a 2xx; the startup probe checks only port ${t.port} (see the gRPC change below).`
+        : `No health route was found, so the startup probe only checks that port ${t.port} accepts connections and the canary only asks that ${t.healthPath} answers below 500.${t.http2 ? "" : ` Add one for real probes: ${healthRouteHint(s)}; run the design again and it switches to HTTP probes on it.`}`,
     portChange(d, s, t.port),
   ];
+  // https://cloud.google.com/run/docs/triggering/grpc, https://cloud.google.com/run/docs/configuring/http2
+  if (t.http2)
+    changes.push(
+      `It speaks gRPC: the service runs with end-to-end HTTP/2 (--use-http2), so the container gets cleartext HTTP/2 (h2c) on PORT for every request, gRPC or not. gRPC servers (grpc-go, grpcio, @grpc/grpc-js, grpc-java) serve h2c as they are; plain HTTP routes on that port need an h2c-capable server (Go: golang.org/x/net/http2/h2c). Check with curl --http2-prior-knowledge http://localhost:PORT. HTTP probes need HTTP/1, so the startup probe checks the port only; implement grpc.health.v1 for a real probe.`,
+    );
   if (/django/i.test(`${s.framework ?? ""} ${s.software}`))
     changes.push(
       "Add .run.app to ALLOWED_HOSTS next to the public domain: the canary checks each new revision at its run.app URL, and Django answers 400 to a host it does not know.",
@@ -97,6 +104,10 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
   };
   const php = phpMemoryNote(s, t);
   let reason = `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} instances for the growth target, and shifts traffic between revisions without downtime.${php ? ` ${php}` : ""}`;
+  if (t.http2) {
+    settings.http2 = true;
+    reason += " It speaks gRPC, over end-to-end HTTP/2.";
+  }
   if (plan.target.websocket) {
     const bus = pubsubStore(d, s);
     settings.sessionAffinity = true;
