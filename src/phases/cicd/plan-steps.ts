@@ -104,10 +104,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   const envFiles = vmEnvFiles(input);
   const otherFiles =
     envFiles.length > 1
-      ? ` Some services read other files too (${envFiles
-          .slice(1)
-          .map((f) => `\`${f}\``)
-          .join(", ")}): the script asks for any value the first file does not set; copy it from there.`
+      ? ` The services read ${envFiles.length} env files on the VM; the script reads each (a setting two files both set must have the same value in both: one secret holds one value).`
       : "";
   const secrets = secretsView(deployment);
   if (secrets) {
@@ -118,7 +115,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       body: `\`setup-secrets.sh\` creates ${secrets.secrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own. Values come from the VM's environment file over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}. Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}`,
       commands: [
         `bash ${CICD_PATHS.setupSecrets} --dry-run`,
-        `bash ${CICD_PATHS.setupSecrets} --from-vm USER@${ctx.inventory.host.hostname ?? "VM"} --env-file ${envFiles[0]}`,
+        `bash ${CICD_PATHS.setupSecrets} --from-vm USER@${ctx.inventory.host.hostname ?? "VM"} ${envFiles.map((f) => `--env-file ${f}`).join(" ")}`,
       ],
       files: [CICD_PATHS.setupSecrets],
     });

@@ -7,6 +7,9 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { offlineCicd } from "../../../src/phases/cicd/offline.js";
+import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
+import { chainYaml } from "../../helpers/chain.js";
 import { renderOffline, repoFor } from "../../helpers/offline-output.js";
 import { ROOT } from "../../helpers/phase-input.js";
 
@@ -95,5 +98,25 @@ describe("plain settings (healthchecks: ALLOWED_HOSTS, SITE_ROOT)", async () => 
     const run = await runLoad(lines);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(message);
+  });
+});
+
+describe("services that read different env files on the VM", () => {
+  // Healthchecks' units all read /etc/healthchecks.env; here its sendalerts worker reads its own.
+  const file = path.join(ROOT, "test/fixtures/real/healthchecks/inventory.yaml");
+  const yamlText = readFileSync(file, "utf8").replace(
+    /(- name: healthchecks-sendalerts\n(?:\s{4}.*\n)*?\s{4}envFile: )\/etc\/healthchecks\.env/,
+    "$1/etc/sendalerts.env",
+  );
+  const { input } = chainYaml(yamlText);
+  const steps = cicdPlanSteps(offlineCicd(input), input);
+
+  it("reads every file: setup-secrets.sh gets one --env-file each, the plain settings' grep both", () => {
+    expect(yamlText).toContain("envFile: /etc/sendalerts.env");
+    const secrets = steps.find((s) => s.title === "Secrets")!;
+    expect(secrets.commands?.at(-1)).toMatch(/--env-file \/etc\/healthchecks\.env --env-file \/etc\/sendalerts\.env$/);
+    expect(secrets.body).toContain("reads each");
+    const plain = steps.find((s) => s.title === "Plain settings")!;
+    expect(plain.commands?.[0]).toMatch(/ \/etc\/healthchecks\.env \/etc\/sendalerts\.env"$/);
   });
 });

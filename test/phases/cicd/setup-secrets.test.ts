@@ -27,7 +27,13 @@ beforeAll(async () => {
   );
   await writePrograms(dir, {
     gcloud: RECORDING_GCLOUD,
-    ssh: `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"$LOG_DIR/ssh.log"\nprintf '%s' "$FAKE_VM_ENV"\n`,
+    // With FAKE_VM_DIR, the file the remote `cat -- 'PATH'` names, under that folder; else FAKE_VM_ENV.
+    ssh: [
+      "#!/usr/bin/env bash",
+      `printf '%s\\n' "$*" >>"$LOG_DIR/ssh.log"`,
+      `if [[ -n \${FAKE_VM_DIR:-} ]]; then f=\${*: -1}; f=\${f#*"cat -- '"}; cat -- "$FAKE_VM_DIR/\${f%"'"}"; else printf '%s' "$FAKE_VM_ENV"; fi`,
+      "",
+    ].join("\n"),
   });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -105,6 +111,64 @@ describe("setup-secrets.sh", () => {
     expect(r.values).not.toContain("SECRET_KEY=");
   });
 
+  describe("several env files (services that read different files on the VM)", () => {
+    const vmFiles = async (files: Record<string, string>) => {
+      const root = path.join(dir, `vm-${n++}`);
+      for (const [file, text] of Object.entries(files)) {
+        await execa("mkdir", ["-p", path.dirname(path.join(root, file))]);
+        await writeFile(path.join(root, file), text);
+      }
+      return root;
+    };
+    const args = ["--from-vm", "deploy@app-vm-01", "--env-file", "/etc/app/web.env", "--env-file", "/srv/app/.env"];
+
+    it("reads each file once and takes a value from whichever file sets it", async () => {
+      const root = await vmFiles({
+        "etc/app/web.env": "DATABASE_URL=mysql://vm\n",
+        "srv/app/.env": "SECRET_KEY=from-dotenv\n",
+      });
+      const r = await setupSecrets(args, "typed-cloud-sql-url\n", { FAKE_VM_DIR: root });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.ssh.trim().split("\n")).toEqual([
+        "-o BatchMode=yes deploy@app-vm-01  cat -- '/etc/app/web.env'",
+        "-o BatchMode=yes deploy@app-vm-01  cat -- '/srv/app/.env'",
+      ]);
+      expect(r.values).toBe("DATABASE_URL=typed-cloud-sql-url\nSECRET_KEY=from-dotenv\n");
+      expect(r.output).not.toContain("from-dotenv");
+    });
+
+    it("takes a setting both files give the same value", async () => {
+      const root = await vmFiles({
+        "etc/app/web.env": "SECRET_KEY=same\n",
+        "srv/app/.env": "export SECRET_KEY='same'\n",
+      });
+      const r = await setupSecrets(args, "typed-cloud-sql-url\n", { FAKE_VM_DIR: root });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.values).toContain("SECRET_KEY=same\n");
+    });
+
+    it("stops, naming both files and no value, when two files disagree (one secret holds one value)", async () => {
+      const root = await vmFiles({
+        "etc/app/web.env": "SECRET_KEY=web-value\n",
+        "srv/app/.env": "SECRET_KEY=other-value\n",
+      });
+      const r = await setupSecrets(args, "typed-cloud-sql-url\n", { FAKE_VM_DIR: root });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(
+        "SECRET_KEY has different values in /etc/app/web.env and /srv/app/.env on deploy@app-vm-01",
+      );
+      expect(r.output).not.toMatch(/web-value|other-value/);
+      expect(r.values).not.toContain("SECRET_KEY=");
+    });
+
+    it("names the file an empty value came from", async () => {
+      const root = await vmFiles({ "etc/app/web.env": "OTHER=1\n", "srv/app/.env": "SECRET_KEY=\n" });
+      const r = await setupSecrets(args, "typed-cloud-sql-url\n", { FAKE_VM_DIR: root });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain("SECRET_KEY is empty in /srv/app/.env on deploy@app-vm-01");
+    });
+  });
+
   it("keeps a secret that already has a value unless --rotate", async () => {
     const kept = await setupSecrets([], "", { EXISTS: "1" });
     expect(kept.exitCode).toBe(0);
@@ -137,6 +201,8 @@ describe("setup-secrets.sh", () => {
     [["--from-vm", "deploy@vm"]],
     [["--from-vm", "x;id", "--env-file", "/etc/env"]],
     [["--from-vm", "deploy@vm", "--env-file", "relative/env"]],
+    [["--from-vm", "deploy@vm", "--env-file", "/etc/env", "--env-file", "relative/env"]],
+    [["--env-file", "/etc/env"]],
   ])("refuses %j (exit 2)", async (args) => {
     const r = await setupSecrets(args, "");
     expect(r.exitCode).toBe(2);

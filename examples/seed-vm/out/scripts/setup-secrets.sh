@@ -4,11 +4,11 @@
 # values, and who may read them. Idempotent: a secret that exists is not created again, and a
 # secret that already has a value keeps it unless you pass --rotate.
 #
-#   scripts/setup-secrets.sh [--dry-run] [--rotate] [--from-vm USER@HOST --env-file PATH [--sudo]]
+#   scripts/setup-secrets.sh [--dry-run] [--rotate] [--from-vm USER@HOST --env-file PATH... [--sudo]]
 #
-# Values come from the VM's environment file over ssh (--from-vm: read once into memory, never
-# written to disk) or, for anything not found there, from stdin: one line per secret, or a
-# hidden prompt in a terminal. No value is ever printed, logged or passed as an argument (gcloud
+# Values come from the VM's environment files over ssh (--from-vm: each --env-file read once into
+# memory, never written to disk; a name set in several files must have the same value in each) or,
+# for anything not found there, from stdin: one line per secret, or a hidden prompt in a terminal. No value is ever printed, logged or passed as an argument (gcloud
 # reads it from stdin). The database settings scripts/setup-database.sh writes (URLs, and the
 # user, password and database name an app reads as separate settings) are never copied from the
 # VM: they name the VM's own database and user. Run setup-database.sh first; a value it has not
@@ -33,7 +33,7 @@ DB_SCRIPT=1
 PLAIN_NAMES=( )
 PLAIN_FILE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/deploy/cloud-run.env"
 
-DRY_RUN=0 ROTATE=0 VM_HOST="" ENV_FILE="" SUDO=""
+DRY_RUN=0 ROTATE=0 VM_HOST="" ENV_FILES=() SUDO=""
 die() { printf 'setup-secrets: %s\n' "$*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -42,15 +42,18 @@ while [[ $# -gt 0 ]]; do
     --sudo) SUDO="sudo -n"; shift ;;
     --from-vm | --env-file)
       [[ $# -ge 2 ]] || die "$1 needs a value"
-      if [[ $1 == --from-vm ]]; then VM_HOST=$2; else ENV_FILE=$2; fi
+      if [[ $1 == --from-vm ]]; then VM_HOST=$2; else ENV_FILES+=("$2"); fi
       shift 2 ;;
     -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
-[[ -z $VM_HOST || -n $ENV_FILE ]] || die "--from-vm needs --env-file PATH (the EnvironmentFile= of the app's systemd unit)"
+[[ -z $VM_HOST || ${#ENV_FILES[@]} -gt 0 ]] || die "--from-vm needs --env-file PATH (the EnvironmentFile= of the app's systemd unit; repeat it for each file)"
+[[ -n $VM_HOST || ${#ENV_FILES[@]} -eq 0 ]] || die "--env-file needs --from-vm USER@HOST"
 [[ -z $VM_HOST || $VM_HOST =~ ^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+$|^[A-Za-z0-9.-]+$ ]] || die "--from-vm takes USER@HOST"
-[[ -z $ENV_FILE || $ENV_FILE =~ ^/[A-Za-z0-9._/-]+$ ]] || die "--env-file takes an absolute path"
+for f in ${ENV_FILES[@]+"${ENV_FILES[@]}"}; do
+  [[ $f =~ ^/[A-Za-z0-9._/-]+$ ]] || die "--env-file takes an absolute path"
+done
 
 # run CMD...: execute, or print it (shell-quoted, after "+") with --dry-run.
 run() {
@@ -75,14 +78,19 @@ sa_email() { printf '%s@%s.iam.gserviceaccount.com' "$1" "$PROJECT_ID"; }
 is_db_url() { local n; for n in ${DB_URL_SECRETS[@]+"${DB_URL_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
 is_db_user() { local n; for n in ${DB_USER_SECRETS[@]+"${DB_USER_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
 
-# The VM's env file, read once into memory (NAME=value lines; `export ` and quotes allowed).
-VM_ENV=""
+# The VM's env files, each read once into memory (NAME=value lines; `export ` and quotes allowed),
+# in the order given.
+VM_ENVS=()
 if [[ -n $VM_HOST ]] && ((!DRY_RUN)); then
-  echo "== Reading $ENV_FILE on $VM_HOST (values stay in memory)"
-  VM_ENV=$(ssh -o BatchMode=yes "$VM_HOST" "$SUDO cat -- '$ENV_FILE'") || die "could not read $ENV_FILE on $VM_HOST"
+  for f in "${ENV_FILES[@]}"; do
+    echo "== Reading $f on $VM_HOST (values stay in memory)"
+    text=$(ssh -o BatchMode=yes "$VM_HOST" "$SUDO cat -- '$f'") || die "could not read $f on $VM_HOST"
+    VM_ENVS+=("$text")
+  done
+  unset text
 fi
-# vm_value NAME: prints the VM's value and succeeds, or fails when the file does not set NAME.
-vm_value() {
+# file_value NAME TEXT: prints NAME's value in one file's text and succeeds, or fails when unset.
+file_value() {
   local line value
   while IFS= read -r line; do
     line=${line#export }
@@ -91,8 +99,25 @@ vm_value() {
     if [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]]; then value=${BASH_REMATCH[1]}; fi
     printf '%s' "$value"
     return 0
-  done <<<"$VM_ENV"
+  done <<<"$2"
   return 1
+}
+# vm_lookup NAME: sets VM_VALUE (and VM_FROM, the file it came from) and succeeds, or fails when no
+# file sets NAME. Run in this shell, not in $(…), so that it can stop the script: the files of
+# several services may each set NAME, and one secret holds one value, so they must agree.
+VM_VALUE="" VM_FROM=""
+vm_lookup() {
+  local i value found=0
+  VM_VALUE="" VM_FROM=""
+  for i in "${!VM_ENVS[@]}"; do
+    value=$(file_value "$1" "${VM_ENVS[$i]}") || continue
+    if ((!found)); then
+      VM_VALUE=$value VM_FROM=${ENV_FILES[$i]} found=1
+    elif [[ $value != "$VM_VALUE" ]]; then
+      die "$1 has different values in $VM_FROM and ${ENV_FILES[$i]} on $VM_HOST, and the services share one secret of that name: give it one value on the VM, or run without --from-vm and type it"
+    fi
+  done
+  ((found))
 }
 
 # value_for NAME: the secret's value on stdout (captured by the caller, never shown).
@@ -104,10 +129,10 @@ value_for() {
   elif is_db_user "$name"; then
     printf '%s: not copied from the VM (it names the VM database or its user); scripts/setup-database.sh writes it for the Cloud SQL user it creates\n' \
       "$name" >&2
-  elif [[ -n $VM_ENV ]] && value=$(vm_value "$name"); then
+  elif ((${#VM_ENVS[@]})) && vm_lookup "$name"; then
     # Secret Manager refuses an empty version; init records such names and the deploy sets them empty.
-    [[ -n $value ]] || die "$name is empty in $ENV_FILE on $VM_HOST, and Secret Manager cannot store an empty value: rerun infra-migrate init (a name empty on the VM is then deployed as an empty plain env var), or give it a value on the VM"
-    printf '%s' "$value"
+    [[ -n $VM_VALUE ]] || die "$name is empty in $VM_FROM on $VM_HOST, and Secret Manager cannot store an empty value: rerun infra-migrate init (a name empty on the VM is then deployed as an empty plain env var), or give it a value on the VM"
+    printf '%s' "$VM_VALUE"
     return 0
   fi
   if [[ -t 0 ]]; then
@@ -128,9 +153,9 @@ fill_plain_env() {
   while IFS= read -r line || [[ -n $line ]]; do
     name=${line%%=*}
     if [[ $line == "$name=" && " ${PLAIN_NAMES[*]} " == *" $name "* ]]; then
-      if ! value=$(vm_value "$name"); then
-        echo "$name: the VM's env file does not set it; fill it in $PLAIN_FILE by hand" >&2
-      elif [[ -z $value ]]; then
+      if ! vm_lookup "$name"; then
+        echo "$name: the VM's env files do not set it; fill it in $PLAIN_FILE by hand" >&2
+      elif value=$VM_VALUE && [[ -z $value ]]; then
         echo "$name: empty on the VM, and the deploy needs a value: fill it in $PLAIN_FILE by hand" >&2
       elif [[ $value =~ ^[A-Za-z0-9_.:=/@%+,-]+$ ]]; then
         line="$name=$value"
@@ -145,7 +170,7 @@ fill_plain_env() {
 }
 if [[ -n $VM_HOST && ${#PLAIN_NAMES[@]} -gt 0 ]]; then
   echo "== Plain settings ($PLAIN_FILE)"
-  if ((DRY_RUN)); then echo "+ fill the empty ${PLAIN_NAMES[*]} lines from $ENV_FILE on $VM_HOST"; else fill_plain_env; fi
+  if ((DRY_RUN)); then echo "+ fill the empty ${PLAIN_NAMES[*]} lines from ${ENV_FILES[*]} on $VM_HOST"; else fill_plain_env; fi
 fi
 
 echo "== API"
