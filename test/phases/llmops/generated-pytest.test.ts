@@ -87,7 +87,9 @@ async function runSuites(suites: Array<{ dir: string; options?: string[] }>): Pr
     // PYTHONDONTWRITEBYTECODE and pytest's -p no:cacheprovider: leave nothing behind.
     const run = await execa(SYSTEM_PYTHON, [BATCH, results, ...dirs], {
       reject: false,
-      env: { PYTHONDONTWRITEBYTECODE: "1" },
+      // PY_COLORS=0: pytest colours its report whenever FORCE_COLOR is set, even to 0, and the
+      // colour codes split the PASSED lines matched below.
+      env: { PYTHONDONTWRITEBYTECODE: "1", PY_COLORS: "0" },
       timeout: 300_000,
     });
     const lines = (await readFile(results, "utf8").catch(() => "")).split("\n").filter(Boolean);
