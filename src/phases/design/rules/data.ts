@@ -27,11 +27,14 @@ export function databaseVersion(engine: Engine, version: string | undefined): { 
 }
 
 /** Tier by the traffic the design is sized for (peak × growth). */
+/** The tiers the design picks from, smallest first. */
+const SQL_TIERS = ["db-custom-1-3840", "db-custom-2-7680", "db-custom-4-15360", "db-custom-8-30720"] as const;
+
 export function sqlTier(plannedRps: number): string {
-  if (plannedRps <= 100) return "db-custom-1-3840";
-  if (plannedRps <= 1000) return "db-custom-2-7680";
-  if (plannedRps <= 4000) return "db-custom-4-15360";
-  return "db-custom-8-30720";
+  if (plannedRps <= 100) return SQL_TIERS[0];
+  if (plannedRps <= 1000) return SQL_TIERS[1];
+  if (plannedRps <= 4000) return SQL_TIERS[2];
+  return SQL_TIERS[3];
 }
 
 /** The audit flags the database as a single point of failure (or its data as unprotected). */
@@ -115,23 +118,31 @@ export function sqliteDatabaseTarget(d: Draft, plan: SqlitePlan): DatabaseTarget
 
 /**
  * Connection budget: every Cloud Run instance opens its own pool, so max instances × pool size
- * must stay under the tier's max_connections (with 20 % left for admin and migrations).
- * Services over budget get their max instances lowered.
+ * must stay under the tier's max_connections (with 20 % left for admin and migrations). Over
+ * budget, the tier is raised first (max_connections grows with memory), up to the largest the
+ * design picks: capping the public API's instances would undo the scaling the move is for. Only
+ * then are max instances lowered, the other services' before the API's.
  */
 export function applyConnectionBudget(d: Draft): void {
   const db = d.database;
   if (!db) return;
-  const shape = sqlTierShape(db.tier);
-  const max = maxConnections(loadPriceBook(), db.engine, shape?.memoryGib ?? 3.75);
+  const book = loadPriceBook();
+  const maxOf = (tier: string) => maxConnections(book, db.engine, sqlTierShape(tier)?.memoryGib ?? 3.75);
   const users = d.services.filter((s) => s.cloudSqlInstance === db.instance);
   const perInstance: Record<string, number> = {};
   for (const s of users)
     perInstance[s.name] =
       s.kind === "api" ? Math.max(5, Math.min(10, Math.ceil(s.concurrency / 4))) : Math.min(s.concurrency + 1, 10);
+  let total = users.reduce((t, s) => t + s.maxInstances * perInstance[s.name]!, 0);
+  const from = db.tier;
+  let step = SQL_TIERS.indexOf(db.tier as (typeof SQL_TIERS)[number]);
+  while (step >= 0 && step < SQL_TIERS.length - 1 && total > Math.floor(maxOf(db.tier) * 0.8))
+    db.tier = SQL_TIERS[++step]!;
+  const max = maxOf(db.tier);
   const allowed = Math.floor(max * 0.8);
   const capped: string[] = [];
-  let total = users.reduce((t, s) => t + s.maxInstances * perInstance[s.name]!, 0);
-  for (const s of users) {
+  const api = users.find((s) => s.kind === "api" && s.name === d.base) ?? users.find((s) => s.kind === "api");
+  for (const s of [...users.filter((u) => u !== api), ...(api ? [api] : [])]) {
     if (total <= allowed) break;
     const others = total - s.maxInstances * perInstance[s.name]!;
     const fit = Math.max(1, Math.floor((allowed - others) / perInstance[s.name]!));
@@ -141,7 +152,7 @@ export function applyConnectionBudget(d: Draft): void {
       total = others + fit * perInstance[s.name]!;
     }
   }
-  d.notes.connectionBudget = { perInstance, total, max, capped };
+  d.notes.connectionBudget = { perInstance, total, max, capped, ...(db.tier !== from ? { raisedFrom: from } : {}) };
 }
 
 export function memorystoreVersion(s: Service): string {

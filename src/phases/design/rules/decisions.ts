@@ -109,7 +109,7 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
               .map(([n, p]) => `${n}: max instances × ${p}`)
               .join(", ")})`
           : "n/a"
-      }.`,
+      }${budget?.raisedFrom ? `; ${db.tier} rather than ${budget.raisedFrom}, which the traffic alone would take, because its max_connections could not hold these pools without capping the services' instances` : ""}.`,
       alternatives: [
         db.highAvailability
           ? "Zonal instance: half the compute cost, but a zone outage means a restore from backup."

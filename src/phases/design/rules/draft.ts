@@ -101,7 +101,14 @@ export interface Draft {
   assumptions: string[];
   /** Facts the decisions and narrative quote (connection budget, worker model, …). */
   notes: {
-    connectionBudget?: { perInstance: Record<string, number>; total: number; max: number; capped: string[] };
+    connectionBudget?: {
+      perInstance: Record<string, number>;
+      total: number;
+      max: number;
+      capped: string[];
+      /** The tier the traffic alone asked for, when the connections needed a larger one. */
+      raisedFrom?: string;
+    };
     /** Dispatch deadline of the Cloud Tasks queue that replaces the broker (Celery pushed). */
     taskDeadlineSeconds?: number;
     dbHaReason?: string;

@@ -130,7 +130,7 @@ function database(d: Draft, s: Service): MappingEntry {
   return {
     service: s.name,
     target: { kind: "cloud-sql", name: db.instance },
-    reason: `${d.notes.sourceEngine ? `Cloud SQL ${db.databaseVersion} is the closest engine to ${d.notes.sourceEngine} (Cloud SQL has no MariaDB): test the schema and queries in staging before the move.` : `Cloud SQL ${db.databaseVersion} keeps the engine and major version, so the schema and queries move unchanged.`} HA: ${db.highAvailability ? "yes" : "no"} (${d.notes.dbHaReason}). Automated daily backups and point-in-time recovery replace ${d.inv.data.find((x) => x.service === s.name)?.backups ?? "the current"} backups.`,
+    reason: `${d.notes.sourceEngine ? `Cloud SQL ${db.databaseVersion} is the closest engine to ${d.notes.sourceEngine} (Cloud SQL has no MariaDB): test the schema and queries in staging before the move.` : `Cloud SQL ${db.databaseVersion} keeps the engine and major version, so the schema and queries move unchanged.`} HA: ${db.highAvailability ? "yes" : "no"} (${d.notes.dbHaReason}). ${backupsLine(d.inv.data.find((x) => x.service === s.name)?.backups)}`,
     settings: {
       tier: db.tier,
       highAvailability: db.highAvailability,
@@ -192,4 +192,10 @@ function mappingEntry(d: Draft, s: Service): MappingEntry {
   if (s.role === "reverse-proxy") return proxy(d, s);
   if (s.role === "database") return database(d, s);
   return processDecision(d, s, "unknown-process");
+}
+
+/** What Cloud SQL's backups replace, in words: "none" on the VM is no backups, not "none backups". */
+function backupsLine(vm: string | undefined): string {
+  if (vm === "none") return "Automated daily backups and point-in-time recovery replace having no backups at all.";
+  return `Automated daily backups and point-in-time recovery replace ${vm ?? "the current"} backups.`;
 }
