@@ -2,7 +2,7 @@
 // and Cloud Scheduler jobs, in inventory order so the output is stable.
 import type { Service } from "../../../inventory/schema.js";
 import { businessWindow } from "../../../contracts/business-hours.js";
-import { CRON_5, type Schedule } from "../../../contracts/deployment.js";
+import { CRON_5, type DatabaseTarget, type Schedule } from "../../../contracts/deployment.js";
 import { applyAppEnv, namesOf, settingPeers, STORE_ADDRESS } from "./app-env.js";
 import { planAiWorker } from "./ai-worker.js";
 import { alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
@@ -64,7 +64,16 @@ function cronOf(s: Service): string | undefined {
 
 export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {}): void {
   const { topo } = d;
-  const db = topo.databases.map((s) => ({ s, t: databaseTarget(d, s) })).find((x) => x.t);
+  // The first database Cloud SQL can take, and only it: databaseTarget records its reasons
+  // (HA, version) in the draft's notes, which a later database must not overwrite.
+  let db: { s: Service; t: DatabaseTarget } | undefined;
+  for (const s of topo.databases) {
+    const t = databaseTarget(d, s);
+    if (t) {
+      db = { s, t };
+      break;
+    }
+  }
   if (db?.t) {
     d.database = db.t;
     d.notes.databaseService = db.s.name;
