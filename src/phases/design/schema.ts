@@ -90,8 +90,10 @@ export type MappingEntry = z.infer<typeof mappingEntrySchema>;
 export const decisionSchema = z.object({
   id: z.string().regex(DECISION_ID).describe("ADR id D1…Dn."),
   title: text(140).describe("The decision in a few words."),
-  context: text(1200).describe("The forces at play: facts from the inventory and the audit."),
-  decision: text(1200).describe("What we do, stated plainly."),
+  // 2000: the offline draft's decisions repeat resource names, which grow with the app's name (the
+  // AI gateway's reached 1,215 characters for a 41-character name), and a model starts from them.
+  context: text(2000).describe("The forces at play: facts from the inventory and the audit."),
+  decision: text(2000).describe("What we do, stated plainly."),
   alternatives: z.array(text(500)).min(1).max(6).describe("Options considered and why each was not chosen."),
   consequences: z.array(text(500)).min(1).max(8).describe("What follows, good and bad, including monthly cost."),
   closesRisks: z.array(z.string().regex(RISK_ID)).max(30).default([]).describe("Audit risk ids this decision closes."),
