@@ -472,7 +472,8 @@ function flush_env() { if (env != "") print "|Environment=" names(env); env = ""
 # A supervisor environment= value (A="1",B="two, words",C=3): each name with plain() of its value.
 function snames(v,    out, i, n, c, w, qc, name) {
   out = ""; n = length(v); i = 1
-  while (i <= n + 1) {
+  # The inner loop reads past the comma that ends an entry: the next entry starts at i.
+  while (i <= n) {
     w = ""; qc = ""
     while (i <= n) {
       c = substr(v, i, 1); i++
@@ -481,7 +482,6 @@ function snames(v,    out, i, n, c, w, qc, name) {
       else if (c == ",") break
       else w = w c
     }
-    i++
     sub(/^[ \t]+/, "", w)
     if (match(w, /^[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
       name = substr(w, 1, RLENGTH - 1); sub(/[ \t]+$/, "", name)

@@ -2,7 +2,7 @@
 // Mayan EDMS's generated supervisord file), a VM that runs its app under supervisor read from disk
 // and over ssh (same inventory facts, no environment value leaves the VM).
 import { execa } from "execa";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -117,6 +117,34 @@ describe("a VM that runs its app under supervisor (Mayan EDMS's direct deploymen
     // supervisord's environment reaches the programs as names, never as values.
     expect(facts.services[0]!.env).toContain("MAYAN_DATABASES");
     expect(JSON.stringify(facts)).not.toMatch(/fake-supervisor-pass/);
+  });
+
+  it.each([
+    // One line, no space after the commas (wallabag's worker): every name whole.
+    [
+      'A="1",BB="two, words",C_URL=redis://127.0.0.1:6379',
+      '|environment=A="1",BB="<redacted:vm>",C_URL="redis://127.0.0.1:6379"',
+    ],
+    ["A=1, B=x", '|environment=A="1",B="x"'],
+    ['A="1",', '|environment=A="1"'],
+    ["SECRET='a,b',PORT=8001", '|environment=SECRET="<redacted:vm>",PORT="8001"'],
+  ])("over ssh: environment=%s is sent as %s", async (value, sent) => {
+    const root = await mkdtemp(path.join(tmpdir(), "im-supervisor-vm-"));
+    try {
+      await mkdir(path.join(root, "etc/supervisor/conf.d"), { recursive: true });
+      await writeFile(
+        path.join(root, "etc/supervisor/conf.d/app.conf"),
+        `[program:app]\ncommand=/bin/app\nenvironment=${value}\n`,
+      );
+      const script = await execa("sh", ["-s"], {
+        input: remoteScript(),
+        env: { IM_ROOT: root, PATH: `${FAKE_BIN}:${process.env.PATH}` },
+        extendEnv: false,
+      });
+      expect(script.stdout.split("\n")).toContain(sent);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it("over ssh: the script sends environment= as names and plain values, and the reading matches the disk's", async () => {
