@@ -1,7 +1,7 @@
 // Where the app keeps user files on the VM's disk (uploads, media, documents): they cannot stay
 // on a machine that goes away. Two kinds of evidence: a variable the deployment sets to an absolute
 // folder (MEDIA_ROOT, FILE_STORAGE_LOCAL_ROOT_DIR, PAPERLESS_CONSUMPTION_DIR…), and the frameworks'
-// conventional upload folders that exist in the app's folder on the VM (Django's media/, Rails'
+// conventional or configured upload folders that exist in the app's folder on the VM (Django's media/, Rails'
 // public/system, Laravel's storage/app/public). Object storage settings (S3) turn the folders off.
 import type { Storage } from "../inventory/schema.js";
 
@@ -67,6 +67,28 @@ export function laravelDiskFolders(configTexts: { file: string; text: string }[]
   return [...folders];
 }
 
+/**
+ * Symfony: folders under the public directory that the config points at with
+ * `%kernel.project_dir%/public/…` (VichUploaderBundle's `upload_destination`, the `*_directory`
+ * parameter of "How to Upload Files", wallabag's downloaded pictures in web/assets/images; Symfony
+ * ≤ 3 and apps with `extra.public-dir` use web/). Build output and caches are rebuilt, not kept.
+ * https://symfony.com/doc/current/controller/upload_file.html
+ * https://github.com/dustin10/VichUploaderBundle/blob/master/docs/usage.md
+ */
+export function symfonyPublicFolders(configTexts: { file: string; text: string }[]): string[] {
+  const folders = new Set<string>();
+  for (const { file, text } of configTexts) {
+    if (!/(^|\/)(config\/packages\/[^/]+\.ya?ml|config\/services\.ya?ml|app\/config\/[^/]+\.yml)$/.test(file)) continue;
+    for (const m of text.matchAll(/%kernel\.project_dir%\/((?:public|web)\/[\w./-]+)/g)) {
+      const dir = m[1]!.replace(/\/+$/, "");
+      const last = dir.slice(dir.lastIndexOf("/") + 1);
+      if (/\.\w+$/.test(last) || /(^|\/)(build|bundles|cache|js|css)(\/|$)/.test(dir)) continue;
+      folders.add(dir);
+    }
+  }
+  return [...folders];
+}
+
 export function objectStorageInUse(env: Record<string, string>): boolean {
   return Object.entries(env).some(([k, v]) => OBJECT_STORAGE.some(([key, value]) => key.test(k) && value.test(v)));
 }
@@ -94,9 +116,9 @@ export function detectStorage(
       for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
     }
     const activeStorage = activeStorageFolder(configTexts, env);
-    const laravelDisks = laravelDiskFolders(configTexts);
+    const configured = [...laravelDiskFolders(configTexts), ...symfonyPublicFolders(configTexts)];
     for (const dir of [...dirs].sort()) {
-      if (!CONVENTIONAL.some((c) => c.test(dir)) && dir !== activeStorage && !laravelDisks.includes(dir)) continue;
+      if (!CONVENTIONAL.some((c) => c.test(dir)) && dir !== activeStorage && !configured.includes(dir)) continue;
       const path = `${appPath.replace(/\/+$/, "")}/${dir}`;
       if (![...found.keys()].some((p) => path.startsWith(`${p}/`) || p === path))
         found.set(path, { path, purpose: "user uploads" });

@@ -6,6 +6,8 @@ import { hasPackage, type AppContext } from "./app-context.js";
 import type { ServiceFinding } from "./types.js";
 import type { StoreUse } from "../inventory/schema.js";
 
+/** `redis-worker`, `redis:consume`, `worker:redis`: a console command named for consuming Redis. */
+const REDIS_CONSUMER = /\bredis[-_:](worker|consumer?)\b|\b(worker|consumer?)[-_:]redis\b/i;
 const REDIS_QUEUES = new Set(["rq", "sidekiq", "resque", "bull", "bullmq", "horizon", "arq", "good_job-redis", "kue"]);
 
 /** Env values of every process plus the app's env files: what the deployment runs with. */
@@ -41,6 +43,12 @@ export function redisUses(services: ServiceFinding[], app: AppContext, env: Reco
   if ([...frameworks].some((f) => REDIS_QUEUES.has(f!))) uses.add("broker");
   if (frameworks.has("celery") && !rabbit) uses.add("broker");
   if (frameworks.has("laravel-queue") && envSays(env, /^QUEUE_(CONNECTION|DRIVER)$/, /^redis$/)) uses.add("broker");
+  // Symfony Messenger's Redis transport (MESSENGER_TRANSPORT_DSN=redis://…) and enqueue's DSN:
+  // https://symfony.com/doc/current/messenger.html#redis-transport
+  if (envSays(env, /^(MESSENGER_[A-Z0-9_]*DSN|ENQUEUE_DSN)$/, /^rediss?:/)) uses.add("broker");
+  // A worker whose own command says it consumes Redis (wallabag's `bin/console
+  // wallabag:import:redis-worker pocket`, doc.wallabag.org "Asynchronous"): a queue on Redis lists.
+  if (services.some((s) => s.role === "worker" && REDIS_CONSUMER.test(s.command ?? ""))) uses.add("broker");
   if (envSays(env, /RESULT_BACKEND/, /^rediss?:/)) uses.add("results");
 
   const cacheConfig = unconditional(

@@ -230,6 +230,16 @@ describe("Redis uses and the database engine", () => {
       ["pubsub"],
     ],
     [[svc("celery"), finding({ command: "rabbitmq-server", role: "broker", software: "rabbitmq" })], {}, {}, []],
+    [[svc("symfony-messenger")], {}, { MESSENGER_TRANSPORT_DSN: "redis://localhost:6379/messages" }, ["broker"]],
+    [[svc("symfony-messenger")], {}, { MESSENGER_TRANSPORT_DSN: "doctrine://default" }, []],
+    [
+      [svc("symfony", { command: "php bin/console wallabag:import:redis-worker --env=prod pocket -vv" })],
+      {},
+      {},
+      ["broker"],
+    ],
+    [[svc("symfony", { command: "php bin/console app:redis-cleanup" })], {}, {}, []],
+    [[svc("symfony", { role: "cron", command: "php bin/console app:redis-worker --once" })], {}, {}, []],
   ])("%#", async (services, files, env, uses) => {
     const app = await context(files as Record<string, string>);
     expect(redisUses(services, app, env).sort()).toEqual([...uses].sort());
@@ -307,6 +317,29 @@ describe("user-file folders", () => {
       "/var/www/docs/storage/uploads",
     ]);
     expect(detectStorage({ STORAGE_TYPE: "s3" }, "/var/www/docs", files, app.configTexts)).toEqual([]);
+  });
+});
+
+describe("Symfony upload folders under the public directory", () => {
+  const services = `services:\n  App\\Helper\\DownloadImages:\n    arguments:\n      $baseFolder: "%kernel.project_dir%/web/assets/images"\n`;
+  const vich = `vich_uploader:\n  mappings:\n    products:\n      upload_destination: '%kernel.project_dir%/public/images/products'\n`;
+  const framework = `framework:\n  assets:\n    json_manifest_path: '%kernel.project_dir%/public/build/manifest.json'\n`;
+  const liip = `liip_imagine:\n  resolvers:\n    default:\n      web_path: { web_root: '%kernel.project_dir%/public', cache_prefix: thumbs/cache }\n  loaders:\n    default: { filesystem: { data_root: '%kernel.project_dir%/public/thumbs/cache' } }\n`;
+  it.each([
+    ["app/config/services.yml", services, ["web/assets/images/ab/c.png"], ["web/assets/images"]],
+    ["config/packages/vich_uploader.yaml", vich, ["public/images/products/p.jpg"], ["public/images/products"]],
+    // Configured, but nothing on the VM's disk: nothing to move.
+    ["config/packages/vich_uploader.yaml", vich, ["public/index.php"], []],
+    // A build manifest (a file) and an image cache are rebuilt, not user files.
+    ["config/packages/framework.yaml", framework, ["public/build/app.js"], []],
+    ["config/packages/liip_imagine.yaml", liip, ["public/thumbs/cache/x.jpg"], []],
+    // Only Symfony's config files count, not a dev override.
+    ["config/packages/dev/vich_uploader.yaml", vich, ["public/images/products/p.jpg"], []],
+  ])("%s", async (file, text, files, found) => {
+    const app = await context({ [file]: text });
+    expect(detectStorage({}, "/var/www/app", files, app.configTexts).map((s) => s.path)).toEqual(
+      found.map((f) => `/var/www/app/${f}`),
+    );
   });
 });
 
