@@ -170,9 +170,27 @@ const node: Rule = (exe, args) => {
   return { software: "node", role: "other", runtime: "node", portEnv: ["PORT"], words: [exe, ...args] };
 };
 
+/**
+ * Symfony console commands that consume a queue: Messenger's, php-amqplib/rabbitmq-bundle's and
+ * enqueue's. https://symfony.com/doc/current/messenger.html#deploying-to-production
+ */
+const SYMFONY_CONSUMERS =
+  /^(rabbitmq:(consumer|multiple-consumer|batch:consumer|dynamic-consumer)|enqueue:(transport:)?consume)$/;
+
+function symfonyConsole(command: string): CommandFacts {
+  const base = { runtime: "php" as const, software: "symfony" };
+  if (command === "messenger:consume") return { ...base, role: "worker", framework: "symfony-messenger" };
+  if (SYMFONY_CONSUMERS.test(command)) return { ...base, role: "worker", framework: "symfony" };
+  return { ...base, role: "other", framework: "symfony" };
+}
+
 /** `php artisan horizon`, `php artisan queue:work`, `php bin/console messenger:consume`, php-fpm. */
-const php: Rule = (exe, args) => {
+const php: Rule = (exe, args, words) => {
   if (/^php-fpm[\d.]*$/.test(exe)) return { software: "php-fpm", role: "web", runtime: "php", protocols: ["http"] };
+  // bin/console run directly (its shebang is php), as systemd units often do.
+  if (exe === "console" && /(^|\/)bin\/console$/.test(words[0] ?? "")) return symfonyConsole(args[0] ?? "");
+  if (/^php[\d.]*$/.test(exe) && args[0] && /(^|\/)bin\/console$/.test(args[0]))
+    return symfonyConsole(args.slice(1).find((a) => !a.startsWith("-")) ?? "");
   if (!/^php[\d.]*$/.test(exe) && exe !== "artisan") return undefined;
   const rest = exe === "artisan" ? args : args[0] && basename(args[0]) === "artisan" ? args.slice(1) : undefined;
   const base = { runtime: "php" as const };
@@ -186,8 +204,6 @@ const php: Rule = (exe, args) => {
       return { ...base, software: "laravel", role: "web", framework: "laravel", protocols: ["websocket"] };
     return { ...base, software: "laravel", role: "other", framework: "laravel" };
   }
-  if (args.some((a) => a === "messenger:consume"))
-    return { ...base, software: "symfony", role: "worker", framework: "symfony-messenger" };
   return { ...base, software: "php", role: "other" };
 };
 

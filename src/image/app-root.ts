@@ -32,6 +32,8 @@ function candidatesOf(command: string | undefined): string[] {
   for (const p of absolutePaths(text)) {
     const base = path.posix.basename(p);
     if (ENTRY_FILES.test(base)) out.push(path.posix.dirname(p));
+    // Symfony's console sits in the app's bin/ (`php /var/www/app/bin/console messenger:consume`).
+    else if (/\/bin\/console$/.test(p)) out.push(path.posix.dirname(path.posix.dirname(p)));
   }
   return out.map((p) => p.replace(/\/+$/, "")).filter((p) => p.length > 1 && !SYSTEM.test(p));
 }

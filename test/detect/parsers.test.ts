@@ -48,6 +48,25 @@ describe("classifyCommand", () => {
     ["/usr/bin/php /var/www/app/artisan horizon", { role: "worker", runtime: "php", framework: "horizon" }],
     ["php artisan queue:work --tries=3", { role: "worker", framework: "laravel-queue" }],
     ["/usr/sbin/php-fpm8.2 --nodaemonize", { software: "php-fpm", role: "web", runtime: "php" }],
+    // Symfony's console: Messenger, RabbitMqBundle and enqueue consumers are workers; others say nothing more.
+    [
+      "php /var/www/app/bin/console messenger:consume async --time-limit=3600",
+      { software: "symfony", role: "worker", runtime: "php", framework: "symfony-messenger" },
+    ],
+    [
+      "/var/www/app/bin/console messenger:consume async",
+      { software: "symfony", role: "worker", runtime: "php", framework: "symfony-messenger" },
+    ],
+    [
+      "/usr/bin/php bin/console rabbitmq:consumer --env=prod import_pocket -w",
+      { role: "worker", runtime: "php", framework: "symfony" },
+    ],
+    ["php bin/console --env=prod enqueue:consume --setup-broker", { role: "worker", framework: "symfony" }],
+    [
+      "/usr/bin/php /var/www/wallabag/bin/console wallabag:import:redis-worker --env=prod pocket -vv",
+      { software: "symfony", role: "other", runtime: "php", framework: "symfony" },
+    ],
+    ["/opt/tools/console run", { runtime: undefined }],
     ["/usr/bin/java -Xmx512m -jar /opt/app/app.jar", { software: "java", runtime: "java" }],
     ["/usr/sbin/mariadbd $MYSQLD_OPTS", { software: "mariadb", role: "database" }],
     ["/usr/bin/pg_ctlcluster --skip-systemctl-redirect 15-main start", { software: "postgres", role: "database" }],
