@@ -12,6 +12,8 @@ interface ComposerJson {
   require?: Record<string, string>;
   scripts?: Record<string, unknown>;
   config?: { platform?: Record<string, string> };
+  /** Symfony's `extra.public-dir` moves the document root (Symfony 2–3 and wallabag: web/). */
+  extra?: { "public-dir"?: unknown };
 }
 
 interface ComposerLock {
@@ -94,7 +96,12 @@ export function phpApp(repo: AppRepo, dir: string, databaseEngine?: string, work
       : repo.exists(at("bin/console")) && requires.has("symfony/framework-bundle")
         ? "symfony"
         : "plain";
-  const docroot = repo.exists(at("public/index.php")) ? "public" : repo.exists(at("index.php")) ? "" : undefined;
+  // https://symfony.com/doc/current/configuration/override_dir_structure.html#override-the-public-directory
+  const publicDir =
+    typeof json?.extra?.["public-dir"] === "string" ? json.extra["public-dir"].replace(/^\.?\/+|\/+$/g, "") : "";
+  const docroot =
+    [publicDir, "public"].filter(Boolean).find((d) => repo.exists(at(`${d}/index.php`))) ??
+    (repo.exists(at("index.php")) ? "" : undefined);
   const wanted = requiredExtensions(repo, dir);
   // The database driver is a runtime choice (DB_CONNECTION), never a composer requirement.
   if (databaseEngine === "mysql") wanted.add("pdo_mysql");

@@ -44,8 +44,10 @@ const WRITABLE: Record<string, string[]> = {
     "storage/logs",
     "bootstrap/cache",
   ],
-  // Symfony compiles its container and caches into var/.
-  symfony: ["var/cache", "var/log"],
+  // Symfony writes its compiled container, caches, logs and (file) sessions under var/ (var/log,
+  // or var/logs and var/sessions in the Symfony 3 layout): "the var/ directory must be writable".
+  // https://symfony.com/doc/current/setup/file_permissions.html
+  symfony: ["var"],
   plain: [],
 };
 
@@ -73,7 +75,9 @@ export function phpImage(input: ImageInput): RuntimeImage {
     notice: `No PHP Dockerfile is written: ${why}`,
   });
   if (app.docroot === undefined)
-    return withNotice(`no front controller was found (${at("public/index.php")} or ${at("index.php")}).`);
+    return withNotice(
+      `no front controller was found (${at("public/index.php")}, ${at("index.php")}, or index.php in composer.json's extra.public-dir).`,
+    );
   if (app.unknown.length)
     return withNotice(
       `the app requires ${app.unknown.map((e) => `ext-${e}`).join(", ")}, which the generated image has no recipe for.`,
@@ -84,12 +88,16 @@ export function phpImage(input: ImageInput): RuntimeImage {
   const extensions = app.extensions.filter((e) => e !== "opcache" || compareVersions(version, "8.5") < 0);
   const scripts = packageJson(repo, dir).scripts ?? {};
   // Laravel Mix names its production build `production` (and BookStack's `build` is a development
-  // build); Vite's is `build`.
-  const buildScript = scripts.production ? "production" : scripts.build ? "build" : undefined;
-  // Assets already in the repository (Vite's manifest, Laravel Mix's) are served as they are.
-  const committed = ["public/build/manifest.json", "public/build/.vite/manifest.json", "public/mix-manifest.json"].some(
-    (f) => repo.exists(at(f)),
-  );
+  // build); Vite's is `build`; Webpack Encore apps often split `build:dev` and `build:prod`
+  // (wallabag's Makefile runs `yarn build:$(ENV)`).
+  const buildScript = ["production", "build:production", "build:prod", "build"].find((n) => scripts[n]);
+  // Assets already in the repository (Vite's manifest, Laravel Mix's, Encore's) are served as they are.
+  const webRoot = app.docroot || "public";
+  const committed = [
+    `${webRoot}/build/manifest.json`,
+    `${webRoot}/build/.vite/manifest.json`,
+    `${webRoot}/mix-manifest.json`,
+  ].some((f) => repo.exists(at(f)));
   const assets = repo.exists(at("package.json")) && buildScript !== undefined && !committed;
   const pm = assets ? nodeManager(repo, dir) : undefined;
   const node = assets ? supportedVersion("node", declaredVersion("node", repo, dir)?.min) : "";
@@ -141,7 +149,7 @@ export function phpImage(input: ImageInput): RuntimeImage {
         : "",
     install: pm?.install,
     build: buildScript && pm ? `${pm.run} ${buildScript}` : "",
-    publicDir: at("public"),
+    publicDir: at(webRoot),
     composerDir: dir || ".",
     vendorDir: at("vendor"),
     envFileRel: at(".env"),

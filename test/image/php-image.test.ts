@@ -159,9 +159,46 @@ describe("phpImage", () => {
     expect(text).toMatch(
       /^RUN touch \.env \\\n {2}&& APP_ENV=prod APP_DEBUG=0 composer run-script --working-dir=\. --no-dev post-install-cmd$/m,
     );
-    expect(text).toMatch(/mkdir -p \/app\/var\/cache \/app\/var\/log/);
+    expect(text).toMatch(/mkdir -p \/app\/var && chown -R www-data:www-data \/app\/var$/m);
     expect(text).not.toMatch(/AS assets/);
     expect(image.argv.consume).toMatchObject({ ok: true, argv: ["php", "bin/console", "messenger:consume", "async"] });
+  });
+
+  it("Symfony with extra.public-dir (wallabag's web/): that folder is the document root, Encore's build:prod runs", () => {
+    const repo = repoOf({
+      "composer.json": composer(
+        { "symfony/framework-bundle": "^5.4", "ext-tidy": "*" },
+        { extra: { "public-dir": "web" }, scripts: { "post-install-cmd": ["bin/console cache:clear --no-warmup"] } },
+      ),
+      "composer.lock": JSON.stringify({ packages: [] }),
+      "bin/console": "#!/usr/bin/env php\n",
+      "web/index.php": "<?php\n",
+      "web/app.php": "<?php return require __DIR__.'/index.php';\n",
+      "package.json": JSON.stringify({ scripts: { "build:dev": "encore dev", "build:prod": "encore production" } }),
+      "yarn.lock": "",
+    });
+    const image = build(
+      repo,
+      [web, svc("import", "worker", "/usr/bin/php /var/www/shop/bin/console app:import:worker")],
+      "mysql",
+    );
+    expectBuilds(image, repo);
+    const text = image.content!;
+    expect(text).toMatch(/APACHE_DOCUMENT_ROOT=\/app\/web /);
+    expect(text).toMatch(/^RUN yarn run build:prod$/m);
+    expect(text).toMatch(/^COPY --from=assets \/app\/web \/app\/web$/m);
+    expect(text).toMatch(/install-php-extensions opcache pcntl pdo_mysql tidy$/m);
+  });
+
+  it.each([
+    // public-dir names a folder without a front controller: public/ still decides.
+    [{ "public/index.php": "<?php\n" }, { "public-dir": "web" }, "/app/public"],
+    [{ "web/index.php": "<?php\n" }, { "public-dir": "./web/" }, "/app/web"],
+    [{ "web/index.php": "<?php\n", "index.php": "<?php\n" }, {}, "/app"],
+  ])("document root of %j with extra %j: %s", (files, extra, root) => {
+    const repo = repoOf({ "composer.json": composer({}, { extra }), ...files });
+    const image = build(repo, [web]);
+    expect(image.content).toMatch(new RegExp(`APACHE_DOCUMENT_ROOT=${root}( |$)`, "m"));
   });
 
   it("plain PHP at the repository root: no front controller fallback, app files hidden from the web", () => {
@@ -231,7 +268,7 @@ describe("phpImage", () => {
     [
       "no front controller",
       { "composer.json": composer({}) },
-      /no front controller was found \(public\/index\.php or index\.php\)/,
+      /no front controller was found \(public\/index\.php, index\.php, or index\.php in composer\.json's extra\.public-dir\)/,
     ],
   ])("keeps a notice for %s", (_name, files, reason) => {
     const image = build(repoOf(files), [web]);
