@@ -4,7 +4,7 @@
 // repository, else in the inventory's commands); the AI worker owns its own table (ai_tasks)
 // through services/ai-worker/migrate.py. A framework we cannot recognise gets no guessed job:
 // the plan says where to add one.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { AI_WORKER_MIGRATE_COMMAND } from "../../contracts/ai-worker-task.js";
 import { isAiWorkerTarget, type DeployTarget } from "../../contracts/deployment.js";
@@ -17,7 +17,14 @@ export interface MigrationTool {
   command: string[];
 }
 
-const KNOWN: Array<{ tool: string; command: string[]; files: string[]; pattern: RegExp }> = [
+const KNOWN: Array<{
+  tool: string;
+  command: string[];
+  files: string[];
+  /** A manifest that must name the tool too (bin/console alone is any Symfony app). */
+  requires?: { file: string; pattern: RegExp };
+  pattern: RegExp;
+}> = [
   {
     tool: "Django",
     command: ["python", "manage.py", "migrate", "--noinput"],
@@ -31,6 +38,16 @@ const KNOWN: Array<{ tool: string; command: string[]; files: string[]; pattern: 
     files: ["artisan"],
     pattern: /artisan|laravel/i,
   },
+  {
+    // DoctrineMigrationsBundle's migrate command; --allow-no-migration keeps an app without
+    // migrations (or already at the latest) from failing the deploy. wallabag's scripts/update.sh
+    // runs it on each upgrade. https://symfony.com/bundles/DoctrineMigrationsBundle/current/index.html
+    tool: "Doctrine Migrations",
+    command: ["php", "bin/console", "doctrine:migrations:migrate", "--no-interaction", "--allow-no-migration"],
+    files: ["bin/console"],
+    requires: { file: "composer.json", pattern: /"doctrine\/doctrine-migrations-bundle"\s*:/ },
+    pattern: /doctrine:migrations/i,
+  },
   { tool: "Alembic", command: ["alembic", "upgrade", "head"], files: ["alembic.ini"], pattern: /\balembic\b/ },
   {
     tool: "Prisma",
@@ -42,7 +59,12 @@ const KNOWN: Array<{ tool: string; command: string[]; files: string[]; pattern: 
 
 /** The app's migration command: the repository's files first, then the inventory's commands. */
 export function appMigrationTool(inventory: Inventory, repoDir?: string): MigrationTool | undefined {
-  const inRepo = KNOWN.find((k) => repoDir && k.files.some((f) => existsSync(path.join(repoDir, f))));
+  const inRepo = KNOWN.find(
+    (k) =>
+      repoDir &&
+      k.files.some((f) => existsSync(path.join(repoDir, f))) &&
+      (!k.requires || k.requires.pattern.test(readText(path.join(repoDir, k.requires.file)))),
+  );
   if (inRepo) return { tool: inRepo.tool, command: inRepo.command };
   const text = [
     ...inventory.services
@@ -52,6 +74,14 @@ export function appMigrationTool(inventory: Inventory, repoDir?: string): Migrat
   ].join("\n");
   const found = KNOWN.find((k) => k.pattern.test(text));
   return found && { tool: found.tool, command: found.command };
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 /** `NAME-migrate`, trimmed so it stays a valid Cloud Run name. */

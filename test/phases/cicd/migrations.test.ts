@@ -82,6 +82,39 @@ describe("database migrations", () => {
     }
   });
 
+  it.each([
+    // DoctrineMigrationsBundle installed: its migrate command, not interactive.
+    [
+      { "bin/console": "", "composer.json": '{"require": {"doctrine/doctrine-migrations-bundle": "^3.4"}}' },
+      "Doctrine Migrations",
+    ],
+    // bin/console alone is any Symfony app: no guessed migration job.
+    [{ "bin/console": "", "composer.json": '{"require": {"symfony/framework-bundle": "^7.1"}}' }, undefined],
+    // The bundle without a console to run it.
+    [{ "composer.json": '{"require": {"doctrine/doctrine-migrations-bundle": "^3.4"}}' }, undefined],
+  ])("a Symfony repository %j -> %s", async (files, tool) => {
+    const repo = await mkdtemp(path.join(tmpdir(), "migrate-repo-"));
+    try {
+      for (const [file, text] of Object.entries(files)) {
+        await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+        await writeFile(path.join(repo, file), text);
+      }
+      const { input } = chainFile(EXAMPLE("seed-vm"));
+      const found = appMigrationTool(input.inventory, repo);
+      expect(found?.tool).toBe(tool);
+      if (tool)
+        expect(found!.command).toEqual([
+          "php",
+          "bin/console",
+          "doctrine:migrations:migrate",
+          "--no-interaction",
+          "--allow-no-migration",
+        ]);
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+
   it("no database, no migration job", () => {
     const { input } = chainYaml(
       readFileSync(EXAMPLE("api-only"), "utf8")

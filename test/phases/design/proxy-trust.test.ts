@@ -153,6 +153,41 @@ const CASES: Case[] = [
     change: /under framework:, add `trusted_proxies: '%env\(TRUSTED_PROXIES\)%'`/,
   },
   {
+    name: "Symfony 5.4 in the app/config layout (wallabag) trusting nothing",
+    service: { software: "php-fpm", runtime: "php", framework: "symfony" },
+    files: {
+      "app/config/config.yml": "framework:\n    secret: '%env(APP_SECRET)%'\n",
+      "web/index.php": "<?php return fn (array $c) => new AppKernel($c['APP_ENV'], (bool) $c['APP_DEBUG']);\n",
+      "composer.lock": '{"packages":[{"name":"symfony/framework-bundle","version":"v5.4.45"}]}',
+    },
+    set: { TRUSTED_PROXIES: "REMOTE_ADDR" },
+    change: /in app\/config\/config\.yml, under framework:, add `trusted_proxies: '%env\(TRUSTED_PROXIES\)%'`/,
+  },
+  {
+    name: "Symfony 2 layout already trusting in config.yml",
+    service: { software: "php-fpm", runtime: "php", framework: "symfony" },
+    files: { "app/config/config.yml": "framework:\n    trusted_proxies: [10.0.0.0/8]\n" },
+  },
+  {
+    name: "Symfony 3.4 trusting in web/app.php",
+    service: { software: "php-fpm", runtime: "php", framework: "symfony" },
+    files: {
+      "app/config/config.yml": "framework:\n    secret: '%secret%'\n",
+      "web/app.php": "<?php\nRequest::setTrustedProxies(['127.0.0.1'], Request::HEADER_X_FORWARDED_ALL);\n",
+    },
+  },
+  {
+    name: "Symfony 4.4 (no trusted_proxies option) trusting nothing",
+    service: { software: "php-fpm", runtime: "php", framework: "symfony" },
+    files: {
+      "config/packages/framework.yaml": "framework:\n    secret: '%env(APP_SECRET)%'\n",
+      "public/index.php": "<?php\n$kernel = new Kernel($_SERVER['APP_ENV'], (bool) $_SERVER['APP_DEBUG']);\n",
+      "composer.lock": '{"packages":[{"name":"symfony/framework-bundle","version":"v4.4.50"}]}',
+    },
+    change:
+      /in public\/index\.php, before the request is handled, add `Request::setTrustedProxies\(\[\$_SERVER\['REMOTE_ADDR'\]\]/,
+  },
+  {
     name: "Express",
     service: { software: "node", runtime: "node", framework: "express", command: "node /srv/app/server.js" },
     files: { "server.js": "const app = express();\napp.listen(3000);\n" },
@@ -207,6 +242,11 @@ const CORPUS: Record<string, { target: string; set: Record<string, string>; chan
   outline: { target: "outline-web", set: {} },
   pixelfed: { target: "php8-2-fpm", set: {} },
   bookstack: { target: "php8-2-fpm", set: {} },
+  wallabag: {
+    target: "php8-2-fpm",
+    set: { TRUSTED_PROXIES: "REMOTE_ADDR" },
+    change: /in app\/config\/config\.yml, under framework:, add `trusted_proxies/,
+  },
 };
 
 describe.each(Object.entries(CORPUS))("real app %s", (app, want) => {
@@ -225,7 +265,7 @@ describe.each(Object.entries(CORPUS))("real app %s", (app, want) => {
     expect(env).toEqual(want.set);
     const changes = result.mapping.find((m) => m.service === want.target)!.appChanges;
     const trustChanges = changes.filter((c) =>
-      /SECURE_PROXY_SSL_HEADER|trust proxy|trustProxies|\$proxies|app\.proxy/.test(c),
+      /SECURE_PROXY_SSL_HEADER|trust proxy|trustProxies|\$proxies|app\.proxy|trusted_proxies|setTrustedProxies/.test(c),
     );
     if (want.change) expect(trustChanges).toEqual([expect.stringMatching(want.change)]);
     else expect(trustChanges).toEqual([]);

@@ -36,7 +36,11 @@ export function healthRouteHint(s: Service): string {
   if (/fastapi|uvicorn/.test(f)) return '`@app.get("/healthz")` returning `{"ok": True}` in the app module';
   if (/flask/.test(f)) return '`@app.get("/healthz")` returning `"ok"` in the app module';
   if (/rails|puma|ruby/.test(f)) return '`get "up" => "rails/health#show"` in config/routes.rb (Rails 7.1+)';
-  if (/laravel|php/.test(f)) return "`health: '/up'` in bootstrap/app.php's withRouting (Laravel 11+)";
+  if (/laravel|artisan/.test(f)) return "`health: '/up'` in bootstrap/app.php's withRouting (Laravel 11+)";
+  // Symfony has no built-in health route: a controller action returning a constant Response.
+  if (/symfony/.test(f))
+    return "a controller action `#[Route('/healthz')]` returning `new Response('ok')` (no database)";
+  if (/php/.test(f)) return "a healthz.php in the document root that prints `ok` without touching the database";
   if (/spring|java/.test(f)) return "the spring-boot-starter-actuator dependency (/actuator/health)";
   if (/\bgo\b/.test(f)) return '`http.HandleFunc("/healthz", …)` writing "ok" in main.go';
   if (/node|express|next|nest/.test(f)) return '`app.get("/healthz", (req, res) => res.send("ok"))` in the entry file';

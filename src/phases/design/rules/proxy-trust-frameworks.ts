@@ -99,26 +99,57 @@ function configEnv(middleware: string, repo: AppRepo): string | undefined {
 
 /**
  * Symfony: framework.trusted_proxies (the recipe reads it from TRUSTED_PROXIES; Symfony 4's
- * public/index.php from $_SERVER['TRUSTED_PROXIES']); REMOTE_ADDR trusts whoever connects.
+ * public/index.php from $_SERVER['TRUSTED_PROXIES']); REMOTE_ADDR trusts whoever connects. Flex
+ * apps configure `framework:` in config/packages/framework.yaml, Symfony 2–3 and apps that kept
+ * that layout (wallabag) in app/config/config.yml, whose front controller is web/app.php.
  * https://symfony.com/doc/current/deployment/proxies.html
+ * https://symfony.com/doc/3.4/deployment/proxies.html
  */
 function symfony(s: Service, repo: AppRepo): ProxyTrust {
-  const file = "config/packages/framework.yaml";
-  const yaml = repo.read(file) ?? "";
-  const line = /^\s*trusted_proxies:\s*(.+)$/m.exec(yaml)?.[1] ?? "";
+  const configs = firstText(repo, [
+    "config/packages/framework.yaml",
+    "config/packages/framework.yml",
+    "app/config/config.yml",
+  ]);
+  const line = configs.map((c) => /^\s*trusted_proxies:\s*(.+)$/m.exec(c.text)?.[1]).find(Boolean) ?? "";
   const why = `Symfony trusts the proxies it names; REMOTE_ADDR is whoever connects, and ${FRONT_END}`;
   const fromEnv = /%env\(([A-Z][A-Z0-9_]*)\)%/.exec(line)?.[1];
   if (fromEnv) return { set: { [fromEnv]: { value: "REMOTE_ADDR", why } }, changes: [] };
   if (line) return { set: {}, changes: [] };
-  if (/\$_SERVER\[\s*['"]TRUSTED_PROXIES['"]\s*\]/.test(repo.read("public/index.php") ?? ""))
+  const controllers = firstText(repo, ["public/index.php", "web/app.php", "web/index.php"]);
+  if (controllers.some((c) => /\$_SERVER\[\s*['"]TRUSTED_PROXIES['"]\s*\]/.test(c.text)))
     return { set: { TRUSTED_PROXIES: { value: "REMOTE_ADDR", why } }, changes: [] };
-  if (!yaml) return { set: {}, changes: [] };
+  // Request::setTrustedProxies() in the front controller decides in code (Symfony 3.3+'s recipe).
+  if (controllers.some((c) => /setTrustedProxies\s*\(/.test(c.text))) return { set: {}, changes: [] };
+  const file = configs[0]?.file;
+  if (!file) return { set: {}, changes: [] };
+  // framework.trusted_proxies was removed in Symfony 4.0 and came back in 5.2: in between only the
+  // front controller can trust a proxy.
+  const version = lockedVersion(repo, "symfony/framework-bundle");
+  if (version && version[0] >= 3 && (version[0] < 5 || (version[0] === 5 && version[1] < 2)) && controllers[0])
+    return {
+      set: {},
+      changes: [
+        `${s.name}: in ${controllers[0].file}, before the request is handled, add \`Request::setTrustedProxies([$_SERVER['REMOTE_ADDR']], Request::HEADER_X_FORWARDED_FOR | Request::HEADER_X_FORWARDED_PROTO | Request::HEADER_X_FORWARDED_PORT);\`: Symfony ${version.join(".")} trusts no proxy now, so on Cloud Run it sees every request as plain http and every client as Google's front end; ${FRONT_END}.`,
+      ],
+    };
   return {
     set: { TRUSTED_PROXIES: { value: "REMOTE_ADDR", why } },
     changes: [
       `${s.name}: in ${file}, under framework:, add \`trusted_proxies: '%env(TRUSTED_PROXIES)%'\` (the deploy sets TRUSTED_PROXIES=REMOTE_ADDR): Symfony trusts no proxy now, so on Cloud Run it sees every request as plain http and every client as Google's front end.`,
     ],
   };
+}
+
+/** [major, minor] of a package composer.lock installs (`v5.4.45` → [5, 4]). */
+function lockedVersion(repo: AppRepo, name: string): [number, number] | undefined {
+  try {
+    const lock = JSON.parse(repo.read("composer.lock") ?? "{}") as { packages?: { name: string; version?: string }[] };
+    const m = /^v?(\d+)\.(\d+)/.exec(lock.packages?.find((p) => p.name === name)?.version ?? "");
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Node entry files: the command's script, package.json's start script and main, the usual names. */
