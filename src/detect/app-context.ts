@@ -161,9 +161,14 @@ export function gitIgnores(gitignore: string, base: string): boolean {
   return ignored;
 }
 
-/** `.env`, `.env.production`, `paperless.conf`: the values this deployment runs with. */
+/**
+ * `.env`, `.env.production`, `paperless.conf`: the values this deployment runs with. `.env.local`
+ * and `.env.prod.local` are the machine's own overrides, read after `.env` (Symfony's Dotenv, the
+ * place its docs give for production values; Next.js and Vite read them too); name order is the
+ * order they apply. https://symfony.com/doc/current/configuration.html#configuring-environment-variables-in-env-files
+ */
 function isEnvFile(base: string): boolean {
-  if (base === ".env" || /^\.env\.(production|prod)$/.test(base)) return true;
+  if (base === ".env" || /^\.env(\.(production|prod))?(\.local)?$/.test(base)) return true;
   return /^[\w-]+\.conf$/.test(base) && !SAMPLE_ENV.test(base);
 }
 

@@ -45,7 +45,7 @@ export const HOST_APP_SCAN = {
   // `[.]`, not `\.`: awk -v would take the backslash as an escape of its own.
   manifests:
     "^(requirements[^/]*[.]txt|requirements/[^/]+[.]txt|pyproject[.]toml|package[.]json|Gemfile|composer[.]json|go[.]mod|pom[.]xml|build[.]gradle([.]kts)?)$",
-  envFiles: "^([.]env|[.]env[.](production|prod)|[A-Za-z0-9_-]+[.]conf)$",
+  envFiles: "^([.]env([.](production|prod))?([.]local)?|[A-Za-z0-9_-]+[.]conf)$",
   // pm2's ecosystem files at the top of an app folder (keep in step with pm2-ecosystem.ts ECOSYSTEM_FILE).
   pm2: "^(ecosystem([.-][A-Za-z0-9_-]+)*|process|pm2)[.](config[.])?(c?js|mjs|json|ya?ml)$",
   settings:

@@ -59,6 +59,32 @@ describe("app files", () => {
     expect(app.env).toEqual({ DB_CONNECTION: "mysql", PAPERLESS_DBENGINE: "postgresql" });
   });
 
+  it.each([
+    // Symfony's Dotenv: .env holds the committed defaults, .env.local the server's values.
+    [
+      {
+        ".env": "DATABASE_URL=sqlite:///data.db\nAPP_ENV=dev\n",
+        ".env.local": "DATABASE_URL=mysql://u:p@127.0.0.1/app\nAPP_ENV=prod\n",
+      },
+      { DATABASE_URL: "mysql://u:p@127.0.0.1/app", APP_ENV: "prod" },
+    ],
+    // .env.prod.local applies last; .env.test.local and .env.dev.local are other environments'.
+    [
+      {
+        ".env": "A=1\n",
+        ".env.local": "A=2\n",
+        ".env.prod": "A=3\n",
+        ".env.prod.local": "A=4\n",
+        ".env.test.local": "A=5\n",
+        ".env.dev.local": "A=6\n",
+      },
+      { A: "4" },
+    ],
+    [{ ".env.local.example": "A=1\n", ".env.local": "B=2\n" }, { B: "2" }],
+  ])("the machine's own overrides win over .env: %j", async (files, env) => {
+    expect((await context(files)).env).toEqual(env);
+  });
+
   it("a Gemfile group that includes production is production", () => {
     expect(parseGemfile("group :production, :test do\n  gem 'lograge'\nend\ngem 'pg', group: :test\n")).toEqual([
       "lograge",
