@@ -13,6 +13,7 @@ import { DetectEntries } from "./detect-entries.js";
 import { describeFinding, FileFindings } from "./file-findings.js";
 import { listenerFindings, parseListeners, readHostFacts, readListeners, unreadableHostDirs } from "./host.js";
 import { applyHostPackages, readHostPackages } from "./host-packages.js";
+import { addFpmPoolEnv } from "./fpm-env.js";
 import { addPhpLimits } from "./php-ini.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence } from "./types.js";
@@ -101,6 +102,8 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     );
   // PHP caps uploads, memory and time again behind the web front: its limits on the VM (php-ini.ts).
   if (hostRoot) await addPhpLimits(hostRoot, findings, found.nginxHostTexts, evidence);
+  // PHP-FPM passes the app only its pool's env[] (fpm-env.ts).
+  if (hostRoot) await addFpmPoolEnv(hostRoot, findings, found.nginxHostTexts, evidence);
   const hostRead =
     hostRoot !== undefined &&
     [...systemd, ...pm2.apps, ...nginx, ...apache, ...cron, ...listening].some((f) => f.onHost);

@@ -630,6 +630,12 @@ function eco(s, yaml,    out, k, v, q2, t, rest, a) {
   }
   return out secrets(s)
 }
+# A pool env[NAME] = value line (what PHP-FPM passes the app): the name, with plain() of the value.
+mode == "phpini" && /^[ \t]*env[ \t]*\[[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*\][ \t]*=/ {
+  name = $0; sub(/^[ \t]*env[ \t]*\[[ \t]*/, "", name); sub(/[ \t]*\].*$/, "", name)
+  value = $0; sub(/\r$/, "", value); sub(/^[^=]*=/, "", value)
+  print "|env[" name "] = \"" plain(name, value) "\""; next
+}
 mode == "phpini" { if (tolower($0) ~ phpre) print "|" $0; next }
 mode == "htaccess" { if (tolower($0) ~ htre) print "|" $0; next }
 mode == "eco" || mode == "ecoyaml" { sub(/\r$/, ""); M = "redacted_vm"; print "|" eco($0, mode == "ecoyaml"); M = "<redacted:vm>"; next }

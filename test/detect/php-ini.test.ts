@@ -197,7 +197,7 @@ describe("PHP's limits on the VM", () => {
     });
   });
 
-  it("the ssh read sends only section headers and the limit lines of PHP's files", async () => {
+  it("the ssh read sends only section headers, the limit lines and a pool's env names of PHP's files", async () => {
     const vm = await trees.make({
       "etc/php/8.2/fpm/php.ini": `${PRODUCTION_INI}mysqli.default_pw = hunter2\nsession.save_path = "tcp://10.0.0.9:6379?auth=s3cret"\n`,
       "etc/php/8.2/fpm/pool.d/www.conf": "[www]\nenv[DB_PASSWORD] = hunter2\nphp_admin_value[memory_limit] = 1G\n",
@@ -209,7 +209,10 @@ describe("PHP's limits on the VM", () => {
     try {
       const read = (f: string) => readFile(path.join(collected.root, f), "utf8");
       expect(await read("etc/php/8.2/fpm/php.ini")).toBe(PRODUCTION_INI);
-      expect(await read("etc/php/8.2/fpm/pool.d/www.conf")).toBe("[www]\nphp_admin_value[memory_limit] = 1G\n");
+      // A pool's env[] (fpm-env.ts) comes as its name; a password's value stays on the VM.
+      expect(await read("etc/php/8.2/fpm/pool.d/www.conf")).toBe(
+        '[www]\nenv[DB_PASSWORD] = "<redacted:vm>"\nphp_admin_value[memory_limit] = 1G\n',
+      );
     } finally {
       await collected.cleanup();
     }
