@@ -186,15 +186,22 @@ export function pushEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   };
 }
 
-function alwaysOnReason(_d: Draft, plan: ProcessPlan, t: DeployTarget): string {
+function alwaysOnReason(d: Draft, plan: ProcessPlan, t: DeployTarget): string {
   const count = `${t.minInstances} instance${t.minInstances === 1 ? "" : "s"}`;
   const pool = `A Cloud Run worker pool keeps ${count} running with no endpoint and no request timeout`;
   const target = plan.target as { kind: "always-on"; role: string };
   if (plan.queue) {
     const label = QUEUE_LABEL[plan.queue];
-    const home = usesRedisBroker(plan.queue)
-      ? "its broker moves to Memorystore for Redis"
-      : "its jobs stay in the application database";
+    // Laravel's queue may be the database (BookStack's is): with no Redis among the worker's
+    // dependencies there is no broker to move.
+    const reachesRedis = d.stores.some(
+      (h) => h.home === "memorystore-redis" && plan.service.dependsOn.includes(h.service.name),
+    );
+    const home = !usesRedisBroker(plan.queue)
+      ? "its jobs stay in the application database"
+      : reachesRedis || plan.queue !== "laravel"
+        ? "its broker moves to Memorystore for Redis"
+        : "its jobs stay in the database queue (no Redis among its dependencies), which moves with the database";
     return `${label} worker: it pulls jobs itself, so it must always run rather than wait for a request; ${home}. ${pool}: a long job runs to its end.`;
   }
   if (target.role === "scheduler")
