@@ -3,6 +3,8 @@
 // lockfile names, the Go module, the env files that sit beside the code, and the config files
 // whose few lines say how Redis is used. Plain data; nothing here leaves the machine.
 import { parseGemfile } from "./gemfile.js";
+import { parseMaskedJson } from "./masked-json.js";
+import { flattenSettings, JSON_SETTINGS } from "./json-settings.js";
 import { parsePackageJson } from "./node-deps.js";
 import { normalisePackage, parsePyproject, parseRequirementsTxt } from "./python-deps.js";
 import { environmentFileNames, environmentFileValues } from "./systemd.js";
@@ -32,6 +34,13 @@ export interface AppContext {
   files: Set<string>;
   /** Absolute VM paths of the files read from the app's folders on the VM (WorkingDirectory, pm2 cwd). */
   vmFiles?: string[];
+  /**
+   * JSON settings files the app reads from its working directory (json-settings.ts): the file (its
+   * path on the VM when read there) and its values by `__`-joined key; never written out.
+   */
+  jsonSettings: { path: string; values: Record<string, string> }[];
+  /** A release layout (release-dir.ts): the `current` link read and the release it led to. */
+  release?: { link: string; target: string };
 }
 
 export interface AppFiles {
@@ -72,6 +81,7 @@ export function emptyContext(): AppContext {
     nodeScripts: {},
     env: {},
     hostEnvFiles: [],
+    jsonSettings: [],
     configTexts: [],
     files: new Set(),
   };
@@ -128,6 +138,11 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
       if (hostDir && names.length && !(await tracked(base)))
         context.hostEnvFiles.push({ path: `${hostDir.replace(/\/+$/, "")}/${file}`, names });
     }
+    if (atRoot && JSON_SETTINGS.test(base)) {
+      const values = flattenSettings((await read(file)) ?? "");
+      if (values)
+        context.jsonSettings.push({ path: hostDir ? `${hostDir.replace(/\/+$/, "")}/${file}` : file, values });
+    }
     if (CONFIG_TEXT.test(file) && !DEV_FILE.test(base.replace(/\.\w+$/, "")) && context.configTexts.length < 40) {
       const text = await read(file);
       // The lines that matter sit near the top of a settings file; a huge one is cut, not skipped.
@@ -173,12 +188,8 @@ function isEnvFile(base: string): boolean {
 }
 
 function composerRequire(text: string): string[] {
-  try {
-    const doc = JSON.parse(text) as { require?: Record<string, unknown> };
-    return Object.keys(doc.require ?? {}).map((n) => n.toLowerCase());
-  } catch {
-    return [];
-  }
+  const doc = parseMaskedJson(text) as { require?: Record<string, unknown> } | undefined;
+  return Object.keys(doc?.require ?? {}).map((n) => n.toLowerCase());
 }
 
 export const hasPackage = (context: AppContext, ecosystem: Ecosystem, name: string) =>

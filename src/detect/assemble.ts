@@ -6,12 +6,14 @@ import path from "node:path";
 import { emptyContext, hasPackage, readAppFiles, type AppContext, type Ecosystem } from "./app-context.js";
 import { readHostFile } from "./host.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
-import { enrichService, isGoBinary, type EnrichContext } from "./enrich.js";
+import { enrichService, isGoBinary, settingsOf, type EnrichContext } from "./enrich.js";
 import { mergeServices } from "./merge.js";
 import { unionNames } from "./systemd.js";
 import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage } from "./storage.js";
+import { NCONF_SEPARATOR, settingsFolders } from "./json-settings.js";
+import { currentRelease, hasManifest, RELEASE_LINK } from "./release-dir.js";
 import { deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
 import { detectCacheStore } from "./cache-store.js";
@@ -66,8 +68,15 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     findings = findings.filter((f) => f.onHost);
   }
   const proxyTargets = new Set(findings.flatMap((f) => f.proxiesToPorts ?? []));
-  for (const finding of findings) await enrichService(finding, { app, proxyTargets, readConfig: input.readConfig });
+  // Only the VM's own sites say whether the Upgrade header reaches the app (a repository's sample may not).
+  const onHostProxies = findings.filter((f) => f.onHost && f.software === "nginx" && f.proxiesToPorts?.length);
+  const upgradedPorts = onHostProxies.length
+    ? new Set(onHostProxies.flatMap((f) => f.websocketPorts ?? []))
+    : undefined;
+  for (const finding of findings)
+    await enrichService(finding, { app, proxyTargets, upgradedPorts, readConfig: input.readConfig });
   for (const finding of findings) addAppEnvFile(finding, app, evidence);
+  for (const finding of findings) addJsonSettingNames(finding, app, evidence);
   for (const finding of findings) markEmptyEnv(finding, app);
 
   // On the VM, nothing is guessed from packages: a process that is not there does not run.
@@ -134,7 +143,15 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       found: `SQLite database${sqlite.path ? "" : " (file not found: give its path)"}, from ${sqlite.source}: its data lives on this disk`,
     });
   const appFiles = [...app.files];
-  const storage = detectStorage(env, input.appPath, appFiles, app.configTexts);
+  const named = app.jsonSettings
+    .filter((j) => j.path.startsWith("/"))
+    .flatMap((j) =>
+      settingsFolders(j.values).map((f) => ({
+        path: f.path,
+        purpose: `${f.key.split(NCONF_SEPARATOR).join(".")} in ${path.posix.basename(j.path)}`,
+      })),
+    );
+  const storage = detectStorage(env, input.appPath, appFiles, app.configTexts, named);
   for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });
   return { services: merged, ...(database ? { database } : {}), storage };
 }
@@ -253,6 +270,26 @@ function addAppEnvFile(finding: ServiceFinding, app: AppContext, evidence: Evide
 }
 
 /**
+ * A Node process that reads its settings with nconf from a JSON file in its working directory
+ * (Ghost's config.production.json) reads the same keys from the environment first, named with
+ * `__` between the parts (json-settings.ts): those names are its settings on Cloud Run, where the
+ * file (written on the VM by ghost-cli, not in any repository) is gone.
+ */
+function addJsonSettingNames(finding: ServiceFinding, app: AppContext, evidence: Evidence[]): void {
+  if (!finding.onHost || finding.runtime !== "node" || !APP_ROLES.has(finding.role)) return;
+  const settings = settingsOf(finding, app);
+  if (!settings || !hasPackage(app, "node", "nconf")) return;
+  const before = new Set(finding.env ?? []);
+  finding.env = unionNames(finding.env, Object.keys(settings.values));
+  const added = finding.env.filter((n) => !before.has(n));
+  if (added.length)
+    evidence.push({
+      file: settings.path,
+      found: `${finding.name} reads these settings with nconf, which takes each from the environment first as ${added[0]} and the like: its ${added.length} setting name(s) join the service's env`,
+    });
+}
+
+/**
  * The names the process gets as an empty string: its unit's values over the app's env files', as
  * enrich reads them. Only the names are kept; the design sets them empty on Cloud Run, since
  * Secret Manager refuses an empty secret version (a copied `REDIS_PASSWORD=` would stop the setup).
@@ -282,14 +319,36 @@ export async function readAppContext(
   const app = emptyContext();
   const onHostApp = appPathOnHost(root, hostRoot);
   await readAppFiles(app, { files, read: (f) => readSmallText(root, f), hostDir: onHostApp });
+  await readRelease(app, files, onHostApp ?? root, onHostApp ? hostRoot : undefined);
   for (const dir of hostRoot ? workDirs : []) {
     if (dir === onHostApp) continue;
     const base = path.join(hostRoot!, dir);
     const files = await listRepoFiles(base);
     await readAppFiles(app, { files, read: (f) => readSmallText(base, f), hostDir: dir });
     app.vmFiles = [...(app.vmFiles ?? []), ...files.map((f) => path.posix.join(dir, f))];
+    await readRelease(app, files, dir, hostRoot);
   }
   return app;
+}
+
+/**
+ * A folder with no manifest of its own whose `current` leads to a release (ghost-cli, Capistrano):
+ * the release's files are the app's code. Read as `dir/current`, the path that survives a deploy.
+ */
+async function readRelease(app: AppContext, files: string[], dir: string, hostRoot: string | undefined): Promise<void> {
+  if (hasManifest(files)) return;
+  const release = await currentRelease(dir, hostRoot);
+  if (!release) return;
+  const base = hostRoot ? path.join(hostRoot, release) : release;
+  const releaseFiles = await listRepoFiles(base);
+  const current = path.posix.join(dir, RELEASE_LINK);
+  await readAppFiles(app, {
+    files: releaseFiles,
+    read: (f) => readSmallText(base, f),
+    hostDir: hostRoot ? current : undefined,
+  });
+  if (hostRoot) app.vmFiles = [...(app.vmFiles ?? []), ...releaseFiles.map((f) => path.posix.join(current, f))];
+  app.release = { link: current, target: release };
 }
 
 /** gunicorn -c, uwsgi --ini, puma -C: relative to the unit's WorkingDirectory on the VM, else to the repo. */

@@ -3,6 +3,7 @@
 // the app folders' dependency files and ecosystem files. The list grows while it is walked.
 import { ecosystemFilesIn, listPm2Dumps } from "./pm2-host.js";
 import { HOST_APP_FILES, listHostFiles, readHostFile } from "./host.js";
+import { RELEASE_LINK } from "./release-dir.js";
 import { readSmallText } from "./walk.js";
 
 export interface Entry {
@@ -79,10 +80,12 @@ export class DetectEntries {
     if (!hostRoot || !workdir?.startsWith("/") || this.appDirs.has(workdir)) return;
     this.appDirs.add(workdir);
     for (const ecosystem of await ecosystemFilesIn(hostRoot, workdir)) this.addPm2(ecosystem, "app-folder");
-    for (const dependencyFile of HOST_APP_FILES) {
-      const onHost = `${workdir.replace(/\/+$/, "")}/${dependencyFile}`;
+    // A release layout's code is in current/ (release-dir.ts): its manifests are read there too.
+    const dirs = [workdir.replace(/\/+$/, ""), `${workdir.replace(/\/+$/, "")}/${RELEASE_LINK}`];
+    for (const dependencyFile of HOST_APP_FILES.flatMap((f) => dirs.map((d) => `${d}/${f}`))) {
+      const onHost = dependencyFile;
       this.list.push({
-        file: dependencyFile,
+        file: dependencyFile.slice(dependencyFile.lastIndexOf("/") + 1),
         shown: onHost,
         atRoot: true,
         own: true,

@@ -5,6 +5,7 @@
 import { hasPackage, type AppContext } from "./app-context.js";
 import { basename, classifyCommand } from "./command.js";
 import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, springPort } from "./server-config.js";
+import { settingsListen } from "./json-settings.js";
 import type { ServiceFinding } from "./types.js";
 import type { Protocol, Runtime } from "../inventory/schema.js";
 
@@ -12,6 +13,8 @@ export interface EnrichContext {
   app: AppContext;
   /** Ports nginx proxies to. */
   proxyTargets: Set<number>;
+  /** Ports the VM's nginx proxies to with the websocket Upgrade header passed on. */
+  upgradedPorts?: Set<number>;
   /** Reads a config file named by a command, relative to the process's working directory. */
   readConfig: (service: ServiceFinding, file: string) => Promise<string | undefined>;
 }
@@ -45,6 +48,19 @@ const NODE_WEBSOCKET = [
   "faye-websocket",
   "sockjs",
 ];
+
+/**
+ * The JSON settings file a process reads (json-settings.ts): the one in its working directory, or
+ * the only one read when the process names no folder.
+ */
+export function settingsOf(s: ServiceFinding, app: AppContext): AppContext["jsonSettings"][number] | undefined {
+  const dirOf = (file: string) => file.slice(0, file.lastIndexOf("/"));
+  const dir = s.workingDirectory?.replace(/\/+$/, "");
+  return (
+    app.jsonSettings.find((j) => dir && dirOf(j.path) === dir) ??
+    (app.jsonSettings.length === 1 && !dir ? app.jsonSettings[0] : undefined)
+  );
+}
 
 /** The app's own Go binary: named after the module (`miniflux.app/v2` → miniflux) or its repository. */
 export function isGoBinary(s: ServiceFinding, app: AppContext): boolean {
@@ -89,8 +105,14 @@ function frameworkOf(s: ServiceFinding, runtime: Runtime | undefined, app: AppCo
   }
 }
 
-function websocket(s: ServiceFinding, runtime: Runtime | undefined, app: AppContext): boolean {
+function websocket(s: ServiceFinding, runtime: Runtime | undefined, ctx: EnrichContext): boolean {
+  const { app } = ctx;
   if (s.process?.protocols?.includes("websocket")) return true;
+  // A websocket package is a guess; the VM's nginx in front of the port without the Upgrade header
+  // is a fact: no client reaches a websocket there (Ghost lists `ws`, ghost-cli's site passes no Upgrade).
+  const ports = s.listen.map((l) => Number(l.slice(l.lastIndexOf(":") + 1)));
+  if (ctx.upgradedPorts && ports.some((p) => ctx.proxyTargets.has(p)) && !ports.some((p) => ctx.upgradedPorts!.has(p)))
+    return false;
   if (runtime === "node") return NODE_WEBSOCKET.some((p) => hasPackage(app, "node", p));
   if (runtime === "python")
     return ["daphne", "uvicorn", "hypercorn"].includes(s.software) && hasPackage(app, "python", "channels");
@@ -130,7 +152,9 @@ export async function enrichService(s: ServiceFinding, ctx: EnrichContext): Prom
       runtime === "java" ? springPort(app.configTexts, (env.SPRING_PROFILES_ACTIVE ?? "").split(",")) : undefined;
     const javaDefault = runtime === "java" && frameworkOf(s, runtime, app) === "spring" ? 8080 : undefined;
     const port = spring ?? s.process?.defaultPort ?? javaDefault;
-    const listen = fromConfig ?? fromEnv ?? (port ? `127.0.0.1:${port}` : undefined);
+    const settings = settingsOf(s, app);
+    const fromSettings = settings ? settingsListen(settings.values) : undefined;
+    const listen = fromConfig ?? fromEnv ?? fromSettings ?? (port ? `127.0.0.1:${port}` : undefined);
     if (listen) s.listen = [listen];
   }
   // A unit of the app's that stays up without serving anything is a loop: a worker.
@@ -146,7 +170,7 @@ export async function enrichService(s: ServiceFinding, ctx: EnrichContext): Prom
   if (s.role === "web") {
     if (!protocols.includes("http") && !(protocols.length && !protocols.includes("websocket")))
       protocols.unshift("http");
-    if (websocket(s, runtime, app) && !protocols.includes("websocket")) protocols.push("websocket");
+    if (websocket(s, runtime, ctx) && !protocols.includes("websocket")) protocols.push("websocket");
   }
   // An app process that listens but is neither HTTP nor a known protocol: a raw TCP listener.
   if (s.role === "other" && runtime && s.listen.length && protocols.length === 0) protocols.push("tcp");

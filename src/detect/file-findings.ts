@@ -47,6 +47,21 @@ const COMPOSE_FILES = new Set(["docker-compose.yml", "docker-compose.yaml", "com
 const REQUIREMENTS = /^(requirements[^/]*\.txt|requirements\/[^/]+\.txt)$/;
 const NGINX_CANDIDATE = /(^|\/)(nginx[^/]*|sites-(available|enabled)|conf\.d)\/|\.conf$|(^|\/)nginx[^/]*$/;
 
+/** Interpreters an app's code runs on (keep in step with read-host.sh's lib_app_dirs). */
+const APP_INTERPRETER = /^(node|nodejs|python[\d.]*|ruby|php[\d.]*|java)$/;
+const SYSTEM_DIR = /^\/(usr|lib|lib64|etc|run|proc|sys|boot|bin|sbin)?(\/|$)/;
+
+/**
+ * A unit that runs an interpreter with its working directory in an app folder (/var/www/ghost,
+ * /opt/app, /srv/app, /home/app): an installer's unit for the app, wherever the file lies.
+ * Distribution units that run Python (unattended-upgrades, fail2ban) set no such folder.
+ */
+export function runsAppFolder(unit: ServiceFinding): boolean {
+  const exe = (unit.command ?? "").trim().split(/\s+/)[0] ?? "";
+  const dir = unit.workingDirectory;
+  return APP_INTERPRETER.test(exe.slice(exe.lastIndexOf("/") + 1)) && Boolean(dir) && !SYSTEM_DIR.test(dir!);
+}
+
 export function describeFinding(s: ServiceFinding): string {
   return `${s.role} ${s.name} (${s.software}${s.listen.length ? ` on ${s.listen.join(", ")}` : ""})`;
 }
@@ -185,9 +200,12 @@ export class FileFindings {
     const text = (await entry.read()) ?? "";
     const unit = parseSystemdUnit(text, shown);
     if (!unit) return;
+    // A unit in /lib that runs an interpreter in an app folder was written by the app's installer
+    // (ghost-cli writes /lib/systemd/system/ghost_<site>.service): the admins' app, not the distribution's.
+    const own = entry.own || runsAppFolder(unit);
     // A distribution's unit (sshd, cron, snapd…) is not part of the product unless we know what it
     // runs, or it runs the app itself (a .deb of the app installs its unit in /lib): assemble decides.
-    if (!entry.own && unit.role === "other") unit.packaged = true;
+    if (!own && unit.role === "other") unit.packaged = true;
     // `pm2 startup`'s unit is pm2 itself: its apps are in the process list it restores.
     if (hostRoot && entry.host && isPm2Launcher(unit)) {
       const dump = launcherDump(unit, readUnitFile(text).get("Service"));
@@ -200,7 +218,7 @@ export class FileFindings {
     // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
     if (hostRoot && entry.host) {
       const service = readUnitFile(text).get("Service");
-      if (entry.own) await this.entries.addAppDir(unit.workingDirectory);
+      if (own) await this.entries.addAppDir(unit.workingDirectory);
       for (const envFile of environmentFiles(service)) {
         const text = (await readHostFile(hostRoot, envFile.slice(1))) ?? "";
         const names = environmentFileNames(text);
@@ -216,8 +234,8 @@ export class FileFindings {
     if (!entry.dropIns) Object.assign(unit, lineOf(text, /^\s*ExecStart\s*=\s*\S/));
     this.systemd.push(unit);
     if (!unit.packaged) this.evidence.push({ file: shown, found: describeFinding(unit) });
-    if (entry.own) this.deployMethod = "ssh-systemctl";
-    if (entry.own && !["database", "cache", "broker", "reverse-proxy"].includes(unit.role)) this.ownAppUnit = true;
+    if (own) this.deployMethod = "ssh-systemctl";
+    if (own && !["database", "cache", "broker", "reverse-proxy"].includes(unit.role)) this.ownAppUnit = true;
   }
 
   private async crontab(entry: Entry, base: string): Promise<void> {

@@ -39,7 +39,7 @@ export const HOST_APP_FILES = ["requirements.txt", "pyproject.toml", "package.js
  * What an ssh read takes from an app folder (an admin's unit's WorkingDirectory=), as POSIX EREs
  * on the path inside the folder, for the script on the VM: every file's name (lockfiles, upload
  * folders), and the content of the manifests, the deployment's env files and the settings files
- * app-context.ts reads on a disk (keep in step with its CONFIG_TEXT and isEnvFile).
+ * app-context.ts reads on a disk (keep in step with its CONFIG_TEXT, JSON_SETTINGS and isEnvFile).
  */
 export const HOST_APP_SCAN = {
   // `[.]`, not `\.`: awk -v would take the backslash as an escape of its own.
@@ -49,7 +49,7 @@ export const HOST_APP_SCAN = {
   // pm2's ecosystem files at the top of an app folder (keep in step with pm2-ecosystem.ts ECOSYSTEM_FILE).
   pm2: "^(ecosystem([.-][A-Za-z0-9_-]+)*|process|pm2)[.](config[.])?(c?js|mjs|json|ya?ml)$",
   settings:
-    "(^|/)(settings(/[^/]+)?[.]py|settings[.]py|configuration[.]py|config[.]py|production[.]rb|session_store[.]rb|cable[.]yml|application(-[A-Za-z0-9_]+)?[.](properties|ya?ml)|(cache|queue|session|broadcasting|database|filesystems)[.]php|config/database[.]yml|app[.]ini|db-config[.]json|config/packages/[^/]+[.]ya?ml|config/services[.]ya?ml|app/config/[^/]+[.]yml)$",
+    "(^|/)(settings(/[^/]+)?[.]py|settings[.]py|configuration[.]py|config[.]py|production[.]rb|session_store[.]rb|cable[.]yml|application(-[A-Za-z0-9_]+)?[.](properties|ya?ml)|(cache|queue|session|broadcasting|database|filesystems)[.]php|config/database[.]yml|app[.]ini|db-config[.]json|config/packages/[^/]+[.]ya?ml|config/services[.]ya?ml|app/config/[^/]+[.]yml)$|^config[.](production|prod)[.]json$",
 };
 
 export interface HostFile {
@@ -153,7 +153,7 @@ async function entries(root: string, dir: string): Promise<{ name: string; dir: 
  * The root-relative path a link leads to, followed the way the host would: an absolute link target
  * is taken inside `root` (a fixture tree, or `/` itself). At most 8 hops, like a loop guard.
  */
-async function resolveInRoot(root: string, file: string): Promise<string> {
+export async function resolveInRoot(root: string, file: string): Promise<string> {
   let current = file;
   for (let hops = 0; hops < 8; hops++) {
     const target = await readlink(path.join(root, current)).catch(() => undefined);

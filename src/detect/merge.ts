@@ -94,7 +94,15 @@ export function mergeServices(
       merged.push({ ...finding, listen: [...finding.listen] });
       continue;
     }
-    same.listen = same.listen.length ? same.listen : [...finding.listen];
+    // One nginx on the VM with a site per port (ghost-cli writes site.conf for 80 and site-ssl.conf
+    // for 443) listens on every site's ports.
+    const sitesOfOneProxy =
+      same.role === "reverse-proxy" && finding.role === "reverse-proxy" && same.onHost && finding.onHost;
+    same.listen = sitesOfOneProxy
+      ? [...new Set([...same.listen, ...finding.listen])].sort((a, b) => portOf(a) - portOf(b) || (a < b ? -1 : 1))
+      : same.listen.length
+        ? same.listen
+        : [...finding.listen];
     // A compose file's image tag is not the version of the VM's own server.
     if (!same.onHost || finding.onHost) same.version ??= finding.version;
     same.command ??= finding.command;

@@ -57,12 +57,16 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
   }
   if (listen.size === 0 && proxied.size === 0) return undefined;
   const bodyLimit = nginxBodyLimit(text);
+  // nginx passes a websocket handshake on only when the site forwards the Upgrade header
+  // (https://nginx.org/en/docs/http/websocket.html): without it no client gets a websocket through.
+  const upgrades = /\bproxy_set_header\s+Upgrade\b/i.test(body);
   return {
     name: "nginx",
     role: "reverse-proxy",
     software: "nginx",
     listen: [...listen].sort((a, b) => Number(a.split(":").pop()) - Number(b.split(":").pop()) || (a < b ? -1 : 1)),
     proxiesToPorts: [...proxied].sort((a, b) => a - b),
+    ...(upgrades && proxied.size ? { websocketPorts: [...proxied].sort((a, b) => a - b) } : {}),
     ...(bodyLimit !== undefined ? { maxRequestBodyMiB: bodyLimit } : {}),
     source: file,
     ...lineOf(text, /^\s*listen\s/),

@@ -1,4 +1,5 @@
 // package.json: the project name, its dependencies, and whether it is a web app we can run.
+import { parseMaskedJson } from "./masked-json.js";
 import { normalisePackage, type PackageVersions } from "./python-deps.js";
 
 export interface PackageJsonFacts {
@@ -9,12 +10,7 @@ export interface PackageJsonFacts {
 }
 
 export function parsePackageJson(text: string): PackageJsonFacts | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const value = parseMaskedJson(text);
   if (!value || typeof value !== "object") return undefined;
   const pkg = value as { name?: unknown; dependencies?: unknown; scripts?: unknown; main?: unknown };
   const packages: PackageVersions = new Map();

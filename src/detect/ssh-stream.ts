@@ -127,9 +127,11 @@ export async function readHostStream(
   await finish();
   if (block.kind === "listeners" || listeners.length) out.listeners = listeners.join("\n");
 
-  // Links last, and only to a file that was sent: nothing in the root leads outside it.
+  // Links last, and only to a file that was sent or a folder holding one (a release layout's
+  // `current`): nothing in the root leads outside it.
+  const sentFolder = (dir: string) => [...written].some((w) => w.startsWith(`${dir}/`));
   for (const [link, target] of links) {
-    if (!written.has(target) || written.has(link) || stopped()) continue;
+    if (!(written.has(target) || sentFolder(target)) || written.has(link) || stopped()) continue;
     const full = path.join(root, link);
     await mkdir(path.dirname(full), { recursive: true }).catch(() => undefined);
     await symlink(path.posix.relative(path.posix.dirname(link), target), full).catch(() => undefined);

@@ -95,15 +95,19 @@ export function objectStorageInUse(env: Record<string, string>): boolean {
 
 /**
  * `env`: what the deployment runs with. `appPath`: the app's folder on the VM, when the files read
- * are the VM's own (`files` relative to it); otherwise only the variables count.
+ * are the VM's own (`files` relative to it); otherwise only the variables count. `named`: folders
+ * the app's settings files name; a conventional folder inside one is part of it.
  */
 export function detectStorage(
   env: Record<string, string>,
   appPath: string | undefined,
   files: string[],
   configTexts: { file: string; text: string }[] = [],
+  named: Storage[] = [],
 ): Storage[] {
   const found = new Map<string, Storage>();
+  // Folders the app's own settings name (json-settings.ts: Ghost's paths.contentPath) come first.
+  for (const s of named) if (!found.has(s.path)) found.set(s.path, s);
   for (const [key, value] of Object.entries(env)) {
     if (!FOLDER_KEY.test(key) || NOT_USER_FILES.test(key) || !value.startsWith("/")) continue;
     const path = value.replace(/\/+$/, "");

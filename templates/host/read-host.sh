@@ -131,6 +131,23 @@ unit_values() {
     }'
 }
 
+# WorkingDirectory= of the units outside etc/systemd/system that run an interpreter in an app folder:
+# an installer's unit for the app, such as ghost-cli's lib/systemd/system/ghost_<site>.service
+# (keep in step with file-findings.ts runsAppFolder), one a line.
+lib_app_dirs() {
+  [ "$have_awk" = yes ] || return 0
+  printf '%s' "$files" | awk '
+    $0 ~ /systemd\/.*\.service$/ && $0 !~ /^etc\/systemd\/system\/[^\/]+\.service$/ {
+      wd = ""; exe = ""
+      while ((getline line < $0) > 0) {
+        if (line ~ /^[ \t]*WorkingDirectory[ \t]*=/) { sub(/^[^=]*=[ \t]*-?/, "", line); sub(/[ \t\r]+$/, "", line); wd = line }
+        else if (line ~ /^[ \t]*ExecStart[ \t]*=/) { sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); split(line, w, /[ \t]+/); exe = w[1]; sub(/.*\//, "", exe) }
+      }
+      close($0)
+      if (wd ~ /^\// && wd !~ /^\/(usr|lib|lib64|etc|run|proc|sys|boot|bin|sbin)?(\/|$)/ && exe ~ /^(node|nodejs|python[0-9.]*|ruby|php[0-9.]*|java)$/) print wd
+    }'
+}
+
 # Paths with "." and "dir/.." steps taken out, and no leading or trailing "/": "/srv/x/../app/" -> "srv/app".
 normalize() {
   awk '{
@@ -293,10 +310,24 @@ apache_dirs() {
 }
 apps=$({
   unit_values WorkingDirectory own
+  lib_app_dirs
   supervisor_dirs
   pm2_dirs
   apache_dirs
 } | normalize | awk '!seen[$0]++')
+# A release layout's `current` (ghost-cli: current -> versions/<x>; Capistrano: current -> releases/<stamp>)
+# leads to the release that runs: its folder is an app folder too, and the link is sent (release-dir.ts).
+releases=
+while IFS= read -r dir; do
+  if [ -z "$dir" ] || [ ! -h "$dir/current" ]; then continue; fi
+  t=$(resolve "$dir/current" | normalize) || continue
+  if [ -z "$t" ] || [ ! -d "$t" ]; then continue; fi
+  printf 'link=%s%s%s\n' "$dir/current" "$tab" "$t"
+  releases="$releases$nl$t"
+done <<EOF
+$apps
+EOF
+apps=$(printf '%s\n%s\n' "$apps" "$releases" | awk 'NF && !seen[$0]++')
 envs="$envs$nl$(unit_values EnvironmentFile all | normalize)"
 listing=$(
   printf '%s\n' "$apps" | while IFS= read -r dir; do
@@ -416,6 +447,8 @@ function secrets(s,    low) {
   s = mask(s, "(fastcgi_param|uwsgi_param|scgi_param|setenv)[ \t]+[a-z0-9_.-]*(passw|pwd|pass|secret|token|key|credential|auth)[a-z0-9_.-]*[ \t]+", 1, 0)
   s = mask(s, "[a-z0-9_.-]*(passw|pwd|pass|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[a-z0-9_.-]*[ \t]*=[ \t]*", 1, 0)
   s = mask(s, "[a-z0-9_.-]*(passw|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[a-z0-9_.-]*[\"" q "]?[ \t]*:[ \t]*", 1, 0)
+  # The SMTP password of nodemailer in a JSON or YAML settings file (mail.options.auth.pass in the config.production.json of Ghost).
+  s = mask(s, "(^|[^a-z0-9_.-])[\"" q "]?pass[\"" q "]?[ \t]*:[ \t]*", 1, 0)
   s = mask(s, "(^|[ \t])--?[a-z0-9-]*(password|passwd|pass|secret|token|api-?key)[ \t]+", 1, 1)
   s = mask(s, "(^|[ \t])(-u|--user)[ \t=]+[^ \t:\"$]+:", 0, 0)
   low = tolower(s)

@@ -147,6 +147,34 @@ describe("the script run on the VM", () => {
     );
   });
 
+  it("an installer's unit in /lib: its app folder, the release `current` leads to, and a JSON settings file with secrets masked", async () => {
+    const root = await temp("im-vm-");
+    await mkdir(path.join(root, "lib/systemd/system"), { recursive: true });
+    await mkdir(path.join(root, "etc/systemd/system/multi-user.target.wants"), { recursive: true });
+    await mkdir(path.join(root, "var/www/ghost/versions/5.96.1"), { recursive: true });
+    await writeFile(
+      path.join(root, "lib/systemd/system/ghost_blog.service"),
+      "[Service]\nWorkingDirectory=/var/www/ghost\nExecStart=/usr/bin/node /usr/bin/ghost run\n",
+    );
+    await symlink(
+      "/lib/systemd/system/ghost_blog.service",
+      path.join(root, "etc/systemd/system/multi-user.target.wants/ghost_blog.service"),
+    );
+    await writeFile(
+      path.join(root, "var/www/ghost/config.production.json"),
+      '{\n  "server": {"port": 2368},\n  "database": {"connection": {"password": "Fake-Db-Pass-9"}},\n  "mail": {"options": {"auth": {"user": "pm@example.com", "pass": "fake-smtp-pass-9"}}}\n}\n',
+    );
+    await writeFile(path.join(root, "var/www/ghost/versions/5.96.1/package.json"), '{"name": "ghost"}\n');
+    await symlink("/var/www/ghost/versions/5.96.1", path.join(root, "var/www/ghost/current"));
+    const out = await runScript(root);
+    expect(out).not.toMatch(/Fake-Db-Pass-9|fake-smtp-pass-9/);
+    const files = filesOf(out);
+    expect(files.get("var/www/ghost/config.production.json")).toContain('"pass": <redacted:vm>}}}');
+    expect(files.get("var/www/ghost/config.production.json")).toContain('"server": {"port": 2368}');
+    expect(files.get("var/www/ghost/versions/5.96.1/package.json")).toBe('{"name": "ghost"}\n');
+    expect(out).toContain("link=var/www/ghost/current\tvar/www/ghost/versions/5.96.1\n");
+  });
+
   it.each([
     ["PORT=8001", "PORT=8001"],
     ["BIND=0.0.0.0:8001", "BIND=0.0.0.0:8001"],
