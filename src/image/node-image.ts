@@ -100,6 +100,8 @@ export function nodeImage(input: ImageInput): RuntimeImage {
     install: pm.install,
     build: scripts.build ? `${pm.run} build` : "",
     prune: pm.prune ?? "",
+    // package.json below the root (a release folder): dependencies are installed there.
+    installDir: dir ? path.posix.join("/app", dir) : "",
     workdir: placed.image.workdir,
     cmd: (placed.cmd ?? ["node", "."]).join(" "),
   });

@@ -27,6 +27,22 @@ const SHELLS = /^(?:\/usr)?\/bin\/(?:ba|da)?sh$|^(?:ba|da)?sh$/;
 const BIN_DIR =
   /\/(?:\.?venv|virtualenv|env|\.rbenv\/shims|\.rbenv\/versions\/[^/]+\/bin|\.nvm\/versions\/node\/[^/]+\/bin|shims|bin|sbin)\/[^/]+$/;
 
+/**
+ * Launchers installed outside the app that only start its entry file, as the argv they start.
+ * Ghost-CLI's `ghost run` (what its systemd unit runs) spawns `node current/index.js` in the install
+ * folder (github.com/TryGhost/Ghost-CLI lib/commands/run.js): the image runs that itself.
+ */
+const LAUNCHERS: { program: RegExp; args: string[]; argv: string[]; label: string }[] = [
+  { program: /^ghost$/, args: ["run"], argv: ["node", "current/index.js"], label: "Ghost-CLI's `ghost run`" },
+];
+
+function launched(argv: string[]): { argv: string[]; label: string } | undefined {
+  const words = /^node(js)?$/.test(path.posix.basename(argv[0] ?? "")) ? argv.slice(1) : argv;
+  const program = path.posix.basename(words[0] ?? "");
+  const hit = LAUNCHERS.find((l) => l.program.test(program) && l.args.join(" ") === words.slice(1).join(" "));
+  return hit ? { argv: hit.argv, label: hit.label } : undefined;
+}
+
 /** `sh -c '…'`, `bash -lc '…'`, `env bash -c '…'` → the script they run. */
 function unwrapShell(words: string[]): string | undefined {
   let i = 0;
@@ -83,6 +99,11 @@ export function processArgv(command: string | undefined, ctx: ArgvContext = {}):
   let argv = [...(commands[commands.length - 1] ?? [])];
   while (argv[0] === "exec" || argv[0] === "env" || argv[0] === "/usr/bin/env") dropped.push(argv.shift()!);
   if (argv.length === 0) return { ok: false, reason: "nothing left to run" };
+  const launcher = launched(argv);
+  if (launcher) {
+    dropped.push(`${argv.join(" ")} → ${launcher.argv.join(" ")} (${launcher.label})`);
+    argv = [...launcher.argv];
+  }
   const assignment = /^([A-Za-z_]\w*)=/.exec(argv[0]!);
   if (assignment)
     return { ok: false, reason: `it sets ${assignment[1]} inline; give that as an environment variable instead` };

@@ -1,6 +1,6 @@
 // Read-only view of the application's repository for image planning: small text files and the
 // existence of paths, never outside the repository (symlinks are not followed out of it).
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 
 // Folders that never hold the app's own manifests: dependencies, build output, docs and tests.
@@ -32,6 +32,8 @@ export interface AppRepo {
   read(rel: string): string | undefined;
   /** Folders (relative, "" for the root) holding `file`, shallowest first, at most `depth` deep. */
   foldersWith(file: string, depth?: number): string[];
+  /** The path inside the repository a path leads to, links followed (the copy's own for a VM's link). */
+  canonical(rel: string): string | undefined;
 }
 
 /** `ignore`: repository paths infra-migrate generated (the manifest): never the app's own files. */
@@ -41,7 +43,7 @@ export function openRepo(dir: string, ignore: ReadonlySet<string> = new Set()): 
   const resolve = (rel: string): string | undefined => {
     const clean = path.posix.normalize(rel.replace(/^\.?\/+/, "")).replace(/^\.$/, "");
     if (clean.split("/").includes("..") || ignore.has(clean)) return undefined;
-    const full = path.join(root, clean);
+    const full = path.join(root, vmLinksMapped(root, clean));
     if (!existsSync(full)) return undefined;
     const real = realpathSync(full);
     return real === root || real.startsWith(`${root}${path.sep}`) ? real : undefined;
@@ -79,5 +81,34 @@ export function openRepo(dir: string, ignore: ReadonlySet<string> = new Set()): 
       return readFileSync(full, "utf8");
     },
     foldersWith,
+    canonical: (rel) => {
+      const full = resolve(rel);
+      return full === undefined ? undefined : path.relative(root, full).split(path.sep).join("/");
+    },
   };
+}
+
+/**
+ * A path with each absolute link that leads outside the repository taken to the repository's own
+ * copy of its target: a folder copied off a VM keeps the VM's links (ghost-cli's `current ->
+ * /var/www/ghost/versions/5.96.1`), which lead to the same folder inside the copy (versions/5.96.1).
+ * The longest tail of the target that is a folder of the repository is that copy.
+ */
+function vmLinksMapped(root: string, rel: string): string {
+  let out = "";
+  for (const part of rel.split("/").filter(Boolean)) {
+    const next = out ? `${out}/${part}` : part;
+    const info = lstatSync(path.join(root, next), { throwIfNoEntry: false });
+    const target = info?.isSymbolicLink() ? readlinkSync(path.join(root, next)) : undefined;
+    if (!target?.startsWith("/") || existsSync(path.join(root, next))) {
+      out = next;
+      continue;
+    }
+    const parts = target.split("/").filter(Boolean);
+    const tail = parts
+      .map((_, i) => parts.slice(i).join("/"))
+      .find((t) => statSync(path.join(root, t), { throwIfNoEntry: false })?.isDirectory());
+    out = tail ?? next;
+  }
+  return out;
 }

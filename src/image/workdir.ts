@@ -33,11 +33,13 @@ export function planProcesses(input: ImageInput, candidates: string[]): PlacedPr
   const workdirRel = bestFolder(repo, [...dirs], argvs);
   const workdir = workdirRel ? path.posix.join(APP_DIR, workdirRel) : APP_DIR;
   const argv: RuntimeImage["argv"] = {};
+  const inImage = (r: ReturnType<typeof processArgv>) =>
+    r.ok ? { ...r, argv: throughLinks(repo, workdirRel, r.argv) } : r;
   for (const s of processes)
-    argv[s.name] = processArgv(s.command, { root, workdir, ...(s.role === "web" ? { port: "8080" } : {}) });
+    argv[s.name] = inImage(processArgv(s.command, { root, workdir, ...(s.role === "web" ? { port: "8080" } : {}) }));
   const first = processes[0];
   const cmdArgv = first
-    ? processArgv(first.command, { root, workdir, ...(first.role === "web" ? { port: "${PORT}" } : {}) })
+    ? inImage(processArgv(first.command, { root, workdir, ...(first.role === "web" ? { port: "${PORT}" } : {}) }))
     : undefined;
   const cmd = cmdArgv?.ok ? cmdArgv.argv : undefined;
   return {
@@ -45,4 +47,18 @@ export function planProcesses(input: ImageInput, candidates: string[]): PlacedPr
     cmd,
     image: { runtime: input.runtime, dockerfile: input.dockerfile, workdir, argv, ...(cmd ? { cmd } : {}) },
   };
+}
+
+/**
+ * An argv's files as the repository holds them, links followed: a folder copied off a VM keeps the
+ * VM's absolute links (ghost-cli's `current`), which lead nowhere in the image, so `current/index.js`
+ * is run as the release's own path (versions/5.96.1/index.js).
+ */
+export function throughLinks(repo: ImageInput["repo"], workdirRel: string, argv: string[]): string[] {
+  return argv.map((word) => {
+    if (!word.includes("/") || word.startsWith("-") || word.startsWith("/")) return word;
+    const rel = path.posix.join(workdirRel, word);
+    const real = repo.canonical(rel);
+    return real && real !== rel ? path.posix.relative(workdirRel || ".", real) : word;
+  });
 }
