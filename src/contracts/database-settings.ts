@@ -50,9 +50,25 @@ const ROLES: Array<[DatabaseSettingRole, RegExp]> = [
   ],
 ];
 
+/**
+ * knex's settings as nconf reads them from the environment (`database__client`,
+ * `database__connection__host`…: Ghost's config.production.json keys joined by `__`,
+ * ghost.org/docs/config); mysql2 takes its socket as `socketPath`.
+ */
+const NESTED: Record<string, DatabaseSettingRole> = {
+  DATABASE__CLIENT: "engine",
+  DATABASE__CONNECTION__HOST: "host",
+  DATABASE__CONNECTION__PORT: "port",
+  DATABASE__CONNECTION__USER: "user",
+  DATABASE__CONNECTION__PASSWORD: "password",
+  DATABASE__CONNECTION__DATABASE: "name",
+  DATABASE__CONNECTION__SOCKETPATH: "socket",
+};
+
 /** What a database setting holds, or undefined for any other name (and for another store's settings). */
 export function databaseSettingRole(name: string): DatabaseSettingRole | undefined {
   const upper = name.toUpperCase();
+  if (NESTED[upper]) return NESTED[upper];
   if (OTHER_STORE.test(upper)) return undefined;
   return ROLES.find(([, pattern]) => pattern.test(upper))?.[0];
 }

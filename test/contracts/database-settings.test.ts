@@ -6,6 +6,14 @@ import { databaseSettingRole, isStoredDatabaseSetting } from "../../src/contract
 describe("databaseSettingRole", () => {
   it.each([
     ["DATABASE_URL", "url"],
+    // knex's settings as nconf reads them from the environment (Ghost), in their own case.
+    ["database__client", "engine"],
+    ["database__connection__host", "host"],
+    ["database__connection__port", "port"],
+    ["database__connection__user", "user"],
+    ["database__connection__password", "password"],
+    ["database__connection__database", "name"],
+    ["database__connection__socketPath", "socket"],
     ["SQLALCHEMY_DATABASE_URI", "url"],
     ["REDASH_DATABASE_URL", "url"],
     ["MYSQL_URL", "url"],
@@ -52,6 +60,8 @@ describe("databaseSettingRole", () => {
     "DB_SSLMODE",
     "SECRET_KEY",
     "REDIS_URL",
+    "mail__options__auth__pass",
+    "database__pool__max",
   ])("%s is no setting of the app's Cloud SQL database", (name) => {
     expect(databaseSettingRole(name)).toBeUndefined();
   });
