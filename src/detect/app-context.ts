@@ -18,6 +18,8 @@ export interface AppContext {
   packageManagers: Partial<Record<Ecosystem, string>>;
   /** Go module path (go.mod), whose last element usually names the binary. */
   goModule?: string;
+  /** Names the app's manifests give the app itself (package.json `name`), per ecosystem. */
+  appNames?: Partial<Record<Ecosystem, string[]>>;
   /** package.json scripts, to resolve `npm run start`. */
   nodeScripts: Record<string, string>;
   /** Values from the app's own env files (.env, .env.production, <app>.conf); never written out. */
@@ -114,6 +116,7 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
       const parsed = parsePackageJson((await read(file)) ?? "");
       for (const name of parsed?.packages.keys() ?? []) context.packages.node.add(name);
       Object.assign(context.nodeScripts, parsed?.scripts ?? {});
+      if (parsed?.name) (context.appNames ??= {}).node = [...(context.appNames.node ?? []), parsed.name];
     } else if (atRoot && base === "Gemfile") {
       for (const gem of parseGemfile((await read(file)) ?? "")) context.packages.ruby.add(gem);
     } else if (atRoot && base === "composer.json") {

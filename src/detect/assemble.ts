@@ -12,6 +12,7 @@ import { unionNames } from "./systemd.js";
 import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage } from "./storage.js";
+import { markSingleInstance } from "./single-instance.js";
 import { NCONF_SEPARATOR, settingsFolders } from "./json-settings.js";
 import { currentRelease, hasManifest, RELEASE_LINK } from "./release-dir.js";
 import { deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
@@ -77,6 +78,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     await enrichService(finding, { app, proxyTargets, upgradedPorts, readConfig: input.readConfig });
   for (const finding of findings) addAppEnvFile(finding, app, evidence);
   for (const finding of findings) addJsonSettingNames(finding, app, evidence);
+  markSingleInstance(findings, app, evidence);
   for (const finding of findings) markEmptyEnv(finding, app);
 
   // On the VM, nothing is guessed from packages: a process that is not there does not run.

@@ -119,6 +119,7 @@ export function mergeServices(
     same.urlPath ??= finding.urlPath;
     same.sessionStore ??= finding.sessionStore;
     same.cacheStore ??= finding.cacheStore;
+    same.singleInstance ??= finding.singleInstance;
     // Two sites of one nginx: uploads go to the one that takes the most.
     const bodyLimit = largerLimit(same.maxRequestBodyMiB, finding.maxRequestBodyMiB);
     if (bodyLimit !== undefined) same.maxRequestBodyMiB = bodyLimit;

@@ -46,6 +46,8 @@ export interface ServiceAnswer {
   sessionStore?: SessionStore;
   /** Where the app's shared-state cache lives, from its settings (detect/cache-store.ts). */
   cacheStore?: CacheStore;
+  /** Why the app's own docs say this process runs as one instance only (single-instance.ts). */
+  singleInstance?: string;
 }
 
 export interface HostFacts {

@@ -87,6 +87,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.phpIni ? { phpIni: s.phpIni } : {}),
     ...(s.sessionStore ? { sessionStore: s.sessionStore } : {}),
     ...(s.cacheStore ? { cacheStore: s.cacheStore } : {}),
+    ...(s.singleInstance ? { singleInstance: s.singleInstance } : {}),
   };
 }
 

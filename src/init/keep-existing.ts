@@ -34,6 +34,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "phpIni",
     "sessionStore",
     "cacheStore",
+    "singleInstance",
   ]),
   "data[]": new Set(["engine", "version", "sizeGiB", "backups"]),
 };

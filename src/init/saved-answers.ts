@@ -52,6 +52,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     phpIni: s.phpIni,
     sessionStore: s.sessionStore,
     cacheStore: s.cacheStore,
+    singleInstance: s.singleInstance,
   };
   return {
     name,

@@ -150,6 +150,11 @@ export const serviceSchema = z.looseObject({
    * the framework or a package keeps such state in it. file and memory stay in one instance.
    */
   cacheStore: z.enum(CACHE_STORES).optional(),
+  /**
+   * App processes whose own documentation says they run as one instance only, and why (Ghost:
+   * "Clustering or sharding is not supported in any way"). The design caps them at one instance.
+   */
+  singleInstance: z.string().trim().min(1).max(400).optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
 

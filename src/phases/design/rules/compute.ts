@@ -84,8 +84,11 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
       ? WEBSOCKET_TIMEOUT_SECONDS
       : Math.max(hasBackground ? 60 : 300, Math.min(s.phpIni?.maxExecutionTime ?? 0, 3600)),
     // A websocket service keeps one instance around the clock: clients reconnect at any hour.
-    minInstances: websocket || d.inv.target.businessHours ? 1 : 0,
-    maxInstances: websocket && !sharedBus ? 1 : clamp(needed * 2, 3, 100),
+    // One instance of an app its docs keep to one process also does the app's timed work (Ghost's
+    // default scheduling adapter publishes scheduled posts from inside it): it stays up, with CPU.
+    minInstances: websocket || s.singleInstance || d.inv.target.businessHours ? 1 : 0,
+    // An app whose docs allow one process (s.singleInstance) stays at one, whatever the traffic.
+    maxInstances: s.singleInstance || (websocket && !sharedBus) ? 1 : clamp(needed * 2, 3, 100),
     cpuBoost: true,
     serviceAccount: serviceAccountId(name),
     // `all`, not LB-only: the deploy pipeline health-checks the tagged canary revision on its
@@ -95,6 +98,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     ...withImage(d, s),
     ...(websocket ? { sessionAffinity: true } : {}),
     ...(grpc ? { http2: true } : {}),
+    ...(s.singleInstance ? { cpuAlwaysAllocated: true } : {}),
   };
 }
 

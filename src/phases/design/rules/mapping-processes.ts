@@ -112,6 +112,13 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     settings.http2 = true;
     reason += " It speaks gRPC, over end-to-end HTTP/2.";
   }
+  if (s.singleInstance) {
+    settings.cpuAlwaysAllocated = true;
+    reason = `${s.name} runs as one instance only: ${s.singleInstance}. Cloud Run keeps exactly one (min and max instances 1, CPU allocated between requests, as the process also does the app's timed work such as publishing scheduled posts); more traffic is for a CDN in front, not for more instances.`;
+    changes.push(
+      `Keep max-instances at 1 for ${t.name}: a second instance would run the app's scheduled work twice and serve from caches the first never sees. A canary runs the new revision beside the old one for its bake time; if two processes for those minutes are not acceptable (newsletters sent twice), deploy with all traffic moved at once.`,
+    );
+  }
   if (plan.target.websocket) {
     const bus = pubsubStore(d, s);
     settings.sessionAffinity = true;
