@@ -33,7 +33,17 @@ function forbid(...rules) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "examples/", "coverage/", "test/fixtures/repos/", "test/fixtures/hosts/"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "examples/",
+      "coverage/",
+      "test/fixtures/repos/",
+      "test/fixtures/hosts/",
+      "test/fixtures/real/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
