@@ -8,7 +8,12 @@ export const SA_ACCOUNT_ID = /^[a-z]([a-z0-9-]{4,28}[a-z0-9])$/;
 export const HTTP_PATH = /^\/[A-Za-z0-9._~\/-]{0,100}$/;
 export const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
 export const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+/**
+ * An env var name, in the case the app reads it (nconf, Ghost: `database__connection__host`). It
+ * doubles as the Secret Manager secret id, which may hold letters of either case, digits, `_` and
+ * `-` (at most 255): https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create (secretId)
+ */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 export const CPU = /^(1|2|4|6|8)$|^0\.(08|1|2|25|5|75)$/;
 export const MEMORY = /^\d{2,5}Mi$|^\d{1,2}Gi$/;
 /** A path inside the target repository: relative, no `..`, no leading dot segments, no spaces. */
@@ -19,9 +24,11 @@ export const REPO_DIR = new RegExp(`^\\.$|${REPO_PATH.source}`);
 /**
  * A plain env value: no commas (gcloud list separator), quotes, spaces or shell characters; or a
  * lone "*" (FORWARDED_ALLOW_IPS: trust any peer), which the deploy script always quotes; or empty
- * (a name the VM sets to "", which Secret Manager could not hold).
+ * (a name the VM sets to "", which Secret Manager could not hold); or a one-word JSON array
+ * (`["stdout"]`: nconf parses a value as JSON, and Ghost's `logging__transports` must be an
+ * array), which the deploy script quotes too.
  */
-export const ENV_VALUE = /^(?:[A-Za-z0-9_.:\/@+-]{0,200}|\*)$/;
+export const ENV_VALUE = /^(?:[A-Za-z0-9_.:\/@+-]{0,200}|\*|\["[A-Za-z0-9_.-]{1,50}"\])$/;
 /** A Cloud Storage bucket name (the DNS-free form: lowercase letters, digits, dashes, underscores). */
 export const BUCKET_NAME = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
 /** An absolute path in a container or on the VM: plain characters, no `..` segment. */

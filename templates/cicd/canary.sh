@@ -100,7 +100,7 @@ expect min-requests "$MIN_REQUESTS" '^[1-9][0-9]{0,6}$'
 expect metrics-delay "$METRICS_DELAY" '^[0-9]{1,4}$'
 # Deploy flags: what src/phases/cicd/deploy-flags.ts DEPLOY_FLAG allows.
 for flag in "${EXTRA[@]}"; do
-  expect deploy-flag "$flag" '^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|*;-]*)?$'
+  expect deploy-flag "$flag" '^--[a-z][a-z0-9-]*(=[]A-Za-z0-9_.:=/@%+,^|*;"[-]*)?$'
 done
 # A Cloud Storage volume's mount options (which user owns its files) are a `gcloud beta` key in
 # the gcloud the runner has; GA gcloud refuses them: deploys that set them use the beta track.

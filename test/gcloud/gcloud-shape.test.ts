@@ -22,6 +22,27 @@ describe("inventoryNames", () => {
   });
 });
 
+describe("inventoryNames: env names in the app's case", () => {
+  it.each<[string, boolean]>([
+    ["database__connection__host", true],
+    ["paths__contentPath", true],
+    // No underscore: too likely to equal a flag's word (`--url`), so left as it is.
+    ["url", false],
+    ["process", false],
+  ])("%s → %s", (env, collected) => {
+    expect(inventoryNames({ services: [{ name: "ghost", env: [env] }] }).upper.includes(env)).toBe(collected);
+  });
+
+  it("merges secrets named in the app's case as it merges UPPER_SNAKE ones", () => {
+    const ghost = inventoryNames({
+      services: [{ name: "ghost", env: ["database__connection__user", "mail__transport"] }],
+    });
+    expect(commandShape("secrets create mail__transport --project p".split(" "), ghost)).toBe(
+      commandShape("secrets create database__connection__user --project p".split(" "), ghost),
+    );
+  });
+});
+
 describe("commandShape", () => {
   it("merges commands that differ only by a process name joined into a resource name", () => {
     expect(shape("iam service-accounts create svc-api-sa --project p")).toBe(

@@ -8,21 +8,23 @@
 export interface InventoryNames {
   /** Lower-case names: services (processes), data stores… */
   lower: string[];
-  /** UPPER_CASE env var names (secrets are named after them). */
+  /** Env var names (secrets are named after them): UPPER_SNAKE, or as an app reads them (`database__connection__host`). */
   upper: string[];
 }
 
-/** Every `name:` value and every UPPER_SNAKE string anywhere in the inventory. */
+/** Every `name:` value, every UPPER_SNAKE string and every snake_case `env` name anywhere in the inventory. */
 export function inventoryNames(inventory: unknown): InventoryNames {
   const lower = new Set<string>();
   const upper = new Set<string>();
   const walk = (value: unknown, key?: string): void => {
-    if (Array.isArray(value)) value.forEach((v) => walk(v));
+    if (Array.isArray(value)) value.forEach((v) => walk(v, key === "env" || key === "emptyEnv" ? "env" : undefined));
     else if (value && typeof value === "object") Object.entries(value).forEach(([k, v]) => walk(v, k));
     else if (typeof value === "string") {
       if (key === "name" && /^[a-z][a-z0-9-]*$/.test(value)) lower.add(value);
       // An underscore sets env var names apart from gcloud's own upper-case choices (CNAME, HTTPS).
       if (/^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(value)) upper.add(value);
+      // Names keep the app's case (Ghost's nconf names): a lower-case env name is one too.
+      else if (key === "env" && /^[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+$/.test(value)) upper.add(value);
     }
   };
   walk(inventory);

@@ -50,9 +50,9 @@ import { plainEnvVar } from "./plain-env.js";
 import type { CicdResult } from "./schema.js";
 
 /** What canary.sh accepts for a flag after `--`; mirrored there. */
-// `*` only as an env value (FORWARDED_ALLOW_IPS=*), `;` between a volume's mount options: not
-// PLAIN_WORDs, so shellWord quotes them.
-export const DEPLOY_FLAG = /^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|*;-]*)?$/;
+// `*` only as an env value (FORWARDED_ALLOW_IPS=*), `;` between a volume's mount options, `[ " ]`
+// in a one-word JSON array value (ENV_VALUE): not PLAIN_WORDs, so shellWord quotes them.
+export const DEPLOY_FLAG = /^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|*;"[\]-]*)?$/;
 /** Words that need no quoting in bash. */
 const PLAIN_WORD = /^[A-Za-z0-9_.:=/@%+,-]+$/;
 
@@ -226,7 +226,9 @@ export function deployScript(
     // A plain setting may hold commas (ALLOWED_HOSTS=a.example,b.example): gcloud then needs
     // another list delimiter; `|` is one no value may contain (the loading step refuses it).
     const sep = target.plainEnv?.length ? "|" : ",";
-    const value = `--set-env-vars=${sep === "|" ? "^|^" : ""}${[...fixed, ...dynamic].join(sep)}`;
+    // Inside the double quotes a JSON value's own quotes are escaped (fixed values hold no $ or `).
+    const quoted = fixed.map((pair) => pair.replace(/"/g, '\\"'));
+    const value = `--set-env-vars=${sep === "|" ? "^|^" : ""}${[...quoted, ...dynamic].join(sep)}`;
     if (at >= 0) flags[at] = `"${value}"`;
     else flags.push(`"${value}"`);
   }

@@ -47,7 +47,8 @@ const HEALTH: Record<string, Record<string, string>> = {
   pixelfed: { "php8-2-fpm": "/api/service/health-check" },
   "spring-petclinic": { petclinic: "/actuator/health" },
 };
-const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|MYSQL|SQL)(_|$)|DBHOST|DBPASS/;
+// Case-insensitive: names keep the case the app reads them in (Ghost: database__connection__host).
+const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|MYSQL|SQL)(_|$)|DBHOST|DBPASS/i;
 
 async function designFor(inventoryFile: string, repoDir: string) {
   const input = { ...withAudit(inputFromFile(inventoryFile)), repoDir };

@@ -44,7 +44,7 @@ export function planAiWorker(d: Draft, workerDirOption: unknown): void {
   const invoker = invokerAccountId(name);
   const holders = d.inv.services.filter((s) => s.env.some(isLlmKey)).map((s) => s.name);
   const webs = d.topo.webs.map((s) => s.name);
-  const keyEnv = [...new Set(d.inv.services.flatMap((s) => s.env.filter(isLlmKey)).map((e) => e.toUpperCase()))].sort();
+  const keyEnv = [...new Set(d.inv.services.flatMap((s) => s.env.filter(isLlmKey)))].sort();
   // Only the AI worker may call a model: every other service loses its model credential.
   for (const t of d.services) t.secrets = t.secrets.filter((e) => !isLlmKey(e));
   const q = sizing.queue;

@@ -19,17 +19,20 @@ import { proxyTrust } from "./proxy-trust.js";
 import { isSpringBoot } from "./proxy-trust-frameworks.js";
 import { sessionFix } from "./session-fix.js";
 import { cacheFix } from "./cache-fix.js";
+import { bindSetting, logToStdout } from "./server-settings.js";
+
+/**
+ * Names keep the case the app reads them in: env names are case-sensitive, and an app whose
+ * settings come from a config file reads them in that file's case (Ghost's nconf reads
+ * `database__connection__host`, never `DATABASE__CONNECTION__HOST`: `nconf.env({separator: '__'})`
+ * in ghost/core/core/shared/config/loader.js, ghost.org/docs/config/#running-ghost-with-config-env-variables).
+ * The rules below only *recognise* a name by its upper-case form.
+ */
+const up = (name: string): string => name.toUpperCase();
 
 /** Set by Cloud Run itself: a service may not set them. */
 const RESERVED =
   /^(PORT|K_SERVICE|K_REVISION|K_CONFIGURATION|CLOUD_RUN_JOB|CLOUD_RUN_EXECUTION|CLOUD_RUN_TASK_INDEX|CLOUD_RUN_TASK_ATTEMPT|CLOUD_RUN_TASK_COUNT)$/;
-/** Host a server binds (not a host it connects to). */
-const BIND_HOST =
-  /^(HOST|BIND|BIND_HOST|BIND_ADDR|LISTEN_HOST|SERVER_HOST|APP_HOST|[A-Z0-9]+_BIND_ADDR|GRANIAN_HOST|UVICORN_HOST|GUNICORN_HOST)$/;
-/** host:port a server binds (Go and Node servers often take one variable). */
-const BIND_ADDR = /^(LISTEN_ADDR|LISTEN_ADDRESS|BIND_ADDRESS|HTTP_ADDR|SERVER_ADDR|ADDR)$/;
-/** The port a server binds, under its own name. */
-const BIND_PORT = /^(GRANIAN_PORT|UVICORN_PORT|SERVER_PORT|APP_PORT|HTTP_PORT|LISTEN_PORT|[A-Z0-9]+_WEB_PORT)$/;
 /** How many server processes/threads to fork: a web server's setting, meaningless to a worker. */
 const SERVER_TUNING = /^(GRANIAN_[A-Z_]+|UVICORN_[A-Z_]+|GUNICORN_[A-Z_]+|WEB_CONCURRENCY|PUMA_[A-Z_]+)$/;
 /** Any name that carries a piece of the database connection: the target has its settings. */
@@ -42,7 +45,7 @@ const DB_TUNING =
   /(^|_)(POOL|POOL_SIZE|MAX_CONNECTIONS|CONN_MAX_AGE|TIMEOUT|STATEMENT_TIMEOUT|PREPARED_STATEMENTS|REAPING_FREQUENCY|SSLMODE|LOG_LEVEL)$/;
 /** A name that tells the app where its database is, or how to log in to it. */
 export const isDbConnectionSetting = (name: string): boolean =>
-  (DB_SETTING.test(name) && !DB_TUNING.test(name)) || databaseSettingRole(name) !== undefined;
+  (DB_SETTING.test(up(name)) && !DB_TUNING.test(up(name))) || databaseSettingRole(name) !== undefined;
 
 /** The secret a target that reaches Cloud SQL gets when the VM showed no database setting at all. */
 export const DEFAULT_DATABASE_SECRET = "DATABASE_URL";
@@ -58,11 +61,12 @@ const PLAIN_SETTING =
 const SECRET_HINT =
   /KEY|SECRET|TOKEN|PASS|PWD|CREDENTIAL|AUTH|PRIVATE|SALT|CERT|DSN|SIGN|COOKIE|SESSION|WEBHOOK|URL|URI/;
 /** A VM setting that may be passed as a plain env var: known to be plain, and nothing secret about it. */
-export const isPlainSetting = (name: string): boolean => PLAIN_SETTING.test(name) && !SECRET_HINT.test(name);
+export const isPlainSetting = (name: string): boolean => PLAIN_SETTING.test(up(name)) && !SECRET_HINT.test(up(name));
 
 /** Names that hold a Redis/cache address: filled from Memorystore, never copied from the VM (127.0.0.1). */
 export const STORE_ADDRESS =
   /(REDIS|CACHE|MEMCACHED?|VALKEY|BROKER|CELERY_RESULT_BACKEND|RESULT_BACKEND)(_[A-Z]+)*_(URL|URI|HOST|LOCATION|SERVERS?)$|^(BROKER_URL|CELERY_BROKER_URL|CELERY_RESULT_BACKEND)$/;
+export const isStoreAddress = (name: string): boolean => STORE_ADDRESS.test(up(name));
 
 const serves = (t: DeployTarget) => t.kind === "api" || t.kind === "worker";
 
@@ -72,23 +76,25 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
   const db = target.cloudSqlInstance ? d.database : undefined;
   const web = serves(target);
   const socket = db && `/cloudsql/${d.project.id}:${d.inv.target.region}:${db.instance}`;
-  const upper = names.map((n) => n.toUpperCase());
-  for (const name of upper) {
+  const unique = [...new Set(names)];
+  for (const name of unique) {
+    const bind = bindSetting(name);
+    const log = logToStdout(name);
     if (RESERVED.test(name)) dropped.push({ name, why: "Cloud Run sets it" });
-    else if (!web && (BIND_HOST.test(name) || BIND_ADDR.test(name) || BIND_PORT.test(name) || SERVER_TUNING.test(name)))
+    else if (log) set[name] = { value: log[1], why: log[2] };
+    else if (!web && (bind || SERVER_TUNING.test(up(name))))
       dropped.push({ name, why: "a web server's setting; this target serves no requests" });
-    else if (web && BIND_HOST.test(name)) set[name] = { value: "0.0.0.0", why: "Cloud Run sends requests to 0.0.0.0" };
-    else if (web && BIND_ADDR.test(name))
+    else if (web && bind === "host") set[name] = { value: "0.0.0.0", why: "Cloud Run sends requests to 0.0.0.0" };
+    else if (web && bind === "addr")
       set[name] = { value: `0.0.0.0:${target.port}`, why: "Cloud Run sends requests to 0.0.0.0 on PORT" };
-    else if (web && BIND_PORT.test(name))
-      set[name] = { value: String(target.port), why: "the port Cloud Run sends to" };
+    else if (web && bind === "port") set[name] = { value: String(target.port), why: "the port Cloud Run sends to" };
   }
   const service = d.inv.services.find((x) => target.replaces[0] === x.name);
   const dbEnv =
     db && socket && service
       ? databaseEnv(
           service,
-          [...new Set(upper)].filter((n) => !(n in set) && !dropped.some((x) => x.name === n)),
+          unique.filter((n) => !(n in set) && !dropped.some((x) => x.name === n)),
           db.engine,
           socket,
           d.repoDir,
@@ -161,7 +167,7 @@ export function settingPeers(d: Draft, s: Service): Service[] {
  */
 function emptyNamesOf(d: Draft, s: Service): Set<string> {
   const own = s.env.length > 0 ? [s] : settingPeers(d, s);
-  return new Set(own.flatMap((p) => p.emptyEnv ?? []).map((n) => n.toUpperCase()));
+  return new Set(own.flatMap((p) => p.emptyEnv ?? []));
 }
 
 /**
@@ -185,8 +191,7 @@ export function applyAppEnv(d: Draft): void {
     const sqlite = d.sqlite?.move === "cloud-sql" && t.cloudSqlInstance ? switchSettingNames(d.sqlite, s, own) : [];
     let names = [...new Set([...own, ...sqlite])];
     // An app configured by a file: the names that file reads, instead of a DATABASE_URL it never reads.
-    const fromFile =
-      t.cloudSqlInstance && fileDb && !names.some((n) => isDbConnectionSetting(n.toUpperCase())) ? fileDb : undefined;
+    const fromFile = t.cloudSqlInstance && fileDb && !names.some(isDbConnectionSetting) ? fileDb : undefined;
     if (fromFile) names = [...names, ...fromFile.names];
     // Split settings with a part left at the app's default: the documented name is set too.
     const missing = t.cloudSqlInstance && !fromFile ? missingSplitSettings(names, fileDb?.names) : undefined;
@@ -211,14 +216,12 @@ export function applyAppEnv(d: Draft): void {
     // version (the setup would stop at it), and a plain line must hold a value to be deployed.
     // https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/addVersion
     const empty = emptyNamesOf(d, s);
-    for (const name of names.map((e) => e.toUpperCase()))
-      if (empty.has(name) && !(name in plan.set) && !stored.has(name) && !STORE_ADDRESS.test(name))
+    for (const name of names)
+      if (empty.has(name) && !(name in plan.set) && !stored.has(name) && !isStoreAddress(name))
         plan.set[name] = { value: "", why: "empty in the VM's env file" };
     const computed = Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, v.value]));
     const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name), ...(plan.privateHost ?? [])]);
-    const kept = [...new Set(names.map((e) => e.toUpperCase()))]
-      .filter((e) => !skip.has(e) && !STORE_ADDRESS.test(e))
-      .sort();
+    const kept = [...new Set(names)].filter((e) => !skip.has(e) && !isStoreAddress(e)).sort();
     plan.plain = kept.filter((e) => isPlainSetting(e) && !stored.has(e));
     plan.carried = kept.filter((e) => !isPlainSetting(e) && !stored.has(e));
     let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(

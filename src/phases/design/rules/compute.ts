@@ -27,10 +27,8 @@ import { phpMemorySizing } from "./php-memory.js";
 export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
 
 function secretsOf(s: Service): string[] {
-  return s.env
-    .filter(isSecretEnv)
-    .map((e) => e.toUpperCase())
-    .sort();
+  // In the case the app reads them (app-env.ts): env names are case-sensitive.
+  return s.env.filter(isSecretEnv).sort();
 }
 
 export function webTarget(d: Draft, s: Service, index: number, websocket: boolean): DeployTarget {

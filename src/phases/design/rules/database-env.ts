@@ -34,8 +34,9 @@ export interface DatabaseEnv {
 
 /** How apps spell their engine flag: Django/Healthchecks `postgres`, Laravel `pgsql`, paperless `postgresql`. */
 function engineValue(name: string, engine: Engine): string {
-  if (name === "DB_CONNECTION") return engine === "postgres" ? "pgsql" : engine === "mysql" ? "mysql" : "sqlsrv";
-  if (/DBENGINE$/.test(name))
+  if (name.toUpperCase() === "DB_CONNECTION")
+    return engine === "postgres" ? "pgsql" : engine === "mysql" ? "mysql" : "sqlsrv";
+  if (/DBENGINE$/i.test(name))
     return engine === "postgres" ? "postgresql" : engine === "mysql" ? "mariadb" : "sqlserver";
   return engine;
 }

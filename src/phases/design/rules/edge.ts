@@ -6,7 +6,7 @@ import { type Cache, isAppApi } from "../../../contracts/deployment.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
-import { STORE_ADDRESS } from "./app-env.js";
+import { isStoreAddress } from "./app-env.js";
 import { memorystoreName } from "./mapping.js";
 import type { StoreHome } from "./store-homes.js";
 
@@ -20,10 +20,10 @@ export function gcloudCacheVersion(s: Service): string {
 const MEMCACHED_ADDRESS = /(MEMCACHED?|CACHE)(_[A-Z]+)*_(URL|URI|HOST|LOCATION|SERVERS?)$/;
 /** A broker or result-store setting gets the Redis address only when this Redis carries that use. */
 const redisAddress = (name: string, home: StoreHome): boolean =>
-  STORE_ADDRESS.test(name) &&
-  (!/BROKER/.test(name) || home.uses.includes("broker") || Boolean(home.brokerSwitch)) &&
-  (!/RESULT_BACKEND/.test(name) || home.uses.includes("results") || home.uses.includes("broker")) &&
-  !/MEMCACHE/.test(name);
+  isStoreAddress(name) &&
+  (!/BROKER/i.test(name) || home.uses.includes("broker") || Boolean(home.brokerSwitch)) &&
+  (!/RESULT_BACKEND/i.test(name) || home.uses.includes("results") || home.uses.includes("broker")) &&
+  !/MEMCACHE/i.test(name);
 
 /**
  * A store kept on Memorystore (store-homes.ts: a cache, a broker Celery/RQ/Sidekiq keep, pub/sub,
@@ -35,8 +35,9 @@ function cacheFor(d: Draft, home: StoreHome, claimed: Set<string>): Cache {
   const s = home.service;
   const memcached = home.home === "memorystore-memcached";
   const users = d.inv.services.filter((u) => u.dependsOn.includes(s.name));
-  const urlEnv = [...new Set(users.flatMap((u) => u.env.map((e) => e.toUpperCase())))]
-    .filter((e) => (memcached ? MEMCACHED_ADDRESS.test(e) : redisAddress(e, home)) && !claimed.has(e))
+  // Names keep the case the app reads them in (app-env.ts); only recognised by their upper case.
+  const urlEnv = [...new Set(users.flatMap((u) => u.env))]
+    .filter((e) => (memcached ? MEMCACHED_ADDRESS.test(e.toUpperCase()) : redisAddress(e, home)) && !claimed.has(e))
     .sort()
     .slice(0, 10);
   urlEnv.forEach((e) => claimed.add(e));
