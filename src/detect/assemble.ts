@@ -160,6 +160,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
 
 const SESSION_RUNTIME = {
   laravel: "php",
+  symfony: "php",
   django: "python",
   express: "node",
   rails: "ruby",

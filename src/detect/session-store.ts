@@ -8,6 +8,7 @@ import { hasPackage, type AppContext } from "./app-context.js";
 import type { SessionStore } from "../inventory/schema.js";
 import type { SessionFinding } from "./session-finding.js";
 import { flaskSession, railsSession, springSession } from "./session-store-more.js";
+import { symfonySession } from "./session-store-php.js";
 
 export type { SessionFinding };
 
@@ -119,6 +120,7 @@ function expressSession(app: AppContext): SessionFinding | undefined {
 export function detectSessionStore(app: AppContext, env: Record<string, string>): SessionFinding | undefined {
   return (
     laravelSession(app, env) ??
+    symfonySession(app, env) ??
     djangoSession(app) ??
     expressSession(app) ??
     railsSession(app, env) ??

@@ -1,5 +1,5 @@
 // Sessions kept inside one instance: on the VM one process tree serves every request, so sessions
-// in local files or process memory (Laravel's file driver, express-session's MemoryStore, Django's
+// in local files or process memory (Laravel's file driver, Symfony's file handler, express-session's MemoryStore, Django's
 // file engine or a local-memory cache, Rails' :cache_store on a file cache, Flask-Session's
 // filesystem type, Spring's in-memory HttpSession) always find their user. Cloud Run serves with several
 // instances and one user's requests land on any of them; session affinity is best effort only
@@ -33,12 +33,12 @@ export const perInstanceSessionsRisk: AuditRule = (inv) => {
     mttrMinutes: { min: 60, max: 1440 },
     businessImpact:
       "Once a second instance serves, users are logged out at random, forms fail their CSRF check " +
-      "(Laravel's 419 Page Expired, Django's and Spring Security's 403, Rails' InvalidAuthenticityToken) and carts or half-filled wizards vanish; it looks like " +
+      "(Laravel's 419 Page Expired, Symfony's \"Invalid CSRF token\", Django's and Spring Security's 403, Rails' InvalidAuthenticityToken) and carts or half-filled wizards vanish; it looks like " +
       "a flaky login, so support hears it from customers before anyone finds the cause.",
     evidence: web.map((s) => `services.${s.name}.sessionStore: ${s.sessionStore} (${WHERE[s.sessionStore!]})`),
     mitigation:
       "Keep sessions in a store every instance shares: Redis (Memorystore) or the database " +
-      "(Laravel SESSION_DRIVER=redis or database, Django's cached_db or db engine, connect-redis or " +
+      "(Laravel SESSION_DRIVER=redis or database, Symfony's handler_id on a Redis or database URL, Django's cached_db or db engine, connect-redis or " +
       "connect-pg-simple for express-session, Rails' cookie store or a Redis cache, Flask-Session's redis or " +
       "sqlalchemy type, Spring Session). Session affinity only lowers the odds; it is not the fix.",
     affects: web.map((s) => s.name),
