@@ -80,7 +80,7 @@ const CASES: Case[] = [
     name: "Django under uWSGI",
     service: { software: "uwsgi", framework: "django", command: "uwsgi --http-socket :8000 --module shop.wsgi" },
     files: DJANGO_SETTINGS,
-    change: /add `SECURE_PROXY_SSL_HEADER = \("HTTP_X_FORWARDED_PROTO", "https"\)` to shop\/settings\.py/,
+    change: /^Add `SECURE_PROXY_SSL_HEADER = \("HTTP_X_FORWARDED_PROTO", "https"\)` to shop\/settings\.py/,
   },
   {
     name: "Django under uWSGI, already set",
@@ -115,7 +115,7 @@ const CASES: Case[] = [
     files: {
       "app/Http/Middleware/TrustProxies.php": "<?php class TrustProxies extends Middleware { protected $proxies; }",
     },
-    change: /in app\/Http\/Middleware\/TrustProxies\.php set `protected \$proxies = '\*';`/,
+    change: /^In app\/Http\/Middleware\/TrustProxies\.php set `protected \$proxies = '\*';`/,
   },
   {
     name: "Laravel reading its proxies from config (BookStack)",
@@ -132,7 +132,7 @@ const CASES: Case[] = [
     files: {
       "bootstrap/app.php": "<?php return Application::configure()->withMiddleware(function ($m) {})->create();",
     },
-    change: /in bootstrap\/app\.php, inside ->withMiddleware\(\.\.\.\), add `\$middleware->trustProxies\(at: '\*'\);`/,
+    change: /^In bootstrap\/app\.php, inside ->withMiddleware\(\.\.\.\), add `\$middleware->trustProxies\(at: '\*'\);`/,
   },
   {
     name: "Laravel 11 already trusting",
@@ -161,7 +161,7 @@ const CASES: Case[] = [
       "composer.lock": '{"packages":[{"name":"symfony/framework-bundle","version":"v5.4.45"}]}',
     },
     set: { TRUSTED_PROXIES: "REMOTE_ADDR" },
-    change: /in app\/config\/config\.yml, under framework:, add `trusted_proxies: '%env\(TRUSTED_PROXIES\)%'`/,
+    change: /^In app\/config\/config\.yml, under framework:, add `trusted_proxies: '%env\(TRUSTED_PROXIES\)%'`/,
   },
   {
     name: "Symfony 2 layout already trusting in config.yml",
@@ -185,13 +185,13 @@ const CASES: Case[] = [
       "composer.lock": '{"packages":[{"name":"symfony/framework-bundle","version":"v4.4.50"}]}',
     },
     change:
-      /in public\/index\.php, before the request is handled, add `Request::setTrustedProxies\(\[\$_SERVER\['REMOTE_ADDR'\]\]/,
+      /^In public\/index\.php, before the request is handled, add `Request::setTrustedProxies\(\[\$_SERVER\['REMOTE_ADDR'\]\]/,
   },
   {
     name: "Express",
     service: { software: "node", runtime: "node", framework: "express", command: "node /srv/app/server.js" },
     files: { "server.js": "const app = express();\napp.listen(3000);\n" },
-    change: /in server\.js, right after the app is created, add `app\.set\('trust proxy', true\);`/,
+    change: /^In server\.js, right after the app is created, add `app\.set\('trust proxy', true\);`/,
   },
   {
     name: "Express already trusting",
@@ -245,7 +245,7 @@ const CORPUS: Record<string, { target: string; set: Record<string, string>; chan
   wallabag: {
     target: "php8-2-fpm",
     set: { TRUSTED_PROXIES: "REMOTE_ADDR" },
-    change: /in app\/config\/config\.yml, under framework:, add `trusted_proxies/,
+    change: /^In app\/config\/config\.yml, under framework:, add `trusted_proxies/,
   },
 };
 

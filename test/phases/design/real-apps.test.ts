@@ -150,6 +150,12 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
       expect([t.probe, t.healthPath]).toEqual(["http", "/healthz"]);
   });
 
+  it("names no process twice in an app change (the plan prints `**name**: change`)", async () => {
+    const { result } = await designed;
+    for (const m of result.mapping)
+      for (const change of m.appChanges) expect(change.startsWith(`${m.service}:`), change).toBe(false);
+  });
+
   it("plans an AI worker only when the inventory has an llm section", async () => {
     const { input, result } = await designed;
     const ai = result.deployment.services.filter((t) => /-ai-worker$/.test(t.name));

@@ -145,7 +145,7 @@ export function databaseEnv(
 
 /** What an app configured by a file must know: where the names it reads come from on Cloud Run. */
 export function configFileChange(s: Service, cfg: ConfigFileDatabase, engine: "mysql" | "postgres"): string {
-  if (cfg.kind === "python-dict") return `${s.name}: ${pythonDictEdit(cfg, engine)}`;
+  if (cfg.kind === "python-dict") return pythonDictEdit(cfg, engine);
   const names = cfg.names.join(", ");
   const loader = /\.(php|yml)$/.test(cfg.file)
     ? `${cfg.file} reads them from the environment${isLaravel(s) ? " (run `php artisan config:cache` when the container starts, never in the image build, or the build's values stay)" : ""}`

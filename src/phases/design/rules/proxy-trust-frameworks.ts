@@ -48,7 +48,7 @@ function django(s: Service, repo: AppRepo): ProxyTrust {
   return {
     set: {},
     changes: [
-      `${s.name}: add \`SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\` to ${settings[0]!.file}: ${s.software} does not set the scheme from X-Forwarded-Proto, so without it Django sees every request as plain http on Cloud Run (http:// links, a redirect loop under SECURE_SSL_REDIRECT); ${FRONT_END}, which sets that header.`,
+      `Add \`SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\` to ${settings[0]!.file}: ${s.software} does not set the scheme from X-Forwarded-Proto, so without it Django sees every request as plain http on Cloud Run (http:// links, a redirect loop under SECURE_SSL_REDIRECT); ${FRONT_END}, which sets that header.`,
     ],
   };
 }
@@ -58,7 +58,7 @@ function django(s: Service, repo: AppRepo): ProxyTrust {
  * `$middleware->trustProxies(at: ...)` in bootstrap/app.php from 11); "*" trusts any peer.
  * https://laravel.com/docs/11.x/requests#configuring-trusted-proxies
  */
-function laravel(s: Service, repo: AppRepo): ProxyTrust {
+function laravel(repo: AppRepo): ProxyTrust {
   const boot = repo.read("bootstrap/app.php");
   if (boot && /trustProxies\s*\(/.test(boot)) return { set: {}, changes: [] };
   const file = "app/Http/Middleware/TrustProxies.php";
@@ -74,7 +74,7 @@ function laravel(s: Service, repo: AppRepo): ProxyTrust {
     return {
       set: {},
       changes: [
-        `${s.name}: in ${file} set \`protected $proxies = '*';\`: it trusts no proxy now, so on Cloud Run Laravel sees every request as plain http (http:// URLs, redirect loops) and every client as Google's front end; ${FRONT_END}.`,
+        `In ${file} set \`protected $proxies = '*';\`: it trusts no proxy now, so on Cloud Run Laravel sees every request as plain http (http:// URLs, redirect loops) and every client as Google's front end; ${FRONT_END}.`,
       ],
     };
   }
@@ -82,7 +82,7 @@ function laravel(s: Service, repo: AppRepo): ProxyTrust {
     return {
       set: {},
       changes: [
-        `${s.name}: in bootstrap/app.php, inside ->withMiddleware(...), add \`$middleware->trustProxies(at: '*');\`: Laravel trusts no proxy now, so on Cloud Run it sees every request as plain http (http:// URLs, redirect loops) and every client as Google's front end; ${FRONT_END}.`,
+        `In bootstrap/app.php, inside ->withMiddleware(...), add \`$middleware->trustProxies(at: '*');\`: Laravel trusts no proxy now, so on Cloud Run it sees every request as plain http (http:// URLs, redirect loops) and every client as Google's front end; ${FRONT_END}.`,
       ],
     };
   return { set: {}, changes: [] };
@@ -105,7 +105,7 @@ function configEnv(middleware: string, repo: AppRepo): string | undefined {
  * https://symfony.com/doc/current/deployment/proxies.html
  * https://symfony.com/doc/3.4/deployment/proxies.html
  */
-function symfony(s: Service, repo: AppRepo): ProxyTrust {
+function symfony(repo: AppRepo): ProxyTrust {
   const configs = firstText(repo, [
     "config/packages/framework.yaml",
     "config/packages/framework.yml",
@@ -130,13 +130,13 @@ function symfony(s: Service, repo: AppRepo): ProxyTrust {
     return {
       set: {},
       changes: [
-        `${s.name}: in ${controllers[0].file}, before the request is handled, add \`Request::setTrustedProxies([$_SERVER['REMOTE_ADDR']], Request::HEADER_X_FORWARDED_FOR | Request::HEADER_X_FORWARDED_PROTO | Request::HEADER_X_FORWARDED_PORT);\`: Symfony ${version.join(".")} trusts no proxy now, so on Cloud Run it sees every request as plain http and every client as Google's front end; ${FRONT_END}.`,
+        `In ${controllers[0].file}, before the request is handled, add \`Request::setTrustedProxies([$_SERVER['REMOTE_ADDR']], Request::HEADER_X_FORWARDED_FOR | Request::HEADER_X_FORWARDED_PROTO | Request::HEADER_X_FORWARDED_PORT);\`: Symfony ${version.join(".")} trusts no proxy now, so on Cloud Run it sees every request as plain http and every client as Google's front end; ${FRONT_END}.`,
       ],
     };
   return {
     set: { TRUSTED_PROXIES: { value: "REMOTE_ADDR", why } },
     changes: [
-      `${s.name}: in ${file}, under framework:, add \`trusted_proxies: '%env(TRUSTED_PROXIES)%'\` (the deploy sets TRUSTED_PROXIES=REMOTE_ADDR): Symfony trusts no proxy now, so on Cloud Run it sees every request as plain http and every client as Google's front end.`,
+      `In ${file}, under framework:, add \`trusted_proxies: '%env(TRUSTED_PROXIES)%'\` (the deploy sets TRUSTED_PROXIES=REMOTE_ADDR): Symfony trusts no proxy now, so on Cloud Run it sees every request as plain http and every client as Google's front end.`,
     ],
   };
 }
@@ -184,7 +184,7 @@ function node(s: Service, repo: AppRepo): ProxyTrust {
   return {
     set: {},
     changes: [
-      `${s.name}: in ${file}, right after the app is created, add \`${line}\`: ${name} ignores X-Forwarded-Proto/-For by default, so on Cloud Run req.protocol is http and req.ip is Google's front end; ${FRONT_END}.`,
+      `In ${file}, right after the app is created, add \`${line}\`: ${name} ignores X-Forwarded-Proto/-For by default, so on Cloud Run req.protocol is http and req.ip is Google's front end; ${FRONT_END}.`,
     ],
   };
 }
@@ -224,8 +224,8 @@ export function frameworkProxyTrust(s: Service, repo: AppRepo | undefined, serve
   if (isSpringBoot(s, repo)) return spring(repo);
   if (!repo?.present) return { set: {}, changes: [] };
   if (has(s, /django|manage\.py/i)) return serverTrusts ? { set: {}, changes: [] } : django(s, repo);
-  if (has(s, /laravel|artisan/i)) return laravel(s, repo);
-  if (has(s, /symfony/i)) return symfony(s, repo);
+  if (has(s, /laravel|artisan/i)) return laravel(repo);
+  if (has(s, /symfony/i)) return symfony(repo);
   if (s.runtime === "node" || has(s, /express|koa/i)) return node(s, repo);
   return { set: {}, changes: [] };
 }
