@@ -75,6 +75,8 @@ export async function addFpmPoolEnv(
     const values = Object.assign({}, ...chosen.map((p) => p.env)) as Record<string, string>;
     finding.env = [...new Set([...(finding.env ?? []), ...Object.keys(values)])].sort();
     attachEnvValues(finding, values);
+    // The file scripts/setup-secrets.sh --from-vm reads the values from (it reads env[NAME] lines).
+    finding.envFile ??= chosen[0]!.file;
     for (const p of chosen)
       evidence.push({
         file: p.file,

@@ -108,6 +108,8 @@ export function parseSupervisorConfig(text: string, file: string): ServiceFindin
       command: commandLine,
       listen: listen ? [listen] : [],
       ...(Object.keys(environment).length ? { env: Object.keys(environment).sort() } : {}),
+      // The VM file scripts/setup-secrets.sh --from-vm reads the values from (it reads environment=).
+      ...(Object.keys(environment).length && file.startsWith("/") ? { envFile: file } : {}),
       ...(directory?.startsWith("/") ? { workingDirectory: expand(directory, vars) } : {}),
       ...(Object.keys(process).length ? { process } : {}),
       supervisorProgram: `${file}:${program}`,

@@ -81,7 +81,9 @@ describe("the web process's env from its pool", () => {
         expect(JSON.stringify(finding)).not.toContain("s3cret");
         expect(JSON.stringify(evidence)).not.toContain("s3cret");
         expect(evidence[0]!.file).toBe("/etc/php/8.2/fpm/pool.d/shop.conf");
-      }
+        // scripts/setup-secrets.sh --from-vm reads the values from the pool's env[NAME] lines.
+        expect(finding.envFile).toBe("/etc/php/8.2/fpm/pool.d/shop.conf");
+      } else expect(finding.envFile).toBeUndefined();
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -77,8 +77,15 @@ describe("parseSupervisorConfig", () => {
       listen: ["127.0.0.1:8001"],
       workingDirectory: "/srv/shop",
       env: ["DJANGO_SETTINGS_MODULE", "PORT", "SECRET_KEY", "SHARED"],
+      // scripts/setup-secrets.sh --from-vm reads the values from this file's environment= lines.
+      envFile: "/etc/supervisor/conf.d/shop.conf",
       line: 7,
     });
+    // One with no environment= of its own or inherited names no file; a repository's copy no VM file.
+    expect(
+      parseSupervisorConfig("[program:x]\ncommand=/usr/bin/true\n", "/etc/supervisor/conf.d/x.conf")[0]!.envFile,
+    ).toBeUndefined();
+    expect(parseSupervisorConfig(text, "deploy/supervisor.conf")[0]!.envFile).toBeUndefined();
     // Values stay off the finding's enumerable fields (never written out), the program's own win.
     expect(JSON.stringify(web)).not.toContain("abc,def");
     expect(web!.envValues).toMatchObject({ SECRET_KEY: "abc,def", PORT: "8001", SHARED: "2" });

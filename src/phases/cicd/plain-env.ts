@@ -11,6 +11,15 @@ export function plainEnvNames(deployment: Deployment): string[] {
   return [...new Set(deployment.services.flatMap((s) => s.plainEnv ?? []))].sort();
 }
 
+/**
+ * An ERE that `grep -ohE` prints each plain setting's `NAME=value` with, from the VM's files in any
+ * of the formats setup-secrets.sh reads: `NAME=value` lines, a PHP-FPM pool's `env[NAME] = value`,
+ * a Supervisor program's `environment=A="1",NAME="v"` (the name follows the line start, `[`, `,`,
+ * `=` or a space). Only the named settings' values are printed, never the secrets beside them.
+ */
+export const plainSettingsPattern = (names: readonly string[]): string =>
+  `(^|[[,=[:space:]])(${names.join("|")})]?[[:space:]]*=[[:space:]]*[^,;[:space:]]*`;
+
 /** The workflow variable ($GITHUB_ENV) that carries a plain setting to the deploy steps. */
 export const plainEnvVar = (name: string): string => `PLAIN_${name}`;
 

@@ -7,7 +7,7 @@ import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js
 import { deployOrder } from "./deploy-flags.js";
 import { appImages } from "./images.js";
 import { migrations } from "./migrations.js";
-import { PLAIN_ENV_FILE, plainEnvNames } from "./plain-env.js";
+import { PLAIN_ENV_FILE, plainEnvNames, plainSettingsPattern } from "./plain-env.js";
 import { CICD_PATHS } from "./render.js";
 import { schedulesView } from "./schedules.js";
 import type { CicdResult } from "./schema.js";
@@ -128,7 +128,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       order: 45,
       title: "Plain settings",
       body: `${plain.map((n) => `\`${n}\``).join(", ")} ${plain.length === 1 ? "is a plain setting" : "are plain settings"} (modes, flags, host names), not secrets: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars with the values in \`${PLAIN_ENV_FILE}\`. Fill that file from the VM's env file (${secrets ? `\`setup-secrets.sh --from-vm\` fills its empty lines, or ` : ""}the command below prints exactly those lines; check them), commit it, and review changes to it like code. The deploy stops on a missing or empty value, and on characters other than letters, digits and \`_ . : = / @ % + , -\` (list the hosts instead of \`*\`).`,
-      commands: [`ssh USER@${host} "sudo grep -hE '^(${plain.join("|")})=' ${envFiles.join(" ")}"`],
+      commands: [`ssh USER@${host} "sudo grep -ohE '${plainSettingsPattern(plain)}' ${envFiles.join(" ")}"`],
       files: [PLAIN_ENV_FILE],
     });
   }

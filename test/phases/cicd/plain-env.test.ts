@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
+import { plainSettingsPattern } from "../../../src/phases/cicd/plain-env.js";
 import { chainYaml } from "../../helpers/chain.js";
 import { renderOffline, repoFor } from "../../helpers/offline-output.js";
 import { ROOT } from "../../helpers/phase-input.js";
@@ -50,8 +51,40 @@ describe("plain settings (healthchecks: ALLOWED_HOSTS, SITE_ROOT)", async () => 
     const step = out.steps.find((s) => s.title === "Plain settings")!;
     // The unit's EnvironmentFile= (the inventory's envFile), not a placeholder to fill in.
     expect(step.commands).toEqual([
-      expect.stringContaining("grep -hE '^(ALLOWED_HOSTS|SITE_ROOT)=' /etc/healthchecks.env"),
+      expect.stringContaining(
+        `grep -ohE '${plainSettingsPattern(["ALLOWED_HOSTS", "SITE_ROOT"])}' /etc/healthchecks.env`,
+      ),
     ]);
+  });
+
+  // The plan's command prints the plain settings, and only them, from each format a VM keeps
+  // settings in (the secrets beside them stay on the VM): run here with the local grep.
+  it.each([
+    ["an env file", "SECRET_KEY=s3cret\nALLOWED_HOSTS=example.org\n# SITE_ROOTS=x\nSITE_ROOT=https://example.org\n"],
+    [
+      "a PHP-FPM pool",
+      "[www]\nuser = www-data\nenv[SECRET_KEY] = s3cret\nenv[ALLOWED_HOSTS] = example.org\nenv[SITE_ROOT] = https://example.org ; root\n",
+    ],
+    [
+      "a Supervisor program",
+      '[program:web]\ncommand=/usr/bin/app\nenvironment=ALLOWED_HOSTS="example.org",SECRET_KEY="s3cret", SITE_ROOT="https://example.org"\n',
+    ],
+  ])("the plan's grep prints the plain settings of %s, never a secret", async (_name, text) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "im-plain-vm-"));
+    dirs.push(dir);
+    const file = path.join(dir, "vm-settings");
+    writeFileSync(file, text);
+    const run = await execa("grep", ["-ohE", plainSettingsPattern(["ALLOWED_HOSTS", "SITE_ROOT"]), file], {
+      reject: false,
+    });
+    const found = run.stdout.split("\n").map((l) =>
+      l
+        .replace(/^[[,=\s]/, "")
+        .replace(/\]?\s*=\s*/, "=")
+        .replace(/"/g, ""),
+    );
+    expect(found).toEqual(["ALLOWED_HOSTS=example.org", "SITE_ROOT=https://example.org"]);
+    expect(run.stdout).not.toContain("s3cret");
   });
 
   it("loads the values before any deploy or migration step", () => {

@@ -7,7 +7,8 @@
 #   scripts/setup-secrets.sh [--dry-run] [--rotate] [--from-vm USER@HOST --env-file PATH... [--sudo]]
 #
 # Values come from the VM's environment files over ssh (--from-vm: each --env-file read once into
-# memory, never written to disk; a name set in several files must have the same value in each) or,
+# memory, never written to disk; a name set in several files must have the same value in each:
+# NAME=value files, a PHP-FPM pool's env[NAME] = value lines, a Supervisor program's environment=) or,
 # for anything not found there, from stdin: one line per secret, or a hidden prompt in a terminal. No value is ever printed, logged or passed as an argument (gcloud
 # reads it from stdin). The database settings scripts/setup-database.sh writes (URLs, and the
 # user, password and database name an app reads as separate settings) are never copied from the
@@ -48,7 +49,7 @@ while [[ $# -gt 0 ]]; do
     *) die "unknown argument: $1" ;;
   esac
 done
-[[ -z $VM_HOST || ${#ENV_FILES[@]} -gt 0 ]] || die "--from-vm needs --env-file PATH (the EnvironmentFile= of the app's systemd unit; repeat it for each file)"
+[[ -z $VM_HOST || ${#ENV_FILES[@]} -gt 0 ]] || die "--from-vm needs --env-file PATH (the EnvironmentFile= of the app's systemd unit, its PHP-FPM pool or Supervisor program file; repeat it for each file)"
 [[ -n $VM_HOST || ${#ENV_FILES[@]} -eq 0 ]] || die "--env-file needs --from-vm USER@HOST"
 [[ -z $VM_HOST || $VM_HOST =~ ^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+$|^[A-Za-z0-9.-]+$ ]] || die "--from-vm takes USER@HOST"
 for f in ${ENV_FILES[@]+"${ENV_FILES[@]}"}; do
@@ -78,8 +79,8 @@ sa_email() { printf '%s@%s.iam.gserviceaccount.com' "$1" "$PROJECT_ID"; }
 is_db_url() { local n; for n in ${DB_URL_SECRETS[@]+"${DB_URL_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
 is_db_user() { local n; for n in ${DB_USER_SECRETS[@]+"${DB_USER_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
 
-# The VM's env files, each read once into memory (NAME=value lines; `export ` and quotes allowed),
-# in the order given.
+# The VM's env files, each read once into memory (NAME=value lines, `export ` and quotes allowed;
+# PHP-FPM pool and Supervisor files: below), in the order given.
 VM_ENVS=()
 if [[ -n $VM_HOST ]] && ((!DRY_RUN)); then
   for f in "${ENV_FILES[@]}"; do
@@ -100,6 +101,65 @@ file_value() {
     printf '%s' "$value"
     return 0
   done <<<"$2"
+  # Not a NAME=value line: the other formats settings live in on a VM.
+  fpm_env_value "$1" "$2" || supervisor_env_value "$1" "$2"
+}
+# fpm_env_value NAME TEXT: a PHP-FPM pool's `env[NAME] = value` (php.ini syntax: quotes, `;`
+# comments). A value starting with $ is FPM's own environment, not the file's.
+# https://www.php.net/manual/en/install.fpm.configuration.php (env[])
+fpm_env_value() {
+  local line value re='^[[:space:]]*env\[[[:space:]]*"?([A-Za-z_][A-Za-z0-9_]*)"?[[:space:]]*\][[:space:]]*=[[:space:]]*(.*)$'
+  while IFS= read -r line; do
+    [[ $line =~ $re && ${BASH_REMATCH[1]} == "$1" ]] || continue
+    value=${BASH_REMATCH[2]}
+    if [[ $value =~ ^\"([^\"]*)\" || $value =~ ^\'([^\']*)\' ]]; then
+      value=${BASH_REMATCH[1]}
+    else
+      value=${value%%;*}
+      value=${value%"${value##*[![:space:]]}"}
+    fi
+    if [[ $value == \$* ]]; then
+      echo "$1: the PHP-FPM pool passes it from its own environment, not from the file" >&2
+      return 1
+    fi
+    printf '%s' "$value"
+    return 0
+  done <<<"$2"
+  return 1
+}
+# supervisor_env_value NAME TEXT: NAME in a Supervisor `environment=KEY="val",KEY2=val2` (any
+# section; continuation lines indented; ` ;` starts a comment). Supervisor splits it like a shell
+# lexer: a value with more than letters, digits and _ / . + - ( ) : is quoted, the quotes are
+# dropped, `%%` is a literal % and `%(…)s` an expansion (not in the file).
+# http://supervisord.org/configuration.html (environment; supervisor/datatypes.py dict_of_key_value_pairs)
+supervisor_env_value() {
+  local line joined="" in_env=0 rest key value
+  local pair='^[[:space:],]*([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*=[[:space:]]*("[^"]*"|'\''[^'\'']*'\''|[^,[:space:]]*)(.*)$'
+  while IFS= read -r line; do
+    if ((in_env)) && [[ $line =~ ^[[:space:]]+[^[:space:]] ]]; then
+      joined+=" $line"
+      continue
+    fi
+    in_env=0
+    if [[ $line =~ ^environment[[:space:]]*[=:](.*)$ ]]; then
+      joined+=$'\n'"${BASH_REMATCH[1]}"
+      in_env=1
+    fi
+  done <<<"$2"
+  while IFS= read -r rest; do
+    rest=${rest%%[[:space:]];*}
+    while [[ $rest =~ $pair ]]; do
+      key=${BASH_REMATCH[1]} value=${BASH_REMATCH[2]} rest=${BASH_REMATCH[3]}
+      [[ $key == "$1" ]] || continue
+      if [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]]; then value=${BASH_REMATCH[1]}; fi
+      if [[ $value == *'%('* ]]; then
+        echo "$1: Supervisor expands a %(…)s in it when it starts the program, so the file does not hold the value" >&2
+        return 1
+      fi
+      printf '%s' "${value//%%/%}"
+      return 0
+    done
+  done <<<"$joined"
   return 1
 }
 # vm_lookup NAME: sets VM_VALUE (and VM_FROM, the file it came from) and succeeds, or fails when no

@@ -1,0 +1,100 @@
+// scripts/setup-secrets.sh --from-vm reads the settings where a VM keeps them besides NAME=value
+// env files: a PHP-FPM pool's `env[NAME] = value` lines (wallabag's production settings, per
+// doc.wallabag.org "Parameters") and a Supervisor program's `environment=KEY="val",…` (its
+// import worker's), with each format's quoting rules (php.ini syntax; Supervisor's shlex split,
+// `%%` for %). A value the file does not hold (FPM's `$VAR`, Supervisor's `%(ENV_X)s`) is asked
+// for instead. Run for real against a recording gcloud and a fake ssh.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { offlineCicd } from "../../../src/phases/cicd/offline.js";
+import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
+import { chainFile, EXAMPLE } from "../../helpers/chain.js";
+import { RECORDING_GCLOUD, writePrograms } from "../../helpers/recording-gcloud.js";
+
+let dir: string;
+let script: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "setup-secrets-sources-"));
+  // The seed's secrets: DATABASE_URL (never copied: typed) and SECRET_KEY (from the VM).
+  const { input } = chainFile(EXAMPLE("seed-vm"));
+  script = path.join(dir, "setup-secrets.sh");
+  await writeFile(
+    script,
+    renderCicd(offlineCicd(input), input).find((a) => a.path === CICD_PATHS.setupSecrets)!.content,
+  );
+  await writePrograms(dir, {
+    gcloud: RECORDING_GCLOUD,
+    ssh: ["#!/usr/bin/env bash", `printf '%s' "$FAKE_VM_FILE"`, ""].join("\n"),
+  });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+let n = 0;
+/** SECRET_KEY's stored value when the VM's one file holds `text` ("typed" when the script asked). */
+async function storedKey(file: string, text: string) {
+  const logDir = path.join(dir, `run-${n++}`);
+  await execa("mkdir", [logDir]);
+  const r = await execa("bash", [script, "--from-vm", "deploy@vm", "--env-file", file], {
+    input: "typed-cloud-sql-url\ntyped\n",
+    reject: false,
+    extendEnv: false,
+    env: { PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir, FAKE_VM_FILE: text },
+  });
+  const values = await readFile(path.join(logDir, "stdin.log"), "utf8").catch(() => "");
+  return { ...r, key: /^SECRET_KEY=(.*)$/m.exec(values)?.[1] };
+}
+
+const POOL = "/etc/php/8.2/fpm/pool.d/www.conf";
+const PROGRAM = "/etc/supervisor/conf.d/worker.conf";
+const pool = (line: string) => `[www]\nuser = www-data\nlisten = /run/php/php8.2-fpm.sock\n${line}\nenv[OTHER] = 1\n`;
+const program = (lines: string) =>
+  `[program:worker]\ncommand=/usr/bin/php bin/console worker\n${lines}\nautostart=true\n`;
+
+describe("setup-secrets.sh --from-vm: a PHP-FPM pool's env[NAME] lines", () => {
+  it.each([
+    ["a plain value", "env[SECRET_KEY] = pool-value", "pool-value"],
+    ["double quotes, spaces kept", 'env[SECRET_KEY] = "Our pool value"', "Our pool value"],
+    ["single quotes", "env[SECRET_KEY] = 'a;b'", "a;b"],
+    ["a quoted name", 'env["SECRET_KEY"] = quoted-name', "quoted-name"],
+    ["a ; comment after the value", "env[SECRET_KEY] = pool-value   ; the key", "pool-value"],
+    ["no space around =", "env[SECRET_KEY]=tight", "tight"],
+    ["a commented line: not set, so asked for", ";env[SECRET_KEY] = old", "typed"],
+    ["$VAR: FPM's own environment, so asked for", "env[SECRET_KEY] = $SECRET_KEY", "typed"],
+  ])("%s", async (_name, line, want) => {
+    const r = await storedKey(POOL, pool(line));
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.key).toBe(want);
+    expect(r.stdout + r.stderr).not.toMatch(/pool-value|Our pool|tight|quoted-name/);
+  });
+});
+
+describe("setup-secrets.sh --from-vm: a Supervisor program's environment=", () => {
+  it.each([
+    ["quoted, among others (wallabag's)", 'environment=APP_ENV="prod",SECRET_KEY="sv-value",B="2"', "sv-value"],
+    ["unquoted", "environment=A=1,SECRET_KEY=sv_value/x.y", "sv_value/x.y"],
+    ["a comma inside single quotes", "environment=SECRET_KEY='a,b',C=3", "a,b"],
+    ["spaces around = and after commas", 'environment = A="1", SECRET_KEY = "spaced"', "spaced"],
+    ["on a continuation line", 'environment=A="1",\n    SECRET_KEY="continued"', "continued"],
+    ["%% is a literal %", 'environment=SECRET_KEY="100%%sure"', "100%sure"],
+    ["a ; comment after white space", 'environment=SECRET_KEY="sv-value" ; worker settings', "sv-value"],
+    ["%(ENV_X)s: expanded by Supervisor, so asked for", 'environment=SECRET_KEY="%(ENV_KEY)s"', "typed"],
+    ["another name only: asked for", 'environment=SECRET_KEY_OLD="old"', "typed"],
+  ])("%s", async (_name, lines, want) => {
+    const r = await storedKey(PROGRAM, program(lines));
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.key).toBe(want);
+    expect(r.stdout + r.stderr).not.toMatch(/sv-value|sv_value|spaced|continued|100%/);
+  });
+
+  it("the [supervisord] section's environment= counts too (programs inherit it)", async () => {
+    const r = await storedKey(
+      "/etc/supervisor/supervisord.conf",
+      '[supervisord]\nlogfile=/var/log/supervisor/supervisord.log\nenvironment=SECRET_KEY="global"\n',
+    );
+    expect(r.key).toBe("global");
+  });
+});
