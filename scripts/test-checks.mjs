@@ -17,6 +17,12 @@
 // exports): identical, line and column. Single-threaded: its threads save wall time, not CPU, and
 // the other worker keeps the second core busy. The build's emit stays tsc's.
 // https://github.com/microsoft/typescript-go
+//
+// Prettier reads TypeScript with its babel-ts parser (.prettierrc.json), not the default typescript
+// one: the same printer, and on this tree the same verdict for every file (each passes --check
+// under both), for ~20 % less CPU (28–30 s against 35–38 s of user+sys, alternated runs). A file only one of
+// them can parse fails the check loudly; it is never skipped.
+// https://prettier.io/docs/options#parser
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
