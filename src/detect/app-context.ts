@@ -2,6 +2,7 @@
 // lists are kept apart: they never decide a framework or a database), the package manager each
 // lockfile names, the Go module, the env files that sit beside the code, and the config files
 // whose few lines say how Redis is used. Plain data; nothing here leaves the machine.
+import { DUMPED_ENV_FILE, dumpedEnvValues } from "./dumped-env.js";
 import { parseGemfile } from "./gemfile.js";
 import { parseMaskedJson } from "./masked-json.js";
 import { flattenSettings, JSON_SETTINGS } from "./json-settings.js";
@@ -41,6 +42,11 @@ export interface AppContext {
    * path on the VM when read there) and its values by `__`-joined key; never written out.
    */
   jsonSettings: { path: string; values: Record<string, string> }[];
+  /**
+   * Plain PHP sessions: the first file of the app's own code (not vendor/) calling session_start(),
+   * and one registering its own handler (session_set_save_handler), which then decides instead.
+   */
+  phpSessions?: { startedIn?: string; customHandler?: string };
   /** A release layout (release-dir.ts): the `current` link read and the release it led to. */
   release?: { link: string; target: string };
 }
@@ -74,7 +80,7 @@ const LOCKFILES: [RegExp, Ecosystem, string][] = [
   [/^(build\.gradle(\.kts)?|gradlew)$/, "java", "gradle"],
 ];
 const CONFIG_TEXT =
-  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|production\.rb|session_store\.rb|cable\.yml|storage\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting|database|filesystems)\.php|config\/database\.yml|app\.ini|db-config\.json|config\/packages\/(prod\/)?[^/]+\.ya?ml|config\/services\.ya?ml|app\/config\/[^/]+\.yml)$/;
+  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|production\.rb|config\/application\.rb|session_store\.rb|cable\.yml|storage\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting|database|filesystems)\.php|config\/database\.yml|app\.ini|db-config\.json|config\/packages\/(prod\/)?[^/]+\.ya?ml|config\/services\.ya?ml|app\/config\/[^/]+\.yml)$/;
 
 export function emptyContext(): AppContext {
   return {
@@ -93,6 +99,7 @@ export function emptyContext(): AppContext {
 export async function readAppFiles(context: AppContext, { files, read, hostDir }: AppFiles): Promise<void> {
   // Read once, when the folder has an env file to judge: is git tracking it (then it is in the image)?
   let gitignore: Promise<string | undefined> | undefined;
+  let phpScanned = 0;
   const tracked = (base: string) =>
     files.includes(".gitignore") && (gitignore ??= read(".gitignore")).then((text) => !gitIgnores(text ?? "", base));
   for (const file of files) {
@@ -132,11 +139,14 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
         /(spring-boot[\w-]*|spring-session[\w-]*|quarkus[\w-]*|micronaut[\w-]*)/g,
       ))
         context.packages.java.add(m[1]!);
-    } else if (atRoot && isEnvFile(base)) {
+    } else if (atRoot && (isEnvFile(base) || base === DUMPED_ENV_FILE)) {
       const text = (await read(file)) ?? "";
-      Object.assign(context.env, environmentFileValues(text));
+      const dumped = base === DUMPED_ENV_FILE ? dumpedEnvValues(text) : undefined;
+      Object.assign(context.env, dumped ?? environmentFileValues(text));
       // COMPOSE_PROJECT_NAME & co configure docker compose, not the app.
-      const names = environmentFileNames(text).filter((n) => /^[A-Z][A-Z0-9_]*$/.test(n) && !DOCKER_TOOLING.test(n));
+      const names = (dumped ? Object.keys(dumped) : environmentFileNames(text)).filter(
+        (n) => /^[A-Z][A-Z0-9_]*$/.test(n) && !DOCKER_TOOLING.test(n),
+      );
       // A file git tracks is in the image already; an ignored one (Laravel's .env) stays on the VM.
       if (hostDir && names.length && !(await tracked(base)))
         context.hostEnvFiles.push({ path: `${hostDir.replace(/\/+$/, "")}/${file}`, names });
@@ -146,6 +156,7 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
       if (values)
         context.jsonSettings.push({ path: hostDir ? `${hostDir.replace(/\/+$/, "")}/${file}` : file, values });
     }
+    if (PHP_CODE.test(file) && phpScanned++ < PHP_SCAN_LIMIT) await scanPhpSessions(context, file, read);
     if (CONFIG_TEXT.test(file) && !DEV_FILE.test(base.replace(/\.\w+$/, "")) && context.configTexts.length < 40) {
       const text = await read(file);
       // The lines that matter sit near the top of a settings file; a huge one is cut, not skipped.
@@ -155,6 +166,20 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
 }
 
 const DOCKER_TOOLING = /^(COMPOSE|DOCKER|BUILDKIT)_/;
+
+/** The app's own PHP code near its root: dependencies, tests and caches are not the app's. */
+const PHP_CODE = /^(?!(vendor|node_modules|tests?|storage|var|cache|bootstrap\/cache)\/)([^/]+\/){0,2}[^/]+\.php$/;
+/** How many of those files are read for session calls (the entry points and includes come first). */
+const PHP_SCAN_LIMIT = 200;
+
+/** Notes where the app's PHP code starts a native session or sets its own session handler. */
+async function scanPhpSessions(context: AppContext, file: string, read: AppFiles["read"]): Promise<void> {
+  const text = (await read(file))?.slice(0, 256 * 1024) ?? "";
+  const code = text.replace(/\/\/.*$|#.*$/gm, "");
+  const found = (context.phpSessions ??= {});
+  if (/\bsession_start\s*\(/.test(code)) found.startedIn ??= file;
+  if (/\bsession_set_save_handler\s*\(/.test(code)) found.customHandler ??= file;
+}
 
 /**
  * Whether a top-level .gitignore ignores a file at the root (`.env`, `/.env`, `.env*`, `*.env`; a

@@ -120,7 +120,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       r.role = uses.includes("broker") ? "broker" : "cache";
     }
   }
-  addSessionStore(merged, app, env, evidence);
+  addSessionStore(merged, app, env, evidence, findings.find((f) => f.phpSessionHandler)?.phpSessionHandler);
   addCacheStore(merged, app, env, evidence);
   const db = merged.find((s) => s.role === "database" && DATA_ENGINES.has(s.software));
   const engine = db?.software ?? engineFromEnv(env) ?? (hostRead ? undefined : input.deps.database);
@@ -161,6 +161,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
 const SESSION_RUNTIME = {
   laravel: "php",
   symfony: "php",
+  php: "php",
   django: "python",
   express: "node",
   rails: "ruby",
@@ -174,8 +175,9 @@ function addSessionStore(
   app: AppContext,
   env: Record<string, string>,
   evidence: Evidence[],
+  phpHandler: string | undefined,
 ): void {
-  const found = detectSessionStore(app, env);
+  const found = detectSessionStore(app, env, phpHandler);
   if (!found) return;
   const web = services.filter((s) => s.role === "web" && s.runtime === SESSION_RUNTIME[found.framework]);
   for (const s of web) s.sessionStore = found.store;

@@ -68,21 +68,26 @@ const RAILS_STORES: Record<string, CacheStore> = {
 };
 
 /**
- * Rails: `config.cache_store = :…` in config/environments/production.rb (one under an
- * `if ENV[…]` the deployment does not set does not apply: Maybe's Redis cache needs CACHE_REDIS_URL).
- * Unset, Rails uses `[:file_store, "#{root}/tmp/cache/"]`
- * (https://guides.rubyonrails.org/configuring.html#config-cache-store: "Defaults to :file_store").
+ * Rails: `config.cache_store = :…` in config/environments/production.rb, else in
+ * config/application.rb (the environment file is loaded after it and wins); one under an
+ * `if ENV[…]` the deployment does not set does not apply (Maybe's Redis cache needs
+ * CACHE_REDIS_URL). Unset, Rails uses `[:file_store, "#{root}/tmp/cache/"]`
+ * (https://guides.rubyonrails.org/configuring.html#config-cache-store: "Defaults to :file_store";
+ * https://guides.rubyonrails.org/configuring.html#locations-for-initialization-code).
  */
 function railsCache(app: AppContext, env: Record<string, string>): CacheFinding | undefined {
   if (!hasPackage(app, "ruby", "rails") && !hasPackage(app, "ruby", "railties")) return undefined;
-  const production = app.configTexts.find((c) => /(^|\/)config\/environments\/production\.rb$/.test(c.file));
+  const file = (name: RegExp) => app.configTexts.find((c) => name.test(c.file));
+  const production = file(/(^|\/)config\/environments\/production\.rb$/);
   if (!production) return undefined;
   const reliedOn = hasPackage(app, "ruby", "rack-attack") ? "Rack::Attack's throttles, rate_limit" : "rate_limit";
-  const text = production.text.replace(/^\s*#.*$/gm, "");
-  for (const m of text.matchAll(/config\.cache_store\s*=\s*:(\w+)/g)) {
-    if (!unconditional(text, new RegExp(`config\\.cache_store\\s*=\\s*:${m[1]}\\b`, "g"), env)) continue;
-    const store = RAILS_STORES[m[1]!];
-    return store ? { store, framework: "rails", source: production.file, reliedOn } : undefined;
+  for (const config of [production, file(/(^|\/)config\/application\.rb$/)]) {
+    const text = config?.text.replace(/^\s*#.*$/gm, "") ?? "";
+    for (const m of text.matchAll(/config\.cache_store\s*=\s*:(\w+)/g)) {
+      if (!unconditional(text, new RegExp(`config\\.cache_store\\s*=\\s*:${m[1]}\\b`, "g"), env)) continue;
+      const store = RAILS_STORES[m[1]!];
+      return store ? { store, framework: "rails", source: config!.file, reliedOn } : undefined;
+    }
   }
   return { store: "file", framework: "rails", source: `${production.file} (no cache_store: Rails' default)`, reliedOn };
 }

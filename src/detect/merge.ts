@@ -211,6 +211,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         pm2App: _pm,
         servedApp: _sa,
         pm2: _pf,
+        phpSessionHandler: _ph,
         dependsOn: explicit,
         ...rest
       } = s;

@@ -35,6 +35,23 @@ export function setPhpDirective(into: PhpIni, directive: string, raw: string): v
   if (value !== undefined) (into as Record<string, unknown>)[key] = value;
 }
 
+/** PHP's session directives read beside the limits, for where plain PHP sessions live (session-store-php.ts). */
+export const PHP_SESSION_DIRECTIVES: readonly string[] = ["session.save_handler"];
+
+/**
+ * session.save_handler as a php.ini-style file (`session.save_handler = files`) or a PHP-FPM pool
+ * (`php_admin_value[session.save_handler] = redis`) sets it; a later line wins.
+ * https://www.php.net/manual/en/session.configuration.php#ini.session.save-handler
+ */
+export function sessionSaveHandler(text: string): string | undefined {
+  let found: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:php(?:_admin)?_value\s*\[\s*)?session\.save_handler\s*\]?\s*=\s*["']?([A-Za-z_]+)/.exec(line);
+    if (m) found = m[1]!.toLowerCase();
+  }
+  return found;
+}
+
 /**
  * The directives a php.ini-style file sets. Sections are ignored as PHP ignores them, except
  * [PATH=…] and [HOST=…], whose directives apply to one folder or host only.

@@ -16,7 +16,14 @@ import { describeBodyLimit } from "./body-limit.js";
 import { apachePhpValues } from "./php-apache.js";
 import { htaccessPhpValues } from "./php-htaccess.js";
 import { readHostFile } from "./host.js";
-import { fastcgiTargets, parseFpmPools, parsePhpIni, sameFastcgiAddress, type FpmPool } from "./php-ini-parse.js";
+import {
+  fastcgiTargets,
+  parseFpmPools,
+  parsePhpIni,
+  sameFastcgiAddress,
+  sessionSaveHandler,
+  type FpmPool,
+} from "./php-ini-parse.js";
 import type { Evidence, ServiceFinding } from "./types.js";
 
 /** What the ssh read sends (shell globs, root-relative): the files this module reads. */
@@ -49,6 +56,8 @@ export interface PhpLimitsRead {
   files: string[];
   /** Said as evidence: several pools with different values, and which one was taken. */
   note?: string;
+  /** session.save_handler as the files set it ("files", PHP's default, when php.ini was read). */
+  sessionHandler?: string;
 }
 
 type PhpServer = "fpm" | "apache2";
@@ -184,8 +193,15 @@ export async function readPhpLimits(
   };
   const iniText = layout ? await readHostFile(root, layout.ini) : undefined;
   if (iniText !== undefined) apply(parsePhpIni(iniText), `/${layout!.ini}`);
-  for (const file of layout ? await filesIn(root, layout.scanDir, ".ini") : [])
-    apply(parsePhpIni((await readHostFile(root, file)) ?? ""), `/${file}`);
+  // PHP's default handler is files; php.ini, its scan folder and the pools may name another.
+  let sessionHandler = iniText === undefined ? undefined : (sessionSaveHandler(iniText) ?? "files");
+  for (const file of layout ? await filesIn(root, layout.scanDir, ".ini") : []) {
+    const text = (await readHostFile(root, file)) ?? "";
+    apply(parsePhpIni(text), `/${file}`);
+    sessionHandler = sessionSaveHandler(text) ?? sessionHandler;
+  }
+  for (const file of layout?.pools ? await filesIn(root, layout.pools, ".conf") : [])
+    sessionHandler = sessionSaveHandler((await readHostFile(root, file)) ?? "") ?? sessionHandler;
   let note: string | undefined;
   if (layout?.pools) {
     const pool = await poolValues(root, layout.pools, targets);
@@ -204,6 +220,7 @@ export async function readPhpLimits(
     values: iniText === undefined ? values : { ...PHP_DEFAULTS, ...values },
     files,
     ...(note ? { note } : {}),
+    ...(sessionHandler ? { sessionHandler } : {}),
   };
 }
 
@@ -227,6 +244,7 @@ export async function addPhpLimits(
     const read = await readPhpLimits(root, finding, apache, targets);
     if (!read) continue;
     finding.phpIni = read.values;
+    if (read.sessionHandler) finding.phpSessionHandler = read.sessionHandler;
     evidence.push({
       file: read.files.at(-1) ?? "php.ini",
       found: `PHP limits of ${finding.name}: ${describePhpIni(read.values)} (${read.files.length ? `set in ${read.files.join(", ")}` : "PHP's defaults: no file sets them"}; uploads up to ${describeBodyLimit(phpBodyLimitMiB(read.values))})`,

@@ -1,5 +1,6 @@
-// Sessions kept inside one instance, for Symfony (session-store.ts has Laravel, Django and Express
-// and says why this matters on Cloud Run). As there, only what the app's settings show is claimed.
+// Sessions kept inside one instance, for Symfony and plain PHP (session-store.ts has Laravel, Django
+// and Express and says why this matters on Cloud Run). As there, only what the app's settings and
+// code show is claimed.
 import { parseDocument } from "yaml";
 import { hasPackage, type AppContext } from "./app-context.js";
 import type { SessionStore } from "../inventory/schema.js";
@@ -103,4 +104,34 @@ export function symfonySession(app: AppContext, env: Record<string, string>): Se
   if (!merged || !source || merged.enabled === false) return undefined;
   const store = handlerStore(merged.handler_id, env);
   return store && { store, framework: "symfony", source };
+}
+
+/** PHP's own session handlers (session.save_handler), as stores. */
+const NATIVE_HANDLERS: Record<string, SessionStore> = {
+  files: "file",
+  redis: "redis",
+  rediscluster: "redis",
+  memcached: "memcached",
+  memcache: "memcached",
+};
+/** Packages whose session layer chooses the handler itself (Laravel's and Symfony's readers decide, Drupal's is the database). */
+const OWN_SESSION_LAYER = [
+  "laravel/framework",
+  "symfony/framework-bundle",
+  "symfony/symfony",
+  "symfony/http-foundation",
+];
+
+/**
+ * Plain PHP: the app's own code calls session_start() and registers no handler of its own
+ * (session_set_save_handler), so PHP's session.save_handler on the VM decides: `files` (PHP's
+ * default) keeps sessions in session.save_path on that server's disk.
+ * https://www.php.net/manual/en/session.configuration.php#ini.session.save-handler
+ */
+export function plainPhpSession(app: AppContext, handler: string | undefined): SessionFinding | undefined {
+  const started = app.phpSessions?.startedIn;
+  if (!started || app.phpSessions?.customHandler) return undefined;
+  if (OWN_SESSION_LAYER.some((p) => hasPackage(app, "php", p))) return undefined;
+  const store = NATIVE_HANDLERS[handler ?? "files"];
+  return store && { store, framework: "php", source: started };
 }

@@ -8,7 +8,7 @@ import { hasPackage, type AppContext } from "./app-context.js";
 import type { SessionStore } from "../inventory/schema.js";
 import type { SessionFinding } from "./session-finding.js";
 import { flaskSession, railsSession, springSession } from "./session-store-more.js";
-import { symfonySession } from "./session-store-php.js";
+import { plainPhpSession, symfonySession } from "./session-store-php.js";
 
 export type { SessionFinding };
 
@@ -117,7 +117,12 @@ function expressSession(app: AppContext): SessionFinding | undefined {
   return unknownStore ? undefined : { store: "memory", framework: "express", source: "package.json (express-session)" };
 }
 
-export function detectSessionStore(app: AppContext, env: Record<string, string>): SessionFinding | undefined {
+/** `phpHandler`: session.save_handler on the VM (php-ini.ts), for an app on PHP's own sessions. */
+export function detectSessionStore(
+  app: AppContext,
+  env: Record<string, string>,
+  phpHandler?: string,
+): SessionFinding | undefined {
   return (
     laravelSession(app, env) ??
     symfonySession(app, env) ??
@@ -125,6 +130,7 @@ export function detectSessionStore(app: AppContext, env: Record<string, string>)
     expressSession(app) ??
     railsSession(app, env) ??
     flaskSession(app, env) ??
-    springSession(app)
+    springSession(app) ??
+    plainPhpSession(app, phpHandler)
   );
 }

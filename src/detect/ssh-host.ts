@@ -14,7 +14,7 @@ import { packageRoot } from "../package-root.js";
 import { HOST_APP_SCAN, HOST_DIRS, HOST_FILES } from "./host.js";
 import { PM2_DUMP_GLOBS } from "./pm2.js";
 import { PHP_INI_GLOBS } from "./php-ini.js";
-import { PHP_DIRECTIVES } from "./php-ini-parse.js";
+import { PHP_DIRECTIVES, PHP_SESSION_DIRECTIVES } from "./php-ini-parse.js";
 import { DATABASE_VERSION_FILES, PACKAGE_DATABASES, SERVER_PACKAGES } from "./host-packages.js";
 import { createScratchDir } from "./scratch-dir.js";
 import type { SshTarget } from "./ssh-target.js";
@@ -49,7 +49,7 @@ export function remoteScript(): string {
     `im_pm2=${words(PM2_DUMP_GLOBS)}`,
     `im_php=${words(PHP_INI_GLOBS)}`,
     // Of PHP's configuration only section headers, pools' listen and the limit lines php-ini-parse.ts reads.
-    `im_php_keys='^[ \t]*([[]|listen[ \t]*=|(php_(admin_)?value[ \t]*[[][ \t]*)?(${PHP_DIRECTIVES.join("|")})[ \t]*[]= \t])'`,
+    `im_php_keys='^[ \t]*([[]|listen[ \t]*=|(php_(admin_)?value[ \t]*[[][ \t]*)?(${[...PHP_DIRECTIVES, ...PHP_SESSION_DIRECTIVES].join("|")})[ \t]*[]= \t])'`,
     // Of an app's .htaccess only <IfModule> lines and php_value / php_flag lines of those limits (php-htaccess.ts).
     `im_hta_keys='^[ \t]*(</?ifmodule[ \t>]|php_(value|flag)[ \t]+(${PHP_DIRECTIVES.join("|")})[ \t])'`,
     scriptBody,

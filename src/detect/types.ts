@@ -109,6 +109,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   websocketPorts?: number[];
   /** What the command said beyond role and software, for enrich.ts; never written out. */
   process?: Omit<CommandFacts, "software" | "role" | "listen">;
+  /** PHP's session.save_handler on the VM (php.ini, conf.d, the pool): plain PHP sessions live there. */
+  phpSessionHandler?: string;
   /** Values of the process's environment on the VM, read for ports and engines only; never written out. */
   envValues?: Record<string, string>;
   /** The unit's WorkingDirectory on the VM. */

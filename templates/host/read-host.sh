@@ -560,6 +560,11 @@ mode == "env" {
   if (match($0, /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
     name = substr($0, 1, RLENGTH); sub(/^[ \t]*(export[ \t]+)?/, "", name); sub(/[ \t]*=$/, "", name)
     print "|" name "=" plain(name, substr($0, RLENGTH + 1))
+  } else if (match($0, "^[ \t]*" q "[A-Za-z_][A-Za-z0-9_]*" q "[ \t]*=>")) {
+    # .env.local.php (composer dump-env): quoted NAME => quoted value lines, sent as NAME=value.
+    name = substr($0, 1, RLENGTH); sub("^[ \t]*" q, "", name); sub(q "[ \t]*=>$", "", name)
+    value = substr($0, RLENGTH + 1); sub(/,[ \t\r]*$/, "", value)
+    print "|" name "=" plain(name, value)
   }
   next
 }

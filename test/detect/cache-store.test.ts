@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { emptyContext } from "../../src/detect/app-context.js";
 import { detectCacheStore } from "../../src/detect/cache-store.js";
 import { PER_INSTANCE_CACHES } from "../../src/inventory/schema.js";
+import { HOST_APP_SCAN } from "../../src/detect/host.js";
 
 function app(packages: { php?: string[]; python?: string[]; ruby?: string[] }, configs: Record<string, string> = {}) {
   const context = emptyContext();
@@ -117,4 +118,41 @@ describe("Django: the default cache, only where django-ratelimit counts in it", 
 
 it("file and memory are the per-instance caches", () => {
   expect([...PER_INSTANCE_CACHES].sort()).toEqual(["file", "memory"]);
+});
+
+describe("Rails: config.cache_store in config/application.rb, which production.rb overrides", () => {
+  const both = (production: string, application: string) =>
+    app({ ruby: ["rails"] }, { "config/environments/production.rb": production, "config/application.rb": application });
+  it.each([
+    [
+      "application.rb's Redis cache, production.rb silent",
+      "config.log_level = :info",
+      "config.cache_store = :redis_cache_store, { url: ENV['REDIS_URL'] }",
+      { store: "redis", source: "config/application.rb" },
+    ],
+    [
+      "production.rb's store wins (it is loaded after application.rb)",
+      "config.cache_store = :mem_cache_store",
+      "config.cache_store = :redis_cache_store",
+      { store: "memcached", source: "config/environments/production.rb" },
+    ],
+    [
+      "application.rb's memory store",
+      "",
+      "    config.cache_store = :memory_store, { size: 64.megabytes }",
+      { store: "memory", source: "config/application.rb" },
+    ],
+    [
+      "neither sets one: Rails' file store",
+      "config.log_level = :info",
+      "config.time_zone = 'UTC'",
+      { store: "file", source: "config/environments/production.rb (no cache_store: Rails' default)" },
+    ],
+  ])("%s", (_name, production, application, want) => {
+    expect(detectCacheStore(both(production, application), {})).toMatchObject({ framework: "rails", ...want });
+  });
+
+  it("the ssh read sends config/application.rb", () => {
+    expect(new RegExp(HOST_APP_SCAN.settings).test("config/application.rb")).toBe(true);
+  });
 });

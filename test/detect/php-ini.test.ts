@@ -7,7 +7,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseApacheDirectives } from "../../src/detect/apache-config.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
 import { apachePhpValues } from "../../src/detect/php-apache.js";
-import { fastcgiTargets, parseFpmPools, parsePhpIni, sameFastcgiAddress } from "../../src/detect/php-ini-parse.js";
+import {
+  fastcgiTargets,
+  parseFpmPools,
+  parsePhpIni,
+  sameFastcgiAddress,
+  sessionSaveHandler,
+} from "../../src/detect/php-ini-parse.js";
+import { readPhpLimits } from "../../src/detect/php-ini.js";
+import type { ServiceFinding } from "../../src/detect/types.js";
 import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { TempTrees } from "../helpers/file-tree.js";
 
@@ -431,6 +439,53 @@ describe("the app's .htaccess with mod_php", () => {
       expect(await readFile(path.join(collected.root, "var/www/nextcloud/.htaccess"), "utf8")).toBe(
         "<IfModule mod_php.c>\n  php_value upload_max_filesize 511M\n  php_value post_max_size 511M\n  php_value memory_limit 512M\n  <IfModule mod_env.c>\n  </IfModule>\n</IfModule>\n<IfModule mod_rewrite.c>\n</IfModule>\n",
       );
+    } finally {
+      await collected.cleanup();
+    }
+  });
+});
+
+describe("session.save_handler: where plain PHP keeps its sessions", () => {
+  const FPM = {
+    name: "php8-2-fpm",
+    role: "web",
+    software: "php-fpm",
+    command: "/usr/sbin/php-fpm8.2 --nodaemonize --fpm-config /etc/php/8.2/fpm/php-fpm.conf",
+    listen: [],
+    source: "",
+  } as unknown as ServiceFinding;
+  it.each([
+    ["php.ini", "[Session]\nsession.save_handler = files\n", "files"],
+    ["quoted, a later line wins", 'session.save_handler = files\nsession.save_handler = "redis"\n', "redis"],
+    ["a pool's php_admin_value", "[www]\nphp_admin_value[session.save_handler] = memcached\n", "memcached"],
+    ["a pool's php_value", "[www]\nphp_value[session.save_handler]=redis\n", "redis"],
+    ["commented out", ";session.save_handler = redis\n", undefined],
+    ["session.save_path only", 'session.save_path = "/var/lib/php/sessions"\n', undefined],
+  ])("%s", (_name, text, want) => {
+    expect(sessionSaveHandler(text)).toBe(want);
+  });
+
+  it("the VM's handler is read with PHP's limits, over the disk and over ssh (PHP's default files when php.ini says none)", async () => {
+    const redis = await trees.make({
+      [`${WANTS}/php8.2-fpm.service`]: FPM_UNIT,
+      "etc/php/8.2/fpm/php.ini": '[PHP]\nmemory_limit = 256M\n[Session]\nsession.save_path = "/var/lib/php/sessions"\n',
+      "etc/php/8.2/fpm/pool.d/www.conf": "[www]\nphp_admin_value[session.save_handler] = redis\n",
+    });
+    const onDisk = await readPhpLimits(redis, FPM);
+    expect(onDisk?.sessionHandler).toBe("redis");
+    const defaults = await trees.make({ "etc/php/8.2/fpm/php.ini": "[PHP]\n" });
+    const plain = await readPhpLimits(defaults, FPM);
+    expect(plain?.sessionHandler).toBe("files");
+    // Over ssh, the directive's line is sent (and session.save_path's value is not).
+    const collected = await collectOverSsh(
+      { destination: "deploy@app-vm-01" },
+      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: redis } },
+    );
+    try {
+      expect(await readFile(path.join(collected.root, "etc/php/8.2/fpm/pool.d/www.conf"), "utf8")).toBe(
+        "[www]\nphp_admin_value[session.save_handler] = redis\n",
+      );
+      expect(await readFile(path.join(collected.root, "etc/php/8.2/fpm/php.ini"), "utf8")).not.toContain("sessions");
     } finally {
       await collected.cleanup();
     }

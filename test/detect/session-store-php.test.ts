@@ -3,7 +3,7 @@
 // them on one server; a DSN or handler service on Redis or a database is shared. Sessions not
 // configured at all are off (FrameworkBundle's canBeEnabled): no fact.
 import { describe, expect, it } from "vitest";
-import { emptyContext } from "../../src/detect/app-context.js";
+import { emptyContext, readAppFiles } from "../../src/detect/app-context.js";
 import { detectSessionStore } from "../../src/detect/session-store.js";
 import { HOST_APP_SCAN } from "../../src/detect/host.js";
 
@@ -132,5 +132,66 @@ describe("Symfony: framework.session's handler", () => {
       "app/config/config_prod.yml",
     ])
       expect(sent.test(file), file).toBe(true);
+  });
+});
+
+describe("plain PHP: session_start() in the app's own code, on PHP's session.save_handler", () => {
+  const plain = (sessions: { startedIn?: string; customHandler?: string } | undefined, php: string[] = []) => {
+    const context = symfony({}, php);
+    if (sessions) context.phpSessions = sessions;
+    return context;
+  };
+  const LOGIN = { startedIn: "login.php" };
+  it.each([
+    ["PHP's default handler (no php.ini read): files", LOGIN, [], undefined, "file"],
+    ["php.ini's files", LOGIN, [], "files", "file"],
+    ["phpredis's handler", LOGIN, [], "redis", "redis"],
+    ["memcached", LOGIN, ["slim/slim"], "memcached", "memcached"],
+  ])("%s", (_name, sessions, php, handler, store) => {
+    expect(detectSessionStore(plain(sessions, php), {}, handler)).toEqual({
+      store,
+      framework: "php",
+      source: "login.php",
+    });
+  });
+
+  it.each([
+    ["no session_start() in the app's code", undefined, [], "files"],
+    ["its own handler (session_set_save_handler)", { ...LOGIN, customHandler: "lib/db-sessions.php" }, [], "files"],
+    ["Laravel: its own session layer decides", LOGIN, ["laravel/framework"], "files"],
+    ["Drupal (Symfony's HttpFoundation sessions on its database)", LOGIN, ["symfony/http-foundation"], "files"],
+    ["a handler this table does not know", LOGIN, [], "user"],
+  ])("%s: no fact", (_name, sessions, php, handler) => {
+    expect(detectSessionStore(plain(sessions, php), {}, handler)).toBeUndefined();
+  });
+});
+
+describe("the app's own PHP code that starts a session", () => {
+  const scan = async (files: Record<string, string>) => {
+    const context = emptyContext();
+    await readAppFiles(context, { files: Object.keys(files), read: async (f) => files[f] });
+    return context.phpSessions;
+  };
+  it.each([
+    ["an entry point", { "index.php": "<?php\nsession_start();\n" }, { startedIn: "index.php" }],
+    [
+      "an include two folders down",
+      { "inc/auth/login.php": "<?php session_start ( );" },
+      { startedIn: "inc/auth/login.php" },
+    ],
+    [
+      "with its own handler",
+      { "index.php": "<?php\nsession_set_save_handler(new DbSessions());\nsession_start();\n" },
+      { startedIn: "index.php", customHandler: "index.php" },
+    ],
+    ["only a comment", { "index.php": "<?php\n// session_start();\n# session_start();\n" }, undefined],
+    [
+      "only in vendor/ and tests/",
+      { "vendor/lib/s.php": "<?php session_start();", "tests/a.php": "<?php session_start();" },
+      undefined,
+    ],
+  ])("%s", async (_name, files, want) => {
+    const found = await scan(files);
+    expect(found && Object.keys(found).length ? found : undefined).toEqual(want);
   });
 });

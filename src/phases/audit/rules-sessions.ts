@@ -38,7 +38,7 @@ export const perInstanceSessionsRisk: AuditRule = (inv) => {
     evidence: web.map((s) => `services.${s.name}.sessionStore: ${s.sessionStore} (${WHERE[s.sessionStore!]})`),
     mitigation:
       "Keep sessions in a store every instance shares: Redis (Memorystore) or the database " +
-      "(Laravel SESSION_DRIVER=redis or database, Symfony's handler_id on a Redis or database URL, Django's cached_db or db engine, connect-redis or " +
+      "(Laravel SESSION_DRIVER=redis or database, Symfony's handler_id on a Redis or database URL, PHP's session.save_handler = redis, Django's cached_db or db engine, connect-redis or " +
       "connect-pg-simple for express-session, Rails' cookie store or a Redis cache, Flask-Session's redis or " +
       "sqlalchemy type, Spring Session). Session affinity only lowers the odds; it is not the fix.",
     affects: web.map((s) => s.name),

@@ -52,3 +52,30 @@ describe("Symfony's file sessions", () => {
     expect(target.env?.SESSION_DRIVER).toBeUndefined();
   });
 });
+
+describe("plain PHP's file sessions (session_start() on session.save_handler = files)", () => {
+  const plainInventory = (withRedis: boolean) =>
+    inventory(withRedis)
+      .replace("framework: symfony, ", "")
+      .replace(/reader/g, "guestbook");
+  it.each([
+    [
+      true,
+      [
+        "session.save_handler = redis",
+        'session.save_path = "tcp://HOST:6379"',
+        "Memorystore (redis)",
+        "No code change",
+      ],
+    ],
+    [false, ["PHP has no database session handler", "session_set_save_handler()", "SessionHandlerInterface"]],
+  ])("with Redis %s: the exact php.ini change, else a handler of the app's own", (withRedis, parts) => {
+    const out = chainYaml(plainInventory(withRedis));
+    const changes = out.design.mapping
+      .find((m) => m.service === "php-fpm")!
+      .appChanges.filter((c) => c.includes("keeps PHP's own sessions"));
+    expect(changes).toHaveLength(1);
+    for (const part of parts) expect(changes[0]).toContain(part);
+    expect(JSON.stringify(out.design.deployment)).not.toContain("SESSION_DRIVER");
+  });
+});

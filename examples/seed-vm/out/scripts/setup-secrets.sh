@@ -8,7 +8,8 @@
 #
 # Values come from the VM's environment files over ssh (--from-vm: each --env-file read once into
 # memory, never written to disk; a name set in several files must have the same value in each:
-# NAME=value files, a PHP-FPM pool's env[NAME] = value lines, a Supervisor program's environment=) or,
+# NAME=value files, a PHP-FPM pool's env[NAME] = value lines, a Supervisor program's environment=,
+# Symfony's .env.local.php) or,
 # for anything not found there, from stdin: one line per secret, or a hidden prompt in a terminal. No value is ever printed, logged or passed as an argument (gcloud
 # reads it from stdin). The database settings scripts/setup-database.sh writes (URLs, and the
 # user, password and database name an app reads as separate settings) are never copied from the
@@ -102,7 +103,7 @@ file_value() {
     return 0
   done <<<"$2"
   # Not a NAME=value line: the other formats settings live in on a VM.
-  fpm_env_value "$1" "$2" || supervisor_env_value "$1" "$2"
+  fpm_env_value "$1" "$2" || supervisor_env_value "$1" "$2" || php_array_value "$1" "$2"
 }
 # fpm_env_value NAME TEXT: a PHP-FPM pool's `env[NAME] = value` (php.ini syntax: quotes, `;`
 # comments). A value starting with $ is FPM's own environment, not the file's.
@@ -160,6 +161,22 @@ supervisor_env_value() {
       return 0
     done
   done <<<"$joined"
+  return 1
+}
+# php_array_value NAME TEXT: `'NAME' => 'value',` in the PHP array Symfony's `composer dump-env`
+# writes to .env.local.php (var_export: single quotes, `\'` and `\\` escaped).
+# https://symfony.com/doc/current/configuration.html#configuring-environment-variables-in-production
+php_array_value() {
+  local line value out re="^[[:space:]]*'([A-Za-z_][A-Za-z0-9_]*)'[[:space:]]*=>[[:space:]]*'(([^'\\\\]|\\\\.)*)',?[[:space:]]*$"
+  while IFS= read -r line; do
+    [[ $line =~ $re && ${BASH_REMATCH[1]} == "$1" ]] || continue
+    value=${BASH_REMATCH[2]} out=""
+    while [[ -n $value ]]; do
+      if [[ $value == "\\"[\\\']* ]]; then out+=${value:1:1} value=${value:2}; else out+=${value:0:1} value=${value:1}; fi
+    done
+    printf '%s' "$out"
+    return 0
+  done <<<"$2"
   return 1
 }
 # vm_lookup NAME: sets VM_VALUE (and VM_FROM, the file it came from) and succeeds, or fails when no

@@ -10,7 +10,7 @@ import { PER_INSTANCE_STORES, type Service } from "../../../inventory/schema.js"
 import type { AppRepo } from "../../../image/repo.js";
 import type { Draft, EnvPlan } from "./draft.js";
 import { redisHomeFor } from "./store-homes.js";
-import { symfonySessionFix } from "./session-fix-php.js";
+import { plainPhpSessionFix, symfonySessionFix } from "./session-fix-php.js";
 
 export interface SessionFix {
   set: EnvPlan["set"];
@@ -134,6 +134,7 @@ export function sessionFix(d: Draft, s: Service, target: DeployTarget, repo?: Ap
   const sql = Boolean(target.cloudSqlInstance);
   if (s.runtime === "php" && s.framework === "symfony")
     return symfonySessionFix(s, redis, sql, sql ? d.database?.engine : undefined);
+  if (s.runtime === "php" && s.framework !== "laravel") return plainPhpSessionFix(s, redis);
   if (s.runtime === "php") return withEnvRead(laravel(s, redis, sql), s, repo);
   if (s.runtime === "python") return s.framework === "flask" ? flask(s, redis, sql) : django(s, redis, sql);
   if (s.runtime === "node") return express(s, redis, sql ? d.database?.engine : undefined);
