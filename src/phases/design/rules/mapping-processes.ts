@@ -11,6 +11,7 @@ import { QUEUE_LABEL, SCHEDULER_LABEL, usesRedisBroker } from "../../../contract
 import { runName } from "./names.js";
 import { imageFor } from "../../../image/plan.js";
 import { phpMemoryNote } from "./php-memory.js";
+import { memorystoreRedisOf } from "./store-homes.js";
 
 const PUSH_LIMITS =
   "Cloud Tasks HTTP targets wait at most 30 min for a reply (dispatch deadline 15 s–30 min) and a Cloud Run request may last up to 60 min";
@@ -20,13 +21,6 @@ export const targetOf = (d: Draft, s: Service): DeployTarget | undefined =>
 
 export function clipText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** The Memorystore store a process reaches for pub/sub between instances, if any. */
-function pubsubStore(d: Draft, s: Service): string | undefined {
-  return d.stores.find(
-    (h) => h.home === "memorystore-redis" && h.uses.includes("pubsub") && s.dependsOn.includes(h.service.name),
-  )?.service.name;
 }
 
 /** How to add a cheap health route, in the app's own framework. */
@@ -120,7 +114,7 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     );
   }
   if (plan.target.websocket) {
-    const bus = pubsubStore(d, s);
+    const bus = memorystoreRedisOf(d.stores, s, "pubsub")[0]?.service.name;
     settings.sessionAffinity = true;
     reason = `${s.software} holds websocket connections. Cloud Run serves websockets as long requests: request timeout ${t.timeoutSeconds} s (the maximum), session affinity so a reconnecting client tends to return to its instance, ${t.minInstances} instance kept warm, ${t.concurrency} connections per instance. Affinity is best effort, so events must reach clients on every instance: ${bus ? `they travel over Redis pub/sub on Memorystore (${bus})` : "there is no shared pub/sub yet, so the service is capped at one instance"}.`;
     changes.push(
@@ -193,22 +187,34 @@ export function pushEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   };
 }
 
+/**
+ * Where a pulling worker's jobs live after the move, read from the broker's own home (store-homes.ts)
+ * rather than from the queue system's name: a Celery worker whose broker is not on the VM keeps
+ * that broker, and Laravel's database queue (BookStack) has no broker to move.
+ */
+function jobsHome(d: Draft, plan: ProcessPlan): string {
+  const broker = d.stores.find((h) => h.consumers.some((c) => c.service === plan.service));
+  if (!usesRedisBroker(plan.queue!)) return "its jobs stay in the application database";
+  if (broker?.home === "memorystore-redis")
+    return broker.brokerSwitch
+      ? `its broker moves from ${broker.brokerSwitch} to Memorystore for Redis`
+      : "its broker moves to Memorystore for Redis";
+  if (broker?.home === "none")
+    return `its broker ${broker.service.name} (${broker.service.software}) has no managed equivalent on Google Cloud: see the decision on ${broker.service.name}`;
+  // A stream consumer's broker goes to Pub/Sub; Cloud Tasks and Memcached carry no pulled jobs.
+  if (broker) return `its broker ${broker.service.name} moves to ${broker.home === "pubsub" ? "Pub/Sub" : broker.home}`;
+  if (plan.queue === "laravel")
+    return "its jobs stay in the database queue (no Redis among its dependencies), which moves with the database";
+  return "its broker is not one of the VM's services, so it keeps the broker URL its settings name (reach it from Cloud Run, or move it)";
+}
+
 function alwaysOnReason(d: Draft, plan: ProcessPlan, t: DeployTarget): string {
   const count = `${t.minInstances} instance${t.minInstances === 1 ? "" : "s"}`;
   const pool = `A Cloud Run worker pool keeps ${count} running with no endpoint and no request timeout`;
   const target = plan.target as { kind: "always-on"; role: string };
   if (plan.queue) {
     const label = QUEUE_LABEL[plan.queue];
-    // Laravel's queue may be the database (BookStack's is): with no Redis among the worker's
-    // dependencies there is no broker to move.
-    const reachesRedis = d.stores.some(
-      (h) => h.home === "memorystore-redis" && plan.service.dependsOn.includes(h.service.name),
-    );
-    const home = !usesRedisBroker(plan.queue)
-      ? "its jobs stay in the application database"
-      : reachesRedis || plan.queue !== "laravel"
-        ? "its broker moves to Memorystore for Redis"
-        : "its jobs stay in the database queue (no Redis among its dependencies), which moves with the database";
+    const home = jobsHome(d, plan);
     return `${label} worker: it pulls jobs itself, so it must always run rather than wait for a request; ${home}. ${pool}: a long job runs to its end.`;
   }
   if (target.role === "scheduler")

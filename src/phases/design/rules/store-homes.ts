@@ -81,6 +81,16 @@ export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[
   return homes;
 }
 
+/**
+ * The stores on Memorystore for Redis among a process's dependencies, those used for `use` when
+ * given (the websocket fan-out asks for "pubsub").
+ */
+export function memorystoreRedisOf(homes: readonly StoreHome[], s: Service, use?: StoreUse): StoreHome[] {
+  return homes.filter(
+    (h) => h.home === "memorystore-redis" && s.dependsOn.includes(h.service.name) && (!use || h.uses.includes(use)),
+  );
+}
+
 /** The Memorystore for Redis a process reaches: the one it depends on, else the first when it has a REDIS_* setting. */
 export function redisHomeFor(homes: readonly StoreHome[], s: Service): StoreHome | undefined {
   const redis = homes.filter((h) => h.home === "memorystore-redis");
