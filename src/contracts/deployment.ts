@@ -82,6 +82,15 @@ export const deployTargetSchema = z.object({
   ingress: z
     .enum(["all", "internal-and-cloud-load-balancing", "internal"])
     .describe("Who may reach it: workers and jobs are internal."),
+  iamOnly: z
+    .string()
+    .trim()
+    .min(3)
+    .max(300)
+    .optional()
+    .describe(
+      "Why only callers with roles/run.invoker may reach it (no allUsers binding, no load-balancer route): the VM's proxy asked for a login on its paths.",
+    ),
   secrets: z
     .array(z.string().regex(ENV_NAME))
     .default([])
@@ -253,6 +262,25 @@ export const loadBalancerSchema = z
     cloudArmor: z
       .boolean()
       .describe("A Cloud Armor policy on the backends (created in preview mode: it logs, then you enforce)."),
+    routes: z
+      .array(
+        z.object({
+          path: z
+            .string()
+            .regex(/^(\/[A-Za-z0-9._~-]+){1,10}\/?$/)
+            .describe("The proxy's prefix, trailing slash included when it had one."),
+          backend: z.string().regex(CLOUD_RUN_NAME),
+          exact: z.boolean().default(false).describe("Only this path, not the paths under it."),
+          rewrite: z
+            .string()
+            .regex(/^\/$|^(\/[A-Za-z0-9._~-]+){1,10}\/?$/)
+            .optional()
+            .describe("What the prefix becomes before the request reaches the backend, as the proxy did."),
+        }),
+      )
+      .max(50)
+      .default([])
+      .describe("Paths the URL map sends to a backend other than the first, as the VM's proxy did."),
   })
   .describe("The external HTTPS load balancer that replaces the VM's reverse proxy.");
 export type LoadBalancer = z.infer<typeof loadBalancerSchema>;
@@ -348,6 +376,14 @@ export function reachesMemorystore(target: Pick<DeployTarget, "vpcEgress" | "clo
 /** An API that serves the product's users (not the private AI gateway). */
 export function isAppApi(target: Pick<DeployTarget, "kind" | "name">): boolean {
   return target.kind === "api" && !isAiGatewayTarget(target);
+}
+
+/**
+ * An API the product's users call (through the load balancer): not the AI gateway, not internal,
+ * and not behind a login the VM's proxy used to ask for.
+ */
+export function isPublicApi(target: Pick<DeployTarget, "kind" | "name" | "ingress" | "iamOnly">): boolean {
+  return isAppApi(target) && target.ingress !== "internal" && !target.iamOnly;
 }
 
 /** Env names that carry a database URL (DATABASE_URL, SQLALCHEMY_DATABASE_URI, DB_URL…). */

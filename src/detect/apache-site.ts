@@ -3,6 +3,29 @@
 // limit. apache.ts decides which of those folders hold the app; read-host.sh's apache_dirs reads
 // the same folders over ssh (keep the two in step).
 import { apacheBodyLimit, type BodyLimit } from "./body-limit.js";
+import type { PortRoute } from "./types.js";
+
+const ROUTE_PATH = /^\/$|^(\/[A-Za-z0-9._~-]+){1,10}\/?$/;
+
+/**
+ * `ProxyPass /cable ws://127.0.0.1:3000/cable` as a route. Apache replaces the matched prefix with
+ * the URL's path (https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass): a different
+ * path is a rewrite; a URL without a path under a prefix other than / has no load-balancer
+ * rewrite that gives the same result, so it is left out, as is `ProxyPass /x !` (not proxied).
+ */
+function proxyPassRoutes(body: string): PortRoute[] {
+  const routes: PortRoute[] = [];
+  for (const m of body.matchAll(
+    /^\s*ProxyPass\s+"?(\/[^\s"]*)"?\s+"?[a-z]+:\/\/[^/:\s"]+:(\d{1,5})(\/[^\s"]*)?"?/gim,
+  )) {
+    const [path, port, uri = ""] = [m[1]!, Number(m[2]), m[3]];
+    if (!ROUTE_PATH.test(path) || (uri === "" && path !== "/")) continue;
+    const rewrite = uri === "" || uri === path ? undefined : uri;
+    if (rewrite && !ROUTE_PATH.test(rewrite)) continue;
+    routes.push({ path, port, ...(rewrite ? { rewrite } : {}) });
+  }
+  return routes;
+}
 
 /** A folder served under a URL path other than the site's root: `Alias /app /srv/app/public`. */
 export interface ApacheAlias {
@@ -18,6 +41,8 @@ export interface ApacheSite {
   aliases: ApacheAlias[];
   listen: string[];
   proxiesToPorts: number[];
+  /** `ProxyPass /path http://127.0.0.1:PORT/…` lines as routes (regex ProxyPassMatch left out). */
+  routes: PortRoute[];
   /** The largest LimitRequestBody set in the site. */
   bodyLimit?: BodyLimit;
 }
@@ -100,6 +125,7 @@ export function parseApacheSite(text: string, options: SiteOptions = {}): Apache
     aliases,
     listen: [...listen].sort(),
     proxiesToPorts: [...proxied].sort((a, b) => a - b),
+    routes: proxyPassRoutes(body),
   };
 }
 

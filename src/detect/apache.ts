@@ -18,7 +18,7 @@ import { appRootOf, listenAddress, parseApacheSite } from "./apache-site.js";
 import { APACHE_MODULE_DIRS, readHostFile, statInRoot, type Listener } from "./host.js";
 import { uniqueName } from "./merge.js";
 import { lineOf } from "./nginx.js";
-import type { Evidence, ServiceFinding } from "./types.js";
+import type { Evidence, PortRoute, ServiceFinding } from "./types.js";
 
 export { appRootOf, parseApacheSite, type ApacheSite } from "./apache-site.js";
 
@@ -140,6 +140,7 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
 
   const apps: ServedApp[] = [];
   const proxy = {
+    routes: [] as PortRoute[],
     ports: new Set<number>(),
     listen: new Set<string>(),
     sites: [] as string[],
@@ -187,6 +188,7 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
     ];
     if (!servesApp && (site.proxiesToPorts.length || fcgi.length)) {
       for (const port of site.proxiesToPorts) proxy.ports.add(port);
+      proxy.routes.push(...site.routes);
       for (const l of site.listen) proxy.listen.add(l);
       proxy.sites.push(file.shown);
       proxy.limit = largerLimit(proxy.limit, site.bodyLimit);
@@ -259,6 +261,7 @@ export async function apacheFindings(input: ApacheInput): Promise<ServiceFinding
       listen: claim([...proxy.listen].sort()),
       dependsOn: [],
       proxiesToPorts: ports,
+      ...(proxy.routes.length ? { routesToPorts: proxy.routes } : {}),
       ...(pools.length ? { proxiesToServices: pools } : {}),
       ...(proxy.limit !== undefined ? { maxRequestBodyMiB: proxy.limit } : {}),
       onHost: true,

@@ -2,12 +2,12 @@
 // and the dependency list. This folds them into one service list: the most concrete source wins
 // (a unit file over a Procfile over a guess from packages), gaps are filled from the others, and
 // services are linked (proxy → the app on its upstream port; apps → their data stores).
-import { SERVICE_ROLES, type ServiceRole } from "../inventory/schema.js";
+import { SERVICE_ROLES, type ProxyRoute, type ServiceRole } from "../inventory/schema.js";
 import { portOf } from "./command.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { largerLimit } from "./body-limit.js";
 import { unionNames } from "./systemd.js";
-import type { DetectedService, ServiceFinding } from "./types.js";
+import type { DetectedService, PortRoute, ServiceFinding } from "./types.js";
 
 export const DEFAULT_PORTS: Record<string, number> = {
   mysql: 3306,
@@ -114,6 +114,7 @@ export function mergeServices(
     // One nginx with a site per app proxies to every site's upstream, not only the first one's.
     if (finding.proxiesToPorts?.length)
       same.proxiesToPorts = [...new Set([...(same.proxiesToPorts ?? []), ...finding.proxiesToPorts])];
+    if (finding.routesToPorts?.length) same.routesToPorts = [...(same.routesToPorts ?? []), ...finding.routesToPorts];
     if (finding.proxiesToServices?.length)
       same.proxiesToServices = [...new Set([...(same.proxiesToServices ?? []), ...finding.proxiesToServices])];
     same.urlPath ??= finding.urlPath;
@@ -190,6 +191,27 @@ export function mergeServices(
   return link(merged);
 }
 
+/**
+ * A proxy's location paths as services: the process listening on each path's port. Only worth
+ * keeping when the proxy fronts more than one service by path or asks for a login somewhere; a
+ * path two sites send to different services (host-based routing) is dropped.
+ */
+function routesOf(routes: PortRoute[], services: ServiceFinding[], proxy: ServiceFinding): ProxyRoute[] {
+  const byKey = new Map<string, ProxyRoute | null>();
+  for (const r of routes) {
+    const to = services.filter((t) => t !== proxy && t.listen.some((l) => portOf(l) === r.port));
+    if (to.length !== 1) continue;
+    const { port: _port, ...rest } = r;
+    const route: ProxyRoute = { ...rest, service: to[0]!.name };
+    const key = `${r.exact ? "=" : ""}${r.path}`;
+    const seen = byKey.get(key);
+    byKey.set(key, seen === undefined || seen?.service === route.service ? route : null);
+  }
+  const kept = [...byKey.values()].filter((r): r is ProxyRoute => r !== null);
+  const worth = new Set(kept.map((r) => r.service)).size > 1 || kept.some((r) => r.guarded);
+  return worth ? kept.sort((a, b) => (a.path < b.path ? -1 : 1)) : [];
+}
+
 function link(services: ServiceFinding[]): DetectedService[] {
   const names = new Set(services.map((s) => s.name));
   const stores = services.filter((s) => DATA_ROLES.includes(s.role)).map((s) => s.name);
@@ -200,6 +222,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
       const {
         proxiesToPorts,
         proxiesToServices,
+        routesToPorts,
         websocketPorts: _w,
         process: _p,
         envValues: _e,
@@ -231,7 +254,8 @@ function link(services: ServiceFinding[]): DetectedService[] {
           dependsOn = stores;
         }
       }
-      return { ...rest, dependsOn };
+      const routes = s.role === "reverse-proxy" ? routesOf(routesToPorts ?? [], services, s) : [];
+      return { ...rest, dependsOn, ...(routes.length ? { routes } : {}) };
     })
     .map((s, index) => ({ s, index }))
     .sort((a, b) => rank(a.s.role) - rank(b.s.role) || a.index - b.index)

@@ -2,6 +2,7 @@
 // proxy can be linked to the app server listening there.
 import type { ServiceFinding } from "./types.js";
 import { nginxBodyLimit } from "./body-limit.js";
+import { nginxRoutes } from "./nginx-routes.js";
 
 function stripComments(text: string): string {
   return text.replace(/#.*$/gm, "");
@@ -47,14 +48,16 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
       .filter((p): p is number => p !== undefined);
     upstreams.set(m[1]!, ports);
   }
-  const proxied = new Set<number>();
-  for (const m of body.matchAll(/\b(?:proxy_pass|uwsgi_pass|fastcgi_pass)\s+([^;]+);/g)) {
-    const target = m[1]!.trim();
+  const portsOf = (target: string): number[] => {
     const direct = portOfUrl(target);
-    if (direct !== undefined) proxied.add(direct);
+    if (direct !== undefined) return [direct];
     const named = /^(?:https?:\/\/)?([A-Za-z0-9_.-]+)\/?/.exec(target)?.[1];
-    for (const port of (named && upstreams.get(named)) || []) proxied.add(port);
-  }
+    return (named && upstreams.get(named)) || [];
+  };
+  const proxied = new Set<number>();
+  for (const m of body.matchAll(/\b(?:proxy_pass|uwsgi_pass|fastcgi_pass)\s+([^;]+);/g))
+    for (const port of portsOf(m[1]!.trim())) proxied.add(port);
+  const routes = nginxRoutes(body, portsOf);
   if (listen.size === 0 && proxied.size === 0) return undefined;
   const bodyLimit = nginxBodyLimit(text);
   // nginx passes a websocket handshake on only when the site forwards the Upgrade header
@@ -66,6 +69,7 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
     software: "nginx",
     listen: [...listen].sort((a, b) => Number(a.split(":").pop()) - Number(b.split(":").pop()) || (a < b ? -1 : 1)),
     proxiesToPorts: [...proxied].sort((a, b) => a - b),
+    ...(routes.length ? { routesToPorts: routes } : {}),
     ...(upgrades && proxied.size ? { websocketPorts: [...proxied].sort((a, b) => a - b) } : {}),
     ...(bodyLimit !== undefined ? { maxRequestBodyMiB: bodyLimit } : {}),
     source: file,

@@ -5,6 +5,7 @@ import type {
   CacheStore,
   Protocol,
   Runtime,
+  ProxyRoute,
   ServiceRole,
   SessionStore,
   Storage,
@@ -48,6 +49,8 @@ export interface ServiceAnswer {
   cacheStore?: CacheStore;
   /** Why the app's own docs say this process runs as one instance only (single-instance.ts). */
   singleInstance?: string;
+  /** A reverse proxy: the paths it sends to each service it fronts (nginx location blocks). */
+  routes?: ProxyRoute[];
 }
 
 export interface HostFacts {
@@ -98,6 +101,15 @@ export interface DetectedFacts {
   warnings?: string[];
 }
 
+/** A path a proxy sends to a port on the VM (`location /api { proxy_pass http://127.0.0.1:3000; }`). */
+export interface PortRoute {
+  path: string;
+  port: number;
+  exact?: boolean;
+  rewrite?: string;
+  guarded?: boolean;
+}
+
 /** A service as one source file describes it, before sources are merged. */
 export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   dependsOn?: string[];
@@ -105,6 +117,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   proxiesToPorts?: number[];
   /** Apache: the PHP-FPM services its handlers pass PHP to over FastCGI (a socket has no port to link by). */
   proxiesToServices?: string[];
+  /** nginx: the port each proxied location path goes to, resolved to services in merge.ts. */
+  routesToPorts?: PortRoute[];
   /** nginx: upstream ports whose location upgrades the connection to a websocket. */
   websocketPorts?: number[];
   /** What the command said beyond role and software, for enrich.ts; never written out. */

@@ -88,6 +88,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.sessionStore ? { sessionStore: s.sessionStore } : {}),
     ...(s.cacheStore ? { cacheStore: s.cacheStore } : {}),
     ...(s.singleInstance ? { singleInstance: s.singleInstance } : {}),
+    ...(s.routes?.length ? { routes: s.routes } : {}),
   };
 }
 

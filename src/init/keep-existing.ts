@@ -35,6 +35,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "sessionStore",
     "cacheStore",
     "singleInstance",
+    "routes",
   ]),
   "data[]": new Set(["engine", "version", "sizeGiB", "backups"]),
 };

@@ -53,6 +53,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     sessionStore: s.sessionStore,
     cacheStore: s.cacheStore,
     singleInstance: s.singleInstance,
+    routes: s.routes,
   };
   return {
     name,

@@ -40,6 +40,18 @@ export function crossCheck(inventory: Inventory): CheckResult {
       else if (!names.has(dep))
         result.errors.push({ path, message: `unknown service \`${dep}\`${didYouMean(dep, known)}` });
     });
+    (service.routes ?? []).forEach((route, j) => {
+      if (!names.has(route.service))
+        result.errors.push({
+          path: ["services", i, "routes", j, "service"],
+          message: `unknown service \`${route.service}\`${didYouMean(route.service, known)}`,
+        });
+    });
+    if (service.routes?.length && service.role !== "reverse-proxy")
+      result.warnings.push({
+        path: ["services", i, "routes"],
+        message: `\`routes\` is ignored for role \`${service.role}\` (only a reverse-proxy routes paths)`,
+      });
     if (SCHEDULE_REQUIRED.has(service.role) && !service.schedule) {
       result.errors.push({
         path: ["services", i],

@@ -13,6 +13,21 @@ export const LISTEN = /^(\*|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A URL path below the root: `/wiki`, `/apps/shop` (no trailing slash, query or pattern). */
 export const URL_PATH = /^(\/[A-Za-z0-9._~-]+){1,10}$/;
+/** A proxy route's path: / or a URL path, with the trailing slash the proxy's rule has. */
+const ROUTE_PATH = /^\/$|^(\/[A-Za-z0-9._~-]+){1,10}\/?$/;
+
+/** One path a reverse proxy sends to one service. */
+export const proxyRouteSchema = z.looseObject({
+  path: z.string().regex(ROUTE_PATH, 'expected "/" or a URL path such as "/api/v1/streaming"'),
+  service: z.string().trim().min(1),
+  /** Only this path (nginx `location = /path`); otherwise the path and everything under it. */
+  exact: z.boolean().optional(),
+  /** What the proxy replaces the path with before passing it on (`location /flower/ { proxy_pass http://…:5555/; }`: "/"). */
+  rewrite: z.string().regex(ROUTE_PATH, 'expected "/" or a URL path').optional(),
+  /** The proxy asks for a login on this path (nginx auth_basic): the app behind it has no login of its own to rely on. */
+  guarded: z.boolean().optional(),
+});
+export type ProxyRoute = z.infer<typeof proxyRouteSchema>;
 const CRON_FIELD = /^[\d*/,\-A-Za-z?LW#]+$/;
 
 /** Where a web app keeps sessions (detect/session-store.ts); file, memory and cache-local live in one instance. */
@@ -155,6 +170,12 @@ export const serviceSchema = z.looseObject({
    * "Clustering or sharding is not supported in any way"). The design caps them at one instance.
    */
   singleInstance: z.string().trim().min(1).max(400).optional(),
+  /**
+   * Reverse proxies: the URL paths they send to a service other than the one behind / (nginx
+   * `location /api/v1/streaming { proxy_pass … }`, Apache `ProxyPass /events …`). The load balancer
+   * that replaces the proxy gets the same rules, or those paths reach the wrong service.
+   */
+  routes: z.array(proxyRouteSchema).max(50).optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
 

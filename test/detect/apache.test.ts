@@ -67,11 +67,26 @@ describe("parseApacheSite", () => {
       aliases: [],
       listen: ["0.0.0.0:443", "0.0.0.0:80", "10.0.0.5:8443"],
       proxiesToPorts: [6001, 8000],
+      routes: [{ path: "/api", port: 8000, rewrite: "/" }],
     });
     // A site without DocumentRoot: its <Directory> paths; quotes and trailing slashes dropped.
     expect(parseApacheSite('<Directory "/srv/wiki/">\n</Directory>\n').roots).toEqual(["/srv/wiki"]);
     expect(appRootOf("/var/www/shop/public")).toBe("/var/www/shop");
     expect(appRootOf("/srv/wiki")).toBe("/srv/wiki");
+  });
+});
+
+describe("parseApacheSite: ProxyPass lines as routes", () => {
+  it.each([
+    ["ProxyPass /cable ws://127.0.0.1:3000/cable", [{ path: "/cable", port: 3000 }]],
+    ["ProxyPass / http://127.0.0.1:3000/", [{ path: "/", port: 3000 }]],
+    ['ProxyPass "/flower/" "http://127.0.0.1:5555/"', [{ path: "/flower/", port: 5555, rewrite: "/" }]],
+    // Apache passes /app/x on as /x (the URL has no path): rewriting /app to / would give //x.
+    ["ProxyPass /app http://127.0.0.1:3000", []],
+    ["ProxyPass /static !", []],
+    ["ProxyPassMatch ^/(.*\\.php)$ fcgi://127.0.0.1:9000/var/www/$1", []],
+  ])("%s", (line, routes) => {
+    expect(parseApacheSite(`<VirtualHost *:80>\n  ${line}\n</VirtualHost>\n`).routes).toEqual(routes);
   });
 });
 

@@ -61,6 +61,27 @@ describe("crossCheck", () => {
       warnings: [],
     },
     {
+      name: "a proxy route to an unknown service",
+      services: [
+        svc("nginx", "reverse-proxy", {
+          routes: [
+            { path: "/", service: "web" },
+            { path: "/ws", service: "strem" },
+          ],
+        }),
+        svc("web", "web"),
+        svc("stream", "web"),
+      ],
+      errors: ["services[0].routes[1].service: unknown service `strem` (did you mean `stream`?)"],
+      warnings: [],
+    },
+    {
+      name: "routes on a web service",
+      services: [svc("web", "web", { routes: [{ path: "/", service: "web" }] })],
+      errors: [],
+      warnings: ["services[0].routes: `routes` is ignored for role `web`"],
+    },
+    {
       name: "three-service cycle reported once",
       services: [
         svc("a", "web", { dependsOn: ["b"] }),

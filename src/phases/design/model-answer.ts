@@ -23,6 +23,11 @@ export function mergeSurroundings(answer: DesignAnswer, draft: Deployment, sqlit
         `deployment.services: the load balancer routes to ${draft.loadBalancer.backends.join(", ")}, which the answer renamed or dropped`,
       );
     else deployment.loadBalancer = { ...draft.loadBalancer, backends };
+    // A routed path whose service the answer dropped would reach the wrong service.
+    for (const r of draft.loadBalancer.routes.filter((x) => !names.has(x.backend)))
+      problems.push(
+        `deployment.services: the VM's proxy sends ${r.path} to ${r.backend}, which the answer renamed or dropped`,
+      );
   }
   deployment.services = answer.deployment.services.map((s) => keepVolumeOwners(keepPrivateIp(s, draft), draft));
   const buckets = new Set((draft.buckets ?? []).map((b) => b.name));

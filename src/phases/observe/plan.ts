@@ -1,7 +1,7 @@
 // Everything observe creates in Cloud Monitoring and Cloud Logging, as request bodies with their
 // file paths and the ids/display names the setup script needs. Renderers (JSON files, the
 // script, the docs) all read this one plan.
-import { type DeployTarget, isAppApi } from "../../contracts/deployment.js";
+import { type DeployTarget, isPublicApi } from "../../contracts/deployment.js";
 import { burnRatePolicies, uptimePolicy, type PolicySpec } from "./alert-bodies.js";
 import type { ObserveContext } from "./context.js";
 import { cloudDashboard, grafanaDashboard } from "./dashboards.js";
@@ -42,10 +42,10 @@ export interface MonitoringPlan {
 
 /**
  * Public services: reachable from the internet on their run.app URL, so an uptime check can see
- * them. The AI gateway is reachable but refuses anyone but the app (IAM): its request SLOs watch it.
+ * them. The AI gateway and an IAM-only admin tool refuse anonymous callers: request SLOs watch them.
  */
 export function publicServices(ctx: ObserveContext): DeployTarget[] {
-  return ctx.deployment.services.filter((s) => isAppApi(s) && s.ingress === "all");
+  return ctx.deployment.services.filter((s) => isPublicApi(s) && s.ingress === "all");
 }
 
 export function buildPlan(ctx: ObserveContext, result: ObserveResult): MonitoringPlan {

@@ -16,6 +16,7 @@ describe("design: load balancer, caches, network", () => {
       backends: ["web-app-prod"],
       domains: [],
       cloudArmor: true,
+      routes: [],
     });
     // Celery is kept (pull workers), so its broker stays Redis: Standard tier, queued work survives a failover.
     expect(design.deployment.caches).toEqual([

@@ -66,7 +66,20 @@ describe("merging the draft's surroundings back", () => {
     const [first, second] = design.deployment.loadBalancer!.backends;
     const fewer: DesignAnswer = structuredClone(answer);
     fewer.deployment.services = fewer.deployment.services.filter((s) => s.name !== second);
-    expect(mergeSurroundings(fewer, design.deployment).deployment.loadBalancer!.backends).toEqual([first]);
+    // Without nginx's route for /api/v1/streaming the second backend is only one of two.
+    const unrouted = { ...design.deployment, loadBalancer: { ...design.deployment.loadBalancer!, routes: [] } };
+    expect(mergeSurroundings(fewer, unrouted).deployment.loadBalancer!.backends).toEqual([first]);
+  });
+
+  it("a dropped backend the VM's proxy routed a path to is refused (the path would reach the wrong service)", () => {
+    const file = path.join(REAL, "mastodon", "inventory.yaml");
+    if (!existsSync(file)) return;
+    const { design, answer } = asAnswer(file);
+    const fewer: DesignAnswer = structuredClone(answer);
+    fewer.deployment.services = fewer.deployment.services.filter((s) => s.name !== "mastodon-streaming");
+    expect(() => mergeSurroundings(fewer, design.deployment)).toThrow(
+      /the VM's proxy sends \/api\/v1\/streaming to mastodon-streaming, which the answer renamed or dropped/,
+    );
   });
 
   it("a volume on a bucket the draft does not create is refused", () => {

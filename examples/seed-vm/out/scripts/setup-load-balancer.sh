@@ -90,7 +90,7 @@ for service in "${BACKENDS[@]}"; do
 done
 
 echo "== URL map, certificate, HTTPS proxy and rule"
-# Every path goes to the first service; route others with path matchers (gcloud compute url-maps add-path-matcher).
+# Every path goes to the first service.
 if ! exists gcloud compute url-maps describe "$LB" --global --project "$PROJECT_ID"; then
   run gcloud compute url-maps create "$LB" --global --project "$PROJECT_ID" --default-service="${BACKENDS[0]}-backend"
 fi

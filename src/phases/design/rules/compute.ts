@@ -23,6 +23,7 @@ import { imageFor } from "../../../image/plan.js";
 import { runName, serviceAccountId } from "./names.js";
 import { phpMemorySizing } from "./php-memory.js";
 import { memorystoreRedisOf } from "./store-homes.js";
+import { guardedReason } from "./proxy-routes.js";
 
 /** Cloud Run's longest request: a websocket stays open at most this long, then the client reconnects. */
 export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
@@ -63,6 +64,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   // and an HTTP probe wants HTTP/1: such a service is probed on its port only.
   // https://cloud.google.com/run/docs/triggering/grpc, https://cloud.google.com/run/docs/configuring/healthchecks
   const grpc = (s.protocols ?? []).includes("grpc");
+  const guarded = guardedReason(d, s);
   return {
     name,
     kind: "api",
@@ -91,6 +93,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     // `all`, not LB-only: the deploy pipeline health-checks the tagged canary revision on its
     // run.app URL from a GitHub runner, which LB-only ingress would block (see decision "edge").
     ingress: "all",
+    ...(guarded ? { iamOnly: guarded } : {}),
     secrets: secretsOf(s),
     ...withImage(d, s),
     ...(websocket ? { sessionAffinity: true } : {}),

@@ -2,7 +2,8 @@
 // reverse proxy, Memorystore for each store kept on Redis or Memcached, and the VPC subnet Direct VPC egress needs to reach
 // it. The cicd phase's setup scripts create exactly these.
 import type { Service } from "../../../inventory/schema.js";
-import { type Cache, isAppApi } from "../../../contracts/deployment.js";
+import { type Cache, type DeployTarget, type LoadBalancer, isPublicApi } from "../../../contracts/deployment.js";
+import { proxyRoutes } from "./proxy-routes.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
@@ -52,16 +53,40 @@ function cacheFor(d: Draft, home: StoreHome, claimed: Set<string>): Cache {
   };
 }
 
+/**
+ * The backends in URL-map order and the rules the VM's proxy had (inventory `routes`): the service
+ * behind / comes first and takes every other path; each other routed path goes to its service's
+ * backend, matched as nginx matched it (a prefix, or the exact path) and with the prefix rewrite
+ * nginx made. Routes to a service that is not public (IAM-only, the AI gateway) are not kept.
+ */
+function routing(d: Draft, apis: DeployTarget[]): Pick<LoadBalancer, "backends" | "routes"> {
+  const backendOf = (service: string) => apis.find((t) => t.replaces.includes(service))?.name;
+  const all = proxyRoutes(d);
+  const root = all.find((r) => r.path === "/" && !r.exact);
+  const first = (root && backendOf(root.service)) ?? apis[0]!.name;
+  const backends = [first, ...apis.map((t) => t.name).filter((n) => n !== first)];
+  const routes: LoadBalancer["routes"] = [];
+  for (const r of all) {
+    const backend = backendOf(r.service);
+    if (!backend || r.path === "/" || (backend === first && !r.rewrite)) continue;
+    if (routes.some((x) => x.path === r.path && x.exact === Boolean(r.exact))) continue;
+    routes.push({ path: r.path, backend, exact: Boolean(r.exact), ...(r.rewrite ? { rewrite: r.rewrite } : {}) });
+  }
+  return { backends, routes };
+}
+
 export function planEdge(d: Draft): void {
-  // The AI gateway is private (IAM-guarded, reached by the app): never a load balancer backend.
-  const publicApis = d.services.filter((s) => isAppApi(s) && s.ingress !== "internal");
+  // The AI gateway and guarded admin tools are private (IAM): never a load balancer backend.
+  const publicApis = d.services.filter(isPublicApi);
   if (d.topo.proxies.length > 0 && publicApis.length > 0) {
+    const { backends, routes } = routing(d, publicApis);
     d.loadBalancer = {
       name: runName(d.base, "lb"),
-      backends: publicApis.map((s) => s.name),
+      backends,
       domains: [],
       // The proxy was the edge: the policy starts in preview (it logs what it would block).
       cloudArmor: true,
+      routes,
     };
   }
   const claimed = new Set<string>();

@@ -106,6 +106,12 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     settings.http2 = true;
     reason += " It speaks gRPC, over end-to-end HTTP/2.";
   }
+  if (t.iamOnly) {
+    reason += ` It stays private: ${t.iamOnly}.`;
+    changes.push(
+      `Open ${t.name} with \`gcloud run services proxy ${t.name} --region=${d.inv.target.region} --project=${d.project.id}\` (your own Google login, with roles/run.invoker on it), or put Identity-Aware Proxy in front of it; never add an allUsers binding: it would be open to everyone without the login the proxy asked for.`,
+    );
+  }
   if (s.singleInstance) {
     settings.cpuAlwaysAllocated = true;
     reason = `${s.name} runs as one instance only: ${s.singleInstance}. Cloud Run keeps exactly one (min and max instances 1, CPU allocated between requests, as the process also does the app's timed work such as publishing scheduled posts); more traffic is for a CDN in front, not for more instances.`;

@@ -85,6 +85,15 @@ function store(d: Draft, home: StoreHome): MappingEntry {
   return brokerDecision(d, s);
 }
 
+/** " Its URL map keeps the proxy's path routing: /api/v1/streaming to mastodon-streaming." (a few paths). */
+function routeText(d: Draft): string {
+  const routes = d.loadBalancer?.routes ?? [];
+  if (routes.length === 0) return "";
+  const shown = routes.slice(0, 4).map((r) => `${r.path}${r.exact ? "" : "/*"} to ${r.backend}`);
+  const more = routes.length > shown.length ? ` and ${routes.length - shown.length} more` : "";
+  return ` Its URL map keeps the proxy's path routing: ${shown.join(", ")}${more}; every other path goes to ${d.loadBalancer!.backends[0]}.`;
+}
+
 function proxy(d: Draft, s: Service): MappingEntry {
   const apis = d.services.filter(isAppApi).map((t) => t.name);
   // Nothing it fronts moves to Cloud Run (a SQLite-only app): no load balancer to route to.
@@ -111,7 +120,7 @@ function proxy(d: Draft, s: Service): MappingEntry {
   return {
     service: s.name,
     target: { kind: "load-balancer", name: runName(d.base, "lb") },
-    reason: `An external Application Load Balancer with a serverless NEG takes over TLS termination and routing from ${s.software}: Google-managed certificates, HTTP→HTTPS redirect, health-checked backends (${apis.join(", ")}), Cloud Armor when abuse shows up. Static files served by ${s.software} move to a Cloud Storage bucket behind the same load balancer with Cloud CDN.`,
+    reason: `An external Application Load Balancer with a serverless NEG takes over TLS termination and routing from ${s.software}: Google-managed certificates, HTTP→HTTPS redirect, health-checked backends (${apis.join(", ")}), Cloud Armor when abuse shows up.${routeText(d)} Static files served by ${s.software} move to a Cloud Storage bucket behind the same load balancer with Cloud CDN.`,
     settings: {
       type: "global-external-application",
       backends: apis.join(","),

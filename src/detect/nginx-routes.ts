@@ -1,0 +1,114 @@
+// Which URL paths an nginx site sends to which upstream port, from its `location` blocks. One proxy
+// often fronts two processes by path (Mastodon: / to Puma, /api/v1/streaming to the Node streaming
+// server); the load balancer that replaces it needs the same rules, or those paths reach the wrong
+// service. https://nginx.org/en/docs/http/ngx_http_core_module.html#location
+import type { PortRoute } from "./types.js";
+
+interface Location {
+  modifier: string;
+  path: string;
+  /** The block's own directives, nested locations cut out. */
+  own: string;
+}
+
+const LOCATION = /\blocation\s+(?:(=|\^~|~\*?)\s*)?("[^"]*"|'[^']*'|[^\s{]+)\s*\{/g;
+
+/** The index just past the brace that closes the block opened before `start`. */
+function blockEnd(text: string, start: number): number {
+  let depth = 1;
+  let i = start;
+  for (; i < text.length && depth > 0; i++) {
+    if (text[i] === "{") depth++;
+    else if (text[i] === "}") depth--;
+  }
+  return i;
+}
+
+/** Every location block, nested ones included, each with only its own directives. */
+function locations(text: string): Location[] {
+  const found: Location[] = [];
+  const re = new RegExp(LOCATION.source, "g");
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = m.index + m[0].length;
+    const end = blockEnd(text, start);
+    const inner = text.slice(start, end - 1);
+    found.push({ modifier: m[1] ?? "", path: m[2]!.replace(/^["']|["']$/g, ""), own: withoutLocations(inner) });
+    found.push(...locations(inner));
+    re.lastIndex = end;
+  }
+  return found;
+}
+
+function withoutLocations(text: string): string {
+  let out = "";
+  let from = 0;
+  const re = new RegExp(LOCATION.source, "g");
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out += text.slice(from, m.index);
+    from = blockEnd(text, m.index + m[0].length);
+    re.lastIndex = from;
+  }
+  return out + text.slice(from);
+}
+
+const PROXY = /\b(?:proxy_pass|uwsgi_pass|fastcgi_pass|grpc_pass)\s+([^;]+);/;
+const ROUTE_PATH = /^(\/[A-Za-z0-9._~-]+){1,10}\/?$/;
+
+/** auth_basic "realm" (on) or auth_basic off, as the block itself says. */
+function basicAuth(directives: string): boolean | undefined {
+  const m = /\bauth_basic\s+([^;]+);/.exec(directives);
+  return m ? !/^["']?off["']?$/i.test(m[1]!.trim()) : undefined;
+}
+
+/**
+ * The path nginx passes on instead of the location's prefix: proxy_pass with a URI part replaces
+ * the matched prefix with it (`location /flower/ { proxy_pass http://127.0.0.1:5555/; }` sends
+ * /flower/tasks as /tasks); without one, or with variables, the request's path goes on unchanged.
+ * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass
+ */
+function rewriteOf(target: string, path: string): string | undefined {
+  if (target.includes("$")) return undefined;
+  const uri = /^[a-z]+:\/\/[^/]+(\/.*)$/i.exec(target)?.[1];
+  if (uri === undefined || uri === path) return undefined;
+  return uri === "/" || ROUTE_PATH.test(uri) ? uri : undefined;
+}
+
+/**
+ * Prefix and exact locations that proxy (directly, or through `try_files … @name` to a named
+ * location that does) to a port `portOf` resolves, with nginx's own path (trailing slash kept: it
+ * is part of the prefix), the prefix rewrite proxy_pass makes, and whether auth_basic guards it
+ * (in the location or, unless the location turns it off, the server around it). Regex locations
+ * have no load-balancer rule to become and are left out; a path two sites send to different ports
+ * (host-based routing) is dropped, as the URL map routes by path only here.
+ */
+export function nginxRoutes(text: string, portOf: (target: string) => number[]): PortRoute[] {
+  const all = locations(text);
+  const serverAuth = basicAuth(withoutLocations(text)) ?? false;
+  const target = (l: Location): string | undefined => {
+    const direct = PROXY.exec(l.own)?.[1]?.trim();
+    if (direct) return direct;
+    const named = /\btry_files\s+[^;]*\s(@[A-Za-z0-9_-]+)\s*;/.exec(l.own)?.[1];
+    const at = named ? all.find((n) => n.path === named) : undefined;
+    return at ? PROXY.exec(at.own)?.[1]?.trim() : undefined;
+  };
+  const routes = new Map<string, PortRoute | null>();
+  for (const l of all) {
+    if (l.modifier.startsWith("~") || l.path.startsWith("@")) continue;
+    if (l.path !== "/" && !ROUTE_PATH.test(l.path)) continue;
+    const to = target(l);
+    const ports = to ? portOf(to) : [];
+    if (!to || ports.length !== 1) continue;
+    const rewrite = rewriteOf(to, l.path);
+    const route: PortRoute = {
+      path: l.path,
+      port: ports[0]!,
+      ...(l.modifier === "=" ? { exact: true } : {}),
+      ...(rewrite ? { rewrite } : {}),
+      ...((basicAuth(l.own) ?? serverAuth) ? { guarded: true } : {}),
+    };
+    const key = `${route.exact ? "=" : ""}${l.path}`;
+    const seen = routes.get(key);
+    routes.set(key, seen === undefined || (seen && seen.port === route.port) ? route : null);
+  }
+  return [...routes.values()].filter((r): r is PortRoute => r !== null);
+}
