@@ -19,6 +19,9 @@ export const LIKELIHOODS = ["almost-certain", "likely", "possible", "unlikely"] 
 
 export const RISK_ID = /^R\d{1,3}$/;
 
+/** The longest recovery a risk may state, in minutes (about 69 days). */
+export const MTTR_MAX_MINUTES = 100_000;
+
 export const riskSchema = z.object({
   id: z.string().regex(RISK_ID).describe("Stable id R1…Rn in ranked order; design decisions refer to it."),
   title: z.string().min(5).max(140).describe("The risk in one line, e.g. 'One VM runs every service'."),
@@ -27,8 +30,8 @@ export const riskSchema = z.object({
   likelihood: z.enum(LIKELIHOODS).describe("How likely it is to happen within a year at the growth target."),
   mttrMinutes: z
     .object({
-      min: z.number().int().min(0).max(100_000).describe("Fastest recovery, in minutes."),
-      max: z.number().int().min(0).max(100_000).describe("Slowest likely recovery, in minutes (>= min)."),
+      min: z.number().int().min(0).max(MTTR_MAX_MINUTES).describe("Fastest recovery, in minutes."),
+      max: z.number().int().min(0).max(MTTR_MAX_MINUTES).describe("Slowest likely recovery, in minutes (>= min)."),
     })
     .refine((r) => r.min <= r.max, "min must be <= max")
     .describe("Mean time to recover when it happens, as a range for this team with these tools."),

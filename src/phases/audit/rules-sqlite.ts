@@ -1,6 +1,7 @@
 // A SQLite database is a file on the VM's disk: no server to see, so it is easy to plan away.
 // Its data has one copy on one disk, no point-in-time recovery, and one writer at a time; and
 // moving the processes that open it to ephemeral containers would start them on an empty file.
+import { restoreMinutes, sizedMttr } from "./mttr.js";
 import { isFileDatabase, type Inventory } from "../../inventory/schema.js";
 import type { AuditFacts } from "./facts.js";
 import type { DraftRisk } from "./draft-risk.js";
@@ -42,7 +43,7 @@ export const sqliteOnDisk = (inv: Inventory, _facts?: AuditFacts): DraftRisk | u
       mttrMinutes:
         store.backups === "none" || store.backups === "manual"
           ? { min: 240, max: 10080 }
-          : { min: 60 + Math.round(gib * 3), max: 480 + Math.round(gib * 9) },
+          : sizedMttr(60 + restoreMinutes(gib), 480 + restoreMinutes(gib) * 3),
       businessImpact:
         store.backups === "none"
           ? "A disk failure or a bad write loses every customer record for good. A copy taken while the app writes can be corrupt, and only one process can write at a time, so the app cannot scale out; moved as it is to containers, the app would start empty and lose every write on each restart."

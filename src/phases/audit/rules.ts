@@ -7,6 +7,7 @@ import type { DraftRisk } from "./draft-risk.js";
 import { cite, evidenceOf, restingOnAssumption, standIn } from "./assumptions.js";
 import { isAssumed } from "../../inventory/assumed.js";
 import { sqliteOnDisk } from "./rules-sqlite.js";
+import { restoreMinutes, sizedMttr } from "./mttr.js";
 
 export type { DraftRisk } from "./draft-risk.js";
 export type AuditRule = (inv: Inventory, f: AuditFacts) => DraftRisk | undefined;
@@ -22,7 +23,6 @@ function lostRequestsPerHour(f: AuditFacts): string {
   const rps = f.averageRps ?? (f.peakRps !== undefined ? f.peakRps / 2 : undefined) ?? undefined;
   return rps === undefined ? "every request" : `about ${fmt(Math.round(rps * f.growth * 3600))} requests an hour`;
 }
-const restoreMinutes = (gib: number) => Math.round(gib * 3);
 
 const hostSpof: AuditRule = (inv, f) => {
   const dataGiB = inv.data.reduce((s, d) => s + (d.sizeGiB ?? 0), 0);
@@ -31,7 +31,7 @@ const hostSpof: AuditRule = (inv, f) => {
     category: "single-point-of-failure",
     severity: "critical",
     likelihood: "likely",
-    mttrMinutes: { min: 120 + restoreMinutes(dataGiB), max: 720 + restoreMinutes(dataGiB) * 2 },
+    mttrMinutes: sizedMttr(120 + restoreMinutes(dataGiB), 720 + restoreMinutes(dataGiB) * 2),
     businessImpact: `Everything stops at once, API, background jobs and data, until a person rebuilds the machine by hand; at ${f.growth}x traffic that is ${lostRequestsPerHour(f)} lost.`,
     evidence: [
       `host.hostname: ${f.host}`,
@@ -149,7 +149,7 @@ const dataProtection: AuditRule = (inv) => {
       mttrMinutes:
         worst === "none"
           ? { min: 1440, max: 10080 }
-          : { min: 60 + restoreMinutes(gib), max: 240 + restoreMinutes(gib) * 3 },
+          : sizedMttr(60 + restoreMinutes(gib), 240 + restoreMinutes(gib) * 3),
       businessImpact:
         worst === "none"
           ? "Customer data written since the machine was set up can be lost permanently; recovery means rebuilding from whatever copies exist elsewhere."
