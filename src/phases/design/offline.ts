@@ -93,14 +93,29 @@ export function designFromInventory(
     decisions: decisions.map(({ topic: _t, element: _e, ...rest }) => rest),
     riskTrace,
     tradeoffs: tradeoffs(d, deployment, cost),
-    assumptions: [
+    assumptions: fitAssumptions([
       ...d.assumptions,
       "Cost figures are list prices before free tiers and discounts; see cost-estimate.md for every input.",
       "Cloud Run container images are built from the current code base by the cicd phase.",
-    ],
+    ]),
     requirements: requirements(d, deployment),
     runbook: runbook(d, deployment),
   };
+}
+
+const MAX_ASSUMPTIONS = 20;
+
+/**
+ * At most the schema's 20 assumptions: one per cron schedule or storage folder the design could
+ * not place adds up on a large VM, and the rest are folded into the last entry by their start.
+ */
+export function fitAssumptions(all: string[]): string[] {
+  if (all.length <= MAX_ASSUMPTIONS) return all;
+  const kept = all.slice(0, MAX_ASSUMPTIONS - 1);
+  const rest = all.slice(MAX_ASSUMPTIONS - 1);
+  const heads = rest.map((a) => a.split(":")[0]!.slice(0, 40)).join("; ");
+  const folded = `${rest.length} more of the kinds above, for: ${heads}`;
+  return [...kept, folded.length <= 400 ? folded : `${folded.slice(0, 399)}…`];
 }
 
 /** "2 Cloud Run services, 1 worker pool and 3 jobs". */

@@ -84,9 +84,28 @@ export function databaseTarget(d: Draft, db: Service): DatabaseTarget | undefine
     tier: sqlTier(planned),
     highAvailability: ha,
     readReplicas: replicas,
-    storageGiB: Math.max(10, Math.ceil(((store?.sizeGiB ?? 10) * 2) / 10) * 10),
+    storageGiB: cloudSqlStorage(d, store?.sizeGiB ?? 10, 2),
     pointInTimeRecovery: true,
   };
+}
+
+/** Cloud SQL's largest disk, 64 TiB (https://cloud.google.com/sql/docs/quotas#storage_limits). */
+export const CLOUD_SQL_MAX_GIB = 65_536;
+
+/**
+ * The disk for `dataGiB` of data with room to grow (`factor` times it, in steps of 10 GiB), at
+ * most Cloud SQL's largest disk. Past that the design says so: with less room than planned, or,
+ * for data larger than the largest disk, that it cannot move as it is.
+ */
+function cloudSqlStorage(d: Draft, dataGiB: number, factor: number): number {
+  const wanted = Math.max(10, Math.ceil((dataGiB * factor) / 10) * 10);
+  if (wanted <= CLOUD_SQL_MAX_GIB) return wanted;
+  d.assumptions.push(
+    dataGiB > CLOUD_SQL_MAX_GIB
+      ? `The data (${dataGiB} GiB) is larger than Cloud SQL's largest disk (64 TiB): it cannot move into one instance as it is. Archive or split it before the move (the plan provisions the largest disk).`
+      : `The database gets Cloud SQL's largest disk, 64 TiB, instead of ${wanted} GiB: less room to grow than planned for ${dataGiB} GiB of data; archive old data before the disk fills.`,
+  );
+  return CLOUD_SQL_MAX_GIB;
 }
 
 /**
@@ -111,7 +130,7 @@ export function sqliteDatabaseTarget(d: Draft, plan: SqlitePlan): DatabaseTarget
     tier: sqlTier(planned),
     highAvailability: risks.length > 0,
     readReplicas: 0,
-    storageGiB: Math.max(10, Math.ceil(((plan.store.sizeGiB ?? 1) * 3) / 10) * 10),
+    storageGiB: cloudSqlStorage(d, plan.store.sizeGiB ?? 1, 3),
     pointInTimeRecovery: true,
   };
 }

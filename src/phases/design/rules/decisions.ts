@@ -9,6 +9,7 @@ import type { TopicDecision } from "./topic-decision.js";
 import { storageDecision, storeDecision, websocketDecision, workerDecision } from "./worker-decisions.js";
 import { sqliteAdr } from "./sqlite-narrative.js";
 import { uploadsDecision } from "./uploads-decision.js";
+import { someNames } from "./names.js";
 
 export type { Topic, TopicDecision } from "./topic-decision.js";
 
@@ -22,10 +23,7 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
   const k8s = d.inv.team.kubernetes;
   out.push({
     topic: "compute",
-    element: `Cloud Run services ${dep.services
-      .filter((s) => s.kind !== "job")
-      .map((s) => s.name)
-      .join(", ")}`,
+    element: `Cloud Run services ${someNames(dep.services.filter((s) => s.kind !== "job").map((s) => s.name))}`,
     title: "Run the application on Cloud Run, one service per role",
     context: `Everything runs on ${d.inv.host.hostname ?? "one VM"}: a kernel or disk failure stops the whole product, capacity only grows vertically, and ${team} patch the machine by hand. The target must scale ${d.inv.traffic.growth}× without anyone managing nodes.`,
     decision: `Deploy ${api ? `the API as Cloud Run service ${api.name} (${api.cpu} vCPU, ${api.memory}, concurrency ${api.concurrency}, ${api.minInstances}–${api.maxInstances} instances, startup CPU boost, ${api.probe === "tcp" ? `a TCP startup probe on port ${api.port}: no health route was found` : `probes on ${api.healthPath}`})` : "each HTTP role as a Cloud Run service"}${worker ? ` and the background work separately as ${worker.name}` : ""}. Cloud Run spreads instances across zones, scales on requests and bills per use.`,
@@ -75,7 +73,7 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
   if (broker && queues.length) {
     out.push({
       topic: "broker",
-      element: `Cloud Tasks queue ${queues.map((q) => q.name).join(", ")}`,
+      element: `Cloud Tasks queue ${someNames(queues.map((q) => q.name))}`,
       title: `Replace the ${broker.service.software} broker with Cloud Tasks`,
       context: `${broker.service.name} (${broker.service.software}) only carries Celery messages on the VM: one more stateful process to patch, size and back up, and a single point of failure for every background job.`,
       decision: `Drop the broker. The API creates Cloud Tasks HTTP tasks directly; retries (${queues[0]!.maxAttempts} attempts, ${queues[0]!.minBackoffSeconds}–${queues[0]!.maxBackoffSeconds} s backoff) and rate limits are queue settings. Application change: replace .delay()/apply_async() with an enqueue helper, expose tasks as POST handlers, store results in the database.`,
@@ -103,11 +101,11 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       element: `Cloud SQL ${db.instance} (${db.databaseVersion}${db.highAvailability ? ", HA" : ""}, PITR)`,
       title: `Move the database to Cloud SQL ${db.databaseVersion}${db.highAvailability ? " with high availability" : ""}`,
       context: `The database lives on the VM with ${d.inv.data[0]?.backups ?? "unknown"} backups. Sizing for ${d.inv.traffic.growth}× traffic; ${d.notes.replicaReason}.`,
-      decision: `Cloud SQL ${db.tier}, ${db.storageGiB} GiB SSD with automatic storage increase, daily automated backups and point-in-time recovery, HA ${db.highAvailability ? "on" : "off"} because ${d.notes.dbHaReason}${db.readReplicas ? `, ${db.readReplicas} read replica(s)` : ""}. Services connect through the Cloud SQL connector (unix socket)${hostOnly.length ? `; ${hostOnly.join(", ")}, whose database client takes only a host and port, over the instance's private IP (Direct VPC egress), with no code change` : ""}; connection budget ${
+      decision: `Cloud SQL ${db.tier}, ${db.storageGiB} GiB SSD with automatic storage increase, daily automated backups and point-in-time recovery, HA ${db.highAvailability ? "on" : "off"} because ${d.notes.dbHaReason}${db.readReplicas ? `, ${db.readReplicas} read replica(s)` : ""}. Services connect through the Cloud SQL connector (unix socket)${hostOnly.length ? `; ${someNames(hostOnly)}, whose database client takes only a host and port, over the instance's private IP (Direct VPC egress), with no code change` : ""}; connection budget ${
         budget
-          ? `${budget.total} of ${budget.max} max_connections (${Object.entries(budget.perInstance)
-              .map(([n, p]) => `${n}: max instances × ${p}`)
-              .join(", ")})`
+          ? `${budget.total} of ${budget.max} max_connections (${someNames(
+              Object.entries(budget.perInstance).map(([n, p]) => `${n}: max instances × ${p}`),
+            )})`
           : "n/a"
       }${budget?.raisedFrom ? `; ${db.tier} rather than ${budget.raisedFrom}, which the traffic alone would take, because its max_connections could not hold these pools without capping the services' instances` : ""}.`,
       alternatives: [
@@ -125,7 +123,7 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       consequences: [
         "Backups, patching and failover become Google's job; maintenance windows are scheduled.",
         "Connection count is bounded: pools must stay small and max instances capped.",
-        ...(budget?.capped.length ? [`Capped by the budget: ${budget.capped.join("; ")}.`] : []),
+        ...(budget?.capped.length ? [`Capped by the budget: ${someNames(budget.capped, 5)}.`] : []),
         ...(hostOnly.length
           ? [
               "The instance also has a private IP on the design's network: scripts/setup-network.sh (private services access) runs before scripts/setup-database.sh, and each deploy looks the IP up.",
@@ -170,7 +168,7 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       topic: "scheduling",
       element: "Cloud Scheduler jobs",
       title: "Move periodic work to Cloud Scheduler",
-      context: `Periodic work (${[...new Set(dep.schedules!.flatMap((j) => j.replaces))].join(", ")}) runs on the VM's clock today and stops with it.`,
+      context: `Periodic work (${someNames([...new Set(dep.schedules!.flatMap((j) => j.replaces))])}) runs on the VM's clock today and stops with it.`,
       decision:
         "Cloud Scheduler triggers each job (a Cloud Run job for cron commands, an authenticated POST to the worker for pushed beat tasks) in the business time zone, with retries and per-execution logs; scripts/setup-schedules.sh creates or updates every job idempotently.",
       alternatives: [
@@ -204,7 +202,7 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       decision:
         `Each Cloud Run service runs as its own service account with only the roles it needs (Cloud SQL ` +
         `client, Cloud Tasks enqueuer, invoker on the worker); ` +
-        `${[...new Set(dep.services.flatMap((s) => s.secrets))].join(", ") || "secret values"} come from ` +
+        `${someNames([...new Set(dep.services.flatMap((s) => s.secrets))], 10) || "secret values"} come from ` +
         `Secret Manager as env vars (version \`latest\`, read when an instance starts: a new version ` +
         `reaches the services with the next deploy).`,
       alternatives: ["Env vars set at deploy time: secrets leak into revision metadata and CI logs."],

@@ -8,7 +8,7 @@ import { planAiWorker } from "./ai-worker.js";
 import { alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
 import { applyConnectionBudget, databaseTarget, sqliteDatabaseTarget } from "./data.js";
 import type { Draft } from "./draft.js";
-import { runName } from "./names.js";
+import { freeRunName, runName } from "./names.js";
 import { planEdge } from "./edge.js";
 import type { ProcessPlan } from "./processes.js";
 import { schedulerKind } from "../../../contracts/queue-systems.js";
@@ -37,7 +37,11 @@ export function timeZone(d: Draft): string {
 /** The Cloud Run name of a process: the first queue consumer is `<base>-worker`, the rest their own name. */
 function processName(d: Draft, plan: ProcessPlan, consumerIndex: number): string {
   const consumer = plan.queue !== undefined;
-  return consumer && consumerIndex === 0 ? runName(d.base, "worker") : runName(d.base, plan.service.name);
+  const wanted = consumer && consumerIndex === 0 ? runName(d.base, "worker") : runName(d.base, plan.service.name);
+  return freeRunName(
+    d.services.map((t) => t.name),
+    wanted,
+  );
 }
 
 /**

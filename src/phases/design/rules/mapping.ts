@@ -8,7 +8,7 @@ import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
 import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, webEntry } from "./mapping-processes.js";
 import { taskQueues } from "./mapping-shared.js";
-import { runName } from "./names.js";
+import { runName, someNames } from "./names.js";
 import { brokerDecision, databaseDecision, processDecision } from "./open-decisions.js";
 import { sqliteAppChanges } from "./sqlite-narrative.js";
 import { envChanges } from "./app-env.js";
@@ -29,7 +29,7 @@ function memorystore(d: Draft, home: StoreHome): MappingEntry {
   const urlEnv = d.caches.find((c) => c.name === memorystoreName(d, home))?.urlEnv ?? [];
   const changes = [
     urlEnv.length
-      ? `Each deploy looks the Memorystore address up and sets ${urlEnv.join(", ")} to it (plain config, no secret); the VM's 127.0.0.1 values are not copied.`
+      ? `Each deploy looks the Memorystore address up and sets ${someNames(urlEnv)} to it (plain config, no secret); the VM's 127.0.0.1 values are not copied.`
       : `Point the ${memcached ? "Memcached" : "Redis"} settings at the Memorystore private IP (plain config, no secret): no env name of the services that use it carries the address, so it lives in a config file today.`,
   ];
   if (home.uses.includes("cache") && home.uses.length === 1)
@@ -41,7 +41,7 @@ function memorystore(d: Draft, home: StoreHome): MappingEntry {
   return {
     service: s.name,
     target: { kind: "memorystore", name: memorystoreName(d, home) },
-    reason: `${home.brokerSwitch ? `${s.software} carries Celery's tasks today; Google Cloud has no managed ${s.software}, and Celery speaks Redis, so the broker becomes Memorystore for Redis` : `${s.software} serves as ${uses}`}: ${memcached ? "Memorystore for Memcached" : `Memorystore for Redis (${home.tier === "STANDARD_HA" ? "Standard tier: a replica with automatic failover, because losing it loses queued jobs, sessions or results" : "Basic tier: a cache survives a flush"})`} keeps every use on a private IP, reached from ${users.join(", ") || "the services"} through Direct VPC egress.`,
+    reason: `${home.brokerSwitch ? `${s.software} carries Celery's tasks today; Google Cloud has no managed ${s.software}, and Celery speaks Redis, so the broker becomes Memorystore for Redis` : `${s.software} serves as ${uses}`}: ${memcached ? "Memorystore for Memcached" : `Memorystore for Redis (${home.tier === "STANDARD_HA" ? "Standard tier: a replica with automatic failover, because losing it loses queued jobs, sessions or results" : "Basic tier: a cache survives a flush"})`} keeps every use on a private IP, reached from ${someNames(users) || "the services"} through Direct VPC egress.`,
     settings: {
       tier: memcached ? "BASIC" : home.tier,
       sizeGiB: Math.max(1, Math.ceil(d.inv.data.find((x) => x.service === s.name)?.sizeGiB ?? 1)),
@@ -95,13 +95,14 @@ function routeText(d: Draft): string {
 }
 
 function proxy(d: Draft, s: Service): MappingEntry {
-  const apis = d.services.filter(isAppApi).map((t) => t.name);
+  // The load balancer's backends: the public APIs (not the AI gateway, not an IAM-only admin tool).
+  const apis = d.loadBalancer?.backends ?? d.services.filter(isAppApi).map((t) => t.name);
   // Nothing it fronts moves to Cloud Run (a SQLite-only app): no load balancer to route to.
   if (apis.length === 0 && d.sqlite?.move === "decision")
     return {
       service: s.name,
       target: { kind: "needs-decision", name: runName(d.base, "edge") },
-      reason: `${s.software} fronts ${d.sqlite.openers.join(", ")}, which stay off Cloud Run until their decision is taken: it goes where they go.`,
+      reason: `${s.software} fronts ${someNames(d.sqlite.openers)}, which stay off Cloud Run until their decision is taken: it goes where they go.`,
       settings: {},
       appChanges: [],
       options: [
@@ -120,10 +121,11 @@ function proxy(d: Draft, s: Service): MappingEntry {
   return {
     service: s.name,
     target: { kind: "load-balancer", name: runName(d.base, "lb") },
-    reason: `An external Application Load Balancer with a serverless NEG takes over TLS termination and routing from ${s.software}: Google-managed certificates, HTTP→HTTPS redirect, health-checked backends (${apis.join(", ")}), Cloud Armor when abuse shows up.${routeText(d)} Static files served by ${s.software} move to a Cloud Storage bucket behind the same load balancer with Cloud CDN.`,
+    reason: `An external Application Load Balancer with a serverless NEG takes over TLS termination and routing from ${s.software}: Google-managed certificates, HTTP→HTTPS redirect, health-checked backends (${someNames(apis)}), Cloud Armor when abuse shows up.${routeText(d)} Static files served by ${s.software} move to a Cloud Storage bucket behind the same load balancer with Cloud CDN.`,
     settings: {
       type: "global-external-application",
-      backends: apis.join(","),
+      // A setting holds 200 characters: a long list is counted instead (deployment.loadBalancer names them all).
+      backends: apis.join(",").length <= 200 ? apis.join(",") : `${apis.length} services`,
       tls: "google-managed",
       cloudArmor: "optional",
     },

@@ -30,6 +30,30 @@ export function runName(base: string, suffix?: string): string {
   return `${cleanName(base, MAX_RUN_NAME - tail.length - 1)}-${tail}`;
 }
 
+/**
+ * `wanted`, or `wanted-2`, `wanted-3`… when a target already has that name: the first consumer's
+ * `<base>-worker` meets a second worker named `worker`, and two long names can share the 30
+ * characters a name's tail keeps. The deployment contract refuses duplicate service names.
+ */
+export function freeRunName(taken: Iterable<string>, wanted: string): string {
+  const used = new Set(taken);
+  if (!used.has(wanted)) return wanted;
+  for (let i = 2; ; i++) {
+    const suffix = `-${i}`;
+    const name = `${wanted.slice(0, MAX_RUN_NAME - suffix.length).replace(/-+$/, "")}${suffix}`;
+    if (!used.has(name)) return name;
+  }
+}
+
+/**
+ * "a, b, c and 7 more": a list of names that stays readable, and within the design's text limits
+ * (800 to 2,000 characters), on a VM with dozens of services, secrets or schedules.
+ */
+export function someNames(names: readonly string[], shown = 6): string {
+  if (names.length <= shown) return names.join(", ");
+  return `${names.slice(0, shown).join(", ")} and ${names.length - shown} more`;
+}
+
 /** Runtime service account id (6–30 chars) for a Cloud Run name; a shortened name keeps a hash so two never meet. */
 export function serviceAccountId(name: string): string {
   const clean = cleanName(name, 60);

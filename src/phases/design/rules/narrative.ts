@@ -6,13 +6,14 @@ import type { DesignResult } from "../schema.js";
 import type { Draft } from "./draft.js";
 import { sqliteRunbookSteps } from "./sqlite-narrative.js";
 import { nothingForCloudRun } from "./sqlite.js";
+import { someNames } from "./names.js";
 
 type Step = DesignResult["runbook"]["database"][number];
 
 function scaleToZero(dep: Deployment): string {
   const idle = dep.services.filter((s) => s.minInstances === 0).map((s) => s.name);
   if (idle.length === 0) return "No service scales to zero";
-  return `${idle.join(", ")} scale${idle.length === 1 ? "s" : ""} to zero`;
+  return `${someNames(idle)} scale${idle.length === 1 ? "s" : ""} to zero`;
 }
 
 export function requirements(d: Draft, dep: Deployment): DesignResult["requirements"] {
@@ -26,7 +27,7 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
     },
     {
       id: "scale-to-zero",
-      how: `${scaleToZero(dep)} when idle${api && api.minInstances > 0 ? `; ${api.name} keeps ${api.minInstances} warm instance ${api.sessionAffinity ? "around the clock (websockets)" : "only in business hours"}` : ""}${alwaysOn.length ? `; ${alwaysOn.join(", ")} always run${alwaysOn.length === 1 ? "s" : ""} (worker pools: they pull work or keep time, nothing wakes them)` : ""}.`,
+      how: `${scaleToZero(dep)} when idle${api && api.minInstances > 0 ? `; ${api.name} keeps ${api.minInstances} warm instance ${api.sessionAffinity ? "around the clock (websockets)" : "only in business hours"}` : ""}${alwaysOn.length ? `; ${someNames(alwaysOn)} always run${alwaysOn.length === 1 ? "s" : ""} (worker pools: they pull work or keep time, nothing wakes them)` : ""}.`,
     },
     {
       id: "api-worker-separation",
@@ -241,7 +242,10 @@ function fileSteps(_d: Draft, dep: Deployment): { prepare: Step[]; final: Step[]
       },
       {
         title: "Copy the files (first pass)",
-        detail: `On the VM (gcloud installed and logged in with write access to the buckets), copy each folder while the VM still serves: ${buckets.map((b) => `${b.sourcePath} → gs://${b.name}`).join(", ")}. Rerun it until a pass copies little; the final pass during the cut-over is then short.`,
+        detail: `On the VM (gcloud installed and logged in with write access to the buckets), copy each folder while the VM still serves: ${someNames(
+          buckets.map((b) => `${b.sourcePath} → gs://${b.name}`),
+          4,
+        )}. Rerun it until a pass copies little; the final pass during the cut-over is then short.`,
         commands: buckets.map((b) => rsync(b, false)),
         verify: "gcloud storage du --summarize on each bucket roughly matches du -sh of its folder.",
       },
@@ -290,7 +294,10 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
     ...files.final,
     {
       title: "Deploy and smoke-test the new stack",
-      detail: `Deploy ${dep.services.map((s) => s.name).join(", ")} against the promoted database; run the smoke tests against the ${lb ? "load balancer IP with a Host header" : "run.app URL"}.`,
+      detail: `Deploy ${someNames(
+        dep.services.map((s) => s.name),
+        8,
+      )} against the promoted database; run the smoke tests against the ${lb ? "load balancer IP with a Host header" : "run.app URL"}.`,
       commands: api
         ? [
             `curl ${api.probe === "tcp" ? "-sS -o /dev/null -w '%{http_code}\\n'" : "-fsS"} https://${api.name}-PROJECT_NUMBER.${dep.region}.run.app${api.healthPath}`,

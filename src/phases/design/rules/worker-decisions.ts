@@ -9,6 +9,7 @@ import type { Draft } from "./draft.js";
 import { describeUses } from "./store-homes.js";
 import { QUEUE_LABEL, SCHEDULER_LABEL } from "../../../contracts/queue-systems.js";
 import type { TopicDecision } from "./topic-decision.js";
+import { someNames } from "./names.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;
 
@@ -34,7 +35,7 @@ function poolCost(dep: Deployment, names: string[]): { usd: number; text: string
   );
   return {
     usd,
-    text: `${money(usd)}/month for ${pools.map((s) => `${s.name} (${s.minInstances} × ${s.cpu} vCPU/${s.memory})`).join(", ")}`,
+    text: `${money(usd)}/month for ${someNames(pools.map((s) => `${s.name} (${s.minInstances} × ${s.cpu} vCPU/${s.memory})`))}`,
   };
 }
 
@@ -76,7 +77,7 @@ export function workerDecision(d: Draft, dep: Deployment): TopicDecision | undef
         ? "Rewrite Celery to Cloud Tasks push"
         : "Keep Celery on Memorystore with always-on workers (a rewrite to Cloud Tasks is the alternative)"
       : `Run ${queues.length ? `the ${queues.join(", ")} workers` : "the background processes"} as always-on worker pools`,
-    context: `${background.map((p) => p.service.name).join(", ")} run${background.length === 1 ? "s" : ""} beside the API on one machine today, so a burst of background work slows user requests. A Cloud Run service only has CPU while it answers a request: a process that pulls jobs, loops or keeps time needs instances that always run (a worker pool), unless the work is rewritten to arrive as requests (Cloud Tasks push: 15 s–30 min per task; a Cloud Run job: up to 24 h).`,
+    context: `${someNames(background.map((p) => p.service.name))} run${background.length === 1 ? "s" : ""} beside the API on one machine today, so a burst of background work slows user requests. A Cloud Run service only has CPU while it answers a request: a process that pulls jobs, loops or keeps time needs instances that always run (a worker pool), unless the work is rewritten to arrive as requests (Cloud Tasks push: 15 s–30 min per task; a Cloud Run job: up to 24 h).`,
     decision: [
       celeryChoice,
       queues.filter((q) => q !== "Celery").length
@@ -114,8 +115,17 @@ export function storeDecision(d: Draft): TopicDecision | undefined {
     topic: "cache",
     element: `Memorystore: ${homes.map((h) => `${h.service.name} (${describeUses(h)})`).join("; ")}`,
     title: "Give every use of Redis a home on Memorystore",
-    context: `${homes.map((h) => `${h.service.name} is ${describeUses(h)}`).join("; ")}. Cloud Run instances share no memory, so none of these uses can move into the app's instances.`,
-    decision: `${homes.map((h) => `${h.service.name} → Memorystore ${h.home === "memorystore-memcached" ? "for Memcached" : `for Redis, ${h.tier === "STANDARD_HA" ? "Standard tier (replica, failover: it holds jobs, sessions or results)" : "Basic tier (a cache)"}`}`).join("; ")}. Services reach it on a private IP with Direct VPC egress (private ranges only), no connector VMs.`,
+    context: `${someNames(
+      homes.map((h) => `${h.service.name} is ${describeUses(h)}`),
+      4,
+    )}. Cloud Run instances share no memory, so none of these uses can move into the app's instances.`,
+    decision: `${someNames(
+      homes.map(
+        (h) =>
+          `${h.service.name} → Memorystore ${h.home === "memorystore-memcached" ? "for Memcached" : `for Redis, ${h.tier === "STANDARD_HA" ? "Standard tier (replica, failover: it holds jobs, sessions or results)" : "Basic tier (a cache)"}`}`,
+      ),
+      4,
+    )}. Services reach it on a private IP with Direct VPC egress (private ranges only), no connector VMs.`,
     alternatives: [
       "Split the uses: a Basic-tier cache and a Standard-tier broker, so a cache flush never touches queued jobs (two instances to pay for).",
       "Rewrite the broker use to Cloud Tasks and the pub/sub use to Pub/Sub: code changes in every producer and consumer.",
@@ -135,7 +145,7 @@ export function websocketDecision(d: Draft, dep: Deployment): TopicDecision | un
     topic: "websockets",
     element: `websocket services ${ws.map((s) => s.name).join(", ")}`,
     title: "Serve websockets from Cloud Run with affinity, long requests and a shared pub/sub",
-    context: `${ws.map((s) => s.name).join(", ")} keep websocket connections open. On Cloud Run a websocket is a request: it ends at the request timeout, and new connections may land on any instance.`,
+    context: `${someNames(ws.map((s) => s.name))} keep websocket connections open. On Cloud Run a websocket is a request: it ends at the request timeout, and new connections may land on any instance.`,
     decision: `Request timeout ${ws[0]!.timeoutSeconds} s (the maximum), session affinity on, at least ${ws[0]!.minInstances} instance around the clock, many connections per instance. Clients reconnect when a connection ends. ${bus.length ? `Events reach every instance through Redis pub/sub on Memorystore (${bus.map((h) => h.service.name).join(", ")}).` : "With no shared pub/sub in the inventory, the service is capped at one instance until one is added."} https://cloud.google.com/run/docs/triggering/websockets`,
     alternatives: [
       "A worker pool or VM holding the connections: no 60-minute limit, but no load balancing or revisions.",
@@ -155,8 +165,11 @@ export function storageDecision(d: Draft): TopicDecision | undefined {
     topic: "storage",
     element: `Cloud Storage buckets ${plans.map((p) => p.bucket).join(", ")}`,
     title: "Move user files to Cloud Storage, mounted where the app expects them",
-    context: `${plans.map((p) => p.storage.path).join(", ")} hold user files on the VM's disk. A Cloud Run instance's disk is memory and vanishes with the instance, and instances do not share it.`,
-    decision: `One bucket per folder (${plans.map((p) => `${p.storage.path} → gs://${p.bucket} at ${p.mountPath}`).join("; ")}), mounted as a Cloud Storage volume by ${[...new Set(plans.flatMap((p) => p.targets))].join(", ")}: the app keeps reading and writing the same paths, no code change. The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.`,
+    context: `${someNames(plans.map((p) => p.storage.path))} hold user files on the VM's disk. A Cloud Run instance's disk is memory and vanishes with the instance, and instances do not share it.`,
+    decision: `One bucket per folder (${someNames(
+      plans.map((p) => `${p.storage.path} → gs://${p.bucket} at ${p.mountPath}`),
+      4,
+    )}), mounted as a Cloud Storage volume by ${someNames([...new Set(plans.flatMap((p) => p.targets))])}: the app keeps reading and writing the same paths, no code change. The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.`,
     alternatives: [
       "Code change to the object storage API (django-storages with Google Cloud Storage, Active Storage's GCS service, Laravel's gcs disk, S3-compatible clients with GCS interoperability): no FUSE limits, signed URLs for downloads, but code and configuration to change.",
       "Filestore (NFS) volume: full POSIX semantics and locking, from about $200/month for the smallest instance.",
