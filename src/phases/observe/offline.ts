@@ -1,13 +1,12 @@
 // Deterministic observe result: the offline provider's answer, and the baseline the Gemini prompt
 // shows. SLOs, resource alert thresholds and the error-budget policy, all from the inventory and
 // the design.
-import { ASSUMED_LLM_LATENCY_SECONDS } from "../../inventory/schema.js";
 import { pct } from "../../contracts/service-levels.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildObserveContext, type ObserveContext } from "./context.js";
 import { offlinePolicy } from "./policy-rules.js";
 import type { ObserveResult } from "./schema.js";
-import { delayThresholdSeconds, offlineSlos } from "./slo-rules.js";
+import { delayThresholdSeconds, offlineSlos, slowestModelCallSeconds } from "./slo-rules.js";
 
 function databaseAlerts(ctx: ObserveContext): ObserveResult["database"] {
   const db = ctx.deployment.database;
@@ -29,7 +28,7 @@ function queueAlerts(ctx: ObserveContext): ObserveResult["queues"] {
 
 function aiAlerts(ctx: ObserveContext): ObserveResult["aiWorker"] {
   if (!ctx.aiWorker) return undefined;
-  const slowest = (ctx.inventory.llm?.latencySeconds ?? ASSUMED_LLM_LATENCY_SECONDS)[1];
+  const slowest = slowestModelCallSeconds(ctx);
   const perHour = (ctx.inventory.llm?.requestsPerMinute ?? 10) * 60;
   return { failuresPerHour: Math.max(3, Math.ceil(perHour * 0.02)), modelLatencySeconds: Math.ceil(slowest * 2) };
 }

@@ -36,11 +36,17 @@ function requestSlos(ctx: ObserveContext, target: DeployTarget): Slo[] {
 }
 
 /** How late a due task may start: users wait on AI results; plain jobs of a busy app should not pile up. */
+/**
+ * The slowest model call the alerts are sized from (they fire at twice it), at most 15 minutes:
+ * a Cloud Tasks HTTP task gets at most 30 minutes (dispatch deadline), so a call the inventory says
+ * takes longer fails as a task anyway (https://cloud.google.com/tasks/docs/creating-http-target-tasks).
+ */
+export function slowestModelCallSeconds(ctx: ObserveContext): number {
+  return Math.min((ctx.inventory.llm?.latencySeconds ?? ASSUMED_LLM_LATENCY_SECONDS)[1], 900);
+}
+
 export function delayThresholdSeconds(ctx: ObserveContext, target: DeployTarget): number {
-  if (isAiWorkerTarget(target)) {
-    const slowest = (ctx.inventory.llm?.latencySeconds ?? ASSUMED_LLM_LATENCY_SECONDS)[1];
-    return Math.max(30, Math.ceil(slowest * 2));
-  }
+  if (isAiWorkerTarget(target)) return Math.max(30, Math.ceil(slowestModelCallSeconds(ctx) * 2));
   return (ctx.inventory.traffic.peakRps ?? averageRps(ctx.inventory) * 4) >= 10 ? 120 : 300;
 }
 

@@ -174,3 +174,22 @@ describe("offlineObserve on a large inventory", () => {
     expect(resultProblems(buildObserveContext(input), result)).toEqual([]);
   });
 });
+
+// An inventory may say model calls take up to an hour; a Cloud Tasks task gets 30 minutes at most,
+// so the AI alerts are sized from 15 minutes (found by mutating corpus inventories: the delay SLO's
+// threshold and the latency alert went past what the result's schema allows).
+describe("model calls slower than a task may run", () => {
+  it.each([
+    [[1, 60], 120, 120],
+    [[1, 900], 1800, 1800],
+    [[1, 3600], 1800, 1800],
+  ])("llm.latencySeconds %j: latency alert %i s, task delay SLO %i s", (latency, alertSeconds, delaySeconds) => {
+    const yaml = seedYaml.replace(/latencySeconds: \[[^\]]*\]/, `latencySeconds: ${JSON.stringify(latency)}`);
+    expect(yaml).toContain(`latencySeconds: ${JSON.stringify(latency)}`);
+    const { input } = chainYaml(yaml);
+    const result = observeResultSchema.parse(offlineObserve(input));
+    expect(result.aiWorker!.modelLatencySeconds).toBe(alertSeconds);
+    const delay = result.slos.find((s) => s.kind === "task-delay" && /ai-worker/.test(s.service))!;
+    expect(delay.thresholdMs).toBe(delaySeconds * 1000);
+  });
+});
