@@ -165,6 +165,12 @@ export const deployTargetSchema = z.object({
     .boolean()
     .optional()
     .describe("Keep CPU allocated outside requests (instance-based billing), for work that outlives a request."),
+  singleInstance: z
+    .boolean()
+    .optional()
+    .describe(
+      "The app's docs allow one process at a time (Ghost): a deploy moves 100% of traffic to the new revision at once, never a stepped canary that runs two revisions side by side.",
+    ),
   volumes: z
     .array(volumeSchema)
     .max(10)

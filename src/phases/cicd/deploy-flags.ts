@@ -182,6 +182,15 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
 }
 
 /**
+ * The traffic steps of a canary. An app that allows one process (target.singleInstance) takes 100%
+ * in one step: the tagged URL is still checked first and every failure rolls back to the previous
+ * revision (canary.sh), but two revisions never share the traffic for a bake.
+ */
+export function rolloutSteps(target: DeployTarget, result: CicdResult): number[] {
+  return target.singleInstance ? [100] : result.canarySteps;
+}
+
+/**
  * The `run:` script of one deploy step. A canary with a `gate` is also judged on its real traffic,
  * by the service levels the observe phase's SLOs use (src/contracts/service-levels.ts).
  * `execute` (migration jobs): run the job to the end after deploying it, once, before anything
@@ -202,7 +211,7 @@ export function deployScript(
   if (strategy === "canary") {
     head.push(
       // No health route (a TCP startup probe): the canary asks only that the app answers below 500.
-      `--health-path ${shellWord(target.healthPath)}${target.probe === "tcp" ? " --health-mode reachable" : ""} --steps ${result.canarySteps.join(",")}`,
+      `--health-path ${shellWord(target.healthPath)}${target.probe === "tcp" ? " --health-mode reachable" : ""} --steps ${rolloutSteps(target, result).join(",")}`,
       `--bake-seconds ${result.bakeSeconds} --health-retries ${result.healthCheck.retries}`,
       `--health-timeout ${result.healthCheck.timeoutSeconds} --health-interval ${result.healthCheck.intervalSeconds}`,
     );

@@ -134,6 +134,9 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   }
   const migrate = migrations(ctx);
   const publicApis = deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name);
+  const oneProcess = deployment.services
+    .filter((s) => rolloutStrategy(s) === "canary" && s.singleInstance)
+    .map((s) => s.name);
   steps.push({
     stage: "first-deploy",
     order: 10,
@@ -209,7 +212,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       order: 30,
       title: "The pipeline's own safety net",
       body: publicApis.length
-        ? `Push a small change: ${publicApis.map((s) => `\`${s}\``).join(", ")} now ${publicApis.length > 1 ? "go" : "goes"} through the canary (${result.canarySteps.join("% → ")}%, ${result.bakeSeconds} s at each step) and ${publicApis.length > 1 ? "roll" : "rolls"} back by itself when the health check fails or the new revision's share of 5xx answers or its latency breaks the gate (read from Cloud Monitoring at each step). Watch one deploy end to end before you rely on it.`
+        ? safetyNet(publicApis, oneProcess, result)
         : "Push a small change and watch one deploy end to end: nothing here takes public traffic, so each service is deployed at once; Cloud Run only routes to a revision that started, and the previous one stays listed for a rollback.",
       files: [CICD_PATHS.workflow, CICD_PATHS.canary],
     },
@@ -238,4 +241,23 @@ function replicaNote(stored: readonly string[]): string {
   if (!replicas.length) return "";
   const names = replicas.map((n) => `\`${n}\``).join(", ");
   return ` ${names} ${replicas.length === 1 ? "holds" : "hold"} the primary's URL: the design adds no read replica, so reads go to the primary until you add a Cloud SQL read replica and point ${replicas.length === 1 ? "it" : "them"} at it.`;
+}
+
+/** The verify step's text: stepped canaries, and the apps that allow one process and switch at once. */
+function safetyNet(publicApis: string[], oneProcess: string[], result: CicdResult): string {
+  const list = (names: string[]) => names.map((s) => `\`${s}\``).join(", ");
+  const stepped = publicApis.filter((s) => !oneProcess.includes(s));
+  const parts = [
+    ...(stepped.length
+      ? [
+          `${list(stepped)} now ${stepped.length > 1 ? "go" : "goes"} through the canary (${result.canarySteps.join("% → ")}%, ${result.bakeSeconds} s at each step)`,
+        ]
+      : []),
+    ...(oneProcess.length
+      ? [
+          `${list(oneProcess)}, which the app allows to run as one process only, ${oneProcess.length > 1 ? "take" : "takes"} 100% at once once ${oneProcess.length > 1 ? "their" : "its"} tagged URL answers (${result.bakeSeconds} s of bake after it)`,
+        ]
+      : []),
+  ];
+  return `Push a small change: ${parts.join("; ")} and ${publicApis.length > 1 ? "roll" : "rolls"} back by itself when the health check fails or the new revision's share of 5xx answers or its latency breaks the gate (read from Cloud Monitoring at each step). Watch one deploy end to end before you rely on it.`;
 }

@@ -95,7 +95,9 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
       kind: s.kind,
       rollout:
         strategy === "canary"
-          ? `canary ${result.canarySteps.join(" / ")}`
+          ? s.singleInstance
+            ? "100% at once after the tagged-URL check (the app allows one process), rollback on failure"
+            : `canary ${result.canarySteps.join(" / ")}`
           : strategy === "job"
             ? "job update"
             : strategy === "worker-pool"

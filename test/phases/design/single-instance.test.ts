@@ -82,5 +82,8 @@ describe("the design of a single-instance app", () => {
     }
     const row = result.mapping.find((m) => m.service === "ghost");
     expect(row?.reason.includes("runs as one instance only: the docs say so")).toBe(max === 1);
+    // Its deploys switch all traffic at once (cicd: rolloutSteps), and the mapping says why.
+    expect(api.singleInstance).toBe(max === 1 ? true : undefined);
+    expect(row?.appChanges.some((c) => c.includes("move 100% of traffic to the new revision at once"))).toBe(max === 1);
   });
 });

@@ -101,7 +101,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     ...withImage(d, s),
     ...(websocket ? { sessionAffinity: true } : {}),
     ...(grpc ? { http2: true } : {}),
-    ...(s.singleInstance ? { cpuAlwaysAllocated: true } : {}),
+    ...(s.singleInstance ? { cpuAlwaysAllocated: true, singleInstance: true } : {}),
   };
 }
 
