@@ -81,7 +81,7 @@ export function nodeImage(input: ImageInput): RuntimeImage {
       notice: "No package.json was found in the repository, so no Node.js Dockerfile was written.",
     };
   const declared = declaredVersion("node", repo, dir);
-  const version = supportedVersion("node", declared?.min, declared?.below);
+  const version = declared?.release ?? supportedVersion("node", declared?.min, declared?.below);
   const pm = nodeManager(repo, dir);
   const scripts = packageJson(repo, dir).scripts ?? {};
   // Node 25 and later ship without corepack: install it before enabling yarn or pnpm.
@@ -94,7 +94,7 @@ export function nodeImage(input: ImageInput): RuntimeImage {
   const content = renderTemplateSync("image/Dockerfile.node.hbs", {
     app: input.appName,
     version,
-    versionNote: versionNote(declared, version),
+    versionNote: versionNote(declared, version, declared?.gap ? { gap: declared.gap } : {}),
     managerLabel: pm.label,
     corepack,
     install: pm.install,

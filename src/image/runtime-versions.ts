@@ -2,6 +2,7 @@
 // .nvmrc, engines.node, .ruby-version, Gemfile's `ruby`, go.mod) wins over the VM's OS, moved to
 // the nearest release with upstream support when the declared one has none. Both the Dockerfile
 // and the CI test job use it, so the tests run on the runtime the image ships.
+import { NODE_IMAGE_MAJORS, nodeRange } from "./node-range.js";
 import type { AppRepo } from "./repo.js";
 import { readToml, tomlAt, tomlString } from "./toml-file.js";
 
@@ -21,8 +22,18 @@ export const SUPPORTED: Record<Stack, readonly string[]> = {
   java: ["17", "21", "25"],
 };
 
+/**
+ * Releases an image may use: the supported ones, and an older Node LTS with an official image when
+ * the app's engines.node allows nothing newer (Ghost 5.96: ^18.12.1 || ^20.11.1), since the app
+ * refuses to start on a release its range excludes.
+ */
+export const IMAGE_RELEASES: Record<Stack, readonly string[]> = {
+  ...SUPPORTED,
+  node: [...new Set([...NODE_IMAGE_MAJORS, ...SUPPORTED.node])].sort((a, b) => Number(a) - Number(b)),
+};
+
 export const RUNTIME_VERSION = new RegExp(
-  `^(${[...new Set(Object.values(SUPPORTED).flat())].map((v) => v.replace(".", "\\.")).join("|")})$`,
+  `^(${[...new Set(Object.values(IMAGE_RELEASES).flat())].map((v) => v.replace(".", "\\.")).join("|")})$`,
 );
 
 const majorOnly = (stack: Stack) => stack === "node" || stack === "java";
@@ -72,6 +83,10 @@ export interface DeclaredVersion {
   below?: string;
   /** Where it was read, e.g. "pyproject.toml requires-python". */
   source: string;
+  /** The release the declaration itself settles on (a bounded engines.node range), over `min`. */
+  release?: string;
+  /** Why the image uses `release` rather than `min`, for the Dockerfile's note. */
+  gap?: string;
 }
 
 /**
@@ -134,11 +149,30 @@ function node(repo: AppRepo, dir: string): DeclaredVersion | undefined {
   }
   try {
     const engines = (JSON.parse(repo.read(`${dir}package.json`) ?? "{}") as { engines?: { node?: string } }).engines;
-    if (engines?.node) return parseConstraint("node", engines.node, `${dir}package.json engines.node`);
+    if (engines?.node) return enginesNode(engines.node, `${dir}package.json engines.node`);
   } catch {
     // Not JSON: no declared version.
   }
   return undefined;
+}
+
+/**
+ * A bounded range (every alternative has an upper end) names the releases the app was made for:
+ * the image takes the highest LTS major it allows, supported ones first, as the app refuses to
+ * start on one it excludes (Ghost checks engines.node; ghost-cli: "Ghost vX is not compatible with
+ * the current Node version"). An open range (`>= 20.4.0`) keeps the nearest supported release
+ * above its minimum. https://docs.npmjs.com/cli/v10/configuring-npm/package-json#engines
+ */
+function enginesNode(range: string, source: string): DeclaredVersion | undefined {
+  const declared = parseConstraint("node", range, source);
+  const allowed = nodeRange(range);
+  if (!declared || !allowed?.bounded || allowed.majors.length === 0) return declared;
+  const supported = allowed.majors.filter((m) => SUPPORTED.node.includes(m));
+  const release = supported.at(-1) ?? allowed.majors.at(-1)!;
+  const gap = supported.length
+    ? "the highest LTS release the range allows"
+    : `the highest LTS release the range allows; Node ${release} is past its end of life: move the app to a release whose engines.node allows ${SUPPORTED.node[0]} or later`;
+  return { ...declared, release, gap };
 }
 
 function ruby(repo: AppRepo, dir: string): DeclaredVersion | undefined {

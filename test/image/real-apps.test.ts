@@ -29,6 +29,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   redash: { python: "3.13" }, // requires-python >=3.13,<3.14
   "fastapi-celery": { python: "3.11" }, // nothing declared: Ubuntu 22.04's 3.10 → nearest supported
   outline: { node: "26" }, // .nvmrc
+  ghost: { node: "20" }, // engines.node ^18.12.1 || ^20.11.1: the highest LTS it allows (past end of life, said so)
   mastodon: { ruby: "3.3", node: "22" }, // Gemfile ruby >= 3.1; engines.node is past end of life
   miniflux: { go: "1.26" },
   maybe: { ruby: "3.4" }, // Gemfile.lock RUBY VERSION

@@ -9,7 +9,7 @@ import { PLAIN_ENV_FILE, plainEnvFile, plainEnvNames } from "./plain-env.js";
 import { isAiWorkerTarget } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
 import type { CicdResult } from "./schema.js";
-import { SUPPORTED, type Stack } from "./runtime.js";
+import { IMAGE_RELEASES, type Stack } from "./runtime.js";
 import { schedulesView } from "./schedules.js";
 import { appImages } from "./images.js";
 import { buildWorkflow, serializeWorkflow } from "./workflow.js";
@@ -44,7 +44,7 @@ const STACK_LABEL: Record<Stack, string> = {
 const render = (name: string, data: object): string => renderTemplateSync(`cicd/${name}`, data);
 
 function checkRuntime(ctx: CicdContext, result: CicdResult): void {
-  if (!SUPPORTED[ctx.stack].includes(result.runtimeVersion)) {
+  if (!IMAGE_RELEASES[ctx.stack].includes(result.runtimeVersion)) {
     throw new GenerationError(`runtimeVersion does not fit the detected ${ctx.stack} stack`, [result.runtimeVersion]);
   }
 }

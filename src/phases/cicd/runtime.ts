@@ -36,7 +36,7 @@ export function detectStack(inventory: Inventory, repoDir?: string): Stack {
   return mainRuntime(inventory) ?? "python";
 }
 
-export { RUNTIME_VERSION, SUPPORTED, supportedVersion } from "../../image/runtime-versions.js";
+export { IMAGE_RELEASES, RUNTIME_VERSION, SUPPORTED, supportedVersion } from "../../image/runtime-versions.js";
 
 /**
  * The release the image and the CI job use: the one the app declares in its repository

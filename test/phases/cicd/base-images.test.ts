@@ -1,11 +1,14 @@
 // Issue 14, point 8: every runtime the generated files pin is a supported release, for every
 // example and corpus inventory: the FROM lines of the Dockerfiles infra-migrate writes (the app's
 // and the AI worker's) and the versions the workflow's setup actions install. A VM's end-of-life
-// runtime (Python 3.10, Node 20…) must not reach the image or CI.
+// runtime (Python 3.10, Node 20…) must not reach the image or CI. The one exception is the app's
+// own declaration excluding every supported release (Ghost 5.96's engines.node ^18.12.1 ||
+// ^20.11.1: it will not start on Node 22): the image then uses the highest release with an
+// official image that the app allows, and its Dockerfile says the release is past its end of life.
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { SUPPORTED, type Stack } from "../../../src/phases/cicd/runtime.js";
+import { IMAGE_RELEASES, SUPPORTED, type Stack } from "../../../src/phases/cicd/runtime.js";
 import { renderOffline } from "../../helpers/offline-output.js";
 import { inputFromFile, inventoryDirs, ROOT } from "../../helpers/phase-input.js";
 import { phaseMeta } from "../../../src/phases/registry.js";
@@ -60,7 +63,17 @@ describe.each(inventories)("%s: runtimes are supported releases", (dir) => {
     const pinned = pinnedRuntimes(artifacts);
     // Every inventory has a test job that installs its runtime.
     expect(pinned.length).toBeGreaterThan(0);
-    for (const [stack, version, where] of pinned) expect(SUPPORTED[stack], where).toContain(version);
+    const dockerfiles = artifacts.filter((a) => /(^|\/)Dockerfile$/.test(a.path)).map((a) => a.content);
+    for (const [stack, version, where] of pinned) {
+      if (SUPPORTED[stack].includes(version)) continue;
+      expect(IMAGE_RELEASES[stack], where).toContain(version);
+      expect(
+        dockerfiles.some((d) =>
+          d.includes(`engines.node; the highest LTS release the range allows; Node ${version} is past its end of life`),
+        ),
+        where,
+      ).toBe(true);
+    }
   });
 });
 
