@@ -286,6 +286,8 @@ function addJsonSettingNames(finding: ServiceFinding, app: AppContext, evidence:
   if (!settings || !hasPackage(app, "node", "nconf")) return;
   const before = new Set(finding.env ?? []);
   finding.env = unionNames(finding.env, Object.keys(settings.values));
+  // Where the values are on the VM: scripts/setup-secrets.sh --env-file reads the JSON file too.
+  if (settings.path.startsWith("/")) finding.envFile ??= settings.path;
   const added = finding.env.filter((n) => !before.has(n));
   if (added.length)
     evidence.push({

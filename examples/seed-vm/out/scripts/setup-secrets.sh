@@ -9,7 +9,7 @@
 # Values come from the VM's environment files over ssh (--from-vm: each --env-file read once into
 # memory, never written to disk; a name set in several files must have the same value in each:
 # NAME=value files, a PHP-FPM pool's env[NAME] = value lines, a Supervisor program's environment=,
-# Symfony's .env.local.php) or,
+# Symfony's .env.local.php, a JSON settings file such as Ghost's config.production.json) or,
 # for anything not found there, from stdin: one line per secret, or a hidden prompt in a terminal. No value is ever printed, logged or passed as an argument (gcloud
 # reads it from stdin). The database settings scripts/setup-database.sh writes (URLs, and the
 # user, password and database name an app reads as separate settings) are never copied from the
@@ -87,6 +87,7 @@ if [[ -n $VM_HOST ]] && ((!DRY_RUN)); then
   for f in "${ENV_FILES[@]}"; do
     echo "== Reading $f on $VM_HOST (values stay in memory)"
     text=$(ssh -o BatchMode=yes "$VM_HOST" "$SUDO cat -- '$f'") || die "could not read $f on $VM_HOST"
+    [[ ! $text =~ ^[[:space:]]*\{ ]] || command -v jq >/dev/null || die "$f is a JSON settings file: reading it needs jq (apt-get install jq)"
     VM_ENVS+=("$text")
   done
   unset text
@@ -103,7 +104,8 @@ file_value() {
     return 0
   done <<<"$2"
   # Not a NAME=value line: the other formats settings live in on a VM.
-  fpm_env_value "$1" "$2" || supervisor_env_value "$1" "$2" || php_array_value "$1" "$2"
+  fpm_env_value "$1" "$2" || supervisor_env_value "$1" "$2" || php_array_value "$1" "$2" ||
+    json_settings_value "$1" "$2"
 }
 # fpm_env_value NAME TEXT: a PHP-FPM pool's `env[NAME] = value` (php.ini syntax: quotes, `;`
 # comments). A value starting with $ is FPM's own environment, not the file's.
@@ -127,6 +129,16 @@ fpm_env_value() {
     return 0
   done <<<"$2"
   return 1
+}
+# json_settings_value NAME TEXT: NAME in a JSON settings file (nconf's config.<env>.json, Ghost's
+# config.production.json), its nested keys joined by `__` as nconf reads them from the environment:
+# a string as it is, a number, boolean or array as JSON (nconf's parseValues reads that back).
+# https://ghost.org/docs/config/#running-ghost-with-config-env-variables
+json_settings_value() {
+  [[ $2 =~ ^[[:space:]]*\{ ]] || return 1
+  jq -er --arg name "$1" '[paths(type != "object" or length == 0) as $p
+      | select(all($p[]; type == "string") and ($p | join("__")) == $name) | getpath($p)]
+    | first | if . == null then error("unset") elif type == "string" then . else tojson end' <<<"$2" 2>/dev/null
 }
 # supervisor_env_value NAME TEXT: NAME in a Supervisor `environment=KEY="val",KEY2=val2` (any
 # section; continuation lines indented; ` ;` starts a comment). Supervisor splits it like a shell
