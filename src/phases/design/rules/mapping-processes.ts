@@ -116,7 +116,7 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     settings.cpuAlwaysAllocated = true;
     reason = `${s.name} runs as one instance only: ${s.singleInstance}. Cloud Run keeps exactly one (min and max instances 1, CPU allocated between requests, as the process also does the app's timed work such as publishing scheduled posts); more traffic is for a CDN in front, not for more instances.`;
     changes.push(
-      `Keep max-instances at 1 for ${t.name}: a second instance would run the app's scheduled work twice and serve from caches the first never sees. For the same reason its deploys move 100% of traffic to the new revision at once after its tagged URL answers, instead of a 10/50/100 canary that would run the old and new revisions side by side for the whole bake (scheduled posts published, newsletters sent twice); a failed check still sends all traffic back to the previous revision. Cloud Run starts the new instance before it stops the old, so the two overlap only for the seconds of the switch.`,
+      `Keep max-instances at 1 for ${t.name}: a second instance would run the app's scheduled work twice and serve from caches the first never sees. For the same reason its deploys move 100% of traffic to the new revision at once after its tagged URL answers, not a 10/50/100 canary that runs both revisions for the bake (newsletters sent twice); a failed check still rolls back to the previous revision.`,
     );
   }
   if (plan.target.websocket) {
