@@ -6,7 +6,7 @@
 // confirmed by the paths that exist in it.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { Inventory } from "../inventory/schema.js";
+import type { Inventory, Service } from "../inventory/schema.js";
 
 /** Where every generated Dockerfile puts the repository. */
 export const APP_DIR = "/app";
@@ -82,6 +82,22 @@ export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined 
   }));
   scored.sort((a, b) => b.hits - a.hits || b.n - a.n || a.root.length - b.root.length);
   return scored[0]?.root;
+}
+
+/**
+ * The folder of another checkout a process runs from, beside the app's root rather than inside it:
+ * its virtualenv or entry file (/home/taiga/taiga-protected/.venv/bin/gunicorn) or its own `.env`
+ * (/home/taiga/taiga-events/.env) sits in a sibling of the root (/home/taiga/taiga-back). Taiga's
+ * install guide clones taiga-back, taiga-events and taiga-protected side by side in the user's home
+ * (taiga-doc setup-production.adoc, "From source code"): this repository does not hold that code.
+ */
+export function otherCheckout(s: Service, root: string | undefined): string | undefined {
+  if (!root) return undefined;
+  const envDir = s.envFile && /^\.env/.test(path.posix.basename(s.envFile)) ? [path.posix.dirname(s.envFile)] : [];
+  const parent = path.posix.dirname(root);
+  return [...candidatesOf(s.command), ...envDir].find(
+    (dir) => dir !== root && path.posix.dirname(dir) === parent && parent.split("/").length > 2,
+  );
 }
 
 /** The container path for a VM path: under the app root it moves to APP_DIR, anything else stays. */

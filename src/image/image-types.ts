@@ -45,4 +45,6 @@ export interface RuntimeImage {
    * Dockerfile when it says (dockerfileUser). Set by planImages.
    */
   user?: ImageUser;
+  /** The image of one process that runs from another checkout on the VM (plan.ts elsewhere). */
+  checkout?: { service: string; folder: string };
 }

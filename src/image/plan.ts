@@ -4,7 +4,8 @@
 // Apache, Java as a Spring Boot jar); where the repository does not say enough (no manifest, a WAR,
 // an extension without a recipe) the image gets a notice with the reason, never a guessed file.
 import type { Inventory, Service } from "../inventory/schema.js";
-import { APP_DIR, inImagePath, vmAppRoot } from "./app-root.js";
+import path from "node:path";
+import { APP_DIR, inImagePath, otherCheckout, vmAppRoot } from "./app-root.js";
 import { goImage } from "./go-image.js";
 import { healthRouteOf, type HealthRoute } from "./health-route.js";
 import { dockerfileUser, IMAGE_USERS } from "./image-user.js";
@@ -82,9 +83,11 @@ export interface ImagePlan {
   health: Record<string, HealthRoute>;
 }
 
-/** The processes of one runtime, web processes first (the image's CMD runs the first). */
-function processesOf(inv: Inventory, runtime: Stack): Service[] {
-  const mine = inv.services.filter((s) => PROCESS_ROLES.has(s.role) && runtimeOf(s) === runtime);
+/** The processes of one runtime this repository runs, web processes first (the image's CMD runs the first). */
+function processesOf(inv: Inventory, runtime: Stack, root: string | undefined): Service[] {
+  const mine = inv.services.filter(
+    (s) => PROCESS_ROLES.has(s.role) && runtimeOf(s) === runtime && !otherCheckout(s, root),
+  );
   return [
     ...mine.filter((s) => s.role === "web" && !(s.protocols ?? []).includes("websocket")),
     ...mine.filter((s) => s.role === "web" && (s.protocols ?? []).includes("websocket")),
@@ -100,9 +103,8 @@ export function planImages(
   const repo = openRepo(repoDir, options.generated);
   const root = vmAppRoot(inv, repoDir);
   const main = mainRuntime(inv);
-  const runtimes = [...new Set(inv.services.filter((s) => PROCESS_ROLES.has(s.role)).map(runtimeOf))].filter(
-    (r): r is Stack => r !== undefined,
-  );
+  const own = inv.services.filter((s) => PROCESS_ROLES.has(s.role) && !otherCheckout(s, root));
+  const runtimes = [...new Set(own.map(runtimeOf))].filter((r): r is Stack => r !== undefined);
   runtimes.sort((a, b) => (a === main ? -1 : b === main ? 1 : 0));
   const images = runtimes.map((runtime) => {
     const dockerfile = runtime === main ? "Dockerfile" : `Dockerfile.${runtime}`;
@@ -112,7 +114,7 @@ export function planImages(
       runtime,
       dockerfile,
       root,
-      processes: processesOf(inv, runtime),
+      processes: processesOf(inv, runtime, root),
       ...(databaseEngine(inv) ? { databaseEngine: databaseEngine(inv) } : {}),
       uploads: (inv.storage ?? []).map((st) => inImagePath(st.path, root)).filter((p) => p.startsWith(`${APP_DIR}/`)),
       ...(runtime === "python" && options.osPython ? { osPython: options.osPython } : {}),
@@ -122,7 +124,8 @@ export function planImages(
     const user = own !== undefined ? dockerfileUser(own) : image.content ? IMAGE_USERS[runtime] : undefined;
     return user ? { ...image, user } : image;
   });
-  const webs = inv.services.filter((s) => s.role === "web");
+  images.push(...elsewhere(inv, root));
+  const webs = inv.services.filter((s) => s.role === "web" && !otherCheckout(s, root));
   const health: Record<string, HealthRoute> = {};
   for (const s of webs) {
     const route = healthRouteOf(
@@ -136,8 +139,32 @@ export function planImages(
   return { ...(root ? { root } : {}), ...(main ? { main } : {}), images, health };
 }
 
-/** The image a process runs in. */
+/**
+ * A process run from another checkout on the VM (app-root.ts otherCheckout) gets an image of its
+ * own, named after it, that this repository cannot write: the notice says where its code is.
+ */
+function elsewhere(inv: Inventory, root: string | undefined): RuntimeImage[] {
+  return inv.services.flatMap((s) => {
+    const folder = PROCESS_ROLES.has(s.role) ? otherCheckout(s, root) : undefined;
+    const runtime = runtimeOf(s);
+    if (!folder || !runtime) return [];
+    return [
+      {
+        runtime,
+        dockerfile: `Dockerfile.${s.name}`,
+        workdir: APP_DIR,
+        argv: {},
+        checkout: { service: s.name, folder },
+        notice: `${s.name} runs from ${folder} on the VM, a checkout beside this repository's (${root}), so this repository does not hold its code and no Dockerfile is written for it: add that repository here (a git submodule at ${path.posix.basename(folder)}/) and write Dockerfile.${s.name} to build it, or build its image in its own repository and deploy that image.`,
+      },
+    ];
+  });
+}
+
+/** The image a process runs in: its own when it comes from another checkout, else its runtime's. */
 export function imageFor(plan: ImagePlan, service: Service): RuntimeImage | undefined {
+  const own = plan.images.find((i) => i.checkout?.service === service.name);
+  if (own) return own;
   const r = runtimeOf(service);
-  return plan.images.find((i) => i.runtime === r);
+  return plan.images.find((i) => i.runtime === r && !i.checkout);
 }

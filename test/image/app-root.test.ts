@@ -1,7 +1,7 @@
 // The app's folder on the VM, from the inventory's commands: what the image maps to /app.
 import { describe, expect, it } from "vitest";
-import { vmAppRoot } from "../../src/image/app-root.js";
-import type { Inventory } from "../../src/inventory/schema.js";
+import { otherCheckout, vmAppRoot } from "../../src/image/app-root.js";
+import type { Inventory, Service } from "../../src/inventory/schema.js";
 
 const inventory = (commands: string[], storage: string[] = []): Inventory =>
   ({
@@ -23,5 +23,30 @@ describe("vmAppRoot", () => {
     [["/opt/tools/console run"], [], undefined],
   ])("%j", (commands, storage, root) => {
     expect(vmAppRoot(inventory(commands, storage))).toBe(root);
+  });
+});
+
+describe("otherCheckout", () => {
+  const service = (command: string, envFile?: string) =>
+    ({ name: "s", role: "web", software: "x", command, ...(envFile ? { envFile } : {}) }) as unknown as Service;
+  it.each([
+    // Taiga's guide: three clones side by side in /home/taiga.
+    [
+      "/home/taiga/taiga-protected/.venv/bin/gunicorn server:app",
+      undefined,
+      "/home/taiga/taiga-back",
+      "/home/taiga/taiga-protected",
+    ],
+    ["npm run start:production", "/home/taiga/taiga-events/.env", "/home/taiga/taiga-back", "/home/taiga/taiga-events"],
+    // The app's own checkout, or a folder inside it.
+    ["/home/taiga/taiga-back/.venv/bin/celery -A taiga.celery worker", undefined, "/home/taiga/taiga-back", undefined],
+    ["npm start", "/home/mastodon/live/.env.production", "/home/mastodon/live", undefined],
+    // A virtualenv kept elsewhere is no checkout; nor is /etc's env file, nor a sibling under /opt.
+    ["/opt/venvs/app/bin/gunicorn app:app", undefined, "/srv/app", undefined],
+    ["node server.js", "/etc/app/app.env", "/srv/app", undefined],
+    ["/opt/venv/bin/gunicorn netbox.wsgi", undefined, "/opt/netbox", undefined],
+    ["/home/taiga/taiga-protected/.venv/bin/gunicorn server:app", undefined, undefined, undefined],
+  ])("%s (env file %s, root %s) → %s", (command, envFile, root, folder) => {
+    expect(otherCheckout(service(command, envFile), root)).toBe(folder);
   });
 });

@@ -207,8 +207,15 @@ export function withImage(d: Draft, s: Service): Pick<DeployTarget, "command" | 
   const image = imageFor(d.images, s);
   const planned = image?.argv[s.name];
   const fallback = cronArgv(s.command);
-  const command = planned?.ok ? safeArgv(planned.argv) : fallback.ok ? fallback.argv : undefined;
-  const own = image && d.images.main && image.runtime !== d.images.main;
+  // A process from another checkout runs its own image's start command: the VM's paths mean nothing there.
+  const command = image?.checkout
+    ? undefined
+    : planned?.ok
+      ? safeArgv(planned.argv)
+      : fallback.ok
+        ? fallback.argv
+        : undefined;
+  const own = image && ((d.images.main && image.runtime !== d.images.main) || image.checkout);
   return {
     ...(command ? { command } : {}),
     ...(own ? { source: { context: ".", dockerfile: image.dockerfile } } : {}),

@@ -10,6 +10,7 @@ import { applyConnectionBudget, databaseTarget, sqliteDatabaseTarget } from "./d
 import type { Draft } from "./draft.js";
 import { freeRunName, runName } from "./names.js";
 import { planEdge } from "./edge.js";
+import { otherCheckout } from "../../../image/app-root.js";
 import type { ProcessPlan } from "./processes.js";
 import { schedulerKind } from "../../../contracts/queue-systems.js";
 
@@ -49,14 +50,17 @@ function processName(d: Draft, plan: ProcessPlan, consumerIndex: number): string
  * app's main runtime (Mastodon: the Rails app, not the Node streaming server) and serves plain
  * HTTP before websockets; otherwise inventory order.
  */
-function inDeployOrder(plans: ProcessPlan[]): ProcessPlan[] {
+function inDeployOrder(plans: ProcessPlan[], root: string | undefined): ProcessPlan[] {
   const counts = new Map<string, number>();
   for (const p of plans) if (p.service.runtime) counts.set(p.service.runtime, (counts.get(p.service.runtime) ?? 0) + 1);
   const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const rank = (p: ProcessPlan) =>
     p.target.kind !== "web"
       ? 2
-      : (main && p.service.runtime && p.service.runtime !== main ? 1 : 0) + (p.target.websocket ? 0.5 : 0);
+      : (main && p.service.runtime && p.service.runtime !== main ? 1 : 0) +
+        (p.target.websocket ? 0.5 : 0) +
+        // The app's API (the base name, the image $IMAGE) is one this repository builds.
+        (otherCheckout(p.service, root) ? 1.5 : 0);
   const webs = plans.filter((p) => p.target.kind === "web").sort((a, b) => rank(a) - rank(b));
   return [...webs, ...plans.filter((p) => p.target.kind !== "web")];
 }
@@ -112,7 +116,7 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
   let webs = 0;
   let consumers = 0;
   const beats: ProcessPlan[] = [];
-  for (const plan of inDeployOrder(d.plans)) {
+  for (const plan of inDeployOrder(d.plans, d.images.root)) {
     const s = plan.service;
     switch (plan.target.kind) {
       case "web":
