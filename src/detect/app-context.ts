@@ -30,7 +30,7 @@ export interface AppContext {
    * values). The app loads them itself (dotenv, Laravel, paperless.conf); the image will not hold
    * them (they are not in git), so every name must reach Cloud Run another way.
    */
-  hostEnvFiles: { path: string; names: string[] }[];
+  hostEnvFiles: { path: string; names: string[]; values?: Record<string, string> }[];
   /** Short config texts that say how the app uses its stores (settings.py, production.rb, cable.yml…). */
   configTexts: { file: string; text: string }[];
   /** Every file name seen, repo-relative, for presence checks (manage.py, config/cable.yml…). */
@@ -149,7 +149,11 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
       );
       // A file git tracks is in the image already; an ignored one (Laravel's .env) stays on the VM.
       if (hostDir && names.length && !(await tracked(base)))
-        context.hostEnvFiles.push({ path: `${hostDir.replace(/\/+$/, "")}/${file}`, names });
+        context.hostEnvFiles.push({
+          path: `${hostDir.replace(/\/+$/, "")}/${file}`,
+          names,
+          values: environmentFileValues(text),
+        });
     }
     if (atRoot && JSON_SETTINGS.test(base)) {
       const values = flattenSettings((await read(file)) ?? "");

@@ -15,7 +15,8 @@ import { detectStorage } from "./storage.js";
 import { markSingleInstance } from "./single-instance.js";
 import { NCONF_SEPARATOR, settingsFolders } from "./json-settings.js";
 import { currentRelease, hasManifest, RELEASE_LINK } from "./release-dir.js";
-import { deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
+import { amqpUses, deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
+import { listensFromPortNames } from "./server-config.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
 import { detectCacheStore } from "./cache-store.js";
 import { detectSessionStore } from "./session-store.js";
@@ -77,6 +78,11 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   for (const finding of findings)
     await enrichService(finding, { app, proxyTargets, upgradedPorts, readConfig: input.readConfig });
   for (const finding of findings) addAppEnvFile(finding, app, evidence);
+  // A web process still without an address: the ports its own env file names (server-config.ts).
+  for (const finding of findings.filter((f) => f.role === "web" && f.listen.length === 0)) {
+    const file = app.hostEnvFiles.find((f) => f.path === finding.envFile);
+    finding.listen = listensFromPortNames({ ...file?.values, ...finding.envValues }, proxyTargets);
+  }
   for (const finding of findings) addJsonSettingNames(finding, app, evidence);
   markSingleInstance(findings, app, evidence);
   for (const finding of findings) markEmptyEnv(finding, app);
@@ -119,6 +125,10 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       if (uses.length) r.usedFor = uses;
       r.role = uses.includes("broker") ? "broker" : "cache";
     }
+  }
+  for (const r of merged.filter((s) => s.software === "rabbitmq")) {
+    const uses = amqpUses(findings, app, env);
+    if (uses.length) r.usedFor = uses;
   }
   addSessionStore(merged, app, env, evidence, findings.find((f) => f.phpSessionHandler)?.phpSessionHandler);
   addCacheStore(merged, app, env, evidence);

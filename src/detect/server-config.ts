@@ -55,6 +55,24 @@ export const GENERIC_LISTEN_ENV = [
   "HTTP_PORT",
 ];
 
+/** Ports of other services a process is told about (its database's, its mail server's), not its own. */
+const CLIENT_PORT =
+  /(DB|DATABASE|POSTGRES|PG|MYSQL|MARIADB|REDIS|CACHE|MEMCACHED?|RABBITMQ|AMQP|BROKER|SMTP|EMAIL|MAIL|LDAP|ELASTIC\w*|MONGO\w*)_PORT$/;
+
+/**
+ * The ports a web process's own env file gives it under names of its own choosing
+ * (taiga-events' `.env`: WEB_SOCKET_SERVER_PORT=8888 for the websocket, APP_PORT=3023 for its
+ * /healthz server), the one the reverse proxy reaches first. Only when the generic names say nothing.
+ */
+export function listensFromPortNames(env: Record<string, string>, proxied: ReadonlySet<number>): string[] {
+  const ports = Object.entries(env)
+    .filter(([name, value]) => /_PORT$/.test(name) && !CLIENT_PORT.test(name) && /^\d{2,5}$/.test(value))
+    .map(([, value]) => Number(value))
+    .filter((port, i, all) => port >= 1 && port <= 65535 && all.indexOf(port) === i);
+  ports.sort((a, b) => Number(proxied.has(b)) - Number(proxied.has(a)));
+  return ports.map((port) => `127.0.0.1:${port}`);
+}
+
 /** Spring Boot: `server.port=8081` in application(-profile).properties, or `server: port:` in YAML. */
 export function springPort(configTexts: { file: string; text: string }[], profiles: string[]): number | undefined {
   let port: number | undefined;

@@ -2,7 +2,7 @@
 // broker, a cache, a pub/sub bus and a session store at once; each use changes the design (a
 // broker needs durability, pub/sub needs a shared instance for every web process), so each is
 // named from its own evidence: the workers' frameworks, the env the app runs with, its settings.
-import { hasPackage, type AppContext } from "./app-context.js";
+import { hasPackage, type AppContext, type Ecosystem } from "./app-context.js";
 import type { ServiceFinding } from "./types.js";
 import type { StoreUse } from "../inventory/schema.js";
 
@@ -82,6 +82,36 @@ export function redisUses(services: ServiceFinding[], app: AppContext, env: Reco
     ["redis-session-store", "redis-actionpack"].some((p) => hasPackage(app, "ruby", p))
   )
     uses.add("sessions");
+  return [...uses];
+}
+
+/** AMQP client libraries a process would publish or subscribe with, by ecosystem. */
+const AMQP_CLIENTS: [Ecosystem, string][] = [
+  ["node", "amqplib"],
+  ["node", "amqp-connection-manager"],
+  ["node", "@cloudamqp/amqp-client"],
+  ["python", "pika"],
+  ["python", "aio-pika"],
+  ["python", "channels-rabbitmq"],
+  ["ruby", "bunny"],
+  ["php", "php-amqplib/php-amqplib"],
+];
+const AMQP_ENV = /^(RABBITMQ_URL|RABBITMQ_URI|AMQP_URL|AMQP_URI|CLOUDAMQP_URL)$/;
+const AMQP_QUEUES = new Set(["celery", "dramatiq"]);
+
+/**
+ * What the app uses a RabbitMQ for. A broker for Celery or Dramatiq workers (or any AMQP DSN a
+ * queue setting names); a pub/sub bus when a websocket process holds an AMQP client or its URL:
+ * Taiga's taiga-events subscribes with amqplib to what Django publishes and pushes it to browsers
+ * (taiga-doc setup-production.adoc: "RabbitMQ - message broker, for taiga-async and taiga-events").
+ */
+export function amqpUses(services: ServiceFinding[], app: AppContext, env: Record<string, string>): StoreUse[] {
+  const uses = new Set<StoreUse>();
+  if (services.some((s) => s.framework && AMQP_QUEUES.has(s.framework))) uses.add("broker");
+  if (envSays(env, /(BROKER|MESSENGER_[A-Z0-9_]*DSN|ENQUEUE_DSN)/, /^amqps?:/)) uses.add("broker");
+  const client = AMQP_CLIENTS.some(([eco, pkg]) => hasPackage(app, eco, pkg));
+  const websocket = services.filter((s) => s.protocols?.includes("websocket"));
+  if (websocket.some((s) => client || (s.env ?? []).some((n) => AMQP_ENV.test(n)))) uses.add("pubsub");
   return [...uses];
 }
 

@@ -188,6 +188,13 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
     for (const want of app.truth.services.filter((s) => s.usedFor?.length)) {
       const redis = inventoryService(input.inventory, want)!;
       const entry = result.mapping.find((m) => m.service === redis.name)!;
+      // An AMQP broker that is also an events bus (Taiga's RabbitMQ) has no managed home: an open
+      // decision with its options (amqp-bus.test.ts), never a silent switch to Redis.
+      if (/rabbit|amqp/i.test(redis.software) && (redis.usedFor ?? []).includes("pubsub")) {
+        expect(entry.target.kind, want.name).toBe("needs-decision");
+        expect(entry.options?.length, want.name).toBeGreaterThan(1);
+        continue;
+      }
       // Celery is kept by default, so even a broker-only Redis stays: every use has its home there.
       expect(entry.target.kind, want.name).toBe("memorystore");
       for (const use of redis.usedFor ?? []) expect(String(entry.settings.uses), use).toMatch(USE[use]!);

@@ -90,6 +90,8 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
     else if (web && bind === "port") set[name] = { value: String(target.port), why: "the port Cloud Run sends to" };
   }
   const service = d.inv.services.find((x) => target.replaces[0] === x.name);
+  const ports = web && service ? portChoice(service, unique) : undefined;
+  for (const name of ports?.names ?? []) delete set[name];
   const dbEnv =
     db && socket && service
       ? databaseEnv(
@@ -120,6 +122,7 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
     plain: [],
     stored: dbEnv?.stored ?? [],
     changes: [
+      ...(ports?.change ? [ports.change] : []),
       ...(dbEnv?.changes ?? []),
       ...(trust?.changes ?? []),
       ...(sessions?.changes ?? []),
@@ -247,6 +250,25 @@ export function applyAppEnv(d: Draft): void {
     }
     d.notes.env = { ...d.notes.env, [t.name]: plan };
   }
+}
+
+/** A port a process is told about for another service (its database's, its mail server's). */
+const CLIENT_PORT =
+  /(DB|DATABASE|POSTGRES|PG|MYSQL|MARIADB|REDIS|CACHE|MEMCACHED?|RABBITMQ|AMQP|BROKER|SMTP|EMAIL|MAIL|LDAP)_PORT$/;
+
+/**
+ * A process that listens on several ports named by several settings (taiga-events: the websocket
+ * on WEB_SOCKET_SERVER_PORT, a /healthz server on APP_PORT) gets none of them set by name: Cloud
+ * Run sends to one port, and only the VM's values say which setting carries the proxied one.
+ */
+function portChoice(s: Service, names: string[]): { names: string[]; change?: string } | undefined {
+  const own = [...new Set(names)].filter((n) => /_PORT$/i.test(n) && !CLIENT_PORT.test(n.toUpperCase()));
+  const listening = [...new Set(s.listen.map((l) => l.slice(l.lastIndexOf(":") + 1)))];
+  if (own.length < 2 || listening.length < 2) return undefined;
+  return {
+    names: own,
+    change: `${s.name} listens on ${listening.join(" and ")} on the VM, from ${own.join(", ")}: Cloud Run sends requests to one port, 8080 (PORT), so the setting behind ${listening[0]} (the one the VM's proxy reached) must be 8080 and the others another port. The deploy sets none of them by name: after the secrets setup copies the VM's values, give that one's secret the value 8080.`,
+  };
 }
 
 /** What the mapping tells the app about its environment on Cloud Run. */

@@ -22,8 +22,8 @@ import { MAX_PUSH_SECONDS, type ProcessPlan } from "./processes.js";
 import { imageFor } from "../../../image/plan.js";
 import { freeRunName, runName, serviceAccountId } from "./names.js";
 import { phpMemorySizing } from "./php-memory.js";
-import { memorystoreRedisOf } from "./store-homes.js";
 import { guardedReason } from "./proxy-routes.js";
+import { pubsubHomeFor } from "./store-homes.js";
 
 /** Cloud Run's longest request: a websocket stays open at most this long, then the client reconnects. */
 export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
@@ -59,7 +59,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   );
   const hasBackground = d.plans.some((p) => p.target.kind !== "web" && p.target.kind !== "decision");
   // Events reach clients on other instances only through a shared pub/sub; without one, one instance.
-  const sharedBus = memorystoreRedisOf(d.stores, s, "pubsub").length > 0;
+  const sharedBus = pubsubHomeFor(d.stores, s) !== undefined;
   // Probe a route the app has; with none found, only the port (a TCP startup probe), and the canary
   // asks only that the app answers: an invented /healthz would fail every deploy.
   const route = d.images.health[s.name];

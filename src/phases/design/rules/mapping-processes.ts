@@ -11,7 +11,7 @@ import { QUEUE_LABEL, SCHEDULER_LABEL, usesRedisBroker } from "../../../contract
 import { runName } from "./names.js";
 import { imageFor } from "../../../image/plan.js";
 import { phpMemoryNote } from "./php-memory.js";
-import { memorystoreRedisOf } from "./store-homes.js";
+import { isAmqp, pubsubHomeFor } from "./store-homes.js";
 
 const PUSH_LIMITS =
   "Cloud Tasks HTTP targets wait at most 30 min for a reply (dispatch deadline 15 s–30 min) and a Cloud Run request may last up to 60 min";
@@ -120,14 +120,18 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     );
   }
   if (plan.target.websocket) {
-    const bus = memorystoreRedisOf(d.stores, s, "pubsub")[0]?.service.name;
+    const home = pubsubHomeFor(d.stores, s);
+    const bus = home?.service.name;
+    const amqp = home && isAmqp(home.service);
     settings.sessionAffinity = true;
-    reason = `${s.software} holds websocket connections. Cloud Run serves websockets as long requests: request timeout ${t.timeoutSeconds} s (the maximum), session affinity so a reconnecting client tends to return to its instance, ${t.minInstances} instance kept warm, ${t.concurrency} connections per instance. Affinity is best effort, so events must reach clients on every instance: ${bus ? `they travel over Redis pub/sub on Memorystore (${bus})` : "there is no shared pub/sub yet, so the service is capped at one instance"}.`;
+    reason = `${s.software} holds websocket connections. Cloud Run serves websockets as long requests: request timeout ${t.timeoutSeconds} s (the maximum), session affinity so a reconnecting client tends to return to its instance, ${t.minInstances} instance kept warm, ${t.concurrency} connections per instance. Affinity is best effort, so events must reach clients on every instance: ${amqp ? `each instance subscribes to ${bus} (${home.service.software}) itself, so every instance receives every event` : bus ? `they travel over Redis pub/sub on Memorystore (${bus})` : "there is no shared pub/sub yet, so the service is capped at one instance"}.`;
     changes.push(
       "Clients must reconnect when a connection closes: Cloud Run ends every websocket at the request timeout (60 minutes at most).",
-      bus
-        ? `Keep the websocket fan-out (Channels' Redis channel layer, ActionCable's redis adapter, socket.io's Redis adapter, or the app's own Redis subscriber) pointed at Memorystore (${bus}), never at in-process memory.`
-        : "Before raising max instances above 1, fan events out through a shared pub/sub (Memorystore for Redis with the framework's Redis adapter): another instance's clients never see in-process events.",
+      amqp
+        ? `Its events arrive over AMQP from ${bus}: keep one queue per instance bound to the exchange (exclusive, auto-delete), never one shared queue that would hand each event to one instance only; where ${bus} runs is decided in its own entry.`
+        : bus
+          ? `Keep the websocket fan-out (Channels' Redis channel layer, ActionCable's redis adapter, socket.io's Redis adapter, or the app's own Redis subscriber) pointed at Memorystore (${bus}), never at in-process memory.`
+          : "Before raising max instances above 1, fan events out through a shared pub/sub (Memorystore for Redis with the framework's Redis adapter): another instance's clients never see in-process events.",
     );
   }
   const ai = d.notes.ai;

@@ -136,8 +136,54 @@ function sqliteDecision(d: Draft, s: Service): MappingEntry {
   );
 }
 
-/** A broker no managed service speaks (RabbitMQ consumed by something other than Celery). */
+/**
+ * The processes that reach a broker for pub/sub over its own protocol (Taiga's taiga-events reads
+ * AMQP only): a Redis in its place would leave them without events.
+ */
+function busUsers(d: Draft, s: Service): string[] {
+  if (!(s.usedFor ?? []).includes("pubsub")) return [];
+  return d.inv.services
+    .filter((x) => x.dependsOn.includes(s.name) && (x.protocols ?? []).includes("websocket"))
+    .map((x) => x.name);
+}
+
+/** A broker no managed service speaks (RabbitMQ consumed by something other than Celery, or also a pub/sub bus). */
 export function brokerDecision(d: Draft, s: Service): MappingEntry {
+  const bus = busUsers(d, s);
+  // Celery rewritten to push (Cloud Tasks) no longer needs this broker: only the bus stays.
+  const celery = d.plans.some(
+    (p) =>
+      p.queue === "celery" &&
+      p.service.dependsOn.includes(s.name) &&
+      p.target.kind !== "push" &&
+      p.target.kind !== "long-job",
+  );
+  if (bus.length)
+    return entry(
+      s,
+      `Google Cloud has no managed ${s.software}. It is ${celery ? "Celery's broker and " : ""}the pub/sub bus ${bus.join(", ")} ${bus.length > 1 ? "subscribe" : "subscribes"} to over AMQP to push events to browsers: ${celery ? "Memorystore for Redis could take Celery's tasks, but not these events, so the broker is not switched to Redis" : "a Redis in its place would leave them without events"}.`,
+      [
+        {
+          option: `Keep ${s.software} on a small Compute Engine VM (recommended)`,
+          change: `No code change: ${celery ? "the Celery workers, " : ""}the publishers and ${bus.join(", ")} reach its private IP over Direct VPC egress (add --network/--subnet --vpc-egress=private-ranges-only to those services); its AMQP URLs point at that IP. Back up its definitions (rabbitmqctl export_definitions).`,
+          cost: smallVm(d),
+        },
+        ...(celery
+          ? [
+              {
+                option: `Celery on Memorystore for Redis, ${s.software} on a VM for the events only`,
+                change: `Set CELERY_BROKER_URL to redis://ADDRESS:6379/0 and install celery[redis]; the events keep the VM's ${s.software}. Two systems to run instead of one.`,
+                cost: `Memorystore's Standard tier price plus ${smallVm(d)}`,
+              },
+            ]
+          : []),
+        {
+          option: "Move the events to Pub/Sub",
+          change: `Publish with the Pub/Sub client instead of AMQP, and give each ${bus.join(", ")} instance its own subscription (created at start, deleted when it stops): a shared subscription hands each event to one instance only.${celery ? " Celery still needs a broker (Redis)." : ""}`,
+          cost: "Pub/Sub throughput pricing; small for event traffic",
+        },
+      ],
+    );
   return entry(
     s,
     `Google Cloud has no managed ${s.software}, and its consumers are not Celery (which could switch to Redis).`,

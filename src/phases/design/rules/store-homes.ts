@@ -30,7 +30,7 @@ export interface StoreHome {
 export const isRedis = (s: Service): boolean => /redis|valkey|keydb|dragonfly/i.test(s.software);
 const isMemcached = (s: Service): boolean => /memcache/i.test(s.software);
 const isStream = (s: Service): boolean => /kafka|nats|pulsar|kinesis/i.test(s.software);
-const isAmqp = (s: Service): boolean => /rabbit|amqp|activemq|artemis/i.test(s.software);
+export const isAmqp = (s: Service): boolean => /rabbit|amqp|activemq|artemis/i.test(s.software);
 
 /** Stores that hold state a process shares: brokers and caches (databases are planned elsewhere). */
 export function isSharedStore(s: Service): boolean {
@@ -57,10 +57,12 @@ export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[
     if (isStream(s)) return { service: s, uses, home: "pubsub", consumers, tier };
     if (isMemcached(s)) return { service: s, uses, home: "memorystore-memcached", consumers, tier: "BASIC" };
     if (isAmqp(s)) {
-      if (pushed) return { service: s, uses, home: "cloud-tasks", consumers, tier };
+      if (pushed && !uses.includes("pubsub")) return { service: s, uses, home: "cloud-tasks", consumers, tier };
       const celery = consumers.filter((c) => c.queue === "celery");
       // Google Cloud has no managed AMQP broker; Celery (the usual RabbitMQ user) speaks Redis too.
-      if (celery.length > 0 && celery.length === consumers.length)
+      // Not when the broker is also a pub/sub bus over AMQP (Taiga's taiga-events subscribes with
+      // amqplib): Redis would carry the tasks and silently drop the events (an open decision instead).
+      if (celery.length > 0 && celery.length === consumers.length && !uses.includes("pubsub"))
         return {
           service: s,
           uses,
@@ -82,12 +84,17 @@ export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[
 }
 
 /**
- * The stores on Memorystore for Redis among a process's dependencies, those used for `use` when
- * given (the websocket fan-out asks for "pubsub").
+ * The store that carries events between a process's instances: a Redis with pub/sub on Memorystore,
+ * or an AMQP broker with pub/sub, where every instance subscribes with a queue of its own (RabbitMQ
+ * delivers a copy of each fanout/topic message to every bound queue:
+ * https://www.rabbitmq.com/tutorials/amqp-concepts#exchange-fanout), wherever the broker goes.
  */
-export function memorystoreRedisOf(homes: readonly StoreHome[], s: Service, use?: StoreUse): StoreHome[] {
-  return homes.filter(
-    (h) => h.home === "memorystore-redis" && s.dependsOn.includes(h.service.name) && (!use || h.uses.includes(use)),
+export function pubsubHomeFor(homes: readonly StoreHome[], s: Service): StoreHome | undefined {
+  return homes.find(
+    (h) =>
+      h.uses.includes("pubsub") &&
+      s.dependsOn.includes(h.service.name) &&
+      (h.home === "memorystore-redis" || isAmqp(h.service)),
   );
 }
 
