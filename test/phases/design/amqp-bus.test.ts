@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { chainYaml } from "../../helpers/chain.js";
+import { chainFile, chainYaml } from "../../helpers/chain.js";
 import { ROOT } from "../../helpers/phase-input.js";
 
 const FLASK = readFileSync(path.join(ROOT, "examples/flask-rabbitmq/inventory.yaml"), "utf8");
@@ -95,5 +95,36 @@ describe("a RabbitMQ broker's home", () => {
         expect(reason).not.toContain("Memorystore");
       } else expect(reason).toContain("its broker moves to Memorystore for Redis");
     }
+  });
+});
+
+describe("Taiga (test/fixtures/real/taiga)", () => {
+  const { design } = chainFile(path.join(ROOT, "test/fixtures/real/taiga/inventory.yaml"));
+
+  it("keeps the RabbitMQ taiga-events reads as an open decision and deploys all four processes", () => {
+    expect(design.mapping.find((m) => m.service === "rabbitmq-server")!.target.kind).toBe("needs-decision");
+    const replaced = design.deployment.services.flatMap((t) => t.replaces).sort();
+    expect(replaced).toEqual(["taiga", "taiga-async", "taiga-events", "taiga-protected"]);
+    const events = design.deployment.services.find((t) => t.replaces.includes("taiga-events"))!;
+    expect(events).toMatchObject({ timeoutSeconds: 3600, sessionAffinity: true, minInstances: 1 });
+    expect(events.maxInstances).toBeGreaterThan(1);
+  });
+
+  it("names the API after the process this repository builds, and the other checkouts' images apart", () => {
+    const [api] = design.deployment.services;
+    expect(api!.replaces).toEqual(["taiga"]);
+    expect(api!.source).toBeUndefined();
+    for (const name of ["taiga-events", "taiga-protected"]) {
+      const t = design.deployment.services.find((x) => x.replaces.includes(name))!;
+      expect(t.source).toEqual({ context: ".", dockerfile: `Dockerfile.${name}` });
+      expect(t.command).toBeUndefined();
+    }
+  });
+
+  it("sets none of taiga-events' two port settings by name, and says which one must be 8080", () => {
+    const events = design.mapping.find((m) => m.service === "taiga-events")!;
+    const text = events.appChanges.join("\n");
+    expect(text).not.toMatch(/sets APP_PORT=8080/);
+    expect(text).toContain("the setting behind 8888 (the one the VM's proxy reached) must be 8080");
   });
 });
