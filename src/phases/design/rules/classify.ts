@@ -25,6 +25,22 @@ export function dbEngine(software: string): Engine | undefined {
 }
 
 /** Value of a numeric CLI flag (`--workers 4`, `-w 4`, `--time-limit=600`), if present. */
+/**
+ * A Celery worker that also runs beat (`celery -A app worker -B`): Celery's docs say "there must
+ * only be one instance of this service" and "-B is meant to be used for development purposes. For
+ * production environment, you need to start celery beat separately"
+ * (https://docs.celeryq.dev/en/v4.2.0/reference/celery.bin.worker.html). Taiga's guide runs it so.
+ */
+export function embedsCeleryBeat(command: string | undefined): boolean {
+  const words = (command ?? "").split(/\s+/);
+  const worker = words.indexOf("worker");
+  return (
+    worker > 0 &&
+    words.slice(0, worker).some((w) => /(^|\/)celery$/.test(w)) &&
+    words.slice(worker + 1).some((w) => w === "-B" || w === "--beat")
+  );
+}
+
 export function flagNumber(command: string | undefined, ...flags: string[]): number | undefined {
   if (!command) return undefined;
   for (const flag of flags) {

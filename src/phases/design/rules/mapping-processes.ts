@@ -2,7 +2,7 @@
 import type { Service } from "../../../inventory/schema.js";
 import type { DeployTarget } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
-import { isBrokerEnv, taskLimitSeconds } from "./classify.js";
+import { embedsCeleryBeat, isBrokerEnv, taskLimitSeconds } from "./classify.js";
 import { cronArgv } from "./cron-command.js";
 import type { Draft } from "./draft.js";
 import { dropModelKeys, taskQueues } from "./mapping-shared.js";
@@ -192,6 +192,11 @@ export function pushEntry(d: Draft, plan: ProcessPlan): MappingEntry {
       `Make tasks idempotent: delivery is at least once; name tasks (task id) to de-duplicate enqueues.`,
       // Commands can be long (inventory allows 4,000 chars); the schema caps this text at 600.
       `Stop running "${clipText(s.command ?? `${s.software} worker`, 160)}"; the HTTP handler replaces the consumer loop.`,
+      ...(embedsCeleryBeat(s.command)
+        ? [
+            "Beat ran inside this worker (-B): each periodic task of the app's beat schedule becomes a Cloud Scheduler job that POSTs it to the worker, as a separate beat's would; without them the periodic tasks stop.",
+          ]
+        : []),
       ...dropModelKeys(d, s),
     ],
   };
@@ -242,6 +247,10 @@ export function alwaysOnEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   else
     changes.push(
       `"${clipText(s.command ?? s.software, 160)}" cannot run as a plain container command: put it in a script in the image, set the worker pool's command to it, and add it to services[].command.`,
+    );
+  if (plan.queue === "celery" && embedsCeleryBeat(s.command))
+    changes.push(
+      `Beat runs inside this worker (-B), so the pool stays at one instance: a second would send every periodic task again. To scale the worker, run \`celery beat\` with the same app (-A) as its own one-instance worker pool and drop -B (Celery's docs: -B is for development; start beat separately in production).`,
     );
   const home = d.stores.find((h) => h.consumers.some((c) => c.service === s) && h.brokerSwitch);
   if (home)

@@ -4,7 +4,7 @@
 // or an explicit open decision when nothing managed fits (an inbound SMTP listener). Nothing is
 // dropped: the validator checks that every process lands on one of these.
 import type { Inventory, Service } from "../../../inventory/schema.js";
-import { taskLimitSeconds } from "./classify.js";
+import { embedsCeleryBeat, taskLimitSeconds } from "./classify.js";
 import {
   isCeleryBeat,
   isLoop,
@@ -63,7 +63,13 @@ function workerPlan(s: Service, celery: CeleryMode): ProcessPlan {
       target: { kind: limit !== undefined && limit > MAX_PUSH_SECONDS ? "long-job" : "push" },
     };
   }
-  if (queue) return { service: s, queue, target: { kind: "always-on", role: "consumer", singleton: false } };
+  // A worker that runs beat too stays at one instance, or each periodic task runs once per instance.
+  if (queue)
+    return {
+      service: s,
+      queue,
+      target: { kind: "always-on", role: "consumer", singleton: queue === "celery" && embedsCeleryBeat(s.command) },
+    };
   // A loop (sendalerts, --loop, a folder watcher) runs once on the VM: one instance, not more.
   return { service: s, target: { kind: "always-on", role: "loop", singleton: true } };
 }
