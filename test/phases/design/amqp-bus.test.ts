@@ -127,4 +127,12 @@ describe("Taiga (test/fixtures/real/taiga)", () => {
     expect(text).not.toMatch(/sets APP_PORT=8080/);
     expect(text).toContain("the setting behind 8888 (the one the VM's proxy reached) must be 8080");
   });
+
+  it("names the three HTTP/1 servers behind nginx once in the uploads decision, within its limits", () => {
+    const uploads = design.decisions.find((x) => x.title.startsWith("Send uploads above 32 MiB"))!;
+    expect(uploads.alternatives[0]).toContain(
+      "taiga-events (node), taiga-protected (gunicorn) and taiga (gunicorn) speak HTTP/1 only",
+    );
+    expect(uploads.alternatives[0]!.length).toBeLessThanOrEqual(500);
+  });
 });

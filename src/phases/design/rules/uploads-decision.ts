@@ -37,17 +37,24 @@ export function uploadsDecision(d: Draft): TopicDecision | undefined {
   const shown = largest === "unlimited" ? "any size" : `up to ${largest} MiB`;
   const apps = uploadReceivers(d.inv, fronts);
   const servers = apps.map((s) => ({ s, h2c: speaksH2c(s) }));
-  const h2cNote = servers.length
-    ? servers
-        .map(({ s, h2c }) =>
-          h2c === "yes"
-            ? `${s.name} (${s.software}) answers h2c`
-            : h2c === "no"
-              ? `${s.name} (${s.software}) speaks HTTP/1 only, so HTTP/2 end-to-end would break every request`
-              : `${s.name} (${s.software}) may answer h2c`,
-        )
-        .join("; ")
-    : "the app server is not in the inventory";
+  // One clause per verdict, not per server: Taiga's three web processes behind one nginx repeated
+  // the same clause three times and ran past the decision's 500-character alternatives.
+  const named = (verdict: string) =>
+    servers.filter((x) => x.h2c === verdict).map(({ s }) => `${s.name} (${s.software})`);
+  const list = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}` : xs[0]!);
+  const clauses = [
+    ["yes", "answers h2c", "answer h2c"],
+    [
+      "no",
+      "speaks HTTP/1 only, so HTTP/2 end-to-end would break every request",
+      "speak HTTP/1 only, so HTTP/2 end-to-end would break every request",
+    ],
+    ["maybe", "may answer h2c", "may answer h2c"],
+  ].flatMap(([verdict, one, many]) => {
+    const xs = named(verdict!);
+    return xs.length ? [`${list(xs)} ${xs.length > 1 ? many : one}`] : [];
+  });
+  const h2cNote = servers.length ? clauses.join("; ") : "the app server is not in the inventory";
   const buckets = (d.notes.storage ?? []).map((p) => `gs://${p.bucket}`);
   // PHP caps uploads again (upload_max_filesize, post_max_size: 2 and 8 MiB by default): with its
   // limits read from the VM they are already in the fronts' limits; without, say that they apply.
