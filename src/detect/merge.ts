@@ -124,6 +124,8 @@ export function mergeServices(
     // Two sites of one nginx: uploads go to the one that takes the most.
     const bodyLimit = largerLimit(same.maxRequestBodyMiB, finding.maxRequestBodyMiB);
     if (bodyLimit !== undefined) same.maxRequestBodyMiB = bodyLimit;
+    if (finding.internalFolders?.length)
+      same.internalFolders = [...new Set([...(same.internalFolders ?? []), ...finding.internalFolders])].sort();
   }
   const has = (pred: (s: ServiceFinding) => boolean) => merged.some(pred);
   const names = () => new Set(merged.map((s) => s.name));

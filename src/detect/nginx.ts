@@ -29,6 +29,25 @@ export function lineOf(text: string, pattern: RegExp): { line?: number } {
   return index >= 0 ? { line: index + 1 } : {};
 }
 
+/**
+ * Folders an `internal` location serves (`location /_protected/ { internal; alias /srv/media/; }`):
+ * nginx hands them out only to an answer of the app's carrying X-Accel-Redirect
+ * (https://nginx.org/en/docs/http/ngx_http_core_module.html#internal); Taiga's taiga-protected checks
+ * an attachment's token and answers `X-Accel-Redirect: /_protected/<path>` with an empty body.
+ */
+function internalFolders(body: string): string[] {
+  const out = new Set<string>();
+  for (const m of body.matchAll(/\blocation\s+(?:[=~^*]+\s*)?([^\s{]+)\s*\{([^{}]*)\}/g)) {
+    const block = m[2]!;
+    if (!/(^|[\s;{])internal\s*;/.test(block)) continue;
+    const alias = /\balias\s+([^;\s]+)\s*;/.exec(block)?.[1];
+    const root = /\broot\s+([^;\s]+)\s*;/.exec(block)?.[1];
+    const dir = alias ?? (root ? `${root.replace(/\/+$/, "")}${m[1]}` : undefined);
+    if (dir?.startsWith("/") && !dir.includes("$")) out.add(dir.replace(/\/+$/, "") || "/");
+  }
+  return [...out].sort();
+}
+
 export function looksLikeNginx(text: string): boolean {
   return /\bserver\s*\{/.test(text) && /\b(listen|proxy_pass|upstream)\b/.test(text);
 }
@@ -63,6 +82,7 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
   // nginx passes a websocket handshake on only when the site forwards the Upgrade header
   // (https://nginx.org/en/docs/http/websocket.html): without it no client gets a websocket through.
   const upgrades = /\bproxy_set_header\s+Upgrade\b/i.test(body);
+  const internal = internalFolders(body);
   return {
     name: "nginx",
     role: "reverse-proxy",
@@ -72,6 +92,7 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
     ...(routes.length ? { routesToPorts: routes } : {}),
     ...(upgrades && proxied.size ? { websocketPorts: [...proxied].sort((a, b) => a - b) } : {}),
     ...(bodyLimit !== undefined ? { maxRequestBodyMiB: bodyLimit } : {}),
+    ...(internal.length ? { internalFolders: internal } : {}),
     source: file,
     ...lineOf(text, /^\s*listen\s/),
   };

@@ -39,6 +39,8 @@ export interface ServiceAnswer {
   usedFor?: StoreUse[];
   /** The largest request body the web front (nginx, Apache) accepts, in MiB: how big an upload the product takes. */
   maxRequestBodyMiB?: number | "unlimited";
+  /** Reverse proxies: folders served only to the app's X-Accel-Redirect answers (nginx `internal` locations). */
+  internalFolders?: string[];
   /** The URL path the VM serves this web process's app under (an Apache Alias), when it is not /. */
   urlPath?: string;
   /** A PHP web process: PHP's limits on the VM (php-ini.ts). */

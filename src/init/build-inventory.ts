@@ -83,6 +83,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.longRunning !== undefined ? { longRunning: s.longRunning } : {}),
     ...(s.usedFor?.length ? { usedFor: s.usedFor } : {}),
     ...(s.maxRequestBodyMiB !== undefined ? { maxRequestBodyMiB: s.maxRequestBodyMiB } : {}),
+    ...(s.internalFolders?.length ? { internalFolders: s.internalFolders } : {}),
     ...(s.urlPath ? { urlPath: s.urlPath } : {}),
     ...(s.phpIni ? { phpIni: s.phpIni } : {}),
     ...(s.sessionStore ? { sessionStore: s.sessionStore } : {}),

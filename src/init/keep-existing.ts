@@ -30,6 +30,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "longRunning",
     "usedFor",
     "maxRequestBodyMiB",
+    "internalFolders",
     "urlPath",
     "phpIni",
     "sessionStore",

@@ -48,6 +48,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     longRunning: s.longRunning,
     usedFor: s.usedFor,
     maxRequestBodyMiB: s.maxRequestBodyMiB,
+    internalFolders: s.internalFolders,
     urlPath: s.urlPath,
     phpIni: s.phpIni,
     sessionStore: s.sessionStore,

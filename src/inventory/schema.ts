@@ -145,6 +145,15 @@ export const serviceSchema = z.looseObject({
    */
   maxRequestBodyMiB: z.union([z.number().positive().max(1_048_576), z.literal("unlimited")]).optional(),
   /**
+   * Reverse proxies: folders it serves only to the app's X-Accel-Redirect answers (nginx `internal`
+   * locations; Taiga's /_protected/ hands out attachments once taiga-protected has checked the token).
+   * Google's load balancer reads no such header: the app must serve or sign those files itself.
+   */
+  internalFolders: z
+    .array(z.string().regex(/^\/[A-Za-z0-9._@+\/-]*$/, "expected an absolute folder such as /srv/media"))
+    .max(50)
+    .optional(),
+  /**
    * Web processes: the URL path the VM serves the app under instead of / (an Apache `Alias /wiki …`).
    * Cloud Run serves a service at /, so the move must keep that path or change the app's base path.
    */

@@ -131,8 +131,27 @@ function proxy(d: Draft, s: Service): MappingEntry {
     },
     appChanges: [
       `Move ${s.software} rules (redirects, headers, body size) into the URL map or the app; trust X-Forwarded-For from the load balancer.`,
+      ...internalFolderChange(d, s),
     ],
   };
+}
+
+/**
+ * The proxy served some folders only to X-Accel-Redirect answers (inventory internalFolders); the
+ * load balancer reads no such header, so those answers would reach browsers empty
+ * (https://nginx.org/en/docs/http/ngx_http_core_module.html#internal).
+ */
+function internalFolderChange(d: Draft, s: Service): string[] {
+  const folders = s.internalFolders ?? [];
+  if (!folders.length) return [];
+  const near = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  const buckets = (d.notes.storage ?? [])
+    .filter((p) => folders.some((f) => near(f, p.storage.path.replace(/\/+$/, ""))))
+    .map((p) => `gs://${p.bucket}`);
+  const apps = s.dependsOn.filter((n) => d.inv.services.some((x) => x.name === n && x.role === "web"));
+  return [
+    `${s.software} served ${folders.join(", ")} only to answers carrying X-Accel-Redirect (internal locations); the load balancer reads no such header, so those downloads would arrive empty. ${apps.length ? `Whichever of ${apps.join(", ")} sent it` : "The app"} must answer them itself: a redirect to a short-lived V4 signed URL of the object${buckets.length ? ` in ${buckets.join(", ")}` : ""}, or the file streamed from the mounted folder.`,
+  ];
 }
 
 function database(d: Draft, s: Service): MappingEntry {

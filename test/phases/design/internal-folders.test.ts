@@ -1,0 +1,26 @@
+// A proxy that served folders only to X-Accel-Redirect answers (inventory internalFolders): the
+// load balancer replacing it reads no such header, so the mapping tells the app to sign or stream
+// those files itself, naming the bucket the folder moves to.
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { chainFile } from "../../helpers/chain.js";
+import { ROOT } from "../../helpers/phase-input.js";
+
+describe("internal folders of the proxy", () => {
+  it("Taiga: nginx's /_protected/ becomes signed URLs from the media bucket, answered by the apps it proxied", () => {
+    const { design } = chainFile(path.join(ROOT, "test/fixtures/real/taiga/inventory.yaml"));
+    const lb = design.mapping.find((m) => m.service === "nginx")!;
+    const change = lb.appChanges.find((c) => c.includes("X-Accel-Redirect"))!;
+    const bucket = design.deployment.buckets?.find((b) => b.sourcePath === "/home/taiga/taiga-back/media");
+    expect(change).toContain("served /home/taiga/taiga-back/media only to answers carrying X-Accel-Redirect");
+    expect(change).toContain("taiga-protected");
+    expect(change).toContain("V4 signed URL");
+    if (bucket) expect(change).toContain(`gs://${bucket.name}`);
+  });
+
+  it.each(["netbox", "outline", "ghost"])("%s: no internal folder, no such change", (app) => {
+    const { design } = chainFile(path.join(ROOT, "test/fixtures/real", app, "inventory.yaml"));
+    const text = design.mapping.flatMap((m) => m.appChanges).join(" ");
+    expect(text).not.toContain("X-Accel-Redirect");
+  });
+});
