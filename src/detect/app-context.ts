@@ -26,8 +26,8 @@ export interface AppContext {
   /** Values from the app's own env files (.env, .env.production, <app>.conf); never written out. */
   env: Record<string, string>;
   /**
-   * The env files read in the VM's app folders: their path on the VM and the names they set (never
-   * values). The app loads them itself (dotenv, Laravel, paperless.conf); the image will not hold
+   * The env files read in the VM's app folders: their path on the VM, the names they set and only
+   * their *_PORT values (the ports a process listens on). The app loads them itself (dotenv, Laravel, paperless.conf); the image will not hold
    * them (they are not in git), so every name must reach Cloud Run another way.
    */
   hostEnvFiles: { path: string; names: string[]; values?: Record<string, string> }[];
@@ -148,11 +148,18 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
         (n) => /^[A-Z][A-Z0-9_]*$/.test(n) && !DOCKER_TOOLING.test(n),
       );
       // A file git tracks is in the image already; an ignored one (Laravel's .env) stays on the VM.
+      // Only the *_PORT values are kept (listensFromPortNames reads the ports a process listens on):
+      // the file's other values are secrets that have no business here.
+      const ports = Object.fromEntries(
+        Object.entries(dumped ?? environmentFileValues(text)).filter(
+          ([n, v]) => /_PORT$/.test(n) && /^\d{2,5}$/.test(v),
+        ),
+      );
       if (hostDir && names.length && !(await tracked(base)))
         context.hostEnvFiles.push({
           path: `${hostDir.replace(/\/+$/, "")}/${file}`,
           names,
-          values: environmentFileValues(text),
+          ...(Object.keys(ports).length ? { values: ports } : {}),
         });
     }
     if (atRoot && JSON_SETTINGS.test(base)) {
