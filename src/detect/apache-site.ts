@@ -3,9 +3,8 @@
 // limit. apache.ts decides which of those folders hold the app; read-host.sh's apache_dirs reads
 // the same folders over ssh (keep the two in step).
 import { apacheBodyLimit, type BodyLimit } from "./body-limit.js";
+import { ROUTE_PATH } from "../inventory/schema.js";
 import type { PortRoute } from "./types.js";
-
-const ROUTE_PATH = /^\/$|^(\/[A-Za-z0-9._~-]+){1,10}\/?$/;
 
 /**
  * `ProxyPass /cable ws://127.0.0.1:3000/cable` as a route. Apache replaces the matched prefix with

@@ -2,6 +2,7 @@
 // often fronts two processes by path (Mastodon: / to Puma, /api/v1/streaming to the Node streaming
 // server); the load balancer that replaces it needs the same rules, or those paths reach the wrong
 // service. https://nginx.org/en/docs/http/ngx_http_core_module.html#location
+import { ROUTE_PATH } from "../inventory/schema.js";
 import type { PortRoute } from "./types.js";
 
 interface Location {
@@ -52,7 +53,6 @@ function withoutLocations(text: string): string {
 }
 
 const PROXY = /\b(?:proxy_pass|uwsgi_pass|fastcgi_pass|grpc_pass)\s+([^;]+);/;
-const ROUTE_PATH = /^(\/[A-Za-z0-9._~-]+){1,10}\/?$/;
 
 /** auth_basic "realm" (on) or auth_basic off, as the block itself says. */
 function basicAuth(directives: string): boolean | undefined {
@@ -70,7 +70,7 @@ function rewriteOf(target: string, path: string): string | undefined {
   if (target.includes("$")) return undefined;
   const uri = /^[a-z]+:\/\/[^/]+(\/.*)$/i.exec(target)?.[1];
   if (uri === undefined || uri === path) return undefined;
-  return uri === "/" || ROUTE_PATH.test(uri) ? uri : undefined;
+  return ROUTE_PATH.test(uri) ? uri : undefined;
 }
 
 /**
@@ -94,7 +94,7 @@ export function nginxRoutes(text: string, portOf: (target: string) => number[]):
   const routes = new Map<string, PortRoute | null>();
   for (const l of all) {
     if (l.modifier.startsWith("~") || l.path.startsWith("@")) continue;
-    if (l.path !== "/" && !ROUTE_PATH.test(l.path)) continue;
+    if (!ROUTE_PATH.test(l.path)) continue;
     const to = target(l);
     const ports = to ? portOf(to) : [];
     if (!to || ports.length !== 1) continue;

@@ -14,7 +14,7 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A URL path below the root: `/wiki`, `/apps/shop` (no trailing slash, query or pattern). */
 export const URL_PATH = /^(\/[A-Za-z0-9._~-]+){1,10}$/;
 /** A proxy route's path: / or a URL path, with the trailing slash the proxy's rule has. */
-const ROUTE_PATH = /^\/$|^(\/[A-Za-z0-9._~-]+){1,10}\/?$/;
+export const ROUTE_PATH = /^\/$|^(\/[A-Za-z0-9._~-]+){1,10}\/?$/;
 
 /** One path a reverse proxy sends to one service. */
 export const proxyRouteSchema = z.looseObject({
