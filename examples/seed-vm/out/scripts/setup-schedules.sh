@@ -55,9 +55,10 @@ exists() {
   ((DRY_RUN)) && return 1
   "$@" >/dev/null 2>&1
 }
-sa_email() { printf '%s@%s.iam.gserviceaccount.com' "$1" "$PROJECT_ID"; }
-SCALER=$(sa_email "$SCALER_ID")
-INVOKER=$(sa_email "$INVOKER_ID")
+# A service account's email: NAME@$SA_DOMAIN.
+SA_DOMAIN="$PROJECT_ID.iam.gserviceaccount.com"
+SCALER=$SCALER_ID@$SA_DOMAIN
+INVOKER=$INVOKER_ID@$SA_DOMAIN
 
 # service_url NAME: the run.app URL of a deployed service (the OIDC audience of its jobs).
 service_url() {
@@ -123,7 +124,7 @@ run gcloud services enable cloudscheduler.googleapis.com run.googleapis.com --pr
 echo "== Service accounts"
 ACCOUNTS=( "$SCALER_ID" "$INVOKER_ID")
 for account in "${ACCOUNTS[@]}"; do
-  if ! exists gcloud iam service-accounts describe "$(sa_email "$account")" --project "$PROJECT_ID"; then
+  if ! exists gcloud iam service-accounts describe "$account@$SA_DOMAIN" --project "$PROJECT_ID"; then
     run gcloud iam service-accounts create "$account" --project "$PROJECT_ID" --display-name="Cloud Scheduler: $account"
   fi
 done
@@ -136,7 +137,7 @@ for pair in "${SCALED[@]}"; do
   run gcloud run services add-iam-policy-binding "$service" --region "$REGION" --project "$PROJECT_ID" \
     --member="serviceAccount:$SCALER" --role=roles/run.developer
   # ...which Cloud Run only allows to callers that may act as the service's runtime account.
-  run gcloud iam service-accounts add-iam-policy-binding "$(sa_email "$runtime")" --project "$PROJECT_ID" \
+  run gcloud iam service-accounts add-iam-policy-binding "$runtime@$SA_DOMAIN" --project "$PROJECT_ID" \
     --member="serviceAccount:$SCALER" --role=roles/iam.serviceAccountUser
 done
 for job in "${INVOKED_JOBS[@]}"; do

@@ -76,7 +76,8 @@ exists() {
   ((DRY_RUN)) && return 1
   "$@" >/dev/null 2>&1
 }
-sa_email() { printf '%s@%s.iam.gserviceaccount.com' "$1" "$PROJECT_ID"; }
+# A service account's email: NAME@$SA_DOMAIN.
+SA_DOMAIN="$PROJECT_ID.iam.gserviceaccount.com"
 is_db_url() { local n; for n in ${DB_URL_SECRETS[@]+"${DB_URL_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
 is_db_user() { local n; for n in ${DB_USER_SECRETS[@]+"${DB_USER_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
 
@@ -298,7 +299,7 @@ echo "== Who may read them"
 for grant in "${GRANTS[@]}"; do
   name=${grant%%:*} account=${grant#*:}
   quiet gcloud secrets add-iam-policy-binding "$name" --project "$PROJECT_ID" \
-    --member="serviceAccount:$(sa_email "$account")" --role=roles/secretmanager.secretAccessor
+    --member="serviceAccount:$account@$SA_DOMAIN" --role=roles/secretmanager.secretAccessor
 done
 echo "Secrets are set up. Services read them as NAME:latest when an instance starts: redeploy (push) after --rotate."
 if ((${#not_rotated[@]})); then

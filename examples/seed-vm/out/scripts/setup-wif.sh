@@ -82,9 +82,10 @@ exists() {
   "$@" >/dev/null 2>&1
 }
 
-sa_email() { printf '%s@%s.iam.gserviceaccount.com' "$1" "$PROJECT_ID"; }
-BUILDER=$(sa_email "$BUILDER_ID")
-DEPLOYER=$(sa_email "$DEPLOYER_ID")
+# A service account's email: NAME@$SA_DOMAIN.
+SA_DOMAIN="$PROJECT_ID.iam.gserviceaccount.com"
+BUILDER=$BUILDER_ID@$SA_DOMAIN
+DEPLOYER=$DEPLOYER_ID@$SA_DOMAIN
 if ((DRY_RUN)); then
   PROJECT_NUMBER=PROJECT_NUMBER
 else
@@ -109,7 +110,7 @@ fi
 
 echo "== Service accounts"
 for account in "$BUILDER_ID" "$DEPLOYER_ID" "${RUNTIME_ACCOUNTS[@]}"; do
-  if ! exists gcloud iam service-accounts describe "$(sa_email "$account")" --project "$PROJECT_ID"; then
+  if ! exists gcloud iam service-accounts describe "$account@$SA_DOMAIN" --project "$PROJECT_ID"; then
     run gcloud iam service-accounts create "$account" --project "$PROJECT_ID" --display-name="$account"
   fi
 done
@@ -165,11 +166,11 @@ run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccoun
   --role=roles/redis.viewer --condition=None
 # Deploy revisions that run as the runtime accounts, and as nothing else.
 for account in "${RUNTIME_ACCOUNTS[@]}"; do
-  run gcloud iam service-accounts add-iam-policy-binding "$(sa_email "$account")" --project "$PROJECT_ID" \
+  run gcloud iam service-accounts add-iam-policy-binding "$account@$SA_DOMAIN" --project "$PROJECT_ID" \
     --member="serviceAccount:$DEPLOYER" --role=roles/iam.serviceAccountUser
 done
 for account in "${CLOUDSQL_ACCOUNTS[@]}"; do
-  run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$(sa_email "$account")" \
+  run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$account@$SA_DOMAIN" \
     --role=roles/cloudsql.client --condition=None
 done
 cat <<VARS
