@@ -339,7 +339,8 @@ listing=$(
     if [ -d "$dir" ]; then list_app "$dir" 1; fi
   done
 )
-# From the app folders: manifests and settings (secrets masked), env files (names and plain values).
+# From the app folders: manifests, settings and the top .gitignore (secrets masked), env files (names
+# and plain values).
 picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_manifests" -v envre="$im_app_env" -v settings="$im_app_settings" -v pm2re="$im_app_pm2" '
   BEGIN { n = split(apps, dir, "\n") }
   /^unreadable=/ { print; next }
@@ -351,6 +352,8 @@ picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_ma
     if (rel ~ pm2re) print "eco " $0
     else if (rel ~ envre) print "env " $0
     else if (rel ~ /(^|\/)[.]htaccess$/) print "hta " $0
+    # The top .gitignore: whether git ignores an env file beside it (then the image lacks the file).
+    else if (rel == ".gitignore") print "text " $0
     else if (rel ~ manifests || (rel ~ settings && texts++ < 40)) print "text " $0
   }')
 envs="$envs$nl$(printf '%s\n' "$picked" | awk '/^env / { print substr($0, 5) }')"

@@ -9,12 +9,14 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gitIgnores } from "../../src/detect/app-context.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
+import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import type { Deployment } from "../../src/contracts/deployment.js";
 import { TempTrees } from "../helpers/file-tree.js";
 import { renderOffline } from "../helpers/offline-output.js";
 import { ROOT } from "../helpers/phase-input.js";
 
 const noGit = async () => undefined;
+const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 const trees = new TempTrees("im-envfile-");
 afterAll(() => trees.removeAll());
 /** A VM tree: the files given, relative to its root. */
@@ -93,6 +95,29 @@ describe("an env file in the app's folder on the VM", () => {
     const shop = (await detect(root, "srv/shop")).services.find((s) => s.name === "shop");
     expect(shop?.env ?? []).not.toContain("SESSION_SECRET");
     expect(shop?.envFile).toBeUndefined();
+  });
+
+  it.each([
+    ["node_modules\n.env\n", ["SESSION_SECRET"], "/srv/shop/.env"],
+    ["node_modules\n", [], undefined],
+  ])("over ssh too: the .gitignore %j is read, not taken as empty", async (gitignore, names, envFile) => {
+    const root = await vm({
+      "srv/shop/package.json": JSON.stringify({ name: "shop", dependencies: { express: "4", dotenv: "16" } }),
+      "srv/shop/.gitignore": gitignore,
+      "srv/shop/.env": "SESSION_SECRET=s3cret\n",
+      "etc/systemd/system/shop.service": unit("/usr/bin/node /srv/shop/server.js", "/srv/shop"),
+    });
+    const collected = await collectOverSsh(
+      { destination: "deploy@app-vm-01" },
+      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: root } },
+    );
+    try {
+      const shop = (await detect(collected.root, "srv/shop")).services.find((s) => s.name === "shop");
+      expect(shop?.env ?? []).toEqual(names);
+      expect(shop?.envFile).toBe(envFile);
+    } finally {
+      await collected.cleanup();
+    }
   });
 
   it("leaves it out when the app's packages hold no loader (Django without python-dotenv or django-environ)", async () => {

@@ -20,6 +20,28 @@ export function plainEnvNames(deployment: Deployment): string[] {
 export const plainSettingsPattern = (names: readonly string[]): string =>
   `(^|[[,=[:space:]])(${names.join("|")})]?[[:space:]]*=[[:space:]]*[^,;[:space:]]*`;
 
+/**
+ * The plan's command that prints each plain setting as `NAME=value`, to copy into
+ * deploy/cloud-run.env: the VM's env files (comment lines left out: `# NAME=old` is not a value)
+ * and the units' `Environment=` lines, which `systemctl show` prints merged with drop-ins, space
+ * between entries (a value holding a space shows as `[unprintable]`, so it never half-prints).
+ * The match is cut down to `NAME=value` whatever the format (`env[NAME] = v`, `NAME="v"`).
+ * https://www.freedesktop.org/software/systemd/man/latest/systemctl.html (show --property --value)
+ */
+export function plainSettingsCommand(
+  host: string,
+  names: readonly string[],
+  files: readonly string[],
+  units: readonly string[],
+): string {
+  const reads = [
+    ...(files.length ? [`sudo cat -- ${files.join(" ")}`] : []),
+    ...(units.length ? [`systemctl show --property=Environment --value ${units.join(" ")} | tr ' ' '\\n'`] : []),
+  ];
+  const cut = `sed -E 's/^[^A-Za-z_]+//; s/\\]?[[:space:]]*=[[:space:]]*/=/; s/["'"'"']//g'`;
+  return `ssh USER@${host} "${reads.join("; ")}" | grep -vE '^[[:space:]]*[#;]' | grep -oE '${plainSettingsPattern(names)}' | ${cut}`;
+}
+
 /** The workflow variable ($GITHUB_ENV) that carries a plain setting to the deploy steps. */
 export const plainEnvVar = (name: string): string => `PLAIN_${name}`;
 

@@ -7,7 +7,7 @@ import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js
 import { deployOrder } from "./deploy-flags.js";
 import { appImages } from "./images.js";
 import { migrations } from "./migrations.js";
-import { PLAIN_ENV_FILE, plainEnvNames, plainSettingsPattern } from "./plain-env.js";
+import { PLAIN_ENV_FILE, plainEnvNames, plainSettingsCommand } from "./plain-env.js";
 import { CICD_PATHS } from "./render.js";
 import { schedulesView } from "./schedules.js";
 import type { CicdResult } from "./schema.js";
@@ -27,6 +27,15 @@ function vmEnvFiles(input: PhaseInput): string[] {
   for (const s of input.inventory.services) if (s.envFile) count.set(s.envFile, (count.get(s.envFile) ?? 0) + 1);
   const files = [...count].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([f]) => f);
   return files.length ? files : ["/etc/ENV_FILE"];
+}
+
+/**
+ * The systemd units whose `Environment=` lines set some of the app's settings (`NODE_ENV` beside a
+ * JSON settings file): the secrets setup and the plain settings' command read them too.
+ */
+function vmUnits(input: PhaseInput): string[] {
+  const units = input.inventory.services.filter((s) => s.env.length > 0 && s.systemdUnit).map((s) => s.systemdUnit!);
+  return [...new Set(units)].sort();
 }
 
 export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[] {
@@ -101,6 +110,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.setupNetwork],
     });
   }
+  const units = vmUnits(input);
   const envFiles = vmEnvFiles(input);
   const otherFiles =
     envFiles.length > 1
@@ -112,10 +122,10 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       stage: "foundations",
       order: 40,
       title: "Secrets",
-      body: `\`setup-secrets.sh\` creates ${secrets.secrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own. Values come from the VM's environment file over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}. Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}`,
+      body: `\`setup-secrets.sh\` creates ${secrets.secrets.map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own. Values come from the VM's environment file${units.length ? " and its units' `Environment=` lines" : ""} over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}. Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}`,
       commands: [
         `bash ${CICD_PATHS.setupSecrets} --dry-run`,
-        `bash ${CICD_PATHS.setupSecrets} --from-vm USER@${ctx.inventory.host.hostname ?? "VM"} ${envFiles.map((f) => `--env-file ${f}`).join(" ")}`,
+        `bash ${CICD_PATHS.setupSecrets} --from-vm USER@${ctx.inventory.host.hostname ?? "VM"} ${[...envFiles.map((f) => `--env-file ${f}`), ...units.map((u) => `--unit ${u}`)].join(" ")}`,
       ],
       files: [CICD_PATHS.setupSecrets],
     });
@@ -127,8 +137,8 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       stage: "foundations",
       order: 45,
       title: "Plain settings",
-      body: `${plain.map((n) => `\`${n}\``).join(", ")} ${plain.length === 1 ? "is a plain setting" : "are plain settings"} (modes, flags, host names), not secrets: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars with the values in \`${PLAIN_ENV_FILE}\`. Fill that file from the VM's env file (${secrets ? `\`setup-secrets.sh --from-vm\` fills its empty lines, or ` : ""}the command below prints exactly those lines; check them), commit it, and review changes to it like code. The deploy stops on a missing or empty value, and on characters other than letters, digits and \`_ . : = / @ % + , -\` (list the hosts instead of \`*\`).`,
-      commands: [`ssh USER@${host} "sudo grep -ohE '${plainSettingsPattern(plain)}' ${envFiles.join(" ")}"`],
+      body: `${plain.map((n) => `\`${n}\``).join(", ")} ${plain.length === 1 ? "is a plain setting" : "are plain settings"} (modes, flags, host names), not secrets: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars with the values in \`${PLAIN_ENV_FILE}\`. Fill that file from the VM's env file (${secrets ? `\`setup-secrets.sh --from-vm\` fills its empty lines, or ` : ""}the command below prints them as \`NAME=value\` lines, comments left out${units.length ? ", the units' `Environment=` too" : ""}; check them), commit it, and review changes to it like code. The deploy stops on a missing or empty value, and on characters other than letters, digits and \`_ . : = / @ % + , -\` (list the hosts instead of \`*\`).`,
+      commands: [plainSettingsCommand(host, plain, envFiles, units)],
       files: [PLAIN_ENV_FILE],
     });
   }

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
-import { plainSettingsPattern } from "../../../src/phases/cicd/plain-env.js";
+import { plainSettingsCommand } from "../../../src/phases/cicd/plain-env.js";
 import { chainYaml } from "../../helpers/chain.js";
 import { renderOffline, repoFor } from "../../helpers/offline-output.js";
 import { ROOT } from "../../helpers/phase-input.js";
@@ -49,41 +49,63 @@ describe("plain settings (healthchecks: ALLOWED_HOSTS, SITE_ROOT)", async () => 
     expect(env.content).toMatch(/^ALLOWED_HOSTS=$/m);
     expect(env.content).toMatch(/^SITE_ROOT=$/m);
     const step = out.steps.find((s) => s.title === "Plain settings")!;
-    // The unit's EnvironmentFile= (the inventory's envFile), not a placeholder to fill in.
+    // The unit's EnvironmentFile= (the inventory's envFile), not a placeholder to fill in, and the
+    // units' own Environment= lines.
     expect(step.commands).toEqual([
-      expect.stringContaining(
-        `grep -ohE '${plainSettingsPattern(["ALLOWED_HOSTS", "SITE_ROOT"])}' /etc/healthchecks.env`,
+      plainSettingsCommand(
+        "hc-vm-01",
+        ["ALLOWED_HOSTS", "SITE_ROOT"],
+        ["/etc/healthchecks.env"],
+        [
+          "healthchecks-sendalerts.service",
+          "healthchecks-sendreports.service",
+          "healthchecks-smtpd.service",
+          "healthchecks-web.service",
+        ],
       ),
     ]);
   });
 
-  // The plan's command prints the plain settings, and only them, from each format a VM keeps
-  // settings in (the secrets beside them stay on the VM): run here with the local grep.
+  // The plan's command prints the plain settings as NAME=value, and only them, from each format a
+  // VM keeps settings in (the secrets beside them stay on the VM, a commented line is no value) and
+  // from a unit's Environment=: run here with a fake ssh, sudo and systemctl.
   it.each([
-    ["an env file", "SECRET_KEY=s3cret\nALLOWED_HOSTS=example.org\n# SITE_ROOTS=x\nSITE_ROOT=https://example.org\n"],
+    [
+      "an env file",
+      "SECRET_KEY=s3cret\nALLOWED_HOSTS=example.org\n# SITE_ROOT=https://old.example.org\n  #SITE_ROOT=x\nSITE_ROOT=https://example.org\n",
+      "",
+    ],
     [
       "a PHP-FPM pool",
-      "[www]\nuser = www-data\nenv[SECRET_KEY] = s3cret\nenv[ALLOWED_HOSTS] = example.org\nenv[SITE_ROOT] = https://example.org ; root\n",
+      "[www]\nuser = www-data\n;env[ALLOWED_HOSTS] = old.example.org\nenv[SECRET_KEY] = s3cret\nenv[ALLOWED_HOSTS] = example.org\nenv[SITE_ROOT] = https://example.org ; root\n",
+      "",
     ],
     [
       "a Supervisor program",
       '[program:web]\ncommand=/usr/bin/app\nenvironment=ALLOWED_HOSTS="example.org",SECRET_KEY="s3cret", SITE_ROOT="https://example.org"\n',
+      "",
     ],
-  ])("the plan's grep prints the plain settings of %s, never a secret", async (_name, text) => {
+    [
+      "a unit's Environment= beside an env file",
+      "SECRET_KEY=s3cret\nALLOWED_HOSTS=example.org\n",
+      "SECRET_X=s3cret SITE_ROOT=https://example.org",
+    ],
+  ])("the plan's command prints the plain settings of %s, never a secret", async (_name, text, unitEnv) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "im-plain-vm-"));
     dirs.push(dir);
     const file = path.join(dir, "vm-settings");
     writeFileSync(file, text);
-    const run = await execa("grep", ["-ohE", plainSettingsPattern(["ALLOWED_HOSTS", "SITE_ROOT"]), file], {
+    const fake = (name: string, body: string) =>
+      writeFileSync(path.join(dir, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+    fake("ssh", 'exec bash -c "$2"');
+    fake("sudo", 'exec "$@"');
+    fake("systemctl", 'printf "%s\\n" "$FAKE_UNIT_ENV"');
+    const command = plainSettingsCommand("vm", ["ALLOWED_HOSTS", "SITE_ROOT"], [file], ["app.service"]);
+    const run = await execa("bash", ["-c", command], {
+      env: { PATH: `${dir}:/usr/bin:/bin`, FAKE_UNIT_ENV: unitEnv },
       reject: false,
     });
-    const found = run.stdout.split("\n").map((l) =>
-      l
-        .replace(/^[[,=\s]/, "")
-        .replace(/\]?\s*=\s*/, "=")
-        .replace(/"/g, ""),
-    );
-    expect(found).toEqual(["ALLOWED_HOSTS=example.org", "SITE_ROOT=https://example.org"]);
+    expect(run.stdout.split("\n")).toEqual(["ALLOWED_HOSTS=example.org", "SITE_ROOT=https://example.org"]);
     expect(run.stdout).not.toContain("s3cret");
   });
 
@@ -147,9 +169,11 @@ describe("services that read different env files on the VM", () => {
   it("reads every file: setup-secrets.sh gets one --env-file each, the plain settings' grep both", () => {
     expect(yamlText).toContain("envFile: /etc/sendalerts.env");
     const secrets = steps.find((s) => s.title === "Secrets")!;
-    expect(secrets.commands?.at(-1)).toMatch(/--env-file \/etc\/healthchecks\.env --env-file \/etc\/sendalerts\.env$/);
+    expect(secrets.commands?.at(-1)).toMatch(
+      /--env-file \/etc\/healthchecks\.env --env-file \/etc\/sendalerts\.env --unit /,
+    );
     expect(secrets.body).toContain("reads each");
     const plain = steps.find((s) => s.title === "Plain settings")!;
-    expect(plain.commands?.[0]).toMatch(/ \/etc\/healthchecks\.env \/etc\/sendalerts\.env"$/);
+    expect(plain.commands?.[0]).toContain("sudo cat -- /etc/healthchecks.env /etc/sendalerts.env;");
   });
 });

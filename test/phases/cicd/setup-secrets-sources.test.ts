@@ -28,21 +28,27 @@ beforeAll(async () => {
   );
   await writePrograms(dir, {
     gcloud: RECORDING_GCLOUD,
-    ssh: ["#!/usr/bin/env bash", `printf '%s' "$FAKE_VM_FILE"`, ""].join("\n"),
+    // The units' Environment= (systemctl show) or the file asked for.
+    ssh: [
+      "#!/usr/bin/env bash",
+      `case "\${*: -1}" in *"systemctl show"*) printf '%s' "$FAKE_VM_UNIT" ;; *) printf '%s' "$FAKE_VM_FILE" ;; esac`,
+      "",
+    ].join("\n"),
   });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 let n = 0;
 /** SECRET_KEY's stored value when the VM's one file holds `text` ("typed" when the script asked). */
-async function storedKey(file: string, text: string) {
+async function storedKey(file: string, text: string, unit?: { name: string; env: string }) {
   const logDir = path.join(dir, `run-${n++}`);
   await execa("mkdir", [logDir]);
-  const r = await execa("bash", [script, "--from-vm", "deploy@vm", "--env-file", file], {
+  const sources = [...(file ? ["--env-file", file] : []), ...(unit ? ["--unit", unit.name] : [])];
+  const r = await execa("bash", [script, "--from-vm", "deploy@vm", ...sources], {
     input: "typed-cloud-sql-url\ntyped\n",
     reject: false,
     extendEnv: false,
-    env: { PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir, FAKE_VM_FILE: text },
+    env: { PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir, FAKE_VM_FILE: text, FAKE_VM_UNIT: unit?.env ?? "" },
   });
   const values = await readFile(path.join(logDir, "stdin.log"), "utf8").catch(() => "");
   return { ...r, key: /^SECRET_KEY=(.*)$/m.exec(values)?.[1] };
@@ -111,5 +117,28 @@ describe("setup-secrets.sh --from-vm: Symfony's .env.local.php (composer dump-en
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.key).toBe(want);
     expect(r.stdout + r.stderr).not.toMatch(/dumped-value|it's/);
+  });
+});
+
+// A unit's Environment= lines (ghost-cli's unit sets NODE_ENV there, beside its JSON settings file):
+// `systemctl show --property=Environment --value` prints them merged, a space between entries.
+describe("setup-secrets.sh --from-vm --unit: a systemd unit's Environment=", () => {
+  it.each([
+    ["alone", "", "NODE_ENV=production SECRET_KEY=unit-value", "unit-value"],
+    ["beside an env file without it", "OTHER=1\n", "SECRET_KEY=unit-value", "unit-value"],
+    // systemd applies EnvironmentFile= over Environment=: the file's value, and no stop for the clash.
+    ["an env file's value wins", "SECRET_KEY=file-value\n", "SECRET_KEY=unit-value", "file-value"],
+    ["a value with a space is [unprintable]: asked for", "", "NODE_ENV=production [unprintable]", "typed"],
+  ])("%s", async (_name, fileText, unitEnv, want) => {
+    const r = await storedKey(fileText ? "/etc/app.env" : "", fileText, { name: "app.service", env: unitEnv });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.key).toBe(want);
+    expect(r.stdout + r.stderr).not.toMatch(/unit-value|file-value/);
+  });
+
+  it("refuses a unit name that is not one", async () => {
+    const r = await storedKey("", "", { name: "app.service; rm -rf /", env: "" });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("--unit takes a systemd unit name");
   });
 });

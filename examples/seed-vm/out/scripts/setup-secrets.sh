@@ -4,10 +4,11 @@
 # values, and who may read them. Idempotent: a secret that exists is not created again, and a
 # secret that already has a value keeps it unless you pass --rotate.
 #
-#   scripts/setup-secrets.sh [--dry-run] [--rotate] [--from-vm USER@HOST --env-file PATH... [--sudo]]
+#   scripts/setup-secrets.sh [--dry-run] [--rotate] [--from-vm USER@HOST --env-file PATH... --unit NAME... [--sudo]]
 #
-# Values come from the VM's environment files over ssh (--from-vm: each --env-file read once into
-# memory, never written to disk; a name set in several files must have the same value in each:
+# Values come from the VM's environment files over ssh (--from-vm: each --env-file, and each
+# --unit's Environment= lines, read once into memory, never written to disk; a name set in several
+# files must have the same value in each:
 # NAME=value files, a PHP-FPM pool's env[NAME] = value lines, a Supervisor program's environment=,
 # Symfony's .env.local.php, a JSON settings file such as Ghost's config.production.json) or,
 # for anything not found there, from stdin: one line per secret, or a hidden prompt in a terminal. No value is ever printed, logged or passed as an argument (gcloud
@@ -35,26 +36,29 @@ DB_SCRIPT=1
 PLAIN_NAMES=( )
 PLAIN_FILE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/deploy/cloud-run.env"
 
-DRY_RUN=0 ROTATE=0 VM_HOST="" ENV_FILES=() SUDO=""
+DRY_RUN=0 ROTATE=0 VM_HOST="" ENV_FILES=() UNITS=() SUDO=""
 die() { printf 'setup-secrets: %s\n' "$*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --dry-run) DRY_RUN=1; shift ;;
     --rotate) ROTATE=1; shift ;;
     --sudo) SUDO="sudo -n"; shift ;;
-    --from-vm | --env-file)
+    --from-vm | --env-file | --unit)
       [[ $# -ge 2 ]] || die "$1 needs a value"
-      if [[ $1 == --from-vm ]]; then VM_HOST=$2; else ENV_FILES+=("$2"); fi
+      case $1 in --from-vm) VM_HOST=$2 ;; --unit) UNITS+=("$2") ;; *) ENV_FILES+=("$2") ;; esac
       shift 2 ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
-[[ -z $VM_HOST || ${#ENV_FILES[@]} -gt 0 ]] || die "--from-vm needs --env-file PATH (the EnvironmentFile= of the app's systemd unit, its PHP-FPM pool or Supervisor program file; repeat it for each file)"
-[[ -n $VM_HOST || ${#ENV_FILES[@]} -eq 0 ]] || die "--env-file needs --from-vm USER@HOST"
+[[ -z $VM_HOST || $((${#ENV_FILES[@]} + ${#UNITS[@]})) -gt 0 ]] || die "--from-vm needs --env-file PATH (the EnvironmentFile= of the app's systemd unit, its PHP-FPM pool or Supervisor program file; repeat it for each file) or --unit NAME (a systemd unit whose Environment= lines set some)"
+[[ -n $VM_HOST || $((${#ENV_FILES[@]} + ${#UNITS[@]})) -eq 0 ]] || die "--env-file and --unit need --from-vm USER@HOST"
 [[ -z $VM_HOST || $VM_HOST =~ ^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+$|^[A-Za-z0-9.-]+$ ]] || die "--from-vm takes USER@HOST"
 for f in ${ENV_FILES[@]+"${ENV_FILES[@]}"}; do
   [[ $f =~ ^/[A-Za-z0-9._/-]+$ ]] || die "--env-file takes an absolute path"
+done
+for u in ${UNITS[@]+"${UNITS[@]}"}; do
+  [[ $u =~ ^[A-Za-z0-9@._:-]+$ ]] || die "--unit takes a systemd unit name such as app.service"
 done
 
 # run CMD...: execute, or print it (shell-quoted, after "+") with --dry-run.
@@ -82,14 +86,23 @@ is_db_url() { local n; for n in ${DB_URL_SECRETS[@]+"${DB_URL_SECRETS[@]}"}; do 
 is_db_user() { local n; for n in ${DB_USER_SECRETS[@]+"${DB_USER_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
 
 # The VM's env files, each read once into memory (NAME=value lines, `export ` and quotes allowed;
-# PHP-FPM pool and Supervisor files: below), in the order given.
-VM_ENVS=()
+# PHP-FPM pool and Supervisor files: below), in the order given, then the units' Environment=:
+# `systemctl show` prints them merged with the drop-ins, a space between entries (an entry holding a
+# space shows as `[unprintable]`, so it is asked for instead), one NAME=value a line here.
+# https://www.freedesktop.org/software/systemd/man/latest/systemctl.html (show --property --value)
+VM_ENVS=() VM_SOURCES=()
 if [[ -n $VM_HOST ]] && ((!DRY_RUN)); then
-  for f in "${ENV_FILES[@]}"; do
+  for f in ${ENV_FILES[@]+"${ENV_FILES[@]}"}; do
     echo "== Reading $f on $VM_HOST (values stay in memory)"
     text=$(ssh -o BatchMode=yes "$VM_HOST" "$SUDO cat -- '$f'") || die "could not read $f on $VM_HOST"
     [[ ! $text =~ ^[[:space:]]*\{ ]] || command -v jq >/dev/null || die "$f is a JSON settings file: reading it needs jq (apt-get install jq)"
-    VM_ENVS+=("$text")
+    VM_ENVS+=("$text") VM_SOURCES+=("$f")
+  done
+  for u in ${UNITS[@]+"${UNITS[@]}"}; do
+    echo "== Reading $u's Environment= on $VM_HOST (values stay in memory)"
+    text=$(ssh -o BatchMode=yes "$VM_HOST" "systemctl show --property=Environment --value -- '$u'") ||
+      die "could not read $u's environment on $VM_HOST"
+    VM_ENVS+=("${text// /$'\n'}") VM_SOURCES+=("$u")
   done
   unset text
 fi
@@ -194,7 +207,8 @@ php_array_value() {
 }
 # vm_lookup NAME: sets VM_VALUE (and VM_FROM, the file it came from) and succeeds, or fails when no
 # file sets NAME. Run in this shell, not in $(…), so that it can stop the script: the files of
-# several services may each set NAME, and one secret holds one value, so they must agree.
+# several services may each set NAME, and one secret holds one value, so they must agree. A unit's
+# Environment= gives way to a file's value: systemd applies EnvironmentFile= over it.
 VM_VALUE="" VM_FROM=""
 vm_lookup() {
   local i value found=0
@@ -202,9 +216,9 @@ vm_lookup() {
   for i in "${!VM_ENVS[@]}"; do
     value=$(file_value "$1" "${VM_ENVS[$i]}") || continue
     if ((!found)); then
-      VM_VALUE=$value VM_FROM=${ENV_FILES[$i]} found=1
-    elif [[ $value != "$VM_VALUE" ]]; then
-      die "$1 has different values in $VM_FROM and ${ENV_FILES[$i]} on $VM_HOST, and the services share one secret of that name: give it one value on the VM, or run without --from-vm and type it"
+      VM_VALUE=$value VM_FROM=${VM_SOURCES[$i]} found=1
+    elif [[ $value != "$VM_VALUE" ]] && ((i < ${#ENV_FILES[@]})); then
+      die "$1 has different values in $VM_FROM and ${VM_SOURCES[$i]} on $VM_HOST, and the services share one secret of that name: give it one value on the VM, or run without --from-vm and type it"
     fi
   done
   ((found))
@@ -260,7 +274,7 @@ fill_plain_env() {
 }
 if [[ -n $VM_HOST && ${#PLAIN_NAMES[@]} -gt 0 ]]; then
   echo "== Plain settings ($PLAIN_FILE)"
-  if ((DRY_RUN)); then echo "+ fill the empty ${PLAIN_NAMES[*]} lines from ${ENV_FILES[*]} on $VM_HOST"; else fill_plain_env; fi
+  if ((DRY_RUN)); then echo "+ fill the empty ${PLAIN_NAMES[*]} lines from ${ENV_FILES[*]-} ${UNITS[*]-} on $VM_HOST"; else fill_plain_env; fi
 fi
 
 echo "== API"
