@@ -291,6 +291,9 @@ export const loadBalancerSchema = z
   .describe("The external HTTPS load balancer that replaces the VM's reverse proxy.");
 export type LoadBalancer = z.infer<typeof loadBalancerSchema>;
 
+/** Memorystore for Redis's largest Basic or Standard instance, in GiB. */
+export const MEMORYSTORE_MAX_GIB = 300;
+
 /** Memorystore for a cache the services reach over Direct VPC egress. */
 export const cacheSchema = z
   .object({
@@ -301,7 +304,7 @@ export const cacheSchema = z
       .regex(/^(redis_\d+_(\d+|x)|MEMCACHE_\d+_\d+(_\d+)?)$/)
       .describe("gcloud's version value: redis_7_2, redis_6_x, or MEMCACHE_1_6_15."),
     tier: z.enum(["basic", "standard"]).describe("basic (no replica) or standard (replica, failover)."),
-    sizeGiB: z.number().int().min(1).max(300).describe("Capacity in GiB."),
+    sizeGiB: z.number().int().min(1).max(MEMORYSTORE_MAX_GIB).describe("Capacity in GiB."),
     urlEnv: z
       .array(z.string().regex(ENV_NAME))
       .max(10)

@@ -123,8 +123,9 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     services,
     notifyOnSuccess: result.notifyOnSuccess,
     healthPathExample: api?.healthPath ?? "/",
-    rollbackService: (api ?? deployOrder(deployment.services).find((s) => s.kind !== "job") ?? deployment.services[0]!)
-      .name,
+    // Traffic moves between a service's revisions; a design of jobs only (or of open decisions
+    // only) has no service to roll back that way.
+    rollbackService: (api ?? deployOrder(deployment.services).find((s) => s.kind !== "job"))?.name,
     stepsLabel: result.canarySteps.map((s) => `${s}%`).join(" -> "),
     stepsArg: result.canarySteps.join(","),
     bakeSeconds: result.bakeSeconds,

@@ -5,7 +5,7 @@ import { pct } from "../../contracts/service-levels.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildObserveContext, type ObserveContext } from "./context.js";
 import { offlinePolicy } from "./policy-rules.js";
-import type { ObserveResult } from "./schema.js";
+import { MAX_AI_FAILURES_PER_HOUR, type ObserveResult } from "./schema.js";
 import { delayThresholdSeconds, offlineSlos, slowestModelCallSeconds } from "./slo-rules.js";
 
 function databaseAlerts(ctx: ObserveContext): ObserveResult["database"] {
@@ -30,7 +30,10 @@ function aiAlerts(ctx: ObserveContext): ObserveResult["aiWorker"] {
   if (!ctx.aiWorker) return undefined;
   const slowest = slowestModelCallSeconds(ctx);
   const perHour = (ctx.inventory.llm?.requestsPerMinute ?? 10) * 60;
-  return { failuresPerHour: Math.max(3, Math.ceil(perHour * 0.02)), modelLatencySeconds: Math.ceil(slowest * 2) };
+  // 2% of an hour's calls failing for good, at most the schema's limit: the inventory allows a
+  // million calls a minute, whose 2% (1.2 million an hour) is past it.
+  const failuresPerHour = Math.min(MAX_AI_FAILURES_PER_HOUR, Math.max(3, Math.ceil(perHour * 0.02)));
+  return { failuresPerHour, modelLatencySeconds: Math.ceil(slowest * 2) };
 }
 
 export function offlineObserve(input: PhaseInput): ObserveResult {

@@ -18,6 +18,9 @@ const prose = (max: number, what: string) =>
     .refine((s) => !/[<>`]|\{\{|\r/.test(s), "plain prose only: no <, >, backticks or {{")
     .describe(what);
 
+/** The largest failed-task count an hour the AI worker's alert takes. */
+export const MAX_AI_FAILURES_PER_HOUR = 10_000;
+
 export const SLO_KINDS = ["availability", "latency", "task-success", "task-delay"] as const;
 export type SloKind = (typeof SLO_KINDS)[number];
 
@@ -104,7 +107,7 @@ export const observeResultSchema = z
         failuresPerHour: z
           .int()
           .min(1)
-          .max(10_000)
+          .max(MAX_AI_FAILURES_PER_HOUR)
           .describe("Alert when more AI tasks than this fail permanently in an hour."),
         modelLatencySeconds: z
           .number()

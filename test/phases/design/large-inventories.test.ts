@@ -1,9 +1,12 @@
 // Sizes at the edge of what the inventory allows still give a design its own schema accepts
-// (found by mutating corpus inventories): a database larger than Cloud SQL's largest disk, and a
-// VM with more unplaceable cron schedules than the design's 20 assumptions.
+// (found by mutating corpus inventories, bench/mutate-corpus.mjs): a database larger than Cloud
+// SQL's largest disk, a cache larger than Memorystore's largest instance, and a VM with more
+// unplaceable cron schedules than the design's 20 assumptions.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadPriceBook } from "../../../src/contracts/gcp-prices.js";
+import { estimateCost } from "../../../src/phases/design/cost/estimate.js";
 import { designResultSchema } from "../../../src/phases/design/schema.js";
 import { chainYaml } from "../../helpers/chain.js";
 import { ROOT } from "../../helpers/phase-input.js";
@@ -29,6 +32,29 @@ describe("a database at Cloud SQL's disk limit (64 TiB)", () => {
     const text = design.assumptions.join("\n");
     if (says) expect(text).toMatch(says);
     else expect(text).not.toMatch(/largest disk/);
+  });
+});
+
+describe("a cache at Memorystore's limit (300 GiB)", () => {
+  const withCacheGiB = (gib: number) =>
+    seed.replace(/^data:\n/m, `data:\n  - { service: redis, engine: redis, sizeGiB: ${gib} }\n`);
+  it.each([
+    [0.2, 1, false],
+    [120.5, 121, false],
+    [300, 300, false],
+    [301, 300, true],
+    [1_000_000, 300, true],
+  ])("%s GiB held → a %s GiB instance (a note to keep less: %s)", (gib, size, noted) => {
+    const { design, issues } = problems(withCacheGiB(gib));
+    expect(issues).toEqual([]);
+    expect(design.deployment.caches!.map((c) => c.sizeGiB)).toEqual([size]);
+    const redis = design.mapping.find((m) => m.service === "redis")!;
+    expect(redis.settings.sizeGiB).toBe(size);
+    const note = redis.appChanges.find((c) => c.includes("stops at 300 GiB"));
+    expect(note === undefined ? false : note.includes(`holds ${Math.ceil(gib)} GiB`)).toBe(noted);
+    const cost = estimateCost(chainYaml(withCacheGiB(gib)).input.inventory, design.deployment, loadPriceBook());
+    const line = cost.scenarios[0]!.lines.find((l) => l.component === "memorystore redis")!;
+    expect(line.formula).toMatch(new RegExp(`^${size} GiB × `));
   });
 });
 

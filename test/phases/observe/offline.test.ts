@@ -193,3 +193,23 @@ describe("model calls slower than a task may run", () => {
     expect(delay.thresholdMs).toBe(delaySeconds * 1000);
   });
 });
+
+// The inventory allows a million model calls a minute; 2% of an hour's calls is then 1.2 million,
+// past the failed-task alert's schema limit (found by mutating corpus inventories).
+describe("the AI worker's failed-task alert across the call rates the inventory allows", () => {
+  it.each([
+    [undefined, 12],
+    [1, 3],
+    [600, 720],
+    [8_333, 10_000],
+    [1_000_000, 10_000],
+  ])("llm.requestsPerMinute %s: more than %i failures an hour", (perMinute, failures) => {
+    const yaml =
+      perMinute === undefined
+        ? seedYaml
+        : seedYaml.replace("\n  provider: vertex-ai", `\n  provider: vertex-ai\n  requestsPerMinute: ${perMinute}`);
+    const { input } = chainYaml(yaml);
+    expect(input.inventory.llm?.requestsPerMinute).toBe(perMinute);
+    expect(observeResultSchema.parse(offlineObserve(input)).aiWorker!.failuresPerHour).toBe(failures);
+  });
+});

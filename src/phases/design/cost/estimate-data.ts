@@ -4,7 +4,7 @@ import { type Deployment, isAiWorkerTarget } from "../../../contracts/deployment
 import { pickRegion, sqlTierShape, type PriceBook } from "../../../contracts/gcp-prices.js";
 import { type CeleryMode, planProcesses } from "../rules/processes.js";
 import { queueSystem } from "../../../contracts/queue-systems.js";
-import { planStoreHomes } from "../rules/store-homes.js";
+import { memorystoreSizeGiB, planStoreHomes } from "../rules/store-homes.js";
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -82,10 +82,7 @@ export function cacheServices(inventory: Inventory, deployment: Deployment, book
   return homes
     .filter((h) => h.home === "memorystore-redis" || h.home === "memorystore-memcached")
     .map((h) => {
-      const size = Math.max(
-        book.memorystore.minimumGib,
-        Math.ceil(inventory.data.find((d) => d.service === h.service.name)?.sizeGiB ?? 0),
-      );
+      const size = Math.max(book.memorystore.minimumGib, memorystoreSizeGiB(inventory, h.service).sizeGiB);
       const standard = h.tier === "STANDARD_HA";
       const rate = standard ? p.standardPerGibHour : p.basicPerGibHour;
       return {

@@ -9,7 +9,7 @@ import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
 import { isStoreAddress } from "./app-env.js";
 import { memorystoreName } from "./mapping.js";
-import type { StoreHome } from "./store-homes.js";
+import { memorystoreSizeGiB, type StoreHome } from "./store-homes.js";
 
 /** Memorystore's design version (REDIS_7_X…) as gcloud's --redis-version / --memcached-version value. */
 export function gcloudCacheVersion(s: Service): string {
@@ -48,7 +48,7 @@ function cacheFor(d: Draft, home: StoreHome, claimed: Set<string>): Cache {
     // A broker that moves from RabbitMQ to Redis gets a current Redis.
     version: home.brokerSwitch ? "redis_7_2" : gcloudCacheVersion(s),
     tier: home.tier === "STANDARD_HA" ? "standard" : "basic",
-    sizeGiB: Math.max(1, Math.ceil(d.inv.data.find((x) => x.service === s.name)?.sizeGiB ?? 1)),
+    sizeGiB: memorystoreSizeGiB(d.inv, s).sizeGiB,
     urlEnv,
   };
 }

@@ -12,7 +12,7 @@ import { runName, someNames } from "./names.js";
 import { brokerDecision, databaseDecision, processDecision } from "./open-decisions.js";
 import { sqliteAppChanges } from "./sqlite-narrative.js";
 import { envChanges } from "./app-env.js";
-import { describeUses, type StoreHome } from "./store-homes.js";
+import { describeUses, memorystoreSizeGiB, type StoreHome } from "./store-homes.js";
 
 /** `<base>-redis` / `<base>-memcached` for the first of its kind, `<base>-<service>` for others. */
 export function memorystoreName(d: Draft, home: StoreHome): string {
@@ -34,6 +34,11 @@ function memorystore(d: Draft, home: StoreHome): MappingEntry {
   ];
   if (home.uses.includes("cache") && home.uses.length === 1)
     changes.push("Tolerate a cold cache after maintenance: Basic tier has no replica.");
+  const size = memorystoreSizeGiB(d.inv, s);
+  if (size.over)
+    changes.push(
+      `${s.name} holds ${size.over} GiB on the VM; one Memorystore instance stops at ${size.sizeGiB} GiB: keep less in it (expiry, eviction) or split it across instances.`,
+    );
   if (home.brokerSwitch)
     changes.push(
       `Celery's broker moves from ${home.brokerSwitch} to this Redis: set CELERY_BROKER_URL to redis://ADDRESS:6379/0 and install celery[redis].`,
@@ -44,7 +49,7 @@ function memorystore(d: Draft, home: StoreHome): MappingEntry {
     reason: `${home.brokerSwitch ? `${s.software} carries Celery's tasks today; Google Cloud has no managed ${s.software}, and Celery speaks Redis, so the broker becomes Memorystore for Redis` : `${s.software} serves as ${uses}`}: ${memcached ? "Memorystore for Memcached" : `Memorystore for Redis (${home.tier === "STANDARD_HA" ? "Standard tier: a replica with automatic failover, because losing it loses queued jobs, sessions or results" : "Basic tier: a cache survives a flush"})`} keeps every use on a private IP, reached from ${someNames(users) || "the services"} through Direct VPC egress.`,
     settings: {
       tier: memcached ? "BASIC" : home.tier,
-      sizeGiB: Math.max(1, Math.ceil(d.inv.data.find((x) => x.service === s.name)?.sizeGiB ?? 1)),
+      sizeGiB: size.sizeGiB,
       version: memcached ? memorystoreVersion(s) : home.brokerSwitch ? "REDIS_7_X" : memorystoreVersion(s),
       uses,
       vpcEgress: "private-ranges-only",

@@ -11,6 +11,7 @@ import {
 } from "../../../inventory/schema.js";
 import type { ProcessPlan } from "./processes.js";
 import { QUEUE_LABEL } from "../../../contracts/queue-systems.js";
+import { MEMORYSTORE_MAX_GIB } from "../../../contracts/deployment.js";
 
 export type StoreHomeKind = "memorystore-redis" | "memorystore-memcached" | "cloud-tasks" | "pubsub" | "none";
 
@@ -25,6 +26,16 @@ export interface StoreHome {
   tier: "BASIC" | "STANDARD_HA";
   /** It was RabbitMQ: kept Celery workers switch their broker to Redis on Memorystore. */
   brokerSwitch?: string;
+}
+
+/**
+ * The Memorystore capacity for a store: the VM's data size (inventory `data[].sizeGiB`), at least
+ * 1 GiB and at most Memorystore's largest instance; `over` says the VM held more than that.
+ */
+export function memorystoreSizeGiB(inv: Inventory, s: Service): { sizeGiB: number; over?: number } {
+  const held = Math.ceil(inv.data.find((x) => x.service === s.name)?.sizeGiB ?? 1);
+  if (held > MEMORYSTORE_MAX_GIB) return { sizeGiB: MEMORYSTORE_MAX_GIB, over: held };
+  return { sizeGiB: Math.max(1, held) };
 }
 
 export const isRedis = (s: Service): boolean => /redis|valkey|keydb|dragonfly/i.test(s.software);
