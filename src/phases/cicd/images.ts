@@ -7,7 +7,7 @@ import path from "node:path";
 import { templateText } from "../../render/templates.js";
 import { checkImageBuild, type ImageCommand } from "../../image/build-check.js";
 import { planImages } from "../../image/plan.js";
-import { openRepo } from "../../image/repo.js";
+import { openRepo, type AppRepo } from "../../image/repo.js";
 import { osPythonVersion } from "../../image/runtime-versions.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import type { Artifact } from "../../write/plan.js";
@@ -49,6 +49,7 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
     "Dockerfile",
     ...ctx.deployment.services.flatMap((t) => (t.source ? [t.source.dockerfile] : [])),
   ]);
+  const repo = openRepo(input.repoDir, input.generatedFiles);
   const artifacts: Artifact[] = [];
   const notices: string[] = [];
   const missing: AppImages["missing"] = [];
@@ -56,6 +57,14 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
     if (theirs(input, image.dockerfile)) continue;
     if (!image.content) {
       const reason = image.notice ?? `No ${image.dockerfile} was written.`;
+      notices.push(`${reason} ${buildpacks(ctx, image.dockerfile)}`);
+      missing.push({ dockerfile: image.dockerfile, runtime: image.runtime, reason });
+      continue;
+    }
+    const unstartable = startProblems(image.content, image.dockerfile, ctx, repo);
+    if (unstartable.length) {
+      const more = unstartable.length > 3 ? `; and ${unstartable.length - 3} more` : "";
+      const reason = `No ${image.dockerfile} was written: the image built from the repository would not start ${unstartable.slice(0, 3).join("; ")}${more}.`;
       notices.push(`${reason} ${buildpacks(ctx, image.dockerfile)}`);
       missing.push({ dockerfile: image.dockerfile, runtime: image.runtime, reason });
       continue;
@@ -78,6 +87,18 @@ function commandsFor(dockerfile: string, ctx: CicdContext): ImageCommand[] {
     t.source ? t.source.dockerfile === dockerfile : dockerfile === "Dockerfile",
   );
   return own.flatMap((t) => (t.command?.length ? [{ name: `${t.kind} ${t.name}`, argv: t.command }] : []));
+}
+
+/**
+ * What the inventory asks an image to run that it cannot (a script that lives only on the VM, a
+ * program of another runtime): the static build check's findings for the processes' commands. The
+ * Dockerfile's own lines (COPY of a missing path, no CMD) stay a validation failure: those are ours.
+ */
+function startProblems(content: string, dockerfile: string, ctx: CicdContext, repo: AppRepo): string[] {
+  if (!repo.present) return [];
+  return checkImageBuild(content, repo, commandsFor(dockerfile, ctx)).filter(
+    (f) => !/^line \d+: COPY |^no CMD/.test(f),
+  );
 }
 
 /** Static build check of every Dockerfile we write (src/image/build-check.ts). */

@@ -285,5 +285,9 @@ export function dashboardModels(ctx: ObserveContext, appName: string, pools: Poo
     title: "Overview",
     panels: families.flatMap((d) => d.panels.slice(0, 2)),
   };
-  return [overview, ...families].map((d) => ({ ...d, title: `${appName}: ${d.title}` }));
+  // A design with nothing to watch (every process an open decision) gets no dashboard: Cloud
+  // Monitoring and Grafana refuse one without a tile.
+  return [overview, ...families]
+    .filter((d) => d.panels.length > 0)
+    .map((d) => ({ ...d, title: `${appName}: ${d.title}` }));
 }

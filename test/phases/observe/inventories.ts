@@ -26,3 +26,25 @@ services:
   - { name: redis, role: broker, software: redis, listen: ["127.0.0.1:6379"] }
 team: { engineers: 4 }
 `;
+
+// Designs with no Cloud Run service at all (found by mutating corpus inventories): a VM whose only
+// processes are nginx and a database, and one whose only process is a mail listener (an open
+// decision, not a service).
+export const NO_PROCESS = `
+apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+services:
+  - { name: nginx, role: reverse-proxy, software: nginx, listen: ["0.0.0.0:80"] }
+  - { name: db, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
+target: { project: shop-prod }
+`;
+
+export const MAIL_ONLY = `
+apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+services:
+  - { name: mail, role: web, software: postfix, protocols: [smtp], listen: ["0.0.0.0:25"] }
+target: { project: shop-prod }
+`;

@@ -14,7 +14,7 @@ import { validateObserve } from "../../../src/phases/observe/validate.js";
 import type { Artifact } from "../../../src/write/plan.js";
 import { inputFromFile, ROOT } from "../../helpers/phase-input.js";
 import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
-import { NODE_BULLMQ, RUBY_WORKER_ONLY } from "./inventories.js";
+import { MAIL_ONLY, NO_PROCESS, NODE_BULLMQ, RUBY_WORKER_ONLY } from "./inventories.js";
 import { phaseMeta } from "../../../src/phases/registry.js";
 
 // The seed with Celery rewritten to Cloud Tasks push: its worker then has a queue to watch
@@ -79,6 +79,20 @@ describe("renderObserve", () => {
     expect(result.slos.filter((s) => s.kind === "availability")).toHaveLength(apis.length);
     for (const job of design.deployment.services.filter((s) => s.kind === "job"))
       expect(files.some((f) => f.path === `monitoring/alert-policies/${job.name}-runs.json`)).toBe(true);
+  });
+
+  it.each([
+    ["nginx and a database, no app process", NO_PROCESS, ["database", "overview"]],
+    ["a mail listener only", MAIL_ONLY, []],
+  ])("%s: no Cloud Run service; a dashboard only with something on it", async (_, yaml, dashboards) => {
+    const { input, design } = chainYaml(yaml);
+    expect(design.deployment.services).toEqual([]);
+    const files = renderObserve(offlineObserve(input), input);
+    expect(await validateObserve(files, design.deployment.project)).toEqual([]);
+    const names = (dir: string) =>
+      files.filter((f) => f.path.startsWith(`monitoring/${dir}/`)).map((f) => path.basename(f.path, ".json"));
+    expect(names("dashboards").sort()).toEqual(dashboards);
+    expect(names("grafana").sort()).toEqual(dashboards);
   });
 
   it("a half-hourly job is alerted on after its gap plus its run time without a success", () => {
