@@ -52,6 +52,20 @@ function unwrapShell(words: string[]): string | undefined {
   return /^-[a-z]*c$/.test(flag) && words.length === i + 3 ? words[i + 2] : undefined;
 }
 
+/**
+ * `env`'s own options before the program it runs (`/usr/bin/env -S java -jar app.jar`): -S splits
+ * the rest, which the shell words already are; -i, -u NAME and -0 shape the VM's environment, which
+ * the deploy sets instead. Left in, `-S` would be taken for the program.
+ */
+function dropEnvOptions(argv: string[], dropped: string[]): void {
+  while (argv[0]?.startsWith("-")) {
+    const option = argv.shift()!;
+    dropped.push(option);
+    if (option === "--") return;
+    if (option === "-u" || option === "--unset") dropped.push(argv.shift() ?? "");
+  }
+}
+
 /** Commands before the real one that only prepare the VM's environment (cd, export, tests, sourcing). */
 function preparation(cmd: string[]): "cd" | "env" | undefined {
   if (cmd[0] === "cd") return "cd";
@@ -97,7 +111,11 @@ export function processArgv(command: string | undefined, ctx: ArgvContext = {}):
     dropped.push(prep.join(" "));
   }
   let argv = [...(commands[commands.length - 1] ?? [])];
-  while (argv[0] === "exec" || argv[0] === "env" || argv[0] === "/usr/bin/env") dropped.push(argv.shift()!);
+  while (argv[0] === "exec" || argv[0] === "env" || argv[0] === "/usr/bin/env") {
+    const launcher = argv.shift()!;
+    dropped.push(launcher);
+    if (launcher !== "exec") dropEnvOptions(argv, dropped);
+  }
   if (argv.length === 0) return { ok: false, reason: "nothing left to run" };
   const launcher = launched(argv);
   if (launcher) {

@@ -56,6 +56,10 @@ describe("processArgv", () => {
       "/opt/netbox/venv/bin/python3 /opt/netbox/netbox/manage.py rqworker high default low",
       "python3 netbox/manage.py rqworker high default low",
     ],
+    // env's own options are not the program (found by mutating corpus inventories).
+    ["/usr/bin/env -S java -Xmx2g -jar /srv/app/app.jar", "java -Xmx2g -jar /srv/app/app.jar"],
+    ["env -i -u LANG -- php artisan queue:work", "php artisan queue:work"],
+    ["exec env python3 -m app.worker", "python3 -m app.worker"],
   ])("background: %s", (command, expected) => {
     const r = processArgv(command, { root: command.includes("netbox") ? "/opt/netbox" : undefined });
     expect(r.ok && r.argv.join(" ")).toBe(expected);
