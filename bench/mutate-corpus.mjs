@@ -94,6 +94,15 @@ console.log(
   `\n${cases.length} cases in ${seconds} s (${args.fast ? "no validators" : "with validators"}): ` +
     `${count("ok")} ok, ${count("rejected")} clear input errors, ${count("bug")} bugs; inventories in ${dir}`,
 );
+// Input errors from mutations meant to keep the inventory valid: a cross-check the mutation did
+// not foresee, or a rule too strict; worth a look when one grows.
+const rejected = new Map();
+for (const c of cases.filter((x) => x.verdict === "rejected" && !x.mutations.some((m) => m.breaks))) {
+  const key = (c.details?.[0] ?? c.error).replace(/^\s*\S+:\d+:\d+ /, "").replace(/\d+/g, "#");
+  rejected.set(key, [...(rejected.get(key) ?? []), c.seed]);
+}
+for (const [key, seeds] of rejected)
+  console.log(`input error on a valid mutation, ${seeds.length}× (seeds ${seeds.slice(0, 5).join(", ")}): ${key}`);
 for (const [key, group] of groupFailures(cases)) {
   console.log(`\n${group.length}× ${key}`);
   for (const line of group[0].details?.slice(0, 5) ?? []) console.log(`    ${line.trim()}`);
