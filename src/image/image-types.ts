@@ -47,4 +47,6 @@ export interface RuntimeImage {
   user?: ImageUser;
   /** The image of one process that runs from another checkout on the VM (plan.ts elsewhere). */
   checkout?: { service: string; folder: string };
+  /** The build context, a folder of the repository, when it is not its root (a checkout's submodule). */
+  context?: string;
 }

@@ -14,7 +14,7 @@ import { nodeImage } from "./node-image.js";
 import { pythonImage } from "./python-image.js";
 import { javaImage } from "./java-image.js";
 import { phpImage } from "./php-image.js";
-import { openRepo } from "./repo.js";
+import { openRepo, type AppRepo } from "./repo.js";
 import { rubyImage } from "./ruby-image.js";
 import type { Stack } from "./runtime-versions.js";
 
@@ -124,7 +124,7 @@ export function planImages(
     const user = own !== undefined ? dockerfileUser(own) : image.content ? IMAGE_USERS[runtime] : undefined;
     return user ? { ...image, user } : image;
   });
-  images.push(...elsewhere(inv, root));
+  images.push(...elsewhere(inv, root, repo, options.osPython ? { osPython: options.osPython } : {}));
   const webs = inv.services.filter((s) => s.role === "web" && !otherCheckout(s, root));
   const health: Record<string, HealthRoute> = {};
   for (const s of webs) {
@@ -141,23 +141,47 @@ export function planImages(
 
 /**
  * A process run from another checkout on the VM (app-root.ts otherCheckout) gets an image of its
- * own, named after it, that this repository cannot write: the notice says where its code is.
+ * own, named after it. Its repository is its own (Taiga's taiga-events and taiga-protected each
+ * build from their root, `COPY . /taiga-events`), so when this repository holds it as a folder of
+ * that name (a git submodule), its Dockerfile is written like the app's, from that folder, which is
+ * its build context; otherwise there is nothing here to build it from and the notice says where it is.
  */
-function elsewhere(inv: Inventory, root: string | undefined): RuntimeImage[] {
-  return inv.services.flatMap((s) => {
+function elsewhere(
+  inv: Inventory,
+  root: string | undefined,
+  repo: AppRepo,
+  base: Pick<ImageInput, "osPython">,
+): RuntimeImage[] {
+  return inv.services.flatMap((s): RuntimeImage[] => {
     const folder = PROCESS_ROLES.has(s.role) ? otherCheckout(s, root) : undefined;
     const runtime = runtimeOf(s);
     if (!folder || !runtime) return [];
-    return [
-      {
-        runtime,
-        dockerfile: `Dockerfile.${s.name}`,
-        workdir: APP_DIR,
-        argv: {},
-        checkout: { service: s.name, folder },
-        notice: `${s.name} runs from ${folder} on the VM, a checkout beside this repository's (${root}), so this repository does not hold its code and no Dockerfile is written for it: add that repository here (a git submodule at ${path.posix.basename(folder)}/) and write Dockerfile.${s.name} to build it, or build its image in its own repository and deploy that image.`,
-      },
-    ];
+    const dockerfile = `Dockerfile.${s.name}`;
+    const context = path.posix.basename(folder);
+    const checkout = { service: s.name, folder };
+    if (!repo.isDir(context))
+      return [
+        {
+          runtime,
+          dockerfile,
+          workdir: APP_DIR,
+          argv: {},
+          checkout,
+          notice: `${s.name} runs from ${folder} on the VM, a checkout beside this repository's (${root}), so this repository does not hold its code and no Dockerfile is written for it: add that repository here (a git submodule at ${context}/) and run infra-migrate again to write ${dockerfile}, or build its image in its own repository and deploy that image.`,
+        },
+      ];
+    const sub = openRepo(path.join(repo.dir, context));
+    const image = BUILDERS[runtime]({
+      ...base,
+      appName: s.name,
+      repo: sub,
+      runtime,
+      dockerfile,
+      root: folder,
+      processes: [s],
+    });
+    const user = image.content ? IMAGE_USERS[runtime] : undefined;
+    return [{ ...image, checkout, context, ...(user ? { user } : {}) }];
   });
 }
 

@@ -18,7 +18,7 @@ export interface AppImages {
   /** Why no Dockerfile was written for an image the deploy builds (README). */
   notices: string[];
   /** The images the deploy builds with no Dockerfile, written or the team's: the plan asks for them. */
-  missing: { dockerfile: string; runtime: string; reason: string }[];
+  missing: { dockerfile: string; runtime: string; reason: string; checkout?: string }[];
 }
 
 function theirs(input: PhaseInput, file: string): boolean {
@@ -57,8 +57,18 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
     if (theirs(input, image.dockerfile)) continue;
     if (!image.content) {
       const reason = image.notice ?? `No ${image.dockerfile} was written.`;
-      notices.push(`${reason} ${buildpacks(ctx, image.dockerfile)}`);
-      missing.push({ dockerfile: image.dockerfile, runtime: image.runtime, reason });
+      // Buildpacks would build this repository, not the other checkout: the deploy skips it instead.
+      notices.push(
+        image.checkout
+          ? `${reason} Until then the deploy skips ${image.checkout.service} with a warning.`
+          : `${reason} ${buildpacks(ctx, image.dockerfile)}`,
+      );
+      missing.push({
+        dockerfile: image.dockerfile,
+        runtime: image.runtime,
+        reason,
+        ...(image.checkout ? { checkout: image.checkout.service } : {}),
+      });
       continue;
     }
     const unstartable = startProblems(image.content, image.dockerfile, ctx, repo);
@@ -105,7 +115,14 @@ function startProblems(content: string, dockerfile: string, ctx: CicdContext, re
 export function checkAppImages(artifacts: Artifact[], ctx: CicdContext, input: PhaseInput): string[] {
   const repo = openRepo(input.repoDir, input.generatedFiles);
   if (!repo.present) return [];
+  // Each Dockerfile against its build context: another checkout's image builds from its folder.
+  const contextOf = (dockerfile: string) =>
+    ctx.deployment.services.find((t) => t.source?.dockerfile === dockerfile)?.source?.context ?? ".";
   return artifacts
     .filter((a) => a.kind === "dockerfile")
-    .flatMap((a) => checkImageBuild(a.content, repo, commandsFor(a.path, ctx)).map((f) => `${a.path}: ${f}`));
+    .flatMap((a) => {
+      const context = contextOf(a.path);
+      const files = context === "." ? repo : openRepo(path.join(input.repoDir, context));
+      return checkImageBuild(a.content, files, commandsFor(a.path, ctx)).map((f) => `${a.path}: ${f}`);
+    });
 }

@@ -65,12 +65,23 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   // readable) and the repository does not hold: the first deploy would fail on `docker build`.
   const images = appImages(ctx, input);
   const missing = images.missing.filter((m) => !(m.dockerfile === "Dockerfile" && ctx.hasDockerfile));
-  if (missing.length) {
+  // Another repository's process (plan.ts elsewhere): the deploy skips it until its Dockerfile exists.
+  const skipped = missing.filter((m) => m.checkout);
+  if (skipped.length)
+    steps.push({
+      stage: "prepare",
+      order: 46,
+      title: `${skipped.map((m) => m.checkout).join(" and ")}: ${skipped.length === 1 ? "an image from its own repository" : "images from their own repositories"}`,
+      body: `${skipped.map((m) => m.reason).join(" ")} Until then the deploy workflow skips ${skipped.length === 1 ? "it" : "them"} with a warning (it checks for \`${skipped.map((m) => m.dockerfile).join("` and `")}\`) and deploys the rest of the app.`,
+      files: [CICD_PATHS.workflow],
+    });
+  if (missing.length > skipped.length) {
+    const own = missing.filter((m) => !m.checkout);
     steps.push({
       stage: "prepare",
       order: 45,
-      title: missing.length === 1 ? `A ${missing[0]!.dockerfile} for the app` : "Dockerfiles for the app",
-      body: `The pipeline builds ${missing.map((m) => `\`${m.dockerfile}\` (${m.runtime})`).join(" and ")} from the repository root, and infra-migrate wrote none: ${missing.map((m) => m.reason).join(" ")} The first deploy needs ${missing.length === 1 ? "it" : "them"}, listening on \`$PORT\`.`,
+      title: own.length === 1 ? `A ${own[0]!.dockerfile} for the app` : "Dockerfiles for the app",
+      body: `The pipeline builds ${own.map((m) => `\`${m.dockerfile}\` (${m.runtime})`).join(" and ")} from the repository root, and infra-migrate wrote none: ${own.map((m) => m.reason).join(" ")} The first deploy needs ${own.length === 1 ? "it" : "them"}, listening on \`$PORT\`.`,
       files: [CICD_PATHS.workflow],
     });
   }

@@ -166,8 +166,10 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
 export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
   const ctx = buildContext(input);
   checkRuntime(ctx, result);
+  const images = appImages(ctx, input);
+  const unwritten = new Set(images.missing.filter((m) => m.checkout).map((m) => m.dockerfile));
   const artifacts: Artifact[] = [
-    { path: CICD_PATHS.workflow, kind: "yaml", content: serializeWorkflow(buildWorkflow(ctx, result)) },
+    { path: CICD_PATHS.workflow, kind: "yaml", content: serializeWorkflow(buildWorkflow(ctx, result, unwritten)) },
     { path: CICD_PATHS.canary, kind: "shell", content: templateText("cicd/canary.sh"), executable: true },
     { path: CICD_PATHS.setupWif, kind: "shell", content: setupWif(ctx), executable: true },
   ];
@@ -240,7 +242,6 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
       executable: true,
     });
   }
-  const images = appImages(ctx, input);
   artifacts.push(...images.artifacts);
   artifacts.push({ path: CICD_PATHS.readme, kind: "markdown", content: readme(ctx, result, images.notices) });
   return artifacts;

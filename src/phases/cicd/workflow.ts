@@ -13,6 +13,7 @@ import {
   deployScript,
   shellWord,
 } from "./deploy-flags.js";
+import { submodules, unlessMissing } from "./checkout-images.js";
 import { PINNED_ACTIONS } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
 import { migrations } from "./migrations.js";
@@ -35,18 +36,20 @@ curl --fail --silent --show-error --retry 3 --max-time 10 \\
 `;
 
 /** Build + push steps for targets with their own Dockerfile (the AI worker), one image each. */
-function sourceImageSteps(ctx: CicdContext): object[] {
+function sourceImageSteps(ctx: CicdContext, unwritten: ReadonlySet<string>): object[] {
   return deployOrder(ctx.deployment.services)
     .filter((t) => t.source && sourceImageName(t, ctx.deployment) === t.name)
     .flatMap((t) => {
       const { dockerfile, context } = t.source!;
       const tag = `"\${REGISTRY}/${shellWord(t.name)}:\${GITHUB_SHA}"`;
+      const guard = (script: string) =>
+        unwritten.has(dockerfile) ? unlessMissing(t.name, dockerfile, script) : script;
       return [
         {
           name: `Build ${t.name} image (${context})`,
-          run: `docker build --pull --file ${shellWord(dockerfile)} --tag ${tag} ${shellWord(context)}\n`,
+          run: guard(`docker build --pull --file ${shellWord(dockerfile)} --tag ${tag} ${shellWord(context)}\n`),
         },
-        { name: `Push ${t.name} image`, run: `docker push ${tag}\n` },
+        { name: `Push ${t.name} image`, run: guard(`docker push ${tag}\n`) },
       ];
     });
 }
@@ -92,9 +95,14 @@ function urlStep(service: string, variable: string, why: string): { name: string
   };
 }
 
-export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<string, unknown> {
+/** `unwritten`: Dockerfiles of other checkouts' images that nobody wrote (cicd/images.ts missing). */
+export function buildWorkflow(
+  ctx: CicdContext,
+  result: CicdResult,
+  unwritten: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
   const { deployment } = ctx;
-  const ownImages = sourceImageSteps(ctx);
+  const ownImages = sourceImageSteps(ctx, unwritten);
   const plain = plainEnvNames(deployment);
   const deploySteps: { name: string; run: string }[] = [
     ...(plain.length ? [loadPlainEnvStep(plain)] : []),
@@ -127,14 +135,16 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
       deploySteps.push(urlStep(aiGateway!.name, AI_GATEWAY_URL_VAR, "the app forwards AI requests to it"));
       gatewayUrlDone = true;
     }
+    const script = deployScript(target, deployment, result, {
+      gate:
+        rolloutStrategy(target) === "canary"
+          ? requestServiceLevel(target, ctx.inventory, deployment).canary
+          : undefined,
+    });
+    const dockerfile = target.source?.dockerfile;
     deploySteps.push({
       name: `Deploy ${target.name} (${isAiGatewayTarget(target) ? "private api" : target.kind})`,
-      run: deployScript(target, deployment, result, {
-        gate:
-          rolloutStrategy(target) === "canary"
-            ? requestServiceLevel(target, ctx.inventory, deployment).canary
-            : undefined,
-      }),
+      run: dockerfile && unwritten.has(dockerfile) ? unlessMissing(target.name, dockerfile, script) : script,
     });
   }
   const workerTests = workerTestTargets(ctx);
@@ -161,7 +171,7 @@ export function buildWorkflow(ctx: CicdContext, result: CicdResult): Record<stri
         permissions: { contents: "read", "id-token": "write" },
         "timeout-minutes": 30,
         steps: [
-          CHECKOUT,
+          submodules(ctx) ? { ...CHECKOUT, with: { ...CHECKOUT.with, submodules: true } } : CHECKOUT,
           ...BUILD_AUTH,
           {
             name: "Build image (multi-stage Dockerfile)",

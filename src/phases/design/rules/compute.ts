@@ -218,6 +218,6 @@ export function withImage(d: Draft, s: Service): Pick<DeployTarget, "command" | 
   const own = image && ((d.images.main && image.runtime !== d.images.main) || image.checkout);
   return {
     ...(command ? { command } : {}),
-    ...(own ? { source: { context: ".", dockerfile: image.dockerfile } } : {}),
+    ...(own ? { source: { context: image.context ?? ".", dockerfile: image.dockerfile } } : {}),
   };
 }

@@ -106,7 +106,13 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
   // taking cache locks, a Django command calling .delay()) it reaches their Memorystore too.
   const inheritsCache = (s: Service) =>
     namesOf(d, s).some((n) => STORE_ADDRESS.test(n.toUpperCase())) && settingPeers(d, s).some(onCache);
-  const usesCache = (s: Service) => (onCache(s) || inheritsCache(s) ? ("private-ranges-only" as const) : undefined);
+  // A store no managed service takes (RabbitMQ that is also an AMQP event bus) stays on a VM, the
+  // recommended option of its open decision: its users reach that VM's private IP the same way.
+  const onVm = new Set(d.stores.filter((h) => h.home === "none").map((h) => h.service.name));
+  const usesCache = (s: Service) =>
+    onCache(s) || inheritsCache(s) || s.dependsOn.some((n) => onVm.has(n))
+      ? ("private-ranges-only" as const)
+      : undefined;
   const withLinks = <T extends { cloudSqlInstance?: string; vpcEgress?: string }>(t: T, s: Service): T => {
     const sql = usesDb(s);
     const egress = usesCache(s);

@@ -165,7 +165,7 @@ export function brokerDecision(d: Draft, s: Service): MappingEntry {
       [
         {
           option: `Keep ${s.software} on a small Compute Engine VM (recommended)`,
-          change: `No code change: ${celery ? "the Celery workers, " : ""}the publishers and ${bus.join(", ")} reach its private IP over Direct VPC egress (add --network/--subnet --vpc-egress=private-ranges-only to those services); its AMQP URLs point at that IP. Back up its definitions (rabbitmqctl export_definitions).`,
+          change: `No code change: ${celery ? "the Celery workers, " : ""}the publishers and ${bus.join(", ")} reach its private IP over Direct VPC egress (the deploy runs them in the design's subnet, which scripts/setup-network.sh creates: put the VM in that network); its AMQP URLs point at that IP. Back up its definitions (rabbitmqctl export_definitions).`,
           cost: smallVm(d),
         },
         ...(celery
@@ -191,7 +191,7 @@ export function brokerDecision(d: Draft, s: Service): MappingEntry {
       {
         option: `Run ${s.software} on a Compute Engine VM (or a marketplace offering)`,
         change:
-          "No code change; the consumers run as worker pools and reach the broker's private IP over Direct VPC egress.",
+          "No code change; the consumers run as worker pools and reach the broker's private IP over Direct VPC egress (the deploy runs them in the design's subnet, which scripts/setup-network.sh creates: put the VM in that network).",
         cost: smallVm(d),
       },
       {
