@@ -18,6 +18,7 @@ import { addPhpLimits } from "./php-ini.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence } from "./types.js";
 import { listRepoFiles } from "./walk.js";
+import { projectName } from "./project-name.js";
 
 export interface DetectOptions {
   /** Reads the origin remote URL; defaults to `git remote get-url origin`. Tests pass a stub. */
@@ -33,7 +34,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const hostRoot = options.host?.root;
   const entries = await DetectEntries.create(root, files, hostRoot);
   const found = await FileFindings.read(entries, hostRoot, evidence);
-  const { systemd, pm2, compose, nginx, cron, procfile, name } = found;
+  const { systemd, pm2, compose, nginx, cron, procfile } = found;
   let { deployMethod } = found;
 
   // What listens where: data stores and the proxy, with their real addresses.
@@ -125,7 +126,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   // JSON and written into the inventory, so they are redacted here, once, at the source.
   return redactDeep<DetectedFacts>({
     dir: root,
-    name: name ?? github?.split("/")[1] ?? path.basename(root),
+    name: projectName(found.names, services) ?? github?.split("/")[1] ?? path.basename(root),
     services,
     ...(database ? { database } : {}),
     ...(deps.llm ? { llm: { provider: deps.llm, source: "dependencies" } } : {}),

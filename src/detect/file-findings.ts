@@ -29,6 +29,7 @@ import { isPm2Launcher, launcherDump, launcherEcosystem, Pm2Findings } from "./p
 import type { DetectEntries, Entry } from "./detect-entries.js";
 import { readHostFile } from "./host.js";
 import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
+import type { ManifestName } from "./project-name.js";
 
 // /etc/cron.d files that packages install: housekeeping, not the product's jobs.
 const DISTRO_CRON = new Set([
@@ -76,7 +77,8 @@ export class FileFindings {
   readonly ecosystemApps: ServiceFinding[] = [];
   readonly pm2 = new Pm2Findings();
   procfile: ReturnType<typeof parseProcfile> | undefined;
-  name: string | undefined;
+  /** Names the manifests give the project, in reading order (project-name.ts picks one). */
+  readonly names: ManifestName[] = [];
   nodeStart: string | undefined;
   deployMethod: DetectedFacts["deployMethod"];
   /** A unit of the admins' own runs app code (not a database, cache, broker or proxy). */
@@ -165,7 +167,7 @@ export class FileFindings {
     }
     const parsed =
       base === "pyproject.toml" ? parsePyproject(text) : { name: undefined, packages: parseRequirementsTxt(text) };
-    this.name ??= parsed.name;
+    if (parsed.name) this.names.push({ ecosystem: "python", name: parsed.name, host: entry.host });
     for (const [pkg, version] of parsed.packages)
       if (!this.packages.has(pkg) || version) this.packages.set(pkg, version);
     this.evidence.push({ file: shown, found: `${parsed.packages.size} Python package(s)` });
@@ -174,7 +176,7 @@ export class FileFindings {
   private async packageJson(entry: Entry): Promise<void> {
     const parsed = parsePackageJson((await entry.read()) ?? "");
     if (!parsed) return;
-    this.name ??= parsed.name;
+    if (parsed.name) this.names.push({ ecosystem: "node", name: parsed.name, host: entry.host });
     this.nodeStart = parsed.startCommand;
     for (const [pkg, version] of parsed.packages) this.packages.set(pkg, version);
     this.evidence.push({

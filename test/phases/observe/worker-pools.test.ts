@@ -52,7 +52,7 @@ const CORPUS: Array<[app: string, counted: string[], uncounted: string[]]> = [
   ["outline", [], ["outline-worker"]],
   ["paperless-ngx", ["paperless-ngx-worker"], ["paperless-ngx-consumer", "paperless-ngx-scheduler"]],
   ["pixelfed", [], ["pixelfed-worker"]],
-  ["redash", ["redash-client-worker"], ["redash-client-scheduler"]],
+  ["redash", ["redash-worker"], ["redash-scheduler"]],
 ];
 
 describe.skipIf(!existsSync(REAL))("every worker pool of the corpus has an alert", () => {
