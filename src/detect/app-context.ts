@@ -49,6 +49,12 @@ export interface AppContext {
   phpSessions?: { startedIn?: string; customHandler?: string };
   /** A release layout (release-dir.ts): the `current` link read and the release it led to. */
   release?: { link: string; target: string };
+  /**
+   * Other checkouts beside the app's folder on the VM (Taiga's taiga-events and taiga-protected
+   * beside taiga-back), each with its own manifests: read apart, so the processes run there get
+   * their own runtime, framework and stores, and the app's processes never get theirs.
+   */
+  folders?: { dir: string; context: AppContext }[];
 }
 
 export interface AppFiles {

@@ -20,6 +20,7 @@ import { listensFromPortNames } from "./server-config.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
 import { detectCacheStore } from "./cache-store.js";
 import { detectSessionStore } from "./session-store.js";
+import { storesReached } from "./folder-stores.js";
 import { absolutePaths } from "../image/app-root.js";
 import type { DetectedFacts, DetectedService, Evidence, ServiceFinding } from "./types.js";
 import type { Storage } from "../inventory/schema.js";
@@ -76,7 +77,20 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     ? new Set(onHostProxies.flatMap((f) => f.websocketPorts ?? []))
     : undefined;
   for (const finding of findings)
-    await enrichService(finding, { app, proxyTargets, upgradedPorts, readConfig: input.readConfig });
+    await enrichService(finding, {
+      app: contextOf(finding, app),
+      proxyTargets,
+      upgradedPorts,
+      readConfig: input.readConfig,
+    });
+  // A process from another checkout reaches the stores its own packages and settings name, not all.
+  for (const finding of findings) {
+    const own = contextOf(finding, app);
+    if (own !== app && !finding.dependsOn?.length) {
+      finding.dependsOn = storesReached(finding, own, findings);
+      finding.ownStores = true;
+    }
+  }
   for (const finding of findings) addAppEnvFile(finding, app, evidence);
   // A web process still without an address: the ports its own env file names (server-config.ts).
   for (const finding of findings.filter((f) => f.role === "web" && f.listen.length === 0)) {
@@ -256,7 +270,8 @@ function loadsEnvFile(finding: ServiceFinding, app: AppContext): boolean {
 function addAppEnvFile(finding: ServiceFinding, app: AppContext, evidence: Evidence[]): void {
   const envFiles = app.hostEnvFiles;
   if (!finding.onHost || !finding.runtime || !APP_ROLES.has(finding.role) || envFiles.length === 0) return;
-  if (!loadsEnvFile(finding, app)) return;
+  // Whether it loads the file is read from its own checkout's packages (python-dotenv, dotenv).
+  if (!loadsEnvFile(finding, contextOf(finding, app))) return;
   const dirOf = (file: string) => file.slice(0, file.lastIndexOf("/"));
   const dirs = [...new Set(envFiles.map((f) => dirOf(f.path)))];
   // The working directory, and every path the command names (`cd DIR &&`, the script it runs).
@@ -341,11 +356,32 @@ export async function readAppContext(
     if (dir === onHostApp) continue;
     const base = path.join(hostRoot!, dir);
     const files = await listRepoFiles(base);
-    await readAppFiles(app, { files, read: (f) => readSmallText(base, f), hostDir: dir });
+    const other = onHostApp !== undefined && isOtherCheckout(dir, onHostApp) && hasManifest(files);
+    const into = other ? emptyContext() : app;
+    await readAppFiles(into, { files, read: (f) => readSmallText(base, f), hostDir: dir });
     app.vmFiles = [...(app.vmFiles ?? []), ...files.map((f) => path.posix.join(dir, f))];
-    await readRelease(app, files, dir, hostRoot);
+    await readRelease(into, files, dir, hostRoot);
+    if (!other) continue;
+    // Its packages, scripts and files stay its own; its env files and settings, named by their
+    // path on the VM, are still the app's to copy (setup-secrets reads every env file).
+    app.hostEnvFiles.push(...into.hostEnvFiles);
+    app.jsonSettings.push(...into.jsonSettings);
+    Object.assign(app.env, { ...into.env, ...app.env });
+    (app.folders ??= []).push({ dir, context: into });
   }
   return app;
+}
+
+/** A folder beside the app's own on the VM (same parent), not inside it: another repository's checkout. */
+function isOtherCheckout(dir: string, appDir: string): boolean {
+  const clean = (p: string) => p.replace(/\/+$/, "");
+  return path.posix.dirname(clean(dir)) === path.posix.dirname(clean(appDir)) && clean(dir) !== clean(appDir);
+}
+
+/** The files a process's runtime and framework are read from: its own checkout's, else the app's. */
+export function contextOf(finding: ServiceFinding, app: AppContext): AppContext {
+  const dir = finding.workingDirectory?.replace(/\/+$/, "");
+  return app.folders?.find((f) => f.dir.replace(/\/+$/, "") === dir)?.context ?? app;
 }
 
 /**

@@ -168,8 +168,10 @@ export class FileFindings {
     const parsed =
       base === "pyproject.toml" ? parsePyproject(text) : { name: undefined, packages: parseRequirementsTxt(text) };
     if (parsed.name) this.names.push({ ecosystem: "python", name: parsed.name, host: entry.host });
+    // The repository's pin wins over another checkout's on the VM (taiga-protected pins an older gunicorn).
     for (const [pkg, version] of parsed.packages)
-      if (!this.packages.has(pkg) || version) this.packages.set(pkg, version);
+      if (!this.packages.has(pkg) || (version && !(entry.host && this.packages.get(pkg))))
+        this.packages.set(pkg, version);
     this.evidence.push({ file: shown, found: `${parsed.packages.size} Python package(s)` });
   }
 

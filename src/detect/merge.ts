@@ -238,10 +238,11 @@ function link(services: ServiceFinding[]): DetectedService[] {
         pm2: _pf,
         phpSessionHandler: _ph,
         dependsOn: explicit,
+        ownStores,
         ...rest
       } = s;
       let dependsOn = (explicit ?? []).filter((d) => names.has(d) && d !== s.name);
-      if (!explicit?.length) {
+      if (!explicit?.length && !ownStores) {
         if (s.role === "reverse-proxy") {
           const targets = services
             .filter(

@@ -145,4 +145,6 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   pm2?: { instances: number; cluster: boolean; restartSchedule?: string };
   /** A unit started by a .timer, or a crontab line: it runs and exits. */
   scheduled?: boolean;
+  /** dependsOn was read from its own checkout's packages and env (folder-stores.ts), even when empty. */
+  ownStores?: boolean;
 }

@@ -1,0 +1,86 @@
+// Which of the VM's stores a process from another checkout reaches. The app's own processes are
+// assumed to reach every store (merge.ts), but a neighbour with its own repository names its
+// clients in its own manifest and its settings in its own env file: Taiga's taiga-events has
+// amqplib and RABBITMQ_URL (the broker, not PostgreSQL); taiga-protected has neither (no store).
+import type { AppContext } from "./app-context.js";
+import type { ServiceFinding } from "./types.js";
+
+const STORE_ROLES = new Set(["database", "cache", "broker"]);
+
+/** Store software → the client packages (Python, Node, Ruby, PHP) and env names that reach it. */
+const CLIENTS: { software: RegExp; packages: string[]; env: RegExp }[] = [
+  {
+    software: /postgres|postgis|timescale/i,
+    packages: [
+      "psycopg",
+      "psycopg2",
+      "psycopg2-binary",
+      "psycopg-binary",
+      "asyncpg",
+      "pg",
+      "postgres",
+      "sqlalchemy",
+      "django",
+      "sequelize",
+      "typeorm",
+      "@prisma/client",
+      "knex",
+      "rails",
+      "activerecord",
+      "doctrine/dbal",
+      "laravel/framework",
+    ],
+    env: /^(DATABASE_URL|DB_[A-Z_]+|POSTGRES[A-Z_]*|PG(HOST|USER|PASSWORD|DATABASE|PORT))$/,
+  },
+  {
+    software: /mysql|mariadb|percona/i,
+    packages: [
+      "mysqlclient",
+      "pymysql",
+      "mysql-connector-python",
+      "aiomysql",
+      "asyncmy",
+      "mysql2",
+      "mysql",
+      "sqlalchemy",
+      "django",
+      "sequelize",
+      "typeorm",
+      "@prisma/client",
+      "knex",
+      "rails",
+      "activerecord",
+      "doctrine/dbal",
+      "laravel/framework",
+    ],
+    env: /^(DATABASE_URL|DB_[A-Z_]+|MYSQL[A-Z_]*)$/,
+  },
+  {
+    software: /redis|valkey|keydb|dragonfly/i,
+    packages: ["redis", "ioredis", "django-redis", "rq", "bull", "bullmq", "sidekiq", "predis/predis"],
+    env: /REDIS/,
+  },
+  {
+    software: /rabbit|amqp|activemq|artemis/i,
+    packages: ["amqplib", "amqp-connection-manager", "pika", "aio-pika", "kombu", "celery", "bunny"],
+    env: /AMQP|RABBIT|BROKER/,
+  },
+  {
+    software: /memcache/i,
+    packages: ["pymemcache", "python-memcached", "pylibmc", "memjs", "memcached", "dalli"],
+    env: /MEMCACHE/,
+  },
+];
+
+/** The stores (by service name) a process reaches, from its own checkout's packages and env names. */
+export function storesReached(finding: ServiceFinding, own: AppContext, findings: ServiceFinding[]): string[] {
+  const packages = new Set(Object.values(own.packages).flatMap((set) => [...set]));
+  const env = [...(finding.env ?? []), ...Object.keys(own.env)];
+  return findings
+    .filter((store) => STORE_ROLES.has(store.role))
+    .filter((store) => {
+      const client = CLIENTS.find((c) => c.software.test(store.software));
+      return client && (client.packages.some((p) => packages.has(p)) || env.some((n) => client.env.test(n)));
+    })
+    .map((store) => store.name);
+}
