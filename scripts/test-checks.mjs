@@ -18,6 +18,14 @@
 // the other worker keeps the second core busy. The build's emit stays tsc's.
 // https://github.com/microsoft/typescript-go
 //
+// Prettier, ESLint and dependency-cruiser keep a cache under node_modules/.cache/ keyed by each
+// file's content (--cache-strategy content; the tools' own caches also hold their version and the
+// options, so a changed config or rule checks every file again). Every rule we lint with reads one
+// file (no type information), so a file whose bytes are unchanged keeps its verdict. A fresh clone
+// has no cache and pays the full ~60 s of CPU; a rerun checks only the files that changed
+// (Prettier ~24 → ~5 s of CPU, the lint ~38 → ~8 s).
+// https://prettier.io/docs/cli#--cache https://eslint.org/docs/latest/use/command-line-interface#caching
+//
 // Prettier reads TypeScript with its babel-ts parser (.prettierrc.json), not the default typescript
 // one: the same printer, and on this tree the same verdict for every file (each passes --check
 // under both), for ~20 % less CPU (28–30 s against 35–38 s of user+sys, alternated runs). A file only one of
