@@ -48,6 +48,8 @@ afterAll(() => Promise.all(outDirs.map((d) => rm(d, { recursive: true, force: tr
  * (it.concurrent) overloaded the 2 cores and took longer than this.
  */
 const slots = { free: availableParallelism(), waiting: [] as Array<() => void> };
+/** vitest.config.ts's testTimeout: one inventory's own work, on a loaded machine. */
+const TURN_TIMEOUT = 180_000;
 async function oneAtATimePerCore<T>(work: () => Promise<T>): Promise<T> {
   if (slots.free > 0) slots.free--;
   else await new Promise<void>((resolve) => slots.waiting.push(resolve));
@@ -65,52 +67,58 @@ describe.skipIf(!gcloud)("every generated gcloud command parses with the real gc
   const all = inventories();
   const names = [...all.keys()];
 
-  it.concurrent.each(names)("%s: generates, and its scripts and workflow run in a sandbox", async (rel) => {
-    const { file, repo } = all.get(rel)!;
-    const out = await tempDir("im-gcloud-");
-    outDirs.push(out);
-    const found = await oneAtATimePerCore(async () => {
-      await writeOffline(file, out, ...(repo ? [repo] : []));
-      return gcloudCallsIn(out);
-    });
-    // Every inventory deploys something and sets up WIF: far more than a handful of commands.
-    expect(found.length).toBeGreaterThan(20);
-    // Whether a Cloud Run service or job exists is asked by `describe NAME`: a list filter on the
-    // name also matches NAME-worker, which would send a first deploy down the canary path.
-    const filtered = found.filter((c) => c.argv[0] === "run" && c.argv.some((a) => /^--filter\b/.test(a)));
-    expect(filtered.map((c) => `${c.source}: gcloud ${c.argv.join(" ")}`)).toEqual([]);
-    // The same command shape recurs in every inventory under other names: canonical names (valid
-    // ones: gcloud checks their form) let one parse stand for all, ~4x fewer commands to run.
-    const { inventory } = inputFromFile(file);
-    const names: Array<[string, string]> = [
-      [inventory.target.project ?? "", "canonical-project"],
-      [inventory.target.service ?? "", "svc"],
-      [inventory.metadata.name, "app"],
-      [inventory.target.region, "us-central1"],
-    ];
-    // Whole names only (not inside "repositories"): bounded by anything but a letter or digit.
-    const patterns = names
-      .filter(([from]) => from.length >= 3)
-      .map(
-        ([from, to]) =>
-          [new RegExp(`(?<![a-z0-9])${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![a-z0-9])`, "g"), to] as const,
+  it.concurrent.each(names)(
+    "%s: generates, and its scripts and workflow run in a sandbox",
+    async (rel) => {
+      const { file, repo } = all.get(rel)!;
+      const out = await tempDir("im-gcloud-");
+      outDirs.push(out);
+      const found = await oneAtATimePerCore(async () => {
+        await writeOffline(file, out, ...(repo ? [repo] : []));
+        return gcloudCallsIn(out);
+      });
+      // Every inventory deploys something and sets up WIF: far more than a handful of commands.
+      expect(found.length).toBeGreaterThan(20);
+      // Whether a Cloud Run service or job exists is asked by `describe NAME`: a list filter on the
+      // name also matches NAME-worker, which would send a first deploy down the canary path.
+      const filtered = found.filter((c) => c.argv[0] === "run" && c.argv.some((a) => /^--filter\b/.test(a)));
+      expect(filtered.map((c) => `${c.source}: gcloud ${c.argv.join(" ")}`)).toEqual([]);
+      // The same command shape recurs in every inventory under other names: canonical names (valid
+      // ones: gcloud checks their form) let one parse stand for all, ~4x fewer commands to run.
+      const { inventory } = inputFromFile(file);
+      const names: Array<[string, string]> = [
+        [inventory.target.project ?? "", "canonical-project"],
+        [inventory.target.service ?? "", "svc"],
+        [inventory.metadata.name, "app"],
+        [inventory.target.region, "us-central1"],
+      ];
+      // Whole names only (not inside "repositories"): bounded by anything but a letter or digit.
+      const patterns = names
+        .filter(([from]) => from.length >= 3)
+        .map(
+          ([from, to]) =>
+            [new RegExp(`(?<![a-z0-9])${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![a-z0-9])`, "g"), to] as const,
+        );
+      const canonical = (word: string) => patterns.reduce((w, [re, to]) => w.replace(re, to), word);
+      // The names the inventory chose (processes, env vars) and free text make the rest of the
+      // difference between inventories and between one inventory's processes: one command per
+      // shape is parsed (test/helpers/gcloud-shape.ts), standing for every command of that shape.
+      const identifiers = inventoryNames(inventory);
+      calls.push(
+        ...found.map((c) => {
+          const argv = c.argv.map(canonical);
+          return {
+            argv,
+            source: `${rel.replace("/inventory.yaml", "")}: ${c.source}`,
+            shape: commandShape(argv, identifiers),
+          };
+        }),
       );
-    const canonical = (word: string) => patterns.reduce((w, [re, to]) => w.replace(re, to), word);
-    // The names the inventory chose (processes, env vars) and free text make the rest of the
-    // difference between inventories and between one inventory's processes: one command per
-    // shape is parsed (test/helpers/gcloud-shape.ts), standing for every command of that shape.
-    const identifiers = inventoryNames(inventory);
-    calls.push(
-      ...found.map((c) => {
-        const argv = c.argv.map(canonical);
-        return {
-          argv,
-          source: `${rel.replace("/inventory.yaml", "")}: ${c.source}`,
-          shape: commandShape(argv, identifiers),
-        };
-      }),
-    );
-  });
+      // Every case starts at once and waits its turn for a core (oneAtATimePerCore): its time includes
+      // the turns before it, so the budget is the config's per-test timeout for each turn it may wait.
+    },
+    TURN_TIMEOUT * Math.ceil(names.length / availableParallelism()),
+  );
 
   it("gcloud accepts every one of them (an auth error means the arguments parsed)", async () => {
     expect(calls.length).toBeGreaterThan(0);
