@@ -3,28 +3,8 @@
 // limit. apache.ts decides which of those folders hold the app; read-host.sh's apache_dirs reads
 // the same folders over ssh (keep the two in step).
 import { apacheBodyLimit, type BodyLimit } from "./body-limit.js";
-import { ROUTE_PATH } from "../inventory/schema.js";
+import { apacheRoutes } from "./apache-routes.js";
 import type { PortRoute } from "./types.js";
-
-/**
- * `ProxyPass /cable ws://127.0.0.1:3000/cable` as a route. Apache replaces the matched prefix with
- * the URL's path (https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass): a different
- * path is a rewrite; a URL without a path under a prefix other than / has no load-balancer
- * rewrite that gives the same result, so it is left out, as is `ProxyPass /x !` (not proxied).
- */
-function proxyPassRoutes(body: string): PortRoute[] {
-  const routes: PortRoute[] = [];
-  for (const m of body.matchAll(
-    /^\s*ProxyPass\s+"?(\/[^\s"]*)"?\s+"?[a-z]+:\/\/[^/:\s"]+:(\d{1,5})(\/[^\s"]*)?"?/gim,
-  )) {
-    const [path, port, uri = ""] = [m[1]!, Number(m[2]), m[3]];
-    if (!ROUTE_PATH.test(path) || (uri === "" && path !== "/")) continue;
-    const rewrite = uri === "" || uri === path ? undefined : uri;
-    if (rewrite && !ROUTE_PATH.test(rewrite)) continue;
-    routes.push({ path, port, ...(rewrite ? { rewrite } : {}) });
-  }
-  return routes;
-}
 
 /** A folder served under a URL path other than the site's root: `Alias /app /srv/app/public`. */
 export interface ApacheAlias {
@@ -40,7 +20,7 @@ export interface ApacheSite {
   aliases: ApacheAlias[];
   listen: string[];
   proxiesToPorts: number[];
-  /** `ProxyPass /path http://127.0.0.1:PORT/…` lines as routes (regex ProxyPassMatch left out). */
+  /** `ProxyPass /path http://127.0.0.1:PORT/…` lines as routes (regex ProxyPassMatch left out), apache-routes.ts. */
   routes: PortRoute[];
   /** The largest LimitRequestBody set in the site. */
   bodyLimit?: BodyLimit;
@@ -111,7 +91,9 @@ export function parseApacheSite(text: string, options: SiteOptions = {}): Apache
     if (alias && folder && absolute(folder) && alias.url.startsWith("/"))
       aliases.push({ url: alias.url.replace(/(.)\/+$/, "$1"), path: folder, line: index + 1 });
   });
-  const proxied = new Set<number>();
+  const routes = apacheRoutes(text);
+  // A ProxyPass inside <Location /x> has only the URL: its port comes from the routes.
+  const proxied = new Set<number>(routes.map((r) => r.port));
   for (const m of body.matchAll(/^\s*ProxyPass(?:Match)?\s+\S+\s+"?[a-z]+:\/\/[^/:\s"]+:(\d{1,5})/gim))
     proxied.add(Number(m[1]));
   // A file without <VirtualHost> configures the main server: it answers on every Listen address.
@@ -124,7 +106,7 @@ export function parseApacheSite(text: string, options: SiteOptions = {}): Apache
     aliases,
     listen: [...listen].sort(),
     proxiesToPorts: [...proxied].sort((a, b) => a - b),
-    routes: proxyPassRoutes(body),
+    routes,
   };
 }
 

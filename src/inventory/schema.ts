@@ -24,7 +24,7 @@ export const proxyRouteSchema = z.looseObject({
   exact: z.boolean().optional(),
   /** What the proxy replaces the path with before passing it on (`location /flower/ { proxy_pass http://…:5555/; }`: "/"). */
   rewrite: z.string().regex(ROUTE_PATH, 'expected "/" or a URL path').optional(),
-  /** The proxy asks for a login on this path (nginx auth_basic): the app behind it has no login of its own to rely on. */
+  /** The proxy asks for a login on this path (nginx auth_basic, Apache AuthType Basic + Require valid-user): the app behind it has no login of its own to rely on. */
   guarded: z.boolean().optional(),
 });
 export type ProxyRoute = z.infer<typeof proxyRouteSchema>;

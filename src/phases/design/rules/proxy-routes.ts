@@ -1,6 +1,6 @@
 // What the VM's reverse proxy did by path (inventory services[].routes): which service each path
 // reached, and where it asked for a login first. The load balancer keeps the paths; a service the
-// proxy only let through after a login (nginx auth_basic in front of Flower, an admin tool) must
+// proxy only let through after a login (nginx auth_basic or Apache AuthType Basic in front of Flower, an admin tool) must
 // not become a public URL on Cloud Run, which has no such login: it stays IAM-only.
 import type { ProxyRoute, Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
