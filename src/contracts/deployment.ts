@@ -395,6 +395,15 @@ export function isPublicApi(target: Pick<DeployTarget, "kind" | "name" | "ingres
   return isAppApi(target) && target.ingress !== "internal" && !target.iamOnly;
 }
 
+/**
+ * Whether the deploy checks the target with a canary: only a public API with ingress `all` has a
+ * URL the runner can reach; the rest (IAM-only, internal) go straight to 100% behind Cloud Run's
+ * readiness gate. The design's texts and cicd's rollout both follow this.
+ */
+export function hasCanary(target: Pick<DeployTarget, "kind" | "name" | "ingress" | "iamOnly">): boolean {
+  return isPublicApi(target) && target.ingress === "all";
+}
+
 /** Env names that carry a database URL (DATABASE_URL, SQLALCHEMY_DATABASE_URI, DB_URL…). */
 export const DATABASE_URL_NAME = /(^|_)(DATABASE_(URL|URI)|DB_(URL|URI))$/;
 

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { GenerationError } from "../../errors.js";
 import type { Inventory } from "../../inventory/schema.js";
-import { deploymentSchema, type DeployTarget, type Deployment, isPublicApi } from "../../contracts/deployment.js";
+import { deploymentSchema, type DeployTarget, type Deployment, hasCanary } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { detectStack, type Stack } from "./runtime.js";
 
@@ -89,7 +89,7 @@ export function rolloutStrategy(target: DeployTarget): "canary" | "direct" | "jo
   if (target.kind === "worker-pool") return "worker-pool";
   // The AI gateway and a service the proxy guarded with a login are private (IAM): no public
   // canary, no allUsers binding; canary.sh's probes of their URL would be refused anyway.
-  return isPublicApi(target) && target.ingress === "all" ? "canary" : "direct";
+  return hasCanary(target) ? "canary" : "direct";
 }
 
 export function serviceAccountEmail(account: string, project: string): string {

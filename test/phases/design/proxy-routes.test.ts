@@ -74,6 +74,12 @@ describe("the proxy's path routing on the load balancer", () => {
     expect(publicServices(buildObserveContext(input)).map((s) => s.name)).toEqual(["fastapi-celery"]);
     const entry = design.mapping.find((m) => m.service === "flower")!;
     expect(entry.appChanges.join(" ")).toContain(`gcloud run services proxy ${flower.name}`);
+    // Deployed directly (no canary): the texts say what the deploy does for it.
+    expect(entry.appChanges.join(" ")).not.toMatch(/canary (only asks|GETs)/);
+    expect(entry.appChanges[0]).toContain("no canary: its URL is private");
+    expect(design.requirements.find((r) => r.id === "zero-downtime-deploys")!.how).toContain(
+      "traffic moves to it in steps",
+    );
     const readme = new Map(renderCicd(offlineCicd(input), input).map((a) => [a.path, a.content])).get(
       CICD_PATHS.readme,
     );

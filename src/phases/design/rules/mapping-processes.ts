@@ -1,6 +1,6 @@
 // mapping.json entries for the processes: where each one runs, why, and what the app must change.
 import type { Service } from "../../../inventory/schema.js";
-import type { DeployTarget } from "../../../contracts/deployment.js";
+import { type DeployTarget, hasCanary } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { embedsCeleryBeat, isBrokerEnv, taskLimitSeconds } from "./classify.js";
 import { cronArgv } from "./cron-command.js";
@@ -58,12 +58,18 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
   const s = plan.service;
   const t = targetOf(d, s)!;
   const route = d.images.health[s.name];
+  // Only a public service gets a canary (cicd's rolloutStrategy): an IAM-only one is deployed
+  // straight to 100% behind the readiness gate, so its text must not promise a canary check.
+  const canary = hasCanary(t);
+  const checks = canary
+    ? "the canary GETs it and wants a 2xx"
+    : "its deploys go straight to the new revision once it is ready (no canary: its URL is private)";
   const changes = [
     route && t.probe === "http"
-      ? `Keep ${t.healthPath} cheap (found in ${route.source}): the startup and liveness probes and the canary GET it and want a 2xx.`
+      ? `Keep ${t.healthPath} cheap (found in ${route.source}): the startup and liveness probes${canary ? " and the canary GET it and want" : " GET it and want"} a 2xx${canary ? "" : `; ${checks}`}.`
       : route
-        ? `Keep ${t.healthPath} cheap (found in ${route.source}): the canary GETs it and wants a 2xx; the startup probe checks only port ${t.port} (see the gRPC change below).`
-        : `No health route was found, so the startup probe only checks that port ${t.port} accepts connections and the canary only asks that ${t.healthPath} answers below 500.${t.http2 ? "" : ` Add one for real probes: ${healthRouteHint(s)}; run the design again and it switches to HTTP probes on it.`}`,
+        ? `Keep ${t.healthPath} cheap (found in ${route.source}): ${checks}; the startup probe checks only port ${t.port} (see the gRPC change below).`
+        : `No health route was found, so the startup probe only checks that port ${t.port} accepts connections${canary ? ` and the canary only asks that ${t.healthPath} answers below 500` : `; ${checks}`}.${t.http2 ? "" : ` Add one for real probes: ${healthRouteHint(s)}; run the design again and it switches to HTTP probes on it.`}`,
     portChange(d, s, t.port),
   ];
   // https://cloud.google.com/run/docs/triggering/grpc, https://cloud.google.com/run/docs/configuring/http2
@@ -73,7 +79,9 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     );
   if (/django/i.test(`${s.framework ?? ""} ${s.software}`))
     changes.push(
-      "Add .run.app to ALLOWED_HOSTS next to the public domain: the canary checks each new revision at its run.app URL, and Django answers 400 to a host it does not know.",
+      canary
+        ? "Add .run.app to ALLOWED_HOSTS next to the public domain: the canary checks each new revision at its run.app URL, and Django answers 400 to a host it does not know."
+        : "Add .run.app to ALLOWED_HOSTS: the service is reached only at its run.app URL (gcloud run services proxy sends that host), and Django answers 400 to a host it does not know.",
     );
   // A service's URL serves it at /; keeping a path below it takes a load balancer whose URL map
   // routes that path to the service (https://cloud.google.com/load-balancing/docs/url-map-concepts).
@@ -114,9 +122,9 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
   }
   if (s.singleInstance) {
     settings.cpuAlwaysAllocated = true;
-    reason = `${s.name} runs as one instance only: ${s.singleInstance}. Cloud Run keeps exactly one (min and max instances 1, CPU allocated between requests, as the process also does the app's timed work such as publishing scheduled posts); more traffic is for a CDN in front, not for more instances.`;
+    reason = `${s.name} runs as one instance only: ${s.singleInstance}. Cloud Run keeps exactly one (min and max instances 1, CPU allocated between requests, as the process also does the app's timed work such as publishing scheduled posts); more traffic is for a CDN in front, not for more instances.${t.iamOnly ? ` It stays private: ${t.iamOnly}.` : ""}`;
     changes.push(
-      `Keep max-instances at 1 for ${t.name}: a second instance would run the app's scheduled work twice and serve from caches the first never sees. For the same reason its deploys move 100% of traffic to the new revision at once after its tagged URL answers, not a 10/50/100 canary that runs both revisions for the bake (newsletters sent twice); a failed check still rolls back to the previous revision.`,
+      `Keep max-instances at 1 for ${t.name}: a second instance would run the app's scheduled work twice and serve from caches the first never sees.${canary ? " For the same reason its deploys move 100% of traffic to the new revision at once after its tagged URL answers, not a 10/50/100 canary that runs both revisions for the bake (newsletters sent twice); a failed check still rolls back to the previous revision." : ""}`,
     );
   }
   if (plan.target.websocket) {

@@ -1,7 +1,7 @@
 // The prose around the structure: the requirement-by-requirement why, the trade-offs and the
 // cut-over runbook. Built from the same draft, so it never mentions a component that is not there.
 import type { CostEstimate } from "../cost/estimate.js";
-import type { Deployment } from "../../../contracts/deployment.js";
+import { type Deployment, hasCanary } from "../../../contracts/deployment.js";
 import type { DesignResult } from "../schema.js";
 import type { Draft } from "./draft.js";
 import { sqliteRunbookSteps } from "./sqlite-narrative.js";
@@ -19,11 +19,15 @@ function scaleToZero(dep: Deployment): string {
 export function requirements(d: Draft, dep: Deployment): DesignResult["requirements"] {
   const api = dep.services.find((s) => s.kind === "api");
   const worker = dep.services.find((s) => s.kind === "worker" || s.kind === "worker-pool");
+  // The service cicd checks with a canary (rolloutStrategy): public, ingress all; an IAM-only one is not.
+  const canary = dep.services.find((s) => hasCanary(s));
   const alwaysOn = dep.services.filter((s) => s.kind === "worker-pool").map((s) => s.name);
   return [
     {
       id: "zero-downtime-deploys",
-      how: `Every deploy is a new Cloud Run revision; traffic moves to it in steps only after ${api?.probe === "tcp" ? `it answers on ${api.healthPath} (below 500: the app has no health route)` : `${api?.healthPath ?? "/healthz"} answers`}, and moves back in one command.`,
+      how: canary
+        ? `Every deploy is a new Cloud Run revision; traffic moves to it in steps only after ${canary.probe === "tcp" ? `it answers on ${canary.healthPath} (below 500: the app has no health route)` : `${canary.healthPath} answers`}, and moves back in one command.`
+        : "Every deploy is a new Cloud Run revision; it takes traffic only once it is ready (no service has a public URL for a canary check), and traffic moves back in one command.",
     },
     {
       id: "scale-to-zero",
