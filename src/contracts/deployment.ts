@@ -2,6 +2,7 @@
 // ends up in shell scripts, workflow YAML or Python, so every value is pattern-checked: a bad
 // model answer fails loudly at the schema instead of flowing into a generated file.
 import { z } from "zod";
+import { ROUTE_HOST, ROUTE_HOST_HINT, ROUTE_PATH } from "./url-path.js";
 
 export const CLOUD_RUN_NAME = /^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$/;
 export const SA_ACCOUNT_ID = /^[a-z]([a-z0-9-]{4,28}[a-z0-9])$/;
@@ -270,23 +271,36 @@ export const loadBalancerSchema = z
       .describe("A Cloud Armor policy on the backends (created in preview mode: it logs, then you enforce)."),
     routes: z
       .array(
-        z.object({
-          path: z
-            .string()
-            .regex(/^(\/[A-Za-z0-9._~-]+){1,10}\/?$/)
-            .describe("The proxy's prefix, trailing slash included when it had one."),
-          backend: z.string().regex(CLOUD_RUN_NAME),
-          exact: z.boolean().default(false).describe("Only this path, not the paths under it."),
-          rewrite: z
-            .string()
-            .regex(/^\/$|^(\/[A-Za-z0-9._~-]+){1,10}\/?$/)
-            .optional()
-            .describe("What the prefix becomes before the request reaches the backend, as the proxy did."),
-        }),
+        z
+          .object({
+            path: z
+              .string()
+              .regex(ROUTE_PATH)
+              .describe("The proxy's prefix, trailing slash included when it had one; / only for hosts of their own."),
+            backend: z.string().regex(CLOUD_RUN_NAME),
+            exact: z.boolean().default(false).describe("Only this path, not the paths under it."),
+            rewrite: z
+              .string()
+              .regex(ROUTE_PATH)
+              .optional()
+              .describe("What the prefix becomes before the request reaches the backend, as the proxy did."),
+            hosts: z
+              .array(z.string().regex(ROUTE_HOST, ROUTE_HOST_HINT))
+              .min(1)
+              .max(20)
+              .optional()
+              .describe("Only requests for these host names, as the proxy routed by host; without it, every host."),
+          })
+          .refine((r) => r.path !== "/" || r.exact || r.hosts, {
+            message: "the path / of every host is the first backend's: a route for / needs hosts",
+            path: ["path"],
+          }),
       )
       .max(50)
       .default([])
-      .describe("Paths the URL map sends to a backend other than the first, as the VM's proxy did."),
+      .describe(
+        "Paths (per host name, when the proxy routed by host) the URL map sends to a backend other than the first, as the VM's proxy did.",
+      ),
   })
   .describe("The external HTTPS load balancer that replaces the VM's reverse proxy.");
 export type LoadBalancer = z.infer<typeof loadBalancerSchema>;

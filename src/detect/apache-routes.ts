@@ -4,7 +4,8 @@
 // https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass
 import { apacheGuards } from "./apache-auth.js";
 import { type ApacheSection, apacheSections, directiveArgs, unquoted } from "./apache-sections.js";
-import { ROUTE_PATH } from "../inventory/schema.js";
+import { ROUTE_PATH } from "../contracts/url-path.js";
+import { routeHosts } from "./route-keys.js";
 import type { PortRoute } from "./types.js";
 
 const TARGET = /^[a-z]+:\/\/[^/:\s"]+:(\d{1,5})(\/\S*)?$/i;
@@ -33,6 +34,7 @@ function route(path: string, url: string, scopes: ApacheSection[]): PortRoute | 
 /** A scope's own `ProxyPass /path URL` lines and the one-argument ProxyPass of its <Location> blocks. */
 function scopeRoutes(scopes: ApacheSection[]): PortRoute[] {
   const scope = scopes[scopes.length - 1]!;
+  const hosts = scope.kind === "virtualhost" ? vhostHosts(scope) : undefined;
   const found: PortRoute[] = [];
   for (const args of directiveArgs(scope, "ProxyPass")) {
     const [path = "", url = ""] = args.split(/\s+/).map(unquoted);
@@ -44,10 +46,20 @@ function scopeRoutes(scopes: ApacheSection[]): PortRoute[] {
     const r = url ? route(unquoted(location.arg), url, scopes) : undefined;
     if (r) found.push(r);
   }
-  return found;
+  return hosts ? found.map((r) => ({ ...r, hosts })) : found;
 }
 
-/** Every ProxyPass route of the file: the main server's, then each <VirtualHost>'s. */
+/** The names a <VirtualHost> answers for: ServerName and every ServerAlias. */
+function vhostHosts(vhost: ApacheSection): string[] | undefined {
+  return routeHosts(
+    ["ServerName", "ServerAlias"].flatMap((d) => directiveArgs(vhost, d).flatMap((a) => a.split(/\s+/))),
+  );
+}
+
+/**
+ * Every ProxyPass route of the file: the main server's, then each <VirtualHost>'s with its host
+ * names (name-based virtual hosts: https://httpd.apache.org/docs/2.4/vhosts/name-based.html).
+ */
 export function apacheRoutes(text: string): PortRoute[] {
   const root = apacheSections(text);
   const vhosts = root.children.filter((c) => c.kind === "virtualhost");

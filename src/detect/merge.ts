@@ -6,6 +6,7 @@ import { SERVICE_ROLES, type ProxyRoute, type ServiceRole } from "../inventory/s
 import { portOf } from "./command.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { largerLimit } from "./body-limit.js";
+import { agreeing, routeKey } from "./route-keys.js";
 import { unionNames } from "./systemd.js";
 import type { DetectedService, PortRoute, ServiceFinding } from "./types.js";
 
@@ -195,23 +196,29 @@ export function mergeServices(
 
 /**
  * A proxy's location paths as services: the process listening on each path's port. Only worth
- * keeping when the proxy fronts more than one service by path or asks for a login somewhere; a
- * path two sites send to different services (host-based routing) is dropped.
+ * keeping when the proxy fronts more than one service by path or asks for a login somewhere. The
+ * sites' host names stay on the routes only when the proxy routes by host (one path, two hosts,
+ * two services); otherwise the same paths on every host are one rule.
  */
 function routesOf(routes: PortRoute[], services: ServiceFinding[], proxy: ServiceFinding): ProxyRoute[] {
-  const byKey = new Map<string, ProxyRoute | null>();
-  for (const r of routes) {
+  const resolved = routes.flatMap((r): ProxyRoute[] => {
     const to = services.filter((t) => t !== proxy && t.listen.some((l) => portOf(l) === r.port));
-    if (to.length !== 1) continue;
     const { port: _port, ...rest } = r;
-    const route: ProxyRoute = { ...rest, service: to[0]!.name };
-    const key = `${r.exact ? "=" : ""}${r.path}`;
-    const seen = byKey.get(key);
-    byKey.set(key, seen === undefined || seen?.service === route.service ? route : null);
-  }
-  const kept = [...byKey.values()].filter((r): r is ProxyRoute => r !== null);
+    return to.length === 1 ? [{ ...rest, service: to[0]!.name }] : [];
+  });
+  const sameService = (a: ProxyRoute, b: ProxyRoute) => a.service === b.service;
+  let kept = agreeing(resolved, routeKey, sameService);
+  const byHost = kept.some((a) => kept.some((b) => a.path === b.path && a.exact === b.exact && !sameService(a, b)));
+  if (!byHost)
+    kept = agreeing(
+      kept.map(({ hosts: _h, ...r }) => r),
+      routeKey,
+      sameService,
+    );
   const worth = new Set(kept.map((r) => r.service)).size > 1 || kept.some((r) => r.guarded);
-  return worth ? kept.sort((a, b) => (a.path < b.path ? -1 : 1)) : [];
+  return worth
+    ? kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : routeKey(a) < routeKey(b) ? -1 : 1))
+    : [];
 }
 
 function link(services: ServiceFinding[]): DetectedService[] {

@@ -2,7 +2,8 @@
 // often fronts two processes by path (Mastodon: / to Puma, /api/v1/streaming to the Node streaming
 // server); the load balancer that replaces it needs the same rules, or those paths reach the wrong
 // service. https://nginx.org/en/docs/http/ngx_http_core_module.html#location
-import { ROUTE_PATH } from "../inventory/schema.js";
+import { ROUTE_PATH } from "../contracts/url-path.js";
+import { agreeing, routeHosts, routeKey } from "./route-keys.js";
 import type { PortRoute } from "./types.js";
 
 interface Location {
@@ -73,17 +74,55 @@ function rewriteOf(target: string, path: string): string | undefined {
   return ROUTE_PATH.test(uri) ? uri : undefined;
 }
 
+interface Server {
+  hosts?: string[];
+  /** The server block's text (the whole file when it has none: an included snippet). */
+  text: string;
+}
+
+/** The file's server blocks with their host names, and what stands outside them (http level). */
+function servers(text: string): { servers: Server[]; outside: string } {
+  const found: Server[] = [];
+  let outside = "";
+  let from = 0;
+  const re = /\bserver\s*\{/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = m.index + m[0].length;
+    const end = blockEnd(text, start);
+    const inner = text.slice(start, end - 1);
+    const names = [...withoutLocations(inner).matchAll(/\bserver_name\s+([^;]+);/g)].flatMap((n) =>
+      n[1]!.trim().split(/\s+/),
+    );
+    const hosts = routeHosts(names);
+    found.push({ ...(hosts ? { hosts } : {}), text: inner });
+    outside += text.slice(from, m.index);
+    from = end;
+    re.lastIndex = end;
+  }
+  outside += text.slice(from);
+  return found.length ? { servers: found, outside } : { servers: [{ text }], outside: "" };
+}
+
 /**
  * Prefix and exact locations that proxy (directly, or through `try_files … @name` to a named
  * location that does) to a port `portOf` resolves, with nginx's own path (trailing slash kept: it
- * is part of the prefix), the prefix rewrite proxy_pass makes, and whether auth_basic guards it
- * (in the location or, unless the location turns it off, the server around it). Regex locations
- * have no load-balancer rule to become and are left out; a path two sites send to different ports
- * (host-based routing) is dropped, as the URL map routes by path only here.
+ * is part of the prefix), the prefix rewrite proxy_pass makes, whether auth_basic guards it (in
+ * the location or, unless the location turns it off, the server or http level around it) and the
+ * server's host names. Regex locations have no load-balancer rule to become and are left out; a
+ * path one server sends to two ports is dropped.
  */
 export function nginxRoutes(text: string, portOf: (target: string) => number[]): PortRoute[] {
-  const all = locations(text);
-  const serverAuth = basicAuth(withoutLocations(text)) ?? false;
+  const { servers: sites, outside } = servers(text);
+  const httpAuth = basicAuth(withoutLocations(outside));
+  return agreeing(
+    sites.flatMap((site) => serverRoutes(site, basicAuth(withoutLocations(site.text)) ?? httpAuth ?? false, portOf)),
+    routeKey,
+    (a, b) => a.port === b.port,
+  );
+}
+
+function serverRoutes(site: Server, serverAuth: boolean, portOf: (target: string) => number[]): PortRoute[] {
+  const all = locations(site.text);
   const target = (l: Location): string | undefined => {
     const direct = PROXY.exec(l.own)?.[1]?.trim();
     if (direct) return direct;
@@ -91,7 +130,7 @@ export function nginxRoutes(text: string, portOf: (target: string) => number[]):
     const at = named ? all.find((n) => n.path === named) : undefined;
     return at ? PROXY.exec(at.own)?.[1]?.trim() : undefined;
   };
-  const routes = new Map<string, PortRoute | null>();
+  const routes: PortRoute[] = [];
   for (const l of all) {
     if (l.modifier.startsWith("~") || l.path.startsWith("@")) continue;
     if (!ROUTE_PATH.test(l.path)) continue;
@@ -99,16 +138,14 @@ export function nginxRoutes(text: string, portOf: (target: string) => number[]):
     const ports = to ? portOf(to) : [];
     if (!to || ports.length !== 1) continue;
     const rewrite = rewriteOf(to, l.path);
-    const route: PortRoute = {
+    routes.push({
       path: l.path,
       port: ports[0]!,
       ...(l.modifier === "=" ? { exact: true } : {}),
       ...(rewrite ? { rewrite } : {}),
       ...((basicAuth(l.own) ?? serverAuth) ? { guarded: true } : {}),
-    };
-    const key = `${route.exact ? "=" : ""}${l.path}`;
-    const seen = routes.get(key);
-    routes.set(key, seen === undefined || (seen && seen.port === route.port) ? route : null);
+      ...(site.hosts ? { hosts: site.hosts } : {}),
+    });
   }
-  return [...routes.values()].filter((r): r is PortRoute => r !== null);
+  return routes;
 }

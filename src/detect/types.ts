@@ -110,6 +110,8 @@ export interface PortRoute {
   exact?: boolean;
   rewrite?: string;
   guarded?: boolean;
+  /** The site's host names (server_name, ServerName/ServerAlias); none: it answers for any host. */
+  hosts?: string[];
 }
 
 /** A service as one source file describes it, before sources are merged. */

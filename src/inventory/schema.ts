@@ -5,6 +5,7 @@ import { Cron } from "croner";
 import { z } from "zod";
 import { CLOUD_RUN_NAME, PROJECT_ID, cloudRunNameProblem, projectIdProblem } from "./gcp-names.js";
 import { phpIniSchema } from "./php-limits.js";
+import { ROUTE_HOST, ROUTE_HOST_HINT, ROUTE_PATH } from "../contracts/url-path.js";
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 /** "host:port", where host is an IPv4 address, a hostname, `*`, or a bracketed IPv6 address. */
@@ -13,8 +14,6 @@ export const LISTEN = /^(\*|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A URL path below the root: `/wiki`, `/apps/shop` (no trailing slash, query or pattern). */
 export const URL_PATH = /^(\/[A-Za-z0-9._~-]+){1,10}$/;
-/** A proxy route's path: / or a URL path, with the trailing slash the proxy's rule has. */
-export const ROUTE_PATH = /^\/$|^(\/[A-Za-z0-9._~-]+){1,10}\/?$/;
 
 /** One path a reverse proxy sends to one service. */
 export const proxyRouteSchema = z.looseObject({
@@ -26,6 +25,11 @@ export const proxyRouteSchema = z.looseObject({
   rewrite: z.string().regex(ROUTE_PATH, 'expected "/" or a URL path').optional(),
   /** The proxy asks for a login on this path (nginx auth_basic, Apache AuthType Basic + Require valid-user): the app behind it has no login of its own to rely on. */
   guarded: z.boolean().optional(),
+  /**
+   * The host names the rule belongs to (nginx server_name, Apache ServerName/ServerAlias), when the
+   * proxy routes by host: the same path on another host goes elsewhere. Without it, every host.
+   */
+  hosts: z.array(z.string().regex(ROUTE_HOST, ROUTE_HOST_HINT)).min(1).max(20).optional(),
 });
 export type ProxyRoute = z.infer<typeof proxyRouteSchema>;
 const CRON_FIELD = /^[\d*/,\-A-Za-z?LW#]+$/;

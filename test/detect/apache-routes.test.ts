@@ -5,8 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseApacheSite } from "../../src/detect/apache.js";
 
 const AUTH = `AuthType Basic\n    AuthName "Staff"\n    AuthUserFile /etc/apache2/.htpasswd\n    Require valid-user`;
-const vhost = (body: string) =>
-  `<VirtualHost *:443>\n  ServerName shop.example.org\n  ProxyPass / http://127.0.0.1:3000/\n${body}\n</VirtualHost>\n`;
+const vhost = (body: string) => `<VirtualHost *:443>\n  ProxyPass / http://127.0.0.1:3000/\n${body}\n</VirtualHost>\n`;
 const ROOT = { path: "/", port: 3000 };
 const FLOWER = { path: "/flower/", port: 5555, rewrite: "/" };
 
@@ -79,6 +78,14 @@ describe("parseApacheSite: routes Apache guards with a login", () => {
     const site = parseApacheSite(vhost(body));
     expect(site.routes).toEqual(want);
     expect(site.proxiesToPorts).toEqual([...new Set(want.map((r) => r.port))].sort((a, b) => a - b));
+  });
+
+  it("each name-based virtual host's routes carry its ServerName and ServerAlias names", () => {
+    const text = `<VirtualHost *:443>\n  ServerName api.example.org:443\n  ProxyPass / http://127.0.0.1:8000/\n</VirtualHost>\n<VirtualHost *:443>\n  ServerName Example.org\n  ServerAlias www.example.org *.shop.example.org localhost\n  ProxyPass / http://127.0.0.1:3000/\n</VirtualHost>\n`;
+    expect(parseApacheSite(text).routes).toEqual([
+      { path: "/", port: 8000, hosts: ["api.example.org"] },
+      { path: "/", port: 3000, hosts: ["*.shop.example.org", "example.org", "www.example.org"] },
+    ]);
   });
 
   it("a login in one virtual host does not guard the same path in another", () => {

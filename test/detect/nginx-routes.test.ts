@@ -83,6 +83,34 @@ describe("nginx location blocks as routes", () => {
       want: [],
     },
     {
+      name: "two sites with their own server_name: each keeps its routes with its host names (routing by host)",
+      text: `${site("  server_name api.example.org;\n  location / { proxy_pass http://backend; }")}${site(
+        "  server_name Example.org .www.example.org _;\n  location / { proxy_pass http://streaming; }\n  location /api/ { proxy_pass http://backend; }",
+      )}`,
+      want: [
+        { path: "/", port: 3000, hosts: ["api.example.org"] },
+        { path: "/", port: 4000, hosts: ["*.www.example.org", "example.org", "www.example.org"] },
+        { path: "/api/", port: 3000, hosts: ["*.www.example.org", "example.org", "www.example.org"] },
+      ],
+    },
+    {
+      name: "server_name with no name a host rule can hold (_, a regex, an address) answers for any host",
+      text: site(
+        "  server_name _ ~^(?<sub>.+)\\.example\\.org$ 10.0.0.5;\n  location / { proxy_pass http://backend; }",
+      ),
+      want: [{ path: "/", port: 3000 }],
+    },
+    {
+      name: "auth_basic at the http level guards every server; one server's own does not guard another",
+      text: `auth_basic "Staff";\n${site("  server_name a.example.org;\n  location / { proxy_pass http://backend; }")}${site(
+        "  server_name b.example.org;\n  auth_basic off;\n  location / { proxy_pass http://streaming; }",
+      )}`,
+      want: [
+        { path: "/", port: 3000, guarded: true, hosts: ["a.example.org"] },
+        { path: "/", port: 4000, hosts: ["b.example.org"] },
+      ],
+    },
+    {
       name: "a path with characters a URL map path cannot hold is left out",
       text: site(`  location /files@ { proxy_pass http://streaming; }
   location / { proxy_pass http://backend; }`),

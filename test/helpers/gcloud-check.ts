@@ -80,7 +80,7 @@ async function gcloudEnv(): Promise<{ env: Record<string, string>; dir: string }
 }
 
 /** The interpreter /usr/bin/gcloud would pick: $CLOUDSDK_PYTHON, the bundled one, python3. */
-function gcloudPython(sdkRoot: string): string {
+export function gcloudPython(sdkRoot: string): string {
   const bundled = path.join(sdkRoot, "platform/bundledpythonunix/bin/python3");
   return process.env.CLOUDSDK_PYTHON ?? (existsSync(bundled) ? bundled : "python3");
 }

@@ -122,6 +122,12 @@ const CASES: Case[] = [
     message: "dependency cycle: web → db → web",
     at: "web",
   },
+  {
+    fixture: "route-bad-host.yaml",
+    path: "services[0].routes[0].hosts[0]",
+    message: 'expected a lower-case host name such as "api.example.org"',
+    at: '"Shop',
+  },
   { fixture: "self-dependency.yaml", path: "services[0].dependsOn[0]", message: "depends on itself", at: "web" },
   {
     fixture: "data-unknown-service.yaml",

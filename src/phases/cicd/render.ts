@@ -14,7 +14,8 @@ import { schedulesView } from "./schedules.js";
 import { appImages } from "./images.js";
 import { buildWorkflow, serializeWorkflow } from "./workflow.js";
 import { testServices, workerTestTargets } from "./test-job.js";
-import { databaseView, loadBalancerView, networkView, queuesView, secretsView } from "./setup-views.js";
+import { databaseView, networkView, queuesView, secretsView } from "./setup-views.js";
+import { loadBalancerView } from "./url-map-view.js";
 
 export const CICD_PATHS = {
   workflow: ".github/workflows/deploy.yml",

@@ -7,7 +7,6 @@ import {
   isAppApi,
   type Cache,
   type Deployment,
-  type LoadBalancer,
 } from "../../contracts/deployment.js";
 import { databaseUrlShape } from "./database-url.js";
 import { PLAIN_ENV_FILE, plainEnvNames } from "./plain-env.js";
@@ -146,58 +145,6 @@ export function networkView(deployment: Deployment): NetworkView | undefined {
     peering: hasMemcached || privateSql,
     privateSql,
     caches: caches.map((c) => ({ ...c, redis: c.engine === "redis", nodeMemory: `${c.sizeGiB * 1024}MB` })),
-  };
-}
-
-export interface LoadBalancerView extends LoadBalancer {
-  project: string;
-  region: string;
-  /** Cloud Armor throttle per client IP per minute: generous, it starts in preview anyway. */
-  throttlePerMinute: number;
-  /** Backends that speak gRPC (HTTP/2 end to end): their backend service talks HTTP/2 to Cloud Run. */
-  http2Backends: string[];
-  /** The proxy's path routes as URL-map route rules, in priority order. */
-  routeRules: RouteRuleView[];
-}
-
-export interface RouteRuleView {
-  priority: number;
-  /** prefixMatch (the path and everything under it, as nginx's prefix locations) or fullPathMatch (`location =`). */
-  match: "prefixMatch" | "fullPathMatch";
-  path: string;
-  backend: string;
-  rewrite?: string;
-}
-
-/**
- * The URL map's route rules: exact paths first, then the longest prefix first (nginx picks the
- * longest matching prefix; a URL map the lowest priority number that matches).
- * https://cloud.google.com/load-balancing/docs/url-map-concepts (route rules, urlRewrite)
- */
-function routeRules(lb: LoadBalancer): RouteRuleView[] {
-  return lb.routes
-    .filter((r) => lb.backends.includes(r.backend))
-    .sort((a, b) => Number(b.exact) - Number(a.exact) || b.path.length - a.path.length)
-    .map((r, i) => ({
-      priority: i + 1,
-      match: r.exact ? "fullPathMatch" : "prefixMatch",
-      path: r.path,
-      backend: r.backend,
-      ...(r.rewrite ? { rewrite: r.rewrite } : {}),
-    }));
-}
-
-export function loadBalancerView(deployment: Deployment, peakRps: number): LoadBalancerView | undefined {
-  const lb = deployment.loadBalancer;
-  if (!lb) return undefined;
-  return {
-    ...lb,
-    http2Backends: lb.backends.filter((b) => deployment.services.some((s) => s.name === b && s.http2)),
-    routeRules: routeRules(lb),
-    project: deployment.project,
-    region: deployment.region,
-    // One client should never need a tenth of the planned peak; at least 600 a minute (10/s).
-    throttlePerMinute: Math.max(600, Math.ceil(peakRps * 60 * 0.1)),
   };
 }
 

@@ -12,7 +12,7 @@ import { ROOT } from "../../helpers/phase-input.js";
 import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema } from "../../../src/phases/design/schema.js";
 import { deployFlags } from "../../../src/phases/cicd/deploy-flags.js";
-import { loadBalancerView } from "../../../src/phases/cicd/setup-views.js";
+import { loadBalancerView } from "../../../src/phases/cicd/url-map-view.js";
 import { designInputFromYaml } from "./design-input.js";
 
 const design = (protocols: string) =>

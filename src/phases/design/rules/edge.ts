@@ -1,8 +1,14 @@
 // What sits around the Cloud Run services: the external HTTPS load balancer that replaces the
 // reverse proxy, Memorystore for each store kept on Redis or Memcached, and the VPC subnet Direct VPC egress needs to reach
 // it. The cicd phase's setup scripts create exactly these.
-import type { Service } from "../../../inventory/schema.js";
-import { type Cache, type DeployTarget, type LoadBalancer, isPublicApi } from "../../../contracts/deployment.js";
+import type { ProxyRoute, Service } from "../../../inventory/schema.js";
+import {
+  type Cache,
+  DOMAIN,
+  type DeployTarget,
+  type LoadBalancer,
+  isPublicApi,
+} from "../../../contracts/deployment.js";
 import { proxyRoutes } from "./proxy-routes.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
@@ -57,22 +63,47 @@ function cacheFor(d: Draft, home: StoreHome, claimed: Set<string>): Cache {
  * The backends in URL-map order and the rules the VM's proxy had (inventory `routes`): the service
  * behind / comes first and takes every other path; each other routed path goes to its service's
  * backend, matched as nginx matched it (a prefix, or the exact path) and with the prefix rewrite
- * nginx made. Routes to a service that is not public (IAM-only, the AI gateway) are not kept.
+ * nginx made. A proxy that routed by host name keeps its host names on the rules: a host's own /
+ * goes to its service, a path under it is compared with that host's default, not the first
+ * backend. Routes to a service that is not public (IAM-only, the AI gateway) are not kept.
  */
 function routing(d: Draft, apis: DeployTarget[]): Pick<LoadBalancer, "backends" | "routes"> {
   const backendOf = (service: string) => apis.find((t) => t.replaces.includes(service))?.name;
   const all = proxyRoutes(d);
-  const root = all.find((r) => r.path === "/" && !r.exact);
+  const isRoot = (r: ProxyRoute) => r.path === "/" && !r.exact;
+  const root = all.find((r) => isRoot(r) && !r.hosts) ?? all.find(isRoot);
   const first = (root && backendOf(root.service)) ?? apis[0]!.name;
   const backends = [first, ...apis.map((t) => t.name).filter((n) => n !== first)];
+  const hostKey = (r: { hosts?: string[] }) => r.hosts?.join(",") ?? "";
+  /** Where a host set's paths go when no rule matches: its own / route, else the first backend. */
+  const defaultOf = (r: ProxyRoute) => {
+    const own = r.hosts && all.find((x) => isRoot(x) && hostKey(x) === hostKey(r));
+    return (own && backendOf(own.service)) ?? first;
+  };
   const routes: LoadBalancer["routes"] = [];
   for (const r of all) {
     const backend = backendOf(r.service);
-    if (!backend || r.path === "/" || (backend === first && !r.rewrite)) continue;
-    if (routes.some((x) => x.path === r.path && x.exact === Boolean(r.exact))) continue;
-    routes.push({ path: r.path, backend, exact: Boolean(r.exact), ...(r.rewrite ? { rewrite: r.rewrite } : {}) });
+    if (!backend) continue;
+    if (isRoot(r) ? !r.hosts || (backend === first && !r.rewrite) : backend === defaultOf(r) && !r.rewrite) continue;
+    const key = `${hostKey(r)} ${r.exact ? "=" : ""}${r.path}`;
+    if (routes.some((x) => `${hostKey(x)} ${x.exact ? "=" : ""}${x.path}` === key)) continue;
+    routes.push({
+      path: r.path,
+      backend,
+      exact: Boolean(r.exact),
+      ...(r.rewrite ? { rewrite: r.rewrite } : {}),
+      ...(r.hosts ? { hosts: r.hosts } : {}),
+    });
   }
   return { backends, routes };
+}
+
+/** The host names the proxy routed by, as certificate domains (a wildcard needs its own DNS setup). */
+function routedDomains(routes: LoadBalancer["routes"]): string[] {
+  return [...new Set(routes.flatMap((r) => r.hosts ?? []))]
+    .filter((h) => DOMAIN.test(h))
+    .sort()
+    .slice(0, 10);
 }
 
 export function planEdge(d: Draft): void {
@@ -83,7 +114,7 @@ export function planEdge(d: Draft): void {
     d.loadBalancer = {
       name: runName(d.base, "lb"),
       backends,
-      domains: [],
+      domains: routedDomains(routes),
       // The proxy was the edge: the policy starts in preview (it logs what it would block).
       cloudArmor: true,
       routes,
