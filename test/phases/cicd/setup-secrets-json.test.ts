@@ -5,57 +5,34 @@
 // a number, boolean or array as JSON (nconf's parseValues reads it back). The database user's
 // settings are never copied from the VM. Run for real against a recording gcloud and a fake ssh.
 import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { offlineCicd } from "../../../src/phases/cicd/offline.js";
-import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
-import { chainFile } from "../../helpers/chain.js";
 import { ROOT } from "../../helpers/phase-input.js";
-import { RECORDING_GCLOUD, writePrograms } from "../../helpers/recording-gcloud.js";
+import { type SecretsHarness, type SecretsRun, secretsHarness } from "../../helpers/secrets-harness.js";
 
 const GHOST = path.join(ROOT, "test/fixtures/real/ghost");
 const CONFIG = "/var/www/ghost/config.production.json";
 
-let dir: string;
-let script: string;
+let harness: SecretsHarness;
 let stored: Map<string, string>;
-let run: Awaited<ReturnType<typeof execa>>;
+let run: SecretsRun;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "setup-secrets-json-"));
-  const { input } = chainFile(path.join(GHOST, "inventory.yaml"));
-  script = path.join(dir, "setup-secrets.sh");
-  await writeFile(
-    script,
-    renderCicd(offlineCicd(input), input).find((a) => a.path === CICD_PATHS.setupSecrets)!.content,
-  );
-  await writePrograms(dir, {
-    gcloud: RECORDING_GCLOUD,
-    ssh: ["#!/usr/bin/env bash", `printf '%s' "$FAKE_VM_FILE"`, ""].join("\n"),
-  });
-  run = await execa("bash", [script, "--from-vm", "deploy@vm", "--env-file", CONFIG], {
+  harness = await secretsHarness(path.join(GHOST, "inventory.yaml"), "setup-secrets-json-");
+  run = await harness.run(
+    ["--from-vm", "deploy@vm", "--env-file", CONFIG],
     // The Cloud SQL database, password and user (typed: never the VM's).
-    input: "typed-db\ntyped-password\ntyped-user\n",
-    reject: false,
-    extendEnv: false,
-    env: {
-      PATH: `${dir}:/usr/bin:/bin`,
-      LOG_DIR: dir,
-      FAKE_VM_FILE: readFileSync(path.join(GHOST, "vm", CONFIG), "utf8"),
-    },
-  });
-  const log = await readFile(path.join(dir, "stdin.log"), "utf8").catch(() => "");
-  stored = new Map([...log.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    "typed-db\ntyped-password\ntyped-user\n",
+    { FAKE_VM_ENV: readFileSync(path.join(GHOST, "vm", CONFIG), "utf8") },
+  );
+  stored = new Map([...run.values.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => harness.dispose());
 
 describe("setup-secrets.sh --from-vm: a JSON settings file (Ghost's config.production.json)", () => {
   it("runs to the end and never prints a value", () => {
-    expect(run.exitCode, String(run.stderr)).toBe(0);
-    expect(String(run.stdout) + String(run.stderr)).not.toMatch(/fake-mailgun|fake-mysql|postmaster@/);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.output).not.toMatch(/fake-mailgun|fake-mysql|postmaster@/);
   });
 
   it.each([

@@ -4,54 +4,25 @@
 // import worker's), with each format's quoting rules (php.ini syntax; Supervisor's shlex split,
 // `%%` for %). A value the file does not hold (FPM's `$VAR`, Supervisor's `%(ENV_X)s`) is asked
 // for instead. Run for real against a recording gcloud and a fake ssh.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { offlineCicd } from "../../../src/phases/cicd/offline.js";
-import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
-import { chainFile, EXAMPLE } from "../../helpers/chain.js";
-import { RECORDING_GCLOUD, writePrograms } from "../../helpers/recording-gcloud.js";
+import { EXAMPLE } from "../../helpers/chain.js";
+import { type SecretsHarness, secretsHarness } from "../../helpers/secrets-harness.js";
 
-let dir: string;
-let script: string;
-
+let harness: SecretsHarness;
+// The seed's secrets: DATABASE_URL (never copied: typed) and SECRET_KEY (from the VM).
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "setup-secrets-sources-"));
-  // The seed's secrets: DATABASE_URL (never copied: typed) and SECRET_KEY (from the VM).
-  const { input } = chainFile(EXAMPLE("seed-vm"));
-  script = path.join(dir, "setup-secrets.sh");
-  await writeFile(
-    script,
-    renderCicd(offlineCicd(input), input).find((a) => a.path === CICD_PATHS.setupSecrets)!.content,
-  );
-  await writePrograms(dir, {
-    gcloud: RECORDING_GCLOUD,
-    // The units' Environment= (systemctl show) or the file asked for.
-    ssh: [
-      "#!/usr/bin/env bash",
-      `case "\${*: -1}" in *"systemctl show"*) printf '%s' "$FAKE_VM_UNIT" ;; *) printf '%s' "$FAKE_VM_FILE" ;; esac`,
-      "",
-    ].join("\n"),
-  });
+  harness = await secretsHarness(EXAMPLE("seed-vm"), "setup-secrets-sources-");
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => harness.dispose());
 
-let n = 0;
 /** SECRET_KEY's stored value when the VM's one file holds `text` ("typed" when the script asked). */
 async function storedKey(file: string, text: string, unit?: { name: string; env: string }) {
-  const logDir = path.join(dir, `run-${n++}`);
-  await execa("mkdir", [logDir]);
   const sources = [...(file ? ["--env-file", file] : []), ...(unit ? ["--unit", unit.name] : [])];
-  const r = await execa("bash", [script, "--from-vm", "deploy@vm", ...sources], {
-    input: "typed-cloud-sql-url\ntyped\n",
-    reject: false,
-    extendEnv: false,
-    env: { PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir, FAKE_VM_FILE: text, FAKE_VM_UNIT: unit?.env ?? "" },
+  const r = await harness.run(["--from-vm", "deploy@vm", ...sources], "typed-cloud-sql-url\ntyped\n", {
+    FAKE_VM_ENV: text,
+    FAKE_VM_UNIT: unit?.env ?? "",
   });
-  const values = await readFile(path.join(logDir, "stdin.log"), "utf8").catch(() => "");
-  return { ...r, key: /^SECRET_KEY=(.*)$/m.exec(values)?.[1] };
+  return { ...r, key: /^SECRET_KEY=(.*)$/m.exec(r.values)?.[1] };
 }
 
 const POOL = "/etc/php/8.2/fpm/pool.d/www.conf";

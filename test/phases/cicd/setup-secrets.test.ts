@@ -1,62 +1,24 @@
 // scripts/setup-secrets.sh runs for real against a recording gcloud and ssh: every secret is
 // created and granted to the accounts that mount it; values travel on stdin only, never in an
 // argument or the output; the VM's database URL is never copied.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { offlineCicd } from "../../../src/phases/cicd/offline.js";
-import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
-import { chainFile, EXAMPLE } from "../../helpers/chain.js";
-import { RECORDING_GCLOUD, writePrograms } from "../../helpers/recording-gcloud.js";
+import { EXAMPLE } from "../../helpers/chain.js";
+import { type SecretsHarness, secretsHarness } from "../../helpers/secrets-harness.js";
 
-let dir: string;
-let script: string;
+let harness: SecretsHarness;
 const VM_ENV =
   "export SECRET_KEY='vm-secret-key-value'\nDATABASE_URL=mysql://app:vm-db-password@127.0.0.1/app\nGEMINI_API_KEY=vm-gemini\n";
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "setup-secrets-"));
-  const { input } = chainFile(EXAMPLE("seed-vm"));
-  script = path.join(dir, "setup-secrets.sh");
-  await writeFile(
-    script,
-    renderCicd(offlineCicd(input), input).find((a) => a.path === CICD_PATHS.setupSecrets)!.content,
-  );
-  await writePrograms(dir, {
-    gcloud: RECORDING_GCLOUD,
-    // With FAKE_VM_DIR, the file the remote `cat -- 'PATH'` names, under that folder; else FAKE_VM_ENV.
-    ssh: [
-      "#!/usr/bin/env bash",
-      `printf '%s\\n' "$*" >>"$LOG_DIR/ssh.log"`,
-      `if [[ -n \${FAKE_VM_DIR:-} ]]; then f=\${*: -1}; f=\${f#*"cat -- '"}; cat -- "$FAKE_VM_DIR/\${f%"'"}"; else printf '%s' "$FAKE_VM_ENV"; fi`,
-      "",
-    ].join("\n"),
-  });
+  harness = await secretsHarness(EXAMPLE("seed-vm"), "setup-secrets-");
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => harness.dispose());
 
-let n = 0;
-async function setupSecrets(args: string[], input: string, env: Record<string, string> = {}) {
-  const logDir = path.join(dir, `run-${n++}`);
-  await execa("mkdir", [logDir]);
-  const r = await execa("bash", [script, ...args], {
-    input,
-    reject: false,
-    extendEnv: false,
-    env: { PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir, FAKE_VM_ENV: VM_ENV, ...env },
-  });
-  const read = (f: string) => readFile(path.join(logDir, f), "utf8").catch(() => "");
-  return {
-    ...r,
-    output: `${r.stdout}\n${r.stderr}`,
-    calls: await read("gcloud.log"),
-    values: await read("stdin.log"),
-    ssh: await read("ssh.log"),
-  };
-}
+const setupSecrets = (args: string[], input: string, env: Record<string, string> = {}) =>
+  harness.run(args, input, { FAKE_VM_ENV: VM_ENV, ...env });
 
 describe("setup-secrets.sh", () => {
   it("--dry-run shows every command, reads no value and calls nothing", async () => {
@@ -112,10 +74,11 @@ describe("setup-secrets.sh", () => {
   });
 
   describe("several env files (services that read different files on the VM)", () => {
+    let vms = 0;
     const vmFiles = async (files: Record<string, string>) => {
-      const root = path.join(dir, `vm-${n++}`);
+      const root = path.join(harness.dir, `vm-${vms++}`);
       for (const [file, text] of Object.entries(files)) {
-        await execa("mkdir", ["-p", path.dirname(path.join(root, file))]);
+        await mkdir(path.dirname(path.join(root, file)), { recursive: true });
         await writeFile(path.join(root, file), text);
       }
       return root;
@@ -211,6 +174,6 @@ describe("setup-secrets.sh", () => {
 
   it("passes shellcheck", async () => {
     if (!(await findShellcheck())) return;
-    expect(await shellcheck(await readFile(script, "utf8"))).toEqual([]);
+    expect(await shellcheck(await readFile(harness.script, "utf8"))).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ import {
 } from "./draft.js";
 import { MAX_PUSH_SECONDS, type ProcessPlan } from "./processes.js";
 import { imageFor } from "../../../image/plan.js";
-import { freeRunName, runName, serviceAccountId } from "./names.js";
+import { claimName, runName, serviceAccountId } from "./names.js";
 import { phpMemorySizing } from "./php-memory.js";
 import { guardedReason } from "./proxy-routes.js";
 import { pubsubHomeFor } from "./store-homes.js";
@@ -53,10 +53,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     ? { memory: plannedMemory, concurrency: flavour === "node" ? 1000 : Math.max(requestConcurrency, 250) }
     : phpMemorySizing(s, { cpu, memory: plannedMemory, concurrency: requestConcurrency });
   const needed = Math.ceil((plannedPeakRps(d.inv) * REQUEST_SECONDS) / (concurrency * TARGET_UTILISATION));
-  const name = freeRunName(
-    d.services.map((t) => t.name),
-    index === 0 ? d.base : runName(d.base, s.name),
-  );
+  const name = claimName(d, index === 0 ? d.base : runName(d.base, s.name));
   const hasBackground = d.plans.some((p) => p.target.kind !== "web" && p.target.kind !== "decision");
   // Events reach clients on other instances only through a shared pub/sub; without one, one instance.
   const sharedBus = pubsubHomeFor(d.stores, s) !== undefined;
@@ -173,10 +170,7 @@ export function alwaysOnTarget(d: Draft, plan: ProcessPlan, name: string): Deplo
 
 /** A cron entry becomes a Cloud Run job running the same command in the app's image. */
 export function cronJobTarget(d: Draft, s: Service): DeployTarget {
-  const name = freeRunName(
-    d.services.map((t) => t.name),
-    runName(d.base, s.name),
-  );
+  const name = claimName(d, runName(d.base, s.name));
   return {
     name,
     kind: "job",

@@ -8,7 +8,7 @@ import { planAiWorker } from "./ai-worker.js";
 import { alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
 import { applyConnectionBudget, databaseTarget, sqliteDatabaseTarget } from "./data.js";
 import type { Draft } from "./draft.js";
-import { freeRunName, runName } from "./names.js";
+import { claimName, runName } from "./names.js";
 import { planEdge } from "./edge.js";
 import { otherCheckout } from "../../../image/app-root.js";
 import type { ProcessPlan } from "./processes.js";
@@ -39,10 +39,7 @@ export function timeZone(d: Draft): string {
 function processName(d: Draft, plan: ProcessPlan, consumerIndex: number): string {
   const consumer = plan.queue !== undefined;
   const wanted = consumer && consumerIndex === 0 ? runName(d.base, "worker") : runName(d.base, plan.service.name);
-  return freeRunName(
-    d.services.map((t) => t.name),
-    wanted,
-  );
+  return claimName(d, wanted);
 }
 
 /**

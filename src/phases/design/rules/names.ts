@@ -45,6 +45,13 @@ export function freeRunName(taken: Iterable<string>, wanted: string): string {
   }
 }
 
+/** A free Cloud Run name for a new target of the draft: `wanted`, unless a target has it already. */
+export const claimName = (d: { services: readonly { name: string }[] }, wanted: string): string =>
+  freeRunName(
+    d.services.map((t) => t.name),
+    wanted,
+  );
+
 /**
  * "a, b, c and 7 more": a list of names that stays readable, and within the design's text limits
  * (800 to 2,000 characters), on a VM with dozens of services, secrets or schedules.
