@@ -11,6 +11,8 @@ interface Location {
   path: string;
   /** The block's own directives, nested locations cut out. */
   own: string;
+  /** auth_basic as this block or the location around it sets it (nginx inherits it inward). */
+  auth?: boolean;
 }
 
 const LOCATION = /\blocation\s+(?:(=|\^~|~\*?)\s*)?("[^"]*"|'[^']*'|[^\s{]+)\s*\{/g;
@@ -27,15 +29,22 @@ function blockEnd(text: string, start: number): number {
 }
 
 /** Every location block, nested ones included, each with only its own directives. */
-function locations(text: string): Location[] {
+function locations(text: string, outerAuth?: boolean): Location[] {
   const found: Location[] = [];
   const re = new RegExp(LOCATION.source, "g");
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const start = m.index + m[0].length;
     const end = blockEnd(text, start);
     const inner = text.slice(start, end - 1);
-    found.push({ modifier: m[1] ?? "", path: m[2]!.replace(/^["']|["']$/g, ""), own: withoutLocations(inner) });
-    found.push(...locations(inner));
+    const own = withoutLocations(inner);
+    const auth = basicAuth(own) ?? outerAuth;
+    found.push({
+      modifier: m[1] ?? "",
+      path: m[2]!.replace(/^["']|["']$/g, ""),
+      own,
+      ...(auth !== undefined ? { auth } : {}),
+    });
+    found.push(...locations(inner, auth));
     re.lastIndex = end;
   }
   return found;
@@ -143,7 +152,7 @@ function serverRoutes(site: Server, serverAuth: boolean, portOf: (target: string
       port: ports[0]!,
       ...(l.modifier === "=" ? { exact: true } : {}),
       ...(rewrite ? { rewrite } : {}),
-      ...((basicAuth(l.own) ?? serverAuth) ? { guarded: true } : {}),
+      ...((l.auth ?? serverAuth) ? { guarded: true } : {}),
       ...(site.hosts ? { hosts: site.hosts } : {}),
     });
   }

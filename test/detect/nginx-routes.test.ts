@@ -111,6 +111,20 @@ describe("nginx location blocks as routes", () => {
       ],
     },
     {
+      name: "a location nested in a guarded one inherits its auth_basic, unless it turns it off",
+      text: site(`  location / { proxy_pass http://backend; }
+  location /admin/ {
+    auth_basic "Admin";
+    location /admin/queues/ { proxy_pass http://127.0.0.1:5555/; }
+    location /admin/hooks/ { auth_basic off; proxy_pass http://streaming; }
+  }`),
+      want: [
+        { path: "/", port: 3000 },
+        { path: "/admin/queues/", port: 5555, rewrite: "/", guarded: true },
+        { path: "/admin/hooks/", port: 4000 },
+      ],
+    },
+    {
       name: "a path with characters a URL map path cannot hold is left out",
       text: site(`  location /files@ { proxy_pass http://streaming; }
   location / { proxy_pass http://backend; }`),
