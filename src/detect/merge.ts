@@ -245,9 +245,9 @@ function link(services: ServiceFinding[]): DetectedService[] {
         pm2: _pf,
         phpSessionHandler: _ph,
         dependsOn: explicit,
-        ownStores,
         ...rest
       } = s;
+      const { ownStores } = s;
       let dependsOn = (explicit ?? []).filter((d) => names.has(d) && d !== s.name);
       if (!explicit?.length && !ownStores) {
         if (s.role === "reverse-proxy") {

@@ -24,6 +24,11 @@ export interface ServiceAnswer {
   systemdUnit?: string;
   listen: string[];
   dependsOn: string[];
+  /**
+   * dependsOn was read from the process's own checkout (folder-stores.ts): an empty list means it
+   * reaches no store, and init keeps it empty instead of linking every store by role.
+   */
+  ownStores?: boolean;
   schedule?: string;
   /** Names (never values) of the environment variables the process gets. */
   env?: string[];
@@ -147,6 +152,4 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   pm2?: { instances: number; cluster: boolean; restartSchedule?: string };
   /** A unit started by a .timer, or a crontab line: it runs and exits. */
   scheduled?: boolean;
-  /** dependsOn was read from its own checkout's packages and env (folder-stores.ts), even when empty. */
-  ownStores?: boolean;
 }

@@ -15,7 +15,8 @@ export function linkServices(services: ServiceAnswer[]): ServiceAnswer[] {
   const webs = services.filter((s) => s.role === "web").map((s) => s.name);
   return services.map((s) => {
     const kept = s.dependsOn.filter((d) => names.has(d) && d !== s.name);
-    if (kept.length) return { ...s, dependsOn: kept };
+    // A process from another checkout that names no store of its own reaches none (folder-stores.ts).
+    if (kept.length || s.ownStores) return { ...s, dependsOn: kept };
     const byRole = s.role === "reverse-proxy" ? webs : APP_ROLES.has(s.role) ? stores : [];
     return { ...s, dependsOn: byRole.filter((d) => d !== s.name) };
   });

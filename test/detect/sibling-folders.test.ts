@@ -7,6 +7,7 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
+import { linkServices } from "../../src/init/build-inventory.js";
 import type { DetectedService } from "../../src/detect/types.js";
 import { TempTrees } from "../helpers/file-tree.js";
 import { ROOT } from "../helpers/phase-input.js";
@@ -101,5 +102,21 @@ describe("processes from other checkouts beside the app's", () => {
       expect([...s!.dependsOn].sort(), name).toEqual(w.dependsOn);
       if (w.env) expect(s!.env, name).toEqual(expect.arrayContaining(w.env));
     }
+  });
+});
+
+describe("init's linking of a process that names its own stores", () => {
+  const stores = [
+    { name: "db", role: "database" as const, software: "postgres", listen: [], dependsOn: [] },
+    { name: "mq", role: "broker" as const, software: "rabbitmq", listen: [], dependsOn: [] },
+  ];
+  it.each([
+    ["read from its own checkout, no store named: none", { ownStores: true, dependsOn: [] }, []],
+    ["read from its own checkout, the broker named: the broker", { ownStores: true, dependsOn: ["mq"] }, ["mq"]],
+    ["the app's own process, nothing said: every store by role", { dependsOn: [] }, ["db", "mq"]],
+  ])("%s", (_name, own, expected) => {
+    const web = { name: "web", role: "web" as const, software: "gunicorn", listen: [], ...own };
+    const linked = linkServices([web, ...stores]);
+    expect(linked.find((s) => s.name === "web")!.dependsOn).toEqual(expected);
   });
 });
