@@ -49,10 +49,10 @@ const CASES: [string, string[], number, RegExp, "ok" | "rejected", string][] = [
     "audit MTTR past its schema",
   ],
   [
-    real("mastodon"),
+    example("django-postgres"),
     ["rename-service", "many-services"],
-    50,
-    /long-long-.* ; 45 services/,
+    75,
+    /celery-worker to long-long-.* ; 40 services/,
     "ok",
     "duplicated run names",
   ],
