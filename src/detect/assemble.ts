@@ -17,6 +17,7 @@ import { NCONF_SEPARATOR, settingsFolders } from "./json-settings.js";
 import { currentRelease, hasManifest, RELEASE_LINK } from "./release-dir.js";
 import { amqpUses, deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
 import { listensFromPortNames } from "./server-config.js";
+import { plainEnvOf } from "./plain-values.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
 import { detectCacheStore } from "./cache-store.js";
 import { detectSessionStore } from "./session-store.js";
@@ -325,11 +326,14 @@ function addJsonSettingNames(finding: ServiceFinding, app: AppContext, evidence:
  * The names the process gets as an empty string: its unit's values over the app's env files', as
  * enrich reads them. Only the names are kept; the design sets them empty on Cloud Run, since
  * Secret Manager refuses an empty secret version (a copied `REDIS_PASSWORD=` would stop the setup).
+ * And the names whose value is plain by its shape (plain-values.ts): plain env, not secrets.
  */
 function markEmptyEnv(finding: ServiceFinding, app: AppContext): void {
   const values = { ...app.env, ...finding.envValues };
   const empty = (finding.env ?? []).filter((name) => values[name] === "");
   if (empty.length) finding.emptyEnv = empty;
+  const plain = plainEnvOf(finding, app).filter((name) => !empty.includes(name));
+  if (plain.length) finding.plainEnv = plain;
 }
 
 /** The app folder's path on the VM when it lies inside the host root (the VM's own copy). */

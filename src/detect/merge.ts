@@ -109,6 +109,8 @@ export function mergeServices(
     same.command ??= finding.command;
     same.systemdUnit ??= finding.systemdUnit;
     same.schedule ??= finding.schedule;
+    // Plain only where every source that sets the name says so (a wrong "plain" leaks a secret).
+    if (same.plainEnv?.length || finding.plainEnv?.length) same.plainEnv = plainInBoth(same, finding);
     if (finding.env?.length) same.env = unionNames(same.env, finding.env);
     if (finding.emptyEnv?.length) same.emptyEnv = unionNames(same.emptyEnv, finding.emptyEnv);
     same.envFile ??= finding.envFile;
@@ -270,4 +272,14 @@ function link(services: ServiceFinding[]): DetectedService[] {
     .map((s, index) => ({ s, index }))
     .sort((a, b) => rank(a.s.role) - rank(b.s.role) || a.index - b.index)
     .map(({ s }) => s);
+}
+
+/** The names plain in one finding and, when the other sets them too, plain in that one as well. */
+function plainInBoth(a: ServiceFinding, b: ServiceFinding): string[] {
+  const plainIn = (x: ServiceFinding, n: string) => x.plainEnv?.includes(n) ?? false;
+  const agrees = (other: ServiceFinding, n: string) => !(other.env ?? []).includes(n) || plainIn(other, n);
+  return unionNames(
+    (a.plainEnv ?? []).filter((n) => agrees(b, n)),
+    (b.plainEnv ?? []).filter((n) => agrees(a, n)),
+  );
 }

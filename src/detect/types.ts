@@ -34,6 +34,8 @@ export interface ServiceAnswer {
   env?: string[];
   /** Names of `env` whose value on the VM is the empty string (no value is kept, only that it is empty). */
   emptyEnv?: string[];
+  /** Names of `env` whose value on the VM is plain by its shape and name (plain-values.ts): never the value. */
+  plainEnv?: string[];
   /** The VM's file those values live in (EnvironmentFile=, the app's .env): where the secrets setup reads them. */
   envFile?: string;
   runtime?: Runtime;

@@ -75,6 +75,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.dependsOn.length ? { dependsOn: s.dependsOn } : {}),
     ...(s.env?.length ? { env: s.env } : {}),
     ...(s.emptyEnv?.length ? { emptyEnv: s.emptyEnv } : {}),
+    ...(s.plainEnv?.length ? { plainEnv: s.plainEnv } : {}),
     ...(s.envFile ? { envFile: s.envFile } : {}),
     ...(s.schedule ? { schedule: s.schedule } : {}),
     ...(s.runtime ? { runtime: s.runtime } : {}),

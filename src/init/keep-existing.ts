@@ -21,6 +21,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "dependsOn",
     "env",
     "emptyEnv",
+    "plainEnv",
     "envFile",
     "schedule",
     "runtime",

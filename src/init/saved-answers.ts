@@ -38,6 +38,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     systemdUnit,
     envFile: s.envFile,
     emptyEnv: s.emptyEnv,
+    plainEnv: s.plainEnv,
     schedule,
     runtime: s.runtime,
     framework: s.framework,

@@ -126,6 +126,15 @@ export const serviceSchema = z.looseObject({
   emptyEnv: z
     .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
     .optional(),
+  /**
+   * Names of `env` whose VM value is plain by its shape (a flag, a small number, a mode, a host name,
+   * a path, a URL of a scheme and host only) under a name that hints at no credential: they go to
+   * Cloud Run as plain env vars (deploy/cloud-run.env), not Secret Manager. Only names: the values
+   * stay on the VM. Take a name out to keep it a secret.
+   */
+  plainEnv: z
+    .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
+    .optional(),
   /** The VM's file the env values live in (EnvironmentFile=, the app's .env): the secrets setup reads it. */
   envFile: z
     .string()

@@ -478,12 +478,14 @@ function names(v,    out, i, n, c, w, qc) {
   return out
 }
 # A value detection needs and no secret can be: a port or count, an address or host:port, a
-# lowercase word list (postgresql, redis, prod,mysql, s3), an absolute path (MEDIA_ROOT), a dotted module path
-# (storages.backends.s3boto3.S3Boto3Storage), or a URL cut to scheme://host:port.
+# lowercase word list (postgresql, redis, prod,mysql, s3), a single word (Mailgun, SMTP), an absolute
+# path (MEDIA_ROOT), a dotted module path (storages.backends.s3boto3.S3Boto3Storage), or a URL: whole
+# when it is scheme://host:port alone, else cut to that and marked /<redacted:vm>, so that a cut URL
+# is never taken for a whole one (plain-values.ts judges what is plain by these shapes).
 # Never for a name that looks secret. Anything else leaves as M (<redacted:vm>), and an empty value
 # as empty: that a setting is empty is no secret, and the design must know it (Secret Manager
 # cannot hold an empty value), so a reduced value must not look empty.
-function plain(name, v,    scheme, rest, host, at) {
+function plain(name, v,    scheme, rest, host, at, whole) {
   sub(/^[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
   if (v ~ /^".*"$/ || v ~ ("^" q ".*" q "$")) v = substr(v, 2, length(v) - 2)
   if (v == "") return ""
@@ -493,14 +495,16 @@ function plain(name, v,    scheme, rest, host, at) {
   if (v ~ /^([0-9.]+|::|::1|\*|\[::1?\])$/ && length(v) <= 15) return v
   if (v ~ /^[a-z][a-z._,-]*$/ && length(v) <= 64) return v
   if (v ~ /^[a-z][a-z0-9]*$/ && length(v) <= 4) return v
+  if ((v ~ /^[A-Z][a-z]+$/ && length(v) <= 16) || (v ~ /^[A-Z][A-Z]+$/ && length(v) <= 8)) return v
   if (v ~ /^\/[A-Za-z0-9._\/-]*$/ && length(v) <= 200) return v
   if (v ~ /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_.]*$/ && length(v) <= 100) return v
   if (match(v, /^[a-z][a-z0-9+.:-]*:\/\//)) {
-    scheme = substr(v, 1, RLENGTH); rest = substr(v, RLENGTH + 1)
+    scheme = substr(v, 1, RLENGTH); rest = substr(v, RLENGTH + 1); whole = rest
     if (match(rest, /[\/?#]/)) rest = substr(rest, 1, RSTART - 1)
     host = rest
     while ((at = index(host, "@")) > 0) host = substr(host, at + 1)
-    return host ~ /^[A-Za-z0-9.-]+(:[0-9]+)?$/ ? scheme host : scheme
+    if (host !~ /^[A-Za-z0-9.-]+(:[0-9]+)?$/) return scheme
+    return (whole == host || whole == host "/") ? scheme whole : scheme host "/" M
   }
   return M
 }

@@ -110,7 +110,7 @@ describe("the ssh read of a pool file", () => {
           "|[www]",
           '|env[APP_ENV] = "prod"',
           '|env[APP_SECRET] = "<redacted:vm>"',
-          '|env[DATABASE_URL] = "mysql://127.0.0.1:3306"',
+          '|env[DATABASE_URL] = "mysql://127.0.0.1:3306/<redacted:vm>"',
         ]),
       );
       expect(stdout).not.toMatch(/s3cret|pw@/);

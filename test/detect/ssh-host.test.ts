@@ -106,7 +106,7 @@ describe("the script run on the VM", () => {
     );
     // The env file comes back as names: its values stay on the VM.
     expect(files.get("etc/app/env")).toBe(
-      "GEMINI_API_KEY=<redacted:vm>\nSECRET_KEY=<redacted:vm>\nREDIS_URL=redis://127.0.0.1:6379\n",
+      "GEMINI_API_KEY=<redacted:vm>\nSECRET_KEY=<redacted:vm>\nREDIS_URL=redis://127.0.0.1:6379/<redacted:vm>\n",
     );
     expect(out).toMatch(/^cpus=4$/m);
     expect(out).toMatch(/^memkb=16370120$/m);
@@ -121,12 +121,14 @@ describe("the script run on the VM", () => {
     const files = filesOf(out);
     // Names survive, so the inventory still lists what each service needs.
     expect(files.get("etc/systemd/system/shop.service")).toContain(
-      "Environment=DJANGO_SETTINGS_MODULE=shop.settings DATABASE_URL=mysql://127.0.0.1\nEnvironment=STRIPE_SECRET=<redacted:vm> SENTRY_DSN=<redacted:vm>\n",
+      "Environment=DJANGO_SETTINGS_MODULE=shop.settings DATABASE_URL=mysql://127.0.0.1/<redacted:vm>\nEnvironment=STRIPE_SECRET=<redacted:vm> SENTRY_DSN=<redacted:vm>\n",
     );
     expect(files.get("etc/systemd/system/shop.service.d/override.conf")).toContain(
       "Environment=EMAIL_HOST_PASSWORD=<redacted:vm>\n",
     );
-    expect(files.get("etc/shop/env")).toBe("SECRET_KEY=<redacted:vm>\nREDIS_URL=redis://127.0.0.1:6379\n");
+    expect(files.get("etc/shop/env")).toBe(
+      "SECRET_KEY=<redacted:vm>\nREDIS_URL=redis://127.0.0.1:6379/<redacted:vm>\n",
+    );
     const cron = files.get("var/spool/cron/crontabs/shop")!;
     expect(cron).toContain("MAILTO=ops@example.com\nBACKUP_TOKEN=<redacted:vm>\n");
     expect(cron).toContain("15 2 * * * mysqldump -u shop -p<redacted:vm> shop | gzip > /var/backups/shop.sql.gz\n");
@@ -183,8 +185,17 @@ describe("the script run on the VM", () => {
     ["SPRING_PROFILES_ACTIVE=prod,mysql", "SPRING_PROFILES_ACTIVE=prod,mysql"],
     [
       "DATABASE_URL=postgres://app:Pw-4@db.internal:5432/app?sslmode=require",
-      "DATABASE_URL=postgres://db.internal:5432",
+      "DATABASE_URL=postgres://db.internal:5432/<redacted:vm>",
     ],
+    // A URL of a scheme and a host only leaves whole; anything cut from one is marked as cut.
+    ["SITE_URL=https://blog.example.com", "SITE_URL=https://blog.example.com"],
+    ["SITE_URL=https://blog.example.com/", "SITE_URL=https://blog.example.com/"],
+    ["NOTIFY_URL=https://hooks.example.com/services/T0/B0/x", "NOTIFY_URL=https://hooks.example.com/<redacted:vm>"],
+    ["CACHE_URL=redis://:pw@cache:6379", "CACHE_URL=redis://cache:6379/<redacted:vm>"],
+    ["MAIL_SERVICE=Mailgun", "MAIL_SERVICE=Mailgun"],
+    ["MAIL_TRANSPORT=SMTP", "MAIL_TRANSPORT=SMTP"],
+    ["APP_NAME=ShopTwentyFour", "APP_NAME=<redacted:vm>"],
+    ["MAIL_PASSWORD=Mailgun", "MAIL_PASSWORD=<redacted:vm>"],
     ["BROKER_URL=amqp://guest:guest@", "BROKER_URL=amqp://"],
     ["DB_PASSWORD=12345", "DB_PASSWORD=<redacted:vm>"],
     ["CACHE_KEY_PREFIX=shop", "CACHE_KEY_PREFIX=<redacted:vm>"],

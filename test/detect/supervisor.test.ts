@@ -163,7 +163,7 @@ describe("a VM that runs its app under supervisor (Mayan EDMS's direct deploymen
     expect(script.stdout).toContain("file=etc/supervisor/conf.d/mayan.conf");
     expect(script.stdout).not.toMatch(/fake-supervisor-pass|'NAME':'mayan'/);
     expect(script.stdout).toContain(
-      '|environment=PYTHONPATH="/opt/mayan-edms/media/mayan_settings",DJANGO_SETTINGS_MODULE="mayan.settings.production",MAYAN_ALLOWED_HOSTS="<redacted:vm>",MAYAN_MEDIA_ROOT="/opt/mayan-edms/media",MAYAN_DATABASES="<redacted:vm>",MAYAN_CELERY_BROKER_URL="redis://127.0.0.1:6379",MAYAN_CELERY_RESULT_BACKEND="redis://127.0.0.1:6379"',
+      '|environment=PYTHONPATH="/opt/mayan-edms/media/mayan_settings",DJANGO_SETTINGS_MODULE="mayan.settings.production",MAYAN_ALLOWED_HOSTS="<redacted:vm>",MAYAN_MEDIA_ROOT="/opt/mayan-edms/media",MAYAN_DATABASES="<redacted:vm>",MAYAN_CELERY_BROKER_URL="redis://127.0.0.1:6379/<redacted:vm>",MAYAN_CELERY_RESULT_BACKEND="redis://127.0.0.1:6379/<redacted:vm>"',
     );
     const collected = await collectOverSsh(
       { destination: "deploy@app-vm-01" },

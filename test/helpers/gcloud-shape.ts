@@ -17,7 +17,8 @@ export function inventoryNames(inventory: unknown): InventoryNames {
   const lower = new Set<string>();
   const upper = new Set<string>();
   const walk = (value: unknown, key?: string): void => {
-    if (Array.isArray(value)) value.forEach((v) => walk(v, key === "env" || key === "emptyEnv" ? "env" : undefined));
+    if (Array.isArray(value))
+      value.forEach((v) => walk(v, key === "env" || key === "emptyEnv" || key === "plainEnv" ? "env" : undefined));
     else if (value && typeof value === "object") Object.entries(value).forEach(([k, v]) => walk(v, k));
     else if (typeof value === "string") {
       if (key === "name" && /^[a-z][a-z0-9-]*$/.test(value)) lower.add(value);

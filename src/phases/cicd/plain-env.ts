@@ -42,8 +42,14 @@ export function plainSettingsCommand(
   return `ssh USER@${host} "${reads.join("; ")}" | grep -vE '^[[:space:]]*[#;]' | grep -oE '${plainSettingsPattern(names)}' | ${cut}`;
 }
 
-/** The workflow variable ($GITHUB_ENV) that carries a plain setting to the deploy steps. */
-export const plainEnvVar = (name: string): string => `PLAIN_${name}`;
+/**
+ * The workflow variable ($GITHUB_ENV) that carries a plain setting to the deploy steps: upper case,
+ * as shellcheck takes only upper-case names for variables set outside the script (SC2154). A name
+ * in the app's own case (Ghost's `url`, `mail__options__host`) gets `PLAIN__`, so that it cannot
+ * meet an upper-case name's variable.
+ */
+export const plainEnvVar = (name: string): string =>
+  /[a-z]/.test(name) ? `PLAIN__${name.toUpperCase()}` : `PLAIN_${name}`;
 
 /**
  * Reads deploy/cloud-run.env into $GITHUB_ENV. A missing or empty value stops the deploy: the app
@@ -60,9 +66,9 @@ load() {
   [[ -n $value ]] || { echo "::error file=$file::$1 has no value: copy it from the VM's env file"; exit 1; }
   [[ $value =~ ^[A-Za-z0-9_.:=/@%+,-]+$ ]] ||
     { echo "::error file=$file::$1: a plain env var may hold letters, digits and _ . : = / @ % + , - only"; exit 1; }
-  echo "PLAIN_$1=$value" >> "$GITHUB_ENV"
+  echo "$2=$value" >> "$GITHUB_ENV"
 }
-${names.map((n) => `load ${n}`).join("\n")}
+${names.map((n) => `load ${n} ${plainEnvVar(n)}`).join("\n")}
 `;
   return { name: `Load the plain settings (${PLAIN_ENV_FILE})`, run };
 }

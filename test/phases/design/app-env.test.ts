@@ -8,8 +8,15 @@ import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
 import { designInputFromYaml } from "./design-input.js";
 
-function design(engine: "postgres" | "mysql", web: string[], extra = "", empty: string[] = []): DesignResult {
+function design(
+  engine: "postgres" | "mysql",
+  web: string[],
+  extra = "",
+  empty: string[] = [],
+  plain: { web?: string[]; worker?: string[] } = {},
+): DesignResult {
   const emptyEnv = empty.length ? `\n    emptyEnv: [${empty.join(", ")}]` : "";
+  const plainEnv = (names?: string[]) => (names ? `\n    plainEnv: [${names.join(", ")}]` : "");
   const yaml = `apiVersion: infra-migrate/v1
 kind: Inventory
 metadata: { name: shop }
@@ -22,14 +29,14 @@ services:
     command: gunicorn shop.wsgi
     listen: ["127.0.0.1:8000"]
     dependsOn: [db, redis]
-    env: [${web.join(", ")}]${emptyEnv}
+    env: [${web.join(", ")}]${emptyEnv}${plainEnv(plain.web)}
   - name: worker
     role: worker
     software: rq
     runtime: python
     command: python manage.py rqworker
     dependsOn: [db, redis]
-    env: [${web.join(", ")}]${emptyEnv}
+    env: [${web.join(", ")}]${emptyEnv}${plainEnv(plain.worker)}
   - name: nightly
     role: cron
     software: cron
@@ -100,6 +107,23 @@ describe("app environment on Cloud Run", () => {
     );
     for (const name of ["DEBUG", "RAILS_ENV", "DB_POOL", "LOG_LEVEL"])
       expect(target(r, "web").secrets).not.toContain(name);
+  });
+
+  it("passes a name plain by its VM value (inventory plainEnv) as a plain env var, when every process agrees and the name is no credential", () => {
+    const names = ["SITE_URL", "MAIL_HOST", "CAPTCHA_ENABLED", "SMTP_USER", "DB_HOST", "SECRET_KEY"];
+    const r = design("postgres", names, "", [], {
+      // A hand-edited list naming a credential, or a database setting, changes nothing.
+      web: ["SITE_URL", "MAIL_HOST", "CAPTCHA_ENABLED", "SMTP_USER", "DB_HOST"],
+      worker: ["SITE_URL", "MAIL_HOST", "DB_HOST"],
+    });
+    for (const name of ["web", "worker", "nightly"]) {
+      const t = target(r, name);
+      expect(t.plainEnv, name).toEqual(["MAIL_HOST", "SITE_URL"]);
+      // The worker's CAPTCHA_ENABLED may hold anything: one secret holds it for both.
+      expect(t.secrets, name).toEqual(expect.arrayContaining(["CAPTCHA_ENABLED", "SMTP_USER", "SECRET_KEY"]));
+      expect(t.secrets, name).not.toContain("SITE_URL");
+    }
+    expect(target(r, "web").env?.DB_HOST).toBe(SOCKET);
   });
 
   it("sets a name that is empty on the VM to the empty string, never a secret or a plain line to fill", () => {

@@ -274,7 +274,9 @@ fill_plain_env() {
 }
 if [[ -n $VM_HOST && ${#PLAIN_NAMES[@]} -gt 0 ]]; then
   echo "== Plain settings ($PLAIN_FILE)"
-  if ((DRY_RUN)); then echo "+ fill the empty ${PLAIN_NAMES[*]} lines from ${ENV_FILES[*]-} ${UNITS[*]-} on $VM_HOST"; else fill_plain_env; fi
+  if ((DRY_RUN)); then
+    echo "+ fill the empty ${PLAIN_NAMES[*]} lines from $(printf '%s ' ${ENV_FILES[@]+"${ENV_FILES[@]}"} ${UNITS[@]+"${UNITS[@]}"})on $VM_HOST"
+  else fill_plain_env; fi
 fi
 
 echo "== API"

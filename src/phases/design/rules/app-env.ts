@@ -2,8 +2,10 @@
 // settings (never their values); on Cloud Run some must change and the design knows to what: the
 // listen address (0.0.0.0, port 8080), the database engine flag and host (the Cloud SQL socket),
 // its port. PORT itself is Cloud Run's. Everything else the VM sets is carried over as it is: a
-// name known to hold a plain setting (a mode, a flag, a host list, a pool size) becomes a plain
-// env var whose value the team copies into deploy/cloud-run.env, a reviewed file in the repo;
+// name known to hold a plain setting (a mode, a flag, a host list, a pool size), or one whose VM
+// value init found plain (inventory `plainEnv`: the site's URL, a mail host, a flag) under a name
+// that hints at no credential, becomes a plain env var whose value the team copies into
+// deploy/cloud-run.env, a reviewed file in the repo;
 // every other name, anything that could hold a secret, goes through Secret Manager (the setup
 // script copies each value from the VM's env file), so no secret sits in the deploy configuration.
 // https://cloud.google.com/run/docs/container-contract#env-vars
@@ -20,6 +22,7 @@ import { isSpringBoot } from "./proxy-trust-frameworks.js";
 import { sessionFix } from "./session-fix.js";
 import { cacheFix } from "./cache-fix.js";
 import { bindSetting, logToStdout } from "./server-settings.js";
+import { SECRET_NAME } from "../../../contracts/secret-names.js";
 
 /**
  * Names keep the case the app reads them in: env names are case-sensitive, and an app whose
@@ -62,6 +65,18 @@ const SECRET_HINT =
   /KEY|SECRET|TOKEN|PASS|PWD|CREDENTIAL|AUTH|PRIVATE|SALT|CERT|DSN|SIGN|COOKIE|SESSION|WEBHOOK|URL|URI/;
 /** A VM setting that may be passed as a plain env var: known to be plain, and nothing secret about it. */
 export const isPlainSetting = (name: string): boolean => PLAIN_SETTING.test(up(name)) && !SECRET_HINT.test(up(name));
+
+/**
+ * Names plain by their value on the VM (inventory `plainEnv`: a flag, a mode, a host name, the
+ * site's URL), where every process that sets the name holds it plain, the name hints at no
+ * credential and no database connection (the Cloud SQL settings are the design's own).
+ */
+function plainByValue(d: Draft): Set<string> {
+  const all = d.inv.services;
+  const agreed = (n: string) => all.every((p) => !p.env.includes(n) || (p.plainEnv ?? []).includes(n));
+  const names = all.flatMap((s) => s.plainEnv ?? []);
+  return new Set(names.filter((n) => agreed(n) && !SECRET_NAME.test(n) && !isDbConnectionSetting(n)));
+}
 
 /** Names that hold a Redis/cache address: filled from Memorystore, never copied from the VM (127.0.0.1). */
 export const STORE_ADDRESS =
@@ -186,6 +201,8 @@ export function applyAppEnv(d: Draft): void {
   const engine = d.database?.engine;
   const fileDb = engine && engine !== "sqlserver" ? configFileDatabase(d.repoDir) : undefined;
   const repo = d.repoDir ? openRepo(d.repoDir) : undefined;
+  const byValue = plainByValue(d);
+  const isPlain = (name: string) => isPlainSetting(name) || byValue.has(name);
   for (const t of d.services) {
     const s = d.inv.services.find((x) => t.replaces[0] === x.name);
     if (!s) continue;
@@ -225,10 +242,10 @@ export function applyAppEnv(d: Draft): void {
     const computed = Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, v.value]));
     const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name), ...(plan.privateHost ?? [])]);
     const kept = [...new Set(names)].filter((e) => !skip.has(e) && !isStoreAddress(e)).sort();
-    plan.plain = kept.filter((e) => isPlainSetting(e) && !stored.has(e));
-    plan.carried = kept.filter((e) => !isPlainSetting(e) && !stored.has(e));
+    plan.plain = kept.filter((e) => isPlain(e) && !stored.has(e));
+    plan.carried = kept.filter((e) => !isPlain(e) && !stored.has(e));
     let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(
-      (e) => !skip.has(e) && (stored.has(e) || !isPlainSetting(e)),
+      (e) => !skip.has(e) && (stored.has(e) || !isPlain(e)),
     );
     if (
       t.cloudSqlInstance &&
