@@ -49,7 +49,6 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
     "Dockerfile",
     ...ctx.deployment.services.flatMap((t) => (t.source ? [t.source.dockerfile] : [])),
   ]);
-  const repo = openRepo(input.repoDir, input.generatedFiles);
   const artifacts: Artifact[] = [];
   const notices: string[] = [];
   const missing: AppImages["missing"] = [];
@@ -71,7 +70,7 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
       });
       continue;
     }
-    const unstartable = startProblems(image.content, image.dockerfile, ctx, repo);
+    const unstartable = startProblems(image.content, image.dockerfile, ctx, contextRepo(image.dockerfile, ctx, input));
     if (unstartable.length) {
       const more = unstartable.length > 3 ? `; and ${unstartable.length - 3} more` : "";
       const reason = `No ${image.dockerfile} was written: the image built from the repository would not start ${unstartable.slice(0, 3).join("; ")}${more}.`;
@@ -111,18 +110,21 @@ function startProblems(content: string, dockerfile: string, ctx: CicdContext, re
   );
 }
 
+/** A Dockerfile's build context: the repository, or another checkout's folder in it. */
+function contextRepo(dockerfile: string, ctx: CicdContext, input: PhaseInput): AppRepo {
+  const context = ctx.deployment.services.find((t) => t.source?.dockerfile === dockerfile)?.source?.context ?? ".";
+  return context === "." ? openRepo(input.repoDir, input.generatedFiles) : openRepo(path.join(input.repoDir, context));
+}
+
 /** Static build check of every Dockerfile we write (src/image/build-check.ts). */
 export function checkAppImages(artifacts: Artifact[], ctx: CicdContext, input: PhaseInput): string[] {
-  const repo = openRepo(input.repoDir, input.generatedFiles);
-  if (!repo.present) return [];
+  if (!openRepo(input.repoDir, input.generatedFiles).present) return [];
   // Each Dockerfile against its build context: another checkout's image builds from its folder.
-  const contextOf = (dockerfile: string) =>
-    ctx.deployment.services.find((t) => t.source?.dockerfile === dockerfile)?.source?.context ?? ".";
   return artifacts
     .filter((a) => a.kind === "dockerfile")
-    .flatMap((a) => {
-      const context = contextOf(a.path);
-      const files = context === "." ? repo : openRepo(path.join(input.repoDir, context));
-      return checkImageBuild(a.content, files, commandsFor(a.path, ctx)).map((f) => `${a.path}: ${f}`);
-    });
+    .flatMap((a) =>
+      checkImageBuild(a.content, contextRepo(a.path, ctx, input), commandsFor(a.path, ctx)).map(
+        (f) => `${a.path}: ${f}`,
+      ),
+    );
 }
