@@ -114,7 +114,7 @@ describe("a pm2-runtime unit starting an ecosystem file", () => {
     const { facts, sent } = await overSsh(root, repo);
     expect(sent).not.toMatch(/s3cret|hunter2/);
     expect(sent).toContain(
-      '|      env: { NODE_ENV: "production", PORT: "8080", DATABASE_URL: "postgres://db.internal:5432" },',
+      '|      env: { NODE_ENV: "production", PORT: "8080", DATABASE_URL: "postgres://db.internal:5432/redacted_vm" },',
     );
     expect(facts.services).toEqual(disk.services);
   });
