@@ -21,7 +21,8 @@ const FRAMEWORKS: Record<string, string> = {
   "@nestjs/core": "nestjs",
 };
 
-const DATABASE_DRIVERS: Record<string, string> = {
+/** Database driver package → engine (folder-stores.ts reads the same table). */
+export const DATABASE_DRIVERS: Record<string, string> = {
   mysqlclient: "mysql",
   pymysql: "mysql",
   "mysql-connector-python": "mysql",

@@ -3,56 +3,38 @@
 // clients in its own manifest and its settings in its own env file: Taiga's taiga-events has
 // amqplib and RABBITMQ_URL (the broker, not PostgreSQL); taiga-protected has neither (no store).
 import type { AppContext } from "./app-context.js";
+import { DATABASE_DRIVERS } from "./dependencies.js";
 import type { ServiceFinding } from "./types.js";
 
 const STORE_ROLES = new Set(["database", "cache", "broker"]);
+
+/** Packages that reach whichever SQL database their settings name: ORMs and web frameworks. */
+const SQL_CLIENTS = [
+  "sqlalchemy",
+  "django",
+  "sequelize",
+  "typeorm",
+  "@prisma/client",
+  "knex",
+  "rails",
+  "activerecord",
+  "doctrine/dbal",
+  "laravel/framework",
+];
+/** The database drivers dependencies.ts knows for one engine (`postgres`, `mysql`). */
+const driversOf = (engine: string) =>
+  Object.entries(DATABASE_DRIVERS).flatMap(([name, of]) => (of === engine ? [name] : []));
 
 /** Store software → the client packages (Python, Node, Ruby, PHP) and env names that reach it. */
 const CLIENTS: { software: RegExp; packages: string[]; env: RegExp }[] = [
   {
     software: /postgres|postgis|timescale/i,
-    packages: [
-      "psycopg",
-      "psycopg2",
-      "psycopg2-binary",
-      "psycopg-binary",
-      "asyncpg",
-      "pg",
-      "postgres",
-      "sqlalchemy",
-      "django",
-      "sequelize",
-      "typeorm",
-      "@prisma/client",
-      "knex",
-      "rails",
-      "activerecord",
-      "doctrine/dbal",
-      "laravel/framework",
-    ],
+    packages: [...driversOf("postgres"), ...SQL_CLIENTS],
     env: /^(DATABASE_URL|DB_[A-Z_]+|POSTGRES[A-Z_]*|PG(HOST|USER|PASSWORD|DATABASE|PORT))$/,
   },
   {
     software: /mysql|mariadb|percona/i,
-    packages: [
-      "mysqlclient",
-      "pymysql",
-      "mysql-connector-python",
-      "aiomysql",
-      "asyncmy",
-      "mysql2",
-      "mysql",
-      "sqlalchemy",
-      "django",
-      "sequelize",
-      "typeorm",
-      "@prisma/client",
-      "knex",
-      "rails",
-      "activerecord",
-      "doctrine/dbal",
-      "laravel/framework",
-    ],
+    packages: [...driversOf("mysql"), ...SQL_CLIENTS],
     env: /^(DATABASE_URL|DB_[A-Z_]+|MYSQL[A-Z_]*)$/,
   },
   {
