@@ -245,8 +245,12 @@ export const scheduleSchema = z.object({
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
-/** A DNS name for a managed certificate, lowercase. */
-export const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/**
+ * A DNS name for a managed certificate, lowercase, or a wildcard (`*.example.org`): Certificate
+ * Manager issues those with a DNS authorization for the name under it.
+ * https://cloud.google.com/certificate-manager/docs/domain-authorization
+ */
+export const DOMAIN = /^(?=.{4,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 /** An IPv4 range in CIDR form. */
 export const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 
@@ -265,7 +269,7 @@ export const loadBalancerSchema = z
       .array(z.string().regex(DOMAIN))
       .max(10)
       .default([])
-      .describe("Certificate domains when known (the setup script also takes --domain)."),
+      .describe("Certificate domains when known, `*.` wildcards included (the setup script also takes --domain)."),
     cloudArmor: z
       .boolean()
       .describe("A Cloud Armor policy on the backends (created in preview mode: it logs, then you enforce)."),

@@ -18,6 +18,7 @@ LB=web-app-prod-lb
 BACKENDS=( web-app-prod )
 # Backends that speak gRPC: HTTP/2 from the load balancer on (Cloud Run runs them with --use-http2).
 HTTP2_BACKENDS=( )
+# Quoted: a wildcard domain (*.example.org) must not expand to file names.
 DOMAINS=( )
 
 DRY_RUN=0
@@ -27,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     --dry-run) DRY_RUN=1; shift ;;
     --domain)
       [[ $# -ge 2 ]] || die "--domain needs a value"
-      [[ $2 =~ ^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$ ]] || die "not a domain name: $2"
+      [[ $2 =~ ^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$ ]] || die "not a domain name (or *.domain): $2"
       DOMAINS+=("$2")
       shift 2 ;;
     -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
@@ -94,12 +95,19 @@ echo "== URL map, certificate, HTTPS proxy and rule"
 if ! exists gcloud compute url-maps describe "$LB" --global --project "$PROJECT_ID"; then
   run gcloud compute url-maps create "$LB" --global --project "$PROJECT_ID" --default-service="${BACKENDS[0]}-backend"
 fi
-# A DNS authorization per domain lets Google issue the certificate before the A records move.
+# A DNS authorization lets Google issue the certificate before the A records move. One covers a
+# name and its wildcard (example.org and *.example.org), and only it can get a wildcard issued.
+# https://cloud.google.com/certificate-manager/docs/domain-authorization
 AUTHS=()
-for i in "${!DOMAINS[@]}"; do
-  AUTHS+=("$LB-auth-$i")
-  if ! exists gcloud certificate-manager dns-authorizations describe "$LB-auth-$i" --project "$PROJECT_ID"; then
-    run gcloud certificate-manager dns-authorizations create "$LB-auth-$i" --project "$PROJECT_ID" --domain="${DOMAINS[$i]}"
+AUTH_DOMAINS=()
+for domain in "${DOMAINS[@]}"; do
+  base=${domain#\*.}
+  for d in ${AUTH_DOMAINS[@]+"${AUTH_DOMAINS[@]}"}; do [[ $d == "$base" ]] && continue 2; done
+  auth="$LB-auth-${#AUTHS[@]}"
+  AUTHS+=("$auth")
+  AUTH_DOMAINS+=("$base")
+  if ! exists gcloud certificate-manager dns-authorizations describe "$auth" --project "$PROJECT_ID"; then
+    run gcloud certificate-manager dns-authorizations create "$auth" --project "$PROJECT_ID" --domain="$base"
   fi
 done
 AUTH_LIST=$(IFS=,; printf '%s' "${AUTHS[*]}")

@@ -10,6 +10,7 @@ import {
   isPublicApi,
 } from "../../../contracts/deployment.js";
 import { proxyRoutes } from "./proxy-routes.js";
+import { mergeHostRoutes } from "./host-routes.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
@@ -65,13 +66,15 @@ function cacheFor(d: Draft, home: StoreHome, claimed: Set<string>): Cache {
  * backend, matched as nginx matched it (a prefix, or the exact path) and with the prefix rewrite
  * nginx made. A proxy that routed by host name keeps its host names on the rules: a host's own /
  * goes to its service, a path under it is compared with that host's default, not the first
- * backend. Routes to a service that is not public (IAM-only, the AI gateway) are not kept.
+ * backend; a host two sites named takes the rules of both (host-routes.ts). Routes to a service that is not public (IAM-only, the AI gateway) are not kept.
  */
-function routing(d: Draft, apis: DeployTarget[]): Pick<LoadBalancer, "backends" | "routes"> {
+function routing(d: Draft, apis: DeployTarget[]): Pick<LoadBalancer, "backends" | "routes" | "domains"> {
   const backendOf = (service: string) => apis.find((t) => t.replaces.includes(service))?.name;
-  const all = proxyRoutes(d);
+  const listed = proxyRoutes(d);
   const isRoot = (r: ProxyRoute) => r.path === "/" && !r.exact;
-  const root = all.find((r) => isRoot(r) && !r.hosts) ?? all.find(isRoot);
+  const root = listed.find((r) => isRoot(r) && !r.hosts) ?? listed.find(isRoot);
+  const { routes: all, conflicts } = mergeHostRoutes(listed);
+  d.assumptions.push(...conflicts);
   const first = (root && backendOf(root.service)) ?? apis[0]!.name;
   const backends = [first, ...apis.map((t) => t.name).filter((n) => n !== first)];
   const hostKey = (r: { hosts?: string[] }) => r.hosts?.join(",") ?? "";
@@ -81,9 +84,11 @@ function routing(d: Draft, apis: DeployTarget[]): Pick<LoadBalancer, "backends" 
     return (own && backendOf(own.service)) ?? first;
   };
   const routes: LoadBalancer["routes"] = [];
+  const hosts = new Set<string>();
   for (const r of all) {
     const backend = backendOf(r.service);
     if (!backend) continue;
+    r.hosts?.forEach((h) => hosts.add(h));
     if (isRoot(r) ? !r.hosts || (backend === first && !r.rewrite) : backend === defaultOf(r) && !r.rewrite) continue;
     const key = `${hostKey(r)} ${r.exact ? "=" : ""}${r.path}`;
     if (routes.some((x) => `${hostKey(x)} ${x.exact ? "=" : ""}${x.path}` === key)) continue;
@@ -95,12 +100,18 @@ function routing(d: Draft, apis: DeployTarget[]): Pick<LoadBalancer, "backends" 
       ...(r.hosts ? { hosts: r.hosts } : {}),
     });
   }
-  return { backends, routes };
+  return { backends, routes, domains: certificateDomains(hosts) };
 }
 
-/** The host names the proxy routed by, as certificate domains (a wildcard needs its own DNS setup). */
-function routedDomains(routes: LoadBalancer["routes"]): string[] {
-  return [...new Set(routes.flatMap((r) => r.hosts ?? []))]
+/**
+ * The host names the proxy routed to a public service by (its own / to the first backend included:
+ * the URL map needs no rule for it, the certificate needs the name), as certificate domains. A wildcard (`*.example.org`, nginx's
+ * `.example.org`) stays: Certificate Manager issues it with a DNS authorization for example.org,
+ * the kind the setup script creates (load balancer authorization cannot issue wildcards).
+ * https://cloud.google.com/certificate-manager/docs/domain-authorization
+ */
+function certificateDomains(hosts: Set<string>): string[] {
+  return [...hosts]
     .filter((h) => DOMAIN.test(h))
     .sort()
     .slice(0, 10);
@@ -110,11 +121,11 @@ export function planEdge(d: Draft): void {
   // The AI gateway and guarded admin tools are private (IAM): never a load balancer backend.
   const publicApis = d.services.filter(isPublicApi);
   if (d.topo.proxies.length > 0 && publicApis.length > 0) {
-    const { backends, routes } = routing(d, publicApis);
+    const { backends, routes, domains } = routing(d, publicApis);
     d.loadBalancer = {
       name: runName(d.base, "lb"),
       backends,
-      domains: routedDomains(routes),
+      domains,
       // The proxy was the edge: the policy starts in preview (it logs what it would block).
       cloudArmor: true,
       routes,
