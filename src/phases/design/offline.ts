@@ -16,6 +16,7 @@ import { numberDecisions, traceRisks } from "./rules/risk-trace.js";
 import { celeryMode } from "./rules/processes.js";
 import { planStorage } from "./rules/storage.js";
 import { nothingForCloudRun } from "./rules/sqlite.js";
+import { nothingDeploys } from "../../contracts/process-homes.js";
 import { planImages } from "../../image/plan.js";
 import { osPythonVersion } from "../../image/runtime-versions.js";
 import type { DesignResult } from "./schema.js";
@@ -72,19 +73,31 @@ export function designFromInventory(
   const riskTrace = traceRisks(d, decisions);
   const api = deployment.services.find((s) => s.kind === "api");
   const stays = nothingForCloudRun(inv);
+  const none = deployment.services.length === 0 ? nothingDeploys(inv) : undefined;
   const summary = stays
     ? `Nothing of ${inv.metadata.name} moves to Cloud Run yet: ${stays}. Recommended: a small Compute Engine VM with the SQLite file on a persistent disk and daily snapshots (one machine, its data protected), or Cloud SQL once the app is configured for a server database its documentation supports.`
-    : [
-        `${inv.metadata.name} moves from ${inv.host.hostname ?? "one VM"} to ${runSummary(deployment)}${deployment.database ? ` and Cloud SQL ${deployment.database.databaseVersion}` : ""}${d.stores.some((h) => h.home === "cloud-tasks") ? ", with Cloud Tasks in place of the broker" : ""}${d.stores.some((h) => h.home.startsWith("memorystore")) ? ", with Memorystore for what Redis holds" : ""}${d.buckets.length ? " and Cloud Storage for user files" : ""}.`,
-        openDecisions(mapping),
-        api
-          ? `The API ${api.name} scales from ${api.minInstances} to ${api.maxInstances} instances for ${inv.traffic.growth}× today's traffic.`
-          : "",
-        `Nothing in the design needs a node, a cluster or an SSH session, and every deploy is a revision that can be rolled back in one command.`,
-        `Estimated cost: $${cost.scenarios[0]!.totalUsd.toFixed(2)}/month today, $${cost.scenarios[1]!.totalUsd.toFixed(2)}/month at the growth target.`,
-      ]
-        .filter(Boolean)
-        .join(" ");
+    : none
+      ? [
+          `Nothing of ${inv.metadata.name} runs on Cloud Run: ${none}.`,
+          deployment.database
+            ? `Its database still moves to Cloud SQL ${deployment.database.databaseVersion} (the runbook's database steps).`
+            : "",
+          openDecisions(mapping),
+          `Estimated cost: $${cost.scenarios[0]!.totalUsd.toFixed(2)}/month.`,
+        ]
+          .filter(Boolean)
+          .join(" ")
+      : [
+          `${inv.metadata.name} moves from ${inv.host.hostname ?? "one VM"} to ${runSummary(deployment)}${deployment.database ? ` and Cloud SQL ${deployment.database.databaseVersion}` : ""}${d.stores.some((h) => h.home === "cloud-tasks") ? ", with Cloud Tasks in place of the broker" : ""}${d.stores.some((h) => h.home.startsWith("memorystore")) ? ", with Memorystore for what Redis holds" : ""}${d.buckets.length ? " and Cloud Storage for user files" : ""}.`,
+          openDecisions(mapping),
+          api
+            ? `The API ${api.name} scales from ${api.minInstances} to ${api.maxInstances} instances for ${inv.traffic.growth}× today's traffic.`
+            : "",
+          `Nothing in the design needs a node, a cluster or an SSH session, and every deploy is a revision that can be rolled back in one command.`,
+          `Estimated cost: $${cost.scenarios[0]!.totalUsd.toFixed(2)}/month today, $${cost.scenarios[1]!.totalUsd.toFixed(2)}/month at the growth target.`,
+        ]
+          .filter(Boolean)
+          .join(" ");
   return {
     summary,
     growthTarget: inv.traffic.growth,

@@ -354,5 +354,15 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
     ...(dep.schedules?.some((j) => j.replaces.length) ? ["Each Cloud Scheduler job's last run status."] : []),
     "Daily billing report against cost-estimate.md; a budget alert at 120 % of the estimate.",
   ];
-  return { database: [...dbSteps(d, dep), ...files.prepare], cutover, rollback, firstWeek };
+  if (dep.services.length > 0)
+    return { database: [...dbSteps(d, dep), ...files.prepare], cutover, rollback, firstWeek };
+  // Nothing deploys to Cloud Run (every process waits for a decision, or the VM runs none): the
+  // database still moves, and there is no new stack to deploy, no DNS to switch, no revision to roll back to.
+  const stack = /^(Lower the DNS TTL|Deploy and smoke-test|Switch DNS|After a bad deploy)/;
+  return {
+    database: [...dbSteps(d, dep), ...files.prepare],
+    cutover: cutover.filter((step) => !stack.test(step.title)),
+    rollback: rollback.filter((step) => !stack.test(step.title)),
+    firstWeek: firstWeek.filter((line) => !/^(5xx|Container startup)/.test(line)),
+  };
 }

@@ -5,9 +5,9 @@
 // dropped: the validator checks that every process lands on one of these.
 import type { Inventory, Service } from "../../../inventory/schema.js";
 import { embedsCeleryBeat, taskLimitSeconds } from "./classify.js";
+import { type OpenTopic, processTopic } from "../../../contracts/process-homes.js";
 import {
   isCeleryBeat,
-  isLoop,
   isStreamConsumer,
   queueSystem,
   type QueueSystem,
@@ -21,7 +21,8 @@ export type CeleryMode = "keep" | "push";
 /** Cloud Tasks waits at most 30 minutes for a push (dispatch deadline 15 s – 30 min). */
 export const MAX_PUSH_SECONDS = 1800;
 
-export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file";
+export type { OpenTopic } from "../../../contracts/process-homes.js";
+export { PROCESS_ROLES } from "../../../contracts/process-homes.js";
 
 export type ProcessTarget =
   | { kind: "web"; websocket: boolean }
@@ -39,17 +40,7 @@ export interface ProcessPlan {
   scheduler?: SchedulerKind;
 }
 
-export const PROCESS_ROLES: ReadonlySet<Service["role"]> = new Set(["web", "worker", "scheduler", "cron", "other"]);
-
 const speaks = (s: Service, p: string) => (s.protocols ?? []).includes(p as never);
-const speaksHttp = (s: Service) =>
-  !s.protocols?.length || speaks(s, "http") || speaks(s, "websocket") || speaks(s, "grpc");
-
-/** A listener Cloud Run cannot take (it only accepts HTTP/1, HTTP/2, gRPC and websockets). */
-function nonHttpTopic(s: Service): OpenTopic | undefined {
-  if (speaksHttp(s)) return undefined;
-  return speaks(s, "smtp") ? "inbound-mail" : "raw-tcp";
-}
 
 function workerPlan(s: Service, celery: CeleryMode): ProcessPlan {
   const queue = queueSystem(s);
@@ -83,19 +74,17 @@ function schedulerPlan(s: Service, celery: CeleryMode): ProcessPlan {
 }
 
 function otherPlan(s: Service): ProcessPlan {
-  const topic = nonHttpTopic(s);
+  const topic = processTopic(s);
   if (topic) return { service: s, target: { kind: "decision", topic } };
   if (s.schedule) return { service: s, target: { kind: "cron" } };
   // An app process we cannot name (its runtime is the app's, it keeps running): run it as it runs today.
-  if (s.runtime && s.runtime !== "other" && (s.longRunning || isLoop(s)))
-    return { service: s, target: { kind: "always-on", role: "loop", singleton: true } };
-  return { service: s, target: { kind: "decision", topic: "unknown-process" } };
+  return { service: s, target: { kind: "always-on", role: "loop", singleton: true } };
 }
 
 export function planProcess(s: Service, celery: CeleryMode): ProcessPlan | undefined {
   switch (s.role) {
     case "web": {
-      const topic = nonHttpTopic(s);
+      const topic = processTopic(s);
       if (topic) return { service: s, target: { kind: "decision", topic } };
       return { service: s, target: { kind: "web", websocket: speaks(s, "websocket") } };
     }

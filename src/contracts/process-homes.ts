@@ -1,0 +1,66 @@
+// Which of the VM's processes have no Cloud Run home, from the inventory alone: a listener for a
+// protocol Cloud Run does not serve (SMTP, raw TCP), a process the rules cannot name, the openers
+// of a SQLite file that cannot move. The design turns each into an open decision; when that is every
+// process (or the VM runs none of the app's: only a database, a cache, a proxy), nothing is
+// deployed, and the phases that deploy and watch Cloud Run have nothing to do. Outside the phases'
+// folders: the phase registry asks while the CLI starts and must load no phase.
+import type { Inventory, Service } from "../inventory/schema.js";
+import { isLoop } from "./queue-systems.js";
+import { nothingForCloudRun, planSqlite } from "./sqlite-plan.js";
+
+/** Roles of the processes the app runs (not its proxy or its stores). */
+export const PROCESS_ROLES: ReadonlySet<Service["role"]> = new Set(["web", "worker", "scheduler", "cron", "other"]);
+
+export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file";
+
+const speaks = (s: Service, p: string) => (s.protocols ?? []).includes(p as never);
+const speaksHttp = (s: Service) =>
+  !s.protocols?.length || speaks(s, "http") || speaks(s, "websocket") || speaks(s, "grpc");
+
+/** A listener Cloud Run cannot take (it only accepts HTTP/1, HTTP/2, gRPC and websockets). */
+export function nonHttpTopic(s: Service): OpenTopic | undefined {
+  if (speaksHttp(s)) return undefined;
+  return speaks(s, "smtp") ? "inbound-mail" : "raw-tcp";
+}
+
+/**
+ * Why a web or `other` process gets an open decision instead of a Cloud Run target, or undefined.
+ * An `other` process runs as a job when it has a schedule, and as an always-on loop when it is an
+ * app process (the app's runtime) that keeps running; anything else cannot be named.
+ */
+export function processTopic(s: Service): OpenTopic | undefined {
+  if (s.role !== "web" && s.role !== "other") return undefined;
+  const topic = nonHttpTopic(s);
+  if (topic || s.role === "web" || s.schedule) return topic;
+  if (s.runtime && s.runtime !== "other" && (s.longRunning || isLoop(s))) return undefined;
+  return "unknown-process";
+}
+
+const TOPIC_TEXT: Record<OpenTopic, string> = {
+  "inbound-mail": "receives mail over SMTP",
+  "raw-tcp": "serves a protocol other than HTTP",
+  "unknown-process": "is a process the rules cannot name",
+  "sqlite-file": "opens a SQLite file that cannot move",
+};
+
+/**
+ * Why cicd and observe do not apply: no process of the app runs on Cloud Run, so there is no
+ * image to build, nothing to deploy and no service to watch. The design still says where each
+ * piece goes (its open decisions, the database's move).
+ */
+export function nothingDeploys(inv: Inventory): string | undefined {
+  // An \`llm\` section plans the AI worker (and its gateway): those deploy whatever the app's processes do.
+  if (inv.llm) return undefined;
+  const sqlite = nothingForCloudRun(inv);
+  if (sqlite) return sqlite;
+  const processes = inv.services.filter((s) => PROCESS_ROLES.has(s.role));
+  if (processes.length === 0)
+    return `the inventory lists no process of the app (only ${[...new Set(inv.services.map((s) => s.role))].join(", ") || "nothing"}), so nothing runs on Cloud Run: add the app's web and worker processes to the inventory to get a deploy workflow and monitoring`;
+  const plan = planSqlite(inv);
+  const topics = processes.map(
+    (s) => processTopic(s) ?? (plan?.move === "decision" && plan.openers.includes(s.name) ? "sqlite-file" : undefined),
+  );
+  if (topics.some((t) => t === undefined)) return undefined;
+  const why = processes.map((s, i) => `${s.name} ${TOPIC_TEXT[topics[i]!]}`);
+  return `no process runs on Cloud Run (${why.slice(0, 4).join("; ")}${why.length > 4 ? "; …" : ""}), so there is nothing to deploy or watch there until the design's open decisions are taken (docs/migration/design/architecture.md)`;
+}
