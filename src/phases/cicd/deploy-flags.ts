@@ -32,7 +32,8 @@ export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<
     if (isAiGatewayTarget(target) || (isAppApi(target) && !gateway)) out.push(["AI_WORKER_URL", AI_WORKER_URL_VAR]);
     if (isAppApi(target) && gateway) out.push(["AI_GATEWAY_URL", AI_GATEWAY_URL_VAR]);
   }
-  for (const name of target.plainEnv ?? []) out.push([name, plainEnvVar(name)]);
+  const plainVars = plainEnvVars(plainEnvNames(deployment));
+  for (const name of target.plainEnv ?? []) out.push([name, plainVars.get(name)!]);
   // A client that takes only a host: the instance's private IP, reached over Direct VPC egress.
   for (const name of target.cloudSqlPrivateIp?.hostEnv ?? []) out.push([name, CLOUD_SQL_PRIVATE_IP_VAR]);
   if (reachesMemorystore(target)) {
@@ -46,7 +47,7 @@ export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<
   return out;
 }
 import { imageRef, rolloutStrategy, scheduledMinTargets, serviceAccountEmail, sourceImageName } from "./context.js";
-import { plainEnvVar } from "./plain-env.js";
+import { plainEnvNames, plainEnvVars } from "./plain-env.js";
 import type { CicdResult } from "./schema.js";
 
 /** What canary.sh accepts for a flag after `--`; mirrored there. */

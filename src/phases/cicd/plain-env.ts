@@ -43,13 +43,24 @@ export function plainSettingsCommand(
 }
 
 /**
- * The workflow variable ($GITHUB_ENV) that carries a plain setting to the deploy steps: upper case,
- * as shellcheck takes only upper-case names for variables set outside the script (SC2154). A name
- * in the app's own case (Ghost's `url`, `mail__options__host`) gets `PLAIN__`, so that it cannot
- * meet an upper-case name's variable.
+ * The workflow variable ($GITHUB_ENV) that carries each plain setting to the deploy steps: upper
+ * case, as shellcheck takes only upper-case names for variables set outside the script (SC2154). A
+ * name in the app's own case (Ghost's `url`, `mail__options__host`) gets `PLAIN__`, so that it
+ * cannot meet an upper-case name's variable. Names that still meet one (`url` and `Url`, `foo`
+ * and `_FOO`: the app reads two settings) get `_2`, `_3`… in sorted order, so each keeps its own.
  */
-export const plainEnvVar = (name: string): string =>
-  /[a-z]/.test(name) ? `PLAIN__${name.toUpperCase()}` : `PLAIN_${name}`;
+export function plainEnvVars(names: readonly string[]): Map<string, string> {
+  const vars = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const name of [...new Set(names)].sort()) {
+    const base = /[a-z]/.test(name) ? `PLAIN__${name.toUpperCase()}` : `PLAIN_${name}`;
+    let variable = base;
+    for (let i = 2; taken.has(variable); i++) variable = `${base}_${i}`;
+    taken.add(variable);
+    vars.set(name, variable);
+  }
+  return vars;
+}
 
 /**
  * Reads deploy/cloud-run.env into $GITHUB_ENV. A missing or empty value stops the deploy: the app
@@ -68,7 +79,7 @@ load() {
     { echo "::error file=$file::$1: a plain env var may hold letters, digits and _ . : = / @ % + , - only"; exit 1; }
   echo "$2=$value" >> "$GITHUB_ENV"
 }
-${names.map((n) => `load ${n} ${plainEnvVar(n)}`).join("\n")}
+${[...plainEnvVars(names)].map(([name, variable]) => `load ${name} ${variable}`).join("\n")}
 `;
   return { name: `Load the plain settings (${PLAIN_ENV_FILE})`, run };
 }

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
-import { plainSettingsCommand } from "../../../src/phases/cicd/plain-env.js";
+import { loadPlainEnvStep, plainEnvVars, plainSettingsCommand } from "../../../src/phases/cicd/plain-env.js";
 import { chainYaml } from "../../helpers/chain.js";
 import { renderOffline, repoFor } from "../../helpers/offline-output.js";
 import { ROOT } from "../../helpers/phase-input.js";
@@ -180,5 +180,25 @@ describe("services that read different env files on the VM", () => {
     expect(secrets.body).toContain("reads each");
     const plain = steps.find((s) => s.title === "Plain settings")!;
     expect(plain.commands?.[0]).toContain("sudo cat -- /etc/healthchecks.env /etc/sendalerts.env;");
+  });
+});
+
+describe("each plain setting has a workflow variable of its own", () => {
+  it.each<[string, string[], Record<string, string>]>([
+    ["upper case, and the app's own case", ["DEBUG", "url"], { DEBUG: "PLAIN_DEBUG", url: "PLAIN__URL" }],
+    ["two names that differ only in case", ["url", "Url"], { Url: "PLAIN__URL", url: "PLAIN__URL_2" }],
+    ["a leading _ against lower case", ["_FOO", "foo"], { _FOO: "PLAIN__FOO", foo: "PLAIN__FOO_2" }],
+    [
+      "a suffix another name already has",
+      ["Url", "url", "url_2"],
+      { Url: "PLAIN__URL", url: "PLAIN__URL_2", url_2: "PLAIN__URL_2_2" },
+    ],
+  ])("%s", (_name, names, expected) => {
+    const vars = plainEnvVars(names);
+    expect(Object.fromEntries(vars)).toEqual(expected);
+    expect(new Set(vars.values()).size).toBe(vars.size);
+    // The deploy's loading step writes each name's value to its own variable.
+    const loads = [...loadPlainEnvStep(names).run.matchAll(/^load (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]);
+    expect(Object.fromEntries(loads)).toEqual(expected);
   });
 });
