@@ -52,6 +52,8 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
   const artifacts: Artifact[] = [];
   const notices: string[] = [];
   const missing: AppImages["missing"] = [];
+  /** Each written Dockerfile's build context. */
+  const contexts = new Map<string, string>();
   for (const image of plan.images.filter((i) => wanted.has(i.dockerfile))) {
     if (theirs(input, image.dockerfile)) continue;
     if (!image.content) {
@@ -79,15 +81,33 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
       continue;
     }
     artifacts.push({ path: image.dockerfile, kind: "dockerfile", content: image.content, policy: "create-only" });
+    contexts.set(image.dockerfile, image.context ?? ".");
   }
-  if (artifacts.length > 0 && !theirs(input, ".dockerignore"))
-    artifacts.push({
-      path: ".dockerignore",
-      kind: "text",
-      content: templateText("cicd/dockerignore"),
-      policy: "create-only",
-    });
+  if (artifacts.length > 0 && !theirs(input, ".dockerignore")) artifacts.push(ignoreFile(".dockerignore"));
+  artifacts.push(...checkoutIgnores(contexts, input));
   return { artifacts, notices, missing };
+}
+
+const ignoreFile = (file: string): Artifact => ({
+  path: file,
+  kind: "text",
+  content: templateText("cicd/dockerignore"),
+  policy: "create-only",
+});
+
+/**
+ * A Dockerfile built from another checkout's folder (Taiga's taiga-events) does not see the
+ * repository's .dockerignore, only one at its context's root: where that folder has none (its
+ * repository is someone else's, not ours to write into), `<Dockerfile>.dockerignore` beside our
+ * Dockerfile keeps its .env, keys and node_modules out of the image the same way. BuildKit (the
+ * default builder, on GitHub's runners too) reads that file first.
+ * https://docs.docker.com/build/concepts/context/#dockerignore-files
+ */
+function checkoutIgnores(contexts: Map<string, string>, input: PhaseInput): Artifact[] {
+  return [...contexts]
+    .filter(([dockerfile, context]) => context !== "." && !theirs(input, `${dockerfile}.dockerignore`))
+    .filter(([, context]) => !existsSync(path.join(input.repoDir, context, ".dockerignore")))
+    .map(([dockerfile]) => ignoreFile(`${dockerfile}.dockerignore`));
 }
 
 /** The commands the deploy runs in an image (workers, jobs, a second web process): they must start too. */

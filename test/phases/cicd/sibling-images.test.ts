@@ -80,3 +80,42 @@ describe("the deploy of a process from another checkout", () => {
     expect(api.run).not.toMatch(/Dockerfile\.events/);
   });
 });
+
+describe("the build context of a process from another checkout keeps secrets out", () => {
+  const ignoreOf = async (files: Record<string, string>) => {
+    const dir = trees.makeSync({ "inventory.yaml": INVENTORY, "repo/.keep": "" });
+    const { artifacts } = await renderOffline(`${dir}/inventory.yaml`, trees.makeSync(files));
+    return {
+      own: artifacts.find((a) => a.path === ".dockerignore"),
+      events: artifacts.find((a) => a.path === "Dockerfile.events.dockerignore"),
+    };
+  };
+
+  it.each<{ name: string; extra: Record<string, string>; written: boolean }>([
+    // The folder is its build context: the repository's .dockerignore is not at its root.
+    { name: "a folder without a .dockerignore gets one beside its Dockerfile", extra: {}, written: true },
+    // Its own repository's rules stand: BuildKit would read ours instead of them.
+    {
+      name: "a folder with its own .dockerignore keeps it",
+      extra: { "events/.dockerignore": "node_modules\n" },
+      written: false,
+    },
+    {
+      name: "a Dockerfile-specific file of the team's is kept",
+      extra: { "Dockerfile.events.dockerignore": "x\n" },
+      written: false,
+    },
+  ])("$name", async ({ extra, written }) => {
+    const { own, events } = await ignoreOf({ ...API, ...EVENTS, ...GITMODULES, ...extra });
+    expect(own?.content).toMatch(/^\.env$/m);
+    expect(events !== undefined).toBe(written);
+    if (events) {
+      expect(events.content).toBe(own!.content);
+      expect(events.policy).toBe("create-only");
+    }
+  });
+
+  it("nothing is written for a checkout the repository does not hold (no Dockerfile)", async () => {
+    expect((await ignoreOf(API)).events).toBeUndefined();
+  });
+});
