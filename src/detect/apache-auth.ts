@@ -1,42 +1,61 @@
-// Whether Apache asks for a login before a proxied path: AuthType Basic (or Digest) with a Require
-// that needs a user, in the sections that apply to the request. Proxied requests never match
+// What Apache asks before it proxies a path (route-access.ts): the Require lines of mod_authz_core
+// (a login, an address, all granted or denied) and Apache 2.2's Order/Allow/Deny/Satisfy
+// (apache-compat.ts), in the sections that apply to the request. Proxied requests never match
 // <Directory> blocks of folders (they are not files); they match <Proxy> (or the older
 // <Directory proxy:…>) for the backend URL, then <Location>/<LocationMatch> in file order, each
 // later section's Require replacing the earlier ones (AuthMerging Off, the default), so a
 // `Require all granted` under a guarded prefix opens it again.
 // https://httpd.apache.org/docs/2.4/sections.html#merging
 // https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#authmerging
+import { type Compat, sectionCompat, withCompat } from "./apache-compat.js";
 import { type ApacheSection, directiveArgs, unquoted } from "./apache-sections.js";
+import { allOf, anyOf, CLOSED, type Gate, LOGIN } from "./route-access.js";
 
 interface Access {
-  login: boolean;
-  /** AuthType Basic or Digest is in effect: a Require for a user then asks for one. */
-  auth: boolean;
+  /** The Require lines in effect, as one gate; undefined: none applies yet. */
+  authz?: Gate;
+  compat?: Compat;
 }
 
-const REQUIRE_CONTAINERS = ["requireall", "requireany", "requirenone"];
+/**
+ * One Require line for a stranger. Address providers (ip, host, local, forward-dns) and conditions
+ * a stranger may not meet (env, expr) admit only what they name; `method` limits methods, not
+ * people; `not …` only refuses (neutral here). Every other provider needs a user: valid-user,
+ * user, group, ldap-*, and the single sign-on modules' own (claim, shib-session…). Without
+ * AuthType httpd answers 500 to those, so the path is closed either way.
+ * https://httpd.apache.org/docs/2.4/mod/mod_authz_host.html
+ */
+function requireGate(line: string): Gate | undefined {
+  const [provider = "", ...rest] = line.split(/\s+/);
+  const p = provider.toLowerCase();
+  if (p === "not") return undefined;
+  if (p === "all") return /^granted$/i.test(rest[0] ?? "") ? "open" : CLOSED;
+  if (p === "method") return "open";
+  if (p === "local") return { login: false, from: ["local"] };
+  if (["ip", "host", "forward-dns"].includes(p)) return { login: false, from: rest };
+  if (p === "env" || p === "expr") return { login: false, from: [line] };
+  return LOGIN;
+}
 
-/** What the section's own Require lines (and its <RequireAll>/<RequireAny>) ask for, if it has any. */
-function requires(section: ApacheSection): "login" | "open" | undefined {
-  // <RequireNone> only refuses: what it names never lets anyone in.
-  const inner = (s: ApacheSection): ApacheSection[] =>
-    s.children.filter((c) => REQUIRE_CONTAINERS.includes(c.kind)).flatMap((c) => [c, ...inner(c)]);
-  const lines = [section, ...inner(section).filter((s) => s.kind !== "requirenone")].flatMap((s) =>
-    directiveArgs(s, "Require"),
-  );
-  if (lines.length === 0) return undefined;
-  // Several Require lines in one section: any one satisfied lets the request through.
-  if (lines.some((l) => /^all\s+granted$/i.test(l))) return "open";
-  return lines.some((l) => /^(valid-user|user|group|file-group|file-owner|ldap-\S+|dbd-group)\b/i.test(l))
-    ? "login"
-    : "open";
+/**
+ * What the section's own Require lines ask (several in one section: any one lets the request
+ * through), nested <RequireAll>/<RequireAny> included; <RequireNone> only refuses.
+ */
+function requires(section: ApacheSection, kind = "requireany"): Gate | undefined {
+  const gates = [
+    ...directiveArgs(section, "Require").map(requireGate),
+    ...section.children
+      .filter((c) => c.kind === "requireall" || c.kind === "requireany")
+      .map((c) => requires(c, c.kind)),
+  ].filter((g): g is Gate => g !== undefined);
+  if (gates.length === 0) return undefined;
+  return kind === "requireall" ? allOf(gates) : anyOf(gates);
 }
 
 function apply(access: Access, section: ApacheSection): Access {
-  const type = directiveArgs(section, "AuthType").at(-1);
-  const auth = type === undefined ? access.auth : /^(basic|digest)$/i.test(type);
   const need = requires(section);
-  return { auth, login: need === undefined ? access.login : need === "login" };
+  const compat = sectionCompat(section, access.compat);
+  return { ...((need ?? access.authz) ? { authz: need ?? access.authz } : {}), ...(compat ? { compat } : {}) };
 }
 
 /** `<Location /x>` covers the whole route at `path` (the same path or one above it, by segment). */
@@ -83,19 +102,33 @@ function applies(section: ApacheSection, path: string, url: string): boolean {
 }
 
 /**
- * Whether a request for `path`, proxied to `url`, must log in first: the file's and the virtual
- * host's own directives, then its proxy sections, then its location sections (each level's main
- * server sections before the virtual host's, as httpd merges them).
+ * What a request for `path`, proxied to `url`, must bring: the file's and the virtual host's own
+ * directives, then its proxy sections, then its location sections (each level's main server
+ * sections before the virtual host's, as httpd merges them). `extra`, a section that covers only
+ * part of the path, is taken as applying (what the path under it asks).
  */
-export function apacheGuards(scopes: ApacheSection[], path: string, url: string): boolean {
-  let access: Access = { login: false, auth: false };
+export function apacheGate(scopes: ApacheSection[], path: string, url: string, extra?: ApacheSection): Gate {
+  let access: Access = {};
   for (const scope of scopes) access = apply(access, scope);
   for (const kinds of [
     ["proxy", "proxymatch", "directory"],
     ["location", "locationmatch"],
   ])
     for (const scope of scopes)
-      for (const s of scope.children.filter((c) => kinds.includes(c.kind) && applies(c, path, url)))
+      for (const s of scope.children.filter((c) => kinds.includes(c.kind) && (c === extra || applies(c, path, url))))
         access = apply(access, s);
-  return access.login && access.auth;
+  return withCompat(access.compat, access.authz);
+}
+
+/** The <Location>/<LocationMatch> sections that do not apply to `path` itself (they may cover paths under it). */
+export const otherLocations = (scopes: ApacheSection[], path: string, url: string): ApacheSection[] =>
+  scopes.flatMap((scope) =>
+    scope.children.filter((c) => ["location", "locationmatch"].includes(c.kind) && !applies(c, path, url)),
+  );
+
+/** A location section's path (`<Location /x>`) or pattern (`<Location ~ re>`, `<LocationMatch re>`). */
+export function locationTarget(section: ApacheSection): { path: string } | { pattern: string } {
+  const [first = "", second = ""] = section.arg.split(/\s+/);
+  if (section.kind === "locationmatch") return { pattern: unquoted(section.arg) };
+  return first === "~" ? { pattern: unquoted(second) } : { path: unquoted(section.arg) };
 }

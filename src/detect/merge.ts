@@ -6,6 +6,7 @@ import { SERVICE_ROLES, type ProxyRoute, type ServiceRole } from "../inventory/s
 import { portOf } from "./command.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { largerLimit } from "./body-limit.js";
+import { isGuarded } from "./route-access.js";
 import { agreeing, routeKey } from "./route-keys.js";
 import { unionNames } from "./systemd.js";
 import type { DetectedService, PortRoute, ServiceFinding } from "./types.js";
@@ -217,7 +218,7 @@ function routesOf(routes: PortRoute[], services: ServiceFinding[], proxy: Servic
       routeKey,
       sameService,
     );
-  const worth = new Set(kept.map((r) => r.service)).size > 1 || kept.some((r) => r.guarded);
+  const worth = new Set(kept.map((r) => r.service)).size > 1 || kept.some((r) => isGuarded(r) || r.guardedPatterns);
   return worth
     ? kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : routeKey(a) < routeKey(b) ? -1 : 1))
     : [];

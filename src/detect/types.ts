@@ -116,7 +116,15 @@ export interface PortRoute {
   port: number;
   exact?: boolean;
   rewrite?: string;
+  /** The proxy asked for a login first (route-access.ts). */
   guarded?: boolean;
+  /** The proxy let only these client addresses through (`[]`: nobody); route-access.ts. */
+  allowFrom?: string[];
+  /**
+   * Regex sections under this path that asked for more than the path does (`^/api/.*\.json$`):
+   * no load-balancer path rule can hold them, so the design names them.
+   */
+  guardedPatterns?: string[];
   /** The site's host names (server_name, ServerName/ServerAlias); none: it answers for any host. */
   hosts?: string[];
 }

@@ -26,6 +26,13 @@ export const proxyRouteSchema = z.looseObject({
   /** The proxy asks for a login on this path (nginx auth_basic, Apache AuthType Basic + Require valid-user): the app behind it has no login of its own to rely on. */
   guarded: z.boolean().optional(),
   /**
+   * The proxy let only these client addresses reach this path (nginx allow/deny, Apache Require ip
+   * or 2.2's Order/Allow/Deny): networks, addresses or host names; [] when it refused everyone.
+   */
+  allowFrom: z.array(z.string().trim().min(1).max(200)).max(20).optional(),
+  /** Regex sections of the proxy that guarded only part of this path, which no load-balancer path rule can hold. */
+  guardedPatterns: z.array(z.string().trim().min(1).max(200)).max(10).optional(),
+  /**
    * The host names the rule belongs to (nginx server_name, Apache ServerName/ServerAlias), when the
    * proxy routes by host: the same path on another host goes elsewhere. Without it, every host.
    */

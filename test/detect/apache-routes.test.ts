@@ -22,19 +22,25 @@ describe("parseApacheSite: routes Apache guards with a login", () => {
       want: [ROOT, { ...FLOWER, guarded: true }],
     },
     {
-      name: "a <Location> above the route's path guards it too; one below it covers only part",
+      name: "a <Location> above the route's path guards it too; one below it guards a narrower route",
       body: `  ProxyPass /admin/queues http://127.0.0.1:5555/admin/queues\n  ProxyPass /tools http://127.0.0.1:6000/tools\n  <Location /admin>\n    ${AUTH}\n  </Location>\n  <Location /tools/private>\n    ${AUTH}\n  </Location>`,
-      want: [ROOT, { path: "/admin/queues", port: 5555, guarded: true }, { path: "/tools", port: 6000 }],
+      want: [
+        ROOT,
+        { path: "/admin", port: 3000, guarded: true },
+        { path: "/admin/queues", port: 5555, guarded: true },
+        { path: "/tools", port: 6000 },
+        { path: "/tools/private", port: 6000, guarded: true },
+      ],
     },
     {
-      name: "a <Location /flower> does not cover /flowers (segments, not string prefixes)",
+      name: "a <Location /flower> does not cover /flowers (segments, not string prefixes); it guards / there",
       body: `  ProxyPass /flowers http://127.0.0.1:5555/flowers\n  <Location /flower>\n    ${AUTH}\n  </Location>`,
-      want: [ROOT, { path: "/flowers", port: 5555 }],
+      want: [ROOT, { path: "/flower", port: 3000, guarded: true }, { path: "/flowers", port: 5555 }],
     },
     {
       name: "a <LocationMatch> whose pattern matches the path",
       body: `  ProxyPass /flower/ http://127.0.0.1:5555/\n  <LocationMatch "^/(flower|rq)/">\n    ${AUTH}\n  </LocationMatch>`,
-      want: [ROOT, { ...FLOWER, guarded: true }],
+      want: [ROOT, { path: "/rq/", port: 3000, guarded: true }, { ...FLOWER, guarded: true }],
     },
     {
       name: "a <Proxy> section for the backend URL",
@@ -57,12 +63,12 @@ describe("parseApacheSite: routes Apache guards with a login", () => {
     {
       name: "Require valid-user inside <RequireAll> with an address",
       body: `  ProxyPass /flower/ http://127.0.0.1:5555/\n  <Location /flower/>\n    AuthType Basic\n    AuthUserFile /etc/apache2/.htpasswd\n    <RequireAll>\n      Require ip 10.0.0.0/8\n      Require valid-user\n    </RequireAll>\n  </Location>`,
-      want: [ROOT, { ...FLOWER, guarded: true }],
+      want: [ROOT, { ...FLOWER, guarded: true, allowFrom: ["10.0.0.0/8"] }],
     },
     {
-      name: "an address allow-list asks no login; nor does Require valid-user without AuthType",
+      name: "an address allow-list keeps strangers out; Require valid-user without AuthType is refused (httpd answers 500)",
       body: `  ProxyPass /flower/ http://127.0.0.1:5555/\n  ProxyPass /rq http://127.0.0.1:9181/rq\n  <Location /flower/>\n    Require ip 10.0.0.0/8\n  </Location>\n  <Location /rq>\n    Require valid-user\n  </Location>`,
-      want: [ROOT, FLOWER, { path: "/rq", port: 9181 }],
+      want: [ROOT, { ...FLOWER, allowFrom: ["10.0.0.0/8"] }, { path: "/rq", port: 9181, guarded: true }],
     },
     {
       name: "a <Directory> of the site's folder does not apply to a proxied path",

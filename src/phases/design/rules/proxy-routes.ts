@@ -1,21 +1,45 @@
 // What the VM's reverse proxy did by path (inventory services[].routes): which service each path
-// reached, and where it asked for a login first. The load balancer keeps the paths; a service the
-// proxy only let through after a login (nginx auth_basic or Apache AuthType Basic in front of Flower, an admin tool) must
-// not become a public URL on Cloud Run, which has no such login: it stays IAM-only.
+// reached, and what it asked first: a login (nginx auth_basic, Apache AuthType Basic in front of
+// Flower, an admin tool) or one of a few client addresses (nginx allow/deny, Apache Require ip or
+// Order/Allow/Deny). Cloud Run and the load balancer have no such checks, so a service the proxy
+// only let through that way must not become a public URL: it stays IAM-only.
 import type { ProxyRoute, Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
 
 /** The routes every proxy on the VM had, in the order the inventory lists them. */
 export const proxyRoutes = (d: Pick<Draft, "topo">): ProxyRoute[] => d.topo.proxies.flatMap((p) => p.routes ?? []);
 
+/** The proxy kept strangers out of the path: a login, or an address list. */
+export const routeGuarded = (r: Pick<ProxyRoute, "guarded" | "allowFrom">): boolean =>
+  Boolean(r.guarded) || r.allowFrom !== undefined;
+
+const short = (p: string) => (p.length > 40 ? `${p.slice(0, 39)}…` : p);
+const list = (xs: string[], n: number) => `${xs.slice(0, n).join(", ")}${xs.length > n ? "…" : ""}`;
+
+/** What the proxy asked before a path, in words: "a login (basic auth)", "a client address in 10.0.0.0/8". */
+export function guardText(r: Pick<ProxyRoute, "guarded" | "allowFrom">): string {
+  const from = r.allowFrom;
+  const address =
+    from === undefined ? undefined : from.length === 0 ? "refused every client" : `let in only ${list(from, 3)}`;
+  if (r.guarded && address) return `asked for a login (basic auth) and ${address}`;
+  return r.guarded ? "asked for a login (basic auth)" : `${address}`;
+}
+
 /**
  * Why a web process stays IAM-only, when it does: the proxy reached it only through paths it
- * guarded with a login, and never through /. A login on / (the whole site) keeps the app public
- * and the design says to put IAP in front instead (mapping.ts): the product's users need it.
+ * guarded, and never through / with a login only. A login on / (the whole site) keeps the app
+ * public: the product's users need it (the proxy's mapping entry names the path). A site open only
+ * to some addresses, / included, stays private: nothing on Cloud Run tells those addresses apart.
  */
 export function guardedReason(d: Pick<Draft, "topo">, s: Service): string | undefined {
   const to = proxyRoutes(d).filter((r) => r.service === s.name);
-  if (to.length === 0 || to.some((r) => !r.guarded || r.path === "/")) return undefined;
-  const paths = to.slice(0, 3).map((r) => (r.path.length > 40 ? `${r.path.slice(0, 39)}…` : r.path));
-  return `the VM's proxy asked for a login (basic auth) before ${paths.join(", ")}${to.length > 3 ? "…" : ""}; Cloud Run has no such login, so only callers with roles/run.invoker reach it`;
+  const loginOnlyRoot = (r: ProxyRoute) => r.path === "/" && r.allowFrom === undefined;
+  if (to.length === 0 || to.some((r) => !routeGuarded(r) || loginOnlyRoot(r))) return undefined;
+  const kinds = [...new Set(to.map(guardText))];
+  const paths = list(
+    to.map((r) => short(r.path)),
+    3,
+  );
+  const what = kinds.length === 1 ? kinds[0]! : "kept strangers out (a login or an address list)";
+  return `the VM's proxy ${what} before ${paths}; Cloud Run has no such check, so only callers with roles/run.invoker reach it`;
 }
