@@ -3,16 +3,19 @@
 // server); the load balancer that replaces it needs the same rules, or those paths reach the wrong
 // service. https://nginx.org/en/docs/http/ngx_http_core_module.html#location
 import { ROUTE_PATH } from "../contracts/url-path.js";
+import { inherit, type NginxAccess, nginxGate, ownAccess } from "./nginx-access.js";
+import { narrowNginx } from "./nginx-narrow.js";
+import { guardFields } from "./route-access.js";
 import { agreeing, routeHosts, routeKey } from "./route-keys.js";
 import type { PortRoute } from "./types.js";
 
-interface Location {
+export interface Location {
   modifier: string;
   path: string;
   /** The block's own directives, nested locations cut out. */
   own: string;
-  /** auth_basic as this block or the location around it sets it (nginx inherits it inward). */
-  auth?: boolean;
+  /** auth_basic, allow/deny and satisfy as this block or the locations around it set them (nginx-access.ts). */
+  access: NginxAccess;
 }
 
 const LOCATION = /\blocation\s+(?:(=|\^~|~\*?)\s*)?("[^"]*"|'[^']*'|[^\s{]+)\s*\{/g;
@@ -29,7 +32,7 @@ function blockEnd(text: string, start: number): number {
 }
 
 /** Every location block, nested ones included, each with only its own directives. */
-function locations(text: string, outerAuth?: boolean): Location[] {
+function locations(text: string, outer: NginxAccess = {}): Location[] {
   const found: Location[] = [];
   const re = new RegExp(LOCATION.source, "g");
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -37,14 +40,9 @@ function locations(text: string, outerAuth?: boolean): Location[] {
     const end = blockEnd(text, start);
     const inner = text.slice(start, end - 1);
     const own = withoutLocations(inner);
-    const auth = basicAuth(own) ?? outerAuth;
-    found.push({
-      modifier: m[1] ?? "",
-      path: m[2]!.replace(/^["']|["']$/g, ""),
-      own,
-      ...(auth !== undefined ? { auth } : {}),
-    });
-    found.push(...locations(inner, auth));
+    const access = inherit(outer, ownAccess(own));
+    found.push({ modifier: m[1] ?? "", path: m[2]!.replace(/^["']|["']$/g, ""), own, access });
+    found.push(...locations(inner, access));
     re.lastIndex = end;
   }
   return found;
@@ -63,12 +61,6 @@ function withoutLocations(text: string): string {
 }
 
 const PROXY = /\b(?:proxy_pass|uwsgi_pass|fastcgi_pass|grpc_pass)\s+([^;]+);/;
-
-/** auth_basic "realm" (on) or auth_basic off, as the block itself says. */
-function basicAuth(directives: string): boolean | undefined {
-  const m = /\bauth_basic\s+([^;]+);/.exec(directives);
-  return m ? !/^["']?off["']?$/i.test(m[1]!.trim()) : undefined;
-}
 
 /**
  * The path nginx passes on instead of the location's prefix: proxy_pass with a URI part replaces
@@ -115,22 +107,22 @@ function servers(text: string): { servers: Server[]; outside: string } {
 /**
  * Prefix and exact locations that proxy (directly, or through `try_files … @name` to a named
  * location that does) to a port `portOf` resolves, with nginx's own path (trailing slash kept: it
- * is part of the prefix), the prefix rewrite proxy_pass makes, whether auth_basic guards it (in
- * the location or, unless the location turns it off, the server or http level around it) and the
- * server's host names. Regex locations have no load-balancer rule to become and are left out; a
- * path one server sends to two ports is dropped.
+ * is part of the prefix), the prefix rewrite proxy_pass makes, what nginx asks first (auth_basic,
+ * allow/deny, satisfy: in the location or inherited from the server or http level around it) and
+ * the server's host names. A regex location or a refusing one (`deny all`) that asks more of part
+ * of a route narrows it (nginx-narrow.ts); a path one server sends to two ports is dropped.
  */
 export function nginxRoutes(text: string, portOf: (target: string) => number[]): PortRoute[] {
   const { servers: sites, outside } = servers(text);
-  const httpAuth = basicAuth(withoutLocations(outside));
+  const http = ownAccess(withoutLocations(outside));
   return agreeing(
-    sites.flatMap((site) => serverRoutes(site, basicAuth(withoutLocations(site.text)) ?? httpAuth ?? false, portOf)),
+    sites.flatMap((site) => serverRoutes(site, inherit(http, ownAccess(withoutLocations(site.text))), portOf)),
     routeKey,
     (a, b) => a.port === b.port,
   );
 }
 
-function serverRoutes(site: Server, serverAuth: boolean, portOf: (target: string) => number[]): PortRoute[] {
+function serverRoutes(site: Server, around: NginxAccess, portOf: (target: string) => number[]): PortRoute[] {
   const all = locations(site.text);
   const target = (l: Location): string | undefined => {
     const direct = PROXY.exec(l.own)?.[1]?.trim();
@@ -139,22 +131,27 @@ function serverRoutes(site: Server, serverAuth: boolean, portOf: (target: string
     const at = named ? all.find((n) => n.path === named) : undefined;
     return at ? PROXY.exec(at.own)?.[1]?.trim() : undefined;
   };
+  const portOfLocation = (l: Location): number | undefined => {
+    const to = target(l);
+    const ports = to ? portOf(to) : [];
+    return ports.length === 1 ? ports[0] : undefined;
+  };
+  const gateOf = (l: Location) => nginxGate(inherit(around, l.access));
   const routes: PortRoute[] = [];
   for (const l of all) {
     if (l.modifier.startsWith("~") || l.path.startsWith("@")) continue;
     if (!ROUTE_PATH.test(l.path)) continue;
-    const to = target(l);
-    const ports = to ? portOf(to) : [];
-    if (!to || ports.length !== 1) continue;
-    const rewrite = rewriteOf(to, l.path);
+    const port = portOfLocation(l);
+    if (port === undefined) continue;
+    const rewrite = rewriteOf(target(l)!, l.path);
     routes.push({
       path: l.path,
-      port: ports[0]!,
+      port,
       ...(l.modifier === "=" ? { exact: true } : {}),
       ...(rewrite ? { rewrite } : {}),
-      ...((l.auth ?? serverAuth) ? { guarded: true } : {}),
+      ...guardFields(gateOf(l)),
       ...(site.hosts ? { hosts: site.hosts } : {}),
     });
   }
-  return routes;
+  return narrowNginx(routes, all, gateOf, portOfLocation, site.hosts);
 }
