@@ -20,6 +20,7 @@ import { nothingDeploys } from "../../contracts/process-homes.js";
 import { planImages } from "../../image/plan.js";
 import { osPythonVersion } from "../../image/runtime-versions.js";
 import type { DesignResult } from "./schema.js";
+import { exposedGuards, exposedQuestion } from "./rules/proxy-routes.js";
 
 /** The upstream audit result, validated; undefined when design runs without one. */
 export function upstreamAudit(input: PhaseInput): AuditResult | undefined {
@@ -68,6 +69,7 @@ export function designFromInventory(
     ...(d.buckets.length ? { buckets: d.buckets } : {}),
   };
   const mapping = buildMapping(d);
+  const exposed = exposedGuards(d);
   const cost = estimateCost(inv, deployment, loadPriceBook());
   const decisions = numberDecisions(buildDecisions(d, deployment, cost));
   const riskTrace = traceRisks(d, decisions);
@@ -113,6 +115,7 @@ export function designFromInventory(
     ]),
     requirements: requirements(d, deployment),
     runbook: runbook(d, deployment),
+    ...(exposed.length ? { unknowns: exposed.slice(0, 10).map(exposedQuestion) } : {}),
   };
 }
 

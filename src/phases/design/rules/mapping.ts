@@ -10,6 +10,7 @@ import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, we
 import { taskQueues } from "./mapping-shared.js";
 import { runName, someNames } from "./names.js";
 import { brokerDecision, databaseDecision, processDecision } from "./open-decisions.js";
+import { exposedGuards } from "./proxy-routes.js";
 import { sqliteAppChanges } from "./sqlite-narrative.js";
 import { envChanges } from "./app-env.js";
 import { describeUses, memorystoreSizeGiB, type StoreHome } from "./store-homes.js";
@@ -136,9 +137,22 @@ function proxy(d: Draft, s: Service): MappingEntry {
     },
     appChanges: [
       `Move ${s.software} rules (redirects, headers, body size) into the URL map or the app; trust X-Forwarded-For from the load balancer.`,
+      ...exposedChange(d, s),
       ...internalFolderChange(d, s),
     ],
   };
+}
+
+/**
+ * The proxy's logins and address rules on paths of services that stay public: the load balancer
+ * keeps none of them, so the entry names them (the open questions say what to decide).
+ */
+function exposedChange(d: Draft, s: Service): string[] {
+  const mine = exposedGuards(d, s.routes ?? []);
+  if (!mine.length) return [];
+  const named = mine.map((g) => `${g.where} of ${g.service}, where it ${g.asked}`);
+  const text = `${s.software} kept strangers out of ${named.slice(0, 3).join("; ")}${named.length > 3 ? ` and ${named.length - 3} more` : ""}. The load balancer and Cloud Run have no login or address check, so these are public as designed: give each the app's own check, Identity-Aware Proxy or a Cloud Armor rule before cut-over (see the open questions).`;
+  return [text.length <= 600 ? text : `${text.slice(0, 599)}…`];
 }
 
 /**

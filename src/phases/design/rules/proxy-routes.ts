@@ -3,6 +3,7 @@
 // Flower, an admin tool) or one of a few client addresses (nginx allow/deny, Apache Require ip or
 // Order/Allow/Deny). Cloud Run and the load balancer have no such checks, so a service the proxy
 // only let through that way must not become a public URL: it stays IAM-only.
+import { isPublicApi } from "../../../contracts/deployment.js";
 import type { ProxyRoute, Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
 
@@ -42,4 +43,47 @@ export function guardedReason(d: Pick<Draft, "topo">, s: Service): string | unde
   );
   const what = kinds.length === 1 ? kinds[0]! : "kept strangers out (a login or an address list)";
   return `the VM's proxy ${what} before ${paths}; Cloud Run has no such check, so only callers with roles/run.invoker reach it`;
+}
+
+/** A guarded path (or a guarded pattern under one) whose service stays public on the load balancer. */
+export interface ExposedGuard {
+  /** "/admin", "every path", or "paths matching ^/api/.+/export\.csv$ under /api". */
+  where: string;
+  service: string;
+  /** What the proxy asked there, in words (guardText). */
+  asked: string;
+  /** Only address rules: a Cloud Armor rule can keep strangers out of it. */
+  addressOnly: boolean;
+}
+
+/**
+ * The proxy's checks the design cannot keep as they were: a guarded path of a service that stays
+ * public (a login on /, an admin path of the app, a narrower route from a regex section) and the
+ * guarded patterns no path rule holds. Behind the load balancer they would be open to everyone, so
+ * the design names each one and asks for a decision (never dropped without a word).
+ */
+export function exposedGuards(d: Pick<Draft, "topo" | "services">, routes = proxyRoutes(d)): ExposedGuard[] {
+  const isPublic = (service: string) => d.services.some((t) => t.replaces.includes(service) && isPublicApi(t));
+  const found: ExposedGuard[] = [];
+  for (const r of routes.filter((x) => isPublic(x.service))) {
+    const where = r.path === "/" && !r.exact ? "every path" : `${short(r.path)}${r.exact ? " (that path only)" : ""}`;
+    if (routeGuarded(r)) found.push({ where, service: r.service, asked: guardText(r), addressOnly: !r.guarded });
+    for (const p of r.guardedPatterns ?? [])
+      found.push({
+        where: `paths matching ${short(p)} under ${short(r.path)}`,
+        service: r.service,
+        asked: "asked more there (a login or an address list, in a regex section)",
+        addressOnly: false,
+      });
+  }
+  return found;
+}
+
+/** The open question for one exposed guard (at most 400 characters, the schema's bound). */
+export function exposedQuestion(g: ExposedGuard): string {
+  const options = g.addressOnly
+    ? "a Cloud Armor rule on the load balancer that refuses it to other addresses, the app's own check, or Identity-Aware Proxy on a backend service for that path"
+    : "the app's own login there, Identity-Aware Proxy on a backend service for that path alone, or leaving it off the load balancer";
+  const text = `Who may reach ${g.where} of ${g.service}? The VM's proxy ${g.asked}; the load balancer and Cloud Run have no such check, so as designed it is public. Decide before cut-over: ${options}.`;
+  return text.length <= 400 ? text : `${text.slice(0, 399)}…`;
 }

@@ -1,0 +1,90 @@
+// What the design does with the checks the VM's proxy made before a path (inventory routes[]
+// guarded / allowFrom / guardedPatterns). A service reached only through such paths stays
+// IAM-only, whatever the check was; a check on a path of a service that stays public cannot be
+// kept by the load balancer, so the design names the path as an open question and in the proxy's
+// mapping entry: never silently public.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { chainYaml } from "../../helpers/chain.js";
+import { ROOT } from "../../helpers/phase-input.js";
+
+const BASE = readFileSync(path.join(ROOT, "test/fixtures/real/fastapi-celery/inventory.yaml"), "utf8");
+const ROUTES =
+  "      - path: /\n        service: fastapi-web\n      - path: /flower/\n        rewrite: /\n        guarded: true\n        service: flower\n";
+const withRoutes = (routes: string) => {
+  expect(BASE).toContain(ROUTES);
+  return chainYaml(BASE.replace(ROUTES, () => routes)).design;
+};
+
+describe("a service reached only through guarded paths stays IAM-only", () => {
+  it.each([
+    {
+      name: "an address list",
+      flower: "allowFrom: [10.0.0.0/8]",
+      says: "the VM's proxy let in only 10.0.0.0/8 before /flower/",
+    },
+    { name: "a refusal", flower: "allowFrom: []", says: "the VM's proxy refused every client before /flower/" },
+    {
+      name: "a login and an address",
+      flower: "guarded: true, allowFrom: [127.0.0.1]",
+      says: "asked for a login (basic auth) and let in only 127.0.0.1 before /flower/",
+    },
+    {
+      name: "an address list on / (an internal tool): still private",
+      flower: "allowFrom: [10.0.0.0/8]",
+      path: "/",
+      says: "let in only 10.0.0.0/8 before /",
+    },
+  ])("$name", ({ flower, says, path: p = "/flower/" }) => {
+    const design = withRoutes(
+      `      - { path: /, service: fastapi-web }\n      - { path: ${p}, service: flower, ${flower}${p === "/" ? ", hosts: [flower.example.org]" : ""} }\n`,
+    );
+    const target = design.deployment.services.find((s) => s.replaces.includes("flower"))!;
+    expect(target.iamOnly).toContain(says);
+    expect(design.deployment.loadBalancer!.backends).not.toContain(target.name);
+    expect(design.unknowns ?? []).toEqual([]);
+  });
+});
+
+describe("a guarded path of a service that stays public is named, not dropped", () => {
+  it.each([
+    {
+      name: "a login on / (the whole site)",
+      web: "{ path: /, service: fastapi-web, guarded: true }",
+      question: "Who may reach every path of fastapi-web? The VM's proxy asked for a login (basic auth)",
+      option: "Identity-Aware Proxy",
+    },
+    {
+      name: "an admin path of the app open only to a network (a narrower route)",
+      web: "{ path: /, service: fastapi-web }\n      - { path: /admin, service: fastapi-web, allowFrom: [10.0.0.0/8] }",
+      question: "Who may reach /admin of fastapi-web? The VM's proxy let in only 10.0.0.0/8",
+      option: "a Cloud Armor rule",
+    },
+    {
+      name: "a guarded pattern no path rule holds",
+      web: "{ path: /, service: fastapi-web, guardedPatterns: ['^/api/.+/export\\.csv$'] }",
+      question: "Who may reach paths matching ^/api/.+/export\\.csv$ under / of fastapi-web?",
+      option: "the app's own login",
+    },
+  ])("$name", ({ web, question, option }) => {
+    const design = withRoutes(
+      `      - ${web}\n      - { path: /flower/, rewrite: /, guarded: true, service: flower }\n`,
+    );
+    const web_ = design.deployment.services.find((s) => s.replaces.includes("fastapi-web"))!;
+    expect(web_.iamOnly).toBeUndefined();
+    expect(design.unknowns).toHaveLength(1);
+    expect(design.unknowns![0]).toContain(question);
+    expect(design.unknowns![0]).toContain(option);
+    const proxy = design.mapping.find((m) => m.target.kind === "load-balancer")!;
+    expect(proxy.appChanges.join(" ")).toContain("public as designed");
+  });
+
+  it("without guards the design asks nothing", () => {
+    const design = withRoutes("      - { path: /, service: fastapi-web }\n");
+    expect(design.unknowns).toBeUndefined();
+    expect(design.mapping.find((m) => m.target.kind === "load-balancer")!.appChanges.join(" ")).not.toContain(
+      "public as designed",
+    );
+  });
+});
