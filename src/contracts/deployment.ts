@@ -35,10 +35,20 @@ export const BUCKET_NAME = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
 /** An absolute path in a container or on the VM: plain characters, no `..` segment. */
 export const ABSOLUTE_PATH = /^(?!.*\/\.\.?(\/|$))\/[A-Za-z0-9._@+-]{1,100}(\/[A-Za-z0-9._@+-]{1,100}){0,15}\/?$/;
 
+/** One folder name: plain characters, not "." or "..". */
+export const FOLDER_NAME = /^(?!\.\.?$)[A-Za-z0-9._@+-]{1,100}$/;
+
 /** A Cloud Storage bucket mounted into a target as a volume (Cloud Storage FUSE). */
 export const volumeSchema = z.object({
   bucket: z.string().regex(BUCKET_NAME).describe("Cloud Storage bucket name."),
   mountPath: z.string().regex(ABSOLUTE_PATH).describe("Absolute path in the container where the app reads and writes."),
+  onlyDir: z
+    .string()
+    .regex(FOLDER_NAME)
+    .optional()
+    .describe(
+      "Mount only this folder of the bucket (Cloud Storage FUSE only-dir): a folder that also holds code is mounted per subfolder of user files.",
+    ),
   owner: z
     .object({
       uid: z.number().int().min(0).max(2147483647).describe("The container user's uid (the image's USER)."),
@@ -348,6 +358,13 @@ export type Network = z.infer<typeof networkSchema>;
 export const bucketSchema = z.object({
   name: z.string().regex(BUCKET_NAME).describe("Cloud Storage bucket name, globally unique."),
   sourcePath: z.string().regex(ABSOLUTE_PATH).describe("The folder on the VM the runbook copies from."),
+  folders: z
+    .array(z.string().regex(FOLDER_NAME))
+    .max(50)
+    .optional()
+    .describe(
+      "Only these subfolders are copied and mounted (user files); the rest of the folder is code or logs that the image or the app provides.",
+    ),
 });
 export type Bucket = z.infer<typeof bucketSchema>;
 

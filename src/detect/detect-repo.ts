@@ -18,6 +18,7 @@ import { addPhpLimits } from "./php-ini.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence } from "./types.js";
 import { listRepoFiles } from "./walk.js";
+import { splitStorage } from "./storage-split.js";
 import { projectName } from "./project-name.js";
 
 export interface DetectOptions {
@@ -108,7 +109,11 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const hostRead =
     hostRoot !== undefined &&
     [...systemd, ...pm2.apps, ...nginx, ...apache, ...cron, ...listening].some((f) => f.onHost);
-  const { services, database, storage } = await assemble({
+  const {
+    services,
+    database,
+    storage: folders,
+  } = await assemble({
     findings,
     deps,
     nodeStart: found.nodeStart,
@@ -118,6 +123,14 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     evidence,
     readConfig: configReader(root, hostRoot),
   });
+  // A folder of user files that also holds code is mounted per subfolder of user files (storage-split.ts).
+  const appDirs = [appPathOnHost(root, hostRoot), ...entries.appDirs].filter((d): d is string => d !== undefined);
+  const storage = hostRoot ? await Promise.all(folders.map((s) => splitStorage(s, hostRoot, appDirs))) : folders;
+  for (const s of storage.filter((x) => x.codeFolders?.length))
+    evidence.push({
+      file: s.path,
+      found: `code beside the user files (${s.codeFolders!.join(", ")}): only ${s.uploadFolders?.join(", ") || "no subfolder"} will be mounted`,
+    });
   const remote = await (options.readRemote ?? readGitRemote)(root);
   const github = remote ? parseGithubRemote(remote) : undefined;
   if (github) evidence.push({ file: "git remote origin", found: github });

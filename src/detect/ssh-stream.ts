@@ -60,6 +60,8 @@ export async function readHostStream(
   const out: HostStream = { started: false, complete: false, missing: [], unreadable: [], tooLarge: [] };
   const written = new Set<string>();
   const links: [string, string][] = [];
+  /** Linked folders in the app folders: made as links whatever they lead to (inside the root). */
+  const appLinks: [string, string][] = [];
   const entries: string[] = [];
   let block: { kind: "file"; file: string | undefined; parts: string[]; bytes: number } | { kind: "listeners" };
   block = { kind: "file", file: undefined, parts: [], bytes: 0 };
@@ -111,6 +113,11 @@ export async function readHostStream(
       const link = insideRoot(from ?? "");
       const target = insideRoot(to ?? "");
       if (link && target) links.push([link, target]);
+    } else if (key === "applink") {
+      const [from, to] = value.split("\t");
+      const link = insideRoot(from ?? "");
+      const target = insideRoot(to ?? "");
+      if (link && target && appLinks.length < 1000) appLinks.push([link, target]);
     } else if (key === "entry") {
       const entry = insideRoot(value);
       if (entry && entries.length < 20_000) entries.push(entry);
@@ -132,6 +139,14 @@ export async function readHostStream(
   const sentFolder = (dir: string) => [...written].some((w) => w.startsWith(`${dir}/`));
   for (const [link, target] of links) {
     if (!(written.has(target) || sentFolder(target)) || written.has(link) || stopped()) continue;
+    const full = path.join(root, link);
+    await mkdir(path.dirname(full), { recursive: true }).catch(() => undefined);
+    await symlink(path.posix.relative(path.posix.dirname(link), target), full).catch(() => undefined);
+  }
+  // A linked folder in an app folder is a link here too, to the same place inside the root, sent or
+  // not (a folder of user files linking into the app's code: storage-split.ts).
+  for (const [link, target] of appLinks) {
+    if (written.has(link) || stopped()) continue;
     const full = path.join(root, link);
     await mkdir(path.dirname(full), { recursive: true }).catch(() => undefined);
     await symlink(path.posix.relative(path.posix.dirname(link), target), full).catch(() => undefined);

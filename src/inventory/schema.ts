@@ -280,6 +280,12 @@ export const targetSchema = z.looseObject({
   businessHours: z.string().regex(BUSINESS_HOURS, 'expected "HH:MM-HH:MM Area/City"').optional(),
 });
 
+/** One folder name inside a storage folder (not "." or ".."). */
+const SUBFOLDER = /^(?!\.\.?$)[A-Za-z0-9._@+-]{1,100}$/;
+const SUBFOLDER_HINT = "expected a folder name such as images";
+/** A relative path of plain folder names, no `..` segment. */
+const LINK_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._@+-]{1,100}(\/[A-Za-z0-9._@+-]{1,100}){0,15}$/;
+
 /** User files on the VM's own disk (uploads, media, attachments): they need a home off the VM. */
 export const storageSchema = z.looseObject({
   path: z.string().trim().min(1).max(500),
@@ -287,6 +293,26 @@ export const storageSchema = z.looseObject({
   sizeGiB: z.number().nonnegative().max(1_000_000).optional(),
   /** Services that read or write it. */
   services: z.array(z.string()).optional(),
+  /**
+   * When the folder also holds code (storage-split.ts): its subfolders of user files, the only ones
+   * mounted from the bucket and copied to it.
+   */
+  uploadFolders: z.array(z.string().regex(SUBFOLDER, SUBFOLDER_HINT)).max(50).optional(),
+  /** Its subfolders that hold the app's code (links into the release, themes, plugins): they ship in the image. */
+  codeFolders: z.array(z.string().regex(SUBFOLDER, SUBFOLDER_HINT)).max(50).optional(),
+  /**
+   * Links in the folder into the app's code: `path` inside the folder, `target` inside the app's
+   * folder with the release link followed (versions/5.96.1/content/themes/casper). The image makes them.
+   */
+  codeLinks: z
+    .array(
+      z.object({
+        path: z.string().regex(LINK_PATH, "expected a relative path such as themes/casper"),
+        target: z.string().regex(LINK_PATH, "expected a path relative to the app's folder"),
+      }),
+    )
+    .max(100)
+    .optional(),
 });
 export type Storage = z.infer<typeof storageSchema>;
 

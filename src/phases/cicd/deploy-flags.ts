@@ -82,9 +82,22 @@ function listValue(items: readonly string[]): string {
  * see usesBetaGcloud and canary.sh.
  */
 export function mountOptions(volume: Volume): string {
-  const { owner } = volume;
-  if (!owner) return "file-mode=666;dir-mode=777";
-  return [`uid=${owner.uid}`, ...(owner.gid !== undefined ? [`gid=${owner.gid}`] : [])].join(";");
+  const { owner, onlyDir } = volume;
+  // only-dir mounts one folder of the bucket (gcsfuse --only-dir): a folder that also holds code
+  // is mounted per subfolder of user files (design/rules/storage.ts).
+  const only = onlyDir ? [`only-dir=${onlyDir}`] : [];
+  if (!owner) return [...only, "file-mode=666", "dir-mode=777"].join(";");
+  return [...only, `uid=${owner.uid}`, ...(owner.gid !== undefined ? [`gid=${owner.gid}`] : [])].join(";");
+}
+
+/** A volume's name: the bucket's, with the folder it mounts when it mounts one (names are unique per target). */
+export function volumeName(volume: Volume): string {
+  if (!volume.onlyDir) return volume.bucket;
+  const folder = volume.onlyDir
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return `${volume.bucket.slice(0, 62 - folder.length)}-${folder}`.replace(/_/g, "-").slice(0, 63);
 }
 
 /** A deploy that mounts a bucket sets its mount options: a `gcloud beta` flag (canary.sh picks the track). */
@@ -93,8 +106,8 @@ export const usesBetaGcloud = (target: DeployTarget): boolean => (target.volumes
 /** Volume flags for the Cloud Storage buckets a target mounts (keyed by name and path: redeploys replace them). */
 function volumeFlags(target: DeployTarget): string[] {
   return (target.volumes ?? []).flatMap((v) => [
-    `--add-volume=name=${v.bucket},type=cloud-storage,bucket=${v.bucket},mount-options=${mountOptions(v)}`,
-    `--add-volume-mount=volume=${v.bucket},mount-path=${v.mountPath}`,
+    `--add-volume=name=${volumeName(v)},type=cloud-storage,bucket=${v.bucket},mount-options=${mountOptions(v)}`,
+    `--add-volume-mount=volume=${volumeName(v)},mount-path=${v.mountPath}`,
   ]);
 }
 

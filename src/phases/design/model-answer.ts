@@ -83,7 +83,10 @@ function keepVolumeOwners(s: DeployTarget, draft: Deployment): DeployTarget {
     const mounts = own.length > 0 ? own : mountsOf(draft.services, v.bucket);
     const owners = new Set(mounts.map((m) => JSON.stringify(m.owner ?? null)));
     const owner = owners.size === 1 ? mounts[0]!.owner : undefined;
-    return owner ? { ...v, owner } : v;
+    // The folder of the bucket a mount shows comes from the draft too (a folder that also holds code).
+    const { onlyDir: _dir, ...rest } = v;
+    const onlyDir = mounts.find((m) => m.mountPath === v.mountPath)?.onlyDir;
+    return { ...rest, ...(onlyDir ? { onlyDir } : {}), ...(owner ? { owner } : {}) };
   });
   return { ...s, volumes };
 }

@@ -10,6 +10,7 @@ import { type CostLine, estimateCost, usd } from "./cost/estimate.js";
 import { loadPriceBook } from "../../contracts/gcp-prices.js";
 import { targetArchitectureDiagram } from "./diagram.js";
 import { upstreamAudit } from "./offline.js";
+import { splitNote } from "./rules/storage.js";
 import type { DesignResult } from "./schema.js";
 
 /** Who a mount gives its files to (Cloud Storage FUSE's uid/gid; deploy-flags.ts mountOptions). */
@@ -70,8 +71,19 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
     volumes: (dep.buckets ?? []).map((b) => ({
       bucket: b.name,
       sourcePath: b.sourcePath,
-      mountPath:
-        dep.services.flatMap((s) => s.volumes ?? []).find((v) => v.bucket === b.name)?.mountPath ?? "not mounted",
+      // A folder that also holds code is mounted per subfolder of user files: each mount path once.
+      mountPaths:
+        [
+          ...new Set(
+            dep.services
+              .flatMap((s) => s.volumes ?? [])
+              .filter((v) => v.bucket === b.name)
+              .map((v) => v.mountPath),
+          ),
+        ]
+          .map((p) => `\`${p}\``)
+          .join(", ") || "not mounted",
+      folders: (b.folders ?? []).map((f) => `\`${f}\``).join(", "),
       targets: dep.services.filter((s) => s.volumes?.some((v) => v.bucket === b.name)).map((s) => `\`${s.name}\``),
       owners: [
         ...new Set(
@@ -79,6 +91,8 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
         ),
       ].join("; "),
     })),
+    // Which subfolders of a folder that also holds code are mounted, and why.
+    splitNotes: (inv.storage ?? []).map((st) => splitNote(st).trim()).filter(Boolean),
     queues: dep.queues,
     schedules: dep.schedules ?? [],
     database: dep.database ?? false,

@@ -134,7 +134,11 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
       const bucket = result.deployment.buckets?.find((b) => b.sourcePath === folder.path);
       expect(bucket, folder.path).toBeDefined();
       expect(result.deployment.services.some((t) => t.volumes?.some((v) => v.bucket === bucket!.name))).toBe(true);
-      expect(runbook).toContain(`gcloud storage rsync ${folder.path} gs://${bucket!.name} --recursive`);
+      // A folder that also holds code is copied per subfolder of user files (the ones mounted).
+      for (const sub of bucket!.folders ?? [""])
+        expect(runbook).toContain(
+          `gcloud storage rsync ${sub ? `${folder.path}/${sub} gs://${bucket!.name}/${sub}` : `${folder.path} gs://${bucket!.name}`} --recursive`,
+        );
     }
     if (!app.truth.storage?.length) expect(result.deployment.buckets ?? []).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // The prose around the structure: the requirement-by-requirement why, the trade-offs and the
 // cut-over runbook. Built from the same draft, so it never mentions a component that is not there.
 import type { CostEstimate } from "../cost/estimate.js";
-import { type Deployment, hasCanary } from "../../../contracts/deployment.js";
+import { type Bucket, type Deployment, hasCanary } from "../../../contracts/deployment.js";
 import type { DesignResult } from "../schema.js";
 import type { Draft } from "./draft.js";
 import { sqliteRunbookSteps } from "./sqlite-narrative.js";
@@ -227,8 +227,14 @@ function fileSteps(_d: Draft, dep: Deployment): { prepare: Step[]; final: Step[]
   if (buckets.length === 0) return { prepare: [], final: [] };
   const email = (sa: string) => `${sa}@${dep.project}.iam.gserviceaccount.com`;
   const readers = (bucket: string) => dep.services.filter((s) => s.volumes?.some((v) => v.bucket === bucket));
-  const rsync = (b: { name: string; sourcePath: string }, final: boolean) =>
-    `gcloud storage rsync ${b.sourcePath} gs://${b.name} --recursive${final ? " --delete-unmatched-destination-objects" : ""}`;
+  // A folder that also holds code is copied per subfolder of user files, the ones mounted; its code
+  // (links into the release) ships in the image. gcloud storage rsync skips links anyway (a folder
+  // link always, a file link unless --no-ignore-symlinks: gcloud 528's wildcard_iterator.py).
+  const rsync = (b: Bucket, final: boolean) =>
+    (b.folders ?? [""]).map(
+      (f) =>
+        `gcloud storage rsync ${f ? `${b.sourcePath}/${f} gs://${b.name}/${f}` : `${b.sourcePath} gs://${b.name}`} --recursive${final ? " --delete-unmatched-destination-objects" : ""}`,
+    );
   return {
     prepare: [
       {
@@ -247,10 +253,13 @@ function fileSteps(_d: Draft, dep: Deployment): { prepare: Step[]; final: Step[]
       {
         title: "Copy the files (first pass)",
         detail: `On the VM (gcloud installed and logged in with write access to the buckets), copy each folder while the VM still serves: ${someNames(
-          buckets.map((b) => `${b.sourcePath} → gs://${b.name}`),
+          buckets.map(
+            (b) =>
+              `${b.sourcePath}${b.folders ? `/{${b.folders.join(",")}}` : ""} → gs://${b.name}${b.folders ? " (the rest of the folder is code the image has)" : ""}`,
+          ),
           4,
         )}. Rerun it until a pass copies little; the final pass during the cut-over is then short.`,
-        commands: buckets.map((b) => rsync(b, false)),
+        commands: buckets.flatMap((b) => rsync(b, false)),
         verify: "gcloud storage du --summarize on each bucket roughly matches du -sh of its folder.",
       },
     ],
@@ -259,7 +268,7 @@ function fileSteps(_d: Draft, dep: Deployment): { prepare: Step[]; final: Step[]
         title: "Final copy of the files",
         detail:
           "With writes stopped on the VM (maintenance mode, the same window as the database promotion), sync once more and delete objects whose files were deleted since the first pass.",
-        commands: buckets.map((b) => rsync(b, true)),
+        commands: buckets.flatMap((b) => rsync(b, true)),
       },
     ],
   };

@@ -19,7 +19,8 @@ import { imageFor } from "../../../image/plan.js";
 import type { Draft } from "./draft.js";
 
 export type { StoragePlan } from "./draft.js";
-import { cleanName } from "./names.js";
+import { cleanName, someNames } from "./names.js";
+import type { Storage } from "../../../inventory/schema.js";
 
 function bucketName(project: string, folder: string, taken: Set<string>): string {
   const leaf = folder.split("/").filter(Boolean).pop() ?? "files";
@@ -55,6 +56,15 @@ export function planStorage(d: Draft, repoDir?: string): void {
       );
       continue;
     }
+    // A folder that also holds code (storage-split.ts) is mounted per subfolder of user files: a
+    // mount over all of it would hide the code the image has there (Ghost's content/themes).
+    const folders = storage.codeFolders?.length ? (storage.uploadFolders ?? []) : undefined;
+    if (folders?.length === 0) {
+      d.assumptions.push(
+        `storage ${JSON.stringify(storage.path)}: holds code (${storage.codeFolders!.join(", ")}) and no folder of user files: nothing is mounted; it ships in the image.`,
+      );
+      continue;
+    }
     const bucket = bucketName(d.project.id, storage.path, taken);
     // The inventory names who uses the folder; otherwise every app process may read or write it.
     const users = storage.services?.length
@@ -62,9 +72,28 @@ export function planStorage(d: Draft, repoDir?: string): void {
       : appTargets;
     for (const t of users) {
       const owner = ownerOf(d, t);
-      t.volumes = [...(t.volumes ?? []), { bucket, mountPath, ...(owner ? { owner } : {}) }];
+      const mounts = folders ? folders.map((f) => ({ mountPath: `${mountPath}/${f}`, onlyDir: f })) : [{ mountPath }];
+      t.volumes = [...(t.volumes ?? []), ...mounts.map((m) => ({ bucket, ...m, ...(owner ? { owner } : {}) }))];
     }
-    d.buckets.push({ name: bucket, sourcePath: storage.path.replace(/\/+$/, "") } satisfies Bucket);
+    d.buckets.push({
+      name: bucket,
+      sourcePath: storage.path.replace(/\/+$/, ""),
+      ...(folders ? { folders } : {}),
+    } satisfies Bucket);
     d.notes.storage = [...(d.notes.storage ?? []), { storage, bucket, mountPath, targets: users.map((t) => t.name) }];
   }
+}
+
+/**
+ * Which subfolders of a folder that also holds code are mounted, and why (storage-split.ts): a
+ * mount over the whole folder would hide the code the image has there.
+ */
+export function splitNote(storage: Storage): string {
+  const { uploadFolders: uploads, codeFolders: code, codeLinks: links } = storage;
+  if (!code?.length || !uploads?.length) return "";
+  const linked = code.filter((c) => links?.some((l) => l.path === c || l.path.startsWith(`${c}/`)));
+  const why = linked.length
+    ? `${someNames(linked)} ${linked.length > 1 ? "hold" : "holds"} links into the app's release (code, not user files)`
+    : `${someNames(code)} ${code.length > 1 ? "hold" : "holds"} code`;
+  return ` In ${storage.path} only ${someNames(uploads)} ${uploads.length > 1 ? "are" : "is"} mounted, each from its own folder of the bucket (only-dir): ${why}, so ${code.length > 1 ? "they ship" : "it ships"} in the image and a new image updates ${code.length > 1 ? "them" : "it"}; the bucket never holds ${code.length > 1 ? "them" : "it"}. Other folders there (logs) stay in the container; a folder of user files the app makes later must be added to uploadFolders in the inventory.`;
 }

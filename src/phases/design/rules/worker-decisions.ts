@@ -6,6 +6,7 @@ import { alwaysOnCost } from "../cost/always-on.js";
 import { defaultAssumptions, num } from "../cost/assumptions.js";
 import { cloudRunTier, loadPriceBook, pickRegion } from "../../../contracts/gcp-prices.js";
 import type { Draft } from "./draft.js";
+import { splitNote } from "./storage.js";
 import { describeUses } from "./store-homes.js";
 import { QUEUE_LABEL, SCHEDULER_LABEL } from "../../../contracts/queue-systems.js";
 import type { TopicDecision } from "./topic-decision.js";
@@ -169,7 +170,7 @@ export function storageDecision(d: Draft): TopicDecision | undefined {
     decision: `One bucket per folder (${someNames(
       plans.map((p) => `${p.storage.path} → gs://${p.bucket} at ${p.mountPath}`),
       4,
-    )}), mounted as a Cloud Storage volume by ${someNames([...new Set(plans.flatMap((p) => p.targets))])}: the app keeps reading and writing the same paths, no code change. The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.`,
+    )}), mounted as a Cloud Storage volume by ${someNames([...new Set(plans.flatMap((p) => p.targets))])}: the app keeps reading and writing the same paths, no code change. The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.${plans.map((p) => splitNote(p.storage)).join("")}`,
     alternatives: [
       "Code change to the object storage API (django-storages with Google Cloud Storage, Active Storage's GCS service, Laravel's gcs disk, S3-compatible clients with GCS interoperability): no FUSE limits, signed URLs for downloads, but code and configuration to change.",
       "Filestore (NFS) volume: full POSIX semantics and locking, from about $200/month for the smallest instance.",
