@@ -57,3 +57,13 @@ export function nginxGate(a: NginxAccess): Gate {
   const gates = [address, a.auth ? LOGIN : undefined].filter((g): g is Gate => g !== undefined);
   return a.satisfy === "any" ? anyOf(gates) : allOf(gates);
 }
+
+/** A `location` block of a server (nginx-routes.ts reads them; nginx-narrow.ts narrows routes by them). */
+export interface Location {
+  modifier: string;
+  path: string;
+  /** The block's own directives, nested locations cut out. */
+  own: string;
+  /** auth_basic, allow/deny and satisfy as this block or the locations around it set them (nginx-access.ts). */
+  access: NginxAccess;
+}

@@ -5,7 +5,7 @@
 // the rest. A refusing regex with no literal path (`location ~ /\.ht { deny all; }`) keeps the
 // proxy's own files from being served and passes nothing on: it is neither a route nor a guard.
 // https://nginx.org/en/docs/http/ngx_http_core_module.html#location
-import type { Location } from "./nginx-routes.js";
+import type { Location } from "./nginx-access.js";
 import { type Gate, guardFields, isGuarded } from "./route-access.js";
 import { mayMatchUnder, narrowed, regexPaths, under } from "./route-narrow.js";
 import type { PortRoute } from "./types.js";

@@ -3,20 +3,11 @@
 // server); the load balancer that replaces it needs the same rules, or those paths reach the wrong
 // service. https://nginx.org/en/docs/http/ngx_http_core_module.html#location
 import { ROUTE_PATH } from "../contracts/url-path.js";
-import { inherit, type NginxAccess, nginxGate, ownAccess } from "./nginx-access.js";
+import { inherit, type Location, type NginxAccess, nginxGate, ownAccess } from "./nginx-access.js";
 import { narrowNginx } from "./nginx-narrow.js";
 import { guardFields } from "./route-access.js";
 import { agreeing, routeHosts, routeKey } from "./route-keys.js";
 import type { PortRoute } from "./types.js";
-
-export interface Location {
-  modifier: string;
-  path: string;
-  /** The block's own directives, nested locations cut out. */
-  own: string;
-  /** auth_basic, allow/deny and satisfy as this block or the locations around it set them (nginx-access.ts). */
-  access: NginxAccess;
-}
 
 const LOCATION = /\blocation\s+(?:(=|\^~|~\*?)\s*)?("[^"]*"|'[^']*'|[^\s{]+)\s*\{/g;
 
