@@ -229,6 +229,10 @@ export class FileFindings {
         if (names.length) {
           unit.env = unionNames(unit.env, names);
           unit.envFile ??= envFile;
+          // systemd lets EnvironmentFile= override Environment=: the file holds those values.
+          const inUnit = unit.unitEnv?.filter((n) => !names.includes(n));
+          if (inUnit?.length) unit.unitEnv = inUnit;
+          else delete unit.unitEnv;
         }
         attachEnvValues(unit, { ...environmentFileValues(text), ...unit.envValues });
       }

@@ -114,6 +114,7 @@ export function mergeServices(
     if (same.plainEnv?.length || finding.plainEnv?.length) same.plainEnv = plainInBoth(same, finding);
     if (finding.env?.length) same.env = unionNames(same.env, finding.env);
     if (finding.emptyEnv?.length) same.emptyEnv = unionNames(same.emptyEnv, finding.emptyEnv);
+    if (finding.unitEnv?.length) same.unitEnv = unionNames(same.unitEnv, finding.unitEnv);
     same.envFile ??= finding.envFile;
     // One nginx with a site per app proxies to every site's upstream, not only the first one's.
     if (finding.proxiesToPorts?.length)

@@ -150,6 +150,7 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
     ...(store ? {} : { command: execStart.replace(/^[-@+!:]+/, "").trim() }),
     listen: listen ? [listen] : [],
     ...(keys?.get("Environment") ? { env: environmentNames(keys.get("Environment")!) } : {}),
+    ...(keys?.get("Environment") ? { unitEnv: environmentNames(keys.get("Environment")!) } : {}),
     ...(workingDirectory?.startsWith("/") ? { workingDirectory } : {}),
     ...(Object.keys(process).length ? { process } : {}),
     source: file,

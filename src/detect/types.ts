@@ -36,6 +36,8 @@ export interface ServiceAnswer {
   emptyEnv?: string[];
   /** Names of `env` whose value on the VM is plain by its shape and name (plain-values.ts): never the value. */
   plainEnv?: string[];
+  /** Names of `env` whose value only the unit's own Environment= lines hold (no EnvironmentFile= sets them). */
+  unitEnv?: string[];
   /** The VM's file those values live in (EnvironmentFile=, the app's .env): where the secrets setup reads them. */
   envFile?: string;
   runtime?: Runtime;

@@ -76,6 +76,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.env?.length ? { env: s.env } : {}),
     ...(s.emptyEnv?.length ? { emptyEnv: s.emptyEnv } : {}),
     ...(s.plainEnv?.length ? { plainEnv: s.plainEnv } : {}),
+    ...(s.unitEnv?.length ? { unitEnv: s.unitEnv } : {}),
     ...(s.envFile ? { envFile: s.envFile } : {}),
     ...(s.schedule ? { schedule: s.schedule } : {}),
     ...(s.runtime ? { runtime: s.runtime } : {}),

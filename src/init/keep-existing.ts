@@ -22,6 +22,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "env",
     "emptyEnv",
     "plainEnv",
+    "unitEnv",
     "envFile",
     "schedule",
     "runtime",

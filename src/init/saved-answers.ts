@@ -39,6 +39,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     envFile: s.envFile,
     emptyEnv: s.emptyEnv,
     plainEnv: s.plainEnv,
+    unitEnv: s.unitEnv,
     schedule,
     runtime: s.runtime,
     framework: s.framework,

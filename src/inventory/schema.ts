@@ -142,6 +142,13 @@ export const serviceSchema = z.looseObject({
   plainEnv: z
     .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
     .optional(),
+  /**
+   * Names of `env` whose value only the systemd unit's own `Environment=` lines hold (no
+   * `EnvironmentFile=` sets them): the secrets setup reads the unit (`--unit`) for them. Only names.
+   */
+  unitEnv: z
+    .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
+    .optional(),
   /** The VM's file the env values live in (EnvironmentFile=, the app's .env): the secrets setup reads it. */
   envFile: z
     .string()

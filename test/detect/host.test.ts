@@ -106,6 +106,9 @@ describe("the host fixture", () => {
       "REDIS_URL",
       "SECRET_KEY",
     ]);
+    // Of those, the ones only the unit's own Environment= lines (and the drop-in's) hold: the
+    // secrets setup reads the unit for them, the rest from the file.
+    expect(facts.services.find((s) => s.name === "api")!.unitEnv).toEqual(["APP_ENV", "DATABASE_URL", "LOG_LEVEL"]);
     expect(JSON.stringify(facts)).not.toMatch(/changeme|not-a-real-secret/);
     // api.service.d/override.conf resets ExecStart and sets its own (as `systemctl edit` writes it).
     expect(facts.services.find((s) => s.name === "api")!.command).toBe(

@@ -152,6 +152,8 @@ describe("runtime files", () => {
     ].join("\n");
     const found = parseSystemdUnit(unit, "api.service")!;
     expect(found.env).toEqual(["APP_ENV", "DATABASE_URL", "GREETING", "OPENAI_API_KEY"]);
+    // Read alone, every name is the unit's own (an EnvironmentFile= read on the host takes its names out).
+    expect(found.unitEnv).toEqual(found.env);
     expect(JSON.stringify(found)).not.toMatch(/pw@|sk-not-real|hello world/);
     expect(environmentFiles(readUnitFile(unit).get("Service"))).toEqual(["/etc/app/env"]);
     expect(environmentFileNames('# c\nexport A=1\nB = 2\n  C="x y"\nnot a line\n9BAD=1\n')).toEqual(["A", "B", "C"]);

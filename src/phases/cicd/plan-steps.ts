@@ -1,6 +1,6 @@
 // The cicd phase's part of docs/migration/README.md: the setup scripts in the order their
 // prerequisites allow, the first deploy, and the pipeline's own rollback.
-import { isAiWorkerTarget } from "../../contracts/deployment.js";
+import { type Deployment, isAiWorkerTarget } from "../../contracts/deployment.js";
 import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
@@ -30,11 +30,17 @@ function vmEnvFiles(input: PhaseInput): string[] {
 }
 
 /**
- * The systemd units whose `Environment=` lines set some of the app's settings (`NODE_ENV` beside a
- * JSON settings file): the secrets setup and the plain settings' command read them too.
+ * The systemd units whose `Environment=` lines hold settings no env file does and Cloud Run gets
+ * (`NODE_ENV` beside a JSON settings file): the secrets setup and the plain settings' command read
+ * them too. A unit whose settings all come from its EnvironmentFile=, or that sets only what the
+ * design drops (PORT, PYTHONUNBUFFERED), is left out; an inventory that does not say (no
+ * `unitEnv`) and names no env file has the values only there.
  */
-function vmUnits(input: PhaseInput): string[] {
-  const units = input.inventory.services.filter((s) => s.env.length > 0 && s.systemdUnit).map((s) => s.systemdUnit!);
+export function vmUnits(inventory: PhaseInput["inventory"], deployment: Deployment): string[] {
+  const carried = new Set(deployment.services.flatMap((t) => [...t.secrets, ...(t.plainEnv ?? [])]));
+  const holdsValues = (s: PhaseInput["inventory"]["services"][number]) =>
+    s.unitEnv ? s.unitEnv.some((n) => carried.has(n)) : !s.envFile && s.env.length > 0;
+  const units = inventory.services.filter((s) => s.systemdUnit && holdsValues(s)).map((s) => s.systemdUnit!);
   return [...new Set(units)].sort();
 }
 
@@ -121,7 +127,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.setupNetwork],
     });
   }
-  const units = vmUnits(input);
+  const units = vmUnits(input.inventory, deployment);
   const envFiles = vmEnvFiles(input);
   const otherFiles =
     envFiles.length > 1

@@ -55,21 +55,9 @@ describe("plain settings (healthchecks: ALLOWED_HOSTS, SITE_ROOT, and the mail s
     expect(names).toEqual(expect.arrayContaining(["EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS"]));
     expect(names).not.toContain("EMAIL_HOST_PASSWORD");
     const step = out.steps.find((s) => s.title === "Plain settings")!;
-    // The unit's EnvironmentFile= (the inventory's envFile), not a placeholder to fill in, and the
-    // units' own Environment= lines.
-    expect(step.commands).toEqual([
-      plainSettingsCommand(
-        "hc-vm-01",
-        names,
-        ["/etc/healthchecks.env"],
-        [
-          "healthchecks-sendalerts.service",
-          "healthchecks-sendreports.service",
-          "healthchecks-smtpd.service",
-          "healthchecks-web.service",
-        ],
-      ),
-    ]);
+    // The unit's EnvironmentFile= (the inventory's envFile), not a placeholder to fill in; the units
+    // set nothing else (no Environment= value of their own), so they are not read again.
+    expect(step.commands).toEqual([plainSettingsCommand("hc-vm-01", names, ["/etc/healthchecks.env"], [])]);
   });
 
   // The plan's command prints the plain settings as NAME=value, and only them, from each format a
@@ -174,12 +162,10 @@ describe("services that read different env files on the VM", () => {
   it("reads every file: setup-secrets.sh gets one --env-file each, the plain settings' grep both", () => {
     expect(yamlText).toContain("envFile: /etc/sendalerts.env");
     const secrets = steps.find((s) => s.title === "Secrets")!;
-    expect(secrets.commands?.at(-1)).toMatch(
-      /--env-file \/etc\/healthchecks\.env --env-file \/etc\/sendalerts\.env --unit /,
-    );
+    expect(secrets.commands?.at(-1)).toMatch(/--env-file \/etc\/healthchecks\.env --env-file \/etc\/sendalerts\.env$/);
     expect(secrets.body).toContain("reads each");
     const plain = steps.find((s) => s.title === "Plain settings")!;
-    expect(plain.commands?.[0]).toContain("sudo cat -- /etc/healthchecks.env /etc/sendalerts.env;");
+    expect(plain.commands?.[0]).toContain('"sudo cat -- /etc/healthchecks.env /etc/sendalerts.env"');
   });
 });
 
