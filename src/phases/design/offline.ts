@@ -80,7 +80,7 @@ export function designFromInventory(
     ? `Nothing of ${inv.metadata.name} moves to Cloud Run yet: ${stays}. Recommended: a small Compute Engine VM with the SQLite file on a persistent disk and daily snapshots (one machine, its data protected), or Cloud SQL once the app is configured for a server database its documentation supports.`
     : none
       ? [
-          `Nothing of ${inv.metadata.name} runs on Cloud Run: ${none}.`,
+          `${inv.metadata.name}: ${none}.`,
           deployment.database
             ? `Its database still moves to Cloud SQL ${deployment.database.databaseVersion} (the runbook's database steps).`
             : "",
