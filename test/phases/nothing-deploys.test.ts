@@ -92,5 +92,10 @@ describe("a run with nothing for Cloud Run", () => {
     expect(files).toContain("docs/migration/README.md");
     expect(files).toContain("docs/migration/design/architecture.md");
     expect(files.filter((f) => /deploy\.yml$|^monitoring\/|^scripts\//.test(f))).toEqual([]);
+    // No table of Cloud Run services with nothing in it.
+    const architecture = result.plans
+      .flatMap((p) => p.artifacts)
+      .find((a) => a.path === "docs/migration/design/architecture.md")!;
+    expect(architecture.content).not.toContain("## Cloud Run services");
   });
 });
