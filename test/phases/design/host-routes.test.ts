@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ProxyRoute } from "../../../src/inventory/schema.js";
 import { mergeHostRoutes } from "../../../src/phases/design/rules/host-routes.js";
+import { designResultSchema } from "../../../src/phases/design/schema.js";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
@@ -160,6 +161,25 @@ describe("host routing on the load balancer", () => {
     const problems = await urlMapProblems([body]);
     if (!problems) return console.warn("gcloud is not installed: the URL-map schema check is skipped");
     expect(problems).toEqual([undefined]);
+  });
+
+  it("more rules than a URL map takes (sites merged host by host): the first 50 kept, the rest named", () => {
+    // 30 paths for a. and b., one more for a. only: two host sets of 31 and 30 rules.
+    const both = Array.from(
+      { length: 30 },
+      (_, i) => `      - { path: /p${i}, service: mastodon-streaming, hosts: [a.example.org, b.example.org] }\n`,
+    ).join("");
+    const { design } = chainYaml(
+      readFileSync(path.join(ROOT, "test/fixtures/real/mastodon/inventory.yaml"), "utf8").replace(
+        "      - path: /api/v1/streaming\n        service: mastodon-streaming\n",
+        `${both}      - { path: /only-a, service: mastodon-streaming, hosts: [a.example.org] }\n`,
+      ),
+    );
+    expect(design.deployment.loadBalancer!.routes).toHaveLength(50);
+    expect(design.assumptions.join("\n")).toMatch(
+      /61 host and path rules; .* keeps the first 50: add the rest \(b\.example\.org\/p19, /,
+    );
+    expect(designResultSchema.safeParse(design).success).toBe(true);
   });
 
   it.skipIf(!hasShellcheck)("the script is shellcheck-clean", async () => {

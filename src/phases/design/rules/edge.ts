@@ -60,6 +60,11 @@ function cacheFor(d: Draft, home: StoreHome, claimed: Set<string>): Cache {
   };
 }
 
+/** deployment.loadBalancer.routes takes at most this many rules. */
+const MAX_ROUTES = 50;
+/** An assumption is at most 400 characters (design schema). */
+const clip = (text: string) => (text.length <= 400 ? text : `${text.slice(0, 399)}…`);
+
 /**
  * The backends in URL-map order and the rules the VM's proxy had (inventory `routes`): the service
  * behind / comes first and takes every other path; each other routed path goes to its service's
@@ -74,7 +79,7 @@ function routing(d: Draft, apis: DeployTarget[]): Pick<LoadBalancer, "backends" 
   const isRoot = (r: ProxyRoute) => r.path === "/" && !r.exact;
   const root = listed.find((r) => isRoot(r) && !r.hosts) ?? listed.find(isRoot);
   const { routes: all, conflicts } = mergeHostRoutes(listed);
-  d.assumptions.push(...conflicts);
+  d.assumptions.push(...conflicts.map(clip));
   const first = (root && backendOf(root.service)) ?? apis[0]!.name;
   const backends = [first, ...apis.map((t) => t.name).filter((n) => n !== first)];
   const hostKey = (r: { hosts?: string[] }) => r.hosts?.join(",") ?? "";
@@ -100,7 +105,20 @@ function routing(d: Draft, apis: DeployTarget[]): Pick<LoadBalancer, "backends" 
       ...(r.hosts ? { hosts: r.hosts } : {}),
     });
   }
-  return { backends, routes, domains: certificateDomains(hosts) };
+  // A URL map's route rules are capped (the design's limit, 50); sites merged host by host can
+  // repeat a rule per host set. The rest is named, not dropped silently.
+  if (routes.length > MAX_ROUTES)
+    d.assumptions.push(
+      clip(
+        `The proxy had ${routes.length} host and path rules; the load balancer's URL map keeps the first ${MAX_ROUTES}: add the rest (${routes
+          .slice(MAX_ROUTES, MAX_ROUTES + 3)
+          .map((r) => `${r.hosts?.[0] ?? "*"}${r.path}`)
+          .join(
+            ", ",
+          )}${routes.length > MAX_ROUTES + 3 ? ", …" : ""}) with \`gcloud compute url-maps import\` after review.`,
+      ),
+    );
+  return { backends, routes: routes.slice(0, MAX_ROUTES), domains: certificateDomains(hosts) };
 }
 
 /**
