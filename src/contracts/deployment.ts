@@ -315,6 +315,28 @@ export const loadBalancerSchema = z
       .describe(
         "Paths (per host name, when the proxy routed by host) the URL map sends to a backend other than the first, as the VM's proxy did.",
       ),
+    closedPaths: z
+      .array(
+        z.object({
+          path: z
+            .string()
+            .regex(ROUTE_PATH)
+            .describe("A path the VM's proxy opened only to some client addresses, or to none."),
+          exact: z.boolean().default(false).describe("Only this path, not the paths under it."),
+          allowFrom: z
+            .array(z.string().regex(CIDR))
+            .max(4)
+            .default([])
+            .describe(
+              "IPv4 ranges still let through (a Cloud Armor expression holds four beside the path); none: every client.",
+            ),
+        }),
+      )
+      .max(20)
+      .optional()
+      .describe(
+        "Paths of public services the proxy kept to some addresses: an enforced Cloud Armor rule refuses them to every other client.",
+      ),
   })
   .describe("The external HTTPS load balancer that replaces the VM's reverse proxy.");
 export type LoadBalancer = z.infer<typeof loadBalancerSchema>;

@@ -1,6 +1,8 @@
 // A VM whose Apache still guards paths the 2.2 way (test/fixtures/apache22-proxy): Flower open to
 // the office network or with a login (Satisfy Any), the app's /metrics for one monitoring host.
-// init must keep both from becoming public: Flower stays IAM-only, /metrics is named in the design.
+// init must keep both from becoming public: Flower stays IAM-only, /metrics stays closed to
+// everyone else by an enforced Cloud Armor rule that the real gcloud parses.
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
@@ -9,6 +11,8 @@ import { withDetectedFacts } from "../../src/init/provenance.js";
 import { resolveAnswers } from "../../src/init/resolve.js";
 import { chainYaml } from "../helpers/chain.js";
 import { TempTrees } from "../helpers/file-tree.js";
+import { checkGcloud, gcloudCallsIn } from "../helpers/gcloud-check.js";
+import { writeOffline } from "../helpers/offline-output.js";
 
 const trees = new TempTrees("im-apache22-");
 afterAll(() => trees.removeAll());
@@ -28,9 +32,8 @@ async function inventoryText(): Promise<string> {
 }
 
 describe("Apache 2.2 access rules on a real-shaped VM", () => {
-  it("init reads them into the proxy's routes; the design keeps Flower private and names /metrics", async () => {
-    const text = await inventoryText();
-    const { design, input } = chainYaml(text);
+  it("init reads them into the proxy's routes; the design keeps Flower private and /metrics closed", async () => {
+    const { design, input } = chainYaml(await inventoryText());
     const proxy = input.inventory.services.find((s) => s.role === "reverse-proxy")!;
     const web = input.inventory.services.find((s) => s.listen.includes("127.0.0.1:8000"))!.name;
     const flower = input.inventory.services.find((s) => s.listen.includes("127.0.0.1:5555"))!.name;
@@ -42,8 +45,26 @@ describe("Apache 2.2 access rules on a real-shaped VM", () => {
     const flowerTarget = design.deployment.services.find((s) => s.replaces.includes(flower))!;
     expect(flowerTarget.iamOnly).toContain("asked for a login (basic auth) before /flower/");
     expect(design.deployment.loadBalancer!.backends).not.toContain(flowerTarget.name);
-    expect(design.unknowns).toEqual([
-      expect.stringContaining(`Who may reach /metrics of ${web}? The VM's proxy let in only 10.20.0.5`),
+    expect(design.deployment.loadBalancer!.closedPaths).toEqual([
+      { path: "/metrics", exact: false, allowFrom: ["10.20.0.5/32"] },
     ]);
+    expect(design.unknowns).toBeUndefined();
+  });
+
+  it("the setup script creates the enforced Cloud Armor rule, and the real gcloud parses it", async () => {
+    const dir = await trees.make({ "inventory.yaml": await inventoryText(), "repo/.keep": "" });
+    const out = path.join(dir, "out");
+    await writeOffline(path.join(dir, "inventory.yaml"), out, path.join(dir, "repo"));
+    const script = await readFile(path.join(out, "scripts/setup-load-balancer.sh"), "utf8");
+    expect(script).toContain(
+      `--expression="request.path.startsWith('/metrics') && !inIpRange(origin.ip, '10.20.0.5/32')" --action=deny-403`,
+    );
+    const calls = (await gcloudCallsIn(out)).filter((c) => c.argv.includes("security-policies"));
+    const closed = calls.filter((c) => c.argv.includes("900"));
+    expect(closed.length).toBeGreaterThan(0);
+    expect(closed.every((c) => !c.argv.includes("--preview"))).toBe(true);
+    const result = await checkGcloud(calls);
+    if (result.skipped) return;
+    expect(result.findings).toEqual([]);
   });
 });

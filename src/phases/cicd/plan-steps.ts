@@ -209,7 +209,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       stage: "first-deploy",
       order: 40,
       title: "Load balancer and certificate",
-      body: `\`setup-load-balancer.sh\` builds the HTTPS load balancer in front of ${deployment.loadBalancer.backends.map((b) => `\`${b}\``).join(", ")}${deployment.loadBalancer.cloudArmor ? " with Cloud Armor in preview mode" : ""}. Add the CNAME records it prints now: the certificate is issued while the VM still serves, so HTTPS works the moment DNS moves. Do not change the A records yet.`,
+      body: `\`setup-load-balancer.sh\` builds the HTTPS load balancer in front of ${deployment.loadBalancer.backends.map((b) => `\`${b}\``).join(", ")}${deployment.loadBalancer.cloudArmor ? ` with Cloud Armor in preview mode${deployment.loadBalancer.closedPaths?.length ? ` (except its rules for ${deployment.loadBalancer.closedPaths.map((c) => `\`${c.path}\``).join(", ")}, enforced at once: the VM's proxy already refused those paths to other clients)` : ""}` : ""}. Add the CNAME records it prints now: the certificate is issued while the VM still serves, so HTTPS works the moment DNS moves. Do not change the A records yet.`,
       commands: script(CICD_PATHS.setupLoadBalancer, " --domain YOUR_DOMAIN"),
       files: [CICD_PATHS.setupLoadBalancer],
     });

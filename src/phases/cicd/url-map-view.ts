@@ -13,6 +13,31 @@ export interface LoadBalancerView extends LoadBalancer {
   http2Backends: string[];
   /** The URL map's path matchers, one per host set; empty when every path goes to the first backend. */
   pathMatchers: PathMatcherView[];
+  /** Enforced Cloud Armor rules refusing the closed paths to other clients (before the preview rules). */
+  closedRules: ClosedRuleView[];
+}
+
+export interface ClosedRuleView {
+  priority: number;
+  /** Cloud Armor's custom rules language: the path, then each range let through. */
+  expression: string;
+  description: string;
+}
+
+/**
+ * `request.path.startsWith('/metrics') && !inIpRange(origin.ip, '10.20.0.5/32')`: a path the VM's
+ * proxy opened only to those ranges. Priorities 900 on: before the WAF and throttle rules (1000+).
+ * https://cloud.google.com/armor/docs/rules-language-reference
+ */
+function closedRules(lb: LoadBalancer): ClosedRuleView[] {
+  return (lb.closedPaths ?? []).map((c, i) => ({
+    priority: 900 + i,
+    expression: [
+      c.exact ? `request.path == '${c.path}'` : `request.path.startsWith('${c.path}')`,
+      ...c.allowFrom.map((range) => `!inIpRange(origin.ip, '${range}')`),
+    ].join(" && "),
+    description: `${c.path}: ${c.allowFrom.length ? `only ${c.allowFrom.join(" ")}` : "no client"}, as the VM's proxy had it`,
+  }));
 }
 
 export interface PathMatcherView {
@@ -89,6 +114,7 @@ export function loadBalancerView(deployment: Deployment, peakRps: number): LoadB
     ...lb,
     http2Backends: lb.backends.filter((b) => deployment.services.some((s) => s.name === b && s.http2)),
     pathMatchers: pathMatchers(lb),
+    closedRules: closedRules(lb),
     project: deployment.project,
     region: deployment.region,
     // One client should never need a tenth of the planned peak; at least 600 a minute (10/s).

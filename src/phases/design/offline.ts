@@ -69,7 +69,8 @@ export function designFromInventory(
     ...(d.buckets.length ? { buckets: d.buckets } : {}),
   };
   const mapping = buildMapping(d);
-  const exposed = exposedGuards(d);
+  // Address-only paths are kept closed by Cloud Armor (edge.ts); the rest need a decision.
+  const exposed = exposedGuards(d).filter((g) => !g.addressOnly);
   const cost = estimateCost(inv, deployment, loadPriceBook());
   const decisions = numberDecisions(buildDecisions(d, deployment, cost));
   const riskTrace = traceRisks(d, decisions);

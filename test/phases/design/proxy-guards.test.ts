@@ -56,10 +56,10 @@ describe("a guarded path of a service that stays public is named, not dropped", 
       option: "Identity-Aware Proxy",
     },
     {
-      name: "an admin path of the app open only to a network (a narrower route)",
-      web: "{ path: /, service: fastapi-web }\n      - { path: /admin, service: fastapi-web, allowFrom: [10.0.0.0/8] }",
-      question: "Who may reach /admin of fastapi-web? The VM's proxy let in only 10.0.0.0/8",
-      option: "a Cloud Armor rule",
+      name: "an admin path of the app behind a login (a narrower route)",
+      web: "{ path: /, service: fastapi-web }\n      - { path: /admin, service: fastapi-web, guarded: true }",
+      question: "Who may reach /admin of fastapi-web? The VM's proxy asked for a login (basic auth)",
+      option: "Identity-Aware Proxy on a backend service for that path alone",
     },
     {
       name: "a guarded pattern no path rule holds",
@@ -78,6 +78,23 @@ describe("a guarded path of a service that stays public is named, not dropped", 
     expect(design.unknowns![0]).toContain(option);
     const proxy = design.mapping.find((m) => m.target.kind === "load-balancer")!;
     expect(proxy.appChanges.join(" ")).toContain("public as designed");
+  });
+
+  it("paths open only to some addresses are closed by enforced Cloud Armor rules, not asked about", () => {
+    const design = withRoutes(
+      `      - { path: /, service: fastapi-web }
+      - { path: /admin, service: fastapi-web, allowFrom: [10.0.0.0/8, 192.168.1.7, intranet.example.org] }
+      - { path: /metrics, exact: true, service: fastapi-web, allowFrom: [] }
+      - { path: /flower/, rewrite: /, guarded: true, service: flower }
+`,
+    );
+    expect(design.deployment.loadBalancer!.closedPaths).toEqual([
+      { path: "/admin", exact: false, allowFrom: ["10.0.0.0/8", "192.168.1.7/32"] },
+      { path: "/metrics", exact: true, allowFrom: [] },
+    ]);
+    expect(design.unknowns).toBeUndefined();
+    const proxy = design.mapping.find((m) => m.target.kind === "load-balancer")!;
+    expect(proxy.appChanges.join(" ")).toContain("Cloud Armor policy keeps them closed with enforced rules");
   });
 
   it("without guards the design asks nothing", () => {

@@ -4,12 +4,13 @@
 import type { ProxyRoute, Service } from "../../../inventory/schema.js";
 import {
   type Cache,
+  CIDR,
   DOMAIN,
   type DeployTarget,
   type LoadBalancer,
   isPublicApi,
 } from "../../../contracts/deployment.js";
-import { proxyRoutes } from "./proxy-routes.js";
+import { exposedGuards, proxyRoutes } from "./proxy-routes.js";
 import { mergeHostRoutes } from "./host-routes.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
@@ -122,6 +123,30 @@ function routing(d: Draft, apis: DeployTarget[]): Pick<LoadBalancer, "backends" 
 }
 
 /**
+ * The paths of public services the proxy opened only to some addresses (exposedGuards'
+ * address-only ones): each becomes an enforced Cloud Armor rule refusing every other client. A
+ * rule holds the path and four IPv4 ranges; host names, IPv6 and further ranges cannot be named,
+ * so they are refused too (stricter than the VM, never looser).
+ * https://cloud.google.com/armor/docs/rules-language-reference
+ */
+function closedPaths(d: Draft, apis: DeployTarget[]): NonNullable<LoadBalancer["closedPaths"]> {
+  const seen = new Set<string>();
+  return exposedGuards(d)
+    .filter((g) => g.addressOnly && apis.some((t) => t.replaces.includes(g.route.service)))
+    .flatMap(({ route: r }) => {
+      const key = `${r.exact ? "=" : ""}${r.path}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+      const allowFrom = (r.allowFrom ?? [])
+        .map((a) => (/^(\d{1,3}\.){3}\d{1,3}$/.test(a) ? `${a}/32` : a))
+        .filter((a) => CIDR.test(a))
+        .slice(0, 4);
+      return [{ path: r.path, exact: Boolean(r.exact), allowFrom }];
+    })
+    .slice(0, 20);
+}
+
+/**
  * The host names the proxy routed to a public service by (its own / to the first backend included:
  * the URL map needs no rule for it, the certificate needs the name), as certificate domains. A wildcard (`*.example.org`, nginx's
  * `.example.org`) stays: Certificate Manager issues it with a DNS authorization for example.org,
@@ -148,6 +173,8 @@ export function planEdge(d: Draft): void {
       cloudArmor: true,
       routes,
     };
+    const closed = closedPaths(d, publicApis);
+    if (closed.length) d.loadBalancer.closedPaths = closed;
   }
   const claimed = new Set<string>();
   d.caches = d.stores.filter((h) => h.home.startsWith("memorystore")).map((h) => cacheFor(d, h, claimed));

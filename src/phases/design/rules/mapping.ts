@@ -149,10 +149,21 @@ function proxy(d: Draft, s: Service): MappingEntry {
  */
 function exposedChange(d: Draft, s: Service): string[] {
   const mine = exposedGuards(d, s.routes ?? []);
-  if (!mine.length) return [];
-  const named = mine.map((g) => `${g.where} of ${g.service}, where it ${g.asked}`);
-  const text = `${s.software} kept strangers out of ${named.slice(0, 3).join("; ")}${named.length > 3 ? ` and ${named.length - 3} more` : ""}. The load balancer and Cloud Run have no login or address check, so these are public as designed: give each the app's own check, Identity-Aware Proxy or a Cloud Armor rule before cut-over (see the open questions).`;
-  return [text.length <= 600 ? text : `${text.slice(0, 599)}…`];
+  const named = (gs: typeof mine) => {
+    const all = gs.map((g) => `${g.where} of ${g.service}, where it ${g.asked}`);
+    return `${all.slice(0, 3).join("; ")}${all.length > 3 ? ` and ${all.length - 3} more` : ""}`;
+  };
+  const closed = mine.filter((g) => g.addressOnly);
+  const open = mine.filter((g) => !g.addressOnly);
+  const texts = [
+    closed.length
+      ? `On the VM, ${s.software} guarded ${named(closed)}. The load balancer's Cloud Armor policy keeps them closed with enforced rules (setup-load-balancer.sh, priorities 900 on) that refuse every other client; host names and IPv6 ranges cannot be named there, so they are refused too, and the services' run.app URLs still bypass the load balancer until ingress is tightened.`
+      : "",
+    open.length
+      ? `${s.software} kept strangers out of ${named(open)}. The load balancer and Cloud Run have no login there, so these are public as designed: give each the app's own check, Identity-Aware Proxy or another decision before cut-over (see the open questions).`
+      : "",
+  ];
+  return texts.filter(Boolean).map((t) => (t.length <= 600 ? t : `${t.slice(0, 599)}…`));
 }
 
 /**

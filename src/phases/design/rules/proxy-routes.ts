@@ -52,8 +52,9 @@ export interface ExposedGuard {
   service: string;
   /** What the proxy asked there, in words (guardText). */
   asked: string;
-  /** Only address rules: a Cloud Armor rule can keep strangers out of it. */
+  /** Only address rules, below /: an enforced Cloud Armor rule keeps strangers out (edge.ts closedPaths). */
   addressOnly: boolean;
+  route: ProxyRoute;
 }
 
 /**
@@ -67,13 +68,21 @@ export function exposedGuards(d: Pick<Draft, "topo" | "services">, routes = prox
   const found: ExposedGuard[] = [];
   for (const r of routes.filter((x) => isPublic(x.service))) {
     const where = r.path === "/" && !r.exact ? "every path" : `${short(r.path)}${r.exact ? " (that path only)" : ""}`;
-    if (routeGuarded(r)) found.push({ where, service: r.service, asked: guardText(r), addressOnly: !r.guarded });
+    if (routeGuarded(r))
+      found.push({
+        where,
+        service: r.service,
+        asked: guardText(r),
+        addressOnly: !r.guarded && where !== "every path",
+        route: r,
+      });
     for (const p of r.guardedPatterns ?? [])
       found.push({
         where: `paths matching ${short(p)} under ${short(r.path)}`,
         service: r.service,
         asked: "asked more there (a login or an address list, in a regex section)",
         addressOnly: false,
+        route: r,
       });
   }
   return found;
