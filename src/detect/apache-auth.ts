@@ -52,7 +52,24 @@ function requires(section: ApacheSection, kind = "requireany"): Gate | undefined
   return kind === "requireall" ? allOf(gates) : anyOf(gates);
 }
 
-function apply(access: Access, section: ApacheSection): Access {
+/**
+ * A `<Limit GET …>` inside a section restricts what a browser sends (2.2 configs often wrap
+ * Order/Allow/Deny in `<Limit GET POST>`): its lines count as the section's. A <Limit> without GET
+ * or a <LimitExcept> leaves reads as the section has them, so its lines are left out.
+ * https://httpd.apache.org/docs/2.4/mod/core.html#limit
+ */
+function withReadLimits(section: ApacheSection): ApacheSection {
+  const reads = section.children.filter((c) => c.kind === "limit" && /(^|\s)GET(\s|$)/i.test(c.arg));
+  if (reads.length === 0) return section;
+  return {
+    ...section,
+    own: [...section.own, ...reads.flatMap((c) => c.own)],
+    children: [...section.children, ...reads.flatMap((c) => c.children)],
+  };
+}
+
+function apply(access: Access, raw: ApacheSection): Access {
+  const section = withReadLimits(raw);
   const need = requires(section);
   const compat = sectionCompat(section, access.compat);
   return { ...((need ?? access.authz) ? { authz: need ?? access.authz } : {}), ...(compat ? { compat } : {}) };

@@ -56,6 +56,18 @@ describe("Apache 2.2 access rules (Order, Allow, Deny, Satisfy)", () => {
       want: admin(),
     },
     {
+      name: "rules inside <Limit GET POST> guard what browsers send",
+      body: at("<Limit GET POST>\n  Order deny,allow\n  Deny from all\n  Allow from 10.0.0.0/8\n</Limit>"),
+      want: admin({ allowFrom: ["10.0.0.0/8"] }),
+    },
+    {
+      name: "rules inside <LimitExcept GET> or <Limit POST> leave reads open",
+      body: at(
+        "<LimitExcept GET HEAD>\n  Require all denied\n</LimitExcept>\n<Limit POST PUT>\n  Order allow,deny\n</Limit>",
+      ),
+      want: admin(),
+    },
+    {
       name: "a later section with its own Order/Allow replaces the earlier rules",
       body: `  Order deny,allow\n  Deny from all\n  Allow from 10.0.0.0/8\n${at("Order allow,deny\nAllow from all")}`,
       want: admin(),
