@@ -21,9 +21,12 @@ export function regexPaths(pattern: string): { paths: string[]; exact: boolean }
   if (!pattern.startsWith("^")) return undefined;
   let rest = pattern.slice(1);
   const take = (): string => {
-    const m = LITERAL.exec(rest);
-    rest = rest.slice(m?.[0].length ?? 0);
-    return unescape(m?.[0] ?? "");
+    let raw = LITERAL.exec(rest)?.[0] ?? "";
+    // A quantifier after the literal (`/admin/?`, `/api/v1*`) applies to its last character only:
+    // that character goes back to the tail.
+    if (raw && /^[?*{]/.test(rest.slice(raw.length))) raw = raw.slice(0, /\\.$/.test(raw) ? -2 : -1);
+    rest = rest.slice(raw.length);
+    return unescape(raw);
   };
   const head = take();
   let paths = [head];
