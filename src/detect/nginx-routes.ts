@@ -5,7 +5,7 @@
 import { ROUTE_PATH } from "../contracts/url-path.js";
 import { inherit, type Location, type NginxAccess, nginxGate, ownAccess } from "./nginx-access.js";
 import { narrowNginx } from "./nginx-narrow.js";
-import { guardFields } from "./route-access.js";
+import { allOf, guardFields } from "./route-access.js";
 import { agreeing, routeHosts, routeKey } from "./route-keys.js";
 import type { PortRoute } from "./types.js";
 
@@ -115,19 +115,25 @@ export function nginxRoutes(text: string, portOf: (target: string) => number[]):
 
 function serverRoutes(site: Server, around: NginxAccess, portOf: (target: string) => number[]): PortRoute[] {
   const all = locations(site.text);
-  const target = (l: Location): string | undefined => {
-    const direct = PROXY.exec(l.own)?.[1]?.trim();
-    if (direct) return direct;
+  /** The named location `try_files … @name` hands the request to, when the block does not proxy itself. */
+  const namedOf = (l: Location): Location | undefined => {
+    if (PROXY.test(l.own)) return undefined;
     const named = /\btry_files\s+[^;]*\s(@[A-Za-z0-9_-]+)\s*;/.exec(l.own)?.[1];
-    const at = named ? all.find((n) => n.path === named) : undefined;
-    return at ? PROXY.exec(at.own)?.[1]?.trim() : undefined;
+    return named ? all.find((n) => n.path === named) : undefined;
   };
+  const target = (l: Location): string | undefined =>
+    PROXY.exec(l.own)?.[1]?.trim() ?? PROXY.exec(namedOf(l)?.own ?? "")?.[1]?.trim();
   const portOfLocation = (l: Location): number | undefined => {
     const to = target(l);
     const ports = to ? portOf(to) : [];
     return ports.length === 1 ? ports[0] : undefined;
   };
-  const gateOf = (l: Location) => nginxGate(inherit(around, l.access));
+  // The named location's own rules apply too: the redirect to it passes the access phase again.
+  const gateOf = (l: Location) => {
+    const at = namedOf(l);
+    const own = nginxGate(inherit(around, l.access));
+    return at ? allOf([own, nginxGate(inherit(around, at.access))]) : own;
+  };
   const routes: PortRoute[] = [];
   for (const l of all) {
     if (l.modifier.startsWith("~") || l.path.startsWith("@")) continue;

@@ -52,6 +52,11 @@ describe("nginx allow/deny and satisfy", () => {
       want: [ROOT, { path: "/admin/", port: 3000, guarded: true }],
     },
     {
+      name: "rules in the named location try_files hands the request to count too",
+      server: `location / { try_files $uri @app; }\nlocation @app { allow 10.0.0.0/8; deny all; proxy_pass http://127.0.0.1:3000; }`,
+      want: [{ ...ROOT, allowFrom: ["10.0.0.0/8"] }],
+    },
+    {
       name: "rules inside limit_except leave GET open",
       server: `${APP}\nlocation /api/ { limit_except GET { allow 10.0.0.0/8; deny all; } proxy_pass http://127.0.0.1:3000; }`,
       want: [ROOT, { path: "/api/", port: 3000 }],
