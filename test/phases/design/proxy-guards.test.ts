@@ -8,6 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { chainYaml } from "../../helpers/chain.js";
 import { ROOT } from "../../helpers/phase-input.js";
+import { guardedReason } from "../../../src/phases/design/rules/proxy-routes.js";
 
 const BASE = readFileSync(path.join(ROOT, "test/fixtures/real/fastapi-celery/inventory.yaml"), "utf8");
 const ROUTES =
@@ -29,6 +30,12 @@ describe("a service reached only through guarded paths stays IAM-only", () => {
       name: "a login and an address",
       flower: "guarded: true, allowFrom: [127.0.0.1]",
       says: "asked for a login (basic auth) and let in only 127.0.0.1 before /flower/",
+    },
+    {
+      name: "long address lists and paths are cut to what the deployment holds",
+      flower: `guarded: true, allowFrom: [${["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "intranet-gateway.corp.example.org"].join(", ")}]`,
+      path: "/flower/a-very-long-dashboard-path-for-the-queue-monitor/",
+      says: "asked for a login (basic auth) and let in only 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16… before /flower/a-very-long",
     },
     {
       name: "an address list on / (an internal tool): still private",
@@ -103,5 +110,22 @@ describe("a guarded path of a service that stays public is named, not dropped", 
     expect(design.mapping.find((m) => m.target.kind === "load-balancer")!.appChanges.join(" ")).not.toContain(
       "public as designed",
     );
+  });
+});
+
+describe("guardedReason fits the deployment's 300 characters", () => {
+  it("three long paths behind long address lists", () => {
+    const long = (n: number) => `/tools/queue-monitor-dashboard-${n}-for-the-operations-team`;
+    const routes = [1, 2, 3, 4].map((n) => ({
+      path: long(n),
+      service: "flower",
+      guarded: true,
+      allowFrom: ["intranet-gateway-a.corp.example.org", "intranet-gateway-b.corp.example.org", "10.0.0.0/8", "x"],
+    }));
+    const d = { topo: { proxies: [{ routes }] } } as unknown as Parameters<typeof guardedReason>[0];
+    const reason = guardedReason(d, { name: "flower" } as Parameters<typeof guardedReason>[1])!;
+    expect(reason.length).toBeLessThanOrEqual(300);
+    expect(reason).toMatch(/^the VM's proxy asked for a login \(basic auth\) and let in only intranet-gateway-a/);
+    expect(reason).toMatch(/only roles\/run\.invoker reaches it$/);
   });
 });

@@ -21,7 +21,14 @@ const list = (xs: string[], n: number) => `${xs.slice(0, n).join(", ")}${xs.leng
 export function guardText(r: Pick<ProxyRoute, "guarded" | "allowFrom">): string {
   const from = r.allowFrom;
   const address =
-    from === undefined ? undefined : from.length === 0 ? "refused every client" : `let in only ${list(from, 3)}`;
+    from === undefined
+      ? undefined
+      : from.length === 0
+        ? "refused every client"
+        : `let in only ${list(
+            from.map((a) => (a.length > 32 ? `${a.slice(0, 31)}…` : a)),
+            3,
+          )}`;
   if (r.guarded && address) return `asked for a login (basic auth) and ${address}`;
   return r.guarded ? "asked for a login (basic auth)" : `${address}`;
 }
@@ -42,7 +49,11 @@ export function guardedReason(d: Pick<Draft, "topo">, s: Service): string | unde
     3,
   );
   const what = kinds.length === 1 ? kinds[0]! : "kept strangers out (a login or an address list)";
-  return `the VM's proxy ${what} before ${paths}; Cloud Run has no such check, so only callers with roles/run.invoker reach it`;
+  const text = `the VM's proxy ${what} before ${paths}; Cloud Run has no such check, so only callers with roles/run.invoker reach it`;
+  // iamOnly holds 300 characters (deployment.ts): long address lists are cut, the point is kept.
+  return text.length <= 300
+    ? text
+    : `${text.slice(0, 231)}… (see the proxy's routes); only roles/run.invoker reaches it`;
 }
 
 /** A guarded path (or a guarded pattern under one) whose service stays public on the load balancer. */
