@@ -390,6 +390,21 @@ export const bucketSchema = z.object({
 });
 export type Bucket = z.infer<typeof bucketSchema>;
 
+/** A Secret Manager secret id for a file (letters, digits, dashes, underscores). */
+export const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
+/**
+ * A file on the VM that holds a secret the repository lacks (a key made at first use): copied to
+ * Secret Manager by scripts/setup-secrets.sh, mounted as a file in a folder of its own (a secret
+ * volume hides what the image has at its mount path), and linked from the app's path in the image.
+ */
+export const secretFileSchema = z.object({
+  secret: z.string().regex(SECRET_ID).describe("Secret Manager secret id holding the file's bytes."),
+  sourcePath: z.string().regex(ABSOLUTE_PATH).describe("The file on the VM that setup-secrets.sh copies."),
+  mountPath: z.string().regex(ABSOLUTE_PATH).describe("Where the secret is mounted as a file, in a folder of its own."),
+  targets: z.array(z.string().regex(CLOUD_RUN_NAME)).describe("The targets that mount it."),
+});
+export type SecretFileMount = z.infer<typeof secretFileSchema>;
+
 export const deploymentSchema = z
   .object({
     project: z.string().regex(GCP_PROJECT).describe("Google Cloud project id, as given in the prompt."),
@@ -409,6 +424,10 @@ export const deploymentSchema = z
       .array(bucketSchema)
       .optional()
       .describe("Cloud Storage buckets for user files on the VM's disk; targets mount them as volumes."),
+    secretFiles: z
+      .array(secretFileSchema)
+      .optional()
+      .describe("Files on the VM that hold a secret the repository lacks, mounted from Secret Manager."),
   })
   .describe("The deployment contract later phases build on: every value ends up in scripts and workflows.");
 export type Deployment = z.infer<typeof deploymentSchema>;

@@ -17,8 +17,10 @@ import { addFpmPoolEnv } from "./fpm-env.js";
 import { addPhpLimits } from "./php-ini.js";
 import { redactDeep } from "../inventory/redact.js";
 import type { DetectedFacts, Evidence } from "./types.js";
+import type { SecretFile, Storage } from "../inventory/schema.js";
 import { listRepoFiles } from "./walk.js";
 import { splitStorage } from "./storage-split.js";
+import { detectSecretFiles } from "./secret-files.js";
 import { projectName } from "./project-name.js";
 
 export interface DetectOptions {
@@ -109,6 +111,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const hostRead =
     hostRoot !== undefined &&
     [...systemd, ...pm2.apps, ...nginx, ...apache, ...cron, ...listening].some((f) => f.onHost);
+  const app = await readAppContext(root, files, hostRoot, entries.appDirs);
   const {
     services,
     database,
@@ -117,7 +120,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     findings,
     deps,
     nodeStart: found.nodeStart,
-    app: await readAppContext(root, files, hostRoot, entries.appDirs),
+    app,
     hostRead,
     appPath: appPathOnHost(root, hostRoot),
     evidence,
@@ -126,6 +129,9 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   // A folder of user files that also holds code is mounted per subfolder of user files (storage-split.ts).
   const appDirs = [appPathOnHost(root, hostRoot), ...entries.appDirs].filter((d): d is string => d !== undefined);
   const storage = hostRoot ? await Promise.all(folders.map((s) => splitStorage(s, hostRoot, appDirs))) : folders;
+  const secretFiles = hostRoot ? secretFilesOf(root, hostRoot, files, app.vmFiles ?? [], appDirs, storage) : [];
+  for (const f of secretFiles)
+    evidence.push({ file: f.path, found: "a secret file the repository lacks: every instance needs the VM's copy" });
   for (const s of storage.filter((x) => x.codeFolders?.length))
     evidence.push({
       file: s.path,
@@ -149,7 +155,35 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     ...(host && Object.keys(host).length ? { host } : {}),
     ...(procfile?.releaseCommand ? { releaseCommand: procfile.releaseCommand } : {}),
     ...(storage.length ? { storage } : {}),
+    ...(secretFiles.length ? { secretFiles } : {}),
     evidence,
     ...(warnings.length ? { warnings } : {}),
   }).value;
+}
+
+/**
+ * The app folders' secret files on the VM: those of the folder init reads as the repository (then
+ * the VM's own copy), and of the other app folders read from the VM, where a file the local
+ * checkout also holds is tracked (the image has it).
+ */
+function secretFilesOf(
+  root: string,
+  hostRoot: string,
+  files: string[],
+  vmFiles: string[],
+  appDirs: string[],
+  storage: Storage[],
+): SecretFile[] {
+  const own = appPathOnHost(root, hostRoot);
+  const found = own
+    ? detectSecretFiles(
+        own,
+        files.map((f) => `${own}/${f}`),
+        storage,
+      )
+    : [];
+  const local = new Set(files);
+  const tracked = (rel: string) => !own && local.has(rel);
+  for (const dir of appDirs) if (dir !== own) found.push(...detectSecretFiles(dir, vmFiles, storage, tracked));
+  return [...new Map(found.map((f) => [f.path, f])).values()];
 }

@@ -7,6 +7,7 @@ import type {
   Runtime,
   ProxyRoute,
   ServiceRole,
+  SecretFile,
   SessionStore,
   Storage,
   StoreUse,
@@ -107,6 +108,8 @@ export interface DetectedFacts {
   releaseCommand?: string;
   /** Folders of user files on the VM (uploads, media). */
   storage?: Storage[];
+  /** Small files in the app's folder that hold a secret and are not in the repository (secret-files.ts). */
+  secretFiles?: SecretFile[];
   evidence: Evidence[];
   /** What kept the reading from being complete (a tool missing on the VM, a folder not readable). */
   warnings?: string[];

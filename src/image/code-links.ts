@@ -58,6 +58,40 @@ export function codeLinkCommands(inv: Inventory, root: string | undefined, repo:
   return commands;
 }
 
+/** Where Cloud Run mounts secret files: each in a folder of its own under it. */
+export const SECRET_FILE_ROOT = "/secrets";
+
+/**
+ * Where each of the inventory's secret files is mounted (design/rules/secret-files.ts): a folder of
+ * its own named after the file (a secret volume hides what the image has in its folder), in order.
+ */
+export function secretFileMounts(inv: Inventory): { path: string; mountPath: string }[] {
+  const taken = new Set<string>();
+  return (inv.secretFiles ?? []).map((f) => {
+    const base = path.posix.basename(f.path);
+    const slug =
+      base
+        .replace(/[^A-Za-z0-9_-]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 100) || "file";
+    let folder = slug;
+    for (let i = 2; taken.has(folder); i++) folder = `${slug}-${i}`;
+    taken.add(folder);
+    return { path: f.path, mountPath: `${SECRET_FILE_ROOT}/${folder}/${base}` };
+  });
+}
+
+/** Links from the app's paths to its secret files' mounts (made before the mount exists: resolved at run time). */
+export function secretFileCommands(inv: Inventory, root: string | undefined): string[] {
+  const mounts = secretFileMounts(inv).filter((m) => PLAIN_PATH.test(m.path));
+  if (mounts.length === 0) return [];
+  const at = mounts.map((m) => ({ ...m, link: inImagePath(m.path, root) }));
+  return [
+    `mkdir -p ${[...new Set(at.map((m) => path.posix.dirname(m.link)))].sort().join(" ")}`,
+    ...at.map((m) => `ln -sfn ${m.mountPath} ${m.link}`),
+  ];
+}
+
 /**
  * The Dockerfile with the commands in one RUN before its last USER (still root there). A final
  * stage without a shell (distroless) takes no RUN: the Dockerfile is returned unchanged.
@@ -70,8 +104,9 @@ export function withCodeLinks(dockerfile: string, commands: string[]): string {
   const user = last(/^USER\s/i);
   if (user < from || /distroless/.test(lines[from] ?? "")) return dockerfile;
   const run = [
-    "# Code kept in a folder of user files ships here: only its folders of user files are mounted",
-    "# from Cloud Storage, and its links into the app's release point at this image's copy.",
+    "# Made as root: links to the secret files Cloud Run mounts (each in a folder of its own), and the",
+    "# code kept in a folder of user files (only its folders of user files are mounted from Cloud",
+    "# Storage; its links into the app's release point at this image's copy).",
     `RUN ${commands.join(" \\\n && ")}`,
   ];
   return [...lines.slice(0, user), ...run, ...lines.slice(user)].join("\n");

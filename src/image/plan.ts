@@ -6,7 +6,7 @@
 import type { Inventory, Service } from "../inventory/schema.js";
 import path from "node:path";
 import { APP_DIR, inImagePath, otherCheckout, vmAppRoot } from "./app-root.js";
-import { codeLinkCommands, withCodeLinks } from "./code-links.js";
+import { codeLinkCommands, secretFileCommands, withCodeLinks } from "./code-links.js";
 import { goImage } from "./go-image.js";
 import { healthRouteOf, type HealthRoute } from "./health-route.js";
 import { dockerfileUser, IMAGE_USERS } from "./image-user.js";
@@ -123,7 +123,9 @@ export function planImages(
     // The deploy builds the team's own Dockerfile where there is one (cicd/images.ts), else ours.
     const own = repo.read(dockerfile);
     const user = own !== undefined ? dockerfileUser(own) : image.content ? IMAGE_USERS[runtime] : undefined;
-    const content = image.content && withCodeLinks(image.content, codeLinkCommands(inv, root, repo, user));
+    const content =
+      image.content &&
+      withCodeLinks(image.content, [...secretFileCommands(inv, root), ...codeLinkCommands(inv, root, repo, user)]);
     return { ...image, ...(content ? { content } : {}), ...(user ? { user } : {}) };
   });
   images.push(...elsewhere(inv, root, repo, options.osPython ? { osPython: options.osPython } : {}));

@@ -2,7 +2,7 @@
 // (`target.project`), so a missing answer can be named by its flag and its place in the file.
 import type { z } from "zod";
 import type { HostFacts, ServiceAnswer } from "../detect/types.js";
-import type { BACKUPS, DEPLOY_METHODS, Provenance, Storage, llmSchema } from "../inventory/schema.js";
+import type { BACKUPS, DEPLOY_METHODS, Provenance, SecretFile, Storage, llmSchema } from "../inventory/schema.js";
 
 export type { ServiceAnswer } from "../detect/types.js";
 
@@ -49,6 +49,8 @@ export interface Answers {
   host?: HostFacts & { monthlyCostUsd?: number };
   /** Not a question: user-file folders found on the VM or in the app's settings. */
   storage?: Storage[];
+  /** Not a question: files holding a secret in the app's folder on the VM (detect/secret-files.ts). */
+  secretFiles?: SecretFile[];
   /** Not a question: where each value came from (inventory `provenance`), keyed by inventory path. */
   provenance?: Record<string, Provenance>;
 }

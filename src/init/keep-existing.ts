@@ -44,7 +44,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
 };
 
 /** List items are matched by these keys, so a reordered or shortened list keeps each item's extras. */
-const IDENTITY: Record<string, string> = { services: "name", data: "service", storage: "path" };
+const IDENTITY: Record<string, string> = { services: "name", data: "service", storage: "path", secretFiles: "path" };
 
 function mergeList(path: string, old: unknown[], next: unknown[], keepUnmatched: boolean): unknown[] {
   const id = IDENTITY[path];

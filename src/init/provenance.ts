@@ -102,6 +102,7 @@ export function withDetectedFacts(
     ...answers,
     ...(Object.keys(host).length ? { host } : {}),
     ...(facts.storage?.length ? { storage: facts.storage } : {}),
+    ...(facts.secretFiles?.length ? { secretFiles: facts.secretFiles } : {}),
     ...(answers["database.engine"] === "sqlite" && facts.database?.engine === "sqlite" && !answers.sqliteFile
       ? {
           sqliteFile: {

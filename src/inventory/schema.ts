@@ -323,6 +323,18 @@ export const storageSchema = z.looseObject({
 });
 export type Storage = z.infer<typeof storageSchema>;
 
+/**
+ * A small file in the app's folder that holds a secret and is not in the repository (wallabag's
+ * data/site-credentials-secret-key.txt, made at first use; Rails' config/master.key): every instance
+ * needs the same file, so it becomes a Secret Manager secret mounted as a file.
+ */
+export const secretFileSchema = z.looseObject({
+  path: z.string().regex(/^\/[A-Za-z0-9._@+\/-]{1,500}$/, "expected an absolute path of plain characters"),
+  /** Services that read it; every app process when absent. */
+  services: z.array(z.string()).optional(),
+});
+export type SecretFile = z.infer<typeof secretFileSchema>;
+
 export const ORIGINS = ["detected", "answered", "assumed"] as const;
 export type ProvenanceOrigin = (typeof ORIGINS)[number];
 /**
@@ -379,6 +391,7 @@ export const inventorySchema = z.looseObject({
   target: targetSchema.default({ cloud: "gcp", region: "us-central1" }),
   llm: llmSchema.optional(),
   storage: z.array(storageSchema).max(500).optional(),
+  secretFiles: z.array(secretFileSchema).max(50).optional(),
   /** Where each value came from; a value with no entry was written by hand (or by an older init). */
   provenance: z
     .record(z.string().regex(PROVENANCE_KEY, "expected a key path such as services[api].listen"), provenanceSchema)

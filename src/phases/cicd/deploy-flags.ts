@@ -156,13 +156,16 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
   }
   flags.push(`--cpu=${target.cpu}`, `--memory=${target.memory}`);
   flags.push(`--service-account=${serviceAccountEmail(target.serviceAccount, deployment.project)}`);
-  if (target.secrets.length > 0) {
+  // A file secret is mounted at an absolute path (`/secrets/ID/FILE=ID:latest`), in a folder of its
+  // own: a secret volume hides what the image has in its folder (design/rules/secret-files.ts).
+  const files = (deployment.secretFiles ?? []).filter((f) => f.targets.includes(target.name));
+  if (target.secrets.length > 0 || files.length > 0) {
     // Secret Manager secret ids equal the env names; setup-wif.sh grants access to each.
     flags.push(
-      `--set-secrets=${[...target.secrets]
-        .sort()
-        .map((s) => `${s}=${s}:latest`)
-        .join(",")}`,
+      `--set-secrets=${[
+        ...[...target.secrets].sort().map((s) => `${s}=${s}:latest`),
+        ...files.map((f) => `${f.mountPath}=${f.secret}:latest`),
+      ].join(",")}`,
     );
   }
   const env = Object.entries(target.env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

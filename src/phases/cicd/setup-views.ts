@@ -17,6 +17,8 @@ export interface SecretsView {
   secrets: string[];
   /** `SECRET:runtime-account` pairs. */
   grants: string[];
+  /** `SECRET=/path/on/the/vm` pairs: files --from-vm copies into a secret (design/rules/secret-files.ts). */
+  fileSecrets: string[];
   dbUrlSecrets: string[];
   /** The Cloud SQL user's name, password and database name: setup-database.sh writes them. */
   dbUserSecrets: string[];
@@ -41,13 +43,21 @@ export function cloudSqlUrlForm(deployment: Deployment): string {
 /** `urlForm`: the form setup-database.sh writes (its view), so both scripts show the same URL. */
 export function secretsView(deployment: Deployment, urlForm?: string, databaseScript = false): SecretsView | undefined {
   const secrets = [...new Set(deployment.services.flatMap((s) => s.secrets))].sort();
-  if (secrets.length === 0) return undefined;
-  const grants = [...new Set(deployment.services.flatMap((s) => s.secrets.map((x) => `${x}:${s.serviceAccount}`)))];
+  const files = (deployment.secretFiles ?? []).filter((f) => f.targets.length > 0);
+  if (secrets.length === 0 && files.length === 0) return undefined;
+  const accounts = new Map(deployment.services.map((s) => [s.name, s.serviceAccount]));
+  const grants = [
+    ...new Set([
+      ...deployment.services.flatMap((s) => s.secrets.map((x) => `${x}:${s.serviceAccount}`)),
+      ...files.flatMap((f) => f.targets.map((t) => `${f.secret}:${accounts.get(t)}`)),
+    ]),
+  ];
   const cloudSql = new Set(deployment.services.filter((s) => s.cloudSqlInstance).flatMap((s) => s.secrets));
   return {
     project: deployment.project,
     secrets,
     grants: grants.sort(),
+    fileSecrets: files.map((f) => `${f.secret}=${f.sourcePath}`),
     // Never copied from the VM: there they point at the VM's own database and user.
     dbUrlSecrets: secrets.filter((s) => databaseSettingRole(s) === "url"),
     dbUserSecrets: secrets.filter(

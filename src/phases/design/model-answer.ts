@@ -30,6 +30,9 @@ export function mergeSurroundings(answer: DesignAnswer, draft: Deployment, sqlit
       );
   }
   deployment.services = answer.deployment.services.map((s) => keepVolumeOwners(keepPrivateIp(s, draft), draft));
+  // A secret file is mounted by the targets the answer kept.
+  if (draft.secretFiles)
+    deployment.secretFiles = draft.secretFiles.map((f) => ({ ...f, targets: f.targets.filter((n) => names.has(n)) }));
   const buckets = new Set((draft.buckets ?? []).map((b) => b.name));
   answer.deployment.services.forEach((s, i) =>
     (s.volumes ?? []).forEach((v, j) => {

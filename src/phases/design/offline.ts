@@ -15,6 +15,7 @@ import { cleanName } from "./rules/names.js";
 import { numberDecisions, traceRisks } from "./rules/risk-trace.js";
 import { celeryMode } from "./rules/processes.js";
 import { planStorage } from "./rules/storage.js";
+import { planSecretFiles } from "./rules/secret-files.js";
 import { nothingForCloudRun } from "./rules/sqlite.js";
 import { nothingDeploys } from "../../contracts/process-homes.js";
 import { planImages } from "../../image/plan.js";
@@ -52,6 +53,7 @@ export function designFromInventory(
   if (options.repoDir) d.repoDir = options.repoDir;
   buildDeployment(d, options);
   planStorage(d, options.repoDir);
+  planSecretFiles(d);
   if (d.services.length === 0) {
     d.assumptions.push("The inventory has no web, worker or cron service; nothing runs on Cloud Run.");
   }
@@ -67,6 +69,7 @@ export function designFromInventory(
     ...(d.caches.length ? { caches: d.caches } : {}),
     ...(d.network ? { network: d.network } : {}),
     ...(d.buckets.length ? { buckets: d.buckets } : {}),
+    ...(d.secretFiles.length ? { secretFiles: d.secretFiles } : {}),
   };
   const mapping = buildMapping(d);
   // Address-only paths are kept closed by Cloud Armor (edge.ts); the rest need a decision.

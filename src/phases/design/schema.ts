@@ -241,7 +241,13 @@ export type DesignResult = z.infer<typeof designResultSchema>;
  * of the services (load balancer, caches, network, buckets). They follow from the inventory alone,
  * so sending them only spent the sent schema's property budget (src/model/schema-size.ts).
  */
-const DRAFT_FILLED_MASK = { loadBalancer: true, caches: true, network: true, buckets: true } as const;
+const DRAFT_FILLED_MASK = {
+  loadBalancer: true,
+  caches: true,
+  network: true,
+  buckets: true,
+  secretFiles: true,
+} as const;
 export const DRAFT_FILLED = Object.keys(DRAFT_FILLED_MASK) as (keyof typeof DRAFT_FILLED_MASK)[];
 
 /**

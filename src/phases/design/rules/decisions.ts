@@ -204,7 +204,16 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
         `client, Cloud Tasks enqueuer, invoker on the worker); ` +
         `${someNames([...new Set(dep.services.flatMap((s) => s.secrets))], 10) || "secret values"} come from ` +
         `Secret Manager as env vars (version \`latest\`, read when an instance starts: a new version ` +
-        `reaches the services with the next deploy).`,
+        `reaches the services with the next deploy).` +
+        (dep.secretFiles?.length
+          ? ` ${someNames(
+              dep.secretFiles.map((f) => `${f.sourcePath} (secret ${f.secret}, at ${f.mountPath})`),
+              4,
+            )}: a file on the VM holding a secret the repository lacks, which every instance needs the same: ` +
+            `setup-secrets.sh --from-vm copies its bytes into Secret Manager (never printed), each service mounts it ` +
+            `as a file in a folder of its own (a secret volume hides what the image has in its folder), and the image ` +
+            `links the app's path to it.`
+          : ""),
       alternatives: ["Env vars set at deploy time: secrets leak into revision metadata and CI logs."],
       consequences: [
         "Rotating a secret is a new version plus a redeploy.",

@@ -4,6 +4,7 @@ import type { Inventory, Storage } from "../../../inventory/schema.js";
 import type { AuditResult } from "../../../contracts/audit-result.js";
 import type {
   Bucket,
+  SecretFileMount,
   Cache,
   DatabaseTarget,
   DeployTarget,
@@ -95,6 +96,8 @@ export interface Draft {
   caches: Cache[];
   network?: Network;
   buckets: Bucket[];
+  /** Files on the VM holding a secret the repository lacks (rules/secret-files.ts). */
+  secretFiles: SecretFileMount[];
   /** The app's repository (read-only), when at hand: its config files name the settings it reads. */
   repoDir?: string;
   mapping: MappingEntry[];
@@ -160,6 +163,7 @@ export function newDraft(
     schedules: [],
     caches: [],
     buckets: [],
+    secretFiles: [],
     mapping: [],
     assumptions,
     notes: {},

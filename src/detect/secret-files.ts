@@ -1,0 +1,54 @@
+// A file in the app's folder that holds a secret and is not in the repository: wallabag makes
+// data/site-credentials-secret-key.txt at first use (the key that encrypts stored site
+// credentials, CryptoProxy), Rails' `rails new` writes config/master.key and git ignores it,
+// Laravel Passport's storage/oauth-private.key, LexikJWT's config/jwt/private.pem. An image built
+// from the repository lacks it, so each instance would make its own key (or none): every instance
+// needs the VM's file. It becomes a Secret Manager secret mounted as a file (design/rules/secret-files.ts).
+import path from "node:path";
+import type { SecretFile, Storage } from "../inventory/schema.js";
+
+/** A name that says key, secret, credentials or private, as a whole word of it. */
+const SECRET_NAME = /(^|[-_.])(secrets?|keys?|credentials?|private|master)([-_.]|$)/i;
+/** Files that hold a key's bytes; JSON only under a secret's or credentials' name (not i18n keys.json). */
+const KEY_EXTENSIONS = /^(|\.txt|\.key|\.pem|\.der|\.bin|\.p12|\.pfx|\.jwk)$/i;
+const JSON_SECRET = /(^|[-_.])(secrets?|credentials?|private)([-_.]|$)/i;
+/** Samples, encrypted files meant for git (Rails' credentials.yml.enc) and public halves. */
+const NOT_SECRET = /(^|[-_.])(example|sample|dist|template|tpl|test|public|pub|enc)([-_.]|$)/i;
+/** Folders whose files are not the deployment's own: dependencies, tests, docs, build output. */
+const OTHER_FOLDERS = /(^|\/)(vendor|node_modules|tests?|spec|fixtures?|docs?|examples?|build|dist|public|web)\//;
+/** Only a file named for one key: a long name is a document about keys, not one. */
+const MAX_NAME = 64;
+
+/** Whether one file of the app's folder (`rel`, relative to it) holds a secret by its name. */
+export function isSecretFileName(rel: string): boolean {
+  const base = path.posix.basename(rel);
+  const ext = path.posix.extname(base);
+  const stem = base.slice(0, base.length - ext.length);
+  if (base.length > MAX_NAME || base.startsWith(".") || OTHER_FOLDERS.test(rel) || NOT_SECRET.test(base)) return false;
+  if (ext.toLowerCase() === ".json") return JSON_SECRET.test(stem);
+  return KEY_EXTENSIONS.test(ext) && SECRET_NAME.test(stem);
+}
+
+/**
+ * The secret files among the app folder's files on the VM (absolute paths), outside the folders of
+ * user files. `inRepository`: whether the repository at hand (a checkout apart from the VM) holds
+ * the same file, tracked, so the image has it.
+ */
+export function detectSecretFiles(
+  appDir: string,
+  files: string[],
+  storage: Storage[],
+  inRepository: (rel: string) => boolean = () => false,
+): SecretFile[] {
+  const root = appDir.replace(/\/+$/, "");
+  const found: SecretFile[] = [];
+  for (const file of files) {
+    if (!file.startsWith(`${root}/`)) continue;
+    const rel = file.slice(root.length + 1);
+    if (!isSecretFileName(rel) || inRepository(rel)) continue;
+    if (storage.some((s) => file.startsWith(`${s.path.replace(/\/+$/, "")}/`))) continue;
+    if (!/^\/[A-Za-z0-9._@+/-]+$/.test(file)) continue;
+    found.push({ path: file });
+  }
+  return found.slice(0, 50);
+}

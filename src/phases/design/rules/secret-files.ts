@@ -1,0 +1,46 @@
+// A file on the VM that holds a secret the repository lacks (inventory `secretFiles`: wallabag's
+// data/site-credentials-secret-key.txt, made at first use) must be the same file on every
+// instance, or each makes its own key and cannot read what another encrypted. It becomes a Secret
+// Manager secret (scripts/setup-secrets.sh copies the VM's file, never printing it) mounted as a
+// file. A secret volume hides whatever the image has at its mount folder, so each file is mounted
+// in a folder of its own and the image links the app's path to it (image/code-links.ts).
+// https://cloud.google.com/run/docs/configuring/services/secrets#mounting-secrets
+import path from "node:path";
+import { isAiGatewayTarget, isAiWorkerTarget, SECRET_ID } from "../../../contracts/deployment.js";
+import { secretFileMounts } from "../../../image/code-links.js";
+import type { Draft } from "./draft.js";
+
+/** A secret id from the file's name (site-credentials-secret-key.txt → site-credentials-secret-key-txt). */
+export function secretFileId(file: string, taken: Set<string>): string {
+  const base =
+    path.posix
+      .basename(file)
+      .replace(/[^A-Za-z0-9_-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "secret-file";
+  let id = base.slice(0, 200);
+  for (let i = 2; taken.has(id) || !SECRET_ID.test(id); i++) id = `${base.slice(0, 200)}-${i}`;
+  taken.add(id);
+  return id;
+}
+
+export function planSecretFiles(d: Draft): void {
+  const files = d.inv.secretFiles ?? [];
+  if (files.length === 0) return;
+  // Env secrets share Secret Manager's namespace: a file's id never takes an env secret's.
+  const taken = new Set(d.services.flatMap((t) => t.secrets));
+  const appTargets = d.services.filter((t) => !isAiWorkerTarget(t) && !isAiGatewayTarget(t));
+  const mounts = secretFileMounts(d.inv);
+  files.forEach((file, i) => {
+    const users = file.services?.length
+      ? appTargets.filter((t) => t.replaces.some((r) => file.services!.includes(r)))
+      : appTargets;
+    if (users.length === 0) return;
+    const secret = secretFileId(file.path, taken);
+    d.secretFiles.push({
+      secret,
+      sourcePath: file.path,
+      mountPath: mounts[i]!.mountPath,
+      targets: users.map((t) => t.name),
+    });
+  });
+}

@@ -1,0 +1,102 @@
+// A file on the VM that holds a secret the repository lacks (inventory secretFiles, wallabag's
+// site-credentials key): one Secret Manager secret per file, mounted by the app's targets as a file
+// in a folder of its own, the image linking the app's path to it, and setup-secrets.sh --from-vm
+// copying the VM's bytes into it without printing them. Run for real against a recording gcloud
+// and a fake ssh.
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planImages } from "../../../src/image/plan.js";
+import { deployFlags } from "../../../src/phases/cicd/deploy-flags.js";
+import { secretsView } from "../../../src/phases/cicd/setup-views.js";
+import { chainFile } from "../../helpers/chain.js";
+import { ROOT } from "../../helpers/phase-input.js";
+import { type SecretsHarness, secretsHarness } from "../../helpers/secrets-harness.js";
+
+const APP = path.join(ROOT, "test/fixtures/real/wallabag");
+const INVENTORY = path.join(APP, "inventory.yaml");
+const KEY = "/var/www/wallabag/data/site-credentials-secret-key.txt";
+const ID = "site-credentials-secret-key-txt";
+const MOUNT = `/secrets/${ID}/site-credentials-secret-key.txt`;
+const POOL = "/etc/php/8.2/fpm/pool.d/www.conf";
+
+describe.skipIf(!existsSync(APP))("a secret file on the VM", () => {
+  const { design } = chainFile(INVENTORY);
+  const dep = design.deployment;
+
+  it("is one secret, mounted as a file in a folder of its own by the app's targets", () => {
+    expect(dep.secretFiles?.map((f) => ({ ...f, targets: [...f.targets].sort() }))).toEqual([
+      { secret: ID, sourcePath: KEY, mountPath: MOUNT, targets: ["wallabag", "wallabag-import-pocket"] },
+    ]);
+    for (const name of ["wallabag", "wallabag-import-pocket"]) {
+      const flags = deployFlags(
+        dep.services.find((t) => t.name === name)!,
+        dep,
+      );
+      expect(flags.find((f) => f.startsWith("--set-secrets="))).toContain(`,${MOUNT}=${ID}:latest`);
+    }
+    const view = secretsView(dep)!;
+    expect(view.fileSecrets).toEqual([`${ID}=${KEY}`]);
+    expect(view.grants.filter((g) => g.startsWith(`${ID}:`))).toEqual([
+      `${ID}:wallabag-import-pocket-sa`,
+      `${ID}:wallabag-sa`,
+    ]);
+  });
+
+  it("the image links the app's path to the mount", () => {
+    const { inventory } = chainFile(INVENTORY).input;
+    const dockerfile = planImages(inventory, path.join(APP, "vm/var/www/wallabag")).images[0]!.content!;
+    expect(dockerfile).toContain(
+      `RUN mkdir -p /app/data \\\n && ln -sfn ${MOUNT} /app/data/site-credentials-secret-key.txt\nUSER www-data`,
+    );
+  });
+});
+
+describe.skipIf(!existsSync(APP))("setup-secrets.sh and a secret file", () => {
+  let harness: SecretsHarness;
+  let vm: string;
+  beforeAll(async () => {
+    harness = await secretsHarness(INVENTORY, "setup-secrets-file-");
+    vm = await mkdtemp(path.join(tmpdir(), "fake-vm-"));
+    await mkdir(path.join(vm, path.dirname(KEY)), { recursive: true });
+    await writeFile(path.join(vm, KEY), "def00000-the-vm-key-bytes");
+    await mkdir(path.join(vm, path.dirname(POOL)), { recursive: true });
+    await writeFile(path.join(vm, POOL), "[www]\nenv[APP_SECRET] = from-pool\n");
+  });
+  afterAll(() => Promise.all([harness.dispose(), rm(vm, { recursive: true, force: true })]));
+  const typed = "typed\n".repeat(20);
+
+  it.each([
+    {
+      name: "--from-vm copies the file's bytes into its secret, never printing them",
+      args: ["--from-vm", "deploy@vm", "--env-file", POOL],
+      exit: 0,
+      stored: "def00000-the-vm-key-bytes",
+      said: `${ID}: new version added from ${KEY} on deploy@vm`,
+    },
+    {
+      name: "without --from-vm the file cannot be typed: no version, and the script says how",
+      args: [],
+      exit: 1,
+      stored: undefined,
+      said: "No value yet: site-credentials-secret-key-txt (files on the VM): run again with --from-vm USER@HOST.",
+    },
+    {
+      name: "--dry-run shows the copy, not the bytes",
+      args: ["--dry-run"],
+      exit: 0,
+      stored: undefined,
+      said: `+ ssh USER@HOST cat -- ${KEY} | gcloud secrets versions add ${ID} --project wallabag-prod --data-file=-`,
+    },
+  ])("$name", async ({ args, exit, stored, said }) => {
+    const r = await harness.run(args, typed, { FAKE_VM_DIR: vm });
+    expect(r.exitCode, r.output).toBe(exit);
+    expect(new RegExp(`^${ID}=(.*)$`, "m").exec(r.values)?.[1]).toBe(stored);
+    expect(r.output).toContain(said);
+    expect(r.output).not.toContain("the-vm-key-bytes");
+    // A dry run calls no gcloud: it prints what it would run.
+    expect(args.includes("--dry-run") ? r.output : r.calls).toContain(`secrets create ${ID} --project wallabag-prod`);
+  });
+});
