@@ -117,6 +117,21 @@ describe("readHostStream", () => {
     expect(await exists(path.join(dir, "../x"))).toBe(false);
   });
 
+  it.each([
+    [
+      "a linked folder into the release, not sent: a link to the same place",
+      "srv/g/content/themes/casper",
+      "srv/g/current/content/themes/casper",
+      "../../current/content/themes/casper",
+    ],
+    ["a target escaping the root: no link", "srv/g/content/x", "../../etc", undefined],
+    ["an absolute target: no link", "srv/g/content/y", "/etc", undefined],
+  ])("applink: %s", async (_name, link, target, want) => {
+    const dir = await root();
+    await readHostStream(chunks(`infra-migrate-read 1\napplink=${link}\t${target}\nend\n`), dir, LIMITS);
+    expect(await readlink(path.join(dir, link)).catch(() => undefined)).toBe(want);
+  });
+
   it("cuts a file over the size limit and stops a stream over the total limit", async () => {
     const dir = await root();
     const big = `infra-migrate-read 1\nfile=etc/big\n${"|0123456789\n".repeat(200)}file=etc/small\n|ok\nend\n`;
