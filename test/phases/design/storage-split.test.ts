@@ -45,7 +45,8 @@ describe.skipIf(!existsSync(APP))("a folder of user files that also holds code",
         `gcloud storage rsync ${CONTENT}/files gs://ghost-prod-content/files --recursive`,
         `gcloud storage rsync ${CONTENT}/images gs://ghost-prod-content/images --recursive`,
       ],
-      decision: /only files, images are mounted.*themes holds links into the app's release/,
+      decision:
+        /content → gs:\/\/ghost-prod-content at \/var\/www\/ghost\/content\/{files,images}\).*only files, images are mounted.*themes holds links into the app.s release/,
       image: [
         "ln -sfn /app/versions/5.96.1/content/themes/casper /app/content/themes/casper",
         `ln -sfn /app/content/themes ${CONTENT}/themes`,

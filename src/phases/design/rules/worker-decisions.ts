@@ -168,7 +168,11 @@ export function storageDecision(d: Draft): TopicDecision | undefined {
     title: "Move user files to Cloud Storage, mounted where the app expects them",
     context: `${someNames(plans.map((p) => p.storage.path))} hold user files on the VM's disk. A Cloud Run instance's disk is memory and vanishes with the instance, and instances do not share it.`,
     decision: `One bucket per folder (${someNames(
-      plans.map((p) => `${p.storage.path} → gs://${p.bucket} at ${p.mountPath}`),
+      // A folder that also holds code is mounted per subfolder of user files (splitNote says why).
+      plans.map(
+        (p) =>
+          `${p.storage.path} → gs://${p.bucket} at ${p.mountPath}${p.storage.codeFolders?.length && p.storage.uploadFolders?.length ? `/{${p.storage.uploadFolders.join(",")}}` : ""}`,
+      ),
       4,
     )}), mounted as a Cloud Storage volume by ${someNames([...new Set(plans.flatMap((p) => p.targets))])}: the app keeps reading and writing the same paths, no code change. The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.${plans.map((p) => splitNote(p.storage)).join("")}`,
     alternatives: [
