@@ -78,6 +78,7 @@ fi
 
 # rest METHOD URL [BODY_FILE]: one Monitoring API call (SLOs have no gcloud command). Sets
 # STATUS to the HTTP status and leaves the response in $TMP/response.json; never prints the token.
+# (Answers come back through files in $TMP, here and below, rather than $(…): a subshell each.)
 STATUS=""
 rest() {
   local method=$1 url=$2 body=${3:-}
@@ -90,17 +91,24 @@ rest() {
     -X "$method" -H @- -H 'Content-Type: application/json')
   if [[ -n $body ]]; then args+=(--data "@$body"); fi
   # The token reaches curl on stdin (-H @-), never on a command line other processes can read.
-  STATUS=$(curl "${args[@]}" "$url" <<<"Authorization: Bearer $ACCESS_TOKEN")
+  curl "${args[@]}" "$url" <<<"Authorization: Bearer $ACCESS_TOKEN" >"$TMP/status"
+  STATUS=""
+  # --write-out ends without a newline: read stops at the end of the file.
+  read -r STATUS <"$TMP/status" || true
 }
 # expect_ok WHAT: the last call succeeded, or stop with the API's message.
 expect_ok() {
   ((DRY_RUN)) && return 0
   [[ $STATUS =~ ^2 ]] || die "$1 failed (HTTP $STATUS): $(head -c 600 "$TMP/response.json")"
 }
-# find policy-ARGS...: the resource name of the one resource whose display name matches.
+# find_named LIST-COMMAND...: sets FOUND to the resource name of the one resource whose display
+# name matches (empty when none does).
+FOUND=""
 find_named() {
+  FOUND=""
   ((DRY_RUN)) && return 0
-  "$@" --project "$PROJECT_ID" --format='value(name)' --limit=1
+  "$@" --project "$PROJECT_ID" --format='value(name)' --limit=1 >"$TMP/found"
+  read -r FOUND <"$TMP/found" || true
 }
 
 echo "== APIs"
@@ -110,23 +118,27 @@ echo "== Notification channel"
 channel_named() { find_named gcloud beta monitoring channels list --filter="displayName=\"$1\""; }
 if [[ -n $EMAIL ]]; then
   name="acme-mvp alerts by email"
-  CHANNEL=$(channel_named "$name")
+  channel_named "$name"
+  CHANNEL=$FOUND
   if [[ -n $CHANNEL ]]; then
     run gcloud beta monitoring channels update "$CHANNEL" --project "$PROJECT_ID" --update-channel-labels="email_address=$EMAIL"
   else
     run gcloud beta monitoring channels create --project "$PROJECT_ID" --display-name="$name" --type=email \
       --channel-labels="email_address=$EMAIL"
-    CHANNEL=$(channel_named "$name")
+    channel_named "$name"
+    CHANNEL=$FOUND
   fi
 elif [[ -n $SLACK ]]; then
   name="acme-mvp alerts on Slack"
-  CHANNEL=$(channel_named "$name")
+  channel_named "$name"
+  CHANNEL=$FOUND
   if [[ -z $CHANNEL ]]; then
     # The bot token goes through a private file, never the command line (ps would show it).
     (umask 077 && printf '{"type":"slack","displayName":"%s","labels":{"channel_name":"#%s","auth_token":"%s"}}' \
       "$name" "${SLACK#\#}" "${SLACK_AUTH_TOKEN:-}" >"$TMP/channel.json")
     run gcloud beta monitoring channels create --project "$PROJECT_ID" --channel-content-from-file="$TMP/channel.json"
-    CHANNEL=$(channel_named "$name")
+    channel_named "$name"
+    CHANNEL=$FOUND
   fi
 fi
 ((DRY_RUN)) && CHANNEL=${CHANNEL:-projects/$PROJECT_ID/notificationChannels/DRY_RUN}
@@ -181,7 +193,8 @@ uptime_named() { find_named gcloud monitoring uptime list-configs --filter="disp
 # uptime SERVICE DISPLAY_NAME PATH CLASSES: HTTPS check (CLASSES: the HTTP classes that pass) of the service's run.app URL from every region.
 uptime() {
   local id host
-  id=$(uptime_named "$2")
+  uptime_named "$2"
+  id=$FOUND
   if [[ -n $id ]]; then
     run gcloud monitoring uptime update "${id##*/}" --project "$PROJECT_ID" --path="$3" --set-status-classes="$4" --period=1 --timeout=10
   else
@@ -205,13 +218,18 @@ echo "== Alert policies"
 policy() {
   local check="" existing
   if [[ -n ${3:-} ]]; then
-    check=$(uptime_named "$3")
-    check=${check##*/}
+    uptime_named "$3"
+    check=${FOUND##*/}
     ((DRY_RUN)) && check=${check:-DRY_RUN_CHECK_ID}
     [[ -n $check ]] || die "uptime check '$3' not found"
   fi
-  sed -e "s|@NOTIFICATION_CHANNEL@|$CHANNEL|g" -e "s|@UPTIME_CHECK_ID@|$check|g" "$2" >"$TMP/policy-${2##*/}"
-  existing=$(find_named gcloud alpha monitoring policies list --filter="displayName=\"$1\"")
+  # The tokens are replaced in bash, not by a sed per policy (the replacements quoted: taken literally).
+  local text=""
+  { IFS= read -r -d '' text || true; } <"$2"
+  text=${text//'@NOTIFICATION_CHANNEL@'/"$CHANNEL"}
+  printf '%s' "${text//'@UPTIME_CHECK_ID@'/"$check"}" >"$TMP/policy-${2##*/}"
+  find_named gcloud alpha monitoring policies list --filter="displayName=\"$1\""
+  existing=$FOUND
   if [[ -n $existing ]]; then
     run gcloud alpha monitoring policies update "$existing" --project "$PROJECT_ID" --policy-from-file="$TMP/policy-${2##*/}"
   else
@@ -237,11 +255,15 @@ echo "== Dashboards"
 # dashboard DISPLAY_NAME FILE: an update carries the current etag, so a concurrent edit is not lost silently.
 dashboard() {
   local existing etag
-  existing=$(find_named gcloud monitoring dashboards list --filter="displayName=\"$1\"")
+  find_named gcloud monitoring dashboards list --filter="displayName=\"$1\""
+  existing=$FOUND
   if [[ -n $existing ]]; then
     etag=$(gcloud monitoring dashboards describe "$existing" --project "$PROJECT_ID" --format='value(etag)')
     [[ $etag =~ ^[A-Za-z0-9_-]+$ ]] || die "no etag for dashboard $existing"
-    sed "1s/^{/{\"etag\": \"$etag\",/" "$2" >"$TMP/dashboard-${2##*/}"
+    local text=""
+    { IFS= read -r -d '' text || true; } <"$2"
+    [[ $text == "{"* ]] && text="{\"etag\": \"$etag\",${text#\{}"
+    printf '%s' "$text" >"$TMP/dashboard-${2##*/}"
     run gcloud monitoring dashboards update "$existing" --project "$PROJECT_ID" --config-from-file="$TMP/dashboard-${2##*/}"
   else
     run gcloud monitoring dashboards create --project "$PROJECT_ID" --config-from-file="$2"

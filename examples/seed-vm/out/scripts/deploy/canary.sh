@@ -279,10 +279,13 @@ for step in "${STEP_LIST[@]}"; do
   else
     gcloud run services update-traffic "$SERVICE" "${G[@]}" --to-tags "$TAG=$percent"
   fi
-  started=$(date +%s) start_time=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  # bash's clock (printf %(…)T), not $(date …): the window's start and end, in seconds and in UTC.
+  printf -v started '%(%s)T' -1
+  TZ=UTC0 printf -v start_time '%(%Y-%m-%dT%H:%M:%SZ)T' "$started"
   log "$percent% on the new revision; baking ${BAKE}s"
   sleep "$BAKE"
-  ended=$(date +%s) end_time=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  printf -v ended '%(%s)T' -1
+  TZ=UTC0 printf -v end_time '%(%Y-%m-%dT%H:%M:%SZ)T' "$ended"
   healthy "$tag_url$HEALTH_PATH" || fail "new revision unhealthy at $percent%"
   if [[ -n $MAX_5XX ]]; then
     # Cloud Monitoring shows a request up to 180 s after it was served; wait for the whole window.
