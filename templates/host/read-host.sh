@@ -14,8 +14,7 @@
 # IM_ROOT (unset on a VM) points tests at a tree.
 #
 # Output, one record a line: "infra-migrate-read 1" first; file=PATH then each line of the file
-# behind a "|"; link=PATH<TAB>TARGET; entry=PATH (an app file's name only); applink=PATH<TAB>TARGET
-# (a linked folder in an app folder, not followed: where it leads); missing=TOOL;
+# behind a "|"; link=PATH<TAB>TARGET; entry=PATH (an app file's name only); missing=TOOL;
 # unreadable=/PATH; toolarge=/PATH BYTES;
 # cpus=N; memkb=N; listeners then ss's lines behind a "|"; "end" last. Paths are root-relative.
 set -u
@@ -24,7 +23,8 @@ export LC_ALL
 cd "${IM_ROOT:-/}" || exit 3
 nl='
 '
-tab=$(printf '\t')
+# A tab (a literal one: $(printf '\t') would be a process).
+tab='	'
 echo "infra-migrate-read 1"
 for tool in awk ls readlink ss; do
   command -v "$tool" >/dev/null 2>&1 || echo "missing=$tool"
@@ -32,44 +32,44 @@ done
 have_awk=yes
 command -v awk >/dev/null 2>&1 || have_awk=no
 
-# The root-relative file PATH's links lead to, followed inside the root (at most 8 hops).
+# The root-relative file PATH's links lead to, followed inside the root (at most 8 hops), in $rp
+# (set rather than printed, as are $mode and the like below: each $(…) costs a process).
 resolve() {
-  p=$1
-  n=0
-  while [ -h "$p" ]; do
-    n=$((n + 1))
-    [ "$n" -le 8 ] || return 1
-    t=$(readlink "$p") || return 1
-    case $t in
-      /*) while [ "${t#/}" != "$t" ]; do t=${t#/}; done; p=$t ;;
-      *) p=${p%/*}/$t ;;
+  rp=$1
+  rn=0
+  while [ -h "$rp" ]; do
+    rn=$((rn + 1))
+    [ "$rn" -le 8 ] || return 1
+    rt=$(readlink "$rp") || return 1
+    case $rt in
+      /*) while [ "${rt#/}" != "$rt" ]; do rt=${rt#/}; done; rp=$rt ;;
+      *) rp=${rp%/*}/$rt ;;
     esac
   done
-  printf '%s\n' "$p"
 }
 
-# How a file is sent: unit (Environment= as names), cron (variables as names), env (names only),
+# How a file is sent, in $mode: unit (Environment= as names), cron (variables as names), env (names only),
 # dpkg/apk (server packages only), pm2 (a dump: names and plain values), eco/ecoyaml (pm2 ecosystem
 # files: settings of the apps kept, every other literal value reduced), phpini (PHP's configuration:
 # section headers and the limit lines only), text (secrets masked).
 mode_of() {
-  case "$nl$envs$nl" in *"$nl$1$nl"*) echo env; return ;; esac
-  case "$nl$htas$nl" in *"$nl$1$nl"*) echo htaccess; return ;; esac
+  case "$nl$envs$nl" in *"$nl$1$nl"*) mode="env"; return ;; esac
+  case "$nl$htas$nl" in *"$nl$1$nl"*) mode=htaccess; return ;; esac
   case "$nl$ecos$nl" in
     *"$nl$1$nl"*)
-      case $1 in *.yml | *.yaml) echo ecoyaml ;; *) echo eco ;; esac
+      case $1 in *.yml | *.yaml) mode=ecoyaml ;; *) mode=eco ;; esac
       return
       ;;
   esac
   case $1 in
-    dump.pm2 | */dump.pm2) echo pm2 ;;
-    var/lib/dpkg/status) echo dpkg ;;
-    etc/php.ini | etc/php.d/* | etc/php-fpm.d/* | etc/php/* | etc/php[0-9]*/* | etc/opt/remi/php[0-9]*/*) echo phpini ;;
-    lib/apk/db/installed) echo apk ;;
-    etc/crontab | etc/cron.d/* | var/spool/cron/*) echo cron ;;
-    */systemd/*.service | */systemd/*.timer | */systemd/*.socket | */systemd/*.conf) echo unit ;;
-    etc/supervisor/* | etc/supervisord.d/* | etc/supervisord.conf) echo supervisor ;;
-    *) echo text ;;
+    dump.pm2 | */dump.pm2) mode=pm2 ;;
+    var/lib/dpkg/status) mode=dpkg ;;
+    etc/php.ini | etc/php.d/* | etc/php-fpm.d/* | etc/php/* | etc/php[0-9]*/* | etc/opt/remi/php[0-9]*/*) mode=phpini ;;
+    lib/apk/db/installed) mode=apk ;;
+    etc/crontab | etc/cron.d/* | var/spool/cron/*) mode=cron ;;
+    */systemd/*.service | */systemd/*.timer | */systemd/*.socket | */systemd/*.conf) mode=unit ;;
+    etc/supervisor/* | etc/supervisord.d/* | etc/supervisord.conf) mode=supervisor ;;
+    *) mode=text ;;
   esac
 }
 
@@ -108,7 +108,8 @@ follow() {
     esac
     if [ -h "$p" ]; then
       command -v readlink >/dev/null 2>&1 || continue
-      t=$(resolve "$p") || continue
+      resolve "$p" || continue
+      t=$rp
       [ -f "$t" ] || continue
       printf 'link=%s%s%s\n' "$p" "$tab" "$t"
       # An env file reached through a link is still an env file: names and plain values only.
@@ -120,16 +121,22 @@ follow() {
 }
 
 # Values of KEY= in the unit files read so far ($2: "own" for the admins' units and drop-ins in
-# etc/systemd/system only, "all" for the distribution's too), one a line.
+# etc/systemd/system only, "all" for the distribution's too), one a line; $3 "norm": paths, through norm(). (A here-document, not a
+# `printf |`, feeds the awks $files: one process fewer.)
 unit_values() {
   [ "$have_awk" = yes ] || return 0
-  printf '%s' "$files" | awk -v key="$1" -v scope="$2" '
+  awk -v key="$1" -v scope="$2" -v normed="${3:-}" "$norm_fn"'
     (scope == "own" && $0 ~ /^etc\/systemd\/system\/[^\/]+(\.service|\.service\.d\/[^\/]+\.conf)$/) ||
     (scope == "all" && $0 ~ /systemd\/.*(\.service|\.service\.d\/[^\/]+\.conf)$/) {
       while ((getline line < $0) > 0)
-        if (line ~ "^[ \t]*" key "[ \t]*=") { sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); sub(/[ \t\r]+$/, "", line); print line }
+        if (line ~ "^[ \t]*" key "[ \t]*=") {
+          sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); sub(/[ \t\r]+$/, "", line)
+          if (normed == "") print line; else if ((line = norm(line)) != "") print line
+        }
       close($0)
-    }'
+    }' <<EOF
+$files
+EOF
 }
 
 # WorkingDirectory= of the units outside etc/systemd/system that run an interpreter in an app folder:
@@ -137,7 +144,7 @@ unit_values() {
 # (keep in step with file-findings.ts runsAppFolder), one a line.
 lib_app_dirs() {
   [ "$have_awk" = yes ] || return 0
-  printf '%s' "$files" | awk '
+  awk '
     $0 ~ /systemd\/.*\.service$/ && $0 !~ /^etc\/systemd\/system\/[^\/]+\.service$/ {
       wd = ""; exe = ""
       while ((getline line < $0) > 0) {
@@ -146,36 +153,36 @@ lib_app_dirs() {
       }
       close($0)
       if (wd ~ /^\// && wd !~ /^\/(usr|lib|lib64|etc|run|proc|sys|boot|bin|sbin)?(\/|$)/ && exe ~ /^(node|nodejs|python[0-9.]*|ruby|php[0-9.]*|java)$/) print wd
-    }'
+    }' <<EOF
+$files
+EOF
 }
 
-# Paths with "." and "dir/.." steps taken out, and no leading or trailing "/": "/srv/x/../app/" -> "srv/app".
+# awk: norm(PATH) is the path with "." and "dir/.." steps taken out, and no leading or trailing "/":
+# "/srv/x/../app/" -> "srv/app" ("" when nothing is left). Programs that print paths call it
+# themselves rather than through a `| normalize`, one awk fewer.
+norm_fn='
+function norm(s,    n, k, i, p) {
+  n = split(s, NPART, "/"); k = 0
+  for (i = 1; i <= n; i++) {
+    if (NPART[i] == "" || NPART[i] == ".") continue
+    if (NPART[i] == ".." && k > 0 && NKEEP[k] != "..") { k--; continue }
+    NKEEP[++k] = NPART[i]
+  }
+  p = NKEEP[1]; for (i = 2; i <= k; i++) p = p "/" NKEEP[i]
+  return k > 0 ? p : ""
+}'
+# The paths on stdin, each through norm() (with "uniq", each path once).
 normalize() {
-  awk '{
-    n = split($0, part, "/"); k = 0
-    for (i = 1; i <= n; i++) {
-      if (part[i] == "" || part[i] == ".") continue
-      if (part[i] == ".." && k > 0 && keep[k] != "..") { k--; continue }
-      keep[++k] = part[i]
-    }
-    p = keep[1]; for (i = 2; i <= k; i++) p = p "/" keep[i]
-    if (k > 0) print p
-  }' 2>/dev/null
+  awk -v uniq="${1:-}" "$norm_fn"'{ p = norm($0); if (p != "" && (uniq == "" || !seen[p]++)) print p }' 2>/dev/null
 }
 
 # Every file under an app folder, to im_depth levels, vendored folders skipped (names only).
 count=0
 list_app() {
   for e in "$1"/* "$1"/.[!.]*; do
-    if [ -h "$e" ] && { [ -d "$e" ] || [ ! -e "$e" ]; }; then
-      # A linked folder is not followed (it may lead anywhere): where it leads is sent instead, for
-      # a folder of user files whose links lead into the app's code (storage-split.ts).
-      command -v readlink >/dev/null 2>&1 || continue
-      t=$(readlink "$e") || continue
-      case $t in /*) ;; *) t=${e%/*}/$t ;; esac
-      t=$(printf '%s\n' "$t" | normalize)
-      if [ -n "$t" ]; then printf 'applink=%s%s%s\n' "$e" "$tab" "$t"; fi
-    elif [ -d "$e" ]; then
+    if [ -d "$e" ]; then
+      [ -h "$e" ] && continue
       skip=no
       for s in $im_skip; do [ "${e##*/}" = "$s" ] && skip=yes; done
       if [ "$skip" = no ] && [ "$2" -lt "$im_depth" ] && [ -r "$e" ] && [ -x "$e" ]; then list_app "$e" $(($2 + 1)); fi
@@ -195,21 +202,23 @@ EOF
 # directory= of supervisor's programs (their app folders, like a unit's WorkingDirectory=), one a line.
 supervisor_dirs() {
   [ "$have_awk" = yes ] || return 0
-  printf '%s' "$files" | awk '
+  awk '
     /^etc\/(supervisor\/|supervisord\.d\/|supervisord\.conf$)/ {
       while ((getline line < $0) > 0)
         if (line ~ /^[ \t]*directory[ \t]*[=:]/) {
           sub(/^[^=:]*[=:][ \t]*/, "", line); sub(/[ \t]+;.*$/, "", line); sub(/[ \t\r]+$/, "", line); print line
         }
       close($0)
-    }'
+    }' <<EOF
+$files
+EOF
 }
 # pm2's dump where a unit sets PM2_HOME (`pm2 startup` writes Environment=PM2_HOME=…).
 follow <<EOF
-$(unit_values Environment own | awk '{
+$(unit_values Environment own | awk "$norm_fn"'{
   n = split($0, w, /[ \t]+/)
-  for (i = 1; i <= n; i++) { x = w[i]; gsub(/["\047]/, "", x); if (x ~ /^PM2_HOME=\//) print substr(x, 10) "/dump.pm2" }
-}' | normalize)
+  for (i = 1; i <= n; i++) { x = w[i]; gsub(/["\047]/, "", x); if (x ~ /^PM2_HOME=\// && (x = norm(substr(x, 10) "/dump.pm2")) != "") print x }
+}')
 EOF
 # pm_cwd of the apps in pm2's dumps (their app folders), one a line; a dump over the cap is not read.
 pm2_dirs() {
@@ -236,16 +245,18 @@ apache_root=etc/apache2
 case $apache_main in etc/httpd/*) apache_root=etc/httpd ;; esac
 if [ -z "$apache_main" ] && [ ! -d etc/apache2 ]; then apache_root=etc/httpd; fi
 if [ -n "$apache_main" ] && [ "$have_awk" = yes ]; then
+  main_file=
+  if resolve "$apache_main"; then main_file=$rp; fi
   set_root=$(awk 'tolower($0) ~ /^[ \t]*serverroot[ \t]/ {
     v = $0; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
     if (v ~ /^"/) { v = substr(v, 2); sub(/".*$/, "", v) } else sub(/[ \t].*$/, "", v)
     print v; exit
-  }' "$(resolve "$apache_main")" 2>/dev/null)
+  }' "$main_file" 2>/dev/null)
   case $set_root in /*) case $set_root in *'$'*) ;; *) apache_root=$(printf '%s\n' "$set_root" | normalize) ;; esac ;; esac
 fi
 # The patterns the Include lines of the files on stdin name, root-relative (${VAR} ones are skipped).
 apache_includes() {
-  awk -v root="$apache_root" '{
+  awk -v root="$apache_root" "$norm_fn"'{
     f = $0
     while ((getline line < f) > 0) {
       while (line ~ /\\\r?$/ && (getline more < f) > 0) { sub(/\\\r?$/, "", line); line = line " " more }
@@ -253,7 +264,7 @@ apache_includes() {
       v = line; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
       if (v ~ /^"/) { v = substr(v, 2); sub(/".*$/, "", v) } else if (v ~ /^\047/) { v = substr(v, 2); sub(/\047.*$/, "", v) } else sub(/[ \t].*$/, "", v)
       if (v == "" || v ~ /[$ \t]/) continue
-      print (v ~ /^\// ? v : root "/" v)
+      if ((v = norm(v ~ /^\// ? v : root "/" v)) != "") print v
     }
     close(f)
   }'
@@ -269,17 +280,23 @@ apache_expand() {
     done
   done
 }
-apache_seen=$(printf '%s' "$files" | awk '/^etc\/(apache2|httpd)\//')
+apache_seen=
+while IFS= read -r f; do
+  case $f in etc/apache2/* | etc/httpd/*) apache_seen="$apache_seen${apache_seen:+$nl}$f" ;; esac
+done <<EOF
+$files
+EOF
 apache_todo=$apache_seen
 round=0
 while [ -n "$apache_todo" ] && [ "$round" -lt 16 ] && [ "$have_awk" = yes ]; do
   round=$((round + 1))
-  found=$(printf '%s\n' "$apache_todo" | apache_includes | normalize | apache_expand)
+  found=$(printf '%s\n' "$apache_todo" | apache_includes | apache_expand)
   follow <<EOF
 $found
 EOF
-  apache_todo=$(printf '%s\n' "$found" | while IFS= read -r p; do if [ -n "$p" ]; then resolve "$p"; fi; done | normalize |
-    awk -v seen="$apache_seen" 'BEGIN { n = split(seen, s, "\n"); for (i = 1; i <= n; i++) old[s[i]] = 1 } !($0 in old) && !dup[$0]++')
+  apache_todo=$(printf '%s\n' "$found" | while IFS= read -r p; do if [ -n "$p" ] && resolve "$p"; then printf '%s\n' "$rp"; fi; done |
+    awk -v seen="$apache_seen" "$norm_fn"'BEGIN { n = split(seen, s, "\n"); for (i = 1; i <= n; i++) old[s[i]] = 1 }
+      { p = norm($0) } p != "" && !(p in old) && !dup[p]++ { print p }')
   apache_seen="$apache_seen$nl$apache_todo"
 done
 # The folders Apache's sites serve: DocumentRoot and Alias targets (the <Directory> paths of a site
@@ -322,13 +339,14 @@ apps=$({
   supervisor_dirs
   pm2_dirs
   apache_dirs
-} | normalize | awk '!seen[$0]++')
+} | normalize uniq)
 # A release layout's `current` (ghost-cli: current -> versions/<x>; Capistrano: current -> releases/<stamp>)
 # leads to the release that runs: its folder is an app folder too, and the link is sent (release-dir.ts).
 releases=
 while IFS= read -r dir; do
   if [ -z "$dir" ] || [ ! -h "$dir/current" ]; then continue; fi
-  t=$(resolve "$dir/current" | normalize) || continue
+  resolve "$dir/current" || continue
+  t=$(printf '%s\n' "$rp" | normalize)
   if [ -z "$t" ] || [ ! -d "$t" ]; then continue; fi
   printf 'link=%s%s%s\n' "$dir/current" "$tab" "$t"
   releases="$releases$nl$t"
@@ -336,7 +354,7 @@ done <<EOF
 $apps
 EOF
 apps=$(printf '%s\n%s\n' "$apps" "$releases" | awk 'NF && !seen[$0]++')
-envs="$envs$nl$(unit_values EnvironmentFile all | normalize)"
+envs="$envs$nl$(unit_values EnvironmentFile all norm)"
 listing=$(
   printf '%s\n' "$apps" | while IFS= read -r dir; do
     [ -n "$dir" ] || continue
@@ -352,7 +370,6 @@ listing=$(
 picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_manifests" -v envre="$im_app_env" -v settings="$im_app_settings" -v pm2re="$im_app_pm2" '
   BEGIN { n = split(apps, dir, "\n") }
   /^unreadable=/ { print; next }
-  /^applink=/ { next }
   {
     best = ""
     for (i = 1; i <= n; i++) if (dir[i] != "" && index($0, dir[i] "/") == 1 && length(dir[i]) > length(best)) best = dir[i]
@@ -365,11 +382,21 @@ picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_ma
     else if (rel == ".gitignore") print "text " $0
     else if (rel ~ manifests || (rel ~ settings && texts++ < 40)) print "text " $0
   }')
-envs="$envs$nl$(printf '%s\n' "$picked" | awk '/^env / { print substr($0, 5) }')"
-ecos="$ecos$nl$(printf '%s\n' "$picked" | awk '/^eco / { print substr($0, 5) }')"
-htas="$htas$nl$(printf '%s\n' "$picked" | awk '/^hta / { print substr($0, 5) }')"
+picked_files=
+while IFS= read -r line; do
+  case $line in
+    unreadable=*) picked_files="$picked_files$line$nl"; continue ;;
+    'env '*) envs="$envs$nl${line#env }" ;;
+    'eco '*) ecos="$ecos$nl${line#eco }" ;;
+    'hta '*) htas="$htas$nl${line#hta }" ;;
+  esac
+  picked_files="$picked_files${line#* }$nl"
+done <<EOF
+$picked
+EOF
+exec_starts=$(unit_values ExecStart own)
 # Config files a unit's command names (gunicorn -c, uwsgi --ini, puma -C): absolute, or in an app folder.
-configs=$(unit_values ExecStart own | awk -v apps="$apps" '
+configs=$(printf '%s\n' "$exec_starts" | awk -v apps="$apps" '
   BEGIN { n = split(apps, dir, "\n") }
   {
     m = split($0, w, /[ \t]+/)
@@ -384,22 +411,21 @@ configs=$(unit_values ExecStart own | awk -v apps="$apps" '
     }
   }')
 # Ecosystem files a pm2 launcher unit names (`pm2-runtime start ecosystem.config.js`): absolute, or in an app folder.
-launched=$(unit_values ExecStart own | awk -v apps="$apps" -v pm2re="$im_app_pm2" '
+launched=$(printf '%s\n' "$exec_starts" | awk -v apps="$apps" -v pm2re="$im_app_pm2" "$norm_fn"'
   BEGIN { n = split(apps, dir, "\n") }
   /(^|[\/ \t])pm2(-runtime|-docker)?[ \t]/ {
     m = split($0, w, /[ \t]+/)
     for (i = 2; i <= m; i++) {
       x = w[i]; gsub(/["\047]/, "", x); b = x; sub(/.*\//, "", b)
       if (b !~ pm2re || x ~ /[$*?]/) continue
-      if (x ~ /^\//) print substr(x, 2)
-      else for (j = 1; j <= n; j++) if (dir[j] != "") print dir[j] "/" x
+      if (x ~ /^\//) { if ((p = norm(substr(x, 2))) != "") print p }
+      else for (j = 1; j <= n; j++) if (dir[j] != "" && (p = norm(dir[j] "/" x)) != "") print p
     }
-  }' | normalize)
+  }')
 ecos="$ecos$nl$launched"
 follow <<EOF
 $envs
-$(printf '%s\n' "$picked" | awk '/^unreadable=/ { print; next } { print substr($0, index($0, " ") + 1) }')
-$configs
+$picked_files$configs
 $launched
 EOF
 
@@ -540,58 +566,10 @@ function snames(v,    out, i, n, c, w, qc, name) {
   return out
 }
 function flush_senv() { if (senv != "") print "|environment=" snames(senv); senv = ""; insenv = 0 }
-mode == "supervisor" && insenv && /^[ \t]+[^ \t;#]/ { line = $0; sub(/\r$/, "", line); senv = senv " " line; next }
-mode == "supervisor" && insenv { flush_senv() }
-mode == "supervisor" && /^[ \t]*environment[ \t]*[=:]/ {
-  line = $0; sub(/\r$/, "", line); sub(/^[^=:]*[=:]/, "", line); sub(/[ \t];.*$/, "", line)
-  senv = line; insenv = 1; next
-}
 BEGIN {
   M = "<redacted:vm>"; q = sprintf("%c", 39); inenv = 0; env = ""; D = 0; KEY = 0; PREV = 0
   PM2_KEEP = "^(name|namespace|pm_exec_path|pm_cwd|exec_interpreter|exec_mode|cron_restart|instance_var|script|cwd|interpreter)$"
   ECO_KEEP = "^(name|namespace|script|cwd|args|interpreter|interpreter_args|node_args|exec_interpreter|exec_mode|instances|cron_restart)$"
-}
-mode == "unit" && inenv {
-  line = $0; sub(/\r$/, "", line)
-  more = sub(/\\$/, "", line); env = env " " line
-  if (!more) flush_env()
-  next
-}
-mode == "unit" && /^[ \t]*Environment[ \t]*=/ {
-  line = $0; sub(/\r$/, "", line); sub(/^[^=]*=/, "", line)
-  more = sub(/\\$/, "", line); env = line; inenv = 1
-  if (!more) flush_env()
-  next
-}
-mode == "unit" && /^[ \t]*SetCredential(Encrypted)?[ \t]*=/ {
-  line = $0; sub(/:.*/, ":" M, line); print "|" line; next
-}
-mode == "cron" && /^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=/ {
-  name = $0; sub(/^[ \t]*/, "", name); sub(/[ \t]*=.*/, "", name)
-  if (name ~ /^(SHELL|PATH|MAILTO|CRON_TZ|TZ|HOME|LOGNAME|LANG|LC_ALL)$/) print "|" secrets($0)
-  else { value = $0; sub(/^[^=]*=/, "", value); print "|" name "=" plain(name, value) }
-  next
-}
-mode == "env" {
-  if (match($0, /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
-    name = substr($0, 1, RLENGTH); sub(/^[ \t]*(export[ \t]+)?/, "", name); sub(/[ \t]*=$/, "", name)
-    print "|" name "=" plain(name, substr($0, RLENGTH + 1))
-  } else if (match($0, "^[ \t]*" q "[A-Za-z_][A-Za-z0-9_]*" q "[ \t]*=>")) {
-    # .env.local.php (composer dump-env): quoted NAME => quoted value lines, sent as NAME=value.
-    name = substr($0, 1, RLENGTH); sub("^[ \t]*" q, "", name); sub(q "[ \t]*=>$", "", name)
-    value = substr($0, RLENGTH + 1); sub(/,[ \t\r]*$/, "", value)
-    print "|" name "=" plain(name, value)
-  }
-  next
-}
-mode == "dpkg" || mode == "apk" {
-  sub(/\r$/, "")
-  if ($0 == "") { stanza(); next }
-  if (mode == "dpkg" && /^(Package|Status|Version):/) kept = kept "|" $0 "\n"
-  if (mode == "apk" && /^[PV]:/) kept = kept "|" $0 "\n"
-  if (/^Package: /) pkg = substr($0, 10)
-  if (/^P:/) pkg = substr($0, 3)
-  next
 }
 # A pm2 dump (JSON, pretty or on one line): strings are split out at their quotes (no string spans
 # a line in JSON), containers tracked across lines. The own settings of an app (PM2_KEEP) and its args
@@ -661,7 +639,6 @@ function jline(s,    n, P, i, str) {
   }
   printf "\n"
 }
-mode == "pm2" { sub(/\r$/, ""); jline($0); next }
 # An ecosystem file (JS, JSON or YAML), line by line without running it: each `key: literal` keeps its
 # literal for the app settings in ECO_KEEP (secrets masked), the literal of any other key becomes plain()
 # of it; the text between is masked as any config is, the mask an identifier so JS stays JS.
@@ -684,38 +661,141 @@ function eco(s, yaml,    out, k, v, q2, t, rest, a) {
   }
   return out secrets(s)
 }
-# A pool env[NAME] = value line (what PHP-FPM passes the app): the name, with plain() of the value.
-mode == "phpini" && /^[ \t]*env[ \t]*\[[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*\][ \t]*=/ {
-  name = $0; sub(/^[ \t]*env[ \t]*\[[ \t]*/, "", name); sub(/[ \t]*\].*$/, "", name)
-  value = $0; sub(/\r$/, "", value); sub(/^[^=]*=/, "", value)
-  print "|env[" name "] = \"" plain(name, value) "\""; next
-}
-mode == "phpini" { if (tolower($0) ~ phpre) print "|" $0; next }
-mode == "htaccess" { if (tolower($0) ~ htre) print "|" $0; next }
-mode == "eco" || mode == "ecoyaml" { sub(/\r$/, ""); M = "redacted_vm"; print "|" eco($0, mode == "ecoyaml"); M = "<redacted:vm>"; next }
-{ print "|" secrets($0) }
 function stanza() { if (pkg ~ re) printf "%s|\n", kept; kept = ""; pkg = "" }
-END { if (mode == "unit" && inenv) flush_env(); if (mode == "supervisor" && insenv) flush_senv(); if (mode == "dpkg" || mode == "apk") stanza() }
+function end_file() { if (mode == "unit" && inenv) flush_env(); if (mode == "supervisor" && insenv) flush_senv(); if (mode == "dpkg" || mode == "apk") stanza() }
+# One line of a file ($0), by its mode: what of it leaves the VM.
+function scrub_line() {
+  if (mode == "supervisor" && insenv && /^[ \t]+[^ \t;#]/) { line = $0; sub(/\r$/, "", line); senv = senv " " line; return }
+  if (mode == "supervisor" && insenv) { flush_senv() }
+  if (mode == "supervisor" && /^[ \t]*environment[ \t]*[=:]/) {
+    line = $0; sub(/\r$/, "", line); sub(/^[^=:]*[=:]/, "", line); sub(/[ \t];.*$/, "", line)
+    senv = line; insenv = 1; return
+  }
+  if (mode == "unit" && inenv) {
+    line = $0; sub(/\r$/, "", line)
+    more = sub(/\\$/, "", line); env = env " " line
+    if (!more) flush_env()
+    return
+  }
+  if (mode == "unit" && /^[ \t]*Environment[ \t]*=/) {
+    line = $0; sub(/\r$/, "", line); sub(/^[^=]*=/, "", line)
+    more = sub(/\\$/, "", line); env = line; inenv = 1
+    if (!more) flush_env()
+    return
+  }
+  if (mode == "unit" && /^[ \t]*SetCredential(Encrypted)?[ \t]*=/) {
+    line = $0; sub(/:.*/, ":" M, line); print "|" line; return
+  }
+  if (mode == "cron" && /^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=/) {
+    name = $0; sub(/^[ \t]*/, "", name); sub(/[ \t]*=.*/, "", name)
+    if (name ~ /^(SHELL|PATH|MAILTO|CRON_TZ|TZ|HOME|LOGNAME|LANG|LC_ALL)$/) print "|" secrets($0)
+    else { value = $0; sub(/^[^=]*=/, "", value); print "|" name "=" plain(name, value) }
+    return
+  }
+  if (mode == "env") {
+    if (match($0, /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
+      name = substr($0, 1, RLENGTH); sub(/^[ \t]*(export[ \t]+)?/, "", name); sub(/[ \t]*=$/, "", name)
+      print "|" name "=" plain(name, substr($0, RLENGTH + 1))
+    } else if (match($0, "^[ \t]*" q "[A-Za-z_][A-Za-z0-9_]*" q "[ \t]*=>")) {
+      # .env.local.php (composer dump-env): quoted NAME => quoted value lines, sent as NAME=value.
+      name = substr($0, 1, RLENGTH); sub("^[ \t]*" q, "", name); sub(q "[ \t]*=>$", "", name)
+      value = substr($0, RLENGTH + 1); sub(/,[ \t\r]*$/, "", value)
+      print "|" name "=" plain(name, value)
+    }
+    return
+  }
+  if (mode == "dpkg" || mode == "apk") {
+    sub(/\r$/, "")
+    if ($0 == "") { stanza(); return }
+    if (mode == "dpkg" && /^(Package|Status|Version):/) kept = kept "|" $0 "\n"
+    if (mode == "apk" && /^[PV]:/) kept = kept "|" $0 "\n"
+    if (/^Package: /) pkg = substr($0, 10)
+    if (/^P:/) pkg = substr($0, 3)
+    return
+  }
+  if (mode == "pm2") { sub(/\r$/, ""); jline($0); return }
+  # A pool env[NAME] = value line (what PHP-FPM passes the app): the name, with plain() of the value.
+  if (mode == "phpini" && /^[ \t]*env[ \t]*\[[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*\][ \t]*=/) {
+    name = $0; sub(/^[ \t]*env[ \t]*\[[ \t]*/, "", name); sub(/[ \t]*\].*$/, "", name)
+    value = $0; sub(/\r$/, "", value); sub(/^[^=]*=/, "", value)
+    print "|env[" name "] = \"" plain(name, value) "\""; return
+  }
+  if (mode == "phpini") { if (tolower($0) ~ phpre) print "|" $0; return }
+  if (mode == "htaccess") { if (tolower($0) ~ htre) print "|" $0; return }
+  if (mode == "eco" || mode == "ecoyaml") { sub(/\r$/, ""); M = "redacted_vm"; print "|" eco($0, mode == "ecoyaml"); M = "<redacted:vm>"; return }
+  print "|" secrets($0)
+}
 '
 
+# The driver of $scrub (one awk for every file: a process each cost more than reading them). Its input:
+# the files, one a line as "MODE PATH" (or "unreadable PATH"); "/"; ls -nLd's lines for the files'
+# sizes; "//"; then the app folders' listing. A file over the cap is named, not read.
+# shellcheck disable=SC2016 # an awk program: its $ are awk's
+send='
+function sizes(    i, j, n, L, best, w) {
+  for (i = 1; i <= NLS; i++) {
+    # An ls line ends with its file name: the longest of the paths that ends it after a space.
+    L = LS[i]; best = ""; n = length(L)
+    for (j = 1; j <= NFILES; j++)
+      if (KIND[j] !~ /^(unreadable|dpkg|apk)$/ && length(FPATH[j]) > length(best) && n > length(FPATH[j]) && substr(L, n - length(FPATH[j])) == " " FPATH[j]) best = FPATH[j]
+    if (best != "") { split(L, w); SIZE[best] = w[5] }
+  }
+}
+function start_file() { inenv = 0; env = ""; insenv = 0; senv = ""; kept = ""; pkg = ""; D = 0; KEY = 0; PREV = 0; split("", T); split("", K) }
+function send_all(    j, f, size) {
+  sizes()
+  for (j = 1; j <= NFILES; j++) {
+    f = FPATH[j]; mode = KIND[j]
+    if (mode == "unreadable") { print "unreadable=/" f; continue }
+    if (mode != "dpkg" && mode != "apk") {
+      size = SIZE[f]
+      if (size == "" || size ~ /[^0-9]/) size = 0
+      if (size + 0 > cap + 0) { print "toolarge=/" f " " size; continue }
+    }
+    print "file=" f
+    start_file()
+    while ((getline < f) > 0) scrub_line()
+    close(f)
+    end_file()
+  }
+  PART = 2
+}
+PART == 0 && $0 == "/" { PART = 1; next }
+PART == 0 { NFILES++; KIND[NFILES] = substr($0, 1, index($0, " ") - 1); FPATH[NFILES] = substr($0, index($0, " ") + 1); next }
+PART == 1 && $0 != "//" { LS[++NLS] = $0; next }
+PART == 1 { send_all(); next }
+# The app folders file names, after their contents: frameworks keep lockfiles and upload folders there.
+/^unreadable=/ { next }
+$0 != "" { print "entry=" $0 }
+END { if (PART < 2) send_all() }
+'
 # Each file once, by its path with "dir/.." steps taken out (the caller does the same to link targets).
-printf '%s' "$files" | normalize | awk '!seen[$0]++' | while IFS= read -r f; do
-  if [ ! -r "$f" ]; then printf 'unreadable=/%s\n' "$f"; continue; fi
-  mode=$(mode_of "$f")
+todo=
+set --
+while IFS= read -r f; do
+  [ -n "$f" ] || continue
+  if [ ! -r "$f" ]; then
+    todo="${todo}unreadable $f$nl"
+    continue
+  fi
+  mode_of "$f"
+  todo="$todo$mode $f$nl"
   case $mode in
     dpkg | apk) ;;
-    *)
-      size=$(size_of "$f")
-      if [ "$size" -gt "$im_cap" ]; then printf 'toolarge=/%s %s\n' "$f" "$size"; continue; fi
-      ;;
+    *) if [ $# -eq 0 ]; then set -- "$f"; else set -- "$@" "$f"; fi ;;
   esac
-  [ "$have_awk" = yes ] || continue
-  printf 'file=%s\n' "$f"
-  awk -v mode="$mode" -v re="$im_packages" -v phpre="$im_php_keys" -v htre="$im_hta_keys" "$scrub" "$f"
-done
-
-# The app folders' file names, after their contents: frameworks keep lockfiles and upload folders there.
-printf '%s\n' "$listing" | awk '/^unreadable=/ { next } /^applink=/ { print; next } $0 != "" { print "entry=" $0 }'
+done <<EOF
+$(printf '%s' "$files" | normalize uniq)
+EOF
+if [ "$have_awk" = yes ]; then
+  {
+    printf '%s/\n' "$todo"
+    # shellcheck disable=SC2012 # the size column of ls -n is portable; stat's flags are not
+    if [ $# -gt 0 ] && command -v ls >/dev/null 2>&1; then ls -nLd -- "$@" 2>/dev/null; fi
+    echo //
+    printf '%s\n' "$listing"
+  } | awk -v cap="$im_cap" -v re="$im_packages" -v phpre="$im_php_keys" -v htre="$im_hta_keys" "$scrub$send"
+fi
 
 cpus=0
 if [ -r proc/cpuinfo ]; then

@@ -281,4 +281,21 @@ describe("the script run on the VM", () => {
     expect(filesOf(out).has("srv/app/requirements.txt")).toBe(false);
     expect(out.length).toBeLessThan(1024 * 1024);
   });
+
+  // The sizes come from one `ls -nLd` of every file, each line matched by the path that ends it:
+  // here "etc/cron.d/x etc/hostname" ends with " etc/hostname", another file sent.
+  it.each([
+    ["etc/cron.d/x etc/hostname", "etc/hostname"],
+    ["etc/hostname", "etc/cron.d/x etc/hostname"],
+  ])("names %s over the size limit, and sends %s beside it", async (big, small) => {
+    const root = path.join(await temp("im-vm-"), "vm1");
+    await cp(path.join(FIXTURES, "vm1"), root, { recursive: true, verbatimSymlinks: true });
+    await mkdir(path.join(root, "etc/cron.d/x etc"), { recursive: true });
+    await writeFile(path.join(root, small), "app-vm-01\n");
+    await writeFile(path.join(root, big), "");
+    await truncate(path.join(root, big), 600 * 1024);
+    const out = await runScript(root);
+    expect(out.split("\n").filter((l) => l.startsWith("toolarge="))).toEqual([`toolarge=/${big} 614400`]);
+    expect(filesOf(out).get(small)).toBe("app-vm-01\n");
+  });
 });
