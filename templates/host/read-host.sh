@@ -791,7 +791,8 @@ if [ "$have_awk" = yes ]; then
   {
     printf '%s/\n' "$todo"
     # shellcheck disable=SC2012 # the size column of ls -n is portable; stat's flags are not
-    if [ $# -gt 0 ] && command -v ls >/dev/null 2>&1; then ls -nLd -- "$@" 2>/dev/null; fi
+    # Names as they are (GNU ls quotes them when QUOTING_STYLE says so): the awk matches them.
+    if [ $# -gt 0 ] && command -v ls >/dev/null 2>&1; then QUOTING_STYLE=literal ls -nLd -- "$@" 2>/dev/null; fi
     echo //
     printf '%s\n' "$listing"
   } | awk -v cap="$im_cap" -v re="$im_packages" -v phpre="$im_php_keys" -v htre="$im_hta_keys" "$scrub$send"

@@ -31,11 +31,14 @@ async function temp(prefix: string): Promise<string> {
 }
 
 /** Runs the script as the VM would, with IM_ROOT at `root`. */
-async function runScript(root: string, options: { shell?: string[]; path?: string } = {}) {
+async function runScript(
+  root: string,
+  options: { shell?: string[]; path?: string; env?: Record<string, string> } = {},
+) {
   const [cmd, ...args] = options.shell ?? ["sh"];
   const r = await execa(cmd!, [...args, "-s"], {
     input: remoteScript(),
-    env: { IM_ROOT: root, PATH: options.path ?? `${FAKE_BIN}:${process.env.PATH}` },
+    env: { ...options.env, IM_ROOT: root, PATH: options.path ?? `${FAKE_BIN}:${process.env.PATH}` },
     extendEnv: false,
     stripFinalNewline: false,
   });
@@ -297,5 +300,14 @@ describe("the script run on the VM", () => {
     const out = await runScript(root);
     expect(out.split("\n").filter((l) => l.startsWith("toolarge="))).toEqual([`toolarge=/${big} 614400`]);
     expect(filesOf(out).get(small)).toBe("app-vm-01\n");
+  });
+
+  it("sizes a file whose name GNU ls would quote, whatever QUOTING_STYLE the VM sets", async () => {
+    const root = await temp("im-vm-");
+    await mkdir(path.join(root, "etc/cron.d"), { recursive: true });
+    await writeFile(path.join(root, "etc/cron.d/big 'q'"), "");
+    await truncate(path.join(root, "etc/cron.d/big 'q'"), 600 * 1024);
+    const out = await runScript(root, { env: { QUOTING_STYLE: "shell-escape" } });
+    expect(out).toMatch(/^toolarge=\/etc\/cron\.d\/big 'q' 614400$/m);
   });
 });
