@@ -73,10 +73,11 @@ mode_of() {
   esac
 }
 
-# ls -n gives the size without reading the file (a large file is skipped, not read).
+# ls -n gives the size without reading the file (a large file is skipped, not read); in bytes
+# whatever BLOCK_SIZE or LS_BLOCK_SIZE the VM sets (GNU ls would print 586K or 586).
 size_of() {
   # shellcheck disable=SC2012 # the size column of ls -n is portable; stat's flags are not
-  ls -nLd -- "$1" 2>/dev/null | {
+  LS_BLOCK_SIZE=1 ls -nLd -- "$1" 2>/dev/null | {
     read -r _ _ _ _ size _ || size=0
     case $size in '' | *[!0-9]*) size=0 ;; esac
     echo "$size"
@@ -791,8 +792,9 @@ if [ "$have_awk" = yes ]; then
   {
     printf '%s/\n' "$todo"
     # shellcheck disable=SC2012 # the size column of ls -n is portable; stat's flags are not
-    # Names as they are (GNU ls quotes them when QUOTING_STYLE says so): the awk matches them.
-    if [ $# -gt 0 ] && command -v ls >/dev/null 2>&1; then QUOTING_STYLE=literal ls -nLd -- "$@" 2>/dev/null; fi
+    # Names as they are (GNU ls quotes them when QUOTING_STYLE says so): the awk matches them. Sizes
+    # in bytes, as size_of's.
+    if [ $# -gt 0 ] && command -v ls >/dev/null 2>&1; then QUOTING_STYLE=literal LS_BLOCK_SIZE=1 ls -nLd -- "$@" 2>/dev/null; fi
     echo //
     printf '%s\n' "$listing"
   } | awk -v cap="$im_cap" -v re="$im_packages" -v phpre="$im_php_keys" -v htre="$im_hta_keys" "$scrub$send"

@@ -302,12 +302,16 @@ describe("the script run on the VM", () => {
     expect(filesOf(out).get(small)).toBe("app-vm-01\n");
   });
 
-  it("sizes a file whose name GNU ls would quote, whatever QUOTING_STYLE the VM sets", async () => {
+  it.each([
+    ["QUOTING_STYLE", "shell-escape"],
+    ["BLOCK_SIZE", "human-readable"],
+    ["LS_BLOCK_SIZE", "1K"],
+  ])("sizes a file whose name GNU ls would quote in bytes, whatever the VM sets: %s=%s", async (name, value) => {
     const root = await temp("im-vm-");
     await mkdir(path.join(root, "etc/cron.d"), { recursive: true });
     await writeFile(path.join(root, "etc/cron.d/big 'q'"), "");
     await truncate(path.join(root, "etc/cron.d/big 'q'"), 600 * 1024);
-    const out = await runScript(root, { env: { QUOTING_STYLE: "shell-escape" } });
+    const out = await runScript(root, { env: { [name]: value } });
     expect(out).toMatch(/^toolarge=\/etc\/cron\.d\/big 'q' 614400$/m);
   });
 });
