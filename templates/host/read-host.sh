@@ -14,7 +14,8 @@
 # IM_ROOT (unset on a VM) points tests at a tree.
 #
 # Output, one record a line: "infra-migrate-read 1" first; file=PATH then each line of the file
-# behind a "|"; link=PATH<TAB>TARGET; entry=PATH (an app file's name only); missing=TOOL;
+# behind a "|"; link=PATH<TAB>TARGET; entry=PATH (an app file's name only); applink=PATH<TAB>TARGET
+# (a linked folder in an app folder, not followed: where it leads); missing=TOOL;
 # unreadable=/PATH; toolarge=/PATH BYTES;
 # cpus=N; memkb=N; listeners then ss's lines behind a "|"; "end" last. Paths are root-relative.
 set -u
@@ -182,8 +183,15 @@ normalize() {
 count=0
 list_app() {
   for e in "$1"/* "$1"/.[!.]*; do
-    if [ -d "$e" ]; then
-      [ -h "$e" ] && continue
+    if [ -h "$e" ] && { [ -d "$e" ] || [ ! -e "$e" ]; }; then
+      # A linked folder is not followed (it may lead anywhere): where it leads is sent instead, for
+      # a folder of user files whose links lead into the app's code (storage-split.ts).
+      command -v readlink >/dev/null 2>&1 || continue
+      t=$(readlink "$e") || continue
+      case $t in /*) ;; *) t=${e%/*}/$t ;; esac
+      t=$(printf '%s\n' "$t" | normalize)
+      if [ -n "$t" ]; then printf 'applink=%s%s%s\n' "$e" "$tab" "$t"; fi
+    elif [ -d "$e" ]; then
       skip=no
       for s in $im_skip; do [ "${e##*/}" = "$s" ] && skip=yes; done
       if [ "$skip" = no ] && [ "$2" -lt "$im_depth" ] && [ -r "$e" ] && [ -x "$e" ]; then list_app "$e" $(($2 + 1)); fi
@@ -371,6 +379,7 @@ listing=$(
 picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_manifests" -v envre="$im_app_env" -v settings="$im_app_settings" -v pm2re="$im_app_pm2" '
   BEGIN { n = split(apps, dir, "\n") }
   /^unreadable=/ { print; next }
+  /^applink=/ { next }
   {
     best = ""
     for (i = 1; i <= n; i++) if (dir[i] != "" && index($0, dir[i] "/") == 1 && length(dir[i]) > length(best)) best = dir[i]
@@ -767,6 +776,7 @@ PART == 1 && $0 != "//" { LS[++NLS] = $0; next }
 PART == 1 { send_all(); next }
 # The app folders file names, after their contents: frameworks keep lockfiles and upload folders there.
 /^unreadable=/ { next }
+/^applink=/ { print; next }
 $0 != "" { print "entry=" $0 }
 END { if (PART < 2) send_all() }
 '
