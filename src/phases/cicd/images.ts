@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { templateText } from "../../render/templates.js";
 import { checkImageBuild, type ImageCommand } from "../../image/build-check.js";
+import { vmAppRoot } from "../../image/app-root.js";
 import { planImages } from "../../image/plan.js";
 import { openRepo, type AppRepo } from "../../image/repo.js";
 import { osPythonVersion } from "../../image/runtime-versions.js";
@@ -83,17 +84,41 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
     artifacts.push({ path: image.dockerfile, kind: "dockerfile", content: image.content, policy: "create-only" });
     contexts.set(image.dockerfile, image.context ?? ".");
   }
-  if (artifacts.length > 0 && !theirs(input, ".dockerignore")) artifacts.push(ignoreFile(".dockerignore"));
+  if (artifacts.length > 0 && !theirs(input, ".dockerignore"))
+    artifacts.push(ignoreFile(".dockerignore", secretFilesInContext(ctx, input)));
   artifacts.push(...checkoutIgnores(contexts, input));
   return { artifacts, notices, missing };
 }
 
-const ignoreFile = (file: string): Artifact => ({
+const ignoreFile = (file: string, secrets: string[] = []): Artifact => ({
   path: file,
   kind: "text",
-  content: templateText("cicd/dockerignore"),
+  content:
+    templateText("cicd/dockerignore") +
+    (secrets.length
+      ? `# The VM's secret files: Cloud Run mounts them from Secret Manager, the image never holds them\n${secrets.join("\n")}\n`
+      : ""),
   policy: "create-only",
 });
+
+/**
+ * The VM's secret files (deployment `secretFiles`: wallabag's site-credentials key) that sit in
+ * the app's folder, as paths in the build context. Git lacks them, but a build from a copy of the
+ * VM's folder (or a checkout the team dropped the file into) would copy the key into every image
+ * layer and registry that holds it; .dockerignore keeps it out whatever the context is.
+ */
+function secretFilesInContext(ctx: CicdContext, input: PhaseInput): string[] {
+  const root = vmAppRoot(ctx.inventory, input.repoDir);
+  if (!root) return [];
+  return [
+    ...new Set(
+      (ctx.deployment.secretFiles ?? [])
+        .map((f) => f.sourcePath)
+        .filter((p) => p.startsWith(`${root}/`))
+        .map((p) => p.slice(root.length + 1)),
+    ),
+  ].sort();
+}
 
 /**
  * A Dockerfile built from another checkout's folder (Taiga's taiga-events) does not see the

@@ -12,6 +12,7 @@ import { planImages } from "../../../src/image/plan.js";
 import { deployFlags } from "../../../src/phases/cicd/deploy-flags.js";
 import { secretsView } from "../../../src/phases/cicd/setup-views.js";
 import { chainFile } from "../../helpers/chain.js";
+import { renderOffline } from "../../helpers/offline-output.js";
 import { ROOT } from "../../helpers/phase-input.js";
 import { type SecretsHarness, secretsHarness } from "../../helpers/secrets-harness.js";
 
@@ -51,6 +52,27 @@ describe.skipIf(!existsSync(APP))("a secret file on the VM", () => {
     expect(dockerfile).toContain(
       `RUN mkdir -p /app/data \\\n && ln -sfn ${MOUNT} /app/data/site-credentials-secret-key.txt\nUSER www-data`,
     );
+  });
+});
+
+describe.skipIf(!existsSync(APP))("the build context's .dockerignore", () => {
+  // Git lacks the key, but a build from a copy of the VM's folder would put it in every image.
+  it.each([
+    {
+      name: "wallabag: its key file in the app's folder",
+      inventory: INVENTORY,
+      kept: ["data/site-credentials-secret-key.txt"],
+    },
+    {
+      name: "healthchecks: no secret files",
+      inventory: path.join(ROOT, "test/fixtures/real/healthchecks/inventory.yaml"),
+      kept: [],
+    },
+  ])("$name", async ({ inventory, kept }) => {
+    const { artifacts } = await renderOffline(inventory);
+    const ignore = artifacts.find((a) => a.path === ".dockerignore")!.content;
+    const section = ignore.split("# The VM's secret files")[1];
+    expect(section === undefined ? [] : section.split("\n").slice(1).filter(Boolean)).toEqual(kept);
   });
 });
 
