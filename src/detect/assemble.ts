@@ -170,7 +170,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       found: `SQLite database${sqlite.path ? "" : " (file not found: give its path)"}, from ${sqlite.source}: its data lives on this disk`,
     });
   const appFiles = [...app.files];
-  const named = app.jsonSettings
+  const named: Storage[] = app.jsonSettings
     .filter((j) => j.path.startsWith("/"))
     .flatMap((j) =>
       settingsFolders(j.values).map((f) => ({
@@ -178,6 +178,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
         purpose: `${f.key.split(NCONF_SEPARATOR).join(".")} in ${path.posix.basename(j.path)}`,
       })),
     );
+  for (const f of findings) named.push(...(f.settingsFolders ?? []));
   const storage = detectStorage(env, input.appPath, appFiles, app.configTexts, named);
   for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });
   return { services: merged, ...(database ? { database } : {}), storage };

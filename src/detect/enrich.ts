@@ -6,6 +6,8 @@ import { hasPackage, type AppContext } from "./app-context.js";
 import { basename, classifyCommand } from "./command.js";
 import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, springPort } from "./server-config.js";
 import { settingsListen } from "./json-settings.js";
+import { iniFacts, type IniFacts } from "./ini-settings.js";
+import { flagValue } from "./process-rules.js";
 import type { ServiceFinding } from "./types.js";
 import type { Protocol, Runtime } from "../inventory/schema.js";
 
@@ -120,6 +122,15 @@ function websocket(s: ServiceFinding, runtime: Runtime | undefined, ctx: EnrichC
   return false;
 }
 
+/** The app.ini-style settings file the process's command names (`--config /etc/gitea/app.ini`), read. */
+async function iniOf(s: ServiceFinding, ctx: EnrichContext): Promise<IniFacts | undefined> {
+  const words = s.process?.words ?? (s.command ?? "").split(/\s+/);
+  const file = s.process?.configFile ?? flagValue(words, ["--config", "-c"]);
+  if (!file?.endsWith(".ini")) return undefined;
+  const text = await ctx.readConfig(s, file);
+  return text ? iniFacts(text) : undefined;
+}
+
 export async function enrichService(s: ServiceFinding, ctx: EnrichContext): Promise<void> {
   if (STORE_ROLES.has(s.role)) return;
   const { app } = ctx;
@@ -134,6 +145,12 @@ export async function enrichService(s: ServiceFinding, ctx: EnrichContext): Prom
   if (runtime) s.runtime = runtime;
   const env = { ...app.env, ...s.envValues };
   const scheduled = s.scheduled || s.role === "cron";
+  const ini = runtime && !scheduled ? await iniOf(s, ctx) : undefined;
+  if (ini?.listen.length && s.listen.length === 0) {
+    s.listen = [...ini.listen];
+    if (s.role === "other" && ini.listen[0] !== ini.rawTcp) s.role = "web";
+  }
+  if (ini?.folders.length) s.settingsFolders = ini.folders;
 
   // A program that does not say what it is: Node and Java apps serve HTTP unless they say they work a
   // queue; a Go binary or any app program that nginx proxies to, or that has an address, is web.
@@ -172,6 +189,9 @@ export async function enrichService(s: ServiceFinding, ctx: EnrichContext): Prom
       protocols.unshift("http");
     if (websocket(s, runtime, ctx) && !protocols.includes("websocket")) protocols.push("websocket");
   }
+  // Its own SSH server (git over SSH) beside HTTP: a listener Cloud Run cannot take.
+  if (ini?.rawTcp && !protocols.includes("tcp")) protocols.push("tcp");
+  if (ini?.sessionStore && s.role === "web") s.sessionStore = ini.sessionStore;
   // An app process that listens but is neither HTTP nor a known protocol: a raw TCP listener.
   if (s.role === "other" && runtime && s.listen.length && protocols.length === 0) protocols.push("tcp");
   if (protocols.length) s.protocols = [...new Set(protocols)];

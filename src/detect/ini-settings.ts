@@ -1,0 +1,109 @@
+// An app binary's INI settings file named on its command line (`gitea web --config
+// /etc/gitea/app.ini`; Gogs and Forgejo read the same app.ini): where it listens, the non-HTTP
+// listener it starts itself (a built-in SSH server for git: raw TCP), where it keeps sessions, and
+// the data folders it writes. https://docs.gitea.com/administration/config-cheat-sheet
+import path from "node:path";
+import type { SessionStore, Storage } from "../inventory/schema.js";
+import { toListen } from "./process-rules.js";
+
+export interface IniFacts {
+  /** The HTTP listener first, then any other the process opens. */
+  listen: string[];
+  /** A listener that is not HTTP (the built-in SSH server). */
+  rawTcp?: string;
+  sessionStore?: SessionStore;
+  folders: Storage[];
+}
+
+type Sections = Map<string, Map<string, string>>;
+
+/** `[section]` and `KEY = value` lines; keys before the first section are in "". */
+export function parseIni(text: string): Sections {
+  const sections: Sections = new Map([["", new Map()]]);
+  let current = sections.get("")!;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith(";") || line.startsWith("#")) continue;
+    const header = /^\[([^\]]+)\]$/.exec(line);
+    if (header) {
+      const name = header[1]!.trim().toLowerCase();
+      current = sections.get(name) ?? new Map();
+      sections.set(name, current);
+      continue;
+    }
+    const pair = /^([\w.-]+)\s*=\s*(.*)$/.exec(line);
+    if (pair) current.set(pair[1]!.toUpperCase(), pair[2]!.replace(/^(["'`])(.*)\1$/, "$2").trim());
+  }
+  return sections;
+}
+
+const TRUE = /^(true|1|yes|on)$/i;
+/** [session] PROVIDER → where sessions live (file and memory stay in one instance). */
+const SESSION_PROVIDERS: Record<string, SessionStore> = {
+  file: "file",
+  memory: "memory",
+  redis: "redis",
+  memcache: "memcached",
+  db: "database",
+  mysql: "database",
+  postgres: "database",
+  couchbase: "database",
+};
+/** Sections whose absolute PATH/ROOT (or *_UPLOAD_PATH) is a folder of the app's user data. */
+const DATA_SECTIONS: [string, RegExp][] = [
+  ["repository", /^ROOT$/],
+  ["lfs", /^PATH$/],
+  ["attachment", /^PATH$/],
+  ["picture", /^(AVATAR|REPOSITORY_AVATAR)_UPLOAD_PATH$/],
+  ["packages", /^PATH$/],
+];
+
+function host(value: string | undefined): string {
+  return !value || value === "::" || value === "[::]" || value === "*" ? "0.0.0.0" : value;
+}
+
+/** What a process's app.ini says, or undefined when the file has no [server] section. */
+export function iniFacts(text: string): IniFacts | undefined {
+  const ini = parseIni(text);
+  const server = ini.get("server");
+  if (!server) return undefined;
+  const listen: string[] = [];
+  const protocol = (server.get("PROTOCOL") ?? "http").toLowerCase();
+  const httpPort = server.get("HTTP_PORT");
+  // A unix socket (PROTOCOL = http+unix) has no port: nothing to listen on.
+  const http = httpPort && !protocol.includes("unix") ? toListen(httpPort, host(server.get("HTTP_ADDR"))) : undefined;
+  if (http) listen.push(http);
+  let rawTcp: string | undefined;
+  if (TRUE.test(server.get("START_SSH_SERVER") ?? "") && !TRUE.test(server.get("DISABLE_SSH") ?? "")) {
+    const port = server.get("SSH_LISTEN_PORT") || server.get("SSH_PORT") || "22";
+    rawTcp = toListen(port, host(server.get("SSH_LISTEN_HOST")));
+    if (rawTcp) listen.push(rawTcp);
+  }
+  const provider = ini.get("session")?.get("PROVIDER")?.toLowerCase();
+  const sessionStore = provider ? SESSION_PROVIDERS[provider] : undefined;
+  return {
+    listen,
+    ...(rawTcp ? { rawTcp } : {}),
+    ...(sessionStore ? { sessionStore } : {}),
+    folders: dataFolders(ini),
+  };
+}
+
+/** APP_DATA_PATH (repositories, LFS, attachments, avatars by default), then the folders set outside it. */
+function dataFolders(ini: Sections): Storage[] {
+  const folders: Storage[] = [];
+  const add = (value: string | undefined, purpose: string) => {
+    if (!value?.startsWith("/")) return;
+    const folder = path.posix.normalize(value).replace(/\/+$/, "");
+    if (folders.some((f) => folder === f.path || folder.startsWith(`${f.path}/`))) return;
+    folders.push({ path: folder, purpose });
+  };
+  add(ini.get("server")?.get("APP_DATA_PATH"), "the app's data folder (APP_DATA_PATH in app.ini)");
+  for (const [name, key] of DATA_SECTIONS) {
+    const section = ini.get(name);
+    // A section stored in a bucket (STORAGE_TYPE = minio, azureblob) keeps nothing on this disk.
+    if (!section || /minio|azure/i.test(section.get("STORAGE_TYPE") ?? "")) continue;
+    for (const [k, v] of section) if (key.test(k)) add(v, `${name} ${k} in app.ini`);
+  }
+  return folders;
+}
