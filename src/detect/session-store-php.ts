@@ -56,7 +56,7 @@ function dsnStore(dsn: string): SessionStore | undefined {
  * builds the handler from the URL's scheme; a service id is judged by its class name.
  * https://symfony.com/doc/current/reference/configuration/framework.html#handler-id
  */
-function handlerStore(handler: unknown, env: Record<string, string>): SessionStore | undefined {
+function handlerStore(handler: unknown, env: Record<string, string>, app?: AppContext): SessionStore | undefined {
   if (handler === null || handler === undefined || handler === "~") return "file";
   if (typeof handler !== "string") return undefined;
   const id = handler.trim();
@@ -72,7 +72,20 @@ function handlerStore(handler: unknown, env: Record<string, string>): SessionSto
   if (/Pdo|Dbal|Doctrine|MongoDb/i.test(id)) return "database";
   if (/Redis/i.test(id)) return "redis";
   if (/Memcache/i.test(id)) return "memcached";
-  return undefined;
+  const parent = app ? ownHandlerParent(id, app) : undefined;
+  return parent ? handlerStore(parent, env) : undefined;
+}
+
+/**
+ * The handler class the app's own session handler extends (Kimai's `App\Security\SessionHandler
+ * extends PdoSessionHandler`): Flex maps `App\` to src/ (composer.json's PSR-4 autoload).
+ */
+function ownHandlerParent(id: string, app: AppContext): string | undefined {
+  const m = /^App\\((?:\w+\\)*\w+)$/.exec(id);
+  if (!m) return undefined;
+  const file = `src/${m[1]!.replace(/\\/g, "/")}.php`;
+  const text = app.configTexts.find((c) => c.file === file || c.file.endsWith(`/${file}`))?.text;
+  return text ? /^\s*(?:final\s+|abstract\s+)?class\s+\w+\s+extends\s+\\?(?:\w+\\)*(\w+)/m.exec(text)?.[1] : undefined;
 }
 
 /**
@@ -102,7 +115,7 @@ export function symfonySession(app: AppContext, env: Record<string, string>): Se
     apply(blocks.prod, file);
   }
   if (!merged || !source || merged.enabled === false) return undefined;
-  const store = handlerStore(merged.handler_id, env);
+  const store = handlerStore(merged.handler_id, env, app);
   return store && { store, framework: "symfony", source };
 }
 

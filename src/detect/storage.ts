@@ -89,6 +89,23 @@ export function symfonyPublicFolders(configTexts: { file: string; text: string }
   return [...folders];
 }
 
+/**
+ * Symfony's var/ is the app's writable folder: besides the framework's cache, logs and sessions, a
+ * folder there that holds files on the VM (Kimai's var/data: archived invoices) is data the app
+ * wrote at run time. Only with bin/console and config/packages (a Symfony app), and not a folder
+ * holding only .gitkeep (the repository's placeholder).
+ */
+export function symfonyVarFolders(files: string[]): string[] {
+  if (!files.includes("bin/console") || !files.some((f) => f.startsWith("config/packages/"))) return [];
+  const folders = new Set<string>();
+  for (const file of files) {
+    const m = /^var\/([\w-]+)\/.*[^/]$/.exec(file);
+    if (!m || /^(cache|logs?|sessions|tmp|temp)$/.test(m[1]!) || file.endsWith("/.gitkeep")) continue;
+    folders.add(`var/${m[1]}`);
+  }
+  return [...folders];
+}
+
 export function objectStorageInUse(env: Record<string, string>): boolean {
   return Object.entries(env).some(([k, v]) => OBJECT_STORAGE.some(([key, value]) => key.test(k) && value.test(v)));
 }
@@ -120,7 +137,11 @@ export function detectStorage(
       for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
     }
     const activeStorage = activeStorageFolder(configTexts, env);
-    const configured = [...laravelDiskFolders(configTexts), ...symfonyPublicFolders(configTexts)];
+    const configured = [
+      ...laravelDiskFolders(configTexts),
+      ...symfonyPublicFolders(configTexts),
+      ...symfonyVarFolders(files),
+    ];
     for (const dir of [...dirs].sort()) {
       if (!CONVENTIONAL.some((c) => c.test(dir)) && dir !== activeStorage && !configured.includes(dir)) continue;
       const path = `${appPath.replace(/\/+$/, "")}/${dir}`;

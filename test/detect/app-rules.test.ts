@@ -5,7 +5,7 @@ import { emptyContext, readAppFiles, type AppContext } from "../../src/detect/ap
 import { enrichService } from "../../src/detect/enrich.js";
 import { parseGemfile } from "../../src/detect/gemfile.js";
 import { listenFromConfig, springPort } from "../../src/detect/server-config.js";
-import { activeStorageFolder, detectStorage } from "../../src/detect/storage.js";
+import { activeStorageFolder, detectStorage, symfonyVarFolders } from "../../src/detect/storage.js";
 import { engineFromEnv, redisUses } from "../../src/detect/store-uses.js";
 import { attachEnvValues } from "../../src/detect/systemd.js";
 import type { ServiceFinding } from "../../src/detect/types.js";
@@ -325,6 +325,22 @@ describe("user-file folders", () => {
     ]);
     expect(detectStorage({ S3_ENABLED: "true" }, "/opt/app", files)).toEqual([]);
     expect(detectStorage({}, undefined, files)).toEqual([]);
+  });
+
+  it("takes a folder of a Symfony app's var/ that holds files (Kimai's var/data), not its cache, logs or sessions", () => {
+    const symfonyApp = ["bin/console", "config/packages/framework.yaml"];
+    const files = [
+      ...symfonyApp,
+      "var/data/invoices/2026-0042.pdf",
+      "var/plugins/.gitkeep",
+      "var/cache/prod/App_KernelProdContainer.php",
+      "var/log/prod.log",
+      "var/sessions/prod/sess_1",
+    ];
+    expect(symfonyVarFolders(files)).toEqual(["var/data"]);
+    expect(detectStorage({}, "/var/www/kimai", files).map((s) => s.path)).toEqual(["/var/www/kimai/var/data"]);
+    // Not a Symfony app (no bin/console and config/packages): var/ means nothing.
+    expect(symfonyVarFolders(files.slice(2))).toEqual([]);
   });
 
   it("takes a Laravel disk rooted in storage/ (BookStack's attachments), not Laravel's own folders", async () => {

@@ -117,6 +117,25 @@ describe("Symfony: framework.session's handler", () => {
     expect(detectSessionStore(symfony(configs), {})).toBeUndefined();
   });
 
+  it("the app's own handler class is judged by the handler it extends (Kimai's SessionHandler)", () => {
+    const handler = (extendsClause: string) => ({
+      [FLEX]: session("        handler_id: App\\Security\\SessionHandler\n"),
+      "src/Security/SessionHandler.php": `<?php\nnamespace App\\Security;\n\nfinal class SessionHandler extends ${extendsClause}\n{\n}\n`,
+    });
+    expect(detectSessionStore(symfony(handler("PdoSessionHandler")), {})).toMatchObject({ store: "database" });
+    expect(
+      detectSessionStore(
+        symfony(handler("\\Symfony\\Component\\HttpFoundation\\Session\\Storage\\Handler\\RedisSessionHandler")),
+        {},
+      ),
+    ).toMatchObject({ store: "redis" });
+    expect(detectSessionStore(symfony(handler("AbstractSessionHandler")), {})).toBeUndefined();
+    // The class file not read (or another namespace than App\): no fact.
+    const { "src/Security/SessionHandler.php": _file, ...configOnly } = handler("PdoSessionHandler");
+    expect(detectSessionStore(symfony(configOnly), {})).toBeUndefined();
+    expect(new RegExp(HOST_APP_SCAN.settings).test("src/Security/SessionHandler.php")).toBe(true);
+  });
+
   it("only a Symfony app: the same config without the framework bundle is no fact", () => {
     expect(detectSessionStore(symfony({ "app/config/config.yml": WALLABAG }, ["twig/twig"]), {})).toBeUndefined();
     expect(detectSessionStore(symfony({ "app/config/config.yml": WALLABAG }, ["symfony/symfony"]), {})).toMatchObject({
