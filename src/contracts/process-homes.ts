@@ -24,6 +24,17 @@ export function nonHttpTopic(s: Service): OpenTopic | undefined {
 }
 
 /**
+ * An HTTP process that also opens a listener of another protocol (Gitea's own SSH server for git,
+ * beside its web UI): Cloud Run serves the HTTP port, and the other listener needs a decision of
+ * its own. Its ports are the process's addresses after the first (the one the proxy reaches).
+ */
+export function sideListener(s: Service): { topic: OpenTopic; ports: string[] } | undefined {
+  if (!speaksHttp(s) || !(speaks(s, "tcp") || speaks(s, "smtp"))) return undefined;
+  const ports = [...new Set(s.listen.slice(1).map((l) => l.slice(l.lastIndexOf(":") + 1)))];
+  return { topic: speaks(s, "smtp") ? "inbound-mail" : "raw-tcp", ports };
+}
+
+/**
  * Why a web or `other` process gets an open decision instead of a Cloud Run target, or undefined.
  * An `other` process runs as a job when it has a schedule, and as an always-on loop when it is an
  * app process (the app's runtime) that keeps running; anything else cannot be named.

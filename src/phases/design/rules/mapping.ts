@@ -9,7 +9,8 @@ import type { Draft } from "./draft.js";
 import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, webEntry } from "./mapping-processes.js";
 import { taskQueues } from "./mapping-shared.js";
 import { runName, someNames } from "./names.js";
-import { brokerDecision, databaseDecision, processDecision } from "./open-decisions.js";
+import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
+import { sideListener } from "../../../contracts/process-homes.js";
 import { exposedGuards } from "./proxy-routes.js";
 import { sqliteAppChanges } from "./sqlite-narrative.js";
 import { envChanges } from "./app-env.js";
@@ -209,22 +210,30 @@ function database(d: Draft, s: Service): MappingEntry {
 
 /** Each process's entry also says what its environment becomes (rules/app-env.ts). */
 export function buildMapping(d: Draft): MappingEntry[] {
-  return d.inv.services.map((s) => {
-    const entry = mappingEntry(d, s);
-    const target = d.services.find((t) => t.replaces.includes(s.name));
-    const plan = target ? d.notes.env?.[target.name] : undefined;
-    const env = target ? envChanges(plan, target) : [];
-    // Changes without which the app cannot reach Cloud SQL stand on their own, never clipped away;
-    // the schema caps an entry at 10 changes of 600 characters, so the env lines share one when short of room.
-    const blocking = [...sqliteAppChanges(d, s, target), ...(plan?.changes ?? [])].map((c) => clipText(c, 600));
-    const lines = env.map((e) => clipText(e, 600));
-    const tail =
-      entry.appChanges.length + blocking.length + lines.length <= 10
-        ? [...blocking, ...lines]
-        : [...blocking, ...(env.length ? [clipText(env.join(" "), 600)] : [])];
-    const changes = [...entry.appChanges.slice(0, 10 - tail.length), ...tail];
-    return changes.length !== entry.appChanges.length || env.length ? { ...entry, appChanges: changes } : entry;
+  return d.inv.services.flatMap((s) => {
+    const entries = [mappedEntry(d, s)];
+    // A web process's second, non-HTTP listener is an open decision of its own, beside its service.
+    const side = d.plans.find((p) => p.service === s)?.target.kind === "web" ? sideListener(s) : undefined;
+    if (side) entries.push(sideListenerDecision(d, s, side));
+    return entries;
   });
+}
+
+function mappedEntry(d: Draft, s: Service): MappingEntry {
+  const entry = mappingEntry(d, s);
+  const target = d.services.find((t) => t.replaces.includes(s.name));
+  const plan = target ? d.notes.env?.[target.name] : undefined;
+  const env = target ? envChanges(plan, target) : [];
+  // Changes without which the app cannot reach Cloud SQL stand on their own, never clipped away;
+  // the schema caps an entry at 10 changes of 600 characters, so the env lines share one when short of room.
+  const blocking = [...sqliteAppChanges(d, s, target), ...(plan?.changes ?? [])].map((c) => clipText(c, 600));
+  const lines = env.map((e) => clipText(e, 600));
+  const tail =
+    entry.appChanges.length + blocking.length + lines.length <= 10
+      ? [...blocking, ...lines]
+      : [...blocking, ...(env.length ? [clipText(env.join(" "), 600)] : [])];
+  const changes = [...entry.appChanges.slice(0, 10 - tail.length), ...tail];
+  return changes.length !== entry.appChanges.length || env.length ? { ...entry, appChanges: changes } : entry;
 }
 
 function mappingEntry(d: Draft, s: Service): MappingEntry {

@@ -106,6 +106,37 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
 }
 
 /**
+ * The non-HTTP listener of a process whose HTTP side runs on Cloud Run (process-homes.ts
+ * sideListener): nothing reaches that port once the VM is gone, so it is decided, not dropped.
+ */
+export function sideListenerDecision(d: Draft, s: Service, side: { topic: OpenTopic; ports: string[] }): MappingEntry {
+  const ports = side.ports.length
+    ? `port${side.ports.length > 1 ? "s" : ""} ${side.ports.join(", ")}`
+    : "a second port";
+  const what =
+    side.topic === "inbound-mail"
+      ? "SMTP (inbound mail)"
+      : "a protocol other than HTTP (raw TCP, such as its own SSH server for git)";
+  const base = entry(
+    s,
+    `${s.name} runs on Cloud Run for HTTP, but it also listens on ${ports} for ${what}. Cloud Run only passes HTTP, gRPC and websockets to one port, so nothing reaches that listener after the cut-over.`,
+    [
+      {
+        option: `Serve those clients over HTTP and turn the listener off`,
+        change: `Switch the listener off in ${s.name}'s settings and move its users to the HTTP endpoint (git over HTTPS with a token instead of git over SSH); announce it before the cut-over.`,
+        cost: "$0/month",
+      },
+      {
+        option: `Keep ${ports} on a small Compute Engine VM`,
+        change: `Run ${s.name}'s command on an e2-small VM with a static external IP and a firewall rule for ${ports}, reading the same Cloud SQL database and the same files as the Cloud Run service (files that a Cloud Storage mount cannot share safely with it need one disk: then the VM serves HTTP too).`,
+        cost: smallVm(d),
+      },
+    ],
+  );
+  return { ...base, target: { ...base.target, name: nameFor({ ...s, name: `${s.name}-${side.topic}` }) } };
+}
+
+/**
  * A process that opens the app's SQLite file, in an app whose settings take no server database
  * the rules know of. The file needs one local disk and working POSIX locks (sqlite.org/useovernet.html);
  * no Cloud Run volume offers both, so the recommended home is a small VM with a persistent disk.

@@ -1,0 +1,53 @@
+// A web process that also opens a listener of another protocol (Gitea's own SSH server for git on
+// 2222 beside its web UI on 3000): Cloud Run serves the HTTP port, and the other listener is an
+// open decision of its own with options and costs, never dropped without a word.
+import { describe, expect, it } from "vitest";
+import { designPhase } from "../../../src/phases/design/index.js";
+import { designResultSchema } from "../../../src/phases/design/schema.js";
+import { designInputFromYaml } from "./design-input.js";
+
+const design = (protocols: string, listen: string) =>
+  designResultSchema.parse(
+    designPhase.offline(
+      designInputFromYaml(`apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: forge }
+host: { hostname: vm, os: "Debian GNU/Linux 12 (bookworm)", cpus: 2 }
+services:
+  - { name: nginx, role: reverse-proxy, software: nginx, listen: ["0.0.0.0:443"], dependsOn: [forge] }
+  - { name: forge, role: web, software: forge, runtime: go, protocols: ${protocols}, command: "/usr/local/bin/forge web", listen: ${listen}, dependsOn: [db] }
+  - { name: db, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
+data:
+  - { service: db, engine: postgres, version: "16", sizeGiB: 5, backups: none }
+deploy: { method: ssh-script }
+target: { project: forge-prod, region: us-central1, service: forge }
+`),
+    ),
+  );
+
+describe("a web process with a second, non-HTTP listener", () => {
+  it("runs on Cloud Run for HTTP and leaves the SSH port as an open decision with two priced options", () => {
+    const result = design("[http, tcp]", '["127.0.0.1:3000", "0.0.0.0:2222"]');
+    const forge = result.mapping.filter((m) => m.service === "forge");
+    expect(forge.map((m) => m.target.kind)).toEqual(["cloud-run-service", "needs-decision"]);
+    const open = forge[1]!;
+    expect(open.target.name).toBe("forge-raw-tcp");
+    expect(open.reason).toContain("port 2222");
+    expect(open.options!.map((o) => o.option)).toEqual([
+      "Serve those clients over HTTP and turn the listener off",
+      "Keep port 2222 on a small Compute Engine VM",
+    ]);
+    expect(open.options![1]!.cost).toMatch(/^about \$\d+\.\d\d\/month/);
+    expect(result.deployment.services.map((s) => s.name)).toEqual(["forge"]);
+  });
+
+  it.each([
+    ["HTTP only", "[http]", '["127.0.0.1:3000"]', []],
+    ["an SMTP listener beside HTTP", "[http, smtp]", '["127.0.0.1:3000", "0.0.0.0:25"]', ["needs-decision"]],
+  ])("%s", (_name, protocols, listen, extra) => {
+    const kinds = design(protocols, listen)
+      .mapping.filter((m) => m.service === "forge")
+      .map((m) => m.target.kind);
+    expect(kinds).toEqual(["cloud-run-service", ...extra]);
+  });
+});
