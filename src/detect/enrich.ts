@@ -192,6 +192,7 @@ export async function enrichService(s: ServiceFinding, ctx: EnrichContext): Prom
   // Its own SSH server (git over SSH) beside HTTP: a listener Cloud Run cannot take.
   if (ini?.rawTcp && !protocols.includes("tcp")) protocols.push("tcp");
   if (ini?.sessionStore && s.role === "web") s.sessionStore = ini.sessionStore;
+  if (ini?.singleInstance && s.role === "web") s.singleInstance = ini.singleInstance;
   // An app process that listens but is neither HTTP nor a known protocol: a raw TCP listener.
   if (s.role === "other" && runtime && s.listen.length && protocols.length === 0) protocols.push("tcp");
   if (protocols.length) s.protocols = [...new Set(protocols)];

@@ -13,6 +13,8 @@ export interface IniFacts {
   rawTcp?: string;
   sessionStore?: SessionStore;
   folders: Storage[];
+  /** Why one process only may run (its queues are LevelDB files on this disk). */
+  singleInstance?: string;
 }
 
 type Sections = Map<string, Map<string, string>>;
@@ -86,6 +88,20 @@ export function iniFacts(text: string): IniFacts | undefined {
     ...(rawTcp ? { rawTcp } : {}),
     ...(sessionStore ? { sessionStore } : {}),
     folders: dataFolders(ini),
+    ...singleInstance(ini),
+  };
+}
+
+/**
+ * [queue] TYPE: `level` (the default) keeps the queues in LevelDB files under APP_DATA_PATH, which
+ * one process holds open (LevelDB's LOCK file); `redis` shares them. The [cron.*] tasks run in the
+ * same process (docs.gitea.com, "Config Cheat Sheet", [queue]).
+ */
+function singleInstance(ini: Sections): { singleInstance?: string } {
+  const type = (ini.get("queue")?.get("TYPE") ?? "level").toLowerCase();
+  if (!["level", "leveldb", "persistable-channel"].includes(type)) return {};
+  return {
+    singleInstance: `app.ini's [queue] TYPE is ${type}${ini.get("queue")?.has("TYPE") ? "" : " (the default)"}: its queues are LevelDB files under APP_DATA_PATH that one process holds open, and its [cron] tasks run inside the same process`,
   };
 }
 

@@ -41,6 +41,7 @@ describe("app.ini", () => {
         { path: "/var/lib/gitea/data", purpose: "the app's data folder (APP_DATA_PATH in app.ini)" },
         { path: "/srv/lfs", purpose: "lfs PATH in app.ini" },
       ],
+      singleInstance: expect.stringContaining("[queue] TYPE is level (the default): its queues are LevelDB files"),
     });
   });
 
@@ -62,6 +63,13 @@ describe("app.ini", () => {
     expect(facts.rawTcp).toBe("0.0.0.0:22");
     expect(facts.sessionStore).toBe("redis");
     expect(facts.folders.map((f) => f.path)).toEqual(["/var/lib/gitea/data"]);
+  });
+
+  it("queues on Redis let several processes run; LevelDB queues, named or by default, keep one", () => {
+    expect(
+      iniFacts(`${APP_INI}\n[queue]\nTYPE = redis\nCONN_STR = redis://127.0.0.1:6379/0\n`)!.singleInstance,
+    ).toBeUndefined();
+    expect(iniFacts(`${APP_INI}\n[queue]\nTYPE = level\n`)!.singleInstance).toContain("[queue] TYPE is level:");
   });
 
   it("a unix socket has no port; an INI without [server] (uWSGI's) is not app.ini", () => {
