@@ -1,6 +1,6 @@
 // The laptop's side of an ssh read: records → files under a temporary root, and the VM is not
 // trusted (paths, links and sizes are checked here too).
-import { lstat, mkdtemp, readFile, readlink, rm } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readFile, readlink, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,9 +8,12 @@ import { insideRoot, readHostStream, StreamTooLarge } from "../../src/detect/ssh
 
 const temps: string[] = [];
 afterAll(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
+/** A copy's root one level inside a folder of the test's own, so `../x` names nothing another process made. */
 async function root(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "im-stream-"));
-  temps.push(dir);
+  const parent = await mkdtemp(path.join(tmpdir(), "im-stream-"));
+  temps.push(parent);
+  const dir = path.join(parent, "root");
+  await mkdir(dir);
   return dir;
 }
 async function* chunks(text: string, size = 7): AsyncGenerator<Buffer> {
