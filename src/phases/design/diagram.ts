@@ -19,9 +19,10 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   const dep = result.deployment;
   const nodes: FlowNode[] = [{ id: "users", label: "Users", shape: "circle" }];
   const edges: FlowEdge[] = [];
-  const groups: Record<"edge" | "compute" | "async" | "data" | "identity", string[]> = {
+  const groups: Record<"edge" | "compute" | "open" | "async" | "data" | "identity", string[]> = {
     edge: [],
     compute: [],
+    open: [],
     async: [],
     data: [],
     identity: [],
@@ -49,9 +50,10 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   }
   for (const s of apis)
     edges.push({ from: lb ? "lb" : "users", to: `svc-${s.name}`, label: lb ? "serverless NEG" : "HTTPS" });
-  // What stays open (an SMTP listener, a process that opens a SQLite file) is shown, not dropped.
+  // What stays open (an SMTP listener, a process that opens a SQLite file) is shown, not dropped,
+  // in a group of its own: it does not run on Cloud Run.
   for (const m of result.mapping.filter((x) => x.target.kind === "needs-decision"))
-    add("compute", {
+    add("open", {
       id: `open-${m.service}`,
       label: `Needs a decision\n${m.service}`,
       shape: "hexagon",
@@ -132,15 +134,18 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     for (const s of dep.services.filter((x) => x.secrets.length))
       edges.push({ from: "secrets", to: `svc-${s.name}`, label: "env", style: "dotted" });
   }
-  add("identity", {
-    id: "iam",
-    label: `IAM\n${dep.services.length} service accounts`,
-    shape: "rect",
-    classes: ["identity"],
-  });
+  // Runtime identities belong to Cloud Run targets: none when nothing runs there.
+  if (dep.services.length > 0)
+    add("identity", {
+      id: "iam",
+      label: `IAM\n${dep.services.length} service accounts`,
+      shape: "rect",
+      classes: ["identity"],
+    });
   const labels: Record<keyof typeof groups, string> = {
     edge: "Edge",
     compute: "Compute (Cloud Run)",
+    open: "Needs a decision (stays on the VM until taken)",
     async: "Async",
     data: "Data",
     identity: "Identity and secrets",
@@ -160,7 +165,8 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   const chart: Flowchart = {
     direction: "LR",
     title: `${appName}: target architecture on Google Cloud`,
-    nodes,
+    // Users reach the target only through a load balancer or a service: without either, no Users node.
+    nodes: edges.some((e) => e.from === "users") ? nodes : nodes.filter((n) => n.id !== "users"),
     edges,
     subgraphs,
     classDefs: {

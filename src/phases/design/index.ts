@@ -19,6 +19,7 @@ import { PROCESS_ROLES } from "./rules/processes.js";
 import { designPlanSteps } from "./plan-steps.js";
 import { designModelAnswer } from "./model-answer.js";
 import { planSqlite, sqlitePromptFact } from "./rules/sqlite.js";
+import { nothingDeploys } from "../../contracts/process-homes.js";
 
 export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
   const inv = input.inventory;
@@ -54,6 +55,7 @@ export async function buildDesignPrompt(input: PhaseInput): Promise<string> {
     }),
     costLines: promptCostLines(inv, draft.deployment),
     sqliteFact: sqlitePromptFact(planSqlite(inv)),
+    nothingFact: nothingDeploys(inv),
   });
 }
 

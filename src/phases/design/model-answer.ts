@@ -6,7 +6,8 @@
 import type { ModelAnswer, PhaseInput } from "../../contracts/phase.js";
 import type { DeployTarget, Deployment } from "../../contracts/deployment.js";
 import { GenerationError } from "../../errors.js";
-import { designOffline } from "./offline.js";
+import { designOffline, fitAssumptions } from "./offline.js";
+import { nothingDeploys } from "../../contracts/process-homes.js";
 import { planSqlite, sqliteAnswerProblems, type SqlitePlan } from "./rules/sqlite.js";
 import { designAnswerSchema, DRAFT_FILLED, type DesignAnswer, type DesignResult } from "./schema.js";
 
@@ -94,8 +95,39 @@ function keepVolumeOwners(s: DeployTarget, draft: Deployment): DeployTarget {
   return { ...s, volumes };
 }
 
+/**
+ * The answer, checked against the rule the phase registry skips cicd and observe by
+ * (contracts/process-homes.ts, read from the inventory before any phase runs): when no process of
+ * the app can run on Cloud Run, an answer that deploys one would describe services nobody builds,
+ * deploys or watches, so the rules' design replaces it and says so. The other way round, an answer
+ * that deploys nothing although the inventory has processes for Cloud Run would leave the deploy
+ * workflow nothing to deploy: refused, like any answer that does not fit the draft.
+ */
+export function completeDesign(answer: DesignAnswer, input: PhaseInput): DesignResult {
+  const offline = designOffline(input);
+  const nothing = nothingDeploys(input.inventory);
+  const deployed = answer.deployment.services.map((s) => s.name);
+  if (nothing && deployed.length > 0) {
+    const note = `The model's answer deployed ${deployed.slice(0, 4).join(", ")}${deployed.length > 4 ? ", …" : ""} on Cloud Run, but ${nothing.split(", so ")[0]}: this design is the rules' own, so it agrees with the skipped cicd and observe phases.`;
+    return { ...offline, assumptions: fitAssumptions([clip(note), ...offline.assumptions]) };
+  }
+  if (!nothing && deployed.length === 0 && offline.deployment.services.length > 0)
+    throw new GenerationError(
+      "The design answer deploys nothing on Cloud Run, though the inventory has processes that run there",
+      [
+        `deployment.services: empty, while the draft runs ${offline.deployment.services
+          .slice(0, 6)
+          .map((s) => s.name)
+          .join(", ")}; the deploy workflow and monitoring would have nothing to deploy or watch`,
+      ],
+      "Keep the draft's Cloud Run targets, as the prompt asks: rerun, or use --provider offline.",
+    );
+  return mergeSurroundings(answer, offline.deployment, planSqlite(input.inventory));
+}
+
+const clip = (text: string) => (text.length <= 400 ? text : `${text.slice(0, 399)}…`);
+
 export const designModelAnswer: ModelAnswer<DesignResult> = {
   schema: designAnswerSchema,
-  complete: (answer: unknown, input: PhaseInput) =>
-    mergeSurroundings(answer as DesignAnswer, designOffline(input).deployment, planSqlite(input.inventory)),
+  complete: (answer: unknown, input: PhaseInput) => completeDesign(answer as DesignAnswer, input),
 };

@@ -17,7 +17,7 @@ import { celeryMode } from "./rules/processes.js";
 import { planStorage } from "./rules/storage.js";
 import { planSecretFiles } from "./rules/secret-files.js";
 import { nothingForCloudRun } from "./rules/sqlite.js";
-import { nothingDeploys } from "../../contracts/process-homes.js";
+import { whatMoves } from "./rules/nothing-deploys.js";
 import { planImages } from "../../image/plan.js";
 import { osPythonVersion } from "../../image/runtime-versions.js";
 import type { DesignResult } from "./schema.js";
@@ -54,9 +54,6 @@ export function designFromInventory(
   buildDeployment(d, options);
   planStorage(d, options.repoDir);
   planSecretFiles(d);
-  if (d.services.length === 0) {
-    d.assumptions.push("The inventory has no web, worker or cron service; nothing runs on Cloud Run.");
-  }
   const deployment: Deployment = {
     project: d.project.id,
     region: inv.target.region,
@@ -79,15 +76,15 @@ export function designFromInventory(
   const riskTrace = traceRisks(d, decisions);
   const api = deployment.services.find((s) => s.kind === "api");
   const stays = nothingForCloudRun(inv);
-  const none = deployment.services.length === 0 ? nothingDeploys(inv) : undefined;
+  const none = d.nothing;
   const summary = stays
     ? `Nothing of ${inv.metadata.name} moves to Cloud Run yet: ${stays}. Recommended: a small Compute Engine VM with the SQLite file on a persistent disk and daily snapshots (one machine, its data protected), or Cloud SQL once the app is configured for a server database its documentation supports.`
     : none
       ? [
           `${inv.metadata.name}: ${none}.`,
-          deployment.database
-            ? `Its database still moves to Cloud SQL ${deployment.database.databaseVersion} (the runbook's database steps).`
-            : "",
+          whatMoves(deployment) === "nothing yet"
+            ? "Nothing moves to Google Cloud yet."
+            : `What moves now: ${whatMoves(deployment)} (runbook.md). No image is built and nothing is deployed, so no deploy workflow or monitoring is written.`,
           openDecisions(mapping),
           `Estimated cost: $${cost.scenarios[0]!.totalUsd.toFixed(2)}/month.`,
         ]
@@ -115,7 +112,7 @@ export function designFromInventory(
     assumptions: fitAssumptions([
       ...d.assumptions,
       "Cost figures are list prices before free tiers and discounts; see cost-estimate.md for every input.",
-      "Cloud Run container images are built from the current code base by the cicd phase.",
+      ...(none ? [] : ["Cloud Run container images are built from the current code base by the cicd phase."]),
     ]),
     requirements: requirements(d, deployment),
     runbook: runbook(d, deployment),

@@ -41,7 +41,9 @@ export function designPlanSteps(result: DesignResult, input: PhaseInput): PlanSt
       order: 40,
       title: "Make the application changes",
       body:
-        "The code must fit Cloud Run before its first deploy; ship these changes to the VM first where you can (each works there too):\n\n" +
+        (deployment.services.length
+          ? "The code must fit Cloud Run before its first deploy; ship these changes to the VM first where you can (each works there too):\n\n"
+          : "Nothing is deployed to Cloud Run; these changes go with what moves, and ship to the VM:\n\n") +
         changes.map((m) => m.appChanges.map((c) => `- **${m.service}**: ${c}`).join("\n")).join("\n"),
       files: [`${DESIGN_DIR}/mapping.json`],
     });
@@ -66,17 +68,20 @@ export function designPlanSteps(result: DesignResult, input: PhaseInput): PlanSt
     files: [`${DESIGN_DIR}/runbook.md`],
   });
   runbook.rollback.forEach((s, i) => steps.push(fromRunbook(s, "rollback", 10 + i * 10)));
+  const vm = input.inventory.host.hostname ?? "the VM";
   steps.push({
     stage: "decommission",
     order: 10,
-    title: `Retire ${input.inventory.host.hostname ?? "the VM"}`,
+    title: `Retire ${vm}`,
     body: [
-      "Two weeks of clean running later (no rollback needed, backups restored once as a test):",
+      deployment.services.length
+        ? "Two weeks of clean running later (no rollback needed, backups restored once as a test):"
+        : `Not yet: nothing runs on Cloud Run, so ${vm} keeps running the app's processes until the open decisions in architecture.md are taken and carried out. Then, two weeks of clean running later:`,
       "",
       "- take a final snapshot or image of the VM's disk and keep it as long as your retention policy says;",
       `- stop the VM, then delete it with its public IP; remove DNS records that still name it;`,
       "- revoke the SSH keys and deploy credentials that reached it, and close its firewall rules;",
-      `- delete the secrets it held that ${deployment.services.length ? "the Cloud Run services" : "nothing"} no longer need, and rotate the ones that moved.`,
+      `- delete the secrets it held that ${deployment.services.length ? "the Cloud Run services no longer need" : "the app no longer needs"}, and rotate the ones that moved.`,
     ].join("\n"),
   });
   return steps;

@@ -11,6 +11,7 @@ import { loadPriceBook } from "../../contracts/gcp-prices.js";
 import { targetArchitectureDiagram } from "./diagram.js";
 import { upstreamAudit } from "./offline.js";
 import { splitNote } from "./rules/storage.js";
+import { whatMoves } from "./rules/nothing-deploys.js";
 import type { DesignResult } from "./schema.js";
 
 /** Who a mount gives its files to (Cloud Storage FUSE's uid/gid; deploy-flags.ts mountOptions). */
@@ -132,6 +133,8 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
     vm: { lines: cost.vm.lines.map(line), total: usd(cost.vm.totalUsd), fromInventory: cost.vm.fromInventory },
     hasVm: cost.vm.lines.length > 0,
     delta: usd(today.totalUsd - cost.vm.totalUsd),
+    nothingDeployed: dep.services.length === 0,
+    moves: whatMoves(dep),
     sources: cost.sources,
     warnings: cost.warnings,
   });

@@ -77,6 +77,8 @@ function celeryModeOf(inventory: Inventory, deployment: Deployment): CeleryMode 
 
 /** Memorystore lines for every broker or cache that keeps a home there (store-homes.ts). */
 export function cacheServices(inventory: Inventory, deployment: Deployment, book: PriceBook): CostLine[] {
+  // Nothing runs on Cloud Run: nothing would use a Memorystore, and the design plans none.
+  if (deployment.services.length === 0) return [];
   const p = pickRegion(book.memorystore.regions, deployment.region).value;
   const homes = planStoreHomes(inventory, planProcesses(inventory, celeryModeOf(inventory, deployment)));
   return homes

@@ -10,6 +10,7 @@ import { storageDecision, storeDecision, websocketDecision, workerDecision } fro
 import { sqliteAdr } from "./sqlite-narrative.js";
 import { uploadsDecision } from "./uploads-decision.js";
 import { someNames } from "./names.js";
+import { nothingDecision } from "./nothing-deploys.js";
 
 export type { Topic, TopicDecision } from "./topic-decision.js";
 
@@ -21,27 +22,29 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
   const worker = dep.services.find((s) => (s.kind === "worker" || s.kind === "worker-pool") && !isAiWorkerTarget(s));
   const team = `${d.inv.team.engineers ?? "a few"} engineer${d.inv.team.engineers === 1 ? "" : "s"}`;
   const k8s = d.inv.team.kubernetes;
-  out.push({
-    topic: "compute",
-    element: `Cloud Run services ${someNames(dep.services.filter((s) => s.kind !== "job").map((s) => s.name))}`,
-    title: "Run the application on Cloud Run, one service per role",
-    context: `Everything runs on ${d.inv.host.hostname ?? "one VM"}: a kernel or disk failure stops the whole product, capacity only grows vertically, and ${team} patch the machine by hand. The target must scale ${d.inv.traffic.growth}× without anyone managing nodes.`,
-    decision: `Deploy ${api ? `the API as Cloud Run service ${api.name} (${api.cpu} vCPU, ${api.memory}, concurrency ${api.concurrency}, ${api.minInstances}–${api.maxInstances} instances, startup CPU boost, ${api.probe === "tcp" ? `a TCP startup probe on port ${api.port}: no health route was found` : `probes on ${api.healthPath}`})` : "each HTTP role as a Cloud Run service"}${worker ? ` and the background work separately as ${worker.name}` : ""}. Cloud Run spreads instances across zones, scales on requests and bills per use.`,
-    alternatives: [
-      "Managed instance group of VMs behind a load balancer: removes the single machine but keeps OS patching, image builds and capacity planning.",
-      "App Engine flexible: VM-based, slow to deploy and does not scale to zero.",
-      ...(k8s
-        ? [
-            "GKE Autopilot: the team already runs Kubernetes, but the app needs no cluster features; Cloud Run keeps the operational surface smaller.",
-          ]
-        : []),
-    ],
-    consequences: [
-      "No servers to patch; a bad zone or instance is replaced automatically.",
-      "Instances are ephemeral: user files, sessions and schedules live in managed services (Cloud Storage, Memorystore, Cloud Scheduler or one always-on worker), never in one container.",
-      "Cold starts appear when a service scales from zero (see the warm-instance decision).",
-    ],
-  });
+  if (d.nothing) out.push(nothingDecision(d, dep));
+  else
+    out.push({
+      topic: "compute",
+      element: `Cloud Run services ${someNames(dep.services.filter((s) => s.kind !== "job").map((s) => s.name))}`,
+      title: "Run the application on Cloud Run, one service per role",
+      context: `Everything runs on ${d.inv.host.hostname ?? "one VM"}: a kernel or disk failure stops the whole product, capacity only grows vertically, and ${team} patch the machine by hand. The target must scale ${d.inv.traffic.growth}× without anyone managing nodes.`,
+      decision: `Deploy ${api ? `the API as Cloud Run service ${api.name} (${api.cpu} vCPU, ${api.memory}, concurrency ${api.concurrency}, ${api.minInstances}–${api.maxInstances} instances, startup CPU boost, ${api.probe === "tcp" ? `a TCP startup probe on port ${api.port}: no health route was found` : `probes on ${api.healthPath}`})` : "each HTTP role as a Cloud Run service"}${worker ? ` and the background work separately as ${worker.name}` : ""}. Cloud Run spreads instances across zones, scales on requests and bills per use.`,
+      alternatives: [
+        "Managed instance group of VMs behind a load balancer: removes the single machine but keeps OS patching, image builds and capacity planning.",
+        "App Engine flexible: VM-based, slow to deploy and does not scale to zero.",
+        ...(k8s
+          ? [
+              "GKE Autopilot: the team already runs Kubernetes, but the app needs no cluster features; Cloud Run keeps the operational surface smaller.",
+            ]
+          : []),
+      ],
+      consequences: [
+        "No servers to patch; a bad zone or instance is replaced automatically.",
+        "Instances are ephemeral: user files, sessions and schedules live in managed services (Cloud Storage, Memorystore, Cloud Scheduler or one always-on worker), never in one container.",
+        "Cold starts appear when a service scales from zero (see the warm-instance decision).",
+      ],
+    });
   if (api) {
     const warm = cost.warmInstances.find((l) => l.component === api.name);
     out.push({
@@ -93,7 +96,8 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
   if (sqlite) out.push(sqlite);
   if (dep.database) {
     const db = dep.database;
-    const budget = d.notes.connectionBudget;
+    // Nothing on Cloud Run: no pools to budget, the processes connect from where they run.
+    const budget = d.nothing ? undefined : d.notes.connectionBudget;
     // Clients that take only a host and port (rules/database-env.ts) reach the private IP instead.
     const hostOnly = dep.services.filter((s) => s.cloudSqlPrivateIp).map((s) => s.name);
     out.push({
@@ -101,12 +105,14 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       element: `Cloud SQL ${db.instance} (${db.databaseVersion}${db.highAvailability ? ", HA" : ""}, PITR)`,
       title: `Move the database to Cloud SQL ${db.databaseVersion}${db.highAvailability ? " with high availability" : ""}`,
       context: `The database lives on the VM with ${d.inv.data[0]?.backups ?? "unknown"} backups. Sizing for ${d.inv.traffic.growth}× traffic; ${d.notes.replicaReason}.`,
-      decision: `Cloud SQL ${db.tier}, ${db.storageGiB} GiB SSD with automatic storage increase, daily automated backups and point-in-time recovery, HA ${db.highAvailability ? "on" : "off"} because ${d.notes.dbHaReason}${db.readReplicas ? `, ${db.readReplicas} read replica(s)` : ""}. Services connect through the Cloud SQL connector (unix socket)${hostOnly.length ? `; ${someNames(hostOnly)}, whose database client takes only a host and port, over the instance's private IP (Direct VPC egress), with no code change` : ""}; connection budget ${
-        budget
-          ? `${budget.total} of ${budget.max} max_connections (${someNames(
-              Object.entries(budget.perInstance).map(([n, p]) => `${n}: max instances × ${p}`),
-            )})`
-          : "n/a"
+      decision: `Cloud SQL ${db.tier}, ${db.storageGiB} GiB SSD with automatic storage increase, daily automated backups and point-in-time recovery, HA ${db.highAvailability ? "on" : "off"} because ${d.notes.dbHaReason}${db.readReplicas ? `, ${db.readReplicas} read replica(s)` : ""}. ${d.nothing ? "Nothing runs on Cloud Run yet: the app's processes reach it through the Cloud SQL Auth Proxy from where they run, with the pools they have today" : "Services connect through the Cloud SQL connector (unix socket)"}${hostOnly.length ? `; ${someNames(hostOnly)}, whose database client takes only a host and port, over the instance's private IP (Direct VPC egress), with no code change` : ""}${d.nothing ? "" : "; connection budget "}${
+        d.nothing
+          ? ""
+          : budget
+            ? `${budget.total} of ${budget.max} max_connections (${someNames(
+                Object.entries(budget.perInstance).map(([n, p]) => `${n}: max instances × ${p}`),
+              )})`
+            : "n/a"
       }${budget?.raisedFrom ? `; ${db.tier} rather than ${budget.raisedFrom}, which the traffic alone would take, because its max_connections could not hold these pools without capping the services' instances` : ""}.`,
       alternatives: [
         db.highAvailability
@@ -122,7 +128,7 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
       ],
       consequences: [
         "Backups, patching and failover become Google's job; maintenance windows are scheduled.",
-        "Connection count is bounded: pools must stay small and max instances capped.",
+        ...(d.nothing ? [] : ["Connection count is bounded: pools must stay small and max instances capped."]),
         ...(budget?.capped.length ? [`Capped by the budget: ${someNames(budget.capped, 5)}.`] : []),
         ...(hostOnly.length
           ? [
@@ -143,7 +149,9 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
   if (storage) out.push(storage);
   const uploads = uploadsDecision(d);
   if (uploads) out.push(uploads);
-  if (d.topo.proxies.length) {
+  // Nothing on Cloud Run: no load balancer, revisions, runtime identities or uptime check to decide.
+  if (d.nothing) return out;
+  if (d.loadBalancer) {
     out.push({
       topic: "edge",
       element: "external Application Load Balancer with serverless NEG",

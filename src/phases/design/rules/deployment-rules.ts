@@ -13,6 +13,7 @@ import { planEdge } from "./edge.js";
 import { otherCheckout } from "../../../image/app-root.js";
 import type { ProcessPlan } from "./processes.js";
 import { schedulerKind } from "../../../contracts/queue-systems.js";
+import { nothingDeploys } from "../../../contracts/process-homes.js";
 
 const MACROS: Record<string, string> = {
   "@yearly": "0 0 1 1 *",
@@ -196,9 +197,19 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
   }
   applyAppEnv(d);
   planAiWorker(d, options.workerDir);
+  if (d.services.length === 0) markNothingDeploys(d);
   addWarmWindow(d, tz);
   applyConnectionBudget(d);
   planEdge(d);
+}
+
+/**
+ * Nothing runs on Cloud Run: a broker or cache stays beside the processes that use it (nothing
+ * on Google Cloud would reach a Memorystore), so no store gets a managed home.
+ */
+function markNothingDeploys(d: Draft): void {
+  d.nothing = nothingDeploys(d.inv) ?? "the design places no process of the app on Cloud Run";
+  for (const h of d.stores) h.home = "unused";
 }
 
 /**

@@ -102,6 +102,11 @@ export interface Draft {
   repoDir?: string;
   mapping: MappingEntry[];
   assumptions: string[];
+  /**
+   * Why no process runs on Cloud Run, when none does (contracts/process-homes.ts): the design then
+   * says what still moves (the database, the files) and leaves the rest to its open decisions.
+   */
+  nothing?: string;
   /** Facts the decisions and narrative quote (connection budget, worker model, …). */
   notes: {
     connectionBudget?: {

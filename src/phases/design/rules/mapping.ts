@@ -13,6 +13,7 @@ import { brokerDecision, databaseDecision, processDecision, sideListenerDecision
 import { sideListener } from "../../../contracts/process-homes.js";
 import { exposedGuards } from "./proxy-routes.js";
 import { sqliteAppChanges } from "./sqlite-narrative.js";
+import { proxyFollowsApp, storeFollowsApp } from "./nothing-deploys.js";
 import { envChanges } from "./app-env.js";
 import { describeUses, memorystoreSizeGiB, type StoreHome } from "./store-homes.js";
 
@@ -62,6 +63,7 @@ function memorystore(d: Draft, home: StoreHome): MappingEntry {
 
 function store(d: Draft, home: StoreHome): MappingEntry {
   const s = home.service;
+  if (home.home === "unused") return storeFollowsApp(d, s, describeUses(home));
   if (home.home === "memorystore-redis" || home.home === "memorystore-memcached") return memorystore(d, home);
   if (home.home === "pubsub")
     return {
@@ -104,27 +106,8 @@ function routeText(d: Draft): string {
 function proxy(d: Draft, s: Service): MappingEntry {
   // The load balancer's backends: the public APIs (not the AI gateway, not an IAM-only admin tool).
   const apis = d.loadBalancer?.backends ?? d.services.filter(isAppApi).map((t) => t.name);
-  // Nothing it fronts moves to Cloud Run (a SQLite-only app): no load balancer to route to.
-  if (apis.length === 0 && d.sqlite?.move === "decision")
-    return {
-      service: s.name,
-      target: { kind: "needs-decision", name: runName(d.base, "edge") },
-      reason: `${s.software} fronts ${someNames(d.sqlite.openers)}, which stay off Cloud Run until their decision is taken: it goes where they go.`,
-      settings: {},
-      appChanges: [],
-      options: [
-        {
-          option: `Keep ${s.software} beside the app on its VM`,
-          change: "Same configuration and certificate renewal on the new VM; no change to the app.",
-          cost: "included in the VM's price",
-        },
-        {
-          option: "An external Application Load Balancer, once the app runs on Cloud Run",
-          change: `Rerun the design after the app moves to a server database: the load balancer then replaces ${s.software}.`,
-          cost: "the load balancer's price in cost-estimate.md (forwarding rule and data processing)",
-        },
-      ],
-    };
+  // Nothing it fronts runs on Cloud Run (a SQLite-only app, an SMTP listener): no load balancer to route to.
+  if (apis.length === 0) return proxyFollowsApp(d, s);
   return {
     service: s.name,
     target: { kind: "load-balancer", name: runName(d.base, "lb") },
@@ -199,11 +182,17 @@ function database(d: Draft, s: Service): MappingEntry {
       storageGiB: db.storageGiB,
       pointInTimeRecovery: true,
       maxConnections: d.notes.connectionBudget?.max ?? 0,
-      connectionBudget: d.notes.connectionBudget?.total ?? 0,
-      connection: "Cloud SQL connector (unix socket /cloudsql/PROJECT:REGION:INSTANCE)",
+      ...(d.nothing
+        ? { connection: "Cloud SQL Auth Proxy from where the app's processes run" }
+        : {
+            connectionBudget: d.notes.connectionBudget?.total ?? 0,
+            connection: "Cloud SQL connector (unix socket /cloudsql/PROJECT:REGION:INSTANCE)",
+          }),
     },
     appChanges: [
-      `Connect through the Cloud SQL unix socket (/cloudsql/${d.project.id}:${d.inv.target.region}:${db.instance}) with a pool of at most ${Math.max(0, ...Object.values(d.notes.connectionBudget?.perInstance ?? {}))} connections per instance.`,
+      d.nothing
+        ? `Nothing runs on Cloud Run: the app's processes, where they run (the VM until their decisions are taken), reach ${db.instance} through the Cloud SQL Auth Proxy (instance ${d.project.id}:${d.inv.target.region}:${db.instance}) with the pools they have today${d.notes.connectionBudget ? ` (the instance takes ${d.notes.connectionBudget.max} connections)` : ""}.`
+        : `Connect through the Cloud SQL unix socket (/cloudsql/${d.project.id}:${d.inv.target.region}:${db.instance}) with a pool of at most ${Math.max(0, ...Object.values(d.notes.connectionBudget?.perInstance ?? {}))} connections per instance.`,
     ],
   };
 }

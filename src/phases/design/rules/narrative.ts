@@ -7,6 +7,7 @@ import type { Draft } from "./draft.js";
 import { sqliteRunbookSteps } from "./sqlite-narrative.js";
 import { nothingForCloudRun } from "./sqlite.js";
 import { someNames } from "./names.js";
+import { nothingCutover, nothingRequirements } from "./nothing-deploys.js";
 
 type Step = DesignResult["runbook"]["database"][number];
 
@@ -17,6 +18,7 @@ function scaleToZero(dep: Deployment): string {
 }
 
 export function requirements(d: Draft, dep: Deployment): DesignResult["requirements"] {
+  if (d.nothing) return nothingRequirements(dep);
   const api = dep.services.find((s) => s.kind === "api");
   const worker = dep.services.find((s) => s.kind === "worker" || s.kind === "worker-pool");
   // The service cicd checks with a canary (rolloutStrategy): public, ingress all; an IAM-only one is not.
@@ -104,7 +106,8 @@ export function tradeoffs(d: Draft, dep: Deployment, cost: CostEstimate): Design
       gives: "no charge between requests",
       costs: `a per-request fee; at the growth target (${growth.averageRps.toFixed(1)} RPS average) compare with instance-based billing`,
     });
-  return out;
+  // Nothing on Cloud Run: only the database's trade-off is one this design makes.
+  return d.nothing ? out.filter((t) => t.topic === "database HA vs. cost") : out;
 }
 
 function dbSteps(d: Draft, dep: Deployment): Step[] {
@@ -115,7 +118,9 @@ function dbSteps(d: Draft, dep: Deployment): Step[] {
     return [
       {
         title: "No database to migrate",
-        detail: "The inventory lists no relational database; the cut-over is only the traffic switch.",
+        detail: d.nothing
+          ? "The inventory lists no relational database to move."
+          : "The inventory lists no relational database; the cut-over is only the traffic switch.",
         commands: [],
       },
     ];
@@ -167,8 +172,7 @@ function dbSteps(d: Draft, dep: Deployment): Step[] {
     },
     {
       title: "Promote",
-      detail:
-        "Put the app in maintenance mode (stop writes on the VM), wait for lag 0, promote the Cloud SQL instance, then point the new services at it.",
+      detail: `Put the app in maintenance mode (stop writes on the VM), wait for lag 0, promote the Cloud SQL instance, then point ${d.nothing ? "the app's processes at it (through the Cloud SQL Auth Proxy: nothing runs on Cloud Run)" : "the new services at it"}.`,
       commands: [],
     },
   ];
@@ -210,8 +214,8 @@ function dumpAndImportSteps(d: Draft, dep: Deployment, db: NonNullable<Deploymen
       verify: "Counts match on both sides.",
     },
     {
-      title: "Point the services at Cloud SQL",
-      detail: `Deploy the new services against ${db.instance} and end the freeze; ${src} stays read-only as the rollback copy until the new stack has run a full business day.`,
+      title: d.nothing ? "Point the app's processes at Cloud SQL" : "Point the services at Cloud SQL",
+      detail: `${d.nothing ? `Point the app's processes (nothing runs on Cloud Run) at ${db.instance} through the Cloud SQL Auth Proxy` : `Deploy the new services against ${db.instance}`} and end the freeze; ${src} stays read-only as the rollback copy until the new stack has run a full business day.`,
       commands: [],
     },
   ];
@@ -356,7 +360,13 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
   const firstWeek = [
     "5xx rate and p95 latency per service against the VM's baseline.",
     "Container startup latency and instance count: cold starts in business hours mean min instances or CPU boost need another look.",
-    ...(dep.database ? ["Cloud SQL CPU, memory and connections against the connection budget."] : []),
+    ...(dep.database
+      ? [
+          d.nothing
+            ? "Cloud SQL CPU, memory and connections (the app's processes connect from the VM through the Cloud SQL Auth Proxy)."
+            : "Cloud SQL CPU, memory and connections against the connection budget.",
+        ]
+      : []),
     ...(dep.queues.length
       ? ["Queue depth, oldest task age and retry counts; a growing queue means the worker is capped too low."]
       : []),
@@ -367,11 +377,9 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
     return { database: [...dbSteps(d, dep), ...files.prepare], cutover, rollback, firstWeek };
   // Nothing deploys to Cloud Run (every process waits for a decision, or the VM runs none): the
   // database still moves, and there is no new stack to deploy, no DNS to switch, no revision to roll back to.
-  const stack = /^(Lower the DNS TTL|Deploy and smoke-test|Switch DNS|After a bad deploy)/;
   return {
     database: [...dbSteps(d, dep), ...files.prepare],
-    cutover: cutover.filter((step) => !stack.test(step.title)),
-    rollback: rollback.filter((step) => !stack.test(step.title)),
+    ...nothingCutover(dep, files.final),
     firstWeek: firstWeek.filter((line) => !/^(5xx|Container startup)/.test(line)),
   };
 }

@@ -51,14 +51,24 @@ export function traceRisks(d: Draft, decisions: (Decision & { topic: Topic; elem
       .map((t) => decisions.find((x) => x.topic === t))
       .filter((x): x is (typeof decisions)[number] => x !== undefined)
       .slice(0, 3);
-    const decision = matched[0];
+    // Nothing on Cloud Run: only the database's move answers a risk, and only one about the database.
+    const onlyData =
+      !d.nothing ||
+      r.category === "data-protection" ||
+      r.affects.every((n) => d.topo.databases.some((s) => s.name === n));
+    const decision = onlyData ? matched[0] : undefined;
     if (!decision) {
       return {
         riskId: r.id,
         status: "accepted" as const,
         element: "accepted",
         decisionIds: [],
-        reason: `No component of this design addresses "${r.title}" (category ${r.category}); accepted until a follow-up plan exists.`,
+        reason: d.nothing
+          ? `Nothing runs on Cloud Run yet, so "${r.title}" stays as it is until the open decisions in architecture.md are taken and the design is rerun.`.slice(
+              0,
+              600,
+            )
+          : `No component of this design addresses "${r.title}" (category ${r.category}); accepted until a follow-up plan exists.`,
       };
     }
     for (const m of matched) m.closesRisks.push(r.id);

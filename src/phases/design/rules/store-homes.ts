@@ -13,7 +13,9 @@ import type { ProcessPlan } from "./processes.js";
 import { QUEUE_LABEL } from "../../../contracts/queue-systems.js";
 import { MEMORYSTORE_MAX_GIB } from "../../../contracts/deployment.js";
 
-export type StoreHomeKind = "memorystore-redis" | "memorystore-memcached" | "cloud-tasks" | "pubsub" | "none";
+/** `unused`: nothing runs on Cloud Run, so nothing on Google Cloud would use it (deployment-rules.ts). */
+export type StoreHomeKind =
+  "memorystore-redis" | "memorystore-memcached" | "cloud-tasks" | "pubsub" | "none" | "unused";
 
 export interface StoreHome {
   service: Service;

@@ -17,5 +17,7 @@ export type Topic =
   | "scheduling"
   | "delivery"
   | "identity"
-  | "observability";
+  | "observability"
+  /** Nothing runs on Cloud Run yet (rules/nothing-deploys.ts): it closes no risk. */
+  | "open";
 export type TopicDecision = Omit<Decision, "id" | "closesRisks"> & { topic: Topic; element: string };

@@ -159,6 +159,14 @@ export function websocketDecision(d: Draft, dep: Deployment): TopicDecision | un
   };
 }
 
+/** Who mounts the buckets; nobody when nothing runs on Cloud Run (rules/nothing-deploys.ts). */
+function mountedBy(plans: { targets: string[] }[]): string {
+  const targets = [...new Set(plans.flatMap((p) => p.targets))];
+  return targets.length
+    ? `mounted as a Cloud Storage volume by ${someNames(targets)}: the app keeps reading and writing the same paths, no code change.`
+    : "not mounted yet: nothing runs on Cloud Run, so the processes mount it (a Cloud Run volume, or Cloud Storage FUSE on a VM) where their decisions put them.";
+}
+
 export function storageDecision(d: Draft): TopicDecision | undefined {
   const plans = d.notes.storage ?? [];
   if (plans.length === 0) return undefined;
@@ -174,7 +182,7 @@ export function storageDecision(d: Draft): TopicDecision | undefined {
           `${p.storage.path} → gs://${p.bucket} at ${p.mountPath}${p.storage.codeFolders?.length && p.storage.uploadFolders?.length ? `/{${p.storage.uploadFolders.join(",")}}` : ""}`,
       ),
       4,
-    )}), mounted as a Cloud Storage volume by ${someNames([...new Set(plans.flatMap((p) => p.targets))])}: the app keeps reading and writing the same paths, no code change. The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.${plans.map((p) => splitNote(p.storage)).join("")}`,
+    )}), ${mountedBy(plans)} The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.${plans.map((p) => splitNote(p.storage)).join("")}`,
     alternatives: [
       "Code change to the object storage API (django-storages with Google Cloud Storage, Active Storage's GCS service, Laravel's gcs disk, S3-compatible clients with GCS interoperability): no FUSE limits, signed URLs for downloads, but code and configuration to change.",
       "Filestore (NFS) volume: full POSIX semantics and locking, from about $200/month for the smallest instance.",
