@@ -134,7 +134,7 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
     hasVm: cost.vm.lines.length > 0,
     delta: usd(today.totalUsd - cost.vm.totalUsd),
     nothingDeployed: dep.services.length === 0,
-    moves: whatMoves(dep),
+    moves: whatMoves(dep) === "nothing yet" ? "" : whatMoves(dep),
     sources: cost.sources,
     warnings: cost.warnings,
   });
