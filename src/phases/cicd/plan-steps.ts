@@ -139,10 +139,10 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       stage: "foundations",
       order: 40,
       title: "Secrets",
-      body: `\`setup-secrets.sh\` creates ${[...secrets.secrets, ...secrets.fileSecrets.map((f) => f.split("=")[0]!)].map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own.${secrets.fileSecrets.length ? ` ${secrets.fileSecrets.map((f) => `\`${f.split("=")[0]}\` holds the file ${f.slice(f.indexOf("=") + 1)}`).join(", ")} from the VM (copied with --from-vm, bytes only, never printed; every instance mounts the same file).` : ""} Values come from the VM's environment file${units.length ? " and its units' `Environment=` lines" : ""} over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}. Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}`,
+      body: `\`setup-secrets.sh\` creates ${[...secrets.secrets, ...secrets.fileSecrets.map((f) => f.split("=")[0]!)].map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own.${secrets.fileSecrets.length ? ` ${secrets.fileSecrets.map((f) => `\`${f.split("=")[0]}\` holds the file ${f.slice(f.indexOf("=") + 1)}`).join(", ")} from the VM (copied with --from-vm, bytes only, never printed; every instance mounts the same file).` : ""} ${secrets.secrets.length ? `Values come from the VM's environment file${units.length ? " and its units' `Environment=` lines" : ""} over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}.` : "There are no secret env values, so `--from-vm USER@HOST` alone copies the files."} Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}`,
       commands: [
         `bash ${CICD_PATHS.setupSecrets} --dry-run`,
-        `bash ${CICD_PATHS.setupSecrets} --from-vm USER@${ctx.inventory.host.hostname ?? "VM"} ${[...envFiles.map((f) => `--env-file ${f}`), ...units.map((u) => `--unit ${u}`)].join(" ")}`,
+        fromVmCommand(ctx.inventory.host.hostname ?? "VM", secrets.vmEnvNames.length > 0, envFiles, units),
       ],
       files: [CICD_PATHS.setupSecrets],
     });
@@ -287,4 +287,15 @@ function safetyNet(publicApis: string[], oneProcess: string[], result: CicdResul
       : []),
   ];
   return `Push a small change: ${parts.join("; ")} and ${publicApis.length > 1 ? "roll" : "rolls"} back by itself when the health check fails or the new revision's share of 5xx answers or its latency breaks the gate (read from Cloud Monitoring at each step). Watch one deploy end to end before you rely on it.`;
+}
+
+/**
+ * `setup-secrets.sh --from-vm`, with the env files and units it reads values from: none when only
+ * secret files come from the VM, a PATH to fill in when values must be read and the inventory names
+ * no file (the script refuses --from-vm without one then).
+ */
+function fromVmCommand(host: string, readsEnv: boolean, envFiles: string[], units: string[]): string {
+  const sources = readsEnv ? [...envFiles.map((f) => `--env-file ${f}`), ...units.map((u) => `--unit ${u}`)] : [];
+  if (readsEnv && sources.length === 0) sources.push("--env-file /PATH/OF/THE/ENV_FILE");
+  return [`bash ${CICD_PATHS.setupSecrets} --from-vm USER@${host}`, ...sources].join(" ");
 }

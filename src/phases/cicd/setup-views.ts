@@ -25,6 +25,11 @@ export interface SecretsView {
   dbUrlForm: string;
   /** Plain settings (the design's plainEnv) that --from-vm fills into deploy/cloud-run.env. */
   plainEnv: string[];
+  /**
+   * What --from-vm reads from the VM's env files (--env-file, --unit): the secret values it may copy
+   * (never the database's) and the plain settings. None: secret files alone need only --from-vm.
+   */
+  vmEnvNames: string[];
   plainEnvFile: string;
   /** scripts/setup-database.sh manages the Cloud SQL user: --rotate leaves its settings to it. */
   databaseScript: boolean;
@@ -53,18 +58,23 @@ export function secretsView(deployment: Deployment, urlForm?: string, databaseSc
     ]),
   ];
   const cloudSql = new Set(deployment.services.filter((s) => s.cloudSqlInstance).flatMap((s) => s.secrets));
+  const dbUrlSecrets = secrets.filter((s) => databaseSettingRole(s) === "url");
+  const dbUserSecrets = secrets.filter(
+    (s) => isStoredDatabaseSetting(s) && databaseSettingRole(s) !== "url" && cloudSql.has(s),
+  );
+  const plainEnv = plainEnvNames(deployment);
+  const notCopied = new Set([...dbUrlSecrets, ...dbUserSecrets]);
   return {
     project: deployment.project,
     secrets,
     grants: grants.sort(),
     fileSecrets: files.map((f) => `${f.secret}=${f.sourcePath}`),
     // Never copied from the VM: there they point at the VM's own database and user.
-    dbUrlSecrets: secrets.filter((s) => databaseSettingRole(s) === "url"),
-    dbUserSecrets: secrets.filter(
-      (s) => isStoredDatabaseSetting(s) && databaseSettingRole(s) !== "url" && cloudSql.has(s),
-    ),
+    dbUrlSecrets,
+    dbUserSecrets,
     dbUrlForm: urlForm ?? cloudSqlUrlForm(deployment),
-    plainEnv: plainEnvNames(deployment),
+    plainEnv,
+    vmEnvNames: [...secrets.filter((s) => !notCopied.has(s)), ...plainEnv],
     plainEnvFile: PLAIN_ENV_FILE,
     databaseScript,
   };
