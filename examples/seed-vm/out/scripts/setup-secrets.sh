@@ -4,11 +4,11 @@
 # values, and who may read them. Idempotent: a secret that exists is not created again, and a
 # secret that already has a value keeps it unless you pass --rotate.
 #
-#   scripts/setup-secrets.sh [--dry-run] [--rotate] [--from-vm USER@HOST --env-file PATH... --unit NAME... [--sudo]]
+#   scripts/setup-secrets.sh [--dry-run] [--rotate] [--from-vm USER@HOST [--env-file PATH...] [--unit NAME...] [--sudo]]
 #
 # Values come from the VM's environment files over ssh (--from-vm: each --env-file, and each
-# --unit's Environment= lines, read once into memory, never written to disk; a name set in several
-# files must have the same value in each:
+# --unit's Environment= lines, needed when a value is read there; secret files need only --from-vm;
+# read once into memory, never written to disk; a name set in several files must have the same value in each:
 # NAME=value files, a PHP-FPM pool's env[NAME] = value lines, a Supervisor program's environment=,
 # Symfony's .env.local.php, a JSON settings file such as Ghost's config.production.json) or,
 # for anything not found there, from stdin: one line per secret, or a hidden prompt in a terminal. No value is ever printed, logged or passed as an argument (gcloud
@@ -51,7 +51,9 @@ while [[ $# -gt 0 ]]; do
     *) die "unknown argument: $1" ;;
   esac
 done
-[[ -z $VM_HOST || $((${#ENV_FILES[@]} + ${#UNITS[@]})) -gt 0 ]] || die "--from-vm needs --env-file PATH (the EnvironmentFile= of the app's systemd unit, its PHP-FPM pool or Supervisor program file; repeat it for each file) or --unit NAME (a systemd unit whose Environment= lines set some)"
+# Names --from-vm reads from the VM's env files: with none (secret files only), --from-vm alone will do.
+VM_ENV_NAMES=( SECRET_KEY )
+[[ -z $VM_HOST || $((${#ENV_FILES[@]} + ${#UNITS[@]})) -gt 0 || ${#VM_ENV_NAMES[@]} -eq 0 ]] || die "--from-vm reads ${VM_ENV_NAMES[*]} from the VM: add --env-file PATH (the EnvironmentFile= of the app's systemd unit, its PHP-FPM pool or Supervisor program file; repeat it for each file) or --unit NAME (a systemd unit whose Environment= lines set some)"
 [[ -n $VM_HOST || $((${#ENV_FILES[@]} + ${#UNITS[@]})) -eq 0 ]] || die "--env-file and --unit need --from-vm USER@HOST"
 [[ -z $VM_HOST || $VM_HOST =~ ^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+$|^[A-Za-z0-9.-]+$ ]] || die "--from-vm takes USER@HOST"
 for f in ${ENV_FILES[@]+"${ENV_FILES[@]}"}; do
