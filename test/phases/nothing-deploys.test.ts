@@ -225,6 +225,11 @@ describe("the design's documents when nothing runs on Cloud Run", () => {
     expect(file("target-architecture.mmd")).toContain("Needs a decision (stays on the VM until taken)");
     if (db) expect(file("target-architecture.mmd")).toContain(`Cloud SQL ${db}`);
     expect(steps.find((s) => s.stage === "decommission")!.body).toMatch(/^Not yet: nothing runs on Cloud Run/);
+    // cicd is skipped, so no setup-database.sh: the plan itself creates the instance, its database and user.
+    if (db)
+      expect(
+        steps.flatMap((s) => s.commands ?? []).filter((c) => /^gcloud sql (instances|databases|users) create /.test(c)),
+      ).toHaveLength(3);
   });
 });
 

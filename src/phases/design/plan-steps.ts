@@ -50,7 +50,9 @@ export function designPlanSteps(result: DesignResult, input: PhaseInput): PlanSt
   }
   // For MySQL and PostgreSQL the plan's Day 1 runs scripts/setup-database.sh (cicd), which creates
   // the instance: the runbook's own `gcloud sql instances create` would fail on it (it exists).
-  const scripted = deployment.database !== undefined && deployment.database.engine !== "sqlserver";
+  // Nothing on Cloud Run: cicd is skipped and writes no setup-database.sh, so the runbook's command stays.
+  const scripted =
+    deployment.database !== undefined && deployment.database.engine !== "sqlserver" && deployment.services.length > 0;
   const db = runbook.database.filter(
     (s) => !(scripted && s.commands.some((c) => /^gcloud sql instances create /.test(c))),
   );

@@ -137,13 +137,20 @@ function dbSteps(d: Draft, dep: Deployment): Step[] {
     },
     {
       title: "Create the Cloud SQL instance",
-      detail: `${db.instance}: ${db.databaseVersion}, ${db.tier}, ${db.storageGiB} GiB, daily backups and point-in-time recovery (${mysql ? "binary logging" : "write-ahead log archiving"}, 7 days)${db.highAvailability ? ", HA" : ""}; scripts/setup-database.sh does this and creates the database and its user.`,
+      detail: `${db.instance}: ${db.databaseVersion}, ${db.tier}, ${db.storageGiB} GiB, daily backups and point-in-time recovery (${mysql ? "binary logging" : "write-ahead log archiving"}, 7 days)${db.highAvailability ? ", HA" : ""}; ${d.nothing ? "then create the app's database and its user (nothing runs on Cloud Run, so no scripts/setup-database.sh is written)" : "scripts/setup-database.sh does this and creates the database and its user"}.`,
       commands: [
         // scripts/setup-database.sh runs the same, idempotently. PITR is binary logging on MySQL.
         `gcloud sql instances create ${db.instance} --project=${dep.project} --database-version=${db.databaseVersion} ` +
           `--tier=${db.tier} --region=${dep.region}${db.highAvailability ? " --availability-type=REGIONAL" : ""} ` +
           `--storage-size=${db.storageGiB} --storage-auto-increase --backup-start-time=03:00 ` +
           `${mysql ? "--enable-bin-log" : "--enable-point-in-time-recovery"} --retained-transaction-log-days=7`,
+        ...(d.nothing
+          ? [
+              `gcloud sql databases create APP_DB --instance=${db.instance} --project=${dep.project}`,
+              `gcloud sql users create APP_USER --instance=${db.instance} --project=${dep.project}`,
+              `gcloud sql users set-password APP_USER --instance=${db.instance} --project=${dep.project} --prompt-for-password`,
+            ]
+          : []),
       ],
     },
     {
