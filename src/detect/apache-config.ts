@@ -6,9 +6,9 @@
 // (apache.ts for sites, php_value readers for PHP limits). A host copy without the main file (the
 // sites alone) is read as the distribution's stock file would include it.
 // templates/host/read-host.sh follows the same Includes over ssh: keep the two in step.
-import path from "node:path";
-import { readdir } from "node:fs/promises";
-import { readHostFile, statInRoot } from "./host.js";
+import { type ConfigSource, expandInclude, hostSource, includePattern } from "./include-paths.js";
+
+export { includePattern } from "./include-paths.js";
 
 /** The main file of Debian's apache2 and of RHEL's httpd, host-root-relative; the first found is read. */
 export const APACHE_MAIN_CONFIGS = ["etc/apache2/apache2.conf", "etc/httpd/conf/httpd.conf"];
@@ -99,74 +99,6 @@ export function parseApacheDirectives(text: string, shown: string, within: Apach
   return out;
 }
 
-interface Source {
-  read: (file: string) => Promise<string | undefined>;
-  /** Names in a host-root-relative folder, with whether each is a folder; [] when there is none. */
-  list: (dir: string) => Promise<{ name: string; dir: boolean }[]>;
-}
-
-function hostSource(hostRoot: string): Source {
-  return {
-    read: (file) => readHostFile(hostRoot, file),
-    list: async (dir) => {
-      const names = (await readdir(path.join(hostRoot, dir)).catch(() => [] as string[])).sort();
-      const out: { name: string; dir: boolean }[] = [];
-      for (const name of names) {
-        const info = await statInRoot(hostRoot, `${dir}/${name}`);
-        if (info) out.push({ name, dir: info.isDirectory() });
-      }
-      return out;
-    },
-  };
-}
-
-const GLOB = /[*?[]/;
-function globSegment(segment: string): RegExp {
-  const body = segment
-    .replace(/[.+^${}()|\\]/g, "\\$&")
-    .replace(/\*/g, "[^/]*")
-    .replace(/\?/g, "[^/]");
-  return new RegExp(`^${body}$`);
-}
-
-/**
- * The files an Include names: a path or glob (in any folder of the path), host-root-relative; a
- * folder means the files in it. Sorted as httpd (and `sh` under LC_ALL=C) sorts them.
- */
-async function expandInclude(pattern: string, source: Source): Promise<string[]> {
-  let paths = [""];
-  const segments = pattern.split("/").filter(Boolean);
-  for (const [index, segment] of segments.entries()) {
-    const last = index === segments.length - 1;
-    const next: string[] = [];
-    for (const base of paths) {
-      const entries = await source.list(base);
-      if (GLOB.test(segment)) {
-        const re = globSegment(segment);
-        // Hidden files are left out, as `sh` globs leave them (read-host.sh expands the same patterns).
-        for (const e of entries)
-          if (!e.name.startsWith(".") && re.test(e.name) && (last ? !e.dir : e.dir)) next.push(`${base}/${e.name}`);
-      } else {
-        const e = entries.find((x) => x.name === segment);
-        if (!e) continue;
-        if (last && e.dir) {
-          for (const f of await source.list(`${base}/${segment}`))
-            if (!f.dir) next.push(`${base}/${segment}/${f.name}`);
-        } else if (last || e.dir) next.push(`${base}/${segment}`);
-      }
-    }
-    paths = next;
-  }
-  return paths.map((p) => p.replace(/^\//, ""));
-}
-
-/** An Include's argument as a host-root-relative pattern; undefined for one httpd resolves at run time (${VAR}). */
-export function includePattern(arg: string, serverRoot: string): string | undefined {
-  if (!arg || arg.includes("$") || /\s/.test(arg)) return undefined;
-  const joined = path.posix.normalize(arg.startsWith("/") ? arg.slice(1) : `${serverRoot}/${arg}`);
-  return joined.startsWith("..") ? undefined : joined.replace(/\/+$/, "");
-}
-
 /** ServerRoot as the main file sets it (host-root-relative), else the layout's own. */
 function serverRootOf(main: string, text: string | undefined): string {
   const set = /^\s*ServerRoot\s+("[^"]+"|\S+)/im.exec(text ?? "")?.[1]?.replace(/"/g, "");
@@ -177,7 +109,7 @@ function serverRootOf(main: string, text: string | undefined): string {
 /** Apache's whole configuration on the host; undefined when neither apache2 nor httpd is set up there. */
 export async function readApacheConfig(
   hostRoot: string,
-  source: Source = hostSource(hostRoot),
+  source: ConfigSource = hostSource(hostRoot),
 ): Promise<ApacheConfig | undefined> {
   let main: string | undefined;
   let mainText: string | undefined;
