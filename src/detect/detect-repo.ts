@@ -43,7 +43,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   // What listens where: data stores and the proxy, with their real addresses.
   // Sockets belong to the machine we run on: only read them when the host root is this machine's `/`.
   const listenersOf = options.host?.readListeners ?? (hostRoot === "/" ? readListeners : undefined);
-  const warnings: string[] = [...pm2.notices];
+  const warnings: string[] = [...pm2.notices, ...found.warnings];
   // The app runs under pm2 (no unit of the admins' runs app code): deploys are `pm2 reload`.
   if (pm2.apps.length && !found.ownAppUnit) deployMethod = "ssh-pm2";
   const socketsText = listenersOf ? await listenersOf() : undefined;

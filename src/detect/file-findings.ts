@@ -7,7 +7,8 @@ import { parseCompose } from "./compose.js";
 import { uniqueName } from "./merge.js";
 import { DEV_FILE } from "./app-context.js";
 import { lineOf, looksLikeNginx, parseNginxConfig } from "./nginx.js";
-import { NGINX_MAIN, nginxHttpBodyLimit, withHttpLevel, type BodyLimit } from "./body-limit.js";
+import { NGINX_MAIN, withHttpLevel, type BodyLimit } from "./body-limit.js";
+import { type NginxConfig, readNginxConfig } from "./nginx-config.js";
 import { APACHE_FILE } from "./apache.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
@@ -83,8 +84,11 @@ export class FileFindings {
   deployMethod: DetectedFacts["deployMethod"];
   /** A unit of the admins' own runs app code (not a database, cache, broker or proxy). */
   ownAppUnit = false;
+  /** What kept the reading incomplete (an nginx include that was not there). */
+  readonly warnings: string[] = [];
   private readonly nginxHostSites = new Map<ServiceFinding, string>();
   private nginxHttpLimit: BodyLimit | undefined;
+  private nginxConfig: NginxConfig | undefined;
 
   /** The VM's nginx sites as written: where they pass PHP to names the PHP-FPM pool (php-ini.ts). */
   get nginxHostTexts(): string[] {
@@ -100,7 +104,14 @@ export class FileFindings {
   /** Reads every entry, the ones added while reading (app folders, pm2 files) included. */
   static async read(entries: DetectEntries, hostRoot: string | undefined, evidence: Evidence[]): Promise<FileFindings> {
     const found = new FileFindings(entries, hostRoot, evidence);
+    // nginx's files with their includes spliced in, and what nginx.conf's http{} level sets for all sites.
+    const nginx = hostRoot ? await readNginxConfig(hostRoot) : undefined;
+    found.nginxConfig = nginx;
+    found.nginxHttpLimit = nginx?.httpLimit;
     for (const entry of entries.list) await found.readEntry(entry);
+    for (const file of nginx?.extraSites ?? [])
+      await found.nginxSite({ file, shown: `/${file}`, atRoot: false, own: true, host: true, read: async () => "" });
+    found.warnings.push(...(nginx?.warnings() ?? []));
     // nginx.conf's http{} level is the upload limit of every site that sets none of its own.
     for (const [site, text] of found.nginxHostSites) {
       const limit = withHttpLevel(text, found.nginxHttpLimit);
@@ -141,8 +152,10 @@ export class FileFindings {
     else if (entry.host && APACHE_FILE.test(file)) {
       // Apache's files are read with their Includes once the units and sockets say whether Apache runs (apache.ts).
       return;
-    } else if (entry.host && file === NGINX_MAIN) this.nginxHttpLimit = nginxHttpBodyLimit((await entry.read()) ?? "");
-    else if (NGINX_CANDIDATE.test(file)) await this.nginxSite(entry);
+    } else if (entry.host && file === NGINX_MAIN) {
+      // nginx.conf is read with its includes for the http{} level (nginx-config.ts), not as a site.
+      return;
+    } else if (NGINX_CANDIDATE.test(file)) await this.nginxSite(entry);
   }
 
   /** pm2's apps: services like a unit's ExecStart, deployed by `pm2 reload`. */
@@ -265,9 +278,13 @@ export class FileFindings {
   }
 
   private async nginxSite(entry: Entry): Promise<void> {
-    const text = await entry.read();
+    const spliced = entry.host ? await this.nginxConfig?.site(entry.file) : undefined;
+    const text = spliced?.text ?? (await entry.read());
     if (!text || !looksLikeNginx(text)) return;
-    const site = parseNginxConfig(text, entry.shown);
+    const site = parseNginxConfig(text, entry.shown, {
+      ...(this.nginxConfig ? { upstreams: this.nginxConfig.upstreams } : {}),
+      ...(spliced ? { origin: spliced.origin } : {}),
+    });
     if (!site) return;
     site.onHost = entry.host;
     this.nginx.push(site);
@@ -276,5 +293,7 @@ export class FileFindings {
       file: entry.shown,
       found: `${describeFinding(site)}${site.proxiesToPorts?.length ? `, proxies to port ${site.proxiesToPorts.join(", ")}` : ""}`,
     });
+    for (const file of spliced?.included ?? [])
+      this.evidence.push({ file: `/${file}`, found: `included by ${entry.shown}: read where it stands` });
   }
 }

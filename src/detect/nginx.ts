@@ -1,5 +1,6 @@
 // An nginx site config: the ports it listens on and the upstream ports it proxies to, so the
 // proxy can be linked to the app server listening there.
+import type { Origin } from "./nginx-include.js";
 import type { ServiceFinding } from "./types.js";
 import { nginxBodyLimit } from "./body-limit.js";
 import { nginxRoutes } from "./nginx-routes.js";
@@ -48,18 +49,19 @@ function internalFolders(body: string): string[] {
   return [...out].sort();
 }
 
+function sourceOf(text: string, file: string, origin: NginxContext["origin"]): { source: string; line?: number } {
+  const at = /^[ \t]*listen\s/m.exec(text)?.index;
+  if (!origin || at === undefined) return { source: file, ...lineOf(text, /^\s*listen\s/) };
+  const from = origin(at);
+  return { source: `/${from.file}`, line: from.line };
+}
+
 export function looksLikeNginx(text: string): boolean {
   return /\bserver\s*\{/.test(text) && /\b(listen|proxy_pass|upstream)\b/.test(text);
 }
 
-export function parseNginxConfig(text: string, file: string): ServiceFinding | undefined {
-  const body = stripComments(text);
-  const listen = new Set<string>();
-  for (const m of body.matchAll(/\blisten\s+([^;]+);/g)) {
-    const address = listenAddress(m[1]!);
-    // [::]:80 (dual stack, or beside a plain `listen 80`) is the same port for our purposes.
-    if (address) listen.add(address.replace(/^\[::\]:/, "0.0.0.0:"));
-  }
+/** Upstream blocks (comments taken out) by name: the ports of their servers. */
+export function nginxUpstreams(body: string): Map<string, number[]> {
   const upstreams = new Map<string, number[]>();
   for (const m of body.matchAll(/\bupstream\s+([A-Za-z0-9_.-]+)\s*\{([^}]*)\}/g)) {
     const ports = [...m[2]!.matchAll(/\bserver\s+([^;\s]+)/g)]
@@ -67,11 +69,34 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
       .filter((p): p is number => p !== undefined);
     upstreams.set(m[1]!, ports);
   }
+  return upstreams;
+}
+
+export interface NginxContext {
+  /** Upstreams defined in other files of the http{} level (nginx-config.ts): names are global there. */
+  upstreams?: Map<string, number[]>;
+  /** Where an offset of `text` comes from, when includes were spliced into it (nginx-include.ts). */
+  origin?: (offset: number) => Origin;
+}
+
+/**
+ * A site (its includes spliced in, when read from a VM) as a proxy finding; its source and line are
+ * those of its first `listen`, in whichever file that stands.
+ */
+export function parseNginxConfig(text: string, file: string, context: NginxContext = {}): ServiceFinding | undefined {
+  const body = stripComments(text);
+  const listen = new Set<string>();
+  for (const m of body.matchAll(/\blisten\s+([^;]+);/g)) {
+    const address = listenAddress(m[1]!);
+    // [::]:80 (dual stack, or beside a plain `listen 80`) is the same port for our purposes.
+    if (address) listen.add(address.replace(/^\[::\]:/, "0.0.0.0:"));
+  }
+  const upstreams = nginxUpstreams(body);
   const portsOf = (target: string): number[] => {
     const direct = portOfUrl(target);
     if (direct !== undefined) return [direct];
     const named = /^(?:https?:\/\/)?([A-Za-z0-9_.-]+)\/?/.exec(target)?.[1];
-    return (named && upstreams.get(named)) || [];
+    return (named && (upstreams.get(named) ?? context.upstreams?.get(named))) || [];
   };
   const proxied = new Set<number>();
   for (const m of body.matchAll(/\b(?:proxy_pass|uwsgi_pass|fastcgi_pass)\s+([^;]+);/g))
@@ -93,7 +118,6 @@ export function parseNginxConfig(text: string, file: string): ServiceFinding | u
     ...(upgrades && proxied.size ? { websocketPorts: [...proxied].sort((a, b) => a - b) } : {}),
     ...(bodyLimit !== undefined ? { maxRequestBodyMiB: bodyLimit } : {}),
     ...(internal.length ? { internalFolders: internal } : {}),
-    source: file,
-    ...lineOf(text, /^\s*listen\s/),
+    ...sourceOf(text, file, context.origin),
   };
 }

@@ -101,6 +101,11 @@ files=
 envs=
 ecos=
 htas=
+# nginx's files whose include lines are still to be read, and every path of nginx's seen so far;
+# nginx_inc: yes while following what a glob matched (its lines are read next), sent for what the awk read.
+nginx_todo=
+nginx_seen=
+nginx_inc=no
 # Follows each path's links (link= records, targets inside the root) and adds the file to $files.
 follow() {
   while IFS= read -r p; do
@@ -108,6 +113,7 @@ follow() {
       '') continue ;;
       unreadable=*) printf '%s\n' "$p"; continue ;;
     esac
+    o=$p
     if [ -h "$p" ]; then
       command -v readlink >/dev/null 2>&1 || continue
       resolve "$p" || continue
@@ -118,7 +124,15 @@ follow() {
       case "$nl$envs$nl" in *"$nl$p$nl"*) envs="$envs$nl$(printf '%s\n' "$t" | normalize)" ;; esac
       p=$t
     fi
-    if [ -f "$p" ]; then files="$files$p$nl"; fi
+    if [ -f "$p" ]; then
+      files="$files$p$nl"
+      # nginx's own files, and what their includes name (nginx_inc): their includes are read below.
+      case $nginx_inc$o in yes* | noetc/nginx/*)
+        nginx_todo="$nginx_todo$p$nl"
+        nginx_seen="$nginx_seen$o$nl$p$nl"
+        ;;
+      esac
+    fi
   done
 }
 
@@ -307,6 +321,92 @@ EOF
     awk -v seen="$apache_seen" "$norm_fn"'BEGIN { n = split(seen, s, "\n"); for (i = 1; i <= n; i++) old[s[i]] = 1 }
       { p = norm($0) } p != "" && !(p in old) && !dup[p]++ { print p }')
   apache_seen="$apache_seen$nl$apache_todo"
+done
+# nginx: the files its include lines name (in nginx.conf only those inside http{}: the others load
+# modules), relative to /etc/nginx wherever they stand, each file once, 8 includes deep and 200 files
+# at most (keep in step with nginx-include.ts, which splices them on the other side). Statements end
+# at ";", "{" or "}", comments at the line's end. The awk reads a named file itself, and the files it
+# names in turn; a glob it leaves to sh, whose matches (sorted as nginx's glob() sorts them under
+# LC_ALL=C) the next awk reads: one awk a level of globs. A file nginx could not read (a folder) is
+# no running setup's include.
+# shellcheck disable=SC2016 # an awk program: its $ are awk's
+nginx_includes='
+function include(v, depth,    probe) {
+  if (v in SEEN) return
+  SEEN[v] = 1
+  if (v ~ /[*?[]/) { print "glob " v; return }
+  if (COUNT >= 200 || depth >= 8 || v ~ /\/$/ || (getline probe < v) < 0) return
+  close(v)
+  COUNT++
+  print "file " v
+  scan(v, depth + 1)
+}
+function scan(f, depth,    line, n, first, stmt, c, v) {
+  n = 0; stmt = ""
+  while ((getline line < f) > 0) {
+    sub(/#.*/, "", line)
+    while (match(line, /[{};]/)) {
+      stmt = stmt substr(line, 1, RSTART - 1); c = substr(line, RSTART, 1); line = substr(line, RSTART + 1)
+      if (c == "{") { if (n++ == 0) { first = stmt; sub(/^[ \t\r\n]+/, "", first); sub(/[ \t\r\n].*$/, "", first) } }
+      else if (c == "}") { if (n > 0) n-- }
+      else if ((f != main || (n > 0 && first == "http")) && match(stmt, /^[ \t\r\n]*include[ \t\r\n]+/)) {
+        v = substr(stmt, RLENGTH + 1); sub(/[ \t\r\n]+$/, "", v)
+        if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
+        if (v != "" && v !~ /[$ \t\r\n]/ && (v = norm(v ~ /^\// ? v : "etc/nginx/" v)) != "" && v !~ /^\.\.(\/|$)/) include(v, depth)
+      }
+      stmt = ""
+    }
+    stmt = stmt line "\n"
+  }
+  close(f)
+}
+BEGIN { n = split(seen, s, "\n"); for (i = 1; i <= n; i++) if (s[i] != "") SEEN[s[i]] = 1; COUNT = count + 0 }
+$0 != "" { scan($0, 0) }
+END { print "count " COUNT }'
+nginx_main=etc/nginx/nginx.conf
+if [ -h "$nginx_main" ] && resolve "$nginx_main"; then nginx_main=$rp; fi
+round=0
+nginx_count=0
+while [ -n "$nginx_todo" ] && [ "$round" -lt 8 ] && [ "$have_awk" = yes ]; do
+  round=$((round + 1))
+  nginx_found=$(awk -v main="$nginx_main" -v seen="$nginx_seen" -v count="$nginx_count" "$norm_fn$nginx_includes" <<EOF
+$nginx_todo
+EOF
+)
+  nginx_todo=
+  nginx_new=
+  nginx_glob=
+  while IFS=' ' read -r kind p; do
+    case $kind in
+      file) nginx_new="$nginx_new$p$nl"; nginx_seen="$nginx_seen$p$nl" ;;
+      glob) nginx_glob="$nginx_glob$p$nl" ;;
+      count) nginx_count=$p ;;
+    esac
+  done <<EOF
+$nginx_found
+EOF
+  # Read by this awk already: sent, not read again.
+  nginx_inc=sent
+  follow <<EOF
+$nginx_new
+EOF
+  # Unquoted: sh splits the patterns and expands their globs (one that matches nothing stays as it is).
+  nginx_new=
+  # shellcheck disable=SC2086
+  for p in $nginx_glob; do
+    case "$nl$nginx_seen" in *"$nl$p$nl"*) continue ;; esac
+    nginx_seen="$nginx_seen$p$nl"
+    if [ "$nginx_count" -lt 200 ] && { [ -f "$p" ] || [ -h "$p" ]; }; then
+      nginx_count=$((nginx_count + 1))
+      nginx_new="$nginx_new$p$nl"
+    fi
+  done
+  # What the globs matched: sent, and read by the next awk.
+  nginx_inc=yes
+  follow <<EOF
+$nginx_new
+EOF
+  nginx_inc=no
 done
 # The folders Apache's sites serve: DocumentRoot and Alias targets (the <Directory> paths of a site
 # with neither, outside the main file), the folder above public/ for a Laravel or Symfony root, not
