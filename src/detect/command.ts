@@ -44,7 +44,27 @@ export function mainStatement(script: string): string {
 
 const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
-/** Strips launchers that only run the next word: `bundle exec`, `poetry run`, `env A=1`, `nice -n 5`… */
+/**
+ * Launchers that load an env file or folder and then run the rest: Ruby's dotenv gem
+ * (`dotenv [-f .env.local] sidekiq`, Chatwoot's worker unit), Node's dotenv-cli
+ * (`dotenv -e .env -- node server.js`), dotenvx (`dotenvx run -f .env -- node index.js`), daemontools'
+ * `envdir ./env cmd` and `foreman run cmd`. The words after them are the program.
+ */
+function afterEnvLoader(words: string[]): string[] | undefined {
+  const head = basename(words[0]!);
+  const dashes = words.indexOf("--");
+  if (head === "dotenvx" && words[1] === "run") return dashes > 0 ? words.slice(dashes + 1) : undefined;
+  if (head === "envdir") return words.slice(2);
+  if (head === "foreman" && words[1] === "run") return words.slice(2);
+  if (head !== "dotenv") return undefined;
+  if (dashes > 0) return words.slice(dashes + 1);
+  let i = 1;
+  // -f/-e/-v/-c take a value (a file, KEY=VALUE or an environment name); other flags stand alone.
+  while (i < words.length && words[i]!.startsWith("-")) i += /^-[fevc]$/.test(words[i]!) ? 2 : 1;
+  return words.slice(i);
+}
+
+/** Strips launchers that only run the next word: `bundle exec`, `poetry run`, `env A=1`, `nice -n 5`, `dotenv`… */
 function unwrap(words: string[]): string[] {
   while (words.length > 1) {
     const head = basename(words[0]!);
@@ -59,7 +79,11 @@ function unwrap(words: string[]): string[] {
       while (i < words.length && (ENV_ASSIGNMENT.test(words[i]!) || words[i]!.startsWith("-"))) i++;
       words = words.slice(i);
     } else if (ENV_ASSIGNMENT.test(words[0]!)) words = words.slice(1);
-    else break;
+    else {
+      const rest = afterEnvLoader(words);
+      if (!rest?.length) break;
+      words = rest;
+    }
   }
   return words;
 }

@@ -45,6 +45,17 @@ describe("classifyCommand", () => {
     ],
     ["/home/app/.rbenv/shims/bundle exec sidekiq -c 25", { role: "worker", runtime: "ruby", framework: "sidekiq" }],
     ["bundle exec rake resque:work QUEUE=*", { role: "worker", framework: "resque" }],
+    // Env-file launchers run the rest (Chatwoot's worker unit; dotenv-cli; dotenvx; envdir).
+    [
+      "/bin/bash -lc 'dotenv bundle exec sidekiq -C config/sidekiq.yml'",
+      { software: "sidekiq", role: "worker", runtime: "ruby", framework: "sidekiq" },
+    ],
+    ["dotenv -f .env.production bundle exec sidekiq", { role: "worker", framework: "sidekiq" }],
+    ["npx dotenv -e .env -- node dist/worker.js", { software: "node", runtime: "node" }],
+    ["dotenvx run -f .env.production -- celery -A app worker", { role: "worker", framework: "celery" }],
+    ["envdir /etc/app/env gunicorn app:app", { software: "gunicorn", role: "web" }],
+    ["foreman run bundle exec sidekiq", { role: "worker", framework: "sidekiq" }],
+    ["dotenv", { software: "dotenv" }],
     ["/usr/bin/php /var/www/app/artisan horizon", { role: "worker", runtime: "php", framework: "horizon" }],
     ["php artisan queue:work --tries=3", { role: "worker", framework: "laravel-queue" }],
     ["/usr/sbin/php-fpm8.2 --nodaemonize", { software: "php-fpm", role: "web", runtime: "php" }],
