@@ -126,6 +126,22 @@ describe("app environment on Cloud Run", () => {
     expect(target(r, "web").env?.DB_HOST).toBe(SOCKET);
   });
 
+  it("drops the VM's toolchain paths (a unit's PATH and GEM_PATH under rvm, a venv, nvm): the image has its own", () => {
+    // Chatwoot's units set PATH, GEM_HOME and GEM_PATH to /home/chatwoot/.rvm/…: carried over, the
+    // container would look for bundle and ruby where the VM kept them.
+    const names = ["PATH", "GEM_HOME", "GEM_PATH", "VIRTUAL_ENV", "NVM_DIR", "HOME", "SECRET_KEY", "RAILS_ENV"];
+    const r = design("postgres", names, "", [], { web: ["GEM_HOME", "RAILS_ENV"], worker: ["GEM_HOME", "RAILS_ENV"] });
+    for (const name of ["web", "worker"]) {
+      const t = target(r, name);
+      expect(t.secrets, name).toContain("SECRET_KEY");
+      expect(t.plainEnv, name).toEqual(["RAILS_ENV"]);
+      for (const vm of ["PATH", "GEM_HOME", "GEM_PATH", "VIRTUAL_ENV", "NVM_DIR", "HOME"]) {
+        expect(t.secrets, `${name} ${vm}`).not.toContain(vm);
+        expect(t.env?.[vm], `${name} ${vm}`).toBeUndefined();
+      }
+    }
+  });
+
   it("sets a name that is empty on the VM to the empty string, never a secret or a plain line to fill", () => {
     // Secret Manager refuses an empty version: copied as a secret, REDIS_PASSWORD= would stop the setup.
     const r = design("postgres", ["DB_PASSWORD", "SECRET_KEY", "REDIS_PASSWORD", "DEBUG", "REDIS_URL"], "", [

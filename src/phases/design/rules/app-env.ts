@@ -36,6 +36,14 @@ const up = (name: string): string => name.toUpperCase();
 /** Set by Cloud Run itself: a service may not set them. */
 const RESERVED =
   /^(PORT|K_SERVICE|K_REVISION|K_CONFIGURATION|CLOUD_RUN_JOB|CLOUD_RUN_EXECUTION|CLOUD_RUN_TASK_INDEX|CLOUD_RUN_TASK_ATTEMPT|CLOUD_RUN_TASK_COUNT)$/;
+/**
+ * Where the VM's interpreter, gems and libraries are (a unit's `Environment=PATH=/home/app/.rvm/…`,
+ * GEM_HOME under rvm, a venv's VIRTUAL_ENV, nvm's folders, JAVA_HOME) and whose account runs it:
+ * the image has its own. Carried into the container, the VM's PATH or GEM_PATH hides the image's
+ * `bundle`, `node` or `python`, and the app no longer starts.
+ */
+const VM_TOOLCHAIN =
+  /^(PATH|HOME|USER|LOGNAME|SHELL|LD_LIBRARY_PATH|GEM_HOME|GEM_PATH|BUNDLE_PATH|BUNDLE_BIN|MY_RUBY_HOME|RUBY_ROOT|RBENV_ROOT|RBENV_VERSION|RVM_[A-Z_]+|NVM_DIR|NVM_BIN|NVM_INC|NODE_PATH|PYENV_ROOT|PYENV_VERSION|VIRTUAL_ENV|JAVA_HOME|GOROOT|GOPATH)$/;
 /** How many server processes/threads to fork: a web server's setting, meaningless to a worker. */
 const SERVER_TUNING = /^(GRANIAN_[A-Z_]+|UVICORN_[A-Z_]+|GUNICORN_[A-Z_]+|WEB_CONCURRENCY|PUMA_[A-Z_]+)$/;
 /** Any name that carries a piece of the database connection: the target has its settings. */
@@ -96,6 +104,8 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
     const bind = bindSetting(name);
     const log = logToStdout(name);
     if (RESERVED.test(name)) dropped.push({ name, why: "Cloud Run sets it" });
+    else if (VM_TOOLCHAIN.test(up(name)))
+      dropped.push({ name, why: "where the VM keeps its interpreter and libraries: the image sets its own" });
     else if (log) set[name] = { value: log[1], why: log[2] };
     else if (!web && (bind || SERVER_TUNING.test(up(name))))
       dropped.push({ name, why: "a web server's setting; this target serves no requests" });
