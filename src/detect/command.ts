@@ -6,6 +6,7 @@ import { parse as parseShell } from "shell-quote";
 import type { ServiceRole } from "../inventory/schema.js";
 import { basename, type CommandFacts } from "./command-facts.js";
 import { classifyProgram } from "./process-rules.js";
+import { afterEnvLoader } from "../contracts/env-loaders.js";
 
 export { basename } from "./command-facts.js";
 
@@ -43,26 +44,6 @@ export function mainStatement(script: string): string {
 }
 
 const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
-
-/**
- * Launchers that load an env file or folder and then run the rest: Ruby's dotenv gem
- * (`dotenv [-f .env.local] sidekiq`, Chatwoot's worker unit), Node's dotenv-cli
- * (`dotenv -e .env -- node server.js`), dotenvx (`dotenvx run -f .env -- node index.js`), daemontools'
- * `envdir ./env cmd` and `foreman run cmd`. The words after them are the program.
- */
-function afterEnvLoader(words: string[]): string[] | undefined {
-  const head = basename(words[0]!);
-  const dashes = words.indexOf("--");
-  if (head === "dotenvx" && words[1] === "run") return dashes > 0 ? words.slice(dashes + 1) : undefined;
-  if (head === "envdir") return words.slice(2);
-  if (head === "foreman" && words[1] === "run") return words.slice(2);
-  if (head !== "dotenv") return undefined;
-  if (dashes > 0) return words.slice(dashes + 1);
-  let i = 1;
-  // -f/-e/-v/-c take a value (a file, KEY=VALUE or an environment name); other flags stand alone.
-  while (i < words.length && words[i]!.startsWith("-")) i += /^-[fevc]$/.test(words[i]!) ? 2 : 1;
-  return words.slice(i);
-}
 
 /** Strips launchers that only run the next word: `bundle exec`, `poetry run`, `env A=1`, `nice -n 5`, `dotenv`… */
 function unwrap(words: string[]): string[] {

@@ -8,6 +8,7 @@ import path from "node:path";
 import { APP_DIR, inImagePath } from "./app-root.js";
 import { shellCommands, shellTokens, type ShellToken } from "./shell-words.js";
 import { bindArgs } from "./web-bind.js";
+import { afterEnvLoader } from "../contracts/env-loaders.js";
 
 export interface ArgvContext {
   /** The app's folder on the VM (app-root.ts), mapped to APP_DIR in the image. */
@@ -115,6 +116,12 @@ export function processArgv(command: string | undefined, ctx: ArgvContext = {}):
     const launcher = argv.shift()!;
     dropped.push(launcher);
     if (launcher !== "exec") dropEnvOptions(argv, dropped);
+  }
+  // `dotenv bundle exec sidekiq`: the VM's env file is not in the image, Cloud Run sets the variables.
+  const envLoader = (words: string[]) => afterEnvLoader(words[0] === "npx" ? words.slice(1) : words);
+  for (let rest = envLoader(argv); rest?.length; rest = envLoader(argv)) {
+    dropped.push(`${argv.slice(0, argv.length - rest.length).join(" ")} (the deploy sets the environment)`);
+    argv = rest;
   }
   if (argv.length === 0) return { ok: false, reason: "nothing left to run" };
   const launcher = launched(argv);

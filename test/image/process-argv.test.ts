@@ -60,6 +60,11 @@ describe("processArgv", () => {
     ["/usr/bin/env -S java -Xmx2g -jar /srv/app/app.jar", "java -Xmx2g -jar /srv/app/app.jar"],
     ["env -i -u LANG -- php artisan queue:work", "php artisan queue:work"],
     ["exec env python3 -m app.worker", "python3 -m app.worker"],
+    // Env-file launchers: the VM's .env is not in the image; Cloud Run sets the variables (Chatwoot's worker).
+    ["/bin/bash -lc 'dotenv bundle exec sidekiq -C config/sidekiq.yml'", "bundle exec sidekiq -C config/sidekiq.yml"],
+    ["npx dotenv -e .env.production -- node dist/worker.js", "node dist/worker.js"],
+    ["dotenv -e .env.production -- node dist/worker.js", "node dist/worker.js"],
+    ["envdir /etc/app/env foreman run python -m app.worker", "python -m app.worker"],
   ])("background: %s", (command, expected) => {
     const r = processArgv(command, { root: command.includes("netbox") ? "/opt/netbox" : undefined });
     expect(r.ok && r.argv.join(" ")).toBe(expected);
