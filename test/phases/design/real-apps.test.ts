@@ -127,6 +127,16 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
     }
   });
 
+  it("promises Scheduler jobs for the warm instance only when the deployment has them", async () => {
+    const { result, artifacts } = await designed;
+    const decisions = artifacts.find((a) => a.path.endsWith("decisions.md"))!.content;
+    const api = result.deployment.services.find(isAppApi);
+    const scheduled = (result.deployment.schedules ?? []).some((j) => j.action === "set-min-instances");
+    expect(decisions.includes("raise the service-level minimum in the morning")).toBe(scheduled);
+    // A websocket API keeps its instance at every hour, and the decision says so (Chatwoot's Puma).
+    if (api?.sessionAffinity) expect(decisions).toContain("Keep one API instance warm around the clock");
+  });
+
   it("moves user files to Cloud Storage, mounted where the app expects them, with a copy step", async () => {
     const { result, artifacts } = await designed;
     const runbook = artifacts.find((a) => a.path.endsWith("runbook.md"))!.content;

@@ -47,24 +47,48 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
     });
   if (api) {
     const warm = cost.warmInstances.find((l) => l.component === api.name);
+    // A websocket API (clients reconnect at any hour) or the app's one process keeps its instance
+    // around the clock: no Scheduler job lowers it at night (deployment-rules.ts addWarmWindow).
+    const scheduled = dep.schedules?.some((j) => j.action === "set-min-instances" && j.target === api.name);
+    const allDay = warm && !scheduled;
+    const why = api.sessionAffinity
+      ? "it holds websocket connections, which clients reopen at any hour (see the websocket decision)"
+      : "the app runs as one process, which also does its timed work";
     out.push({
       topic: "warm",
-      element: warm ? `min instances on ${api.name} in business hours` : `${api.name} scales to zero`,
-      title: warm ? "Keep one API instance warm during business hours" : "Let the API scale to zero",
+      element: allDay
+        ? `min instances on ${api.name} around the clock`
+        : warm
+          ? `min instances on ${api.name} in business hours`
+          : `${api.name} scales to zero`,
+      title: allDay
+        ? "Keep one API instance warm around the clock"
+        : warm
+          ? "Keep one API instance warm during business hours"
+          : "Let the API scale to zero",
       context: `A cold Cloud Run instance of a Python or Node app typically needs 1–3 s before the first response (image pull, interpreter start, imports, first database connection). Users notice that on the first request after a quiet period.`,
-      decision: warm
-        ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two Cloud Scheduler jobs (created by scripts/setup-schedules.sh) raise the service-level minimum in the morning and lower it to 0 at night through the Cloud Run Admin API, without deploying a revision. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts that remain.`
-        : `Keep min instances at 0: the inventory gives no business hours to protect, so quiet periods cost nothing. Startup CPU boost shortens cold starts.`,
-      alternatives: [
-        "Min instances around the clock: no cold start at night either, at twice the business-hours cost.",
-        "Instance-based billing: cheaper once the API is busy most of the day; revisit with a month of traffic.",
-      ],
-      consequences: warm
+      decision: allDay
+        ? `Set min instances to ${api.minInstances} on ${api.name} at every hour: ${why}. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts of instances added under load.`
+        : warm
+          ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two Cloud Scheduler jobs (created by scripts/setup-schedules.sh) raise the service-level minimum in the morning and lower it to 0 at night through the Cloud Run Admin API, without deploying a revision. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts that remain.`
+          : `Keep min instances at 0: the inventory gives no business hours to protect, so quiet periods cost nothing. Startup CPU boost shortens cold starts.`,
+      alternatives: allDay
         ? [
-            "The first request of the day is fast; cold starts remain possible when traffic scales beyond the warm instance.",
-            "A deploy outside business hours leaves one warm instance until the evening job runs.",
+            "A minimum in business hours only: half the idle cost, but at night the first client waits for a cold start and a reconnecting websocket client finds no instance.",
+            "Instance-based billing: cheaper once the API is busy most of the day; revisit with a month of traffic.",
           ]
-        : ["The first request after a quiet period waits for a cold start."],
+        : [
+            "Min instances around the clock: no cold start at night either, at twice the business-hours cost.",
+            "Instance-based billing: cheaper once the API is busy most of the day; revisit with a month of traffic.",
+          ],
+      consequences: allDay
+        ? ["No cold start at any hour for the first instance; the idle rate is billed around the clock."]
+        : warm
+          ? [
+              "The first request of the day is fast; cold starts remain possible when traffic scales beyond the warm instance.",
+              "A deploy outside business hours leaves one warm instance until the evening job runs.",
+            ]
+          : ["The first request after a quiet period waits for a cold start."],
     });
   }
   const workers = workerDecision(d, dep);
