@@ -17,6 +17,7 @@ import { NCONF_SEPARATOR, settingsFolders } from "./json-settings.js";
 import { currentRelease, hasManifest, RELEASE_LINK } from "./release-dir.js";
 import { amqpUses, deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
 import { listensFromPortNames } from "./server-config.js";
+import { claimLastProxiedPort, dropRefusedWebsocket } from "./proxied-port.js";
 import { plainEnvOf } from "./plain-values.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
 import { detectCacheStore } from "./cache-store.js";
@@ -98,6 +99,9 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     const file = app.hostEnvFiles.find((f) => f.path === finding.envFile);
     finding.listen = listensFromPortNames({ ...file?.values, ...finding.envValues }, proxyTargets);
   }
+  claimLastProxiedPort(findings, proxyTargets);
+  for (const finding of findings.filter((f) => f.role === "web"))
+    dropRefusedWebsocket(finding, proxyTargets, upgradedPorts);
   for (const finding of findings) addJsonSettingNames(finding, app, evidence);
   markSingleInstance(findings, app, evidence);
   for (const finding of findings) markEmptyEnv(finding, app);

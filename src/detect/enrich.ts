@@ -8,6 +8,7 @@ import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, springPort } from 
 import { settingsListen } from "./json-settings.js";
 import { iniFacts, type IniFacts } from "./ini-settings.js";
 import { flagValue } from "./process-rules.js";
+import { programPackage } from "./program-package.js";
 import type { ServiceFinding } from "./types.js";
 import type { Protocol, Runtime } from "../inventory/schema.js";
 
@@ -107,14 +108,24 @@ function frameworkOf(s: ServiceFinding, runtime: Runtime | undefined, app: AppCo
   }
 }
 
+/**
+ * A websocket package is a guess; the VM's nginx in front of the port without the Upgrade header
+ * is a fact: no client reaches a websocket there (Ghost lists `ws`, ghost-cli's site passes no Upgrade).
+ */
+export function proxyRefusesWebsocket(
+  s: ServiceFinding,
+  ctx: { proxyTargets: ReadonlySet<number>; upgradedPorts?: ReadonlySet<number> | undefined },
+): boolean {
+  const ports = s.listen.map((l) => Number(l.slice(l.lastIndexOf(":") + 1)));
+  return Boolean(
+    ctx.upgradedPorts && ports.some((p) => ctx.proxyTargets.has(p)) && !ports.some((p) => ctx.upgradedPorts!.has(p)),
+  );
+}
+
 function websocket(s: ServiceFinding, runtime: Runtime | undefined, ctx: EnrichContext): boolean {
   const { app } = ctx;
   if (s.process?.protocols?.includes("websocket")) return true;
-  // A websocket package is a guess; the VM's nginx in front of the port without the Upgrade header
-  // is a fact: no client reaches a websocket there (Ghost lists `ws`, ghost-cli's site passes no Upgrade).
-  const ports = s.listen.map((l) => Number(l.slice(l.lastIndexOf(":") + 1)));
-  if (ctx.upgradedPorts && ports.some((p) => ctx.proxyTargets.has(p)) && !ports.some((p) => ctx.upgradedPorts!.has(p)))
-    return false;
+  if (proxyRefusesWebsocket(s, ctx)) return false;
   if (runtime === "node") return NODE_WEBSOCKET.some((p) => hasPackage(app, "node", p));
   if (runtime === "python")
     return ["daphne", "uvicorn", "hypercorn"].includes(s.software) && hasPackage(app, "python", "channels");
@@ -131,8 +142,20 @@ async function iniOf(s: ServiceFinding, ctx: EnrichContext): Promise<IniFacts | 
   return text ? iniFacts(text) : undefined;
 }
 
-export async function enrichService(s: ServiceFinding, ctx: EnrichContext): Promise<void> {
+export async function enrichService(s: ServiceFinding, given: EnrichContext): Promise<void> {
   if (STORE_ROLES.has(s.role)) return;
+  // A bin of a package in the app (a monorepo's packages/cli/bin/n8n): Node, with that package's
+  // dependencies beside the root manifest's.
+  const own = s.process?.runtime ? undefined : await programPackage(s, given.readConfig);
+  const ctx: EnrichContext = own
+    ? {
+        ...given,
+        app: {
+          ...given.app,
+          packages: { ...given.app.packages, node: new Set([...given.app.packages.node, ...own.dependencies]) },
+        },
+      }
+    : given;
   const { app } = ctx;
   // `npm run start`: the script package.json runs is the real command.
   const script = s.process?.script ? app.nodeScripts[s.process.script] : undefined;
@@ -141,7 +164,7 @@ export async function enrichService(s: ServiceFinding, ctx: EnrichContext): Prom
     s.process = { ...s.process, ...process };
     if (listen && !s.listen.length) s.listen = [listen];
   }
-  const runtime = s.process?.runtime ?? runtimeOfProgram(s, app);
+  const runtime = s.process?.runtime ?? (own ? "node" : runtimeOfProgram(s, app));
   if (runtime) s.runtime = runtime;
   const env = { ...app.env, ...s.envValues };
   const scheduled = s.scheduled || s.role === "cron";

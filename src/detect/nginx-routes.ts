@@ -113,6 +113,33 @@ export function nginxRoutes(text: string, portOf: (target: string) => number[]):
   );
 }
 
+const UPGRADE = /\bproxy_set_header\s+Upgrade\b/i;
+const SETS_HEADERS = /\bproxy_set_header\b/i;
+
+/**
+ * Ports a site passes the websocket Upgrade header to, location by location: a location's
+ * proxy_set_header lines replace the server's and http's, which it inherits only when it sets none
+ * of its own (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header). n8n's
+ * site upgrades `/` (the editor's push connection) but not `/webhook/`.
+ */
+export function upgradedPorts(text: string, portOf: (target: string) => number[]): number[] {
+  const { servers: sites, outside } = servers(text);
+  const http = withoutLocations(outside);
+  const out = new Set<number>();
+  const add = (own: string, inherited: boolean) => {
+    const to = PROXY.exec(own)?.[1]?.trim();
+    const upgrades = SETS_HEADERS.test(own) ? UPGRADE.test(own) : inherited;
+    if (to && upgrades) for (const port of portOf(to)) out.add(port);
+  };
+  for (const site of sites) {
+    const own = withoutLocations(site.text);
+    const serverUpgrades = SETS_HEADERS.test(own) ? UPGRADE.test(own) : UPGRADE.test(http);
+    add(own, serverUpgrades);
+    for (const l of locations(site.text)) add(l.own, serverUpgrades);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
 function serverRoutes(site: Server, around: NginxAccess, portOf: (target: string) => number[]): PortRoute[] {
   const all = locations(site.text);
   /** The named location `try_files … @name` hands the request to, when the block does not proxy itself. */

@@ -3,7 +3,7 @@
 import type { Origin } from "./nginx-include.js";
 import type { ServiceFinding } from "./types.js";
 import { nginxBodyLimit } from "./body-limit.js";
-import { nginxRoutes } from "./nginx-routes.js";
+import { nginxRoutes, upgradedPorts } from "./nginx-routes.js";
 
 function stripComments(text: string): string {
   return text.replace(/#.*$/gm, "");
@@ -106,7 +106,7 @@ export function parseNginxConfig(text: string, file: string, context: NginxConte
   const bodyLimit = nginxBodyLimit(text);
   // nginx passes a websocket handshake on only when the site forwards the Upgrade header
   // (https://nginx.org/en/docs/http/websocket.html): without it no client gets a websocket through.
-  const upgrades = /\bproxy_set_header\s+Upgrade\b/i.test(body);
+  const upgraded = upgradedPorts(body, portsOf);
   const internal = internalFolders(body);
   return {
     name: "nginx",
@@ -115,7 +115,7 @@ export function parseNginxConfig(text: string, file: string, context: NginxConte
     listen: [...listen].sort((a, b) => Number(a.split(":").pop()) - Number(b.split(":").pop()) || (a < b ? -1 : 1)),
     proxiesToPorts: [...proxied].sort((a, b) => a - b),
     ...(routes.length ? { routesToPorts: routes } : {}),
-    ...(upgrades && proxied.size ? { websocketPorts: [...proxied].sort((a, b) => a - b) } : {}),
+    ...(upgraded.length ? { websocketPorts: upgraded } : {}),
     ...(bodyLimit !== undefined ? { maxRequestBodyMiB: bodyLimit } : {}),
     ...(internal.length ? { internalFolders: internal } : {}),
     ...sourceOf(text, file, context.origin),

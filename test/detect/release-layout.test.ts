@@ -136,6 +136,39 @@ describe("nginx: a site passes websockets on only with the Upgrade header", () =
   });
 });
 
+describe("nginx: the Upgrade header counts per location", () => {
+  // n8n's site: `/` (the editor's push connection) upgrades, `/webhook/` to the webhook processor does not.
+  const n8n = `server {
+  listen 443 ssl;
+  location /webhook/ {
+    proxy_pass http://127.0.0.1:5679;
+    proxy_set_header Host $host;
+  }
+  location / {
+    proxy_pass http://127.0.0.1:5678;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection "upgrade";
+  }
+}
+`;
+  // A location with no proxy_set_header of its own inherits the server's; one with its own does not.
+  const inherited = `server {
+  proxy_set_header Upgrade $http_upgrade;
+  proxy_set_header Connection "upgrade";
+  location /cable { proxy_pass http://127.0.0.1:3000; }
+  location /api/ { proxy_pass http://127.0.0.1:4000; proxy_set_header Host $host; }
+}
+`;
+  it.each([
+    ["n8n's site", n8n, [5678]],
+    ["server-level headers", inherited, [3000]],
+  ])("%s", (_name, text, ports) => {
+    const site = parseNginxConfig(text, "site");
+    expect(site?.websocketPorts).toEqual(ports);
+    expect(site?.proxiesToPorts?.length).toBe(2);
+  });
+});
+
 describe("currentRelease: the folder `current` leads to", () => {
   it.each([
     [
