@@ -2,7 +2,7 @@
 // where a VM path lands in the image, which copies the repository to APP_DIR. Commands and storage
 // folders name VM paths; the image and the Cloud Storage mounts need the same places inside the
 // container. The root is read from the inventory alone (virtualenvs, `cd DIR &&`, `--chdir`, entry
-// files such as artisan or manage.py, storage folders) and, when the repository is at hand,
+// files such as artisan or manage.py, storage folders, the app's `.env`) and, when the repository is at hand,
 // confirmed by the paths that exist in it.
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -58,6 +58,14 @@ export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined 
   const counts = new Map<string, number>();
   const app = inv.services.filter((s) => !["database", "cache", "broker", "reverse-proxy"].includes(s.role));
   for (const s of app) for (const c of candidatesOf(s.command)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  // The app's own `.env` sits in the folder it runs from (dotenv reads the working directory):
+  // Chatwoot's units run `bin/rails server` with no path at all, from /home/chatwoot/chatwoot.
+  // It counts only when no command names a folder: a command's path says more.
+  if (counts.size === 0)
+    for (const s of app) {
+      const dir = s.envFile && /^\.env/.test(path.posix.basename(s.envFile)) && path.posix.dirname(s.envFile);
+      if (dir && dir.split("/").length > 2 && !SYSTEM.test(dir)) counts.set(dir, (counts.get(dir) ?? 0) + 1);
+    }
   const storage = (inv.storage ?? []).map((x) => x.path.replace(/\/+$/, ""));
   // Several user-file folders share the app's root (/opt/paperless/{media,data,consume}).
   if (counts.size === 0 && storage.length > 1) {

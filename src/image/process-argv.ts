@@ -67,6 +67,27 @@ function dropEnvOptions(argv: string[], dropped: string[]): void {
   }
 }
 
+/**
+ * `bin/rails server -e $RAILS_ENV` (Chatwoot's unit), `puma -e $RACK_ENV`: the flag only repeats the
+ * variable the server reads by itself, which the deploy sets. Without a shell to expand it, the
+ * container would get the literal `$RAILS_ENV`; dropped, the server reads the same value.
+ */
+function dropEnvEcho(argv: string[], dropped: string[]): string[] {
+  const base = argv.map((w) => path.posix.basename(w));
+  const server = base.includes("puma") || (base.includes("rails") && (base.includes("server") || base.includes("s")));
+  if (!server) return argv;
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split(/=(.*)/s);
+    const value = inline ?? argv[i + 1];
+    if ((flag === "-e" || flag === "--environment") && /^\$\{?(RAILS_ENV|RACK_ENV)\}?$/.test(value ?? "")) {
+      dropped.push(`${flag} ${value} (the server reads it from the environment)`);
+      if (inline === undefined) i++;
+    } else out.push(argv[i]!);
+  }
+  return out;
+}
+
 /** Commands before the real one that only prepare the VM's environment (cd, export, tests, sourcing). */
 function preparation(cmd: string[]): "cd" | "env" | undefined {
   if (cmd[0] === "cd") return "cd";
@@ -149,6 +170,7 @@ export function processArgv(command: string | undefined, ctx: ArgvContext = {}):
     const rel = path.posix.relative(workdir, inImagePath(m[2]!, ctx.root)) || ".";
     return `${m[1] ?? ""}${rel}`;
   });
+  argv = dropEnvEcho(argv, dropped);
   if (ctx.port) argv = bindArgs(argv, ctx.port, dropped);
   const odd = argv.find((w) => !PLAIN.test(w.replace("${PORT}", "8080")));
   if (odd) return { ok: false, reason: `"${odd}" needs a shell (variables, quotes, globs or spaces)` };

@@ -26,6 +26,25 @@ describe("vmAppRoot", () => {
   });
 });
 
+describe("vmAppRoot from the app's .env", () => {
+  const withEnv = (command: string, envFile: string | undefined, storage: string[]) =>
+    ({
+      services: [{ name: "web", role: "web", software: "rails", command, ...(envFile ? { envFile } : {}) }],
+      storage: storage.map((path) => ({ path })),
+    }) as unknown as Inventory;
+
+  it.each([
+    // Chatwoot's unit runs `bin/rails server` from its WorkingDirectory; its .env sits there.
+    ["/bin/bash -lc 'bin/rails server -p $PORT'", "/home/chatwoot/chatwoot/.env", "/home/chatwoot/chatwoot"],
+    // An env file outside the app (EnvironmentFile=/etc/app/env) says nothing about the app's folder.
+    ["/bin/bash -lc 'bin/rails server -p $PORT'", "/etc/app/env", undefined],
+    // A command's own path outranks the env file.
+    ["/opt/app/venv/bin/gunicorn app:app", "/srv/elsewhere/.env", "/opt/app"],
+  ])("%s with %s", (command, envFile, root) => {
+    expect(vmAppRoot(withEnv(command, envFile, []))).toBe(root);
+  });
+});
+
 describe("otherCheckout", () => {
   const service = (command: string, envFile?: string) =>
     ({ name: "s", role: "web", software: "x", command, ...(envFile ? { envFile } : {}) }) as unknown as Service;

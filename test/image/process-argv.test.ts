@@ -44,6 +44,17 @@ describe("processArgv", () => {
       undefined,
       "php artisan websockets:serve --host=0.0.0.0 --port=${PORT}",
     ],
+    // Chatwoot's unit: -e only repeats RAILS_ENV, which the server reads from the environment.
+    [
+      "/bin/bash -lc 'bin/rails server -p $PORT -e $RAILS_ENV'",
+      "/home/chatwoot/chatwoot",
+      "bin/rails server -b 0.0.0.0 -p ${PORT}",
+    ],
+    [
+      "bundle exec puma -C config/puma.rb --environment=${RACK_ENV}",
+      undefined,
+      "bundle exec puma -C config/puma.rb -b tcp://0.0.0.0:${PORT}",
+    ],
   ])("web: %s", (command, root, expected) => {
     const r = web(command, root);
     expect(r.ok && r.argv.join(" ")).toBe(expected);
@@ -79,6 +90,8 @@ describe("processArgv", () => {
   });
 
   it.each([
+    // A variable the program does not read by itself still needs a shell.
+    ["bin/rails server -e $STAGE", /"\$STAGE" needs a shell/],
     ["python manage.py report | mail ops@example.com", /pipes into another command/],
     ["FOO=1 python job.py", /sets FOO inline/],
     ["python a.py; python b.py", /runs several commands/],
