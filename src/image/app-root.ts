@@ -32,8 +32,12 @@ function candidatesOf(command: string | undefined): string[] {
   for (const p of absolutePaths(text)) {
     const base = path.posix.basename(p);
     if (ENTRY_FILES.test(base)) out.push(path.posix.dirname(p));
-    // Symfony's console sits in the app's bin/ (`php /var/www/app/bin/console messenger:consume`).
-    else if (/\/bin\/console$/.test(p)) out.push(path.posix.dirname(path.posix.dirname(p)));
+    // Symfony's console sits in the app's bin/ (`php /var/www/app/bin/console messenger:consume`),
+    // and so does any program of the app's own run from a bin/ folder (a monorepo package's
+    // /opt/n8n/packages/cli/bin/n8n): the folder above bin/, never a virtualenv's or a version
+    // manager's (hidden folders, venv, node_modules).
+    else if (/\/bin\/[^/]+$/.test(p) && !/\/(\.[^/]*|venv|virtualenv|env|node_modules)\//.test(p))
+      out.push(path.posix.dirname(path.posix.dirname(p)));
   }
   return out.map((p) => p.replace(/\/+$/, "")).filter((p) => p.length > 1 && !SYSTEM.test(p));
 }

@@ -88,6 +88,18 @@ function dropEnvEcho(argv: string[], dropped: string[]): string[] {
   return out;
 }
 
+/**
+ * A program the app's repository holds (a monorepo's packages/cli/bin/n8n, Symfony's bin/console):
+ * the image has it at the same place under APP_DIR, and nothing puts it on PATH. Tools installed
+ * into the app's folder (a virtualenv, node_modules/.bin, vendor/bundle) are not the repository's.
+ */
+function ownProgram(program: string, root: string | undefined): boolean {
+  if (!root || !program.startsWith(`${root}/`)) return false;
+  return !/(^|\/)(\.?venv|virtualenv|env|node_modules|vendor|\.bundle|\.rbenv|\.nvm|shims)\//.test(
+    program.slice(root.length + 1),
+  );
+}
+
 /** Commands before the real one that only prepare the VM's environment (cd, export, tests, sourcing). */
 function preparation(cmd: string[]): "cd" | "env" | undefined {
   if (cmd[0] === "cd") return "cd";
@@ -156,7 +168,7 @@ export function processArgv(command: string | undefined, ctx: ArgvContext = {}):
   // A relative virtualenv (`venv/bin/python` after `cd /srv/app`): the image's virtualenv is on PATH.
   if (
     /^(\.\/)?(\.?venv|virtualenv|env)\/bin\/[^/]+$/.test(argv[0]!) ||
-    (BIN_DIR.test(argv[0]!) && argv[0]!.startsWith("/"))
+    (BIN_DIR.test(argv[0]!) && argv[0]!.startsWith("/") && !ownProgram(argv[0]!, ctx.root))
   ) {
     const tool = path.posix.basename(argv[0]!);
     dropped.push(`${argv[0]} → ${tool}`);
