@@ -127,6 +127,25 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
     }
   });
 
+  it("sends requests to a port each API listens on: 8080 (PORT), or the VM's port when nothing moves it", async () => {
+    const { input, result } = await designed;
+    for (const t of result.deployment.services.filter((x) => x.kind === "api" && isAppApi(x))) {
+      const s = input.inventory.services.find((x) => x.name === t.replaces[0])!;
+      const vm = [...new Set(s.listen.map((l) => Number(l.slice(l.lastIndexOf(":") + 1))))];
+      if (t.port !== 8080) expect([t.replaces[0], vm]).toEqual([t.replaces[0], [t.port]]);
+      // Nothing on the VM says the process reads PORT or a bind setting, and no server flag rebinds it.
+      if (t.port !== 8080) expect(s.env.some((n) => /^PORT$/i.test(n))).toBe(false);
+    }
+    // n8n's main instance on its built-in 5678, its webhook processor on N8N_PORT=5679.
+    if (app.app === "n8n")
+      expect(
+        result.deployment.services
+          .filter(isAppApi)
+          .map((t) => t.port)
+          .sort(),
+      ).toEqual([5678, 5679]);
+  });
+
   it("promises Scheduler jobs for the warm instance only when the deployment has them", async () => {
     const { result, artifacts } = await designed;
     const decisions = artifacts.find((a) => a.path.endsWith("decisions.md"))!.content;

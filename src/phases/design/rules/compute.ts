@@ -20,6 +20,8 @@ import {
 } from "./draft.js";
 import { MAX_PUSH_SECONDS, type ProcessPlan } from "./processes.js";
 import { imageFor } from "../../../image/plan.js";
+import { bindsItself } from "../../../image/web-bind.js";
+import { bindSetting } from "./server-settings.js";
 import { claimName, runName, serviceAccountId } from "./names.js";
 import { phpMemorySizing } from "./php-memory.js";
 import { guardedReason } from "./proxy-routes.js";
@@ -31,6 +33,23 @@ export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
 function secretsOf(s: Service): string[] {
   // In the case the app reads them (app-env.ts): env names are case-sensitive.
   return s.env.filter(isSecretEnv).sort();
+}
+
+/**
+ * The port Cloud Run sends requests to, and sets PORT to. 8080, unless nothing would make the
+ * process listen there: no server the image binds (web-bind.ts) and no PORT or bind setting in its
+ * environment. Then it keeps the one port it listens on on the VM (n8n's main instance on its
+ * built-in 5678, its webhook processor on N8N_PORT=5679): a service that starts on a port Cloud Run
+ * does not send to never passes its startup probe. An app that does read PORT listens there too,
+ * since Cloud Run sets PORT to the container port.
+ * https://cloud.google.com/run/docs/container-contract#port
+ */
+export function containerPort(d: Draft, s: Service): number {
+  const planned = imageFor(d.images, s)?.argv[s.name];
+  if (planned?.ok && bindsItself(planned.argv)) return PORT;
+  if (s.env.some((n) => n.toUpperCase() === "PORT" || bindSetting(n))) return PORT;
+  const ports = [...new Set(s.listen.map((l) => Number(l.slice(l.lastIndexOf(":") + 1))))];
+  return ports.length === 1 && ports[0]! > 0 ? ports[0]! : PORT;
 }
 
 export function webTarget(d: Draft, s: Service, index: number, websocket: boolean): DeployTarget {
@@ -69,7 +88,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     name,
     kind: "api",
     replaces: [s.name],
-    port: PORT,
+    port: containerPort(d, s),
     healthPath: route?.path ?? "/",
     probe: route && !grpc ? "http" : "tcp",
     cpu: String(cpu),
