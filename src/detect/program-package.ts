@@ -5,7 +5,6 @@
 // build tools, say what the process is.
 import path from "node:path";
 import { splitCommand } from "./command.js";
-import type { EnrichContext } from "./enrich.js";
 import type { ServiceFinding } from "./types.js";
 
 /** How far above the program a package.json is looked for (bin/x, or bin/sub/x, in a package). */
@@ -27,7 +26,7 @@ function binsOf(json: unknown): string[] {
 
 export async function programPackage(
   s: ServiceFinding,
-  readConfig: EnrichContext["readConfig"],
+  readConfig: (service: ServiceFinding, file: string) => Promise<string | undefined>,
 ): Promise<ProgramPackage | undefined> {
   const exe = splitCommand(s.command ?? "")[0];
   if (!exe?.includes("/")) return undefined;
