@@ -17,7 +17,18 @@ const OTHER_STORE =
 const P = "(?:[A-Z0-9]+_)*";
 const ENGINE_WORD = "(?:DB|DATABASE|PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB)";
 
+/**
+ * n8n's per-engine settings: DB_POSTGRESDB_HOST, DB_POSTGRESDB_DATABASE, DB_MYSQLDB_USER
+ * (docs.n8n.io, "Supported databases": the engine's name with DB after it, under DB_).
+ */
+const ENGINE_DB = `^${P}(?:POSTGRES|POSTGRESQL|MYSQL|MARIADB)DB_`;
+
 const ROLES: Array<[DatabaseSettingRole, RegExp]> = [
+  ["host", new RegExp(`${ENGINE_DB}HOST$`)],
+  ["port", new RegExp(`${ENGINE_DB}PORT$`)],
+  ["user", new RegExp(`${ENGINE_DB}(USER|USERNAME)$`)],
+  ["password", new RegExp(`${ENGINE_DB}(PASSWORD|PASS)$`)],
+  ["name", new RegExp(`${ENGINE_DB}(DATABASE|NAME)$`)],
   [
     "engine",
     /^(DB|DB_ENGINE|DB_TYPE|DATABASE_ENGINE|DATABASE_TYPE|DB_CONNECTION|DB_DRIVER|[A-Z0-9]+_DBENGINE|[A-Z0-9]+_DB_ENGINE)$/,

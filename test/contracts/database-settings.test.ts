@@ -6,6 +6,14 @@ import { databaseSettingRole, isStoredDatabaseSetting } from "../../src/contract
 describe("databaseSettingRole", () => {
   it.each([
     ["DATABASE_URL", "url"],
+    // n8n's per-engine settings (DB_TYPE=postgresdb reads DB_POSTGRESDB_*).
+    ["DB_POSTGRESDB_HOST", "host"],
+    ["DB_POSTGRESDB_PORT", "port"],
+    ["DB_POSTGRESDB_USER", "user"],
+    ["DB_POSTGRESDB_PASSWORD", "password"],
+    ["DB_POSTGRESDB_DATABASE", "name"],
+    ["DB_MYSQLDB_HOST", "host"],
+    ["DB_POSTGRESDB_SCHEMA", undefined],
     // knex's settings as nconf reads them from the environment (Ghost), in their own case.
     ["database__client", "engine"],
     ["database__connection__host", "host"],
