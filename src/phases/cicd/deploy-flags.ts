@@ -21,6 +21,10 @@ export const AI_GATEWAY_URL_VAR = "AI_GATEWAY_URL";
 export const CLOUD_SQL_PRIVATE_IP_VAR = "CLOUD_SQL_PRIVATE_IP";
 /** Set by the workflow step that looks cache `index`'s address up. */
 export const cacheUrlVar = (index: number): string => `CACHE_${index}_URL`;
+/** Set beside it for a Redis instance: its host alone, for a name that takes a host (QUEUE_BULL_REDIS_HOST). */
+export const cacheHostVar = (index: number): string => `CACHE_${index}_HOST`;
+/** A name that holds a host, not a URL: n8n's QUEUE_BULL_REDIS_HOST, REDIS_HOST, CACHE_HOSTNAME. */
+const HOST_ONLY = /_HOST(NAME)?$/i;
 
 /** `[env name, workflow variable]` pairs a target gets at deploy time. */
 export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<[string, string]> {
@@ -40,7 +44,8 @@ export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<
     (deployment.caches ?? []).forEach((cache, i) => {
       for (const name of cache.urlEnv) {
         // A name the target also mounts as a secret stays a secret (gcloud refuses both).
-        if (!target.secrets.includes(name) && !(name in (target.env ?? {}))) out.push([name, cacheUrlVar(i)]);
+        if (target.secrets.includes(name) || name in (target.env ?? {})) continue;
+        out.push([name, cache.engine === "redis" && HOST_ONLY.test(name) ? cacheHostVar(i) : cacheUrlVar(i)]);
       }
     });
   }

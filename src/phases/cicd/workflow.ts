@@ -7,6 +7,7 @@ import { isAiGatewayTarget, isAiWorkerTarget, isAppApi, type Cache } from "../..
 import {
   AI_GATEWAY_URL_VAR,
   AI_WORKER_URL_VAR,
+  cacheHostVar,
   cacheUrlVar,
   CLOUD_SQL_PRIVATE_IP_VAR,
   deployOrder,
@@ -63,6 +64,7 @@ function cacheUrlStep(cache: Cache, index: number): { name: string; run: string 
       ? `host="$(${describe("redis", "host")})"
 port="$(${describe("redis", "port")})"
 echo "${cacheUrlVar(index)}=redis://\${host}:\${port}/0" >> "$GITHUB_ENV"
+echo "${cacheHostVar(index)}=\${host}" >> "$GITHUB_ENV"
 `
       : `endpoint="$(${describe("memcache", "discoveryEndpoint")})"
 echo "${cacheUrlVar(index)}=\${endpoint}" >> "$GITHUB_ENV"
