@@ -126,21 +126,6 @@ describe("app environment on Cloud Run", () => {
     expect(target(r, "web").env?.DB_HOST).toBe(SOCKET);
   });
 
-  it("keeps the VM's value of an engine flag it cannot spell when the engine stays (n8n's DB_TYPE=postgresdb)", () => {
-    const r = design("postgres", ["DB_TYPE", "DB_POSTGRESDB_HOST", "DB_POSTGRESDB_PASSWORD"], "", [], {
-      web: ["DB_TYPE"],
-      worker: ["DB_TYPE"],
-    });
-    for (const name of ["web", "worker"]) {
-      const t = target(r, name);
-      expect(t.env?.DB_TYPE, name).toBeUndefined();
-      // Carried from the VM (a database setting goes through Secret Manager).
-      expect([...t.secrets, ...(t.plainEnv ?? [])], name).toContain("DB_TYPE");
-    }
-    // A flag whose spelling the design knows is still set (Healthchecks' DB).
-    expect(target(pg, "web").env?.DB).toBe("postgres");
-  });
-
   it("drops the VM's toolchain paths (a unit's PATH and GEM_PATH under rvm, a venv, nvm): the image has its own", () => {
     // Chatwoot's units set PATH, GEM_HOME and GEM_PATH to /home/chatwoot/.rvm/…: carried over, the
     // container would look for bundle and ruby where the VM kept them.

@@ -125,7 +125,6 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
           db.engine,
           socket,
           d.repoDir,
-          (name) => d.inv.data[0]?.engine === db.engine && service.env.includes(name),
         )
       : undefined;
   Object.assign(set, dbEnv?.set);

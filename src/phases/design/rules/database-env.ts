@@ -32,9 +32,6 @@ export interface DatabaseEnv {
   privateHost?: string[];
 }
 
-/** Flags whose spelling engineValue knows: Healthchecks' DB, Laravel's DB_CONNECTION, paperless' *_DBENGINE. */
-const KNOWN_SPELLING = /^(DB|DB_CONNECTION|[A-Z0-9]+_DBENGINE)$/i;
-
 /** How apps spell their engine flag: Django/Healthchecks `postgres`, Laravel `pgsql`, paperless `postgresql`. */
 function engineValue(name: string, engine: Engine): string {
   if (name.toUpperCase() === "DB_CONNECTION")
@@ -91,20 +88,13 @@ function javaChange(s: Service, engine: Engine, repoDir?: string, hosts: readonl
   return `${s.name} connects with JDBC, which cannot open a unix socket: ${has}; scripts/setup-database.sh stores its JDBC URL (cloudSqlInstance, socketFactory) in the URL setting the app reads. A host and port setting then play no part.`;
 }
 
-/**
- * `repoDir`: the app's repository, when at hand (a Java build that already has the connector).
- * `vmFlag`: an engine flag the VM's env sets for the engine Cloud SQL runs too. One whose spelling
- * the design does not know (DB_TYPE, DB_DRIVER…) keeps the VM's value, in the app's own spelling:
- * n8n's DB_TYPE=postgresdb, which `postgres` would break. Known spellings are set as before, and
- * any flag is set when the engine changes (MariaDB to Cloud SQL for MySQL).
- */
+/** `repoDir`: the app's repository, when at hand (a Java build that already has the connector). */
 export function databaseEnv(
   s: Service,
   names: readonly string[],
   engine: Engine,
   socket: string,
   repoDir?: string,
-  vmFlag?: (name: string) => boolean,
 ): DatabaseEnv {
   const out: DatabaseEnv = { set: {}, stored: [], dropped: [], changes: [] };
   const roles = new Map(names.map((n) => [n, databaseSettingRole(n)] as const));
@@ -126,7 +116,6 @@ export function databaseEnv(
     // setup-database.sh does not manage SQL Server: only its engine flag is known.
     if (!role || (engine === "sqlserver" && role !== "engine")) continue;
     if (STORED_ROLES.includes(role)) out.stored.push(name);
-    else if (role === "engine" && vmFlag?.(name) && !KNOWN_SPELLING.test(name)) continue;
     else if (role === "engine") out.set[name] = { value: engineValue(name, engine), why: "the Cloud SQL engine" };
     else if (privateIp && role === "host") privateHost.push(name);
     else if (privateIp && role === "port")
