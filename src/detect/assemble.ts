@@ -413,7 +413,10 @@ async function readRelease(app: AppContext, files: string[], dir: string, hostRo
   app.release = { link: current, target: release };
 }
 
-/** gunicorn -c, uwsgi --ini, puma -C: relative to the unit's WorkingDirectory on the VM, else to the repo. */
+/**
+ * gunicorn -c, uwsgi --ini, puma -C, a program's package.json: relative to the unit's
+ * WorkingDirectory on the VM (else the repository's copy there), else to the repo.
+ */
 export function configReader(root: string, hostRoot: string | undefined): EnrichContext["readConfig"] {
   return async (service, file) => {
     if (service.onHost && hostRoot) {
@@ -422,7 +425,17 @@ export function configReader(root: string, hostRoot: string | undefined): Enrich
         : service.workingDirectory
           ? `${service.workingDirectory}/${file}`
           : undefined;
-      return onHost ? readHostFile(hostRoot, path.posix.normalize(onHost).slice(1)) : undefined;
+      const text = onHost
+        ? await readHostFile(hostRoot, path.posix.normalize(onHost).slice(1)).catch(() => undefined)
+        : undefined;
+      // Not among what the VM read sent (an ssh read sends manifests at the app folder's top only):
+      // the repository's copy at the same place under the unit's WorkingDirectory, the app's
+      // checkout (a monorepo package's package.json, packages/cli/package.json).
+      const dir = service.workingDirectory?.replace(/\/+$/, "");
+      const inRepo = onHost && dir && path.posix.normalize(onHost).startsWith(`${dir}/`);
+      // An ssh read leaves a file it only names empty: the repository's copy says more.
+      if (text || !inRepo) return text;
+      return readSmallText(root, path.posix.relative(dir, path.posix.normalize(onHost)));
     }
     return file.startsWith("/") ? undefined : readSmallText(root, path.posix.normalize(file));
   };
