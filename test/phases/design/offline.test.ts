@@ -90,11 +90,12 @@ describe("offline design of the four example inventories", () => {
     expect([db.databaseVersion, db.engine, db.pointInTimeRecovery]).toEqual([version, engine, true]);
   });
 
-  it("derives Cloud Run names from target.service, port 8080; with no repository to find a health route in, APIs get a TCP probe", () => {
+  it("derives Cloud Run names from target.service, port 8080 (an API nothing moves there keeps its VM port); with no repository to find a health route in, APIs get a TCP probe", () => {
     const names = results.seed.deployment.services.map((s) => s.name);
     expect(names).toEqual(["web-app-prod", "web-app-prod-worker", "web-app-prod-ai-worker"]);
     for (const s of Object.values(results).flatMap((r) => r.deployment.services)) {
-      expect(s.port).toBe(8080);
+      // compute.ts containerPort: an API whose command no server flag rebinds and whose env has no PORT.
+      if (s.port !== 8080) expect([s.kind, s.probe]).toEqual(["api", "tcp"]);
       if (s.kind === "api") expect([s.probe, s.healthPath]).toEqual(["tcp", "/"]);
     }
   });

@@ -46,7 +46,8 @@ function secretsOf(s: Service): string[] {
  */
 export function containerPort(d: Draft, s: Service): number {
   const planned = imageFor(d.images, s)?.argv[s.name];
-  if (planned?.ok && bindsItself(planned.argv)) return PORT;
+  // With no image planned (no repository at hand) the app's own Dockerfile decides: PORT, as always.
+  if (!planned?.ok || bindsItself(planned.argv)) return PORT;
   if (s.env.some((n) => n.toUpperCase() === "PORT" || bindSetting(n))) return PORT;
   const ports = [...new Set(s.listen.map((l) => Number(l.slice(l.lastIndexOf(":") + 1))))];
   return ports.length === 1 && ports[0]! > 0 ? ports[0]! : PORT;
