@@ -58,7 +58,7 @@ describe("a site's includes, spliced where they stand", () => {
           { path: "/ws/", port: 8001 },
           { path: "/", port: 8000 },
         ],
-        websocketPorts: [8000, 8001],
+        websocketPorts: [8001],
       },
     },
     {
