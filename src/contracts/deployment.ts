@@ -402,6 +402,11 @@ export const secretFileSchema = z.object({
   sourcePath: z.string().regex(ABSOLUTE_PATH).describe("The file on the VM that setup-secrets.sh copies."),
   mountPath: z.string().regex(ABSOLUTE_PATH).describe("Where the secret is mounted as a file, in a folder of its own."),
   targets: z.array(z.string().regex(CLOUD_RUN_NAME)).describe("The targets that mount it."),
+  edits: z
+    .array(z.string().max(400))
+    .max(5)
+    .optional()
+    .describe("Settings in the file the move changes (its database host): the secret's version must say them."),
 });
 export type SecretFileMount = z.infer<typeof secretFileSchema>;
 

@@ -4,6 +4,10 @@
 // value; the design checks the name again before it makes anything a plain env var, since a wrong
 // "plain" puts a secret in a committed file).
 
-/** A name that may hold a credential (case-insensitive: env names keep the case the app reads). */
+/**
+ * A name that may hold a credential (case-insensitive: env names keep the case the app reads).
+ * `USER` and `LOGNAME` alone are the login the process runs as (a unit's `Environment=USER=git`),
+ * not a credential; DB_USER and SMTP_USER stay secret.
+ */
 export const SECRET_NAME =
-  /PASS|PWD|PW$|PW_|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|SALT|CERT|DSN|SIGN|COOKIE|SESSION|WEBHOOK|HASH|CRYPT|CIPHER|SEED|PHRASE|API|ACCESS|LICEN[CS]E|OTP|PIN$|CODE$|USER|LOGIN|CLIENT|ACCOUNT|_ID$/i;
+  /^(?!(?:USER|LOGNAME)$).*(?:PASS|PWD|PW$|PW_|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|SALT|CERT|DSN|SIGN|COOKIE|SESSION|WEBHOOK|HASH|CRYPT|CIPHER|SEED|PHRASE|API|ACCESS|LICEN[CS]E|OTP|PIN$|CODE$|USER|LOGIN|CLIENT|ACCOUNT|_ID$)/i;

@@ -11,7 +11,14 @@ import { apacheFindings } from "./apache.js";
 import { scheduleTimedUnits } from "./systemd-timer.js";
 import { DetectEntries } from "./detect-entries.js";
 import { describeFinding, FileFindings } from "./file-findings.js";
-import { listenerFindings, parseListeners, readHostFacts, readListeners, unreadableHostDirs } from "./host.js";
+import {
+  listenerFindings,
+  parseListeners,
+  readHostFacts,
+  readHostFile,
+  readListeners,
+  unreadableHostDirs,
+} from "./host.js";
 import { applyHostPackages, readHostPackages } from "./host-packages.js";
 import { addFpmPoolEnv } from "./fpm-env.js";
 import { addPhpLimits } from "./php-ini.js";
@@ -21,6 +28,7 @@ import type { SecretFile, Storage } from "../inventory/schema.js";
 import { listRepoFiles } from "./walk.js";
 import { splitStorage } from "./storage-split.js";
 import { detectSecretFiles } from "./secret-files.js";
+import { settingsSecretFiles } from "./settings-file.js";
 import { projectName } from "./project-name.js";
 
 export interface DetectOptions {
@@ -132,6 +140,19 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const secretFiles = hostRoot ? secretFilesOf(root, hostRoot, files, app.vmFiles ?? [], appDirs, storage) : [];
   for (const f of secretFiles)
     evidence.push({ file: f.path, found: "a secret file the repository lacks: every instance needs the VM's copy" });
+  // A settings file a process names (--config /etc/gitea/app.ini) that holds secrets (settings-file.ts).
+  if (hostRoot) {
+    const processes = services.filter((s) => !STORE_ROLES.has(s.role));
+    const read = (file: string) => readHostFile(hostRoot, file.slice(1));
+    for (const { file, secrets } of await settingsSecretFiles(processes, appDirs, read)) {
+      if (secretFiles.some((f) => f.path === file.path)) continue;
+      secretFiles.push(file);
+      evidence.push({
+        file: file.path,
+        found: `settings ${file.services!.join(", ")} names on its command line, outside the repository, holding secrets (${someOf(secrets)}): a secret file, not part of the image`,
+      });
+    }
+  }
   for (const s of storage.filter((x) => x.codeFolders?.length))
     evidence.push({
       file: s.path,
@@ -186,4 +207,11 @@ function secretFilesOf(
   const tracked = (rel: string) => !own && local.has(rel);
   for (const dir of appDirs) if (dir !== own) found.push(...detectSecretFiles(dir, vmFiles, storage, tracked));
   return [...new Map(found.map((f) => [f.path, f])).values()];
+}
+
+/** Roles that run no app code of the team's: their settings are not the app's. */
+const STORE_ROLES = new Set(["database", "cache", "broker", "reverse-proxy"]);
+
+function someOf(names: string[]): string {
+  return names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
 }

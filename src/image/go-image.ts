@@ -6,6 +6,7 @@ import { renderTemplateSync } from "../render/templates.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import type { AppRepo } from "./repo.js";
+import { atMounts } from "./process-argv.js";
 
 /** Modules that need cgo (C libraries): the binary then links glibc and runs on distroless/base. */
 const CGO = /github\.com\/mattn\/go-sqlite3|github\.com\/confluentinc\/confluent-kafka-go|gopkg\.in\/gographics/;
@@ -37,11 +38,11 @@ export function goImage(input: ImageInput): RuntimeImage {
   const at = (f: string) => (moduleDir ? `${moduleDir}/${f}` : f);
   const cgo = CGO.test(repo.read(at("go.sum")) ?? repo.read(at("go.mod")) ?? "");
   // The binary takes the VM's arguments; the listen address comes from the environment.
-  const args = (first?.command ?? "").trim().split(/\s+/).slice(1);
+  const args = atMounts((first?.command ?? "").trim().split(/\s+/).slice(1), input.mounts);
   const cmd = [`/usr/local/bin/${binary}`, ...args];
   const argv: RuntimeImage["argv"] = {};
   for (const s of input.processes) {
-    const words = (s.command ?? "").trim().split(/\s+/);
+    const words = atMounts((s.command ?? "").trim().split(/\s+/), input.mounts);
     argv[s.name] = {
       ok: true,
       argv: [`/usr/local/bin/${path.posix.basename(words[0] ?? binary)}`, ...words.slice(1)],

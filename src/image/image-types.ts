@@ -21,6 +21,8 @@ export interface ImageInput {
   databaseEngine?: string;
   /** Folders of user files (inventory `storage`) as image paths under APP_DIR: the runtime user writes there. */
   uploads?: string[];
+  /** VM paths of the inventory's secret files → their mount paths: commands that name one use the mount. */
+  mounts?: Record<string, string>;
 }
 
 export interface RuntimeImage {

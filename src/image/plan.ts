@@ -6,7 +6,7 @@
 import type { Inventory, Service } from "../inventory/schema.js";
 import path from "node:path";
 import { APP_DIR, inImagePath, otherCheckout, vmAppRoot } from "./app-root.js";
-import { codeLinkCommands, secretFileCommands, withCodeLinks } from "./code-links.js";
+import { codeLinkCommands, secretFileCommands, secretFileMounts, withCodeLinks } from "./code-links.js";
 import { goImage } from "./go-image.js";
 import { healthRouteOf, type HealthRoute } from "./health-route.js";
 import { dockerfileUser, IMAGE_USERS } from "./image-user.js";
@@ -118,6 +118,7 @@ export function planImages(
       processes: processesOf(inv, runtime, root),
       ...(databaseEngine(inv) ? { databaseEngine: databaseEngine(inv) } : {}),
       uploads: (inv.storage ?? []).map((st) => inImagePath(st.path, root)).filter((p) => p.startsWith(`${APP_DIR}/`)),
+      mounts: Object.fromEntries(secretFileMounts(inv).map((m) => [m.path, m.mountPath])),
       ...(runtime === "python" && options.osPython ? { osPython: options.osPython } : {}),
     });
     // The deploy builds the team's own Dockerfile where there is one (cicd/images.ts), else ours.

@@ -17,6 +17,22 @@ export interface ArgvContext {
   workdir?: string;
   /** Bind a web server to 0.0.0.0 on this port ("${PORT}" in a shell CMD, "8080" in deploy args). */
   port?: string;
+  /** VM paths of secret files → where Cloud Run mounts them (code-links.ts secretFileMounts). */
+  mounts?: Record<string, string>;
+}
+
+/**
+ * A command's words with each secret file it names (`--config /etc/gitea/app.ini`, `-c=/etc/x.toml`)
+ * pointed at the file's mount: a Go binary's image has no shell to link the VM's path, and a flag
+ * needs no link where one could be made.
+ */
+export function atMounts(words: string[], mounts: Record<string, string> | undefined): string[] {
+  if (!mounts || Object.keys(mounts).length === 0) return words;
+  return words.map((word) => {
+    const m = /^(--?[\w-]+=)?(\/[^\s]*)$/.exec(word);
+    const mount = m ? mounts[m[2]!] : undefined;
+    return mount ? `${m![1] ?? ""}${mount}` : word;
+  });
 }
 
 export type ProcessArgv = { ok: true; argv: string[]; dropped: string[]; cd?: string } | { ok: false; reason: string };
@@ -176,7 +192,7 @@ export function processArgv(command: string | undefined, ctx: ArgvContext = {}):
   }
   // VM paths of the app's own files become paths in the image, relative to its WORKDIR.
   const workdir = ctx.workdir ?? APP_DIR;
-  argv = argv.map((word) => {
+  argv = atMounts(argv, ctx.mounts).map((word) => {
     const m = /^(--?[\w-]+=)?(\/[^\s]*)$/.exec(word);
     if (!m || !ctx.root || !(m[2] === ctx.root || m[2]!.startsWith(`${ctx.root}/`))) return word;
     const rel = path.posix.relative(workdir, inImagePath(m[2]!, ctx.root)) || ".";

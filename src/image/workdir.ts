@@ -16,8 +16,8 @@ export interface PlacedProcesses {
 }
 
 export function planProcesses(input: ImageInput, candidates: string[]): PlacedProcesses {
-  const { repo, root, processes } = input;
-  const raw = processes.map((s) => ({ s, r: processArgv(s.command, { root, workdir: APP_DIR }) }));
+  const { repo, root, processes, mounts } = input;
+  const raw = processes.map((s) => ({ s, r: processArgv(s.command, { root, workdir: APP_DIR, mounts }) }));
   const dirs = new Set(["", ...candidates]);
   for (const { r } of raw) {
     if (!r.ok) continue;
@@ -36,10 +36,14 @@ export function planProcesses(input: ImageInput, candidates: string[]): PlacedPr
   const inImage = (r: ReturnType<typeof processArgv>) =>
     r.ok ? { ...r, argv: throughLinks(repo, workdirRel, r.argv) } : r;
   for (const s of processes)
-    argv[s.name] = inImage(processArgv(s.command, { root, workdir, ...(s.role === "web" ? { port: "8080" } : {}) }));
+    argv[s.name] = inImage(
+      processArgv(s.command, { root, workdir, mounts, ...(s.role === "web" ? { port: "8080" } : {}) }),
+    );
   const first = processes[0];
   const cmdArgv = first
-    ? inImage(processArgv(first.command, { root, workdir, ...(first.role === "web" ? { port: "${PORT}" } : {}) }))
+    ? inImage(
+        processArgv(first.command, { root, workdir, mounts, ...(first.role === "web" ? { port: "${PORT}" } : {}) }),
+      )
     : undefined;
   const cmd = cmdArgv?.ok ? cmdArgv.argv : undefined;
   return {

@@ -332,6 +332,16 @@ export const secretFileSchema = z.looseObject({
   path: z.string().regex(/^\/[A-Za-z0-9._@+\/-]{1,500}$/, "expected an absolute path of plain characters"),
   /** Services that read it; every app process when absent. */
   services: z.array(z.string()).optional(),
+  /**
+   * A settings file the command names that holds the database connection (Gitea's app.ini
+   * `[database] HOST`): the section and the host it names on the VM, which the move changes.
+   */
+  database: z
+    .looseObject({
+      section: z.string().max(100),
+      host: z.string().max(200).optional(),
+    })
+    .optional(),
 });
 export type SecretFile = z.infer<typeof secretFileSchema>;
 

@@ -133,13 +133,21 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
     envFiles.length > 1
       ? ` The services read ${envFiles.length} env files on the VM; the script reads each (a setting two files both set must have the same value in both: one secret holds one value).`
       : "";
+  // A settings file that names the VM's database (Gitea's app.ini): its copy must change before the cut-over.
+  const fileEdits = (deployment.secretFiles ?? [])
+    .filter((f) => f.edits?.length)
+    .map(
+      (f) =>
+        ` The file in \`${f.secret}\` still points at the VM: ${f.edits!.join("; ")}. Edit a copy (never commit it) and store it as a new version (\`gcloud secrets versions add ${f.secret} --data-file=FILE\`), then delete the copy.`,
+    )
+    .join("");
   const secrets = secretsView(deployment);
   if (secrets) {
     steps.push({
       stage: "foundations",
       order: 40,
       title: "Secrets",
-      body: `\`setup-secrets.sh\` creates ${[...secrets.secrets, ...secrets.fileSecrets.map((f) => f.split("=")[0]!)].map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own.${secrets.fileSecrets.length ? ` ${secrets.fileSecrets.map((f) => `\`${f.split("=")[0]}\` holds the file ${f.slice(f.indexOf("=") + 1)}`).join(", ")} from the VM (copied with --from-vm, bytes only, never printed; every instance mounts the same file).` : ""} ${secrets.secrets.length ? `Values come from the VM's environment file${units.length ? " and its units' `Environment=` lines" : ""} over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}.` : "There are no secret env values, so `--from-vm USER@HOST` alone copies the files."} Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}`,
+      body: `\`setup-secrets.sh\` creates ${[...secrets.secrets, ...secrets.fileSecrets.map((f) => f.split("=")[0]!)].map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own.${secrets.fileSecrets.length ? ` ${secrets.fileSecrets.map((f) => `\`${f.split("=")[0]}\` holds the file ${f.slice(f.indexOf("=") + 1)}`).join(", ")} from the VM (copied with --from-vm, bytes only, never printed; every instance mounts the same file).` : ""} ${secrets.secrets.length ? `Values come from the VM's environment file${units.length ? " and its units' `Environment=` lines" : ""} over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}.` : "There are no secret env values, so `--from-vm USER@HOST` alone copies the files."} Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}${fileEdits}`,
       commands: [
         `bash ${CICD_PATHS.setupSecrets} --dry-run`,
         fromVmCommand(ctx.inventory.host.hostname ?? "VM", secrets.vmEnvNames.length > 0, envFiles, units),

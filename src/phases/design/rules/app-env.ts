@@ -15,6 +15,7 @@ import type { Service } from "../../../inventory/schema.js";
 import { databaseSettingRole } from "../../../contracts/database-settings.js";
 import { configFileChange, databaseEnv, splitDefaultsChange } from "./database-env.js";
 import { configFileDatabase, missingSplitSettings } from "./config-file-db.js";
+import { databaseSettingsFile, settingsFileDatabaseChange } from "./settings-file-db.js";
 import { switchSettingNames } from "./sqlite.js";
 import type { Draft, EnvPlan } from "./draft.js";
 import { proxyTrust } from "./proxy-trust.js";
@@ -257,8 +258,13 @@ export function applyAppEnv(d: Draft): void {
     let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(
       (e) => !skip.has(e) && (stored.has(e) || !isPlain(e)),
     );
+    // A settings file the command names holds the connection (Gitea's app.ini [database]): the
+    // app reads no database URL from its environment; the file's own settings change instead.
+    const settingsDb = t.cloudSqlInstance ? databaseSettingsFile(d, s) : undefined;
+    if (settingsDb) plan.changes = [...(plan.changes ?? []), settingsFileDatabaseChange(d, s, settingsDb, t)];
     if (
       t.cloudSqlInstance &&
+      !settingsDb &&
       ![...secrets, ...Object.keys(computed), ...(plan.privateHost ?? [])].some(isDbConnectionSetting)
     ) {
       secrets = [...secrets, DEFAULT_DATABASE_SECRET];

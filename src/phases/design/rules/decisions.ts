@@ -244,7 +244,14 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
             )}: a file on the VM holding a secret the repository lacks, which every instance needs the same: ` +
             `setup-secrets.sh --from-vm copies its bytes into Secret Manager (never printed), each service mounts it ` +
             `as a file in a folder of its own (a secret volume hides what the image has in its folder), and the image ` +
-            `links the app's path to it.`
+            `links the app's path to it, or the command names the mount.` +
+            dep.secretFiles
+              .filter((f) => f.edits?.length)
+              .map(
+                (f) =>
+                  ` In ${f.sourcePath}, before the cut-over: ${f.edits!.join("; ")} (a new version of ${f.secret}).`,
+              )
+              .join("")
           : ""),
       alternatives: ["Env vars set at deploy time: secrets leak into revision metadata and CI logs."],
       consequences: [

@@ -36,11 +36,19 @@ export function planSecretFiles(d: Draft): void {
       : appTargets;
     if (users.length === 0) return;
     const secret = secretFileId(file.path, taken);
+    const sql = users.find((t) => t.cloudSqlInstance)?.cloudSqlInstance;
+    const edits =
+      file.database && sql
+        ? [
+            `[${file.database.section}]: the host${file.database.host ? ` (${file.database.host} on the VM)` : ""} becomes the Cloud SQL socket /cloudsql/${d.project.id}:${d.inv.target.region}:${sql}, and the user, password and database name scripts/setup-database.sh created (in its URL secret)`,
+          ]
+        : [];
     d.secretFiles.push({
       secret,
       sourcePath: file.path,
       mountPath: mounts[i]!.mountPath,
       targets: users.map((t) => t.name),
+      ...(edits.length ? { edits } : {}),
     });
   });
 }

@@ -1,0 +1,97 @@
+// A settings file a process names on its command line, outside the app's folder, that holds
+// secrets (Gitea's app.ini) becomes a secret file of that process, with its database section noted.
+import { describe, expect, it } from "vitest";
+import { settingsFileOf, settingsSecretFiles, settingsSecrets } from "../../src/detect/settings-file.js";
+import { isPlainValue } from "../../src/detect/plain-values.js";
+
+describe("settingsFileOf", () => {
+  it.each([
+    ["/usr/local/bin/gitea web --config /etc/gitea/app.ini", "/etc/gitea/app.ini"],
+    ["/opt/app/bin/server -c /etc/app/config.yml", "/etc/app/config.yml"],
+    ["/usr/bin/x --config=/etc/x.toml", "/etc/x.toml"],
+    ["/usr/bin/app --config-file /etc/app/../app/settings.json", "/etc/app/settings.json"],
+    // Code, not settings: the repository holds it; a relative path is the app folder's.
+    ["gunicorn -c /etc/gunicorn/conf.py app:app", undefined],
+    ["/usr/bin/app --config config/app.yml", undefined],
+    ["/usr/bin/app serve", undefined],
+  ])("%s → %s", (command, file) => {
+    expect(settingsFileOf(command)).toBe(file);
+  });
+});
+
+describe("settingsSecrets", () => {
+  it("names an INI file's secrets (never values) and its database host", () => {
+    const ini = [
+      "APP_NAME = Gitea",
+      "[server]",
+      "LFS_JWT_SECRET = abc",
+      "[database]",
+      "HOST = 127.0.0.1:5432",
+      "USER = gitea",
+      "PASSWD = hunter2",
+      "[security]",
+      "INTERNAL_TOKEN = t0k",
+      "SECRET_KEY =",
+    ].join("\n");
+    expect(settingsSecrets(ini)).toEqual({
+      secrets: ["[server] LFS_JWT_SECRET", "[database] PASSWD", "[security] INTERNAL_TOKEN"],
+      database: { section: "database", host: "127.0.0.1:5432" },
+    });
+  });
+
+  it("reads YAML and TOML the same way, and skips values taken from the environment", () => {
+    const yaml = 'database:\n  host: db.internal\n  password: "s3cret"\nmail:\n  api_key: ${MAIL_KEY}\n';
+    expect(settingsSecrets(yaml)).toEqual({
+      secrets: ["[database] password"],
+      database: { section: "database", host: "db.internal" },
+    });
+    expect(settingsSecrets('[app]\ntoken = "abc"\n')).toEqual({ secrets: ["[app] token"] });
+  });
+
+  it("finds nothing in a file of plain settings", () => {
+    expect(settingsSecrets("[server]\nHTTP_PORT = 3000\nUSER = git\n").secrets).toEqual([]);
+  });
+});
+
+describe("settingsSecretFiles", () => {
+  const files: Record<string, string> = {
+    "/etc/gitea/app.ini": "[database]\nHOST = 127.0.0.1:5432\nPASSWD = x\n",
+    "/etc/plain.ini": "[server]\nHTTP_PORT = 3000\n",
+    "/srv/app/config.yml": "secret_key: x\n",
+  };
+  const read = async (file: string) => files[file];
+
+  it("keeps files with secrets outside the app's folders, once, for every process that names them", async () => {
+    const found = await settingsSecretFiles(
+      [
+        { name: "gitea", command: "/usr/local/bin/gitea web --config /etc/gitea/app.ini" },
+        { name: "gitea-hooks", command: "/usr/local/bin/gitea serv -c /etc/gitea/app.ini" },
+        { name: "plain", command: "/usr/bin/plain --config /etc/plain.ini" },
+        { name: "inside", command: "/usr/bin/app -c /srv/app/config.yml" },
+      ],
+      ["/srv/app"],
+      read,
+    );
+    expect(found).toEqual([
+      {
+        file: {
+          path: "/etc/gitea/app.ini",
+          services: ["gitea", "gitea-hooks"],
+          database: { section: "database", host: "127.0.0.1:5432" },
+        },
+        secrets: ["[database] PASSWD"],
+      },
+    ]);
+  });
+});
+
+describe("a unit's login name", () => {
+  it.each([
+    ["USER", "git", true],
+    ["LOGNAME", "git", true],
+    ["DB_USER", "gitea", false],
+    ["SMTP_USERNAME", "mail", false],
+  ])("%s=%s is plain: %s", (name, value, plain) => {
+    expect(isPlainValue(name, value)).toBe(plain);
+  });
+});
