@@ -17,6 +17,7 @@ import { javaImage } from "./java-image.js";
 import { phpImage } from "./php-image.js";
 import { openRepo, type AppRepo } from "./repo.js";
 import { rubyImage } from "./ruby-image.js";
+import { mainDockerfile } from "./serves-http.js";
 import type { Stack } from "./runtime-versions.js";
 
 export type { RuntimeImage } from "./image-types.js";
@@ -82,6 +83,10 @@ export interface ImagePlan {
   images: RuntimeImage[];
   /** Web processes' own health routes (health-route.ts); a web process missing here gets a TCP probe. */
   health: Record<string, HealthRoute>;
+  /** The main runtime's Dockerfile: `Dockerfile`, or ours beside a team one that serves no HTTP (serves-http.ts). */
+  mainDockerfile: string;
+  /** Why the team's Dockerfile is not built (it serves no HTTP). */
+  teamNotHttp?: string;
 }
 
 /** The processes of one runtime this repository runs, web processes first (the image's CMD runs the first). */
@@ -107,8 +112,9 @@ export function planImages(
   const own = inv.services.filter((s) => PROCESS_ROLES.has(s.role) && !otherCheckout(s, root));
   const runtimes = [...new Set(own.map(runtimeOf))].filter((r): r is Stack => r !== undefined);
   runtimes.sort((a, b) => (a === main ? -1 : b === main ? 1 : 0));
+  const mainFile = mainDockerfile((f) => repo.read(f));
   const images = runtimes.map((runtime) => {
-    const dockerfile = runtime === main ? "Dockerfile" : `Dockerfile.${runtime}`;
+    const dockerfile = runtime === main ? mainFile.file : `Dockerfile.${runtime}`;
     const image = BUILDERS[runtime]({
       repo,
       appName: inv.metadata.name,
@@ -141,7 +147,14 @@ export function planImages(
     );
     if (route) health[s.name] = route;
   }
-  return { ...(root ? { root } : {}), ...(main ? { main } : {}), images, health };
+  return {
+    ...(root ? { root } : {}),
+    ...(main ? { main } : {}),
+    images,
+    health,
+    mainDockerfile: mainFile.file,
+    ...(mainFile.notHttp ? { teamNotHttp: mainFile.notHttp } : {}),
+  };
 }
 
 /**

@@ -54,7 +54,9 @@ describe.each(corpus.map((a) => [a.app, a] as const))("images for %s", (app, ent
 
   it("writes a Dockerfile per runtime that passes the static build check, or a notice", () => {
     expect(plan.images.length).toBeGreaterThan(0);
-    expect(plan.images[0]!.dockerfile).toBe("Dockerfile");
+    // Ours beside a team Dockerfile that serves no HTTP (Kimai's PHP-FPM image build).
+    expect(plan.mainDockerfile).toBe(plan.teamNotHttp ? "Dockerfile.cloudrun" : "Dockerfile");
+    expect(plan.images[0]!.dockerfile).toBe(plan.mainDockerfile);
     // A process from another checkout on the VM (Taiga's taiga-events and taiga-protected beside
     // taiga-back) gets its own image that this repository cannot write: a notice naming the folder.
     for (const image of plan.images.filter((i) => i.checkout)) {

@@ -1,13 +1,14 @@
 // What the cicd phase derives from its input before any file is rendered: the design's
 // deployment contract (re-validated here: it is the only source of names that reach scripts),
 // the application stack, and the names of the pipeline's own resources.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { GenerationError } from "../../errors.js";
 import type { Inventory } from "../../inventory/schema.js";
 import { deploymentSchema, type DeployTarget, type Deployment, hasCanary } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { detectStack, type Stack } from "./runtime.js";
+import { mainDockerfile } from "../../image/serves-http.js";
 
 export { detectStack, type Stack } from "./runtime.js";
 const BRANCH = /^[A-Za-z0-9._-]{1,100}(\/[A-Za-z0-9._-]{1,100}){0,4}$/;
@@ -30,8 +31,12 @@ export interface CicdContext {
   builderAccount: string;
   /** Deploy job's service account id (production environment only). */
   deployerAccount: string;
-  /** True when the target repo already has a Dockerfile (we then never render one). */
+  /** True when the target repo already has a Dockerfile that serves HTTP (we then never render one). */
   hasDockerfile: boolean;
+  /** The Dockerfile the deploy builds the app's image from (image/serves-http.ts). */
+  mainDockerfile: string;
+  /** Why the team's Dockerfile is not built: its final stage serves no HTTP. */
+  teamDockerfileNotHttp?: string;
   /** The target repository (read-only), to recognise its manifests and tools. */
   repoDir: string;
   /** Paths a previous run generated there (the manifest): never the app's own files. */
@@ -60,6 +65,8 @@ export function buildContext(input: PhaseInput): CicdContext {
   if (!BRANCH.test(branch)) throw new GenerationError("Invalid deploy branch", [`branch: ${JSON.stringify(branch)}`]);
   const imageName = inventory.metadata.name;
   const has = (f: string) => existsSync(path.join(input.repoDir, f));
+  const theirs = (f: string) => has(f) && !(input.generatedFiles?.has(f) ?? false);
+  const main = mainDockerfile((f) => (theirs(f) ? readFileSync(path.join(input.repoDir, f), "utf8") : undefined));
   return {
     inventory,
     deployment,
@@ -73,7 +80,9 @@ export function buildContext(input: PhaseInput): CicdContext {
     deployerAccount: "github-deployer",
     // The team's own Dockerfile, not the one a previous run generated.
     repoDir: input.repoDir,
-    hasDockerfile: has("Dockerfile") && !(input.generatedFiles?.has("Dockerfile") ?? false),
+    hasDockerfile: theirs("Dockerfile") && !main.notHttp,
+    mainDockerfile: main.file,
+    ...(main.notHttp ? { teamDockerfileNotHttp: main.notHttp } : {}),
     ...(input.generatedFiles ? { generated: input.generatedFiles } : {}),
     pythonManifest: !has("requirements.txt") && has("pyproject.toml") ? "pyproject.toml" : "requirements.txt",
   };

@@ -30,7 +30,7 @@ function theirs(input: PhaseInput, file: string): boolean {
 function buildpacks(ctx: CicdContext, dockerfile: string): string {
   const { project, region } = ctx.deployment;
   const target = ctx.deployment.services.find((t) =>
-    t.source ? t.source.dockerfile === dockerfile : dockerfile === "Dockerfile",
+    t.source ? t.source.dockerfile === dockerfile : dockerfile === ctx.mainDockerfile,
   );
   const image = target?.source ? `${ctx.registry}/${target.name}` : ctx.imagePath;
   return (
@@ -47,7 +47,7 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
     ...(input.generatedFiles ? { generated: input.generatedFiles } : {}),
   });
   const wanted = new Set([
-    "Dockerfile",
+    ctx.mainDockerfile,
     ...ctx.deployment.services.flatMap((t) => (t.source ? [t.source.dockerfile] : [])),
   ]);
   const artifacts: Artifact[] = [];
@@ -55,6 +55,11 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
   const missing: AppImages["missing"] = [];
   /** Each written Dockerfile's build context. */
   const contexts = new Map<string, string>();
+  // The team's Dockerfile serves no HTTP (image/serves-http.ts): left alone, ours is built beside it.
+  if (ctx.teamDockerfileNotHttp)
+    notices.push(
+      `The repository's \`Dockerfile\` is not built: ${ctx.teamDockerfileNotHttp}. The deploy builds \`${ctx.mainDockerfile}\` instead (written here, serving HTTP on \`$PORT\`); make yours serve HTTP and delete \`${ctx.mainDockerfile}\` to build yours again.`,
+    );
   for (const image of plan.images.filter((i) => wanted.has(i.dockerfile))) {
     if (theirs(input, image.dockerfile)) continue;
     if (!image.content) {
@@ -138,7 +143,7 @@ function checkoutIgnores(contexts: Map<string, string>, input: PhaseInput): Arti
 /** The commands the deploy runs in an image (workers, jobs, a second web process): they must start too. */
 function commandsFor(dockerfile: string, ctx: CicdContext): ImageCommand[] {
   const own = ctx.deployment.services.filter((t) =>
-    t.source ? t.source.dockerfile === dockerfile : dockerfile === "Dockerfile",
+    t.source ? t.source.dockerfile === dockerfile : dockerfile === ctx.mainDockerfile,
   );
   return own.flatMap((t) => (t.command?.length ? [{ name: `${t.kind} ${t.name}`, argv: t.command }] : []));
 }

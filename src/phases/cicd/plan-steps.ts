@@ -71,6 +71,15 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   // readable) and the repository does not hold: the first deploy would fail on `docker build`.
   const images = appImages(ctx, input);
   const missing = images.missing.filter((m) => !(m.dockerfile === "Dockerfile" && ctx.hasDockerfile));
+  // The team's Dockerfile ends in PHP-FPM alone (image/serves-http.ts): ours is built beside it.
+  if (ctx.teamDockerfileNotHttp)
+    steps.push({
+      stage: "prepare",
+      order: 44,
+      title: `The image: \`${ctx.mainDockerfile}\`, not the repository's \`Dockerfile\``,
+      body: `The repository's \`Dockerfile\` is left as it is and not built: ${ctx.teamDockerfileNotHttp}. The pipeline builds \`${ctx.mainDockerfile}\` (written by infra-migrate, answering HTTP on \`$PORT\`) instead. Review it; to build yours again, make its final stage serve HTTP on \`$PORT\` and delete \`${ctx.mainDockerfile}\`.`,
+      files: [ctx.mainDockerfile, CICD_PATHS.workflow],
+    });
   // Another repository's process (plan.ts elsewhere): the deploy skips it until its Dockerfile exists.
   const skipped = missing.filter((m) => m.checkout);
   if (skipped.length)

@@ -140,6 +140,7 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     hasBuildStep: ctx.stack === "node" || ctx.stack === "go",
     workerTests: workerTestTargets(ctx).map((t) => t.source!.context),
     dockerfileNote: imageNotices.join(" "),
+    mainDockerfile: ctx.mainDockerfile,
     githubRepoLabel: ctx.githubRepo ?? "your repository (pass --github-repo owner/repo)",
     secretsLabel: secrets.length > 0 ? secrets.map((s) => `\`${s}\``).join(", ") : "none",
     hasSecrets: secrets.length > 0,

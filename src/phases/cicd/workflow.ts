@@ -177,7 +177,7 @@ export function buildWorkflow(
           ...BUILD_AUTH,
           {
             name: "Build image (multi-stage Dockerfile)",
-            run: 'docker build --pull --tag "${IMAGE}:${GITHUB_SHA}" .\n',
+            run: `docker build --pull ${ctx.mainDockerfile === "Dockerfile" ? "" : `--file ${shellWord(ctx.mainDockerfile)} `}--tag "\${IMAGE}:\${GITHUB_SHA}" .\n`,
           },
           { name: "Push image tagged with the commit SHA", run: 'docker push "${IMAGE}:${GITHUB_SHA}"\n' },
           ...ownImages,

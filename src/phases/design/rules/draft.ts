@@ -137,7 +137,7 @@ export function newDraft(
   inv: Inventory,
   audit: AuditResult | undefined,
   celery: CeleryMode = "keep",
-  images: ImagePlan = { images: [], health: {} },
+  images: ImagePlan = { images: [], health: {}, mainDockerfile: "Dockerfile" },
 ): Draft {
   const project = projectId(inv);
   const assumptions: string[] = [];
