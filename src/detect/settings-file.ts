@@ -19,6 +19,10 @@ const NOT_A_VALUE = /^(|~|null|none|changeme|\$\{.*\}|%env\(.*\)%|<.*>)$/i;
 /** Sections (INI, TOML) or top-level keys (YAML) that hold the database connection. */
 const DATABASE_SECTION = /^(database|db|postgres(ql)?|mysql|datasource)$/i;
 const HOST_VALUE = /^[A-Za-z0-9._:[\]/-]{1,200}$/;
+/** Sections that set the app's own listener (Gitea's [server] HTTP_ADDR and HTTP_PORT). */
+const SERVER_SECTION = /^(server|http|web|listen)$/i;
+const ADDR_KEY = /^(HTTP_)?(ADDR|ADDRESS|HOST|BIND|LISTEN_ADDR(ESS)?)$/i;
+const PORT_KEY = /^(HTTP_)?PORT$/i;
 
 /** The absolute settings file a command names with --config, -c…, when it is one of plain settings. */
 export function settingsFileOf(command: string | undefined): string | undefined {
@@ -30,6 +34,8 @@ export interface SettingsSecrets {
   /** `section KEY` names of the settings that hold a secret (never their values). */
   secrets: string[];
   database?: { section: string; host?: string };
+  /** The app's own listener as the file sets it: Cloud Run needs 0.0.0.0 and the port it sends to. */
+  server?: { section: string; addrKey?: string; addr?: string; portKey?: string; port?: number };
 }
 
 /**
@@ -40,6 +46,7 @@ export function settingsSecrets(text: string): SettingsSecrets {
   const secrets: string[] = [];
   let section = "";
   let database: SettingsSecrets["database"];
+  let server: SettingsSecrets["server"];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/\s+$/, "");
     if (!line.trim() || /^\s*[#;]/.test(line)) continue;
@@ -59,8 +66,13 @@ export function settingsSecrets(text: string): SettingsSecrets {
     if (SECRET_KEY.test(key) && !NOT_A_VALUE.test(value)) secrets.push(section ? `[${section}] ${key}` : key);
     if (database && section === database.section && /^host$/i.test(key) && HOST_VALUE.test(value))
       database.host ??= value;
+    if (SERVER_SECTION.test(section) && (server === undefined || server.section === section)) {
+      if (ADDR_KEY.test(key) && HOST_VALUE.test(value)) server = { section, ...server, addrKey: key, addr: value };
+      if (PORT_KEY.test(key) && /^\d{1,5}$/.test(value))
+        server = { section, ...server, portKey: key, port: Number(value) };
+    }
   }
-  return { secrets, ...(database ? { database } : {}) };
+  return { secrets, ...(database ? { database } : {}), ...(server ? { server } : {}) };
 }
 
 /**
@@ -86,7 +98,12 @@ export async function settingsSecretFiles(
     const facts = text ? settingsSecrets(text) : undefined;
     if (!facts?.secrets.length) continue;
     found.set(file, {
-      file: { path: file, services: [s.name], ...(facts.database ? { database: facts.database } : {}) },
+      file: {
+        path: file,
+        services: [s.name],
+        ...(facts.database ? { database: facts.database } : {}),
+        ...(facts.server ? { server: facts.server } : {}),
+      },
       secrets: facts.secrets,
     });
   }

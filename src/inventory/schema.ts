@@ -342,6 +342,16 @@ export const secretFileSchema = z.looseObject({
       host: z.string().max(200).optional(),
     })
     .optional(),
+  /** The app's own listener as that file sets it (Gitea's [server] HTTP_ADDR, HTTP_PORT). */
+  server: z
+    .looseObject({
+      section: z.string().max(100),
+      addrKey: z.string().max(100).optional(),
+      addr: z.string().max(200).optional(),
+      portKey: z.string().max(100).optional(),
+      port: z.number().int().min(1).max(65535).optional(),
+    })
+    .optional(),
 });
 export type SecretFile = z.infer<typeof secretFileSchema>;
 

@@ -24,6 +24,8 @@ describe("settingsSecrets", () => {
     const ini = [
       "APP_NAME = Gitea",
       "[server]",
+      "HTTP_ADDR = 127.0.0.1",
+      "HTTP_PORT = 3000",
       "LFS_JWT_SECRET = abc",
       "[database]",
       "HOST = 127.0.0.1:5432",
@@ -36,6 +38,7 @@ describe("settingsSecrets", () => {
     expect(settingsSecrets(ini)).toEqual({
       secrets: ["[server] LFS_JWT_SECRET", "[database] PASSWD", "[security] INTERNAL_TOKEN"],
       database: { section: "database", host: "127.0.0.1:5432" },
+      server: { section: "server", addrKey: "HTTP_ADDR", addr: "127.0.0.1", portKey: "HTTP_PORT", port: 3000 },
     });
   });
 

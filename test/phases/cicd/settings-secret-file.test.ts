@@ -25,8 +25,13 @@ describe.skipIf(!existsSync(APP))("a settings file the command names, holding se
     const file = dep.secretFiles![0]!;
     expect(file).toMatchObject({ secret: "app-ini", sourcePath: "/etc/gitea/app.ini", mountPath: MOUNT });
     expect(file.targets).toEqual(["repo"]);
-    expect(file.edits?.[0]).toContain("127.0.0.1:5432");
-    expect(file.edits?.[0]).toContain(`/cloudsql/${dep.project}:${dep.region}:${gitea.cloudSqlInstance}`);
+    const edits = (file.edits ?? []).join("\n");
+    expect(edits).toContain("[database]: the host (127.0.0.1:5432 on the VM) becomes the Cloud SQL socket");
+    expect(edits).toContain(`/cloudsql/${dep.project}:${dep.region}:${gitea.cloudSqlInstance}`);
+    // Gitea binds [server] HTTP_ADDR: the loopback on the VM, unreachable from Cloud Run's front.
+    expect(edits).toContain("[server] HTTP_ADDR (127.0.0.1 on the VM, the loopback) becomes 0.0.0.0");
+    // The port: the one the service sends to, or an edit that moves the app to it.
+    expect(gitea.port === 3000 || edits.includes(`HTTP_PORT (3000 on the VM) becomes ${gitea.port}`)).toBe(true);
     expect(deployFlags(gitea, dep).find((f) => f.startsWith("--set-secrets="))).toBe(
       `--set-secrets=${MOUNT}=app-ini:latest`,
     );

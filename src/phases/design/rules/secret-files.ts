@@ -6,7 +6,7 @@
 // in a folder of its own and the image links the app's path to it (image/code-links.ts).
 // https://cloud.google.com/run/docs/configuring/services/secrets#mounting-secrets
 import path from "node:path";
-import { isAiGatewayTarget, isAiWorkerTarget, SECRET_ID } from "../../../contracts/deployment.js";
+import { isAiGatewayTarget, isAiWorkerTarget, SECRET_ID, type DeployTarget } from "../../../contracts/deployment.js";
 import { secretFileMounts } from "../../../image/code-links.js";
 import type { Draft } from "./draft.js";
 
@@ -37,12 +37,14 @@ export function planSecretFiles(d: Draft): void {
     if (users.length === 0) return;
     const secret = secretFileId(file.path, taken);
     const sql = users.find((t) => t.cloudSqlInstance)?.cloudSqlInstance;
-    const edits =
-      file.database && sql
+    const edits = [
+      ...listenerEdits(file, users),
+      ...(file.database && sql
         ? [
             `[${file.database.section}]: the host${file.database.host ? ` (${file.database.host} on the VM)` : ""} becomes the Cloud SQL socket /cloudsql/${d.project.id}:${d.inv.target.region}:${sql}, and the user, password and database name scripts/setup-database.sh created (in its URL secret)`,
           ]
-        : [];
+        : []),
+    ];
     d.secretFiles.push({
       secret,
       sourcePath: file.path,
@@ -51,4 +53,23 @@ export function planSecretFiles(d: Draft): void {
       ...(edits.length ? { edits } : {}),
     });
   });
+}
+
+/**
+ * A settings file that sets the app's listener (Gitea's [server] HTTP_ADDR, HTTP_PORT): Cloud Run
+ * reaches the container on its own address, not its loopback, and on the port the service names.
+ * https://cloud.google.com/run/docs/container-contract#port
+ */
+function listenerEdits(file: NonNullable<Draft["inv"]["secretFiles"]>[number], users: DeployTarget[]): string[] {
+  const server = file.server;
+  const web = users.find((t) => t.kind === "api");
+  if (!server || !web) return [];
+  const edits: string[] = [];
+  if (server.addrKey && server.addr && /^(127\.|localhost$|::1$|\[::1\]$)/.test(server.addr))
+    edits.push(`[${server.section}] ${server.addrKey} (${server.addr} on the VM, the loopback) becomes 0.0.0.0`);
+  if (server.portKey && server.port && server.port !== web.port)
+    edits.push(
+      `[${server.section}] ${server.portKey} (${server.port} on the VM) becomes ${web.port}, the port Cloud Run sends requests to`,
+    );
+  return edits;
 }
