@@ -112,13 +112,14 @@ async function runEach(gcloud: string, commands: string[][], env: Record<string,
 }
 
 /**
- * A `--…-from-file` argument only has to be readable for gcloud to parse the command; the real
+ * A `--…-from-file` argument (or a `--data-file` other than stdin: a file the plan tells the user to
+ * write) only has to be readable for gcloud to parse the command; the real
  * file may be a script's temp file or lie in an output directory that is gone by now, so one
  * readable placeholder stands in (the files' contents are checked by our own validators).
  */
 function withReadableFiles(argv: string[], placeholder: string): string[] {
   return argv.map((a, i) =>
-    /^--[a-z-]+-from-file=/.test(a)
+    /^--[a-z-]+-from-file=/.test(a) || /^--data-file=(?!-$)/.test(a)
       ? a.replace(/=.*$/, `=${placeholder}`)
       : /^--[a-z-]+-from-file$/.test(argv[i - 1] ?? "")
         ? placeholder

@@ -65,7 +65,7 @@ export function commandShape(argv: string[], names: InventoryNames): string {
   const { lower, upper } = patternsFor(names);
   const words = argv.map((word, i) => {
     // A file gcloud reads: its path is a placeholder by the time gcloud sees it (gcloud-check.ts).
-    if (/^--[a-z-]+-from-file=/.test(word)) return word.replace(/=.*$/, "=FILE");
+    if (/^--[a-z-]+-from-file=/.test(word) || /^--data-file=(?!-$)/.test(word)) return word.replace(/=.*$/, "=FILE");
     if (/^--[a-z-]+-from-file$/.test(argv[i - 1] ?? "")) return "FILE";
     // Free text: what a person reads, never parsed by gcloud beyond being a string.
     if (/^--(display-name|description)=/.test(word)) return word.replace(/=.*$/, "=TEXT");

@@ -147,7 +147,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
     .filter((f) => f.edits?.length)
     .map(
       (f) =>
-        ` The file in \`${f.secret}\` still points at the VM: ${f.edits!.join("; ")}. Edit a copy (never commit it) and store it as a new version (\`gcloud secrets versions add ${f.secret} --data-file=FILE\`), then delete the copy.`,
+        ` The file in \`${f.secret}\` still points at the VM: ${f.edits!.join("; ")}. Edit a copy (never commit it) and store it as a new version (\`gcloud secrets versions add ${f.secret} --project ${deployment.project} --data-file=FILE\`), then delete the copy.`,
     )
     .join("");
   const secrets = secretsView(deployment);
