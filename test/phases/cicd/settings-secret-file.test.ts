@@ -38,9 +38,9 @@ describe.skipIf(!existsSync(APP))("a settings file the command names, holding se
     expect(secretsView(dep)!.fileSecrets).toEqual(["app-ini=/etc/gitea/app.ini"]);
   });
 
-  it("gets no DATABASE_URL, and the unit's USER is a plain setting", () => {
+  it("gets no DATABASE_URL, and the unit's USER and HOME are neither secrets nor carried (the VM's login)", () => {
     expect(gitea.secrets).toEqual([]);
-    expect(gitea.plainEnv).toContain("USER");
+    expect(gitea.plainEnv).toEqual(["GITEA_WORK_DIR"]);
   });
 
   it("runs the command with the flag pointed at the mount", () => {
