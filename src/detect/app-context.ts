@@ -9,6 +9,7 @@ import { flattenSettings, JSON_SETTINGS } from "./json-settings.js";
 import { parsePackageJson } from "./node-deps.js";
 import { normalisePackage, parsePyproject, parseRequirementsTxt } from "./python-deps.js";
 import { environmentFileNames, environmentFileValues } from "./systemd.js";
+import { composerName, goModuleName, javaBuildName, type ManifestName } from "./project-name.js";
 
 export type Ecosystem = "python" | "node" | "ruby" | "php" | "go" | "java";
 
@@ -21,6 +22,8 @@ export interface AppContext {
   goModule?: string;
   /** Names the app's manifests give the app itself (package.json `name`), per ecosystem. */
   appNames?: Partial<Record<Ecosystem, string[]>>;
+  /** The name go.mod, composer.json or the Java build gives the project (project-name.ts picks one). */
+  manifestNames?: ManifestName[];
   /** package.json scripts, to resolve `npm run start`. */
   nodeScripts: Record<string, string>;
   /** Values from the app's own env files (.env, .env.production, <app>.conf); never written out. */
@@ -106,6 +109,9 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
   // Read once, when the folder has an env file to judge: is git tracking it (then it is in the image)?
   let gitignore: Promise<string | undefined> | undefined;
   let phpScanned = 0;
+  const named = (ecosystem: ManifestName["ecosystem"], name: string | undefined) => {
+    if (name) (context.manifestNames ??= []).push({ ecosystem, name, host: hostDir !== undefined });
+  };
   const tracked = (base: string) =>
     files.includes(".gitignore") && (gitignore ??= read(".gitignore")).then((text) => !gitIgnores(text ?? "", base));
   for (const file of files) {
@@ -133,18 +139,23 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
     } else if (atRoot && base === "Gemfile") {
       for (const gem of parseGemfile((await read(file)) ?? "")) context.packages.ruby.add(gem);
     } else if (atRoot && base === "composer.json") {
-      for (const name of composerRequire((await read(file)) ?? "")) context.packages.php.add(name);
+      const text = (await read(file)) ?? "";
+      for (const name of composerRequire(text)) context.packages.php.add(name);
+      named("php", composerName(text));
     } else if (atRoot && base === "go.mod") {
       const text = (await read(file)) ?? "";
       context.goModule = /^module\s+(\S+)/m.exec(text)?.[1];
+      if (context.goModule) named("go", goModuleName(context.goModule));
       // Required modules, direct or not: a driver (go-sqlite3, pgx) is often listed as indirect.
       for (const m of text.matchAll(/^\s*(?:require\s+)?([a-z0-9.-]+\.[a-z]+\/[\w./-]+)\s+v\d/gm))
         context.packages.go.add(m[1]!);
     } else if (atRoot && (base === "pom.xml" || /^build\.gradle(\.kts)?$/.test(base))) {
-      for (const m of ((await read(file)) ?? "").matchAll(
-        /(spring-boot[\w-]*|spring-session[\w-]*|quarkus[\w-]*|micronaut[\w-]*)/g,
-      ))
+      const text = (await read(file)) ?? "";
+      for (const m of text.matchAll(/(spring-boot[\w-]*|spring-session[\w-]*|quarkus[\w-]*|micronaut[\w-]*)/g))
         context.packages.java.add(m[1]!);
+      named("java", javaBuildName(base, text));
+    } else if (atRoot && /^settings\.gradle(\.kts)?$/.test(base)) {
+      named("java", javaBuildName(base, (await read(file)) ?? ""));
     } else if (atRoot && (isEnvFile(base) || base === DUMPED_ENV_FILE)) {
       const text = (await read(file)) ?? "";
       const dumped = base === DUMPED_ENV_FILE ? dumpedEnvValues(text) : undefined;

@@ -166,7 +166,10 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   // JSON and written into the inventory, so they are redacted here, once, at the source.
   return redactDeep<DetectedFacts>({
     dir: root,
-    name: projectName(found.names, services) ?? github?.split("/")[1] ?? path.basename(root),
+    name:
+      projectName([...found.names, ...(app.manifestNames ?? [])], services) ??
+      github?.split("/")[1] ??
+      path.basename(root),
     services,
     ...(database ? { database } : {}),
     ...(deps.llm ? { llm: { provider: deps.llm, source: "dependencies" } } : {}),

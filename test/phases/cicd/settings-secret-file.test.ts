@@ -18,13 +18,13 @@ const MOUNT = "/secrets/app-ini/app.ini";
 describe.skipIf(!existsSync(APP))("a settings file the command names, holding secrets", () => {
   const { design, input } = chainFile(INVENTORY);
   const dep = design.deployment;
-  const gitea = dep.services.find((t) => t.name === "repo")!;
+  const gitea = dep.services.find((t) => t.name === "gitea")!;
 
   it("is a secret file the app's service mounts, with the database change said", () => {
     expect(dep.secretFiles).toHaveLength(1);
     const file = dep.secretFiles![0]!;
     expect(file).toMatchObject({ secret: "app-ini", sourcePath: "/etc/gitea/app.ini", mountPath: MOUNT });
-    expect(file.targets).toEqual(["repo"]);
+    expect(file.targets).toEqual(["gitea"]);
     const edits = (file.edits ?? []).join("\n");
     expect(edits).toContain("[database]: the host (127.0.0.1:5432 on the VM) becomes the Cloud SQL socket");
     expect(edits).toContain(`/cloudsql/${dep.project}:${dep.region}:${gitea.cloudSqlInstance}`);
