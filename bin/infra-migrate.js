@@ -3,6 +3,15 @@
 // `npm install` run through the `prepare` script); dist/cli/launch.js loads the CLI's bundle.
 const entry = new URL("../dist/cli/launch.js", import.meta.url);
 
+// A reader that stops early (`infra-migrate --help | head`, `check --json | jq -e … `) closes the
+// pipe: later writes fail with EPIPE. That is not the command's failure: it goes on and finishes
+// (a `run` must not stop between two files it writes) and exits with its own code, its output to
+// that stream dropped, as a stack trace of an unhandled 'error' event would not.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (error) => {
+    if (error?.code !== "EPIPE" && error?.code !== "ERR_STREAM_DESTROYED") throw error;
+  });
+
 import(entry.href)
   .then(({ loadMain }) => loadMain())
   .then(

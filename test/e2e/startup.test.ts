@@ -100,3 +100,22 @@ describe("startup", () => {
     expect(JSON.parse(String(probe.stdout))).toEqual({ cacheUsed: true });
   });
 });
+
+describe("a reader that closes the pipe early (`infra-migrate --help | head -1`)", () => {
+  it("is not a crash: the command finishes with its own exit code and no stack trace", async () => {
+    // The shell's way: `head` takes one byte and closes its end; the CLI still has help to write.
+    const piped = await execa("sh", ["-c", `node "${BIN}" run --help | head -c 1 >/dev/null`], {
+      env: cleanEnv(),
+      reject: false,
+    });
+    expect(piped.stderr).not.toMatch(/EPIPE|Unhandled 'error' event/);
+    // The exit code, seen directly: a reader that closed stdout before the first byte.
+    const child = execa("node", [BIN, "--help"], { env: cleanEnv(), reject: false, buffer: false, stderr: "pipe" });
+    let err = "";
+    child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout!.destroy();
+    const result = await child;
+    expect(err).not.toMatch(/EPIPE|Unhandled 'error' event/);
+    expect(result.exitCode).toBe(0);
+  });
+});
