@@ -16,6 +16,7 @@ import { editedFiles } from "../write/hand-edits.js";
 import { readManifest, type PhaseOptionsRecord } from "../write/manifest.js";
 import { applyPlans, type FileAction } from "../write/writer.js";
 import { PLAN_PATH } from "../plan/assemble.js";
+import type { PhaseRun } from "../pipeline/run-phase.js";
 
 export interface GenerateOptions {
   /** Reported back as `command` ("run", or the phase command's name). */
@@ -56,15 +57,8 @@ export interface GenerateReport {
   dryRun: boolean;
   outDir: string;
   inventory: { file: string; hash: string; warnings: number; redactions: number };
-  phases: {
-    phase: string;
-    provider: string;
-    model: string;
-    cached: boolean;
-    calls: number;
-    usage: TokenUsage;
-    summary: string;
-  }[];
+  /** Each phase that ran: what its run said of itself (pipeline/run-phase.ts). */
+  phases: Pick<PhaseRun, "phase" | "provider" | "model" | "cached" | "calls" | "usage" | "summary">[];
   reused: PhaseId[];
   /** Phases whose plan was kept from an earlier run (.infra-migrate/local/): not regenerated nor validated. */
   reusedPlans: PhaseId[];
