@@ -63,14 +63,50 @@ export function environmentValues(values: string[]): Record<string, string> {
   return out;
 }
 
+/** Where a quoted value that opens at `from` closes (the same quote, not escaped), or -1. */
+function closingQuote(text: string, from: number): number {
+  const quote = text[from];
+  for (let i = from + 1; i < text.length; i++) {
+    if (text[i] === "\\" && quote === '"') i++;
+    else if (text[i] === quote) return i;
+  }
+  return -1;
+}
+
+/**
+ * An environment file's lines, a quoted value that spans several lines joined into one (a PEM key
+ * in `RSA_PRIVATE_KEY="-----BEGIN …` up to its closing quote: systemd's EnvironmentFile= and dotenv
+ * both read it as one value), so the key's body is never read as assignments of its own.
+ */
+function environmentFileEntries(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let entry = lines[i]!;
+    const m = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*(["'])/.exec(entry);
+    if (m && closingQuote(entry, m[0].length - 1) < 0) {
+      // Join up to the line that closes the quote; an unclosed quote is left as the one line.
+      let j = i + 1;
+      let joined = entry;
+      while (j < lines.length && closingQuote(joined, m[0].length - 1) < 0) joined += `\n${lines[j++]}`;
+      if (closingQuote(joined, m[0].length - 1) >= 0) {
+        entry = joined;
+        i = j - 1;
+      }
+    }
+    out.push(entry);
+  }
+  return out;
+}
+
 /** An environment file as name → value (`NAME=value`, `export NAME="value"`); never written out. */
 export function environmentFileValues(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(raw);
+  for (const raw of environmentFileEntries(text)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([\s\S]*)$/.exec(raw);
     if (!m) continue;
     const value = m[2]!.trim();
-    const quoted = /^(["'])(.*)\1$/.exec(value);
+    const quoted = /^(["'])([\s\S]*)\1$/.exec(value);
     out[m[1]!] = quoted ? quoted[2]! : value.replace(/\s+#.*$/, "");
   }
   return out;
@@ -101,7 +137,7 @@ export function environmentNames(values: string[]): string[] {
 /** Names assigned in an environment file (`NAME=value`, `export NAME=value`), sorted. */
 export function environmentFileNames(text: string): string[] {
   const names = new Set<string>();
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of environmentFileEntries(text)) {
     const m = /^\s*(?:export\s+)?([^=\s#]+)\s*=/.exec(raw);
     if (m && ENV_NAME.test(m[1]!)) names.add(m[1]!);
   }

@@ -4,7 +4,13 @@ import { parseGithubRemote } from "../../src/detect/git-remote.js";
 import { parseNginxConfig } from "../../src/detect/nginx.js";
 import { parseProcfile } from "../../src/detect/procfile.js";
 import { parsePyproject, parseRequirementsTxt } from "../../src/detect/python-deps.js";
-import { environmentFileNames, environmentFiles, parseSystemdUnit, readUnitFile } from "../../src/detect/systemd.js";
+import {
+  environmentFileNames,
+  environmentFileValues,
+  environmentFiles,
+  parseSystemdUnit,
+  readUnitFile,
+} from "../../src/detect/systemd.js";
 import { parseCompose } from "../../src/detect/compose.js";
 
 describe("classifyCommand", () => {
@@ -168,6 +174,27 @@ describe("runtime files", () => {
     expect(JSON.stringify(found)).not.toMatch(/pw@|sk-not-real|hello world/);
     expect(environmentFiles(readUnitFile(unit).get("Service"))).toEqual(["/etc/app/env"]);
     expect(environmentFileNames('# c\nexport A=1\nB = 2\n  C="x y"\nnot a line\n9BAD=1\n')).toEqual(["A", "B", "C"]);
+  });
+  it("an environment file's quoted value over several lines (a PEM key) is one value, its body no names", () => {
+    // Saleor's RSA_PRIVATE_KEY in an EnvironmentFile=: systemd reads the quoted value up to its
+    // closing quote; a base64 line ending in "==" is part of it, not an assignment.
+    const text = [
+      "SECRET_KEY=x",
+      'RSA_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----',
+      "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+      "S2V5Tm90QVJlYWxLZXk==",
+      '-----END PRIVATE KEY-----"',
+      "JWT_TTL_ACCESS='5 minutes'",
+      "DEBUG=False",
+    ].join("\n");
+    expect(environmentFileNames(text)).toEqual(["DEBUG", "JWT_TTL_ACCESS", "RSA_PRIVATE_KEY", "SECRET_KEY"]);
+    const values = environmentFileValues(text);
+    expect(values.RSA_PRIVATE_KEY).toBe(
+      "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nS2V5Tm90QVJlYWxLZXk==\n-----END PRIVATE KEY-----",
+    );
+    expect([values.JWT_TTL_ACCESS, values.DEBUG]).toEqual(["5 minutes", "False"]);
+    // A quote that never closes leaves the line as it was, and the lines after it are read.
+    expect(environmentFileNames('A="open\nB=2\n')).toEqual(["A", "B"]);
   });
   it("compose: environment names from a list or a map", () => {
     const found = parseCompose(

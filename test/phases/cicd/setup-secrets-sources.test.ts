@@ -31,6 +31,23 @@ const pool = (line: string) => `[www]\nuser = www-data\nlisten = /run/php/php8.2
 const program = (lines: string) =>
   `[program:worker]\ncommand=/usr/bin/php bin/console worker\n${lines}\nautostart=true\n`;
 
+describe("setup-secrets.sh --from-vm: a quoted value over several lines in an env file", () => {
+  // Saleor's RSA_PRIVATE_KEY: a PEM in an EnvironmentFile=, quoted over several lines (systemd
+  // keeps the newlines). The secret is the whole key, never its first line with a stray quote.
+  it.each([
+    ["double quotes", '"'],
+    ["single quotes", "'"],
+  ])("%s: the whole value, newlines kept, and the next names still read", async (_name, q) => {
+    const pem =
+      "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF\nS2V5Tm90QVJlYWxLZXk==\n-----END PRIVATE KEY-----";
+    const text = `DEBUG=False\nSECRET_KEY=${q}${pem}${q}\nOTHER=1\n`;
+    const r = await storedKey("/etc/saleor/saleor.env", text);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.values).toContain(`SECRET_KEY=${pem}\n`);
+    expect(r.stdout + r.stderr).not.toMatch(/MIIEvQ|S2V5/);
+  });
+});
+
 describe("setup-secrets.sh --from-vm: a PHP-FPM pool's env[NAME] lines", () => {
   it.each([
     ["a plain value", "env[SECRET_KEY] = pool-value", "pool-value"],

@@ -110,11 +110,20 @@ if [[ -n $VM_HOST ]] && ((!DRY_RUN)); then
 fi
 # file_value NAME TEXT: prints NAME's value in one file's text and succeeds, or fails when unset.
 file_value() {
-  local line value
+  local line value quote
   while IFS= read -r line; do
     line=${line#export }
     [[ $line == "$1="* ]] || continue
     value=${line#"$1="}
+    # A quoted value over several lines (a PEM key, RSA_PRIVATE_KEY="-----BEGIN …): up to the line
+    # that closes the quote, newlines kept, as systemd's EnvironmentFile= and dotenv read it.
+    quote=${value:0:1}
+    if [[ $quote == \" || $quote == \' ]] && [[ ${#value} -lt 2 || ${value: -1} != "$quote" ]]; then
+      while IFS= read -r line; do
+        value+=$'\n'$line
+        [[ ${line: -1} == "$quote" ]] && break
+      done
+    fi
     if [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]]; then value=${BASH_REMATCH[1]}; fi
     printf '%s' "$value"
     return 0
