@@ -60,7 +60,12 @@ export function redisUses(services: ServiceFinding[], app: AppContext, env: Reco
     cacheConfig ||
     hasPackage(app, "python", "django-redis") ||
     envSays(env, /^CACHE_(DRIVER|STORE)$/, /^redis$/) ||
-    ["cache-manager-redis-store", "cache-manager-ioredis"].some((p) => hasPackage(app, "node", p))
+    // A cache URL on Redis: django-cache-url's CACHE_URL (Saleor's CACHE_URL=redis://…/0),
+    // CACHE_REDIS_URL, REDIS_CACHE_URL.
+    envSays(env, /^([A-Z0-9]+_)*CACHE(_REDIS)?_(URL|URI|DSN)$/, /^rediss?:/) ||
+    ["cache-manager-redis-store", "cache-manager-redis-yet", "cache-manager-ioredis"].some((p) =>
+      hasPackage(app, "node", p),
+    )
   )
     uses.add("cache");
 
