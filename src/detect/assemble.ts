@@ -11,7 +11,7 @@ import { mergeServices } from "./merge.js";
 import { unionNames } from "./systemd.js";
 import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
-import { detectStorage } from "./storage.js";
+import { detectStorage, workingDirectoryFolders } from "./storage.js";
 import { markSingleInstance } from "./single-instance.js";
 import { NCONF_SEPARATOR, settingsFolders } from "./json-settings.js";
 import { currentRelease, hasManifest, RELEASE_LINK } from "./release-dir.js";
@@ -183,6 +183,12 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       })),
     );
   for (const f of findings) named.push(...(f.settingsFolders ?? []));
+  named.push(
+    ...workingDirectoryFolders(
+      env,
+      findings.filter((f) => APP_ROLES.has(f.role)),
+    ),
+  );
   const storage = detectStorage(env, input.appPath, appFiles, app.configTexts, named);
   for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });
   return { services: merged, ...(database ? { database } : {}), storage };

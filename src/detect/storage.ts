@@ -3,6 +3,7 @@
 // folder (MEDIA_ROOT, FILE_STORAGE_LOCAL_ROOT_DIR, PAPERLESS_CONSUMPTION_DIR…), and the frameworks'
 // conventional or configured upload folders that exist in the app's folder on the VM (Django's media/, Rails'
 // public/system, Laravel's storage/app/public). Object storage settings (S3) turn the folders off.
+import path from "node:path";
 import type { Storage } from "../inventory/schema.js";
 
 const FOLDER_KEY =
@@ -104,6 +105,35 @@ export function symfonyVarFolders(files: string[]): string[] {
     folders.add(`var/${m[1]}`);
   }
   return [...folders];
+}
+
+/** A relative folder: `.local-storage`, `./uploads`, `data/files`; not a URL, a name list or a flag. */
+const RELATIVE_FOLDER = /^(\.{1,2}\/)?\.?[\w-][\w.-]*(\/[\w.-]+)*\/?$/;
+
+/**
+ * A folder setting with a relative value (Twenty's `STORAGE_LOCAL_PATH=.local-storage`) is resolved
+ * by the process against its working directory, as any relative path: the folder is the one under
+ * the unit's WorkingDirectory. `processes`: each app process's working directory and the settings
+ * it runs with (its own values, else the deployment's). Object storage settings turn it off.
+ */
+export function workingDirectoryFolders(
+  env: Record<string, string>,
+  processes: { workingDirectory?: string; env?: string[]; envValues?: Record<string, string> }[],
+): Storage[] {
+  if (objectStorageInUse(env)) return [];
+  const found = new Map<string, Storage>();
+  for (const p of processes) {
+    const dir = p.workingDirectory?.replace(/\/+$/, "");
+    if (!dir?.startsWith("/")) continue;
+    for (const key of p.env ?? []) {
+      const value = p.envValues?.[key] ?? env[key];
+      if (!value || !FOLDER_KEY.test(key) || NOT_USER_FILES.test(key) || !RELATIVE_FOLDER.test(value)) continue;
+      const folder = path.posix.resolve(dir, value);
+      if (folder === dir || folder === "/") continue;
+      if (!found.has(folder)) found.set(folder, { path: folder, purpose: `${purposeOf(key)}, relative to ${dir}` });
+    }
+  }
+  return [...found.values()];
 }
 
 export function objectStorageInUse(env: Record<string, string>): boolean {

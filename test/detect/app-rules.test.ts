@@ -5,7 +5,12 @@ import { emptyContext, readAppFiles, type AppContext } from "../../src/detect/ap
 import { enrichService } from "../../src/detect/enrich.js";
 import { parseGemfile } from "../../src/detect/gemfile.js";
 import { listenFromConfig, springPort } from "../../src/detect/server-config.js";
-import { activeStorageFolder, detectStorage, symfonyVarFolders } from "../../src/detect/storage.js";
+import {
+  activeStorageFolder,
+  detectStorage,
+  symfonyVarFolders,
+  workingDirectoryFolders,
+} from "../../src/detect/storage.js";
 import { engineFromEnv, redisUses } from "../../src/detect/store-uses.js";
 import { attachEnvValues } from "../../src/detect/systemd.js";
 import type { ServiceFinding } from "../../src/detect/types.js";
@@ -266,6 +271,10 @@ describe("Redis uses and the database engine", () => {
     ],
     [[svc("symfony", { command: "php bin/console app:redis-cleanup" })], {}, {}, []],
     [[svc("symfony", { role: "cron", command: "php bin/console app:redis-worker --once" })], {}, {}, []],
+    // django-cache-url's CACHE_URL on Redis (Saleor): a cache; on memcached, not Redis's use.
+    [[svc("celery")], {}, { CACHE_URL: "redis://localhost:6379/0" }, ["broker", "cache"]],
+    [[svc("celery")], {}, { CACHE_URL: "memcached://localhost:11211" }, ["broker"]],
+    [[svc("bullmq")], { "package.json": '{"dependencies":{"cache-manager-redis-yet":"4"}}' }, {}, ["broker", "cache"]],
   ])("%#", async (services, files, env, uses) => {
     const app = await context(files as Record<string, string>);
     expect(redisUses(services, app, env).sort()).toEqual([...uses].sort());
@@ -309,6 +318,31 @@ describe("user-file folders", () => {
       UPLOAD_DIR: "uploads",
     };
     expect(detectStorage(env, undefined, []).map((s) => s.path)).toEqual(["/srv/app/media", "/var/lib/app/data"]);
+  });
+
+  it("resolves a relative folder setting against the process's working directory (Twenty's STORAGE_LOCAL_PATH)", () => {
+    const server = {
+      workingDirectory: "/opt/twenty/packages/twenty-server",
+      env: ["STORAGE_LOCAL_PATH", "STORAGE_TYPE", "LOG_DIR", "UPLOAD_DIR"],
+      envValues: { STORAGE_LOCAL_PATH: ".local-storage", STORAGE_TYPE: "local", LOG_DIR: "logs", UPLOAD_DIR: "." },
+    };
+    expect(workingDirectoryFolders({}, [server])).toEqual([
+      {
+        path: "/opt/twenty/packages/twenty-server/.local-storage",
+        purpose: "storage local path, relative to /opt/twenty/packages/twenty-server",
+      },
+    ]);
+    // The deployment's value counts when the process's own is unknown; no working directory, no folder.
+    const fromEnv = { ...server, envValues: undefined };
+    expect(workingDirectoryFolders({ STORAGE_LOCAL_PATH: "./files/" }, [fromEnv]).map((s) => s.path)).toEqual([
+      "/opt/twenty/packages/twenty-server/files",
+    ]);
+    expect(workingDirectoryFolders({}, [{ ...server, workingDirectory: undefined }])).toEqual([]);
+    // Object storage on: the setting is a leftover.
+    expect(workingDirectoryFolders({ STORAGE_TYPE: "s3" }, [server])).toEqual([]);
+    // Not a folder: a URL.
+    const url = { ...server, envValues: { STORAGE_LOCAL_PATH: "https://files.example.com/x" } };
+    expect(workingDirectoryFolders({}, [url])).toEqual([]);
   });
 
   it("finds the frameworks' upload folders in the app's folder on the VM, unless object storage is on", () => {
