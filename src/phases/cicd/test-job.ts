@@ -57,6 +57,17 @@ else
 fi
 `;
 
+/**
+ * The default Node runner, `npm test`, fails with "Missing script: test" when package.json has
+ * none (an Nx or Turborepo monorepo's root runs its tests per package): run it only when declared.
+ */
+const NODE_TEST = `if node -e "process.exit(require('./package.json').scripts?.test ? 0 : 1)"; then
+  npm test
+else
+  echo "package.json has no test script: nothing to test"
+fi
+`;
+
 /** pytest exits 5 when it collects no test: a repo without tests yet should still deploy. */
 function pytestStep(command: string): string {
   return `set +e
@@ -111,7 +122,8 @@ function runTests(stack: Stack, command: string): object[] {
   const steps: object[] = [];
   if (python)
     steps.push({ name: "Install pytest", run: "python -m pytest --version || python -m pip install pytest\n" });
-  steps.push({ name: "Run tests", run: python ? pytestStep(command) : `${command}\n` });
+  const run = python ? pytestStep(command) : stack === "node" && command === "npm test" ? NODE_TEST : `${command}\n`;
+  steps.push({ name: "Run tests", run });
   if (stack === "node") steps.push({ name: "Build", run: NODE_BUILD });
   if (stack === "go") steps.push({ name: "Build", run: "go build ./...\n" });
   return steps;

@@ -89,6 +89,24 @@ describe("test jobs", () => {
     expect(steps[1]!.with!["node-version"]).toBe("22");
   });
 
+  it("Node's default `npm test` runs only when package.json declares a test script (an Nx monorepo's root has none)", async () => {
+    const run = node.jobs.test!.steps.find((s) => s.name === "Run tests")!.run!;
+    const dir = await mkdtemp(path.join(tmpdir(), "npm-test-"));
+    try {
+      const step = async (scripts: Record<string, string>) => {
+        await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "x", scripts }));
+        return execa("sh", ["-e", "-c", run], { cwd: dir, reject: false });
+      };
+      const none = await step({ "start:prod": "node dist/main" });
+      expect([none.exitCode, none.stdout]).toEqual([0, "package.json has no test script: nothing to test"]);
+      // A declared test script runs, and its failure fails the job.
+      expect((await step({ test: "exit 3" })).exitCode).not.toBe(0);
+      expect((await step({ test: "echo ran" })).stdout).toContain("ran");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     ["ruby", { software: "puma", command: "bundle exec puma" }, "Set up Ruby", "bundle exec rake\n"],
     ["php", { software: "php-fpm", command: "php-fpm" }, "Set up PHP", "vendor/bin/phpunit\n"],
