@@ -24,6 +24,8 @@ const SHAPES: readonly [RegExp, number][] = [
   [/^([0-9]+(\.[0-9]+){1,3}|::|::1|\[::1?\])$/, 15],
   // An absolute path (a folder the app writes, a socket).
   [/^\/[A-Za-z0-9._/-]*$/, 200],
+  // A path relative to the working directory that says so (.local-storage, ./uploads, ../data).
+  [/^\.\.?\/?[A-Za-z0-9_-][A-Za-z0-9._/-]*$/, 200],
   // A URL with a scheme and a host only (the site's own address): no user, password, path or query.
   [/^[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9.-]+(:[0-9]+)?\/?$/, 200],
 ];

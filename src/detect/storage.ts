@@ -5,6 +5,7 @@
 // public/system, Laravel's storage/app/public). Object storage settings (S3) turn the folders off.
 import path from "node:path";
 import type { Storage } from "../inventory/schema.js";
+import { plainShape } from "./plain-values.js";
 
 const FOLDER_KEY =
   /(^|_)(MEDIA|UPLOADS?|ATTACHMENTS?|FILES|DOCUMENTS?|CONSUME|CONSUMPTION|DATA|STORAGE)(_LOCAL)?_(ROOT|DIR|PATH|FOLDER)(_DIR)?$|LOCAL_ROOT_DIR$/;
@@ -127,7 +128,9 @@ export function workingDirectoryFolders(
     if (!dir?.startsWith("/")) continue;
     for (const key of p.env ?? []) {
       const value = p.envValues?.[key] ?? env[key];
+      // Only a value the ssh read sends as it is (plain-values.ts), so both reads find the same folder.
       if (!value || !FOLDER_KEY.test(key) || NOT_USER_FILES.test(key) || !RELATIVE_FOLDER.test(value)) continue;
+      if (!plainShape(value)) continue;
       const folder = path.posix.resolve(dir, value);
       if (folder === dir || folder === "/") continue;
       if (!found.has(folder)) found.set(folder, { path: folder, purpose: `${purposeOf(key)}, relative to ${dir}` });

@@ -67,7 +67,8 @@ export function environmentValues(values: string[]): Record<string, string> {
 function closingQuote(text: string, from: number): number {
   const quote = text[from];
   for (let i = from + 1; i < text.length; i++) {
-    if (text[i] === "\\" && quote === '"') i++;
+    // An escaped character never closes a double quote (not across a line's end: the ssh read's too).
+    if (text[i] === "\\" && quote === '"' && text[i + 1] !== "\n") i++;
     else if (text[i] === quote) return i;
   }
   return -1;
@@ -85,14 +86,11 @@ function environmentFileEntries(text: string): string[] {
     let entry = lines[i]!;
     const m = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*(["'])/.exec(entry);
     if (m && closingQuote(entry, m[0].length - 1) < 0) {
-      // Join up to the line that closes the quote; an unclosed quote is left as the one line.
+      // Join up to the line that closes the quote (one never closed runs to the end of the file,
+      // as the ssh read, templates/host/read-host.sh, reads it too).
       let j = i + 1;
-      let joined = entry;
-      while (j < lines.length && closingQuote(joined, m[0].length - 1) < 0) joined += `\n${lines[j++]}`;
-      if (closingQuote(joined, m[0].length - 1) >= 0) {
-        entry = joined;
-        i = j - 1;
-      }
+      while (j < lines.length && closingQuote(entry, m[0].length - 1) < 0) entry += `\n${lines[j++]}`;
+      i = j - 1;
     }
     out.push(entry);
   }

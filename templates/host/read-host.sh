@@ -642,6 +642,7 @@ function plain(name, v,    scheme, rest, host, at, whole) {
   if (v ~ /^[a-z][a-z0-9]*$/ && length(v) <= 4) return v
   if ((v ~ /^[A-Z][a-z]+$/ && length(v) <= 16) || (v ~ /^[A-Z][A-Z]+$/ && length(v) <= 8)) return v
   if (v ~ /^\/[A-Za-z0-9._\/-]*$/ && length(v) <= 200) return v
+  if (v ~ /^\.\.?\/?[A-Za-z0-9_-][A-Za-z0-9._\/-]*$/ && length(v) <= 200) return v
   if (v ~ /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_.]*$/ && length(v) <= 100) return v
   if (match(v, /^[a-z][a-z0-9+.:-]*:\/\//)) {
     scheme = substr(v, 1, RLENGTH); rest = substr(v, RLENGTH + 1); whole = rest
@@ -803,8 +804,18 @@ function scrub_line() {
     return
   }
   if (mode == "env") {
+    # The lines of a quoted value over several lines (a PEM key) are the value, never names: up to
+    # the line holding its closing quote (an escaped \" does not close), as detect/systemd.ts reads it.
+    if (envq != "") {
+      line = $0; if (envq == "\"") gsub(/\\./, "", line)
+      if (index(line, envq) > 0) envq = ""
+      return
+    }
     if (match($0, /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
       name = substr($0, 1, RLENGTH); sub(/^[ \t]*(export[ \t]+)?/, "", name); sub(/[ \t]*=$/, "", name)
+      value = substr($0, RLENGTH + 1); sub(/^[ \t]+/, "", value)
+      c = substr(value, 1, 1); line = substr(value, 2); if (c == "\"") gsub(/\\./, "", line)
+      if ((c == "\"" || c == q) && index(line, c) == 0) { envq = c; print "|" name "=" M; return }
       print "|" name "=" plain(name, substr($0, RLENGTH + 1))
     } else if (match($0, "^[ \t]*" q "[A-Za-z_][A-Za-z0-9_]*" q "[ \t]*=>")) {
       # .env.local.php (composer dump-env): quoted NAME => quoted value lines, sent as NAME=value.
@@ -851,7 +862,7 @@ function sizes(    i, j, n, L, best, w) {
     if (best != "") { split(L, w); SIZE[best] = w[5] }
   }
 }
-function start_file() { inenv = 0; env = ""; insenv = 0; senv = ""; kept = ""; pkg = ""; D = 0; KEY = 0; PREV = 0; split("", T); split("", K) }
+function start_file() { envq = ""; inenv = 0; env = ""; insenv = 0; senv = ""; kept = ""; pkg = ""; D = 0; KEY = 0; PREV = 0; split("", T); split("", K) }
 function send_all(    j, f, size) {
   sizes()
   for (j = 1; j <= NFILES; j++) {

@@ -193,8 +193,9 @@ describe("runtime files", () => {
       "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nS2V5Tm90QVJlYWxLZXk==\n-----END PRIVATE KEY-----",
     );
     expect([values.JWT_TTL_ACCESS, values.DEBUG]).toEqual(["5 minutes", "False"]);
-    // A quote that never closes leaves the line as it was, and the lines after it are read.
-    expect(environmentFileNames('A="open\nB=2\n')).toEqual(["A", "B"]);
+    // A quote that never closes runs to the end of the file; an escaped quote does not close.
+    expect(environmentFileNames('A="open\nB=2\n')).toEqual(["A"]);
+    expect(environmentFileNames('A="say \\"hi\\"\nB=2"\nC=3\n')).toEqual(["A", "C"]);
   });
   it("compose: environment names from a list or a map", () => {
     const found = parseCompose(

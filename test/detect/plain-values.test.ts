@@ -23,6 +23,12 @@ describe("isPlainValue", () => {
     ["WALLABAG_BASE_URL", "https://read.example.org", true],
     ["DEFAULT_LOCALE", "en", true],
     ["BIND", "0.0.0.0:8000", true],
+    // A relative folder that says so (Twenty's STORAGE_LOCAL_PATH), not a bare dot or a dotted secret.
+    ["STORAGE_LOCAL_PATH", ".local-storage", true],
+    ["UPLOAD_DIR", "./uploads/", true],
+    ["DATA_DIR", "../data", true],
+    ["WORK_DIR", ".", false],
+    ["STORAGE_LOCAL_PATH", ".a+b/c=", false],
     // A name that hints at a credential stays secret, whatever the value.
     ["mail__options__auth__user", "postmaster", false],
     ["MAIL_PASSWORD", "mailgun", false],
