@@ -131,6 +131,9 @@ export function mergeServices(
     if (bodyLimit !== undefined) same.maxRequestBodyMiB = bodyLimit;
     if (finding.internalFolders?.length)
       same.internalFolders = [...new Set([...(same.internalFolders ?? []), ...finding.internalFolders])].sort();
+    for (const f of finding.servedFolders ?? [])
+      if (!same.servedFolders?.some((x) => x.path === f.path))
+        same.servedFolders = [...(same.servedFolders ?? []), f].sort((a, b) => (a.path < b.path ? -1 : 1));
   }
   const has = (pred: (s: ServiceFinding) => boolean) => merged.some(pred);
   const names = () => new Set(merged.map((s) => s.name));

@@ -49,6 +49,30 @@ function internalFolders(body: string): string[] {
   return [...out].sort();
 }
 
+/**
+ * What nginx serves from disk itself: a prefix location with its own `alias` or `root` that passes
+ * nothing on (no proxy_pass, fastcgi_pass or uwsgi_pass; not internal, not a return): Saleor's
+ * dashboard build at `/dashboard/`, Django's `/media/` and `/static/`. The load balancer that
+ * replaces nginx serves no files, so each of these needs a home of its own.
+ */
+export function servedFolders(body: string): { path: string; folder: string }[] {
+  const out = new Map<string, { path: string; folder: string }>();
+  for (const m of body.matchAll(/\blocation\s+(?:\^~\s*)?(\/[^\s{]*)\s*\{([^{}]*)\}/g)) {
+    const block = m[2]!;
+    if (/\b(proxy_pass|fastcgi_pass|uwsgi_pass|scgi_pass|grpc_pass|return)\b|(^|[\s;{])internal\s*;/.test(block))
+      continue;
+    const alias = /\balias\s+([^;\s]+)\s*;/.exec(block)?.[1];
+    const root = /\broot\s+([^;\s]+)\s*;/.exec(block)?.[1];
+    const dir = alias ?? (root ? `${root.replace(/\/+$/, "")}${m[1]}` : undefined);
+    if (!dir?.startsWith("/") || dir.includes("$")) continue;
+    const path = m[1]!.replace(/\/+$/, "") || "/";
+    if (!URL_OR_ROOT.test(path)) continue;
+    out.set(path, { path, folder: dir.replace(/\/+$/, "") || "/" });
+  }
+  return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+const URL_OR_ROOT = /^\/$|^(\/[A-Za-z0-9._~-]+){1,10}$/;
+
 function sourceOf(text: string, file: string, origin: NginxContext["origin"]): { source: string; line?: number } {
   const at = /^[ \t]*listen\s/m.exec(text)?.index;
   if (!origin || at === undefined) return { source: file, ...lineOf(text, /^\s*listen\s/) };
@@ -108,6 +132,7 @@ export function parseNginxConfig(text: string, file: string, context: NginxConte
   // (https://nginx.org/en/docs/http/websocket.html): without it no client gets a websocket through.
   const upgraded = upgradedPorts(body, portsOf);
   const internal = internalFolders(body);
+  const served = servedFolders(body);
   return {
     name: "nginx",
     role: "reverse-proxy",
@@ -118,6 +143,7 @@ export function parseNginxConfig(text: string, file: string, context: NginxConte
     ...(upgraded.length ? { websocketPorts: upgraded } : {}),
     ...(bodyLimit !== undefined ? { maxRequestBodyMiB: bodyLimit } : {}),
     ...(internal.length ? { internalFolders: internal } : {}),
+    ...(served.length ? { servedFolders: served } : {}),
     ...sourceOf(text, file, context.origin),
   };
 }

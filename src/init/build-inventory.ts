@@ -87,6 +87,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.usedFor?.length ? { usedFor: s.usedFor } : {}),
     ...(s.maxRequestBodyMiB !== undefined ? { maxRequestBodyMiB: s.maxRequestBodyMiB } : {}),
     ...(s.internalFolders?.length ? { internalFolders: s.internalFolders } : {}),
+    ...(s.servedFolders?.length ? { servedFolders: s.servedFolders } : {}),
     ...(s.urlPath ? { urlPath: s.urlPath } : {}),
     ...(s.phpIni ? { phpIni: s.phpIni } : {}),
     ...(s.sessionStore ? { sessionStore: s.sessionStore } : {}),

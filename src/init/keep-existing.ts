@@ -33,6 +33,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "usedFor",
     "maxRequestBodyMiB",
     "internalFolders",
+    "servedFolders",
     "urlPath",
     "phpIni",
     "sessionStore",

@@ -51,6 +51,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     usedFor: s.usedFor,
     maxRequestBodyMiB: s.maxRequestBodyMiB,
     internalFolders: s.internalFolders,
+    servedFolders: s.servedFolders,
     urlPath: s.urlPath,
     phpIni: s.phpIni,
     sessionStore: s.sessionStore,

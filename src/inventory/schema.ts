@@ -181,6 +181,20 @@ export const serviceSchema = z.looseObject({
     .max(50)
     .optional(),
   /**
+   * Reverse proxies: URL paths the proxy serves from a folder on disk itself (nginx `location
+   * /dashboard/ { alias /var/www/dashboard/; }`), not from an app. The load balancer serves no
+   * files: the design says where each goes (user files' bucket, the app, or a bucket of its own).
+   */
+  servedFolders: z
+    .array(
+      z.looseObject({
+        path: z.string().regex(ROUTE_PATH, 'expected "/" or a URL path such as "/media"'),
+        folder: z.string().regex(/^\/[A-Za-z0-9._@+\/-]*$/, "expected an absolute folder such as /var/www/dashboard"),
+      }),
+    )
+    .max(50)
+    .optional(),
+  /**
    * Web processes: the URL path the VM serves the app under instead of / (an Apache `Alias /wiki …`).
    * Cloud Run serves a service at /, so the move must keep that path or change the app's base path.
    */

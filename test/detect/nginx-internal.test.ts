@@ -27,3 +27,28 @@ describe("parseNginxConfig: internal folders", () => {
     expect(parseNginxConfig(site(locations), "site.conf")?.internalFolders).toEqual(folders);
   });
 });
+
+// Folders nginx serves from disk itself (not internal, no *_pass): Saleor's dashboard build, Django's
+// /media/ and /static/. The load balancer in nginx's place serves no files.
+describe("parseNginxConfig: folders served from disk", () => {
+  it.each([
+    [
+      "location /dashboard/ { alias /var/www/saleor-dashboard/; try_files $uri $uri/ /dashboard/index.html; }\nlocation /media/ { alias /opt/saleor/media/; }",
+      [
+        { path: "/dashboard", folder: "/var/www/saleor-dashboard" },
+        { path: "/media", folder: "/opt/saleor/media" },
+      ],
+    ],
+    // root appends the location's path; ^~ is a prefix location too.
+    ["location ^~ /static/ { root /srv/app; expires 30d; }", [{ path: "/static", folder: "/srv/app/static" }]],
+    // Passed on, internal, redirected, a regex location, a variable folder, or no folder of its own: none.
+    ["location /api/ { root /srv/x; proxy_pass http://127.0.0.1:9000; }", undefined],
+    ["location /_protected/ { internal; alias /srv/media/; }", undefined],
+    ["location /old/ { root /srv/old; return 301 /new/; }", undefined],
+    ["location ~* \\.(png|jpg)$ { root /srv/img; }", undefined],
+    ["location /files/ { alias /srv/$host/files/; }", undefined],
+    ["location /health { access_log off; }", undefined],
+  ])("%s", (locations, folders) => {
+    expect(parseNginxConfig(site(locations), "site.conf")?.servedFolders).toEqual(folders);
+  });
+});

@@ -24,3 +24,22 @@ describe("internal folders of the proxy", () => {
     expect(text).not.toContain("X-Accel-Redirect");
   });
 });
+
+describe("folders the proxy served from disk", () => {
+  it("Saleor: the dashboard moves nowhere, /media is the media bucket's, /static ships in the image — each said, none silently 404", () => {
+    const { design } = chainFile(path.join(ROOT, "test/fixtures/real/saleor/inventory.yaml"));
+    const lb = design.mapping.find((m) => m.service === "nginx")!;
+    const change = lb.appChanges.find((c) => c.includes("from disk"))!;
+    const bucket = design.deployment.buckets!.find((b) => b.sourcePath === "/opt/saleor/media")!;
+    expect(change).toContain("nginx served /dashboard, /media, /static from disk");
+    expect(change).toContain("reach saleor and answer 404");
+    expect(change).toContain("/dashboard: /var/www/saleor-dashboard is outside this repository and moves nowhere");
+    expect(change).toContain(`/media: user files in gs://${bucket.name}`);
+    expect(change).toContain("/static: /opt/saleor/static is in the app's folder");
+  });
+
+  it.each(["outline", "ghost", "n8n"])("%s: nginx serves no folder, no such change", (app) => {
+    const { design } = chainFile(path.join(ROOT, "test/fixtures/real", app, "inventory.yaml"));
+    expect(design.mapping.flatMap((m) => m.appChanges).join(" ")).not.toContain("from disk");
+  });
+});

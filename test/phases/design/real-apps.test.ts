@@ -46,6 +46,8 @@ const HEALTH: Record<string, Record<string, string>> = {
   mastodon: { "mastodon-web": "/health", "mastodon-streaming": "/api/v1/streaming/health" },
   pixelfed: { "php8-2-fpm": "/api/service/health-check" },
   "spring-petclinic": { petclinic: "/actuator/health" },
+  // packages/twenty-docker/docker-compose.yml's healthcheck: curl --fail http://localhost:3000/healthz.
+  twenty: { "twenty-server": "/healthz" },
 };
 // Case-insensitive: names keep the case the app reads them in (Ghost: database__connection__host).
 const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|MYSQL|SQL)(_|$)|DBHOST|DBPASS/i;

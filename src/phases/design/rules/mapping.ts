@@ -16,6 +16,7 @@ import { sqliteAppChanges } from "./sqlite-narrative.js";
 import { proxyFollowsApp, storeFollowsApp } from "./nothing-deploys.js";
 import { envChanges } from "./app-env.js";
 import { describeUses, memorystoreSizeGiB, type StoreHome } from "./store-homes.js";
+import { vmAppRoot } from "../../../image/app-root.js";
 
 /** `<base>-redis` / `<base>-memcached` for the first of its kind, `<base>-<service>` for others. */
 export function memorystoreName(d: Draft, home: StoreHome): string {
@@ -123,6 +124,7 @@ function proxy(d: Draft, s: Service): MappingEntry {
       `Move ${s.software} rules (redirects, headers, body size) into the URL map or the app; trust X-Forwarded-For from the load balancer.`,
       ...exposedChange(d, s),
       ...internalFolderChange(d, s),
+      ...servedFolderChange(d, s, apis[0]!),
     ],
   };
 }
@@ -165,6 +167,32 @@ function internalFolderChange(d: Draft, s: Service): string[] {
   const apps = s.dependsOn.filter((n) => d.inv.services.some((x) => x.name === n && x.role === "web"));
   return [
     `${s.software} served ${folders.join(", ")} only to answers carrying X-Accel-Redirect (internal locations); the load balancer reads no such header, so those downloads would arrive empty. ${apps.length ? `Whichever of ${apps.join(", ")} sent it` : "The app"} must answer them itself: a redirect to a short-lived V4 signed URL of the object${buckets.length ? ` in ${buckets.join(", ")}` : ""}, or the file streamed from the mounted folder.`,
+  ];
+}
+
+/**
+ * The proxy served some URL paths from folders on disk itself (inventory servedFolders): the load
+ * balancer serves no files, so without a home each path reaches the app and answers 404. User files
+ * are in their bucket already (a backend bucket makes them public); files in the app's folder ship
+ * in the image; anything else (a separate front end's build, Saleor's dashboard) moves nowhere.
+ */
+function servedFolderChange(d: Draft, s: Service, backend: string): string[] {
+  const served = s.servedFolders ?? [];
+  if (!served.length) return [];
+  const root = vmAppRoot(d.inv);
+  const inside = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
+  const parts = served.map(({ path, folder }) => {
+    const bucket = (d.notes.storage ?? []).find((p) => inside(folder, p.storage.path.replace(/\/+$/, "")))?.bucket;
+    if (bucket) return `${path}: user files in gs://${bucket}: a backend bucket (if public) or the app serves them`;
+    if (root && inside(folder, root))
+      return `${path}: ${folder} is in the app's folder: the app serves it (WhiteNoise, express.static) or a backend bucket filled at deploy`;
+    return `${path}: ${folder} is outside this repository and moves nowhere: a backend bucket with Cloud CDN from its own build, or host it elsewhere`;
+  });
+  return [
+    clipText(
+      `${s.software} served ${served.map((f) => f.path).join(", ")} from disk; the load balancer serves no files, so each would reach ${backend} and answer 404: ${parts.join("; ")}.`,
+      600,
+    ),
   ];
 }
 
