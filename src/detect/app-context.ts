@@ -5,7 +5,7 @@
 import { DUMPED_ENV_FILE, dumpedEnvValues } from "./dumped-env.js";
 import { parseGemfile } from "./gemfile.js";
 import { parseMaskedJson } from "./masked-json.js";
-import { flattenSettings, JSON_SETTINGS } from "./json-settings.js";
+import { flattenSettings, isJsonSettingsFile } from "./json-settings.js";
 import { parsePackageJson } from "./node-deps.js";
 import { normalisePackage, parsePyproject, parseRequirementsTxt } from "./python-deps.js";
 import { environmentFileNames, environmentFileValues } from "./systemd.js";
@@ -179,7 +179,7 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
           ...(Object.keys(ports).length ? { values: ports } : {}),
         });
     }
-    if (atRoot && JSON_SETTINGS.test(base)) {
+    if (isJsonSettingsFile(file)) {
       const values = flattenSettings((await read(file)) ?? "");
       if (values)
         context.jsonSettings.push({ path: hostDir ? `${hostDir.replace(/\/+$/, "")}/${file}` : file, values });

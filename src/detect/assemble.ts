@@ -6,7 +6,7 @@ import path from "node:path";
 import { emptyContext, hasPackage, readAppFiles, type AppContext, type Ecosystem } from "./app-context.js";
 import { readHostFile } from "./host.js";
 import { listRepoFiles, readSmallText } from "./walk.js";
-import { enrichService, isGoBinary, settingsOf, type EnrichContext } from "./enrich.js";
+import { enrichService, isGoBinary, settingsBase, settingsOf, type EnrichContext } from "./enrich.js";
 import { mergeServices } from "./merge.js";
 import { unionNames } from "./systemd.js";
 import { sanitiseName } from "./procfile.js";
@@ -78,11 +78,13 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   const upgradedPorts = onHostProxies.length
     ? new Set(onHostProxies.flatMap((f) => f.websocketPorts ?? []))
     : undefined;
+  const websocketRoutePorts = new Set(onHostProxies.flatMap((f) => f.websocketRoutePorts ?? []));
   for (const finding of findings)
     await enrichService(finding, {
       app: contextOf(finding, app),
       proxyTargets,
       upgradedPorts,
+      websocketRoutePorts,
       readConfig: input.readConfig,
     });
   // A process from another checkout reaches the stores its own packages and settings name, not all.
@@ -177,7 +179,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   const named: Storage[] = app.jsonSettings
     .filter((j) => j.path.startsWith("/"))
     .flatMap((j) =>
-      settingsFolders(j.values).map((f) => ({
+      settingsFolders(j.values, settingsBase(j.path)).map((f) => ({
         path: f.path,
         purpose: `${f.key.split(NCONF_SEPARATOR).join(".")} in ${path.posix.basename(j.path)}`,
       })),

@@ -4,7 +4,7 @@
 // runs and stays up without listening is a worker loop, not "other").
 import { hasPackage, type AppContext } from "./app-context.js";
 import { basename, classifyCommand } from "./command.js";
-import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, springPort } from "./server-config.js";
+import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, proxiesToOwnPort, springPort } from "./server-config.js";
 import { settingsListen } from "./json-settings.js";
 import { iniFacts, type IniFacts } from "./ini-settings.js";
 import { flagValue } from "./process-rules.js";
@@ -18,6 +18,8 @@ export interface EnrichContext {
   proxyTargets: Set<number>;
   /** Ports the VM's nginx proxies to with the websocket Upgrade header passed on. */
   upgradedPorts?: Set<number>;
+  /** Ports the VM's nginx gives a websocket location of their own (nginx-routes.ts websocketRoutePorts). */
+  websocketRoutePorts?: Set<number>;
   /** Reads a config file named by a command, relative to the process's working directory. */
   readConfig: (service: ServiceFinding, file: string) => Promise<string | undefined>;
 }
@@ -57,12 +59,16 @@ const NODE_WEBSOCKET = [
  * the only one read when the process names no folder.
  */
 export function settingsOf(s: ServiceFinding, app: AppContext): AppContext["jsonSettings"][number] | undefined {
-  const dirOf = (file: string) => file.slice(0, file.lastIndexOf("/"));
   const dir = s.workingDirectory?.replace(/\/+$/, "");
   return (
-    app.jsonSettings.find((j) => dir && dirOf(j.path) === dir) ??
+    app.jsonSettings.find((j) => dir && settingsBase(j.path) === dir) ??
     (app.jsonSettings.length === 1 && !dir ? app.jsonSettings[0] : undefined)
   );
+}
+
+/** The folder a JSON settings file belongs to: its own, or the app's above a `config/` folder. */
+export function settingsBase(file: string): string {
+  return file.slice(0, file.lastIndexOf("/")).replace(/(^|\/)config$/, "");
 }
 
 /** The app's own Go binary: named after the module (`miniflux.app/v2` → miniflux) or its repository. */
@@ -126,6 +132,7 @@ function websocket(s: ServiceFinding, runtime: Runtime | undefined, ctx: EnrichC
   const { app } = ctx;
   if (s.process?.protocols?.includes("websocket")) return true;
   if (proxyRefusesWebsocket(s, ctx)) return false;
+  if (s.listen.some((l) => ctx.websocketRoutePorts?.has(Number(l.slice(l.lastIndexOf(":") + 1))))) return true;
   if (runtime === "node") return NODE_WEBSOCKET.some((p) => hasPackage(app, "node", p));
   if (runtime === "python")
     return ["daphne", "uvicorn", "hypercorn"].includes(s.software) && hasPackage(app, "python", "channels");
@@ -174,6 +181,18 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
     if (s.role === "other" && ini.listen[0] !== ini.rawTcp) s.role = "web";
   }
   if (ini?.folders.length) s.settingsFolders = ini.folders;
+  // A program of unknown kind that nginx proxies to at the address its settings or its environment
+  // give (Mattermost's config/config.json ListenAddress ":8065"; Metabase's MB_JETTY_PORT=3000 in
+  // the unit's environment file): it serves HTTP there.
+  // (The environment's ports become its addresses in assemble.ts, all of them, as for any web process.)
+  if (s.role === "other" && !scheduled && s.listen.length === 0) {
+    const settings = settingsOf(s, app);
+    const listen = settings && settingsListen(settings.values, ctx.proxyTargets);
+    if (listen && ctx.proxyTargets.has(Number(listen.slice(listen.lastIndexOf(":") + 1)))) {
+      s.listen = [listen];
+      s.role = "web";
+    } else if (proxiesToOwnPort(env, ctx.proxyTargets)) s.role = "web";
+  }
 
   // A program that does not say what it is: Node and Java apps serve HTTP unless they say they work a
   // queue; a Go binary or any app program that nginx proxies to, or that has an address, is web.
@@ -193,7 +212,7 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
     const javaDefault = runtime === "java" && frameworkOf(s, runtime, app) === "spring" ? 8080 : undefined;
     const port = spring ?? s.process?.defaultPort ?? javaDefault;
     const settings = settingsOf(s, app);
-    const fromSettings = settings ? settingsListen(settings.values) : undefined;
+    const fromSettings = settings ? settingsListen(settings.values, ctx.proxyTargets) : undefined;
     const listen = fromConfig ?? fromEnv ?? fromSettings ?? (port ? `127.0.0.1:${port}` : undefined);
     if (listen) s.listen = [listen];
   }

@@ -54,14 +54,18 @@ const APP_INTERPRETER = /^(node|nodejs|python[\d.]*|ruby|php[\d.]*|java)$/;
 const SYSTEM_DIR = /^\/(usr|lib|lib64|etc|run|proc|sys|boot|bin|sbin)?(\/|$)/;
 
 /**
- * A unit that runs an interpreter with its working directory in an app folder (/var/www/ghost,
- * /opt/app, /srv/app, /home/app): an installer's unit for the app, wherever the file lies.
+ * A unit that runs an interpreter, or a program of its own folder, with its working directory in an
+ * app folder (/var/www/ghost, /opt/app, /srv/app, /home/app): an installer's or admin's unit for the
+ * app, wherever the file lies.
  * Distribution units that run Python (unattended-upgrades, fail2ban) set no such folder.
  */
 export function runsAppFolder(unit: ServiceFinding): boolean {
   const exe = (unit.command ?? "").trim().split(/\s+/)[0] ?? "";
-  const dir = unit.workingDirectory;
-  return APP_INTERPRETER.test(exe.slice(exe.lastIndexOf("/") + 1)) && Boolean(dir) && !SYSTEM_DIR.test(dir!);
+  const dir = unit.workingDirectory?.replace(/\/+$/, "");
+  if (!dir || SYSTEM_DIR.test(dir)) return false;
+  // Or the program itself lies in that folder: a release tarball's binary (/opt/mattermost/bin/mattermost
+  // with WorkingDirectory=/opt/mattermost, the unit Mattermost's docs put in /lib/systemd/system).
+  return APP_INTERPRETER.test(exe.slice(exe.lastIndexOf("/") + 1)) || exe.startsWith(`${dir}/`);
 }
 
 export function describeFinding(s: ServiceFinding): string {

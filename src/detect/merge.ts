@@ -240,6 +240,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         proxiesToServices,
         routesToPorts,
         websocketPorts: _w,
+        websocketRoutePorts: _wr,
         process: _p,
         envValues: _e,
         workingDirectory: _d,

@@ -140,6 +140,32 @@ export function upgradedPorts(text: string, portOf: (target: string) => number[]
   return [...out].sort((a, b) => a - b);
 }
 
+/**
+ * Ports a site gives a location of their own for websockets: one location passes the Upgrade header
+ * to the port while another sends the same port plain requests (Mattermost's site: `location ~
+ * /api/v[0-9]+/(users/)?websocket$` upgrades, `location /` sets `Connection ""`). The admin wrote
+ * that location because the app serves websockets there, whatever language it is written in.
+ */
+export function websocketRoutePorts(text: string, portOf: (target: string) => number[]): number[] {
+  const { servers: sites, outside } = servers(text);
+  const http = withoutLocations(outside);
+  const out = new Set<number>();
+  for (const site of sites) {
+    const own = withoutLocations(site.text);
+    const serverUpgrades = SETS_HEADERS.test(own) ? UPGRADE.test(own) : UPGRADE.test(http);
+    const upgraded = new Set<number>();
+    const plain = new Set<number>();
+    for (const l of locations(site.text)) {
+      const to = PROXY.exec(l.own)?.[1]?.trim();
+      if (!to) continue;
+      const upgrades = SETS_HEADERS.test(l.own) ? UPGRADE.test(l.own) : serverUpgrades;
+      for (const port of portOf(to)) (upgrades ? upgraded : plain).add(port);
+    }
+    for (const port of upgraded) if (plain.has(port)) out.add(port);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
 function serverRoutes(site: Server, around: NginxAccess, portOf: (target: string) => number[]): PortRoute[] {
   const all = locations(site.text);
   /** The named location `try_files … @name` hands the request to, when the block does not proxy itself. */

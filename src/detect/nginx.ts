@@ -3,7 +3,7 @@
 import type { Origin } from "./nginx-include.js";
 import type { ServiceFinding } from "./types.js";
 import { nginxBodyLimit } from "./body-limit.js";
-import { nginxRoutes, upgradedPorts } from "./nginx-routes.js";
+import { nginxRoutes, upgradedPorts, websocketRoutePorts } from "./nginx-routes.js";
 
 function stripComments(text: string): string {
   return text.replace(/#.*$/gm, "");
@@ -131,6 +131,7 @@ export function parseNginxConfig(text: string, file: string, context: NginxConte
   // nginx passes a websocket handshake on only when the site forwards the Upgrade header
   // (https://nginx.org/en/docs/http/websocket.html): without it no client gets a websocket through.
   const upgraded = upgradedPorts(body, portsOf);
+  const websocketRoutes = websocketRoutePorts(body, portsOf);
   const internal = internalFolders(body);
   const served = servedFolders(body);
   return {
@@ -141,6 +142,7 @@ export function parseNginxConfig(text: string, file: string, context: NginxConte
     proxiesToPorts: [...proxied].sort((a, b) => a - b),
     ...(routes.length ? { routesToPorts: routes } : {}),
     ...(upgraded.length ? { websocketPorts: upgraded } : {}),
+    ...(websocketRoutes.length ? { websocketRoutePorts: websocketRoutes } : {}),
     ...(bodyLimit !== undefined ? { maxRequestBodyMiB: bodyLimit } : {}),
     ...(internal.length ? { internalFolders: internal } : {}),
     ...(served.length ? { servedFolders: served } : {}),

@@ -59,6 +59,14 @@ export const GENERIC_LISTEN_ENV = [
 const CLIENT_PORT =
   /(DB|DATABASE|POSTGRES|PG|MYSQL|MARIADB|REDIS|CACHE|MEMCACHED?|RABBITMQ|AMQP|BROKER|SMTP|EMAIL|MAIL|LDAP|ELASTIC\w*|MONGO\w*)_PORT$/;
 
+/** Whether nginx proxies to a port one of the process's own `*_PORT` settings names (Metabase's MB_JETTY_PORT). */
+export function proxiesToOwnPort(env: Record<string, string>, proxied: ReadonlySet<number>): boolean {
+  return Object.entries(env).some(
+    ([name, value]) =>
+      /_PORT$/.test(name) && !CLIENT_PORT.test(name) && /^\d{2,5}$/.test(value) && proxied.has(Number(value)),
+  );
+}
+
 /**
  * The ports a web process's own env file gives it under names of its own choosing
  * (taiga-events' `.env`: WEB_SOCKET_SERVER_PORT=8888 for the websocket, APP_PORT=3023 for its

@@ -147,6 +147,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   routesToPorts?: PortRoute[];
   /** nginx: upstream ports whose location upgrades the connection to a websocket. */
   websocketPorts?: number[];
+  /** nginx: upstream ports with a location of their own that upgrades, beside plain ones (nginx-routes.ts). */
+  websocketRoutePorts?: number[];
   /** What the command said beyond role and software, for enrich.ts; never written out. */
   process?: Omit<CommandFacts, "software" | "role" | "listen">;
   /** PHP's session.save_handler on the VM (php.ini, conf.d, the pool): plain PHP sessions live there. */

@@ -155,20 +155,22 @@ $files
 EOF
 }
 
-# WorkingDirectory= of the units outside etc/systemd/system that run an interpreter in an app folder:
-# an installer's unit for the app, such as ghost-cli's lib/systemd/system/ghost_<site>.service
+# WorkingDirectory= of the units outside etc/systemd/system that run an interpreter, or a program of
+# that folder, in an app folder: an installer's unit for the app, such as ghost-cli's
+# lib/systemd/system/ghost_<site>.service or Mattermost's lib/systemd/system/mattermost.service
 # (keep in step with file-findings.ts runsAppFolder), one a line.
 lib_app_dirs() {
   [ "$have_awk" = yes ] || return 0
   awk '
     $0 ~ /systemd\/.*\.service$/ && $0 !~ /^etc\/systemd\/system\/[^\/]+\.service$/ {
-      wd = ""; exe = ""
+      wd = ""; exe = ""; prog = ""
       while ((getline line < $0) > 0) {
         if (line ~ /^[ \t]*WorkingDirectory[ \t]*=/) { sub(/^[^=]*=[ \t]*-?/, "", line); sub(/[ \t\r]+$/, "", line); wd = line }
-        else if (line ~ /^[ \t]*ExecStart[ \t]*=/) { sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); split(line, w, /[ \t]+/); exe = w[1]; sub(/.*\//, "", exe) }
+        else if (line ~ /^[ \t]*ExecStart[ \t]*=/) { sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); split(line, w, /[ \t]+/); prog = w[1]; exe = prog; sub(/.*\//, "", exe) }
       }
       close($0)
-      if (wd ~ /^\// && wd !~ /^\/(usr|lib|lib64|etc|run|proc|sys|boot|bin|sbin)?(\/|$)/ && exe ~ /^(node|nodejs|python[0-9.]*|ruby|php[0-9.]*|java)$/) print wd
+      sub(/\/+$/, "", wd)
+      if (wd ~ /^\// && wd !~ /^\/(usr|lib|lib64|etc|run|proc|sys|boot|bin|sbin)?(\/|$)/ && (exe ~ /^(node|nodejs|python[0-9.]*|ruby|php[0-9.]*|java)$/ || index(prog, wd "/") == 1)) print wd
     }' <<EOF
 $files
 EOF

@@ -101,6 +101,21 @@ describe("JSON settings (nconf's config.<env>.json)", () => {
   ])("names user folders %j → %j", (values, folders) => {
     expect(settingsFolders(values)).toEqual(folders);
   });
+
+  // Mattermost's config/config.json: FileSettings.Directory, relative to the app's folder, while
+  // its DriverName is "local"; the plugin folder is code, not user files.
+  it.each<[Record<string, string>, { key: string; path: string }[]]>([
+    [
+      { FileSettings__DriverName: "local", FileSettings__Directory: "./data/" },
+      [{ key: "FileSettings__Directory", path: "/opt/mattermost/data" }],
+    ],
+    [{ FileSettings__DriverName: "amazons3", FileSettings__Directory: "./data/" }, []],
+    [{ PluginSettings__Directory: "./plugins" }, []],
+    [{ FileSettings__Directory: "../elsewhere" }, []],
+    [{ storage__uploadDir: "uploads" }, [{ key: "storage__uploadDir", path: "/opt/mattermost/uploads" }]],
+  ])("names user folders %j relative to /opt/mattermost → %j", (values, folders) => {
+    expect(settingsFolders(values, "/opt/mattermost")).toEqual(folders);
+  });
 });
 
 describe("JSON read over ssh: the script's masks are strings again", () => {
@@ -109,6 +124,11 @@ describe("JSON read over ssh: the script's masks are strings again", () => {
     ['{"deps": {"jsonwebtoken": <redacted:vm>}}', { deps: { jsonwebtoken: "<redacted:vm>" } }],
     ['{"a": [<redacted:vm>, <redacted:vm>]}', { a: ["<redacted:vm>", "<redacted:vm>"] }],
     ['{"a": "<redacted:vm>"}', { a: "<redacted:vm>" }],
+    // A password masked inside a string (a database URL) stays that string's text.
+    [
+      '{"DataSource": "postgres://mmuser:<redacted:vm>@localhost:5432/mattermost", "SMTPPassword": <redacted:vm>}',
+      { DataSource: "postgres://mmuser:<redacted:vm>@localhost:5432/mattermost", SMTPPassword: "<redacted:vm>" },
+    ],
     ["{broken", undefined],
   ])("%s", (text, value) => {
     expect(parseMaskedJson(text)).toEqual(value);

@@ -1,0 +1,101 @@
+// A program installed from a release tarball or a downloaded jar, with no source on the VM
+// (Mattermost's /opt/mattermost/bin/mattermost, Metabase's java -jar metabase.jar): init finds the
+// unit, the port its settings file or its environment gives, and the websocket its nginx site
+// sends to a location of its own, whatever language the program is written in.
+import { describe, expect, it } from "vitest";
+import { runsAppFolder } from "../../src/detect/file-findings.js";
+import { settingsListen } from "../../src/detect/json-settings.js";
+import { parseNginxConfig } from "../../src/detect/nginx.js";
+import { proxiesToOwnPort } from "../../src/detect/server-config.js";
+import { parseSystemdUnit } from "../../src/detect/systemd.js";
+
+const unit = (exec: string, dir?: string) =>
+  parseSystemdUnit(`[Service]\n${dir ? `WorkingDirectory=${dir}\n` : ""}ExecStart=${exec}\n`, "x.service")!;
+
+describe("runsAppFolder: a program of the unit's own folder", () => {
+  it.each([
+    // Mattermost's unit, which its docs put in /lib/systemd/system.
+    ["/opt/mattermost/bin/mattermost", "/opt/mattermost", true],
+    ["/opt/mattermost/bin/mattermost", "/opt/mattermost/", true],
+    // A system binary in an app folder, or a program outside its folder: not the app's by this rule.
+    ["/usr/bin/redis-server /etc/redis/redis.conf", "/var/lib/redis", false],
+    ["/opt/other/bin/tool", "/opt/mattermost", false],
+    ["/usr/lib/x/bin/x", "/usr/lib/x", false],
+    ["/opt/mattermost/bin/mattermost", undefined, false],
+  ])("%s in %s → %s", (exec, dir, expected) => {
+    expect(runsAppFolder(unit(exec, dir))).toBe(expected);
+  });
+});
+
+describe("settingsListen: a section's ListenAddress", () => {
+  // Mattermost's config.json: ServiceSettings.ListenAddress, and MetricsSettings' own listener.
+  const mattermost = { ServiceSettings__ListenAddress: ":8065", MetricsSettings__ListenAddress: ":8067" };
+  it.each<[Record<string, string>, number[], string | undefined]>([
+    [mattermost, [], "0.0.0.0:8065"],
+    [mattermost, [8065], "0.0.0.0:8065"],
+    [mattermost, [8067], "0.0.0.0:8067"],
+    [{ ServiceSettings__ListenAddress: "127.0.0.1:9000" }, [], "127.0.0.1:9000"],
+    [{ server__listen_addr: "[::]:3000" }, [], "0.0.0.0:3000"],
+    [{ ServiceSettings__ListenAddress: "unix:/run/app.sock" }, [], undefined],
+    [{ ServiceSettings__ListenAddress: ":99999" }, [], undefined],
+  ])("%j, nginx proxying to %j → %s", (values, proxied, listen) => {
+    expect(settingsListen(values, new Set(proxied))).toBe(listen);
+  });
+});
+
+describe("proxiesToOwnPort: nginx reaches a port the process's own setting names", () => {
+  it.each<[Record<string, string>, number[], boolean]>([
+    [{ MB_JETTY_HOST: "127.0.0.1", MB_JETTY_PORT: "3000", MB_DB_PORT: "5432" }, [3000], true],
+    // The database's port is where it connects, not where it listens.
+    [{ MB_DB_PORT: "5432" }, [5432], false],
+    [{ MB_JETTY_PORT: "3000" }, [8080], false],
+    [{ MB_JETTY_PORT: "not-a-port" }, [3000], false],
+  ])("%j, nginx proxying to %j → %s", (env, proxied, expected) => {
+    expect(proxiesToOwnPort(env, new Set(proxied))).toBe(expected);
+  });
+});
+
+describe("nginx: a location of its own for websockets", () => {
+  // Mattermost's documented site: the websocket location upgrades, `/` sets Connection "" to the same upstream.
+  const mattermost = `upstream backend {
+   server 127.0.0.1:8065;
+   keepalive 32;
+}
+server {
+   listen 443 ssl http2;
+   location ~ /api/v[0-9]+/(users/)?websocket$ {
+       proxy_set_header Upgrade $http_upgrade;
+       proxy_set_header Connection "upgrade";
+       proxy_pass http://backend;
+   }
+   location / {
+       proxy_set_header Connection "";
+       proxy_pass http://backend;
+   }
+}
+`;
+  // Every location upgrades (a blanket header): no sign the app serves websockets at all.
+  const blanket = `server {
+  listen 443 ssl;
+  location / {
+    proxy_pass http://localhost:3000;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $http_connection;
+  }
+}
+`;
+  // n8n's: `/` upgrades to 5678, `/webhook/` goes plain to another port: no port gets both.
+  const n8n = `server {
+  listen 443 ssl;
+  location /webhook/ { proxy_pass http://127.0.0.1:5679; proxy_set_header Host $host; }
+  location / { proxy_pass http://127.0.0.1:5678; proxy_set_header Upgrade $http_upgrade; }
+}
+`;
+  it.each([
+    ["Mattermost's site", mattermost, [8065]],
+    ["a blanket Upgrade header", blanket, undefined],
+    ["n8n's site", n8n, undefined],
+  ])("%s → %j", (_name, text, ports) => {
+    expect(parseNginxConfig(text, "site")?.websocketRoutePorts).toEqual(ports);
+  });
+});
