@@ -113,6 +113,15 @@ describe("bindSetting", () => {
     ["mail__options__host", undefined],
     ["mail__options__port", undefined],
     ["url", undefined],
+    // An app's own embedded-server settings (Metabase's MB_JETTY_HOST=127.0.0.1, MB_JETTY_PORT=3000).
+    ["MB_JETTY_HOST", "host"],
+    ["MB_JETTY_PORT", "port"],
+    ["KC_HTTP_PORT", "port"],
+    // Servers the app connects to keep their values.
+    ["MB_DB_HOST", undefined],
+    ["DB_SERVER_HOST", undefined],
+    ["SMTP_SERVER_PORT", undefined],
+    ["MB_EMAIL_SMTP_PORT", undefined],
   ])("%s → %s", (name, kind) => expect(bindSetting(name)).toBe(kind));
 });
 

@@ -53,18 +53,38 @@ export function containerPort(d: Draft, s: Service): number {
   return ports.length === 1 && ports[0]! > 0 ? ports[0]! : PORT;
 }
 
+/** A JVM process: it starts in tens of seconds (class loading, JIT, the app's own start), not in one or two. */
+export const isJvm = (s: Service): boolean => /java|spring|tomcat|jetty/i.test(`${s.software} ${s.runtime ?? ""}`);
+
+/**
+ * The heap the VM's command gives the JVM (`-Xmx2g`, `-Xmx1536m`), in MiB. The container needs the
+ * heap plus the JVM's own memory (metaspace, thread stacks, code cache, direct buffers): with a
+ * limit no higher than the heap, Cloud Run kills the instance when the heap fills.
+ */
+export function jvmHeapMiB(command: string | undefined): number | undefined {
+  const m = /(?:^|\s)-Xmx(\d+)([kKmMgG])?(?=\s|$)/.exec(command ?? "");
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? "").toLowerCase();
+  const mib = unit === "g" ? n * 1024 : unit === "m" ? n : unit === "k" ? n / 1024 : n / 1024 / 1024;
+  return mib > 0 ? Math.ceil(mib) : undefined;
+}
+
+/** Memory for a JVM web process: 2Gi, or the VM's heap plus 1 GiB for the JVM itself. */
+function jvmMemoryGi(s: Service): number {
+  const heap = jvmHeapMiB(s.command);
+  return Math.max(2, heap ? Math.ceil(heap / 1024 + 1) : 2);
+}
+
 export function webTarget(d: Draft, s: Service, index: number, websocket: boolean): DeployTarget {
   const flavour = webFlavour(s);
   const workers = flagNumber(s.command, "--workers", "-w") ?? d.inv.host.cpus ?? 2;
   const python = flavour === "python-async" || flavour === "python-wsgi";
-  const cpu = python && workers >= 2 ? 2 : 1;
-  const plannedMemory = python
-    ? `${cpu}Gi`
-    : flavour === "node"
-      ? "512Mi"
-      : /java|spring|tomcat/i.test(`${s.software} ${s.runtime ?? ""}`)
-        ? "2Gi"
-        : "1Gi";
+  const jvm = isJvm(s);
+  const jvmGi = jvm ? Math.min(jvmMemoryGi(s), 32) : 0;
+  // Cloud Run allows 4 GiB per vCPU at most (https://cloud.google.com/run/docs/configuring/services/memory-limits).
+  const cpu = python && workers >= 2 ? 2 : jvmGi > 4 ? Math.min(8, 2 ** Math.ceil(Math.log2(jvmGi / 4))) : 1;
+  const plannedMemory = python ? `${cpu}Gi` : flavour === "node" ? "512Mi" : jvm ? `${jvmGi}Gi` : "1Gi";
   const requestConcurrency =
     flavour === "python-async" ? 20 * cpu : flavour === "python-wsgi" ? 8 * cpu : flavour === "node" ? 80 : 40;
   // An open websocket holds a request slot for as long as it lives: an event loop holds thousands.
@@ -105,7 +125,8 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     // A websocket service keeps one instance around the clock: clients reconnect at any hour.
     // One instance of an app its docs keep to one process also does the app's timed work (Ghost's
     // default scheduling adapter publishes scheduled posts from inside it): it stays up, with CPU.
-    minInstances: websocket || s.singleInstance || d.inv.target.businessHours ? 1 : 0,
+    // So does a JVM app: a cold start takes it tens of seconds to minutes, which no user should wait for.
+    minInstances: websocket || s.singleInstance || jvm || d.inv.target.businessHours ? 1 : 0,
     // An app whose docs allow one process (s.singleInstance) stays at one, whatever the traffic.
     maxInstances: s.singleInstance || (websocket && !sharedBus) ? 1 : clamp(needed * 2, 3, 100),
     cpuBoost: true,

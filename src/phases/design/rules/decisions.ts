@@ -1,5 +1,6 @@
 // ADR-style decisions. Each one exists only when the inventory gives it something to decide (no
 // worker → no push-vs-pull decision), and quotes the cost model where money is the trade-off.
+import { isJvm } from "./compute.js";
 import type { CostEstimate } from "../cost/estimate.js";
 import type { Deployment } from "../../../contracts/deployment.js";
 import { isAiWorkerTarget } from "../../../contracts/deployment.js";
@@ -51,9 +52,12 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
     // around the clock: no Scheduler job lowers it at night (deployment-rules.ts addWarmWindow).
     const scheduled = dep.schedules?.some((j) => j.action === "set-min-instances" && j.target === api.name);
     const allDay = warm && !scheduled;
+    const jvm = d.inv.services.some((s) => api.replaces.includes(s.name) && isJvm(s));
     const why = api.sessionAffinity
       ? "it holds websocket connections, which clients reopen at any hour (see the websocket decision)"
-      : "the app runs as one process, which also does its timed work";
+      : jvm && !d.inv.services.some((s) => api.replaces.includes(s.name) && s.singleInstance)
+        ? "a JVM app takes tens of seconds to minutes to start, and the first user after a quiet period would wait that long"
+        : "the app runs as one process, which also does its timed work";
     out.push({
       topic: "warm",
       element: allDay
@@ -66,7 +70,9 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
         : warm
           ? "Keep one API instance warm during business hours"
           : "Let the API scale to zero",
-      context: `A cold Cloud Run instance of a Python or Node app typically needs 1–3 s before the first response (image pull, interpreter start, imports, first database connection). Users notice that on the first request after a quiet period.`,
+      context: jvm
+        ? `A cold Cloud Run instance of a JVM app needs tens of seconds to minutes before the first response (image pull, JVM start, class loading, the app's own start and its first database connections), even with startup CPU boost. Users notice that on the first request after a quiet period.`
+        : `A cold Cloud Run instance of a Python or Node app typically needs 1–3 s before the first response (image pull, interpreter start, imports, first database connection). Users notice that on the first request after a quiet period.`,
       decision: allDay
         ? `Set min instances to ${api.minInstances} on ${api.name} at every hour: ${why}. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts of instances added under load.`
         : warm

@@ -5,7 +5,7 @@ import { businessWindow } from "../../../contracts/business-hours.js";
 import { CRON_5, type DatabaseTarget, type Schedule } from "../../../contracts/deployment.js";
 import { applyAppEnv, namesOf, settingPeers, STORE_ADDRESS } from "./app-env.js";
 import { planAiWorker } from "./ai-worker.js";
-import { alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
+import { isJvm, alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
 import { applyConnectionBudget, databaseTarget, sqliteDatabaseTarget } from "./data.js";
 import type { Draft } from "./draft.js";
 import { claimName, runName } from "./names.js";
@@ -218,8 +218,11 @@ function markNothingDeploys(d: Draft): void {
  * day-of-week field 1-5 for weekdays only). cicd's scripts/setup-schedules.sh creates them.
  */
 function addWarmWindow(d: Draft, tz: string): void {
-  // Not a websocket service: it keeps its instance around the clock.
-  const api = d.services.find((s) => s.kind === "api" && s.minInstances > 0 && !s.sessionAffinity);
+  // Not a websocket service, nor a JVM's (its cold start takes minutes): those keep their instance around the clock.
+  const jvm = (name: string) => d.inv.services.some((s) => s.name === name && isJvm(s));
+  const api = d.services.find(
+    (s) => s.kind === "api" && s.minInstances > 0 && !s.sessionAffinity && !s.replaces.some(jvm),
+  );
   const window = businessWindow(d.inv.target.businessHours);
   if (!api || !window) return;
   const common = { timeZone: tz, action: "set-min-instances" as const, target: api.name, replaces: [] };

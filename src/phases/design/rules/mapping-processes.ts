@@ -1,4 +1,5 @@
 // mapping.json entries for the processes: where each one runs, why, and what the app must change.
+import { jvmHeapMiB } from "./compute.js";
 import type { Service } from "../../../inventory/schema.js";
 import { type DeployTarget, hasCanary } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
@@ -110,6 +111,11 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
   };
   const php = phpMemoryNote(s, t);
   let reason = `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} instances for the growth target, and shifts traffic between revisions without downtime.${php ? ` ${php}` : ""}`;
+  const heap = jvmHeapMiB(s.command);
+  if (heap)
+    changes.push(
+      `The VM gives ${s.name}'s JVM a heap of ${heap >= 1024 && heap % 1024 === 0 ? `${heap / 1024} GiB` : `${heap} MiB`} (-Xmx): ${t.memory} leaves the JVM about 1 GiB of its own beyond it (metaspace, threads, buffers), since Cloud Run kills an instance that passes its memory limit. Keep -Xmx below the limit in the image's command (or set -XX:MaxRAMPercentage=75 in JAVA_TOOL_OPTIONS instead), and raise both together.`,
+    );
   if (t.http2) {
     settings.http2 = true;
     reason += " It speaks gRPC, over end-to-end HTTP/2.";

@@ -20,8 +20,19 @@ export function bindSetting(name: string): "host" | "addr" | "port" | undefined 
   if (BIND_HOST.test(flat)) return "host";
   if (BIND_ADDR.test(flat)) return "addr";
   if (BIND_PORT.test(flat)) return "port";
+  const server = EMBEDDED_SERVER.exec(flat);
+  if (server && !CLIENT_PREFIX.test(flat)) return server[1] === "HOST" ? "host" : "port";
   return undefined;
 }
+
+/**
+ * An app's own setting for its embedded server, prefixed with the app's name: Metabase's
+ * MB_JETTY_HOST / MB_JETTY_PORT (docs "Environment variables"), XYZ_HTTP_PORT, XYZ_SERVER_HOST.
+ */
+const EMBEDDED_SERVER = /^[A-Z0-9]+_(?:JETTY|TOMCAT|UNDERTOW|NETTY|HTTP|SERVER|LISTEN|WEB)_(HOST|PORT)$/;
+/** …unless the prefix names a server the app connects to (DB_SERVER_HOST, SMTP_SERVER_PORT). */
+const CLIENT_PREFIX =
+  /^(?:[A-Z0-9]+_)?(DB|DATABASE|POSTGRES|PG|MYSQL|MARIADB|REDIS|CACHE|MEMCACHED?|RABBITMQ|AMQP|BROKER|SMTP|EMAIL|MAIL|LDAP|ELASTIC\w*|MONGO\w*|PROXY|S3|MINIO|SENTRY|OTEL|STATSD|SYSLOG)_/;
 
 /**
  * Settings that send the app's logs to files on the VM. On Cloud Run only what a container writes
