@@ -209,7 +209,8 @@ const php: Rule = (exe, args, words) => {
 
 const java: Rule = (exe, args) => {
   if (exe !== "java") return undefined;
-  const port = flagValue(args, ["--server.port", "-Dserver.port"]);
+  // Spring Boot's server.port, Jetty's jetty.http.port (jetty.port before Jetty 9), Play's http.port.
+  const port = flagValue(args, ["--server.port", "-Dserver.port", "-Djetty.http.port", "-Djetty.port", "-Dhttp.port"]);
   return {
     software: "java",
     role: "other",

@@ -3,6 +3,7 @@
 // unit, the port its settings file or its environment gives, and the websocket its nginx site
 // sends to a location of its own, whatever language the program is written in.
 import { describe, expect, it } from "vitest";
+import { classifyCommand } from "../../src/detect/command.js";
 import { runsAppFolder } from "../../src/detect/file-findings.js";
 import { settingsListen } from "../../src/detect/json-settings.js";
 import { parseNginxConfig } from "../../src/detect/nginx.js";
@@ -97,5 +98,18 @@ server {
     ["n8n's site", n8n, undefined],
   ])("%s → %j", (_name, text, ports) => {
     expect(parseNginxConfig(text, "site")?.websocketRoutePorts).toEqual(ports);
+  });
+});
+
+describe("a JVM's port from its command line", () => {
+  it.each<[string, string[]]>([
+    ["java -Dserver.port=8081 -jar app.jar", ["0.0.0.0:8081"]],
+    ["java -jar app.jar --server.port=8082", ["0.0.0.0:8082"]],
+    ["java -Djetty.http.port=8083 -jar start.jar", ["0.0.0.0:8083"]],
+    ["java -Dhttp.port=9000 -cp lib/* play.core.server.ProdServerStart", ["0.0.0.0:9000"]],
+    // A client's port (the database's) is not the process's own.
+    ["java -Dspring.datasource.port=5432 -jar app.jar", []],
+  ])("%s → %j", (command, listen) => {
+    expect(classifyCommand(command).listen ? [classifyCommand(command).listen] : []).toEqual(listen);
   });
 });
