@@ -52,6 +52,16 @@ const OPEN_GAPS: Record<string, string[]> = {
     "twenty-worker: yarn is not installed in the image (not in the base image)",
   ],
 };
+/**
+ * Apps whose VM runs a prebuilt artifact with no source to build, for which no image is written yet
+ * (their README's "Known gaps"): what the plan gives them today, so fixing the gap changes this.
+ */
+const PREBUILT: Record<string, { images: number; notice?: RegExp }> = {
+  // A release tarball's binary: no runtime is known, so no image is planned at all.
+  mattermost: { images: 0 },
+  // A downloaded jar: the Java image wants a pom.xml or build.gradle to build.
+  metabase: { images: 1, notice: /No Java Dockerfile is written: no pom\.xml or build\.gradle was found/ },
+};
 const FAMILY: Record<string, string> = {
   python: "python",
   node: "node",
@@ -68,6 +78,12 @@ describe.each(corpus.map((a) => [a.app, a] as const))("images for %s", (app, ent
   const plan = planImages(inv, repoDir, os ? { osPython: os } : {});
 
   it("writes a Dockerfile per runtime that passes the static build check, or a notice", () => {
+    const prebuilt = PREBUILT[app];
+    if (prebuilt) {
+      expect(plan.images.length).toBe(prebuilt.images);
+      for (const image of plan.images) expect(image.notice).toMatch(prebuilt.notice!);
+      return;
+    }
     expect(plan.images.length).toBeGreaterThan(0);
     // Ours beside a team Dockerfile that serves no HTTP (Kimai's PHP-FPM image build).
     expect(plan.mainDockerfile).toBe(plan.teamNotHttp ? "Dockerfile.cloudrun" : "Dockerfile");
