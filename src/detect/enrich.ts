@@ -191,7 +191,10 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
     if (listen && ctx.proxyTargets.has(Number(listen.slice(listen.lastIndexOf(":") + 1)))) {
       s.listen = [listen];
       s.role = "web";
-    } else if (proxiesToOwnPort(env, ctx.proxyTargets)) s.role = "web";
+    } else if (!WORKER_WORDS.test((s.process?.words ?? []).join(" ")) && proxiesToOwnPort(env, ctx.proxyTargets))
+      // Not a process that says it works a queue: a worker reading the web server's env file
+      // (Twenty's `yarn worker:prod` beside NODE_PORT=3000 in the shared .env) does not serve that port.
+      s.role = "web";
   }
 
   // A program that does not say what it is: Node and Java apps serve HTTP unless they say they work a
