@@ -9,6 +9,7 @@
 // lib/templates/init-scripts/systemd.tpl). Over ssh the file arrives with its values already
 // reduced on the VM (read-host.sh, mode pm2); the same rule for what counts applies here.
 import { quote } from "shell-quote";
+import { isLoginEnv } from "../contracts/login-env.js";
 import { ENV_NAME } from "../inventory/schema.js";
 import { basename, classifyCommand } from "./command.js";
 import { sanitiseName } from "./procfile.js";
@@ -23,9 +24,14 @@ export const PM2_DUMP_GLOBS = ["root/.pm2/dump.pm2", "home/*/.pm2/dump.pm2"];
 /** A command that is pm2 itself (the launcher a unit or crontab runs), not an app. */
 export const PM2_LAUNCHER = /(^|\/)(pm2|pm2-runtime|pm2-docker)(\s|$)/;
 
-// The login shell's and pm2's own variables: every pm2 app has them, none is the app's setting.
-const SHELL_NAMES =
-  /^(_|HOME|USER|LOGNAME|SHELL|PATH|MANPATH|INFOPATH|LANG|LANGUAGE|LC_[A-Z]+|TERM|COLORTERM|TERM_PROGRAM(_VERSION)?|PWD|OLDPWD|SHLVL|MAIL|HOSTNAME|SSH_[A-Z_]+|XDG_[A-Z_]+|DBUS_SESSION_BUS_ADDRESS|LS_COLORS|LESS(OPEN|CLOSE)?|MOTD_SHOWN|EDITOR|VISUAL|PAGER|HIST[A-Z]*|TMUX(_PANE)?|STY|WINDOW|DISPLAY|SUDO_[A-Z]+|NVM_[A-Z_]+|NODE_PATH|PM2_[A-Z_]+|NODE_APP_INSTANCE|unique_id|pm_id)$/;
+/**
+ * Beyond the login and toolchain (contracts/login-env.ts): the interactive session the shell that
+ * started pm2 had (terminal, locale, ssh, sudo) and pm2's own variables. Every pm2 app has them;
+ * none is the app's setting. Only here: a unit or env file that sets LANG or HOSTNAME means it.
+ */
+const SESSION_NAMES =
+  /^(_|MANPATH|INFOPATH|LANG|LANGUAGE|LC_[A-Z]+|TERM|COLORTERM|TERM_PROGRAM(_VERSION)?|PWD|OLDPWD|SHLVL|MAIL|HOSTNAME|SSH_[A-Z_]+|XDG_[A-Z_]+|DBUS_SESSION_BUS_ADDRESS|LS_COLORS|LESS(OPEN|CLOSE)?|MOTD_SHOWN|EDITOR|VISUAL|PAGER|HIST[A-Z]*|TMUX(_PANE)?|STY|WINDOW|DISPLAY|SUDO_[A-Z]+|PM2_[A-Z_]+|NODE_APP_INSTANCE|unique_id|pm_id)$/;
+const notTheApps = (key: string) => isLoginEnv(key) || SESSION_NAMES.test(key);
 
 export type Pm2App = ServiceFinding & { pm2: NonNullable<ServiceFinding["pm2"]> };
 
@@ -76,7 +82,7 @@ export function pm2Environment(entry: Entry, name: string): Record<string, strin
   const instanceVar = text(entry.instance_var);
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (!ENV_NAME.test(key) || SHELL_NAMES.test(key) || key === instanceVar || key === name) continue;
+    if (!ENV_NAME.test(key) || notTheApps(key) || key === instanceVar || key === name) continue;
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[key] = String(value);
     else if (value === null) out[key] = "";
   }

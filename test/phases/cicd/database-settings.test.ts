@@ -1,7 +1,8 @@
 // Every database setting an app reads reaches Cloud SQL, over the whole corpus and the examples:
 // the URL, user, password and database name are what scripts/setup-database.sh stores for the
 // user it creates (and setup-secrets.sh never copies them from the VM); the host, socket, port and
-// engine flag are plain values that match the Cloud SQL socket. Then the two scripts run against
+// engine flag are plain values that match the Cloud SQL socket (or, for the engine flag of a
+// database server that keeps its engine, the VM's own spelling in deploy/cloud-run.env). Then the two scripts run against
 // a recording gcloud (test/helpers/recording-gcloud.ts) and ssh for an app that reads split
 // settings (Healthchecks).
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -68,6 +69,12 @@ describe.each(inventories)("%s: database settings on Cloud SQL", async (dir) => 
         for (const name of settings) {
           const role = databaseSettingRole(name)!;
           const where = `${t.name} ${name} (${role})`;
+          // The engine flag of a database server Cloud SQL keeps the engine of: the VM's spelling.
+          if (role === "engine" && (t.plainEnv ?? []).includes(name)) {
+            expect(t.secrets, where).not.toContain(name);
+            expect(t.env ?? {}, where).not.toHaveProperty(name);
+            continue;
+          }
           expect(t.plainEnv ?? [], `${where}: not a VM value in deploy/cloud-run.env`).not.toContain(name);
           if (STORED_ROLES.includes(role)) {
             expect(t.secrets, where).toContain(name);

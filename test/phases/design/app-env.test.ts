@@ -72,9 +72,8 @@ describe("app environment on Cloud Run", () => {
     "REDIS_URL",
   ]);
 
-  it("sets what the design knows: engine flag, socket folder, socket port, bind address", () => {
+  it("sets what the design knows: socket folder, socket port, bind address", () => {
     expect(target(pg, "web").env).toEqual({
-      DB: "postgres",
       DB_HOST: SOCKET,
       DB_PORT: "5432",
       GRANIAN_HOST: "0.0.0.0",
@@ -88,7 +87,7 @@ describe("app environment on Cloud Run", () => {
   });
 
   it("passes a known plain setting as a plain env var, never a name that could hold a secret", () => {
-    expect(target(pg, "web").plainEnv).toEqual(["ALLOWED_HOSTS"]);
+    expect(target(pg, "web").plainEnv).toEqual(["ALLOWED_HOSTS", "DB"]);
     const r = design("postgres", [
       "DEBUG",
       "RAILS_ENV",
@@ -177,11 +176,11 @@ describe("app environment on Cloud Run", () => {
 
   it("gives a worker no web-server settings, and a crontab line its peers' settings", () => {
     const worker = target(pg, "worker");
-    expect(worker.env).toEqual({ DB: "postgres", DB_HOST: SOCKET, DB_PORT: "5432" });
+    expect(worker.env).toEqual({ DB_HOST: SOCKET, DB_PORT: "5432" });
     expect(worker.secrets).toEqual(["DB_PASSWORD", "SECRET_KEY"]);
-    expect(worker.plainEnv).toEqual(["ALLOWED_HOSTS"]);
+    expect(worker.plainEnv).toEqual(["ALLOWED_HOSTS", "DB"]);
     expect(target(pg, "nightly").secrets).toEqual(["DB_PASSWORD", "SECRET_KEY"]);
-    expect(target(pg, "nightly").plainEnv).toEqual(["ALLOWED_HOSTS"]);
+    expect(target(pg, "nightly").plainEnv).toEqual(["ALLOWED_HOSTS", "DB"]);
   });
 
   it("says so in the mapping: values set, values carried", () => {
@@ -189,17 +188,14 @@ describe("app environment on Cloud Run", () => {
     expect(changes).toContain(`DB_HOST=${SOCKET} (the Cloud SQL connector's unix socket folder)`);
     expect(changes).toMatch(/GRANIAN_WORKERS, SECRET_KEY keep their values from the VM/);
     expect(changes).toMatch(/DB_PASSWORD must name the Cloud SQL user and database .*scripts\/setup-database\.sh/);
-    expect(changes).toMatch(/ALLOWED_HOSTS is a plain setting, not a secret: .*deploy\/cloud-run\.env/);
+    expect(changes).toMatch(/ALLOWED_HOSTS, DB are plain settings, not secrets: .*deploy\/cloud-run\.env/);
+    expect(changes).toMatch(/DB keeps its value from the VM .*it names the engine Cloud SQL keeps, PostgreSQL, in the app's own spelling/);
   });
 
   it("MySQL reaches the socket through the client's socket setting, with the app's engine spelling", () => {
     const r = design("mysql", ["DB_CONNECTION", "DB_HOST", "DB_SOCKET", "DB_PASSWORD"]);
-    expect(target(r, "web").env).toEqual({
-      DB_CONNECTION: "mysql",
-      DB_HOST: "localhost",
-      DB_SOCKET: SOCKET,
-      FORWARDED_ALLOW_IPS: "*",
-    });
+    expect(target(r, "web").env).toEqual({ DB_HOST: "localhost", DB_SOCKET: SOCKET, FORWARDED_ALLOW_IPS: "*" });
+    expect(target(r, "web").plainEnv).toEqual(["DB_CONNECTION"]);
     // Without a socket setting: Django's MySQL backend takes a host starting with / as the socket
     // (the worker runs manage.py); a client that does not (PyMySQL under gunicorn) reaches the
     // instance's private IP, which the deploy sets DB_HOST to; the VM's host is never carried.
@@ -222,7 +218,6 @@ describe("app environment on Cloud Run", () => {
       "",
     ).deployment.services; // python services (not Laravel): the private IP instead
     expect(php.find((t) => t.replaces.includes("web"))!.env).toEqual({
-      DB_CONNECTION: "mysql",
       DB_PORT: "3306",
       FORWARDED_ALLOW_IPS: "*",
     });
@@ -248,7 +243,8 @@ describe("app environment on Cloud Run", () => {
 `,
     );
     const app = target(laravel, "app");
-    expect(app.env).toEqual({ DB_CONNECTION: "mysql", DB_HOST: "localhost", DB_PORT: "3306", DB_SOCKET: SOCKET });
+    expect(app.env).toEqual({ DB_HOST: "localhost", DB_PORT: "3306", DB_SOCKET: SOCKET });
+    expect(app.plainEnv).toEqual(["DB_CONNECTION"]);
     expect(app.secrets).toEqual(["DB_DATABASE", "DB_PASSWORD", "DB_USERNAME"]);
     expect(laravel.mapping.find((m) => m.service === "app")!.appChanges.join("\n")).not.toMatch(/takes no socket path/);
     expect(app.cloudSqlPrivateIp).toBeUndefined();

@@ -67,7 +67,8 @@ describe("env names keep their case", () => {
 
   type Row = [name: string, where: "env" | "secret" | "plain" | "private-ip" | "dropped", value?: string];
   it.each<Row>([
-    ["database__client", "env", "mysql"],
+    // The VM's MySQL moves to Cloud SQL for MySQL: the engine setting keeps the VM's spelling (plain).
+    ["database__client", "plain"],
     ["database__connection__port", "env", "3306"],
     ["database__connection__host", "private-ip"],
     ["database__connection__user", "secret"],
@@ -172,6 +173,7 @@ describe("a JSON value (Ghost's logging__transports) reaches gcloud as one word"
         IMAGE: "i",
         GITHUB_SHA: "s",
         PLAIN_NODE_ENV: "production",
+        PLAIN__DATABASE__CLIENT: "mysql",
         CLOUD_SQL_PRIVATE_IP: "10.0.0.3",
       },
       encoding: "utf8",

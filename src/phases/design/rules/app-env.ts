@@ -13,6 +13,7 @@ import { ENV_VALUE, isAppApi, type DeployTarget } from "../../../contracts/deplo
 import { openRepo, type AppRepo } from "../../../image/repo.js";
 import type { Service } from "../../../inventory/schema.js";
 import { databaseSettingRole } from "../../../contracts/database-settings.js";
+import { isLoginEnv } from "../../../contracts/login-env.js";
 import { configFileChange, databaseEnv, splitDefaultsChange } from "./database-env.js";
 import { configFileDatabase, missingSplitSettings } from "./config-file-db.js";
 import { databaseSettingsFile, settingsFileDatabaseChange } from "./settings-file-db.js";
@@ -37,14 +38,6 @@ const up = (name: string): string => name.toUpperCase();
 /** Set by Cloud Run itself: a service may not set them. */
 const RESERVED =
   /^(PORT|K_SERVICE|K_REVISION|K_CONFIGURATION|CLOUD_RUN_JOB|CLOUD_RUN_EXECUTION|CLOUD_RUN_TASK_INDEX|CLOUD_RUN_TASK_ATTEMPT|CLOUD_RUN_TASK_COUNT)$/;
-/**
- * Where the VM's interpreter, gems and libraries are (a unit's `Environment=PATH=/home/app/.rvm/…`,
- * GEM_HOME under rvm, a venv's VIRTUAL_ENV, nvm's folders, JAVA_HOME) and whose account runs it:
- * the image has its own. Carried into the container, the VM's PATH or GEM_PATH hides the image's
- * `bundle`, `node` or `python`, and the app no longer starts.
- */
-const VM_TOOLCHAIN =
-  /^(PATH|HOME|USER|LOGNAME|SHELL|LD_LIBRARY_PATH|GEM_HOME|GEM_PATH|BUNDLE_PATH|BUNDLE_BIN|MY_RUBY_HOME|RUBY_ROOT|RBENV_ROOT|RBENV_VERSION|RVM_[A-Z_]+|NVM_DIR|NVM_BIN|NVM_INC|NODE_PATH|PYENV_ROOT|PYENV_VERSION|VIRTUAL_ENV|JAVA_HOME|GOROOT|GOPATH)$/;
 /** How many server processes/threads to fork: a web server's setting, meaningless to a worker. */
 const SERVER_TUNING = /^(GRANIAN_[A-Z_]+|UVICORN_[A-Z_]+|GUNICORN_[A-Z_]+|WEB_CONCURRENCY|PUMA_[A-Z_]+)$/;
 /** Any name that carries a piece of the database connection: the target has its settings. */
@@ -105,8 +98,11 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
     const bind = bindSetting(name);
     const log = logToStdout(name);
     if (RESERVED.test(name)) dropped.push({ name, why: "Cloud Run sets it" });
-    else if (VM_TOOLCHAIN.test(up(name)))
-      dropped.push({ name, why: "where the VM keeps its interpreter and libraries: the image sets its own" });
+    else if (isLoginEnv(name))
+      dropped.push({
+        name,
+        why: "set by the VM's login or toolchain (PATH, HOME, rvm, nvm, a venv): the image sets its own",
+      });
     else if (log) set[name] = { value: log[1], why: log[2] };
     else if (!web && (bind || SERVER_TUNING.test(up(name))))
       dropped.push({ name, why: "a web server's setting; this target serves no requests" });
@@ -126,6 +122,8 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
           db.engine,
           socket,
           d.repoDir,
+          // A database server that moves to Cloud SQL keeps its engine; a SQLite file does not.
+          d.notes.databaseService !== undefined,
         )
       : undefined;
   Object.assign(set, dbEnv?.set);
@@ -155,6 +153,7 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
       ...(cache?.changes ?? []),
     ],
     ...(dbEnv?.privateHost ? { privateHost: dbEnv.privateHost } : {}),
+    ...(dbEnv?.keptEngine ? { keptEngine: dbEnv.keptEngine } : {}),
   };
 }
 
@@ -251,12 +250,15 @@ export function applyAppEnv(d: Draft): void {
       if (empty.has(name) && !(name in plan.set) && !stored.has(name) && !isStoreAddress(name))
         plan.set[name] = { value: "", why: "empty in the VM's env file" };
     const computed = Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, v.value]));
+    // The VM's engine flag, when it names the engine Cloud SQL keeps: plain, in the app's spelling.
+    const keptEngine = new Set(plan.keptEngine ?? []);
+    const plainHere = (name: string) => isPlain(name) || keptEngine.has(name);
     const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name), ...(plan.privateHost ?? [])]);
     const kept = [...new Set(names)].filter((e) => !skip.has(e) && !isStoreAddress(e)).sort();
-    plan.plain = kept.filter((e) => isPlain(e) && !stored.has(e));
-    plan.carried = kept.filter((e) => !isPlain(e) && !stored.has(e));
+    plan.plain = kept.filter((e) => plainHere(e) && !stored.has(e));
+    plan.carried = kept.filter((e) => !plainHere(e) && !stored.has(e));
     let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(
-      (e) => !skip.has(e) && (stored.has(e) || !isPlain(e)),
+      (e) => !skip.has(e) && (stored.has(e) || !plainHere(e)),
     );
     // A settings file the command names holds the connection (Gitea's app.ini [database]): the
     // app reads no database URL from its environment; the file's own settings change instead.
@@ -265,7 +267,7 @@ export function applyAppEnv(d: Draft): void {
     if (
       t.cloudSqlInstance &&
       !settingsDb &&
-      ![...secrets, ...Object.keys(computed), ...(plan.privateHost ?? [])].some(isDbConnectionSetting)
+      ![...secrets, ...Object.keys(computed), ...(plan.privateHost ?? []), ...keptEngine].some(isDbConnectionSetting)
     ) {
       secrets = [...secrets, DEFAULT_DATABASE_SECRET];
       plan.added.push({

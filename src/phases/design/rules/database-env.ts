@@ -30,12 +30,26 @@ export interface DatabaseEnv {
    * (Direct VPC egress), and these names (its host settings) get that IP at deploy time.
    */
   privateHost?: string[];
+  /**
+   * Engine flags the VM's value of which names the engine Cloud SQL keeps (n8n's DB_TYPE=postgresdb,
+   * Laravel's DB_CONNECTION=pgsql): carried from the VM as plain settings, in the app's own spelling.
+   */
+  keptEngine?: string[];
 }
 
-/** How apps spell their engine flag: Django/Healthchecks `postgres`, Laravel `pgsql`, paperless `postgresql`. */
-function engineValue(name: string, engine: Engine): string {
+const ENGINE_NAMES: Record<Engine, string> = { postgres: "PostgreSQL", mysql: "MySQL", sqlserver: "SQL Server" };
+
+/**
+ * How apps spell their engine flag when the design must choose it (the engine changes: a SQLite
+ * file moves to Cloud SQL): Django/Healthchecks `postgres`, Laravel `pgsql`, paperless `postgresql`,
+ * n8n `postgresdb`/`mysqldb`. Each app takes only its own spellings, so the plan says to check it.
+ */
+function engineValue(name: string, engine: Engine, software: string): string {
   if (name.toUpperCase() === "DB_CONNECTION")
     return engine === "postgres" ? "pgsql" : engine === "mysql" ? "mysql" : "sqlsrv";
+  // n8n's DB_TYPE (docs.n8n.io "Supported databases": sqlite, postgresdb; mysqldb and mariadb deprecated).
+  if (/n8n/i.test(software) && name.toUpperCase() === "DB_TYPE")
+    return engine === "postgres" ? "postgresdb" : engine === "mysql" ? "mysqldb" : "mssql";
   if (/DBENGINE$/i.test(name))
     return engine === "postgres" ? "postgresql" : engine === "mysql" ? "mariadb" : "sqlserver";
   return engine;
@@ -88,15 +102,22 @@ function javaChange(s: Service, engine: Engine, repoDir?: string, hosts: readonl
   return `${s.name} connects with JDBC, which cannot open a unix socket: ${has}; scripts/setup-database.sh stores its JDBC URL (cloudSqlInstance, socketFactory) in the URL setting the app reads. A host and port setting then play no part.`;
 }
 
-/** `repoDir`: the app's repository, when at hand (a Java build that already has the connector). */
+/**
+ * `repoDir`: the app's repository, when at hand (a Java build that already has the connector).
+ * `sameEngine`: the VM's database server runs the engine Cloud SQL keeps (PostgreSQL stays
+ * PostgreSQL, MySQL or MariaDB become MySQL), so the VM's engine flag already names it in a
+ * spelling the app accepts; false when the engine changes (a SQLite file moves to Cloud SQL).
+ */
 export function databaseEnv(
   s: Service,
   names: readonly string[],
   engine: Engine,
   socket: string,
   repoDir?: string,
+  sameEngine = false,
 ): DatabaseEnv {
   const out: DatabaseEnv = { set: {}, stored: [], dropped: [], changes: [] };
+  const keptEngine: string[] = [];
   const roles = new Map(names.map((n) => [n, databaseSettingRole(n)] as const));
   const has = (role: string) => [...roles.values()].includes(role as never);
   const java = isJava(s);
@@ -116,7 +137,12 @@ export function databaseEnv(
     // setup-database.sh does not manage SQL Server: only its engine flag is known.
     if (!role || (engine === "sqlserver" && role !== "engine")) continue;
     if (STORED_ROLES.includes(role)) out.stored.push(name);
-    else if (role === "engine") out.set[name] = { value: engineValue(name, engine), why: "the Cloud SQL engine" };
+    else if (role === "engine" && sameEngine) keptEngine.push(name);
+    else if (role === "engine")
+      out.set[name] = {
+        value: engineValue(name, engine, `${s.software} ${s.command ?? ""}`),
+        why: "the Cloud SQL engine",
+      };
     else if (privateIp && role === "host") privateHost.push(name);
     else if (privateIp && role === "port")
       out.set[name] = { value: engine === "mysql" ? "3306" : "5432", why: "Cloud SQL's port on its private IP" };
@@ -140,6 +166,18 @@ export function databaseEnv(
   if (java && (has("url") || has("host"))) out.changes.push(javaChange(s, engine, repoDir, privateHost));
   else if (privateIp) out.changes.push(mysqlPrivateIpChange(s, privateHost));
   if (privateIp) out.privateHost = privateHost;
+  if (keptEngine.length) {
+    out.keptEngine = keptEngine;
+    const list = keptEngine.join(", ");
+    out.changes.push(
+      `${list} ${keptEngine.length === 1 ? "keeps its" : "keep their"} value from the VM (a plain setting in deploy/cloud-run.env): it names the engine Cloud SQL keeps, ${ENGINE_NAMES[engine]}, in the app's own spelling (n8n's DB_TYPE takes postgresdb, Laravel's DB_CONNECTION pgsql, Django's ENGINE django.db.backends.postgresql), which a value the design chose could miss.${engine === "mysql" ? " If it names MariaDB (Laravel's mariadb connection), set it to the app's MySQL spelling: Cloud SQL runs MySQL 8." : ""}`,
+    );
+  }
+  const chosen = names.filter((n) => roles.get(n) === "engine" && out.set[n]);
+  if (chosen.length)
+    out.changes.push(
+      `${chosen.map((n) => `${n}=${out.set[n]!.value}`).join(", ")}: the design's spelling of ${ENGINE_NAMES[engine]}, as the engine changes; check it is one ${s.name} accepts (apps spell it their own way: postgres, postgresql, pgsql, postgresdb, django.db.backends.postgresql) and correct the deploy's value if not.`,
+    );
   return out;
 }
 

@@ -54,6 +54,8 @@ export interface EnvPlan {
   changes?: string[];
   /** Set when the target reaches Cloud SQL's private IP: the host settings the deploy sets to it. */
   privateHost?: string[];
+  /** The VM's engine flags carried as plain settings: they name the engine Cloud SQL keeps. */
+  keptEngine?: string[];
 }
 
 /** A user-file folder moved to Cloud Storage (rules/storage.ts). */
