@@ -51,7 +51,8 @@ const DATA_ENGINES = new Set(["postgres", "mysql", "mariadb", "mongodb"]);
 function oneInstancePerTemplate(findings: ServiceFinding[]): ServiceFinding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    if (!f.systemdUnit?.includes("@")) return true;
+    // An instance whose command names it (`--queue=%i`) is work of its own (systemd.ts templateInstances).
+    if (!f.systemdUnit?.includes("@") || f.templateInstance) return true;
     const template = f.systemdUnit.replace(/@[^.]*\.service$/, "@.service");
     if (seen.has(template)) return false;
     seen.add(template);
@@ -64,6 +65,8 @@ function oneInstancePerTemplate(findings: ServiceFinding[]): ServiceFinding[] {
 export async function assemble(input: AssembleInput): Promise<Assembled> {
   const { app, hostRead, evidence } = input;
   let findings = oneInstancePerTemplate(input.findings).filter((f) => !f.packaged || isGoBinary(f, app));
+  // pm2 started the app N times (a dump holds one entry per process): N processes of one kind.
+  for (const f of findings) if (f.pm2 && f.pm2.instances > 1) f.instances ??= f.pm2.instances;
   if (hostRead) {
     for (const sample of findings.filter((f) => !f.onHost))
       evidence.push({

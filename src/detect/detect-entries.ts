@@ -18,6 +18,8 @@ export interface Entry {
   host: boolean;
   /** A unit read with its drop-ins after it. */
   dropIns?: boolean;
+  /** A template unit's enabled instances (host.ts HostFile.instances). */
+  instances?: string[];
   /** pm2's saved process list, an ecosystem file a pm2 unit starts, or one found in an app folder. */
   pm2?: "dump" | "launched" | "app-folder";
   read: () => Promise<string | undefined>;
@@ -42,13 +44,14 @@ export class DetectEntries {
         host: false,
         read: () => readSmallText(root, file),
       })),
-      ...(hostRoot ? await listHostFiles(hostRoot) : []).map(({ file, own, dropIns = [] }) => ({
+      ...(hostRoot ? await listHostFiles(hostRoot) : []).map(({ file, own, dropIns = [], instances }) => ({
         file,
         shown: `/${file}`,
         atRoot: false,
         own,
         host: true,
         ...(dropIns.length ? { dropIns: true } : {}),
+        ...(instances?.length ? { instances } : {}),
         // A unit is read with its drop-ins after it, as systemd applies them (an empty ExecStart= resets).
         read: async () => {
           const texts = await Promise.all([file, ...dropIns].map((f) => readHostFile(hostRoot!, f)));

@@ -19,6 +19,7 @@ import {
   environmentFiles,
   environmentFileValues,
   parseSystemdUnit,
+  templateInstances,
   readUnitFile,
   unionNames,
 } from "./systemd.js";
@@ -257,8 +258,15 @@ export class FileFindings {
     unit.onHost = entry.host;
     // A drop-in can replace ExecStart: the line is only certain in a unit read alone.
     if (!entry.dropIns) Object.assign(unit, lineOf(text, /^\s*ExecStart\s*=\s*\S/));
-    this.systemd.push(unit);
-    if (!unit.packaged) this.evidence.push({ file: shown, found: describeFinding(unit) });
+    // A template enabled as @1, @2: N processes of one kind, or one kind each when ExecStart names %i.
+    for (const one of templateInstances(unit, entry.instances ?? [])) {
+      this.systemd.push(one);
+      if (!one.packaged)
+        this.evidence.push({
+          file: shown,
+          found: `${describeFinding(one)}${one.instances ? `, enabled ${one.instances} times (${entry.instances!.map((i) => unit.systemdUnit!.replace("@.", `@${i}.`)).join(", ")})` : ""}`,
+        });
+    }
     if (own) this.deployMethod = "ssh-systemctl";
     if (own && !["database", "cache", "broker", "reverse-proxy"].includes(unit.role)) this.ownAppUnit = true;
   }

@@ -63,7 +63,17 @@ export interface HostFile {
   own: boolean;
   /** For a unit: its drop-ins (`etc/systemd/system/api.service.d/*.conf`), applied in name order. */
   dropIns?: string[];
+  /**
+   * For a template unit (`n8n-worker@.service`): the instances enabled from it (`systemctl enable
+   * n8n-worker@1 n8n-worker@2` links `n8n-worker@1.service` and `@2` into a `.wants/` folder), in
+   * name order. systemd runs one process per instance.
+   * https://www.freedesktop.org/software/systemd/man/latest/systemd.unit.html (templates, %i)
+   */
+  instances?: string[];
 }
+
+/** `name@instance.service` → [template `name@.service`, instance]; undefined for any other file. */
+const TEMPLATE_INSTANCE = /^([^/@]+@)([^/@]+)\.service$/;
 
 /** Unit files, nginx sites and crontabs on the host; each unit name once, admins' copies first. */
 export async function listHostFiles(root: string): Promise<HostFile[]> {
@@ -107,6 +117,20 @@ export async function listHostFiles(root: string): Promise<HostFile[]> {
     unitTargets.add(target);
     return true;
   });
+  // Instances enabled from a template: each `.wants/` link `name@I.service` is one more process.
+  const instances = new Map<string, Set<string>>();
+  for (const { file } of found) {
+    const m = TEMPLATE_INSTANCE.exec(path.posix.basename(file));
+    if (!m || !file.includes(".wants/")) continue;
+    const template = `${m[1]}.service`;
+    instances.set(template, (instances.get(template) ?? new Set()).add(m[2]!));
+  }
+  for (const entry of unique) {
+    const base = path.posix.basename(targets.get(entry.file)!);
+    const template = TEMPLATE_INSTANCE.exec(base) ? base.replace(TEMPLATE_INSTANCE, "$1.service") : base;
+    const enabled = instances.get(template);
+    if (enabled) entry.instances = [...enabled].sort();
+  }
   // `systemctl edit api` writes api.service.d/override.conf: it can replace ExecStart.
   for (const entry of unique) {
     const base = path.posix.basename(entry.file);

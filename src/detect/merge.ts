@@ -126,6 +126,7 @@ export function mergeServices(
     same.sessionStore ??= finding.sessionStore;
     same.cacheStore ??= finding.cacheStore;
     same.singleInstance ??= finding.singleInstance;
+    same.instances ??= finding.instances;
     // Two sites of one nginx: uploads go to the one that takes the most.
     const bodyLimit = largerLimit(same.maxRequestBodyMiB, finding.maxRequestBodyMiB);
     if (bodyLimit !== undefined) same.maxRequestBodyMiB = bodyLimit;

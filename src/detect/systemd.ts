@@ -192,3 +192,38 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
   if (keys?.get("Environment")) attachEnvValues(finding, environmentValues(keys.get("Environment")!));
   return finding;
 }
+
+/** systemd's unescaping of an instance name for %I: `-` is `/`, `\xNN` a byte (systemd-escape(1)). */
+const unescapeInstance = (i: string) =>
+  i.replace(/-/g, "/").replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+const APP_ROLES = new Set<ServiceFinding["role"]>(["web", "worker", "scheduler", "other"]);
+
+/**
+ * A template unit's enabled instances as findings. Instances whose command is the same (no `%i`
+ * in ExecStart: `n8n worker --concurrency=10` enabled as `@1` and `@2`) are one kind of process
+ * run N times: one finding with `instances`. A command that names its instance (`--queue=%i`)
+ * does different work per instance: one finding each, named `<template>-<instance>`. A store's
+ * template (postgresql@16-main, redis-server@) is one server whatever its instance is called.
+ * https://www.freedesktop.org/software/systemd/man/latest/systemd.unit.html (%i, %I)
+ */
+export function templateInstances(unit: ServiceFinding, instances: readonly string[]): ServiceFinding[] {
+  if (!instances.length || !APP_ROLES.has(unit.role) || !unit.systemdUnit?.includes("@")) return [unit];
+  const own = !/%[iI]/.test(unit.command ?? "");
+  if (own) return [instances.length > 1 ? Object.assign(unit, { instances: instances.length }) : unit];
+  const template = unit.systemdUnit.replace(/@[^.]*\.service$/, "@.service");
+  return instances.map((instance) => {
+    const command = unit.command!.replace(/%i/g, instance).replace(/%I/g, unescapeInstance(instance));
+    const { software: _s, role: _r, listen: _l, ...process } = classifyCommand(command);
+    const finding: ServiceFinding = {
+      ...unit,
+      ...(Object.keys(process).length ? { process } : {}),
+      name: sanitiseName(`${template.replace(/@\.service$/, "")}-${instance}`) || unit.name,
+      systemdUnit: template.replace(/@\.service$/, `@${instance}.service`),
+      command,
+      templateInstance: instance,
+    };
+    if (unit.envValues) attachEnvValues(finding, unit.envValues);
+    return finding;
+  });
+}

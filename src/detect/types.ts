@@ -63,6 +63,11 @@ export interface ServiceAnswer {
   cacheStore?: CacheStore;
   /** Why the app's own docs say this process runs as one instance only (single-instance.ts). */
   singleInstance?: string;
+  /**
+   * How many processes of this one kind the VM runs (a template unit enabled as `@1` and `@2`, a
+   * pm2 app started with several instances): the design sizes the target for all of them.
+   */
+  instances?: number;
   /** A reverse proxy: the paths it sends to each service it fronts (nginx location blocks). */
   routes?: ProxyRoute[];
 }
@@ -139,6 +144,8 @@ export interface PortRoute {
 /** A service as one source file describes it, before sources are merged. */
 export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   dependsOn?: string[];
+  /** One instance of a template unit whose command names its instance (`--queue=%i`): its own work. */
+  templateInstance?: string;
   /** nginx: ports of upstreams it proxies to, to link it to the services listening there. */
   proxiesToPorts?: number[];
   /** Apache: the PHP-FPM services its handlers pass PHP to over FastCGI (a socket has no port to link by). */

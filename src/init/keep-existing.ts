@@ -39,6 +39,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "sessionStore",
     "cacheStore",
     "singleInstance",
+    "instances",
     "routes",
   ]),
   "data[]": new Set(["engine", "version", "sizeGiB", "backups"]),

@@ -57,6 +57,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     sessionStore: s.sessionStore,
     cacheStore: s.cacheStore,
     singleInstance: s.singleInstance,
+    instances: s.instances,
     routes: s.routes,
   };
   return {

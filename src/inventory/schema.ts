@@ -221,6 +221,12 @@ export const serviceSchema = z.looseObject({
    */
   singleInstance: z.string().trim().min(1).max(400).optional(),
   /**
+   * App processes: how many processes of this one kind the VM runs, when more than one (a template
+   * unit enabled as `worker@1` and `worker@2`, a pm2 app started N times). Each runs the same
+   * command; the design sizes the target for all of them.
+   */
+  instances: z.number().int().min(2).max(1000).optional(),
+  /**
    * Reverse proxies: the URL paths they send to a service other than the one behind / (nginx
    * `location /api/v1/streaming { proxy_pass … }`, Apache `ProxyPass /events …`). The load balancer
    * that replaces the proxy gets the same rules, or those paths reach the wrong service.

@@ -165,7 +165,8 @@ export function pushTarget(d: Draft, plan: ProcessPlan, name: string): { target:
       concurrency,
       timeoutSeconds: deadline,
       minInstances: 0,
-      maxInstances: clamp(Math.ceil((inFlight / concurrency) * 2), 3, 100),
+      // The VM's N processes of this kind (s.instances) each took `concurrency` tasks at once.
+      maxInstances: clamp(Math.max(Math.ceil((inFlight / concurrency) * 2), s.instances ?? 1), 3, 100),
       cpuBoost: true,
       serviceAccount: serviceAccountId(name),
       // Cloud Tasks pushes from the same project count as internal (cloud.google.com/run/docs/securing/ingress).
@@ -187,7 +188,8 @@ export function alwaysOnTarget(d: Draft, plan: ProcessPlan, name: string): Deplo
   const singleton = plan.target.kind === "always-on" && plan.target.singleton;
   const threads = flagNumber(s.command, "--concurrency", "-c", "--threads", "--workers", "-w") ?? 4;
   const inFlight = (plannedPeakRps(d.inv) / d.inv.traffic.growth) * TASKS_PER_REQUEST * taskSeconds(d.inv);
-  const instances = singleton ? 1 : clamp(Math.ceil(inFlight / threads), 1, 10);
+  // The VM runs N of these (a template unit enabled N times): one pool instance each does the same work.
+  const instances = singleton ? 1 : clamp(Math.max(Math.ceil(inFlight / threads), s.instances ?? 1), 1, 10);
   return {
     name,
     kind: "worker-pool",

@@ -3,7 +3,7 @@ import { jvmHeapMiB } from "./compute.js";
 import type { Service } from "../../../inventory/schema.js";
 import { type DeployTarget, hasCanary } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
-import { embedsCeleryBeat, isBrokerEnv, taskLimitSeconds } from "./classify.js";
+import { embedsCeleryBeat, flagNumber, isBrokerEnv, taskLimitSeconds } from "./classify.js";
 import { cronArgv } from "./cron-command.js";
 import type { Draft } from "./draft.js";
 import { dropModelKeys, taskQueues } from "./mapping-shared.js";
@@ -199,7 +199,12 @@ export function pushEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   return {
     service: s.name,
     target: { kind: "cloud-run-worker", name: t.name },
-    reason: `Celery is rewritten to push (decision "workers"): ${PUSH_LIMITS}; ${limit ? `the worker's own limit is ${limit} s` : `tasks are expected to finish well under ${t.timeoutSeconds} s`}. Cloud Tasks retries with backoff, rate-limits dispatch and scales the worker to zero between bursts.`,
+    reason: [
+      `Celery is rewritten to push (decision "workers"): ${PUSH_LIMITS}; ${limit ? `the worker's own limit is ${limit} s` : `tasks are expected to finish well under ${t.timeoutSeconds} s`}. Cloud Tasks retries with backoff, rate-limits dispatch and scales the worker to zero between bursts.`,
+      vmInstancesNote(s, t),
+    ]
+      .filter(Boolean)
+      .join(" "),
     settings,
     appChanges: [
       `Expose each task as POST /tasks (JSON body names the task and its arguments) and reply 2xx only when it is done; a 429/503 reply slows the queue.`,
@@ -235,6 +240,24 @@ function jobsHome(d: Draft, plan: ProcessPlan): string {
   if (plan.queue === "laravel")
     return "its jobs stay in the database queue (no Redis among its dependencies), which moves with the database";
   return "its broker is not one of the VM's services, so it keeps the broker URL its settings name (reach it from Cloud Run, or move it)";
+}
+
+/** A process the VM runs N times (a template unit enabled as @1, @2): what the target does about it. */
+export function vmInstancesNote(s: Service, t: DeployTarget): string | undefined {
+  const n = s.instances;
+  if (!n) return undefined;
+  const how = s.systemdUnit?.endsWith("@.service")
+    ? `${s.systemdUnit} is enabled ${n} times`
+    : `${n} processes run ${s.software}`;
+  const each = flagNumber(s.command, "--concurrency", "-c", "--threads", "--workers", "-w");
+  const work = each ? `${n} × ${each} = ${n * each} jobs at once` : `${n}× the work of one`;
+  const sized =
+    t.kind === "worker-pool"
+      ? t.minInstances >= n
+        ? `the pool keeps ${t.minInstances} instances, at least one per VM process`
+        : `the pool is pinned at ${t.minInstances} instance${t.minInstances === 1 ? "" : "s"} (see above), fewer than the VM ran`
+      : `it scales up to ${t.maxInstances} instances, no fewer than the VM's processes`;
+  return `On the VM ${how} with the same command: ${work}. ${t.name} is one target for all of them; ${sized}.`;
 }
 
 function alwaysOnReason(d: Draft, plan: ProcessPlan, t: DeployTarget): string {
@@ -283,7 +306,7 @@ export function alwaysOnEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   return {
     service: s.name,
     target: { kind: "cloud-run-worker-pool", name: t.name },
-    reason: alwaysOnReason(d, plan, t),
+    reason: [alwaysOnReason(d, plan, t), vmInstancesNote(s, t)].filter(Boolean).join(" "),
     settings: {
       instances: t.minInstances,
       cpu: t.cpu,
