@@ -9,6 +9,7 @@ import { settingsListen } from "./json-settings.js";
 import { iniFacts, type IniFacts } from "./ini-settings.js";
 import { flagValue } from "./process-rules.js";
 import { programPackage } from "./program-package.js";
+import { serverCapacity } from "./server-capacity.js";
 import type { ServiceFinding } from "./types.js";
 import type { Protocol, Runtime } from "../inventory/schema.js";
 
@@ -218,6 +219,11 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
     const fromSettings = settings ? settingsListen(settings.values, ctx.proxyTargets) : undefined;
     const listen = fromConfig ?? fromEnv ?? fromSettings ?? (port ? `127.0.0.1:${port}` : undefined);
     if (listen) s.listen = [listen];
+  }
+  // Workers × threads of a synchronous server: the requests one copy of it serves at once.
+  if (s.role === "web") {
+    const capacity = await serverCapacity(s, env, (file) => ctx.readConfig(s, file));
+    if (capacity) s.capacity = capacity;
   }
   // A unit of the app's that stays up without serving anything is a loop: a worker.
   if (s.role === "other" && !scheduled && runtime && s.listen.length === 0) s.role = "worker";

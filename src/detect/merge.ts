@@ -127,6 +127,7 @@ export function mergeServices(
     same.cacheStore ??= finding.cacheStore;
     same.singleInstance ??= finding.singleInstance;
     same.instances ??= finding.instances;
+    same.capacity ??= finding.capacity;
     // Two sites of one nginx: uploads go to the one that takes the most.
     const bodyLimit = largerLimit(same.maxRequestBodyMiB, finding.maxRequestBodyMiB);
     if (bodyLimit !== undefined) same.maxRequestBodyMiB = bodyLimit;

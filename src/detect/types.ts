@@ -63,6 +63,8 @@ export interface ServiceAnswer {
   cacheStore?: CacheStore;
   /** Why the app's own docs say this process runs as one instance only (single-instance.ts). */
   singleInstance?: string;
+  /** A synchronous web server's worker processes and threads on the VM (server-capacity.ts). */
+  capacity?: { workers: number; threads: number };
   /**
    * How many processes of this one kind the VM runs (a template unit enabled as `@1` and `@2`, a
    * pm2 app started with several instances): the design sizes the target for all of them.

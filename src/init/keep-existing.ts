@@ -40,6 +40,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "cacheStore",
     "singleInstance",
     "instances",
+    "capacity",
     "routes",
   ]),
   "data[]": new Set(["engine", "version", "sizeGiB", "backups"]),

@@ -58,6 +58,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     cacheStore: s.cacheStore,
     singleInstance: s.singleInstance,
     instances: s.instances,
+    capacity: s.capacity,
     routes: s.routes,
   };
   return {

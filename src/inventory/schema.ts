@@ -227,6 +227,15 @@ export const serviceSchema = z.looseObject({
    */
   instances: z.number().int().min(2).max(1000).optional(),
   /**
+   * Synchronous web servers: the worker processes and threads per worker the VM's server runs
+   * (gunicorn -w/--threads, Puma -w/-t or config/puma.rb, uWSGI processes/threads, Unicorn
+   * worker_processes): workers × threads is how many requests one copy serves at once, and the
+   * Cloud Run service's concurrency follows it.
+   */
+  capacity: z
+    .object({ workers: z.number().int().min(1).max(1000), threads: z.number().int().min(1).max(1000) })
+    .optional(),
+  /**
    * Reverse proxies: the URL paths they send to a service other than the one behind / (nginx
    * `location /api/v1/streaming { proxy_pass … }`, Apache `ProxyPass /events …`). The load balancer
    * that replaces the proxy gets the same rules, or those paths reach the wrong service.

@@ -76,6 +76,11 @@ function jvmMemoryGi(s: Service): number {
   return Math.max(2, heap ? Math.ceil(heap / 1024 + 1) : 2);
 }
 
+/** Requests the VM's synchronous server serves at once (workers × threads), when init read them. */
+export function serverSlots(s: Service): number | undefined {
+  return s.capacity ? clamp(s.capacity.workers * s.capacity.threads, 1, 1000) : undefined;
+}
+
 export function webTarget(d: Draft, s: Service, index: number, websocket: boolean): DeployTarget {
   const flavour = webFlavour(s);
   const workers = flagNumber(s.command, "--workers", "-w") ?? d.inv.host.cpus ?? 2;
@@ -85,11 +90,20 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   // Cloud Run allows 4 GiB per vCPU at most (https://cloud.google.com/run/docs/configuring/services/memory-limits).
   const cpu = python && workers >= 2 ? 2 : jvmGi > 4 ? Math.min(8, 2 ** Math.ceil(Math.log2(jvmGi / 4))) : 1;
   const plannedMemory = python ? `${cpu}Gi` : flavour === "node" ? "512Mi" : jvm ? `${jvmGi}Gi` : "1Gi";
+  // A synchronous server serves workers × threads requests at once (s.capacity, read by init from
+  // its flags and config): Cloud Run sends an instance no more, or they would wait inside it while
+  // Cloud Run saw no reason to add an instance. https://cloud.google.com/run/docs/about-concurrency
+  const slots = serverSlots(s);
   const requestConcurrency =
-    flavour === "python-async" ? 20 * cpu : flavour === "python-wsgi" ? 8 * cpu : flavour === "node" ? 80 : 40;
-  // An open websocket holds a request slot for as long as it lives: an event loop holds thousands.
+    slots ??
+    (flavour === "python-async" ? 20 * cpu : flavour === "python-wsgi" ? 8 * cpu : flavour === "node" ? 80 : 40);
+  // An open websocket holds a request slot for as long as it lives: an event loop holds thousands,
+  // and so does Action Cable, which takes the socket off Puma's thread (Rack hijack) into its own
+  // event loop (guides.rubyonrails.org/action_cable_overview.html). A WSGI server's websocket
+  // (flask-sock, simple-websocket) keeps its worker thread for as long as it is open: its slots.
   // A PHP app's requests each hold up to memory_limit: as many as the memory holds (php-memory.ts).
-  const { memory, concurrency } = websocket
+  const eventLoop = websocket && !(flavour === "python-wsgi" && slots !== undefined);
+  const { memory, concurrency } = eventLoop
     ? { memory: plannedMemory, concurrency: flavour === "node" ? 1000 : Math.max(requestConcurrency, 250) }
     : phpMemorySizing(s, { cpu, memory: plannedMemory, concurrency: requestConcurrency });
   const needed = Math.ceil((plannedPeakRps(d.inv) * REQUEST_SECONDS) / (concurrency * TARGET_UTILISATION));

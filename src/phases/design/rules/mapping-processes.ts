@@ -5,6 +5,7 @@ import { type DeployTarget, hasCanary } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { embedsCeleryBeat, flagNumber, isBrokerEnv, taskLimitSeconds } from "./classify.js";
 import { cronArgv } from "./cron-command.js";
+import { serverSlots } from "./compute.js";
 import type { Draft } from "./draft.js";
 import { dropModelKeys, taskQueues } from "./mapping-shared.js";
 import type { ProcessPlan } from "./processes.js";
@@ -109,7 +110,7 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     ingress: t.ingress,
     serviceAccount: t.serviceAccount,
   };
-  const php = phpMemoryNote(s, t);
+  const php = [capacityNote(s, t, plan.target.websocket === true), phpMemoryNote(s, t)].filter(Boolean).join(" ");
   let reason = `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} instances for the growth target, and shifts traffic between revisions without downtime.${php ? ` ${php}` : ""}`;
   const heap = jvmHeapMiB(s.command);
   if (heap)
@@ -139,6 +140,9 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     const amqp = home && isAmqp(home.service);
     settings.sessionAffinity = true;
     reason = `${s.software} holds websocket connections. Cloud Run serves websockets as long requests: request timeout ${t.timeoutSeconds} s (the maximum), session affinity so a reconnecting client tends to return to its instance, ${t.minInstances} instance kept warm, ${t.concurrency} connections per instance. Affinity is best effort, so events must reach clients on every instance: ${amqp ? `each instance subscribes to ${bus} (${home.service.software}) itself, so every instance receives every event` : bus ? `they travel over Redis pub/sub on Memorystore (${bus})` : "there is no shared pub/sub yet, so the service is capped at one instance"}.`;
+    // The reason stays short (the mapping caps it): what the threads mean for HTTP is a change to weigh.
+    const slots = capacityNote(s, t, true);
+    if (slots) changes.push(slots);
     changes.push(
       "Clients must reconnect when a connection closes: Cloud Run ends every websocket at the request timeout (60 minutes at most).",
       amqp
@@ -199,12 +203,10 @@ export function pushEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   return {
     service: s.name,
     target: { kind: "cloud-run-worker", name: t.name },
-    reason: [
+    reason: fitReason([
       `Celery is rewritten to push (decision "workers"): ${PUSH_LIMITS}; ${limit ? `the worker's own limit is ${limit} s` : `tasks are expected to finish well under ${t.timeoutSeconds} s`}. Cloud Tasks retries with backoff, rate-limits dispatch and scales the worker to zero between bursts.`,
       vmInstancesNote(s, t),
-    ]
-      .filter(Boolean)
-      .join(" "),
+    ]),
     settings,
     appChanges: [
       `Expose each task as POST /tasks (JSON body names the task and its arguments) and reply 2xx only when it is done; a 429/503 reply slows the queue.`,
@@ -240,6 +242,30 @@ function jobsHome(d: Draft, plan: ProcessPlan): string {
   if (plan.queue === "laravel")
     return "its jobs stay in the database queue (no Redis among its dependencies), which moves with the database";
   return "its broker is not one of the VM's services, so it keeps the broker URL its settings name (reach it from Cloud Run, or move it)";
+}
+
+/**
+ * Why the concurrency follows the VM's server: its workers × threads. With websockets on Puma,
+ * Action Cable holds the connections off the threads, so the concurrency counts connections, and
+ * plain HTTP requests beyond the threads wait: say so, and the way out (/cable on its own service).
+ */
+export function capacityNote(s: Service, t: DeployTarget, websocket: boolean): string | undefined {
+  const slots = serverSlots(s);
+  if (!s.capacity || !slots) return undefined;
+  const { workers, threads } = s.capacity;
+  const server = `${s.software} runs ${workers} worker${workers === 1 ? "" : "s"} × ${threads} thread${threads === 1 ? "" : "s"} on the VM`;
+  if (t.concurrency === slots)
+    return `Concurrency ${slots}: ${server}, so one instance serves ${slots} request${slots === 1 ? "" : "s"} at once; Cloud Run sends it no more and adds instances instead of queueing requests inside one.`;
+  if (websocket && s.runtime === "ruby")
+    return `Concurrency ${t.concurrency} counts open websockets: Action Cable takes each connection off Puma's threads (Rack socket hijacking, its own event loop), so they do not hold the ${slots} request slot${slots === 1 ? "" : "s"} (${server}). Plain HTTP requests do: Cloud Run may send one instance up to ${t.concurrency} at once, and those beyond ${slots} wait inside it. If HTTP latency rises under load, serve /cable from a Cloud Run service of its own (same image, a load balancer route for /cable) and give this one concurrency ${slots}.`;
+  return undefined;
+}
+
+/** The mapping's reason (at most 800 characters): the parts that fit, in order. */
+function fitReason(parts: Array<string | undefined>): string {
+  let out = "";
+  for (const part of parts.filter(Boolean)) if (`${out} ${part}`.trim().length <= 800) out = `${out} ${part}`.trim();
+  return out;
 }
 
 /** A process the VM runs N times (a template unit enabled as @1, @2): what the target does about it. */
@@ -306,7 +332,7 @@ export function alwaysOnEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   return {
     service: s.name,
     target: { kind: "cloud-run-worker-pool", name: t.name },
-    reason: [alwaysOnReason(d, plan, t), vmInstancesNote(s, t)].filter(Boolean).join(" "),
+    reason: fitReason([alwaysOnReason(d, plan, t), vmInstancesNote(s, t)]),
     settings: {
       instances: t.minInstances,
       cpu: t.cpu,
