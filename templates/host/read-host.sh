@@ -535,10 +535,30 @@ launched=$(printf '%s\n' "$exec_starts" | awk -v apps="$apps" -v pm2re="$im_app_
     }
   }')
 ecos="$ecos$nl$launched"
+# The package.json that may ship a unit's program as a bin (a monorepo's /opt/n8n/packages/cli/bin/n8n
+# is packages/cli/package.json's `n8n`): the three folders above the program, absolute or in an app
+# folder, as program-package.ts looks on a disk (keep the two in step). follow sends those that exist.
+packages=$(printf '%s\n' "$exec_starts" | awk -v apps="$apps" "$norm_fn"'
+  BEGIN { n = split(apps, dir, "\n") }
+  {
+    split($0, w, /[ \t]+/); x = w[1]; gsub(/["\047]/, "", x)
+    if (x !~ /\// || x ~ /[$*?]/) next
+    for (j = 0; j <= n; j++) {
+      if (j == 0) { if (x !~ /^\//) continue; d = x }
+      else if (x ~ /^\// || dir[j] == "") continue
+      else d = "/" dir[j] "/" x
+      for (k = 0; k < 3; k++) {
+        sub(/\/[^\/]*$/, "", d)
+        if (d == "" || (p = norm(d "/package.json")) == "") break
+        print p
+      }
+    }
+  }')
 follow <<EOF
 $envs
 $picked_files$configs
 $launched
+$packages
 EOF
 
 # awk: each line of a file behind a "|", with the values that must not leave the VM replaced.
