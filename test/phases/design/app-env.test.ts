@@ -189,7 +189,9 @@ describe("app environment on Cloud Run", () => {
     expect(changes).toMatch(/GRANIAN_WORKERS, SECRET_KEY keep their values from the VM/);
     expect(changes).toMatch(/DB_PASSWORD must name the Cloud SQL user and database .*scripts\/setup-database\.sh/);
     expect(changes).toMatch(/ALLOWED_HOSTS, DB are plain settings, not secrets: .*deploy\/cloud-run\.env/);
-    expect(changes).toMatch(/DB keeps its value from the VM .*it names the engine Cloud SQL keeps, PostgreSQL, in the app's own spelling/);
+    expect(changes).toMatch(
+      /DB keeps its value from the VM .*it names the engine Cloud SQL keeps, PostgreSQL, in the app's own spelling/,
+    );
   });
 
   it("MySQL reaches the socket through the client's socket setting, with the app's engine spelling", () => {
