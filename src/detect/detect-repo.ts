@@ -27,6 +27,7 @@ import type { DetectedFacts, Evidence } from "./types.js";
 import type { SecretFile, Storage } from "../inventory/schema.js";
 import { listRepoFiles } from "./walk.js";
 import { splitStorage } from "./storage-split.js";
+import { withInPlace } from "./storage-in-place.js";
 import { detectSecretFiles } from "./secret-files.js";
 import { settingsSecretFiles } from "./settings-file.js";
 import { projectName } from "./project-name.js";
@@ -136,7 +137,14 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   });
   // A folder of user files that also holds code is mounted per subfolder of user files (storage-split.ts).
   const appDirs = [appPathOnHost(root, hostRoot), ...entries.appDirs].filter((d): d is string => d !== undefined);
-  const storage = hostRoot ? await Promise.all(folders.map((s) => splitStorage(s, hostRoot, appDirs))) : folders;
+  const split = hostRoot ? await Promise.all(folders.map((s) => splitStorage(s, hostRoot, appDirs))) : folders;
+  // What a folder keeps in place (git repositories, indexes, SQLite) is never mounted from a bucket.
+  const storage = await Promise.all(split.map((s) => withInPlace(s, hostRoot)));
+  for (const s of storage.filter((x) => x.inPlace?.length))
+    evidence.push({
+      file: s.path,
+      found: `written in place (${s.inPlace!.map((p) => `${p.path}: ${p.kind}`).join(", ")}): a Cloud Storage mount cannot carry it${s.uploadFolders ? `; only ${s.uploadFolders.join(", ") || "no subfolder"} can be mounted` : ""}`,
+    });
   const secretFiles = hostRoot ? secretFilesOf(root, hostRoot, files, app.vmFiles ?? [], appDirs, storage) : [];
   for (const f of secretFiles)
     evidence.push({ file: f.path, found: "a secret file the repository lacks: every instance needs the VM's copy" });

@@ -5,6 +5,7 @@
 import path from "node:path";
 import type { SessionStore, Storage } from "../inventory/schema.js";
 import { toListen } from "./process-rules.js";
+import type { InPlace } from "./storage-in-place.js";
 
 export interface IniFacts {
   /** The HTTP listener first, then any other the process opens. */
@@ -105,6 +106,57 @@ function singleInstance(ini: Sections): { singleInstance?: string } {
   };
 }
 
+/** An absolute folder, or a relative one under `base` (Gitea makes relative paths absolute against APP_DATA_PATH). */
+function absolute(value: string | undefined, base: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.startsWith("/")) return path.posix.normalize(value).replace(/\/+$/, "");
+  return base ? path.posix.join(base, value).replace(/\/+$/, "") : undefined;
+}
+
+/**
+ * What app.ini keeps in place, written under locks (storage-in-place.ts): the git repositories
+ * ([repository] ROOT, by default APP_DATA_PATH/gitea-repositories), the LevelDB queues ([queue]
+ * DATADIR, queues/), the bleve indexes ([indexer] ISSUE_INDEXER_PATH indexers/issues.bleve, and
+ * the code index when REPO_INDEXER_ENABLED) and a SQLite database ([database] PATH).
+ * https://docs.gitea.com/administration/config-cheat-sheet
+ */
+function inPlaceFolders(ini: Sections): { path: string; kind: InPlace["kind"]; purpose: string }[] {
+  const data = absolute(ini.get("server")?.get("APP_DATA_PATH"), undefined);
+  const out: { path: string; kind: InPlace["kind"]; purpose: string }[] = [];
+  const add = (value: string | undefined, kind: InPlace["kind"], purpose: string) => {
+    const folder = absolute(value, data);
+    if (folder) out.push({ path: folder, kind, purpose });
+  };
+  add(
+    ini.get("repository")?.get("ROOT") ?? "gitea-repositories",
+    "git",
+    "git repositories ([repository] ROOT in app.ini)",
+  );
+  const queue = ini.get("queue");
+  if (singleInstance(ini).singleInstance)
+    add(queue?.get("DATADIR") ?? "queues", "index", "LevelDB queues ([queue] in app.ini)");
+  const indexer = ini.get("indexer");
+  if (/^bleve$/i.test(indexer?.get("ISSUE_INDEXER_TYPE") ?? "bleve"))
+    add(
+      indexer?.get("ISSUE_INDEXER_PATH") ?? "indexers/issues.bleve",
+      "index",
+      "bleve issue index ([indexer] in app.ini)",
+    );
+  if (
+    TRUE.test(indexer?.get("REPO_INDEXER_ENABLED") ?? "") &&
+    /^bleve$/i.test(indexer?.get("REPO_INDEXER_TYPE") ?? "bleve")
+  )
+    add(
+      indexer?.get("REPO_INDEXER_PATH") ?? "indexers/repos.bleve",
+      "index",
+      "bleve code index ([indexer] in app.ini)",
+    );
+  const database = ini.get("database");
+  if (/^sqlite3?$/i.test(database?.get("DB_TYPE") ?? ""))
+    add(database?.get("PATH") ?? "gitea.db", "sqlite", "SQLite database ([database] PATH in app.ini)");
+  return out;
+}
+
 /** APP_DATA_PATH (repositories, LFS, attachments, avatars by default), then the folders set outside it. */
 function dataFolders(ini: Sections): Storage[] {
   const folders: Storage[] = [];
@@ -120,6 +172,13 @@ function dataFolders(ini: Sections): Storage[] {
     // A section stored in a bucket (STORAGE_TYPE = minio, azureblob) keeps nothing on this disk.
     if (!section || /minio|azure/i.test(section.get("STORAGE_TYPE") ?? "")) continue;
     for (const [k, v] of section) if (key.test(k)) add(v, `${name} ${k} in app.ini`);
+  }
+  // Each folder written in place is marked in the data folder that holds it, or is a folder of its own.
+  for (const p of inPlaceFolders(ini)) {
+    const home = folders.find((f) => p.path === f.path || p.path.startsWith(`${f.path}/`));
+    const entry = { path: home && home.path !== p.path ? p.path.slice(home.path.length + 1) : ".", kind: p.kind };
+    if (home) home.inPlace = [...(home.inPlace ?? []), entry];
+    else if (p.kind !== "sqlite") folders.push({ path: p.path, purpose: p.purpose, inPlace: [entry] });
   }
   return folders;
 }

@@ -322,6 +322,10 @@ const SUBFOLDER_HINT = "expected a folder name such as images";
 /** A relative path of plain folder names, no `..` segment. */
 const LINK_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._@+-]{1,100}(\/[A-Za-z0-9._@+-]{1,100}){0,15}$/;
 
+/** Kinds of data written in place: git repositories, index folders (LevelDB, bleve, Lucene), SQLite files. */
+export const IN_PLACE_KINDS = ["git", "index", "sqlite"] as const;
+const IN_PLACE_PATH = new RegExp(`^\\.$|${LINK_PATH.source}`);
+
 /** User files on the VM's own disk (uploads, media, attachments): they need a home off the VM. */
 export const storageSchema = z.looseObject({
   path: z.string().trim().min(1).max(500),
@@ -334,6 +338,20 @@ export const storageSchema = z.looseObject({
    * mounted from the bucket and copied to it.
    */
   uploadFolders: z.array(z.string().regex(SUBFOLDER, SUBFOLDER_HINT)).max(50).optional(),
+  /**
+   * What in the folder is written in place, not as whole files (storage-in-place.ts): git
+   * repositories, index folders (LevelDB, bleve, Lucene), SQLite files. A Cloud Storage mount
+   * cannot carry them; `path` is relative to the folder ("." for all of it).
+   */
+  inPlace: z
+    .array(
+      z.object({
+        path: z.string().regex(IN_PLACE_PATH, "expected . or a relative path such as gitea-repositories"),
+        kind: z.enum(IN_PLACE_KINDS),
+      }),
+    )
+    .max(50)
+    .optional(),
   /** Its subfolders that hold the app's code (links into the release, themes, plugins): they ship in the image. */
   codeFolders: z.array(z.string().regex(SUBFOLDER, SUBFOLDER_HINT)).max(50).optional(),
   /**

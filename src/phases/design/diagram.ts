@@ -54,8 +54,9 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   // in a group of its own: it does not run on Cloud Run.
   for (const m of result.mapping.filter((x) => x.target.kind === "needs-decision"))
     add("open", {
-      id: `open-${m.service}`,
-      label: `Needs a decision\n${m.service}`,
+      // One process can have several (its SSH listener, its data folder): one node per decision.
+      id: `open-${m.target.name}`,
+      label: `Needs a decision\n${m.target.name}`,
       shape: "hexagon",
       classes: ["async"],
     });

@@ -66,6 +66,19 @@ export interface StoragePlan {
   mountPath: string;
   /** Cloud Run targets that mount it. */
   targets: string[];
+  /** The subfolders mounted, each from its folder of the bucket, when not the whole folder. */
+  folders?: string[];
+}
+
+/** A storage folder holding data written in place (git, indexes, SQLite): a decision, never a bucket. */
+export interface InPlacePlan {
+  storage: Storage;
+  /** Where the app finds the folder inside the container. */
+  mountPath: string;
+  /** Its subfolders mounted from a bucket all the same (uploads beside the data). */
+  mounted: string[];
+  /** Inventory services that use it. */
+  services: string[];
 }
 
 export const REQUEST_SECONDS = 0.2;
@@ -130,6 +143,8 @@ export interface Draft {
     ai?: AiWorkerNote;
     /** User-file folders moved to Cloud Storage (rules/storage.ts). */
     storage?: StoragePlan[];
+    /** Folders whose data is written in place: no bucket carries them (rules/in-place-decision.ts). */
+    inPlace?: InPlacePlan[];
     /** Environment values the design set per target (rules/app-env.ts). */
     env?: Record<string, EnvPlan>;
   };

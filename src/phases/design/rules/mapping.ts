@@ -9,6 +9,7 @@ import type { Draft } from "./draft.js";
 import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, webEntry } from "./mapping-processes.js";
 import { taskQueues } from "./mapping-shared.js";
 import { runName, someNames } from "./names.js";
+import { inPlaceDecision } from "./in-place-decision.js";
 import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
 import { sideListener } from "../../../contracts/process-homes.js";
 import { exposedGuards } from "./proxy-routes.js";
@@ -232,6 +233,9 @@ export function buildMapping(d: Draft): MappingEntry[] {
     // A web process's second, non-HTTP listener is an open decision of its own, beside its service.
     const side = d.plans.find((p) => p.service === s)?.target.kind === "web" ? sideListener(s) : undefined;
     if (side) entries.push(sideListenerDecision(d, s, side));
+    // A folder written in place is decided beside the first process that uses it.
+    for (const plan of d.notes.inPlace ?? [])
+      if (plan.services[0] === s.name) entries.push(inPlaceDecision(d, s, plan));
     return entries;
   });
 }

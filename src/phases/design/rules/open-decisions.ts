@@ -14,7 +14,7 @@ import { sqliteFileText } from "./sqlite.js";
 const money = (x: number) => `$${x.toFixed(2)}`;
 
 /** A shared-core VM kept for what Cloud Run cannot host: e2-small, an external IPv4 address, a 10 GiB disk. */
-function smallVm(d: Draft): DecisionOption["cost"] {
+export function smallVm(d: Draft): DecisionOption["cost"] {
   const book = loadPriceBook();
   const p = pickRegion(book.computeEngine.regions, d.inv.target.region).value;
   const h = book.hoursPerMonth;

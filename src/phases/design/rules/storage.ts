@@ -56,20 +56,40 @@ export function planStorage(d: Draft, repoDir?: string): void {
       );
       continue;
     }
-    // A folder that also holds code (storage-split.ts) is mounted per subfolder of user files: a
-    // mount over all of it would hide the code the image has there (Ghost's content/themes).
-    const folders = storage.codeFolders?.length ? (storage.uploadFolders ?? []) : undefined;
-    if (folders?.length === 0) {
-      d.assumptions.push(
-        `storage ${JSON.stringify(storage.path)}: holds code (${storage.codeFolders!.join(", ")}) and no folder of user files: nothing is mounted; it ships in the image.`,
-      );
-      continue;
-    }
-    const bucket = bucketName(d.project.id, storage.path, taken);
     // The inventory names who uses the folder; otherwise every app process may read or write it.
     const users = storage.services?.length
       ? appTargets.filter((t) => t.replaces.some((r) => storage.services!.includes(r)))
       : appTargets;
+    // What the folder keeps in place (git repositories, indexes, SQLite: storage-in-place.ts) is
+    // never mounted from a bucket: it becomes an open decision (in-place-decision.ts), and only the
+    // subfolders of whole files beside it are mounted.
+    const inPlace = storage.inPlace ?? [];
+    const tops = new Set(inPlace.map((p) => p.path.split("/")[0]!));
+    // A folder that also holds code (storage-split.ts) is mounted per subfolder of user files: a
+    // mount over all of it would hide the code the image has there (Ghost's content/themes).
+    const split = Boolean(storage.codeFolders?.length || inPlace.length);
+    const folders = split
+      ? tops.has(".")
+        ? []
+        : (storage.uploadFolders ?? []).filter((f) => !tops.has(f) && !(storage.codeFolders ?? []).includes(f))
+      : undefined;
+    if (inPlace.length) {
+      const named = d.inv.services.filter((s) => users.some((t) => t.replaces.includes(s.name))).map((s) => s.name);
+      // Nothing on Cloud Run uses it (nothing-deploys.ts): the app's own processes do, wherever they go.
+      const services = named.length
+        ? named
+        : (storage.services ?? d.inv.services.filter((s) => s.runtime).map((s) => s.name));
+      d.notes.inPlace = [...(d.notes.inPlace ?? []), { storage, mountPath, mounted: folders ?? [], services }];
+    }
+    if (folders?.length === 0) {
+      d.assumptions.push(
+        inPlace.length
+          ? `storage ${JSON.stringify(storage.path)}: written in place (${inPlace.map((p) => `${p.path}: ${p.kind}`).join(", ")}) and no subfolder of whole files beside it: no bucket is mounted; where it lives is an open decision.`
+          : `storage ${JSON.stringify(storage.path)}: holds code (${storage.codeFolders!.join(", ")}) and no folder of user files: nothing is mounted; it ships in the image.`,
+      );
+      continue;
+    }
+    const bucket = bucketName(d.project.id, storage.path, taken);
     for (const t of users) {
       const owner = ownerOf(d, t);
       const mounts = folders ? folders.map((f) => ({ mountPath: `${mountPath}/${f}`, onlyDir: f })) : [{ mountPath }];
@@ -80,7 +100,10 @@ export function planStorage(d: Draft, repoDir?: string): void {
       sourcePath: storage.path.replace(/\/+$/, ""),
       ...(folders ? { folders } : {}),
     } satisfies Bucket);
-    d.notes.storage = [...(d.notes.storage ?? []), { storage, bucket, mountPath, targets: users.map((t) => t.name) }];
+    d.notes.storage = [
+      ...(d.notes.storage ?? []),
+      { storage, bucket, mountPath, targets: users.map((t) => t.name), ...(folders ? { folders } : {}) },
+    ];
   }
 }
 

@@ -179,7 +179,7 @@ export function storageDecision(d: Draft): TopicDecision | undefined {
       // A folder that also holds code is mounted per subfolder of user files (splitNote says why).
       plans.map(
         (p) =>
-          `${p.storage.path} → gs://${p.bucket} at ${p.mountPath}${p.storage.codeFolders?.length && p.storage.uploadFolders?.length ? `/{${p.storage.uploadFolders.join(",")}}` : ""}`,
+          `${p.storage.path} → gs://${p.bucket} at ${p.mountPath}${p.folders?.length ? `/{${p.folders.join(",")}}` : ""}`,
       ),
       4,
     )}), ${mountedBy(plans)} The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.${plans.map((p) => splitNote(p.storage)).join("")}`,

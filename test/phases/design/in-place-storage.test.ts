@@ -1,0 +1,129 @@
+// A storage folder whose data is written in place (inventory storage[].inPlace: git repositories,
+// index folders, SQLite files) is never mounted from a Cloud Storage bucket: it is an open decision
+// with priced choices (a VM with a disk, a Filestore NFS volume, shared services), and only the
+// subfolders of whole files beside it are mounted. A folder of uploads alone keeps its bucket.
+// The Filestore choice's commands parse with the real gcloud.
+import { describe, expect, it } from "vitest";
+import { deployFlags } from "../../../src/phases/cicd/deploy-flags.js";
+import { designPhase } from "../../../src/phases/design/index.js";
+import { designResultSchema } from "../../../src/phases/design/schema.js";
+import { checkGcloud, findGcloud } from "../../helpers/gcloud-check.js";
+import { designInputFromYaml } from "./design-input.js";
+
+const design = (storage: string) =>
+  designResultSchema.parse(
+    designPhase.offline(
+      designInputFromYaml(`apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: forge }
+host: { hostname: vm, os: "Debian GNU/Linux 12 (bookworm)", cpus: 2 }
+services:
+  - { name: nginx, role: reverse-proxy, software: nginx, listen: ["0.0.0.0:443"], dependsOn: [forge] }
+  - { name: forge, role: web, software: forge, runtime: go, command: "/usr/local/bin/forge web", listen: ["127.0.0.1:3000"], dependsOn: [db] }
+  - { name: db, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
+data:
+  - { service: db, engine: postgres, version: "16", sizeGiB: 5, backups: none }
+storage: ${storage}
+deploy: { method: ssh-script }
+target: { project: forge-prod, region: us-central1, service: forge }
+`),
+    ),
+  );
+
+const mounts = (r: ReturnType<typeof design>) =>
+  (r.deployment.services.find((t) => t.replaces.includes("forge"))!.volumes ?? []).map(
+    (v) => `${v.mountPath}=${v.onlyDir ?? ""}`,
+  );
+
+describe("a storage folder written in place", () => {
+  it.each([
+    {
+      name: "uploads alone: one bucket over the folder, no decision",
+      storage: `[{ path: /srv/forge/media }]`,
+      mounts: ["/srv/forge/media="],
+      decision: undefined,
+    },
+    {
+      name: "a SQLite file in the data folder: nothing mounted, a disk decision with the VM first",
+      storage: `[{ path: /srv/forge/data, inPlace: [{ path: forge.db, kind: sqlite }] }]`,
+      mounts: [],
+      decision: {
+        first: /^Keep forge on a small Compute Engine VM.*\(recommended\)$/,
+        what: /keeps forge\.db written in place: SQLite files/,
+      },
+    },
+    {
+      name: "git repositories beside uploads: only the uploads mounted, the repositories decided, Filestore first-class",
+      storage: `[{ path: /srv/forge/data, inPlace: [{ path: repos, kind: git }], uploadFolders: [attachments, repos] }]`,
+      mounts: ["/srv/forge/data/attachments=attachments"],
+      decision: { first: /^Keep forge on a small Compute Engine VM with a persistent disk$/, what: /git repositories/ },
+    },
+    {
+      name: "the whole folder a git repository store: nothing mounted",
+      storage: `[{ path: /srv/git, inPlace: [{ path: ".", kind: git }], uploadFolders: [alice] }]`,
+      mounts: [],
+      decision: { first: /^Keep forge/, what: /keeps all of it written in place: git repositories/ },
+    },
+  ])("$name", ({ storage, mounts: want, decision }) => {
+    const r = design(storage);
+    expect(mounts(r)).toEqual(want);
+    const open = r.mapping.find((m) => m.target.name === "forge-disk");
+    if (!decision) {
+      expect(open).toBeUndefined();
+      return;
+    }
+    expect(open!.target.kind).toBe("needs-decision");
+    expect(open!.reason).toMatch(decision.what);
+    expect(open!.reason).toContain("keep the VM serving until then");
+    expect(open!.options![0]!.option).toMatch(decision.first);
+    expect(open!.options![1]!.option).toMatch(/^A Filestore \(NFS\) volume/);
+    expect(open!.options![1]!.cost).toMatch(/1 TiB minimum/);
+    // The bucket (when any) holds only the whole-file subfolders, and the runbook copies only them.
+    const buckets = r.deployment.buckets ?? [];
+    expect(buckets.flatMap((b) => b.folders ?? [])).toEqual(want.map((m) => m.split("=")[1]));
+  });
+
+  it("says which kind is safe on NFS: git's lock files are; an index is for data one can rebuild", () => {
+    const git = design(`[{ path: /srv/git, inPlace: [{ path: ".", kind: git }] }]`);
+    const index = design(`[{ path: /srv/forge/data, inPlace: [{ path: queues, kind: index }] }]`);
+    const nfs = (r: ReturnType<typeof design>) => r.mapping.find((m) => m.target.name === "forge-disk")!.options![1]!;
+    expect(nfs(git).option).toMatch(/\(recommended\)$/);
+    expect(nfs(git).change).toContain("git's lock files work on NFS");
+    expect(nfs(index).option).toMatch(/only for data you can rebuild/);
+    expect(nfs(index).change).toMatch(/No NFS locks/);
+  });
+
+  it.skipIf(!findGcloud())(
+    "the Filestore choice's commands parse with the real gcloud (gen2, the network, the NFS volume)",
+    async () => {
+      const r = design(`[{ path: /srv/git, inPlace: [{ path: ".", kind: git }] }]`);
+      const change = r.mapping.find((m) => m.target.name === "forge-disk")!.options![1]!.change;
+      const quoted = [...change.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+      const create = quoted
+        .find((q) => q.startsWith("gcloud filestore"))!
+        .split(" ")
+        .slice(1);
+      const nfs = quoted.find((q) => q.startsWith("--execution-environment"))!.replace("FILESTORE_IP", "10.0.0.2");
+      expect(nfs).toContain("type=nfs");
+      const forge = r.deployment.services.find((t) => t.replaces.includes("forge"))!;
+      const deploy = [
+        "run",
+        "deploy",
+        forge.name,
+        "--image=us-docker.pkg.dev/forge-prod/app/forge:1",
+        "--region=us-central1",
+        "--project=forge-prod",
+        "--quiet",
+        ...deployFlags(forge, r.deployment).filter((f) => !f.startsWith("--max-instances")),
+        ...nfs.split(" "),
+      ];
+      const check = await checkGcloud([
+        { argv: [...create, "--project=forge-prod", "--quiet"], source: "filestore" },
+        { argv: deploy, source: "deploy" },
+      ]);
+      expect(check.findings).toEqual([]);
+      expect(check.checked).toBe(2);
+    },
+    60_000,
+  );
+});
