@@ -28,6 +28,7 @@ import type { SecretFile, Storage } from "../inventory/schema.js";
 import { listRepoFiles } from "./walk.js";
 import { splitStorage } from "./storage-split.js";
 import { withInPlace } from "./storage-in-place.js";
+import { buildInputsOn } from "./build-inputs.js";
 import { detectSecretFiles } from "./secret-files.js";
 import { settingsSecretFiles } from "./settings-file.js";
 import { projectName } from "./project-name.js";
@@ -166,6 +167,13 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       file: s.path,
       found: `code beside the user files (${s.codeFolders!.join(", ")}): only ${s.uploadFolders?.join(", ") || "no subfolder"} will be mounted`,
     });
+  // Folders of installed code (plugins an admin added) the image must carry (build-inputs.ts).
+  const buildInputs = hostRoot ? await buildInputsOn(hostRoot, appDirs, storage) : [];
+  for (const b of buildInputs)
+    evidence.push({
+      file: b.path,
+      found: `code the app loads (${b.codeFiles ?? 0} file${b.codeFiles === 1 ? "" : "s"} of code): build input the image must carry, not data for a bucket`,
+    });
   const remote = await (options.readRemote ?? readGitRemote)(root);
   const github = remote ? parseGithubRemote(remote) : undefined;
   if (github) evidence.push({ file: "git remote origin", found: github });
@@ -188,6 +196,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     ...(procfile?.releaseCommand ? { releaseCommand: procfile.releaseCommand } : {}),
     ...(storage.length ? { storage } : {}),
     ...(secretFiles.length ? { secretFiles } : {}),
+    ...(buildInputs.length ? { buildInputs } : {}),
     evidence,
     ...(warnings.length ? { warnings } : {}),
   }).value;

@@ -8,6 +8,7 @@ import type {
   ProxyRoute,
   ServiceRole,
   SecretFile,
+  BuildInput,
   SessionStore,
   Storage,
   StoreUse,
@@ -119,6 +120,8 @@ export interface DetectedFacts {
   storage?: Storage[];
   /** Small files in the app's folder that hold a secret and are not in the repository (secret-files.ts). */
   secretFiles?: SecretFile[];
+  /** Folders in the app's folder of code the app loads (plugins an admin installed: build-inputs.ts). */
+  buildInputs?: BuildInput[];
   evidence: Evidence[];
   /** What kept the reading from being complete (a tool missing on the VM, a folder not readable). */
   warnings?: string[];

@@ -4,7 +4,7 @@
 // so a new image updates them. The repository is the app's folder (/app in the image): a link's
 // target (inventory `codeLinks`) is relative to it.
 import path from "node:path";
-import type { Inventory } from "../inventory/schema.js";
+import type { BuildInput, Inventory } from "../inventory/schema.js";
 import { APP_DIR, inImagePath } from "./app-root.js";
 import type { ImageUser } from "./image-user.js";
 import type { AppRepo } from "./repo.js";
@@ -110,4 +110,23 @@ export function withCodeLinks(dockerfile: string, commands: string[]): string {
     `RUN ${commands.join(" \\\n && ")}`,
   ];
   return [...lines.slice(0, user), ...run, ...lines.slice(user)].join("\n");
+}
+
+/**
+ * The image's word on the folders of code the app loads (inventory buildInputs: plugins an admin
+ * installed, often left out of git): they come from the build context like the rest of the code,
+ * so the plan copies the VM's folder there before the build, and the Dockerfile says so.
+ */
+export function withBuildInputs(dockerfile: string, inputs: readonly BuildInput[]): string {
+  const plain = inputs.filter((b) => PLAIN_PATH.test(`/${b.appPath}`));
+  if (plain.length === 0) return dockerfile;
+  const lines = dockerfile.split("\n");
+  const from = lines.findIndex((l) => /^FROM\s/i.test(l));
+  if (from < 0) return dockerfile;
+  const note = [
+    `# Code the app loads from ${plain.map((b) => b.appPath).join(", ")} (plugins installed on the VM, often not in git) is`,
+    "# build input: the plan copies the VM's folder into the build context before the build, and COPY",
+    "# carries it like the rest of the code (a bucket never holds it).",
+  ];
+  return [...lines.slice(0, from), ...note, ...lines.slice(from)].join("\n");
 }

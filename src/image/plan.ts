@@ -6,7 +6,13 @@
 import type { Inventory, Service } from "../inventory/schema.js";
 import path from "node:path";
 import { APP_DIR, inImagePath, otherCheckout, vmAppRoot } from "./app-root.js";
-import { codeLinkCommands, secretFileCommands, secretFileMounts, withCodeLinks } from "./code-links.js";
+import {
+  codeLinkCommands,
+  secretFileCommands,
+  secretFileMounts,
+  withBuildInputs,
+  withCodeLinks,
+} from "./code-links.js";
 import { goImage } from "./go-image.js";
 import { healthRouteOf, type HealthRoute } from "./health-route.js";
 import { dockerfileUser, IMAGE_USERS } from "./image-user.js";
@@ -130,9 +136,10 @@ export function planImages(
     // The deploy builds the team's own Dockerfile where there is one (cicd/images.ts), else ours.
     const own = repo.read(dockerfile);
     const user = own !== undefined ? dockerfileUser(own) : image.content ? IMAGE_USERS[runtime] : undefined;
-    const content =
+    const linked =
       image.content &&
       withCodeLinks(image.content, [...secretFileCommands(inv, root), ...codeLinkCommands(inv, root, repo, user)]);
+    const content = linked && (runtime === main ? withBuildInputs(linked, inv.buildInputs ?? []) : linked);
     return { ...image, ...(content ? { content } : {}), ...(user ? { user } : {}) };
   });
   images.push(...elsewhere(inv, root, repo, options.osPython ? { osPython: options.osPython } : {}));

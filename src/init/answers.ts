@@ -2,7 +2,15 @@
 // (`target.project`), so a missing answer can be named by its flag and its place in the file.
 import type { z } from "zod";
 import type { HostFacts, ServiceAnswer } from "../detect/types.js";
-import type { BACKUPS, DEPLOY_METHODS, Provenance, SecretFile, Storage, llmSchema } from "../inventory/schema.js";
+import type {
+  BACKUPS,
+  BuildInput,
+  DEPLOY_METHODS,
+  Provenance,
+  SecretFile,
+  Storage,
+  llmSchema,
+} from "../inventory/schema.js";
 
 export type { ServiceAnswer } from "../detect/types.js";
 
@@ -51,6 +59,8 @@ export interface Answers {
   storage?: Storage[];
   /** Not a question: files holding a secret in the app's folder on the VM (detect/secret-files.ts). */
   secretFiles?: SecretFile[];
+  /** Not a question: folders of code the app loads, which the image must carry (detect/build-inputs.ts). */
+  buildInputs?: BuildInput[];
   /** Not a question: where each value came from (inventory `provenance`), keyed by inventory path. */
   provenance?: Record<string, Provenance>;
 }

@@ -150,6 +150,7 @@ export function buildInventory(answers: Answers): InventoryInput {
     llm,
     ...(answers.storage?.length ? { storage: answers.storage.map((s) => defined({ ...s })) } : {}),
     ...(answers.secretFiles?.length ? { secretFiles: answers.secretFiles.map((s) => defined({ ...s })) } : {}),
+    ...(answers.buildInputs?.length ? { buildInputs: answers.buildInputs.map((b) => defined({ ...b })) } : {}),
     ...(answers.provenance && Object.keys(answers.provenance).length ? { provenance: answers.provenance } : {}),
   }) as InventoryInput;
 }

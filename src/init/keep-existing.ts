@@ -47,7 +47,13 @@ const OWNED: Record<string, ReadonlySet<string>> = {
 };
 
 /** List items are matched by these keys, so a reordered or shortened list keeps each item's extras. */
-const IDENTITY: Record<string, string> = { services: "name", data: "service", storage: "path", secretFiles: "path" };
+const IDENTITY: Record<string, string> = {
+  services: "name",
+  data: "service",
+  storage: "path",
+  secretFiles: "path",
+  buildInputs: "path",
+};
 
 function mergeList(path: string, old: unknown[], next: unknown[], keepUnmatched: boolean): unknown[] {
   const id = IDENTITY[path];

@@ -103,6 +103,7 @@ export function withDetectedFacts(
     ...(Object.keys(host).length ? { host } : {}),
     ...(facts.storage?.length ? { storage: facts.storage } : {}),
     ...(facts.secretFiles?.length ? { secretFiles: facts.secretFiles } : {}),
+    ...(facts.buildInputs?.length ? { buildInputs: facts.buildInputs } : {}),
     ...(answers["database.engine"] === "sqlite" && facts.database?.engine === "sqlite" && !answers.sqliteFile
       ? {
           sqliteFile: {

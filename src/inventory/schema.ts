@@ -371,6 +371,20 @@ export const storageSchema = z.looseObject({
 export type Storage = z.infer<typeof storageSchema>;
 
 /**
+ * A folder in the app's folder on the VM that holds code the app loads at run time (plugins an
+ * admin installed: Kimai's var/plugins, WordPress's wp-content/plugins, Home Assistant's
+ * custom_components): build input, not data. The image must carry it; a bucket must never hold it.
+ */
+export const buildInputSchema = z.looseObject({
+  path: z.string().regex(/^\/[A-Za-z0-9._@+/-]{1,500}$/, "expected an absolute path such as /var/www/app/var/plugins"),
+  /** The folder relative to the app's folder (the build context): var/plugins. */
+  appPath: z.string().regex(LINK_PATH, "expected a path relative to the app's folder"),
+  /** Files of code in it on the VM (.php, .py, .rb, .js…): 0 when none is installed yet. */
+  codeFiles: z.number().int().nonnegative().optional(),
+});
+export type BuildInput = z.infer<typeof buildInputSchema>;
+
+/**
  * A small file in the app's folder that holds a secret and is not in the repository (wallabag's
  * data/site-credentials-secret-key.txt, made at first use; Rails' config/master.key): every instance
  * needs the same file, so it becomes a Secret Manager secret mounted as a file.
@@ -459,6 +473,7 @@ export const inventorySchema = z.looseObject({
   llm: llmSchema.optional(),
   storage: z.array(storageSchema).max(500).optional(),
   secretFiles: z.array(secretFileSchema).max(50).optional(),
+  buildInputs: z.array(buildInputSchema).max(50).optional(),
   /** Where each value came from; a value with no entry was written by hand (or by an older init). */
   provenance: z
     .record(z.string().regex(PROVENANCE_KEY, "expected a key path such as services[api].listen"), provenanceSchema)

@@ -80,6 +80,17 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       body: `The repository's \`Dockerfile\` is left as it is and not built: ${ctx.teamDockerfileNotHttp}. The pipeline builds \`${ctx.mainDockerfile}\` (written by infra-migrate, answering HTTP on \`$PORT\`) instead. Review it; to build yours again, make its final stage serve HTTP on \`$PORT\` and delete \`${ctx.mainDockerfile}\`.`,
       files: [ctx.mainDockerfile, CICD_PATHS.workflow],
     });
+  // Code an admin installed in the app's folder (Kimai's var/plugins): build input, not data.
+  const inputs = ctx.inventory.buildInputs ?? [];
+  if (inputs.length)
+    steps.push({
+      stage: "prepare",
+      order: 43,
+      title: `Code the app loads from ${inputs.map((b) => `\`${b.appPath}\``).join(", ")}: into the image`,
+      body: `${inputs.map((b) => `\`${b.path}\` (${b.codeFiles ? `${b.codeFiles} file${b.codeFiles > 1 ? "s" : ""} of code on the VM` : "no code in it yet"})`).join(", ")} ${inputs.length > 1 ? "hold" : "holds"} code the app loads at run time, such as plugins an admin installs: build input, not data, so no bucket holds ${inputs.length > 1 ? "them" : "it"}. The pipeline builds the image from the repository, which usually leaves such a folder out (.gitignore): copy the VM's folder into the repository at the same path and commit it before the first deploy, and again whenever a plugin is installed or updated (on Cloud Run an installed plugin lasts only until the instance stops).`,
+      commands: inputs.map((b) => `rsync -a ${ctx.inventory.host.hostname}:${b.path}/ ${b.appPath}/`),
+      files: [ctx.mainDockerfile],
+    });
   // Another repository's process (plan.ts elsewhere): the deploy skips it until its Dockerfile exists.
   const skipped = missing.filter((m) => m.checkout);
   if (skipped.length)
