@@ -29,6 +29,7 @@ import { listRepoFiles } from "./walk.js";
 import { splitStorage } from "./storage-split.js";
 import { withInPlace } from "./storage-in-place.js";
 import { buildInputsOn } from "./build-inputs.js";
+import { gitOverSystemSsh } from "./git-over-ssh.js";
 import { detectSecretFiles } from "./secret-files.js";
 import { settingsSecretFiles } from "./settings-file.js";
 import { projectName } from "./project-name.js";
@@ -167,6 +168,19 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       file: s.path,
       found: `code beside the user files (${s.codeFolders!.join(", ")}): only ${s.uploadFolders?.join(", ") || "no subfolder"} will be mounted`,
     });
+  // Git over the VM's own sshd (authorized_keys lines forcing the app's binary): a raw TCP listener
+  // on port 22 beside HTTP, decided like the app's own SSH server (git-over-ssh.ts).
+  if (hostRoot)
+    for (const f of findings) {
+      const s = services.find((x) => x.name === f.name && x.role === "web");
+      if (!s || !(await gitOverSystemSsh(hostRoot, f))) continue;
+      if (!s.listen.some((l) => l.endsWith(":22"))) s.listen = [...s.listen, "0.0.0.0:22"];
+      s.protocols = [...new Set([...(s.protocols ?? ["http"]), "tcp" as const])];
+      evidence.push({
+        file: f.source,
+        found: `git over SSH: the VM's sshd hands ${f.unitUser ?? "its user"}'s authorized_keys sessions to ${f.command!.split(/\s+/)[0]} (port 22, raw TCP)`,
+      });
+    }
   // Folders of installed code (plugins an admin added) the image must carry (build-inputs.ts).
   const buildInputs = hostRoot ? await buildInputsOn(hostRoot, appDirs, storage) : [];
   for (const b of buildInputs)

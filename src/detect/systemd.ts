@@ -186,6 +186,9 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
     ...(keys?.get("Environment") ? { env: environmentNames(keys.get("Environment")!) } : {}),
     ...(keys?.get("Environment") ? { unitEnv: environmentNames(keys.get("Environment")!) } : {}),
     ...(workingDirectory?.startsWith("/") ? { workingDirectory } : {}),
+    ...(/^[a-z_][a-z0-9_-]{0,31}$/.test(keys?.get("User")?.at(-1) ?? "")
+      ? { unitUser: keys!.get("User")!.at(-1)! }
+      : {}),
     ...(Object.keys(process).length ? { process } : {}),
     source: file,
   };

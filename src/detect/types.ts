@@ -167,6 +167,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   phpSessionHandler?: string;
   /** Values of the process's environment on the VM, read for ports and engines only; never written out. */
   envValues?: Record<string, string>;
+  /** The unit's User= on the VM: whose home holds its SSH keys (git-over-ssh.ts). */
+  unitUser?: string;
   /** The unit's WorkingDirectory on the VM. */
   workingDirectory?: string;
   /** Read from the VM (units, sites, crontabs, listeners) rather than from the repository. */
