@@ -7,7 +7,7 @@ import { basename, classifyCommand } from "./command.js";
 import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, proxiesToOwnPort, springPort } from "./server-config.js";
 import { settingsListen } from "./json-settings.js";
 import { iniFacts, type IniFacts } from "./ini-settings.js";
-import { flagValue } from "./process-rules.js";
+import { settingsFileIn } from "./settings-file.js";
 import { programPackage } from "./program-package.js";
 import { serverCapacity } from "./server-capacity.js";
 import type { ServiceFinding } from "./types.js";
@@ -144,7 +144,7 @@ function websocket(s: ServiceFinding, runtime: Runtime | undefined, ctx: EnrichC
 /** The app.ini-style settings file the process's command names (`--config /etc/gitea/app.ini`), read. */
 async function iniOf(s: ServiceFinding, ctx: EnrichContext): Promise<IniFacts | undefined> {
   const words = s.process?.words ?? (s.command ?? "").split(/\s+/);
-  const file = s.process?.configFile ?? flagValue(words, ["--config", "-c"]);
+  const file = s.process?.configFile ?? settingsFileIn(words);
   if (!file?.endsWith(".ini")) return undefined;
   const text = await ctx.readConfig(s, file);
   return text ? iniFacts(text) : undefined;

@@ -18,10 +18,13 @@ export interface IniFacts {
   singleInstance?: string;
 }
 
-type Sections = Map<string, Map<string, string>>;
+export type Sections = Map<string, Map<string, string>>;
 
-/** `[section]` and `KEY = value` lines; keys before the first section are in "". */
-export function parseIni(text: string): Sections {
+/**
+ * `[section]` and `KEY = value` lines (INI, and TOML's plain tables); keys before the first section
+ * are in "". Section names are lower case; keys upper case (Gitea's) unless `keepCase`.
+ */
+export function parseIni(text: string, options: { keepCase?: boolean } = {}): Sections {
   const sections: Sections = new Map([["", new Map()]]);
   let current = sections.get("")!;
   for (const raw of text.split(/\r?\n/)) {
@@ -35,7 +38,13 @@ export function parseIni(text: string): Sections {
       continue;
     }
     const pair = /^([\w.-]+)\s*=\s*(.*)$/.exec(line);
-    if (pair) current.set(pair[1]!.toUpperCase(), pair[2]!.replace(/^(["'`])(.*)\1$/, "$2").trim());
+    if (!pair) continue;
+    // A value's trailing comment (TOML's `# …`, INI's ` ; …`) is not part of it.
+    const value = pair[2]!
+      .replace(/\s+[#;].*$/, "")
+      .replace(/^(["'`])(.*)\1$/, "$2")
+      .trim();
+    current.set(options.keepCase ? pair[1]! : pair[1]!.toUpperCase(), value);
   }
   return sections;
 }

@@ -5,10 +5,12 @@
 // (inventory `secretFiles`, mounted from Secret Manager) and the command is pointed at the mount
 // (image/process-argv.ts). Its database host is recorded so the plan can say what to change.
 import path from "node:path";
+import { parse as parseYaml } from "yaml";
 import type { SecretFile } from "../inventory/schema.js";
+import { parseIni, type Sections } from "./ini-settings.js";
 import { flagValue } from "./process-rules.js";
 
-/** Flags that name a settings file. */
+/** Flags that name a settings file: the one list every reader of such a file finds it by. */
 const CONFIG_FLAGS = ["--config", "-c", "--config-file", "--configfile", "--conf"];
 /** Formats of plain settings (not code such as gunicorn.conf.py or puma.rb, which the repository holds). */
 const SETTINGS_EXT = /\.(ini|toml|ya?ml|json|conf|cfg)$/i;
@@ -24,10 +26,49 @@ const SERVER_SECTION = /^(server|http|web|listen)$/i;
 const ADDR_KEY = /^(HTTP_)?(ADDR|ADDRESS|HOST|BIND|LISTEN_ADDR(ESS)?)$/i;
 const PORT_KEY = /^(HTTP_)?PORT$/i;
 
+/** The settings file a command's words name with --config, -c… (as written: relative or absolute). */
+export function settingsFileIn(words: readonly string[]): string | undefined {
+  return flagValue([...words], CONFIG_FLAGS);
+}
+
 /** The absolute settings file a command names with --config, -c…, when it is one of plain settings. */
 export function settingsFileOf(command: string | undefined): string | undefined {
-  const file = flagValue((command ?? "").split(/\s+/), CONFIG_FLAGS);
+  const file = settingsFileIn((command ?? "").split(/\s+/));
   return file?.startsWith("/") && SETTINGS_EXT.test(file) ? path.posix.normalize(file) : undefined;
+}
+
+/**
+ * A settings file's sections, one parser per format: INI (and .conf/.cfg) and TOML's `[section]`
+ * with `key = value` lines (parseIni, keys as written), YAML and JSON with the `yaml` package (its
+ * top-level maps are the sections, top-level scalars are in ""). Only scalar values are kept.
+ */
+export function readSettings(text: string, file = ""): Sections {
+  if (!/\.(ya?ml|json)$/i.test(file) && (/\.(ini|toml|conf|cfg)$/i.test(file) || /^\s*\[[^\]]+\]\s*$/m.test(text)))
+    return parseIni(text, { keepCase: true });
+  const sections: Sections = new Map([["", new Map()]]);
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch {
+    return sections;
+  }
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) return sections;
+  const scalar = (v: unknown) =>
+    typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : v === null ? "" : undefined;
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      const section = new Map<string, string>();
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const s = scalar(v);
+        if (s !== undefined) section.set(k, s);
+      }
+      sections.set(key, section);
+    } else {
+      const s = scalar(value);
+      if (s !== undefined) sections.get("")!.set(key, s);
+    }
+  }
+  return sections;
 }
 
 export interface SettingsSecrets {
@@ -39,38 +80,32 @@ export interface SettingsSecrets {
 }
 
 /**
- * The secrets and the database section of an INI, TOML or YAML settings file: `[section]` headers
- * or unindented `name:` keys open a section, `KEY = value` and `key: value` lines set a value.
+ * The secrets and the database section of a settings file (readSettings), and where the file sets
+ * the app's listener: the keys from the file, the values from `listen`, the address the service
+ * was found listening on (ini-settings.ts read it from the same file), when given.
  */
-export function settingsSecrets(text: string): SettingsSecrets {
+export function settingsSecrets(text: string, file = "", listen?: string): SettingsSecrets {
   const secrets: string[] = [];
-  let section = "";
   let database: SettingsSecrets["database"];
   let server: SettingsSecrets["server"];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\s+$/, "");
-    if (!line.trim() || /^\s*[#;]/.test(line)) continue;
-    const header = /^\s*\[+([^\]]+)\]+$/.exec(line) ?? /^([A-Za-z_][\w.-]*):$/.exec(line);
-    if (header) {
-      section = header[1]!.trim();
-      if (DATABASE_SECTION.test(section)) database ??= { section };
-      continue;
+  for (const [section, values] of readSettings(text, file)) {
+    if (DATABASE_SECTION.test(section)) database ??= { section };
+    for (const [key, value] of values) {
+      if (SECRET_KEY.test(key) && !NOT_A_VALUE.test(value)) secrets.push(section ? `[${section}] ${key}` : key);
+      if (database?.section === section && /^host$/i.test(key) && HOST_VALUE.test(value)) database.host ??= value;
     }
-    const pair = /^\s*"?([A-Za-z_][\w.-]*)"?\s*[=:]\s*(.*)$/.exec(line);
-    if (!pair) continue;
-    const key = pair[1]!;
-    const value = pair[2]!
-      .replace(/\s+[#;].*$/, "")
-      .replace(/^(["'`])(.*)\1$/, "$2")
-      .trim();
-    if (SECRET_KEY.test(key) && !NOT_A_VALUE.test(value)) secrets.push(section ? `[${section}] ${key}` : key);
-    if (database && section === database.section && /^host$/i.test(key) && HOST_VALUE.test(value))
-      database.host ??= value;
-    if (SERVER_SECTION.test(section) && (server === undefined || server.section === section)) {
-      if (ADDR_KEY.test(key) && HOST_VALUE.test(value)) server = { section, ...server, addrKey: key, addr: value };
-      if (PORT_KEY.test(key) && /^\d{1,5}$/.test(value))
-        server = { section, ...server, portKey: key, port: Number(value) };
-    }
+    if (server || !SERVER_SECTION.test(section)) continue;
+    const addrKey = [...values.keys()].find((k) => ADDR_KEY.test(k));
+    const portKey = [...values.keys()].find((k) => PORT_KEY.test(k));
+    if (!addrKey && !portKey) continue;
+    const at = listen ? listen.lastIndexOf(":") : -1;
+    const addr = at > 0 ? listen!.slice(0, at) : values.get(addrKey ?? "");
+    const port = Number(at > 0 ? listen!.slice(at + 1) : values.get(portKey ?? ""));
+    server = {
+      section,
+      ...(addrKey && addr && HOST_VALUE.test(addr) ? { addrKey, addr } : {}),
+      ...(portKey && Number.isInteger(port) && port > 0 && port < 65536 ? { portKey, port } : {}),
+    };
   }
   return { secrets, ...(database ? { database } : {}), ...(server ? { server } : {}) };
 }
@@ -80,7 +115,7 @@ export function settingsSecrets(text: string): SettingsSecrets {
  * the processes that name it. `read` gives the file's text on the VM.
  */
 export async function settingsSecretFiles(
-  services: { name: string; command?: string }[],
+  services: { name: string; command?: string; listen?: string[] }[],
   appDirs: string[],
   read: (file: string) => Promise<string | undefined>,
 ): Promise<{ file: SecretFile; secrets: string[] }[]> {
@@ -95,7 +130,8 @@ export async function settingsSecretFiles(
       continue;
     }
     const text = await read(file);
-    const facts = text ? settingsSecrets(text) : undefined;
+    // The listener is the service's, as detected from the same file (ini-settings.ts), not read again.
+    const facts = text ? settingsSecrets(text, file, s.listen?.[0]) : undefined;
     if (!facts?.secrets.length) continue;
     found.set(file, {
       file: {

@@ -1,7 +1,12 @@
 // A settings file a process names on its command line, outside the app's folder, that holds
 // secrets (Gitea's app.ini) becomes a secret file of that process, with its database section noted.
 import { describe, expect, it } from "vitest";
-import { settingsFileOf, settingsSecretFiles, settingsSecrets } from "../../src/detect/settings-file.js";
+import {
+  settingsFileIn,
+  settingsFileOf,
+  settingsSecretFiles,
+  settingsSecrets,
+} from "../../src/detect/settings-file.js";
 import { isPlainValue } from "../../src/detect/plain-values.js";
 
 describe("settingsFileOf", () => {
@@ -16,6 +21,12 @@ describe("settingsFileOf", () => {
     ["/usr/bin/app serve", undefined],
   ])("%s → %s", (command, file) => {
     expect(settingsFileOf(command)).toBe(file);
+  });
+
+  it("is the one finder app.ini's reader uses too: every flag of the list", () => {
+    for (const flag of ["--config", "-c", "--config-file", "--configfile", "--conf"])
+      expect(settingsFileIn(["/usr/local/bin/gitea", "web", flag, "/etc/gitea/app.ini"])).toBe("/etc/gitea/app.ini");
+    expect(settingsFileIn(["gitea", "web", "--config=custom/app.ini"])).toBe("custom/app.ini");
   });
 });
 
@@ -49,6 +60,34 @@ describe("settingsSecrets", () => {
       database: { section: "database", host: "db.internal" },
     });
     expect(settingsSecrets('[app]\ntoken = "abc"\n')).toEqual({ secrets: ["[app] token"] });
+  });
+
+  it("reads JSON with the YAML parser and a TOML file by its sections, keys as written", () => {
+    expect(settingsSecrets('{"db": {"host": "10.0.0.5", "password": "x"}, "port": 8080}', "/etc/a.json")).toEqual({
+      secrets: ["[db] password"],
+      database: { section: "db", host: "10.0.0.5" },
+    });
+    expect(settingsSecrets('[database]\nhost = "db" # primary\npassword = "p"\n', "/etc/a.toml")).toEqual({
+      secrets: ["[database] password"],
+      database: { section: "database", host: "db" },
+    });
+  });
+
+  it("takes the listener's keys from the file and its values from the service's detected address", () => {
+    const ini = "[server]\nHTTP_ADDR = 127.0.0.1\nHTTP_PORT = 3000\nSECRET_KEY = s\n";
+    expect(settingsSecrets(ini, "/etc/gitea/app.ini", "127.0.0.1:3000").server).toEqual({
+      section: "server",
+      addrKey: "HTTP_ADDR",
+      addr: "127.0.0.1",
+      portKey: "HTTP_PORT",
+      port: 3000,
+    });
+    // Only a port in the file: no address key to edit.
+    expect(settingsSecrets("[server]\nHTTP_PORT = 3000\nTOKEN = t\n", "/x.ini", "0.0.0.0:3000").server).toEqual({
+      section: "server",
+      portKey: "HTTP_PORT",
+      port: 3000,
+    });
   });
 
   it("finds nothing in a file of plain settings", () => {
