@@ -38,7 +38,16 @@ describe("app.ini", () => {
       rawTcp: "0.0.0.0:2222",
       sessionStore: "file",
       folders: [
-        { path: "/var/lib/gitea/data", purpose: "the app's data folder (APP_DATA_PATH in app.ini)" },
+        {
+          path: "/var/lib/gitea/data",
+          purpose: "the app's data folder (APP_DATA_PATH in app.ini)",
+          // Written in place, never mounted from a bucket (storage-in-place.ts).
+          inPlace: [
+            { path: "gitea-repositories", kind: "git" },
+            { path: "queues", kind: "index" },
+            { path: "indexers/issues.bleve", kind: "index" },
+          ],
+        },
         { path: "/srv/lfs", purpose: "lfs PATH in app.ini" },
       ],
       singleInstance: expect.stringContaining("[queue] TYPE is level (the default): its queues are LevelDB files"),

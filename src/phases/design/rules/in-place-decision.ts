@@ -59,7 +59,7 @@ export function inPlaceDecision(d: Draft, s: Service, plan: InPlacePlan): Mappin
       },
       {
         option: `A Filestore (NFS) volume mounted at ${plan.mountPath} on Cloud Run${locked ? " (only for data you can rebuild)" : " (recommended)"}`,
-        change: `Create the share (\`gcloud filestore instances create ${volume} --zone=${region}-b --tier=BASIC_HDD --file-share=name=data,capacity=1TiB --network=name=${d.network?.network ?? "default"}\`), copy the folder onto it, chown it to the image's user and deploy with \`${nfsDeployFlags(d, plan, volume).join(" ")}\` instead of its bucket mounts (FILESTORE_IP: the share's address). ${locked ? "No NFS locks; a deploy overlaps two revisions, which can corrupt an index." : "git's lock files work on NFS."}`,
+        change: `Create the share (\`gcloud filestore instances create ${volume} --zone=${region}-b --tier=BASIC_HDD --file-share=name=data,capacity=1TiB --network=name=${d.network?.network ?? "default"} --project=${d.project.id}\`), copy the folder in, chown it to the image's user, deploy with \`${nfsDeployFlags(d, plan, volume).join(" ")}\` in place of its bucket mounts (FILESTORE_IP: its address). ${locked ? "No NFS locks, and deploys overlap revisions: an index can corrupt." : "git's lock files work on NFS."}`,
         cost: FILESTORE_COST,
       },
       {
