@@ -146,6 +146,12 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
           .map((t) => t.port)
           .sort(),
       ).toEqual([5678, 5679]);
+    // A release tarball's program of no known language, its port from config.json's ListenAddress:
+    // no image is planned that could make it read PORT, so Cloud Run sends to 8065.
+    if (app.app === "mattermost")
+      expect(result.deployment.services.filter(isAppApi).map((t) => t.port)).toEqual([8065]);
+    // Metabase's MB_JETTY_PORT is a bind setting the deploy sets to 8080.
+    if (app.app === "metabase") expect(result.deployment.services.filter(isAppApi).map((t) => t.port)).toEqual([8080]);
   });
 
   it("promises Scheduler jobs for the warm instance only when the deployment has them", async () => {

@@ -45,10 +45,19 @@ function secretsOf(s: Service): string[] {
  * https://cloud.google.com/run/docs/container-contract#port
  */
 export function containerPort(d: Draft, s: Service): number {
-  const planned = imageFor(d.images, s)?.argv[s.name];
-  // With no image planned (no repository at hand) the app's own Dockerfile decides: PORT, as always.
-  if (!planned?.ok || bindsItself(planned.argv)) return PORT;
   if (s.env.some((n) => n.toUpperCase() === "PORT" || bindSetting(n))) return PORT;
+  const planned = imageFor(d.images, s)?.argv[s.name];
+  // With no image planned (no repository at hand) the app's own Dockerfile decides: PORT, as always;
+  // unless no language is known, a prebuilt program (a release tarball's binary) whose port comes
+  // from its own settings file (Mattermost's config.json ListenAddress ":8065"): no image can make it
+  // read PORT, so it keeps the VM's port (Cloud Run sets PORT to that one too).
+  if (!planned?.ok) return s.runtime ? PORT : vmPort(s);
+  if (bindsItself(planned.argv)) return PORT;
+  return vmPort(s);
+}
+
+/** The one port a process listens on on the VM, else 8080. */
+function vmPort(s: Service): number {
   const ports = [...new Set(s.listen.map((l) => Number(l.slice(l.lastIndexOf(":") + 1))))];
   return ports.length === 1 && ports[0]! > 0 ? ports[0]! : PORT;
 }
