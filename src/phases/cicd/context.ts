@@ -7,7 +7,7 @@ import { GenerationError } from "../../errors.js";
 import type { Inventory } from "../../inventory/schema.js";
 import { deploymentSchema, type DeployTarget, type Deployment, hasCanary } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
-import { detectStack, type Stack } from "./runtime.js";
+import { detectStack, nothingToTest, type Stack } from "./runtime.js";
 import { mainDockerfile } from "../../image/serves-http.js";
 
 export { detectStack, type Stack } from "./runtime.js";
@@ -41,6 +41,8 @@ export interface CicdContext {
   repoDir: string;
   /** Paths a previous run generated there (the manifest): never the app's own files. */
   generated?: ReadonlySet<string>;
+  /** Why the test job runs no test command: the repository holds no project of the stack (runtime.ts). */
+  nothingToTest?: string;
   /** Python dependency manifest found in the target repo. */
   pythonManifest: "requirements.txt" | "pyproject.toml";
 }
@@ -67,10 +69,13 @@ export function buildContext(input: PhaseInput): CicdContext {
   const has = (f: string) => existsSync(path.join(input.repoDir, f));
   const theirs = (f: string) => has(f) && !(input.generatedFiles?.has(f) ?? false);
   const main = mainDockerfile((f) => (theirs(f) ? readFileSync(path.join(input.repoDir, f), "utf8") : undefined));
+  const stack = detectStack(inventory, input.repoDir);
+  const untestable = nothingToTest(inventory, stack, input.repoDir);
   return {
     inventory,
     deployment,
-    stack: detectStack(inventory, input.repoDir),
+    stack,
+    ...(untestable ? { nothingToTest: untestable } : {}),
     imageName,
     imagePath: `${deployment.region}-docker.pkg.dev/${deployment.project}/${deployment.artifactRepository}/${imageName}`,
     registry: `${deployment.region}-docker.pkg.dev/${deployment.project}/${deployment.artifactRepository}`,

@@ -119,6 +119,7 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     project: deployment.project,
     region: deployment.region,
     testCommand: result.testCommand,
+    nothingToTest: ctx.nothingToTest,
     runtimeLabel: `${STACK_LABEL[ctx.stack]} ${result.runtimeVersion}`,
     imagePath: ctx.imagePath,
     services,

@@ -36,6 +36,26 @@ export function detectStack(inventory: Inventory, repoDir?: string): Stack {
   return mainRuntime(inventory) ?? "python";
 }
 
+/**
+ * Why CI has nothing of the app to test, when the repository at hand holds no project of its stack
+ * (no manifest at its root or two folders down): the VM runs a prebuilt release (Mattermost's
+ * tarball, Metabase's downloaded jar). Every runner but pytest fails there on the first push
+ * (`mvn -B verify` with no pom.xml, `npm test` with no package.json), and pytest would only stand in
+ * for a stack guessed from nothing. A repository not at hand (no folder) says nothing.
+ */
+export function nothingToTest(inventory: Inventory, stack: Stack, repoDir?: string): string | undefined {
+  if (!repoDir) return undefined;
+  const repo = openRepo(repoDir);
+  if (!repo.present) return undefined;
+  const files = MANIFESTS.find(([s]) => s === stack)![1];
+  if (files.some((f) => repo.foldersWith(f, 2).length)) return undefined;
+  const known = mainRuntime(inventory);
+  if (stack === "python" && known === "python") return undefined;
+  return known
+    ? `the repository holds no ${files.join(", ")}: the VM runs a prebuilt release, with no source here to test`
+    : "the repository holds no project (no manifest of any language): the VM runs a prebuilt release, with no source here to test";
+}
+
 export { IMAGE_RELEASES, RUNTIME_VERSION, SUPPORTED, supportedVersion } from "../../image/runtime-versions.js";
 
 /**

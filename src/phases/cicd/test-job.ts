@@ -227,6 +227,15 @@ export function workerTestTargets(ctx: CicdContext): DeployTarget[] {
 }
 
 export function appTestJob(ctx: CicdContext, result: CicdResult): Record<string, unknown> {
+  // No project of the stack in the repository (a prebuilt release): a job that says so, and passes.
+  if (ctx.nothingToTest)
+    return {
+      name: "Test",
+      "runs-on": RUNNER,
+      permissions: { contents: "read" },
+      "timeout-minutes": 5,
+      steps: [{ name: "No tests", run: `echo "::notice::No test runs: ${ctx.nothingToTest}."\n` }],
+    };
   const { services, env } = testServices(ctx);
   const ignore = workerTestTargets(ctx).map((t) => `--ignore=${t.source!.context}`);
   if (ctx.stack === "python" && ignore.length) env.PYTEST_ADDOPTS = ignore.join(" ");
