@@ -76,7 +76,8 @@ export interface PhaseImplementation<R> {
    */
   validate?(artifacts: Artifact[], input: PhaseInput, context: ValidationContext): Promise<string[]>;
   /** One-line summary for the CLI (e.g. "5 critical risks, 9 in total"). */
-  summarize?(result: R): string;
+  /** One line for the progress output; `input` is what the phase ran on. */
+  summarize?(result: R, input: PhaseInput): string;
   /** What a person does with this phase's files, and when: steps of docs/migration/README.md. */
   planSteps?(result: R, input: PhaseInput): PlanStep[];
 }

@@ -108,7 +108,7 @@ export async function runPhase(
     cached: answer.cached,
     calls: answer.calls,
     usage: answer.usage,
-    summary: definition.summarize?.(result) ?? `${artifacts.length} files`,
+    summary: definition.summarize?.(result, input) ?? `${artifacts.length} files`,
     promptChars: prompt.length,
     ...(answer.cacheFile ? { modelCacheFile: answer.cacheFile } : {}),
   };

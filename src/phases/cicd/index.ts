@@ -7,7 +7,7 @@ import { offlineCicd } from "./offline.js";
 import { renderCicd } from "./render.js";
 import { cicdResultSchema, SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
 import { validateCicd } from "./validate.js";
-import { chooseRuntimeVersion, SUPPORTED } from "./runtime.js";
+import { chooseRuntimeVersion, detectStack, nothingToTest, SUPPORTED } from "./runtime.js";
 import { cicdPlanSteps } from "./plan-steps.js";
 
 export { cicdResultSchema, type CicdResult } from "./schema.js";
@@ -51,7 +51,10 @@ export const cicdPhase: PhaseImplementation<CicdResult> = {
   offline: offlineCicd,
   render: renderCicd,
   validate: (artifacts, input) => validateCicd(artifacts, input),
-  summarize: (r) =>
-    `canary ${r.canarySteps.join("/")}% with ${r.bakeSeconds}s bake, tests: ${r.testCommand}` +
-    (r.notifyOnSuccess ? ", Slack on failure and success" : ", Slack on failure"),
+  summarize: (r, input) =>
+    `canary ${r.canarySteps.join("/")}% with ${r.bakeSeconds}s bake, ${
+      nothingToTest(input.inventory, detectStack(input.inventory, input.repoDir), input.repoDir)
+        ? "no tests (no source of the app in the repository)"
+        : `tests: ${r.testCommand}`
+    }` + (r.notifyOnSuccess ? ", Slack on failure and success" : ", Slack on failure"),
 };

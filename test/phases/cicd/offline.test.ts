@@ -137,7 +137,8 @@ describe("cicd offline rules", () => {
   });
 
   it("answers the seed with a schema-valid result", () => {
-    const result = cicdPhase.offline(seedInput());
+    const input = seedInput();
+    const result = cicdPhase.offline(input);
     expect(cicdResultSchema.parse(result)).toEqual(result);
     expect(result).toMatchObject({
       canarySteps: [10, 50, 100],
@@ -145,7 +146,7 @@ describe("cicd offline rules", () => {
       runtimeVersion: "3.11",
       notifyOnSuccess: true,
     });
-    expect(cicdPhase.summarize!(result)).toBe(
+    expect(cicdPhase.summarize!(result, input)).toBe(
       "canary 10/50/100% with 60s bake, tests: pytest -q, Slack on failure and success",
     );
   });

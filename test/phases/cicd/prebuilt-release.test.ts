@@ -9,7 +9,9 @@ import { parse } from "yaml";
 import { actionlint } from "../../../src/validate/actionlint.js";
 import { TempTrees } from "../../helpers/file-tree.js";
 import { renderOffline } from "../../helpers/offline-output.js";
-import { ROOT } from "../../helpers/phase-input.js";
+import { inputFromFile, ROOT } from "../../helpers/phase-input.js";
+import { cicdPhase } from "../../../src/phases/cicd/index.js";
+import type { CicdResult } from "../../../src/phases/cicd/schema.js";
 
 const trees = new TempTrees("prebuilt-release-");
 afterAll(() => trees.removeAll());
@@ -69,5 +71,13 @@ target: { project: shop-prod, region: us-central1, github: acme/shop }
     const empty = trees.makeSync({ "README.md": "# shop\n" });
     const { job: none } = await testJob(`${dir}/inventory.yaml`, empty);
     expect(none.steps.map((s) => s.run ?? "").join("\n")).toMatch(/no pom\.xml/);
+    // The progress line says the same: no test command, rather than the runner the job does not run.
+    const summary = async (repoDir: string) => {
+      const { results } = await renderOffline(`${dir}/inventory.yaml`, repoDir);
+      const input = { ...inputFromFile(`${dir}/inventory.yaml`, {}, { design: results.design }), repoDir };
+      return cicdPhase.summarize!(results.cicd as CicdResult, input);
+    };
+    expect(await summary(withPom)).toMatch(/, tests: mvn -B verify/);
+    expect(await summary(empty)).toMatch(/, no tests \(no source of the app in the repository\)/);
   });
 });

@@ -13,7 +13,7 @@ describe("llmops on the design's deployment", () => {
 
   it("derives no names for the seed example", () => {
     expect(result.topology.derived).toEqual([]);
-    expect(llmopsPhase.summarize!(result)).not.toMatch(/derived/);
+    expect(llmopsPhase.summarize!(result, input)).not.toMatch(/derived/);
   });
 
   it("uses the design's service, accounts, queue and path", () => {

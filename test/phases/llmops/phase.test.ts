@@ -50,9 +50,8 @@ describe("llmopsPhase", () => {
   });
 
   it("summarises the result in one line", () => {
-    const summary = llmopsPhase.summarize!(
-      llmopsPhase.offline(phaseInput(seedInventory(), deploymentWithoutAiWorker())),
-    );
+    const input = phaseInput(seedInventory(), deploymentWithoutAiWorker());
+    const summary = llmopsPhase.summarize!(llmopsPhase.offline(input), input);
     expect(summary).toBe(
       "AI worker for contract_summary on gemini-3.5-flash-lite (prompt contract_summary@1.0.0), queue web-app-prod-ai-tasks, 5 names derived",
     );
