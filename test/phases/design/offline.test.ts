@@ -49,6 +49,14 @@ describe("offline design of the four example inventories", () => {
     expect(kinds(results[ex])).toEqual(expected);
   });
 
+  it("promises no static-file bucket the setup scripts never create (the proxy's served folders are named per path)", () => {
+    for (const r of [results.seed, results.apiOnly]) {
+      const proxy = r.mapping.find((m) => m.target.kind === "load-balancer")!;
+      expect(proxy.reason).toMatch(/^An external Application Load Balancer/);
+      expect(proxy.reason).not.toMatch(/Cloud Storage bucket|Cloud CDN/);
+    }
+  });
+
   it.each([
     [
       "django",

@@ -113,7 +113,7 @@ function proxy(d: Draft, s: Service): MappingEntry {
   return {
     service: s.name,
     target: { kind: "load-balancer", name: runName(d.base, "lb") },
-    reason: `An external Application Load Balancer with a serverless NEG takes over TLS termination and routing from ${s.software}: Google-managed certificates, HTTP→HTTPS redirect, health-checked backends (${someNames(apis)}), Cloud Armor when abuse shows up.${routeText(d)} Static files served by ${s.software} move to a Cloud Storage bucket behind the same load balancer with Cloud CDN.`,
+    reason: `An external Application Load Balancer with a serverless NEG takes over TLS termination and routing from ${s.software}: Google-managed certificates, HTTP→HTTPS redirect, health-checked backends (${someNames(apis)}), Cloud Armor when abuse shows up.${routeText(d)}`,
     settings: {
       type: "global-external-application",
       // A setting holds 200 characters: a long list is counted instead (deployment.loadBalancer names them all).
