@@ -176,6 +176,8 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   if (runtime) s.runtime = runtime;
   const env = { ...app.env, ...s.envValues };
   const scheduled = s.scheduled || s.role === "cron";
+  // The process's words, to see whether it says it works a queue (`yarn worker:prod`, `sidekiq`).
+  const words = (s.process?.words ?? []).join(" ");
   const ini = runtime && !scheduled ? await iniOf(s, ctx) : undefined;
   if (ini?.listen.length && s.listen.length === 0) {
     s.listen = [...ini.listen];
@@ -192,7 +194,7 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
     if (listen && ctx.proxyTargets.has(Number(listen.slice(listen.lastIndexOf(":") + 1)))) {
       s.listen = [listen];
       s.role = "web";
-    } else if (!WORKER_WORDS.test((s.process?.words ?? []).join(" ")) && proxiesToOwnPort(env, ctx.proxyTargets))
+    } else if (!WORKER_WORDS.test(words) && proxiesToOwnPort(env, ctx.proxyTargets))
       // Not a process that says it works a queue: a worker reading the web server's env file
       // (Twenty's `yarn worker:prod` beside NODE_PORT=3000 in the shared .env) does not serve that port.
       s.role = "web";
@@ -201,7 +203,6 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   // A program that does not say what it is: Node and Java apps serve HTTP unless they say they work a
   // queue; a Go binary or any app program that nginx proxies to, or that has an address, is web.
   if (s.role === "other" && !scheduled && !s.process?.protocols?.length) {
-    const words = (s.process?.words ?? []).join(" ");
     if (runtime === "node") s.role = WORKER_WORDS.test(words) ? "worker" : "web";
     else if (runtime === "java")
       s.role = [...app.packages.java].some((p) => /web|webflux|webmvc/.test(p)) ? "web" : "worker";
