@@ -225,6 +225,11 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   if (s.role === "web") {
     const capacity = await serverCapacity(s, env, (file) => ctx.readConfig(s, file));
     if (capacity) s.capacity = capacity;
+    // A Node server is one event loop: it runs more processes by clustering, sized by
+    // WEB_CONCURRENCY in Node's clustering guides (devcenter.heroku.com/articles/node-concurrency)
+    // as pm2's `instances` does: N processes of one kind, which the design scales to.
+    const cluster = /^\d{1,3}$/.test(env.WEB_CONCURRENCY ?? "") ? Number(env.WEB_CONCURRENCY) : 0;
+    if (runtime === "node" && cluster > 1) s.instances ??= cluster;
   }
   // A unit of the app's that stays up without serving anything is a loop: a worker.
   if (s.role === "other" && !scheduled && runtime && s.listen.length === 0) s.role = "worker";

@@ -16,6 +16,8 @@ export interface FpmPoolEnv {
   pool: string;
   listen?: string;
   env: Record<string, string>;
+  /** `pm.max_children`: the most PHP processes, so requests, the pool serves at once, whatever `pm` is. */
+  maxChildren?: number;
 }
 
 const unquote = (v: string) => v.replace(/^"(.*)"$|^'(.*)'$/, "$1$2");
@@ -36,6 +38,8 @@ export function parseFpmPoolEnv(text: string): FpmPoolEnv[] {
     if (!current) continue;
     const listen = /^\s*listen\s*=\s*["']?([^"'\s;]+)/.exec(line);
     if (listen) current.listen = listen[1]!;
+    const children = /^\s*pm\.max_children\s*=\s*["']?(\d{1,5})["']?\s*(?:;.*)?$/.exec(line);
+    if (children && Number(children[1]) > 0) current.maxChildren = Number(children[1]);
     const env = /^\s*env\s*\[\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*\]\s*=\s*(.*?)\s*$/.exec(line);
     if (env) current.env[env[1]!] = unquote(env[2]!);
   }
@@ -53,8 +57,9 @@ async function poolDirs(root: string, command: string | undefined): Promise<stri
 }
 
 /**
- * Gives each PHP-FPM web process on the VM the env names its pool sets: the pools the web server
- * passes PHP to (`siteTexts`: nginx sites, Apache's config), else every pool that sets any.
+ * Gives each PHP-FPM web process on the VM the env names its pool sets and its capacity (the
+ * pools' pm.max_children): the pools the web server passes PHP to (`siteTexts`: nginx sites,
+ * Apache's config), else every pool.
  */
 export async function addFpmPoolEnv(
   root: string,
@@ -70,7 +75,18 @@ export async function addFpmPoolEnv(
         for (const pool of parseFpmPoolEnv((await readHostFile(root, `${dir}/${file}`)) ?? ""))
           pools.push({ ...pool, file: `/${dir}/${file}` });
     const reached = pools.filter((p) => p.listen && targets.some((t) => sameFastcgiAddress(p.listen!, t)));
-    const chosen = (reached.length ? reached : pools).filter((p) => Object.keys(p.env).length > 0);
+    const serving = reached.length ? reached : pools;
+    // Each child serves one request at a time: the pools' max_children are the requests the VM
+    // served at once (https://www.php.net/manual/en/install.fpm.configuration.php#pm.max-children).
+    const sized = serving.filter((p) => p.maxChildren);
+    if (sized.length && sized.length === serving.length) {
+      finding.capacity = { workers: sized.reduce((n, p) => n + p.maxChildren!, 0), threads: 1 };
+      evidence.push({
+        file: sized[0]!.file,
+        found: `PHP-FPM pool${sized.length > 1 ? "s" : ""} ${sized.map((p) => `[${p.pool}]`).join(", ")} serve${sized.length > 1 ? "" : "s"} ${finding.name} with pm.max_children = ${finding.capacity.workers}: at most ${finding.capacity.workers} PHP request(s) at once`,
+      });
+    }
+    const chosen = serving.filter((p) => Object.keys(p.env).length > 0);
     if (chosen.length === 0) continue;
     const values = Object.assign({}, ...chosen.map((p) => p.env)) as Record<string, string>;
     finding.env = [...new Set([...(finding.env ?? []), ...Object.keys(values)])].sort();

@@ -30,8 +30,17 @@ const SHAPES: readonly [RegExp, number][] = [
   [/^[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9.-]+(:[0-9]+)?\/?$/, 200],
 ];
 
+// A server's flags (GUNICORN_CMD_ARGS="--bind=127.0.0.1:8000 --workers=3"): flags whose names hint
+// at no credential, each value a number, an address, a lowercase word or module:name, a path or "-".
+// Keep in step with read-host.sh's plain() (sv, sf).
+const FLAG_VALUE = String.raw`([0-9]{1,5}|[0-9.]*:[0-9]+|[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+|[a-z][a-z._-]*(:[a-z][a-z_]*)?|/[A-Za-z0-9._/-]*|-)`;
+const FLAG = String.raw`--?[a-z][a-z-]*(=${FLAG_VALUE})?`;
+const SERVER_FLAGS = new RegExp(String.raw`^${FLAG}( +(${FLAG}|${FLAG_VALUE}))*$`);
+const CREDENTIAL_WORD = /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/i;
+
 /** Whether `value` is plain by its shape alone (not looking at the name). */
 export function plainShape(value: string): boolean {
+  if (value.length <= 200 && SERVER_FLAGS.test(value) && !CREDENTIAL_WORD.test(value)) return true;
   return SHAPES.some(([shape, max]) => value.length <= max && shape.test(value));
 }
 

@@ -222,14 +222,17 @@ export const serviceSchema = z.looseObject({
   singleInstance: z.string().trim().min(1).max(400).optional(),
   /**
    * App processes: how many processes of this one kind the VM runs, when more than one (a template
-   * unit enabled as `worker@1` and `worker@2`, a pm2 app started N times). Each runs the same
+   * unit enabled as `worker@1` and `worker@2`, a pm2 app started N times, a Node web server
+   * clustered by WEB_CONCURRENCY). Each runs the same
    * command; the design sizes the target for all of them.
    */
   instances: z.number().int().min(2).max(1000).optional(),
   /**
    * Synchronous web servers: the worker processes and threads per worker the VM's server runs
-   * (gunicorn -w/--threads, Puma -w/-t or config/puma.rb, uWSGI processes/threads, Unicorn
-   * worker_processes): workers × threads is how many requests one copy serves at once, and the
+   * (gunicorn -w/--threads, GUNICORN_CMD_ARGS, its config file or WEB_CONCURRENCY; Puma -w/-t,
+   * config/puma.rb or WEB_CONCURRENCY/MAX_THREADS; uWSGI processes/threads; Unicorn
+   * worker_processes; PHP-FPM's pm.max_children as workers of one thread): workers × threads is
+   * how many requests one copy serves at once, and the
    * Cloud Run service's concurrency follows it.
    */
   capacity: z

@@ -652,7 +652,7 @@ function names(v,    out, i, n, c, w, qc) {
 # Never for a name that looks secret. Anything else leaves as M (<redacted:vm>), and an empty value
 # as empty: that a setting is empty is no secret, and the design must know it (Secret Manager
 # cannot hold an empty value), so a reduced value must not look empty.
-function plain(name, v,    scheme, rest, host, at, whole) {
+function plain(name, v,    scheme, rest, host, at, whole, sv, sf) {
   sub(/^[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
   if (v ~ /^".*"$/ || v ~ ("^" q ".*" q "$")) v = substr(v, 2, length(v) - 2)
   if (v == "") return ""
@@ -666,6 +666,12 @@ function plain(name, v,    scheme, rest, host, at, whole) {
   if (v ~ /^\/[A-Za-z0-9._\/-]*$/ && length(v) <= 200) return v
   if (v ~ /^\.\.?\/?[A-Za-z0-9_-][A-Za-z0-9._\/-]*$/ && length(v) <= 200) return v
   if (v ~ /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_.]*$/ && length(v) <= 100) return v
+  # The flags of a server (GUNICORN_CMD_ARGS="--bind=127.0.0.1:8000 --workers=3"): flags with no
+  # secret in their names, each value (sv) a number of up to 5 digits, an address, a lowercase word
+  # or module:name, an absolute path or "-" (plain-values.ts SERVER_FLAGS).
+  sv = "([0-9][0-9]?[0-9]?[0-9]?[0-9]?|[0-9.]*:[0-9]+|[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+|[a-z][a-z._-]*(:[a-z][a-z_]*)?|/[A-Za-z0-9._/-]*|-)"
+  sf = "--?[a-z][a-z-]*(=" sv ")?"
+  if (v ~ ("^" sf "( +(" sf "|" sv "))*$") && tolower(v) !~ /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/ && length(v) <= 200) return v
   if (match(v, /^[a-z][a-z0-9+.:-]*:\/\//)) {
     scheme = substr(v, 1, RLENGTH); rest = substr(v, RLENGTH + 1); whole = rest
     if (match(rest, /[\/?#]/)) rest = substr(rest, 1, RSTART - 1)

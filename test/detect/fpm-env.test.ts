@@ -29,6 +29,14 @@ describe("env[] lines of a PHP-FPM pool file", () => {
       ],
     ],
     ["[www]\npm = dynamic\n", [{ pool: "www", env: {} }]],
+    // pm.max_children, whatever pm is; a trailing ; comment is not the number's; a commented line is not read.
+    [
+      "[www]\npm = static\npm.max_children = 24 ; 24 x 80 MB\n[b]\n;pm.max_children = 9\npm = ondemand\npm.max_children = 3\n",
+      [
+        { pool: "www", env: {}, maxChildren: 24 },
+        { pool: "b", env: {}, maxChildren: 3 },
+      ],
+    ],
   ])("%j", (text, pools) => {
     expect(parseFpmPoolEnv(text)).toEqual(pools);
   });

@@ -50,6 +50,13 @@ describe("isPlainValue", () => {
     ["MAX_AGE", "1209600", false],
     ["EMPTY", "", false],
     ["MARKED", "https://example.org/<redacted:vm>", false],
+    // A server's flags (gunicorn's GUNICORN_CMD_ARGS): plain while no flag or value can hold a credential.
+    ["GUNICORN_CMD_ARGS", "--bind=127.0.0.1:8000 --workers=3 --threads 2 --access-logfile -", true],
+    ["GUNICORN_CMD_ARGS", "-k gthread --timeout 60 --chdir /srv/app", true],
+    ["GUNICORN_CMD_ARGS", "--keyfile=/etc/ssl/app.key", false],
+    ["JAVA_OPTS", "-Dspring.datasource.password=hunter2", false],
+    ["APP_ARGS", "--api-user=Admin2024", false],
+    ["APP_ARGS", "--limit=1234567", false],
   ])("%s=%s: plain %s", (name, value, plain) => {
     expect(isPlainValue(name, value)).toBe(plain);
   });
@@ -79,6 +86,11 @@ describe("an ssh read and a disk read agree", () => {
     "P=/srv/app",
     "A=127.0.0.1:8000",
     "AUTH_MODE=ldap",
+    "GUNICORN_CMD_ARGS=--bind=127.0.0.1:8000 --workers=3 --threads 2",
+    "GUNICORN_CMD_ARGS=-k gthread --chdir /srv/app --access-logfile -",
+    "GUNICORN_CMD_ARGS=--keyfile=/etc/ssl/app.key",
+    "JAVA_OPTS=-Dspring.datasource.password=hunter2",
+    "APP_ARGS=--user=Admin2024",
   ];
   it("plain by the value the VM holds exactly when plain by the value the ssh read sends", async () => {
     const sent = await sentOverSsh(cases);

@@ -71,6 +71,91 @@ describe("serverCapacity", () => {
       { workers: 6, threads: 1 },
     ],
     ["uvicorn is async", "uvicorn app:app --workers 4", {}, {}, undefined],
+    // gunicorn's order: WEB_CONCURRENCY < the config file < GUNICORN_CMD_ARGS < the command line.
+    [
+      "GUNICORN_CMD_ARGS",
+      "gunicorn app:app",
+      { GUNICORN_CMD_ARGS: "--bind=0.0.0.0:8000 --workers=3 --threads 2" },
+      {},
+      { workers: 3, threads: 2 },
+    ],
+    [
+      "GUNICORN_CMD_ARGS over the config file, the command line over both",
+      "gunicorn -c conf.py --threads 6 app:app",
+      { GUNICORN_CMD_ARGS: "--workers=3 --threads=2", WEB_CONCURRENCY: "9" },
+      { "conf.py": "workers = 5\nthreads = 4\n" },
+      { workers: 3, threads: 6 },
+    ],
+    [
+      "the config file over WEB_CONCURRENCY",
+      "gunicorn app:app",
+      { WEB_CONCURRENCY: "9" },
+      { "gunicorn.conf.py": "workers = 2\n" },
+      { workers: 2, threads: 1 },
+    ],
+    [
+      "a config file GUNICORN_CMD_ARGS names",
+      "gunicorn app:app",
+      { GUNICORN_CMD_ARGS: "-c /etc/app/gunicorn.py" },
+      { "/etc/app/gunicorn.py": "workers = 4\nthreads = 2\n" },
+      { workers: 4, threads: 2 },
+    ],
+    [
+      "gunicorn.conf.py's workers from the environment, through a name",
+      "gunicorn app:app",
+      { GUNICORN_WORKERS: "6", THREADS: "2" },
+      {
+        "gunicorn.conf.py":
+          "import os\nn = int(os.getenv('GUNICORN_WORKERS', 2))\nworkers = n\nthreads = int(os.environ['THREADS'])\n",
+      },
+      { workers: 6, threads: 2 },
+    ],
+    [
+      "workers the config computes (cpu_count) leave the capacity unknown, whatever WEB_CONCURRENCY says",
+      "gunicorn app:app",
+      { WEB_CONCURRENCY: "3" },
+      { "gunicorn.conf.py": "import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n" },
+      undefined,
+    ],
+    [
+      "gevent through GUNICORN_CMD_ARGS is async",
+      "gunicorn -w 4 app:app",
+      { GUNICORN_CMD_ARGS: "-k gevent" },
+      {},
+      undefined,
+    ],
+    // Puma's own defaults come from the environment (WEB_CONCURRENCY, PUMA_MAX_THREADS/MAX_THREADS).
+    [
+      "Puma's WEB_CONCURRENCY and MAX_THREADS with no puma.rb",
+      "bundle exec puma",
+      { WEB_CONCURRENCY: "2", MAX_THREADS: "8" },
+      {},
+      { workers: 2, threads: 8 },
+    ],
+    [
+      "Maybe's puma.rb: `workers n if n > 1`, WEB_CONCURRENCY unset",
+      "bundle exec puma -C config/puma.rb",
+      {},
+      {
+        "config/puma.rb":
+          'threads_count = ENV.fetch("RAILS_MAX_THREADS") { 3 }\nthreads threads_count, threads_count\nif rails_env == "production"\n  workers_count = Integer(ENV.fetch("WEB_CONCURRENCY") { 1 })\n  workers workers_count if workers_count > 1\nend\n',
+      },
+      { workers: 1, threads: 3 },
+    ],
+    [
+      "puma.rb's workers over WEB_CONCURRENCY",
+      "bundle exec puma -C config/puma.rb",
+      { WEB_CONCURRENCY: "6" },
+      { "config/puma.rb": "workers 2\nthreads 3, 3\n" },
+      { workers: 2, threads: 3 },
+    ],
+    [
+      "uWSGI's UWSGI_ variables",
+      "uwsgi --module app",
+      { UWSGI_PROCESSES: "4", UWSGI_THREADS: "2" },
+      {},
+      { workers: 4, threads: 2 },
+    ],
   ])("%s", async (_label, command, env, files, want) => {
     const read = async (file: string) => (files as Record<string, string>)[file];
     expect(await serverCapacity(finding(command), env, read)).toEqual(want);

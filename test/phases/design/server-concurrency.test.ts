@@ -70,4 +70,25 @@ describe("concurrency from the VM server's workers × threads", () => {
     expect(api(r).concurrency).toBe(50);
     expect(api(r).sessionAffinity).toBe(true);
   });
+
+  it("PHP-FPM's pm.max_children: as many requests as the pool's children, said as such", () => {
+    const r = design(
+      "software: php-fpm, runtime: php, framework: laravel, command: /usr/sbin/php-fpm8.3 --nodaemonize, capacity: { workers: 12, threads: 1 }",
+    );
+    expect(api(r).concurrency).toBe(12);
+    expect(reason(r)).toMatch(
+      /Concurrency 12: PHP-FPM's pool runs at most 12 PHP processes on the VM \(pm.max_children\)/,
+    );
+  });
+});
+
+describe("a web process the VM runs N times (pm2 instances, a Node cluster)", () => {
+  it("scales to no fewer instances than the VM's processes, and says so", () => {
+    const r = design("software: node, runtime: node, framework: express, command: node server.js, instances: 8");
+    expect(api(r).concurrency).toBe(80);
+    expect(api(r).maxInstances).toBeGreaterThanOrEqual(8);
+    expect(reason(r)).toMatch(
+      /On the VM 8 processes run node with the same command: .*no fewer than the VM's processes/,
+    );
+  });
 });

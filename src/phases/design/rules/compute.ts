@@ -151,7 +151,9 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     // So does a JVM app: a cold start takes it tens of seconds to minutes, which no user should wait for.
     minInstances: websocket || s.singleInstance || jvm || d.inv.target.businessHours ? 1 : 0,
     // An app whose docs allow one process (s.singleInstance) stays at one, whatever the traffic.
-    maxInstances: s.singleInstance || (websocket && !sharedBus) ? 1 : clamp(needed * 2, 3, 100),
+    // The VM's N processes of it (pm2 instances, a Node cluster, a template unit) each served requests.
+    maxInstances:
+      s.singleInstance || (websocket && !sharedBus) ? 1 : clamp(Math.max(needed * 2, s.instances ?? 1), 3, 100),
     cpuBoost: true,
     serviceAccount: serviceAccountId(name),
     // `all`, not LB-only: the deploy pipeline health-checks the tagged canary revision on its

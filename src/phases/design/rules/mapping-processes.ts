@@ -110,7 +110,9 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     ingress: t.ingress,
     serviceAccount: t.serviceAccount,
   };
-  const php = [capacityNote(s, t, plan.target.websocket === true), phpMemoryNote(s, t)].filter(Boolean).join(" ");
+  const php = [capacityNote(s, t, plan.target.websocket === true), phpMemoryNote(s, t), vmInstancesNote(s, t)]
+    .filter(Boolean)
+    .join(" ");
   let reason = `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} instances for the growth target, and shifts traffic between revisions without downtime.${php ? ` ${php}` : ""}`;
   const heap = jvmHeapMiB(s.command);
   if (heap)
@@ -253,7 +255,9 @@ export function capacityNote(s: Service, t: DeployTarget, websocket: boolean): s
   const slots = serverSlots(s);
   if (!s.capacity || !slots) return undefined;
   const { workers, threads } = s.capacity;
-  const server = `${s.software} runs ${workers} worker${workers === 1 ? "" : "s"} × ${threads} thread${threads === 1 ? "" : "s"} on the VM`;
+  const server = /php-fpm/.test(s.software)
+    ? `PHP-FPM's pool runs at most ${workers} PHP process${workers === 1 ? "" : "es"} on the VM (pm.max_children), one request each`
+    : `${s.software} runs ${workers} worker${workers === 1 ? "" : "s"} × ${threads} thread${threads === 1 ? "" : "s"} on the VM`;
   if (t.concurrency === slots)
     return `Concurrency ${slots}: ${server}, so one instance serves ${slots} request${slots === 1 ? "" : "s"} at once; Cloud Run sends it no more and adds instances instead of queueing requests inside one.`;
   if (websocket && s.runtime === "ruby")
