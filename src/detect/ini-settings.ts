@@ -21,30 +21,65 @@ export interface IniFacts {
 export type Sections = Map<string, Map<string, string>>;
 
 /**
- * `[section]` and `KEY = value` lines (INI, and TOML's plain tables); keys before the first section
- * are in "". Section names are lower case; keys upper case (Gitea's) unless `keepCase`.
+ * Whose rules a `key = value` file follows, which decide where a value ends:
+ *   go-ini (Gitea, Gogs, Forgejo's app.ini): a `#` or `;` anywhere starts a comment unless the
+ *     value is quoted with backticks or `"""` (docs.gitea.com config cheat sheet; go-ini's default);
+ *   toml: a `#` outside a quoted string (toml.io/en/v1.0.0#comment);
+ *   php (parse_ini_file): a `;` outside double quotes (`#` comments are gone since PHP 7.0);
+ *   configparser (Python's default): no inline comments at all, a whole line only
+ *     (docs.python.org/3/library/configparser.html, inline_comment_prefixes=None), `:` or `=`.
  */
-export function parseIni(text: string, options: { keepCase?: boolean } = {}): Sections {
+export type IniDialect = "go-ini" | "toml" | "php" | "configparser";
+
+/** The value of a `key = value` line (the text after the delimiter), by the dialect's rules. */
+export function iniValue(raw: string, dialect: IniDialect): string {
+  const v = raw.trim();
+  if (dialect === "configparser") return v;
+  if (dialect === "go-ini") {
+    const quoted = /^`([^`]*)`|^"""(.*?)"""/.exec(v);
+    if (quoted) return quoted[1] ?? quoted[2]!;
+    return v
+      .replace(/[#;].*$/, "")
+      .trim()
+      .replace(/^(["'])(.*)\1$/, "$2");
+  }
+  if (dialect === "toml") {
+    const quoted = /^"((?:[^"\\]|\\.)*)"|^'([^']*)'/.exec(v);
+    if (quoted) return quoted[1] ?? quoted[2]!;
+    return v.replace(/#.*$/, "").trim();
+  }
+  // PHP: double quotes keep a `;`; outside them it starts a comment.
+  const quoted = /^"([^"]*)"/.exec(v);
+  if (quoted) return quoted[1]!;
+  return v
+    .replace(/;.*$/, "")
+    .trim()
+    .replace(/^'(.*)'$/, "$1");
+}
+
+/**
+ * `[section]` and `KEY = value` lines (INI, and TOML's plain tables); keys before the first section
+ * are in "". Section names are lower case; keys upper case (Gitea's) unless `keepCase`. Values end
+ * where the dialect says (go-ini unless told).
+ */
+export function parseIni(text: string, options: { keepCase?: boolean; dialect?: IniDialect } = {}): Sections {
+  const dialect = options.dialect ?? "go-ini";
   const sections: Sections = new Map([["", new Map()]]);
   let current = sections.get("")!;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith(";") || line.startsWith("#")) continue;
-    const header = /^\[([^\]]+)\]$/.exec(line);
+    // A header may be followed by a comment; `[[table]]` (a TOML array of tables) is not a section.
+    const header = /^\[([^\]]+)\]\s*([#;].*)?$/.exec(line);
     if (header) {
       const name = header[1]!.trim().toLowerCase();
       current = sections.get(name) ?? new Map();
       sections.set(name, current);
       continue;
     }
-    const pair = /^([\w.-]+)\s*=\s*(.*)$/.exec(line);
+    const pair = (dialect === "configparser" ? /^([\w.-]+)\s*[=:]\s*(.*)$/ : /^([\w.-]+)\s*=\s*(.*)$/).exec(line);
     if (!pair) continue;
-    // A value's trailing comment (TOML's `# …`, INI's ` ; …`) is not part of it.
-    const value = pair[2]!
-      .replace(/\s+[#;].*$/, "")
-      .replace(/^(["'`])(.*)\1$/, "$2")
-      .trim();
-    current.set(options.keepCase ? pair[1]! : pair[1]!.toUpperCase(), value);
+    current.set(options.keepCase ? pair[1]! : pair[1]!.toUpperCase(), iniValue(pair[2]!, dialect));
   }
   return sections;
 }

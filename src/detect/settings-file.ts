@@ -7,7 +7,7 @@
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { SecretFile } from "../inventory/schema.js";
-import { parseIni, type Sections } from "./ini-settings.js";
+import { parseIni, type IniDialect, type Sections } from "./ini-settings.js";
 import { flagValue } from "./process-rules.js";
 
 /** Flags that name a settings file: the one list every reader of such a file finds it by. */
@@ -38,13 +38,28 @@ export function settingsFileOf(command: string | undefined): string | undefined 
 }
 
 /**
- * A settings file's sections, one parser per format: INI (and .conf/.cfg) and TOML's `[section]`
- * with `key = value` lines (parseIni, keys as written), YAML and JSON with the `yaml` package (its
- * top-level maps are the sections, top-level scalars are in ""). Only scalar values are kept.
+ * Whose INI rules a settings file follows: TOML by its name, else the reader of the program that
+ * names it (a Go binary: go-ini, Gitea's app.ini; PHP: parse_ini_file; Python: configparser), else
+ * app.ini is the Gitea family's and any other INI Python's configparser, the strictest (no inline
+ * comments: a value is never cut short).
  */
-export function readSettings(text: string, file = ""): Sections {
+export function iniDialect(file: string, runtime?: string): IniDialect {
+  if (/\.toml$/i.test(file)) return "toml";
+  if (runtime === "go") return "go-ini";
+  if (runtime === "php") return "php";
+  if (runtime === "python") return "configparser";
+  return /(^|\/)app\.ini$/i.test(file) ? "go-ini" : "configparser";
+}
+
+/**
+ * A settings file's sections, one parser per format: INI (and .conf/.cfg) and TOML's `[section]`
+ * with `key = value` lines (parseIni, keys as written, values cut where the file's reader cuts
+ * them: iniDialect), YAML and JSON with the `yaml` package (its top-level maps are the sections,
+ * top-level scalars are in ""). Only scalar values are kept.
+ */
+export function readSettings(text: string, file = "", runtime?: string): Sections {
   if (!/\.(ya?ml|json)$/i.test(file) && (/\.(ini|toml|conf|cfg)$/i.test(file) || /^\s*\[[^\]]+\]\s*$/m.test(text)))
-    return parseIni(text, { keepCase: true });
+    return parseIni(text, { keepCase: true, dialect: iniDialect(file, runtime) });
   const sections: Sections = new Map([["", new Map()]]);
   let doc: unknown;
   try {
@@ -84,11 +99,11 @@ export interface SettingsSecrets {
  * the app's listener: the keys from the file, the values from `listen`, the address the service
  * was found listening on (ini-settings.ts read it from the same file), when given.
  */
-export function settingsSecrets(text: string, file = "", listen?: string): SettingsSecrets {
+export function settingsSecrets(text: string, file = "", listen?: string, runtime?: string): SettingsSecrets {
   const secrets: string[] = [];
   let database: SettingsSecrets["database"];
   let server: SettingsSecrets["server"];
-  for (const [section, values] of readSettings(text, file)) {
+  for (const [section, values] of readSettings(text, file, runtime)) {
     if (DATABASE_SECTION.test(section)) database ??= { section };
     for (const [key, value] of values) {
       if (SECRET_KEY.test(key) && !NOT_A_VALUE.test(value)) secrets.push(section ? `[${section}] ${key}` : key);
@@ -115,7 +130,7 @@ export function settingsSecrets(text: string, file = "", listen?: string): Setti
  * the processes that name it. `read` gives the file's text on the VM.
  */
 export async function settingsSecretFiles(
-  services: { name: string; command?: string; listen?: string[] }[],
+  services: { name: string; command?: string; listen?: string[]; runtime?: string }[],
   appDirs: string[],
   read: (file: string) => Promise<string | undefined>,
 ): Promise<{ file: SecretFile; secrets: string[] }[]> {
@@ -131,7 +146,7 @@ export async function settingsSecretFiles(
     }
     const text = await read(file);
     // The listener is the service's, as detected from the same file (ini-settings.ts), not read again.
-    const facts = text ? settingsSecrets(text, file, s.listen?.[0]) : undefined;
+    const facts = text ? settingsSecrets(text, file, s.listen?.[0], s.runtime) : undefined;
     if (!facts?.secrets.length) continue;
     found.set(file, {
       file: {

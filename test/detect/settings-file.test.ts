@@ -5,6 +5,7 @@ import {
   settingsFileIn,
   settingsFileOf,
   settingsSecretFiles,
+  readSettings,
   settingsSecrets,
 } from "../../src/detect/settings-file.js";
 import { isPlainValue } from "../../src/detect/plain-values.js";
@@ -135,5 +136,43 @@ describe("a unit's login name", () => {
     ["SMTP_USERNAME", "mail", false],
   ])("%s=%s is plain: %s", (name, value, plain) => {
     expect(isPlainValue(name, value)).toBe(plain);
+  });
+});
+
+describe("where a value ends: each format's own comment rule", () => {
+  it.each([
+    // Python's configparser (no inline comments by default): the value is the whole rest of the line.
+    ["/etc/app/app.cfg", undefined, "host = db.internal ; primary", "db.internal ; primary"],
+    ["/etc/app/settings.ini", "python", "host: db.internal # primary", "db.internal # primary"],
+    // PHP's parse_ini_file: `;` starts a comment outside double quotes, `#` does not.
+    ["/etc/app/app.ini", "php", "host = db.internal ; primary", "db.internal"],
+    ["/etc/app/app.ini", "php", 'host = "db;internal" ; primary', "db;internal"],
+    ["/etc/app/app.ini", "php", "host = db#internal", "db#internal"],
+    // go-ini (Gitea's app.ini): `#` or `;` anywhere, unless quoted with backticks or """.
+    ["/etc/gitea/app.ini", undefined, "host = db.internal;primary", "db.internal"],
+    ["/etc/gitea/app.ini", "go", "host = `db#internal` # primary", "db#internal"],
+    ["/etc/gitea/app.ini", "go", 'host = """db;internal"""', "db;internal"],
+    // TOML: `#` outside a string.
+    ["/etc/app/config.toml", undefined, 'host = "db#internal" # primary', "db#internal"],
+    ["/etc/app/config.toml", "go", "port = 5432 # primary", "5432"],
+  ])("%s (%s): %s → %s", (file, runtime, line, value) => {
+    const sections = readSettings(`[database]\n${line}\n`, file, runtime);
+    expect(sections.get("database")?.get(line.split(/\s*[=:]/)[0]!)).toBe(value);
+  });
+
+  it("keeps a key's spelling in the secrets list, lower case included", () => {
+    expect(settingsSecrets("[database]\npassword = hunter2\nHost = db.internal\n", "/etc/app/app.cfg")).toEqual({
+      secrets: ["[database] password"],
+      database: { section: "database", host: "db.internal" },
+    });
+    expect(settingsSecrets("[mail]\nsmtp_Password = x ; old\n", "/etc/app/app.ini", undefined, "php").secrets).toEqual([
+      "[mail] smtp_Password",
+    ]);
+  });
+
+  it("a secret whose value is a comment only in the file's own format", () => {
+    // configparser keeps `; set me` as the value: a value, so a secret; go-ini cuts it to nothing.
+    expect(settingsSecrets("[app]\nsecret_key = ; set me\n", "/etc/app/app.cfg").secrets).toEqual(["[app] secret_key"]);
+    expect(settingsSecrets("[app]\nSECRET_KEY = ; set me\n", "/etc/gitea/app.ini").secrets).toEqual([]);
   });
 });
