@@ -3,6 +3,7 @@
 // `celery --app paperless`, `node build/server/index.js`, `npm run start`, `puma -C config/puma.rb`.
 // The image planner uses it to find where each process runs; the build check to prove it.
 import path from "node:path";
+import { hasScript, memberBuilds } from "./node-workspace.js";
 import type { AppRepo } from "./repo.js";
 
 export type Anchor =
@@ -114,9 +115,20 @@ export function missingAnchor(
   }
 }
 
-/** The repository folder (among `candidates`) where most of the processes' anchors resolve. */
+/** Folders a build writes (`node dist/main` runs a build output the repository does not hold). */
+export const BUILD_OUTPUT = /^(\.\/)?(build|dist|out|lib|\.next|public)\//;
+
+/**
+ * The repository folder (among `candidates`) where most of the processes' anchors resolve: a file
+ * there, a script its package.json has, or a build output of a workspace package that builds
+ * (Twenty's `node dist/main` and `yarn worker:prod` in packages/twenty-server).
+ */
 export function bestFolder(repo: AppRepo, candidates: string[], argvs: string[][]): string {
   const anchors = argvs.flatMap(anchorsOf);
-  const score = (dir: string) => anchors.filter((a) => a.kind !== "script" && !missingAnchor(repo, dir, a)).length;
+  const resolves = (dir: string, a: Anchor) =>
+    a.kind === "script"
+      ? hasScript(repo, dir, a.name)
+      : !missingAnchor(repo, dir, a) || (a.kind === "file" && BUILD_OUTPUT.test(a.path) && memberBuilds(repo, dir));
+  const score = (dir: string) => anchors.filter((a) => resolves(dir, a)).length;
   return [...new Set(candidates)].map((dir) => ({ dir, n: score(dir) })).sort((a, b) => b.n - a.n)[0]?.dir ?? "";
 }

@@ -4,7 +4,7 @@
 // container. The root is read from the inventory alone (virtualenvs, `cd DIR &&`, `--chdir`, entry
 // files such as artisan or manage.py, storage folders, the app's `.env`) and, when the repository is at hand,
 // confirmed by the paths that exist in it.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Inventory, Service } from "../inventory/schema.js";
 
@@ -93,7 +93,34 @@ export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined 
     hits: mentioned(inv, root).filter((rel) => existsSync(path.join(repoDir, rel))).length,
   }));
   scored.sort((a, b) => b.hits - a.hits || b.n - a.n || a.root.length - b.root.length);
-  return scored[0]?.root;
+  return workspaceRoot(scored[0]?.root, repoDir);
+}
+
+/**
+ * A root found in a Node workspace's member (Twenty's units and .env in
+ * /opt/twenty/packages/twenty-server) is the member: the checkout, the repository root, is above it,
+ * where the repository's root package.json declares its workspaces (or nx.json, turbo.json,
+ * pnpm-workspace.yaml say it is a monorepo) and the member's folder holds a package.json.
+ */
+function workspaceRoot(root: string | undefined, repoDir: string): string | undefined {
+  if (!root) return root;
+  const at = (rel: string) => existsSync(path.join(repoDir, rel));
+  let manifest: { workspaces?: unknown } = {};
+  try {
+    manifest = JSON.parse(readFileSync(path.join(repoDir, "package.json"), "utf8"));
+  } catch {
+    return root;
+  }
+  const monorepo =
+    manifest.workspaces !== undefined || ["nx.json", "turbo.json", "pnpm-workspace.yaml", "lerna.json"].some(at);
+  if (!monorepo) return root;
+  // The longest tail of the root that is a package of the repository: the checkout is above it.
+  const parts = root.split("/").filter(Boolean);
+  for (let k = parts.length - 1; k >= 1; k--) {
+    const rel = parts.slice(parts.length - k).join("/");
+    if (at(path.posix.join(rel, "package.json"))) return `/${parts.slice(0, parts.length - k).join("/")}`;
+  }
+  return root;
 }
 
 /**

@@ -6,7 +6,7 @@
 // image's WORKDIR. NetBox's `/opt/netbox/venv/bin/gunicorn` on an image whose virtualenv is
 // /opt/venv, or `COPY requirements.txt` for an app whose manifest is in project/, fail here.
 import path from "node:path";
-import { anchorsOf, missingAnchor } from "./anchors.js";
+import { BUILD_OUTPUT, anchorsOf, missingAnchor } from "./anchors.js";
 import { commandArgv, copySpec, envValue, parseDockerfile, type Stage } from "./dockerfile-parse.js";
 import { gemsOf } from "./ruby-image.js";
 import { packageJson } from "./node-image.js";
@@ -120,7 +120,9 @@ function factsOf(stages: Stage[], repo: AppRepo): ImageFacts | string {
     if (copiesRepo && c.sources.includes(srcWorkdir)) appDir = c.dest.replace(/\/$/, "");
     if (
       source.instructions.some(
-        (i) => i.keyword === "RUN" && /\b(npm|yarn|pnpm) run build\b|assets:precompile/.test(i.args),
+        (i) =>
+          i.keyword === "RUN" &&
+          /\b(npm|yarn|pnpm) run build\b|\bnx run \S+:build\b|\bturbo run build\b|assets:precompile/.test(i.args),
       )
     )
       built = true;
@@ -136,6 +138,9 @@ function factsOf(stages: Stage[], repo: AppRepo): ImageFacts | string {
     image = stage.from;
   }
   const tools = new Set(BASE_TOOLS.find(([re]) => re.test(image))?.[1] ?? ["sh"]);
+  // corepack's shims, enabled in the final stage itself (the build stage's are not copied).
+  if (final.instructions.some((i) => i.keyword === "RUN" && /\bcorepack enable\b/.test(i.args)))
+    for (const shim of ["yarn", "yarnpkg", "pnpm", "pnpx"]) tools.add(shim);
   return { final, appDir, workdir, path: pathDirs, venv, copied, tools, built };
 }
 
@@ -201,8 +206,7 @@ export function checkImageBuild(dockerfile: string, repo: AppRepo, commands: Ima
     if (problem) findings.push(`${name}: ${problem}`);
     if (workdirRel === undefined) continue;
     for (const anchor of anchorsOf(argv)) {
-      const built =
-        f.built && anchor.kind === "file" && /^(\.\/)?(build|dist|out|lib|\.next|public)\//.test(anchor.path);
+      const built = f.built && anchor.kind === "file" && BUILD_OUTPUT.test(anchor.path);
       const missing = missingAnchor(repo, workdirRel, built ? { ...anchor, built: true } : anchor, scripts);
       if (missing) findings.push(`${name}: ${missing}`);
     }

@@ -1,10 +1,13 @@
 // The Dockerfile for a Node.js app: the Node it declares, the lockfile's package manager (npm ci
 // only with a package-lock.json; yarn classic or berry, pnpm through corepack), its build script
-// when it has one, production dependencies only in the runtime image, the `node` user.
+// when it has one (a workspace member's through Nx or Turborepo: node-workspace.ts), production
+// dependencies only in the runtime image, yarn or pnpm there too when a start command runs them,
+// the `node` user.
 import path from "node:path";
 import { renderTemplateSync } from "../render/templates.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
+import { execFor, isWorkspaceRoot, memberBuild } from "./node-workspace.js";
 import type { AppRepo } from "./repo.js";
 import { planProcesses } from "./workdir.js";
 
@@ -82,8 +85,20 @@ export function nodeImage(input: ImageInput): RuntimeImage {
     };
   const declared = declaredVersion("node", repo, dir);
   const version = declared?.release ?? supportedVersion("node", declared?.min, declared?.below);
-  const pm = nodeManager(repo, dir);
-  const scripts = packageJson(repo, dir).scripts ?? {};
+  // A workspace member (Twenty's packages/twenty-server) installs from the root, which holds the
+  // lockfile, and builds with the monorepo's tool (node-workspace.ts).
+  const member = dir !== "" && isWorkspaceRoot(repo);
+  const pm = nodeManager(repo, member ? "" : dir);
+  const scripts = packageJson(repo, member ? "" : dir).scripts ?? {};
+  const build = member
+    ? memberBuild(repo, dir, { exec: execFor(pm.name), run: pm.run })
+    : scripts.build
+      ? `${pm.run} build`
+      : undefined;
+  // A start command that runs yarn or pnpm needs it in the runtime stage too, at the version
+  // package.json pins, fetched at build time (not by the first request) into a folder `node` reads.
+  const commands = [...Object.values(placed.image.argv), ...(placed.cmd ? [{ ok: true, argv: placed.cmd }] : [])];
+  const runtimeManager = commands.some((a) => a.ok && /^(yarn|yarnpkg|pnpm|pnpx)$/.test(a.argv[0] ?? ""));
   // Node 25 and later ship without corepack: install it before enabling yarn or pnpm.
   const corepack =
     pm.name === "npm"
@@ -98,10 +113,15 @@ export function nodeImage(input: ImageInput): RuntimeImage {
     managerLabel: pm.label,
     corepack,
     install: pm.install,
-    build: scripts.build ? `${pm.run} build` : "",
+    build: build ?? "",
     prune: pm.prune ?? "",
     // package.json below the root (a release folder): dependencies are installed there.
-    installDir: dir ? path.posix.join("/app", dir) : "",
+    installDir: dir && !member ? path.posix.join("/app", dir) : "",
+    member: member ? dir : "",
+    runtimeCorepack:
+      runtimeManager && corepack
+        ? `${corepack} && cd /app && corepack install${packageJson(repo, member ? "" : dir).packageManager ? "" : ` --global ${pm.name === "pnpm" ? "pnpm@latest" : "yarn@1"}`}`
+        : "",
     workdir: placed.image.workdir,
     cmd: (placed.cmd ?? ["node", "."]).join(" "),
   });

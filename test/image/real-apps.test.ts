@@ -42,16 +42,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
  * an open gap in the app's README ("Known gaps"); the run writes no Dockerfile for it and says so.
  * Asserted exactly, so a fix shows here and the entry goes.
  */
-const OPEN_GAPS: Record<string, string[]> = {
-  // An Nx monorepo: dist/main is the output of the Nx target twenty-server:build (project.json),
-  // not of a package.json build script, so the image builds nothing; and the runtime stage has no
-  // corepack shim for the worker's `yarn worker:prod`.
-  twenty: [
-    "CMD: dist/main is not in the repository",
-    "twenty-server: dist/main is not in the repository",
-    "twenty-worker: yarn is not installed in the image (not in the base image)",
-  ],
-};
+const OPEN_GAPS: Record<string, string[]> = {};
 /**
  * Apps whose VM runs a prebuilt artifact with no source to build, for which no image is written yet
  * (their README's "Known gaps"): what the plan gives them today, so fixing the gap changes this.
