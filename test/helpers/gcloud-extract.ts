@@ -75,15 +75,31 @@ function decodeCalls(raw: string, source: string): GcloudCall[] {
     .map((r) => ({ argv: r.split("\x1f").slice(0, -1), source }));
 }
 
-/** Shell-quoted `+ gcloud …` lines (printf %q) back to argv, through bash itself. */
-async function decodeDryRun(stdout: string, source: string): Promise<GcloudCall[]> {
-  const lines = stdout.split("\n").filter((l) => l.startsWith("+ gcloud "));
-  if (lines.length === 0) return [];
+/** A dry run's printed `+ gcloud …` lines (shell-quoted by printf %q), decoded later. */
+interface DryRun {
+  lines: string[];
+  source: string;
+}
+
+/**
+ * Every dry run's printed lines back to argv, through bash itself, in ONE bash run for all of an
+ * output's scripts (a run each cost ~25 ms of CPU, ~230 runs a test run): each line is its own
+ * `eval`, so one script's lines cannot change another's.
+ */
+async function decodeDryRuns(runs: DryRun[]): Promise<GcloudCall[][]> {
+  const lines = runs.flatMap((r) => r.lines);
+  if (lines.length === 0) return runs.map(() => []);
   const { stdout: raw } = await bash(
     ["-c", 'while IFS= read -r line; do eval "set -- $line"; shift; printf "%s\\037" "$@"; printf "\\036"; done'],
-    { env: { PATH: "/usr/bin:/bin" }, input: lines.map((l) => l.slice(2)).join("\n") + "\n" },
+    { env: { PATH: "/usr/bin:/bin" }, input: lines.join("\n") + "\n" },
   );
-  return decodeCalls(raw, source);
+  const records = raw.split("\x1e").filter((r) => r.length > 0);
+  if (records.length !== lines.length)
+    throw new Error(`decoding ${lines.length} dry-run lines gave ${records.length} commands:\n${lines.join("\n")}`);
+  let at = 0;
+  return runs.map(({ lines: own, source }) =>
+    records.slice(at, (at += own.length)).flatMap((r) => decodeCalls(`${r}\x1e`, source)),
+  );
 }
 
 interface Sandbox {
@@ -127,12 +143,19 @@ async function sandbox(): Promise<Sandbox> {
   };
 }
 
-async function scriptCalls(outDir: string, rel: string, box: Sandbox): Promise<GcloudCall[]> {
+/** A script's calls: its dry run's printed commands (decoded later, with every script's) and its runs'. */
+async function scriptCalls(
+  outDir: string,
+  rel: string,
+  box: Sandbox,
+): Promise<{ dryRun: DryRun; calls: GcloudCall[] }> {
   const file = path.join(outDir, rel);
   const out: GcloudCall[] = [];
   const dry = await bash([file, "--dry-run"], { cwd: outDir, env: box.env("fresh"), input: STDIN });
   if (dry.exitCode !== 0) throw new Error(`${rel} --dry-run exited ${dry.exitCode}: ${dry.stderr}`);
-  out.push(...(await decodeDryRun(dry.stdout, `${rel} --dry-run`)), ...(await box.calls(`${rel} --dry-run`)));
+  const printed = dry.stdout.split("\n").filter((l) => l.startsWith("+ gcloud "));
+  const dryRun = { lines: printed.map((l) => l.slice(2)), source: `${rel} --dry-run` };
+  out.push(...(await box.calls(`${rel} --dry-run`)));
   const worlds: World[] = ["fresh", "exists"];
   for (let i = 0; i < worlds.length; i++) {
     const world = worlds[i]!;
@@ -147,7 +170,7 @@ async function scriptCalls(outDir: string, rel: string, box: Sandbox): Promise<G
       throw new Error(`${rel} fails even after the first deploy (exit ${run.exitCode}): ${run.stderr}`);
     out.push(...(await box.calls(`${rel} (${world}, exit ${run.exitCode})`)));
   }
-  return out;
+  return { dryRun, calls: out };
 }
 
 type Step = { name?: string; run?: string; env?: Record<string, unknown> };
@@ -204,16 +227,22 @@ async function workflowCalls(outDir: string, rel: string, box: Sandbox): Promise
 export async function gcloudCallsIn(outDir: string): Promise<GcloudCall[]> {
   const box = await sandbox();
   try {
-    const calls: GcloudCall[] = [];
+    // In file order, as each was found; a script's dry run first (decoded at the end, all at once).
+    const found: Array<GcloudCall[] | DryRun> = [];
     for (const rel of await files(outDir)) {
-      if (/^scripts\/.*\.sh$/.test(rel) && rel !== "scripts/deploy/canary.sh")
-        calls.push(...(await scriptCalls(outDir, rel, box)));
-      else if (/^\.github\/workflows\/.*\.ya?ml$/.test(rel)) calls.push(...(await workflowCalls(outDir, rel, box)));
+      if (/^scripts\/.*\.sh$/.test(rel) && rel !== "scripts/deploy/canary.sh") {
+        const { dryRun, calls } = await scriptCalls(outDir, rel, box);
+        found.push(dryRun, calls);
+      } else if (/^\.github\/workflows\/.*\.ya?ml$/.test(rel)) found.push(await workflowCalls(outDir, rel, box));
       else if (rel.endsWith(".md"))
-        for (const argv of gcloudWordsInMarkdown(await readFile(path.join(outDir, rel), "utf8")))
-          calls.push({ argv, source: rel });
+        found.push(
+          gcloudWordsInMarkdown(await readFile(path.join(outDir, rel), "utf8")).map((argv) => ({ argv, source: rel })),
+        );
     }
-    return calls;
+    const dryRuns = found.filter((f): f is DryRun => !Array.isArray(f));
+    const decoded = new Map(dryRuns.map((run, i) => [run, i]));
+    const printed = await decodeDryRuns(dryRuns);
+    return found.flatMap((f) => (Array.isArray(f) ? f : printed[decoded.get(f)!]!));
   } finally {
     await rm(box.dir, { recursive: true, force: true });
   }
