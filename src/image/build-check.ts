@@ -185,7 +185,9 @@ export function checkImageBuild(dockerfile: string, repo: AppRepo, commands: Ima
       const c = copySpec(ins);
       if (c.from) continue;
       for (const src of c.sources)
-        if (!/[*?]/.test(src) && !repo.exists(src))
+        // ADD downloads a URL (a build argument that names one: a prebuilt release, release-image.ts).
+        if (ins.keyword === "ADD" && /^(https?:\/\/|\$)/.test(src)) continue;
+        else if (!/[*?]/.test(src) && !repo.exists(src))
           findings.push(`line ${ins.line}: COPY ${src}: not in the repository`);
     }
   const f = factsOf(stages, repo);

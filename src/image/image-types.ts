@@ -25,8 +25,21 @@ export interface ImageInput {
   mounts?: Record<string, string>;
 }
 
+/** A prebuilt release the VM runs from the app's folder, with no source in the repository (release-image.ts). */
+export interface ReleaseArtifact {
+  /** A tarball unpacked to the app's folder, or one jar. */
+  kind: "tarball" | "jar";
+  /** The program on the VM (/opt/mattermost/bin/mattermost, /opt/metabase/metabase.jar). */
+  program: string;
+  /** The folder the release is installed in: the app's folder on the VM. */
+  folder: string;
+  /** The processes that run it. */
+  services: string[];
+}
+
 export interface RuntimeImage {
-  runtime: Stack;
+  /** The language it runs, or `native`: a prebuilt program of no known language (release-image.ts). */
+  runtime: Stack | "native";
   dockerfile: string;
   /** The Dockerfile, or undefined with `notice` saying why none is written. */
   content?: string;
@@ -49,6 +62,8 @@ export interface RuntimeImage {
   user?: ImageUser;
   /** The image of one process that runs from another checkout on the VM (plan.ts elsewhere). */
   checkout?: { service: string; folder: string };
+  /** The prebuilt release the image downloads instead of building (release-image.ts). */
+  release?: ReleaseArtifact;
   /** The build context, a folder of the repository, when it is not its root (a checkout's submodule). */
   context?: string;
 }

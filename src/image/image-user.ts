@@ -19,7 +19,7 @@ export interface ImageUser {
 export const APP_USER: ImageUser = { name: "app", uid: 10001, gid: 10001 };
 
 /** The user each Dockerfile we write runs as (templates/image/Dockerfile.<runtime>.hbs). */
-export const IMAGE_USERS: Record<Stack, ImageUser> = {
+export const IMAGE_USERS: Record<Stack | "native", ImageUser> = {
   python: APP_USER,
   ruby: APP_USER,
   java: APP_USER,
@@ -29,6 +29,8 @@ export const IMAGE_USERS: Record<Stack, ImageUser> = {
   php: { name: "www-data", uid: 33, gid: 33 },
   // distroless `:nonroot` images: user nonroot, 65532:65532 (github.com/GoogleContainerTools/distroless).
   go: { name: "nonroot", uid: 65532, gid: 65532 },
+  // A prebuilt release's program (release-image.ts) on debian:bookworm-slim.
+  native: APP_USER,
 };
 
 const ID = /^\d{1,10}$/;

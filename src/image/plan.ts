@@ -21,6 +21,7 @@ import { nodeImage } from "./node-image.js";
 import { pythonImage } from "./python-image.js";
 import { javaImage } from "./java-image.js";
 import { phpImage } from "./php-image.js";
+import { releaseArtifact, releaseImage } from "./release-image.js";
 import { openRepo, type AppRepo } from "./repo.js";
 import { rubyImage } from "./ruby-image.js";
 import { mainDockerfile } from "./serves-http.js";
@@ -115,19 +116,22 @@ export function planImages(
   const repo = openRepo(repoDir, options.generated);
   const root = vmAppRoot(inv, repoDir);
   const main = mainRuntime(inv);
-  const own = inv.services.filter((s) => PROCESS_ROLES.has(s.role) && !otherCheckout(s, root));
+  // A prebuilt release in the app's folder with no source here (release-image.ts): its image downloads it.
+  const release = releaseArtifact(inv, repo, root, runtimeOf);
+  const released = (s: Service) => release?.services.includes(s.name) ?? false;
+  const own = inv.services.filter((s) => PROCESS_ROLES.has(s.role) && !otherCheckout(s, root) && !released(s));
   const runtimes = [...new Set(own.map(runtimeOf))].filter((r): r is Stack => r !== undefined);
   runtimes.sort((a, b) => (a === main ? -1 : b === main ? 1 : 0));
   const mainFile = mainDockerfile((f) => repo.read(f));
   const images = runtimes.map((runtime) => {
-    const dockerfile = runtime === main ? mainFile.file : `Dockerfile.${runtime}`;
+    const dockerfile = runtime === main && !release ? mainFile.file : `Dockerfile.${runtime}`;
     const image = BUILDERS[runtime]({
       repo,
       appName: inv.metadata.name,
       runtime,
       dockerfile,
       root,
-      processes: processesOf(inv, runtime, root),
+      processes: processesOf(inv, runtime, root).filter((s) => !released(s)),
       ...(databaseEngine(inv) ? { databaseEngine: databaseEngine(inv) } : {}),
       uploads: (inv.storage ?? []).map((st) => inImagePath(st.path, root)).filter((p) => p.startsWith(`${APP_DIR}/`)),
       mounts: Object.fromEntries(secretFileMounts(inv).map((m) => [m.path, m.mountPath])),
@@ -142,6 +146,15 @@ export function planImages(
     const content = linked && (runtime === main ? withBuildInputs(linked, inv.buildInputs ?? []) : linked);
     return { ...image, ...(content ? { content } : {}), ...(user ? { user } : {}) };
   });
+  if (release) {
+    const image = releaseImage(
+      { appName: inv.metadata.name, dockerfile: mainFile.file, processes: inv.services.filter(released) },
+      release,
+    );
+    const theirs = repo.read(image.dockerfile);
+    const user = theirs !== undefined ? dockerfileUser(theirs) : IMAGE_USERS[image.runtime];
+    images.unshift({ ...image, ...(user ? { user } : {}) });
+  }
   images.push(...elsewhere(inv, root, repo, options.osPython ? { osPython: options.osPython } : {}));
   const webs = inv.services.filter((s) => s.role === "web" && !otherCheckout(s, root));
   const health: Record<string, HealthRoute> = {};
@@ -149,7 +162,7 @@ export function planImages(
     const route = healthRouteOf(
       repo,
       s,
-      images.find((i) => i.runtime === runtimeOf(s)),
+      images.find((i) => i.release?.services.includes(s.name)) ?? images.find((i) => i.runtime === runtimeOf(s)),
       webs.length,
     );
     if (route) health[s.name] = route;
@@ -212,7 +225,9 @@ function elsewhere(
 
 /** The image a process runs in: its own when it comes from another checkout, else its runtime's. */
 export function imageFor(plan: ImagePlan, service: Service): RuntimeImage | undefined {
-  const own = plan.images.find((i) => i.checkout?.service === service.name);
+  const own = plan.images.find(
+    (i) => i.checkout?.service === service.name || i.release?.services.includes(service.name),
+  );
   if (own) return own;
   const r = runtimeOf(service);
   return plan.images.find((i) => i.runtime === r && !i.checkout);

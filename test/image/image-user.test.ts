@@ -60,8 +60,10 @@ describe.skipIf(corpus.length === 0)("the images the corpus apps deploy", () => 
 
   it("every Dockerfile we write runs as the user IMAGE_USERS gives its runtime, with those ids", () => {
     const ours = planned.filter((p) => p.image.content && !existsSync(path.join(p.repoDir, p.image.dockerfile)));
-    // Python, Node.js, Ruby, Go, PHP and Java all appear in the corpus.
-    expect(new Set(ours.map((p) => p.image.runtime))).toEqual(new Set(["python", "node", "ruby", "go", "php", "java"]));
+    // Python, Node.js, Ruby, Go, PHP and Java all appear in the corpus, and a prebuilt release's native program.
+    expect(new Set(ours.map((p) => p.image.runtime))).toEqual(
+      new Set(["python", "node", "ruby", "go", "php", "java", "native"]),
+    );
     for (const { app, image } of ours) {
       const want = IMAGE_USERS[image.runtime];
       expect(image.user, `${app} ${image.dockerfile}`).toEqual(want);

@@ -9,6 +9,10 @@ import { deploymentSchema, type DeployTarget, type Deployment, hasCanary } from 
 import type { PhaseInput } from "../../contracts/phase.js";
 import { detectStack, nothingToTest, type Stack } from "./runtime.js";
 import { mainDockerfile } from "../../image/serves-http.js";
+import { vmAppRoot } from "../../image/app-root.js";
+import { releaseArtifact, type ReleaseArtifact } from "../../image/release-image.js";
+import { openRepo } from "../../image/repo.js";
+import { runtimeOf } from "../../image/plan.js";
 
 export { detectStack, type Stack } from "./runtime.js";
 const BRANCH = /^[A-Za-z0-9._-]{1,100}(\/[A-Za-z0-9._-]{1,100}){0,4}$/;
@@ -43,6 +47,11 @@ export interface CicdContext {
   generated?: ReadonlySet<string>;
   /** Why the test job runs no test command: the repository holds no project of the stack (runtime.ts). */
   nothingToTest?: string;
+  /**
+   * The prebuilt release our main Dockerfile downloads (image/release-image.ts): the build passes
+   * the repository variables RELEASE_URL and RELEASE_SHA256 to it.
+   */
+  release?: ReleaseArtifact;
   /** Python dependency manifest found in the target repo. */
   pythonManifest: "requirements.txt" | "pyproject.toml";
 }
@@ -71,11 +80,21 @@ export function buildContext(input: PhaseInput): CicdContext {
   const main = mainDockerfile((f) => (theirs(f) ? readFileSync(path.join(input.repoDir, f), "utf8") : undefined));
   const stack = detectStack(inventory, input.repoDir);
   const untestable = nothingToTest(inventory, stack, input.repoDir);
+  // Only our Dockerfile downloads a release: a team's own builds however it builds.
+  const release = theirs(main.file)
+    ? undefined
+    : releaseArtifact(
+        inventory,
+        openRepo(input.repoDir, input.generatedFiles),
+        vmAppRoot(inventory, input.repoDir),
+        runtimeOf,
+      );
   return {
     inventory,
     deployment,
     stack,
     ...(untestable ? { nothingToTest: untestable } : {}),
+    ...(release ? { release } : {}),
     imageName,
     imagePath: `${deployment.region}-docker.pkg.dev/${deployment.project}/${deployment.artifactRepository}/${imageName}`,
     registry: `${deployment.region}-docker.pkg.dev/${deployment.project}/${deployment.artifactRepository}`,

@@ -6,6 +6,7 @@ import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
 import { deployOrder } from "./deploy-flags.js";
 import { appImages } from "./images.js";
+import { releaseStep } from "./release-step.js";
 import { migrations } from "./migrations.js";
 import { PLAIN_ENV_FILE, plainEnvNames, plainSettingsCommand } from "./plain-env.js";
 import { CICD_PATHS } from "./render.js";
@@ -71,6 +72,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   // readable) and the repository does not hold: the first deploy would fail on `docker build`.
   const images = appImages(ctx, input);
   const missing = images.missing.filter((m) => !(m.dockerfile === "Dockerfile" && ctx.hasDockerfile));
+  if (ctx.release) steps.push(releaseStep(ctx, ctx.release, repo));
   // The team's Dockerfile ends in PHP-FPM alone (image/serves-http.ts): ours is built beside it.
   if (ctx.teamDockerfileNotHttp)
     steps.push({

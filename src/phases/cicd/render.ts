@@ -140,7 +140,14 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     testServices: Object.values(testServices(ctx).services).map((s) => (s as { image: string }).image),
     hasBuildStep: ctx.stack === "node" || ctx.stack === "go",
     workerTests: workerTestTargets(ctx).map((t) => t.source!.context),
-    dockerfileNote: imageNotices.join(" "),
+    dockerfileNote: [
+      ...(ctx.release
+        ? [
+            `The VM runs a prebuilt release (\`${ctx.release.program}\`) with no source here: the build downloads the release the repository variables \`RELEASE_URL\` and \`RELEASE_SHA256\` name (\`docker build --build-arg RELEASE_URL --build-arg RELEASE_SHA256\`), checks its SHA-256, and stops with an error while they are unset; set them to the exact release the VM runs (the migration plan says how).`,
+          ]
+        : []),
+      ...imageNotices,
+    ].join(" "),
     mainDockerfile: ctx.mainDockerfile,
     githubRepoLabel: ctx.githubRepo ?? "your repository (pass --github-repo owner/repo)",
     secretsLabel: secrets.length > 0 ? secrets.map((s) => `\`${s}\``).join(", ") : "none",

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Inventory } from "../../inventory/schema.js";
 import { mainRuntime, planImages } from "../../image/plan.js";
 import { javaBuild } from "../../image/java-build.js";
+import { STACK_MANIFESTS } from "../../image/release-image.js";
 import { openRepo, type AppRepo } from "../../image/repo.js";
 import { readToml, tomlAt } from "../../image/toml-file.js";
 import { osPythonVersion, type Stack, supportedVersion } from "../../image/runtime-versions.js";
@@ -13,14 +14,7 @@ import { osPythonVersion, type Stack, supportedVersion } from "../../image/runti
 export type { Stack } from "../../image/runtime-versions.js";
 
 /** Manifests at the repository root that settle the stack (checked in this order). */
-const MANIFESTS: Array<[Stack, string[]]> = [
-  ["python", ["requirements.txt", "pyproject.toml", "Pipfile", "setup.py", "manage.py"]],
-  ["ruby", ["Gemfile"]],
-  ["php", ["composer.json"]],
-  ["java", ["pom.xml", "build.gradle", "build.gradle.kts"]],
-  ["go", ["go.mod"]],
-  ["node", ["package.json"]],
-];
+const MANIFESTS = STACK_MANIFESTS;
 
 /**
  * The stack the pipeline tests and builds: the repository's manifests when it has one at its root;

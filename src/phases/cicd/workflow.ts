@@ -36,6 +36,30 @@ curl --fail --silent --show-error --retry 3 --max-time 10 \\
   -H 'Content-Type: application/json' --data "\${payload}" "\${SLACK_WEBHOOK_URL}"
 `;
 
+/**
+ * The app image's build. A prebuilt release's Dockerfile (image/release-image.ts) downloads the
+ * release the repository variables RELEASE_URL and RELEASE_SHA256 name: unset, the step stops with
+ * what to set instead of a docker error about an empty ADD source.
+ */
+function buildStep(ctx: CicdContext): { name: string; env?: Record<string, string>; run: string } {
+  const file = ctx.mainDockerfile === "Dockerfile" ? "" : `--file ${shellWord(ctx.mainDockerfile)} `;
+  if (!ctx.release)
+    return {
+      name: "Build image (multi-stage Dockerfile)",
+      run: `docker build --pull ${file}--tag "\${IMAGE}:\${GITHUB_SHA}" .\n`,
+    };
+  return {
+    name: "Build image (downloads the release the VM runs)",
+    env: { RELEASE_URL: "${{ vars.RELEASE_URL }}", RELEASE_SHA256: "${{ vars.RELEASE_SHA256 }}" },
+    run:
+      'if [ -z "${RELEASE_URL}" ] || [ -z "${RELEASE_SHA256}" ]; then\n' +
+      `  echo "::error::Set the repository variables RELEASE_URL and RELEASE_SHA256 (Settings > Secrets and variables > Actions > Variables) to the download URL and SHA-256 of the release the VM runs (${ctx.release.program}): the migration plan, docs/migration/README.md, says how"\n` +
+      "  exit 1\n" +
+      "fi\n" +
+      `docker build --pull ${file}--build-arg RELEASE_URL --build-arg RELEASE_SHA256 --tag "\${IMAGE}:\${GITHUB_SHA}" .\n`,
+  };
+}
+
 /** Build + push steps for targets with their own Dockerfile (the AI worker), one image each. */
 function sourceImageSteps(ctx: CicdContext, unwritten: ReadonlySet<string>): object[] {
   return deployOrder(ctx.deployment.services)
@@ -175,10 +199,7 @@ export function buildWorkflow(
         steps: [
           submodules(ctx) ? { ...CHECKOUT, with: { ...CHECKOUT.with, submodules: true } } : CHECKOUT,
           ...BUILD_AUTH,
-          {
-            name: "Build image (multi-stage Dockerfile)",
-            run: `docker build --pull ${ctx.mainDockerfile === "Dockerfile" ? "" : `--file ${shellWord(ctx.mainDockerfile)} `}--tag "\${IMAGE}:\${GITHUB_SHA}" .\n`,
-          },
+          buildStep(ctx),
           { name: "Push image tagged with the commit SHA", run: 'docker push "${IMAGE}:${GITHUB_SHA}"\n' },
           ...ownImages,
         ],

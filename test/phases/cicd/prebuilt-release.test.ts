@@ -3,10 +3,12 @@
 // from nothing, `mvn -B verify` with no pom.xml would fail the first push), a job that says why
 // and passes, and the cicd README saying so. Apps with a project keep their runner. The workflow
 // passes actionlint.
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { actionlint } from "../../../src/validate/actionlint.js";
+import { lintDockerfile } from "../../../src/validate/dockerfile.js";
 import { TempTrees } from "../../helpers/file-tree.js";
 import { renderOffline } from "../../helpers/offline-output.js";
 import { inputFromFile, ROOT } from "../../helpers/phase-input.js";
@@ -79,5 +81,60 @@ target: { project: shop-prod, region: us-central1, github: acme/shop }
     };
     expect(await summary(withPom)).toMatch(/, tests: mvn -B verify/);
     expect(await summary(empty)).toMatch(/, no tests \(no source of the app in the repository\)/);
+  });
+});
+
+describe("the image of a prebuilt release", () => {
+  it.each([
+    ["mattermost", "/opt/mattermost/bin/mattermost", /mattermost version/],
+    ["metabase", "/opt/metabase/metabase.jar", /META-INF\/MANIFEST\.MF; sha256sum \/opt\/metabase\/metabase\.jar/],
+  ])("%s: the build downloads the release the repository variables name", async (app, program, find) => {
+    const { artifacts, steps } = await renderOffline(real(app));
+    const dockerfile = artifacts.find((a) => a.path === "Dockerfile")!;
+    expect(dockerfile.content).toMatch(/^ARG RELEASE_SHA256$/m);
+    expect(lintDockerfile(dockerfile.content)).toEqual([]);
+    const workflow = artifacts.find((a) => a.path === ".github/workflows/deploy.yml")!;
+    expect(await actionlint(workflow.content, workflow.path)).toEqual([]);
+    const build = (
+      parse(workflow.content) as { jobs: Record<string, { steps: (Step & { env?: object })[] }> }
+    ).jobs.build!.steps.find((s) => /^Build image/.test(s.name ?? ""))!;
+    expect(build.env).toEqual({ RELEASE_URL: "${{ vars.RELEASE_URL }}", RELEASE_SHA256: "${{ vars.RELEASE_SHA256 }}" });
+    expect(build.run).toMatch(/docker build --pull --build-arg RELEASE_URL --build-arg RELEASE_SHA256 --tag/);
+    // Unset variables stop the step before docker runs, naming what to set.
+    const script = build.run!.replace(/^docker build.*$/m, "echo built");
+    const run = (env: Record<string, string>) => {
+      try {
+        return {
+          out: execFileSync("bash", ["-c", script], { env: { PATH: process.env.PATH!, ...env } }).toString(),
+          code: 0,
+        };
+      } catch (e) {
+        const err = e as { stdout: Buffer; status: number };
+        return { out: err.stdout.toString(), code: err.status };
+      }
+    };
+    const unset = run({ RELEASE_URL: "https://example.com/r.tar.gz" });
+    expect(unset.code).toBe(1);
+    expect(unset.out).toMatch(/^::error::Set the repository variables RELEASE_URL and RELEASE_SHA256 /);
+    expect(unset.out).toContain(program);
+    expect(run({ RELEASE_URL: "https://example.com/r.tar.gz", RELEASE_SHA256: "ab" })).toEqual({
+      out: "built\n",
+      code: 0,
+    });
+    // The plan says how to find the release the VM runs and how to set both.
+    const step = steps.find((s) => /RELEASE_URL and RELEASE_SHA256/.test(s.title))!;
+    expect(step.commands!.join("\n")).toMatch(find);
+    expect(step.commands).toContain(`gh variable set RELEASE_SHA256 --repo acme/${app} --body '…'`);
+    const readme = artifacts.find((a) => a.path === "docs/migration/cicd/README.md")!.content;
+    expect(readme).toMatch(
+      /the build downloads the release the repository variables `RELEASE_URL` and `RELEASE_SHA256` name/,
+    );
+  });
+
+  it("is not asked of an app whose repository holds its project", async () => {
+    const { artifacts, steps } = await renderOffline(path.join(ROOT, "test/fixtures/real/miniflux/inventory.yaml"));
+    const workflow = artifacts.find((a) => a.path === ".github/workflows/deploy.yml")!;
+    expect(workflow.content).not.toMatch(/RELEASE_URL/);
+    expect(steps.some((s) => /RELEASE_URL/.test(s.title))).toBe(false);
   });
 });
