@@ -31,7 +31,7 @@ import { withInPlace } from "./storage-in-place.js";
 import { buildInputsOn } from "./build-inputs.js";
 import { gitOverSystemSsh } from "./git-over-ssh.js";
 import { detectSecretFiles } from "./secret-files.js";
-import { settingsSecretFiles } from "./settings-file.js";
+import { jsonSettingsSecrets, settingsSecretFiles } from "./settings-file.js";
 import { projectName } from "./project-name.js";
 
 export interface DetectOptions {
@@ -163,6 +163,27 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       });
     }
   }
+  // A JSON settings file in the app's folder (Mattermost's config/config.json) that holds secrets.
+  if (hostRoot)
+    for (const json of app.jsonSettings) {
+      // nconf's per-environment files (Ghost) take their secrets from the environment instead.
+      const own = json.path.startsWith("/") && json.path.endsWith("/config/config.json");
+      const facts = own ? jsonSettingsSecrets(json.values) : undefined;
+      if (!facts?.secrets.length || secretFiles.some((f) => f.path === json.path)) continue;
+      if (!/^\/[A-Za-z0-9._@+/-]+$/.test(json.path)) continue;
+      const folder = json.path.replace(/\/config\/config\.json$/, "");
+      const readers = services.filter((s) => !STORE_ROLES.has(s.role) && (s.command ?? "").includes(`${folder}/`));
+      if (!readers.length) continue;
+      secretFiles.push({
+        path: json.path,
+        services: readers.map((s) => s.name),
+        ...(facts.database ? { database: facts.database } : {}),
+      });
+      evidence.push({
+        file: json.path,
+        found: `settings ${readers.map((s) => s.name).join(", ")} reads from its folder, outside the repository, holding secrets (${someOf(facts.secrets)})${facts.database ? ` and its database connection ([${facts.database.section}])` : ""}: a secret file, not part of the image`,
+      });
+    }
   for (const s of storage.filter((x) => x.codeFolders?.length))
     evidence.push({
       file: s.path,

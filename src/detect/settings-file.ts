@@ -160,3 +160,40 @@ export async function settingsSecretFiles(
   }
   return [...found.values()];
 }
+
+/** A URL that carries a password (`postgres://user:pass@host/db`): the whole value is a secret. */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:[^@\s]+@/i;
+/** A JSON section's key that holds the database connection as a URL (Mattermost's SqlSettings.DataSource). */
+const DSN_KEY = /^(data_?source|dsn|(database_?|db_?)?url|connection_?string)$/i;
+const DSN_SECTION = /^(sql|database|db|datasource)(_?settings)?$/i;
+
+/**
+ * A JSON settings file the app reads from its own folder (json-settings.ts: Mattermost's
+ * config/config.json, nconf's config.production.json), as flattened `Section__Key` values, when it
+ * holds a secret: a secret key's value, or a URL with a password. Its database section is the one
+ * whose connection URL names the host. The file is not in the repository (it lives on the VM beside
+ * the app): like a settings file a command names, it becomes a secret file of the processes run
+ * from that folder, and the app reads its database there, not from a DATABASE_URL.
+ */
+export function jsonSettingsSecrets(values: Record<string, string>): Pick<SettingsSecrets, "secrets" | "database"> {
+  const secrets: string[] = [];
+  let database: SettingsSecrets["database"];
+  for (const [key, value] of Object.entries(values)) {
+    const parts = key.split("__");
+    const last = parts[parts.length - 1]!;
+    const section = parts.length > 1 ? parts[0]! : "";
+    const name = section ? `[${section}] ${parts.slice(1).join(".")}` : last;
+    if ((SECRET_KEY.test(last) && !NOT_A_VALUE.test(value)) || URL_WITH_PASSWORD.test(value)) secrets.push(name);
+    if (
+      !database &&
+      section &&
+      DSN_SECTION.test(section) &&
+      DSN_KEY.test(last) &&
+      /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+    ) {
+      const host = /^[^:]+:\/\/(?:[^@/]*@)?([^/?#]+)/.exec(value)?.[1];
+      database = { section, ...(host && HOST_VALUE.test(host) ? { host } : {}) };
+    }
+  }
+  return { secrets, ...(database ? { database } : {}) };
+}

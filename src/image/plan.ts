@@ -153,7 +153,9 @@ export function planImages(
     );
     const theirs = repo.read(image.dockerfile);
     const user = theirs !== undefined ? dockerfileUser(theirs) : IMAGE_USERS[image.runtime];
-    images.unshift({ ...image, ...(user ? { user } : {}) });
+    // The VM's secret settings (config/config.json) replace the release's default, linked to their mount.
+    const content = image.content && withCodeLinks(image.content, secretFileCommands(inv, release.folder));
+    images.unshift({ ...image, ...(content ? { content } : {}), ...(user ? { user } : {}) });
   }
   images.push(...elsewhere(inv, root, repo, options.osPython ? { osPython: options.osPython } : {}));
   const webs = inv.services.filter((s) => s.role === "web" && !otherCheckout(s, root));

@@ -138,3 +138,19 @@ describe("the image of a prebuilt release", () => {
     expect(steps.some((s) => /RELEASE_URL/.test(s.title))).toBe(false);
   });
 });
+
+describe("a prebuilt release's secret JSON settings (Mattermost's config/config.json)", () => {
+  it("mounts the VM's file where the release reads it, and gives the service no DATABASE_URL it would not read", async () => {
+    const { artifacts, steps } = await renderOffline(real("mattermost"));
+    const dockerfile = artifacts.find((a) => a.path === "Dockerfile")!.content;
+    expect(dockerfile).toMatch(/ln -sfn \/secrets\/config-json\/config\.json \/app\/config\/config\.json/);
+    const workflow = artifacts.find((a) => a.path === ".github/workflows/deploy.yml")!.content;
+    expect(workflow).toContain("--set-secrets=/secrets/config-json/config.json=config-json:latest");
+    expect(workflow).not.toMatch(/DATABASE_URL=/);
+    const plan = artifacts.find((a) => a.path === "docs/migration/README.md")!.content;
+    expect(plan).toMatch(
+      /reads its database from \[SqlSettings\] in \/opt\/mattermost\/config\/config\.json \(a secret file/,
+    );
+    expect(steps.length).toBeGreaterThan(0);
+  });
+});
