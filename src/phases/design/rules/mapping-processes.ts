@@ -14,6 +14,7 @@ import { runName } from "./names.js";
 import { imageFor } from "../../../image/plan.js";
 import { phpMemoryNote } from "./php-memory.js";
 import { isAmqp, pubsubHomeFor } from "./store-homes.js";
+import { websocketFanOutAdvice } from "./websocket-fanout.js";
 
 const PUSH_LIMITS =
   "Cloud Tasks HTTP targets wait at most 30 min for a reply (dispatch deadline 15 s–30 min) and a Cloud Run request may last up to 60 min";
@@ -151,7 +152,7 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
         ? `Its events arrive over AMQP from ${bus}: keep one queue per instance bound to the exchange (exclusive, auto-delete), never one shared queue that would hand each event to one instance only; where ${bus} runs is decided in its own entry.`
         : bus
           ? `Keep the websocket fan-out (Channels' Redis channel layer, ActionCable's redis adapter, socket.io's Redis adapter, or the app's own Redis subscriber) pointed at Memorystore (${bus}), never at in-process memory.`
-          : "Before raising max instances above 1, fan events out through a shared pub/sub (Memorystore for Redis with the framework's Redis adapter): another instance's clients never see in-process events.",
+          : websocketFanOutAdvice(d, s),
     );
   }
   const ai = d.notes.ai;
