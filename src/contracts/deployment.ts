@@ -61,6 +61,13 @@ export const volumeSchema = z.object({
 });
 export type Volume = z.infer<typeof volumeSchema>;
 
+/** A Filestore share mounted into a target as an NFS volume (data written in place: git, indexes). */
+export const nfsVolumeSchema = z.object({
+  filestore: z.string().regex(CLOUD_RUN_NAME).describe("The Filestore instance (deployment.filestores) it mounts."),
+  mountPath: z.string().regex(ABSOLUTE_PATH).describe("Absolute path in the container where the app keeps the data."),
+});
+export type NfsVolume = z.infer<typeof nfsVolumeSchema>;
+
 export const deployTargetSchema = z.object({
   name: z.string().regex(CLOUD_RUN_NAME).describe("Cloud Run service or job name."),
   kind: z
@@ -187,6 +194,20 @@ export const deployTargetSchema = z.object({
     .max(10)
     .optional()
     .describe("Cloud Storage buckets mounted as folders: user files that lived on the VM's disk."),
+  nfsVolumes: z
+    .array(nfsVolumeSchema)
+    .max(5)
+    .optional()
+    .describe(
+      "Filestore shares mounted over NFS (second-generation environment, Direct VPC egress): data written in place whose open decision chose Filestore.",
+    ),
+  held: z
+    .string()
+    .max(600)
+    .optional()
+    .describe(
+      "Why this target is not deployed yet: it keeps data written in place that no volume carries until its open decision is taken (the deploy skips it and says this).",
+    ),
 });
 export type DeployTarget = z.infer<typeof deployTargetSchema>;
 
@@ -390,6 +411,24 @@ export const bucketSchema = z.object({
 });
 export type Bucket = z.infer<typeof bucketSchema>;
 
+/** Filestore's share name and the smallest Basic HDD capacity (1 TiB). */
+export const FILESTORE_SHARE = "data";
+/**
+ * A Filestore instance for a folder whose data is written in place, when its open decision chose
+ * Filestore: scripts/setup-network.sh creates it on the design's network, the deploy mounts it.
+ */
+export const filestoreSchema = z.object({
+  name: z.string().regex(CLOUD_RUN_NAME).describe("Filestore instance name."),
+  zone: z
+    .string()
+    .regex(/^[a-z]+-[a-z]+\d+-[a-z]$/)
+    .describe("Zone of a Basic tier instance, in the region."),
+  tier: z.enum(["BASIC_HDD"]).describe("Filestore tier: Basic HDD (the smallest, 1 TiB)."),
+  capacityGiB: z.number().int().min(1024).max(65536).describe("Capacity; Basic HDD starts at 1 TiB."),
+  sourcePath: z.string().regex(ABSOLUTE_PATH).describe("The folder on the VM the runbook copies into the share."),
+});
+export type Filestore = z.infer<typeof filestoreSchema>;
+
 /** A Secret Manager secret id for a file (letters, digits, dashes, underscores). */
 export const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
 /**
@@ -433,6 +472,10 @@ export const deploymentSchema = z
       .array(secretFileSchema)
       .optional()
       .describe("Files on the VM that hold a secret the repository lacks, mounted from Secret Manager."),
+    filestores: z
+      .array(filestoreSchema)
+      .optional()
+      .describe("Filestore instances for data written in place, when its open decision chose Filestore."),
   })
   .describe("The deployment contract later phases build on: every value ends up in scripts and workflows.");
 export type Deployment = z.infer<typeof deploymentSchema>;

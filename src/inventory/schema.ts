@@ -355,6 +355,11 @@ export const storageSchema = z.looseObject({
     )
     .max(50)
     .optional(),
+  /**
+   * The open decision on the data written in place, once taken: `filestore` mounts a Filestore
+   * share there over NFS. Until it is set, the services that use the folder are not deployed.
+   */
+  inPlaceHome: z.enum(["filestore"]).optional(),
   /** Its subfolders that hold the app's code (links into the release, themes, plugins): they ship in the image. */
   codeFolders: z.array(z.string().regex(SUBFOLDER, SUBFOLDER_HINT)).max(50).optional(),
   /**

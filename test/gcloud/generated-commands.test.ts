@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkGcloud, findGcloud, gcloudCallsIn, type GcloudCall } from "../helpers/gcloud-check.js";
 import { commandShape, inventoryNames } from "../helpers/gcloud-shape.js";
 import { tempDir } from "../helpers/cli.js";
+import { corpusWithFilestore } from "../helpers/filestore-inventory.js";
 import { corpusWithLlm } from "../helpers/llm-inventory.js";
 import { writeOffline } from "../helpers/offline-output.js";
 import { inputFromFile, inventoryDirs, ROOT } from "../helpers/phase-input.js";
@@ -21,6 +22,8 @@ import { phaseMeta } from "../../src/phases/registry.js";
  * (test/phases/llmops/gateway-corpus.test.ts's case) are parsed with the rest.
  */
 const GATEWAY_APP = "maybe";
+/** The corpus app whose data written in place (git repositories, indexes) goes to Filestore once decided. */
+const FILESTORE_APP = "gitea";
 const disposers: Array<() => void> = [];
 afterAll(() => disposers.forEach((dispose) => dispose()));
 const inventories = (): Map<string, { file: string; repo?: string }> => {
@@ -32,6 +35,11 @@ const inventories = (): Map<string, { file: string; repo?: string }> => {
     // describe's hooks do not.
     disposers.push(dispose);
     found.set(`test/fixtures/real/${GATEWAY_APP}/inventory.yaml + llm`, { file, repo });
+  }
+  if (existsSync(path.join(ROOT, "test/fixtures/real", FILESTORE_APP, "inventory.yaml"))) {
+    const { file, repo, dispose } = corpusWithFilestore(FILESTORE_APP);
+    disposers.push(dispose);
+    found.set(`test/fixtures/real/${FILESTORE_APP}/inventory.yaml + filestore`, { file, repo });
   }
   for (const [name, { file }] of found)
     if (phaseMeta("cicd").skipReason?.(inputFromFile(file).inventory)) found.delete(name);
@@ -134,6 +142,19 @@ describe.skipIf(!gcloud)("every generated gcloud command parses with the real gc
       expect(
         calls.filter((c) => c.source.includes(" + llm: ") && c.argv.some((w) => /ai-gateway/.test(w))).length,
       ).toBeGreaterThan(3);
+    // The decided Filestore case: the instance setup-network.sh creates and the NFS volume the deploy
+    // mounts, on gen2 (parsed below through their shapes like every other call).
+    if (names.some((n) => n.endsWith(" + filestore"))) {
+      const own = calls.filter((c) => c.source.includes(" + filestore: "));
+      expect(own.some((c) => c.argv.slice(0, 3).join(" ") === "filestore instances create")).toBe(true);
+      expect(
+        own.some(
+          (c) =>
+            c.argv.includes("--execution-environment=gen2") &&
+            c.argv.some((a) => /^--add-volume=name=[a-z0-9-]+,type=nfs,location=\d+\.\d+\.\d+\.\d+:\/data$/.test(a)),
+        ),
+      ).toBe(true);
+    }
     const byShape = new Map<string, GcloudCall>();
     for (const call of calls) if (!byShape.has(call.shape)) byShape.set(call.shape, call);
     const result = await checkGcloud([...byShape.values()]);

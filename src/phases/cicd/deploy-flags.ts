@@ -11,6 +11,7 @@ import {
   type DeployTarget,
   type Deployment,
   type Volume,
+  FILESTORE_SHARE,
 } from "../../contracts/deployment.js";
 
 /** Set by the workflow step that looks the AI worker's URL up after deploying it. */
@@ -25,6 +26,28 @@ export const cacheUrlVar = (index: number): string => `CACHE_${index}_URL`;
 export const cacheHostVar = (index: number): string => `CACHE_${index}_HOST`;
 /** A name that holds a host, not a URL: n8n's QUEUE_BULL_REDIS_HOST, REDIS_HOST, CACHE_HOSTNAME. */
 const HOST_ONLY = /_HOST(NAME)?$/i;
+
+/** Set by the workflow step that looks Filestore instance `index`'s address up. */
+export const filestoreIpVar = (index: number): string => `FILESTORE_${index}_IP`;
+
+/**
+ * NFS volumes for the Filestore shares a target mounts (data written in place whose decision chose
+ * Filestore): the share's IP comes from a lookup step, so the volume flag is a double-quoted word.
+ * https://cloud.google.com/run/docs/configuring/services/nfs-volume-mounts
+ */
+function nfsVolumeWords(target: DeployTarget, deployment: Deployment): string[] {
+  return (target.nfsVolumes ?? []).flatMap((v) => {
+    const index = (deployment.filestores ?? []).findIndex((f) => f.name === v.filestore);
+    if (index < 0)
+      throw new GenerationError("An NFS volume names no Filestore instance", [`${target.name}: ${v.filestore}`]);
+    const mount = `--add-volume-mount=volume=${v.filestore},mount-path=${v.mountPath}`;
+    if (!DEPLOY_FLAG.test(mount)) throw new GenerationError("Unsafe deploy flag", [`${target.name}: ${mount}`]);
+    return [
+      `"--add-volume=name=${v.filestore},type=nfs,location=\${${filestoreIpVar(index)}}:/${FILESTORE_SHARE}"`,
+      mount,
+    ];
+  });
+}
 
 /** `[env name, workflow variable]` pairs a target gets at deploy time. */
 export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<[string, string]> {
@@ -160,6 +183,10 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
     if (target.kind === "api") flags.push(...probeFlags(target));
   }
   flags.push(`--cpu=${target.cpu}`, `--memory=${target.memory}`);
+  // NFS volumes need the second-generation execution environment, a flag services alone take
+  // (jobs and worker pools run in it already: gcloud run jobs deploy has no such flag).
+  if (target.nfsVolumes?.length && target.kind !== "job" && target.kind !== "worker-pool")
+    flags.push("--execution-environment=gen2");
   flags.push(`--service-account=${serviceAccountEmail(target.serviceAccount, deployment.project)}`);
   // A file secret is mounted at an absolute path (`/secrets/ID/FILE=ID:latest`), in a folder of its
   // own: a secret volume hides what the image has in its folder (design/rules/secret-files.ts).
@@ -263,6 +290,7 @@ export function deployScript(
     if (at >= 0) flags[at] = `"${value}"`;
     else flags.push(`"${value}"`);
   }
+  flags.push(...nfsVolumeWords(target, deployment));
   const lines = [...head, "--", ...chunk(flags, 2).map((group) => group.join(" "))];
   return `${lines.join(" \\\n  ")}\n`;
 }

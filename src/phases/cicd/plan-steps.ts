@@ -144,7 +144,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       // Cloud SQL's private IP needs the network's private services access: before setup-database.sh.
       order: network.privateSql ? 15 : 30,
       title: network.caches.length ? "Private network and Memorystore" : "Private network",
-      body: `\`setup-network.sh\` creates the subnet \`${network.subnet}\` (${network.range}) that the services reach private IPs through (Direct VPC egress)${network.caches.length ? ` and Memorystore (${network.caches.map((c) => `\`${c.name}\``).join(", ")}); the deploy passes each cache's address to the services under their own variable name` : ""}.${network.privateSql ? " It also connects the network to Cloud SQL (private services access), so the instance can get the private IP that the services whose database client takes only a host reach: run it before `setup-database.sh`; the deploy looks the IP up and sets their host settings to it." : ""} Run it before the first deploy.`,
+      body: `\`setup-network.sh\` creates the subnet \`${network.subnet}\` (${network.range}) that the services reach private IPs through (Direct VPC egress)${network.caches.length ? ` and Memorystore (${network.caches.map((c) => `\`${c.name}\``).join(", ")}); the deploy passes each cache's address to the services under their own variable name` : ""}.${network.filestores.map((f) => ` It creates the Filestore share \`${f.name}\` (${f.tier}, ${f.capacity}, ${f.zone}) for ${f.sourcePath}, which is written in place: the deploy mounts it over NFS. Copy the folder in before the first deploy: mount the share on a Compute Engine VM in that network (\`sudo mount -t nfs FILESTORE_IP:/${f.share} /mnt/share\`), pull the folder from the app's VM (\`sudo rsync -a APP_VM:${f.sourcePath}/ /mnt/share/\`, again with writes stopped for the final pass) and give the files to the image's user (\`chown -R\`).`).join("")}${network.privateSql ? " It also connects the network to Cloud SQL (private services access), so the instance can get the private IP that the services whose database client takes only a host reach: run it before `setup-database.sh`; the deploy looks the IP up and sets their host settings to it." : ""} Run it before the first deploy.`,
       commands: script(CICD_PATHS.setupNetwork),
       files: [CICD_PATHS.setupNetwork],
     });
@@ -190,7 +190,8 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
     });
   }
   const migrate = migrations(ctx);
-  const publicApis = deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name);
+  const held = deployment.services.filter((s) => s.held);
+  const publicApis = deployment.services.filter((s) => rolloutStrategy(s) === "canary" && !s.held).map((s) => s.name);
   const oneProcess = deployment.services
     .filter((s) => rolloutStrategy(s) === "canary" && s.singleInstance)
     .map((s) => s.name);
@@ -203,7 +204,13 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       (migrate.length
         ? `runs the schema migrations to the end (${migrate.map((m) => `\`${m.job.name}\`: ${m.tool}`).join(", ")}), `
         : "(no migration tool was recognised: add your migration command as a Cloud Run job step before the deploys in the workflow), ") +
-      `then deploys every service; a first deploy goes straight to 100%, which is safe now because DNS still points at the VM. Then let the public services answer (the deployer cannot change IAM, by design).`,
+      `then deploys every service; a first deploy goes straight to 100%, which is safe now because DNS still points at the VM. Then let the public services answer (the deployer cannot change IAM, by design).` +
+      held
+        .map(
+          (t) =>
+            ` Not ${t.name}: the deploy holds it and says why (${t.held!.split(": ")[0]}); until its open decision is taken, leave DNS on the VM.`,
+        )
+        .join(""),
     commands: [
       `git push origin ${ctx.branch}`,
       ...publicApis.map(

@@ -81,6 +81,7 @@ function setupWif(ctx: CicdContext): string {
           c.engine === "redis" ? "roles/redis.viewer" : "roles/memcache.viewer",
         ),
         ...(deployment.services.some((t) => t.cloudSqlPrivateIp) ? ["roles/cloudsql.viewer"] : []),
+        ...(deployment.services.some((t) => !t.held && t.nfsVolumes?.length) ? ["roles/file.viewer"] : []),
       ]),
     ].sort(),
     apis: apis.sort(),

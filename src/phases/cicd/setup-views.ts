@@ -6,6 +6,8 @@ import {
   isAiWorkerTarget,
   isAppApi,
   type Cache,
+  type Filestore,
+  FILESTORE_SHARE,
   type Deployment,
 } from "../../contracts/deployment.js";
 import { databaseUrlShape } from "./database-url.js";
@@ -139,6 +141,8 @@ export interface NetworkView {
   /** Some target reaches Cloud SQL over its private IP (setup-database.sh gives the instance one). */
   privateSql: boolean;
   caches: Array<Cache & { redis: boolean; nodeMemory: string }>;
+  /** Filestore shares for data written in place (their decision chose Filestore), with gcloud's capacity word. */
+  filestores: Array<Filestore & { capacity: string; share: string }>;
 }
 
 /** Targets whose client takes only a host reach the Cloud SQL instance's private IP (design: database-env.ts). */
@@ -156,6 +160,8 @@ export function networkView(deployment: Deployment): NetworkView | undefined {
   if (caches.some((c) => c.engine === "redis")) apis.push("redis.googleapis.com");
   if (hasMemcached) apis.push("memcache.googleapis.com");
   if (hasMemcached || privateSql) apis.push("servicenetworking.googleapis.com");
+  const filestores = deployment.filestores ?? [];
+  if (filestores.length) apis.push("file.googleapis.com");
   return {
     project: deployment.project,
     region: deployment.region,
@@ -165,6 +171,12 @@ export function networkView(deployment: Deployment): NetworkView | undefined {
     peering: hasMemcached || privateSql,
     privateSql,
     caches: caches.map((c) => ({ ...c, redis: c.engine === "redis", nodeMemory: `${c.sizeGiB * 1024}MB` })),
+    // gcloud reads a bare number as GB and takes TB: whole TiB as TB.
+    filestores: filestores.map((f) => ({
+      ...f,
+      capacity: f.capacityGiB % 1024 === 0 ? `${f.capacityGiB / 1024}TB` : `${f.capacityGiB}GB`,
+      share: FILESTORE_SHARE,
+    })),
   };
 }
 

@@ -3,7 +3,14 @@
 import { Document, isMap, isPair, isScalar, visit, type Pair } from "yaml";
 import { requestServiceLevel } from "../../contracts/service-levels.js";
 import { rolloutStrategy, sourceImageName, type CicdContext } from "./context.js";
-import { isAiGatewayTarget, isAiWorkerTarget, isAppApi, type Cache } from "../../contracts/deployment.js";
+import {
+  isAiGatewayTarget,
+  isAiWorkerTarget,
+  isAppApi,
+  type Cache,
+  type DeployTarget,
+  type Filestore,
+} from "../../contracts/deployment.js";
 import {
   AI_GATEWAY_URL_VAR,
   AI_WORKER_URL_VAR,
@@ -12,6 +19,7 @@ import {
   CLOUD_SQL_PRIVATE_IP_VAR,
   deployOrder,
   deployScript,
+  filestoreIpVar,
   shellWord,
 } from "./deploy-flags.js";
 import { submodules, unlessMissing } from "./checkout-images.js";
@@ -111,6 +119,32 @@ function privateIpStep(instance: string): { name: string; run: string } {
   };
 }
 
+/**
+ * Puts a Filestore share's IP into $FILESTORE_<i>_IP for the deploys that mount it over NFS
+ * (scripts/setup-network.sh created it; an empty answer means it has not run).
+ */
+function filestoreIpStep(fs: Filestore, index: number): { name: string; run: string } {
+  return {
+    name: `Look up the ${fs.name} address (Filestore, NFS)`,
+    run:
+      `ip="$(gcloud filestore instances describe ${shellWord(fs.name)} --zone ${shellWord(fs.zone)} --project "$PROJECT_ID" --format='value(networks[0].ipAddresses[0])')"\n` +
+      `[[ -n $ip ]] || { echo "::error::${fs.name} has no address: run scripts/setup-network.sh"; exit 1; }\n` +
+      `echo "${filestoreIpVar(index)}=\${ip}" >> "$GITHUB_ENV"\n`,
+  };
+}
+
+/**
+ * A target whose data written in place has no home yet (design/rules/in-place-home.ts) is not
+ * deployed: the step says why in the run's summary and the job goes on.
+ */
+function heldStep(target: DeployTarget): { name: string; env: Record<string, string>; run: string } {
+  return {
+    name: `Hold ${target.name}: not deployed until its data written in place has a home`,
+    env: { HELD_REASON: target.held! },
+    run: `echo "::notice title=${target.name} is not deployed::\${HELD_REASON}"\n`,
+  };
+}
+
 /** Puts a service's run.app URL into $variable for the deploy steps that follow. */
 function urlStep(service: string, variable: string, why: string): { name: string; run: string } {
   return {
@@ -130,12 +164,16 @@ export function buildWorkflow(
   const { deployment } = ctx;
   const ownImages = sourceImageSteps(ctx, unwritten);
   const plain = plainEnvNames(deployment);
-  const deploySteps: { name: string; run: string }[] = [
+  const deploySteps: { name: string; run: string; env?: Record<string, string> }[] = [
     ...(plain.length ? [loadPlainEnvStep(plain)] : []),
     ...(deployment.caches ?? [])
       .map((c, i) => ({ c, i }))
       .filter(({ c }) => c.urlEnv.length > 0)
       .map(({ c, i }) => cacheUrlStep(c, i)),
+    ...(deployment.filestores ?? [])
+      .map((f, i) => ({ f, i }))
+      .filter(({ f }) => deployment.services.some((t) => !t.held && t.nfsVolumes?.some((v) => v.filestore === f.name)))
+      .map(({ f, i }) => filestoreIpStep(f, i)),
     ...(deployment.database && deployment.services.some((t) => t.cloudSqlPrivateIp)
       ? [privateIpStep(deployment.database.instance)]
       : []),
@@ -152,6 +190,10 @@ export function buildWorkflow(
   let workerUrlDone = !aiWorker;
   let gatewayUrlDone = !aiGateway;
   for (const target of deployOrder(deployment.services)) {
+    if (target.held) {
+      deploySteps.push(heldStep(target));
+      continue;
+    }
     if (!workerUrlDone && target.kind === "api") {
       const who = aiGateway ? "the AI gateway" : "the API";
       deploySteps.push(urlStep(aiWorker!.name, AI_WORKER_URL_VAR, `${who} enqueues tasks to it`));

@@ -73,17 +73,19 @@ export async function validateDesign(artifacts: Artifact[], input: PhaseInput): 
   if (!mappingFile) return [...findings, "mapping.json is missing"];
   try {
     const entries = (JSON.parse(mappingFile.content) as { mapping: MappingEntry[] }).mapping;
-    const mapped = new Map(entries.map((m) => [m.service, m]));
+    // A process may have more than one entry (its own, an open decision or a share beside it):
+    // one of them must run it or leave it to a decision.
+    const mapped = new Map<string, MappingEntry[]>();
+    for (const m of entries) mapped.set(m.service, [...(mapped.get(m.service) ?? []), m]);
     for (const s of input.inventory.services) {
-      const m = mapped.get(s.name);
-      if (!m) findings.push(`${mappingFile.path}: inventory service ${s.name} has no target`);
+      const own = mapped.get(s.name) ?? [];
+      if (own.length === 0) findings.push(`${mappingFile.path}: inventory service ${s.name} has no target`);
       else if (
         PROCESS_ROLES.has(s.role) &&
-        !RUNNING_KINDS.includes(m.target.kind) &&
-        m.target.kind !== "needs-decision"
+        !own.some((m) => RUNNING_KINDS.includes(m.target.kind) || m.target.kind === "needs-decision")
       )
         findings.push(
-          `${mappingFile.path}: process ${s.name} (role ${s.role}) maps to ${m.target.kind}: give it a target that runs it or a needs-decision entry with options`,
+          `${mappingFile.path}: process ${s.name} (role ${s.role}) maps to ${own.map((m) => m.target.kind).join(", ")}: give it a target that runs it or a needs-decision entry with options`,
         );
     }
   } catch (e) {

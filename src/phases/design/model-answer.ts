@@ -30,7 +30,9 @@ export function mergeSurroundings(answer: DesignAnswer, draft: Deployment, sqlit
         `deployment.services: the VM's proxy sends ${r.path} to ${r.backend}, which the answer renamed or dropped`,
       );
   }
-  deployment.services = answer.deployment.services.map((s) => keepVolumeOwners(keepPrivateIp(s, draft), draft));
+  deployment.services = answer.deployment.services.map((s) =>
+    keepDiskPlan(keepVolumeOwners(keepPrivateIp(s, draft), draft), draft),
+  );
   // A secret file is mounted by the targets the answer kept.
   if (draft.secretFiles)
     deployment.secretFiles = draft.secretFiles.map((f) => ({ ...f, targets: f.targets.filter((n) => names.has(n)) }));
@@ -69,6 +71,23 @@ function keepPrivateIp(s: DeployTarget, draft: Deployment): DeployTarget {
     vpcEgress: s.vpcEgress ?? planned.vpcEgress,
     secrets: s.secrets.filter((n) => !hosts.has(n)),
     ...(s.env ? { env } : {}),
+  };
+}
+
+/**
+ * Data written in place follows the inventory's decision, never the answer (rules/in-place-home.ts):
+ * a target the draft holds stays held; one the draft mounts a Filestore share into keeps it, with
+ * its Direct VPC egress and one instance when the draft allows one.
+ */
+function keepDiskPlan(s: DeployTarget, draft: Deployment): DeployTarget {
+  const planned = draft.services.find((t) => t.name === s.name);
+  if (planned?.held) return { ...s, held: planned.held };
+  if (!planned?.nfsVolumes) return s;
+  return {
+    ...s,
+    nfsVolumes: planned.nfsVolumes,
+    vpcEgress: s.vpcEgress ?? planned.vpcEgress,
+    maxInstances: Math.min(s.maxInstances, planned.maxInstances),
   };
 }
 

@@ -67,6 +67,7 @@ export function designFromInventory(
     ...(d.network ? { network: d.network } : {}),
     ...(d.buckets.length ? { buckets: d.buckets } : {}),
     ...(d.secretFiles.length ? { secretFiles: d.secretFiles } : {}),
+    ...(d.filestores?.length ? { filestores: d.filestores } : {}),
   };
   const mapping = buildMapping(d);
   // Address-only paths are kept closed by Cloud Armor (edge.ts); the rest need a decision.

@@ -20,6 +20,7 @@ export const TARGET_KINDS = [
   "memorystore",
   "load-balancer",
   "cloud-storage",
+  "filestore",
   "secret-manager",
   "needs-decision",
   "removed",
@@ -247,6 +248,7 @@ const DRAFT_FILLED_MASK = {
   network: true,
   buckets: true,
   secretFiles: true,
+  filestores: true,
 } as const;
 export const DRAFT_FILLED = Object.keys(DRAFT_FILLED_MASK) as (keyof typeof DRAFT_FILLED_MASK)[];
 
@@ -254,7 +256,7 @@ export const DRAFT_FILLED = Object.keys(DRAFT_FILLED_MASK) as (keyof typeof DRAF
  * A target as the model answers it: who owns a mounted bucket's files is the image's user, which
  * the draft reads from the image plan (rules/storage.ts), not a judgement the model makes.
  */
-const answerTargetSchema = deployTargetSchema.extend({
+const answerTargetSchema = deployTargetSchema.omit({ held: true, nfsVolumes: true }).extend({
   volumes: z
     .array(volumeSchema.omit({ owner: true }))
     .max(10)

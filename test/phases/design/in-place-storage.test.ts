@@ -2,7 +2,7 @@
 // index folders, SQLite files) is never mounted from a Cloud Storage bucket: it is an open decision
 // with priced choices (a VM with a disk, a Filestore NFS volume, shared services), and only the
 // subfolders of whole files beside it are mounted. A folder of uploads alone keeps its bucket.
-// The Filestore choice's commands parse with the real gcloud.
+// The Filestore choice's command parses with the real gcloud; the choice taken (inPlaceHome) mounts it.
 import { describe, expect, it } from "vitest";
 import { deployFlags } from "../../../src/phases/cicd/deploy-flags.js";
 import { designPhase } from "../../../src/phases/design/index.js";
@@ -74,7 +74,11 @@ describe("a storage folder written in place", () => {
     }
     expect(open!.target.kind).toBe("needs-decision");
     expect(open!.reason).toMatch(decision.what);
-    expect(open!.reason).toContain("keep the VM serving until then");
+    expect(open!.reason).toContain("so the deploy skips forge and the VM keeps serving");
+    // Until it is taken the deploy holds the service that uses the folder, and says why.
+    const forge = r.deployment.services.find((t) => t.replaces.includes("forge"))!;
+    expect(forge.held).toMatch(/^\/srv\/\S+ keeps .* written in place, .*open decision forge-disk is taken/);
+    expect(forge.nfsVolumes).toBeUndefined();
     expect(open!.options![0]!.option).toMatch(decision.first);
     expect(open!.options![1]!.option).toMatch(/^A Filestore \(NFS\) volume/);
     expect(open!.options![1]!.cost).toMatch(/1 TiB minimum/);
@@ -94,35 +98,31 @@ describe("a storage folder written in place", () => {
   });
 
   it.skipIf(!findGcloud())(
-    "the Filestore choice's commands parse with the real gcloud (gen2, the network, the NFS volume)",
+    "the Filestore choice's create command parses with the real gcloud; deciding it mounts the share over NFS",
     async () => {
       const r = design(`[{ path: /srv/git, inPlace: [{ path: ".", kind: git }] }]`);
       const change = r.mapping.find((m) => m.target.name === "forge-disk")!.options![1]!.change;
-      const quoted = [...change.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
-      const create = quoted
+      const create = [...change.matchAll(/`([^`]+)`/g)]
+        .map((m) => m[1]!)
         .find((q) => q.startsWith("gcloud filestore"))!
         .split(" ")
         .slice(1);
-      const nfs = quoted.find((q) => q.startsWith("--execution-environment"))!.replace("FILESTORE_IP", "10.0.0.2");
-      expect(nfs).toContain("type=nfs");
-      const forge = r.deployment.services.find((t) => t.replaces.includes("forge"))!;
-      const deploy = [
-        "run",
-        "deploy",
-        forge.name,
-        "--image=us-docker.pkg.dev/forge-prod/app/forge:1",
-        "--region=us-central1",
-        "--project=forge-prod",
-        "--quiet",
-        ...deployFlags(forge, r.deployment).filter((f) => !f.startsWith("--max-instances")),
-        ...nfs.split(" "),
-      ];
-      const check = await checkGcloud([
-        { argv: [...create, "--quiet"], source: "filestore" },
-        { argv: deploy, source: "deploy" },
-      ]);
+      const check = await checkGcloud([{ argv: [...create, "--quiet"], source: "filestore" }]);
       expect(check.findings).toEqual([]);
-      expect(check.checked).toBe(2);
+      expect(check.checked).toBe(1);
+      // Taken: the deploy's flags (the NFS volume itself is parsed in generated-commands.test.ts).
+      const taken = design(`[{ path: /srv/git, inPlace: [{ path: ".", kind: git }], inPlaceHome: filestore }]`);
+      const forge = taken.deployment.services.find((t) => t.replaces.includes("forge"))!;
+      expect(forge.held).toBeUndefined();
+      expect(forge.nfsVolumes).toEqual([{ filestore: "forge-data", mountPath: "/srv/git" }]);
+      expect(deployFlags(forge, taken.deployment)).toEqual(
+        expect.arrayContaining(["--execution-environment=gen2", "--vpc-egress=private-ranges-only"]),
+      );
+      // git alone takes no lock NFS lacks: the service keeps its instances.
+      expect(forge.maxInstances).toBeGreaterThan(1);
+      expect(taken.deployment.filestores).toEqual([
+        { name: "forge-data", zone: "us-central1-b", tier: "BASIC_HDD", capacityGiB: 1024, sourcePath: "/srv/git" },
+      ]);
     },
     60_000,
   );

@@ -161,7 +161,7 @@ run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccoun
 # Read the canary's request metrics (scripts/deploy/canary.sh judges each step on them); read-only.
 run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
   --role=roles/monitoring.viewer --condition=None
-# Read the private addresses (Memorystore, Cloud SQL's private IP) the deploy passes to the services.
+# Read the private addresses (Memorystore, Cloud SQL's private IP, a Filestore share) the deploy passes to the services.
 run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
   --role=roles/redis.viewer --condition=None
 # Deploy revisions that run as the runtime accounts, and as nothing else.

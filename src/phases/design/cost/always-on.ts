@@ -66,3 +66,24 @@ export function bucketLines(
     };
   });
 }
+
+/**
+ * Filestore Basic HDD, per provisioned GiB-hour: $0.000274 in us-west1 (cloud.google.com/filestore/pricing,
+ * its worked example). Not in the price book: it is quoted for that region alone; a share is billed
+ * on what it provisions (1 TiB at least), not what it holds.
+ */
+const FILESTORE_BASIC_HDD_PER_GIB_HOUR = 0.000274;
+
+export function filestoreLines(deployment: Deployment, book: PriceBook, warnings: string[]): CostLine[] {
+  const shares = deployment.filestores ?? [];
+  if (shares.length && deployment.region !== "us-west1")
+    warnings.push(
+      `Filestore is priced at its us-west1 Basic HDD rate ($${FILESTORE_BASIC_HDD_PER_GIB_HOUR}/GiB-hour); check ${deployment.region}'s on cloud.google.com/filestore/pricing.`,
+    );
+  return shares.map((f) => ({
+    component: `filestore ${f.name}`,
+    item: "Basic HDD share, provisioned",
+    formula: `${num(f.capacityGiB)} GiB × ${book.hoursPerMonth} h × $${FILESTORE_BASIC_HDD_PER_GIB_HOUR}`,
+    monthlyUsd: round2(f.capacityGiB * book.hoursPerMonth * FILESTORE_BASIC_HDD_PER_GIB_HOUR),
+  }));
+}

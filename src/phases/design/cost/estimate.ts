@@ -10,7 +10,7 @@ import {
 import { type CostAssumptions, defaultAssumptions, num } from "./assumptions.js";
 import { cloudRunTier, pickRegion, type PriceBook } from "../../../contracts/gcp-prices.js";
 import { cacheServices, type CostLine, databaseLines, vmLines } from "./estimate-data.js";
-import { bucketLines, workerPoolLines } from "./always-on.js";
+import { bucketLines, filestoreLines, workerPoolLines } from "./always-on.js";
 
 export type { CostLine } from "./estimate-data.js";
 
@@ -233,7 +233,11 @@ export function estimateCost(
   }
   const db = databaseLines(deployment, book, warnings);
   const warm = warmInstanceLines(deployment, a, book, tier);
-  const flat = [...workerPoolLines(deployment, book), ...bucketLines(inventory, deployment, book, warnings)];
+  const flat = [
+    ...workerPoolLines(deployment, book),
+    ...bucketLines(inventory, deployment, book, warnings),
+    ...filestoreLines(deployment, book, warnings),
+  ];
   const scenarios: CostScenario[] = [
     { label: "today", multiplier: 1 },
     { label: `growth target (${a.growth}×)`, multiplier: a.growth },

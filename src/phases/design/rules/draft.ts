@@ -4,6 +4,7 @@ import type { Inventory, Storage } from "../../../inventory/schema.js";
 import type { AuditResult } from "../../../contracts/audit-result.js";
 import type {
   Bucket,
+  Filestore,
   SecretFileMount,
   Cache,
   DatabaseTarget,
@@ -79,6 +80,8 @@ export interface InPlacePlan {
   mounted: string[];
   /** Inventory services that use it. */
   services: string[];
+  /** Its decision is taken: a Filestore share (storage[].inPlaceHome). */
+  decided?: boolean;
 }
 
 export const REQUEST_SECONDS = 0.2;
@@ -111,6 +114,8 @@ export interface Draft {
   caches: Cache[];
   network?: Network;
   buckets: Bucket[];
+  /** Filestore shares for data written in place whose decision chose Filestore (rules/in-place-home.ts). */
+  filestores?: Filestore[];
   /** Files on the VM holding a secret the repository lacks (rules/secret-files.ts). */
   secretFiles: SecretFileMount[];
   /** The app's repository (read-only), when at hand: its config files name the settings it reads. */

@@ -15,6 +15,7 @@ import { mergeHostRoutes } from "./host-routes.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
+import { ensureNetwork } from "./network.js";
 import { isStoreAddress } from "./app-env.js";
 import { memorystoreName } from "./mapping.js";
 import { memorystoreSizeGiB, type StoreHome } from "./store-homes.js";
@@ -178,7 +179,5 @@ export function planEdge(d: Draft): void {
   }
   const claimed = new Set<string>();
   d.caches = d.stores.filter((h) => h.home.startsWith("memorystore")).map((h) => cacheFor(d, h, claimed));
-  if (d.services.some((s) => s.vpcEgress)) {
-    d.network = { network: runName(d.base, "vpc"), subnet: runName(d.base, "run"), range: "10.8.0.0/24" };
-  }
+  if (d.services.some((s) => s.vpcEgress)) ensureNetwork(d);
 }

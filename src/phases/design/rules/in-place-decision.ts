@@ -10,6 +10,7 @@ import type { Service } from "../../../inventory/schema.js";
 import type { MappingEntry } from "../schema.js";
 import type { Draft, InPlacePlan } from "./draft.js";
 import { cleanName, someNames } from "./names.js";
+import { filestoreName, filestoreZone } from "./in-place-home.js";
 import { smallVm } from "./open-decisions.js";
 
 /** Filestore's smallest instance: Basic HDD, 1 TiB minimum (the same figure the storage decision quotes). */
@@ -21,24 +22,24 @@ const WHAT = {
   sqlite: "SQLite files (POSIX locks, a journal or WAL beside the file)",
 } as const;
 
-/** The Filestore volume's deploy flags (gen2, Direct VPC egress to private ranges, its default; an NFS volume). */
-export function nfsDeployFlags(d: Draft, plan: InPlacePlan, volume: string): string[] {
-  const net = d.network ?? { network: "default", subnet: "default" };
-  return [
-    "--execution-environment=gen2",
-    `--network=${net.network}`,
-    `--subnet=${net.subnet}`,
-    `--add-volume=name=${volume},type=nfs,location=FILESTORE_IP:/data`,
-    `--add-volume-mount=volume=${volume},mount-path=${plan.mountPath}`,
-    "--max-instances=1",
-  ];
+/** The decision taken (storage[].inPlaceHome: filestore): the folder's entry names its share. */
+export function filestoreEntry(d: Draft, s: Service, plan: InPlacePlan): MappingEntry {
+  const share = d.filestores?.find((f) => f.sourcePath === plan.storage.path.replace(/\/+$/, ""));
+  const locked = (plan.storage.inPlace ?? []).some((p) => p.kind !== "git");
+  return {
+    service: s.name,
+    target: { kind: "filestore", name: share?.name ?? filestoreName(s.name) },
+    reason: `${plan.storage.path} is written in place; its open decision chose Filestore (inPlaceHome in the inventory): scripts/setup-network.sh creates the share and the deploy mounts all of it at ${plan.mountPath} over NFS (gen2, Direct VPC egress)${locked ? ", one instance at a time, since Cloud Run mounts NFS without locks" : ""}.`,
+    settings: { tier: share?.tier ?? "BASIC_HDD", capacityGiB: share?.capacityGiB ?? 1024, zone: share?.zone ?? "" },
+    appChanges: [],
+  };
 }
 
 export function inPlaceDecision(d: Draft, s: Service, plan: InPlacePlan): MappingEntry {
   const { storage } = plan;
   const kinds = [...new Set((storage.inPlace ?? []).map((p) => p.kind))];
   const parts = (storage.inPlace ?? []).map((p) => (p.path === "." ? "all of it" : p.path));
-  const volume = cleanName(`${s.name}-data`, 40);
+  const volume = filestoreName(s.name);
   const region = d.inv.target.region;
   const locked = kinds.some((k) => k !== "git");
   const mounted = plan.mounted.length
@@ -48,7 +49,7 @@ export function inPlaceDecision(d: Draft, s: Service, plan: InPlacePlan): Mappin
   return {
     service: s.name,
     target: { kind: "needs-decision", name: cleanName(`${s.name}-disk`, 62) },
-    reason: `${storage.path} keeps ${someNames(parts)} written in place: ${someNames(kinds.map((k) => WHAT[k]))}. A Cloud Storage mount cannot carry them: Cloud Storage FUSE has no file locking, no concurrent writers and rewrites a file whole when it closes.${mounted} until this is decided a Cloud Run instance keeps them in its memory and loses them on restart: keep the VM serving until then.`,
+    reason: `${storage.path} keeps ${someNames(parts)} written in place: ${someNames(kinds.map((k) => WHAT[k]))}. A Cloud Storage mount cannot carry them: Cloud Storage FUSE has no file locking, no concurrent writers and rewrites a file whole when it closes.${mounted} until this is decided a Cloud Run instance would keep them in its memory and lose them on restart, so the deploy skips ${users} and the VM keeps serving.`,
     settings: {},
     appChanges: [],
     options: [
@@ -59,7 +60,7 @@ export function inPlaceDecision(d: Draft, s: Service, plan: InPlacePlan): Mappin
       },
       {
         option: `A Filestore (NFS) volume mounted at ${plan.mountPath} on Cloud Run${locked ? " (only for data you can rebuild)" : " (recommended)"}`,
-        change: `Create the share (\`gcloud filestore instances create ${volume} --zone=${region}-b --tier=BASIC_HDD --file-share=name=data,capacity=1TiB --network=name=${d.network?.network ?? "default"} --project=${d.project.id}\`), copy the folder in, chown it to the image's user, deploy with \`${nfsDeployFlags(d, plan, volume).join(" ")}\` in place of its bucket mounts (FILESTORE_IP: its address). ${locked ? "No NFS locks, and deploys overlap revisions: an index can corrupt." : "git's lock files work on NFS."}`,
+        change: `Set inPlaceHome: filestore on this storage entry and rerun: setup-network.sh creates the share (\`gcloud filestore instances create ${volume} --zone=${filestoreZone(region)} --tier=BASIC_HDD --file-share=name=data,capacity=1TiB --network=name=${d.network?.network ?? "default"} --project=${d.project.id}\`), the plan copies the folder in, the deploy mounts it over NFS (gen2, Direct VPC egress) instead of buckets. ${locked ? "No NFS locks, and deploys overlap revisions: an index can corrupt." : "git's lock files work on NFS."}`,
         cost: FILESTORE_COST,
       },
       {

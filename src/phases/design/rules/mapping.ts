@@ -9,7 +9,7 @@ import type { Draft } from "./draft.js";
 import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, webEntry } from "./mapping-processes.js";
 import { taskQueues } from "./mapping-shared.js";
 import { runName, someNames } from "./names.js";
-import { inPlaceDecision } from "./in-place-decision.js";
+import { filestoreEntry, inPlaceDecision } from "./in-place-decision.js";
 import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
 import { sideListener } from "../../../contracts/process-homes.js";
 import { exposedGuards } from "./proxy-routes.js";
@@ -235,7 +235,8 @@ export function buildMapping(d: Draft): MappingEntry[] {
     if (side) entries.push(sideListenerDecision(d, s, side));
     // A folder written in place is decided beside the first process that uses it.
     for (const plan of d.notes.inPlace ?? [])
-      if (plan.services[0] === s.name) entries.push(inPlaceDecision(d, s, plan));
+      if (plan.services[0] === s.name)
+        entries.push(plan.decided ? filestoreEntry(d, s, plan) : inPlaceDecision(d, s, plan));
     return entries;
   });
 }

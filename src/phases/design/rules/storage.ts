@@ -19,6 +19,7 @@ import { imageFor } from "../../../image/plan.js";
 import type { Draft } from "./draft.js";
 
 export type { StoragePlan } from "./draft.js";
+import { holdUsers, mountFilestore } from "./in-place-home.js";
 import { cleanName, someNames } from "./names.js";
 import type { Storage } from "../../../inventory/schema.js";
 
@@ -79,7 +80,17 @@ export function planStorage(d: Draft, repoDir?: string): void {
       const services = named.length
         ? named
         : (storage.services ?? d.inv.services.filter((s) => s.runtime).map((s) => s.name));
-      d.notes.inPlace = [...(d.notes.inPlace ?? []), { storage, mountPath, mounted: folders ?? [], services }];
+      const decided = storage.inPlaceHome === "filestore";
+      d.notes.inPlace = [
+        ...(d.notes.inPlace ?? []),
+        { storage, mountPath, mounted: decided ? [] : (folders ?? []), services, ...(decided ? { decided } : {}) },
+      ];
+      // The decision taken: the whole folder is one Filestore share, no bucket (in-place-home.ts).
+      if (decided) {
+        mountFilestore(d, storage, mountPath, users, services[0] ?? d.base);
+        continue;
+      }
+      holdUsers(users, storage, cleanName(`${services[0] ?? d.base}-disk`, 62));
     }
     if (folders?.length === 0) {
       d.assumptions.push(
