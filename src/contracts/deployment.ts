@@ -358,6 +358,23 @@ export const loadBalancerSchema = z
       .describe(
         "Paths of public services the proxy kept to some addresses: an enforced Cloud Armor rule refuses them to every other client.",
       ),
+    folderBuckets: z
+      .array(
+        z.object({
+          path: z.string().regex(ROUTE_PATH).describe("The URL path the proxy served the folder at (not /)."),
+          bucket: z.string().regex(BUCKET_NAME).describe("A public bucket holding the folder's files under that path."),
+          backendBucket: z
+            .string()
+            .regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/)
+            .describe("The load balancer's backend bucket over it."),
+          sourcePath: z.string().regex(ABSOLUTE_PATH).describe("The folder on the VM the plan copies from."),
+        }),
+      )
+      .max(10)
+      .optional()
+      .describe(
+        "Static folders the proxy served from disk that are neither user files nor built from the repository: a backend bucket serves each path.",
+      ),
   })
   .describe("The external HTTPS load balancer that replaces the VM's reverse proxy.");
 export type LoadBalancer = z.infer<typeof loadBalancerSchema>;

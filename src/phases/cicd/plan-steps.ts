@@ -242,12 +242,18 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
     });
   }
   if (deployment.loadBalancer) {
+    const folders = deployment.loadBalancer.folderBuckets ?? [];
     steps.push({
       stage: "first-deploy",
       order: 40,
       title: "Load balancer and certificate",
-      body: `\`setup-load-balancer.sh\` builds the HTTPS load balancer in front of ${deployment.loadBalancer.backends.map((b) => `\`${b}\``).join(", ")}${deployment.loadBalancer.cloudArmor ? ` with Cloud Armor in preview mode${deployment.loadBalancer.closedPaths?.length ? ` (except its rules for ${deployment.loadBalancer.closedPaths.map((c) => `\`${c.path}\``).join(", ")}, enforced at once: the VM's proxy already refused those paths to other clients)` : ""}` : ""}. Add the CNAME records it prints now: the certificate is issued while the VM still serves, so HTTPS works the moment DNS moves. Do not change the A records yet.`,
-      commands: script(CICD_PATHS.setupLoadBalancer, " --domain YOUR_DOMAIN"),
+      body: `\`setup-load-balancer.sh\` builds the HTTPS load balancer in front of ${deployment.loadBalancer.backends.map((b) => `\`${b}\``).join(", ")}${deployment.loadBalancer.cloudArmor ? ` with Cloud Armor in preview mode${deployment.loadBalancer.closedPaths?.length ? ` (except its rules for ${deployment.loadBalancer.closedPaths.map((c) => `\`${c.path}\``).join(", ")}, enforced at once: the VM's proxy already refused those paths to other clients)` : ""}` : ""}. Add the CNAME records it prints now: the certificate is issued while the VM still serves, so HTTPS works the moment DNS moves. Do not change the A records yet.${folders.length ? ` It also serves ${folders.map((f) => `\`${f.path}\``).join(", ")}, folders the VM's proxy served from disk, from public buckets behind backend buckets: copy each folder in from the VM (gcloud logged in there) before the DNS switch, and again after each change to it (a front end's new build).` : ""}`,
+      commands: [
+        ...script(CICD_PATHS.setupLoadBalancer, " --domain YOUR_DOMAIN"),
+        ...folders.map(
+          (f) => `gcloud storage rsync ${f.sourcePath} gs://${f.bucket}${f.path} --recursive --project=${project}`,
+        ),
+      ],
       files: [CICD_PATHS.setupLoadBalancer],
     });
   }

@@ -55,10 +55,13 @@ export interface RouteRuleView {
   match: "prefixMatch" | "fullPathMatch";
   path: string;
   backend: string;
+  /** The URL map's reference: a backend service (`$base/NAME-backend`) or a backend bucket (`$buckets/NAME`). */
+  service: string;
   rewrite?: string;
 }
 
-type Route = LoadBalancer["routes"][number];
+/** A route of the design, or a static folder's path to its backend bucket (bucket: true). */
+type Route = LoadBalancer["routes"][number] & { bucket?: boolean };
 const isRoot = (r: Route) => r.path === "/" && !r.exact;
 
 /**
@@ -73,6 +76,7 @@ function routeRules(routes: Route[]): RouteRuleView[] {
       match: r.exact ? "fullPathMatch" : "prefixMatch",
       path: r.path,
       backend: r.backend,
+      service: r.bucket ? `$buckets/${r.backend}` : `$base/${r.backend}-backend`,
       ...(r.rewrite ? { rewrite: r.rewrite } : {}),
     }));
 }
@@ -83,7 +87,14 @@ function routeRules(routes: Route[]): RouteRuleView[] {
  * host rules, so a name is kept only in the first set that has it.
  */
 function pathMatchers(lb: LoadBalancer): PathMatcherView[] {
-  const routes = lb.routes.filter((r) => lb.backends.includes(r.backend));
+  // A static folder's path goes to its backend bucket for every host, before the app's prefixes.
+  const folders: Route[] = (lb.folderBuckets ?? []).map((f) => ({
+    path: f.path,
+    backend: f.backendBucket,
+    exact: false,
+    bucket: true,
+  }));
+  const routes: Route[] = [...lb.routes.filter((r) => lb.backends.includes(r.backend)), ...folders];
   const first = lb.backends[0]!;
   const everyHost = routes.filter((r) => !r.hosts);
   const matchers: PathMatcherView[] = everyHost.length
@@ -112,6 +123,7 @@ export function loadBalancerView(deployment: Deployment, peakRps: number): LoadB
   if (!lb) return undefined;
   return {
     ...lb,
+    folderBuckets: lb.folderBuckets ?? [],
     http2Backends: lb.backends.filter((b) => deployment.services.some((s) => s.name === b && s.http2)),
     pathMatchers: pathMatchers(lb),
     closedRules: closedRules(lb),

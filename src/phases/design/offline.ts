@@ -14,6 +14,7 @@ import { requirements, runbook, tradeoffs } from "./rules/narrative.js";
 import { cleanName } from "./rules/names.js";
 import { numberDecisions, traceRisks } from "./rules/risk-trace.js";
 import { celeryMode } from "./rules/processes.js";
+import { planServedFolders } from "./rules/served-folders.js";
 import { planStorage } from "./rules/storage.js";
 import { planSecretFiles } from "./rules/secret-files.js";
 import { nothingForCloudRun } from "./rules/sqlite.js";
@@ -53,6 +54,7 @@ export function designFromInventory(
   if (options.repoDir) d.repoDir = options.repoDir;
   buildDeployment(d, options);
   planStorage(d, options.repoDir);
+  planServedFolders(d);
   planSecretFiles(d);
   const deployment: Deployment = {
     project: d.project.id,

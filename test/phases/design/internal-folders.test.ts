@@ -26,16 +26,16 @@ describe("internal folders of the proxy", () => {
 });
 
 describe("folders the proxy served from disk", () => {
-  it("Saleor: the dashboard moves nowhere, /media is the media bucket's, /static ships in the image — each said, none silently 404", () => {
+  it("Saleor: the dashboard gets a backend bucket, /media is the media bucket's, /static ships in the image — each said, none silently 404", () => {
     const { design } = chainFile(path.join(ROOT, "test/fixtures/real/saleor/inventory.yaml"));
     const lb = design.mapping.find((m) => m.service === "nginx")!;
     const change = lb.appChanges.find((c) => c.includes("from disk"))!;
     const bucket = design.deployment.buckets!.find((b) => b.sourcePath === "/opt/saleor/media")!;
     expect(change).toContain("nginx served /dashboard, /media, /static from disk");
-    expect(change).toContain("reach saleor and answer 404");
-    expect(change).toContain("/dashboard: /var/www/saleor-dashboard is outside this repository and moves nowhere");
+    expect(change).toContain("without a home each would reach saleor and answer 404");
+    expect(change).toContain("/dashboard: /var/www/saleor-dashboard: setup-load-balancer.sh creates the public bucket");
     expect(change).toContain(`/media: user files in gs://${bucket.name}`);
-    expect(change).toContain("/static: /opt/saleor/static is in the app's folder");
+    expect(change).toContain("/static: /opt/saleor/static is built in the repository: it ships in the image");
   });
 
   it.each(["outline", "ghost", "n8n"])("%s: nginx serves no folder, no such change", (app) => {

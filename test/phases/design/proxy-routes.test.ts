@@ -177,6 +177,7 @@ describe("the proxy's path routing on the load balancer", () => {
       match: exact ? "fullPathMatch" : "prefixMatch",
       path,
       backend,
+      service: `$base/${backend}-backend`,
     });
     expect(view.pathMatchers).toEqual([
       {

@@ -72,6 +72,19 @@ export interface StoragePlan {
 }
 
 /** A storage folder holding data written in place (git, indexes, SQLite): a decision, never a bucket. */
+/** Where a folder the proxy served from disk goes (rules/served-folders.ts). */
+export type FolderHome =
+  | { kind: "image" }
+  | { kind: "uploads"; storage: string; bucket?: string; filestore?: string }
+  | { kind: "bucket"; bucket: string; backendBucket: string }
+  | { kind: "nowhere"; why: string };
+
+export interface ServedFolder {
+  path: string;
+  folder: string;
+  home: FolderHome;
+}
+
 export interface InPlacePlan {
   storage: Storage;
   /** Where the app finds the folder inside the container. */
@@ -150,6 +163,8 @@ export interface Draft {
     storage?: StoragePlan[];
     /** Folders whose data is written in place: no bucket carries them (rules/in-place-decision.ts). */
     inPlace?: InPlacePlan[];
+    /** Where each folder the proxy served from disk goes (rules/served-folders.ts). */
+    servedFolders?: ServedFolder[];
     /** Environment values the design set per target (rules/app-env.ts). */
     env?: Record<string, EnvPlan>;
   };

@@ -5,11 +5,12 @@ import type { Service } from "../../../inventory/schema.js";
 import { isAppApi, reachesMemorystore } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { memorystoreVersion } from "./data.js";
-import type { Draft } from "./draft.js";
+import type { Draft, ServedFolder } from "./draft.js";
 import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, webEntry } from "./mapping-processes.js";
 import { taskQueues } from "./mapping-shared.js";
 import { runName, someNames } from "./names.js";
 import { filestoreEntry, inPlaceDecision } from "./in-place-decision.js";
+import { servedFolderHomes, servedFolderText } from "./served-folders.js";
 import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
 import { sideListener } from "../../../contracts/process-homes.js";
 import { exposedGuards } from "./proxy-routes.js";
@@ -17,7 +18,6 @@ import { sqliteAppChanges } from "./sqlite-narrative.js";
 import { proxyFollowsApp, storeFollowsApp } from "./nothing-deploys.js";
 import { envChanges } from "./app-env.js";
 import { describeUses, memorystoreSizeGiB, type StoreHome } from "./store-homes.js";
-import { vmAppRoot } from "../../../image/app-root.js";
 
 /** `<base>-redis` / `<base>-memcached` for the first of its kind, `<base>-<service>` for others. */
 export function memorystoreName(d: Draft, home: StoreHome): string {
@@ -173,28 +173,24 @@ function internalFolderChange(d: Draft, s: Service): string[] {
 
 /**
  * The proxy served some URL paths from folders on disk itself (inventory servedFolders): the load
- * balancer serves no files, so without a home each path reaches the app and answers 404. User files
- * are in their bucket already (a backend bucket makes them public); files in the app's folder ship
- * in the image; anything else (a separate front end's build, Saleor's dashboard) moves nowhere.
+ * balancer serves no files, so without a home each path reaches the app and answers 404. Each
+ * path's home (rules/served-folders.ts) is what the setup script creates for it, or says none is.
  */
 function servedFolderChange(d: Draft, s: Service, backend: string): string[] {
-  const served = s.servedFolders ?? [];
-  if (!served.length) return [];
-  const root = vmAppRoot(d.inv);
-  const inside = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
-  const parts = served.map(({ path, folder }) => {
-    const bucket = (d.notes.storage ?? []).find((p) => inside(folder, p.storage.path.replace(/\/+$/, "")))?.bucket;
-    if (bucket) return `${path}: user files in gs://${bucket}: a backend bucket (if public) or the app serves them`;
-    if (root && inside(folder, root))
-      return `${path}: ${folder} is in the app's folder: the app serves it (WhiteNoise, express.static) or a backend bucket filled at deploy`;
-    return `${path}: ${folder} is outside this repository and moves nowhere: a backend bucket with Cloud CDN from its own build, or host it elsewhere`;
-  });
+  if (!s.servedFolders?.length) return [];
+  const homes = servedFolderHomesOf(d, s);
   return [
     clipText(
-      `${s.software} served ${served.map((f) => f.path).join(", ")} from disk; the load balancer serves no files, so each would reach ${backend} and answer 404: ${parts.join("; ")}.`,
+      `${s.software} served ${homes.map((f) => f.path).join(", ")} from disk; the load balancer serves no files, so without a home each would reach ${backend} and answer 404: ${homes.map((f) => servedFolderText(f, backend)).join("; ")}.`,
       600,
     ),
   ];
+}
+
+/** The homes planServedFolders gave this proxy's folders (or, without a load balancer, computed here). */
+function servedFolderHomesOf(d: Draft, s: Service): ServedFolder[] {
+  const planned = d.notes.servedFolders?.filter((f) => s.servedFolders!.some((x) => x.path === f.path));
+  return planned?.length ? planned : servedFolderHomes(d, s);
 }
 
 function database(d: Draft, s: Service): MappingEntry {

@@ -1,0 +1,87 @@
+// Folders the VM's proxy served from disk itself (inventory servedFolders: nginx alias/root
+// locations). The load balancer serves no files, so each path needs a home, decided from what the
+// folder is:
+// - built from the app's repository (inside its folder: collected static files, a build output):
+//   it ships in the image and the app serves it; no bucket;
+// - user files (inside a storage folder): already in that folder's bucket or share, mounted where
+//   the app reads it; the app serves them, no public bucket is made of them;
+// - anything else (a separate front end's build, Saleor's dashboard): a public bucket behind a
+//   backend bucket that scripts/setup-load-balancer.sh creates and routes the path to.
+// mapping.ts says the same per path, so the text and the script agree.
+// https://cloud.google.com/load-balancing/docs/https/ext-load-balancer-backend-buckets
+import { BUCKET_NAME } from "../../../contracts/deployment.js";
+import { vmAppRoot } from "../../../image/app-root.js";
+import type { Service } from "../../../inventory/schema.js";
+import type { Draft, ServedFolder } from "./draft.js";
+import { cleanName } from "./names.js";
+
+const inside = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
+const trim = (p: string) => p.replace(/\/+$/, "") || "/";
+
+/** Where each folder `proxy` served goes (called after planStorage: it reads the buckets it planned). */
+export function servedFolderHomes(d: Draft, proxy: Service): ServedFolder[] {
+  const root = vmAppRoot(d.inv, d.repoDir);
+  const taken = new Set(d.buckets.map((b) => b.name));
+  return (proxy.servedFolders ?? []).map(({ path, folder }) => {
+    const storage = (d.inv.storage ?? []).find((x) => inside(folder, trim(x.path)));
+    if (storage) {
+      const bucket = (d.notes.storage ?? []).find((p) => p.storage === storage)?.bucket;
+      const filestore = d.filestores?.find((f) => f.sourcePath === trim(storage.path))?.name;
+      return {
+        path,
+        folder,
+        home: {
+          kind: "uploads",
+          storage: trim(storage.path),
+          ...(bucket ? { bucket } : {}),
+          ...(filestore ? { filestore } : {}),
+        },
+      };
+    }
+    if (root && inside(folder, root)) return { path, folder, home: { kind: "image" } };
+    if (!d.loadBalancer) return { path, folder, home: { kind: "nowhere", why: "no load balancer is planned" } };
+    // The URL map's / is the app's (edge.ts): a front end served at / needs its own host name.
+    if (path === "/")
+      return {
+        path,
+        folder,
+        home: { kind: "nowhere", why: "the load balancer's / is the app's; serve it from a host name of its own" },
+      };
+    const leaf = path.split("/").filter(Boolean).join("-");
+    let bucket = cleanName(`${d.project.id}-${leaf}`, 60);
+    for (let i = 2; taken.has(bucket) || !BUCKET_NAME.test(bucket); i++)
+      bucket = cleanName(`${d.project.id}-${leaf}-${i}`, 60);
+    taken.add(bucket);
+    const backendBucket = cleanName(`${d.loadBalancer.name}-${leaf}`, 63);
+    return { path, folder, home: { kind: "bucket", bucket, backendBucket } };
+  });
+}
+
+/** Gives the load balancer a backend bucket per static folder that has no other home. */
+export function planServedFolders(d: Draft): void {
+  const lb = d.loadBalancer;
+  if (!lb) return;
+  const homes = d.topo.proxies.flatMap((p) => servedFolderHomes(d, p));
+  d.notes.servedFolders = homes;
+  const buckets = homes.flatMap((h) =>
+    h.home.kind === "bucket"
+      ? [{ path: h.path, bucket: h.home.bucket, backendBucket: h.home.backendBucket, sourcePath: trim(h.folder) }]
+      : [],
+  );
+  if (buckets.length) lb.folderBuckets = buckets;
+}
+
+/** One path's sentence for the proxy's mapping entry. */
+export function servedFolderText(f: ServedFolder, backend: string): string {
+  const h = f.home;
+  switch (h.kind) {
+    case "image":
+      return `${f.path}: ${f.folder} is built in the repository: it ships in the image and ${backend} must serve it (WhiteNoise, express.static); no bucket`;
+    case "uploads":
+      return `${f.path}: user files ${h.bucket ? `in gs://${h.bucket}` : h.filestore ? `on the share ${h.filestore}` : `in ${h.storage} (its decision says where)`}, mounted in ${backend}, which serves them; none made public`;
+    case "bucket":
+      return `${f.path}: ${f.folder}: setup-load-balancer.sh creates the public bucket gs://${h.bucket} behind the backend bucket ${h.backendBucket}; the plan copies the files in`;
+    case "nowhere":
+      return `${f.path}: ${f.folder} moves nowhere (${h.why}): host it elsewhere`;
+  }
+}

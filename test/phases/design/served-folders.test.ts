@@ -1,0 +1,99 @@
+// Folders the VM's proxy served from disk (inventory servedFolders) get a home by what they are:
+// built in the repository → the image, no bucket; user files → their bucket, mounted, none made
+// public; anything else → a public bucket behind a backend bucket that setup-load-balancer.sh
+// creates and routes the path to. The mapping's text and the script agree: a path the text says
+// the script creates is in the script and the URL map, and nothing else is.
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { offlineCicd } from "../../../src/phases/cicd/offline.js";
+import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
+import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
+import { chainFile, type Chained } from "../../helpers/chain.js";
+import { ROOT } from "../../helpers/phase-input.js";
+import { urlMapProblems } from "../../helpers/url-map-check.js";
+
+const app = (name: string) => chainFile(path.join(ROOT, "test/fixtures/real", name, "inventory.yaml"));
+const lbScript = ({ input }: Chained): string =>
+  new Map(renderCicd(offlineCicd(input), input).map((a) => [a.path, a.content])).get(CICD_PATHS.setupLoadBalancer)!;
+const proxyText = ({ design }: Chained): string =>
+  design.mapping.find((m) => m.service === "nginx")!.appChanges.find((c) => c.includes(" from disk;"))!;
+
+/** The URL map the script imports, its variables filled in. */
+function urlMap(script: string): string {
+  const project = /^PROJECT_ID=(\S+)$/m.exec(script)![1]!;
+  const body = /cat >"\$routes" <<EOF\n([\s\S]*?)\nEOF\n/.exec(script)![1]!;
+  const compute = `https://www.googleapis.com/compute/v1/projects/${project}/global`;
+  return body
+    .replaceAll("$LB", /^LB=(\S+)$/m.exec(script)![1]!)
+    .replaceAll("${BACKENDS[0]}", /^BACKENDS=\( (\S+)/m.exec(script)![1]!)
+    .replaceAll("$base", `${compute}/backendServices`)
+    .replaceAll("$buckets", `${compute}/backendBuckets`);
+}
+
+describe("folders the proxy served from disk", () => {
+  it("Saleor: the dashboard's build gets a backend bucket the script creates and routes; media and static do not", async () => {
+    const saleor = app("saleor");
+    expect(saleor.design.deployment.loadBalancer!.folderBuckets).toEqual([
+      {
+        path: "/dashboard",
+        bucket: "saleor-prod-dashboard",
+        backendBucket: "saleor-lb-dashboard",
+        sourcePath: "/var/www/saleor-dashboard",
+      },
+    ]);
+    const text = proxyText(saleor);
+    expect(text).toContain(
+      "/dashboard: /var/www/saleor-dashboard: setup-load-balancer.sh creates the public bucket gs://saleor-prod-dashboard behind the backend bucket saleor-lb-dashboard",
+    );
+    expect(text).toMatch(
+      /\/media: user files in gs:\/\/saleor-prod-media, mounted in saleor, which serves them; none made public/,
+    );
+    expect(text).toMatch(
+      /\/static: \/opt\/saleor\/static is built in the repository: it ships in the image .*; no bucket/,
+    );
+    const script = lbScript(saleor);
+    expect(script).toContain("run gcloud storage buckets create gs://saleor-prod-dashboard");
+    expect(script).toContain("--member=allUsers --role=roles/storage.objectViewer");
+    expect(script).toMatch(
+      /backend-buckets create saleor-lb-dashboard --project "\$PROJECT_ID" \\\n\s+--gcs-bucket-name=saleor-prod-dashboard --enable-cdn/,
+    );
+    // Only the dashboard's bucket is made public; the media bucket is not in the script.
+    expect(script).not.toContain("saleor-prod-media");
+    const map = urlMap(script);
+    const rules = (parse(map) as { pathMatchers: { routeRules?: { matchRules: object[]; service: string }[] }[] })
+      .pathMatchers[0]!.routeRules!;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        matchRules: [{ prefixMatch: "/dashboard" }],
+        service: "https://www.googleapis.com/compute/v1/projects/saleor-prod/global/backendBuckets/saleor-lb-dashboard",
+      }),
+    );
+    const problems = await urlMapProblems([map]);
+    if (problems) expect(problems).toEqual([undefined]);
+    // The plan copies the folder in under its URL path (object names are the paths).
+    const lb = cicdPlanSteps(offlineCicd(saleor.input), saleor.input).find(
+      (s) => s.title === "Load balancer and certificate",
+    )!;
+    expect(lb.commands).toContain(
+      "gcloud storage rsync /var/www/saleor-dashboard gs://saleor-prod-dashboard/dashboard --recursive --project=saleor-prod",
+    );
+  });
+
+  it("Taiga: a front end served at / is said to move nowhere, and nothing is created for it", () => {
+    const taiga = app("taiga");
+    expect(taiga.design.deployment.loadBalancer!.folderBuckets).toBeUndefined();
+    expect(proxyText(taiga)).toMatch(
+      /\/: \/home\/taiga\/taiga-front-dist\/dist moves nowhere \(the load balancer's \/ is the app's/,
+    );
+    expect(lbScript(taiga)).not.toContain("backend-buckets");
+  });
+
+  it.each(["healthchecks", "netbox"])("%s: collected static files ship in the image, no bucket", (name) => {
+    const chained = app(name);
+    expect(proxyText(chained)).toMatch(
+      /^nginx served \/static from disk; .*built in the repository: it ships in the image/,
+    );
+    expect(chained.design.deployment.loadBalancer?.folderBuckets).toBeUndefined();
+  });
+});
