@@ -7,6 +7,7 @@ import path from "node:path";
 import { renderTemplateSync } from "../render/templates.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
+import { packageMigrationScript } from "./migration-script.js";
 import { execFor, isWorkspaceRoot, memberBuild } from "./node-workspace.js";
 import type { AppRepo } from "./repo.js";
 import { planProcesses } from "./workdir.js";
@@ -98,7 +99,11 @@ export function nodeImage(input: ImageInput): RuntimeImage {
   // A start command that runs yarn or pnpm needs it in the runtime stage too, at the version
   // package.json pins, fetched at build time (not by the first request) into a folder `node` reads.
   const commands = [...Object.values(placed.image.argv), ...(placed.cmd ? [{ ok: true, argv: placed.cmd }] : [])];
-  const runtimeManager = commands.some((a) => a.ok && /^(yarn|yarnpkg|pnpm|pnpx)$/.test(a.argv[0] ?? ""));
+  // The deploy's migration job runs the package's migration script the same way, from the WORKDIR
+  // (cicd/migrations.ts): the manager must be there, and the tool too when it is a dev dependency.
+  const migration = packageMigrationScript(repo, dir);
+  const runtimeManager =
+    commands.some((a) => a.ok && /^(yarn|yarnpkg|pnpm|pnpx)$/.test(a.argv[0] ?? "")) || migration !== undefined;
   // Node 25 and later ship without corepack: install it before enabling yarn or pnpm.
   const corepack =
     pm.name === "npm"
@@ -114,7 +119,8 @@ export function nodeImage(input: ImageInput): RuntimeImage {
     corepack,
     install: pm.install,
     build: build ?? "",
-    prune: pm.prune ?? "",
+    prune: migration?.devOnly ? "" : (pm.prune ?? ""),
+    keepDev: migration?.devOnly ? `${migration.script} (${migration.tool}), a development dependency` : "",
     // package.json below the root (a release folder): dependencies are installed there.
     installDir: dir && !member ? path.posix.join("/app", dir) : "",
     member: member ? dir : "",

@@ -1,7 +1,8 @@
 // Database schema migrations as a deploy step: a Cloud Run job per schema owner, run to the end
 // (`gcloud run jobs execute --wait`) before any new revision takes traffic, so new code never
 // meets an old schema. The app's migration command comes from its framework (found in the
-// repository, else in the inventory's commands); the AI worker owns its own table (ai_tasks)
+// repository, in the folder its image runs in too: a monorepo's server package, where a Node
+// package's own migration script counts; else in the inventory's commands); the AI worker owns its own table (ai_tasks)
 // through services/ai-worker/migrate.py. A framework we cannot recognise gets no guessed job:
 // the plan says where to add one.
 import { existsSync, readFileSync } from "node:fs";
@@ -9,6 +10,11 @@ import path from "node:path";
 import { AI_WORKER_MIGRATE_COMMAND } from "../../contracts/ai-worker-task.js";
 import { isAiWorkerTarget, type DeployTarget } from "../../contracts/deployment.js";
 import type { Inventory } from "../../inventory/schema.js";
+import { packageMigrationScript } from "../../image/migration-script.js";
+import { nodeManager } from "../../image/node-image.js";
+import { isWorkspaceRoot } from "../../image/node-workspace.js";
+import { planImages } from "../../image/plan.js";
+import { openRepo } from "../../image/repo.js";
 import type { CicdContext } from "./context.js";
 
 export interface MigrationTool {
@@ -57,15 +63,22 @@ const KNOWN: Array<{
   },
 ];
 
-/** The app's migration command: the repository's files first, then the inventory's commands. */
-export function appMigrationTool(inventory: Inventory, repoDir?: string): MigrationTool | undefined {
-  const inRepo = KNOWN.find(
-    (k) =>
-      repoDir &&
-      k.files.some((f) => existsSync(path.join(repoDir, f))) &&
-      (!k.requires || k.requires.pattern.test(readText(path.join(repoDir, k.requires.file)))),
-  );
+/**
+ * The app's migration command: the repository's files first (at its root, then in `appDir`, the
+ * folder the owner's image runs in), then a Node package's migration script there, run by the
+ * package manager the repository pins, then the inventory's commands.
+ */
+export function appMigrationTool(inventory: Inventory, repoDir?: string, appDir = ""): MigrationTool | undefined {
+  const knownIn = (dir: string) =>
+    KNOWN.find(
+      (k) =>
+        k.files.some((f) => existsSync(path.join(dir, f))) &&
+        (!k.requires || k.requires.pattern.test(readText(path.join(dir, k.requires.file)))),
+    );
+  const inRepo = repoDir ? (knownIn(repoDir) ?? (appDir ? knownIn(path.join(repoDir, appDir)) : undefined)) : undefined;
   if (inRepo) return { tool: inRepo.tool, command: inRepo.command };
+  const script = repoDir ? packageScript(repoDir, appDir) : undefined;
+  if (script) return script;
   const text = [
     ...inventory.services
       .filter((s) => s.role !== "database" && s.role !== "cache")
@@ -74,6 +87,27 @@ export function appMigrationTool(inventory: Inventory, repoDir?: string): Migrat
   ].join("\n");
   const found = KNOWN.find((k) => k.pattern.test(text));
   return found && { tool: found.tool, command: found.command };
+}
+
+/** `yarn run database:migrate:prod` from the package's folder, with the manager its install uses. */
+function packageScript(repoDir: string, appDir: string): MigrationTool | undefined {
+  const repo = openRepo(repoDir);
+  const found = packageMigrationScript(repo, appDir);
+  if (!found) return undefined;
+  // A workspace member installs from the root, whose lockfile names the manager (node-image.ts).
+  const pm = nodeManager(repo, appDir && isWorkspaceRoot(repo) ? "" : appDir);
+  return {
+    tool: `${found.tool}, ${found.script}`,
+    command: [...pm.run.split(" "), found.script],
+  };
+}
+
+/** The repository folder the owner's image runs it in (its WORKDIR below /app), "" for the root. */
+function ownerFolder(ctx: CicdContext, owner: DeployTarget): string {
+  if (!ctx.repoDir || !existsSync(ctx.repoDir)) return "";
+  const plan = planImages(ctx.inventory, ctx.repoDir, ctx.generated ? { generated: ctx.generated } : {});
+  const image = plan.images.find((i) => owner.replaces.some((name) => i.argv[name] !== undefined));
+  return image?.workdir.startsWith("/app/") ? image.workdir.slice("/app/".length) : "";
 }
 
 function readText(file: string): string {
@@ -117,7 +151,7 @@ export function migrations(ctx: CicdContext): Migration[] {
   if (!deployment.database) return [];
   const out: Migration[] = [];
   const api = deployment.services.find((s) => s.kind === "api" && s.cloudSqlInstance);
-  const tool = api && appMigrationTool(ctx.inventory, ctx.repoDir);
+  const tool = api && appMigrationTool(ctx.inventory, ctx.repoDir, ownerFolder(ctx, api));
   if (api && tool) out.push({ job: asJob(api, tool.command), owner: api.name, tool: tool.tool });
   for (const worker of deployment.services.filter((s) => isAiWorkerTarget(s) && s.source && s.cloudSqlInstance)) {
     out.push({ job: asJob(worker, AI_WORKER_MIGRATE_COMMAND), owner: worker.name, tool: "ai_tasks table" });
