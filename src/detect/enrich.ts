@@ -175,7 +175,8 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   const runtime = s.process?.runtime ?? (own ? "node" : runtimeOfProgram(s, app));
   if (runtime) s.runtime = runtime;
   const env = { ...app.env, ...s.envValues };
-  const scheduled = s.scheduled || s.role === "cron";
+  // A job (a timer's unit, a crontab line, a oneshot unit) runs and exits: it serves no port and works no queue.
+  const scheduled = s.scheduled || s.oneShot || s.role === "cron";
   // The process's words, to see whether it says it works a queue (`yarn worker:prod`, `sidekiq`).
   const words = (s.process?.words ?? []).join(" ");
   const ini = runtime && !scheduled ? await iniOf(s, ctx) : undefined;

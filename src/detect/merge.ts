@@ -248,6 +248,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         workingDirectory: _d,
         onHost: _h,
         scheduled: _s,
+        oneShot: _os,
         packaged: _k,
         supervisorProgram: _sp,
         pm2App: _pm,

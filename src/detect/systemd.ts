@@ -190,6 +190,8 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
       ? { unitUser: keys!.get("User")!.at(-1)! }
       : {}),
     ...(Object.keys(process).length ? { process } : {}),
+    // systemd.service(5): a oneshot unit is up once its program has exited.
+    ...(keys?.get("Type")?.at(-1)?.trim() === "oneshot" ? { oneShot: true } : {}),
     source: file,
   };
   if (keys?.get("Environment")) attachEnvValues(finding, environmentValues(keys.get("Environment")!));

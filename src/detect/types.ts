@@ -185,6 +185,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   pm2?: { instances: number; cluster: boolean; restartSchedule?: string };
   /** A unit started by a .timer, or a crontab line: it runs and exits. */
   scheduled?: boolean;
+  /** A `Type=oneshot` unit: it runs once and exits (a setup or upgrade command), never a server or a loop. */
+  oneShot?: boolean;
   /** Data folders the settings file its command names sets (ini-settings.ts: app.ini's APP_DATA_PATH). */
   settingsFolders?: Storage[];
 }
