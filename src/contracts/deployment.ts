@@ -65,6 +65,13 @@ export type Volume = z.infer<typeof volumeSchema>;
 export const nfsVolumeSchema = z.object({
   filestore: z.string().regex(CLOUD_RUN_NAME).describe("The Filestore instance (deployment.filestores) it mounts."),
   mountPath: z.string().regex(ABSOLUTE_PATH).describe("Absolute path in the container where the app keeps the data."),
+  locks: z
+    .string()
+    .max(300)
+    .optional()
+    .describe(
+      "What on the share takes file locks (SQLite, an index, LevelDB queues): two revisions must never run at once, so the target deploys without a canary.",
+    ),
 });
 export type NfsVolume = z.infer<typeof nfsVolumeSchema>;
 
@@ -541,8 +548,37 @@ export function isPublicApi(target: Pick<DeployTarget, "kind" | "name" | "ingres
  * URL the runner can reach; the rest (IAM-only, internal) go straight to 100% behind Cloud Run's
  * readiness gate. The design's texts and cicd's rollout both follow this.
  */
-export function hasCanary(target: Pick<DeployTarget, "kind" | "name" | "ingress" | "iamOnly">): boolean {
-  return isPublicApi(target) && target.ingress === "all";
+export function hasCanary(target: Pick<DeployTarget, "kind" | "name" | "ingress" | "iamOnly" | "nfsVolumes">): boolean {
+  return isPublicApi(target) && target.ingress === "all" && !lockedShare(target);
+}
+
+/**
+ * The Filestore share of a target that holds files which take locks (nfsVolumes[].locks). Cloud Run
+ * mounts NFS without locks, so one instance writes them (max instances 1); a canary would run the
+ * tagged revision beside the serving one, and a tagged revision outside the traffic split does not
+ * count against max instances: two writers. Such a target deploys straight (the readiness gate).
+ * https://cloud.google.com/run/docs/configuring/max-instances
+ */
+export function lockedShare(target: Pick<DeployTarget, "nfsVolumes">): NfsVolume | undefined {
+  return target.nfsVolumes?.find((v) => v.locks);
+}
+
+/**
+ * What a target with a locked share is promised, and what not: one instance at a time, no canary
+ * beside it (a public API's deploy goes straight to 100% once the new revision is ready), but Cloud
+ * Run starts the new revision's instance before the old one stops and may exceed max instances for
+ * a short time, so the two can overlap for a few seconds at each deploy.
+ */
+export function oneWriterNote(
+  target: Pick<DeployTarget, "kind" | "name" | "ingress" | "iamOnly" | "nfsVolumes">,
+): string | undefined {
+  const v = lockedShare(target);
+  if (!v) return undefined;
+  const canary =
+    isPublicApi(target) && target.ingress === "all"
+      ? ` ${target.name} deploys without a canary, which would run the new revision beside the serving one (two writers): straight to 100% once the new revision is ready.`
+      : "";
+  return `${v.locks} on the share ${v.filestore} take locks that Cloud Run's NFS mounts do not give, so one instance of ${target.name} runs (max instances 1).${canary} This narrows two writers to the moment of a deploy; it does not rule them out: Cloud Run starts the new instance before the old one stops and may briefly exceed max instances, so for a few seconds at each deploy two instances can have the files open. Deploy when it is quiet, or move the locked files off the share (the disk decision's other choices).`;
 }
 
 /** Env names that carry a database URL (DATABASE_URL, SQLALCHEMY_DATABASE_URI, DB_URL…). */
@@ -551,4 +587,12 @@ export const DATABASE_URL_NAME = /(^|_)(DATABASE_(URL|URI)|DB_(URL|URI))$/;
 /** The secret through which a target reaches the database, if it mounts one. */
 export function databaseUrlSecret(target: Pick<DeployTarget, "secrets">): string | undefined {
   return target.secrets.find((s) => DATABASE_URL_NAME.test(s));
+}
+
+/**
+ * The public services the deploy holds (their data written in place has no home yet): while there
+ * is one, its users stay on the VM, so the cut-over and the database promotion wait.
+ */
+export function heldWeb(dep: Pick<Deployment, "services">): DeployTarget[] {
+  return dep.services.filter((s) => s.held && isPublicApi(s) && s.ingress === "all");
 }

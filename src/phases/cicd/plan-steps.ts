@@ -1,6 +1,6 @@
 // The cicd phase's part of docs/migration/README.md: the setup scripts in the order their
 // prerequisites allow, the first deploy, and the pipeline's own rollback.
-import { type Deployment, isAiWorkerTarget } from "../../contracts/deployment.js";
+import { type Deployment, heldWeb, isAiWorkerTarget, isPublicApi, oneWriterNote } from "../../contracts/deployment.js";
 import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
@@ -191,7 +191,10 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   }
   const migrate = migrations(ctx);
   const held = deployment.services.filter((s) => s.held);
-  const publicApis = deployment.services.filter((s) => rolloutStrategy(s) === "canary" && !s.held).map((s) => s.name);
+  const canaried = deployment.services.filter((s) => rolloutStrategy(s) === "canary" && !s.held).map((s) => s.name);
+  const publicApis = deployment.services
+    .filter((s) => isPublicApi(s) && s.ingress === "all" && !s.held)
+    .map((s) => s.name);
   const oneProcess = deployment.services
     .filter((s) => rolloutStrategy(s) === "canary" && s.singleInstance)
     .map((s) => s.name);
@@ -210,6 +213,12 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
           (t) =>
             ` Not ${t.name}: the deploy holds it and says why (${t.held!.split(": ")[0]}); until its open decision is taken, leave DNS on the VM.`,
         )
+        .join("") +
+      deployment.services
+        .filter((t) => !t.held)
+        .map((t) => oneWriterNote(t))
+        .filter(Boolean)
+        .map((note) => ` ${note}`)
         .join(""),
     commands: [
       `git push origin ${ctx.branch}`,
@@ -257,7 +266,8 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.setupLoadBalancer],
     });
   }
-  if (db || migrate.length > 0) {
+  // While a public service is held there is no promotion yet (design's held-cutover.ts).
+  if ((db || migrate.length > 0) && heldWeb(deployment).length === 0) {
     const schema = migrate.length
       ? ` Then run the migration jobs again, to the end, before any user traffic arrives (they only apply what is missing${deployment.services.some(isAiWorkerTarget) ? ", and recreate the AI worker's table the copy replaced" : ""}).`
       : "";
@@ -281,9 +291,11 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       stage: "verify",
       order: 30,
       title: "The pipeline's own safety net",
-      body: publicApis.length
-        ? safetyNet(publicApis, oneProcess, result)
-        : "Push a small change and watch one deploy end to end: nothing here takes public traffic, so each service is deployed at once; Cloud Run only routes to a revision that started, and the previous one stays listed for a rollback.",
+      body: canaried.length
+        ? safetyNet(canaried, oneProcess, result)
+        : publicApis.length
+          ? `Push a small change and watch one deploy end to end: ${publicApis.map((s) => `\`${s}\``).join(", ")} ${publicApis.length > 1 ? "go" : "goes"} straight to the new revision once it is ready, with no canary (the locked files on ${publicApis.length > 1 ? "their shares" : "its share"} allow one writer); Cloud Run only routes to a revision that started, and the previous one stays listed for a rollback.`
+          : "Push a small change and watch one deploy end to end: nothing here takes public traffic, so each service is deployed at once; Cloud Run only routes to a revision that started, and the previous one stays listed for a rollback.",
       files: [CICD_PATHS.workflow, CICD_PATHS.canary],
     },
     {
@@ -293,7 +305,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       body: "Send all traffic of the service that misbehaves back to the revision that served before (list them to find its name). The VM is not involved.",
       // Every service, not only the canaried ones: a worker's bad release is rolled back the same way.
       commands: deployOrder(deployment.services)
-        .filter((s) => s.kind !== "job")
+        .filter((s) => s.kind !== "job" && !s.held)
         .reverse()
         .flatMap((s) => [
           `gcloud run revisions list --service=${s.name} --region=${region} --project=${project}`,

@@ -6,7 +6,7 @@ import type { Artifact } from "../../write/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail, sourceImageName, type CicdContext } from "./context.js";
 import { PLAIN_ENV_FILE, plainEnvFile, plainEnvNames } from "./plain-env.js";
-import { isAiWorkerTarget } from "../../contracts/deployment.js";
+import { isAiWorkerTarget, isPublicApi, lockedShare } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
 import type { CicdResult } from "./schema.js";
 import { IMAGE_RELEASES, type Stack } from "./runtime.js";
@@ -95,8 +95,9 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     return {
       name: s.name,
       kind: s.kind,
-      rollout:
-        strategy === "canary"
+      rollout: s.held
+        ? "held: not deployed until its disk decision is taken"
+        : strategy === "canary"
           ? s.singleInstance
             ? "100% at once after the tagged-URL check (the app allows one process), rollback on failure"
             : `canary ${result.canarySteps.join(" / ")}`
@@ -104,9 +105,12 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
             ? "job update"
             : strategy === "worker-pool"
               ? "worker pool update (always on)"
-              : "direct (readiness gate)",
-      health:
-        strategy === "canary"
+              : lockedShare(s) && isPublicApi(s) && s.ingress === "all"
+                ? `direct (readiness gate), no canary: one writer to the locked files on ${lockedShare(s)!.filestore}`
+                : "direct (readiness gate)",
+      health: s.held
+        ? "none (not deployed)"
+        : strategy === "canary"
           ? s.probe === "tcp"
             ? `\`${s.healthPath}\` on the tagged URL answers below 500 (no health route)`
             : `\`${s.healthPath}\` on the tagged URL`
@@ -158,7 +162,10 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
       .map((n) => `\`${n}\``)
       .join(", "),
     queues: queuesView(deployment)?.queues.map((q) => q.name) ?? [],
-    publicServices: deployment.services.filter((s) => rolloutStrategy(s) === "canary").map((s) => s.name),
+    // Everyone may call a public API, canary or not (a locked share deploys it straight); a held one is not deployed.
+    publicServices: deployment.services
+      .filter((s) => isPublicApi(s) && s.ingress === "all" && !s.held)
+      .map((s) => s.name),
     ownImages: deployment.services
       .filter((s) => s.source)
       .map((s) => ({

@@ -7,6 +7,8 @@ import {
   isAiGatewayTarget,
   isAiWorkerTarget,
   isAppApi,
+  isPublicApi,
+  lockedShare,
   type Cache,
   type DeployTarget,
   type Filestore,
@@ -210,8 +212,13 @@ export function buildWorkflow(
           : undefined,
     });
     const dockerfile = target.source?.dockerfile;
+    const locked = lockedShare(target);
     deploySteps.push({
-      name: `Deploy ${target.name} (${isAiGatewayTarget(target) ? "private api" : target.kind})`,
+      name: `Deploy ${target.name} (${isAiGatewayTarget(target) ? "private api" : target.kind})${
+        locked && isPublicApi(target) && target.ingress === "all"
+          ? `, no canary: one writer to the locked files on ${locked.filestore}`
+          : ""
+      }`,
       run: dockerfile && unwritten.has(dockerfile) ? unlessMissing(target.name, dockerfile, script) : script,
     });
   }

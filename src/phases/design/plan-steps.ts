@@ -4,6 +4,7 @@
 import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { DESIGN_DIR } from "./render.js";
+import { heldWeb } from "../../contracts/deployment.js";
 import type { DesignResult } from "./schema.js";
 
 type RunbookStep = DesignResult["runbook"]["database"][number];
@@ -56,9 +57,12 @@ export function designPlanSteps(result: DesignResult, input: PhaseInput): PlanSt
   const db = runbook.database.filter(
     (s) => !(scripted && s.commands.some((c) => /^gcloud sql instances create /.test(c))),
   );
-  // The last database step promotes the copy: that is the cut-over.
-  db.slice(0, -1).forEach((s, i) => steps.push(fromRunbook(s, "rehearse", 10 + i * 10)));
-  if (db.length > 0) steps.push(fromRunbook(db[db.length - 1]!, "cutover", 10));
+  // The last database step promotes the copy: that is the cut-over. While a public service is held
+  // there is no cut-over yet (runbook: held-cutover.ts), so every step of the copy is rehearsal.
+  const waiting = heldWeb(deployment).length > 0;
+  const rehearsed = waiting ? db : db.slice(0, -1);
+  rehearsed.forEach((s, i) => steps.push(fromRunbook(s, "rehearse", 10 + i * 10)));
+  if (db.length > 0 && !waiting) steps.push(fromRunbook(db[db.length - 1]!, "cutover", 10));
   runbook.cutover
     .filter((s) => !TTL.test(s.title))
     .forEach((s, i) => steps.push(fromRunbook(s, "cutover", 20 + i * 10)));
@@ -76,9 +80,15 @@ export function designPlanSteps(result: DesignResult, input: PhaseInput): PlanSt
     order: 10,
     title: `Retire ${vm}`,
     body: [
-      deployment.services.length
-        ? "Two weeks of clean running later (no rollback needed, backups restored once as a test):"
-        : `Not yet: nothing runs on Cloud Run, so ${vm} keeps running the app's processes until the open decisions in architecture.md are taken and carried out. Then, two weeks of clean running later:`,
+      waiting
+        ? `Not yet: ${heldWeb(deployment)
+            .map((t) => t.name)
+            .join(
+              ", ",
+            )} still run${heldWeb(deployment).length === 1 ? "s" : ""} on ${vm} until the disk decision is taken and the cut-over done. Then, two weeks of clean running later:`
+        : deployment.services.length
+          ? "Two weeks of clean running later (no rollback needed, backups restored once as a test):"
+          : `Not yet: nothing runs on Cloud Run, so ${vm} keeps running the app's processes until the open decisions in architecture.md are taken and carried out. Then, two weeks of clean running later:`,
       "",
       "- take a final snapshot or image of the VM's disk and keep it as long as your retention policy says;",
       `- stop the VM, then delete it with its public IP; remove DNS records that still name it;`,

@@ -15,6 +15,12 @@ export interface ObserveContext {
   /** Request-serving services (kind api) and the service levels the canary also gates on. */
   levels: Map<string, RequestServiceLevel>;
   aiWorker?: DeployTarget;
+  /**
+   * Targets the deploy holds (their data written in place has no home yet: design's
+   * in-place-home.ts): not in `deployment`, so no SLO, alert, uptime check or dashboard panel
+   * watches a service that does not exist; the README names them.
+   */
+  held: DeployTarget[];
 }
 
 export function readDeployment(input: PhaseInput): Deployment {
@@ -30,8 +36,24 @@ export function readDeployment(input: PhaseInput): Deployment {
   return parsed.data;
 }
 
+/** The deployment without the held targets, and what pointed at them (their queues, schedules). */
+function deployedOnly(full: Deployment): { deployment: Deployment; held: DeployTarget[] } {
+  const held = full.services.filter((s) => s.held);
+  if (held.length === 0) return { deployment: full, held };
+  const out = new Set(held.map((s) => s.name));
+  return {
+    deployment: {
+      ...full,
+      services: full.services.filter((s) => !out.has(s.name)),
+      queues: full.queues.filter((q) => !out.has(q.target)),
+      ...(full.schedules ? { schedules: full.schedules.filter((j) => !out.has(j.target)) } : {}),
+    },
+    held,
+  };
+}
+
 export function buildObserveContext(input: PhaseInput): ObserveContext {
-  const deployment = readDeployment(input);
+  const { deployment, held } = deployedOnly(readDeployment(input));
   const audit = input.upstream.audit as { risks?: Risk[] } | undefined;
   const levels = new Map(
     deployment.services
@@ -43,6 +65,7 @@ export function buildObserveContext(input: PhaseInput): ObserveContext {
     deployment,
     risks: audit?.risks ?? [],
     levels,
+    held,
     ...(deployment.services.some(isAiWorkerTarget) ? { aiWorker: deployment.services.find(isAiWorkerTarget)! } : {}),
   };
 }

@@ -2,6 +2,7 @@
 // shows. SLOs, resource alert thresholds and the error-budget policy, all from the inventory and
 // the design.
 import { pct } from "../../contracts/service-levels.js";
+import { hasCanary } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildObserveContext, type ObserveContext } from "./context.js";
 import { offlinePolicy } from "./policy-rules.js";
@@ -36,6 +37,13 @@ function aiAlerts(ctx: ObserveContext): ObserveResult["aiWorker"] {
   return { failuresPerHour, modelLatencySeconds: Math.ceil(slowest * 2) };
 }
 
+/** What is not watched yet: the held targets (the deploy skips them until their disk decision). */
+export function heldNote(ctx: ObserveContext): string {
+  if (ctx.held.length === 0) return "";
+  const names = ctx.held.map((t) => t.name).join(", ");
+  return ` Nothing watches ${names} yet: the deploy holds ${ctx.held.length === 1 ? "it" : "them"} until the open decision on ${ctx.held.length === 1 ? "its" : "their"} data written in place is taken, and alerts on a service that does not exist would page for nothing.`;
+}
+
 export function offlineObserve(input: PhaseInput): ObserveResult {
   const ctx = buildObserveContext(input);
   const slos = offlineSlos(ctx);
@@ -46,8 +54,12 @@ export function offlineObserve(input: PhaseInput): ObserveResult {
     (apis.length
       ? `; the public promise is ${apis.map((l) => `${pct(l.availability.target)} availability and p${l.latency.percentile} under ${l.latency.thresholdMs} ms for ${l.service}`).join(", ")}`
       : "") +
-    ". Fast burns page and slow burns open a ticket, both through one notification channel; " +
-    `the canary in deploy.yml rolls back on the same request signals. The policy is sized for ${engineers ?? "an unknown number of"} engineer(s).`;
+    ". Fast burns page and slow burns open a ticket, both through one notification channel" +
+    (ctx.deployment.services.some((s) => hasCanary(s))
+      ? "; the canary in deploy.yml rolls back on the same request signals. "
+      : ". ") +
+    `The policy is sized for ${engineers ?? "an unknown number of"} engineer(s).` +
+    heldNote(ctx);
   return {
     summary,
     slos,

@@ -4,9 +4,11 @@
 import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { pct } from "../../contracts/service-levels.js";
+import { hasCanary } from "../../contracts/deployment.js";
 import { buildObserveContext } from "./context.js";
 import { OBSERVE_PATHS } from "./names.js";
-import { buildPlan, publicServices } from "./plan.js";
+import { buildPlan } from "./plan.js";
+import { heldNote } from "./offline.js";
 import type { ObserveResult } from "./schema.js";
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -15,8 +17,8 @@ export function observePlanSteps(result: ObserveResult, input: PhaseInput): Plan
   const ctx = buildObserveContext(input);
   const plan = buildPlan(ctx, result);
   const script = OBSERVE_PATHS.script;
-  // Only public APIs roll out as a canary (cicd's rolloutStrategy); the others deploy directly.
-  const canaries = new Set(publicServices(ctx).map((s) => s.name));
+  // Only public APIs roll out as a canary (cicd's rolloutStrategy, hasCanary); the others deploy directly.
+  const canaries = new Set(ctx.deployment.services.filter((s) => hasCanary(s)).map((s) => s.name));
   const gates = [...ctx.levels.values()].filter((l) => canaries.has(l.service));
   const gateText = gates.length
     ? ` The deploy pipeline's canary reads the same request metrics at every step and rolls back on either (${gates
@@ -36,7 +38,7 @@ export function observePlanSteps(result: ObserveResult, input: PhaseInput): Plan
         `${count(plan.slos.length, "SLO")}, ${count(plan.policies.length, "alert policy", "alert policies")}, ` +
         `${count(plan.uptimeChecks.length, "uptime check")} and ${count(plan.dashboards.length, "dashboard")}, all alerting one notification channel (an e-mail address, or Slack with a bot token). ` +
         "It needs curl and gcloud's alpha and beta components (the script says how to install what is missing). " +
-        `The cut-over is then watched by the alerts the team keeps.${gateText}`,
+        `The cut-over is then watched by the alerts the team keeps.${gateText}${heldNote(ctx)}`,
       commands: [`bash ${script} --dry-run --email ONCALL_EMAIL`, `bash ${script} --email ONCALL_EMAIL`],
       files: [script, OBSERVE_PATHS.readme, OBSERVE_PATHS.slosDoc],
     },

@@ -7,6 +7,7 @@ import { pct } from "../../contracts/service-levels.js";
 import { renderTemplateSync } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import { businessHoursLength } from "../../contracts/business-hours.js";
+import { hasCanary } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildObserveContext, type ObserveContext } from "./context.js";
 import { appName, CHANNEL_TOKEN, OBSERVE_PATHS, UPTIME_TOKEN } from "./names.js";
@@ -104,13 +105,18 @@ function docs(ctx: ObserveContext, result: ObserveResult, plan: MonitoringPlan):
     risks: s.watchesRisks.join(", ") || "none",
     watched: s.watchesRisks.filter((id) => risks.has(id)).map((id) => ({ id, title: risks.get(id)!.title })),
   }));
-  const gates = [...ctx.levels.values()].map((l) => ({
-    service: l.service,
-    ratio: pct(l.canary.max5xxRatio),
-    percentile: l.canary.latencyPercentile,
-    latency: l.canary.maxLatencyMs,
-    minRequests: l.canary.minRequests,
-  }));
+  // Only a canary reads them at deploy time (cicd's rolloutStrategy): not an IAM-only service, nor
+  // one whose share holds locked files (deployed straight, contracts/deployment.ts lockedShare).
+  const canaried = new Set(ctx.deployment.services.filter((s) => hasCanary(s)).map((s) => s.name));
+  const gates = [...ctx.levels.values()]
+    .filter((l) => canaried.has(l.service))
+    .map((l) => ({
+      service: l.service,
+      ratio: pct(l.canary.max5xxRatio),
+      percentile: l.canary.latencyPercentile,
+      latency: l.canary.maxLatencyMs,
+      minRequests: l.canary.minRequests,
+    }));
   const dashboards = plan.dashboards.map((d) => ({ title: d.displayName, file: d.file, grafanaFile: d.grafanaFile }));
   const engineers = ctx.inventory.team.engineers;
   const hours = businessHoursLength(ctx.inventory.target.businessHours);
@@ -147,6 +153,7 @@ function docs(ctx: ObserveContext, result: ObserveResult, plan: MonitoringPlan):
       content: renderTemplateSync("observe/README.md.hbs", {
         app,
         project: ctx.deployment.project,
+        held: ctx.held.map((t) => ({ name: t.name, why: t.held!.split(": ")[0] })),
         counts: `${plan.slos.length} SLOs, ${plan.policies.length} alert policies, ${plan.logMetrics.length} log-based metrics, ${plan.dashboards.length} dashboards`,
       }),
     },

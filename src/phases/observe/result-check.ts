@@ -16,7 +16,12 @@ export function resultProblems(ctx: ObserveContext, result: ObserveResult): stri
   result.slos.forEach((slo, i) => {
     const at = `slos[${i}] (${slo.id})`;
     const target = services.get(slo.service);
-    if (!target) return problems.push(`${at}: service ${slo.service} is not in the design`);
+    if (!target)
+      return problems.push(
+        ctx.held.some((t) => t.name === slo.service)
+          ? `${at}: ${slo.service} is held (not deployed until its disk decision is taken): no SLO watches it yet`
+          : `${at}: service ${slo.service} is not in the design`,
+      );
     const request = slo.kind === "availability" || slo.kind === "latency";
     if (request && target.kind !== "api")
       problems.push(`${at}: ${slo.kind} SLOs are for APIs; ${slo.service} is a ${target.kind}`);

@@ -3,7 +3,7 @@
 import { isJvm } from "./compute.js";
 import type { CostEstimate } from "../cost/estimate.js";
 import type { Deployment } from "../../../contracts/deployment.js";
-import { isAiWorkerTarget } from "../../../contracts/deployment.js";
+import { isAiWorkerTarget, oneWriterNote } from "../../../contracts/deployment.js";
 import { aiDecision } from "./ai-decision.js";
 import type { Draft } from "./draft.js";
 import type { TopicDecision } from "./topic-decision.js";
@@ -228,6 +228,10 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
         "CI builds one image per commit, deploys it as a tagged revision with no traffic, shifts 10 % → 50 % → 100 % while the health checks and error rate hold, and rolls back by moving traffic to the previous revision.",
       alternatives: ["Blue/green with two services: heavier and duplicates configuration."],
       consequences: [
+        ...dep.services
+          .filter((t) => !t.held)
+          .map((t) => oneWriterNote(t))
+          .filter((n): n is string => n !== undefined),
         "Zero-downtime deploys and a one-command rollback.",
         "Database migrations must be backward compatible with the previous revision (expand, then contract).",
       ],

@@ -11,6 +11,8 @@ import type { MappingEntry } from "../schema.js";
 import type { Draft, InPlacePlan } from "./draft.js";
 import { cleanName, someNames } from "./names.js";
 import { filestoreName, filestoreZone } from "./in-place-home.js";
+import { oneWriterNote } from "../../../contracts/deployment.js";
+import { targetOf } from "./mapping-processes.js";
 import { smallVm } from "./open-decisions.js";
 
 /** Filestore's smallest instance: Basic HDD, 1 TiB minimum (the same figure the storage decision quotes). */
@@ -26,10 +28,12 @@ const WHAT = {
 export function filestoreEntry(d: Draft, s: Service, plan: InPlacePlan): MappingEntry {
   const share = d.filestores?.find((f) => f.sourcePath === plan.storage.path.replace(/\/+$/, ""));
   const locked = (plan.storage.inPlace ?? []).some((p) => p.kind !== "git");
+  const target = targetOf(d, s);
+  const note = target && oneWriterNote(target);
   return {
     service: s.name,
     target: { kind: "filestore", name: share?.name ?? filestoreName(s.name) },
-    reason: `${plan.storage.path} is written in place; its open decision chose Filestore (inPlaceHome in the inventory): scripts/setup-network.sh creates the share and the deploy mounts all of it at ${plan.mountPath} over NFS (gen2, Direct VPC egress)${locked ? ", one instance at a time, since Cloud Run mounts NFS without locks" : ""}.`,
+    reason: `${plan.storage.path} is written in place; its open decision chose Filestore (inPlaceHome in the inventory): scripts/setup-network.sh creates the share and the deploy mounts all of it at ${plan.mountPath} over NFS (gen2, Direct VPC egress)${note ? `. ${note}` : locked ? ", one instance at a time, since Cloud Run mounts NFS without locks." : "."}`,
     settings: { tier: share?.tier ?? "BASIC_HDD", capacityGiB: share?.capacityGiB ?? 1024, zone: share?.zone ?? "" },
     appChanges: [],
   };

@@ -30,6 +30,17 @@ export function holdUsers(users: DeployTarget[], storage: Storage, decision: str
   for (const t of users) t.held = t.held ?? why;
 }
 
+const LOCKING = { index: "index files", sqlite: "SQLite files" } as const;
+
+/** What in the folder takes file locks (everything written in place but git), named for people. */
+export function lockedFiles(storage: Storage): string | undefined {
+  const parts = (storage.inPlace ?? []).filter((p) => p.kind !== "git");
+  if (parts.length === 0) return undefined;
+  const kinds = [...new Set(parts.map((p) => LOCKING[p.kind as keyof typeof LOCKING]))];
+  const where = someNames(parts.map((p) => (p.path === "." ? "the folder" : p.path)));
+  return `The ${kinds.join(" and ")} ${where}`;
+}
+
 /** The decision taken: one Filestore share for the folder, mounted by every target that uses it. */
 export function mountFilestore(
   d: Draft,
@@ -49,10 +60,12 @@ export function mountFilestore(
       sourcePath: storage.path.replace(/\/+$/, ""),
     },
   ];
-  // Index and SQLite files take locks NFS on Cloud Run does not give: one instance writes them.
-  const locked = (storage.inPlace ?? []).some((p) => p.kind !== "git");
+  // Index and SQLite files take locks NFS on Cloud Run does not give: one instance writes them,
+  // and the deploy runs no canary beside it (contracts/deployment.ts lockedShare).
+  const locks = lockedFiles(storage);
+  const locked = locks !== undefined;
   for (const t of users) {
-    t.nfsVolumes = [...(t.nfsVolumes ?? []), { filestore: name, mountPath }];
+    t.nfsVolumes = [...(t.nfsVolumes ?? []), { filestore: name, mountPath, ...(locks ? { locks } : {}) }];
     t.vpcEgress = t.vpcEgress ?? "private-ranges-only";
     if (locked) {
       t.maxInstances = 1;
@@ -61,6 +74,6 @@ export function mountFilestore(
   }
   ensureNetwork(d);
   d.assumptions.push(
-    `storage ${JSON.stringify(storage.path)}: its open decision chose Filestore (inPlaceHome): the whole folder is the share ${name} (${d.inv.target.region}-b, Basic HDD, 1 TiB), mounted at ${mountPath} over NFS by ${someNames(users.map((t) => t.name)) || "no Cloud Run service"}${locked ? ", one instance at a time (no NFS locks on Cloud Run)" : ""}; no bucket is mounted there.`,
+    `storage ${JSON.stringify(storage.path)}: its open decision chose Filestore (inPlaceHome): the whole folder is the share ${name} (${d.inv.target.region}-b, Basic HDD, 1 TiB), mounted at ${mountPath} over NFS by ${someNames(users.map((t) => t.name)) || "no Cloud Run service"}${locked ? ", one instance at a time (no NFS locks on Cloud Run), deployed without a canary (a canary runs two revisions at once); Cloud Run may still overlap the old and new instance for a few seconds at each deploy" : ""}; no bucket is mounted there.`,
   );
 }

@@ -1,7 +1,7 @@
 // mapping.json entries for the processes: where each one runs, why, and what the app must change.
 import { jvmHeapMiB } from "./compute.js";
 import type { Service } from "../../../inventory/schema.js";
-import { type DeployTarget, hasCanary } from "../../../contracts/deployment.js";
+import { type DeployTarget, hasCanary, lockedShare } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { embedsCeleryBeat, flagNumber, isBrokerEnv, taskLimitSeconds } from "./classify.js";
 import { cronArgv } from "./cron-command.js";
@@ -66,7 +66,9 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
   const canary = hasCanary(t);
   const checks = canary
     ? "the canary GETs it and wants a 2xx"
-    : "its deploys go straight to the new revision once it is ready (no canary: its URL is private)";
+    : lockedShare(t)
+      ? "its deploys go straight to the new revision once it is ready (no canary: a second revision would also write the locked files on its share)"
+      : "its deploys go straight to the new revision once it is ready (no canary: its URL is private)";
   const changes = [
     route && t.probe === "http"
       ? `Keep ${t.healthPath} cheap (found in ${route.source}): the startup and liveness probes${canary ? " and the canary GET it and want" : " GET it and want"} a 2xx${canary ? "" : `; ${checks}`}.`

@@ -1,13 +1,14 @@
 // The prose around the structure: the requirement-by-requirement why, the trade-offs and the
 // cut-over runbook. Built from the same draft, so it never mentions a component that is not there.
 import type { CostEstimate } from "../cost/estimate.js";
-import { type Bucket, type Deployment, hasCanary } from "../../../contracts/deployment.js";
+import { type Bucket, type Deployment, hasCanary, heldWeb, lockedShare } from "../../../contracts/deployment.js";
 import type { DesignResult } from "../schema.js";
 import type { Draft } from "./draft.js";
 import { sqliteRunbookSteps } from "./sqlite-narrative.js";
 import { nothingForCloudRun } from "./sqlite.js";
 import { someNames } from "./names.js";
 import { nothingCutover, nothingRequirements } from "./nothing-deploys.js";
+import { heldRunbook } from "./held-cutover.js";
 
 type Step = DesignResult["runbook"]["database"][number];
 
@@ -29,7 +30,9 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
       id: "zero-downtime-deploys",
       how: canary
         ? `Every deploy is a new Cloud Run revision; traffic moves to it in steps only after ${canary.probe === "tcp" ? `it answers on ${canary.healthPath} (below 500: the app has no health route)` : `${canary.healthPath} answers`}, and moves back in one command.`
-        : "Every deploy is a new Cloud Run revision; it takes traffic only once it is ready (no service has a public URL for a canary check), and traffic moves back in one command.",
+        : dep.services.some((s) => lockedShare(s) && !s.held)
+          ? "Every deploy is a new Cloud Run revision; it takes traffic only once it is ready (no canary beside the serving revision: a shared folder holds files one writer locks), and traffic moves back in one command."
+          : "Every deploy is a new Cloud Run revision; it takes traffic only once it is ready (no service has a public URL for a canary check), and traffic moves back in one command.",
     },
     {
       id: "scale-to-zero",
@@ -380,6 +383,8 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
     ...(dep.schedules?.some((j) => j.replaces.length) ? ["Each Cloud Scheduler job's last run status."] : []),
     "Daily billing report against cost-estimate.md; a budget alert at 120 % of the estimate.",
   ];
+  // A public service the deploy holds keeps its users on the VM: the cut-over waits for its decision.
+  if (heldWeb(dep).length > 0) return heldRunbook(dep, dbSteps(d, dep), files.prepare, firstWeek);
   if (dep.services.length > 0)
     return { database: [...dbSteps(d, dep), ...files.prepare], cutover, rollback, firstWeek };
   // Nothing deploys to Cloud Run (every process waits for a decision, or the VM runs none): the
