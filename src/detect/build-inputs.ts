@@ -9,16 +9,33 @@ import path from "node:path";
 import type { BuildInput, Storage } from "../inventory/schema.js";
 
 /** Folder names where apps load installed code from. */
-const CODE_HOME = /^(plugins|mu-plugins|extensions|addons|custom_components|themes|bundles)$/;
+export const CODE_HOMES = ["plugins", "mu-plugins", "extensions", "addons", "custom_components", "themes", "bundles"];
 /** Folders that are the package managers' (their code comes from a manifest) or never the app's. */
-const SKIP = /^(node_modules|vendor|\.git|\.venv|venv|__pycache__|cache|tmp|log|logs)$/;
-/** Files of code an app loads. */
-const CODE_FILE = /\.(php|py|rb|js|mjs|cjs|ts|lua|pl)$/;
+export const CODE_SKIP = [
+  "node_modules",
+  "vendor",
+  ".git",
+  ".venv",
+  "venv",
+  "__pycache__",
+  "cache",
+  "tmp",
+  "log",
+  "logs",
+];
+/** Extensions of the files of code an app loads. */
+export const CODE_EXTENSIONS = ["php", "py", "rb", "js", "mjs", "cjs", "ts", "lua", "pl"];
+/** How many entries of one such folder are looked at (the ssh read sends as many names: ssh-host.ts). */
+export const CODE_BUDGET = 5000;
+const words = (list: string[]) => new RegExp(`^(${list.map((w) => w.replace(/\./g, "\\.")).join("|")})$`);
+const CODE_HOME = words(CODE_HOMES);
+const SKIP = words(CODE_SKIP);
+const CODE_FILE = new RegExp(`\\.(${CODE_EXTENSIONS.join("|")})$`);
 const PLAIN = /^[A-Za-z0-9._@+-]{1,100}$/;
 /** How deep under the app's folder such a folder is looked for (var/plugins, wp-content/plugins). */
 const DEPTH = 2;
 
-async function countCode(dir: string, budget = { left: 5000 }): Promise<number> {
+async function countCode(dir: string, budget = { left: CODE_BUDGET }): Promise<number> {
   let n = 0;
   for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     if (--budget.left < 0) break;

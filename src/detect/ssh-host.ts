@@ -2,7 +2,8 @@
 // VM without Node. One `ssh` session runs templates/host/read-host.sh, a read-only POSIX sh script
 // that sends the files detection reads (units with their link targets, nginx sites, crontabs, env
 // files, the server packages, and from the app folders the file names, manifests, settings and the
-// configs the commands name) with every secret already taken out, then the machine's size and
+// configs the commands name, which files are SQLite, the code files of plugin folders at any depth;
+// the forced commands of the unit users' authorized_keys) with every secret already taken out, then the machine's size and
 // `ss -ltnp`. ssh-stream.ts writes them into a temporary
 // root as they arrive; detectRepo reads it like a mounted disk; the root is removed on every path.
 import { spawn } from "node:child_process";
@@ -12,6 +13,7 @@ import path from "node:path";
 import { InputError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
 import { HOST_APP_SCAN, HOST_DIRS, HOST_FILES } from "./host.js";
+import { CODE_BUDGET, CODE_EXTENSIONS, CODE_HOMES, CODE_SKIP } from "./build-inputs.js";
 import { PM2_DUMP_GLOBS } from "./pm2.js";
 import { PHP_INI_GLOBS } from "./php-ini.js";
 import { PHP_DIRECTIVES, PHP_SESSION_DIRECTIVES } from "./php-ini-parse.js";
@@ -46,6 +48,10 @@ export function remoteScript(): string {
     `im_app_env='${HOST_APP_SCAN.envFiles}'`,
     `im_app_settings='${HOST_APP_SCAN.settings}'`,
     `im_app_pm2='${HOST_APP_SCAN.pm2}'`,
+    `im_code_homes=${words(CODE_HOMES)}`,
+    `im_code_skip=${words(CODE_SKIP)}`,
+    `im_code_ext=${words(CODE_EXTENSIONS)}`,
+    `im_code_budget=${CODE_BUDGET}`,
     `im_pm2=${words(PM2_DUMP_GLOBS)}`,
     `im_php=${words(PHP_INI_GLOBS)}`,
     // Of PHP's configuration only section headers, pools' listen and pm.max_children, and the limit lines php-ini-parse.ts reads.

@@ -6,6 +6,7 @@ import { mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 export const STREAM_HEADER = "infra-migrate-read 1";
+const SQLITE_HEADER = "SQLite format 3\0";
 
 export interface HostStream {
   /** The header line was seen: the script ran (not a login banner or an error). */
@@ -63,6 +64,8 @@ export async function readHostStream(
   /** Linked folders in the app folders: made as links whatever they lead to (inside the root). */
   const appLinks: [string, string][] = [];
   const entries: string[] = [];
+  /** App files that begin as SQLite's do (storage-in-place.ts reads those 16 bytes). */
+  const sqlites: string[] = [];
   let block: { kind: "file"; file: string | undefined; parts: string[]; bytes: number } | { kind: "listeners" };
   block = { kind: "file", file: undefined, parts: [], bytes: 0 };
   const listeners: string[] = [];
@@ -121,6 +124,9 @@ export async function readHostStream(
     } else if (key === "entry") {
       const entry = insideRoot(value);
       if (entry && entries.length < 20_000) entries.push(entry);
+    } else if (key === "sqlite") {
+      const entry = insideRoot(value);
+      if (entry && sqlites.length < 200) sqlites.push(entry);
     } else if (key === "listeners") block = { kind: "listeners" };
     else if (key === "missing" && /^[a-z0-9-]+$/.test(value)) out.missing.push(value);
     else if (key === "unreadable" && insideRoot(value.slice(1))) out.unreadable.push(value);
@@ -150,6 +156,13 @@ export async function readHostStream(
     const full = path.join(root, link);
     await mkdir(path.dirname(full), { recursive: true }).catch(() => undefined);
     await symlink(path.posix.relative(path.posix.dirname(link), target), full).catch(() => undefined);
+  }
+  // A SQLite file: a stand-in holding SQLite's header only (none of its data left the VM).
+  for (const entry of sqlites) {
+    if (stopped()) break;
+    const full = path.join(root, entry);
+    await mkdir(path.dirname(full), { recursive: true }).catch(() => undefined);
+    await writeFile(full, SQLITE_HEADER, { flag: "wx" }).catch(() => undefined);
   }
   // An app file known by its name only (a lockfile, a file in an upload folder): an empty stand-in.
   for (const entry of entries) {

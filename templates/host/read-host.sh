@@ -11,11 +11,14 @@
 # EREs im_app_manifests, im_app_env, im_app_settings, im_app_pm2; im_pm2 (pm2's dump files, as globs);
 # im_php (PHP's ini and pool files, as globs) and im_php_keys (an ERE: the lines of them that are sent);
 # im_hta_keys (an ERE: the lines of an app folder's .htaccess that are sent, its PHP limits).
+# im_code_homes, im_code_skip, im_code_ext and im_code_budget: the folders of installed code, the
+# folders not entered, the code files' extensions, the entries looked at a folder (build-inputs.ts).
 # IM_ROOT (unset on a VM) points tests at a tree.
 #
 # Output, one record a line: "infra-migrate-read 1" first; file=PATH then each line of the file
 # behind a "|"; link=PATH<TAB>TARGET; entry=PATH (an app file's name only); applink=PATH<TAB>TARGET
-# (a linked folder in an app folder, not followed: where it leads); missing=TOOL;
+# (a linked folder in an app folder, not followed: where it leads); sqlite=PATH (an app file that
+# starts as a SQLite database does); missing=TOOL;
 # unreadable=/PATH; toolarge=/PATH BYTES;
 # cpus=N; memkb=N; listeners then ss's lines behind a "|"; "end" last. Paths are root-relative.
 set -u
@@ -64,6 +67,8 @@ mode_of() {
   esac
   case $1 in
     dump.pm2 | */dump.pm2) mode=pm2 ;;
+    etc/passwd) mode=passwd ;;
+    */.ssh/authorized_keys) mode=authkeys ;;
     var/lib/dpkg/status) mode=dpkg ;;
     etc/php.ini | etc/php.d/* | etc/php-fpm.d/* | etc/php/* | etc/php[0-9]*/* | etc/opt/remi/php[0-9]*/*) mode=phpini ;;
     lib/apk/db/installed) mode=apk ;;
@@ -560,6 +565,93 @@ $picked_files$configs
 $launched
 $packages
 EOF
+# Git over the VM's own sshd (git-over-ssh.ts): the home of each admin's unit's User= (etc/passwd, only
+# those users' lines, without their GECOS) or its HOME=, and there .ssh/authorized_keys, of which only the
+# command="…" options leave the VM (never a key). A .ssh folder this user may not enter is named.
+unit_users=$(unit_values User own | awk '$1 ~ /^[A-Za-z_][A-Za-z0-9_.-]*$/ && !seen[$1]++ { print $1 }')
+homes=$(
+  {
+    unit_values Environment own | awk '{ n = split($0, w, /[ \t]+/); for (i = 1; i <= n; i++) { x = w[i]; gsub(/["\047]/, "", x); if (x ~ /^HOME=\/[A-Za-z0-9._\/-]+$/) print substr(x, 6) } }'
+    if [ -n "$unit_users" ] && [ -r etc/passwd ] && [ "$have_awk" = yes ]; then
+      awk -F: -v users="$unit_users" 'BEGIN { n = split(users, u, "\n"); for (i = 1; i <= n; i++) want[u[i]] = 1 } ($1 in want) && $6 ~ /^\/[A-Za-z0-9._\/-]+$/ { print $6 }' etc/passwd
+    fi
+  } | normalize uniq
+)
+keys=
+while IFS= read -r h; do
+  [ -n "$h" ] || continue
+  if [ -d "$h/.ssh" ] && { [ ! -r "$h/.ssh" ] || [ ! -x "$h/.ssh" ]; }; then
+    keys="${keys}unreadable=/$h/.ssh$nl"
+  elif [ -f "$h/.ssh/authorized_keys" ]; then keys="$keys$h/.ssh/authorized_keys$nl"; fi
+done <<EOF
+$homes
+EOF
+if [ -n "$unit_users" ]; then keys="${keys}etc/passwd$nl"; fi
+follow <<EOF
+$keys
+EOF
+# SQLite files in the app folders, by their first bytes as storage-in-place.ts tells them: a name
+# ending .sqlite(3) or .db(3) whose file starts "SQLite forma" (read up to its first "t", 12 bytes of
+# a SQLite file), 200 at most; sqlite=PATH, and the other side's stand-in starts as SQLite's does.
+if [ "$have_awk" = yes ]; then
+  printf '%s\n' "$listing" | awk '
+    /^(unreadable|applink)=/ { next }
+    { b = $0; sub(/.*\//, "", b) }
+    b ~ /^[A-Za-z0-9._@+-]+$/ && tolower(b) ~ /[.](sqlite3?|db3?)$/ && n < 200 { F[++n] = $0 }
+    END {
+      RS = "t"
+      for (i = 1; i <= n; i++) {
+        if ((getline a < F[i]) > 0 && a == "SQLi" && (getline c < F[i]) > 0 && c == "e forma") print "sqlite=" F[i]
+        close(F[i])
+      }
+    }'
+fi
+# Folders of installed code one or two levels into an app folder (build-inputs.ts: plugins, themes…):
+# the names of their code files at any depth, as many entries a folder as the other side counts
+# (im_code_budget), folders of im_code_skip not entered, links not followed.
+codes=
+code_walk() {
+  for e in "$1"/* "$1"/.[!.]*; do
+    [ -e "$e" ] || [ -h "$e" ] || continue
+    [ "$budget" -gt 0 ] || return 0
+    budget=$((budget - 1))
+    if [ -h "$e" ]; then continue; fi
+    if [ -d "$e" ]; then
+      skip=no
+      for s in $im_code_skip; do [ "${e##*/}" = "$s" ] && skip=yes; done
+      if [ "$skip" = no ] && [ -r "$e" ] && [ -x "$e" ]; then code_walk "$e"; fi
+    elif [ -f "$e" ]; then
+      for x in $im_code_ext; do
+        case ${e##*/} in *."$x") codes="$codes$e$nl"; break ;; esac
+      done
+    fi
+  done
+}
+code_home() {
+  for h in $im_code_homes; do [ "${1##*/}" = "$h" ] && return 0; done
+  return 1
+}
+while IFS= read -r dir; do
+  if [ -z "$dir" ] || [ ! -d "$dir" ]; then continue; fi
+  for e in "$dir"/* "$dir"/*/*; do
+    if [ -h "$e" ] || [ ! -d "$e" ] || ! code_home "$e"; then continue; fi
+    # Under a second-level folder, only one the other side walks into (not itself a code folder nor skipped).
+    case ${e#"$dir"/} in
+      */*)
+        mid=${e#"$dir"/}
+        mid=${mid%%/*}
+        if code_home "$mid" || [ -h "$dir/$mid" ]; then continue; fi
+        skip=no
+        for s in $im_code_skip; do [ "$mid" = "$s" ] && skip=yes; done
+        [ "$skip" = no ] || continue
+        ;;
+    esac
+    budget=$im_code_budget
+    code_walk "$e"
+  done
+done <<EOF
+$apps
+EOF
 
 # awk: each line of a file behind a "|", with the values that must not leave the VM replaced.
 # shellcheck disable=SC2016 # an awk program: its $ are awk's
@@ -863,6 +955,17 @@ function scrub_line() {
     return
   }
   if (mode == "pm2") { sub(/\r$/, ""); jline($0); return }
+  # etc/passwd: only the units users lines (name, ids, home, shell), never their GECOS.
+  if (mode == "passwd") {
+    sub(/\r$/, ""); n = split($0, pw, ":")
+    if (n >= 7 && index("\n" users "\n", "\n" pw[1] "\n") > 0) print "|" pw[1] ":x:" pw[3] ":" pw[4] "::" pw[6] ":" pw[7]
+    return
+  }
+  # authorized_keys: only the forced command of each key (git-over-ssh.ts reads which program it runs).
+  if (mode == "authkeys") {
+    if ($0 !~ /^[ \t]*#/ && match($0, /(^|,)[ \t]*command="[^"]*"/)) { line = substr($0, RSTART, RLENGTH); sub(/^,/, "", line); print "|" secrets(line) }
+    return
+  }
   # A pool env[NAME] = value line (what PHP-FPM passes the app): the name, with plain() of the value.
   if (mode == "phpini" && /^[ \t]*env[ \t]*\[[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*\][ \t]*=/) {
     name = $0; sub(/^[ \t]*env[ \t]*\[[ \t]*/, "", name); sub(/[ \t]*\].*$/, "", name)
@@ -946,7 +1049,8 @@ if [ "$have_awk" = yes ]; then
     if [ $# -gt 0 ] && command -v ls >/dev/null 2>&1; then QUOTING_STYLE=literal LS_BLOCK_SIZE=1 ls -nLd -- "$@" 2>/dev/null; fi
     echo //
     printf '%s\n' "$listing"
-  } | awk -v cap="$im_cap" -v re="$im_packages" -v phpre="$im_php_keys" -v htre="$im_hta_keys" "$scrub$send"
+    printf '%s' "$codes"
+  } | awk -v cap="$im_cap" -v users="$unit_users" -v re="$im_packages" -v phpre="$im_php_keys" -v htre="$im_hta_keys" "$scrub$send"
 fi
 
 cpus=0

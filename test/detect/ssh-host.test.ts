@@ -245,6 +245,49 @@ describe("the script run on the VM", () => {
     expect(filesOf(out).get("srv/app/shared/env")).toBe("ODD_NAME=<redacted:vm>\nPORT=8000\n");
   });
 
+  it("for git over sshd, SQLite and plugins: forced commands (never a key), unit users' homes, SQLite by its header, plugins' code names", async () => {
+    const root = await temp("im-vm-");
+    const write = async (file: string, content: string | Buffer) => {
+      await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+      await writeFile(path.join(root, file), content);
+    };
+    await write(
+      "etc/systemd/system/gitea.service",
+      "[Service]\nUser=git\nWorkingDirectory=/var/lib/gitea/\nExecStart=/usr/local/bin/gitea web\n",
+    );
+    await write(
+      "etc/passwd",
+      "root:x:0:0:root:/root:/bin/bash\ngit:x:998:998:Alice Admin,Room 4:/home/git:/bin/bash\n",
+    );
+    await write(
+      "home/git/.ssh/authorized_keys",
+      '# a comment\ncommand="/usr/local/bin/gitea --config=/etc/gitea/app.ini serv key-1",no-pty ssh-ed25519 AAAAkeymaterial0 a@b\nssh-rsa AAAAplainkey1 c@d\n',
+    );
+    await write(
+      "var/lib/gitea/data/gitea.db",
+      Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(100, 116)]),
+    );
+    await write("var/lib/gitea/data/other.db", "not SQLite at all\n");
+    await write("var/lib/gitea/custom/plugins/a/b/c/d/e/f/deep.js", "x\n");
+    await write("var/lib/gitea/custom/plugins/a/dist/built.js", "x\n");
+    await write("var/lib/gitea/custom/plugins/a/vendor/x/y/skipped.php", "x\n");
+    const out = await runScript(root);
+    expect(out).not.toContain("AAAA");
+    expect(out).not.toContain("Alice");
+    const files = filesOf(out);
+    expect(files.get("home/git/.ssh/authorized_keys")).toBe(
+      'command="/usr/local/bin/gitea --config=/etc/gitea/app.ini serv key-1"\n',
+    );
+    expect(files.get("etc/passwd")).toBe("git:x:998:998::/home/git:/bin/bash\n");
+    const records = out.split("\n");
+    expect(records.filter((l) => l.startsWith("sqlite="))).toEqual(["sqlite=var/lib/gitea/data/gitea.db"]);
+    expect(records).toContain("entry=var/lib/gitea/custom/plugins/a/b/c/d/e/f/deep.js");
+    expect(records).toContain("entry=var/lib/gitea/custom/plugins/a/dist/built.js");
+    expect(records).not.toContain("entry=var/lib/gitea/custom/plugins/a/vendor/x/y/skipped.php");
+    expect(await runScript(root, { shell: ["dash"] })).toBe(out);
+    if (hasBusybox) expect(await runScript(root, { shell: ["busybox", "sh"] })).toBe(out);
+  });
+
   it("sends only the server packages of the package database", async () => {
     const files = filesOf(await runScript(path.join(FIXTURES, "vm-mariadb")));
     const status = files.get("var/lib/dpkg/status")!;

@@ -2,7 +2,7 @@
 // from `--from-host ssh://…` (the fake ssh runs the read script against the app's VM tree) is the
 // inventory from `--from-host <the same tree>`, with the same repository. What the script leaves on
 // the VM (secret values) is not something detection may need.
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,26 +39,97 @@ function inventoryText(app: App, repo: string, hostRoot: string): Promise<string
   return inventoryTextFor(engine, app);
 }
 
+/** init's inventory text for `app` read from its VM folder, and over ssh from the same folder. */
+async function bothReads(app: App): Promise<{ fromDisk: string; overSsh: string }> {
+  // The repository is a checkout on the laptop: for an app read from its VM folder, a copy of it.
+  const vm = path.join(app.dir, "vm");
+  let repo = path.join(app.dir, app.truth.from);
+  if (!path.relative(vm, repo).startsWith("..")) {
+    const temp = await mkdtemp(path.join(tmpdir(), "im-parity-"));
+    temps.push(temp);
+    await cp(repo, (repo = path.join(temp, path.basename(repo))), { recursive: true, verbatimSymlinks: true });
+  }
+  const fromDisk = await inventoryText(app, repo, vm);
+  const collected = await collectOverSsh(
+    { destination: "deploy@app-vm-01" },
+    { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
+  );
+  try {
+    expect(collected.warnings).toEqual([]);
+    return { fromDisk, overSsh: await inventoryText(app, repo, collected.root) };
+  } finally {
+    await collected.cleanup();
+  }
+}
+
+/** A copy of a corpus app whose VM also holds `files` (VM path → content). */
+async function variant(name: string, files: Record<string, string | Buffer>): Promise<App> {
+  const app = corpus.find((a) => a.app === name)!;
+  const dir = path.join(await mkdtemp(path.join(tmpdir(), "im-parity-")), name);
+  temps.push(path.dirname(dir));
+  await cp(app.dir, dir, { recursive: true, verbatimSymlinks: true });
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, "vm", file)), { recursive: true });
+    await writeFile(path.join(dir, "vm", file), content);
+  }
+  return { ...app, dir };
+}
+
+/** A SQLite file's first page as SQLite writes it: the header, then data. */
+const SQLITE_FILE = Buffer.concat([Buffer.from("SQLite format 3\0", "latin1"), Buffer.alloc(4080, 7)]);
+
+describe("an ssh read finds what only the VM's disk shows", () => {
+  it("gitea: SQLite in its data folder and git over the VM's sshd (authorized_keys forcing the gitea binary)", async () => {
+    const gitea = corpus.find((a) => a.app === "gitea")!;
+    const ini = await readFile(path.join(gitea.dir, "vm/etc/gitea/app.ini"), "utf8");
+    const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE alice@laptop";
+    const app = await variant("gitea", {
+      // "Database preparation": SQLite; the file at [database] PATH.
+      "etc/gitea/app.ini": ini.replace("DB_TYPE = postgres", "DB_TYPE = sqlite3"),
+      "var/lib/gitea/data/gitea.db": SQLITE_FILE,
+      // What Gitea writes for each user's key (install-from-binary, SSH passthrough).
+      "home/git/.ssh/authorized_keys": `# gitea public key\ncommand="/usr/local/bin/gitea --config=/etc/gitea/app.ini serv key-1",no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty,no-user-rc,restrict ${key}\n`,
+      "etc/passwd": "root:x:0:0:root:/root:/bin/bash\ngit:x:998:998:Git Version Control:/home/git:/bin/bash\n",
+    });
+    const { fromDisk, overSsh } = await bothReads(app);
+    expect(fromDisk).toMatch(/- path: gitea\.db\n\s+kind: sqlite/);
+    expect(fromDisk).toContain(":22");
+    expect(overSsh).toBe(fromDisk);
+  });
+
+  it("kimai: a plugin's code deeper than the listing goes and in its dist/ folder is counted", async () => {
+    const bundle = "var/www/kimai/var/plugins/InvoiceTemplatesBundle";
+    const app = await variant("kimai", {
+      // With the repository on the laptop, only a unit's WorkingDirectory names the VM's app folder
+      // (nginx's root does not, on either side): an admin's unit running Kimai's own reload command.
+      "etc/systemd/system/kimai-reload.service":
+        "[Service]\nType=oneshot\nUser=www-data\nWorkingDirectory=/var/www/kimai\nExecStart=/usr/bin/php bin/console kimai:reload --env=prod\n",
+      [`${bundle}/InvoiceTemplatesBundle.php`]: "<?php\n",
+      [`${bundle}/Resources/public/dist/invoice.js`]: "export {};\n",
+      [`${bundle}/Resources/views/invoice/pdf/partials/lines/row.php`]: "<?php\n",
+      [`${bundle}/README.md`]: "# Invoice templates\n",
+    });
+    const { fromDisk, overSsh } = await bothReads(app);
+    expect(fromDisk).toMatch(/appPath: var\/plugins\n\s+codeFiles: 3/);
+    expect(overSsh).toBe(fromDisk);
+  });
+
+  it("mattermost: config/config.json holding secrets is a secret file, and plugins' built code is build input", async () => {
+    const plugin = "opt/mattermost/plugins/com.mattermost.calls";
+    const app = await variant("mattermost", {
+      [`${plugin}/plugin.json`]: '{"id": "com.mattermost.calls"}\n',
+      [`${plugin}/webapp/dist/main.js`]: "(()=>{})();\n",
+    });
+    const { fromDisk, overSsh } = await bothReads(app);
+    expect(fromDisk).toMatch(/secretFiles:\n\s+- path: \/opt\/mattermost\/config\/config\.json/);
+    expect(fromDisk).toMatch(/appPath: plugins\n\s+codeFiles: 1/);
+    expect(overSsh).toBe(fromDisk);
+  });
+});
+
 describe("an ssh read sees what a disk read sees", () => {
   it.each(corpus.map((a) => ({ name: a.app, app: a })))("$name", async ({ app }) => {
-    // The repository is a checkout on the laptop: for an app read from its VM folder, a copy of it.
-    const vm = path.join(app.dir, "vm");
-    let repo = path.join(app.dir, app.truth.from);
-    if (!path.relative(vm, repo).startsWith("..")) {
-      const temp = await mkdtemp(path.join(tmpdir(), "im-parity-"));
-      temps.push(temp);
-      await cp(repo, (repo = path.join(temp, path.basename(repo))), { recursive: true, verbatimSymlinks: true });
-    }
-    const fromDisk = await inventoryText(app, repo, vm);
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
-    );
-    try {
-      expect(collected.warnings).toEqual([]);
-      expect(await inventoryText(app, repo, collected.root)).toBe(fromDisk);
-    } finally {
-      await collected.cleanup();
-    }
+    const { fromDisk, overSsh } = await bothReads(app);
+    expect(overSsh).toBe(fromDisk);
   });
 });

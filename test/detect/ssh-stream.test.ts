@@ -120,6 +120,16 @@ describe("readHostStream", () => {
     expect(await exists(path.join(dir, "../x"))).toBe(false);
   });
 
+  it("a SQLite file sent by name becomes a stand-in holding SQLite's header only, inside the root", async () => {
+    const dir = await root();
+    const text =
+      "infra-migrate-read 1\nsqlite=var/lib/app/data.db\nsqlite=../y.db\nentry=var/lib/app/data.db\nentry=var/lib/app/other.db\nend\n";
+    await readHostStream(chunks(text), dir, LIMITS);
+    expect(await readFile(path.join(dir, "var/lib/app/data.db"), "latin1")).toBe("SQLite format 3\0");
+    expect(await readFile(path.join(dir, "var/lib/app/other.db"), "utf8")).toBe("");
+    expect(await exists(path.join(dir, "../y.db"))).toBe(false);
+  });
+
   it.each([
     [
       "a linked folder into the release, not sent: a link to the same place",
