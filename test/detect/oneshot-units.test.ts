@@ -7,12 +7,10 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { parseSystemdUnit } from "../../src/detect/systemd.js";
+import { readFromDisk, readOverSsh } from "../helpers/host-reads.js";
 
 const TWENTY = path.resolve(import.meta.dirname, "../fixtures/real/twenty/vm");
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 const temps: string[] = [];
 afterAll(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
 
@@ -50,25 +48,10 @@ async function twentyWithOneShots(): Promise<string> {
   return root;
 }
 
-const fromDisk = (root: string, repo: string) =>
-  detectRepo(repo, { host: { root, readListeners: async () => "" }, readRemote: async () => undefined });
-
-async function overSsh(root: string, repo: string) {
-  const collected = await collectOverSsh(
-    { destination: "deploy@app-vm-01" },
-    { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: root } },
-  );
-  try {
-    return await fromDisk(collected.root, repo);
-  } finally {
-    await collected.cleanup();
-  }
-}
-
 describe("oneshot units on a VM", () => {
   it.each([
-    ["disk", fromDisk],
-    ["ssh", overSsh],
+    ["disk", readFromDisk],
+    ["ssh", readOverSsh],
   ])("read from its %s: run-once commands serve nothing and keep nothing running", async (_how, read) => {
     const root = await twentyWithOneShots();
     const facts = await read(root, path.join(root, "opt/twenty"));

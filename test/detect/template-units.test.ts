@@ -6,14 +6,13 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { detectRepo } from "../../src/detect/detect-repo.js";
+import { type detectRepo } from "../../src/detect/detect-repo.js";
 import { listHostFiles } from "../../src/detect/host.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { templateInstances } from "../../src/detect/systemd.js";
 import type { ServiceFinding } from "../../src/detect/types.js";
+import { readFromDisk, readOverSsh } from "../helpers/host-reads.js";
 
 const N8N = path.resolve(import.meta.dirname, "../fixtures/real/n8n/vm");
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 const temps: string[] = [];
 afterAll(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
 
@@ -89,21 +88,6 @@ const summary = (facts: Awaited<ReturnType<typeof detectRepo>>) =>
     .filter((s) => ["worker", "scheduler"].includes(s.role))
     .map((s) => [s.name, s.systemdUnit, s.command, s.instances]);
 
-const fromDisk = (root: string, repo: string) =>
-  detectRepo(repo, { host: { root, readListeners: async () => "" }, readRemote: async () => undefined });
-
-async function overSsh(root: string, repo: string) {
-  const collected = await collectOverSsh(
-    { destination: "deploy@app-vm-01" },
-    { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: root } },
-  );
-  try {
-    return await fromDisk(collected.root, repo);
-  } finally {
-    await collected.cleanup();
-  }
-}
-
 describe("template units on a VM", () => {
   it("n8n's disk: the worker template holds the instances its .wants links enable", async () => {
     const files = await listHostFiles(N8N);
@@ -112,8 +96,8 @@ describe("template units on a VM", () => {
   });
 
   it.each([
-    ["disk", fromDisk],
-    ["ssh", overSsh],
+    ["disk", readFromDisk],
+    ["ssh", readOverSsh],
   ])("n8n read from its %s: one n8n-worker with 2 instances", async (_how, read) => {
     const facts = await read(N8N, path.join(N8N, "opt/n8n"));
     expect(summary(facts)).toEqual([
@@ -122,8 +106,8 @@ describe("template units on a VM", () => {
   });
 
   it.each([
-    ["disk", fromDisk],
-    ["ssh", overSsh],
+    ["disk", readFromDisk],
+    ["ssh", readOverSsh],
   ])("a Celery template per queue read from its %s: one worker per queue, beat once", async (_how, read) => {
     const root = await templatedVm();
     const facts = await read(root, path.join(root, "srv/shop"));
