@@ -5,7 +5,7 @@
 // https://typeorm.io/docs/advanced-topics/migrations/, https://www.prisma.io/docs/orm/prisma-client/deployment/deploy-database-changes-with-prisma-migrate,
 // https://knexjs.org/guide/migrations.html, https://sequelize.org/docs/v6/other-topics/migrations/
 import path from "node:path";
-import type { AppRepo } from "./repo.js";
+import { type AppRepo, readJson } from "./repo.js";
 
 const TOOLS: Array<{ tool: string; packages: string[]; pattern: RegExp }> = [
   { tool: "TypeORM", packages: ["typeorm"], pattern: /\btypeorm(-ts-node-(commonjs|esm))?\b[^&|;]*\bmigration:run\b/ },
@@ -38,12 +38,8 @@ interface Manifest {
 
 /** The migration script of the package in `dir`; a production or deploy one first (`database:migrate:prod`). */
 export function packageMigrationScript(repo: AppRepo, dir: string): MigrationScript | undefined {
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(repo.read(path.posix.join(dir, "package.json")) ?? "{}") as Manifest;
-  } catch {
-    return undefined;
-  }
+  const manifest = readJson<Manifest>(repo, path.posix.join(dir, "package.json"));
+  if (!manifest) return undefined;
   const found = Object.entries(manifest.scripts ?? {}).flatMap(([script, body]) => {
     const tool = typeof body === "string" ? TOOLS.find((t) => t.pattern.test(body)) : undefined;
     return tool ? [{ script, tool }] : [];

@@ -7,7 +7,7 @@
 // first), else the package's own build script.
 // https://nx.dev/reference/project-configuration, https://turbo.build/repo/docs/reference/run#--filter
 import path from "node:path";
-import type { AppRepo } from "./repo.js";
+import { type AppRepo, readJson } from "./repo.js";
 
 interface Manifest {
   name?: string;
@@ -16,18 +16,9 @@ interface Manifest {
   nx?: { targets?: Record<string, unknown> };
 }
 
-function json<T>(repo: AppRepo, rel: string): T | undefined {
-  try {
-    const text = repo.read(rel);
-    return text ? (JSON.parse(text) as T) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Whether the repository root is a workspace root (its members share one install). */
 export function isWorkspaceRoot(repo: AppRepo): boolean {
-  const root = json<Manifest>(repo, "package.json");
+  const root = readJson<Manifest>(repo, "package.json");
   return (
     root?.workspaces !== undefined ||
     ["pnpm-workspace.yaml", "nx.json", "turbo.json", "lerna.json"].some((f) => repo.exists(f))
@@ -40,8 +31,8 @@ export function isWorkspaceRoot(repo: AppRepo): boolean {
  */
 export function memberBuild(repo: AppRepo, dir: string, pm: { exec: string; run: string }): string | undefined {
   const { exec } = pm;
-  const manifest = json<Manifest>(repo, path.posix.join(dir, "package.json")) ?? {};
-  const project = json<{ name?: string; targets?: Record<string, unknown> }>(
+  const manifest = readJson<Manifest>(repo, path.posix.join(dir, "package.json")) ?? {};
+  const project = readJson<{ name?: string; targets?: Record<string, unknown> }>(
     repo,
     path.posix.join(dir, "project.json"),
   );
@@ -50,7 +41,7 @@ export function memberBuild(repo: AppRepo, dir: string, pm: { exec: string; run:
   const script = manifest.scripts?.build !== undefined;
   if (repo.exists("nx.json") && (project?.targets?.build || manifest.nx?.targets?.build || script))
     return `${exec} nx run ${name}:build`;
-  const turbo = json<{ tasks?: Record<string, unknown>; pipeline?: Record<string, unknown> }>(repo, "turbo.json");
+  const turbo = readJson<{ tasks?: Record<string, unknown>; pipeline?: Record<string, unknown> }>(repo, "turbo.json");
   if (script && (turbo?.tasks?.build || turbo?.pipeline?.build)) return `${exec} turbo run build --filter=${name}`;
   return script ? `cd ${dir} && ${pm.run} build` : undefined;
 }
@@ -62,7 +53,7 @@ export function execFor(manager: string): string {
 
 /** Whether a folder's package.json has `script` (a start command's `yarn worker:prod`). */
 export function hasScript(repo: AppRepo, dir: string, script: string): boolean {
-  return json<Manifest>(repo, path.posix.join(dir, "package.json"))?.scripts?.[script] !== undefined;
+  return readJson<Manifest>(repo, path.posix.join(dir, "package.json"))?.scripts?.[script] !== undefined;
 }
 
 /** Whether a workspace member builds (its own script or an Nx project's build target). */

@@ -4,7 +4,7 @@
 // platform check), so an image missing one fails to build: they are read from composer.json and,
 // for the packages installed without --dev, composer.lock.
 import path from "node:path";
-import type { AppRepo } from "./repo.js";
+import { type AppRepo, readJson } from "./repo.js";
 
 export type PhpFramework = "laravel" | "symfony" | "plain";
 
@@ -61,15 +61,6 @@ const INSTALLABLE = new Set(
 function extensionName(requirement: string): string {
   const name = requirement.slice(4).toLowerCase().replace(/-/g, "_");
   return name === "zend_opcache" ? "opcache" : name;
-}
-
-function readJson<T>(repo: AppRepo, file: string): T | undefined {
-  try {
-    const text = repo.read(file);
-    return text ? (JSON.parse(text) as T) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Every `ext-*` the app requires, directly or through a package composer installs for production. */

@@ -36,6 +36,16 @@ export interface AppRepo {
   canonical(rel: string): string | undefined;
 }
 
+/** A JSON file of the repository, parsed; undefined when it is missing, unreadable or not JSON. */
+export function readJson<T>(repo: AppRepo, rel: string): T | undefined {
+  try {
+    const text = repo.read(rel);
+    return text ? (JSON.parse(text) as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `ignore`: repository paths infra-migrate generated (the manifest): never the app's own files. */
 export function openRepo(dir: string, ignore: ReadonlySet<string> = new Set()): AppRepo {
   const root = existsSync(dir) ? realpathSync(dir) : path.resolve(dir);
