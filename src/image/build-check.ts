@@ -202,7 +202,7 @@ export function checkImageBuild(dockerfile: string, repo: AppRepo, commands: Ima
         : f.workdir.startsWith(`${f.appDir}/`)
           ? f.workdir.slice(f.appDir.length + 1)
           : undefined;
-  const scripts = workdirRel !== undefined ? (packageJson(repo, workdirRel).scripts ?? {}) : {};
+  const scripts = workdirRel !== undefined ? packageJson(repo, workdirRel).scripts : {};
   for (const { name, argv } of [{ name: "CMD", argv: cmd.map((w) => w.replace("${PORT}", "8080")) }, ...commands]) {
     const problem = programProblem(argv, f, repo, workdirRel);
     if (problem) findings.push(`${name}: ${problem}`);

@@ -9,7 +9,7 @@ import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import { packageMigrationScript } from "./migration-script.js";
 import { execFor, isWorkspaceRoot, memberBuild } from "./node-workspace.js";
-import type { AppRepo } from "./repo.js";
+import { readJson, type AppRepo } from "./repo.js";
 import { planProcesses } from "./workdir.js";
 
 export interface NodeManager {
@@ -20,12 +20,17 @@ export interface NodeManager {
   run: string;
 }
 
+/**
+ * The package.json of `dir`: its scripts ({} when it has none, or when the file is absent or not
+ * JSON) and its packageManager field when that is a string.
+ */
 export function packageJson(repo: AppRepo, dir: string): { scripts: Record<string, string>; packageManager?: string } {
-  try {
-    return JSON.parse(repo.read(path.posix.join(dir, "package.json")) ?? "{}");
-  } catch {
-    return { scripts: {} };
-  }
+  const pkg = readJson<{ scripts?: unknown; packageManager?: unknown }>(repo, path.posix.join(dir, "package.json"));
+  const scripts =
+    pkg && typeof pkg.scripts === "object" && pkg.scripts !== null && !Array.isArray(pkg.scripts)
+      ? Object.fromEntries(Object.entries(pkg.scripts).filter((e): e is [string, string] => typeof e[1] === "string"))
+      : {};
+  return typeof pkg?.packageManager === "string" ? { scripts, packageManager: pkg.packageManager } : { scripts };
 }
 
 export function nodeManager(repo: AppRepo, dir: string): NodeManager {
@@ -90,7 +95,7 @@ export function nodeImage(input: ImageInput): RuntimeImage {
   // lockfile, and builds with the monorepo's tool (node-workspace.ts).
   const member = dir !== "" && isWorkspaceRoot(repo);
   const pm = nodeManager(repo, member ? "" : dir);
-  const scripts = packageJson(repo, member ? "" : dir).scripts ?? {};
+  const scripts = packageJson(repo, member ? "" : dir).scripts;
   const build = member
     ? memberBuild(repo, dir, { exec: execFor(pm.name), run: pm.run })
     : scripts.build

@@ -86,7 +86,7 @@ export function phpImage(input: ImageInput): RuntimeImage {
   const version = supportedVersion("php", declared?.min, declared?.below);
   // PHP 8.5 builds opcache in; earlier releases add it as an extension.
   const extensions = app.extensions.filter((e) => e !== "opcache" || compareVersions(version, "8.5") < 0);
-  const scripts = packageJson(repo, dir).scripts ?? {};
+  const scripts = packageJson(repo, dir).scripts;
   // Laravel Mix names its production build `production` (and BookStack's `build` is a development
   // build); Vite's is `build`; Webpack Encore apps often split `build:dev` and `build:prod`
   // (wallabag's Makefile runs `yarn build:$(ENV)`).
