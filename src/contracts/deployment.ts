@@ -75,6 +75,21 @@ export const nfsVolumeSchema = z.object({
 });
 export type NfsVolume = z.infer<typeof nfsVolumeSchema>;
 
+/** What a held target waits for, as data (design/rules/in-place-home.ts sets it with `held`). */
+export const heldForSchema = z.object({
+  decision: z
+    .string()
+    .regex(/^[a-z]([a-z0-9-]{0,60}[a-z0-9])?$/)
+    .describe("The open decision the hold waits for, as the design's decisions name it (gitea-disk)."),
+  short: z
+    .string()
+    .max(300)
+    .describe(
+      "The reason without the remedy, for lists and notes: what the folder keeps in place and why no Cloud Storage mount carries it.",
+    ),
+});
+export type HeldFor = z.infer<typeof heldForSchema>;
+
 export const deployTargetSchema = z.object({
   name: z.string().regex(CLOUD_RUN_NAME).describe("Cloud Run service or job name."),
   kind: z
@@ -214,6 +229,11 @@ export const deployTargetSchema = z.object({
     .optional()
     .describe(
       "Why this target is not deployed yet: it keeps data written in place that no volume carries until its open decision is taken (the deploy skips it and says this).",
+    ),
+  heldFor: heldForSchema
+    .optional()
+    .describe(
+      "Set with `held`, the same hold as fields code reads: the open decision it waits for and the reason in one sentence.",
     ),
 });
 export type DeployTarget = z.infer<typeof deployTargetSchema>;
@@ -587,12 +607,4 @@ export const DATABASE_URL_NAME = /(^|_)(DATABASE_(URL|URI)|DB_(URL|URI))$/;
 /** The secret through which a target reaches the database, if it mounts one. */
 export function databaseUrlSecret(target: Pick<DeployTarget, "secrets">): string | undefined {
   return target.secrets.find((s) => DATABASE_URL_NAME.test(s));
-}
-
-/**
- * The public services the deploy holds (their data written in place has no home yet): while there
- * is one, its users stay on the VM, so the cut-over and the database promotion wait.
- */
-export function heldWeb(dep: Pick<Deployment, "services">): DeployTarget[] {
-  return dep.services.filter((s) => s.held && isPublicApi(s) && s.ingress === "all");
 }

@@ -1,6 +1,7 @@
 // The cicd phase's part of docs/migration/README.md: the setup scripts in the order their
 // prerequisites allow, the first deploy, and the pipeline's own rollback.
-import { type Deployment, heldWeb, isAiWorkerTarget, isPublicApi, oneWriterNote } from "../../contracts/deployment.js";
+import { type Deployment, isAiWorkerTarget, isPublicApi, oneWriterNote } from "../../contracts/deployment.js";
+import { cutoverHolds, deployedOnly, heldLabel, heldWhy } from "../../contracts/held-targets.js";
 import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
@@ -10,7 +11,7 @@ import { releaseStep } from "./release-step.js";
 import { migrations } from "./migrations.js";
 import { PLAIN_ENV_FILE, plainEnvNames, plainSettingsCommand } from "./plain-env.js";
 import { CICD_PATHS } from "./render.js";
-import { schedulesView } from "./schedules.js";
+import { heldSchedules, schedulesView } from "./schedules.js";
 import type { CicdResult } from "./schema.js";
 import { databaseView, FALLBACK_URL_SECRET, networkView, queuesView, secretsView } from "./setup-views.js";
 
@@ -169,7 +170,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       stage: "foundations",
       order: 40,
       title: "Secrets",
-      body: `\`setup-secrets.sh\` creates ${[...secrets.secrets, ...secrets.fileSecrets.map((f) => f.split("=")[0]!)].map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own.${secrets.fileSecrets.length ? ` ${secrets.fileSecrets.map((f) => `\`${f.split("=")[0]}\` holds the file ${f.slice(f.indexOf("=") + 1)}`).join(", ")} from the VM (copied with --from-vm, bytes only, never printed; every instance mounts the same file).` : ""} ${secrets.secrets.length ? `Values come from the VM's environment file${units.length ? " and its units' `Environment=` lines" : ""} over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}.` : "There are no secret env values, so `--from-vm USER@HOST` alone copies the files."} Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}${fileEdits}`,
+      body: `\`setup-secrets.sh\` creates ${[...secrets.secrets, ...secrets.fileSecrets.map((f) => f.split("=")[0]!)].map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own${secrets.heldReaders.length ? ` (not ${secrets.heldReaders.join(", ")}: its account reads them once it deploys and the script is run again)` : ""}.${secrets.fileSecrets.length ? ` ${secrets.fileSecrets.map((f) => `\`${f.split("=")[0]}\` holds the file ${f.slice(f.indexOf("=") + 1)}`).join(", ")} from the VM (copied with --from-vm, bytes only, never printed; every instance mounts the same file).` : ""} ${secrets.secrets.length ? `Values come from the VM's environment file${units.length ? " and its units' `Environment=` lines" : ""} over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}.` : "There are no secret env values, so `--from-vm USER@HOST` alone copies the files."} Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}${fileEdits}`,
       commands: [
         `bash ${CICD_PATHS.setupSecrets} --dry-run`,
         fromVmCommand(ctx.inventory.host.hostname ?? "VM", secrets.vmEnvNames.length > 0, envFiles, units),
@@ -189,8 +190,12 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [PLAIN_ENV_FILE],
     });
   }
-  const migrate = migrations(ctx);
+  // A migration whose owner is held waits with it (the workflow's Hold step says so).
+  const all = migrations(ctx);
+  const migrate = all.filter((m) => !m.job.held);
+  const heldMigrations = all.filter((m) => m.job.held).map((m) => `\`${m.job.name}\` (with ${m.owner})`);
   const held = deployment.services.filter((s) => s.held);
+  const waits = new Set(cutoverHolds(deployment).map((h) => h.target.name));
   const canaried = deployment.services.filter((s) => rolloutStrategy(s) === "canary" && !s.held).map((s) => s.name);
   const publicApis = deployment.services
     .filter((s) => isPublicApi(s) && s.ingress === "all" && !s.held)
@@ -206,12 +211,14 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       `Push to \`${ctx.branch}\` (or *Run workflow*). The pipeline runs the tests, builds and pushes the images, ` +
       (migrate.length
         ? `runs the schema migrations to the end (${migrate.map((m) => `\`${m.job.name}\`: ${m.tool}`).join(", ")}), `
-        : "(no migration tool was recognised: add your migration command as a Cloud Run job step before the deploys in the workflow), ") +
+        : heldMigrations.length
+          ? `holds the schema migrations ${heldMigrations.join(", ")} (they run the held service's code), `
+          : "(no migration tool was recognised: add your migration command as a Cloud Run job step before the deploys in the workflow), ") +
       `then deploys every service; a first deploy goes straight to 100%, which is safe now because DNS still points at the VM. Then let the public services answer (the deployer cannot change IAM, by design).` +
       held
         .map(
           (t) =>
-            ` Not ${t.name}: the deploy holds it and says why (${t.held!.split(": ")[0]}); until its open decision is taken, leave DNS on the VM.`,
+            ` Not ${t.name}: the deploy holds it and says why (${heldWhy(t).short}); until the open decision ${heldWhy(t).decision} is taken, ${waits.has(t.name) ? "leave DNS on the VM" : "it keeps running on the VM"}.`,
         )
         .join("") +
       deployment.services
@@ -230,27 +237,59 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
     files: [CICD_PATHS.workflow, CICD_PATHS.canary],
   });
   const queues = queuesView(deployment);
+  const heldQueues = deployment.queues.filter((q) => deployment.services.some((t) => t.held && t.name === q.target));
+  const queuesHeld = heldQueues.length
+    ? ` Not ${heldQueues.map((q) => `\`${q.name}\``).join(", ")}: ${heldQueues.length === 1 ? "it pushes" : "they push"} to ${[...new Set(heldQueues.map((q) => q.target))].join(", ")}, which the deploy holds; rerun infra-migrate once its decision is taken.`
+    : "";
+  if (!queues && heldQueues.length)
+    steps.push({
+      stage: "first-deploy",
+      order: 20,
+      title: "Task queues: not yet",
+      body: `No \`setup-queues.sh\` yet.${queuesHeld}`,
+    });
   if (queues) {
     steps.push({
       stage: "first-deploy",
       order: 20,
       title: "Task queues",
-      body: `\`setup-queues.sh\` creates ${queues.queues.map((q) => `\`${q.name}\``).join(", ")} with retries and rate limits, lets the API enqueue and makes each queue's identity the worker's only invoker. The workers must be deployed first.`,
+      body: `\`setup-queues.sh\` creates ${queues.queues.map((q) => `\`${q.name}\``).join(", ")} with retries and rate limits, lets the API enqueue and makes each queue's identity the worker's only invoker. The workers must be deployed first.${queuesHeld}`,
       commands: script(CICD_PATHS.setupQueues),
       files: [CICD_PATHS.setupQueues],
     });
   }
+  const waitingJobs = heldSchedules(deployment);
+  const jobsHeld = waitingJobs.length
+    ? ` Not ${waitingJobs.join("; ")}: ${waitingJobs.length === 1 ? "it would start, scale or call" : "they would start, scale or call"} a service the deploy holds (the VM's own cron keeps running until then).`
+    : "";
+  if (!schedulesView(deployment) && waitingJobs.length)
+    steps.push({
+      stage: "first-deploy",
+      order: 30,
+      title: "Scheduled jobs: not yet",
+      body: `No \`setup-schedules.sh\` yet.${jobsHeld}`,
+    });
   if (schedulesView(deployment)) {
     steps.push({
       stage: "first-deploy",
       order: 30,
       title: "Scheduled jobs",
-      body: "`setup-schedules.sh` creates the Cloud Scheduler jobs (the VM's cron and beat, and the warm window), once their targets are deployed.",
+      body: `\`setup-schedules.sh\` creates the Cloud Scheduler jobs (the VM's cron and beat, and the warm window), once their targets are deployed.${jobsHeld}`,
       commands: script(CICD_PATHS.setupSchedules),
       files: [CICD_PATHS.setupSchedules],
     });
   }
-  if (deployment.loadBalancer) {
+  const lbHeld = deployment.loadBalancer && !deployedOnly(deployment).loadBalancer;
+  if (lbHeld) {
+    const backends = deployment.services.filter((s) => s.held && deployment.loadBalancer!.backends.includes(s.name));
+    steps.push({
+      stage: "first-deploy",
+      order: 40,
+      title: "Load balancer: not yet",
+      body: `No \`setup-load-balancer.sh\` yet: the deploy holds ${backends.map(heldLabel).join(", ")}, a backend of the load balancer. Without ${backends.length === 1 ? "it" : "them"} the URL map would send ${backends.length === 1 ? "its" : "their"} paths to another service, and the DNS switch the load balancer serves waits for the same decision. Rerun infra-migrate once the decision is taken: the script comes with the cut-over.`,
+    });
+  }
+  if (deployment.loadBalancer && !lbHeld) {
     const folders = deployment.loadBalancer.folderBuckets ?? [];
     steps.push({
       stage: "first-deploy",
@@ -266,8 +305,8 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.setupLoadBalancer],
     });
   }
-  // While a public service is held there is no promotion yet (design's held-cutover.ts).
-  if ((db || migrate.length > 0) && heldWeb(deployment).length === 0) {
+  // While a held service keeps the cut-over waiting there is no promotion yet (design's held-cutover.ts).
+  if ((db || migrate.length > 0) && waits.size === 0) {
     const schema = migrate.length
       ? ` Then run the migration jobs again, to the end, before any user traffic arrives (they only apply what is missing${deployment.services.some(isAiWorkerTarget) ? ", and recreate the AI worker's table the copy replaced" : ""}).`
       : "";

@@ -12,6 +12,7 @@ import {
   type DeployTarget,
   type Schedule,
 } from "../../contracts/deployment.js";
+import { heldLabel } from "../../contracts/held-targets.js";
 
 export interface ScheduleJobView {
   name: string;
@@ -37,6 +38,8 @@ export interface SchedulesView {
   invokedJobs: string[];
   invokedServices: string[];
   hasScaler: boolean;
+  /** Jobs left out because their target is held: `job -> target (held until …)`. */
+  held: string[];
 }
 
 function accountId(base: string, suffix: string, fallback: string): string {
@@ -95,11 +98,22 @@ function jobView(job: Schedule, target: DeployTarget | undefined): ScheduleJobVi
   }
 }
 
-/** Undefined when the design planned no schedules (then no script is generated). */
-export function schedulesView(deployment: Deployment): SchedulesView | undefined {
-  const schedules = deployment.schedules ?? [];
-  if (schedules.length === 0) return undefined;
+/** The design's jobs whose target is held: they wait with it (held-targets.ts), named with its hold. */
+export function heldSchedules(deployment: Deployment): string[] {
   const byName = new Map(deployment.services.map((s) => [s.name, s]));
+  return (deployment.schedules ?? [])
+    .filter((j) => byName.get(j.target)?.held)
+    .map((j) => `${j.name} -> ${heldLabel(byName.get(j.target)!)}`);
+}
+
+/**
+ * Undefined when the design planned no schedules, or only ones whose target is held (then no
+ * script is generated: a job would start, scale or call a service that does not exist).
+ */
+export function schedulesView(deployment: Deployment): SchedulesView | undefined {
+  const byName = new Map(deployment.services.map((s) => [s.name, s]));
+  const schedules = (deployment.schedules ?? []).filter((j) => !byName.get(j.target)?.held);
+  if (schedules.length === 0) return undefined;
   const jobs = schedules.map((j) => jobView(j, byName.get(j.target)));
   const base = deployment.services.find((s) => s.kind === "api")?.name ?? deployment.artifactRepository;
   const uniq = (xs: string[]) => [...new Set(xs)].sort();
@@ -118,5 +132,6 @@ export function schedulesView(deployment: Deployment): SchedulesView | undefined
     invokedJobs,
     invokedServices,
     hasScaler: scaled.length > 0,
+    held: heldSchedules(deployment),
   };
 }

@@ -10,6 +10,7 @@ import {
   FILESTORE_SHARE,
   type Deployment,
 } from "../../contracts/deployment.js";
+import { deployedOnly, heldLabel } from "../../contracts/held-targets.js";
 import { databaseUrlShape } from "./database-url.js";
 import { PLAIN_ENV_FILE, plainEnvNames } from "./plain-env.js";
 import type { Stack } from "./runtime.js";
@@ -19,6 +20,8 @@ export interface SecretsView {
   secrets: string[];
   /** `SECRET:runtime-account` pairs. */
   grants: string[];
+  /** Held targets that mount secrets: their accounts get no grant until they deploy (held-targets.ts). */
+  heldReaders: string[];
   /** `SECRET=/path/on/the/vm` pairs: files --from-vm copies into a secret (design/rules/secret-files.ts). */
   fileSecrets: string[];
   dbUrlSecrets: string[];
@@ -52,11 +55,13 @@ export function secretsView(deployment: Deployment, urlForm?: string, databaseSc
   const secrets = [...new Set(deployment.services.flatMap((s) => s.secrets))].sort();
   const files = (deployment.secretFiles ?? []).filter((f) => f.targets.length > 0);
   if (secrets.length === 0 && files.length === 0) return undefined;
-  const accounts = new Map(deployment.services.map((s) => [s.name, s.serviceAccount]));
+  // A held target's account reads nothing until it deploys (held-targets.ts); its secrets are still stored.
+  const running = deployment.services.filter((s) => !s.held);
+  const accounts = new Map(running.map((s) => [s.name, s.serviceAccount]));
   const grants = [
     ...new Set([
-      ...deployment.services.flatMap((s) => s.secrets.map((x) => `${x}:${s.serviceAccount}`)),
-      ...files.flatMap((f) => f.targets.map((t) => `${f.secret}:${accounts.get(t)}`)),
+      ...running.flatMap((s) => s.secrets.map((x) => `${x}:${s.serviceAccount}`)),
+      ...files.flatMap((f) => f.targets.filter((t) => accounts.has(t)).map((t) => `${f.secret}:${accounts.get(t)}`)),
     ]),
   ];
   const cloudSql = new Set(deployment.services.filter((s) => s.cloudSqlInstance).flatMap((s) => s.secrets));
@@ -70,6 +75,9 @@ export function secretsView(deployment: Deployment, urlForm?: string, databaseSc
     project: deployment.project,
     secrets,
     grants: grants.sort(),
+    heldReaders: deployment.services
+      .filter((s) => s.held && (s.secrets.length || files.some((f) => f.targets.includes(s.name))))
+      .map(heldLabel),
     fileSecrets: files.map((f) => `${f.secret}=${f.sourcePath}`),
     // Never copied from the VM: there they point at the VM's own database and user.
     dbUrlSecrets,
@@ -103,8 +111,12 @@ export interface QueuesView {
   queues: QueueView[];
 }
 
-/** The app's queues; the AI worker's own queue is set up by scripts/setup-ai-worker.sh. */
-export function queuesView(deployment: Deployment): QueuesView | undefined {
+/**
+ * The app's queues; the AI worker's own queue is set up by scripts/setup-ai-worker.sh. A queue
+ * that pushes to a held worker waits with it, and a held API enqueues on none (held-targets.ts).
+ */
+export function queuesView(full: Deployment): QueuesView | undefined {
+  const deployment = deployedOnly(full);
   const byName = new Map(deployment.services.map((s) => [s.name, s]));
   // The AI gateway enqueues on the AI queue only (scripts/setup-ai-worker.sh), never on these.
   const apis = [...new Set(deployment.services.filter(isAppApi).map((s) => s.serviceAccount))].sort();

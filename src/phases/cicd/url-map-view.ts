@@ -3,6 +3,7 @@
 // one path matcher per host set, route rules in priority order).
 // https://cloud.google.com/load-balancing/docs/url-map-concepts
 import type { Deployment, LoadBalancer } from "../../contracts/deployment.js";
+import { deployedOnly } from "../../contracts/held-targets.js";
 
 export interface LoadBalancerView extends LoadBalancer {
   project: string;
@@ -118,8 +119,12 @@ function pathMatchers(lb: LoadBalancer): PathMatcherView[] {
   return matchers;
 }
 
+/**
+ * Undefined without a load balancer, and while one of its backends is held (held-targets.ts): a
+ * URL map without it would send its paths to another service, and the cut-over it serves waits anyway.
+ */
 export function loadBalancerView(deployment: Deployment, peakRps: number): LoadBalancerView | undefined {
-  const lb = deployment.loadBalancer;
+  const lb = deployedOnly(deployment).loadBalancer;
   if (!lb) return undefined;
   return {
     ...lb,

@@ -180,10 +180,15 @@ export function buildWorkflow(
       ? [privateIpStep(deployment.database.instance)]
       : []),
     // Schema first: no new revision may meet an old schema.
-    ...migrations(ctx).map((m) => ({
-      name: `Migrate the database (${m.tool}, Cloud Run job ${m.job.name})`,
-      run: deployScript(m.job, deployment, result, { execute: true, imageOf: m.owner }),
-    })),
+    // A migration borrows its owner's image and identity: held with it (it would run code whose service waits).
+    ...migrations(ctx).map((m) =>
+      m.job.held
+        ? heldStep(m.job)
+        : {
+            name: `Migrate the database (${m.tool}, Cloud Run job ${m.job.name})`,
+            run: deployScript(m.job, deployment, result, { execute: true, imageOf: m.owner }),
+          },
+    ),
   ];
   // Workers deploy first; whoever enqueues AI tasks (the AI gateway, else the APIs) then needs the
   // AI worker's URL, and the APIs need the gateway's.

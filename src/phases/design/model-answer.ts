@@ -81,7 +81,7 @@ function keepPrivateIp(s: DeployTarget, draft: Deployment): DeployTarget {
  */
 function keepDiskPlan(s: DeployTarget, draft: Deployment): DeployTarget {
   const planned = draft.services.find((t) => t.name === s.name);
-  if (planned?.held) return { ...s, held: planned.held };
+  if (planned?.held) return { ...s, held: planned.held, ...(planned.heldFor ? { heldFor: planned.heldFor } : {}) };
   if (!planned?.nfsVolumes) return s;
   return {
     ...s,

@@ -256,7 +256,7 @@ export const DRAFT_FILLED = Object.keys(DRAFT_FILLED_MASK) as (keyof typeof DRAF
  * A target as the model answers it: who owns a mounted bucket's files is the image's user, which
  * the draft reads from the image plan (rules/storage.ts), not a judgement the model makes.
  */
-const answerTargetSchema = deployTargetSchema.omit({ held: true, nfsVolumes: true }).extend({
+const answerTargetSchema = deployTargetSchema.omit({ held: true, heldFor: true, nfsVolumes: true }).extend({
   volumes: z
     .array(volumeSchema.omit({ owner: true }))
     .max(10)

@@ -7,6 +7,7 @@ import type { Inventory } from "../../inventory/schema.js";
 import type { Risk } from "../../contracts/audit-result.js";
 import { deploymentSchema, isAiWorkerTarget, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
+import { deployedOnly } from "../../contracts/held-targets.js";
 
 export interface ObserveContext {
   inventory: Inventory;
@@ -36,24 +37,11 @@ export function readDeployment(input: PhaseInput): Deployment {
   return parsed.data;
 }
 
-/** The deployment without the held targets, and what pointed at them (their queues, schedules). */
-function deployedOnly(full: Deployment): { deployment: Deployment; held: DeployTarget[] } {
-  const held = full.services.filter((s) => s.held);
-  if (held.length === 0) return { deployment: full, held };
-  const out = new Set(held.map((s) => s.name));
-  return {
-    deployment: {
-      ...full,
-      services: full.services.filter((s) => !out.has(s.name)),
-      queues: full.queues.filter((q) => !out.has(q.target)),
-      ...(full.schedules ? { schedules: full.schedules.filter((j) => !out.has(j.target)) } : {}),
-    },
-    held,
-  };
-}
-
 export function buildObserveContext(input: PhaseInput): ObserveContext {
-  const { deployment, held } = deployedOnly(readDeployment(input));
+  const full = readDeployment(input);
+  // Without the held targets and what points at them (their queues, schedules, a load balancer).
+  const deployment = deployedOnly(full);
+  const held = full.services.filter((s) => s.held);
   const audit = input.upstream.audit as { risks?: Risk[] } | undefined;
   const levels = new Map(
     deployment.services

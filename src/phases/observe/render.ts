@@ -8,6 +8,7 @@ import { renderTemplateSync } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import { businessHoursLength } from "../../contracts/business-hours.js";
 import { hasCanary } from "../../contracts/deployment.js";
+import { heldWhy } from "../../contracts/held-targets.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildObserveContext, type ObserveContext } from "./context.js";
 import { appName, CHANNEL_TOKEN, OBSERVE_PATHS, UPTIME_TOKEN } from "./names.js";
@@ -153,7 +154,7 @@ function docs(ctx: ObserveContext, result: ObserveResult, plan: MonitoringPlan):
       content: renderTemplateSync("observe/README.md.hbs", {
         app,
         project: ctx.deployment.project,
-        held: ctx.held.map((t) => ({ name: t.name, why: t.held!.split(": ")[0] })),
+        held: ctx.held.map((t) => ({ name: t.name, why: heldWhy(t).short })),
         counts: `${plan.slos.length} SLOs, ${plan.policies.length} alert policies, ${plan.logMetrics.length} log-based metrics, ${plan.dashboards.length} dashboards`,
       }),
     },

@@ -1,27 +1,35 @@
-// The runbook while a service users reach is held (its data written in place has no home yet:
-// in-place-home.ts). The deploy skips it, so there is nothing to switch DNS to: the cut-over waits
-// for the disk decision, the VM keeps serving, and the database copy is not promoted (the VM's
-// app still writes to its own database; the continuous migration keeps the copy current).
-import { type DeployTarget, type Deployment, heldWeb } from "../../../contracts/deployment.js";
+// The runbook while a held service keeps the cut-over waiting (its data written in place has no
+// home yet: in-place-home.ts; which holds wait, and why: contracts/held-targets.ts cutoverHolds).
+// The deploy skips it, so the cut-over waits for the disk decision: the VM keeps serving, and the
+// database copy is not promoted (the VM's app still writes to its own database; the continuous
+// migration keeps the copy current). A held process that waits for nothing stays on the VM
+// beside the cut-over (heldBeside).
+import type { Deployment } from "../../../contracts/deployment.js";
+import { type CutoverHold, cutoverHolds, heldWhy } from "../../../contracts/held-targets.js";
 import type { DesignResult } from "../schema.js";
 import { someNames } from "./names.js";
 
 type Runbook = DesignResult["runbook"];
 type Step = Runbook["database"][number];
 
-/** The decision a held target waits for (its reason names it: "… the open decision X is taken …"). */
-function decisionOf(t: DeployTarget): string {
-  return /the open decision (\S+) is taken/.exec(t.held ?? "")?.[1] ?? "on its data written in place";
-}
+/** "gitea serves the users and uses the database (…); indexer takes the work of queue x (…)" */
+const whyWaits = (holds: CutoverHold[]): string =>
+  holds
+    .map(
+      (h) =>
+        `${h.target.name} ${h.because.slice(0, -1).join(", ")}${h.because.length > 1 ? " and " : ""}${h.because.at(-1)}`,
+    )
+    .join("; ");
 
 /**
  * The last database step (the promotion) is marked "not yet"; the cut-over is one step that waits;
  * nothing was switched, so there is nothing to roll back but a bad revision of what did deploy.
  */
 export function heldRunbook(dep: Deployment, database: Step[], files: Step[], firstWeek: string[]): Runbook {
-  const held = heldWeb(dep);
+  const holds = cutoverHolds(dep);
+  const held = holds.map((h) => h.target);
   const names = someNames(held.map((t) => t.name));
-  const decisions = someNames([...new Set(held.map(decisionOf))]);
+  const decisions = someNames([...new Set(held.map((t) => heldWhy(t).decision))]);
   const promote = database.at(-1);
   const deployed = dep.services.filter((s) => !s.held && s.kind === "api");
   return {
@@ -39,7 +47,7 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
     cutover: [
       {
         title: `Wait for the disk decision before the cut-over (${names} held)`,
-        detail: `The deploy holds ${names} until the open decision ${decisions} is taken (architecture.md), so nothing on Cloud Run can serve its users yet: DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (inPlaceHome: filestore on the storage entry of the inventory, or keep the process on a VM), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
+        detail: `The deploy holds ${names} until the open decision ${decisions} is taken (architecture.md), and the cut-over cannot leave ${held.length === 1 ? "it" : "them"} behind: ${whyWaits(holds)}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (inPlaceHome: filestore on the storage entry of the inventory, or keep the process on a VM), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
         commands: [],
       },
     ],
@@ -54,5 +62,23 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
       },
     ],
     firstWeek,
+  };
+}
+
+/**
+ * The cut-over step for held processes the cut-over need not wait for (they serve no users, use
+ * no database that moves, take no work from Cloud Run): they keep running on the VM beside it.
+ */
+export function heldBeside(dep: Deployment): Step | undefined {
+  const waiting = new Set(cutoverHolds(dep).map((h) => h.target.name));
+  const beside = dep.services.filter((t) => t.held && !waiting.has(t.name));
+  if (beside.length === 0) return undefined;
+  const names = someNames(beside.map((t) => t.name));
+  const one = beside.length === 1;
+  const decisions = someNames([...new Set(beside.map((t) => heldWhy(t).decision))]);
+  return {
+    title: `Keep ${names} running on the VM (held)`,
+    detail: `The deploy holds ${names} until the open decision ${decisions} is taken (architecture.md). ${one ? "It serves" : "They serve"} no users, ${one ? "uses" : "use"} no database that moves and ${one ? "takes" : "take"} no work from the Cloud Run services, so the cut-over goes ahead without ${one ? "it" : "them"}: when the VM's app processes stop, leave ${names} running there with ${one ? "its" : "their"} data written in place, until the decision is taken and infra-migrate rerun.`,
+    commands: [],
   };
 }

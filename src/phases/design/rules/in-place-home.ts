@@ -6,7 +6,7 @@
 // egress into the design's network, one instance when something in it takes locks (Cloud Run
 // mounts NFS without locks).
 // https://cloud.google.com/run/docs/configuring/services/nfs-volume-mounts
-import type { DeployTarget } from "../../../contracts/deployment.js";
+import type { DeployTarget, HeldFor } from "../../../contracts/deployment.js";
 import type { Storage } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
 import { ensureNetwork } from "./network.js";
@@ -18,16 +18,27 @@ export const filestoreZone = (region: string): string => `${region}-b`;
 /** The name the disk decision gives the share (in-place-decision.ts quotes the same). */
 export const filestoreName = (service: string): string => cleanName(`${service}-data`, 40);
 
-/** Why a target that uses the folder is not deployed while its decision is open. */
-export function heldReason(storage: Storage, decision: string): string {
+/** Why a target that uses the folder is not deployed while its decision is open, as data. */
+export function heldFor(storage: Storage, decision: string): HeldFor {
   const parts = (storage.inPlace ?? []).map((p) => (p.path === "." ? "all of it" : p.path));
-  return `${storage.path} keeps ${someNames(parts)} written in place, which no Cloud Storage mount can carry: on Cloud Run it would live in the instance's memory and be lost on restart. Not deployed until the open decision ${decision} is taken (architecture.md): set inPlaceHome: filestore on that storage entry of the inventory and rerun for a Filestore share, or keep this process on a VM. The VM keeps serving until then.`;
+  const short = `${storage.path} keeps ${someNames(parts)} written in place, which no Cloud Storage mount can carry`;
+  // Within the contract's bounds (held: 600 characters with the remedy): a long path is cut, never the remedy.
+  return { decision, short: short.length <= 240 ? short : `${short.slice(0, 239)}…` };
 }
 
-/** Holds every target that uses the folder: the deploy skips it and prints the reason. */
+/** The whole reason the deploy prints: the short one, what would go wrong, and the remedy. */
+export function heldReason(why: HeldFor): string {
+  return `${why.short}: on Cloud Run it would live in the instance's memory and be lost on restart. Not deployed until the open decision ${why.decision} is taken (architecture.md): set inPlaceHome: filestore on that storage entry of the inventory and rerun for a Filestore share, or keep this process on a VM. The VM keeps serving until then.`;
+}
+
+/** Holds every target that uses the folder (the first folder's hold wins): the deploy skips it and prints the reason. */
 export function holdUsers(users: DeployTarget[], storage: Storage, decision: string): void {
-  const why = heldReason(storage, decision);
-  for (const t of users) t.held = t.held ?? why;
+  const why = heldFor(storage, decision);
+  for (const t of users) {
+    if (t.held) continue;
+    t.held = heldReason(why);
+    t.heldFor = why;
+  }
 }
 
 const LOCKING = { index: "index files", sqlite: "SQLite files" } as const;

@@ -1,14 +1,15 @@
 // The prose around the structure: the requirement-by-requirement why, the trade-offs and the
 // cut-over runbook. Built from the same draft, so it never mentions a component that is not there.
 import type { CostEstimate } from "../cost/estimate.js";
-import { type Bucket, type Deployment, hasCanary, heldWeb, lockedShare } from "../../../contracts/deployment.js";
+import { type Bucket, type Deployment, hasCanary, lockedShare } from "../../../contracts/deployment.js";
+import { cutoverHolds } from "../../../contracts/held-targets.js";
 import type { DesignResult } from "../schema.js";
 import type { Draft } from "./draft.js";
 import { sqliteRunbookSteps } from "./sqlite-narrative.js";
 import { nothingForCloudRun } from "./sqlite.js";
 import { someNames } from "./names.js";
 import { nothingCutover, nothingRequirements } from "./nothing-deploys.js";
-import { heldRunbook } from "./held-cutover.js";
+import { heldBeside, heldRunbook } from "./held-cutover.js";
 
 type Step = DesignResult["runbook"]["database"][number];
 
@@ -290,7 +291,7 @@ function fileSteps(_d: Draft, dep: Deployment): { prepare: Step[]; final: Step[]
 
 export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
   const lb = d.topo.proxies.length > 0;
-  const api = dep.services.find((s) => s.kind === "api");
+  const api = dep.services.find((s) => s.kind === "api" && !s.held);
   const files = fileSteps(d, dep);
   const stays = nothingForCloudRun(d.inv);
   if (stays)
@@ -312,6 +313,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
       ],
       firstWeek: ["The app's own health page and the snapshot schedule's last run."],
     };
+  const beside = heldBeside(dep);
   const cutover: Step[] = [
     {
       title: "Lower the DNS TTL",
@@ -322,7 +324,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
     {
       title: "Deploy and smoke-test the new stack",
       detail: `Deploy ${someNames(
-        dep.services.map((s) => s.name),
+        dep.services.filter((s) => !s.held).map((s) => s.name),
         8,
       )} against the promoted database; run the smoke tests against the ${lb ? "load balancer IP with a Host header" : "run.app URL"}.`,
       commands: api
@@ -349,6 +351,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
       detail: "Stop the VM's app processes but keep the machine and its disk for two weeks.",
       commands: [],
     },
+    ...(beside ? [beside] : []),
   ];
   const rollback: Step[] = [
     {
@@ -383,8 +386,8 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
     ...(dep.schedules?.some((j) => j.replaces.length) ? ["Each Cloud Scheduler job's last run status."] : []),
     "Daily billing report against cost-estimate.md; a budget alert at 120 % of the estimate.",
   ];
-  // A public service the deploy holds keeps its users on the VM: the cut-over waits for its decision.
-  if (heldWeb(dep).length > 0) return heldRunbook(dep, dbSteps(d, dep), files.prepare, firstWeek);
+  // A held service the cut-over cannot leave behind (users, database, work: held-targets.ts) keeps it waiting.
+  if (cutoverHolds(dep).length > 0) return heldRunbook(dep, dbSteps(d, dep), files.prepare, firstWeek);
   if (dep.services.length > 0)
     return { database: [...dbSteps(d, dep), ...files.prepare], cutover, rollback, firstWeek };
   // Nothing deploys to Cloud Run (every process waits for a decision, or the VM runs none): the

@@ -1,0 +1,84 @@
+// What a held target (its data written in place has no home yet: design/rules/in-place-home.ts)
+// means for everything else that points at it. The deploy skips it, so nothing may act on it as if
+// it ran on Cloud Run: no queue pushes to it, no schedule starts it, no load balancer routes to it,
+// no grant names it. And while it keeps running on the VM, the cut-over waits for it whenever
+// moving the rest would split the app in two (users, database or work left behind).
+import { type DeployTarget, type Deployment, type HeldFor, isPublicApi, reachesMemorystore } from "./deployment.js";
+
+/** The held targets' names. */
+export const heldNames = (dep: Pick<Deployment, "services">): Set<string> =>
+  new Set(dep.services.filter((s) => s.held).map((s) => s.name));
+
+/** The hold as data: results written before `heldFor` existed get a generic reason, never a parse of the prose. */
+export function heldWhy(t: DeployTarget): HeldFor {
+  return t.heldFor ?? { decision: "on its data written in place", short: "its data written in place has no home yet" };
+}
+
+/** "gitea (the open decision gitea-disk)": one line per hold, for scripts and notes. */
+export function heldLabel(t: DeployTarget): string {
+  return `${t.name} (held until the open decision ${heldWhy(t).decision} is taken)`;
+}
+
+/**
+ * The deployment as it runs until the holds are lifted: without the held targets and what would
+ * act on them (their queues and schedules). A load balancer one of whose backends is held waits
+ * whole: without that backend its paths would go to another service.
+ */
+export function deployedOnly(full: Deployment): Deployment {
+  const out = heldNames(full);
+  if (out.size === 0) return full;
+  const lb = full.loadBalancer;
+  return {
+    ...full,
+    services: full.services.filter((s) => !out.has(s.name)),
+    queues: full.queues.filter((q) => !out.has(q.target)),
+    ...(full.schedules ? { schedules: full.schedules.filter((j) => !out.has(j.target)) } : {}),
+    loadBalancer: lb && !lb.backends.some((b) => out.has(b)) ? lb : undefined,
+  };
+}
+
+/** Why a held target keeps the cut-over waiting, if it does. */
+export interface CutoverHold {
+  target: DeployTarget;
+  /** Sentences that follow "it": "serves users", "writes the database …". */
+  because: string[];
+}
+
+/**
+ * The held targets the cut-over waits for, and why, from what each does:
+ * - users reach it (a public service): there is nothing on Cloud Run to switch DNS to;
+ * - it uses the database that moves: once the copy is promoted, its VM copy would keep writing to
+ *   the VM's database, and those writes would never reach Cloud SQL;
+ * - it takes work the deployed services hand it (a Cloud Tasks queue or a schedule pushes to it):
+ *   after the cut-over the work would go where nothing runs it;
+ * - it shares a store that moves to Memorystore (a broker, a cache): the two halves would each
+ *   use their own.
+ * A held process that does none of these keeps running on the VM after the cut-over.
+ */
+export function cutoverHolds(dep: Deployment): CutoverHold[] {
+  return dep.services
+    .filter((t) => t.held)
+    .map((t) => {
+      const because: string[] = [];
+      if (isPublicApi(t) && t.ingress === "all") because.push("serves the users");
+      if (dep.database && t.cloudSqlInstance === dep.database.instance)
+        because.push(
+          "uses the database (after the promotion its VM copy would keep writing to the VM's database, and those writes would never reach Cloud SQL)",
+        );
+      const queues = dep.queues.filter((q) => q.target === t.name).map((q) => `queue ${q.name}`);
+      const pushed = (dep.schedules ?? []).filter((j) => j.target === t.name && j.action === "http");
+      const work = [...queues, ...pushed.map((j) => `schedule ${j.name}`)];
+      if (work.length)
+        because.push(
+          `takes the work of ${work.join(", ")} (after the cut-over the Cloud Run services would hand it work nothing runs)`,
+        );
+      // The deploy hands every target that reaches Memorystore each cache's address (cicd deploy-flags.ts).
+      const stores = reachesMemorystore(t) ? (dep.caches ?? []).map((c) => c.name) : [];
+      if (stores.length)
+        because.push(
+          `shares ${stores.join(", ")} with the Cloud Run services (after the cut-over they would use Memorystore while its VM copy uses the VM's own store)`,
+        );
+      return { target: t, because };
+    })
+    .filter((h) => h.because.length > 0);
+}
