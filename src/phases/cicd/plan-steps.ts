@@ -260,7 +260,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   }
   const waitingJobs = heldSchedules(deployment);
   const jobsHeld = waitingJobs.length
-    ? ` Not ${waitingJobs.join("; ")}: ${waitingJobs.length === 1 ? "it would start, scale or call" : "they would start, scale or call"} a service the deploy holds (the VM's own cron keeps running until then).`
+    ? ` Not ${waitingJobs.join("; ")}: ${waitingJobs.length === 1 ? "it would start, scale or call" : "they would start, scale or call"} a service the deploy holds; rerun infra-migrate once its decision is taken.`
     : "";
   if (!schedulesView(deployment) && waitingJobs.length)
     steps.push({
