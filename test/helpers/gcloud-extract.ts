@@ -38,23 +38,75 @@ interface BashRun {
 }
 
 /**
- * bash with exactly `env` (nothing inherited) and `input` on stdin (closed when none), never
- * rejecting. node:child_process rather than execa: ~1,100 runs a test run, execa's own work was
- * ~3.5 ms of CPU a run against ~1 ms.
+ * bash with exactly `env` (nothing inherited), in `cwd`, with `input` on stdin (empty when none);
+ * resolves with its exit code and output once it and everything it left running are done, never
+ * rejecting for the exit code (test/helpers/sandbox-runner.sh).
  */
-function bash(args: string[], opts: { cwd?: string; env: Record<string, string>; input?: string }): Promise<BashRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    // A script that exits without reading all its input closes the pipe under us: not an error.
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(opts.input ?? "");
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr }));
+type RunBash = (
+  args: string[],
+  opts: { cwd?: string; env: Record<string, string>; input?: string },
+) => Promise<BashRun>;
+
+const RUNNER = path.join(import.meta.dirname, "sandbox-runner.sh");
+
+/**
+ * One bash per sandbox that starts each run as its child: a fork and exec from a small bash
+ * instead of a spawn() from the test worker, which cost ~27 ms of CPU for a `bash -c :` here
+ * (Node's fork copies its page tables and both sides fault on them until the exec) against
+ * ~9.5 ms from bash; ~800 runs a test run, ~1,100 in all with the other files that extract calls.
+ */
+function bashRunner(dir: string): { run: RunBash; close: () => Promise<void> } {
+  const file = (name: string) => path.join(dir, name);
+  const runner = spawn("bash", ["--noprofile", "--norc", RUNNER, ...["request", "out", "err", "alive"].map(file)], {
+    cwd: dir,
+    env: {},
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  const waiting: Array<{ resolve: (code: number) => void; reject: (e: Error) => void }> = [];
+  let answered = "";
+  let failure = "";
+  runner.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    answered += chunk;
+    let eol;
+    while ((eol = answered.indexOf("\n")) >= 0) {
+      waiting.shift()?.resolve(Number(answered.slice(0, eol)));
+      answered = answered.slice(eol + 1);
+    }
+  });
+  runner.stderr.setEncoding("utf8").on("data", (chunk: string) => (failure += chunk));
+  runner.stdin.on("error", () => undefined);
+  const closed = new Promise<void>((resolve) =>
+    runner.on("close", (code) => {
+      for (const w of waiting.splice(0)) w.reject(new Error(`the sandbox's bash runner exited ${code}: ${failure}`));
+      resolve();
+    }),
+  );
+  runner.on("error", (e) => waiting.splice(0).forEach((w) => w.reject(e)));
+  // Runs are sequential: each waits for the one before it.
+  let last: Promise<unknown> = Promise.resolve();
+  const run: RunBash = (args, opts) => {
+    const next = last.then(async () => {
+      const input = opts.input ? file("input") : "/dev/null";
+      if (opts.input) await writeFile(input, opts.input);
+      const env = Object.entries(opts.env).map(([k, v]) => `${k}=${v}`);
+      await writeFile(file("request"), [opts.cwd ?? dir, input, String(env.length), ...env, ...args].join("\0") + "\0");
+      const exitCode = await new Promise<number>((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        runner.stdin.write("\n");
+      });
+      const [stdout, stderr] = await Promise.all([readFile(file("out"), "utf8"), readFile(file("err"), "utf8")]);
+      return { exitCode, stdout, stderr };
+    });
+    last = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    run,
+    close: () => {
+      runner.stdin.end();
+      return closed;
+    },
+  };
 }
 
 async function files(dir: string, rel = ""): Promise<string[]> {
@@ -86,7 +138,7 @@ interface DryRun {
  * output's scripts (a run each cost ~25 ms of CPU, ~230 runs a test run): each line is its own
  * `eval`, so one script's lines cannot change another's.
  */
-async function decodeDryRuns(runs: DryRun[]): Promise<GcloudCall[][]> {
+async function decodeDryRuns(runs: DryRun[], bash: RunBash): Promise<GcloudCall[][]> {
   const lines = runs.flatMap((r) => r.lines);
   if (lines.length === 0) return runs.map(() => []);
   const { stdout: raw } = await bash(
@@ -104,14 +156,19 @@ async function decodeDryRuns(runs: DryRun[]): Promise<GcloudCall[][]> {
 
 interface Sandbox {
   dir: string;
+  /** Runs bash in the sandbox (one run at a time). */
+  bash: RunBash;
   env(world: World): Record<string, string>;
   calls(source: string): Promise<GcloudCall[]>;
   /** Forget what earlier runs deployed (a new world starts). */
   reset(): Promise<void>;
+  /** Stops the runner and removes the sandbox. */
+  dispose(): Promise<void>;
 }
 
 async function sandbox(): Promise<Sandbox> {
   const dir = await mkdtemp(path.join(tmpdir(), "gcloud-extract-"));
+  const runner = bashRunner(dir);
   const log = path.join(dir, "calls");
   // Every bash the sandbox starts (a script, a workflow step, a script one of them runs) reads
   // BASH_ENV first: it sources the shims, which define `gcloud`, `curl` and `gh` as shell
@@ -127,6 +184,7 @@ async function sandbox(): Promise<Sandbox> {
   );
   return {
     dir,
+    bash: runner.run,
     env: (world) => ({
       PATH: `${SHIMS}:/usr/bin:/bin`,
       HOME: dir,
@@ -140,6 +198,10 @@ async function sandbox(): Promise<Sandbox> {
       return decodeCalls(raw, source);
     },
     reset: () => rm(`${log}.deployed`, { force: true }),
+    async dispose() {
+      await runner.close();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -151,7 +213,7 @@ async function scriptCalls(
 ): Promise<{ dryRun: DryRun; calls: GcloudCall[] }> {
   const file = path.join(outDir, rel);
   const out: GcloudCall[] = [];
-  const dry = await bash([file, "--dry-run"], { cwd: outDir, env: box.env("fresh"), input: STDIN });
+  const dry = await box.bash([file, "--dry-run"], { cwd: outDir, env: box.env("fresh"), input: STDIN });
   if (dry.exitCode !== 0) throw new Error(`${rel} --dry-run exited ${dry.exitCode}: ${dry.stderr}`);
   const printed = dry.stdout.split("\n").filter((l) => l.startsWith("+ gcloud "));
   const dryRun = { lines: printed.map((l) => l.slice(2)), source: `${rel} --dry-run` };
@@ -160,7 +222,7 @@ async function scriptCalls(
   for (let i = 0; i < worlds.length; i++) {
     const world = worlds[i]!;
     await box.reset();
-    const run = await bash([file, ...(SCRIPT_ARGS[rel] ?? [])], { cwd: outDir, env: box.env(world), input: STDIN });
+    const run = await box.bash([file, ...(SCRIPT_ARGS[rel] ?? [])], { cwd: outDir, env: box.env(world), input: STDIN });
     // A script may stop on purpose when a prerequisite is missing (exit 1: "deploy first"); the
     // commands it ran up to there still count, and it runs once more where the services are
     // deployed and nothing else exists yet (its first real run). Exit 2 is a usage error.
@@ -209,7 +271,7 @@ async function workflowCalls(outDir: string, rel: string, box: Sandbox): Promise
           ...plainEnv(step.env),
         };
         const source = `${rel} ${jobId}: ${step.name ?? "run"} (${world})`;
-        const r = await bash(["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], { cwd: outDir, env });
+        const r = await box.bash(["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], { cwd: outDir, env });
         out.push(...(await box.calls(source)));
         if (r.exitCode !== 0)
           throw new Error(`${source} exited ${r.exitCode} in the sandbox:\n${r.stdout}\n${r.stderr}`);
@@ -241,9 +303,9 @@ export async function gcloudCallsIn(outDir: string): Promise<GcloudCall[]> {
     }
     const dryRuns = found.filter((f): f is DryRun => !Array.isArray(f));
     const decoded = new Map(dryRuns.map((run, i) => [run, i]));
-    const printed = await decodeDryRuns(dryRuns);
+    const printed = await decodeDryRuns(dryRuns, box.bash);
     return found.flatMap((f) => (Array.isArray(f) ? f : printed[decoded.get(f)!]!));
   } finally {
-    await rm(box.dir, { recursive: true, force: true });
+    await box.dispose();
   }
 }
