@@ -4,16 +4,15 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { buildInitPlan } from "../../src/init/init-plan.js";
 import { withDetectedFacts } from "../../src/init/provenance.js";
 import { resolveAnswers } from "../../src/init/resolve.js";
 import { parseInventory } from "../../src/inventory/load.js";
 import { TempTrees } from "../helpers/file-tree.js";
+import { collectFromTree } from "../helpers/host-reads.js";
 
 const trees = new TempTrees("im-apache-sites-");
 afterAll(() => trees.removeAll());
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 const NEXTCLOUD_VM = path.resolve(import.meta.dirname, "../fixtures/apache-nextcloud/vm");
 
 const WANTS = "etc/systemd/system/multi-user.target.wants";
@@ -44,10 +43,7 @@ async function detect(hostRoot: string) {
 /** The VM read from disk, after checking that an ssh read of it gives the same services and notices. */
 async function detectBothWays(vm: string) {
   const fromDisk = await detect(vm);
-  const collected = await collectOverSsh(
-    { destination: "deploy@app-vm-01" },
-    { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
-  );
+  const collected = await collectFromTree(vm);
   try {
     const overSsh = await detect(collected.root);
     expect(overSsh.services).toEqual(fromDisk.services);

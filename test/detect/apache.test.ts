@@ -7,8 +7,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { appRootOf, parseApacheSite } from "../../src/detect/apache.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { TempTrees } from "../helpers/file-tree.js";
+import { collectFromTree } from "../helpers/host-reads.js";
 
 const trees = new TempTrees("im-apache-");
 const temps: string[] = [];
@@ -16,7 +16,6 @@ afterAll(async () => {
   await trees.removeAll();
   await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
 });
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 const BOOKSTACK_VM = path.resolve(import.meta.dirname, "../fixtures/real/bookstack/vm");
 
 const WANTS = "etc/systemd/system/multi-user.target.wants";
@@ -142,10 +141,7 @@ describe("Apache on the VM", () => {
   it("LimitRequestBody in the site is the web process's upload limit, over ssh too", async () => {
     const site = LARAVEL_SITE.replace("    <Directory", "    LimitRequestBody 209715200\n    <Directory");
     const vm = await trees.make({ ...debianLaravel, "etc/apache2/sites-enabled/shop.conf": site });
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
-    );
+    const collected = await collectFromTree(vm);
     try {
       expect((await detect(vm)).services.map((s) => s.maxRequestBodyMiB)).toEqual([200]);
       expect((await detect(collected.root)).services.map((s) => s.maxRequestBodyMiB)).toEqual([200]);
@@ -156,10 +152,7 @@ describe("Apache on the VM", () => {
 
   it("the ssh read sees the same Apache, modules and app folder as the disk read", async () => {
     const vm = await trees.make(debianLaravel);
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
-    );
+    const collected = await collectFromTree(vm);
     try {
       const overSsh = await detect(collected.root);
       expect(overSsh.services).toEqual((await detect(vm)).services);
@@ -413,10 +406,7 @@ describe("Apache handing PHP to PHP-FPM (mod_proxy_fcgi) is the app's front", ()
 
   it("the ssh read sees the same front as the disk read", async () => {
     const vm = await trees.make(RHEL_FPM);
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
-    );
+    const collected = await collectFromTree(vm);
     try {
       const overSsh = await detect(collected.root);
       expect(overSsh.services).toEqual((await detect(vm)).services);

@@ -9,14 +9,13 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gitIgnores } from "../../src/detect/app-context.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import type { Deployment } from "../../src/contracts/deployment.js";
 import { TempTrees } from "../helpers/file-tree.js";
 import { renderOffline } from "../helpers/offline-output.js";
 import { ROOT } from "../helpers/phase-input.js";
+import { collectFromTree } from "../helpers/host-reads.js";
 
 const noGit = async () => undefined;
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 const trees = new TempTrees("im-envfile-");
 afterAll(() => trees.removeAll());
 /** A VM tree: the files given, relative to its root. */
@@ -107,10 +106,7 @@ describe("an env file in the app's folder on the VM", () => {
       "srv/shop/.env": "SESSION_SECRET=s3cret\n",
       "etc/systemd/system/shop.service": unit("/usr/bin/node /srv/shop/server.js", "/srv/shop"),
     });
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: root } },
-    );
+    const collected = await collectFromTree(root);
     try {
       const shop = (await detect(collected.root, "srv/shop")).services.find((s) => s.name === "shop");
       expect(shop?.env ?? []).toEqual(names);

@@ -1,7 +1,6 @@
 // How big an upload the VM's web front takes: nginx client_max_body_size (units, 0 = no limit, any
 // level, the largest across sites) and Apache LimitRequestBody, carried onto the inventory's service.
 import { afterAll, describe, expect, it } from "vitest";
-import path from "node:path";
 import {
   apacheBodyLimit,
   largerLimit,
@@ -10,14 +9,13 @@ import {
   nginxSize,
   withHttpLevel,
 } from "../../src/detect/body-limit.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { parseApacheSite } from "../../src/detect/apache.js";
 import { parseNginxConfig } from "../../src/detect/nginx.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
 import { TempTrees } from "../helpers/file-tree.js";
+import { collectFromTree } from "../helpers/host-reads.js";
 
 const trees = new TempTrees("im-body-limit-");
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 afterAll(() => trees.removeAll());
 
 describe("nginxSize", () => {
@@ -164,10 +162,7 @@ describe("nginx.conf's http{} level", () => {
         })
       ).services.find((s) => s.role === "reverse-proxy")?.maxRequestBodyMiB;
     expect(await proxyOf(sites)).toBe("unlimited");
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: sites } },
-    );
+    const collected = await collectFromTree(sites);
     try {
       expect(await proxyOf(collected.root)).toBe("unlimited");
     } finally {

@@ -5,14 +5,13 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { emptyContext, readAppFiles } from "../../src/detect/app-context.js";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { TempTrees } from "../helpers/file-tree.js";
 import { dumpedEnvValues } from "../../src/detect/dumped-env.js";
 import { HOST_APP_SCAN } from "../../src/detect/host.js";
+import { collectFromTree } from "../helpers/host-reads.js";
 
 const trees = new TempTrees("im-dumped-env-");
 afterAll(() => trees.removeAll());
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 
 // What symfony/flex's DumpEnvCommand writes: var_export of the loaded variables.
 const DUMPED = `<?php
@@ -98,10 +97,7 @@ describe(".env.local.php's settings", () => {
         readRemote: async () => undefined,
         host: { root: host, readListeners: async () => "" },
       });
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: root } },
-    );
+    const collected = await collectFromTree(root);
     try {
       for (const facts of [await detect(root), await detect(collected.root)]) {
         const worker = facts.services.find((s) => s.name === "shop-worker")!;

@@ -7,7 +7,6 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh, remoteScript } from "../../src/detect/ssh-host.js";
 import { buildInitPlan } from "../../src/init/init-plan.js";
 import { withDetectedFacts } from "../../src/init/provenance.js";
 import { resolveAnswers } from "../../src/init/resolve.js";
@@ -16,12 +15,11 @@ import { chainYaml } from "../helpers/chain.js";
 import { runInProcess } from "../helpers/cli-in-process.js";
 import { cleanEnv } from "../helpers/cli.js";
 import { TempTrees } from "../helpers/file-tree.js";
-import { execa } from "execa";
+import { collectFromTree } from "../helpers/host-reads.js";
 
 const trees = new TempTrees("im-nginx-includes-");
 afterAll(() => trees.removeAll());
 const VM = path.resolve(import.meta.dirname, "../fixtures/nginx-includes/vm");
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 const ROUTES = [
   { path: "/", service: "shop-web" },
   { path: "/admin/", service: "shop-web", allowFrom: ["10.20.0.0/16"] },
@@ -80,26 +78,20 @@ describe("nginx includes on a real-shaped VM", () => {
   });
 
   it("the ssh read sends the included files (and no secret), and init reads the same inventory from them", async () => {
-    const run = await execa("dash", ["-s"], {
-      input: remoteScript(),
-      env: { IM_ROOT: VM, PATH: `${FAKE_BIN}:${process.env.PATH}` },
-      extendEnv: false,
-    });
-    const sent = run.stdout.split("\n").filter((l) => l.startsWith("file=etc/nginx/"));
-    expect(sent).toEqual([
-      "file=etc/nginx/sites-available/shop",
-      "file=etc/nginx/conf.d/upstreams.conf",
-      "file=etc/nginx/nginx.conf",
-      "file=etc/nginx/snippets/shop-locations.conf",
-      "file=etc/nginx/snippets/office-only.conf",
-      "file=etc/nginx/proxy_params",
-    ]);
-    expect(run.stdout).not.toMatch(/fake-django-value-58|Fake-Db-Pass-58/);
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: VM } },
-    );
+    // One read: what the VM side printed (the fake ssh's copy of it) and the files the laptop got.
+    const sent = path.join(await trees.make({}), "sent");
+    const collected = await collectFromTree(VM, { FAKE_SSH_CAPTURE: sent });
     try {
+      const printed = await readFile(sent, "utf8");
+      expect(printed.split("\n").filter((l) => l.startsWith("file=etc/nginx/"))).toEqual([
+        "file=etc/nginx/sites-available/shop",
+        "file=etc/nginx/conf.d/upstreams.conf",
+        "file=etc/nginx/nginx.conf",
+        "file=etc/nginx/snippets/shop-locations.conf",
+        "file=etc/nginx/snippets/office-only.conf",
+        "file=etc/nginx/proxy_params",
+      ]);
+      expect(printed).not.toMatch(/fake-django-value-58|Fake-Db-Pass-58/);
       expect(collected.warnings).toEqual([]);
       expect(await readFile(path.join(collected.root, "etc/nginx/snippets/office-only.conf"), "utf8")).toBe(
         "allow 10.20.0.0/16;\ndeny all;\n",

@@ -16,12 +16,11 @@ import {
 } from "../../src/detect/php-ini-parse.js";
 import { readPhpLimits } from "../../src/detect/php-ini.js";
 import type { ServiceFinding } from "../../src/detect/types.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { TempTrees } from "../helpers/file-tree.js";
+import { collectFromTree } from "../helpers/host-reads.js";
 
 const trees = new TempTrees("im-php-ini-");
 afterAll(() => trees.removeAll());
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 
 describe("parsePhpIni", () => {
   it.each([
@@ -158,10 +157,7 @@ async function detect(hostRoot: string) {
 
 /** The facts from the tree on disk and from an ssh read of it: they must be the same. */
 async function bothWays(vm: string) {
-  const collected = await collectOverSsh(
-    { destination: "deploy@app-vm-01" },
-    { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
-  );
+  const collected = await collectFromTree(vm);
   try {
     const fromDisk = await detect(vm);
     expect(collected.warnings).toEqual([]);
@@ -210,10 +206,7 @@ describe("PHP's limits on the VM", () => {
       "etc/php/8.2/fpm/php.ini": `${PRODUCTION_INI}mysqli.default_pw = hunter2\nsession.save_path = "tcp://10.0.0.9:6379?auth=s3cret"\n`,
       "etc/php/8.2/fpm/pool.d/www.conf": "[www]\nenv[DB_PASSWORD] = hunter2\nphp_admin_value[memory_limit] = 1G\n",
     });
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
-    );
+    const collected = await collectFromTree(vm);
     try {
       const read = (f: string) => readFile(path.join(collected.root, f), "utf8");
       expect(await read("etc/php/8.2/fpm/php.ini")).toBe(PRODUCTION_INI);
@@ -426,15 +419,7 @@ describe("the app's .htaccess with mod_php", () => {
   });
 
   it("the ssh read sends of .htaccess only its <IfModule> lines and the limit lines", async () => {
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      {
-        env: {
-          PATH: `${FAKE_BIN}:${process.env.PATH}`,
-          FAKE_SSH_ROOT: await trees.make(vm(site("AllowOverride All\n"))),
-        },
-      },
-    );
+    const collected = await collectFromTree(await trees.make(vm(site("AllowOverride All\n"))));
     try {
       expect(await readFile(path.join(collected.root, "var/www/nextcloud/.htaccess"), "utf8")).toBe(
         "<IfModule mod_php.c>\n  php_value upload_max_filesize 511M\n  php_value post_max_size 511M\n  php_value memory_limit 512M\n  <IfModule mod_env.c>\n  </IfModule>\n</IfModule>\n<IfModule mod_rewrite.c>\n</IfModule>\n",
@@ -477,10 +462,7 @@ describe("session.save_handler: where plain PHP keeps its sessions", () => {
     const plain = await readPhpLimits(defaults, FPM);
     expect(plain?.sessionHandler).toBe("files");
     // Over ssh, the directive's line is sent (and session.save_path's value is not).
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: redis } },
-    );
+    const collected = await collectFromTree(redis);
     try {
       expect(await readFile(path.join(collected.root, "etc/php/8.2/fpm/pool.d/www.conf"), "utf8")).toBe(
         "[www]\nphp_admin_value[session.save_handler] = redis\n",

@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh, remoteScript } from "../../src/detect/ssh-host.js";
+import { remoteScript } from "../../src/detect/ssh-host.js";
+import { collectFromTree } from "../helpers/host-reads.js";
 
 const VM = path.resolve(import.meta.dirname, "../fixtures/hosts/vm-pm2");
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/pm2");
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 const temps: string[] = [];
 afterAll(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
 const temp = async (prefix: string) => {
@@ -29,10 +29,7 @@ const fromDisk = (root: string, repo: string) =>
 /** The same reading over the fake ssh; `sent` is every byte the VM side printed. */
 async function overSsh(root: string, repo: string) {
   const capture = path.join(await temp("im-pm2-capture-"), "sent");
-  const collected = await collectOverSsh(
-    { destination: "deploy@app-vm-01" },
-    { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: root, FAKE_SSH_CAPTURE: capture } },
-  );
+  const collected = await collectFromTree(root, { FAKE_SSH_CAPTURE: capture });
   try {
     const facts = await fromDisk(collected.root, repo);
     return { facts, warnings: collected.warnings, sent: await readFile(capture, "utf8") };

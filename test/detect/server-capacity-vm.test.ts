@@ -6,11 +6,10 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import type { ServiceFinding } from "../../src/detect/types.js";
 import { TempTrees } from "../helpers/file-tree.js";
+import { collectFromTree } from "../helpers/host-reads.js";
 
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 const CORPUS = path.resolve(import.meta.dirname, "../fixtures/real");
 const trees = new TempTrees("im-capacity-");
 afterAll(() => trees.removeAll());
@@ -30,10 +29,7 @@ async function bothReads(root: string, app: string): Promise<[ServiceFinding?, S
       })
     ).services.find((s) => s.role === "web");
   const disk = await read(root);
-  const collected = await collectOverSsh(
-    { destination: "deploy@app-vm-01" },
-    { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: root } },
-  );
+  const collected = await collectFromTree(root);
   try {
     return [disk, await read(collected.root)];
   } finally {

@@ -164,7 +164,7 @@ describe("serverCapacity", () => {
 
 describe("over ssh", () => {
   it("Chatwoot's config/puma.rb (read unnamed by `rails server`) is sent, and both reads find 1 × 5", async () => {
-    const { collectOverSsh } = await import("../../src/detect/ssh-host.js");
+    const { sharedSshRead } = await import("../helpers/host-reads.js");
     const { detectRepo } = await import("../../src/detect/detect-repo.js");
     const path = await import("node:path");
     const vm = path.resolve(import.meta.dirname, "../fixtures/real/chatwoot/vm");
@@ -175,17 +175,9 @@ describe("over ssh", () => {
       });
     const web = (facts: Awaited<ReturnType<typeof read>>) => facts.services.find((s) => s.role === "web")?.capacity;
     expect(web(await read(vm))).toEqual({ workers: 1, threads: 5 });
-    const fakeBin = path.resolve(import.meta.dirname, "../helpers/fake-bin");
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${fakeBin}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
-    );
-    try {
-      const { existsSync } = await import("node:fs");
-      expect(existsSync(path.join(collected.root, "home/chatwoot/chatwoot/config/puma.rb"))).toBe(true);
-      expect(web(await read(collected.root))).toEqual({ workers: 1, threads: 5 });
-    } finally {
-      await collected.cleanup();
-    }
+    const collected = await sharedSshRead(vm);
+    const { existsSync } = await import("node:fs");
+    expect(existsSync(path.join(collected.root, "home/chatwoot/chatwoot/config/puma.rb"))).toBe(true);
+    expect(web(await read(collected.root))).toEqual({ workers: 1, threads: 5 });
   });
 });

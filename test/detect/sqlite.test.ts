@@ -111,7 +111,7 @@ describe("detectSqlite", () => {
 
 describe("over ssh, with the repository checked out elsewhere", () => {
   it("finds the file in the folder the app runs in on the VM (Uptime Kuma under pm2)", async () => {
-    const { collectOverSsh } = await import("../../src/detect/ssh-host.js");
+    const { sharedSshRead } = await import("../helpers/host-reads.js");
     const { detectRepo } = await import("../../src/detect/detect-repo.js");
     const { mkdtemp, copyFile, rm } = await import("node:fs/promises");
     const { tmpdir } = await import("node:os");
@@ -119,19 +119,13 @@ describe("over ssh, with the repository checked out elsewhere", () => {
     const vm = path.resolve(import.meta.dirname, "../fixtures/real/uptime-kuma/vm");
     const repo = await mkdtemp(path.join(tmpdir(), "im-kuma-repo-"));
     await copyFile(path.join(vm, "opt/uptime-kuma/package.json"), path.join(repo, "package.json"));
-    const fakeBin = path.resolve(import.meta.dirname, "../helpers/fake-bin");
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${fakeBin}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
-    );
     try {
       const facts = await detectRepo(repo, {
-        host: { root: collected.root, readListeners: async () => "" },
+        host: { root: (await sharedSshRead(vm)).root, readListeners: async () => "" },
         readRemote: async () => undefined,
       });
       expect(facts.database).toMatchObject({ engine: "sqlite", path: "/opt/uptime-kuma/data/kuma.db" });
     } finally {
-      await collected.cleanup();
       await rm(repo, { recursive: true, force: true });
     }
   });

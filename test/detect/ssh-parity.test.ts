@@ -7,16 +7,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo, type DetectOptions } from "../../src/detect/detect-repo.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
 import { buildInitPlan } from "../../src/init/init-plan.js";
 import { withDetectedFacts } from "../../src/init/provenance.js";
 import { resolveAnswers } from "../../src/init/resolve.js";
 import { parseInventory } from "../../src/inventory/load.js";
 // @ts-expect-error plain JS shared with the benchmark
 import { inventoryTextFor, loadCorpus } from "../../bench/fidelity-score.mjs";
+import { sharedSshRead, withSshRead, type SharedSshRead } from "../helpers/host-reads.js";
 
 const CORPUS = path.resolve(import.meta.dirname, "../fixtures/real");
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 interface App {
   app: string;
   dir: string;
@@ -39,8 +38,12 @@ function inventoryText(app: App, repo: string, hostRoot: string): Promise<string
   return inventoryTextFor(engine, app);
 }
 
-/** init's inventory text for `app` read from its VM folder, and over ssh from the same folder. */
-async function bothReads(app: App): Promise<{ fromDisk: string; overSsh: string }> {
+/**
+ * init's inventory text for `app` read from its VM folder, and over ssh from the same folder: a corpus
+ * app's read is shared with the other files of this worker that read its VM (sharedSshRead), a
+ * variant's (a copy changed here) is its own.
+ */
+async function bothReads(app: App, variant = false): Promise<{ fromDisk: string; overSsh: string }> {
   // The repository is a checkout on the laptop: for an app read from its VM folder, a copy of it.
   const vm = path.join(app.dir, "vm");
   let repo = path.join(app.dir, app.truth.from);
@@ -50,16 +53,11 @@ async function bothReads(app: App): Promise<{ fromDisk: string; overSsh: string 
     await cp(repo, (repo = path.join(temp, path.basename(repo))), { recursive: true, verbatimSymlinks: true });
   }
   const fromDisk = await inventoryText(app, repo, vm);
-  const collected = await collectOverSsh(
-    { destination: "deploy@app-vm-01" },
-    { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: vm } },
-  );
-  try {
+  const overSsh = async (collected: SharedSshRead) => {
     expect(collected.warnings).toEqual([]);
-    return { fromDisk, overSsh: await inventoryText(app, repo, collected.root) };
-  } finally {
-    await collected.cleanup();
-  }
+    return inventoryText(app, repo, collected.root);
+  };
+  return { fromDisk, overSsh: await (variant ? withSshRead(vm, overSsh) : sharedSshRead(vm).then(overSsh)) };
 }
 
 /** A copy of a corpus app whose VM also holds `files` (VM path → content). */
@@ -91,7 +89,7 @@ describe("an ssh read finds what only the VM's disk shows", () => {
       "home/git/.ssh/authorized_keys": `# gitea public key\ncommand="/usr/local/bin/gitea --config=/etc/gitea/app.ini serv key-1",no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty,no-user-rc,restrict ${key}\n`,
       "etc/passwd": "root:x:0:0:root:/root:/bin/bash\ngit:x:998:998:Git Version Control:/home/git:/bin/bash\n",
     });
-    const { fromDisk, overSsh } = await bothReads(app);
+    const { fromDisk, overSsh } = await bothReads(app, true);
     expect(fromDisk).toMatch(/- path: gitea\.db\n\s+kind: sqlite/);
     expect(fromDisk).toContain(":22");
     expect(overSsh).toBe(fromDisk);
@@ -109,7 +107,7 @@ describe("an ssh read finds what only the VM's disk shows", () => {
       [`${bundle}/Resources/views/invoice/pdf/partials/lines/row.php`]: "<?php\n",
       [`${bundle}/README.md`]: "# Invoice templates\n",
     });
-    const { fromDisk, overSsh } = await bothReads(app);
+    const { fromDisk, overSsh } = await bothReads(app, true);
     expect(fromDisk).toMatch(/appPath: var\/plugins\n\s+codeFiles: 3/);
     expect(overSsh).toBe(fromDisk);
   });
@@ -120,7 +118,7 @@ describe("an ssh read finds what only the VM's disk shows", () => {
       [`${plugin}/plugin.json`]: '{"id": "com.mattermost.calls"}\n',
       [`${plugin}/webapp/dist/main.js`]: "(()=>{})();\n",
     });
-    const { fromDisk, overSsh } = await bothReads(app);
+    const { fromDisk, overSsh } = await bothReads(app, true);
     expect(fromDisk).toMatch(/secretFiles:\n\s+- path: \/opt\/mattermost\/config\/config\.json/);
     expect(fromDisk).toMatch(/appPath: plugins\n\s+codeFiles: 1/);
     expect(overSsh).toBe(fromDisk);

@@ -6,10 +6,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh } from "../../src/detect/ssh-host.js";
+import { sharedSshRead } from "../helpers/host-reads.js";
 
 const N8N = path.resolve(import.meta.dirname, "../fixtures/real/n8n/vm");
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 
 const read = (root: string) =>
   detectRepo(path.join(root, "opt/n8n"), {
@@ -25,17 +24,10 @@ describe("n8n over ssh, the app folder on the VM as the repository", () => {
   it("sends packages/cli/package.json and reads the processes as the disk read does", async () => {
     const disk = apps(await read(N8N));
     expect(disk.length).toBe(3);
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: N8N } },
-    );
-    try {
-      expect(collected.warnings).toEqual([]);
-      const sent = await readFile(path.join(collected.root, "opt/n8n/packages/cli/package.json"), "utf8");
-      expect(JSON.parse(sent).bin).toEqual({ n8n: "./bin/n8n" });
-      expect(apps(await read(collected.root))).toEqual(disk);
-    } finally {
-      await collected.cleanup();
-    }
+    const collected = await sharedSshRead(N8N);
+    expect(collected.warnings).toEqual([]);
+    const sent = await readFile(path.join(collected.root, "opt/n8n/packages/cli/package.json"), "utf8");
+    expect(JSON.parse(sent).bin).toEqual({ n8n: "./bin/n8n" });
+    expect(apps(await read(collected.root))).toEqual(disk);
   });
 });

@@ -2,19 +2,19 @@
 // Mayan EDMS's generated supervisord file), a VM that runs its app under supervisor read from disk
 // and over ssh (same inventory facts, no environment value leaves the VM).
 import { execa } from "execa";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
-import { collectOverSsh, remoteScript } from "../../src/detect/ssh-host.js";
+import { remoteScript } from "../../src/detect/ssh-host.js";
 import { parseSupervisorConfig, supervisorEnvironment } from "../../src/detect/supervisor.js";
+import { FAKE_BIN, readFromDisk, withSshRead } from "../helpers/host-reads.js";
 
 const VM = path.resolve(import.meta.dirname, "../fixtures/hosts/vm-supervisor");
 // The app is installed from PyPI into a virtualenv: no repository beside the VM.
 const REPO = await mkdtemp(path.join(tmpdir(), "im-supervisor-repo-"));
 afterAll(() => rm(REPO, { recursive: true, force: true }));
-const FAKE_BIN = path.resolve(import.meta.dirname, "../helpers/fake-bin");
 
 // https://laravel.com/docs/queues#supervisor-configuration
 const LARAVEL = `[program:laravel-worker]
@@ -126,7 +126,9 @@ describe("a VM that runs its app under supervisor (Mayan EDMS's direct deploymen
     expect(JSON.stringify(facts)).not.toMatch(/fake-supervisor-pass/);
   });
 
-  it.each([
+  // Each value in a program file of its own, all in one tree: one run of the script for the table,
+  // each case checked against its own file's lines.
+  const environments: [string, string][] = [
     // One line, no space after the commas (wallabag's worker): every name whole.
     [
       'A="1",BB="two, words",C_URL=redis://127.0.0.1:6379',
@@ -135,50 +137,63 @@ describe("a VM that runs its app under supervisor (Mayan EDMS's direct deploymen
     ["A=1, B=x", '|environment=A="1",B="x"'],
     ['A="1",', '|environment=A="1"'],
     ["SECRET='a,b',PORT=8001", '|environment=SECRET="<redacted:vm>",PORT="8001"'],
-  ])("over ssh: environment=%s is sent as %s", async (value, sent) => {
-    const root = await mkdtemp(path.join(tmpdir(), "im-supervisor-vm-"));
-    try {
-      await mkdir(path.join(root, "etc/supervisor/conf.d"), { recursive: true });
-      await writeFile(
-        path.join(root, "etc/supervisor/conf.d/app.conf"),
-        `[program:app]\ncommand=/bin/app\nenvironment=${value}\n`,
-      );
-      const script = await execa("sh", ["-s"], {
-        input: remoteScript(),
-        env: { IM_ROOT: root, PATH: `${FAKE_BIN}:${process.env.PATH}` },
-        extendEnv: false,
-      });
-      expect(script.stdout.split("\n")).toContain(sent);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
-  });
+  ];
+  let environmentsRun: Promise<string[][]> | undefined;
+  const environmentsSent = () =>
+    (environmentsRun ??= (async () => {
+      const root = await mkdtemp(path.join(tmpdir(), "im-supervisor-vm-"));
+      try {
+        await mkdir(path.join(root, "etc/supervisor/conf.d"), { recursive: true });
+        await Promise.all(
+          environments.map(([value], i) =>
+            writeFile(
+              path.join(root, `etc/supervisor/conf.d/app${i}.conf`),
+              `[program:app${i}]\ncommand=/bin/app\nenvironment=${value}\n`,
+            ),
+          ),
+        );
+        const script = await execa("sh", ["-s"], {
+          input: remoteScript(),
+          env: { IM_ROOT: root, PATH: `${FAKE_BIN}:${process.env.PATH}` },
+          extendEnv: false,
+        });
+        // Each file's lines: from its file= record to the next record that is not one of its lines.
+        const lines = script.stdout.split("\n");
+        return environments.map((_, i) => {
+          const from = lines.indexOf(`file=etc/supervisor/conf.d/app${i}.conf`) + 1;
+          const to = lines.findIndex((line, at) => at >= from && !line.startsWith("|"));
+          return from > 0 ? lines.slice(from, to < 0 ? undefined : to) : [];
+        });
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    })());
+  it.each(environments.map(([value, sent], i) => [value, sent, i] as const))(
+    "over ssh: environment=%s is sent as %s",
+    async (_value, sent, i) => {
+      expect((await environmentsSent())[i]).toContain(sent);
+    },
+  );
 
   it("over ssh: the script sends environment= as names and plain values, and the reading matches the disk's", async () => {
-    const script = await execa("sh", ["-s"], {
-      input: remoteScript(),
-      env: { IM_ROOT: VM, PATH: `${FAKE_BIN}:${process.env.PATH}` },
-      extendEnv: false,
-    });
-    expect(script.stdout).toContain("file=etc/supervisor/conf.d/mayan.conf");
-    expect(script.stdout).not.toMatch(/fake-supervisor-pass|'NAME':'mayan'/);
-    expect(script.stdout).toContain(
-      '|environment=PYTHONPATH="/opt/mayan-edms/media/mayan_settings",DJANGO_SETTINGS_MODULE="mayan.settings.production",MAYAN_ALLOWED_HOSTS="<redacted:vm>",MAYAN_MEDIA_ROOT="/opt/mayan-edms/media",MAYAN_DATABASES="<redacted:vm>",MAYAN_CELERY_BROKER_URL="redis://127.0.0.1:6379/<redacted:vm>",MAYAN_CELERY_RESULT_BACKEND="redis://127.0.0.1:6379/<redacted:vm>"',
-    );
-    const collected = await collectOverSsh(
-      { destination: "deploy@app-vm-01" },
-      { env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: VM } },
-    );
+    // One read: what the VM side printed (the fake ssh's copy of it) and what the laptop made of it.
+    const captured = await mkdtemp(path.join(tmpdir(), "im-supervisor-sent-"));
     try {
-      const overSsh = await detectRepo(REPO, {
-        host: { root: collected.root, readListeners: async () => "" },
-        readRemote: async () => undefined,
+      const sent = path.join(captured, "sent");
+      const overSsh = await withSshRead(VM, (collected) => readFromDisk(collected.root, REPO), {
+        FAKE_SSH_CAPTURE: sent,
       });
+      const script = await readFile(sent, "utf8");
+      expect(script).toContain("file=etc/supervisor/conf.d/mayan.conf");
+      expect(script).not.toMatch(/fake-supervisor-pass|'NAME':'mayan'/);
+      expect(script).toContain(
+        '|environment=PYTHONPATH="/opt/mayan-edms/media/mayan_settings",DJANGO_SETTINGS_MODULE="mayan.settings.production",MAYAN_ALLOWED_HOSTS="<redacted:vm>",MAYAN_MEDIA_ROOT="/opt/mayan-edms/media",MAYAN_DATABASES="<redacted:vm>",MAYAN_CELERY_BROKER_URL="redis://127.0.0.1:6379/<redacted:vm>",MAYAN_CELERY_RESULT_BACKEND="redis://127.0.0.1:6379/<redacted:vm>"',
+      );
       expect(names(overSsh.services)).toEqual(expected);
       expect(overSsh.services.find((s) => s.name === "redis-server")?.usedFor).toEqual(["broker", "results"]);
       expect(overSsh.deployMethod).toBe("ssh-supervisorctl");
     } finally {
-      await collected.cleanup();
+      await rm(captured, { recursive: true, force: true });
     }
   });
 });
