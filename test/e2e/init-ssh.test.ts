@@ -7,6 +7,8 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadInventory } from "../../src/inventory/load.js";
+import { runInProcess } from "../helpers/cli-in-process.js";
+import { cleanEnv } from "../helpers/cli.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "bin/infra-migrate.js");
@@ -43,6 +45,13 @@ function viaSsh(args: string[], cwd: string, env: Record<string, string>) {
     stdin: "ignore",
   });
 }
+
+/** The same init in this process (test/helpers/cli-in-process.ts), for arguments refused before any ssh. */
+const inProcess = (args: string[], cwd: string) =>
+  runInProcess(["init", "--yes", "--from", cwd, ...args], {
+    cwd,
+    env: cleanEnv({ PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_SSH_ROOT: VM1 }),
+  });
 
 describe("init --from-host ssh://", () => {
   it("reads the VM over ssh into the inventory, sends no secret, and leaves no copy behind", async () => {
@@ -216,9 +225,10 @@ describe("init --from-host ssh://", () => {
     expect(JSON.parse(r.stdout).detected.host).toMatchObject({ hostname: "app-vm-01" });
   });
 
+  // Bad arguments, refused before any ssh: no need for a process of their own.
   it("--host-sudo without an ssh host is a usage error (exit 2)", async () => {
     const out = await temp("im-out-");
-    const r = await viaSsh(["--host-sudo"], out, {});
+    const r = await inProcess(["--host-sudo"], out);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--host-sudo needs --from-host ssh:\/\//);
   });
@@ -248,7 +258,7 @@ describe("init --from-host ssh://", () => {
 
   it.each(["ssh://-oProxyCommand=touch", "ssh://user@"])("%s is not an ssh URL (exit 2)", async (url) => {
     const out = await temp("im-out-");
-    const r = await viaSsh(["--from-host", url], out, {});
+    const r = await inProcess(["--from-host", url], out);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/is not an ssh URL/);
   });
