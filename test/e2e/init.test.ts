@@ -6,6 +6,8 @@ import { execa } from "execa";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { renderReportsWorkflow } from "../../src/ci/reports-workflow.js";
 import { loadInventory } from "../../src/inventory/load.js";
+import { runInProcess } from "../helpers/cli-in-process.js";
+import { cleanEnv } from "../helpers/cli.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "bin/infra-migrate.js");
@@ -25,6 +27,11 @@ const exists = (file: string) =>
   );
 const init = (args: string[], cwd: string) =>
   execa("node", [BIN, "init", ...args], { cwd, env: ENV, reject: false, stdin: "ignore" });
+/**
+ * The same init in this process (test/helpers/cli-in-process.ts): for input refused before anything
+ * is written (exit 2), where a new process would be most of the cost; paths must be absolute.
+ */
+const refused = (args: string[], cwd: string) => runInProcess(["init", ...args], { cwd, env: cleanEnv(ENV) });
 
 /** A copy of a fixture outside our own git repo, optionally with a GitHub origin. */
 async function fixtureCopy(name: string, origin?: string): Promise<string> {
@@ -108,7 +115,7 @@ describe("init --yes (no TTY)", () => {
 
   it("missing answers: exit 2, every missing flag listed, nothing written", async () => {
     const empty = await temp("im-empty-");
-    const r = await init(["--yes"], empty);
+    const r = await refused(["--yes", "--from", empty], empty);
     expect(r.exitCode).toBe(2);
     for (const flag of ["--service", "--project", "--github"]) expect(r.stderr).toContain(flag);
     expect(r.stderr).not.toContain("--name");
@@ -118,7 +125,7 @@ describe("init --yes (no TTY)", () => {
 
   it("without --yes a detected value is not enough: it names the flag and what was detected", async () => {
     const out = await temp("im-out-");
-    const r = await init(
+    const r = await refused(
       ["--from", path.join(FIXTURES, "flask-procfile"), "--project", "shop-prod-1", "--github", "acme/shop", "--json"],
       out,
     );
@@ -137,7 +144,7 @@ describe("init --yes (no TTY)", () => {
 
   it("bad flag values: exit 2 naming each flag", async () => {
     const out = await temp("im-out-");
-    const r = await init(
+    const r = await refused(
       ["--yes", "--from", out, "--service", "api:web", "--project", "X", "--github", "acme/x", "--region", "moon"],
       out,
     );
@@ -153,7 +160,7 @@ describe("init with a path that is not there", () => {
     '%s to a missing directory is bad input (exit 2), not "nothing found"',
     async (flag) => {
       const out = await temp("im-out-");
-      const r = await init(["--yes", flag, path.join(out, "no-such-dir"), "--json"], out);
+      const r = await refused(["--yes", flag, path.join(out, "no-such-dir"), "--json"], out);
       expect(r.exitCode).toBe(2);
       expect(JSON.parse(r.stdout).error).toMatchObject({
         code: "usage.invalid",
@@ -167,7 +174,7 @@ describe("init with a path that is not there", () => {
 describe("init with systemd timers", () => {
   it("a timer with no exact cron form stops --yes naming the job and the flag; nothing is written", async () => {
     const out = await temp("im-out-");
-    const r = await init(
+    const r = await refused(
       [
         "--yes",
         "--from",
