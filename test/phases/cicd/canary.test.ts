@@ -36,7 +36,18 @@ const ROLLBACK =
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function runCanary(args: string[], env: Record<string, string>) {
+/**
+ * canary.sh with `args` against the fake gcloud and curl set by `env`: run once per file for each
+ * distinct args and env (the fakes answer the same every time), however many tests assert on it.
+ */
+const runs = new Map<string, ReturnType<typeof runCanaryNow>>();
+function runCanary(args: string[], env: Record<string, string>) {
+  const key = JSON.stringify([args, env]);
+  if (!runs.has(key)) runs.set(key, runCanaryNow(args, env));
+  return runs.get(key)!;
+}
+
+async function runCanaryNow(args: string[], env: Record<string, string>) {
   const dir = mkdtempSync(path.join(tmpdir(), "canary-"));
   dirs.push(dir);
   const log = path.join(dir, "calls.log");
