@@ -21,6 +21,9 @@ const TOOLS: Array<{ tool: string; packages: string[]; pattern: RegExp }> = [
   { tool: "Drizzle", packages: ["drizzle-kit"], pattern: /\bdrizzle-kit\s+migrate\b/ },
 ];
 
+/** A script that also drops, resets or undoes (`sequelize db:drop && … db:migrate`). */
+const DESTRUCTIVE = /\b(db:drop|drop|db:reset|migrate:reset|migrate:fresh|migrate:undo|schema:drop|migrate\s+reset)\b/;
+
 export interface MigrationScript {
   /** The tool it runs, for docs: "TypeORM", "Prisma", … */
   tool: string;
@@ -28,6 +31,8 @@ export interface MigrationScript {
   script: string;
   /** The tool's package is a development dependency only: a pruned image would not hold it. */
   devOnly: boolean;
+  /** Arguments after the script (sequelize-cli's `--env` of its configuration without SSL). */
+  args?: string[];
 }
 
 interface Manifest {
@@ -41,12 +46,38 @@ export function packageMigrationScript(repo: AppRepo, dir: string): MigrationScr
   const manifest = readJson<Manifest>(repo, path.posix.join(dir, "package.json"));
   if (!manifest) return undefined;
   const found = Object.entries(manifest.scripts ?? {}).flatMap(([script, body]) => {
-    const tool = typeof body === "string" ? TOOLS.find((t) => t.pattern.test(body)) : undefined;
+    // Outline's `db:reset` drops the database before it migrates: never a deploy's script.
+    if (typeof body !== "string" || DESTRUCTIVE.test(body)) return [];
+    const tool = TOOLS.find((t) => t.pattern.test(body));
     return tool ? [{ script, tool }] : [];
   });
   const best = found.find((f) => /prod|deploy/i.test(f.script)) ?? found[0];
   if (!best) return undefined;
   const inProd = best.tool.packages.some((p) => manifest.dependencies?.[p] !== undefined);
   const inDev = best.tool.packages.some((p) => manifest.devDependencies?.[p] !== undefined);
-  return { tool: best.tool.tool, script: best.script, devOnly: inDev && !inProd };
+  const args = best.tool.tool === "Sequelize" ? sequelizeSocketEnv(repo, dir) : undefined;
+  return { tool: best.tool.tool, script: best.script, devOnly: inDev && !inProd, ...(args ? { args } : {}) };
+}
+
+/**
+ * sequelize-cli connects with the configuration of its `--env` (NODE_ENV by default). Outline's
+ * `production` entry asks for SSL (dialectOptions.ssl), which the Cloud SQL unix socket does not
+ * carry (the connector encrypts the link), and the file has `production-ssl-disabled` for such
+ * databases: the job names it. The configuration file is the one .sequelizerc names
+ * (`'config': path.resolve('server/config', 'database.js')`), else config/config.json.
+ * https://sequelize.org/docs/v6/other-topics/migrations/#the-sequelizerc-file
+ */
+export function sequelizeSocketEnv(repo: AppRepo, dir: string): string[] | undefined {
+  const rc = repo.read(path.posix.join(dir, ".sequelizerc")) ?? "";
+  const named = /["']?config["']?\s*:\s*(?:path\.(?:resolve|join)\(([^)]*)\)|["']([^"']+)["'])/.exec(rc);
+  const parts = named?.[1]
+    ? [...named[1].matchAll(/["']([^"']+)["']/g)].map((m) => m[1]!)
+    : named?.[2]
+      ? [named[2]]
+      : [];
+  const file = path.posix.join(dir, parts.length ? path.posix.join(...parts) : "config/config.json");
+  const text = repo.read(file) ?? "";
+  if (!/\bssl\b/.test(text)) return undefined;
+  const env = /^\s*["']?(production[\w-]*(?:ssl[\w-]*(?:disabled?|off)|no-?ssl)[\w-]*)["']?\s*:/im.exec(text)?.[1];
+  return env ? [`--env=${env}`] : undefined;
 }

@@ -16,6 +16,7 @@ import { isWorkspaceRoot } from "../../image/node-workspace.js";
 import { planImages } from "../../image/plan.js";
 import { openRepo } from "../../image/repo.js";
 import type { CicdContext } from "./context.js";
+import { runOnceSteps } from "./run-once-steps.js";
 
 export interface MigrationTool {
   /** What runs the migrations, for docs: "Django", "Rails", … */
@@ -96,14 +97,16 @@ function packageScript(repoDir: string, appDir: string): MigrationTool | undefin
   if (!found) return undefined;
   // A workspace member installs from the root, whose lockfile names the manager (node-image.ts).
   const pm = nodeManager(repo, appDir && isWorkspaceRoot(repo) ? "" : appDir);
+  // npm passes arguments to a script only after `--`; Yarn and pnpm pass them as they are.
+  const args = found.args ? [...(pm.name === "npm" ? ["--"] : []), ...found.args] : [];
   return {
-    tool: `${found.tool}, ${found.script}`,
-    command: [...pm.run.split(" "), found.script],
+    tool: `${found.tool}, ${found.script}${found.args ? ` ${found.args.join(" ")}` : ""}`,
+    command: [...pm.run.split(" "), found.script, ...args],
   };
 }
 
 /** The repository folder the owner's image runs it in (its WORKDIR below /app), "" for the root. */
-function ownerFolder(ctx: CicdContext, owner: DeployTarget): string {
+export function ownerFolder(ctx: CicdContext, owner: DeployTarget): string {
   if (!ctx.repoDir || !existsSync(ctx.repoDir)) return "";
   const plan = planImages(ctx.inventory, ctx.repoDir, ctx.generated ? { generated: ctx.generated } : {});
   const image = plan.images.find((i) => owner.replaces.some((name) => i.argv[name] !== undefined));
@@ -118,9 +121,9 @@ function readText(file: string): string {
   }
 }
 
-/** `NAME-migrate`, trimmed so it stays a valid Cloud Run name. */
-function jobName(target: string): string {
-  return `${target.slice(0, 49 - "-migrate".length).replace(/-+$/, "")}-migrate`;
+/** `NAME-migrate` (or another suffix), trimmed so it stays a valid Cloud Run name. */
+function jobName(target: string, suffix: string): string {
+  return `${target.slice(0, 49 - suffix.length - 1).replace(/-+$/, "")}-${suffix}`;
 }
 
 export interface Migration {
@@ -131,10 +134,11 @@ export interface Migration {
   tool: string;
 }
 
-function asJob(owner: DeployTarget, command: readonly string[]): DeployTarget {
+/** A Cloud Run job that runs `command` once in the owner's image, with its settings and database. */
+export function asJob(owner: DeployTarget, command: readonly string[], suffix = "migrate"): DeployTarget {
   return {
     ...owner,
-    name: jobName(owner.name),
+    name: jobName(owner.name, suffix),
     kind: "job",
     command: [...command],
     // A schema change may lock big tables: allow up to 30 minutes.
@@ -151,7 +155,15 @@ export function migrations(ctx: CicdContext): Migration[] {
   if (!deployment.database) return [];
   const out: Migration[] = [];
   const api = deployment.services.find((s) => s.kind === "api" && s.cloudSqlInstance);
-  const tool = api && appMigrationTool(ctx.inventory, ctx.repoDir, ownerFolder(ctx, api));
+  const dir = api ? ownerFolder(ctx, api) : "";
+  // A run-once migration command (a oneshot unit, a Procfile release: line) when nothing else names one.
+  const runOnce = () =>
+    runOnceSteps(ctx.inventory, ctx.repoDir ? openRepo(ctx.repoDir, ctx.generated) : undefined, dir).find(
+      (s) => s.kind === "migration" && s.argv,
+    );
+  const found = api && appMigrationTool(ctx.inventory, ctx.repoDir, dir);
+  const once = api && !found ? runOnce() : undefined;
+  const tool = found ?? (once && { tool: `${once.from}: ${once.command}`, command: once.argv! });
   if (api && tool) out.push({ job: asJob(api, tool.command), owner: api.name, tool: tool.tool });
   for (const worker of deployment.services.filter((s) => isAiWorkerTarget(s) && s.source && s.cloudSqlInstance)) {
     out.push({ job: asJob(worker, AI_WORKER_MIGRATE_COMMAND), owner: worker.name, tool: "ai_tasks table" });

@@ -8,6 +8,8 @@ import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js
 import { deployOrder } from "./deploy-flags.js";
 import { appImages } from "./images.js";
 import { releaseStep } from "./release-step.js";
+import { everyReleaseJobs, runOncePlan } from "./run-once-jobs.js";
+import { runOnceDeployText, runOncePlanSteps } from "./run-once-plan.js";
 import { migrations } from "./migrations.js";
 import { PLAIN_ENV_FILE, plainEnvNames, plainSettingsCommand } from "./plain-env.js";
 import { CICD_PATHS } from "./render.js";
@@ -74,6 +76,8 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   const images = appImages(ctx, input);
   const missing = images.missing.filter((m) => !(m.dockerfile === "Dockerfile" && ctx.hasDockerfile));
   if (ctx.release) steps.push(releaseStep(ctx, ctx.release, repo));
+  const once = runOncePlan(ctx);
+  steps.push(...runOncePlanSteps(ctx, once, repo));
   // The team's Dockerfile ends in PHP-FPM alone (image/serves-http.ts): ours is built beside it.
   if (ctx.teamDockerfileNotHttp)
     steps.push({
@@ -215,6 +219,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
           ? `holds the schema migrations ${heldMigrations.join(", ")} (they run the held service's code), `
           : "(no migration tool was recognised: add your migration command as a Cloud Run job step before the deploys in the workflow), ") +
       `then deploys every service; a first deploy goes straight to 100%, which is safe now because DNS still points at the VM. Then let the public services answer (the deployer cannot change IAM, by design).` +
+      runOnceDeployText(once) +
       held
         .map(
           (t) =>
@@ -306,9 +311,13 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
     });
   }
   // While a held service keeps the cut-over waiting there is no promotion yet (design's held-cutover.ts).
-  if ((db || migrate.length > 0) && waits.size === 0) {
+  const again = deployment.database ? everyReleaseJobs(once) : [];
+  if ((db || migrate.length > 0 || again.length > 0) && waits.size === 0) {
     const schema = migrate.length
       ? ` Then run the migration jobs again, to the end, before any user traffic arrives (they only apply what is missing${deployment.services.some(isAiWorkerTarget) ? ", and recreate the AI worker's table the copy replaced" : ""}).`
+      : "";
+    const release = again.length
+      ? ` Then run ${again.map((j) => `\`${j.job.name}\``).join(", ")} again, in that order: the release's steps act on the data, and the copy brought data they have not seen (the first deploy's run found an empty database).`
       : "";
     steps.push({
       stage: "cutover",
@@ -317,10 +326,14 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       body:
         (db
           ? `The data now in Cloud SQL came from the VM. Run \`setup-database.sh\` again with the same \`--database\`: the promoted instance keeps its backups and point-in-time recovery, and the app's user is created again, with a new version of its URL secret, if the copy replaced it.`
-          : "The data now in Cloud SQL came from the VM.") + schema,
+          : "The data now in Cloud SQL came from the VM.") +
+        schema +
+        release,
       commands: [
         ...(db ? [`bash ${CICD_PATHS.setupDatabase} --database ${APP_DB}`] : []),
-        ...migrate.map((m) => `gcloud run jobs execute ${m.job.name} --region=${region} --project=${project} --wait`),
+        ...[...migrate, ...again].map(
+          (m) => `gcloud run jobs execute ${m.job.name} --region=${region} --project=${project} --wait`,
+        ),
       ],
       files: db ? [CICD_PATHS.setupDatabase, CICD_PATHS.workflow] : [CICD_PATHS.workflow],
     });

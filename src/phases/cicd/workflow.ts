@@ -28,6 +28,7 @@ import { submodules, unlessMissing } from "./checkout-images.js";
 import { PINNED_ACTIONS } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
 import { migrations } from "./migrations.js";
+import { EMPTY_DATABASE_VAR, runOncePlan, type RunOnceJob } from "./run-once-jobs.js";
 import { loadPlainEnvStep, plainEnvNames } from "./plain-env.js";
 import { appTestJob, CHECKOUT, RUNNER, workerTestJob, workerTestTargets } from "./test-job.js";
 import { BUILD_AUTH, DEPLOY_AUTH, setupGcloudStep } from "./workflow-auth.js";
@@ -166,7 +167,12 @@ export function buildWorkflow(
   const { deployment } = ctx;
   const ownImages = sourceImageSteps(ctx, unwritten);
   const plain = plainEnvNames(deployment);
-  const deploySteps: { name: string; run: string; env?: Record<string, string> }[] = [
+  const once = runOncePlan(ctx);
+  const runJob = (j: RunOnceJob, what: string) => ({
+    name: `${what} (${j.step.argv!.join(" ")}, Cloud Run job ${j.job.name})`,
+    run: deployScript(j.job, deployment, result, { execute: true, imageOf: j.owner }),
+  });
+  const deploySteps: { name: string; run: string; env?: Record<string, string>; if?: string }[] = [
     ...(plain.length ? [loadPlainEnvStep(plain)] : []),
     ...(deployment.caches ?? [])
       .map((c, i) => ({ c, i }))
@@ -179,6 +185,11 @@ export function buildWorkflow(
     ...(deployment.database && deployment.services.some((t) => t.cloudSqlPrivateIp)
       ? [privateIpStep(deployment.database.instance)]
       : []),
+    // An empty database first gets what the app's own entrypoint gives it before its first migration.
+    ...once.setup.map((j) => ({
+      ...runJob(j, `Set up the empty database, only while ${EMPTY_DATABASE_VAR} is true`),
+      if: `\${{ vars.${EMPTY_DATABASE_VAR} == 'true' }}`,
+    })),
     // Schema first: no new revision may meet an old schema.
     // A migration borrows its owner's image and identity: held with it (it would run code whose service waits).
     ...migrations(ctx).map((m) =>
@@ -189,6 +200,8 @@ export function buildWorkflow(
             run: deployScript(m.job, deployment, result, { execute: true, imageOf: m.owner }),
           },
     ),
+    // The release's own upgrade steps run on the new schema, before any new revision takes traffic.
+    ...once.release.map((j) => runJob(j, "Run the release's upgrade step")),
   ];
   // Workers deploy first; whoever enqueues AI tasks (the AI gateway, else the APIs) then needs the
   // AI worker's URL, and the APIs need the gateway's.
@@ -227,6 +240,8 @@ export function buildWorkflow(
       run: dockerfile && unwritten.has(dockerfile) ? unlessMissing(target.name, dockerfile, script) : script,
     });
   }
+  // Registrations record work in the new stores (repeatable jobs in Redis) once the services run the release.
+  deploySteps.push(...once.registration.map((j) => runJob(j, "Register the release's background work")));
   const workerTests = workerTestTargets(ctx);
   const testJobs = ["test", ...workerTests.map((t) => `test-${t.name}`)];
   return {

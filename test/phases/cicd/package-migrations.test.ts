@@ -131,6 +131,35 @@ describe("a Node package's own migration script", () => {
     expect(migrate).toEqual([]);
   });
 
+  it("a script that drops or resets before it migrates is never the deploy's (sequelize db:reset)", async () => {
+    const { migrate } = await planFor(
+      {
+        "package.json": pkg({
+          scripts: {
+            "db:reset": "sequelize db:drop && sequelize db:create && sequelize db:migrate",
+            start: "node server.js",
+          },
+          dependencies: { "sequelize-cli": "^6.6.2" },
+        }),
+        "package-lock.json": "{}",
+      },
+      "/usr/bin/node server.js",
+    );
+    expect(migrate).toEqual([]);
+  });
+
+  it("Outline: sequelize-cli's production config asks for SSL, so the job names its production-ssl-disabled env and every target gets PGSSLMODE=disable", () => {
+    const dir = path.join(ROOT, "test/fixtures/real/outline");
+    const repoDir = path.join(dir, "vm/opt/outline");
+    const { input, design } = chain({ ...inputFromFile(path.join(dir, "inventory.yaml")), repoDir });
+    const [app] = migrations(buildContext(input));
+    expect(app!.tool).toBe("Sequelize, db:migrate --env=production-ssl-disabled");
+    expect(app!.job.command).toEqual(["yarn", "run", "db:migrate", "--env=production-ssl-disabled"]);
+    const onSql = design.deployment.services.filter((t) => t.cloudSqlInstance);
+    expect(onSql.length).toBeGreaterThan(0);
+    for (const t of [...onSql, app!.job]) expect(t.env?.PGSSLMODE, t.name).toBe("disable");
+  });
+
   it("Twenty: yarn run database:migrate:prod (TypeORM) from packages/twenty-server, Yarn 4 in the image", () => {
     const dir = path.join(ROOT, "test/fixtures/real/twenty");
     const repoDir = path.join(dir, "vm/opt/twenty");

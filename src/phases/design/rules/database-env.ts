@@ -108,6 +108,17 @@ function javaChange(s: Service, engine: Engine, repoDir?: string, hosts: readonl
  * PostgreSQL, MySQL or MariaDB become MySQL), so the VM's engine flag already names it in a
  * spelling the app accepts; false when the engine changes (a SQLite file moves to Cloud SQL).
  */
+/** The env sample files an app documents its settings in (Outline's `# PGSSLMODE=disable`). */
+const ENV_SAMPLES = [".env.sample", ".env.example", ".env.dist", "env.sample", "app.json"];
+
+function namesSslSwitch(repoDir: string | undefined): boolean {
+  if (!repoDir) return false;
+  return ENV_SAMPLES.some((f) => {
+    const file = path.join(repoDir, f);
+    return existsSync(file) && /\bPGSSLMODE\b/.test(readFileSync(file, "utf8"));
+  });
+}
+
 export function databaseEnv(
   s: Service,
   names: readonly string[],
@@ -161,6 +172,13 @@ export function databaseEnv(
       out.set[name] = { value: socket, why: "Django's MySQL backend takes a host starting with / as the socket" };
     else out.set[name] = { value: "localhost", why: "MySQL clients use the socket for localhost" };
   }
+  // The socket carries no SSL (the connector encrypts the link): an app that asks for SSL unless
+  // PGSSLMODE=disable (Outline's server/storage/database.ts; its .env.sample names the switch) is told.
+  if (engine === "postgres" && !java && (names.includes("PGSSLMODE") || namesSslSwitch(repoDir)))
+    out.set.PGSSLMODE = {
+      value: "disable",
+      why: "the Cloud SQL unix socket carries no SSL (the connector encrypts the link to the instance)",
+    };
   if (engine === "mysql" && socketName && !java && !privateIp && !out.set[socketName])
     out.set[socketName] = { value: socket, why: "the Cloud SQL connector's unix socket" };
   if (java && (has("url") || has("host"))) out.changes.push(javaChange(s, engine, repoDir, privateHost));

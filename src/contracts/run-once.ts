@@ -1,0 +1,53 @@
+// Commands an app runs once, at boot or with each release, rather than as a process that stays up:
+// a systemd Type=oneshot unit, a Procfile `release:` line, the commands the app's own container
+// entrypoint runs before its server (Twenty's entrypoint.sh: setup-db.ts into an empty database,
+// the migrations, `yarn command:prod upgrade`, `yarn command:prod cron:register:all`). Each kind
+// has its own place in a move to Cloud Run:
+// - database-setup: schemas, extensions or seed data an EMPTY database needs before its first
+//   migration (the entrypoint guards it so); a job the deploy runs only when told the database is empty;
+// - migration: the schema migrations, the deploy's migrate job (cicd/migrations.ts);
+// - release: a per-release upgrade or setup step, after the migrations and before traffic moves;
+// - registration: a step that records work in the new stores (repeatable jobs in the new Redis,
+//   which Memorystore starts without), after the services are deployed;
+// - assets: static files built from the code (collectstatic, assets:precompile), the image's build;
+// - unknown: anything else, an open decision that names the exact command.
+// Rails: https://guides.rubyonrails.org/asset_pipeline.html, Heroku release phase:
+// https://devcenter.heroku.com/articles/release-phase, Twenty's upgrade:
+// https://twenty.com/developers/section/self-hosting/upgrade-guide
+
+export type RunOnceKind = "database-setup" | "migration" | "release" | "registration" | "assets" | "unknown";
+
+/** The first rule that matches a command's words decides its kind: order matters. */
+const RULES: Array<[Exclude<RunOnceKind, "unknown">, RegExp]> = [
+  [
+    "assets",
+    /\bcollectstatic\b|\bassets:precompile\b|\bcompilemessages\b|\bcompress\b.*--offline|\bvite\s+build\b|\bwebpack\b/,
+  ],
+  ["database-setup", /\bsetup[-_:]?db\b|\bdb[-_:]setup\b|\bdb:seed\b|\binit[-_:]?db\b|\bcreate[-_:]?schemas?\b/],
+  [
+    "migration",
+    /\bdb:(migrate|prepare)(?![:\w-])|\bmigrate\b(?![:-]?(make|create|generate|status|rollback|reset|fresh|undo|down))|\bmigration:run\b|\b(alembic|db)\s+upgrade\b/,
+  ],
+  ["registration", /\bregister\b|periodic[-_]tasks?\b/],
+  ["release", /\bupgrade\b|\bpost[-_]?deploy\b|\bupdate[-_:]?db\b/],
+];
+
+/** Installing packages is the image's build, never a step of the app (`pip install --upgrade pip`). */
+const INSTALL =
+  /\b(pip3?|apt(-get)?|apk|dnf|yum)\s+(install|upgrade)\b|\b(npm|yarn|pnpm|composer|bundle)\s+(ci|install)\b/;
+
+/** The kind of a run-once command (its words as written, any path or runner). */
+export function runOnceKind(command: string): RunOnceKind {
+  if (INSTALL.test(command)) return "unknown";
+  return RULES.find(([, pattern]) => pattern.test(command))?.[0] ?? "unknown";
+}
+
+/** Where each kind runs, for the plan and the design's text. */
+export const RUN_ONCE_PLACE: Record<RunOnceKind, string> = {
+  "database-setup": "before the first migration, into an empty database only",
+  migration: "with the schema migrations, before anything deploys",
+  release: "with each release, after the migrations and before any new revision takes traffic",
+  registration: "with each release, once the services are deployed (it records work in the new stores)",
+  assets: "in the image's build (static files come from the code)",
+  unknown: "nowhere yet: an open decision",
+};

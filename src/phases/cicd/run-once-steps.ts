@@ -1,0 +1,147 @@
+// The commands an app runs once rather than keeps running (contracts/run-once.ts says what each
+// kind is), from three places: the VM's processes that run and exit (a Type=oneshot unit no timer
+// starts: role other, no port, no schedule, not long-running), the repository's Procfile `release:`
+// line, and the commands the app's own container entrypoint runs before its server (Twenty's
+// packages/twenty-docker/twenty/entrypoint.sh). Each becomes the argv of a Cloud Run job running
+// the app's image in the folder the server runs in; what cannot be one is said, never guessed.
+import path from "node:path";
+import type { Inventory } from "../../inventory/schema.js";
+import { runOnceKind, type RunOnceKind } from "../../contracts/run-once.js";
+import { nodeManager } from "../../image/node-image.js";
+import { execFor, isWorkspaceRoot } from "../../image/node-workspace.js";
+import { readJson, type AppRepo } from "../../image/repo.js";
+import { shellCommands, shellTokens } from "../../image/shell-words.js";
+
+export interface RunOnceStep {
+  kind: RunOnceKind;
+  /** The command as the VM or the repository writes it. */
+  command: string;
+  /** Where it was found: "the unit twenty-upgrade.service", "Procfile (release:)", an entrypoint's path. */
+  from: string;
+  /** The job's argv in the image, when the command is one plain command. */
+  argv?: string[];
+  /** What the plan must say about how it runs (npx fetching a tool). */
+  note?: string;
+  /** Why it cannot run as a job as written. */
+  problem?: string;
+}
+
+const SAFE = /^[A-Za-z0-9_.:=/@%+,-]{1,200}$/;
+// A tool installed into a virtualenv or a system bin folder is on the image's PATH.
+const ON_PATH =
+  /^(?:\/\S*)?\/(?:\.?venv|virtualenv|env)\/bin\/([\w.-]+)$|^\/usr(?:\/local)?\/bin\/([\w.-]+)$|^(?:\.\/)?\.?venv\/bin\/([\w.-]+)$/;
+const NODE_TOOLS = new Set(["node", "npm", "npx", "yarn", "pnpm", "corepack"]);
+const INTERPRETER = /^(python[\d.]*|php|ruby|bundle|rake|rails|perl|sh|bash|java)$/;
+// An entrypoint's line that runs the app's code (its other lines are shell: psql, echo, exec "$@").
+const APP_RUNNER =
+  /^(yarn|npm|npx|pnpm|node|tsx|ts-node|python[\d.]*|\.\/manage\.py|flask|alembic|php|bundle|bin\/rails|rails|rake|bin\/console|\.\/bin\/[\w.-]+)$/;
+
+/** One plain command as a job's argv, in the image whose server runs in `dir`; or the reason it is not one. */
+export function jobArgv(
+  command: string,
+  repo: AppRepo | undefined,
+  dir: string,
+): { argv: string[]; note?: string } | { problem: string } {
+  const commands = shellCommands(shellTokens(command.replace(/^cd\s+\S+\s*(&&|;)\s*/, "")));
+  if (!commands || commands.length !== 1) return { problem: "it is more than one plain command (run it by hand)" };
+  const words = [...commands[0]!];
+  // `NODE_OPTIONS=… tsx x.ts`: the job runs with the service's settings; a memory flag is the job's size.
+  while (words.length > 1 && /^[A-Za-z_]\w*=/.test(words[0]!)) words.shift();
+  const head = ON_PATH.exec(words[0]!);
+  if (head) words[0] = head[1] ?? head[2] ?? head[3]!;
+  const bad = words.find((w) => !SAFE.test(w));
+  if (bad !== undefined || words.length > 40) return { problem: `"${bad ?? "…"}" is not a plain word` };
+  const script = words.find((w) => /^\.{1,2}\/\S+\.\w+$/.test(w));
+  if (repo?.present && script && !repo.exists(path.posix.join(dir, script)))
+    return { problem: `it runs ${script}, which is not in ${dir || "the repository's root"}, where the image runs` };
+  // A package's program (`tsx`, `sequelize`) in a Node image: the package manager runs it from
+  // node_modules/.bin when the package or the workspace root depends on it; else npx fetches it
+  // (Twenty's own image installs tsx globally, which ours does not).
+  const bin = words[0]!;
+  if (
+    repo?.present &&
+    repo.exists(path.posix.join(dir, "package.json")) &&
+    /^[\w.-]+$/.test(bin) &&
+    !NODE_TOOLS.has(bin) &&
+    !INTERPRETER.test(bin)
+  ) {
+    if (![dir, ""].some((d) => dependsOn(repo, d, bin)))
+      return {
+        argv: ["npx", "--yes", ...words],
+        note: `npx fetches ${bin} when the job runs: no package.json of the app depends on it`,
+      };
+    const pm = nodeManager(repo, dir && isWorkspaceRoot(repo) ? "" : dir);
+    return { argv: [...execFor(pm.name).split(" "), ...words] };
+  }
+  return { argv: words };
+}
+
+/** The package.json in `dir` names `bin` (the usual package name of a CLI) among its dependencies. */
+function dependsOn(repo: AppRepo, dir: string, bin: string): boolean {
+  const manifest = readJson<Record<string, Record<string, string> | undefined>>(
+    repo,
+    path.posix.join(dir, "package.json"),
+  );
+  return ["dependencies", "devDependencies"].some((k) => manifest?.[k]?.[bin] !== undefined);
+}
+
+function step(kind: RunOnceKind, command: string, from: string, repo: AppRepo | undefined, dir: string): RunOnceStep {
+  const made = jobArgv(command, repo, dir);
+  return { kind, command, from, ...made };
+}
+
+/** The lines of an entrypoint script that run the app's code, in order (`if CMD; then` counts as CMD). */
+export function entrypointCommands(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) =>
+      l
+        .trim()
+        .replace(/^(if|elif|then|do|else)\s+/, "")
+        .replace(/;\s*then$/, "")
+        .trim(),
+    )
+    .filter((l) => l && !l.startsWith("#"))
+    .filter((l) => {
+      const words = l.replace(/^([A-Za-z_]\w*=("[^"]*"|'[^']*'|\S*)\s+)+/, "").split(/\s+/);
+      return APP_RUNNER.test(words[0]!) && words.length > 1;
+    });
+}
+
+/** Every run-once command, the VM's first, then the Procfile's, then the entrypoints'; one of each. */
+export function runOnceSteps(inventory: Inventory, repo: AppRepo | undefined, dir: string): RunOnceStep[] {
+  const out: RunOnceStep[] = [];
+  for (const s of inventory.services) {
+    if (s.role !== "other" || !s.command || s.longRunning || s.schedule || s.listen.length) continue;
+    out.push(step(runOnceKind(s.command), s.command, `the unit ${s.systemdUnit ?? s.name}`, repo, dir));
+  }
+  if (repo?.present) {
+    for (const folder of [...new Set(["", dir])]) {
+      const procfile = repo.read(path.posix.join(folder, "Procfile"));
+      const line = procfile?.split(/\r?\n/).find((l) => /^release\s*:/.test(l.trim()));
+      if (!line) continue;
+      const tokens = shellCommands(shellTokens(line.trim().replace(/^release\s*:\s*/, "")));
+      for (const words of tokens ?? []) {
+        const command = words.join(" ");
+        out.push(step(runOnceKind(command), command, "the Procfile's release: line", repo, dir));
+      }
+    }
+    const entrypoints = ["docker-entrypoint.sh", "entrypoint.sh"].flatMap((f) =>
+      repo.foldersWith(f, 3).map((d) => path.posix.join(d, f)),
+    );
+    for (const file of entrypoints) {
+      for (const command of entrypointCommands(repo.read(file) ?? "")) {
+        const kind = runOnceKind(command);
+        // The entrypoint's other app commands (its server, a health wait) are not run-once steps.
+        if (kind !== "unknown") out.push(step(kind, command, file, repo, dir));
+      }
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((s) => {
+    const key = (s.argv ?? [s.command]).join(" ");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,237 @@
+// Commands an app runs once (a oneshot unit, a Procfile release: line, its container entrypoint's
+// steps before the server) each get a place: migrations stay the migrate job, per-release upgrade
+// steps run as Cloud Run jobs after the migrations and before the services, registrations after
+// the services, an empty database's setup only while EMPTY_DATABASE is true, static-asset steps
+// belong to the image's build, anything else is named word for word in the plan.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { runOnceKind } from "../../../src/contracts/run-once.js";
+import { buildContext } from "../../../src/phases/cicd/context.js";
+import { migrations } from "../../../src/phases/cicd/migrations.js";
+import { offlineCicd } from "../../../src/phases/cicd/offline.js";
+import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
+import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
+import { runOncePlan } from "../../../src/phases/cicd/run-once-jobs.js";
+import { entrypointCommands, jobArgv } from "../../../src/phases/cicd/run-once-steps.js";
+import { openRepo } from "../../../src/image/repo.js";
+import { actionlint } from "../../../src/validate/actionlint.js";
+import { chain } from "../../helpers/chain.js";
+import { TempTrees } from "../../helpers/file-tree.js";
+import { checkGcloud, gcloudCallsIn } from "../../helpers/gcloud-check.js";
+import { writeOffline } from "../../helpers/offline-output.js";
+import { inputFromFile, inputFromYaml, ROOT } from "../../helpers/phase-input.js";
+
+const trees = new TempTrees("im-run-once-");
+afterAll(() => trees.removeAll());
+
+describe("runOnceKind", () => {
+  it.each([
+    ["tsx ./scripts/setup-db.ts", "database-setup"],
+    ["bundle exec rake db:seed", "database-setup"],
+    ["yarn database:migrate:prod", "migration"],
+    ["python manage.py migrate --noinput", "migration"],
+    ["bin/rails db:prepare", "migration"],
+    ["flask db upgrade", "migration"],
+    ["alembic upgrade head", "migration"],
+    ["sequelize db:migrate:undo", "unknown"],
+    ["knex migrate:make add_users", "unknown"],
+    ["yarn command:prod upgrade", "release"],
+    ["php occ upgrade", "release"],
+    ["yarn command:prod cron:register:all", "registration"],
+    ["python manage.py setup_periodic_tasks", "registration"],
+    ["python manage.py collectstatic --noinput", "assets"],
+    ["bin/rails assets:precompile", "assets"],
+    ["pip install --upgrade pip", "unknown"],
+    ["yarn command:prod cleanup", "unknown"],
+  ])("%s -> %s", (command, kind) => {
+    expect(runOnceKind(command)).toBe(kind);
+  });
+});
+
+describe("jobArgv", () => {
+  it.each([
+    ["/opt/app/venv/bin/python manage.py upgrade_data", {}, "", { argv: ["python", "manage.py", "upgrade_data"] }],
+    ["/usr/bin/yarn command:prod upgrade", {}, "", { argv: ["yarn", "command:prod", "upgrade"] }],
+    [
+      'NODE_OPTIONS="--max-old-space-size=1500" tsx ./scripts/setup-db.ts',
+      {
+        "srv/package.json": '{"devDependencies":{"tsx":"^4.0.0"}}',
+        "srv/scripts/setup-db.ts": "",
+        "srv/yarn.lock": "",
+        "srv/.yarnrc.yml": "",
+      },
+      "srv",
+      { argv: ["yarn", "tsx", "./scripts/setup-db.ts"] },
+    ],
+    [
+      "tsx ./scripts/setup-db.ts",
+      { "package.json": "{}", "package-lock.json": "{}" },
+      "",
+      { problem: "it runs ./scripts/setup-db.ts, which is not in the repository's root, where the image runs" },
+    ],
+    ["cd /srv/app && ./manage.py a | tee x", {}, "", { problem: "it is more than one plain command (run it by hand)" }],
+  ])("%s", async (command, files, dir, expected) => {
+    const repo = openRepo(await trees.make({ ".keep": "", ...files }));
+    expect(jobArgv(command, repo, dir)).toEqual(expected);
+  });
+});
+
+const TWENTY = path.join(ROOT, "test/fixtures/real/twenty");
+const twentyRepo = path.join(TWENTY, "vm/opt/twenty");
+
+describe("Twenty's entrypoint: setup-db into an empty database, upgrade each release, cron:register:all", () => {
+  const { input } = chain({ ...inputFromFile(path.join(TWENTY, "inventory.yaml")), repoDir: twentyRepo });
+  const result = offlineCicd(input);
+  const workflow = renderCicd(result, input).find((a) => a.path === CICD_PATHS.workflow)!.content;
+  const steps = (parse(workflow) as { jobs: { deploy: { steps: Array<{ name: string; run?: string; if?: string }> } } })
+    .jobs.deploy.steps;
+
+  it("reads the entrypoint's app commands in order", async () => {
+    const text = await readFile(path.join(twentyRepo, "packages/twenty-docker/twenty/entrypoint.sh"), "utf8");
+    expect(entrypointCommands(text)).toEqual([
+      'NODE_OPTIONS="--max-old-space-size=1500" tsx ./scripts/setup-db.ts',
+      "yarn database:migrate:prod",
+      "yarn command:prod upgrade",
+      "yarn command:prod cron:register:all",
+    ]);
+  });
+
+  it("the deploy runs setup (gated) → migrate → upgrade → the services → register, in the server's image", () => {
+    const plan = runOncePlan(buildContext(input));
+    expect(plan.setup.map((j) => [j.job.name, j.job.command])).toEqual([
+      ["twenty-setup", ["npx", "--yes", "tsx", "./scripts/setup-db.ts"]],
+    ]);
+    expect(plan.release.map((j) => [j.job.name, j.job.command])).toEqual([
+      ["twenty-release", ["yarn", "command:prod", "upgrade"]],
+    ]);
+    expect(plan.registration.map((j) => [j.job.name, j.job.command])).toEqual([
+      ["twenty-register", ["yarn", "command:prod", "cron:register:all"]],
+    ]);
+    expect(plan.open).toEqual([]);
+    // The migrate job's settings: the same secrets and Cloud SQL instance.
+    const [migrate] = migrations(buildContext(input));
+    for (const j of [...plan.setup, ...plan.release, ...plan.registration]) {
+      expect(j.job.kind).toBe("job");
+      expect(j.job.secrets).toEqual(migrate!.job.secrets);
+      expect(j.job.cloudSqlInstance).toBe(migrate!.job.cloudSqlInstance);
+    }
+    const at = (re: RegExp) => steps.findIndex((s) => re.test(s.name));
+    const order = [
+      at(/^Set up the empty database/),
+      at(/^Migrate the database/),
+      at(/^Run the release's upgrade step/),
+      at(/^Deploy twenty /),
+      at(/^Register the release's background work/),
+    ];
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(order[4]).toBe(steps.length - 1);
+    expect(steps[order[0]!]!.if).toBe("${{ vars.EMPTY_DATABASE == 'true' }}");
+    for (const i of [order[0]!, order[2]!, order[4]!]) {
+      expect(steps[i]!.run).toMatch(/--strategy job --execute/);
+      expect(steps[i]!.run).toContain("--max-retries=0");
+      expect(steps[i]!.run).toContain("--set-cloudsql-instances=");
+    }
+  });
+
+  it("the plan says when to set and delete EMPTY_DATABASE, and reruns upgrade and register after the copy", () => {
+    const plan = cicdPlanSteps(result, input);
+    const empty = plan.find((s) => s.title === "An empty database's first setup")!;
+    expect(empty.body).toContain('`NODE_OPTIONS="--max-old-space-size=1500" tsx ./scripts/setup-db.ts`');
+    expect(empty.commands).toEqual([
+      "gh variable set EMPTY_DATABASE --repo acme/twenty --body true",
+      "gh variable delete EMPTY_DATABASE --repo acme/twenty",
+    ]);
+    const first = plan.find((s) => s.title === "First deploy")!;
+    expect(first.body).toContain("`twenty-release` (`yarn command:prod upgrade`)");
+    expect(first.body).toContain("`twenty-register` (`yarn command:prod cron:register:all`)");
+    const copy = plan.find((s) => s.title === "Bring the copied database up to date")!;
+    expect(copy.commands!.filter((c) => c.startsWith("gcloud run jobs execute")).map((c) => c.split(" ")[4])).toEqual([
+      "twenty-migrate",
+      "twenty-release",
+      "twenty-register",
+    ]);
+  });
+
+  it("the workflow passes actionlint and the real gcloud parses the job commands", async () => {
+    const dir = await trees.make({ ".keep": "" });
+    const out = path.join(dir, "out");
+    await writeOffline(path.join(TWENTY, "inventory.yaml"), out, twentyRepo);
+    const text = await readFile(path.join(out, CICD_PATHS.workflow), "utf8");
+    expect(await actionlint(text, CICD_PATHS.workflow)).toEqual([]);
+    const calls = (await gcloudCallsIn(out)).filter((c) => c.argv[0] === "run" && c.argv[1] === "jobs");
+    const names = new Set(calls.map((c) => c.argv[3]));
+    for (const job of ["twenty-setup", "twenty-migrate", "twenty-release", "twenty-register"])
+      expect(names, job).toContain(job);
+    expect(calls.some((c) => c.argv[2] === "execute" && c.argv.includes("--wait"))).toBe(true);
+    const check = await checkGcloud(calls);
+    if (check.skipped) return;
+    expect(check.findings).toEqual([]);
+  });
+});
+
+const NODE_APP = (extra: string) => `
+apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+host: { hostname: shop-01, os: Ubuntu 24.04 LTS }
+services:
+  - { name: api, role: web, software: node, runtime: node, command: "/usr/bin/node server.js", listen: ["127.0.0.1:3000"], dependsOn: [postgres], env: [DATABASE_URL] }
+${extra}
+  - { name: postgres, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
+data:
+  - { service: postgres, engine: postgres, backups: daily }
+deploy: { method: ssh-systemctl, rollback: none }
+target: { cloud: gcp, project: shop-prod, region: europe-west1, service: shop, github: acme/shop }
+`;
+
+describe("a VM's oneshot units and a Procfile release: line", () => {
+  it("become jobs by kind; a migration with no other source is the migrate job; the rest is named", async () => {
+    const repoDir = await trees.make({
+      "package.json": JSON.stringify({ scripts: { start: "node server.js" } }),
+      "package-lock.json": "{}",
+      "server.js": "",
+      Procfile: "web: node server.js\nrelease: npx knex migrate:latest && node scripts/warm.js\n",
+    });
+    const yaml = NODE_APP(
+      [
+        `  - { name: shop-upgrade, role: other, software: node, runtime: node, systemdUnit: shop-upgrade.service, command: "/usr/bin/node cli.js upgrade", dependsOn: [postgres], env: [DATABASE_URL] }`,
+        `  - { name: shop-schedules, role: other, software: node, runtime: node, systemdUnit: shop-schedules.service, command: "/usr/bin/node cli.js schedules:register" }`,
+      ].join("\n"),
+    );
+    const { input } = chain({ ...inputFromYaml(yaml), repoDir });
+    const ctx = buildContext(input);
+    const plan = runOncePlan(ctx);
+    expect(plan.release.map((j) => j.job.command)).toEqual([["node", "cli.js", "upgrade"]]);
+    expect(plan.registration.map((j) => j.job.command)).toEqual([["node", "cli.js", "schedules:register"]]);
+    expect(plan.setup).toEqual([]);
+    expect(plan.open.map((s) => [s.command, s.from])).toEqual([
+      ["node scripts/warm.js", "the Procfile's release: line"],
+    ]);
+    expect(migrations(ctx).map((m) => m.job.command)).toEqual([["npx", "knex", "migrate:latest"]]);
+    const steps = cicdPlanSteps(offlineCicd(input), input);
+    const once = steps.find((s) => s.title === "Commands the VM runs once")!;
+    expect(once.body).toContain("`node scripts/warm.js` (the Procfile's release: line) is not a step the rules know");
+    expect(steps.find((s) => s.title === "An empty database's first setup")).toBeUndefined();
+  });
+
+  it("a Rails Procfile's assets:precompile is the image's build, not a deploy step", async () => {
+    const repoDir = await trees.make({
+      Gemfile: "source 'https://rubygems.org'\ngem 'rails'\n",
+      "bin/rails": "",
+      Procfile: "web: bundle exec puma\nrelease: bin/rails db:migrate && bin/rails assets:precompile\n",
+    });
+    const yaml = NODE_APP("").replace(
+      'software: node, runtime: node, command: "/usr/bin/node server.js"',
+      'software: puma, runtime: ruby, framework: rails, command: "bundle exec puma"',
+    );
+    const { input } = chain({ ...inputFromYaml(yaml), repoDir });
+    const plan = runOncePlan(buildContext(input));
+    expect(plan.assets.map((s) => s.command)).toEqual(["bin/rails assets:precompile"]);
+    expect([...plan.setup, ...plan.release, ...plan.registration, ...plan.open]).toEqual([]);
+    const body = cicdPlanSteps(offlineCicd(input), input).find((s) => s.title === "Commands the VM runs once")!.body;
+    expect(body).toContain("the generated Dockerfile already runs it in the image's build");
+  });
+});
