@@ -42,6 +42,19 @@ export function runOnceKind(command: string): RunOnceKind {
   return RULES.find(([, pattern]) => pattern.test(command))?.[0] ?? "unknown";
 }
 
+/** The suffix of the Cloud Run job each kind that runs as one gets (`twenty-release`). */
+export const RUN_ONCE_SUFFIX: Partial<Record<RunOnceKind, string>> = {
+  "database-setup": "setup",
+  migration: "migrate",
+  release: "release",
+  registration: "register",
+};
+
+/** `OWNER-SUFFIX`, the owner's name trimmed so it stays a valid Cloud Run name (49 characters). */
+export function runOnceJobName(owner: string, suffix: string): string {
+  return `${owner.slice(0, 49 - suffix.length - 1).replace(/-+$/, "")}-${suffix}`;
+}
+
 /** Where each kind runs, for the plan and the design's text. */
 export const RUN_ONCE_PLACE: Record<RunOnceKind, string> = {
   "database-setup": "before the first migration, into an empty database only",

@@ -248,7 +248,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         workingDirectory: _d,
         onHost: _h,
         scheduled: _s,
-        oneShot: _os,
+        oneShot,
         packaged: _k,
         supervisorProgram: _sp,
         pm2App: _pm,
@@ -276,7 +276,13 @@ function link(services: ServiceFinding[]): DetectedService[] {
         }
       }
       const routes = s.role === "reverse-proxy" ? routesOf(routesToPorts ?? [], services, s) : [];
-      return { ...rest, dependsOn, ...(routes.length ? { routes } : {}) };
+      return {
+        ...rest,
+        dependsOn,
+        ...(routes.length ? { routes } : {}),
+        // Only an app process: Debian's postgresql.service is a oneshot wrapper too (ExecStart=/bin/true).
+        ...(oneShot && !s.scheduled && s.role === "other" ? { runsOnce: true as const } : {}),
+      };
     })
     .map((s, index) => ({ s, index }))
     .sort((a, b) => rank(a.s.role) - rank(b.s.role) || a.index - b.index)

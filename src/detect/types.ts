@@ -64,6 +64,8 @@ export interface ServiceAnswer {
   cacheStore?: CacheStore;
   /** Why the app's own docs say this process runs as one instance only (single-instance.ts). */
   singleInstance?: string;
+  /** A process that runs once and exits (a Type=oneshot unit no timer starts): never a server or a loop. */
+  runsOnce?: true;
   /** A synchronous web server's worker processes and threads on the VM (server-capacity.ts). */
   capacity?: { workers: number; threads: number };
   /**

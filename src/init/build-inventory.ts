@@ -93,6 +93,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.sessionStore ? { sessionStore: s.sessionStore } : {}),
     ...(s.cacheStore ? { cacheStore: s.cacheStore } : {}),
     ...(s.singleInstance ? { singleInstance: s.singleInstance } : {}),
+    ...(s.runsOnce ? { runsOnce: true } : {}),
     ...(s.instances ? { instances: s.instances } : {}),
     ...(s.capacity ? { capacity: s.capacity } : {}),
     ...(s.routes?.length ? { routes: s.routes } : {}),

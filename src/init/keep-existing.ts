@@ -39,6 +39,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "sessionStore",
     "cacheStore",
     "singleInstance",
+    "runsOnce",
     "instances",
     "capacity",
     "routes",

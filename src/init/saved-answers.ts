@@ -57,6 +57,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     sessionStore: s.sessionStore,
     cacheStore: s.cacheStore,
     singleInstance: s.singleInstance,
+    runsOnce: s.runsOnce,
     instances: s.instances,
     capacity: s.capacity,
     routes: s.routes,

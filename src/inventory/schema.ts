@@ -221,6 +221,12 @@ export const serviceSchema = z.looseObject({
    */
   singleInstance: z.string().trim().min(1).max(400).optional(),
   /**
+   * App processes that run once and exit, at boot or with each release (a systemd Type=oneshot
+   * unit no timer starts: an upgrade, a migration, a registration of background jobs). The deploy
+   * runs the ones it can name as Cloud Run jobs; the others are open decisions with their command.
+   */
+  runsOnce: z.literal(true).optional(),
+  /**
    * App processes: how many processes of this one kind the VM runs, when more than one (a template
    * unit enabled as `worker@1` and `worker@2`, a pm2 app started N times, a Node web server
    * clustered by WEB_CONCURRENCY). Each runs the same

@@ -17,6 +17,7 @@ import { planImages } from "../../image/plan.js";
 import { openRepo } from "../../image/repo.js";
 import type { CicdContext } from "./context.js";
 import { runOnceSteps } from "./run-once-steps.js";
+import { runOnceJobName } from "../../contracts/run-once.js";
 
 export interface MigrationTool {
   /** What runs the migrations, for docs: "Django", "Rails", … */
@@ -121,11 +122,6 @@ function readText(file: string): string {
   }
 }
 
-/** `NAME-migrate` (or another suffix), trimmed so it stays a valid Cloud Run name. */
-function jobName(target: string, suffix: string): string {
-  return `${target.slice(0, 49 - suffix.length - 1).replace(/-+$/, "")}-${suffix}`;
-}
-
 export interface Migration {
   /** The Cloud Run job that runs the migrations (kind "job", the owner's image and identity). */
   job: DeployTarget;
@@ -138,7 +134,7 @@ export interface Migration {
 export function asJob(owner: DeployTarget, command: readonly string[], suffix = "migrate"): DeployTarget {
   return {
     ...owner,
-    name: jobName(owner.name, suffix),
+    name: runOnceJobName(owner.name, suffix),
     kind: "job",
     command: [...command],
     // A schema change may lock big tables: allow up to 30 minutes.

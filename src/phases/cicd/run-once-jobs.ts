@@ -7,7 +7,7 @@
 // Migrations are the migrate job's already; static-asset steps belong in the image's build; the
 // rest stay open, with their exact command, in the plan.
 import type { DeployTarget } from "../../contracts/deployment.js";
-import type { RunOnceKind } from "../../contracts/run-once.js";
+import { RUN_ONCE_SUFFIX } from "../../contracts/run-once.js";
 import { openRepo } from "../../image/repo.js";
 import type { CicdContext } from "./context.js";
 import { asJob, ownerFolder } from "./migrations.js";
@@ -35,18 +35,12 @@ export interface RunOncePlan {
   open: RunOnceStep[];
 }
 
-const SUFFIX: Partial<Record<RunOnceKind, string>> = {
-  "database-setup": "setup",
-  release: "release",
-  registration: "register",
-};
-
 /** The run-once steps of the app, as jobs where they have a place. */
 export function runOncePlan(ctx: CicdContext): RunOncePlan {
   const plan: RunOncePlan = { setup: [], release: [], registration: [], assets: [], open: [] };
   const owner =
-    ctx.deployment.services.find((s) => s.kind === "api" && s.cloudSqlInstance && !s.held) ??
-    ctx.deployment.services.find((s) => s.kind === "api" && !s.held);
+    ctx.deployment.services.find((s) => s.kind === "api" && s.cloudSqlInstance) ??
+    ctx.deployment.services.find((s) => s.kind === "api");
   if (!owner) return plan;
   const repo = ctx.repoDir ? openRepo(ctx.repoDir, ctx.generated) : undefined;
   const steps = runOnceSteps(ctx.inventory, repo, ownerFolder(ctx, owner));
@@ -57,7 +51,7 @@ export function runOncePlan(ctx: CicdContext): RunOncePlan {
       plan.assets.push(step);
       continue;
     }
-    const suffix = SUFFIX[step.kind];
+    const suffix = RUN_ONCE_SUFFIX[step.kind];
     // A database step needs the database; a step that cannot be one plain command is for a person.
     if (!suffix || !step.argv || (step.kind === "database-setup" && !owner.cloudSqlInstance)) {
       plan.open.push(step);

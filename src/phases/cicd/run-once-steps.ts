@@ -1,6 +1,6 @@
 // The commands an app runs once rather than keeps running (contracts/run-once.ts says what each
-// kind is), from three places: the VM's processes that run and exit (a Type=oneshot unit no timer
-// starts: role other, no port, no schedule, not long-running), the repository's Procfile `release:`
+// kind is), from three places: the VM's processes that run and exit (inventory `runsOnce`: a
+// Type=oneshot unit no timer starts), the repository's Procfile `release:`
 // line, and the commands the app's own container entrypoint runs before its server (Twenty's
 // packages/twenty-docker/twenty/entrypoint.sh). Each becomes the argv of a Cloud Run job running
 // the app's image in the folder the server runs in; what cannot be one is said, never guessed.
@@ -112,7 +112,7 @@ export function entrypointCommands(text: string): string[] {
 export function runOnceSteps(inventory: Inventory, repo: AppRepo | undefined, dir: string): RunOnceStep[] {
   const out: RunOnceStep[] = [];
   for (const s of inventory.services) {
-    if (s.role !== "other" || !s.command || s.longRunning || s.schedule || s.listen.length) continue;
+    if (!s.runsOnce || s.role !== "other" || !s.command || s.schedule) continue;
     out.push(step(runOnceKind(s.command), s.command, `the unit ${s.systemdUnit ?? s.name}`, repo, dir));
   }
   if (repo?.present) {

@@ -197,8 +197,8 @@ describe("a VM's oneshot units and a Procfile release: line", () => {
     });
     const yaml = NODE_APP(
       [
-        `  - { name: shop-upgrade, role: other, software: node, runtime: node, systemdUnit: shop-upgrade.service, command: "/usr/bin/node cli.js upgrade", dependsOn: [postgres], env: [DATABASE_URL] }`,
-        `  - { name: shop-schedules, role: other, software: node, runtime: node, systemdUnit: shop-schedules.service, command: "/usr/bin/node cli.js schedules:register" }`,
+        `  - { name: shop-upgrade, role: other, software: node, runtime: node, runsOnce: true, systemdUnit: shop-upgrade.service, command: "/usr/bin/node cli.js upgrade", dependsOn: [postgres], env: [DATABASE_URL] }`,
+        `  - { name: shop-schedules, role: other, software: node, runtime: node, runsOnce: true, systemdUnit: shop-schedules.service, command: "/usr/bin/node cli.js schedules:register" }`,
       ].join("\n"),
     );
     const { input } = chain({ ...inputFromYaml(yaml), repoDir });

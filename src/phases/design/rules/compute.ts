@@ -117,7 +117,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     : phpMemorySizing(s, { cpu, memory: plannedMemory, concurrency: requestConcurrency });
   const needed = Math.ceil((plannedPeakRps(d.inv) * REQUEST_SECONDS) / (concurrency * TARGET_UTILISATION));
   const name = claimName(d, index === 0 ? d.base : runName(d.base, s.name));
-  const hasBackground = d.plans.some((p) => p.target.kind !== "web" && p.target.kind !== "decision");
+  const hasBackground = d.plans.some((p) => !["web", "decision", "run-once"].includes(p.target.kind));
   // Events reach clients on other instances only through a shared pub/sub; without one, one instance.
   const sharedBus = pubsubHomeFor(d.stores, s) !== undefined;
   // Probe a route the app has; with none found, only the port (a TCP startup probe), and the canary

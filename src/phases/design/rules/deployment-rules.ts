@@ -176,6 +176,7 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
         beats.push(plan);
         break;
       case "decision":
+      case "run-once":
         break;
     }
   }

@@ -12,6 +12,7 @@ import { runName, someNames } from "./names.js";
 import { filestoreEntry, inPlaceDecision } from "./in-place-decision.js";
 import { servedFolderHomes, servedFolderText } from "./served-folders.js";
 import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
+import { runOnceEntry } from "./mapping-run-once.js";
 import { sideListener } from "../../../contracts/process-homes.js";
 import { exposedGuards } from "./proxy-routes.js";
 import { sqliteAppChanges } from "./sqlite-narrative.js";
@@ -272,6 +273,8 @@ function mappingEntry(d: Draft, s: Service): MappingEntry {
         return beatToSchedulerEntry(d, s);
       case "decision":
         return processDecision(d, s, target.topic);
+      case "run-once":
+        return runOnceEntry(d, s, target.step);
     }
   }
   const home = d.stores.find((h) => h.service === s);

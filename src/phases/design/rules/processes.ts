@@ -5,7 +5,8 @@
 // dropped: the validator checks that every process lands on one of these.
 import type { Inventory, Service } from "../../../inventory/schema.js";
 import { embedsCeleryBeat, taskLimitSeconds } from "./classify.js";
-import { type OpenTopic, processTopic } from "../../../contracts/process-homes.js";
+import { nonHttpTopic, type OpenTopic, processTopic } from "../../../contracts/process-homes.js";
+import { runOnceKind, type RunOnceKind } from "../../../contracts/run-once.js";
 import {
   isCeleryBeat,
   isStreamConsumer,
@@ -31,7 +32,9 @@ export type ProcessTarget =
   | { kind: "long-job" }
   | { kind: "cron" }
   | { kind: "scheduler-jobs" }
-  | { kind: "decision"; topic: OpenTopic };
+  | { kind: "decision"; topic: OpenTopic }
+  /** A process that runs once and exits (a oneshot unit): a deploy step or an open decision (mapping-run-once.ts). */
+  | { kind: "run-once"; step: RunOnceKind };
 
 export interface ProcessPlan {
   service: Service;
@@ -74,6 +77,8 @@ function schedulerPlan(s: Service, celery: CeleryMode): ProcessPlan {
 }
 
 function otherPlan(s: Service): ProcessPlan {
+  if (s.runsOnce && !s.schedule && !nonHttpTopic(s))
+    return { service: s, target: { kind: "run-once", step: runOnceKind(s.command ?? "") } };
   const topic = processTopic(s);
   if (topic) return { service: s, target: { kind: "decision", topic } };
   if (s.schedule) return { service: s, target: { kind: "cron" } };

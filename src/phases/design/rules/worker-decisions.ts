@@ -47,7 +47,7 @@ function redisCost(d: Draft): string {
 }
 
 export function workerDecision(d: Draft, dep: Deployment): TopicDecision | undefined {
-  const background = d.plans.filter((p) => !["web", "decision", "cron"].includes(p.target.kind));
+  const background = d.plans.filter((p) => !["web", "decision", "cron", "run-once"].includes(p.target.kind));
   if (background.length === 0) return undefined;
   const targets = (pred: (p: (typeof background)[number]) => boolean) =>
     background
