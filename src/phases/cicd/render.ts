@@ -16,6 +16,8 @@ import { buildWorkflow, serializeWorkflow } from "./workflow.js";
 import { testServices, workerTestTargets } from "./test-job.js";
 import { databaseView, networkView, queuesView, secretsView } from "./setup-views.js";
 import { loadBalancerView } from "./url-map-view.js";
+import { migrations } from "./migrations.js";
+import { EMPTY_DATABASE_VAR, runOncePlan } from "./run-once-jobs.js";
 
 export const CICD_PATHS = {
   workflow: ".github/workflows/deploy.yml",
@@ -119,6 +121,21 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
   });
   const secrets = [...new Set(deployment.services.flatMap((s) => s.secrets))].sort();
   const api = deployment.services.find((s) => rolloutStrategy(s) === "canary");
+  // The jobs the deploy runs to the end around the services, in their order (run-once-jobs.ts).
+  const once = runOncePlan(ctx);
+  const row = (when: string) => (j: { job: { name: string; command?: string[] } }) => ({
+    name: j.job.name,
+    when,
+    command: (j.job.command ?? []).join(" "),
+  });
+  const runOnce = [
+    ...once.setup.map(
+      row(`before the migrations, only while the repository variable \`${EMPTY_DATABASE_VAR}\` is \`true\``),
+    ),
+    ...migrations(ctx).map(row("before anything deploys (schema migrations)")),
+    ...once.release.map(row("after the migrations, before the services (each release)")),
+    ...once.registration.map(row("after the services (each release)")),
+  ];
   return render("README.md.hbs", {
     branch: ctx.branch,
     project: deployment.project,
@@ -128,6 +145,7 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     runtimeLabel: `${STACK_LABEL[ctx.stack]} ${result.runtimeVersion}`,
     imagePath: ctx.imagePath,
     services,
+    runOnce,
     notifyOnSuccess: result.notifyOnSuccess,
     healthPathExample: api?.healthPath ?? "/",
     // Traffic moves between a service's revisions; a design of jobs only (or of open decisions

@@ -136,6 +136,18 @@ describe("Twenty's entrypoint: setup-db into an empty database, upgrade each rel
     }
   });
 
+  it("the pipeline's README lists the jobs in the order they run", () => {
+    const readme = renderCicd(result, input).find((a) => a.path === CICD_PATHS.readme)!.content;
+    const rows = readme.split("\n").filter((l) => /^\| `twenty-(setup|migrate|release|register)` \|/.test(l));
+    expect(rows.map((r) => r.split("`")[1])).toEqual([
+      "twenty-setup",
+      "twenty-migrate",
+      "twenty-release",
+      "twenty-register",
+    ]);
+    expect(rows[3]).toContain("| after the services (each release) | `yarn command:prod cron:register:all` |");
+  });
+
   it("the plan says when to set and delete EMPTY_DATABASE, and reruns upgrade and register after the copy", () => {
     const plan = cicdPlanSteps(result, input);
     const empty = plan.find((s) => s.title === "An empty database's first setup")!;
