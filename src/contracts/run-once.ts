@@ -3,7 +3,7 @@
 // entrypoint runs before its server (Twenty's entrypoint.sh: setup-db.ts into an empty database,
 // the migrations, `yarn command:prod upgrade`, `yarn command:prod cron:register:all`). Each kind
 // has its own place in a move to Cloud Run:
-// - database-setup: schemas, extensions or seed data an EMPTY database needs before its first
+// - database-setup: schemas or extensions an EMPTY database needs before its first
 //   migration (the entrypoint guards it so); a job the deploy runs only when told the database is empty;
 // - migration: the schema migrations, the deploy's migrate job (cicd/migrations.ts);
 // - release: a per-release upgrade or setup step, after the migrations and before traffic moves;
@@ -23,7 +23,9 @@ const RULES: Array<[Exclude<RunOnceKind, "unknown">, RegExp]> = [
     "assets",
     /\bcollectstatic\b|\bassets:precompile\b|\bcompilemessages\b|\bcompress\b.*--offline|\bvite\s+build\b|\bwebpack\b/,
   ],
-  ["database-setup", /\bsetup[-_:]?db\b|\bdb[-_:]setup\b|\bdb:seed\b|\binit[-_:]?db\b|\bcreate[-_:]?schemas?\b/],
+  // Seed data (`db:seed`, `loaddata`) needs the tables the migrations make: not a step before them,
+  // so it stays unknown (named in the plan) rather than run in the wrong place.
+  ["database-setup", /\bsetup[-_:]?db\b|\bdb[-_:]setup\b|\binit[-_:]?db\b|\bcreate[-_:]?schemas?\b/],
   [
     "migration",
     /\bdb:(migrate|prepare)(?![:\w-])|\bmigrate\b(?![:-]?(make|create|generate|status|rollback|reset|fresh|undo|down))|\bmigration:run\b|\b(alembic|db)\s+upgrade\b/,

@@ -38,7 +38,7 @@ export function runOncePlanSteps(ctx: CicdContext, plan: RunOncePlan, repo: stri
       order: 46,
       title: "An empty database's first setup",
       body:
-        `The app's own start-up runs ${plan.setup.map((j) => `\`${j.step.command}\``).join(", ")} (${plan.setup[0]!.step.from}) before its first migration, into an empty database only: it creates what the migrations assume (schemas, extensions, seed data). ` +
+        `The app's own start-up runs ${plan.setup.map((j) => `\`${j.step.command}\``).join(", ")} (${plan.setup[0]!.step.from}) before its first migration, into an empty database only: it creates what the migrations assume (schemas, extensions). ` +
         `The first deploy reaches an empty Cloud SQL database (the VM's data is copied later), so set the repository variable \`${EMPTY_DATABASE_VAR}\` to \`true\` before the first push: the deploy then runs ${named(plan.setup)} before the migrations. ` +
         `Read that job's log after the deploy: Cloud SQL offers a fixed list of PostgreSQL extensions (https://cloud.google.com/sql/docs/postgres/extensions), and one it lacks fails there. ` +
         `Delete the variable once that deploy has passed: the data copied from the VM holds all of it, and a second run into a full database is not what the app does.`,

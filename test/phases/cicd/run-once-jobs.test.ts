@@ -29,7 +29,8 @@ afterAll(() => trees.removeAll());
 describe("runOnceKind", () => {
   it.each([
     ["tsx ./scripts/setup-db.ts", "database-setup"],
-    ["bundle exec rake db:seed", "database-setup"],
+    ["bundle exec rake db:seed", "unknown"],
+    ["python manage.py loaddata initial_project_templates", "unknown"],
     ["yarn database:migrate:prod", "migration"],
     ["python manage.py migrate --noinput", "migration"],
     ["bin/rails db:prepare", "migration"],
