@@ -4,6 +4,7 @@
 // the names the app reads, and scripts/setup-secrets.sh never copies any of them from the VM,
 // where they describe the VM's own database. One classifier, so the three cannot disagree.
 import { DATABASE_URL_NAME } from "./deployment.js";
+import { STORE_URL_NAMES } from "./settings-stores.js";
 
 export type DatabaseSettingRole = "url" | "user" | "password" | "name" | "host" | "port" | "engine" | "socket";
 
@@ -80,6 +81,8 @@ const NESTED: Record<string, DatabaseSettingRole> = {
 export function databaseSettingRole(name: string): DatabaseSettingRole | undefined {
   const upper = name.toUpperCase();
   if (NESTED[upper]) return NESTED[upper];
+  // An app's documented store and connection overrides (Mattermost's MM_CONFIG): the database URL.
+  if (STORE_URL_NAMES.has(upper)) return "url";
   if (OTHER_STORE.test(upper)) return undefined;
   return ROLES.find(([, pattern]) => pattern.test(upper))?.[0];
 }

@@ -4,6 +4,7 @@
 // so a new image updates them. The repository is the app's folder (/app in the image): a link's
 // target (inventory `codeLinks`) is relative to it.
 import path from "node:path";
+import { usableSettingsStore } from "../contracts/settings-stores.js";
 import type { BuildInput, Inventory } from "../inventory/schema.js";
 import { APP_DIR, inImagePath } from "./app-root.js";
 import type { ImageUser } from "./image-user.js";
@@ -83,7 +84,10 @@ export function secretFileMounts(inv: Inventory): { path: string; mountPath: str
 
 /** Links from the app's paths to its secret files' mounts (made before the mount exists: resolved at run time). */
 export function secretFileCommands(inv: Inventory, root: string | undefined): string[] {
-  const mounts = secretFileMounts(inv).filter((m) => PLAIN_PATH.test(m.path));
+  // A file the app writes and keeps in its database instead (settings-stores.ts) is not linked:
+  // the app would write through the link into the read-only mount; it reads the mount as defaults.
+  const stored = new Set((inv.secretFiles ?? []).filter((f) => usableSettingsStore(inv, f)).map((f) => f.path));
+  const mounts = secretFileMounts(inv).filter((m) => PLAIN_PATH.test(m.path) && !stored.has(m.path));
   if (mounts.length === 0) return [];
   const at = mounts.map((m) => ({ ...m, link: inImagePath(m.path, root) }));
   return [

@@ -11,6 +11,7 @@ import {
   type Deployment,
 } from "../../contracts/deployment.js";
 import { deployedOnly, heldLabel } from "../../contracts/held-targets.js";
+import { SETTINGS_STORES } from "../../contracts/settings-stores.js";
 import { databaseUrlShape } from "./database-url.js";
 import { PLAIN_ENV_FILE, plainEnvNames } from "./plain-env.js";
 import type { Stack } from "./runtime.js";
@@ -260,7 +261,8 @@ export function databaseView(
   const db = deployment.database;
   if (!db || db.engine === "sqlserver") return undefined;
   const mysql = db.engine === "mysql";
-  const { scheme, host: urlHost, socketParam, goDsn } = databaseUrlShape(db.engine, stack, repoDir, generated);
+  const shape = databaseUrlShape(db.engine, stack, repoDir, generated);
+  const { host: urlHost, socketParam, goDsn } = shape;
   const database =
     appName
       .replace(/[^A-Za-z0-9_]/g, "_")
@@ -286,6 +288,10 @@ export function databaseView(
   const appStored = onSql.filter((t) => !isAi(t)).flatMap((t) => t.secrets.filter(isStoredDatabaseSetting));
   const anyStored = urls.length + native.length + passwordSecrets!.length > 0;
   const urlSecrets = anyStored ? urls : [FALLBACK_URL_SECRET];
+  // An app's own store names its driver by the URL's scheme (settings-stores.ts: Mattermost's
+  // postgres://). The AI worker's SQLAlchemy refuses postgres://, so with one beside it the stack's stays.
+  const store = SETTINGS_STORES.find((st) => urls.includes(st.storeEnv) || urls.includes(st.databaseEnv));
+  const scheme = store && aiUrls.length === 0 ? store.urlScheme : shape.scheme;
   const socketDb = (engine: string) => (engine === "postgres" ? "postgresql" : "mysql");
   const jdbcFactory = `com.google.cloud.sql.${db.engine === "postgres" ? "postgres" : "mysql"}.SocketFactory`;
   return {

@@ -140,17 +140,18 @@ describe("the image of a prebuilt release", () => {
 });
 
 describe("a prebuilt release's secret JSON settings (Mattermost's config/config.json)", () => {
-  it("mounts the VM's file where the release reads it, and gives the service no DATABASE_URL it would not read", async () => {
+  it("keeps the release's settings in its database, the VM's file read once, and no DATABASE_URL it would not read", async () => {
     const { artifacts, steps } = await renderOffline(real("mattermost"));
+    // Mattermost writes config/config.json on every start: no link into a read-only mount
+    // (settings-store.test.ts has the store's details).
     const dockerfile = artifacts.find((a) => a.path === "Dockerfile")!.content;
-    expect(dockerfile).toMatch(/ln -sfn \/secrets\/config-json\/config\.json \/app\/config\/config\.json/);
+    expect(dockerfile).not.toMatch(/ln -sfn \/secrets\/config-json/);
     const workflow = artifacts.find((a) => a.path === ".github/workflows/deploy.yml")!.content;
-    expect(workflow).toContain("--set-secrets=/secrets/config-json/config.json=config-json:latest");
+    expect(workflow).toContain("/secrets/config-json/config.json=config-json:latest");
+    expect(workflow).toContain("MM_CONFIG=MM_CONFIG:latest");
     expect(workflow).not.toMatch(/DATABASE_URL=/);
     const plan = artifacts.find((a) => a.path === "docs/migration/README.md")!.content;
-    expect(plan).toMatch(
-      /reads its database from \[SqlSettings\] in \/opt\/mattermost\/config\/config\.json \(a secret file/,
-    );
+    expect(plan).toMatch(/mattermost keeps its settings in its database \(Mattermost's own store, MM_CONFIG\)/);
     expect(steps.length).toBeGreaterThan(0);
   });
 });

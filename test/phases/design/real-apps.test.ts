@@ -50,7 +50,7 @@ const HEALTH: Record<string, Record<string, string>> = {
   twenty: { "twenty-server": "/healthz" },
 };
 // Case-insensitive: names keep the case the app reads them in (Ghost: database__connection__host).
-const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|MYSQL|SQL)(_|$)|DBHOST|DBPASS/i;
+const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|MYSQL|SQL)(_|$)|DBHOST|DBPASS|DATASOURCE/i;
 
 async function designFor(inventoryFile: string, repoDir: string) {
   const input = { ...withAudit(inputFromFile(inventoryFile)), repoDir };

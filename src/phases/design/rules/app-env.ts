@@ -16,7 +16,12 @@ import { databaseSettingRole } from "../../../contracts/database-settings.js";
 import { isLoginEnv } from "../../../contracts/login-env.js";
 import { configFileChange, databaseEnv, splitDefaultsChange } from "./database-env.js";
 import { configFileDatabase, missingSplitSettings } from "./config-file-db.js";
-import { databaseSettingsFile, settingsFileDatabaseChange } from "./settings-file-db.js";
+import {
+  databaseSettingsFile,
+  settingsFileDatabaseChange,
+  settingsStoreChange,
+  settingsStoreFile,
+} from "./settings-file-db.js";
 import { switchSettingNames } from "./sqlite.js";
 import type { Draft, EnvPlan } from "./draft.js";
 import { proxyTrust } from "./proxy-trust.js";
@@ -262,8 +267,23 @@ export function applyAppEnv(d: Draft): void {
     );
     // A settings file the command names holds the connection (Gitea's app.ini [database]): the
     // app reads no database URL from its environment; the file's own settings change instead.
-    const settingsDb = t.cloudSqlInstance ? databaseSettingsFile(d, s) : undefined;
+    // …unless the app documents a store in its database for that file (settings-stores.ts): then
+    // the store's URL and the connection override come from setup-database.sh, and the VM's file
+    // is read once, as defaults, from its read-only mount.
+    const store = t.cloudSqlInstance ? settingsStoreFile(d, s) : undefined;
+    const settingsDb = t.cloudSqlInstance && !store ? databaseSettingsFile(d, s) : undefined;
     if (settingsDb) plan.changes = [...(plan.changes ?? []), settingsFileDatabaseChange(d, s, settingsDb, t)];
+    if (store) {
+      const names = [store.store.storeEnv, store.store.databaseEnv];
+      secrets = [...new Set([...secrets, ...names])];
+      plan.stored = [...new Set([...(plan.stored ?? []), ...names])];
+      computed[store.store.defaultsEnv] = store.mountPath;
+      plan.set[store.store.defaultsEnv] = {
+        value: store.mountPath,
+        why: "the VM's settings file, read once into the store",
+      };
+      plan.changes = [...(plan.changes ?? []), ...settingsStoreChange(d, s, store, t)];
+    }
     if (
       t.cloudSqlInstance &&
       !settingsDb &&

@@ -7,6 +7,7 @@
 // https://cloud.google.com/run/docs/configuring/services/secrets#mounting-secrets
 import path from "node:path";
 import { isAiGatewayTarget, isAiWorkerTarget, SECRET_ID, type DeployTarget } from "../../../contracts/deployment.js";
+import { usableSettingsStore } from "../../../contracts/settings-stores.js";
 import { secretFileMounts } from "../../../image/code-links.js";
 import type { Draft } from "./draft.js";
 
@@ -37,14 +38,18 @@ export function planSecretFiles(d: Draft): void {
     if (users.length === 0) return;
     const secret = secretFileId(file.path, taken);
     const sql = users.find((t) => t.cloudSqlInstance)?.cloudSqlInstance;
-    const edits = [
-      ...listenerEdits(file, users),
-      ...(file.database && sql
-        ? [
-            `[${file.database.section}]: the host${file.database.host ? ` (${file.database.host} on the VM)` : ""} becomes the Cloud SQL socket /cloudsql/${d.project.id}:${d.inv.target.region}:${sql}, and the user, password and database name scripts/setup-database.sh created (in its URL secret)`,
-          ]
-        : []),
-    ];
+    // A file the app loads into its own store (settings-stores.ts) is read, never served from: unedited.
+    const stored = usableSettingsStore(d.inv, file) !== undefined;
+    const edits = stored
+      ? []
+      : [
+          ...listenerEdits(file, users),
+          ...(file.database && sql
+            ? [
+                `[${file.database.section}]: the host${file.database.host ? ` (${file.database.host} on the VM)` : ""} becomes the Cloud SQL socket /cloudsql/${d.project.id}:${d.inv.target.region}:${sql}, and the user, password and database name scripts/setup-database.sh created (in its URL secret)`,
+              ]
+            : []),
+        ];
     d.secretFiles.push({
       secret,
       sourcePath: file.path,

@@ -3,6 +3,8 @@
 // no database URL from its environment: the file itself must name Cloud SQL. The file is a secret
 // mounted read-only, so the plan says what its stored version must change.
 import type { DeployTarget } from "../../../contracts/deployment.js";
+import { usableSettingsStore, type SettingsStore } from "../../../contracts/settings-stores.js";
+import { secretFileMounts } from "../../../image/code-links.js";
 import type { Inventory, Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
 
@@ -29,4 +31,39 @@ export function settingsFileDatabaseChange(
     `Before the cut-over, store a version of that secret with the host set to the Cloud SQL socket ${socket} and the user, password and database name scripts/setup-database.sh created (it stores them in its URL secret); ` +
     `environment variables do not change a file's contents unless the app reads overrides itself.`
   );
+}
+
+export interface StoreFile {
+  file: NonNullable<Inventory["secretFiles"]>[number];
+  store: SettingsStore;
+  /** Where the service mounts the VM's file (read-only), for the store's first load. */
+  mountPath: string;
+}
+
+/** The secret settings file this process reads that moves to the app's own store in its database. */
+export function settingsStoreFile(d: Draft, s: Service): StoreFile | undefined {
+  const files = d.inv.secretFiles ?? [];
+  const mounts = secretFileMounts(d.inv);
+  for (const [i, file] of files.entries()) {
+    if (!(file.services ?? []).includes(s.name)) continue;
+    const store = usableSettingsStore(d.inv, file);
+    if (store) return { file, store, mountPath: mounts[i]!.mountPath };
+  }
+  return undefined;
+}
+
+/**
+ * What the plan says of such a file: where the settings live now, how the VM's copy gets there
+ * (the app loads it as defaults on its first start against an empty store, and never writes it),
+ * and what that means for the admin console and a rollback.
+ */
+export function settingsStoreChange(d: Draft, s: Service, f: StoreFile, t: DeployTarget): string[] {
+  const { store } = f;
+  const conn = `/cloudsql/${d.project.id}:${d.inv.target.region}:${t.cloudSqlInstance}`;
+  // Three sentences groups, each within a mapping change's 600 characters.
+  return [
+    `${s.name} keeps its settings in its database (${store.app}'s own store, ${store.storeEnv}), not in ${f.file.path}: System Console changes are saved in the database, so they persist across instances, restarts and deploys. ${store.app} ${store.writes}, so a read-only copy would stop it; the store is what ${store.app} documents for containers (${store.docs[0]}).`,
+    `${store.storeEnv} names the store and ${store.databaseEnv} overrides the database connection in it (read-only in the console): both are the Cloud SQL URL (${store.urlScheme}://USER:PASSWORD@/DATABASE?host=${conn}) that scripts/setup-database.sh stores; the VM's connection is never copied.`,
+    `The VM's file is copied to Secret Manager and mounted read-only at ${f.mountPath}, and ${store.defaultsEnv} points there: on the first start against an empty store the app loads it into the store (a setting already stored wins; a database copy that replaces the instance gets it loaded again), and it never writes the file. Settings changed on Cloud Run are not in the VM's file: make them there too before a rollback to the VM.`,
+  ];
 }
