@@ -3,19 +3,18 @@
 // with the real server's and stopped init) nor an always-on worker. It stays an app process that
 // exits, which the design names as an open decision; one started by a timer is a cron job as before.
 // Read from a VM's disk and over ssh (the fake ssh runs the read script against the same tree).
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseSystemdUnit } from "../../src/detect/systemd.js";
 import { readFromDisk, readOverSsh } from "../helpers/host-reads.js";
+import { twentyUnit, writeTwentyOneShots } from "../helpers/twenty-oneshots.js";
 
-const TWENTY = path.resolve(import.meta.dirname, "../fixtures/real/twenty/vm");
 const temps: string[] = [];
 afterAll(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
 
-const unit = (type: string, command: string) =>
-  `[Unit]\nAfter=postgresql.service\n\n[Service]\nType=${type}\nUser=twenty\nWorkingDirectory=/opt/twenty/packages/twenty-server\nExecStart=${command}\n\n[Install]\nWantedBy=multi-user.target\n`;
+const unit = (type: string, command: string) => twentyUnit(type, command);
 
 describe("parseSystemdUnit", () => {
   it.each([
@@ -33,18 +32,7 @@ describe("parseSystemdUnit", () => {
 async function twentyWithOneShots(): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), "im-oneshot-"));
   temps.push(root);
-  await cp(TWENTY, root, { recursive: true });
-  const etc = path.join(root, "etc/systemd/system");
-  await writeFile(path.join(etc, "twenty-upgrade.service"), unit("oneshot", "/usr/bin/yarn command:prod upgrade"));
-  await writeFile(
-    path.join(etc, "twenty-cron-register.service"),
-    unit("oneshot", "/usr/bin/yarn command:prod cron:register:all"),
-  );
-  await writeFile(path.join(etc, "twenty-cleanup.service"), unit("oneshot", "/usr/bin/yarn command:prod cleanup"));
-  await writeFile(
-    path.join(etc, "twenty-cleanup.timer"),
-    "[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n",
-  );
+  await writeTwentyOneShots(root);
   return root;
 }
 

@@ -2,7 +2,6 @@
 // and the design maps each to where it runs: Twenty's `yarn command:prod upgrade` to the Cloud Run
 // job twenty-release and `cron:register:all` to twenty-register (the jobs the deploy workflow runs),
 // a command the rules cannot place to an open decision that names it; a timer's unit stays a cron job.
-import { cp, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
@@ -18,30 +17,18 @@ import { runOncePlan } from "../../../src/phases/cicd/run-once-jobs.js";
 import { chain } from "../../helpers/chain.js";
 import { TempTrees } from "../../helpers/file-tree.js";
 import { readFromDisk } from "../../helpers/host-reads.js";
-import { inputFromYaml, ROOT } from "../../helpers/phase-input.js";
+import { writeTwentyOneShots } from "../../helpers/twenty-oneshots.js";
+import { inputFromYaml } from "../../helpers/phase-input.js";
 
 const trees = new TempTrees("im-run-once-design-");
 afterAll(() => trees.removeAll());
 
-const TWENTY = path.join(ROOT, "test/fixtures/real/twenty/vm");
-const unit = (type: string, command: string) =>
-  `[Unit]\nAfter=postgresql.service\n\n[Service]\nType=${type}\nUser=twenty\nWorkingDirectory=/opt/twenty/packages/twenty-server\nEnvironmentFile=/opt/twenty/packages/twenty-server/.env\nExecStart=${command}\n\n[Install]\nWantedBy=multi-user.target\n`;
-
 async function twentyInventory(): Promise<{ yaml: string; repo: string }> {
   const root = await trees.make({ ".keep": "" });
-  await cp(TWENTY, root, { recursive: true });
-  const etc = path.join(root, "etc/systemd/system");
-  await writeFile(path.join(etc, "twenty-upgrade.service"), unit("oneshot", "/usr/bin/yarn command:prod upgrade"));
-  await writeFile(
-    path.join(etc, "twenty-cron-register.service"),
-    unit("oneshot", "/usr/bin/yarn command:prod cron:register:all"),
-  );
-  await writeFile(path.join(etc, "twenty-flush.service"), unit("oneshot", "/usr/bin/yarn command:prod cache:flush"));
-  await writeFile(path.join(etc, "twenty-cleanup.service"), unit("oneshot", "/usr/bin/yarn command:prod cleanup"));
-  await writeFile(
-    path.join(etc, "twenty-cleanup.timer"),
-    "[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n",
-  );
+  await writeTwentyOneShots(root, {
+    envFile: true,
+    extra: { "twenty-flush": "/usr/bin/yarn command:prod cache:flush" },
+  });
   const repo = path.join(root, "opt/twenty");
   const facts = await readFromDisk(root, repo);
   const { answers, origins } = resolveAnswers(
