@@ -126,6 +126,7 @@ export function mergeServices(
     same.sessionStore ??= finding.sessionStore;
     same.cacheStore ??= finding.cacheStore;
     same.singleInstance ??= finding.singleInstance;
+    same.beforeStart ??= finding.beforeStart;
     same.instances ??= finding.instances;
     same.capacity ??= finding.capacity;
     // Two sites of one nginx: uploads go to the one that takes the most.

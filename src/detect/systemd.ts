@@ -4,6 +4,7 @@ import { classifyCommand } from "./command.js";
 import { sanitiseName } from "./procfile.js";
 import { ENV_NAME } from "../inventory/schema.js";
 import type { ServiceFinding } from "./types.js";
+import { beforeStartCommands, unitCommandLine } from "./unit-before-start.js";
 
 /**
  * A unit file as section → key → values, in order. A trailing backslash continues the line; an
@@ -163,6 +164,9 @@ const STORE_UNITS: { match: RegExp; software: string; role: ServiceFinding["role
   { match: /^(redis|redis-server|valkey|valkey-server)(@[^.]*)?\.service$/, software: "redis", role: "cache" },
 ];
 
+/** The app's own processes (not a proxy or a store): their template instances and ExecStartPre= matter. */
+const APP_ROLES = new Set<ServiceFinding["role"]>(["web", "worker", "scheduler", "other"]);
+
 export function parseSystemdUnit(text: string, file: string): ServiceFinding | undefined {
   const keys = readUnitFile(text).get("Service");
   const execStart = keys?.get("ExecStart")?.[0];
@@ -175,13 +179,18 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
     : classified;
   const name = sanitiseName(unit.replace(/\.service$/, "").replace(/@$/, "")) || "service";
   const workingDirectory = keys?.get("WorkingDirectory")?.at(-1)?.replace(/^-/, "");
+  const beforeStart =
+    store || !APP_ROLES.has(role)
+      ? []
+      : beforeStartCommands(keys?.get("ExecStartPre") ?? [], execStart, workingDirectory);
   const finding: ServiceFinding = {
     name,
     role,
     software,
     systemdUnit: unit,
     // A store known by its unit's name runs a placeholder (`/bin/true`): that is not its command.
-    ...(store ? {} : { command: execStart.replace(/^[-@+!:]+/, "").trim() }),
+    ...(store ? {} : { command: unitCommandLine(execStart) }),
+    ...(beforeStart.length ? { beforeStart } : {}),
     listen: listen ? [listen] : [],
     ...(keys?.get("Environment") ? { env: environmentNames(keys.get("Environment")!) } : {}),
     ...(keys?.get("Environment") ? { unitEnv: environmentNames(keys.get("Environment")!) } : {}),
@@ -201,8 +210,6 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
 /** systemd's unescaping of an instance name for %I: `-` is `/`, `\xNN` a byte (systemd-escape(1)). */
 const unescapeInstance = (i: string) =>
   i.replace(/-/g, "/").replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-
-const APP_ROLES = new Set<ServiceFinding["role"]>(["web", "worker", "scheduler", "other"]);
 
 /**
  * A template unit's enabled instances as findings. Instances whose command is the same (no `%i`
@@ -226,6 +233,13 @@ export function templateInstances(unit: ServiceFinding, instances: readonly stri
       name: sanitiseName(`${template.replace(/@\.service$/, "")}-${instance}`) || unit.name,
       systemdUnit: template.replace(/@\.service$/, `@${instance}.service`),
       command,
+      ...(unit.beforeStart
+        ? {
+            beforeStart: unit.beforeStart.map((c) =>
+              c.replace(/%i/g, instance).replace(/%I/g, unescapeInstance(instance)),
+            ),
+          }
+        : {}),
       templateInstance: instance,
     };
     if (unit.envValues) attachEnvValues(finding, unit.envValues);

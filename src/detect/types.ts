@@ -66,6 +66,8 @@ export interface ServiceAnswer {
   singleInstance?: string;
   /** A process that runs once and exits (a Type=oneshot unit no timer starts): never a server or a loop. */
   runsOnce?: true;
+  /** The app's commands its unit runs before it on every start (ExecStartPre=: a migrate, collectstatic). */
+  beforeStart?: string[];
   /** A synchronous web server's worker processes and threads on the VM (server-capacity.ts). */
   capacity?: { workers: number; threads: number };
   /**

@@ -94,6 +94,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.cacheStore ? { cacheStore: s.cacheStore } : {}),
     ...(s.singleInstance ? { singleInstance: s.singleInstance } : {}),
     ...(s.runsOnce ? { runsOnce: true } : {}),
+    ...(s.beforeStart?.length ? { beforeStart: s.beforeStart } : {}),
     ...(s.instances ? { instances: s.instances } : {}),
     ...(s.capacity ? { capacity: s.capacity } : {}),
     ...(s.routes?.length ? { routes: s.routes } : {}),

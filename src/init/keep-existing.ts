@@ -40,6 +40,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "cacheStore",
     "singleInstance",
     "runsOnce",
+    "beforeStart",
     "instances",
     "capacity",
     "routes",

@@ -58,6 +58,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     cacheStore: s.cacheStore,
     singleInstance: s.singleInstance,
     runsOnce: s.runsOnce,
+    beforeStart: s.beforeStart,
     instances: s.instances,
     capacity: s.capacity,
     routes: s.routes,

@@ -226,6 +226,13 @@ export const serviceSchema = z.looseObject({
    * runs the ones it can name as Cloud Run jobs; the others are open decisions with their command.
    */
   runsOnce: z.literal(true).optional(),
+  beforeStart: z
+    .array(z.string().trim().min(1).max(4000))
+    .max(20)
+    .optional()
+    .describe(
+      "App processes: the app's own commands its systemd unit runs before it on every start (ExecStartPre=: manage.py migrate, collectstatic), housekeeping such as mkdir or chown left out. Nothing runs them on Cloud Run: the deploy runs each as a job in its place (a migration as the migrate job) or the plan names it.",
+    ),
   /**
    * App processes: how many processes of this one kind the VM runs, when more than one (a template
    * unit enabled as `worker@1` and `worker@2`, a pm2 app started N times, a Node web server

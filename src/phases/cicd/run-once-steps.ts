@@ -1,6 +1,7 @@
 // The commands an app runs once rather than keeps running (contracts/run-once.ts says what each
 // kind is), from three places: the VM's processes that run and exit (inventory `runsOnce`: a
-// Type=oneshot unit no timer starts), the repository's Procfile `release:`
+// Type=oneshot unit no timer starts) and the app's commands its units run before each start
+// (inventory `beforeStart`: ExecStartPre=), the repository's Procfile `release:`
 // line, and the commands the app's own container entrypoint runs before its server (Twenty's
 // packages/twenty-docker/twenty/entrypoint.sh). Each becomes the argv of a Cloud Run job running
 // the app's image in the folder the server runs in; what cannot be one is said, never guessed.
@@ -26,6 +27,7 @@ export interface RunOnceStep {
   problem?: string;
 }
 
+const APP_ROLES = new Set(["web", "worker", "scheduler", "other"]);
 const SAFE = /^[A-Za-z0-9_.:=/@%+,-]{1,200}$/;
 // A tool installed into a virtualenv or a system bin folder is on the image's PATH.
 const ON_PATH =
@@ -49,6 +51,11 @@ export function jobArgv(
   while (words.length > 1 && /^[A-Za-z_]\w*=/.test(words[0]!)) words.shift();
   const head = ON_PATH.exec(words[0]!);
   if (head) words[0] = head[1] ?? head[2] ?? head[3]!;
+  for (let i = 1; i < words.length; i++) {
+    const made = inImage(words[i]!, repo, dir);
+    if (typeof made === "object") return made;
+    words[i] = made;
+  }
   const bad = words.find((w) => !SAFE.test(w));
   if (bad !== undefined || words.length > 40) return { problem: `"${bad ?? "…"}" is not a plain word` };
   const script = words.find((w) => /^\.{1,2}\/\S+\.\w+$/.test(w));
@@ -74,6 +81,24 @@ export function jobArgv(
     return { argv: [...execFor(pm.name).split(" "), ...words] };
   }
   return { argv: words };
+}
+
+// Where a VM keeps an app's checkout: a file named there is the VM's, not the image's.
+const VM_APP_PATH = /^\/(opt|srv|home|var\/www)\/[^/]+\/./;
+
+/**
+ * A word that names a file of the VM's checkout (`/opt/app/manage.py`) as the image's
+ * (`./manage.py`, relative to where the server runs) when the repository holds it; else the
+ * reason the job cannot run it. Other words as they are.
+ */
+function inImage(word: string, repo: AppRepo | undefined, dir: string): string | { problem: string } {
+  if (!VM_APP_PATH.test(word) || !repo?.present) return word;
+  const parts = word.split("/").filter(Boolean);
+  for (let i = 1; i < parts.length; i++) {
+    const rel = parts.slice(i).join("/");
+    if (repo.exists(path.posix.join(dir, rel))) return `./${rel}`;
+  }
+  return { problem: `it names ${word}, a path on the VM that is not in the repository` };
 }
 
 /** The package.json in `dir` names `bin` (the usual package name of a CLI) among its dependencies. */
@@ -112,7 +137,12 @@ export function entrypointCommands(text: string): string[] {
 export function runOnceSteps(inventory: Inventory, repo: AppRepo | undefined, dir: string): RunOnceStep[] {
   const out: RunOnceStep[] = [];
   for (const s of inventory.services) {
-    if (!s.runsOnce || s.role !== "other" || !s.command || s.schedule) continue;
+    if (s.schedule || !APP_ROLES.has(s.role)) continue;
+    // What the unit runs before its program on every start: the VM migrates (or collects static
+    // files) each time the app starts; on Cloud Run the deploy must.
+    for (const command of s.beforeStart ?? [])
+      out.push(step(runOnceKind(command), command, `ExecStartPre= of ${s.systemdUnit ?? s.name}`, repo, dir));
+    if (!s.runsOnce || s.role !== "other" || !s.command) continue;
     out.push(step(runOnceKind(s.command), s.command, `the unit ${s.systemdUnit ?? s.name}`, repo, dir));
   }
   if (repo?.present) {

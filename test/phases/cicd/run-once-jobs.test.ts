@@ -248,3 +248,60 @@ describe("a VM's oneshot units and a Procfile release: line", () => {
     expect(body).toContain("the generated Dockerfile already runs it in the image's build");
   });
 });
+
+describe("a unit's ExecStartPre= commands (inventory beforeStart)", () => {
+  const withBeforeStart = (commands: string[]) =>
+    NODE_APP("").replace(
+      'command: "/usr/bin/node server.js",',
+      `command: "/usr/bin/node server.js", systemdUnit: shop.service, beforeStart: ${JSON.stringify(commands)},`,
+    );
+
+  it("a migration is the migrate job when nothing else names one; the others get their place", async () => {
+    const repoDir = await trees.make({
+      "package.json": JSON.stringify({ scripts: { start: "node server.js" } }),
+      "package-lock.json": "{}",
+      "server.js": "",
+      "scripts/warm-cache.js": "",
+      "cli.js": "",
+    });
+    const yaml = withBeforeStart([
+      "/usr/bin/npx knex migrate:latest",
+      "/usr/bin/node /opt/shop/cli.js upgrade",
+      "/usr/bin/node /opt/shop/scripts/warm-cache.js",
+      "/usr/bin/node /opt/shop/scripts/gone.js",
+    ]);
+    const { input } = chain({ ...inputFromYaml(yaml), repoDir });
+    const ctx = buildContext(input);
+    expect(migrations(ctx).map((m) => [m.job.command, m.tool])).toEqual([
+      [["npx", "knex", "migrate:latest"], "ExecStartPre= of shop.service: /usr/bin/npx knex migrate:latest"],
+    ]);
+    const plan = runOncePlan(ctx);
+    // The VM's path to the checkout is the image's folder, where the repository holds the file.
+    expect(plan.release.map((j) => j.job.command)).toEqual([["node", "./cli.js", "upgrade"]]);
+    expect(plan.open.map((s) => [s.command, s.argv ?? s.problem])).toEqual([
+      ["/usr/bin/node /opt/shop/scripts/warm-cache.js", ["node", "./scripts/warm-cache.js"]],
+      [
+        "/usr/bin/node /opt/shop/scripts/gone.js",
+        "it names /opt/shop/scripts/gone.js, a path on the VM that is not in the repository",
+      ],
+    ]);
+    const once = cicdPlanSteps(offlineCicd(input), input).find((s) => s.title === "Commands the VM runs once")!;
+    expect(once.body).toContain(
+      "`/usr/bin/node /opt/shop/scripts/warm-cache.js` (ExecStartPre= of shop.service) is not a step the rules know",
+    );
+  });
+
+  it("collectstatic before a Django server starts is the image's build", async () => {
+    const repoDir = await trees.make({ "manage.py": "", "requirements.txt": "django\ngunicorn\n" });
+    const yaml = NODE_APP("").replace(
+      'software: node, runtime: node, command: "/usr/bin/node server.js"',
+      'software: gunicorn, runtime: python, framework: django, command: "/opt/shop/venv/bin/gunicorn shop.wsgi", beforeStart: ["/opt/shop/venv/bin/python manage.py collectstatic --noinput"]',
+    );
+    const { input } = chain({ ...inputFromYaml(yaml), repoDir });
+    const plan = runOncePlan(buildContext(input));
+    expect(plan.assets.map((s) => [s.command, s.from])).toEqual([
+      ["/opt/shop/venv/bin/python manage.py collectstatic --noinput", "ExecStartPre= of api"],
+    ]);
+    expect([...plan.setup, ...plan.release, ...plan.registration, ...plan.open]).toEqual([]);
+  });
+});
