@@ -59,7 +59,9 @@ export function beforeStartCommands(
   const program = withoutEnv(plainWords(unitCommandLine(execStart)))[0] ?? "";
   const own = [
     program,
-    ...(program.startsWith("/") && !/^\/(usr\/(local\/)?)?(s?bin|lib(exec)?|share)\//.test(program) ? [path.posix.dirname(program)] : []),
+    ...(program.startsWith("/") && !/^\/(usr\/(local\/)?)?(s?bin|lib(exec)?|share)\//.test(program)
+      ? [path.posix.dirname(program)]
+      : []),
     ...(workingDirectory?.startsWith("/") && workingDirectory !== "/" ? [workingDirectory.replace(/\/+$/, "")] : []),
   ].filter(Boolean);
   const out: string[] = [];

@@ -10,6 +10,7 @@ import type { Inventory } from "../../inventory/schema.js";
 import { runOnceKind, type RunOnceKind } from "../../contracts/run-once.js";
 import { nodeManager } from "../../image/node-image.js";
 import { execFor, isWorkspaceRoot } from "../../image/node-workspace.js";
+import { pinnedVersion } from "../../image/node-locked-version.js";
 import { readJson, type AppRepo } from "../../image/repo.js";
 import { shellCommands, shellTokens } from "../../image/shell-words.js";
 
@@ -62,8 +63,8 @@ export function jobArgv(
   if (repo?.present && script && !repo.exists(path.posix.join(dir, script)))
     return { problem: `it runs ${script}, which is not in ${dir || "the repository's root"}, where the image runs` };
   // A package's program (`tsx`, `sequelize`) in a Node image: the package manager runs it from
-  // node_modules/.bin when the package or the workspace root depends on it; else npx fetches it
-  // (Twenty's own image installs tsx globally, which ours does not).
+  // node_modules/.bin when the package (or the workspace root) depends on it; else npx fetches it,
+  // at the version the repository pins (Twenty's own image installs tsx globally, which ours does not).
   const bin = words[0]!;
   if (
     repo?.present &&
@@ -72,13 +73,23 @@ export function jobArgv(
     !NODE_TOOLS.has(bin) &&
     !INTERPRETER.test(bin)
   ) {
-    if (![dir, ""].some((d) => dependsOn(repo, d, bin)))
-      return {
-        argv: ["npx", "--yes", ...words],
-        note: `npx fetches ${bin} when the job runs: no package.json of the app depends on it`,
-      };
-    const pm = nodeManager(repo, dir && isWorkspaceRoot(repo) ? "" : dir);
-    return { argv: [...execFor(pm.name).split(" "), ...words] };
+    const member = dir !== "" && isWorkspaceRoot(repo);
+    const pm = nodeManager(repo, member ? "" : dir);
+    // Yarn Berry runs only the binaries of the workspace's own dependencies, never the root's
+    // (https://yarnpkg.com/cli/run; yarnpkg/berry#4594).
+    const rootOnly = !dependsOn(repo, dir, bin) && dependsOn(repo, "", bin);
+    if (dependsOn(repo, dir, bin) || (rootOnly && !(member && pm.name === "yarn-berry")))
+      return { argv: [...execFor(pm.name).split(" "), ...words] };
+    const why = rootOnly
+      ? `Yarn runs only ${dir}'s own dependencies' programs there, and ${bin} is the workspace root's`
+      : "no package.json of the app depends on it";
+    const pin = pinnedVersion(repo, [...new Set([dir, ""])], bin);
+    return pin
+      ? {
+          argv: ["npx", "--yes", `${bin}@${pin.version}`, ...words.slice(1)],
+          note: `npx fetches ${bin}@${pin.version} (${pin.from}) when the job runs: ${why}`,
+        }
+      : { argv: ["npx", "--yes", ...words], note: `npx fetches the newest ${bin} when the job runs: ${why}` };
   }
   return { argv: words };
 }

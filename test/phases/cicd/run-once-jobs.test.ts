@@ -73,6 +73,58 @@ describe("jobArgv", () => {
       { problem: "it runs ./scripts/setup-db.ts, which is not in the repository's root, where the image runs" },
     ],
     ["cd /srv/app && ./manage.py a | tee x", {}, "", { problem: "it is more than one plain command (run it by hand)" }],
+    // npx fetches a program no package.json the image's manager reads depends on at the version the
+    // repository pins: the lockfile's, else package.json's range; unpinned only when nothing names it.
+    [
+      "tsx ./scripts/setup-db.ts",
+      {
+        "package.json": '{"workspaces":["srv"],"packageManager":"yarn@4.9.2","devDependencies":{"tsx":"^4.17.0"}}',
+        ".yarnrc.yml": "nodeLinker: node-modules\n",
+        "yarn.lock":
+          '__metadata:\n  version: 8\n\n"tsx@npm:^4.17.0, tsx@npm:^4.7.0":\n  version: 4.19.3\n  resolution: "tsx@npm:4.19.3"\n\n"tsx-helper@npm:^1.0.0":\n  version: 1.2.0\n',
+        "srv/package.json": "{}",
+        "srv/scripts/setup-db.ts": "",
+      },
+      "srv",
+      {
+        argv: ["npx", "--yes", "tsx@4.19.3", "./scripts/setup-db.ts"],
+        note: "npx fetches tsx@4.19.3 (the version the lockfile resolved) when the job runs: Yarn runs only srv's own dependencies' programs there, and tsx is the workspace root's",
+      },
+    ],
+    [
+      "tsx ./scripts/setup-db.ts",
+      {
+        "package.json": '{"devDependencies":{"typescript":"5.3.3"}}',
+        "package-lock.json": '{"packages":{"node_modules/tsx":{"version":"4.20.1"}}}',
+        "scripts/setup-db.ts": "",
+      },
+      "",
+      {
+        argv: ["npx", "--yes", "tsx@4.20.1", "./scripts/setup-db.ts"],
+        note: "npx fetches tsx@4.20.1 (the version the lockfile resolved) when the job runs: no package.json of the app depends on it",
+      },
+    ],
+    [
+      "tsx ./scripts/setup-db.ts",
+      { "package.json": "{}", "package-lock.json": "{}", "scripts/setup-db.ts": "" },
+      "",
+      {
+        argv: ["npx", "--yes", "tsx", "./scripts/setup-db.ts"],
+        note: "npx fetches the newest tsx when the job runs: no package.json of the app depends on it",
+      },
+    ],
+    // Yarn classic runs the workspace root's programs from a member's folder too (yarnpkg/yarn#9079).
+    [
+      "tsx ./scripts/setup-db.ts",
+      {
+        "package.json": '{"workspaces":["srv"],"devDependencies":{"tsx":"^4.17.0"}}',
+        "yarn.lock": "",
+        "srv/package.json": "{}",
+        "srv/scripts/setup-db.ts": "",
+      },
+      "srv",
+      { argv: ["yarn", "tsx", "./scripts/setup-db.ts"] },
+    ],
   ])("%s", async (command, files, dir, expected) => {
     const repo = openRepo(await trees.make({ ".keep": "", ...files }));
     expect(jobArgv(command, repo, dir)).toEqual(expected);
@@ -102,7 +154,9 @@ describe("Twenty's entrypoint: setup-db into an empty database, upgrade each rel
   it("the deploy runs setup (gated) → migrate → upgrade → the services → register, in the server's image", () => {
     const plan = runOncePlan(buildContext(input));
     expect(plan.setup.map((j) => [j.job.name, j.job.command])).toEqual([
-      ["twenty-setup", ["npx", "--yes", "tsx", "./scripts/setup-db.ts"]],
+      // tsx is the workspace root's development dependency only: Yarn Berry runs no root program
+      // from packages/twenty-server, so npx fetches it, at the root package.json's range.
+      ["twenty-setup", ["npx", "--yes", "tsx@^4.17.0", "./scripts/setup-db.ts"]],
     ]);
     expect(plan.release.map((j) => [j.job.name, j.job.command])).toEqual([
       ["twenty-release", ["yarn", "command:prod", "upgrade"]],
