@@ -37,12 +37,29 @@ export function deployedOnly(full: Deployment): Deployment {
   };
 }
 
+/**
+ * One reason a held target keeps the cut-over waiting, as data: `what` follows its name ("gitea
+ * serves the users"), `after` says what would break if the cut-over went ahead without it.
+ */
+export interface WaitReason {
+  kind: "users" | "database" | "work" | "store";
+  /** Follows the target's name: "uses the database", "takes the work of queue x". */
+  what: string;
+  /** What would break after the cut-over without it (none for users: there is nothing to switch to). */
+  after?: string;
+}
+
 /** Why a held target keeps the cut-over waiting, if it does. */
 export interface CutoverHold {
   target: DeployTarget;
-  /** Sentences that follow "it": "serves users", "writes the database …". */
+  /** The reasons as data, in the order below. */
+  reasons: WaitReason[];
+  /** Sentences that follow "it": "serves users", "uses the database (after the promotion …)". */
   because: string[];
 }
+
+/** "uses the database (after the promotion …)": a reason with what would break. */
+export const reasonText = (r: WaitReason): string => (r.after ? `${r.what} (${r.after})` : r.what);
 
 /**
  * The held targets the cut-over waits for, and why, from what each does:
@@ -59,26 +76,52 @@ export function cutoverHolds(dep: Deployment): CutoverHold[] {
   return dep.services
     .filter((t) => t.held)
     .map((t) => {
-      const because: string[] = [];
-      if (isPublicApi(t) && t.ingress === "all") because.push("serves the users");
+      const reasons: WaitReason[] = [];
+      if (isPublicApi(t) && t.ingress === "all") reasons.push({ kind: "users", what: "serves the users" });
       if (dep.database && t.cloudSqlInstance === dep.database.instance)
-        because.push(
-          "uses the database (after the promotion its VM copy would keep writing to the VM's database, and those writes would never reach Cloud SQL)",
-        );
+        reasons.push({
+          kind: "database",
+          what: "uses the database",
+          after:
+            "after the promotion its VM copy would keep writing to the VM's database, and those writes would never reach Cloud SQL",
+        });
       const queues = dep.queues.filter((q) => q.target === t.name).map((q) => `queue ${q.name}`);
       const pushed = (dep.schedules ?? []).filter((j) => j.target === t.name && j.action === "http");
       const work = [...queues, ...pushed.map((j) => `schedule ${j.name}`)];
       if (work.length)
-        because.push(
-          `takes the work of ${work.join(", ")} (after the cut-over the Cloud Run services would hand it work nothing runs)`,
-        );
+        reasons.push({
+          kind: "work",
+          what: `takes the work of ${work.join(", ")}`,
+          after: "after the cut-over the Cloud Run services would hand it work nothing runs",
+        });
       // The deploy hands every target that reaches Memorystore each cache's address (cicd deploy-flags.ts).
       const stores = reachesMemorystore(t) ? (dep.caches ?? []).map((c) => c.name) : [];
       if (stores.length)
-        because.push(
-          `shares ${stores.join(", ")} with the Cloud Run services (after the cut-over they would use Memorystore while its VM copy uses the VM's own store)`,
-        );
-      return { target: t, because };
+        reasons.push({
+          kind: "store",
+          what: `shares ${stores.join(", ")} with the Cloud Run services`,
+          after: "after the cut-over they would use Memorystore while its VM copy uses the VM's own store",
+        });
+      return { target: t, reasons, because: reasons.map(reasonText) };
     })
-    .filter((h) => h.because.length > 0);
+    .filter((h) => h.reasons.length > 0);
+}
+
+/** "a, b and c" */
+const andList = (xs: string[]): string =>
+  xs.length > 1 ? `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}` : (xs[0] ?? "");
+
+/**
+ * Why the cut-over waits, in one clause per held target from its reasons (never its prose):
+ * "gitea, which serves the users and uses the database" or, with `full`, each reason followed by
+ * what would break: "gitea serves the users and uses the database (after the promotion …)".
+ */
+export function waitsFor(holds: CutoverHold[], full = false): string {
+  return holds
+    .map((h) =>
+      full
+        ? `${h.target.name} ${andList(h.reasons.map(reasonText))}`
+        : `${h.target.name}, which ${andList(h.reasons.map((r) => r.what))}`,
+    )
+    .join("; ");
 }

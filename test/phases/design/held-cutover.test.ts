@@ -6,9 +6,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Deployment } from "../../../src/contracts/deployment.js";
 import { cutoverHolds, heldWhy } from "../../../src/contracts/held-targets.js";
 import type { PhaseOptions } from "../../../src/contracts/phase.js";
 import { designPlanSteps } from "../../../src/phases/design/plan-steps.js";
+import { heldRunbook } from "../../../src/phases/design/rules/held-cutover.js";
 import { chainYaml } from "../../helpers/chain.js";
 import { ROOT } from "../../helpers/phase-input.js";
 
@@ -96,6 +98,14 @@ describe("held targets and the cut-over", () => {
       expect(cutover).toEqual([`Wait for the disk decision before the cut-over (${held} held)`]);
       expect(design.runbook.cutover[0]!.detail).toContain(`the cut-over cannot leave it behind: ${held} ${because[0]}`);
       expect(design.runbook.database.at(-1)!.title).toMatch(/\(not yet: only at the cut-over/);
+      // The promotion says the reasons this target waits for, each once, from the same data.
+      const promote = design.runbook.database.at(-1)!.detail;
+      const whats = holds[0]!.reasons.map((r) => r.what);
+      expect(whats).toHaveLength(why.length);
+      expect(promote).toContain(
+        `Not yet: the cut-over waits for ${held}, which ${whats.length > 1 ? `${whats.slice(0, -1).join(", ")} and ${whats.at(-1)}` : whats[0]}, and the deploy holds it until the open decision ${users}-disk is taken`,
+      );
+      expect(promote).toContain("Until then users stay on the VM, whose app keeps writing to its own database");
     } else {
       // The cut-over goes ahead; the held process keeps running on the VM, and the runbook says so.
       expect(cutover).toContain("Switch DNS to the load balancer");
@@ -108,6 +118,53 @@ describe("held targets and the cut-over", () => {
       const deploy = design.runbook.cutover.find((s) => s.title === "Deploy and smoke-test the new stack")!;
       expect(deploy.detail).not.toContain(held);
     }
+  });
+
+  it.each([
+    { name: "a queue alone", keep: "work", celery: "push", says: "takes the work of queue web-app-prod-tasks" },
+    {
+      name: "a schedule alone",
+      keep: "schedule",
+      celery: "push",
+      says: "takes the work of schedule web-app-prod-beat",
+    },
+    {
+      name: "a shared store alone",
+      keep: "store",
+      celery: undefined,
+      says: "shares web-app-prod-redis with the Cloud Run services",
+    },
+  ] as const)("a worker that waits for $name: the promotion says that, not the database", ({ keep, celery, says }) => {
+    // The seed's Celery worker (on Cloud Tasks, or on Memorystore for the store), its database link cut.
+    const { design } = seedWith("worker", "", celery ? { celery } : {});
+    const full = design.deployment;
+    const worker = full.services.find((s) => s.held)!;
+    const beat = {
+      name: "web-app-prod-beat",
+      schedule: "*/5 * * * *",
+      timeZone: "Etc/UTC",
+      action: "http" as const,
+      target: worker.name,
+      path: "/tasks/scheduled",
+      replaces: ["beat"],
+    };
+    const dep: Deployment = {
+      ...full,
+      services: full.services.map((s) => (s === worker ? { ...worker, cloudSqlInstance: undefined } : s)),
+      queues: keep === "work" ? full.queues : [],
+      schedules: keep === "schedule" ? [beat] : [],
+    };
+    const holds = cutoverHolds(dep);
+    expect(holds.map((h) => h.reasons.map((r) => r.kind))).toEqual([[keep === "schedule" ? "work" : keep]]);
+    const promote = { title: "Promote", detail: "Promote the copy.", commands: [] };
+    const runbook = heldRunbook(dep, [promote], [], []);
+    const detail = runbook.database.at(-1)!.detail;
+    expect(detail).toContain(`the cut-over waits for web-app-prod-worker, which ${says}, and the deploy holds it`);
+    expect(detail).not.toContain("uses the database");
+    expect(detail.endsWith("Then: Promote the copy.")).toBe(true);
+    expect(runbook.cutover[0]!.detail).toContain(
+      `cannot leave it behind: web-app-prod-worker ${says} (after the cut-over`,
+    );
   });
 
   it("the VM is not retired while anything is held, waiting or not", () => {

@@ -1,25 +1,17 @@
 // The runbook while a held service keeps the cut-over waiting (its data written in place has no
 // home yet: in-place-home.ts; which holds wait, and why: contracts/held-targets.ts cutoverHolds).
 // The deploy skips it, so the cut-over waits for the disk decision: the VM keeps serving, and the
-// database copy is not promoted (the VM's app still writes to its own database; the continuous
-// migration keeps the copy current). A held process that waits for nothing stays on the VM
-// beside the cut-over (heldBeside).
+// database copy is not promoted (users stay on the VM, whose app keeps writing to its own database;
+// the continuous migration keeps the copy current). Both steps name the reasons the cut-over waits
+// from cutoverHolds' data (users, the database, a queue's or schedule's work, a shared store). A
+// held process that waits for nothing stays on the VM beside the cut-over (heldBeside).
 import type { Deployment } from "../../../contracts/deployment.js";
-import { type CutoverHold, cutoverHolds, heldWhy } from "../../../contracts/held-targets.js";
+import { cutoverHolds, heldWhy, waitsFor } from "../../../contracts/held-targets.js";
 import type { DesignResult } from "../schema.js";
 import { someNames } from "./names.js";
 
 type Runbook = DesignResult["runbook"];
 type Step = Runbook["database"][number];
-
-/** "gitea serves the users and uses the database (…); indexer takes the work of queue x (…)" */
-const whyWaits = (holds: CutoverHold[]): string =>
-  holds
-    .map(
-      (h) =>
-        `${h.target.name} ${h.because.slice(0, -1).join(", ")}${h.because.length > 1 ? " and " : ""}${h.because.at(-1)}`,
-    )
-    .join("; ");
 
 /**
  * The last database step (the promotion) is marked "not yet"; the cut-over is one step that waits;
@@ -29,6 +21,7 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
   const holds = cutoverHolds(dep);
   const held = holds.map((h) => h.target);
   const names = someNames(held.map((t) => t.name));
+  const one = held.length === 1;
   const decisions = someNames([...new Set(held.map((t) => heldWhy(t).decision))]);
   const promote = database.at(-1);
   const deployed = dep.services.filter((s) => !s.held && s.kind === "api");
@@ -39,7 +32,7 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
           {
             ...promote,
             title: `${promote.title} (not yet: only at the cut-over, once ${names} can deploy)`,
-            detail: `Not while ${names} ${held.length === 1 ? "is" : "are"} held: the VM's app still writes to its own database, and a promoted copy stops following it. Keep the copy replicating until the cut-over. Then: ${promote.detail}`,
+            detail: `Not yet: the cut-over waits for ${waitsFor(holds)}, and the deploy holds ${one ? "it" : "them"} until the open decision ${decisions} is taken (the cut-over step says what would break without ${one ? "it" : "them"}). Until then users stay on the VM, whose app keeps writing to its own database, and a promoted copy would stop following those writes. Keep the copy replicating until the cut-over. Then: ${promote.detail}`,
           },
           ...files,
         ]
@@ -47,7 +40,7 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
     cutover: [
       {
         title: `Wait for the disk decision before the cut-over (${names} held)`,
-        detail: `The deploy holds ${names} until the open decision ${decisions} is taken (architecture.md), and the cut-over cannot leave ${held.length === 1 ? "it" : "them"} behind: ${whyWaits(holds)}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (inPlaceHome: filestore on the storage entry of the inventory, or keep the process on a VM), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
+        detail: `The deploy holds ${names} until the open decision ${decisions} is taken (architecture.md), and the cut-over cannot leave ${one ? "it" : "them"} behind: ${waitsFor(holds, true)}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (inPlaceHome: filestore on the storage entry of the inventory, or keep the process on a VM), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
         commands: [],
       },
     ],
