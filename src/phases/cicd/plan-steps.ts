@@ -1,7 +1,7 @@
 // The cicd phase's part of docs/migration/README.md: the setup scripts in the order their
 // prerequisites allow, the first deploy, and the pipeline's own rollback.
 import { type Deployment, isAiWorkerTarget, isPublicApi, oneWriterNote } from "../../contracts/deployment.js";
-import { cutoverHolds, deployedOnly, heldLabel, heldWhy } from "../../contracts/held-targets.js";
+import { cutoverHolds, deployedOnly, heldLabel, heldWhy, waitsFor } from "../../contracts/held-targets.js";
 import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
@@ -48,6 +48,27 @@ export function vmUnits(inventory: PhaseInput["inventory"], deployment: Deployme
   return [...new Set(units)].sort();
 }
 
+/** Held targets whose account only they use: setup-wif.sh creates it with no role (render.ts setupWif). */
+function heldAccountsNote(deployment: Deployment): string {
+  const deployed = new Set(deployedOnly(deployment).services.map((s) => s.serviceAccount));
+  const held = deployment.services.filter((s) => s.held && !deployed.has(s.serviceAccount));
+  const accounts = [...new Set(held.map((s) => s.serviceAccount))];
+  if (accounts.length === 0) return "";
+  const one = accounts.length === 1;
+  const whose = accounts.map(
+    (a) =>
+      `\`${a}\` (${held
+        .filter((s) => s.serviceAccount === a)
+        .map((s) => s.name)
+        .join(", ")})`,
+  );
+  const readers = secretsView(deployment)?.heldReaders ?? [];
+  const secrets = held.some((s) => readers.includes(heldLabel(s)))
+    ? ` and \`setup-secrets.sh\` (which lets ${one ? "it" : "them"} read no secret yet)`
+    : "";
+  return `${one ? "The account" : "The accounts"} ${whose.join(", ")}, held by the deploy, ${one ? "is" : "are"} created with no role: the deployer may not deploy as ${one ? "it" : "them"} and ${one ? "it reaches" : "they reach"} nothing. Once the decision is taken and infra-migrate rerun, run this script${secrets} again before the deploy that brings ${one ? "it" : "them"}. `;
+}
+
 export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[] {
   const ctx = buildContext(input);
   const { deployment } = ctx;
@@ -66,6 +87,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       title: "Pipeline identities and the production gate",
       body:
         `\`setup-wif.sh\` creates the Artifact Registry repository, the runtime service accounts and two pipeline identities: \`${serviceAccountEmail(ctx.builderAccount, project)}\` (push images only) and \`${serviceAccountEmail(ctx.deployerAccount, project)}\` (deploy; its provider admits only jobs in the GitHub environment \`production\`). ` +
+        heldAccountsNote(deployment) +
         `Set the four repository variables it prints, then create the \`production\` environment with required reviewers and the \`${ctx.branch}\` branch rule: without it no deploy can authenticate.`,
       commands: [...script(CICD_PATHS.setupWif), `gh api --method PUT repos/${repo}/environments/production`],
       files: [CICD_PATHS.setupWif, CICD_PATHS.workflow, CICD_PATHS.readme],
@@ -199,7 +221,8 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   const migrate = all.filter((m) => !m.job.held);
   const heldMigrations = all.filter((m) => m.job.held).map((m) => `\`${m.job.name}\` (with ${m.owner})`);
   const held = deployment.services.filter((s) => s.held);
-  const waits = new Set(cutoverHolds(deployment).map((h) => h.target.name));
+  const holds = cutoverHolds(deployment);
+  const waits = new Set(holds.map((h) => h.target.name));
   const canaried = deployment.services.filter((s) => rolloutStrategy(s) === "canary" && !s.held).map((s) => s.name);
   const publicApis = deployment.services
     .filter((s) => isPublicApi(s) && s.ingress === "all" && !s.held)
@@ -223,7 +246,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       held
         .map(
           (t) =>
-            ` Not ${t.name}: the deploy holds it and says why (${heldWhy(t).short}); until the open decision ${heldWhy(t).decision} is taken, ${waits.has(t.name) ? "leave DNS on the VM" : "it keeps running on the VM"}.`,
+            ` Not ${t.name}: the deploy holds it and says why (${heldWhy(t).short}); until the open decision ${heldWhy(t).decision} is taken, ${waits.has(t.name) ? `leave DNS on the VM: the cut-over waits for ${waitsFor(holds.filter((h) => h.target.name === t.name))}` : "it keeps running on the VM"}.`,
         )
         .join("") +
       deployment.services

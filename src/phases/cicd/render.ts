@@ -8,6 +8,7 @@ import { buildContext, rolloutStrategy, serviceAccountEmail, sourceImageName, ty
 import { PLAIN_ENV_FILE, plainEnvFile, plainEnvNames } from "./plain-env.js";
 import { isAiWorkerTarget, isPublicApi, lockedShare } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
+import { deployedOnly, heldLabel } from "../../contracts/held-targets.js";
 import type { CicdResult } from "./schema.js";
 import { IMAGE_RELEASES, type Stack } from "./runtime.js";
 import { schedulesView } from "./schedules.js";
@@ -54,8 +55,15 @@ function checkRuntime(ctx: CicdContext, result: CicdResult): void {
 
 function setupWif(ctx: CicdContext): string {
   const { deployment } = ctx;
-  const runtime = [...new Set(deployment.services.map((s) => s.serviceAccount))].sort();
-  const sql = [...new Set(deployment.services.filter((s) => s.cloudSqlInstance).map((s) => s.serviceAccount))].sort();
+  // Grants go to what deploys (held-targets.ts), as in setup-secrets.sh: a held target's account
+  // is created (an identity with no role can do nothing, and other scripts may name it) but the
+  // deployer may not act as it and it gets no role until the target deploys and this script reruns.
+  const deployed = deployedOnly(deployment).services;
+  const runtime = [...new Set(deployed.map((s) => s.serviceAccount))].sort();
+  const heldOnly = [...new Set(deployment.services.map((s) => s.serviceAccount))].filter((a) => !runtime.includes(a));
+  // The held targets setup-secrets.sh names: their secrets stored, no grant to read them.
+  const heldReaders = secretsView(deployment)?.heldReaders ?? [];
+  const sql = [...new Set(deployed.filter((s) => s.cloudSqlInstance).map((s) => s.serviceAccount))].sort();
   const apis = [
     "artifactregistry.googleapis.com",
     "iam.googleapis.com",
@@ -75,6 +83,15 @@ function setupWif(ctx: CicdContext): string {
     builder: ctx.builderAccount,
     deployer: ctx.deployerAccount,
     runtimeAccounts: runtime,
+    heldAccounts: heldOnly.sort(),
+    held: deployment.services
+      .filter((s) => s.held)
+      .map((s) => ({
+        label: heldLabel(s),
+        account: s.serviceAccount,
+        shared: runtime.includes(s.serviceAccount),
+        readsSecrets: heldReaders.includes(heldLabel(s)),
+      })),
     cloudSqlAccounts: sql,
     // The deploy job reads each cache's address and Cloud SQL's private IP (workflow lookup steps).
     deployerViewRoles: [

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Deployment, DeployTarget } from "../../../src/contracts/deployment.js";
+import { cutoverHolds } from "../../../src/contracts/held-targets.js";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
@@ -82,6 +83,7 @@ async function write(dir: string, artifacts: { path: string; content: string; ex
   }
 }
 
+const steps0 = (input: ReturnType<typeof seedInput>) => cicdPlanSteps(offlineCicd(input), input);
 const ARGS: Record<string, string[]> = { [CICD_PATHS.setupLoadBalancer]: ["--domain", "app.example.com"] };
 
 describe("what points at a held target waits with it", () => {
@@ -142,9 +144,45 @@ describe("what points at a held target waits with it", () => {
         expect({ script, exit: r.exitCode, stderr: r.stderr }).toEqual({ script, exit: 0, stderr: "" });
         expect(r.calls.filter((argv) => argv.includes(held))).toEqual([]);
       }
+      // setup-wif.sh creates the held target's account but grants it nothing, as setup-secrets.sh;
+      // the deployed target's account gets its roles.
+      const dep = deployment([held]);
+      const account = dep.services.find((s) => s.name === held)!.serviceAccount;
+      const other = dep.services.find((s) => s.name !== held && !s.held)!.serviceAccount;
+      expect(account).not.toBe(other);
+      const wif = await runWhereDeployed(path.join(dir, CICD_PATHS.setupWif), dir, deployed, [
+        "--repository-owner-id",
+        "1",
+        "--repository-id",
+        "2",
+        "--github-repo",
+        "acme/app",
+      ]);
+      expect(wif.exitCode).toBe(0);
+      const named = (a: string) => wif.calls.filter((argv) => argv.some((x) => x === a || x.includes(`${a}@`)));
+      // In this world every account exists: the held one is only looked up, never bound.
+      expect(named(account).map((argv) => argv.slice(0, 3).join(" "))).toEqual(["iam service-accounts describe"]);
+      const otherBindings = named(other).filter((argv) => argv.some((x) => x.includes("add-iam-policy-binding")));
+      expect(otherBindings.length).toBeGreaterThan(0);
+      const setupWif = artifacts.find((a) => a.path === CICD_PATHS.setupWif)!.content;
+      expect(setupWif).toContain(`\nRUNTIME_ACCOUNTS=( ${other} )\n`);
+      expect(setupWif).toContain(`\nHELD_ACCOUNTS=( ${account} )\n`);
+      expect(setupWif).toContain(
+        '"${RUNTIME_ACCOUNTS[@]}" "${HELD_ACCOUNTS[@]}"; do\n  if ! exists gcloud iam service-accounts describe',
+      );
+      expect(setupWif).toContain(
+        `# Not yet ${held} (held until the open decision worker-disk is taken):\n#   its account ${account} is created with no role`,
+      );
+      expect(steps0(input).find((s) => s.title === "Pipeline identities and the production gate")!.body).toContain(
+        `The account \`${account}\` (${held}), held by the deploy, is created with no role`,
+      );
       const steps = cicdPlanSteps(offlineCicd(input), input);
       const body = steps.map((s) => s.body).join("\n");
       expect(body).toContain(`Not ${held}: the deploy holds it and says why (${HOLD.heldFor.short});`);
+      // The plan says why DNS stays, from the same reasons the runbook gives.
+      const why = cutoverHolds(deployment([held]))[0]!.reasons.map((r) => r.what);
+      expect(why.length).toBeGreaterThan(0);
+      expect(body).toContain(`leave DNS on the VM: the cut-over waits for ${held}, which ${why[0]}`);
       if (held === "web-app-prod") {
         expect(artifacts.some((a) => a.path === CICD_PATHS.setupLoadBalancer)).toBe(false);
         expect(steps.find((s) => s.title === "Load balancer: not yet")!.body).toContain(

@@ -10,7 +10,8 @@
 #                 also requires the GitHub environment `production`, so that environment's
 #                 required reviewers and branch rule really gate every deploy
 # Both providers only admit this repository (by numeric owner and repository IDs, which survive
-# renames) on the deploy branch. No service account key is ever created.
+# renames) on the deploy branch. No service account key is ever created. Roles go only to what
+# the deploy deploys: a held service's account is created with none (see HELD_ACCOUNTS).
 #
 #   scripts/setup-wif.sh [--dry-run] [--repository-owner-id N --repository-id N] [--github-repo owner/repo]
 #
@@ -27,7 +28,9 @@ BUILD_PROVIDER_ID=github-build
 DEPLOY_PROVIDER_ID=github-deploy
 BUILDER_ID=github-builder
 DEPLOYER_ID=github-deployer
+# The deployed services' runtime accounts: created; the deployer may deploy revisions as them.
 RUNTIME_ACCOUNTS=( web-app-prod-ai-worker-sa web-app-prod-sa web-app-prod-worker-sa )
+HELD_ACCOUNTS=( )
 CLOUDSQL_ACCOUNTS=( web-app-prod-ai-worker-sa web-app-prod-sa web-app-prod-worker-sa )
 APIS=( artifactregistry.googleapis.com iam.googleapis.com iamcredentials.googleapis.com monitoring.googleapis.com run.googleapis.com sqladmin.googleapis.com sts.googleapis.com )
 
@@ -44,7 +47,7 @@ while [[ $# -gt 0 ]]; do
         *) GITHUB_REPO=$2 ;;
       esac
       shift 2 ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
@@ -109,7 +112,7 @@ if ! exists gcloud artifacts repositories describe "$AR_REPOSITORY" --location "
 fi
 
 echo "== Service accounts"
-for account in "$BUILDER_ID" "$DEPLOYER_ID" "${RUNTIME_ACCOUNTS[@]}"; do
+for account in "$BUILDER_ID" "$DEPLOYER_ID" "${RUNTIME_ACCOUNTS[@]}" "${HELD_ACCOUNTS[@]}"; do
   if ! exists gcloud iam service-accounts describe "$account@$SA_DOMAIN" --project "$PROJECT_ID"; then
     run gcloud iam service-accounts create "$account" --project "$PROJECT_ID" --display-name="$account"
   fi
@@ -164,7 +167,7 @@ run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccoun
 # Read the private addresses (Memorystore, Cloud SQL's private IP, a Filestore share) the deploy passes to the services.
 run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
   --role=roles/redis.viewer --condition=None
-# Deploy revisions that run as the runtime accounts, and as nothing else.
+# Deploy revisions that run as the deployed services' accounts, and as nothing else (no held one).
 for account in "${RUNTIME_ACCOUNTS[@]}"; do
   run gcloud iam service-accounts add-iam-policy-binding "$account@$SA_DOMAIN" --project "$PROJECT_ID" \
     --member="serviceAccount:$DEPLOYER" --role=roles/iam.serviceAccountUser
