@@ -207,6 +207,13 @@ describe("what points at a held target waits with it", () => {
     60_000,
   );
 
+  it("with nothing held, setup-wif.sh says nothing of held accounts (no empty HELD_ACCOUNTS)", () => {
+    const input = seedInput({}, deployment([""]));
+    const setupWif = renderCicd(offlineCicd(input), input).find((a) => a.path === CICD_PATHS.setupWif)!.content;
+    expect(setupWif).not.toMatch(/held|HELD_ACCOUNTS/i);
+    expect(setupWif).toContain('"$BUILDER_ID" "$DEPLOYER_ID" "${RUNTIME_ACCOUNTS[@]}"; do\n');
+  });
+
   it("the migration borrows a held API's image: held with it, in the workflow and the plan", () => {
     // The seed's app with Alembic beside it: a migration job owned by the API.
     const repo = mkdtempSync(path.join(tmpdir(), "held-migrate-"));

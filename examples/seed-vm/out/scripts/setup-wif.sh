@@ -11,7 +11,7 @@
 #                 required reviewers and branch rule really gate every deploy
 # Both providers only admit this repository (by numeric owner and repository IDs, which survive
 # renames) on the deploy branch. No service account key is ever created. Roles go only to what
-# the deploy deploys: a held service's account is created with none (see HELD_ACCOUNTS).
+# the deploy deploys.
 #
 #   scripts/setup-wif.sh [--dry-run] [--repository-owner-id N --repository-id N] [--github-repo owner/repo]
 #
@@ -30,7 +30,6 @@ BUILDER_ID=github-builder
 DEPLOYER_ID=github-deployer
 # The deployed services' runtime accounts: created; the deployer may deploy revisions as them.
 RUNTIME_ACCOUNTS=( web-app-prod-ai-worker-sa web-app-prod-sa web-app-prod-worker-sa )
-HELD_ACCOUNTS=( )
 CLOUDSQL_ACCOUNTS=( web-app-prod-ai-worker-sa web-app-prod-sa web-app-prod-worker-sa )
 APIS=( artifactregistry.googleapis.com iam.googleapis.com iamcredentials.googleapis.com monitoring.googleapis.com run.googleapis.com sqladmin.googleapis.com sts.googleapis.com )
 
@@ -112,7 +111,7 @@ if ! exists gcloud artifacts repositories describe "$AR_REPOSITORY" --location "
 fi
 
 echo "== Service accounts"
-for account in "$BUILDER_ID" "$DEPLOYER_ID" "${RUNTIME_ACCOUNTS[@]}" "${HELD_ACCOUNTS[@]}"; do
+for account in "$BUILDER_ID" "$DEPLOYER_ID" "${RUNTIME_ACCOUNTS[@]}"; do
   if ! exists gcloud iam service-accounts describe "$account@$SA_DOMAIN" --project "$PROJECT_ID"; then
     run gcloud iam service-accounts create "$account" --project "$PROJECT_ID" --display-name="$account"
   fi
@@ -167,7 +166,7 @@ run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccoun
 # Read the private addresses (Memorystore, Cloud SQL's private IP, a Filestore share) the deploy passes to the services.
 run gcloud projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:$DEPLOYER" \
   --role=roles/redis.viewer --condition=None
-# Deploy revisions that run as the deployed services' accounts, and as nothing else (no held one).
+# Deploy revisions that run as the deployed services' accounts, and as nothing else.
 for account in "${RUNTIME_ACCOUNTS[@]}"; do
   run gcloud iam service-accounts add-iam-policy-binding "$account@$SA_DOMAIN" --project "$PROJECT_ID" \
     --member="serviceAccount:$DEPLOYER" --role=roles/iam.serviceAccountUser
