@@ -52,14 +52,19 @@ function lockedVersion(repo: AppRepo, dirs: readonly string[], name: string): st
   return undefined;
 }
 
+/** What `dir`'s package.json names for `name` in its dependencies or devDependencies, as written. */
+export function declaredDependency(repo: AppRepo, dir: string, name: string): string | undefined {
+  const manifest = readJson<Record<string, Record<string, string> | undefined>>(
+    repo,
+    path.posix.join(dir, "package.json"),
+  );
+  return manifest?.dependencies?.[name] ?? manifest?.devDependencies?.[name];
+}
+
 /** The range a package.json of `dirs` names for `name` (dependencies or devDependencies), when plain. */
 function declaredRange(repo: AppRepo, dirs: readonly string[], name: string): string | undefined {
   for (const dir of dirs) {
-    const manifest = readJson<Record<string, Record<string, string> | undefined>>(
-      repo,
-      path.posix.join(dir, "package.json"),
-    );
-    const range = manifest?.dependencies?.[name] ?? manifest?.devDependencies?.[name];
+    const range = declaredDependency(repo, dir, name);
     if (range && SIMPLE_RANGE.test(range.trim())) return range.trim();
   }
   return undefined;

@@ -10,8 +10,8 @@ import type { Inventory } from "../../inventory/schema.js";
 import { runOnceKind, type RunOnceKind } from "../../contracts/run-once.js";
 import { nodeManager } from "../../image/node-image.js";
 import { execFor, isWorkspaceRoot } from "../../image/node-workspace.js";
-import { pinnedVersion } from "../../image/node-locked-version.js";
-import { readJson, type AppRepo } from "../../image/repo.js";
+import { declaredDependency, pinnedVersion } from "../../image/node-locked-version.js";
+import type { AppRepo } from "../../image/repo.js";
 import { shellCommands, shellTokens } from "../../image/shell-words.js";
 
 export interface RunOnceStep {
@@ -77,8 +77,10 @@ export function jobArgv(
     const pm = nodeManager(repo, member ? "" : dir);
     // Yarn Berry runs only the binaries of the workspace's own dependencies, never the root's
     // (https://yarnpkg.com/cli/run; yarnpkg/berry#4594).
-    const rootOnly = !dependsOn(repo, dir, bin) && dependsOn(repo, "", bin);
-    if (dependsOn(repo, dir, bin) || (rootOnly && !(member && pm.name === "yarn-berry")))
+    // The usual package name of a CLI is its program's name.
+    const own = declaredDependency(repo, dir, bin) !== undefined;
+    const rootOnly = !own && declaredDependency(repo, "", bin) !== undefined;
+    if (own || (rootOnly && !(member && pm.name === "yarn-berry")))
       return { argv: [...execFor(pm.name).split(" "), ...words] };
     const why = rootOnly
       ? `Yarn runs only ${dir}'s own dependencies' programs there, and ${bin} is the workspace root's`
@@ -110,15 +112,6 @@ function inImage(word: string, repo: AppRepo | undefined, dir: string): string |
     if (repo.exists(path.posix.join(dir, rel))) return `./${rel}`;
   }
   return { problem: `it names ${word}, a path on the VM that is not in the repository` };
-}
-
-/** The package.json in `dir` names `bin` (the usual package name of a CLI) among its dependencies. */
-function dependsOn(repo: AppRepo, dir: string, bin: string): boolean {
-  const manifest = readJson<Record<string, Record<string, string> | undefined>>(
-    repo,
-    path.posix.join(dir, "package.json"),
-  );
-  return ["dependencies", "devDependencies"].some((k) => manifest?.[k]?.[bin] !== undefined);
 }
 
 function step(kind: RunOnceKind, command: string, from: string, repo: AppRepo | undefined, dir: string): RunOnceStep {
