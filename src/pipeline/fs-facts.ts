@@ -166,12 +166,25 @@ function asyncWrapper(
   };
 }
 
+/**
+ * A resolved path as a fact: relative to the repository when it resolves inside it, so the facts
+ * of a copied or moved checkout still hold there (the repository's own absolute path is not what
+ * a phase's answer depends on); absolute when a link leads outside.
+ */
+function realpathValue(resolved: string, roots: readonly string[]): string {
+  for (const root of roots) {
+    if (resolved === root || resolved.startsWith(root + path.sep))
+      return `repo:${path.relative(root, resolved).split(path.sep).join("/")}`;
+  }
+  return resolved;
+}
+
 const describers = {
   exists: (result: unknown) => String(result),
   stat: (result: unknown) => statValue(result as fs.Stats | undefined),
   read: (result: unknown, args: unknown[]) => readValue(result as string | Buffer, encodingOf(args[1])),
   readdir: (result: unknown, args: unknown[]) => listValue(result as string[], toPath(args[0]) ?? ""),
-  realpath: (result: unknown) => String(result),
+  realpath: (result: unknown) => realpathValue(String(result), storage.getStore()?.roots ?? []),
   access: () => "ok",
 };
 /** A call that only marks the run uncacheable when it touches the repository. */
@@ -294,7 +307,7 @@ export function evaluateFact(repoDir: string, fact: Fact): string {
       return attempt(() => listValue(real.readdirSync(file, { withFileTypes, recursive } as never) as string[], file));
     }
     case "realpath":
-      return attempt(() => real.realpathSync(file));
+      return attempt(() => realpathValue(real.realpathSync(file), repoRoots(repoDir)));
     case "access":
       return attempt(() => (real.accessSync(file), "ok"));
   }

@@ -3,7 +3,7 @@
 // (a template, a rule, a dependency version), a file of the repository a phase read, the model
 // answer it came from. The fingerprint is replaced here so a "changed template" needs no edit
 // of the real templates; tool-fingerprint.test.ts shows a template edit changes the real one.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -45,6 +45,19 @@ const options = (outDir: string, extra: Partial<GenerateOptions> = {}): Generate
   env: {},
   ...extra,
 });
+
+// One first run, copied by the tests that start from one (a copy keeps its plans: tested below).
+let baseline: Promise<string> | undefined;
+async function firstRunCopy(): Promise<string> {
+  baseline ??= (async () => {
+    const dir = tempDir();
+    await generate(options(dir));
+    return dir;
+  })();
+  const copy = tempDir();
+  cpSync(await baseline, copy, { recursive: true, preserveTimestamps: true });
+  return copy;
+}
 
 /** Every generated file's bytes (the local caches left out). */
 async function snapshot(dir: string): Promise<Record<string, string>> {
@@ -95,9 +108,16 @@ describe("plan and verdict cache", () => {
     expect(check.status).toBe("current");
   });
 
+  it("an output copied or moved elsewhere keeps its plans: no fact holds the repository's own path", async () => {
+    const moved = await firstRunCopy();
+    const rerun = await runCounted(moved);
+    expect(rerun.report.reusedPlans).toEqual([...ALL]);
+    expect(rerun.checked).toBe(0);
+    expect(rerun.report.counts.unchanged).toBe(rerun.report.files.length);
+  });
+
   it("a changed template or validator (the tool fingerprint) regenerates and revalidates everything", async () => {
-    const dir = tempDir();
-    await generate(options(dir));
+    const dir = await firstRunCopy();
     const before = await snapshot(dir);
     fingerprint.value = "tool build B: a template changed";
     const changed = await runCounted(dir);
@@ -110,8 +130,7 @@ describe("plan and verdict cache", () => {
   });
 
   it("a repository file a phase read, once changed, regenerates that phase and no other", async () => {
-    const dir = tempDir();
-    await generate(options(dir));
+    const dir = await firstRunCopy();
     // cicd looks for a language manifest to pick the runtime and test command, and design to plan
     // the images (each process's command in its image); audit does not.
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "app", scripts: { test: "jest" } }));
