@@ -9,6 +9,8 @@ export const SA_ACCOUNT_ID = /^[a-z]([a-z0-9-]{4,28}[a-z0-9])$/;
 export const HTTP_PATH = /^\/[A-Za-z0-9._~\/-]{0,100}$/;
 export const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
 export const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+/** GCP resource names we print (queues, instances, LB, buckets) and the design's open decisions: lowercase, digits, dashes. */
+export const RESOURCE_NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 /**
  * An env var name, in the case the app reads it (nconf, Ghost: `database__connection__host`). It
  * doubles as the Secret Manager secret id, which may hold letters of either case, digits, `_` and
@@ -79,7 +81,7 @@ export type NfsVolume = z.infer<typeof nfsVolumeSchema>;
 export const heldForSchema = z.object({
   decision: z
     .string()
-    .regex(/^[a-z]([a-z0-9-]{0,60}[a-z0-9])?$/)
+    .regex(RESOURCE_NAME)
     .describe("The open decision the hold waits for, as the design's decisions name it (gitea-disk)."),
   short: z
     .string()

@@ -4,7 +4,13 @@
 // description for the model (the sent schema states patterns and lengths there too).
 import { z } from "zod";
 import type { AuditResult } from "../../contracts/audit-result.js";
-import { deploymentSchema, deployTargetSchema, type Deployment, volumeSchema } from "../../contracts/deployment.js";
+import {
+  deploymentSchema,
+  deployTargetSchema,
+  type Deployment,
+  RESOURCE_NAME,
+  volumeSchema,
+} from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import type { ArrayLimits } from "../../model/response-schema.js";
 
@@ -28,8 +34,6 @@ export const TARGET_KINDS = [
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 const SERVICE = /^[a-z][a-z0-9-]*$/;
-/** GCP resource names we print (queues, instances, LB, buckets): lowercase, digits, dashes. */
-export const RESOURCE_NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const DECISION_ID = /^D\d{1,3}$/;
 const RISK_ID = /^R\d{1,3}$/;
 const SETTING_KEY = /^[a-zA-Z][a-zA-Z0-9]{0,40}$/;
