@@ -2,6 +2,7 @@
 // ends up in shell scripts, workflow YAML or Python, so every value is pattern-checked: a bad
 // model answer fails loudly at the schema instead of flowing into a generated file.
 import { z } from "zod";
+import { DATABASE_ENGINES } from "./database-engine.js";
 import { ROUTE_HOST, ROUTE_HOST_HINT, ROUTE_PATH } from "./url-path.js";
 
 export const CLOUD_RUN_NAME = /^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$/;
@@ -265,7 +266,7 @@ export type Queue = z.infer<typeof queueSchema>;
 
 export const databaseTargetSchema = z.object({
   instance: z.string().regex(CLOUD_RUN_NAME).describe("Cloud SQL instance name."),
-  engine: z.enum(["mysql", "postgres", "sqlserver"]).describe("Same engine as today."),
+  engine: z.enum(DATABASE_ENGINES).describe("Same engine as today."),
   databaseVersion: z
     .string()
     .regex(/^(MYSQL_\d+_\d+|POSTGRES_\d+|SQLSERVER_\d+_[A-Z]+)$/)

@@ -10,6 +10,7 @@
 // the row; nothing else names an app.
 import path from "node:path";
 import type { Inventory } from "../inventory/schema.js";
+import { inventoryDatabaseEngine, type DatabaseEngine } from "./database-engine.js";
 
 export interface SettingsStore {
   /** The app, for the plan's words. */
@@ -19,7 +20,7 @@ export interface SettingsStore {
   /** The file, as the end of its path on the VM. */
   file: RegExp;
   /** Engines the store takes; another engine keeps the file as it is (and its known problem). */
-  engines: ReadonlyArray<"postgres" | "mysql">;
+  engines: readonly DatabaseEngine[];
   /** The env var naming the store: the database URL (the config table lives beside the app's data). */
   storeEnv: string;
   /** The env override of the app's own database connection (the stored one names the VM's). */
@@ -82,8 +83,8 @@ export function settingsStoreOf(inv: Inventory, file: SecretFile): SettingsStore
  */
 export function usableSettingsStore(inv: Inventory, file: SecretFile): SettingsStore | undefined {
   const store = settingsStoreOf(inv, file);
-  const engines = new Set((inv.data ?? []).map((d) => d.engine.toLowerCase().replace(/^postgresql$/, "postgres")));
-  return store && store.engines.some((e) => engines.has(e)) ? store : undefined;
+  const engine = inventoryDatabaseEngine(inv);
+  return store && engine && store.engines.includes(engine) ? store : undefined;
 }
 
 /** Every name a store row sets to the database's URL (setup-database.sh writes them). */

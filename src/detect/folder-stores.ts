@@ -2,6 +2,7 @@
 // assumed to reach every store (merge.ts), but a neighbour with its own repository names its
 // clients in its own manifest and its settings in its own env file: Taiga's taiga-events has
 // amqplib and RABBITMQ_URL (the broker, not PostgreSQL); taiga-protected has neither (no store).
+import { databaseEngine } from "../contracts/database-engine.js";
 import type { AppContext } from "./app-context.js";
 import { DATABASE_DRIVERS } from "./dependencies.js";
 import type { ServiceFinding } from "./types.js";
@@ -26,29 +27,29 @@ const driversOf = (engine: string) =>
   Object.entries(DATABASE_DRIVERS).flatMap(([name, of]) => (of === engine ? [name] : []));
 
 /** Store software → the client packages (Python, Node, Ruby, PHP) and env names that reach it. */
-const CLIENTS: { software: RegExp; packages: string[]; env: RegExp }[] = [
+const CLIENTS: { software: (software: string) => boolean; packages: string[]; env: RegExp }[] = [
   {
-    software: /postgres|postgis|timescale/i,
+    software: (sw) => databaseEngine(sw) === "postgres",
     packages: [...driversOf("postgres"), ...SQL_CLIENTS],
     env: /^(DATABASE_URL|DB_[A-Z_]+|POSTGRES[A-Z_]*|PG(HOST|USER|PASSWORD|DATABASE|PORT))$/,
   },
   {
-    software: /mysql|mariadb|percona/i,
+    software: (sw) => databaseEngine(sw) === "mysql",
     packages: [...driversOf("mysql"), ...SQL_CLIENTS],
     env: /^(DATABASE_URL|DB_[A-Z_]+|MYSQL[A-Z_]*)$/,
   },
   {
-    software: /redis|valkey|keydb|dragonfly/i,
+    software: (sw) => /redis|valkey|keydb|dragonfly/i.test(sw),
     packages: ["redis", "ioredis", "django-redis", "rq", "bull", "bullmq", "sidekiq", "predis/predis"],
     env: /REDIS/,
   },
   {
-    software: /rabbit|amqp|activemq|artemis/i,
+    software: (sw) => /rabbit|amqp|activemq|artemis/i.test(sw),
     packages: ["amqplib", "amqp-connection-manager", "pika", "aio-pika", "kombu", "celery", "bunny"],
     env: /AMQP|RABBIT|BROKER/,
   },
   {
-    software: /memcache/i,
+    software: (sw) => /memcache/i.test(sw),
     packages: ["pymemcache", "python-memcached", "pylibmc", "memjs", "memcached", "dalli"],
     env: /MEMCACHE/,
   },
@@ -61,7 +62,7 @@ export function storesReached(finding: ServiceFinding, own: AppContext, findings
   return findings
     .filter((store) => STORE_ROLES.has(store.role))
     .filter((store) => {
-      const client = CLIENTS.find((c) => c.software.test(store.software));
+      const client = CLIENTS.find((c) => c.software(store.software));
       return client && (client.packages.some((p) => packages.has(p)) || env.some((n) => client.env.test(n)));
     })
     .map((store) => store.name);

@@ -3,6 +3,7 @@
 // Dockerfile.<runtime>. Every runtime's Dockerfile is written from the repository (PHP served by
 // Apache, Java as a Spring Boot jar); where the repository does not say enough (no manifest, a WAR,
 // an extension without a recipe) the image gets a notice with the reason, never a guessed file.
+import { inventoryDatabaseEngine } from "../contracts/database-engine.js";
 import type { Inventory, Service } from "../inventory/schema.js";
 import path from "node:path";
 import { APP_DIR, inImagePath, otherCheckout, vmAppRoot } from "./app-root.js";
@@ -72,17 +73,6 @@ const BUILDERS: Record<Stack, (input: ImageInput) => RuntimeImage> = {
   java: javaImage,
 };
 
-function databaseEngine(inv: Inventory): string | undefined {
-  const names = [
-    ...inv.data.map((d) => d.engine),
-    ...inv.services.filter((s) => s.role === "database").map((s) => s.software),
-  ];
-  const text = names.join(" ").toLowerCase();
-  if (/postgres|postgis|timescale/.test(text)) return "postgres";
-  if (/mysql|mariadb|percona/.test(text)) return "mysql";
-  return undefined;
-}
-
 export interface ImagePlan {
   /** The app's folder on the VM, when the inventory shows it. */
   root?: string;
@@ -123,6 +113,7 @@ export function planImages(
   const runtimes = [...new Set(own.map(runtimeOf))].filter((r): r is Stack => r !== undefined);
   runtimes.sort((a, b) => (a === main ? -1 : b === main ? 1 : 0));
   const mainFile = mainDockerfile((f) => repo.read(f));
+  const engine = inventoryDatabaseEngine(inv);
   const images = runtimes.map((runtime) => {
     const dockerfile = runtime === main && !release ? mainFile.file : `Dockerfile.${runtime}`;
     const image = BUILDERS[runtime]({
@@ -132,7 +123,7 @@ export function planImages(
       dockerfile,
       root,
       processes: processesOf(inv, runtime, root).filter((s) => !released(s)),
-      ...(databaseEngine(inv) ? { databaseEngine: databaseEngine(inv) } : {}),
+      ...(engine ? { databaseEngine: engine } : {}),
       uploads: (inv.storage ?? []).map((st) => inImagePath(st.path, root)).filter((p) => p.startsWith(`${APP_DIR}/`)),
       mounts: Object.fromEntries(secretFileMounts(inv).map((m) => [m.path, m.mountPath])),
       ...(runtime === "python" && options.osPython ? { osPython: options.osPython } : {}),

@@ -2,6 +2,7 @@
 // from pattern-checked identifiers and escaped literals only; templates never see raw strings
 // they could splice into code.
 import { createHash } from "node:crypto";
+import { inventoryDatabaseEngine } from "../../contracts/database-engine.js";
 import { databaseUrlSecret, type Deployment } from "../../contracts/deployment.js";
 import type { Inventory } from "../../inventory/schema.js";
 import type { FieldType, LlmopsResult, TaskField } from "./schema.js";
@@ -78,9 +79,7 @@ export function buildView(result: LlmopsResult, ctx: ViewContext) {
   const region = ctx.deployment?.region ?? ctx.inventory.target.region;
   const route = `/ai/${kebab(result.taskType)}`;
   const required = result.inputFields.find((f) => f.required)!;
-  const engine =
-    ctx.deployment?.database?.engine ??
-    (ctx.inventory.data.some((d) => /postgres/i.test(d.engine)) ? "postgres" : "mysql");
+  const engine = ctx.deployment?.database?.engine ?? inventoryDatabaseEngine(ctx.inventory) ?? "mysql";
   const worker = ctx.deployment?.services.find((s) => s.name === t.workerService);
   const gateway = resolveGateway(ctx.inventory, ctx.deployment, t, !t.derived.includes("workerService"));
   const databaseUrlEnv = (worker && databaseUrlSecret(worker)) ?? "DATABASE_URL";

@@ -24,7 +24,10 @@ const mattermostText = readFileSync(MATTERMOST, "utf8");
 
 const inventory = (services: Partial<Inventory["services"][number]>[], file: string, engine = "postgres") =>
   ({
-    services: services.map((s, i) => ({ name: `s${i}`, role: "web", listen: [], ...s })),
+    services: [
+      ...services.map((s, i) => ({ name: `s${i}`, role: "web", listen: [], ...s })),
+      { name: "db", role: "database", software: engine, listen: [] },
+    ],
     data: [{ service: "db", engine }],
     secretFiles: [{ path: file, services: services.map((_, i) => `s${i}`) }],
   }) as unknown as Inventory;
@@ -45,11 +48,15 @@ describe("the settings-store table", () => {
     expect(settingsStoreOf(inv, inv.secretFiles![0]!)?.app).toBe(app);
   });
 
-  it("applies only on an engine the store takes", () => {
-    const onPostgres = inventory([{ software: "mattermost" }], "/opt/mattermost/config/config.json");
-    const onMysql = inventory([{ software: "mattermost" }], "/opt/mattermost/config/config.json", "mysql");
-    expect(usableSettingsStore(onPostgres, onPostgres.secretFiles![0]!)?.storeEnv).toBe("MM_CONFIG");
-    expect(usableSettingsStore(onMysql, onMysql.secretFiles![0]!)).toBeUndefined();
+  it.each([
+    ["postgres", "MM_CONFIG"],
+    ["postgis", "MM_CONFIG"],
+    ["timescaledb", "MM_CONFIG"],
+    ["mysql", undefined],
+    ["mssql", undefined],
+  ])("on %s: %s (the store takes the engines it documents)", (engine, env) => {
+    const inv = inventory([{ software: "mattermost" }], "/opt/mattermost/config/config.json", engine);
+    expect(usableSettingsStore(inv, inv.secretFiles![0]!)?.storeEnv).toBe(env);
   });
 
   it("reads the store's names as database URLs, which setup-database.sh writes", () => {

@@ -3,7 +3,6 @@
 import type { Inventory, Service } from "../../../inventory/schema.js";
 
 export type WebFlavour = "python-async" | "python-wsgi" | "node" | "other";
-export type Engine = "mysql" | "postgres" | "sqlserver";
 
 export function webFlavour(s: Service): WebFlavour {
   const sw = `${s.software} ${s.command ?? ""}`.toLowerCase();
@@ -14,14 +13,6 @@ export function webFlavour(s: Service): WebFlavour {
   if (s.runtime && s.runtime !== "node" && s.runtime !== "other") return "other";
   if (s.runtime === "node" || /\bnode\b|nodejs|express|\bnest|\bbun\b|\bdeno\b|pm2/.test(sw)) return "node";
   return "other";
-}
-
-export function dbEngine(software: string): Engine | undefined {
-  const sw = software.toLowerCase();
-  if (/postgres|postgis|timescale/.test(sw)) return "postgres";
-  if (/mysql|mariadb|percona/.test(sw)) return "mysql";
-  if (/mssql|sql ?server/.test(sw)) return "sqlserver";
-  return undefined;
 }
 
 /** Value of a numeric CLI flag (`--workers 4`, `-w 4`, `--time-limit=600`), if present. */

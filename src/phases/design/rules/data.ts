@@ -3,7 +3,8 @@
 import type { Service } from "../../../inventory/schema.js";
 import { loadPriceBook, maxConnections, sqlTierShape } from "../../../contracts/gcp-prices.js";
 import type { DatabaseTarget } from "../../../contracts/deployment.js";
-import { dbEngine, type Engine, plannedPeakRps } from "./classify.js";
+import { type DatabaseEngine as Engine, serviceDatabaseEngine } from "../../../contracts/database-engine.js";
+import { plannedPeakRps } from "./classify.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
 import type { SqlitePlan } from "./sqlite.js";
@@ -50,7 +51,7 @@ function dbRiskIds(d: Draft, db: Service): string[] {
 
 export function databaseTarget(d: Draft, db: Service): DatabaseTarget | undefined {
   const store = d.inv.data.find((x) => x.service === db.name);
-  const engine = dbEngine(store?.engine ?? db.software) ?? dbEngine(db.software);
+  const engine = serviceDatabaseEngine(d.inv, db);
   if (!engine) return undefined;
   const mariadb = /mariadb/i.test(`${store?.engine ?? ""} ${db.software}`);
   const sourceVersion = store?.version ?? db.version;
