@@ -12,6 +12,26 @@ import path from "node:path";
 import type { Inventory } from "../inventory/schema.js";
 import { inventoryDatabaseEngine, type DatabaseEngine } from "./database-engine.js";
 
+/**
+ * One connection setting's value as the app reads it over Cloud SQL's socket on Cloud Run
+ * (/cloudsql/PROJECT:REGION:INSTANCE), with the user setup-database.sh creates.
+ */
+export interface ConnectionForm {
+  /** Before USER:PASSWORD@: a URL's scheme ("postgres://", "mysql://"), or "" for a bare DSN. */
+  prefix: string;
+  /** libpq's URL names the socket's folder as ?host=; go-sql-driver's DSN as its address, unix(…). */
+  socket: "host-param" | "unix-address";
+  /** Query parameters the app documents (without the leading ? or &). */
+  params: string;
+}
+
+export interface StoreConnection {
+  /** The store's URL (storeEnv). */
+  store: ConnectionForm;
+  /** The app's database connection override (databaseEnv). */
+  database: ConnectionForm;
+}
+
 export interface SettingsStore {
   /** The app, for the plan's words. */
   app: string;
@@ -19,14 +39,12 @@ export interface SettingsStore {
   program: RegExp;
   /** The file, as the end of its path on the VM. */
   file: RegExp;
-  /** Engines the store takes; another engine keeps the file as it is (and its known problem). */
-  engines: readonly DatabaseEngine[];
+  /** The engines the store takes, with each setting's form there; another engine keeps the file as it is. */
+  connections: Partial<Record<DatabaseEngine, StoreConnection>>;
   /** The env var naming the store: the database URL (the config table lives beside the app's data). */
   storeEnv: string;
   /** The env override of the app's own database connection (the stored one names the VM's). */
   databaseEnv: string;
-  /** The URL scheme both must carry (the app picks its driver, and its store's migrations, by it). */
-  urlScheme: string;
   /** The env var naming a file whose settings fill what the store lacks: the VM's file on first start. */
   defaultsEnv: string;
   /** The app's environment override of one setting (`Section.Key`). */
@@ -36,19 +54,35 @@ export interface SettingsStore {
   docs: readonly string[];
 }
 
+// Mattermost's documented connection strings ("Configuration in your database"; SqlSettings.DataSource):
+// lib/pq (v1.10, Mattermost's) defaults to sslmode=require, which Cloud SQL's socket (a plaintext
+// proxy listener) refuses ("pq: SSL is not enabled on the server"); the proxy encrypts instead.
+const MATTERMOST_POSTGRES: ConnectionForm = {
+  prefix: "postgres://",
+  socket: "host-param",
+  params: "sslmode=disable&connect_timeout=10",
+};
+// go-sql-driver/mysql's DSN with Mattermost's defaults (model/config.go SqlSettings.DataSource).
+const MATTERMOST_MYSQL_PARAMS = "charset=utf8mb4,utf8&readTimeout=30s&writeTimeout=30s";
+
 export const SETTINGS_STORES: readonly SettingsStore[] = [
   {
     app: "Mattermost",
     program: /^(mattermost|platform)$/,
     file: /(^|\/)config\/config\.json$/,
-    // The config store's migrations exist for postgres and mysql; a mysql:// store takes
-    // go-sql-driver's DSN, which setup-database.sh does not write in that form: PostgreSQL only.
-    engines: ["postgres"],
+    // config/database.go: parseDSN takes the scheme as the driver's name and finds the store's
+    // migrations in a folder of that name (postgres, mysql: "postgresql://" finds none); a mysql://
+    // store strips its scheme and hands go-sql-driver the rest, while SqlSettings.DataSource with
+    // DriverName mysql is the bare DSN.
+    connections: {
+      postgres: { store: MATTERMOST_POSTGRES, database: MATTERMOST_POSTGRES },
+      mysql: {
+        store: { prefix: "mysql://", socket: "unix-address", params: MATTERMOST_MYSQL_PARAMS },
+        database: { prefix: "", socket: "unix-address", params: MATTERMOST_MYSQL_PARAMS },
+      },
+    },
     storeEnv: "MM_CONFIG",
     databaseEnv: "MM_SQLSETTINGS_DATASOURCE",
-    // config/database.go parseDSN: the scheme is the driver name, and the migrations folder is
-    // named "postgres" ("postgresql://" passes IsDatabaseDSN but finds no migrations).
-    urlScheme: "postgres",
     defaultsEnv: "MM_CUSTOM_DEFAULTS_PATH",
     overrideOf: (setting) => `MM_${setting.replace(/\./g, "_").toUpperCase()}`,
     writes:
@@ -60,6 +94,32 @@ export const SETTINGS_STORES: readonly SettingsStore[] = [
     ],
   },
 ];
+
+/** A setting's value from its parts (placeholders for the plan, shell variables for setup-database.sh). */
+export function connectionValue(
+  form: ConnectionForm,
+  parts: { user: string; password: string; connection: string; database: string },
+): string {
+  const socket = `/cloudsql/${parts.connection}`;
+  const login = `${form.prefix}${parts.user}:${parts.password}@`;
+  return form.socket === "host-param"
+    ? `${login}/${parts.database}?host=${socket}${form.params ? `&${form.params}` : ""}`
+    : `${login}unix(${socket})/${parts.database}${form.params ? `?${form.params}` : ""}`;
+}
+
+/** Each name a store sets to a connection on this engine, with its form and what it is. */
+export function storeSettings(
+  store: SettingsStore,
+  engine: DatabaseEngine,
+): Array<{ name: string; form: ConnectionForm; what: string }> {
+  const c = store.connections[engine];
+  return c
+    ? [
+        { name: store.storeEnv, form: c.store, what: `${store.app}'s settings store` },
+        { name: store.databaseEnv, form: c.database, what: `${store.app}'s database connection` },
+      ]
+    : [];
+}
 
 type SecretFile = NonNullable<Inventory["secretFiles"]>[number];
 
@@ -84,7 +144,7 @@ export function settingsStoreOf(inv: Inventory, file: SecretFile): SettingsStore
 export function usableSettingsStore(inv: Inventory, file: SecretFile): SettingsStore | undefined {
   const store = settingsStoreOf(inv, file);
   const engine = inventoryDatabaseEngine(inv);
-  return store && engine && store.engines.includes(engine) ? store : undefined;
+  return store && engine && store.connections[engine] ? store : undefined;
 }
 
 /** Every name a store row sets to the database's URL (setup-database.sh writes them). */

@@ -240,7 +240,7 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
         ? database.jdbcForm
         : database.dsnUrlSecrets.length
           ? database.dsnForm
-          : database.urlForm);
+          : (database.storeSettings[0]?.form ?? database.urlForm));
   const secrets = secretsView(ctx.deployment, form, database !== undefined);
   if (secrets) {
     artifacts.push({

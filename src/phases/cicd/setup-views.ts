@@ -11,7 +11,7 @@ import {
   type Deployment,
 } from "../../contracts/deployment.js";
 import { deployedOnly, heldLabel } from "../../contracts/held-targets.js";
-import { SETTINGS_STORES } from "../../contracts/settings-stores.js";
+import { connectionValue, SETTINGS_STORES, storeSettings as settingsOf } from "../../contracts/settings-stores.js";
 import { databaseUrlShape } from "./database-url.js";
 import { PLAIN_ENV_FILE, plainEnvNames } from "./plain-env.js";
 import type { Stack } from "./runtime.js";
@@ -238,6 +238,8 @@ export interface DatabaseView {
   urlMounted: boolean;
   /** Every secret the script writes, for the plan. */
   storedSecrets: string[];
+  /** An app's own settings store's names, each in its own form (settings-stores.ts). */
+  storeSettings: Array<{ secret: string; what: string; shell: string; form: string }>;
   jdbcForm: string;
   jdbcScheme: string;
   jdbcFactory: string;
@@ -274,8 +276,16 @@ export function databaseView(
     [...new Set(onSql.filter(pick).flatMap((s) => s.secrets))].filter((n) => databaseSettingRole(n) === role).sort();
   const isAi = (t: Deployment["services"][number]) => isAiWorkerTarget(t) || isAiGatewayTarget(t);
   // The AI worker and gateway are Python (SQLAlchemy URL); a Java app's own URLs are JDBC.
-  const aiUrls = mountedBy(isAi, "url");
-  const appUrls = mountedBy((t) => !isAi(t), "url");
+  // An app's own settings store (settings-stores.ts: Mattermost's MM_CONFIG, MM_SQLSETTINGS_DATASOURCE)
+  // takes each of its settings in the form the app documents for this engine, whatever the stack's
+  // URL or --scheme: the AI worker beside it keeps its own SQLAlchemy URL.
+  const appMounted = new Set(onSql.filter((t) => !isAi(t)).flatMap((t) => t.secrets));
+  const storeSettings = SETTINGS_STORES.flatMap((st) => settingsOf(st, db.engine)).filter((x) =>
+    appMounted.has(x.name),
+  );
+  const storeNames = new Set(storeSettings.map((x) => x.name));
+  const aiUrls = mountedBy(isAi, "url").filter((n) => !storeNames.has(n));
+  const appUrls = mountedBy((t) => !isAi(t), "url").filter((n) => !storeNames.has(n));
   const jdbcUrlSecrets = stack === "java" ? appUrls.filter((n) => !aiUrls.includes(n)) : [];
   // The Java targets that read them reach the private IP when the build has no Cloud SQL connector.
   const jdbcPrivate = onSql.some((t) => t.cloudSqlPrivateIp && t.secrets.some((n) => jdbcUrlSecrets.includes(n)));
@@ -286,12 +296,9 @@ export function databaseView(
     mountedBy(() => true, r),
   );
   const appStored = onSql.filter((t) => !isAi(t)).flatMap((t) => t.secrets.filter(isStoredDatabaseSetting));
-  const anyStored = urls.length + native.length + passwordSecrets!.length > 0;
+  const anyStored = urls.length + native.length + storeSettings.length + passwordSecrets!.length > 0;
   const urlSecrets = anyStored ? urls : [FALLBACK_URL_SECRET];
-  // An app's own store names its driver by the URL's scheme (settings-stores.ts: Mattermost's
-  // postgres://). The AI worker's SQLAlchemy refuses postgres://, so with one beside it the stack's stays.
-  const store = SETTINGS_STORES.find((st) => urls.includes(st.storeEnv) || urls.includes(st.databaseEnv));
-  const scheme = store && aiUrls.length === 0 ? store.urlScheme : shape.scheme;
+  const scheme = shape.scheme;
   const socketDb = (engine: string) => (engine === "postgres" ? "postgresql" : "mysql");
   const jdbcFactory = `com.google.cloud.sql.${db.engine === "postgres" ? "postgres" : "mysql"}.SocketFactory`;
   return {
@@ -319,7 +326,26 @@ export function databaseView(
     nameSecrets: nameSecrets!,
     // The AI worker and gateway mount a URL of their own choosing; the app's services must read one too.
     urlMounted: appStored.length > 0,
-    storedSecrets: [...urlSecrets, ...native, ...userSecrets!, ...passwordSecrets!, ...nameSecrets!],
+    storedSecrets: [
+      ...urlSecrets,
+      ...native,
+      ...storeSettings.map((x) => x.name),
+      ...userSecrets!,
+      ...passwordSecrets!,
+      ...nameSecrets!,
+    ],
+    storeSettings: storeSettings.map(({ name, form, what }) => ({
+      secret: name,
+      what,
+      // Double-quoted in the script: the parts are shell variables, the rest plain URL characters.
+      shell: connectionValue(form, {
+        user: "$DB_USER",
+        password: "$1",
+        connection: "$CONNECTION",
+        database: "$DATABASE",
+      }),
+      form: connectionValue(form, { user: "USER", password: "PASSWORD", connection, database }),
+    })),
     // https://github.com/GoogleCloudPlatform/cloud-sql-jdbc-socket-factory/blob/main/docs/jdbc.md
     jdbcForm: jdbcPrivate
       ? `jdbc:${socketDb(db.engine)}://PRIVATE_IP:${mysql ? 3306 : 5432}/${database}?user=USER&password=PASSWORD`

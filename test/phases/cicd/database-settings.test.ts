@@ -37,9 +37,15 @@ describe.each(inventories)("%s: database settings on Cloud SQL", async (dir) => 
   const file = (p: string) => out.artifacts.find((a) => a.path === p)?.content ?? "";
   const setupDatabase = file("scripts/setup-database.sh");
   const setupSecrets = file("scripts/setup-secrets.sh");
-  const stored = ["URL_SECRETS", "JDBC_URL_SECRETS", "USER_SECRETS", "PASSWORD_SECRETS", "NAME_SECRETS"].flatMap((a) =>
-    bashArray(setupDatabase, a),
-  );
+  const stored = [
+    "URL_SECRETS",
+    "JDBC_URL_SECRETS",
+    "DSN_URL_SECRETS",
+    "STORE_SECRETS",
+    "USER_SECRETS",
+    "PASSWORD_SECRETS",
+    "NAME_SECRETS",
+  ].flatMap((a) => bashArray(setupDatabase, a));
   const neverCopied = [...bashArray(setupSecrets, "DB_URL_SECRETS"), ...bashArray(setupSecrets, "DB_USER_SECRETS")];
   const targets = deployment.services.filter((t) => t.cloudSqlInstance);
 

@@ -28,6 +28,7 @@ CONNECTION="$PROJECT_ID:$REGION:$INSTANCE"
 URL_SECRETS=( DATABASE_URL )
 JDBC_URL_SECRETS=( )
 DSN_URL_SECRETS=( )
+STORE_SECRETS=( )
 USER_SECRETS=( )
 PASSWORD_SECRETS=( )
 NAME_SECRETS=( )
@@ -133,7 +134,8 @@ stored_password() {
     value=$(latest "$secret")
     [[ -n $value ]] && { printf '%s' "$value"; return 0; }
   done
-  for secret in ${URL_SECRETS[@]+"${URL_SECRETS[@]}"} ${DSN_URL_SECRETS[@]+"${DSN_URL_SECRETS[@]}"}; do
+  for secret in ${URL_SECRETS[@]+"${URL_SECRETS[@]}"} ${DSN_URL_SECRETS[@]+"${DSN_URL_SECRETS[@]}"} \
+    ${STORE_SECRETS[@]+"${STORE_SECRETS[@]}"}; do
     value=$(latest "$secret")
     # scheme://USER:PASSWORD@host/… or Go's USER:PASSWORD@unix(…)/…
     if [[ $value =~ ^([a-z0-9+]+://)?$DB_USER:([^@/]+)@ ]]; then printf '%s' "${BASH_REMATCH[2]}"; return 0; fi

@@ -3,7 +3,13 @@
 // no database URL from its environment: the file itself must name Cloud SQL. The file is a secret
 // mounted read-only, so the plan says what its stored version must change.
 import type { DeployTarget } from "../../../contracts/deployment.js";
-import { usableSettingsStore, type SettingsStore } from "../../../contracts/settings-stores.js";
+import type { DatabaseEngine } from "../../../contracts/database-engine.js";
+import {
+  connectionValue,
+  storeSettings,
+  usableSettingsStore,
+  type SettingsStore,
+} from "../../../contracts/settings-stores.js";
 import { secretFileMounts } from "../../../image/code-links.js";
 import type { Inventory, Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
@@ -52,6 +58,16 @@ export function settingsStoreFile(d: Draft, s: Service): StoreFile | undefined {
   return undefined;
 }
 
+/** "MM_CONFIG postgres://USER:PASSWORD@/DATABASE?host=/cloudsql/CONNECTION&…, MM_SQLSETTINGS_DATASOURCE …". */
+function forms(store: SettingsStore, engine: DatabaseEngine | undefined): string {
+  return storeSettings(store, engine ?? "postgres")
+    .map(
+      (x) =>
+        `${x.name} ${connectionValue(x.form, { user: "USER", password: "PASSWORD", connection: "CONNECTION", database: "DATABASE" })}`,
+    )
+    .join(", ");
+}
+
 /**
  * What the plan says of such a file: where the settings live now, how the VM's copy gets there
  * (the app loads it as defaults on its first start against an empty store, and never writes it),
@@ -59,11 +75,11 @@ export function settingsStoreFile(d: Draft, s: Service): StoreFile | undefined {
  */
 export function settingsStoreChange(d: Draft, s: Service, f: StoreFile, t: DeployTarget): string[] {
   const { store } = f;
-  const conn = `/cloudsql/${d.project.id}:${d.inv.target.region}:${t.cloudSqlInstance}`;
+  const conn = `${d.project.id}:${d.inv.target.region}:${t.cloudSqlInstance}`;
   // Three sentences groups, each within a mapping change's 600 characters.
   return [
     `${s.name} keeps its settings in its database (${store.app}'s own store, ${store.storeEnv}), not in ${f.file.path}: System Console changes are saved in the database, so they persist across instances, restarts and deploys. ${store.app} ${store.writes}, so a read-only copy would stop it; the store is what ${store.app} documents for containers (${store.docs[0]}).`,
-    `${store.storeEnv} names the store and ${store.databaseEnv} overrides the database connection in it (read-only in the console): both are the Cloud SQL URL (${store.urlScheme}://USER:PASSWORD@/DATABASE?host=${conn}) that scripts/setup-database.sh stores; the VM's connection is never copied.`,
+    `${store.storeEnv} names the store and ${store.databaseEnv} overrides the database connection in it (read-only in the console): scripts/setup-database.sh stores both in the forms ${store.app} documents (${forms(store, d.database?.engine)}, CONNECTION ${conn}); the VM's connection is never copied.`,
     `The VM's file is copied to Secret Manager and mounted read-only at ${f.mountPath}, and ${store.defaultsEnv} points there: on the first start against an empty store the app loads it into the store (a setting already stored wins; a database copy that replaces the instance gets it loaded again), and it never writes the file. Settings changed on Cloud Run are not in the VM's file: make them there too before a rollback to the VM.`,
   ];
 }
