@@ -25,6 +25,7 @@ const ISOLATED = [
   "test/model/gemini.test.ts",
   "test/model/gemini-vertex.test.ts",
   "test/detect/ssh-collect.test.ts",
+  "test/phases/cicd/run-once-read.test.ts",
   // Turns validation verdicts on (verdicts.ts): every later validator call in its worker would reuse them.
   "test/phases/corpus-validation.test.ts",
 ];

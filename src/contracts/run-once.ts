@@ -9,13 +9,18 @@
 // - release: a per-release upgrade or setup step, after the migrations and before traffic moves;
 // - registration: a step that records work in the new stores (repeatable jobs in the new Redis,
 //   which Memorystore starts without), after the services are deployed;
+// - seed: rows the app loads after its migrations (loaddata, db:seed, seed:run, db:seed:all); a
+//   job after the migrations, with each release only when the tool is known to repeat safely
+//   (image/seed-data.ts), else into an empty database only;
 // - assets: static files built from the code (collectstatic, assets:precompile), the image's build;
 // - unknown: anything else, an open decision that names the exact command.
 // Rails: https://guides.rubyonrails.org/asset_pipeline.html, Heroku release phase:
 // https://devcenter.heroku.com/articles/release-phase, Twenty's upgrade:
 // https://twenty.com/developers/section/self-hosting/upgrade-guide
 
-export type RunOnceKind = "database-setup" | "migration" | "release" | "registration" | "assets" | "unknown";
+import type { DeployTarget } from "./deployment.js";
+
+export type RunOnceKind = "database-setup" | "migration" | "seed" | "release" | "registration" | "assets" | "unknown";
 
 /** The first rule that matches a command's words decides its kind: order matters. */
 const RULES: Array<[Exclude<RunOnceKind, "unknown">, RegExp]> = [
@@ -23,8 +28,9 @@ const RULES: Array<[Exclude<RunOnceKind, "unknown">, RegExp]> = [
     "assets",
     /\bcollectstatic\b|\bassets:precompile\b|\bcompilemessages\b|\bcompress\b.*--offline|\bvite\s+build\b|\bwebpack\b/,
   ],
-  // Seed data (`db:seed`, `loaddata`) needs the tables the migrations make: not a step before them,
-  // so it stays unknown (named in the plan) rather than run in the wrong place.
+  // Seed data needs the tables the migrations make: never an empty database's setup before them.
+  // Undoing or replanting seeds (sequelize db:seed:undo, rails db:seed:replant) empties tables: unknown.
+  ["seed", /\bloaddata\b|\bdb:seed(?::all)?(?![:\w-])|\bseed:run\b/],
   ["database-setup", /\bsetup[-_:]?db\b|\bdb[-_:]setup\b|\binit[-_:]?db\b|\bcreate[-_:]?schemas?\b/],
   [
     "migration",
@@ -48,6 +54,7 @@ export function runOnceKind(command: string): RunOnceKind {
 export const RUN_ONCE_SUFFIX: Partial<Record<RunOnceKind, string>> = {
   "database-setup": "setup",
   migration: "migrate",
+  seed: "seed",
   release: "release",
   registration: "register",
 };
@@ -61,8 +68,22 @@ export function runOnceJobName(owner: string, suffix: string): string {
 export const RUN_ONCE_PLACE: Record<RunOnceKind, string> = {
   "database-setup": "before the first migration, into an empty database only",
   migration: "with the schema migrations, before anything deploys",
+  seed: "after the migrations: with each release when the tool repeats it safely, else into an empty database only",
   release: "with each release, after the migrations and before any new revision takes traffic",
   registration: "with each release, once the services are deployed (it records work in the new stores)",
   assets: "in the image's build (static files come from the code)",
   unknown: "nowhere yet: an open decision",
 };
+
+/**
+ * The target whose image, settings, secrets and Cloud SQL connection the migrate job and every
+ * run-once job borrow: the first API that reaches Cloud SQL (it owns the schema), else the first
+ * API. The design names the jobs after it and the deploy creates them from it, so both ask here.
+ * A held owner (held-targets.ts) holds its jobs with it: they run its code on its schema, and
+ * another API's image may not hold that code at all.
+ */
+export function runOnceOwner<T extends Pick<DeployTarget, "kind" | "cloudSqlInstance">>(
+  services: readonly T[],
+): T | undefined {
+  return services.find((s) => s.kind === "api" && s.cloudSqlInstance) ?? services.find((s) => s.kind === "api");
+}

@@ -69,7 +69,22 @@ export function readDeployment(input: PhaseInput): Deployment {
   return parsed.data;
 }
 
+const contexts = new WeakMap<PhaseInput, CicdContext>();
+
+/**
+ * The phase's context, built once per input: the runner hands render, validate and the plan's
+ * steps the same input, and what they derive from the repository (the run-once plan:
+ * run-once-jobs.ts) is then read once per phase run.
+ */
 export function buildContext(input: PhaseInput): CicdContext {
+  const known = contexts.get(input);
+  if (known) return known;
+  const ctx = contextOf(input);
+  contexts.set(input, ctx);
+  return ctx;
+}
+
+function contextOf(input: PhaseInput): CicdContext {
   const deployment = readDeployment(input);
   const { inventory } = input;
   const branch = typeof input.options.branch === "string" ? input.options.branch : "main";

@@ -13,10 +13,9 @@ import type { Inventory } from "../../inventory/schema.js";
 import { packageMigrationScript } from "../../image/migration-script.js";
 import { nodeManager } from "../../image/node-image.js";
 import { isWorkspaceRoot } from "../../image/node-workspace.js";
-import { planImages } from "../../image/plan.js";
 import { openRepo } from "../../image/repo.js";
 import type { CicdContext } from "./context.js";
-import { runOnceSteps } from "./run-once-steps.js";
+import { ownerSteps } from "./run-once-read.js";
 import { runOnceJobName } from "../../contracts/run-once.js";
 
 export interface MigrationTool {
@@ -106,14 +105,6 @@ function packageScript(repoDir: string, appDir: string): MigrationTool | undefin
   };
 }
 
-/** The repository folder the owner's image runs it in (its WORKDIR below /app), "" for the root. */
-export function ownerFolder(ctx: CicdContext, owner: DeployTarget): string {
-  if (!ctx.repoDir || !existsSync(ctx.repoDir)) return "";
-  const plan = planImages(ctx.inventory, ctx.repoDir, ctx.generated ? { generated: ctx.generated } : {});
-  const image = plan.images.find((i) => owner.replaces.some((name) => i.argv[name] !== undefined));
-  return image?.workdir.startsWith("/app/") ? image.workdir.slice("/app/".length) : "";
-}
-
 function readText(file: string): string {
   try {
     return readFileSync(file, "utf8");
@@ -150,13 +141,12 @@ export function migrations(ctx: CicdContext): Migration[] {
   const { deployment } = ctx;
   if (!deployment.database) return [];
   const out: Migration[] = [];
-  const api = deployment.services.find((s) => s.kind === "api" && s.cloudSqlInstance);
-  const dir = api ? ownerFolder(ctx, api) : "";
+  // The schema's owner (contracts/run-once.ts), the same the run-once jobs borrow from.
+  const read = ownerSteps(ctx);
+  const api = read.owner?.cloudSqlInstance ? read.owner : undefined;
+  const dir = read.dir;
   // A run-once migration command (a oneshot unit, a Procfile release: line) when nothing else names one.
-  const runOnce = () =>
-    runOnceSteps(ctx.inventory, ctx.repoDir ? openRepo(ctx.repoDir, ctx.generated) : undefined, dir).find(
-      (s) => s.kind === "migration" && s.argv,
-    );
+  const runOnce = () => read.steps.find((s) => s.kind === "migration" && s.argv);
   const found = api && appMigrationTool(ctx.inventory, ctx.repoDir, dir);
   const once = api && !found ? runOnce() : undefined;
   const tool = found ?? (once && { tool: `${once.from}: ${once.command}`, command: once.argv! });

@@ -351,7 +351,11 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
           ? `The data now in Cloud SQL came from the VM. Run \`setup-database.sh\` again with the same \`--database\`: the promoted instance keeps its backups and point-in-time recovery, and the app's user is created again, with a new version of its URL secret, if the copy replaced it.`
           : "The data now in Cloud SQL came from the VM.") +
         schema +
-        release,
+        release +
+        // What the deploy holds never ran: the cut-over does not claim it did.
+        ([...heldMigrations, ...once.held.map((j) => `\`${j.job.name}\``)].length
+          ? ` Not ${[...heldMigrations, ...once.held.map((j) => `\`${j.job.name}\``)].join(", ")}: ${heldMigrations.length + once.held.length === 1 ? "it runs" : "they run"} the code of a service the deploy holds, so ${heldMigrations.length + once.held.length === 1 ? "it has" : "they have"} not run on this database yet.`
+          : ""),
       commands: [
         ...(db ? [`bash ${CICD_PATHS.setupDatabase} --database ${APP_DB}`] : []),
         ...[...migrate, ...again].map(

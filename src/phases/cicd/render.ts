@@ -6,9 +6,9 @@ import type { Artifact } from "../../write/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail, sourceImageName, type CicdContext } from "./context.js";
 import { PLAIN_ENV_FILE, plainEnvFile, plainEnvNames } from "./plain-env.js";
-import { isAiWorkerTarget, isPublicApi, lockedShare } from "../../contracts/deployment.js";
+import { type DeployTarget, isAiWorkerTarget, isPublicApi, lockedShare } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
-import { deployedOnly, heldLabel } from "../../contracts/held-targets.js";
+import { deployedOnly, heldLabel, heldWhy } from "../../contracts/held-targets.js";
 import type { CicdResult } from "./schema.js";
 import { IMAGE_RELEASES, type Stack } from "./runtime.js";
 import { schedulesView } from "./schedules.js";
@@ -145,13 +145,24 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     when,
     command: (j.job.command ?? []).join(" "),
   });
+  const onlyEmpty = `only while the repository variable \`${EMPTY_DATABASE_VAR}\` is \`true\``;
+  // A job whose owner is held is listed with the decision it waits for, never as if it ran.
+  const waits = (j: { job: DeployTarget; owner: string }) =>
+    `not run yet: it runs ${j.owner}'s code, which the deploy holds until the open decision ${heldWhy(j.job).decision} is taken`;
+  const all = migrations(ctx);
   const runOnce = [
-    ...once.setup.map(
-      row(`before the migrations, only while the repository variable \`${EMPTY_DATABASE_VAR}\` is \`true\``),
+    ...once.setup.map(row(`before the migrations, ${onlyEmpty}`)),
+    ...all.map((m) => row(m.job.held ? waits(m) : "before anything deploys (schema migrations)")(m)),
+    ...once.seed.map((j) =>
+      row(
+        j.step.seed?.repeatSafe
+          ? "after the migrations (each release; safe to repeat)"
+          : `after the migrations, ${onlyEmpty}`,
+      )(j),
     ),
-    ...migrations(ctx).map(row("before anything deploys (schema migrations)")),
     ...once.release.map(row("after the migrations, before the services (each release)")),
     ...once.registration.map(row("after the services (each release)")),
+    ...once.held.map((j) => row(waits(j))(j)),
   ];
   return render("README.md.hbs", {
     branch: ctx.branch,

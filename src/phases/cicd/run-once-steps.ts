@@ -12,6 +12,8 @@ import { nodeManager } from "../../image/node-image.js";
 import { execFor, isWorkspaceRoot } from "../../image/node-workspace.js";
 import { declaredDependency, pinnedVersion } from "../../image/node-locked-version.js";
 import type { AppRepo } from "../../image/repo.js";
+import { procfileRelease } from "../../image/procfile.js";
+import { seedSafety, type SeedSafety } from "../../image/seed-data.js";
 import { shellCommands, shellTokens } from "../../image/shell-words.js";
 
 export interface RunOnceStep {
@@ -26,6 +28,8 @@ export interface RunOnceStep {
   note?: string;
   /** Why it cannot run as a job as written. */
   problem?: string;
+  /** Seed data (kind "seed"): whether a second run is safe, and why (image/seed-data.ts). */
+  seed?: SeedSafety;
 }
 
 const APP_ROLES = new Set(["web", "worker", "scheduler", "other"]);
@@ -116,7 +120,7 @@ function inImage(word: string, repo: AppRepo | undefined, dir: string): string |
 
 function step(kind: RunOnceKind, command: string, from: string, repo: AppRepo | undefined, dir: string): RunOnceStep {
   const made = jobArgv(command, repo, dir);
-  return { kind, command, from, ...made };
+  return { kind, command, from, ...made, ...(kind === "seed" ? { seed: seedSafety(command, repo) } : {}) };
 }
 
 /** The lines of an entrypoint script that run the app's code, in order (`if CMD; then` counts as CMD). */
@@ -151,10 +155,9 @@ export function runOnceSteps(inventory: Inventory, repo: AppRepo | undefined, di
   }
   if (repo?.present) {
     for (const folder of [...new Set(["", dir])]) {
-      const procfile = repo.read(path.posix.join(folder, "Procfile"));
-      const line = procfile?.split(/\r?\n/).find((l) => /^release\s*:/.test(l.trim()));
-      if (!line) continue;
-      const tokens = shellCommands(shellTokens(line.trim().replace(/^release\s*:\s*/, "")));
+      const release = procfileRelease(repo.read(path.posix.join(folder, "Procfile")) ?? "");
+      if (!release) continue;
+      const tokens = shellCommands(shellTokens(release));
       for (const words of tokens ?? []) {
         const command = words.join(" ");
         out.push(step(runOnceKind(command), command, "the Procfile's release: line", repo, dir));

@@ -200,8 +200,19 @@ export function buildWorkflow(
             run: deployScript(m.job, deployment, result, { execute: true, imageOf: m.owner }),
           },
     ),
+    // Seed data needs the tables: after the migrations; into an empty database only unless it repeats safely.
+    ...once.seed.map((j) =>
+      j.step.seed?.repeatSafe
+        ? runJob(j, "Load the app's seed data (safe to repeat)")
+        : {
+            ...runJob(j, `Load the app's seed data into the empty database, only while ${EMPTY_DATABASE_VAR} is true`),
+            if: `\${{ vars.${EMPTY_DATABASE_VAR} == 'true' }}`,
+          },
+    ),
     // The release's own upgrade steps run on the new schema, before any new revision takes traffic.
     ...once.release.map((j) => runJob(j, "Run the release's upgrade step")),
+    // Jobs that run the code of a held owner wait with it (the plan names their commands).
+    ...once.held.map((j) => heldStep(j.job)),
   ];
   // Workers deploy first; whoever enqueues AI tasks (the AI gateway, else the APIs) then needs the
   // AI worker's URL, and the APIs need the gateway's.

@@ -29,8 +29,14 @@ afterAll(() => trees.removeAll());
 describe("runOnceKind", () => {
   it.each([
     ["tsx ./scripts/setup-db.ts", "database-setup"],
-    ["bundle exec rake db:seed", "unknown"],
-    ["python manage.py loaddata initial_project_templates", "unknown"],
+    ["bundle exec rake db:seed", "seed"],
+    ["python manage.py loaddata initial_project_templates", "seed"],
+    ["npx sequelize-cli db:seed:all", "seed"],
+    ["npx knex seed:run", "seed"],
+    // Undoing or replanting seeds empties tables: never a seed job.
+    ["npx sequelize-cli db:seed:undo:all", "unknown"],
+    ["bin/rails db:seed:replant", "unknown"],
+    ["bundle exec rake db:migrate db:seed", "seed"],
     ["yarn database:migrate:prod", "migration"],
     ["python manage.py migrate --noinput", "migration"],
     ["bin/rails db:prepare", "migration"],
@@ -357,5 +363,77 @@ describe("a unit's ExecStartPre= commands (inventory beforeStart)", () => {
       ["/opt/shop/venv/bin/python manage.py collectstatic --noinput", "ExecStartPre= of api"],
     ]);
     expect([...plan.setup, ...plan.release, ...plan.registration, ...plan.open]).toEqual([]);
+  });
+});
+
+describe("seed data that repeats safely", () => {
+  it("a loaddata whose fixture objects all carry their pk runs with each release, and again after the copy", async () => {
+    const repoDir = await trees.make({
+      "manage.py": "",
+      "requirements.txt": "django\ngunicorn\n",
+      "shop/fixtures/base.json": JSON.stringify([{ model: "shop.kind", pk: 1, fields: { name: "book" } }]),
+    });
+    const yaml = NODE_APP("").replace(
+      'software: node, runtime: node, command: "/usr/bin/node server.js"',
+      'software: gunicorn, runtime: python, framework: django, command: "/opt/shop/venv/bin/gunicorn shop.wsgi", systemdUnit: shop.service, beforeStart: ["/opt/shop/venv/bin/python manage.py migrate", "/opt/shop/venv/bin/python manage.py loaddata base"]',
+    );
+    const { input } = chain({ ...inputFromYaml(yaml), repoDir });
+    const plan = runOncePlan(buildContext(input));
+    expect(plan.seed.map((j) => [j.job.name, j.job.command, j.step.seed?.repeatSafe])).toEqual([
+      ["shop-seed", ["python", "manage.py", "loaddata", "base"], true],
+    ]);
+    const result = offlineCicd(input);
+    const workflow = renderCicd(result, input).find((a) => a.path === CICD_PATHS.workflow)!.content;
+    const steps = (parse(workflow) as { jobs: { deploy: { steps: Array<{ name: string; if?: string }> } } }).jobs.deploy
+      .steps;
+    const seed = steps.find((s) => s.name.startsWith("Load the app's seed data (safe to repeat)"))!;
+    expect(seed.if).toBeUndefined();
+    const plans = cicdPlanSteps(result, input);
+    expect(plans.find((s) => s.title === "An empty database's first setup")).toBeUndefined();
+    expect(plans.find((s) => s.title === "First deploy")!.body).toContain(
+      "then the app's seed data `shop-seed` (`python manage.py loaddata base`), after the migrations (safe to repeat: every object of shop/fixtures/base.json carries its pk",
+    );
+    const copy = plans.find((s) => s.title === "Bring the copied database up to date")!;
+    expect(copy.commands!.filter((c) => c.startsWith("gcloud run jobs execute")).map((c) => c.split(" ")[4])).toEqual([
+      "shop-migrate",
+      "shop-seed",
+    ]);
+  });
+});
+
+describe("Taiga's entrypoint: loaddata after the migrations is seed data, never skipped", () => {
+  const TAIGA = path.join(ROOT, "test/fixtures/real/taiga");
+  const { input } = chain({
+    ...inputFromFile(path.join(TAIGA, "inventory.yaml")),
+    repoDir: path.join(TAIGA, "vm/home/taiga/taiga-back"),
+  });
+
+  it("the fixture is not in the corpus: a seed job into an empty database only, and the plan says why", () => {
+    const plan = runOncePlan(buildContext(input));
+    expect(plan.seed.map((j) => [j.job.name, j.job.command, j.step.from, j.step.seed?.repeatSafe])).toEqual([
+      [
+        "taiga-back-seed",
+        ["python", "manage.py", "loaddata", "initial_project_templates"],
+        "docker/entrypoint.sh",
+        false,
+      ],
+    ]);
+    const steps = cicdPlanSteps(offlineCicd(input), input);
+    const empty = steps.find((s) => s.title === "An empty database's first setup")!;
+    expect(empty.body).toContain(
+      "`python manage.py loaddata initial_project_templates` (docker/entrypoint.sh) loads the app's seed data after the migrations",
+    );
+    expect(empty.body).toContain("the fixture initial_project_templates is not in the repository");
+    expect(empty.body).toContain(
+      "`taiga-back-seed` (`python manage.py loaddata initial_project_templates`) after the migrations",
+    );
+    const workflow = renderCicd(offlineCicd(input), input).find((a) => a.path === CICD_PATHS.workflow)!.content;
+    const steps2 = (parse(workflow) as { jobs: { deploy: { steps: Array<{ name: string; if?: string }> } } }).jobs
+      .deploy.steps;
+    const migrate = steps2.findIndex((s) => s.name.startsWith("Migrate the database"));
+    const seed = steps2.findIndex((s) => s.name.startsWith("Load the app's seed data into the empty database"));
+    expect(migrate).toBeGreaterThanOrEqual(0);
+    expect(seed).toBe(migrate + 1);
+    expect(steps2[seed]!.if).toBe("${{ vars.EMPTY_DATABASE == 'true' }}");
   });
 });

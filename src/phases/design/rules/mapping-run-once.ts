@@ -3,20 +3,30 @@
 // runs in its place (cicd/run-once-jobs.ts, same image, settings and database as the app's API);
 // anything else, or a command that is more than one plain command, is an open decision that names
 // the command word for word.
-import { RUN_ONCE_PLACE, RUN_ONCE_SUFFIX, runOnceJobName, type RunOnceKind } from "../../../contracts/run-once.js";
+import { heldWhy } from "../../../contracts/held-targets.js";
+import {
+  RUN_ONCE_PLACE,
+  RUN_ONCE_SUFFIX,
+  runOnceJobName,
+  runOnceOwner,
+  type RunOnceKind,
+} from "../../../contracts/run-once.js";
+import { openRepo } from "../../../image/repo.js";
+import { seedSafety } from "../../../image/seed-data.js";
 import { shellCommands, shellTokens } from "../../../image/shell-words.js";
 import type { Service } from "../../../inventory/schema.js";
 import type { MappingEntry } from "../schema.js";
 import type { Draft } from "./draft.js";
+import { clipText } from "./mapping-processes.js";
 import { cleanName } from "./names.js";
 import { smallVm } from "./open-decisions.js";
 
 /** The job the deploy runs it as: the n-th oneshot of its kind gets `-n` (cicd numbers them the same way). */
 function jobName(d: Draft, s: Service, step: RunOnceKind): string | undefined {
   const suffix = RUN_ONCE_SUFFIX[step];
-  const owner =
-    d.services.find((t) => t.kind === "api" && t.cloudSqlInstance) ?? d.services.find((t) => t.kind === "api");
-  if (!suffix || !owner || (step === "database-setup" && !owner.cloudSqlInstance)) return undefined;
+  const owner = runOnceOwner(d.services);
+  const needsDatabase = step === "database-setup" || step === "seed";
+  if (!suffix || !owner || (needsDatabase && !owner.cloudSqlInstance)) return undefined;
   if (step === "migration") return runOnceJobName(owner.name, suffix);
   const same = d.inv.services.filter(
     (x) =>
@@ -33,14 +43,36 @@ export function runOnceEntry(d: Draft, s: Service, step: RunOnceKind): MappingEn
   const command = (s.command ?? "").trim();
   const plain = (shellCommands(shellTokens(command)) ?? []).length === 1;
   const name = plain ? jobName(d, s, step) : undefined;
-  if (name)
+  if (name) {
+    // The same owner and hold the deploy reads (contracts/run-once.ts runOnceOwner).
+    const owner = runOnceOwner(d.services)!;
+    const seed = step === "seed" ? seedSafety(command, d.repoDir ? openRepo(d.repoDir) : undefined) : undefined;
+    const emptyOnly = step === "database-setup" || (seed !== undefined && !seed.repeatSafe);
+    const when = seed
+      ? seed.repeatSafe
+        ? `after the migrations, with each release (safe to repeat: ${seed.why})`
+        : `after the migrations, into an empty database only (a second run is not known to be safe: ${seed.why})`
+      : RUN_ONCE_PLACE[step];
+    const held = owner.held
+      ? ` It waits with ${owner.name}: the deploy holds ${owner.name}, whose code, settings and database the job runs with, until the open decision ${heldWhy(owner).decision} is taken (${heldWhy(owner).short}), and creates the job only then.`
+      : "";
     return {
       service: s.name,
       target: { kind: "cloud-run-job", name },
-      reason: `${s.name} runs once and exits (\`${command}\`): ${RUN_ONCE_PLACE[step]}. The deploy workflow runs it as the Cloud Run job ${name} in the app's image, with its settings, secrets and database, to the end; a failure fails the deploy.`,
-      settings: { runs: step === "database-setup" ? "into an empty database only" : "with each release" },
+      reason: clipText(
+        `${s.name} runs once and exits (\`${command}\`): ${when}. The deploy workflow runs it as the Cloud Run job ${name} in the app's image, with its settings, secrets and database, to the end; a failure fails the deploy.${held}`,
+        800,
+      ),
+      settings: {
+        runs: owner.held
+          ? `not yet: held with ${owner.name} until the open decision ${heldWhy(owner).decision} is taken`
+          : emptyOnly
+            ? "into an empty database only"
+            : "with each release",
+      },
       appChanges: [],
     };
+  }
   const c = cleanName(s.name, 62);
   const what =
     step === "assets"
