@@ -14,9 +14,34 @@ export function heldWhy(t: DeployTarget): HeldFor {
   return t.heldFor ?? { decision: "on its data written in place", short: "its data written in place has no home yet" };
 }
 
-/** "gitea (the open decision gitea-disk)": one line per hold, for scripts and notes. */
+/** "a, b and c" */
+const andList = (xs: readonly string[]): string =>
+  xs.length > 1 ? `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}` : (xs[0] ?? "");
+
+/** "gitea (held until the open decision gitea-disk is taken)": one line per hold, for scripts and notes. */
 export function heldLabel(t: DeployTarget): string {
-  return `${t.name} (held until the open decision ${heldWhy(t).decision} is taken)`;
+  return `${t.name} (held until ${decisionsTaken([t])})`;
+}
+
+/** "a", "a and b", "a, b and c", "a, b, c, d, e, f and 3 more": names that read as a sentence. */
+export function listNames(xs: readonly string[], shown = 6): string {
+  return xs.length > shown ? `${xs.slice(0, shown).join(", ")} and ${xs.length - shown} more` : andList(xs);
+}
+
+/** The open decisions the targets wait for, each once, in their order. */
+export function heldDecisions(targets: readonly DeployTarget[]): string[] {
+  return [...new Set(targets.map((t) => heldWhy(t).decision))];
+}
+
+/** "the open decision a", "the open decisions a and b", "the open decisions a, b and c". */
+export function openDecisions(targets: readonly DeployTarget[]): string {
+  const ds = heldDecisions(targets);
+  return `the open decision${ds.length > 1 ? "s" : ""} ${listNames(ds)}`;
+}
+
+/** "the open decision a is taken", "the open decisions a and b are taken": what a hold waits for. */
+export function decisionsTaken(targets: readonly DeployTarget[]): string {
+  return `${openDecisions(targets)} ${heldDecisions(targets).length > 1 ? "are" : "is"} taken`;
 }
 
 /**
@@ -106,10 +131,6 @@ export function cutoverHolds(dep: Deployment): CutoverHold[] {
     })
     .filter((h) => h.reasons.length > 0);
 }
-
-/** "a, b and c" */
-const andList = (xs: string[]): string =>
-  xs.length > 1 ? `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}` : (xs[0] ?? "");
 
 /**
  * Why the cut-over waits, in one clause per held target from its reasons (never its prose):

@@ -1,7 +1,14 @@
 // The cicd phase's part of docs/migration/README.md: the setup scripts in the order their
 // prerequisites allow, the first deploy, and the pipeline's own rollback.
 import { type Deployment, isAiWorkerTarget, isPublicApi, oneWriterNote } from "../../contracts/deployment.js";
-import { cutoverHolds, deployedOnly, heldLabel, heldWhy, waitsFor } from "../../contracts/held-targets.js";
+import {
+  cutoverHolds,
+  decisionsTaken,
+  deployedOnly,
+  heldLabel,
+  heldWhy,
+  waitsFor,
+} from "../../contracts/held-targets.js";
 import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
@@ -246,7 +253,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       held
         .map(
           (t) =>
-            ` Not ${t.name}: the deploy holds it and says why (${heldWhy(t).short}); until the open decision ${heldWhy(t).decision} is taken, ${waits.has(t.name) ? `leave DNS on the VM: the cut-over waits for ${waitsFor(holds.filter((h) => h.target.name === t.name))}` : "it keeps running on the VM"}.`,
+            ` Not ${t.name}: the deploy holds it and says why (${heldWhy(t).short}); until ${decisionsTaken([t])}, ${waits.has(t.name) ? `leave DNS on the VM: the cut-over waits for ${waitsFor(holds.filter((h) => h.target.name === t.name))}` : "it keeps running on the VM"}.`,
         )
         .join("") +
       deployment.services

@@ -4,7 +4,7 @@
 import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { DESIGN_DIR } from "./render.js";
-import { cutoverHolds } from "../../contracts/held-targets.js";
+import { cutoverHolds, decisionsTaken, listNames } from "../../contracts/held-targets.js";
 import type { DesignResult } from "./schema.js";
 
 type RunbookStep = DesignResult["runbook"]["database"][number];
@@ -60,7 +60,8 @@ export function designPlanSteps(result: DesignResult, input: PhaseInput): PlanSt
   // The last database step promotes the copy: that is the cut-over. While a held service keeps it
   // waiting there is no cut-over yet (runbook: held-cutover.ts), so every step of the copy is rehearsal.
   const waiting = cutoverHolds(deployment).length > 0;
-  const held = deployment.services.filter((t) => t.held).map((t) => t.name);
+  const heldTargets = deployment.services.filter((t) => t.held);
+  const held = heldTargets.map((t) => t.name);
   const rehearsed = waiting ? db : db.slice(0, -1);
   rehearsed.forEach((s, i) => steps.push(fromRunbook(s, "rehearse", 10 + i * 10)));
   if (db.length > 0 && !waiting) steps.push(fromRunbook(db[db.length - 1]!, "cutover", 10));
@@ -82,7 +83,7 @@ export function designPlanSteps(result: DesignResult, input: PhaseInput): PlanSt
     title: `Retire ${vm}`,
     body: [
       held.length
-        ? `Not yet: ${held.join(", ")} still run${held.length === 1 ? "s" : ""} on ${vm} until the disk decision is taken${waiting ? " and the cut-over done" : " and the move done"}. Then, two weeks of clean running later:`
+        ? `Not yet: ${listNames(held)} still run${held.length === 1 ? "s" : ""} on ${vm} until ${decisionsTaken(heldTargets)}${waiting ? " and the cut-over done" : " and the move done"}. Then, two weeks of clean running later:`
         : deployment.services.length
           ? "Two weeks of clean running later (no rollback needed, backups restored once as a test):"
           : `Not yet: nothing runs on Cloud Run, so ${vm} keeps running the app's processes until the open decisions in architecture.md are taken and carried out. Then, two weeks of clean running later:`,

@@ -3,7 +3,7 @@
 // the design.
 import { pct } from "../../contracts/service-levels.js";
 import { hasCanary } from "../../contracts/deployment.js";
-import { heldWhy } from "../../contracts/held-targets.js";
+import { decisionsTaken, listNames } from "../../contracts/held-targets.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildObserveContext, type ObserveContext } from "./context.js";
 import { offlinePolicy } from "./policy-rules.js";
@@ -41,9 +41,8 @@ function aiAlerts(ctx: ObserveContext): ObserveResult["aiWorker"] {
 /** What is not watched yet: the held targets (the deploy skips them until their disk decision). */
 export function heldNote(ctx: ObserveContext): string {
   if (ctx.held.length === 0) return "";
-  const names = ctx.held.map((t) => t.name).join(", ");
-  const decisions = [...new Set(ctx.held.map((t) => heldWhy(t).decision))].join(", ");
-  return ` Nothing watches ${names} yet: the deploy holds ${ctx.held.length === 1 ? "it" : "them"} until the open decision ${decisions} is taken, and alerts on a service that does not exist would page for nothing.`;
+  const names = listNames(ctx.held.map((t) => t.name));
+  return ` Nothing watches ${names} yet: the deploy holds ${ctx.held.length === 1 ? "it" : "them"} until ${decisionsTaken(ctx.held)}, and alerts on a service that does not exist would page for nothing.`;
 }
 
 export function offlineObserve(input: PhaseInput): ObserveResult {

@@ -8,7 +8,7 @@ import { renderTemplateSync } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import { businessHoursLength } from "../../contracts/business-hours.js";
 import { hasCanary } from "../../contracts/deployment.js";
-import { heldWhy } from "../../contracts/held-targets.js";
+import { heldWhy, openDecisions } from "../../contracts/held-targets.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildObserveContext, type ObserveContext } from "./context.js";
 import { appName, CHANNEL_TOKEN, OBSERVE_PATHS, UPTIME_TOKEN } from "./names.js";
@@ -155,6 +155,7 @@ function docs(ctx: ObserveContext, result: ObserveResult, plan: MonitoringPlan):
         app,
         project: ctx.deployment.project,
         held: ctx.held.map((t) => ({ name: t.name, why: heldWhy(t).short })),
+        heldDecisions: openDecisions(ctx.held),
         counts: `${plan.slos.length} SLOs, ${plan.policies.length} alert policies, ${plan.logMetrics.length} log-based metrics, ${plan.dashboards.length} dashboards`,
       }),
     },

@@ -175,7 +175,7 @@ describe("held targets and the cut-over", () => {
       const { design, input } = seedWith(users, extra);
       const retire = designPlanSteps(design, input).find((s) => s.stage === "decommission")!;
       expect(retire.body).toMatch(
-        /^Not yet: web-app-prod-(worker|thumbs) still runs on app-vm-01 until the disk decision is taken/,
+        /^Not yet: web-app-prod-(worker|thumbs) still runs on app-vm-01 until the open decision (worker|thumbs)-disk is taken/,
       );
     }
   });

@@ -6,7 +6,7 @@
 // from cutoverHolds' data (users, the database, a queue's or schedule's work, a shared store). A
 // held process that waits for nothing stays on the VM beside the cut-over (heldBeside).
 import type { Deployment } from "../../../contracts/deployment.js";
-import { cutoverHolds, heldWhy, waitsFor } from "../../../contracts/held-targets.js";
+import { cutoverHolds, decisionsTaken, heldDecisions, listNames, waitsFor } from "../../../contracts/held-targets.js";
 import type { DesignResult } from "../schema.js";
 import { someNames } from "./names.js";
 
@@ -20,9 +20,9 @@ type Step = Runbook["database"][number];
 export function heldRunbook(dep: Deployment, database: Step[], files: Step[], firstWeek: string[]): Runbook {
   const holds = cutoverHolds(dep);
   const held = holds.map((h) => h.target);
-  const names = someNames(held.map((t) => t.name));
+  const names = listNames(held.map((t) => t.name));
   const one = held.length === 1;
-  const decisions = someNames([...new Set(held.map((t) => heldWhy(t).decision))]);
+  const decisions = decisionsTaken(held);
   const promote = database.at(-1);
   const deployed = dep.services.filter((s) => !s.held && s.kind === "api");
   return {
@@ -32,15 +32,15 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
           {
             ...promote,
             title: `${promote.title} (not yet: only at the cut-over, once ${names} can deploy)`,
-            detail: `Not yet: the cut-over waits for ${waitsFor(holds)}, and the deploy holds ${one ? "it" : "them"} until the open decision ${decisions} is taken (the cut-over step says what would break without ${one ? "it" : "them"}). Until then users stay on the VM, whose app keeps writing to its own database, and a promoted copy would stop following those writes. Keep the copy replicating until the cut-over. Then: ${promote.detail}`,
+            detail: `Not yet: the cut-over waits for ${waitsFor(holds)}, and the deploy holds ${one ? "it" : "them"} until ${decisions} (the cut-over step says what would break without ${one ? "it" : "them"}). Until then users stay on the VM, whose app keeps writing to its own database, and a promoted copy would stop following those writes. Keep the copy replicating until the cut-over. Then: ${promote.detail}`,
           },
           ...files,
         ]
       : [...database, ...files],
     cutover: [
       {
-        title: `Wait for the disk decision before the cut-over (${names} held)`,
-        detail: `The deploy holds ${names} until the open decision ${decisions} is taken (architecture.md), and the cut-over cannot leave ${one ? "it" : "them"} behind: ${waitsFor(holds, true)}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (inPlaceHome: filestore on the storage entry of the inventory, or keep the process on a VM), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
+        title: `Wait for the disk decision${heldDecisions(held).length > 1 ? "s" : ""} before the cut-over (${names} held)`,
+        detail: `The deploy holds ${names} until ${decisions} (architecture.md), and the cut-over cannot leave ${one ? "it" : "them"} behind: ${waitsFor(holds, true)}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (inPlaceHome: filestore on the storage entry of the inventory, or keep the process on a VM), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
         commands: [],
       },
     ],
@@ -66,12 +66,12 @@ export function heldBeside(dep: Deployment): Step | undefined {
   const waiting = new Set(cutoverHolds(dep).map((h) => h.target.name));
   const beside = dep.services.filter((t) => t.held && !waiting.has(t.name));
   if (beside.length === 0) return undefined;
-  const names = someNames(beside.map((t) => t.name));
+  const names = listNames(beside.map((t) => t.name));
   const one = beside.length === 1;
-  const decisions = someNames([...new Set(beside.map((t) => heldWhy(t).decision))]);
+  const decisions = decisionsTaken(beside);
   return {
     title: `Keep ${names} running on the VM (held)`,
-    detail: `The deploy holds ${names} until the open decision ${decisions} is taken (architecture.md). ${one ? "It serves" : "They serve"} no users, ${one ? "uses" : "use"} no database that moves and ${one ? "takes" : "take"} no work from the Cloud Run services, so the cut-over goes ahead without ${one ? "it" : "them"}: when the VM's app processes stop, leave ${names} running there with ${one ? "its" : "their"} data written in place, until the decision is taken and infra-migrate rerun.`,
+    detail: `The deploy holds ${names} until ${decisions} (architecture.md). ${one ? "It serves" : "They serve"} no users, ${one ? "uses" : "use"} no database that moves and ${one ? "takes" : "take"} no work from the Cloud Run services, so the cut-over goes ahead without ${one ? "it" : "them"}: when the VM's app processes stop, leave ${names} running there with ${one ? "its" : "their"} data written in place, until the decision is taken and infra-migrate rerun.`,
     commands: [],
   };
 }
