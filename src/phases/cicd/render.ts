@@ -8,6 +8,7 @@ import { buildContext, rolloutStrategy, serviceAccountEmail, sourceImageName, ty
 import { PLAIN_ENV_FILE, plainEnvFile, plainEnvNames } from "./plain-env.js";
 import { type DeployTarget, isAiWorkerTarget, isPublicApi, lockedShare } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
+import { deployerViewRoles, heldViewerRoles } from "./deploy-lookups.js";
 import { deployedOnly, heldLabel, heldWhy } from "../../contracts/held-targets.js";
 import type { CicdResult } from "./schema.js";
 import { IMAGE_RELEASES, type Stack } from "./runtime.js";
@@ -93,16 +94,10 @@ function setupWif(ctx: CicdContext): string {
         readsSecrets: heldReaders.includes(heldLabel(s)),
       })),
     cloudSqlAccounts: sql,
-    // The deploy job reads each cache's address and Cloud SQL's private IP (workflow lookup steps).
-    deployerViewRoles: [
-      ...new Set([
-        ...(deployment.caches ?? []).map((c) =>
-          c.engine === "redis" ? "roles/redis.viewer" : "roles/memcache.viewer",
-        ),
-        ...(deployment.services.some((t) => t.cloudSqlPrivateIp) ? ["roles/cloudsql.viewer"] : []),
-        ...(deployment.services.some((t) => !t.held && t.nfsVolumes?.length) ? ["roles/file.viewer"] : []),
-      ]),
-    ].sort(),
+    // The deploy job reads each cache's address and Cloud SQL's private IP (workflow lookup steps),
+    // for what it deploys: a held target's come when the decision brings it (rerun this script).
+    deployerViewRoles: deployerViewRoles(deployment),
+    heldViewerRoles: heldViewerRoles(deployment),
     apis: apis.sort(),
   });
 }

@@ -27,6 +27,7 @@ import {
 import { submodules, unlessMissing } from "./checkout-images.js";
 import { PINNED_ACTIONS } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
+import { deployLookups } from "./deploy-lookups.js";
 import { migrations } from "./migrations.js";
 import { EMPTY_DATABASE_VAR, runOncePlan, type RunOnceJob } from "./run-once-jobs.js";
 import { loadPlainEnvStep, plainEnvNames } from "./plain-env.js";
@@ -172,19 +173,19 @@ export function buildWorkflow(
     name: `${what} (${j.step.argv!.join(" ")}, Cloud Run job ${j.job.name})`,
     run: deployScript(j.job, deployment, result, { execute: true, imageOf: j.owner }),
   });
+  // Only what the deploy deploys is looked up: a held target's addresses wait with it.
+  const looks = deployLookups(deployment);
   const deploySteps: { name: string; run: string; env?: Record<string, string>; if?: string }[] = [
     ...(plain.length ? [loadPlainEnvStep(plain)] : []),
     ...(deployment.caches ?? [])
       .map((c, i) => ({ c, i }))
-      .filter(({ c }) => c.urlEnv.length > 0)
+      .filter(({ c }) => looks.caches && c.urlEnv.length > 0)
       .map(({ c, i }) => cacheUrlStep(c, i)),
     ...(deployment.filestores ?? [])
       .map((f, i) => ({ f, i }))
-      .filter(({ f }) => deployment.services.some((t) => !t.held && t.nfsVolumes?.some((v) => v.filestore === f.name)))
+      .filter(({ f }) => looks.filestores.includes(f.name))
       .map(({ f, i }) => filestoreIpStep(f, i)),
-    ...(deployment.database && deployment.services.some((t) => t.cloudSqlPrivateIp)
-      ? [privateIpStep(deployment.database.instance)]
-      : []),
+    ...(deployment.database && looks.cloudSqlPrivateIp ? [privateIpStep(deployment.database.instance)] : []),
     // An empty database first gets what the app's own entrypoint gives it before its first migration.
     ...once.setup.map((j) => ({
       ...runJob(j, `Set up the empty database, only while ${EMPTY_DATABASE_VAR} is true`),

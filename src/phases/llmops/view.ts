@@ -1,6 +1,7 @@
 // The values the llmops templates see. Anything bound for Python is turned into source text here,
 // from pattern-checked identifiers and escaped literals only; templates never see raw strings
 // they could splice into code.
+import { heldLabel } from "../../contracts/held-targets.js";
 import { createHash } from "node:crypto";
 import { inventoryDatabaseEngine } from "../../contracts/database-engine.js";
 import { databaseUrlSecret, type Deployment } from "../../contracts/deployment.js";
@@ -82,6 +83,9 @@ export function buildView(result: LlmopsResult, ctx: ViewContext) {
   const engine = ctx.deployment?.database?.engine ?? inventoryDatabaseEngine(ctx.inventory) ?? "mysql";
   const worker = ctx.deployment?.services.find((s) => s.name === t.workerService);
   const gateway = resolveGateway(ctx.inventory, ctx.deployment, t, !t.derived.includes("workerService"));
+  // A held app (contracts/held-targets.ts) does not run on Cloud Run yet: its identity gets no
+  // grant here until the decision brings it and this script reruns.
+  const heldApi = ctx.deployment?.services.find((s) => s.name === t.apiService && s.held);
   const databaseUrlEnv = (worker && databaseUrlSecret(worker)) ?? "DATABASE_URL";
   // After this long every Cloud Tasks attempt (deadline + backoff each) is over: an open task
   // that old will never be delivered again, so a resubmit or the sweeper may re-enqueue it.
@@ -132,6 +136,8 @@ export function buildView(result: LlmopsResult, ctx: ViewContext) {
     queueSettings: queue,
     apiService: t.apiService,
     apiServiceAccount: t.apiServiceAccount,
+    /** "web-app-prod (held until the open decision api-disk is taken)", or false when the app deploys. */
+    apiHeld: heldApi ? heldLabel(heldApi) : (false as const),
     // The AI gateway (gateway.py), when the app cannot mount the router; false when it mounts it.
     gateway: gateway ?? (false as const),
     /** The identity that enqueues: the gateway's when there is one, else the API's. */
