@@ -1,5 +1,8 @@
 // target-architecture.mmd: the target on Google Cloud, grouped into edge, compute, async, data and
-// identity/secrets. Request path = solid arrows, async path = dotted, data access = thick.
+// identity/secrets. Request path = solid arrows, async path = dotted, data access = thick. A held
+// target (contracts/held-targets.ts) is drawn on the VM it stays on, never as a Cloud Run service:
+// the deploy skips it and what would act on it (its queues, schedules, a load balancer it is a
+// backend of), so only what deploys is drawn on Google Cloud.
 import {
   buildFlowchart,
   type FlowEdge,
@@ -8,7 +11,14 @@ import {
   type Flowchart,
 } from "../../render/mermaid.js";
 import { fitFlowchart } from "../../render/mermaid-collapse.js";
-import { isAiGatewayTarget, isAiWorkerTarget, isAppApi, reachesMemorystore } from "../../contracts/deployment.js";
+import {
+  isAiGatewayTarget,
+  isAiWorkerTarget,
+  isAppApi,
+  isPublicApi,
+  reachesMemorystore,
+} from "../../contracts/deployment.js";
+import { decisionsTaken, deployedOnly, heldWhy, listNames } from "../../contracts/held-targets.js";
 import type { DesignResult } from "./schema.js";
 
 // Big designs collapse to kinds (fitFlowchart): dozens of workers, queues and schedules are
@@ -16,12 +26,16 @@ import type { DesignResult } from "./schema.js";
 const COLLAPSIBLE = ["q-", "sch-", "cache-", "ps-", "gcs-"];
 
 export function targetArchitectureDiagram(result: DesignResult, appName: string): string {
-  const dep = result.deployment;
+  const full = result.deployment;
+  // Google Cloud runs what deploys; the held targets stay on the VM.
+  const dep = deployedOnly(full);
+  const held = full.services.filter((s) => s.held);
   const nodes: FlowNode[] = [{ id: "users", label: "Users", shape: "circle" }];
   const edges: FlowEdge[] = [];
-  const groups: Record<"edge" | "compute" | "open" | "async" | "data" | "identity", string[]> = {
+  const groups: Record<"edge" | "compute" | "held" | "open" | "async" | "data" | "identity", string[]> = {
     edge: [],
     compute: [],
+    held: [],
     open: [],
     async: [],
     data: [],
@@ -34,9 +48,21 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   const apis = dep.services.filter(isAppApi);
   const gateways = dep.services.filter(isAiGatewayTarget);
   const lb = result.mapping.find((m) => m.target.kind === "load-balancer");
+  // A load balancer one of whose backends is held waits whole (deployedOnly): drawn as waiting.
+  const lbWaits = Boolean(full.loadBalancer && !dep.loadBalancer);
+  const lbHeld = held.filter((t) => full.loadBalancer?.backends.includes(t.name)).map((t) => t.name);
   if (lb) {
-    add("edge", { id: "lb", label: `External Application LB\n${lb.target.name}`, shape: "hexagon", classes: ["edge"] });
-    edges.push({ from: "users", to: "lb", label: "HTTPS" });
+    add("edge", {
+      id: "lb",
+      label: `External Application LB\n${lb.target.name}${lbWaits ? `\nnot yet: waits for ${listNames(lbHeld)}` : ""}`,
+      shape: "hexagon",
+      classes: ["edge"],
+    });
+    edges.push(
+      lbWaits
+        ? { from: "users", to: "lb", label: "HTTPS, after the decision", style: "dotted" }
+        : { from: "users", to: "lb", label: "HTTPS" },
+    );
   }
   for (const s of dep.services) {
     const kind = {
@@ -50,6 +76,11 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   }
   for (const s of apis)
     edges.push({ from: lb ? "lb" : "users", to: `svc-${s.name}`, label: lb ? "serverless NEG" : "HTTPS" });
+  // Each held target on the VM: users keep reaching it there (DNS stays), and it waits for its decision.
+  for (const t of held)
+    add("held", { id: `held-${t.name}`, label: `VM process\n${t.name}\n(held)`, shape: "rect", classes: ["vm"] });
+  for (const t of held.filter((x) => isPublicApi(x) && x.ingress === "all"))
+    edges.push({ from: "users", to: `held-${t.name}`, label: "HTTPS, DNS stays on the VM", style: "dotted" });
   // What stays open (an SMTP listener, a process that opens a SQLite file) is shown, not dropped,
   // in a group of its own: it does not run on Cloud Run.
   for (const m of result.mapping.filter((x) => x.target.kind === "needs-decision"))
@@ -63,6 +94,11 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
   // The AI gateway is private: only the app reaches it, server-side, with an ID token.
   for (const g of gateways)
     for (const s of apis) edges.push({ from: `svc-${s.name}`, to: `svc-${g.name}`, label: "AI request (ID token)" });
+  for (const t of held) {
+    const decision = `open-${heldWhy(t).decision}`;
+    if (groups.open.includes(decision))
+      edges.push({ from: `held-${t.name}`, to: decision, label: "waits for", style: "dotted" });
+  }
   const aiWorkers = dep.services.filter(isAiWorkerTarget);
   if (aiWorkers.length) {
     add("compute", { id: "vertex", label: "Vertex AI\nGemini", shape: "hexagon", classes: ["run"] });
@@ -124,7 +160,7 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     for (const s of dep.services.filter((x) => x.volumes?.some((v) => v.bucket === b.name)))
       edges.push({ from: `svc-${s.name}`, to: `gcs-${b.name}`, label: "volume", style: "thick" });
   }
-  const secrets = [...new Set(dep.services.flatMap((s) => s.secrets))];
+  const secrets = [...new Set(full.services.flatMap((s) => s.secrets))];
   if (secrets.length) {
     add("identity", {
       id: "secrets",
@@ -135,17 +171,19 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     for (const s of dep.services.filter((x) => x.secrets.length))
       edges.push({ from: "secrets", to: `svc-${s.name}`, label: "env", style: "dotted" });
   }
-  // Runtime identities belong to Cloud Run targets: none when nothing runs there.
-  if (dep.services.length > 0)
+  // Runtime identities belong to Cloud Run targets: none when nothing runs there. A held target's
+  // account is created too (setup-wif.sh), with no role until it deploys.
+  if (full.services.length > 0)
     add("identity", {
       id: "iam",
-      label: `IAM\n${dep.services.length} service accounts`,
+      label: `IAM\n${full.services.length} service accounts`,
       shape: "rect",
       classes: ["identity"],
     });
   const labels: Record<keyof typeof groups, string> = {
     edge: "Edge",
     compute: "Compute (Cloud Run)",
+    held: `Stays on the VM until ${decisionsTaken(held)}`,
     open: "Needs a decision (stays on the VM until taken)",
     async: "Async",
     data: "Data",
@@ -176,7 +214,8 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
       async: "fill:#fef7e0,stroke:#b06000",
       data: "fill:#fce8e6,stroke:#a50e0e",
       identity: "fill:#f3e8fd,stroke:#7627bb",
+      ...(held.length ? { vm: "fill:#f1f3f4,stroke:#5f6368,stroke-dasharray:5 5" } : {}),
     },
   };
-  return buildFlowchart(fitFlowchart(chart, dep.services.length, keyOf));
+  return buildFlowchart(fitFlowchart(chart, full.services.length, keyOf));
 }

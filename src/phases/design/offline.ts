@@ -4,6 +4,7 @@ import type { Inventory } from "../../inventory/schema.js";
 import { type AuditResult, auditResultSchema } from "../../contracts/audit-result.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { estimateCost } from "./cost/estimate.js";
+import { heldCostText } from "./held-docs.js";
 import { loadPriceBook } from "../../contracts/gcp-prices.js";
 import type { Deployment } from "../../contracts/deployment.js";
 import { buildDecisions } from "./rules/decisions.js";
@@ -100,7 +101,8 @@ export function designFromInventory(
             ? `The API ${api.name} scales from ${api.minInstances} to ${api.maxInstances} instances for ${inv.traffic.growth}× today's traffic.`
             : "",
           `Nothing in the design needs a node, a cluster or an SSH session, and every deploy is a revision that can be rolled back in one command.`,
-          `Estimated cost: $${cost.scenarios[0]!.totalUsd.toFixed(2)}/month today, $${cost.scenarios[1]!.totalUsd.toFixed(2)}/month at the growth target.`,
+          `Estimated cost${cost.held ? " of what deploys" : ""}: $${cost.scenarios[0]!.totalUsd.toFixed(2)}/month today, $${cost.scenarios[1]!.totalUsd.toFixed(2)}/month at the growth target.`,
+          heldCostText(cost, deployment),
         ]
           .filter(Boolean)
           .join(" ");

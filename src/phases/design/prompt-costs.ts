@@ -24,7 +24,15 @@ export function promptCostLines(inventory: Inventory, deployment: Deployment): s
       out.push(`  - ${line.component}, ${line.item}: ${dollars(line.monthlyUsd)} (${line.formula})`);
     if (items.length > MAX_LINES) out.push(`  - … and ${items.length - MAX_LINES} smaller lines`);
   }
-  const warm = cost.warmInstances.reduce((sum, l) => sum + l.monthlyUsd, 0);
+  // A held target (the deploy skips it) is priced apart: the totals above are what deploys.
+  const held = cost.held?.scenarios[1];
+  if (cost.held && held)
+    out.push(
+      `Held on the VM, not in the totals above: ${cost.held.names.join(", ")}; if the open decision moves them to Cloud Run, +${dollars(held.totalUsd)}/month at the growth target.`,
+    );
+  const warm = cost.warmInstances
+    .filter((l) => !cost.held?.names.includes(l.component))
+    .reduce((sum, l) => sum + l.monthlyUsd, 0);
   if (warm > 0) out.push(`Warm (minimum) instances, billed while idle, included above: ${dollars(warm)}/month.`);
   out.push(
     `The VM today: ${dollars(cost.vm.totalUsd)}/month${cost.vm.fromInventory ? " (from the inventory)" : " (estimated)"}.`,

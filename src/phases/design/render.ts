@@ -9,6 +9,8 @@ import { isAiWorkerTarget, type Volume } from "../../contracts/deployment.js";
 import { type CostLine, estimateCost, usd } from "./cost/estimate.js";
 import { loadPriceBook } from "../../contracts/gcp-prices.js";
 import { targetArchitectureDiagram } from "./diagram.js";
+import { heldAdds, heldCostText, heldCostView, heldDocs } from "./held-docs.js";
+import { deployedOnly } from "../../contracts/held-targets.js";
 import { upstreamAudit } from "./offline.js";
 import { splitNote } from "./rules/storage.js";
 import { whatMoves } from "./rules/nothing-deploys.js";
@@ -45,6 +47,10 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
   const today = cost.scenarios[0]!;
   const growth = cost.scenarios[1]!;
   const common = { name: inv.metadata.name, region: dep.region, project: dep.project, growth: result.growthTarget };
+  // What the deploy deploys: a held target's queues and schedules wait with it (held-docs.ts).
+  const run = deployedOnly(dep);
+  const heldNames = new Set(dep.services.filter((s) => s.held).map((s) => s.name));
+  const held = heldCostView(cost, dep);
 
   const architecture = await renderTemplate("design/architecture.md.hbs", {
     ...common,
@@ -60,6 +66,7 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
     openDecisions: result.mapping.filter((m) => m.target.kind === "needs-decision" && m.options?.length),
     services: dep.services.map((s) => ({
       ...s,
+      heldText: s.held ? " (held: stays on the VM)" : "",
       secretsText: s.secrets.join(", ") || "none",
       sql: s.cloudSqlInstance ?? "none",
       concurrencyText: s.kind === "api" || s.kind === "worker" ? String(s.concurrency) : "n/a",
@@ -85,7 +92,9 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
           .map((p) => `\`${p}\``)
           .join(", ") || "not mounted",
       folders: (b.folders ?? []).map((f) => `\`${f}\``).join(", "),
-      targets: dep.services.filter((s) => s.volumes?.some((v) => v.bucket === b.name)).map((s) => `\`${s.name}\``),
+      targets: dep.services
+        .filter((s) => s.volumes?.some((v) => v.bucket === b.name))
+        .map((s) => `\`${s.name}\`${heldNames.has(s.name) ? " (held)" : ""}`),
       owners: [
         ...new Set(
           dep.services.flatMap((s) => (s.volumes ?? []).filter((v) => v.bucket === b.name)).map((v) => ownerText(v)),
@@ -94,8 +103,11 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
     })),
     // Which subfolders of a folder that also holds code are mounted, and why.
     splitNotes: (inv.storage ?? []).map((st) => splitNote(st).trim()).filter(Boolean),
-    queues: dep.queues,
-    schedules: dep.schedules ?? [],
+    queues: run.queues,
+    schedules: run.schedules ?? [],
+    held: heldDocs(dep),
+    heldCost: heldCostText(cost, dep),
+    heldAdds: heldAdds(cost),
     database: dep.database ?? false,
     tradeoffs: result.tradeoffs,
     assumptions: result.assumptions,
@@ -129,7 +141,9 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
       total: usd(s.totalUsd),
       lines: s.lines.map(line),
     })),
-    warm: cost.warmInstances.map(line),
+    warm: cost.warmInstances.map((l) => ({ ...line(l), held: heldNames.has(l.component) })),
+    held,
+    heldDelta: usd(today.totalUsd + (cost.held?.scenarios[0]?.totalUsd ?? 0) - cost.vm.totalUsd),
     vm: { lines: cost.vm.lines.map(line), total: usd(cost.vm.totalUsd), fromInventory: cost.vm.fromInventory },
     hasVm: cost.vm.lines.length > 0,
     delta: usd(today.totalUsd - cost.vm.totalUsd),

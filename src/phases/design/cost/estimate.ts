@@ -7,12 +7,16 @@ import {
   isAiGatewayTarget,
   isAiWorkerTarget,
 } from "../../../contracts/deployment.js";
+import { deployedOnly } from "../../../contracts/held-targets.js";
 import { type CostAssumptions, defaultAssumptions, num } from "./assumptions.js";
 import { cloudRunTier, pickRegion, type PriceBook } from "../../../contracts/gcp-prices.js";
-import { cacheServices, type CostLine, databaseLines, vmLines } from "./estimate-data.js";
+import { type CostLine, databaseLines, vmLines } from "./estimate-data.js";
 import { bucketLines, filestoreLines, workerPoolLines } from "./always-on.js";
+import { type HeldCost, heldCost } from "./held-cost.js";
+import { platformLines } from "./platform.js";
 
 export type { CostLine } from "./estimate-data.js";
+export type { HeldCost } from "./held-cost.js";
 
 export interface CostScenario {
   label: string;
@@ -27,9 +31,15 @@ export interface CostEstimate {
   region: string;
   cloudRunTier: "tier1" | "tier2";
   assumptions: CostAssumptions;
+  /** What deploys: a held target (contracts/held-targets.ts) and what waits with it are in `held`. */
   scenarios: CostScenario[];
-  /** Idle cost of warm (minimum) instances: the cold-start trade-off. Also included in every scenario. */
+  /**
+   * Idle cost of the design's warm (minimum) instances: the cold-start trade-off. Also included in
+   * every scenario, or in `held` for a held target's.
+   */
   warmInstances: CostLine[];
+  /** What the held targets would add once their decision moves them to Cloud Run. */
+  held?: HeldCost;
   /** What the VM costs today. */
   vm: { lines: CostLine[]; totalUsd: number; fromInventory: boolean };
   /** Price blocks used, with their source and date. */
@@ -137,85 +147,6 @@ function taskRate(target: DeployTarget | undefined, rps: number, multiplier: num
   return rps * a.tasksPerRequest;
 }
 
-function platformLines(
-  inventory: Inventory,
-  deployment: Deployment,
-  rps: number,
-  queueRates: number[],
-  a: CostAssumptions,
-  book: PriceBook,
-): CostLine[] {
-  const lines: CostLine[] = [];
-  const monthSeconds = book.hoursPerMonth * 3600;
-  const requests = rps * monthSeconds;
-  if (
-    deployment.loadBalancer ||
-    deployment.services.some((s) => s.kind === "api" && s.ingress === "internal-and-cloud-load-balancing")
-  ) {
-    const lb = book.loadBalancer;
-    const gib = (requests * a.kibPerRequest) / (1024 * 1024);
-    lines.push(
-      {
-        component: "load balancer",
-        item: "forwarding rules (HTTPS, and the HTTP redirect)",
-        // The first five forwarding rules of a project are billed as one hourly rate.
-        formula: `up to 5 rules × ${book.hoursPerMonth} h × $${lb.forwardingRulePerHour}`,
-        monthlyUsd: round2(book.hoursPerMonth * lb.forwardingRulePerHour),
-      },
-      {
-        component: "load balancer",
-        item: "data processed",
-        formula: `${num(Math.round(requests))} requests × ${a.kibPerRequest} KiB = ${num(round2(gib))} GiB × $${lb.dataProcessingPerGib}`,
-        monthlyUsd: round2(gib * lb.dataProcessingPerGib),
-      },
-    );
-  }
-  if (queueRates.length > 0) {
-    const tasks = queueRates.reduce((sum, rate) => sum + rate, 0) * monthSeconds;
-    const ops = Math.round(tasks * 2);
-    lines.push({
-      component: "cloud tasks",
-      item: "operations",
-      formula:
-        `${num(Math.round(tasks))} tasks over ${queueRates.length} queue${queueRates.length > 1 ? "s" : ""} ` +
-        `× 2 (one create + one push) = ${num(ops)} operations ÷ 1,000,000 × ` +
-        `$${book.cloudTasks.perMillionOperations}`,
-      monthlyUsd: round2((ops / 1_000_000) * book.cloudTasks.perMillionOperations),
-    });
-  }
-  const secrets = new Set(deployment.services.flatMap((s) => s.secrets));
-  if (secrets.size > 0) {
-    const sm = book.secretManager;
-    lines.push({
-      component: "secret manager",
-      item: "active secret versions",
-      formula: `${secrets.size} secrets × 1 version × $${sm.activeVersionPerMonth}`,
-      monthlyUsd: round2(secrets.size * sm.activeVersionPerMonth),
-    });
-  }
-  const jobs = deployment.schedules?.length ?? 0;
-  if (jobs > 0) {
-    lines.push({
-      component: "cloud scheduler",
-      item: "jobs",
-      formula: `${jobs} jobs × $${book.cloudScheduler.perJobPerMonth}`,
-      monthlyUsd: round2(jobs * book.cloudScheduler.perJobPerMonth),
-    });
-  }
-  lines.push(...cacheServices(inventory, deployment, book));
-  if (deployment.database && deployment.services.some((s) => s.cloudSqlPrivateIp))
-    // Listed so the reader sees the path was costed: Direct VPC egress and private services access
-    // bill nothing of their own (https://cloud.google.com/run/pricing, https://cloud.google.com/vpc/pricing).
-    lines.push({
-      component: "network",
-      item: "Direct VPC egress to Cloud SQL's private IP (clients that take only a host)",
-      formula:
-        "no charge of its own (traffic between zones of the region is billed per GiB as VPC traffic: not estimated here)",
-      monthlyUsd: 0,
-    });
-  return lines;
-}
-
 export function estimateCost(
   inventory: Inventory,
   deployment: Deployment,
@@ -232,46 +163,59 @@ export function estimateCost(
     );
   }
   const db = databaseLines(deployment, book, warnings);
-  const warm = warmInstanceLines(deployment, a, book, tier);
-  const flat = [
-    ...workerPoolLines(deployment, book),
-    ...bucketLines(inventory, deployment, book, warnings),
-    ...filestoreLines(deployment, book, warnings),
-  ];
-  const scenarios: CostScenario[] = [
-    { label: "today", multiplier: 1 },
-    { label: `growth target (${a.growth}×)`, multiplier: a.growth },
-  ].map(({ label, multiplier }) => {
-    const rps = today * multiplier;
-    const lines: CostLine[] = [];
-    for (const s of deployment.services) {
-      // The AI gateway only sees AI requests, at the rate the AI worker receives them.
+  // Created by the setup scripts whatever deploys: priced on the whole design.
+  const flat = [...bucketLines(inventory, deployment, book, warnings), ...filestoreLines(deployment, book, warnings)];
+  /** The scenarios with `run`'s services, queues, schedules and load balancer. */
+  const price = (run: Deployment): CostScenario[] =>
+    [
+      { label: "today", multiplier: 1 },
+      { label: `growth target (${a.growth}×)`, multiplier: a.growth },
+    ].map(({ label, multiplier }) => {
+      const rps = today * multiplier;
+      const lines: CostLine[] = [];
+      // The AI gateway only sees AI requests, at the rate the AI worker receives them (held or not).
       const aiWorker = deployment.services.find(isAiWorkerTarget);
-      if (isAiGatewayTarget(s))
-        lines.push(...cloudRunLines(s, taskRate(aiWorker, rps, multiplier, a), a.requestSeconds, book, tier));
-      else if (s.kind === "api") lines.push(...cloudRunLines(s, rps, a.requestSeconds, book, tier));
-      if (s.kind === "worker")
-        lines.push(
-          ...cloudRunLines(
-            s,
-            taskRate(s, rps, multiplier, a),
-            isAiWorkerTarget(s) ? a.aiTaskSeconds : a.taskSeconds,
-            book,
-            tier,
-          ),
-        );
-    }
-    const queued = deployment.queues.map((q) =>
-      taskRate(
-        deployment.services.find((s) => s.name === q.target),
-        rps,
+      for (const s of run.services) {
+        if (isAiGatewayTarget(s))
+          lines.push(...cloudRunLines(s, taskRate(aiWorker, rps, multiplier, a), a.requestSeconds, book, tier));
+        else if (s.kind === "api") lines.push(...cloudRunLines(s, rps, a.requestSeconds, book, tier));
+        if (s.kind === "worker")
+          lines.push(
+            ...cloudRunLines(
+              s,
+              taskRate(s, rps, multiplier, a),
+              isAiWorkerTarget(s) ? a.aiTaskSeconds : a.taskSeconds,
+              book,
+              tier,
+            ),
+          );
+      }
+      const queued = run.queues.map((q) =>
+        taskRate(
+          run.services.find((s) => s.name === q.target),
+          rps,
+          multiplier,
+          a,
+        ),
+      );
+      lines.push(
+        ...warmInstanceLines(run, a, book, tier),
+        ...workerPoolLines(run, book),
+        ...flat,
+        ...platformLines(inventory, deployment, run, rps, queued, a, book),
+        ...db,
+      );
+      return {
+        label,
         multiplier,
-        a,
-      ),
-    );
-    lines.push(...warm, ...flat, ...platformLines(inventory, deployment, rps, queued, a, book), ...db);
-    return { label, multiplier, averageRps: rps, lines, totalUsd: round2(lines.reduce((t, l) => t + l.monthlyUsd, 0)) };
-  });
+        averageRps: rps,
+        lines,
+        totalUsd: round2(lines.reduce((t, l) => t + l.monthlyUsd, 0)),
+      };
+    });
+  const run = deployedOnly(deployment);
+  const scenarios = price(run);
+  const held = run === deployment ? undefined : heldCost(deployment, scenarios, price(deployment));
   for (const s of deployment.services.filter(isAiWorkerTarget)) {
     warnings.push(
       `${s.name}: Vertex AI model charges (per token) are billed on top of these lines and are not in the price book; see https://cloud.google.com/vertex-ai/generative-ai/pricing.`,
@@ -313,7 +257,8 @@ export function estimateCost(
     cloudRunTier: tier,
     assumptions: a,
     scenarios,
-    warmInstances: warm,
+    warmInstances: warmInstanceLines(deployment, a, book, tier),
+    ...(held ? { held } : {}),
     vm,
     sources,
     warnings: [...new Set(warnings)],
