@@ -36,6 +36,18 @@ done
 have_awk=yes
 command -v awk >/dev/null 2>&1 || have_awk=no
 
+# Link targets read ahead by cache_links, as "\nPATH<TAB>TARGET" records.
+link_cache=$nl
+# The target of the link $1, in $rt: from the cache, else from readlink (then kept).
+read_link() {
+  case $link_cache in
+    *"$nl$1$tab"*) rt=${link_cache#*"$nl$1$tab"}; rt=${rt%%"$nl"*} ;;
+    *)
+      rt=$(readlink "$1") || return 1
+      case $1$rt in *"$tab"* | *"$nl"*) ;; *) link_cache="$link_cache$1$tab$rt$nl" ;; esac
+      ;;
+  esac
+}
 # The root-relative file PATH's links lead to, followed inside the root (at most 8 hops), in $rp
 # (set rather than printed, as are $mode and the like below: each $(…) costs a process).
 resolve() {
@@ -44,7 +56,7 @@ resolve() {
   while [ -h "$rp" ]; do
     rn=$((rn + 1))
     [ "$rn" -le 8 ] || return 1
-    rt=$(readlink "$rp") || return 1
+    read_link "$rp" || return 1
     case $rt in
       /*) while [ "${rt#/}" != "$rt" ]; do rt=${rt#/}; done; rp=$rt ;;
       *) rp=${rp%/*}/$rt ;;
@@ -81,13 +93,16 @@ mode_of() {
 
 # ls -n gives the size without reading the file (a large file is skipped, not read); in bytes
 # whatever BLOCK_SIZE or LS_BLOCK_SIZE the VM sets (GNU ls would print 586K or 586).
+# (In $size; the line split by sh with its globs off: one process, where a `| read` is three.)
 size_of() {
   # shellcheck disable=SC2012 # the size column of ls -n is portable; stat's flags are not
-  LS_BLOCK_SIZE=1 ls -nLd -- "$1" 2>/dev/null | {
-    read -r _ _ _ _ size _ || size=0
-    case $size in '' | *[!0-9]*) size=0 ;; esac
-    echo "$size"
-  }
+  size=$(LS_BLOCK_SIZE=1 ls -nLd -- "$1" 2>/dev/null)
+  set -f
+  # shellcheck disable=SC2086 # split into ls's columns on purpose
+  set -- $size
+  set +f
+  size=${5:-0}
+  case $size in *[!0-9]*) size=0 ;; esac
 }
 
 # Regular files and links one level into each folder (units' .wants/ and .d/ folders included).
@@ -111,8 +126,36 @@ htas=
 nginx_todo=
 nginx_seen=
 nginx_inc=no
-# Follows each path's links (link= records, targets inside the root) and adds the file to $files.
+# The targets of the links among the paths in $1 (one a line), read by one readlink for resolve: GNU
+# readlink takes many files. When it does not (busybox reads one) or a line is not one link's target
+# (a target holding a newline, a link gone), nothing is kept and resolve asks for each link alone.
+cache_links() {
+  cl_list=$1
+  set --
+  while IFS= read -r p; do
+    case $p in *"$tab"*) continue ;; esac
+    if [ -h "$p" ]; then set -- "$@" "$p"; fi
+  done <<EOF
+$cl_list
+EOF
+  [ $# -gt 1 ] || return 0
+  targets=$(readlink -- "$@" 2>/dev/null) || return 0
+  cl_n=0
+  while IFS= read -r t; do cl_n=$((cl_n + 1)); done <<EOF
+$targets
+EOF
+  [ "$cl_n" -eq $# ] || return 0
+  while IFS= read -r t; do
+    link_cache="$link_cache$1$tab$t$nl"
+    shift
+  done <<EOF
+$targets
+EOF
+}
+# Follows the links of each path in $1, one a line (link= records, targets inside the root), and adds
+# the file to $files.
 follow() {
+  command -v readlink >/dev/null 2>&1 && cache_links "$1"
   while IFS= read -r p; do
     case $p in
       '') continue ;;
@@ -126,7 +169,7 @@ follow() {
       [ -f "$t" ] || continue
       printf 'link=%s%s%s\n' "$p" "$tab" "$t"
       # An env file reached through a link is still an env file: names and plain values only.
-      case "$nl$envs$nl" in *"$nl$p$nl"*) envs="$envs$nl$(printf '%s\n' "$t" | normalize)" ;; esac
+      case "$nl$envs$nl" in *"$nl$p$nl"*) normp "$t"; envs="$envs$nl$np" ;; esac
       p=$t
     fi
     if [ -f "$p" ]; then
@@ -138,48 +181,61 @@ follow() {
         ;;
       esac
     fi
-  done
-}
-
-# Values of KEY= in the unit files read so far ($2: "own" for the admins' units and drop-ins in
-# etc/systemd/system only, "all" for the distribution's too), one a line; $3 "norm": paths, through norm(). (A here-document, not a
-# `printf |`, feeds the awks $files: one process fewer.)
-unit_values() {
-  [ "$have_awk" = yes ] || return 0
-  awk -v key="$1" -v scope="$2" -v normed="${3:-}" "$norm_fn"'
-    (scope == "own" && $0 ~ /^etc\/systemd\/system\/[^\/]+(\.service|\.service\.d\/[^\/]+\.conf)$/) ||
-    (scope == "all" && $0 ~ /systemd\/.*(\.service|\.service\.d\/[^\/]+\.conf)$/) {
-      while ((getline line < $0) > 0)
-        if (line ~ "^[ \t]*" key "[ \t]*=") {
-          sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); sub(/[ \t\r]+$/, "", line)
-          if (normed == "") print line; else if ((line = norm(line)) != "") print line
-        }
-      close($0)
-    }' <<EOF
-$files
+  done <<EOF
+$1
 EOF
 }
 
-# WorkingDirectory= of the units outside etc/systemd/system that run an interpreter, or a program of
-# that folder, in an app folder: an installer's unit for the app, such as ghost-cli's
-# lib/systemd/system/ghost_<site>.service or Mattermost's lib/systemd/system/mattermost.service
-# (keep in step with file-findings.ts runsAppFolder), one a line.
-lib_app_dirs() {
-  [ "$have_awk" = yes ] || return 0
-  awk '
-    $0 ~ /systemd\/.*\.service$/ && $0 !~ /^etc\/systemd\/system\/[^\/]+\.service$/ {
-      wd = ""; exe = ""; prog = ""
-      while ((getline line < $0) > 0) {
-        if (line ~ /^[ \t]*WorkingDirectory[ \t]*=/) { sub(/^[^=]*=[ \t]*-?/, "", line); sub(/[ \t\r]+$/, "", line); wd = line }
-        else if (line ~ /^[ \t]*ExecStart[ \t]*=/) { sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); split(line, w, /[ \t]+/); prog = w[1]; exe = prog; sub(/.*\//, "", exe) }
+# What the units and supervisor's files read so far say, from one awk that reads each file once,
+# as tagged lines, each tag's in the order of the files:
+#   pm2 PATH      pm2's dump where an admin's unit sets PM2_HOME (`pm2 startup` writes Environment=PM2_HOME=…)
+#   wd DIR        WorkingDirectory= of the admins' units and drop-ins (etc/systemd/system only)
+#   lib DIR       WorkingDirectory= of the units outside etc/systemd/system that run an interpreter, or
+#                 a program of that folder, in an app folder: an installer's unit for the app, such as
+#                 ghost-cli's lib/systemd/system/ghost_<site>.service or Mattermost's
+#                 lib/systemd/system/mattermost.service (keep in step with file-findings.ts runsAppFolder)
+#   sup DIR       directory= of supervisor's programs (their app folders, like a unit's WorkingDirectory=)
+#   envfile PATH  EnvironmentFile= of every unit (the distribution's too), through norm()
+#   exec CMD      ExecStart= of the admins' units
+#   user NAME     User= of the admins' units, each once
+#   home DIR      HOME= in the admins' units' Environment= lines
+# A value is the line after "=", without systemd's [-@+!:] prefixes and trailing blanks.
+# shellcheck disable=SC2016 # an awk program: its $ are awk's
+unit_facts='
+function value(line) { sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); sub(/[ \t\r]+$/, "", line); return line }
+function add(tag, v) { OUT[tag] = OUT[tag] tag " " v "\n" }
+{
+  f = $0
+  own = f ~ /^etc\/systemd\/system\/[^\/]+(\.service|\.service\.d\/[^\/]+\.conf)$/
+  all = f ~ /systemd\/.*(\.service|\.service\.d\/[^\/]+\.conf)$/
+  lib = f ~ /systemd\/.*\.service$/ && f !~ /^etc\/systemd\/system\/[^\/]+\.service$/
+  sup = f ~ /^etc\/(supervisor\/|supervisord\.d\/|supervisord\.conf$)/
+  if (!own && !all && !lib && !sup) next
+  wd = ""; exe = ""; prog = ""
+  while ((getline line < f) > 0) {
+    if (own && line ~ /^[ \t]*Environment[ \t]*=/) {
+      n = split(value(line), w, /[ \t]+/)
+      for (i = 1; i <= n; i++) {
+        x = w[i]; gsub(/["\047]/, "", x)
+        if (x ~ /^PM2_HOME=\// && (p = norm(substr(x, 10) "/dump.pm2")) != "") add("pm2", p)
+        if (x ~ /^HOME=\/[A-Za-z0-9._\/-]+$/) add("home", substr(x, 6))
       }
-      close($0)
-      sub(/\/+$/, "", wd)
-      if (wd ~ /^\// && wd !~ /^\/(usr|lib|lib64|etc|run|proc|sys|boot|bin|sbin)?(\/|$)/ && (exe ~ /^(node|nodejs|python[0-9.]*|ruby|php[0-9.]*|java)$/ || index(prog, wd "/") == 1)) print wd
-    }' <<EOF
-$files
-EOF
+    }
+    if (own && line ~ /^[ \t]*WorkingDirectory[ \t]*=/) add("wd", value(line))
+    if (own && line ~ /^[ \t]*ExecStart[ \t]*=/) add("exec", value(line))
+    if (own && line ~ /^[ \t]*User[ \t]*=/) { split(value(line), w); if (w[1] ~ /^[A-Za-z_][A-Za-z0-9_.-]*$/ && !USER[w[1]]++) add("user", w[1]) }
+    if (all && line ~ /^[ \t]*EnvironmentFile[ \t]*=/ && (p = norm(value(line))) != "") add("envfile", p)
+    if (lib && line ~ /^[ \t]*WorkingDirectory[ \t]*=/) { sub(/^[^=]*=[ \t]*-?/, "", line); sub(/[ \t\r]+$/, "", line); wd = line }
+    else if (lib && line ~ /^[ \t]*ExecStart[ \t]*=/) { sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); split(line, w, /[ \t]+/); prog = w[1]; exe = prog; sub(/.*\//, "", exe) }
+    if (sup && line ~ /^[ \t]*directory[ \t]*[=:]/) {
+      sub(/^[^=:]*[=:][ \t]*/, "", line); sub(/[ \t]+;.*$/, "", line); sub(/[ \t\r]+$/, "", line); add("sup", line)
+    }
+  }
+  close(f)
+  sub(/\/+$/, "", wd)
+  if (lib && wd ~ /^\// && wd !~ /^\/(usr|lib|lib64|etc|run|proc|sys|boot|bin|sbin)?(\/|$)/ && (exe ~ /^(node|nodejs|python[0-9.]*|ruby|php[0-9.]*|java)$/ || index(prog, wd "/") == 1)) add("lib", wd)
 }
+END { printf "%s%s%s%s%s%s%s%s", OUT["pm2"], OUT["wd"], OUT["lib"], OUT["sup"], OUT["envfile"], OUT["exec"], OUT["user"], OUT["home"] }'
 
 # awk: norm(PATH) is the path with "." and "dir/.." steps taken out, and no leading or trailing "/":
 # "/srv/x/../app/" -> "srv/app" ("" when nothing is left). Programs that print paths call it
@@ -195,9 +251,19 @@ function norm(s,    n, k, i, p) {
   p = NKEEP[1]; for (i = 2; i <= k; i++) p = p "/" NKEEP[i]
   return k > 0 ? p : ""
 }'
-# The paths on stdin, each through norm() (with "uniq", each path once).
-normalize() {
-  awk -v uniq="${1:-}" "$norm_fn"'{ p = norm($0); if (p != "" && (uniq == "" || !seen[p]++)) print p }' 2>/dev/null
+# norm() in sh, for one path (an awk for it would be a process): $1's, in $np.
+normp() {
+  nr=$1/
+  np=
+  while [ -n "$nr" ]; do
+    ns=${nr%%/*}
+    nr=${nr#*/}
+    case $ns in
+      '' | .) ;;
+      ..) case $np in '' | .. | */..) np=${np:+$np/}.. ;; */*) np=${np%/*} ;; *) np= ;; esac ;;
+      *) np=${np:+$np/}$ns ;;
+    esac
+  done
 }
 
 # Every file under an app folder, to im_depth levels, vendored folders skipped (names only).
@@ -208,10 +274,10 @@ list_app() {
       # A linked folder is not followed (it may lead anywhere): where it leads is sent instead, for
       # a folder of user files whose links lead into the app's code (storage-split.ts).
       command -v readlink >/dev/null 2>&1 || continue
-      t=$(readlink "$e") || continue
-      case $t in /*) ;; *) t=${e%/*}/$t ;; esac
-      t=$(printf '%s\n' "$t" | normalize)
-      if [ -n "$t" ]; then printf 'applink=%s%s%s\n' "$e" "$tab" "$t"; fi
+      read_link "$e" || continue
+      case $rt in /*) t=$rt ;; *) t=${e%/*}/$rt ;; esac
+      normp "$t"
+      if [ -n "$np" ]; then printf 'applink=%s%s%s\n' "$e" "$tab" "$np"; fi
     elif [ -d "$e" ]; then
       skip=no
       for s in $im_skip; do [ "${e##*/}" = "$s" ] && skip=yes; done
@@ -226,45 +292,32 @@ list_app() {
 for d in $im_dirs; do
   if [ -d "$d" ] && { [ ! -r "$d" ] || [ ! -x "$d" ]; }; then printf 'unreadable=/%s\n' "$d"; fi
 done
-follow <<EOF
-$(candidates)
-EOF
-# directory= of supervisor's programs (their app folders, like a unit's WorkingDirectory=), one a line.
-supervisor_dirs() {
-  [ "$have_awk" = yes ] || return 0
-  awk '
-    /^etc\/(supervisor\/|supervisord\.d\/|supervisord\.conf$)/ {
-      while ((getline line < $0) > 0)
-        if (line ~ /^[ \t]*directory[ \t]*[=:]/) {
-          sub(/^[^=:]*[=:][ \t]*/, "", line); sub(/[ \t]+;.*$/, "", line); sub(/[ \t\r]+$/, "", line); print line
-        }
-      close($0)
-    }' <<EOF
+follow "$(candidates)"
+pm2_homes=
+app_dirs=
+env_files=
+exec_starts=
+unit_users=
+user_homes=
+if [ "$have_awk" = yes ]; then
+  facts=$(awk "$norm_fn$unit_facts" <<EOF
 $files
 EOF
-}
-# pm2's dump where a unit sets PM2_HOME (`pm2 startup` writes Environment=PM2_HOME=…).
-follow <<EOF
-$(unit_values Environment own | awk "$norm_fn"'{
-  n = split($0, w, /[ \t]+/)
-  for (i = 1; i <= n; i++) { x = w[i]; gsub(/["\047]/, "", x); if (x ~ /^PM2_HOME=\// && (x = norm(substr(x, 10) "/dump.pm2")) != "") print x }
-}')
+)
+  while IFS=' ' read -r tag v; do
+    case $tag in
+      pm2) pm2_homes="$pm2_homes$v$nl" ;;
+      wd | lib | sup) app_dirs="$app_dirs$v$nl" ;;
+      envfile) env_files="$env_files$v$nl" ;;
+      exec) exec_starts="$exec_starts$v$nl" ;;
+      user) unit_users="${unit_users:+$unit_users$nl}$v" ;;
+      home) user_homes="$user_homes$v$nl" ;;
+    esac
+  done <<EOF
+$facts
 EOF
-# pm_cwd of the apps in pm2's dumps (their app folders), one a line; a dump over the cap is not read.
-pm2_dirs() {
-  [ "$have_awk" = yes ] || return 0
-  printf '%s' "$files" | while IFS= read -r f; do
-    case $f in dump.pm2 | */dump.pm2) ;; *) continue ;; esac
-    if [ ! -r "$f" ] || [ "$(size_of "$f")" -gt "$im_cap" ]; then continue; fi
-    awk '{
-      s = $0
-      while (match(s, /"pm_cwd"[ \t]*:[ \t]*"[^"]*"/)) {
-        v = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH)
-        sub(/^"pm_cwd"[ \t]*:[ \t]*"/, "", v); sub(/"$/, "", v); print v
-      }
-    }' "$f"
-  done
-}
+fi
+follow "$pm2_homes"
 # Apache: the files httpd reads, from the main file (or the stock folders) through every Include /
 # IncludeOptional, globs relative to ServerRoot (keep in step with apache-config.ts).
 apache_main=
@@ -274,42 +327,38 @@ done
 apache_root=etc/apache2
 case $apache_main in etc/httpd/*) apache_root=etc/httpd ;; esac
 if [ -z "$apache_main" ] && [ ! -d etc/apache2 ]; then apache_root=etc/httpd; fi
-if [ -n "$apache_main" ] && [ "$have_awk" = yes ]; then
-  main_file=
-  if resolve "$apache_main"; then main_file=$rp; fi
-  set_root=$(awk 'tolower($0) ~ /^[ \t]*serverroot[ \t]/ {
-    v = $0; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
-    if (v ~ /^"/) { v = substr(v, 2); sub(/".*$/, "", v) } else sub(/[ \t].*$/, "", v)
-    print v; exit
-  }' "$main_file" 2>/dev/null)
-  case $set_root in /*) case $set_root in *'$'*) ;; *) apache_root=$(printf '%s\n' "$set_root" | normalize) ;; esac ;; esac
-fi
-# The patterns the Include lines of the files on stdin name, root-relative (${VAR} ones are skipped).
-apache_includes() {
-  awk -v root="$apache_root" "$norm_fn"'{
-    f = $0
-    while ((getline line < f) > 0) {
-      while (line ~ /\\\r?$/ && (getline more < f) > 0) { sub(/\\\r?$/, "", line); line = line " " more }
-      if (tolower(line) !~ /^[ \t]*include(optional)?[ \t]/) continue
+main_file=
+if [ -n "$apache_main" ] && resolve "$apache_main"; then main_file=$rp; fi
+# awk: the patterns the Include lines of the files on stdin name, root-relative (${VAR} ones are
+# skipped); root is the main file's ServerRoot when it sets an absolute one.
+# shellcheck disable=SC2016 # an awk program: its $ are awk's
+apache_includes='
+function arg(v) {
+  sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
+  if (v ~ /^"/) { v = substr(v, 2); sub(/".*$/, "", v) } else if (v ~ /^\047/) { v = substr(v, 2); sub(/\047.*$/, "", v) } else sub(/[ \t].*$/, "", v)
+  return v
+}
+BEGIN {
+  while (main != "" && (getline line < main) > 0)
+    if (tolower(line) ~ /^[ \t]*serverroot[ \t]/) {
       v = line; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
-      if (v ~ /^"/) { v = substr(v, 2); sub(/".*$/, "", v) } else if (v ~ /^\047/) { v = substr(v, 2); sub(/\047.*$/, "", v) } else sub(/[ \t].*$/, "", v)
-      if (v == "" || v ~ /[$ \t]/) continue
-      if ((v = norm(v ~ /^\// ? v : root "/" v)) != "") print v
+      if (v ~ /^"/) { v = substr(v, 2); sub(/".*$/, "", v) } else sub(/[ \t].*$/, "", v)
+      if (v ~ /^\// && v !~ /\$/) root = norm(v)
+      break
     }
-    close(f)
-  }'
+  if (main != "") close(main)
 }
-# Each pattern as files: a glob's matches, a folder's files (sh globs sort as httpd does under LC_ALL=C).
-apache_expand() {
-  while IFS= read -r pat; do
-    [ -n "$pat" ] || continue
-    for p in $pat; do
-      if [ -d "$p" ]; then
-        for q in "$p"/*; do if [ -f "$q" ] || [ -h "$q" ]; then printf '%s\n' "$q"; fi; done
-      elif [ -f "$p" ] || [ -h "$p" ]; then printf '%s\n' "$p"; fi
-    done
-  done
-}
+{
+  f = $0
+  while ((getline line < f) > 0) {
+    while (line ~ /\\\r?$/ && (getline more < f) > 0) { sub(/\\\r?$/, "", line); line = line " " more }
+    if (tolower(line) !~ /^[ \t]*include(optional)?[ \t]/) continue
+    v = arg(line)
+    if (v == "" || v ~ /[$ \t]/) continue
+    if ((v = norm(v ~ /^\// ? v : root "/" v)) != "") print v
+  }
+  close(f)
+}'
 apache_seen=
 while IFS= read -r f; do
   case $f in etc/apache2/* | etc/httpd/*) apache_seen="$apache_seen${apache_seen:+$nl}$f" ;; esac
@@ -320,13 +369,34 @@ apache_todo=$apache_seen
 round=0
 while [ -n "$apache_todo" ] && [ "$round" -lt 16 ] && [ "$have_awk" = yes ]; do
   round=$((round + 1))
-  found=$(printf '%s\n' "$apache_todo" | apache_includes | apache_expand)
-  follow <<EOF
+  patterns=$(awk -v root="$apache_root" -v main="$main_file" "$norm_fn$apache_includes" 2>/dev/null <<EOF
+$apache_todo
+EOF
+)
+  # Each pattern as files: a glob's matches, a folder's files (sh globs sort as httpd does under LC_ALL=C).
+  found=
+  while IFS= read -r pat; do
+    [ -n "$pat" ] || continue
+    for p in $pat; do
+      if [ -d "$p" ]; then
+        for q in "$p"/*; do if [ -f "$q" ] || [ -h "$q" ]; then found="$found$q$nl"; fi; done
+      elif [ -f "$p" ] || [ -h "$p" ]; then found="$found$p$nl"; fi
+    done
+  done <<EOF
+$patterns
+EOF
+  follow "$found"
+  # What they lead to, each once, not seen before: the files whose includes the next round reads.
+  apache_todo=
+  while IFS= read -r p; do
+    if [ -z "$p" ] || ! resolve "$p"; then continue; fi
+    normp "$rp"
+    [ -n "$np" ] || continue
+    case "$nl$apache_seen$nl$apache_todo$nl" in *"$nl$np$nl"*) continue ;; esac
+    apache_todo="${apache_todo:+$apache_todo$nl}$np"
+  done <<EOF
 $found
 EOF
-  apache_todo=$(printf '%s\n' "$found" | while IFS= read -r p; do if [ -n "$p" ] && resolve "$p"; then printf '%s\n' "$rp"; fi; done |
-    awk -v seen="$apache_seen" "$norm_fn"'BEGIN { n = split(seen, s, "\n"); for (i = 1; i <= n; i++) old[s[i]] = 1 }
-      { p = norm($0) } p != "" && !(p in old) && !dup[p]++ { print p }')
   apache_seen="$apache_seen$nl$apache_todo"
 done
 # nginx: the files its include lines name (in nginx.conf only those inside http{}: the others load
@@ -394,9 +464,7 @@ $nginx_found
 EOF
   # Read by this awk already: sent, not read again.
   nginx_inc=sent
-  follow <<EOF
-$nginx_new
-EOF
+  follow "$nginx_new"
   # Unquoted: sh splits the patterns and expands their globs (one that matches nothing stays as it is).
   nginx_new=
   # shellcheck disable=SC2086
@@ -410,67 +478,88 @@ EOF
   done
   # What the globs matched: sent, and read by the next awk.
   nginx_inc=yes
-  follow <<EOF
-$nginx_new
-EOF
+  follow "$nginx_new"
   nginx_inc=no
 done
-# The folders Apache's sites serve: DocumentRoot and Alias targets (the <Directory> paths of a site
-# with neither, outside the main file), the folder above public/ for a Laravel or Symfony root, not
-# module files or a package's /usr/share folder: where a mod_php app lives (keep in step with apache-site.ts).
-apache_dirs() {
-  [ "$have_awk" = yes ] || return 0
-  printf '%s\n' "$apache_seen" | awk -v main="$apache_main" '
-    function first(s) {
-      if (s ~ /^"/) { s = substr(s, 2); REST = s; sub(/^[^"]*"?[ \t]*/, "", REST); sub(/".*$/, "", s); return s }
-      REST = s; sub(/^[^ \t]*[ \t]*/, "", REST); sub(/[ \t].*$/, "", s); return s
-    }
-    function keep(v, list) {
-      sub(/\/+$/, "", v); sub(/\/public$/, "", v)
-      if (v !~ /^\/./ || v ~ /^\/usr\/share\//) return list
-      return list v "\n"
-    }
-    $0 == "" || /^etc\/(apache2\/mods-[a-z]+|httpd\/conf\.modules\.d)\// { next }
-    {
-      roots = ""; dirs = ""; aliases = ""; f = $0
-      while ((getline line < f) > 0) {
-        sub(/\r$/, "", line); low = tolower(line)
-        if (low !~ /^[ \t]*(documentroot[ \t]|<directory[ \t]|alias[ \t]|aliasmatch[ \t])/) continue
-        v = line; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t]*>.*$/, "", v); sub(/[ \t]+$/, "", v)
-        if (low ~ /^[ \t]*alias/) {
-          first(v); v = first(REST)
-          if (low ~ /^[ \t]*aliasmatch/) { if (v !~ /\$1$/) continue; sub(/\$1$/, "", v) }
-          if (v ~ /\$/) continue
-          aliases = keep(v, aliases)
-        } else if (low ~ /^[ \t]*documentroot/) roots = keep(first(v), roots)
-        else dirs = keep(first(v), dirs)
-      }
-      close(f)
-      printf "%s%s", roots aliases, (roots == "" && aliases == "" && f != main ? dirs : "")
-    }'
+# The app folders, from one awk, each once through norm(): the units' and supervisor's (im_unit_dirs,
+# from unit_facts), pm_cwd of the apps in pm2's dumps (im_dumps; a dump over the cap is not read),
+# and the folders Apache's sites serve (the files on stdin): DocumentRoot and Alias targets (the
+# <Directory> paths of a site with neither, outside the main file), the folder above public/ for a
+# Laravel or Symfony root, not module files or a package's /usr/share folder: where a mod_php app
+# lives (keep in step with apache-site.ts).
+# shellcheck disable=SC2016 # an awk program: its $ are awk's
+app_folders='
+function out(v) { if ((v = norm(v)) != "" && !SEEN[v]++) print v }
+function outs(list,    n, i, L) { n = split(list, L, "\n"); for (i = 1; i <= n; i++) out(L[i]) }
+function first(s) {
+  if (s ~ /^"/) { s = substr(s, 2); REST = s; sub(/^[^"]*"?[ \t]*/, "", REST); sub(/".*$/, "", s); return s }
+  REST = s; sub(/^[^ \t]*[ \t]*/, "", REST); sub(/[ \t].*$/, "", s); return s
 }
-apps=$({
-  unit_values WorkingDirectory own
-  lib_app_dirs
-  supervisor_dirs
-  pm2_dirs
-  apache_dirs
-} | normalize uniq)
+function keep(v, list) {
+  sub(/\/+$/, "", v); sub(/\/public$/, "", v)
+  if (v !~ /^\/./ || v ~ /^\/usr\/share\//) return list
+  return list v "\n"
+}
+BEGIN {
+  outs(ENVIRON["im_unit_dirs"])
+  n = split(ENVIRON["im_dumps"], D, "\n")
+  for (i = 1; i <= n; i++) {
+    if (D[i] == "") continue
+    while ((getline s < D[i]) > 0)
+      while (match(s, /"pm_cwd"[ \t]*:[ \t]*"[^"]*"/)) {
+        v = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH)
+        sub(/^"pm_cwd"[ \t]*:[ \t]*"/, "", v); sub(/"$/, "", v); out(v)
+      }
+    close(D[i])
+  }
+}
+$0 == "" || /^etc\/(apache2\/mods-[a-z]+|httpd\/conf\.modules\.d)\// { next }
+{
+  roots = ""; dirs = ""; aliases = ""; f = $0
+  while ((getline line < f) > 0) {
+    sub(/\r$/, "", line); low = tolower(line)
+    if (low !~ /^[ \t]*(documentroot[ \t]|<directory[ \t]|alias[ \t]|aliasmatch[ \t])/) continue
+    v = line; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t]*>.*$/, "", v); sub(/[ \t]+$/, "", v)
+    if (low ~ /^[ \t]*alias/) {
+      first(v); v = first(REST)
+      if (low ~ /^[ \t]*aliasmatch/) { if (v !~ /\$1$/) continue; sub(/\$1$/, "", v) }
+      if (v ~ /\$/) continue
+      aliases = keep(v, aliases)
+    } else if (low ~ /^[ \t]*documentroot/) roots = keep(first(v), roots)
+    else dirs = keep(first(v), dirs)
+  }
+  close(f)
+  outs(roots aliases (roots == "" && aliases == "" && f != main ? dirs : ""))
+}'
+apps=
+if [ "$have_awk" = yes ]; then
+  dumps=
+  while IFS= read -r f; do
+    case $f in dump.pm2 | */dump.pm2) ;; *) continue ;; esac
+    [ -r "$f" ] || continue
+    size_of "$f"
+    if [ "$size" -le "$im_cap" ]; then dumps="$dumps$f$nl"; fi
+  done <<EOF
+$files
+EOF
+  apps=$(im_unit_dirs=$app_dirs im_dumps=$dumps awk -v main="$apache_main" "$norm_fn$app_folders" <<EOF
+$apache_seen
+EOF
+)
+fi
 # A release layout's `current` (ghost-cli: current -> versions/<x>; Capistrano: current -> releases/<stamp>)
 # leads to the release that runs: its folder is an app folder too, and the link is sent (release-dir.ts).
-releases=
 while IFS= read -r dir; do
   if [ -z "$dir" ] || [ ! -h "$dir/current" ]; then continue; fi
   resolve "$dir/current" || continue
-  t=$(printf '%s\n' "$rp" | normalize)
-  if [ -z "$t" ] || [ ! -d "$t" ]; then continue; fi
-  printf 'link=%s%s%s\n' "$dir/current" "$tab" "$t"
-  releases="$releases$nl$t"
+  normp "$rp"
+  if [ -z "$np" ] || [ ! -d "$np" ]; then continue; fi
+  printf 'link=%s%s%s\n' "$dir/current" "$tab" "$np"
+  case "$nl$apps$nl" in *"$nl$np$nl"*) ;; *) apps="${apps:+$apps$nl}$np" ;; esac
 done <<EOF
 $apps
 EOF
-apps=$(printf '%s\n%s\n' "$apps" "$releases" | awk 'NF && !seen[$0]++')
-envs="$envs$nl$(unit_values EnvironmentFile all norm)"
+envs="$envs$nl$env_files"
 listing=$(
   printf '%s\n' "$apps" | while IFS= read -r dir; do
     [ -n "$dir" ] || continue
@@ -481,102 +570,138 @@ listing=$(
     if [ -d "$dir" ]; then list_app "$dir" 1; fi
   done
 )
-# From the app folders: manifests, settings and the top .gitignore (secrets masked), env files (names
-# and plain values).
-picked=$(printf '%s\n' "$listing" | awk -v apps="$apps" -v manifests="$im_app_manifests" -v envre="$im_app_env" -v settings="$im_app_settings" -v pm2re="$im_app_pm2" '
-  BEGIN { n = split(apps, dir, "\n") }
-  /^unreadable=/ { print; next }
-  /^applink=/ { next }
-  {
-    best = ""
-    for (i = 1; i <= n; i++) if (dir[i] != "" && index($0, dir[i] "/") == 1 && length(dir[i]) > length(best)) best = dir[i]
-    if (best == "") next
-    rel = substr($0, length(best) + 2)
-    if (rel ~ pm2re) print "eco " $0
-    else if (rel ~ envre) print "env " $0
-    else if (rel ~ /(^|\/)[.]htaccess$/) print "hta " $0
-    # The top .gitignore: whether git ignores an env file beside it (then the image lacks the file).
-    else if (rel == ".gitignore") print "text " $0
-    else if (rel ~ manifests || (rel ~ settings && texts++ < 40)) print "text " $0
-  }')
+# What the app folders' listing (stdin) and the units say, from one awk, as tagged lines:
+#   pick KIND PATH  from the app folders: manifests, settings and the top .gitignore (text: secrets
+#                   masked), env files (env: names and plain values), pm2 ecosystem files (eco),
+#                   .htaccess (hta); and "pick unreadable=/DIR" for a folder this user may not read
+#   config PATH     config files a unit's command names (gunicorn -c, uwsgi --ini, puma -C):
+#                   absolute, or in an app folder
+#   launch PATH     ecosystem files a pm2 launcher unit names (`pm2-runtime start ecosystem.config.js`):
+#                   absolute, or in an app folder
+#   package PATH    the package.json that may ship a unit's program as a bin (a monorepo's
+#                   /opt/n8n/packages/cli/bin/n8n is packages/cli/package.json's `n8n`): the three
+#                   folders above the program, absolute or in an app folder, as program-package.ts
+#                   looks on a disk (keep the two in step); follow sends those that exist
+#   home DIR        for git over the VM's own sshd (git-over-ssh.ts): the home of each admin's unit's
+#                   User= (etc/passwd) or its HOME=, each once
+#   sqlite PATH     SQLite files in the app folders, by their first bytes as storage-in-place.ts tells
+#                   them: a name ending .sqlite(3) or .db(3) whose file starts "SQLite forma" (read up
+#                   to its first "t", 12 bytes of a SQLite file), 200 at most
+# The units' ExecStart= lines come in im_execs, their HOME= values in im_homes.
+# shellcheck disable=SC2016 # an awk program: its $ are awk's
+app_files='
+BEGIN { n = split(apps, dir, "\n") }
+/^unreadable=/ { print "pick " $0; next }
+/^applink=/ { next }
+{
+  b = $0; sub(/.*\//, "", b)
+  if (b ~ /^[A-Za-z0-9._@+-]+$/ && tolower(b) ~ /[.](sqlite3?|db3?)$/ && NSQL < 200) SQL[++NSQL] = $0
+  best = ""
+  for (i = 1; i <= n; i++) if (dir[i] != "" && index($0, dir[i] "/") == 1 && length(dir[i]) > length(best)) best = dir[i]
+  if (best == "") next
+  rel = substr($0, length(best) + 2)
+  if (rel ~ pm2re) print "pick eco " $0
+  else if (rel ~ envre) print "pick env " $0
+  else if (rel ~ /(^|\/)[.]htaccess$/) print "pick hta " $0
+  # The top .gitignore: whether git ignores an env file beside it (then the image lacks the file).
+  else if (rel == ".gitignore") print "pick text " $0
+  else if (rel ~ manifests || (rel ~ settings && texts++ < 40)) print "pick text " $0
+}
+function configs(line,    m, w, i, x, flag, j) {
+  m = split(line, w, /[ \t]+/)
+  for (i = 1; i <= m; i++) {
+    x = w[i]; flag = 0
+    if (x ~ /^(-c|-C|--config|--config-file|--conf|--ini|--paste)$/ && i < m) { x = w[++i]; flag = 1 }
+    else if (x ~ /^(--config|--config-file|--conf|--ini|--paste)=/) { sub(/^[^=]*=/, "", x); flag = 1 }
+    gsub(/["\047]/, "", x)
+    if (!flag || x ~ /[$*?]/ || x == "") continue
+    if (x ~ /^\//) print "config " substr(x, 2)
+    else for (j = 1; j <= n; j++) if (dir[j] != "") print "config " dir[j] "/" x
+  }
+}
+function launched(line,    m, w, i, x, b, j, p) {
+  if (line !~ /(^|[\/ \t])pm2(-runtime|-docker)?[ \t]/) return
+  m = split(line, w, /[ \t]+/)
+  for (i = 2; i <= m; i++) {
+    x = w[i]; gsub(/["\047]/, "", x); b = x; sub(/.*\//, "", b)
+    if (b !~ pm2re || x ~ /[$*?]/) continue
+    if (x ~ /^\//) { if ((p = norm(substr(x, 2))) != "") print "launch " p }
+    else for (j = 1; j <= n; j++) if (dir[j] != "" && (p = norm(dir[j] "/" x)) != "") print "launch " p
+  }
+}
+function packages(line,    w, x, j, d, k, p) {
+  split(line, w, /[ \t]+/); x = w[1]; gsub(/["\047]/, "", x)
+  if (x !~ /\// || x ~ /[$*?]/) return
+  for (j = 0; j <= n; j++) {
+    if (j == 0) { if (x !~ /^\//) continue; d = x }
+    else if (x ~ /^\// || dir[j] == "") continue
+    else d = "/" dir[j] "/" x
+    for (k = 0; k < 3; k++) {
+      sub(/\/[^\/]*$/, "", d)
+      if (d == "" || (p = norm(d "/package.json")) == "") break
+      print "package " p
+    }
+  }
+}
+function home(h) { if ((h = norm(h)) != "" && !HOME[h]++) print "home " h }
+END {
+  m = split(ENVIRON["im_execs"], X, "\n")
+  for (e = 1; e <= m; e++) configs(X[e])
+  for (e = 1; e <= m; e++) launched(X[e])
+  for (e = 1; e <= m; e++) packages(X[e])
+  m = split(ENVIRON["im_homes"], X, "\n")
+  for (e = 1; e <= m; e++) home(X[e])
+  m = split(users, U, "\n"); for (e = 1; e <= m; e++) WANT[U[e]] = 1
+  while (users != "" && (getline line < "etc/passwd") > 0)
+    if (split(line, P, ":") >= 1 && (P[1] in WANT) && P[6] ~ /^\/[A-Za-z0-9._\/-]+$/) home(P[6])
+  RS = "t"
+  for (e = 1; e <= NSQL; e++) {
+    if ((getline a < SQL[e]) > 0 && a == "SQLi" && (getline c < SQL[e]) > 0 && c == "e forma") print "sqlite " SQL[e]
+    close(SQL[e])
+  }
+}'
 picked_files=
-while IFS= read -r line; do
-  case $line in
-    unreadable=*) picked_files="$picked_files$line$nl"; continue ;;
-    'env '*) envs="$envs$nl${line#env }" ;;
-    'eco '*) ecos="$ecos$nl${line#eco }" ;;
-    'hta '*) htas="$htas$nl${line#hta }" ;;
-  esac
-  picked_files="$picked_files${line#* }$nl"
-done <<EOF
-$picked
+configs=
+launched=
+packages=
+homes=
+sqlites=
+if [ "$have_awk" = yes ]; then
+  facts=$(im_execs=$exec_starts im_homes=$user_homes awk -v apps="$apps" -v manifests="$im_app_manifests" -v envre="$im_app_env" \
+    -v settings="$im_app_settings" -v pm2re="$im_app_pm2" -v users="$unit_users" "$norm_fn$app_files" <<EOF
+$listing
 EOF
-exec_starts=$(unit_values ExecStart own)
-# Config files a unit's command names (gunicorn -c, uwsgi --ini, puma -C): absolute, or in an app folder.
-configs=$(printf '%s\n' "$exec_starts" | awk -v apps="$apps" '
-  BEGIN { n = split(apps, dir, "\n") }
-  {
-    m = split($0, w, /[ \t]+/)
-    for (i = 1; i <= m; i++) {
-      x = w[i]; flag = 0
-      if (x ~ /^(-c|-C|--config|--config-file|--conf|--ini|--paste)$/ && i < m) { x = w[++i]; flag = 1 }
-      else if (x ~ /^(--config|--config-file|--conf|--ini|--paste)=/) { sub(/^[^=]*=/, "", x); flag = 1 }
-      gsub(/["\047]/, "", x)
-      if (!flag || x ~ /[$*?]/ || x == "") continue
-      if (x ~ /^\//) print substr(x, 2)
-      else for (j = 1; j <= n; j++) if (dir[j] != "") print dir[j] "/" x
-    }
-  }')
-# Ecosystem files a pm2 launcher unit names (`pm2-runtime start ecosystem.config.js`): absolute, or in an app folder.
-launched=$(printf '%s\n' "$exec_starts" | awk -v apps="$apps" -v pm2re="$im_app_pm2" "$norm_fn"'
-  BEGIN { n = split(apps, dir, "\n") }
-  /(^|[\/ \t])pm2(-runtime|-docker)?[ \t]/ {
-    m = split($0, w, /[ \t]+/)
-    for (i = 2; i <= m; i++) {
-      x = w[i]; gsub(/["\047]/, "", x); b = x; sub(/.*\//, "", b)
-      if (b !~ pm2re || x ~ /[$*?]/) continue
-      if (x ~ /^\//) { if ((p = norm(substr(x, 2))) != "") print p }
-      else for (j = 1; j <= n; j++) if (dir[j] != "" && (p = norm(dir[j] "/" x)) != "") print p
-    }
-  }')
+)
+  while IFS= read -r line; do
+    case $line in
+      'pick unreadable='*) picked_files="$picked_files${line#pick }$nl" ;;
+      'pick '*)
+        line=${line#pick }
+        case $line in
+          'env '*) envs="$envs$nl${line#env }" ;;
+          'eco '*) ecos="$ecos$nl${line#eco }" ;;
+          'hta '*) htas="$htas$nl${line#hta }" ;;
+        esac
+        picked_files="$picked_files${line#* }$nl"
+        ;;
+      'config '*) configs="$configs${line#config }$nl" ;;
+      'launch '*) launched="$launched${line#launch }$nl" ;;
+      'package '*) packages="$packages${line#package }$nl" ;;
+      'home '*) homes="$homes${line#home }$nl" ;;
+      'sqlite '*) sqlites="${sqlites}sqlite=${line#sqlite }$nl" ;;
+    esac
+  done <<EOF
+$facts
+EOF
+fi
 ecos="$ecos$nl$launched"
-# The package.json that may ship a unit's program as a bin (a monorepo's /opt/n8n/packages/cli/bin/n8n
-# is packages/cli/package.json's `n8n`): the three folders above the program, absolute or in an app
-# folder, as program-package.ts looks on a disk (keep the two in step). follow sends those that exist.
-packages=$(printf '%s\n' "$exec_starts" | awk -v apps="$apps" "$norm_fn"'
-  BEGIN { n = split(apps, dir, "\n") }
-  {
-    split($0, w, /[ \t]+/); x = w[1]; gsub(/["\047]/, "", x)
-    if (x !~ /\// || x ~ /[$*?]/) next
-    for (j = 0; j <= n; j++) {
-      if (j == 0) { if (x !~ /^\//) continue; d = x }
-      else if (x ~ /^\// || dir[j] == "") continue
-      else d = "/" dir[j] "/" x
-      for (k = 0; k < 3; k++) {
-        sub(/\/[^\/]*$/, "", d)
-        if (d == "" || (p = norm(d "/package.json")) == "") break
-        print p
-      }
-    }
-  }')
-follow <<EOF
-$envs
+follow "$envs
 $picked_files$configs
 $launched
-$packages
-EOF
-# Git over the VM's own sshd (git-over-ssh.ts): the home of each admin's unit's User= (etc/passwd, only
-# those users' lines, without their GECOS) or its HOME=, and there .ssh/authorized_keys, of which only the
-# command="…" options leave the VM (never a key). A .ssh folder this user may not enter is named.
-unit_users=$(unit_values User own | awk '$1 ~ /^[A-Za-z_][A-Za-z0-9_.-]*$/ && !seen[$1]++ { print $1 }')
-homes=$(
-  {
-    unit_values Environment own | awk '{ n = split($0, w, /[ \t]+/); for (i = 1; i <= n; i++) { x = w[i]; gsub(/["\047]/, "", x); if (x ~ /^HOME=\/[A-Za-z0-9._\/-]+$/) print substr(x, 6) } }'
-    if [ -n "$unit_users" ] && [ -r etc/passwd ] && [ "$have_awk" = yes ]; then
-      awk -F: -v users="$unit_users" 'BEGIN { n = split(users, u, "\n"); for (i = 1; i <= n; i++) want[u[i]] = 1 } ($1 in want) && $6 ~ /^\/[A-Za-z0-9._\/-]+$/ { print $6 }' etc/passwd
-    fi
-  } | normalize uniq
-)
+$packages"
+# Of the homes: .ssh/authorized_keys, of which only the command="…" options leave the VM (never a
+# key), and etc/passwd, only the units' users' lines without their GECOS. A .ssh folder this user may
+# not enter is named.
 keys=
 while IFS= read -r h; do
   [ -n "$h" ] || continue
@@ -587,25 +712,9 @@ done <<EOF
 $homes
 EOF
 if [ -n "$unit_users" ]; then keys="${keys}etc/passwd$nl"; fi
-follow <<EOF
-$keys
-EOF
-# SQLite files in the app folders, by their first bytes as storage-in-place.ts tells them: a name
-# ending .sqlite(3) or .db(3) whose file starts "SQLite forma" (read up to its first "t", 12 bytes of
-# a SQLite file), 200 at most; sqlite=PATH, and the other side's stand-in starts as SQLite's does.
-if [ "$have_awk" = yes ]; then
-  printf '%s\n' "$listing" | awk '
-    /^(unreadable|applink)=/ { next }
-    { b = $0; sub(/.*\//, "", b) }
-    b ~ /^[A-Za-z0-9._@+-]+$/ && tolower(b) ~ /[.](sqlite3?|db3?)$/ && n < 200 { F[++n] = $0 }
-    END {
-      RS = "t"
-      for (i = 1; i <= n; i++) {
-        if ((getline a < F[i]) > 0 && a == "SQLi" && (getline c < F[i]) > 0 && c == "e forma") print "sqlite=" F[i]
-        close(F[i])
-      }
-    }'
-fi
+follow "$keys"
+# sqlite=PATH: the other side's stand-in starts as SQLite's does.
+printf '%s' "$sqlites"
 # Folders of installed code one or two levels into an app folder (build-inputs.ts: plugins, themes…):
 # the names of their code files at any depth, as many entries a folder as the other side counts
 # (im_code_budget), folders of im_code_skip not entered, links not followed.
@@ -1024,9 +1133,14 @@ END { if (PART < 2) send_all() }
 '
 # Each file once, by its path with "dir/.." steps taken out (the caller does the same to link targets).
 todo=
+once=$nl
 set --
 while IFS= read -r f; do
+  normp "$f"
+  f=$np
   [ -n "$f" ] || continue
+  case $once in *"$nl$f$nl"*) continue ;; esac
+  once="$once$f$nl"
   if [ ! -r "$f" ]; then
     todo="${todo}unreadable $f$nl"
     continue
@@ -1038,7 +1152,7 @@ while IFS= read -r f; do
     *) if [ $# -eq 0 ]; then set -- "$f"; else set -- "$@" "$f"; fi ;;
   esac
 done <<EOF
-$(printf '%s' "$files" | normalize uniq)
+$files
 EOF
 if [ "$have_awk" = yes ]; then
   {

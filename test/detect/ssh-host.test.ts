@@ -2,7 +2,7 @@
 // here with IM_ROOT at a fixture tree: under every POSIX shell we have, with tools missing, with a
 // file too large, and with planted secrets that must not appear in a single byte it prints.
 import { execa } from "execa";
-import { cp, mkdir, mkdtemp, rm, symlink, truncate, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -15,6 +15,8 @@ const has = async (cmd: string, args: string[]) =>
     (r) => r.exitCode === 0,
     () => false,
   );
+/** The absolute path of a program on PATH. */
+const which = async (cmd: string) => (await execa("sh", ["-c", `command -v ${cmd}`])).stdout.trim();
 const hasShellcheck = await has("shellcheck", ["--version"]);
 const hasBusybox = await has("busybox", ["true"]);
 if (!hasShellcheck)
@@ -312,6 +314,107 @@ describe("the script run on the VM", () => {
     expect(records).not.toContain("entry=var/lib/gitea/custom/plugins/a/vendor/x/y/skipped.php");
     expect(await runScript(root, { shell: ["dash"] })).toBe(out);
     if (hasBusybox) expect(await runScript(root, { shell: ["busybox", "sh"] })).toBe(out);
+  });
+
+  // Links are read by one readlink of many files where the VM's takes many (GNU), else one at a time
+  // (busybox's reads one file): the records are the same either way.
+  it("reads a folder's links with one readlink, and sends the same links through busybox's readlink", async () => {
+    const root = await temp("im-vm-");
+    const write = async (file: string, content: string) => {
+      await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+      await writeFile(path.join(root, file), content);
+    };
+    const wants = "etc/systemd/system/multi-user.target.wants";
+    await write(
+      "lib/systemd/system/api.service",
+      "[Service]\nWorkingDirectory=/srv/api/./x/..\nExecStart=/usr/bin/node index.js\n",
+    );
+    await write("lib/systemd/system/cron.service", "[Service]\nExecStart=/usr/sbin/cron\n");
+    await write("srv/api/releases/7/package.json", '{"name": "api"}\n');
+    await mkdir(path.join(root, wants), { recursive: true });
+    await symlink("/lib/systemd/system/api.service", path.join(root, wants, "api.service"));
+    await symlink("/lib/systemd/system/cron.service", path.join(root, wants, "cron.service"));
+    // Two hops, a target holding a tab, a link to nothing, a release and a linked folder in the app.
+    await symlink("api.service", path.join(root, "lib/systemd/system/api-alias.service"));
+    await symlink("../../../../lib/systemd/system/api-alias.service", path.join(root, wants, "alias.service"));
+    await symlink("odd\tname", path.join(root, wants, "tab.service"));
+    await symlink("/nowhere", path.join(root, wants, "gone.service"));
+    await symlink("releases/7", path.join(root, "srv/api/current"));
+    await symlink("../../srv/api/releases", path.join(root, "srv/api/shared"));
+    const bin = await temp("im-vm-bin-");
+    const calls = path.join(bin, "calls");
+    await writeFile(
+      path.join(bin, "readlink"),
+      `#!/bin/sh\necho "$#" >> ${calls}\nexec ${process.env.READLINK ?? "/usr/bin/readlink"} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const out = await runScript(root, { path: `${bin}:${FAKE_BIN}:${process.env.PATH}` });
+    // Two hops: each relative target taken from the link's folder (the other side normalizes).
+    expect(out).toContain(`link=${wants}/alias.service\t${wants}/../../../../lib/systemd/system/api.service\n`);
+    expect(out).toContain(`link=${wants}/api.service\tlib/systemd/system/api.service\n`);
+    expect(out).toContain("link=srv/api/current\tsrv/api/releases/7\n");
+    expect(out).toContain("applink=srv/api/shared\tsrv/api/releases\n");
+    expect(out).toContain("entry=srv/api/releases/7/package.json\n");
+    // The wants folder's five links in one run ("-- " and the five), then only the second hop.
+    expect((await readFile(calls, "utf8")).split("\n")[0]).toBe("6");
+    if (hasBusybox) {
+      const busybox = await temp("im-vm-bin-");
+      await symlink(await which("busybox"), path.join(busybox, "readlink"));
+      expect(await runScript(root, { path: `${busybox}:${FAKE_BIN}:${process.env.PATH}` })).toBe(out);
+    }
+  });
+
+  it("a pm2 dump over the size limit is named, and its apps' folders are not read from it", async () => {
+    const root = await temp("im-vm-");
+    await mkdir(path.join(root, "etc/systemd/system"), { recursive: true });
+    await mkdir(path.join(root, "opt/pm2"), { recursive: true });
+    await mkdir(path.join(root, "srv/app"), { recursive: true });
+    await writeFile(
+      path.join(root, "etc/systemd/system/pm2-deploy.service"),
+      "[Service]\nEnvironment=PM2_HOME=/opt/pm2\nExecStart=/usr/lib/node_modules/pm2/bin/pm2 resurrect\n",
+    );
+    await writeFile(path.join(root, "srv/app/package.json"), "{}\n");
+    await writeFile(path.join(root, "opt/pm2/dump.pm2"), '[{"pm_cwd": "/srv/app"}]\n');
+    const small = await runScript(root);
+    expect(small).toContain("entry=srv/app/package.json\n");
+    await truncate(path.join(root, "opt/pm2/dump.pm2"), 600 * 1024);
+    const big = await runScript(root);
+    expect(big).toMatch(/^toolarge=\/opt\/pm2\/dump\.pm2 614400$/m);
+    expect(big).not.toContain("entry=srv/app/");
+  });
+
+  it("reads units with CRLF line ends and no final newline as the other side does", async () => {
+    const root = await temp("im-vm-");
+    const write = async (file: string, content: string) => {
+      await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+      await writeFile(path.join(root, file), content);
+    };
+    await write(
+      "etc/systemd/system/web.service",
+      "[Service]\r\nUser=web\r\nEnvironmentFile=-/etc/web/../web/env\r\nWorkingDirectory=/srv/web/\r\nExecStart=/srv/web/bin/server -c conf/server.conf",
+    );
+    await write(
+      "lib/systemd/system/tool.service",
+      "[Service]\r\nWorkingDirectory=/opt/tool\r\nExecStart=/usr/bin/node",
+    );
+    await mkdir(path.join(root, "etc/systemd/system/multi-user.target.wants"));
+    await symlink(
+      "/lib/systemd/system/tool.service",
+      path.join(root, "etc/systemd/system/multi-user.target.wants/tool.service"),
+    );
+    await write("etc/web/env", "PORT=8080");
+    await write("etc/passwd", "web:x:1001:1001:Web Person:/home/web:/bin/sh");
+    await write("home/web/.ssh/authorized_keys", 'command="/srv/web/bin/git" ssh-ed25519 AAAAsecretkey');
+    await write("srv/web/conf/server.conf", "workers 4");
+    await write("opt/tool/package.json", "{}");
+    const out = await runScript(root);
+    const files = filesOf(out);
+    expect(files.get("etc/web/env")).toBe("PORT=8080\n");
+    expect(files.get("srv/web/conf/server.conf")).toBe("workers 4\n");
+    expect(files.get("etc/passwd")).toBe("web:x:1001:1001::/home/web:/bin/sh\n");
+    expect(files.get("home/web/.ssh/authorized_keys")).toBe('command="/srv/web/bin/git"\n');
+    expect(out).toContain("entry=opt/tool/package.json\n");
+    expect(out).not.toContain("AAAA");
   });
 
   it("sends only the server packages of the package database", async () => {
