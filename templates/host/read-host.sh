@@ -304,7 +304,9 @@ if [ "$have_awk" = yes ]; then
 $files
 EOF
 )
-  while IFS=' ' read -r tag v; do
+  while IFS= read -r v; do
+    tag=${v%% *}
+    v=${v#* }
     case $tag in
       pm2) pm2_homes="$pm2_homes$v$nl" ;;
       wd | lib | sup) app_dirs="$app_dirs$v$nl" ;;
