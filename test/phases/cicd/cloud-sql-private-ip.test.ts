@@ -18,28 +18,10 @@ import { findShellcheck, shellcheck, workflowRunScripts } from "../../../src/val
 import { estimateCost } from "../../../src/phases/design/cost/estimate.js";
 import { loadPriceBook } from "../../../src/contracts/gcp-prices.js";
 import { chainFile, chainYaml } from "../../helpers/chain.js";
+import { RAILS_SHOP } from "../../helpers/rails-shop.js";
 import { ROOT } from "../../helpers/phase-input.js";
 
-const RAILS = `apiVersion: infra-migrate/v1
-kind: Inventory
-metadata: { name: shop }
-host: { hostname: vm, os: "Ubuntu 22.04" }
-services:
-  - { name: web, role: web, software: puma, runtime: ruby, framework: rails, command: "bundle exec puma -C config/puma.rb",
-      listen: ["127.0.0.1:3000"], dependsOn: [db], env: [DB_HOST, DB_PORT, DB_USERNAME, DB_PASSWORD, SECRET_KEY_BASE] }
-  - { name: sidekiq, role: worker, software: sidekiq, runtime: ruby, framework: rails, command: "bundle exec sidekiq",
-      dependsOn: [db, redis], env: [DB_HOST, DB_PORT, DB_USERNAME, DB_PASSWORD, REDIS_URL] }
-  - { name: digest, role: cron, software: cron, runtime: ruby, command: "bin/rails runner Digest.send_all",
-      schedule: "0 6 * * *", dependsOn: [db] }
-  - { name: redis, role: cache, software: redis, listen: ["127.0.0.1:6379"] }
-  - { name: db, role: database, software: mysql, listen: ["127.0.0.1:3306"] }
-data:
-  - { service: db, engine: mysql, version: "8.0", sizeGiB: 5, backups: daily }
-deploy: { method: ssh-systemctl }
-target: { project: shop-prod, region: europe-west1, service: shop, github: acme/shop }
-`;
-
-const rails = chainYaml(RAILS);
+const rails = chainYaml(RAILS_SHOP);
 const files = new Map(renderCicd(offlineCicd(rails.input), rails.input).map((a) => [a.path, a.content]));
 const file = (p: string) => files.get(p) ?? "";
 const steps = (

@@ -11,29 +11,11 @@ import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import { actionlint } from "../../../src/validate/actionlint.js";
 import { shellcheck } from "../../../src/validate/shellcheck.js";
 import { chainYaml } from "../../helpers/chain.js";
-
-const RAILS = `apiVersion: infra-migrate/v1
-kind: Inventory
-metadata: { name: shop }
-host: { hostname: vm, os: "Ubuntu 22.04" }
-services:
-  - { name: web, role: web, software: puma, runtime: ruby, framework: rails, command: "bundle exec puma -C config/puma.rb",
-      listen: ["127.0.0.1:3000"], dependsOn: [db], env: [DB_HOST, DB_PORT, DB_USERNAME, DB_PASSWORD, SECRET_KEY_BASE] }
-  - { name: sidekiq, role: worker, software: sidekiq, runtime: ruby, framework: rails, command: "bundle exec sidekiq",
-      dependsOn: [db, redis], env: [DB_HOST, DB_PORT, DB_USERNAME, DB_PASSWORD, REDIS_URL] }
-  - { name: digest, role: cron, software: cron, runtime: ruby, command: "bin/rails runner Digest.send_all",
-      schedule: "0 6 * * *", dependsOn: [db] }
-  - { name: redis, role: cache, software: redis, listen: ["127.0.0.1:6379"] }
-  - { name: db, role: database, software: mysql, listen: ["127.0.0.1:3306"] }
-data:
-  - { service: db, engine: mysql, version: "8.0", sizeGiB: 5, backups: daily }
-deploy: { method: ssh-systemctl }
-target: { project: shop-prod, region: europe-west1, service: shop, github: acme/shop }
-`;
+import { RAILS_SHOP } from "../../helpers/rails-shop.js";
 
 /** Rails with a folder written in place that `users` use: they are held until its decision. */
 const withHeld = (users: string[]) =>
-  RAILS +
+  RAILS_SHOP +
   (users.length
     ? `storage:\n  - { path: /srv/shop/index, inPlace: [{ path: ".", kind: index }], services: [${users.join(", ")}] }\n`
     : "");

@@ -18,6 +18,7 @@ import { entrypointCommands, jobArgv } from "../../../src/phases/cicd/run-once-s
 import { openRepo } from "../../../src/image/repo.js";
 import { actionlint } from "../../../src/validate/actionlint.js";
 import { chain } from "../../helpers/chain.js";
+import { NODE_APP } from "../../helpers/node-shop.js";
 import { TempTrees } from "../../helpers/file-tree.js";
 import { checkGcloud, gcloudCallsIn } from "../../helpers/gcloud-check.js";
 import { writeOffline } from "../../helpers/offline-output.js";
@@ -244,21 +245,6 @@ describe("Twenty's entrypoint: setup-db into an empty database, upgrade each rel
     expect(check.findings).toEqual([]);
   });
 });
-
-const NODE_APP = (extra: string) => `
-apiVersion: infra-migrate/v1
-kind: Inventory
-metadata: { name: shop }
-host: { hostname: shop-01, os: Ubuntu 24.04 LTS }
-services:
-  - { name: api, role: web, software: node, runtime: node, command: "/usr/bin/node server.js", listen: ["127.0.0.1:3000"], dependsOn: [postgres], env: [DATABASE_URL] }
-${extra}
-  - { name: postgres, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
-data:
-  - { service: postgres, engine: postgres, backups: daily }
-deploy: { method: ssh-systemctl, rollback: none }
-target: { cloud: gcp, project: shop-prod, region: europe-west1, service: shop, github: acme/shop }
-`;
 
 describe("a VM's oneshot units and a Procfile release: line", () => {
   it("become jobs by kind; a migration with no other source is the migrate job; the rest is named", async () => {

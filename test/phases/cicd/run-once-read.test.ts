@@ -9,6 +9,7 @@ import type * as RunOnceStepsModule from "../../../src/phases/cicd/run-once-step
 import { chain } from "../../helpers/chain.js";
 import { TempTrees } from "../../helpers/file-tree.js";
 import { inputFromYaml } from "../../helpers/phase-input.js";
+import { NODE_APP } from "../../helpers/node-shop.js";
 
 // Count the repository reads for run-once steps through the module the phase calls.
 const reads = vi.hoisted(() => ({ count: 0 }));
@@ -26,20 +27,9 @@ vi.mock("../../../src/phases/cicd/run-once-steps.js", async (load) => {
 const trees = new TempTrees("im-run-once-read-");
 afterAll(() => trees.removeAll());
 
-const YAML = `
-apiVersion: infra-migrate/v1
-kind: Inventory
-metadata: { name: shop }
-host: { hostname: shop-01, os: Ubuntu 24.04 LTS }
-services:
-  - { name: api, role: web, software: node, runtime: node, command: "/usr/bin/node server.js", listen: ["127.0.0.1:3000"], dependsOn: [postgres], env: [DATABASE_URL] }
-  - { name: shop-upgrade, role: other, software: node, runtime: node, runsOnce: true, systemdUnit: shop-upgrade.service, command: "/usr/bin/node cli.js upgrade", dependsOn: [postgres], env: [DATABASE_URL] }
-  - { name: postgres, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
-data:
-  - { service: postgres, engine: postgres, backups: daily }
-deploy: { method: ssh-systemctl, rollback: none }
-target: { cloud: gcp, project: shop-prod, region: europe-west1, service: shop, github: acme/shop }
-`;
+const YAML = NODE_APP(
+  `  - { name: shop-upgrade, role: other, software: node, runtime: node, runsOnce: true, systemdUnit: shop-upgrade.service, command: "/usr/bin/node cli.js upgrade", dependsOn: [postgres], env: [DATABASE_URL] }`,
+);
 
 describe("one read of the repository per phase run", () => {
   it("render (workflow and README), validate and the plan's steps share it", async () => {

@@ -67,17 +67,22 @@ describe("the settings-store table", () => {
   });
 });
 
+/** The store's two settings and the VM's file as first-start defaults; the image keeps the
+ *  release's own writable config/config.json (no link into the read-only mount). */
+function expectStoreDeploy(file: (path: string) => string): void {
+  const deploy = file(".github/workflows/deploy.yml");
+  expect(deploy).toContain(
+    "--set-secrets=MM_CONFIG=MM_CONFIG:latest,MM_SQLSETTINGS_DATASOURCE=MM_SQLSETTINGS_DATASOURCE:latest,/secrets/config-json/config.json=config-json:latest",
+  );
+  expect(deploy).toContain("--set-env-vars=MM_CUSTOM_DEFAULTS_PATH=/secrets/config-json/config.json");
+  expect(file("Dockerfile")).not.toMatch(/ln -sfn \/secrets\/config-json/);
+}
+
 describe("Mattermost on Cloud SQL for PostgreSQL", () => {
   it("keeps its settings in the database, never in a read-only file it writes", async () => {
     const { artifacts } = await renderOffline(MATTERMOST);
     const file = (p: string) => artifacts.find((a) => a.path === p)!.content;
-    const deploy = file(".github/workflows/deploy.yml");
-    expect(deploy).toContain(
-      "--set-secrets=MM_CONFIG=MM_CONFIG:latest,MM_SQLSETTINGS_DATASOURCE=MM_SQLSETTINGS_DATASOURCE:latest,/secrets/config-json/config.json=config-json:latest",
-    );
-    expect(deploy).toContain("--set-env-vars=MM_CUSTOM_DEFAULTS_PATH=/secrets/config-json/config.json");
-    // The image keeps the release's own writable config/config.json: no link into the mount.
-    expect(file("Dockerfile")).not.toMatch(/ln -sfn \/secrets\/config-json/);
+    expectStoreDeploy(file);
     // Both carry postgres:// (the store's driver name) and sslmode=disable (lib/pq requires TLS by
     // default, which the Cloud SQL socket does not speak); DATABASE_URL is not invented.
     const setupDb = file("scripts/setup-database.sh");
@@ -87,7 +92,7 @@ describe("Mattermost on Cloud SQL for PostgreSQL", () => {
       expect(setupDb).toContain(
         `printf '%s %s\\n' ${name} "postgres://$DB_USER:$1@/$DATABASE?host=/cloudsql/$CONNECTION&sslmode=disable&connect_timeout=10"`,
       );
-    expect(deploy).not.toContain("DATABASE_URL");
+    expect(file(".github/workflows/deploy.yml")).not.toContain("DATABASE_URL");
     // The plan says where the settings live and that the console's edits persist; no edit of the file.
     expect(file("docs/migration/README.md")).toMatch(
       /System Console changes are saved in the database, so they persist/,
@@ -136,12 +141,7 @@ describe("Mattermost on Cloud SQL for MySQL (a MySQL copy of the corpus inventor
     expect((results.design as { deployment: { database: { engine: string } } }).deployment.database.engine).toBe(
       "mysql",
     );
-    const deploy = file(".github/workflows/deploy.yml");
-    expect(deploy).toContain(
-      "--set-secrets=MM_CONFIG=MM_CONFIG:latest,MM_SQLSETTINGS_DATASOURCE=MM_SQLSETTINGS_DATASOURCE:latest,/secrets/config-json/config.json=config-json:latest",
-    );
-    expect(deploy).toContain("--set-env-vars=MM_CUSTOM_DEFAULTS_PATH=/secrets/config-json/config.json");
-    expect(file("Dockerfile")).not.toMatch(/ln -sfn \/secrets\/config-json/);
+    expectStoreDeploy(file);
     const setupDb = file("scripts/setup-database.sh");
     const socket = "unix(/cloudsql/mattermost-prod:us-central1:mattermost-db)/mattermost";
     const params = "charset=utf8mb4,utf8&readTimeout=30s&writeTimeout=30s";
