@@ -92,3 +92,22 @@ export const isStoredDatabaseSetting = (name: string): boolean => {
   const role = databaseSettingRole(name);
   return role !== undefined && STORED_ROLES.includes(role);
 };
+
+/**
+ * A PostgreSQL client's TLS switch, by name, and the value that turns TLS off; undefined for any
+ * other name. The Cloud SQL unix socket carries no TLS (the connector encrypts the link), and the
+ * clients that ask for TLS there fail instead of falling back: node-postgres reads PGSSLMODE
+ * prefer, require and verify-* all as `ssl: true` (pg/lib/connection-parameters.js), and apps pass
+ * `ssl` to pg, Sequelize, TypeORM or Knex from their own switch (DATABASE_SSL, DB_SSL, PG_SSL, n8n's
+ * DB_POSTGRESDB_SSL_ENABLED). libpq (psycopg, the pg gem), lib/pq (since v1.0.0) and pgx skip TLS
+ * on a socket whatever the mode, so the value is only made explicit for them.
+ * The certificate settings (PGSSLROOTCERT, DB_SSL_CA…) are not switches and stay as they are.
+ */
+export function postgresTlsOff(name: string): "disable" | "false" | undefined {
+  const upper = name.toUpperCase();
+  const db = "(?:[A-Z0-9]+_+)*(?:DB|DATABASE|PG|POSTGRES|POSTGRESQL|POSTGRESDB)_*";
+  if (upper === "PGSSLMODE" || new RegExp(`^${db}SSL_?MODE$`).test(upper)) return "disable";
+  if (new RegExp(`^${db}(?:SSL|USE_SSL|SSL_ENABLED?|ENABLE_SSL)$|^DATABASE__CONNECTION__SSL$`).test(upper))
+    return "false";
+  return undefined;
+}

@@ -54,9 +54,11 @@ export interface SettingsStore {
   docs: readonly string[];
 }
 
-// Mattermost's documented connection strings ("Configuration in your database"; SqlSettings.DataSource):
-// lib/pq (v1.10, Mattermost's) defaults to sslmode=require, which Cloud SQL's socket (a plaintext
-// proxy listener) refuses ("pq: SSL is not enabled on the server"); the proxy encrypts instead.
+// Mattermost's documented connection strings ("Configuration in your database"; SqlSettings.DataSource),
+// sslmode=disable included. lib/pq defaults to sslmode=require over TCP, but since v1.0.0 (commit
+// a33d605, 2015) it turns TLS off itself for a host that starts with / (connector.go: "SSL is not
+// necessary or supported over UNIX domain sockets"), so on Cloud SQL's socket the parameter only
+// says what happens: the connector encrypts the link instead.
 const MATTERMOST_POSTGRES: ConnectionForm = {
   prefix: "postgres://",
   socket: "host-param",

@@ -83,8 +83,8 @@ describe("Mattermost on Cloud SQL for PostgreSQL", () => {
     const { artifacts } = await renderOffline(MATTERMOST);
     const file = (p: string) => artifacts.find((a) => a.path === p)!.content;
     expectStoreDeploy(file);
-    // Both carry postgres:// (the store's driver name) and sslmode=disable (lib/pq requires TLS by
-    // default, which the Cloud SQL socket does not speak); DATABASE_URL is not invented.
+    // Both carry postgres:// (the store's driver name) and sslmode=disable as Mattermost's documented
+    // DataSource has it (the Cloud SQL socket carries no TLS); DATABASE_URL is not invented.
     const setupDb = file("scripts/setup-database.sh");
     expect(setupDb).toMatch(/^STORE_SECRETS=\( MM_CONFIG MM_SQLSETTINGS_DATASOURCE \)$/m);
     expect(setupDb).toMatch(/^URL_SECRETS=\( \)$/m);

@@ -12,7 +12,7 @@
 // https://cloud.google.com/sql/docs/mysql/connect-run (Private IP tab)
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { databaseSettingRole, STORED_ROLES } from "../../../contracts/database-settings.js";
+import { databaseSettingRole, postgresTlsOff, STORED_ROLES } from "../../../contracts/database-settings.js";
 import type { Service } from "../../../inventory/schema.js";
 import { pythonDictEdit, type ConfigFileDatabase } from "./config-file-db.js";
 import type { EnvPlan } from "./draft.js";
@@ -102,23 +102,26 @@ function javaChange(s: Service, engine: Engine, repoDir?: string, hosts: readonl
   return `${s.name} connects with JDBC, which cannot open a unix socket: ${has}; scripts/setup-database.sh stores its JDBC URL (cloudSqlInstance, socketFactory) in the URL setting the app reads. A host and port setting then play no part.`;
 }
 
+/** The env sample files an app documents its settings in (Outline's `# PGSSLMODE=disable`). */
+const ENV_SAMPLES = [".env.sample", ".env.example", ".env.dist", "env.sample", "app.json"];
+
+/** The PostgreSQL TLS switches the app's env samples name (postgresTlsOff), set or commented out. */
+function sampleSslSwitches(repoDir: string | undefined): string[] {
+  if (!repoDir) return [];
+  const names = ENV_SAMPLES.flatMap((f) => {
+    const file = path.join(repoDir, f);
+    return existsSync(file) ? (readFileSync(file, "utf8").match(/\b[A-Za-z][A-Za-z0-9_]*\b/g) ?? []) : [];
+  });
+  // Env names: upper case, or nconf's nested keys (database__connection__ssl); not prose words.
+  return [...new Set(names.filter((n) => /ssl/i.test(n) && /^[A-Z][A-Z0-9_]*$|__/.test(n) && postgresTlsOff(n)))];
+}
+
 /**
  * `repoDir`: the app's repository, when at hand (a Java build that already has the connector).
  * `sameEngine`: the VM's database server runs the engine Cloud SQL keeps (PostgreSQL stays
  * PostgreSQL, MySQL or MariaDB become MySQL), so the VM's engine flag already names it in a
  * spelling the app accepts; false when the engine changes (a SQLite file moves to Cloud SQL).
  */
-/** The env sample files an app documents its settings in (Outline's `# PGSSLMODE=disable`). */
-const ENV_SAMPLES = [".env.sample", ".env.example", ".env.dist", "env.sample", "app.json"];
-
-function namesSslSwitch(repoDir: string | undefined): boolean {
-  if (!repoDir) return false;
-  return ENV_SAMPLES.some((f) => {
-    const file = path.join(repoDir, f);
-    return existsSync(file) && /\bPGSSLMODE\b/.test(readFileSync(file, "utf8"));
-  });
-}
-
 export function databaseEnv(
   s: Service,
   names: readonly string[],
@@ -172,13 +175,25 @@ export function databaseEnv(
       out.set[name] = { value: socket, why: "Django's MySQL backend takes a host starting with / as the socket" };
     else out.set[name] = { value: "localhost", why: "MySQL clients use the socket for localhost" };
   }
-  // The socket carries no SSL (the connector encrypts the link): an app that asks for SSL unless
-  // PGSSLMODE=disable (Outline's server/storage/database.ts; its .env.sample names the switch) is told.
-  if (engine === "postgres" && !java && (names.includes("PGSSLMODE") || namesSslSwitch(repoDir)))
-    out.set.PGSSLMODE = {
-      value: "disable",
-      why: "the Cloud SQL unix socket carries no SSL (the connector encrypts the link to the instance)",
-    };
+  // The socket carries no TLS (the connector encrypts the link): each TLS switch the app reads is
+  // turned off (postgresTlsOff), the VM's and those its env samples name: Outline's
+  // server/storage/database.ts asks for SSL in production unless PGSSLMODE=disable, which only its
+  // .env.sample mentions.
+  if (engine === "postgres" && !java) {
+    const switches = [...new Set([...names, ...sampleSslSwitches(repoDir)])].filter(
+      (n) => postgresTlsOff(n) && !out.set[n],
+    );
+    for (const name of switches)
+      out.set[name] = {
+        value: postgresTlsOff(name)!,
+        why: "the Cloud SQL unix socket carries no TLS (the connector encrypts the link to the instance)",
+      };
+    const fromVm = switches.filter((n) => names.includes(n));
+    if (fromVm.length)
+      out.changes.push(
+        `${fromVm.map((n) => `${n}=${out.set[n]!.value}`).join(", ")}: ${s.name} reaches Cloud SQL over its unix socket, which carries no TLS (the Cloud SQL connector encrypts the link to the instance), so the deploy turns ${fromVm.length === 1 ? "this TLS switch" : "these TLS switches"} off whatever the VM had. A client asked for TLS there fails rather than falling back (node-postgres takes PGSSLMODE=prefer or require as ssl: true and stops at "The server does not support SSL connections"; so do pg, Sequelize, TypeORM and Knex given ssl from the app's own switch); libpq (psycopg, the pg gem), lib/pq and pgx skip TLS on a socket anyway. If ${s.name}'s code sets ssl itself, whatever the environment says, that code must change too.`,
+      );
+  }
   if (engine === "mysql" && socketName && !java && !privateIp && !out.set[socketName])
     out.set[socketName] = { value: socket, why: "the Cloud SQL connector's unix socket" };
   if (java && (has("url") || has("host"))) out.changes.push(javaChange(s, engine, repoDir, privateHost));
