@@ -137,3 +137,26 @@ describe("an env sample's switch is turned off too (the app may ask for TLS when
     expect(databaseEnv(node(), ["DATABASE_URL"], "mysql", SOCKET, repoDir).set).toEqual({});
   });
 });
+
+describe("corpus: Gitea's app.ini [database] HOST on the socket", () => {
+  const file = path.join(ROOT, "test/fixtures/real/gitea/inventory.yaml");
+  const changesOf = (text: string) => {
+    const { design } = chain({ ...inputFromYaml(text), repoDir: path.join(ROOT, "test/fixtures/real/gitea/repo") });
+    const socket = `/cloudsql/${design.deployment.project}:${design.deployment.region}:${design.deployment.database!.instance}`;
+    return { socket, changes: design.mapping.filter((m) => m.service === "gitea").flatMap((m) => m.appChanges) };
+  };
+
+  it("host:port on the VM: the plan gives both HOST forms (Gitea 1.21+ as is, older Gitea and Gogs with :5432) and says SSL_MODE may stay", () => {
+    const { socket, changes } = changesOf(readFileSync(file, "utf8"));
+    const form = changes.find((c) => c.includes("is read as host:port"));
+    expect(form).toContain(`Gitea 1.21 and later take ${socket} as it is`);
+    expect(form).toContain(`so there write ${socket}:5432`);
+    expect(form).toContain("lib/pq and pgx skip TLS on a socket");
+  });
+
+  it("a host without a port on the VM: no such sentence", () => {
+    const text = readFileSync(file, "utf8").replace("      host: 127.0.0.1:5432\n", "      host: 127.0.0.1\n");
+    expect(text).toContain("      host: 127.0.0.1\n");
+    expect(changesOf(text).changes.some((c) => c.includes("is read as host:port"))).toBe(false);
+  });
+});

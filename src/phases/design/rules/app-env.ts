@@ -19,6 +19,7 @@ import { configFileDatabase, missingSplitSettings } from "./config-file-db.js";
 import {
   databaseSettingsFile,
   settingsFileDatabaseChange,
+  settingsFileHostForm,
   settingsStoreChange,
   settingsStoreFile,
 } from "./settings-file-db.js";
@@ -272,7 +273,14 @@ export function applyAppEnv(d: Draft): void {
     // is read once, as defaults, from its read-only mount.
     const store = t.cloudSqlInstance ? settingsStoreFile(d, s) : undefined;
     const settingsDb = t.cloudSqlInstance && !store ? databaseSettingsFile(d, s) : undefined;
-    if (settingsDb) plan.changes = [...(plan.changes ?? []), settingsFileDatabaseChange(d, s, settingsDb, t)];
+    if (settingsDb) {
+      const hostForm = settingsFileHostForm(d, s, settingsDb, t);
+      plan.changes = [
+        ...(plan.changes ?? []),
+        settingsFileDatabaseChange(d, s, settingsDb, t),
+        ...(hostForm ? [hostForm] : []),
+      ];
+    }
     if (store) {
       const names = [store.store.storeEnv, store.store.databaseEnv];
       secrets = [...new Set([...secrets, ...names])];

@@ -39,6 +39,26 @@ export function settingsFileDatabaseChange(
   );
 }
 
+/**
+ * How such a file's `host:port` setting names the socket, whose folder has colons of its own
+ * (/cloudsql/PROJECT:REGION:INSTANCE): Gitea since 1.21 splits it with net.SplitHostPort, which
+ * refuses the extra colons, so the whole value is the socket folder and the port falls back to
+ * 5432 (go-gitea/gitea#27723); Gitea before 1.21 and Gogs split at the last ':', which leaves the
+ * instance name as the port unless the value ends with :5432. The TLS setting (SSL_MODE) may stay:
+ * lib/pq and pgx skip TLS on a socket whatever it says. Only for PostgreSQL and a VM value with a port.
+ */
+export function settingsFileHostForm(
+  d: Draft,
+  s: Service,
+  file: NonNullable<Inventory["secretFiles"]>[number],
+  t: DeployTarget,
+): string | undefined {
+  const host = file.database?.host;
+  if (d.database?.engine !== "postgres" || !host || !/^[^/].*:\d+$/.test(host)) return undefined;
+  const socket = `/cloudsql/${d.project.id}:${d.inv.target.region}:${t.cloudSqlInstance}`;
+  return `${s.name}'s [${file.database!.section}] host (${host} on the VM) is read as host:port, and the socket's folder has colons of its own: Gitea 1.21 and later take ${socket} as it is (the port falls back to 5432); Gitea before 1.21 and Gogs split at the last ':', so there write ${socket}:5432. Its SSL mode may stay: lib/pq and pgx skip TLS on a socket.`;
+}
+
 export interface StoreFile {
   file: NonNullable<Inventory["secretFiles"]>[number];
   store: SettingsStore;
