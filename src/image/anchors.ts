@@ -129,6 +129,13 @@ export function bestFolder(repo: AppRepo, candidates: string[], argvs: string[][
     a.kind === "script"
       ? hasScript(repo, dir, a.name)
       : !missingAnchor(repo, dir, a) || (a.kind === "file" && BUILD_OUTPUT.test(a.path) && memberBuilds(repo, dir));
-  const score = (dir: string) => anchors.filter((a) => resolves(dir, a)).length;
+  // `yarn worker:prod` runs a script too (Yarn and pnpm need no `run`): it counts for a folder whose
+  // package.json has it, which tells a server apart from a sibling package that also builds (Twenty's
+  // twenty-front). Not an anchor, since `yarn <binary>` looks the same and has no script to check.
+  const shortcuts = argvs.flatMap((a) =>
+    /^(yarn|pnpm)$/.test(a[0]?.split("/").pop() ?? "") && a[1] && !/^(-|run$|start$)/.test(a[1]) ? [a[1]] : [],
+  );
+  const score = (dir: string) =>
+    anchors.filter((a) => resolves(dir, a)).length + shortcuts.filter((s) => hasScript(repo, dir, s)).length;
   return [...new Set(candidates)].map((dir) => ({ dir, n: score(dir) })).sort((a, b) => b.n - a.n)[0]?.dir ?? "";
 }

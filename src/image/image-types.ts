@@ -1,5 +1,6 @@
 // What the image planner takes and gives, per runtime (one Dockerfile each).
 import type { Service } from "../inventory/schema.js";
+import type { FrontEndBuild } from "./front-end.js";
 import type { ProcessArgv } from "./process-argv.js";
 import type { AppRepo } from "./repo.js";
 import type { ImageUser } from "./image-user.js";
@@ -64,6 +65,10 @@ export interface RuntimeImage {
   checkout?: { service: string; folder: string };
   /** The prebuilt release the image downloads instead of building (release-image.ts). */
   release?: ReleaseArtifact;
+  /** The front end another package builds that the image builds and puts where the server serves it (front-end.ts). */
+  frontEnd?: FrontEndBuild;
+  /** Why the image may lack the front end the server serves, and what to add (front-end.ts). */
+  frontEndGap?: string;
   /** The build context, a folder of the repository, when it is not its root (a checkout's submodule). */
   context?: string;
 }

@@ -8,6 +8,7 @@ import { renderTemplateSync } from "../render/templates.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import { packageMigrationScript } from "./migration-script.js";
+import { frontEndOf } from "./front-end.js";
 import { execFor, isWorkspaceRoot, memberBuild } from "./node-workspace.js";
 import { readJson, type AppRepo } from "./repo.js";
 import { planProcesses } from "./workdir.js";
@@ -101,6 +102,10 @@ export function nodeImage(input: ImageInput): RuntimeImage {
     : scripts.build
       ? `${pm.run} build`
       : undefined;
+  // A front end another package builds and the server serves (Twenty's dist/front): built and
+  // copied after the server's build, which may empty its output folder first (front-end.ts).
+  const front = frontEndOf(repo, dir, { exec: execFor(pm.name), run: pm.run });
+  const frontBuild = front && "build" in front ? front.build : undefined;
   // A start command that runs yarn or pnpm needs it in the runtime stage too, at the version
   // package.json pins, fetched at build time (not by the first request) into a folder `node` reads.
   const commands = [...Object.values(placed.image.argv), ...(placed.cmd ? [{ ok: true, argv: placed.cmd }] : [])];
@@ -124,6 +129,19 @@ export function nodeImage(input: ImageInput): RuntimeImage {
     corepack,
     install: pm.install,
     build: build ?? "",
+    front: frontBuild
+      ? {
+          note:
+            frontBuild.from === frontBuild.to
+              ? `${frontBuild.package}'s build, in ${frontBuild.to} as ${frontBuild.source} has it`
+              : `${frontBuild.package}'s build, copied to ${frontBuild.to} as ${frontBuild.source} does`,
+          // Served where it is built (client/dist): the build alone.
+          run:
+            frontBuild.from === frontBuild.to
+              ? `cd /app && ${frontBuild.build}`
+              : `cd /app && ${frontBuild.build} \\\n    && rm -rf /app/${frontBuild.to} && mkdir -p /app/${path.posix.dirname(frontBuild.to)} \\\n    && cp -R /app/${frontBuild.from} /app/${frontBuild.to}`,
+        }
+      : "",
     prune: migration?.devOnly ? "" : (pm.prune ?? ""),
     keepDev: migration?.devOnly ? `${migration.script} (${migration.tool}), a development dependency` : "",
     // package.json below the root (a release folder): dependencies are installed there.
@@ -142,5 +160,7 @@ export function nodeImage(input: ImageInput): RuntimeImage {
     version,
     versionNote: declared?.source ?? "none declared",
     packageManager: pm.name,
+    ...(frontBuild ? { frontEnd: frontBuild } : {}),
+    ...(front && "gap" in front ? { frontEndGap: front.gap } : {}),
   };
 }

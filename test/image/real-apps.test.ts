@@ -58,6 +58,10 @@ const PREBUILT: Record<string, { from: string; cmd: string[] }> = {
     cmd: ["java", "-Xmx2g", "--add-opens", "java.base/java.nio=ALL-UNNAMED", "-jar", "/app/metabase.jar"],
   },
 };
+/** The front-end builds an app's server serves, copied where it serves them: `from -> to`. */
+const FRONT_ENDS: Record<string, string[]> = {
+  twenty: ["packages/twenty-front/build -> packages/twenty-server/dist/front"],
+};
 const FAMILY: Record<string, string> = {
   python: "python",
   node: "node",
@@ -129,6 +133,13 @@ describe.each(corpus.map((a) => [a.app, a] as const))("images for %s", (app, ent
       // Apache reads PORT itself: its Listen line and virtual host name it.
       if (text.includes('CMD ["apache2-foreground"]')) expect(text).toMatch(/Listen \$\{PORT\}/);
     }
+  });
+  // Twenty's own Dockerfile copies twenty-front's build to the server's dist/front (image/front-end.ts);
+  // no other app's server serves another package's build, or is left with an unnamed gap.
+  it("builds the front end its server serves from another package, as the app's own Dockerfile does", () => {
+    const fronts = plan.images.flatMap((i) => (i.frontEnd ? [`${i.frontEnd.from} -> ${i.frontEnd.to}`] : []));
+    expect(fronts).toEqual(FRONT_ENDS[app] ?? []);
+    expect(plan.images.flatMap((i) => (i.frontEndGap ? [i.frontEndGap] : []))).toEqual([]);
   });
 });
 
