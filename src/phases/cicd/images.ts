@@ -20,6 +20,8 @@ export interface AppImages {
   notices: string[];
   /** The images the deploy builds with no Dockerfile, written or the team's: the plan asks for them. */
   missing: { dockerfile: string; runtime: string; reason: string; checkout?: string }[];
+  /** Written Dockerfiles whose server may serve a front end the image does not build (image/front-end.ts). */
+  frontEndGaps: { dockerfile: string; gap: string }[];
 }
 
 function theirs(input: PhaseInput, file: string): boolean {
@@ -53,6 +55,7 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
   const artifacts: Artifact[] = [];
   const notices: string[] = [];
   const missing: AppImages["missing"] = [];
+  const frontEndGaps: AppImages["frontEndGaps"] = [];
   /** Each written Dockerfile's build context. */
   const contexts = new Map<string, string>();
   // The team's Dockerfile serves no HTTP (image/serves-http.ts): left alone, ours is built beside it.
@@ -87,12 +90,16 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
       continue;
     }
     artifacts.push({ path: image.dockerfile, kind: "dockerfile", content: image.content, policy: "create-only" });
+    if (image.frontEndGap) {
+      frontEndGaps.push({ dockerfile: image.dockerfile, gap: image.frontEndGap });
+      notices.push(`\`${image.dockerfile}\` builds the server only. ${image.frontEndGap}`);
+    }
     contexts.set(image.dockerfile, image.context ?? ".");
   }
   if (artifacts.length > 0 && !theirs(input, ".dockerignore"))
     artifacts.push(ignoreFile(".dockerignore", secretFilesInContext(ctx, input)));
   artifacts.push(...checkoutIgnores(contexts, input));
-  return { artifacts, notices, missing };
+  return { artifacts, notices, missing, frontEndGaps };
 }
 
 const ignoreFile = (file: string, secrets: string[] = []): Artifact => ({

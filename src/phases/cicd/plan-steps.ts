@@ -137,6 +137,15 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       body: `${skipped.map((m) => m.reason).join(" ")} Until then the deploy workflow skips ${skipped.length === 1 ? "it" : "them"} with a warning (it checks for \`${skipped.map((m) => m.dockerfile).join("` and `")}\`) and deploys the rest of the app.`,
       files: [CICD_PATHS.workflow],
     });
+  // A server that serves a static folder another package may build (image/front-end.ts): say so.
+  for (const { dockerfile, gap } of images.frontEndGaps)
+    steps.push({
+      stage: "prepare",
+      order: 47,
+      title: `The front end in \`${dockerfile}\``,
+      body: `\`${dockerfile}\` builds the server only. ${gap} Check the first deploy's pages before the cut-over.`,
+      files: [dockerfile],
+    });
   if (missing.length > skipped.length) {
     const own = missing.filter((m) => !m.checkout);
     steps.push({
