@@ -153,7 +153,7 @@ describe("host routing on the load balancer", () => {
   });
 
   it("the URL map has one host rule per host set, the wildcard's included, and gcloud's schema takes it", async () => {
-    const body = /cat >"\$routes" <<EOF\n([\s\S]*?)\nEOF\n/.exec(script)![1]!.replaceAll("$", "x");
+    const body = /url-maps import "\$LB" [^\n]*<<EOF\n([\s\S]*?)\nEOF\n/.exec(script)![1]!.replaceAll("$", "x");
     expect((parse(body) as { hostRules: unknown[] }).hostRules).toEqual([
       { hosts: ["social.example.org"], pathMatcher: "hosts-1" },
       { hosts: ["*.streaming.example.org", "streaming.example.org"], pathMatcher: "hosts-2" },

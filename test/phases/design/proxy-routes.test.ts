@@ -20,7 +20,7 @@ const app = (name: string) => chainFile(path.join(ROOT, "test/fixtures/real", na
 
 /** The URL map the script imports, with the script's variables filled in. */
 function urlMapText(script: string): string | undefined {
-  const body = /cat >"\$routes" <<EOF\n([\s\S]*?)\nEOF\n/.exec(script)?.[1];
+  const body = /url-maps import "\$LB" [^\n]*<<EOF\n([\s\S]*?)\nEOF\n/.exec(script)?.[1];
   if (!body) return undefined;
   const lb = /^LB=(\S+)$/m.exec(script)![1]!;
   const first = /^BACKENDS=\( (\S+)/m.exec(script)![1]!;
@@ -79,7 +79,7 @@ describe("the proxy's path routing on the load balancer", () => {
       ],
     });
     expect(script).toContain(
-      'gcloud compute url-maps import "$LB" --global --project "$PROJECT_ID" --source="$routes" --quiet',
+      'run gcloud compute url-maps import "$LB" --global --project "$PROJECT_ID" --quiet <<EOF\n',
     );
   });
 

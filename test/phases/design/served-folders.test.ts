@@ -22,7 +22,7 @@ const proxyText = ({ design }: Chained): string =>
 /** The URL map the script imports, its variables filled in. */
 function urlMap(script: string): string {
   const project = /^PROJECT_ID=(\S+)$/m.exec(script)![1]!;
-  const body = /cat >"\$routes" <<EOF\n([\s\S]*?)\nEOF\n/.exec(script)![1]!;
+  const body = /url-maps import "\$LB" [^\n]*<<EOF\n([\s\S]*?)\nEOF\n/.exec(script)![1]!;
   const compute = `https://www.googleapis.com/compute/v1/projects/${project}/global`;
   return body
     .replaceAll("$LB", /^LB=(\S+)$/m.exec(script)![1]!)

@@ -174,7 +174,9 @@ set_user() {
       "https://sqladmin.googleapis.com/v1/projects/$PROJECT_ID/instances/$INSTANCE/users$2" >/dev/null
 }
 user_exists=0
-if gcloud sql users list --instance "$INSTANCE" --project "$PROJECT_ID" --format='value(name)' | grep -xF "$DB_USER" >/dev/null; then
+# It exists when one of the listed names (a line each) is $DB_USER.
+if users=$(gcloud sql users list --instance "$INSTANCE" --project "$PROJECT_ID" --format='value(name)') &&
+  [[ $'\n'$users$'\n' == *$'\n'"$DB_USER"$'\n'* ]]; then
   user_exists=1
 fi
 if ((user_exists && !ROTATE)); then
@@ -192,7 +194,8 @@ if ((user_exists && !ROTATE)); then
   exit 0
 fi
 # 192 random bits as hex: safe in a URL and in JSON without escaping.
-password=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+password=$(od -An -N24 -tx1 /dev/urandom)
+password=${password//[[:space:]]/}
 if ((user_exists)); then
   # --rotate-password: the user's new password and the settings holding it change together;
   # the running revisions keep the old one until the next deploy, so redeploy right after.

@@ -39,7 +39,9 @@ if ((${#DOMAINS[@]} == 0)); then
   ((DRY_RUN)) || die "pass --domain for each name the site answers to (the managed certificate covers them)"
   DOMAINS=(app.example.com)
 fi
-DOMAIN_LIST=$(IFS=,; printf '%s' "${DOMAINS[*]}")
+# The names joined by commas.
+printf -v DOMAIN_LIST '%s,' "${DOMAINS[@]}"
+DOMAIN_LIST=${DOMAIN_LIST%,}
 
 # run CMD...: execute, or print it (shell-quoted, after "+") with --dry-run.
 run() {
@@ -81,10 +83,9 @@ for service in "${BACKENDS[@]}"; do
     run gcloud compute backend-services create "$service-backend" --global --project "$PROJECT_ID" \
       --load-balancing-scheme=EXTERNAL_MANAGED --protocol="$protocol"
   fi
-  # grep reads all of gcloud's output (no -q): an early exit could kill gcloud with SIGPIPE, and
-  # under pipefail that reads as "no backend yet".
-  if ((DRY_RUN)) || ! gcloud compute backend-services describe "$service-backend" --global --project "$PROJECT_ID" \
-    --format='value(backends[].group)' | grep "/networkEndpointGroups/$service-neg" >/dev/null; then
+  # The NEG is added once: unless the backend's groups already name it.
+  if ((DRY_RUN)) || ! groups=$(gcloud compute backend-services describe "$service-backend" --global --project "$PROJECT_ID" \
+    --format='value(backends[].group)') || [[ $groups != *"/networkEndpointGroups/$service-neg"* ]]; then
     run gcloud compute backend-services add-backend "$service-backend" --global --project "$PROJECT_ID" \
       --network-endpoint-group="$service-neg" --network-endpoint-group-region="$REGION"
   fi
@@ -110,7 +111,8 @@ for domain in "${DOMAINS[@]}"; do
     run gcloud certificate-manager dns-authorizations create "$auth" --project "$PROJECT_ID" --domain="$base"
   fi
 done
-AUTH_LIST=$(IFS=,; printf '%s' "${AUTHS[*]}")
+printf -v AUTH_LIST '%s,' "${AUTHS[@]}"
+AUTH_LIST=${AUTH_LIST%,}
 if ! exists gcloud certificate-manager certificates describe "$LB-cert" --project "$PROJECT_ID"; then
   run gcloud certificate-manager certificates create "$LB-cert" --project "$PROJECT_ID" --domains="$DOMAIN_LIST" \
     --dns-authorizations="$AUTH_LIST"
@@ -135,11 +137,12 @@ fi
 
 echo "== HTTP to HTTPS redirect"
 if ! exists gcloud compute url-maps describe "$LB-redirect" --global --project "$PROJECT_ID"; then
-  redirect=$(mktemp)
-  trap 'rm -f "$redirect"' EXIT
-  printf 'name: %s\ndefaultUrlRedirect:\n  httpsRedirect: true\n  redirectResponseCode: MOVED_PERMANENTLY_DEFAULT\n' \
-    "$LB-redirect" >"$redirect"
-  run gcloud compute url-maps import "$LB-redirect" --global --project "$PROJECT_ID" --source="$redirect" --quiet
+  run gcloud compute url-maps import "$LB-redirect" --global --project "$PROJECT_ID" --quiet <<EOF
+name: $LB-redirect
+defaultUrlRedirect:
+  httpsRedirect: true
+  redirectResponseCode: MOVED_PERMANENTLY_DEFAULT
+EOF
 fi
 if ! exists gcloud compute target-http-proxies describe "$LB-http" --global --project "$PROJECT_ID"; then
   run gcloud compute target-http-proxies create "$LB-http" --global --project "$PROJECT_ID" --url-map="$LB-redirect"

@@ -47,7 +47,8 @@ fi
 [[ -z $SLACK || ${SLACK_AUTH_TOKEN:-} =~ ^xox[a-z]-[A-Za-z0-9-]+$ ]] ||
   die "--slack-channel needs SLACK_AUTH_TOKEN (a Slack bot token, xoxb-...) in the environment"
 
-cd "$(dirname "$0")/.."
+# The output folder, the one above this script's (. when it runs as bash setup-observability.sh).
+if [[ $0 == */* ]]; then cd "${0%/*}/.."; else cd ..; fi
 # run CMD...: execute, or print it (shell-quoted, after "+") with --dry-run.
 run() {
   if ((DRY_RUN)); then

@@ -34,7 +34,9 @@ DB_USER_SECRETS=( )
 DB_SCRIPT=1
 # Plain settings the deploy reads from deploy/cloud-run.env (repository root); --from-vm fills empty ones.
 PLAIN_NAMES=( )
-PLAIN_FILE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/deploy/cloud-run.env"
+SCRIPT_DIR=.
+if [[ ${BASH_SOURCE[0]} == */* ]]; then SCRIPT_DIR=${BASH_SOURCE[0]%/*}; fi
+PLAIN_FILE="$(cd "$SCRIPT_DIR/.." && pwd)/deploy/cloud-run.env"
 
 DRY_RUN=0 ROTATE=0 VM_HOST="" ENV_FILES=() UNITS=() SUDO=""
 die() { printf 'setup-secrets: %s\n' "$*" >&2; exit 2; }
