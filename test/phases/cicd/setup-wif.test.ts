@@ -140,6 +140,16 @@ describe("setup-wif.sh", () => {
     ]);
   });
 
+  it("leaves another repository's binding alone when its ID only starts with this one's", async () => {
+    const other = `principalSet://iam.googleapis.com/${POOL}/attribute.repository_id/56789`;
+    const r = await setupWif(IDS, {
+      FAKE_RESOURCES_EXIST: "1",
+      FAKE_IAM_POLICY: `{"bindings":[{"members":["${other}"]}]}`,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.calls.some((c) => c.includes("remove-iam-policy-binding"))).toBe(false);
+  });
+
   it("looks the repository IDs up with gh when not given", async () => {
     const r = await setupWif([], { FAKE_GH_OWNER_ID: "1234", FAKE_GH_REPO_ID: "5678" });
     expect(r.exitCode).toBe(0);

@@ -149,10 +149,11 @@ run gcloud artifacts repositories add-iam-policy-binding "$AR_REPOSITORY" --loca
 run gcloud iam service-accounts add-iam-policy-binding "$DEPLOYER" --project "$PROJECT_ID" \
   --role=roles/iam.workloadIdentityUser --member="principalSet://iam.googleapis.com/$POOL/attribute.environment/production"
 # An earlier setup bound the deployer to every job of the repository: drop that binding, or the
-# environment gate could be walked around.
+# environment gate could be walked around. The member is matched whole, with its JSON quotes:
+# repository 5678's binding is not repository 56789's.
 LEGACY_MEMBER="principalSet://iam.googleapis.com/$POOL/attribute.repository_id/$REPO_ID"
 if ! ((DRY_RUN)) && policy=$(gcloud iam service-accounts get-iam-policy "$DEPLOYER" --project "$PROJECT_ID" --format=json) &&
-  [[ $policy == *"$LEGACY_MEMBER"* ]]; then
+  [[ $policy == *"\"$LEGACY_MEMBER\""* ]]; then
   quiet gcloud iam service-accounts remove-iam-policy-binding "$DEPLOYER" --project "$PROJECT_ID" \
     --role=roles/iam.workloadIdentityUser --member="$LEGACY_MEMBER"
 fi
