@@ -18,6 +18,8 @@ export interface AppContext {
   packages: Record<Ecosystem, Set<string>>;
   /** Lockfile or manifest → package manager, per ecosystem (poetry, uv, yarn, bundler, maven…). */
   packageManagers: Partial<Record<Ecosystem, string>>;
+  /** Modules go.mod requires directly (no `// indirect`): what the app's own code imports. */
+  goDirect?: Set<string>;
   /** Go module path (go.mod), whose last element usually names the binary. */
   goModule?: string;
   /** Names the app's manifests give the app itself (package.json `name`), per ecosystem. */
@@ -147,8 +149,10 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
       context.goModule = /^module\s+(\S+)/m.exec(text)?.[1];
       if (context.goModule) named("go", goModuleName(context.goModule));
       // Required modules, direct or not: a driver (go-sqlite3, pgx) is often listed as indirect.
-      for (const m of text.matchAll(/^\s*(?:require\s+)?([a-z0-9.-]+\.[a-z]+\/[\w./-]+)\s+v\d/gm))
+      for (const m of text.matchAll(/^\s*(?:require\s+)?([a-z0-9.-]+\.[a-z]+\/[\w./-]+)\s+v\d(.*)$/gm)) {
         context.packages.go.add(m[1]!);
+        if (!/\/\/\s*indirect\b/.test(m[2]!)) (context.goDirect ??= new Set()).add(m[1]!);
+      }
     } else if (atRoot && (base === "pom.xml" || /^build\.gradle(\.kts)?$/.test(base))) {
       const text = (await read(file)) ?? "";
       for (const m of text.matchAll(/(spring-boot[\w-]*|spring-session[\w-]*|quarkus[\w-]*|micronaut[\w-]*)/g))

@@ -12,7 +12,7 @@ import { unionNames } from "./systemd.js";
 import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage, workingDirectoryFolders } from "./storage.js";
-import { markSingleInstance } from "./single-instance.js";
+import { markInProcessScheduler, markSingleInstance } from "./single-instance.js";
 import { NCONF_SEPARATOR, settingsFolders } from "./json-settings.js";
 import { currentRelease, hasManifest, RELEASE_LINK } from "./release-dir.js";
 import { amqpUses, deploymentEnv, engineFromEnv, redisUses } from "./store-uses.js";
@@ -109,6 +109,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     dropRefusedWebsocket(finding, proxyTargets, upgradedPorts);
   for (const finding of findings) addJsonSettingNames(finding, app, evidence);
   markSingleInstance(findings, app, evidence);
+  markInProcessScheduler(findings, app, evidence);
   for (const finding of findings) markEmptyEnv(finding, app);
 
   // On the VM, nothing is guessed from packages: a process that is not there does not run.
@@ -188,6 +189,9 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       })),
     );
   for (const f of findings) named.push(...(f.settingsFolders ?? []));
+  // A template that never got an instance keeps `%i` in its folders: those name no folder.
+  for (const f of findings.filter((f) => APP_ROLES.has(f.role)))
+    named.push(...(f.stateFolders ?? []).filter((s) => !s.path.includes("%")));
   named.push(
     ...workingDirectoryFolders(
       env,

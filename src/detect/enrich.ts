@@ -7,7 +7,7 @@ import { basename, classifyCommand } from "./command.js";
 import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, proxiesToOwnPort, springPort } from "./server-config.js";
 import { settingsListen } from "./json-settings.js";
 import { iniFacts, type IniFacts } from "./ini-settings.js";
-import { settingsFileIn } from "./settings-file.js";
+import { settingsFileIn, settingsFileListen } from "./settings-file.js";
 import { programPackage } from "./program-package.js";
 import { serverCapacity } from "./server-capacity.js";
 import type { ServiceFinding } from "./types.js";
@@ -141,6 +141,20 @@ function websocket(s: ServiceFinding, runtime: Runtime | undefined, ctx: EnrichC
   return false;
 }
 
+/**
+ * The `host:port` a settings file the process's command names gives it (listmonk's
+ * `--config /etc/listmonk/main.toml` with `[app] address = "localhost:9000"`), when nginx proxies there.
+ */
+async function namedSettingsListen(s: ServiceFinding, ctx: EnrichContext): Promise<string | undefined> {
+  const words = s.process?.words ?? (s.command ?? "").split(/\s+/);
+  const file = s.process?.configFile ?? settingsFileIn(words);
+  if (!file || !/\.(toml|ya?ml|json|conf|cfg)$/i.test(file)) return undefined;
+  const text = await ctx.readConfig(s, file);
+  const found = text ? settingsFileListen(text, file, s.runtime, ctx.proxyTargets) : undefined;
+  const port = found ? Number(found.listen.slice(found.listen.lastIndexOf(":") + 1)) : undefined;
+  return found && ctx.proxyTargets.has(port!) ? found.listen : undefined;
+}
+
 /** The app.ini-style settings file the process's command names (`--config /etc/gitea/app.ini`), read. */
 async function iniOf(s: ServiceFinding, ctx: EnrichContext): Promise<IniFacts | undefined> {
   const words = s.process?.words ?? (s.command ?? "").split(/\s+/);
@@ -191,8 +205,12 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   // (The environment's ports become its addresses in assemble.ts, all of them, as for any web process.)
   if (s.role === "other" && !scheduled && s.listen.length === 0) {
     const settings = settingsOf(s, app);
-    const listen = settings && settingsListen(settings.values, ctx.proxyTargets);
-    if (listen && ctx.proxyTargets.has(Number(listen.slice(listen.lastIndexOf(":") + 1)))) {
+    const fromJson = settings && settingsListen(settings.values, ctx.proxyTargets);
+    const listen =
+      fromJson && ctx.proxyTargets.has(Number(fromJson.slice(fromJson.lastIndexOf(":") + 1)))
+        ? fromJson
+        : await namedSettingsListen(s, ctx);
+    if (listen) {
       s.listen = [listen];
       s.role = "web";
     } else if (!WORKER_WORDS.test(words) && proxiesToOwnPort(env, ctx.proxyTargets))

@@ -16,8 +16,11 @@ const CONFIG_FLAGS = ["--config", "-c", "--config-file", "--configfile", "--conf
 const SETTINGS_EXT = /\.(ini|toml|ya?ml|json|conf|cfg)$/i;
 /** A key that holds a secret's value (a user name alone does not). */
 const SECRET_KEY = /(PASS(WORD|WD)?|SECRET|TOKEN|PRIVATE|CREDENTIAL|(^|_)(API_?)?KEY$)/i;
-/** A value that is not the secret itself: empty, a reference to the environment, a placeholder. */
-const NOT_A_VALUE = /^(|~|null|none|changeme|\$\{.*\}|%env\(.*\)%|<.*>)$/i;
+/**
+ * A value that is not the secret itself: empty, a reference to the environment, a placeholder
+ * (`<password>`), but not the ssh read's `<redacted:vm>`, which stands for a value that was there.
+ */
+const NOT_A_VALUE = /^(|~|null|none|changeme|\$\{.*\}|%env\(.*\)%|<(?!redacted:[a-z]+>$).*>)$/i;
 /** Sections (INI, TOML) or top-level keys (YAML) that hold the database connection. */
 const DATABASE_SECTION = /^(database|db|postgres(ql)?|mysql|datasource)$/i;
 const HOST_VALUE = /^[A-Za-z0-9._:[\]/-]{1,200}$/;
@@ -86,6 +89,38 @@ export function readSettings(text: string, file = "", runtime?: string): Section
   return sections;
 }
 
+/** A key whose value is the server's own `host:port` (listmonk's [app] address, a [server] listen_addr). */
+const LISTEN_KEY = /^(http_?)?(listen_?)?(addr|address|bind(_?addr(ess)?)?)$|^listen$/i;
+const HOST_PORT = /^(\[[0-9a-f:]*\]|[\w.-]*):(\d{1,5})$/i;
+
+/**
+ * The address a settings file the command names gives the server as one `host:port` value, in any
+ * section (listmonk's config.toml `[app] address = "localhost:9000"`), with its section and key:
+ * of several, the one `proxied` names, else the first. A bare host or port is not taken: it may be
+ * another server's (a database's `host`).
+ */
+export function settingsFileListen(
+  text: string,
+  file = "",
+  runtime?: string,
+  proxied?: ReadonlySet<number>,
+): { listen: string; section: string; key: string; value: string } | undefined {
+  const found: { listen: string; section: string; key: string; value: string }[] = [];
+  for (const [section, values] of readSettings(text, file, runtime)) {
+    if (DATABASE_SECTION.test(section)) continue;
+    for (const [key, raw] of values) {
+      const value = raw.trim();
+      const m = LISTEN_KEY.test(key) ? HOST_PORT.exec(value) : null;
+      const port = Number(m?.[2]);
+      if (!m || port < 1 || port > 65535) continue;
+      const host =
+        !m[1] || /^(\[::\]|0\.0\.0\.0|\*)$/.test(m[1]) ? "0.0.0.0" : /^localhost$/i.test(m[1]) ? "127.0.0.1" : m[1];
+      found.push({ listen: `${host}:${port}`, section, key, value });
+    }
+  }
+  return found.find((f) => proxied?.has(Number(f.listen.slice(f.listen.lastIndexOf(":") + 1)))) ?? found[0];
+}
+
 export interface SettingsSecrets {
   /** `section KEY` names of the settings that hold a secret (never their values). */
   secrets: string[];
@@ -121,6 +156,13 @@ export function settingsSecrets(text: string, file = "", listen?: string, runtim
       ...(addrKey && addr && HOST_VALUE.test(addr) ? { addrKey, addr } : {}),
       ...(portKey && Number.isInteger(port) && port > 0 && port < 65536 ? { portKey, port } : {}),
     };
+  }
+  // One `host:port` value sets both (listmonk's [app] address): the same key is the address and the port.
+  const combined = server ? undefined : settingsFileListen(text, file, runtime);
+  const at = listen ? listen.lastIndexOf(":") : -1;
+  if (combined && (at < 0 || combined.listen.endsWith(listen!.slice(at)))) {
+    const port = Number(combined.listen.slice(combined.listen.lastIndexOf(":") + 1));
+    server = { section: combined.section, addrKey: combined.key, addr: combined.value, portKey: combined.key, port };
   }
   return { secrets, ...(database ? { database } : {}), ...(server ? { server } : {}) };
 }

@@ -13,6 +13,31 @@ const SINGLE_INSTANCE: { ecosystem: Ecosystem; name: string; why: string }[] = [
   },
 ];
 
+/**
+ * Go libraries that run timed jobs inside the program that imports them (cron expressions, intervals):
+ * robfig/cron, go-co-op/gocron, gdgvda/cron (a robfig fork), reugn/go-quartz, madflojo/tasks.
+ */
+const GO_SCHEDULERS =
+  /^github\.com\/(robfig\/cron|go-co-op\/gocron|gdgvda\/cron|reugn\/go-quartz|madflojo\/tasks|jasonlvhit\/gocron)(\/v\d+)?$/;
+const OTHER_PROCESS_ROLES = new Set(["worker", "scheduler", "cron"]);
+
+/**
+ * A Go app whose one web binary imports a job scheduler (go.mod requires it directly) and that runs
+ * no worker or scheduler process of its own on the VM: its timed work (listmonk's campaign queue
+ * scan, its vacuum and cache jobs) runs inside that web process. A second instance would run every
+ * job again, and an instance with no request would run none with its CPU throttled: one instance,
+ * always on, unless the app is split.
+ */
+export function markInProcessScheduler(findings: ServiceFinding[], app: AppContext, evidence: Evidence[]): void {
+  const scheduler = [...(app.goDirect ?? [])].find((m) => GO_SCHEDULERS.test(m));
+  if (!scheduler || findings.some((f) => OTHER_PROCESS_ROLES.has(f.role) && f.runtime)) return;
+  const web = findings.filter((f) => f.role === "web" && f.runtime === "go" && !f.singleInstance);
+  if (web.length !== 1) return;
+  const why = `go.mod requires ${scheduler}, and no worker or scheduler process runs beside the web binary: its scheduled jobs run inside it, so a second instance would run each of them again, and they need CPU between requests`;
+  web[0]!.singleInstance = why;
+  evidence.push({ file: "go.mod", found: `${web[0]!.name} runs as one instance only: ${why}` });
+}
+
 /** Marks the app's web processes its docs keep at one instance, and says so as evidence. */
 export function markSingleInstance(findings: ServiceFinding[], app: AppContext, evidence: Evidence[]): void {
   for (const known of SINGLE_INSTANCE) {

@@ -4,6 +4,7 @@ import { classifyCommand } from "./command.js";
 import { sanitiseName } from "./procfile.js";
 import { ENV_NAME } from "../inventory/schema.js";
 import type { ServiceFinding } from "./types.js";
+import { resolveStateFolders, unitStateFolders } from "./state-folders.js";
 import { beforeStartCommands, unitCommandLine } from "./unit-before-start.js";
 
 /**
@@ -204,6 +205,10 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
     source: file,
   };
   if (keys?.get("Environment")) attachEnvValues(finding, environmentValues(keys.get("Environment")!));
+  const state = store || !APP_ROLES.has(role) ? [] : unitStateFolders(keys, finding.envValues ?? {}, unit);
+  // A template's `%i` waits for its instances (templateInstances); a plain unit's paths are final.
+  const folders = unit.includes("@") ? state : resolveStateFolders(state);
+  if (folders.length) finding.stateFolders = folders;
   return finding;
 }
 
@@ -222,7 +227,17 @@ const unescapeInstance = (i: string) =>
 export function templateInstances(unit: ServiceFinding, instances: readonly string[]): ServiceFinding[] {
   if (!instances.length || !APP_ROLES.has(unit.role) || !unit.systemdUnit?.includes("@")) return [unit];
   const own = !/%[iI]/.test(unit.command ?? "");
-  if (own) return [instances.length > 1 ? Object.assign(unit, { instances: instances.length }) : unit];
+  const folders = (instance?: string) => {
+    const resolved = resolveStateFolders(unit.stateFolders ?? [], instance);
+    return resolved.length ? { stateFolders: resolved } : {};
+  };
+  if (own) {
+    // One kind of process run N times: the folders of every instance.
+    const state = instances.flatMap((i) => folders(i).stateFolders ?? []);
+    if (state.length) unit.stateFolders = state;
+    else delete unit.stateFolders;
+    return [instances.length > 1 ? Object.assign(unit, { instances: instances.length }) : unit];
+  }
   const template = unit.systemdUnit.replace(/@[^.]*\.service$/, "@.service");
   return instances.map((instance) => {
     const command = unit.command!.replace(/%i/g, instance).replace(/%I/g, unescapeInstance(instance));
@@ -241,6 +256,7 @@ export function templateInstances(unit: ServiceFinding, instances: readonly stri
           }
         : {}),
       templateInstance: instance,
+      ...folders(instance),
     };
     if (unit.envValues) attachEnvValues(finding, unit.envValues);
     return finding;

@@ -193,4 +193,6 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   oneShot?: boolean;
   /** Data folders the settings file its command names sets (ini-settings.ts: app.ini's APP_DATA_PATH). */
   settingsFolders?: Storage[];
+  /** Data folders of its unit (state-folders.ts: StateDirectory=, what ExecStartPre= makes there), as paths on the VM. */
+  stateFolders?: Storage[];
 }

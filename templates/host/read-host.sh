@@ -118,6 +118,7 @@ candidates() {
 }
 
 files=
+wants_links=
 envs=
 ecos=
 htas=
@@ -168,6 +169,8 @@ follow() {
       t=$rp
       [ -f "$t" ] || continue
       printf 'link=%s%s%s\n' "$p" "$tab" "$t"
+      # An enabled instance of a template unit: the unit facts fill in its %i (unit_facts below).
+      case $o in *.wants/*@?*.service) wants_links="$wants_links$o$nl" ;; esac
       # An env file reached through a link is still an env file: names and plain values only.
       case "$nl$envs$nl" in *"$nl$p$nl"*) normp "$t"; envs="$envs$nl$np" ;; esac
       p=$t
@@ -206,6 +209,9 @@ function value(line) { sub(/^[^=]*=[ \t]*[-@+!:]*/, "", line); sub(/[ \t\r]+$/, 
 function add(tag, v) { OUT[tag] = OUT[tag] tag " " v "\n" }
 {
   f = $0
+  # An enabled instance (a .wants/ link named unit@instance.service): its template and instance.
+  if (f ~ /\.wants\/[^\/]+@[^\/]+\.service$/) { b = f; sub(/.*\//, "", b); sub(/\.service$/, "", b); INST[++NI] = b; next }
+  tmpl = ""; if (f ~ /^etc\/systemd\/system\/[^\/]+@\.service$/) { tmpl = f; sub(/.*\//, "", tmpl); sub(/@\.service$/, "", tmpl) }
   own = f ~ /^etc\/systemd\/system\/[^\/]+(\.service|\.service\.d\/[^\/]+\.conf)$/
   all = f ~ /systemd\/.*(\.service|\.service\.d\/[^\/]+\.conf)$/
   lib = f ~ /systemd\/.*\.service$/ && f !~ /^etc\/systemd\/system\/[^\/]+\.service$/
@@ -222,7 +228,12 @@ function add(tag, v) { OUT[tag] = OUT[tag] tag " " v "\n" }
       }
     }
     if (own && line ~ /^[ \t]*WorkingDirectory[ \t]*=/) add("wd", value(line))
-    if (own && line ~ /^[ \t]*ExecStart[ \t]*=/) add("exec", value(line))
+    if (own && line ~ /^[ \t]*ExecStart[ \t]*=/) {
+      # %i in a template (the config file listmonk@.service names by its instance) waits for the
+      # enabled instances, filled in at the end (systemd.ts templateInstances does the same).
+      if (tmpl != "" && line ~ /%[iI]/) TEXEC[++NT] = tmpl " " value(line)
+      else add("exec", value(line))
+    }
     if (own && line ~ /^[ \t]*User[ \t]*=/) { split(value(line), w); if (w[1] ~ /^[A-Za-z_][A-Za-z0-9_.-]*$/ && !USER[w[1]]++) add("user", w[1]) }
     if (all && line ~ /^[ \t]*EnvironmentFile[ \t]*=/ && (p = norm(value(line))) != "") add("envfile", p)
     if (lib && line ~ /^[ \t]*WorkingDirectory[ \t]*=/) { sub(/^[^=]*=[ \t]*-?/, "", line); sub(/[ \t\r]+$/, "", line); wd = line }
@@ -235,7 +246,16 @@ function add(tag, v) { OUT[tag] = OUT[tag] tag " " v "\n" }
   sub(/\/+$/, "", wd)
   if (lib && wd ~ /^\// && wd !~ /^\/(usr|lib|lib64|etc|run|proc|sys|boot|bin|sbin)?(\/|$)/ && (exe ~ /^(node|nodejs|python[0-9.]*|ruby|php[0-9.]*|java)$/ || index(prog, wd "/") == 1)) add("lib", wd)
 }
-END { printf "%s%s%s%s%s%s%s%s", OUT["pm2"], OUT["wd"], OUT["lib"], OUT["sup"], OUT["envfile"], OUT["exec"], OUT["user"], OUT["home"] }'
+END {
+  for (t = 1; t <= NT; t++) {
+    name = TEXEC[t]; sub(/ .*/, "", name); line = substr(TEXEC[t], length(name) + 2)
+    for (k = 1; k <= NI; k++) {
+      if (index(INST[k], name "@") != 1) continue
+      i = substr(INST[k], length(name) + 2); u = i; gsub(/-/, "/", u)
+      x = line; gsub(/%i/, i, x); gsub(/%I/, u, x); add("exec", x)
+    }
+  }
+  printf "%s%s%s%s%s%s%s%s", OUT["pm2"], OUT["wd"], OUT["lib"], OUT["sup"], OUT["envfile"], OUT["exec"], OUT["user"], OUT["home"] }'
 
 # awk: norm(PATH) is the path with "." and "dir/.." steps taken out, and no leading or trailing "/":
 # "/srv/x/../app/" -> "srv/app" ("" when nothing is left). Programs that print paths call it
@@ -301,7 +321,7 @@ unit_users=
 user_homes=
 if [ "$have_awk" = yes ]; then
   facts=$(awk "$norm_fn$unit_facts" <<EOF
-$files
+$files$wants_links
 EOF
 )
   while IFS= read -r v; do
@@ -867,6 +887,8 @@ function plain(name, v,    scheme, rest, host, at, whole, sv, sf) {
   if (v ~ /^[a-z][a-z0-9]*$/ && length(v) <= 4) return v
   if ((v ~ /^[A-Z][a-z]+$/ && length(v) <= 16) || (v ~ /^[A-Z][A-Z]+$/ && length(v) <= 8)) return v
   if (v ~ /^\/[A-Za-z0-9._\/-]*$/ && length(v) <= 200) return v
+  # A path of systemd specifiers (HOME=%S/listmonk-%i: the unit state folder, state-folders.ts).
+  if (v ~ /^%[A-Za-z](\/[A-Za-z0-9._%-]+)*\/?$/ && length(v) <= 200) return v
   if (v ~ /^\.\.?\/?[A-Za-z0-9_-][A-Za-z0-9._\/-]*$/ && length(v) <= 200) return v
   if (v ~ /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_.]*$/ && length(v) <= 100) return v
   # The flags of a server (GUNICORN_CMD_ARGS="--bind=127.0.0.1:8000 --workers=3"): flags with no

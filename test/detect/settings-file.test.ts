@@ -7,6 +7,7 @@ import {
   settingsSecretFiles,
   readSettings,
   settingsSecrets,
+  settingsFileListen,
 } from "../../src/detect/settings-file.js";
 import { isPlainValue } from "../../src/detect/plain-values.js";
 
@@ -89,6 +90,26 @@ describe("settingsSecrets", () => {
       portKey: "HTTP_PORT",
       port: 3000,
     });
+  });
+
+  it("takes one host:port value as both the address and the port (listmonk's [app] address)", () => {
+    const toml = '[app]\naddress = "localhost:9000"\n\n[db]\nhost = "localhost"\nport = 5432\npassword = "p"\n';
+    expect(settingsSecrets(toml, "/etc/listmonk/main.toml", "127.0.0.1:9000").server).toEqual({
+      section: "app",
+      addrKey: "address",
+      addr: "localhost:9000",
+      portKey: "address",
+      port: 9000,
+    });
+    // Another port than the one the service was found on: not its listener.
+    expect(settingsSecrets(toml, "/etc/listmonk/main.toml", "127.0.0.1:8080").server).toBeUndefined();
+  });
+
+  it("counts the ssh read's <redacted:vm> as the secret it stands for, never a <placeholder>", () => {
+    expect(settingsSecrets("[db]\npassword = <redacted:vm>\n", "/etc/app/config.toml").secrets).toEqual([
+      "[db] password",
+    ]);
+    expect(settingsSecrets("[db]\npassword = <your-password>\n", "/etc/app/app.ini").secrets).toEqual([]);
   });
 
   it("finds nothing in a file of plain settings", () => {
@@ -174,5 +195,24 @@ describe("where a value ends: each format's own comment rule", () => {
     // configparser keeps `; set me` as the value: a value, so a secret; go-ini cuts it to nothing.
     expect(settingsSecrets("[app]\nsecret_key = ; set me\n", "/etc/app/app.cfg").secrets).toEqual(["[app] secret_key"]);
     expect(settingsSecrets("[app]\nSECRET_KEY = ; set me\n", "/etc/gitea/app.ini").secrets).toEqual([]);
+  });
+});
+
+describe("settingsFileListen: the server's own host:port in a settings file the command names", () => {
+  const proxied = new Set([9000]);
+  it.each([
+    ["listmonk's TOML [app] address", '[app]\naddress = "localhost:9000"\n', proxied, "127.0.0.1:9000"],
+    ["YAML listen_addr on every interface", 'server:\n  listen_addr: ":9000"\n', proxied, "0.0.0.0:9000"],
+    ["a bare port or host is not an address", '[app]\naddress = "localhost"\nport = 9000\n', proxied, undefined],
+    ["the database's host:port is not the app's", '[db]\naddress = "10.0.0.5:5432"\n', proxied, undefined],
+    [
+      "of two, the one the proxy reaches",
+      '[metrics]\nlisten = "127.0.0.1:9100"\n[http]\nbind = "127.0.0.1:9000"\n',
+      proxied,
+      "127.0.0.1:9000",
+    ],
+  ] as const)("%s", (_label, text, ports, want) => {
+    const file = text.startsWith("[") ? "/etc/app/config.toml" : "/etc/app/config.yml";
+    expect(settingsFileListen(text, file, "go", ports)?.listen).toBe(want);
   });
 });

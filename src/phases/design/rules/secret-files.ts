@@ -70,6 +70,15 @@ function listenerEdits(file: NonNullable<Draft["inv"]["secretFiles"]>[number], u
   const web = users.find((t) => t.kind === "api");
   if (!server || !web) return [];
   const edits: string[] = [];
+  // One `host:port` value (listmonk's [app] address = "localhost:9000"): one edit gives both.
+  if (server.addrKey && server.addrKey === server.portKey) {
+    const host = server.addr?.slice(0, server.addr.lastIndexOf(":")) ?? "";
+    if (/^(127\.|localhost$|::1$|\[::1\]$)/.test(host) || server.port !== web.port)
+      edits.push(
+        `[${server.section}] ${server.addrKey} (${server.addr} on the VM) becomes 0.0.0.0:${web.port}, the address and port Cloud Run sends requests to`,
+      );
+    return edits;
+  }
   if (server.addrKey && server.addr && /^(127\.|localhost$|::1$|\[::1\]$)/.test(server.addr))
     edits.push(`[${server.section}] ${server.addrKey} (${server.addr} on the VM, the loopback) becomes 0.0.0.0`);
   if (server.portKey && server.port && server.port !== web.port)
