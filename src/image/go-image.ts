@@ -7,16 +7,38 @@ import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import type { AppRepo } from "./repo.js";
 import { atMounts } from "./process-argv.js";
+import { goreleaserBuild, type GoreleaserBuild } from "./goreleaser.js";
 
 /** Modules that need cgo (C libraries): the binary then links glibc and runs on distroless/base. */
 const CGO = /github\.com\/mattn\/go-sqlite3|github\.com\/confluentinc\/confluent-kafka-go|gopkg\.in\/gographics/;
 
-/** The main package for a binary: cmd/<name>, or the module root when it holds package main. */
-function mainPackage(repo: AppRepo, moduleDir: string, binary: string): string | undefined {
+/**
+ * The main package for a binary: the one its goreleaser build names, cmd/<name>, the module root
+ * when it holds package main, or a lone cmd/ that does (listmonk's cmd/main.go).
+ */
+function mainPackage(repo: AppRepo, moduleDir: string, binary: string, release?: GoreleaserBuild): string | undefined {
   const at = (f: string) => path.posix.join(moduleDir, f);
+  if (release?.main) return release.main.startsWith(".") ? release.main : `./${release.main}`;
   if (repo.exists(at(`cmd/${binary}/main.go`))) return `./cmd/${binary}`;
   if (/^package main\b/m.test(repo.read(at("main.go")) ?? "")) return ".";
+  if (/^package main\b/m.test(repo.read(at("cmd/main.go")) ?? "")) return "./cmd";
   return undefined;
+}
+
+/**
+ * Node for hooks that build a front end (a package.json in the repository): Debian's nodejs and
+ * npm in the build stage, and the package manager its lockfile names.
+ */
+function nodeSetup(repo: AppRepo): string | undefined {
+  const folders = repo.foldersWith("package.json", 3);
+  if (folders.length === 0) return undefined;
+  const has = (lock: string) => folders.some((d) => repo.exists(path.posix.join(d, lock)));
+  const manager = has("yarn.lock")
+    ? " && npm install -g yarn@1"
+    : has("pnpm-lock.yaml")
+      ? " && npm install -g pnpm"
+      : "";
+  return `apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*${manager}`;
 }
 
 export function goImage(input: ImageInput): RuntimeImage {
@@ -27,7 +49,8 @@ export function goImage(input: ImageInput): RuntimeImage {
   const base: RuntimeImage = { runtime: "go", dockerfile: input.dockerfile, workdir: "/", argv: {} };
   if (moduleDir === undefined)
     return { ...base, notice: "No go.mod was found in the repository, so no Go Dockerfile was written." };
-  const pkg = mainPackage(repo, moduleDir, binary);
+  const release = goreleaserBuild(repo, binary);
+  const pkg = mainPackage(repo, moduleDir, binary, release);
   if (!pkg)
     return {
       ...base,
@@ -36,13 +59,29 @@ export function goImage(input: ImageInput): RuntimeImage {
   const declared = declaredVersion("go", repo, moduleDir);
   const version = supportedVersion("go", declared?.min);
   const at = (f: string) => (moduleDir ? `${moduleDir}/${f}` : f);
-  const cgo = CGO.test(repo.read(at("go.sum")) ?? repo.read(at("go.mod")) ?? "");
-  // The binary takes the VM's arguments; the listen address comes from the environment.
-  const args = atMounts((first?.command ?? "").trim().split(/\s+/).slice(1), input.mounts);
+  // go.mod lists every module the build uses (Go 1.17+); go.sum also sums modules only a dependency's
+  // tests need (sqlx's go-sqlite3 in listmonk's). A release built with CGO_ENABLED=0 needs no cgo.
+  const cgo =
+    CGO.test(repo.read(at("go.mod")) ?? repo.read(at("go.sum")) ?? "") &&
+    !/^\s*-\s*CGO_ENABLED=0\s*$/m.test(release ? (repo.read(release.file) ?? "") : "");
+  // The binary takes the VM's arguments; the listen address comes from the environment. A word that
+  // is only a variable the process's environment does not set is nothing to systemd
+  // (listmonk@.service's $SYSTEMD_LISTMONK_ARGS from an optional EnvironmentFile): with no shell in
+  // the image it would reach the program as it is written.
+  const unset = (s: (typeof input.processes)[number], w: string) => {
+    const name = /^\$\{?([A-Za-z_]\w*)\}?$/.exec(w)?.[1];
+    return name !== undefined && !(s.env ?? []).includes(name);
+  };
+  const argsOf = (s: (typeof input.processes)[number] | undefined) =>
+    (s?.command ?? "")
+      .trim()
+      .split(/\s+/)
+      .filter((w) => !s || !unset(s, w));
+  const args = atMounts(argsOf(first).slice(1), input.mounts);
   const cmd = [`/usr/local/bin/${binary}`, ...args];
   const argv: RuntimeImage["argv"] = {};
   for (const s of input.processes) {
-    const words = atMounts((s.command ?? "").trim().split(/\s+/), input.mounts);
+    const words = atMounts(argsOf(s), input.mounts);
     argv[s.name] = {
       ok: true,
       argv: [`/usr/local/bin/${path.posix.basename(words[0] ?? binary)}`, ...words.slice(1)],
@@ -59,9 +98,16 @@ export function goImage(input: ImageInput): RuntimeImage {
     package: pkg,
     cgo,
     cmdJson: JSON.stringify(cmd),
+    ...(release && (release.before.length || release.after.length)
+      ? { release: release.file, before: release.before, after: release.after, node: nodeSetup(repo) }
+      : {}),
   });
+  const skipped = release?.skipped.length
+    ? `${release.file} runs ${release.skipped.map((h) => `\`${h}\``).join(", ")} around its build, which the image does not (a template field or a command goreleaser alone expands): add ${release.skipped.length > 1 ? "them" : "it"} to ${input.dockerfile} if the release needs ${release.skipped.length > 1 ? "them" : "it"}.`
+    : undefined;
   return {
     ...base,
+    ...(skipped ? { notice: skipped } : {}),
     content,
     cmd,
     argv,

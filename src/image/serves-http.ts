@@ -5,6 +5,7 @@
 // Dockerfile is left alone and the deploy builds ours beside it (OWN_MAIN_DOCKERFILE).
 // https://cloud.google.com/run/docs/container-contract#port
 import path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { commandArgv, parseDockerfile, type Instruction, type Stage } from "./dockerfile-parse.js";
 
 /** Our Dockerfile for the app, written beside a team Dockerfile that does not serve HTTP. */
@@ -82,12 +83,57 @@ export function fastCgiOnly(text: string): string | undefined {
   );
 }
 
+const asList = (v: unknown): Record<string, unknown>[] =>
+  Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null) : [];
+
 /**
- * The Dockerfile the deploy builds for the app: the team's `Dockerfile` unless it serves no HTTP,
- * then ours beside it, with the reason. `read` gives the team's file (not one we generated).
+ * Why the Dockerfile only packages what goreleaser built, or undefined: goreleaser's `dockers:`
+ * entries build it (`dockerfile:`, "Dockerfile" by default) in a folder holding the binary it built
+ * (`builds[].binary`), which the Dockerfile copies from its context (listmonk's `COPY listmonk .`).
+ * A checkout has no such file, so `docker build .` stops at that COPY.
+ * https://goreleaser.com/customization/docker/
+ */
+export function releaseToolOnly(
+  text: string,
+  read: (file: string) => string | undefined,
+  file = "Dockerfile",
+): string | undefined {
+  const config = [".goreleaser.yml", ".goreleaser.yaml"].map((f) => [f, read(f)] as const).find(([, t]) => t);
+  if (!config) return undefined;
+  let doc: Record<string, unknown>;
+  try {
+    doc = (parseYaml(config[1]!) as Record<string, unknown> | null) ?? {};
+  } catch {
+    return undefined;
+  }
+  const dockers = [...asList(doc.dockers), ...asList(doc.dockers_v2)];
+  if (!dockers.some((d) => (typeof d.dockerfile === "string" ? d.dockerfile : "Dockerfile") === file)) return undefined;
+  const binaries = new Set(
+    asList(doc.builds)
+      .map((b) => b.binary ?? doc.project_name)
+      .filter((b): b is string => typeof b === "string" && /^[\w.-]+$/.test(b)),
+  );
+  const copied = parseDockerfile(text)
+    .flatMap((s) => s.instructions)
+    .filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !/--from=/.test(i.args))
+    .flatMap((i) =>
+      i.args
+        .split(/\s+/)
+        .filter((w) => !w.startsWith("--"))
+        .slice(0, -1),
+    );
+  const binary = copied.map((w) => w.replace(/^\.\//, "")).find((w) => binaries.has(w) && read(w) === undefined);
+  if (!binary) return undefined;
+  return `${config[0]} builds it (\`dockers:\`) around the binary goreleaser built first: its \`COPY ${binary}\` takes \`${binary}\` from the build folder, a file the repository does not hold, so \`docker build\` on a checkout stops there`;
+}
+
+/**
+ * The Dockerfile the deploy builds for the app: the team's `Dockerfile` unless it serves no HTTP or
+ * only packages a release tool's build, then ours beside it, with the reason. `read` gives the
+ * team's file (not one we generated) and the repository's others.
  */
 export function mainDockerfile(read: (file: string) => string | undefined): { file: string; notHttp?: string } {
   const team = read("Dockerfile");
-  const notHttp = team !== undefined ? fastCgiOnly(team) : undefined;
+  const notHttp = team !== undefined ? (fastCgiOnly(team) ?? releaseToolOnly(team, read)) : undefined;
   return notHttp ? { file: OWN_MAIN_DOCKERFILE, notHttp } : { file: "Dockerfile" };
 }

@@ -190,7 +190,16 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
   flags.push(`--service-account=${serviceAccountEmail(target.serviceAccount, deployment.project)}`);
   // A file secret is mounted at an absolute path (`/secrets/ID/FILE=ID:latest`), in a folder of its
   // own: a secret volume hides what the image has in its folder (design/rules/secret-files.ts).
-  const files = (deployment.secretFiles ?? []).filter((f) => f.targets.includes(target.name));
+  // A job runs its owner's code (a migration, an upgrade step): it reads the owner's files too.
+  const owners =
+    target.kind === "job"
+      ? deployment.services
+          .filter((s) => s.kind !== "job" && s.replaces.some((r) => target.replaces.includes(r)))
+          .map((s) => s.name)
+      : [];
+  const files = (deployment.secretFiles ?? []).filter(
+    (f) => f.targets.includes(target.name) || owners.some((o) => f.targets.includes(o)),
+  );
   if (target.secrets.length > 0 || files.length > 0) {
     // Secret Manager secret ids equal the env names; setup-wif.sh grants access to each.
     flags.push(

@@ -61,7 +61,7 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
   // The team's Dockerfile serves no HTTP (image/serves-http.ts): left alone, ours is built beside it.
   if (ctx.teamDockerfileNotHttp)
     notices.push(
-      `The repository's \`Dockerfile\` is not built: ${ctx.teamDockerfileNotHttp}. The deploy builds \`${ctx.mainDockerfile}\` instead (written here, serving HTTP on \`$PORT\`); make yours serve HTTP and delete \`${ctx.mainDockerfile}\` to build yours again.`,
+      `The repository's \`Dockerfile\` is not built: ${ctx.teamDockerfileNotHttp}. The deploy builds \`${ctx.mainDockerfile}\` instead (written here, serving HTTP on \`$PORT\`); make yours build from a checkout and serve HTTP, and delete \`${ctx.mainDockerfile}\` to build yours again.`,
     );
   for (const image of plan.images.filter((i) => wanted.has(i.dockerfile))) {
     if (theirs(input, image.dockerfile)) continue;

@@ -107,13 +107,13 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   if (ctx.release) steps.push(releaseStep(ctx, ctx.release, repo));
   const once = runOncePlan(ctx);
   steps.push(...runOncePlanSteps(ctx, once, repo));
-  // The team's Dockerfile ends in PHP-FPM alone (image/serves-http.ts): ours is built beside it.
+  // The team's Dockerfile ends in PHP-FPM alone, or packages a release tool's binary (image/serves-http.ts): ours is built beside it.
   if (ctx.teamDockerfileNotHttp)
     steps.push({
       stage: "prepare",
       order: 44,
       title: `The image: \`${ctx.mainDockerfile}\`, not the repository's \`Dockerfile\``,
-      body: `The repository's \`Dockerfile\` is left as it is and not built: ${ctx.teamDockerfileNotHttp}. The pipeline builds \`${ctx.mainDockerfile}\` (written by infra-migrate, answering HTTP on \`$PORT\`) instead. Review it; to build yours again, make its final stage serve HTTP on \`$PORT\` and delete \`${ctx.mainDockerfile}\`.`,
+      body: `The repository's \`Dockerfile\` is left as it is and not built: ${ctx.teamDockerfileNotHttp}. The pipeline builds \`${ctx.mainDockerfile}\` (written by infra-migrate, answering HTTP on \`$PORT\`) instead. Review it; to build yours again, make it build from a checkout and its final stage serve HTTP on \`$PORT\`, then delete \`${ctx.mainDockerfile}\`.`,
       files: [ctx.mainDockerfile, CICD_PATHS.workflow],
     });
   // Code an admin installed in the app's folder (Kimai's var/plugins): build input, not data.

@@ -15,6 +15,8 @@ import type { AppRepo } from "../../image/repo.js";
 import { procfileRelease } from "../../image/procfile.js";
 import { seedSafety, type SeedSafety } from "../../image/seed-data.js";
 import { shellCommands, shellTokens } from "../../image/shell-words.js";
+import { secretFileMounts } from "../../image/code-links.js";
+import { atMounts } from "../../image/process-argv.js";
 
 export interface RunOnceStep {
   kind: RunOnceKind;
@@ -118,8 +120,18 @@ function inImage(word: string, repo: AppRepo | undefined, dir: string): string |
   return { problem: `it names ${word}, a path on the VM that is not in the repository` };
 }
 
-function step(kind: RunOnceKind, command: string, from: string, repo: AppRepo | undefined, dir: string): RunOnceStep {
-  const made = jobArgv(command, repo, dir);
+function step(
+  kind: RunOnceKind,
+  command: string,
+  from: string,
+  repo: AppRepo | undefined,
+  dir: string,
+  mounts: Record<string, string> = {},
+): RunOnceStep {
+  const found = jobArgv(command, repo, dir);
+  // A settings file the command names is a secret file in the job as in its service (`--config
+  // /etc/listmonk/main.toml` is /secrets/main-toml/main.toml): a distroless image has no link at the VM's path.
+  const made = "argv" in found ? { ...found, argv: atMounts(found.argv, mounts) } : found;
   return { kind, command, from, ...made, ...(kind === "seed" ? { seed: seedSafety(command, repo) } : {}) };
 }
 
@@ -144,14 +156,15 @@ export function entrypointCommands(text: string): string[] {
 /** Every run-once command, the VM's first, then the Procfile's, then the entrypoints'; one of each. */
 export function runOnceSteps(inventory: Inventory, repo: AppRepo | undefined, dir: string): RunOnceStep[] {
   const out: RunOnceStep[] = [];
+  const mounts = Object.fromEntries(secretFileMounts(inventory).map((m) => [m.path, m.mountPath]));
   for (const s of inventory.services) {
     if (s.schedule || !APP_ROLES.has(s.role)) continue;
     // What the unit runs before its program on every start: the VM migrates (or collects static
     // files) each time the app starts; on Cloud Run the deploy must.
     for (const command of s.beforeStart ?? [])
-      out.push(step(runOnceKind(command), command, `ExecStartPre= of ${s.systemdUnit ?? s.name}`, repo, dir));
+      out.push(step(runOnceKind(command), command, `ExecStartPre= of ${s.systemdUnit ?? s.name}`, repo, dir, mounts));
     if (!s.runsOnce || s.role !== "other" || !s.command) continue;
-    out.push(step(runOnceKind(s.command), s.command, `the unit ${s.systemdUnit ?? s.name}`, repo, dir));
+    out.push(step(runOnceKind(s.command), s.command, `the unit ${s.systemdUnit ?? s.name}`, repo, dir, mounts));
   }
   if (repo?.present) {
     for (const folder of [...new Set(["", dir])]) {

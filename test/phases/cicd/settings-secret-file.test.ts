@@ -6,7 +6,9 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { planImages } from "../../../src/image/plan.js";
+import { buildContext } from "../../../src/phases/cicd/context.js";
 import { deployFlags } from "../../../src/phases/cicd/deploy-flags.js";
+import { runOncePlan } from "../../../src/phases/cicd/run-once-jobs.js";
 import { secretsView } from "../../../src/phases/cicd/setup-views.js";
 import { chainFile } from "../../helpers/chain.js";
 import { ROOT } from "../../helpers/phase-input.js";
@@ -49,3 +51,30 @@ describe.skipIf(!existsSync(APP))("a settings file the command names, holding se
     expect(image.content).toContain(`CMD ["/usr/local/bin/gitea","web","--config","${MOUNT}"]`);
   });
 });
+
+// listmonk@main runs `listmonk --config /etc/listmonk/main.toml` and, before each start, the same
+// with `--upgrade --yes`: the upgrade job reads the same file, at the same mount.
+const LISTMONK = path.join(ROOT, "test/fixtures/real/listmonk");
+
+describe.skipIf(!existsSync(LISTMONK))(
+  "a settings file the command names, in the jobs its service's ExecStartPre= becomes",
+  () => {
+    const { design, input } = chainFile(path.join(LISTMONK, "inventory.yaml"));
+    const dep = design.deployment;
+    const ctx = buildContext({ ...input, repoDir: path.join(LISTMONK, "repo"), upstream: { design } });
+    const [upgrade] = runOncePlan(ctx).release;
+    const mount = dep.secretFiles![0]!.mountPath;
+
+    it("runs the upgrade step with the mounted file, mounted in the job too", () => {
+      expect(upgrade!.job.command).toEqual(["listmonk", "--config", mount, "--upgrade", "--yes"]);
+      expect(deployFlags(upgrade!.job, dep)).toContain(`--set-secrets=${mount}=main-toml:latest`);
+    });
+
+    it("says the one host:port setting moves to the address Cloud Run sends to", () => {
+      const web = dep.services.find((t) => t.kind === "api")!;
+      expect(dep.secretFiles![0]!.edits).toContain(
+        `[app] address (localhost:9000 on the VM) becomes 0.0.0.0:${web.port}, the address and port Cloud Run sends requests to`,
+      );
+    });
+  },
+);
