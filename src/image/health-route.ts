@@ -5,6 +5,7 @@
 // Django's `path("healthz", …)`). None found means none is invented: the deploy then probes the
 // port (TCP) and the canary only asks that the app answers, never a 2xx from a route that is
 // not there. https://cloud.google.com/run/docs/configuring/healthchecks
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import type { Service } from "../inventory/schema.js";
@@ -96,10 +97,32 @@ function routesIn(text: string): string[] {
     /@\w+(?:\.\w+)*\.(?:get|head|route|api_route)\(\s*["'](\/[^"']*)["']/g,
     /\b\w+\.(?:get|head|all)\(\s*["'`](\/[^"'`]*)["'`]/g,
     /\bHandleFunc\(\s*"(\/[^"]*)"/g,
+    // Go routers: echo and gin's GET, chi's Get, net/http's Handle (listmonk's g.GET("/health", …)).
+    /\b\w+\.(?:GET|HEAD|Get|Head|Any|Handle)\(\s*"(\/[^"]*)"/g,
     /\b(?:re_)?path\(\s*r?["']\^?([^"'$]*)\$?["']/g,
   ];
   for (const re of patterns) for (const m of text.matchAll(re)) out.push(m[1]!.startsWith("/") ? m[1]! : `/${m[1]!}`);
   return out;
+}
+
+/**
+ * The Go files of the folders a main package usually lives in (cmd/, cmd/<binary>/), which declare
+ * its routes beside main.go (listmonk's cmd/handlers.go); tests left out, 50 at most.
+ */
+function goSources(repo: AppRepo, program: string): string[] {
+  const binary = path.posix.basename(program);
+  const out: string[] = [];
+  for (const folder of ["cmd", `cmd/${binary}`]) {
+    if (!/^[\w./-]+$/.test(folder) || !repo.isDir(folder)) continue;
+    let names: string[] = [];
+    try {
+      names = readdirSync(path.join(repo.dir, folder)).sort();
+    } catch {
+      continue;
+    }
+    out.push(...names.filter((n) => n.endsWith(".go") && !n.endsWith("_test.go")).map((n) => `${folder}/${n}`));
+  }
+  return out.slice(0, 50);
 }
 
 /** A health route the web process's own entry module or Django URLconf declares. */
@@ -118,14 +141,18 @@ function fromEntry(repo: AppRepo, s: Service, image: RuntimeImage | undefined, d
         files.push(path.posix.join(base, pkg, "urls.py"));
       }
   }
-  if (image?.runtime === "go") files.push("main.go");
+  if (image?.runtime === "go") files.push("main.go", ...goSources(repo, planned.argv[0] ?? ""));
+  const found: HealthRoute[] = [];
   for (const file of files) {
     const text = repo.read(path.posix.join(dir, file.replace(/^\/+/, "")));
-    const route = text && routesIn(text).find(healthy);
     // Kept as written: Django redirects /health to /health/, and a probe does not follow it.
-    if (route) return { path: route, source: path.posix.join(dir, file) };
+    for (const route of text ? routesIn(text).filter(healthy) : [])
+      found.push({ path: route, source: path.posix.join(dir, file) });
   }
-  return undefined;
+  // The shallowest first: a route under a prefix may sit behind the API's login (listmonk's
+  // /api/health needs a session; its /health is public), a top-level one is the probe's.
+  const depth = (r: HealthRoute) => r.path.replace(/\/+$/, "").split("/").length;
+  return found.reduce<HealthRoute | undefined>((best, r) => (!best || depth(r) < depth(best) ? r : best), undefined);
 }
 
 /** The app's own health route for web process `s`, or undefined (probe the port instead). */

@@ -165,4 +165,21 @@ describe("health routes", () => {
     };
     expect(healthOf(files, [node]).web?.path).toBe("/healthz");
   });
+
+  it("a Go router's route in cmd/, the top-level one before one behind the API's prefix (listmonk)", () => {
+    const go = {
+      name: "web",
+      software: "app",
+      runtime: "go",
+      command: "/usr/bin/app --config /etc/app.toml",
+      port: 9000,
+    };
+    const files = {
+      "go.mod": "module github.com/acme/app\n\ngo 1.22\n",
+      "cmd/main.go": "package main\n\nfunc main() {}\n",
+      "cmd/handlers.go": 'package main\n\nfunc routes() {\n\tg.GET("/api/health", h)\n\tg.GET("/health", h)\n}\n',
+      "cmd/handlers_test.go": 'package main\n\nfunc t() { g.GET("/healthz", h) }\n',
+    };
+    expect(healthOf(files, [go]).web).toEqual({ path: "/health", source: "cmd/handlers.go" });
+  });
 });

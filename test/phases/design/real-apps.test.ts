@@ -46,6 +46,8 @@ const HEALTH: Record<string, Record<string, string>> = {
   mastodon: { "mastodon-web": "/health", "mastodon-streaming": "/api/v1/streaming/health" },
   pixelfed: { "php8-2-fpm": "/api/service/health-check" },
   "spring-petclinic": { petclinic: "/actuator/health" },
+  // cmd/handlers.go: g.GET("/health", …) is public; /api/health sits behind the admin login.
+  listmonk: { "listmonk-main": "/health" },
   // packages/twenty-docker/docker-compose.yml's healthcheck: curl --fail http://localhost:3000/healthz.
   twenty: { "twenty-server": "/healthz" },
 };
