@@ -33,6 +33,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   ghost: { node: "20" }, // engines.node ^18.12.1 || ^20.11.1: the highest LTS it allows (past end of life, said so)
   mastodon: { ruby: "3.3", node: "22" }, // Gemfile ruby >= 3.1; engines.node is past end of life
   miniflux: { go: "1.26" },
+  listmonk: { go: "1.26" }, // go.mod go 1.26.1
   maybe: { ruby: "3.4" }, // Gemfile.lock RUBY VERSION
   pixelfed: { php: "8.3" }, // composer.json require.php ^8.1|^8.2|^8.3: 8.1 and 8.2 are past end of life
   "spring-petclinic": { java: "17" }, // pom.xml <java.version>17

@@ -235,6 +235,8 @@ const CORPUS: Record<string, { target: string; set: Record<string, string>; chan
   redash: { target: "redash-server", set: { FORWARDED_ALLOW_IPS: "*" } },
   "fastapi-celery": { target: "fastapi-web", set: { FORWARDED_ALLOW_IPS: "*" } },
   "spring-petclinic": { target: "petclinic", set: { SERVER_FORWARDHEADERSSTRATEGY: "framework" } },
+  // Go: its public URLs come from Settings → Root URL, not from forwarded headers.
+  listmonk: { target: "listmonk-main", set: {} },
   healthchecks: { target: "healthchecks-web", set: {}, change: /SECURE_PROXY_SSL_HEADER .* to hc\/settings\.py/ },
   "paperless-ngx": { target: "paperless-webserver", set: {}, change: /to src\/paperless\/settings\/__init__\.py/ },
   mastodon: { target: "mastodon-web", set: {} },

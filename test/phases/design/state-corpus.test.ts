@@ -59,7 +59,7 @@ describe("sessions and caches inside one instance, on the real apps", () => {
     expect(d.caches.map((c) => c.tier)).toEqual(["standard"]);
   });
 
-  it.each(["pixelfed", "mastodon", "redash", "spring-petclinic", "netbox", "paperless-ngx", "outline"])(
+  it.each(["pixelfed", "mastodon", "redash", "spring-petclinic", "netbox", "paperless-ngx", "outline", "listmonk"])(
     "%s: its sessions and cache are shared already, or not kept on the server: no risk",
     (app) => {
       const d = designFor(app);

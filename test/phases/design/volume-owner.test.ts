@@ -46,6 +46,13 @@ describe.skipIf(!existsSync(REAL))("bucket mounts name the image user's ids", ()
     ["php www-data (bookstack)", "bookstack", "vm/var/www/bookstack", "bookstack", "uid=33;gid=33"],
     ["java (spring-petclinic)", "spring-petclinic", "repo", "spring-petclinic", "uid=10001;gid=10001"],
     ["go distroless nonroot (miniflux)", "miniflux", "repo", "miniflux", "uid=65532;gid=65532"],
+    [
+      "go distroless nonroot, built with goreleaser's hooks (listmonk)",
+      "listmonk",
+      "repo",
+      "listmonk",
+      "uid=65532;gid=65532",
+    ],
     ["the team's own Dockerfile, USER 1000:1000 (maybe)", "maybe", "vm/opt/maybe", "maybe", "uid=1000;gid=1000"],
   ])("%s", (_, app, from, name, options) => {
     const dep = design(app, from);
