@@ -72,6 +72,12 @@ describe.skipIf(!existsSync(LISTMONK))(
 
     it("says the one host:port setting moves to the address Cloud Run sends to", () => {
       const web = dep.services.find((t) => t.kind === "api")!;
+      // Not "listen on PORT": listmonk reads its address from the file.
+      const changes = design.mapping.find((m) => m.service === "listmonk-main")!.appChanges.join("\n");
+      expect(changes).toContain(
+        `Listen on 0.0.0.0:${web.port}, set in /etc/listmonk/main.toml ([app] address), not from PORT`,
+      );
+      expect(changes).not.toContain("PORT environment variable");
       expect(dep.secretFiles![0]!.edits).toContain(
         `[app] address (localhost:9000 on the VM) becomes 0.0.0.0:${web.port}, the address and port Cloud Run sends requests to`,
       );

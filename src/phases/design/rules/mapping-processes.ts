@@ -54,6 +54,13 @@ function portChange(d: Draft, s: Service, port: number): string {
   if (image?.content && image.serves) return `Nothing to change for the port: ${image.serves}.`;
   if (/php-fpm/i.test(`${s.software} ${s.command ?? ""}`))
     return `PHP-FPM speaks FastCGI, not HTTP: the image needs a web server that answers HTTP on the PORT environment variable (${port}) and runs the PHP code (Apache with mod_php, FrankenPHP, or nginx with PHP-FPM under one supervisor).`;
+  // The listener is set in a settings file the command names (Gitea's [server], listmonk's
+  // [app] address): the app reads it there, not PORT; the file's edits say what changes.
+  const file = (d.inv.secretFiles ?? []).find((f) => f.server && f.services?.includes(s.name));
+  if (file?.server) {
+    const keys = [...new Set([file.server.addrKey, file.server.portKey].filter(Boolean))].join(" and ");
+    return `Listen on 0.0.0.0:${port}, set in ${file.path} ([${file.server.section}] ${keys}), not from PORT: the stored copy of that secret file takes the edit the plan gives.`;
+  }
   return `Listen on the PORT environment variable (${port}) on 0.0.0.0.`;
 }
 
