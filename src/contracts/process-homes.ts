@@ -1,5 +1,5 @@
 // Which of the VM's processes have no Cloud Run home, from the inventory alone: a listener for a
-// protocol Cloud Run does not serve (SMTP, raw TCP), a process the rules cannot name, the openers
+// protocol Cloud Run does not serve (SMTP, raw TCP or UDP), a process the rules cannot name, the openers
 // of a SQLite file that cannot move. The design turns each into an open decision; when that is every
 // process (or the VM runs none of the app's: only a database, a cache, a proxy), nothing is
 // deployed, and the phases that deploy and watch Cloud Run have nothing to do. Outside the phases'
@@ -23,13 +23,38 @@ export function nonHttpTopic(s: Service): OpenTopic | undefined {
   return speaks(s, "smtp") ? "inbound-mail" : "raw-tcp";
 }
 
+/** What a process's raw listeners carry: "TCP", "UDP" or "TCP and UDP" (from rawPorts, else protocols). */
+export function rawTransports(s: Service): string {
+  const fromPorts = (s.rawPorts ?? []).map((p) => p.slice(p.indexOf("/") + 1));
+  const tcp = fromPorts.includes("tcp") || speaks(s, "tcp");
+  const udp = fromPorts.includes("udp") || speaks(s, "udp");
+  return tcp && udp ? "TCP and UDP" : udp ? "UDP" : "TCP";
+}
+
+/** "5000-5500/tcp", "5000-5500/udp", "6037/tcp" → "5000–5500 (TCP and UDP), 6037 (TCP)". */
+export function rawPortList(rawPorts: readonly string[]): string {
+  const byPort = new Map<string, Set<string>>();
+  for (const p of rawPorts) {
+    const [ports, proto] = p.split("/") as [string, string];
+    byPort.set(ports, (byPort.get(ports) ?? new Set()).add(proto.toUpperCase()));
+  }
+  return [...byPort]
+    .map(([ports, protos]) => `${ports.replace("-", "–")} (${[...protos].sort().join(" and ")})`)
+    .join(", ");
+}
+
 /**
- * An HTTP process that also opens a listener of another protocol (Gitea's own SSH server for git,
- * beside its web UI): Cloud Run serves the HTTP port, and the other listener needs a decision of
- * its own. Its ports are the process's addresses after the first (the one the proxy reaches).
+ * A process that serves HTTP and also opens listeners of another protocol (Gitea's own SSH server
+ * for git beside its web UI; a GPS tracking server's one port per device protocol, TCP and UDP, beside
+ * its web app): Cloud Run serves the HTTP port, and the other listeners need a decision of their
+ * own. Their ports are `rawPorts` when known, else the process's addresses after the first (the one
+ * the proxy reaches). A worker (no HTTP at all) with raw ports is the same case: nothing reaches them.
  */
 export function sideListener(s: Service): { topic: OpenTopic; ports: string[] } | undefined {
-  if (!speaksHttp(s) || !(speaks(s, "tcp") || speaks(s, "smtp"))) return undefined;
+  const raw = speaks(s, "tcp") || speaks(s, "udp") || Boolean(s.rawPorts?.length);
+  if (!speaksHttp(s) && s.role !== "worker") return undefined;
+  if (!(raw || speaks(s, "smtp"))) return undefined;
+  if (s.rawPorts?.length) return { topic: "raw-tcp", ports: [...s.rawPorts] };
   const ports = [...new Set(s.listen.slice(1).map((l) => l.slice(l.lastIndexOf(":") + 1)))];
   return { topic: speaks(s, "smtp") ? "inbound-mail" : "raw-tcp", ports };
 }
@@ -49,7 +74,7 @@ export function processTopic(s: Service): OpenTopic | undefined {
 
 const TOPIC_TEXT: Record<OpenTopic, string> = {
   "inbound-mail": "receives mail over SMTP",
-  "raw-tcp": "serves a protocol other than HTTP",
+  "raw-tcp": "serves a protocol other than HTTP (raw TCP or UDP)",
   "unknown-process": "is a process the rules cannot name",
   "sqlite-file": "opens a SQLite file that cannot move",
 };

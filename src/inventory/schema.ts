@@ -77,8 +77,13 @@ export type ServiceRole = (typeof SERVICE_ROLES)[number];
 /** The language runtime a process runs on: what a container image or buildpack must provide. */
 export const RUNTIMES = ["python", "node", "ruby", "go", "php", "java", "other"] as const;
 export type Runtime = (typeof RUNTIMES)[number];
-/** What a process speaks to its clients: a websocket or SMTP listener needs more than an HTTP front door. */
-export const PROTOCOLS = ["http", "websocket", "grpc", "smtp", "tcp"] as const;
+/**
+ * What a process speaks to its clients: a websocket or SMTP listener needs more than an HTTP front
+ * door; `tcp` and `udp` are raw listeners of another protocol (GPS trackers, game clients, syslog).
+ */
+export const PROTOCOLS = ["http", "websocket", "grpc", "smtp", "tcp", "udp"] as const;
+/** "5055/tcp", "5000-5500/udp": a port or a range clients reach directly, and its transport. */
+export const RAW_PORT = /^(\d{1,5})(?:-(\d{1,5}))?\/(tcp|udp)$/;
 export type Protocol = (typeof PROTOCOLS)[number];
 /** What an app uses a data store for: Redis is often a broker, a cache and a pub/sub bus at once. */
 export const STORE_USES = ["broker", "cache", "pubsub", "results", "sessions", "locks"] as const;
@@ -162,6 +167,26 @@ export const serviceSchema = z.looseObject({
   /** npm, yarn, pnpm, pip, poetry, uv, bundler, composer, go, maven, gradle… (from the lockfile). */
   packageManager: z.string().trim().min(1).max(30).optional(),
   protocols: z.array(z.enum(PROTOCOLS)).max(PROTOCOLS.length).optional(),
+  /**
+   * Ports clients reach directly, in a protocol other than HTTP, beside the process's `listen`
+   * (the VM's firewall opens them; the app's default listeners need no setting): "5000-5500/tcp".
+   * Cloud Run receives only HTTP, gRPC and websockets on one port, and no UDP at all.
+   */
+  rawPorts: z
+    .array(
+      z
+        .string()
+        .regex(RAW_PORT, 'expected "PORT/tcp", "PORT/udp" or a range "FROM-TO/tcp"')
+        .refine((s) => {
+          const m = RAW_PORT.exec(s);
+          if (!m) return true; // the regex above reports it
+          const from = Number(m[1]);
+          const to = Number(m[2] ?? m[1]);
+          return from >= 1 && to <= 65535 && from <= to;
+        }, "ports must be between 1 and 65535, the range from low to high"),
+    )
+    .max(64)
+    .optional(),
   /** A loop or consumer that must always run (a queue worker, a streaming server, a mail listener). */
   longRunning: z.boolean().optional(),
   /** Data stores: what the apps use this one for. */

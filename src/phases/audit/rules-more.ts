@@ -6,6 +6,7 @@ import { isAssumed } from "../../inventory/assumed.js";
 import { largeUploads } from "./rules-uploads.js";
 import { perInstanceSessionsRisk } from "./rules-sessions.js";
 import { perInstanceCacheRisk } from "./rules-caches.js";
+import { rawListenersRisk } from "./rules-raw-listeners.js";
 
 const names = (list: { name: string }[]) => list.map((s) => s.name);
 
@@ -207,4 +208,5 @@ export const MORE_RULES: AuditRule[] = [
   largeUploads,
   perInstanceSessionsRisk,
   perInstanceCacheRisk,
+  rawListenersRisk,
 ];

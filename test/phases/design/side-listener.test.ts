@@ -6,7 +6,7 @@ import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema } from "../../../src/phases/design/schema.js";
 import { designInputFromYaml } from "./design-input.js";
 
-const design = (protocols: string, listen: string) =>
+const design = (protocols: string, listen: string, extra = "", role = "web") =>
   designResultSchema.parse(
     designPhase.offline(
       designInputFromYaml(`apiVersion: infra-migrate/v1
@@ -15,7 +15,7 @@ metadata: { name: forge }
 host: { hostname: vm, os: "Debian GNU/Linux 12 (bookworm)", cpus: 2 }
 services:
   - { name: nginx, role: reverse-proxy, software: nginx, listen: ["0.0.0.0:443"], dependsOn: [forge] }
-  - { name: forge, role: web, software: forge, runtime: go, protocols: ${protocols}, command: "/usr/local/bin/forge web", listen: ${listen}, dependsOn: [db] }
+  - { name: forge, role: ${role}, software: forge, runtime: go, protocols: ${protocols}, command: "/usr/local/bin/forge web", listen: ${listen}, dependsOn: [db]${extra}, longRunning: true }
   - { name: db, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
 data:
   - { service: db, engine: postgres, version: "16", sizeGiB: 5, backups: none }
@@ -49,5 +49,43 @@ describe("a web process with a second, non-HTTP listener", () => {
       .mapping.filter((m) => m.service === "forge")
       .map((m) => m.target.kind);
     expect(kinds).toEqual(["cloud-run-service", ...extra]);
+  });
+});
+
+// A tracking server (Traccar) opens one port per device protocol, TCP and UDP, beside its web app:
+// the ports come from the VM's firewall (services[].rawPorts), not from a second `listen` address.
+describe("raw TCP and UDP ports clients reach directly", () => {
+  const raw = ', rawPorts: ["5000-5500/tcp", "5000-5500/udp", "6037/tcp"]';
+
+  it("keeps the web app on Cloud Run and names every port and transport in a decision of its own", () => {
+    const result = design("[http, websocket, tcp, udp]", '["127.0.0.1:8082"]', raw);
+    const forge = result.mapping.filter((m) => m.service === "forge");
+    expect(forge.map((m) => m.target.kind)).toEqual(["cloud-run-service", "needs-decision"]);
+    const open = forge[1]!;
+    expect(open.target.name).toBe("forge-raw-tcp");
+    expect(open.reason).toContain("ports 5000–5500 (TCP and UDP), 6037 (TCP)");
+    expect(open.reason).toContain("receives no UDP at all");
+    expect(open.options![1]!.option).toBe(
+      "Keep ports 5000–5500 (TCP and UDP), 6037 (TCP) on a small Compute Engine VM",
+    );
+    expect(open.options![1]!.change).toContain("UDP has no serverless home on Google Cloud");
+    expect(open.options![0]!.change).toContain("devices whose firmware speaks one protocol cannot");
+  });
+
+  it("gives a worker's raw ports a decision too: a worker pool receives no connections", () => {
+    const result = design("[tcp]", "[]", ', rawPorts: ["5055/tcp"]', "worker");
+    const forge = result.mapping.filter((m) => m.service === "forge");
+    expect(forge.map((m) => m.target.kind)).toEqual(["cloud-run-worker-pool", "needs-decision"]);
+    expect(forge[1]!.reason).toContain("forge listens on port 5055 (TCP)");
+    expect(forge[1]!.reason).not.toContain("UDP");
+  });
+
+  it("a process that speaks only raw protocols is a decision whose VM option opens its ports", () => {
+    const result = design("[tcp, udp]", "[]", raw, "other");
+    const forge = result.mapping.filter((m) => m.service === "forge");
+    expect(forge.map((m) => m.target.kind)).toEqual(["needs-decision"]);
+    expect(forge[0]!.reason).toContain("on ports 5000–5500 (TCP and UDP), 6037 (TCP)");
+    expect(forge[0]!.reason).toContain("no serverless Google Cloud product receives UDP");
+    expect(forge[0]!.options![0]!.change).toContain("firewall rules for ports 5000–5500 (TCP and UDP), 6037 (TCP)");
   });
 });

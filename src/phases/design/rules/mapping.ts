@@ -227,8 +227,10 @@ function database(d: Draft, s: Service): MappingEntry {
 export function buildMapping(d: Draft): MappingEntry[] {
   return d.inv.services.flatMap((s) => {
     const entries = [mappedEntry(d, s)];
-    // A web process's second, non-HTTP listener is an open decision of its own, beside its service.
-    const side = d.plans.find((p) => p.service === s)?.target.kind === "web" ? sideListener(s) : undefined;
+    // A web process's second, non-HTTP listener (or an always-on worker's raw ports) is an open
+    // decision of its own, beside its service: nothing on Cloud Run receives it.
+    const kind = d.plans.find((p) => p.service === s)?.target.kind;
+    const side = kind === "web" || kind === "always-on" ? sideListener(s) : undefined;
     if (side) entries.push(sideListenerDecision(d, s, side));
     // A folder written in place is decided beside the first process that uses it.
     for (const plan of d.notes.inPlace ?? [])

@@ -10,6 +10,7 @@ import type { Draft } from "./draft.js";
 import { cleanName } from "./names.js";
 import type { OpenTopic } from "./processes.js";
 import { sqliteFileText } from "./sqlite.js";
+import { rawPortList, rawTransports } from "../../../contracts/process-homes.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;
 
@@ -45,9 +46,14 @@ function entry(s: Service, reason: string, options: DecisionOption[]): MappingEn
 
 export function processDecision(d: Draft, s: Service, topic: OpenTopic): MappingEntry {
   const port = s.listen[0]?.split(":").pop();
+  const rules = s.rawPorts?.length
+    ? ` and firewall rules for ports ${rawPortList(s.rawPorts)}`
+    : port
+      ? ` and a firewall rule for port ${port}`
+      : "";
   const vm = {
     option: `Keep ${s.name} on a small Compute Engine VM`,
-    change: `Run the same command on an e2-small VM with a static external IP${port ? ` and a firewall rule for port ${port}` : ""}; it reaches Cloud SQL through the Cloud SQL Auth Proxy. No code change, but one machine to patch again.`,
+    change: `Run the same command on an e2-small VM with a static external IP${rules}; it reaches Cloud SQL through the Cloud SQL Auth Proxy. No code change, but one machine to patch again.`,
     cost: smallVm(d),
   };
   const drop = {
@@ -74,7 +80,7 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
   if (topic === "raw-tcp")
     return entry(
       s,
-      `${s.name} listens for a protocol Cloud Run cannot serve (only HTTP, gRPC and websockets reach a Cloud Run service).`,
+      `${s.name} listens for a protocol Cloud Run cannot serve${s.rawPorts?.length ? ` on ports ${rawPortList(s.rawPorts)}` : ` (raw ${rawTransports(s)})`}: only HTTP, gRPC and websockets reach a Cloud Run service${rawTransports(s).includes("UDP") ? ", and no serverless Google Cloud product receives UDP" : ""}.`,
       [
         vm,
         {
@@ -110,25 +116,35 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
  * sideListener): nothing reaches that port once the VM is gone, so it is decided, not dropped.
  */
 export function sideListenerDecision(d: Draft, s: Service, side: { topic: OpenTopic; ports: string[] }): MappingEntry {
+  const raw = side.ports.some((p) => p.includes("/"));
+  const listed = raw ? rawPortList(side.ports) : side.ports.join(", ");
   const ports = side.ports.length
-    ? `port${side.ports.length > 1 ? "s" : ""} ${side.ports.join(", ")}`
+    ? `port${side.ports.length > 1 || listed.includes("–") ? "s" : ""} ${listed}`
     : "a second port";
+  const transports = raw ? rawTransports(s) : "TCP";
   const what =
     side.topic === "inbound-mail"
       ? "SMTP (inbound mail)"
-      : "a protocol other than HTTP (raw TCP, such as its own SSH server for git)";
+      : raw
+        ? `its own protocols over raw ${transports} (clients and devices connect there directly, not through the proxy)`
+        : "a protocol other than HTTP (raw TCP, such as its own SSH server for git)";
+  const udp = transports.includes("UDP");
   const base = entry(
     s,
-    `${s.name} runs on Cloud Run for HTTP, but it also listens on ${ports} for ${what}. Cloud Run only passes HTTP, gRPC and websockets to one port, so nothing reaches that listener after the cut-over.`,
+    `${s.name} ${d.plans.find((p) => p.service === s)?.target.kind === "web" ? "runs on Cloud Run for HTTP, but it also listens" : "listens"} on ${ports} for ${what}. Cloud Run only passes HTTP, gRPC and websockets to one port${udp ? " and receives no UDP at all" : ""}, so nothing reaches ${raw ? "those listeners" : "that listener"} after the cut-over: keep them on a machine that takes ${transports}, or retire them knowingly.`,
     [
       {
         option: `Serve those clients over HTTP and turn the listener off`,
-        change: `Switch the listener off in ${s.name}'s settings and move its users to the HTTP endpoint (git over HTTPS with a token instead of git over SSH); announce it before the cut-over.`,
+        change: raw
+          ? `Only where every client can switch: move each one to an HTTP endpoint of ${s.name} (devices whose firmware speaks one protocol cannot), switch the listeners off in ${s.name}'s settings, and announce it before the cut-over.`
+          : `Switch the listener off in ${s.name}'s settings and move its users to the HTTP endpoint (git over HTTPS with a token instead of git over SSH); announce it before the cut-over.`,
         cost: "$0/month",
       },
       {
         option: `Keep ${ports} on a small Compute Engine VM`,
-        change: `Run ${s.name}'s command on an e2-small VM with a static external IP and a firewall rule for ${ports}, reading the same Cloud SQL database and the same files as the Cloud Run service (files that a Cloud Storage mount cannot share safely with it need one disk: then the VM serves HTTP too).`,
+        change: raw
+          ? `Run ${s.name}'s command on an e2-small VM with a static external IP, firewall rules for those ports (${transports}) and the same Cloud SQL database. If ${s.name} keeps what its clients send in memory and serves it over HTTP (live positions on a websocket), run all of it there, HTTP too, and point the domain at the VM.${udp ? " UDP has no serverless home on Google Cloud: only VMs (behind a passthrough Network Load Balancer for more than one) take it." : ""}`
+          : `Run ${s.name}'s command on an e2-small VM with a static external IP and firewall rules for ${ports}, reading the same Cloud SQL database and the same files as the Cloud Run service (files that a Cloud Storage mount cannot share safely with it need one disk: then the VM serves HTTP too).`,
         cost: smallVm(d),
       },
     ],
