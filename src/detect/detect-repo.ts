@@ -4,6 +4,7 @@
 // Apache, installed packages, unreadable folders) join them and assemble.ts makes the services.
 // Read-only and bounded (see walk.ts); a missing or odd file is simply not evidence.
 import path from "node:path";
+import { attachFirewallPorts, FIREWALL_FILES, parseFirewall } from "./firewall.js";
 import { readDependencies } from "./dependencies.js";
 import { parseGithubRemote, readGitRemote } from "./git-remote.js";
 import { appPathOnHost, assemble, configReader, readAppContext } from "./assemble.js";
@@ -202,6 +203,20 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
         found: `git over SSH: the VM's sshd hands ${f.unitUser ?? "its user"}'s authorized_keys sessions to ${f.command!.split(/\s+/)[0]} (port 22, raw TCP)`,
       });
     }
+  // Ports the VM's firewall opens that nothing else explains: the app's raw listeners (firewall.ts).
+  if (hostRoot) {
+    const read = await Promise.all(FIREWALL_FILES.map(async (f) => ({ f, text: await readHostFile(hostRoot, f) })));
+    const open = read.filter((r) => r.text).map((r) => ({ file: `/${r.f}`, ports: parseFirewall(r.text!) }));
+    const files = open.filter((o) => o.ports.length).map((o) => o.file);
+    if (files.length)
+      attachFirewallPorts(
+        services,
+        open.flatMap((o) => o.ports),
+        files.join(", "),
+        evidence,
+        warnings,
+      );
+  }
   // Folders of installed code (plugins an admin added) the image must carry (build-inputs.ts).
   const buildInputs = hostRoot ? await buildInputsOn(hostRoot, appDirs, storage) : [];
   for (const b of buildInputs)

@@ -13,6 +13,7 @@ import path from "node:path";
 import { InputError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
 import { HOST_APP_SCAN, HOST_DIRS, HOST_FILES } from "./host.js";
+import { FIREWALL_FILES } from "./firewall.js";
 import { CODE_BUDGET, CODE_EXTENSIONS, CODE_HOMES, CODE_SKIP } from "./build-inputs.js";
 import { PM2_DUMP_GLOBS } from "./pm2.js";
 import { PHP_INI_GLOBS } from "./php-ini.js";
@@ -39,7 +40,7 @@ export function remoteScript(): string {
   return [
     `im_dirs=${words(HOST_DIRS)}`,
     `im_files=${words(HOST_FILES)}`,
-    `im_extra=${words(["etc/hostname", "etc/os-release", ...PACKAGE_DATABASES, ...DATABASE_VERSION_FILES])}`,
+    `im_extra=${words(["etc/hostname", "etc/os-release", ...FIREWALL_FILES, ...PACKAGE_DATABASES, ...DATABASE_VERSION_FILES])}`,
     `im_cap=${REMOTE_FILE_CAP}`,
     `im_packages='${SERVER_PACKAGES}'`,
     `im_depth=${MAX_DEPTH}`,

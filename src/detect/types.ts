@@ -46,6 +46,8 @@ export interface ServiceAnswer {
   framework?: string;
   packageManager?: string;
   protocols?: Protocol[];
+  /** Ports clients reach directly in a raw protocol, from the VM's firewall (firewall.ts): "5000-5500/udp". */
+  rawPorts?: string[];
   longRunning?: boolean;
   usedFor?: StoreUse[];
   /** The largest request body the web front (nginx, Apache) accepts, in MiB: how big an upload the product takes. */

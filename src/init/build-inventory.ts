@@ -83,6 +83,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.framework ? { framework: s.framework } : {}),
     ...(s.packageManager ? { packageManager: s.packageManager } : {}),
     ...(s.protocols?.length ? { protocols: s.protocols } : {}),
+    ...(s.rawPorts?.length ? { rawPorts: s.rawPorts } : {}),
     ...(s.longRunning !== undefined ? { longRunning: s.longRunning } : {}),
     ...(s.usedFor?.length ? { usedFor: s.usedFor } : {}),
     ...(s.maxRequestBodyMiB !== undefined ? { maxRequestBodyMiB: s.maxRequestBodyMiB } : {}),

@@ -29,6 +29,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "framework",
     "packageManager",
     "protocols",
+    "rawPorts",
     "longRunning",
     "usedFor",
     "maxRequestBodyMiB",

@@ -47,6 +47,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
   const extra = {
     packageManager: s.packageManager,
     protocols: s.protocols,
+    rawPorts: s.rawPorts,
     longRunning: s.longRunning,
     usedFor: s.usedFor,
     maxRequestBodyMiB: s.maxRequestBodyMiB,
