@@ -155,7 +155,10 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
       }
     } else if (atRoot && (base === "pom.xml" || /^build\.gradle(\.kts)?$/.test(base))) {
       const text = (await read(file)) ?? "";
-      for (const m of text.matchAll(/(spring-boot[\w-]*|spring-session[\w-]*|quarkus[\w-]*|micronaut[\w-]*)/g))
+      // Frameworks, and the embedded HTTP servers a plain `java -jar` app serves with (JAVA_HTTP_SERVERS).
+      for (const m of text.matchAll(
+        /(spring-boot[\w-]*|spring-session[\w-]*|quarkus[\w-]*|micronaut[\w-]*|jetty-server|undertow-core|tomcat-embed-core|javalin|ktor-server-core|jersey-container-[\w-]+|helidon-webserver|jetty-[\w-]*websocket[\w-]*|undertow-websockets[\w-]*|tyrus-server)\b/g,
+      ))
         context.packages.java.add(m[1]!);
       named("java", javaBuildName(base, text));
     } else if (atRoot && /^settings\.gradle(\.kts)?$/.test(base)) {

@@ -27,6 +27,12 @@ export interface EnrichContext {
 
 const STORE_ROLES = new Set(["database", "cache", "broker", "reverse-proxy"]);
 const WORKER_WORDS = /\b(worker|workers|queue|queues|consumer|jobs?|cron|scheduler)\b/;
+/**
+ * A Java app's packages that serve HTTP: Spring's web starters, or an embedded server a plain
+ * `java -jar` app starts itself (Jetty, Undertow, Tomcat, Javalin, Ktor, Jersey, Helidon).
+ */
+const JAVA_HTTP_SERVERS =
+  /web|webflux|webmvc|^jetty-server$|^undertow-core$|^tomcat-embed-core$|^javalin$|^ktor-server-core$|^jersey-container-|^helidon-webserver$/;
 /** Package → framework name, most specific first (NestJS runs on Express; Next has its own server). */
 const NODE_WEB: [string, string][] = [
   ["@nestjs/core", "nestjs"],
@@ -138,6 +144,8 @@ function websocket(s: ServiceFinding, runtime: Runtime | undefined, ctx: EnrichC
   if (runtime === "python")
     return ["daphne", "uvicorn", "hypercorn"].includes(s.software) && hasPackage(app, "python", "channels");
   if (runtime === "ruby") return app.files.has("config/cable.yml");
+  // Spring's websocket starter, Jetty's or Undertow's websocket server, Tyrus.
+  if (runtime === "java") return [...app.packages.java].some((p) => /websocket|^tyrus-server$/.test(p));
   return false;
 }
 
@@ -224,7 +232,7 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   if (s.role === "other" && !scheduled && !s.process?.protocols?.length) {
     if (runtime === "node") s.role = WORKER_WORDS.test(words) ? "worker" : "web";
     else if (runtime === "java")
-      s.role = [...app.packages.java].some((p) => /web|webflux|webmvc/.test(p)) ? "web" : "worker";
+      s.role = [...app.packages.java].some((p) => JAVA_HTTP_SERVERS.test(p)) ? "web" : "worker";
     else if (runtime === "go" && listenFromEnv(GENERIC_LISTEN_ENV, env)) s.role = "web";
   }
   if (s.role === "web" && s.listen.length === 0) {

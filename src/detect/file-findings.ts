@@ -10,6 +10,7 @@ import { lineOf, looksLikeNginx, parseNginxConfig } from "./nginx.js";
 import { NGINX_MAIN, withHttpLevel, type BodyLimit } from "./body-limit.js";
 import { type NginxConfig, readNginxConfig } from "./nginx-config.js";
 import { APACHE_FILE } from "./apache.js";
+import { CADDYFILE, parseCaddyfile } from "./caddy.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
@@ -160,7 +161,8 @@ export class FileFindings {
     } else if (entry.host && file === NGINX_MAIN) {
       // nginx.conf is read with its includes for the http{} level (nginx-config.ts), not as a site.
       return;
-    } else if (NGINX_CANDIDATE.test(file)) await this.nginxSite(entry);
+    } else if (entry.host && file === CADDYFILE) this.caddySite(entry, await entry.read());
+    else if (NGINX_CANDIDATE.test(file)) await this.nginxSite(entry);
   }
 
   /** pm2's apps: services like a unit's ExecStart, deployed by `pm2 reload`. */
@@ -287,6 +289,18 @@ export class FileFindings {
       names.add(name);
       this.cron.push({ ...job, name, onHost: entry.host });
     }
+  }
+
+  /** Caddy's sites: a reverse proxy like nginx's, listed with the VM's proxies (caddy.ts). */
+  private caddySite(entry: Entry, text: string | undefined): void {
+    const site = text ? parseCaddyfile(text, entry.shown) : undefined;
+    if (!site) return;
+    site.onHost = true;
+    this.nginx.push(site);
+    this.evidence.push({
+      file: entry.shown,
+      found: `${describeFinding(site)}${site.proxiesToPorts?.length ? `, proxies to port ${site.proxiesToPorts.join(", ")} (websockets pass without a setting)` : ""}`,
+    });
   }
 
   private async nginxSite(entry: Entry): Promise<void> {

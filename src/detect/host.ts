@@ -7,6 +7,7 @@ import path from "node:path";
 import { classifyCommand } from "./command.js";
 import type { HostFacts, ServiceFinding } from "./types.js";
 import { SUPERVISOR_DIRS, SUPERVISOR_FILES } from "./supervisor.js";
+import { CADDYFILE } from "./caddy.js";
 import { readSmallText } from "./walk.js";
 
 export type { HostFacts } from "./types.js";
@@ -31,7 +32,7 @@ export const HOST_DIRS = [
   ...SUPERVISOR_DIRS,
 ];
 /** nginx.conf: its http{} level sets the upload limit of sites that set none (body-limit.ts). */
-export const HOST_FILES = ["etc/crontab", "etc/nginx/nginx.conf", ...APACHE_FILES, ...SUPERVISOR_FILES];
+export const HOST_FILES = ["etc/crontab", "etc/nginx/nginx.conf", ...APACHE_FILES, ...SUPERVISOR_FILES, CADDYFILE];
 /** Dependency files read from the folder an admin's unit runs in (its WorkingDirectory=). */
 export const HOST_APP_FILES = ["requirements.txt", "pyproject.toml", "package.json"];
 

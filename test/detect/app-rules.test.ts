@@ -195,6 +195,35 @@ describe("enrichService", () => {
     expect(s).toMatchObject({ role: "web", framework: "spring", listen: ["127.0.0.1:8080"], packageManager: "maven" });
   });
 
+  it.each([
+    [
+      "Jetty with its websocket server (Traccar)",
+      'implementation "org.eclipse.jetty:jetty-server:$v"\nimplementation "org.eclipse.jetty.ee10.websocket:jetty-ee10-websocket-jetty-server:$v"',
+      ["http", "websocket"],
+    ],
+    ["Undertow", 'implementation("io.undertow:undertow-core:2.3.0")', ["http"]],
+    [
+      "Jersey on its own container",
+      'implementation "org.glassfish.jersey.containers:jersey-container-grizzly2-http:3.1"',
+      ["http"],
+    ],
+  ])("a plain java -jar app whose build has an embedded HTTP server is web: %s", async (_name, gradle, protocols) => {
+    const app = await context({ "build.gradle": gradle });
+    const s = finding({
+      command: "java -jar tracker-server.jar conf/app.xml",
+      process: { runtime: "java", words: ["java"] },
+    });
+    await enrichService(s, { app, ...none });
+    expect(s).toMatchObject({ role: "web", protocols });
+  });
+
+  it("a plain java -jar app with no HTTP server in its build is a worker", async () => {
+    const app = await context({ "build.gradle": 'implementation "io.netty:netty-handler:4.1"' });
+    const s = finding({ command: "java -jar consumer.jar", process: { runtime: "java", words: ["java"] } });
+    await enrichService(s, { app, ...none });
+    expect(s.role).toBe("worker");
+  });
+
   it("an app process that listens on a port nobody proxies, with no known protocol, is a raw TCP listener", async () => {
     const app = await context({ "requirements.txt": "twisted\n" });
     const s = finding({
