@@ -11,6 +11,9 @@ import { nothingForCloudRun, planSqlite } from "./sqlite-plan.js";
 /** Roles of the processes the app runs (not its proxy or its stores). */
 export const PROCESS_ROLES: ReadonlySet<Service["role"]> = new Set(["web", "worker", "scheduler", "cron", "other"]);
 
+/** The start of the audit's risk for raw TCP/UDP listeners: the design traces it to their open decisions. */
+export const RAW_LISTENER_RISK = "Clients connect straight to raw";
+
 export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file";
 
 const speaks = (s: Service, p: string) => (s.protocols ?? []).includes(p as never);

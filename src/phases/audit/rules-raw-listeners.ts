@@ -3,7 +3,7 @@
 // only HTTP, gRPC and websockets on one port (https://cloud.google.com/run/docs/container-contract#port)
 // and no UDP, so the audit names each one: a plan that loses them loses those clients silently.
 import type { AuditRule } from "./rules.js";
-import { PROCESS_ROLES, rawPortList, rawTransports } from "../../contracts/process-homes.js";
+import { PROCESS_ROLES, RAW_LISTENER_RISK, rawPortList, rawTransports } from "../../contracts/process-homes.js";
 import type { Service } from "../../inventory/schema.js";
 
 const raw = (s: Service) => Boolean(s.rawPorts?.length) || (s.protocols ?? []).some((p) => p === "tcp" || p === "udp");
@@ -13,7 +13,7 @@ export const rawListenersRisk: AuditRule = (inv) => {
   if (found.length === 0) return undefined;
   const udp = found.some((s) => rawTransports(s).includes("UDP"));
   return {
-    title: `Clients connect straight to raw ${udp ? "TCP and UDP" : "TCP"} ports that Cloud Run cannot receive`,
+    title: `${RAW_LISTENER_RISK} ${udp ? "TCP and UDP" : "TCP"} ports that Cloud Run cannot receive`,
     category: "coupling",
     severity: "high",
     likelihood: "likely",

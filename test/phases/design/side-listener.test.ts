@@ -72,6 +72,13 @@ describe("raw TCP and UDP ports clients reach directly", () => {
     expect(open.options![0]!.change).toContain("devices whose firmware speaks one protocol cannot");
   });
 
+  it("does not count the audit's raw-listener risk as closed by Cloud Run: it points at the open decision", () => {
+    const result = design("[http, websocket, tcp, udp]", '["127.0.0.1:8082"]', raw);
+    const risk = result.riskTrace.find((t) => t.reason.includes("raw listeners"));
+    expect(risk).toMatchObject({ status: "accepted", decisionIds: [], element: "needs a decision: forge's raw ports" });
+    expect(risk!.reason).toContain("keep the VM and the DNS name its clients use");
+  });
+
   it("gives a worker's raw ports a decision too: a worker pool receives no connections", () => {
     const result = design("[tcp]", "[]", ', rawPorts: ["5055/tcp"]', "worker");
     const forge = result.mapping.filter((m) => m.service === "forge");

@@ -6,6 +6,7 @@ import type { Topic, TopicDecision } from "./topic-decision.js";
 import { isModelCallRisk } from "./ai-worker.js";
 import { isLargeUploadRisk } from "../../../inventory/upload-limit.js";
 import type { Draft } from "./draft.js";
+import { RAW_LISTENER_RISK } from "../../../contracts/process-homes.js";
 
 function candidates(d: Draft, r: Risk): Topic[] {
   const hits = (names: { name: string }[]) => names.some((s) => r.affects.includes(s.name));
@@ -47,6 +48,19 @@ export function numberDecisions(topics: TopicDecision[]): (Decision & { topic: T
 export function traceRisks(d: Draft, decisions: (Decision & { topic: Topic; element: string })[]): RiskTrace[] {
   const risks = d.audit?.risks ?? [];
   return risks.map((r) => {
+    // Raw TCP/UDP listeners: no Cloud Run element closes them; their open decisions say where they go.
+    if (r.title.startsWith(RAW_LISTENER_RISK))
+      return {
+        riskId: r.id,
+        status: "accepted" as const,
+        element: `needs a decision: ${r.affects.join(", ")}'s raw ports`.slice(0, 200),
+        decisionIds: [],
+        reason:
+          `Not closed by Cloud Run, which receives none of these ports: the open decision for ${r.affects.join(", ")}'s raw listeners (architecture.md, "Needs a decision") keeps them on a VM or moves their clients to HTTP. Until it is taken, keep the VM and the DNS name its clients use.`.slice(
+            0,
+            600,
+          ),
+      };
     const matched = candidates(d, r)
       .map((t) => decisions.find((x) => x.topic === t))
       .filter((x): x is (typeof decisions)[number] => x !== undefined)
