@@ -9,7 +9,7 @@ import { javaBuild } from "../../image/java-build.js";
 import { STACK_MANIFESTS } from "../../image/release-image.js";
 import { openRepo, type AppRepo } from "../../image/repo.js";
 import { readToml, tomlAt } from "../../image/toml-file.js";
-import { osPythonVersion, type Stack, supportedVersion } from "../../image/runtime-versions.js";
+import { declaredVersion, osPythonVersion, type Stack, supportedVersion } from "../../image/runtime-versions.js";
 
 export type { Stack } from "../../image/runtime-versions.js";
 
@@ -69,6 +69,10 @@ export function chooseRuntimeVersion(
     const options = { ...(osPython ? { osPython } : {}), ...(generated ? { generated } : {}) };
     const image = planImages(inventory, repoDir, options).images.find((i) => i.runtime === stack);
     if (image?.version) return image.version;
+    // No image planned (a build the rules do not guess): the release the repository declares still
+    // decides the tests' runtime (Gradle's sourceCompatibility 21 cannot compile on Java 17).
+    const declared = stack === "python" ? undefined : declaredVersion(stack, openRepo(repoDir));
+    if (declared) return supportedVersion(stack, declared.release ?? declared.min, declared.below);
   }
   if (stack === "python") return supportedVersion("python", osPython);
   const app = inventory.services.find(

@@ -96,6 +96,27 @@ describe("cicd offline rules", () => {
     expect(supportedVersion(stack, current)).toBe(expected);
   });
 
+  // No Dockerfile is planned for a plain Gradle app (no Spring Boot plugin), yet its tests need the Java it declares.
+  it.each([
+    ["sourceCompatibility = JavaVersion.VERSION_21\n", "21"],
+    ["java { toolchain { languageVersion = JavaLanguageVersion.of(25) } }\n", "25"],
+    ["plugins { id 'java' }\n", "17"],
+  ])("a Gradle build with %j and no image tests on Java %s", (gradle, version) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "im-java-"));
+    try {
+      writeFileSync(path.join(dir, "build.gradle"), gradle);
+      const inventory = seedInventory();
+      inventory.services = inventory.services.map((s) =>
+        s.role === "web" || s.role === "worker"
+          ? { ...s, software: "java", command: "java -jar app.jar", runtime: "java" as const }
+          : s,
+      );
+      expect(chooseRuntimeVersion("java", inventory, dir)).toBe(version);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     ["uvicorn", "uvicorn app:app", "python"],
     ["puma", "bundle exec puma", "ruby"],
