@@ -198,6 +198,18 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       findings.filter((f) => APP_ROLES.has(f.role)),
     ),
   );
+  // The folders app units run in on the VM, when the repository is read elsewhere (an installed
+  // release in /opt/<app>): their conventional upload folders are as much the app's as a checkout's.
+  const workDirs = new Set(
+    findings
+      .filter((f) => APP_ROLES.has(f.role) && f.onHost)
+      .map((f) => f.workingDirectory?.replace(/\/+$/, ""))
+      .filter((d): d is string => d !== undefined && d.startsWith("/") && d !== input.appPath),
+  );
+  for (const dir of workDirs) {
+    const inside = (app.vmFiles ?? []).filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1));
+    if (inside.length) named.push(...detectStorage({}, dir, inside));
+  }
   const storage = detectStorage(env, input.appPath, appFiles, app.configTexts, named);
   for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });
   return { services: merged, ...(database ? { database } : {}), storage };
