@@ -96,3 +96,30 @@ describe("raw TCP and UDP ports clients reach directly", () => {
     expect(forge[0]!.options![0]!.change).toContain("firewall rules for ports 5000–5500 (TCP and UDP), 6037 (TCP)");
   });
 });
+
+// A plain Java server (embedded Jetty, no framework) listens on the port its own settings give it
+// and reads no PORT, whoever builds its image: the service keeps that port; a Spring app reads PORT.
+describe("the container port of a Java web process with no image planned", () => {
+  const port = (framework: string) =>
+    designResultSchema
+      .parse(
+        designPhase.offline(
+          designInputFromYaml(`apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: tracker }
+services:
+  - { name: caddy, role: reverse-proxy, software: caddy, listen: ["0.0.0.0:443"], dependsOn: [tracker] }
+  - { name: tracker, role: web, software: java, runtime: java${framework}, command: "java -jar tracker-server.jar conf/traccar.xml", listen: ["127.0.0.1:8082"], protocols: [http, websocket] }
+deploy: { method: ssh-script }
+target: { project: tracker-prod, region: us-central1, service: tracker }
+`),
+        ),
+      )
+      .deployment.services.map((s) => s.port);
+  it.each([
+    ["no framework: the VM's port", "", [8082]],
+    ["Spring: PORT", ", framework: spring", [8080]],
+  ])("%s", (_name, framework, want) => {
+    expect(port(framework)).toEqual(want);
+  });
+});

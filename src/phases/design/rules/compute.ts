@@ -51,7 +51,9 @@ export function containerPort(d: Draft, s: Service): number {
   // unless no language is known, a prebuilt program (a release tarball's binary) whose port comes
   // from its own settings file (Mattermost's config.json ListenAddress ":8065"): no image can make it
   // read PORT, so it keeps the VM's port (Cloud Run sets PORT to that one too).
-  if (!planned?.ok) return s.runtime ? PORT : vmPort(s);
+  // A plain Java server (no framework: Traccar's embedded Jetty on its web.port) reads no PORT either,
+  // whoever builds its image: it keeps the VM's port.
+  if (!planned?.ok) return s.runtime && !(s.runtime === "java" && !s.framework) ? PORT : vmPort(s);
   if (bindsItself(planned.argv)) return PORT;
   return vmPort(s);
 }
