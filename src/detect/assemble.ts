@@ -198,8 +198,8 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       findings.filter((f) => APP_ROLES.has(f.role)),
     ),
   );
-  // The folders app units run in on the VM, when the repository is read elsewhere (an installed
-  // release in /opt/<app>): their conventional upload folders are as much the app's as a checkout's.
+  // The folders app units run in on the VM, when the repository is read elsewhere and the folder is
+  // an installed release (/opt/<app>, no manifest): their conventional upload folders are as much the app's as a checkout's.
   const workDirs = new Set(
     findings
       .filter((f) => APP_ROLES.has(f.role) && f.onHost)
@@ -208,7 +208,8 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   );
   for (const dir of workDirs) {
     const inside = (app.vmFiles ?? []).filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1));
-    if (inside.length) named.push(...detectStorage({}, dir, inside));
+    // Only an installed release (no manifest: a checkout's own folders are read with its framework).
+    if (inside.length && !hasManifest(inside)) named.push(...detectStorage({}, dir, inside));
   }
   const storage = detectStorage(env, input.appPath, appFiles, app.configTexts, named);
   for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });
