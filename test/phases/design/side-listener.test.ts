@@ -79,6 +79,17 @@ describe("raw TCP and UDP ports clients reach directly", () => {
     expect(risk!.reason).toContain("keep the VM and the DNS name its clients use");
   });
 
+  it("keeps a home for the raw ports' clients in the cut-over, before DNS moves, and none for an HTTP-only app", () => {
+    const steps = (yaml: string) =>
+      design(yaml, '["127.0.0.1:8082"]', yaml.includes("udp") ? raw : "").runbook.cutover.map((c) => c.title);
+    const withRaw = design("[http, websocket, tcp, udp]", '["127.0.0.1:8082"]', raw).runbook.cutover;
+    const at = withRaw.findIndex((c) => c.title === "Keep a home for the raw ports' clients before DNS moves");
+    expect(at).toBeGreaterThan(-1);
+    expect(withRaw[at + 1]!.title).toMatch(/^Switch DNS/);
+    expect(withRaw[at]!.detail).toContain("forge: 5000–5500 (TCP and UDP), 6037 (TCP)");
+    expect(steps("[http]")).not.toContain("Keep a home for the raw ports' clients before DNS moves");
+  });
+
   it("gives a worker's raw ports a decision too: a worker pool receives no connections", () => {
     const result = design("[tcp]", "[]", ', rawPorts: ["5055/tcp"]', "worker");
     const forge = result.mapping.filter((m) => m.service === "forge");

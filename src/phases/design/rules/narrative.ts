@@ -1,5 +1,12 @@
 // The prose around the structure: the requirement-by-requirement why, the trade-offs and the
 // cut-over runbook. Built from the same draft, so it never mentions a component that is not there.
+import {
+  nonHttpTopic,
+  PROCESS_ROLES,
+  rawPortList,
+  rawTransports,
+  sideListener,
+} from "../../../contracts/process-homes.js";
 import type { CostEstimate } from "../cost/estimate.js";
 import { type Bucket, type Deployment, hasCanary, lockedShare } from "../../../contracts/deployment.js";
 import { cutoverHolds } from "../../../contracts/held-targets.js";
@@ -289,6 +296,26 @@ function fileSteps(_d: Draft, dep: Deployment): { prepare: Step[]; final: Step[]
   };
 }
 
+/**
+ * Clients of raw TCP/UDP ports (devices sending positions, agents) connect to the product's host
+ * name too, and the load balancer or Cloud Run takes only HTTP(S) there: moving the A records
+ * without a home for those ports cuts them off with no error on the server's side.
+ */
+function rawListenerStep(d: Draft): Step | undefined {
+  const held = d.inv.services.filter((s) => PROCESS_ROLES.has(s.role) && sideListener(s)?.topic === "raw-tcp");
+  const only = d.inv.services.filter((s) => PROCESS_ROLES.has(s.role) && nonHttpTopic(s) === "raw-tcp");
+  const all = [...new Set([...held, ...only])];
+  if (all.length === 0) return undefined;
+  const ports = all
+    .map((s) => `${s.name}: ${s.rawPorts?.length ? rawPortList(s.rawPorts) : rawTransports(s)}`)
+    .join("; ");
+  return {
+    title: "Keep a home for the raw ports' clients before DNS moves",
+    detail: `Devices and clients of ${ports} connect to the same host name as the web app, and only HTTP(S) reaches the new front door. Before changing the A/AAAA records, carry out their decision (architecture.md, "Needs a decision"): give those clients a record of their own that points at the machine keeping the ports (the kept VM's static IP), or keep the current name there and move the web app to a new name. Clients configured by IP need the same IP: reserve the VM's address as static first.`,
+    commands: [],
+  };
+}
+
 export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
   const lb = d.topo.proxies.length > 0;
   const api = dep.services.find((s) => s.kind === "api" && !s.held);
@@ -314,6 +341,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
       firstWeek: ["The app's own health page and the snapshot schedule's last run."],
     };
   const beside = heldBeside(dep);
+  const raw = rawListenerStep(d);
   const cutover: Step[] = [
     {
       title: "Lower the DNS TTL",
@@ -333,6 +361,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
           ]
         : [],
     },
+    ...(raw ? [raw] : []),
     lb
       ? {
           title: "Switch DNS to the load balancer",
@@ -348,7 +377,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
         },
     {
       title: "Keep the VM as a read-only fallback",
-      detail: "Stop the VM's app processes but keep the machine and its disk for two weeks.",
+      detail: `Stop the VM's app processes but keep the machine and its disk for two weeks.${raw ? " Until the raw ports' decision is carried out, the process that holds them keeps running wherever its clients connect." : ""}`,
       commands: [],
     },
     ...(beside ? [beside] : []),
