@@ -19,6 +19,7 @@ const web = (extra: Partial<ServiceFinding> = {}): ServiceFinding => ({
   software: "app",
   runtime: "go",
   listen: ["127.0.0.1:9000"],
+  source: "etc/systemd/system/app.service",
   ...extra,
 });
 
