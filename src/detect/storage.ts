@@ -1,10 +1,11 @@
 // Where the app keeps user files on the VM's disk (uploads, media, documents): they cannot stay
 // on a machine that goes away. Two kinds of evidence: a variable the deployment sets to an absolute
 // folder (MEDIA_ROOT, FILE_STORAGE_LOCAL_ROOT_DIR, PAPERLESS_CONSUMPTION_DIR…), and the frameworks'
-// conventional or configured upload folders that exist in the app's folder on the VM (Django's media/, Rails'
-// public/system, Laravel's storage/app/public). Object storage settings (S3) turn the folders off.
+// conventional or configured upload folders that exist in the app's folder on the VM (Django's media/ or
+// its settings' MEDIA_ROOT, Rails' public/system, Laravel's storage/app/public). Object storage settings (S3) turn the folders off.
 import path from "node:path";
 import type { Storage } from "../inventory/schema.js";
+import { djangoMediaFolders } from "./django-media.js";
 import { plainShape } from "./plain-values.js";
 
 const FOLDER_KEY =
@@ -174,6 +175,7 @@ export function detectStorage(
       ...laravelDiskFolders(configTexts),
       ...symfonyPublicFolders(configTexts),
       ...symfonyVarFolders(files),
+      ...djangoMediaFolders(configTexts, env),
     ];
     for (const dir of [...dirs].sort()) {
       if (!CONVENTIONAL.some((c) => c.test(dir)) && dir !== activeStorage && !configured.includes(dir)) continue;
