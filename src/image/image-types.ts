@@ -5,6 +5,7 @@ import type { ProcessArgv } from "./process-argv.js";
 import type { AppRepo } from "./repo.js";
 import type { ImageUser } from "./image-user.js";
 import type { Stack } from "./runtime-versions.js";
+import type { TeamImage } from "./team-image.js";
 
 export interface ImageInput {
   repo: AppRepo;
@@ -61,6 +62,11 @@ export interface RuntimeImage {
    * Dockerfile when it says (dockerfileUser). Set by planImages.
    */
   user?: ImageUser;
+  /**
+   * The team's own Dockerfile, which the deploy builds instead of ours: where it holds the
+   * repository and the venv it leaves off PATH (team-image.ts). Set by planImages.
+   */
+  team?: TeamImage;
   /** The image of one process that runs from another checkout on the VM (plan.ts elsewhere). */
   checkout?: { service: string; folder: string };
   /** The prebuilt release the image downloads instead of building (release-image.ts). */

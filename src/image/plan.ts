@@ -26,6 +26,7 @@ import { releaseArtifact, releaseImage } from "./release-image.js";
 import { openRepo, type AppRepo } from "./repo.js";
 import { rubyImage } from "./ruby-image.js";
 import { mainDockerfile } from "./serves-http.js";
+import { teamImage } from "./team-image.js";
 import type { Stack } from "./runtime-versions.js";
 
 export type { RuntimeImage } from "./image-types.js";
@@ -135,7 +136,13 @@ export function planImages(
       image.content &&
       withCodeLinks(image.content, [...secretFileCommands(inv, root), ...codeLinkCommands(inv, root, repo, user)]);
     const content = linked && (runtime === main ? withBuildInputs(linked, inv.buildInputs ?? []) : linked);
-    return { ...image, ...(content ? { content } : {}), ...(user ? { user } : {}) };
+    const team = own !== undefined ? teamImage(own) : undefined;
+    return {
+      ...image,
+      ...(content ? { content } : {}),
+      ...(user ? { user } : {}),
+      ...(team && (team.appDir || team.venvBin) ? { team } : {}),
+    };
   });
   if (release) {
     const image = releaseImage(

@@ -13,6 +13,7 @@ import { vmAppRoot } from "../../image/app-root.js";
 import { releaseArtifact, type ReleaseArtifact } from "../../image/release-image.js";
 import { openRepo } from "../../image/repo.js";
 import { runtimeOf } from "../../image/plan.js";
+import { teamImage, type TeamImage } from "../../image/team-image.js";
 
 export { detectStack, type Stack } from "./runtime.js";
 const BRANCH = /^[A-Za-z0-9._-]{1,100}(\/[A-Za-z0-9._-]{1,100}){0,4}$/;
@@ -39,6 +40,8 @@ export interface CicdContext {
   hasDockerfile: boolean;
   /** The Dockerfile the deploy builds the app's image from (image/serves-http.ts). */
   mainDockerfile: string;
+  /** What the team's Dockerfile, when built, makes of the app: its folder, a venv off PATH (team-image.ts). */
+  team?: TeamImage;
   /** Why the team's Dockerfile is not built: its final stage serves no HTTP. */
   teamDockerfileNotHttp?: string;
   /** The target repository (read-only), to recognise its manifests and tools. */
@@ -120,6 +123,9 @@ function contextOf(input: PhaseInput): CicdContext {
     // The team's own Dockerfile, not the one a previous run generated.
     repoDir: input.repoDir,
     hasDockerfile: theirs("Dockerfile") && !main.notHttp,
+    ...(theirs("Dockerfile") && !main.notHttp
+      ? { team: teamImage(readFileSync(path.join(input.repoDir, "Dockerfile"), "utf8")) }
+      : {}),
     mainDockerfile: main.file,
     ...(main.notHttp ? { teamDockerfileNotHttp: main.notHttp } : {}),
     ...(input.generatedFiles ? { generated: input.generatedFiles } : {}),

@@ -14,6 +14,7 @@ import { packageMigrationScript } from "../../image/migration-script.js";
 import { nodeManager } from "../../image/node-image.js";
 import { isWorkspaceRoot } from "../../image/node-workspace.js";
 import { openRepo } from "../../image/repo.js";
+import { inTeamVenv } from "../../image/team-image.js";
 import type { CicdContext } from "./context.js";
 import { ownerSteps } from "./run-once-read.js";
 import { runOnceJobName } from "../../contracts/run-once.js";
@@ -150,7 +151,9 @@ export function migrations(ctx: CicdContext): Migration[] {
   const found = api && appMigrationTool(ctx.inventory, ctx.repoDir, dir);
   const once = api && !found ? runOnce() : undefined;
   const tool = found ?? (once && { tool: `${once.from}: ${once.command}`, command: once.argv! });
-  if (api && tool) out.push({ job: asJob(api, tool.command), owner: api.name, tool: tool.tool });
+  // In the team's image, a venv its entrypoint activates is not on PATH for a job's command.
+  const command = (argv: string[]) => inTeamVenv(argv, api?.source ? undefined : ctx.team);
+  if (api && tool) out.push({ job: asJob(api, command(tool.command)), owner: api.name, tool: tool.tool });
   for (const worker of deployment.services.filter((s) => isAiWorkerTarget(s) && s.source && s.cloudSqlInstance)) {
     out.push({ job: asJob(worker, AI_WORKER_MIGRATE_COMMAND), owner: worker.name, tool: "ai_tasks table" });
   }

@@ -115,6 +115,28 @@ describe("database migrations", () => {
     }
   });
 
+  it.each([
+    // Tandoor's image: the venv its entrypoint script activates is not on PATH for the job's command.
+    [
+      "FROM python:3.13-alpine\nWORKDIR /opt/recipes\nRUN python -m venv venv\nCOPY . ./\n",
+      "/opt/recipes/venv/bin/python",
+    ],
+    // A venv the Dockerfile puts on PATH, or none: python as it is.
+    ["FROM python:3.13\nRUN python -m venv /venv\nENV PATH=/venv/bin:$PATH\nCOPY . /app\n", "python"],
+    ["FROM python:3.13\nCOPY . /app\nRUN pip install -r requirements.txt\n", "python"],
+  ])("the team's Dockerfile %j: the migrate job runs %s", async (dockerfile, python) => {
+    const repo = await mkdtemp(path.join(tmpdir(), "migrate-repo-"));
+    try {
+      await writeFile(path.join(repo, "manage.py"), "");
+      await writeFile(path.join(repo, "Dockerfile"), dockerfile);
+      const { input } = chainFile(EXAMPLE("django-postgres"));
+      const [migration] = migrations(buildContext({ ...input, repoDir: repo }));
+      expect(migration!.job.command).toEqual([python, "manage.py", "migrate", "--noinput"]);
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+
   it("no database, no migration job", () => {
     const { input } = chainYaml(
       readFileSync(EXAMPLE("api-only"), "utf8")

@@ -109,3 +109,23 @@ describe.skipIf(!existsSync(REAL))("bucket mounts name the image user's ids", ()
     for (const owner of owners) expect(owner).toEqual({ uid: 33, gid: 33 });
   });
 });
+
+describe.skipIf(!existsSync(REAL))("bucket mounts land where the image holds the app", () => {
+  it.each([
+    // Our image copies the repository to /app.
+    ["our image (netbox)", "netbox", "vm/opt/netbox", "netbox", "/app/netbox/media"],
+    // The team's Dockerfile is built: its WORKDIR /opt/recipes and `COPY . ./` (Tandoor), its
+    // chain's WORKDIR /rails (Maybe, whose final stage copies /rails from the build stage).
+    [
+      "the team's Dockerfile, COPY . ./ in /opt/recipes (tandoor)",
+      "tandoor",
+      "vm/var/www/recipes",
+      "recipes",
+      "/opt/recipes/mediafiles",
+    ],
+    ["the team's Dockerfile, WORKDIR /rails (maybe)", "maybe", "vm/opt/maybe", "maybe", "/rails/storage"],
+  ])("%s", (_, app, from, name, mountPath) => {
+    const t = target(design(app, from), name);
+    expect(t.volumes?.map((v) => v.mountPath)).toEqual([mountPath]);
+  });
+});

@@ -5,6 +5,7 @@
 // https://cloud.google.com/run/docs/configuring/services/cloud-storage-volume-mounts
 // The mount's files belong to the image's user (its numeric ids): Cloud Storage FUSE would
 // otherwise give them to its own user, root, and a non-root app could not write (image-user.ts).
+import path from "node:path";
 import {
   ABSOLUTE_PATH,
   type Bucket,
@@ -14,7 +15,7 @@ import {
   isAiWorkerTarget,
   type Volume,
 } from "../../../contracts/deployment.js";
-import { inImagePath, vmAppRoot } from "../../../image/app-root.js";
+import { APP_DIR, inImagePath, vmAppRoot } from "../../../image/app-root.js";
 import { imageFor } from "../../../image/plan.js";
 import type { Draft } from "./draft.js";
 
@@ -49,8 +50,13 @@ export function planStorage(d: Draft, repoDir?: string): void {
   const taken = new Set<string>();
   // The AI worker and gateway never touch the app's user files.
   const appTargets = d.services.filter((t) => !isAiWorkerTarget(t) && !isAiGatewayTarget(t));
+  // Built from the team's own Dockerfile, the app's image holds the repository where that file
+  // copies it (Tandoor's /opt/recipes), not in our APP_DIR: the mount goes where the app writes.
+  const teamDir = d.images.images.find((i) => i.runtime === d.images.main)?.team?.appDir;
+  const inTeamImage = (p: string) =>
+    teamDir && (p === APP_DIR || p.startsWith(`${APP_DIR}/`)) ? path.posix.join(teamDir, p.slice(APP_DIR.length)) : p;
   for (const storage of folders) {
-    const mountPath = inImagePath(storage.path, root);
+    const mountPath = inTeamImage(inImagePath(storage.path, root));
     if (!ABSOLUTE_PATH.test(storage.path) || !ABSOLUTE_PATH.test(mountPath)) {
       d.assumptions.push(
         `storage ${JSON.stringify(storage.path)}: not a plain absolute path; give its bucket and mount by hand.`,

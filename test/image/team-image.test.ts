@@ -1,0 +1,95 @@
+// The team's own Dockerfile, built by the deploy instead of ours: where it copies the repository
+// (the uploads bucket is mounted there) and a venv its entrypoint activates but PATH does not name
+// (a job's `python` must be the venv's).
+import { describe, expect, it } from "vitest";
+import { inTeamVenv, teamImage } from "../../src/image/team-image.js";
+
+// Tandoor's Dockerfile, trimmed: the venv in /opt/recipes/venv, activated only by boot.sh.
+const TANDOOR = `FROM python:3.13-alpine3.23
+ENV PYTHONUNBUFFERED=1 \\
+    DOCKER=true
+RUN mkdir /opt/recipes
+WORKDIR /opt/recipes
+COPY requirements.txt ./
+RUN apk add --no-cache --virtual .build-deps gcc && \\
+    python -m venv venv && \\
+    /opt/recipes/venv/bin/python -m pip install --upgrade pip && \\
+    venv/bin/pip install -r requirements.txt --no-cache-dir
+COPY . ./
+ENTRYPOINT ["/sbin/tini", "--", "/opt/recipes/boot.sh"]
+`;
+
+describe("teamImage", () => {
+  it.each([
+    [
+      "Tandoor: COPY . ./ in /opt/recipes, venv off PATH",
+      TANDOOR,
+      { appDir: "/opt/recipes", venvBin: "/opt/recipes/venv/bin" },
+    ],
+    [
+      "a venv PATH names is left alone",
+      "FROM python:3.12-slim\nWORKDIR /app\nRUN python -m venv /venv\nENV PATH=/venv/bin:$PATH\nCOPY . .\n",
+      { appDir: "/app" },
+    ],
+    [
+      "VIRTUAL_ENV on PATH through the variable",
+      'FROM python:3.12\nENV VIRTUAL_ENV=/opt/venv\nRUN python3 -m venv $VIRTUAL_ENV\nENV PATH="$VIRTUAL_ENV/bin:$PATH"\nCOPY . /srv/app\n',
+      { appDir: "/srv/app" },
+    ],
+    [
+      "a venv named through a variable but not on PATH",
+      "FROM python:3.12\nENV VENV=/opt/venv\nRUN virtualenv ${VENV}\nCOPY . /srv/app\n",
+      { appDir: "/srv/app", venvBin: "/opt/venv/bin" },
+    ],
+    [
+      "the final stage copies from a build stage: the WORKDIR of its chain (Rails' /rails)",
+      "FROM ruby:3.4 AS base\nWORKDIR /rails\nFROM base AS build\nCOPY . .\nFROM base\nCOPY --from=build /rails /rails\n",
+      { appDir: "/rails" },
+    ],
+    [
+      "no WORKDIR and no COPY of the repository: nothing known",
+      "FROM nginx:1.27\nCOPY site.conf /etc/nginx/conf.d/\n",
+      {},
+    ],
+  ])("%s", (_, text, want) => {
+    expect(teamImage(text)).toEqual(want);
+  });
+});
+
+describe("inTeamVenv", () => {
+  const team = { appDir: "/opt/recipes", venvBin: "/opt/recipes/venv/bin" };
+  it.each([
+    [
+      ["python", "manage.py", "migrate", "--noinput"],
+      ["/opt/recipes/venv/bin/python", "manage.py", "migrate", "--noinput"],
+    ],
+    [
+      ["python3", "manage.py", "createcachetable"],
+      ["/opt/recipes/venv/bin/python3", "manage.py", "createcachetable"],
+    ],
+    [
+      ["alembic", "upgrade", "head"],
+      ["/opt/recipes/venv/bin/alembic", "upgrade", "head"],
+    ],
+    // Not a Python tool, or already a path: as it is.
+    [
+      ["bin/rails", "db:migrate"],
+      ["bin/rails", "db:migrate"],
+    ],
+    [
+      ["/usr/local/bin/python", "x.py"],
+      ["/usr/local/bin/python", "x.py"],
+    ],
+  ])("%j", (argv, want) => {
+    expect(inTeamVenv(argv, team)).toEqual(want);
+  });
+
+  it("changes nothing without a venv off PATH", () => {
+    expect(inTeamVenv(["python", "manage.py", "migrate"], { appDir: "/app" })).toEqual([
+      "python",
+      "manage.py",
+      "migrate",
+    ]);
+    expect(inTeamVenv(["python", "manage.py", "migrate"], undefined)).toEqual(["python", "manage.py", "migrate"]);
+  });
+});
