@@ -14,6 +14,7 @@ import { releaseArtifact, type ReleaseArtifact } from "../../image/release-image
 import { openRepo } from "../../image/repo.js";
 import { runtimeOf } from "../../image/plan.js";
 import { teamImage, type TeamImage } from "../../image/team-image.js";
+import { teamPreBuild, type TeamPreBuild } from "./team-prebuild.js";
 
 export { detectStack, type Stack } from "./runtime.js";
 const BRANCH = /^[A-Za-z0-9._-]{1,100}(\/[A-Za-z0-9._-]{1,100}){0,4}$/;
@@ -42,6 +43,8 @@ export interface CicdContext {
   mainDockerfile: string;
   /** What the team's Dockerfile, when built, makes of the app: its folder, a venv off PATH (team-image.ts). */
   team?: TeamImage;
+  /** The package-manager steps the team's image workflow runs before `docker build` (team-prebuild.ts). */
+  teamPreBuild?: TeamPreBuild;
   /** Why the team's Dockerfile is not built: its final stage serves no HTTP. */
   teamDockerfileNotHttp?: string;
   /** The target repository (read-only), to recognise its manifests and tools. */
@@ -107,6 +110,8 @@ function contextOf(input: PhaseInput): CicdContext {
         vmAppRoot(inventory, input.repoDir),
         runtimeOf,
       );
+  const preBuild =
+    theirs("Dockerfile") && !main.notHttp ? teamPreBuild(input.repoDir, input.generatedFiles) : undefined;
   return {
     inventory,
     deployment,
@@ -126,6 +131,7 @@ function contextOf(input: PhaseInput): CicdContext {
     ...(theirs("Dockerfile") && !main.notHttp
       ? { team: teamImage(readFileSync(path.join(input.repoDir, "Dockerfile"), "utf8")) }
       : {}),
+    ...(preBuild ? { teamPreBuild: preBuild } : {}),
     mainDockerfile: main.file,
     ...(main.notHttp ? { teamDockerfileNotHttp: main.notHttp } : {}),
     ...(input.generatedFiles ? { generated: input.generatedFiles } : {}),

@@ -25,7 +25,7 @@ import {
   shellWord,
 } from "./deploy-flags.js";
 import { submodules, unlessMissing } from "./checkout-images.js";
-import { PINNED_ACTIONS } from "./pinned-actions.js";
+import { PINNED_ACTIONS, usesRef } from "./pinned-actions.js";
 import type { CicdResult } from "./schema.js";
 import { deployLookups } from "./deploy-lookups.js";
 import { migrations } from "./migrations.js";
@@ -70,6 +70,26 @@ function buildStep(ctx: CicdContext): { name: string; env?: Record<string, strin
       "fi\n" +
       `docker build --pull ${file}--build-arg RELEASE_URL --build-arg RELEASE_SHA256 --tag "\${IMAGE}:\${GITHUB_SHA}" .\n`,
   };
+}
+
+/**
+ * What the team's image workflow builds before its `docker build` (team-prebuild.ts), in the same
+ * folders: the team's Dockerfile copies that output rather than building it.
+ */
+function preBuildSteps(ctx: CicdContext): object[] {
+  const pre = ctx.teamPreBuild;
+  if (!pre) return [];
+  const node = pre.node
+    ? [{ name: "Set up Node.js", uses: usesRef("setupNode"), with: { "node-version": pre.node } }]
+    : [];
+  return [
+    ...node,
+    ...pre.steps.map((s) => ({
+      name: `${s.name} (before the image, as ${pre.workflow} does)`,
+      ...(s.dir === "." ? {} : { "working-directory": s.dir }),
+      run: s.run,
+    })),
+  ];
 }
 
 /** Build + push steps for targets with their own Dockerfile (the AI worker), one image each. */
@@ -279,6 +299,7 @@ export function buildWorkflow(
         "timeout-minutes": 30,
         steps: [
           submodules(ctx) ? { ...CHECKOUT, with: { ...CHECKOUT.with, submodules: true } } : CHECKOUT,
+          ...preBuildSteps(ctx),
           ...BUILD_AUTH,
           buildStep(ctx),
           { name: "Push image tagged with the commit SHA", run: 'docker push "${IMAGE}:${GITHUB_SHA}"\n' },

@@ -1,0 +1,98 @@
+// What the team's own image workflow does before it builds the Dockerfile the deploy builds too.
+// Some Dockerfiles only package what the workflow built first: Tandoor's copies the repository
+// with the Vue front end already built into cookbook/static/vue3 by `yarn install` and `yarn build`
+// in vue3/ (its build-docker.yml), and builds no front end itself. Our build job runs the same
+// package-manager steps, in the same folders, before `docker build`, or the image would serve
+// pages without their scripts. Only plain install/build commands are taken, never a step's
+// expressions or secrets.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+
+export interface TeamPreBuild {
+  /** The team's workflow the steps come from (.github/workflows/build-docker.yml). */
+  workflow: string;
+  /** actions/setup-node's node-version, when the workflow sets one up. */
+  node?: string;
+  steps: { name: string; dir: string; run: string }[];
+}
+
+interface Step {
+  name?: unknown;
+  uses?: unknown;
+  run?: unknown;
+  with?: Record<string, unknown>;
+  "working-directory"?: unknown;
+}
+
+/** `yarn install --frozen-lockfile`, `npm ci`, `pnpm run build`, `yarn build`: one per line. */
+const PACKAGE_COMMAND = /^(yarn|npm|pnpm)( (install|ci|build|run [\w:.-]+))?( --?[\w-]+(=[\w.-]+)?)*$/;
+const FOLDER = /^(\.\/)?[\w-][\w.-]*(\/[\w.-]+)*\/?$/;
+const NODE_VERSION = /^(\d+(\.\d+){0,2}|lts\/\*|lts\/[a-z]+)$/;
+
+/** The step that builds the root Dockerfile: docker/build-push-action or `docker build`. */
+function buildsDockerfile(step: Step, matrix: string): boolean {
+  if (typeof step.uses === "string" && /^docker\/build-push-action@/.test(step.uses)) {
+    const file = step.with?.file;
+    const context = step.with?.context;
+    if (context !== undefined && !/^\.\/?$/.test(String(context))) return false;
+    if (file === undefined || /^(\.\/)?Dockerfile$/.test(String(file))) return true;
+    // `file: ${{ matrix.dockerfile }}`: the matrix must name the root Dockerfile.
+    return /\$\{\{/.test(String(file)) && /"Dockerfile"/.test(matrix);
+  }
+  return (
+    typeof step.run === "string" &&
+    /\bdocker (buildx )?build\b/.test(step.run) &&
+    !/(-f|--file)[ =](?!(\.\/)?Dockerfile\b)/.test(step.run)
+  );
+}
+
+function fromJob(steps: Step[], matrix: string): Omit<TeamPreBuild, "workflow"> | undefined {
+  const at = steps.findIndex((s) => buildsDockerfile(s, matrix));
+  if (at <= 0) return undefined;
+  let node: string | undefined;
+  const out: TeamPreBuild["steps"] = [];
+  for (const step of steps.slice(0, at)) {
+    if (typeof step.uses === "string" && /^actions\/setup-node@/.test(step.uses)) {
+      const version = String(step.with?.["node-version"] ?? "");
+      if (NODE_VERSION.test(version)) node = version;
+      continue;
+    }
+    if (typeof step.run !== "string") continue;
+    const lines = step.run
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
+    if (!lines.length || !lines.every((l) => PACKAGE_COMMAND.test(l))) continue;
+    const dir = step["working-directory"] === undefined ? "." : String(step["working-directory"]);
+    if (!FOLDER.test(dir) && dir !== ".") continue;
+    if (dir.split("/").includes("..")) continue;
+    const name = typeof step.name === "string" && /^[\w .,:()/-]{1,80}$/.test(step.name) ? step.name : lines[0]!;
+    out.push({ name, dir: dir.replace(/^\.\/|\/$/g, "") || ".", run: `${lines.join("\n")}\n` });
+  }
+  return out.length ? { ...(node ? { node } : {}), steps: out } : undefined;
+}
+
+/** The package-manager steps the team's image workflow runs before building the root Dockerfile. */
+export function teamPreBuild(repoDir: string, generated?: ReadonlySet<string>): TeamPreBuild | undefined {
+  const dir = path.join(repoDir, ".github/workflows");
+  if (!existsSync(dir)) return undefined;
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
+    const rel = `.github/workflows/${file}`;
+    if (generated?.has(rel)) continue;
+    let doc: { jobs?: Record<string, { steps?: Step[]; strategy?: unknown }> };
+    try {
+      doc = parse(readFileSync(path.join(dir, file), "utf8")) ?? {};
+    } catch {
+      continue;
+    }
+    for (const job of Object.values(doc.jobs ?? {})) {
+      if (!Array.isArray(job?.steps)) continue;
+      const found = fromJob(job.steps, JSON.stringify(job.strategy ?? {}));
+      if (found) return { workflow: rel, ...found };
+    }
+  }
+  return undefined;
+}
