@@ -136,12 +136,12 @@ export function planImages(
       image.content &&
       withCodeLinks(image.content, [...secretFileCommands(inv, root), ...codeLinkCommands(inv, root, repo, user)]);
     const content = linked && (runtime === main ? withBuildInputs(linked, inv.buildInputs ?? []) : linked);
-    const team = own !== undefined ? teamImage(own) : undefined;
+    const team = own !== undefined ? teamImage(own, (f) => repo.read(f)) : undefined;
     return {
       ...image,
       ...(content ? { content } : {}),
       ...(user ? { user } : {}),
-      ...(team && (team.appDir || team.venvBin) ? { team } : {}),
+      ...(team && (team.appDir || team.venvBin || team.port) ? { team } : {}),
     };
   });
   if (release) {

@@ -6,13 +6,18 @@
 // migrate job's `python manage.py migrate`) uses the venv's Python, not the bare one of the base
 // image, which has none of the app's packages.
 import path from "node:path";
-import { copySpec, parseDockerfile, type Instruction, type Stage } from "./dockerfile-parse.js";
+import { commandArgv, copySpec, parseDockerfile, type Instruction, type Stage } from "./dockerfile-parse.js";
 
 export interface TeamImage {
   /** Where the final image holds the repository (absolute). */
   appDir?: string;
   /** The venv's bin folder when the venv is not on PATH: the app's Python tools live there. */
   venvBin?: string;
+  /**
+   * The port the image's own start listens on when it does not read PORT: Tandoor's boot.sh puts
+   * nginx on `${TANDOOR_PORT:-80}` (EXPOSE 80 8080). Cloud Run must send requests there.
+   */
+  port?: number;
 }
 
 /** The final stage, then each stage it is built FROM (named stages only). */
@@ -31,8 +36,46 @@ const resolveIn = (dir: string, p: string) => path.posix.normalize(path.posix.re
 const VENV =
   /(?:^|[\s;&|(])(?:\S*\/)?(?:python3?(?:\.\d+)?\s+-m\s+venv|virtualenv|uv\s+venv)((?:\s+--?[\w-]+(?:=\S+)?)*)\s+([^\s;&|)-][^\s;&|)]*)/;
 
+/** `$PORT` or `${PORT…}` as a word: not TANDOOR_PORT or POSTGRES_PORT. */
+const READS_PORT = /\$\{?PORT\b/;
+/** `${APP_PORT:-80}`: a start script's own port setting and its default. */
+const PORT_DEFAULT = /\$\{(\w*PORT):-(\d{2,5})\}/g;
+const NOT_SERVED = /POSTGRES|MYSQL|DB_|DATABASE|REDIS|SMTP|EMAIL|MAIL|LDAP|METRICS/;
+
+/**
+ * The port the image's ENTRYPOINT/CMD listens on when nothing there reads PORT: the default of the
+ * start script's own port setting (read through `read`, the repository's file) among the EXPOSEd
+ * ports, else the one EXPOSEd port. Undefined when it reads PORT or cannot be told.
+ */
+function listenPort(chain: Stage[], appDir: string | undefined, read?: (file: string) => string | undefined) {
+  const last = (keyword: string) =>
+    [...chain].reverse().flatMap((s) => s.instructions.filter((i) => i.keyword === keyword).reverse())[0];
+  const argv = [last("ENTRYPOINT"), last("CMD")].flatMap((i) => commandArgv(i) ?? []);
+  if (argv.length === 0) return undefined;
+  const scripts = argv.flatMap((word) => {
+    const rel = appDir && word.startsWith(`${appDir}/`) ? word.slice(appDir.length + 1) : word.replace(/^\.\//, "");
+    const text = !rel.startsWith("/") && /\.(sh|bash)$|^[\w.-]+$/.test(rel) ? read?.(rel) : undefined;
+    return text ? [text] : [];
+  });
+  const env = chain.flatMap((s) => s.instructions.filter((i) => i.keyword === "ENV").map((i) => i.args));
+  // An image that sets PORT itself reads it: Cloud Run's value replaces the image's.
+  if ([...argv, ...scripts, ...env].some((t) => READS_PORT.test(t)) || env.some((e) => /(^|\s)PORT[= ]/.test(e)))
+    return undefined;
+  const exposed = chain
+    .flatMap((s) => s.instructions.filter((i) => i.keyword === "EXPOSE"))
+    .flatMap((i) => i.args.split(/\s+/).map((p) => Number(p.replace(/\/tcp$/, ""))))
+    .filter((p) => p > 0);
+  const defaults = scripts
+    .flatMap((t) => [...t.matchAll(PORT_DEFAULT)])
+    .filter((m) => !NOT_SERVED.test(m[1]!))
+    .map((m) => Number(m[2]));
+  const chosen = [...new Set(defaults.filter((p) => exposed.length === 0 || exposed.includes(p)))];
+  if (chosen.length === 1) return chosen[0];
+  return chosen.length === 0 && defaults.length === 0 && exposed.length === 1 ? exposed[0] : undefined;
+}
+
 /** The repository's folder and an unlisted venv in the team's Dockerfile, as far as it says. */
-export function teamImage(text: string): TeamImage {
+export function teamImage(text: string, read?: (file: string) => string | undefined): TeamImage {
   const chain = finalChain(parseDockerfile(text));
   if (chain.length === 0) return {};
   let workdir = "/";
@@ -62,9 +105,12 @@ export function teamImage(text: string): TeamImage {
     onPath.some(
       (e) => e.includes(`${venv}/bin`) || /\$\{?VIRTUAL_ENV\}?\/bin/.test(e) || /(^|[:="])(\.\/)?venv\/bin/.test(e),
     );
+  const home = appDir ?? (workdir !== "/" ? workdir : undefined);
+  const port = listenPort(chain, home, read);
   return {
-    ...(appDir ? { appDir } : workdir !== "/" ? { appDir: workdir } : {}),
+    ...(home ? { appDir: home } : {}),
     ...(venv && !listed ? { venvBin: `${venv}/bin` } : {}),
+    ...(port ? { port } : {}),
   };
 }
 

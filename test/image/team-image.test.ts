@@ -93,3 +93,31 @@ describe("inTeamVenv", () => {
     expect(inTeamVenv(["python", "manage.py", "migrate"], undefined)).toEqual(["python", "manage.py", "migrate"]);
   });
 });
+
+describe("the port the team image's own start listens on", () => {
+  const BOOT = `#!/bin/sh\nexport TANDOOR_PORT="\${TANDOOR_PORT:-80}"\npg_isready --port=\${POSTGRES_PORT:-5432}\nexec gunicorn --bind unix:/tmp/tandoor.sock recipes.wsgi\n`;
+  const read = (files: Record<string, string>) => (f: string) => files[f];
+  it.each([
+    // Tandoor: boot.sh's nginx on ${TANDOOR_PORT:-80}, one of EXPOSE 80 8080; POSTGRES_PORT is not served.
+    ["Tandoor's boot.sh", `${TANDOOR}EXPOSE 80 8080\n`, { "boot.sh": BOOT }, 80],
+    // Saleor: the CMD's own --port=8000, the one EXPOSEd port.
+    [
+      "a CMD with a fixed port and one EXPOSE",
+      'FROM python:3.12\nCOPY . /app\nEXPOSE 8000\nCMD ["uvicorn", "app:app", "--port=8000"]\n',
+      {},
+      8000,
+    ],
+    // Reads PORT (Cloud Run sets it): nothing to change.
+    [
+      "a start script that reads PORT",
+      'FROM node:22\nWORKDIR /app\nCOPY . .\nEXPOSE 3000\nCMD ["./start.sh"]\n',
+      { "start.sh": 'exec node server.js --port "${PORT:-3000}"\n' },
+      undefined,
+    ],
+    ["ENV PORT in the image", 'FROM node:22\nENV PORT=3000\nEXPOSE 3000\nCMD ["node", "server.js"]\n', {}, undefined],
+    // Two EXPOSEd ports and no script to choose: cannot tell.
+    ["two EXPOSEd ports", 'FROM python:3.12\nEXPOSE 80 8080\nCMD ["python", "serve.py"]\n', {}, undefined],
+  ])("%s", (_, text, files, port) => {
+    expect(teamImage(text, read(files)).port).toBe(port);
+  });
+});

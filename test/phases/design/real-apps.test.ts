@@ -15,6 +15,7 @@ import { withAudit } from "./design-input.js";
 // @ts-expect-error plain JS shared with the benchmark
 import { loadCorpus } from "../../../bench/fidelity-score.mjs";
 import { planSqlite } from "../../../src/phases/design/rules/sqlite.js";
+import { imageFor, planImages } from "../../../src/image/plan.js";
 
 interface TruthService {
   name: string;
@@ -136,7 +137,9 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
     for (const t of result.deployment.services.filter((x) => x.kind === "api" && isAppApi(x))) {
       const s = input.inventory.services.find((x) => x.name === t.replaces[0])!;
       const vm = [...new Set(s.listen.map((l) => Number(l.slice(l.lastIndexOf(":") + 1))))];
-      if (t.port !== 8080) expect([t.replaces[0], vm]).toEqual([t.replaces[0], [t.port]]);
+      // Or the port the team's own image listens on, whose CMD the first API runs (team-image.ts).
+      const team = imageFor(planImages(input.inventory, input.repoDir!), s)?.team?.port;
+      if (t.port !== 8080 && t.port !== team) expect([t.replaces[0], vm]).toEqual([t.replaces[0], [t.port]]);
       // Nothing on the VM says the process reads PORT or a bind setting, and no server flag rebinds it.
       if (t.port !== 8080) expect(s.env.some((n) => /^PORT$/i.test(n))).toBe(false);
     }
@@ -152,6 +155,8 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
     // no image is planned that could make it read PORT, so Cloud Run sends to 8065.
     if (app.app === "mattermost")
       expect(result.deployment.services.filter(isAppApi).map((t) => t.port)).toEqual([8065]);
+    // Tandoor's own Dockerfile starts boot.sh, whose nginx listens on ${TANDOOR_PORT:-80}.
+    if (app.app === "tandoor") expect(result.deployment.services.filter(isAppApi).map((t) => t.port)).toEqual([80]);
     // Metabase's MB_JETTY_PORT is a bind setting the deploy sets to 8080.
     if (app.app === "metabase") expect(result.deployment.services.filter(isAppApi).map((t) => t.port)).toEqual([8080]);
   });

@@ -46,6 +46,11 @@ function secretsOf(s: Service): string[] {
  */
 export function containerPort(d: Draft, s: Service): number {
   if (s.env.some((n) => n.toUpperCase() === "PORT" || bindSetting(n))) return PORT;
+  // The team's own image serves the first web process with its own CMD (deploy-flags.ts passes no
+  // command for it): the port that start listens on (team-image.ts). Cloud Run sets PORT to it too.
+  const image = imageFor(d.images, s);
+  const first = d.inv.services.find((x) => x.role === "web" && imageFor(d.images, x) === image);
+  if (image?.team?.port && first === s) return image.team.port;
   const planned = imageFor(d.images, s)?.argv[s.name];
   // With no image planned (no repository at hand) the app's own Dockerfile decides: PORT, as always;
   // unless no language is known, a prebuilt program (a release tarball's binary) whose port comes
