@@ -8,6 +8,7 @@ import { isAiWorkerTarget, type DeployTarget } from "../../contracts/deployment.
 import { openRepo } from "../../image/repo.js";
 import type { CicdContext } from "./context.js";
 import { usesRef } from "./pinned-actions.js";
+import { buildLibrariesStep, pythonBuildLibraries } from "./python-build-libraries.js";
 import type { Stack } from "./runtime.js";
 import type { CicdResult } from "./schema.js";
 
@@ -246,7 +247,12 @@ export function appTestJob(ctx: CicdContext, result: CicdResult): Record<string,
     "timeout-minutes": 20,
     ...(Object.keys(services).length ? { services } : {}),
     ...(Object.keys(env).length ? { env } : {}),
-    steps: [CHECKOUT, ...setupSteps(ctx.stack, result.runtimeVersion), ...runTests(ctx.stack, result.testCommand)],
+    steps: [
+      CHECKOUT,
+      ...(ctx.stack === "python" ? buildLibrariesStep(pythonBuildLibraries(ctx.repoDir, ctx.generated)) : []),
+      ...setupSteps(ctx.stack, result.runtimeVersion),
+      ...runTests(ctx.stack, result.testCommand),
+    ],
   };
 }
 
