@@ -15,7 +15,13 @@ import {
   venvPrograms,
 } from "./python-deps.js";
 import type { AppRepo } from "./repo.js";
-import { type DeclaredVersion, declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
+import {
+  compareVersions,
+  type DeclaredVersion,
+  declaredVersion,
+  supportedVersion,
+  versionNote,
+} from "./runtime-versions.js";
 import { planProcesses } from "./workdir.js";
 
 const MANIFEST_FILES = ["requirements.txt", "pyproject.toml", "Pipfile", "uv.lock", "poetry.lock"];
@@ -92,9 +98,18 @@ export function pythonImage(input: ImageInput): RuntimeImage {
       notice: `No Python dependency manifest (requirements.txt, pyproject.toml, Pipfile) was found in the repository, so no Dockerfile was written: add one, or build with Google Cloud's buildpacks (gcloud run deploy --source .).`,
     };
   const declared = declaredVersion("python", repo, manifest.dir) ?? impliedByDjango(manifest, repo);
-  const version = supportedVersion("python", declared?.min ?? input.osPython, declared?.below);
+  // The app runs on the VM's Python today: a declared floor below it (Django 5.2 allows 3.10) does
+  // not move the image back to an older release than the one it runs on (Ubuntu 24.04's 3.12).
+  const os = input.osPython;
+  const osWins =
+    declared !== undefined &&
+    os !== undefined &&
+    compareVersions(os, declared.min) > 0 &&
+    (!declared.below || compareVersions(os, declared.below) < 0);
+  const version = supportedVersion("python", osWins ? os : (declared?.min ?? os), declared?.below);
   const note = versionNote(declared, version, {
-    none: input.osPython ? `the VM's OS ships ${input.osPython}; the app declares none` : undefined,
+    none: os ? `the VM's OS ships ${os}; the app declares none` : undefined,
+    ...(osWins ? { gap: `the VM's OS ships ${os}, which the app runs on today` } : {}),
   });
   const runs = Object.values(placed.image.argv).flatMap((a) => (a.ok ? [a.argv[0]!] : []));
   const extras = neededExtras(manifest, input.databaseEngine, runs);

@@ -273,3 +273,45 @@ describe("the image installs what the manifest declares", () => {
     expect(text).toMatch(/^# Check the install: pyproject\.toml:5:\d+: not valid TOML .*line by line/m);
   });
 });
+
+describe("the image's Python release, against the one the VM runs", () => {
+  const web = { name: "web", role: "web", software: "gunicorn", runtime: "python", dependsOn: [], env: [], listen: [] };
+  const from = (files: Record<string, string>, osPython?: string) =>
+    /^FROM python:(\S+?)-/m.exec(
+      pythonImage({
+        repo: repoOf(files),
+        appName: "app",
+        runtime: "python",
+        dockerfile: "Dockerfile",
+        processes: [{ ...web, command: "gunicorn app.wsgi" } as Service],
+        ...(osPython ? { osPython } : {}),
+      }).content!,
+    )?.[1];
+  it.each([
+    // Tandoor: Django 5.2 allows 3.10 (past support: 3.11), the VM's Ubuntu 24.04 runs 3.12: 3.12.
+    [{ "requirements.txt": "Django==5.2.15\ngunicorn\n", "app/wsgi.py": "" }, "3.12", "3.12"],
+    [{ "requirements.txt": "Django==5.2.15\ngunicorn\n", "app/wsgi.py": "" }, undefined, "3.11"],
+    // A declared floor above the VM's wins (NetBox's >=3.12 on Ubuntu 22.04's 3.10).
+    [
+      {
+        "pyproject.toml": '[project]\nrequires-python = ">=3.12"\n',
+        "requirements.txt": "gunicorn\n",
+        "app/wsgi.py": "",
+      },
+      "3.10",
+      "3.12",
+    ],
+    // The VM's release past the app's upper bound: the bound holds.
+    [
+      {
+        "pyproject.toml": '[project]\nrequires-python = ">=3.11,<3.12"\n',
+        "requirements.txt": "gunicorn\n",
+        "app/wsgi.py": "",
+      },
+      "3.12",
+      "3.11",
+    ],
+  ])("%j on %s -> %s", (files, osPython, want) => {
+    expect(from(files, osPython)).toBe(want);
+  });
+});
