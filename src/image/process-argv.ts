@@ -19,6 +19,8 @@ export interface ArgvContext {
   port?: string;
   /** VM paths of secret files → where Cloud Run mounts them (code-links.ts secretFileMounts). */
   mounts?: Record<string, string>;
+  /** Whether the repository holds a file (relative path): a folder with pyvenv.cfg is a virtualenv. */
+  repoHas?: (file: string) => boolean;
 }
 
 /**
@@ -109,11 +111,15 @@ function dropEnvEcho(argv: string[], dropped: string[]): string[] {
  * the image has it at the same place under APP_DIR, and nothing puts it on PATH. Tools installed
  * into the app's folder (a virtualenv, node_modules/.bin, vendor/bundle) are not the repository's.
  */
-function ownProgram(program: string, root: string | undefined): boolean {
+function ownProgram(program: string, root: string | undefined, repoHas?: (file: string) => boolean): boolean {
   if (!root || !program.startsWith(`${root}/`)) return false;
-  return !/(^|\/)(\.?venv|virtualenv|env|node_modules|vendor|\.bundle|\.rbenv|\.nvm|shims)\//.test(
-    program.slice(root.length + 1),
-  );
+  const rel = program.slice(root.length + 1);
+  // A virtualenv made in the app's folder itself (`python3 -m venv /var/www/recipes`, Tandoor's
+  // manual install): its bin/ sits beside pyvenv.cfg, and the image has those tools on PATH.
+  const env = path.posix.dirname(path.posix.dirname(rel));
+  if (path.posix.basename(path.posix.dirname(rel)) === "bin" && repoHas?.(path.posix.join(env, "pyvenv.cfg")))
+    return false;
+  return !/(^|\/)(\.?venv|virtualenv|env|node_modules|vendor|\.bundle|\.rbenv|\.nvm|shims)\//.test(rel);
 }
 
 /** Commands before the real one that only prepare the VM's environment (cd, export, tests, sourcing). */
@@ -184,7 +190,7 @@ export function processArgv(command: string | undefined, ctx: ArgvContext = {}):
   // A relative virtualenv (`venv/bin/python` after `cd /srv/app`): the image's virtualenv is on PATH.
   if (
     /^(\.\/)?(\.?venv|virtualenv|env)\/bin\/[^/]+$/.test(argv[0]!) ||
-    (BIN_DIR.test(argv[0]!) && argv[0]!.startsWith("/") && !ownProgram(argv[0]!, ctx.root))
+    (BIN_DIR.test(argv[0]!) && argv[0]!.startsWith("/") && !ownProgram(argv[0]!, ctx.root, ctx.repoHas))
   ) {
     const tool = path.posix.basename(argv[0]!);
     dropped.push(`${argv[0]} → ${tool}`);

@@ -16,8 +16,9 @@ export interface PlacedProcesses {
 }
 
 export function planProcesses(input: ImageInput, candidates: string[]): PlacedProcesses {
-  const { repo, root, processes, mounts } = input;
-  const raw = processes.map((s) => ({ s, r: processArgv(s.command, { root, workdir: APP_DIR, mounts }) }));
+  const { repo, root, processes } = input;
+  const ctx = { mounts: input.mounts, repoHas: (f: string) => repo.exists(f) };
+  const raw = processes.map((s) => ({ s, r: processArgv(s.command, { root, workdir: APP_DIR, ...ctx }) }));
   const dirs = new Set(["", ...candidates]);
   for (const { r } of raw) {
     if (!r.ok) continue;
@@ -37,12 +38,12 @@ export function planProcesses(input: ImageInput, candidates: string[]): PlacedPr
     r.ok ? { ...r, argv: throughLinks(repo, workdirRel, r.argv) } : r;
   for (const s of processes)
     argv[s.name] = inImage(
-      processArgv(s.command, { root, workdir, mounts, ...(s.role === "web" ? { port: "8080" } : {}) }),
+      processArgv(s.command, { root, workdir, ...ctx, ...(s.role === "web" ? { port: "8080" } : {}) }),
     );
   const first = processes[0];
   const cmdArgv = first
     ? inImage(
-        processArgv(first.command, { root, workdir, mounts, ...(first.role === "web" ? { port: "${PORT}" } : {}) }),
+        processArgv(first.command, { root, workdir, ...ctx, ...(first.role === "web" ? { port: "${PORT}" } : {}) }),
       )
     : undefined;
   const cmd = cmdArgv?.ok ? cmdArgv.argv : undefined;

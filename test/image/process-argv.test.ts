@@ -81,6 +81,18 @@ describe("processArgv", () => {
     expect(r.ok && r.argv.join(" ")).toBe(expected);
   });
 
+  it("takes the app folder's bin/ for the virtualenv's when pyvenv.cfg sits there (Tandoor's manual install)", () => {
+    const command = "/var/www/recipes/bin/gunicorn --bind unix:/var/www/recipes/recipes.sock recipes.wsgi:application";
+    const venv = processArgv(command, { root: "/var/www/recipes", repoHas: (f) => f === "pyvenv.cfg" });
+    expect(venv.ok && venv.argv[0]).toBe("gunicorn");
+    // Without pyvenv.cfg, bin/ is the repository's own program (Symfony's bin/console).
+    const own = processArgv("/var/www/app/bin/console messenger:consume", {
+      root: "/var/www/app",
+      repoHas: () => false,
+    });
+    expect(own.ok && own.argv).toEqual(["bin/console", "messenger:consume"]);
+  });
+
   it("places app paths relative to the image's WORKDIR", () => {
     const r = processArgv("/opt/paperless/venv/bin/python3 /opt/paperless/src/manage.py document_consumer", {
       root: "/opt/paperless",
