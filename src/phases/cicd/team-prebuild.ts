@@ -47,14 +47,31 @@ function buildsDockerfile(step: Step, matrix: string): boolean {
   );
 }
 
-function fromJob(steps: Step[], matrix: string): Omit<TeamPreBuild, "workflow"> | undefined {
-  const at = steps.findIndex((s) => buildsDockerfile(s, matrix));
+/** `${{ matrix.node-version }}` with a matrix of one value: that value. */
+function fromMatrix(value: string, matrix: Record<string, unknown>): string {
+  const key = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/.exec(value)?.[1];
+  const options = key !== undefined ? matrix[key] : undefined;
+  const list = Array.isArray(options) ? options : options !== undefined ? [options] : [];
+  return list.length === 1 ? String(list[0]) : value;
+}
+
+function fromJob(
+  steps: Step[],
+  strategy: unknown,
+  isTarget: (step: Step, matrix: string) => boolean,
+): Omit<TeamPreBuild, "workflow"> | undefined {
+  const matrix = JSON.stringify(strategy ?? {});
+  const at = steps.findIndex((s) => isTarget(s, matrix));
   if (at <= 0) return undefined;
+  const values = ((strategy as { matrix?: Record<string, unknown> } | undefined)?.matrix ?? {}) as Record<
+    string,
+    unknown
+  >;
   let node: string | undefined;
   const out: TeamPreBuild["steps"] = [];
   for (const step of steps.slice(0, at)) {
     if (typeof step.uses === "string" && /^actions\/setup-node@/.test(step.uses)) {
-      const version = String(step.with?.["node-version"] ?? "");
+      const version = fromMatrix(String(step.with?.["node-version"] ?? ""), values);
       if (NODE_VERSION.test(version)) node = version;
       continue;
     }
@@ -75,6 +92,35 @@ function fromJob(steps: Step[], matrix: string): Omit<TeamPreBuild, "workflow"> 
 
 /** The package-manager steps the team's image workflow runs before building the root Dockerfile. */
 export function teamPreBuild(repoDir: string, generated?: ReadonlySet<string>): TeamPreBuild | undefined {
+  return beforeStep(repoDir, generated, buildsDockerfile);
+}
+
+/**
+ * The package-manager steps the team's CI runs before its tests (Tandoor's ci.yml builds vue3/
+ * before pytest: pages render through the front end's manifest), so our test job runs them too.
+ */
+export function teamPreTest(
+  repoDir: string,
+  testCommand: string,
+  generated?: ReadonlySet<string>,
+): TeamPreBuild | undefined {
+  const command = testCommand.trim();
+  return beforeStep(
+    repoDir,
+    generated,
+    (step) => typeof step.run === "string" && (TEST_RUNNER.test(step.run) || (!!command && step.run.includes(command))),
+  );
+}
+
+/** A step that runs an app's tests, whatever runner our job picked. */
+const TEST_RUNNER =
+  /(^|[\s;&|])(pytest|python3? -m pytest|tox|nox|rspec|phpunit|go test|(python3? )?manage\.py test|(bundle exec )?rails test|(npm|yarn|pnpm)( run)? test)(\s|$)/m;
+
+function beforeStep(
+  repoDir: string,
+  generated: ReadonlySet<string> | undefined,
+  isTarget: (step: Step, matrix: string) => boolean,
+): TeamPreBuild | undefined {
   const dir = path.join(repoDir, ".github/workflows");
   if (!existsSync(dir)) return undefined;
   for (const file of readdirSync(dir)
@@ -90,7 +136,7 @@ export function teamPreBuild(repoDir: string, generated?: ReadonlySet<string>): 
     }
     for (const job of Object.values(doc.jobs ?? {})) {
       if (!Array.isArray(job?.steps)) continue;
-      const found = fromJob(job.steps, JSON.stringify(job.strategy ?? {}));
+      const found = fromJob(job.steps, job.strategy, isTarget);
       if (found) return { workflow: rel, ...found };
     }
   }

@@ -9,6 +9,7 @@ import { openRepo } from "../../image/repo.js";
 import type { CicdContext } from "./context.js";
 import { usesRef } from "./pinned-actions.js";
 import { buildLibrariesStep, pythonBuildLibraries } from "./python-build-libraries.js";
+import { teamPreTest } from "./team-prebuild.js";
 import type { Stack } from "./runtime.js";
 import type { CicdResult } from "./schema.js";
 
@@ -251,9 +252,29 @@ export function appTestJob(ctx: CicdContext, result: CicdResult): Record<string,
       CHECKOUT,
       ...(ctx.stack === "python" ? buildLibrariesStep(pythonBuildLibraries(ctx.repoDir, ctx.generated)) : []),
       ...setupSteps(ctx.stack, result.runtimeVersion),
+      ...preTestSteps(ctx, result.testCommand),
       ...runTests(ctx.stack, result.testCommand),
     ],
   };
+}
+
+/**
+ * What the team's own CI builds before the same test runner (team-prebuild.ts): a Python app's
+ * front end built with Node (Tandoor's vue3/). A Node app's own install already ran.
+ */
+function preTestSteps(ctx: CicdContext, testCommand: string): object[] {
+  if (ctx.stack === "node") return [];
+  const pre = teamPreTest(ctx.repoDir, testCommand, ctx.generated);
+  if (!pre) return [];
+  // Without a version of its own, the runner's Node.js (and its Yarn) runs them.
+  return [
+    ...(pre.node ? [{ name: "Set up Node.js", uses: usesRef("setupNode"), with: { "node-version": pre.node } }] : []),
+    ...pre.steps.map((s) => ({
+      name: `${s.name} (before the tests, as ${pre.workflow} does)`,
+      ...(s.dir === "." ? {} : { "working-directory": s.dir }),
+      run: s.run,
+    })),
+  ];
 }
 
 /** One job per generated worker: its own requirements-dev.txt and pytest, in its directory. */

@@ -108,3 +108,56 @@ describe("the deploy's build job", () => {
     });
   });
 });
+
+describe("the deploy's test job", () => {
+  // Tandoor's ci.yml: Node from a one-value matrix, vue3/ built before pytest (pages render through
+  // django-vite's manifest); collectstatic is not a package-manager step.
+  const CI = `on: [push]
+jobs:
+  build:
+    strategy:
+      matrix:
+        python-version: ["3.12"]
+        node-version: ["22"]
+    steps:
+      - uses: actions/checkout@v6
+      - uses: actions/setup-node@v6
+        with:
+          node-version: \${{ matrix.node-version }}
+      - name: Install Vue dependencies
+        working-directory: ./vue3
+        run: yarn install
+      - name: Build Vue dependencies
+        working-directory: ./vue3
+        run: yarn build
+      - name: Compile Django StaticFiles
+        run: python3 manage.py collectstatic --noinput
+      - name: Django Testing project
+        run: pytest --junitxml=junit/test-results.xml
+`;
+  it("builds what the team's CI builds before the same test runner", async () => {
+    await withWorkflow(CI, async (repo) => {
+      await writeFile(path.join(repo, "pytest.ini"), "[pytest]\n");
+      await writeFile(path.join(repo, "manage.py"), "");
+      const { input } = chainFile(EXAMPLE("django-postgres"));
+      const run = { ...input, repoDir: repo };
+      const artifacts = await cicdPhase.render(cicdPhase.offline(run), run);
+      const wf = parse(artifacts.find((a) => a.path === CICD_PATHS.workflow)!.content) as {
+        jobs: {
+          test: {
+            steps: { name: string; with?: Record<string, string>; run?: string; "working-directory"?: string }[];
+          };
+        };
+      };
+      const steps = wf.jobs.test.steps;
+      const names = steps.map((s) => s.name);
+      expect(steps.find((s) => s.name === "Set up Node.js")!.with).toEqual({ "node-version": "22" });
+      const vue = steps.filter((s) => s["working-directory"] === "vue3").map((s) => s.run!.trim());
+      expect(vue).toEqual(["yarn install", "yarn build"]);
+      expect(
+        names.indexOf("Build Vue dependencies (before the tests, as .github/workflows/build.yml does)"),
+      ).toBeLessThan(names.indexOf("Run tests"));
+      expect(names.indexOf("Install dependencies")).toBeLessThan(names.indexOf("Set up Node.js"));
+    });
+  });
+});
