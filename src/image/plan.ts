@@ -141,7 +141,7 @@ export function planImages(
       ...image,
       ...(content ? { content } : {}),
       ...(user ? { user } : {}),
-      ...(team && (team.appDir || team.venvBin || team.port) ? { team } : {}),
+      ...(team && Object.keys(team).length ? { team } : {}),
     };
   });
   if (release) {

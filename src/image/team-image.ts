@@ -18,6 +18,8 @@ export interface TeamImage {
    * nginx on `${TANDOOR_PORT:-80}` (EXPOSE 80 8080). Cloud Run must send requests there.
    */
   port?: number;
+  /** A schema migration the image's start script runs (Tandoor's boot.sh: `python manage.py migrate`). */
+  startMigrates?: { file: string; command: string };
 }
 
 /** The final stage, then each stage it is built FROM (named stages only). */
@@ -42,21 +44,40 @@ const READS_PORT = /\$\{?PORT\b/;
 const PORT_DEFAULT = /\$\{(\w*PORT):-(\d{2,5})\}/g;
 const NOT_SERVED = /POSTGRES|MYSQL|DB_|DATABASE|REDIS|SMTP|EMAIL|MAIL|LDAP|METRICS/;
 
+/** What the image starts: its ENTRYPOINT and CMD words, and the start scripts of the repository they name. */
+function startOf(chain: Stage[], appDir: string | undefined, read?: (file: string) => string | undefined) {
+  const last = (keyword: string) =>
+    [...chain].reverse().flatMap((s) => s.instructions.filter((i) => i.keyword === keyword).reverse())[0];
+  const argv = [last("ENTRYPOINT"), last("CMD")].flatMap((i) => commandArgv(i) ?? []);
+  const scripts = argv.flatMap((word) => {
+    const rel = appDir && word.startsWith(`${appDir}/`) ? word.slice(appDir.length + 1) : word.replace(/^\.\//, "");
+    const text = !rel.startsWith("/") && /^[\w.-]+(\/[\w.-]+)*$/.test(rel) ? read?.(rel) : undefined;
+    return text ? [{ file: rel, text }] : [];
+  });
+  return { argv, scripts };
+}
+
+/** A schema migration run from a start script: each instance runs it as it starts. */
+const START_MIGRATION =
+  /^\s*(?:exec\s+)?((?:\S*python3?\s+)?(?:\S*\/)?manage\.py\s+migrate\b[^\n]*|(?:bundle exec\s+)?(?:\.\/)?(?:bin\/)?rails\s+db:(?:migrate|prepare)\b[^\n]*|php\s+artisan\s+migrate\b[^\n]*|(?:npx\s+)?prisma\s+migrate\s+deploy\b[^\n]*|alembic\s+upgrade\b[^\n]*)$/m;
+
+function startMigration(scripts: { file: string; text: string }[]): TeamImage["startMigrates"] {
+  for (const { file, text } of scripts) {
+    const m = START_MIGRATION.exec(text);
+    if (m) return { file, command: m[1]!.trim() };
+  }
+  return undefined;
+}
+
 /**
  * The port the image's ENTRYPOINT/CMD listens on when nothing there reads PORT: the default of the
  * start script's own port setting (read through `read`, the repository's file) among the EXPOSEd
  * ports, else the one EXPOSEd port. Undefined when it reads PORT or cannot be told.
  */
-function listenPort(chain: Stage[], appDir: string | undefined, read?: (file: string) => string | undefined) {
-  const last = (keyword: string) =>
-    [...chain].reverse().flatMap((s) => s.instructions.filter((i) => i.keyword === keyword).reverse())[0];
-  const argv = [last("ENTRYPOINT"), last("CMD")].flatMap((i) => commandArgv(i) ?? []);
+function listenPort(chain: Stage[], start: ReturnType<typeof startOf>) {
+  const { argv } = start;
   if (argv.length === 0) return undefined;
-  const scripts = argv.flatMap((word) => {
-    const rel = appDir && word.startsWith(`${appDir}/`) ? word.slice(appDir.length + 1) : word.replace(/^\.\//, "");
-    const text = !rel.startsWith("/") && /\.(sh|bash)$|^[\w.-]+$/.test(rel) ? read?.(rel) : undefined;
-    return text ? [text] : [];
-  });
+  const scripts = start.scripts.map((s) => s.text);
   const env = chain.flatMap((s) => s.instructions.filter((i) => i.keyword === "ENV").map((i) => i.args));
   // An image that sets PORT itself reads it: Cloud Run's value replaces the image's.
   if ([...argv, ...scripts, ...env].some((t) => READS_PORT.test(t)) || env.some((e) => /(^|\s)PORT[= ]/.test(e)))
@@ -106,11 +127,14 @@ export function teamImage(text: string, read?: (file: string) => string | undefi
       (e) => e.includes(`${venv}/bin`) || /\$\{?VIRTUAL_ENV\}?\/bin/.test(e) || /(^|[:="])(\.\/)?venv\/bin/.test(e),
     );
   const home = appDir ?? (workdir !== "/" ? workdir : undefined);
-  const port = listenPort(chain, home, read);
+  const start = startOf(chain, home, read);
+  const port = listenPort(chain, start);
+  const startMigrates = startMigration(start.scripts);
   return {
     ...(home ? { appDir: home } : {}),
     ...(venv && !listed ? { venvBin: `${venv}/bin` } : {}),
     ...(port ? { port } : {}),
+    ...(startMigrates ? { startMigrates } : {}),
   };
 }
 

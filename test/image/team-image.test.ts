@@ -121,3 +121,31 @@ describe("the port the team image's own start listens on", () => {
     expect(teamImage(text, read(files)).port).toBe(port);
   });
 });
+
+describe("a schema migration in the team image's start script", () => {
+  const image = (start: string, script: string) =>
+    teamImage(`FROM python:3.13\nWORKDIR /opt/app\nCOPY . ./\nENTRYPOINT ${start}\n`, (f) =>
+      f === "boot.sh" || f === "bin/docker-entrypoint" ? script : undefined,
+    ).startMigrates;
+  it.each([
+    // Tandoor's boot.sh.
+    [
+      '["/sbin/tini", "--", "/opt/app/boot.sh"]',
+      'echo "Migrating database"\n\npython manage.py migrate\n',
+      { file: "boot.sh", command: "python manage.py migrate" },
+    ],
+    [
+      '["bin/docker-entrypoint"]',
+      'if [ "$1" = server ]; then\n  ./bin/rails db:prepare\nfi\nexec "$@"\n',
+      { file: "bin/docker-entrypoint", command: "./bin/rails db:prepare" },
+    ],
+    // A comment or an echo that names it is not a run.
+    [
+      '["/opt/app/boot.sh"]',
+      '# python manage.py migrate runs in the deploy\necho "run manage.py migrate"\n',
+      undefined,
+    ],
+  ])("%s", (start, script, want) => {
+    expect(image(start, script)).toEqual(want);
+  });
+});

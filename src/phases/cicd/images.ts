@@ -64,6 +64,13 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
       `The repository's \`Dockerfile\` is not built: ${ctx.teamDockerfileNotHttp}. The deploy builds \`${ctx.mainDockerfile}\` instead (written here, serving HTTP on \`$PORT\`); make yours build from a checkout and serve HTTP, and delete \`${ctx.mainDockerfile}\` to build yours again.`,
     );
   for (const image of plan.images.filter((i) => wanted.has(i.dockerfile))) {
+    const migrates = image.team?.startMigrates;
+    // The deploy migrates once, in a job, before the new revision; a start script that migrates too
+    // runs it again in every instance as it starts, several at once on a scale-out.
+    if (theirs(input, image.dockerfile) && migrates && ctx.deployment.database)
+      notices.push(
+        `\`${migrates.file}\`, which your \`${image.dockerfile}\` starts, also runs \`${migrates.command}\` at every container start: every new instance runs it again, several at once when Cloud Run scales out, after the deploy's migrate job already did. Take it out of the script (the job keeps the schema current).`,
+      );
     if (theirs(input, image.dockerfile)) continue;
     if (!image.content) {
       const reason = image.notice ?? `No ${image.dockerfile} was written.`;

@@ -137,6 +137,27 @@ describe("database migrations", () => {
     }
   });
 
+  it("says when the team image's start script migrates too, at every container start", async () => {
+    const repo = await mkdtemp(path.join(tmpdir(), "migrate-repo-"));
+    try {
+      await writeFile(path.join(repo, "manage.py"), "");
+      await writeFile(
+        path.join(repo, "Dockerfile"),
+        'FROM python:3.13\nWORKDIR /opt/recipes\nCOPY . ./\nENTRYPOINT ["/sbin/tini", "--", "/opt/recipes/boot.sh"]\n',
+      );
+      await writeFile(path.join(repo, "boot.sh"), "#!/bin/sh\npython manage.py migrate\nexec gunicorn recipes.wsgi\n");
+      const { input } = chainFile(EXAMPLE("django-postgres"));
+      const run = { ...input, repoDir: repo };
+      const artifacts = await cicdPhase.render(cicdPhase.offline(run), run);
+      const readme = artifacts.find((a) => a.path.endsWith("cicd/README.md"))!.content;
+      expect(readme).toContain(
+        "`boot.sh`, which your `Dockerfile` starts, also runs `python manage.py migrate` at every container start",
+      );
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+
   it("no database, no migration job", () => {
     const { input } = chainYaml(
       readFileSync(EXAMPLE("api-only"), "utf8")
