@@ -1,12 +1,35 @@
 // How a Java repository builds: Maven or Gradle, through the project's own wrapper (mvnw,
-// gradlew: the build tool release the project pins), and whether it makes one executable Spring
-// Boot jar. Anything else (a WAR for a servlet container, a multi-module build whose jar sits in
-// one of several modules, no wrapper to pin the tool) is reported with the reason, never guessed.
+// gradlew: the build tool release the project pins), and what runnable shape it makes: a Spring
+// Boot jar; Gradle's `application` plugin (installDist: bin/<name> and lib/); a fat jar (Gradle
+// Shadow, Maven shade or assembly's jar-with-dependencies); or a plain jar whose manifest
+// Class-Path names the jars a copy-dependencies step puts in a folder beside it (a Gradle Copy task
+// from configurations.runtimeClasspath, Maven's dependency:copy-dependencies). Anything else (a WAR
+// for a servlet container, a multi-module build whose jar sits in one of several modules, no
+// wrapper to pin the tool, a jar with nothing to run it) is reported with the reason, never guessed.
 import path from "node:path";
 import type { AppRepo } from "./repo.js";
 
+/** What the build makes that the image runs. Paths are relative to the build file's folder. */
+export type JavaShape =
+  | { kind: "spring-boot" }
+  /** Gradle's application plugin: `installDist` writes build/install/<name>/bin/<name> and lib/. */
+  | { kind: "application"; name: string }
+  /** One jar holding its dependencies: `ls` of `jars`, less the names `skip` matches. */
+  | { kind: "fat-jar"; jars: string; skip?: string; label: string }
+  /** A plain jar (`jars`, less `skip`) whose manifest Class-Path names `prefix`<jar> in `lib`. */
+  | { kind: "lib-jar"; jars: string; skip?: string; lib: string; prefix: string; label: string };
+
 export type JavaBuild =
-  { ok: true; tool: "maven" | "gradle"; file: string; why?: string } | { ok: false; reason: string };
+  | {
+      ok: true;
+      tool: "maven" | "gradle";
+      file: string;
+      why?: string;
+      shape: JavaShape;
+      /** Gradle tasks or Maven phases the image's build runs. */
+      tasks: string[];
+    }
+  | { ok: false; reason: string };
 
 const GRADLE_FILES = ["build.gradle.kts", "build.gradle"];
 
@@ -26,6 +49,56 @@ function gradleWrapper(repo: AppRepo, dir: string): boolean {
   );
 }
 
+/** The `<plugin>` element of `artifactId` in the build's plugins, or undefined. */
+function mavenPlugin(build: string, artifactId: string): string | undefined {
+  for (const m of build.matchAll(/<plugin>([\s\S]*?)<\/plugin>/g))
+    if (new RegExp(`<artifactId>\\s*${artifactId}\\s*</artifactId>`).test(m[1]!)) return m[1]!;
+  return undefined;
+}
+
+const tag = (text: string, name: string) => new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`).exec(text)?.[1];
+
+/** Maven's runnable jars other than Spring Boot's: shade, assembly's jar-with-dependencies, copy-dependencies. */
+function mavenShape(build: string): JavaShape | undefined {
+  const jarPlugin = mavenPlugin(build, "maven-jar-plugin") ?? "";
+  if (mavenPlugin(build, "maven-shade-plugin"))
+    // shade replaces the jar and keeps the original as original-<name>.jar.
+    return {
+      kind: "fat-jar",
+      jars: "target/*.jar",
+      skip: "/original-[^/]*\\.jar$",
+      label: "shaded jar (maven-shade-plugin)",
+    };
+  const assembly = mavenPlugin(build, "maven-assembly-plugin");
+  if (assembly && /jar-with-dependencies/.test(assembly) && /<goal>\s*single\s*<\/goal>/.test(assembly))
+    return {
+      kind: "fat-jar",
+      jars: "target/*-jar-with-dependencies.jar",
+      label: "jar-with-dependencies (maven-assembly-plugin)",
+    };
+  const dependency = mavenPlugin(build, "maven-dependency-plugin");
+  if (
+    dependency &&
+    /<goal>\s*copy-dependencies\s*<\/goal>/.test(dependency) &&
+    /<addClasspath>\s*true\s*<\/addClasspath>/.test(jarPlugin) &&
+    tag(jarPlugin, "mainClass")
+  ) {
+    const out = (tag(dependency, "outputDirectory") ?? "${project.build.directory}/dependency")
+      .replace(/^\$\{project\.build\.directory\}/, "target")
+      .replace(/^\$\{(project\.)?basedir\}\//, "");
+    if (out.includes("$") || out.startsWith("/")) return undefined;
+    return {
+      kind: "lib-jar",
+      jars: "target/*.jar",
+      skip: "-(sources|javadoc|tests)\\.jar$",
+      lib: out,
+      prefix: tag(jarPlugin, "classpathPrefix") ?? "",
+      label: "jar with its Class-Path (maven-jar-plugin) and dependency:copy-dependencies",
+    };
+  }
+  return undefined;
+}
+
 /** Maven: the Spring Boot plugin repackages the jar; a WAR or modules need more than one guess. */
 function maven(repo: AppRepo, dir: string): JavaBuild {
   const pom = repo.read(path.posix.join(dir, "pom.xml")) ?? "";
@@ -37,9 +110,81 @@ function maven(repo: AppRepo, dir: string): JavaBuild {
     };
   if (/<modules>/.test(pom))
     return { ok: false, reason: "pom.xml is a multi-module build; which module's jar is the app is not certain" };
-  if (!/<artifactId>\s*spring-boot-maven-plugin\s*<\/artifactId>/.test(build))
-    return { ok: false, reason: "pom.xml has no spring-boot-maven-plugin, so `package` makes no executable jar" };
-  return { ok: true, tool: "maven", file: "pom.xml" };
+  if (/<artifactId>\s*spring-boot-maven-plugin\s*<\/artifactId>/.test(build))
+    return { ok: true, tool: "maven", file: "pom.xml", shape: { kind: "spring-boot" }, tasks: ["package"] };
+  const shape = mavenShape(build);
+  if (shape) return { ok: true, tool: "maven", file: "pom.xml", shape, tasks: ["package"] };
+  return {
+    ok: false,
+    reason:
+      "pom.xml has no spring-boot-maven-plugin, shade plugin, assembly jar-with-dependencies or dependency:copy-dependencies beside a jar whose manifest Class-Path names them, so `package` makes no jar that runs on its own",
+  };
+}
+
+/** `$projectDir/target/lib` → target/lib; `$buildDir/x` → build/x; undefined when other variables remain. */
+function gradlePath(p: string): string | undefined {
+  const out = p
+    .replace(/^\$\{?projectDir\}?\/?/, "")
+    .replace(/^\$\{?buildDir\}?/, "build")
+    .replace(/^\/+/, "");
+  return out.includes("$") || p.startsWith("/") || !out ? undefined : out;
+}
+
+/** A name a Gradle build sets: `key = "x"`, `key.set("x")`. */
+function gradleString(text: string, key: string): string | undefined {
+  return new RegExp(`\\b${key}(?:\\s*=\\s*|\\.set\\(\\s*)["']([^"'$]+)["']`).exec(text)?.[1];
+}
+
+/** Gradle's runnable shapes other than Spring Boot's bootJar. */
+function gradleShape(text: string, settings: string): { shape: JavaShape; tasks: string[] } | undefined {
+  const plugin = (id: string) =>
+    new RegExp(
+      `^\\s*(id\\s*\\(?\\s*["']${id}["']|apply\\s+plugin:\\s*["']${id}["']${/^\w+$/.test(id) ? `|${id}\\s*$` : ""})`,
+      "m",
+    ).test(text);
+  if (
+    ["com.github.johnrengelman.shadow", "com.gradleup.shadow", "io.github.goooler.shadow"].some((id) =>
+      plugin(id.replace(/\./g, "\\.")),
+    )
+  )
+    return {
+      shape: { kind: "fat-jar", jars: "build/libs/*-all.jar", label: "shadow jar (Gradle Shadow)" },
+      tasks: ["shadowJar"],
+    };
+  if (plugin("application")) {
+    const name = gradleString(text, "applicationName") ?? gradleString(settings, "rootProject\\.name");
+    return name && /^[A-Za-z0-9_.-]+$/.test(name)
+      ? { shape: { kind: "application", name }, tasks: ["installDist"] }
+      : undefined;
+  }
+  // A Copy task of the runtime classpath beside a jar whose manifest names each of its files.
+  const copy =
+    /(?:tasks\.register\(\s*["'](\w+)["']\s*,\s*Copy(?:::class(?:\.java)?)?\s*\)|task\s+(\w+)\s*\(\s*type\s*:\s*Copy\s*\))\s*\{([\s\S]*?)\n\}/.exec(
+      text,
+    );
+  const classPath = /["']Class-Path["']\s*(?::|to|,)\s*[^\n]*runtimeClasspath[^\n]*?["']([\w./-]*)\$\{?it\.name/.exec(
+    text,
+  );
+  if (!copy || !classPath || !/["']Main-Class["']/.test(text)) return undefined;
+  const body = copy[3]!;
+  if (!/from\s*\(?\s*configurations\.(runtimeClasspath|runtime)\b/.test(body)) return undefined;
+  const into = /into\s*\(?\s*(?:file\(\s*)?["']([^"']+)["']/.exec(body)?.[1];
+  const lib = into && gradlePath(into);
+  const destination =
+    /(?:jar\.destinationDirectory|^\s*destinationDirectory)\s*=\s*file\(\s*["']([^"']+)["']\s*\)/m.exec(text)?.[1];
+  const jarDir = destination ? gradlePath(destination) : "build/libs";
+  if (!lib || !jarDir) return undefined;
+  return {
+    shape: {
+      kind: "lib-jar",
+      jars: `${jarDir}/*.jar`,
+      skip: "-(sources|javadoc|plain)\\.jar$",
+      lib,
+      prefix: classPath[1]!,
+      label: `jar with its Class-Path and the ${copy[1] ?? copy[2]} task's copy of runtimeClasspath`,
+    },
+    tasks: ["jar", copy[1] ?? copy[2]!],
+  };
 }
 
 function gradle(repo: AppRepo, dir: string, file: string): JavaBuild {
@@ -53,9 +198,14 @@ function gradle(repo: AppRepo, dir: string, file: string): JavaBuild {
       ok: false,
       reason: "settings.gradle includes several projects; which one's jar is the app is not certain",
     };
-  if (!/org\.springframework\.boot/.test(text))
-    return { ok: false, reason: `${file} does not apply the Spring Boot plugin, so there is no bootJar to run` };
-  return { ok: true, tool: "gradle", file };
+  if (/org\.springframework\.boot/.test(text))
+    return { ok: true, tool: "gradle", file, shape: { kind: "spring-boot" }, tasks: ["bootJar"] };
+  const shaped = gradleShape(text, settings);
+  if (shaped) return { ok: true, tool: "gradle", file, ...shaped };
+  return {
+    ok: false,
+    reason: `${file} applies neither the Spring Boot plugin, the application plugin nor Shadow, and no Copy task puts runtimeClasspath beside a jar whose manifest Class-Path names it, so nothing it builds runs on its own`,
+  };
 }
 
 /** The build the image runs, from the folder `dir` of the repository. */

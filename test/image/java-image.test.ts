@@ -93,7 +93,21 @@ describe("javaImage", () => {
       { "pom.xml": pom("<modules><module>web</module></modules>"), ...MAVEN_WRAPPER },
       /multi-module/,
     ],
-    ["no Spring Boot plugin", { "pom.xml": "<project></project>", ...MAVEN_WRAPPER }, /no spring-boot-maven-plugin/],
+    [
+      "no runnable jar (Maven)",
+      { "pom.xml": "<project></project>", ...MAVEN_WRAPPER },
+      /no spring-boot-maven-plugin, shade/,
+    ],
+    [
+      "no runnable jar (Gradle)",
+      { "build.gradle": "plugins { id 'java' }\n", ...GRADLE_WRAPPER },
+      /applies neither the Spring Boot plugin, the application plugin nor Shadow/,
+    ],
+    [
+      "an application plugin with no name",
+      { "build.gradle": "plugins {\n  id 'application'\n}\n", ...GRADLE_WRAPPER },
+      /applies neither/,
+    ],
     [
       "a Gradle war",
       {
@@ -117,5 +131,131 @@ describe("javaImage", () => {
     expect(built.content).toBeUndefined();
     expect(built.notice).toMatch(/^No Java Dockerfile is written: /);
     expect(built.notice).toMatch(reason);
+  });
+});
+
+// Java apps that are not Spring Boot: the runnable shape the build makes, run as the VM runs it on
+// the port its own settings give it (no --server.port), each Dockerfile passing the build check and
+// dockerfile-utils.
+describe("javaImage for builds other than Spring Boot", () => {
+  const server: Service = {
+    ...web,
+    command: "/usr/bin/java -Xmx512m -jar /opt/tracker/tracker.jar conf/app.xml",
+    listen: ["127.0.0.1:8082"],
+  } as Service;
+  const plan = (files: Record<string, string>, process: Service = server) => {
+    const { repo } = repoOf(files);
+    const built = javaImage({
+      repo,
+      appName: "tracker",
+      runtime: "java",
+      dockerfile: "Dockerfile",
+      processes: [process],
+    });
+    expect(built.notice).toBeUndefined();
+    const text = built.content!;
+    expect(lintDockerfile(text)).toEqual([]);
+    const commands = Object.entries(built.argv).map(([name, a]) => ({ name, argv: a.ok ? a.argv : [] }));
+    expect(checkImageBuild(text, repo, commands)).toEqual([]);
+    expect(text).toMatch(/^USER app$/m);
+    expect(text).toMatch(/^EXPOSE 8082$/m);
+    expect(text).not.toMatch(/server\.port/);
+    return { built, text };
+  };
+
+  it("a Gradle Copy task of runtimeClasspath beside a jar whose Class-Path names lib/: the jar and its lib/", () => {
+    const { built, text } = plan({
+      "build.gradle": `plugins { id "java" }
+java { sourceCompatibility = JavaVersion.VERSION_21 }
+jar.destinationDirectory = file("$projectDir/target")
+tasks.register('copyDependencies', Copy) {
+    into "$projectDir/target/lib"
+    from configurations.runtimeClasspath
+}
+jar {
+    manifest {
+        attributes("Main-Class": "org.example.Main",
+                "Class-Path": configurations.runtimeClasspath.files.collect { "lib/$it.name" }.join(" "))
+    }
+}
+`,
+      "settings.gradle": 'rootProject.name = "tracker"\n',
+      ".gitmodules": '[submodule "web"]\n\tpath = web-ui\n\turl = ../web-ui.git\n',
+      ...GRADLE_WRAPPER,
+    });
+    expect(text).toMatch(/^FROM eclipse-temurin:21-jdk AS build$/m);
+    expect(text).toMatch(/^FROM eclipse-temurin:21-jre$/m);
+    expect(text).toMatch(/\.\/gradlew --no-daemon jar copyDependencies/);
+    expect(text).toMatch(
+      /cp \$\(ls target\/\*\.jar \| grep -Ev -- '-\(sources\|javadoc\|plain\)\\\.jar\$'\) \/tmp\/app\/app\.jar/,
+    );
+    expect(text).toMatch(/cp -r target\/lib\/\. \/tmp\/app\/lib\/$/m);
+    expect(text).toContain('CMD ["java","-jar","app.jar","conf/app.xml"]');
+    expect(built.argv.api).toMatchObject({ ok: true, argv: ["java", "-jar", "app.jar", "conf/app.xml"] });
+    // The submodule the checkout leaves empty is named, with what to add.
+    expect(built.frontEndGap).toMatch(/`web-ui`.*`submodules: true`/);
+  });
+
+  it("Gradle's application plugin: installDist's bin/<name> and lib/, the VM's start script arguments", () => {
+    const { built, text } = plan(
+      {
+        "build.gradle.kts": `plugins {\n    application\n}\njava { toolchain { languageVersion.set(JavaLanguageVersion.of(17)) } }\napplication { mainClass.set("org.example.Main") }\n`,
+        "settings.gradle.kts": 'rootProject.name = "tracker"\n',
+        ...GRADLE_WRAPPER,
+      },
+      { ...server, command: "/opt/tracker/bin/tracker --config conf/app.xml" } as Service,
+    );
+    expect(text).toMatch(/^FROM eclipse-temurin:17-jre$/m);
+    expect(text).toMatch(/\.\/gradlew --no-daemon installDist/);
+    expect(text).toMatch(/cp -r build\/install\/tracker\/\. \/tmp\/app\/$/m);
+    expect(text).toContain('CMD ["/app/bin/tracker","--config","conf/app.xml"]');
+    expect(built.frontEndGap).toBeUndefined();
+  });
+
+  it("Gradle Shadow: the -all jar", () => {
+    const { text } = plan({
+      "build.gradle": `plugins {\n  id 'java'\n  id 'com.gradleup.shadow' version '8.3.0'\n}\njava { sourceCompatibility = '21' }\n`,
+      ...GRADLE_WRAPPER,
+    });
+    expect(text).toMatch(/\.\/gradlew --no-daemon shadowJar/);
+    expect(text).toMatch(/cp \$\(ls build\/libs\/\*-all\.jar\) \/tmp\/app\/app\.jar/);
+    expect(text).toContain('CMD ["java","-jar","app.jar","conf/app.xml"]');
+  });
+
+  const plugins = (xml: string, props = "<maven.compiler.release>21</maven.compiler.release>") =>
+    `<project><properties>${props}</properties><build><plugins>${xml}</plugins></build></project>`;
+
+  it("Maven shade: the shaded jar, not original-*.jar, on maven.compiler.release", () => {
+    const { text } = plan({
+      "pom.xml": plugins(
+        "<plugin><artifactId>maven-shade-plugin</artifactId><executions><execution><goals><goal>shade</goal></goals></execution></executions></plugin>",
+      ),
+      ...MAVEN_WRAPPER,
+    });
+    expect(text).toMatch(/^FROM eclipse-temurin:21-jdk AS build$/m);
+    expect(text).toMatch(/\.\/mvnw --batch-mode -DskipTests package/);
+    expect(text).toMatch(/ls target\/\*\.jar \| grep -Ev -- '\/original-/);
+  });
+
+  it("Maven assembly's jar-with-dependencies, bound to package", () => {
+    const { text } = plan({
+      "pom.xml": plugins(
+        "<plugin><artifactId>maven-assembly-plugin</artifactId><configuration><descriptorRefs><descriptorRef>jar-with-dependencies</descriptorRef></descriptorRefs></configuration><executions><execution><phase>package</phase><goals><goal>single</goal></goals></execution></executions></plugin>",
+      ),
+      ...MAVEN_WRAPPER,
+    });
+    expect(text).toMatch(/cp \$\(ls target\/\*-jar-with-dependencies\.jar\) \/tmp\/app\/app\.jar/);
+  });
+
+  it("Maven dependency:copy-dependencies beside a jar whose manifest adds the classpath", () => {
+    const { text } = plan({
+      "pom.xml": plugins(
+        "<plugin><artifactId>maven-jar-plugin</artifactId><configuration><archive><manifest><addClasspath>true</addClasspath><classpathPrefix>libs/</classpathPrefix><mainClass>org.example.Main</mainClass></manifest></archive></configuration></plugin>" +
+          "<plugin><artifactId>maven-dependency-plugin</artifactId><executions><execution><phase>package</phase><goals><goal>copy-dependencies</goal></goals><configuration><outputDirectory>${project.build.directory}/libs</outputDirectory></configuration></execution></executions></plugin>",
+      ),
+      ...MAVEN_WRAPPER,
+    });
+    expect(text).toMatch(/ls target\/\*\.jar \| grep -Ev -- '-\(sources\|javadoc\|tests\)/);
+    expect(text).toMatch(/cp -r target\/libs\/\. \/tmp\/app\/libs\/$/m);
   });
 });
