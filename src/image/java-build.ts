@@ -159,15 +159,18 @@ function gradleShape(text: string, settings: string): { shape: JavaShape; tasks:
   }
   // A Copy task of the runtime classpath beside a jar whose manifest names each of its files.
   const copy =
-    /(?:tasks\.register\(\s*["'](\w+)["']\s*,\s*Copy(?:::class(?:\.java)?)?\s*\)|task\s+(\w+)\s*\(\s*type\s*:\s*Copy\s*\))\s*\{([\s\S]*?)\n\}/.exec(
+    /(?:tasks\.register\(\s*["'](\w+)["']\s*,\s*Copy(?:::class(?:\.java)?)?\s*\)|task\s+(\w+)\s*\(\s*type\s*:\s*Copy\s*\)|tasks\.register<Copy>\(\s*"(\w+)"\s*\))\s*\{([\s\S]*?)\n\}/.exec(
       text,
     );
   const classPath = /["']Class-Path["']\s*(?::|to|,)\s*[^\n]*runtimeClasspath[^\n]*?["']([\w./-]*)\$\{?it\.name/.exec(
     text,
   );
   if (!copy || !classPath || !/["']Main-Class["']/.test(text)) return undefined;
-  const body = copy[3]!;
-  if (!/from\s*\(?\s*configurations\.(runtimeClasspath|runtime)\b/.test(body)) return undefined;
+  const task = copy[1] ?? copy[2] ?? copy[3]!;
+  const body = copy[4]!;
+  // `from configurations.runtimeClasspath` (Groovy, Kotlin's `.get()` too) or `configurations["runtimeClasspath"]`.
+  if (!/from\s*\(?\s*configurations(\.(runtimeClasspath|runtime)\b|\[\s*"runtimeClasspath"\s*\])/.test(body))
+    return undefined;
   const into = /into\s*\(?\s*(?:file\(\s*)?["']([^"']+)["']/.exec(body)?.[1];
   const lib = into && gradlePath(into);
   const destination =
@@ -181,9 +184,9 @@ function gradleShape(text: string, settings: string): { shape: JavaShape; tasks:
       skip: "-(sources|javadoc|plain)\\.jar$",
       lib,
       prefix: classPath[1]!,
-      label: `jar with its Class-Path and the ${copy[1] ?? copy[2]} task's copy of runtimeClasspath`,
+      label: `jar with its Class-Path and the ${task} task's copy of runtimeClasspath`,
     },
-    tasks: ["jar", copy[1] ?? copy[2]!],
+    tasks: ["jar", task],
   };
 }
 

@@ -196,6 +196,28 @@ jar {
     expect(built.frontEndGap).toMatch(/`web-ui`.*`submodules: true`/);
   });
 
+  it("the Kotlin DSL's tasks.register<Copy> of runtimeClasspath into $buildDir/deps, named deps/ in Class-Path", () => {
+    const { text } = plan({
+      "build.gradle.kts": `plugins { java }
+java { toolchain { languageVersion.set(JavaLanguageVersion.of(21)) } }
+tasks.register<Copy>("copyDeps") {
+    from(configurations["runtimeClasspath"])
+    into("$buildDir/deps")
+}
+tasks.jar {
+    manifest {
+        attributes("Main-Class" to "org.example.Main",
+            "Class-Path" to configurations.runtimeClasspath.get().joinToString(" ") { "deps/\${it.name}" })
+    }
+}
+`,
+      ...GRADLE_WRAPPER,
+    });
+    expect(text).toMatch(/\.\/gradlew --no-daemon jar copyDeps/);
+    expect(text).toMatch(/ls build\/libs\/\*\.jar/);
+    expect(text).toMatch(/cp -r build\/deps\/\. \/tmp\/app\/deps\/$/m);
+  });
+
   it("Gradle's application plugin: installDist's bin/<name> and lib/, the VM's start script arguments", () => {
     const { built, text } = plan(
       {
