@@ -1,7 +1,9 @@
 // Java images, case by case: Spring Boot with the Maven wrapper or the Gradle wrapper gets a
 // multi-stage Dockerfile (JDK build with the wrapper, JRE runtime, non-root, --server.port=$PORT,
-// heap sized from the container); a build without a wrapper, a WAR, several modules or a toolchain
-// with no supported image keep a notice with the reason.
+// heap sized from the container); other runnable builds (Gradle's installDist, Shadow, Maven shade
+// or assembly, a jar with a copy-dependencies folder) get the same stages with the VM's arguments
+// on the VM's port; a build without a wrapper, a WAR, several modules, nothing that runs on its
+// own or a toolchain with no supported image keep a notice with the reason.
 import { afterAll, describe, expect, it } from "vitest";
 import { checkImageBuild } from "../../src/image/build-check.js";
 import { javaImage } from "../../src/image/java-image.js";
