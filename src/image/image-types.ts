@@ -75,6 +75,11 @@ export interface RuntimeImage {
   frontEnd?: FrontEndBuild;
   /** Why the image may lack the front end the server serves, and what to add (front-end.ts). */
   frontEndGap?: string;
+  /**
+   * Files the start command names that the image does not hold (a JVM image's runtime stage has only
+   * the build's output: `java -jar app.jar conf/app.xml` starts without conf/app.xml), and what to add.
+   */
+  startGap?: string;
   /** The build context, a folder of the repository, when it is not its root (a checkout's submodule). */
   context?: string;
 }

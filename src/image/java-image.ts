@@ -196,6 +196,7 @@ function otherJava(
     user: IMAGE_USERS.java,
   });
   const gap = submoduleGap(input);
+  const absent = filesNotInImage(cmd);
   return {
     ...base,
     argv,
@@ -205,5 +206,26 @@ function otherJava(
     versionNote: declared?.source ?? "none declared",
     packageManager: build.tool,
     ...(gap ? { frontEndGap: gap } : {}),
+    ...(absent.length
+      ? {
+          startGap: `Its start command names ${absent.map((f) => `\`${f}\``).join(", ")}, which the image does not hold (its runtime stage has only what the build makes, under /app): copy the file into the image with the secrets taken out of it (read from the environment), or mount it from Secret Manager where the command looks for it (/app/${absent[0]}) when it holds passwords.`,
+        }
+      : {}),
   };
+}
+
+/** A settings file's name: the formats a JVM server reads its configuration from. */
+const CONFIG_FILE = /\.(xml|properties|conf|cfg|ini|toml|ya?ml|json)$/i;
+
+/**
+ * The relative files a JVM image's command names (`conf/app.xml`, `--config=conf/app.yml`): the
+ * runtime stage holds only the build's output (app.jar and its lib folder, or installDist's bin/ and
+ * lib/), so none of them is there. Absolute paths are left out: a secret file's mount (process-argv.ts).
+ */
+export function filesNotInImage(cmd: readonly string[]): string[] {
+  const files = cmd
+    .slice(1)
+    .map((w) => (w.startsWith("-") ? w.slice(w.indexOf("=") + 1 || w.length) : w))
+    .filter((w) => w && !w.startsWith("/") && !w.startsWith("-") && !w.includes("$") && CONFIG_FILE.test(w));
+  return [...new Set(files)];
 }

@@ -6,7 +6,7 @@
 // own or a toolchain with no supported image keep a notice with the reason.
 import { afterAll, describe, expect, it } from "vitest";
 import { checkImageBuild } from "../../src/image/build-check.js";
-import { javaImage } from "../../src/image/java-image.js";
+import { filesNotInImage, javaImage } from "../../src/image/java-image.js";
 import { openRepo } from "../../src/image/repo.js";
 import type { Service } from "../../src/inventory/schema.js";
 import { defaultTestCommand } from "../../src/phases/cicd/runtime.js";
@@ -196,6 +196,9 @@ jar {
     expect(built.argv.api).toMatchObject({ ok: true, argv: ["java", "-jar", "app.jar", "conf/app.xml"] });
     // The submodule the checkout leaves empty is named, with what to add.
     expect(built.frontEndGap).toMatch(/`web-ui`.*`submodules: true`/);
+    // The settings file the VM's command names is not in the runtime stage: said, with what to add.
+    expect(built.startGap).toMatch(/^Its start command names `conf\/app\.xml`, which the image does not hold/);
+    expect(built.startGap).toContain("/app/conf/app.xml");
   });
 
   it("the Kotlin DSL's tasks.register<Copy> of runtimeClasspath into $buildDir/deps, named deps/ in Class-Path", () => {
@@ -234,6 +237,7 @@ tasks.jar {
     expect(text).toMatch(/cp -r build\/install\/tracker\/\. \/tmp\/app\/$/m);
     expect(text).toContain('CMD ["/app/bin/tracker","--config","conf/app.xml"]');
     expect(built.frontEndGap).toBeUndefined();
+    expect(built.startGap).toMatch(/names `conf\/app\.xml`/);
   });
 
   it("Gradle Shadow: the -all jar", () => {
@@ -281,5 +285,20 @@ tasks.jar {
     });
     expect(text).toMatch(/ls target\/\*\.jar \| grep -Ev -- '-\(sources\|javadoc\|tests\)/);
     expect(text).toMatch(/cp -r target\/libs\/\. \/tmp\/app\/libs\/$/m);
+  });
+});
+
+describe("filesNotInImage", () => {
+  it.each([
+    [["java", "-jar", "app.jar", "conf/traccar.xml"], ["conf/traccar.xml"]],
+    [
+      ["/app/bin/tracker", "--config", "conf/app.yml", "--spring.config.location=config/app.properties"],
+      ["conf/app.yml", "config/app.properties"],
+    ],
+    // A secret file's mount (absolute), a variable, the jar itself and plain words are not files the image lacks.
+    [["java", "-jar", "app.jar", "/secrets/app.xml", "${CONF}", "serve", "-Xmx512m"], []],
+    [["java", "-jar", "app.jar", "--port=8082"], []],
+  ])("%j → %j", (cmd, files) => {
+    expect(filesNotInImage(cmd)).toEqual(files);
   });
 });

@@ -22,6 +22,8 @@ export interface AppImages {
   missing: { dockerfile: string; runtime: string; reason: string; checkout?: string }[];
   /** Written Dockerfiles whose server may serve a front end the image does not build (image/front-end.ts). */
   frontEndGaps: { dockerfile: string; gap: string }[];
+  /** Written Dockerfiles whose start command names files the image does not hold (image/java-image.ts). */
+  startGaps: { dockerfile: string; gap: string }[];
 }
 
 function theirs(input: PhaseInput, file: string): boolean {
@@ -56,6 +58,7 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
   const notices: string[] = [];
   const missing: AppImages["missing"] = [];
   const frontEndGaps: AppImages["frontEndGaps"] = [];
+  const startGaps: AppImages["startGaps"] = [];
   /** Each written Dockerfile's build context. */
   const contexts = new Map<string, string>();
   // The team's Dockerfile serves no HTTP (image/serves-http.ts): left alone, ours is built beside it.
@@ -101,12 +104,16 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
       frontEndGaps.push({ dockerfile: image.dockerfile, gap: image.frontEndGap });
       notices.push(`\`${image.dockerfile}\` builds the server only. ${image.frontEndGap}`);
     }
+    if (image.startGap) {
+      startGaps.push({ dockerfile: image.dockerfile, gap: image.startGap });
+      notices.push(`\`${image.dockerfile}\`: ${image.startGap}`);
+    }
     contexts.set(image.dockerfile, image.context ?? ".");
   }
   if (artifacts.length > 0 && !theirs(input, ".dockerignore"))
     artifacts.push(ignoreFile(".dockerignore", secretFilesInContext(ctx, input)));
   artifacts.push(...checkoutIgnores(contexts, input));
-  return { artifacts, notices, missing, frontEndGaps };
+  return { artifacts, notices, missing, frontEndGaps, startGaps };
 }
 
 const ignoreFile = (file: string, secrets: string[] = []): Artifact => ({

@@ -146,6 +146,16 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       body: `\`${dockerfile}\` builds the server only. ${gap} Check the first deploy's pages before the cut-over.`,
       files: [dockerfile],
     });
+  // A start command that names a settings file the image lacks (image/java-image.ts): the first
+  // deploy's instances would start without it.
+  for (const { dockerfile, gap } of images.startGaps)
+    steps.push({
+      stage: "prepare",
+      order: 47,
+      title: `The files \`${dockerfile}\`'s start command reads`,
+      body: `\`${dockerfile}\`: ${gap} Until then an app that cannot start without its settings exits at start.`,
+      files: [dockerfile],
+    });
   if (missing.length > skipped.length) {
     const own = missing.filter((m) => !m.checkout);
     steps.push({
