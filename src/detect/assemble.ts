@@ -19,6 +19,7 @@ import { amqpUses, deploymentEnv, engineFromEnv, redisUses } from "./store-uses.
 import { listensFromPortNames } from "./server-config.js";
 import { claimLastProxiedPort, dropRefusedWebsocket } from "./proxied-port.js";
 import { plainEnvOf } from "./plain-values.js";
+import { outboundMailOf } from "./outbound-mail.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
 import { detectCacheStore } from "./cache-store.js";
 import { detectSessionStore } from "./session-store.js";
@@ -367,6 +368,11 @@ function markEmptyEnv(finding: ServiceFinding, app: AppContext): void {
   if (empty.length) finding.emptyEnv = empty;
   const plain = plainEnvOf(finding, app).filter((name) => !empty.includes(name));
   if (plain.length) finding.plainEnv = plain;
+  if (APP_ROLES.has(finding.role) && finding.env?.length) {
+    const json = hasPackage(app, "node", "nconf") ? settingsOf(finding, app)?.values : undefined;
+    const mail = outboundMailOf(finding.env, { ...json, ...values });
+    if (mail) finding.outboundMail = mail;
+  }
 }
 
 /** The app folder's path on the VM when it lies inside the host root (the VM's own copy). */

@@ -125,6 +125,7 @@ export function mergeServices(
     same.urlPath ??= finding.urlPath;
     same.sessionStore ??= finding.sessionStore;
     same.cacheStore ??= finding.cacheStore;
+    same.outboundMail ??= finding.outboundMail;
     same.singleInstance ??= finding.singleInstance;
     same.beforeStart ??= finding.beforeStart;
     same.instances ??= finding.instances;

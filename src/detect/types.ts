@@ -10,6 +10,7 @@ import type {
   SecretFile,
   BuildInput,
   SessionStore,
+  OutboundMail,
   Storage,
   StoreUse,
 } from "../inventory/schema.js";
@@ -64,6 +65,8 @@ export interface ServiceAnswer {
   sessionStore?: SessionStore;
   /** Where the app's shared-state cache lives, from its settings (detect/cache-store.ts). */
   cacheStore?: CacheStore;
+  /** How the process sends mail where Cloud Run cannot (outbound-mail.ts). */
+  outboundMail?: OutboundMail;
   /** Why the app's own docs say this process runs as one instance only (single-instance.ts). */
   singleInstance?: string;
   /** A process that runs once and exits (a Type=oneshot unit no timer starts): never a server or a loop. */

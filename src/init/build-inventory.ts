@@ -93,6 +93,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.phpIni ? { phpIni: s.phpIni } : {}),
     ...(s.sessionStore ? { sessionStore: s.sessionStore } : {}),
     ...(s.cacheStore ? { cacheStore: s.cacheStore } : {}),
+    ...(s.outboundMail ? { outboundMail: s.outboundMail } : {}),
     ...(s.singleInstance ? { singleInstance: s.singleInstance } : {}),
     ...(s.runsOnce ? { runsOnce: true } : {}),
     ...(s.beforeStart?.length ? { beforeStart: s.beforeStart } : {}),

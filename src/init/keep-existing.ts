@@ -39,6 +39,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "phpIni",
     "sessionStore",
     "cacheStore",
+    "outboundMail",
     "singleInstance",
     "runsOnce",
     "beforeStart",

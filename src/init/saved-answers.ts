@@ -57,6 +57,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     phpIni: s.phpIni,
     sessionStore: s.sessionStore,
     cacheStore: s.cacheStore,
+    outboundMail: s.outboundMail,
     singleInstance: s.singleInstance,
     runsOnce: s.runsOnce,
     beforeStart: s.beforeStart,

@@ -108,6 +108,16 @@ const cronSchedule = z
     return /^@(yearly|annually|monthly|weekly|daily|midnight|hourly|reboot)$/.test(s) || isCron(s);
   }, 'expected a cron expression such as "*/5 * * * *"');
 
+export const OUTBOUND_MAIL = ["local-mta", "sendmail", "port-25"] as const;
+const outboundMailSchema = z.looseObject({
+  via: z.enum(OUTBOUND_MAIL),
+  settings: z
+    .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
+    .max(20)
+    .default([]),
+});
+export type OutboundMail = z.input<typeof outboundMailSchema>;
+
 export const serviceSchema = z.looseObject({
   name: z.string().regex(SERVICE_NAME, "expected lowercase letters, digits and dashes, starting with a letter").max(49),
   role: z.enum(SERVICE_ROLES),
@@ -240,6 +250,14 @@ export const serviceSchema = z.looseObject({
    * the framework or a package keeps such state in it. file and memory stay in one instance.
    */
   cacheStore: z.enum(CACHE_STORES).optional(),
+  /**
+   * App processes: how they send mail where nothing on Cloud Run takes it, as their settings on the
+   * VM say (`settings`: the env names that say it, to change). local-mta: an MTA on the VM
+   * (localhost:25, a host setting left empty); sendmail: the VM's /usr/sbin/sendmail; port-25: a
+   * relay on port 25, which Google Cloud blocks outbound. Absent when mail goes to a provider's
+   * port 587/465 or an HTTP API.
+   */
+  outboundMail: outboundMailSchema.optional(),
   /**
    * App processes whose own documentation says they run as one instance only, and why (Ghost:
    * "Clustering or sharding is not supported in any way"). The design caps them at one instance.
