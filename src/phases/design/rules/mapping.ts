@@ -11,6 +11,7 @@ import { taskQueues } from "./mapping-shared.js";
 import { runName, someNames } from "./names.js";
 import { filestoreEntry, inPlaceDecision } from "./in-place-decision.js";
 import { servedFolderHomes, servedFolderText } from "./served-folders.js";
+import { mailSenders, outboundMailDecision } from "./mail-decision.js";
 import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
 import { runOnceEntry } from "./mapping-run-once.js";
 import { sideListener } from "../../../contracts/process-homes.js";
@@ -232,6 +233,9 @@ export function buildMapping(d: Draft): MappingEntry[] {
     const kind = d.plans.find((p) => p.service === s)?.target.kind;
     const side = kind === "web" || kind === "always-on" ? sideListener(s) : undefined;
     if (side) entries.push(sideListenerDecision(d, s, side));
+    // Mail sent through the VM (an MTA on localhost, sendmail) or to port 25: decided beside the first sender.
+    const senders = mailSenders(d, s);
+    if (senders) entries.push(outboundMailDecision(senders));
     // A folder written in place is decided beside the first process that uses it.
     for (const plan of d.notes.inPlace ?? [])
       if (plan.services[0] === s.name)

@@ -1,0 +1,60 @@
+// An app that sends mail through the VM (an MTA on localhost, sendmail) or to a relay on port 25
+// gets an open decision beside its first sender: on Cloud Run there is no local MTA and Google
+// Cloud blocks outbound port 25, so password resets would stop without a word.
+import { describe, expect, it } from "vitest";
+import { designPhase } from "../../../src/phases/design/index.js";
+import { designResultSchema } from "../../../src/phases/design/schema.js";
+import { designInputFromYaml } from "./design-input.js";
+
+const design = (runtime: string, framework: string, web: string, worker = "") =>
+  designResultSchema.parse(
+    designPhase.offline(
+      designInputFromYaml(`apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+host: { hostname: vm, os: "Debian GNU/Linux 12 (bookworm)", cpus: 2 }
+services:
+  - { name: nginx, role: reverse-proxy, software: nginx, listen: ["0.0.0.0:443"], dependsOn: [web] }
+  - { name: web, role: web, software: ${framework}, runtime: ${runtime}, framework: ${framework}, listen: ["127.0.0.1:8000"], dependsOn: [db]${web} }
+  - { name: worker, role: worker, software: ${framework}, runtime: ${runtime}, command: "run-worker", dependsOn: [db], longRunning: true${worker} }
+  - { name: db, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
+data:
+  - { service: db, engine: postgres, version: "16", sizeGiB: 5, backups: daily }
+deploy: { method: ssh-script }
+target: { project: shop-prod, region: us-central1, service: shop }
+`),
+    ),
+  );
+
+const mailEntries = (r: ReturnType<typeof design>) => r.mapping.filter((m) => m.target.name.endsWith("-mail"));
+
+describe("outbound mail the VM carried", () => {
+  it.each([
+    ["python", "django", "EMAIL_HOST, EMAIL_PORT", "local-mta", "mail server on the VM itself"],
+    ["php", "laravel", "MAIL_MAILER", "sendmail", "sendmail program"],
+    ["ruby", "rails", "SMTP_ADDRESS, SMTP_PORT", "local-mta", "no mail server on localhost"],
+    ["node", "express", "SMTP_HOST, SMTP_PORT", "port-25", "blocks outbound connections to port 25"],
+    ["go", "go", "SMTP_HOST, SMTP_PORT", "port-25", "relay on port 25"],
+    ["java", "spring", "SPRING_MAIL_HOST", "local-mta", "localhost"],
+  ])("%s/%s: one open decision naming the settings to change", (runtime, framework, keys, via, says) => {
+    const settings = keys.split(", ");
+    const mail = `, env: [${keys}], outboundMail: { via: ${via}, settings: [${keys}] }`;
+    const result = design(runtime, framework, mail, mail);
+    const open = mailEntries(result);
+    expect(open).toHaveLength(1);
+    const entry = open[0]!;
+    expect(entry.service).toBe("web");
+    expect(entry.target).toEqual({ kind: "needs-decision", name: "web-mail" });
+    expect(entry.reason).toContain("web and worker send mail");
+    expect(entry.reason).toContain(says);
+    for (const k of settings) expect(entry.options![0]!.change).toContain(k);
+    expect(entry.options![0]!.option).toMatch(/587 or 465/);
+    expect(entry.options![1]!.option).toBe("The provider's HTTP API");
+    // The web process itself still runs on Cloud Run.
+    expect(result.mapping.find((m) => m.service === "web" && m.target.kind === "cloud-run-service")).toBeDefined();
+  });
+
+  it("says nothing when no process sends mail through the VM", () => {
+    expect(mailEntries(design("python", "django", ", env: [EMAIL_HOST, EMAIL_PORT]"))).toEqual([]);
+  });
+});
