@@ -14,6 +14,9 @@ export const PROCESS_ROLES: ReadonlySet<Service["role"]> = new Set(["web", "work
 /** The start of the audit's risk for raw TCP/UDP listeners: the design traces it to their open decisions. */
 export const RAW_LISTENER_RISK = "Clients connect straight to raw";
 
+/** The audit's risk for mail sent through the VM or port 25: the design traces it to its open decision. */
+export const OUTBOUND_MAIL_RISK = "Outgoing mail depends on the VM or port 25, which Cloud Run lacks";
+
 export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file";
 
 const speaks = (s: Service, p: string) => (s.protocols ?? []).includes(p as never);

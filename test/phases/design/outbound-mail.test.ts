@@ -5,11 +5,10 @@ import { describe, expect, it } from "vitest";
 import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema } from "../../../src/phases/design/schema.js";
 import { designInputFromYaml } from "./design-input.js";
+import type { AuditResult } from "../../../src/contracts/audit-result.js";
+import { OUTBOUND_MAIL_RISK } from "../../../src/contracts/process-homes.js";
 
-const design = (runtime: string, framework: string, web: string, worker = "") =>
-  designResultSchema.parse(
-    designPhase.offline(
-      designInputFromYaml(`apiVersion: infra-migrate/v1
+const yaml = (runtime: string, framework: string, web: string, worker = "") => `apiVersion: infra-migrate/v1
 kind: Inventory
 metadata: { name: shop }
 host: { hostname: vm, os: "Debian GNU/Linux 12 (bookworm)", cpus: 2 }
@@ -22,9 +21,9 @@ data:
   - { service: db, engine: postgres, version: "16", sizeGiB: 5, backups: daily }
 deploy: { method: ssh-script }
 target: { project: shop-prod, region: us-central1, service: shop }
-`),
-    ),
-  );
+`;
+const design = (runtime: string, framework: string, web: string, worker = "") =>
+  designResultSchema.parse(designPhase.offline(designInputFromYaml(yaml(runtime, framework, web, worker))));
 
 const mailEntries = (r: ReturnType<typeof design>) => r.mapping.filter((m) => m.target.name.endsWith("-mail"));
 
@@ -54,7 +53,20 @@ describe("outbound mail the VM carried", () => {
     expect(result.mapping.find((m) => m.service === "web" && m.target.kind === "cloud-run-service")).toBeDefined();
   });
 
+  it("is a risk in the audit, traced to the open decision", () => {
+    const mail = ", env: [MAIL_MAILER], outboundMail: { via: sendmail, settings: [MAIL_MAILER] }";
+    const input = designInputFromYaml(yaml("php", "laravel", mail));
+    const risk = (input.upstream.audit as AuditResult).risks.find((r) => r.title === OUTBOUND_MAIL_RISK);
+    expect(risk?.affects).toEqual(["web"]);
+    expect(risk?.evidence).toEqual(["services.web.outboundMail: sendmail (MAIL_MAILER)"]);
+    const trace = designResultSchema.parse(designPhase.offline(input)).riskTrace.find((t) => t.riskId === risk!.id);
+    expect(trace?.status).toBe("accepted");
+    expect(trace?.element).toBe("needs a decision: web's outgoing mail");
+  });
+
   it("says nothing when no process sends mail through the VM", () => {
-    expect(mailEntries(design("python", "django", ", env: [EMAIL_HOST, EMAIL_PORT]"))).toEqual([]);
+    const result = design("python", "django", ", env: [EMAIL_HOST, EMAIL_PORT]");
+    expect(mailEntries(result)).toEqual([]);
+    expect(result.riskTrace.some((t) => t.element.includes("outgoing mail"))).toBe(false);
   });
 });
