@@ -13,7 +13,7 @@ export const outboundMailRisk: AuditRule = (inv) => {
   const names = found.map((s) => s.name);
   return {
     title: OUTBOUND_MAIL_RISK,
-    category: "coupling",
+    category: "operations",
     severity: "high",
     likelihood: "almost-certain",
     mttrMinutes: { min: 30, max: 480 },
