@@ -4,7 +4,7 @@
 // Apache, installed packages, unreadable folders) join them and assemble.ts makes the services.
 // Read-only and bounded (see walk.ts); a missing or odd file is simply not evidence.
 import path from "node:path";
-import { attachFirewallPorts, FIREWALL_FILES, parseFirewall } from "./firewall.js";
+import { attachFirewallPorts, FIREWALL_FILES, firewallInForce, parseFirewall } from "./firewall.js";
 import { readDependencies } from "./dependencies.js";
 import { parseGithubRemote, readGitRemote } from "./git-remote.js";
 import { appPathOnHost, assemble, configReader, readAppContext } from "./assemble.js";
@@ -206,7 +206,9 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   // Ports the VM's firewall opens that nothing else explains: the app's raw listeners (firewall.ts).
   if (hostRoot) {
     const read = await Promise.all(FIREWALL_FILES.map(async (f) => ({ f, text: await readHostFile(hostRoot, f) })));
-    const open = read.filter((r) => r.text).map((r) => ({ file: `/${r.f}`, ports: parseFirewall(r.text!) }));
+    const open = firewallInForce(read)
+      .filter((r) => r.text)
+      .map((r) => ({ file: `/${r.f}`, ports: parseFirewall(r.text!) }));
     const files = open.filter((o) => o.ports.length).map((o) => o.file);
     if (files.length)
       attachFirewallPorts(

@@ -13,11 +13,26 @@ export interface OpenPorts {
 
 /** Firewall files read from the VM (root-relative); the ssh read sends them too (ssh-host.ts). */
 export const FIREWALL_FILES = [
+  "etc/ufw/ufw.conf",
   "etc/ufw/user.rules",
   "etc/ufw/user6.rules",
   "etc/iptables/rules.v4",
   "etc/nftables.conf",
 ];
+
+/**
+ * Whether ufw's rules are not in force: its ufw.conf says `ENABLED=no` (a fresh install's state until
+ * `ufw enable`; its user.rules may still hold rules added meanwhile). Without a ufw.conf they count.
+ */
+export function ufwDisabled(conf: string | undefined): boolean {
+  return conf !== undefined && /^\s*ENABLED\s*=\s*"?no"?\s*$/im.test(conf);
+}
+
+/** The firewall files whose openings are in force, given each file's text (ufw's when enabled). */
+export function firewallInForce<T extends { f: string; text: string | undefined }>(read: T[]): T[] {
+  const off = ufwDisabled(read.find((r) => r.f === "etc/ufw/ufw.conf")?.text);
+  return read.filter((r) => r.f !== "etc/ufw/ufw.conf" && !(off && r.f.startsWith("etc/ufw/")));
+}
 
 const protos = (p: string): OpenPorts["proto"][] =>
   p === "tcp" || p === "udp" ? [p] : p === "any" || p === "" ? ["tcp", "udp"] : [];

@@ -1,7 +1,13 @@
 // Ports the VM's firewall opens that no proxy, store or setting explains are the app's raw
 // listeners (a GPS tracking server's device ports, TCP and UDP): init records them as rawPorts.
 import { describe, expect, it } from "vitest";
-import { attachFirewallPorts, parseFirewall, rawPortStrings } from "../../src/detect/firewall.js";
+import {
+  attachFirewallPorts,
+  firewallInForce,
+  parseFirewall,
+  rawPortStrings,
+  ufwDisabled,
+} from "../../src/detect/firewall.js";
 import type { Evidence, ServiceFinding } from "../../src/detect/types.js";
 
 const UFW = `*filter
@@ -98,5 +104,26 @@ describe("attachFirewallPorts", () => {
     );
     expect(web.rawPorts).toBeUndefined();
     expect(evidence).toEqual([]);
+  });
+});
+
+describe("firewallInForce", () => {
+  const read = (conf: string | undefined) => [
+    { f: "etc/ufw/ufw.conf", text: conf },
+    { f: "etc/ufw/user.rules", text: UFW },
+    { f: "etc/ufw/user6.rules", text: UFW },
+    { f: "etc/nftables.conf", text: "udp dport 6000 accept\n" },
+  ];
+  const files = (conf: string | undefined) => firewallInForce(read(conf)).map((r) => r.f);
+
+  it("leaves ufw's rules out when its ufw.conf says ENABLED=no (a fresh install until `ufw enable`)", () => {
+    expect(ufwDisabled("# /etc/ufw/ufw.conf\nENABLED=no\nLOGLEVEL=low\n")).toBe(true);
+    expect(files("ENABLED=no\n")).toEqual(["etc/nftables.conf"]);
+  });
+
+  it("keeps them when ufw is enabled or its ufw.conf was not read", () => {
+    expect(ufwDisabled("ENABLED=yes\n")).toBe(false);
+    expect(files("ENABLED=yes\n")).toEqual(["etc/ufw/user.rules", "etc/ufw/user6.rules", "etc/nftables.conf"]);
+    expect(files(undefined)).toEqual(["etc/ufw/user.rules", "etc/ufw/user6.rules", "etc/nftables.conf"]);
   });
 });
