@@ -45,35 +45,34 @@ export function numberDecisions(topics: TopicDecision[]): (Decision & { topic: T
   return topics.map((t, i) => ({ ...t, id: `D${i + 1}`, closesRisks: [] }));
 }
 
+/** A risk no Cloud Run element closes, left to an open decision (architecture.md, "Needs a decision"). */
+function onOpenDecision(riskId: string, what: string, reason: string): RiskTrace {
+  return {
+    riskId,
+    status: "accepted",
+    element: `needs a decision: ${what}`.slice(0, 200),
+    decisionIds: [],
+    reason: reason.slice(0, 600),
+  };
+}
+
 export function traceRisks(d: Draft, decisions: (Decision & { topic: Topic; element: string })[]): RiskTrace[] {
   const risks = d.audit?.risks ?? [];
   return risks.map((r) => {
     // Raw TCP/UDP listeners: no Cloud Run element closes them; their open decisions say where they go.
     if (r.title.startsWith(RAW_LISTENER_RISK))
-      return {
-        riskId: r.id,
-        status: "accepted" as const,
-        element: `needs a decision: ${r.affects.join(", ")}'s raw ports`.slice(0, 200),
-        decisionIds: [],
-        reason:
-          `Not closed by Cloud Run, which receives none of these ports: the open decision for ${r.affects.join(", ")}'s raw listeners (architecture.md, "Needs a decision") keeps them on a VM or moves their clients to HTTP. Until it is taken, keep the VM and the DNS name its clients use.`.slice(
-            0,
-            600,
-          ),
-      };
+      return onOpenDecision(
+        r.id,
+        `${r.affects.join(", ")}'s raw ports`,
+        `Not closed by Cloud Run, which receives none of these ports: the open decision for ${r.affects.join(", ")}'s raw listeners (architecture.md, "Needs a decision") keeps them on a VM or moves their clients to HTTP. Until it is taken, keep the VM and the DNS name its clients use.`,
+      );
     // Mail through the VM or port 25: no Cloud Run element sends it; the mail decision says how.
     if (r.title === OUTBOUND_MAIL_RISK)
-      return {
-        riskId: r.id,
-        status: "accepted" as const,
-        element: `needs a decision: ${r.affects.join(", ")}'s outgoing mail`.slice(0, 200),
-        decisionIds: [],
-        reason:
-          `Not closed by Cloud Run, which has no mail server or sendmail and no outbound port 25: the open decision for ${r.affects.join(", ")}'s mail (architecture.md, "Needs a decision") moves it to a provider's port 587/465 or HTTP API. Until the settings change, mail stops at the cut-over.`.slice(
-            0,
-            600,
-          ),
-      };
+      return onOpenDecision(
+        r.id,
+        `${r.affects.join(", ")}'s outgoing mail`,
+        `Not closed by Cloud Run, which has no mail server or sendmail and no outbound port 25: the open decision for ${r.affects.join(", ")}'s mail (architecture.md, "Needs a decision") moves it to a provider's port 587/465 or HTTP API. Until the settings change, mail stops at the cut-over.`,
+      );
     const matched = candidates(d, r)
       .map((t) => decisions.find((x) => x.topic === t))
       .filter((x): x is (typeof decisions)[number] => x !== undefined)
