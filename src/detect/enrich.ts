@@ -3,7 +3,7 @@
 // protocols it speaks, whether it must always run, and its real role (a unit of the app's that
 // runs and stays up without listening is a worker loop, not "other").
 import { hasPackage, type AppContext } from "./app-context.js";
-import { basename, classifyCommand } from "./command.js";
+import { basename, classifyCommand, portOf } from "./command.js";
 import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, proxiesToOwnPort, springPort } from "./server-config.js";
 import { settingsListen } from "./json-settings.js";
 import { iniFacts, type IniFacts } from "./ini-settings.js";
@@ -129,7 +129,7 @@ export function proxyRefusesWebsocket(
   s: ServiceFinding,
   ctx: { proxyTargets: ReadonlySet<number>; upgradedPorts?: ReadonlySet<number> | undefined },
 ): boolean {
-  const ports = s.listen.map((l) => Number(l.slice(l.lastIndexOf(":") + 1)));
+  const ports = s.listen.map(portOf);
   return Boolean(
     ctx.upgradedPorts && ports.some((p) => ctx.proxyTargets.has(p)) && !ports.some((p) => ctx.upgradedPorts!.has(p)),
   );
@@ -139,7 +139,7 @@ function websocket(s: ServiceFinding, runtime: Runtime | undefined, ctx: EnrichC
   const { app } = ctx;
   if (s.process?.protocols?.includes("websocket")) return true;
   if (proxyRefusesWebsocket(s, ctx)) return false;
-  if (s.listen.some((l) => ctx.websocketRoutePorts?.has(Number(l.slice(l.lastIndexOf(":") + 1))))) return true;
+  if (s.listen.some((l) => ctx.websocketRoutePorts?.has(portOf(l)))) return true;
   if (runtime === "node") return NODE_WEBSOCKET.some((p) => hasPackage(app, "node", p));
   if (runtime === "python")
     return ["daphne", "uvicorn", "hypercorn"].includes(s.software) && hasPackage(app, "python", "channels");
@@ -159,8 +159,7 @@ async function namedSettingsListen(s: ServiceFinding, ctx: EnrichContext): Promi
   if (!file || !/\.(toml|ya?ml|json|conf|cfg)$/i.test(file)) return undefined;
   const text = await ctx.readConfig(s, file);
   const found = text ? settingsFileListen(text, file, s.runtime, ctx.proxyTargets) : undefined;
-  const port = found ? Number(found.listen.slice(found.listen.lastIndexOf(":") + 1)) : undefined;
-  return found && ctx.proxyTargets.has(port!) ? found.listen : undefined;
+  return found && ctx.proxyTargets.has(portOf(found.listen)) ? found.listen : undefined;
 }
 
 /** The app.ini-style settings file the process's command names (`--config /etc/gitea/app.ini`), read. */
@@ -214,10 +213,7 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   if (s.role === "other" && !scheduled && s.listen.length === 0) {
     const settings = settingsOf(s, app);
     const fromJson = settings && settingsListen(settings.values, ctx.proxyTargets);
-    const listen =
-      fromJson && ctx.proxyTargets.has(Number(fromJson.slice(fromJson.lastIndexOf(":") + 1)))
-        ? fromJson
-        : await namedSettingsListen(s, ctx);
+    const listen = fromJson && ctx.proxyTargets.has(portOf(fromJson)) ? fromJson : await namedSettingsListen(s, ctx);
     if (listen) {
       s.listen = [listen];
       s.role = "web";

@@ -3,6 +3,7 @@
 // reach directly — a GPS tracking server's one port per device protocol (TCP and UDP), a game or
 // syslog server. Such listeners often have no setting to read (the app's defaults open them), so
 // the firewall is where the VM says they matter. They become the app process's `rawPorts`.
+import { portOf } from "./command.js";
 import type { Evidence, ServiceFinding } from "./types.js";
 
 export interface OpenPorts {
@@ -80,7 +81,6 @@ export function parseFirewall(text: string): OpenPorts[] {
   return out;
 }
 
-const portOf = (listen: string) => Number(listen.slice(listen.lastIndexOf(":") + 1));
 const STORE_OR_PROXY = new Set(["database", "cache", "broker", "reverse-proxy"]);
 const APP_ROLES = new Set(["web", "worker", "other"]);
 

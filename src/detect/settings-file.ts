@@ -7,6 +7,7 @@
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { SecretFile } from "../inventory/schema.js";
+import { portOf } from "./command.js";
 import { parseIni, type IniDialect, type Sections } from "./ini-settings.js";
 import { flagValue } from "./process-rules.js";
 
@@ -118,7 +119,7 @@ export function settingsFileListen(
       found.push({ listen: `${host}:${port}`, section, key, value });
     }
   }
-  return found.find((f) => proxied?.has(Number(f.listen.slice(f.listen.lastIndexOf(":") + 1)))) ?? found[0];
+  return found.find((f) => proxied?.has(portOf(f.listen))) ?? found[0];
 }
 
 export interface SettingsSecrets {
@@ -161,7 +162,7 @@ export function settingsSecrets(text: string, file = "", listen?: string, runtim
   const combined = server ? undefined : settingsFileListen(text, file, runtime);
   const at = listen ? listen.lastIndexOf(":") : -1;
   if (combined && (at < 0 || combined.listen.endsWith(listen!.slice(at)))) {
-    const port = Number(combined.listen.slice(combined.listen.lastIndexOf(":") + 1));
+    const port = portOf(combined.listen);
     server = { section: combined.section, addrKey: combined.key, addr: combined.value, portKey: combined.key, port };
   }
   return { secrets, ...(database ? { database } : {}), ...(server ? { server } : {}) };
