@@ -7,6 +7,7 @@
 import type { Inventory, Service } from "../inventory/schema.js";
 import { isLoop } from "./queue-systems.js";
 import { nothingForCloudRun, planSqlite } from "./sqlite-plan.js";
+import { portOf } from "../inventory/listen.js";
 
 /** Roles of the processes the app runs (not its proxy or its stores). */
 export const PROCESS_ROLES: ReadonlySet<Service["role"]> = new Set(["web", "worker", "scheduler", "cron", "other"]);
@@ -61,7 +62,7 @@ export function sideListener(s: Service): { topic: OpenTopic; ports: string[] } 
   if (!speaksHttp(s) && s.role !== "worker") return undefined;
   if (!(raw || speaks(s, "smtp"))) return undefined;
   if (s.rawPorts?.length) return { topic: "raw-tcp", ports: [...s.rawPorts] };
-  const ports = [...new Set(s.listen.slice(1).map((l) => l.slice(l.lastIndexOf(":") + 1)))];
+  const ports = [...new Set(s.listen.slice(1).map((l) => String(portOf(l))))];
   return { topic: speaks(s, "smtp") ? "inbound-mail" : "raw-tcp", ports };
 }
 

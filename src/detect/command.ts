@@ -88,7 +88,4 @@ export function findingFacts(facts: CommandFacts): {
   return { role, software, listen: listen ? [listen] : [], ...(Object.keys(process).length ? { process } : {}) };
 }
 
-/** Port number of a "host:port" string. */
-export function portOf(listen: string): number {
-  return Number(listen.slice(listen.lastIndexOf(":") + 1));
-}
+export { portOf } from "../inventory/listen.js";

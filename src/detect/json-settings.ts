@@ -6,6 +6,7 @@
 // "Running Ghost with config env variables". Values are read for ports, engines and folders only.
 
 import { parseMaskedJson } from "./masked-json.js";
+import { portOf } from "../inventory/listen.js";
 
 /** The production settings file of a per-environment JSON config (nconf, Ghost). */
 export const JSON_SETTINGS = /^config\.(production|prod)\.json$/;
@@ -58,7 +59,7 @@ export function settingsListen(values: Record<string, string>, proxied?: Readonl
     .map(([, value]) => /^(\[[0-9a-f:]*\]|[\w.-]*):(\d{1,5})$/i.exec(value.trim()))
     .filter((m): m is RegExpExecArray => Boolean(m) && Number(m![2]) >= 1 && Number(m![2]) <= 65535)
     .map((m) => `${!m[1] || /^(\[::\]|0\.0\.0\.0|\*)$/.test(m[1]) ? "0.0.0.0" : m[1]}:${Number(m[2])}`);
-  return addresses.find((a) => proxied?.has(Number(a.slice(a.lastIndexOf(":") + 1)))) ?? addresses[0];
+  return addresses.find((a) => proxied?.has(portOf(a))) ?? addresses[0];
 }
 
 /**

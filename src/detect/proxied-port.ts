@@ -5,9 +5,9 @@
 // processor's N8N_PORT=5679.
 import { proxyRefusesWebsocket } from "./enrich.js";
 import type { ServiceFinding } from "./types.js";
+import { portOf } from "../inventory/listen.js";
 
 const APP_ROLES = new Set(["web"]);
-const portOf = (listen: string) => Number(listen.slice(listen.lastIndexOf(":") + 1));
 
 export function claimLastProxiedPort(findings: ServiceFinding[], proxyTargets: ReadonlySet<number>): void {
   const homeless = findings.filter((f) => APP_ROLES.has(f.role) && f.runtime && f.listen.length === 0);

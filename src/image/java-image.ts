@@ -14,6 +14,7 @@ import { javaBuild, type JavaShape } from "./java-build.js";
 import type { ProcessArgv } from "./process-argv.js";
 import { declaredVersion, supportedVersion, SUPPORTED, versionNote } from "./runtime-versions.js";
 import { shellTokens } from "./shell-words.js";
+import { onlyPort } from "../inventory/listen.js";
 
 const JAR = "app.jar";
 
@@ -143,8 +144,7 @@ export function javaImage(input: ImageInput): RuntimeImage {
 /** The port the first web process listens on on the VM (its own settings), else 8080. */
 function vmPort(input: ImageInput): number {
   const web = input.processes.find((p) => p.role === "web");
-  const ports = [...new Set((web?.listen ?? []).map((l) => Number(l.slice(l.lastIndexOf(":") + 1))))];
-  return ports.length === 1 && ports[0]! > 0 ? ports[0]! : 8080;
+  return onlyPort(web?.listen ?? []) ?? 8080;
 }
 
 /** A git submodule the checkout leaves empty: the image builds without it, say so. */

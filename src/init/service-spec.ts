@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { LISTEN, SERVICE_ROLES, serviceSchema, type ServiceRole } from "../inventory/schema.js";
 import type { Parsed, ServiceAnswer } from "./answers.js";
+import { hostOf } from "../inventory/listen.js";
 
 const portSchema = z.coerce
   .number()
@@ -41,7 +42,7 @@ export function listenFor(role: ServiceRole, port: number): string {
 export function withPort(service: ServiceAnswer, port: number | undefined): ServiceAnswer {
   if (port === undefined) return { ...service, listen: [] };
   const first = service.listen[0];
-  const host = first && LISTEN.test(first) ? first.slice(0, first.lastIndexOf(":")) : undefined;
+  const host = first && LISTEN.test(first) ? hostOf(first) : undefined;
   const listen = host ? `${host}:${port}` : listenFor(service.role, port);
   return { ...service, listen: [listen, ...service.listen.slice(1)] };
 }

@@ -5,6 +5,7 @@ import { isFileDatabase, type Inventory } from "./schema.js";
 import type { CheckIssue } from "./check-issue.js";
 import { closest } from "./unknown-keys.js";
 import { extensionWarnings } from "./extension-checks.js";
+import { hostOf, portOf } from "./listen.js";
 
 export type { CheckIssue } from "./check-issue.js";
 
@@ -108,9 +109,8 @@ const didYouMean = (word: string, candidates: string[]) => {
 const WILDCARDS = new Set(["*", "0.0.0.0", "[::]", "::", ""]);
 
 function splitListen(listen: string): { host: string; port: number } {
-  const at = listen.lastIndexOf(":");
-  const host = listen.slice(0, at).toLowerCase();
-  return { host: host === "localhost" ? "127.0.0.1" : host, port: Number(listen.slice(at + 1)) };
+  const host = hostOf(listen).toLowerCase();
+  return { host: host === "localhost" ? "127.0.0.1" : host, port: portOf(listen) };
 }
 
 /** Two sockets clash on the same port when the hosts are equal or either is a wildcard. */

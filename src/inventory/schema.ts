@@ -6,6 +6,7 @@ import { z } from "zod";
 import { CLOUD_RUN_NAME, PROJECT_ID, cloudRunNameProblem, projectIdProblem } from "./gcp-names.js";
 import { phpIniSchema } from "./php-limits.js";
 import { ROUTE_HOST, ROUTE_HOST_HINT, ROUTE_PATH } from "../contracts/url-path.js";
+import { portOf } from "./listen.js";
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 /** "host:port", where host is an IPv4 address, a hostname, `*`, or a bracketed IPv6 address. */
@@ -131,7 +132,7 @@ export const serviceSchema = z.looseObject({
         .string()
         .regex(LISTEN, 'expected "host:port"')
         .refine((s) => {
-          const port = Number(s.slice(s.lastIndexOf(":") + 1));
+          const port = portOf(s);
           return port >= 1 && port <= 65535;
         }, "port must be between 1 and 65535"),
     )

@@ -14,6 +14,7 @@ import type { ServiceAnswer } from "../../init/answers.js";
 import { parsePort, parseSchedule, parseServiceName, withPort } from "../../init/service-spec.js";
 import type { AskContext } from "./wizard-state.js";
 import type { Prompter } from "./prompter.js";
+import { portOf } from "../../inventory/listen.js";
 
 const APP_ROLES: ReadonlySet<ServiceRole> = new Set(["web", "worker", "scheduler", "cron", "other"]);
 const ROLE_HELP: Record<ServiceRole, string> = {
@@ -29,9 +30,9 @@ const ROLE_HELP: Record<ServiceRole, string> = {
 };
 const UNSET = "\u0000unset";
 
-function portOf(service?: ServiceAnswer): string | undefined {
+function portText(service?: ServiceAnswer): string | undefined {
   const first = service?.listen[0];
-  return first ? first.slice(first.lastIndexOf(":") + 1) : undefined;
+  return first ? String(portOf(first)) : undefined;
 }
 
 function parseProtocols(text: string): { ok: true; value?: Protocol[] } | { ok: false; error: string } {
@@ -102,7 +103,7 @@ export async function askService(ctx: AskContext, taken: Set<string>, current?: 
   });
   const port = await p.input({
     message: "Port it listens on (empty if none)",
-    default: portOf(current),
+    default: portText(current),
     validate: (text) => {
       const r = parsePort(text);
       return r.ok ? true : r.error;

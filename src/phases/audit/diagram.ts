@@ -5,6 +5,7 @@ import { buildFlowchart, type FlowEdge, type FlowNode, type Flowchart, type Node
 import { fitFlowchart } from "../../render/mermaid-collapse.js";
 
 import type { AuditResult } from "../../contracts/audit-result.js";
+import { portOf } from "../../inventory/listen.js";
 
 const SHAPE: Record<Service["role"], NodeShape> = {
   "reverse-proxy": "round",
@@ -20,7 +21,7 @@ const SHAPE: Record<Service["role"], NodeShape> = {
 
 const port = (s: Service): string | undefined => {
   const first = s.listen[0];
-  return first ? first.slice(first.lastIndexOf(":") + 1) : undefined;
+  return first ? String(portOf(first)) : undefined;
 };
 
 export function currentArchitectureDiagram(inv: Inventory, audit: AuditResult): string {
@@ -58,7 +59,7 @@ export function currentArchitectureDiagram(inv: Inventory, audit: AuditResult): 
   const entry = inv.services.filter((s) => s.role === "reverse-proxy");
   const targets = entry.length ? entry : inv.services.filter((s) => s.role === "web");
   for (const s of targets) {
-    const ports = s.listen.map((l) => l.slice(l.lastIndexOf(":") + 1));
+    const ports = s.listen.map((l) => String(portOf(l)));
     edges.push({
       from: "users",
       to: svc(s.name),

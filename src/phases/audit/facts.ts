@@ -1,6 +1,7 @@
 // Facts the audit rules (and the prompt) read off an inventory: who is the entry point, what is
 // stateful, how loaded the host is at the growth target. Derived once, used by every rule.
 import type { Inventory, Service } from "../../inventory/schema.js";
+import { hostOf } from "../../inventory/listen.js";
 
 const SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|DATABASE_URL|_DSN$|AUTH)/i;
 const LLM_ENV = /(OPENAI|GEMINI|ANTHROPIC|VERTEX|GOOGLE_GENAI|LLM|MISTRAL|COHERE)/i;
@@ -34,7 +35,7 @@ export interface AuditFacts {
 }
 
 export function isPublicAddress(listen: string): boolean {
-  const host = listen.slice(0, listen.lastIndexOf(":"));
+  const host = hostOf(listen);
   return host === "0.0.0.0" || host === "*" || host === "[::]" || host === "::";
 }
 

@@ -31,6 +31,7 @@ import { sessionFix } from "./session-fix.js";
 import { cacheFix } from "./cache-fix.js";
 import { bindSetting, logToStdout } from "./server-settings.js";
 import { SECRET_NAME } from "../../../contracts/secret-names.js";
+import { portOf } from "../../../inventory/listen.js";
 
 /**
  * Names keep the case the app reads them in: env names are case-sensitive, and an app whose
@@ -326,7 +327,7 @@ const CLIENT_PORT =
  */
 function portChoice(s: Service, names: string[]): { names: string[]; change?: string } | undefined {
   const own = [...new Set(names)].filter((n) => /_PORT$/i.test(n) && !CLIENT_PORT.test(n.toUpperCase()));
-  const listening = [...new Set(s.listen.map((l) => l.slice(l.lastIndexOf(":") + 1)))];
+  const listening = [...new Set(s.listen.map(portOf))];
   if (own.length < 2 || listening.length < 2) return undefined;
   return {
     names: own,

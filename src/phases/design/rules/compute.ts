@@ -26,6 +26,7 @@ import { claimName, runName, serviceAccountId } from "./names.js";
 import { phpMemorySizing } from "./php-memory.js";
 import { guardedReason } from "./proxy-routes.js";
 import { pubsubHomeFor } from "./store-homes.js";
+import { onlyPort } from "../../../inventory/listen.js";
 
 /** Cloud Run's longest request: a websocket stays open at most this long, then the client reconnects. */
 export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
@@ -65,8 +66,7 @@ export function containerPort(d: Draft, s: Service): number {
 
 /** The one port a process listens on on the VM, else 8080. */
 function vmPort(s: Service): number {
-  const ports = [...new Set(s.listen.map((l) => Number(l.slice(l.lastIndexOf(":") + 1))))];
-  return ports.length === 1 && ports[0]! > 0 ? ports[0]! : PORT;
+  return onlyPort(s.listen) ?? PORT;
 }
 
 /** A JVM process: it starts in tens of seconds (class loading, JIT, the app's own start), not in one or two. */

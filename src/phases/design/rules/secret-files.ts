@@ -10,6 +10,7 @@ import { isAiGatewayTarget, isAiWorkerTarget, SECRET_ID, type DeployTarget } fro
 import { usableSettingsStore } from "../../../contracts/settings-stores.js";
 import { secretFileMounts } from "../../../image/code-links.js";
 import type { Draft } from "./draft.js";
+import { hostOf } from "../../../inventory/listen.js";
 
 /** A secret id from the file's name (site-credentials-secret-key.txt → site-credentials-secret-key-txt). */
 export function secretFileId(file: string, taken: Set<string>): string {
@@ -72,7 +73,7 @@ function listenerEdits(file: NonNullable<Draft["inv"]["secretFiles"]>[number], u
   const edits: string[] = [];
   // One `host:port` value (listmonk's [app] address = "localhost:9000"): one edit gives both.
   if (server.addrKey && server.addrKey === server.portKey) {
-    const host = server.addr?.slice(0, server.addr.lastIndexOf(":")) ?? "";
+    const host = server.addr ? hostOf(server.addr) : "";
     if (/^(127\.|localhost$|::1$|\[::1\]$)/.test(host) || server.port !== web.port)
       edits.push(
         `[${server.section}] ${server.addrKey} (${server.addr} on the VM) becomes 0.0.0.0:${web.port}, the address and port Cloud Run sends requests to`,
