@@ -12,7 +12,30 @@ interface Server {
   listen: (port: string) => string[];
 }
 
-const prog = (argv: string[]) => argv[0]?.split("/").pop() ?? "";
+/** Launchers that run the next word as the program: `bundle exec rails`, `poetry run gunicorn`. */
+const WRAPPERS: Array<[launcher: string, subcommand: string]> = [
+  ["bundle", "exec"],
+  ["poetry", "run"],
+  ["pipenv", "run"],
+  ["uv", "run"],
+  ["pdm", "run"],
+  ["hatch", "run"],
+  ["rye", "run"],
+];
+const base = (word: string | undefined) => word?.split("/").pop() ?? "";
+/**
+ * The server program an argv starts, past its launchers: `bundle exec rails server` is rails,
+ * `python -m uvicorn` and `poetry run uvicorn` are uvicorn. The flags that follow are the server's.
+ */
+const prog = (argv: string[]): string => {
+  let words = argv;
+  for (;;) {
+    const head = base(words[0]);
+    if (WRAPPERS.some(([launcher, sub]) => head === launcher && words[1] === sub)) words = words.slice(2);
+    else if (/^python[\d.]*$/.test(head) && words[1] === "-m") words = words.slice(2);
+    else return head;
+  }
+};
 const after = (argv: string[], word: string) => argv.includes(word);
 
 const SERVERS: Server[] = [
@@ -70,7 +93,7 @@ const SERVERS: Server[] = [
     listen: (p) => ["--http-socket", `0.0.0.0:${p}`],
   },
   {
-    is: (a) => prog(a) === "puma" || (prog(a) === "bundle" && after(a, "puma")),
+    is: (a) => prog(a) === "puma",
     drop: [
       ["-b", true],
       ["--bind", true],

@@ -55,6 +55,24 @@ describe("processArgv", () => {
       undefined,
       "bundle exec puma -C config/puma.rb -b tcp://0.0.0.0:${PORT}",
     ],
+    // A server started through its launcher is still that server (Redmine's unit: Rails behind
+    // `bundle exec`, bound to the VM's loopback, which Cloud Run cannot reach).
+    [
+      "/usr/bin/bundle exec rails server -e production -b 127.0.0.1 -p 3000",
+      "/opt/redmine",
+      "bundle exec rails server -e production -b 0.0.0.0 -p ${PORT}",
+    ],
+    [
+      "poetry run gunicorn app.wsgi --bind 127.0.0.1:8000",
+      undefined,
+      "poetry run gunicorn app.wsgi --bind 0.0.0.0:${PORT}",
+    ],
+    [
+      "python3 -m uvicorn app.main:app --host 127.0.0.1 --port 8000",
+      undefined,
+      "python3 -m uvicorn app.main:app --host 0.0.0.0 --port ${PORT}",
+    ],
+    ["uv run hypercorn app:app -b 127.0.0.1:9000", undefined, "uv run hypercorn app:app --bind 0.0.0.0:${PORT}"],
   ])("web: %s", (command, root, expected) => {
     const r = web(command, root);
     expect(r.ok && r.argv.join(" ")).toBe(expected);
