@@ -3,6 +3,7 @@
 // What each file says alone is file-findings.ts; here the running machine's own facts (sockets,
 // Apache, installed packages, unreadable folders) join them and assemble.ts makes the services.
 // Read-only and bounded (see walk.ts); a missing or odd file is simply not evidence.
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { attachFirewallPorts, FIREWALL_FILES, firewallInForce, parseFirewall } from "./firewall.js";
 import { readDependencies } from "./dependencies.js";
@@ -31,7 +32,8 @@ import { splitStorage } from "./storage-split.js";
 import { withInPlace } from "./storage-in-place.js";
 import { buildInputsOn } from "./build-inputs.js";
 import { gitOverSystemSsh } from "./git-over-ssh.js";
-import { detectSecretFiles } from "./secret-files.js";
+import { detectSecretFiles, ignoredSettingsWithCredentials } from "./secret-files.js";
+import ignore from "ignore";
 import { jsonSettingsSecrets, settingsSecretFiles } from "./settings-file.js";
 import { projectName } from "./project-name.js";
 
@@ -151,6 +153,17 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
   const secretFiles = hostRoot ? secretFilesOf(root, hostRoot, files, app.vmFiles ?? [], appDirs, storage) : [];
   for (const f of secretFiles)
     evidence.push({ file: f.path, found: "a secret file the repository lacks: every instance needs the VM's copy" });
+  // Settings files git ignores that set credentials (Rails' config/database.yml): the VM's copy only.
+  if (hostRoot)
+    for (const f of await ignoredSecretSettings(root, hostRoot, files, app.vmFiles ?? [], appDirs, storage)) {
+      if (secretFiles.some((s) => s.path === f.path)) continue;
+      secretFiles.push(f);
+      evidence.push({
+        file: f.path,
+        found:
+          "settings the repository's .gitignore leaves out that set a credential of their own: a secret file, not part of the image; every instance needs the VM's copy",
+      });
+    }
   // A settings file a process names (--config /etc/gitea/app.ini) that holds secrets (settings-file.ts).
   if (hostRoot) {
     const processes = services.filter((s) => !STORE_ROLES.has(s.role));
@@ -278,6 +291,47 @@ function secretFilesOf(
   const local = new Set(files);
   const tracked = (rel: string) => !own && local.has(rel);
   for (const dir of appDirs) if (dir !== own) found.push(...detectSecretFiles(dir, vmFiles, storage, tracked));
+  return [...new Map(found.map((f) => [f.path, f])).values()];
+}
+
+/**
+ * The app folders' settings files on the VM that the repository's .gitignore leaves out and that set
+ * credentials (secret-files.ts): read from the folder init reads as the repository when that is the
+ * VM's own, else from the VM's copy of each app folder, for files the local checkout lacks.
+ */
+async function ignoredSecretSettings(
+  root: string,
+  hostRoot: string,
+  files: string[],
+  vmFiles: string[],
+  appDirs: string[],
+  storage: Storage[],
+): Promise<SecretFile[]> {
+  if (!files.includes(".gitignore")) return [];
+  const rules = ignore().add((await readFile(path.join(root, ".gitignore"), "utf8").catch(() => "")) ?? "");
+  const own = appPathOnHost(root, hostRoot);
+  const found: SecretFile[] = [];
+  if (own)
+    found.push(
+      ...(await ignoredSettingsWithCredentials(
+        own,
+        files.map((f) => `${own}/${f}`),
+        storage,
+        (rel) => rules.ignores(rel),
+        (file) => readFile(path.join(root, file.slice(own.length + 1)), "utf8").catch(() => undefined),
+      )),
+    );
+  const local = new Set(files);
+  for (const dir of appDirs.filter((d) => d !== own))
+    found.push(
+      ...(await ignoredSettingsWithCredentials(
+        dir,
+        vmFiles,
+        storage,
+        (rel) => !local.has(rel) && rules.ignores(rel),
+        (file) => readHostFile(hostRoot, file.slice(1)),
+      )),
+    );
   return [...new Map(found.map((f) => [f.path, f])).values()];
 }
 

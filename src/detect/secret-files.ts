@@ -52,3 +52,61 @@ export function detectSecretFiles(
   }
   return found.slice(0, 50);
 }
+
+/** Settings and code files a deployment keeps beside the app: where a VM-only file holds credentials. */
+const SETTINGS_EXT = /\.(ya?ml|rb|py|php|ini|cfg|conf|toml|json|xml|properties|js|cjs|mjs)$/i;
+/**
+ * A credential set in the file itself: a key naming a password, secret, token or private key, given
+ * a value that is not empty and not read from the environment (`<%= ENV[...] %>`, `os.environ`,
+ * `getenv(...)`, `${VAR}`, `process.env`). YAML (`password: "x"`), Ruby and Python assignments
+ * (`config.secret_key_base = 'x'`, `SECRET_KEY = "x"`), PHP (`'password' => 'x'`, `$CFG->dbpass = 'x'`), INI.
+ */
+const CREDENTIAL =
+  /(?:^|[\s.>:[{(,])["']?([\w-]*?(?:pass(?:word|wd)?|secret(?:_?key(?:_base)?)?|api_?key|access_?key|auth_?token|token|private_?key))["']?\s*\]?\s*(?:=>|=|:)\s*("[^"]*"|'[^']*'|<%.*?%>|[^\s,;\]})]+(?:\([^)]*\))?)?/gi;
+const FROM_ENVIRONMENT = /ENV\s*[[.(]|<%|os\.environ|os\.getenv|getenv\s*\(|\$\{|process\.env|\benv\s*\(|%env\(/i;
+const EMPTY_VALUE = /^(["']{2}|~|null|nil|none|false|true|\[\]|\{\}|[-\d.]+)?$/i;
+/** Files whose bare words are values (`password: hunter2`); in code a bare word names a variable. */
+const DATA_EXT = /\.(ya?ml|ini|cfg|conf|toml|properties)$/i;
+
+/** Whether a settings file's text sets a credential of its own (not one taken from the environment). */
+export function setsCredential(text: string, file: string): boolean {
+  const data = DATA_EXT.test(file);
+  return text.split(/\r?\n/).some((line) => {
+    if (/^\s*(#|\/\/|;|\*|--)/.test(line)) return false;
+    return [...line.matchAll(CREDENTIAL)].some((m) => {
+      const value = (m[2] ?? "").trim();
+      if (EMPTY_VALUE.test(value) || FROM_ENVIRONMENT.test(value)) return false;
+      // Code: a variable or a call (`get_random_secret_key()`) is not a value written in the file.
+      return data || /^["'`]/.test(value);
+    });
+  });
+}
+
+/**
+ * The app folder's settings files that git ignores and that set credentials of their own: Rails'
+ * config/database.yml (the database password) and a generated config/initializers/secret_token.rb,
+ * Django's local_settings.py, a PHP config.php. A checkout (the pipeline's build) never has them, so
+ * every instance needs the VM's copy, mounted from Secret Manager. `ignored` is the repository's
+ * .gitignore as a matcher of paths relative to the app folder; `read` gives a file's text.
+ */
+export async function ignoredSettingsWithCredentials(
+  appDir: string,
+  files: string[],
+  storage: Storage[],
+  ignored: (rel: string) => boolean,
+  read: (file: string) => Promise<string | undefined>,
+): Promise<SecretFile[]> {
+  const root = appDir.replace(/\/+$/, "");
+  const found: SecretFile[] = [];
+  for (const file of files) {
+    if (!file.startsWith(`${root}/`) || found.length >= 20) continue;
+    const rel = file.slice(root.length + 1);
+    const base = path.posix.basename(rel);
+    if (!SETTINGS_EXT.test(base) || base.startsWith(".") || NOT_SECRET.test(base) || OTHER_FOLDERS.test(rel)) continue;
+    if (!/^\/[A-Za-z0-9._@+/-]+$/.test(file) || !ignored(rel)) continue;
+    if (storage.some((s) => file.startsWith(`${s.path.replace(/\/+$/, "")}/`))) continue;
+    const text = await read(file);
+    if (text !== undefined && text.length <= 256 * 1024 && setsCredential(text, base)) found.push({ path: file });
+  }
+  return found;
+}
