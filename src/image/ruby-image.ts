@@ -9,6 +9,30 @@ import { declaredVersion, supportedVersion, versionNote } from "./runtime-versio
 import type { AppRepo } from "./repo.js";
 import { planProcesses } from "./workdir.js";
 
+/** Ruby in a Gemfile that reads other files: `eval_gemfile`, `File.read`/`exist?`, `Dir.glob`/`Dir[]`. */
+const GEMFILE_READS = /\beval_gemfile\b|\bFile\.(read|exist\?|file\?|readlines)\b|\bDir\.glob\b|\bDir\[/;
+
+/**
+ * Whether a file is in the build context: the repository has it and it is not a secret file the
+ * VM keeps (those are mounted at run time and .dockerignore keeps them out of the image).
+ */
+function inContext(input: ImageInput, rel: string): boolean {
+  if (!input.repo.exists(rel)) return false;
+  const onVm = input.root ? `${input.root.replace(/\/+$/, "")}/${rel}` : undefined;
+  return !(onVm && input.mounts?.[onVm]);
+}
+
+/** The Active Record adapter the locked database gem serves. */
+function adapterOf(gems: string[]): string | undefined {
+  const adapters: Array<[string, string]> = [
+    ["mysql2", "mysql2"],
+    ["trilogy", "trilogy"],
+    ["pg", "postgresql"],
+    ["sqlite3", "sqlite3"],
+  ];
+  return adapters.find(([gem]) => gems.includes(gem))?.[1];
+}
+
 /** Gem names in a Gemfile.lock (specs) or, without one, the Gemfile's `gem` lines. */
 export function gemsOf(repo: AppRepo, dir: string): string[] {
   const lock = repo.read(path.posix.join(dir, "Gemfile.lock"));
@@ -37,13 +61,22 @@ export function rubyImage(input: ImageInput): RuntimeImage {
   const node = jsBundling ? supportedVersion("node", declaredVersion("node", repo, dir)?.min) : "";
   const libs = [gems.includes("pg") ? "libpq5" : "", gems.includes("mysql2") ? "libmariadb3" : ""].filter(Boolean);
   const locked = repo.exists(at("Gemfile.lock"));
+  const gemfile = repo.read(at("Gemfile")) ?? "";
+  // A Gemfile that reads other files of the app (Redmine's: Gemfile.local and plugins' Gemfiles
+  // through eval_gemfile, its database adapter's gem from config/database.yml) resolves against the
+  // whole app: the app is copied before `bundle install`, or those gems would be missing.
+  const wholeApp = GEMFILE_READS.test(gemfile);
+  const databaseYml = at("config/database.yml");
+  const stub = /config\/database\.yml/.test(gemfile) && !inContext(input, databaseYml) ? adapterOf(gems) : undefined;
   const content = renderTemplateSync("image/Dockerfile.ruby.hbs", {
     app: input.appName,
     version,
     versionNote: versionNote(declared, version),
     gemLabel: locked ? `${at("Gemfile.lock")}` : `${at("Gemfile")} (no Gemfile.lock: versions resolve at build time)`,
     locked,
-    gemfiles: locked ? [at("Gemfile"), at("Gemfile.lock")] : [at("Gemfile")],
+    gemfiles: wholeApp ? [] : locked ? [at("Gemfile"), at("Gemfile.lock")] : [at("Gemfile")],
+    wholeApp,
+    databaseStub: stub ? { file: databaseYml, dir: path.posix.dirname(databaseYml), adapter: stub } : undefined,
     node,
     corepack: jsBundling && (repo.exists(at("yarn.lock")) || repo.exists(at("pnpm-lock.yaml"))),
     assets,

@@ -1,0 +1,81 @@
+// The Ruby Dockerfile when the Gemfile reads other files of the app: Redmine's resolves Gemfile.local
+// and plugins' Gemfiles through eval_gemfile and takes its database gem from config/database.yml,
+// which the VM keeps out of git (a secret file, mounted at run time).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openRepo } from "../../src/image/repo.js";
+import { rubyImage } from "../../src/image/ruby-image.js";
+import type { Service } from "../../src/inventory/schema.js";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function repoWith(files: Record<string, string>) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "im-ruby-"));
+  dirs.push(dir);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  return openRepo(dir);
+}
+
+const web: Service = {
+  name: "web",
+  role: "web",
+  software: "rails",
+  command: "bundle exec rails server -e production -b 127.0.0.1 -p 3000",
+  listen: ["127.0.0.1:3000"],
+  dependsOn: [],
+  env: [],
+  runtime: "ruby",
+  framework: "rails",
+} as Service;
+const LOCK = "GEM\n  specs:\n    mysql2 (0.5.6)\n    puma (6.6.0)\n    rails (7.2.3.1)\n    railties (7.2.3.1)\n";
+const REDMINE_GEMFILE = `source 'https://rubygems.org'
+gem 'rails', '7.2.3.1'
+database_file = File.join(File.dirname(__FILE__), "config/database.yml")
+if File.exist?(database_file)
+  adapters = File.read(database_file).scan(/^ *adapter: *(.*)/).flatten.uniq
+end
+local_gemfile = File.join(File.dirname(__FILE__), "Gemfile.local")
+eval_gemfile local_gemfile if File.exist?(local_gemfile)
+`;
+
+describe("rubyImage", () => {
+  it("copies the whole app before bundle install when the Gemfile reads other files, and names the adapter the VM's database settings would", () => {
+    const repo = repoWith({ Gemfile: REDMINE_GEMFILE, "Gemfile.lock": LOCK, "config/database.yml": "production:\n" });
+    const image = rubyImage({
+      repo,
+      appName: "redmine",
+      runtime: "ruby",
+      dockerfile: "Dockerfile",
+      root: "/opt/redmine",
+      processes: [web],
+      mounts: { "/opt/redmine/config/database.yml": "/secrets/database-yml/database.yml" },
+    });
+    const build = image.content!.split("\nFROM ")[1]!;
+    expect(build.indexOf("COPY . .")).toBeGreaterThan(-1);
+    expect(build.indexOf("COPY . .")).toBeLessThan(build.indexOf("RUN bundle install"));
+    expect(build).not.toMatch(/COPY Gemfile/);
+    expect(build).toContain("RUN mkdir -p config && printf 'production:\\n  adapter: mysql2\\n' > config/database.yml");
+    expect(build.indexOf("adapter: mysql2")).toBeLessThan(build.indexOf("RUN bundle install"));
+    expect(build.match(/COPY \. \./g)).toHaveLength(1);
+  });
+
+  it("keeps the cached gem layer for a Gemfile that reads nothing else", () => {
+    const repo = repoWith({ Gemfile: "source 'https://rubygems.org'\ngem 'rails'\ngem 'pg'\n", "Gemfile.lock": LOCK });
+    const image = rubyImage({ repo, appName: "app", runtime: "ruby", dockerfile: "Dockerfile", processes: [web] });
+    const build = image.content!.split("\nFROM ")[1]!;
+    expect(build).toMatch(/COPY Gemfile Gemfile\nCOPY Gemfile.lock Gemfile.lock\nRUN bundle install/);
+    expect(build).not.toContain("adapter:");
+  });
+
+  it("leaves a database.yml the repository holds (and the image copies) as it is", () => {
+    const repo = repoWith({ Gemfile: REDMINE_GEMFILE, "Gemfile.lock": LOCK, "config/database.yml": "production:\n" });
+    const image = rubyImage({ repo, appName: "app", runtime: "ruby", dockerfile: "Dockerfile", processes: [web] });
+    expect(image.content).not.toContain("adapter: mysql2");
+  });
+});
