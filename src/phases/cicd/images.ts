@@ -7,6 +7,7 @@ import path from "node:path";
 import { templateText } from "../../render/templates.js";
 import { checkImageBuild, type ImageCommand } from "../../image/build-check.js";
 import { vmAppRoot } from "../../image/app-root.js";
+import { ignoredBuildInputs } from "../../image/ignored-inputs.js";
 import { planImages } from "../../image/plan.js";
 import { openRepo, type AppRepo } from "../../image/repo.js";
 import { osPythonVersion } from "../../image/runtime-versions.js";
@@ -24,6 +25,8 @@ export interface AppImages {
   frontEndGaps: { dockerfile: string; gap: string }[];
   /** Written Dockerfiles whose start command names files the image does not hold (image/java-image.ts). */
   startGaps: { dockerfile: string; gap: string }[];
+  /** Written Dockerfiles' inputs the repository's .gitignore leaves out of a checkout (image/ignored-inputs.ts). */
+  checkoutGaps: { dockerfile: string; files: string[] }[];
 }
 
 function theirs(input: PhaseInput, file: string): boolean {
@@ -59,6 +62,7 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
   const missing: AppImages["missing"] = [];
   const frontEndGaps: AppImages["frontEndGaps"] = [];
   const startGaps: AppImages["startGaps"] = [];
+  const checkoutGaps: AppImages["checkoutGaps"] = [];
   /** Each written Dockerfile's build context. */
   const contexts = new Map<string, string>();
   // The team's Dockerfile serves no HTTP (image/serves-http.ts): left alone, ours is built beside it.
@@ -108,12 +112,19 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
       startGaps.push({ dockerfile: image.dockerfile, gap: image.startGap });
       notices.push(`\`${image.dockerfile}\`: ${image.startGap}`);
     }
+    const ignored = ignoredBuildInputs(image.content, contextRepo(image.dockerfile, ctx, input));
+    if (ignored.length) {
+      checkoutGaps.push({ dockerfile: image.dockerfile, files: ignored });
+      notices.push(
+        `\`${image.dockerfile}\` builds from ${ignored.map((f) => `\`${f}\``).join(", ")}, which the repository's .gitignore leaves out: the checkout the pipeline builds from lacks ${ignored.length > 1 ? "them" : "it"}, so the first build fails until ${ignored.length > 1 ? "they are" : "it is"} committed (\`git add -f\`; the migration plan's prepare steps say how).`,
+      );
+    }
     contexts.set(image.dockerfile, image.context ?? ".");
   }
   if (artifacts.length > 0 && !theirs(input, ".dockerignore"))
     artifacts.push(ignoreFile(".dockerignore", secretFilesInContext(ctx, input)));
   artifacts.push(...checkoutIgnores(contexts, input));
-  return { artifacts, notices, missing, frontEndGaps, startGaps };
+  return { artifacts, notices, missing, frontEndGaps, startGaps, checkoutGaps };
 }
 
 const ignoreFile = (file: string, secrets: string[] = []): Artifact => ({

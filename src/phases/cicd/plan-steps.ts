@@ -13,6 +13,7 @@ import type { PlanStep } from "../../contracts/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail } from "./context.js";
 import { deployOrder } from "./deploy-flags.js";
+import { vmAppRoot } from "../../image/app-root.js";
 import { appImages } from "./images.js";
 import { releaseStep } from "./release-step.js";
 import { everyReleaseJobs, runOncePlan } from "./run-once-jobs.js";
@@ -124,9 +125,29 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       order: 43,
       title: `Code the app loads from ${inputs.map((b) => `\`${b.appPath}\``).join(", ")}: into the image`,
       body: `${inputs.map((b) => `\`${b.path}\` (${b.codeFiles ? `${b.codeFiles} file${b.codeFiles > 1 ? "s" : ""} of code on the VM` : "no code in it yet"})`).join(", ")} ${inputs.length > 1 ? "hold" : "holds"} code the app loads at run time, such as plugins an admin installs: build input, not data, so no bucket holds ${inputs.length > 1 ? "them" : "it"}. The pipeline builds the image from the repository, which usually leaves such a folder out (.gitignore): copy the VM's folder into the repository at the same path and commit it before the first deploy, and again whenever a plugin is installed or updated (on Cloud Run an installed plugin lasts only until the instance stops).`,
-      commands: inputs.map((b) => `rsync -a ${ctx.inventory.host.hostname}:${b.path}/ ${b.appPath}/`),
+      // `git add -f`: such folders are usually ignored (Kimai's var/plugins/*), and a plain add skips them.
+      commands: [
+        ...inputs.map((b) => `rsync -a ${ctx.inventory.host.hostname}:${b.path}/ ${b.appPath}/`),
+        `git add -f ${inputs.map((b) => b.appPath).join(" ")}`,
+      ],
       files: [ctx.mainDockerfile],
     });
+  // Files a written Dockerfile builds from that git ignores (Redmine's Gemfile.lock): commit the VM's.
+  for (const { dockerfile, files } of images.checkoutGaps) {
+    const root = vmAppRoot(ctx.inventory, input.repoDir);
+    const them = files.length > 1 ? "them" : "it";
+    steps.push({
+      stage: "prepare",
+      order: 44,
+      title: `Commit the files \`${dockerfile}\` builds from that git ignores`,
+      body: `${files.map((f) => `\`${f}\``).join(", ")} ${files.length > 1 ? "are" : "is"} in the app's folder, but the repository's .gitignore leaves ${them} out, so the checkout the pipeline builds from lacks ${them}: the build fails (or resolves other versions than the VM runs). Commit the VM's ${files.length > 1 ? "copies" : "copy"} before the first deploy (\`git add -f\`, since git ignores ${them}), and again when ${files.length > 1 ? "they change" : "it changes"} on the VM.`,
+      commands: [
+        ...(root ? files.map((f) => `rsync -a ${ctx.inventory.host.hostname}:${root}/${f} ${f}`) : []),
+        `git add -f ${files.join(" ")}`,
+      ],
+      files: [dockerfile],
+    });
+  }
   // Another repository's process (plan.ts elsewhere): the deploy skips it until its Dockerfile exists.
   const skipped = missing.filter((m) => m.checkout);
   if (skipped.length)

@@ -1,0 +1,52 @@
+// Files a Dockerfile we write builds from that the repository's .gitignore leaves out of a checkout
+// (Redmine ignores Gemfile.lock and the Gemfile.local that adds Puma): the first build would fail.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ignoredBuildInputs } from "../../src/image/ignored-inputs.js";
+import { openRepo } from "../../src/image/repo.js";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function repoWith(files: Record<string, string>) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "im-ignored-"));
+  dirs.push(dir);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  return openRepo(dir);
+}
+
+describe("ignoredBuildInputs", () => {
+  it("names the lockfile and the evaluated Gemfile git ignores, not the ignored secrets or logs", () => {
+    const repo = repoWith({
+      ".gitignore": "/Gemfile.lock\n/Gemfile.local\n/config/database.yml\n/log/*.log\n",
+      Gemfile: 'local_gemfile = File.join(File.dirname(__FILE__), "Gemfile.local")\neval_gemfile local_gemfile\n',
+      "Gemfile.lock": "GEM\n",
+      "Gemfile.local": "gem 'puma'\n",
+      "config/database.yml": "production:\n",
+      "log/production.log": "x\n",
+    });
+    expect(ignoredBuildInputs("FROM ruby:3.3\nCOPY . .\nRUN bundle install\n", repo)).toEqual([
+      "Gemfile.lock",
+      "Gemfile.local",
+    ]);
+  });
+
+  it("names a file COPY spells out that git ignores", () => {
+    const repo = repoWith({ ".gitignore": "settings/prod.toml\n", "settings/prod.toml": "x = 1\n", "go.mod": "" });
+    expect(ignoredBuildInputs("FROM golang:1.26\nCOPY go.mod settings/prod.toml ./\n", repo)).toEqual([
+      "settings/prod.toml",
+    ]);
+  });
+
+  it("names nothing when git tracks what the build reads, or when there is no .gitignore", () => {
+    const tracked = repoWith({ ".gitignore": "node_modules\n.env\n", "package-lock.json": "{}", ".env": "X=1\n" });
+    expect(ignoredBuildInputs("FROM node:22\nCOPY package.json package-lock.json ./\n", tracked)).toEqual([]);
+    const bare = repoWith({ "Gemfile.lock": "GEM\n" });
+    expect(ignoredBuildInputs("FROM ruby:3.3\nCOPY Gemfile.lock ./\n", bare)).toEqual([]);
+  });
+});
