@@ -38,6 +38,8 @@ export interface AppContext {
   hostEnvFiles: { path: string; names: string[]; values?: Record<string, string> }[];
   /** Short config texts that say how the app uses its stores (settings.py, production.rb, cable.yml…). */
   configTexts: { file: string; text: string }[];
+  /** The repository's root .gitignore: what git says is not the repository's (storage.ts). */
+  gitignore?: string;
   /** Every file name seen, repo-relative, for presence checks (manage.py, config/cable.yml…). */
   files: Set<string>;
   /** Absolute VM paths of the files read from the app's folders on the VM (WorkingDirectory, pm2 cwd). */
@@ -192,6 +194,7 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
         context.jsonSettings.push({ path: hostDir ? `${hostDir.replace(/\/+$/, "")}/${file}` : file, values });
     }
     if (PHP_CODE.test(file) && phpScanned++ < PHP_SCAN_LIMIT) await scanPhpSessions(context, file, read);
+    if (file === ".gitignore" && context.gitignore === undefined) context.gitignore = (await read(file)) ?? "";
     if (CONFIG_TEXT.test(file) && !DEV_FILE.test(base.replace(/\.\w+$/, "")) && context.configTexts.length < 40) {
       const text = await read(file);
       // The lines that matter sit near the top of a settings file; a huge one is cut, not skipped.

@@ -212,7 +212,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     // Only an installed release (no manifest: a checkout's own folders are read with its framework).
     if (inside.length && !hasManifest(inside)) named.push(...detectStorage({}, dir, inside));
   }
-  const storage = detectStorage(env, input.appPath, appFiles, app.configTexts, named);
+  const storage = detectStorage(env, input.appPath, appFiles, app.configTexts, named, app.gitignore);
   for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });
   return { services: merged, ...(database ? { database } : {}), storage };
 }

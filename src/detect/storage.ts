@@ -3,6 +3,7 @@
 // folder (MEDIA_ROOT, FILE_STORAGE_LOCAL_ROOT_DIR, PAPERLESS_CONSUMPTION_DIR…), and the frameworks'
 // conventional or configured upload folders that exist in the app's folder on the VM (Django's media/ or
 // its settings' MEDIA_ROOT, Rails' public/system, Laravel's storage/app/public). Object storage settings (S3) turn the folders off.
+import ignore from "ignore";
 import path from "node:path";
 import type { Storage } from "../inventory/schema.js";
 import { djangoMediaFolders } from "./django-media.js";
@@ -27,6 +28,21 @@ function purposeOf(key: string): string {
     .replace(/^[A-Z]+_(?=(MEDIA|DATA|CONSUMPTION|CONSUME|UPLOAD))/, "")
     .replace(/_/g, " ")
     .toLowerCase();
+}
+
+/** Names of a top-level folder of user files: what an app keeps attachments and uploads in. */
+const DATA_NAME = /^(files|attachments|uploads?|media|documents|user_?files)$/i;
+
+/**
+ * Top-level folders of user files whose contents the repository's .gitignore leaves out: git says
+ * they are the deployment's, not the code's (Redmine's `/files/*`, its attachments; a tracked
+ * `files/delete.me` keeps the folder in a checkout). Only data-like names count: `log/*`, `tmp/*`,
+ * `plugins/*` are ignored too, and are not uploads.
+ */
+export function ignoredDataFolders(gitignore: string | undefined, dirs: ReadonlySet<string>): string[] {
+  if (!gitignore) return [];
+  const rules = ignore().add(gitignore);
+  return [...dirs].filter((d) => !d.includes("/") && DATA_NAME.test(d) && rules.ignores(`${d}/upload.bin`));
 }
 
 /**
@@ -155,6 +171,7 @@ export function detectStorage(
   files: string[],
   configTexts: { file: string; text: string }[] = [],
   named: Storage[] = [],
+  gitignore?: string,
 ): Storage[] {
   const found = new Map<string, Storage>();
   // Folders the app's own settings name (json-settings.ts: Ghost's paths.contentPath) come first.
@@ -176,6 +193,7 @@ export function detectStorage(
       ...symfonyPublicFolders(configTexts),
       ...symfonyVarFolders(files),
       ...djangoMediaFolders(configTexts, env),
+      ...ignoredDataFolders(gitignore, dirs),
     ];
     for (const dir of [...dirs].sort()) {
       if (!CONVENTIONAL.some((c) => c.test(dir)) && dir !== activeStorage && !configured.includes(dir)) continue;
