@@ -39,6 +39,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   "spring-petclinic": { java: "17" }, // pom.xml <java.version>17
   bookstack: { php: "8.3" }, // composer.json config.platform.php 8.1.0, past end of life
   traccar: { java: "21" }, // build.gradle sourceCompatibility = JavaVersion.VERSION_21
+  redmine: { ruby: "3.3" }, // Gemfile ruby >= 3.2.0, < 3.5.0 (Gemfile.lock: 3.2.3, past upstream support)
 };
 /**
  * What the static build check finds today in an app whose image cannot start yet, and why: each is

@@ -241,6 +241,7 @@ const CORPUS: Record<string, { target: string; set: Record<string, string>; chan
   "paperless-ngx": { target: "paperless-webserver", set: {}, change: /to src\/paperless\/settings\/__init__\.py/ },
   mastodon: { target: "mastodon-web", set: {} },
   maybe: { target: "maybe-web", set: {} },
+  redmine: { target: "redmine", set: {} },
   outline: { target: "outline-web", set: {} },
   pixelfed: { target: "php8-2-fpm", set: {} },
   bookstack: { target: "php8-2-fpm", set: {} },
