@@ -156,11 +156,11 @@ function runSummary(dep: Deployment): string {
   return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
 }
 
+/** The summary's line on what is left to decide: each decision by what it is about, not only whose it is. */
 function openDecisions(mapping: DesignResult["mapping"]): string {
-  const open = mapping.filter((m) => m.target.kind === "needs-decision").map((m) => m.service);
-  return open.length
-    ? `${open.join(", ")} need${open.length === 1 ? "s" : ""} a decision before the cut-over (options and costs in architecture.md).`
-    : "";
+  const open = mapping.filter((m) => m.target.kind === "needs-decision").map((m) => m.subject ?? m.service);
+  const list = [...new Set(open)];
+  return list.length ? `Decide before the cut-over: ${list.join("; ")} (options and costs in architecture.md).` : "";
 }
 
 export function designOffline(input: PhaseInput): DesignResult {

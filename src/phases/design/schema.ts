@@ -89,6 +89,11 @@ export const mappingEntrySchema = z.object({
     .describe(
       "For kind needs-decision: at least two ways to settle it, each with the work it takes and its monthly cost.",
     ),
+  subject: text(300)
+    .optional()
+    .describe(
+      'For kind needs-decision: what is to be decided, in a few words naming the service ("web\'s outgoing mail", "gitea\'s raw port 22").',
+    ),
 });
 export type MappingEntry = z.infer<typeof mappingEntrySchema>;
 

@@ -70,6 +70,11 @@ describe("raw TCP and UDP ports clients reach directly", () => {
     );
     expect(open.options![1]!.change).toContain("UDP has no serverless home on Google Cloud");
     expect(open.options![0]!.change).toContain("devices whose firmware speaks one protocol cannot");
+    // The summary says what is to be decided, not only whose: forge itself runs on Cloud Run.
+    expect(open.subject).toBe("forge's raw listeners on ports 5000–5500 (TCP and UDP), 6037 (TCP)");
+    expect(result.summary).toContain(
+      "Decide before the cut-over: forge's raw listeners on ports 5000–5500 (TCP and UDP), 6037 (TCP) (options and costs in architecture.md).",
+    );
   });
 
   it("does not count the audit's raw-listener risk as closed by Cloud Run: it points at the open decision", () => {

@@ -12,7 +12,7 @@ import type { Draft, InPlacePlan } from "./draft.js";
 import { cleanName, someNames } from "./names.js";
 import { filestoreName, filestoreZone } from "./in-place-home.js";
 import { oneWriterNote } from "../../../contracts/deployment.js";
-import { targetOf } from "./mapping-processes.js";
+import { clipText, targetOf } from "./mapping-processes.js";
 import { smallVm } from "./open-decisions.js";
 
 /** Filestore's smallest instance: Basic HDD, 1 TiB minimum (the same figure the storage decision quotes). */
@@ -53,6 +53,7 @@ export function inPlaceDecision(d: Draft, s: Service, plan: InPlacePlan): Mappin
   return {
     service: s.name,
     target: { kind: "needs-decision", name: cleanName(`${s.name}-disk`, 62) },
+    subject: clipText(`${s.name}'s files written in place in ${storage.path}`, 300),
     reason: `${storage.path} keeps ${someNames(parts)} written in place: ${someNames(kinds.map((k) => WHAT[k]))}. A Cloud Storage mount cannot carry them: Cloud Storage FUSE has no file locking, no concurrent writers and rewrites a file whole when it closes.${mounted} until this is decided a Cloud Run instance would keep them in its memory and lose them on restart, so the deploy skips ${users} and the VM keeps serving.`,
     settings: {},
     appChanges: [],

@@ -83,6 +83,7 @@ export function runOnceEntry(d: Draft, s: Service, step: RunOnceKind): MappingEn
   return {
     service: s.name,
     target: { kind: "needs-decision", name: c.length >= 2 ? c : `${c}0` },
+    subject: `when ${s.name}'s run-once command runs`,
     reason: `${s.name} runs once and exits (\`${command}\`), and it ${what}: the rules do not guess when it must run.`,
     settings: {},
     appChanges: [],

@@ -33,6 +33,7 @@ export function proxyFollowsApp(d: Draft, s: Service): MappingEntry {
   return {
     service: s.name,
     target: { kind: "needs-decision", name: runName(d.base, "edge") },
+    subject: `where ${s.name} (${s.software}) goes`,
     reason: `${s.software} fronts ${someNames(fronts) || "no process the inventory lists"}, and no public service runs on Cloud Run, so a load balancer would have nothing to route to: ${s.name} goes where ${fronts.length ? "they go" : "the app's processes go"}.`,
     settings: {},
     appChanges: [],
@@ -57,6 +58,7 @@ export function storeFollowsApp(d: Draft, s: Service, uses: string): MappingEntr
   return {
     service: s.name,
     target: { kind: "needs-decision", name: runName(d.base, s.name) },
+    subject: `where ${s.name} (${s.software}) stays`,
     reason: `${s.name} (${s.software}, ${uses}) is not moved: nothing runs on Cloud Run, so nothing on Google Cloud would use a managed copy of it. It stays beside ${someNames(users) || "the processes that use it"} until ${untilText(d)}.`,
     settings: {},
     appChanges: [],

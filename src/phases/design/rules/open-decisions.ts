@@ -33,7 +33,7 @@ const nameFor = (s: Service): string => {
   return c.length >= 2 ? c : `${c}0`;
 };
 
-function entry(s: Service, reason: string, options: DecisionOption[]): MappingEntry {
+function entry(s: Service, subject: string, reason: string, options: DecisionOption[]): MappingEntry {
   return {
     service: s.name,
     target: { kind: "needs-decision", name: nameFor(s) },
@@ -41,6 +41,7 @@ function entry(s: Service, reason: string, options: DecisionOption[]): MappingEn
     settings: {},
     appChanges: [],
     options,
+    subject,
   };
 }
 
@@ -65,6 +66,7 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
   if (topic === "inbound-mail")
     return entry(
       s,
+      `${s.name}'s inbound mail (SMTP${port ? ` on port ${port}` : ""})`,
       `${s.name} receives mail over SMTP${port ? ` on port ${port}` : ""}. Cloud Run only accepts HTTP, gRPC and websockets, so no Cloud Run target can receive mail.`,
       [
         {
@@ -80,6 +82,7 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
   if (topic === "raw-tcp")
     return entry(
       s,
+      `${s.name}'s raw ${s.rawPorts?.length ? `ports ${rawPortList(s.rawPorts)}` : rawTransports(s)}`,
       `${s.name} listens for a protocol Cloud Run cannot serve${s.rawPorts?.length ? ` on ports ${rawPortList(s.rawPorts)}` : ` (raw ${rawTransports(s)})`}: only HTTP, gRPC and websockets reach a Cloud Run service${rawTransports(s).includes("UDP") ? ", and no serverless Google Cloud product receives UDP" : ""}.`,
       [
         vm,
@@ -94,6 +97,7 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
     );
   return entry(
     s,
+    `where ${s.name} (${s.software}) runs`,
     `The rules cannot tell what ${s.name} (${s.software}, role "${s.role}") does, so they do not guess a target for it.`,
     [
       {
@@ -131,6 +135,7 @@ export function sideListenerDecision(d: Draft, s: Service, side: { topic: OpenTo
   const udp = transports.includes("UDP");
   const base = entry(
     s,
+    `${s.name}'s ${side.topic === "inbound-mail" ? "inbound mail listener" : raw ? "raw listeners" : "non-HTTP listener"} on ${ports}`,
     `${s.name} ${d.plans.find((p) => p.service === s)?.target.kind === "web" ? "runs on Cloud Run for HTTP, but it also listens" : "listens"} on ${ports} for ${what}. Cloud Run only passes HTTP, gRPC and websockets to one port${udp ? " and receives no UDP at all" : ""}, so nothing reaches ${raw ? "those listeners" : "that listener"} after the cut-over: keep them on a machine that takes ${transports}, or retire them knowingly.`,
     [
       {
@@ -162,6 +167,7 @@ function sqliteDecision(d: Draft, s: Service): MappingEntry {
   const openers = d.sqlite?.openers.join(", ") ?? s.name;
   return entry(
     s,
+    `${s.name}'s SQLite data`,
     `${s.name} keeps its data in ${file}. A Cloud Run instance's disk is memory, its own and gone on restart, so on Cloud Run the app would start empty and lose every write; the Cloud Run volumes are not safe for SQLite either (Cloud Storage FUSE has no file locking; NFS volumes are mounted without locks, and a deploy runs two revisions on the file at once).`,
     [
       {
@@ -208,6 +214,7 @@ export function brokerDecision(d: Draft, s: Service): MappingEntry {
   if (bus.length)
     return entry(
       s,
+      `${s.name} (${s.software}), the event bus`,
       `Google Cloud has no managed ${s.software}. It is ${celery ? "Celery's broker and " : ""}the pub/sub bus ${bus.join(", ")} ${bus.length > 1 ? "subscribe" : "subscribes"} to over AMQP to push events to browsers: ${celery ? "Memorystore for Redis could take Celery's tasks, but not these events, so the broker is not switched to Redis" : "a Redis in its place would leave them without events"}.`,
       [
         {
@@ -233,6 +240,7 @@ export function brokerDecision(d: Draft, s: Service): MappingEntry {
     );
   return entry(
     s,
+    `${s.name} (${s.software})`,
     `Google Cloud has no managed ${s.software}, and its consumers are not Celery (which could switch to Redis).`,
     [
       {
@@ -254,6 +262,7 @@ export function brokerDecision(d: Draft, s: Service): MappingEntry {
 export function databaseDecision(d: Draft, s: Service): MappingEntry {
   return entry(
     s,
+    `${s.name} (${s.software}), a second database`,
     `${s.software} is not moved by these rules: Cloud SQL runs MySQL, PostgreSQL and SQL Server, and one database per design.`,
     [
       {
