@@ -871,15 +871,26 @@ function names(v,    out, i, n, c, w, qc) {
 # lowercase word list (postgresql, redis, prod,mysql, s3), a single word (Mailgun, SMTP), an absolute
 # path (MEDIA_ROOT), a dotted module path (storages.backends.s3boto3.S3Boto3Storage), or a URL: whole
 # when it is scheme://host:port alone, else cut to that and marked /<redacted:vm>, so that a cut URL
-# is never taken for a whole one (plain-values.ts judges what is plain by these shapes).
-# Never for a name that looks secret. Anything else leaves as M (<redacted:vm>), and an empty value
+# is never taken for a whole one (plain-values.ts judges what is plain by these shapes). Never for
+# a name that says password, secret, token, key…; a DSN or an auth setting leaves only as a cut URL
+# (MAILER_DSN=smtp://user:pass@relay:25 as smtp://relay:25/M: its port says where mail goes, its
+# credentials stay). Anything else leaves as M (<redacted:vm>), and an empty value
 # as empty: that a setting is empty is no secret, and the design must know it (Secret Manager
 # cannot hold an empty value), so a reduced value must not look empty.
 function plain(name, v,    scheme, rest, host, at, whole, sv, sf) {
   sub(/^[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
   if (v ~ /^".*"$/ || v ~ ("^" q ".*" q "$")) v = substr(v, 2, length(v) - 2)
   if (v == "") return ""
-  if (tolower(name) ~ /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/) return M
+  if (tolower(name) ~ /passw|pwd|pass|secret|token|key|credential|salt|cert/) return M
+  if (match(v, /^[a-z][a-z0-9+.:-]*:\/\//)) {
+    scheme = substr(v, 1, RLENGTH); rest = substr(v, RLENGTH + 1); whole = rest
+    if (match(rest, /[\/?#]/)) rest = substr(rest, 1, RSTART - 1)
+    host = rest
+    while ((at = index(host, "@")) > 0) host = substr(host, at + 1)
+    if (host !~ /^[A-Za-z0-9.-]+(:[0-9]+)?$/) return scheme
+    return (whole == host || whole == host "/") ? scheme whole : scheme host "/" M
+  }
+  if (tolower(name) ~ /auth|dsn/) return M
   if (v ~ /^[0-9]+$/ && length(v) <= 5) return v
   if (v ~ /^([0-9.]*|localhost|\[::1?\]):[0-9]+$/ && length(v) <= 32) return v
   if (v ~ /^([0-9.]+|::|::1|\*|\[::1?\])$/ && length(v) <= 15) return v
@@ -897,14 +908,6 @@ function plain(name, v,    scheme, rest, host, at, whole, sv, sf) {
   sv = "([0-9][0-9]?[0-9]?[0-9]?[0-9]?|[0-9.]*:[0-9]+|[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+|[a-z][a-z._-]*(:[a-z][a-z_]*)?|/[A-Za-z0-9._/-]*|-)"
   sf = "--?[a-z][a-z-]*(=" sv ")?"
   if (v ~ ("^" sf "( +(" sf "|" sv "))*$") && tolower(v) !~ /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/ && length(v) <= 200) return v
-  if (match(v, /^[a-z][a-z0-9+.:-]*:\/\//)) {
-    scheme = substr(v, 1, RLENGTH); rest = substr(v, RLENGTH + 1); whole = rest
-    if (match(rest, /[\/?#]/)) rest = substr(rest, 1, RSTART - 1)
-    host = rest
-    while ((at = index(host, "@")) > 0) host = substr(host, at + 1)
-    if (host !~ /^[A-Za-z0-9.-]+(:[0-9]+)?$/) return scheme
-    return (whole == host || whole == host "/") ? scheme whole : scheme host "/" M
-  }
   return M
 }
 function flush_env() { if (env != "") print "|Environment=" names(env); env = ""; inenv = 0 }

@@ -77,6 +77,8 @@ describe("an ssh read and a disk read agree", () => {
     "SITE_URL=https://example.org/a",
     "HOOK_URL=https://example.org?x=1",
     "DB_URL=postgres://db:5432",
+    "MAILER_DSN=smtp://user:pass@relay.example.org:25",
+    "SENTRY_DSN=https://key@o1.ingest.example.com/4",
     "MODE=production",
     "FLAG=True",
     "NAME=Shop2024",

@@ -137,7 +137,7 @@ describe("the script run on the VM", () => {
     const files = filesOf(out);
     // Names survive, so the inventory still lists what each service needs.
     expect(files.get("etc/systemd/system/shop.service")).toContain(
-      "Environment=DJANGO_SETTINGS_MODULE=shop.settings DATABASE_URL=mysql://127.0.0.1/<redacted:vm>\nEnvironment=STRIPE_SECRET=<redacted:vm> SENTRY_DSN=<redacted:vm>\n",
+      "Environment=DJANGO_SETTINGS_MODULE=shop.settings DATABASE_URL=mysql://127.0.0.1/<redacted:vm>\nEnvironment=STRIPE_SECRET=<redacted:vm> SENTRY_DSN=https://o1.ingest.example.com/<redacted:vm>\n",
     );
     expect(files.get("etc/systemd/system/shop.service.d/override.conf")).toContain(
       "Environment=EMAIL_HOST_PASSWORD=<redacted:vm>\n",
@@ -217,7 +217,11 @@ describe("the script run on the VM", () => {
     ["BROKER_URL=amqp://guest:guest@", "BROKER_URL=amqp://"],
     ["DB_PASSWORD=12345", "DB_PASSWORD=<redacted:vm>"],
     ["CACHE_KEY_PREFIX=shop", "CACHE_KEY_PREFIX=<redacted:vm>"],
-    ["SENTRY_DSN=https://abc@o1.example.com/4", "SENTRY_DSN=<redacted:vm>"],
+    // A DSN leaves as a cut URL, its credentials gone: the port of a mail DSN says where mail goes.
+    ["SENTRY_DSN=https://abc@o1.example.com/4", "SENTRY_DSN=https://o1.example.com/<redacted:vm>"],
+    ["MAILER_DSN=smtp://user:pass@relay.example.org:25", "MAILER_DSN=smtp://relay.example.org:25/<redacted:vm>"],
+    ["MAILER_DSN=sendmail://default", "MAILER_DSN=sendmail://default"],
+    ["API_TOKEN=https://tok3n@api.example.com", "API_TOKEN=<redacted:vm>"],
     ["APP_NAME=Shop2024", "APP_NAME=<redacted:vm>"],
     ['GREETING="hello world"', "GREETING=<redacted:vm>"],
     // Empty stays empty: no secret, and the design sets such a name empty (Secret Manager refuses "").

@@ -112,6 +112,25 @@ describe("an ssh read finds what only the VM's disk shows", () => {
     expect(overSsh).toBe(fromDisk);
   });
 
+  it.each(["MAILER_URL", "MAILER_DSN"])(
+    "kimai: %s=smtp://user:pass@relay:25 is mail to port 25 on both reads (the ssh read keeps the URL's host and port, not its credentials)",
+    async (name) => {
+      const kimai = corpus.find((a) => a.app === "kimai")!;
+      const env = await readFile(path.join(kimai.dir, "vm/var/www/kimai/.env"), "utf8");
+      const app = await variant("kimai", {
+        "etc/systemd/system/kimai-reload.service":
+          "[Service]\nType=oneshot\nUser=www-data\nWorkingDirectory=/var/www/kimai\nExecStart=/usr/bin/php bin/console kimai:reload --env=prod\n",
+        "var/www/kimai/.env": env.replace(
+          /^MAILER_URL=.*$/m,
+          `${name}=smtp://FAKE-user:FAKE-pass@relay.example.org:25`,
+        ),
+      });
+      const { fromDisk, overSsh } = await bothReads(app, true);
+      expect(fromDisk).toContain(`outboundMail:\n      via: port-25\n      settings: ["${name}"]`);
+      expect(overSsh).toBe(fromDisk);
+    },
+  );
+
   it("mattermost: config/config.json holding secrets is a secret file, and plugins' built code is build input", async () => {
     const plugin = "opt/mattermost/plugins/com.mattermost.calls";
     const app = await variant("mattermost", {
