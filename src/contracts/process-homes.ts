@@ -17,6 +17,16 @@ export const RAW_LISTENER_RISK = "Clients connect straight to raw";
 
 /** The audit's risk for mail sent through the VM or port 25: the design traces it to its open decision. */
 export const OUTBOUND_MAIL_RISK = "Outgoing mail depends on the VM or port 25, which Cloud Run lacks";
+/** The audit's risk for production mail sent to a development mail catcher: traced to the same decision. */
+export const DEV_MAIL_CATCHER_RISK = "Production mail goes to a development mail catcher and is never delivered";
+/** The audit's mail risks: each left to the mail decision, watched only by task success. */
+export const MAIL_RISKS: readonly string[] = [OUTBOUND_MAIL_RISK, DEV_MAIL_CATCHER_RISK];
+const FRAMEWORK_NAMES: Record<string, string> = { django: "Django", rails: "Rails", laravel: "Laravel" };
+/** "Rails' default", "Django's default": outboundMail.frameworkDefault as the plan says it. */
+export function frameworkDefaultText(framework: string): string {
+  const name = FRAMEWORK_NAMES[framework] ?? framework;
+  return `${name}'${name.endsWith("s") ? "" : "s"} default`;
+}
 
 export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file";
 

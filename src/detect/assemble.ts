@@ -20,6 +20,9 @@ import { listensFromPortNames } from "./server-config.js";
 import { claimLastProxiedPort, dropRefusedWebsocket } from "./proxied-port.js";
 import { plainEnvOf } from "./plain-values.js";
 import { outboundMailOf } from "./outbound-mail.js";
+import { frameworkMailDefault } from "./mail-defaults.js";
+import type { LocalMta } from "./local-mta.js";
+import { frameworkDefaultText } from "../contracts/process-homes.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
 import { detectCacheStore } from "./cache-store.js";
 import { detectSessionStore } from "./session-store.js";
@@ -38,6 +41,8 @@ export interface AssembleInput {
   appPath?: string;
   readConfig: EnrichContext["readConfig"];
   evidence: Evidence[];
+  /** The mail server on the VM (local-mta.ts), which the app's mail may go through. */
+  mta?: LocalMta;
 }
 
 export interface Assembled {
@@ -112,6 +117,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   markSingleInstance(findings, app, evidence);
   markInProcessScheduler(findings, app, evidence);
   for (const finding of findings) markEmptyEnv(finding, app);
+  for (const finding of findings) markOutboundMail(finding, findings, app, input.mta, evidence);
 
   // On the VM, nothing is guessed from packages: a process that is not there does not run.
   const merged = mergeServices(
@@ -368,11 +374,38 @@ function markEmptyEnv(finding: ServiceFinding, app: AppContext): void {
   if (empty.length) finding.emptyEnv = empty;
   const plain = plainEnvOf(finding, app).filter((name) => !empty.includes(name));
   if (plain.length) finding.plainEnv = plain;
-  if (APP_ROLES.has(finding.role) && finding.env?.length) {
-    const json = hasPackage(app, "node", "nconf") ? settingsOf(finding, app)?.values : undefined;
-    const mail = outboundMailOf(finding.env, { ...json, ...values });
-    if (mail) finding.outboundMail = mail;
-  }
+}
+
+/**
+ * How the process sends mail when Cloud Run would stop it (outbound-mail.ts): from its settings, or,
+ * with an MTA on the VM and no mail host set, its framework's default (mail-defaults.ts).
+ */
+function markOutboundMail(
+  finding: ServiceFinding,
+  findings: readonly ServiceFinding[],
+  app: AppContext,
+  mta: LocalMta | undefined,
+  evidence: Evidence[],
+) {
+  if (!APP_ROLES.has(finding.role)) return;
+  const names = finding.env ?? [];
+  const json = hasPackage(app, "node", "nconf") ? settingsOf(finding, app)?.values : undefined;
+  const values = { ...json, ...app.env, ...finding.envValues };
+  // A worker (Sidekiq, Celery) sends the mail its web framework queues: that framework's default.
+  const own = contextOf(finding, app);
+  const framework =
+    finding.role === "web"
+      ? finding.framework
+      : findings.find((f) => f.role === "web" && f.runtime === finding.runtime && contextOf(f, app) === own)?.framework;
+  const frameworkDefault = mta ? frameworkMailDefault(framework, own, names) : undefined;
+  const mail = outboundMailOf(names, values, { mta, frameworkDefault });
+  if (!mail) return;
+  finding.outboundMail = mail;
+  if (mail.frameworkDefault)
+    evidence.push({
+      file: mta!.source,
+      found: `${finding.name} sends mail through ${mta!.name} on the VM: ${frameworkDefaultText(mail.frameworkDefault)} (${mail.via === "sendmail" ? "sendmail" : "SMTP to localhost"}) with no mail host set; ${mta!.name} stays behind at the cut-over`,
+    });
 }
 
 /** The app folder's path on the VM when it lies inside the host root (the VM's own copy). */

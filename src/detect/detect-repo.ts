@@ -22,6 +22,7 @@ import {
   unreadableHostDirs,
 } from "./host.js";
 import { applyHostPackages, readHostPackages } from "./host-packages.js";
+import { readLocalMta } from "./local-mta.js";
 import { addFpmPoolEnv } from "./fpm-env.js";
 import { addPhpLimits } from "./php-ini.js";
 import { redactDeep } from "../inventory/redact.js";
@@ -112,12 +113,20 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     ...listening,
   ];
   // The VM's package database says which server a unit or socket really is (MariaDB) and its version.
-  if (hostRoot)
+  const packages = hostRoot ? await readHostPackages(hostRoot) : undefined;
+  if (packages)
     applyHostPackages(
       findings.filter((f) => f.onHost),
-      await readHostPackages(hostRoot),
+      packages,
       evidence,
     );
+  // A mail server on the VM (its unit is a distribution's, dropped below): the app's mail may go through it.
+  const mta = hostRoot ? await readLocalMta(hostRoot, findings, packages!.packages, packages!.source) : undefined;
+  if (mta)
+    evidence.push({
+      file: mta.source,
+      found: `${mta.name}: a mail server on the VM, which stays behind at the cut-over`,
+    });
   // PHP caps uploads, memory and time again behind the web front: its limits on the VM (php-ini.ts).
   if (hostRoot) await addPhpLimits(hostRoot, findings, found.nginxHostTexts, evidence);
   // PHP-FPM passes the app only its pool's env[] (fpm-env.ts).
@@ -139,6 +148,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     appPath: appPathOnHost(root, hostRoot),
     evidence,
     readConfig: configReader(root, hostRoot),
+    mta,
   });
   // A folder of user files that also holds code is mounted per subfolder of user files (storage-split.ts).
   const appDirs = [appPathOnHost(root, hostRoot), ...entries.appDirs].filter((d): d is string => d !== undefined);

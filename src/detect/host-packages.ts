@@ -4,13 +4,13 @@
 // and Debian's mariadb.service is also reachable as mysql.service).
 import type { Evidence, ServiceFinding } from "./types.js";
 import { readHostFile } from "./host.js";
+import { MTA_PACKAGES } from "./local-mta.js";
 
 /**
- * Packages that say what a server is. Also used by the ssh script (an awk ERE there), so it keeps
+ * Packages that say what a server is (and the mail servers local-mta.ts names). Also used by the ssh script (an awk ERE there), so it keeps
  * to syntax both understand: no `\d`, no lookarounds.
  */
-export const SERVER_PACKAGES =
-  "^(mariadb-server|mariadb-server-core|mariadb-server-[0-9.]+|mariadb-server-core-[0-9.]+|mysql-server|mysql-server-[0-9.]+|mysql-server-core-[0-9.]+|percona-server-server|percona-server-server-[0-9.]+|postgresql-[0-9]+|redis-server|valkey-server|nginx|nginx-core|nginx-full|nginx-light|nginx-extras|rabbitmq-server|memcached|mongodb-org-server)$";
+export const SERVER_PACKAGES = `^(mariadb-server|mariadb-server-core|mariadb-server-[0-9.]+|mariadb-server-core-[0-9.]+|mysql-server|mysql-server-[0-9.]+|mysql-server-core-[0-9.]+|percona-server-server|percona-server-server-[0-9.]+|postgresql-[0-9]+|redis-server|valkey-server|nginx|nginx-core|nginx-full|nginx-light|nginx-extras|rabbitmq-server|memcached|mongodb-org-server|${MTA_PACKAGES})$`;
 const SERVER_PACKAGE = new RegExp(SERVER_PACKAGES);
 
 /** The package database files this module reads, relative to the host root. */

@@ -20,6 +20,7 @@ import { PHP_INI_GLOBS } from "./php-ini.js";
 import { PHP_DIRECTIVES, PHP_SESSION_DIRECTIVES } from "./php-ini-parse.js";
 import { DATABASE_VERSION_FILES, PACKAGE_DATABASES, SERVER_PACKAGES } from "./host-packages.js";
 import { createScratchDir } from "./scratch-dir.js";
+import { MTA_FILES } from "./local-mta.js";
 import type { SshTarget } from "./ssh-target.js";
 import { describeSshFailure, sshCheckCommand, sshMessageLines } from "./ssh-errors.js";
 import { readHostStream, StreamTooLarge, type HostStream } from "./ssh-stream.js";
@@ -37,10 +38,12 @@ let scriptBody: string | undefined;
 export function remoteScript(): string {
   scriptBody ??= readFileSync(path.join(packageRoot(), "templates/host/read-host.sh"), "utf8");
   const words = (list: readonly string[]) => `'${list.join(" ")}'`;
+  const mtaFiles = MTA_FILES.map(([file]) => file);
   return [
     `im_dirs=${words(HOST_DIRS)}`,
     `im_files=${words(HOST_FILES)}`,
-    `im_extra=${words(["etc/hostname", "etc/os-release", ...FIREWALL_FILES, ...PACKAGE_DATABASES, ...DATABASE_VERSION_FILES])}`,
+    `im_extra=${words(["etc/hostname", "etc/os-release", ...FIREWALL_FILES, ...PACKAGE_DATABASES, ...DATABASE_VERSION_FILES, ...mtaFiles])}`,
+    `im_bare=${words(mtaFiles)}`,
     `im_cap=${REMOTE_FILE_CAP}`,
     `im_packages='${SERVER_PACKAGES}'`,
     `im_depth=${MAX_DEPTH}`,

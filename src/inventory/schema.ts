@@ -109,13 +109,24 @@ const cronSchedule = z
     return /^@(yearly|annually|monthly|weekly|daily|midnight|hourly|reboot)$/.test(s) || isCron(s);
   }, 'expected a cron expression such as "*/5 * * * *"');
 
-export const OUTBOUND_MAIL = ["local-mta", "sendmail", "port-25"] as const;
+/**
+ * How a process sends mail where Cloud Run cannot: through an MTA on the VM, its sendmail, a relay
+ * on port 25, or a development mail catcher (Mailpit, MailHog…) that delivers nothing at all.
+ */
+export const OUTBOUND_MAIL = ["local-mta", "sendmail", "port-25", "dev-catcher"] as const;
+/** The mail servers init recognises on a VM (their units, packages or main config files). */
+export const LOCAL_MTAS = ["postfix", "exim4", "opensmtpd", "nullmailer", "msmtp", "ssmtp"] as const;
+export type LocalMtaName = (typeof LOCAL_MTAS)[number];
 const outboundMailSchema = z.looseObject({
   via: z.enum(OUTBOUND_MAIL),
   settings: z
     .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
     .max(20)
     .default([]),
+  /** The MTA on the VM the mail goes through (local-mta, sendmail): it stays behind at the cut-over. */
+  mta: z.enum(LOCAL_MTAS).optional(),
+  /** The framework whose default sends the mail when no setting names a host (Django, Rails, Laravel). */
+  frameworkDefault: z.string().max(40).optional(),
 });
 export type OutboundMail = z.input<typeof outboundMailSchema>;
 

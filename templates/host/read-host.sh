@@ -6,9 +6,9 @@
 # else that looks like a secret (passwords in URLs and flags, tokens, high-entropy strings) as
 # <redacted:vm>.
 #
-# The caller puts the lists first: im_dirs, im_files, im_extra, im_cap (bytes), im_packages (an ERE
-# of server package names), and for the app folders (WorkingDirectory=) im_depth, im_skip and the
-# EREs im_app_manifests, im_app_env, im_app_settings, im_app_pm2; im_pm2 (pm2's dump files, as globs);
+# The caller puts the lists first: im_dirs, im_files, im_extra, im_bare (files of im_extra sent
+# empty: that they exist), im_cap (bytes), im_packages (an ERE of server package names), and for
+# the app folders (WorkingDirectory=) im_depth, im_skip and the EREs im_app_manifests, im_app_env, im_app_settings, im_app_pm2; im_pm2 (pm2's dump files, as globs);
 # im_php (PHP's ini and pool files, as globs) and im_php_keys (an ERE: the lines of them that are sent);
 # im_hta_keys (an ERE: the lines of an app folder's .htaccess that are sent, its PHP limits).
 # im_code_homes, im_code_skip, im_code_ext and im_code_budget: the folders of installed code, the
@@ -69,6 +69,8 @@ resolve() {
 # files: settings of the apps kept, every other literal value reduced), phpini (PHP's configuration:
 # section headers and the limit lines only), text (secrets masked).
 mode_of() {
+  # A mail server's config (it may hold a relay password): only that it exists leaves the VM.
+  case " $im_bare " in *" $1 "*) mode=bare; return ;; esac
   case "$nl$envs$nl" in *"$nl$1$nl"*) mode="env"; return ;; esac
   case "$nl$htas$nl" in *"$nl$1$nl"*) mode=htaccess; return ;; esac
   case "$nl$ecos$nl" in
@@ -1032,6 +1034,7 @@ function stanza() { if (pkg ~ re) printf "%s|\n", kept; kept = ""; pkg = "" }
 function end_file() { if (mode == "unit" && inenv) flush_env(); if (mode == "supervisor" && insenv) flush_senv(); if (mode == "dpkg" || mode == "apk") stanza() }
 # One line of a file ($0), by its mode: what of it leaves the VM.
 function scrub_line() {
+  if (mode == "bare") return
   if (mode == "supervisor" && insenv && /^[ \t]+[^ \t;#]/) { line = $0; sub(/\r$/, "", line); senv = senv " " line; return }
   if (mode == "supervisor" && insenv) { flush_senv() }
   if (mode == "supervisor" && /^[ \t]*environment[ \t]*[=:]/) {

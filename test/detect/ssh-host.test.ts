@@ -421,6 +421,21 @@ describe("the script run on the VM", () => {
     expect(out).not.toContain("AAAA");
   });
 
+  it("sends only that a mail server's config exists, never its lines (relay passwords live there)", async () => {
+    const root = await temp("im-vm-");
+    await mkdir(path.join(root, "etc/postfix"), { recursive: true });
+    await writeFile(path.join(root, "etc/postfix/main.cf"), "relayhost = [smtp.example.org]:587\n");
+    await writeFile(
+      path.join(root, "etc/msmtprc"),
+      "account default\nhost smtp.example.org\npassword fake-msmtp-value-1\n",
+    );
+    const out = await runScript(root);
+    const files = filesOf(out);
+    expect(files.get("etc/postfix/main.cf")).toBe("");
+    expect(files.get("etc/msmtprc")).toBe("");
+    expect(out).not.toMatch(/fake-msmtp-value-1|relayhost/);
+  });
+
   it("sends only the server packages of the package database", async () => {
     const files = filesOf(await sharedRun(path.join(FIXTURES, "vm-mariadb")));
     const status = files.get("var/lib/dpkg/status")!;

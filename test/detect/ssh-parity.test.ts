@@ -2,7 +2,7 @@
 // from `--from-host ssh://…` (the fake ssh runs the read script against the app's VM tree) is the
 // inventory from `--from-host <the same tree>`, with the same repository. What the script leaves on
 // the VM (secret values) is not something detection may need.
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -130,6 +130,25 @@ describe("an ssh read finds what only the VM's disk shows", () => {
       expect(overSsh).toBe(fromDisk);
     },
   );
+
+  it("maybe: postfix on the VM (its distribution unit) and Rails' default delivery to localhost:25 name it on both reads", async () => {
+    const app = await variant("maybe", {
+      "lib/systemd/system/postfix.service":
+        "[Unit]\nDescription=Postfix Mail Transport Agent\nConditionPathExists=/etc/postfix/main.cf\n\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n\n[Install]\nWantedBy=multi-user.target\n",
+      "etc/postfix/main.cf":
+        "relayhost = [smtp.example.org]:587\nsmtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\n",
+    });
+    await symlink(
+      "/lib/systemd/system/postfix.service",
+      path.join(app.dir, "vm/etc/systemd/system/multi-user.target.wants/postfix.service"),
+    );
+    const { fromDisk, overSsh } = await bothReads(app, true);
+    expect(fromDisk).toContain(
+      "outboundMail:\n      via: local-mta\n      settings: []\n      mta: postfix\n      frameworkDefault: rails",
+    );
+    expect(fromDisk).not.toContain("name: postfix");
+    expect(overSsh).toBe(fromDisk);
+  });
 
   it("mattermost: config/config.json holding secrets is a secret file, and plugins' built code is build input", async () => {
     const plugin = "opt/mattermost/plugins/com.mattermost.calls";

@@ -7,7 +7,7 @@ import { largeUploads } from "./rules-uploads.js";
 import { perInstanceSessionsRisk } from "./rules-sessions.js";
 import { perInstanceCacheRisk } from "./rules-caches.js";
 import { rawListenersRisk } from "./rules-raw-listeners.js";
-import { outboundMailRisk } from "./rules-mail.js";
+import { devMailCatcherRisk, outboundMailRisk } from "./rules-mail.js";
 
 const names = (list: { name: string }[]) => list.map((s) => s.name);
 
@@ -211,4 +211,5 @@ export const MORE_RULES: AuditRule[] = [
   perInstanceCacheRisk,
   rawListenersRisk,
   outboundMailRisk,
+  devMailCatcherRisk,
 ];

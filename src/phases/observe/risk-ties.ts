@@ -2,7 +2,7 @@
 // the inventory services the watched target replaces. Risks about the whole system (no affected
 // services, e.g. "no monitoring") are watched by every signal of a matching category.
 import type { Risk } from "../../contracts/audit-result.js";
-import { OUTBOUND_MAIL_RISK } from "../../contracts/process-homes.js";
+import { MAIL_RISKS } from "../../contracts/process-homes.js";
 
 export type Signal = "availability" | "latency" | "task-success" | "task-delay" | "database" | "job";
 
@@ -22,7 +22,7 @@ export function risksWatched(risks: readonly Risk[], signal: Signal, services: r
       (r) =>
         CATEGORIES[signal].includes(r.category) &&
         // Mail that cannot leave fails the task that sends it; no request gets slower or fails.
-        (r.title !== OUTBOUND_MAIL_RISK || signal === "task-success") &&
+        (!MAIL_RISKS.includes(r.title) || signal === "task-success") &&
         (r.affects.length === 0 || r.affects.some((name) => services.includes(name))),
     )
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id, "en", { numeric: true }))

@@ -6,7 +6,7 @@ import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema } from "../../../src/phases/design/schema.js";
 import { designInputFromYaml } from "./design-input.js";
 import type { AuditResult } from "../../../src/contracts/audit-result.js";
-import { OUTBOUND_MAIL_RISK } from "../../../src/contracts/process-homes.js";
+import { DEV_MAIL_CATCHER_RISK, OUTBOUND_MAIL_RISK } from "../../../src/contracts/process-homes.js";
 
 const yaml = (runtime: string, framework: string, web: string, worker = "") => `apiVersion: infra-migrate/v1
 kind: Inventory
@@ -68,5 +68,47 @@ describe("outbound mail the VM carried", () => {
     const result = design("python", "django", ", env: [EMAIL_HOST, EMAIL_PORT]");
     expect(mailEntries(result)).toEqual([]);
     expect(result.riskTrace.some((t) => t.element.includes("outgoing mail"))).toBe(false);
+  });
+
+  it("mail through the VM's MTA by the framework's default: the MTA is named as staying behind, the framework's settings as what to set", () => {
+    const mail = ", outboundMail: { via: local-mta, settings: [], mta: postfix, frameworkDefault: rails }";
+    const result = design("ruby", "rails", mail, mail);
+    const entry = mailEntries(result)[0]!;
+    expect(entry.reason).toContain("as Rails' default does when no mail host is set");
+    expect(entry.reason).toContain("postfix stays on the VM: it does not move");
+    expect(entry.options![0]!.change).toContain("config.action_mailer.smtp_settings");
+    expect(entry.options![0]!.change).toContain("rather than through postfix, which stays on the VM");
+    expect(entry.subject).toBe("web and worker's outgoing mail");
+    const input = designInputFromYaml(yaml("ruby", "rails", mail, mail));
+    const risk = (input.upstream.audit as AuditResult).risks.find((r) => r.title === OUTBOUND_MAIL_RISK);
+    expect(risk?.evidence).toEqual([
+      "services.web.outboundMail: local-mta (Rails' default, postfix on the VM)",
+      "services.worker.outboundMail: local-mta (Rails' default, postfix on the VM)",
+    ]);
+    expect(risk?.businessImpact).toContain("(postfix, which stays on the VM)");
+  });
+
+  it("a development mail catcher: a risk of its own (mail never leaves), traced to the same decision", () => {
+    const mail =
+      ", env: [EMAIL_HOST, EMAIL_PORT], outboundMail: { via: dev-catcher, settings: [EMAIL_HOST, EMAIL_PORT] }";
+    const input = designInputFromYaml(yaml("python", "django", mail));
+    const risks = (input.upstream.audit as AuditResult).risks;
+    expect(risks.some((r) => r.title === OUTBOUND_MAIL_RISK)).toBe(false);
+    const risk = risks.find((r) => r.title === DEV_MAIL_CATCHER_RISK);
+    expect(risk?.affects).toEqual(["web"]);
+    expect(risk?.businessImpact).toContain("delivers none");
+    const result = designResultSchema.parse(designPhase.offline(input));
+    const entry = mailEntries(result)[0]!;
+    expect(entry.reason).toContain("to a development mail catcher");
+    expect(entry.reason).toContain("delivers nothing");
+    expect(result.riskTrace.find((t) => t.riskId === risk!.id)?.element).toBe("needs a decision: web's outgoing mail");
+  });
+
+  it("the summary names what each open decision is about, not only whose it is", () => {
+    const mail = ", env: [MAIL_MAILER], outboundMail: { via: sendmail, settings: [MAIL_MAILER] }";
+    const result = design("php", "laravel", mail);
+    expect(result.summary).toContain(
+      "Decide before the cut-over: web's outgoing mail (options and costs in architecture.md).",
+    );
   });
 });

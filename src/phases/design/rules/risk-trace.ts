@@ -6,7 +6,7 @@ import type { Topic, TopicDecision } from "./topic-decision.js";
 import { isModelCallRisk } from "./ai-worker.js";
 import { isLargeUploadRisk } from "../../../inventory/upload-limit.js";
 import type { Draft } from "./draft.js";
-import { OUTBOUND_MAIL_RISK, RAW_LISTENER_RISK } from "../../../contracts/process-homes.js";
+import { MAIL_RISKS, OUTBOUND_MAIL_RISK, RAW_LISTENER_RISK } from "../../../contracts/process-homes.js";
 
 function candidates(d: Draft, r: Risk): Topic[] {
   const hits = (names: { name: string }[]) => names.some((s) => r.affects.includes(s.name));
@@ -67,11 +67,13 @@ export function traceRisks(d: Draft, decisions: (Decision & { topic: Topic; elem
         `Not closed by Cloud Run, which receives none of these ports: the open decision for ${r.affects.join(", ")}'s raw listeners (architecture.md, "Needs a decision") keeps them on a VM or moves their clients to HTTP. Until it is taken, keep the VM and the DNS name its clients use.`,
       );
     // Mail through the VM or port 25: no Cloud Run element sends it; the mail decision says how.
-    if (r.title === OUTBOUND_MAIL_RISK)
+    if (MAIL_RISKS.includes(r.title))
       return onOpenDecision(
         r.id,
         `${r.affects.join(", ")}'s outgoing mail`,
-        `Not closed by Cloud Run, which has no mail server or sendmail and no outbound port 25: the open decision for ${r.affects.join(", ")}'s mail (architecture.md, "Needs a decision") moves it to a provider's port 587/465 or HTTP API. Until the settings change, mail stops at the cut-over.`,
+        r.title === OUTBOUND_MAIL_RISK
+          ? `Not closed by Cloud Run, which has no mail server or sendmail and no outbound port 25: the open decision for ${r.affects.join(", ")}'s mail (architecture.md, "Needs a decision") moves it to a provider's port 587/465 or HTTP API. Until the settings change, mail stops at the cut-over.`
+          : `Not closed by Cloud Run: a development mail catcher delivers nothing, on the VM or anywhere. The open decision for ${r.affects.join(", ")}'s mail (architecture.md, "Needs a decision") points it at a provider's port 587/465 or HTTP API.`,
       );
     const matched = candidates(d, r)
       .map((t) => decisions.find((x) => x.topic === t))
