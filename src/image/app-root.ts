@@ -87,13 +87,27 @@ export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined 
     ),
   );
   for (const p of parents) if (!ranked.some(([r]) => r === p)) ranked.push([p, 0]);
+  // A unit that runs `yarn start` or `node app.js` from its WorkingDirectory names no folder at
+  // all: a user-file folder the repository also holds (HedgeDoc's public/uploads, kept in git by a
+  // .gitkeep) places the checkout, as the folder above it whose tail the repository has. Such a
+  // candidate must be confirmed by the repository: on its own it says nothing.
+  const confirmedOnly = new Set<string>();
+  if (counts.size === 0)
+    for (const folder of storage)
+      for (let dir = path.posix.dirname(folder); dir.split("/").length > 2; dir = path.posix.dirname(dir))
+        if (!SYSTEM.test(dir) && !ranked.some(([r]) => r === dir)) {
+          ranked.push([dir, 0]);
+          confirmedOnly.add(dir);
+        }
   const scored = ranked.map(([root, n]) => ({
     root,
     n,
     hits: mentioned(inv, root).filter((rel) => existsSync(path.join(repoDir, rel))).length,
   }));
   scored.sort((a, b) => b.hits - a.hits || b.n - a.n || a.root.length - b.root.length);
-  return workspaceRoot(scored[0]?.root, repoDir);
+  const best = scored[0];
+  if (best && best.hits === 0 && confirmedOnly.has(best.root)) return undefined;
+  return workspaceRoot(best?.root, repoDir);
 }
 
 /**

@@ -1,7 +1,11 @@
 // The app's folder on the VM, from the inventory's commands: what the image maps to /app.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { otherCheckout, vmAppRoot } from "../../src/image/app-root.js";
 import type { Inventory, Service } from "../../src/inventory/schema.js";
+import { TempTrees } from "../helpers/file-tree.js";
+
+const trees = new TempTrees("app-root-");
+afterAll(() => trees.removeAll());
 
 const inventory = (commands: string[], storage: string[] = []): Inventory =>
   ({
@@ -42,6 +46,36 @@ describe("vmAppRoot from the app's .env", () => {
     ["/opt/app/venv/bin/gunicorn app:app", "/srv/elsewhere/.env", "/opt/app"],
   ])("%s with %s", (command, envFile, root) => {
     expect(vmAppRoot(withEnv(command, envFile, []))).toBe(root);
+  });
+});
+
+describe("vmAppRoot from a user-file folder the repository holds", () => {
+  // The docs' unit runs `yarn start` (or `node app.js`) from WorkingDirectory=/opt/hedgedoc: no
+  // folder in the command, no .env; uploads go to public/uploads, which git keeps with a .gitkeep.
+  const repo = trees.makeSync({ "package.json": "{}", "public/uploads/.gitkeep": "", "app.js": "" });
+  const bare = trees.makeSync({ "package.json": "{}", "app.js": "" });
+  const yarnStart = (storage: string[]) =>
+    ({
+      services: [{ name: "web", role: "web", software: "node", command: "/usr/bin/yarn start" }],
+      storage: storage.map((path) => ({ path })),
+    }) as unknown as Inventory;
+
+  it.each([
+    ["the folder above the tail the repository has", ["/opt/hedgedoc/public/uploads"], repo, "/opt/hedgedoc"],
+    // Nothing in the repository confirms a folder: no root, as before (the mount keeps the VM path).
+    ["a folder the repository lacks", ["/opt/hedgedoc/public/uploads"], bare, undefined],
+    ["a folder outside any checkout", ["/srv/files/uploads"], repo, undefined],
+    ["no repository at hand", ["/opt/hedgedoc/public/uploads"], undefined, undefined],
+  ])("%s", (_, storage, repoDir, root) => {
+    expect(vmAppRoot(yarnStart(storage), repoDir)).toBe(root);
+  });
+
+  it("never outranks a folder a command names", () => {
+    const inv = {
+      services: [{ name: "web", role: "web", software: "node", command: "/usr/bin/node /srv/app/server.js" }],
+      storage: [{ path: "/opt/hedgedoc/public/uploads" }],
+    } as unknown as Inventory;
+    expect(vmAppRoot(inv, repo)).toBe("/srv/app");
   });
 });
 
