@@ -212,7 +212,7 @@ export const deployTargetSchema = z.object({
     .boolean()
     .optional()
     .describe(
-      "The app's docs allow one process at a time (Ghost): a deploy moves 100% of traffic to the new revision at once, never a stepped canary that runs two revisions side by side.",
+      "The app's docs allow one process at a time (Ghost), or its websockets' events reach only the clients of the same process (no shared pub/sub): a deploy moves 100% of traffic to the new revision at once, never a stepped canary that runs two revisions side by side.",
     ),
   volumes: z
     .array(volumeSchema)

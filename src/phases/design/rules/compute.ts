@@ -172,6 +172,11 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     ...(websocket ? { sessionAffinity: true } : {}),
     ...(grpc ? { http2: true } : {}),
     ...(s.singleInstance ? { cpuAlwaysAllocated: true, singleInstance: true } : {}),
+    // Without a shared pub/sub a websocket's events reach only the clients of its own process
+    // (socket.io's rooms, a collaborative editor's open documents live in that process's memory):
+    // a stepped canary would run two revisions side by side, each with its own clients, for the
+    // whole bake, so the deploy moves all traffic at once, as for an app its docs keep to one.
+    ...(websocket && !sharedBus && !s.singleInstance ? { singleInstance: true } : {}),
   };
 }
 
