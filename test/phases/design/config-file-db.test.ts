@@ -69,6 +69,45 @@ describe("configFileDatabase", () => {
   });
 });
 
+describe("configFileDatabase: a Node app's config module reading process.env", () => {
+  // HedgeDoc: the VM's settings are in a git-ignored config.json; lib/config/environment.js reads
+  // CMD_DB_URL and its parts over it, and a legacy oldEnvironment.js reads DATABASE_URL.
+  it.each<[string, Record<string, string>, { file: string; names: string[] } | undefined]>([
+    [
+      "lib/config: the module that reads a URL, before a legacy one",
+      {
+        "lib/config/environment.js":
+          "module.exports = {\n  dbURL: process.env.CMD_DB_URL,\n  db: { username: process.env.CMD_DB_USERNAME, password: process.env['CMD_DB_PASSWORD'] },\n  domain: process.env.CMD_DOMAIN\n}\n",
+        "lib/config/default.js": "module.exports = { port: 3000 }\n",
+        "lib/config/dbhost.js": "module.exports = { host: process.env.LEGACY_DB_HOST }\n",
+      },
+      { file: "lib/config/environment.js", names: ["CMD_DB_PASSWORD", "CMD_DB_URL", "CMD_DB_USERNAME"] },
+    ],
+    [
+      "a root config.js with split settings",
+      { "config.js": "export default { host: process.env.DB_HOST, password: process.env.DB_PASSWORD }\n" },
+      { file: "config.js", names: ["DB_HOST", "DB_PASSWORD"] },
+    ],
+    [
+      "an example or test config module is not production's",
+      {
+        "src/config/database.example.js": "module.exports = { url: process.env.DATABASE_URL }\n",
+        "config/test.js": "module.exports = { url: process.env.DATABASE_URL }\n",
+      },
+      undefined,
+    ],
+    [
+      "code outside a config folder says nothing",
+      { "lib/models/index.js": "new Sequelize(process.env.DATABASE_URL)\n" },
+      undefined,
+    ],
+  ])("%s", async (_name, files, want) => {
+    const found = configFileDatabase(await repo(files));
+    if (want) expect(found).toEqual({ ...want, kind: "env" });
+    else expect(found).toBeUndefined();
+  });
+});
+
 describe("missingSplitSettings", () => {
   const documented = ["PAPERLESS_DBHOST", "PAPERLESS_DBUSER", "PAPERLESS_DBPASS", "PAPERLESS_DBNAME"];
   it.each<[string[], string[], string[]]>([

@@ -30,6 +30,33 @@ const READERS: Array<[string, RegExp]> = [
   ["config/database.php", /\benv\(\s*['"]([A-Z][A-Z0-9_]*)['"]/g],
   ["config/database.yml", /\bENV(?:\[|\.fetch\(\s*)\s*['"]([A-Z][A-Z0-9_]*)['"]/g],
 ];
+/**
+ * A Node app's own config modules (`config/*.js` at the root or in lib/, src/, server/, app/, or a
+ * root config.js) reading `process.env.NAME` or `process.env['NAME']`: HedgeDoc's
+ * lib/config/environment.js (CMD_DB_URL…), whose settings otherwise live in a git-ignored
+ * config.json the image never has. Examples, samples and tests are not the production reader.
+ */
+const NODE_CONFIG_DIRS = ["config", "lib/config", "src/config", "server/config", "app/config"];
+const NODE_CONFIG_FILE = /^[\w.-]+\.(c|m)?[jt]s$/;
+const NODE_NOT_PRODUCTION = /(^|[-_.])(example|sample|test|spec|dev|development)([-_.]|$)/i;
+const PROCESS_ENV = /\bprocess\.env(?:\.|\[\s*['"])([A-Z][A-Z0-9_]*)/g;
+
+function nodeConfigFiles(repoDir: string): string[] {
+  const files = ["config.js", "config.ts"].filter((f) => existsSync(path.join(repoDir, f)));
+  for (const dir of NODE_CONFIG_DIRS) {
+    let entries: string[];
+    try {
+      entries = readdirSync(path.join(repoDir, dir)).sort();
+    } catch {
+      continue;
+    }
+    for (const e of entries)
+      if (NODE_CONFIG_FILE.test(e) && !NODE_NOT_PRODUCTION.test(e) && statSync(path.join(repoDir, dir, e)).isFile())
+        files.push(`${dir}/${e}`);
+  }
+  return files;
+}
+
 /** Django's DATABASES (NetBox 4: DATABASES, older: DATABASE) written as a literal dict. */
 const PY_DICT = /^(DATABASES?)\s*=\s*\{/m;
 const PY_CONFIG = /^(configuration|local_settings|settings_local)\.py$/;
@@ -65,6 +92,13 @@ export function configFileDatabase(repoDir: string | undefined): ConfigFileDatab
     const names = existsSync(path.join(repoDir, file)) ? dbNames(read(file), pattern) : [];
     if (names.length) return { file, names, kind: "env" };
   }
+  // A Node config module: a file that reads a whole URL is the one to follow (HedgeDoc's
+  // environment.js, CMD_DB_URL, before its legacy reader of DATABASE_URL in oldEnvironment.js).
+  const node = nodeConfigFiles(repoDir)
+    .map((file) => ({ file, names: dbNames(read(file), PROCESS_ENV) }))
+    .filter((f) => f.names.length);
+  const nodeFile = node.find((f) => f.names.some((n) => databaseSettingRole(n) === "url")) ?? node[0];
+  if (nodeFile) return { ...nodeFile, kind: "env" };
   const envFiles = readdirSync(repoDir)
     .filter((f) => ENV_FILE.test(f) && !TEST_FILE.test(f) && statSync(path.join(repoDir, f)).isFile())
     .sort();

@@ -220,7 +220,9 @@ export function configFileChange(s: Service, cfg: ConfigFileDatabase, engine: "m
   const names = cfg.names.join(", ");
   const loader = /\.(php|yml)$/.test(cfg.file)
     ? `${cfg.file} reads them from the environment${isLaravel(s) ? " (run `php artisan config:cache` when the container starts, never in the image build, or the build's values stay)" : ""}`
-    : `the environment wins over ${cfg.file} only with a loader that keeps variables already set (python-dotenv's load_dotenv, Laravel's Dotenv): do not ship the VM's ${cfg.file} in the image, it names the VM's database`;
+    : /\.(c|m)?[jt]s$/.test(cfg.file)
+      ? `${cfg.file} reads them from process.env (check that they win over any settings file the app also loads, such as a config.json kept out of git)`
+      : `the environment wins over ${cfg.file} only with a loader that keeps variables already set (python-dotenv's load_dotenv, Laravel's Dotenv): do not ship the VM's ${cfg.file} in the image, it names the VM's database`;
   return `${s.name} reads its database settings (${names}) from ${cfg.file}, not a DATABASE_URL: on Cloud Run the deploy sets them in the environment (host, port and engine as plain values; the user, password and database name from scripts/setup-database.sh); ${loader}.`;
 }
 
