@@ -9,6 +9,7 @@ import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import { packageMigrationScript } from "./migration-script.js";
 import { frontEndOf } from "./front-end.js";
+import { gitDependencies } from "./node-git-deps.js";
 import { execFor, isWorkspaceRoot, memberBuild } from "./node-workspace.js";
 import { readJson, type AppRepo } from "./repo.js";
 import { planProcesses } from "./workdir.js";
@@ -121,8 +122,11 @@ export function nodeImage(input: ImageInput): RuntimeImage {
       : Number(version) >= 25
         ? "npm install --global corepack && corepack enable"
         : "corepack enable";
+  // Packages taken from git need git in the build stage; the slim image has none.
+  const fromGit = gitDependencies(repo, member ? "" : dir);
   const content = renderTemplateSync("image/Dockerfile.node.hbs", {
     app: input.appName,
+    gitDeps: fromGit.length ? fromGit.slice(0, 4).join(", ") + (fromGit.length > 4 ? "…" : "") : "",
     version,
     versionNote: versionNote(declared, version, declared?.gap ? { gap: declared.gap } : {}),
     managerLabel: pm.label,
