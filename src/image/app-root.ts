@@ -42,6 +42,9 @@ function candidatesOf(command: string | undefined): string[] {
   return out.map((p) => p.replace(/\/+$/, "")).filter((p) => p.length > 1 && !SYSTEM.test(p));
 }
 
+/** A package manager's script, or node given a relative entry: run from the checkout's folder. */
+const FROM_CHECKOUT = /^(?:\S*\/)?(?:(?:npm|pnpm|yarn|yarnpkg)(?:\s|$)|node\s+(?![-/])\S)/;
+
 /** The longest common folder of some absolute paths. */
 function commonDir(paths: string[]): string | undefined {
   if (paths.length === 0) return undefined;
@@ -88,11 +91,13 @@ export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined 
   );
   for (const p of parents) if (!ranked.some(([r]) => r === p)) ranked.push([p, 0]);
   // A unit that runs `yarn start` or `node app.js` from its WorkingDirectory names no folder at
-  // all: a user-file folder the repository also holds (HedgeDoc's public/uploads, kept in git by a
-  // .gitkeep) places the checkout, as the folder above it whose tail the repository has. Such a
-  // candidate must be confirmed by the repository: on its own it says nothing.
+  // all, yet runs from the checkout (the package manager reads package.json there): a user-file
+  // folder the repository also holds (HedgeDoc's public/uploads, kept in git by a .gitkeep) places
+  // that checkout, as the folder above it whose tail the repository has. Such a candidate must be
+  // confirmed by the repository. A program run by its absolute path (`node /usr/bin/ghost run`)
+  // may write to a folder its settings name absolutely: that folder stays where it is.
   const confirmedOnly = new Set<string>();
-  if (counts.size === 0)
+  if (counts.size === 0 && app.some((s) => FROM_CHECKOUT.test((s.command ?? "").trim())))
     for (const folder of storage)
       for (let dir = path.posix.dirname(folder); dir.split("/").length > 2; dir = path.posix.dirname(dir))
         if (!SYSTEM.test(dir) && !ranked.some(([r]) => r === dir)) {

@@ -70,6 +70,20 @@ describe("vmAppRoot from a user-file folder the repository holds", () => {
     expect(vmAppRoot(yarnStart(storage), repoDir)).toBe(root);
   });
 
+  it.each([
+    ["/usr/bin/node app.js", "/opt/hedgedoc"],
+    ["npm run start", "/opt/hedgedoc"],
+    // A program by its absolute path may write where its settings say (Ghost's contentPath).
+    ["/usr/bin/node /usr/bin/ghost run", undefined],
+    ["/usr/local/bin/server --data /opt/hedgedoc/public/uploads", undefined],
+  ])("a unit running %s", (command, root) => {
+    const inv = {
+      services: [{ name: "web", role: "web", software: "node", command }],
+      storage: [{ path: "/opt/hedgedoc/public/uploads" }],
+    } as unknown as Inventory;
+    expect(vmAppRoot(inv, repo)).toBe(root);
+  });
+
   it("never outranks a folder a command names", () => {
     const inv = {
       services: [{ name: "web", role: "web", software: "node", command: "/usr/bin/node /srv/app/server.js" }],
