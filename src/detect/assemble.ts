@@ -126,8 +126,12 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     input.nodeStart,
   );
   if (hostRead) {
+    // Drivers for several engines (an ORM's dialects): the database is expected only when none of
+    // those engines runs on the VM.
+    const runs = (e: string) => merged.some((s) => s.software === e || (e === "mysql" && s.software === "mariadb"));
+    const dbExpected = input.deps.database && !(input.deps.databases ?? []).some(runs);
     const expected = [
-      ...(input.deps.database ? [input.deps.database] : []),
+      ...(dbExpected ? [input.deps.database!] : []),
       ...(input.deps.frameworks.includes("redis") ? ["redis"] : []),
     ];
     // Packages name a web framework but nothing on the VM runs the app (no unit, supervisor program
@@ -141,9 +145,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
         file: "dependencies",
         found: `the app's packages name ${appFramework}, but no unit on the VM runs the app, nor a supervisor program or a pm2 app (containers, or pm2 without a saved process list?): add its services (--service)`,
       });
-    for (const store of expected.filter(
-      (e) => !merged.some((s) => s.software === e || (e === "mysql" && s.software === "mariadb")),
-    ))
+    for (const store of expected.filter((e) => !runs(e)))
       evidence.push({
         file: "dependencies",
         found: `the app's packages use ${store}, but none runs on the VM: add it (--service) if it runs on another machine`,

@@ -55,6 +55,11 @@ const LLM_SDKS: Record<string, LlmProviderGuess> = {
 export interface DependencyFacts {
   frameworks: string[];
   database?: string;
+  /**
+   * Every engine the drivers name, sorted: an ORM app lists a driver per dialect it supports
+   * (HedgeDoc's Sequelize: pg, mysql2, mariadb, sqlite3), of which it uses one.
+   */
+  databases?: string[];
   llm?: LlmProviderGuess;
   /** Pinned version per framework label, e.g. uvicorn → 0.23.2. */
   versions: Record<string, string>;
@@ -64,6 +69,7 @@ export function readDependencies(packages: PackageVersions): DependencyFacts {
   const frameworks = new Set<string>();
   const versions: Record<string, string> = {};
   let database: string | undefined;
+  const databases = new Set<string>();
   let llm: LlmProviderGuess | undefined;
   for (const [name, version] of packages) {
     const framework = FRAMEWORKS[name];
@@ -72,9 +78,16 @@ export function readDependencies(packages: PackageVersions): DependencyFacts {
       if (version && framework === name) versions[framework] = version;
     }
     database ??= DATABASE_DRIVERS[name];
+    if (DATABASE_DRIVERS[name]) databases.add(DATABASE_DRIVERS[name]);
     // Vertex AI wins over the Gemini API when both SDKs are present: the Vertex SDK is only there on purpose.
     const sdk = LLM_SDKS[name];
     if (sdk && (llm === undefined || sdk === "vertex-ai")) llm = sdk;
   }
-  return { frameworks: [...frameworks].sort(), database, llm, versions };
+  return {
+    frameworks: [...frameworks].sort(),
+    database,
+    ...(databases.size > 1 ? { databases: [...databases].sort() } : {}),
+    llm,
+    versions,
+  };
 }
