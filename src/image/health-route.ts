@@ -125,6 +125,53 @@ function goSources(repo: AppRepo, program: string): string[] {
   return out.slice(0, 50);
 }
 
+/** `npm start`, `yarn start`, `pnpm run serve`: the script's name. */
+const PACKAGE_SCRIPT = /^(?:npm|pnpm|yarn|yarnpkg)$/;
+
+/**
+ * The entry file a package script runs (`yarn start` → scripts.start `node app.js` → app.js): the
+ * unit names only the script, the entry module is in package.json.
+ */
+function nodeEntries(repo: AppRepo, dir: string, argv: string[]): string[] {
+  if (!PACKAGE_SCRIPT.test(path.posix.basename(argv[0] ?? ""))) return [];
+  const args = argv.slice(1).filter((a) => !a.startsWith("-"));
+  const name = args[0] === "run" || args[0] === "run-script" ? args[1] : args[0];
+  if (!name) return [];
+  let scripts: Record<string, unknown> = {};
+  try {
+    scripts =
+      (JSON.parse(repo.read(path.posix.join(dir, "package.json")) ?? "{}") as { scripts?: Record<string, unknown> })
+        .scripts ?? {};
+  } catch {
+    return [];
+  }
+  const script = scripts[name];
+  const entry =
+    typeof script === "string"
+      ? /(?:^|&&\s*|\s)node\s+(?:--?[\w-]+(?:=\S+)?\s+)*([\w./-]+\.[cm]?js)\b/.exec(script)?.[1]
+      : undefined;
+  return entry && !entry.startsWith("/") ? [entry] : [];
+}
+
+/**
+ * Routers an Express entry module mounts at its root (`app.use(require('./lib/web/statusRouter'))`):
+ * their routes are the app's own paths. One mounted under a prefix (`app.use('/api', …)`) is not
+ * followed: its routes' paths would lack the prefix.
+ */
+function mountedRouters(repo: AppRepo, dir: string, file: string): string[] {
+  if (!/\.[cm]?js$/.test(file)) return [];
+  const text = repo.read(path.posix.join(dir, file.replace(/^\/+/, ""))) ?? "";
+  const out: string[] = [];
+  for (const m of text.matchAll(/\.use\(\s*require\(\s*["'](\.{1,2}\/[\w./-]+)["']\s*\)/g)) {
+    const rel = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!));
+    if (rel.startsWith("..")) continue;
+    const candidates = /\.[cm]?js$/.test(rel) ? [rel] : [`${rel}.js`, `${rel}/index.js`];
+    const hit = candidates.find((c) => repo.read(path.posix.join(dir, c)) !== undefined);
+    if (hit) out.push(hit);
+  }
+  return out.slice(0, 50);
+}
+
 /** A health route the web process's own entry module or Django URLconf declares. */
 function fromEntry(repo: AppRepo, s: Service, image: RuntimeImage | undefined, dir: string): HealthRoute | undefined {
   const planned = image?.argv[s.name];
@@ -142,6 +189,8 @@ function fromEntry(repo: AppRepo, s: Service, image: RuntimeImage | undefined, d
       }
   }
   if (image?.runtime === "go") files.push("main.go", ...goSources(repo, planned.argv[0] ?? ""));
+  if (image?.runtime === "node") files.push(...nodeEntries(repo, dir, planned.argv));
+  files.push(...files.flatMap((f) => mountedRouters(repo, dir, f)));
   const found: HealthRoute[] = [];
   for (const file of files) {
     const text = repo.read(path.posix.join(dir, file.replace(/^\/+/, "")));

@@ -183,3 +183,36 @@ describe("health routes", () => {
     expect(healthOf(files, [go]).web).toEqual({ path: "/health", source: "cmd/handlers.go" });
   });
 });
+
+describe("an Express app started by its package script, its routes in a router the entry mounts", () => {
+  // HedgeDoc 1.x: the unit runs `yarn start`, package.json's start is `node app.js`, and app.js
+  // mounts lib/web/statusRouter.js at the root, which declares GET /_health.
+  const WEB: Web = {
+    name: "web",
+    software: "node",
+    command: "/usr/bin/yarn start",
+    runtime: "node",
+    framework: "express",
+    port: 3000,
+  };
+  const manifest = JSON.stringify({ name: "app", scripts: { start: "node app.js" } });
+  const router =
+    "const r = module.exports = require('express').Router()\nr.get('/_health', (req, res) => res.send({}))\n";
+
+  it.each<[string, Record<string, string>, string | undefined]>([
+    [
+      "mounted at the root: its route",
+      { "app.js": "app.use(require('./lib/web/statusRouter'))\n", "lib/web/statusRouter.js": router },
+      "/_health",
+    ],
+    [
+      "mounted under a prefix: not followed (the route is /api/_health, which the router does not say)",
+      { "app.js": "app.use('/api', require('./lib/web/statusRouter'))\n", "lib/web/statusRouter.js": router },
+      undefined,
+    ],
+    ["declared in the entry itself", { "app.js": "app.get('/healthz', (req, res) => res.send('ok'))\n" }, "/healthz"],
+    ["no route anywhere: nothing invented", { "app.js": "app.listen(3000)\n" }, undefined],
+  ])("%s", (_name, files, route) => {
+    expect(healthOf({ "package.json": manifest, ...files }, [WEB]).web?.path).toBe(route);
+  });
+});

@@ -51,6 +51,8 @@ const HEALTH: Record<string, Record<string, string>> = {
   listmonk: { "listmonk-main": "/health" },
   // packages/twenty-docker/docker-compose.yml's healthcheck: curl --fail http://localhost:3000/healthz.
   twenty: { "twenty-server": "/healthz" },
+  // `yarn start` → package.json's `node app.js`, which mounts lib/web/statusRouter.js: GET /_health.
+  hedgedoc: { hedgedoc: "/_health" },
 };
 // Case-insensitive: names keep the case the app reads them in (Ghost: database__connection__host).
 const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|MYSQL|SQL)(_|$)|DBHOST|DBPASS|DATASOURCE/i;
