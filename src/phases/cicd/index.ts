@@ -3,7 +3,7 @@
 import { renderTemplateSync } from "../../render/templates.js";
 import type { PhaseImplementation, PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy } from "./context.js";
-import { offlineCicd } from "./offline.js";
+import { offlineCicd, oneStepRolloutsOnly } from "./offline.js";
 import { renderCicd } from "./render.js";
 import { cicdResultSchema, SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
 import { validateCicd } from "./validate.js";
@@ -52,7 +52,11 @@ export const cicdPhase: PhaseImplementation<CicdResult> = {
   render: renderCicd,
   validate: (artifacts, input) => validateCicd(artifacts, input),
   summarize: (r, input) =>
-    `canary ${r.canarySteps.join("/")}% with ${r.bakeSeconds}s bake, ${
+    `${
+      oneStepRolloutsOnly(buildContext(input).deployment)
+        ? `100% at once (one instance) after the tagged-URL check, ${r.bakeSeconds}s watch`
+        : `canary ${r.canarySteps.join("/")}% with ${r.bakeSeconds}s bake`
+    }, ${
       nothingToTest(input.inventory, detectStack(input.inventory, input.repoDir), input.repoDir)
         ? "no tests (no source of the app in the repository)"
         : `tests: ${r.testCommand}`

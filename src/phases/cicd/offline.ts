@@ -3,7 +3,8 @@
 import { METRICS_DELAY_SECONDS } from "../../contracts/service-levels.js";
 import type { Inventory } from "../../inventory/schema.js";
 import type { PhaseInput } from "../../contracts/phase.js";
-import { buildContext } from "./context.js";
+import type { Deployment } from "../../contracts/deployment.js";
+import { buildContext, rolloutStrategy } from "./context.js";
 import { chooseRuntimeVersion, defaultTestCommand, type Stack } from "./runtime.js";
 import { SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
 
@@ -25,6 +26,15 @@ export function chooseBakeSeconds(inventory: Inventory): number {
   if (canaryRps >= 10) return 60;
   if (canaryRps >= 1) return 120;
   return 300;
+}
+
+/**
+ * Whether every service the canary script rolls out runs as one instance (target.singleInstance):
+ * each deploy then takes 100% in one step, and the stepped canary is never used.
+ */
+export function oneStepRolloutsOnly(deployment: Deployment): boolean {
+  const canaried = deployment.services.filter((s) => rolloutStrategy(s) === "canary" && !s.held);
+  return canaried.length > 0 && canaried.every((s) => s.singleInstance);
 }
 
 export function offlineCicd(input: PhaseInput): CicdResult {
@@ -55,8 +65,10 @@ export function offlineCicd(input: PhaseInput): CicdResult {
     notifyOnSuccess: small,
     deployTimeoutMinutes,
     rationale:
-      `Traffic moves ${canarySteps.join("%, then ")}% with ${bakeSeconds} s at each step, sized so the new revision ` +
-      `sees real requests at the first step for the expected peak of ${Math.round((inventory.traffic.peakRps ?? 0) * inventory.traffic.growth)} requests per second. ` +
+      (oneStepRolloutsOnly(ctx.deployment)
+        ? `Every public service runs as one instance, so a deploy moves 100% of traffic to the new revision at once, after its tagged URL answers, and watches it for ${bakeSeconds} s: two revisions never serve side by side. `
+        : `Traffic moves ${canarySteps.join("%, then ")}% with ${bakeSeconds} s at each step, sized so the new revision ` +
+          `sees real requests at the first step for the expected peak of ${Math.round((inventory.traffic.peakRps ?? 0) * inventory.traffic.growth)} requests per second. `) +
       `Each check retries ${healthCheck.retries} times with a ${timeoutSeconds} s timeout before rolling back. ` +
       (small
         ? "With a small team, a Slack message on success too tells everyone a deploy happened without watching the run."

@@ -38,4 +38,20 @@ describe("rollout of a single-instance app", () => {
     const readme = artifacts.find((a) => a.path === "docs/migration/cicd/README.md")!;
     expect(readme.content).toContain("100% at once after the tagged-URL check (the app runs as one instance)");
   });
+
+  it.each([
+    [
+      "every public service one instance",
+      true,
+      /^100% at once \(one instance\) after the tagged-URL check, \d+s watch, /,
+    ],
+    ["a public service that scales out", false, /^canary 10\/50\/100% with \d+s bake, /],
+  ])("%s: the run's summary and the README's why say so", (_name, single, summary) => {
+    const deployment = seedDeployment();
+    for (const api of deployment.services.filter((s) => s.kind === "api")) api.singleInstance = single;
+    const input = seedInput({}, deployment);
+    const result = cicdPhase.offline(input);
+    expect(cicdPhase.summarize!(result, input)).toMatch(summary);
+    expect(result.rationale.startsWith("Every public service runs as one instance")).toBe(single);
+  });
 });
