@@ -3,7 +3,7 @@
 // folder (and a file named `crontab` under `etc/`) use the system format, with a user field
 // between the schedule and the command.
 import { serviceSchema } from "../inventory/schema.js";
-import { basename, classifyCommand, splitCommand } from "./command.js";
+import { basename, classifyCommand, mainStatement, splitCommand } from "./command.js";
 import { uniqueName } from "./merge.js";
 import { sanitiseName } from "./procfile.js";
 import type { ServiceFinding } from "./types.js";
@@ -51,11 +51,13 @@ export function parseCrontab(text: string, file: string): CrontabFacts {
     const command = written.replace(/\\%/g, "%");
     const name = uniqueName(jobName(command) || "cron-job", taken);
     taken.add(name);
-    const runtime = classifyCommand(command.replace(CD_PREFIX, "")).runtime;
+    const software = jobSoftware(command);
+    // A job the Python interpreter runs (`python -m pkg cmd`) is Python's even when the package is unknown.
+    const runtime = classifyCommand(jobCore(command)).runtime ?? (software === "python" ? "python" : undefined);
     jobs.push({
       name,
       role: "cron",
-      software: jobSoftware(command),
+      software,
       command,
       schedule,
       listen: [],
@@ -70,9 +72,19 @@ export function parseCrontab(text: string, file: string): CrontabFacts {
 
 const CD_PREFIX = /^cd\s+\S+\s*(&&|;)\s*/;
 
+/**
+ * The statement that does the job's work: a line that first sets up its shell (`export
+ * PATH=/srv/app/venv/bin:$PATH && cd /srv/app && python -m app runperiodic`, as pretix's docs write
+ * it) runs its last statement that is not an export, a cd or an assignment (command.ts mainStatement).
+ */
+function jobCore(command: string): string {
+  const core = /;|&&|\|\||\n/.test(command) ? mainStatement(command) : command;
+  return core.replace(CD_PREFIX, "");
+}
+
 /** What runs the job: django for manage.py, python for scripts and modules, bash for shell scripts. */
 export function jobSoftware(command: string): string {
-  const stripped = command.replace(CD_PREFIX, "");
+  const stripped = jobCore(command);
   const facts = classifyCommand(stripped);
   if (facts.software === "django" || facts.software === "celery") return facts.software;
   const words = splitCommand(stripped);
@@ -84,10 +96,15 @@ export function jobSoftware(command: string): string {
 
 /** A readable name from the command: `manage.py send_report` → send-report, `-m app.jobs.cleanup` → cleanup, `bin/backup-db.sh` → backup-db. */
 export function jobName(command: string): string {
-  const words = splitCommand(command.replace(CD_PREFIX, ""));
+  const words = splitCommand(jobCore(command));
   const manage = words.findIndex((w) => w.endsWith("manage.py") || w.endsWith("artisan"));
   if (manage >= 0 && words[manage + 1]) return sanitiseName(words[manage + 1]!.replace(/_/g, "-"));
   const module = words.indexOf("-m");
+  // `python -m app runperiodic`: a package run as a program with a subcommand (its __main__ calls
+  // Django's command line) is named by the subcommand, as manage.py's are.
+  const sub = words[module + 2];
+  if (module >= 0 && words[module + 1] && sub && /^[a-z][a-z0-9_]*$/.test(sub) && !words[module + 1]!.includes("."))
+    return sanitiseName(sub.replace(/_/g, "-"));
   if (module >= 0 && words[module + 1]) return sanitiseName(words[module + 1]!.split(".").at(-1)!.replace(/_/g, "-"));
   const script = words.find((w) => /\.(py|sh|js|rb|php|pl)$/.test(w));
   if (script)

@@ -31,6 +31,17 @@ describe("parseCrontab", () => {
     );
   });
 
+  it("reads the job from the statement that does the work, past the shell set-up before it", () => {
+    // pretix's documented crontab line: the PATH export and the cd only prepare the shell.
+    const tab = parseCrontab(
+      "15,45 * * * * export PATH=/var/pretix/venv/bin:$PATH && cd /var/pretix && python -m pretix runperiodic\n",
+      "var/spool/cron/crontabs/pretix",
+    );
+    expect(tab.jobs.map((j) => [j.name, j.software, j.process?.runtime])).toEqual([
+      ["runperiodic", "python", "python"],
+    ]);
+  });
+
   it("reads the user field of cron.d files and keeps names unique", () => {
     const tab = parseCrontab(
       "0 * * * * app /srv/app/bin/report.sh\n30 * * * * root /srv/app/bin/report.sh --full\n",
@@ -59,6 +70,9 @@ describe("parseCrontab", () => {
   it.each([
     ["python manage.py send_sales_report", "send-sales-report"],
     ["python -m app.jobs.clean_up --all", "clean-up"],
+    // A package run as a program with a subcommand: the subcommand is the job.
+    ["python -m pretix runperiodic", "runperiodic"],
+    ["export PATH=/srv/venv/bin:$PATH && cd /srv && python -m shop send_reminders", "send-reminders"],
     ["/opt/bin/backup_db.sh", "backup-db"],
     ["node scripts/rollup.js", "rollup"],
     ["curl -fsS https://example.com/ping", "curl"],
