@@ -16,6 +16,12 @@ const JSON_SECRET = /(^|[-_.])(secrets?|credentials?|private)([-_.]|$)/i;
 const NOT_SECRET = /(^|[-_.])(example|sample|dist|template|tpl|test|public|pub|enc)([-_.]|$)/i;
 /** Folders whose files are not the deployment's own: dependencies, tests, docs, build output. */
 const OTHER_FOLDERS = /(^|\/)(vendor|node_modules|tests?|spec|fixtures?|docs?|examples?|build|dist|public|web)\//;
+/**
+ * A hidden file named for the key alone: Django apps that make their SECRET_KEY at first start and
+ * keep it in their data folder (pretix's settings.py writes DATA_DIR/.secret). Other dotfiles
+ * (.env, .htpasswd, .gitignore) are not key files.
+ */
+const DOT_SECRET = /^\.(secret|secret[-_]key|django[-_]secret([-_]key)?)(\.txt)?$/i;
 /** Only a file named for one key: a long name is a document about keys, not one. */
 const MAX_NAME = 64;
 
@@ -24,6 +30,7 @@ export function isSecretFileName(rel: string): boolean {
   const base = path.posix.basename(rel);
   const ext = path.posix.extname(base);
   const stem = base.slice(0, base.length - ext.length);
+  if (DOT_SECRET.test(base) && !OTHER_FOLDERS.test(rel)) return true;
   if (base.length > MAX_NAME || base.startsWith(".") || OTHER_FOLDERS.test(rel) || NOT_SECRET.test(base)) return false;
   if (ext.toLowerCase() === ".json") return JSON_SECRET.test(stem);
   return KEY_EXTENSIONS.test(ext) && SECRET_NAME.test(stem);

@@ -25,6 +25,12 @@ describe("isSecretFileName", () => {
     ["web/private.key", false],
     ["docs/how-to-rotate-the-secret-key.txt", false],
     [".secret.key", false],
+    // Django's SECRET_KEY kept at first start in the data folder (pretix's DATA_DIR/.secret).
+    ["data/.secret", true],
+    [".secret_key", true],
+    [".env", false],
+    [".htpasswd", false],
+    ["tests/.secret", false],
     ["README.md", false],
   ])("%s → %s", (rel, want) => {
     expect(isSecretFileName(rel)).toBe(want);
