@@ -36,6 +36,7 @@ import { gitOverSystemSsh } from "./git-over-ssh.js";
 import { detectSecretFiles, ignoredSettingsWithCredentials } from "./secret-files.js";
 import ignore from "ignore";
 import { jsonSettingsSecrets, settingsSecretFiles } from "./settings-file.js";
+import { codeSettingsFiles } from "./code-settings-file.js";
 import { projectName } from "./project-name.js";
 
 export interface DetectOptions {
@@ -184,6 +185,26 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       evidence.push({
         file: file.path,
         found: `settings ${file.services!.join(", ")} names on its command line, outside the repository, holding secrets (${someOf(secrets)}): a secret file, not part of the image`,
+      });
+    }
+    // A settings file the app's code reads at a fixed path (pretix's settings.py: /etc/pretix/pretix.cfg).
+    for (const { file, namedIn, secrets, redisUses } of await codeSettingsFiles(app.configTexts, processes, read)) {
+      // What the file points at Redis for joins what the app's code and workers said.
+      for (const r of services.filter((s) => s.software === "redis" && redisUses.length)) {
+        const uses = [...(r.usedFor ?? [])];
+        for (const u of redisUses) if (!uses.includes(u)) uses.push(u);
+        r.usedFor = uses;
+        if (uses.includes("broker")) r.role = "broker";
+      }
+      if (secretFiles.some((f) => f.path === file.path)) continue;
+      secretFiles.push(file);
+      const holds = [
+        ...(secrets.length ? [`secrets (${someOf(secrets)})`] : []),
+        ...(file.database ? [`its database connection ([${file.database.section}])`] : []),
+      ];
+      evidence.push({
+        file: file.path,
+        found: `settings ${namedIn} reads at this fixed path, outside the repository, holding ${holds.join(" and ")}: a secret file of ${file.services!.join(", ")}, not part of the image`,
       });
     }
   }
