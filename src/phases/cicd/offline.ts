@@ -7,11 +7,22 @@ import type { Deployment } from "../../contracts/deployment.js";
 import { buildContext, rolloutStrategy } from "./context.js";
 import { chooseRuntimeVersion, defaultTestCommand, type Stack } from "./runtime.js";
 import { SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
+import { teamTestCommand } from "./team-test.js";
 
-/** The repo's own test command when it is safe to run as-is, else the stack's default runner. */
-export function chooseTestCommand(inventory: Inventory, stack: Stack, repoDir?: string): string {
+/**
+ * The repo's own test command when it is safe to run as-is: the inventory's, else the one the
+ * team's CI runs (team-test.ts, in its folder), else the stack's default runner.
+ */
+export function chooseTestCommand(
+  inventory: Inventory,
+  stack: Stack,
+  repoDir?: string,
+  generated?: ReadonlySet<string>,
+): string {
   const declared = inventory.deploy.testCommand?.trim();
   if (declared && SAFE_TEST_COMMAND.test(declared)) return declared;
+  const team = repoDir ? teamTestCommand(repoDir, stack, generated) : undefined;
+  if (team) return team.command;
   const framework = inventory.services.find((s) => s.role === "web" && s.framework)?.framework;
   return defaultTestCommand(stack, repoDir, framework);
 }
@@ -60,7 +71,7 @@ export function offlineCicd(input: PhaseInput): CicdResult {
     canarySteps,
     bakeSeconds,
     healthCheck,
-    testCommand: chooseTestCommand(inventory, stack, input.repoDir),
+    testCommand: chooseTestCommand(inventory, stack, input.repoDir, input.generatedFiles),
     runtimeVersion: chooseRuntimeVersion(stack, inventory, input.repoDir, input.generatedFiles),
     notifyOnSuccess: small,
     deployTimeoutMinutes,

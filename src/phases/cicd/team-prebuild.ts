@@ -114,7 +114,7 @@ export function teamPreTest(
 
 /** A step that runs an app's tests, whatever runner our job picked. */
 const TEST_RUNNER =
-  /(^|[\s;&|])(pytest|python3? -m pytest|tox|nox|rspec|phpunit|go test|(python3? )?manage\.py test|(bundle exec )?rails test|(npm|yarn|pnpm)( run)? test)(\s|$)/m;
+  /(^|[\s;&|])(pytest|py\.test|python3? -m pytest|tox|nox|rspec|phpunit|go test|(python3? )?manage\.py test|(bundle exec )?rails test|(npm|yarn|pnpm)( run)? test)(\s|$)/m;
 
 function beforeStep(
   repoDir: string,

@@ -10,6 +10,8 @@ import type { CicdContext } from "./context.js";
 import { usesRef } from "./pinned-actions.js";
 import { buildLibrariesStep, pythonBuildLibraries } from "./python-build-libraries.js";
 import { teamPreTest } from "./team-prebuild.js";
+import { teamTestCommand } from "./team-test.js";
+import { readToml, tomlAt } from "../../image/toml-file.js";
 import type { Stack } from "./runtime.js";
 import type { CicdResult } from "./schema.js";
 
@@ -84,13 +86,36 @@ exit "$status"
 `;
 }
 
-function setupSteps(stack: Stack, version: string): object[] {
+/** The optional-dependency group of pyproject.toml that holds the test tools (pytest-django, pytest-xdist…). */
+const TEST_EXTRAS = ["dev", "test", "tests", "testing"];
+
+/**
+ * The group a project without requirements files declares its test tools in
+ * (`[project.optional-dependencies] dev = ["pytest-django", …]`, as pretix's CI installs with
+ * `-e ".[dev]"`): a plain `-e .` leaves the runner's plugins out and the first push fails.
+ */
+export function pyprojectTestExtra(repoDir: string): string | undefined {
+  const text = openRepo(repoDir).read("pyproject.toml");
+  if (!text) return undefined;
+  const parsed = readToml(text, "pyproject.toml");
+  if (!parsed.ok) return undefined;
+  const groups = tomlAt(parsed.doc, "project", "optional-dependencies");
+  if (!groups || typeof groups !== "object") return undefined;
+  return TEST_EXTRAS.find((g) => Array.isArray((groups as Record<string, unknown>)[g]));
+}
+
+function setupSteps(stack: Stack, version: string, repoDir: string): object[] {
   switch (stack) {
-    case "python":
+    case "python": {
+      const extra = pyprojectTestExtra(repoDir);
+      const install = extra
+        ? PYTHON_INSTALL.replace("python -m pip install -e .;", `python -m pip install -e ".[${extra}]";`)
+        : PYTHON_INSTALL;
       return [
         { name: "Set up Python", uses: usesRef("setupPython"), with: { "python-version": version } },
-        { name: "Install dependencies", run: PYTHON_INSTALL },
+        { name: "Install dependencies", run: install },
       ];
+    }
     case "node":
       return [
         { name: "Set up Node.js", uses: usesRef("setupNode"), with: { "node-version": version } },
@@ -119,13 +144,14 @@ function setupSteps(stack: Stack, version: string): object[] {
   }
 }
 
-function runTests(stack: Stack, command: string): object[] {
+function runTests(stack: Stack, command: string, dir = "."): object[] {
   const python = stack === "python" && /^(pytest|python3? -m pytest)\b/.test(command);
   const steps: object[] = [];
   if (python)
     steps.push({ name: "Install pytest", run: "python -m pytest --version || python -m pip install pytest\n" });
   const run = python ? pytestStep(command) : stack === "node" && command === "npm test" ? NODE_TEST : `${command}\n`;
-  steps.push({ name: "Run tests", run });
+  // The team's CI runs it in a folder of the repository (pretix's ./src): its settings are there.
+  steps.push({ name: "Run tests", ...(dir === "." ? {} : { "working-directory": dir }), run });
   if (stack === "node") steps.push({ name: "Build", run: NODE_BUILD });
   if (stack === "go") steps.push({ name: "Build", run: "go build ./...\n" });
   return steps;
@@ -239,6 +265,7 @@ export function appTestJob(ctx: CicdContext, result: CicdResult): Record<string,
       steps: [{ name: "No tests", run: `echo "::notice::No test runs: ${ctx.nothingToTest}."\n` }],
     };
   const { services, env } = testServices(ctx);
+  const team = teamTestCommand(ctx.repoDir, ctx.stack, ctx.generated);
   const ignore = workerTestTargets(ctx).map((t) => `--ignore=${t.source!.context}`);
   if (ctx.stack === "python" && ignore.length) env.PYTEST_ADDOPTS = ignore.join(" ");
   return {
@@ -251,9 +278,9 @@ export function appTestJob(ctx: CicdContext, result: CicdResult): Record<string,
     steps: [
       CHECKOUT,
       ...(ctx.stack === "python" ? buildLibrariesStep(pythonBuildLibraries(ctx.repoDir, ctx.generated)) : []),
-      ...setupSteps(ctx.stack, result.runtimeVersion),
+      ...setupSteps(ctx.stack, result.runtimeVersion, ctx.repoDir),
       ...preTestSteps(ctx, result.testCommand),
-      ...runTests(ctx.stack, result.testCommand),
+      ...runTests(ctx.stack, result.testCommand, team?.command === result.testCommand ? team.dir : "."),
     ],
   };
 }
