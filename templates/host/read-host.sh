@@ -718,6 +718,18 @@ EOF
 $facts
 EOF
 fi
+# Settings the app's code reads at a fixed path, named on no command line (pretix's settings.py reads
+# /etc/pretix/pretix.cfg): the plain settings files in etc/<user>/ of each admin's unit's User=, sent
+# as any config is (secrets masked); code-settings-file.ts decides from the repository which one the
+# app reads.
+while IFS= read -r u; do
+  case $u in '' | .* | *[!A-Za-z0-9._-]*) continue ;; esac
+  for f in etc/"$u"/*.cfg etc/"$u"/*.ini etc/"$u"/*.conf etc/"$u"/*.toml etc/"$u"/*.yml etc/"$u"/*.yaml etc/"$u"/*.json; do
+    if [ -f "$f" ]; then configs="$configs$f$nl"; fi
+  done
+done <<EOF
+$unit_users
+EOF
 ecos="$ecos$nl$launched"
 follow "$envs
 $picked_files$configs
