@@ -9,6 +9,7 @@ import { checkImageBuild, type ImageCommand } from "../../image/build-check.js";
 import { vmAppRoot } from "../../image/app-root.js";
 import { ignoredBuildInputs } from "../../image/ignored-inputs.js";
 import { planImages } from "../../image/plan.js";
+import { secretFileCommands } from "../../image/code-links.js";
 import { openRepo, type AppRepo } from "../../image/repo.js";
 import { osPythonVersion } from "../../image/runtime-versions.js";
 import type { PhaseInput } from "../../contracts/phase.js";
@@ -65,6 +66,7 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
   const checkoutGaps: AppImages["checkoutGaps"] = [];
   /** Each written Dockerfile's build context. */
   const contexts = new Map<string, string>();
+  const root = vmAppRoot(ctx.inventory, input.repoDir);
   // The team's Dockerfile serves no HTTP (image/serves-http.ts): left alone, ours is built beside it.
   if (ctx.teamDockerfileNotHttp)
     notices.push(
@@ -77,6 +79,13 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
     if (theirs(input, image.dockerfile) && migrates && ctx.deployment.database)
       notices.push(
         `\`${migrates.file}\`, which your \`${image.dockerfile}\` starts, also runs \`${migrates.command}\` at every container start: every new instance runs it again, several at once when Cloud Run scales out, after the deploy's migrate job already did. Take it out of the script (the job keeps the schema current).`,
+      );
+    // Our Dockerfiles link each secret file's path to its mount (image/code-links.ts); the team's
+    // does not, so the app would look for the file where only an empty folder (or nothing) is.
+    const links = image.dockerfile === ctx.mainDockerfile ? secretFileCommands(ctx.inventory, root) : [];
+    if (theirs(input, image.dockerfile) && links.length)
+      notices.push(
+        `Your \`${image.dockerfile}\` is built as it is, and Cloud Run mounts each secret file in a folder of its own (a secret volume hides the rest of its folder), not where the app reads it: add \`RUN ${links.join(" && ")}\` before its last \`USER\`, or the app starts without the file.`,
       );
     if (theirs(input, image.dockerfile)) continue;
     if (!image.content) {
