@@ -47,11 +47,18 @@ function patchNode(doc: Document, node: unknown, value: unknown): Node {
     return node;
   }
   if (isSeq(node) && Array.isArray(value)) {
+    // Items are matched by their identity only where it names one item on each side: nginx's
+    // routes share their `service` (three routes to pretix-web), and matching them by it patched
+    // one node three times, leaving three copies of the last route. Else by position.
+    const unique = (ids: (string | undefined)[]) => ids.every((id, i) => id !== undefined && ids.indexOf(id) === i);
+    const byIdentity = unique(node.items.map(identity)) && unique(value.map(identity));
     const byId = new Map(node.items.map((item) => [identity(item), item] as const));
+    const used = new Set<unknown>();
     const items = value.map((child, i) => {
-      const id = identity(child);
-      const current = id !== undefined ? byId.get(id) : node.items[i];
-      return current === undefined ? styled(doc, child) : patchNode(doc, current, child);
+      const current = byIdentity ? byId.get(identity(child)) : node.items[i];
+      if (current === undefined || used.has(current)) return styled(doc, child);
+      used.add(current);
+      return patchNode(doc, current, child);
     });
     if (items.length !== node.items.length || items.some((item, i) => item !== node.items[i])) node.items = items;
     return node;

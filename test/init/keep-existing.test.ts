@@ -79,3 +79,39 @@ describe("keepExisting + patchDocument", () => {
     expect(text).toContain('metadata: { name: shop, description: "our shop" }');
   });
 });
+
+describe("patchDocument on a list whose items share a key", () => {
+  // nginx's routes all go to one service: matched by `service`, one node took every route's value.
+  const ROUTES = `services:
+  - name: nginx
+    routes:
+      - path: /
+        service: web
+      - path: /media/cachedfiles
+        allowFrom: []
+        service: web
+      - path: /media/invoices
+        allowFrom: []
+        service: web
+`;
+  it.each([
+    ["the same routes", parse(ROUTES)],
+    [
+      "one route fewer",
+      {
+        services: [
+          {
+            name: "nginx",
+            routes: [
+              { path: "/", service: "web" },
+              { path: "/media/invoices", allowFrom: [], service: "web" },
+            ],
+          },
+        ],
+      },
+    ],
+  ])("writes each item once: %s", (_, next) => {
+    const text = patchDocument(parseDocument(ROUTES), next as Record<string, unknown>, ROUTES);
+    expect(parse(text)).toEqual(next);
+  });
+});
