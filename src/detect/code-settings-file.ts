@@ -51,6 +51,27 @@ export function settingsRedisUses(text: string, file: string, runtime?: string):
   return [...uses];
 }
 
+/**
+ * The settings of a file whose value is one of the VM's folders of user files or a folder holding
+ * one (`datadir=/var/pretix/data`, whose media/ is the uploads folder), as written.
+ */
+export function folderSettings(
+  text: string,
+  file: string,
+  runtime: string | undefined,
+  storagePaths: string[],
+): { section: string; key: string; value: string }[] {
+  const out: { section: string; key: string; value: string }[] = [];
+  for (const [section, values] of readSettings(text, file, runtime))
+    for (const [key, raw] of values) {
+      const value = raw.trim().replace(/\/+$/, "");
+      if (!/^\/[A-Za-z0-9._@+/-]+$/.test(value)) continue;
+      if (storagePaths.some((p) => p.replace(/\/+$/, "") === value || p.startsWith(`${value}/`)))
+        out.push({ section, key, value });
+    }
+  return out.slice(0, 20);
+}
+
 /** The absolute settings paths a code text names, in order, each once. */
 export function settingsPathsInCode(text: string): string[] {
   const found: string[] = [];
@@ -70,6 +91,7 @@ export async function codeSettingsFiles(
   codeTexts: { file: string; text: string }[],
   services: { name: string; runtime?: string }[],
   read: (file: string) => Promise<string | undefined>,
+  storagePaths: string[] = [],
 ): Promise<CodeSettingsFile[]> {
   const out: CodeSettingsFile[] = [];
   for (const { file: code, text } of codeTexts) {
@@ -84,8 +106,14 @@ export async function codeSettingsFiles(
       const facts = settingsSecrets(settings, path, undefined, runtime);
       // A file of no secret and no database (a feature flag list) can ship as plain config instead.
       if (!facts.secrets.length && !facts.database) continue;
+      const paths = folderSettings(settings, path, runtime, storagePaths);
       out.push({
-        file: { path, services: readers, ...(facts.database ? { database: facts.database } : {}) },
+        file: {
+          path,
+          services: readers,
+          ...(facts.database ? { database: facts.database } : {}),
+          ...(paths.length ? { paths } : {}),
+        },
         namedIn: code,
         secrets: facts.secrets,
         redisUses: settingsRedisUses(settings, path, runtime),

@@ -188,7 +188,12 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       });
     }
     // A settings file the app's code reads at a fixed path (pretix's settings.py: /etc/pretix/pretix.cfg).
-    for (const { file, namedIn, secrets, redisUses } of await codeSettingsFiles(app.configTexts, processes, read)) {
+    for (const { file, namedIn, secrets, redisUses } of await codeSettingsFiles(
+      app.configTexts,
+      processes,
+      read,
+      storage.map((s) => s.path),
+    )) {
       // What the file points at Redis for joins what the app's code and workers said.
       for (const r of services.filter((s) => s.software === "redis" && redisUses.length)) {
         const uses = [...(r.usedFor ?? [])];

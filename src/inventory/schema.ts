@@ -479,6 +479,14 @@ export const secretFileSchema = z.looseObject({
       host: z.string().max(200).optional(),
     })
     .optional(),
+  /**
+   * Settings of that file naming a VM folder of user files, or the folder holding one (pretix's
+   * `[pretix] datadir=/var/pretix/data` holds its media): the plan rewrites them to the image's path.
+   */
+  paths: z
+    .array(z.looseObject({ section: z.string().max(100), key: z.string().max(100), value: z.string().max(500) }))
+    .max(20)
+    .optional(),
   /** The app's own listener as that file sets it (Gitea's [server] HTTP_ADDR, HTTP_PORT). */
   server: z
     .looseObject({

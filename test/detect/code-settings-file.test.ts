@@ -2,7 +2,12 @@
 // settings.py reads /etc/pretix/pretix.cfg): with a secret or the database connection in it, it
 // becomes a secret file of the processes of the code's runtime.
 import { describe, expect, it } from "vitest";
-import { codeSettingsFiles, settingsPathsInCode, settingsRedisUses } from "../../src/detect/code-settings-file.js";
+import {
+  codeSettingsFiles,
+  folderSettings,
+  settingsPathsInCode,
+  settingsRedisUses,
+} from "../../src/detect/code-settings-file.js";
 
 const PRETIX_SETTINGS = `_config = configparser.RawConfigParser()
 if 'PRETIX_CONFIG_FILE' in os.environ:
@@ -86,4 +91,18 @@ describe("settingsRedisUses", () => {
     // Not Redis, or switched off: nothing.
     ["[celery]\nbroker = amqp://mq//\n[redis]\nsessions = false\n", []],
   ])("%#", (text, uses) => expect(settingsRedisUses(text, "/etc/app/app.cfg", "python")).toEqual(uses));
+});
+
+describe("folderSettings", () => {
+  it.each([
+    // pretix's datadir holds the uploads folder (media/); a folder of its own is taken too.
+    ["[pretix]\ndatadir=/var/pretix/data\n", ["/var/pretix/data/media"], [["pretix", "datadir", "/var/pretix/data"]]],
+    ["[storage]\nroot = /srv/uploads/\n", ["/srv/uploads"], [["storage", "root", "/srv/uploads"]]],
+    // A folder beside the uploads, or inside them, is not theirs to move.
+    ["[pretix]\nlogdir=/var/log/pretix\ndatadir=/var/pretix/data/media/x\n", ["/var/pretix/data/media"], []],
+  ])("%#", (text, storage, want) =>
+    expect(folderSettings(text, "/etc/app/app.cfg", "python", storage).map((f) => [f.section, f.key, f.value])).toEqual(
+      want,
+    ),
+  );
 });

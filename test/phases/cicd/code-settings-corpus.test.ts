@@ -40,6 +40,14 @@ describe.skipIf(!existsSync(APP))("pretix's settings file, read by its code at a
     );
   });
 
+  it("has its data folder setting pointed at the folder the media bucket is mounted in", async () => {
+    const { artifacts } = await renderOffline(path.join(APP, "inventory.yaml"));
+    const plan = artifacts.find((a) => a.path === "docs/migration/README.md")!.content;
+    expect(plan).toContain(
+      "[pretix] datadir (/var/pretix/data on the VM) becomes /app/data, the folder gs://pretix-prod-media is mounted in (at /app/data/media)",
+    );
+  });
+
   it("tells the team's Dockerfile, built as it is, which link to add", async () => {
     const { artifacts } = await renderOffline(path.join(APP, "inventory.yaml"));
     const readme = artifacts.find((a) => a.path.endsWith("cicd/README.md"))!.content;

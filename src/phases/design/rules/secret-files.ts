@@ -45,6 +45,7 @@ export function planSecretFiles(d: Draft): void {
       ? []
       : [
           ...listenerEdits(file, users),
+          ...folderEdits(d, file),
           ...(file.database && sql
             ? [
                 `[${file.database.section}]: the host${file.database.host ? ` (${file.database.host} on the VM)` : ""} becomes the Cloud SQL socket /cloudsql/${d.project.id}:${d.inv.target.region}:${sql}, and the user, password and database name scripts/setup-database.sh created (in its URL secret)`,
@@ -59,6 +60,30 @@ export function planSecretFiles(d: Draft): void {
       ...(edits.length ? { edits } : {}),
     });
   });
+}
+
+/**
+ * A setting of the file that names a folder of user files on the VM, or the folder holding one
+ * (pretix's [pretix] datadir=/var/pretix/data, whose media/ is the uploads folder): in the container
+ * the bucket is mounted elsewhere, and the app would write its uploads to the instance's own disk,
+ * lost when it stops. The value becomes the folder the mount sits in, by the same relative path.
+ */
+function folderEdits(d: Draft, file: NonNullable<Draft["inv"]["secretFiles"]>[number]): string[] {
+  const edits: string[] = [];
+  for (const p of file.paths ?? []) {
+    const plan = (d.notes.storage ?? []).find(
+      (n) => n.storage.path.replace(/\/+$/, "") === p.value || n.storage.path.startsWith(`${p.value}/`),
+    );
+    if (!plan) continue;
+    const rel = plan.storage.path.replace(/\/+$/, "").slice(p.value.length);
+    if (!plan.mountPath.endsWith(rel)) continue;
+    const target = plan.mountPath.slice(0, plan.mountPath.length - rel.length);
+    if (target && target !== p.value)
+      edits.push(
+        `[${p.section}] ${p.key} (${p.value} on the VM) becomes ${target}${rel ? `, the folder gs://${plan.bucket} is mounted in (at ${plan.mountPath})` : `, where gs://${plan.bucket} is mounted`}; left as it is, uploads would go to the instance's own disk and be lost with it`,
+      );
+  }
+  return edits;
 }
 
 /**
