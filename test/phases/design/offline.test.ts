@@ -193,7 +193,21 @@ target: { project: shop-prod-1, region: us-central1, github: acme/shop }
       "The job runs `python manage.py report` in the app's image; it must exit non-zero on failure so the execution is marked failed.",
     );
     expect(notes[1]).toMatch(
-      /^Left out of the VM's command: cd \/srv\/shop; >> \/var\/log\/report.log; 2>&1; .venv\/bin\/python → python/,
+      /^Left out of the VM's command: >> \/var\/log\/report.log; 2>&1; cd \/srv\/shop; .venv\/bin\/python → python/,
+    );
+
+    // A line that sets up its shell first (pretix's guide): the notes name what the job runs.
+    const exported = designPhase.offline(
+      designInputFromYaml(yaml("export PATH=/srv/shop/venv/bin:$PATH && cd /srv/shop && python -m shop runperiodic")),
+    );
+    expect(exported.deployment.services.find((s) => s.kind === "job")!.command).toEqual([
+      "python",
+      "-m",
+      "shop",
+      "runperiodic",
+    ]);
+    expect(exported.mapping.find((m) => m.service === "report")!.appChanges[0]).toBe(
+      "The job runs `python -m shop runperiodic` in the app's image; it must exit non-zero on failure so the execution is marked failed.",
     );
 
     const piped = designPhase.offline(

@@ -371,7 +371,7 @@ export function cronEntry(d: Draft, s: Service): MappingEntry {
       trigger: job?.name ?? "none",
       timeoutSeconds: runJob.timeoutSeconds,
     },
-    appChanges: cronAppChanges(s),
+    appChanges: cronAppChanges(d, s),
   };
 }
 
@@ -390,13 +390,16 @@ export function beatToSchedulerEntry(d: Draft, s: Service): MappingEntry {
   };
 }
 
-function cronAppChanges(s: Service): string[] {
+function cronAppChanges(d: Draft, s: Service): string[] {
   if (!s.command?.trim()) {
     return [
       `The inventory gives no command for ${s.name}: add it (services[].command), or the job runs the image's default command (the web server) and never finishes on its own.`,
     ];
   }
-  const argv = cronArgv(s.command);
+  // The argv the job runs (compute.ts withImage): the image plan's reading of the command, which
+  // drops an `export PATH=… && cd …` set-up, else the plain reading.
+  const planned = imageFor(d.images, s)?.argv[s.name];
+  const argv = planned?.ok ? planned : cronArgv(s.command);
   if (!argv.ok) {
     return [
       `"${clipText(s.command, 160)}" cannot run as a plain container command (${argv.reason}): put it in a script in the image (e.g. bin/${s.name}.sh), set the job's command to that script, and add it to services[].command.`,
