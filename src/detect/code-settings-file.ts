@@ -72,6 +72,14 @@ export function folderSettings(
   return out.slice(0, 20);
 }
 
+/** The settings of a file that hold a Redis URL (pretix's [redis] location, [celery] broker). */
+export function redisSettings(text: string, file: string, runtime?: string): { section: string; key: string }[] {
+  const out: { section: string; key: string }[] = [];
+  for (const [section, values] of readSettings(text, file, runtime))
+    for (const [key, value] of values) if (REDIS_URL.test(value.trim())) out.push({ section, key });
+  return out.slice(0, 20);
+}
+
 /** The absolute settings paths a code text names, in order, each once. */
 export function settingsPathsInCode(text: string): string[] {
   const found: string[] = [];
@@ -107,12 +115,14 @@ export async function codeSettingsFiles(
       // A file of no secret and no database (a feature flag list) can ship as plain config instead.
       if (!facts.secrets.length && !facts.database) continue;
       const paths = folderSettings(settings, path, runtime, storagePaths);
+      const redis = redisSettings(settings, path, runtime);
       out.push({
         file: {
           path,
           services: readers,
           ...(facts.database ? { database: facts.database } : {}),
           ...(paths.length ? { paths } : {}),
+          ...(redis.length ? { redis } : {}),
         },
         namedIn: code,
         secrets: facts.secrets,

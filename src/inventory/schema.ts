@@ -487,6 +487,11 @@ export const secretFileSchema = z.looseObject({
     .array(z.looseObject({ section: z.string().max(100), key: z.string().max(100), value: z.string().max(500) }))
     .max(20)
     .optional(),
+  /** Settings of that file holding a Redis URL (pretix's [redis] location, [celery] broker and backend). */
+  redis: z
+    .array(z.looseObject({ section: z.string().max(100), key: z.string().max(100) }))
+    .max(20)
+    .optional(),
   /** The app's own listener as that file sets it (Gitea's [server] HTTP_ADDR, HTTP_PORT). */
   server: z
     .looseObject({

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   codeSettingsFiles,
   folderSettings,
+  redisSettings,
   settingsPathsInCode,
   settingsRedisUses,
 } from "../../src/detect/code-settings-file.js";
@@ -105,4 +106,15 @@ describe("folderSettings", () => {
       want,
     ),
   );
+});
+
+describe("redisSettings", () => {
+  it("names the settings that hold a Redis URL, never their values", () => {
+    const text =
+      "[redis]\nlocation=redis://127.0.0.1/0\nsessions=true\n[celery]\nbackend=rediss://:FAKE@cache:6380/1\nbroker=amqp://mq//\n";
+    expect(redisSettings(text, "/etc/app/app.cfg", "python")).toEqual([
+      { section: "redis", key: "location" },
+      { section: "celery", key: "backend" },
+    ]);
+  });
 });

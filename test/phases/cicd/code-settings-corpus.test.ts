@@ -40,11 +40,14 @@ describe.skipIf(!existsSync(APP))("pretix's settings file, read by its code at a
     );
   });
 
-  it("has its data folder setting pointed at the folder the media bucket is mounted in", async () => {
+  it("has its data folder pointed at the media bucket's folder and its Redis URLs at Memorystore", async () => {
     const { artifacts } = await renderOffline(path.join(APP, "inventory.yaml"));
     const plan = artifacts.find((a) => a.path === "docs/migration/README.md")!.content;
     expect(plan).toContain(
       "[pretix] datadir (/var/pretix/data on the VM) becomes /app/data, the folder gs://pretix-prod-media is mounted in (at /app/data/media)",
+    );
+    expect(plan).toContain(
+      "[redis] location, [celery] backend, [celery] broker: each Redis URL's host becomes the private IP of Memorystore pretix-redis",
     );
   });
 

@@ -46,6 +46,7 @@ export function planSecretFiles(d: Draft): void {
       : [
           ...listenerEdits(file, users),
           ...folderEdits(d, file),
+          ...redisEdits(d, file),
           ...(file.database && sql
             ? [
                 `[${file.database.section}]: the host${file.database.host ? ` (${file.database.host} on the VM)` : ""} becomes the Cloud SQL socket /cloudsql/${d.project.id}:${d.inv.target.region}:${sql}, and the user, password and database name scripts/setup-database.sh created (in its URL secret)`,
@@ -84,6 +85,20 @@ function folderEdits(d: Draft, file: NonNullable<Draft["inv"]["secretFiles"]>[nu
       );
   }
   return edits;
+}
+
+/**
+ * Settings of the file holding a Redis URL (pretix's [redis] location, [celery] broker and
+ * backend): the VM's Redis is gone, and an env var cannot change a file, so the stored version must
+ * name Memorystore's private address (setup-network.sh prints it).
+ */
+function redisEdits(d: Draft, file: NonNullable<Draft["inv"]["secretFiles"]>[number]): string[] {
+  const cache = d.caches.find((c) => c.engine === "redis");
+  if (!file.redis?.length || !cache) return [];
+  const keys = file.redis.map((r) => `[${r.section}] ${r.key}`).join(", ");
+  return [
+    `${keys}: each Redis URL's host becomes the private IP of Memorystore ${cache.name} (setup-network.sh prints it), port 6379, keeping the database number after the slash`,
+  ];
 }
 
 /**
