@@ -195,6 +195,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       settingsFolders(j.values, settingsBase(j.path)).map((f) => ({
         path: f.path,
         purpose: `${f.key.split(NCONF_SEPARATOR).join(".")} in ${path.posix.basename(j.path)}`,
+        ...(f.absolute ? { absoluteSetting: true as const } : {}),
       })),
     );
   for (const f of findings) named.push(...(f.settingsFolders ?? []));

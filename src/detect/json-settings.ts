@@ -66,12 +66,15 @@ export function settingsListen(values: Record<string, string>, proxied?: Readonl
  * Folders of user content the settings name by an absolute path (`paths.contentPath`: Ghost keeps
  * uploaded images, media, files, themes and routes.yaml there; docs "Configuration", paths).
  */
-export function settingsFolders(values: Record<string, string>, base?: string): { key: string; path: string }[] {
+export function settingsFolders(
+  values: Record<string, string>,
+  base?: string,
+): { key: string; path: string; absolute: boolean }[] {
   return Object.entries(values)
     .filter(([key]) => FOLDER_KEY.test(key) || SECTION_FOLDER_KEY.test(key))
     .filter(([key]) => /^(|local|file|files|filesystem)$/i.test(values[key.replace(/[^_]+$/, "DriverName")] ?? ""))
-    .map(([key, value]) => ({ key, path: absolute(value, base) }))
-    .filter((f): f is { key: string; path: string } => Boolean(f.path));
+    .map(([key, value]) => ({ key, path: absolute(value, base), absolute: value.startsWith("/") }))
+    .filter((f): f is { key: string; path: string; absolute: boolean } => Boolean(f.path));
 }
 
 const FOLDER_KEY = /(^|_)(content|uploads?|media|files|storage)(Path|Dir|Root|Folder)$/i;

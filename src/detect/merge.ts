@@ -21,6 +21,7 @@ export const DEFAULT_PORTS: Record<string, number> = {
   memcached: 11211,
 };
 const DATA_ROLES: ServiceRole[] = ["database", "cache", "broker"];
+const APP_PROCESS: ServiceRole[] = ["web", "worker", "scheduler", "cron", "other"];
 const ROLE_ORDER: ServiceRole[] = [
   "reverse-proxy",
   "web",
@@ -247,7 +248,8 @@ function link(services: ServiceFinding[]): DetectedService[] {
         websocketRoutePorts: _wr,
         process: _p,
         envValues: _e,
-        workingDirectory: _d,
+        workingDirectory,
+        workingDirectoryTemplate: _dt,
         onHost: _h,
         scheduled: _s,
         oneShot,
@@ -278,9 +280,15 @@ function link(services: ServiceFinding[]): DetectedService[] {
         }
       }
       const routes = s.role === "reverse-proxy" ? routesOf(routesToPorts ?? [], services, s) : [];
+      // An app process's folder (not the one Apache serves a PHP app from: PHP runs in the script's).
+      const workingDir =
+        APP_PROCESS.includes(s.role) && !s.servedApp && workingDirectory?.startsWith("/")
+          ? workingDirectory.replace(/\/+$/, "")
+          : undefined;
       return {
         ...rest,
         dependsOn,
+        ...(workingDir ? { workingDir } : {}),
         ...(routes.length ? { routes } : {}),
         // Only an app process: Debian's postgresql.service is a oneshot wrapper too (ExecStart=/bin/true).
         ...(oneShot && !s.scheduled && s.role === "other" ? { runsOnce: true as const } : {}),

@@ -15,17 +15,38 @@ const NOT_DATA = /^(run|tmp|temp|cache|caches|logs?|sockets?|pids?|locks?)$/i;
 /** A relative StateDirectory= name (an absolute one is refused by systemd). */
 const STATE_NAME = /^[A-Za-z0-9._@%-]+(\/[A-Za-z0-9._@%-]+)*$/;
 
+/** The folders a system unit's specifiers stand for (the system manager's, not a user manager's). */
+const SYSTEM_FOLDERS: Record<string, string> = {
+  S: "/var/lib",
+  C: "/var/cache",
+  L: "/var/log",
+  E: "/etc",
+  t: "/run",
+  T: "/tmp",
+  V: "/var/tmp",
+  // "the home directory of the user running the service manager": root's, for system units.
+  h: "/root",
+};
+
 /**
- * `%S` (/var/lib for system units), `%i` and `%I` (the instance, as written and unescaped) in a
- * path; undefined when another specifier stays, or `%i` with no instance known.
+ * A system unit's specifiers in a path: the folders (`%S` /var/lib, `%C`, `%L`, `%E`, `%t`, `%T`,
+ * `%V`, `%h`), `%i` and `%I` (the instance, as written and unescaped), and with `unit` (its file
+ * name) `%n`, `%N`, `%p` and `%P`. Undefined when another specifier stays, or `%i` with no instance known.
+ * https://www.freedesktop.org/software/systemd/man/latest/systemd.unit.html#Specifiers
  */
-export function expandSpecifiers(value: string, instance?: string): string | undefined {
+export function expandSpecifiers(value: string, instance?: string, unit?: string): string | undefined {
   let unknown = false;
+  const name = unit && instance !== undefined ? unit.replace(/@(\.[a-z]+)$/, `@${instance}$1`) : unit;
+  const prefix = unit?.replace(/@.*$|\.[a-z]+$/, "");
   const out = value.replace(/%(.)/g, (whole, c: string) => {
     if (c === "%") return "%";
-    if (c === "S") return "/var/lib";
+    if (SYSTEM_FOLDERS[c]) return SYSTEM_FOLDERS[c];
     if (c === "i" && instance !== undefined) return instance;
     if (c === "I" && instance !== undefined) return instance.replace(/-/g, "/");
+    if (c === "n" && name && !name.endsWith("@.service")) return name;
+    if (c === "N" && name && !name.endsWith("@.service")) return name.replace(/\.service$/, "");
+    if (c === "p" && prefix) return prefix;
+    if (c === "P" && prefix) return prefix.replace(/-/g, "/");
     unknown = true;
     return whole;
   });

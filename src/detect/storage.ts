@@ -179,7 +179,7 @@ export function detectStorage(
   for (const [key, value] of Object.entries(env)) {
     if (!FOLDER_KEY.test(key) || NOT_USER_FILES.test(key) || !value.startsWith("/")) continue;
     const path = value.replace(/\/+$/, "");
-    if (!found.has(path)) found.set(path, { path, purpose: purposeOf(key) });
+    if (!found.has(path)) found.set(path, { path, purpose: purposeOf(key), absoluteSetting: true });
   }
   if (appPath && !objectStorageInUse(env)) {
     const dirs = new Set<string>();

@@ -1,10 +1,11 @@
 // systemd unit files checked into the repo (deploy/systemd/api.service …): the unit name, its
 // ExecStart, and from that the software and port.
+import path from "node:path";
 import { classifyCommand } from "./command.js";
 import { sanitiseName } from "./procfile.js";
 import { ENV_NAME } from "../inventory/schema.js";
 import type { ServiceFinding } from "./types.js";
-import { resolveStateFolders, unitStateFolders } from "./state-folders.js";
+import { expandSpecifiers, resolveStateFolders, unitStateFolders } from "./state-folders.js";
 import { beforeStartCommands, unitCommandLine } from "./unit-before-start.js";
 
 /**
@@ -179,7 +180,14 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
     ? { software: store.software, role: store.role, listen: undefined }
     : classified;
   const name = sanitiseName(unit.replace(/\.service$/, "").replace(/@$/, "")) || "service";
-  const workingDirectory = keys?.get("WorkingDirectory")?.at(-1)?.replace(/^-/, "");
+  // Specifiers filled in (`%S/myapp` is /var/lib/myapp); a template's `%i` waits for its instances.
+  // `~` (the User='s home) is left out: no home is known here.
+  const rawWorkingDirectory = keys?.get("WorkingDirectory")?.at(-1)?.trim().replace(/^-/, "");
+  const workingDirectory = rawWorkingDirectory && expandSpecifiers(rawWorkingDirectory, undefined, unit);
+  const workingDirectoryTemplate =
+    !workingDirectory && unit.includes("@") && /%[iI]/.test(rawWorkingDirectory ?? "")
+      ? rawWorkingDirectory
+      : undefined;
   const beforeStart =
     store || !APP_ROLES.has(role)
       ? []
@@ -195,7 +203,10 @@ export function parseSystemdUnit(text: string, file: string): ServiceFinding | u
     listen: listen ? [listen] : [],
     ...(keys?.get("Environment") ? { env: environmentNames(keys.get("Environment")!) } : {}),
     ...(keys?.get("Environment") ? { unitEnv: environmentNames(keys.get("Environment")!) } : {}),
-    ...(workingDirectory?.startsWith("/") ? { workingDirectory } : {}),
+    ...(workingDirectory?.startsWith("/")
+      ? { workingDirectory: path.posix.normalize(workingDirectory).replace(/(.)\/+$/, "$1") }
+      : {}),
+    ...(workingDirectoryTemplate ? { workingDirectoryTemplate } : {}),
     ...(/^[a-z_][a-z0-9_-]{0,31}$/.test(keys?.get("User")?.at(-1) ?? "")
       ? { unitUser: keys!.get("User")!.at(-1)! }
       : {}),
@@ -231,11 +242,21 @@ export function templateInstances(unit: ServiceFinding, instances: readonly stri
     const resolved = resolveStateFolders(unit.stateFolders ?? [], instance);
     return resolved.length ? { stateFolders: resolved } : {};
   };
+  const { workingDirectoryTemplate: dirTemplate } = unit;
+  delete unit.workingDirectoryTemplate;
+  const dirOf = (instance: string) => {
+    const dir = dirTemplate && expandSpecifiers(dirTemplate, instance, unit.systemdUnit);
+    return dir?.startsWith("/") ? path.posix.normalize(dir) : undefined;
+  };
   if (own) {
     // One kind of process run N times: the folders of every instance.
     const state = instances.flatMap((i) => folders(i).stateFolders ?? []);
     if (state.length) unit.stateFolders = state;
     else delete unit.stateFolders;
+    // Their working directory when every instance has the same one.
+    const dirs = new Set(instances.map(dirOf));
+    const [dir] = dirs;
+    if (dirs.size === 1 && dir) unit.workingDirectory = dir;
     return [instances.length > 1 ? Object.assign(unit, { instances: instances.length }) : unit];
   }
   const template = unit.systemdUnit.replace(/@[^.]*\.service$/, "@.service");
@@ -257,6 +278,7 @@ export function templateInstances(unit: ServiceFinding, instances: readonly stri
         : {}),
       templateInstance: instance,
       ...folders(instance),
+      ...(dirOf(instance) ? { workingDirectory: dirOf(instance) } : {}),
     };
     if (unit.envValues) attachEnvValues(finding, unit.envValues);
     return finding;

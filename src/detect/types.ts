@@ -43,6 +43,8 @@ export interface ServiceAnswer {
   unitEnv?: string[];
   /** The VM's file those values live in (EnvironmentFile=, the app's .env): where the secrets setup reads them. */
   envFile?: string;
+  /** An app process's folder on the VM (WorkingDirectory=, directory=, pm2's cwd): where its relative paths land. */
+  workingDir?: string;
   runtime?: Runtime;
   framework?: string;
   packageManager?: string;
@@ -180,6 +182,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   unitUser?: string;
   /** The unit's WorkingDirectory on the VM. */
   workingDirectory?: string;
+  /** A template unit's WorkingDirectory= still naming its instance (`%S/listmonk-%i`): templateInstances fills it in. */
+  workingDirectoryTemplate?: string;
   /** Read from the VM (units, sites, crontabs, listeners) rather than from the repository. */
   onHost?: boolean;
   /** A distribution's unit (reached through a link) that runs no program we know: kept only if it runs the app. */

@@ -46,7 +46,11 @@ export function goImage(input: ImageInput): RuntimeImage {
   const moduleDir = repo.foldersWith("go.mod")[0];
   const first = input.processes[0];
   const binary = path.posix.basename((first?.command ?? "").trim().split(/\s+/)[0] || input.appName);
-  const base: RuntimeImage = { runtime: "go", dockerfile: input.dockerfile, workdir: "/", argv: {} };
+  // The binary and its settings have absolute paths in the image, so the process may run where it
+  // runs on the VM: a relative folder it writes (listmonk's "uploads") is then the VM's, the mount's.
+  const dirs = new Set(input.processes.map((s) => s.workingDir));
+  const vmDir = dirs.size === 1 ? [...dirs][0] : undefined;
+  const base: RuntimeImage = { runtime: "go", dockerfile: input.dockerfile, workdir: vmDir ?? "/", argv: {} };
   if (moduleDir === undefined)
     return { ...base, notice: "No go.mod was found in the repository, so no Go Dockerfile was written." };
   const release = goreleaserBuild(repo, binary);
@@ -98,6 +102,7 @@ export function goImage(input: ImageInput): RuntimeImage {
     package: pkg,
     cgo,
     cmdJson: JSON.stringify(cmd),
+    ...(vmDir ? { workdir: vmDir } : {}),
     ...(release && (release.before.length || release.after.length)
       ? { release: release.file, before: release.before, after: release.after, node: nodeSetup(repo) }
       : {}),

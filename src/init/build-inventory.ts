@@ -78,6 +78,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.plainEnv?.length ? { plainEnv: s.plainEnv } : {}),
     ...(s.unitEnv?.length ? { unitEnv: s.unitEnv } : {}),
     ...(s.envFile ? { envFile: s.envFile } : {}),
+    ...(s.workingDir ? { workingDir: s.workingDir } : {}),
     ...(s.schedule ? { schedule: s.schedule } : {}),
     ...(s.runtime ? { runtime: s.runtime } : {}),
     ...(s.framework ? { framework: s.framework } : {}),

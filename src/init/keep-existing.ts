@@ -24,6 +24,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "plainEnv",
     "unitEnv",
     "envFile",
+    "workingDir",
     "schedule",
     "runtime",
     "framework",

@@ -37,6 +37,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     command,
     systemdUnit,
     envFile: s.envFile,
+    workingDir: s.workingDir,
     emptyEnv: s.emptyEnv,
     plainEnv: s.plainEnv,
     unitEnv: s.unitEnv,

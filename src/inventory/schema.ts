@@ -176,6 +176,16 @@ export const serviceSchema = z.looseObject({
   unitEnv: z
     .array(z.string().regex(ENV_NAME, "expected an environment variable name (values never belong here)"))
     .optional(),
+  /**
+   * App processes: the folder they run in on the VM (systemd `WorkingDirectory=` with its specifiers
+   * filled in, Supervisor's `directory=`, pm2's cwd). A relative path the app writes to (an uploads
+   * folder setting such as "uploads" or "./media") lands there: the image and the mounts keep it so.
+   */
+  workingDir: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._/@+-]*$/, "expected an absolute folder on the VM such as /opt/myapp")
+    .max(500)
+    .optional(),
   /** The VM's file the env values live in (EnvironmentFile=, the app's .env): the secrets setup reads it. */
   envFile: z
     .string()
@@ -404,6 +414,13 @@ export const storageSchema = z.looseObject({
   sizeGiB: z.number().nonnegative().max(1_000_000).optional(),
   /** Services that read or write it. */
   services: z.array(z.string()).optional(),
+  /**
+   * The app's settings name the folder by this absolute path (an env variable, a settings file):
+   * it looks there wherever it runs, so the mount keeps the path. Without it, a folder inside a
+   * process's working directory is taken as reached by a relative path, and is mounted where that
+   * path lands in the image.
+   */
+  absoluteSetting: z.literal(true).optional(),
   /**
    * When the folder also holds code (storage-split.ts): its subfolders of user files, the only ones
    * mounted from the bucket and copied to it.

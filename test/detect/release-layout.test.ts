@@ -93,9 +93,9 @@ describe("JSON settings (nconf's config.<env>.json)", () => {
   it.each([
     [
       { paths__contentPath: "/var/www/ghost/content/" },
-      [{ key: "paths__contentPath", path: "/var/www/ghost/content" }],
+      [{ key: "paths__contentPath", path: "/var/www/ghost/content", absolute: true }],
     ],
-    [{ storage__uploadDir: "/srv/uploads" }, [{ key: "storage__uploadDir", path: "/srv/uploads" }]],
+    [{ storage__uploadDir: "/srv/uploads" }, [{ key: "storage__uploadDir", path: "/srv/uploads", absolute: true }]],
     [{ paths__contentPath: "content/" }, []],
     [{ logging__path: "/var/log/app" }, []],
   ])("names user folders %j → %j", (values, folders) => {
@@ -104,15 +104,18 @@ describe("JSON settings (nconf's config.<env>.json)", () => {
 
   // Mattermost's config/config.json: FileSettings.Directory, relative to the app's folder, while
   // its DriverName is "local"; the plugin folder is code, not user files.
-  it.each<[Record<string, string>, { key: string; path: string }[]]>([
+  it.each<[Record<string, string>, { key: string; path: string; absolute: boolean }[]]>([
     [
       { FileSettings__DriverName: "local", FileSettings__Directory: "./data/" },
-      [{ key: "FileSettings__Directory", path: "/opt/mattermost/data" }],
+      [{ key: "FileSettings__Directory", path: "/opt/mattermost/data", absolute: false }],
     ],
     [{ FileSettings__DriverName: "amazons3", FileSettings__Directory: "./data/" }, []],
     [{ PluginSettings__Directory: "./plugins" }, []],
     [{ FileSettings__Directory: "../elsewhere" }, []],
-    [{ storage__uploadDir: "uploads" }, [{ key: "storage__uploadDir", path: "/opt/mattermost/uploads" }]],
+    [
+      { storage__uploadDir: "uploads" },
+      [{ key: "storage__uploadDir", path: "/opt/mattermost/uploads", absolute: false }],
+    ],
   ])("names user folders %j relative to /opt/mattermost → %j", (values, folders) => {
     expect(settingsFolders(values, "/opt/mattermost")).toEqual(folders);
   });
@@ -269,7 +272,12 @@ describe("detectRepo on an installer's layout", () => {
     );
     expect(facts.services.find((s) => s.software === "nginx")!.listen).toEqual(["0.0.0.0:80", "0.0.0.0:443"]);
     expect(facts.storage).toEqual([
-      { path: "/var/www/ghost/content", purpose: "paths.contentPath in config.production.json" },
+      // Named by its absolute path: the mount keeps it, wherever the image runs Ghost.
+      {
+        path: "/var/www/ghost/content",
+        purpose: "paths.contentPath in config.production.json",
+        absoluteSetting: true,
+      },
     ]);
     expect(facts.deployMethod).toBe("ssh-systemctl");
   });

@@ -51,10 +51,24 @@ describe("specifiers", () => {
     ["%S/listmonk-%i", "main", "/var/lib/listmonk-main"],
     ["%S/x-%I", "a-b", "/var/lib/x-a/b"],
     ["%S/listmonk-%i", undefined, undefined],
-    ["%h/data", undefined, undefined],
+    // The system manager's folders: %h is root's home (systemd.unit(5), "Specifiers").
+    ["%h/data", undefined, "/root/data"],
+    ["%C/app %L/app %E/app %t/app %T %V", undefined, "/var/cache/app /var/log/app /etc/app /run/app /tmp /var/tmp"],
     ["/srv/100%%", undefined, "/srv/100%"],
+    ["%H/data", undefined, undefined],
   ] as const)("%s (instance %s) is %s", (value, instance, want) => {
     expect(expandSpecifiers(value, instance)).toBe(want);
+  });
+
+  it.each([
+    ["/srv/%p", undefined, "app.service", "/srv/app"],
+    ["/srv/%p/%i", "main", "app@.service", "/srv/app/main"],
+    ["/srv/%n", "main", "app@.service", "/srv/app@main.service"],
+    ["/srv/%N", undefined, "app.service", "/srv/app"],
+    ["/srv/%n", undefined, "app@.service", undefined],
+    ["/srv/%p", undefined, undefined, undefined],
+  ] as const)("%s with the unit's name (instance %s, %s) is %s", (value, instance, unit, want) => {
+    expect(expandSpecifiers(value, instance, unit)).toBe(want);
   });
 
   it("drops a folder whose path keeps a specifier", () => {
@@ -86,6 +100,42 @@ describe("a unit's state folders on its finding", () => {
       "/var/lib/listmonk-a/uploads",
       "/var/lib/listmonk-b/uploads",
     ]);
+  });
+
+  it("a template's WorkingDirectory= is its instance's folder (listmonk@main runs in /var/lib/listmonk-main)", () => {
+    const unit = parseSystemdUnit(
+      `${template}WorkingDirectory=%S/listmonk-%i\n`,
+      "/etc/systemd/system/listmonk@.service",
+    )!;
+    expect(unit.workingDirectory).toBeUndefined();
+    const [main] = templateInstances(unit, ["main"]);
+    expect(main!.workingDirectory).toBe("/var/lib/listmonk-main");
+    expect(main!.workingDirectoryTemplate).toBeUndefined();
+    // Run N times with one command: their folder when every instance has the same one.
+    const own = (dir: string) =>
+      templateInstances(
+        parseSystemdUnit(
+          `${template.replace("%i.toml", "app.toml")}WorkingDirectory=${dir}\n`,
+          "/etc/systemd/system/app@.service",
+        )!,
+        ["a", "b"],
+      )[0]!.workingDirectory;
+    expect(own("%S/app")).toBe("/var/lib/app");
+    expect(own("%S/app-%i")).toBeUndefined();
+  });
+
+  it.each([
+    ["WorkingDirectory=/opt/app/", "/opt/app"],
+    ["WorkingDirectory=-%S/app", "/var/lib/app"],
+    ["WorkingDirectory=%h", "/root"],
+    ["WorkingDirectory=~", undefined],
+    ["", undefined],
+  ])("a plain unit's %s runs in %s", (line, want) => {
+    const unit = parseSystemdUnit(
+      `[Service]\nExecStart=/usr/bin/app serve\n${line}\n`,
+      "/lib/systemd/system/app.service",
+    );
+    expect(unit!.workingDirectory).toBe(want);
   });
 
   it("a plain unit's folder is final; a proxy's or a store's unit has none", () => {

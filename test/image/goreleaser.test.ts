@@ -128,4 +128,29 @@ describe("the Go image of a goreleaser project", () => {
     });
     expect(image.cmd).toEqual(["/usr/local/bin/app", "$APP_ARGS"]);
   });
+
+  // A relative folder the binary writes (listmonk's upload_path "uploads") resolves against the
+  // unit's WorkingDirectory on the VM, where the deploy mounts its bucket: the image runs there too.
+  it.each([
+    ["one working directory: the runtime stage's WORKDIR", ["/var/lib/app-main"], "/var/lib/app-main"],
+    ["none known: no WORKDIR", [undefined], undefined],
+    ["two processes in different folders: no WORKDIR", ["/srv/a", "/srv/b"], undefined],
+  ])("%s", async (_label, dirs, want) => {
+    const repo = await repoOf(files);
+    const image = goImage({
+      repo,
+      appName: "app",
+      runtime: "go",
+      dockerfile: "Dockerfile",
+      processes: dirs.map((dir, i) => ({
+        ...service(`/usr/bin/app --config /etc/app/app.toml${i ? " worker" : ""}`),
+        name: `app-${i}`,
+        ...(dir ? { workingDir: dir } : {}),
+      })),
+    });
+    const runtime = image.content!.slice(image.content!.lastIndexOf("FROM "));
+    expect(image.workdir).toBe(want ?? "/");
+    if (want) expect(runtime).toMatch(new RegExp(`^WORKDIR ${want}$`, "m"));
+    else expect(runtime).not.toContain("WORKDIR");
+  });
 });

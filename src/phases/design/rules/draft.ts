@@ -69,6 +69,19 @@ export interface StoragePlan {
   targets: string[];
   /** The subfolders mounted, each from its folder of the bucket, when not the whole folder. */
   folders?: string[];
+  /** The folder is inside an app process's working directory: where it is in the image's (storage.ts). */
+  workingDir?: WorkingDirMove;
+}
+
+/** A folder inside a process's working directory on the VM, and that directory in the image. */
+export interface WorkingDirMove {
+  service: string;
+  /** The process's working directory on the VM. */
+  vm: string;
+  /** The image's WORKDIR, where the process runs on Cloud Run. */
+  image: string;
+  /** The folder relative to both. */
+  relative: string;
 }
 
 /** A storage folder holding data written in place (git, indexes, SQLite): a decision, never a bucket. */

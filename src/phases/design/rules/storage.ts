@@ -20,6 +20,7 @@ import { imageFor } from "../../../image/plan.js";
 import type { Draft } from "./draft.js";
 
 export type { StoragePlan } from "./draft.js";
+import type { WorkingDirMove } from "./draft.js";
 import { holdUsers, mountFilestore } from "./in-place-home.js";
 import { cleanName, someNames } from "./names.js";
 import type { Storage } from "../../../inventory/schema.js";
@@ -43,6 +44,31 @@ function ownerOf(d: Draft, t: DeployTarget): Volume["owner"] {
   return user ? { uid: user.uid, ...(user.gid !== undefined ? { gid: user.gid } : {}) } : undefined;
 }
 
+/**
+ * A folder inside an app process's working directory on the VM is where a relative path the app
+ * writes to lands (listmonk's upload_path "uploads", Traccar's media.path "./media"): in the
+ * container the process runs in the WORKDIR of the image we build, so the folder is the same place
+ * under it. The image's own path for the folder, when one of the app's images runs there.
+ */
+function underWorkingDir(d: Draft, storage: Storage): { mountPath: string; workingDir: WorkingDirMove } | undefined {
+  const folder = storage.path.replace(/\/+$/, "");
+  if (storage.absoluteSetting) return undefined;
+  for (const s of d.inv.services) {
+    const dir = s.workingDir;
+    if (!dir || !folder.startsWith(`${dir}/`)) continue;
+    if (storage.services?.length && !storage.services.includes(s.name)) continue;
+    const image = imageFor(d.images, s);
+    // The team's own Dockerfile (its WORKDIR is its own) or no Dockerfile at all: the path stays.
+    if (!image?.content || image.team) continue;
+    const rel = path.posix.relative(dir, folder);
+    return {
+      mountPath: path.posix.join(image.workdir, rel),
+      workingDir: { service: s.name, vm: dir, image: image.workdir, relative: rel },
+    };
+  }
+  return undefined;
+}
+
 export function planStorage(d: Draft, repoDir?: string): void {
   const folders = d.inv.storage ?? [];
   if (folders.length === 0) return;
@@ -56,7 +82,11 @@ export function planStorage(d: Draft, repoDir?: string): void {
   const inTeamImage = (p: string) =>
     teamDir && (p === APP_DIR || p.startsWith(`${APP_DIR}/`)) ? path.posix.join(teamDir, p.slice(APP_DIR.length)) : p;
   for (const storage of folders) {
-    const mountPath = inTeamImage(inImagePath(storage.path, root));
+    const relative = underWorkingDir(d, storage);
+    const mapped = inTeamImage(inImagePath(storage.path, root));
+    const mountPath = relative?.mountPath ?? mapped;
+    // Said in the decision only where the working directory moved the mount or the image's WORKDIR.
+    const moved = relative && (relative.mountPath !== mapped || relative.workingDir.vm === relative.workingDir.image);
     if (!ABSOLUTE_PATH.test(storage.path) || !ABSOLUTE_PATH.test(mountPath)) {
       d.assumptions.push(
         `storage ${JSON.stringify(storage.path)}: not a plain absolute path; give its bucket and mount by hand.`,
@@ -119,7 +149,14 @@ export function planStorage(d: Draft, repoDir?: string): void {
     } satisfies Bucket);
     d.notes.storage = [
       ...(d.notes.storage ?? []),
-      { storage, bucket, mountPath, targets: users.map((t) => t.name), ...(folders ? { folders } : {}) },
+      {
+        storage,
+        bucket,
+        mountPath,
+        targets: users.map((t) => t.name),
+        ...(folders ? { folders } : {}),
+        ...(moved ? { workingDir: relative.workingDir } : {}),
+      },
     ];
   }
 }

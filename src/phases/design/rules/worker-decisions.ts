@@ -5,7 +5,7 @@ import type { Deployment } from "../../../contracts/deployment.js";
 import { alwaysOnCost } from "../cost/always-on.js";
 import { defaultAssumptions, num } from "../cost/assumptions.js";
 import { cloudRunTier, loadPriceBook, pickRegion } from "../../../contracts/gcp-prices.js";
-import type { Draft } from "./draft.js";
+import type { Draft, StoragePlan } from "./draft.js";
 import { splitNote } from "./storage.js";
 import { describeUses } from "./store-homes.js";
 import { QUEUE_LABEL, SCHEDULER_LABEL } from "../../../contracts/queue-systems.js";
@@ -167,6 +167,19 @@ function mountedBy(plans: { targets: string[] }[]): string {
     : "not mounted yet: nothing runs on Cloud Run, so the processes mount it (a Cloud Run volume, or Cloud Storage FUSE on a VM) where their decisions put them.";
 }
 
+/**
+ * A folder inside the process's working directory is where a relative setting puts it (an uploads
+ * folder "uploads", "./media"): the image runs the process in its WORKDIR, so say where that is.
+ */
+function workingDirNote(p: StoragePlan): string {
+  const w = p.workingDir;
+  if (!w) return "";
+  const at = ` ${p.storage.path} is ${w.relative} inside ${w.service}'s working directory on the VM (${w.vm}), where a relative setting such as "${w.relative}" resolves:`;
+  return w.vm === w.image
+    ? `${at} the image runs it in the same folder (WORKDIR ${w.image}), so that setting lands on the mount.`
+    : `${at} the image runs it in ${w.image} (WORKDIR), so the bucket is mounted at ${p.mountPath}, where that setting lands; a setting naming the absolute path ${p.storage.path} must name ${p.mountPath} instead.`;
+}
+
 export function storageDecision(d: Draft): TopicDecision | undefined {
   const plans = d.notes.storage ?? [];
   if (plans.length === 0) return undefined;
@@ -182,7 +195,7 @@ export function storageDecision(d: Draft): TopicDecision | undefined {
           `${p.storage.path} → gs://${p.bucket} at ${p.mountPath}${p.folders?.length ? `/{${p.folders.join(",")}}` : ""}`,
       ),
       4,
-    )}), ${mountedBy(plans)} The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.${plans.map((p) => splitNote(p.storage)).join("")}`,
+    )}), ${mountedBy(plans)} The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.${plans.map((p) => splitNote(p.storage)).join("")}${plans.map(workingDirNote).join("")}`,
     alternatives: [
       "Code change to the object storage API (django-storages with Google Cloud Storage, Active Storage's GCS service, Laravel's gcs disk, S3-compatible clients with GCS interoperability): no FUSE limits, signed URLs for downloads, but code and configuration to change.",
       "Filestore (NFS) volume: full POSIX semantics and locking, from about $200/month for the smallest instance.",
