@@ -5,7 +5,7 @@
 // Django's `path("healthz", …)`). None found means none is invented: the deploy then probes the
 // port (TCP) and the canary only asks that the app answers, never a 2xx from a route that is
 // not there. https://cloud.google.com/run/docs/configuring/healthchecks
-import { readdirSync } from "node:fs";
+import { readdirSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import type { Service } from "../inventory/schema.js";
@@ -24,7 +24,16 @@ export interface HealthRoute {
 const PLAIN_PATH = /^\/[A-Za-z0-9._~\/-]{0,100}$/;
 /** A route's last segment that says "health" (not /status, which APIs often guard). */
 const HEALTHY_NAME = /^(_?healthz?|health[-_]?checks?|healthy|livez|readyz|liveness|readiness|ping|heartbeat)$/i;
-const COMPOSE_FILES = ["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"];
+/**
+ * Compose files by name (docker-compose.yml, compose.prod.yaml, docker-compose-mysql.yml), and any
+ * YAML in a folder named for them (Traccar's docker/compose/traccar-mysql.yaml).
+ */
+const COMPOSE_NAME = /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i;
+const COMPOSE_FOLDER = /^(docker-)?compose$/i;
+/** Dockerfiles by name: Dockerfile, Dockerfile.debian, app.Dockerfile. */
+const DOCKERFILE_NAME = /^(Dockerfile(\.[\w.-]+)?|[\w.-]+\.Dockerfile)$/;
+/** Folders never holding the project's own Compose or Docker files. */
+const NOT_PROJECT = /^(\.|node_modules$|vendor$|venv$|test$|tests$|examples?$|docs?$)/;
 /** `localhost:3000/health`, `http://127.0.0.1/health`, `https://${APP_DOMAIN}/api/health`. */
 const PROBE_URL =
   /^(?:https?:\/\/)?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|\$\{?\w+\}?|[\w-]+)(?::(\d+))?(\/\S*)$/;
@@ -37,29 +46,79 @@ function healthy(route: string): boolean {
   return PLAIN_PATH.test(route) && HEALTHY_NAME.test(last);
 }
 
+/** The repository's files (relative paths) that `wanted` picks by name and folder, 3 folders deep at most, sorted. */
+function filesNamed(repo: AppRepo, wanted: (name: string, folder: string) => boolean): string[] {
+  const out: string[] = [];
+  const walk = (rel: string, level: number) => {
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(path.join(repo.dir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isFile() && wanted(e.name, path.posix.basename(rel))) out.push(child);
+      else if (e.isDirectory() && level < 3 && !NOT_PROJECT.test(e.name)) walk(child, level + 1);
+    }
+  };
+  if (repo.present) walk("", 0);
+  return out;
+}
+
+/**
+ * The path a probe command GETs on this process's port (`curl -f http://localhost:3000/health`,
+ * `wget -q --spider http://localhost:8082/api/health`), or with no port in it, the only web process's.
+ */
+function probedPath(command: string, s: Service, onlyWeb: boolean): string | undefined {
+  for (const w of command.split(/[\s'"|;,[\]]+/)) {
+    const m = PROBE_URL.exec(w);
+    if (!m || !PLAIN_PATH.test(m[2]!)) continue;
+    const port = m[1] ? Number(m[1]) : undefined;
+    if (port !== undefined ? ports(s).includes(port) : onlyWeb) return m[2]!;
+  }
+  return undefined;
+}
+
 /** Compose healthchecks that GET a path on this process's port (or, with no port, the only web process). */
 function fromCompose(repo: AppRepo, s: Service, onlyWeb: boolean): HealthRoute | undefined {
-  for (const file of COMPOSE_FILES) {
-    for (const dir of repo.foldersWith(file, 2)) {
-      const rel = path.posix.join(dir, file);
-      let doc: unknown;
-      try {
-        doc = parse(repo.read(rel) ?? "");
-      } catch {
-        continue;
-      }
-      const services = (doc as { services?: Record<string, { healthcheck?: { test?: unknown } }> })?.services;
-      for (const [name, svc] of Object.entries(services ?? {})) {
-        const test = svc?.healthcheck?.test;
-        const words = (Array.isArray(test) ? test.join(" ") : String(test ?? "")).split(/[\s'"|;]+/);
-        for (const w of words) {
-          const m = PROBE_URL.exec(w);
-          if (!m || !PLAIN_PATH.test(m[2]!)) continue;
-          const port = m[1] ? Number(m[1]) : undefined;
-          if (port !== undefined ? ports(s).includes(port) : onlyWeb)
-            return { path: m[2]!, source: `${rel} (healthcheck of ${name})` };
-        }
-      }
+  const files = filesNamed(
+    repo,
+    (name, folder) => COMPOSE_NAME.test(name) || (COMPOSE_FOLDER.test(folder) && /\.ya?ml$/i.test(name)),
+  );
+  // The conventional root files first, as Compose itself reads them.
+  const depth = (f: string) => f.split("/").length;
+  for (const rel of files.sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1))) {
+    let doc: unknown;
+    try {
+      doc = parse(repo.read(rel) ?? "");
+    } catch {
+      continue;
+    }
+    const services = (doc as { services?: Record<string, { healthcheck?: { test?: unknown } }> })?.services;
+    if (!services || typeof services !== "object") continue;
+    for (const [name, svc] of Object.entries(services)) {
+      const test = svc?.healthcheck?.test;
+      const route = probedPath(Array.isArray(test) ? test.join(" ") : String(test ?? ""), s, onlyWeb);
+      if (route) return { path: route, source: `${rel} (healthcheck of ${name})` };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A Dockerfile's HEALTHCHECK (shell or exec form, continued lines joined) that GETs a path on
+ * this process's port: the project's own image probes it. https://docs.docker.com/reference/dockerfile/#healthcheck
+ */
+function fromDockerfile(repo: AppRepo, s: Service, onlyWeb: boolean): HealthRoute | undefined {
+  const files = filesNamed(repo, (name) => DOCKERFILE_NAME.test(name));
+  const depth = (f: string) => f.split("/").length;
+  for (const rel of files.sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1))) {
+    const text = (repo.read(rel) ?? "").replace(/\\\r?\n/g, " ");
+    for (const line of text.split(/\r?\n/)) {
+      const m = /^\s*HEALTHCHECK\s+(?:--\S+\s+)*CMD\s+(.+)$/i.exec(line);
+      const route = m ? probedPath(m[1]!, s, onlyWeb) : undefined;
+      if (route) return { path: route, source: `${rel} (HEALTHCHECK)` };
     }
   }
   return undefined;
@@ -217,6 +276,7 @@ export function healthRouteOf(
   const dir = rel.startsWith("..") ? "" : rel;
   return (
     fromCompose(repo, s, webCount === 1) ??
+    fromDockerfile(repo, s, webCount === 1) ??
     fromFramework(repo, dir, image?.runtime ?? s.runtime ?? "") ??
     fromEntry(repo, s, image, dir)
   );

@@ -216,3 +216,56 @@ describe("an Express app started by its package script, its routes in a router t
     expect(healthOf({ "package.json": manifest, ...files }, [WEB]).web?.path).toBe(route);
   });
 });
+
+// The project's own probes, wherever its Compose and Docker files sit: Compose files by name at any
+// of the first levels (docker-compose.prod.yml, compose-mysql.yaml) and any YAML in a compose/
+// folder (Traccar's docker/compose/traccar-mysql.yaml), then a Dockerfile's HEALTHCHECK.
+describe("health routes from the project's Compose and Docker files", () => {
+  const JAVA: Web = { name: "web", software: "java", runtime: "java", command: "java -jar app.jar", port: 8082 };
+  const probe = (test: string) => `services:\n  app:\n    image: acme/app\n    healthcheck:\n      test: ${test}\n`;
+  const WGET = probe('[ "CMD", "wget", "-q", "--spider", "http://localhost:8082/api/health" ]');
+
+  it.each([
+    ["a YAML in docker/compose/ (exec form, wget)", { "docker/compose/app-mysql.yaml": WGET }, "/api/health"],
+    ["docker-compose.prod.yml in a subfolder", { "deploy/docker-compose.prod.yml": WGET }, "/api/health"],
+    ["compose-mysql.yaml at the root", { "compose-mysql.yaml": WGET }, "/api/health"],
+    ["a YAML elsewhere is no Compose file", { "deploy/app.yaml": WGET }, undefined],
+    ["a Compose file in a docs folder is not the project's", { "docs/compose/app.yaml": WGET }, undefined],
+    [
+      "a Dockerfile's HEALTHCHECK, shell form with options",
+      {
+        "docker/Dockerfile.debian":
+          "FROM eclipse-temurin:21\nHEALTHCHECK --interval=30s CMD curl -f http://localhost:8082/healthz || exit 1\n",
+      },
+      "/healthz",
+    ],
+    [
+      "a Dockerfile's HEALTHCHECK, exec form on a continued line",
+      { Dockerfile: 'FROM x\nHEALTHCHECK --timeout=5s \\\n  CMD ["wget", "-qO-", "http://127.0.0.1:8082/ping"]\n' },
+      "/ping",
+    ],
+    ["HEALTHCHECK NONE says nothing", { Dockerfile: "FROM x\nHEALTHCHECK NONE\n" }, undefined],
+    [
+      "a HEALTHCHECK on another port",
+      { Dockerfile: "FROM x\nHEALTHCHECK CMD curl -f http://localhost:9999/health\n" },
+      undefined,
+    ],
+  ])("%s", (_, files, expected) => {
+    expect(healthOf(files, [JAVA]).web?.path).toBe(expected);
+  });
+
+  it("names where it was found; the Compose healthcheck before the Dockerfile's", () => {
+    const files = {
+      "docker/compose/app-mysql.yaml": WGET,
+      "docker/Dockerfile": "FROM x\nHEALTHCHECK CMD curl -f http://localhost:8082/healthz\n",
+    };
+    expect(healthOf(files, [JAVA]).web).toEqual({
+      path: "/api/health",
+      source: "docker/compose/app-mysql.yaml (healthcheck of app)",
+    });
+    expect(healthOf({ "docker/Dockerfile": files["docker/Dockerfile"] }, [JAVA]).web).toEqual({
+      path: "/healthz",
+      source: "docker/Dockerfile (HEALTHCHECK)",
+    });
+  });
+});

@@ -53,6 +53,8 @@ const HEALTH: Record<string, Record<string, string>> = {
   twenty: { "twenty-server": "/healthz" },
   // `yarn start` → package.json's `node app.js`, which mounts lib/web/statusRouter.js: GET /_health.
   hedgedoc: { hedgedoc: "/_health" },
+  // docker/compose/traccar-mysql.yaml's healthcheck: wget -q --spider http://localhost:8082/api/health.
+  traccar: { traccar: "/api/health" },
 };
 // Case-insensitive: names keep the case the app reads them in (Ghost: database__connection__host).
 const DB_SETTING = /(^|_)(DATABASE|DB|PG|POSTGRES|MYSQL|SQL)(_|$)|DBHOST|DBPASS|DATASOURCE/i;
