@@ -10,6 +10,7 @@ import type { SecretFile } from "../inventory/schema.js";
 import { portOf } from "./command.js";
 import { parseIni, type IniDialect, type Sections } from "./ini-settings.js";
 import { flagValue } from "./process-rules.js";
+import { javaSettings, javaSettingsFileOf } from "./java-settings.js";
 
 /** Flags that name a settings file: the one list every reader of such a file finds it by. */
 const CONFIG_FLAGS = ["--config", "-c", "--config-file", "--configfile", "--conf"];
@@ -125,7 +126,7 @@ export function settingsFileListen(
 export interface SettingsSecrets {
   /** `section KEY` names of the settings that hold a secret (never their values). */
   secrets: string[];
-  database?: { section: string; host?: string };
+  database?: { section: string; host?: string; urlKey?: string };
   /** The app's own listener as the file sets it: Cloud Run needs 0.0.0.0 and the port it sends to. */
   server?: { section: string; addrKey?: string; addr?: string; portKey?: string; port?: number };
 }
@@ -173,15 +174,18 @@ export function settingsSecrets(text: string, file = "", listen?: string, runtim
  * the processes that name it. `read` gives the file's text on the VM.
  */
 export async function settingsSecretFiles(
-  services: { name: string; command?: string; listen?: string[]; runtime?: string }[],
+  services: { name: string; command?: string; listen?: string[]; runtime?: string; workingDir?: string }[],
   appDirs: string[],
   read: (file: string) => Promise<string | undefined>,
 ): Promise<{ file: SecretFile; secrets: string[] }[]> {
   const found = new Map<string, { file: SecretFile; secrets: string[] }>();
   for (const s of services) {
-    const file = settingsFileOf(s.command);
+    // A JVM app's properties file (java-settings.ts) holds passwords wherever it sits: the image,
+    // built from the repository, must not carry the VM's copy even from the app's own folder.
+    const java = settingsFileOf(s.command) ? undefined : javaSettingsFileOf(s.command, s.workingDir);
+    const file = settingsFileOf(s.command) ?? java;
     if (!file || !/^\/[A-Za-z0-9._@+/-]+$/.test(file)) continue;
-    if (appDirs.some((d) => file.startsWith(`${d.replace(/\/+$/, "")}/`))) continue;
+    if (!java && appDirs.some((d) => file.startsWith(`${d.replace(/\/+$/, "")}/`))) continue;
     const seen = found.get(file);
     if (seen) {
       seen.file.services = [...(seen.file.services ?? []), s.name];
@@ -189,7 +193,11 @@ export async function settingsSecretFiles(
     }
     const text = await read(file);
     // The listener is the service's, as detected from the same file (ini-settings.ts), not read again.
-    const facts = text ? settingsSecrets(text, file, s.listen?.[0], s.runtime) : undefined;
+    const facts: SettingsSecrets | undefined = text
+      ? java
+        ? javaSettings(text)
+        : settingsSecrets(text, file, s.listen?.[0], s.runtime)
+      : undefined;
     if (!facts?.secrets.length) continue;
     found.set(file, {
       file: {

@@ -11,7 +11,7 @@ import { renderTemplateSync } from "../render/templates.js";
 import { IMAGE_USERS } from "./image-user.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { javaBuild, type JavaShape } from "./java-build.js";
-import type { ProcessArgv } from "./process-argv.js";
+import { atWorkingDirMounts, type ProcessArgv } from "./process-argv.js";
 import { declaredVersion, supportedVersion, SUPPORTED, versionNote } from "./runtime-versions.js";
 import { shellTokens } from "./shell-words.js";
 import { onlyPort } from "../inventory/listen.js";
@@ -167,11 +167,17 @@ function otherJava(
   version: string,
 ): RuntimeImage {
   const argv: Record<string, ProcessArgv> = {};
-  for (const s of input.processes)
-    argv[s.name] =
+  for (const s of input.processes) {
+    const planned =
       shape.kind === "application"
         ? scriptArgv(s.command, shape.name, s.role === "web")
         : jarArgv(s.command, s.role === "web", false);
+    // A settings file named relative to the unit's working directory that is a secret file
+    // (Traccar's conf/traccar.xml): the command reads it where Cloud Run mounts it.
+    argv[s.name] = planned.ok
+      ? { ...planned, argv: atWorkingDirMounts(planned.argv, s.workingDir, input.mounts) }
+      : planned;
+  }
   const first = input.processes[0];
   const planned = first ? argv[first.name] : undefined;
   const cmd = planned?.ok

@@ -37,6 +37,23 @@ export function atMounts(words: string[], mounts: Record<string, string> | undef
   });
 }
 
+/**
+ * Words naming a secret file relative to the process's working directory on the VM (`java -jar
+ * app.jar conf/app.xml` run in /opt/app) as the file's mount: the image runs elsewhere, and the
+ * file is mounted from Secret Manager, not held by the image.
+ */
+export function atWorkingDirMounts(
+  words: string[],
+  workingDir: string | undefined,
+  mounts: Record<string, string> | undefined,
+): string[] {
+  if (!workingDir?.startsWith("/") || !mounts) return words;
+  return words.map((word) => {
+    if (!/^[\w@+-][\w./@+-]*$/.test(word) || word.split("/").includes("..")) return word;
+    return mounts[path.posix.join(workingDir, word)] ?? word;
+  });
+}
+
 export type ProcessArgv = { ok: true; argv: string[]; dropped: string[]; cd?: string } | { ok: false; reason: string };
 
 /** Words the deploy pipeline passes through: the deployment contract's command pattern, plus `${PORT}`. */

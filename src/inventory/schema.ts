@@ -494,6 +494,11 @@ export const secretFileSchema = z.looseObject({
     .looseObject({
       section: z.string().max(100),
       host: z.string().max(200).optional(),
+      /**
+       * The key holding the database's JDBC URL (a JVM app's properties file: Traccar's
+       * conf/traccar.xml `database.url`): the URL itself changes, not a host.
+       */
+      urlKey: z.string().max(200).optional(),
     })
     .optional(),
   /**

@@ -633,6 +633,19 @@ BEGIN { n = split(apps, dir, "\n") }
 }
 function configs(line,    m, w, i, x, flag, j) {
   m = split(line, w, /[ \t]+/)
+  # The settings file of a JVM command: its first .xml or .properties argument after the main jar or
+  # class (`java -jar tracker-server.jar conf/traccar.xml`; java-settings.ts, keep the two in step).
+  if (w[1] ~ /(^|\/)java$/) {
+    for (i = 2; i <= m && w[i] ~ /^-/ && w[i] != "-jar"; i++) if (w[i] ~ /^-(cp|classpath|-class-path)$/) i++
+    i += (w[i] == "-jar") ? 2 : 1
+    for (; i <= m; i++) {
+      x = w[i]
+      if (x !~ /^[A-Za-z0-9._\/@+-]+$/ || tolower(x) !~ /[.](xml|properties)$/) continue
+      if (x ~ /^\//) print "config " substr(x, 2)
+      else for (j = 1; j <= n; j++) if (dir[j] != "") print "config " dir[j] "/" x
+      break
+    }
+  }
   for (i = 1; i <= m; i++) {
     x = w[i]; flag = 0
     if (x ~ /^(-c|-C|--config|--config-file|--conf|--ini|--paste)$/ && i < m) { x = w[++i]; flag = 1 }

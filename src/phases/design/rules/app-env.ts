@@ -18,6 +18,7 @@ import { configFileChange, databaseEnv, splitDefaultsChange } from "./database-e
 import { configFileDatabase, missingSplitSettings } from "./config-file-db.js";
 import {
   databaseSettingsFile,
+  jdbcSettingsFileOverPrivateIp,
   settingsFileDatabaseChange,
   settingsFileHostForm,
   settingsStoreChange,
@@ -307,6 +308,9 @@ export function applyAppEnv(d: Draft): void {
     t.secrets = secrets.sort();
     if (Object.keys(computed).length) t.env = { ...computed, ...t.env };
     if (plan.plain.length) t.plainEnv = plan.plain;
+    // A JDBC URL in that file, with no Cloud SQL Java connector in the build: the private IP, which
+    // the stored file names itself (no env var carries it).
+    if (settingsDb && jdbcSettingsFileOverPrivateIp(d, settingsDb)) plan.privateHost ??= [];
     if (plan.privateHost) {
       // The instance's private IP: reached over Direct VPC egress (planEdge adds the network).
       t.cloudSqlPrivateIp = { hostEnv: plan.privateHost, ...(t.vpcEgress ? {} : { onlyEgress: true }) };

@@ -88,7 +88,7 @@ const connectorArtifact = (engine: Engine) =>
   engine === "postgres" ? "postgres-socket-factory" : "mysql-socket-factory-connector-j-8";
 
 /** Whether the Java build already has the Cloud SQL Java connector (then the socket, else the private IP). */
-const hasJavaConnector = (engine: Engine, repoDir?: string) => javaBuild(repoDir, connectorArtifact(engine)).has;
+export const hasJavaConnector = (engine: Engine, repoDir?: string) => javaBuild(repoDir, connectorArtifact(engine)).has;
 
 function javaChange(s: Service, engine: Engine, repoDir?: string, hosts: readonly string[] = []): string {
   const artifact = connectorArtifact(engine);

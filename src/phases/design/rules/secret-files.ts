@@ -9,6 +9,7 @@ import path from "node:path";
 import { isAiGatewayTarget, isAiWorkerTarget, SECRET_ID, type DeployTarget } from "../../../contracts/deployment.js";
 import { usableSettingsStore } from "../../../contracts/settings-stores.js";
 import { secretFileMounts } from "../../../image/code-links.js";
+import { jdbcSettingsFileOverPrivateIp } from "./settings-file-db.js";
 import type { Draft } from "./draft.js";
 import { hostOf } from "../../../inventory/listen.js";
 
@@ -47,7 +48,12 @@ export function planSecretFiles(d: Draft): void {
           ...listenerEdits(file, users),
           ...folderEdits(d, file),
           ...redisEdits(d, file),
-          ...(file.database && sql
+          ...(file.database?.urlKey && sql
+            ? [
+                `${file.database.urlKey} (a JDBC URL${file.database.host ? ` naming ${file.database.host} on the VM` : ""}) becomes ${jdbcSettingsFileOverPrivateIp(d, file) ? `jdbc:${d.database?.engine === "postgres" ? "postgresql" : "mysql"}://PRIVATE_IP:${d.database?.engine === "postgres" ? 5432 : 3306}/DATABASE, the instance's private IP (no Cloud SQL Java connector in the build)` : `the Cloud SQL Java connector's form (cloudSqlInstance=${d.project.id}:${d.inv.target.region}:${sql}, socketFactory)`}, its other parameters kept, with the user and password scripts/setup-database.sh created (in its URL secret)`,
+              ]
+            : []),
+          ...(file.database && !file.database.urlKey && sql
             ? [
                 `[${file.database.section}]: the host${file.database.host ? ` (${file.database.host} on the VM)` : ""} becomes the Cloud SQL socket /cloudsql/${d.project.id}:${d.inv.target.region}:${sql}, and the user, password and database name scripts/setup-database.sh created (in its URL secret)`,
               ]

@@ -13,6 +13,7 @@ import {
 import { secretFileMounts } from "../../../image/code-links.js";
 import type { Inventory, Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
+import { hasJavaConnector } from "./database-env.js";
 
 /** The secret settings file (inventory `secretFiles` with `database`) this process reads its database from. */
 export function databaseSettingsFile(d: Draft, s: Service): NonNullable<Inventory["secretFiles"]>[number] | undefined {
@@ -30,12 +31,49 @@ export function settingsFileDatabaseChange(
   t: DeployTarget,
 ): string {
   const db = file.database!;
+  if (db.urlKey) return jdbcUrlChange(d, s, file, t);
   const socket = `/cloudsql/${d.project.id}:${d.inv.target.region}:${t.cloudSqlInstance}`;
   return (
     `${s.name} reads its database from [${db.section}] in ${file.path} (a secret file, mounted read-only), not from a DATABASE_URL: ` +
     `${db.host ? `its host there (${db.host}) is the VM's database` : "it names the VM's database"}. ` +
     `Before the cut-over, store a version of that secret with the host set to the Cloud SQL socket ${socket} and the user, password and database name scripts/setup-database.sh created (it stores them in its URL secret); ` +
     `environment variables do not change a file's contents unless the app reads overrides itself.`
+  );
+}
+
+/**
+ * A JVM app's properties file whose key holds a JDBC URL (Traccar's conf/traccar.xml
+ * database.url): JDBC cannot open the unix socket Cloud Run mounts. With the Cloud SQL Java
+ * connector in the build the URL names it (cloudSqlInstance, socketFactory); without it the app
+ * reaches the instance's private IP over Direct VPC egress, with no code change.
+ * https://cloud.google.com/sql/docs/mysql/samples/cloud-sql-mysql-servlet-connect-connector
+ */
+export function jdbcSettingsFileOverPrivateIp(d: Draft, file: NonNullable<Inventory["secretFiles"]>[number]): boolean {
+  const engine = d.database?.engine;
+  return (
+    Boolean(file.database?.urlKey) &&
+    (engine === "mysql" || engine === "postgres") &&
+    !hasJavaConnector(engine, d.repoDir)
+  );
+}
+
+function jdbcUrlChange(
+  d: Draft,
+  s: Service,
+  file: NonNullable<Inventory["secretFiles"]>[number],
+  t: DeployTarget,
+): string {
+  const db = file.database!;
+  const mysql = d.database?.engine !== "postgres";
+  const scheme = mysql ? "mysql" : "postgresql";
+  const connection = `${d.project.id}:${d.inv.target.region}:${t.cloudSqlInstance}`;
+  const url = jdbcSettingsFileOverPrivateIp(d, file)
+    ? `jdbc:${scheme}://PRIVATE_IP:${mysql ? 3306 : 5432}/DATABASE (the instance's private IP: the build has no Cloud SQL Java connector, so ${s.name} reaches it over Direct VPC egress, with no code change)`
+    : `jdbc:${scheme}:///DATABASE?cloudSqlInstance=${connection}&socketFactory=com.google.cloud.sql.${mysql ? "mysql" : "postgres"}.SocketFactory (the Cloud SQL Java connector the build has)`;
+  const prefix = db.section ? `${db.section}.` : "";
+  return (
+    `${s.name} reads its database from ${db.urlKey} in ${file.path} (a secret file, mounted read-only), a JDBC URL naming the VM's database${db.host ? ` (${db.host})` : ""}, not from a DATABASE_URL. ` +
+    `Before the cut-over, store a version of that secret with ${db.urlKey} set to ${url}, keeping the URL's other parameters, and ${prefix}user and ${prefix}password set to the user and password scripts/setup-database.sh created (it stores them in its URL secret).`
   );
 }
 
