@@ -49,7 +49,7 @@ export function atWorkingDirMounts(
 ): string[] {
   if (!workingDir?.startsWith("/") || !mounts) return words;
   return words.map((word) => {
-    if (!/^[\w@+-][\w./@+-]*$/.test(word) || word.split("/").includes("..")) return word;
+    if (!/^(\.\/)?[\w@+-][\w./@+-]*$/.test(word) || word.split("/").includes("..")) return word;
     return mounts[path.posix.join(workingDir, word)] ?? word;
   });
 }

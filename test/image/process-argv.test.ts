@@ -2,7 +2,7 @@
 // app's paths under the image's WORKDIR, web servers on 0.0.0.0:$PORT, wrappers and redirects
 // dropped, anything that needs a shell reported.
 import { describe, expect, it } from "vitest";
-import { processArgv } from "../../src/image/process-argv.js";
+import { atWorkingDirMounts, processArgv } from "../../src/image/process-argv.js";
 
 const web = (command: string, root?: string) => processArgv(command, { root, port: "${PORT}" });
 
@@ -130,5 +130,41 @@ describe("processArgv", () => {
     const r = processArgv(command);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(reason);
+  });
+});
+
+// A secret file the command names relative to its working directory on the VM (Traccar's
+// conf/traccar.xml in /opt/traccar) is read where Cloud Run mounts it.
+describe("atWorkingDirMounts", () => {
+  const mounts = { "/opt/app/conf/app.xml": "/secrets/app-xml/app.xml" };
+  it.each([
+    [
+      "a relative word that is the mounted file",
+      ["java", "-jar", "app.jar", "conf/app.xml"],
+      "/opt/app",
+      "/secrets/app-xml/app.xml",
+    ],
+    [
+      "./ in front is the same file",
+      ["java", "-jar", "app.jar", "./conf/app.xml"],
+      "/opt/app",
+      "/secrets/app-xml/app.xml",
+    ],
+    [
+      "another working directory: another file",
+      ["java", "-jar", "app.jar", "conf/app.xml"],
+      "/srv/app",
+      "conf/app.xml",
+    ],
+    ["no working directory known", ["java", "-jar", "app.jar", "conf/app.xml"], undefined, "conf/app.xml"],
+    [
+      "a climb out of the folder is never taken",
+      ["java", "-jar", "app.jar", "../app/conf/app.xml"],
+      "/opt/app",
+      "../app/conf/app.xml",
+    ],
+  ])("%s", (_label, words, dir, want) => {
+    expect(atWorkingDirMounts(words, dir, mounts).at(-1)).toBe(want);
+    expect(atWorkingDirMounts(words, dir, mounts).slice(0, -1)).toEqual(words.slice(0, -1));
   });
 });
