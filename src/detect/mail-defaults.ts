@@ -9,7 +9,9 @@
 //   smtp.mailgun.org:587, which leaves the VM).
 // outbound-mail.ts uses it only when an MTA on the VM answers that default.
 import type { AppContext } from "./app-context.js";
-import { LOCAL_HOST } from "./outbound-mail.js";
+
+/** A host that is the VM itself: mail handed to it goes to a local MTA. */
+export const LOCAL_HOST = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\]|0\.0\.0\.0)$/i;
 
 export interface FrameworkMail {
   framework: string;

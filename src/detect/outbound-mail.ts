@@ -11,7 +11,7 @@
 // no mail host at all sends through it by its framework's default (mail-defaults.ts).
 import type { OutboundMail } from "../inventory/schema.js";
 import type { LocalMta } from "./local-mta.js";
-import type { FrameworkMail } from "./mail-defaults.js";
+import { LOCAL_HOST, type FrameworkMail } from "./mail-defaults.js";
 
 /** The settings that name the mail server, its port, a whole mail URL, or the way mail is sent. */
 const PREFIX = String.raw`^(?:[A-Z0-9]+_)??(SMTP|EMAIL|MAIL|MAILER)_`;
@@ -25,7 +25,6 @@ const NCONF_HOST = /^mail__options__host$/i;
 const NCONF_PORT = /^mail__options__port$/i;
 const NCONF_METHOD = /^mail__transport$/i;
 
-export const LOCAL_HOST = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\]|0\.0\.0\.0)$/i;
 /** The catchers' names as hosts (a compose service, mailhog.internal) and the SMTP port they all take. */
 const CATCHER_HOST = /^(mailpit|mailhog|maildev|smtp4dev|mailcatcher)([.-]|$)/i;
 const CATCHER_PORT = "1025";

@@ -31,6 +31,8 @@ const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:passw(?:or)?d|pwd|secret|token|
 /** Values that name a secret instead of holding one: `$DB_PASSWORD`, `${{ secrets.X }}`, `<redacted:…>`. */
 export function isReference(value: string): boolean {
   if (value.length === 0) return true;
+  // The ssh read's mask stands for a value that was there: a secret, named by the rule that finds it.
+  if (value === "<redacted:vm>") return false;
   if (/^[$%<{[(*]/.test(value)) return true;
   // Secret Manager references used by `gcloud run deploy --set-secrets NAME=secret:latest`.
   if (/^[a-z0-9_-]+:(latest|\d+)$/i.test(value)) return true;

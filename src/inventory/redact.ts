@@ -46,9 +46,12 @@ function findSpans(text: string): Span[] {
       const secret = match[group]!;
       if (end <= start || (rule.accept && !rule.accept(secret, match[0]))) continue;
       if (taken.some((s) => start < s.end && s.start < end)) continue;
-      // A finding must not re-redact a marker we (or an earlier pass) already wrote.
-      if (/^<redacted:[a-z-]+>$/.test(secret)) continue;
+      // A finding must not re-redact a marker we (or an earlier pass) already wrote; the ssh read's
+      // `<redacted:vm>` (a value the VM kept) takes the kind a read of the same text on disk gives it
+      // (`password=<redacted:vm>` on a crontab line becomes `password=<redacted:password>`).
+      if (/^<redacted:[a-z-]+>$/.test(secret) && secret !== redactionMarker("vm")) continue;
       const kind = rule.kind === "assignment" ? assignmentKind(match[0]) : rule.kind;
+      if (secret === redactionMarker("vm") && kind === "vm") continue;
       taken.push({ start, end, kind });
     }
   }

@@ -70,7 +70,12 @@ describe.each(inventories)("%s: database settings on Cloud SQL", async (dir) => 
         const settings = reads.filter((n) => databaseSettingRole(n));
         // A settings file it mounts names the database (Gitea's app.ini): the plan's edit names the socket.
         const inFile = (deployment.secretFiles ?? []).find((f) => f.targets.includes(t.name) && f.edits?.length);
-        if (inFile) expect(inFile.edits!.join(" ")).toContain(socket);
+        // A JDBC URL in a JVM app's properties file (Traccar's database.url) cannot take the unix
+        // socket: its edit names the private IP or the Cloud SQL Java connector's instance instead.
+        const jdbc = /a JDBC URL/.test(inFile?.edits?.join(" ") ?? "");
+        if (inFile && jdbc)
+          expect(inFile.edits!.join(" ")).toMatch(new RegExp(`PRIVATE_IP|cloudSqlInstance=${deployment.project}:`));
+        else if (inFile) expect(inFile.edits!.join(" ")).toContain(socket);
         else expect(settings.length, `${t.name} reads some database setting`).toBeGreaterThan(0);
         for (const name of settings) {
           const role = databaseSettingRole(name)!;

@@ -2,7 +2,8 @@
 // detect/storage-split.ts) is mounted per subfolder of user files from one bucket (only-dir), the
 // runbook copies only those subfolders, the decision says which and why, and the image makes the
 // code links. A plain folder keeps one mount over all of it. One case a row, on the Ghost corpus
-// app planned against its VM copy.
+// app planned against its VM copy. Ghost's settings name the folder by its absolute path
+// (paths.contentPath), so it keeps that path in the container (absoluteSetting, as in its inventory).
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -39,7 +40,13 @@ describe.skipIf(!existsSync(APP))("a folder of user files that also holds code",
   it.each([
     {
       name: "themes linked into the release: each upload folder mounted and copied, the links made in the image",
-      storage: { path: CONTENT, uploadFolders: ["files", "images"], codeFolders: ["themes"], codeLinks: LINKS },
+      storage: {
+        path: CONTENT,
+        absoluteSetting: true,
+        uploadFolders: ["files", "images"],
+        codeFolders: ["themes"],
+        codeLinks: LINKS,
+      },
       mounts: [`${CONTENT}/files=files`, `${CONTENT}/images=images`],
       rsync: [
         `gcloud storage rsync ${CONTENT}/files gs://ghost-prod-content/files --recursive`,
@@ -55,7 +62,7 @@ describe.skipIf(!existsSync(APP))("a folder of user files that also holds code",
     },
     {
       name: "a code folder by name (no links): mounted per upload folder, the repository's copy linked",
-      storage: { path: CONTENT, uploadFolders: ["images"], codeFolders: ["themes"] },
+      storage: { path: CONTENT, absoluteSetting: true, uploadFolders: ["images"], codeFolders: ["themes"] },
       mounts: [`${CONTENT}/images=images`],
       rsync: [`gcloud storage rsync ${CONTENT}/images gs://ghost-prod-content/images --recursive`],
       decision: /only images is mounted.*themes holds code/,
@@ -63,7 +70,7 @@ describe.skipIf(!existsSync(APP))("a folder of user files that also holds code",
     },
     {
       name: "a plain folder: one mount over all of it, one copy, nothing in the image",
-      storage: { path: CONTENT },
+      storage: { path: CONTENT, absoluteSetting: true },
       mounts: [`${CONTENT}=`],
       rsync: [`gcloud storage rsync ${CONTENT} gs://ghost-prod-content --recursive`],
       decision: /^(?!.*only-dir)/,
