@@ -54,6 +54,11 @@ export interface AppContext {
    * and one registering its own handler (session_set_save_handler), which then decides instead.
    */
   phpSessions?: { startedIn?: string; customHandler?: string };
+  /**
+   * The first file of the Rails app's own code (a .rb file under app/) that enqueues Active Job work
+   * with each call (`deliver_later` mails, `perform_later` jobs): in-process-jobs.ts judges where it runs.
+   */
+  railsLaterCalls?: { file: string; call: "deliver_later" | "perform_later" }[];
   /** A release layout (release-dir.ts): the `current` link read and the release it led to. */
   release?: { link: string; target: string };
   /**
@@ -113,6 +118,7 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
   // Read once, when the folder has an env file to judge: is git tracking it (then it is in the image)?
   let gitignore: Promise<string | undefined> | undefined;
   let phpScanned = 0;
+  let rubyScanned = 0;
   const named = (ecosystem: ManifestName["ecosystem"], name: string | undefined) => {
     if (name) (context.manifestNames ??= []).push({ ecosystem, name, host: hostDir !== undefined });
   };
@@ -194,6 +200,8 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
         context.jsonSettings.push({ path: hostDir ? `${hostDir.replace(/\/+$/, "")}/${file}` : file, values });
     }
     if (PHP_CODE.test(file) && phpScanned++ < PHP_SCAN_LIMIT) await scanPhpSessions(context, file, read);
+    if (RUBY_APP_CODE.test(file) && (context.railsLaterCalls?.length ?? 0) < 2 && rubyScanned++ < RUBY_SCAN_LIMIT)
+      await scanLaterCalls(context, file, read);
     if (file === ".gitignore" && context.gitignore === undefined) context.gitignore = (await read(file)) ?? "";
     if (CONFIG_TEXT.test(file) && !DEV_FILE.test(base.replace(/\.\w+$/, "")) && context.configTexts.length < 40) {
       const text = await read(file);
@@ -217,6 +225,19 @@ async function scanPhpSessions(context: AppContext, file: string, read: AppFiles
   const found = (context.phpSessions ??= {});
   if (/\bsession_start\s*\(/.test(code)) found.startedIn ??= file;
   if (/\bsession_set_save_handler\s*\(/.test(code)) found.customHandler ??= file;
+}
+
+/** A Rails app's own code: models, mailers, jobs, controllers, services. */
+const RUBY_APP_CODE = /^app\/(?:[^/]+\/)*[^/]+\.rb$/;
+/** How many of those files are read for later-calls (the first file with each call is enough). */
+const RUBY_SCAN_LIMIT = 400;
+
+async function scanLaterCalls(context: AppContext, file: string, read: AppFiles["read"]): Promise<void> {
+  const text = (await read(file))?.slice(0, 256 * 1024) ?? "";
+  const code = text.replace(/^\s*#.*$/gm, "");
+  const found = (context.railsLaterCalls ??= []);
+  for (const call of ["deliver_later", "perform_later"] as const)
+    if (new RegExp(`\\b${call}\\b`).test(code) && !found.some((c) => c.call === call)) found.push({ file, call });
 }
 
 /**

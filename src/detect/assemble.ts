@@ -25,6 +25,7 @@ import type { LocalMta } from "./local-mta.js";
 import { frameworkDefaultText } from "../contracts/process-homes.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
 import { detectCacheStore } from "./cache-store.js";
+import { detectInProcessJobs } from "./in-process-jobs.js";
 import { detectSessionStore } from "./session-store.js";
 import { storesReached } from "./folder-stores.js";
 import { absolutePaths } from "../image/app-root.js";
@@ -166,6 +167,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   }
   addSessionStore(merged, app, env, evidence, findings.find((f) => f.phpSessionHandler)?.phpSessionHandler);
   addCacheStore(merged, app, env, evidence);
+  addInProcessJobs(merged, app, evidence);
   const db = merged.find((s) => s.role === "database" && DATA_ENGINES.has(s.software));
   const engine = db?.software ?? engineFromEnv(env) ?? (hostRead ? undefined : input.deps.database);
   const sqlite = detectSqlite(env, app, engine, input.appPath);
@@ -277,6 +279,19 @@ function addCacheStore(
     evidence.push({
       file: found.source,
       found: `${found.framework} cache: ${found.store}, holding ${found.reliedOn} (${users.map((s) => s.name).join(", ")})`,
+    });
+}
+
+/** Rails' web processes run Active Job's :async work on their own threads. */
+function addInProcessJobs(services: DetectedService[], app: AppContext, evidence: Evidence[]): void {
+  const found = detectInProcessJobs(app);
+  if (!found) return;
+  const web = services.filter((s) => s.role === "web" && s.runtime === "ruby");
+  for (const s of web) s.inProcessJobs = found.reason.slice(0, 400);
+  if (web.length)
+    evidence.push({
+      file: found.source,
+      found: `in-process jobs: ${found.reason} (${web.map((s) => s.name).join(", ")})`,
     });
 }
 

@@ -126,6 +126,7 @@ export function mergeServices(
     same.urlPath ??= finding.urlPath;
     same.sessionStore ??= finding.sessionStore;
     same.cacheStore ??= finding.cacheStore;
+    same.inProcessJobs ??= finding.inProcessJobs;
     same.outboundMail ??= finding.outboundMail;
     same.singleInstance ??= finding.singleInstance;
     same.beforeStart ??= finding.beforeStart;

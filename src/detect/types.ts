@@ -67,6 +67,8 @@ export interface ServiceAnswer {
   sessionStore?: SessionStore;
   /** Where the app's shared-state cache lives, from its settings (detect/cache-store.ts). */
   cacheStore?: CacheStore;
+  /** Background jobs the web process runs on its own threads after the response (in-process-jobs.ts). */
+  inProcessJobs?: string;
   /** How the process sends mail where Cloud Run cannot (outbound-mail.ts). */
   outboundMail?: OutboundMail;
   /** Why the app's own docs say this process runs as one instance only (single-instance.ts). */

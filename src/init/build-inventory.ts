@@ -94,6 +94,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.phpIni ? { phpIni: s.phpIni } : {}),
     ...(s.sessionStore ? { sessionStore: s.sessionStore } : {}),
     ...(s.cacheStore ? { cacheStore: s.cacheStore } : {}),
+    ...(s.inProcessJobs ? { inProcessJobs: s.inProcessJobs } : {}),
     ...(s.outboundMail ? { outboundMail: s.outboundMail } : {}),
     ...(s.singleInstance ? { singleInstance: s.singleInstance } : {}),
     ...(s.runsOnce ? { runsOnce: true } : {}),

@@ -40,6 +40,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "phpIni",
     "sessionStore",
     "cacheStore",
+    "inProcessJobs",
     "outboundMail",
     "singleInstance",
     "runsOnce",

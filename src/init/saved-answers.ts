@@ -58,6 +58,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     phpIni: s.phpIni,
     sessionStore: s.sessionStore,
     cacheStore: s.cacheStore,
+    inProcessJobs: s.inProcessJobs,
     outboundMail: s.outboundMail,
     singleInstance: s.singleInstance,
     runsOnce: s.runsOnce,

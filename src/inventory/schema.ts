@@ -273,6 +273,13 @@ export const serviceSchema = z.looseObject({
    */
   cacheStore: z.enum(CACHE_STORES).optional(),
   /**
+   * Web processes: background work the app runs on threads of the web process after the response,
+   * and what says so (Rails' Active Job with no queue adapter, i.e. its default :async, no job
+   * backend gem, and app code calling deliver_later/perform_later). Cloud Run's request-based CPU
+   * starves those threads, and an instance that stops loses what is queued.
+   */
+  inProcessJobs: z.string().trim().min(1).max(400).optional(),
+  /**
    * App processes: how they send mail where nothing on Cloud Run takes it, as their settings on the
    * VM say (`settings`: the env names that say it, to change). local-mta: an MTA on the VM
    * (localhost:25, a host setting left empty); sendmail: the VM's /usr/sbin/sendmail; port-25: a

@@ -6,6 +6,7 @@ import { isAssumed } from "../../inventory/assumed.js";
 import { largeUploads } from "./rules-uploads.js";
 import { perInstanceSessionsRisk } from "./rules-sessions.js";
 import { perInstanceCacheRisk } from "./rules-caches.js";
+import { inProcessJobsRisk } from "./rules-in-process-jobs.js";
 import { rawListenersRisk } from "./rules-raw-listeners.js";
 import { devMailCatcherRisk, outboundMailRisk } from "./rules-mail.js";
 
@@ -209,6 +210,7 @@ export const MORE_RULES: AuditRule[] = [
   largeUploads,
   perInstanceSessionsRisk,
   perInstanceCacheRisk,
+  inProcessJobsRisk,
   rawListenersRisk,
   outboundMailRisk,
   devMailCatcherRisk,

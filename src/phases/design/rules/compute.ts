@@ -172,6 +172,8 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     ...(websocket ? { sessionAffinity: true } : {}),
     ...(grpc ? { http2: true } : {}),
     ...(s.singleInstance ? { cpuAlwaysAllocated: true, singleInstance: true } : {}),
+    // Rails' :async Active Job runs its work on the web process's threads after the response.
+    ...(s.inProcessJobs ? { cpuAlwaysAllocated: true } : {}),
     // Without a shared pub/sub a websocket's events reach only the clients of its own process
     // (socket.io's rooms, a collaborative editor's open documents live in that process's memory):
     // a stepped canary would run two revisions side by side, each with its own clients, for the

@@ -15,6 +15,7 @@ import { imageFor } from "../../../image/plan.js";
 import { phpMemoryNote } from "./php-memory.js";
 import { isAmqp, pubsubHomeFor } from "./store-homes.js";
 import { websocketFanOutAdvice } from "./websocket-fanout.js";
+import { IN_PROCESS_JOBS_REASON, inProcessJobsChange } from "./in-process-jobs.js";
 
 const PUSH_LIMITS =
   "Cloud Tasks HTTP targets wait at most 30 min for a reply (dispatch deadline 15 s–30 min) and a Cloud Run request may last up to 60 min";
@@ -163,6 +164,11 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
           ? `Keep the websocket fan-out (Channels' Redis channel layer, ActionCable's redis adapter, socket.io's Redis adapter, or the app's own Redis subscriber) pointed at Memorystore (${bus}), never at in-process memory.`
           : websocketFanOutAdvice(d, s),
     );
+  }
+  if (s.inProcessJobs) {
+    settings.cpuAlwaysAllocated = true;
+    if (!s.singleInstance) reason = fitReason([reason, IN_PROCESS_JOBS_REASON]);
+    changes.push(inProcessJobsChange(s, t));
   }
   const ai = d.notes.ai;
   if (ai && t.kind === "api") {

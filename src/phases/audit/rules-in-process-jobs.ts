@@ -1,0 +1,30 @@
+// Background work a web process runs on its own threads after the response (services[].inProcessJobs:
+// Rails' Active Job with its default :async adapter). On the VM the process lives on and its CPU is
+// always there; on Cloud Run request-based CPU stalls the threads once the response is sent, and an
+// instance that is stopped (scale-in, a deploy) drops what is queued
+// (https://cloud.google.com/run/docs/configuring/billing-settings).
+import type { AuditRule } from "./rules.js";
+
+export const IN_PROCESS_JOBS_RISK = "Mails and background jobs run on threads inside the web process";
+
+export const inProcessJobsRisk: AuditRule = (inv) => {
+  const found = inv.services.filter((s) => s.inProcessJobs);
+  if (found.length === 0) return undefined;
+  const names = found.map((s) => s.name);
+  return {
+    title: `${IN_PROCESS_JOBS_RISK}: Cloud Run starves them and drops them on scale-in`,
+    category: "operations",
+    severity: "medium",
+    likelihood: "likely",
+    mttrMinutes: { min: 30, max: 240 },
+    businessImpact: `${names.join(", ")} queue${found.length === 1 ? "s" : ""} notification mails and jobs in memory and run${found.length === 1 ? "s" : ""} them after answering. With Cloud Run's default CPU allocation they stall until the next request, and a scale-in or deploy drops what is still queued: notifications arrive late or never, with no error anywhere.`,
+    evidence: found.map((s) => {
+      const line = `services.${s.name}.inProcessJobs: ${s.inProcessJobs}`;
+      return line.length <= 300 ? line : `${line.slice(0, 299)}…`;
+    }),
+    mitigation:
+      "The design keeps CPU always allocated on these services (instance-based billing). To stop losing queued work on scale-in, give Active Job a real backend run as a worker: Solid Queue on the Cloud SQL database, or Sidekiq on Memorystore for Redis.",
+    affects: names,
+    growthSensitive: true,
+  };
+};

@@ -1,0 +1,16 @@
+// A web process that runs background work on its own threads after the response (Rails' Active
+// Job with its default :async adapter: services[].inProcessJobs). Cloud Run's default request-based
+// billing gives an instance CPU only while a request is in flight, so those threads stall once the
+// response is out (https://cloud.google.com/run/docs/configuring/billing-settings); and an instance
+// that stops takes what is still queued with it. Instance-based billing (--no-cpu-throttling) keeps
+// the CPU; a real Active Job backend run as a worker removes the threads altogether.
+import type { Service } from "../../../inventory/schema.js";
+import type { DeployTarget } from "../../../contracts/deployment.js";
+
+export const IN_PROCESS_JOBS_REASON =
+  "CPU stays allocated between requests (instance-based billing): Active Job runs the app's mails and jobs on threads of the web process after the response.";
+
+/** The change that names both ways out: keep CPU allocated, or give Active Job a backend of its own. */
+export function inProcessJobsChange(s: Service, t: DeployTarget): string {
+  return `${s.name} sends deliver_later mails and runs perform_later jobs on its own threads after the response (Rails' :async Active Job adapter: no queue adapter set, no job backend gem). Cloud Run's request-based CPU would starve them, so ${t.name} keeps CPU always allocated (--no-cpu-throttling); a stopping instance still drops what is queued. The lasting fix: give Active Job a real backend run as a worker (Solid Queue on the Cloud SQL database, or Sidekiq on Memorystore for Redis), then allocate CPU per request again.`;
+}
