@@ -17,6 +17,11 @@ export const RESOURCE_NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
  * doubles as the Secret Manager secret id, which may hold letters of either case, digits, `_` and
  * `-` (at most 255): https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create (secretId)
  */
+/**
+ * The one shell script a command may carry (`sh -c SCRIPT`): plain words, and an argument's value
+ * read from an env var where the VM's command line held a credential (image/command-credentials.ts).
+ */
+export const CREDENTIAL_SCRIPT = /^exec(?: [A-Za-z0-9_.:=/@%+,-]*(?:"\$[A-Z][A-Z0-9_]*")?)+$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 export const CPU = /^(1|2|4|6|8)$|^0\.(08|1|2|25|5|75)$/;
 export const MEMORY = /^\d{2,5}Mi$|^\d{1,2}Gi$/;
@@ -144,7 +149,12 @@ export const deployTargetSchema = z.object({
     .optional()
     .describe("Cloud SQL instance name (not the connection name) when the service uses the database."),
   command: z
-    .array(z.string().regex(/^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/))
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/)
+        .or(z.string().max(2000).regex(CREDENTIAL_SCRIPT)),
+    )
     .max(40)
     .optional()
     .describe('Container start command as argv, e.g. ["uvicorn","app.main:app","--host","0.0.0.0"].'),

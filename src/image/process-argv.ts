@@ -8,6 +8,7 @@ import path from "node:path";
 import { APP_DIR, inImagePath } from "./app-root.js";
 import { shellCommands, shellTokens, type ShellToken } from "./shell-words.js";
 import { bindArgs } from "./web-bind.js";
+import { markCredentials } from "./command-credentials.js";
 import { afterEnvLoader } from "../contracts/env-loaders.js";
 
 export interface ArgvContext {
@@ -147,7 +148,8 @@ function preparation(cmd: string[]): "cd" | "env" | undefined {
 }
 
 export function processArgv(command: string | undefined, ctx: ArgvContext = {}): ProcessArgv {
-  let text = (command ?? "").trim();
+  // A redacted credential stays a word (command-credentials.ts): read as sh, `<redacted:…>` is a redirection.
+  let text = markCredentials((command ?? "").trim());
   if (!text) return { ok: false, reason: "no command" };
   const dropped: string[] = [];
   const words = shellTokens(text).filter((t): t is string => typeof t === "string");

@@ -7,6 +7,7 @@ import { APP_DIR, inImagePath } from "./app-root.js";
 import { anchorsOf, bestFolder } from "./anchors.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { processArgv } from "./process-argv.js";
+import { carriesCredential } from "./command-credentials.js";
 
 export interface PlacedProcesses {
   image: RuntimeImage;
@@ -46,7 +47,8 @@ export function planProcesses(input: ImageInput, candidates: string[]): PlacedPr
         processArgv(first.command, { root, workdir, ...ctx, ...(first.role === "web" ? { port: "${PORT}" } : {}) }),
       )
     : undefined;
-  const cmd = cmdArgv?.ok ? cmdArgv.argv : undefined;
+  // A credential's place is never baked into an image (command-credentials.ts: the deploy carries it).
+  const cmd = cmdArgv?.ok && !carriesCredential(cmdArgv.argv) ? cmdArgv.argv : undefined;
   return {
     workdirRel,
     cmd,

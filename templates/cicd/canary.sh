@@ -99,7 +99,10 @@ expect latency-percentile "$PERCENTILE" '^(50|95|99)$'
 expect min-requests "$MIN_REQUESTS" '^[1-9][0-9]{0,6}$'
 expect metrics-delay "$METRICS_DELAY" '^[0-9]{1,4}$'
 # Deploy flags: what src/phases/cicd/deploy-flags.ts DEPLOY_FLAG allows.
+# CREDENTIAL_ARGS_FLAG: a command that reads a credential from its env var through sh -c.
+CREDENTIAL_ARGS='^--args=(\^\|\^-c\||-c,)exec( [A-Za-z0-9_.:=/@%+,-]*("\$[A-Z][A-Z0-9_]*")?)+$'
 for flag in "${EXTRA[@]}"; do
+  [[ $flag =~ $CREDENTIAL_ARGS ]] && continue
   expect deploy-flag "$flag" '^--[a-z][a-z0-9-]*(=[]A-Za-z0-9_.:=/@%+,^|*;"[-]*)?$'
 done
 # A Cloud Storage volume's mount options (which user owns its files) are a `gcloud beta` key in

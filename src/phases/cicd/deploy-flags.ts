@@ -82,13 +82,20 @@ import type { CicdResult } from "./schema.js";
 // `*` only as an env value (FORWARDED_ALLOW_IPS=*), `;` between a volume's mount options, `[ " ]`
 // in a one-word JSON array value (ENV_VALUE): not PLAIN_WORDs, so shellWord quotes them.
 export const DEPLOY_FLAG = /^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:=/@%+,^|*;"[\]-]*)?$/;
+/**
+ * `--args` of a command that reads a credential from its env var (`sh -c 'exec … password="$X"'`,
+ * image/command-credentials.ts): spaces, `$` and `"` in this one shape, single-quoted in the workflow
+ * so bash never expands it; sh does, in the container. Mirrored in canary.sh.
+ */
+export const CREDENTIAL_ARGS_FLAG =
+  /^--args=(?:\^\|\^-c\||-c,)exec(?: [A-Za-z0-9_.:=/@%+,-]*(?:"\$[A-Z][A-Z0-9_]*")?)+$/;
 /** Words that need no quoting in bash. */
 const PLAIN_WORD = /^[A-Za-z0-9_.:=/@%+,-]+$/;
 
 /** A literal shell word, single-quoted when it holds `|` or `^` (gcloud's list-delimiter escape). */
 export function shellWord(word: string): string {
   if (PLAIN_WORD.test(word)) return word;
-  if (DEPLOY_FLAG.test(word)) return `'${word}'`;
+  if (DEPLOY_FLAG.test(word) || CREDENTIAL_ARGS_FLAG.test(word)) return `'${word}'`;
   throw new GenerationError("Refusing to put an unsafe word into a workflow script", [JSON.stringify(word)]);
 }
 
@@ -233,7 +240,8 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
     if (args.length > 0) flags.push(`--args=${listValue(args)}`);
   }
   for (const flag of flags) {
-    if (!DEPLOY_FLAG.test(flag))
+    // A credential's place (image/command-credentials.ts) is never deployed as a literal.
+    if (flag.includes("%CREDENTIAL%") || !(DEPLOY_FLAG.test(flag) || CREDENTIAL_ARGS_FLAG.test(flag)))
       throw new GenerationError("Unsafe deploy flag", [`${target.name}: ${JSON.stringify(flag)}`]);
   }
   return flags;

@@ -9,6 +9,7 @@ import {
   type Filestore,
   FILESTORE_SHARE,
   type Deployment,
+  CREDENTIAL_SCRIPT,
 } from "../../contracts/deployment.js";
 import { deployedOnly, heldLabel } from "../../contracts/held-targets.js";
 import { connectionValue, SETTINGS_STORES, storeSettings as settingsOf } from "../../contracts/settings-stores.js";
@@ -36,9 +37,18 @@ export interface SecretsView {
    * (never the database's) and the plain settings. None: secret files alone need only --from-vm.
    */
   vmEnvNames: string[];
+  /** Secrets a carried command reads (image/command-credentials.ts): on the VM they are on a command line. */
+  commandLineSecrets: string[];
   plainEnvFile: string;
   /** scripts/setup-database.sh manages the Cloud SQL user: --rotate leaves its settings to it. */
   databaseScript: boolean;
+}
+
+/** The env vars a `sh -c` command carrying a VM command line's credentials reads (`"$NAME"`). */
+function credentialsRead(command: readonly string[] | undefined): string[] {
+  const script = command?.[0] === "sh" && command[1] === "-c" ? command[2] : undefined;
+  if (!script || !CREDENTIAL_SCRIPT.test(script)) return [];
+  return [...script.matchAll(/"\$([A-Z][A-Z0-9_]*)"/g)].map((m) => m[1]!);
 }
 
 /** The Cloud SQL URL, over the unix socket Cloud Run mounts, in the SQLAlchemy form. */
@@ -71,7 +81,8 @@ export function secretsView(deployment: Deployment, urlForm?: string, databaseSc
     (s) => isStoredDatabaseSetting(s) && databaseSettingRole(s) !== "url" && cloudSql.has(s),
   );
   const plainEnv = plainEnvNames(deployment);
-  const notCopied = new Set([...dbUrlSecrets, ...dbUserSecrets]);
+  const commandLineSecrets = [...new Set(deployment.services.flatMap((s) => credentialsRead(s.command)))].sort();
+  const notCopied = new Set([...dbUrlSecrets, ...dbUserSecrets, ...commandLineSecrets]);
   return {
     project: deployment.project,
     secrets,
@@ -86,6 +97,7 @@ export function secretsView(deployment: Deployment, urlForm?: string, databaseSc
     dbUrlForm: urlForm ?? cloudSqlUrlForm(deployment),
     plainEnv,
     vmEnvNames: [...secrets.filter((s) => !notCopied.has(s)), ...plainEnv],
+    commandLineSecrets,
     plainEnvFile: PLAIN_ENV_FILE,
     databaseScript,
   };

@@ -207,6 +207,13 @@ describe("canary.sh", () => {
     expect(r.calls).toEqual([expect.stringMatching(/^gcloud run jobs deploy web-app-prod --image /)]);
   });
 
+  it("passes a command reading a credential from its env var through sh -c to gcloud as it is", async () => {
+    const args = '--args=-c,exec bundle exec rake mail:receive user=bot@example.com password="$RAKE_MAIL_PASSWORD"';
+    const r = await runCanary([...BASE, "--strategy", "job", "--", "--command=sh", args], {});
+    expect(r.exitCode).toBe(0);
+    expect(r.calls).toEqual([expect.stringContaining(`--command=sh ${args}`)]);
+  });
+
   // GA gcloud refuses a cloud-storage volume's mount-options key; its beta track takes it.
   const MOUNT = [
     "--",
@@ -241,6 +248,9 @@ describe("canary.sh", () => {
     ["steps not ending at 100", ["--steps", "10,50"]],
     ["a deploy flag with a space", ["--", "--args=a b"]],
     ["a deploy flag with $", ["--", "--command=$(id)"]],
+    ["a credential script with ;", ["--", '--args=-c,exec rake password="$X"; id']],
+    ["a credential script with $()", ["--", "--args=-c,exec rake password=$(id)"]],
+    ["a credential script not run by exec", ["--", '--args=-c,id password="$X"']],
     ["an unknown option", ["--eval", "x"]],
     ["a missing value", ["--tag"]],
   ])("rejects %s before calling gcloud (exit 2)", async (_, extra) => {

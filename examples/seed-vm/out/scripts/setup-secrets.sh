@@ -30,6 +30,9 @@ DB_URL_SECRETS=( DATABASE_URL )
 DB_URL_FORM="mysql+pymysql://USER:PASSWORD@localhost/acme_mvp?unix_socket=/cloudsql/acme-mvp-prod:us-central1:web-app-prod-db"
 # The Cloud SQL user's name, password and database name, as the app reads them.
 DB_USER_SECRETS=( )
+# Credentials the VM's processes take on their command line (a crontab line, a unit's ExecStart):
+# no env file holds them, so they are typed (or piped) here.
+COMMAND_LINE_SECRETS=( )
 # 1 when scripts/setup-database.sh manages the Cloud SQL user (and so these settings' values).
 DB_SCRIPT=1
 # Plain settings the deploy reads from deploy/cloud-run.env (repository root); --from-vm fills empty ones.
@@ -88,6 +91,7 @@ exists() {
 SA_DOMAIN="$PROJECT_ID.iam.gserviceaccount.com"
 is_db_url() { local n; for n in ${DB_URL_SECRETS[@]+"${DB_URL_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
 is_db_user() { local n; for n in ${DB_USER_SECRETS[@]+"${DB_USER_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
+is_command_line() { local n; for n in ${COMMAND_LINE_SECRETS[@]+"${COMMAND_LINE_SECRETS[@]}"}; do [[ $n == "$1" ]] && return 0; done; return 1; }
 
 # The VM's env files, each read once into memory (NAME=value lines, `export ` and quotes allowed;
 # PHP-FPM pool and Supervisor files: below), in the order given, then the units' Environment=:
@@ -245,6 +249,9 @@ value_for() {
       "$name" "$DB_URL_FORM" >&2
   elif is_db_user "$name"; then
     printf '%s: not copied from the VM (it names the VM database or its user); scripts/setup-database.sh writes it for the Cloud SQL user it creates\n' \
+      "$name" >&2
+  elif is_command_line "$name"; then
+    printf '%s: on the VM it is on a command line (a crontab line or a unit'"'"'s ExecStart), not in an env file: give the value it has there\n' \
       "$name" >&2
   elif ((${#VM_ENVS[@]})) && vm_lookup "$name"; then
     # Secret Manager refuses an empty version; init records such names and the deploy sets them empty.

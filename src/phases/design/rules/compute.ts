@@ -21,6 +21,7 @@ import {
 import { MAX_PUSH_SECONDS, type ProcessPlan } from "./processes.js";
 import { imageFor } from "../../../image/plan.js";
 import { bindsItself } from "../../../image/web-bind.js";
+import { carriesCredential, carryCredentials } from "../../../image/command-credentials.js";
 import { bindSetting } from "./server-settings.js";
 import { claimName, runName, serviceAccountId } from "./names.js";
 import { phpMemorySizing } from "./php-memory.js";
@@ -167,7 +168,6 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     // run.app URL from a GitHub runner, which LB-only ingress would block (see decision "edge").
     ingress: "all",
     ...(guarded ? { iamOnly: guarded } : {}),
-    secrets: secretsOf(s),
     ...withImage(d, s),
     ...(websocket ? { sessionAffinity: true } : {}),
     ...(grpc ? { http2: true } : {}),
@@ -245,7 +245,6 @@ export function alwaysOnTarget(d: Draft, plan: ProcessPlan, name: string): Deplo
     cpuBoost: false,
     serviceAccount: serviceAccountId(name),
     ingress: "internal",
-    secrets: secretsOf(s),
     ...withImage(d, s),
   };
 }
@@ -268,7 +267,6 @@ export function cronJobTarget(d: Draft, s: Service): DeployTarget {
     cpuBoost: false,
     serviceAccount: serviceAccountId(name),
     ingress: "internal",
-    secrets: secretsOf(s),
     ...withImage(d, s),
   };
 }
@@ -279,21 +277,25 @@ export function cronJobTarget(d: Draft, s: Service): DeployTarget {
  * when it needs a shell. A process of another runtime than the app's main one (Mastodon's Node
  * streaming server) is built from that runtime's own Dockerfile.
  */
-export function withImage(d: Draft, s: Service): Pick<DeployTarget, "command" | "source"> {
+export function withImage(d: Draft, s: Service): Pick<DeployTarget, "command" | "source"> & { secrets: string[] } {
+  const image = imageFor(d.images, s);
+  const own = image && ((d.images.main && image.runtime !== d.images.main) || image.checkout);
+  const source = own ? { source: { context: image.context ?? ".", dockerfile: image.dockerfile } } : {};
+  const command = processCommand(d, s);
+  // A credential the VM's command line held: read from its secret, or no command at all (never an empty one).
+  if (command && carriesCredential(command)) {
+    const carried = carryCredentials(s.name, command);
+    return carried.ok
+      ? { command: carried.argv, secrets: [...new Set([...secretsOf(s), ...carried.secrets])].sort(), ...source }
+      : { secrets: secretsOf(s), ...source };
+  }
+  return { ...(command ? { command } : {}), secrets: secretsOf(s), ...source };
+}
+
+function processCommand(d: Draft, s: Service): string[] | undefined {
   const image = imageFor(d.images, s);
   const planned = image?.argv[s.name];
   const fallback = cronArgv(s.command);
   // A process from another checkout runs its own image's start command: the VM's paths mean nothing there.
-  const command = image?.checkout
-    ? undefined
-    : planned?.ok
-      ? safeArgv(planned.argv)
-      : fallback.ok
-        ? fallback.argv
-        : undefined;
-  const own = image && ((d.images.main && image.runtime !== d.images.main) || image.checkout);
-  return {
-    ...(command ? { command } : {}),
-    ...(own ? { source: { context: image.context ?? ".", dockerfile: image.dockerfile } } : {}),
-  };
+  return image?.checkout ? undefined : planned?.ok ? safeArgv(planned.argv) : fallback.ok ? fallback.argv : undefined;
 }

@@ -5,6 +5,7 @@
 // deploy workflow passes it through a strict pattern); anything else (pipes, variables, quotes,
 // several commands) is reported instead of guessed.
 import { safeArgv } from "./draft.js";
+import { markCredentials } from "../../../image/command-credentials.js";
 
 export type CronArgv = { ok: true; argv: string[]; dropped: string[] } | { ok: false; reason: string };
 
@@ -14,7 +15,8 @@ const ON_PATH =
 const REDIRECT = /^(?:\d?>>?|&>>?)(\S*)$/;
 
 export function cronArgv(command: string | undefined): CronArgv {
-  const text = (command ?? "").trim();
+  // A redacted credential stays a word (image/command-credentials.ts), never a redirection.
+  const text = markCredentials((command ?? "").trim());
   if (!text) return { ok: false, reason: "no command" };
   const dropped: string[] = [];
   // `cd DIR && …` / `cd DIR; …`: the image's WORKDIR plays that part.

@@ -4,6 +4,7 @@ import type { Service } from "../../../inventory/schema.js";
 import { type DeployTarget, hasCanary, lockedShare } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { embedsCeleryBeat, flagNumber, isBrokerEnv, taskLimitSeconds } from "./classify.js";
+import { carriesCredential, carryCredentials } from "../../../image/command-credentials.js";
 import { cronArgv } from "./cron-command.js";
 import { serverSlots } from "./compute.js";
 import type { Draft } from "./draft.js";
@@ -411,12 +412,28 @@ function cronAppChanges(d: Draft, s: Service): string[] {
       `"${clipText(s.command, 160)}" cannot run as a plain container command (${argv.reason}): put it in a script in the image (e.g. bin/${s.name}.sh), set the job's command to that script, and add it to services[].command.`,
     ];
   }
-  const changes = [
-    `The job runs \`${argv.argv.join(" ")}\` in the app's image; it must exit non-zero on failure so the execution is marked failed.`,
-  ];
+  const changes = carriesCredential(argv.argv)
+    ? credentialChanges(s, argv.argv)
+    : [
+        `The job runs \`${argv.argv.join(" ")}\` in the app's image; it must exit non-zero on failure so the execution is marked failed.`,
+      ];
   if (argv.dropped.length)
     changes.push(
       `Left out of the VM's command: ${argv.dropped.join("; ")} (the image's WORKDIR, PATH and Cloud Logging take their place).`,
     );
   return changes;
+}
+
+/** What a command holding a credential on the VM runs instead (image/command-credentials.ts), or why it cannot. */
+function credentialChanges(s: Service, argv: string[]): string[] {
+  const carried = carryCredentials(s.name, argv);
+  if (!carried.ok)
+    return [
+      `Its command line holds a credential the inventory redacted, and ${carried.reason}: the deploy gives the job no command rather than one with an empty credential. Put the command in a script in the image that reads the credential from an environment variable, set the job's command to that script, and add it to services[].command.`,
+    ];
+  const names = carried.secrets.map((x) => `\`${x}\``).join(", ");
+  return [
+    `The job runs \`${carried.shown}\` in the app's image, through \`sh -c\` (Cloud Run does not expand variables in a container's arguments); it must exit non-zero on failure so the execution is marked failed.`,
+    `Its command line on the VM holds a credential: the deploy passes it as the Secret Manager secret${carried.secrets.length > 1 ? "s" : ""} ${names} in the env var of the same name, and setup-secrets.sh asks for its value (it is in the VM's crontab or unit, not in an env file).`,
+  ];
 }
