@@ -275,7 +275,8 @@ export function cronJobTarget(d: Draft, s: Service): DeployTarget {
  * The process's command in its image (src/image: tools on PATH, the app's paths under the image's
  * WORKDIR, web servers on 0.0.0.0:8080), else the VM's command cleaned up (cron-command.ts); none
  * when it needs a shell. A process of another runtime than the app's main one (Mastodon's Node
- * streaming server) is built from that runtime's own Dockerfile.
+ * streaming server) is built from that runtime's own Dockerfile. A command whose VM form held a
+ * credential runs through sh -c reading it from a secret of its own (image/command-credentials.ts).
  */
 export function withImage(d: Draft, s: Service): Pick<DeployTarget, "command" | "source"> & { secrets: string[] } {
   const image = imageFor(d.images, s);
