@@ -5,9 +5,7 @@
 // package-manager steps, in the same folders, before `docker build`, or the image would serve
 // pages without their scripts. Only plain install/build commands are taken, never a step's
 // expressions or secrets.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { parse } from "yaml";
+import { teamWorkflows } from "./team-workflows.js";
 
 export interface TeamPreBuild {
   /** The team's workflow the steps come from (.github/workflows/build-docker.yml). */
@@ -121,20 +119,8 @@ function beforeStep(
   generated: ReadonlySet<string> | undefined,
   isTarget: (step: Step, matrix: string) => boolean,
 ): TeamPreBuild | undefined {
-  const dir = path.join(repoDir, ".github/workflows");
-  if (!existsSync(dir)) return undefined;
-  for (const file of readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()) {
-    const rel = `.github/workflows/${file}`;
-    if (generated?.has(rel)) continue;
-    let doc: { jobs?: Record<string, { steps?: Step[]; strategy?: unknown }> };
-    try {
-      doc = parse(readFileSync(path.join(dir, file), "utf8")) ?? {};
-    } catch {
-      continue;
-    }
-    for (const job of Object.values(doc.jobs ?? {})) {
+  for (const { rel, jobs } of teamWorkflows<{ steps?: Step[]; strategy?: unknown }>(repoDir, generated)) {
+    for (const job of Object.values(jobs)) {
       if (!Array.isArray(job?.steps)) continue;
       const found = fromJob(job.steps, job.strategy, isTarget);
       if (found) return { workflow: rel, ...found };
