@@ -1,24 +1,13 @@
 // Files a Dockerfile we write builds from that the repository's .gitignore leaves out of a checkout
 // (Redmine ignores Gemfile.lock and the Gemfile.local that adds Puma): the first build would fail.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { TempTrees } from "../helpers/file-tree.js";
 import { ignoredBuildInputs } from "../../src/image/ignored-inputs.js";
 import { openRepo } from "../../src/image/repo.js";
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function repoWith(files: Record<string, string>) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "im-ignored-"));
-  dirs.push(dir);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return openRepo(dir);
-}
+const trees = new TempTrees("im-ignored-");
+afterAll(() => trees.removeAll());
+const repoWith = (files: Record<string, string>) => openRepo(trees.makeSync(files));
 
 describe("ignoredBuildInputs", () => {
   it("names the lockfile and the evaluated Gemfile git ignores, not the ignored secrets or logs", () => {

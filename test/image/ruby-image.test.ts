@@ -1,26 +1,15 @@
 // The Ruby Dockerfile when the Gemfile reads other files of the app: Redmine's resolves Gemfile.local
 // and plugins' Gemfiles through eval_gemfile and takes its database gem from config/database.yml,
 // which the VM keeps out of git (a secret file, mounted at run time).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { TempTrees } from "../helpers/file-tree.js";
 import { openRepo } from "../../src/image/repo.js";
 import { rubyImage } from "../../src/image/ruby-image.js";
 import type { Service } from "../../src/inventory/schema.js";
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function repoWith(files: Record<string, string>) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "im-ruby-"));
-  dirs.push(dir);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return openRepo(dir);
-}
+const trees = new TempTrees("im-ruby-");
+afterAll(() => trees.removeAll());
+const repoWith = (files: Record<string, string>) => openRepo(trees.makeSync(files));
 
 const web: Service = {
   name: "web",
