@@ -202,7 +202,9 @@ export async function readAppFiles(context: AppContext, { files, read, hostDir }
     if (PHP_CODE.test(file) && phpScanned++ < PHP_SCAN_LIMIT) await scanPhpSessions(context, file, read);
     if (RUBY_APP_CODE.test(file) && (context.railsLaterCalls?.length ?? 0) < 2 && rubyScanned++ < RUBY_SCAN_LIMIT)
       await scanLaterCalls(context, file, read);
-    if (file === ".gitignore" && context.gitignore === undefined) context.gitignore = (await read(file)) ?? "";
+    // The same read the tracked-file check above makes (or will make): one read of .gitignore.
+    if (file === ".gitignore" && context.gitignore === undefined)
+      context.gitignore = (await (gitignore ??= read(file))) ?? "";
     if (CONFIG_TEXT.test(file) && !DEV_FILE.test(base.replace(/\.\w+$/, "")) && context.configTexts.length < 40) {
       const text = await read(file);
       // The lines that matter sit near the top of a settings file; a huge one is cut, not skipped.

@@ -166,7 +166,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     evidence.push({ file: f.path, found: "a secret file the repository lacks: every instance needs the VM's copy" });
   // Settings files git ignores that set credentials (Rails' config/database.yml): the VM's copy only.
   if (hostRoot)
-    for (const f of await ignoredSecretSettings(root, hostRoot, files, app.vmFiles ?? [], appDirs, storage)) {
+    for (const f of await ignoredSecretSettings(root, hostRoot, files, app, appDirs, storage)) {
       if (secretFiles.some((s) => s.path === f.path)) continue;
       secretFiles.push(f);
       evidence.push({
@@ -339,12 +339,14 @@ async function ignoredSecretSettings(
   root: string,
   hostRoot: string,
   files: string[],
-  vmFiles: string[],
+  app: { gitignore?: string; vmFiles?: string[] },
   appDirs: string[],
   storage: Storage[],
 ): Promise<SecretFile[]> {
+  // The repository's .gitignore as readAppContext read it (the repository's folder is read first).
   if (!files.includes(".gitignore")) return [];
-  const rules = ignore().add((await readFile(path.join(root, ".gitignore"), "utf8").catch(() => "")) ?? "");
+  const rules = ignore().add(app.gitignore ?? "");
+  const vmFiles = app.vmFiles ?? [];
   const own = appPathOnHost(root, hostRoot);
   const found: SecretFile[] = [];
   if (own)
