@@ -3,6 +3,7 @@
 // Quota errors: a 429's google.rpc.QuotaFailure names the quota; per-day ones reset at midnight
 // Pacific time (https://ai.google.dev/gemini-api/docs/rate-limits), so retrying is pointless.
 import { InputError, ProviderError, type InfraMigrateError } from "../errors.js";
+import { endpointErrorIn } from "./endpoint-guard.js";
 import { RETRYABLE_STATUS, parseRetryDelay, parseRetryHint, type AttemptFailure } from "./gemini-retry.js";
 import { outputTokensSetting } from "./generation.js";
 
@@ -12,6 +13,8 @@ export interface GoogleError {
   statusName?: string;
   message: string;
   details?: unknown[];
+  /** The body was a Google API error (`{"error": {"status": "PERMISSION_DENIED", …}}`), not a proxy's page. */
+  fromGoogle: boolean;
 }
 
 export interface ErrorContext {
@@ -32,21 +35,25 @@ export function asGoogleError(error: unknown): GoogleError | undefined {
   if (candidate?.name !== "ApiError" || typeof candidate.status !== "number") return undefined;
   const raw = String(candidate.message ?? "");
   try {
-    const body = JSON.parse(raw) as { error?: { message?: string; status?: string; details?: unknown[] } };
-    const inner = body.error ?? {};
+    const body = JSON.parse(raw) as { error?: { message?: string; status?: string; details?: unknown[] } } | null;
+    const inner = body?.error ?? {};
     return {
       status: candidate.status,
       statusName: inner.status,
       message: inner.message ?? raw,
       details: inner.details,
+      // The SDK wraps a body that is not JSON as {"error": {"message": <the page>, "status": <the HTTP
+      // reason, "Forbidden">}}; Google's own errors name a google.rpc code (PERMISSION_DENIED).
+      fromGoogle: /^[A-Z][A-Z_]+$/.test(inner.status ?? ""),
     };
   } catch {
-    return { status: candidate.status, message: raw };
+    return { status: candidate.status, message: raw, fromGoogle: false };
   }
 }
 
+// Z_*: a compressed body that does not decode (a proxy that cut or garbled it), as a cut connection.
 const NETWORK_CODES =
-  /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+)$/;
+  /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+|Z_DATA_ERROR|Z_BUF_ERROR)$/;
 
 function isNetworkError(error: unknown): boolean {
   const e = error as { name?: string; message?: string; code?: string; cause?: { code?: string } } | null;
@@ -77,6 +84,8 @@ export function classifyError(
   maxServerDelayMs: number,
 ): AttemptFailure {
   if (timedOut) return { retryable: true, timedOut: true };
+  // A redirect, a page that is not JSON, an answer too large to read: the endpoint is not Gemini's.
+  if (endpointErrorIn(error)) return { retryable: false };
   const google = asGoogleError(error);
   if (!google) {
     if (ADC_PROBLEM.test(error instanceof Error ? error.message : String(error)))
@@ -106,6 +115,8 @@ function hasReason(google: GoogleError, reason: string): boolean {
   return JSON.stringify(google.details ?? []).includes(reason) || google.message.includes("API key not valid");
 }
 
+const ENDPOINT_HINT =
+  "Check GOOGLE_GEMINI_BASE_URL / GOOGLE_VERTEX_BASE_URL and any HTTPS proxy (HTTPS_PROXY): they must reach Gemini's API itself, not a login page or another host.";
 const KEY_HINT =
   "Check GEMINI_API_KEY (or GOOGLE_API_KEY): create a key at https://aistudio.google.com/apikey, or run with --provider offline.";
 const VERTEX_AUTH_HINT =
@@ -141,6 +152,13 @@ export function giveUpError(
       "The service may be overloaded: retry later, or raise the per-call timeout.",
     );
   }
+  const endpoint = endpointErrorIn(error);
+  if (endpoint)
+    return make(
+      `provider.endpoint-${endpoint.problem}`,
+      `Gemini call for phase ${ctx.phase} failed: ${endpoint.message}.`,
+      ENDPOINT_HINT,
+    );
   const google = asGoogleError(error);
   if (!google) {
     const detail = error instanceof Error ? `${error.message}${causeText(error)}` : String(error);
@@ -157,6 +175,14 @@ export function giveUpError(
         );
   }
   const what = `HTTP ${google.status}${google.statusName ? ` ${google.statusName}` : ""}: ${google.message}`;
+  if ((google.status === 401 || google.status === 403 || google.status === 407) && !google.fromGoogle) {
+    const first = JSON.stringify(google.message.replace(/\s+/g, " ").trim().slice(0, 120));
+    return make(
+      "provider.endpoint-refused",
+      `The endpoint refused the call for phase ${ctx.phase} with HTTP ${google.status} and a page that is not a Google API error (it begins: ${first}): a proxy or gateway in between answered, not Gemini.`,
+      `${ENDPOINT_HINT} If the endpoint is right, ${ctx.backend === "vertex" ? VERTEX_AUTH_HINT : KEY_HINT}`,
+    );
+  }
   if (
     google.status === 401 ||
     google.status === 403 ||

@@ -13,6 +13,7 @@ import {
   type GeminiResponse,
   type Reading,
 } from "./gemini-answer.js";
+import { guardAnswer } from "./endpoint-guard.js";
 import { classifyError, giveUpError, redact, type ErrorContext } from "./gemini-errors.js";
 import { parseRetryAfter, realSleep, withRetries, type RetryPolicy } from "./gemini-retry.js";
 import {
@@ -107,9 +108,10 @@ export function createGeminiClient(options: GeminiClientOptions): ModelClient {
       let retryAfterMs: number | undefined;
       const countingFetch: typeof fetch = async (input, init) => {
         calls++;
-        const response = await fetch(input, init);
+        const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+        const response = await fetch(input, { ...init, redirect: "manual" });
         retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-        return response;
+        return guardAnswer(response, url);
       };
       return withRetries(
         policy,

@@ -71,8 +71,16 @@ export interface HangReply extends ReplyBase {
   hang: true;
 }
 
+/**
+ * Anything but a Gemini answer, as a proxy, a captive portal or a hostile endpoint sends it: this
+ * status and these headers (none added), then `body`, or `chunk` written `times` times.
+ */
+export interface RawReply extends ReplyBase {
+  raw: { status: number; headers?: Record<string, string>; body?: string; chunk?: string; times?: number };
+}
+
 export type FakeReplyValue =
-  JsonReply | TextReply | FinishReply | NoCandidatesReply | BlockedReply | ErrorReply | HangReply;
+  JsonReply | TextReply | FinishReply | NoCandidatesReply | BlockedReply | ErrorReply | HangReply | RawReply;
 export type FakeReply = FakeReplyValue | ((request: RecordedRequest) => FakeReply | Promise<FakeReply>);
 
 export interface RecordedRequest {

@@ -186,6 +186,7 @@ export async function startFakeGemini(options = {}) {
       res.on("close", () => hanging.delete(res));
       return;
     }
+    if (reply.raw) return sendRaw(res, reply.raw);
     if (reply.status && reply.status !== 200) {
       const headers = reply.retryAfterSeconds !== undefined ? { "retry-after": String(reply.retryAfterSeconds) } : {};
       return send(res, reply.status, errorBody(reply), headers);
@@ -208,6 +209,15 @@ export async function startFakeGemini(options = {}) {
       return send(res, 200, { access_token: FAKE_ACCESS_TOKEN, expires_in: 3599, token_type: "Bearer" }, headers);
     if (request.path.endsWith("/project/project-id")) return sendText(res, "fake-project", headers);
     return sendText(res, "", headers);
+  }
+
+  // Writes a raw reply's chunks as the client reads them (a client that stops reading closes the
+  // socket: the write fails and the loop ends), then its body.
+  async function sendRaw(res, { status, headers = {}, body = "", chunk, times = 0 }) {
+    res.writeHead(status, headers);
+    for (let i = 0; chunk && i < times && !res.destroyed; i++)
+      if (!res.write(chunk)) await new Promise((drained) => res.once("drain", drained).once("close", drained));
+    if (!res.destroyed) res.end(body);
   }
 
   function sendText(res, text, headers) {
