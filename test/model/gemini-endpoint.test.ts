@@ -53,10 +53,11 @@ describe("answers from something that is not Gemini", () => {
         status: 200,
         headers: { "content-type": "application/json" },
         chunk: `{"candidates":[{"content":{"parts":[{"text":"${"a".repeat(MiB)}`,
-        times: 64,
+        times: 20,
       },
     });
-    const error = await rejection(h.client().generateJson(testRequest()));
+    // The harness's 2 s per-call timeout is for answers that are small; this one streams 20 MiB.
+    const error = await rejection(h.client({ timeoutMs: 60_000 }).generateJson(testRequest()));
     expect(error.code).toBe("provider.endpoint-too-large");
     expect(error.message).toContain("larger than 16 MiB");
     expect(h.fake.requests).toHaveLength(1);
