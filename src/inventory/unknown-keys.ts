@@ -38,7 +38,9 @@ export function findUnknownKeys(schema: z.ZodType, data: unknown, path: KeyPath 
   if (def.type === "object" && def.shape && isRecord(data)) {
     const known = Object.keys(def.shape);
     for (const [key, value] of Object.entries(data)) {
-      const child = def.shape[key];
+      // Own keys only: `__proto__`, `constructor` or `toString` in a file are unknown keys, not the
+      // shape's inherited members (which crashed the walk with an internal error).
+      const child = Object.hasOwn(def.shape, key) ? def.shape[key] : undefined;
       if (child) found.push(...findUnknownKeys(child, value, [...path, key]));
       else found.push({ path: [...path, key], key, suggestion: closest(key, known) });
     }

@@ -116,6 +116,31 @@ describe("unknown keys: warnings, not errors", () => {
     expect(JSON.stringify(loaded.inventory)).toContain(key);
   });
 
+  it("keys named like Object's members (__proto__, constructor, toString) are unknown keys, and change nothing", () => {
+    const text = [
+      "apiVersion: infra-migrate/v1",
+      "kind: Inventory",
+      "metadata: { name: tiny }",
+      "constructor: 1",
+      "services:",
+      "  - name: web",
+      "    role: web",
+      "    software: uvicorn",
+      "    __proto__: { public: true, schedule: '* * * * *' }",
+      "    toString: x",
+    ].join("\n");
+    const loaded = parseInventory(text, "inv.yaml");
+    expect(loaded.warnings.map((w) => [w.path, w.line])).toEqual([
+      ["constructor", 4],
+      ["services[0].__proto__", 9],
+      ["services[0].toString", 10],
+    ]);
+    const service = loaded.inventory.services[0]! as unknown as Record<string, unknown>;
+    expect(Object.getPrototypeOf(service)).toBe(Object.prototype);
+    expect(service.public).toBeUndefined();
+    expect(service.schedule).toBeUndefined();
+  });
+
   it("warns about a schedule on a role that has none", () => {
     const data = structuredClone(base) as any;
     data.services[0].schedule = "*/5 * * * *";
