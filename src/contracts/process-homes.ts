@@ -93,7 +93,7 @@ const TOPIC_TEXT: Record<OpenTopic, string> = {
   "inbound-mail": "receives mail over SMTP",
   "raw-tcp": "serves a protocol other than HTTP (raw TCP or UDP)",
   "unknown-process": "is a process the rules cannot name",
-  "sqlite-file": "opens a SQLite file that cannot move",
+  "sqlite-file": "opens a database file (SQLite, H2) that cannot move",
 };
 
 /**

@@ -3,7 +3,7 @@
 // or not (then those processes stay off Cloud Run). Outside the phases' folders: the phase registry
 // asks nothingForCloudRun while the CLI starts, and must load no phase (test/e2e/startup.test.ts).
 import type { DataStore, Inventory, Service } from "../inventory/schema.js";
-import { isFileDatabase } from "../inventory/file-database.js";
+import { fileDatabaseLabel, isFileDatabase } from "../inventory/file-database.js";
 
 /** Roles of the processes the app runs (not its proxy or its stores). */
 const PROCESS_ROLES: ReadonlySet<string> = new Set(["web", "worker", "scheduler", "cron", "other"]);
@@ -43,13 +43,20 @@ export function planSqlite(inv: Inventory): SqlitePlan | undefined {
   const stacks = inv.services.filter((s) => openers.includes(s.name)).map(sqliteStack);
   const stack = stacks.find((x) => x !== undefined);
   // Every opener must run the framework (a Node sidecar opening the same file cannot follow a Django switch).
-  const switchable = stack !== undefined && stacks.every((x) => x === stack);
+  // The frameworks' switches are SQLite's (an H2 app is a JVM app with settings of its own).
+  const switchable =
+    stack !== undefined && stacks.every((x) => x === stack) && fileDatabaseLabel(store.engine) === "SQLite";
   return switchable ? { store, openers, move: "cloud-sql", stack } : { store, openers, move: "decision" };
 }
 
-/** Where the file is, in words: "/opt/app/data/kuma.db" or "the SQLite file (path not in the inventory)". */
+/** The file's engine in prose: "SQLite" or "H2". */
+export const fileLabel = (p: SqlitePlan): string => fileDatabaseLabel(p.store.engine);
+
+/** Where the file is, in words: "the SQLite file /opt/app/data/kuma.db" or "the H2 file (its path is not in the inventory)". */
 export const sqliteFileText = (p: SqlitePlan): string =>
-  p.store.path ? `the SQLite file ${p.store.path}` : "the SQLite file (its path is not in the inventory)";
+  p.store.path
+    ? `the ${fileLabel(p)} file ${p.store.path}`
+    : `the ${fileLabel(p)} file (its path is not in the inventory)`;
 
 /**
  * Why nothing of this app can run on Cloud Run: every process opens a SQLite file the app cannot

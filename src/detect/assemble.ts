@@ -179,7 +179,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       }
     : sqlite
       ? {
-          engine: "sqlite",
+          engine: sqlite.engine ?? "sqlite",
           source: sqlite.source,
           ...(sqlite.path ? { path: sqlite.path } : {}),
           services: sqliteUsers(merged),
@@ -188,7 +188,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   if (sqlite)
     evidence.push({
       file: sqlite.path ?? sqlite.source,
-      found: `SQLite database${sqlite.path ? "" : " (file not found: give its path)"}, from ${sqlite.source}: its data lives on this disk`,
+      found: `${sqlite.engine === "h2" ? "H2" : "SQLite"} database${sqlite.path ? "" : " (file not found: give its path)"}, from ${sqlite.source}: its data lives on this disk`,
     });
   const appFiles = [...app.files];
   const named: Storage[] = app.jsonSettings

@@ -11,6 +11,8 @@ import type { DetectedService } from "./types.js";
 export interface SqliteFinding {
   /** Absolute path of the database file on the VM, when a setting or the file itself says it. */
   path?: string;
+  /** H2, the JVM's embedded database (a `*.mv.db` file, a `jdbc:h2:` file URL); SQLite when absent. */
+  engine?: "h2";
   /** Where the reading came from (a variable, a settings file, the file on disk, a library). */
   source: string;
 }
@@ -22,6 +24,14 @@ const ENGINE_KEY =
 /** The file a sqlite engine setting points at: DB_DATABASE (Laravel), DB_NAME (Healthchecks), DB_PATH (Gitea). */
 const FILE_KEY = /^(DB_DATABASE|DB_NAME|DB_PATH|DB_FILE|DATABASE_PATH|DATABASE_FILE|SQLITE_(PATH|FILE|DB|DATABASE))$/;
 const DB_FILE = /\.(db|sqlite|sqlite3|db3)$/;
+/** H2's files: `name.mv.db` (MVStore, H2 1.4 and later), `name.h2.db` (the older PageStore). */
+const H2_FILE = /\.(mv|h2)\.db$/;
+/**
+ * A JDBC URL for an embedded H2 database in a file (`jdbc:h2:./data/database`,
+ * `jdbc:h2:file:/var/lib/app/db`, `jdbc:h2:~/test`), not an in-memory one (`mem:`) or a server's
+ * (`tcp:`, `ssl:`), which another process holds.
+ */
+const H2_URL = /jdbc:h2:(?!mem:|tcp:|ssl:|zip:)(?:file:)?([^;"'<\s]+)/i;
 /** Files that are not the app's live data: tests, samples, packages, caches of other tools. */
 const NOT_APP_DATA =
   /(^|\/)(node_modules|vendor|\.git|tests?|spec|fixtures?|examples?|samples?|docs?|tmp|cache|\.venv|venv)\//;
@@ -84,6 +94,22 @@ function fromConfig(app: AppContext): string | undefined {
   return undefined;
 }
 
+/**
+ * A settings file of the app (a Java properties or XML file, Spring's application.properties or
+ * .yml) whose JDBC URL opens an H2 database in a file: Traccar's `database.url` by default,
+ * `spring.datasource.url`. Its path, when absolute, is the `.mv.db` file beside it.
+ */
+function fromJdbcUrl(app: AppContext): SqliteFinding | undefined {
+  for (const { file, text } of app.configTexts) {
+    if (!/\.(xml|properties|ya?ml|conf)$/.test(file)) continue;
+    const m = H2_URL.exec(text);
+    if (!m) continue;
+    const at = m[1]!.replace(/\.mv\.db$/, "");
+    return { engine: "h2", source: file, ...(at.startsWith("/") ? { path: `${path.posix.normalize(at)}.mv.db` } : {}) };
+  }
+  return undefined;
+}
+
 /** A database file in the app's folder on the VM (kuma.db, hc.sqlite, db/production.sqlite3). */
 function databaseFile(names: Iterable<string>): string | undefined {
   const files = [...names].filter((f) => DB_FILE.test(f) && !NOT_APP_DATA.test(f));
@@ -108,11 +134,14 @@ export function detectSqlite(
   const file = appPath ? databaseFile(app.files) : databaseFile(app.vmFiles ?? []);
   const filePath = file ? onVm(appPath, file) : undefined;
   const withFile = (f: SqliteFinding): SqliteFinding => (f.path || !filePath ? f : { ...f, path: filePath });
+  const h2 = file && H2_FILE.test(file) ? ({ engine: "h2" } as const) : {};
   const envFinding = fromEnv(env);
   if (envFinding) return withFile(envFinding);
   const config = fromConfig(app);
   if (config) return withFile({ source: config });
-  if (filePath) return { path: filePath, source: file! };
+  const jdbc = fromJdbcUrl(app);
+  if (jdbc) return { ...jdbc, ...(filePath && H2_FILE.test(filePath) ? { path: filePath } : {}) };
+  if (filePath) return { path: filePath, source: file!, ...h2 };
   const library = SQLITE_LIBRARIES.flatMap(([eco, names]) => names.filter((n) => hasPackage(app, eco, n)))[0];
   // A library alone, with no file seen: only when reading the VM's own copy would say otherwise.
   return library && !appPath ? { source: `dependencies (${library})` } : undefined;

@@ -127,6 +127,10 @@ export async function readHostStream(
     } else if (key === "sqlite") {
       const entry = insideRoot(value);
       if (entry && sqlites.length < 200) sqlites.push(entry);
+    } else if (key === "h2") {
+      // An H2 database file, known by its name (sqlite.ts tells it by name too): an empty stand-in.
+      const entry = insideRoot(value);
+      if (entry && entries.length < 20_000) entries.push(entry);
     } else if (key === "listeners") block = { kind: "listeners" };
     else if (key === "missing" && /^[a-z0-9-]+$/.test(value)) out.missing.push(value);
     else if (key === "unreadable" && insideRoot(value.slice(1))) out.unreadable.push(value);

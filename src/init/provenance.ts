@@ -4,6 +4,7 @@
 // from the inventory already in the repository ("saved") keeps the provenance written there.
 import { isDeepStrictEqual } from "node:util";
 import type { DetectedFacts } from "../detect/types.js";
+import { isFileDatabase } from "../inventory/file-database.js";
 import type { Provenance } from "../inventory/schema.js";
 import type { AnswerKey, Answers } from "./answers.js";
 import { questionFor } from "./questions.js";
@@ -104,7 +105,10 @@ export function withDetectedFacts(
     ...(facts.storage?.length ? { storage: facts.storage } : {}),
     ...(facts.secretFiles?.length ? { secretFiles: facts.secretFiles } : {}),
     ...(facts.buildInputs?.length ? { buildInputs: facts.buildInputs } : {}),
-    ...(answers["database.engine"] === "sqlite" && facts.database?.engine === "sqlite" && !answers.sqliteFile
+    ...(facts.database &&
+    isFileDatabase(answers["database.engine"] ?? "") &&
+    facts.database.engine === answers["database.engine"] &&
+    !answers.sqliteFile
       ? {
           sqliteFile: {
             ...(facts.database.path ? { path: facts.database.path } : {}),

@@ -44,9 +44,10 @@ export const SYSTEM_QUESTIONS: QuestionSpec[] = [
     message: "Database engine",
     help: "The database the app keeps its data in; it moves to Cloud SQL (or stays where it is, for other engines).",
     kind: "select",
-    choices: ["mysql", "postgres", "mariadb", "mongodb", "sqlserver", "sqlite", "none"],
+    choices: ["mysql", "postgres", "mariadb", "mongodb", "sqlserver", "sqlite", "h2", "none"],
     choiceHelp: {
       sqlite: "a database file on the VM's disk (no database server runs)",
+      h2: "a Java app's embedded H2 database, a *.mv.db file on the VM's disk",
       none: "the app keeps no data of its own in a database",
     },
     required: true,

@@ -28,7 +28,7 @@ export interface SavedProject {
   unreadable: { path: string; reason: string }[];
 }
 
-const DATABASE_ENGINES = new Set(["mysql", "postgres", "postgresql", "mariadb", "mongodb", "sqlserver", "sqlite"]);
+const DATABASE_ENGINES = new Set(["mysql", "postgres", "postgresql", "mariadb", "mongodb", "sqlserver", "sqlite", "h2"]);
 
 function serviceAnswer(s: Service): ServiceAnswer {
   const { name, role, software, version, command, systemdUnit, listen, dependsOn, schedule, env } = s;

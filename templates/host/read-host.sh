@@ -18,7 +18,7 @@
 # Output, one record a line: "infra-migrate-read 1" first; file=PATH then each line of the file
 # behind a "|"; link=PATH<TAB>TARGET; entry=PATH (an app file's name only); applink=PATH<TAB>TARGET
 # (a linked folder in an app folder, not followed: where it leads); sqlite=PATH (an app file that
-# starts as a SQLite database does); missing=TOOL;
+# starts as a SQLite database does); h2=PATH (an H2 database file, by its name); missing=TOOL;
 # unreadable=/PATH; toolarge=/PATH BYTES;
 # cpus=N; memkb=N; listeners then ss's lines behind a "|"; "end" last. Paths are root-relative.
 set -u
@@ -610,7 +610,8 @@ listing=$(
 #                   User= (etc/passwd) or its HOME=, each once
 #   sqlite PATH     SQLite files in the app folders, by their first bytes as storage-in-place.ts tells
 #                   them: a name ending .sqlite(3) or .db(3) whose file starts "SQLite forma" (read up
-#                   to its first "t", 12 bytes of a SQLite file), 200 at most
+#                   to its first "t", 12 bytes of a SQLite file), 200 at most; and "h2 PATH" an H2
+#                   database file, by its name alone (.mv.db, .h2.db), as sqlite.ts tells it
 # The units' ExecStart= lines come in im_execs, their HOME= values in im_homes.
 # shellcheck disable=SC2016 # an awk program: its $ are awk's
 app_files='
@@ -693,6 +694,8 @@ END {
     if (split(line, P, ":") >= 1 && (P[1] in WANT) && P[6] ~ /^\/[A-Za-z0-9._\/-]+$/) home(P[6])
   RS = "t"
   for (e = 1; e <= NSQL; e++) {
+    # H2 by its name (name.mv.db, name.h2.db: the embedded database of JVM apps), not read.
+    if (tolower(SQL[e]) ~ /[.](mv|h2)[.]db$/) { print "h2 " SQL[e]; continue }
     if ((getline a < SQL[e]) > 0 && a == "SQLi" && (getline c < SQL[e]) > 0 && c == "e forma") print "sqlite " SQL[e]
     close(SQL[e])
   }
@@ -726,6 +729,7 @@ EOF
       'package '*) packages="$packages${line#package }$nl" ;;
       'home '*) homes="$homes${line#home }$nl" ;;
       'sqlite '*) sqlites="${sqlites}sqlite=${line#sqlite }$nl" ;;
+      'h2 '*) sqlites="${sqlites}h2=${line#h2 }$nl" ;;
     esac
   done <<EOF
 $facts
@@ -762,7 +766,7 @@ $homes
 EOF
 if [ -n "$unit_users" ]; then keys="${keys}etc/passwd$nl"; fi
 follow "$keys"
-# sqlite=PATH: the other side's stand-in starts as SQLite's does.
+# sqlite=PATH: the other side's stand-in starts as SQLite's does; h2=PATH: an empty one, by its name.
 printf '%s' "$sqlites"
 # Folders of installed code one or two levels into an app folder (build-inputs.ts: plugins, themes…):
 # the names of their code files at any depth, as many entries a folder as the other side counts

@@ -89,6 +89,33 @@ describe("detectSqlite", () => {
     });
   });
 
+  it("H2 (a JVM app's embedded database): its .mv.db or .h2.db file, or a jdbc:h2: file URL in a settings file", async () => {
+    const traccar = await context({ "data/database.mv.db": "", "conf/traccar.xml": "" });
+    expect(detectSqlite({}, traccar, undefined, "/opt/traccar")).toEqual({
+      engine: "h2",
+      path: "/opt/traccar/data/database.mv.db",
+      source: "data/database.mv.db",
+    });
+    const old = await context({ "db/app.h2.db": "" });
+    expect(detectSqlite({}, old, undefined, "/srv/app")?.engine).toBe("h2");
+    const spring = await context({
+      "src/main/resources/application.properties":
+        "spring.datasource.url=jdbc:h2:file:/var/lib/app/db;AUTO_SERVER=TRUE\n",
+    });
+    expect(detectSqlite({}, spring, undefined, undefined)).toEqual({
+      engine: "h2",
+      path: "/var/lib/app/db.mv.db",
+      source: "src/main/resources/application.properties",
+    });
+    // An in-memory database or an H2 server (another process's) is not a file this app opens.
+    for (const url of ["jdbc:h2:mem:testdb", "jdbc:h2:tcp://localhost/~/test"]) {
+      const app = await context({ "src/main/resources/application.properties": `spring.datasource.url=${url}\n` });
+      expect(detectSqlite({}, app, undefined, undefined)).toBeUndefined();
+    }
+    // A SQLite file is still SQLite (no engine field).
+    expect(detectSqlite({}, await context({ "data/kuma.db": "" }), undefined, "/opt/kuma")?.engine).toBeUndefined();
+  });
+
   it("a library alone counts only when the VM's copy is not read (a repository has no data file)", async () => {
     const app = await context({ "package.json": '{"dependencies": {"better-sqlite3": "^9"}}' });
     expect(detectSqlite({}, app, undefined, undefined)).toEqual({ source: "dependencies (better-sqlite3)" });

@@ -60,13 +60,17 @@ async function bothReads(app: App, variant = false): Promise<{ fromDisk: string;
   return { fromDisk, overSsh: await (variant ? withSshRead(vm, overSsh) : sharedSshRead(vm).then(overSsh)) };
 }
 
-/** A copy of a corpus app whose VM also holds `files` (VM path → content). */
-async function variant(name: string, files: Record<string, string | Buffer>): Promise<App> {
+/** A copy of a corpus app whose VM also holds `files` (VM path → content), `null` removing one. */
+async function variant(name: string, files: Record<string, string | Buffer | null>): Promise<App> {
   const app = corpus.find((a) => a.app === name)!;
   const dir = path.join(await mkdtemp(path.join(tmpdir(), "im-parity-")), name);
   temps.push(path.dirname(dir));
   await cp(app.dir, dir, { recursive: true, verbatimSymlinks: true });
   for (const [file, content] of Object.entries(files)) {
+    if (content === null) {
+      await rm(path.join(dir, "vm", file), { force: true });
+      continue;
+    }
     await mkdir(path.dirname(path.join(dir, "vm", file)), { recursive: true });
     await writeFile(path.join(dir, "vm", file), content);
   }
@@ -92,6 +96,28 @@ describe("an ssh read finds what only the VM's disk shows", () => {
     const { fromDisk, overSsh } = await bothReads(app, true);
     expect(fromDisk).toMatch(/- path: gitea\.db\n\s+kind: sqlite/);
     expect(fromDisk).toContain(":22");
+    expect(overSsh).toBe(fromDisk);
+  });
+
+  it("traccar on its default H2 database: the .mv.db file is an H2 data store (not SQLite, not storage) on both reads", async () => {
+    const traccar = corpus.find((a) => a.app === "traccar")!;
+    const xml = await readFile(path.join(traccar.dir, "vm/opt/traccar/conf/traccar.xml"), "utf8");
+    const app = await variant("traccar", {
+      // traccar.org/configuration-file: the release's default is an embedded H2 database in data/.
+      "opt/traccar/conf/traccar.xml": xml
+        .replace("com.mysql.cj.jdbc.Driver", "org.h2.Driver")
+        .replace(/<entry key='database.url'>[^<]*</, "<entry key='database.url'>jdbc:h2:./data/database<"),
+      // An MVStore file begins with its header block, "H:2,block:…" (not SQLite's header).
+      "opt/traccar/data/database.mv.db": Buffer.concat([
+        Buffer.from("H:2,block:2,blockSize:1000,"),
+        Buffer.alloc(4000, 0),
+      ]),
+      "opt/traccar/data/.keep": null,
+      "lib/systemd/system/mysql.service": null,
+    });
+    const { fromDisk, overSsh } = await bothReads(app, true);
+    expect(fromDisk).toMatch(/engine: h2\n\s+backups: none\n\s+path: \/opt\/traccar\/data\/database\.mv\.db/);
+    expect(fromDisk).not.toMatch(/engine: sqlite|mysql/);
     expect(overSsh).toBe(fromDisk);
   });
 

@@ -2,6 +2,7 @@
 // Its data has one copy on one disk, no point-in-time recovery, and one writer at a time; and
 // moving the processes that open it to ephemeral containers would start them on an empty file.
 import { restoreMinutes, sizedMttr } from "./mttr.js";
+import { fileDatabaseLabel } from "../../inventory/file-database.js";
 import { isFileDatabase, type Inventory } from "../../inventory/schema.js";
 import type { AuditFacts } from "./facts.js";
 import type { DraftRisk } from "./draft-risk.js";
@@ -35,7 +36,7 @@ export const sqliteOnDisk = (inv: Inventory, _facts?: AuditFacts): DraftRisk | u
   ];
   return restingOnAssumption(
     {
-      title: `The product's data is a SQLite file on the VM's disk${store.path ? ` (${store.path})` : ""}: one copy, one writer, no point-in-time recovery`,
+      title: `The product's data is ${fileDatabaseLabel(store.engine) === "H2" ? "an H2 database" : "a SQLite"} file on the VM's disk${store.path ? ` (${store.path})` : ""}: one copy, one writer, no point-in-time recovery`,
       category: "data-protection",
       severity: "critical",
       likelihood: store.backups === "none" ? "likely" : "possible",

@@ -82,7 +82,7 @@ export function designFromInventory(
   const stays = nothingForCloudRun(inv);
   const none = d.nothing;
   const summary = stays
-    ? `Nothing of ${inv.metadata.name} moves to Cloud Run yet: ${stays}. Recommended: a small Compute Engine VM with the SQLite file on a persistent disk and daily snapshots (one machine, its data protected), or Cloud SQL once the app is configured for a server database its documentation supports.`
+    ? `Nothing of ${inv.metadata.name} moves to Cloud Run yet: ${stays}. Recommended: a small Compute Engine VM with the ${inv.data.some((x) => x.engine === "h2") ? "H2" : "SQLite"} file on a persistent disk and daily snapshots (one machine, its data protected), or Cloud SQL once the app is configured for a server database its documentation supports.`
     : none
       ? [
           `${inv.metadata.name}: ${none}.`,

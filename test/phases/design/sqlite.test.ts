@@ -147,6 +147,34 @@ describe("SQLite in an app with no server-database setting (a Node app)", () => 
   });
 });
 
+describe("H2, a Java app's embedded database (Traccar's and Metabase's default)", () => {
+  const JAVA_APP = NODE_APP.replace(
+    '{ name: kuma, role: web, software: node, runtime: node, framework: express, command: node server/server.js, protocols: [http, websocket], listen: ["127.0.0.1:3001"] }',
+    '{ name: kuma, role: web, software: java, runtime: java, command: java -jar tracker-server.jar conf/traccar.xml, listen: ["127.0.0.1:3001"] }',
+  ).replace("engine: sqlite, path: /opt/kuma/data/kuma.db", "engine: h2, path: /opt/kuma/data/database.mv.db");
+  const input = withAudit(designInputFromYaml(JAVA_APP));
+  const design = designOffline(input);
+
+  it("is a file database like SQLite: its process stays off Cloud Run as an open decision", () => {
+    expect(JAVA_APP).toContain("runtime: java");
+    expect(planSqlite(input.inventory)).toMatchObject({ move: "decision", openers: ["kuma"] });
+    expect(design.mapping.find((m) => m.service === "kuma")!.target.kind).toBe("needs-decision");
+    expect(nothingForCloudRun(input.inventory)).toMatch(/opens the H2 file \/opt\/kuma\/data\/database\.mv\.db/);
+  });
+
+  it("is named H2 everywhere, and its copy is taken with the app stopped, not with sqlite3", () => {
+    const text = JSON.stringify(design);
+    expect(text).not.toMatch(/SQLite|sqlite3/);
+    expect(design.runbook.database[0]!.title).toBe("Keep the H2 data with its processes");
+    expect(design.runbook.database[0]!.detail).toMatch(/the app stopped, then the file copied/);
+    expect(design.runbook.database[0]!.commands).toEqual([
+      "cp --sparse=always /opt/kuma/data/database.mv.db /var/backups/app-$(date +%F).mv.db",
+    ]);
+    const risk = auditOffline(designInputFromYaml(JAVA_APP)).risks.find((r) => r.category === "data-protection")!;
+    expect(risk.title).toMatch(/^The product's data is an H2 database file on the VM's disk/);
+  });
+});
+
 describe("SQLite in Rails and Laravel apps", () => {
   const app = (web: string, env: string) => `apiVersion: infra-migrate/v1
 kind: Inventory

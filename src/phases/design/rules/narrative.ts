@@ -10,6 +10,7 @@ import {
 import type { CostEstimate } from "../cost/estimate.js";
 import { type Bucket, type Deployment, hasCanary, lockedShare } from "../../../contracts/deployment.js";
 import { cutoverHolds } from "../../../contracts/held-targets.js";
+import { fileLabel } from "../../../contracts/sqlite-plan.js";
 import type { DesignResult } from "../schema.js";
 import type { Draft } from "./draft.js";
 import { sqliteRunbookSteps } from "./sqlite-narrative.js";
@@ -327,7 +328,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
       cutover: [
         {
           title: "No cut-over to Cloud Run",
-          detail: `Nothing switches to Cloud Run: ${stays}. Take the decision in architecture.md first; for the VM option, move the app and its file (stopped, copied with sqlite3 .backup) to the new VM with a persistent disk and a snapshot schedule, then point DNS at it.`,
+          detail: `Nothing switches to Cloud Run: ${stays}. Take the decision in architecture.md first; for the VM option, move the app and its file (stopped, then copied${d.sqlite && fileLabel(d.sqlite) === "SQLite" ? " with sqlite3 .backup" : ""}) to the new VM with a persistent disk and a snapshot schedule, then point DNS at it.`,
           commands: [],
         },
       ],

@@ -9,6 +9,7 @@ import type { DecisionOption, MappingEntry } from "../schema.js";
 import type { Draft } from "./draft.js";
 import { cleanName } from "./names.js";
 import type { OpenTopic } from "./processes.js";
+import { fileLabel } from "../../../contracts/sqlite-plan.js";
 import { sqliteFileText } from "./sqlite.js";
 import { rawPortList, rawTransports } from "../../../contracts/process-homes.js";
 
@@ -163,16 +164,17 @@ export function sideListenerDecision(d: Draft, s: Service, side: { topic: OpenTo
  * no Cloud Run volume offers both, so the recommended home is a small VM with a persistent disk.
  */
 function sqliteDecision(d: Draft, s: Service): MappingEntry {
+  const label = d.sqlite ? fileLabel(d.sqlite) : "SQLite";
   const file = d.sqlite ? sqliteFileText(d.sqlite) : "the SQLite file";
   const openers = d.sqlite?.openers.join(", ") ?? s.name;
   return entry(
     s,
-    `${s.name}'s SQLite data`,
-    `${s.name} keeps its data in ${file}. A Cloud Run instance's disk is memory, its own and gone on restart, so on Cloud Run the app would start empty and lose every write; the Cloud Run volumes are not safe for SQLite either (Cloud Storage FUSE has no file locking; NFS volumes are mounted without locks, and a deploy runs two revisions on the file at once).`,
+    `${s.name}'s ${label} data`,
+    `${s.name} keeps its data in ${file}. A Cloud Run instance's disk is memory, its own and gone on restart, so on Cloud Run the app would start empty and lose every write; the Cloud Run volumes are not safe for ${label} either (Cloud Storage FUSE has no file locking; NFS volumes are mounted without locks, and a deploy runs two revisions on the file at once).`,
     [
       {
         option: `Keep ${openers} on a small Compute Engine VM with a persistent disk (recommended)`,
-        change: `Run the app as today on an e2-small VM; put ${d.sqlite?.store.path ?? "the database file"} on a balanced persistent disk with a daily snapshot schedule (gcloud compute resource-policies create snapshot-schedule, attached with gcloud compute disks add-resource-policies) and stop the app for a consistent copy when moving it. Single writer, local locks: SQLite's documented setup. One machine to patch, as today, but its data is protected.`,
+        change: `Run the app as today on an e2-small VM; put ${d.sqlite?.store.path ?? "the database file"} on a balanced persistent disk with a daily snapshot schedule (gcloud compute resource-policies create snapshot-schedule, attached with gcloud compute disks add-resource-policies) and stop the app for a consistent copy when moving it. Single writer, local locks: ${label}'s documented setup. One machine to patch, as today, but its data is protected.`,
         cost: smallVm(d),
       },
       {
@@ -182,7 +184,7 @@ function sqliteDecision(d: Draft, s: Service): MappingEntry {
       },
       {
         option: "Cloud Run with one instance and a Filestore (NFS) volume (not recommended)",
-        change: `max-instances=1, no canary, the journal in DELETE mode (WAL needs every process on one host). Cloud Run mounts NFS without locks, and a deploy starts the new revision before the old one stops, so two processes can write the file at once and corrupt it; only for data you can rebuild.`,
+        change: `max-instances=1, no canary${label === "SQLite" ? ", the journal in DELETE mode (WAL needs every process on one host)" : ""}. Cloud Run mounts NFS without locks, and a deploy starts the new revision before the old one stops, so two processes can write the file at once and corrupt it; only for data you can rebuild.`,
         cost: "Filestore's price for its smallest basic instance (1 TiB minimum), far above the VM's; plus the service",
       },
     ],

@@ -7,6 +7,8 @@ import type { Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
 import { namesOf } from "./app-env.js";
 import type { TopicDecision } from "./topic-decision.js";
+import { fileDatabaseCopy, fileDatabaseCopyWords } from "../../../inventory/file-database.js";
+import { fileLabel } from "../../../contracts/sqlite-plan.js";
 import { dataMoveSteps, sqliteFileText, switchCodeChange, switchSettingNames } from "./sqlite.js";
 
 export function sqliteAppChanges(d: Draft, s: Service, target: DeployTarget | undefined): string[] {
@@ -34,9 +36,17 @@ export function sqliteRunbookSteps(d: Draft, dep: Deployment): Step[] | undefine
   if (plan.move === "decision" || !db)
     return [
       {
-        title: "Keep the SQLite data with its processes",
-        detail: `${plan.openers.join(", ")} ${plan.openers.length === 1 ? "opens" : "open"} ${sqliteFileText(plan)}; ${plan.openers.length === 1 ? "it is" : "they are"} an open decision (architecture.md), not ${plan.openers.length === 1 ? "a Cloud Run service" : "Cloud Run services"}. Until it is taken the data stays on the VM: take a consistent copy now and daily (the app stopped, or sqlite3's .backup), and never point a Cloud Run service at a copy of the file.`,
-        commands: plan.store.path ? [`sqlite3 ${plan.store.path} ".backup /var/backups/app-$(date +%F).sqlite"`] : [],
+        title: `Keep the ${fileLabel(plan)} data with its processes`,
+        detail: `${plan.openers.join(", ")} ${plan.openers.length === 1 ? "opens" : "open"} ${sqliteFileText(plan)}; ${plan.openers.length === 1 ? "it is" : "they are"} an open decision (architecture.md), not ${plan.openers.length === 1 ? "a Cloud Run service" : "Cloud Run services"}. Until it is taken the data stays on the VM: take a consistent copy now and daily (${fileDatabaseCopyWords(plan.store.engine)}), and never point a Cloud Run service at a copy of the file.`,
+        commands: plan.store.path
+          ? [
+              fileDatabaseCopy(
+                plan.store.engine,
+                plan.store.path,
+                `/var/backups/app-$(date +%F).${fileLabel(plan) === "H2" ? "mv.db" : "sqlite"}`,
+              ),
+            ]
+          : [],
       },
     ];
   const [freeze, ...rest] = dataMoveSteps(plan);
@@ -70,9 +80,10 @@ export function sqliteAdr(d: Draft, dep: Deployment): TopicDecision | undefined 
   const plan = d.sqlite;
   if (!plan || d.notes.databaseService) return undefined;
   const file = sqliteFileText(plan);
+  const label = fileLabel(plan);
   const rejected = [
-    "Cloud Storage FUSE volume: no file locking and no POSIX semantics; two instances (or two revisions during a deploy) writing one SQLite file corrupt it.",
-    "Filestore (NFS) volume on Cloud Run: Cloud Run mounts NFS without locks, WAL mode needs every process on one host, and a deploy overlaps the old and new revision on the file.",
+    `Cloud Storage FUSE volume: no file locking and no POSIX semantics; two instances (or two revisions during a deploy) writing one ${label} file corrupt it.`,
+    `Filestore (NFS) volume on Cloud Run: Cloud Run mounts NFS without locks, ${label === "H2" ? "H2's file lock needs them" : "WAL mode needs every process on one host"}, and a deploy overlaps the old and new revision on the file.`,
     "The file inside the container: Cloud Run's disk is memory, per instance; every restart or scale-out starts from the image's empty copy.",
   ];
   const context = `${plan.openers.join(", ")} keep the product's data in ${file} on the VM's disk: one disk, no point-in-time recovery, one writer at a time.`;
@@ -94,17 +105,19 @@ export function sqliteAdr(d: Draft, dep: Deployment): TopicDecision | undefined 
     };
   return {
     topic: "database",
-    element: `SQLite data of ${plan.openers.join(", ")} (open decision)`,
-    title: "Keep the SQLite data on one local disk until the app can use a server database",
+    element: `${label} data of ${plan.openers.join(", ")} (open decision)`,
+    title: `Keep the ${label} data on one local disk until the app can use a server database`,
     context,
-    decision: `${plan.openers.join(", ")} are not moved to Cloud Run: no Cloud Run volume is safe for a SQLite file. Recommended: a small Compute Engine VM with the file on a persistent disk and a daily snapshot schedule, a documented exception to the serverless target (options in architecture.md).`,
+    decision: `${plan.openers.join(", ")} are not moved to Cloud Run: no Cloud Run volume is safe for ${label === "H2" ? "an H2" : "a SQLite"} file. Recommended: a small Compute Engine VM with the file on a persistent disk and a daily snapshot schedule, a documented exception to the serverless target (options in architecture.md).`,
     alternatives: [
       "Cloud SQL, if the app's own documentation offers a server database: then the processes run on Cloud Run.",
       ...rejected,
     ],
     consequences: [
       "One VM is still patched by the team; the snapshots bound data loss to a day.",
-      "The app cannot scale out: SQLite allows one writer at a time.",
+      label === "H2"
+        ? "The app cannot scale out: an embedded H2 database is opened by one process at a time."
+        : "The app cannot scale out: SQLite allows one writer at a time.",
     ],
   };
 }
