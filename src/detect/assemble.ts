@@ -69,12 +69,41 @@ function oneInstancePerTemplate(findings: ServiceFinding[]): ServiceFinding[] {
   });
 }
 
+/** The VM's enabled container engine unit (docker.service, podman.service), when it has one. */
+function dockerUnit(findings: readonly ServiceFinding[]): string | undefined {
+  return findings.find(
+    (f) => f.onHost && /^(docker|podman|containerd)\.(service|socket)$/.test(path.posix.basename(f.systemdUnit ?? "")),
+  )?.systemdUnit;
+}
+
+const COMPOSE_FILE = /^(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
+
+/**
+ * A VM whose app runs in containers (Docker enabled, and no unit, supervisor program, pm2 app or
+ * web server process of the app on it) runs what its compose file says: the repository's compose
+ * services are then what runs, not samples (a very common deployment: `docker compose up -d` with
+ * restart policies, no unit of the app's own). Nothing is taken when the VM runs the app otherwise.
+ */
+function composeOnDocker(all: readonly ServiceFinding[], findings: readonly ServiceFinding[]): ServiceFinding[] {
+  if (!dockerUnit(all)) return [];
+  const app = findings.filter((f) => f.onHost && !f.packaged && ["web", "worker", "scheduler"].includes(f.role));
+  if (app.length) return [];
+  return findings.filter((f) => !f.onHost && COMPOSE_FILE.test(path.posix.basename(f.source)));
+}
+
 export async function assemble(input: AssembleInput): Promise<Assembled> {
   const { app, hostRead, evidence } = input;
   let findings = oneInstancePerTemplate(input.findings).filter((f) => !f.packaged || isGoBinary(f, app));
   // pm2 started the app N times (a dump holds one entry per process): N processes of one kind.
   for (const f of findings) if (f.pm2 && f.pm2.instances > 1) f.instances ??= f.pm2.instances;
   if (hostRead) {
+    const composed = composeOnDocker(input.findings, findings);
+    for (const f of composed) f.onHost = true;
+    if (composed.length)
+      evidence.push({
+        file: composed[0]!.source,
+        found: `the VM runs Docker (${dockerUnit(input.findings)}) and no unit, supervisor program or pm2 app runs the app: ${composed.map((f) => f.name).join(", ")} from this compose file are taken as what runs there (check they are the VM's containers)`,
+      });
     for (const sample of findings.filter((f) => !f.onHost))
       evidence.push({
         file: sample.source,
