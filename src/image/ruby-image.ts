@@ -23,7 +23,7 @@ function inContext(input: ImageInput, rel: string): boolean {
 }
 
 /** The Active Record adapter the locked database gem serves. */
-function adapterOf(gems: string[]): string | undefined {
+export function adapterOf(gems: string[]): string | undefined {
   const adapters: Array<[string, string]> = [
     ["mysql2", "mysql2"],
     ["trilogy", "trilogy"],

@@ -15,7 +15,9 @@ import { IMAGE_RELEASES, type Stack } from "./runtime.js";
 import { schedulesView } from "./schedules.js";
 import { appImages } from "./images.js";
 import { buildWorkflow, serializeWorkflow } from "./workflow.js";
-import { testServices, workerTestTargets } from "./test-job.js";
+import { workerTestTargets } from "./test-job.js";
+import { testServices } from "./test-services.js";
+import { teamSetupFor, teamSetupNote } from "./team-test-carry.js";
 import { databaseView, networkView, queuesView, secretsView } from "./setup-views.js";
 import { loadBalancerView } from "./url-map-view.js";
 import { migrations } from "./migrations.js";
@@ -159,6 +161,7 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     ...once.registration.map(row("after the services (each release)")),
     ...once.held.map((j) => row(waits(j))(j)),
   ];
+  const teamSetup = teamSetupFor(ctx, result.testCommand, result.runtimeVersion);
   return render("README.md.hbs", {
     branch: ctx.branch,
     project: deployment.project,
@@ -183,7 +186,10 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     artifactRepository: deployment.artifactRepository,
     deployerEmail: serviceAccountEmail(ctx.deployerAccount, deployment.project),
     builderEmail: serviceAccountEmail(ctx.builderAccount, deployment.project),
-    testServices: Object.values(testServices(ctx).services).map((s) => (s as { image: string }).image),
+    testServices: Object.values(
+      teamSetup && !teamSetup.blocked.length ? teamSetup.services : testServices(ctx).services,
+    ).map((s) => (s as { image: string }).image),
+    teamSetupNote: teamSetupNote(teamSetup),
     hasBuildStep: ctx.stack === "node" || ctx.stack === "go",
     workerTests: workerTestTargets(ctx).map((t) => t.source!.context),
     dockerfileNote: [

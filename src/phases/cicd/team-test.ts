@@ -1,11 +1,15 @@
 // The test command the team's own CI runs, and the folder it runs it in: pretix's tests.yml runs
 // `py.test … tests --ignore=tests/e2e` in ./src, where its pytest settings (src/setup.cfg) and
 // manage.py are; the stack's default runner at the root (`python src/manage.py test`) runs
-// Django's runner on pytest-style tests and fails on the first push. Only a command our safe
-// pattern admits is taken: environment assignments before it are dropped (the job sets its own
-// database and Redis), and a line with a workflow expression anywhere else is not taken.
+// Django's runner on pytest-style tests and fails on the first push. Redmine's tests.yml runs
+// `bin/rails test`, HedgeDoc's `yarn run mocha-suite` (a script that runs mocha), BookStack's
+// `php8.3 ./vendor/bin/phpunit`. Only a command our safe pattern admits is taken (team-runners.ts):
+// environment assignments before it are kept apart, and a line with a workflow expression anywhere
+// else is not taken. The job and step it comes from are kept, so their setup can be carried
+// (team-test-setup.ts).
+import { openRepo, readJson } from "../../image/repo.js";
+import { readTestLine, runsTestRunner, testScriptByName, type TestLine } from "./team-runners.js";
 import { teamWorkflows } from "./team-workflows.js";
-import { SAFE_TEST_COMMAND } from "./schema.js";
 
 export interface TeamTest {
   /** The workflow the command comes from (.github/workflows/tests.yml). */
@@ -15,34 +19,44 @@ export interface TeamTest {
   dir: string;
 }
 
-interface Step {
+export interface TeamStep {
+  name?: unknown;
+  uses?: unknown;
   run?: unknown;
+  if?: unknown;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  shell?: unknown;
+  id?: unknown;
   "working-directory"?: unknown;
 }
-interface Job {
-  steps?: Step[];
+export interface TeamJob {
+  steps?: TeamStep[];
+  services?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  strategy?: { matrix?: Record<string, unknown> };
+  "timeout-minutes"?: unknown;
+  container?: unknown;
   defaults?: { run?: { "working-directory"?: unknown } };
 }
 
-/** A test runner at the start of a command (after its env assignments). */
-const RUNNER =
-  /^(pytest|py\.test|python3? -m pytest|python3? ([\w-]+\/)?manage\.py test|go test|\.\/mvnw|\.\/gradlew)\b/;
+/** Where the team's test command runs: its job, the step's place in it, the workflow's env. */
+export interface TeamTestSite {
+  test: TeamTest;
+  jobName: string;
+  job: TeamJob;
+  stepIndex: number;
+  /** The workflow's top-level `env:`. */
+  workflowEnv: Record<string, unknown>;
+  /** `NAME=value` words the team wrote before its command. */
+  assignments: [string, string][];
+}
+
 const FOLDER = /^(\.\/)?[\w-][\w.-]*(\/[\w.-]+)*\/?$/;
-const ASSIGNMENT = /^[A-Za-z_]\w*=\S*$/;
 
 /** One `run:` line as a safe test command, or undefined. `py.test` is pytest's old name. */
 export function safeTestLine(line: string): string | undefined {
-  // An expression may hold spaces (`${{ matrix.database }}`): one word, marked, before splitting.
-  const words = line
-    .trim()
-    .replace(/\$\{\{[^}]*\}\}/g, "\u0000")
-    .split(/\s+/);
-  let at = 0;
-  while (at < words.length && ASSIGNMENT.test(words[at]!.replace(/\u0000/g, "x"))) at++;
-  const rest = words.slice(at);
-  if (rest.some((w) => w.includes("\u0000"))) return undefined;
-  const command = rest.join(" ").replace(/^py\.test\b/, "pytest");
-  return RUNNER.test(command) && SAFE_TEST_COMMAND.test(command) ? command : undefined;
+  return readTestLine(line)?.command;
 }
 
 function folderOf(value: unknown): string | undefined {
@@ -52,28 +66,51 @@ function folderOf(value: unknown): string | undefined {
   return dir.replace(/^\.\/|\/$/g, "") || ".";
 }
 
-/** The stack each runner tests. */
-function runnerStack(command: string): string {
-  if (/^go /.test(command)) return "go";
-  if (/^\.\/(mvnw|gradlew)/.test(command)) return "java";
-  return "python";
+/** A package script the line runs is one of tests: by its name, or by the runner its body calls. */
+function scriptRunsTests(repoDir: string, dir: string, found: TestLine): boolean {
+  if (!found.script) return true;
+  if (found.stack === "php") return /^tests?([:_-][\w:.-]*)?$/.test(found.script);
+  if (testScriptByName(found.script)) return true;
+  const pkg = readJson<{ scripts?: Record<string, unknown> }>(
+    openRepo(repoDir),
+    dir === "." ? "package.json" : `${dir}/package.json`,
+  );
+  const body = pkg?.scripts?.[found.script];
+  return typeof body === "string" && runsTestRunner(body);
 }
 
-/** The first test command of the team's workflows (files in name order) for the stack, with its folder. */
-export function teamTestCommand(repoDir: string, stack: string, generated?: ReadonlySet<string>): TeamTest | undefined {
-  for (const { rel, jobs } of teamWorkflows<Job>(repoDir, generated)) {
-    for (const job of Object.values(jobs)) {
+/** The first test command of the team's workflows (files in name order) for the stack, with its job. */
+export function teamTestSite(
+  repoDir: string,
+  stack: string,
+  generated?: ReadonlySet<string>,
+): TeamTestSite | undefined {
+  for (const { rel, jobs, env } of teamWorkflows<TeamJob>(repoDir, generated)) {
+    for (const [jobName, job] of Object.entries(jobs)) {
       if (!Array.isArray(job?.steps)) continue;
-      for (const step of job.steps) {
+      for (const [stepIndex, step] of job.steps.entries()) {
         if (typeof step?.run !== "string") continue;
         const lines = step.run.split("\n").filter((l) => l.trim());
         // A one-line step only: a script's earlier lines may prepare what the command needs.
         if (lines.length !== 1) continue;
-        const command = safeTestLine(lines[0]!);
-        const folder = folderOf(step["working-directory"] ?? job.defaults?.run?.["working-directory"]);
-        if (command && folder && runnerStack(command) === stack) return { workflow: rel, command, dir: folder };
+        const found = readTestLine(lines[0]!);
+        const dir = folderOf(step["working-directory"] ?? job.defaults?.run?.["working-directory"]);
+        if (!found || !dir || found.stack !== stack || !scriptRunsTests(repoDir, dir, found)) continue;
+        return {
+          test: { workflow: rel, command: found.command, dir },
+          jobName,
+          job,
+          stepIndex,
+          workflowEnv: env,
+          assignments: found.assignments,
+        };
       }
     }
   }
   return undefined;
+}
+
+/** The first test command of the team's workflows (files in name order) for the stack, with its folder. */
+export function teamTestCommand(repoDir: string, stack: string, generated?: ReadonlySet<string>): TeamTest | undefined {
+  return teamTestSite(repoDir, stack, generated)?.test;
 }

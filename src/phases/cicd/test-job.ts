@@ -3,7 +3,6 @@
 // (a throwaway database and Redis as job containers); a build step follows where the stack has
 // one. Each generated worker with its own tests (the AI worker) gets a job of its own, so the
 // app's test runner never collects them (they need FastAPI, which the app may not).
-import { databaseSettingRole } from "../../contracts/database-settings.js";
 import { isAiWorkerTarget, type DeployTarget } from "../../contracts/deployment.js";
 import { openRepo } from "../../image/repo.js";
 import type { CicdContext } from "./context.js";
@@ -11,6 +10,9 @@ import { usesRef } from "./pinned-actions.js";
 import { buildLibrariesStep, pythonBuildLibraries } from "./python-build-libraries.js";
 import { teamPreTest } from "./team-prebuild.js";
 import { teamTestCommand } from "./team-test.js";
+import { testServices } from "./test-services.js";
+import { carriedStep, railsTestDatabaseStep, teamSetupFor } from "./team-test-carry.js";
+import type { CarriedStep } from "./team-test-setup.js";
 import { readToml, tomlAt } from "../../image/toml-file.js";
 import type { Stack } from "./runtime.js";
 import type { CicdResult } from "./schema.js";
@@ -104,7 +106,7 @@ export function pyprojectTestExtra(repoDir: string): string | undefined {
   return TEST_EXTRAS.find((g) => Array.isArray((groups as Record<string, unknown>)[g]));
 }
 
-function setupSteps(stack: Stack, version: string, repoDir: string): object[] {
+function setupSteps(stack: Stack, version: string, repoDir: string, extra: Record<string, string> = {}): object[] {
   switch (stack) {
     case "python": {
       const extra = pyprojectTestExtra(repoDir);
@@ -130,7 +132,12 @@ function setupSteps(stack: Stack, version: string, repoDir: string): object[] {
       return [{ name: "Set up Go", uses: usesRef("setupGo"), with: { "go-version": version } }];
     case "php":
       return [
-        { name: "Set up PHP", uses: usesRef("setupPhp"), with: { "php-version": version, tools: "composer" } },
+        // The team's extensions and ini values (its setup-php step's), when its setup is carried.
+        {
+          name: "Set up PHP",
+          uses: usesRef("setupPhp"),
+          with: { "php-version": version, tools: "composer", ...extra },
+        },
         { name: "Install dependencies", run: "composer install --no-interaction --no-progress --prefer-dist\n" },
       ];
     case "java":
@@ -144,109 +151,25 @@ function setupSteps(stack: Stack, version: string, repoDir: string): object[] {
   }
 }
 
-function runTests(stack: Stack, command: string, dir = "."): object[] {
+/** A step of the team's that already runs the package.json build script (HedgeDoc's `yarn run build`). */
+const BUILDS = /^(npm|yarn|pnpm) (run )?build$/m;
+
+function runTests(stack: Stack, command: string, dir = ".", env: Record<string, string> = {}, built = false): object[] {
   const python = stack === "python" && /^(pytest|python3? -m pytest)\b/.test(command);
   const steps: object[] = [];
   if (python)
     steps.push({ name: "Install pytest", run: "python -m pytest --version || python -m pip install pytest\n" });
   const run = python ? pytestStep(command) : stack === "node" && command === "npm test" ? NODE_TEST : `${command}\n`;
   // The team's CI runs it in a folder of the repository (pretix's ./src): its settings are there.
-  steps.push({ name: "Run tests", ...(dir === "." ? {} : { "working-directory": dir }), run });
-  if (stack === "node") steps.push({ name: "Build", run: NODE_BUILD });
+  steps.push({
+    name: "Run tests",
+    ...(dir === "." ? {} : { "working-directory": dir }),
+    ...(Object.keys(env).length ? { env } : {}),
+    run,
+  });
+  if (stack === "node" && !built) steps.push({ name: "Build", run: NODE_BUILD });
   if (stack === "go") steps.push({ name: "Build", run: "go build ./...\n" });
   return steps;
-}
-
-export interface TestServices {
-  services: Record<string, object>;
-  env: Record<string, string>;
-}
-
-/**
- * Job containers for what the app's tests connect to: the design's database engine and Redis,
- * with the app's own variable names pointed at them. Values are throwaway test credentials,
- * never the app's secrets.
- */
-export function testServices(ctx: CicdContext): TestServices {
-  const services: Record<string, object> = {};
-  const env: Record<string, string> = {};
-  const db = ctx.deployment.database;
-  let dbUrl: string | undefined;
-  if (db?.engine === "postgres") {
-    const major = /POSTGRES_(\d+)/.exec(db.databaseVersion)?.[1] ?? "16";
-    services.postgres = {
-      image: `postgres:${major}`,
-      env: { POSTGRES_USER: "test", POSTGRES_PASSWORD: "test", POSTGRES_DB: "test" },
-      ports: ["5432:5432"],
-      options: "--health-cmd pg_isready --health-interval 5s --health-timeout 5s --health-retries 10",
-    };
-    dbUrl = "postgresql://test:test@localhost:5432/test";
-  } else if (db?.engine === "mysql") {
-    const [, major, minor] = /MYSQL_(\d+)_(\d+)/.exec(db.databaseVersion) ?? [];
-    services.mysql = {
-      image: `mysql:${major ?? "8"}.${minor ?? "0"}`,
-      env: { MYSQL_ROOT_PASSWORD: "test", MYSQL_DATABASE: "test", MYSQL_USER: "test", MYSQL_PASSWORD: "test" },
-      ports: ["3306:3306"],
-      options:
-        '--health-cmd "mysqladmin ping -h 127.0.0.1 -ptest" --health-interval 5s --health-timeout 5s --health-retries 20',
-    };
-    dbUrl = "mysql://test:test@127.0.0.1:3306/test";
-  }
-  const redis = ctx.inventory.services.some((s) => /redis|valkey/i.test(s.software));
-  if (redis) {
-    services.redis = {
-      image: "redis:7",
-      ports: ["6379:6379"],
-      options: '--health-cmd "redis-cli ping" --health-interval 5s --health-timeout 5s --health-retries 10',
-    };
-  }
-  const names = new Set(
-    ctx.inventory.services.filter((s) => s.role === "web" || s.role === "worker").flatMap((s) => s.env),
-  );
-  const own = testConfigNames(ctx.repoDir);
-  const split = db?.engine === "postgres" || db?.engine === "mysql" ? splitTestSettings(db.engine) : undefined;
-  for (const name of [...names].sort()) {
-    const role = databaseSettingRole(name);
-    if (dbUrl && /(^|_)(DATABASE_(URL|URI)|DB_URL)$/.test(name)) env[name] = dbUrl;
-    // Host, port, user, password and database name read one by one (Mastodon's DB_HOST…DB_PASS,
-    // Laravel's DB_USERNAME): left unset, a client falls back to a local socket the runner lacks.
-    // A name the repository's test configuration sets (phpunit.xml's <env>, .env.testing) is its own:
-    // Laravel's stock phpunit.xml picks SQLite in memory through DB_DATABASE, which the job must not override.
-    else if (split && role && role in split && !own.has(name)) env[name] = split[role as keyof typeof split];
-    else if (redis && /REDIS_URL$|CACHE_URL$|BROKER_URL$|RESULT_BACKEND$/.test(name))
-      env[name] = "redis://localhost:6379/0";
-    else if (!redis && /BROKER_URL$/.test(name)) env[name] = "memory://";
-    else if (/(^|_)SECRET(_KEY)?$/.test(name)) env[name] = "test-only-not-a-secret";
-  }
-  return { services, env };
-}
-
-/** The test database container's connection, setting by setting (127.0.0.1: "localhost" means a socket to MySQL clients). */
-function splitTestSettings(engine: "postgres" | "mysql") {
-  return {
-    host: "127.0.0.1",
-    port: engine === "postgres" ? "5432" : "3306",
-    user: "test",
-    password: "test",
-    name: "test",
-  };
-}
-
-/**
- * Names the repository's own test setup gives values: PHPUnit's <env>/<server> (which do not
- * replace a variable the environment already has, unless forced) and Laravel's .env.testing
- * (loaded without overriding the environment either). https://docs.phpunit.de/en/11.5/configuration.html#the-env-element
- */
-function testConfigNames(repoDir: string): Set<string> {
-  const repo = openRepo(repoDir);
-  const names = new Set<string>();
-  for (const file of ["phpunit.xml", "phpunit.xml.dist", ".env.testing"]) {
-    const text = repo.read(file) ?? "";
-    for (const m of text.matchAll(/<(?:env|server)\s+name="([A-Za-z_]\w*)"/g)) names.add(m[1]!);
-    if (file === ".env.testing")
-      for (const m of text.matchAll(/^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/gm)) names.add(m[1]!);
-  }
-  return names;
 }
 
 /** Directories of generated workers with their own test suites (never the app's tests). */
@@ -264,23 +187,39 @@ export function appTestJob(ctx: CicdContext, result: CicdResult): Record<string,
       "timeout-minutes": 5,
       steps: [{ name: "No tests", run: `echo "::notice::No test runs: ${ctx.nothingToTest}."\n` }],
     };
-  const { services, env } = testServices(ctx);
+  // The team's own setup for the same command (Ruby, Node, PHP), when every part of it can be carried:
+  // its services and environment then replace ours, which its tests were never run against.
+  const setup = teamSetupFor(ctx, result.testCommand, result.runtimeVersion);
+  const carried = setup && !setup.blocked.length ? setup : undefined;
+  const { services, env } = carried ? { services: carried.services, env: { ...carried.env } } : testServices(ctx);
   const team = teamTestCommand(ctx.repoDir, ctx.stack, ctx.generated);
   const ignore = workerTestTargets(ctx).map((t) => `--ignore=${t.source!.context}`);
   if (ctx.stack === "python" && ignore.length) env.PYTEST_ADDOPTS = ignore.join(" ");
+  const asTeam = (steps: CarriedStep[]) => steps.map((s) => carriedStep(s, carried!.workflow));
   return {
     name: "Test",
     "runs-on": RUNNER,
     permissions: { contents: "read" },
-    "timeout-minutes": 20,
+    // The team's whole suite, after its own setup: its job's limit, else a generous one.
+    "timeout-minutes": carried ? Math.max(20, carried.timeoutMinutes ?? 45) : 20,
     ...(Object.keys(services).length ? { services } : {}),
     ...(Object.keys(env).length ? { env } : {}),
     steps: [
       CHECKOUT,
       ...(ctx.stack === "python" ? buildLibrariesStep(pythonBuildLibraries(ctx.repoDir, ctx.generated)) : []),
-      ...setupSteps(ctx.stack, result.runtimeVersion, ctx.repoDir),
-      ...preTestSteps(ctx, result.testCommand),
-      ...runTests(ctx.stack, result.testCommand, team?.command === result.testCommand ? team.dir : "."),
+      ...(carried ? asTeam(carried.before) : []),
+      // Before the runtime's setup: a Gemfile may read the file to pick the database gem.
+      ...railsTestDatabaseStep(ctx, services, carried),
+      ...setupSteps(ctx.stack, result.runtimeVersion, ctx.repoDir, carried?.setupWith),
+      ...(carried?.node ? [{ name: "Set up Node.js", uses: usesRef("setupNode"), with: carried.node }] : []),
+      ...(carried ? asTeam(carried.after) : preTestSteps(ctx, result.testCommand)),
+      ...runTests(
+        ctx.stack,
+        result.testCommand,
+        team?.command === result.testCommand ? team.dir : ".",
+        carried?.testEnv,
+        !!carried?.after.some((s) => s.dir === "." && BUILDS.test(s.run.trim())),
+      ),
     ],
   };
 }

@@ -69,6 +69,27 @@ describe("safeTestLine", () => {
     ["pytest | tee log.txt", undefined],
     ["python manage.py check", undefined],
     ["make test", undefined],
+    // Ruby: Rails' runner, RSpec, Rake's test tasks; binstubs and Bundler are one runner.
+    ["bin/rails test", "bin/rails test"],
+    ["bundle exec rails test test/models", "bundle exec rails test test/models"],
+    ["bin/rspec spec/models", "bundle exec rspec spec/models"],
+    ["bundle exec rake", "bundle exec rake"],
+    ["bin/rake test:units", "bundle exec rake test:units"],
+    ["bundle exec rake db:migrate", undefined],
+    ["DISABLE_PARALLELIZATION=true bin/rails test:system", undefined],
+    // Node: a package script, in the spelling our safe pattern admits.
+    ["npm test", "npm test"],
+    ["yarn test:server --maxWorkers=2", "yarn run test:server --maxWorkers=2"],
+    ["pnpm run test", "pnpm run test"],
+    ["yarn install --immutable", undefined],
+    ["yarn test:${{ matrix.test-group }}", undefined],
+    // PHP: the job's PHP runs PHPUnit, whatever its versioned name.
+    ["php8.3 ./vendor/bin/phpunit", "vendor/bin/phpunit"],
+    ["php${{ matrix.php }} ./vendor/bin/phpunit --testsuite unit", "vendor/bin/phpunit --testsuite unit"],
+    ["php bin/phpunit --testsuite unit -v", "bin/phpunit --testsuite unit -v"],
+    ["php artisan test --parallel", "php artisan test --parallel"],
+    ["composer tests-unit", "composer run-script tests-unit"],
+    ["composer install", undefined],
   ])("%s → %s", (line, command) => expect(safeTestLine(line)).toBe(command));
 });
 
@@ -82,6 +103,32 @@ describe("teamTestCommand", () => {
       });
       expect(teamTestCommand(repo, "go")).toBeUndefined();
     });
+  });
+
+  it("takes a Node script by what it runs (HedgeDoc's mocha-suite), never a browser's or a linter's", async () => {
+    const workflow = `on: push
+jobs:
+  lint:
+    steps:
+      - run: yarn run lint
+  e2e:
+    steps:
+      - run: npm run test-e2e
+  build:
+    steps:
+      - run: yarn run build
+      - run: yarn run mocha-suite
+`;
+    const pkg = JSON.stringify({
+      scripts: { lint: "eslint .", "test-e2e": "playwright test", "mocha-suite": "mocha --exit test/" },
+    });
+    await withRepo({ ".github/workflows/ci.yml": workflow, "package.json": pkg }, (repo) =>
+      expect(teamTestCommand(repo, "node")).toEqual({
+        workflow: ".github/workflows/ci.yml",
+        command: "yarn run mocha-suite",
+        dir: ".",
+      }),
+    );
   });
 
   it("never reads our own deploy workflow from an earlier run as the team's", async () => {
