@@ -132,6 +132,7 @@ function compositeSteps(
 
 function carryRun(
   step: TeamStep,
+  defaultDir: unknown,
   run: string,
   lookup: Lookup,
   out: TeamTestSetup,
@@ -146,8 +147,8 @@ function carryRun(
     out.blocked.push(`${label} uses an expression we cannot resolve`);
     return undefined;
   }
-  const dirValue =
-    step["working-directory"] === undefined ? "." : substitute(String(step["working-directory"]), lookup);
+  const dirRaw = step["working-directory"] ?? defaultDir;
+  const dirValue = dirRaw === undefined ? "." : substitute(String(dirRaw), lookup);
   if (dirValue === undefined || (dirValue !== "." && (!FOLDER.test(dirValue) || dirValue.split("/").includes("..")))) {
     out.blocked.push(`${label} runs in a folder we cannot resolve`);
     return undefined;
@@ -158,7 +159,11 @@ function carryRun(
     name:
       typeof step.name === "string" && /^[\w .,:()/'-]{1,80}$/.test(step.name)
         ? step.name
-        : lines.find(Boolean)!.slice(0, 60),
+        : lines
+            .find(Boolean)!
+            .replace(/[^\w .,:()/'=-]/g, " ")
+            .slice(0, 60)
+            .trim(),
     run: text.endsWith("\n") ? text : `${text}\n`,
     dir: dirValue.replace(/^\.\/|\/$/g, "") || ".",
     ...(Object.keys(env).length ? { env } : {}),
@@ -183,7 +188,8 @@ export function teamTestSetup(repoDir: string, site: TeamTestSite, options: Setu
   const matrix = matrixLookup(job.strategy?.matrix as Record<string, unknown> | undefined, options);
   if (job.container !== undefined) out.blocked.push(`job \`${site.jobName}\` runs in a container`);
   let placed = false;
-  const walk = (steps: TeamStep[], lookup: Lookup, where: string) => {
+  // The job's `defaults.run.working-directory` applies to its own steps, not to a composite action's.
+  const walk = (steps: TeamStep[], lookup: Lookup, where: string, defaultDir?: unknown) => {
     for (const step of steps) {
       const label = `${where} step "${
         typeof step.name === "string"
@@ -232,11 +238,16 @@ export function teamTestSetup(repoDir: string, site: TeamTestSite, options: Setu
       // step (a cache folder to actions/cache) has nothing left to do.
       if (!lines.length || lines.every((l) => INSTALL[options.stack].test(l))) continue;
       if (lines.every((l) => /^echo .*>>\s*"?\$\{?GITHUB_OUTPUT\}?"?$/.test(l))) continue;
-      const carried = carryRun(step, step.run, lookup, out, label);
+      const carried = carryRun(step, defaultDir, step.run, lookup, out, label);
       if (carried) (placed ? out.after : out.before).push(carried);
     }
   };
-  walk(job.steps!.slice(0, site.stepIndex), matrix, `\`${site.test.workflow}\``);
+  walk(
+    job.steps!.slice(0, site.stepIndex),
+    matrix,
+    `\`${site.test.workflow}\``,
+    job.defaults?.run?.["working-directory"],
+  );
   // Without an action of the team's to set up the runtime, its commands run after ours.
   if (!placed) {
     out.after = [...out.before, ...out.after];

@@ -247,6 +247,33 @@ jobs:
     expect(setup.testEnv).toEqual({ DATABASE_URL: "postgres://localhost/app_test" });
   });
 
+  it("runs the job's own steps in its default folder, a composite action's at the root", async () => {
+    const workflow = `on: push
+jobs:
+  test:
+    defaults:
+      run:
+        working-directory: server
+    steps:
+      - run: sudo apt-get install -y libvips
+      - uses: ./.github/actions/prepare
+      - run: npm run test:unit
+`;
+    const action = "runs:\n  using: composite\n  steps:\n    - shell: bash\n      run: ./scripts/prepare.sh\n";
+    const repo = await repoWith({
+      ".github/workflows/ci.yml": workflow,
+      ".github/actions/prepare/action.yml": action,
+      "server/package.json": "{}",
+    });
+    const site = teamTestSite(repo, "node")!;
+    expect(site.test).toMatchObject({ command: "npm run test:unit", dir: "server" });
+    const setup = teamTestSetup(repo, site, { stack: "node", runtimeVersion: "22" });
+    expect(setup.after.map((s) => [s.run, s.dir])).toEqual([
+      ["sudo apt-get install -y libvips\n", "server"],
+      ["./scripts/prepare.sh\n", "."],
+    ]);
+  });
+
   it("keeps the team's PHP extensions and resolves the versioned PHP binary of a matrix", async () => {
     const workflow = `on: push
 jobs:
