@@ -66,7 +66,7 @@ const ENGINE_VALUES: Record<string, RegExp> = {
 };
 const FOLDER = /^(\.\/)?[\w-][\w.-]*(\/[\w.-]+)*\/?$/;
 
-/** The matrix value the app's own job would be: its database engine's, its runtime's version, or the only one. */
+/** The matrix value the app's own job would be: its database engine's, an x86 Ubuntu runner, its runtime's version, or the only one. */
 export function matrixLookup(matrix: Record<string, unknown> | undefined, options: SetupOptions): Lookup {
   return (ref) => {
     const key = /^matrix\.([\w-]+)$/.exec(ref)?.[1];
@@ -78,6 +78,9 @@ export function matrixLookup(matrix: Record<string, unknown> | undefined, option
     const engine = options.engine ? ENGINE_VALUES[options.engine] : undefined;
     const named = engine && list.find((v) => engine.test(String(v)));
     if (named !== undefined) return String(named);
+    // The runner our job runs on: an x86 Ubuntu, as the test job's.
+    const runner = list.map(String).find((v) => /^ubuntu-(latest|\d+\.\d+)$/.test(v));
+    if (runner !== undefined && list.every((v) => /^(ubuntu|macos|windows)-/.test(String(v)))) return runner;
     const version = list.find((v) => String(v) === options.runtimeVersion);
     if (version !== undefined && /^(ruby|node|php|version)/i.test(key!)) return String(version);
     return undefined;

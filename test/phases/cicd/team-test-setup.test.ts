@@ -149,13 +149,20 @@ describe("workflow expressions", () => {
 });
 
 describe("matrixLookup", () => {
-  const matrix = { db: ["postgresql", "mysql2", "sqlite3"], ruby: ["3.2", "3.3"], php: ["8.4"], os: ["a", "b"] };
+  const matrix = {
+    db: ["postgresql", "mysql2", "sqlite3"],
+    ruby: ["3.2", "3.3"],
+    php: ["8.4"],
+    os: ["a", "b"],
+    runner: ["macos-latest", "ubuntu-22.04-arm", "ubuntu-22.04", "windows-latest"],
+  };
   it.each([
     ["mysql", "matrix.db", "mysql2"],
     ["postgres", "matrix.db", "postgresql"],
     ["mysql", "matrix.ruby", "3.3"],
     ["mysql", "matrix.php", "8.4"],
     ["mysql", "matrix.os", undefined],
+    ["mysql", "matrix.runner", "ubuntu-22.04"],
     ["mysql", "matrix.none", undefined],
   ])("%s: %s → %s", (engine, ref, value) =>
     expect(matrixLookup(matrix, { stack: "ruby", engine, runtimeVersion: "3.3" })(ref)).toBe(value),
