@@ -8,6 +8,7 @@ import { describeAssumptions } from "./cost/assumptions.js";
 import { isAiWorkerTarget, type Volume } from "../../contracts/deployment.js";
 import { type CostLine, estimateCost, usd } from "./cost/estimate.js";
 import { loadPriceBook } from "../../contracts/gcp-prices.js";
+import { billingOf } from "./cost/instance-based.js";
 import { targetArchitectureDiagram } from "./diagram.js";
 import { heldAdds, heldCostText, heldCostView, heldDocs } from "./held-docs.js";
 import { deployedOnly } from "../../contracts/held-targets.js";
@@ -71,6 +72,7 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
       sql: s.cloudSqlInstance ?? "none",
       concurrencyText: s.kind === "api" || s.kind === "worker" ? String(s.concurrency) : "n/a",
       timeoutText: s.kind === "worker-pool" ? "none" : `${s.timeoutSeconds} s`,
+      billingText: billingOf(s),
       instancesText:
         s.kind === "worker-pool"
           ? `${s.minInstances} (always on)`
@@ -142,6 +144,9 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
       lines: s.lines.map(line),
     })),
     warm: cost.warmInstances.map((l) => ({ ...line(l), held: heldNames.has(l.component) })),
+    instanceWarm: cost.warmInstances.some((l) => /instance-based/.test(l.item)),
+    idleWarm: cost.warmInstances.some((l) => !/instance-based/.test(l.item)),
+    billing: cost.billing.map((b) => ({ ...b, held: heldNames.has(b.service) })),
     held,
     heldDelta: usd(today.totalUsd + (cost.held?.scenarios[0]?.totalUsd ?? 0) - cost.vm.totalUsd),
     vm: { lines: cost.vm.lines.map(line), total: usd(cost.vm.totalUsd), fromInventory: cost.vm.fromInventory },

@@ -14,6 +14,7 @@ import { type CostLine, databaseLines, vmLines } from "./estimate-data.js";
 import { bucketLines, filestoreLines, workerPoolLines } from "./always-on.js";
 import { type HeldCost, heldCost } from "./held-cost.js";
 import { platformLines } from "./platform.js";
+import { billingOf, billingText, instanceBasedLines, warmShare, type Billing } from "./instance-based.js";
 
 export type { CostLine } from "./estimate-data.js";
 export type { HeldCost } from "./held-cost.js";
@@ -35,9 +36,12 @@ export interface CostEstimate {
   scenarios: CostScenario[];
   /**
    * Idle cost of the design's warm (minimum) instances: the cold-start trade-off. Also included in
-   * every scenario, or in `held` for a held target's.
+   * every scenario, or in `held` for a held target's: as a line of its own for a service billed
+   * request-based, inside its vCPU and memory lines for one billed instance-based.
    */
   warmInstances: CostLine[];
+  /** How Cloud Run bills each target (instance-based.ts). */
+  billing: { service: string; billing: Billing; text: string }[];
   /** What the held targets would add once their decision moves them to Cloud Run. */
   held?: HeldCost;
   /** What the VM costs today. */
@@ -73,7 +77,10 @@ function cloudRunLines(
   seconds: number,
   book: PriceBook,
   tier: "tier1" | "tier2",
+  warm: { share: number; scheduled: boolean },
 ): CostLine[] {
+  if (billingOf(target) === "instance-based")
+    return instanceBasedLines(target, rps, seconds, warm, book, tier, memoryGib(target.memory));
   const p = book.cloudRun.tiers[tier].requestBased;
   const monthSeconds = book.hoursPerMonth * 3600;
   const instances = billedInstances(rps, seconds, target.concurrency);
@@ -113,7 +120,8 @@ function warmInstanceLines(
   book: PriceBook,
   tier: "tier1" | "tier2",
 ): CostLine[] {
-  const p = book.cloudRun.tiers[tier].requestBased;
+  const idle = book.cloudRun.tiers[tier].requestBased;
+  const full = book.cloudRun.tiers[tier].instanceBased;
   return deployment.services
     .filter((s) => s.minInstances > 0 && s.kind !== "worker-pool")
     .map((s) => {
@@ -124,15 +132,19 @@ function warmInstanceLines(
       const seconds = Math.round(hours * a.daysPerMonth * 3600);
       const cpu = Number(s.cpu);
       const gib = memoryGib(s.memory);
-      const perSecond = cpu * p.idleCpuPerVcpuSecond + gib * p.idleMemoryPerGibSecond;
+      // With CPU always allocated a warm instance is billed in full: no idle rate.
+      const instance = billingOf(s) === "instance-based";
+      const [cpuRate, gibRate] = instance
+        ? [full.cpuPerVcpuSecond, full.memoryPerGibSecond]
+        : [idle.idleCpuPerVcpuSecond, idle.idleMemoryPerGibSecond];
       return {
         component: s.name,
-        item: `${s.minInstances} min instance${s.minInstances > 1 ? "s" : ""} ${scheduled ? "in business hours" : "around the clock"} (idle rate)`,
+        item: `${s.minInstances} min instance${s.minInstances > 1 ? "s" : ""} ${scheduled ? "in business hours" : "around the clock"} (${instance ? "instance-based rate: CPU always allocated" : "idle rate"})`,
         formula:
           `${s.minInstances} × ${hours} h × ${a.daysPerMonth.toFixed(4)} days × 3,600 = ` +
-          `${num(seconds * s.minInstances)} s × (${cpu} vCPU × $${p.idleCpuPerVcpuSecond} + ${num(gib)} GiB × ` +
-          `$${p.idleMemoryPerGibSecond})`,
-        monthlyUsd: round2(seconds * s.minInstances * perSecond),
+          `${num(seconds * s.minInstances)} s × (${cpu} vCPU × $${cpuRate} + ${num(gib)} GiB × ` +
+          `$${gibRate})`,
+        monthlyUsd: round2(seconds * s.minInstances * (cpu * cpuRate + gib * gibRate)),
       };
     });
 }
@@ -176,9 +188,10 @@ export function estimateCost(
       // The AI gateway only sees AI requests, at the rate the AI worker receives them (held or not).
       const aiWorker = deployment.services.find(isAiWorkerTarget);
       for (const s of run.services) {
+        const warm = warmShare(s, run, a.businessHoursPerDay);
         if (isAiGatewayTarget(s))
-          lines.push(...cloudRunLines(s, taskRate(aiWorker, rps, multiplier, a), a.requestSeconds, book, tier));
-        else if (s.kind === "api") lines.push(...cloudRunLines(s, rps, a.requestSeconds, book, tier));
+          lines.push(...cloudRunLines(s, taskRate(aiWorker, rps, multiplier, a), a.requestSeconds, book, tier, warm));
+        else if (s.kind === "api") lines.push(...cloudRunLines(s, rps, a.requestSeconds, book, tier, warm));
         if (s.kind === "worker")
           lines.push(
             ...cloudRunLines(
@@ -187,6 +200,7 @@ export function estimateCost(
               isAiWorkerTarget(s) ? a.aiTaskSeconds : a.taskSeconds,
               book,
               tier,
+              warm,
             ),
           );
       }
@@ -198,8 +212,10 @@ export function estimateCost(
           a,
         ),
       );
+      // An instance-based service's warm instances are inside its vCPU and memory lines already.
+      const requestBased = new Set(run.services.filter((s) => billingOf(s) === "request-based").map((s) => s.name));
       lines.push(
-        ...warmInstanceLines(run, a, book, tier),
+        ...warmInstanceLines(run, a, book, tier).filter((l) => requestBased.has(l.component)),
         ...workerPoolLines(run, book),
         ...flat,
         ...platformLines(inventory, deployment, run, rps, queued, a, book),
@@ -258,6 +274,7 @@ export function estimateCost(
     assumptions: a,
     scenarios,
     warmInstances: warmInstanceLines(deployment, a, book, tier),
+    billing: deployment.services.map((s) => ({ service: s.name, billing: billingOf(s), text: billingText(s) })),
     ...(held ? { held } : {}),
     vm,
     sources,

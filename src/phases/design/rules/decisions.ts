@@ -1,6 +1,7 @@
 // ADR-style decisions. Each one exists only when the inventory gives it something to decide (no
 // worker → no push-vs-pull decision), and quotes the cost model where money is the trade-off.
 import { isJvm } from "./compute.js";
+import { billingOf } from "../cost/instance-based.js";
 import type { CostEstimate } from "../cost/estimate.js";
 import type { Deployment } from "../../../contracts/deployment.js";
 import { isAiWorkerTarget, oneWriterNote } from "../../../contracts/deployment.js";
@@ -52,6 +53,9 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
     // around the clock: no Scheduler job lowers it at night (deployment-rules.ts addWarmWindow).
     const scheduled = dep.schedules?.some((j) => j.action === "set-min-instances" && j.target === api.name);
     const allDay = warm && !scheduled;
+    // CPU always allocated: a warm instance is billed at the full instance-based rate, not the idle one.
+    const instanceBased = billingOf(api) === "instance-based";
+    const costWord = instanceBased ? "Warm-instance cost (instance-based billing: CPU always allocated)" : "Idle cost";
     const jvm = d.inv.services.some((s) => api.replaces.includes(s.name) && isJvm(s));
     const why = api.sessionAffinity
       ? "it holds websocket connections, which clients reopen at any hour (see the websocket decision)"
@@ -74,21 +78,22 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
         ? `A cold Cloud Run instance of a JVM app needs tens of seconds to minutes before the first response (image pull, JVM start, class loading, the app's own start and its first database connections), even with startup CPU boost. Users notice that on the first request after a quiet period.`
         : `A cold Cloud Run instance of a Python or Node app typically needs 1–3 s before the first response (image pull, interpreter start, imports, first database connection). Users notice that on the first request after a quiet period.`,
       decision: allDay
-        ? `Set min instances to ${api.minInstances} on ${api.name} at every hour: ${why}. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts of instances added under load.`
+        ? `Set min instances to ${api.minInstances} on ${api.name} at every hour: ${why}. ${costWord}: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts of instances added under load.`
         : warm
-          ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two Cloud Scheduler jobs (created by scripts/setup-schedules.sh) raise the service-level minimum in the morning and lower it to 0 at night through the Cloud Run Admin API, without deploying a revision. Idle cost: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts that remain.`
+          ? `Set min instances to ${api.minInstances} on ${api.name} from ${d.inv.target.businessHours}; two Cloud Scheduler jobs (created by scripts/setup-schedules.sh) raise the service-level minimum in the morning and lower it to 0 at night through the Cloud Run Admin API, without deploying a revision. ${costWord}: ${money(warm.monthlyUsd)}/month (${warm.formula}). Startup CPU boost shortens the cold starts that remain.`
           : `Keep min instances at 0: the inventory gives no business hours to protect, so quiet periods cost nothing. Startup CPU boost shortens cold starts.`,
-      alternatives: allDay
-        ? [
-            "A minimum in business hours only: half the idle cost, but at night the first client waits for a cold start and a reconnecting websocket client finds no instance.",
-            "Instance-based billing: cheaper once the API is busy most of the day; revisit with a month of traffic.",
-          ]
-        : [
-            "Min instances around the clock: no cold start at night either, at twice the business-hours cost.",
-            "Instance-based billing: cheaper once the API is busy most of the day; revisit with a month of traffic.",
-          ],
+      alternatives: [
+        allDay
+          ? "A minimum in business hours only: half the idle cost, but at night the first client waits for a cold start and a reconnecting websocket client finds no instance."
+          : "Min instances around the clock: no cold start at night either, at twice the business-hours cost.",
+        instanceBased
+          ? `Request-based billing (CPU only while serving, the idle rate for warm instances) once ${api.name} no longer needs its CPU outside requests.`
+          : "Instance-based billing: cheaper once the API is busy most of the day; revisit with a month of traffic.",
+      ],
       consequences: allDay
-        ? ["No cold start at any hour for the first instance; the idle rate is billed around the clock."]
+        ? [
+            `No cold start at any hour for the first instance; the ${instanceBased ? "instance-based (full) rate" : "idle rate"} is billed around the clock.`,
+          ]
         : warm
           ? [
               "The first request of the day is fast; cold starts remain possible when traffic scales beyond the warm instance.",

@@ -78,7 +78,7 @@ export function tradeoffs(d: Draft, dep: Deployment, cost: CostEstimate): Design
             ? "one warm instance around the clock (websockets)"
             : "one warm API instance in business hours",
           gives: "no cold start for daytime users",
-          costs: `$${warm.monthlyUsd.toFixed(2)}/month at the idle rate`,
+          costs: `$${warm.monthlyUsd.toFixed(2)}/month at the ${/instance-based/.test(warm.item) ? "instance-based rate (CPU always allocated)" : "idle rate"}`,
         }
       : {
           topic: "cold start vs. idle cost",
