@@ -169,10 +169,13 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     for (const f of await ignoredSecretSettings(root, hostRoot, files, app, appDirs, storage)) {
       if (secretFiles.some((s) => s.path === f.path)) continue;
       secretFiles.push(f);
+      const sets = [
+        ...(f.database ? [`its database entry ([${f.database.section}])`] : []),
+        ...(f.server ? [`the app's listener ([${f.server.section}] ${f.server.addrKey ?? f.server.portKey})`] : []),
+      ];
       evidence.push({
         file: f.path,
-        found:
-          "settings the repository's .gitignore leaves out that set a credential of their own: a secret file, not part of the image; every instance needs the VM's copy",
+        found: `settings the repository's .gitignore leaves out that set a credential of their own${sets.length ? `, ${sets.join(" and ")}` : ""}: a secret file, not part of the image; every instance needs the VM's copy`,
       });
     }
   // A settings file a process names (--config /etc/gitea/app.ini) that holds secrets (settings-file.ts).

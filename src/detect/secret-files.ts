@@ -6,6 +6,7 @@
 // needs the VM's file. It becomes a Secret Manager secret mounted as a file (design/rules/secret-files.ts).
 import path from "node:path";
 import type { SecretFile, Storage } from "../inventory/schema.js";
+import { appSettingsFacts } from "./app-settings-facts.js";
 
 /** A name that says key, secret, credentials or private, as a whole word of it. */
 const SECRET_NAME = /(^|[-_.])(secrets?|keys?|credentials?|private|master)([-_.]|$)/i;
@@ -94,7 +95,9 @@ export function setsCredential(text: string, file: string): boolean {
  * config/database.yml (the database password) and a generated config/initializers/secret_token.rb,
  * Django's local_settings.py, a PHP config.php. A checkout (the pipeline's build) never has them, so
  * every instance needs the VM's copy, mounted from Secret Manager. `ignored` is the repository's
- * .gitignore as a matcher of paths relative to the app folder; `read` gives a file's text.
+ * .gitignore as a matcher of paths relative to the app folder; `read` gives a file's text. Each
+ * file carries the database entry and the listener it sets (app-settings-facts.ts), which the plan
+ * says how to change.
  */
 export async function ignoredSettingsWithCredentials(
   appDir: string,
@@ -113,7 +116,8 @@ export async function ignoredSettingsWithCredentials(
     if (!/^\/[A-Za-z0-9._@+/-]+$/.test(file) || !ignored(rel)) continue;
     if (storage.some((s) => file.startsWith(`${s.path.replace(/\/+$/, "")}/`))) continue;
     const text = await read(file);
-    if (text !== undefined && text.length <= 256 * 1024 && setsCredential(text, base)) found.push({ path: file });
+    if (text !== undefined && text.length <= 256 * 1024 && setsCredential(text, base))
+      found.push({ path: file, ...appSettingsFacts(text, base) });
   }
   return found;
 }

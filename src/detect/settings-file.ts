@@ -24,12 +24,12 @@ const SECRET_KEY = /(PASS(WORD|WD)?|SECRET|TOKEN|PRIVATE|CREDENTIAL|(^|_)(API_?)
  */
 const NOT_A_VALUE = /^(|~|null|none|changeme|\$\{.*\}|%env\(.*\)%|<(?!redacted:[a-z]+>$).*>)$/i;
 /** Sections (INI, TOML) or top-level keys (YAML) that hold the database connection. */
-const DATABASE_SECTION = /^(database|db|postgres(ql)?|mysql|datasource)$/i;
-const HOST_VALUE = /^[A-Za-z0-9._:[\]/-]{1,200}$/;
+export const DATABASE_SECTION = /^(database|db|postgres(ql)?|mysql|datasource)$/i;
+export const HOST_VALUE = /^[A-Za-z0-9._:[\]/-]{1,200}$/;
 /** Sections that set the app's own listener (Gitea's [server] HTTP_ADDR and HTTP_PORT). */
-const SERVER_SECTION = /^(server|http|web|listen)$/i;
-const ADDR_KEY = /^(HTTP_)?(ADDR|ADDRESS|HOST|BIND|LISTEN_ADDR(ESS)?)$/i;
-const PORT_KEY = /^(HTTP_)?PORT$/i;
+export const SERVER_SECTION = /^(server|http|web|listen)$/i;
+export const ADDR_KEY = /^(HTTP_)?(ADDR|ADDRESS|HOST|BIND|LISTEN_ADDR(ESS)?)$/i;
+export const PORT_KEY = /^(HTTP_)?PORT$/i;
 
 /** The settings file a command's words name with --config, -c… (as written: relative or absolute). */
 export function settingsFileIn(words: readonly string[]): string | undefined {

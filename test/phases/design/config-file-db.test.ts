@@ -5,7 +5,12 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { databaseSettingRole } from "../../../src/contracts/database-settings.js";
-import { configFileDatabase, missingSplitSettings } from "../../../src/phases/design/rules/config-file-db.js";
+import {
+  configFileDatabase,
+  configSecretFile,
+  missingSplitSettings,
+  pythonDictEdit,
+} from "../../../src/phases/design/rules/config-file-db.js";
 import type { Deployment } from "../../../src/contracts/deployment.js";
 import { TempTrees } from "../../helpers/file-tree.js";
 import { renderOffline, repoFor } from "../../helpers/offline-output.js";
@@ -128,6 +133,30 @@ describe("missingSplitSettings", () => {
   });
 });
 
+describe("the edit of a literal Python DATABASES dict", () => {
+  const cfg = {
+    file: "netbox/netbox/configuration.py",
+    names: ["DB_HOST"],
+    kind: "python-dict" as const,
+    dict: "DATABASES['default']",
+  };
+  it.each([
+    // Kept out of git and holding credentials: a secret file, edited where it is stored.
+    [
+      [{ path: "/opt/netbox/netbox/netbox/configuration.py" }],
+      "in the copy of netbox/netbox/configuration.py in Secret Manager",
+    ],
+    // In the repository (or not on the VM as a secret file): edited in the file the image is built with.
+    [[{ path: "/opt/other/configuration.py" }], "in netbox/netbox/configuration.py, add"],
+    [[], "in netbox/netbox/configuration.py, add"],
+  ])("secret files %j: %s", (files, where) => {
+    const edit = pythonDictEdit(cfg, "postgres", configSecretFile(cfg, files) !== undefined);
+    expect(edit.startsWith(where)).toBe(true);
+    expect(edit.includes("the image carries that file")).toBe(files.length === 0 || !where.includes("Secret"));
+    expect(edit.length).toBeLessThanOrEqual(600);
+  });
+});
+
 describe.each(["paperless-ngx", "netbox", "pixelfed"])("%s on Cloud SQL", async (app) => {
   const out = await renderOffline(REAL(app));
   const design = out.results.design as { deployment: Deployment; mapping: Array<{ appChanges: string[] }> };
@@ -159,7 +188,13 @@ describe.each(["paperless-ngx", "netbox", "pixelfed"])("%s on Cloud SQL", async 
 
   it("the mapping says where the names come from", () => {
     expect(changes).not.toMatch(/Read the database connection from DATABASE_URL/);
-    if (app === "netbox") expect(changes).toContain("netbox/netbox/configuration.py, add `import os`");
+    // NetBox's .gitignore leaves configuration.py out: the VM's copy is a secret file, so the edit
+    // goes into the version stored in Secret Manager, never into an image.
+    if (app === "netbox")
+      expect(changes).toContain(
+        "in the copy of netbox/netbox/configuration.py in Secret Manager (the VM's copy, a secret file mounted on every instance, never in the image), add `import os`",
+      );
+    if (app === "netbox") expect(changes).not.toContain("the image carries that file");
     if (app === "netbox") expect(changes).toContain("'PASSWORD': os.environ['DB_PASSWORD']");
     if (app === "paperless-ngx")
       expect(changes).toContain(

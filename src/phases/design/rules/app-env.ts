@@ -246,7 +246,10 @@ export function applyAppEnv(d: Draft): void {
         why: "the pool retries its first connection for 3 minutes while the VPC path comes up",
       };
     if (fromFile)
-      plan.changes = [configFileChange(s, fromFile, engine as "mysql" | "postgres"), ...(plan.changes ?? [])];
+      plan.changes = [
+        configFileChange(s, fromFile, engine as "mysql" | "postgres", d.inv.secretFiles ?? []),
+        ...(plan.changes ?? []),
+      ];
     if (missing?.roles.length) plan.changes = [...(plan.changes ?? []), splitDefaultsChange(s, missing, fileDb?.file)];
     // The Cloud SQL user's URL, name and password: setup-database.sh stores them, the VM's are never copied.
     const stored = new Set(plan.stored);

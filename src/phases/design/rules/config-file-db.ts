@@ -117,10 +117,33 @@ export function configFileDatabase(repoDir: string | undefined): ConfigFileDatab
 /** The names netbox-docker's configuration.py reads (DB_NAME, DB_USER…): a known convention, no new one. */
 export const PY_DICT_NAMES = ["DB_HOST", "DB_NAME", "DB_PASSWORD", "DB_PORT", "DB_USER"] as const;
 
-/** The edit that makes a Python file's literal DATABASE(S) dict read the environment (under 600 characters). */
-export function pythonDictEdit(cfg: ConfigFileDatabase, engine: "mysql" | "postgres"): string {
+/**
+ * The secret file (inventory `secretFiles`) that is this config file on the VM: a settings file the
+ * repository's .gitignore leaves out and that sets credentials (NetBox's .gitignore lists
+ * /netbox/netbox/configuration.py, which holds SECRET_KEY and the database password). Such a file
+ * reaches Cloud Run from Secret Manager, mounted over the app's path, never in the image.
+ */
+export function configSecretFile<T extends { path: string }>(
+  cfg: ConfigFileDatabase,
+  files: readonly T[],
+): T | undefined {
+  const rel = cfg.file.split(path.sep).join("/");
+  return files.find((f) => f.path.endsWith(`/${rel}`));
+}
+
+/**
+ * The edit that makes a Python file's literal DATABASE(S) dict read the environment (under 600
+ * characters). When the file is a secret file (`secret`), the edit goes into
+ * the version stored in Secret Manager, the copy every instance mounts; otherwise into the file the
+ * image is built with.
+ */
+export function pythonDictEdit(cfg: ConfigFileDatabase, engine: "mysql" | "postgres", secret = false): string {
   const backend = engine === "mysql" ? "django.db.backends.mysql" : "django.db.backends.postgresql";
-  return `in ${cfg.file}, add \`import os\` and give ${cfg.dict ?? "DATABASES['default']"} \`'ENGINE': '${backend}', 'NAME': os.environ['DB_NAME'], 'USER': os.environ['DB_USER'], 'PASSWORD': os.environ['DB_PASSWORD'], 'HOST': os.environ['DB_HOST'], 'PORT': os.environ.get('DB_PORT', '')\` (other keys stay), and make sure the image carries that file (one kept out of git is not built). The deploy sets DB_HOST and DB_PORT; scripts/setup-database.sh stores DB_NAME, DB_USER, DB_PASSWORD. Without the edit the app keeps the VM's database.`;
+  const where = secret
+    ? `in the copy of ${cfg.file} in Secret Manager (the VM's copy, a secret file mounted on every instance, never in the image)`
+    : `in ${cfg.file}`;
+  const carry = secret ? "" : ", and make sure the image carries that file (one kept out of git is not built)";
+  return `${where}, add \`import os\` and give ${cfg.dict ?? "DATABASES['default']"} \`'ENGINE': '${backend}', 'NAME': os.environ['DB_NAME'], 'USER': os.environ['DB_USER'], 'PASSWORD': os.environ['DB_PASSWORD'], 'HOST': os.environ['DB_HOST'], 'PORT': os.environ.get('DB_PORT', '')\` (other keys stay)${carry}. The deploy sets DB_HOST and DB_PORT; scripts/setup-database.sh stores DB_NAME, DB_USER, DB_PASSWORD. Without the edit the app keeps the VM's database.`;
 }
 
 const SPLIT_ROLES = ["user", "password", "name"] as const;

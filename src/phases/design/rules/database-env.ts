@@ -13,8 +13,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { databaseSettingRole, postgresTlsOff, STORED_ROLES } from "../../../contracts/database-settings.js";
-import type { Service } from "../../../inventory/schema.js";
-import { pythonDictEdit, type ConfigFileDatabase } from "./config-file-db.js";
+import type { SecretFile, Service } from "../../../inventory/schema.js";
+import { configSecretFile, pythonDictEdit, type ConfigFileDatabase } from "./config-file-db.js";
 import type { EnvPlan } from "./draft.js";
 
 type Engine = "mysql" | "postgres" | "sqlserver";
@@ -215,13 +215,20 @@ export function databaseEnv(
 }
 
 /** What an app configured by a file must know: where the names it reads come from on Cloud Run. */
-export function configFileChange(s: Service, cfg: ConfigFileDatabase, engine: "mysql" | "postgres"): string {
-  if (cfg.kind === "python-dict") return pythonDictEdit(cfg, engine);
+export function configFileChange(
+  s: Service,
+  cfg: ConfigFileDatabase,
+  engine: "mysql" | "postgres",
+  secretFiles: readonly SecretFile[] = [],
+): string {
+  if (cfg.kind === "python-dict") return pythonDictEdit(cfg, engine, configSecretFile(cfg, secretFiles) !== undefined);
+  // A settings file kept out of git that names a database too (HedgeDoc's config.json): mounted whole.
+  const fileDb = secretFiles.find((f) => f.database && !f.database.urlKey && !f.services?.length);
   const names = cfg.names.join(", ");
   const loader = /\.(php|yml)$/.test(cfg.file)
     ? `${cfg.file} reads them from the environment${isLaravel(s) ? " (run `php artisan config:cache` when the container starts, never in the image build, or the build's values stay)" : ""}`
     : /\.(c|m)?[jt]s$/.test(cfg.file)
-      ? `${cfg.file} reads them from process.env (check that they win over any settings file the app also loads, such as a config.json kept out of git)`
+      ? `${cfg.file} reads them from process.env (check that they win over any settings file the app also loads${fileDb ? `: ${fileDb.path}, a secret file, names a database too, and the plan's edit points its [${fileDb.database!.section}] at Cloud SQL as well` : ", such as a config.json kept out of git"})`
       : `the environment wins over ${cfg.file} only with a loader that keeps variables already set (python-dotenv's load_dotenv, Laravel's Dotenv): do not ship the VM's ${cfg.file} in the image, it names the VM's database`;
   return `${s.name} reads its database settings (${names}) from ${cfg.file}, not a DATABASE_URL: on Cloud Run the deploy sets them in the environment (host, port and engine as plain values; the user, password and database name from scripts/setup-database.sh); ${loader}.`;
 }

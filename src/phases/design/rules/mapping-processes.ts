@@ -57,8 +57,11 @@ function portChange(d: Draft, s: Service, port: number): string {
   if (/php-fpm/i.test(`${s.software} ${s.command ?? ""}`))
     return `PHP-FPM speaks FastCGI, not HTTP: the image needs a web server that answers HTTP on the PORT environment variable (${port}) and runs the PHP code (Apache with mod_php, FrankenPHP, or nginx with PHP-FPM under one supervisor).`;
   // The listener is set in a settings file the command names (Gitea's [server], listmonk's
-  // [app] address): the app reads it there, not PORT; the file's edits say what changes.
-  const file = (d.inv.secretFiles ?? []).find((f) => f.server && f.services?.includes(s.name));
+  // [app] address) or one the app reads from its folder (HedgeDoc's config.json, a secret file of
+  // every app process): the app reads it there, not PORT; the file's edits say what changes.
+  const file = (d.inv.secretFiles ?? []).find(
+    (f) => f.server && (f.services?.length ? f.services.includes(s.name) : true),
+  );
   if (file?.server) {
     const keys = [...new Set([file.server.addrKey, file.server.portKey].filter(Boolean))].join(" and ");
     return `Listen on 0.0.0.0:${port}, set in ${file.path} ([${file.server.section}] ${keys}), not from PORT: the stored copy of that secret file takes the edit the plan gives.`;

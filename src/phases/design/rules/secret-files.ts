@@ -55,7 +55,7 @@ export function planSecretFiles(d: Draft): void {
             : []),
           ...(file.database && !file.database.urlKey && sql
             ? [
-                `[${file.database.section}]: the host${file.database.host ? ` (${file.database.host} on the VM)` : ""} becomes the Cloud SQL socket /cloudsql/${d.project.id}:${d.inv.target.region}:${sql}, and the user, password and database name scripts/setup-database.sh created (in its URL secret)`,
+                `[${file.database.section}]: the host${file.database.host ? ` (${file.database.host} on the VM)` : ""} becomes the Cloud SQL socket /cloudsql/${d.project.id}:${d.inv.target.region}:${sql}${mysqlSocketKey(d, file.path)}, and the user, password and database name scripts/setup-database.sh created (in its URL secret)`,
               ]
             : []),
         ];
@@ -67,6 +67,17 @@ export function planSecretFiles(d: Draft): void {
       ...(edits.length ? { edits } : {}),
     });
   });
+}
+
+/**
+ * MySQL clients configured from YAML or JSON take a socket under a key of its own, not as the host:
+ * Rails' mysql2 reads `socket:` (a host is dialled over TCP), Sequelize `dialectOptions.socketPath`.
+ * INI-style files (Gitea's [database] HOST, Django's HOST) take a path starting with / as the socket.
+ */
+function mysqlSocketKey(d: Draft, file: string): string {
+  return d.database?.engine === "mysql" && /\.(ya?ml|json)$/i.test(file)
+    ? " (for MySQL in the client's socket key, with the host removed: Rails' mysql2 `socket:`, Sequelize's `dialectOptions.socketPath`)"
+    : "";
 }
 
 /**
