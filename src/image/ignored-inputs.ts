@@ -43,12 +43,43 @@ function evaluatedGemfiles(repo: AppRepo, dir: string): string[] {
   );
 }
 
+/** Flags that name a settings file on a command line (detect/settings-file.ts reads the same). */
+const CONFIG_FLAGS = ["--config", "-c", "--config-file", "--configfile", "--conf"];
+
+/**
+ * Relative files the image's start command names with --config, -c… (NetBox's `gunicorn --config
+ * gunicorn.py`, a file its .gitignore leaves out: the admin copies it from contrib/), whether the
+ * CMD is a JSON array, a shell form or a `sh -c` string.
+ */
+function startSettingsFiles(dockerfile: string): string[] {
+  const out: string[] = [];
+  for (const line of dockerfile.replace(/\\\n/g, " ").split("\n")) {
+    const m = /^\s*(CMD|ENTRYPOINT)\s+(.*)$/i.exec(line);
+    if (!m) continue;
+    const words = m[2]!.split(/[\s"',[\]]+/).filter(Boolean);
+    words.forEach((word, i) => {
+      const eq = CONFIG_FLAGS.find((f) => word.startsWith(`${f}=`));
+      const value = eq ? word.slice(eq.length + 1) : CONFIG_FLAGS.includes(word) ? words[i + 1] : undefined;
+      if (value && !value.startsWith("/") && !value.startsWith("-") && !/[$*?]/.test(value))
+        out.push(value.replace(/^\.\//, ""));
+    });
+  }
+  return out;
+}
+
 /**
  * The files the Dockerfile builds from that the repository has but its root .gitignore leaves out of a
- * checkout: files COPY names, the package manager's lockfiles, files the Gemfile evaluates. `dir`: the
- * folder of the app's manifests in the build context ("" for its root).
+ * checkout: files COPY names, the package manager's lockfiles, files the Gemfile evaluates, settings
+ * files the start command names. `dir`: the folder of the app's manifests in the build context ("" for
+ * its root). `secretFiles`: files (relative to the context) that reach Cloud Run from Secret Manager
+ * instead, never committed.
  */
-export function ignoredBuildInputs(dockerfile: string, repo: AppRepo, dir = ""): string[] {
+export function ignoredBuildInputs(
+  dockerfile: string,
+  repo: AppRepo,
+  dir = "",
+  secretFiles: readonly string[] = [],
+): string[] {
   const gitignore = repo.read(".gitignore");
   if (!gitignore) return [];
   const rules = ignore().add(gitignore);
@@ -56,6 +87,9 @@ export function ignoredBuildInputs(dockerfile: string, repo: AppRepo, dir = ""):
     ...copiedSources(dockerfile),
     ...LOCKFILES.map((f) => (dir ? `${dir}/${f}` : f)),
     ...evaluatedGemfiles(repo, dir),
+    ...startSettingsFiles(dockerfile),
   ];
-  return [...new Set(candidates)].filter((f) => repo.exists(f) && !repo.isDir(f) && rules.ignores(f));
+  return [...new Set(candidates)].filter(
+    (f) => repo.exists(f) && !repo.isDir(f) && rules.ignores(f) && !secretFiles.includes(f),
+  );
 }

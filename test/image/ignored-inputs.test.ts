@@ -32,6 +32,21 @@ describe("ignoredBuildInputs", () => {
     ]);
   });
 
+  it("names a settings file the start command reads that git ignores (NetBox's /gunicorn.py), not a secret file", () => {
+    const repo = repoWith({
+      ".gitignore": "/gunicorn.py\n/netbox/netbox/configuration.py\n/local.yml\n",
+      "gunicorn.py": "bind = '127.0.0.1:8001'\n",
+      "local.yml": "password: FAKE\n",
+      "requirements.txt": "django\n",
+    });
+    const shell =
+      'FROM python:3.12\nCOPY . .\nCMD ["sh", "-c", "exec gunicorn --pythonpath netbox --config gunicorn.py netbox.wsgi --bind 0.0.0.0:${PORT}"]\n';
+    expect(ignoredBuildInputs(shell, repo)).toEqual(["gunicorn.py"]);
+    expect(ignoredBuildInputs('FROM x\nCMD ["app", "--config=./gunicorn.py"]\n', repo)).toEqual(["gunicorn.py"]);
+    // A file Secret Manager mounts is never committed.
+    expect(ignoredBuildInputs('FROM x\nENTRYPOINT ["app", "-c", "local.yml"]\n', repo, "", ["local.yml"])).toEqual([]);
+  });
+
   it("names nothing when git tracks what the build reads, or when there is no .gitignore", () => {
     const tracked = repoWith({ ".gitignore": "node_modules\n.env\n", "package-lock.json": "{}", ".env": "X=1\n" });
     expect(ignoredBuildInputs("FROM node:22\nCOPY package.json package-lock.json ./\n", tracked)).toEqual([]);

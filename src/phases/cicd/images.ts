@@ -121,7 +121,12 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
       startGaps.push({ dockerfile: image.dockerfile, gap: image.startGap });
       notices.push(`\`${image.dockerfile}\`: ${image.startGap}`);
     }
-    const ignored = ignoredBuildInputs(image.content, contextRepo(image.dockerfile, ctx, input));
+    const ignored = ignoredBuildInputs(
+      image.content,
+      contextRepo(image.dockerfile, ctx, input),
+      "",
+      secretFilesInContext(ctx, input),
+    );
     if (ignored.length) {
       checkoutGaps.push({ dockerfile: image.dockerfile, files: ignored });
       notices.push(

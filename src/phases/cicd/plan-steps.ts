@@ -140,7 +140,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       stage: "prepare",
       order: 44,
       title: `Commit the files \`${dockerfile}\` builds from that git ignores`,
-      body: `${files.map((f) => `\`${f}\``).join(", ")} ${files.length > 1 ? "are" : "is"} in the app's folder, but the repository's .gitignore leaves ${them} out, so the checkout the pipeline builds from lacks ${them}: the build fails (or resolves other versions than the VM runs). Commit the VM's ${files.length > 1 ? "copies" : "copy"} before the first deploy (\`git add -f\`, since git ignores ${them}), and again when ${files.length > 1 ? "they change" : "it changes"} on the VM.`,
+      body: `${files.map((f) => `\`${f}\``).join(", ")} ${files.length > 1 ? "are" : "is"} in the app's folder, but the repository's .gitignore leaves ${them} out, so the checkout the pipeline builds from lacks ${them}: the build fails (or resolves other versions than the VM runs, or the container starts without the settings its command names). Commit the VM's ${files.length > 1 ? "copies" : "copy"} before the first deploy (\`git add -f\`, since git ignores ${them}), and again when ${files.length > 1 ? "they change" : "it changes"} on the VM.`,
       commands: [
         ...(root ? files.map((f) => `rsync -a ${ctx.inventory.host.hostname}:${root}/${f} ${f}`) : []),
         `git add -f ${files.join(" ")}`,

@@ -62,11 +62,17 @@ describe("Redmine's config/database.yml (MySQL through mysql2)", async () => {
 });
 
 describe("NetBox's configuration.py (its .gitignore leaves it out)", async () => {
-  const { design, dep } = await planOf("netbox");
+  const { design, dep, out } = await planOf("netbox");
   it("is a secret file, and the DATABASES edit goes into its stored copy, not an image", () => {
     expect(dep.secretFiles?.map((f) => f.sourcePath)).toEqual(["/opt/netbox/netbox/netbox/configuration.py"]);
     const changes = design.mapping.flatMap((m) => m.appChanges).join("\n");
     expect(changes).toContain("in the copy of netbox/netbox/configuration.py in Secret Manager");
     expect(changes).not.toContain("make sure the image carries that file");
+  });
+
+  it("commits the gunicorn.py the start command names, which the .gitignore also leaves out", () => {
+    const step = out.steps.find((s) => /Commit the files .* builds from that git ignores/.test(s.title));
+    expect(step?.commands).toContain("git add -f gunicorn.py");
+    expect(step?.commands?.join("\n")).not.toContain("configuration.py");
   });
 });
