@@ -158,6 +158,14 @@ export const deployTargetSchema = z.object({
     .max(40)
     .optional()
     .describe('Container start command as argv, e.g. ["uvicorn","app.main:app","--host","0.0.0.0"].'),
+  args: z
+    .array(z.string().regex(/^[A-Za-z0-9_.:=\/@%+,-]{1,200}$/))
+    .min(1)
+    .max(40)
+    .optional()
+    .describe(
+      "Instead of `command`: arguments to the image's own ENTRYPOINT, a start script that dispatches them (pretix's `pretix cron`), so its set-up (cd, exports) runs first.",
+    ),
   vpcEgress: z
     .enum(["private-ranges-only", "all-traffic"])
     .optional()
@@ -250,6 +258,16 @@ export const deployTargetSchema = z.object({
     ),
 });
 export type DeployTarget = z.infer<typeof deployTargetSchema>;
+
+/**
+ * What a target starts, as people read it: its command, or its arguments to the image's ENTRYPOINT
+ * script (`pretix cron` in pretix's image reads "the image's ENTRYPOINT with `cron`").
+ */
+export function startText(t: Pick<DeployTarget, "command" | "args">): string | undefined {
+  if (t.command?.length) return `\`${t.command.join(" ")}\``;
+  if (t.args?.length) return `the image's ENTRYPOINT script with \`${t.args.join(" ")}\``;
+  return undefined;
+}
 
 export const queueSchema = z.object({
   name: z.string().regex(CLOUD_RUN_NAME).describe("Cloud Tasks queue name."),

@@ -82,14 +82,21 @@ export function secretFileMounts(inv: Inventory): { path: string; mountPath: str
   });
 }
 
-/** Links from the app's paths to its secret files' mounts (made before the mount exists: resolved at run time). */
-export function secretFileCommands(inv: Inventory, root: string | undefined): string[] {
+/**
+ * Links from the app's paths to its secret files' mounts (made before the mount exists: resolved at
+ * run time). `place` moves a path of our image to where another image has it (team-image.ts).
+ */
+export function secretFileCommands(
+  inv: Inventory,
+  root: string | undefined,
+  place: (imagePath: string) => string = (p) => p,
+): string[] {
   // A file the app writes and keeps in its database instead (settings-stores.ts) is not linked:
   // the app would write through the link into the read-only mount; it reads the mount as defaults.
   const stored = new Set((inv.secretFiles ?? []).filter((f) => usableSettingsStore(inv, f)).map((f) => f.path));
   const mounts = secretFileMounts(inv).filter((m) => PLAIN_PATH.test(m.path) && !stored.has(m.path));
   if (mounts.length === 0) return [];
-  const at = mounts.map((m) => ({ ...m, link: inImagePath(m.path, root) }));
+  const at = mounts.map((m) => ({ ...m, link: place(inImagePath(m.path, root)) }));
   return [
     `mkdir -p ${[...new Set(at.map((m) => path.posix.dirname(m.link)))].sort().join(" ")}`,
     ...at.map((m) => `ln -sfn ${m.mountPath} ${m.link}`),

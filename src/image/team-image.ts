@@ -6,7 +6,9 @@
 // migrate job's `python manage.py migrate`) uses the venv's Python, not the bare one of the base
 // image, which has none of the app's packages.
 import path from "node:path";
+import { APP_DIR } from "./app-root.js";
 import { commandArgv, copySpec, parseDockerfile, type Instruction, type Stage } from "./dockerfile-parse.js";
+import { readEntryScript, routeArgs, type EntryScript } from "./entrypoint-script.js";
 
 export interface TeamImage {
   /** Where the final image holds the repository (absolute). */
@@ -19,7 +21,20 @@ export interface TeamImage {
    */
   port?: number;
   /** A schema migration the image's start script runs (Tandoor's boot.sh: `python manage.py migrate`). */
-  startMigrates?: { file: string; command: string };
+  startMigrates?: {
+    file: string;
+    command: string;
+    /** The setting that turns it off, when the script tests one (`AUTOMIGRATE=skip`). */
+    skip?: { name: string; value: string };
+  };
+  /**
+   * The repository's script the image's ENTRYPOINT runs (pretix's deployment/docker/pretix.bash,
+   * copied to /usr/local/bin/pretix): its set-up and the subcommands it dispatches (entrypoint-script.ts).
+   */
+  entry?: EntryScript & {
+    /** Packages whose `python -m PKG` runs Django's commands as manage.py does (their __main__.py). */
+    djangoMains?: string[];
+  };
 }
 
 /** The final stage, then each stage it is built FROM (named stages only). */
@@ -59,12 +74,17 @@ function startOf(chain: Stage[], appDir: string | undefined, read?: (file: strin
 
 /** A schema migration run from a start script: each instance runs it as it starts. */
 const START_MIGRATION =
-  /^\s*(?:exec\s+)?((?:\S*python3?\s+)?(?:\S*\/)?manage\.py\s+migrate\b[^\n]*|(?:bundle exec\s+)?(?:\.\/)?(?:bin\/)?rails\s+db:(?:migrate|prepare)\b[^\n]*|php\s+artisan\s+migrate\b[^\n]*|(?:npx\s+)?prisma\s+migrate\s+deploy\b[^\n]*|alembic\s+upgrade\b[^\n]*)$/m;
+  /^\s*(?:exec\s+)?((?:\S*python3?\s+)?(?:\S*\/)?manage\.py\s+migrate\b[^\n]*|\S*python3?(?:\.\d+)?\s+-m\s+[\w.]+\s+migrate\b[^\n]*|(?:bundle exec\s+)?(?:\.\/)?(?:bin\/)?rails\s+db:(?:migrate|prepare)\b[^\n]*|php\s+artisan\s+migrate\b[^\n]*|(?:npx\s+)?prisma\s+migrate\s+deploy\b[^\n]*|alembic\s+upgrade\b[^\n]*)$/m;
 
 function startMigration(scripts: { file: string; text: string }[]): TeamImage["startMigrates"] {
   for (const { file, text } of scripts) {
     const m = START_MIGRATION.exec(text);
-    if (m) return { file, command: m[1]!.trim() };
+    if (!m) continue;
+    // The script's own switch around it (pretix's `if [ "$AUTOMIGRATE" != "skip" ]`).
+    const at = text.indexOf(m[1]!, m.index);
+    const before = text.slice(0, at).replace(/\s+$/, "").split("\n").slice(-1)[0] ?? "";
+    const guard = /\[\[?\s+"?\$\{?([A-Z][A-Z0-9_]*)\}?"?\s+!=\s+"?([\w-]+)"?\s+\]\]?\s*;?\s*(?:then)?$/.exec(before);
+    return { file, command: m[1]!.trim(), ...(guard ? { skip: { name: guard[1]!, value: guard[2]! } } : {}) };
   }
   return undefined;
 }
@@ -93,6 +113,101 @@ function listenPort(chain: Stage[], start: ReturnType<typeof startOf>) {
   const chosen = [...new Set(defaults.filter((p) => exposed.length === 0 || exposed.includes(p)))];
   if (chosen.length === 1) return chosen[0];
   return chosen.length === 0 && defaults.length === 0 && exposed.length === 1 ? exposed[0] : undefined;
+}
+
+/** Folders a COPY of the repository's own files does not place the repository in. */
+const NOT_APP_DIR = /^\/(etc|usr|bin|sbin|lib|lib64|root|tmp|var\/(log|tmp|run)|run|proc|sys|dev)(\/|$)/;
+
+/**
+ * Where COPYs of the repository's paths put the repository when nothing copies it whole: each one
+ * that keeps a path's place (`COPY src /pretix/src`, `COPY pyproject.toml /pretix/`) says the
+ * repository is at /pretix; the folder most of them say.
+ */
+function copiedRoot(instructions: Instruction[], read?: (file: string) => string | undefined): string | undefined {
+  let workdir = "/";
+  const votes = new Map<string, number>();
+  for (const ins of instructions) {
+    if (ins.keyword === "WORKDIR") workdir = resolveIn(workdir, ins.args.trim().replace(/^["']|["']$/g, ""));
+    if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || /--from=/.test(ins.args)) continue;
+    const spec = copySpec(ins);
+    for (const source of spec.sources) {
+      const rel = source.replace(/^\.\//, "").replace(/\/+$/, "");
+      if (!/^[\w.-]+(\/[\w.-]+)*$/.test(rel) || rel.startsWith(".")) continue;
+      // Into a folder (`dest/`): a file keeps its name there; a folder's contents would lose it.
+      const intoFolder = spec.dest.endsWith("/") || spec.sources.length > 1;
+      const dest = intoFolder
+        ? read?.(rel) !== undefined
+          ? resolveIn(workdir, path.posix.join(spec.dest, path.posix.basename(rel)))
+          : undefined
+        : resolveIn(workdir, spec.dest);
+      if (!dest || !dest.endsWith(`/${rel}`)) continue;
+      const root = dest.slice(0, dest.length - rel.length - 1) || "/";
+      if (root === "/" || NOT_APP_DIR.test(root)) continue;
+      votes.set(root, (votes.get(root) ?? 0) + 1);
+    }
+  }
+  return [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** Where programs named without a folder are found (a base image's PATH). */
+const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+/**
+ * The repository's script the image's ENTRYPOINT runs: a word of it that is a repository path
+ * (under the app's folder or relative), or the place a COPY put one (`COPY deployment/docker/pretix.bash
+ * /usr/local/bin/pretix` with `ENTRYPOINT ["pretix"]`).
+ */
+function entryScript(
+  chain: Stage[],
+  appDir: string | undefined,
+  read?: (file: string) => string | undefined,
+): TeamImage["entry"] {
+  if (!read) return undefined;
+  const instructions = chain.flatMap((s) => s.instructions);
+  const entrypoint = [...instructions].reverse().find((i) => i.keyword === "ENTRYPOINT");
+  const argv = commandArgv(entrypoint) ?? [];
+  const copies = instructions
+    .filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !/--from=/.test(i.args))
+    .map(copySpec)
+    .filter((c) => c.sources.length === 1);
+  for (const word of argv) {
+    const places = word.startsWith("/") ? [word] : PATH_DIRS.map((d) => `${d}/${word}`);
+    const copied = copies.find((c) =>
+      places.some(
+        (p) => (c.dest.endsWith("/") ? path.posix.join(c.dest, path.posix.basename(c.sources[0]!)) : c.dest) === p,
+      ),
+    );
+    const rel = copied
+      ? copied.sources[0]!.replace(/^\.\//, "")
+      : appDir && word.startsWith(`${appDir}/`)
+        ? word.slice(appDir.length + 1)
+        : /^\.?\/?[\w.-]+\/[\w./-]+$/.test(word)
+          ? word.replace(/^\.\//, "")
+          : undefined;
+    const text = rel && /^[\w.-]+(\/[\w.-]+)*$/.test(rel) ? read(rel) : undefined;
+    const script = text !== undefined ? readEntryScript(rel!, text) : undefined;
+    if (!script) continue;
+    return { ...script, ...djangoMainsOf(script, appDir, read) };
+  }
+  return undefined;
+}
+
+/** The packages a route runs with `python -m PKG` whose __main__.py runs Django's management commands. */
+function djangoMainsOf(
+  script: EntryScript,
+  appDir: string | undefined,
+  read: (file: string) => string | undefined,
+): { djangoMains?: string[] } {
+  const cdRel = appDir && script.cd?.startsWith(`${appDir}/`) ? script.cd.slice(appDir.length + 1) : undefined;
+  const pkgs = script.routes.flatMap((r) => (r.argv[1] === "-m" && r.argv[2] ? [r.argv[2]] : []));
+  const mains = [...new Set(pkgs)].filter((pkg) =>
+    [cdRel, "src", "."].some((dir) => {
+      if (dir === undefined) return false;
+      const text = read(path.posix.join(dir, pkg.replace(/\./g, "/"), "__main__.py"));
+      return text !== undefined && /execute_from_command_line/.test(text);
+    }),
+  );
+  return mains.length ? { djangoMains: mains } : {};
 }
 
 /** The repository's folder and an unlisted venv in the team's Dockerfile, as far as it says. */
@@ -126,16 +241,32 @@ export function teamImage(text: string, read?: (file: string) => string | undefi
     onPath.some(
       (e) => e.includes(`${venv}/bin`) || /\$\{?VIRTUAL_ENV\}?\/bin/.test(e) || /(^|[:="])(\.\/)?venv\/bin/.test(e),
     );
-  const home = appDir ?? (workdir !== "/" ? workdir : undefined);
+  const home = appDir ?? (workdir !== "/" ? workdir : copiedRoot(instructions, read));
   const start = startOf(chain, home, read);
   const port = listenPort(chain, start);
-  const startMigrates = startMigration(start.scripts);
+  const entry = entryScript(chain, home, read);
+  const entryText = entry && !start.scripts.some((x) => x.file === entry.file) ? read?.(entry.file) : undefined;
+  const startMigrates = startMigration([
+    ...start.scripts,
+    ...(entry && entryText !== undefined ? [{ file: entry.file, text: entryText }] : []),
+  ]);
   return {
     ...(home ? { appDir: home } : {}),
+    ...(entry ? { entry } : {}),
     ...(venv && !listed ? { venvBin: `${venv}/bin` } : {}),
     ...(port ? { port } : {}),
     ...(startMigrates ? { startMigrates } : {}),
   };
+}
+
+/**
+ * A path of ours (under APP_DIR, where our Dockerfiles put the repository) where the team's image
+ * has it: under the folder its Dockerfile copies the repository to (Tandoor's /opt/recipes, pretix's
+ * /pretix). Anything else, or an image whose folder is not known, stays as it is.
+ */
+export function inTeamImage(p: string, team: TeamImage | undefined): string {
+  const dir = team?.appDir;
+  return dir && (p === APP_DIR || p.startsWith(`${APP_DIR}/`)) ? path.posix.join(dir, p.slice(APP_DIR.length)) : p;
 }
 
 /** The app's Python tools a one-off command may start with: run from the venv when it is not on PATH. */
@@ -145,4 +276,18 @@ export function inTeamVenv(argv: readonly string[], team: TeamImage | undefined)
   const [first, ...rest] = argv;
   if (!team?.venvBin || first === undefined || !PYTHON_TOOLS.test(first)) return [...argv];
   return [`${team.venvBin}/${first}`, ...rest];
+}
+
+/** How a process starts in the image: a command that replaces its ENTRYPOINT, or arguments to it. */
+export type TeamRun = { command: string[] } | { args: string[] };
+
+/**
+ * How a one-off or background process runs in the team's image: through its ENTRYPOINT script
+ * when the script starts that command (`pretix cron` for `python -m pretix runperiodic`: the
+ * script's `cd` and exports run first), else as a command that replaces the ENTRYPOINT (the venv's
+ * tools by their path when the venv is off PATH).
+ */
+export function teamRun(argv: readonly string[], team: TeamImage | undefined): TeamRun {
+  const args = team?.entry ? routeArgs(argv, team.entry, new Set(team.entry.djangoMains ?? [])) : undefined;
+  return args ? { args } : { command: inTeamVenv(argv, team) };
 }

@@ -1,8 +1,11 @@
 // The team's own Dockerfile, built by the deploy instead of ours: where it copies the repository
 // (the uploads bucket is mounted there) and a venv its entrypoint activates but PATH does not name
 // (a job's `python` must be the venv's).
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { inTeamVenv, teamImage } from "../../src/image/team-image.js";
+import { inTeamVenv, teamImage, teamRun } from "../../src/image/team-image.js";
+import { ROOT } from "../helpers/phase-input.js";
 
 // Tandoor's Dockerfile, trimmed: the venv in /opt/recipes/venv, activated only by boot.sh.
 const TANDOOR = `FROM python:3.13-alpine3.23
@@ -147,5 +150,53 @@ describe("a schema migration in the team image's start script", () => {
     ],
   ])("%s", (start, script, want) => {
     expect(image(start, script)).toEqual(want);
+  });
+});
+
+describe("the team's image without WORKDIR or COPY . (pretix)", () => {
+  const dir = path.join(ROOT, "test/fixtures/real/pretix/repo");
+  const read = (f: string) => (existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), "utf8") : undefined);
+  const team = teamImage(read("Dockerfile")!, read);
+
+  it("the repository is where COPYs that keep a path's place put it: src → /pretix/src, pyproject.toml → /pretix", () => {
+    expect(team.appDir).toBe("/pretix");
+  });
+
+  it("the ENTRYPOINT is the script a COPY put on PATH, with its set-up and subcommands", () => {
+    expect(team.entry).toMatchObject({
+      file: "deployment/docker/pretix.bash",
+      cd: "/pretix/src",
+      env: { DJANGO_SETTINGS_MODULE: "production_settings" },
+      djangoMains: ["pretix"],
+    });
+  });
+
+  it.each([
+    ["the cron job runs through its subcommand", ["python", "-m", "pretix", "runperiodic"], { args: ["cron"] }],
+    ["the worker too", ["celery", "-A", "pretix.celery_app", "worker", "-l", "info"], { args: ["taskworker"] }],
+    [
+      "the migration through the catch-all (`python -m pretix` is its manage.py)",
+      ["python", "manage.py", "migrate", "--noinput"],
+      { args: ["migrate", "--noinput"] },
+    ],
+    ["a command the script does not start replaces it", ["node", "x.js"], { command: ["node", "x.js"] }],
+  ])("%s", (_, argv, want) => {
+    expect(teamRun(argv, team)).toEqual(want);
+  });
+
+  it.each([
+    [
+      "a file copied to a system folder says nothing",
+      "FROM python:3.12\nCOPY nginx.conf /etc/nginx/nginx.conf\n",
+      undefined,
+    ],
+    ["a folder copied into a folder loses its name: no vote", "FROM python:3.12\nCOPY src /srv/\n", undefined],
+    [
+      "requirements.txt into the app's folder",
+      "FROM python:3.12\nCOPY requirements.txt /srv/app/\nCOPY app /srv/app/app\n",
+      "/srv/app",
+    ],
+  ])("%s", (_, text, want) => {
+    expect(teamImage(text, (f) => (f === "requirements.txt" ? "x" : undefined)).appDir).toBe(want);
   });
 });

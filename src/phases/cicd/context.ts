@@ -62,6 +62,16 @@ export interface CicdContext {
   pythonManifest: "requirements.txt" | "pyproject.toml";
 }
 
+/** A file of the repository as text, when it is one. */
+function repoFile(repoDir: string, file: string): string | undefined {
+  const at = path.join(repoDir, file);
+  try {
+    return existsSync(at) ? readFileSync(at, "utf8") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function readDeployment(input: PhaseInput): Deployment {
   const design = input.upstream.design as { deployment?: unknown } | undefined;
   const parsed = deploymentSchema.safeParse(design?.deployment);
@@ -129,7 +139,11 @@ function contextOf(input: PhaseInput): CicdContext {
     repoDir: input.repoDir,
     hasDockerfile: theirs("Dockerfile") && !main.notHttp,
     ...(theirs("Dockerfile") && !main.notHttp
-      ? { team: teamImage(readFileSync(path.join(input.repoDir, "Dockerfile"), "utf8")) }
+      ? {
+          team: teamImage(readFileSync(path.join(input.repoDir, "Dockerfile"), "utf8"), (f) =>
+            repoFile(input.repoDir, f),
+          ),
+        }
       : {}),
     ...(preBuild ? { teamPreBuild: preBuild } : {}),
     mainDockerfile: main.file,

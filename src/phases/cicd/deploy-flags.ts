@@ -234,7 +234,13 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
   // The first API runs the image's own CMD (it honours $PORT); every other target that names a
   // command (a second web process, workers, jobs) overrides it.
   const imageApi = deployment.services.find(isAppApi);
-  if (target !== imageApi && target.command && target.command.length > 0) {
+  if (target !== imageApi && target.args?.length) {
+    // Through the image's ENTRYPOINT (a start script that dispatches its arguments): `--args`
+    // replaces only the CMD, and an empty `--command` resets one an earlier deploy set, which an
+    // update would otherwise keep (gcloud run deploy --help: "To reset this field to its default,
+    // pass an empty string").
+    flags.push("--command=", `--args=${listValue(target.args)}`);
+  } else if (target !== imageApi && target.command && target.command.length > 0) {
     const [command, ...args] = target.command;
     flags.push(`--command=${command}`);
     if (args.length > 0) flags.push(`--args=${listValue(args)}`);

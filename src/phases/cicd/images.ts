@@ -8,7 +8,10 @@ import { templateText } from "../../render/templates.js";
 import { checkImageBuild, type ImageCommand } from "../../image/build-check.js";
 import { vmAppRoot } from "../../image/app-root.js";
 import { ignoredBuildInputs } from "../../image/ignored-inputs.js";
-import { planImages } from "../../image/plan.js";
+import { planImages, type RuntimeImage } from "../../image/plan.js";
+import { inTeamImage } from "../../image/team-image.js";
+import { isAppApi } from "../../contracts/deployment.js";
+import { migrations } from "./migrations.js";
 import { secretFileCommands } from "../../image/code-links.js";
 import { openRepo, type AppRepo } from "../../image/repo.js";
 import { osPythonVersion } from "../../image/runtime-versions.js";
@@ -78,15 +81,23 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
     // runs it again in every instance as it starts, several at once on a scale-out.
     if (theirs(input, image.dockerfile) && migrates && ctx.deployment.database)
       notices.push(
-        `\`${migrates.file}\`, which your \`${image.dockerfile}\` starts, also runs \`${migrates.command}\` at every container start: every new instance runs it again, several at once when Cloud Run scales out, after the deploy's migrate job already did. Take it out of the script (the job keeps the schema current).`,
+        `\`${migrates.file}\`, which your \`${image.dockerfile}\` starts, also runs \`${migrates.command}\` at every container start: every new instance runs it again, several at once when Cloud Run scales out, after the deploy's migrate job already did. ${migrates.skip ? `Set \`${migrates.skip.name}=${migrates.skip.value}\` on the services (the script's own switch), or take it out of the script` : "Take it out of the script"} (the job keeps the schema current).`,
       );
     // Our Dockerfiles link each secret file's path to its mount (image/code-links.ts); the team's
     // does not, so the app would look for the file where only an empty folder (or nothing) is.
-    const links = image.dockerfile === ctx.mainDockerfile ? secretFileCommands(ctx.inventory, root) : [];
+    // In the team's image the repository is where its Dockerfile copies it (team-image.ts), and
+    // the folders made as root for the links must stay the image user's (the app writes beside them).
+    const links =
+      image.dockerfile === ctx.mainDockerfile
+        ? secretFileCommands(ctx.inventory, root, (p) => inTeamImage(p, image.team))
+        : [];
     if (theirs(input, image.dockerfile) && links.length)
       notices.push(
-        `Your \`${image.dockerfile}\` is built as it is, and Cloud Run mounts each secret file in a folder of its own (a secret volume hides the rest of its folder), not where the app reads it: add \`RUN ${links.join(" && ")}\` before its last \`USER\`, or the app starts without the file.`,
+        `Your \`${image.dockerfile}\` is built as it is, and Cloud Run mounts each secret file in a folder of its own (a secret volume hides the rest of its folder), not where the app reads it: add \`RUN ${[...links, ...userOwns(links, image)].join(" && ")}\` before its last \`USER\`, or the app starts without the file.`,
       );
+    const bypassed =
+      theirs(input, image.dockerfile) && image.dockerfile === ctx.mainDockerfile ? skipsSetUp(image, ctx) : undefined;
+    if (bypassed) notices.push(bypassed);
     if (theirs(input, image.dockerfile)) continue;
     if (!image.content) {
       const reason = image.notice ?? `No ${image.dockerfile} was written.`;
@@ -184,6 +195,38 @@ function checkoutIgnores(contexts: Map<string, string>, input: PhaseInput): Arti
     .filter(([dockerfile, context]) => context !== "." && !theirs(input, `${dockerfile}.dockerignore`))
     .filter(([, context]) => !existsSync(path.join(input.repoDir, context, ".dockerignore")))
     .map(([dockerfile]) => ignoreFile(`${dockerfile}.dockerignore`));
+}
+
+/**
+ * The targets whose `--command` replaces the team image's ENTRYPOINT script that sets things up
+ * (`cd`, exports) before it starts a process: Cloud Run runs their command without that set-up.
+ * Said, with what the script does, since no flag gives a container a working folder.
+ */
+function skipsSetUp(image: RuntimeImage, ctx: CicdContext): string | undefined {
+  const entry = image.team?.entry;
+  if (!entry) return undefined;
+  const env = Object.keys(entry.env);
+  if (!entry.cd && env.length === 0) return undefined;
+  const api = ctx.deployment.services.find(isAppApi);
+  const names = [...ctx.deployment.services, ...migrations(ctx).map((m) => m.job)]
+    .filter((t) => t !== api && !t.source && t.command?.length)
+    .map((t) => `${t.name} (\`${t.command!.join(" ")}\`)`);
+  if (names.length === 0) return undefined;
+  const does = [
+    ...(entry.cd ? [`changes to \`${entry.cd}\``] : []),
+    ...(env.length ? [`exports ${env.map((e) => `\`${e}\``).join(", ")}`] : []),
+  ].join(" and ");
+  return `\`${entry.file}\`, your \`${image.dockerfile}\`'s ENTRYPOINT, ${does} before it starts a process, and it starts none of ${names.join(", ")}: their \`--command\` replaces it, so they run without that set-up. Make the script start them (a subcommand of its own), or give them the same settings (\`--set-env-vars\`, paths from that folder).`;
+}
+
+/** `chown` of the folders the links' `mkdir -p` makes in the app's folder, for the image's user. */
+function userOwns(links: string[], image: RuntimeImage): string[] {
+  const dir = image.team?.appDir;
+  const made = (/^mkdir -p (.*)$/.exec(links[0] ?? "")?.[1] ?? "")
+    .split(" ")
+    .filter((p) => dir && p.startsWith(`${dir}/`));
+  if (!image.user || made.length === 0) return [];
+  return [`chown ${image.user.uid}${image.user.gid !== undefined ? `:${image.user.gid}` : ""} ${made.join(" ")}`];
 }
 
 /** The commands the deploy runs in an image (workers, jobs, a second web process): they must start too. */

@@ -14,7 +14,7 @@ import { packageMigrationScript } from "../../image/migration-script.js";
 import { nodeManager } from "../../image/node-image.js";
 import { isWorkspaceRoot } from "../../image/node-workspace.js";
 import { openRepo } from "../../image/repo.js";
-import { inTeamVenv } from "../../image/team-image.js";
+import { teamRun, type TeamRun } from "../../image/team-image.js";
 import type { CicdContext } from "./context.js";
 import { ownerSteps } from "./run-once-read.js";
 import { runOnceJobName } from "../../contracts/run-once.js";
@@ -123,12 +123,15 @@ export interface Migration {
 }
 
 /** A Cloud Run job that runs `command` once in the owner's image, with its settings and database. */
-export function asJob(owner: DeployTarget, command: readonly string[], suffix = "migrate"): DeployTarget {
+export function asJob(owner: DeployTarget, run: readonly string[] | TeamRun, suffix = "migrate"): DeployTarget {
+  const { command: _command, args: _args, ...rest } = owner;
+  // A job in the team's image may start through its ENTRYPOINT script (image/team-image.ts teamRun).
+  const how = "args" in run ? { args: [...run.args] } : { command: [...("command" in run ? run.command : run)] };
   return {
-    ...owner,
+    ...rest,
     name: runOnceJobName(owner.name, suffix),
     kind: "job",
-    command: [...command],
+    ...how,
     // A schema change may lock big tables: allow up to 30 minutes.
     timeoutSeconds: Math.max(owner.timeoutSeconds, 1800),
     // The owner's settings (the database engine flag and the Cloud SQL socket the design set: a
@@ -152,7 +155,7 @@ export function migrations(ctx: CicdContext): Migration[] {
   const once = api && !found ? runOnce() : undefined;
   const tool = found ?? (once && { tool: `${once.from}: ${once.command}`, command: once.argv! });
   // In the team's image, a venv its entrypoint activates is not on PATH for a job's command.
-  const command = (argv: string[]) => inTeamVenv(argv, api?.source ? undefined : ctx.team);
+  const command = (argv: string[]) => teamRun(argv, api?.source ? undefined : ctx.team);
   if (api && tool) out.push({ job: asJob(api, command(tool.command)), owner: api.name, tool: tool.tool });
   for (const worker of deployment.services.filter((s) => isAiWorkerTarget(s) && s.source && s.cloudSqlInstance)) {
     out.push({ job: asJob(worker, AI_WORKER_MIGRATE_COMMAND), owner: worker.name, tool: "ai_tasks table" });

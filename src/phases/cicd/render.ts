@@ -137,10 +137,11 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
   const api = deployment.services.find((s) => rolloutStrategy(s) === "canary");
   // The jobs the deploy runs to the end around the services, in their order (run-once-jobs.ts).
   const once = runOncePlan(ctx);
-  const row = (when: string) => (j: { job: { name: string; command?: string[] } }) => ({
+  const row = (when: string) => (j: { job: { name: string; command?: string[]; args?: string[] } }) => ({
     name: j.job.name,
     when,
-    command: (j.job.command ?? []).join(" "),
+    // Through the image's ENTRYPOINT script: its arguments, after the script's name.
+    command: j.job.command?.length ? j.job.command.join(" ") : `ENTRYPOINT ${(j.job.args ?? []).join(" ")}`,
   });
   const onlyEmpty = `only while the repository variable \`${EMPTY_DATABASE_VAR}\` is \`true\``;
   // A job whose owner is held is listed with the decision it waits for, never as if it ran.

@@ -12,7 +12,7 @@ import type { DeployTarget } from "../../contracts/deployment.js";
 import { RUN_ONCE_SUFFIX } from "../../contracts/run-once.js";
 import type { CicdContext } from "./context.js";
 import { asJob } from "./migrations.js";
-import { inTeamVenv } from "../../image/team-image.js";
+import { teamRun } from "../../image/team-image.js";
 import { ownerSteps } from "./run-once-read.js";
 import type { RunOnceStep } from "./run-once-steps.js";
 
@@ -74,7 +74,7 @@ export function runOncePlan(ctx: CicdContext): RunOncePlan {
     }
     const n = (used.get(suffix) ?? 0) + 1;
     used.set(suffix, n);
-    const argv = inTeamVenv(step.argv, owner.source ? undefined : ctx.team);
+    const argv = teamRun(step.argv, owner.source ? undefined : ctx.team);
     const job = asJob(owner, argv, n === 1 ? suffix : `${suffix}-${n}`);
     const bucket = owner.held
       ? plan.held

@@ -44,7 +44,8 @@ describe.skipIf(!existsSync(APP))("pretix's settings file, read by its code at a
     const { artifacts } = await renderOffline(path.join(APP, "inventory.yaml"));
     const plan = artifacts.find((a) => a.path === "docs/migration/README.md")!.content;
     expect(plan).toContain(
-      "[pretix] datadir (/var/pretix/data on the VM) becomes /app/data, the folder gs://pretix-prod-media is mounted in (at /app/data/media)",
+      // pretix's own image keeps the repository in /pretix (COPY src /pretix/src), not our /app.
+      "[pretix] datadir (/var/pretix/data on the VM) becomes /pretix/data, the folder gs://pretix-prod-media is mounted in (at /pretix/data/media)",
     );
     expect(plan).toContain(
       "[redis] location, [celery] backend, [celery] broker: each Redis URL's host becomes the private IP of Memorystore pretix-redis",
@@ -55,6 +56,29 @@ describe.skipIf(!existsSync(APP))("pretix's settings file, read by its code at a
     const { artifacts } = await renderOffline(path.join(APP, "inventory.yaml"));
     const readme = artifacts.find((a) => a.path.endsWith("cicd/README.md"))!.content;
     expect(readme).toContain(`ln -sfn ${MOUNT} /etc/pretix/pretix.cfg`);
+    // The data folder is where the image keeps the app, made as root: given back to the image's user.
+    expect(readme).toContain("ln -sfn /secrets/secret/.secret /pretix/data/.secret");
+    expect(readme).toContain("chown 15371 /pretix/data");
+    expect(readme).not.toMatch(/\/app\//);
     expect(artifacts.some((a) => a.path === "Dockerfile")).toBe(false);
+  });
+
+  it("starts its jobs and worker through the image's `pretix` entry point, which cd's to /pretix/src first", async () => {
+    const { artifacts } = await renderOffline(path.join(APP, "inventory.yaml"));
+    const workflow = artifacts.find((a) => a.path === ".github/workflows/deploy.yml")!.content;
+    const wf = parse(workflow) as { jobs: Record<string, { steps: { name?: string; run?: string }[] }> };
+    const run = (name: string) =>
+      Object.values(wf.jobs)
+        .flatMap((j) => j.steps)
+        .find((s) => s.name === name)!.run!;
+    expect(run("Migrate the database (Django, Cloud Run job pretix-migrate)")).toMatch(
+      /--command= \\?\s*--args=migrate,--noinput/,
+    );
+    expect(run("Deploy pretix-runperiodic (job)")).toMatch(/--command= \\?\s*--args=cron\n/);
+    expect(run("Deploy pretix-worker (worker-pool)")).toMatch(/--command= \\?\s*--args=taskworker\n/);
+    expect(workflow).not.toMatch(/--command=(python|celery)/);
+    expect(workflow).toContain("mount-path=/pretix/data/media");
+    const readme = artifacts.find((a) => a.path.endsWith("cicd/README.md"))!.content;
+    expect(readme).toContain("Set `AUTOMIGRATE=skip` on the services (the script's own switch)");
   });
 });

@@ -20,6 +20,7 @@ import {
 } from "./draft.js";
 import { MAX_PUSH_SECONDS, type ProcessPlan } from "./processes.js";
 import { imageFor } from "../../../image/plan.js";
+import { teamRun } from "../../../image/team-image.js";
 import { bindsItself } from "../../../image/web-bind.js";
 import { carriesCredential, carryCredentials } from "../../../image/command-credentials.js";
 import { bindSetting } from "./server-settings.js";
@@ -278,7 +279,10 @@ export function cronJobTarget(d: Draft, s: Service): DeployTarget {
  * streaming server) is built from that runtime's own Dockerfile. A command whose VM form held a
  * credential runs through sh -c reading it from a secret of its own (image/command-credentials.ts).
  */
-export function withImage(d: Draft, s: Service): Pick<DeployTarget, "command" | "source"> & { secrets: string[] } {
+export function withImage(
+  d: Draft,
+  s: Service,
+): Pick<DeployTarget, "command" | "args" | "source"> & { secrets: string[] } {
   const image = imageFor(d.images, s);
   const own = image && ((d.images.main && image.runtime !== d.images.main) || image.checkout);
   const source = own ? { source: { context: image.context ?? ".", dockerfile: image.dockerfile } } : {};
@@ -290,7 +294,13 @@ export function withImage(d: Draft, s: Service): Pick<DeployTarget, "command" | 
       ? { command: carried.argv, secrets: [...new Set([...secretsOf(s), ...carried.secrets])].sort(), ...source }
       : { secrets: secretsOf(s), ...source };
   }
-  return { ...(command ? { command } : {}), secrets: secretsOf(s), ...source };
+  // The team's image may start it through its ENTRYPOINT script (image/team-image.ts teamRun).
+  const run = command ? teamRun(command, image?.team) : undefined;
+  return {
+    ...(run && "args" in run ? { args: run.args } : command ? { command } : {}),
+    secrets: secretsOf(s),
+    ...source,
+  };
 }
 
 function processCommand(d: Draft, s: Service): string[] | undefined {

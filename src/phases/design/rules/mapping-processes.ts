@@ -1,7 +1,7 @@
 // mapping.json entries for the processes: where each one runs, why, and what the app must change.
 import { jvmHeapMiB } from "./compute.js";
 import type { Service } from "../../../inventory/schema.js";
-import { type DeployTarget, hasCanary, lockedShare } from "../../../contracts/deployment.js";
+import { type DeployTarget, hasCanary, lockedShare, startText } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { embedsCeleryBeat, flagNumber, isBrokerEnv, taskLimitSeconds } from "./classify.js";
 import { carriesCredential, carryCredentials } from "../../../image/command-credentials.js";
@@ -330,7 +330,8 @@ export function alwaysOnEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   const s = plan.service;
   const t = targetOf(d, s)!;
   const changes: string[] = [];
-  if (t.command) changes.push(`The worker pool runs \`${t.command.join(" ")}\` in the app's image.`);
+  const start = startText(t);
+  if (start) changes.push(`The worker pool runs ${start} in the app's image${entrySetUp(t)}.`);
   else
     changes.push(
       `"${clipText(s.command ?? s.software, 160)}" cannot run as a plain container command: put it in a script in the image, set the worker pool's command to it, and add it to services[].command.`,
@@ -368,6 +369,10 @@ export function alwaysOnEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   };
 }
 
+/** Said of a target started through its image's ENTRYPOINT script: what Cloud Run's --args keep. */
+const entrySetUp = (t: Pick<DeployTarget, "args">): string =>
+  t.args?.length ? " (--args go to the script and --command is left empty, so its set-up runs first)" : "";
+
 export function cronEntry(d: Draft, s: Service): MappingEntry {
   const job = d.schedules.find((j) => j.replaces.includes(s.name));
   const runJob = targetOf(d, s)!;
@@ -400,6 +405,10 @@ export function beatToSchedulerEntry(d: Draft, s: Service): MappingEntry {
   };
 }
 
+/** ", as its ENTRYPOINT script's `cron`…": how a job in the team's image starts the command. */
+const through = (t: DeployTarget | undefined): string =>
+  t?.args?.length ? `, as ${startText(t)}${entrySetUp(t)}` : "";
+
 function cronAppChanges(d: Draft, s: Service): string[] {
   if (!s.command?.trim()) {
     return [
@@ -418,7 +427,7 @@ function cronAppChanges(d: Draft, s: Service): string[] {
   const changes = carriesCredential(argv.argv)
     ? credentialChanges(s, argv.argv)
     : [
-        `The job runs \`${argv.argv.join(" ")}\` in the app's image; it must exit non-zero on failure so the execution is marked failed.`,
+        `The job runs \`${argv.argv.join(" ")}\` in the app's image${through(targetOf(d, s))}; it must exit non-zero on failure so the execution is marked failed.`,
       ];
   if (argv.dropped.length)
     changes.push(

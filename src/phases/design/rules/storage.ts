@@ -15,7 +15,8 @@ import {
   isAiWorkerTarget,
   type Volume,
 } from "../../../contracts/deployment.js";
-import { APP_DIR, inImagePath, vmAppRoot } from "../../../image/app-root.js";
+import { inImagePath, vmAppRoot } from "../../../image/app-root.js";
+import { inTeamImage } from "../../../image/team-image.js";
 import { imageFor } from "../../../image/plan.js";
 import type { Draft } from "./draft.js";
 
@@ -78,12 +79,10 @@ export function planStorage(d: Draft, repoDir?: string): void {
   const appTargets = d.services.filter((t) => !isAiWorkerTarget(t) && !isAiGatewayTarget(t));
   // Built from the team's own Dockerfile, the app's image holds the repository where that file
   // copies it (Tandoor's /opt/recipes), not in our APP_DIR: the mount goes where the app writes.
-  const teamDir = d.images.images.find((i) => i.runtime === d.images.main)?.team?.appDir;
-  const inTeamImage = (p: string) =>
-    teamDir && (p === APP_DIR || p.startsWith(`${APP_DIR}/`)) ? path.posix.join(teamDir, p.slice(APP_DIR.length)) : p;
+  const team = d.images.images.find((i) => i.runtime === d.images.main)?.team;
   for (const storage of folders) {
     const relative = underWorkingDir(d, storage);
-    const mapped = inTeamImage(inImagePath(storage.path, root));
+    const mapped = inTeamImage(inImagePath(storage.path, root), team);
     const mountPath = relative?.mountPath ?? mapped;
     // Said in the decision only where the working directory moved the mount or the image's WORKDIR.
     const moved = relative && (relative.mountPath !== mapped || relative.workingDir.vm === relative.workingDir.image);

@@ -1,0 +1,54 @@
+// A target started through its image's ENTRYPOINT script (image/team-image.ts teamRun): the deploy
+// passes only --args, which replace the image's CMD, and resets --command to the image's
+// ENTRYPOINT with an empty value (an update keeps a command an earlier deploy set otherwise).
+import { describe, expect, it } from "vitest";
+import type { Deployment, DeployTarget } from "../../../src/contracts/deployment.js";
+import { deployFlags, shellWord } from "../../../src/phases/cicd/deploy-flags.js";
+import { asJob } from "../../../src/phases/cicd/migrations.js";
+import { seedDeployment } from "./fixtures.js";
+
+function withTarget(extra: Partial<DeployTarget>): { dep: Deployment; target: DeployTarget } {
+  const dep = seedDeployment();
+  const { command: _command, ...base } = dep.services[1]!;
+  const target: DeployTarget = { ...base, name: "app-cron", kind: "job", serviceAccount: "app-cron-sa", ...extra };
+  dep.services.push(target);
+  return { dep, target };
+}
+
+describe("a target started through the image's ENTRYPOINT", () => {
+  it.each([
+    ["one subcommand", ["cron"], "--args=cron"],
+    ["a subcommand and what follows", ["taskworker", "-Q", "mail"], "--args=taskworker,-Q,mail"],
+    ["a word with a comma switches gcloud's delimiter", ["export", "a,b"], "--args=^|^export|a,b"],
+  ])("%s: --command= then --args", (_, args, flag) => {
+    const { dep, target } = withTarget({ args });
+    const flags = deployFlags(target, dep);
+    expect(flags.slice(flags.indexOf("--command="))).toEqual(["--command=", flag]);
+    expect(flags.filter((f) => f.startsWith("--command"))).toEqual(["--command="]);
+    expect(shellWord("--command=")).toBe("--command=");
+  });
+
+  it("a command is still a command", () => {
+    const { dep, target } = withTarget({ command: ["python", "-m", "app", "tick"] });
+    expect(deployFlags(target, dep)).toEqual(expect.arrayContaining(["--command=python", "--args=-m,app,tick"]));
+  });
+
+  it("the app's API runs the image's own CMD either way", () => {
+    const dep = seedDeployment();
+    const at = dep.services.findIndex((t) => t.kind === "api");
+    const api = { ...dep.services[at]!, args: ["web"] };
+    dep.services[at] = api;
+    const flags = deployFlags(api, dep);
+    expect(flags.some((f) => f.startsWith("--command") || f.startsWith("--args"))).toBe(false);
+  });
+
+  it("a one-off job borrowing its owner's image takes the run it is given, never the owner's", () => {
+    const owner = { ...seedDeployment().services[1]!, args: ["web"] };
+    const viaEntry = asJob(owner, { args: ["migrate", "--noinput"] });
+    expect(viaEntry.args).toEqual(["migrate", "--noinput"]);
+    expect(viaEntry.command).toBeUndefined();
+    const direct = asJob(owner, ["python", "manage.py", "migrate"]);
+    expect(direct.command).toEqual(["python", "manage.py", "migrate"]);
+    expect(direct.args).toBeUndefined();
+  });
+});
