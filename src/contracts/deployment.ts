@@ -95,6 +95,12 @@ export const heldForSchema = z.object({
     .describe(
       "The reason without the remedy, for lists and notes: what the folder keeps in place and why no Cloud Storage mount carries it.",
     ),
+  topic: z
+    .enum(["disk", "command"])
+    .optional()
+    .describe(
+      "What the decision is about: disk (absent too) = data written in place has no home; command = a job's or always-on process's command cannot run as a container command, and without one Cloud Run would run the image's default (the web server).",
+    ),
 });
 export type HeldFor = z.infer<typeof heldForSchema>;
 

@@ -14,6 +14,13 @@ export function heldWhy(t: DeployTarget): HeldFor {
   return t.heldFor ?? { decision: "on its data written in place", short: "its data written in place has no home yet" };
 }
 
+/** What a hold waits for, in a few words: "its disk decision", "its command decision". */
+export const heldTopic = (t: DeployTarget): string => `its ${heldWhy(t).topic ?? "disk"} decision`;
+
+/** True when every hold waits on the same kind of decision `topic` (holds written before `topic`: disk). */
+export const allHeldFor = (targets: readonly DeployTarget[], topic: "disk" | "command"): boolean =>
+  targets.every((t) => (heldWhy(t).topic ?? "disk") === topic);
+
 /** "a, b and c" */
 const andList = (xs: readonly string[]): string =>
   xs.length > 1 ? `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}` : (xs[0] ?? "");

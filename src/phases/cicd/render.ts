@@ -9,7 +9,7 @@ import { PLAIN_ENV_FILE, plainEnvFile, plainEnvNames } from "./plain-env.js";
 import { type DeployTarget, isAiWorkerTarget, isPublicApi, lockedShare } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
 import { deployerViewRoles, heldViewerRoles } from "./deploy-lookups.js";
-import { deployedOnly, heldLabel, heldWhy } from "../../contracts/held-targets.js";
+import { deployedOnly, heldLabel, heldTopic, heldWhy } from "../../contracts/held-targets.js";
 import type { CicdResult } from "./schema.js";
 import { IMAGE_RELEASES, type Stack } from "./runtime.js";
 import { schedulesView } from "./schedules.js";
@@ -112,7 +112,7 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
       name: s.name,
       kind: s.kind,
       rollout: s.held
-        ? "held: not deployed until its disk decision is taken"
+        ? `held: not deployed until ${heldTopic(s)} is taken`
         : strategy === "canary"
           ? s.singleInstance
             ? "100% at once after the tagged-URL check (the app runs as one instance), rollback on failure"

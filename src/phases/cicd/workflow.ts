@@ -2,6 +2,7 @@
 // attached to nodes, never glued into strings. Only pinned actions, only pattern-checked values.
 import { Document, isMap, isPair, isScalar, visit, type Pair } from "yaml";
 import { requestServiceLevel } from "../../contracts/service-levels.js";
+import { heldWhy } from "../../contracts/held-targets.js";
 import { rolloutStrategy, sourceImageName, type CicdContext } from "./context.js";
 import {
   isAiGatewayTarget,
@@ -158,12 +159,17 @@ function filestoreIpStep(fs: Filestore, index: number): { name: string; run: str
 }
 
 /**
- * A target whose data written in place has no home yet (design/rules/in-place-home.ts) is not
- * deployed: the step says why in the run's summary and the job goes on.
+ * A held target (its data written in place has no home yet: design/rules/in-place-home.ts; its
+ * command cannot run in a container: design/rules/command-hold.ts) is not deployed: the step says
+ * why in the run's summary and the job goes on.
  */
 function heldStep(target: DeployTarget): { name: string; env: Record<string, string>; run: string } {
+  const until =
+    heldWhy(target).topic === "command"
+      ? "it has a command it can run (without one it would run the web server)"
+      : "its data written in place has a home";
   return {
-    name: `Hold ${target.name}: not deployed until its data written in place has a home`,
+    name: `Hold ${target.name}: not deployed until ${until}`,
     env: { HELD_REASON: target.held! },
     run: `echo "::notice title=${target.name} is not deployed::\${HELD_REASON}"\n`,
   };

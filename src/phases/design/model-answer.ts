@@ -31,7 +31,7 @@ export function mergeSurroundings(answer: DesignAnswer, draft: Deployment, sqlit
       );
   }
   deployment.services = answer.deployment.services.map((s) =>
-    keepDiskPlan(keepVolumeOwners(keepPrivateIp(s, draft), draft), draft),
+    keepEntryArgs(keepDiskPlan(keepVolumeOwners(keepPrivateIp(s, draft), draft), draft), draft),
   );
   // A secret file is mounted by the targets the answer kept.
   if (draft.secretFiles)
@@ -72,6 +72,18 @@ function keepPrivateIp(s: DeployTarget, draft: Deployment): DeployTarget {
     secrets: s.secrets.filter((n) => !hosts.has(n)),
     ...(s.env ? { env } : {}),
   };
+}
+
+/**
+ * A process the team's image starts through its ENTRYPOINT script (image/team-image.ts teamRun)
+ * keeps the draft's arguments to it, never a command the answer gave (it would skip the script's
+ * set-up); arguments the draft did not plan are dropped (nothing says the script takes them).
+ */
+function keepEntryArgs(s: DeployTarget, draft: Deployment): DeployTarget {
+  const planned = draft.services.find((t) => t.name === s.name);
+  const { command, args: _args, ...rest } = s;
+  if (planned?.args) return { ...rest, args: planned.args };
+  return s.args ? { ...rest, ...(command ? { command } : {}) } : s;
 }
 
 /**

@@ -18,6 +18,7 @@ import { celeryMode } from "./rules/processes.js";
 import { planServedFolders } from "./rules/served-folders.js";
 import { planStorage } from "./rules/storage.js";
 import { planSecretFiles } from "./rules/secret-files.js";
+import { holdCommandless } from "./rules/command-hold.js";
 import { nothingForCloudRun } from "./rules/sqlite.js";
 import { whatMoves } from "./rules/nothing-deploys.js";
 import { planImages } from "../../image/plan.js";
@@ -57,6 +58,8 @@ export function designFromInventory(
   planStorage(d, options.repoDir);
   planServedFolders(d);
   planSecretFiles(d);
+  // A job or worker pool with no command it can run would run the web server: held (command-hold.ts).
+  holdCommandless(d);
   const deployment: Deployment = {
     project: d.project.id,
     region: inv.target.region,

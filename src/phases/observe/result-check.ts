@@ -4,6 +4,7 @@
 // alerts would disagree about what "healthy" means.
 import { GenerationError } from "../../errors.js";
 import { isAiWorkerTarget } from "../../contracts/deployment.js";
+import { heldTopic } from "../../contracts/held-targets.js";
 import type { ObserveContext } from "./context.js";
 import type { ObserveResult } from "./schema.js";
 
@@ -19,7 +20,7 @@ export function resultProblems(ctx: ObserveContext, result: ObserveResult): stri
     if (!target)
       return problems.push(
         ctx.held.some((t) => t.name === slo.service)
-          ? `${at}: ${slo.service} is held (not deployed until its disk decision is taken): no SLO watches it yet`
+          ? `${at}: ${slo.service} is held (not deployed until ${heldTopic(ctx.held.find((t) => t.name === slo.service)!)} is taken): no SLO watches it yet`
           : `${at}: service ${slo.service} is not in the design`,
       );
     const request = slo.kind === "availability" || slo.kind === "latency";

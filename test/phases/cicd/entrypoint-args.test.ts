@@ -5,6 +5,9 @@ import { describe, expect, it } from "vitest";
 import type { Deployment, DeployTarget } from "../../../src/contracts/deployment.js";
 import { deployFlags, shellWord } from "../../../src/phases/cicd/deploy-flags.js";
 import { asJob } from "../../../src/phases/cicd/migrations.js";
+import { mergeSurroundings } from "../../../src/phases/design/model-answer.js";
+import { designAnswerSchema } from "../../../src/phases/design/schema.js";
+import { chainYaml } from "../../helpers/chain.js";
 import { seedDeployment } from "./fixtures.js";
 
 function withTarget(extra: Partial<DeployTarget>): { dep: Deployment; target: DeployTarget } {
@@ -50,5 +53,32 @@ describe("a target started through the image's ENTRYPOINT", () => {
     const direct = asJob(owner, ["python", "manage.py", "migrate"]);
     expect(direct.command).toEqual(["python", "manage.py", "migrate"]);
     expect(direct.args).toBeUndefined();
+  });
+});
+
+describe("a model's answer keeps how the image starts each process", () => {
+  const YAML = `
+apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+services:
+  - { name: web, role: web, software: gunicorn, command: "gunicorn shop.wsgi --bind 127.0.0.1:8000", listen: ["127.0.0.1:8000"] }
+  - { name: report, role: cron, software: python, schedule: "0 6 * * *", command: "python manage.py report" }
+target: { project: shop-prod-1, region: us-central1, github: acme/shop }
+`;
+  it("arguments the draft planned replace the answer's command; arguments it did not plan are dropped", () => {
+    const { design } = chainYaml(YAML);
+    const draft = structuredClone(design.deployment);
+    const job = draft.services.find((t) => t.kind === "job")!;
+    delete job.command;
+    job.args = ["report"];
+    const answer = designAnswerSchema.parse(structuredClone(design));
+    const merged = mergeSurroundings(answer, draft).deployment.services.find((t) => t.name === job.name)!;
+    expect([merged.command, merged.args]).toEqual([undefined, ["report"]]);
+
+    const invented = designAnswerSchema.parse(structuredClone(design));
+    invented.deployment.services.find((t) => t.name === job.name)!.args = ["anything"];
+    const kept = mergeSurroundings(invented, design.deployment).deployment.services.find((t) => t.name === job.name)!;
+    expect([kept.command, kept.args]).toEqual([["python", "manage.py", "report"], undefined]);
   });
 });

@@ -5,8 +5,15 @@
 // the continuous migration keeps the copy current). Both steps name the reasons the cut-over waits
 // from cutoverHolds' data (users, the database, a queue's or schedule's work, a shared store). A
 // held process that waits for nothing stays on the VM beside the cut-over (heldBeside).
-import type { Deployment } from "../../../contracts/deployment.js";
-import { cutoverHolds, decisionsTaken, heldDecisions, listNames, waitsFor } from "../../../contracts/held-targets.js";
+import type { DeployTarget, Deployment } from "../../../contracts/deployment.js";
+import {
+  allHeldFor,
+  cutoverHolds,
+  decisionsTaken,
+  heldDecisions,
+  listNames,
+  waitsFor,
+} from "../../../contracts/held-targets.js";
 import type { DesignResult } from "../schema.js";
 import { someNames } from "./names.js";
 
@@ -17,6 +24,16 @@ type Step = Runbook["database"][number];
  * The last database step (the promotion) is marked "not yet"; the cut-over is one step that waits;
  * nothing was switched, so there is nothing to roll back but a bad revision of what did deploy.
  */
+/** What taking each kind of decision the holds wait for means. */
+function remedies(held: DeployTarget[]): string {
+  const out: string[] = [];
+  if (!allHeldFor(held, "command"))
+    out.push("inPlaceHome: filestore on the storage entry of the inventory, or keep the process on a VM");
+  if (!allHeldFor(held, "disk"))
+    out.push("a command the job can run: a script in the image named in services[].command, or keep it on the VM");
+  return out.join("; ");
+}
+
 export function heldRunbook(dep: Deployment, database: Step[], files: Step[], firstWeek: string[]): Runbook {
   const holds = cutoverHolds(dep);
   const held = holds.map((h) => h.target);
@@ -39,8 +56,8 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
       : [...database, ...files],
     cutover: [
       {
-        title: `Wait for the disk decision${heldDecisions(held).length > 1 ? "s" : ""} before the cut-over (${names} held)`,
-        detail: `The deploy holds ${names} until ${decisions} (architecture.md), and the cut-over cannot leave ${one ? "it" : "them"} behind: ${waitsFor(holds, true)}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (inPlaceHome: filestore on the storage entry of the inventory, or keep the process on a VM), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
+        title: `Wait for the ${allHeldFor(held, "disk") ? "disk" : allHeldFor(held, "command") ? "command" : "open"} decision${heldDecisions(held).length > 1 ? "s" : ""} before the cut-over (${names} held)`,
+        detail: `The deploy holds ${names} until ${decisions} (architecture.md), and the cut-over cannot leave ${one ? "it" : "them"} behind: ${waitsFor(holds, true)}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (${remedies(held)}), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
         commands: [],
       },
     ],

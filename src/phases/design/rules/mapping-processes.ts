@@ -6,6 +6,7 @@ import type { MappingEntry } from "../schema.js";
 import { embedsCeleryBeat, flagNumber, isBrokerEnv, taskLimitSeconds } from "./classify.js";
 import { carriesCredential, carryCredentials } from "../../../image/command-credentials.js";
 import { cronArgv } from "./cron-command.js";
+import { commandDecisionName } from "./command-hold.js";
 import { serverSlots } from "./compute.js";
 import type { Draft } from "./draft.js";
 import { dropModelKeys, taskQueues } from "./mapping-shared.js";
@@ -334,7 +335,7 @@ export function alwaysOnEntry(d: Draft, plan: ProcessPlan): MappingEntry {
   if (start) changes.push(`The worker pool runs ${start} in the app's image${entrySetUp(t)}.`);
   else
     changes.push(
-      `"${clipText(s.command ?? s.software, 160)}" cannot run as a plain container command: put it in a script in the image, set the worker pool's command to it, and add it to services[].command.`,
+      `"${clipText(s.command ?? s.software, 160)}" cannot run as a plain container command: put it in a script in the image, set the worker pool's command to it, and add it to services[].command.${heldNote(d, s)}`,
     );
   if (plan.queue === "celery" && embedsCeleryBeat(s.command))
     changes.push(
@@ -405,6 +406,14 @@ export function beatToSchedulerEntry(d: Draft, s: Service): MappingEntry {
   };
 }
 
+/** Said when the deploy holds the process for want of a command it can run (command-hold.ts). */
+function heldNote(d: Draft, s: Service): string {
+  const t = targetOf(d, s);
+  return t?.heldFor?.topic === "command"
+    ? ` Until then the deploy holds ${t.name} (open decision ${commandDecisionName(s)}) rather than run the image's default, the web server, in its place.`
+    : "";
+}
+
 /** ", as its ENTRYPOINT script's `cron`…": how a job in the team's image starts the command. */
 const through = (t: DeployTarget | undefined): string =>
   t?.args?.length ? `, as ${startText(t)}${entrySetUp(t)}` : "";
@@ -412,7 +421,7 @@ const through = (t: DeployTarget | undefined): string =>
 function cronAppChanges(d: Draft, s: Service): string[] {
   if (!s.command?.trim()) {
     return [
-      `The inventory gives no command for ${s.name}: add it (services[].command), or the job runs the image's default command (the web server) and never finishes on its own.`,
+      `The inventory gives no command for ${s.name}: add it (services[].command); with no command the job would run the image's default command, the web server, and never finish on its own.${heldNote(d, s)}`,
     ];
   }
   // The argv the job runs (compute.ts withImage): the image plan's reading of the command, which
@@ -421,11 +430,11 @@ function cronAppChanges(d: Draft, s: Service): string[] {
   const argv = planned?.ok ? planned : cronArgv(s.command);
   if (!argv.ok) {
     return [
-      `"${clipText(s.command, 160)}" cannot run as a plain container command (${argv.reason}): put it in a script in the image (e.g. bin/${s.name}.sh), set the job's command to that script, and add it to services[].command.`,
+      `"${clipText(s.command, 160)}" cannot run as a plain container command (${argv.reason}): put it in a script in the image (e.g. bin/${s.name}.sh), set the job's command to that script, and add it to services[].command.${heldNote(d, s)}`,
     ];
   }
   const changes = carriesCredential(argv.argv)
-    ? credentialChanges(s, argv.argv)
+    ? credentialChanges(d, s, argv.argv)
     : [
         `The job runs \`${argv.argv.join(" ")}\` in the app's image${through(targetOf(d, s))}; it must exit non-zero on failure so the execution is marked failed.`,
       ];
@@ -437,11 +446,11 @@ function cronAppChanges(d: Draft, s: Service): string[] {
 }
 
 /** What a command holding a credential on the VM runs instead (image/command-credentials.ts), or why it cannot. */
-function credentialChanges(s: Service, argv: string[]): string[] {
+function credentialChanges(d: Draft, s: Service, argv: string[]): string[] {
   const carried = carryCredentials(s.name, argv);
   if (!carried.ok)
     return [
-      `Its command line holds a credential the inventory redacted, and ${carried.reason}: the deploy gives the job no command rather than one with an empty credential. Put the command in a script in the image that reads the credential from an environment variable, set the job's command to that script, and add it to services[].command.`,
+      `Its command line holds a credential the inventory redacted, and ${carried.reason}: the deploy gives the job no command rather than one with an empty credential.${heldNote(d, s)} Put the command in a script in the image that reads the credential from an environment variable, set the job's command to that script, and add it to services[].command.`,
     ];
   const names = carried.secrets.map((x) => `\`${x}\``).join(", ");
   return [

@@ -10,6 +10,7 @@ import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, we
 import { taskQueues } from "./mapping-shared.js";
 import { runName, someNames } from "./names.js";
 import { filestoreEntry, inPlaceDecision } from "./in-place-decision.js";
+import { commandDecision, commandDecisionName } from "./command-hold.js";
 import { servedFolderHomes, servedFolderText } from "./served-folders.js";
 import { mailSenders, outboundMailDecision } from "./mail-decision.js";
 import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
@@ -236,6 +237,9 @@ export function buildMapping(d: Draft): MappingEntry[] {
     // Mail sent through the VM (an MTA on localhost, sendmail) or to port 25: decided beside the first sender.
     const senders = mailSenders(d, s);
     if (senders) entries.push(outboundMailDecision(senders));
+    // A job or worker pool held for want of a command it can run (command-hold.ts): decided beside it.
+    const held = d.services.find((t) => t.replaces.includes(s.name) && t.heldFor?.decision === commandDecisionName(s));
+    if (held?.heldFor?.topic === "command") entries.push(commandDecision(d, s, held));
     // A folder written in place is decided beside the first process that uses it.
     for (const plan of d.notes.inPlace ?? [])
       if (plan.services[0] === s.name)

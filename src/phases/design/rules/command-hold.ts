@@ -1,0 +1,90 @@
+// A scheduled job or an always-on process whose command cannot be carried to Cloud Run (none in
+// the inventory, a line that needs a shell, a credential on its command line that is not an
+// argument's value: image/command-credentials.ts) would be deployed with no --command, and Cloud
+// Run then runs the image's default: the web server, as a job that never does its work (a cron
+// job never finishing, every run until its timeout) or a worker pool serving nothing. Such a target
+// is held instead (the deploy skips it and says why, its schedule is not created) until an open
+// decision gives it a command; the VM keeps running it meanwhile.
+import type { DeployTarget, HeldFor } from "../../../contracts/deployment.js";
+import { isAppApi } from "../../../contracts/deployment.js";
+import type { Service } from "../../../inventory/schema.js";
+import { carriesCredential, carryCredentials } from "../../../image/command-credentials.js";
+import { imageFor } from "../../../image/plan.js";
+import type { MappingEntry } from "../schema.js";
+import { cronArgv } from "./cron-command.js";
+import type { Draft } from "./draft.js";
+import { smallVm } from "./open-decisions.js";
+import { cleanName } from "./names.js";
+
+/** The open decision a held target waits for. */
+export const commandDecisionName = (s: Service): string => cleanName(`${s.name}-command`, 62);
+
+/** Why the process's command cannot run as a container command, or undefined when it can. */
+export function commandGap(d: Draft, s: Service): string | undefined {
+  if (!s.command?.trim()) return "the inventory gives no command for it";
+  const planned = imageFor(d.images, s)?.argv[s.name];
+  const argv = planned?.ok ? planned : cronArgv(s.command);
+  if (!argv.ok) return `its command cannot run as a plain container command (${argv.reason})`;
+  if (carriesCredential(argv.argv)) {
+    const carried = carryCredentials(s.name, argv.argv);
+    if (!carried.ok) return `its command line holds a credential the inventory redacted, and ${carried.reason}`;
+  }
+  return undefined;
+}
+
+const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/**
+ * Holds every job and worker pool of the app's image that got no command while the image's default
+ * is the app's web server: the deploy skips it and prints the reason, and the plan asks for the command.
+ */
+export function holdCommandless(d: Draft): void {
+  const api = d.services.find(isAppApi);
+  if (!api || api.source) return;
+  for (const t of d.services) {
+    if (t.held || t.source || t.command?.length || t.args?.length) continue;
+    if (t.kind !== "job" && t.kind !== "worker-pool") continue;
+    const s = d.inv.services.find((x) => t.replaces.includes(x.name));
+    const gap = s && commandGap(d, s);
+    if (!s || !gap) continue;
+    const why: HeldFor = {
+      decision: commandDecisionName(s),
+      short: clip(`${s.name}: ${gap}`, 300),
+      topic: "command",
+    };
+    t.held = heldCommandReason(t, why, api.name);
+    t.heldFor = why;
+  }
+}
+
+/** The whole reason the deploy prints: what is missing, what running without it would do, the remedy. */
+function heldCommandReason(t: DeployTarget, why: HeldFor, api: string): string {
+  const runs = t.kind === "job" ? "this job, which would never do its work nor finish" : "this worker pool";
+  const text = `${why.short}. Without a command Cloud Run would run the image's default, ${api}'s web server, as ${runs}. Not deployed until the open decision ${why.decision} is taken (architecture.md): put the command in a script in the image, name it in services[].command and rerun, or keep it on the VM, which runs it until then.`;
+  return clip(text, 600);
+}
+
+/** The open decision beside the held target's own entry: how its command runs. */
+export function commandDecision(d: Draft, s: Service, t: DeployTarget): MappingEntry {
+  const what = t.kind === "job" ? "job" : "worker pool";
+  return {
+    service: s.name,
+    target: { kind: "needs-decision", name: t.heldFor!.decision },
+    subject: clip(`how ${s.name}'s command runs on Cloud Run`, 300),
+    reason: `${t.heldFor!.short}. Deployed with no command, the Cloud Run ${what} ${t.name} would run the image's default command, the web server, so the deploy holds it and the VM keeps running it until this is decided.`,
+    settings: {},
+    appChanges: [],
+    options: [
+      {
+        option: "A script in the image that runs the command (recommended)",
+        change: `Add a script to the repository (e.g. bin/${s.name}.sh) that sets up what the VM's line did and execs the command, reading any credential from an environment variable; set services[].command of ${s.name} to it and rerun: the deploy then creates the ${what} with that command.`,
+        cost: "no extra cost: the job runs in the app's image",
+      },
+      {
+        option: `Keep ${s.name} on a small Compute Engine VM`,
+        change: `Run the same line there as today; it reaches Cloud SQL through the Cloud SQL Auth Proxy. The deploy leaves ${t.name} out.`,
+        cost: smallVm(d),
+      },
+    ],
+  };
+}
