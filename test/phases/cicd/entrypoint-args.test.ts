@@ -1,13 +1,15 @@
 // A target started through its image's ENTRYPOINT script (image/team-image.ts teamRun): the deploy
 // passes only --args, which replace the image's CMD, and resets --command to the image's
 // ENTRYPOINT with an empty value (an update keeps a command an earlier deploy set otherwise).
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Deployment, DeployTarget } from "../../../src/contracts/deployment.js";
 import { deployFlags, shellWord } from "../../../src/phases/cicd/deploy-flags.js";
 import { asJob } from "../../../src/phases/cicd/migrations.js";
 import { mergeSurroundings } from "../../../src/phases/design/model-answer.js";
 import { designAnswerSchema } from "../../../src/phases/design/schema.js";
 import { chainYaml } from "../../helpers/chain.js";
+import { TempTrees } from "../../helpers/file-tree.js";
+import { renderOffline } from "../../helpers/offline-output.js";
 import { seedDeployment } from "./fixtures.js";
 
 function withTarget(extra: Partial<DeployTarget>): { dep: Deployment; target: DeployTarget } {
@@ -80,5 +82,43 @@ target: { project: shop-prod-1, region: us-central1, github: acme/shop }
     invented.deployment.services.find((t) => t.name === job.name)!.args = ["anything"];
     const kept = mergeSurroundings(invented, design.deployment).deployment.services.find((t) => t.name === job.name)!;
     expect([kept.command, kept.args]).toEqual([["python", "manage.py", "report"], undefined]);
+  });
+});
+
+describe("a team image whose ENTRYPOINT script sets things up", () => {
+  const trees = new TempTrees("im-entry-");
+  afterAll(() => trees.removeAll());
+  const INVENTORY = `
+apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+services:
+  - { name: web, role: web, software: gunicorn, command: "/srv/shop/venv/bin/gunicorn shop.wsgi --bind 127.0.0.1:8000", listen: ["127.0.0.1:8000"] }
+  - { name: worker, role: worker, software: celery, command: "/srv/shop/venv/bin/celery -A shop.tasks worker" }
+  - { name: report, role: cron, software: python, schedule: "0 6 * * *", command: "/srv/shop/venv/bin/python /srv/shop/manage.py report" }
+target: { project: shop-prod-1, region: us-central1, github: acme/shop }
+`;
+  const REPO = {
+    "manage.py": "import django\n",
+    "requirements.txt": "django\ncelery\ngunicorn\n",
+    "shop/__init__.py": "",
+    "shop/wsgi.py": "application = None\n",
+    Dockerfile:
+      'FROM python:3.12\nCOPY requirements.txt /srv/shop/requirements.txt\nCOPY shop /srv/shop/shop\nCOPY manage.py /srv/shop/manage.py\nCOPY docker/entry.sh /usr/local/bin/shop\nEXPOSE 8000\nENTRYPOINT ["shop"]\nCMD ["web"]\n',
+    "docker/entry.sh":
+      '#!/bin/sh\ncd /srv/shop\nexport DJANGO_SETTINGS_MODULE=shop.production\ncase "$1" in\n  web) exec gunicorn shop.wsgi --bind 0.0.0.0:8000 ;;\n  worker)\n    shift\n    exec celery -A shop.tasks worker "$@"\n    ;;\nesac\n',
+  };
+
+  it("starts what the script dispatches through it, and names what runs without its set-up", async () => {
+    const dir = trees.makeSync({ "inventory.yaml": INVENTORY });
+    const repo = trees.makeSync(REPO);
+    const { artifacts } = await renderOffline(`${dir}/inventory.yaml`, repo);
+    const workflow = artifacts.find((a) => a.path === ".github/workflows/deploy.yml")!.content;
+    expect(workflow).toMatch(/--service shop-prod-worker [\s\S]*?--command= \\?\s*--args=worker\n/);
+    expect(workflow).toMatch(/--service shop-prod-report [\s\S]*?--command=python \\?\s*--args=manage.py,report\n/);
+    const readme = artifacts.find((a) => a.path.endsWith("cicd/README.md"))!.content;
+    expect(readme).toContain(
+      "`docker/entry.sh`, your `Dockerfile`'s ENTRYPOINT, changes to `/srv/shop` and exports `DJANGO_SETTINGS_MODULE` before it starts a process, and it starts none of shop-prod-report (`python manage.py report`)",
+    );
   });
 });
