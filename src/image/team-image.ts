@@ -288,6 +288,8 @@ export type TeamRun = { command: string[] } | { args: string[] };
  * tools by their path when the venv is off PATH).
  */
 export function teamRun(argv: readonly string[], team: TeamImage | undefined): TeamRun {
-  const args = team?.entry ? routeArgs(argv, team.entry, new Set(team.entry.djangoMains ?? [])) : undefined;
-  return args ? { args } : { command: inTeamVenv(argv, team) };
+  // The venv's tools by their path either way: a pass-through script runs the words it is given.
+  const venvArgv = inTeamVenv(argv, team);
+  const args = team?.entry ? routeArgs(venvArgv, team.entry, new Set(team.entry.djangoMains ?? [])) : undefined;
+  return args ? { args } : { command: venvArgv };
 }

@@ -200,3 +200,22 @@ describe("the team's image without WORKDIR or COPY . (pretix)", () => {
     expect(teamImage(text, (f) => (f === "requirements.txt" ? "x" : undefined)).appDir).toBe(want);
   });
 });
+
+describe("teamRun with a venv off PATH", () => {
+  const team = {
+    venvBin: "/opt/app/venv/bin",
+    entry: { file: "entry.sh", env: {}, routes: [{ argv: [], rest: true }] },
+  };
+  it("a pass-through script is given the venv's tool by its path", () => {
+    expect(teamRun(["python", "manage.py", "migrate"], team)).toEqual({
+      args: ["/opt/app/venv/bin/python", "manage.py", "migrate"],
+    });
+  });
+  it("a subcommand still matches the script's own program by name", () => {
+    const sub = {
+      ...team,
+      entry: { ...team.entry, routes: [{ sub: "worker", argv: ["celery", "-A", "app", "worker"], rest: false }] },
+    };
+    expect(teamRun(["celery", "-A", "app", "worker"], sub)).toEqual({ args: ["worker"] });
+  });
+});
