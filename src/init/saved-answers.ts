@@ -28,7 +28,16 @@ export interface SavedProject {
   unreadable: { path: string; reason: string }[];
 }
 
-const DATABASE_ENGINES = new Set(["mysql", "postgres", "postgresql", "mariadb", "mongodb", "sqlserver", "sqlite", "h2"]);
+const DATABASE_ENGINES = new Set([
+  "mysql",
+  "postgres",
+  "postgresql",
+  "mariadb",
+  "mongodb",
+  "sqlserver",
+  "sqlite",
+  "h2",
+]);
 
 function serviceAnswer(s: Service): ServiceAnswer {
   const { name, role, software, version, command, systemdUnit, listen, dependsOn, schedule, env } = s;
