@@ -12,6 +12,7 @@ import { unionNames } from "./systemd.js";
 import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage, workingDirectoryFolders } from "./storage.js";
+import { PHP_CONFIG_FILE, phpConfigFolders } from "./php-config-folders.js";
 import { markInProcessScheduler, markSingleInstance } from "./single-instance.js";
 import { NCONF_SEPARATOR, settingsFolders } from "./json-settings.js";
 import { currentRelease, hasManifest, RELEASE_LINK } from "./release-dir.js";
@@ -230,6 +231,10 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       })),
     );
   for (const f of findings) named.push(...(f.settingsFolders ?? []));
+  // The data folder a PHP app's installer wrote into its config.php (php-config-folders.ts).
+  for (const { file, text } of app.configTexts.filter((c) => PHP_CONFIG_FILE.test(c.file)))
+    for (const f of phpConfigFolders(text))
+      named.push({ path: f.path, purpose: `${f.key} in ${file}`, absoluteSetting: true });
   // A template that never got an instance keeps `%i` in its folders: those name no folder.
   for (const f of findings.filter((f) => APP_ROLES.has(f.role)))
     named.push(...(f.stateFolders ?? []).filter((s) => !s.path.includes("%")));
