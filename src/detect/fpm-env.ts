@@ -22,6 +22,19 @@ export interface FpmPoolEnv {
 
 const unquote = (v: string) => v.replace(/^"(.*)"$|^'(.*)'$/, "$1$2");
 
+/**
+ * The operating system's own variables, which install guides tell admins to pass through the pool
+ * because FPM clears them (Nextcloud's admin manual: `env[HOSTNAME] = $HOSTNAME`, `env[PATH] = …`,
+ * `env[TMP] = /tmp`): the container's runtime and image set them, so they are no setting of the app
+ * to carry (and never a secret).
+ */
+const SYSTEM_ENV = /^(PATH|HOSTNAME|HOME|USER|LOGNAME|SHELL|PWD|LANG|LANGUAGE|LC_[A-Z]+|TMP|TEMP|TMPDIR)$/;
+
+/** A pool's env without the system's own variables (SYSTEM_ENV). */
+export function appEnvOf(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !SYSTEM_ENV.test(name)));
+}
+
 /** Each pool of a pool file (`[www]`), with its listen address and its `env[NAME] = value` lines. */
 export function parseFpmPoolEnv(text: string): FpmPoolEnv[] {
   const pools: FpmPoolEnv[] = [];
@@ -86,7 +99,13 @@ export async function addFpmPoolEnv(
         found: `PHP-FPM pool${sized.length > 1 ? "s" : ""} ${sized.map((p) => `[${p.pool}]`).join(", ")} serve${sized.length > 1 ? "" : "s"} ${finding.name} with pm.max_children = ${finding.capacity.workers}: at most ${finding.capacity.workers} PHP request(s) at once`,
       });
     }
-    const chosen = serving.filter((p) => Object.keys(p.env).length > 0);
+    const system = [...new Set(serving.flatMap((p) => Object.keys(p.env).filter((n) => !(n in appEnvOf(p.env)))))];
+    if (system.length)
+      evidence.push({
+        file: serving[0]!.file,
+        found: `PHP-FPM passes ${finding.name} the system's own ${system.sort().join(", ")}: the container's runtime and image set them, not carried as settings`,
+      });
+    const chosen = serving.map((p) => ({ ...p, env: appEnvOf(p.env) })).filter((p) => Object.keys(p.env).length > 0);
     if (chosen.length === 0) continue;
     const values = Object.assign({}, ...chosen.map((p) => p.env)) as Record<string, string>;
     finding.env = [...new Set([...(finding.env ?? []), ...Object.keys(values)])].sort();

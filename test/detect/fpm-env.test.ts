@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { addFpmPoolEnv, parseFpmPoolEnv } from "../../src/detect/fpm-env.js";
+import { addFpmPoolEnv, appEnvOf, parseFpmPoolEnv } from "../../src/detect/fpm-env.js";
 import { remoteScript } from "../../src/detect/ssh-host.js";
 import type { Evidence, ServiceFinding } from "../../src/detect/types.js";
 
@@ -122,6 +122,53 @@ describe("the ssh read of a pool file", () => {
         ]),
       );
       expect(stdout).not.toMatch(/s3cret|pw@/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the system's own variables a pool passes through", () => {
+  it.each([
+    // Nextcloud's admin manual, "PHP-FPM configuration notes": the OS's variables FPM clears.
+    [{ HOSTNAME: "$HOSTNAME", PATH: "/usr/local/bin:/usr/bin:/bin", TMP: "/tmp", TMPDIR: "/tmp", TEMP: "/tmp" }, {}],
+    // The app's own settings stay, TZ among them (the app's time zone, which the image does not set).
+    [
+      { APP_ENV: "prod", PATH: "/usr/bin", TZ: "Europe/Berlin", LC_ALL: "C.UTF-8" },
+      { APP_ENV: "prod", TZ: "Europe/Berlin" },
+    ],
+    // Only the exact names: a setting that merely contains one is the app's.
+    [
+      { UPLOAD_PATH: "/srv/uploads", HOSTNAME_OVERRIDE: "x" },
+      { UPLOAD_PATH: "/srv/uploads", HOSTNAME_OVERRIDE: "x" },
+    ],
+  ])("%j → %j", (env, kept) => {
+    expect(appEnvOf(env)).toEqual(kept);
+  });
+
+  it("gives the web process none of them, and says so", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "im-fpm-sys-"));
+    try {
+      const file = path.join(root, "etc/php/8.2/fpm/pool.d/www.conf");
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(
+        file,
+        "[www]\nlisten = /run/php/php8.2-fpm.sock\nenv[HOSTNAME] = $HOSTNAME\nenv[PATH] = /usr/bin:/bin\n",
+      );
+      const finding = {
+        name: "php8-2-fpm",
+        role: "web",
+        software: "php-fpm",
+        command: "/usr/sbin/php-fpm8.2 --nodaemonize",
+        onHost: true,
+        listen: [],
+        dependsOn: [],
+      } as unknown as ServiceFinding;
+      const evidence: Evidence[] = [];
+      await addFpmPoolEnv(root, [finding], [], evidence);
+      expect(finding.env).toBeUndefined();
+      expect(finding.envFile).toBeUndefined();
+      expect(evidence.map((e) => e.found).join("\n")).toContain("the system's own HOSTNAME, PATH");
     } finally {
       await rm(root, { recursive: true, force: true });
     }
