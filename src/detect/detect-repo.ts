@@ -37,6 +37,7 @@ import { detectSecretFiles, ignoredSettingsWithCredentials } from "./secret-file
 import ignore from "ignore";
 import { jsonSettingsSecrets, settingsSecretFiles } from "./settings-file.js";
 import { codeSettingsFiles } from "./code-settings-file.js";
+import { phpConfigSecretFiles } from "./php-config-file.js";
 import { projectName } from "./project-name.js";
 
 export interface DetectOptions {
@@ -235,6 +236,24 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
       evidence.push({
         file: json.path,
         found: `settings ${readers.map((s) => s.name).join(", ")} reads from its folder, outside the repository, holding secrets (${someOf(facts.secrets)})${facts.database ? ` and its database connection ([${facts.database.section}])` : ""}: a secret file, not part of the image`,
+      });
+    }
+  // The config.php a PHP app's installer wrote in its folder on the VM (php-config-file.ts).
+  if (hostRoot)
+    for (const { file, facts } of phpConfigSecretFiles(
+      app.configTexts,
+      appPathOnHost(root, hostRoot),
+      files.includes(".gitignore") ? (app.gitignore ?? "") : undefined,
+      services,
+    )) {
+      for (const r of services.filter((s) => s.software === "redis" && facts.redisUses.length))
+        r.usedFor = [...new Set([...(r.usedFor ?? []), ...facts.redisUses])];
+      const at = secretFiles.findIndex((f) => f.path === file.path);
+      if (at >= 0) secretFiles[at] = { ...secretFiles[at], ...file };
+      else secretFiles.push(file);
+      evidence.push({
+        file: file.path,
+        found: `the config file ${file.services!.join(", ")} read${file.services!.length > 1 ? "" : "s"}, written by the app's installer and in no checkout, setting credentials${file.database ? ` and its database host (${file.database.host})` : ""}: a secret file, not part of the image`,
       });
     }
   for (const s of storage.filter((x) => x.codeFolders?.length))
