@@ -15,6 +15,9 @@ const SYSTEM = /^\/(usr|bin|sbin|etc|lib|lib64|proc|sys|dev|run|tmp|var\/(log|tm
 const ENTRY_FILES =
   /^(artisan|manage\.py|app\.py|main\.py|wsgi\.py|asgi\.py|server\.js|index\.js|package\.json|Gemfile|config\.ru)$/;
 
+/** PHP's command-line program, as a command runs it (`php`, `/usr/bin/php8.2`). */
+const PHP_CLI = /(^|[\s/;&|(])php[\d.]*\s/;
+
 /** Absolute paths mentioned by a command line (quotes and `=` prefixes stripped). */
 export function absolutePaths(command: string | undefined): string[] {
   return (command ?? "")
@@ -32,6 +35,10 @@ function candidatesOf(command: string | undefined): string[] {
   for (const p of absolutePaths(text)) {
     const base = path.posix.basename(p);
     if (ENTRY_FILES.test(base)) out.push(path.posix.dirname(p));
+    // A PHP script the command hands to PHP's CLI (`php -f /var/www/nextcloud/cron.php`, the cron
+    // line PHP apps' guides give): PHP runs the app's own file, from the app's folder. With the
+    // repository at hand, a script in a subfolder is corrected by its parents (below).
+    else if (/\.php$/.test(base) && PHP_CLI.test(text)) out.push(path.posix.dirname(p));
     // Symfony's console sits in the app's bin/ (`php /var/www/app/bin/console messenger:consume`),
     // and so does any program of the app's own run from a bin/ folder (a monorepo package's
     // /opt/n8n/packages/cli/bin/n8n): the folder above bin/, never a virtualenv's or a version

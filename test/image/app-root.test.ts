@@ -25,6 +25,11 @@ describe("vmAppRoot", () => {
     [["/srv/shop/bin/console messenger:consume async"], [], "/srv/shop"],
     // Another program called console is no entry file.
     [["/opt/tools/console run"], [], undefined],
+    // A PHP script PHP's CLI runs (the cron line of PHP apps' guides): its folder.
+    [["php -f /var/www/nextcloud/cron.php"], ["/srv/nextcloud-data"], "/var/www/nextcloud"],
+    [["/usr/bin/php8.2 /var/www/app/cron.php --quiet"], [], "/var/www/app"],
+    // A .php file another program is given is not PHP running the app.
+    [["/usr/bin/cat /var/www/app/cron.php"], [], undefined],
   ])("%j", (commands, storage, root) => {
     expect(vmAppRoot(inventory(commands, storage))).toBe(root);
   });
