@@ -71,6 +71,26 @@ export function parsePhpIni(text: string): PhpIni {
   return found;
 }
 
+/**
+ * The extensions an ini file loads (`extension=apcu.so`, `extension = "redis"`, `zend_extension=opcache`),
+ * by name: a path's folder and the `.so`/`.dll` suffix and a `php_` prefix are dropped.
+ */
+export function phpIniExtensions(text: string): string[] {
+  const found: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:zend_)?extension\s*=\s*["']?([^"'\s;]+)/i.exec(line);
+    if (!m) continue;
+    const name = m[1]!
+      .split(/[\\/]/)
+      .pop()!
+      .replace(/\.(so|dll)$/i, "")
+      .replace(/^php_/i, "")
+      .toLowerCase();
+    if (/^[a-z][a-z0-9_]{0,39}$/.test(name) && !found.includes(name)) found.push(name);
+  }
+  return found;
+}
+
 export interface FpmPool {
   name: string;
   /** `listen =`: the socket path or address the web server passes PHP to. */

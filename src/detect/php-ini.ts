@@ -20,6 +20,7 @@ import {
   fastcgiTargets,
   parseFpmPools,
   parsePhpIni,
+  phpIniExtensions,
   sameFastcgiAddress,
   sessionSaveHandler,
   type FpmPool,
@@ -193,11 +194,13 @@ export async function readPhpLimits(
   };
   const iniText = layout ? await readHostFile(root, layout.ini) : undefined;
   if (iniText !== undefined) apply(parsePhpIni(iniText), `/${layout!.ini}`);
+  const extensions = new Set(phpIniExtensions(iniText ?? ""));
   // PHP's default handler is files; php.ini, its scan folder and the pools may name another.
   let sessionHandler = iniText === undefined ? undefined : (sessionSaveHandler(iniText) ?? "files");
   for (const file of layout ? await filesIn(root, layout.scanDir, ".ini") : []) {
     const text = (await readHostFile(root, file)) ?? "";
     apply(parsePhpIni(text), `/${file}`);
+    for (const e of phpIniExtensions(text)) extensions.add(e);
     sessionHandler = sessionSaveHandler(text) ?? sessionHandler;
   }
   for (const file of layout?.pools ? await filesIn(root, layout.pools, ".conf") : [])
@@ -216,6 +219,7 @@ export async function readPhpLimits(
     apply(own.values, own.files.join(", "));
   }
   if (iniText === undefined && files.length === 0) return undefined;
+  if (extensions.size) values.extensions = [...extensions].sort();
   return {
     values: iniText === undefined ? values : { ...PHP_DEFAULTS, ...values },
     files,
@@ -250,5 +254,10 @@ export async function addPhpLimits(
       found: `PHP limits of ${finding.name}: ${describePhpIni(read.values)} (${read.files.length ? `set in ${read.files.join(", ")}` : "PHP's defaults: no file sets them"}; uploads up to ${describeBodyLimit(phpBodyLimitMiB(read.values))})`,
     });
     if (read.note) evidence.push({ file: read.files.at(-1) ?? "php-fpm", found: read.note });
+    if (read.values.extensions)
+      evidence.push({
+        file: read.files.at(-1) ?? "php.ini",
+        found: `PHP of ${finding.name} loads ${read.values.extensions.join(", ")}: the image loads them too`,
+      });
   }
 }

@@ -58,8 +58,8 @@ export function remoteScript(): string {
     `im_code_budget=${CODE_BUDGET}`,
     `im_pm2=${words(PM2_DUMP_GLOBS)}`,
     `im_php=${words(PHP_INI_GLOBS)}`,
-    // Of PHP's configuration only section headers, pools' listen and pm.max_children, and the limit lines php-ini-parse.ts reads.
-    `im_php_keys='^[ \t]*([[]|listen[ \t]*=|pm[.]max_children[ \t]*=|(php_(admin_)?value[ \t]*[[][ \t]*)?(${[...PHP_DIRECTIVES, ...PHP_SESSION_DIRECTIVES].join("|")})[ \t]*[]= \t])'`,
+    // Of PHP's configuration only section headers, pools' listen and pm.max_children, the extensions it loads, and the limit lines php-ini-parse.ts reads.
+    `im_php_keys='^[ \t]*([[]|listen[ \t]*=|pm[.]max_children[ \t]*=|(zend_)?extension[ \t]*=|(php_(admin_)?value[ \t]*[[][ \t]*)?(${[...PHP_DIRECTIVES, ...PHP_SESSION_DIRECTIVES].join("|")})[ \t]*[]= \t])'`,
     // Of an app's .htaccess only <IfModule> lines and php_value / php_flag lines of those limits (php-htaccess.ts).
     `im_hta_keys='^[ \t]*(</?ifmodule[ \t>]|php_(value|flag)[ \t]+(${PHP_DIRECTIVES.join("|")})[ \t])'`,
     scriptBody,

@@ -77,7 +77,13 @@ export function requiredExtensions(repo: AppRepo, dir: string): Set<string> {
 }
 
 /** The app's framework, document root and extensions, from the folder `dir` of the repository. */
-export function phpApp(repo: AppRepo, dir: string, databaseEngine?: string, workers = false): PhpApp {
+export function phpApp(
+  repo: AppRepo,
+  dir: string,
+  databaseEngine?: string,
+  workers = false,
+  vmExtensions: readonly string[] = [],
+): PhpApp {
   const at = (f: string) => path.posix.join(dir, f);
   const json = readJson<ComposerJson>(repo, at("composer.json"));
   const requires = new Set(Object.keys(json?.require ?? {}).map((r) => r.toLowerCase()));
@@ -106,6 +112,10 @@ export function phpApp(repo: AppRepo, dir: string, databaseEngine?: string, work
   // cleanly on the SIGTERM Cloud Run sends before stopping an instance.
   if (workers && framework !== "plain") wanted.add("pcntl");
   wanted.add("opcache");
+  // What the VM's PHP loaded for the app (services.*.phpIni.extensions): the app may use more than
+  // composer.json requires (the cache backend its config names: APCu, phpredis). Only those the
+  // image has a recipe for; another is left out, not guessed at.
+  for (const e of vmExtensions) if (INSTALLABLE.has(e)) wanted.add(e);
   const extensions = [...wanted].filter((e) => !BUILT_IN.has(e)).sort();
   return {
     framework,

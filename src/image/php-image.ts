@@ -69,7 +69,8 @@ export function phpImage(input: ImageInput): RuntimeImage {
   const dir = placed.workdirRel;
   const at = (f: string) => (dir ? `${dir}/${f}` : f);
   const workers = input.processes.some((s) => s.role !== "web");
-  const app = phpApp(repo, dir, input.databaseEngine, workers);
+  const vmExtensions = input.processes.filter((s) => s.role === "web").flatMap((s) => s.phpIni?.extensions ?? []);
+  const app = phpApp(repo, dir, input.databaseEngine, workers, vmExtensions);
   const withNotice = (why: string): RuntimeImage => ({
     ...placed.image,
     notice: `No PHP Dockerfile is written: ${why}`,

@@ -21,6 +21,15 @@ export const phpIniSchema = z.looseObject({
   /** Seconds; 0 = no limit. */
   maxExecutionTime: z.number().int().min(0).max(1_000_000).optional(),
   maxInputVars: z.number().int().positive().max(100_000_000).optional(),
+  /**
+   * The extensions the VM's PHP loads for this process (`extension=apcu.so` in its php.ini and scan
+   * folder: Debian's conf.d links to mods-available): the app may rely on more than composer.json
+   * requires (a cache backend its config names, APCu or phpredis), so the image loads them too.
+   */
+  extensions: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "expected an extension name such as apcu"))
+    .max(100)
+    .optional(),
 });
 export type PhpIni = z.infer<typeof phpIniSchema>;
 

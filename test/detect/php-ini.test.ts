@@ -11,6 +11,7 @@ import {
   fastcgiTargets,
   parseFpmPools,
   parsePhpIni,
+  phpIniExtensions,
   sameFastcgiAddress,
   sessionSaveHandler,
 } from "../../src/detect/php-ini-parse.js";
@@ -178,6 +179,7 @@ describe("PHP's limits on the VM", () => {
       "etc/php/8.2/fpm/php.ini": PRODUCTION_INI,
       "etc/php/8.2/mods-available/uploads.ini": "upload_max_filesize = 50M\npost_max_size = 50M\n",
       "etc/php/8.2/fpm/conf.d/99-app.ini": "post_max_size = 60M\nmemory_limit = 256M\n",
+      "etc/php/8.2/mods-available/apcu.ini": "; priority=20\nextension=apcu.so\napc.enable_cli=1\n",
       "etc/php/8.2/fpm/pool.d/www.conf": "[www]\nuser = www-data\nphp_admin_value[max_execution_time] = 120\n",
       // The CLI's php.ini is not the web process's.
       "etc/php/8.2/cli/php.ini": "memory_limit = -1\n",
@@ -185,6 +187,7 @@ describe("PHP's limits on the VM", () => {
       "etc/php/7.4/fpm/php.ini": "upload_max_filesize = 1G\n",
     });
     await symlink("/etc/php/8.2/mods-available/uploads.ini", path.join(vm, "etc/php/8.2/fpm/conf.d/20-uploads.ini"));
+    await symlink("/etc/php/8.2/mods-available/apcu.ini", path.join(vm, "etc/php/8.2/fpm/conf.d/20-apcu.ini"));
     const facts = await bothWays(vm);
     expect(phpIniOf(facts, "php-fpm")).toEqual({
       uploadMaxFilesize: "50M",
@@ -192,6 +195,8 @@ describe("PHP's limits on the VM", () => {
       memoryLimit: "256M",
       maxExecutionTime: 120,
       maxInputVars: 1000,
+      // The extensions PHP loads for the app (the image loads them too), over ssh as on disk.
+      extensions: ["apcu"],
     });
     expect(facts.evidence).toContainEqual({
       file: "/etc/php/8.2/fpm/pool.d/www.conf",
@@ -199,6 +204,19 @@ describe("PHP's limits on the VM", () => {
         "PHP limits of php8-2-fpm: upload_max_filesize 50M, post_max_size 60M, memory_limit 256M, max_execution_time 120, max_input_vars 1000 " +
         "(set in /etc/php/8.2/fpm/php.ini, /etc/php/8.2/fpm/conf.d/20-uploads.ini, /etc/php/8.2/fpm/conf.d/99-app.ini, /etc/php/8.2/fpm/pool.d/www.conf; uploads up to 50 MiB)",
     });
+  });
+
+  it.each([
+    ["extension=apcu.so\nzend_extension=opcache\n", ["apcu", "opcache"]],
+    // Quoted, a full path, Windows' php_*.dll, a trailing comment; commented lines load nothing.
+    [
+      'extension = "redis.so"\nextension=/usr/lib/php/20220829/igbinary.so ; for redis\nextension=php_intl.dll\n;extension=imagick\n',
+      ["redis", "igbinary", "intl"],
+    ],
+    // Not an extension line: a setting that merely mentions one.
+    ["apc.enable_cli=1\nextension_dir = /usr/lib/php\n", []],
+  ])("%j loads %j", (text, names) => {
+    expect(phpIniExtensions(text)).toEqual(names);
   });
 
   it("the ssh read sends only section headers, the limit lines and a pool's env names of PHP's files", async () => {

@@ -304,3 +304,17 @@ describe("the VM's PHP web front", () => {
     });
   });
 });
+
+describe("the extensions the VM's PHP loaded", () => {
+  it("are installed too, beside composer.json's, and an unknown one is left out, not a reason to skip the image", () => {
+    const repo = repoOf({ "composer.json": composer({ "ext-gd": "*" }), "index.php": "<?php\n" });
+    const fpm = {
+      ...web,
+      phpIni: { memoryLimit: "512M", extensions: ["apcu", "redis", "igbinary", "mbstring", "pdo", "someone_elses"] },
+    } as unknown as Service;
+    const image = build(repo, [fpm], "mysql");
+    expect(image.notice).toBeUndefined();
+    expect(image.content).toMatch(/RUN install-php-extensions apcu gd igbinary opcache pdo_mysql redis\n/);
+    expect(image.content).not.toContain("someone_elses");
+  });
+});
