@@ -56,9 +56,12 @@ export const cicdPhase: PhaseImplementation<CicdResult> = {
       oneStepRolloutsOnly(buildContext(input).deployment)
         ? `100% at once (one instance) after the tagged-URL check, ${r.bakeSeconds}s watch`
         : `canary ${r.canarySteps.join("/")}% with ${r.bakeSeconds}s bake`
-    }, ${
-      nothingToTest(input.inventory, detectStack(input.inventory, input.repoDir), input.repoDir)
-        ? "no tests (no source of the app in the repository)"
-        : `tests: ${r.testCommand}`
-    }` + (r.notifyOnSuccess ? ", Slack on failure and success" : ", Slack on failure"),
+    }, ${((why) =>
+      why === undefined
+        ? `tests: ${r.testCommand}`
+        : /no test suite/.test(why)
+          ? "no tests (no test suite in the repository)"
+          : "no tests (no source of the app in the repository)")(
+      nothingToTest(input.inventory, detectStack(input.inventory, input.repoDir), input.repoDir),
+    )}` + (r.notifyOnSuccess ? ", Slack on failure and success" : ", Slack on failure"),
 };

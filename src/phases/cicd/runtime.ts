@@ -7,7 +7,7 @@ import type { Inventory } from "../../inventory/schema.js";
 import { mainRuntime, planImages } from "../../image/plan.js";
 import { javaBuild } from "../../image/java-build.js";
 import { STACK_MANIFESTS } from "../../image/release-image.js";
-import { openRepo, type AppRepo } from "../../image/repo.js";
+import { openRepo, readJson, type AppRepo } from "../../image/repo.js";
 import { readToml, tomlAt } from "../../image/toml-file.js";
 import { declaredVersion, osPythonVersion, type Stack, supportedVersion } from "../../image/runtime-versions.js";
 
@@ -42,12 +42,52 @@ export function nothingToTest(inventory: Inventory, stack: Stack, repoDir?: stri
   const repo = openRepo(repoDir);
   if (!repo.present) return undefined;
   const files = MANIFESTS.find(([s]) => s === stack)![1];
-  if (files.some((f) => repo.foldersWith(f, 2).length)) return undefined;
+  if (files.some((f) => repo.foldersWith(f, 2).length)) return stack === "php" ? noPhpSuite(repo) : undefined;
   const known = mainRuntime(inventory);
   if (stack === "python" && known === "python") return undefined;
   return known
     ? `the repository holds no ${files.join(", ")}: the VM runs a prebuilt release, with no source here to test`
     : "the repository holds no project (no manifest of any language): the VM runs a prebuilt release, with no source here to test";
+}
+
+interface ComposerJson {
+  require?: Record<string, string>;
+  "require-dev"?: Record<string, string>;
+  config?: { "vendor-dir"?: unknown; "bin-dir"?: unknown };
+}
+
+/** Test runners composer installs (their binaries land in its bin-dir). */
+const PHP_RUNNERS = ["phpunit/phpunit", "pestphp/pest"];
+const PHPUNIT_CONFIG = ["phpunit.xml", "phpunit.xml.dist", "phpunit.dist.xml"];
+
+/**
+ * Why a PHP repository has no suite CI can run: no composer.json of it requires PHPUnit or Pest
+ * and none has a phpunit.xml beside it. A release archive (Nextcloud's, installed on the VM as
+ * its docs say) ships composer.json without its dev tools and tests: `vendor/bin/phpunit` would
+ * fail the first push.
+ */
+function noPhpSuite(repo: AppRepo): string | undefined {
+  const dirs = repo.foldersWith("composer.json", 2);
+  const runs = dirs.some((d) => {
+    const json = readJson<ComposerJson>(repo, path.posix.join(d, "composer.json"));
+    const deps = { ...json?.require, ...json?.["require-dev"] };
+    return PHP_RUNNERS.some((r) => r in deps) || PHPUNIT_CONFIG.some((f) => repo.exists(path.posix.join(d, f)));
+  });
+  return runs
+    ? undefined
+    : "no composer.json requires PHPUnit or Pest and no phpunit.xml is there: the repository holds no test suite to run";
+}
+
+/**
+ * Where composer puts PHPUnit's binary: its bin-dir, which follows a moved vendor-dir
+ * (`"vendor-dir": "lib/composer"` puts it in lib/composer/bin). https://getcomposer.org/doc/06-config.md#bin-dir
+ */
+function phpunitBinary(repo: AppRepo | undefined): string {
+  const config = repo ? readJson<ComposerJson>(repo, "composer.json")?.config : undefined;
+  const dir = (v: unknown) =>
+    typeof v === "string" && /^[A-Za-z0-9._/-]{1,100}$/.test(v) ? v.replace(/^\.\/|\/+$/g, "") : undefined;
+  const bin = dir(config?.["bin-dir"]) ?? `${dir(config?.["vendor-dir"]) ?? "vendor"}/bin`;
+  return `${bin}/phpunit`;
 }
 
 export { IMAGE_RELEASES, RUNTIME_VERSION, SUPPORTED, supportedVersion } from "../../image/runtime-versions.js";
@@ -130,7 +170,7 @@ export function defaultTestCommand(stack: Stack, repoDir?: string, framework?: s
     case "go":
       return "go test ./...";
     case "php":
-      return "vendor/bin/phpunit";
+      return phpunitBinary(repoDir ? openRepo(repoDir) : undefined);
     case "java": {
       // The build the image runs (src/image/java-build.ts), so CI tests what ships.
       const build = repoDir ? javaBuild(openRepo(repoDir)) : undefined;
