@@ -40,6 +40,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   bookstack: { php: "8.3" }, // composer.json config.platform.php 8.1.0, past end of life
   traccar: { java: "21" }, // build.gradle sourceCompatibility = JavaVersion.VERSION_21
   redmine: { ruby: "3.3" }, // Gemfile ruby >= 3.2.0, < 3.5.0 (Gemfile.lock: 3.2.3, past upstream support)
+  nextcloud: { php: "8.3" }, // composer.json require.php ^8.1, config.platform.php 8.1: past end of life
   hedgedoc: { node: "22" }, // engines.node >=18 (docs: 20 or later; CI 20, 22, 24): the oldest LTS still supported
 };
 /**
