@@ -29,7 +29,12 @@ export interface PhpConfigFacts {
   paths: { section: string; key: string; value: string }[];
   redis: { section: string; key: string }[];
   redisUses: StoreUse[];
+  /** Keys naming the app's log file by an absolute path (`'logfile' => '/srv/nextcloud-data/nextcloud.log'`). */
+  logFiles: { section: string; key: string; value: string }[];
 }
+
+/** `'logfile' => '/…'`, `'log_file' => …`, `$CFG->logpath = …`: the app's own log file. */
+const LOG_FILE = /['"]?\b(log_?file|log_?path)['"]?\s*(?:=>|=)\s*(['"])(\/[A-Za-z0-9._@+/-]{1,300})\2/gi;
 
 /** What a PHP config file sets that the move changes: its database host, data folders and Redis. */
 export function phpConfigFacts(text: string): PhpConfigFacts {
@@ -48,6 +53,7 @@ export function phpConfigFacts(text: string): PhpConfigFacts {
     paths: phpConfigFolders(code).map((f) => ({ section, key: f.key, value: f.path })),
     redis: REDIS_HOST.test(code) ? [{ section: "redis", key: "host" }] : [],
     redisUses: [...uses],
+    logFiles: [...code.matchAll(LOG_FILE)].map((m) => ({ section, key: m[1]!, value: m[3]! })),
   };
 }
 
@@ -82,6 +88,7 @@ export function phpConfigSecretFiles(
         ...(facts.database ? { database: facts.database } : {}),
         ...(facts.paths.length ? { paths: facts.paths } : {}),
         ...(facts.redis.length ? { redis: facts.redis } : {}),
+        ...(facts.logFiles.length ? { logFiles: facts.logFiles } : {}),
       },
       facts,
     });

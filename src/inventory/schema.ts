@@ -516,6 +516,15 @@ export const secretFileSchema = z.looseObject({
     .array(z.looseObject({ section: z.string().max(100), key: z.string().max(100), value: z.string().max(500) }))
     .max(20)
     .optional(),
+  /**
+   * Settings of that file naming a log file inside a folder of user files (Nextcloud's `logfile`
+   * in its data directory): on a Cloud Storage mount every appended line rewrites the object, and
+   * instances overwrite each other's lines, so the plan points them at standard output.
+   */
+  logFiles: z
+    .array(z.looseObject({ section: z.string().max(100), key: z.string().max(100), value: z.string().max(500) }))
+    .max(20)
+    .optional(),
   /** Settings of that file holding a Redis URL (pretix's [redis] location, [celery] broker and backend). */
   redis: z
     .array(z.looseObject({ section: z.string().max(100), key: z.string().max(100) }))

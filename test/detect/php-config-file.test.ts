@@ -10,6 +10,7 @@ $CONFIG = array (
   'dbtype' => 'mysql',
   'dbhost' => 'localhost',
   'dbpassword' => 'FAKE-db',
+  'logfile' => '/srv/nextcloud-data/nextcloud.log',
   'memcache.local' => '\\\\OC\\\\Memcache\\\\APCu',
   'memcache.locking' => '\\\\OC\\\\Memcache\\\\Redis',
   'memcache.distributed' => '\\\\OC\\\\Memcache\\\\Redis',
@@ -35,6 +36,7 @@ describe("what a PHP config file sets that the move changes", () => {
         paths: [{ section: "$CONFIG", key: "datadirectory", value: "/srv/nextcloud-data" }],
         redis: [{ section: "redis", key: "host" }],
         redisUses: ["locks", "cache"],
+        logFiles: [{ section: "$CONFIG", key: "logfile", value: "/srv/nextcloud-data/nextcloud.log" }],
       },
     ],
     [
@@ -45,10 +47,14 @@ describe("what a PHP config file sets that the move changes", () => {
         paths: [{ section: "$CFG", key: "dataroot", value: "/var/moodledata" }],
         redis: [],
         redisUses: [],
+        logFiles: [],
       },
     ],
     // Commented settings are not the file's.
-    ["<?php\n$CONFIG = [\n// 'dbhost' => 'old',\n];\n", { section: "$CONFIG", paths: [], redis: [], redisUses: [] }],
+    [
+      "<?php\n$CONFIG = [\n// 'dbhost' => 'old',\n];\n",
+      { section: "$CONFIG", paths: [], redis: [], redisUses: [], logFiles: [] },
+    ],
   ])("%#", (text, facts) => {
     expect(phpConfigFacts(text)).toEqual(facts);
   });

@@ -47,6 +47,7 @@ export function planSecretFiles(d: Draft): void {
       : [
           ...listenerEdits(file, users),
           ...folderEdits(d, file),
+          ...logEdits(d, file),
           ...redisEdits(d, file),
           ...(file.database?.urlKey && sql
             ? [
@@ -100,6 +101,25 @@ function folderEdits(d: Draft, file: NonNullable<Draft["inv"]["secretFiles"]>[nu
       edits.push(
         `[${p.section}] ${p.key} (${p.value} on the VM) becomes ${target}${rel ? `, the folder gs://${plan.bucket} is mounted in (at ${plan.mountPath})` : `, where gs://${plan.bucket} is mounted`}; left as it is, uploads would go to the instance's own disk and be lost with it`,
       );
+  }
+  return edits;
+}
+
+/**
+ * A setting of the file naming a log file inside a folder the plan mounts from a bucket (Nextcloud's
+ * `logfile` in its data directory): Cloud Storage FUSE uploads the whole object again whenever the
+ * file is closed after an append, and instances appending to the same object overwrite each other's
+ * lines. On Cloud Run standard output is the log (Cloud Logging keeps every instance's lines).
+ * https://cloud.google.com/storage/docs/cloud-storage-fuse/overview#differences-and-limitations
+ */
+function logEdits(d: Draft, file: NonNullable<Draft["inv"]["secretFiles"]>[number]): string[] {
+  const edits: string[] = [];
+  for (const l of file.logFiles ?? []) {
+    const plan = (d.notes.storage ?? []).find((n) => l.value.startsWith(`${n.storage.path.replace(/\/+$/, "")}/`));
+    if (!plan) continue;
+    edits.push(
+      `[${l.section}] ${l.key} (${l.value} on the VM) is a log file inside ${plan.storage.path}, mounted from gs://${plan.bucket}: every appended line would upload the whole object again and instances would overwrite each other's lines; point it at /dev/stdout (or the app's own stderr or syslog log type) so Cloud Logging keeps every instance's lines`,
+    );
   }
   return edits;
 }
