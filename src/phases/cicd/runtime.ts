@@ -85,7 +85,9 @@ function noPhpSuite(repo: AppRepo): string | undefined {
 function phpunitBinary(repo: AppRepo | undefined): string {
   const config = repo ? readJson<ComposerJson>(repo, "composer.json")?.config : undefined;
   const dir = (v: unknown) =>
-    typeof v === "string" && /^[A-Za-z0-9._/-]{1,100}$/.test(v) ? v.replace(/^\.\/|\/+$/g, "") : undefined;
+    typeof v === "string" && /^(\.\/)?([A-Za-z0-9_-]{1,40}\/){0,2}[A-Za-z0-9_-]{1,40}\/?$/.test(v)
+      ? v.replace(/^\.\/|\/+$/g, "")
+      : undefined;
   const bin = dir(config?.["bin-dir"]) ?? `${dir(config?.["vendor-dir"]) ?? "vendor"}/bin`;
   return `${bin}/phpunit`;
 }

@@ -10,7 +10,7 @@ import { RUNTIME_VERSION } from "./runtime.js";
  * backticks, `;`, `&`, `|`, redirections, braces or newlines, so it cannot expand or chain.
  */
 export const SAFE_TEST_COMMAND =
-  /^(pytest|python3? -m pytest|python3? ([A-Za-z0-9_-]{1,40}\/)?manage\.py test|npm test|npm run [a-z0-9:_-]{1,40}|yarn test|pnpm test|(yarn|pnpm) run [a-z0-9:_-]{1,40}|make [a-z0-9_-]{1,40}|tox|nox|poetry run pytest|uv run pytest|bundle exec (rake|rspec|rails test)|bin\/rails test|go test|vendor\/bin\/(phpunit|pest)|bin\/phpunit|php artisan test|composer test|composer run-script [a-z0-9:_-]{1,40}|\.\/mvnw|mvn|\.\/gradlew|gradle)( [A-Za-z0-9_./=:,@+-]{1,80}){0,12}$/;
+  /^(pytest|python3? -m pytest|python3? ([A-Za-z0-9_-]{1,40}\/)?manage\.py test|npm test|npm run [a-z0-9:_-]{1,40}|yarn test|pnpm test|(yarn|pnpm) run [a-z0-9:_-]{1,40}|make [a-z0-9_-]{1,40}|tox|nox|poetry run pytest|uv run pytest|bundle exec (rake|rspec|rails test)|bin\/rails test|go test|(?:[A-Za-z0-9_-]{1,40}\/){0,4}bin\/phpunit|vendor\/bin\/pest|php artisan test|composer test|composer run-script [a-z0-9:_-]{1,40}|\.\/mvnw|mvn|\.\/gradlew|gradle)( [A-Za-z0-9_./=:,@+-]{1,80}){0,12}$/;
 
 /** Prose for the README: no markup that could render as HTML, no code spans, no expressions. */
 const safeProse = (s: string): boolean => !/[<>`]|\$\{\{|\r/.test(s);

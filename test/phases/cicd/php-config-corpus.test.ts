@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CICD_PATHS } from "../../../src/phases/cicd/index.js";
+import { cicdResultSchema } from "../../../src/phases/cicd/schema.js";
 import { renderOffline } from "../../helpers/offline-output.js";
 import { ROOT } from "../../helpers/phase-input.js";
 
@@ -15,7 +16,10 @@ const MOUNT = "/secrets/config-php/config.php";
 
 describe.skipIf(!existsSync(APP))("Nextcloud's installer-written config.php", () => {
   it("is mounted for the web service and the cron job, never baked in, and no DATABASE_URL is invented", async () => {
-    const { artifacts } = await renderOffline(path.join(APP, "inventory.yaml"), REPO);
+    const { artifacts, results } = await renderOffline(path.join(APP, "inventory.yaml"), REPO);
+    // What the CLI checks the offline rules' result against (the repository's composer.json moves
+    // composer's bin-dir to lib/composer/bin).
+    expect(cicdResultSchema.safeParse(results.cicd).success).toBe(true);
     const workflow = artifacts.find((a) => a.path === CICD_PATHS.workflow)!.content;
     expect(workflow.match(new RegExp(`${MOUNT}=config-php:latest`, "g"))).toHaveLength(2);
     expect(workflow).not.toContain("DATABASE_URL");

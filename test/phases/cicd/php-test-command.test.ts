@@ -3,6 +3,7 @@
 // such as Nextcloud's ships composer.json without its dev tools and tests).
 import { afterAll, describe, expect, it } from "vitest";
 import { defaultTestCommand, nothingToTest } from "../../../src/phases/cicd/runtime.js";
+import { SAFE_TEST_COMMAND } from "../../../src/phases/cicd/schema.js";
 import type { Inventory } from "../../../src/inventory/schema.js";
 import { TempTrees } from "../../helpers/file-tree.js";
 
@@ -43,6 +44,11 @@ describe("PHP's test command", () => {
     ],
     // A value that is no plain path is not put in a command.
     [
+      "a vendor-dir outside the repository",
+      { "composer.json": composer({ config: { "vendor-dir": "../shared" } }), "phpunit.xml": "<phpunit/>" },
+      "vendor/bin/phpunit",
+    ],
+    [
       "an odd vendor-dir",
       { "composer.json": composer({ config: { "vendor-dir": "$(x)" } }), "phpunit.xml": "<phpunit/>" },
       "vendor/bin/phpunit",
@@ -51,6 +57,8 @@ describe("PHP's test command", () => {
     const repo = trees.makeSync(files);
     expect(nothingToTest(inventory, "php", repo)).toBeUndefined();
     expect(defaultTestCommand("php", repo)).toBe(command);
+    // The result's schema takes it (the offline rules' result is checked against it).
+    expect(command).toMatch(SAFE_TEST_COMMAND);
   });
 
   it.each([
