@@ -12,6 +12,7 @@ import { unionNames } from "./systemd.js";
 import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage, workingDirectoryFolders } from "./storage.js";
+import { composeDirOnVm, composeStorage, isComposeLauncher } from "./compose-storage.js";
 import { PHP_CONFIG_FILE, phpConfigFolders } from "./php-config-folders.js";
 import { markInProcessScheduler, markSingleInstance } from "./single-instance.js";
 import { NCONF_SEPARATOR, settingsFolders } from "./json-settings.js";
@@ -97,6 +98,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   let findings = oneInstancePerTemplate(input.findings).filter((f) => !f.packaged || isGoBinary(f, app));
   // pm2 started the app N times (a dump holds one entry per process): N processes of one kind.
   for (const f of findings) if (f.pm2 && f.pm2.instances > 1) f.instances ??= f.pm2.instances;
+  let composedStorage: Storage[] = [];
   if (hostRead) {
     const composed = composeOnDocker(input.findings, findings);
     for (const f of composed) f.onHost = true;
@@ -104,6 +106,15 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       evidence.push({
         file: composed[0]!.source,
         found: `the VM runs Docker (${dockerUnit(input.findings)}) and no unit, supervisor program or pm2 app runs the app: ${composed.map((f) => f.name).join(", ")} from this compose file are taken as what runs there (check they are the VM's containers)`,
+      });
+    const { storage, unplaced } = composeStorage(composed, composeDirOnVm(input.findings));
+    // The unit that runs `docker compose up` only starts the containers taken above.
+    if (composed.length) findings = findings.filter((f) => !isComposeLauncher(f));
+    composedStorage = storage;
+    if (unplaced.length)
+      evidence.push({
+        file: composed[0]!.source,
+        found: `user files in compose volumes (${unplaced.join(", ")}): the compose file's folder on the VM is not known, so neither is where they are on its disk; set storage[].hostPath before the copy`,
       });
     for (const sample of findings.filter((f) => !f.onHost))
       evidence.push({
@@ -231,6 +242,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       })),
     );
   for (const f of findings) named.push(...(f.settingsFolders ?? []));
+  named.push(...composedStorage);
   // The data folder a PHP app's installer wrote into its config.php (php-config-folders.ts).
   for (const { file, text } of app.configTexts.filter((c) => PHP_CONFIG_FILE.test(c.file)))
     for (const f of phpConfigFolders(text))

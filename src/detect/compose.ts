@@ -54,6 +54,50 @@ function envNames(environment: unknown): string[] {
   );
 }
 
+type ComposeMount = NonNullable<ServiceFinding["composeMounts"]>[number];
+
+/**
+ * A service's `volumes:` entry (`./media:/app/media:rw`, `media:/app/media`, the long form
+ * `{ type: bind, source, target }`): where the container sees it and what backs it on the VM. An
+ * anonymous volume (a target alone) or a tmpfs backs nothing kept.
+ */
+function composeMount(
+  entry: unknown,
+  named: Map<string, string | undefined>,
+  project?: string,
+): ComposeMount | undefined {
+  let source: string | undefined;
+  let target: string | undefined;
+  if (typeof entry === "string") {
+    const parts = entry.split(":");
+    if (parts.length < 2) return undefined;
+    [source, target] = [parts[0], parts[1]];
+  } else if (entry && typeof entry === "object") {
+    const e = entry as { type?: unknown; source?: unknown; target?: unknown };
+    if (e.type !== undefined && e.type !== "bind" && e.type !== "volume") return undefined;
+    source = typeof e.source === "string" ? e.source : undefined;
+    target = typeof e.target === "string" ? e.target : undefined;
+  }
+  if (!source || !target?.startsWith("/")) return undefined;
+  const at = { target: target.replace(/\/+$/, "") || "/", ...(project ? { project } : {}) };
+  if (/^\.{0,2}\//.test(source) || source === "." || source === "..") return { ...at, bind: source };
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(source)) return undefined;
+  const volumeName = named.get(source);
+  return { ...at, volume: source, ...(volumeName ? { volumeName } : {}) };
+}
+
+/** Top-level `volumes:`: each key, with the Docker volume's own name when the file sets it. */
+function namedVolumes(volumes: unknown): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  if (!volumes || typeof volumes !== "object") return out;
+  for (const [key, raw] of Object.entries(volumes as Record<string, unknown>)) {
+    const v = (raw ?? {}) as { name?: unknown; external?: unknown };
+    // An external volume is named by its key unless it says otherwise; `name:` is used as is.
+    out.set(key, typeof v.name === "string" ? v.name : v.external ? key : undefined);
+  }
+  return out;
+}
+
 export function parseCompose(text: string, file: string): ServiceFinding[] {
   let doc: unknown;
   try {
@@ -63,6 +107,9 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
   }
   const services = (doc as { services?: unknown } | null)?.services;
   if (!services || typeof services !== "object") return [];
+  const top = doc as { name?: unknown; volumes?: unknown };
+  const project = typeof top.name === "string" && /^[a-z0-9][a-z0-9_-]*$/.test(top.name) ? top.name : undefined;
+  const named = namedVolumes(top.volumes);
   const findings: ServiceFinding[] = [];
   for (const [key, raw] of Object.entries(services as Record<string, unknown>)) {
     const svc = (raw ?? {}) as {
@@ -71,6 +118,7 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
       ports?: unknown;
       depends_on?: unknown;
       environment?: unknown;
+      volumes?: unknown;
     };
     const name = sanitiseName(key);
     if (!name) continue;
@@ -94,6 +142,9 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
       : svc.depends_on && typeof svc.depends_on === "object"
         ? Object.keys(svc.depends_on)
         : [];
+    const mounts = (Array.isArray(svc.volumes) ? svc.volumes : [])
+      .map((v) => composeMount(v, named, project))
+      .filter((m): m is ComposeMount => m !== undefined);
     const { software: _s, role: _r, listen: _l, ...process } = facts;
     findings.push({
       name,
@@ -105,6 +156,7 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
       listen,
       dependsOn: dependsOn.map(sanitiseName).filter(Boolean),
       ...(envNames(svc.environment).length ? { env: envNames(svc.environment) } : {}),
+      ...(mounts.length ? { composeMounts: mounts } : {}),
       source: file,
     });
   }

@@ -206,4 +206,11 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   settingsFolders?: Storage[];
   /** Data folders of its unit (state-folders.ts: StateDirectory=, what ExecStartPre= makes there), as paths on the VM. */
   stateFolders?: Storage[];
+  /**
+   * A compose service's `volumes:` (compose.ts): `target` is where the container sees the folder;
+   * `bind` a host path as written (relative to the compose file's folder, or absolute), `volume` a
+   * named volume's key, with `volumeName` when the file names its Docker volume itself (`name:`,
+   * `external:`). `project` is the compose file's top-level `name:`.
+   */
+  composeMounts?: { target: string; bind?: string; volume?: string; volumeName?: string; project?: string }[];
 }

@@ -429,6 +429,13 @@ export const storageSchema = z.looseObject({
    */
   absoluteSetting: z.literal(true).optional(),
   /**
+   * Where the folder is on the VM's disk when the app sees it elsewhere: `path` is where the app
+   * writes in its container (a compose bind mount `./media:/app/media`, a named volume in
+   * /var/lib/docker/volumes/<project>_<name>/_data), and the bucket is mounted there; the copy to
+   * the bucket reads this folder.
+   */
+  hostPath: z.string().trim().regex(/^\//, "expected an absolute path on the VM").max(500).optional(),
+  /**
    * When the folder also holds code (storage-split.ts): its subfolders of user files, the only ones
    * mounted from the bucket and copied to it.
    */
@@ -468,6 +475,10 @@ export const storageSchema = z.looseObject({
     .max(100)
     .optional(),
 });
+/** Where a storage folder is on the VM's disk (what the copy reads): `hostPath` when the app sees it elsewhere. */
+export function storageOnVm(s: { path: string; hostPath?: string }): string {
+  return (s.hostPath ?? s.path).replace(/(.)\/+$/, "$1");
+}
 export type Storage = z.infer<typeof storageSchema>;
 
 /**

@@ -46,9 +46,9 @@ async function vm(docker: boolean, extra: Record<string, string> = {}): Promise<
   return root;
 }
 
-const read = async (root: string) => {
+const read = async (root: string, compose = COMPOSE) => {
   const repo = await trees.make({
-    "docker-compose.yml": COMPOSE,
+    "docker-compose.yml": compose,
     "requirements.txt": "Django==5.0.6\ngunicorn==22.0.0\ncelery==5.4.0\npsycopg==3.1.19\nredis==5.0.4\n",
     "manage.py": "import django\n",
   });
@@ -81,5 +81,55 @@ describe("an app that runs under docker compose on the VM", () => {
     const facts = await read(root);
     expect(facts.services.map((s) => s.name).sort()).not.toContain("worker");
     expect(facts.services.some((s) => s.systemdUnit === "shop.service")).toBe(true);
+  });
+
+  it("its app services' volumes of user files are storage: mounted where the container writes, copied from the VM's folder", async () => {
+    const compose = COMPOSE.replace(
+      "    depends_on: [db, redis]\n  worker:",
+      "    depends_on: [db, redis]\n    volumes: ['./media:/app/media', 'uploads:/app/uploads', './logs:/app/logs']\n  worker:",
+    ).replace(
+      "  db:\n    image: postgres:16\n",
+      "  db:\n    image: postgres:16\n    volumes: ['pgdata:/var/lib/postgresql/data']\n",
+    );
+    const root = await vm(true, {
+      "etc/systemd/system/shop.service": UNIT("/usr/bin/docker compose up -d").replace(
+        "[Service]\n",
+        "[Service]\nType=oneshot\nRemainAfterExit=yes\nWorkingDirectory=/srv/shop\n",
+      ),
+    });
+    const wants = path.join(root, "etc/systemd/system/multi-user.target.wants");
+    await symlink("/etc/systemd/system/shop.service", path.join(wants, "shop.service"));
+    const facts = await read(root, compose + "volumes:\n  uploads:\n  pgdata:\n");
+    expect(facts.storage).toEqual([
+      {
+        path: "/app/media",
+        hostPath: "/srv/shop/media",
+        purpose: "compose bind mount ./media:/app/media",
+        services: ["web"],
+        absoluteSetting: true,
+      },
+      {
+        path: "/app/uploads",
+        hostPath: "/var/lib/docker/volumes/shop_uploads/_data",
+        purpose: "compose named volume uploads:/app/uploads",
+        services: ["web"],
+        absoluteSetting: true,
+      },
+    ]);
+    // The unit that runs `docker compose up` only starts them.
+    expect(facts.services.map((s) => s.name).sort()).toEqual(["db", "nginx", "redis", "web", "worker"]);
+  });
+
+  it("with no compose folder known on the VM, the evidence asks where the files are", async () => {
+    const compose = COMPOSE.replace(
+      "    depends_on: [db, redis]\n  worker:",
+      "    depends_on: [db, redis]\n    volumes: ['./media:/app/media']\n  worker:",
+    );
+    const facts = await read(await vm(true), compose);
+    expect(facts.storage).toEqual([expect.objectContaining({ path: "/app/media" })]);
+    expect(facts.storage[0]).not.toHaveProperty("hostPath");
+    expect(facts.evidence.map((e) => e.found).join("\n")).toContain(
+      "user files in compose volumes (./media:/app/media): the compose file's folder on the VM is not known",
+    );
   });
 });

@@ -1,7 +1,7 @@
 // Cost lines for what runs whether or not anyone calls it: worker pools (queue consumers, loops,
 // schedulers) are billed for every second they exist, at the instance-based rate, and buckets for
 // the files they hold. Both are flat: the same today and at the growth target.
-import type { Inventory } from "../../../inventory/schema.js";
+import { type Inventory, storageOnVm } from "../../../inventory/schema.js";
 import type { Deployment, DeployTarget } from "../../../contracts/deployment.js";
 import { num } from "./assumptions.js";
 import type { CostLine } from "./estimate-data.js";
@@ -52,7 +52,7 @@ export function bucketLines(
 ): CostLine[] {
   const p = pickRegion(book.cloudStorage.regions, deployment.region);
   return (deployment.buckets ?? []).map((b) => {
-    const folder = (inventory.storage ?? []).find((x) => x.path.replace(/\/+$/, "") === b.sourcePath);
+    const folder = (inventory.storage ?? []).find((x) => storageOnVm(x) === b.sourcePath);
     const gib = folder?.sizeGiB ?? ASSUMED_STORAGE_GIB;
     if (folder?.sizeGiB === undefined)
       warnings.push(

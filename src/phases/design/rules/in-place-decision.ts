@@ -6,7 +6,7 @@
 // user. So the folder is never mounted silently: it is an open decision with the choices, priced.
 // https://cloud.google.com/run/docs/configuring/services/nfs-volume-mounts
 // https://cloud.google.com/storage/docs/cloud-storage-fuse/overview#differences-and-limitations
-import type { Service } from "../../../inventory/schema.js";
+import { type Service, storageOnVm } from "../../../inventory/schema.js";
 import type { MappingEntry } from "../schema.js";
 import type { Draft, InPlacePlan } from "./draft.js";
 import { cleanName, someNames } from "./names.js";
@@ -26,7 +26,7 @@ const WHAT = {
 
 /** The decision taken (storage[].inPlaceHome: filestore): the folder's entry names its share. */
 export function filestoreEntry(d: Draft, s: Service, plan: InPlacePlan): MappingEntry {
-  const share = d.filestores?.find((f) => f.sourcePath === plan.storage.path.replace(/\/+$/, ""));
+  const share = d.filestores?.find((f) => f.sourcePath === storageOnVm(plan.storage));
   const locked = (plan.storage.inPlace ?? []).some((p) => p.kind !== "git");
   const target = targetOf(d, s);
   const note = target && oneWriterNote(target);

@@ -7,7 +7,7 @@
 // mounts NFS without locks).
 // https://cloud.google.com/run/docs/configuring/services/nfs-volume-mounts
 import type { DeployTarget, HeldFor } from "../../../contracts/deployment.js";
-import type { Storage } from "../../../inventory/schema.js";
+import { type Storage, storageOnVm } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
 import { ensureNetwork } from "./network.js";
 import { cleanName, someNames } from "./names.js";
@@ -68,7 +68,7 @@ export function mountFilestore(
       zone: filestoreZone(d.inv.target.region),
       tier: "BASIC_HDD",
       capacityGiB: Math.max(1024, Math.ceil(storage.sizeGiB ?? 0)),
-      sourcePath: storage.path.replace(/\/+$/, ""),
+      sourcePath: storageOnVm(storage),
     },
   ];
   // Index and SQLite files take locks NFS on Cloud Run does not give: one instance writes them,

@@ -11,7 +11,7 @@
 // https://cloud.google.com/load-balancing/docs/https/ext-load-balancer-backend-buckets
 import { BUCKET_NAME } from "../../../contracts/deployment.js";
 import { vmAppRoot } from "../../../image/app-root.js";
-import type { Service } from "../../../inventory/schema.js";
+import { type Service, storageOnVm } from "../../../inventory/schema.js";
 import type { Draft, ServedFolder } from "./draft.js";
 import { cleanName } from "./names.js";
 
@@ -23,10 +23,10 @@ export function servedFolderHomes(d: Draft, proxy: Service): ServedFolder[] {
   const root = vmAppRoot(d.inv, d.repoDir);
   const taken = new Set(d.buckets.map((b) => b.name));
   return (proxy.servedFolders ?? []).map(({ path, folder }) => {
-    const storage = (d.inv.storage ?? []).find((x) => inside(folder, trim(x.path)));
+    const storage = (d.inv.storage ?? []).find((x) => inside(folder, storageOnVm(x)));
     if (storage) {
       const bucket = (d.notes.storage ?? []).find((p) => p.storage === storage)?.bucket;
-      const filestore = d.filestores?.find((f) => f.sourcePath === trim(storage.path))?.name;
+      const filestore = d.filestores?.find((f) => f.sourcePath === storageOnVm(storage))?.name;
       return {
         path,
         folder,

@@ -24,7 +24,7 @@ export type { StoragePlan } from "./draft.js";
 import type { WorkingDirMove } from "./draft.js";
 import { holdUsers, mountFilestore } from "./in-place-home.js";
 import { cleanName, someNames } from "./names.js";
-import type { Storage } from "../../../inventory/schema.js";
+import { type Storage, storageOnVm } from "../../../inventory/schema.js";
 
 function bucketName(project: string, folder: string, taken: Set<string>): string {
   const leaf = folder.split("/").filter(Boolean).pop() ?? "files";
@@ -83,7 +83,9 @@ export function planStorage(d: Draft, repoDir?: string): void {
   for (const storage of folders) {
     const relative = underWorkingDir(d, storage);
     const mapped = inTeamImage(inImagePath(storage.path, root), team);
-    const mountPath = relative?.mountPath ?? mapped;
+    // A folder the app sees elsewhere than on the VM (a compose volume: storage[].hostPath) is
+    // mounted where its container writes, the team's image's own path; the copy reads the VM's.
+    const mountPath = storage.hostPath ? storage.path.replace(/\/+$/, "") : (relative?.mountPath ?? mapped);
     // Said in the decision only where the working directory moved the mount or the image's WORKDIR.
     const moved = relative && (relative.mountPath !== mapped || relative.workingDir.vm === relative.workingDir.image);
     if (!ABSOLUTE_PATH.test(storage.path) || !ABSOLUTE_PATH.test(mountPath)) {
@@ -143,7 +145,7 @@ export function planStorage(d: Draft, repoDir?: string): void {
     }
     d.buckets.push({
       name: bucket,
-      sourcePath: storage.path.replace(/\/+$/, ""),
+      sourcePath: storageOnVm(storage),
       ...(folders ? { folders } : {}),
     } satisfies Bucket);
     d.notes.storage = [

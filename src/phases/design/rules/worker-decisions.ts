@@ -7,6 +7,7 @@ import { defaultAssumptions, num } from "../cost/assumptions.js";
 import { cloudRunTier, loadPriceBook, pickRegion } from "../../../contracts/gcp-prices.js";
 import type { Draft, StoragePlan } from "./draft.js";
 import { splitNote } from "./storage.js";
+import { storageOnVm } from "../../../inventory/schema.js";
 import { describeUses } from "./store-homes.js";
 import { QUEUE_LABEL, SCHEDULER_LABEL } from "../../../contracts/queue-systems.js";
 import type { TopicDecision } from "./topic-decision.js";
@@ -187,12 +188,12 @@ export function storageDecision(d: Draft): TopicDecision | undefined {
     topic: "storage",
     element: `Cloud Storage buckets ${plans.map((p) => p.bucket).join(", ")}`,
     title: "Move user files to Cloud Storage, mounted where the app expects them",
-    context: `${someNames(plans.map((p) => p.storage.path))} hold user files on the VM's disk. A Cloud Run instance's disk is memory and vanishes with the instance, and instances do not share it.`,
+    context: `${someNames(plans.map((p) => storageOnVm(p.storage)))} hold user files on the VM's disk. A Cloud Run instance's disk is memory and vanishes with the instance, and instances do not share it.`,
     decision: `One bucket per folder (${someNames(
       // A folder that also holds code is mounted per subfolder of user files (splitNote says why).
       plans.map(
         (p) =>
-          `${p.storage.path} → gs://${p.bucket} at ${p.mountPath}${p.folders?.length ? `/{${p.folders.join(",")}}` : ""}`,
+          `${storageOnVm(p.storage)}${p.storage.hostPath ? ` (the container's ${p.storage.path})` : ""} → gs://${p.bucket} at ${p.mountPath}${p.folders?.length ? `/{${p.folders.join(",")}}` : ""}`,
       ),
       4,
     )}), ${mountedBy(plans)} The runbook copies the files with gcloud storage rsync before the cut-over and once more during it.${plans.map((p) => splitNote(p.storage)).join("")}${plans.map(workingDirNote).join("")}`,
