@@ -90,6 +90,9 @@ function composeOnDocker(all: readonly ServiceFinding[], findings: readonly Serv
   if (!dockerUnit(all)) return [];
   const app = findings.filter((f) => f.onHost && !f.packaged && ["web", "worker", "scheduler"].includes(f.role));
   if (app.length) return [];
+  // The VM's own compose file (the one a unit starts) is what runs; the repository's is a copy.
+  const onVm = findings.filter((f) => f.vmCompose);
+  if (onVm.length) return onVm;
   return findings.filter((f) => !f.onHost && COMPOSE_FILE.test(path.posix.basename(f.source)));
 }
 

@@ -19,6 +19,29 @@ const APP_ROLES = new Set(["web", "worker", "scheduler", "cron", "other"]);
 /** `docker compose` or `docker-compose` in a command line. */
 const COMPOSE_COMMAND = /(^|[\s/;&|])(docker(-compose|\s+compose)|podman-compose)(\s|$)/;
 
+/** Compose's own file names, in the order `docker compose` looks for them in its folder. */
+const DEFAULT_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+/** A compose file name the VM's read sends from a unit's folder (host.ts HOST_APP_SCAN.manifests). */
+const SENT_FILE = /^(docker-)?compose([.-][A-Za-z0-9_]+)*\.ya?ml$/;
+
+/**
+ * The compose files a unit that runs `docker compose` starts (absolute, on the VM), in its
+ * WorkingDirectory (the folder the VM's read takes): its `-f` files there, else compose's own names
+ * in the order compose looks for them. A `-f` file elsewhere is not read (the plan says so).
+ */
+export function vmComposeFiles(unit: ServiceFinding): { candidates: string[]; elsewhere: string[] } {
+  const dir = unit.workingDirectory?.replace(/\/+$/, "");
+  if (!unit.command || !COMPOSE_COMMAND.test(unit.command)) return { candidates: [], elsewhere: [] };
+  const named = [...unit.command.matchAll(/(?:^|\s)(?:-f|--file)[=\s]+(\S+)/g)].map((m) =>
+    m[1]!.replace(/^["']|["']$/g, ""),
+  );
+  const absolute = named.map((f) => (f.startsWith("/") ? path.posix.normalize(f) : dir ? path.posix.join(dir, f) : f));
+  const inDir = (f: string) =>
+    dir !== undefined && path.posix.dirname(f) === dir && SENT_FILE.test(path.posix.basename(f));
+  if (absolute.length) return { candidates: absolute.filter(inDir), elsewhere: absolute.filter((f) => !inDir(f)) };
+  return { candidates: dir?.startsWith("/") ? DEFAULT_FILES.map((f) => `${dir}/${f}`) : [], elsewhere: [] };
+}
+
 /** A unit that starts the compose project (`docker compose up`): the launcher, not a process of the app. */
 export function isComposeLauncher(f: ServiceFinding): boolean {
   return Boolean(f.onHost && f.command && COMPOSE_COMMAND.test(f.command));

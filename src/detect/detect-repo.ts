@@ -107,6 +107,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     ...systemd,
     ...pm2.apps,
     ...compose,
+    ...found.vmCompose,
     ...found.ecosystemApps,
     ...(procfile?.services ?? []),
     ...nginx,

@@ -4,6 +4,7 @@
 // packages and name; how it is deployed. detect-repo.ts then adds what the running machine says
 // (sockets, Apache, installed packages) and assembles the inventory facts.
 import { parseCompose } from "./compose.js";
+import { vmComposeFiles } from "./compose-storage.js";
 import { uniqueName } from "./merge.js";
 import { DEV_FILE } from "./app-context.js";
 import { lineOf, looksLikeNginx, parseNginxConfig } from "./nginx.js";
@@ -80,6 +81,8 @@ export class FileFindings {
   readonly timers: TimerFinding[] = [];
   readonly cron: ServiceFinding[] = [];
   readonly compose: ServiceFinding[] = [];
+  /** The services of the compose file on the VM a unit running `docker compose` starts (compose-storage.ts). */
+  readonly vmCompose: ServiceFinding[] = [];
   readonly nginx: ServiceFinding[] = [];
   readonly ecosystemApps: ServiceFinding[] = [];
   readonly pm2 = new Pm2Findings();
@@ -165,6 +168,25 @@ export class FileFindings {
     else if (NGINX_CANDIDATE.test(file)) await this.nginxSite(entry);
   }
 
+  /** The compose file a unit running `docker compose` starts, read on the VM: its services are what runs. */
+  private async vmComposeFile(unit: ServiceFinding, hostRoot: string, shown: string): Promise<void> {
+    if (this.vmCompose.length) return;
+    const { candidates, elsewhere } = vmComposeFiles(unit);
+    for (const file of elsewhere)
+      this.evidence.push({
+        file: shown,
+        found: `runs docker compose with ${file}, outside its WorkingDirectory: not read`,
+      });
+    for (const file of candidates) {
+      const text = await readHostFile(hostRoot, file.slice(1));
+      if (text === undefined) continue;
+      const services = parseCompose(text, file).map((s) => ({ ...s, vmCompose: true }));
+      this.vmCompose.push(...services);
+      for (const s of services) this.evidence.push({ file, found: describeFinding(s) });
+      return;
+    }
+  }
+
   /** pm2's apps: services like a unit's ExecStart, deployed by `pm2 reload`. */
   private async pm2File(entry: Entry, hostRoot: string): Promise<void> {
     const kind = entry.pm2 === "dump" ? "dump" : "ecosystem";
@@ -239,6 +261,7 @@ export class FileFindings {
       else this.entries.addPm2(dump, "dump");
       return;
     }
+    if (hostRoot && entry.host && own) await this.vmComposeFile(unit, hostRoot, shown);
     // On the host, EnvironmentFile= points at a file we can read: its variable names (never values).
     if (hostRoot && entry.host) {
       const service = readUnitFile(text).get("Service");

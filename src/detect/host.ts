@@ -44,8 +44,9 @@ export const HOST_APP_FILES = ["requirements.txt", "pyproject.toml", "package.js
  */
 export const HOST_APP_SCAN = {
   // `[.]`, not `\.`: awk -v would take the backslash as an escape of its own.
+  // Also the compose files a unit running `docker compose` starts from its folder (compose-storage.ts vmComposeFile).
   manifests:
-    "^(requirements[^/]*[.]txt|requirements/[^/]+[.]txt|pyproject[.]toml|package[.]json|Gemfile|composer[.]json|go[.]mod|pom[.]xml|build[.]gradle([.]kts)?)$",
+    "^(requirements[^/]*[.]txt|requirements/[^/]+[.]txt|pyproject[.]toml|package[.]json|Gemfile|composer[.]json|go[.]mod|pom[.]xml|build[.]gradle([.]kts)?|(docker-)?compose([.-][A-Za-z0-9_]+)*[.]ya?ml)$",
   envFiles: "^([.]env([.](production|prod))?([.]local)?|[.]env[.]local[.]php|[A-Za-z0-9_-]+[.]conf)$",
   // pm2's ecosystem files at the top of an app folder (keep in step with pm2-ecosystem.ts ECOSYSTEM_FILE).
   pm2: "^(ecosystem([.-][A-Za-z0-9_-]+)*|process|pm2)[.](config[.])?(c?js|mjs|json|ya?ml)$",

@@ -212,5 +212,7 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
    * named volume's key, with `volumeName` when the file names its Docker volume itself (`name:`,
    * `external:`). `project` is the compose file's top-level `name:`.
    */
+  /** From the compose file on the VM itself (a unit running `docker compose` starts it): what runs there. */
+  vmCompose?: boolean;
   composeMounts?: { target: string; bind?: string; volume?: string; volumeName?: string; project?: string }[];
 }

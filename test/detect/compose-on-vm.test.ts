@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
 import { TempTrees } from "../helpers/file-tree.js";
+import { readFromDisk, readOverSsh } from "../helpers/host-reads.js";
 
 const trees = new TempTrees("im-compose-vm-");
 afterAll(() => trees.removeAll());
@@ -131,5 +132,47 @@ describe("an app that runs under docker compose on the VM", () => {
     expect(facts.evidence.map((e) => e.found).join("\n")).toContain(
       "user files in compose volumes (./media:/app/media): the compose file's folder on the VM is not known",
     );
+  });
+
+  it("the VM's own compose file, in the folder of the unit that runs docker compose, is preferred over the repository's; the ssh read sees the same", async () => {
+    const onVm = COMPOSE.replace(
+      "  worker:",
+      "  beat:\n    build: .\n    command: celery -A shop beat\n  worker:",
+    ).replace(
+      "    depends_on: [db, redis]\n  beat:",
+      "    depends_on: [db, redis]\n    volumes: ['/srv/shop-media:/app/media']\n  beat:",
+    );
+    const root = await vm(true, {
+      "etc/systemd/system/shop.service": UNIT("/usr/bin/docker compose -f docker-compose.prod.yml up -d").replace(
+        "[Service]\n",
+        "[Service]\nType=oneshot\nRemainAfterExit=yes\nWorkingDirectory=/srv/shop\n",
+      ),
+      "srv/shop/docker-compose.prod.yml": onVm,
+      "srv/shop/.env": "DJANGO_SECRET_KEY=x\nDATABASE_URL=postgres://shop:pw@db/shop\n",
+    });
+    await symlink(
+      "/etc/systemd/system/shop.service",
+      path.join(root, "etc/systemd/system/multi-user.target.wants/shop.service"),
+    );
+    const repo = await trees.make({
+      "docker-compose.yml": COMPOSE,
+      "requirements.txt": "Django==5.0.6\ngunicorn==22.0.0\ncelery==5.4.0\npsycopg==3.1.19\nredis==5.0.4\n",
+      "manage.py": "import django\n",
+    });
+    const facts = await readFromDisk(root, repo);
+    expect(facts.services.map((s) => s.name).sort()).toEqual(["beat", "db", "nginx", "redis", "web", "worker"]);
+    expect(facts.storage).toEqual([
+      {
+        path: "/app/media",
+        hostPath: "/srv/shop-media",
+        purpose: "compose bind mount /srv/shop-media:/app/media",
+        services: ["web"],
+        absoluteSetting: true,
+      },
+    ]);
+    expect(facts.evidence.map((e) => e.file)).toContain("/srv/shop/docker-compose.prod.yml");
+    const overSsh = await readOverSsh(root, repo);
+    expect(overSsh.services).toEqual(facts.services);
+    expect(overSsh.storage).toEqual(facts.storage);
   });
 });
