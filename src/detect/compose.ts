@@ -119,6 +119,7 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
       depends_on?: unknown;
       environment?: unknown;
       volumes?: unknown;
+      env_file?: unknown;
     };
     const name = sanitiseName(key);
     if (!name) continue;
@@ -145,6 +146,10 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
     const mounts = (Array.isArray(svc.volumes) ? svc.volumes : [])
       .map((v) => composeMount(v, named, project))
       .filter((m): m is ComposeMount => m !== undefined);
+    // `env_file: .env`, a list of them, or `{ path, required }` entries.
+    const envFiles = (Array.isArray(svc.env_file) ? svc.env_file : [svc.env_file])
+      .map((e) => (typeof e === "string" ? e : (e as { path?: unknown } | null)?.path))
+      .filter((e): e is string => typeof e === "string" && e.length > 0);
     const { software: _s, role: _r, listen: _l, ...process } = facts;
     findings.push({
       name,
@@ -157,6 +162,7 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
       dependsOn: dependsOn.map(sanitiseName).filter(Boolean),
       ...(envNames(svc.environment).length ? { env: envNames(svc.environment) } : {}),
       ...(mounts.length ? { composeMounts: mounts } : {}),
+      ...(envFiles.length ? { composeEnvFiles: envFiles } : {}),
       source: file,
     });
   }

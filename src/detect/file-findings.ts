@@ -3,6 +3,7 @@
 // from units, timers, crontabs, Supervisor, pm2, Procfile, compose and nginx sites; the app's
 // packages and name; how it is deployed. detect-repo.ts then adds what the running machine says
 // (sockets, Apache, installed packages) and assembles the inventory facts.
+import path from "node:path";
 import { parseCompose } from "./compose.js";
 import { vmComposeFiles } from "./compose-storage.js";
 import { uniqueName } from "./merge.js";
@@ -31,7 +32,7 @@ import { parseSupervisorConfig, SUPERVISOR_CANDIDATE } from "./supervisor.js";
 import { ECOSYSTEM_FILE, parseEcosystem } from "./pm2-ecosystem.js";
 import { isPm2Launcher, launcherDump, launcherEcosystem, Pm2Findings } from "./pm2-host.js";
 import type { DetectEntries, Entry } from "./detect-entries.js";
-import { readHostFile } from "./host.js";
+import { HOST_APP_SCAN, readHostFile } from "./host.js";
 import type { DetectedFacts, Evidence, ServiceFinding } from "./types.js";
 import type { ManifestName } from "./project-name.js";
 
@@ -49,6 +50,8 @@ const DISTRO_CRON = new Set([
 ]);
 
 const COMPOSE_FILES = new Set(["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"]);
+/** The env files the ssh read sends from an app folder (names only): the ones a VM compose file's env_file: may name. */
+const APP_ENV_FILE = new RegExp(HOST_APP_SCAN.envFiles);
 const REQUIREMENTS = /^(requirements[^/]*\.txt|requirements\/[^/]+\.txt)$/;
 const NGINX_CANDIDATE = /(^|\/)(nginx[^/]*|sites-(available|enabled)|conf\.d)\/|\.conf$|(^|\/)nginx[^/]*$/;
 
@@ -181,6 +184,16 @@ export class FileFindings {
       const text = await readHostFile(hostRoot, file.slice(1));
       if (text === undefined) continue;
       const services = parseCompose(text, file).map((s) => ({ ...s, vmCompose: true }));
+      // Its services' env_file: in its folder (the names only: values stay on the VM, as the ssh read sends them).
+      const dir = path.posix.dirname(file);
+      for (const s of services)
+        for (const envFile of (s.composeEnvFiles ?? []).map((e) => path.posix.join(dir, e))) {
+          if (path.posix.dirname(envFile) !== dir || !APP_ENV_FILE.test(path.posix.basename(envFile))) continue;
+          const names = environmentFileNames((await readHostFile(hostRoot, envFile.slice(1))) ?? "");
+          if (!names.length) continue;
+          s.env = unionNames(s.env, names);
+          s.envFile ??= envFile;
+        }
       this.vmCompose.push(...services);
       for (const s of services) this.evidence.push({ file, found: describeFinding(s) });
       return;

@@ -215,4 +215,6 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   /** From the compose file on the VM itself (a unit running `docker compose` starts it): what runs there. */
   vmCompose?: boolean;
   composeMounts?: { target: string; bind?: string; volume?: string; volumeName?: string; project?: string }[];
+  /** A compose service's `env_file:` entries, as written (relative to the compose file's folder, or absolute). */
+  composeEnvFiles?: string[];
 }

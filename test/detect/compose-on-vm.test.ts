@@ -140,7 +140,7 @@ describe("an app that runs under docker compose on the VM", () => {
       "  beat:\n    build: .\n    command: celery -A shop beat\n  worker:",
     ).replace(
       "    depends_on: [db, redis]\n  beat:",
-      "    depends_on: [db, redis]\n    volumes: ['/srv/shop-media:/app/media']\n  beat:",
+      "    depends_on: [db, redis]\n    env_file: .env\n    volumes: ['/srv/shop-media:/app/media']\n  beat:",
     );
     const root = await vm(true, {
       "etc/systemd/system/shop.service": UNIT("/usr/bin/docker compose -f docker-compose.prod.yml up -d").replace(
@@ -171,6 +171,11 @@ describe("an app that runs under docker compose on the VM", () => {
       },
     ]);
     expect(facts.evidence.map((e) => e.file)).toContain("/srv/shop/docker-compose.prod.yml");
+    // Its env_file: in that folder gives the names the web container gets (never the values).
+    expect(facts.services.find((s) => s.name === "web")).toMatchObject({
+      env: expect.arrayContaining(["DATABASE_URL", "DJANGO_SECRET_KEY"]),
+      envFile: "/srv/shop/.env",
+    });
     const overSsh = await readOverSsh(root, repo);
     expect(overSsh.services).toEqual(facts.services);
     expect(overSsh.storage).toEqual(facts.storage);

@@ -114,6 +114,15 @@ describe("compose volumes of user files", () => {
     ]);
   });
 
+  it("reads env_file: as a name, a list or { path } entries", () => {
+    const text = `services:\n  a:\n    image: x\n    env_file: .env\n  b:\n    image: x\n    env_file: [.env, ./web.env]\n  c:\n    image: x\n    env_file:\n      - path: .env.production\n        required: false\n`;
+    expect(findings(text).map((f) => f.composeEnvFiles)).toEqual([
+      [".env"],
+      [".env", "./web.env"],
+      [".env.production"],
+    ]);
+  });
+
   it("the compose folder on the VM: a unit's -f file, else its WorkingDirectory", () => {
     const unit = (command: string, workingDirectory?: string): ServiceFinding => ({
       name: "shop",
