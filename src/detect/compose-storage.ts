@@ -5,7 +5,9 @@
 // to the compose file on the VM, a named volume in /var/lib/docker/volumes/<project>_<name>/_data
 // (project: the compose file's `name:`, else its folder's name). Databases' and caches' volumes are
 // their data, moved with them; code, config, logs, caches and sockets are never user files.
+import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { statInRoot } from "./host.js";
 import type { Storage } from "../inventory/schema.js";
 import type { ServiceFinding } from "./types.js";
 
@@ -118,4 +120,48 @@ export function composeStorage(
     }
   }
   return { storage: [...byPath.values()], unplaced };
+}
+
+/** The VM's enabled container engine (docker.service, podman.service), read from its units. */
+export function runsDocker(findings: readonly ServiceFinding[]): boolean {
+  return findings.some(
+    (f) => f.onHost && /^(docker|podman|containerd)\.(service|socket)$/.test(path.posix.basename(f.systemdUnit ?? "")),
+  );
+}
+
+/** Where a VM keeps an app's compose folder when no unit names it (read-host.sh looks in the same places). */
+const COMPOSE_HOMES: { base: string; depth: number }[] = [
+  { base: "opt", depth: 2 },
+  { base: "srv", depth: 2 },
+  { base: "var/www", depth: 2 },
+  { base: "home", depth: 3 },
+];
+
+/**
+ * Compose files one or two folders into /opt, /srv, /var/www and each home (absolute, sorted): in
+ * each folder the first of compose's own names, as `docker compose` would pick. Hidden folders are
+ * not entered, as the shell's globs do not.
+ */
+export async function composeFilesUnder(hostRoot: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (rel: string, left: number, min: number): Promise<void> => {
+    const names = (await readdir(path.join(hostRoot, rel)).catch(() => [] as string[])).filter(
+      (n) => !n.startsWith("."),
+    );
+    for (const name of names.sort()) {
+      const sub = `${rel}/${name}`;
+      if (!(await statInRoot(hostRoot, sub))?.isDirectory()) continue;
+      if (min <= 1) {
+        for (const file of DEFAULT_FILES)
+          if ((await statInRoot(hostRoot, `${sub}/${file}`))?.isFile()) {
+            found.push(`/${sub}/${file}`);
+            break;
+          }
+      }
+      if (left > 1) await walk(sub, left - 1, min - 1);
+    }
+  };
+  // A home's own folder is its user's, not an app's: its apps are one or two folders further in.
+  for (const { base, depth } of COMPOSE_HOMES) await walk(base, depth, base === "home" ? 2 : 1);
+  return found.sort();
 }

@@ -5,7 +5,7 @@
 // (sockets, Apache, installed packages) and assembles the inventory facts.
 import path from "node:path";
 import { parseCompose } from "./compose.js";
-import { vmComposeFiles } from "./compose-storage.js";
+import { composeFilesUnder, runsDocker, vmComposeFiles } from "./compose-storage.js";
 import { uniqueName } from "./merge.js";
 import { DEV_FILE } from "./app-context.js";
 import { lineOf, looksLikeNginx, parseNginxConfig } from "./nginx.js";
@@ -52,6 +52,8 @@ const DISTRO_CRON = new Set([
 const COMPOSE_FILES = new Set(["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"]);
 /** The env files the ssh read sends from an app folder (names only): the ones a VM compose file's env_file: may name. */
 const APP_ENV_FILE = new RegExp(HOST_APP_SCAN.envFiles);
+/** The env files read-host.sh sends beside a compose file found in /opt, /srv, /var/www or a home. */
+const BESIDE_COMPOSE = /^\.env(\.(production|prod))?$/;
 const REQUIREMENTS = /^(requirements[^/]*\.txt|requirements\/[^/]+\.txt)$/;
 const NGINX_CANDIDATE = /(^|\/)(nginx[^/]*|sites-(available|enabled)|conf\.d)\/|\.conf$|(^|\/)nginx[^/]*$/;
 
@@ -121,6 +123,7 @@ export class FileFindings {
     found.nginxConfig = nginx;
     found.nginxHttpLimit = nginx?.httpLimit;
     for (const entry of entries.list) await found.readEntry(entry);
+    if (hostRoot && !found.vmCompose.length) await found.discoverVmCompose(hostRoot);
     for (const file of nginx?.extraSites ?? [])
       await found.nginxSite({ file, shown: `/${file}`, atRoot: false, own: true, host: true, read: async () => "" });
     found.warnings.push(...(nginx?.warnings() ?? []));
@@ -171,6 +174,21 @@ export class FileFindings {
     else if (NGINX_CANDIDATE.test(file)) await this.nginxSite(entry);
   }
 
+  /**
+   * No unit names the compose folder: compose's own files one or two folders into /opt, /srv,
+   * /var/www and each home (read-host.sh sends the same). Taken only when one folder has one.
+   */
+  private async discoverVmCompose(hostRoot: string): Promise<void> {
+    if (!runsDocker(this.systemd)) return;
+    const found = await composeFilesUnder(hostRoot);
+    if (found.length > 1)
+      this.evidence.push({
+        file: found[0]!,
+        found: `compose files in several folders on the VM (${found.join(", ")}): none is taken as what runs; run init with the app's own (a unit that runs docker compose names it)`,
+      });
+    if (found.length === 1) await this.readVmCompose(found, hostRoot, true);
+  }
+
   /** The compose file a unit running `docker compose` starts, read on the VM: its services are what runs. */
   private async vmComposeFile(unit: ServiceFinding, hostRoot: string, shown: string): Promise<void> {
     if (this.vmCompose.length) return;
@@ -180,6 +198,11 @@ export class FileFindings {
         file: shown,
         found: `runs docker compose with ${file}, outside its WorkingDirectory: not read`,
       });
+    await this.readVmCompose(candidates, hostRoot, false);
+  }
+
+  /** The first of `candidates` found on the VM: its services, with their env_file: names. */
+  private async readVmCompose(candidates: string[], hostRoot: string, discovered: boolean): Promise<void> {
     for (const file of candidates) {
       const text = await readHostFile(hostRoot, file.slice(1));
       if (text === undefined) continue;
@@ -188,7 +211,8 @@ export class FileFindings {
       const dir = path.posix.dirname(file);
       for (const s of services)
         for (const envFile of (s.composeEnvFiles ?? []).map((e) => path.posix.join(dir, e))) {
-          if (path.posix.dirname(envFile) !== dir || !APP_ENV_FILE.test(path.posix.basename(envFile))) continue;
+          const name = path.posix.basename(envFile);
+          if (path.posix.dirname(envFile) !== dir || !(discovered ? BESIDE_COMPOSE : APP_ENV_FILE).test(name)) continue;
           const names = environmentFileNames((await readHostFile(hostRoot, envFile.slice(1))) ?? "");
           if (!names.length) continue;
           s.env = unionNames(s.env, names);

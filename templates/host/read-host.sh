@@ -747,6 +747,26 @@ while IFS= read -r u; do
 done <<EOF
 $unit_users
 EOF
+# The compose files of an app run under docker compose with no unit naming its folder (file-findings.ts
+# discoverVmCompose, keep the two in step): compose's own names one or two folders into opt/, srv/,
+# var/www/ and each home, sent as any config is (secrets masked), and the env files beside them as names.
+for f in opt/*/compose.yaml opt/*/compose.yml opt/*/docker-compose.yaml opt/*/docker-compose.yml \
+  opt/*/*/compose.yaml opt/*/*/compose.yml opt/*/*/docker-compose.yaml opt/*/*/docker-compose.yml \
+  srv/*/compose.yaml srv/*/compose.yml srv/*/docker-compose.yaml srv/*/docker-compose.yml \
+  srv/*/*/compose.yaml srv/*/*/compose.yml srv/*/*/docker-compose.yaml srv/*/*/docker-compose.yml \
+  var/www/*/compose.yaml var/www/*/compose.yml var/www/*/docker-compose.yaml var/www/*/docker-compose.yml \
+  var/www/*/*/compose.yaml var/www/*/*/compose.yml var/www/*/*/docker-compose.yaml var/www/*/*/docker-compose.yml \
+  home/*/*/compose.yaml home/*/*/compose.yml home/*/*/docker-compose.yaml home/*/*/docker-compose.yml \
+  home/*/*/*/compose.yaml home/*/*/*/compose.yml home/*/*/*/docker-compose.yaml home/*/*/*/docker-compose.yml; do
+  [ -f "$f" ] || continue
+  configs="$configs$f$nl"
+  for e in "${f%/*}"/.env "${f%/*}"/.env.production "${f%/*}"/.env.prod; do
+    if [ -f "$e" ]; then
+      configs="$configs$e$nl"
+      envs="$envs$nl$e"
+    fi
+  done
+done
 ecos="$ecos$nl$launched"
 follow "$envs
 $picked_files$configs

@@ -180,4 +180,43 @@ describe("an app that runs under docker compose on the VM", () => {
     expect(overSsh.services).toEqual(facts.services);
     expect(overSsh.storage).toEqual(facts.storage);
   });
+
+  it("with no unit naming it, the one compose folder in /opt, /srv, /var/www or a home is the VM's; the ssh read sees the same", async () => {
+    const onVm = COMPOSE.replace(
+      "    depends_on: [db, redis]\n  worker:",
+      "    depends_on: [db, redis]\n    env_file: [.env]\n    volumes: ['./uploads:/app/uploads']\n  worker:",
+    );
+    const repo = await trees.make({ "docker-compose.yml": COMPOSE, "manage.py": "import django\n" });
+    const root = await vm(true, {
+      "opt/shop/docker-compose.yml": onVm,
+      "opt/shop/.env": "SECRET_KEY=x\nSHOP_MODE=prod\n",
+      "opt/containerd/bin/x": "",
+    });
+    const facts = await readFromDisk(root, repo);
+    expect(facts.storage).toEqual([
+      expect.objectContaining({ path: "/app/uploads", hostPath: "/opt/shop/uploads", services: ["web"] }),
+    ]);
+    expect(facts.services.find((s) => s.name === "web")).toMatchObject({
+      env: ["SECRET_KEY", "SHOP_MODE"],
+      envFile: "/opt/shop/.env",
+    });
+    const overSsh = await readOverSsh(root, repo);
+    expect(overSsh.services).toEqual(facts.services);
+    expect(overSsh.storage).toEqual(facts.storage);
+  });
+
+  it("compose files in two folders: neither is taken, the evidence says so", async () => {
+    const repo = await trees.make({ "docker-compose.yml": COMPOSE, "manage.py": "import django\n" });
+    const root = await vm(true, {
+      "srv/a/compose.yaml": COMPOSE,
+      "home/deploy/b/docker-compose.yml": COMPOSE,
+    });
+    const facts = await readFromDisk(root, repo);
+    expect(facts.evidence.map((e) => e.found).join("\n")).toContain(
+      "compose files in several folders on the VM (/home/deploy/b/docker-compose.yml, /srv/a/compose.yaml)",
+    );
+    expect(facts.evidence.every((e) => !e.file.startsWith("/srv/a/") || e.found.startsWith("compose files"))).toBe(
+      true,
+    );
+  });
 });
