@@ -7,7 +7,7 @@
 // Read from the VM's disk: what each storage folder holds, by the files that make each kind.
 import { readdir, open } from "node:fs/promises";
 import path from "node:path";
-import type { Storage } from "../inventory/schema.js";
+import { type Storage, storageOnVm } from "../inventory/schema.js";
 
 export type InPlace = NonNullable<Storage["inPlace"]>[number];
 
@@ -104,7 +104,8 @@ export function mergeInPlace(a: readonly InPlace[], b: readonly InPlace[]): InPl
  * and its other subfolders (uploads beside them: Gitea's lfs/, attachments/) still may be.
  */
 export async function withInPlace(s: Storage, hostRoot: string | undefined): Promise<Storage> {
-  const disk = hostRoot ? await inPlaceOnDisk(hostRoot, s.path.replace(/\/+$/, "")) : undefined;
+  // What the folder holds is read where it is on the VM (a compose volume's hostPath).
+  const disk = hostRoot ? await inPlaceOnDisk(hostRoot, storageOnVm(s)) : undefined;
   const inPlace = mergeInPlace(s.inPlace ?? [], disk?.inPlace ?? []);
   if (inPlace.length === 0) return s;
   const tops = new Set(inPlace.map(topOf));

@@ -7,7 +7,7 @@
 // https://github.com/TryGhost/Ghost-CLI/blob/main/lib/commands/install.js (the themes' links)
 import { readdir, readlink } from "node:fs/promises";
 import path from "node:path";
-import type { Storage } from "../inventory/schema.js";
+import { type Storage, storageOnVm } from "../inventory/schema.js";
 
 /** Folders that hold code by what they are named (WordPress, Ghost adapters, CMS extensions). */
 const CODE_LIKE = /^(themes|plugins|mu-plugins|adapters|extensions|addons|modules)$/;
@@ -65,7 +65,8 @@ async function codeLinksIn(hostRoot: string, appDir: string, folder: string, dir
  * name. `appDirs`: the app's folders on the VM; the one holding the folder is its code's home.
  */
 export async function splitStorage(s: Storage, hostRoot: string, appDirs: string[]): Promise<Storage> {
-  const folder = s.path.replace(/\/+$/, "");
+  // Its subfolders are read where it is on the VM (a compose volume's hostPath).
+  const folder = storageOnVm(s);
   const appDir = appDirs
     .map((d) => d.replace(/\/+$/, ""))
     .filter((d) => folder.startsWith(`${d}/`))

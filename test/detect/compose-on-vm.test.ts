@@ -219,4 +219,34 @@ describe("an app that runs under docker compose on the VM", () => {
       true,
     );
   });
+
+  it("what a compose volume keeps in place (a SQLite file) is read where it is on the VM", async () => {
+    const compose = COMPOSE.replace(
+      "    depends_on: [db, redis]\n  worker:",
+      "    depends_on: [db, redis]\n    volumes: ['./data:/app/data']\n  worker:",
+    );
+    const root = await vm(true, {
+      "etc/systemd/system/shop.service": UNIT("/usr/bin/docker compose up -d").replace(
+        "[Service]\n",
+        "[Service]\nType=oneshot\nWorkingDirectory=/srv/shop\n",
+      ),
+      "srv/shop/data/app.db": `SQLite format 3\u0000${"x".repeat(200)}`,
+      "srv/shop/data/photos/a.jpg": "jpg",
+    });
+    await symlink(
+      "/etc/systemd/system/shop.service",
+      path.join(root, "etc/systemd/system/multi-user.target.wants/shop.service"),
+    );
+    const repo = await trees.make({ "docker-compose.yml": compose, "manage.py": "import django\n" });
+    const facts = await readFromDisk(root, repo);
+    expect(facts.storage).toEqual([
+      expect.objectContaining({
+        path: "/app/data",
+        hostPath: "/srv/shop/data",
+        inPlace: [{ path: "app.db", kind: "sqlite" }],
+        uploadFolders: ["photos"],
+      }),
+    ]);
+    expect((await readOverSsh(root, repo)).storage).toEqual(facts.storage);
+  });
 });
