@@ -128,7 +128,7 @@ describe("an app that runs under docker compose on the VM", () => {
     );
     const facts = await read(await vm(true), compose);
     expect(facts.storage).toEqual([expect.objectContaining({ path: "/app/media" })]);
-    expect(facts.storage[0]).not.toHaveProperty("hostPath");
+    expect(facts.storage?.[0]).not.toHaveProperty("hostPath");
     expect(facts.evidence.map((e) => e.found).join("\n")).toContain(
       "user files in compose volumes (./media:/app/media): the compose file's folder on the VM is not known",
     );
