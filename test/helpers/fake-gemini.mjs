@@ -216,7 +216,15 @@ export async function startFakeGemini(options = {}) {
   async function sendRaw(res, { status, headers = {}, body = "", chunk, times = 0 }) {
     res.writeHead(status, headers);
     for (let i = 0; chunk && i < times && !res.destroyed; i++)
-      if (!res.write(chunk)) await new Promise((drained) => res.once("drain", drained).once("close", drained));
+      if (!res.write(chunk))
+        await new Promise((resume) => {
+          // Whichever comes first; the other listener goes too (one pair a chunk would pile up).
+          const done = () => {
+            res.off("drain", done).off("close", done);
+            resume();
+          };
+          res.on("drain", done).on("close", done);
+        });
     if (!res.destroyed) res.end(body);
   }
 
