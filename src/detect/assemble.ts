@@ -13,7 +13,7 @@ import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage, workingDirectoryFolders } from "./storage.js";
 import { composeDirOnVm, composeStorage, isComposeLauncher } from "./compose-storage.js";
-import { PHP_CONFIG_FILE, phpConfigFolders } from "./php-config-folders.js";
+import { DATA_DIRECTORY_KEY, PHP_CONFIG_FILE, phpConfigFolders } from "./php-config-folders.js";
 import { markInProcessScheduler, markSingleInstance } from "./single-instance.js";
 import { NCONF_SEPARATOR, settingsFolders } from "./json-settings.js";
 import { currentRelease, hasManifest, RELEASE_LINK } from "./release-dir.js";
@@ -249,7 +249,13 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   // The data folder a PHP app's installer wrote into its config.php (php-config-folders.ts).
   for (const { file, text } of app.configTexts.filter((c) => PHP_CONFIG_FILE.test(c.file)))
     for (const f of phpConfigFolders(text))
-      named.push({ path: f.path, purpose: `${f.key} in ${file}`, absoluteSetting: true });
+      named.push({
+        path: f.path,
+        purpose: `${f.key} in ${file}`,
+        absoluteSetting: true,
+        // The app's data directory is a tree it manages as a filesystem: never a bucket.
+        ...(DATA_DIRECTORY_KEY.test(f.key) ? { inPlace: [{ path: ".", kind: "files" as const }] } : {}),
+      });
   // A template that never got an instance keeps `%i` in its folders: those name no folder.
   for (const f of findings.filter((f) => APP_ROLES.has(f.role)))
     named.push(...(f.stateFolders ?? []).filter((s) => !s.path.includes("%")));

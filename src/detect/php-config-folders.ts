@@ -24,6 +24,16 @@ const FOLDER_KEY = /^(user_?)?(data|uploads?|files|media|attachments?|documents?
 const ENTRY =
   /(?:['"]([\w.-]+)['"]\s*=>\s*|\$(?:\w+->)?(\w+)\s*=\s*|\bdefine\(\s*['"](\w+)['"]\s*,\s*)(['"])(\/[^'"\n]*)\4\s*[,;)]/g;
 
+/**
+ * A key that names the app's whole data directory, not a folder of uploads: Nextcloud's and
+ * ownCloud's `datadirectory`, Moodle's `dataroot`, `data_dir`. The app manages that tree as a
+ * filesystem (per-user folders, renamed folders, chunked uploads assembled by rename, lock files,
+ * a permission check: Nextcloud wants 0770), which a Cloud Storage mount cannot carry: it is
+ * written in place (`inPlace` kind `files`, storage-in-place.ts). An upload folder (`upload_path`,
+ * `media_root`) holds files written once, which a bucket carries.
+ */
+export const DATA_DIRECTORY_KEY = /^(user_?)?data_?(dir(ectory)?|root)$/i;
+
 /** The absolute folders a PHP config file's literal settings name for user files, with their keys. */
 export function phpConfigFolders(text: string): { key: string; path: string }[] {
   const found = new Map<string, string>();

@@ -410,8 +410,12 @@ const SUBFOLDER_HINT = "expected a folder name such as images";
 /** A relative path of plain folder names, no `..` segment. */
 const LINK_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._@+-]{1,100}(\/[A-Za-z0-9._@+-]{1,100}){0,15}$/;
 
-/** Kinds of data written in place: git repositories, index folders (LevelDB, bleve, Lucene), SQLite files. */
-export const IN_PLACE_KINDS = ["git", "index", "sqlite"] as const;
+/**
+ * Kinds of data written in place: git repositories, index folders (LevelDB, bleve, Lucene), SQLite
+ * files, and `files`: a tree the app manages as a filesystem (its data directory: it renames
+ * folders, assembles uploads by rename, checks permissions).
+ */
+export const IN_PLACE_KINDS = ["git", "index", "sqlite", "files"] as const;
 const IN_PLACE_PATH = new RegExp(`^\\.$|${LINK_PATH.source}`);
 
 /** User files on the VM's own disk (uploads, media, attachments): they need a home off the VM. */
@@ -442,7 +446,8 @@ export const storageSchema = z.looseObject({
   uploadFolders: z.array(z.string().regex(SUBFOLDER, SUBFOLDER_HINT)).max(50).optional(),
   /**
    * What in the folder is written in place, not as whole files (storage-in-place.ts): git
-   * repositories, index folders (LevelDB, bleve, Lucene), SQLite files. A Cloud Storage mount
+   * repositories, index folders (LevelDB, bleve, Lucene), SQLite files, an app's data directory
+   * managed as a filesystem (`files`: folder renames, permission checks). A Cloud Storage mount
    * cannot carry them; `path` is relative to the folder ("." for all of it).
    */
   inPlace: z

@@ -1,7 +1,7 @@
 // A PHP app's installer writes the folder of its users' files into its config.php, often outside
 // the web root: Nextcloud's `'datadirectory' => …`, Moodle's `$CFG->dataroot = …`.
 import { describe, expect, it } from "vitest";
-import { PHP_CONFIG_FILE, phpConfigFolders } from "../../src/detect/php-config-folders.js";
+import { DATA_DIRECTORY_KEY, PHP_CONFIG_FILE, phpConfigFolders } from "../../src/detect/php-config-folders.js";
 
 describe("folders of user files a PHP config file names", () => {
   it.each([
@@ -43,5 +43,23 @@ describe("folders of user files a PHP config file names", () => {
     ["lib/config.py", false],
   ])("%s is a PHP config file: %s", (file, yes) => {
     expect(PHP_CONFIG_FILE.test(file)).toBe(yes);
+  });
+});
+
+describe("the key that names the app's whole data directory (a tree it manages as a filesystem)", () => {
+  it.each([
+    ["datadirectory", true],
+    ["dataroot", true],
+    ["data_dir", true],
+    ["DATA_ROOT", true],
+    ["user_data_directory", true],
+    // Folders of uploads hold files written once: a bucket carries them.
+    ["upload_path", false],
+    ["UPLOAD_DIR", false],
+    ["media_root", false],
+    ["files_path", false],
+    ["data_path", false],
+  ])("%s: %s", (key, data) => {
+    expect(DATA_DIRECTORY_KEY.test(key)).toBe(data);
   });
 });

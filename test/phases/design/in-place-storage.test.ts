@@ -97,6 +97,38 @@ describe("a storage folder written in place", () => {
     expect(nfs(index).change).toMatch(/No NFS locks, and deploys overlap revisions: an index can corrupt\.$/);
   });
 
+  it("an app's data directory (kind files): no bucket; renames and modes named, Filestore first, object storage not a copy", () => {
+    const r = design(`[{ path: /srv/forge-data, absoluteSetting: true, inPlace: [{ path: ".", kind: files }] }]`);
+    expect(mounts(r)).toEqual([]);
+    expect(r.deployment.buckets ?? []).toEqual([]);
+    const open = r.mapping.find((m) => m.target.name === "forge-disk")!;
+    expect(open.target.kind).toBe("needs-decision");
+    expect(open.reason).toMatch(/keeps all of it written in place: the app's data directory, managed as a filesystem/);
+    expect(open.reason).toMatch(/no folder rename without a hierarchical namespace, and fixed modes \(0755, 0644\)/);
+    expect(open.reason).toContain("so the deploy skips forge and the VM keeps serving");
+    const options = open.options!;
+    // Several instances share a data directory on NFS: Filestore is the recommended choice.
+    expect(options[0]!.option).toMatch(/^Keep forge on a small Compute Engine VM with a persistent disk$/);
+    expect(options[1]!.option).toMatch(/^A Filestore \(NFS\) volume .*\(recommended\)$/);
+    expect(options[1]!.change).toMatch(/Folder renames and the app's permissions work on NFS \(chown the share/);
+    // Object storage as primary storage is offered and said plainly not to be a copy; no git choice.
+    expect(options.map((o) => o.option)).toEqual([
+      expect.anything(),
+      expect.anything(),
+      "Object storage as the app's primary storage, if it supports it (not a copy)",
+    ]);
+    expect(options[2]!.change).toMatch(/that is not a copy of this folder: it stores each file by its id/);
+    expect(r.deployment.services.find((t) => t.replaces.includes("forge"))!.held).toMatch(
+      /open decision forge-disk is taken/,
+    );
+    // Taken: the share is mounted with several instances (no lock NFS lacks) and its canary kept.
+    const taken = design(`[{ path: /srv/forge-data, inPlace: [{ path: ".", kind: files }], inPlaceHome: filestore }]`);
+    const forge = taken.deployment.services.find((t) => t.replaces.includes("forge"))!;
+    expect(forge.held).toBeUndefined();
+    expect(forge.nfsVolumes).toEqual([{ filestore: "forge-data", mountPath: "/srv/forge-data" }]);
+    expect(forge.maxInstances).toBeGreaterThan(1);
+  });
+
   it.skipIf(!findGcloud())(
     "the Filestore choice's create command parses with the real gcloud; deciding it mounts the share over NFS",
     async () => {

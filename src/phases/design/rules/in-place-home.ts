@@ -43,9 +43,16 @@ export function holdUsers(users: DeployTarget[], storage: Storage, decision: str
 
 const LOCKING = { index: "index files", sqlite: "SQLite files" } as const;
 
-/** What in the folder takes file locks (everything written in place but git), named for people. */
+/**
+ * Whether a kind takes file locks NFS on Cloud Run does not give: index and SQLite files. Git's
+ * lock files and an app's data directory (`files`: renames, its own lock files or locks in
+ * Redis or the database) work on NFS with several instances.
+ */
+export const takesLocks = (kind: string): boolean => kind === "index" || kind === "sqlite";
+
+/** What in the folder takes file locks (index and SQLite files), named for people. */
 export function lockedFiles(storage: Storage): string | undefined {
-  const parts = (storage.inPlace ?? []).filter((p) => p.kind !== "git");
+  const parts = (storage.inPlace ?? []).filter((p) => takesLocks(p.kind));
   if (parts.length === 0) return undefined;
   const kinds = [...new Set(parts.map((p) => LOCKING[p.kind as keyof typeof LOCKING]))];
   const where = someNames(parts.map((p) => (p.path === "." ? "the folder" : p.path)));

@@ -11,6 +11,7 @@ import { usableSettingsStore } from "../../../contracts/settings-stores.js";
 import { secretFileMounts } from "../../../image/code-links.js";
 import { jdbcSettingsFileOverPrivateIp } from "./settings-file-db.js";
 import type { Draft } from "./draft.js";
+import { cleanName } from "./names.js";
 import { hostOf } from "../../../inventory/listen.js";
 
 /** A secret id from the file's name (site-credentials-secret-key.txt → site-credentials-secret-key-txt). */
@@ -115,7 +116,20 @@ function folderEdits(d: Draft, file: NonNullable<Draft["inv"]["secretFiles"]>[nu
 function logEdits(d: Draft, file: NonNullable<Draft["inv"]["secretFiles"]>[number]): string[] {
   const edits: string[] = [];
   for (const l of file.logFiles ?? []) {
-    const plan = (d.notes.storage ?? []).find((n) => l.value.startsWith(`${n.storage.path.replace(/\/+$/, "")}/`));
+    const inside = (n: { storage: { path: string } }) => l.value.startsWith(`${n.storage.path.replace(/\/+$/, "")}/`);
+    const plan = (d.notes.storage ?? []).find(inside);
+    // A folder written in place (an app's data directory, in-place-decision.ts) is no bucket, but
+    // the log is still one file per folder: on Cloud Run each instance's standard output is the log.
+    const kept = plan ? undefined : (d.notes.inPlace ?? []).find(inside);
+    if (kept) {
+      const home = kept.decided
+        ? "the Filestore share several instances mount"
+        : `whose home waits for its open decision (${cleanName(`${kept.services[0] ?? d.base}-disk`, 62)})`;
+      edits.push(
+        `[${l.section}] ${l.key} (${l.value} on the VM) is a log file inside ${kept.storage.path}, ${home}: on Cloud Run the log is each instance's standard output; point it at /dev/stdout (or the app's own stderr or syslog log type) so Cloud Logging keeps every instance's lines`,
+      );
+      continue;
+    }
     if (!plan) continue;
     edits.push(
       `[${l.section}] ${l.key} (${l.value} on the VM) is a log file inside ${plan.storage.path}, mounted from gs://${plan.bucket}: every appended line would upload the whole object again and instances would overwrite each other's lines; point it at /dev/stdout (or the app's own stderr or syslog log type) so Cloud Logging keeps every instance's lines`,
