@@ -524,7 +524,7 @@ export const secretFileSchema = z.object({
   targets: z.array(z.string().regex(CLOUD_RUN_NAME)).describe("The targets that mount it."),
   edits: z
     .array(z.string().max(400))
-    .max(5)
+    .max(8)
     .optional()
     .describe("Settings in the file the move changes (its database host): the secret's version must say them."),
 });

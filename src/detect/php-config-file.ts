@@ -31,7 +31,19 @@ export interface PhpConfigFacts {
   redisUses: StoreUse[];
   /** Keys naming the app's log file by an absolute path (`'logfile' => '/srv/nextcloud-data/nextcloud.log'`). */
   logFiles: { section: string; key: string; value: string }[];
+  /** Keys naming the app's own host names, public URL or proxy trust (OWN_HOST). */
+  ownHost: { section: string; key: string }[];
 }
+
+/**
+ * Keys through which the app knows its own address and whom to trust in front of it: the host
+ * names it answers to (`trusted_domains`, `trusted_hosts`, `allowed_hosts`), its public URL
+ * (`overwrite.cli.url`, `overwritehost`, Moodle's `$CFG->wwwroot`, `base_url`, `site_url`,
+ * `app_url`) and its proxy settings (`overwriteprotocol`, `trusted_proxies`, `$CFG->sslproxy`,
+ * `$CFG->reverseproxy`). Behind Cloud Run the request reaches PHP over HTTP from Google's front end.
+ */
+const OWN_HOST =
+  /(?:['"]|\$\w+->)(trusted_(?:domains|hosts|proxies)|allowed_hosts|overwrite(?:\.cli\.url|host|protocol)|wwwroot|base_?url|site_?url|app_?url|sslproxy|reverseproxy)['"]?\s*(?:=>|=)/gi;
 
 /** `'logfile' => '/…'`, `'log_file' => …`, `$CFG->logpath = …`: the app's own log file. */
 const LOG_FILE = /['"]?\b(log_?file|log_?path)['"]?\s*(?:=>|=)\s*(['"])(\/[A-Za-z0-9._@+/-]{1,300})\2/gi;
@@ -54,6 +66,7 @@ export function phpConfigFacts(text: string): PhpConfigFacts {
     redis: REDIS_HOST.test(code) ? [{ section: "redis", key: "host" }] : [],
     redisUses: [...uses],
     logFiles: [...code.matchAll(LOG_FILE)].map((m) => ({ section, key: m[1]!, value: m[3]! })),
+    ownHost: [...new Set([...code.matchAll(OWN_HOST)].map((m) => m[1]!))].map((key) => ({ section, key })),
   };
 }
 
@@ -89,6 +102,7 @@ export function phpConfigSecretFiles(
         ...(facts.paths.length ? { paths: facts.paths } : {}),
         ...(facts.redis.length ? { redis: facts.redis } : {}),
         ...(facts.logFiles.length ? { logFiles: facts.logFiles } : {}),
+        ...(facts.ownHost.length ? { ownHost: facts.ownHost } : {}),
       },
       facts,
     });

@@ -541,6 +541,15 @@ export const secretFileSchema = z.looseObject({
     .array(z.looseObject({ section: z.string().max(100), key: z.string().max(100), value: z.string().max(500) }))
     .max(20)
     .optional(),
+  /**
+   * Settings of that file naming the app's own host names, public URL or proxy trust (Nextcloud's
+   * `trusted_domains`, `overwrite.cli.url`, `overwriteprotocol`, `trusted_proxies`; Moodle's
+   * `$CFG->wwwroot`, `$CFG->sslproxy`): behind Cloud Run the app sees HTTP from Google's front end.
+   */
+  ownHost: z
+    .array(z.looseObject({ section: z.string().max(100), key: z.string().max(100) }))
+    .max(20)
+    .optional(),
   /** Settings of that file holding a Redis URL (pretix's [redis] location, [celery] broker and backend). */
   redis: z
     .array(z.looseObject({ section: z.string().max(100), key: z.string().max(100) }))

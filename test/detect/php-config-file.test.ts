@@ -10,6 +10,8 @@ $CONFIG = array (
   'dbtype' => 'mysql',
   'dbhost' => 'localhost',
   'dbpassword' => 'FAKE-db',
+  'trusted_domains' => array ( 0 => 'localhost', 1 => 'cloud.example.org' ),
+  'overwrite.cli.url' => 'https://cloud.example.org',
   'logfile' => '/srv/nextcloud-data/nextcloud.log',
   'memcache.local' => '\\\\OC\\\\Memcache\\\\APCu',
   'memcache.locking' => '\\\\OC\\\\Memcache\\\\Redis',
@@ -24,6 +26,8 @@ $CFG = new stdClass();
 $CFG->dbhost    = 'db.internal:3306';
 $CFG->dbpass    = 'FAKE-pass';
 $CFG->dataroot  = '/var/moodledata';
+$CFG->wwwroot   = 'https://moodle.example.org';
+$CFG->sslproxy  = true;
 `;
 
 describe("what a PHP config file sets that the move changes", () => {
@@ -37,6 +41,11 @@ describe("what a PHP config file sets that the move changes", () => {
         redis: [{ section: "redis", key: "host" }],
         redisUses: ["locks", "cache"],
         logFiles: [{ section: "$CONFIG", key: "logfile", value: "/srv/nextcloud-data/nextcloud.log" }],
+        // The app's own host names and public URL: behind Cloud Run its proxy settings change.
+        ownHost: [
+          { section: "$CONFIG", key: "trusted_domains" },
+          { section: "$CONFIG", key: "overwrite.cli.url" },
+        ],
       },
     ],
     [
@@ -48,12 +57,16 @@ describe("what a PHP config file sets that the move changes", () => {
         redis: [],
         redisUses: [],
         logFiles: [],
+        ownHost: [
+          { section: "$CFG", key: "wwwroot" },
+          { section: "$CFG", key: "sslproxy" },
+        ],
       },
     ],
     // Commented settings are not the file's.
     [
       "<?php\n$CONFIG = [\n// 'dbhost' => 'old',\n];\n",
-      { section: "$CONFIG", paths: [], redis: [], redisUses: [], logFiles: [] },
+      { section: "$CONFIG", paths: [], redis: [], redisUses: [], logFiles: [], ownHost: [] },
     ],
   ])("%#", (text, facts) => {
     expect(phpConfigFacts(text)).toEqual(facts);

@@ -64,9 +64,12 @@ describe.skipIf(!existsSync(APP))("Nextcloud's installer-written config.php", ()
     expect(artifacts.find((a) => a.path === ".dockerignore")!.content).toMatch(/^config\/config\.php$/m);
   });
 
-  it("says how its database host and its log file change", async () => {
+  it("says how its database host, its log file and its proxy settings change", async () => {
     const { artifacts } = await renderOffline(withFilestore(), REPO);
     const plan = artifacts.find((a) => a.path === "docs/migration/README.md")!.content;
+    // Its own host names and proxy trust: the front end speaks HTTP to PHP.
+    expect(plan).toContain("[$CONFIG] trusted_domains, overwrite.cli.url: the app's own host names and public URL");
+    expect(plan).toContain("set 'overwriteprotocol' => 'https' and 'trusted_proxies' =>");
     expect(plan).toMatch(/\[\$CONFIG\]: the host \(localhost on the VM\) becomes the Cloud SQL socket \/cloudsql\//);
     expect(plan).toContain(
       "[$CONFIG] logfile (/srv/nextcloud-data/nextcloud.log on the VM) is a log file inside /srv/nextcloud-data, the Filestore share several instances mount: on Cloud Run the log is each instance's standard output; point it at /dev/stdout",

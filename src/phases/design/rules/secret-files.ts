@@ -50,6 +50,7 @@ export function planSecretFiles(d: Draft): void {
           ...folderEdits(d, file),
           ...logEdits(d, file),
           ...redisEdits(d, file),
+          ...ownHostEdits(file, users),
           ...(file.database?.urlKey && sql
             ? [
                 `${file.database.urlKey} (a JDBC URL${file.database.host ? ` naming ${file.database.host} on the VM` : ""}) becomes ${jdbcSettingsFileOverPrivateIp(d, file) ? `jdbc:${d.database?.engine === "postgres" ? "postgresql" : "mysql"}://PRIVATE_IP:${d.database?.engine === "postgres" ? 5432 : 3306}/DATABASE, the instance's private IP (no Cloud SQL Java connector in the build)` : `the Cloud SQL Java connector's form (cloudSqlInstance=${d.project.id}:${d.inv.target.region}:${sql}, socketFactory)`}, its other parameters kept, with the user and password scripts/setup-database.sh created (in its URL secret)`,
@@ -135,6 +136,38 @@ function logEdits(d: Draft, file: NonNullable<Draft["inv"]["secretFiles"]>[numbe
       `[${l.section}] ${l.key} (${l.value} on the VM) is a log file inside ${plan.storage.path}, mounted from gs://${plan.bucket}: every appended line would upload the whole object again and instances would overwrite each other's lines; point it at /dev/stdout (or the app's own stderr or syslog log type) so Cloud Logging keeps every instance's lines`,
     );
   }
+  return edits;
+}
+
+/**
+ * Settings through which a PHP app knows its own address (ownHost: host names it answers to, its
+ * public URL, proxy trust). On Cloud Run the request reaches the container over HTTP from Google's
+ * front end, with the client's scheme and address in X-Forwarded-Proto and X-Forwarded-For: without
+ * the app's proxy settings it builds http:// links and sees every client as the front end, and a
+ * host list refuses any name it does not hold (the run.app URL).
+ * https://docs.nextcloud.com/server/latest/admin_manual/configuration_server/reverse_proxy_configuration.html
+ * https://docs.moodle.org/en/Configuration_file (sslproxy)
+ */
+function ownHostEdits(file: NonNullable<Draft["inv"]["secretFiles"]>[number], users: DeployTarget[]): string[] {
+  const keys = file.ownHost ?? [];
+  if (!keys.length || !users.some((t) => t.kind === "api")) return [];
+  const section = keys[0]!.section;
+  const has = (re: RegExp) => keys.filter((k) => re.test(k.key)).map((k) => k.key);
+  const hosts = has(/^(trusted_(domains|hosts)|allowed_hosts)$/i);
+  const urls = has(/^(overwrite\.cli\.url|overwritehost|wwwroot|base_?url|site_?url|app_?url)$/i);
+  const edits: string[] = [];
+  if (hosts.length || urls.length)
+    edits.push(
+      `[${section}] ${[...hosts, ...urls].join(", ")}: the app's own host names and public URL; keep the domain users reach (the load balancer's), https://, and add the service's run.app host to ${hosts.length ? hosts.join(", ") : "them"} if it is reached there, since any other Host is refused`,
+    );
+  // Moodle sets one flag; Nextcloud and ownCloud force the scheme and name the proxies they trust.
+  const proxy =
+    section === "$CFG" || has(/^(sslproxy|reverseproxy)$/i).length
+      ? "$CFG->sslproxy = true"
+      : "'overwriteprotocol' => 'https' and 'trusted_proxies' => the addresses requests arrive from on Cloud Run (only Google's front end reaches the container)";
+  edits.push(
+    `[${section}]: the request reaches PHP over HTTP from Google's front end; set ${proxy}, or the app builds http:// links and sees every client as the proxy`,
+  );
   return edits;
 }
 
