@@ -37,6 +37,8 @@ export function setPhpDirective(into: PhpIni, directive: string, raw: string): v
 
 /** PHP's session directives read beside the limits, for where plain PHP sessions live (session-store-php.ts). */
 export const PHP_SESSION_DIRECTIVES: readonly string[] = ["session.save_handler"];
+/** Directives of PHP's CLI the image carries (apcEnableCli): read on the VM, sent by the ssh read. */
+export const PHP_CLI_DIRECTIVES: readonly string[] = ["apc.enable_cli"];
 
 /**
  * session.save_handler as a php.ini-style file (`session.save_handler = files`) or a PHP-FPM pool
@@ -140,4 +142,14 @@ export function sameFastcgiAddress(listen: string, target: string): boolean {
   if (listen.startsWith("/") || target.startsWith("/")) return listen === target;
   const port = (a: string) => /(?:^|:)(\d{1,5})$/.exec(a)?.[1];
   return port(listen) !== undefined && port(listen) === port(target);
+}
+
+/** Whether an ini file turns on APCu in PHP's CLI (`apc.enable_cli = 1`, `On`, `true`, `yes`); the last line wins. */
+export function apcEnableCli(text: string): boolean | undefined {
+  let on: boolean | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*apc\.enable_cli\s*=\s*["']?([^"'\s;]*)/i.exec(line);
+    if (m) on = /^(1|on|true|yes)$/i.test(m[1]!);
+  }
+  return on;
 }

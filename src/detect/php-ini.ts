@@ -20,6 +20,7 @@ import {
   fastcgiTargets,
   parseFpmPools,
   parsePhpIni,
+  apcEnableCli,
   phpIniExtensions,
   sameFastcgiAddress,
   sessionSaveHandler,
@@ -34,6 +35,9 @@ export const PHP_INI_GLOBS = [
   "etc/php/*/fpm/pool.d/*.conf",
   "etc/php/*/apache2/php.ini",
   "etc/php/*/apache2/conf.d/*.ini",
+  // PHP's CLI beside them: only its apc.enable_cli is read (apcEnableCli).
+  "etc/php/*/cli/php.ini",
+  "etc/php/*/cli/conf.d/*.ini",
   "etc/php.ini",
   "etc/php.d/*.ini",
   "etc/php-fpm.d/*.conf",
@@ -197,10 +201,12 @@ export async function readPhpLimits(
   const extensions = new Set(phpIniExtensions(iniText ?? ""));
   // PHP's default handler is files; php.ini, its scan folder and the pools may name another.
   let sessionHandler = iniText === undefined ? undefined : (sessionSaveHandler(iniText) ?? "files");
+  let cliApcu = apcEnableCli(iniText ?? "");
   for (const file of layout ? await filesIn(root, layout.scanDir, ".ini") : []) {
     const text = (await readHostFile(root, file)) ?? "";
     apply(parsePhpIni(text), `/${file}`);
     for (const e of phpIniExtensions(text)) extensions.add(e);
+    cliApcu = apcEnableCli(text) ?? cliApcu;
     sessionHandler = sessionSaveHandler(text) ?? sessionHandler;
   }
   for (const file of layout?.pools ? await filesIn(root, layout.pools, ".conf") : [])
@@ -220,6 +226,14 @@ export async function readPhpLimits(
   }
   if (iniText === undefined && files.length === 0) return undefined;
   if (extensions.size) values.extensions = [...extensions].sort();
+  // PHP's CLI beside this SAPI (Debian's etc/php/<v>/cli) has the last word on apc.enable_cli.
+  const cli = layout ? layout.ini.replace(/\/(fpm|apache2)\/php\.ini$/, "/cli") : undefined;
+  if (cli && cli !== layout!.ini) {
+    cliApcu = apcEnableCli((await readHostFile(root, `${cli}/php.ini`)) ?? "") ?? cliApcu;
+    for (const file of await filesIn(root, `${cli}/conf.d`, ".ini"))
+      cliApcu = apcEnableCli((await readHostFile(root, file)) ?? "") ?? cliApcu;
+  }
+  if (cliApcu && extensions.has("apcu")) values.apcEnableCli = true;
   return {
     values: iniText === undefined ? values : { ...PHP_DEFAULTS, ...values },
     files,

@@ -17,7 +17,7 @@ import { FIREWALL_FILES } from "./firewall.js";
 import { CODE_BUDGET, CODE_EXTENSIONS, CODE_HOMES, CODE_SKIP } from "./build-inputs.js";
 import { PM2_DUMP_GLOBS } from "./pm2.js";
 import { PHP_INI_GLOBS } from "./php-ini.js";
-import { PHP_DIRECTIVES, PHP_SESSION_DIRECTIVES } from "./php-ini-parse.js";
+import { PHP_CLI_DIRECTIVES, PHP_DIRECTIVES, PHP_SESSION_DIRECTIVES } from "./php-ini-parse.js";
 import { DATABASE_VERSION_FILES, PACKAGE_DATABASES, SERVER_PACKAGES } from "./host-packages.js";
 import { createScratchDir } from "./scratch-dir.js";
 import { MTA_FILES } from "./local-mta.js";
@@ -59,7 +59,7 @@ export function remoteScript(): string {
     `im_pm2=${words(PM2_DUMP_GLOBS)}`,
     `im_php=${words(PHP_INI_GLOBS)}`,
     // Of PHP's configuration only section headers, pools' listen and pm.max_children, the extensions it loads, and the limit lines php-ini-parse.ts reads.
-    `im_php_keys='^[ \t]*([[]|listen[ \t]*=|pm[.]max_children[ \t]*=|(zend_)?extension[ \t]*=|(php_(admin_)?value[ \t]*[[][ \t]*)?(${[...PHP_DIRECTIVES, ...PHP_SESSION_DIRECTIVES].join("|")})[ \t]*[]= \t])'`,
+    `im_php_keys='^[ \t]*([[]|listen[ \t]*=|pm[.]max_children[ \t]*=|(zend_)?extension[ \t]*=|(php_(admin_)?value[ \t]*[[][ \t]*)?(${[...PHP_DIRECTIVES, ...PHP_SESSION_DIRECTIVES, ...PHP_CLI_DIRECTIVES].join("|")})[ \t]*[]= \t])'`,
     // Of an app's .htaccess only <IfModule> lines and php_value / php_flag lines of those limits (php-htaccess.ts).
     `im_hta_keys='^[ \t]*(</?ifmodule[ \t>]|php_(value|flag)[ \t]+(${PHP_DIRECTIVES.join("|")})[ \t])'`,
     scriptBody,

@@ -121,6 +121,13 @@ export function phpImage(input: ImageInput): RuntimeImage {
     };
   // The VM's PHP limits (php.ini, pool or site php_value) of the process the image's Apache replaces.
   const vmLimits = served.find((s) => s.phpIni);
+  // APCu in PHP's CLI as the VM had it (apc.enable_cli=1), for the jobs and workers that run PHP's
+  // CLI (cron.php, occ, artisan): an app caching in APCu fails there without it.
+  const cliJobs = input.processes.some((s) => s.role !== "web" && /(^|\/)php[\d.]*(\s|$)/.test(s.command ?? ""));
+  const apcuCli =
+    cliJobs && extensions.includes("apcu") && input.processes.some((s) => s.role === "web" && s.phpIni?.apcEnableCli)
+      ? input.processes.find((s) => s.role === "web" && s.phpIni?.apcEnableCli)!.name
+      : "";
   const first = input.processes[0];
   const cmd =
     first && served.includes(first)
@@ -172,6 +179,7 @@ export function phpImage(input: ImageInput): RuntimeImage {
     ].join(" "),
     workdir: appDir,
     cmd: JSON.stringify(cmd),
+    apcuCli,
     vmIni: vmLimits ? phpValueLines(vmLimits.phpIni!) : "",
     vmIniFrom: vmLimits ? `services.${vmLimits.name}.phpIni` : "",
   });

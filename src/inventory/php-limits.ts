@@ -30,6 +30,13 @@ export const phpIniSchema = z.looseObject({
     .array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "expected an extension name such as apcu"))
     .max(100)
     .optional(),
+  /**
+   * The VM's PHP sets `apc.enable_cli=1` (Debian's mods-available/apcu.ini, shared by the CLI and
+   * PHP-FPM, or the CLI's own conf.d): APCu also works in PHP's CLI there. An app whose cache
+   * backend is APCu (Nextcloud's `memcache.local`) fails in its CLI jobs (cron.php, occ) without it,
+   * so the image sets it when the app runs PHP CLI jobs.
+   */
+  apcEnableCli: z.literal(true).optional(),
 });
 export type PhpIni = z.infer<typeof phpIniSchema>;
 

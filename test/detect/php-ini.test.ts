@@ -197,6 +197,8 @@ describe("PHP's limits on the VM", () => {
       maxInputVars: 1000,
       // The extensions PHP loads for the app (the image loads them too), over ssh as on disk.
       extensions: ["apcu"],
+      // mods-available/apcu.ini, shared with the CLI, turns APCu on there: the image's CLI jobs get it.
+      apcEnableCli: true,
     });
     expect(facts.evidence).toContainEqual({
       file: "/etc/php/8.2/fpm/pool.d/www.conf",
@@ -204,6 +206,23 @@ describe("PHP's limits on the VM", () => {
         "PHP limits of php8-2-fpm: upload_max_filesize 50M, post_max_size 60M, memory_limit 256M, max_execution_time 120, max_input_vars 1000 " +
         "(set in /etc/php/8.2/fpm/php.ini, /etc/php/8.2/fpm/conf.d/20-uploads.ini, /etc/php/8.2/fpm/conf.d/99-app.ini, /etc/php/8.2/fpm/pool.d/www.conf; uploads up to 50 MiB)",
     });
+  });
+
+  it("APCu in PHP's CLI: the CLI's own conf.d has the last word, and it needs APCu loaded", async () => {
+    const vm = await trees.make({
+      [`${WANTS}/php8.2-fpm.service`]: FPM_UNIT,
+      "etc/php/8.2/fpm/php.ini": PRODUCTION_INI,
+      "etc/php/8.2/fpm/conf.d/20-apcu.ini": "extension=apcu.so\napc.enable_cli=1\n",
+      "etc/php/8.2/cli/conf.d/99-off.ini": "apc.enable_cli = Off\n",
+    });
+    expect(phpIniOf(await bothWays(vm), "php-fpm")?.apcEnableCli).toBeUndefined();
+    const on = await trees.make({
+      [`${WANTS}/php8.2-fpm.service`]: FPM_UNIT,
+      "etc/php/8.2/fpm/php.ini": PRODUCTION_INI,
+      "etc/php/8.2/fpm/conf.d/20-apcu.ini": "extension=apcu.so\n",
+      "etc/php/8.2/cli/conf.d/20-apcu.ini": "extension=apcu.so\napc.enable_cli = On ; for occ\n",
+    });
+    expect(phpIniOf(await bothWays(on), "php-fpm")?.apcEnableCli).toBe(true);
   });
 
   it.each([

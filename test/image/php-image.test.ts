@@ -318,3 +318,21 @@ describe("the extensions the VM's PHP loaded", () => {
     expect(image.content).not.toContain("someone_elses");
   });
 });
+
+describe("APCu in PHP's CLI (apc.enable_cli=1 on the VM)", () => {
+  const repo = () => repoOf({ "composer.json": composer({}), "index.php": "<?php\n" });
+  const fpm = { ...web, phpIni: { extensions: ["apcu"], apcEnableCli: true } } as unknown as Service;
+  const cron = svc("cron", "cron", "php -f /var/www/cloud/cron.php");
+
+  it("is set in the image when the app runs PHP CLI jobs", () => {
+    const image = build(repo(), [fpm, cron], "mysql");
+    expect(image.content).toContain(`RUN echo 'apc.enable_cli = 1' > "$PHP_INI_DIR/conf.d/apcu-cli.ini"`);
+    expect(image.content).toContain("services.web.phpIni");
+  });
+
+  it("is not, with no CLI job or with the VM's CLI not enabling it", () => {
+    expect(build(repo(), [fpm], "mysql").content).not.toContain("apc.enable_cli");
+    const off = { ...web, phpIni: { extensions: ["apcu"] } } as unknown as Service;
+    expect(build(repo(), [off, cron], "mysql").content).not.toContain("apc.enable_cli");
+  });
+});

@@ -61,6 +61,8 @@ describe.skipIf(!existsSync(APP))("Nextcloud's installer-written config.php", ()
     const dockerfile = artifacts.find((a) => a.path === "Dockerfile")!.content;
     expect(dockerfile).toContain(`ln -sfn ${MOUNT} /app/config/config.php`);
     expect(dockerfile).toMatch(/install-php-extensions [^\n]*\bapcu\b[^\n]*\bredis\b/);
+    // The VM's apcu.ini (shared with the CLI) sets apc.enable_cli=1: cron.php caches in APCu too.
+    expect(dockerfile).toContain(`RUN echo 'apc.enable_cli = 1' > "$PHP_INI_DIR/conf.d/apcu-cli.ini"`);
     expect(artifacts.find((a) => a.path === ".dockerignore")!.content).toMatch(/^config\/config\.php$/m);
   });
 
