@@ -175,10 +175,19 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
     if (api?.sessionAffinity) expect(decisions).toContain("Keep one API instance warm around the clock");
   });
 
-  it("moves user files to Cloud Storage, mounted where the app expects them, with a copy step", async () => {
-    const { result, artifacts } = await designed;
+  it("moves user files to Cloud Storage, mounted where the app expects them, with a copy step (a folder written in place: a decision)", async () => {
+    const { input, result, artifacts } = await designed;
     const runbook = artifacts.find((a) => a.path.endsWith("runbook.md"))!.content;
     for (const folder of app.truth.storage ?? []) {
+      // All of it written in place (an app's data directory, inPlace "."): no bucket, an open decision.
+      const kept = input.inventory.storage?.find((s) => s.path === folder.path)?.inPlace?.some((p) => p.path === ".");
+      if (kept) {
+        expect(result.deployment.buckets?.find((b) => b.sourcePath === folder.path)).toBeUndefined();
+        expect(
+          result.mapping.some((m) => m.target.kind === "needs-decision" && m.reason.startsWith(`${folder.path} keeps`)),
+        ).toBe(true);
+        continue;
+      }
       const bucket = result.deployment.buckets?.find((b) => b.sourcePath === folder.path);
       expect(bucket, folder.path).toBeDefined();
       expect(result.deployment.services.some((t) => t.volumes?.some((v) => v.bucket === bucket!.name))).toBe(true);

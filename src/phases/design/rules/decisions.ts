@@ -246,28 +246,23 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
       element: "one service account per service + Secret Manager",
       title: "One runtime identity per service; secrets in Secret Manager",
       context: "Secrets sit in environment files on the VM and every process runs with the same rights.",
-      decision:
+      decision: withEdits(
         `Each Cloud Run service runs as its own service account with only the roles it needs (Cloud SQL ` +
-        `client, Cloud Tasks enqueuer, invoker on the worker); ` +
-        `${someNames([...new Set(dep.services.flatMap((s) => s.secrets))], 10) || "secret values"} come from ` +
-        `Secret Manager as env vars (version \`latest\`, read when an instance starts: a new version ` +
-        `reaches the services with the next deploy).` +
-        (dep.secretFiles?.length
-          ? ` ${someNames(
-              dep.secretFiles.map((f) => `${f.sourcePath} (secret ${f.secret}, at ${f.mountPath})`),
-              4,
-            )}: a file on the VM holding a secret the repository lacks, which every instance needs the same: ` +
-            `setup-secrets.sh --from-vm copies its bytes into Secret Manager (never printed), each service mounts it ` +
-            `as a file in a folder of its own (a secret volume hides what the image has in its folder), and the image ` +
-            `links the app's path to it, or the command names the mount.` +
-            dep.secretFiles
-              .filter((f) => f.edits?.length)
-              .map(
-                (f) =>
-                  ` In ${f.sourcePath}, before the cut-over: ${f.edits!.join("; ")} (a new version of ${f.secret}).`,
-              )
-              .join("")
-          : ""),
+          `client, Cloud Tasks enqueuer, invoker on the worker); ` +
+          `${someNames([...new Set(dep.services.flatMap((s) => s.secrets))], 10) || "secret values"} come from ` +
+          `Secret Manager as env vars (version \`latest\`, read when an instance starts: a new version ` +
+          `reaches the services with the next deploy).` +
+          (dep.secretFiles?.length
+            ? ` ${someNames(
+                dep.secretFiles.map((f) => `${f.sourcePath} (secret ${f.secret}, at ${f.mountPath})`),
+                4,
+              )}: a file on the VM holding a secret the repository lacks, which every instance needs the same: ` +
+              `setup-secrets.sh --from-vm copies its bytes into Secret Manager (never printed), each service mounts it ` +
+              `as a file in a folder of its own (a secret volume hides what the image has in its folder), and the image ` +
+              `links the app's path to it, or the command names the mount.`
+            : ""),
+        dep.secretFiles ?? [],
+      ),
       alternatives: ["Env vars set at deploy time: secrets leak into revision metadata and CI logs."],
       consequences: [
         "Rotating a secret is a new version plus a redeploy.",
@@ -285,4 +280,26 @@ function platformDecisions(d: Draft, dep: Deployment): TopicDecision[] {
     },
   );
   return out;
+}
+
+/**
+ * The identity decision with what each secret file's stored version changes: every edit while the
+ * text fits the decision's 2,000 characters, else how many per file (the plan's first deploy and
+ * the deployment's secretFiles[].edits name each one).
+ */
+function withEdits(text: string, files: NonNullable<Deployment["secretFiles"]>): string {
+  const edited = files.filter((f) => f.edits?.length);
+  const full = edited
+    .map((f) => ` In ${f.sourcePath}, before the cut-over: ${f.edits!.join("; ")} (a new version of ${f.secret}).`)
+    .join("");
+  if (text.length + full.length <= 2000) return text + full;
+  return (
+    text +
+    edited
+      .map(
+        (f) =>
+          ` In ${f.sourcePath}, before the cut-over: ${f.edits!.length} settings change, each named in the plan's first deploy (a new version of ${f.secret}).`,
+      )
+      .join("")
+  );
 }
