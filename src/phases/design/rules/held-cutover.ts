@@ -34,6 +34,27 @@ function remedies(held: DeployTarget[]): string {
   return out.join("; ");
 }
 
+/** The runbook's limits (schema.ts): a step's title and detail. */
+const TITLE_MAX = 140;
+const DETAIL_MAX = 1200;
+
+/** The first of the texts that fits `max` characters (the last one, the shortest, otherwise). */
+function firstFitting(max: number, ...texts: string[]): string {
+  return texts.find((t) => t.length <= max) ?? texts.at(-1)!;
+}
+
+/** The held names in a title: all of them while they fit, else the first and a count, else a count. */
+function titleWith(make: (names: string) => string, held: DeployTarget[]): string {
+  const all = listNames(held.map((t) => t.name));
+  const first = held.length > 1 ? `${held[0]!.name} and ${held.length - 1} more` : all;
+  return firstFitting(
+    TITLE_MAX,
+    make(all),
+    make(first),
+    make(`${held.length} held service${held.length > 1 ? "s" : ""}`),
+  );
+}
+
 export function heldRunbook(dep: Deployment, database: Step[], files: Step[], firstWeek: string[]): Runbook {
   const holds = cutoverHolds(dep);
   const held = holds.map((h) => h.target);
@@ -48,7 +69,7 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
           ...database.slice(0, -1),
           {
             ...promote,
-            title: `${promote.title} (not yet: only at the cut-over, once ${names} can deploy)`,
+            title: titleWith((n) => `${promote.title} (not yet: only at the cut-over, once ${n} can deploy)`, held),
             detail: `Not yet: the cut-over waits for ${waitsFor(holds)}, and the deploy holds ${one ? "it" : "them"} until ${decisions} (the cut-over step says what would break without ${one ? "it" : "them"}). Until then users stay on the VM, whose app keeps writing to its own database, and a promoted copy would stop following those writes. Keep the copy replicating until the cut-over. Then: ${promote.detail}`,
           },
           ...files,
@@ -56,8 +77,19 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
       : [...database, ...files],
     cutover: [
       {
-        title: `Wait for the ${allHeldFor(held, "disk") ? "disk" : allHeldFor(held, "command") ? "command" : "open"} decision${heldDecisions(held).length > 1 ? "s" : ""} before the cut-over (${names} held)`,
-        detail: `The deploy holds ${names} until ${decisions} (architecture.md), and the cut-over cannot leave ${one ? "it" : "them"} behind: ${waitsFor(holds, true)}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (${remedies(held)}), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
+        title: titleWith(
+          (n) =>
+            `Wait for the ${allHeldFor(held, "disk") ? "disk" : allHeldFor(held, "command") ? "command" : "open"} decision${heldDecisions(held).length > 1 ? "s" : ""} before the cut-over (${n} held)`,
+          held,
+        ),
+        // Each hold's reasons in full while they fit; long names (up to Cloud Run's 49) make them short.
+        detail: firstFitting(
+          DETAIL_MAX,
+          ...[waitsFor(holds, true), waitsFor(holds)].map(
+            (why) =>
+              `The deploy holds ${names} until ${decisions} (architecture.md), and the cut-over cannot leave ${one ? "it" : "them"} behind: ${why}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (${remedies(held)}), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
+          ),
+        ),
         commands: [],
       },
     ],
