@@ -5,7 +5,7 @@
 // package-manager steps, in the same folders, before `docker build`, or the image would serve
 // pages without their scripts. Only plain install/build commands are taken, never a step's
 // expressions or secrets.
-import { teamWorkflows } from "./team-workflows.js";
+import { runLines, teamWorkflows } from "./team-workflows.js";
 
 export interface TeamPreBuild {
   /** The team's workflow the steps come from (.github/workflows/build-docker.yml). */
@@ -74,10 +74,7 @@ function fromJob(
       continue;
     }
     if (typeof step.run !== "string") continue;
-    const lines = step.run
-      .split("\n")
-      .map((l) => l.trim())
-      .filter(Boolean);
+    const lines = runLines(step);
     if (!lines.length || !lines.every((l) => PACKAGE_COMMAND.test(l))) continue;
     const dir = step["working-directory"] === undefined ? "." : String(step["working-directory"]);
     if (!FOLDER.test(dir) && dir !== ".") continue;

@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { evaluateCondition, substitute, type Lookup } from "./workflow-expressions.js";
+import { runLines } from "./team-workflows.js";
 import type { TeamStep, TeamTestSite } from "./team-test.js";
 
 export interface CarriedStep {
@@ -233,10 +234,7 @@ export function teamTestSetup(repoDir: string, site: TeamTestSite, options: Setu
         continue;
       }
       if (typeof step.run !== "string") continue;
-      const lines = step.run
-        .split("\n")
-        .map((l) => l.trim())
-        .filter(Boolean);
+      const lines = runLines(step);
       // Our job installs the dependencies its own way; a step that only hands a value to a later
       // step (a cache folder to actions/cache) has nothing left to do.
       if (!lines.length || lines.every((l) => INSTALL[options.stack].test(l))) continue;

@@ -13,6 +13,16 @@ export interface TeamWorkflow<Job> {
   env: Record<string, unknown>;
 }
 
+/** A step's `run:` script as its non-empty lines, trimmed (none when the step runs no script). */
+export function runLines(step: { run?: unknown }): string[] {
+  return typeof step.run === "string"
+    ? step.run
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+    : [];
+}
+
 export function teamWorkflows<Job>(repoDir: string, generated?: ReadonlySet<string>): TeamWorkflow<Job>[] {
   const dir = path.join(repoDir, ".github/workflows");
   if (!existsSync(dir)) return [];
