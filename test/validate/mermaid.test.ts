@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildFlowchart, buildSequence, mermaidId } from "../../src/render/mermaid.js";
-import { parseMermaidDiagram, validateMermaid } from "../../src/validate/mermaid.js";
+import { validateMermaid } from "../../src/validate/mermaid.js";
+import { parseMermaidDiagram } from "../helpers/mermaid-dom.js";
 
 describe("validateMermaid", () => {
   it.each([
