@@ -15,8 +15,19 @@ export function fitFlowchart(chart: Flowchart, services: number, keyOf: (nodeId:
 }
 
 export function collapseFlowchart(chart: Flowchart, keyOf: (nodeId: string) => string): Flowchart {
+  // Each id's key once: a caller's keyOf may be slow, and the edges ask it again for every end.
+  const keys = new Map<string, string>();
+  const key = (id: string): string => {
+    let found = keys.get(id);
+    if (found === undefined) keys.set(id, (found = keyOf(id)));
+    return found;
+  };
   const members = new Map<string, FlowNode[]>();
-  for (const node of chart.nodes) members.set(keyOf(node.id), [...(members.get(keyOf(node.id)) ?? []), node]);
+  for (const node of chart.nodes) {
+    const list = members.get(key(node.id));
+    if (list) list.push(node);
+    else members.set(key(node.id), [node]);
+  }
   const nodes = [...members.entries()].map(([id, list]): FlowNode => {
     const first = list[0]!;
     if (list.length === 1 && first.id === id) return first;
@@ -31,13 +42,13 @@ export function collapseFlowchart(chart: Flowchart, keyOf: (nodeId: string) => s
   const seen = new Set<string>();
   const edges: FlowEdge[] = [];
   for (const edge of chart.edges) {
-    const routed = { ...edge, from: keyOf(edge.from), to: keyOf(edge.to) };
-    const key = `${routed.from}>${routed.to}>${routed.label ?? ""}>${routed.style ?? ""}`;
-    if (routed.from === routed.to || seen.has(key)) continue;
-    seen.add(key);
+    const routed = { ...edge, from: key(edge.from), to: key(edge.to) };
+    const seenKey = `${routed.from}>${routed.to}>${routed.label ?? ""}>${routed.style ?? ""}`;
+    if (routed.from === routed.to || seen.has(seenKey)) continue;
+    seen.add(seenKey);
     edges.push(routed);
   }
-  const subgraphs = chart.subgraphs?.map((sub) => ({ ...sub, nodes: [...new Set(sub.nodes.map(keyOf))] }));
+  const subgraphs = chart.subgraphs?.map((sub) => ({ ...sub, nodes: [...new Set(sub.nodes.map(key))] }));
   // linkStyles index edges that no longer exist: drop them rather than style the wrong edge.
   return { ...chart, nodes, edges, subgraphs, linkStyles: undefined };
 }

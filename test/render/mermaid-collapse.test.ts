@@ -55,6 +55,81 @@ describe("collapseFlowchart", () => {
   });
 });
 
+describe("collapseFlowchart on many nodes", () => {
+  // The collapse as it was written first (a key asked for every node and edge end): the reference.
+  function reference(c: Flowchart, keyOf: (id: string) => string): Flowchart {
+    const members = new Map<string, Flowchart["nodes"]>();
+    for (const node of c.nodes) members.set(keyOf(node.id), [...(members.get(keyOf(node.id)) ?? []), node]);
+    const nodes = [...members.entries()].map(([id, list]) => {
+      const first = list[0]!;
+      if (list.length === 1 && first.id === id) return first;
+      const classes = [...new Set(list.flatMap((n) => n.classes ?? []))];
+      return {
+        ...first,
+        id,
+        label: `${list.length} × ${first.label.split("\n")[0]}`,
+        classes: classes.length ? classes : undefined,
+      };
+    });
+    const seen = new Set<string>();
+    const edges: Flowchart["edges"] = [];
+    for (const edge of c.edges) {
+      const routed = { ...edge, from: keyOf(edge.from), to: keyOf(edge.to) };
+      const key = `${routed.from}>${routed.to}>${routed.label ?? ""}>${routed.style ?? ""}`;
+      if (routed.from === routed.to || seen.has(key)) continue;
+      seen.add(key);
+      edges.push(routed);
+    }
+    const subgraphs = c.subgraphs?.map((sub) => ({ ...sub, nodes: [...new Set(sub.nodes.map(keyOf))] }));
+    return { ...c, nodes, edges, subgraphs, linkStyles: undefined };
+  }
+  const kinds = ["worker", "job", "api"];
+  const big: Flowchart = {
+    direction: "LR",
+    nodes: [
+      { id: "users", label: "Users" },
+      ...Array.from({ length: 300 }, (_, i) => ({
+        id: `svc-${i}`,
+        label: `${kinds[i % 3]}\nsvc ${i}`,
+        classes: i % 5 ? ["run"] : ["run", `odd${i % 4}`],
+      })),
+      { id: "svc-lone", label: "lone\none" },
+      { id: "db", label: "DB" },
+    ],
+    edges: [
+      ...Array.from({ length: 300 }, (_, i) => ({ from: "users", to: `svc-${i}`, label: i % 2 ? "HTTPS" : undefined })),
+      ...Array.from({ length: 300 }, (_, i) => ({ from: `svc-${i}`, to: `svc-${(i * 7) % 300}` })),
+      ...Array.from(
+        { length: 300 },
+        (_, i) => ({ from: `svc-${i}`, to: "db", style: i % 3 ? "thick" : "dotted" }) as const,
+      ),
+      { from: "svc-lone", to: "db" },
+    ],
+    subgraphs: [{ id: "run", label: "Run", nodes: [...Array.from({ length: 300 }, (_, i) => `svc-${i}`), "svc-lone"] }],
+  };
+  const keyOf = (id: string) => {
+    const n = /^svc-(\d+)$/.exec(id);
+    return n ? `all-${kinds[Number(n[1]) % 3]}` : id;
+  };
+
+  it("gives what the reference collapse gives", () => {
+    expect(collapseFlowchart(big, keyOf)).toEqual(reference(big, keyOf));
+    expect(collapseFlowchart(chart, (id) => (id.startsWith("w") ? "workers" : id))).toEqual(
+      reference(chart, (id) => (id.startsWith("w") ? "workers" : id)),
+    );
+  });
+
+  it("asks for each id's key once", () => {
+    const asked = new Map<string, number>();
+    collapseFlowchart(big, (id) => {
+      asked.set(id, (asked.get(id) ?? 0) + 1);
+      return keyOf(id);
+    });
+    expect(asked.size).toBe(big.nodes.length);
+    expect([...asked.values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
 describe("diagrams of a 500-service VM stay under Mermaid's edge limit", () => {
   it("audit and design diagrams parse", async () => {
     const input = inputFromYaml(generateInventory(500) as string);

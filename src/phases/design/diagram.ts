@@ -193,9 +193,12 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     .filter((g) => groups[g].length > 0)
     .map((g) => ({ id: `grp-${g}`, label: labels[g], nodes: groups[g] }));
   // When collapsed: one node per kind of service, queue, schedule, cache and topic.
+  // The first service of each name, as `find` would pick it, without a scan per node and edge end.
+  const byName = new Map<string, (typeof dep.services)[number]>();
+  for (const s of dep.services) if (!byName.has(s.name)) byName.set(s.name, s);
   const keyOf = (id: string): string => {
     if (id.startsWith("svc-")) {
-      const s = dep.services.find((x) => x.name === id.slice(4));
+      const s = byName.get(id.slice(4));
       return s && !isAiWorkerTarget(s) && !isAiGatewayTarget(s) ? `svc-all-${s.kind}` : id;
     }
     const prefix = COLLAPSIBLE.find((p) => id.startsWith(p));
