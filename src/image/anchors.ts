@@ -135,7 +135,24 @@ export function bestFolder(repo: AppRepo, candidates: string[], argvs: string[][
   const shortcuts = argvs.flatMap((a) =>
     /^(yarn|pnpm)$/.test(a[0]?.split("/").pop() ?? "") && a[1] && !/^(-|run$|start$)/.test(a[1]) ? [a[1]] : [],
   );
+  // Hundreds of processes of one app name the same few anchors (`uvicorn app.main:app` each): each
+  // distinct anchor is looked up once per folder and counts as often as it is named.
+  const distinctAnchors = counted(anchors, (a) => JSON.stringify(a));
+  const distinctShortcuts = counted(shortcuts, (s) => s);
   const score = (dir: string) =>
-    anchors.filter((a) => resolves(dir, a)).length + shortcuts.filter((s) => hasScript(repo, dir, s)).length;
+    distinctAnchors.reduce((n, { item, count }) => n + (resolves(dir, item) ? count : 0), 0) +
+    distinctShortcuts.reduce((n, { item, count }) => n + (hasScript(repo, dir, item) ? count : 0), 0);
   return [...new Set(candidates)].map((dir) => ({ dir, n: score(dir) })).sort((a, b) => b.n - a.n)[0]?.dir ?? "";
+}
+
+/** Each distinct item (by `key`) once, first-seen order, with how many times it occurs. */
+export function counted<T>(items: readonly T[], key: (item: T) => string): { item: T; count: number }[] {
+  const byKey = new Map<string, { item: T; count: number }>();
+  for (const item of items) {
+    const k = key(item);
+    const seen = byKey.get(k);
+    if (seen) seen.count++;
+    else byKey.set(k, { item, count: 1 });
+  }
+  return [...byKey.values()];
 }
