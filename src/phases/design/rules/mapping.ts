@@ -34,7 +34,8 @@ function memorystore(d: Draft, home: StoreHome): MappingEntry {
   const users = d.services.filter(reachesMemorystore).map((t) => t.name);
   const memcached = home.home === "memorystore-memcached";
   const uses = describeUses(home);
-  const urlEnv = d.caches.find((c) => c.name === memorystoreName(d, home))?.urlEnv ?? [];
+  const name = memorystoreName(d, home);
+  const urlEnv = d.caches.find((c) => c.name === name)?.urlEnv ?? [];
   const changes = [
     urlEnv.length
       ? `Each deploy looks the Memorystore address up and sets ${someNames(urlEnv)} to it (plain config, no secret); the VM's 127.0.0.1 values are not copied.`
@@ -53,7 +54,7 @@ function memorystore(d: Draft, home: StoreHome): MappingEntry {
     );
   return {
     service: s.name,
-    target: { kind: "memorystore", name: memorystoreName(d, home) },
+    target: { kind: "memorystore", name },
     reason: `${home.brokerSwitch ? `${s.software} carries Celery's tasks today; Google Cloud has no managed ${s.software}, and Celery speaks Redis, so the broker becomes Memorystore for Redis` : `${s.software} serves as ${uses}`}: ${memcached ? "Memorystore for Memcached" : `Memorystore for Redis (${home.tier === "STANDARD_HA" ? "Standard tier: a replica with automatic failover, because losing it loses queued jobs, sessions or results" : "Basic tier: a cache survives a flush"})`} keeps every use on a private IP, reached from ${someNames(users) || "the services"} through Direct VPC egress.`,
     settings: {
       tier: memcached ? "BASIC" : home.tier,
