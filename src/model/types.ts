@@ -17,7 +17,10 @@ export interface GenerateJsonRequest<T> {
   /** Phase asking, used in messages ("replay has no answer for phase design"). */
   phase: string;
   persona: Persona;
-  /** The task prompt (already redacted: no secret values may appear here). */
+  /**
+   * The task prompt (already redacted: no secret values may appear here). Empty for the offline
+   * provider, which answers with `offline` and never reads it.
+   */
   prompt: string;
   /** Zod schema the answer must satisfy; turned into JSON Schema for structured output. */
   schema: z.ZodType<T>;

@@ -19,7 +19,8 @@ export interface PhaseRun {
   calls: number;
   usage: TokenUsage;
   summary: string;
-  promptChars: number;
+  /** Absent when no prompt was built (the offline rules answer without one). */
+  promptChars?: number;
   /** The model cache file the answer came from or went to (absolute), if any. */
   modelCacheFile?: string;
   /** The phase's steps in the migration plan (run-pipeline.ts adds them; kept with the plan). */
@@ -63,9 +64,11 @@ export async function runPhase(
   input: PhaseInput,
   onResult?: (value: unknown) => void,
 ): Promise<PhaseRun> {
+  // The offline rules answer from the phase input, never from a prompt: building one would be
+  // wasted work (the design prompt works out a whole draft design to show the model).
   // The inventory was redacted on load; redacting the prompt again guards against a template or
   // upstream result that carried a secret-looking value through.
-  const prompt = redactText(await definition.buildPrompt(input)).text;
+  const prompt = client.provider === "offline" ? undefined : redactText(await definition.buildPrompt(input)).text;
   let artifacts: Artifact[] | undefined;
   // A model that answers part of the result gets the rest merged back from the phase's rules; the
   // offline provider answers all of it.
@@ -75,7 +78,7 @@ export async function runPhase(
   const answer = await client.generateJson({
     phase: definition.id,
     persona,
-    prompt,
+    prompt: prompt ?? "",
     schema: split?.schema ?? definition.resultSchema,
     limits: definition.responseLimits?.(input),
     offline: () => definition.offline(input),
@@ -109,7 +112,7 @@ export async function runPhase(
     calls: answer.calls,
     usage: answer.usage,
     summary: definition.summarize?.(result, input) ?? `${artifacts.length} files`,
-    promptChars: prompt.length,
+    ...(prompt === undefined ? {} : { promptChars: prompt.length }),
     ...(answer.cacheFile ? { modelCacheFile: answer.cacheFile } : {}),
   };
 }

@@ -43,6 +43,24 @@ describe("runPhase", () => {
     expect(run.plan.provenance).toMatchObject({ phase: "audit", persona: "tester@1.0.0", provider: "offline" });
   });
 
+  // The offline rules never read a prompt; a model gets the one the phase builds.
+  it("builds the prompt for a model only", async () => {
+    const prompts: string[] = [];
+    const built = { ...phase([]), buildPrompt: () => (prompts.push("built"), "the prompt") };
+    const offlineRun = await runPhase(built, persona, createOfflineClient(), input);
+    expect(prompts).toEqual([]);
+    expect(offlineRun.promptChars).toBeUndefined();
+    const sent: string[] = [];
+    const watching: ModelClient = {
+      ...modelClient,
+      generateJson: (request) => (sent.push(request.prompt), modelClient.generateJson(request)),
+    };
+    const modelRun = await runPhase(built, persona, watching, input);
+    expect(prompts).toEqual(["built"]);
+    expect(sent).toEqual(["the prompt"]);
+    expect(modelRun.promptChars).toBe("the prompt".length);
+  });
+
   it("an invalid file from the offline rules is an internal error (exit 70)", async () => {
     const error = await runPhase(phase(["docs/x.md: bad"]), persona, createOfflineClient(), input).catch((e) => e);
     expect(error).toBeInstanceOf(InternalError);
