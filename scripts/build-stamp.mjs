@@ -45,10 +45,21 @@ export function buildIsCurrent() {
   return existsSync(STAMP) && readFileSync(STAMP, "utf8").trim() === buildInputsHash();
 }
 
+// The tool fingerprint of the finished dist/ (src/tool-fingerprint.ts), kept with the stat stamp of
+// its files: a run into a new folder takes it while that stamp holds instead of hashing ~500 files.
+const FINGERPRINT = path.join(root, "dist/tool-fingerprint.cache");
+
 // `clear` is the build's first step: a build that fails halfway leaves no stamp, so a dist/ it
 // half rewrote is never taken for current. Without it, the build's last step: every step before
-// it succeeded (`&&`), so dist/ is complete.
+// it succeeded (`&&`), so dist/ is complete (the fingerprint comes last: it covers .build-inputs).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  if (process.argv[2] === "clear") rmSync(STAMP, { force: true });
-  else writeFileSync(STAMP, `${buildInputsHash()}\n`);
+  if (process.argv[2] === "clear") {
+    rmSync(STAMP, { force: true });
+    rmSync(FINGERPRINT, { force: true });
+  } else {
+    writeFileSync(STAMP, `${buildInputsHash()}\n`);
+    // Written by the module that reads it (its BUILT_FINGERPRINT, the file named above).
+    const { writeBuiltFingerprint } = await import(path.join(root, "dist/tool-fingerprint.js"));
+    writeBuiltFingerprint();
+  }
 }

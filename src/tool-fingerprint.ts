@@ -4,7 +4,7 @@
 // phase plan or validation verdict is only reused under the same fingerprint, so editing a
 // template or a rule, or upgrading a dependency, regenerates and revalidates everything.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { packageRoot } from "./package-root.js";
@@ -12,8 +12,9 @@ import { packageRoot } from "./package-root.js";
 /** The folder this module was loaded from: dist/ or src/ (it sits at their top). */
 const codeDir = path.dirname(fileURLToPath(import.meta.url));
 
-// dist/vendor is a bundle of dependencies whose versions are hashed instead; source maps and
-// V8 code caches (dist/cli.cjs.cache, derived from dist/cli.cjs) change nothing.
+// dist/vendor is a bundle of dependencies whose versions are hashed instead; source maps, V8 code
+// caches (dist/cli.cjs.cache, derived from dist/cli.cjs) and the build's kept fingerprint
+// (dist/tool-fingerprint.cache, below) change nothing.
 const SKIP_DIRS = new Set(["vendor", "node_modules"]);
 
 function filesUnder(dir: string, out: string[] = []): string[] {
@@ -105,11 +106,36 @@ export interface KeptFingerprint {
 }
 
 /**
- * Reuse a fingerprint an earlier run kept while its files' stamp is unchanged (a few hundred stat
- * calls instead of reading and hashing them); returns the record to keep for next time.
+ * The fingerprint `npm run build` keeps beside the code (scripts/build-stamp.mjs), so the first run
+ * into a new folder, which has no kept fingerprint of its own, does not read and hash ~500 files.
+ */
+export const BUILT_FINGERPRINT = "tool-fingerprint.cache";
+
+export function writeBuiltFingerprint(root = packageRoot(), code = codeDir): KeptFingerprint {
+  const kept = { stamp: fingerprintStamp(root, code), value: computeFingerprint(root, code) };
+  writeFileSync(path.join(code, BUILT_FINGERPRINT), `${JSON.stringify(kept)}\n`);
+  return kept;
+}
+
+export function builtFingerprint(code = codeDir): KeptFingerprint | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(code, BUILT_FINGERPRINT), "utf8")) as KeptFingerprint;
+  } catch {
+    return undefined; // not built (tests on src/), or an unreadable file: computed instead
+  }
+}
+
+/** The value of the first kept fingerprint made under `stamp`, the stamp of the files as they are now. */
+export function currentFingerprint(stamp: string, kept: readonly (KeptFingerprint | undefined)[]): string | undefined {
+  return kept.find((k) => k?.stamp === stamp && /^[0-9a-f]{64}$/.test(k.value))?.value;
+}
+
+/**
+ * Reuse a fingerprint an earlier run (or the build) kept while its files' stamp is unchanged (a few
+ * hundred stat calls instead of reading and hashing them); returns the record to keep for next time.
  */
 export function useKeptFingerprint(kept: KeptFingerprint | undefined): KeptFingerprint {
   const stamp = fingerprintStamp(packageRoot(), codeDir);
-  if (kept?.stamp === stamp && /^[0-9a-f]{64}$/.test(kept.value)) fingerprint ??= kept.value;
+  fingerprint ??= currentFingerprint(stamp, [kept, builtFingerprint()]);
   return { stamp, value: toolFingerprint() };
 }

@@ -5,10 +5,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  builtFingerprint,
   computeFingerprint,
+  currentFingerprint,
   fingerprintStamp,
   toolFingerprint,
   useKeptFingerprint,
+  writeBuiltFingerprint,
 } from "../../src/tool-fingerprint.js";
 import { ROOT } from "../helpers/phase-input.js";
 
@@ -66,5 +69,28 @@ describe("tool fingerprint", () => {
     const kept = useKeptFingerprint(undefined);
     expect(kept.value).toBe(toolFingerprint());
     expect(useKeptFingerprint({ stamp: "another build", value: "f".repeat(64) }).value).toBe(toolFingerprint());
+  });
+
+  // The build keeps the fingerprint of the dist/ it made, so a run into a new folder need not hash
+  // every file: it holds only while the files are the ones it was computed from.
+  it("the build's kept fingerprint is taken only while its files' stamp holds", () => {
+    const code = path.join(root, "dist");
+    const kept = writeBuiltFingerprint(root, code);
+    expect(builtFingerprint(code)).toEqual(kept);
+    expect(kept.value).toBe(computeFingerprint(root, code));
+    // The kept file itself changes neither the stamp nor the fingerprint.
+    expect(fingerprintStamp(root, code)).toBe(kept.stamp);
+    expect(currentFingerprint(fingerprintStamp(root, code), [undefined, builtFingerprint(code)])).toBe(kept.value);
+    for (const [file, text] of [
+      ["templates/cicd/deploy.yml.hbs", "on: [pull_request]\n"],
+      ["dist/phases/audit.js", "export const y = 2;\n"],
+      ["node_modules/mermaid/package.json", JSON.stringify({ version: "11.2.0" })],
+    ] as const) {
+      put(file, text);
+      expect(currentFingerprint(fingerprintStamp(root, code), [builtFingerprint(code)]), file).toBeUndefined();
+      writeBuiltFingerprint(root, code);
+    }
+    expect(currentFingerprint("a stamp", [{ stamp: "a stamp", value: "not a sha256" }])).toBeUndefined();
+    expect(builtFingerprint(path.join(root, "nowhere"))).toBeUndefined();
   });
 });
