@@ -22,8 +22,21 @@ function expand(field: string, min: number, max: number): number[] | undefined {
   return [...values].sort((x, y) => x - y);
 }
 
+// A big inventory has hundreds of jobs on a handful of schedules, and the alert plan is built more
+// than once per run: each expression's week of runs (672 for every 15 minutes) is worked out once.
+const gaps = new Map<string, number | undefined>();
+const MAX_REMEMBERED = 256;
+
 /** Longest gap in minutes between consecutive runs over a week, or undefined when not weekly-periodic. */
 export function maxGapMinutes(cron: string): number | undefined {
+  if (!gaps.has(cron)) {
+    if (gaps.size >= MAX_REMEMBERED) gaps.clear();
+    gaps.set(cron, weekGap(cron));
+  }
+  return gaps.get(cron);
+}
+
+function weekGap(cron: string): number | undefined {
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 5 || fields[2] !== "*" || fields[3] !== "*") return undefined;
   const minutes = expand(fields[0]!, 0, 59);
