@@ -11,6 +11,7 @@ import { redactDeep, redactText, type PathFinding } from "./redact.js";
 import { inventorySchema, type Inventory } from "./schema.js";
 import { findUnknownKeys } from "./unknown-keys.js";
 import { markAssumed } from "./assumed.js";
+import { PARSE_ONCE } from "../contracts/parse-once.js";
 
 export { INVENTORY_HINT, MAX_INVENTORY_BYTES } from "./read-source.js";
 
@@ -95,7 +96,7 @@ export function parseInventory(text: string, file: string): LoadedInventory {
     warnings.push(at(unknown.path, `unknown key \`${unknown.key}\` is ignored${hint}`, "key"));
   }
 
-  const parsed = inventorySchema.safeParse(raw);
+  const parsed = inventorySchema.safeParse(raw, PARSE_ONCE);
   if (!parsed.success)
     fail(
       "Invalid inventory",

@@ -2,6 +2,7 @@
 // summary three characters over its limit is not worth a repair turn (the sent schema states
 // lengths only in descriptions, so a model overshoots now and then).
 import type { z } from "zod";
+import { PARSE_ONCE } from "../contracts/parse-once.js";
 
 /**
  * Parses `value`, clipping strings that break only a maximum length (zod's `too_big` on a string)
@@ -14,7 +15,7 @@ export function fitProse<T>(
   value: unknown,
   { proseOnly = false }: { proseOnly?: boolean } = {},
 ): z.ZodSafeParseResult<T> {
-  let parsed = schema.safeParse(value);
+  let parsed = schema.safeParse(value, PARSE_ONCE);
   for (let round = 0; round < 3 && !parsed.success; round++) {
     let clipped = 0;
     for (const issue of parsed.error.issues) {
@@ -29,7 +30,7 @@ export function fitProse<T>(
       clipped++;
     }
     if (clipped === 0) break;
-    parsed = schema.safeParse(value);
+    parsed = schema.safeParse(value, PARSE_ONCE);
   }
   return parsed;
 }

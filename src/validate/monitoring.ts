@@ -4,6 +4,7 @@
 // name SLOs the set creates, and Grafana panels that ask exactly what the Cloud Monitoring
 // dashboard of the same name asks.
 import type { z } from "zod";
+import { PARSE_ONCE } from "../contracts/parse-once.js";
 import { cloudDashboard, grafanaDashboard, grafanaFilterString, type CloudDashboard } from "./dashboard-shapes.js";
 import { comparisons, parseFilter } from "./filter-syntax.js";
 import { ALIGNERS_BY_VALUE, type MetricDescriptor } from "./monitoring-catalog.js";
@@ -81,7 +82,7 @@ export function validateMonitoringDocs(docs: readonly MonitoringDoc[], rules: Mo
       findings.push(`${doc.path}: not JSON: ${(error as Error).message}`);
       continue;
     }
-    const shape = SHAPES[doc.kind].safeParse(value);
+    const shape = SHAPES[doc.kind].safeParse(value, PARSE_ONCE);
     if (!shape.success) {
       shape.error.issues
         .slice(0, 8)

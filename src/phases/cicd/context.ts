@@ -15,6 +15,7 @@ import { openRepo } from "../../image/repo.js";
 import { runtimeOf } from "../../image/plan.js";
 import { teamImage, type TeamImage } from "../../image/team-image.js";
 import { teamPreBuild, type TeamPreBuild } from "./team-prebuild.js";
+import { PARSE_ONCE } from "../../contracts/parse-once.js";
 
 export { detectStack, type Stack } from "./runtime.js";
 const BRANCH = /^[A-Za-z0-9._-]{1,100}(\/[A-Za-z0-9._-]{1,100}){0,4}$/;
@@ -74,7 +75,7 @@ function repoFile(repoDir: string, file: string): string | undefined {
 
 export function readDeployment(input: PhaseInput): Deployment {
   const design = input.upstream.design as { deployment?: unknown } | undefined;
-  const parsed = deploymentSchema.safeParse(design?.deployment);
+  const parsed = deploymentSchema.safeParse(design?.deployment, PARSE_ONCE);
   if (!parsed.success) {
     throw new GenerationError(
       "The design result has no valid `deployment` for the cicd phase",

@@ -25,10 +25,11 @@ import { planImages } from "../../image/plan.js";
 import { osPythonVersion } from "../../image/runtime-versions.js";
 import type { DesignResult } from "./schema.js";
 import { exposedGuards, exposedQuestion } from "./rules/proxy-routes.js";
+import { PARSE_ONCE } from "../../contracts/parse-once.js";
 
 /** The upstream audit result, validated; undefined when design runs without one. */
 export function upstreamAudit(input: PhaseInput): AuditResult | undefined {
-  const parsed = auditResultSchema.safeParse(input.upstream.audit);
+  const parsed = auditResultSchema.safeParse(input.upstream.audit, PARSE_ONCE);
   return parsed.success ? parsed.data : undefined;
 }
 

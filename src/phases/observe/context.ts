@@ -8,6 +8,7 @@ import type { Risk } from "../../contracts/audit-result.js";
 import { deploymentSchema, isAiWorkerTarget, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { deployedOnly } from "../../contracts/held-targets.js";
+import { PARSE_ONCE } from "../../contracts/parse-once.js";
 
 export interface ObserveContext {
   inventory: Inventory;
@@ -26,7 +27,7 @@ export interface ObserveContext {
 
 export function readDeployment(input: PhaseInput): Deployment {
   const design = input.upstream.design as { deployment?: unknown } | undefined;
-  const parsed = deploymentSchema.safeParse(design?.deployment);
+  const parsed = deploymentSchema.safeParse(design?.deployment, PARSE_ONCE);
   if (!parsed.success) {
     throw new GenerationError(
       "The design result has no valid `deployment` for the observe phase",
