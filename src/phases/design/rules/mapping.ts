@@ -29,9 +29,16 @@ export function memorystoreName(d: Draft, home: StoreHome): string {
   return runName(d.base, home.service.name);
 }
 
+// The targets that reach Memorystore, worked out once per mapping instead of once per cache (a
+// scan of every target for each of a big inventory's caches): nothing changes a target's egress
+// while the draft is mapped (storage and app-env rules set it before).
+const memorystoreUsers = new WeakMap<Draft, string[]>();
+const usersOfMemorystore = (d: Draft): string[] =>
+  memorystoreUsers.get(d) ?? d.services.filter(reachesMemorystore).map((t) => t.name);
+
 function memorystore(d: Draft, home: StoreHome): MappingEntry {
   const s = home.service;
-  const users = d.services.filter(reachesMemorystore).map((t) => t.name);
+  const users = usersOfMemorystore(d);
   const memcached = home.home === "memorystore-memcached";
   const uses = describeUses(home);
   const name = memorystoreName(d, home);
@@ -228,6 +235,15 @@ function database(d: Draft, s: Service): MappingEntry {
 
 /** Each process's entry also says what its environment becomes (rules/app-env.ts). */
 export function buildMapping(d: Draft): MappingEntry[] {
+  memorystoreUsers.set(d, usersOfMemorystore(d));
+  try {
+    return mapEach(d);
+  } finally {
+    memorystoreUsers.delete(d);
+  }
+}
+
+function mapEach(d: Draft): MappingEntry[] {
   return d.inv.services.flatMap((s) => {
     const entries = [mappedEntry(d, s)];
     // A web process's second, non-HTTP listener (or an always-on worker's raw ports) is an open
