@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { packageRoot } from "../package-root.js";
+import { PARSE_ONCE } from "./parse-once.js";
 
 const dated = { source: z.url(), checked: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), note: z.string().optional() };
 const rate = z.number().nonnegative();
@@ -86,7 +87,7 @@ let cached: PriceBook | undefined;
 /** The price book shipped with the package (read once; sync so offline rules can quote costs). */
 export function loadPriceBook(file = PRICE_FILE): PriceBook {
   if (file === PRICE_FILE && cached) return cached;
-  const book = priceBookSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+  const book = priceBookSchema.parse(JSON.parse(readFileSync(file, "utf8")), PARSE_ONCE);
   if (file === PRICE_FILE) cached = book;
   return book;
 }
