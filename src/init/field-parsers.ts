@@ -2,6 +2,7 @@
 // what the answer must be, and an example, never a schema library's message ("Too small: expected
 // number to be >0"). The values that pass also pass the inventory loader.
 import type { Parsed } from "./answers.js";
+import { enUsNumber } from "../contracts/en-us-number.js";
 
 export type Parser = (text: string) => Parsed<unknown>;
 
@@ -38,7 +39,7 @@ export interface NumberRule {
   units?: RegExp;
 }
 
-const plain = (n: number) => n.toLocaleString("en-US");
+const plain = (n: number) => enUsNumber(n);
 
 export function numberParser(rule: NumberRule): Parser {
   return (text) => {

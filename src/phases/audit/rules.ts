@@ -8,6 +8,7 @@ import { cite, evidenceOf, restingOnAssumption, standIn } from "./assumptions.js
 import { isAssumed } from "../../inventory/assumed.js";
 import { sqliteOnDisk } from "./rules-sqlite.js";
 import { restoreMinutes, sizedMttr } from "./mttr.js";
+import { enUsNumber } from "../../contracts/en-us-number.js";
 
 export type { DraftRisk } from "./draft-risk.js";
 export type AuditRule = (inv: Inventory, f: AuditFacts) => DraftRisk | undefined;
@@ -17,7 +18,7 @@ const names = (list: { name: string }[]) => list.map((s) => s.name);
 export function nameList(list: string[], max = 8): string {
   return list.length <= max ? list.join(", ") : `${list.slice(0, max).join(", ")}, and ${list.length - max} more`;
 }
-const fmt = (n: number) => n.toLocaleString("en-US");
+const fmt = (n: number) => enUsNumber(n);
 /** Requests an hour of full outage would drop at the growth target. */
 function lostRequestsPerHour(f: AuditFacts): string {
   const rps = f.averageRps ?? (f.peakRps !== undefined ? f.peakRps / 2 : undefined) ?? undefined;

@@ -1,11 +1,11 @@
 // The numbers the cost model needs but an inventory does not hold. Each one is printed in
 // cost-estimate.md next to its reason, so a reader can disagree with it and redo the arithmetic.
 import { businessHoursLength } from "../../../contracts/business-hours.js";
+import { enUsNumber } from "../../../contracts/en-us-number.js";
 import { ASSUMED_LLM_LATENCY_SECONDS, type Inventory } from "../../../inventory/schema.js";
 
 /** A figure for the formulas: thousands separated, at most four decimals. */
-export const num = (x: number): string =>
-  Number.isInteger(x) ? x.toLocaleString("en-US") : x.toLocaleString("en-US", { maximumFractionDigits: 4 });
+export const num = (x: number): string => (Number.isInteger(x) ? enUsNumber(x) : enUsNumber(x, 4));
 
 export interface CostAssumptions {
   /** Average API request duration in seconds. */
