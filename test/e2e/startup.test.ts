@@ -92,12 +92,27 @@ describe("startup", () => {
         "--input-type=module",
         "-e",
         `const m = await import(${JSON.stringify(path.join(ROOT, "dist/cli/launch.js"))});
-         console.log(JSON.stringify({ cacheUsed: m.loadBundle(m.BUNDLE_FILE).cacheUsed }));`,
+         console.log(JSON.stringify({
+           cacheUsed: m.loadBundle(m.BUNDLE_FILE).cacheUsed,
+           // run and the phase commands load the cache trained on a run; the others the smaller one.
+           runCacheUsed: m.loadBundle(m.BUNDLE_FILE, m.RUN_CACHE_FILE).cacheUsed,
+           run: m.cacheFileFor(["node", "bin", "-q", "run", "--out", "x"]) === m.RUN_CACHE_FILE,
+           design: m.cacheFileFor(["node", "bin", "design"]) === m.RUN_CACHE_FILE,
+           check: m.cacheFileFor(["node", "bin", "check"]) === m.RUN_CACHE_FILE,
+           help: m.cacheFileFor(["node", "bin", "--help"]) === m.RUN_CACHE_FILE,
+         }));`,
       ],
       { cwd: ROOT, env: cleanEnv(), extendEnv: false, reject: false },
     );
     expect(probe.exitCode, String(probe.stderr)).toBe(0);
-    expect(JSON.parse(String(probe.stdout))).toEqual({ cacheUsed: true });
+    expect(JSON.parse(String(probe.stdout))).toEqual({
+      cacheUsed: true,
+      runCacheUsed: true,
+      run: true,
+      design: true,
+      check: false,
+      help: false,
+    });
   });
 });
 
