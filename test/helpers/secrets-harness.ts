@@ -51,7 +51,7 @@ export async function secretsHarness(inventory: string, prefix: string): Promise
     script,
     renderCicd(offlineCicd(input), input).find((a) => a.path === CICD_PATHS.setupSecrets)!.content,
   );
-  await writePrograms(dir, { gcloud: RECORDING_GCLOUD, ssh: FAKE_SSH });
+  const fakes = await writePrograms(dir, { gcloud: RECORDING_GCLOUD, ssh: FAKE_SSH });
   let n = 0;
   return {
     dir,
@@ -63,7 +63,7 @@ export async function secretsHarness(inventory: string, prefix: string): Promise
         input: stdin,
         reject: false,
         extendEnv: false,
-        env: { PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir, FAKE_VM_ENV: "", ...env },
+        env: { ...fakes, PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir, FAKE_VM_ENV: "", ...env },
       });
       const read = (f: string) => readFile(path.join(logDir, f), "utf8").catch(() => "");
       return {

@@ -11,6 +11,7 @@ import { METRICS_DELAY_SECONDS, requestServiceLevel } from "../../../src/contrac
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import { chainFile, EXAMPLE } from "../../helpers/chain.js";
+import { FIXTURE_FAKE_FUNCTIONS } from "../../helpers/fake-functions.js";
 import { ROOT } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
@@ -43,7 +44,13 @@ async function runCanary(args: string[], env: Record<string, string>) {
   const log = path.join(dir, "calls.log");
   const run = await execa("bash", [SCRIPT, ...args], {
     reject: false,
-    env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_LOG: log, FAKE_SERVICE_EXISTS: "1", ...env },
+    env: {
+      ...FIXTURE_FAKE_FUNCTIONS,
+      PATH: `${FAKE_BIN}:${process.env.PATH}`,
+      FAKE_LOG: log,
+      FAKE_SERVICE_EXISTS: "1",
+      ...env,
+    },
     extendEnv: false,
   });
   let calls: string[] = [];

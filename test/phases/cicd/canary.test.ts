@@ -1,4 +1,5 @@
-// canary.sh runs for real (bash) against fake gcloud/curl executables placed first on PATH.
+// canary.sh runs for real (bash) against fake gcloud/curl placed first on PATH (called as shell functions:
+// test/helpers/fake-functions.ts).
 // The fakes record every call; assertions read that log.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,6 +7,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { templateText } from "../../../src/render/templates.js";
+import { FIXTURE_FAKE_FUNCTIONS } from "../../helpers/fake-functions.js";
 import { ROOT } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
@@ -53,7 +55,7 @@ async function runCanaryNow(args: string[], env: Record<string, string>) {
   const log = path.join(dir, "calls.log");
   const run = await execa("bash", [SCRIPT, ...args], {
     reject: false,
-    env: { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_LOG: log, ...env },
+    env: { ...FIXTURE_FAKE_FUNCTIONS, PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_LOG: log, ...env },
     extendEnv: false,
   });
   let calls: string[] = [];

@@ -5,7 +5,7 @@
 // database server that keeps its engine, the VM's own spelling in deploy/cloud-run.env). Then the two scripts run against
 // a recording gcloud (test/helpers/recording-gcloud.ts) and ssh for an app that reads split
 // settings (Healthchecks).
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -111,13 +111,14 @@ describe("Healthchecks (DB_USER, DB_PASSWORD, DB_NAME): the scripts store and sk
   let dir: string;
   let database: string;
   let secrets: string;
+  let fakes: Awaited<ReturnType<typeof writePrograms>>;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "db-settings-"));
     const out = await renderOffline(path.join(ROOT, "test/fixtures/real/healthchecks/inventory.yaml"));
     database = out.artifacts.find((a) => a.path === "scripts/setup-database.sh")!.content;
     secrets = out.artifacts.find((a) => a.path === "scripts/setup-secrets.sh")!.content;
     // gcloud (recording-gcloud.ts) and curl both put what they read on stdin in stdin.log.
-    await writePrograms(dir, {
+    fakes = await writePrograms(dir, {
       gcloud: RECORDING_GCLOUD,
       curl: `#!/usr/bin/env bash\n{ printf 'curl='; cat; printf '\\n'; } >>"$LOG_DIR/stdin.log"\n`,
       ssh: `#!/usr/bin/env bash\nprintf '%s' "$FAKE_VM_ENV"\n`,
@@ -129,7 +130,8 @@ describe("Healthchecks (DB_USER, DB_PASSWORD, DB_NAME): the scripts store and sk
   /** Runs the script as scripts/s.sh of a repository whose deploy/cloud-run.env is `plainFile`. */
   async function run(script: string, args: string[], input = "", plainFile = "") {
     const logDir = path.join(dir, `run-${n++}`);
-    await execa("mkdir", ["-p", path.join(logDir, "scripts"), path.join(logDir, "deploy")]);
+    await mkdir(path.join(logDir, "scripts"), { recursive: true });
+    await mkdir(path.join(logDir, "deploy"));
     await writeFile(path.join(logDir, "scripts/s.sh"), script);
     if (plainFile) await writeFile(path.join(logDir, "deploy/cloud-run.env"), plainFile);
     const r = await execa("bash", [path.join(logDir, "scripts/s.sh"), ...args], {
@@ -137,6 +139,7 @@ describe("Healthchecks (DB_USER, DB_PASSWORD, DB_NAME): the scripts store and sk
       reject: false,
       extendEnv: false,
       env: {
+        ...fakes,
         PATH: `${dir}:/usr/bin:/bin`,
         LOG_DIR: logDir,
         FAKE_VM_ENV:

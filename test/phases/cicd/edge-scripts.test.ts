@@ -13,6 +13,7 @@ import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
 import { chain, chainFile, EXAMPLE } from "../../helpers/chain.js";
 import { inputFromFile } from "../../helpers/phase-input.js";
+import { FIXTURE_FAKE_FUNCTIONS } from "../../helpers/fake-functions.js";
 import { ROOT } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
@@ -29,7 +30,7 @@ async function dryRun(content: string, args: string[] = []) {
   const r = await execa("bash", [file, "--dry-run", ...args], {
     reject: false,
     extendEnv: false,
-    env: { PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log },
+    env: { ...FIXTURE_FAKE_FUNCTIONS, PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log },
   });
   return { ...r, printed: r.stdout.split("\n").filter((l) => l.startsWith("+ ")), calls: readFileSync(log, "utf8") };
 }

@@ -1,7 +1,7 @@
 // Plain settings carried from the VM (the design's plainEnv) reach Cloud Run as plain env vars:
 // the deploy reads deploy/cloud-run.env in one step that refuses a missing, empty or unsafe value,
 // and passes each with a list delimiter a value cannot contain (ALLOWED_HOSTS holds commas).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -34,7 +34,7 @@ describe("plain settings (healthchecks: ALLOWED_HOSTS, SITE_ROOT, and the mail s
     const dir = mkdtempSync(path.join(os.tmpdir(), "im-plain-"));
     dirs.push(dir);
     if (lines) {
-      await execa("mkdir", ["-p", path.join(dir, "deploy")]);
+      mkdirSync(path.join(dir, "deploy"));
       writeFileSync(path.join(dir, "deploy/cloud-run.env"), `# comment\n${[...others, ...lines].join("\n")}\n`);
     }
     writeFileSync(path.join(dir, "github.env"), "");

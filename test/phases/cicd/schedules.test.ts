@@ -12,6 +12,7 @@ import type { Deployment } from "../../../src/contracts/deployment.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
 import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
+import { FIXTURE_FAKE_FUNCTIONS } from "../../helpers/fake-functions.js";
 import { ROOT, seedInput } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
@@ -33,7 +34,7 @@ async function run(content: string, args: string[], env: Record<string, string> 
   const r = await execa("bash", [file, ...args], {
     reject: false,
     extendEnv: false,
-    env: { PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log, ...env },
+    env: { ...FIXTURE_FAKE_FUNCTIONS, PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log, ...env },
   });
   const calls = readFileSync(log, "utf8").split("\n").filter(Boolean);
   const printed = r.stdout.split("\n").filter((l) => l.startsWith("+ "));

@@ -11,6 +11,7 @@ import { queuesView } from "../../../src/phases/cicd/setup-views.js";
 import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
 import { chainFile, EXAMPLE } from "../../helpers/chain.js";
+import { FIXTURE_FAKE_FUNCTIONS } from "../../helpers/fake-functions.js";
 import { ROOT } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
@@ -29,7 +30,7 @@ async function run(content: string, args: string[], env: Record<string, string> 
   const r = await execa("bash", [file, ...args], {
     reject: false,
     extendEnv: false,
-    env: { PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log, ...env },
+    env: { ...FIXTURE_FAKE_FUNCTIONS, PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log, ...env },
   });
   const printed = r.stdout.split("\n").filter((l) => l.startsWith("+ "));
   return { ...r, printed, calls: readFileSync(log, "utf8").split("\n").filter(Boolean) };

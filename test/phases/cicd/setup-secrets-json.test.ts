@@ -37,7 +37,7 @@ beforeAll(async () => {
   await writeFile(script, artifacts.find((a) => a.path === CICD_PATHS.setupSecrets)!.content);
   await mkdir(path.join(dir, "deploy"));
   await writeFile(path.join(dir, PLAIN_ENV_FILE), artifacts.find((a) => a.path === PLAIN_ENV_FILE)!.content);
-  await writePrograms(dir, {
+  const fakes = await writePrograms(dir, {
     gcloud: RECORDING_GCLOUD,
     ssh: ["#!/usr/bin/env bash", `printf '%s' "$FAKE_VM_FILE"`, ""].join("\n"),
   });
@@ -47,6 +47,7 @@ beforeAll(async () => {
     reject: false,
     extendEnv: false,
     env: {
+      ...fakes,
       PATH: `${dir}:/usr/bin:/bin`,
       LOG_DIR: dir,
       FAKE_VM_FILE: readFileSync(path.join(GHOST, "vm", CONFIG), "utf8"),

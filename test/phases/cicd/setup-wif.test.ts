@@ -6,6 +6,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
+import { FIXTURE_FAKE_FUNCTIONS } from "../../helpers/fake-functions.js";
 import { ROOT, seedInput } from "./fixtures.js";
 
 const FAKE_BIN = path.join(ROOT, "test/fixtures/fake-bin");
@@ -28,7 +29,7 @@ async function setupWif(args: string[], env: Record<string, string> = {}) {
   const run = await execa("bash", [script, ...args], {
     reject: false,
     extendEnv: false,
-    env: { PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log, ...env },
+    env: { ...FIXTURE_FAKE_FUNCTIONS, PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log, ...env },
   });
   const calls = readFileSync(log, "utf8").trim().split("\n").filter(Boolean);
   return { exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr, calls };

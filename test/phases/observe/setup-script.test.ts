@@ -10,6 +10,7 @@ import { offlineObserve } from "../../../src/phases/observe/offline.js";
 import { renderObserve } from "../../../src/phases/observe/render.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
 import type { Artifact } from "../../../src/write/plan.js";
+import { FIXTURE_FAKE_FUNCTIONS } from "../../helpers/fake-functions.js";
 import { checkGcloud, findGcloud } from "../../helpers/gcloud-check.js";
 import { ROOT } from "../../helpers/phase-input.js";
 import type { PhaseOptions } from "../../../src/contracts/phase.js";
@@ -48,7 +49,14 @@ async function run(dir: string, args: string[], env: Record<string, string> = {}
   const r = await execa("bash", [path.join(dir, SCRIPT), ...args], {
     reject: false,
     extendEnv: false,
-    env: { PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_LOG: log, FAKE_ARGV_LOG: argvLog, FAKE_STATE: state, ...env },
+    env: {
+      ...FIXTURE_FAKE_FUNCTIONS,
+      PATH: `${FAKE_BIN}:/usr/bin:/bin`,
+      FAKE_LOG: log,
+      FAKE_ARGV_LOG: argvLog,
+      FAKE_STATE: state,
+      ...env,
+    },
   });
   return {
     exitCode: r.exitCode,
@@ -68,7 +76,7 @@ async function run(dir: string, args: string[], env: Record<string, string> = {}
 const seed = repoFor("seed-vm", { celery: "push" });
 // The run on a fresh project and the rerun where everything exists are each made once: a test
 // asserts on what each did and the real-gcloud test parses the commands of both (each run is
-// ~100 fake gcloud and curl processes; their state folders are separate, so sharing changes nothing).
+// ~100 fake gcloud and curl calls; their state folders are separate, so sharing changes nothing).
 let freshRun: ReturnType<typeof run> | undefined;
 let existsRun: ReturnType<typeof run> | undefined;
 const fresh = () => (freshRun ??= run(seed.dir, ["--email", "oncall@acme.example"]));
