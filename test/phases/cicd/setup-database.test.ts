@@ -1,7 +1,7 @@
 // scripts/setup-database.sh: the Cloud SQL instance with backups and point-in-time recovery, the
 // app's database and a user whose generated password never appears in an argument or the output;
 // the app's URL goes to Secret Manager in the Cloud SQL socket form.
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -15,6 +15,7 @@ import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
 import { readFileSync } from "node:fs";
 import { chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
+import { fakeFunctionsEnv } from "../../helpers/fake-functions.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -40,13 +41,18 @@ const django = scriptFor(chainFile(EXAMPLE("django-postgres")).input);
 let n = 0;
 async function run(script: string, args: string[], env: Record<string, string> = {}) {
   const logDir = path.join(dir, `run-${n++}`);
-  await execa("mkdir", [logDir]);
+  await mkdir(logDir);
   const file = path.join(logDir, "setup-database.sh");
   await writeFile(file, script);
   const r = await execa("bash", [file, ...args], {
     reject: false,
     extendEnv: false,
-    env: { PATH: `${dir}:/usr/bin:/bin`, LOG_DIR: logDir, ...env },
+    env: {
+      ...fakeFunctionsEnv(["gcloud", "curl"].map((p) => path.join(dir, p))),
+      PATH: `${dir}:/usr/bin:/bin`,
+      LOG_DIR: logDir,
+      ...env,
+    },
   });
   const read = (f: string) => readFile(path.join(logDir, f), "utf8").catch(() => "");
   return { ...r, argv: await read("argv.log"), stdin: await read("stdin.log") };
