@@ -5,6 +5,7 @@ import { ENV_NAME, type ServiceRole } from "../inventory/schema.js";
 import { classifyCommand, type CommandFacts } from "./command.js";
 import { sanitiseName } from "./procfile.js";
 import { unionNames } from "./systemd.js";
+import { interpolate } from "./compose-interpolate.js";
 import type { ServiceFinding } from "./types.js";
 
 const IMAGES: { match: RegExp; software: string; role: ServiceRole }[] = [
@@ -26,15 +27,23 @@ function imageParts(image: string): [string, string | undefined] {
   return [name, version];
 }
 
-/** "8000:8000", "127.0.0.1:5432:5432", { published: 80, target: 80 } → host listen address. */
-function publishedListen(port: unknown): string | undefined {
+type Vars = Readonly<Record<string, string>>;
+
+/**
+ * "8000:8000", "127.0.0.1:5432:5432", { published: 80, target: 80 }, "${WEB_PORT:-80}:8080" → host
+ * listen address (compose's variables filled in from `vars`); none when the port is not a number.
+ */
+function publishedListen(port: unknown, vars: Vars): string | undefined {
   if (typeof port === "number") return `0.0.0.0:${port}`;
   if (port && typeof port === "object") {
-    const published = (port as { published?: unknown }).published;
-    return published === undefined ? undefined : `0.0.0.0:${String(published)}`;
+    const { published, host_ip: hostIp } = port as { published?: unknown; host_ip?: unknown };
+    if (typeof published !== "number" && typeof published !== "string") return undefined;
+    const value = interpolate(String(published), vars);
+    const host = typeof hostIp === "string" ? interpolate(hostIp, vars) : "";
+    return /^\d+$/.test(value) ? `${host || "0.0.0.0"}:${value}` : undefined;
   }
   if (typeof port !== "string") return undefined;
-  const parts = port.split("/")[0]!.split(":");
+  const parts = interpolate(port, vars).split("/")[0]!.split(":");
   if (parts.length === 1) return /^\d+$/.test(parts[0]!) ? `0.0.0.0:${parts[0]}` : undefined;
   const host = parts.length === 3 ? parts[0]! : "0.0.0.0";
   const published = parts[parts.length - 2]!;
@@ -64,19 +73,20 @@ type ComposeMount = NonNullable<ServiceFinding["composeMounts"]>[number];
 function composeMount(
   entry: unknown,
   named: Map<string, string | undefined>,
+  vars: Vars,
   project?: string,
 ): ComposeMount | undefined {
   let source: string | undefined;
   let target: string | undefined;
   if (typeof entry === "string") {
-    const parts = entry.split(":");
+    const parts = interpolate(entry, vars).split(":");
     if (parts.length < 2) return undefined;
     [source, target] = [parts[0], parts[1]];
   } else if (entry && typeof entry === "object") {
     const e = entry as { type?: unknown; source?: unknown; target?: unknown };
     if (e.type !== undefined && e.type !== "bind" && e.type !== "volume") return undefined;
-    source = typeof e.source === "string" ? e.source : undefined;
-    target = typeof e.target === "string" ? e.target : undefined;
+    source = typeof e.source === "string" ? interpolate(e.source, vars) : undefined;
+    target = typeof e.target === "string" ? interpolate(e.target, vars) : undefined;
   }
   if (!source || !target?.startsWith("/")) return undefined;
   const at = { target: target.replace(/\/+$/, "") || "/", ...(project ? { project } : {}) };
@@ -98,7 +108,11 @@ function namedVolumes(volumes: unknown): Map<string, string | undefined> {
   return out;
 }
 
-export function parseCompose(text: string, file: string): ServiceFinding[] {
+/**
+ * The services of a compose file. `vars`: the values compose fills its `${…}` with (the project's
+ * .env beside the file), used for published ports, volume paths, image tags and the project name.
+ */
+export function parseCompose(text: string, file: string, vars: Vars = {}): ServiceFinding[] {
   let doc: unknown;
   try {
     doc = parse(text, { maxAliasCount: 100 });
@@ -108,7 +122,8 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
   const services = (doc as { services?: unknown } | null)?.services;
   if (!services || typeof services !== "object") return [];
   const top = doc as { name?: unknown; volumes?: unknown };
-  const project = typeof top.name === "string" && /^[a-z0-9][a-z0-9_-]*$/.test(top.name) ? top.name : undefined;
+  const projectName = typeof top.name === "string" ? interpolate(top.name, vars) : undefined;
+  const project = projectName && /^[a-z0-9][a-z0-9_-]*$/.test(projectName) ? projectName : undefined;
   const named = namedVolumes(top.volumes);
   const findings: ServiceFinding[] = [];
   for (const [key, raw] of Object.entries(services as Record<string, unknown>)) {
@@ -128,14 +143,15 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
       : typeof svc.command === "string"
         ? svc.command
         : undefined;
-    const [imageName, version] = typeof svc.image === "string" ? imageParts(svc.image) : ["", undefined];
+    const [imageName, version] =
+      typeof svc.image === "string" ? imageParts(interpolate(svc.image, vars)) : ["", undefined];
     const known = IMAGES.find((i) => i.match.test(imageName));
     const facts: CommandFacts = known
       ? { software: known.software, role: known.role }
       : command
         ? classifyCommand(command)
         : { software: imageName || "unknown", role: "other" as const };
-    const listen = (Array.isArray(svc.ports) ? svc.ports.map(publishedListen) : []).filter(
+    const listen = (Array.isArray(svc.ports) ? svc.ports.map((p) => publishedListen(p, vars)) : []).filter(
       (l): l is string => l !== undefined,
     );
     const dependsOn = Array.isArray(svc.depends_on)
@@ -144,7 +160,7 @@ export function parseCompose(text: string, file: string): ServiceFinding[] {
         ? Object.keys(svc.depends_on)
         : [];
     const mounts = (Array.isArray(svc.volumes) ? svc.volumes : [])
-      .map((v) => composeMount(v, named, project))
+      .map((v) => composeMount(v, named, vars, project))
       .filter((m): m is ComposeMount => m !== undefined);
     // `env_file: .env`, a list of them, or `{ path, required }` entries.
     const envFiles = (Array.isArray(svc.env_file) ? svc.env_file : [svc.env_file])

@@ -206,9 +206,11 @@ export class FileFindings {
     for (const file of candidates) {
       const text = await readHostFile(hostRoot, file.slice(1));
       if (text === undefined) continue;
-      const services = parseCompose(text, file).map((s) => ({ ...s, vmCompose: true }));
-      // Its services' env_file: in its folder (the names only: values stay on the VM, as the ssh read sends them).
       const dir = path.posix.dirname(file);
+      // Compose fills the file's `${…}` from the .env in its folder (ports, volume paths, image tags).
+      const vars = environmentFileValues((await readHostFile(hostRoot, `${dir.slice(1)}/.env`)) ?? "");
+      const services = parseCompose(text, file, vars).map((s) => ({ ...s, vmCompose: true }));
+      // Its services' env_file: in its folder (the names only: values stay on the VM, as the ssh read sends them).
       for (const s of services)
         for (const envFile of (s.composeEnvFiles ?? []).map((e) => path.posix.join(dir, e))) {
           const name = path.posix.basename(envFile);
