@@ -45,6 +45,15 @@ export function mainStatement(script: string): string {
 
 const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
+/**
+ * `wait-for-it.sh db:5432 -t 30 -- cmd…`, `wait-for db:5432 -- cmd…`: the command after `--`, which
+ * runs once the address answers (container start scripts' usual guard); other words as they are.
+ */
+export function afterWaiter(words: string[]): string[] {
+  const at = words.indexOf("--");
+  return at > 0 && /^wait-for(-it)?(\.sh)?$/.test(basename(words[0]!)) ? words.slice(at + 1) : words;
+}
+
 /** Strips launchers that only run the next word: `bundle exec`, `poetry run`, `env A=1`, `nice -n 5`, `dotenv`… */
 function unwrap(words: string[]): string[] {
   while (words.length > 1) {
@@ -55,6 +64,7 @@ function unwrap(words: string[]): string[] {
     else if ((head === "pnpm" || head === "yarn") && words[1] === "exec") words = words.slice(2);
     else if (head === "npx" || head === "exec" || head === "nohup" || head === "chpst") words = words.slice(1);
     else if (head === "nice") words = words.slice(words[1] === "-n" ? 3 : 1);
+    else if (afterWaiter(words) !== words) words = afterWaiter(words);
     else if (head === "env") {
       let i = 1;
       while (i < words.length && (ENV_ASSIGNMENT.test(words[i]!) || words[i]!.startsWith("-"))) i++;

@@ -1,12 +1,14 @@
 // docker-compose.yml: one service per entry. Known images say what a service is (postgres:15 is
 // the database, version 15); otherwise its command does (gunicorn, celery worker/beat, …).
+import path from "node:path";
+import { quote } from "shell-quote";
 import { parse } from "yaml";
 import { ENV_NAME, type ServiceRole } from "../inventory/schema.js";
-import { classifyCommand, type CommandFacts } from "./command.js";
+import { afterWaiter, classifyCommand, splitCommand, type CommandFacts } from "./command.js";
 import { sanitiseName } from "./procfile.js";
 import { unionNames } from "./systemd.js";
 import { interpolate } from "./compose-interpolate.js";
-import type { ServiceFinding } from "./types.js";
+import type { ComposeImage, ServiceFinding } from "./types.js";
 
 const IMAGES: { match: RegExp; software: string; role: ServiceRole }[] = [
   { match: /^(mysql|percona|percona-server)$/, software: "mysql", role: "database" },
@@ -108,6 +110,62 @@ function namedVolumes(volumes: unknown): Map<string, string | undefined> {
   return out;
 }
 
+/** `command:` or `entrypoint:` as one line: a list's words joined, a string as written. */
+function words(value: unknown): string | undefined {
+  if (Array.isArray(value)) return value.map(String).join(" ") || undefined;
+  return typeof value === "string" && value.trim() ? value.trim() : undefined;
+}
+
+/**
+ * `wait-for-it.sh db:5432 -- /start-web.sh` → `/start-web.sh`: the guard waits for another compose
+ * service by its compose host name (`db`), which names nothing once the services run apart (Cloud
+ * SQL, Memorystore), so the command that runs is the one it waits to start.
+ */
+function unwaited(command: string | undefined): string | undefined {
+  if (!command) return undefined;
+  const all = splitCommand(command);
+  const rest = afterWaiter(all);
+  return rest === all ? command : rest.length ? quote(rest) : undefined;
+}
+
+/** `build: .` or `build: { context, dockerfile, target }`: where the service's image is built from. */
+function buildOf(build: unknown, vars: Vars): ComposeImage["build"] | undefined {
+  if (typeof build === "string") {
+    const context = contextOf(interpolate(build, vars));
+    return context === undefined ? undefined : { context, dockerfile: "Dockerfile" };
+  }
+  if (!build || typeof build !== "object") return undefined;
+  const b = build as { context?: unknown; dockerfile?: unknown; target?: unknown };
+  const context = contextOf(typeof b.context === "string" ? interpolate(b.context, vars) : ".");
+  if (context === undefined) return undefined;
+  const dockerfile = typeof b.dockerfile === "string" ? interpolate(b.dockerfile, vars) : "Dockerfile";
+  const target = typeof b.target === "string" ? interpolate(b.target, vars) : undefined;
+  return { context, dockerfile, ...(target ? { target } : {}) };
+}
+
+/** A build context as a folder of the compose file's folder: "." → "", "./app/" → "app"; a URL or "../x": none. */
+function contextOf(context: string): string | undefined {
+  const normal = path.posix.normalize(context).replace(/\/+$/, "");
+  if (normal.startsWith("..") || normal.startsWith("/") || context.includes("://")) return undefined;
+  return normal === "." ? "" : normal;
+}
+
+/**
+ * Services another one waits for with `condition: service_completed_successfully`: they run once
+ * and exit (a migration, an initializer), as compose's docs describe that condition.
+ * https://docs.docker.com/reference/compose-file/services/#depends_on
+ */
+function runToCompletion(services: Record<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  for (const raw of Object.values(services)) {
+    const dependsOn = (raw as { depends_on?: unknown } | null)?.depends_on;
+    if (!dependsOn || typeof dependsOn !== "object" || Array.isArray(dependsOn)) continue;
+    for (const [name, spec] of Object.entries(dependsOn as Record<string, unknown>))
+      if ((spec as { condition?: unknown } | null)?.condition === "service_completed_successfully") out.add(name);
+  }
+  return out;
+}
+
 /**
  * The services of a compose file. `vars`: the values compose fills its `${…}` with (the project's
  * .env beside the file), used for published ports, volume paths, image tags and the project name.
@@ -125,10 +183,13 @@ export function parseCompose(text: string, file: string, vars: Vars = {}): Servi
   const projectName = typeof top.name === "string" ? interpolate(top.name, vars) : undefined;
   const project = projectName && /^[a-z0-9][a-z0-9_-]*$/.test(projectName) ? projectName : undefined;
   const named = namedVolumes(top.volumes);
+  const completed = runToCompletion(services as Record<string, unknown>);
   const findings: ServiceFinding[] = [];
   for (const [key, raw] of Object.entries(services as Record<string, unknown>)) {
     const svc = (raw ?? {}) as {
       image?: unknown;
+      build?: unknown;
+      entrypoint?: unknown;
       command?: unknown;
       ports?: unknown;
       depends_on?: unknown;
@@ -138,11 +199,8 @@ export function parseCompose(text: string, file: string, vars: Vars = {}): Servi
     };
     const name = sanitiseName(key);
     if (!name) continue;
-    const command = Array.isArray(svc.command)
-      ? svc.command.map(String).join(" ")
-      : typeof svc.command === "string"
-        ? svc.command
-        : undefined;
+    // `entrypoint:` replaces the image's ENTRYPOINT and CMD; `command:` is then its arguments.
+    const command = unwaited([words(svc.entrypoint), words(svc.command)].filter(Boolean).join(" ") || undefined);
     const [imageName, version] =
       typeof svc.image === "string" ? imageParts(interpolate(svc.image, vars)) : ["", undefined];
     const known = IMAGES.find((i) => i.match.test(imageName));
@@ -167,6 +225,8 @@ export function parseCompose(text: string, file: string, vars: Vars = {}): Servi
       .map((e) => (typeof e === "string" ? e : (e as { path?: unknown } | null)?.path))
       .filter((e): e is string => typeof e === "string" && e.length > 0);
     const { software: _s, role: _r, listen: _l, ...process } = facts;
+    const build = buildOf(svc.build, vars);
+    const image = typeof svc.image === "string" ? svc.image : undefined;
     findings.push({
       name,
       role: facts.role,
@@ -179,6 +239,16 @@ export function parseCompose(text: string, file: string, vars: Vars = {}): Servi
       ...(envNames(svc.environment).length ? { env: envNames(svc.environment) } : {}),
       ...(mounts.length ? { composeMounts: mounts } : {}),
       ...(envFiles.length ? { composeEnvFiles: envFiles } : {}),
+      ...(!known && (build || image)
+        ? {
+            composeImage: {
+              ...(image ? { image } : {}),
+              ...(build ? { build } : {}),
+              ...(svc.entrypoint ? { entrypoint: true } : {}),
+            },
+          }
+        : {}),
+      ...(completed.has(key) ? { oneShot: true } : {}),
       source: file,
     });
   }

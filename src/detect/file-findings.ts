@@ -5,6 +5,7 @@
 // (sockets, Apache, installed packages) and assembles the inventory facts.
 import path from "node:path";
 import { parseCompose } from "./compose.js";
+import { resolveComposeProcesses, type RepoRead } from "./compose-process.js";
 import { composeFilesUnder, runsDocker, vmComposeFiles } from "./compose-storage.js";
 import { uniqueName } from "./merge.js";
 import { DEV_FILE } from "./app-context.js";
@@ -153,7 +154,9 @@ export class FileFindings {
       if (this.procfile.releaseCommand)
         this.evidence.push({ file: shown, found: `release command: ${this.procfile.releaseCommand}` });
     } else if (atRoot && COMPOSE_FILES.has(base) && this.compose.length === 0) {
-      this.compose.push(...parseCompose((await entry.read()) ?? "", shown));
+      const services = parseCompose((await entry.read()) ?? "", shown);
+      await resolveComposeProcesses(services, this.repoRead);
+      this.compose.push(...services);
       for (const s of this.compose) this.evidence.push({ file: shown, found: describeFinding(s) });
       if (this.compose.length) this.deployMethod ??= "containers";
     } else if (entry.host && SUPERVISOR_CANDIDATE.test(file)) await this.supervisor(entry);
@@ -210,6 +213,9 @@ export class FileFindings {
       // Compose fills the file's `${…}` from the .env in its folder (ports, volume paths, image tags).
       const vars = environmentFileValues((await readHostFile(hostRoot, `${dir.slice(1)}/.env`)) ?? "");
       const services = parseCompose(text, file, vars).map((s) => ({ ...s, vmCompose: true }));
+      // The repository is the checkout the compose file sits in when it has that compose file at its top.
+      if (this.entries.list.some((e) => !e.host && e.file === path.posix.basename(file)))
+        await resolveComposeProcesses(services, this.repoRead);
       // Its services' env_file: in its folder (the names only: values stay on the VM, as the ssh read sends them).
       for (const s of services)
         for (const envFile of (s.composeEnvFiles ?? []).map((e) => path.posix.join(dir, e))) {
@@ -225,6 +231,10 @@ export class FileFindings {
       return;
     }
   }
+
+  /** Reads a file of the repository (its own files, as detectRepo listed them). */
+  private readonly repoRead: RepoRead = async (file) =>
+    this.entries.list.find((e) => !e.host && e.file === file)?.read();
 
   /** pm2's apps: services like a unit's ExecStart, deployed by `pm2 reload`. */
   private async pm2File(entry: Entry, hostRoot: string): Promise<void> {

@@ -3,7 +3,7 @@
 // (a unit file over a Procfile over a guess from packages), gaps are filled from the others, and
 // services are linked (proxy → the app on its upstream port; apps → their data stores).
 import { SERVICE_ROLES, type ProxyRoute, type ServiceRole } from "../inventory/schema.js";
-import { portOf } from "./command.js";
+import { afterWaiter, portOf } from "./command.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { largerLimit } from "./body-limit.js";
 import { isGuarded } from "./route-access.js";
@@ -40,10 +40,14 @@ const ROLE_ORDER: ServiceRole[] = [
  * stay (`-Q ocr,mail` and `-Q uploads` are two workers).
  */
 export function commandSignature(command: string): string {
-  const words = command
-    .replace(/^cd\s+\S+\s*(&&|;)\s*/, "")
-    .split(/\s+/)
-    .filter(Boolean);
+  // `wait-for-it.sh db:5432 -- /entrypoint-web.sh` is the script it waits to run (two services wait
+  // for the same database before running different things).
+  const words = afterWaiter(
+    command
+      .replace(/^cd\s+\S+\s*(&&|;)\s*/, "")
+      .split(/\s+/)
+      .filter(Boolean),
+  );
   const exe = words[0]?.slice(words[0].lastIndexOf("/") + 1) ?? "";
   const kept = words
     .slice(1)
@@ -260,6 +264,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         servedApp: _sa,
         pm2: _pf,
         phpSessionHandler: _ph,
+        composeImage: _ci,
         dependsOn: explicit,
         ...rest
       } = s;

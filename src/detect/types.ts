@@ -159,6 +159,14 @@ export interface PortRoute {
   hosts?: string[];
 }
 
+/** A compose service's image as its entry gives it (compose.ts; compose-process.ts reads it). */
+export interface ComposeImage {
+  image?: string;
+  build?: { context: string; dockerfile: string; target?: string };
+  /** The entry sets `entrypoint:` (the image's ENTRYPOINT and CMD then do not run). */
+  entrypoint?: boolean;
+}
+
 /** A service as one source file describes it, before sources are merged. */
 export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   dependsOn?: string[];
@@ -217,4 +225,6 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   composeMounts?: { target: string; bind?: string; volume?: string; volumeName?: string; project?: string }[];
   /** A compose service's `env_file:` entries, as written (relative to the compose file's folder, or absolute). */
   composeEnvFiles?: string[];
+  /** A compose service of no known image: the image it runs and where that is built (compose-process.ts). */
+  composeImage?: ComposeImage;
 }

@@ -1,5 +1,6 @@
 // A Dockerfile as stages of instructions: continuation lines joined, comments dropped, the flags
 // of COPY kept. Enough to reason about what an image will contain without building it.
+import path from "node:path";
 
 export interface Instruction {
   keyword: string;
@@ -85,4 +86,25 @@ export function envValue(stage: Stage, name: string): string | undefined {
     }
   }
   return value;
+}
+
+/**
+ * What COPY/ADD put where from the build context, in the given stages: each file's path in the image
+ * → its path in the context (`COPY docker/start.sh docker/worker.sh /` puts both in `/`). Copies
+ * from another stage or image, and globs, are left out.
+ */
+export function copiedFiles(stages: readonly Stage[]): Map<string, string> {
+  const copied = new Map<string, string>();
+  for (const ins of stages.flatMap((s) => s.instructions)) {
+    if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
+    const spec = copySpec(ins);
+    if (spec.from) continue;
+    const toFolder = spec.dest.endsWith("/") || spec.sources.length > 1;
+    for (const source of spec.sources.filter((s) => !/[*?[]/.test(s) && !s.includes("://")))
+      copied.set(
+        toFolder ? path.posix.join(spec.dest, path.posix.basename(source)) : path.posix.normalize(spec.dest),
+        path.posix.normalize(source),
+      );
+  }
+  return copied;
 }

@@ -1,0 +1,128 @@
+// What a compose service of the app's own image runs when its compose entry names no program: the
+// image's start script. `entrypoint: [/wait-for-it.sh, db:5432, --, /entrypoint-web.sh]`, or no
+// entrypoint at all and the Dockerfile's ENTRYPOINT, runs a script the Dockerfile copies in from
+// the repository, whose `exec uwsgi --socket 0.0.0.0:3031 …` (or `exec celery -A app worker`)
+// says what the process is. Without this, every such service was a process of unknown kind
+// ("other", named after its image), and the plan moved no web server, worker or scheduler.
+// Read from the repository (the compose file's folder is its checkout): an ssh read of the VM sends
+// no Dockerfile or script, and the laptop's checkout holds the same ones.
+import path from "node:path";
+import { commandArgv, copiedFiles, parseDockerfile, type Stage } from "../image/dockerfile-parse.js";
+import { afterWaiter, classifyCommand, splitCommand } from "./command.js";
+import { interpolate } from "./compose-interpolate.js";
+import type { ServiceFinding } from "./types.js";
+
+/** Reads a file of the repository (a path from its root); undefined when it is not there. */
+export type RepoRead = (file: string) => Promise<string | undefined>;
+
+/** The stages a target (or the last stage) is built on, the base first. */
+function chainOf(stages: Stage[], target?: string): Stage[] {
+  const chain: Stage[] = [];
+  let stage = target ? stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) : stages.at(-1);
+  while (stage && !chain.includes(stage)) {
+    chain.push(stage);
+    const parent = stage.from.toLowerCase();
+    stage = stages.find((s) => s.name?.toLowerCase() === parent);
+  }
+  return chain.reverse();
+}
+
+interface ImageFacts {
+  /** ENTRYPOINT then CMD, as Docker runs them. */
+  start: string[];
+  /** The image's ENV: its start script's settings as the image ships them. */
+  env: Record<string, string>;
+  /** Container path → repository path (relative to the build context) of each file COPY puts there. */
+  copied: Map<string, string>;
+}
+
+function imageFacts(text: string, target?: string): ImageFacts {
+  let entrypoint: string[] = [];
+  let cmd: string[] = [];
+  const env: Record<string, string> = {};
+  const chain = chainOf(parseDockerfile(text), target);
+  for (const ins of chain.flatMap((s) => s.instructions)) {
+    if (ins.keyword === "ENTRYPOINT") {
+      entrypoint = commandArgv(ins) ?? [];
+      cmd = [];
+    } else if (ins.keyword === "CMD") cmd = commandArgv(ins) ?? [];
+    else if (ins.keyword === "ENV")
+      for (const [, name, value] of ins.args.matchAll(/([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g))
+        env[name!] = value!.replace(/^(["'])([\s\S]*)\1$/, "$2");
+  }
+  return { start: [...entrypoint, ...cmd], env, copied: copiedFiles(chain) };
+}
+
+/** Folders of the PATH an image's bare command name is looked up in. */
+const ON_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+/** The repository file the image copied to where `program` runs from (a path, or a name on the PATH). */
+function copiedScript(copied: Map<string, string>, program: string): string | undefined {
+  if (program.includes("/")) return copied.get(path.posix.normalize(program));
+  return ON_PATH.map((dir) => copied.get(`${dir}/${program}`)).find((s) => s !== undefined);
+}
+
+/** A `NAME=value` or `export`, a test, a function's call without arguments: not what the script starts. */
+const NOT_A_START =
+  /^(\[|test\s|export\s|cd\s|set\s|source\s|\.\s|echo\s|printf\s|umask\s|if\s|then|else|fi\b|for\s|do\b|done\b|while\s|case\s|esac\b|[A-Za-z_]\w*=|[A-Za-z_]\w*$|\}|function\s|[A-Za-z_]\w*\s*\(\))/;
+
+/**
+ * The command a start script runs: its `exec` line; when that only passes its arguments on
+ * (`exec "$@"`), the last command before it of a program init knows (a one-shot's `python manage.py
+ * migrate`). Continuation lines are joined; comments dropped.
+ */
+export function scriptStart(text: string): string | undefined {
+  const statements = text
+    .replace(/\s*\\\n\s*/g, " ")
+    .split("\n")
+    .map((l) => l.replace(/(^|\s)#.*$/, "").trim())
+    .filter(Boolean);
+  const execs = statements.filter((s) => /^exec\s/.test(s) && !/^exec\s+[<>\d&]/.test(s));
+  const last = execs.at(-1);
+  if (last && !/^exec\s+"?\$(@|\{@\}|\*)"?\s*$/.test(last)) return last;
+  const before = last ? statements.slice(0, statements.lastIndexOf(last)) : statements;
+  return before.filter((s) => !NOT_A_START.test(s) && classifyCommand(s).runtime).at(-1);
+}
+
+/**
+ * Gives each of the app's compose services (no known image) the process its start script runs:
+ * role, software and the rest of what the command says, and its address when the service has none.
+ * The command kept is the compose one (what `docker compose` runs); the script's is only read.
+ */
+export async function resolveComposeProcesses(services: ServiceFinding[], read: RepoRead): Promise<void> {
+  // A service without `build:` runs the image another service builds (`image:` names the same tag).
+  const builds = new Map(
+    services.flatMap((s) =>
+      s.composeImage?.build && s.composeImage.image ? [[s.composeImage.image, s] as const] : [],
+    ),
+  );
+  const dockerfiles = new Map<string, Promise<string | undefined>>();
+  const readOnce = (file: string) => {
+    let text = dockerfiles.get(file);
+    if (!text) dockerfiles.set(file, (text = read(file)));
+    return text;
+  };
+  for (const s of services) {
+    if (!s.composeImage || s.role !== "other") continue;
+    const build = s.composeImage.build ?? builds.get(s.composeImage.image ?? "")?.composeImage?.build;
+    if (!build) continue;
+    const dockerfile = await readOnce(path.posix.join(build.context, build.dockerfile));
+    if (dockerfile === undefined) continue;
+    const image = imageFacts(dockerfile, build.target);
+    const words = s.command ? splitCommand(s.command) : image.start;
+    if (!s.command && words.length) s.command = words.join(" ");
+    const started = afterWaiter(words);
+    const source = copiedScript(image.copied, started[0] ?? "");
+    const text = source ? await read(path.posix.join(build.context, source)) : undefined;
+    const line = text === undefined ? undefined : scriptStart(text);
+    // The image's ENV fills the script's settings (`--socket ${UWSGI_ENDPOINT}`), as the image runs it;
+    // the compose file's own values may hold secrets and are not used.
+    const facts = classifyCommand(line ? interpolate(line, image.env, { keepUnset: true }) : started.join(" "));
+    if (facts.role === "other" && !facts.runtime) continue;
+    const { software, role, listen, ...process } = facts;
+    s.software = software;
+    s.role = role;
+    s.process = { ...s.process, ...process };
+    if (listen && !s.listen.length) s.listen = [listen];
+  }
+}
