@@ -399,6 +399,13 @@ function addAppEnvFile(finding: ServiceFinding, app: AppContext, evidence: Evide
   const files = envFiles
     .filter((f) => dirOf(f.path) === dir)
     .sort((a, b) => Number(/\/\.env$/.test(a.path)) - Number(/\/\.env$/.test(b.path)));
+  // A compose service's container gets the variables its `environment:` lists, not the project's
+  // .env (compose reads that file to fill `${…}` in the compose file): the file holds their values.
+  if (COMPOSE_FILE.test(path.posix.basename(finding.source))) {
+    const named = files.filter((f) => f.names.some((n) => finding.env?.includes(n)));
+    if (named.length) finding.envFile ??= named[0]!.path;
+    return;
+  }
   const before = new Set(finding.env ?? []);
   finding.env = unionNames(
     finding.env,

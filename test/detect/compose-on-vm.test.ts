@@ -205,6 +205,61 @@ describe("an app that runs under docker compose on the VM", () => {
     expect(overSsh.storage).toEqual(facts.storage);
   });
 
+  it("reads the VM's compose file as compose does (its .env's ports), each service's start script from the repository, and gives a container only the variables its environment lists; the ssh read sees the same", async () => {
+    const compose = `services:
+  web:
+    build: { context: ., dockerfile: Dockerfile.app }
+    image: acme/shop:latest
+    entrypoint: ["/wait-for-it.sh", "db:5432", "--", "/start-web.sh"]
+    ports: ["\${WEB_PORT:-8000}:8000"]
+    environment:
+      SECRET_KEY: "\${SECRET_KEY:-dev}"
+  worker:
+    image: acme/shop:latest
+    entrypoint: ["/wait-for-it.sh", "db:5432", "--", "/start-worker.sh"]
+    environment:
+      SECRET_KEY: "\${SECRET_KEY:-dev}"
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: "\${DB_PASSWORD:-x}"
+`;
+    const repoFiles = {
+      "docker-compose.yml": compose,
+      "Dockerfile.app": "FROM python:3.12\nCOPY docker/start-web.sh docker/start-worker.sh /\n",
+      "docker/start-web.sh": "#!/bin/sh\nexec gunicorn shop.wsgi:application --bind 0.0.0.0:8000\n",
+      "docker/start-worker.sh": "#!/bin/sh\nexec celery -A shop worker\n",
+      "requirements.txt": "Django==5.0.6\ngunicorn==22.0.0\ncelery==5.4.0\npsycopg==3.1.19\npython-dotenv==1.0.1\n",
+      "manage.py": "import django\n",
+    };
+    const repo = await trees.make(repoFiles);
+    const env = "WEB_PORT=8080\nSECRET_KEY=not-a-real-one\nDB_PASSWORD=not-a-real-one\n";
+    const root = await vm(true, { "opt/shop/docker-compose.yml": compose, "opt/shop/.env": env });
+    const facts = await readFromDisk(root, repo);
+    const byName = Object.fromEntries(facts.services.map((s) => [s.name, s]));
+    expect(byName.web).toMatchObject({
+      role: "web",
+      software: "gunicorn",
+      command: "/start-web.sh",
+      listen: ["0.0.0.0:8080"],
+      env: ["SECRET_KEY"],
+    });
+    expect(byName.worker).toMatchObject({ role: "worker", software: "celery", env: ["SECRET_KEY"] });
+    const overSsh = await readOverSsh(root, repo);
+    expect(overSsh.services).toEqual(facts.services);
+    // Read in the VM's checkout itself: the .env holds the values of what the containers get
+    // (envFile), but WEB_PORT and DB_PASSWORD fill the compose file, not the web container.
+    const checkout = await vm(
+      true,
+      Object.fromEntries([...Object.entries(repoFiles), [".env", env]].map(([f, text]) => [`opt/shop/${f}`, text])),
+    );
+    const inPlace = await readFromDisk(checkout, path.join(checkout, "opt/shop"));
+    expect(inPlace.services.find((s) => s.name === "web")).toMatchObject({
+      env: ["SECRET_KEY"],
+      envFile: "/opt/shop/.env",
+    });
+  });
+
   it("compose files in two folders: neither is taken, the evidence says so", async () => {
     const repo = await trees.make({ "docker-compose.yml": COMPOSE, "manage.py": "import django\n" });
     const root = await vm(true, {
