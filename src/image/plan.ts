@@ -22,6 +22,7 @@ import { nodeImage } from "./node-image.js";
 import { pythonImage } from "./python-image.js";
 import { javaImage } from "./java-image.js";
 import { phpImage } from "./php-image.js";
+import { teamOnlyNotice, teamOnlyPrograms } from "./team-only-programs.js";
 import { releaseArtifact, releaseImage } from "./release-image.js";
 import { openRepo, type AppRepo } from "./repo.js";
 import { rubyImage } from "./ruby-image.js";
@@ -115,15 +116,20 @@ export function planImages(
   runtimes.sort((a, b) => (a === main ? -1 : b === main ? 1 : 0));
   const mainFile = mainDockerfile((f) => repo.read(f));
   const engine = inventoryDatabaseEngine(inv);
-  const images = runtimes.map((runtime) => {
+  const images = runtimes.map((runtime): RuntimeImage => {
     const dockerfile = runtime === main && !release ? mainFile.file : `Dockerfile.${runtime}`;
+    const processes = processesOf(inv, runtime, root).filter((s) => !released(s));
+    // The team's own Dockerfile under our name is built as it is (cicd/images.ts): it has its files.
+    const teamOnly = repo.read(dockerfile) === undefined ? teamOnlyPrograms(processes, repo) : [];
+    if (teamOnly.length)
+      return { runtime, dockerfile, workdir: APP_DIR, argv: {}, notice: teamOnlyNotice(teamOnly, dockerfile) };
     const image = BUILDERS[runtime]({
       repo,
       appName: inv.metadata.name,
       runtime,
       dockerfile,
       root,
-      processes: processesOf(inv, runtime, root).filter((s) => !released(s)),
+      processes,
       ...(engine ? { databaseEngine: engine } : {}),
       uploads: (inv.storage ?? []).map((st) => inImagePath(st.path, root)).filter((p) => p.startsWith(`${APP_DIR}/`)),
       mounts: Object.fromEntries(secretFileMounts(inv).map((m) => [m.path, m.mountPath])),
