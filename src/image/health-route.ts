@@ -91,7 +91,8 @@ function fromCompose(repo: AppRepo, s: Service, onlyWeb: boolean): HealthRoute |
   for (const rel of files.sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1))) {
     let doc: unknown;
     try {
-      doc = parse(repo.read(rel) ?? "");
+      // Compose's own merge tags (`!reset`, `!override`, in override files) are no YAML the parser knows: quietly plain.
+      doc = parse(repo.read(rel) ?? "", { logLevel: "error" });
     } catch {
       continue;
     }

@@ -1,7 +1,7 @@
 // Compose's `${…}` in the fields init reads as facts: a published port written `${APP_PORT:-8080}`
 // made the whole inventory invalid (`0.0.0.0:${APP_PORT:-8080}` is no address), and a volume
 // `media:${MEDIA_ROOT:-/app/media}` was split at the `:` of `:-` and its folder of uploads lost.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { interpolate } from "../../src/detect/compose-interpolate.js";
 import { parseCompose } from "../../src/detect/compose.js";
 
@@ -68,5 +68,24 @@ volumes:
     const [web] = parseCompose(COMPOSE, "docker-compose.yml", vars);
     expect(web).toMatchObject({ version: "3.0", listen: ["0.0.0.0:80", "0.0.0.0:443"] });
     expect(web!.composeMounts![0]).toEqual({ target: "/srv/media", volume: "media", project: "prod" });
+  });
+});
+
+describe("compose's own YAML tags", () => {
+  it("reads `!reset` and `!override` (compose's merge tags) as plain values, without a YAML warning", () => {
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    try {
+      const found = parseCompose(
+        "services:\n  web:\n    image: acme/web:1.0\n    ports: !override ['8080:80']\n  nginx: !reset\n",
+        "compose.override.yml",
+      );
+      expect(found.map((s) => [s.name, s.listen])).toEqual([
+        ["web", ["0.0.0.0:8080"]],
+        ["nginx", []],
+      ]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
