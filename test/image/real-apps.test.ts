@@ -51,9 +51,13 @@ const EXPECTED: Record<string, Record<string, string>> = {
 const OPEN_GAPS: Record<string, string[]> = {};
 /**
  * Apps whose build the rules do not guess, so the plan writes no Dockerfile and says why in a
- * notice (an open gap in the app's README). None in the corpus today.
+ * notice (an open gap in the app's README).
  */
-const NO_IMAGE: Record<string, RegExp> = {};
+const NO_IMAGE: Record<string, RegExp> = {
+  // Its compose services run /entrypoint-*.sh, which only Dockerfile.django-debian copies into its
+  // image (the README's open gap: the deploy does not build that Dockerfile).
+  defectdojo: /uwsgi runs `\/entrypoint-uwsgi\.sh` \(`docker\/entrypoint-uwsgi\.sh` in `Dockerfile\.django-debian`\)/,
+};
 /**
  * Apps whose VM runs a prebuilt artifact with no source to build (release-image.ts): one image that
  * downloads the release (build arguments RELEASE_URL/RELEASE_SHA256, its SHA-256 checked), on the

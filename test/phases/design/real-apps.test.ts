@@ -188,13 +188,19 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
         ).toBe(true);
         continue;
       }
-      const bucket = result.deployment.buckets?.find((b) => b.sourcePath === folder.path);
+      // A compose volume is copied from where it is on the VM's disk (hostPath), mounted where the container writes.
+      const source = input.inventory.storage?.find((s) => s.path === folder.path)?.hostPath ?? folder.path;
+      const bucket = result.deployment.buckets?.find((b) => b.sourcePath === source);
       expect(bucket, folder.path).toBeDefined();
-      expect(result.deployment.services.some((t) => t.volumes?.some((v) => v.bucket === bucket!.name))).toBe(true);
+      expect(
+        result.deployment.services.some((t) =>
+          t.volumes?.some((v) => v.bucket === bucket!.name && (source === folder.path || v.mountPath === folder.path)),
+        ),
+      ).toBe(true);
       // A folder that also holds code is copied per subfolder of user files (the ones mounted).
       for (const sub of bucket!.folders ?? [""])
         expect(runbook).toContain(
-          `gcloud storage rsync ${sub ? `${folder.path}/${sub} gs://${bucket!.name}/${sub}` : `${folder.path} gs://${bucket!.name}`} --recursive`,
+          `gcloud storage rsync ${sub ? `${source}/${sub} gs://${bucket!.name}/${sub}` : `${source} gs://${bucket!.name}`} --recursive`,
         );
     }
     if (!app.truth.storage?.length) expect(result.deployment.buckets ?? []).toEqual([]);
