@@ -95,7 +95,7 @@ export function runOncePlanSteps(ctx: CicdContext, plan: RunOncePlan, repo: stri
   });
   const open = plan.open.map(
     (s) =>
-      `\`${s.command}\` (${s.from}) ${s.problem ? `cannot run as a job as written: ${s.problem}` : `is not a step the rules know (${RUN_ONCE_PLACE.unknown})`}; if the app needs it with each release, add it to the workflow as a Cloud Run job step like the migrate job, otherwise run it once by hand (\`gcloud run jobs create … --command\`) and say so in the runbook.`,
+      `\`${s.command}\` (${s.from}) ${s.problem ? `cannot run as a job as written: ${s.problem}` : `is not a step the rules know (${RUN_ONCE_PLACE.unknown})`}; if the app needs it with each release, add it to the workflow as a Cloud Run job step like the migrate job, otherwise run it once by hand (a Cloud Run job in the app's image with that command: \`gcloud run jobs create\`, then \`gcloud run jobs execute\`) and say so in the runbook.`,
   );
   if (assets.length || open.length)
     steps.push({
