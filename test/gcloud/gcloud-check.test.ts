@@ -135,6 +135,30 @@ describe("gcloudCallsIn", () => {
 });
 
 describe.skipIf(!findGcloud())("checkGcloud (real gcloud)", () => {
+  // POSTGRES_18 is in the Cloud SQL Admin API; a gcloud older than it parses the command with the
+  // newest version it knows. A version in neither (POSTGRES_99) is still refused.
+  it("parses a Cloud SQL version newer than the installed gcloud, and refuses one that does not exist", async () => {
+    const create = (version: string) => ({
+      argv: [
+        "sql",
+        "instances",
+        "create",
+        "db",
+        "--project=p-12345",
+        "--region=us-central1",
+        `--database-version=${version}`,
+      ],
+      source: version,
+    });
+    const result = await checkGcloud([create("POSTGRES_18"), create("POSTGRES_99")]);
+    expect(result.commands.map((argv) => argv.at(-1))).toEqual([
+      "--database-version=POSTGRES_18",
+      "--database-version=POSTGRES_99",
+    ]);
+    expect(result.findings.map((f) => f.sources)).toEqual([["POSTGRES_99"]]);
+    expect(result.findings[0]!.error).toMatch(/POSTGRES_99/);
+  });
+
   it("reports an argument error, an unset project and a volume key the track lacks; accepts a command that only lacks credentials", async () => {
     const result = await checkGcloud([
       {

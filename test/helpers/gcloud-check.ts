@@ -3,7 +3,7 @@
 // finding; "no active account" means gcloud parsed the arguments. Commands are deduplicated and
 // parsed by gcloud's own CLI code in one process (gcloud-batch.py), ~0.1 s a command instead of
 // ~1.3 s for /usr/bin/gcloud; where that driver cannot start, each command spawns gcloud.
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -127,6 +127,44 @@ function withReadableFiles(argv: string[], placeholder: string): string[] {
   );
 }
 
+/**
+ * Cloud SQL versions the Admin API lists that a gcloud older than them refuses as an invalid choice
+ * (Debian's gcloud 528 here stops at POSTGRES_17; the API has POSTGRES_18:
+ * https://cloud.google.com/sql/docs/postgres/admin-api/rest/v1beta4/SqlDatabaseVersion), each with
+ * the newest version of its engine such a gcloud knows. A user's up-to-date gcloud takes the real
+ * value; an old one here gets the stand-in, so the rest of the command is still parsed.
+ */
+const NEWER_THAN_GCLOUD: Record<string, string> = { POSTGRES_18: "POSTGRES_17" };
+
+/** The versions above the installed gcloud does not know, read from its own Cloud SQL API messages. */
+function versionsUnknownTo(gcloud: string): Set<string> {
+  const messages = path.resolve(
+    path.dirname(gcloud),
+    "../lib/googlecloudsdk/generated_clients/apis/sqladmin/v1beta4/sqladmin_v1beta4_messages.py",
+  );
+  let text = "";
+  try {
+    text = readFileSync(messages, "utf8");
+  } catch {
+    return new Set(); // laid out otherwise: the real values go to gcloud
+  }
+  const unknown = Object.keys(NEWER_THAN_GCLOUD).filter((v) => !new RegExp(`\\b${v}\\b`).test(text));
+  if (unknown.length)
+    console.warn(
+      `the installed gcloud predates ${unknown.join(", ")}: checked with ${unknown.map((v) => NEWER_THAN_GCLOUD[v]).join(", ")} in its place`,
+    );
+  return new Set(unknown);
+}
+
+function withKnownVersions(argv: string[], unknown: ReadonlySet<string>): string[] {
+  if (unknown.size === 0) return argv;
+  return argv.map((a, i) => {
+    const m = /^(--database-version=)(.+)$/.exec(a);
+    if (m && unknown.has(m[2]!)) return `${m[1]}${NEWER_THAN_GCLOUD[m[2]!]}`;
+    return argv[i - 1] === "--database-version" && unknown.has(a) ? NEWER_THAN_GCLOUD[a]! : a;
+  });
+}
+
 export async function checkGcloud(calls: GcloudCall[]): Promise<GcloudCheck> {
   const gcloud = findGcloud();
   if (!gcloud)
@@ -139,6 +177,7 @@ export async function checkGcloud(calls: GcloudCall[]): Promise<GcloudCheck> {
   const { env, dir } = await gcloudEnv();
   const placeholder = path.join(dir, "from-file.json");
   await writeFile(placeholder, "{}\n");
+  const unknown = versionsUnknownTo(gcloud);
   const bySignature = new Map<string, { argv: string[]; sources: Set<string> }>();
   for (const call of calls) {
     const argv = withReadableFiles(call.argv, placeholder);
@@ -150,7 +189,9 @@ export async function checkGcloud(calls: GcloudCall[]): Promise<GcloudCheck> {
   const entries = [...bySignature.values()];
   const commands = entries.map((e) => e.argv);
   try {
-    const results = (await runBatch(gcloud, commands, env, dir)) ?? (await runEach(gcloud, commands, env));
+    // What gcloud parses; `commands` (what the plan has) is what the callers see.
+    const sent = commands.map((argv) => withKnownVersions(argv, unknown));
+    const results = (await runBatch(gcloud, sent, env, dir)) ?? (await runEach(gcloud, sent, env));
     const findings: GcloudFinding[] = [];
     results.forEach((r, i) => {
       const error = classify(r.exit, r.stderr);
