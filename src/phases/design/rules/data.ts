@@ -10,12 +10,23 @@ import { runName } from "./names.js";
 import type { SqlitePlan } from "./sqlite.js";
 
 const CLOUD_SQL_MYSQL = new Set(["MYSQL_5_6", "MYSQL_5_7", "MYSQL_8_0", "MYSQL_8_4"]);
+/**
+ * The newest PostgreSQL major Cloud SQL offers (the Admin API's SqlDatabaseVersion:
+ * https://cloud.google.com/sql/docs/postgres/admin-api/rest/v1beta4/SqlDatabaseVersion).
+ */
+export const NEWEST_CLOUD_SQL_POSTGRES = 18;
 
-export function databaseVersion(engine: Engine, version: string | undefined): { value: string; assumed: boolean } {
+export function databaseVersion(
+  engine: Engine,
+  version: string | undefined,
+): { value: string; assumed: boolean; newerThanCloudSql?: boolean } {
   const m = /^(\d+)(?:\.(\d+))?/.exec(version ?? "");
   if (engine === "postgres") {
     const major = m ? Number(m[1]) : NaN;
     if (!m || major < 10) return { value: "POSTGRES_16", assumed: true };
+    // POSTGRES_19 would be refused by gcloud and the API alike: the newest there is, said so.
+    if (major > NEWEST_CLOUD_SQL_POSTGRES)
+      return { value: `POSTGRES_${NEWEST_CLOUD_SQL_POSTGRES}`, assumed: true, newerThanCloudSql: true };
     return { value: `POSTGRES_${major}`, assumed: false };
   }
   if (engine === "mysql") {
@@ -61,6 +72,10 @@ export function databaseTarget(d: Draft, db: Service): DatabaseTarget | undefine
     d.notes.sourceEngine = `MariaDB${sourceVersion ? ` ${sourceVersion}` : ""}`;
     d.assumptions.push(
       `${db.name}: Cloud SQL has no MariaDB; ${d.notes.sourceEngine} moves to Cloud SQL for MySQL 8.0, the closest engine. Test the schema and queries in staging first: MariaDB-only collations (uca1400), sequences, system-versioned tables and JSON stored as LONGTEXT differ.`,
+    );
+  } else if (version.newerThanCloudSql) {
+    d.assumptions.push(
+      `${db.name}: PostgreSQL ${sourceVersion} is newer than any Cloud SQL offers; ${version.value}, the newest, assumed. A dump moves to an older major only when it uses nothing the older one lacks: restore it into a staging instance first, or wait until Cloud SQL offers ${sourceVersion}.`,
     );
   } else if (version.assumed) {
     d.assumptions.push(
