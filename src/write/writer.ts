@@ -150,21 +150,28 @@ export const IO_CONCURRENCY = 32;
 
 type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
-/** `task` for every item, at most `limit` at a time; each outcome in the items' order. */
+/**
+ * `task` for every item, at most `limit` at a time; each outcome in the items' order. With
+ * `stopAfterFailure`, no item starts once one has failed (those in flight settle): the items never
+ * started have no outcome, and all come after every item that did start.
+ */
 export async function settleLimited<T, R>(
   items: readonly T[],
   limit: number,
   task: (item: T, index: number) => Promise<R>,
-): Promise<Settled<R>[]> {
-  const out: Settled<R>[] = new Array(items.length);
+  { stopAfterFailure = false }: { stopAfterFailure?: boolean } = {},
+): Promise<(Settled<R> | undefined)[]> {
+  const out: (Settled<R> | undefined)[] = new Array(items.length).fill(undefined);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !(stopAfterFailure && failed)) {
       const index = next++;
       try {
         out[index] = { ok: true, value: await task(items[index]!, index) };
       } catch (error) {
         out[index] = { ok: false, error };
+        failed = true;
       }
     }
   };
@@ -220,31 +227,26 @@ export async function writeAtomically(
   const token = `${process.pid}.${Date.now().toString(36)}`;
   // Staged a few dozen at a time; after a failure no further file is started, and the temp files
   // of every file started are removed once those in flight have settled.
-  const failures: { index: number; error: unknown }[] = [];
-  let next = 0;
-  const stage = async () => {
-    while (next < files.length && failures.length === 0) {
-      const index = next++;
-      const file = files[index]!;
-      try {
-        const final = path.join(outDir, file.path);
-        await mkdir(path.dirname(final), { recursive: true });
-        const tmp = path.join(path.dirname(final), `.${path.basename(final)}.${token}.tmp`);
-        const mode = file.executable ? 0o755 : 0o644;
-        staged[index] = { tmp, final, previous: await readBytesIfExists(final), mode };
-        await writeFile(tmp, file.content, { mode });
-        await chmod(tmp, mode);
-      } catch (error) {
-        failures.push({ index, error });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(IO_CONCURRENCY, files.length) }, stage));
+  const outcomes = await settleLimited(
+    files,
+    IO_CONCURRENCY,
+    async (file, index) => {
+      const final = path.join(outDir, file.path);
+      await mkdir(path.dirname(final), { recursive: true });
+      const tmp = path.join(path.dirname(final), `.${path.basename(final)}.${token}.tmp`);
+      const mode = file.executable ? 0o755 : 0o644;
+      staged[index] = { tmp, final, previous: await readBytesIfExists(final), mode };
+      await writeFile(tmp, file.content, { mode });
+      await chmod(tmp, mode);
+    },
+    { stopAfterFailure: true },
+  );
   const all = staged.filter((s): s is Staged => s !== undefined);
-  if (failures.length > 0) {
+  // The first file that failed in the plan's order, as one file after the other would report.
+  const failure = outcomes.find((o) => o?.ok === false);
+  if (failure?.ok === false) {
     await Promise.all(all.map((s) => unlink(s.tmp).catch(() => undefined)));
-    // The first file that failed in the plan's order, as one file after the other would report.
-    throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
+    throw failure.error;
   }
   const done: Staged[] = [];
   try {

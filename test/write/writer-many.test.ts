@@ -49,7 +49,7 @@ describe("settleLimited", () => {
       return n * 10;
     });
     expect(most).toBe(3);
-    expect(outcomes.map((o) => (o.ok ? o.value : (o.error as Error).message))).toEqual([
+    expect(outcomes.map((o) => (o!.ok ? o!.value : (o!.error as Error).message))).toEqual([
       50,
       10,
       "four at 2",
@@ -57,6 +57,30 @@ describe("settleLimited", () => {
       30,
       0,
       60,
+    ]);
+  });
+
+  it("with stopAfterFailure, starts nothing once an item has failed and leaves those without an outcome", async () => {
+    const started: number[] = [];
+    const outcomes = await settleLimited(
+      [0, 1, 2, 3, 4, 5],
+      2,
+      async (n) => {
+        started.push(n);
+        await new Promise((resolve) => setTimeout(resolve, n === 1 ? 1 : 5));
+        if (n === 1) throw new Error("one");
+        return n;
+      },
+      { stopAfterFailure: true },
+    );
+    expect(started).toEqual([0, 1]);
+    expect(outcomes.map((o) => (o === undefined ? "not started" : o.ok ? o.value : "failed"))).toEqual([
+      0,
+      "failed",
+      "not started",
+      "not started",
+      "not started",
+      "not started",
     ]);
   });
 
