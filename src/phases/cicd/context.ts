@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { GenerationError } from "../../errors.js";
 import type { Inventory } from "../../inventory/schema.js";
-import { deploymentSchema, type DeployTarget, type Deployment, hasCanary } from "../../contracts/deployment.js";
+import { type DeployTarget, type Deployment, hasCanary } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { detectStack, nothingToTest, type Stack } from "./runtime.js";
 import { mainDockerfile } from "../../image/serves-http.js";
@@ -15,7 +15,7 @@ import { openRepo } from "../../image/repo.js";
 import { runtimeOf } from "../../image/plan.js";
 import { teamImage, type TeamImage } from "../../image/team-image.js";
 import { teamPreBuild, type TeamPreBuild } from "./team-prebuild.js";
-import { PARSE_ONCE } from "../../contracts/parse-once.js";
+import { upstreamDeployment } from "../../contracts/upstream-deployment.js";
 
 export { detectStack, type Stack } from "./runtime.js";
 const BRANCH = /^[A-Za-z0-9._-]{1,100}(\/[A-Za-z0-9._-]{1,100}){0,4}$/;
@@ -73,19 +73,6 @@ function repoFile(repoDir: string, file: string): string | undefined {
   }
 }
 
-export function readDeployment(input: PhaseInput): Deployment {
-  const design = input.upstream.design as { deployment?: unknown } | undefined;
-  const parsed = deploymentSchema.safeParse(design?.deployment, PARSE_ONCE);
-  if (!parsed.success) {
-    throw new GenerationError(
-      "The design result has no valid `deployment` for the cicd phase",
-      parsed.error.issues.map((i) => `design.deployment.${i.path.join(".")}: ${i.message}`),
-      "Run `infra-migrate design` first (or rerun it to refresh a stale result).",
-    );
-  }
-  return parsed.data;
-}
-
 const contexts = new WeakMap<PhaseInput, CicdContext>();
 
 /**
@@ -102,7 +89,7 @@ export function buildContext(input: PhaseInput): CicdContext {
 }
 
 function contextOf(input: PhaseInput): CicdContext {
-  const deployment = readDeployment(input);
+  const deployment = upstreamDeployment(input, "cicd");
   const { inventory } = input;
   const branch = typeof input.options.branch === "string" ? input.options.branch : "main";
   if (!BRANCH.test(branch)) throw new GenerationError("Invalid deploy branch", [`branch: ${JSON.stringify(branch)}`]);

@@ -2,13 +2,12 @@
 // (re-validated: its names reach JSON files and a shell script), the audit's risks, and the
 // request service levels the deploy gate shares.
 import { requestServiceLevel, type RequestServiceLevel } from "../../contracts/service-levels.js";
-import { GenerationError } from "../../errors.js";
 import type { Inventory } from "../../inventory/schema.js";
 import type { Risk } from "../../contracts/audit-result.js";
-import { deploymentSchema, isAiWorkerTarget, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
+import { isAiWorkerTarget, type DeployTarget, type Deployment } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { deployedOnly } from "../../contracts/held-targets.js";
-import { PARSE_ONCE } from "../../contracts/parse-once.js";
+import { upstreamDeployment } from "../../contracts/upstream-deployment.js";
 
 export interface ObserveContext {
   inventory: Inventory;
@@ -25,21 +24,8 @@ export interface ObserveContext {
   held: DeployTarget[];
 }
 
-export function readDeployment(input: PhaseInput): Deployment {
-  const design = input.upstream.design as { deployment?: unknown } | undefined;
-  const parsed = deploymentSchema.safeParse(design?.deployment, PARSE_ONCE);
-  if (!parsed.success) {
-    throw new GenerationError(
-      "The design result has no valid `deployment` for the observe phase",
-      parsed.error.issues.map((i) => `design.deployment.${i.path.join(".")}: ${i.message}`),
-      "Run `infra-migrate design` first (or rerun it to refresh a stale result).",
-    );
-  }
-  return parsed.data;
-}
-
 export function buildObserveContext(input: PhaseInput): ObserveContext {
-  const full = readDeployment(input);
+  const full = upstreamDeployment(input, "observe");
   // Without the held targets and what points at them (their queues, schedules, a load balancer).
   const deployment = deployedOnly(full);
   const held = full.services.filter((s) => s.held);
