@@ -5,7 +5,7 @@ import { enUsNumber } from "../../../contracts/en-us-number.js";
 import { ASSUMED_LLM_LATENCY_SECONDS, type Inventory } from "../../../inventory/schema.js";
 
 /** A figure for the formulas: thousands separated, at most four decimals. */
-export const num = (x: number): string => (Number.isInteger(x) ? enUsNumber(x) : enUsNumber(x, 4));
+export const num = (x: number): string => enUsNumber(x, 4);
 
 export interface CostAssumptions {
   /** Average API request duration in seconds. */
