@@ -7,25 +7,13 @@
 // Read from the repository (the compose file's folder is its checkout): an ssh read of the VM sends
 // no Dockerfile or script, and the laptop's checkout holds the same ones.
 import path from "node:path";
-import { commandArgv, copiedFiles, parseDockerfile, type Stage } from "../image/dockerfile-parse.js";
+import { commandArgv, copiedFiles, parseDockerfile, stageChain } from "../image/dockerfile-parse.js";
 import { afterWaiter, classifyCommand, splitCommand } from "./command.js";
 import { interpolate } from "./compose-interpolate.js";
 import type { ServiceFinding } from "./types.js";
 
 /** Reads a file of the repository (a path from its root); undefined when it is not there. */
 export type RepoRead = (file: string) => Promise<string | undefined>;
-
-/** The stages a target (or the last stage) is built on, the base first. */
-function chainOf(stages: Stage[], target?: string): Stage[] {
-  const chain: Stage[] = [];
-  let stage = target ? stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) : stages.at(-1);
-  while (stage && !chain.includes(stage)) {
-    chain.push(stage);
-    const parent = stage.from.toLowerCase();
-    stage = stages.find((s) => s.name?.toLowerCase() === parent);
-  }
-  return chain.reverse();
-}
 
 interface ImageFacts {
   /** ENTRYPOINT then CMD, as Docker runs them. */
@@ -40,7 +28,7 @@ function imageFacts(text: string, target?: string): ImageFacts {
   let entrypoint: string[] = [];
   let cmd: string[] = [];
   const env: Record<string, string> = {};
-  const chain = chainOf(parseDockerfile(text), target);
+  const chain = stageChain(parseDockerfile(text), target);
   for (const ins of chain.flatMap((s) => s.instructions)) {
     if (ins.keyword === "ENTRYPOINT") {
       entrypoint = commandArgv(ins) ?? [];

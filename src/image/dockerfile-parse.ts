@@ -73,6 +73,21 @@ export function commandArgv(ins: Instruction | undefined): string[] | undefined 
   return argv;
 }
 
+/**
+ * The stages a target (by its name; without one, the final stage) is built on, the base first:
+ * each stage and the named stage its FROM names, up to one built on an outside image.
+ */
+export function stageChain(stages: readonly Stage[], target?: string): Stage[] {
+  const chain: Stage[] = [];
+  let stage = target ? stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) : stages.at(-1);
+  while (stage && !chain.includes(stage)) {
+    chain.push(stage);
+    const parent = stage.from.toLowerCase();
+    stage = stages.find((s) => s.name?.toLowerCase() === parent);
+  }
+  return chain.reverse();
+}
+
 /** The last value an ENV line gives `name` in a stage (both `ENV A=b C=d` and `ENV A b`). */
 export function envValue(stage: Stage, name: string): string | undefined {
   let value: string | undefined;

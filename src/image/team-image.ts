@@ -7,7 +7,14 @@
 // image, which has none of the app's packages.
 import path from "node:path";
 import { APP_DIR } from "./app-root.js";
-import { commandArgv, copySpec, parseDockerfile, type Instruction, type Stage } from "./dockerfile-parse.js";
+import {
+  commandArgv,
+  copySpec,
+  parseDockerfile,
+  stageChain,
+  type Instruction,
+  type Stage,
+} from "./dockerfile-parse.js";
 import { readEntryScript, routeArgs, type EntryScript } from "./entrypoint-script.js";
 
 export interface TeamImage {
@@ -35,18 +42,6 @@ export interface TeamImage {
     /** Packages whose `python -m PKG` runs Django's commands as manage.py does (their __main__.py). */
     djangoMains?: string[];
   };
-}
-
-/** The final stage, then each stage it is built FROM (named stages only). */
-function finalChain(stages: Stage[]): Stage[] {
-  const chain: Stage[] = [];
-  let stage = stages.at(-1);
-  while (stage && !chain.includes(stage)) {
-    chain.push(stage);
-    const parent = stage.from.toLowerCase();
-    stage = stages.find((s) => s.name?.toLowerCase() === parent);
-  }
-  return chain.reverse();
 }
 
 const resolveIn = (dir: string, p: string) => path.posix.normalize(path.posix.resolve(dir, p)).replace(/(.)\/+$/, "$1");
@@ -212,7 +207,7 @@ function djangoMainsOf(
 
 /** The repository's folder and an unlisted venv in the team's Dockerfile, as far as it says. */
 export function teamImage(text: string, read?: (file: string) => string | undefined): TeamImage {
-  const chain = finalChain(parseDockerfile(text));
+  const chain = stageChain(parseDockerfile(text));
   if (chain.length === 0) return {};
   let workdir = "/";
   let appDir: string | undefined;
