@@ -9,6 +9,7 @@ import path from "node:path";
 import { classifyCommand } from "./command.js";
 import { sanitiseName } from "./procfile.js";
 import { attachEnvValues } from "./systemd.js";
+import { readSupervisorIni } from "../image/supervisor-ini.js";
 import type { ServiceFinding } from "./types.js";
 
 /** Host folders and files supervisor reads its programs from (relative to the host root). */
@@ -16,42 +17,6 @@ export const SUPERVISOR_DIRS = ["etc/supervisor/conf.d", "etc/supervisord.d"];
 export const SUPERVISOR_FILES = ["etc/supervisor/supervisord.conf", "etc/supervisord.conf"];
 export const SUPERVISOR_CANDIDATE =
   /^etc\/(supervisor\/conf\.d\/[^/]+\.conf|supervisord\.d\/[^/]+\.(ini|conf)|supervisor\/supervisord\.conf|supervisord\.conf)$/;
-
-interface Section {
-  name: string;
-  line: number;
-  keys: Map<string, { value: string; line: number }>;
-}
-
-/** INI sections as supervisor reads them: `key=value` or `key: value`, `;`/`#` comments, continuations. */
-export function readSupervisorIni(text: string): Section[] {
-  const sections: Section[] = [];
-  let current: Section | undefined;
-  let last: { value: string; line: number } | undefined;
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = index + 1;
-    if (/^\s*([;#]|$)/.test(raw)) return;
-    if (/^\s/.test(raw) && last) {
-      last.value += ` ${stripComment(raw).trim()}`;
-      return;
-    }
-    const header = /^\[([^\]]+)\]/.exec(raw);
-    if (header) {
-      current = { name: header[1]!.trim(), line, keys: new Map() };
-      sections.push(current);
-      last = undefined;
-      return;
-    }
-    const pair = /^([A-Za-z_][\w.-]*)\s*[=:]\s*(.*)$/.exec(raw);
-    if (!pair || !current) return;
-    last = { value: stripComment(pair[2]!).trim(), line };
-    current.keys.set(pair[1]!.toLowerCase(), last);
-  });
-  return sections;
-}
-
-// Supervisor treats `;` as an inline comment only after white space (`a;b` stays).
-const stripComment = (value: string) => value.replace(/\s;.*$/, "");
 
 /** `KEY="val",KEY2='v,2',KEY3=plain` → name → value (quotes removed). */
 export function supervisorEnvironment(value: string): Record<string, string> {

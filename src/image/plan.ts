@@ -142,7 +142,14 @@ export function planImages(
       image.content &&
       withCodeLinks(image.content, [...secretFileCommands(inv, root), ...codeLinkCommands(inv, root, repo, user)]);
     const content = linked && (runtime === main ? withBuildInputs(linked, inv.buildInputs ?? []) : linked);
-    const team = own !== undefined ? teamImage(own, (f) => repo.read(f)) : undefined;
+    const team =
+      own !== undefined
+        ? teamImage(
+            own,
+            (f) => repo.read(f),
+            (d) => repo.files(d),
+          )
+        : undefined;
     return {
       ...image,
       ...(content ? { content } : {}),

@@ -30,6 +30,8 @@ export interface AppRepo {
   isDir(rel: string): boolean;
   /** A text file's content, or undefined (missing, a folder, too large, outside the repository). */
   read(rel: string): string | undefined;
+  /** The names of the files (not folders) in a folder ("" for the root), sorted; none when it is not one. */
+  files(rel: string): string[];
   /** Folders (relative, "" for the root) holding `file`, shallowest first, at most `depth` deep. */
   foldersWith(file: string, depth?: number): string[];
   /** The path inside the repository a path leads to, links followed (the copy's own for a VM's link). */
@@ -89,6 +91,14 @@ export function openRepo(dir: string, ignore: ReadonlySet<string> = new Set()): 
       const full = resolve(rel);
       if (!full || !statSync(full).isFile() || statSync(full).size > MAX_TEXT) return undefined;
       return readFileSync(full, "utf8");
+    },
+    files: (rel) => {
+      const full = rel === "" || rel === "." ? root : resolve(rel);
+      if (!full || !present || !statSync(full).isDirectory()) return [];
+      return readdirSync(full, { withFileTypes: true })
+        .filter((e) => e.isFile() || (e.isSymbolicLink() && resolve(path.posix.join(rel, e.name)) !== undefined))
+        .map((e) => e.name)
+        .sort();
     },
     foldersWith,
     canonical: (rel) => {

@@ -15,7 +15,8 @@ import {
   type Instruction,
   type Stage,
 } from "./dockerfile-parse.js";
-import { readEntryScript, routeArgs, type EntryScript } from "./entrypoint-script.js";
+import { readEntryScript, routeArgs, type EntryRoute, type EntryScript } from "./entrypoint-script.js";
+import { imageFiles, supervisedPrograms, type SupervisedProgram } from "./supervised.js";
 
 export interface TeamImage {
   /** Where the final image holds the repository (absolute). */
@@ -38,9 +39,14 @@ export interface TeamImage {
    * The repository's script the image's ENTRYPOINT runs (pretix's deployment/docker/pretix.bash,
    * copied to /usr/local/bin/pretix): its set-up and the subcommands it dispatches (entrypoint-script.ts).
    */
-  entry?: EntryScript & {
+  entry?: Omit<EntryScript, "routes"> & {
+    routes: Array<EntryRoute & { supervises?: SupervisedProgram[] }>;
     /** Packages whose `python -m PKG` runs Django's commands as manage.py does (their __main__.py). */
     djangoMains?: string[];
+    /** Where the image holds the script (`/usr/local/bin/pretix`): a supervised program may start it there. */
+    places: string[];
+    /** The image's CMD: the arguments the script gets when a deploy passes none (`all`). */
+    defaultArgs?: string[];
   };
 }
 
@@ -156,11 +162,12 @@ function entryScript(
   chain: Stage[],
   appDir: string | undefined,
   read?: (file: string) => string | undefined,
+  list?: (dir: string) => string[] | undefined,
 ): TeamImage["entry"] {
   if (!read) return undefined;
   const instructions = chain.flatMap((s) => s.instructions);
-  const entrypoint = [...instructions].reverse().find((i) => i.keyword === "ENTRYPOINT");
-  const argv = commandArgv(entrypoint) ?? [];
+  const last = (keyword: string) => [...instructions].reverse().find((i) => i.keyword === keyword);
+  const argv = commandArgv(last("ENTRYPOINT")) ?? [];
   const copies = instructions
     .filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !/--from=/.test(i.args))
     .map(copySpec)
@@ -182,7 +189,25 @@ function entryScript(
     const text = rel && /^[\w.-]+(\/[\w.-]+)*$/.test(rel) ? read(rel) : undefined;
     const script = text !== undefined ? readEntryScript(rel!, text) : undefined;
     if (!script) continue;
-    return { ...script, ...djangoMainsOf(script, appDir, read) };
+    // What a route that runs supervisord starts (supervised.ts), read through the image's COPYs.
+    const files = imageFiles(instructions, read, list ?? (() => undefined));
+    const routes = script.routes.map((r) => {
+      const supervises = supervisedPrograms(r.argv, files);
+      return supervises ? { ...r, supervises } : r;
+    });
+    const at = copied
+      ? copied.dest.endsWith("/")
+        ? path.posix.join(copied.dest, path.posix.basename(copied.sources[0]!))
+        : copied.dest
+      : word;
+    const cmd = argv.indexOf(word) === argv.length - 1 ? commandArgv(last("CMD")) : undefined;
+    return {
+      ...script,
+      routes,
+      ...djangoMainsOf(script, appDir, read),
+      places: [...new Set([at, word])],
+      ...(cmd?.length ? { defaultArgs: cmd } : {}),
+    };
   }
   return undefined;
 }
@@ -206,7 +231,11 @@ function djangoMainsOf(
 }
 
 /** The repository's folder and an unlisted venv in the team's Dockerfile, as far as it says. */
-export function teamImage(text: string, read?: (file: string) => string | undefined): TeamImage {
+export function teamImage(
+  text: string,
+  read?: (file: string) => string | undefined,
+  list?: (dir: string) => string[] | undefined,
+): TeamImage {
   const chain = stageChain(parseDockerfile(text));
   if (chain.length === 0) return {};
   let workdir = "/";
@@ -239,7 +268,7 @@ export function teamImage(text: string, read?: (file: string) => string | undefi
   const home = appDir ?? (workdir !== "/" ? workdir : copiedRoot(instructions, read));
   const start = startOf(chain, home, read);
   const port = listenPort(chain, start);
-  const entry = entryScript(chain, home, read);
+  const entry = entryScript(chain, home, read, list);
   const entryText = entry && !start.scripts.some((x) => x.file === entry.file) ? read?.(entry.file) : undefined;
   const startMigrates = startMigration([
     ...start.scripts,

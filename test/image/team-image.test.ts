@@ -1,7 +1,7 @@
 // The team's own Dockerfile, built by the deploy instead of ours: where it copies the repository
 // (the uploads bucket is mounted there) and a venv its entrypoint activates but PATH does not name
 // (a job's `python` must be the venv's).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { inTeamVenv, teamImage, teamRun } from "../../src/image/team-image.js";
@@ -155,7 +155,11 @@ describe("a schema migration in the team image's start script", () => {
 
 describe("the team's image without WORKDIR or COPY . (pretix)", () => {
   const dir = path.join(ROOT, "test/fixtures/real/pretix/repo");
-  const read = (f: string) => (existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), "utf8") : undefined);
+  // As the repository views read: a folder (a COPY's source) is no text file.
+  const read = (f: string) =>
+    existsSync(path.join(dir, f)) && statSync(path.join(dir, f)).isFile()
+      ? readFileSync(path.join(dir, f), "utf8")
+      : undefined;
   const team = teamImage(read("Dockerfile")!, read);
 
   it("the repository is where COPYs that keep a path's place put it: src → /pretix/src, pyproject.toml → /pretix", () => {
@@ -204,7 +208,7 @@ describe("the team's image without WORKDIR or COPY . (pretix)", () => {
 describe("teamRun with a venv off PATH", () => {
   const team = {
     venvBin: "/opt/app/venv/bin",
-    entry: { file: "entry.sh", env: {}, routes: [{ argv: [], rest: true }] },
+    entry: { file: "entry.sh", env: {}, routes: [{ argv: [], rest: true }], places: ["/entry.sh"] },
   };
   it("a pass-through script is given the venv's tool by its path", () => {
     expect(teamRun(["python", "manage.py", "migrate"], team)).toEqual({

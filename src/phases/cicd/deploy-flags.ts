@@ -232,9 +232,10 @@ export function deployFlags(target: DeployTarget, deployment: Deployment): strin
   }
   flags.push(...volumeFlags(target));
   // The first API runs the image's own CMD (it honours $PORT); every other target that names a
-  // command (a second web process, workers, jobs) overrides it.
+  // command (a second web process, workers, jobs) overrides it. The API's own `args` are a start of
+  // the team's ENTRYPOINT script the design chose over its CMD (design/rules/supervised-start.ts).
   const imageApi = deployment.services.find(isAppApi);
-  if (target !== imageApi && target.args?.length) {
+  if (target.args?.length) {
     // Through the image's ENTRYPOINT (a start script that dispatches its arguments): `--args`
     // replaces only the CMD, and an empty `--command` resets one an earlier deploy set, which an
     // update would otherwise keep (gcloud run deploy --help: "To reset this field to its default,

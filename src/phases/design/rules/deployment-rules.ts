@@ -2,7 +2,7 @@
 // and Cloud Scheduler jobs, in inventory order so the output is stable.
 import type { Service } from "../../../inventory/schema.js";
 import { businessWindow } from "../../../contracts/business-hours.js";
-import { CRON_5, type DatabaseTarget, type Schedule } from "../../../contracts/deployment.js";
+import { CRON_5, isAppApi, type DatabaseTarget, type Schedule } from "../../../contracts/deployment.js";
 import { applyAppEnv, namesOf, settingPeers, STORE_ADDRESS } from "./app-env.js";
 import { planAiWorker } from "./ai-worker.js";
 import { isJvm, alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
@@ -14,6 +14,7 @@ import { otherCheckout } from "../../../image/app-root.js";
 import type { ProcessPlan } from "./processes.js";
 import { schedulerKind } from "../../../contracts/queue-systems.js";
 import { nothingDeploys } from "../../../contracts/process-homes.js";
+import { planSupervisedStart } from "./supervised-start.js";
 
 const MACROS: Record<string, string> = {
   "@yearly": "0 0 1 1 *",
@@ -180,6 +181,11 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
         break;
     }
   }
+  // The app's API runs its image's own start (cicd deploy-flags): arguments to its ENTRYPOINT script
+  // that matched the VM's command are not what that start is. Only the start chosen below replaces it.
+  const api = d.services.find(isAppApi);
+  if (api?.args) delete api.args;
+  planSupervisedStart(d);
   // Beat entries pushed to the task worker (Celery rewritten), never to the AI worker.
   const firstWorker = d.services.find((t) => t.kind === "worker");
   for (const { service: s } of beats) {

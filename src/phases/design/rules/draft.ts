@@ -180,6 +180,8 @@ export interface Draft {
     servedFolders?: ServedFolder[];
     /** Environment values the design set per target (rules/app-env.ts). */
     env?: Record<string, EnvPlan>;
+    /** What the web service's image start also runs, and what it runs instead, by target (rules/supervised-start.ts). */
+    startNotes?: Record<string, string>;
   };
 }
 

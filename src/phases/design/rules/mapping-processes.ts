@@ -90,6 +90,8 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
         : `No health route was found, so the startup probe only checks that port ${t.port} accepts connections${canary ? ` and the canary only asks that ${t.healthPath} answers below 500` : `; ${checks}`}.${t.http2 ? "" : ` Add one for real probes: ${healthRouteHint(s)}; run the design again and it switches to HTTP probes on it.`}`,
     portChange(d, s, t.port),
   ];
+  const start = d.notes.startNotes?.[t.name];
+  if (start) changes.push(start);
   // https://cloud.google.com/run/docs/triggering/grpc, https://cloud.google.com/run/docs/configuring/http2
   if (t.http2)
     changes.push(

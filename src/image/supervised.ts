@@ -1,0 +1,166 @@
+// What an image starts when its start command is supervisord: the programs of the configuration
+// file it names, read from the repository files the team's Dockerfile copies to those places. An
+// all-in-one start (pretix's `pretix all`: nginx, gunicorn AND a Celery worker under supervisord)
+// deployed as the web service would run one more copy of a worker the plan deploys on its own in
+// every web instance; the image often has a start without it (`pretix web`), which is what the web
+// service should run (design/rules/supervised-start.ts).
+// supervisord's options and [include]: http://supervisord.org/running.html (-c, and the files it
+// looks for without one) and http://supervisord.org/configuration.html ([include] `files`, relative
+// to the including file, globs allowed; [program:x] `command`).
+import path from "node:path";
+import { copySpec, type Instruction } from "./dockerfile-parse.js";
+import { shellTokens } from "./shell-words.js";
+import { readSupervisorIni } from "./supervisor-ini.js";
+
+export interface SupervisedProgram {
+  /** The `[program:x]` name. */
+  name: string;
+  /** Its `command`, split as supervisor splits it (shlex). */
+  argv: string[];
+  /** The repository file that defines it. */
+  file: string;
+}
+
+/** The image's files as far as COPYs of the repository's own files put them: image path → repository path. */
+export interface ImageFiles {
+  read(imagePath: string): { file: string; text: string } | undefined;
+  /** The names of the files in an image folder that one COPY fills from a repository folder. */
+  list(imageDir: string): string[];
+}
+
+const resolveIn = (dir: string, p: string) => path.posix.normalize(path.posix.resolve(dir, p)).replace(/(.)\/+$/, "$1");
+const REPO_PATH = /^[\w.-]+(\/[\w.-]+)*$/;
+
+/**
+ * The image's view of the repository through its COPY/ADD instructions (not `--from` a stage): a
+ * file copied to a path, a file copied into a folder (`dest/`), a folder's contents copied into a
+ * folder. A later COPY to the same place wins, as in the image.
+ */
+export function imageFiles(
+  instructions: readonly Instruction[],
+  read: (file: string) => string | undefined,
+  list: (dir: string) => string[] | undefined,
+): ImageFiles {
+  const copies: { source: string; dest: string; folder: boolean }[] = [];
+  let workdir = "/";
+  for (const ins of instructions) {
+    if (ins.keyword === "WORKDIR") workdir = resolveIn(workdir, ins.args.trim().replace(/^["']|["']$/g, ""));
+    if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || /--from=/.test(ins.args)) continue;
+    const spec = copySpec(ins);
+    for (const raw of spec.sources) {
+      const source = raw.replace(/^\.\//, "").replace(/\/+$/, "") || ".";
+      if (source !== "." && (!REPO_PATH.test(source) || source.split("/").includes(".."))) continue;
+      const isFile = source !== "." && read(source) !== undefined;
+      const intoFolder = spec.dest.endsWith("/") || spec.sources.length > 1;
+      const dest = resolveIn(
+        workdir,
+        isFile && intoFolder ? path.posix.join(spec.dest, path.posix.basename(source)) : spec.dest,
+      );
+      copies.push({ source, dest, folder: !isFile });
+    }
+  }
+  /** The repository path an image path comes from: the last COPY that covers it. */
+  const repoPath = (imagePath: string): string | undefined => {
+    const p = resolveIn("/", imagePath);
+    for (const c of [...copies].reverse()) {
+      if (!c.folder && c.dest === p) return c.source;
+      if (c.folder && (p === c.dest || p.startsWith(`${c.dest}/`))) {
+        const rest = p === c.dest ? "" : p.slice(c.dest.length + 1);
+        return c.source === "." ? rest || "." : rest ? `${c.source}/${rest}` : c.source;
+      }
+    }
+    return undefined;
+  };
+  return {
+    read: (imagePath) => {
+      const file = repoPath(imagePath);
+      const text = file && file !== "." ? read(file) : undefined;
+      return file && text !== undefined ? { file, text } : undefined;
+    },
+    list: (imageDir) => {
+      const dir = repoPath(imageDir);
+      return dir === undefined ? [] : (list(dir === "." ? "" : dir) ?? []);
+    },
+  };
+}
+
+/** Words that may run supervisord for the start command: sudo (and its flags), env, exec. */
+const WRAPPER = /^((\/usr)?\/bin\/)?(sudo|env|exec)$|^-[A-Za-z]+$/;
+/**
+ * The files supervisord reads without `-c`, those an image can hold (running.html: `../etc/` and
+ * `../` of its own folder, the working folder, then these). Debian's and Ubuntu's package ship
+ * /etc/supervisor/supervisord.conf with `files = /etc/supervisor/conf.d/*.conf`: an image that
+ * installs the package and COPYs only its programs into conf.d has no copy of that file of its own.
+ */
+const DEFAULT_CONFIGS = ["/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
+const PACKAGED: Record<string, string> = { "/etc/supervisor/supervisord.conf": "/etc/supervisor/conf.d/*.conf" };
+
+/** supervisord's configuration file in a start command (`sudo -E supervisord -n -c FILE`); undefined when it runs no supervisord. */
+export function supervisordConfigs(argv: readonly string[]): string[] | undefined {
+  const at = argv.findIndex((w) => /(^|\/)supervisord$/.test(w));
+  if (at < 0 || !argv.slice(0, at).every((w) => WRAPPER.test(w))) return undefined;
+  for (let i = at + 1; i < argv.length; i++) {
+    const word = argv[i]!;
+    if ((word === "-c" || word === "--configuration") && argv[i + 1]) return [argv[i + 1]!];
+    const joined = /^(?:-c|--configuration=)(.+)$/.exec(word);
+    if (joined) return [joined[1]!];
+  }
+  return DEFAULT_CONFIGS;
+}
+
+/** `*`, `?` and `[…]` of a glob's last part as a RegExp (supervisor's glob.glob). */
+function globPart(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
+  return new RegExp(`^${body}$`);
+}
+
+/**
+ * The programs supervisord runs for a start command, from its configuration file and the files
+ * that file includes, in the order supervisor reads them. Undefined when the command runs no
+ * supervisord or its configuration is not among the image's files from the repository.
+ */
+export function supervisedPrograms(argv: readonly string[], files: ImageFiles): SupervisedProgram[] | undefined {
+  const configs = supervisordConfigs(argv);
+  if (!configs) return undefined;
+  const programs: SupervisedProgram[] = [];
+  const seen = new Set<string>();
+  let found = false;
+  const readConfig = (imagePath: string, depth: number): void => {
+    if (seen.has(imagePath) || depth > 4) return;
+    seen.add(imagePath);
+    const got = files.read(imagePath);
+    const includes: string[] = [];
+    if (got) {
+      found = true;
+      for (const section of readSupervisorIni(got.text)) {
+        const program = /^(?:fcgi-)?program:(.+)$/.exec(section.name)?.[1]?.trim();
+        const command = section.keys.get("command")?.value;
+        if (program && command) {
+          const words = shellTokens(command).filter((t): t is string => typeof t === "string");
+          if (words.length) programs.push({ name: program, argv: words, file: got.file });
+        }
+        if (section.name === "include") includes.push(...(section.keys.get("files")?.value.split(/\s+/) ?? []));
+      }
+    } else if (PACKAGED[imagePath] && depth === 0) includes.push(PACKAGED[imagePath]);
+    for (const pattern of includes.filter(Boolean)) {
+      const full = resolveIn(path.posix.dirname(imagePath), pattern);
+      const dir = path.posix.dirname(full);
+      const base = path.posix.basename(full);
+      if (!/[*?[]/.test(base)) readConfig(full, depth + 1);
+      else
+        for (const name of files
+          .list(dir)
+          .filter((n) => globPart(base).test(n))
+          .sort())
+          readConfig(`${dir}/${name}`, depth + 1);
+    }
+  };
+  for (const config of configs) {
+    readConfig(config, 0);
+    if (found || programs.length) break;
+  }
+  return found || programs.length ? programs : undefined;
+}
