@@ -292,7 +292,8 @@ export async function gcloudCallsIn(outDir: string): Promise<GcloudCall[]> {
     // In file order, as each was found; a script's dry run first (decoded at the end, all at once).
     const found: Array<GcloudCall[] | DryRun> = [];
     for (const rel of await files(outDir)) {
-      if (/^scripts\/.*\.sh$/.test(rel) && rel !== "scripts/deploy/canary.sh") {
+      // scripts/lib/ holds what the setup scripts source: run through them, never on their own.
+      if (/^scripts\/.*\.sh$/.test(rel) && rel !== "scripts/deploy/canary.sh" && !rel.startsWith("scripts/lib/")) {
         const { dryRun, calls } = await scriptCalls(outDir, rel, box);
         found.push(dryRun, calls);
       } else if (/^\.github\/workflows\/.*\.ya?ml$/.test(rel)) found.push(await workflowCalls(outDir, rel, box));

@@ -47,9 +47,13 @@ export async function secretsHarness(inventory: string, prefix: string): Promise
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   const { input } = chainFile(inventory);
   const script = path.join(dir, "setup-secrets.sh");
+  const artifacts = renderCicd(offlineCicd(input), input);
+  await writeFile(script, artifacts.find((a) => a.path === CICD_PATHS.setupSecrets)!.content);
+  // What the script sources, where it looks for it: lib/ beside it.
+  await mkdir(path.join(dir, "lib"));
   await writeFile(
-    script,
-    renderCicd(offlineCicd(input), input).find((a) => a.path === CICD_PATHS.setupSecrets)!.content,
+    path.join(dir, path.relative("scripts", CICD_PATHS.vmSettingsLib)),
+    artifacts.find((a) => a.path === CICD_PATHS.vmSettingsLib)!.content,
   );
   const fakes = await writePrograms(dir, { gcloud: RECORDING_GCLOUD, ssh: FAKE_SSH });
   let n = 0;

@@ -248,7 +248,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
         `bash ${CICD_PATHS.setupSecrets} --dry-run`,
         fromVmCommand(ctx.inventory.host.hostname ?? "VM", secrets.vmEnvNames.length > 0, envFiles, units),
       ],
-      files: [CICD_PATHS.setupSecrets],
+      files: [CICD_PATHS.setupSecrets, CICD_PATHS.vmSettingsLib],
     });
   }
   const plain = plainEnvNames(deployment);

@@ -29,6 +29,8 @@ export const CICD_PATHS = {
   setupWif: "scripts/setup-wif.sh",
   setupSchedules: "scripts/setup-schedules.sh",
   setupSecrets: "scripts/setup-secrets.sh",
+  /** Sourced by setup-secrets.sh; written as it ships (src/validate/shipped-scripts.ts). */
+  vmSettingsLib: "scripts/lib/vm-settings.sh",
   setupQueues: "scripts/setup-queues.sh",
   setupNetwork: "scripts/setup-network.sh",
   setupDatabase: "scripts/setup-database.sh",
@@ -267,6 +269,7 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
       content: render("setup-secrets.sh.hbs", secrets),
       executable: true,
     });
+    artifacts.push({ path: CICD_PATHS.vmSettingsLib, kind: "shell", content: templateText("cicd/lib/vm-settings.sh") });
   }
   if (database) {
     artifacts.push({

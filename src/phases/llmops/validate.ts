@@ -6,6 +6,7 @@ import { checkPython } from "../../validate/python.js";
 import { validateMermaid } from "../../validate/mermaid.js";
 import { formatDockerfileFindings, lintDockerfile } from "../../validate/dockerfile.js";
 import { shellcheckScripts } from "../../validate/shellcheck.js";
+import { scriptsToCheck } from "../../validate/shipped-scripts.js";
 
 export async function validateLlmops(artifacts: Artifact[]): Promise<string[]> {
   const python = artifacts.filter((a) => a.kind === "python").map((a) => ({ path: a.path, content: a.content }));
@@ -13,7 +14,7 @@ export async function validateLlmops(artifacts: Artifact[]): Promise<string[]> {
   // interpreter there is nothing to check with; CI always has one.
   const [checked, shell, diagrams] = await Promise.all([
     checkPython(python),
-    shellcheckScripts(artifacts.filter((a) => a.kind === "shell").map((a) => ({ file: a.path, script: a.content }))),
+    shellcheckScripts(scriptsToCheck(artifacts)),
     Promise.all(
       artifacts
         .filter((a) => a.kind === "mermaid")

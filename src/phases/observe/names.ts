@@ -11,6 +11,8 @@ export const OBSERVE_PATHS = {
   policyDoc: "docs/migration/observe/error-budget-policy.md",
   readme: "docs/migration/observe/README.md",
   script: "scripts/setup-observability.sh",
+  /** Sourced by the script; written as it ships (src/validate/shipped-scripts.ts). */
+  scriptLib: "scripts/lib/monitoring-api.sh",
   service: (id: string) => `${OBSERVE_DIR}/services/${id}.json`,
   slo: (id: string) => `${OBSERVE_DIR}/slos/${id}.json`,
   policy: (name: string) => `${OBSERVE_DIR}/alert-policies/${name}.json`,

@@ -40,7 +40,7 @@ export function observePlanSteps(result: ObserveResult, input: PhaseInput): Plan
         "It needs curl and gcloud's alpha and beta components (the script says how to install what is missing). " +
         `The cut-over is then watched by the alerts the team keeps.${gateText}${heldNote(ctx)}`,
       commands: [`bash ${script} --dry-run --email ONCALL_EMAIL`, `bash ${script} --email ONCALL_EMAIL`],
-      files: [script, OBSERVE_PATHS.readme, OBSERVE_PATHS.slosDoc],
+      files: [script, OBSERVE_PATHS.scriptLib, OBSERVE_PATHS.readme, OBSERVE_PATHS.slosDoc],
     },
     {
       stage: "verify",

@@ -4,7 +4,7 @@
 // pattern-checked deployment and our own file paths.
 import { BURN_RATES, errorBudgetMinutes } from "../../contracts/burn-rate.js";
 import { pct } from "../../contracts/service-levels.js";
-import { renderTemplateSync } from "../../render/templates.js";
+import { renderTemplateSync, templateText } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import { businessHoursLength } from "../../contracts/business-hours.js";
 import { hasCanary } from "../../contracts/deployment.js";
@@ -194,5 +194,6 @@ export function renderObserve(result: ObserveResult, input: PhaseInput): Artifac
     ...docs(ctx, result, plan),
     ...json,
     { path: OBSERVE_PATHS.script, kind: "shell", content: script, executable: true },
+    { path: OBSERVE_PATHS.scriptLib, kind: "shell", content: templateText("observe/lib/monitoring-api.sh") },
   ];
 }

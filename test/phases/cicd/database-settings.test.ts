@@ -111,12 +111,15 @@ describe("Healthchecks (DB_USER, DB_PASSWORD, DB_NAME): the scripts store and sk
   let dir: string;
   let database: string;
   let secrets: string;
+  let libs: Array<{ path: string; content: string }>;
   let fakes: Awaited<ReturnType<typeof writePrograms>>;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "db-settings-"));
     const out = await renderOffline(path.join(ROOT, "test/fixtures/real/healthchecks/inventory.yaml"));
     database = out.artifacts.find((a) => a.path === "scripts/setup-database.sh")!.content;
     secrets = out.artifacts.find((a) => a.path === "scripts/setup-secrets.sh")!.content;
+    // What the scripts source (setup-secrets.sh: lib/vm-settings.sh beside it).
+    libs = out.artifacts.filter((a) => a.path.startsWith("scripts/lib/"));
     // gcloud (recording-gcloud.ts) and curl both put what they read on stdin in stdin.log.
     fakes = await writePrograms(dir, {
       gcloud: RECORDING_GCLOUD,
@@ -130,9 +133,10 @@ describe("Healthchecks (DB_USER, DB_PASSWORD, DB_NAME): the scripts store and sk
   /** Runs the script as scripts/s.sh of a repository whose deploy/cloud-run.env is `plainFile`. */
   async function run(script: string, args: string[], input = "", plainFile = "") {
     const logDir = path.join(dir, `run-${n++}`);
-    await mkdir(path.join(logDir, "scripts"), { recursive: true });
+    await mkdir(path.join(logDir, "scripts/lib"), { recursive: true });
     await mkdir(path.join(logDir, "deploy"));
     await writeFile(path.join(logDir, "scripts/s.sh"), script);
+    for (const lib of libs) await writeFile(path.join(logDir, lib.path), lib.content);
     if (plainFile) await writeFile(path.join(logDir, "deploy/cloud-run.env"), plainFile);
     const r = await execa("bash", [path.join(logDir, "scripts/s.sh"), ...args], {
       input,

@@ -207,6 +207,7 @@ describe("generated shell scripts", () => {
       "scripts/deploy/canary.sh",
       "scripts/setup-wif.sh",
       "scripts/setup-secrets.sh",
+      "scripts/lib/vm-settings.sh",
     ]);
     for (const artifact of shells) expect(await shellcheckArtifact(artifact.path, artifact.content)).toEqual([]);
   });

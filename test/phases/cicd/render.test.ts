@@ -26,6 +26,7 @@ describe("cicd render (seed example)", () => {
       [CICD_PATHS.canary, "shell", true, "overwrite"],
       [CICD_PATHS.setupWif, "shell", true, "overwrite"],
       [CICD_PATHS.setupSecrets, "shell", true, "overwrite"],
+      [CICD_PATHS.vmSettingsLib, "shell", false, "overwrite"],
       [CICD_PATHS.dockerfile, "dockerfile", false, "create-only"],
       [CICD_PATHS.dockerignore, "text", false, "create-only"],
       [CICD_PATHS.readme, "markdown", false, "overwrite"],

@@ -33,8 +33,9 @@ beforeAll(async () => {
   const { input } = chainFile(path.join(GHOST, "inventory.yaml"));
   const artifacts = renderCicd(offlineCicd(input), input);
   script = path.join(dir, CICD_PATHS.setupSecrets);
-  await mkdir(path.dirname(script), { recursive: true });
-  await writeFile(script, artifacts.find((a) => a.path === CICD_PATHS.setupSecrets)!.content);
+  await mkdir(path.join(dir, path.dirname(CICD_PATHS.vmSettingsLib)), { recursive: true });
+  for (const file of [CICD_PATHS.setupSecrets, CICD_PATHS.vmSettingsLib])
+    await writeFile(path.join(dir, file), artifacts.find((a) => a.path === file)!.content);
   await mkdir(path.join(dir, "deploy"));
   await writeFile(path.join(dir, PLAIN_ENV_FILE), artifacts.find((a) => a.path === PLAIN_ENV_FILE)!.content);
   const fakes = await writePrograms(dir, {

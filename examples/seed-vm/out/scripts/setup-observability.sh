@@ -13,8 +13,9 @@
 set -euo pipefail
 
 PROJECT_ID=acme-mvp-prod
-REGION=us-central1
-API="https://monitoring.googleapis.com/v3/projects/$PROJECT_ID"
+# Read by lib/monitoring-api.sh (below), which ShellCheck does not follow from here (SC2034).
+# shellcheck disable=SC2034
+REGION=us-central1 API="https://monitoring.googleapis.com/v3/projects/$PROJECT_ID"
 
 DRY_RUN=0 EMAIL="" SLACK="" CHANNEL=""
 die() { printf 'setup-observability: %s\n' "$*" >&2; exit 2; }
@@ -47,8 +48,14 @@ fi
 [[ -z $SLACK || ${SLACK_AUTH_TOKEN:-} =~ ^xox[a-z]-[A-Za-z0-9-]+$ ]] ||
   die "--slack-channel needs SLACK_AUTH_TOKEN (a Slack bot token, xoxb-...) in the environment"
 
-# The output folder, the one above this script's (. when it runs as bash setup-observability.sh).
-if [[ $0 == */* ]]; then cd "${0%/*}/.."; else cd ..; fi
+# rest (the Monitoring API), find_named, and one function per kind of resource that creates or
+# updates it: lib/monitoring-api.sh beside this script. It ships as it is, checked once by
+# infra-migrate's tests, so ShellCheck does not read it again here.
+if [[ $0 == */* ]]; then cd "${0%/*}"; fi
+# shellcheck source=/dev/null
+source lib/monitoring-api.sh
+# The output folder, the one above this script's.
+cd ..
 # run CMD...: execute, or print it (shell-quoted, after "+") with --dry-run.
 run() {
   if ((DRY_RUN)); then
@@ -74,49 +81,14 @@ if ((!DRY_RUN)); then
   command -v curl >/dev/null || die "curl is required (SLOs have no gcloud command)"
   gcloud alpha monitoring policies list --help >/dev/null 2>&1 || die "needs gcloud's alpha component: gcloud components install alpha"
   gcloud beta monitoring channels list --help >/dev/null 2>&1 || die "needs gcloud's beta component: gcloud components install beta"
+  # shellcheck disable=SC2034 # read by rest, in lib/monitoring-api.sh
   ACCESS_TOKEN=$(gcloud auth print-access-token)
 fi
-
-# rest METHOD URL [BODY_FILE]: one Monitoring API call (SLOs have no gcloud command). Sets
-# STATUS to the HTTP status and leaves the response in $TMP/response.json; never prints the token.
-# (Answers come back through files in $TMP, here and below, rather than $(…): a subshell each.)
-STATUS=""
-rest() {
-  local method=$1 url=$2 body=${3:-}
-  if ((DRY_RUN)); then
-    printf '+ curl -X %s %s%s\n' "$method" "$url" "${body:+ --data @$body}"
-    STATUS=404
-    return 0
-  fi
-  local args=(--silent --show-error --output "$TMP/response.json" --write-out '%{http_code}'
-    -X "$method" -H @- -H 'Content-Type: application/json')
-  if [[ -n $body ]]; then args+=(--data "@$body"); fi
-  # The token reaches curl on stdin (-H @-), never on a command line other processes can read.
-  curl "${args[@]}" "$url" <<<"Authorization: Bearer $ACCESS_TOKEN" >"$TMP/status"
-  STATUS=""
-  # --write-out ends without a newline: read stops at the end of the file.
-  read -r STATUS <"$TMP/status" || true
-}
-# expect_ok WHAT: the last call succeeded, or stop with the API's message.
-expect_ok() {
-  ((DRY_RUN)) && return 0
-  [[ $STATUS =~ ^2 ]] || die "$1 failed (HTTP $STATUS): $(head -c 600 "$TMP/response.json")"
-}
-# find_named LIST-COMMAND...: sets FOUND to the resource name of the one resource whose display
-# name matches (empty when none does).
-FOUND=""
-find_named() {
-  FOUND=""
-  ((DRY_RUN)) && return 0
-  "$@" --project "$PROJECT_ID" --format='value(name)' --limit=1 >"$TMP/found"
-  read -r FOUND <"$TMP/found" || true
-}
 
 echo "== APIs"
 run gcloud services enable monitoring.googleapis.com logging.googleapis.com --project "$PROJECT_ID"
 
 echo "== Notification channel"
-channel_named() { find_named gcloud beta monitoring channels list --filter="displayName=\"$1\""; }
 if [[ -n $EMAIL ]]; then
   name="acme-mvp alerts by email"
   channel_named "$name"
@@ -147,14 +119,6 @@ fi
 echo "alerts go to $CHANNEL"
 
 echo "== Log-based metrics"
-# log_metric NAME FILE
-log_metric() {
-  if exists gcloud logging metrics describe "$1" --project "$PROJECT_ID"; then
-    run gcloud logging metrics update "$1" --project "$PROJECT_ID" --config-from-file="$2"
-  else
-    run gcloud logging metrics create "$1" --project "$PROJECT_ID" --config-from-file="$2"
-  fi
-}
 log_metric web-app-prod-ai-worker-tasks-succeeded monitoring/log-metrics/web-app-prod-ai-worker-tasks-succeeded.json
 log_metric web-app-prod-ai-worker-tasks-failed monitoring/log-metrics/web-app-prod-ai-worker-tasks-failed.json
 log_metric web-app-prod-ai-worker-model-latency monitoring/log-metrics/web-app-prod-ai-worker-model-latency.json
@@ -162,26 +126,6 @@ log_metric acme-mvp-scheduler-failures monitoring/log-metrics/acme-mvp-scheduler
 log_metric web-app-prod-worker-jobs-done monitoring/log-metrics/web-app-prod-worker-jobs-done.json
 
 echo "== SLOs (services and objectives, REST)"
-# slo_service ID FILE, then slo SERVICE ID FILE
-slo_service() {
-  rest GET "$API/services/$1"
-  if [[ $STATUS == 200 ]]; then
-    rest PATCH "$API/services/$1?updateMask=displayName,userLabels" "$2"
-  else
-    rest POST "$API/services?serviceId=$1" "$2"
-  fi
-  expect_ok "service $1"
-}
-slo() {
-  local base="$API/services/$1/serviceLevelObjectives"
-  rest GET "$base/$2"
-  if [[ $STATUS == 200 ]]; then
-    rest PATCH "$base/$2?updateMask=displayName,goal,rollingPeriod,serviceLevelIndicator,userLabels" "$3"
-  else
-    rest POST "$base?serviceLevelObjectiveId=$2" "$3"
-  fi
-  expect_ok "SLO $2"
-}
 slo_service web-app-prod monitoring/services/web-app-prod.json
 slo_service web-app-prod-ai-worker monitoring/services/web-app-prod-ai-worker.json
 slo web-app-prod web-app-prod-availability monitoring/slos/web-app-prod-availability.json
@@ -190,27 +134,6 @@ slo web-app-prod-ai-worker web-app-prod-ai-worker-success monitoring/slos/web-ap
 slo web-app-prod-ai-worker web-app-prod-ai-tasks-delay monitoring/slos/web-app-prod-ai-tasks-delay.json
 
 echo "== Uptime checks"
-uptime_named() { find_named gcloud monitoring uptime list-configs --filter="displayName=\"$1\""; }
-# uptime SERVICE DISPLAY_NAME PATH CLASSES: HTTPS check (CLASSES: the HTTP classes that pass) of the service's run.app URL from every region.
-uptime() {
-  local id host
-  uptime_named "$2"
-  id=$FOUND
-  if [[ -n $id ]]; then
-    run gcloud monitoring uptime update "${id##*/}" --project "$PROJECT_ID" --path="$3" --set-status-classes="$4" --period=1 --timeout=10
-  else
-    if ((DRY_RUN)); then
-      host="$1-PROJECT_NUMBER.$REGION.run.app"
-    else
-      host=$(gcloud run services describe "$1" --region "$REGION" --project "$PROJECT_ID" --format='value(status.url)')
-      host=${host#https://}
-      [[ $host =~ ^[a-z0-9.-]+$ ]] || die "$1 is not deployed yet: deploy it, then rerun this script"
-    fi
-    run gcloud monitoring uptime create "$2" --project "$PROJECT_ID" --resource-type=uptime-url \
-      --resource-labels="host=$host,project_id=$PROJECT_ID" --protocol=https --port=443 --path="$3" \
-      --request-method=get --validate-ssl=true --status-classes="$4" --period=1 --timeout=10
-  fi
-}
 uptime web-app-prod "acme-mvp: web-app-prod /healthz" /healthz 2xx
 
 echo "== Alert policies"
@@ -253,23 +176,6 @@ policy "acme-mvp: scheduled job failures" monitoring/alert-policies/acme-mvp-sch
 policy "acme-mvp: web-app-prod-worker health" monitoring/alert-policies/web-app-prod-worker-health.json
 
 echo "== Dashboards"
-# dashboard DISPLAY_NAME FILE: an update carries the current etag, so a concurrent edit is not lost silently.
-dashboard() {
-  local existing etag
-  find_named gcloud monitoring dashboards list --filter="displayName=\"$1\""
-  existing=$FOUND
-  if [[ -n $existing ]]; then
-    etag=$(gcloud monitoring dashboards describe "$existing" --project "$PROJECT_ID" --format='value(etag)')
-    [[ $etag =~ ^[A-Za-z0-9_-]+$ ]] || die "no etag for dashboard $existing"
-    local text=""
-    { IFS= read -r -d '' text || true; } <"$2"
-    [[ $text == "{"* ]] && text="{\"etag\": \"$etag\",${text#\{}"
-    printf '%s' "$text" >"$TMP/dashboard-${2##*/}"
-    run gcloud monitoring dashboards update "$existing" --project "$PROJECT_ID" --config-from-file="$TMP/dashboard-${2##*/}"
-  else
-    run gcloud monitoring dashboards create --project "$PROJECT_ID" --config-from-file="$2"
-  fi
-}
 dashboard "acme-mvp: Overview" monitoring/dashboards/overview.json
 dashboard "acme-mvp: APIs" monitoring/dashboards/apis.json
 dashboard "acme-mvp: Workers and queues" monitoring/dashboards/workers.json
