@@ -5,8 +5,9 @@
 # same for every app, so it is checked once by infra-migrate's tests, not on each run.
 #
 # The functions read the sourcing script's globals: PROJECT_ID, REGION, API (the project's
-# Monitoring API URL), TMP (a private folder), ACCESS_TOKEN (unset in a dry run) and DRY_RUN, and
-# call its run, exists and die functions.
+# Monitoring API URL), TMP (a private folder), ACCESS_TOKEN (unset in a dry run), DRY_RUN, CHANNEL
+# (the notification channel), CHANNEL_TOKEN and UPTIME_TOKEN (the placeholders an alert policy
+# file holds for the channel and the uptime check's id), and call its run, exists and die functions.
 # rest METHOD URL [BODY_FILE]: one Monitoring API call (SLOs have no gcloud command). Sets
 # STATUS to the HTTP status and leaves the response in $TMP/response.json; never prints the token.
 # (Answers come back through files in $TMP, here and below, rather than $(…): a subshell each.)
@@ -91,6 +92,29 @@ uptime() {
     run gcloud monitoring uptime create "$2" --project "$PROJECT_ID" --resource-type=uptime-url \
       --resource-labels="host=$host,project_id=$PROJECT_ID" --protocol=https --port=443 --path="$3" \
       --request-method=get --validate-ssl=true --status-classes="$4" --period=1 --timeout=10
+  fi
+}
+# policy DISPLAY_NAME FILE [UPTIME_CHECK_DISPLAY_NAME]: the file with the channel (and uptime
+# check id) filled in, created or updated by display name.
+policy() {
+  local check="" existing
+  if [[ -n ${3:-} ]]; then
+    uptime_named "$3"
+    check=${FOUND##*/}
+    ((DRY_RUN)) && check=${check:-DRY_RUN_CHECK_ID}
+    [[ -n $check ]] || die "uptime check '$3' not found"
+  fi
+  # The tokens are replaced in bash, not by a sed per policy (the replacements quoted: taken literally).
+  local text=""
+  { IFS= read -r -d '' text || true; } <"$2"
+  text=${text//"$CHANNEL_TOKEN"/"$CHANNEL"}
+  printf '%s' "${text//"$UPTIME_TOKEN"/"$check"}" >"$TMP/policy-${2##*/}"
+  find_named gcloud alpha monitoring policies list --filter="displayName=\"$1\""
+  existing=$FOUND
+  if [[ -n $existing ]]; then
+    run gcloud alpha monitoring policies update "$existing" --project "$PROJECT_ID" --policy-from-file="$TMP/policy-${2##*/}"
+  else
+    run gcloud alpha monitoring policies create --project "$PROJECT_ID" --policy-from-file="$TMP/policy-${2##*/}"
   fi
 }
 # dashboard DISPLAY_NAME FILE: an update carries the current etag, so a concurrent edit is not lost silently.

@@ -13,9 +13,11 @@
 set -euo pipefail
 
 PROJECT_ID=acme-mvp-prod
-# Read by lib/monitoring-api.sh (below), which ShellCheck does not follow from here (SC2034).
+# Read by lib/monitoring-api.sh (below), which ShellCheck does not follow from here (SC2034); the
+# tokens are the placeholders the alert policies hold for the channel and the uptime check's id.
 # shellcheck disable=SC2034
-REGION=us-central1 API="https://monitoring.googleapis.com/v3/projects/$PROJECT_ID"
+REGION=us-central1 API="https://monitoring.googleapis.com/v3/projects/$PROJECT_ID" \
+  CHANNEL_TOKEN='@NOTIFICATION_CHANNEL@' UPTIME_TOKEN='@UPTIME_CHECK_ID@'
 
 DRY_RUN=0 EMAIL="" SLACK="" CHANNEL=""
 die() { printf 'setup-observability: %s\n' "$*" >&2; exit 2; }
@@ -137,29 +139,6 @@ echo "== Uptime checks"
 uptime web-app-prod "acme-mvp: web-app-prod /healthz" /healthz 2xx
 
 echo "== Alert policies"
-# policy DISPLAY_NAME FILE [UPTIME_CHECK_DISPLAY_NAME]: the file with the channel (and uptime
-# check id) filled in, created or updated by display name.
-policy() {
-  local check="" existing
-  if [[ -n ${3:-} ]]; then
-    uptime_named "$3"
-    check=${FOUND##*/}
-    ((DRY_RUN)) && check=${check:-DRY_RUN_CHECK_ID}
-    [[ -n $check ]] || die "uptime check '$3' not found"
-  fi
-  # The tokens are replaced in bash, not by a sed per policy (the replacements quoted: taken literally).
-  local text=""
-  { IFS= read -r -d '' text || true; } <"$2"
-  text=${text//'@NOTIFICATION_CHANNEL@'/"$CHANNEL"}
-  printf '%s' "${text//'@UPTIME_CHECK_ID@'/"$check"}" >"$TMP/policy-${2##*/}"
-  find_named gcloud alpha monitoring policies list --filter="displayName=\"$1\""
-  existing=$FOUND
-  if [[ -n $existing ]]; then
-    run gcloud alpha monitoring policies update "$existing" --project "$PROJECT_ID" --policy-from-file="$TMP/policy-${2##*/}"
-  else
-    run gcloud alpha monitoring policies create --project "$PROJECT_ID" --policy-from-file="$TMP/policy-${2##*/}"
-  fi
-}
 policy "acme-mvp: web-app-prod-availability fast burn" monitoring/alert-policies/web-app-prod-availability-fast-burn.json
 policy "acme-mvp: web-app-prod-availability slow burn" monitoring/alert-policies/web-app-prod-availability-slow-burn.json
 policy "acme-mvp: web-app-prod-latency fast burn" monitoring/alert-policies/web-app-prod-latency-fast-burn.json
