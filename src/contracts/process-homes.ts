@@ -31,8 +31,10 @@ export function frameworkDefaultText(framework: string): string {
 export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file";
 
 const speaks = (s: Service, p: string) => (s.protocols ?? []).includes(p as never);
+// uWSGI's own protocol (a `socket` behind nginx's uwsgi_pass) is not one Cloud Run takes, but the
+// same server speaks HTTP with `http-socket`, which the plan switches it to (mapping-processes.ts).
 const speaksHttp = (s: Service) =>
-  !s.protocols?.length || speaks(s, "http") || speaks(s, "websocket") || speaks(s, "grpc");
+  !s.protocols?.length || speaks(s, "http") || speaks(s, "websocket") || speaks(s, "grpc") || speaks(s, "uwsgi");
 
 /** A listener Cloud Run cannot take (it only accepts HTTP/1, HTTP/2, gRPC and websockets). */
 export function nonHttpTopic(s: Service): OpenTopic | undefined {

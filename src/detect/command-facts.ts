@@ -1,6 +1,6 @@
 // What a start command says about a service (command.ts reads it, process-rules.ts knows the
 // programs), kept apart so the two do not import each other.
-import type { Protocol, Runtime, ServiceRole } from "../inventory/schema.js";
+import type { Protocol, Runtime, Service, ServiceRole } from "../inventory/schema.js";
 
 export interface CommandFacts {
   software: string;
@@ -11,6 +11,8 @@ export interface CommandFacts {
   /** The web or worker framework the program itself names (celery, sidekiq, horizon, flower…). */
   framework?: string;
   protocols?: Protocol[];
+  /** uWSGI told to speak the uwsgi protocol: where (uwsgi-mode.ts). */
+  uwsgiSocket?: Service["uwsgiSocket"];
   /** `npm run start`, `yarn start`: the package.json script to look up. */
   script?: string;
   /** A file the server reads its address from: gunicorn -c, uwsgi --ini, puma -C. */

@@ -73,6 +73,22 @@ export function scriptStart(text: string): string | undefined {
 }
 
 /**
+ * The image's variables a start script builds uWSGI's socket flag from: DefectDojo's
+ * `"--${DD_UWSGI_MODE}" "${DD_UWSGI_ENDPOINT}"` with DD_UWSGI_MODE=socket in the image's ENV. The
+ * deploy sets them (to http-socket and 0.0.0.0:PORT) rather than a command of its own.
+ */
+function scriptSocketSettings(
+  line: string,
+  env: Record<string, string>,
+): { modeEnv?: string; addressEnv?: string } | undefined {
+  const value = String.raw`"?\$\{?([A-Za-z_]\w*)(?::-[^}"]*)?\}?"?`;
+  const flag = new RegExp(String.raw`(?:^|\s)"?--\$\{?([A-Za-z_]\w*)(?::-[^}"]*)?\}?"?(?:=|\s+)${value}`).exec(line);
+  if (flag && /^(socket|uwsgi-socket)$/.test(env[flag[1]!] ?? "")) return { modeEnv: flag[1]!, addressEnv: flag[2]! };
+  const address = new RegExp(String.raw`(?:^|\s)(?:--socket|-s|--uwsgi-socket)(?:=|\s+)${value}`).exec(line);
+  return address ? { addressEnv: address[1]! } : undefined;
+}
+
+/**
  * Gives each of the app's compose services (no known image) the process its start script runs:
  * role, software and the rest of what the command says, and its address when the service has none.
  * The command kept is the compose one (what `docker compose` runs); the script's is only read.
@@ -107,6 +123,8 @@ export async function resolveComposeProcesses(services: ServiceFinding[], read: 
     // the compose file's own values may hold secrets and are not used.
     const facts = classifyCommand(line ? interpolate(line, image.env, { keepUnset: true }) : started.join(" "));
     if (facts.role === "other" && !facts.runtime) continue;
+    const settings = line && facts.uwsgiSocket ? scriptSocketSettings(line, image.env) : undefined;
+    if (settings) facts.uwsgiSocket = { setIn: "env", ...settings };
     const { software, role, listen, ...process } = facts;
     s.software = software;
     s.role = role;

@@ -11,6 +11,7 @@ import { settingsFileIn, settingsFileListen } from "./settings-file.js";
 import { programPackage } from "./program-package.js";
 import { serverCapacity } from "./server-capacity.js";
 import type { ServiceFinding } from "./types.js";
+import { mergeBinds, servedBind, uwsgiBindsFromArgs, uwsgiBindsFromConfig, uwsgiBindsFromEnv } from "./uwsgi-mode.js";
 import type { Protocol, Runtime } from "../inventory/schema.js";
 
 export interface EnrichContext {
@@ -171,6 +172,25 @@ async function iniOf(s: ServiceFinding, ctx: EnrichContext): Promise<IniFacts | 
   return text ? iniFacts(text) : undefined;
 }
 
+/**
+ * uWSGI whose command line names no socket takes it from its config file (`socket = …` in the
+ * --ini, or an emperor's vassal) or its environment (UWSGI_SOCKET): a `socket` there speaks the
+ * uwsgi protocol, not HTTP (uwsgi-mode.ts). The environment's options come on top of the file's.
+ */
+async function uwsgiSocketElsewhere(s: ServiceFinding, env: Record<string, string>, ctx: EnrichContext) {
+  if (s.process?.protocols?.length || uwsgiBindsFromArgs(s.process?.words ?? []).binds.length) return;
+  const file = s.process?.configFile;
+  const text = file ? await ctx.readConfig(s, file) : undefined;
+  const fromEnv = uwsgiBindsFromEnv(env);
+  const served = servedBind(mergeBinds(fromEnv, text ? uwsgiBindsFromConfig(text) : { binds: [] }));
+  if (served?.protocol !== "uwsgi") return;
+  const inEnv = fromEnv.binds.some((b) => b.address === served.address && b.mode === served.mode);
+  const uwsgiSocket: ServiceFinding["uwsgiSocket"] = inEnv
+    ? { setIn: "env", addressEnv: served.mode === "socket" && env.UWSGI_SOCKET ? "UWSGI_SOCKET" : "UWSGI_UWSGI_SOCKET" }
+    : { setIn: "config", ...(file ? { file } : {}) };
+  s.process = { ...s.process, protocols: ["uwsgi"], uwsgiSocket };
+}
+
 export async function enrichService(s: ServiceFinding, given: EnrichContext): Promise<void> {
   if (STORE_ROLES.has(s.role)) return;
   // A bin of a package in the app (a monorepo's packages/cli/bin/n8n): Node, with that package's
@@ -263,6 +283,8 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   if (framework) s.framework = framework;
   const manager = runtime && runtime !== "other" ? app.packageManagers[runtime] : undefined;
   if (manager) s.packageManager = manager;
+  if (s.role === "web" && s.software === "uwsgi") await uwsgiSocketElsewhere(s, env, ctx);
+  if (s.process?.uwsgiSocket) s.uwsgiSocket = s.process.uwsgiSocket;
   const protocols: Protocol[] = [...(s.process?.protocols ?? [])];
   if (s.role === "web") {
     if (!protocols.includes("http") && !(protocols.length && !protocols.includes("websocket")))

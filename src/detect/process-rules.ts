@@ -2,6 +2,7 @@
 // runtime it needs, and where its address comes from. Defaults are the programs' documented ones
 // (uvicorn, gunicorn, granian: 8000; rails server and puma: 3000; flower: 5555; Spring Boot: 8080).
 import { basename, type CommandFacts } from "./command-facts.js";
+import { servedBind, uwsgiBindsFromArgs } from "./uwsgi-mode.js";
 
 export function flagValue(words: string[], names: string[]): string | undefined {
   for (let i = 0; i < words.length; i++) {
@@ -43,18 +44,31 @@ const pythonWeb: Rule = (exe, args) => {
   const software = exe === "waitress-serve" ? "waitress" : exe;
   const host = flagValue(args, ["--host"]) ?? "127.0.0.1";
   const port = flagValue(args, ["--port", "-p"]);
-  const bind = flagValue(args, ["--bind", "-b", "--http-socket", "--http", "--socket", "--listen"]);
+  // uWSGI's socket options each speak their own protocol (uwsgi-mode.ts): `--socket` is not HTTP.
+  const uwsgi = exe === "uwsgi" ? servedBind(uwsgiBindsFromArgs(args)) : undefined;
+  const bind = uwsgi?.address ?? flagValue(args, ["--bind", "-b", "--listen"]);
   const listen = toListen(bind) ?? (port ? toListen(port, host) : undefined);
-  const configFile = flagValue(args, ["--config", "-c", "--ini"]);
+  const configFile = flagValue(args, ["--config", "-c", "--ini", "--yaml", "--yml", "--xml"]);
   const websocket = exe === "daphne" || args.includes("--ws");
+  const protocols: CommandFacts["protocols"] = websocket
+    ? ["http", "websocket"]
+    : uwsgi?.protocol === "uwsgi"
+      ? ["uwsgi"]
+      : undefined;
   return {
     software,
     role: "web",
     runtime: "python",
     ...(listen ? { listen } : {}),
     ...(configFile ? { configFile } : {}),
-    ...(websocket ? { protocols: ["http", "websocket"] } : {}),
-    portEnv: exe === "granian" ? ["GRANIAN_PORT", "PORT"] : ["PORT"],
+    ...(protocols ? { protocols } : {}),
+    ...(uwsgi?.protocol === "uwsgi" ? { uwsgiSocket: { setIn: "command" as const } } : {}),
+    portEnv:
+      exe === "granian"
+        ? ["GRANIAN_PORT", "PORT"]
+        : exe === "uwsgi"
+          ? ["UWSGI_HTTP_SOCKET", "UWSGI_SOCKET", "UWSGI_HTTP", "PORT"]
+          : ["PORT"],
     // Documented defaults: uvicorn, gunicorn, hypercorn and daphne listen on 127.0.0.1:8000 when told
     // nothing; granian too, unless GRANIAN_PORT says otherwise; gunicorn's config file may bind elsewhere.
     ...(!listen && !bind && !configFile && ["uvicorn", "gunicorn", "hypercorn", "daphne"].includes(exe)

@@ -2,12 +2,14 @@
 // `bind`, a uWSGI ini's `http-socket`, puma.rb's `bind`/`port`), its environment (PORT,
 // GRANIAN_PORT, LISTEN_ADDR…), Spring's application.properties, or the documented default.
 import { toListen } from "./process-rules.js";
+import { servedBind, uwsgiBindsFromConfig } from "./uwsgi-mode.js";
 
 /** `bind = '127.0.0.1:8001'` (gunicorn), `http-socket = :8000` (uWSGI), `bind "tcp://…:#{ENV.fetch('PORT', 3000)}"` (puma). */
 export function listenFromConfig(text: string, env: Record<string, string>): string | undefined {
   const gunicorn = /^\s*bind\s*=\s*\[?\s*["']([^"']+)["']/m.exec(text)?.[1];
   if (gunicorn) return toListen(gunicorn);
-  const uwsgi = /^\s*(?:http-socket|http|socket)\s*=\s*(\S+)/m.exec(text)?.[1];
+  // uWSGI: the socket it serves the app on (uwsgi-mode.ts), an `http-socket` before a `socket`.
+  const uwsgi = servedBind(uwsgiBindsFromConfig(text))?.address;
   if (uwsgi) return toListen(uwsgi);
   // puma: bind "tcp://#{ENV.fetch('BIND', '127.0.0.1')}:#{ENV.fetch('PORT', 3000)}" or port ENV.fetch('PORT', 3000)
   const rubyEnv = (expr: string) =>

@@ -49,6 +49,8 @@ export interface ServiceAnswer {
   framework?: string;
   packageManager?: string;
   protocols?: Protocol[];
+  /** uWSGI speaking the uwsgi protocol: what sets its socket (uwsgi-mode.ts). */
+  uwsgiSocket?: { setIn: "command" | "config" | "env"; file?: string; modeEnv?: string; addressEnv?: string };
   /** Ports clients reach directly in a raw protocol, from the VM's firewall (firewall.ts): "5000-5500/udp". */
   rawPorts?: string[];
   longRunning?: boolean;

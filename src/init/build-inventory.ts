@@ -84,6 +84,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.framework ? { framework: s.framework } : {}),
     ...(s.packageManager ? { packageManager: s.packageManager } : {}),
     ...(s.protocols?.length ? { protocols: s.protocols } : {}),
+    ...(s.uwsgiSocket ? { uwsgiSocket: s.uwsgiSocket } : {}),
     ...(s.rawPorts?.length ? { rawPorts: s.rawPorts } : {}),
     ...(s.longRunning !== undefined ? { longRunning: s.longRunning } : {}),
     ...(s.usedFor?.length ? { usedFor: s.usedFor } : {}),

@@ -30,6 +30,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "framework",
     "packageManager",
     "protocols",
+    "uwsgiSocket",
     "rawPorts",
     "longRunning",
     "usedFor",

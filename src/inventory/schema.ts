@@ -80,9 +80,11 @@ export const RUNTIMES = ["python", "node", "ruby", "go", "php", "java", "other"]
 export type Runtime = (typeof RUNTIMES)[number];
 /**
  * What a process speaks to its clients: a websocket or SMTP listener needs more than an HTTP front
- * door; `tcp` and `udp` are raw listeners of another protocol (GPS trackers, game clients, syslog).
+ * door; `tcp` and `udp` are raw listeners of another protocol (GPS trackers, game clients, syslog);
+ * `uwsgi` is uWSGI's binary protocol (a `socket` behind nginx's `uwsgi_pass`), which uWSGI switches to
+ * HTTP with `http-socket`.
  */
-export const PROTOCOLS = ["http", "websocket", "grpc", "smtp", "tcp", "udp"] as const;
+export const PROTOCOLS = ["http", "websocket", "grpc", "smtp", "tcp", "udp", "uwsgi"] as const;
 /** "5055/tcp", "5000-5500/udp": a port or a range clients reach directly, and its transport. */
 export const RAW_PORT = /^(\d{1,5})(?:-(\d{1,5}))?\/(tcp|udp)$/;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -218,6 +220,20 @@ export const serviceSchema = z.looseObject({
         }, "ports must be between 1 and 65535, the range from low to high"),
     )
     .max(64)
+    .optional(),
+  /**
+   * uWSGI speaking the uwsgi protocol (protocols: uwsgi): what sets its `socket`, so the plan can
+   * switch it to `http-socket` on Cloud Run's port. `command`: a flag; `config`: the file `file`
+   * (`socket = …`); `env`: variables, uWSGI's own UWSGI_SOCKET (`addressEnv`) or a start script's
+   * that build the flag (DefectDojo's `"--${DD_UWSGI_MODE}" "${DD_UWSGI_ENDPOINT}"`).
+   */
+  uwsgiSocket: z
+    .looseObject({
+      setIn: z.enum(["command", "config", "env"]),
+      file: z.string().max(500).optional(),
+      modeEnv: z.string().regex(ENV_NAME, "expected an environment variable name").optional(),
+      addressEnv: z.string().regex(ENV_NAME, "expected an environment variable name").optional(),
+    })
     .optional(),
   /** A loop or consumer that must always run (a queue worker, a streaming server, a mail listener). */
   longRunning: z.boolean().optional(),

@@ -95,6 +95,11 @@ ENTRYPOINT ["/entrypoint-dev.sh"]
     expect(byName.web).toMatchObject({ role: "web", software: "uwsgi", command: "/entrypoint-web.sh" });
     expect(byName.web!.listen).toEqual(["0.0.0.0:3031"]);
     expect(byName.web!.process).toMatchObject({ runtime: "python" });
+    // APP_MODE=socket: the uwsgi protocol, switched on Cloud Run through the script's own variables.
+    expect(byName.web!.process).toMatchObject({
+      protocols: ["uwsgi"],
+      uwsgiSocket: { setIn: "env", modeEnv: "APP_MODE", addressEnv: "APP_ENDPOINT" },
+    });
     // The same image, built by another service; its own entrypoint, the guard dropped.
     expect(byName.worker).toMatchObject({ role: "worker", software: "celery", command: "/entrypoint-worker.sh" });
     expect(byName.worker!.process).toMatchObject({ framework: "celery" });
