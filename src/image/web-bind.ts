@@ -83,6 +83,8 @@ const SERVERS: Server[] = [
     drop: [
       ["--http-socket", true],
       ["--http", true],
+      // The router's target (`--http :8081 --http-to :3031`): the router goes with --http.
+      ["--http-to", true],
       ["--socket", true],
       ["-s", true],
       ["--uwsgi-socket", true],

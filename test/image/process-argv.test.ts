@@ -18,6 +18,17 @@ describe("processArgv", () => {
       "/opt/healthchecks",
       "uwsgi --master --module hc.wsgi:application --processes 4 --chdir . --die-on-term --http-socket 0.0.0.0:${PORT}",
     ],
+    // Socket mode (the uwsgi protocol behind nginx's uwsgi_pass) becomes an HTTP socket on PORT.
+    [
+      "/srv/app/venv/bin/uwsgi --socket 127.0.0.1:3031 --protocol uwsgi --module app:app --http 0.0.0.0:8081 --http-to 127.0.0.1:3031",
+      "/srv/app",
+      "uwsgi --protocol uwsgi --module app:app --http-socket 0.0.0.0:${PORT}",
+    ],
+    [
+      "/srv/app/venv/bin/uwsgi -s /run/uwsgi/app.sock --ini uwsgi.ini",
+      "/srv/app",
+      "uwsgi --ini uwsgi.ini --http-socket 0.0.0.0:${PORT}",
+    ],
     [
       `/bin/sh -c ' [ -n "$PAPERLESS_PORT" ] && export GRANIAN_PORT=$PAPERLESS_PORT; exec granian --interface asginl --ws "paperless.asgi:application"'`,
       "/opt/paperless",

@@ -31,6 +31,7 @@ import { isSpringBoot } from "./proxy-trust-frameworks.js";
 import { sessionFix } from "./session-fix.js";
 import { cacheFix } from "./cache-fix.js";
 import { bindSetting, logToStdout } from "./server-settings.js";
+import { uwsgiEnv } from "./uwsgi-switch.js";
 import { SECRET_NAME } from "../../../contracts/secret-names.js";
 import { portOf } from "../../../inventory/listen.js";
 
@@ -120,6 +121,13 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
     else if (web && bind === "port") set[name] = { value: String(target.port), why: "the port Cloud Run sends to" };
   }
   const service = d.inv.services.find((x) => target.replaces[0] === x.name);
+  // uWSGI in socket mode answers HTTP on PORT once its mode is switched (uwsgi-switch.ts).
+  const uwsgi = web && service ? uwsgiEnv(d, service, target.port) : undefined;
+  Object.assign(set, uwsgi?.set);
+  for (const x of uwsgi?.dropped ?? []) {
+    delete set[x.name];
+    if (!dropped.some((y) => y.name === x.name)) dropped.push(x);
+  }
   const ports = web && service ? portChoice(service, unique) : undefined;
   for (const name of ports?.names ?? []) delete set[name];
   const dbEnv =

@@ -22,6 +22,7 @@ import { MAX_PUSH_SECONDS, type ProcessPlan } from "./processes.js";
 import { imageFor } from "../../../image/plan.js";
 import { teamRun } from "../../../image/team-image.js";
 import { bindsItself } from "../../../image/web-bind.js";
+import { envSwitchesUwsgi } from "./uwsgi-switch.js";
 import { carriesCredential, carryCredentials } from "../../../image/command-credentials.js";
 import { bindSetting } from "./server-settings.js";
 import { claimName, runName, serviceAccountId } from "./names.js";
@@ -49,6 +50,8 @@ function secretsOf(s: Service): string[] {
  */
 export function containerPort(d: Draft, s: Service): number {
   if (s.env.some((n) => n.toUpperCase() === "PORT" || bindSetting(n))) return PORT;
+  // uWSGI switched to an http-socket by the deploy's env (uwsgi-switch.ts) binds PORT, not the VM's socket.
+  if (envSwitchesUwsgi(s)) return PORT;
   // The team's own image serves the first web process with its own CMD (deploy-flags.ts passes no
   // command for it): the port that start listens on (team-image.ts). Cloud Run sets PORT to it too.
   const image = imageFor(d.images, s);

@@ -17,6 +17,7 @@ import { imageFor } from "../../../image/plan.js";
 import { phpMemoryNote } from "./php-memory.js";
 import { isAmqp, pubsubHomeFor } from "./store-homes.js";
 import { websocketFanOutAdvice } from "./websocket-fanout.js";
+import { servesUwsgiProtocol, uwsgiPortChange } from "./uwsgi-switch.js";
 import { IN_PROCESS_JOBS_REASON, inProcessJobsChange } from "./in-process-jobs.js";
 
 const PUSH_LIMITS =
@@ -55,6 +56,7 @@ export function healthRouteHint(s: Service): string {
 function portChange(d: Draft, s: Service, port: number): string {
   const image = imageFor(d.images, s);
   if (image?.content && image.serves) return `Nothing to change for the port: ${image.serves}.`;
+  if (servesUwsgiProtocol(s)) return uwsgiPortChange(d, s, port);
   if (/php-fpm/i.test(`${s.software} ${s.command ?? ""}`))
     return `PHP-FPM speaks FastCGI, not HTTP: the image needs a web server that answers HTTP on the PORT environment variable (${port}) and runs the PHP code (Apache with mod_php, FrankenPHP, or nginx with PHP-FPM under one supervisor).`;
   // The listener is set in a settings file the command names (Gitea's [server], listmonk's
