@@ -2,8 +2,7 @@
 // `infra-migrate run --provider offline` lays it out, with the migration plan assembled from
 // every phase's steps, without the validators (other tests run those; skipping them keeps this
 // ~0.5 s an inventory instead of ~8 s). For tests that exercise the generated files themselves.
-import { existsSync, readFileSync } from "node:fs";
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parse } from "yaml";
 import path from "node:path";
 import type { PlanStep } from "../../src/contracts/plan.js";
@@ -80,11 +79,16 @@ export async function writeOffline(
   repoDir = repoFor(inventoryFile),
 ): Promise<Artifact[]> {
   const { artifacts } = await renderOffline(inventoryFile, repoDir);
+  // Synchronously: ~45 files an inventory, each an mkdir, a write and maybe a chmod, which through
+  // fs/promises (libuv's thread pool) cost ~0.15 ms of CPU each on the VMs here against ~0.03 ms.
+  const made = new Set<string>();
   for (const a of artifacts) {
     const file = path.join(outDir, a.path);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, a.content);
-    if (a.executable) await chmod(file, 0o755);
+    const dir = path.dirname(file);
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    made.add(dir);
+    writeFileSync(file, a.content);
+    if (a.executable) chmodSync(file, 0o755);
   }
   return artifacts;
 }
