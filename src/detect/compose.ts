@@ -135,12 +135,36 @@ function buildOf(build: unknown, vars: Vars): ComposeImage["build"] | undefined 
     return context === undefined ? undefined : { context, dockerfile: "Dockerfile" };
   }
   if (!build || typeof build !== "object") return undefined;
-  const b = build as { context?: unknown; dockerfile?: unknown; target?: unknown };
+  const b = build as { context?: unknown; dockerfile?: unknown; target?: unknown; args?: unknown };
   const context = contextOf(typeof b.context === "string" ? interpolate(b.context, vars) : ".");
   if (context === undefined) return undefined;
   const dockerfile = typeof b.dockerfile === "string" ? interpolate(b.dockerfile, vars) : "Dockerfile";
   const target = typeof b.target === "string" ? interpolate(b.target, vars) : undefined;
-  return { context, dockerfile, ...(target ? { target } : {}) };
+  const args = buildArgs(b.args);
+  return { context, dockerfile, ...(target ? { target } : {}), ...(args ? { args } : {}) };
+}
+
+/**
+ * `build.args` (a map, or a list of `NAME=value`) as a checkout builds them: the compose file's own
+ * defaults filled in and nothing from the VM's .env, whose values (secrets among them) never go in
+ * the inventory or a committed workflow. A bare `NAME` takes its value from the environment: none here.
+ */
+function buildArgs(raw: unknown): Record<string, string> | undefined {
+  const entries: [string, unknown][] = Array.isArray(raw)
+    ? raw.flatMap((e): [string, unknown][] => {
+        const m = /^([^=]+)=(.*)$/s.exec(String(e));
+        return m ? [[m[1]!, m[2]]] : [];
+      })
+    : raw && typeof raw === "object"
+      ? Object.entries(raw as Record<string, unknown>)
+      : [];
+  const args = Object.fromEntries(
+    entries
+      .filter(([name, value]) => /^[A-Za-z_]\w*$/.test(name) && value !== null && typeof value !== "object")
+      .map(([name, value]) => [name, interpolate(String(value), {})] as const)
+      .filter(([, value]) => !/[\n\r]/.test(value) && value.length <= 500),
+  );
+  return Object.keys(args).length ? args : undefined;
 }
 
 /** A build context as a folder of the compose file's folder: "." → "", "./app/" → "app"; a URL or "../x": none. */

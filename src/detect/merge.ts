@@ -2,14 +2,15 @@
 // and the dependency list. This folds them into one service list: the most concrete source wins
 // (a unit file over a Procfile over a guess from packages), gaps are filled from the others, and
 // services are linked (proxy → the app on its upstream port; apps → their data stores).
-import { SERVICE_ROLES, type ProxyRoute, type ServiceRole } from "../inventory/schema.js";
+import path from "node:path";
+import { SERVICE_ROLES, teamBuildSchema, type ProxyRoute, type ServiceRole } from "../inventory/schema.js";
 import { afterWaiter, portOf } from "./command.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { largerLimit } from "./body-limit.js";
 import { isGuarded } from "./route-access.js";
 import { agreeing, routeKey } from "./route-keys.js";
 import { unionNames } from "./systemd.js";
-import type { DetectedService, PortRoute, ServiceFinding } from "./types.js";
+import type { DetectedService, PortRoute, ServiceFinding, TeamBuild } from "./types.js";
 
 export const DEFAULT_PORTS: Record<string, number> = {
   mysql: 3306,
@@ -243,6 +244,12 @@ function link(services: ServiceFinding[]): DetectedService[] {
   const stores = services.filter((s) => DATA_ROLES.includes(s.role)).map((s) => s.name);
   const webs = services.filter((s) => s.role === "web").map((s) => s.name);
   const rank = (role: ServiceRole) => (ROLE_ORDER.indexOf(role) >= 0 ? ROLE_ORDER.indexOf(role) : SERVICE_ROLES.length);
+  // A compose service without `build:` runs the image another service builds (`image:` names the same tag).
+  const builds = new Map(
+    services.flatMap((s) =>
+      s.composeImage?.build && s.composeImage.image ? [[s.composeImage.image, s.composeImage.build] as const] : [],
+    ),
+  );
   return services
     .map((s): DetectedService => {
       const {
@@ -264,7 +271,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         servedApp: _sa,
         pm2: _pf,
         phpSessionHandler: _ph,
-        composeImage: _ci,
+        composeImage,
         dependsOn: explicit,
         ...rest
       } = s;
@@ -298,6 +305,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         ...(routes.length ? { routes } : {}),
         // Only an app process: Debian's postgresql.service is a oneshot wrapper too (ExecStart=/bin/true).
         ...(oneShot && !s.scheduled && s.role === "other" ? { runsOnce: true as const } : {}),
+        ...teamBuild(s, composeImage, builds),
       };
     })
     .map((s, index) => ({ s, index }))
@@ -313,4 +321,28 @@ function plainInBoth(a: ServiceFinding, b: ServiceFinding): string[] {
     (a.plainEnv ?? []).filter((n) => agrees(b, n)),
     (b.plainEnv ?? []).filter((n) => agrees(a, n)),
   );
+}
+
+/**
+ * An app process of a compose service built from the repository: the build its image comes from
+ * (its own `build:`, or the one of the service that builds the image it names), paths from the
+ * repository's root (the compose file's folder: compose-process.ts reads it the same way).
+ */
+function teamBuild(
+  s: ServiceFinding,
+  image: ServiceFinding["composeImage"],
+  builds: ReadonlyMap<string, NonNullable<NonNullable<ServiceFinding["composeImage"]>["build"]>>,
+): { build?: TeamBuild } {
+  const build = image?.build ?? builds.get(image?.image ?? "");
+  if (!build || !s.runtime || !APP_PROCESS.includes(s.role)) return {};
+  const context = build.context || ".";
+  // Only what the inventory accepts (a target left as `-runtime` by an unset variable, a path with
+  // spaces): init never writes an inventory it would refuse; the plan then writes its own image.
+  const found = teamBuildSchema.safeParse({
+    context,
+    dockerfile: path.posix.normalize(path.posix.join(context, build.dockerfile)),
+    ...(build.target ? { target: build.target } : {}),
+    ...(build.args ? { args: build.args } : {}),
+  });
+  return found.success ? { build: found.data } : {};
 }

@@ -77,6 +77,8 @@ export interface ServiceAnswer {
   singleInstance?: string;
   /** A process that runs once and exits (a Type=oneshot unit no timer starts): never a server or a loop. */
   runsOnce?: true;
+  /** The team's image build a compose process runs (compose.ts `build:`): the deploy builds it. */
+  build?: TeamBuild;
   /** The app's commands its unit runs before it on every start (ExecStartPre=: a migrate, collectstatic). */
   beforeStart?: string[];
   /** A synchronous web server's worker processes and threads on the VM (server-capacity.ts). */
@@ -161,10 +163,18 @@ export interface PortRoute {
   hosts?: string[];
 }
 
+/** A team image's build: folder, Dockerfile (both from the repository's root), stage, build arguments. */
+export interface TeamBuild {
+  context: string;
+  dockerfile: string;
+  target?: string;
+  args?: Record<string, string>;
+}
+
 /** A compose service's image as its entry gives it (compose.ts; compose-process.ts reads it). */
 export interface ComposeImage {
   image?: string;
-  build?: { context: string; dockerfile: string; target?: string };
+  build?: { context: string; dockerfile: string; target?: string; args?: Record<string, string> };
   /** The entry sets `entrypoint:` (the image's ENTRYPOINT and CMD then do not run). */
   entrypoint?: boolean;
 }

@@ -4,7 +4,7 @@
 // Apache, Java as a Spring Boot jar); where the repository does not say enough (no manifest, a WAR,
 // an extension without a recipe) the image gets a notice with the reason, never a guessed file.
 import { inventoryDatabaseEngine } from "../contracts/database-engine.js";
-import type { Inventory, Service } from "../inventory/schema.js";
+import type { Inventory, Service, TeamBuild } from "../inventory/schema.js";
 import path from "node:path";
 import { APP_DIR, inImagePath, otherCheckout, vmAppRoot } from "./app-root.js";
 import {
@@ -52,6 +52,16 @@ export function runtimeOf(s: Service): Stack | undefined {
   return SOFTWARE.find(([, re]) => re.test(`${s.software} ${s.command ?? ""}`))?.[0];
 }
 
+/**
+ * The team's image the app's main runtime runs on the VM (compose `build:`, inventory `build`): its
+ * web process's, else the first of its processes that has one. The deploy builds that image.
+ */
+export function teamBuildOf(inv: Inventory): TeamBuild | undefined {
+  const main = mainRuntime(inv);
+  const own = inv.services.filter((s) => PROCESS_ROLES.has(s.role) && s.build && runtimeOf(s) === main);
+  return (own.find((s) => s.role === "web") ?? own[0])?.build;
+}
+
 /** The app's main runtime: the one most of its processes run, ties broken by the first web process. */
 export function mainRuntime(inv: Inventory): Stack | undefined {
   const processes = inv.services.filter((s) => PROCESS_ROLES.has(s.role));
@@ -86,6 +96,8 @@ export interface ImagePlan {
   mainDockerfile: string;
   /** Why the team's Dockerfile is not built (it serves no HTTP). */
   teamNotHttp?: string;
+  /** The team's image the deploy builds, from the compose file's `build:` (folder, target, arguments). */
+  mainBuild?: TeamBuild;
 }
 
 /** The processes of one runtime this repository runs, web processes first (the image's CMD runs the first). */
@@ -114,7 +126,7 @@ export function planImages(
   const own = inv.services.filter((s) => PROCESS_ROLES.has(s.role) && !otherCheckout(s, root) && !released(s));
   const runtimes = [...new Set(own.map(runtimeOf))].filter((r): r is Stack => r !== undefined);
   runtimes.sort((a, b) => (a === main ? -1 : b === main ? 1 : 0));
-  const mainFile = mainDockerfile((f) => repo.read(f));
+  const mainFile = mainDockerfile((f) => repo.read(f), teamBuildOf(inv));
   const engine = inventoryDatabaseEngine(inv);
   const images = runtimes.map((runtime): RuntimeImage => {
     const dockerfile = runtime === main && !release ? mainFile.file : `Dockerfile.${runtime}`;
@@ -142,14 +154,21 @@ export function planImages(
       image.content &&
       withCodeLinks(image.content, [...secretFileCommands(inv, root), ...codeLinkCommands(inv, root, repo, user)]);
     const content = linked && (runtime === main ? withBuildInputs(linked, inv.buildInputs ?? []) : linked);
+    const target = dockerfile === mainFile.build?.dockerfile ? mainFile.build.target : undefined;
     const team =
       own !== undefined
-        ? teamImage(
-            own,
-            (f) => repo.read(f),
-            (d) => repo.files(d),
-          )
+        ? teamImage(own, (f) => repo.read(f), { list: (d) => repo.files(d), ...(target ? { target } : {}) })
         : undefined;
+    // The team's image the compose file builds is the app's image: ours (its text, what its CMD
+    // serves, why it could not be written) is nothing the deploy builds or the plan may describe.
+    if (mainFile.build && dockerfile === mainFile.build.dockerfile) {
+      const { content: _c, serves: _s, notice: _n, ...rest } = image;
+      return {
+        ...rest,
+        ...(user ? { user } : {}),
+        ...(team && Object.keys(team).length ? { team } : {}),
+      };
+    }
     return {
       ...image,
       ...(content ? { content } : {}),
@@ -186,6 +205,7 @@ export function planImages(
     images,
     health,
     mainDockerfile: mainFile.file,
+    ...(mainFile.build ? { mainBuild: mainFile.build } : {}),
     ...(mainFile.notHttp ? { teamNotHttp: mainFile.notHttp } : {}),
   };
 }

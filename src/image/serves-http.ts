@@ -7,6 +7,7 @@
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { commandArgv, parseDockerfile, type Instruction, type Stage } from "./dockerfile-parse.js";
+import type { TeamBuild } from "../inventory/schema.js";
 
 /** Our Dockerfile for the app, written beside a team Dockerfile that does not serve HTTP. */
 export const OWN_MAIN_DOCKERFILE = "Dockerfile.cloudrun";
@@ -130,10 +131,18 @@ export function releaseToolOnly(
 /**
  * The Dockerfile the deploy builds for the app: the team's `Dockerfile` unless it serves no HTTP or
  * only packages a release tool's build, then ours beside it, with the reason. `read` gives the
- * team's file (not one we generated) and the repository's others.
+ * team's file (not one we generated) and the repository's others. `build`: the image the VM's
+ * compose services run (Dockerfile.django-debian, target release): that one, when the repository holds it.
  */
-export function mainDockerfile(read: (file: string) => string | undefined): { file: string; notHttp?: string } {
-  const team = read("Dockerfile");
-  const notHttp = team !== undefined ? (fastCgiOnly(team) ?? releaseToolOnly(team, read)) : undefined;
-  return notHttp ? { file: OWN_MAIN_DOCKERFILE, notHttp } : { file: "Dockerfile" };
+export function mainDockerfile(
+  read: (file: string) => string | undefined,
+  build?: TeamBuild,
+): { file: string; notHttp?: string; build?: TeamBuild } {
+  // The image the VM's compose services run (inventory `build`): its Dockerfile, wherever it is.
+  const built = build && read(build.dockerfile) !== undefined ? build : undefined;
+  const file = built?.dockerfile ?? "Dockerfile";
+  const team = read(file);
+  const notHttp = team !== undefined ? (fastCgiOnly(team) ?? releaseToolOnly(team, read, file)) : undefined;
+  if (notHttp) return { file: OWN_MAIN_DOCKERFILE, notHttp };
+  return built ? { file, build: built } : { file };
 }

@@ -234,9 +234,15 @@ function djangoMainsOf(
 export function teamImage(
   text: string,
   read?: (file: string) => string | undefined,
-  list?: (dir: string) => string[] | undefined,
+  options: {
+    /** The names of the files in a repository folder (the folders a COPY fills: supervised.ts). */
+    list?: (dir: string) => string[] | undefined;
+    /** The stage the build stops at (`--target`), else the last: what the image holds and starts. */
+    target?: string;
+  } = {},
 ): TeamImage {
-  const chain = stageChain(parseDockerfile(text));
+  const { list, target } = options;
+  const chain = stageChain(parseDockerfile(text), target);
   if (chain.length === 0) return {};
   let workdir = "/";
   let appDir: string | undefined;

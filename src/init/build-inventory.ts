@@ -99,6 +99,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.outboundMail ? { outboundMail: s.outboundMail } : {}),
     ...(s.singleInstance ? { singleInstance: s.singleInstance } : {}),
     ...(s.runsOnce ? { runsOnce: true } : {}),
+    ...(s.build ? { build: s.build } : {}),
     ...(s.beforeStart?.length ? { beforeStart: s.beforeStart } : {}),
     ...(s.instances ? { instances: s.instances } : {}),
     ...(s.capacity ? { capacity: s.capacity } : {}),

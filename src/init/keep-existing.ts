@@ -45,6 +45,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "outboundMail",
     "singleInstance",
     "runsOnce",
+    "build",
     "beforeStart",
     "instances",
     "capacity",

@@ -71,6 +71,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     outboundMail: s.outboundMail,
     singleInstance: s.singleInstance,
     runsOnce: s.runsOnce,
+    build: s.build,
     beforeStart: s.beforeStart,
     instances: s.instances,
     capacity: s.capacity,

@@ -132,6 +132,48 @@ const outboundMailSchema = z.looseObject({
 });
 export type OutboundMail = z.input<typeof outboundMailSchema>;
 
+/** A repository path with no `..` segment: the build stays in the checkout. */
+const IN_REPO = /^(?!.*(^|\/)\.\.(\/|$))/;
+
+/** How the team's image is built (service `build`): init writes only what passes this. */
+export const teamBuildSchema = z
+  .object({
+    context: z
+      .string()
+      .regex(
+        /^(\.|[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*(\/[A-Za-z0-9._@+-]+)*)$/,
+        "expected a folder of the repository such as . or docker",
+      )
+      .regex(IN_REPO, "expected a folder inside the repository (no ..)")
+      .max(300),
+    dockerfile: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*(\/[A-Za-z0-9._@+-]+)*$/,
+        "expected a repository path such as docker/Dockerfile",
+      )
+      .regex(IN_REPO, "expected a path inside the repository (no ..)")
+      .max(300),
+    target: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected a build stage name")
+      .max(100)
+      .optional(),
+    args: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+        z
+          .string()
+          .max(500)
+          .regex(
+            /^(?![\s\S]*\$\{\{)[^\n\r]*$/,
+            "expected one line without ${{ (the workflow would read it as an expression)",
+          ),
+      )
+      .optional(),
+  })
+  .strict();
+
 export const serviceSchema = z.looseObject({
   name: z.string().regex(SERVICE_NAME, "expected lowercase letters, digits and dashes, starting with a letter").max(49),
   role: z.enum(SERVICE_ROLES),
@@ -314,6 +356,12 @@ export const serviceSchema = z.looseObject({
    * runs the ones it can name as Cloud Run jobs; the others are open decisions with their command.
    */
   runsOnce: z.literal(true).optional(),
+  /**
+   * App processes run from the team's own image: how it is built, as the compose file's `build:`
+   * says (paths from the repository's root, the compose file's folder; `${VAR:-x}` filled in). The
+   * deploy builds this image, with this target and these build arguments, instead of writing one.
+   */
+  build: teamBuildSchema.optional(),
   beforeStart: z
     .array(z.string().trim().min(1).max(4000))
     .max(20)
@@ -650,3 +698,6 @@ export const inventorySchema = z.looseObject({
 
 export type Inventory = z.infer<typeof inventorySchema>;
 export type InventoryInput = z.input<typeof inventorySchema>;
+
+/** A team image's build as the inventory records it (service `build`). */
+export type TeamBuild = NonNullable<Service["build"]>;

@@ -53,10 +53,14 @@ const OPEN_GAPS: Record<string, string[]> = {};
  * Apps whose build the rules do not guess, so the plan writes no Dockerfile and says why in a
  * notice (an open gap in the app's README).
  */
-const NO_IMAGE: Record<string, RegExp> = {
-  // Its compose services run /entrypoint-*.sh, which only Dockerfile.django-debian copies into its
-  // image (the README's open gap: the deploy does not build that Dockerfile).
-  defectdojo: /uwsgi runs `\/entrypoint-uwsgi\.sh` \(`docker\/entrypoint-uwsgi\.sh` in `Dockerfile\.django-debian`\)/,
+const NO_IMAGE: Record<string, RegExp> = {};
+/**
+ * Apps whose VM runs the team's own image, built as the compose file's `build:` says (inventory
+ * `build`): that Dockerfile is the app's image, with nothing of ours in its place.
+ */
+const TEAM_BUILT: Record<string, { dockerfile: string; target?: string }> = {
+  // Its compose services run /entrypoint-*.sh, which Dockerfile.django-debian copies into its image.
+  defectdojo: { dockerfile: "Dockerfile.django-debian", target: "release" },
 };
 /**
  * Apps whose VM runs a prebuilt artifact with no source to build (release-image.ts): one image that
@@ -116,6 +120,15 @@ describe.each(corpus.map((a) => [a.app, a] as const))("images for %s", (app, ent
       return;
     }
     expect(plan.images.length).toBeGreaterThan(0);
+    const team = TEAM_BUILT[app];
+    if (team) {
+      expect(plan.mainDockerfile).toBe(team.dockerfile);
+      expect(plan.mainBuild).toMatchObject(team);
+      expect(plan.images.map((i) => [i.dockerfile, i.content, i.notice])).toEqual([
+        [team.dockerfile, undefined, undefined],
+      ]);
+      return;
+    }
     const noImage = NO_IMAGE[app];
     if (noImage) {
       expect(plan.images.map((i) => [i.content, i.notice])).toEqual([[undefined, expect.stringMatching(noImage)]]);

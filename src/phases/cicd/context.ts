@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { GenerationError } from "../../errors.js";
-import type { Inventory } from "../../inventory/schema.js";
+import type { Inventory, TeamBuild } from "../../inventory/schema.js";
 import { type DeployTarget, type Deployment, hasCanary } from "../../contracts/deployment.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { detectStack, nothingToTest, type Stack } from "./runtime.js";
@@ -12,7 +12,7 @@ import { mainDockerfile } from "../../image/serves-http.js";
 import { vmAppRoot } from "../../image/app-root.js";
 import { releaseArtifact, type ReleaseArtifact } from "../../image/release-image.js";
 import { openRepo } from "../../image/repo.js";
-import { runtimeOf } from "../../image/plan.js";
+import { runtimeOf, teamBuildOf } from "../../image/plan.js";
 import { teamImage, type TeamImage } from "../../image/team-image.js";
 import { teamPreBuild, type TeamPreBuild } from "./team-prebuild.js";
 import { upstreamDeployment } from "../../contracts/upstream-deployment.js";
@@ -42,6 +42,11 @@ export interface CicdContext {
   hasDockerfile: boolean;
   /** The Dockerfile the deploy builds the app's image from (image/serves-http.ts). */
   mainDockerfile: string;
+  /**
+   * The team's image the VM's compose services run (inventory `build`): the deploy builds
+   * `mainDockerfile` from this folder, with this target and these build arguments.
+   */
+  mainBuild?: TeamBuild;
   /** What the team's Dockerfile, when built, makes of the app: its folder, a venv off PATH (team-image.ts). */
   team?: TeamImage;
   /** The package-manager steps the team's image workflow runs before `docker build` (team-prebuild.ts). */
@@ -96,7 +101,11 @@ function contextOf(input: PhaseInput): CicdContext {
   const imageName = inventory.metadata.name;
   const has = (f: string) => existsSync(path.join(input.repoDir, f));
   const theirs = (f: string) => has(f) && !(input.generatedFiles?.has(f) ?? false);
-  const main = mainDockerfile((f) => (theirs(f) ? readFileSync(path.join(input.repoDir, f), "utf8") : undefined));
+  const main = mainDockerfile(
+    (f) => (theirs(f) ? readFileSync(path.join(input.repoDir, f), "utf8") : undefined),
+    teamBuildOf(inventory),
+  );
+  const teamFile = theirs(main.file) && !main.notHttp ? main.file : undefined;
   const stack = detectStack(inventory, input.repoDir);
   const untestable = nothingToTest(inventory, stack, input.repoDir);
   // Only our Dockerfile downloads a release: a team's own builds however it builds.
@@ -108,8 +117,8 @@ function contextOf(input: PhaseInput): CicdContext {
         vmAppRoot(inventory, input.repoDir),
         runtimeOf,
       );
-  const preBuild =
-    theirs("Dockerfile") && !main.notHttp ? teamPreBuild(input.repoDir, input.generatedFiles) : undefined;
+  // The team's image workflow is matched on the root Dockerfile it builds (team-prebuild.ts).
+  const preBuild = teamFile === "Dockerfile" ? teamPreBuild(input.repoDir, input.generatedFiles) : undefined;
   return {
     inventory,
     deployment,
@@ -125,14 +134,17 @@ function contextOf(input: PhaseInput): CicdContext {
     deployerAccount: "github-deployer",
     // The team's own Dockerfile, not the one a previous run generated.
     repoDir: input.repoDir,
-    hasDockerfile: theirs("Dockerfile") && !main.notHttp,
-    ...(theirs("Dockerfile") && !main.notHttp
+    hasDockerfile: teamFile !== undefined,
+    ...(teamFile
       ? {
-          team: teamImage(readFileSync(path.join(input.repoDir, "Dockerfile"), "utf8"), (f) =>
-            repoFile(input.repoDir, f),
+          team: teamImage(
+            readFileSync(path.join(input.repoDir, teamFile), "utf8"),
+            (f) => repoFile(input.repoDir, f),
+            main.build?.target ? { target: main.build.target } : {},
           ),
         }
       : {}),
+    ...(main.build ? { mainBuild: main.build } : {}),
     ...(preBuild ? { teamPreBuild: preBuild } : {}),
     mainDockerfile: main.file,
     ...(main.notHttp ? { teamDockerfileNotHttp: main.notHttp } : {}),

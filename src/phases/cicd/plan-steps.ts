@@ -16,6 +16,7 @@ import { deployOrder } from "./deploy-flags.js";
 import { vmAppRoot } from "../../image/app-root.js";
 import { appImages } from "./images.js";
 import { releaseStep } from "./release-step.js";
+import { teamBuildCommand, teamBuildText } from "./team-build.js";
 import { everyReleaseJobs, runOncePlan } from "./run-once-jobs.js";
 import { runOnceDeployText, runOncePlanSteps } from "./run-once-plan.js";
 import { migrations } from "./migrations.js";
@@ -115,6 +116,15 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       order: 44,
       title: `The image: \`${ctx.mainDockerfile}\`, not the repository's \`Dockerfile\``,
       body: `The repository's \`Dockerfile\` is left as it is and not built: ${ctx.teamDockerfileNotHttp}. The pipeline builds \`${ctx.mainDockerfile}\` (written by infra-migrate, answering HTTP on \`$PORT\`) instead. Review it; to build yours again, make it build from a checkout and its final stage serve HTTP on \`$PORT\`, then delete \`${ctx.mainDockerfile}\`.`,
+      files: [ctx.mainDockerfile, CICD_PATHS.workflow],
+    });
+  // The team's image the VM's compose services run (inventory `build`): the deploy builds that one.
+  if (ctx.mainBuild && ctx.hasDockerfile)
+    steps.push({
+      stage: "prepare",
+      order: 44,
+      title: `The image: your \`${ctx.mainDockerfile}\`${ctx.mainBuild.target ? ` (target \`${ctx.mainBuild.target}\`)` : ""}`,
+      body: `${teamBuildText(ctx.mainDockerfile, ctx.mainBuild)} Check that it builds from a clean checkout (\`${teamBuildCommand(ctx.mainDockerfile, ctx.mainBuild)}\`) before the first push.`,
       files: [ctx.mainDockerfile, CICD_PATHS.workflow],
     });
   // Code an admin installed in the app's folder (Kimai's var/plugins): build input, not data.

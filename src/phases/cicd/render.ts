@@ -10,6 +10,7 @@ import { type DeployTarget, isAiWorkerTarget, isPublicApi, lockedShare } from ".
 import { deployOrder } from "./deploy-flags.js";
 import { deployerViewRoles, heldViewerRoles } from "./deploy-lookups.js";
 import { deployedOnly, heldLabel, heldTopic, heldWhy } from "../../contracts/held-targets.js";
+import { teamBuildText } from "./team-build.js";
 import type { CicdResult } from "./schema.js";
 import { IMAGE_RELEASES, type Stack } from "./runtime.js";
 import { schedulesView } from "./schedules.js";
@@ -201,6 +202,7 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
             `The VM runs a prebuilt release (\`${ctx.release.program}\`) with no source here: the build downloads the release the repository variables \`RELEASE_URL\` and \`RELEASE_SHA256\` name (\`docker build --build-arg RELEASE_URL --build-arg RELEASE_SHA256\`), checks its SHA-256, and stops with an error while they are unset; set them to the exact release the VM runs (the migration plan says how).`,
           ]
         : []),
+      ...(ctx.mainBuild && ctx.hasDockerfile ? [teamBuildText(ctx.mainDockerfile, ctx.mainBuild)] : []),
       ...(ctx.teamPreBuild
         ? [
             `Your \`Dockerfile\` packages what \`${ctx.teamPreBuild.workflow}\` builds before it, so the build job runs the same steps first: ${ctx.teamPreBuild.steps.map((s) => `\`${s.run.trim().replace(/\n/g, "; ")}\`${s.dir === "." ? "" : ` in \`${s.dir}\``}`).join(", then ")}${ctx.teamPreBuild.node ? ` (Node.js ${ctx.teamPreBuild.node})` : ""}.`,

@@ -49,6 +49,9 @@ curl --fail --silent --show-error --retry 3 --max-time 10 \\
   -H 'Content-Type: application/json' --data "\${payload}" "\${SLACK_WEBHOOK_URL}"
 `;
 
+/** Names the workflow's jobs and the runner set: a step's env of that name would change them. */
+const JOB_ENV = /^(IMAGE|REGISTRY|REGION|PROJECT_ID|PATH|HOME|CI|GITHUB_\w*|RUNNER_\w*|ACTIONS_\w*)$/;
+
 /**
  * The app image's build. A prebuilt release's Dockerfile (image/release-image.ts) downloads the
  * release the repository variables RELEASE_URL and RELEASE_SHA256 name: unset, the step stops with
@@ -56,6 +59,21 @@ curl --fail --silent --show-error --retry 3 --max-time 10 \\
  */
 function buildStep(ctx: CicdContext): { name: string; env?: Record<string, string>; run: string } {
   const file = ctx.mainDockerfile === "Dockerfile" ? "" : `--file ${shellWord(ctx.mainDockerfile)} `;
+  const team = ctx.mainBuild;
+  if (team) {
+    // The compose file's build: its folder, its stage, its arguments. The arguments' values go in
+    // the step's env (data, never parsed by the shell) and `--build-arg NAME` reads them from there;
+    // a name the job's own env uses (IMAGE) is passed inline instead, where it must be a plain word.
+    const args = Object.entries(team.args ?? {});
+    const inline = (name: string) => JOB_ENV.test(name);
+    const flags = args.map(([name, value]) => `--build-arg ${inline(name) ? shellWord(`${name}=${value}`) : name} `);
+    const env = Object.fromEntries(args.filter(([name]) => !inline(name)));
+    return {
+      name: `Build image (your ${ctx.mainDockerfile}${team.target ? `, target ${team.target}` : ""})`,
+      ...(Object.keys(env).length ? { env } : {}),
+      run: `docker build --pull ${file}${team.target ? `--target ${shellWord(team.target)} ` : ""}${flags.join("")}--tag "\${IMAGE}:\${GITHUB_SHA}" ${shellWord(team.context)}\n`,
+    };
+  }
   if (!ctx.release)
     return {
       name: "Build image (multi-stage Dockerfile)",
