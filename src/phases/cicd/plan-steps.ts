@@ -116,7 +116,8 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       order: 44,
       title: `The image: \`${ctx.mainDockerfile}\`, not the repository's \`Dockerfile\``,
       body: `The repository's \`Dockerfile\` is left as it is and not built: ${ctx.teamDockerfileNotHttp}. The pipeline builds \`${ctx.mainDockerfile}\` (written by infra-migrate, answering HTTP on \`$PORT\`) instead. Review it; to build yours again, make it build from a checkout and its final stage serve HTTP on \`$PORT\`, then delete \`${ctx.mainDockerfile}\`.`,
-      files: [ctx.mainDockerfile, CICD_PATHS.workflow],
+      // The Dockerfile is the team's, not a file this run writes: only the workflow is linked.
+      files: [CICD_PATHS.workflow],
     });
   // The team's image the VM's compose services run (inventory `build`): the deploy builds that one.
   if (ctx.mainBuild && ctx.hasDockerfile)
@@ -125,7 +126,8 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       order: 44,
       title: `The image: your \`${ctx.mainDockerfile}\`${ctx.mainBuild.target ? ` (target \`${ctx.mainBuild.target}\`)` : ""}`,
       body: `${teamBuildText(ctx.mainDockerfile, ctx.mainBuild)} Check that it builds from a clean checkout (\`${teamBuildCommand(ctx.mainDockerfile, ctx.mainBuild)}\`) before the first push.`,
-      files: [ctx.mainDockerfile, CICD_PATHS.workflow],
+      // The Dockerfile is the team's, not a file this run writes: only the workflow is linked.
+      files: [CICD_PATHS.workflow],
     });
   // Code an admin installed in the app's folder (Kimai's var/plugins): build input, not data.
   const inputs = ctx.inventory.buildInputs ?? [];
@@ -140,7 +142,8 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
         ...inputs.map((b) => `rsync -a ${ctx.inventory.host.hostname}:${b.path}/ ${b.appPath}/`),
         `git add -f ${inputs.map((b) => b.appPath).join(" ")}`,
       ],
-      files: [ctx.mainDockerfile],
+      // Our Dockerfile when we write it; a team-built image's is the team's own, not linked.
+      ...(ctx.mainBuild ? {} : { files: [ctx.mainDockerfile] }),
     });
   // Files a written Dockerfile builds from that git ignores (Redmine's Gemfile.lock): commit the VM's.
   for (const { dockerfile, files } of images.checkoutGaps) {
