@@ -7,7 +7,7 @@
 // Read from the repository (the compose file's folder is its checkout): an ssh read of the VM sends
 // no Dockerfile or script, and the laptop's checkout holds the same ones.
 import path from "node:path";
-import { commandArgv, copiedFiles, parseDockerfile, stageChain } from "../image/dockerfile-parse.js";
+import { commandArgv, copiedFiles, copiedProgram, parseDockerfile, stageChain } from "../image/dockerfile-parse.js";
 import { afterWaiter, classifyCommand, splitCommand } from "./command.js";
 import { interpolate } from "./compose-interpolate.js";
 import type { ServiceFinding } from "./types.js";
@@ -39,15 +39,6 @@ function imageFacts(text: string, target?: string): ImageFacts {
         env[name!] = value!.replace(/^(["'])([\s\S]*)\1$/, "$2");
   }
   return { start: [...entrypoint, ...cmd], env, copied: copiedFiles(chain) };
-}
-
-/** Folders of the PATH an image's bare command name is looked up in. */
-const ON_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-
-/** The repository file the image copied to where `program` runs from (a path, or a name on the PATH). */
-function copiedScript(copied: Map<string, string>, program: string): string | undefined {
-  if (program.includes("/")) return copied.get(path.posix.normalize(program));
-  return ON_PATH.map((dir) => copied.get(`${dir}/${program}`)).find((s) => s !== undefined);
 }
 
 /** A `NAME=value` or `export`, a test, a function's call without arguments: not what the script starts. */
@@ -116,7 +107,7 @@ export async function resolveComposeProcesses(services: ServiceFinding[], read: 
     const words = s.command ? splitCommand(s.command) : image.start;
     if (!s.command && words.length) s.command = words.join(" ");
     const started = afterWaiter(words);
-    const source = copiedScript(image.copied, started[0] ?? "");
+    const source = copiedProgram(image.copied, started[0] ?? "")?.source;
     const text = source ? await read(path.posix.join(build.context, source)) : undefined;
     const line = text === undefined ? undefined : scriptStart(text);
     // The image's ENV fills the script's settings (`--socket ${UWSGI_ENDPOINT}`), as the image runs it;

@@ -103,23 +103,62 @@ export function envValue(stage: Stage, name: string): string | undefined {
   return value;
 }
 
+/** `p` resolved against the folder `dir` (a WORKDIR), normalised, without a trailing slash. */
+export const resolveIn = (dir: string, p: string): string =>
+  path.posix.normalize(path.posix.resolve(dir, p)).replace(/(.)\/+$/, "$1");
+
+/** A plain relative path of the build context or repository: words of `[\w.-]` between slashes. */
+export const REPO_PATH = /^[\w.-]+(\/[\w.-]+)*$/;
+
+/** Folders of the PATH an image's bare command name is looked up in (a base image's default PATH). */
+export const IMAGE_PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+/**
+ * Where a program word of a start command runs from in the image and the context file COPY put
+ * there (copiedFiles): a path as it is, a bare name in the PATH's folders, in their order.
+ */
+export function copiedProgram(
+  copied: ReadonlyMap<string, string>,
+  program: string,
+): { place: string; source: string } | undefined {
+  const places = program.includes("/")
+    ? [path.posix.normalize(program)]
+    : IMAGE_PATH_DIRS.map((d) => `${d}/${program}`);
+  for (const place of places) {
+    const source = copied.get(place);
+    if (source !== undefined) return { place, source };
+  }
+  return undefined;
+}
+
 /**
  * What COPY/ADD put where from the build context, in the given stages: each file's path in the image
- * → its path in the context (`COPY docker/start.sh docker/worker.sh /` puts both in `/`). Copies
- * from another stage or image, and globs, are left out.
+ * → its path in the context (`COPY docker/start.sh docker/worker.sh /` puts both in `/`). A folder's
+ * contents go into the destination itself, as Docker copies them (`COPY conf/ /etc/app/`: the folder
+ * `/etc/app` → `conf`); a source is a folder when written with a trailing slash or when `isFolder`
+ * says so (the caller can look in the repository). Copies from another stage or image, and globs,
+ * are left out; a later COPY to the same place wins.
  */
-export function copiedFiles(stages: readonly Stage[]): Map<string, string> {
+export function copiedFiles(
+  stages: readonly Stage[],
+  isFolder: (source: string) => boolean = () => false,
+): Map<string, string> {
   const copied = new Map<string, string>();
   for (const ins of stages.flatMap((s) => s.instructions)) {
     if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
     const spec = copySpec(ins);
     if (spec.from) continue;
     const toFolder = spec.dest.endsWith("/") || spec.sources.length > 1;
-    for (const source of spec.sources.filter((s) => !/[*?[]/.test(s) && !s.includes("://")))
+    for (const source of spec.sources.filter((s) => !/[*?[]/.test(s) && !s.includes("://"))) {
+      const from = path.posix.normalize(source).replace(/(.)\/+$/, "$1");
+      const folder = source.endsWith("/") || isFolder(from);
       copied.set(
-        toFolder ? path.posix.join(spec.dest, path.posix.basename(source)) : path.posix.normalize(spec.dest),
-        path.posix.normalize(source),
+        toFolder && !folder
+          ? path.posix.join(spec.dest, path.posix.basename(from))
+          : path.posix.normalize(spec.dest).replace(/(.)\/+$/, "$1"),
+        from,
       );
+    }
   }
   return copied;
 }

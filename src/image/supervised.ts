@@ -8,7 +8,7 @@
 // looks for without one) and http://supervisord.org/configuration.html ([include] `files`, relative
 // to the including file, globs allowed; [program:x] `command`).
 import path from "node:path";
-import { copySpec, type Instruction } from "./dockerfile-parse.js";
+import { REPO_PATH, resolveIn } from "./dockerfile-parse.js";
 import { shellTokens } from "./shell-words.js";
 import { readSupervisorIni } from "./supervisor-ini.js";
 
@@ -24,62 +24,44 @@ export interface SupervisedProgram {
 /** The image's files as far as COPYs of the repository's own files put them: image path → repository path. */
 export interface ImageFiles {
   read(imagePath: string): { file: string; text: string } | undefined;
-  /** The names of the files in an image folder that one COPY fills from a repository folder. */
+  /** The names of the files in an image folder that a COPY fills from a repository folder. */
   list(imageDir: string): string[];
 }
 
-const resolveIn = (dir: string, p: string) => path.posix.normalize(path.posix.resolve(dir, p)).replace(/(.)\/+$/, "$1");
-const REPO_PATH = /^[\w.-]+(\/[\w.-]+)*$/;
-
 /**
- * The image's view of the repository through its COPY/ADD instructions (not `--from` a stage): a
- * file copied to a path, a file copied into a folder (`dest/`), a folder's contents copied into a
- * folder. A later COPY to the same place wins, as in the image.
+ * The image's view of the repository: `copied` (dockerfile-parse.ts copiedFiles: each COPY's
+ * destination → its source) for a file copied to a path or into a folder, and for a path below a
+ * folder a COPY filled (`COPY deployment/docker/supervisord /etc/supervisord`: the longest such
+ * destination); else a path under the folder the repository is copied to whole (`appDir`).
  */
 export function imageFiles(
-  instructions: readonly Instruction[],
+  copied: ReadonlyMap<string, string>,
+  appDir: string | undefined,
   read: (file: string) => string | undefined,
   list: (dir: string) => string[] | undefined,
 ): ImageFiles {
-  const copies: { source: string; dest: string; folder: boolean }[] = [];
-  let workdir = "/";
-  for (const ins of instructions) {
-    if (ins.keyword === "WORKDIR") workdir = resolveIn(workdir, ins.args.trim().replace(/^["']|["']$/g, ""));
-    if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || /--from=/.test(ins.args)) continue;
-    const spec = copySpec(ins);
-    for (const raw of spec.sources) {
-      const source = raw.replace(/^\.\//, "").replace(/\/+$/, "") || ".";
-      if (source !== "." && (!REPO_PATH.test(source) || source.split("/").includes(".."))) continue;
-      const isFile = source !== "." && read(source) !== undefined;
-      const intoFolder = spec.dest.endsWith("/") || spec.sources.length > 1;
-      const dest = resolveIn(
-        workdir,
-        isFile && intoFolder ? path.posix.join(spec.dest, path.posix.basename(source)) : spec.dest,
-      );
-      copies.push({ source, dest, folder: !isFile });
-    }
-  }
-  /** The repository path an image path comes from: the last COPY that covers it. */
   const repoPath = (imagePath: string): string | undefined => {
     const p = resolveIn("/", imagePath);
-    for (const c of [...copies].reverse()) {
-      if (!c.folder && c.dest === p) return c.source;
-      if (c.folder && (p === c.dest || p.startsWith(`${c.dest}/`))) {
-        const rest = p === c.dest ? "" : p.slice(c.dest.length + 1);
-        return c.source === "." ? rest || "." : rest ? `${c.source}/${rest}` : c.source;
-      }
+    let found = copied.get(p);
+    if (found === undefined) {
+      let dest = "";
+      for (const [to, from] of copied)
+        if (p.startsWith(`${to}/`) && to.length > dest.length)
+          [dest, found] = [to, `${from}/${p.slice(to.length + 1)}`];
     }
-    return undefined;
+    if (found === undefined && appDir && p.startsWith(`${appDir}/`)) found = p.slice(appDir.length + 1);
+    const rel = found?.replace(/^\.\//, "");
+    return rel !== undefined && REPO_PATH.test(rel) && !rel.split("/").includes("..") ? rel : undefined;
   };
   return {
     read: (imagePath) => {
       const file = repoPath(imagePath);
-      const text = file && file !== "." ? read(file) : undefined;
-      return file && text !== undefined ? { file, text } : undefined;
+      const text = file !== undefined ? read(file) : undefined;
+      return file !== undefined && text !== undefined ? { file, text } : undefined;
     },
     list: (imageDir) => {
       const dir = repoPath(imageDir);
-      return dir === undefined ? [] : (list(dir === "." ? "" : dir) ?? []);
+      return dir === undefined ? [] : (list(dir) ?? []);
     },
   };
 }

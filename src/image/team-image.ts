@@ -9,8 +9,12 @@ import path from "node:path";
 import { APP_DIR } from "./app-root.js";
 import {
   commandArgv,
+  copiedFiles,
+  copiedProgram,
   copySpec,
   parseDockerfile,
+  REPO_PATH,
+  resolveIn,
   stageChain,
   type Instruction,
   type Stage,
@@ -50,7 +54,6 @@ export interface TeamImage {
   };
 }
 
-const resolveIn = (dir: string, p: string) => path.posix.normalize(path.posix.resolve(dir, p)).replace(/(.)\/+$/, "$1");
 const VENV =
   /(?:^|[\s;&|(])(?:\S*\/)?(?:python3?(?:\.\d+)?\s+-m\s+venv|virtualenv|uv\s+venv)((?:\s+--?[\w-]+(?:=\S+)?)*)\s+([^\s;&|)-][^\s;&|)]*)/;
 
@@ -67,7 +70,7 @@ function startOf(chain: Stage[], appDir: string | undefined, read?: (file: strin
   const argv = [last("ENTRYPOINT"), last("CMD")].flatMap((i) => commandArgv(i) ?? []);
   const scripts = argv.flatMap((word) => {
     const rel = appDir && word.startsWith(`${appDir}/`) ? word.slice(appDir.length + 1) : word.replace(/^\.\//, "");
-    const text = !rel.startsWith("/") && /^[\w.-]+(\/[\w.-]+)*$/.test(rel) ? read?.(rel) : undefined;
+    const text = !rel.startsWith("/") && REPO_PATH.test(rel) ? read?.(rel) : undefined;
     return text ? [{ file: rel, text }] : [];
   });
   return { argv, scripts };
@@ -133,7 +136,7 @@ function copiedRoot(instructions: Instruction[], read?: (file: string) => string
     const spec = copySpec(ins);
     for (const source of spec.sources) {
       const rel = source.replace(/^\.\//, "").replace(/\/+$/, "");
-      if (!/^[\w.-]+(\/[\w.-]+)*$/.test(rel) || rel.startsWith(".")) continue;
+      if (!REPO_PATH.test(rel) || rel.startsWith(".")) continue;
       // Into a folder (`dest/`): a file keeps its name there; a folder's contents would lose it.
       const intoFolder = spec.dest.endsWith("/") || spec.sources.length > 1;
       const dest = intoFolder
@@ -150,9 +153,6 @@ function copiedRoot(instructions: Instruction[], read?: (file: string) => string
   return [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
-/** Where programs named without a folder are found (a base image's PATH). */
-const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-
 /**
  * The repository's script the image's ENTRYPOINT runs: a word of it that is a repository path
  * (under the app's folder or relative), or the place a COPY put one (`COPY deployment/docker/pretix.bash
@@ -168,44 +168,32 @@ function entryScript(
   const instructions = chain.flatMap((s) => s.instructions);
   const last = (keyword: string) => [...instructions].reverse().find((i) => i.keyword === keyword);
   const argv = commandArgv(last("ENTRYPOINT")) ?? [];
-  const copies = instructions
-    .filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !/--from=/.test(i.args))
-    .map(copySpec)
-    .filter((c) => c.sources.length === 1);
+  // A source the repository has no file for is a folder (`COPY deployment/docker/supervisord /etc/supervisord/`).
+  const copied = copiedFiles(chain, (source) => read(source) === undefined);
   for (const word of argv) {
-    const places = word.startsWith("/") ? [word] : PATH_DIRS.map((d) => `${d}/${word}`);
-    const copied = copies.find((c) =>
-      places.some(
-        (p) => (c.dest.endsWith("/") ? path.posix.join(c.dest, path.posix.basename(c.sources[0]!)) : c.dest) === p,
-      ),
-    );
-    const rel = copied
-      ? copied.sources[0]!.replace(/^\.\//, "")
+    const found = copiedProgram(copied, word);
+    const rel = found
+      ? found.source
       : appDir && word.startsWith(`${appDir}/`)
         ? word.slice(appDir.length + 1)
         : /^\.?\/?[\w.-]+\/[\w./-]+$/.test(word)
           ? word.replace(/^\.\//, "")
           : undefined;
-    const text = rel && /^[\w.-]+(\/[\w.-]+)*$/.test(rel) ? read(rel) : undefined;
+    const text = rel && REPO_PATH.test(rel) ? read(rel) : undefined;
     const script = text !== undefined ? readEntryScript(rel!, text) : undefined;
     if (!script) continue;
     // What a route that runs supervisord starts (supervised.ts), read through the image's COPYs.
-    const files = imageFiles(instructions, read, list ?? (() => undefined));
+    const files = imageFiles(copied, appDir, read, list ?? (() => undefined));
     const routes = script.routes.map((r) => {
       const supervises = supervisedPrograms(r.argv, files);
       return supervises ? { ...r, supervises } : r;
     });
-    const at = copied
-      ? copied.dest.endsWith("/")
-        ? path.posix.join(copied.dest, path.posix.basename(copied.sources[0]!))
-        : copied.dest
-      : word;
     const cmd = argv.indexOf(word) === argv.length - 1 ? commandArgv(last("CMD")) : undefined;
     return {
       ...script,
       routes,
       ...djangoMainsOf(script, appDir, read),
-      places: [...new Set([at, word])],
+      places: [...new Set([found?.place ?? word, word])],
       ...(cmd?.length ? { defaultArgs: cmd } : {}),
     };
   }

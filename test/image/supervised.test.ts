@@ -1,11 +1,11 @@
 // What a start command that runs supervisord starts, read from the repository files the team's
 // Dockerfile copies into the image (src/image/supervised.ts).
 import { describe, expect, it } from "vitest";
-import { parseDockerfile } from "../../src/image/dockerfile-parse.js";
+import { copiedFiles, parseDockerfile } from "../../src/image/dockerfile-parse.js";
 import { imageFiles, supervisedPrograms, supervisordConfigs } from "../../src/image/supervised.js";
 
-function filesOf(dockerfile: string, repo: Record<string, string>) {
-  const instructions = parseDockerfile(dockerfile).flatMap((s) => s.instructions);
+/** The image's files for a Dockerfile; `appDir`: where it copies the repository whole (team-image.ts finds it). */
+function filesOf(dockerfile: string, repo: Record<string, string>, appDir?: string) {
   const list = (dir: string) => {
     const prefix = dir ? `${dir}/` : "";
     const names = Object.keys(repo)
@@ -13,7 +13,7 @@ function filesOf(dockerfile: string, repo: Record<string, string>) {
       .map((f) => f.slice(prefix.length));
     return names.length ? names : undefined;
   };
-  return imageFiles(instructions, (f) => repo[f], list);
+  return imageFiles(copiedFiles(parseDockerfile(dockerfile)), appDir, (f) => repo[f], list);
 }
 
 const names = (argv: string[], files: ReturnType<typeof filesOf>) =>
@@ -88,9 +88,11 @@ describe("supervisedPrograms", () => {
   });
 
   it("the repository copied whole under WORKDIR is read by its image paths", () => {
-    const files = filesOf("FROM python\nWORKDIR /app\nCOPY . .\n", {
-      "etc/supervisord.conf": program("api", "uvicorn main:app"),
-    });
+    const files = filesOf(
+      "FROM python\nWORKDIR /app\nCOPY . .\n",
+      { "etc/supervisord.conf": program("api", "uvicorn main:app") },
+      "/app",
+    );
     expect(names(["supervisord", "-c", "/app/etc/supervisord.conf"], files)).toEqual(["api: uvicorn main:app"]);
   });
 
