@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { CancelledError, ExitCode, InfraMigrateError } from "../errors.js";
 import { toolVersion } from "../package-root.js";
+import { printable } from "../printable.js";
 import { createOutput, type GlobalFlags } from "./output.js";
 import { exitCodeSet, terminal, withTerminal, type Terminal } from "./terminal.js";
 import { registerPhaseCommands } from "./commands/phase.js";
@@ -95,12 +96,13 @@ function reportError(error: unknown, flags: GlobalFlags, argv: string[]): number
   }
   if (error instanceof InfraMigrateError) {
     if (json) out.emitJson({ ok: false, error: error.toJSON() });
-    out.error(`${out.c.red("error:")} ${error.message}`);
-    if (error.hint) out.error(`${out.c.dim("hint:")} ${error.hint}`);
+    // Messages can quote what an endpoint, a file or a model said: shown, never obeyed by the terminal.
+    out.error(`${out.c.red("error:")} ${printable(error.message)}`);
+    if (error.hint) out.error(`${out.c.dim("hint:")} ${printable(error.hint)}`);
     if (debug && error.stack) out.error(error.stack);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = printable(error instanceof Error ? error.message : String(error));
   if (json) out.emitJson({ ok: false, error: { code: "internal", message, exitCode: ExitCode.internal } });
   out.error(`${out.c.red("internal error:")} ${message}`);
   out.error(

@@ -8,13 +8,17 @@
 //   wrong base URL, said as such.
 // - A successful answer must be JSON: an HTML or plain-text 200 is a captive portal or a proxy
 //   page, not something a retry fixes.
+// - A successful JSON answer must be an object: `null`, an array or a number is not a
+//   GenerateContentResponse (the SDK failed on `null` with "Cannot set properties of null").
 // - A body is read up to MAX_ANSWER_BYTES: the largest answer asked for (65,536 output tokens, a few
 //   bytes each, JSON-escaped, with thought signatures) is a few MB; past the limit the read stops.
+
+import { quotedLine } from "../printable.js";
 
 /** Bytes of one HTTP answer read at most (16 MiB). */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
-export type EndpointProblem = "redirect" | "not-json" | "too-large";
+export type EndpointProblem = "redirect" | "not-json" | "not-an-answer" | "too-large";
 
 /** The endpoint answered with something no Gemini endpoint sends: retrying cannot help. */
 export class EndpointError extends Error {
@@ -55,21 +59,56 @@ async function opening(response: Response): Promise<string> {
   if (!reader) return "";
   const { value } = await reader.read().catch(() => ({ value: undefined }));
   await reader.cancel().catch(() => undefined);
-  const text = value ? new TextDecoder().decode(value.slice(0, 120)) : "";
-  return text.replace(/\s+/g, " ").trim();
+  return value ? quotedLine(new TextDecoder().decode(value.slice(0, 120)), 120) : "";
 }
 
-/** A stream that passes `body` through and errors once more than `limit` bytes went by. */
-function capped(body: ReadableStream<Uint8Array>, limit: number, url: string): ReadableStream<Uint8Array> {
+// JSON's whitespace, and a UTF-8 byte order mark's bytes (fetch's JSON reading drops a BOM).
+const SKIPPED = new Set([0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf]);
+const OPEN_BRACE = 0x7b;
+
+/**
+ * A stream that passes `body` through and errors once more than `limit` bytes went by, or, for a
+ * successful answer (`status`), when its first byte past whitespace does not open an object.
+ */
+function checked(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+  url: string,
+  status?: number,
+): ReadableStream<Uint8Array> {
   let seen = 0;
+  let head = status === undefined ? undefined : "";
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         seen += chunk.byteLength;
-        if (seen > limit) controller.error(tooLarge(url, limit));
-        else controller.enqueue(chunk);
+        if (seen > limit) return controller.error(tooLarge(url, limit));
+        if (head !== undefined) {
+          const start = chunk.findIndex((byte) => !SKIPPED.has(byte));
+          if (start < 0) return controller.enqueue(chunk);
+          if (chunk[start] !== OPEN_BRACE) {
+            head += new TextDecoder().decode(chunk.slice(start, start + 120));
+            return controller.error(notAnAnswer(url, status!, head));
+          }
+          head = undefined;
+        }
+        controller.enqueue(chunk);
+      },
+      flush(controller) {
+        if (head !== undefined) controller.error(notAnAnswer(url, status!, ""));
       },
     }),
+  );
+}
+
+function notAnAnswer(url: string, status: number, first: string): EndpointError {
+  return new EndpointError(
+    "not-an-answer",
+    `the endpoint ${where(url)} answered HTTP ${status} with ` +
+      (first
+        ? `JSON that is not a Gemini answer (it begins: ${JSON.stringify(quotedLine(first, 120))})`
+        : "an empty body") +
+      "; a Gemini answer is a JSON object",
   );
 }
 
@@ -112,7 +151,7 @@ export async function guardAnswer(response: Response, url: string, limit = MAX_A
     );
   }
   if (!response.body) return response;
-  return new Response(capped(response.body, limit, url), {
+  return new Response(checked(response.body, limit, url, response.ok ? response.status : undefined), {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,

@@ -3,6 +3,7 @@
 // Finish reasons: https://ai.google.dev/api/generate-content#FinishReason
 import type { z } from "zod";
 import { ProviderError } from "../errors.js";
+import { quotedLine, withoutControls } from "../printable.js";
 import { fitProse } from "./fit-prose.js";
 
 /** The parts of a GenerateContentResponse we read (structurally, so the SDK stays lazy). */
@@ -37,9 +38,9 @@ export type Reading<T> =
 /** Throws for blocked answers; otherwise says what the answer is. */
 export function readAnswer<T>(response: GeminiResponse, schema: z.ZodType<T>, phase: string): Reading<T> {
   const blockReason = response.promptFeedback?.blockReason;
-  if (blockReason) throw blocked(phase, `the prompt was blocked (${blockReason})`);
+  if (blockReason) throw blocked(phase, `the prompt was blocked (${reasonText(blockReason)})`);
   const candidate = response.candidates?.[0];
-  const finishReason = candidate?.finishReason ?? (candidate ? "STOP" : "NO_CANDIDATES");
+  const finishReason = reasonText(candidate?.finishReason ?? (candidate ? "STOP" : "NO_CANDIDATES"));
   if (BLOCKED.has(finishReason)) throw blocked(phase, `the answer was stopped (finishReason ${finishReason})`);
   const text = (candidate?.content?.parts ?? [])
     .filter((part) => typeof part.text === "string" && !part.thought)
@@ -47,16 +48,23 @@ export function readAnswer<T>(response: GeminiResponse, schema: z.ZodType<T>, ph
     .join("");
   let parsed: unknown;
   try {
-    parsed = JSON.parse(stripFences(text));
+    // Control characters have no place in a report or a name (an escape sequence in prose would
+    // reach the terminal through `check`'s diff): they are dropped before the schema sees the answer.
+    parsed = withoutControls(JSON.parse(stripFences(text)));
   } catch (error) {
     if (finishReason === "MAX_TOKENS") return { kind: "truncated" };
     if (text.trim() === "" || finishReason === "RECITATION") return { kind: "empty", finishReason };
-    return { kind: "invalid", text, problems: [`not valid JSON (${(error as Error).message})`] };
+    return { kind: "invalid", text, problems: [`not valid JSON (${quotedLine((error as Error).message, 200)})`] };
   }
   const result = fitProse(schema, parsed, { proseOnly: true });
   return result.success
     ? { kind: "ok", value: result.data, text }
     : { kind: "invalid", text, problems: formatIssues(result.error.issues) };
+}
+
+/** An enum value of the API (STOP, SAFETY …), or whatever else the endpoint sent, escaped and short. */
+function reasonText(reason: unknown): string {
+  return typeof reason === "string" && /^[A-Z][A-Z_]{0,39}$/.test(reason) ? reason : quotedLine(String(reason), 40);
 }
 
 /** Models sometimes wrap JSON in ``` fences even in JSON mode. */

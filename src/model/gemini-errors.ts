@@ -3,6 +3,7 @@
 // Quota errors: a 429's google.rpc.QuotaFailure names the quota; per-day ones reset at midnight
 // Pacific time (https://ai.google.dev/gemini-api/docs/rate-limits), so retrying is pointless.
 import { InputError, ProviderError, type InfraMigrateError } from "../errors.js";
+import { quotedLine } from "../printable.js";
 import { endpointErrorIn } from "./endpoint-guard.js";
 import { RETRYABLE_STATUS, parseRetryDelay, parseRetryHint, type AttemptFailure } from "./gemini-retry.js";
 import { outputTokensSetting } from "./generation.js";
@@ -92,10 +93,20 @@ export function classifyError(
       return { retryable: false, missingAdc: true };
     return { retryable: isNetworkError(error) };
   }
+  const fromInfo = retryAfterHeaderMs === undefined ? parseRetryDelay(google.details) : undefined;
+  const fromMessage =
+    retryAfterHeaderMs === undefined && fromInfo === undefined ? parseRetryHint(google.message) : undefined;
+  const retryAfterMs = retryAfterHeaderMs ?? fromInfo ?? fromMessage;
   const failure: AttemptFailure = {
     retryable: RETRYABLE_STATUS.has(google.status),
     status: google.status,
-    retryAfterMs: retryAfterHeaderMs ?? parseRetryDelay(google.details) ?? parseRetryHint(google.message),
+    retryAfterMs,
+    ...(retryAfterMs === undefined
+      ? {}
+      : {
+          retryAfterFrom:
+            retryAfterHeaderMs !== undefined ? "Retry-After" : fromInfo !== undefined ? "RetryInfo" : "message",
+        }),
   };
   if (google.status !== 429) return failure;
   const violations = quotaViolations(google);
@@ -137,7 +148,7 @@ export function giveUpError(
   const make = (code: string, message: string, hint: string) =>
     new ProviderError(redact(message, ctx.secret), hint, { code, cause: error });
   if (failure.missingAdc) {
-    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    const detail = quotedLine(error instanceof Error ? error.message.split("\n")[0]! : String(error));
     return new InputError(
       `Vertex AI mode needs Application Default Credentials, and none usable were found (${detail}).`,
       [],
@@ -161,7 +172,7 @@ export function giveUpError(
     );
   const google = asGoogleError(error);
   if (!google) {
-    const detail = error instanceof Error ? `${error.message}${causeText(error)}` : String(error);
+    const detail = quotedLine(error instanceof Error ? `${error.message}${causeText(error)}` : String(error));
     return failure.retryable
       ? make(
           "provider.network",
@@ -174,9 +185,12 @@ export function giveUpError(
           "Rerun with --debug for the stack trace.",
         );
   }
-  const what = `HTTP ${google.status}${google.statusName ? ` ${google.statusName}` : ""}: ${google.message}`;
+  // The status name and message are the endpoint's words: one line, escaped, bounded.
+  const what = quotedLine(
+    `HTTP ${google.status}${google.statusName ? ` ${google.statusName}` : ""}: ${google.message}`,
+  );
   if ((google.status === 401 || google.status === 403 || google.status === 407) && !google.fromGoogle) {
-    const first = JSON.stringify(google.message.replace(/\s+/g, " ").trim().slice(0, 120));
+    const first = JSON.stringify(quotedLine(google.message, 120));
     return make(
       "provider.endpoint-refused",
       `The endpoint refused the call for phase ${ctx.phase} with HTTP ${google.status} and a page that is not a Google API error (it begins: ${first}): a proxy or gateway in between answered, not Gemini.`,

@@ -26,6 +26,8 @@ export interface AttemptFailure {
   timedOut?: boolean;
   /** Server-requested wait (Retry-After header or RetryInfo.retryDelay). */
   retryAfterMs?: number;
+  /** Where that wait was named, for the progress line. */
+  retryAfterFrom?: "Retry-After" | "RetryInfo" | "message";
   /** Why retrying cannot help now: a daily quota, a zero quota, or a wait longer than we sit out. */
   quota?: "daily" | "zero" | "wait-too-long";
   /** google.rpc.QuotaFailure quotaId, for the message. */

@@ -142,7 +142,7 @@ export function createGeminiClient(options: GeminiClientOptions): ModelClient {
                 : "network error";
             const message =
               failure.retryAfterMs !== undefined
-                ? `${why}: Gemini asked to wait ${seconds} (RetryInfo); waiting before attempt ${attempt + 1}`
+                ? `${why}: Gemini asked to wait ${seconds} (${failure.retryAfterFrom === "message" ? "in its message" : (failure.retryAfterFrom ?? "RetryInfo")}); waiting before attempt ${attempt + 1}`
                 : `${why}: retrying in ${seconds} (attempt ${attempt + 1} of ${policy.maxAttempts})`;
             emit({ type: "retry", phase, attempt, status: failure.status, delayMs, message });
           },

@@ -67,3 +67,29 @@ describe("waiting for the server", () => {
     }
   });
 });
+
+describe("what an endpoint says, on the terminal", () => {
+  it("its control sequences are shown as escapes, never sent to the terminal, and its length is bounded", async () => {
+    const fake = await startFakeGemini({
+      defaultReply: {
+        status: 400,
+        message: `bad \u001b]0;owned\u0007\u001b[2J\r\nhint: forged ${"x".repeat(100_000)}`,
+      },
+    });
+    const out = await tempDir();
+    try {
+      const env = cleanEnv({ GEMINI_API_KEY: "test-key-not-real", GOOGLE_GEMINI_BASE_URL: fake.url });
+      const result = await runCli(["audit", "--inventory", SEED_INVENTORY, "--out", out, "--provider", "gemini"], {
+        env,
+      });
+      const stderr = String(result.stderr);
+      expect(result.exitCode, stderr).toBe(3);
+      expect(stderr).toContain("(HTTP 400 INVALID_ARGUMENT: bad \\u001b]0;owned\\u0007\\u001b[2J hint: forged xxx");
+      expect(stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(stderr.split("\n").filter((line) => line.startsWith("hint:"))).toHaveLength(1);
+      expect(stderr.length).toBeLessThan(2_000);
+    } finally {
+      await fake.close();
+    }
+  });
+});

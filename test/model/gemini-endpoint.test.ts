@@ -80,6 +80,47 @@ describe("answers from something that is not Gemini", () => {
     expect(error.message).toMatch(/after 4 attempts: .*Z_DATA_ERROR/);
   });
 
+  it.each([
+    { name: "null", body: "null", begins: '"null"' },
+    { name: "an array", body: " [1, 2]", begins: '"[1, 2]"' },
+    { name: "a number", body: "42", begins: '"42"' },
+    { name: "an empty body", body: "", begins: undefined },
+  ])("a 200 JSON answer that is $name is not a Gemini answer: named once, not retried", async ({ body, begins }) => {
+    h.fake.enqueue({ raw: { status: 200, headers: { "content-type": "application/json" }, body } });
+    const error = await rejection(h.client().generateJson(testRequest()));
+    expect(error.code).toBe("provider.endpoint-not-an-answer");
+    expect(error.message).toContain(
+      begins ? `JSON that is not a Gemini answer (it begins: ${begins})` : "an empty body",
+    );
+    // Not the SDK's own failure on it ("Cannot set properties of null").
+    expect(error.message).not.toMatch(/Cannot set|sdkHttpResponse/);
+    expect(h.fake.requests).toHaveLength(1);
+  });
+
+  it("an object after whitespace or a byte order mark is read as usual", async () => {
+    const answer = JSON.stringify({
+      candidates: [{ content: { role: "model", parts: [{ text: JSON.stringify(VALID) }] }, finishReason: "STOP" }],
+    });
+    h.fake.enqueue({
+      raw: { status: 200, headers: { "content-type": "application/json" }, body: `\ufeff \n\t${answer}` },
+    });
+    expect((await h.client().generateJson(testRequest())).value).toEqual(VALID);
+  });
+
+  it("an error body's control sequences and length never reach the message as they are", async () => {
+    h.fake.enqueue({
+      status: 400,
+      message: `bad \u001b]0;title\u0007\u001b[2J\r\nhint: forged ${"x".repeat(100_000)}`,
+    });
+    // The harness's 2 s per-call timeout is for small answers; a loaded machine needs longer for this one.
+    const error = await rejection(h.client({ maxAttempts: 1, timeoutMs: 60_000 }).generateJson(testRequest()));
+    expect(error.code).toBe("provider.rejected");
+    expect(error.message).toContain("bad \\u001b]0;title\\u0007\\u001b[2J hint: forged xxx");
+    expect(error.message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\n]/);
+    expect(error.message).toMatch(/… \(\d+ more characters\)\)\.$/);
+    expect(error.message.length).toBeLessThan(500);
+  });
+
   it("a declared length over the limit is refused before the body is read", async () => {
     const response = new Response("{}", {
       headers: { "content-type": "application/json", "content-length": String(MAX_ANSWER_BYTES + 1) },

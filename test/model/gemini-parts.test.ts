@@ -227,6 +227,21 @@ describe("reading an answer", () => {
     expect(readAnswer(answer(badId), bounded, "audit")).toMatchObject({ kind: "invalid" });
   });
 
+  it("drops control characters from the answer's strings and keys before the schema reads it", () => {
+    const text = JSON.stringify({ name: "a\u001b[2J\u001b]0;t\u0007b\u202e", items: [{ n: 1 }] });
+    expect(readAnswer(answer(text), schema, "audit")).toMatchObject({ kind: "ok", value: { name: "a[2J]0;tb" } });
+  });
+
+  it("an endpoint's finish reason that is not an API enum value is escaped and short in what is said", () => {
+    const odd = { candidates: [{ finishReason: `\u001b[2J${"Z".repeat(100)}` }] };
+    const reading = readAnswer(odd, schema, "audit");
+    expect(reading).toMatchObject({ kind: "empty" });
+    const reason = (reading as { finishReason: string }).finishReason;
+    expect(reason.startsWith("\\u001b[2JZZZ")).toBe(true);
+    expect(reason).not.toContain("\u001b");
+    expect(reason).toMatch(/… \(\d+ more characters\)$/);
+  });
+
   it("caps the quoted issues", () => {
     const many = z.array(z.string()).safeParse(Array.from({ length: 14 }, (_, i) => i));
     const lines = formatIssues(many.error!.issues);

@@ -75,6 +75,17 @@ describe("honouring the server's wait", () => {
     );
     await h.client().generateJson(testRequest());
     expect(h.delays).toEqual([12_400]);
+    expect(h.events.find((e) => e.type === "retry")!.message).toBe(
+      "HTTP 429: Gemini asked to wait 12.4 s (in its message); waiting before attempt 2",
+    );
+  });
+
+  it("the progress line names the Retry-After header when the header set the wait", async () => {
+    h.fake.enqueue({ status: 429, retryAfterSeconds: 2 }, { json: VALID });
+    await h.client().generateJson(testRequest());
+    expect(h.events.find((e) => e.type === "retry")!.message).toBe(
+      "HTTP 429: Gemini asked to wait 2 s (Retry-After); waiting before attempt 2",
+    );
   });
 });
 
