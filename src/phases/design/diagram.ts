@@ -83,7 +83,9 @@ export function targetArchitectureDiagram(result: DesignResult, appName: string)
     edges.push({ from: "users", to: `held-${t.name}`, label: "HTTPS, DNS stays on the VM", style: "dotted" });
   // What stays open (an SMTP listener, a process that opens a SQLite file) is shown, not dropped,
   // in a group of its own: it does not run on Cloud Run.
-  for (const m of result.mapping.filter((x) => x.target.kind === "needs-decision"))
+  const decisions = result.mapping.filter((x) => x.target.kind === "needs-decision");
+  // Several services can wait for the same decision (every reverse proxy for the edge's): one node.
+  for (const m of decisions.filter((x, i) => decisions.findIndex((y) => y.target.name === x.target.name) === i))
     add("open", {
       // One process can have several (its SSH listener, its data folder): one node per decision.
       id: `open-${m.target.name}`,

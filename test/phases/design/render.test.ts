@@ -5,7 +5,7 @@ import { designFromInventory } from "../../../src/phases/design/offline.js";
 import { designResultSchema } from "../../../src/phases/design/schema.js";
 import { validateMermaid } from "../../../src/validate/mermaid.js";
 import { inputFromFile } from "../../helpers/phase-input.js";
-import { designInput, EXAMPLES } from "./design-input.js";
+import { designInput, designInputFromYaml, EXAMPLES } from "./design-input.js";
 
 const FILES = [
   "architecture.md",
@@ -167,5 +167,27 @@ describe("risk trace against a hand-built audit", () => {
     const r2 = r.riskTrace.find((t) => t.riskId === "R2")!;
     expect(r2.status).toBe("accepted");
     expect(r2.reason).toMatch(/Database without backups/);
+  });
+});
+
+describe("the target diagram's open decisions", () => {
+  it("draws one node per decision when several services wait for the same one (two proxies, no app)", async () => {
+    const yaml = `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: blog }
+host: { hostname: blog-vm-01, os: Ubuntu 24.04 LTS }
+services:
+  - { name: nginx, role: reverse-proxy, software: nginx, listen: ["0.0.0.0:443"] }
+  - { name: nginx-internal, role: reverse-proxy, software: nginx, listen: ["127.0.0.1:8081"] }
+`;
+    const input = designInputFromYaml(yaml);
+    const result = designResultSchema.parse(designPhase.offline(input));
+    const names = result.mapping.filter((m) => m.target.kind === "needs-decision").map((m) => m.target.name);
+    // The case this guards: two entries, one decision.
+    expect(names.length).toBeGreaterThan(new Set(names).size);
+    // Rendering threw "flowchart: duplicate node id" here.
+    const mmd = (await designPhase.render(result, input)).find((a) => a.kind === "mermaid")!.content;
+    for (const name of new Set(names)) expect(mmd).toContain(`Needs a decision<br/>${name}`);
+    expect(await validateMermaid(mmd)).toEqual([]);
   });
 });
