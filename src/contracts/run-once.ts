@@ -76,6 +76,25 @@ export const RUN_ONCE_PLACE: Record<RunOnceKind, string> = {
 };
 
 /**
+ * The processes that wait for a run-once command to finish each time they start (their dependsOn
+ * names it: a compose service `depends_on` it with `condition: service_completed_successfully`), so
+ * the VM runs it again with every start of theirs, that is with every release.
+ */
+export function waitingFor<T extends { name: string; dependsOn?: readonly string[]; runsOnce?: true }>(
+  name: string,
+  services: readonly T[],
+): string[] {
+  return services.filter((s) => s.name !== name && !s.runsOnce && s.dependsOn?.includes(name)).map((s) => s.name);
+}
+
+/** The sentence that says so, for an open decision's text; "" when nothing waits. */
+export function waitingText(waiting: readonly string[]): string {
+  if (!waiting.length) return "";
+  const names = waiting.length === 1 ? waiting[0]! : `${waiting.slice(0, -1).join(", ")} and ${waiting.at(-1)!}`;
+  return `${names} wait${waiting.length === 1 ? "s" : ""} for it to finish each time ${waiting.length === 1 ? "it starts" : "they start"}, so the VM runs it with every release today`;
+}
+
+/**
  * The target whose image, settings, secrets and Cloud SQL connection the migrate job and every
  * run-once job borrow: the first API that reaches Cloud SQL (it owns the schema), else the first
  * API. The design names the jobs after it and the deploy creates them from it, so both ask here.

@@ -3,7 +3,7 @@
 // go, and every command with no place yet, word for word.
 import { heldWhy } from "../../contracts/held-targets.js";
 import type { PlanStep } from "../../contracts/plan.js";
-import { RUN_ONCE_PLACE } from "../../contracts/run-once.js";
+import { RUN_ONCE_PLACE, waitingText } from "../../contracts/run-once.js";
 import type { CicdContext } from "./context.js";
 import { CICD_PATHS } from "./render.js";
 import { EMPTY_DATABASE_VAR, emptyOnlySeeds, type RunOnceJob, type RunOncePlan } from "./run-once-jobs.js";
@@ -93,10 +93,15 @@ export function runOncePlanSteps(ctx: CicdContext, plan: RunOncePlan, repo: stri
     const built = /\bcollectstatic\b|\bassets:precompile\b/.test(s.command) && !ctx.hasDockerfile;
     return `\`${s.command}\` (${s.from}) builds static files from the code: ${built ? "the generated Dockerfile already runs it in the image's build, so no deploy step runs it" : "add it to the image's build (a `RUN` line in the Dockerfile, after the code is copied) so every image holds its output; no deploy step runs it"}.`;
   });
-  const open = plan.open.map(
-    (s) =>
-      `\`${s.command}\` (${s.from}) ${s.problem ? `cannot run as a job as written: ${s.problem}` : `is not a step the rules know (${RUN_ONCE_PLACE.unknown})`}; if the app needs it with each release, add it to the workflow as a Cloud Run job step like the migrate job, otherwise run it once by hand (a Cloud Run job in the app's image with that command: \`gcloud run jobs create\`, then \`gcloud run jobs execute\`) and say so in the runbook.`,
-  );
+  const byHand =
+    "(a Cloud Run job in the app's image with that command: `gcloud run jobs create`, then `gcloud run jobs execute`)";
+  const open = plan.open.map((s) => {
+    const what = `\`${s.command}\` (${s.from}) ${s.problem ? `cannot run as a job as written: ${s.problem}` : `is not a step the rules know (${RUN_ONCE_PLACE.unknown})`}`;
+    // Processes that wait for it each time they start: the VM runs it with every release.
+    if (s.waitedBy?.length)
+      return `${what}; ${waitingText(s.waitedBy)}: add it to the workflow as a Cloud Run job step like the migrate job, before the services deploy ${byHand}, so every release runs it as the VM does.`;
+    return `${what}; if the app needs it with each release, add it to the workflow as a Cloud Run job step like the migrate job, otherwise run it once by hand ${byHand} and say so in the runbook.`;
+  });
   if (assets.length || open.length)
     steps.push({
       stage: "prepare",

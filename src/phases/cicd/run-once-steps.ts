@@ -7,7 +7,7 @@
 // the app's image in the folder the server runs in; what cannot be one is said, never guessed.
 import path from "node:path";
 import type { Inventory } from "../../inventory/schema.js";
-import { runOnceKind, type RunOnceKind } from "../../contracts/run-once.js";
+import { runOnceKind, waitingFor, type RunOnceKind } from "../../contracts/run-once.js";
 import { nodeManager } from "../../image/node-image.js";
 import { execFor, isWorkspaceRoot } from "../../image/node-workspace.js";
 import { declaredDependency, pinnedVersion } from "../../image/node-locked-version.js";
@@ -32,6 +32,8 @@ export interface RunOnceStep {
   problem?: string;
   /** Seed data (kind "seed"): whether a second run is safe, and why (image/seed-data.ts). */
   seed?: SeedSafety;
+  /** The VM's processes that wait for it to finish each time they start (contracts/run-once.ts waitingFor). */
+  waitedBy?: string[];
 }
 
 const APP_ROLES = new Set(["web", "worker", "scheduler", "other"]);
@@ -164,7 +166,11 @@ export function runOnceSteps(inventory: Inventory, repo: AppRepo | undefined, di
     for (const command of s.beforeStart ?? [])
       out.push(step(runOnceKind(command), command, `ExecStartPre= of ${s.systemdUnit ?? s.name}`, repo, dir, mounts));
     if (!s.runsOnce || s.role !== "other" || !s.command) continue;
-    out.push(step(runOnceKind(s.command), s.command, `the unit ${s.systemdUnit ?? s.name}`, repo, dir, mounts));
+    const waitedBy = waitingFor(s.name, inventory.services);
+    out.push({
+      ...step(runOnceKind(s.command), s.command, `the unit ${s.systemdUnit ?? s.name}`, repo, dir, mounts),
+      ...(waitedBy.length ? { waitedBy } : {}),
+    });
   }
   if (repo?.present) {
     for (const folder of [...new Set(["", dir])]) {

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { runOnceKind } from "../../../src/contracts/run-once.js";
+import { runOnceKind, waitingFor, waitingText } from "../../../src/contracts/run-once.js";
 import { buildContext } from "../../../src/phases/cicd/context.js";
 import { migrations } from "../../../src/phases/cicd/migrations.js";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
@@ -421,5 +421,45 @@ describe("Taiga's entrypoint: loaddata after the migrations is seed data, never 
     expect(migrate).toBeGreaterThanOrEqual(0);
     expect(seed).toBe(migrate + 1);
     expect(steps2[seed]!.if).toBe("${{ vars.EMPTY_DATABASE == 'true' }}");
+  });
+});
+
+describe("a run-once command the VM's processes wait for (DefectDojo's initializer)", () => {
+  const DOJO = path.join(ROOT, "test/fixtures/real/defectdojo");
+  const { input, design } = chain({
+    ...inputFromFile(path.join(DOJO, "inventory.yaml")),
+    repoDir: path.join(DOJO, "vm/opt/django-DefectDojo"),
+  });
+
+  it("the open decision and the plan say the VM runs it before every start of theirs", () => {
+    const entry = design.mapping.find((m) => m.service === "initializer")!;
+    expect(entry.target.kind).toBe("needs-decision");
+    expect(entry.reason).toContain(
+      "uwsgi, celeryworker and celerybeat wait for it to finish each time they start, so the VM runs it with every release today: the first option keeps that.",
+    );
+    const once = cicdPlanSteps(offlineCicd(input), input).find((s) => s.title === "Commands the VM runs once")!;
+    expect(once.body).toContain(
+      "`/entrypoint-initializer.sh` (the unit initializer) is not a step the rules know (nowhere yet: an open decision); uwsgi, celeryworker and celerybeat wait for it to finish each time they start, so the VM runs it with every release today: add it to the workflow as a Cloud Run job step like the migrate job, before the services deploy",
+    );
+    expect(once.body).not.toContain("otherwise run it once by hand");
+  });
+
+  it("nothing waits for a oneshot unit of a systemd VM: the text leaves the choice open", () => {
+    expect(
+      waitingFor("warm", [
+        { name: "web", dependsOn: ["postgres"] },
+        { name: "warm", runsOnce: true },
+      ]),
+    ).toEqual([]);
+    expect(
+      waitingFor("init", [
+        { name: "a", dependsOn: ["init"] },
+        { name: "b", dependsOn: ["init"], runsOnce: true },
+      ]),
+    ).toEqual(["a"]);
+    expect(waitingText(["a"])).toBe(
+      "a waits for it to finish each time it starts, so the VM runs it with every release today",
+    );
+    expect(waitingText([])).toBe("");
   });
 });

@@ -9,6 +9,8 @@ import {
   RUN_ONCE_SUFFIX,
   runOnceJobName,
   runOnceOwner,
+  waitingFor,
+  waitingText,
   type RunOnceKind,
 } from "../../../contracts/run-once.js";
 import { openRepo } from "../../../image/repo.js";
@@ -74,6 +76,8 @@ export function runOnceEntry(d: Draft, s: Service, step: RunOnceKind): MappingEn
     };
   }
   const c = cleanName(s.name, 62);
+  // Static files belong in the image's build whoever waits for them.
+  const waiting = step === "assets" ? "" : waitingText(waitingFor(s.name, d.inv.services));
   const what =
     step === "assets"
       ? "builds static files from the code, which belongs in the image's build"
@@ -84,7 +88,12 @@ export function runOnceEntry(d: Draft, s: Service, step: RunOnceKind): MappingEn
     service: s.name,
     target: { kind: "needs-decision", name: c.length >= 2 ? c : `${c}0` },
     subject: `when ${s.name}'s run-once command runs`,
-    reason: `${s.name} runs once and exits (\`${command}\`), and it ${what}: the rules do not guess when it must run.`,
+    reason: clipText(
+      `${s.name} runs once and exits (\`${command}\`), and it ${what}: the rules do not guess when it must run.${
+        waiting ? ` ${waiting}: the first option keeps that.` : ""
+      }`,
+      800,
+    ),
     settings: {},
     appChanges: [],
     options: [
