@@ -52,13 +52,26 @@ export function readJson<T>(repo: AppRepo, rel: string): T | undefined {
 export function openRepo(dir: string, ignore: ReadonlySet<string> = new Set()): AppRepo {
   const root = existsSync(dir) ? realpathSync(dir) : path.resolve(dir);
   const present = existsSync(root) && statSync(root).isDirectory();
+  // Paths come from the inventory's commands and the VM's files: one the file system cannot look
+  // up (a name over 255 bytes, a loop of links, a folder it may not read) is not in the repository.
   const resolve = (rel: string): string | undefined => {
     const clean = path.posix.normalize(rel.replace(/^\.?\/+/, "")).replace(/^\.$/, "");
     if (clean.split("/").includes("..") || ignore.has(clean)) return undefined;
-    const full = path.join(root, vmLinksMapped(root, clean));
-    if (!existsSync(full)) return undefined;
-    const real = realpathSync(full);
-    return real === root || real.startsWith(`${root}${path.sep}`) ? real : undefined;
+    try {
+      const full = path.join(root, vmLinksMapped(root, clean));
+      if (!existsSync(full)) return undefined;
+      const real = realpathSync(full);
+      return real === root || real.startsWith(`${root}${path.sep}`) ? real : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const stat = (full: string) => {
+    try {
+      return statSync(full);
+    } catch {
+      return undefined;
+    }
   };
   const foldersWith = (file: string, depth = 2): string[] => {
     const out: string[] = [];
@@ -85,20 +98,29 @@ export function openRepo(dir: string, ignore: ReadonlySet<string> = new Set()): 
     exists: (rel) => resolve(rel) !== undefined,
     isDir: (rel) => {
       const full = resolve(rel);
-      return full !== undefined && statSync(full).isDirectory();
+      return full !== undefined && stat(full)?.isDirectory() === true;
     },
     read: (rel) => {
       const full = resolve(rel);
-      if (!full || !statSync(full).isFile() || statSync(full).size > MAX_TEXT) return undefined;
-      return readFileSync(full, "utf8");
+      const info = full ? stat(full) : undefined;
+      if (!full || !info?.isFile() || info.size > MAX_TEXT) return undefined;
+      try {
+        return readFileSync(full, "utf8");
+      } catch {
+        return undefined;
+      }
     },
     files: (rel) => {
       const full = rel === "" || rel === "." ? root : resolve(rel);
-      if (!full || !present || !statSync(full).isDirectory()) return [];
-      return readdirSync(full, { withFileTypes: true })
-        .filter((e) => e.isFile() || (e.isSymbolicLink() && resolve(path.posix.join(rel, e.name)) !== undefined))
-        .map((e) => e.name)
-        .sort();
+      if (!full || !present || !stat(full)?.isDirectory()) return [];
+      try {
+        return readdirSync(full, { withFileTypes: true })
+          .filter((e) => e.isFile() || (e.isSymbolicLink() && resolve(path.posix.join(rel, e.name)) !== undefined))
+          .map((e) => e.name)
+          .sort();
+      } catch {
+        return [];
+      }
     },
     foldersWith,
     canonical: (rel) => {

@@ -8,8 +8,17 @@ export const INVENTORY_HINT =
   "See examples/seed-vm/inventory.yaml for a complete inventory, or run `infra-migrate init` to create one.";
 
 function fail(file: string, code: string, message: string, line = 1, column = 1): never {
-  throw new InputError(`Cannot read inventory ${file}`, [{ file, line, column, message }], INVENTORY_HINT, code);
+  throw new InputError(
+    `Cannot read inventory ${file}`,
+    [{ file, line, column, message }],
+    code === "inventory.too-large" ? TOO_LARGE_HINT : INVENTORY_HINT,
+    code,
+  );
 }
+
+// A 500-service inventory (bench/gen-inventory.mjs) is 0.12 MiB: past 1 MiB the file holds something else.
+const TOO_LARGE_HINT =
+  "An inventory names services, ports and environment variable NAMES, never values or data: remove pasted certificates, env files or dumps, or split the VM's services across inventories.";
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 

@@ -248,6 +248,7 @@ describe("inputs generated on the fly", () => {
     expect(error.issues[0]).toMatchObject({ file: "inline.yaml", line: 1, column: 14 });
     const big = await rejection(async () => parseInventory("#".repeat(1024 * 1024 + 1), "big.yaml"));
     expect(big.code).toBe("inventory.too-large");
+    expect(big.hint).toMatch(/NAMES, never values or data/);
   });
 });
 
