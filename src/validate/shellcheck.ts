@@ -124,7 +124,12 @@ async function runShellcheckProcess(bin: string, scripts: readonly string[]): Pr
 
 /** Every `run:` script in a workflow, with its key path. */
 export function workflowRunScripts(workflowText: string): Array<{ where: string; script: string }> {
-  const workflow = parse(workflowText) as { jobs?: Record<string, { steps?: Array<{ run?: unknown }> }> };
+  return parsedWorkflowRunScripts(parse(workflowText));
+}
+
+/** `workflowRunScripts` of a workflow already parsed. */
+export function parsedWorkflowRunScripts(parsed: unknown): Array<{ where: string; script: string }> {
+  const workflow = parsed as { jobs?: Record<string, { steps?: Array<{ run?: unknown }> }> } | null;
   const out: Array<{ where: string; script: string }> = [];
   for (const [job, body] of Object.entries(workflow?.jobs ?? {})) {
     (body?.steps ?? []).forEach((step, i) => {

@@ -109,7 +109,11 @@ function checkEnv(env: unknown, where: string): SecurityFinding[] {
 }
 
 export function checkWorkflowSecurity(text: string, options: SecurityOptions = {}): SecurityFinding[] {
-  const workflow: unknown = parse(text);
+  return checkParsedWorkflowSecurity(parse(text), options);
+}
+
+/** `checkWorkflowSecurity` on a workflow already parsed (validateCicd parses each one once). */
+export function checkParsedWorkflowSecurity(workflow: unknown, options: SecurityOptions = {}): SecurityFinding[] {
   if (!isObj(workflow)) return [{ rule: "excessive-permissions", where: "", message: "not a workflow mapping" }];
   const out: SecurityFinding[] = [];
   for (const trigger of triggers(workflow.on)) {
