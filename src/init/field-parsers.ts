@@ -89,7 +89,8 @@ export function booleanParser(): Parser {
 }
 
 const SECONDS = String.raw`(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)?`;
-const RANGE = new RegExp(String.raw`^${SECONDS}\s*(?:-|–|—|to|,)\s*${SECONDS}$`, "i");
+// The en and em dashes as escapes: the CLI bundle is ASCII only (scripts/bundle-cli.mjs).
+const RANGE = new RegExp(String.raw`^${SECONDS}\s*(?:-|\u2013|\u2014|to|,)\s*${SECONDS}$`, "i");
 const SINGLE = new RegExp(String.raw`^${SECONDS}$`, "i");
 
 /**
