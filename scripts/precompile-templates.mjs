@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeAsciiOnly } from "./ascii-only.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const Handlebars = createRequire(import.meta.url)("handlebars");
@@ -43,3 +44,5 @@ writeFileSync(
     "",
   ].join("\n"),
 );
+// In ASCII (scripts/ascii-only.mjs): the templates' `…` and `—` made all 0.7 MB a two-byte string.
+writeAsciiOnly(path.join(root, "dist/templates.precompiled.cjs"), "script");
