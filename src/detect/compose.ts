@@ -175,6 +175,15 @@ function contextOf(context: string): string | undefined {
 }
 
 /**
+ * `restart: always` or `unless-stopped`: Docker starts the container again whenever it exits, so
+ * what it runs is meant to stay up, whatever image it is.
+ * https://docs.docker.com/reference/compose-file/services/#restart
+ */
+function keptUp(restart: unknown): boolean {
+  return restart === "always" || restart === "unless-stopped";
+}
+
+/**
  * Services another one waits for with `condition: service_completed_successfully`: they run once
  * and exit (a migration, an initializer), as compose's docs describe that condition.
  * https://docs.docker.com/reference/compose-file/services/#depends_on
@@ -221,6 +230,7 @@ export function parseCompose(text: string, file: string, vars: Vars = {}): Servi
       environment?: unknown;
       volumes?: unknown;
       env_file?: unknown;
+      restart?: unknown;
     };
     const name = sanitiseName(key);
     if (!name) continue;
@@ -274,6 +284,7 @@ export function parseCompose(text: string, file: string, vars: Vars = {}): Servi
           }
         : {}),
       ...(completed.has(key) ? { oneShot: true } : {}),
+      ...(!known && !completed.has(key) && keptUp(svc.restart) ? { longRunning: true } : {}),
       source: file,
     });
   }

@@ -141,6 +141,10 @@ function websocket(s: ServiceFinding, runtime: Runtime | undefined, ctx: EnrichC
   if (s.process?.protocols?.includes("websocket")) return true;
   if (proxyRefusesWebsocket(s, ctx)) return false;
   if (s.listen.some((l) => ctx.websocketRoutePorts?.has(portOf(l)))) return true;
+  // A program whose language nothing on the VM shows (a pulled image, a prebuilt binary) has no
+  // packages to read: the VM's proxy passing the Upgrade header to its port is the only word on it,
+  // set up for the app's websocket (Immich's reverse-proxy docs: "enable websockets").
+  if (!runtime) return s.listen.some((l) => ctx.upgradedPorts?.has(portOf(l)) ?? false);
   if (runtime === "node") return NODE_WEBSOCKET.some((p) => hasPackage(app, "node", p));
   if (runtime === "python")
     return ["daphne", "uvicorn", "hypercorn"].includes(s.software) && hasPackage(app, "python", "channels");
@@ -276,7 +280,9 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   }
   // A unit of the app's that stays up without serving anything is a loop: a worker.
   if (s.role === "other" && !scheduled && runtime && s.listen.length === 0) s.role = "worker";
-  if (s.role === "other" && runtime && s.listen.some((l) => ctx.proxyTargets.has(Number(l.split(":").pop()))))
+  // The VM's proxy forwards to its port: it serves HTTP there, whatever it is written in (a pulled
+  // image or a prebuilt binary says no language: Immich's immich-server behind the docs' nginx site).
+  if (s.role === "other" && !scheduled && s.listen.some((l) => ctx.proxyTargets.has(Number(l.split(":").pop()))))
     s.role = "web";
 
   const framework = frameworkOf(s, runtime, app);

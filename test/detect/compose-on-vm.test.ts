@@ -275,6 +275,54 @@ describe("an app that runs under docker compose on the VM", () => {
     );
   });
 
+  it("pulled images of no known kind: the one the VM's nginx proxies to serves HTTP (websockets when nginx passes Upgrade), and one compose restarts stays up", async () => {
+    // Immich's docs layout: prebuilt images, no build, no command, no source on the VM.
+    const compose = `name: photos
+services:
+  server:
+    image: ghcr.io/acme/photos-server:\${VERSION:-release}
+    ports: ['2283:2283']
+    env_file: [.env]
+    depends_on: [redis, database]
+    restart: always
+  ml:
+    image: ghcr.io/acme/photos-ml:\${VERSION:-release}
+    restart: always
+  once:
+    image: ghcr.io/acme/photos-tool:latest
+  redis:
+    image: docker.io/valkey/valkey:9
+    restart: always
+  database:
+    image: postgres:16
+    restart: always
+`;
+    const site = (upgrade: boolean) =>
+      `server {\n  listen 443 ssl;\n${upgrade ? '  proxy_http_version 1.1;\n  proxy_set_header Upgrade $http_upgrade;\n  proxy_set_header Connection "upgrade";\n' : ""}  location / { proxy_pass http://127.0.0.1:2283; }\n}\n`;
+    const read = async (upgrade: boolean) => {
+      const root = await vm(true, {
+        "etc/nginx/sites-enabled/shop": site(upgrade),
+        "opt/photos/docker-compose.yml": compose,
+        "opt/photos/.env": "VERSION=v2\nDB_PASSWORD=not-a-real-one\n",
+      });
+      const facts = await readFromDisk(root, path.join(root, "opt/photos"));
+      return Object.fromEntries(facts.services.map((s) => [s.name, s]));
+    };
+    const byName = await read(true);
+    expect(byName.server).toMatchObject({
+      role: "web",
+      listen: ["0.0.0.0:2283"],
+      protocols: ["http", "websocket"],
+      longRunning: true,
+    });
+    expect(byName.server!.runtime).toBeUndefined();
+    // Nothing says what `ml` is or where it listens: still of unknown kind, but kept up by compose.
+    expect(byName.ml).toMatchObject({ role: "other", listen: [], longRunning: true });
+    expect(byName.once!.longRunning).toBeUndefined();
+    // No Upgrade header on the VM's proxy: no websocket is claimed for a program of unknown language.
+    expect((await read(false)).server!.protocols).toEqual(["http"]);
+  });
+
   it("what a compose volume keeps in place (a SQLite file) is read where it is on the VM", async () => {
     const compose = COMPOSE.replace(
       "    depends_on: [db, redis]\n  worker:",
