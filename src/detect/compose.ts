@@ -8,12 +8,14 @@ import { afterWaiter, classifyCommand, splitCommand, type CommandFacts } from ".
 import { sanitiseName } from "./procfile.js";
 import { unionNames } from "./systemd.js";
 import { interpolate } from "./compose-interpolate.js";
+import { imageExtensions, POSTGRES_EXTENSION_IMAGES, postgresTagVersion } from "./postgres-extensions.js";
 import type { ComposeImage, ServiceFinding } from "./types.js";
 
 const IMAGES: { match: RegExp; software: string; role: ServiceRole }[] = [
   { match: /^(mysql|percona|percona-server)$/, software: "mysql", role: "database" },
   { match: /^mariadb$/, software: "mariadb", role: "database" },
   { match: /^(postgres|postgis|postgresql)$/, software: "postgres", role: "database" },
+  { match: POSTGRES_EXTENSION_IMAGES, software: "postgres", role: "database" },
   { match: /^mongo(db)?$/, software: "mongodb", role: "database" },
   { match: /^(redis|valkey)$/, software: "redis", role: "cache" },
   { match: /^memcached$/, software: "memcached", role: "cache" },
@@ -236,9 +238,13 @@ export function parseCompose(text: string, file: string, vars: Vars = {}): Servi
     if (!name) continue;
     // `entrypoint:` replaces the image's ENTRYPOINT and CMD; `command:` is then its arguments.
     const command = unwaited([words(svc.entrypoint), words(svc.command)].filter(Boolean).join(" ") || undefined);
-    const [imageName, version] =
-      typeof svc.image === "string" ? imageParts(interpolate(svc.image, vars)) : ["", undefined];
+    const imageRef = typeof svc.image === "string" ? interpolate(svc.image, vars) : "";
+    const [imageName, tagVersion] = imageRef ? imageParts(imageRef) : ["", undefined];
     const known = IMAGES.find((i) => i.match.test(imageName));
+    const postgres = known?.software === "postgres";
+    const tag = /:([^/@]+)(?:@|$)/.exec(imageRef)?.[1] ?? "";
+    const version = (postgres ? postgresTagVersion(tag) : undefined) ?? tagVersion;
+    const extensions = postgres ? imageExtensions(imageRef) : [];
     const facts: CommandFacts = known
       ? { software: known.software, role: known.role }
       : command
@@ -268,6 +274,7 @@ export function parseCompose(text: string, file: string, vars: Vars = {}): Servi
       software: facts.software,
       ...(Object.keys(process).length ? { process } : {}),
       ...(version ? { version } : {}),
+      ...(extensions.length ? { extensions } : {}),
       ...(command ? { command } : {}),
       listen,
       dependsOn: dependsOn.map(sanitiseName).filter(Boolean),

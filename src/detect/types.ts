@@ -79,6 +79,8 @@ export interface ServiceAnswer {
   runsOnce?: true;
   /** The team's image build a compose process runs (compose.ts `build:`): the deploy builds it. */
   build?: TeamBuild;
+  /** A database server's extensions, as CREATE EXTENSION names (postgres-extensions.ts): vector, vchord, postgis. */
+  extensions?: string[];
   /** The app's commands its unit runs before it on every start (ExecStartPre=: a migrate, collectstatic). */
   beforeStart?: string[];
   /** A synchronous web server's worker processes and threads on the VM (server-capacity.ts). */

@@ -72,6 +72,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     singleInstance: s.singleInstance,
     runsOnce: s.runsOnce,
     build: s.build,
+    extensions: s.extensions,
     beforeStart: s.beforeStart,
     instances: s.instances,
     capacity: s.capacity,

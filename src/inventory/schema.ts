@@ -362,6 +362,19 @@ export const serviceSchema = z.looseObject({
    * deploy builds this image, with this target and these build arguments, instead of writing one.
    */
   build: teamBuildSchema.optional(),
+  /**
+   * A database server's extensions, as `CREATE EXTENSION` names (vector, vchord, vectors, postgis,
+   * timescaledb), where the VM shows them (the image it runs): Cloud SQL offers only some of them.
+   */
+  extensions: z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9_-]*$/)
+        .max(63),
+    )
+    .max(30)
+    .optional(),
   beforeStart: z
     .array(z.string().trim().min(1).max(4000))
     .max(20)

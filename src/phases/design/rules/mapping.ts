@@ -6,6 +6,7 @@ import { isAppApi, reachesMemorystore } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft, ServedFolder } from "./draft.js";
+import { extensionChanges, extensionFit } from "./db-extensions.js";
 import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, webEntry } from "./mapping-processes.js";
 import { taskQueues } from "./mapping-shared.js";
 import { runName, someNames } from "./names.js";
@@ -207,10 +208,14 @@ function servedFolderHomesOf(d: Draft, s: Service): ServedFolder[] {
 function database(d: Draft, s: Service): MappingEntry {
   const db = d.database;
   if (!db || d.notes.databaseService !== s.name) return databaseDecision(d, s);
+  const fit = extensionFit(s, db.engine);
+  const sameEngine = fit?.missing.length
+    ? `Cloud SQL ${db.databaseVersion} keeps the engine and major version, but not every extension of the VM's server (${fit.missing.join(", ")}): the schema does not move unchanged (below).`
+    : `Cloud SQL ${db.databaseVersion} keeps the engine and major version, so the schema and queries move unchanged.`;
   return {
     service: s.name,
     target: { kind: "cloud-sql", name: db.instance },
-    reason: `${d.notes.sourceEngine ? `Cloud SQL ${db.databaseVersion} is the closest engine to ${d.notes.sourceEngine} (Cloud SQL has no MariaDB): test the schema and queries in staging before the move.` : `Cloud SQL ${db.databaseVersion} keeps the engine and major version, so the schema and queries move unchanged.`} HA: ${db.highAvailability ? "yes" : "no"} (${d.notes.dbHaReason}). ${backupsLine(d.inv.data.find((x) => x.service === s.name)?.backups)}`,
+    reason: `${d.notes.sourceEngine ? `Cloud SQL ${db.databaseVersion} is the closest engine to ${d.notes.sourceEngine} (Cloud SQL has no MariaDB): test the schema and queries in staging before the move.` : sameEngine} HA: ${db.highAvailability ? "yes" : "no"} (${d.notes.dbHaReason}). ${backupsLine(d.inv.data.find((x) => x.service === s.name)?.backups)}`,
     settings: {
       tier: db.tier,
       highAvailability: db.highAvailability,
@@ -229,6 +234,7 @@ function database(d: Draft, s: Service): MappingEntry {
       d.nothing
         ? `Nothing runs on Cloud Run: the app's processes, where they run (the VM until their decisions are taken), reach ${db.instance} through the Cloud SQL Auth Proxy (instance ${d.project.id}:${d.inv.target.region}:${db.instance}) with the pools they have today${d.notes.connectionBudget ? ` (the instance takes ${d.notes.connectionBudget.max} connections)` : ""}.`
         : `Connect through the Cloud SQL unix socket (/cloudsql/${d.project.id}:${d.inv.target.region}:${db.instance}) with a pool of at most ${Math.max(0, ...Object.values(d.notes.connectionBudget?.perInstance ?? {}))} connections per instance.`,
+      ...(fit ? extensionChanges(fit, db.instance) : []),
     ],
   };
 }
