@@ -33,6 +33,9 @@ function imageParts(image: string): [string, string | undefined] {
 
 type Vars = Readonly<Record<string, string>>;
 
+/** An image reference as `docker pull` takes it: registry/name[:tag][@digest], nothing left unfilled. */
+export const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._\/-]*(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/;
+
 /**
  * "8000:8000", "127.0.0.1:5432:5432", { published: 80, target: 80 }, "${WEB_PORT:-80}:8080" → host
  * listen address (compose's variables filled in from `vars`); none when the port is not a number.
@@ -285,6 +288,7 @@ export function parseCompose(text: string, file: string, vars: Vars = {}): Servi
         ? {
             composeImage: {
               ...(image ? { image } : {}),
+              ...(image && IMAGE_REFERENCE.test(imageRef) ? { reference: imageRef } : {}),
               ...(build ? { build } : {}),
               ...(svc.entrypoint ? { entrypoint: true } : {}),
             },

@@ -306,6 +306,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         // Only an app process: Debian's postgresql.service is a oneshot wrapper too (ExecStart=/bin/true).
         ...(oneShot && !s.scheduled && s.role === "other" ? { runsOnce: true as const } : {}),
         ...teamBuild(s, composeImage, builds),
+        ...pulledImage(s, composeImage, builds),
       };
     })
     .map((s, index) => ({ s, index }))
@@ -321,6 +322,19 @@ function plainInBoth(a: ServiceFinding, b: ServiceFinding): string[] {
     (a.plainEnv ?? []).filter((n) => agrees(b, n)),
     (b.plainEnv ?? []).filter((n) => agrees(a, n)),
   );
+}
+
+/**
+ * An app process of a compose service that runs a published image nobody here builds (Immich's
+ * ghcr.io/immich-app/immich-server:v2): the image it pulls, which the deploy has to run as it is.
+ */
+function pulledImage(
+  s: ServiceFinding,
+  image: ServiceFinding["composeImage"],
+  builds: ReadonlyMap<string, unknown>,
+): { image?: string } {
+  if (!image?.reference || image.build || builds.has(image.image ?? "") || !APP_PROCESS.includes(s.role)) return {};
+  return { image: image.reference };
 }
 
 /**

@@ -79,6 +79,8 @@ export interface ServiceAnswer {
   runsOnce?: true;
   /** The team's image build a compose process runs (compose.ts `build:`): the deploy builds it. */
   build?: TeamBuild;
+  /** The published image a compose process runs, pulled rather than built (no `build:` anywhere for it). */
+  image?: string;
   /** A database server's extensions, as CREATE EXTENSION names (postgres-extensions.ts): vector, vchord, postgis. */
   extensions?: string[];
   /** The app's commands its unit runs before it on every start (ExecStartPre=: a migrate, collectstatic). */
@@ -176,6 +178,8 @@ export interface TeamBuild {
 /** A compose service's image as its entry gives it (compose.ts; compose-process.ts reads it). */
 export interface ComposeImage {
   image?: string;
+  /** `image:` with compose's variables filled in from the project's .env (ghcr.io/immich-app/immich-server:v2). */
+  reference?: string;
   build?: { context: string; dockerfile: string; target?: string; args?: Record<string, string> };
   /** The entry sets `entrypoint:` (the image's ENTRYPOINT and CMD then do not run). */
   entrypoint?: boolean;

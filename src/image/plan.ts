@@ -176,6 +176,11 @@ export function planImages(
       ...(team && Object.keys(team).length ? { team } : {}),
     };
   });
+  // Processes that run a published image (compose `image:` without `build:`) with no source here:
+  // nothing of ours can stand for that image, so the notice says to run it as it is.
+  const pulled = own.filter((s) => s.image && !s.build && !runtimeOf(s));
+  if (pulled.length && !release && !images.some((i) => i.dockerfile === mainFile.file))
+    images.push({ runtime: "native", dockerfile: mainFile.file, workdir: "/", argv: {}, notice: pulledNotice(pulled) });
   if (release) {
     const image = releaseImage(
       { appName: inv.metadata.name, dockerfile: mainFile.file, processes: inv.services.filter(released) },
@@ -264,4 +269,10 @@ export function imageFor(plan: ImagePlan, service: Service): RuntimeImage | unde
   if (own) return own;
   const r = runtimeOf(service);
   return plan.images.find((i) => i.runtime === r && !i.checkout);
+}
+
+/** Why no Dockerfile is written for processes that run a published image, and what the deploy must do instead. */
+function pulledNotice(pulled: Service[]): string {
+  const named = pulled.map((s) => `${s.name} runs \`${s.image}\``).join(", ");
+  return `${named}: published image${pulled.length > 1 ? "s" : ""} the VM pulls, with no source in this repository to build ${pulled.length > 1 ? "them" : "it"} from, so no Dockerfile is written. Run ${pulled.length > 1 ? "them" : "it"} as ${pulled.length > 1 ? "they are" : "it is"}: copy each into the Artifact Registry repository (\`docker pull\`, \`docker tag\`, \`docker push\`; Cloud Run deploys from Artifact Registry or Docker Hub) and deploy that image in place of the workflow's build, pinned to the tag the VM runs.`;
 }

@@ -100,6 +100,7 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
     ...(s.singleInstance ? { singleInstance: s.singleInstance } : {}),
     ...(s.runsOnce ? { runsOnce: true } : {}),
     ...(s.build ? { build: s.build } : {}),
+    ...(s.image ? { image: s.image } : {}),
     ...(s.extensions?.length ? { extensions: s.extensions } : {}),
     ...(s.beforeStart?.length ? { beforeStart: s.beforeStart } : {}),
     ...(s.instances ? { instances: s.instances } : {}),

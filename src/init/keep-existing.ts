@@ -46,6 +46,7 @@ const OWNED: Record<string, ReadonlySet<string>> = {
     "singleInstance",
     "runsOnce",
     "build",
+    "image",
     "extensions",
     "beforeStart",
     "instances",

@@ -72,6 +72,7 @@ function serviceAnswer(s: Service): ServiceAnswer {
     singleInstance: s.singleInstance,
     runsOnce: s.runsOnce,
     build: s.build,
+    image: s.image,
     extensions: s.extensions,
     beforeStart: s.beforeStart,
     instances: s.instances,

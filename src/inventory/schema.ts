@@ -363,6 +363,15 @@ export const serviceSchema = z.looseObject({
    */
   build: teamBuildSchema.optional(),
   /**
+   * App processes that run a published image no one here builds (a compose `image:` without
+   * `build:`, compose's variables filled in): the deploy has to run that image, not build one.
+   */
+  image: z
+    .string()
+    .max(300)
+    .regex(/^[a-z0-9][a-z0-9._/-]*(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/)
+    .optional(),
+  /**
    * A database server's extensions, as `CREATE EXTENSION` names (vector, vchord, vectors, postgis,
    * timescaledb), where the VM shows them (the image it runs): Cloud SQL offers only some of them.
    */

@@ -316,6 +316,10 @@ services:
       longRunning: true,
     });
     expect(byName.server!.runtime).toBeUndefined();
+    // The image each pulls, compose's variables filled in from the .env: the deploy runs it as it is.
+    expect(byName.server!.image).toBe("ghcr.io/acme/photos-server:v2");
+    expect(byName.ml!.image).toBe("ghcr.io/acme/photos-ml:v2");
+    expect(byName.database!.image).toBeUndefined();
     // Nothing says what `ml` is or where it listens: still of unknown kind, but kept up by compose.
     expect(byName.ml).toMatchObject({ role: "other", listen: [], longRunning: true });
     expect(byName.once!.longRunning).toBeUndefined();
