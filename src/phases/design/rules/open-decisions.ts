@@ -101,15 +101,23 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
     `where ${s.name} (${s.software}) runs`,
     `The rules cannot tell what ${s.name} (${s.software}, role "${s.role}") does, so they do not guess a target for it.`,
     [
-      {
-        option: `Run ${s.name} in a Cloud Run worker pool from the app's image`,
-        change: `If it is part of the app and keeps running, give it a worker pool with its command (services[].command) and one instance.`,
-        cost: workerPoolCost(d),
-      },
+      s.image
+        ? {
+            // A published image of its own (Immich's machine-learning service): not the app's image,
+            // and it may answer the app's other processes over HTTP, which a worker pool cannot.
+            option: `Run ${s.name} on Cloud Run from its own image (${s.image})`,
+            change: `Copy ${s.image} into Artifact Registry and deploy it as it is. If the app's other processes call it over HTTP, give its port (services[].listen) and role web: a Cloud Run service with internal ingress that they reach at its URL, with one warm instance if they cannot wait for a cold start; if it only works in the background, a worker pool with one instance.`,
+            cost: workerPoolCost(d),
+          }
+        : {
+            option: `Run ${s.name} in a Cloud Run worker pool from the app's image`,
+            change: `If it is part of the app and keeps running, give it a worker pool with its command (services[].command) and one instance.`,
+            cost: workerPoolCost(d),
+          },
       {
         option: "Replace it with a managed service",
         change: `If it is infrastructure (a monitoring agent, a mail relay, a proxy), Google Cloud's own service usually takes its place (Cloud Monitoring, Cloud Logging, the load balancer).`,
-        cost: "depends on the service; usually within the free tiers for one app",
+        cost: "depends on the service (its pricing page); usually within the free tiers for one app",
       },
       drop,
     ],

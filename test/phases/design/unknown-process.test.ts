@@ -1,0 +1,40 @@
+// A long-running process of no known kind: the design guesses no target and opens a decision. One
+// that runs a published image of its own (Immich's machine-learning service) is offered that image
+// on Cloud Run, as an internal service when the app calls it over HTTP, not the app's worker image.
+import { describe, expect, it } from "vitest";
+import { designPhase } from "../../../src/phases/design/index.js";
+import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
+import { designInputFromYaml } from "./design-input.js";
+
+function design(other: string): DesignResult {
+  const yaml = `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: app }
+services:
+  - { name: web, role: web, software: gunicorn, runtime: python, command: gunicorn app.wsgi, listen: ["127.0.0.1:8000"] }
+  - { name: helper, role: other, software: helper, longRunning: true${other} }
+deploy: { method: ssh-systemctl }
+target: { project: app-prod, region: europe-west1, service: app }
+`;
+  return designResultSchema.parse(designPhase.offline(designInputFromYaml(yaml)));
+}
+
+const options = (r: DesignResult) => r.mapping.find((m) => m.service === "helper")!.options!;
+
+describe("a long-running process of no known kind", () => {
+  it("that runs a published image is offered that image on Cloud Run, internal when the app calls it", () => {
+    const entry = design(', image: "ghcr.io/acme/helper:v2"').mapping.find((m) => m.service === "helper")!;
+    expect(entry.target.kind).toBe("needs-decision");
+    const first = entry.options![0]!;
+    expect(first.option).toBe("Run helper on Cloud Run from its own image (ghcr.io/acme/helper:v2)");
+    expect(first.change).toMatch(/Copy ghcr\.io\/acme\/helper:v2 into Artifact Registry.*internal ingress/);
+    expect(first.cost).toMatch(/\$/);
+    expect(options(design("")).map((o) => o.option)).not.toContain(first.option);
+  });
+
+  it("without one is offered a worker pool from the app's image, and every option has a cost or a pricing pointer", () => {
+    const opts = options(design(""));
+    expect(opts[0]!.option).toBe("Run helper in a Cloud Run worker pool from the app's image");
+    for (const o of opts) expect(o.cost).toMatch(/\$|pricing/);
+  });
+});
