@@ -104,6 +104,20 @@ describe("the fidelity scorer", () => {
     expect(score.rows.find((r: any) => r.item === "database").details).toEqual(["engine: postgres ≠ mysql"]);
   });
 
+  it("does not score the fields truth.yaml marks unseen, and still scores the others", () => {
+    const ml = { name: "ml", software: "ml", role: "web", ports: [3003], protocols: ["http"], longRunning: true };
+    const score = (unseen: string[], got: Record<string, unknown>) =>
+      scoreInventory(
+        { services: [{ ...ml, unseen }], storage: [] },
+        { services: [service({ name: "ml", software: "ml", role: "other", longRunning: true, ...got })] },
+      ).rows[0];
+    expect(score(["role", "ports", "protocols"], {}).verdict).toBe("found");
+    expect(score(["role"], {}).details).toEqual(["ports: [3003] ≠ []", 'protocols: ["http"] ≠ null']);
+    expect(score(["role", "ports", "protocols"], { longRunning: false }).details).toEqual([
+      "longRunning: true ≠ false",
+    ]);
+  });
+
   it("lets an invisible use be missed, but not a use the app does not have be claimed", () => {
     const redis = (usedFor: string[]) => ({
       services: [service({ name: "redis", role: "broker", software: "redis", usedFor })],

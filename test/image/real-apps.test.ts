@@ -53,7 +53,12 @@ const OPEN_GAPS: Record<string, string[]> = {};
  * Apps whose build the rules do not guess, so the plan writes no Dockerfile and says why in a
  * notice (an open gap in the app's README).
  */
-const NO_IMAGE: Record<string, RegExp> = {};
+const NO_IMAGE: Record<string, RegExp> = {
+  // Its compose services run Immich's published images (no build:, no source on the VM): they are
+  // deployed as they are (the README's open gap: the workflow still builds ./Dockerfile).
+  immich:
+    /immich-server runs `ghcr\.io\/immich-app\/immich-server:v2`, immich-machine-learning runs `ghcr\.io\/immich-app\/immich-machine-learning:v2`: published images .* no Dockerfile is written/,
+};
 /**
  * Apps whose VM runs the team's own image, built as the compose file's `build:` says (inventory
  * `build`): that Dockerfile is the app's image, with nothing of ours in its place.

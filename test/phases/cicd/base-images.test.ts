@@ -57,8 +57,11 @@ function pinnedRuntimes(files: { path: string; content: string }[]): Array<[Stac
   return found;
 }
 
-/** Corpus apps whose VM runs a prebuilt release with no project in their folder (their READMEs). */
-const NO_PROJECT = new Set(["mattermost", "metabase"]);
+/**
+ * Corpus apps whose VM runs a prebuilt release (Mattermost, Metabase) or published images (Immich)
+ * with no project in their folder (their READMEs).
+ */
+const NO_PROJECT = new Set(["mattermost", "metabase", "immich"]);
 /** Corpus apps whose repository holds a project but no test suite (Nextcloud's release: no PHPUnit, no tests/). */
 const NO_SUITE = new Set(["nextcloud"]);
 
