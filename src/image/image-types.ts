@@ -40,6 +40,8 @@ export interface ReleaseArtifact {
 }
 
 export interface RuntimeImage {
+  /** A published image the deploy copies as it is instead of building this Dockerfile (plan.ts pulledImageOf). */
+  pulled?: string;
   /** The language it runs, or `native`: a prebuilt program of no known language (release-image.ts). */
   runtime: Stack | "native";
   dockerfile: string;

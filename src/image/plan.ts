@@ -179,8 +179,17 @@ export function planImages(
   // Processes that run a published image (compose `image:` without `build:`) with no source here:
   // nothing of ours can stand for that image, so the notice says to run it as it is.
   const pulled = own.filter((s) => s.image && !s.build && !runtimeOf(s));
-  if (pulled.length && !release && !images.some((i) => i.dockerfile === mainFile.file))
-    images.push({ runtime: "native", dockerfile: mainFile.file, workdir: "/", argv: {}, notice: pulledNotice(pulled) });
+  if (pulled.length && !release && !images.some((i) => i.dockerfile === mainFile.file)) {
+    const main = pulledImageOf(inv);
+    images.push({
+      runtime: "native",
+      dockerfile: mainFile.file,
+      workdir: "/",
+      argv: {},
+      notice: pulledNotice(pulled, main),
+      ...(main ? { pulled: main } : {}),
+    });
+  }
   if (release) {
     const image = releaseImage(
       { appName: inv.metadata.name, dockerfile: mainFile.file, processes: inv.services.filter(released) },
@@ -271,8 +280,18 @@ export function imageFor(plan: ImagePlan, service: Service): RuntimeImage | unde
   return plan.images.find((i) => i.runtime === r && !i.checkout);
 }
 
-/** Why no Dockerfile is written for processes that run a published image, and what the deploy must do instead. */
-function pulledNotice(pulled: Service[]): string {
+/**
+ * The published image the app's web process runs when nothing here says its language (a compose
+ * `image:` without `build:`): the deploy copies that image instead of building one.
+ */
+export function pulledImageOf(inv: Inventory): string | undefined {
+  return inv.services.find((s) => s.role === "web" && s.image && !s.build && !runtimeOf(s))?.image;
+}
+
+/** Why no Dockerfile is written for processes that run a published image, and what the deploy does instead. */
+function pulledNotice(pulled: Service[], main: string | undefined): string {
   const named = pulled.map((s) => `${s.name} runs \`${s.image}\``).join(", ");
-  return `${named}: published image${pulled.length > 1 ? "s" : ""} the VM pulls, with no source in this repository to build ${pulled.length > 1 ? "them" : "it"} from, so no Dockerfile is written. Run ${pulled.length > 1 ? "them" : "it"} as ${pulled.length > 1 ? "they are" : "it is"}: copy each into the Artifact Registry repository (\`docker pull\`, \`docker tag\`, \`docker push\`; Cloud Run deploys from Artifact Registry or Docker Hub) and deploy that image in place of the workflow's build, pinned to the tag the VM runs.`;
+  const them = pulled.length > 1 ? "them" : "it";
+  const rest = pulled.filter((s) => s.image !== main);
+  return `${named}: published image${pulled.length > 1 ? "s" : ""} the VM pulls, with no source in this repository to build ${them} from, so no Dockerfile is written. ${main ? `The deploy copies \`${main}\` into the Artifact Registry repository (\`docker pull\`, \`docker tag\`, \`docker push\`; Cloud Run deploys from Artifact Registry or Docker Hub) and runs it as it is, pinned to the tag the VM runs.${rest.length ? ` Copy ${rest.map((s) => `\`${s.image}\``).join(", ")} the same way for ${rest.map((s) => s.name).join(", ")}.` : ""}` : `Run ${them} as ${pulled.length > 1 ? "they are" : "it is"}: copy each into the Artifact Registry repository (\`docker pull\`, \`docker tag\`, \`docker push\`; Cloud Run deploys from Artifact Registry or Docker Hub) and deploy that image, pinned to the tag the VM runs.`}`;
 }

@@ -29,9 +29,16 @@ describe("processes that run a published image", () => {
     const [image] = plan.images;
     expect(image!.content).toBeUndefined();
     expect(image!.dockerfile).toBe("Dockerfile");
+    expect(image!.pulled).toBe("ghcr.io/acme/photos-server:v2");
     expect(image!.notice).toMatch(
-      /^server runs `ghcr\.io\/acme\/photos-server:v2`, ml runs `ghcr\.io\/acme\/photos-ml:v2`: published images .* no Dockerfile is written\. Run them as they are: copy each into the Artifact Registry repository/,
+      /^server runs `ghcr\.io\/acme\/photos-server:v2`, ml runs `ghcr\.io\/acme\/photos-ml:v2`: published images .* no Dockerfile is written\. The deploy copies `ghcr\.io\/acme\/photos-server:v2` into the Artifact Registry repository .* Copy `ghcr\.io\/acme\/photos-ml:v2` the same way for ml\.$/,
     );
+  });
+
+  it("with no web process among them, the notice says to copy each image, and none is the deploy's", () => {
+    const plan = planImages(inventory(ML), trees.makeSync({ "docker-compose.yml": "services: {}\n" }));
+    expect(plan.images[0]!.pulled).toBeUndefined();
+    expect(plan.images[0]!.notice).toMatch(/Run it as it is: copy each into the Artifact Registry repository/);
   });
 
   it("a process whose runtime is known is built from the repository as before, image or not", () => {

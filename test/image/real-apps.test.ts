@@ -54,8 +54,8 @@ const OPEN_GAPS: Record<string, string[]> = {};
  * notice (an open gap in the app's README).
  */
 const NO_IMAGE: Record<string, RegExp> = {
-  // Its compose services run Immich's published images (no build:, no source on the VM): they are
-  // deployed as they are (the README's open gap: the workflow still builds ./Dockerfile).
+  // Its compose services run Immich's published images (no build:, no source on the VM): the deploy
+  // copies the web process's image into Artifact Registry and runs it as it is.
   immich:
     /immich-server runs `ghcr\.io\/immich-app\/immich-server:v2`, immich-machine-learning runs `ghcr\.io\/immich-app\/immich-machine-learning:v2`: published images .* no Dockerfile is written/,
 };

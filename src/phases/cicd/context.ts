@@ -12,7 +12,7 @@ import { mainDockerfile } from "../../image/serves-http.js";
 import { vmAppRoot } from "../../image/app-root.js";
 import { releaseArtifact, type ReleaseArtifact } from "../../image/release-image.js";
 import { openRepo } from "../../image/repo.js";
-import { runtimeOf, teamBuildOf } from "../../image/plan.js";
+import { pulledImageOf, runtimeOf, teamBuildOf } from "../../image/plan.js";
 import { teamImage, type TeamImage } from "../../image/team-image.js";
 import { teamPreBuild, type TeamPreBuild } from "./team-prebuild.js";
 import { upstreamDeployment } from "../../contracts/upstream-deployment.js";
@@ -47,6 +47,8 @@ export interface CicdContext {
    * `mainDockerfile` from this folder, with this target and these build arguments.
    */
   mainBuild?: TeamBuild;
+  /** The published image the app's web process runs (no source, no build): the deploy copies it instead of building. */
+  mainPulled?: string;
   /** What the team's Dockerfile, when built, makes of the app: its folder, a venv off PATH (team-image.ts). */
   team?: TeamImage;
   /** The package-manager steps the team's image workflow runs before `docker build` (team-prebuild.ts). */
@@ -117,6 +119,8 @@ function contextOf(input: PhaseInput): CicdContext {
         vmAppRoot(inventory, input.repoDir),
         runtimeOf,
       );
+  // A published image with no Dockerfile of anyone's to build instead: the deploy copies it.
+  const pulled = theirs(main.file) || main.build || release ? undefined : pulledImageOf(inventory);
   // The team's image workflow is matched on the root Dockerfile it builds (team-prebuild.ts).
   const preBuild = teamFile === "Dockerfile" ? teamPreBuild(input.repoDir, input.generatedFiles) : undefined;
   return {
@@ -145,6 +149,7 @@ function contextOf(input: PhaseInput): CicdContext {
         }
       : {}),
     ...(main.build ? { mainBuild: main.build } : {}),
+    ...(pulled ? { mainPulled: pulled } : {}),
     ...(preBuild ? { teamPreBuild: preBuild } : {}),
     mainDockerfile: main.file,
     ...(main.notHttp ? { teamDockerfileNotHttp: main.notHttp } : {}),

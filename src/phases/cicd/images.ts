@@ -99,6 +99,11 @@ export function appImages(ctx: CicdContext, input: PhaseInput): AppImages {
       theirs(input, image.dockerfile) && image.dockerfile === ctx.mainDockerfile ? skipsSetUp(image, ctx) : undefined;
     if (bypassed) notices.push(bypassed);
     if (theirs(input, image.dockerfile)) continue;
+    // A published image the deploy copies (workflow.ts): nothing is missing, the notice says what runs.
+    if (!image.content && image.pulled && image.pulled === ctx.mainPulled) {
+      if (image.notice) notices.push(image.notice);
+      continue;
+    }
     if (!image.content) {
       const reason = image.notice ?? `No ${image.dockerfile} was written.`;
       // Buildpacks would build this repository, not the other checkout: the deploy skips it instead.

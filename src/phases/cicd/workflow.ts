@@ -74,6 +74,13 @@ function buildStep(ctx: CicdContext): { name: string; env?: Record<string, strin
       run: `docker build --pull ${file}${team.target ? `--target ${shellWord(team.target)} ` : ""}${flags.join("")}--tag "\${IMAGE}:\${GITHUB_SHA}" ${shellWord(team.context)}\n`,
     };
   }
+  // A published image the VM pulls (no source here): copied as it is, under the deploy's own tag.
+  if (ctx.mainPulled && !ctx.release)
+    return {
+      name: "Copy the published image the VM runs (no build)",
+      env: { SOURCE_IMAGE: ctx.mainPulled },
+      run: 'docker pull "${SOURCE_IMAGE}"\ndocker tag "${SOURCE_IMAGE}" "${IMAGE}:${GITHUB_SHA}"\n',
+    };
   if (!ctx.release)
     return {
       name: "Build image (multi-stage Dockerfile)",
