@@ -23,7 +23,11 @@ const portsOf = (listen = []) => [...new Set(listen.map((l) => Number(l.slice(l.
 const sameSet = (a = [], b = []) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
 
 function matches(want, service) {
-  if (want.unit) return unitKey(service.systemdUnit) === unitKey(want.unit);
+  // `unit` and `runs` together: one of several processes one unit starts (`celery multi`'s nodes).
+  if (want.unit)
+    return (
+      unitKey(service.systemdUnit) === unitKey(want.unit) && (!want.runs || squash(service.command).includes(want.runs))
+    );
   if (want.runs) return squash(service.command).includes(want.runs);
   return service.software === want.software;
 }

@@ -17,6 +17,7 @@ import { CADDYFILE, parseCaddyfile } from "./caddy.js";
 import { parsePackageJson } from "./node-deps.js";
 import { parseProcfile } from "./procfile.js";
 import { parsePyproject, parseRequirementsTxt, type PackageVersions } from "./python-deps.js";
+import { celeryMultiFindings } from "./celery-multi.js";
 import {
   attachEnvValues,
   environmentFileNames,
@@ -333,7 +334,8 @@ export class FileFindings {
     // A drop-in can replace ExecStart: the line is only certain in a unit read alone.
     if (!entry.dropIns) Object.assign(unit, lineOf(text, /^\s*ExecStart\s*=\s*\S/));
     // A template enabled as @1, @2: N processes of one kind, or one kind each when ExecStart names %i.
-    for (const one of templateInstances(unit, entry.instances ?? [])) {
+    // `celery multi start` (its nodes in the unit's environment): one worker per node.
+    for (const one of celeryMultiFindings(unit) ?? templateInstances(unit, entry.instances ?? [])) {
       this.systemd.push(one);
       if (!one.packaged)
         this.evidence.push({

@@ -60,6 +60,8 @@ export function commandSignature(command: string): string {
 function sameProcess(a: ServiceFinding, b: ServiceFinding): boolean | undefined {
   // One Apache serving two PHP apps: one unit, two services.
   if (a.servedApp && b.servedApp) return a.servedApp === b.servedApp;
+  // `celery multi`'s nodes share their unit, each a worker of its own (celery-multi.ts).
+  if (a.celeryNode !== b.celeryNode && a.systemdUnit === b.systemdUnit) return false;
   if (a.systemdUnit && b.systemdUnit) return a.systemdUnit === b.systemdUnit;
   // Supervisor's programs are distinct processes, like units, even when they run the same command.
   if (a.supervisorProgram && b.supervisorProgram) return a.supervisorProgram === b.supervisorProgram;

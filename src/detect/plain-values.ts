@@ -31,22 +31,33 @@ const SHAPES: readonly [RegExp, number][] = [
 ];
 
 // A server's flags (GUNICORN_CMD_ARGS="--bind=127.0.0.1:8000 --workers=3"): flags whose names hint
-// at no credential, each value a number, an address, a lowercase word or module:name, a path or "-".
+// at no credential, each value a number, an address, a lowercase word or module:name, a path or "-",
+// up to 400 characters (CELERYD_OPTS gives each of celery multi's nodes its own flags).
 // Keep in step with read-host.sh's plain() (sv, sf).
 const FLAG_VALUE = String.raw`([0-9]{1,5}|[0-9.]*:[0-9]+|[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+|[a-z][a-z._-]*(:[a-z][a-z_]*)?|/[A-Za-z0-9._/-]*|-)`;
-const FLAG = String.raw`--?[a-z][a-z-]*(=${FLAG_VALUE})?`;
+// A flag may be scoped to some of `celery multi`'s nodes (`--queues:notify=notify`, `-c:1-3`).
+const FLAG = String.raw`--?[a-z][a-z-]*(:[a-z0-9][a-z0-9,-]*)?(=${FLAG_VALUE})?`;
 const SERVER_FLAGS = new RegExp(String.raw`^${FLAG}( +(${FLAG}|${FLAG_VALUE}))*$`);
 const CREDENTIAL_WORD = /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/i;
 
 /** Whether `value` is plain by its shape alone (not looking at the name). */
 export function plainShape(value: string): boolean {
-  if (value.length <= 200 && SERVER_FLAGS.test(value) && !CREDENTIAL_WORD.test(value)) return true;
+  if (value.length <= 400 && SERVER_FLAGS.test(value) && !CREDENTIAL_WORD.test(value)) return true;
   return SHAPES.some(([shape, max]) => value.length <= max && shape.test(value));
 }
 
+/**
+ * The node names `celery multi start` takes from CELERYD_NODES (Celery's daemonizing guide): lowercase
+ * words and spaces, judged plain only under such a name (words and spaces elsewhere could be a passphrase).
+ */
+const NODE_LIST_NAME = /(^|_)NODES$/;
+const NODE_LIST = /^[a-z][a-z0-9_-]*( +[a-z][a-z0-9_-]*)*$/;
+
 /** Whether a setting named `name` holding `value` on the VM is a plain setting, not a secret. */
 export const isPlainValue = (name: string, value: string): boolean =>
-  value !== "" && !SECRET_NAME.test(name) && plainShape(value);
+  value !== "" &&
+  !SECRET_NAME.test(name) &&
+  (plainShape(value) || (NODE_LIST_NAME.test(name) && value.length <= 200 && NODE_LIST.test(value)));
 
 /**
  * The names of `finding.env` whose value on the VM is plain: its unit's values over the app's env

@@ -108,7 +108,10 @@ export function environmentFileValues(text: string): Record<string, string> {
     if (!m) continue;
     const value = m[2]!.trim();
     const quoted = /^(["'])([\s\S]*)\1$/.exec(value);
-    out[m[1]!] = quoted ? quoted[2]! : value.replace(/\s+#.*$/, "");
+    // In double quotes a backslash before the line's end continues the value on the next line, the
+    // two joined as written (systemd.exec(5) EnvironmentFile=; a shell reads it the same way).
+    const inQuotes = quoted?.[1] === '"' ? quoted[2]!.replace(/\\\r?\n/g, "") : quoted?.[2];
+    out[m[1]!] = inQuotes ?? value.replace(/\s+#.*$/, "");
   }
   return out;
 }

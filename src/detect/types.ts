@@ -190,6 +190,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   dependsOn?: string[];
   /** One instance of a template unit whose command names its instance (`--queue=%i`): its own work. */
   templateInstance?: string;
+  /** One node of a unit's `celery multi start` (celery-multi.ts): a worker of its own, in one unit with the others. */
+  celeryNode?: string;
   /** nginx: ports of upstreams it proxies to, to link it to the services listening there. */
   proxiesToPorts?: number[];
   /** Apache: the PHP-FPM services its handlers pass PHP to over FastCGI (a socket has no port to link by). */

@@ -942,6 +942,9 @@ function plain(name, v,    scheme, rest, host, at, whole, sv, sf) {
     return (whole == host || whole == host "/") ? scheme whole : scheme host "/" M
   }
   if (tolower(name) ~ /auth|dsn/) return M
+  # The node names of celery multi (CELERYD_NODES="celery notify"): words and spaces, only under such a
+  # name (plain-values.ts NODE_LIST).
+  if (name ~ /(^|_)NODES$/ && v ~ /^[a-z][a-z0-9_-]*( +[a-z][a-z0-9_-]*)*$/ && length(v) <= 200) return v
   if (v ~ /^[0-9]+$/ && length(v) <= 5) return v
   if (v ~ /^([0-9.]*|localhost|\[::1?\]):[0-9]+$/ && length(v) <= 32) return v
   if (v ~ /^([0-9.]+|::|::1|\*|\[::1?\])$/ && length(v) <= 15) return v
@@ -955,10 +958,11 @@ function plain(name, v,    scheme, rest, host, at, whole, sv, sf) {
   if (v ~ /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_.]*$/ && length(v) <= 100) return v
   # The flags of a server (GUNICORN_CMD_ARGS="--bind=127.0.0.1:8000 --workers=3"): flags with no
   # secret in their names, each value (sv) a number of up to 5 digits, an address, a lowercase word
-  # or module:name, an absolute path or "-" (plain-values.ts SERVER_FLAGS).
+  # or module:name, an absolute path or "-", a flag possibly scoped to some nodes of celery multi
+  # (--queues:notify=notify; plain-values.ts SERVER_FLAGS), up to 400 characters (a node per line).
   sv = "([0-9][0-9]?[0-9]?[0-9]?[0-9]?|[0-9.]*:[0-9]+|[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+|[a-z][a-z._-]*(:[a-z][a-z_]*)?|/[A-Za-z0-9._/-]*|-)"
-  sf = "--?[a-z][a-z-]*(=" sv ")?"
-  if (v ~ ("^" sf "( +(" sf "|" sv "))*$") && tolower(v) !~ /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/ && length(v) <= 200) return v
+  sf = "--?[a-z][a-z-]*(:[a-z0-9][a-z0-9,-]*)?(=" sv ")?"
+  if (v ~ ("^" sf "( +(" sf "|" sv "))*$") && tolower(v) !~ /passw|pwd|pass|secret|token|key|credential|auth|salt|cert|dsn/ && length(v) <= 400) return v
   return M
 }
 function flush_env() { if (env != "") print "|Environment=" names(env); env = ""; inenv = 0 }
@@ -1080,7 +1084,7 @@ function eco(s, yaml,    out, k, v, q2, t, rest, a) {
   return out secrets(s)
 }
 function stanza() { if (pkg ~ re) printf "%s|\n", kept; kept = ""; pkg = "" }
-function end_file() { if (mode == "unit" && inenv) flush_env(); if (mode == "supervisor" && insenv) flush_senv(); if (mode == "dpkg" || mode == "apk") stanza() }
+function end_file() { if (mode == "env" && envname != "") { print "|" envname "=" M; envname = "" }; if (mode == "unit" && inenv) flush_env(); if (mode == "supervisor" && insenv) flush_senv(); if (mode == "dpkg" || mode == "apk") stanza() }
 # One line of a file ($0), by its mode: what of it leaves the VM.
 function scrub_line() {
   if (mode == "bare") return
@@ -1114,6 +1118,17 @@ function scrub_line() {
   if (mode == "env") {
     # The lines of a quoted value over several lines (a PEM key) are the value, never names: up to
     # the line holding its closing quote (an escaped \" does not close), as detect/systemd.ts reads it.
+    if (envq != "" && envname != "") {
+      # A double-quoted value continued with a backslash at the end of each line: joined as written
+      # (backslash and line break dropped, detect/systemd.ts joins it so) and judged whole.
+      line = $0; sub(/\r$/, "", line)
+      if (line ~ /\\$/) { envval = envval substr(line, 1, length(line) - 1); return }
+      envval = envval line; line2 = line; gsub(/\\./, "", line2)
+      if (index(line2, envq) > 0) print "|" envname "=" plain(envname, envval)
+      else print "|" envname "=" M
+      envname = ""; if (index(line2, envq) > 0) envq = ""
+      return
+    }
     if (envq != "") {
       line = $0; if (envq == "\"") gsub(/\\./, "", line)
       if (index(line, envq) > 0) envq = ""
@@ -1123,6 +1138,8 @@ function scrub_line() {
       name = substr($0, 1, RLENGTH); sub(/^[ \t]*(export[ \t]+)?/, "", name); sub(/[ \t]*=$/, "", name)
       value = substr($0, RLENGTH + 1); sub(/^[ \t]+/, "", value)
       c = substr(value, 1, 1); line = substr(value, 2); if (c == "\"") gsub(/\\./, "", line)
+      raw = value; sub(/\r$/, "", raw)
+      if (c == "\"" && index(line, c) == 0 && raw ~ /\\$/) { envq = c; envname = name; envval = substr(raw, 1, length(raw) - 1); return }
       if ((c == "\"" || c == q) && index(line, c) == 0) { envq = c; print "|" name "=" M; return }
       print "|" name "=" plain(name, substr($0, RLENGTH + 1))
     } else if (match($0, "^[ \t]*" q "[A-Za-z_][A-Za-z0-9_]*" q "[ \t]*=>")) {
@@ -1181,7 +1198,7 @@ function sizes(    i, j, n, L, best, w) {
     if (best != "") { split(L, w); SIZE[best] = w[5] }
   }
 }
-function start_file() { envq = ""; inenv = 0; env = ""; insenv = 0; senv = ""; kept = ""; pkg = ""; D = 0; KEY = 0; PREV = 0; split("", T); split("", K) }
+function start_file() { envq = ""; envname = ""; inenv = 0; env = ""; insenv = 0; senv = ""; kept = ""; pkg = ""; D = 0; KEY = 0; PREV = 0; split("", T); split("", K) }
 function send_all(    j, f, size) {
   sizes()
   for (j = 1; j <= NFILES; j++) {

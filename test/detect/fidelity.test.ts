@@ -118,6 +118,28 @@ describe("the fidelity scorer", () => {
     ]);
   });
 
+  it("tells apart the processes one unit starts by what each runs (unit and runs together)", () => {
+    const node = (queue: string) => ({
+      name: queue,
+      unit: "celery.service",
+      runs: `--queues=${queue}`,
+      role: "worker",
+    });
+    const found = (queues: string[]) =>
+      queues.map((q, i) =>
+        service({
+          name: `celery-${i}`,
+          systemdUnit: "celery.service",
+          role: "worker",
+          command: `celery worker --queues=${q}`,
+        }),
+      );
+    const two = { database: "none", services: [node("a"), node("b")] };
+    expect(scoreInventory(two, { services: found(["a", "b"]) })).toMatchObject({ found: 3, invented: 0, missed: 0 });
+    // Both nodes read as the same queue: one is missed and the other copy invented.
+    expect(scoreInventory(two, { services: found(["a", "a"]) })).toMatchObject({ found: 2, invented: 1, missed: 1 });
+  });
+
   it("lets an invisible use be missed, but not a use the app does not have be claimed", () => {
     const redis = (usedFor: string[]) => ({
       services: [service({ name: "redis", role: "broker", software: "redis", usedFor })],

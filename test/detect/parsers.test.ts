@@ -195,7 +195,8 @@ describe("runtime files", () => {
     expect([values.JWT_TTL_ACCESS, values.DEBUG]).toEqual(["5 minutes", "False"]);
     // A quote that never closes runs to the end of the file; an escaped quote does not close.
     expect(environmentFileNames('A="open\nB=2\n')).toEqual(["A"]);
-    expect(environmentFileNames('A="say \\"hi\\"\nB=2"\nC=3\n')).toEqual(["A", "C"]);
+    expect(environmentFileNames('A="say \\"hi\\"\nB=2"\nC=3\n')).toEqual(["A", "C"]); // A backslash at a line's end inside double quotes continues the value (systemd.exec(5)).
+    expect(environmentFileValues('OPTS="-Q:a a \\\n    -Q:b b"\nN=1\n')).toEqual({ OPTS: "-Q:a a     -Q:b b", N: "1" });
   });
   it("compose: environment names from a list or a map", () => {
     const found = parseCompose(

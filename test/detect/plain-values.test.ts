@@ -57,6 +57,12 @@ describe("isPlainValue", () => {
     ["JAVA_OPTS", "-Dspring.datasource.password=hunter2", false],
     ["APP_ARGS", "--api-user=Admin2024", false],
     ["APP_ARGS", "--limit=1234567", false],
+    // celery multi: flags scoped to nodes (CELERYD_OPTS), and node names only under a *_NODES name.
+    ["CELERYD_OPTS", "--beat:celery --queues:celery=celery --concurrency:backup=1 -c:1-3 10", true],
+    ["CELERYD_OPTS", "--broker:celery=redis://:pw@host/0", false],
+    ["CELERYD_NODES", "celery notify memory", true],
+    ["CELERYD_NODES", "celery Notify", false],
+    ["BACKUP_PHRASE", "correct horse battery staple", false],
   ])("%s=%s: plain %s", (name, value, plain) => {
     expect(isPlainValue(name, value)).toBe(plain);
   });
@@ -93,6 +99,10 @@ describe("an ssh read and a disk read agree", () => {
     "GUNICORN_CMD_ARGS=--keyfile=/etc/ssl/app.key",
     "JAVA_OPTS=-Dspring.datasource.password=hunter2",
     "APP_ARGS=--user=Admin2024",
+    "CELERYD_OPTS=--beat:celery --queues:celery=celery --prefetch-multiplier:celery=4     --concurrency:backup=1",
+    "CELERYD_NODES=celery notify memory backup translate",
+    "CELERYD_NODES=celery Notify",
+    "BACKUP_PHRASE=correct horse battery staple",
   ];
   it("plain by the value the VM holds exactly when plain by the value the ssh read sends", async () => {
     const sent = await sentOverSsh(cases);
