@@ -11,7 +11,7 @@ import { mergeServices } from "./merge.js";
 import { unionNames } from "./systemd.js";
 import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
-import { detectStorage, workingDirectoryFolders } from "./storage.js";
+import { detectStorage, pythonFolderSettings, workingDirectoryFolders } from "./storage.js";
 import { composeDirOnVm, composeStorage, isComposeLauncher } from "./compose-storage.js";
 import { DATA_DIRECTORY_KEY, PHP_CONFIG_FILE, phpConfigFolders } from "./php-config-folders.js";
 import { markInProcessScheduler, markSingleInstance } from "./single-instance.js";
@@ -245,6 +245,8 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       })),
     );
   for (const f of findings) named.push(...(f.settingsFolders ?? []));
+  // Folders a Python settings file sets to an absolute path (storage.ts pythonFolderSettings).
+  named.push(...pythonFolderSettings(app.configTexts));
   named.push(...composedStorage);
   // The data folder a PHP app's installer wrote into its config.php (php-config-folders.ts).
   for (const { file, text } of app.configTexts.filter((c) => PHP_CONFIG_FILE.test(c.file)))
@@ -513,10 +515,19 @@ export async function readAppContext(
     const base = path.join(hostRoot!, dir);
     const files = await listRepoFiles(base);
     const other = onHostApp !== undefined && isOtherCheckout(dir, onHostApp) && hasManifest(files);
-    const into = other ? emptyContext() : app;
+    // A folder that holds the app's checkout (a unit run in the user's home, the checkout below it):
+    // its files are not the checkout's, and read as the checkout's they would name folders under the
+    // checkout that do not exist (its data/media as <checkout>/data/media).
+    const parent = onHostApp !== undefined && isAncestor(dir, onHostApp);
+    const into = other || parent ? emptyContext() : app;
     await readAppFiles(into, { files, read: (f) => readSmallText(base, f), hostDir: dir });
     app.vmFiles = [...(app.vmFiles ?? []), ...files.map((f) => path.posix.join(dir, f))];
     await readRelease(into, files, dir, hostRoot);
+    if (parent) {
+      app.hostEnvFiles.push(...into.hostEnvFiles);
+      app.jsonSettings.push(...into.jsonSettings);
+      Object.assign(app.env, { ...into.env, ...app.env });
+    }
     if (!other) continue;
     // Its packages, scripts and files stay its own; its env files and settings, named by their
     // path on the VM, are still the app's to copy (setup-secrets reads every env file).
@@ -526,6 +537,12 @@ export async function readAppContext(
     (app.folders ??= []).push({ dir, context: into });
   }
   return app;
+}
+
+/** A folder the app's own folder is inside (`/home/weblate` of `/home/weblate/weblate-src`). */
+function isAncestor(dir: string, appDir: string): boolean {
+  const clean = (p: string) => p.replace(/\/+$/, "");
+  return clean(appDir).startsWith(`${clean(dir)}/`);
 }
 
 /** A folder beside the app's own on the VM (same parent), not inside it: another repository's checkout. */

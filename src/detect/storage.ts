@@ -7,6 +7,7 @@ import ignore from "ignore";
 import path from "node:path";
 import type { Storage } from "../inventory/schema.js";
 import { djangoMediaFolders } from "./django-media.js";
+import { DATA_DIRECTORY_KEY } from "./php-config-folders.js";
 import { plainShape } from "./plain-values.js";
 
 const FOLDER_KEY =
@@ -165,6 +166,32 @@ export function objectStorageInUse(env: Record<string, string>): boolean {
  * are the VM's own (`files` relative to it); otherwise only the variables count. `named`: folders
  * the app's settings files name; a conventional folder inside one is part of it.
  */
+/**
+ * A Python settings file that sets a folder setting to an absolute path at its top level (Weblate's
+ * `DATA_DIR = "/home/weblate/data"`, where its processes keep git checkouts, media and keys): the
+ * folder, as the same name set in the environment would be; a whole data directory (DATA_DIR,
+ * DATA_ROOT) is written in place, never a bucket. A value built from other names or read
+ * from the environment is not a literal and is left to the rules that read those.
+ */
+export function pythonFolderSettings(configTexts: { file: string; text: string }[]): Storage[] {
+  const found: Storage[] = [];
+  for (const { file, text } of configTexts) {
+    if (!/(^|\/)settings[^/]*\.py$|(^|\/)settings\/[^/]+\.py$/.test(file)) continue;
+    for (const m of text.matchAll(/^([A-Z][A-Z0-9_]*)\s*(?::[^=\n]+)?=\s*["'](\/[\w./-]+?)\/?["']\s*(?:#.*)?$/gm)) {
+      const [key, folder] = [m[1]!, m[2]!];
+      if (!FOLDER_KEY.test(key) || NOT_USER_FILES.test(key) || found.some((s) => s.path === folder)) continue;
+      found.push({
+        path: folder,
+        purpose: `${purposeOf(key)} (${key} in ${path.posix.basename(file)})`,
+        absoluteSetting: true,
+        // The app's whole data directory is a tree it manages as a filesystem (php-config-folders.ts).
+        ...(DATA_DIRECTORY_KEY.test(key) ? { inPlace: [{ path: ".", kind: "files" as const }] } : {}),
+      });
+    }
+  }
+  return found;
+}
+
 export function detectStorage(
   env: Record<string, string>,
   appPath: string | undefined,
@@ -202,5 +229,7 @@ export function detectStorage(
         found.set(path, { path, purpose: "user uploads" });
     }
   }
-  return [...found.values()];
+  // A folder inside another one found is kept with it (Weblate's DATA_DIR holds media/).
+  const all = [...found.values()];
+  return all.filter((s) => !all.some((o) => o !== s && s.path.startsWith(`${o.path.replace(/\/+$/, "")}/`)));
 }

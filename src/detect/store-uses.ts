@@ -50,6 +50,15 @@ export function redisUses(services: ServiceFinding[], app: AppContext, env: Reco
   // wallabag:import:redis-worker pocket`, doc.wallabag.org "Asynchronous"): a queue on Redis lists.
   if (services.some((s) => s.role === "worker" && REDIS_CONSUMER.test(s.command ?? ""))) uses.add("broker");
   if (envSays(env, /RESULT_BACKEND/, /^rediss?:/)) uses.add("results");
+  // Django settings for Celery (Weblate's settings_example.py): results kept on the broker's Redis
+  // (`CELERY_RESULT_BACKEND = CELERY_BROKER_URL`) or on a Redis URL of their own.
+  // https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
+  if (
+    frameworks.has("celery") &&
+    !rabbit &&
+    unconditional(config, /^CELERY_RESULT_BACKEND\s*(?::[^=\n]+)?=\s*(?:CELERY_BROKER_URL\b|["']rediss?:)/gm, env)
+  )
+    uses.add("results");
 
   const cacheConfig = unconditional(
     config,
@@ -83,6 +92,10 @@ export function redisUses(services: ServiceFinding[], app: AppContext, env: Reco
     uses.add("pubsub");
   if (
     envSays(env, /^SESSION_(DRIVER|STORE|ENGINE)$/, /redis/) ||
+    // Django's sessions in the cache, when the cache is Redis (Weblate: "Store sessions in cache").
+    // https://docs.djangoproject.com/en/stable/topics/http/sessions/#using-cached-sessions
+    (cacheConfig &&
+      unconditional(config, /^SESSION_ENGINE\s*=\s*["']django\.contrib\.sessions\.backends\.cache["']/gm, env)) ||
     ["connect-redis"].some((p) => hasPackage(app, "node", p)) ||
     ["redis-session-store", "redis-actionpack"].some((p) => hasPackage(app, "ruby", p))
   )

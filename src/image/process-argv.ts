@@ -127,7 +127,8 @@ function dropEnvEcho(argv: string[], dropped: string[]): string[] {
 /**
  * A program the app's repository holds (a monorepo's packages/cli/bin/n8n, Symfony's bin/console):
  * the image has it at the same place under APP_DIR, and nothing puts it on PATH. Tools installed
- * into the app's folder (a virtualenv, node_modules/.bin, vendor/bundle) are not the repository's.
+ * into the app's folder (a virtualenv, `<app>-env` as Weblate's docs name theirs, node_modules/.bin,
+ * vendor/bundle) are not the repository's.
  */
 function ownProgram(program: string, root: string | undefined, repoHas?: (file: string) => boolean): boolean {
   if (!root || !program.startsWith(`${root}/`)) return false;
@@ -137,8 +138,15 @@ function ownProgram(program: string, root: string | undefined, repoHas?: (file: 
   const env = path.posix.dirname(path.posix.dirname(rel));
   if (path.posix.basename(path.posix.dirname(rel)) === "bin" && repoHas?.(path.posix.join(env, "pyvenv.cfg")))
     return false;
-  return !/(^|\/)(\.?venv|virtualenv|env|node_modules|vendor|\.bundle|\.rbenv|\.nvm|shims)\//.test(rel);
+  // The root itself a virtualenv (Weblate's gunicorn.service runs in ~/weblate-env): its bin/ too.
+  if (VENV_NAME.test(path.posix.basename(root)) && /^bin\/[^/]+$/.test(rel)) return false;
+  return !/(^|\/)(\.?venv|virtualenv|env|[\w.]+-(?:v?env)|node_modules|vendor|\.bundle|\.rbenv|\.nvm|shims)\//.test(
+    rel,
+  );
 }
+
+/** A virtualenv's folder name: venv, .venv, virtualenv, env, or one named for the app (`weblate-env`). */
+const VENV_NAME = /^(\.?venv|virtualenv|env|[\w.]+-v?env)$/;
 
 /** Commands before the real one that only prepare the VM's environment (cd, export, tests, sourcing). */
 function preparation(cmd: string[]): "cd" | "env" | undefined {
@@ -207,8 +215,9 @@ export function processArgv(command: string | undefined, ctx: ArgvContext = {}):
   if (assignment)
     return { ok: false, reason: `it sets ${assignment[1]} inline; give that as an environment variable instead` };
   // A relative virtualenv (`venv/bin/python` after `cd /srv/app`): the image's virtualenv is on PATH.
+  // One named for the app (`~/weblate-env`, Weblate's install docs) is one as well.
   if (
-    /^(\.\/)?(\.?venv|virtualenv|env)\/bin\/[^/]+$/.test(argv[0]!) ||
+    /^(\.\/)?(\.?venv|virtualenv|env|[\w.]+-v?env)\/bin\/[^/]+$/.test(argv[0]!) ||
     (BIN_DIR.test(argv[0]!) && argv[0]!.startsWith("/") && !ownProgram(argv[0]!, ctx.root, ctx.repoHas))
   ) {
     const tool = path.posix.basename(argv[0]!);

@@ -304,6 +304,26 @@ describe("Redis uses and the database engine", () => {
     [[svc("celery")], {}, { CACHE_URL: "redis://localhost:6379/0" }, ["broker", "cache"]],
     [[svc("celery")], {}, { CACHE_URL: "memcached://localhost:11211" }, ["broker"]],
     [[svc("bullmq")], { "package.json": '{"dependencies":{"cache-manager-redis-yet":"4"}}' }, {}, ["broker", "cache"]],
+    // Django settings (Weblate's): results on the broker's Redis, sessions in a Redis cache.
+    [
+      [svc("celery")],
+      {
+        "weblate/settings.py":
+          'CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}\nSESSION_ENGINE = "django.contrib.sessions.backends.cache"\nCELERY_BROKER_URL = "redis://localhost:6379"\nCELERY_RESULT_BACKEND: str | None = CELERY_BROKER_URL\n',
+      },
+      {},
+      ["broker", "cache", "results", "sessions"],
+    ],
+    // Sessions in a cache that is not Redis, results in the database: neither is Redis's.
+    [
+      [svc("celery")],
+      {
+        "app/settings.py":
+          'SESSION_ENGINE = "django.contrib.sessions.backends.cache"\nCELERY_RESULT_BACKEND = "django-db"\n',
+      },
+      {},
+      ["broker"],
+    ],
   ])("%#", async (services, files, env, uses) => {
     const app = await context(files as Record<string, string>);
     expect(redisUses(services, app, env).sort()).toEqual([...uses].sort());

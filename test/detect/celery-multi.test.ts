@@ -8,7 +8,7 @@ import { attachEnvValues } from "../../src/detect/systemd.js";
 import { splitCommand } from "../../src/detect/command.js";
 import { readFromDisk, readOverSsh } from "../helpers/host-reads.js";
 
-const WEBLATE = path.resolve(import.meta.dirname, "../fixtures/weblate");
+const WEBLATE = path.resolve(import.meta.dirname, "../fixtures/real/weblate");
 
 describe("expandUnitVariables", () => {
   it.each([
@@ -69,6 +69,9 @@ describe("Weblate's celery-weblate.service on a VM", () => {
     expect(workers.map((s) => [s.name, s.role, s.framework])).toEqual(
       ["celery", "notify", "memory", "backup", "translate"].map((n) => [`celery-weblate-${n}`, "worker", "celery"]),
     );
+    // celery's WorkingDirectory (/home/weblate) holds the checkout: its data/media is not the
+    // checkout's (assemble.ts readAppContext); DATA_DIR in settings.py is the state, media inside it.
+    expect(facts.storage?.map((s) => s.path)).toEqual(["/home/weblate/data"]);
     const bin = "/home/weblate/weblate-env/bin/celery -A weblate.utils worker";
     expect(workers.map((s) => s.command)).toEqual([
       `${bin} --hostname=celery@%h --loglevel=INFO --beat --queues=celery --prefetch-multiplier=4`,

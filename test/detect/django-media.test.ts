@@ -2,7 +2,7 @@
 // folder, whatever its name, kept when it exists in the app's folder on the VM.
 import { describe, expect, it } from "vitest";
 import { djangoMediaFolders } from "../../src/detect/django-media.js";
-import { detectStorage } from "../../src/detect/storage.js";
+import { detectStorage, pythonFolderSettings } from "../../src/detect/storage.js";
 
 const settings = (file: string, base: string, media: string) => [{ file, text: `${base}\n\n${media}\n` }];
 const OS_BASE = "BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))";
@@ -71,5 +71,37 @@ describe("a Django MEDIA_ROOT in user-file folders", () => {
     expect(detectStorage({ MEDIA_ROOT: "/srv/media" }, "/var/www/recipes", files, text).map((s) => s.path)).toEqual([
       "/srv/media",
     ]);
+  });
+});
+
+describe("pythonFolderSettings", () => {
+  const text = [
+    'DATA_DIR = "/home/weblate/data"',
+    'CACHE_DIR = f"{DATA_DIR}/cache"',
+    'MEDIA_ROOT = os.path.join(DATA_DIR, "media")',
+    "STATIC_ROOT = '/srv/static/'",
+    'UPLOAD_PATH: str = "/srv/uploads/"  # user files',
+    '    DATA_ROOT = "/indented/not/top/level"',
+  ].join("\n");
+
+  it("takes a folder setting set to an absolute literal, a whole data directory as written in place", () => {
+    expect(pythonFolderSettings([{ file: "weblate/settings.py", text }])).toEqual([
+      {
+        path: "/home/weblate/data",
+        purpose: "data dir (DATA_DIR in settings.py)",
+        absoluteSetting: true,
+        inPlace: [{ path: ".", kind: "files" }],
+      },
+      { path: "/srv/uploads", purpose: "upload path (UPLOAD_PATH in settings.py)", absoluteSetting: true },
+    ]);
+    expect(pythonFolderSettings([{ file: "weblate/urls.py", text }])).toEqual([]);
+  });
+
+  it("keeps a folder found inside another one with it", () => {
+    const named = [
+      { path: "/home/weblate/data/media", purpose: "user uploads" },
+      { path: "/home/weblate/data", purpose: "data dir", absoluteSetting: true as const },
+    ];
+    expect(detectStorage({}, undefined, [], [], named).map((s) => s.path)).toEqual(["/home/weblate/data"]);
   });
 });

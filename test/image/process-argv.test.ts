@@ -122,6 +122,22 @@ describe("processArgv", () => {
     expect(own.ok && own.argv).toEqual(["bin/console", "messenger:consume"]);
   });
 
+  it("takes a virtualenv named for the app (Weblate's ~/weblate-env) for one, as root or inside it", () => {
+    const inRoot = processArgv("/home/weblate/weblate-env/bin/gunicorn weblate.wsgi:application", {
+      root: "/home/weblate/weblate-env",
+      repoHas: () => false,
+    });
+    expect(inRoot.ok && inRoot.argv).toEqual(["gunicorn", "weblate.wsgi:application"]);
+    const below = processArgv("/home/weblate/weblate-env/bin/celery -A weblate.utils worker", {
+      root: "/home/weblate",
+      repoHas: () => false,
+    });
+    expect(below.ok && below.argv[0]).toBe("celery");
+    // A bin/ folder of an app root not named like a virtualenv stays the app's own program.
+    const own = processArgv("/srv/environment/bin/run", { root: "/srv/environment", repoHas: () => false });
+    expect(own.ok && own.argv[0]).toBe("bin/run");
+  });
+
   it("places app paths relative to the image's WORKDIR", () => {
     const r = processArgv("/opt/paperless/venv/bin/python3 /opt/paperless/src/manage.py document_consumer", {
       root: "/opt/paperless",

@@ -40,7 +40,9 @@ const DETAIL_MAX = 1200;
 
 /** The first of the texts that fits `max` characters (the last one, the shortest, otherwise). */
 function firstFitting(max: number, ...texts: string[]): string {
-  return texts.find((t) => t.length <= max) ?? texts.at(-1)!;
+  const last = texts.at(-1)!;
+  // None fits (many held targets with long names): the shortest, cut at a word with an ellipsis.
+  return texts.find((t) => t.length <= max) ?? `${last.slice(0, max - 1).replace(/\s+\S*$/, "")}…`;
 }
 
 /** The held names in a title: all of them while they fit, else the first and a count, else a count. */
@@ -70,7 +72,11 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
           {
             ...promote,
             title: titleWith((n) => `${promote.title} (not yet: only at the cut-over, once ${n} can deploy)`, held),
-            detail: `Not yet: the cut-over waits for ${waitsFor(holds)}, and the deploy holds ${one ? "it" : "them"} until ${decisions} (the cut-over step says what would break without ${one ? "it" : "them"}). Until then users stay on the VM, whose app keeps writing to its own database, and a promoted copy would stop following those writes. Keep the copy replicating until the cut-over. Then: ${promote.detail}`,
+            detail: firstFitting(
+              DETAIL_MAX,
+              `Not yet: the cut-over waits for ${waitsFor(holds)}, and the deploy holds ${one ? "it" : "them"} until ${decisions} (the cut-over step says what would break without ${one ? "it" : "them"}). Until then users stay on the VM, whose app keeps writing to its own database, and a promoted copy would stop following those writes. Keep the copy replicating until the cut-over. Then: ${promote.detail}`,
+              `Not yet: the deploy holds ${one ? "it" : "them"} until ${decisions} (the cut-over step says why). Until then users stay on the VM, whose app keeps writing to its own database, and a promoted copy would stop following those writes. Keep the copy replicating until the cut-over. Then: ${promote.detail}`,
+            ),
           },
           ...files,
         ]
@@ -83,11 +89,16 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
           held,
         ),
         // Each hold's reasons in full while they fit; long names (up to Cloud Run's 49) make them short.
+        // Many held targets (Weblate's five Celery workers beside its web service) name the first only.
         detail: firstFitting(
           DETAIL_MAX,
-          ...[waitsFor(holds, true), waitsFor(holds)].map(
-            (why) =>
-              `The deploy holds ${names} until ${decisions} (architecture.md), and the cut-over cannot leave ${one ? "it" : "them"} behind: ${why}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (${remedies(held)}), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
+          ...[
+            [names, waitsFor(holds, true)],
+            [names, waitsFor(holds)],
+            [one ? names : `${held[0]!.name} and ${held.length - 1} more`, waitsFor(holds)],
+          ].map(
+            ([who, why]) =>
+              `The deploy holds ${who} until ${decisions} (architecture.md), and the cut-over cannot leave ${one ? "it" : "them"} behind: ${why}. So DNS stays on the VM, the VM keeps serving, no maintenance window, no promotion. Take the decision (${remedies(held)}), rerun infra-migrate, and this runbook then gives the cut-over: the final copy, the deploy and smoke test, and the DNS switch.`,
           ),
         ),
         commands: [],
