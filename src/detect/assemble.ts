@@ -2,6 +2,7 @@
 // what is on the VM is the service list: the repository's Procfile, compose files, sample units
 // and nginx configs only describe other ways to run the app (CI, Docker, Heroku), so they are
 // evidence, never services. Without the VM, the repository is all there is and is merged.
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { emptyContext, hasPackage, readAppFiles, type AppContext, type Ecosystem } from "./app-context.js";
 import { readHostFile } from "./host.js";
@@ -28,6 +29,7 @@ import { frameworkDefaultText } from "../contracts/process-homes.js";
 import { detectSqlite, sqliteUsers } from "./sqlite.js";
 import { detectCacheStore } from "./cache-store.js";
 import { detectInProcessJobs } from "./in-process-jobs.js";
+import { repositoryShipsUnit } from "./shipped-unit.js";
 import { detectSessionStore } from "./session-store.js";
 import { storesReached } from "./folder-stores.js";
 import { absolutePaths } from "../image/app-root.js";
@@ -43,6 +45,8 @@ export interface AssembleInput {
   /** The app's folder on the VM, when the app files read are the VM's own. */
   appPath?: string;
   readConfig: EnrichContext["readConfig"];
+  /** Lists a folder on the VM (a data folder a settings file names: settings-data-dir.ts). */
+  listDir?: EnrichContext["listDir"];
   evidence: Evidence[];
   /** The mail server on the VM (local-mta.ts), which the app's mail may go through. */
   mta?: LocalMta;
@@ -98,7 +102,10 @@ function composeOnDocker(all: readonly ServiceFinding[], findings: readonly Serv
 
 export async function assemble(input: AssembleInput): Promise<Assembled> {
   const { app, hostRead, evidence } = input;
-  let findings = oneInstancePerTemplate(input.findings).filter((f) => !f.packaged || isGoBinary(f, app));
+  // A packaged unit counts when it runs the app: its Go binary, or the unit the repository ships (shipped-unit.ts).
+  let findings = oneInstancePerTemplate(input.findings).filter(
+    (f) => !f.packaged || isGoBinary(f, app) || repositoryShipsUnit(f, input.findings),
+  );
   // pm2 started the app N times (a dump holds one entry per process): N processes of one kind.
   for (const f of findings) if (f.pm2 && f.pm2.instances > 1) f.instances ??= f.pm2.instances;
   let composedStorage: Storage[] = [];
@@ -140,6 +147,7 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
       upgradedPorts,
       websocketRoutePorts,
       readConfig: input.readConfig,
+      ...(input.listDir ? { listDir: input.listDir } : {}),
     });
   // A process from another checkout reaches the stores its own packages and settings name, not all.
   for (const finding of findings) {
@@ -581,6 +589,20 @@ async function readRelease(app: AppContext, files: string[], dir: string, hostRo
  * gunicorn -c, uwsgi --ini, puma -C, a program's package.json: relative to the unit's
  * WorkingDirectory on the VM (else the repository's copy there), else to the repo.
  */
+/** The subfolders of a folder on the VM, for a process read there (undefined elsewhere). */
+export function dirLister(hostRoot: string | undefined): EnrichContext["listDir"] {
+  return async (service, dir) => {
+    if (!service.onHost || !hostRoot || !dir.startsWith("/")) return undefined;
+    const entries = await readdir(path.join(hostRoot, path.posix.normalize(dir)), { withFileTypes: true }).catch(
+      () => undefined,
+    );
+    return entries
+      ?.filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+  };
+}
+
 export function configReader(root: string, hostRoot: string | undefined): EnrichContext["readConfig"] {
   return async (service, file) => {
     if (service.onHost && hostRoot) {

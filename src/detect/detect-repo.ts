@@ -8,7 +8,7 @@ import path from "node:path";
 import { attachFirewallPorts, FIREWALL_FILES, firewallInForce, parseFirewall } from "./firewall.js";
 import { readDependencies } from "./dependencies.js";
 import { parseGithubRemote, readGitRemote } from "./git-remote.js";
-import { appPathOnHost, assemble, configReader, readAppContext } from "./assemble.js";
+import { appPathOnHost, assemble, configReader, dirLister, readAppContext } from "./assemble.js";
 import { apacheFindings } from "./apache.js";
 import { scheduleTimedUnits } from "./systemd-timer.js";
 import { DetectEntries } from "./detect-entries.js";
@@ -151,6 +151,7 @@ export async function detectRepo(dir: string, options: DetectOptions = {}): Prom
     appPath: appPathOnHost(root, hostRoot),
     evidence,
     readConfig: configReader(root, hostRoot),
+    listDir: dirLister(hostRoot),
     mta,
   });
   // A folder of user files that also holds code is mounted per subfolder of user files (storage-split.ts).

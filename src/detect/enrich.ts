@@ -8,6 +8,8 @@ import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, proxiesToOwnPort, 
 import { settingsListen } from "./json-settings.js";
 import { iniFacts, type IniFacts } from "./ini-settings.js";
 import { settingsFileIn, settingsFileListen } from "./settings-file.js";
+import { dataDirFacts, settingsDataDir, settingsFilePorts } from "./settings-data-dir.js";
+import { shebangRuntime } from "./shebang.js";
 import { programPackage } from "./program-package.js";
 import { serverCapacity } from "./server-capacity.js";
 import type { ServiceFinding } from "./types.js";
@@ -24,6 +26,8 @@ export interface EnrichContext {
   websocketRoutePorts?: Set<number>;
   /** Reads a config file named by a command, relative to the process's working directory. */
   readConfig: (service: ServiceFinding, file: string) => Promise<string | undefined>;
+  /** The names of the subfolders of a folder on the VM (undefined when it cannot be read). */
+  listDir?: (service: ServiceFinding, dir: string) => Promise<string[] | undefined>;
 }
 
 const STORE_ROLES = new Set(["database", "cache", "broker", "reverse-proxy"]);
@@ -167,6 +171,36 @@ async function namedSettingsListen(s: ServiceFinding, ctx: EnrichContext): Promi
   return found && ctx.proxyTargets.has(portOf(found.listen)) ? found.listen : undefined;
 }
 
+/**
+ * The ports a settings file the process's command names gives it as bare numbers that nginx
+ * proxies to, all of them (Odoo's odoo.conf: http_port 8069 and gevent_port 8072), as addresses.
+ */
+async function namedSettingsPorts(s: ServiceFinding, ctx: EnrichContext): Promise<string[]> {
+  const words = s.process?.words ?? (s.command ?? "").split(/\s+/);
+  const file = s.process?.configFile ?? settingsFileIn(words);
+  if (!file || !/\.(toml|ya?ml|json|conf|cfg)$/i.test(file)) return [];
+  const text = await ctx.readConfig(s, file);
+  return text ? settingsFilePorts(text, file, s.runtime, ctx.proxyTargets).map((p) => `127.0.0.1:${p.port}`) : [];
+}
+
+/** The data folder a settings file the process's command names gives it (settings-data-dir.ts), sorted. */
+async function namedSettingsDataDir(s: ServiceFinding, ctx: EnrichContext) {
+  const words = s.process?.words ?? (s.command ?? "").split(/\s+/);
+  const file = s.process?.configFile ?? settingsFileIn(words);
+  if (!file?.startsWith("/") || !/\.(toml|ya?ml|json|conf|cfg)$/i.test(file)) return undefined;
+  const text = await ctx.readConfig(s, file);
+  const dir = text ? settingsDataDir(text, file, s.runtime) : undefined;
+  return dir ? dataDirFacts(dir, file, await ctx.listDir?.(s, dir.path)) : undefined;
+}
+
+/** A program on the VM that is a script: the interpreter its `#!` line names (shebang.ts). */
+async function scriptRuntime(s: ServiceFinding, ctx: EnrichContext): Promise<Runtime | undefined> {
+  const program = (s.command ?? "").split(/\s+/)[0] ?? "";
+  if (!s.onHost || !program.startsWith("/")) return undefined;
+  const text = await ctx.readConfig(s, program);
+  return text ? shebangRuntime(text) : undefined;
+}
+
 /** The app.ini-style settings file the process's command names (`--config /etc/gitea/app.ini`), read. */
 async function iniOf(s: ServiceFinding, ctx: EnrichContext): Promise<IniFacts | undefined> {
   const words = s.process?.words ?? (s.command ?? "").split(/\s+/);
@@ -217,7 +251,7 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
     s.process = { ...s.process, ...process };
     if (listen && !s.listen.length) s.listen = [listen];
   }
-  const runtime = s.process?.runtime ?? (own ? "node" : runtimeOfProgram(s, app));
+  const runtime = s.process?.runtime ?? (own ? "node" : runtimeOfProgram(s, app)) ?? (await scriptRuntime(s, ctx));
   if (runtime) s.runtime = runtime;
   const env = { ...app.env, ...s.envValues };
   // A job (a timer's unit, a crontab line, a oneshot unit) runs and exits: it serves no port and works no queue.
@@ -230,6 +264,8 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
     if (s.role === "other" && ini.listen[0] !== ini.rawTcp) s.role = "web";
   }
   if (ini?.folders.length) s.settingsFolders = ini.folders;
+  const dataDir = runtime && !scheduled && !ini ? await namedSettingsDataDir(s, ctx) : undefined;
+  if (dataDir?.folders.length) s.settingsFolders = dataDir.folders;
   // A program of unknown kind that nginx proxies to at the address its settings or its environment
   // give (Mattermost's config/config.json ListenAddress ":8065"; Metabase's MB_JETTY_PORT=3000 in
   // the unit's environment file): it serves HTTP there.
@@ -238,8 +274,9 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
     const settings = settingsOf(s, app);
     const fromJson = settings && settingsListen(settings.values, ctx.proxyTargets);
     const listen = fromJson && ctx.proxyTargets.has(portOf(fromJson)) ? fromJson : await namedSettingsListen(s, ctx);
-    if (listen) {
-      s.listen = [listen];
+    const ports = listen ? [] : await namedSettingsPorts(s, ctx);
+    if (listen || ports.length) {
+      s.listen = listen ? [listen] : ports;
       s.role = "web";
     } else if (!WORKER_WORDS.test(words) && proxiesToOwnPort(env, ctx.proxyTargets))
       // Not a process that says it works a queue: a worker reading the web server's env file
@@ -300,6 +337,7 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   // Its own SSH server (git over SSH) beside HTTP: a listener Cloud Run cannot take.
   if (ini?.rawTcp && !protocols.includes("tcp")) protocols.push("tcp");
   if (ini?.sessionStore && s.role === "web") s.sessionStore = ini.sessionStore;
+  if (dataDir?.sessionStore && s.role === "web") s.sessionStore ??= dataDir.sessionStore;
   if (ini?.singleInstance && s.role === "web") s.singleInstance = ini.singleInstance;
   // An app process that listens but is neither HTTP nor a known protocol: a raw TCP listener.
   if (s.role === "other" && runtime && s.listen.length && protocols.length === 0) protocols.push("tcp");

@@ -23,6 +23,9 @@ function blockEnd(text: string, start: number): number {
 }
 
 /** Every location block, nested ones included, each with only its own directives. */
+/** A location path that names a websocket endpoint (`/websocket`, `/ws/`, `/cable`, `/socket.io/`). */
+const WEBSOCKET_PATH = /websocket|socket\.io|(^|\/)ws(\/|\b|$)|(^|\/)cable(\/|$)/i;
+
 function locations(text: string, outer: NginxAccess = {}): Location[] {
   const found: Location[] = [];
   const re = new RegExp(LOCATION.source, "g");
@@ -144,7 +147,9 @@ export function upgradedPorts(text: string, portOf: (target: string) => number[]
  * Ports a site gives a location of their own for websockets: one location passes the Upgrade header
  * to the port while another sends the same port plain requests (Mattermost's site: `location ~
  * /api/v[0-9]+/(users/)?websocket$` upgrades, `location /` sets `Connection ""`). The admin wrote
- * that location because the app serves websockets there, whatever language it is written in.
+ * that location because the app serves websockets there, whatever language it is written in. So
+ * does a location named for websockets that upgrades to a port of its own (Odoo's documented site:
+ * `location /websocket` to the gevent worker on 8072, `location /` to the HTTP workers on 8069).
  */
 export function websocketRoutePorts(text: string, portOf: (target: string) => number[]): number[] {
   const { servers: sites, outside } = servers(text);
@@ -155,13 +160,15 @@ export function websocketRoutePorts(text: string, portOf: (target: string) => nu
     const serverUpgrades = SETS_HEADERS.test(own) ? UPGRADE.test(own) : UPGRADE.test(http);
     const upgraded = new Set<number>();
     const plain = new Set<number>();
+    const named = new Set<number>();
     for (const l of locations(site.text)) {
       const to = PROXY.exec(l.own)?.[1]?.trim();
       if (!to) continue;
       const upgrades = SETS_HEADERS.test(l.own) ? UPGRADE.test(l.own) : serverUpgrades;
       for (const port of portOf(to)) (upgrades ? upgraded : plain).add(port);
+      if (upgrades && WEBSOCKET_PATH.test(l.path)) for (const port of portOf(to)) named.add(port);
     }
-    for (const port of upgraded) if (plain.has(port)) out.add(port);
+    for (const port of upgraded) if (plain.has(port) || named.has(port)) out.add(port);
   }
   return [...out].sort((a, b) => a - b);
 }

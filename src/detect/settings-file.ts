@@ -22,14 +22,21 @@ const SECRET_KEY = /(PASS(WORD|WD)?|SECRET|TOKEN|PRIVATE|CREDENTIAL|(^|_)(API_?)
  * A value that is not the secret itself: empty, a reference to the environment, a placeholder
  * (`<password>`), but not the ssh read's `<redacted:vm>`, which stands for a value that was there.
  */
-const NOT_A_VALUE = /^(|~|null|none|changeme|\$\{.*\}|%env\(.*\)%|<(?!redacted:[a-z]+>$).*>)$/i;
+const NOT_A_VALUE = /^(|~|null|none|false|changeme|\$\{.*\}|%env\(.*\)%|<(?!redacted:[a-z]+>$).*>)$/i;
 /** Sections (INI, TOML) or top-level keys (YAML) that hold the database connection. */
 export const DATABASE_SECTION = /^(database|db|postgres(ql)?|mysql|datasource)$/i;
+/** Connection keys with the database's prefix (`db_host`, `db_user`, `database_password`). */
+const DB_PREFIXED_KEY = /^(db|database)_(host|port|user|username|password|name)$/i;
+/** A value that sets nothing (Python configparser files write False or None for "not set"). */
+const UNSET = /^(false|none|null)$/i;
 export const HOST_VALUE = /^[A-Za-z0-9._:[\]/-]{1,200}$/;
 /** Sections that set the app's own listener (Gitea's [server] HTTP_ADDR and HTTP_PORT). */
 export const SERVER_SECTION = /^(server|http|web|listen)$/i;
 export const ADDR_KEY = /^(HTTP_)?(ADDR|ADDRESS|HOST|BIND|LISTEN_ADDR(ESS)?)$/i;
 export const PORT_KEY = /^(HTTP_)?PORT$/i;
+/** A key of a port a process listens on (`http_port`, `gevent_port`), and one of another server's. */
+export const OWN_PORT_KEY = /^([a-z]+[_.-])*port$/i;
+export const CLIENT_PORT_KEY = /^(db|database|pg|postgres|mysql|redis|smtp|mail|email|ldap|cache|broker|amqp)[_.-]/i;
 
 /** The settings file a command's words name with --config, -c… (as written: relative or absolute). */
 export function settingsFileIn(words: readonly string[]): string | undefined {
@@ -159,6 +166,28 @@ export function settingsSecrets(text: string, file = "", listen?: string, runtim
       ...(portKey && Number.isInteger(port) && port > 0 && port < 65536 ? { portKey, port } : {}),
     };
   }
+  // No database section: the section whose keys name the connection with a prefix (Odoo's
+  // [options] db_host, db_user, db_password; `db_host = False` is Odoo's "no host": the local socket).
+  if (!database)
+    for (const [section, values] of readSettings(text, file, runtime)) {
+      const keys = [...values.keys()].filter((k) => DB_PREFIXED_KEY.test(k));
+      if (keys.length < 2) continue;
+      const hostKey = keys.find((k) => /host$/i.test(k));
+      const host = hostKey ? values.get(hostKey)!.trim() : "";
+      database = { section, ...(HOST_VALUE.test(host) && !UNSET.test(host) ? { host } : {}) };
+      break;
+    }
+  // No server section: the key, in any section, whose bare port is the one the process listens on
+  // (Odoo's [options] http_port = 8069; settings-data-dir.ts read its listeners from the same keys).
+  const listenPort = listen ? Number(listen.slice(listen.lastIndexOf(":") + 1)) : undefined;
+  if (!server && listenPort)
+    for (const [section, values] of readSettings(text, file, runtime)) {
+      if (server || DATABASE_SECTION.test(section)) continue;
+      const portKey = [...values.keys()].find(
+        (k) => OWN_PORT_KEY.test(k) && !CLIENT_PORT_KEY.test(k) && values.get(k)!.trim() === String(listenPort),
+      );
+      if (portKey) server = { section, portKey, port: listenPort };
+    }
   // One `host:port` value sets both (listmonk's [app] address): the same key is the address and the port.
   const combined = server ? undefined : settingsFileListen(text, file, runtime);
   const at = listen ? listen.lastIndexOf(":") : -1;

@@ -10,9 +10,9 @@ import path from "node:path";
 import { type Storage, storageOnVm } from "../inventory/schema.js";
 
 /** Folders that hold code by what they are named (WordPress, Ghost adapters, CMS extensions). */
-const CODE_LIKE = /^(themes|plugins|mu-plugins|adapters|extensions|addons|modules)$/;
+export const CODE_LIKE = /^(themes|plugins|mu-plugins|adapters|extensions|addons|modules)$/;
 /** Neither user files nor code: logs, caches and scratch space the app makes again. */
-const NOT_USER_FILES = /^(logs?|cache|tmp|temp)$/;
+export const NOT_USER_FILES = /^(logs?|cache|tmp|temp)$/;
 const PLAIN = /^[A-Za-z0-9._@+-]{1,100}$/;
 
 type Link = NonNullable<Storage["codeLinks"]>[number];

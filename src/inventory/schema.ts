@@ -526,6 +526,17 @@ export const storageSchema = z.looseObject({
    */
   hostPath: z.string().trim().regex(/^\//, "expected an absolute path on the VM").max(500).optional(),
   /**
+   * The app's data folder this folder sits in, named by its settings (Odoo's data_dir, whose
+   * filestore/ is the folder): the app makes and writes the data folder's other subfolders itself
+   * (session files, add-ons it installs), so the image makes it and gives it to the app's user.
+   */
+  dataDir: z
+    .string()
+    .trim()
+    .regex(/^\/[A-Za-z0-9._@+/-]+$/, "expected an absolute path such as /var/lib/odoo")
+    .max(500)
+    .optional(),
+  /**
    * When the folder also holds code (storage-split.ts): its subfolders of user files, the only ones
    * mounted from the bucket and copied to it.
    */

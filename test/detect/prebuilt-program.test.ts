@@ -92,10 +92,27 @@ server {
   location / { proxy_pass http://127.0.0.1:5678; proxy_set_header Upgrade $http_upgrade; }
 }
 `;
+  // Odoo's documented site: `/websocket` upgrades to the gevent worker's own port, `/` goes plain to 8069.
+  const odoo = `upstream odoo { server 127.0.0.1:8069; }
+upstream odoochat { server 127.0.0.1:8072; }
+server {
+  listen 443 ssl;
+  location /websocket {
+    proxy_pass http://odoochat;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;
+  }
+  location / { proxy_set_header X-Forwarded-Host $http_host; proxy_pass http://odoo; }
+}
+`;
+  // An upgrading location of its own whose path names no websocket (an API prefix): no sign.
+  const api = odoo.replace("location /websocket", "location /api/");
   it.each([
     ["Mattermost's site", mattermost, [8065]],
     ["a blanket Upgrade header", blanket, undefined],
     ["n8n's site", n8n, undefined],
+    ["Odoo's site", odoo, [8072]],
+    ["an upgrading API location", api, undefined],
   ])("%s → %j", (_name, text, ports) => {
     expect(parseNginxConfig(text, "site")?.websocketRoutePorts).toEqual(ports);
   });

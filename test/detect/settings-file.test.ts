@@ -105,6 +105,23 @@ describe("settingsSecrets", () => {
     expect(settingsSecrets(toml, "/etc/listmonk/main.toml", "127.0.0.1:8080").server).toBeUndefined();
   });
 
+  it("takes prefixed connection keys as the database section, and a bare port key as the listener (Odoo's [options])", () => {
+    const conf =
+      "[options]\nadmin_passwd = FAKE\ndb_host = False\ndb_port = False\ndb_user = odoo\ndb_password = False\nhttp_port = 8069\ngevent_port = 8072\n";
+    expect(settingsSecrets(conf, "/etc/odoo/odoo.conf", "127.0.0.1:8069", "python")).toEqual({
+      secrets: ["[options] admin_passwd"],
+      // `False` is configparser-Odoo's "not set": no host to name.
+      database: { section: "options" },
+      server: { section: "options", portKey: "http_port", port: 8069 },
+    });
+    expect(settingsSecrets(conf.replace("db_host = False", "db_host = 10.0.0.5"), "x.conf").database).toEqual({
+      section: "options",
+      host: "10.0.0.5",
+    });
+    // One prefixed key alone (a smtp-only file's db_name) is not a connection; a port nobody listens on is no listener.
+    expect(settingsSecrets("[mail]\ndb_name = x\nsmtp_port = 25\n", "x.conf", "127.0.0.1:25")).toEqual({ secrets: [] });
+  });
+
   it("counts the ssh read's <redacted:vm> as the secret it stands for, never a <placeholder>", () => {
     expect(settingsSecrets("[db]\npassword = <redacted:vm>\n", "/etc/app/config.toml").secrets).toEqual([
       "[db] password",
