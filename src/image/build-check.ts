@@ -11,6 +11,7 @@ import { commandArgv, copySpec, envValue, parseDockerfile, type Stage } from "./
 import { gemsOf } from "./ruby-image.js";
 import { packageJson } from "./node-image.js";
 import { normalise, pythonManifest, venvPrograms } from "./python-deps.js";
+import { INSTALLS_PROJECT, projectScripts } from "./python-project.js";
 import type { AppRepo } from "./repo.js";
 
 export interface ImageCommand {
@@ -66,6 +67,7 @@ function stageByName(stages: Stage[], name: string): Stage | undefined {
 /** Packages a build stage installs into a virtualenv, read from the manifests it copied. */
 function venvOf(stages: Stage[], repo: AppRepo, dir: string): Set<string> {
   const packages: string[] = [];
+  const scripts: string[] = [];
   for (const stage of stages) {
     const runs = stage.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args);
     if (!runs.some((r) => r.includes(`venv ${dir}`))) continue;
@@ -81,12 +83,16 @@ function venvOf(stages: Stage[], repo: AppRepo, dir: string): Set<string> {
       packages.push(...m.packages, ...extras.flatMap((e) => m.extras[e] ?? []));
     }
     for (const r of runs) {
+      // The project installed itself (python-project.ts): the commands its packaging declares.
+      if (INSTALLS_PROJECT.test(r)) scripts.push(...projectScripts(repo, /(?:^|\s)cd (\S+) &&/.exec(r)?.[1] ?? ""));
       const explicit = /(?:^|\s)\S*pip install ((?:[A-Za-z0-9][\w.\-[\],]*\s*)+)$/.exec(r)?.[1];
       if (explicit && !/-r\s/.test(r))
         packages.push(...explicit.split(/\s+/).map((p) => normalise(p.replace(/\[.*$/, ""))));
     }
   }
-  return venvPrograms(packages);
+  const programs = venvPrograms(packages);
+  for (const script of scripts) programs.add(script);
+  return programs;
 }
 
 function factsOf(stages: Stage[], repo: AppRepo): ImageFacts | string {

@@ -59,6 +59,26 @@ export function codeLinkCommands(inv: Inventory, root: string | undefined, repo:
   return commands;
 }
 
+/**
+ * The data folders the inventory's storage sits in (`dataDir`: Odoo's /var/lib/odoo around its
+ * filestore/), made and given to the image's user: Cloud Run makes a volume's mount point's parents
+ * as root, and the app makes its other subfolders there at start (Odoo: addons/<version>, sessions/).
+ */
+export function dataDirCommands(inv: Inventory, root: string | undefined, user?: ImageUser): string[] {
+  const dirs = [
+    ...new Set(
+      (inv.storage ?? []).flatMap((s) =>
+        s.dataDir && PLAIN_PATH.test(s.dataDir) ? [inImagePath(s.dataDir, root)] : [],
+      ),
+    ),
+  ].sort();
+  if (dirs.length === 0) return [];
+  return [
+    `mkdir -p ${dirs.join(" ")}`,
+    ...(user ? [`chown ${user.uid}${user.gid !== undefined ? `:${user.gid}` : ""} ${dirs.join(" ")}`] : []),
+  ];
+}
+
 /** Where Cloud Run mounts secret files: each in a folder of its own under it. */
 export const SECRET_FILE_ROOT = "/secrets";
 

@@ -9,6 +9,7 @@ import path from "node:path";
 import { APP_DIR, inImagePath, otherCheckout, vmAppRoot } from "./app-root.js";
 import {
   codeLinkCommands,
+  dataDirCommands,
   secretFileCommands,
   secretFileMounts,
   withBuildInputs,
@@ -152,7 +153,11 @@ export function planImages(
     const user = own !== undefined ? dockerfileUser(own) : image.content ? IMAGE_USERS[runtime] : undefined;
     const linked =
       image.content &&
-      withCodeLinks(image.content, [...secretFileCommands(inv, root), ...codeLinkCommands(inv, root, repo, user)]);
+      withCodeLinks(image.content, [
+        ...secretFileCommands(inv, root),
+        ...codeLinkCommands(inv, root, repo, user),
+        ...dataDirCommands(inv, root, user),
+      ]);
     const content = linked && (runtime === main ? withBuildInputs(linked, inv.buildInputs ?? []) : linked);
     const target = dockerfile === mainFile.build?.dockerfile ? mainFile.build.target : undefined;
     const team =

@@ -124,6 +124,28 @@ function dropEnvEcho(argv: string[], dropped: string[]): string[] {
   return out;
 }
 
+/** Flags that send a program's own log to a file (Odoo's and Celery's --logfile, gunicorn's --error-logfile). */
+const LOG_FILE_FLAG = /^--(logfile|log-file|error-logfile|error-log-file)$/;
+
+/**
+ * `--logfile /var/log/odoo/odoo-server.log`: the image's user cannot make a folder under /var/log
+ * (root's), so the program fails at start, and Cloud Run keeps what it writes to stdout and stderr
+ * (the programs' default when no file is named) as the service's logs. Dropped, the log goes there.
+ * https://cloud.google.com/run/docs/logging#container-logs
+ */
+function dropVarLogFiles(argv: string[], dropped: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split(/=(.*)/s);
+    const value = inline ?? argv[i + 1];
+    if (i > 0 && LOG_FILE_FLAG.test(flag ?? "") && value?.startsWith("/var/log/")) {
+      dropped.push(`${flag} ${value} (Cloud Run keeps stdout and stderr as the logs)`);
+      if (inline === undefined) i++;
+    } else out.push(argv[i]!);
+  }
+  return out;
+}
+
 /**
  * A program the app's repository holds (a monorepo's packages/cli/bin/n8n, Symfony's bin/console):
  * the image has it at the same place under APP_DIR, and nothing puts it on PATH. Tools installed
@@ -233,6 +255,7 @@ export function processArgv(command: string | undefined, ctx: ArgvContext = {}):
     return `${m[1] ?? ""}${rel}`;
   });
   argv = dropEnvEcho(argv, dropped);
+  argv = dropVarLogFiles(argv, dropped);
   if (ctx.port) argv = bindArgs(argv, ctx.port, dropped);
   const odd = argv.find((w) => !PLAIN.test(w.replace("${PORT}", "8080")));
   if (odd) return { ok: false, reason: `"${odd}" needs a shell (variables, quotes, globs or spaces)` };

@@ -23,6 +23,7 @@ import {
   versionNote,
 } from "./runtime-versions.js";
 import { planProcesses } from "./workdir.js";
+import { INSTALL_PROJECT, projectScripts } from "./python-project.js";
 
 const MANIFEST_FILES = ["requirements.txt", "pyproject.toml", "Pipfile", "uv.lock", "poetry.lock"];
 
@@ -116,6 +117,9 @@ export function pythonImage(input: ImageInput): RuntimeImage {
   const packages = [...manifest.packages, ...extras.flatMap((e) => manifest.extras[e] ?? [])];
   const steps = installs(manifest, extras);
   const programs = venvPrograms(packages);
+  // A process that runs a command the project's own packaging declares (python-project.ts).
+  const packaged = projectScripts(repo, manifest.dir);
+  const ownScripts = [...new Set(runs.filter((r) => !programs.has(r) && packaged.includes(r)))];
   const server = placed.cmd?.[0];
   if (server && SERVER_PACKAGE[server] && !programs.has(server))
     steps.push(`/opt/venv/bin/pip install ${SERVER_PACKAGE[server]}`);
@@ -142,6 +146,14 @@ export function pythonImage(input: ImageInput): RuntimeImage {
     uv: manifest.manager === "uv" || manifest.manager === "pyproject",
     manifests: manifest.files,
     installs: steps,
+    ...(ownScripts.length
+      ? {
+          installProject: {
+            scripts: ownScripts.join(", "),
+            run: `${manifest.dir ? `cd ${manifest.dir} && ` : ""}${INSTALL_PROJECT}`,
+          },
+        }
+      : {}),
     libs: runtimeLibraries(manifestText, packages).join(" "),
     workdir: placed.image.workdir,
     buildSteps,

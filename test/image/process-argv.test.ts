@@ -34,6 +34,18 @@ describe("processArgv", () => {
       "/opt/paperless",
       "granian --interface asginl --ws paperless.asgi:application --host 0.0.0.0 --port ${PORT}",
     ],
+    // Odoo's Debian unit logs to /var/log/odoo, which the image's user cannot make: stdout instead.
+    [
+      "/usr/bin/odoo --config /etc/odoo/odoo.conf --logfile /var/log/odoo/odoo-server.log",
+      "/opt/odoo",
+      "odoo --config /etc/odoo/odoo.conf",
+    ],
+    // A log file elsewhere (/tmp, writable) is the team's choice: kept.
+    [
+      "/srv/app/venv/bin/celery -A app worker --logfile=/tmp/celery.log",
+      "/srv/app",
+      "celery -A app worker --logfile=/tmp/celery.log",
+    ],
     [
       "/home/mastodon/.rbenv/shims/bundle exec puma -C config/puma.rb",
       "/home/mastodon/live",

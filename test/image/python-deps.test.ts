@@ -8,6 +8,7 @@ import { checkImageBuild } from "../../src/image/build-check.js";
 import { pythonImage } from "../../src/image/python-image.js";
 import { type PythonManifest, pythonManifest } from "../../src/image/python-deps.js";
 import { openRepo } from "../../src/image/repo.js";
+import { projectScripts, setupPyScripts } from "../../src/image/python-project.js";
 import { declaredVersion } from "../../src/image/runtime-versions.js";
 import type { Service } from "../../src/inventory/schema.js";
 import { TempTrees } from "../helpers/file-tree.js";
@@ -234,6 +235,54 @@ describe("the image installs what the manifest declares", () => {
     expect(checkImageBuild(built.content!, repo, argv)).toEqual([]);
     return built.content!;
   };
+
+  // Odoo (odoo/odoo setup.py): `scripts=['setup/odoo']`; its Debian package's unit runs /usr/bin/odoo.
+  const ODOO_SETUP = `from setuptools import find_packages, setup
+setup(
+    name='odoo',
+    scripts=['setup/odoo'],
+    packages=find_packages(),
+)
+`;
+  it("installs the project itself when a process runs a command its packaging declares", () => {
+    const files = {
+      "requirements.txt": "psycopg2==2.9.9\n",
+      "setup.py": ODOO_SETUP,
+      "setup/odoo": "#!/usr/bin/env python3\n",
+    };
+    const text = image(files, "/usr/bin/odoo --config /etc/odoo/odoo.conf");
+    expect(text).toMatch(/^COPY \. \.\nRUN \/opt\/venv\/bin\/pip install --no-deps \.$/m);
+    expect(text).toMatch(/commands its processes run \(odoo\)/);
+    // Without the declaration the build check names the missing program; no install of the project either.
+    const repo = repoOf({ "requirements.txt": "psycopg2==2.9.9\n", "setup/odoo": "" });
+    const bare = pythonImage({
+      repo,
+      appName: "app",
+      runtime: "python",
+      dockerfile: "Dockerfile",
+      processes: [svc("web", "web", "/usr/bin/odoo")],
+    });
+    expect(bare.content).not.toMatch(/--no-deps/);
+    expect(checkImageBuild(bare.content!, repo, [{ name: "web", argv: ["odoo"] }])).toContain(
+      "web: odoo is not installed in the image (not in the virtualenv or the base image)",
+    );
+    // A process that runs a program the requirements bring (gunicorn) installs no project.
+    expect(image({ ...files, "requirements.txt": "gunicorn\n", "app.py": "" }, "gunicorn app:app")).not.toMatch(
+      /--no-deps/,
+    );
+  });
+
+  it("reads setup.py's scripts and console_scripts, and pyproject's [project.scripts]", () => {
+    expect(setupPyScripts(ODOO_SETUP)).toEqual(["odoo"]);
+    expect(setupPyScripts("setup(entry_points={'console_scripts': ['tool = pkg.cli:main', 'other=pkg:x']})")).toEqual([
+      "tool",
+      "other",
+    ]);
+    // A commented-out line declares nothing.
+    expect(setupPyScripts("#    scripts=['bin/x'],\nsetup()")).toEqual([]);
+    const repo = repoOf({ "pyproject.toml": '[project]\nname = "x"\n[project.scripts]\nxctl = "x.cli:main"\n' });
+    expect(projectScripts(repo, "")).toEqual(["xctl"]);
+  });
 
   it("Poetry exports the production group, so its gunicorn and driver are in the image", () => {
     const text = image(

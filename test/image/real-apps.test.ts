@@ -171,8 +171,11 @@ describe.each(corpus.map((a) => [a.app, a] as const))("images for %s", (app, ent
       // A yarn.lock beside no package.json (Tandoor's root) has nothing to install.
       const yarnRoot = openRepo(repoDir).exists("yarn.lock") && openRepo(repoDir).exists("package.json");
       if (yarnRoot) expect(text).toMatch(/yarn install/);
-      // A web server started by the shell form listens on the port Cloud Run gives it.
-      if (text.includes('CMD ["sh"')) expect(text).toMatch(/\$\{PORT\}|npm run|node |bundle exec sidekiq/);
+      // A web server started by the shell form listens on the port Cloud Run gives it: from PORT,
+      // or from the settings file it reads (Odoo's http_port), which the plan edits to that port.
+      const portInFile = inv.secretFiles?.some((f) => f.server?.portKey);
+      if (text.includes('CMD ["sh"') && !portInFile)
+        expect(text).toMatch(/\$\{PORT\}|npm run|node |bundle exec sidekiq/);
       // Apache reads PORT itself: its Listen line and virtual host name it.
       if (text.includes('CMD ["apache2-foreground"]')) expect(text).toMatch(/Listen \$\{PORT\}/);
     }
