@@ -79,7 +79,11 @@ describe("a unit the app's own package installed in /lib", () => {
   });
 
   it("is the distribution's, and left out, when the repository ships no such unit or one running another program", async () => {
-    for (const repo of [{}, { "debian/odoo.service": UNIT.replace("/usr/bin/odoo ", "/usr/bin/python3 ") }]) {
+    const repos: Record<string, string>[] = [
+      {},
+      { "debian/odoo.service": UNIT.replace("/usr/bin/odoo ", "/usr/bin/python3 ") },
+    ];
+    for (const repo of repos) {
       const facts = await detect(repo);
       expect(facts.services.map((s) => s.name)).not.toContain("odoo");
     }

