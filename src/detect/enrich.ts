@@ -8,7 +8,7 @@ import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, proxiesToOwnPort, 
 import { settingsListen } from "./json-settings.js";
 import { iniFacts, type IniFacts } from "./ini-settings.js";
 import { settingsFileIn, settingsFileListen } from "./settings-file.js";
-import { dataDirFacts, settingsDataDir, settingsFilePorts } from "./settings-data-dir.js";
+import { dataDirFacts, settingsCronWorkers, settingsDataDir, settingsFilePorts } from "./settings-data-dir.js";
 import { shebangRuntime } from "./shebang.js";
 import { programPackage } from "./program-package.js";
 import { serverCapacity } from "./server-capacity.js";
@@ -183,14 +183,19 @@ async function namedSettingsPorts(s: ServiceFinding, ctx: EnrichContext): Promis
   return text ? settingsFilePorts(text, file, s.runtime, ctx.proxyTargets).map((p) => `127.0.0.1:${p.port}`) : [];
 }
 
-/** The data folder a settings file the process's command names gives it (settings-data-dir.ts), sorted. */
-async function namedSettingsDataDir(s: ServiceFinding, ctx: EnrichContext) {
+/** The absolute settings file of plain settings the process's command names, read. */
+async function namedSettingsText(s: ServiceFinding, ctx: EnrichContext) {
   const words = s.process?.words ?? (s.command ?? "").split(/\s+/);
   const file = s.process?.configFile ?? settingsFileIn(words);
   if (!file?.startsWith("/") || !/\.(toml|ya?ml|json|conf|cfg)$/i.test(file)) return undefined;
   const text = await ctx.readConfig(s, file);
-  const dir = text ? settingsDataDir(text, file, s.runtime) : undefined;
-  return dir ? dataDirFacts(dir, file, await ctx.listDir?.(s, dir.path)) : undefined;
+  return text ? { file, text } : undefined;
+}
+
+/** The data folder that settings file gives the process (settings-data-dir.ts), sorted by its subfolders. */
+async function namedSettingsDataDir(s: ServiceFinding, named: { file: string; text: string }, ctx: EnrichContext) {
+  const dir = settingsDataDir(named.text, named.file, s.runtime);
+  return dir ? dataDirFacts(dir, named.file, await ctx.listDir?.(s, dir.path)) : undefined;
 }
 
 /** A program on the VM that is a script: the interpreter its `#!` line names (shebang.ts). */
@@ -264,8 +269,11 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
     if (s.role === "other" && ini.listen[0] !== ini.rawTcp) s.role = "web";
   }
   if (ini?.folders.length) s.settingsFolders = ini.folders;
-  const dataDir = runtime && !scheduled && !ini ? await namedSettingsDataDir(s, ctx) : undefined;
+  const named = runtime && !scheduled && !ini ? await namedSettingsText(s, ctx) : undefined;
+  const dataDir = named ? await namedSettingsDataDir(s, named, ctx) : undefined;
   if (dataDir?.folders.length) s.settingsFolders = dataDir.folders;
+  const cron = named ? settingsCronWorkers(named.text, named.file, s.runtime) : undefined;
+  if (cron) s.inProcessJobs ??= cron.slice(0, 400);
   // A program of unknown kind that nginx proxies to at the address its settings or its environment
   // give (Mattermost's config/config.json ListenAddress ":8065"; Metabase's MB_JETTY_PORT=3000 in
   // the unit's environment file): it serves HTTP there.

@@ -51,6 +51,24 @@ export function settingsDataDir(
   return undefined;
 }
 
+/** A key that starts cron workers inside the process (Odoo's max_cron_threads), with a count. */
+const CRON_WORKERS_KEY = /^(max_)?cron_?(threads|workers|processes)$/i;
+
+/**
+ * Why the process runs scheduled jobs inside itself, when its settings file starts cron workers
+ * there (Odoo's `max_cron_threads = 1`: the multi-processing server forks that many cron workers
+ * beside its HTTP workers, which run the scheduled actions): no crontab or timer on the VM runs them.
+ */
+export function settingsCronWorkers(text: string, file: string, runtime?: string): string | undefined {
+  for (const [section, values] of readSettings(text, file, runtime))
+    for (const [key, raw] of values) {
+      const count = Number(raw.trim());
+      if (CRON_WORKERS_KEY.test(key) && Number.isInteger(count) && count > 0)
+        return `${path.posix.basename(file)}'s ${section ? `[${section}] ` : ""}${key} = ${count}: its scheduled jobs run on cron workers inside this process, not from a crontab or a timer`;
+    }
+  return undefined;
+}
+
 export interface DataDirFacts {
   /** Its folders of user files: each subfolder that is none of the others, or the folder itself. */
   folders: Storage[];

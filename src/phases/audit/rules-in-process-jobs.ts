@@ -11,6 +11,25 @@ export const inProcessJobsRisk: AuditRule = (inv) => {
   const found = inv.services.filter((s) => s.inProcessJobs);
   if (found.length === 0) return undefined;
   const names = found.map((s) => s.name);
+  // Cron workers a settings file starts in the process (Odoo's max_cron_threads), not Rails' threads.
+  if (!found.some((s) => /Active Job/.test(s.inProcessJobs ?? "")))
+    return {
+      title:
+        "Scheduled jobs run on cron workers inside the web process: Cloud Run starves them and runs none at zero instances",
+      category: "operations",
+      severity: "medium",
+      likelihood: "likely",
+      mttrMinutes: { min: 30, max: 240 },
+      businessImpact: `${names.join(", ")} run${found.length === 1 ? "s" : ""} the app's scheduled jobs itself, with no crontab or timer on the VM. With Cloud Run's default CPU allocation those workers stall between requests, and with no instance up none runs: scheduled mails, reminders and recurring tasks are late or never happen, with no error anywhere.`,
+      evidence: found.map((s) => {
+        const line = `services.${s.name}.inProcessJobs: ${s.inProcessJobs}`;
+        return line.length <= 300 ? line : `${line.slice(0, 299)}…`;
+      }),
+      mitigation:
+        "The design keeps CPU always allocated and one instance up on these services. More instances each start their own cron workers: only safe when the app locks each job before running it.",
+      affects: names,
+      growthSensitive: true,
+    };
   return {
     title: `${IN_PROCESS_JOBS_RISK}: Cloud Run starves them and drops them on scale-in`,
     category: "operations",

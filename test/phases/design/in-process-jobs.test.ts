@@ -65,3 +65,32 @@ describe("a web process that runs Active Job's work on its own threads", () => {
     expect(risks(false).some((r) => r.title.startsWith("Mails and background jobs"))).toBe(false);
   });
 });
+
+// Odoo's multi-processing server starts max_cron_threads cron workers beside its HTTP workers: the
+// scheduled actions run inside the web process (detect/settings-data-dir.ts settingsCronWorkers).
+describe("a web process that runs the app's scheduled jobs on cron workers of its own", () => {
+  const CRON =
+    "odoo.conf's [options] max_cron_threads = 1: its scheduled jobs run on cron workers inside this process, not from a crontab or a timer";
+  const cron = inventory(false).replace("    dependsOn: [db]\n", `    dependsOn: [db]\n    inProcessJobs: "${CRON}"\n`);
+
+  it("keeps CPU allocated and one instance up, with no Rails advice", () => {
+    const result = designResultSchema.parse(designPhase.offline(designInputFromYaml(cron)));
+    const api = result.deployment.services.find((t) => t.kind === "api")!;
+    expect(api.cpuAlwaysAllocated).toBe(true);
+    expect(api.minInstances).toBe(1);
+    const row = result.mapping.find((m) => m.service === "redmine")!;
+    expect(row.reason).toContain("the process runs the app's scheduled jobs on cron workers of its own");
+    const change = row.appChanges.find((c) => c.includes("cron workers of its own"))!;
+    expect(change).toContain("odoo.conf's [options] max_cron_threads = 1");
+    expect(change).toMatch(/--no-cpu-throttling\) and min-instances 1/);
+    expect(row.appChanges.some((c) => /Solid Queue|deliver_later/.test(c))).toBe(false);
+  });
+
+  it("the audit names the cron workers, not mails on threads", () => {
+    const risks = auditOffline(inputFromYaml(cron)).risks;
+    expect(risks.some((r) => r.title.startsWith("Mails and background jobs"))).toBe(false);
+    const risk = risks.find((r) => r.title.startsWith("Scheduled jobs run on cron workers inside the web process"));
+    expect(risk?.evidence).toEqual([`services.redmine.inProcessJobs: ${CRON}`]);
+    expect(auditResultSchema.safeParse(auditOffline(inputFromYaml(cron))).success).toBe(true);
+  });
+});

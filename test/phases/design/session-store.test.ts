@@ -62,6 +62,15 @@ describe("sessions kept inside one instance", () => {
     expect(redis.changes.every((c) => !/Session affinity/.test(c) || /only lower the odds/.test(c))).toBe(true);
   });
 
+  it("a Python app of no known framework keeping session files (Odoo): no Django setting, the shared folder instead", () => {
+    const odoo = run("software: odoo, runtime: python, command: odoo --config /etc/odoo/odoo.conf, sessionStore: file");
+    expect(odoo.risk).toBeDefined();
+    expect(odoo.changes.some((c) => c.includes("SESSION_ENGINE"))).toBe(false);
+    const change = odoo.changes.find((c) => c.startsWith("web keeps sessions in files"));
+    expect(change).toMatch(/every deploy logs everyone out/);
+    expect(change).toMatch(/mounted from the Cloud Storage bucket/);
+  });
+
   it("express-session's MemoryStore: connect-pg-simple on Cloud SQL, connect-redis with Redis", () => {
     expect(run(`${EXPRESS}, sessionStore: memory`).changes.some((c) => c.includes("connect-pg-simple"))).toBe(true);
     expect(run(`${EXPRESS}, sessionStore: memory`, true).changes.some((c) => c.includes("connect-redis"))).toBe(true);

@@ -30,6 +30,7 @@ import { phpMemorySizing } from "./php-memory.js";
 import { guardedReason } from "./proxy-routes.js";
 import { pubsubHomeFor } from "./store-homes.js";
 import { onlyPort } from "../../../inventory/listen.js";
+import { isActiveJob } from "./in-process-jobs.js";
 
 /** Cloud Run's longest request: a websocket stays open at most this long, then the client reconnects. */
 export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
@@ -107,6 +108,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   const workers = flagNumber(s.command, "--workers", "-w") ?? d.inv.host.cpus ?? 2;
   const python = flavour === "python-async" || flavour === "python-wsgi";
   const jvm = isJvm(s);
+  const inProcessCron = Boolean(s.inProcessJobs) && !isActiveJob(s);
   const jvmGi = jvm ? Math.min(jvmMemoryGi(s), 32) : 0;
   // Cloud Run allows 4 GiB per vCPU at most (https://cloud.google.com/run/docs/configuring/services/memory-limits).
   const cpu = python && workers >= 2 ? 2 : jvmGi > 4 ? Math.min(8, 2 ** Math.ceil(Math.log2(jvmGi / 4))) : 1;
@@ -161,7 +163,8 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     // One instance of an app its docs keep to one process also does the app's timed work (Ghost's
     // default scheduling adapter publishes scheduled posts from inside it): it stays up, with CPU.
     // So does a JVM app: a cold start takes it tens of seconds to minutes, which no user should wait for.
-    minInstances: websocket || s.singleInstance || jvm || d.inv.target.businessHours ? 1 : 0,
+    // Cron workers the process starts itself (in-process-jobs.ts) run only while an instance is up.
+    minInstances: websocket || s.singleInstance || jvm || inProcessCron || d.inv.target.businessHours ? 1 : 0,
     // An app whose docs allow one process (s.singleInstance) stays at one, whatever the traffic.
     // The VM's N processes of it (pm2 instances, a Node cluster, a template unit) each served requests.
     maxInstances:

@@ -18,7 +18,8 @@ import { phpMemoryNote } from "./php-memory.js";
 import { isAmqp, pubsubHomeFor } from "./store-homes.js";
 import { websocketFanOutAdvice } from "./websocket-fanout.js";
 import { servesUwsgiProtocol, uwsgiPortChange } from "./uwsgi-switch.js";
-import { IN_PROCESS_JOBS_REASON, inProcessJobsChange } from "./in-process-jobs.js";
+import { inProcessJobsChange, inProcessJobsReason } from "./in-process-jobs.js";
+import { secondHttpPortChange } from "./second-http-port.js";
 
 const PUSH_LIMITS =
   "Cloud Tasks HTTP targets wait at most 30 min for a reply (dispatch deadline 15 s–30 min) and a Cloud Run request may last up to 60 min";
@@ -174,9 +175,11 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
           : websocketFanOutAdvice(d, s),
     );
   }
+  const secondPort = secondHttpPortChange(s);
+  if (secondPort) changes.push(secondPort);
   if (s.inProcessJobs) {
     settings.cpuAlwaysAllocated = true;
-    if (!s.singleInstance) reason = fitReason([reason, IN_PROCESS_JOBS_REASON]);
+    if (!s.singleInstance) reason = fitReason([reason, inProcessJobsReason(s)]);
     changes.push(inProcessJobsChange(s, t));
   }
   const ai = d.notes.ai;

@@ -127,6 +127,22 @@ function spring(s: Service, redis: string | undefined, sql: boolean): SessionFix
   };
 }
 
+/**
+ * A Python app of no framework the rules know (Odoo: its own server, werkzeug's session files under
+ * data_dir/sessions) has no setting to name: each instance, and each new revision, starts with no
+ * sessions. Its data folder (storage `dataDir`) holds them beside the files the bucket carries.
+ */
+function ownFileSessions(d: Draft, s: Service): SessionFix {
+  const dataDir = (d.inv.storage ?? []).find((f) => f.dataDir && (!f.services || f.services.includes(s.name)))?.dataDir;
+  const where = dataDir ? ` (under ${dataDir}, the data folder its settings name)` : "";
+  return {
+    set: {},
+    changes: [
+      `${s.name} keeps sessions in files${where}, which each Cloud Run instance has on its own, and a new revision starts with none: every deploy logs everyone out, and a second instance would not know the first one's users. Keep them where every instance reads them: the sessions folder mounted from the Cloud Storage bucket beside the user files${dataDir ? ` (${dataDir}/sessions)` : ""}, or a shared store the app itself supports (its docs name it). ${AFFINITY}`,
+    ],
+  };
+}
+
 /** The session store fix for one app target, by the runtime whose framework's setting was read. */
 export function sessionFix(d: Draft, s: Service, target: DeployTarget, repo?: AppRepo): SessionFix | undefined {
   if (!isAppApi(target) || !s.sessionStore || !PER_INSTANCE_STORES.has(s.sessionStore)) return undefined;
@@ -136,6 +152,7 @@ export function sessionFix(d: Draft, s: Service, target: DeployTarget, repo?: Ap
     return symfonySessionFix(s, redis, sql, sql ? d.database?.engine : undefined);
   if (s.runtime === "php" && s.framework !== "laravel") return plainPhpSessionFix(s, redis);
   if (s.runtime === "php") return withEnvRead(laravel(s, redis, sql), s, repo);
+  if (s.runtime === "python" && !s.framework && s.sessionStore === "file") return ownFileSessions(d, s);
   if (s.runtime === "python") return s.framework === "flask" ? flask(s, redis, sql) : django(s, redis, sql);
   if (s.runtime === "node") return express(s, redis, sql ? d.database?.engine : undefined);
   if (s.runtime === "ruby") return rails(s, redis);
