@@ -26,10 +26,14 @@ export function absolutePaths(command: string | undefined): string[] {
     .map((w) => w.replace(/\/+$/, ""));
 }
 
+// A virtualenv's bin/ (venv, .venv, virtualenv, env, or named for the app: Weblate's guide makes
+// ~/weblate-env): the folder that holds the virtualenv is a candidate, the virtualenv never is.
+const VENV_BIN = /(\/[^\s'";&|]+?)\/(?:\.?venv|virtualenv|env|[\w.-]+[-_](?:venv|env))\/bin\//g;
+
 function candidatesOf(command: string | undefined): string[] {
   const out: string[] = [];
   const text = command ?? "";
-  for (const m of text.matchAll(/(\/[^\s'";&|]+?)\/(?:\.?venv|virtualenv|env)\/bin\//g)) out.push(m[1]!);
+  for (const m of text.matchAll(VENV_BIN)) out.push(m[1]!);
   for (const m of text.matchAll(/(?:^|[;&|(]\s*|\s)cd\s+(\/[^\s;&|]+)/g)) out.push(m[1]!);
   for (const m of text.matchAll(/--(?:chdir|working-dir|app-dir)[= ](\/[^\s'";&|]+)/g)) out.push(m[1]!);
   for (const p of absolutePaths(text)) {
@@ -43,7 +47,10 @@ function candidatesOf(command: string | undefined): string[] {
     // and so does any program of the app's own run from a bin/ folder (a monorepo package's
     // /opt/n8n/packages/cli/bin/n8n): the folder above bin/, never a virtualenv's or a version
     // manager's (hidden folders, venv, node_modules).
-    else if (/\/bin\/[^/]+$/.test(p) && !/\/(\.[^/]*|venv|virtualenv|env|node_modules)\//.test(p))
+    else if (
+      /\/bin\/[^/]+$/.test(p) &&
+      !/\/(\.[^/]*|venv|virtualenv|env|[\w.-]+[-_](?:venv|env)|node_modules)\//.test(p)
+    )
       out.push(path.posix.dirname(path.posix.dirname(p)));
   }
   return out.map((p) => p.replace(/\/+$/, "")).filter((p) => p.length > 1 && !SYSTEM.test(p));
@@ -66,6 +73,37 @@ function commonDir(paths: string[]): string | undefined {
 function mentioned(inv: Inventory, root: string): string[] {
   const all = [...inv.services.flatMap((s) => absolutePaths(s.command)), ...(inv.storage ?? []).map((x) => x.path)];
   return all.filter((p) => p.startsWith(`${root}/`)).map((p) => p.slice(root.length + 1));
+}
+
+/**
+ * A secret settings file under `root` that the repository places: the file itself, or the example
+ * it ships beside the place the file goes (Weblate's weblate/settings_example.py for
+ * weblate/settings.py, NetBox's configuration_example.py, Redmine's database.yml.example), since
+ * the real file is kept out of git.
+ */
+function placedSecrets(inv: Inventory, root: string, repoDir: string): number {
+  return (inv.secretFiles ?? [])
+    .map((f) => f.path)
+    .filter((p) => p.startsWith(`${root}/`))
+    .filter((p) => {
+      const rel = p.slice(root.length + 1);
+      const dir = path.posix.dirname(rel);
+      const base = path.posix.basename(rel);
+      const dot = base.lastIndexOf(".");
+      const [name, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ""];
+      const names = [
+        base,
+        `${name}_example${ext}`,
+        `${name}.example${ext}`,
+        `${name}-example${ext}`,
+        `${name}.sample${ext}`,
+        `${name}.dist${ext}`,
+        `${base}.example`,
+        `${base}.sample`,
+        `${base}.dist`,
+      ];
+      return names.some((n) => existsSync(path.join(repoDir, dir, n)));
+    }).length;
 }
 
 export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined {
@@ -97,6 +135,16 @@ export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined 
     ),
   );
   for (const p of parents) if (!ranked.some(([r]) => r === p)) ranked.push([p, 0]);
+  // A secret settings file's folders: the checkout can be beside the virtualenv the commands name
+  // (Weblate runs ~/weblate-env/bin/gunicorn; its code and weblate/settings.py are in ~/weblate-src).
+  // They win only on what the repository places there.
+  const secretOnly = new Set<string>();
+  for (const file of inv.secretFiles ?? [])
+    for (let dir = path.posix.dirname(file.path); dir.split("/").length > 2; dir = path.posix.dirname(dir))
+      if (!SYSTEM.test(dir) && !ranked.some(([r]) => r === dir)) {
+        ranked.push([dir, 0]);
+        secretOnly.add(dir);
+      }
   // A unit that runs `yarn start` or `node app.js` from its WorkingDirectory names no folder at
   // all, yet runs from the checkout (the package manager reads package.json there): a user-file
   // folder the repository also holds (HedgeDoc's public/uploads, kept in git by a .gitkeep) places
@@ -114,11 +162,13 @@ export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined 
   const scored = ranked.map(([root, n]) => ({
     root,
     n,
-    hits: mentioned(inv, root).filter((rel) => existsSync(path.join(repoDir, rel))).length,
+    hits:
+      mentioned(inv, root).filter((rel) => existsSync(path.join(repoDir, rel))).length +
+      placedSecrets(inv, root, repoDir),
   }));
   scored.sort((a, b) => b.hits - a.hits || b.n - a.n || a.root.length - b.root.length);
   const best = scored[0];
-  if (best && best.hits === 0 && confirmedOnly.has(best.root)) return undefined;
+  if (best && best.hits === 0 && (confirmedOnly.has(best.root) || secretOnly.has(best.root))) return undefined;
   return workspaceRoot(best?.root, repoDir);
 }
 

@@ -98,6 +98,33 @@ describe("vmAppRoot from a user-file folder the repository holds", () => {
   });
 });
 
+describe("vmAppRoot beside a virtualenv named for the app (Weblate's ~/weblate-env and ~/weblate-src)", () => {
+  const weblate = (secretFiles: string[]) =>
+    ({
+      ...inventory([
+        "/home/weblate/weblate-env/bin/gunicorn --preload weblate.wsgi:application",
+        "/home/weblate/weblate-env/bin/celery -A weblate.utils worker",
+      ]),
+      secretFiles: secretFiles.map((path) => ({ path })),
+    }) as Inventory;
+
+  it("a virtualenv named <app>-env or <app>_venv is never the root: the folder holding it is", () => {
+    expect(vmAppRoot(weblate([]))).toBe("/home/weblate");
+    expect(vmAppRoot(inventory(["/srv/shop/shop_venv/bin/gunicorn shop.wsgi"]))).toBe("/srv/shop");
+  });
+
+  it("the checkout a secret settings file sits in is the root when the repository places that file or its example", async () => {
+    const settings = ["/home/weblate/weblate-src/weblate/settings.py"];
+    const withExample = await trees.make({ "weblate/settings_example.py": "", "weblate/__init__.py": "" });
+    expect(vmAppRoot(weblate(settings), withExample)).toBe("/home/weblate/weblate-src");
+    const withFile = await trees.make({ "weblate/settings.py": "", "manage.py": "" });
+    expect(vmAppRoot(weblate(settings), withFile)).toBe("/home/weblate/weblate-src");
+    // A folder of the same name is not enough: nothing of the file is in the repository.
+    const unrelated = await trees.make({ "weblate/__init__.py": "" });
+    expect(vmAppRoot(weblate(settings), unrelated)).toBe("/home/weblate");
+  });
+});
+
 describe("otherCheckout", () => {
   const service = (command: string, envFile?: string) =>
     ({ name: "s", role: "web", software: "x", command, ...(envFile ? { envFile } : {}) }) as unknown as Service;
