@@ -2,13 +2,11 @@
 // debian/odoo.service): kept when the repository ships that unit (shipped-unit.ts), run on the
 // runtime its program's `#!` line names (shebang.ts), listening on the bare ports and keeping its
 // files in the data folder its settings file names (settings-data-dir.ts).
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
 import { shebangRuntime } from "../../src/detect/shebang.js";
 import { dataDirFacts, settingsDataDir, settingsFilePorts } from "../../src/detect/settings-data-dir.js";
+import { TempTrees } from "../helpers/file-tree.js";
 
 const UNIT = `[Service]\nUser=odoo\nExecStart=/usr/bin/odoo --config /etc/odoo/odoo.conf --logfile /var/log/odoo/odoo-server.log\n`;
 const CONF = `[options]\nadmin_passwd = FAKE\ndb_user = odoo\ndb_port = 5432\ndata_dir = /var/lib/odoo\nhttp_port = 8069\ngevent_port = 8072\nworkers = 4\n`;
@@ -25,22 +23,9 @@ server {
 }
 `;
 
-const made: string[] = [];
-afterAll(async () => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
-
-async function tree(files: Record<string, string>, links: Record<string, string> = {}): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), "im-packaged-"));
-  made.push(root);
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await writeFile(path.join(root, file), text);
-  }
-  for (const [link, target] of Object.entries(links)) {
-    await mkdir(path.dirname(path.join(root, link)), { recursive: true });
-    await symlink(target, path.join(root, link));
-  }
-  return root;
-}
+const trees = new TempTrees("im-packaged-");
+afterAll(() => trees.removeAll());
+const tree = (files: Record<string, string>, links: Record<string, string> = {}) => trees.make(files, links);
 
 async function detect(repoFiles: Record<string, string>, vmExtra: Record<string, string> = {}) {
   const vm = await tree(

@@ -1,8 +1,6 @@
 // Apps an installer lays out (ghost-cli; Capistrano and Deployer alike): the unit in /lib, the code
 // behind `current`, the settings in a JSON file nconf reads from the working directory, two nginx
 // sites for one process. Each rule alone as a table, then detectRepo on small VM trees.
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRepo } from "../../src/detect/detect-repo.js";
@@ -13,22 +11,11 @@ import { parseNginxConfig } from "../../src/detect/nginx.js";
 import { parsePackageJson } from "../../src/detect/node-deps.js";
 import { currentRelease } from "../../src/detect/release-dir.js";
 import { parseSystemdUnit } from "../../src/detect/systemd.js";
+import { TempTrees } from "../helpers/file-tree.js";
 
-const temps: string[] = [];
-afterAll(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
-async function tree(files: Record<string, string>, links: Record<string, string> = {}): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), "im-release-"));
-  temps.push(root);
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await writeFile(path.join(root, file), text);
-  }
-  for (const [link, target] of Object.entries(links)) {
-    await mkdir(path.dirname(path.join(root, link)), { recursive: true });
-    await symlink(target, path.join(root, link));
-  }
-  return root;
-}
+const trees = new TempTrees("im-release-");
+afterAll(() => trees.removeAll());
+const tree = (files: Record<string, string>, links: Record<string, string> = {}) => trees.make(files, links);
 const unit = (exec: string, dir?: string) =>
   parseSystemdUnit(`[Service]\n${dir ? `WorkingDirectory=${dir}\n` : ""}ExecStart=${exec}\n`, "x.service")!;
 

@@ -2,7 +2,7 @@
 // test file makes its trees with one TempTrees (make, or makeSync where a test cannot await) and
 // removes them all in afterAll.
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -11,13 +11,20 @@ export class TempTrees {
 
   constructor(private readonly prefix = "im-tree-") {}
 
-  /** A new temp folder holding the files given (paths relative to it, folders made as needed). */
-  async make(files: Record<string, string>): Promise<string> {
+  /**
+   * A new temp folder holding the files given (paths relative to it, folders made as needed), and
+   * `links`: symbolic links at those paths to the targets given, as written (absolute or relative).
+   */
+  async make(files: Record<string, string>, links: Record<string, string> = {}): Promise<string> {
     const dir = await mkdtemp(path.join(tmpdir(), this.prefix));
     this.dirs.push(dir);
     for (const [file, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
       await writeFile(path.join(dir, file), text);
+    }
+    for (const [link, target] of Object.entries(links)) {
+      await mkdir(path.dirname(path.join(dir, link)), { recursive: true });
+      await symlink(target, path.join(dir, link));
     }
     return dir;
   }
