@@ -10,7 +10,7 @@ import type { Deployment } from "../../../src/contracts/deployment.js";
 import { cutoverHolds, heldWhy } from "../../../src/contracts/held-targets.js";
 import type { PhaseOptions } from "../../../src/contracts/phase.js";
 import { designPlanSteps } from "../../../src/phases/design/plan-steps.js";
-import { heldRunbook } from "../../../src/phases/design/rules/held-cutover.js";
+import { heldRunbook, rollbackCommands } from "../../../src/phases/design/rules/held-cutover.js";
 import { chainYaml } from "../../helpers/chain.js";
 import { ROOT } from "../../helpers/phase-input.js";
 
@@ -188,5 +188,32 @@ describe("held targets and the cut-over", () => {
       decision: "on its data written in place",
       short: "its data written in place has no home yet",
     });
+  });
+});
+
+describe("the held runbook's rollback commands", () => {
+  const dep = { region: "us-central1", project: "acme-prod" } as Deployment;
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `api-${i + 1}`);
+
+  it("one update-traffic per API, up to the step's 12 commands", () => {
+    expect(rollbackCommands(names(12), dep)).toHaveLength(12);
+    expect(rollbackCommands(names(2), dep)).toEqual([
+      "gcloud run services update-traffic api-1 --region=us-central1 --project=acme-prod --to-revisions=PREVIOUS_REVISION=100",
+      "gcloud run services update-traffic api-2 --region=us-central1 --project=acme-prod --to-revisions=PREVIOUS_REVISION=100",
+    ]);
+  });
+
+  it("past 12, the last line names the others, within the 400 characters a command may have", () => {
+    const commands = rollbackCommands(names(20), dep);
+    expect(commands).toHaveLength(12);
+    expect(commands[10]).toContain("update-traffic api-11 ");
+    expect(commands[11]).toBe(
+      "# the same command for the other 9: api-12, api-13, api-14, api-15, api-16, api-17, api-18, api-19, api-20",
+    );
+    const long = rollbackCommands(
+      Array.from({ length: 80 }, (_, i) => `a-rather-long-service-name-${i}`),
+      dep,
+    );
+    expect(long.every((c) => c.length <= 400)).toBe(true);
   });
 });

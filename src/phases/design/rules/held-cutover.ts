@@ -15,6 +15,7 @@ import {
   waitsFor,
 } from "../../../contracts/held-targets.js";
 import type { DesignResult } from "../schema.js";
+import { clipText } from "./mapping-processes.js";
 import { someNames } from "./names.js";
 
 type Runbook = DesignResult["runbook"];
@@ -108,14 +109,33 @@ export function heldRunbook(dep: Deployment, database: Step[], files: Step[], fi
       {
         title: "Nothing switched yet",
         detail: `Users are still on the VM, which keeps its own database${deployed.length ? `; a bad revision of ${someNames(deployed.map((s) => s.name))} goes back with update-traffic` : ""}.`,
-        commands: deployed.map(
-          (s) =>
-            `gcloud run services update-traffic ${s.name} --region=${dep.region} --project=${dep.project} --to-revisions=PREVIOUS_REVISION=100`,
+        commands: rollbackCommands(
+          deployed.map((s) => s.name),
+          dep,
         ),
       },
     ],
     firstWeek,
   };
+}
+
+/** A runbook step holds at most 12 commands (runbookStepSchema). */
+const MAX_COMMANDS = 12;
+
+/**
+ * update-traffic back to the previous revision for each API; past the step's 12 commands, the
+ * last line names the others (an inventory of 115 services deployed 20 APIs, and the offline design
+ * failed its own schema: runbook.rollback.0.commands, bench/mutate-corpus.mjs seed 310102).
+ */
+export function rollbackCommands(names: string[], dep: Deployment): string[] {
+  const command = (name: string) =>
+    `gcloud run services update-traffic ${name} --region=${dep.region} --project=${dep.project} --to-revisions=PREVIOUS_REVISION=100`;
+  if (names.length <= MAX_COMMANDS) return names.map(command);
+  const rest = names.slice(MAX_COMMANDS - 1);
+  return [
+    ...names.slice(0, MAX_COMMANDS - 1).map(command),
+    clipText(`# the same command for the other ${rest.length}: ${rest.join(", ")}`, 400),
+  ];
 }
 
 /**
