@@ -645,3 +645,8 @@ export const DATABASE_URL_NAME = /(^|_)(DATABASE_(URL|URI)|DB_(URL|URI))$/;
 export function databaseUrlSecret(target: Pick<DeployTarget, "secrets">): string | undefined {
   return target.secrets.find((s) => DATABASE_URL_NAME.test(s));
 }
+
+/** The command that sends all of a Cloud Run service's traffic back to the revision that served before (runbooks and plans). */
+export function previousRevisionCommand(service: string, region: string, project: string): string {
+  return `gcloud run services update-traffic ${service} --region=${region} --project=${project} --to-revisions=PREVIOUS_REVISION=100`;
+}

@@ -1,6 +1,12 @@
 // The cicd phase's part of docs/migration/README.md: the setup scripts in the order their
 // prerequisites allow, the first deploy, and the pipeline's own rollback.
-import { type Deployment, isAiWorkerTarget, isPublicApi, oneWriterNote } from "../../contracts/deployment.js";
+import {
+  type Deployment,
+  isAiWorkerTarget,
+  isPublicApi,
+  oneWriterNote,
+  previousRevisionCommand,
+} from "../../contracts/deployment.js";
 import {
   cutoverHolds,
   decisionsTaken,
@@ -448,7 +454,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
         .reverse()
         .flatMap((s) => [
           `gcloud run revisions list --service=${s.name} --region=${region} --project=${project}`,
-          `gcloud run services update-traffic ${s.name} --region=${region} --project=${project} --to-revisions=PREVIOUS_REVISION=100`,
+          previousRevisionCommand(s.name, region, project),
         ]),
       files: [CICD_PATHS.readme],
     },

@@ -5,7 +5,7 @@
 // the continuous migration keeps the copy current). Both steps name the reasons the cut-over waits
 // from cutoverHolds' data (users, the database, a queue's or schedule's work, a shared store). A
 // held process that waits for nothing stays on the VM beside the cut-over (heldBeside).
-import type { DeployTarget, Deployment } from "../../../contracts/deployment.js";
+import { type DeployTarget, type Deployment, previousRevisionCommand } from "../../../contracts/deployment.js";
 import {
   allHeldFor,
   cutoverHolds,
@@ -128,8 +128,7 @@ const MAX_COMMANDS = 12;
  * failed its own schema: runbook.rollback.0.commands, bench/mutate-corpus.mjs seed 310102).
  */
 export function rollbackCommands(names: string[], dep: Deployment): string[] {
-  const command = (name: string) =>
-    `gcloud run services update-traffic ${name} --region=${dep.region} --project=${dep.project} --to-revisions=PREVIOUS_REVISION=100`;
+  const command = (name: string) => previousRevisionCommand(name, dep.region, dep.project);
   if (names.length <= MAX_COMMANDS) return names.map(command);
   const rest = names.slice(MAX_COMMANDS - 1);
   return [

@@ -8,7 +8,13 @@ import {
   sideListener,
 } from "../../../contracts/process-homes.js";
 import type { CostEstimate } from "../cost/estimate.js";
-import { type Bucket, type Deployment, hasCanary, lockedShare } from "../../../contracts/deployment.js";
+import {
+  type Bucket,
+  type Deployment,
+  hasCanary,
+  lockedShare,
+  previousRevisionCommand,
+} from "../../../contracts/deployment.js";
 import { cutoverHolds } from "../../../contracts/held-targets.js";
 import { fileLabel } from "../../../contracts/sqlite-plan.js";
 import type { DesignResult } from "../schema.js";
@@ -393,11 +399,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
     {
       title: "After a bad deploy (any time)",
       detail: "Move all traffic back to the previous revision.",
-      commands: api
-        ? [
-            `gcloud run services update-traffic ${api.name} --region=${dep.region} --project=${dep.project} --to-revisions=PREVIOUS_REVISION=100`,
-          ]
-        : [],
+      commands: api ? [previousRevisionCommand(api.name, dep.region, dep.project)] : [],
     },
   ];
   const firstWeek = [
