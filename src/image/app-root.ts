@@ -30,6 +30,11 @@ export function absolutePaths(command: string | undefined): string[] {
 // ~/weblate-env): the folder that holds the virtualenv is a candidate, the virtualenv never is.
 const VENV_BIN = /(\/[^\s'";&|]+?)\/(?:\.?venv|virtualenv|env|[\w.-]+[-_](?:venv|env))\/bin\//g;
 
+/** A language runtime's program, as a runtime's bin/ holds it (java, node, python3.12, ruby, php8.2…). */
+const RUNTIME_PROGRAM = /^(?:java|node|nodejs|bun|deno|python[\d.]*|ruby|php[\d.]*|perl|dotnet|erl|elixir)$/;
+/** The folder name of a runtime an app ships inside its own folder (Traccar's /opt/traccar/jre). */
+const BUNDLED_RUNTIME = /^(?:jre|jdk|java|runtime|node|python|ruby)(?:[-_.]?[\w.]*)?$/i;
+
 function candidatesOf(command: string | undefined): string[] {
   const out: string[] = [];
   const text = command ?? "";
@@ -47,7 +52,14 @@ function candidatesOf(command: string | undefined): string[] {
     // and so does any program of the app's own run from a bin/ folder (a monorepo package's
     // /opt/n8n/packages/cli/bin/n8n): the folder above bin/, never a virtualenv's or a version
     // manager's (hidden folders, venv, node_modules).
-    else if (
+    // A language runtime's own program (`/opt/traccar/jre/bin/java`, `/opt/node-v20.11.1/bin/node`) is
+    // not the app's: a runtime the app ships in its folder (jre/, jdk/, runtime/) places the app one
+    // folder up; a runtime installed beside apps (/opt/node-v20…) places nothing.
+    else if (/\/bin\/[^/]+$/.test(p) && RUNTIME_PROGRAM.test(base)) {
+      const runtime = path.posix.dirname(path.posix.dirname(p));
+      const app = path.posix.dirname(runtime);
+      if (BUNDLED_RUNTIME.test(path.posix.basename(runtime)) && app.split("/").length > 2) out.push(app);
+    } else if (
       /\/bin\/[^/]+$/.test(p) &&
       !/\/(\.[^/]*|venv|virtualenv|env|[\w.-]+[-_](?:venv|env)|node_modules)\//.test(p)
     )

@@ -30,6 +30,17 @@ describe("vmAppRoot", () => {
     [["/usr/bin/php8.2 /var/www/app/cron.php --quiet"], [], "/var/www/app"],
     // A .php file another program is given is not PHP running the app.
     [["/usr/bin/cat /var/www/app/cron.php"], [], undefined],
+    // A runtime the app ships in its own folder places the app one folder up (Traccar's jre/), never
+    // the runtime's folder; a runtime installed beside apps (/opt/node-v20…, /opt/jdk-21) places nothing.
+    [
+      ["/opt/traccar/jre/bin/java -XX:+ExitOnOutOfMemoryError -jar tracker-server.jar conf/traccar.xml"],
+      [],
+      "/opt/traccar",
+    ],
+    [["/srv/billing/jdk-21.0.2/bin/java -jar billing.jar"], [], "/srv/billing"],
+    [["/opt/node-v20.11.1/bin/node dist/main.js"], [], undefined],
+    [["/opt/jdk-21/bin/java -jar /opt/shop/shop.jar"], [], undefined],
+    [["/opt/python3.12/bin/python3.12 -m worker"], [], undefined],
   ])("%j", (commands, storage, root) => {
     expect(vmAppRoot(inventory(commands, storage))).toBe(root);
   });
