@@ -42,7 +42,11 @@ export function generateInventory(nServices) {
     service.dependsOn = [i - 1, Math.floor(i / 2)]
       .filter((j, k, all) => j >= 1 && all.indexOf(j) === k)
       .map((j) => services[j].name);
-    service.env = ["DATABASE_URL", "REDIS_URL"];
+    // An app process names the settings of the stores it depends on (a setting naming a store its
+    // dependsOn leaves out is a loader warning: src/contracts/implied-links.ts); stores name none.
+    const on = (role) => service.dependsOn.some((n) => services.find((x) => x.name === n).role === role);
+    if (!["database", "cache", "broker"].includes(spec.role))
+      service.env = [...(on("database") ? ["DATABASE_URL"] : []), ...(on("cache") ? ["REDIS_URL"] : [])];
     services.push(service);
   }
   services[0].dependsOn = services.slice(1, 3).map((s) => s.name);

@@ -6,6 +6,7 @@ import type { CheckIssue } from "./check-issue.js";
 import { closest } from "./unknown-keys.js";
 import { extensionWarnings } from "./extension-checks.js";
 import { hostOf, portOf } from "./listen.js";
+import { impliedLinks, impliedLinkText } from "../contracts/implied-links.js";
 
 export type { CheckIssue } from "./check-issue.js";
 
@@ -96,6 +97,12 @@ export function crossCheck(inventory: Inventory): CheckResult {
     });
   });
 
+  // Settings that name a store dependsOn leaves out: the design links them; said here so the user can confirm.
+  for (const link of impliedLinks(inventory))
+    result.warnings.push({
+      path: ["services", names.get(link.service)!, "dependsOn"],
+      message: `${impliedLinkText(link)} (add \`${link.store}\` to its dependsOn to say so, or remove the settings it does not use)`,
+    });
   result.errors.push(...portClashes(inventory), ...dependencyCycles(inventory, names));
   result.warnings.push(...extensionWarnings(inventory, names));
   return result;

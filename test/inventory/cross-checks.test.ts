@@ -135,3 +135,26 @@ describe("crossCheck", () => {
     ]);
   });
 });
+
+describe("crossCheck: store links the settings imply", () => {
+  it("warns, at the process's dependsOn, when its settings name a store it does not depend on", () => {
+    const result = crossCheck(
+      inventory([
+        svc("mysql", "database", { software: "mysql" }),
+        svc("cron", "cron", {
+          schedule: "* * * * *",
+          command: "php artisan schedule:run",
+          env: ["DB_HOST", "DB_PASSWORD"],
+        }),
+      ]),
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([
+      {
+        path: ["services", 1, "dependsOn"],
+        message:
+          "cron sets DB_HOST, DB_PASSWORD but its dependsOn does not name mysql: taken to use mysql (add `mysql` to its dependsOn to say so, or remove the settings it does not use)",
+      },
+    ]);
+  });
+});

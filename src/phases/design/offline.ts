@@ -1,5 +1,6 @@
 // The offline provider's answer for the design phase: deterministic expert rules over the
 // inventory and the audit result, producing the same schema the model must fill.
+import { impliedLinks, impliedLinkText, withImpliedLinks } from "../../contracts/implied-links.js";
 import type { Inventory } from "../../inventory/schema.js";
 import { type AuditResult, auditResultSchema } from "../../contracts/audit-result.js";
 import type { PhaseInput } from "../../contracts/phase.js";
@@ -44,16 +45,21 @@ export interface DesignOptions {
 }
 
 export function designFromInventory(
-  inv: Inventory,
+  given: Inventory,
   audit: AuditResult | undefined,
   options: DesignOptions = {},
 ): DesignResult {
+  // Store links the processes' settings imply and dependsOn leaves out (a crontab line with DB_HOST):
+  // every rule below reads them as if dependsOn said so.
+  const links = impliedLinks(given);
+  const inv = withImpliedLinks(given);
   const osPython = osPythonVersion(inv.host.os);
   const images = planImages(inv, options.repoDir ?? "/nonexistent", {
     ...(osPython ? { osPython } : {}),
     ...(options.generated ? { generated: options.generated } : {}),
   });
   const d = newDraft(inv, audit, celeryMode(options.celery), images);
+  for (const link of links) d.assumptions.push(`${impliedLinkText(link)} (its settings say so).`);
   if (options.repoDir) d.repoDir = options.repoDir;
   buildDeployment(d, options);
   planStorage(d, options.repoDir);

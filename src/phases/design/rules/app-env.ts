@@ -14,6 +14,7 @@ import { openRepo, type AppRepo } from "../../../image/repo.js";
 import type { Service } from "../../../inventory/schema.js";
 import { databaseSettingRole } from "../../../contracts/database-settings.js";
 import { isLoginEnv } from "../../../contracts/login-env.js";
+import { isStoreAddress } from "../../../contracts/implied-links.js";
 import { configFileChange, databaseEnv, splitDefaultsChange } from "./database-env.js";
 import { configFileDatabase, missingSplitSettings } from "./config-file-db.js";
 import {
@@ -88,11 +89,6 @@ function plainByValue(d: Draft): Set<string> {
   const names = all.flatMap((s) => s.plainEnv ?? []);
   return new Set(names.filter((n) => agreed(n) && !SECRET_NAME.test(n) && !isDbConnectionSetting(n)));
 }
-
-/** Names that hold a Redis/cache address: filled from Memorystore, never copied from the VM (127.0.0.1). */
-export const STORE_ADDRESS =
-  /(REDIS|CACHE|MEMCACHED?|VALKEY|BROKER|CELERY_RESULT_BACKEND|RESULT_BACKEND)(_[A-Z]+)*_(URL|URI|HOST|LOCATION|SERVERS?)$|^(BROKER_URL|CELERY_BROKER_URL|CELERY_RESULT_BACKEND)$/;
-export const isStoreAddress = (name: string): boolean => STORE_ADDRESS.test(up(name));
 
 const serves = (t: DeployTarget) => t.kind === "api" || t.kind === "worker";
 

@@ -3,7 +3,8 @@
 import type { Service } from "../../../inventory/schema.js";
 import { businessWindow } from "../../../contracts/business-hours.js";
 import { CRON_5, isAppApi, type DatabaseTarget, type Schedule } from "../../../contracts/deployment.js";
-import { applyAppEnv, namesOf, settingPeers, STORE_ADDRESS } from "./app-env.js";
+import { applyAppEnv, namesOf, settingPeers } from "./app-env.js";
+import { STORE_ADDRESS } from "../../../contracts/implied-links.js";
 import { planAiWorker } from "./ai-worker.js";
 import { isJvm, alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
 import { applyConnectionBudget, databaseTarget, sqliteDatabaseTarget } from "./data.js";

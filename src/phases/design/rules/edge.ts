@@ -16,7 +16,7 @@ import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
 import { ensureNetwork } from "./network.js";
-import { isStoreAddress } from "./app-env.js";
+import { isStoreAddress } from "../../../contracts/implied-links.js";
 import { memorystoreName } from "./mapping.js";
 import { memorystoreSizeGiB, type StoreHome } from "./store-homes.js";
 
