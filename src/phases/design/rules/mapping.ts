@@ -9,7 +9,7 @@ import type { Draft, ServedFolder } from "./draft.js";
 import { extensionChanges, extensionFit } from "./db-extensions.js";
 import { alwaysOnEntry, beatToSchedulerEntry, clipText, cronEntry, pushEntry, webEntry } from "./mapping-processes.js";
 import { taskQueues } from "./mapping-shared.js";
-import { runName, someNames } from "./names.js";
+import { freeRunName, runName, someNames } from "./names.js";
 import { filestoreEntry, inPlaceDecision } from "./in-place-decision.js";
 import { commandDecision, commandDecisionName } from "./command-hold.js";
 import { servedFolderHomes, servedFolderText } from "./served-folders.js";
@@ -23,23 +23,50 @@ import { proxyFollowsApp, storeFollowsApp } from "./nothing-deploys.js";
 import { envChanges } from "./app-env.js";
 import { describeUses, memorystoreSizeGiB, type StoreHome } from "./store-homes.js";
 
-/** `<base>-redis` / `<base>-memcached` for the first of its kind, `<base>-<service>` for others. */
+/**
+ * `<base>-redis` / `<base>-memcached` for the store of that kind named so on the VM (`redis`), else for
+ * the first; `<base>-<service>` for the others, never twice the same name: a RabbitMQ broker moved to
+ * Memorystore for Redis beside the VM's own `redis` (two instances, one Standard for the queue and one
+ * Basic for pub/sub) were both `<base>-redis`, so the setup created one and the deploy gave every
+ * service that instance's address under both tiers' settings.
+ */
 export function memorystoreName(d: Draft, home: StoreHome): string {
-  const same = d.stores.filter((h) => h.home === home.home);
-  if (same[0] === home) return runName(d.base, home.home === "memorystore-memcached" ? "memcached" : "redis");
+  const taken: string[] = [];
+  for (const kind of ["memorystore-redis", "memorystore-memcached"] as const) {
+    const same = d.stores.filter((h) => h.home === kind);
+    const word = kind === "memorystore-memcached" ? "memcached" : "redis";
+    const primary = same.find((h) => runName(d.base, h.service.name) === runName(d.base, word)) ?? same[0];
+    const ordered = primary ? [primary, ...same.filter((h) => h !== primary)] : [];
+    for (const h of ordered) {
+      const name = freeRunName(taken, runName(d.base, h === primary ? word : h.service.name));
+      if (h === home) return name;
+      taken.push(name);
+    }
+  }
   return runName(d.base, home.service.name);
 }
 
-// The targets that reach Memorystore, worked out once per mapping instead of once per cache (a
-// scan of every target for each of a big inventory's caches): nothing changes a target's egress
-// while the draft is mapped (storage and app-env rules set it before).
-const memorystoreUsers = new WeakMap<Draft, string[]>();
-const usersOfMemorystore = (d: Draft): string[] =>
-  memorystoreUsers.get(d) ?? d.services.filter(reachesMemorystore).map((t) => t.name);
+/**
+ * The targets that reach this store: those replacing a process that depends on it, and those that
+ * reach Memorystore through their peers' settings (a crontab line with no env of its own). A store
+ * beside another (a VM's Redis for pub/sub beside the broker moved to Memorystore) no longer names
+ * every target that reaches any Memorystore.
+ */
+function usersOf(d: Draft, home: StoreHome): string[] {
+  const onMemorystore = new Set(d.stores.filter((h) => h.home.startsWith("memorystore")).map((h) => h.service.name));
+  const dependents = new Map(d.inv.services.map((u) => [u.name, u.dependsOn]));
+  return d.services
+    .filter((t) => {
+      if (!reachesMemorystore(t)) return false;
+      const deps = t.replaces.flatMap((r) => dependents.get(r) ?? []);
+      return deps.includes(home.service.name) || !deps.some((n) => onMemorystore.has(n));
+    })
+    .map((t) => t.name);
+}
 
 function memorystore(d: Draft, home: StoreHome): MappingEntry {
   const s = home.service;
-  const users = usersOfMemorystore(d);
+  const users = usersOf(d, home);
   const memcached = home.home === "memorystore-memcached";
   const uses = describeUses(home);
   const name = memorystoreName(d, home);
@@ -112,7 +139,9 @@ function store(d: Draft, home: StoreHome): MappingEntry {
 function routeText(d: Draft): string {
   const routes = d.loadBalancer?.routes ?? [];
   if (routes.length === 0) return "";
-  const shown = routes.slice(0, 4).map((r) => `${r.path}${r.exact ? "" : "/*"} to ${r.backend}`);
+  const shown = routes
+    .slice(0, 4)
+    .map((r) => `${r.path}${r.exact ? "" : r.path.endsWith("/") ? "*" : "/*"} to ${r.backend}`);
   const more = routes.length > shown.length ? ` and ${routes.length - shown.length} more` : "";
   return ` Its URL map keeps the proxy's path routing: ${shown.join(", ")}${more}; every other path goes to ${d.loadBalancer!.backends[0]}.`;
 }
@@ -241,15 +270,6 @@ function database(d: Draft, s: Service): MappingEntry {
 
 /** Each process's entry also says what its environment becomes (rules/app-env.ts). */
 export function buildMapping(d: Draft): MappingEntry[] {
-  memorystoreUsers.set(d, usersOfMemorystore(d));
-  try {
-    return mapEach(d);
-  } finally {
-    memorystoreUsers.delete(d);
-  }
-}
-
-function mapEach(d: Draft): MappingEntry[] {
   return d.inv.services.flatMap((s) => {
     const entries = [mappedEntry(d, s)];
     // A web process's second, non-HTTP listener (or an always-on worker's raw ports) is an open
