@@ -6,12 +6,12 @@ import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
 import { designInputFromYaml } from "./design-input.js";
 
-function design(other: string): DesignResult {
+function design(other: string, proxy = ""): DesignResult {
   const yaml = `apiVersion: infra-migrate/v1
 kind: Inventory
 metadata: { name: app }
 services:
-  - { name: web, role: web, software: gunicorn, runtime: python, command: gunicorn app.wsgi, listen: ["127.0.0.1:8000"] }
+${proxy}  - { name: web, role: web, software: gunicorn, runtime: python, command: gunicorn app.wsgi, listen: ["127.0.0.1:8000"] }
   - { name: helper, role: other, software: helper, longRunning: true${other} }
 deploy: { method: ssh-systemctl }
 target: { project: app-prod, region: europe-west1, service: app }
@@ -36,5 +36,25 @@ describe("a long-running process of no known kind", () => {
     const opts = options(design(""));
     expect(opts[0]!.option).toBe("Run helper in a Cloud Run worker pool from the app's image");
     for (const o of opts) expect(o.cost).toMatch(/\$|pricing/);
+  });
+
+  it("that the VM's proxy sends a path to on its own port is offered a Cloud Run service first (Celery's Flower)", () => {
+    const proxy =
+      '  - { name: nginx, role: reverse-proxy, software: nginx, listen: ["0.0.0.0:443"], dependsOn: [web, helper], routes: [{ path: /flower/, service: helper }, { path: /, service: web }] }\n';
+    const entry = design(
+      ', command: "celery -A app flower --port=5555", listen: ["127.0.0.1:5555"]',
+      proxy,
+    ).mapping.find((m) => m.service === "helper")!;
+    expect(entry.reason).toContain(
+      "The VM's proxy sends /flower/ to helper on port 5555, so it answers HTTP: a worker pool (no endpoint) would not serve it.",
+    );
+    const first = entry.options![0]!;
+    expect(first.option).toBe("Run helper as a Cloud Run service from the app's image (it answers HTTP on port 5555)");
+    expect(first.change).toContain("set its role to web");
+    expect(first.change).toContain("the load balancer routes /flower/ to it");
+    expect(first.change).toContain("Identity-Aware Proxy");
+    // Listening alone, with no proxy in front, says nothing about HTTP.
+    const alone = options(design(', listen: ["127.0.0.1:5555"]'));
+    expect(alone[0]!.option).toBe("Run helper in a Cloud Run worker pool from the app's image");
   });
 });

@@ -96,11 +96,30 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
         drop,
       ],
     );
+  // A process the VM's proxy sends requests to, on a port of its own (Celery's Flower under /flower/):
+  // a web UI or API, which a worker pool (no endpoint) cannot serve.
+  const paths = d.inv.services.flatMap((p) =>
+    p.role === "reverse-proxy" ? (p.routes ?? []).filter((r) => r.service === s.name).map((r) => r.path) : [],
+  );
+  const proxied = d.inv.services.some((p) => p.role === "reverse-proxy" && p.dependsOn.includes(s.name));
+  const served =
+    port && !s.image && (paths.length > 0 || proxied)
+      ? `The VM's proxy sends ${paths.length ? paths.join(", ") : "requests"} to ${s.name} on port ${port}`
+      : undefined;
   return entry(
     s,
     `where ${s.name} (${s.software}) runs`,
-    `The rules cannot tell what ${s.name} (${s.software}, role "${s.role}") does, so they do not guess a target for it.`,
+    `The rules cannot tell what ${s.name} (${s.software}, role "${s.role}") does, so they do not guess a target for it.${served ? ` ${served}, so it answers HTTP: a worker pool (no endpoint) would not serve it.` : ""}`,
     [
+      ...(served
+        ? [
+            {
+              option: `Run ${s.name} as a Cloud Run service from the app's image (it answers HTTP on port ${port})`,
+              change: `${served}: set its role to web (its command and listen stay) and run the design again: it gets a Cloud Run service of its own on that port${paths.length ? `, and the load balancer routes ${paths.join(", ")} to it` : ""}. If it is an operators' tool (a dashboard, a queue monitor), keep it off the public internet: internal ingress, or Identity-Aware Proxy on its backend.`,
+              cost: "Cloud Run request pricing: billed only while it answers (an operators' page stays within the free tier)",
+            },
+          ]
+        : []),
       s.image
         ? {
             // A published image of its own (Immich's machine-learning service): not the app's image,
