@@ -79,3 +79,43 @@ describe("a JVM web process on Cloud Run", () => {
     expect(api(r).minInstances).toBe(0);
   });
 });
+
+describe("a JVM worker, consumer or job gets room beyond its heap too", () => {
+  const inventory = (worker: string, cron: string) => `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: orders }
+services:
+  - { name: api, role: web, software: java, runtime: java, command: "java -Xmx2g -jar /opt/orders/api.jar", listen: ["127.0.0.1:8080"], dependsOn: [db] }
+  - { name: fulfilment, role: worker, software: java, runtime: java, command: "${worker}", dependsOn: [db], longRunning: true }
+  - { name: report, role: cron, software: java, runtime: java, schedule: "0 3 * * *", command: "${cron}", dependsOn: [db] }
+  - { name: db, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
+data:
+  - { service: db, engine: postgres, version: "16", backups: daily }
+deploy: { method: ssh-systemctl }
+target: { project: orders-prod, region: europe-west1, service: orders }
+`;
+  const targets = (worker: string, cron: string) => {
+    const r = designResultSchema.parse(designPhase.offline(designInputFromYaml(inventory(worker, cron))));
+    const of = (name: string) => r.deployment.services.find((t) => t.replaces.includes(name))!;
+    return { r, pool: of("fulfilment"), job: of("report") };
+  };
+
+  it("sizes the worker pool and the job for the VM's -Xmx plus 1 GiB, and says why", () => {
+    const { r, pool, job } = targets(
+      "java -Xmx1g -jar /opt/orders/fulfilment.jar",
+      "java -Xmx6g -jar /opt/orders/report.jar --nightly",
+    );
+    expect([pool.cpu, pool.memory]).toEqual(["1", "2Gi"]);
+    // 7 GiB is more than 4 GiB per vCPU: Cloud Run needs 2 vCPUs for it.
+    expect([job.cpu, job.memory]).toEqual(["2", "7Gi"]);
+    const changes = (name: string) => r.mapping.find((m) => m.service === name)!.appChanges.join("\n");
+    expect(changes("fulfilment")).toContain("The VM gives fulfilment's JVM a heap of 1 GiB (-Xmx): 2Gi leaves");
+    expect(changes("report")).toContain("The VM gives report's JVM a heap of 6 GiB (-Xmx): 7Gi leaves");
+  });
+
+  it("keeps the defaults when the command sets no heap; a small heap still gets 1 GiB beyond it", () => {
+    const { pool, job } = targets("java -jar /opt/orders/fulfilment.jar", "java -Xmx256m -jar /opt/orders/report.jar");
+    expect([pool.cpu, pool.memory]).toEqual(["1", "1Gi"]);
+    expect([job.cpu, job.memory]).toEqual(["1", "2Gi"]);
+  });
+});

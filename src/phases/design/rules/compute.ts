@@ -92,6 +92,22 @@ export function jvmHeapMiB(command: string | undefined): number | undefined {
   return mib > 0 ? Math.ceil(mib) : undefined;
 }
 
+/**
+ * A JVM process's memory and CPU raised to hold the heap its VM command gives it (`-Xmx1g`) plus
+ * ~1 GiB for the JVM itself, for a worker pool, a pushed worker or a job whose default (1Gi, 512Mi)
+ * is no larger than the heap: Cloud Run kills the instance once the heap fills. Cloud Run allows
+ * 4 GiB per vCPU at most, so the CPU follows. Anything else keeps the default.
+ */
+export function heapSized(s: Service, cpu: string, memory: string): { cpu: string; memory: string } {
+  const heap = isJvm(s) ? jvmHeapMiB(s.command) : undefined;
+  if (!heap) return { cpu, memory };
+  const needGi = Math.min(32, Math.ceil(heap / 1024 + 1));
+  const haveMiB = /Gi$/.test(memory) ? parseFloat(memory) * 1024 : parseFloat(memory);
+  if (needGi * 1024 <= haveMiB) return { cpu, memory };
+  const minCpu = needGi > 4 ? Math.min(8, 2 ** Math.ceil(Math.log2(needGi / 4))) : 1;
+  return { cpu: String(Math.max(Number(cpu), minCpu)), memory: `${needGi}Gi` };
+}
+
 /** Memory for a JVM web process: 2Gi, or the VM's heap plus 1 GiB for the JVM itself. */
 function jvmMemoryGi(s: Service): number {
   const heap = jvmHeapMiB(s.command);
@@ -206,8 +222,7 @@ export function pushTarget(d: Draft, plan: ProcessPlan, name: string): { target:
       replaces: [s.name],
       port: PORT,
       healthPath: HEALTH_PATH,
-      cpu: "1",
-      memory: "1Gi",
+      ...heapSized(s, "1", "1Gi"),
       concurrency,
       timeoutSeconds: deadline,
       minInstances: 0,
@@ -242,9 +257,8 @@ export function alwaysOnTarget(d: Draft, plan: ProcessPlan, name: string): Deplo
     replaces: [s.name],
     port: PORT,
     healthPath: HEALTH_PATH,
-    cpu: "1",
-    // Many threads or forked children each hold their own memory.
-    memory: threads > 4 ? "2Gi" : "1Gi",
+    // Many threads or forked children each hold their own memory; a JVM its heap (heapSized).
+    ...heapSized(s, "1", threads > 4 ? "2Gi" : "1Gi"),
     concurrency: 1,
     timeoutSeconds: 3600,
     minInstances: instances,
@@ -265,8 +279,7 @@ export function cronJobTarget(d: Draft, s: Service): DeployTarget {
     replaces: [s.name],
     port: PORT,
     healthPath: HEALTH_PATH,
-    cpu: "1",
-    memory: "512Mi",
+    ...heapSized(s, "1", "512Mi"),
     concurrency: 1,
     timeoutSeconds: 3600,
     minInstances: 0,

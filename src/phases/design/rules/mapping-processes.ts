@@ -135,11 +135,8 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     .filter(Boolean)
     .join(" ");
   let reason = `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} instances for the growth target, and shifts traffic between revisions without downtime.${php ? ` ${php}` : ""}`;
-  const heap = jvmHeapMiB(s.command);
-  if (heap)
-    changes.push(
-      `The VM gives ${s.name}'s JVM a heap of ${heap >= 1024 && heap % 1024 === 0 ? `${heap / 1024} GiB` : `${heap} MiB`} (-Xmx): ${t.memory} leaves the JVM about 1 GiB of its own beyond it (metaspace, threads, buffers), since Cloud Run kills an instance that passes its memory limit. Keep -Xmx below the limit in the image's command (or set -XX:MaxRAMPercentage=75 in JAVA_TOOL_OPTIONS instead), and raise both together.`,
-    );
+  const heap = heapChange(s, t);
+  if (heap) changes.push(heap);
   if (t.http2) {
     settings.http2 = true;
     reason += " It speaks gRPC, over end-to-end HTTP/2.";
@@ -201,6 +198,13 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     settings,
     appChanges: changes,
   };
+}
+
+/** The VM's -Xmx against the target's memory limit (compute.ts heapSized gave it room), for any JVM process. */
+function heapChange(s: Service, t: DeployTarget): string | undefined {
+  const heap = jvmHeapMiB(s.command);
+  if (!heap) return undefined;
+  return `The VM gives ${s.name}'s JVM a heap of ${heap >= 1024 && heap % 1024 === 0 ? `${heap / 1024} GiB` : `${heap} MiB`} (-Xmx): ${t.memory} leaves the JVM about 1 GiB of its own beyond it (metaspace, threads, buffers), since Cloud Run kills an instance that passes its memory limit. Keep -Xmx below the limit in the image's command (or set -XX:MaxRAMPercentage=75 in JAVA_TOOL_OPTIONS instead), and raise both together.`;
 }
 
 export function pushEntry(d: Draft, plan: ProcessPlan): MappingEntry {
@@ -361,6 +365,8 @@ export function alwaysOnEntry(d: Draft, plan: ProcessPlan): MappingEntry {
     changes.push(
       "If it watches a folder, make it poll: file events (inotify) do not fire on a Cloud Storage volume (paperless-ngx: PAPERLESS_CONSUMER_POLLING).",
     );
+  const heap = heapChange(s, t);
+  if (heap) changes.push(heap);
   changes.push(...dropModelKeys(d, s));
   return {
     service: s.name,
@@ -394,7 +400,7 @@ export function cronEntry(d: Draft, s: Service): MappingEntry {
       trigger: job?.name ?? "none",
       timeoutSeconds: runJob.timeoutSeconds,
     },
-    appChanges: cronAppChanges(d, s),
+    appChanges: [...cronAppChanges(d, s), ...[heapChange(s, runJob)].filter((c): c is string => c !== undefined)],
   };
 }
 
