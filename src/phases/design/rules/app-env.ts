@@ -30,6 +30,7 @@ import type { Draft, EnvPlan } from "./draft.js";
 import { proxyTrust } from "./proxy-trust.js";
 import { isSpringBoot } from "./proxy-trust-frameworks.js";
 import { sessionFix } from "./session-fix.js";
+import { vmStoreAddressChange, vmStoreAddresses } from "./vm-store-address.js";
 import { cacheFix } from "./cache-fix.js";
 import { bindSetting, logToStdout } from "./server-settings.js";
 import { uwsgiEnv } from "./uwsgi-switch.js";
@@ -272,6 +273,12 @@ export function applyAppEnv(d: Draft): void {
     const kept = [...new Set(names)].filter((e) => !skip.has(e) && !isStoreAddress(e)).sort();
     plan.plain = kept.filter((e) => plainHere(e) && !stored.has(e));
     plan.carried = kept.filter((e) => !plainHere(e) && !stored.has(e));
+    // The VM's address of a store the design does not fill in (vm-store-address.ts): carried, but said apart.
+    const readdress = vmStoreAddresses(d, plan.carried);
+    if (readdress.length) {
+      plan.readdressed = readdress.flatMap((x) => x.names);
+      plan.changes = [...(plan.changes ?? []), ...readdress.map(vmStoreAddressChange)];
+    }
     let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(
       (e) => !skip.has(e) && (stored.has(e) || !plainHere(e)),
     );
@@ -351,7 +358,8 @@ export function envChanges(plan: EnvPlan | undefined, target: DeployTarget): str
   if (!plan) return [];
   const out: string[] = [];
   // Later rules may take a name away again (a model key only the AI worker keeps).
-  const carried = plan.carried.filter((n) => target.secrets.includes(n));
+  const readdressed = new Set(plan.readdressed ?? []);
+  const carried = plan.carried.filter((n) => target.secrets.includes(n) && !readdressed.has(n));
   const stored = (plan.stored ?? []).filter((n) => target.secrets.includes(n));
   const set = Object.entries(plan.set).filter(([, v]) => v.value !== "");
   const blank = Object.keys(plan.set).filter((k) => plan.set[k]!.value === "");

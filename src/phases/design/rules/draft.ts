@@ -47,6 +47,8 @@ export interface EnvPlan {
   added: Array<{ name: string; why: string }>;
   /** Names whose VM value is carried over through Secret Manager. */
   carried: string[];
+  /** Carried names that hold the VM's address of a store the design fills in no new one for (vm-store-address.ts). */
+  readdressed?: string[];
   /** Non-secret names whose VM value is carried over as a plain env var (deploy/cloud-run.env). */
   plain: string[];
   /** Database settings scripts/setup-database.sh stores for the Cloud SQL user it creates (never the VM's). */

@@ -333,6 +333,11 @@ function alwaysOnReason(d: Draft, plan: ProcessPlan, t: DeployTarget): string {
   }
   if (target.role === "scheduler")
     return `${SCHEDULER_LABEL[plan.scheduler ?? "generic"]} must run exactly once, or periodic work runs twice or never. ${pool}, pinned at one instance (never scaled out).`;
+  if (target.role === "consumer") {
+    const broker = d.inv.services.find((x) => plan.service.dependsOn.includes(x.name) && x.role === "broker");
+    const what = broker && broker.software !== broker.name ? ` (${broker.software})` : "";
+    return `It consumes messages${broker ? ` from ${broker.name}${what}` : ""}: it pulls its work itself, so it must always run rather than wait for a request${broker ? `, reaching the broker wherever ${broker.name}'s entry puts it` : ""}. ${pool}${t.minInstances === 1 ? ": one instance, as on the VM" : ""}.`;
+  }
   if (target.role === "stream")
     return `It consumes a stream with its own offsets. ${pool}; it keeps consuming as on the VM.`;
   return `It runs in a loop and acts on its own clock (nothing calls it). ${pool}: one instance, as on the VM.`;

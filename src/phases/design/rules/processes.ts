@@ -45,7 +45,7 @@ export interface ProcessPlan {
 
 const speaks = (s: Service, p: string) => (s.protocols ?? []).includes(p as never);
 
-function workerPlan(s: Service, celery: CeleryMode): ProcessPlan {
+function workerPlan(s: Service, celery: CeleryMode, brokers: ReadonlySet<string>): ProcessPlan {
   const queue = queueSystem(s);
   if (isStreamConsumer(s))
     return { service: s, queue, target: { kind: "always-on", role: "stream", singleton: false } };
@@ -64,6 +64,12 @@ function workerPlan(s: Service, celery: CeleryMode): ProcessPlan {
       queue,
       target: { kind: "always-on", role: "consumer", singleton: queue === "celery" && embedsCeleryBeat(s.command) },
     };
+  // A worker of no queue system we know that depends on a message broker (a Spring or Go consumer of
+  // a RabbitMQ queue) consumes its messages: it pulls its work, it is no loop on its own clock. One
+  // instance as on the VM (or as many as the VM ran): consumers of one queue compete, but the rules
+  // cannot tell whether this one's work may run out of order.
+  if (s.dependsOn.some((n) => brokers.has(n)))
+    return { service: s, target: { kind: "always-on", role: "consumer", singleton: (s.instances ?? 1) <= 1 } };
   // A loop (sendalerts, --loop, a folder watcher) runs once on the VM: one instance, not more.
   return { service: s, target: { kind: "always-on", role: "loop", singleton: true } };
 }
@@ -86,7 +92,11 @@ function otherPlan(s: Service): ProcessPlan {
   return { service: s, target: { kind: "always-on", role: "loop", singleton: true } };
 }
 
-export function planProcess(s: Service, celery: CeleryMode): ProcessPlan | undefined {
+export function planProcess(
+  s: Service,
+  celery: CeleryMode,
+  brokers: ReadonlySet<string> = new Set(),
+): ProcessPlan | undefined {
   switch (s.role) {
     case "web": {
       const topic = processTopic(s);
@@ -94,7 +104,7 @@ export function planProcess(s: Service, celery: CeleryMode): ProcessPlan | undef
       return { service: s, target: { kind: "web", websocket: speaks(s, "websocket") } };
     }
     case "worker":
-      return workerPlan(s, celery);
+      return workerPlan(s, celery, brokers);
     case "scheduler":
       return schedulerPlan(s, celery);
     case "cron":
@@ -107,7 +117,16 @@ export function planProcess(s: Service, celery: CeleryMode): ProcessPlan | undef
 }
 
 export function planProcesses(inv: Inventory, celery: CeleryMode): ProcessPlan[] {
-  return inv.services.map((s) => planProcess(s, celery)).filter((p): p is ProcessPlan => p !== undefined);
+  // Message brokers of their own (RabbitMQ, ActiveMQ, NATS…), not Redis: a process that depends on a
+  // Redis broker may only enqueue to it (paperless-ngx's folder consumer hands files to Celery), and
+  // the queue systems that consume from Redis are named by queueSystem.
+  const brokers = new Set(
+    inv.services
+      .filter((x) => (x.usedFor ? x.usedFor.includes("broker") : x.role === "broker"))
+      .filter((x) => !/redis|valkey|keydb|dragonfly/i.test(`${x.software} ${x.image ?? ""}`))
+      .map((x) => x.name),
+  );
+  return inv.services.map((s) => planProcess(s, celery, brokers)).filter((p): p is ProcessPlan => p !== undefined);
 }
 
 /** The Celery mode an option asks for; anything else keeps Celery (no code change to start). */

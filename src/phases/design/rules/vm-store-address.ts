@@ -1,0 +1,64 @@
+// A setting that holds the VM's address of a data store the design does not move to a managed
+// service it fills in (a RabbitMQ left to an open decision or kept on a VM, a MongoDB or
+// Elasticsearch on the VM): its VM value is a loopback address or the VM's own name, which reaches
+// nothing from Cloud Run. Copying it from the VM (what every other carried setting does) would
+// start the app pointed at nowhere, so the process's mapping says to store the address the store
+// gets instead, and the "keeps its value from the VM" line leaves it out. Memorystore's addresses
+// (REDIS_URL, CELERY_BROKER_URL…) are the deploy's own (app-env.ts isStoreAddress); the Cloud SQL
+// database's settings setup-database.sh's (database-settings.ts).
+import type { Service } from "../../../inventory/schema.js";
+import type { Draft } from "./draft.js";
+
+/** The last word of a name that holds where something is. */
+const ADDRESS = /(^|_)(HOST|HOSTNAME|HOSTS|URL|URI|URLS|ADDR|ADDRESS|ADDRESSES|SERVER|SERVERS|NODES|ENDPOINT|DSN)$/;
+
+/** Other words a store's settings go by, beside its software's own name. */
+const ALIASES: Array<[RegExp, string[]]> = [
+  [/rabbit/i, ["RABBITMQ", "RABBIT", "AMQP"]],
+  [/mongo/i, ["MONGODB", "MONGO"]],
+  [/elastic|opensearch/i, ["ELASTICSEARCH", "ELASTIC", "OPENSEARCH"]],
+  [/kafka|redpanda/i, ["KAFKA"]],
+  [/meili/i, ["MEILISEARCH", "MEILI"]],
+  [/clickhouse/i, ["CLICKHOUSE"]],
+  [/influx/i, ["INFLUXDB", "INFLUX"]],
+  [/nats/i, ["NATS"]],
+  [/solr/i, ["SOLR"]],
+  [/typesense/i, ["TYPESENSE"]],
+];
+
+function wordsOf(store: Service): string[] {
+  const own = store.software.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  const alias = ALIASES.find(([re]) => re.test(store.software))?.[1] ?? [];
+  return [...new Set([...(own.length >= 4 ? [own] : []), ...alias])];
+}
+
+/** The stores whose VM address the process's carried names hold, each with those names. */
+export function vmStoreAddresses(d: Draft, names: readonly string[]): Array<{ store: Service; names: string[] }> {
+  const moved = new Set(
+    d.stores.filter((h) => h.home.startsWith("memorystore") || h.home === "unused").map((h) => h.service.name),
+  );
+  const stores = d.inv.services.filter(
+    (x) =>
+      ["broker", "cache", "database", "other"].includes(x.role) &&
+      x.name !== d.notes.databaseService &&
+      !moved.has(x.name),
+  );
+  const out: Array<{ store: Service; names: string[] }> = [];
+  for (const store of stores) {
+    const words = wordsOf(store);
+    if (words.length === 0) continue;
+    const mine = names.filter((n) => {
+      const up = n.toUpperCase();
+      return ADDRESS.test(up) && up.split("_").some((part) => words.includes(part));
+    });
+    if (mine.length) out.push({ store, names: mine });
+  }
+  return out;
+}
+
+/** The mapping change for one such store. */
+export function vmStoreAddressChange(found: { store: Service; names: string[] }): string {
+  const { store, names } = found;
+  const list = names.join(", ");
+  return `${list} ${names.length === 1 ? "holds" : "hold"} ${store.name}'s address on the VM (loopback or the VM's own name there), and the design fills in no new one (${store.name}'s entry says where it goes): before the first deploy, store the address it gets in Secret Manager under ${names.length === 1 ? "that name" : "those names"}. The secrets setup would copy the VM's value, which reaches nothing from Cloud Run.`;
+}
