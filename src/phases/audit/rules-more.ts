@@ -7,6 +7,7 @@ import { largeUploads } from "./rules-uploads.js";
 import { perInstanceSessionsRisk } from "./rules-sessions.js";
 import { perInstanceCacheRisk } from "./rules-caches.js";
 import { inProcessJobsRisk } from "./rules-in-process-jobs.js";
+import { inProcessQueueRisk } from "./rules-in-process-queue.js";
 import { rawListenersRisk } from "./rules-raw-listeners.js";
 import { devMailCatcherRisk, outboundMailRisk } from "./rules-mail.js";
 
@@ -211,6 +212,7 @@ export const MORE_RULES: AuditRule[] = [
   perInstanceSessionsRisk,
   perInstanceCacheRisk,
   inProcessJobsRisk,
+  inProcessQueueRisk,
   rawListenersRisk,
   outboundMailRisk,
   devMailCatcherRisk,

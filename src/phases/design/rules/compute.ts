@@ -31,6 +31,7 @@ import { guardedReason } from "./proxy-routes.js";
 import { pubsubHomeFor } from "./store-homes.js";
 import { onlyPort } from "../../../inventory/listen.js";
 import { isActiveJob } from "./in-process-jobs.js";
+import { queueConsumedInProcess } from "../../../contracts/in-process-queue.js";
 
 /** Cloud Run's longest request: a websocket stays open at most this long, then the client reconnects. */
 export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
@@ -125,6 +126,8 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   const python = flavour === "python-async" || flavour === "python-wsgi";
   const jvm = isJvm(s);
   const inProcessCron = Boolean(s.inProcessJobs) && !isActiveJob(s);
+  // A broker no worker consumes: this process runs its jobs (in-process-queue.ts).
+  const inProcessQueue = queueConsumedInProcess(d.inv, s) !== undefined;
   const jvmGi = jvm ? Math.min(jvmMemoryGi(s), 32) : 0;
   // Cloud Run allows 4 GiB per vCPU at most (https://cloud.google.com/run/docs/configuring/services/memory-limits).
   const cpu = python && workers >= 2 ? 2 : jvmGi > 4 ? Math.min(8, 2 ** Math.ceil(Math.log2(jvmGi / 4))) : 1;
@@ -179,8 +182,10 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     // One instance of an app its docs keep to one process also does the app's timed work (Ghost's
     // default scheduling adapter publishes scheduled posts from inside it): it stays up, with CPU.
     // So does a JVM app: a cold start takes it tens of seconds to minutes, which no user should wait for.
-    // Cron workers the process starts itself (in-process-jobs.ts) run only while an instance is up.
-    minInstances: websocket || s.singleInstance || jvm || inProcessCron || d.inv.target.businessHours ? 1 : 0,
+    // Cron workers the process starts itself (in-process-jobs.ts) run only while an instance is up,
+    // and so does the queue worker of a broker nothing else consumes.
+    minInstances:
+      websocket || s.singleInstance || jvm || inProcessCron || inProcessQueue || d.inv.target.businessHours ? 1 : 0,
     // An app whose docs allow one process (s.singleInstance) stays at one, whatever the traffic.
     // The VM's N processes of it (pm2 instances, a Node cluster, a template unit) each served requests.
     maxInstances:
@@ -195,8 +200,9 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
     ...(websocket ? { sessionAffinity: true } : {}),
     ...(grpc ? { http2: true } : {}),
     ...(s.singleInstance ? { cpuAlwaysAllocated: true, singleInstance: true } : {}),
-    // Rails' :async Active Job runs its work on the web process's threads after the response.
-    ...(s.inProcessJobs ? { cpuAlwaysAllocated: true } : {}),
+    // Rails' :async Active Job runs its work on the web process's threads after the response; a
+    // queue worker inside the process takes jobs whether a request is in flight or not.
+    ...(s.inProcessJobs || inProcessQueue ? { cpuAlwaysAllocated: true } : {}),
     // Without a shared pub/sub a websocket's events reach only the clients of its own process
     // (socket.io's rooms, a collaborative editor's open documents live in that process's memory):
     // a stepped canary would run two revisions side by side, each with its own clients, for the

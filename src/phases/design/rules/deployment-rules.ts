@@ -15,6 +15,7 @@ import { otherCheckout } from "../../../image/app-root.js";
 import type { ProcessPlan } from "./processes.js";
 import { schedulerKind } from "../../../contracts/queue-systems.js";
 import { nothingDeploys } from "../../../contracts/process-homes.js";
+import { queueConsumedInProcess } from "../../../contracts/in-process-queue.js";
 import { planSupervisedStart } from "./supervised-start.js";
 
 const MACROS: Record<string, string> = {
@@ -226,10 +227,12 @@ function markNothingDeploys(d: Draft): void {
  * day-of-week field 1-5 for weekdays only). cicd's scripts/setup-schedules.sh creates them.
  */
 function addWarmWindow(d: Draft, tz: string): void {
-  // Not a websocket service, nor a JVM's (its cold start takes minutes): those keep their instance around the clock.
-  const jvm = (name: string) => d.inv.services.some((s) => s.name === name && isJvm(s));
+  // Not a websocket service, nor a JVM's (its cold start takes minutes), nor one that consumes a
+  // job queue itself (at night nothing would take the jobs): those keep their instance around the clock.
+  const around = (name: string) =>
+    d.inv.services.some((s) => s.name === name && (isJvm(s) || queueConsumedInProcess(d.inv, s)));
   const api = d.services.find(
-    (s) => s.kind === "api" && s.minInstances > 0 && !s.sessionAffinity && !s.replaces.some(jvm),
+    (s) => s.kind === "api" && s.minInstances > 0 && !s.sessionAffinity && !s.replaces.some(around),
   );
   const window = businessWindow(d.inv.target.businessHours);
   if (!api || !window) return;

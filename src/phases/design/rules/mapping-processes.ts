@@ -18,7 +18,13 @@ import { phpMemoryNote } from "./php-memory.js";
 import { isAmqp, pubsubHomeFor } from "./store-homes.js";
 import { websocketFanOutAdvice } from "./websocket-fanout.js";
 import { servesUwsgiProtocol, uwsgiPortChange } from "./uwsgi-switch.js";
-import { inProcessJobsChange, inProcessJobsReason } from "./in-process-jobs.js";
+import {
+  inProcessJobsChange,
+  inProcessJobsReason,
+  inProcessQueueChange,
+  inProcessQueueReason,
+} from "./in-process-jobs.js";
+import { queueConsumedInProcess } from "../../../contracts/in-process-queue.js";
 import { secondHttpPortChange } from "./second-http-port.js";
 
 const PUSH_LIMITS =
@@ -178,6 +184,12 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     settings.cpuAlwaysAllocated = true;
     if (!s.singleInstance) reason = fitReason([reason, inProcessJobsReason(s)]);
     changes.push(inProcessJobsChange(s, t));
+  }
+  const broker = queueConsumedInProcess(d.inv, s);
+  if (broker) {
+    settings.cpuAlwaysAllocated = true;
+    reason = fitReason([reason, inProcessQueueReason(broker)]);
+    changes.push(inProcessQueueChange(s, t, broker));
   }
   const ai = d.notes.ai;
   if (ai && t.kind === "api") {
