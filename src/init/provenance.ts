@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { DetectedFacts } from "../detect/types.js";
 import { isFileDatabase } from "../inventory/file-database.js";
 import type { Provenance } from "../inventory/schema.js";
-import type { AnswerKey, Answers } from "./answers.js";
+import type { AnswerKey, Answers, ServiceAnswer } from "./answers.js";
 import { questionFor } from "./questions.js";
 import type { Origin } from "./resolve.js";
 
@@ -65,6 +65,14 @@ function detectedEntry(key: AnswerKey, facts: DetectedFacts, answers: Answers): 
   };
 }
 
+/**
+ * A Redis init found running whose uses nothing read named (no worker framework, env, settings or
+ * package says broker, cache, pub/sub or sessions: assemble.ts's redisUses found none): it is
+ * written `role: cache` with no `usedFor`, which is a guess.
+ */
+const redisUsesUnread = (s: ServiceAnswer): boolean =>
+  s.software === "redis" && s.role === "cache" && !s.usedFor?.length;
+
 /** The answers plus what detection found that is not a question: the host, storage and provenance. */
 export function withDetectedFacts(
   answers: Answers,
@@ -77,13 +85,16 @@ export function withDetectedFacts(
     // A service kept as detected cites its file, even when a person went through the list.
     const found = facts.services.find((s) => s.name === service.name);
     const { source: _s, line: _l, ...asDetected } = found ?? { source: "", line: undefined };
-    if (found && isDeepStrictEqual(asDetected, service))
+    if (found && isDeepStrictEqual(asDetected, service)) {
       provenance[`services[${service.name}]`] = {
         from: "detected",
         ...(found.source !== "dependencies" ? { file: found.source } : {}),
         ...(found.line ? { line: found.line } : {}),
       };
-    else provenance[`services[${service.name}]`] = { from: "answered" };
+      // Nothing named what this Redis holds: `cache` is init's guess, not a fact (store-homes.ts
+      // then keeps the tier that loses nothing).
+      if (redisUsesUnread(service)) provenance[`services[${service.name}].role`] = { from: "assumed" };
+    } else provenance[`services[${service.name}]`] = { from: "answered" };
   }
   // In the order the inventory reads: the database's entries next to its service's, then the rest.
   for (const key of ["database.engine", "database.backups", ...SAME_PATH, "llm.useCase"] as AnswerKey[]) {

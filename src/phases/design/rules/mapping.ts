@@ -76,7 +76,11 @@ function memorystore(d: Draft, home: StoreHome): MappingEntry {
       ? `Each deploy looks the Memorystore address up and sets ${someNames(urlEnv)} to it (plain config, no secret); the VM's 127.0.0.1 values are not copied.`
       : `Point the ${memcached ? "Memcached" : "Redis"} settings at the Memorystore private IP (plain config, no secret): no env name of the services that use it carries the address, so it lives in a config file today.`,
   ];
-  if (home.uses.includes("cache") && home.uses.length === 1)
+  if (home.usesUnread)
+    changes.push(
+      `Check what ${s.name} holds: nothing on the VM or in the app names its uses, so it is not taken for a cache alone. Basic tier (no replica: maintenance or a restart empties it) is enough only if it holds nothing but cache: then set usedFor: [cache] on it in the inventory and run the design again. If it holds job queues, set usedFor: [broker] (with any other uses): with no worker to consume them, a web process that depends on it runs them, and the design then keeps its CPU allocated.`,
+    );
+  else if (home.uses.includes("cache") && home.uses.length === 1)
     changes.push("Tolerate a cold cache after maintenance: Basic tier has no replica.");
   const size = memorystoreSizeGiB(d.inv, s);
   if (size.over)
@@ -90,7 +94,7 @@ function memorystore(d: Draft, home: StoreHome): MappingEntry {
   return {
     service: s.name,
     target: { kind: "memorystore", name },
-    reason: `${home.brokerSwitch ? `${s.software} carries Celery's tasks today; Google Cloud has no managed ${s.software}, and Celery speaks Redis, so the broker becomes Memorystore for Redis` : `${s.software} serves as ${uses}`}: ${memcached ? "Memorystore for Memcached" : `Memorystore for Redis (${home.tier === "STANDARD_HA" ? "Standard tier: a replica with automatic failover, because losing it loses queued jobs, sessions or results" : "Basic tier: a cache survives a flush"})`} keeps every use on a private IP, reached from ${someNames(users) || "the services"} through Direct VPC egress.`,
+    reason: `${home.brokerSwitch ? `${s.software} carries Celery's tasks today; Google Cloud has no managed ${s.software}, and Celery speaks Redis, so the broker becomes Memorystore for Redis` : home.usesUnread ? `Nothing read names what ${s.software} holds (init took it for a cache)` : `${s.software} serves as ${uses}`}: ${memcached ? "Memorystore for Memcached" : `Memorystore for Redis (${home.usesUnread ? "Standard tier: a replica with automatic failover, because it may hold job queues or sessions a flush would lose; Basic is enough only if it holds nothing but cache" : home.tier === "STANDARD_HA" ? "Standard tier: a replica with automatic failover, because losing it loses queued jobs, sessions or results" : "Basic tier: a cache survives a flush"})`} keeps every use on a private IP, reached from ${someNames(users) || "the services"} through Direct VPC egress.`,
     settings: {
       tier: memcached ? "BASIC" : home.tier,
       sizeGiB: size.sizeGiB,

@@ -12,6 +12,7 @@ import {
 import type { ProcessPlan } from "./processes.js";
 import { QUEUE_LABEL } from "../../../contracts/queue-systems.js";
 import { MEMORYSTORE_MAX_GIB } from "../../../contracts/deployment.js";
+import { isAssumed } from "../../../inventory/assumed.js";
 
 /** `unused`: nothing runs on Cloud Run, so nothing on Google Cloud would use it (deployment-rules.ts). */
 export type StoreHomeKind =
@@ -28,6 +29,8 @@ export interface StoreHome {
   tier: "BASIC" | "STANDARD_HA";
   /** It was RabbitMQ: kept Celery workers switch their broker to Redis on Memorystore. */
   brokerSwitch?: string;
+  /** Nothing named what it holds (usesUnread): taken for a cache, but kept on the tier that loses nothing. */
+  usesUnread?: true;
 }
 
 /**
@@ -59,11 +62,21 @@ function usesOf(s: Service, consumers: ProcessPlan[]): StoreUse[] {
 
 const LOSSY: readonly StoreUse[] = ["broker", "results", "sessions", "locks"];
 
+/**
+ * A Redis whose uses nobody read: no usedFor, and its role init's guess (provenance
+ * `services[x].role: assumed`, init/provenance.ts). It may hold job queues or sessions (a published
+ * image's BullMQ queues that nothing on the VM names), which a Basic instance's flush or
+ * maintenance loses. A role a person wrote (no such mark) is taken at its word.
+ */
+export const usesUnread = (inv: Inventory, s: Service): boolean =>
+  isRedis(s) && !s.usedFor?.length && isAssumed(inv, `services[${s.name}].role`);
+
 export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[] {
   const homes = inv.services.filter(isSharedStore).map((s): StoreHome => {
     const consumers = plans.filter((p) => p.queue !== undefined && p.service.dependsOn.includes(s.name));
     const uses = usesOf(s, consumers);
-    const tier = uses.some((u) => LOSSY.includes(u)) ? "STANDARD_HA" : "BASIC";
+    const unread = consumers.length === 0 && usesUnread(inv, s);
+    const tier = unread || uses.some((u) => LOSSY.includes(u)) ? "STANDARD_HA" : "BASIC";
     const pushed =
       consumers.length > 0 && consumers.every((c) => c.target.kind === "push" || c.target.kind === "long-job");
     const otherUses = uses.filter((u) => u !== "broker" && u !== "results");
@@ -88,7 +101,7 @@ export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[
     }
     if (isRedis(s)) {
       if (pushed && otherUses.length === 0) return { service: s, uses, home: "cloud-tasks", consumers, tier };
-      return { service: s, uses, home: "memorystore-redis", consumers, tier };
+      return { service: s, uses, home: "memorystore-redis", consumers, tier, ...(unread ? { usesUnread: true } : {}) };
     }
     return { service: s, uses, home: "none", consumers, tier };
   });
@@ -160,6 +173,7 @@ const USE_TEXT: Record<StoreUse, string> = {
 
 /** "task broker (RQ), cache, pub/sub between instances". */
 export function describeUses(home: StoreHome): string {
+  if (home.usesUnread) return "unknown uses (taken for a cache)";
   const queues = [...new Set(home.consumers.map((c) => c.queue!).map((q) => QUEUE_LABEL[q]))];
   return home.uses
     .map((u) => (u === "broker" && queues.length ? `${USE_TEXT[u]} (${queues.join(", ")})` : USE_TEXT[u]))

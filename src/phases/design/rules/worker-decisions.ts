@@ -118,13 +118,17 @@ export function storeDecision(d: Draft): TopicDecision | undefined {
     element: `Memorystore: ${homes.map((h) => `${h.service.name} (${describeUses(h)})`).join("; ")}`,
     title: "Give every use of Redis a home on Memorystore",
     context: `${someNames(
-      homes.map((h) => `${h.service.name} is ${describeUses(h)}`),
+      homes.map((h) =>
+        h.usesUnread
+          ? `${h.service.name}'s uses are unknown (nothing read names them)`
+          : `${h.service.name} is ${describeUses(h)}`,
+      ),
       4,
     )}. Cloud Run instances share no memory, so none of these uses can move into the app's instances.`,
     decision: `${someNames(
       homes.map(
         (h) =>
-          `${h.service.name} → Memorystore ${h.home === "memorystore-memcached" ? "for Memcached" : `for Redis, ${h.tier === "STANDARD_HA" ? "Standard tier (replica, failover: it holds jobs, sessions or results)" : "Basic tier (a cache)"}`}`,
+          `${h.service.name} → Memorystore ${h.home === "memorystore-memcached" ? "for Memcached" : `for Redis, ${h.usesUnread ? "Standard tier (replica, failover: its uses are unknown, and a Basic flush would lose any jobs or sessions in it)" : h.tier === "STANDARD_HA" ? "Standard tier (replica, failover: it holds jobs, sessions or results)" : "Basic tier (a cache)"}`}`,
       ),
       4,
     )}. Services reach it on a private IP with Direct VPC egress (private ranges only), no connector VMs.`,
