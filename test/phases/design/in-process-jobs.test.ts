@@ -86,6 +86,18 @@ describe("a web process that runs the app's scheduled jobs on cron workers of it
     expect(row.appChanges.some((c) => /Solid Queue|deliver_later/.test(c))).toBe(false);
   });
 
+  it("business hours do not lower it to zero instances at night: the cron workers keep running", () => {
+    const hours = (yaml: string) =>
+      yaml.replace("service: tracker }", 'service: tracker, businessHours: "08:00-18:00 Europe/Paris" }');
+    const warm = (yaml: string) =>
+      (designPhase.offline(designInputFromYaml(hours(yaml))).deployment.schedules ?? []).filter(
+        (j) => j.action === "set-min-instances",
+      );
+    expect(warm(cron)).toEqual([]);
+    // Active Job's threads need CPU after a response, not an instance at night: the window stays.
+    expect(warm(inventory(true)).length).toBe(2);
+  });
+
   it("the audit names the cron workers, not mails on threads", () => {
     const risks = auditOffline(inputFromYaml(cron)).risks;
     expect(risks.some((r) => r.title.startsWith("Mails and background jobs"))).toBe(false);

@@ -16,6 +16,7 @@ import type { ProcessPlan } from "./processes.js";
 import { schedulerKind } from "../../../contracts/queue-systems.js";
 import { nothingDeploys } from "../../../contracts/process-homes.js";
 import { queueConsumedInProcess } from "../../../contracts/in-process-queue.js";
+import { isActiveJob } from "./in-process-jobs.js";
 import { planSupervisedStart } from "./supervised-start.js";
 
 const MACROS: Record<string, string> = {
@@ -228,9 +229,14 @@ function markNothingDeploys(d: Draft): void {
  */
 function addWarmWindow(d: Draft, tz: string): void {
   // Not a websocket service, nor a JVM's (its cold start takes minutes), nor one that consumes a
-  // job queue itself (at night nothing would take the jobs): those keep their instance around the clock.
+  // job queue or runs cron workers itself (at night nothing would run the jobs): those keep their
+  // instance around the clock.
   const around = (name: string) =>
-    d.inv.services.some((s) => s.name === name && (isJvm(s) || queueConsumedInProcess(d.inv, s)));
+    d.inv.services.some(
+      (s) =>
+        s.name === name &&
+        (isJvm(s) || queueConsumedInProcess(d.inv, s) || (s.inProcessJobs !== undefined && !isActiveJob(s))),
+    );
   const api = d.services.find(
     (s) => s.kind === "api" && s.minInstances > 0 && !s.sessionAffinity && !s.replaces.some(around),
   );
