@@ -98,6 +98,13 @@ describe("the design's Memorystore tier for a Redis of unread uses", () => {
     expect(row.appChanges.some((c) => c.startsWith("Check what redis holds"))).toBe(false);
   });
 
+  it("a role a person changed to broker despite the stale mark: Standard tier as a broker, no doubt cast", () => {
+    const { cache, row } = redisOf(inventory("{ name: redis, role: broker, software: redis }", ASSUMED));
+    expect(cache.tier).toBe("standard");
+    expect(row.reason).toContain("redis serves as task broker");
+    expect(row.appChanges.some((c) => c.startsWith("Check what redis holds"))).toBe(false);
+  });
+
   it("Immich's corpus inventory: its Valkey goes to Standard tier, and the decision claims no use", () => {
     const input = withAudit(inputFromFile(path.join(ROOT, "test/fixtures/real/immich/inventory.yaml")));
     const result = designPhase.offline(input);

@@ -69,7 +69,7 @@ const LOSSY: readonly StoreUse[] = ["broker", "results", "sessions", "locks"];
  * maintenance loses. A role a person wrote (no such mark) is taken at its word.
  */
 export const usesUnread = (inv: Inventory, s: Service): boolean =>
-  isRedis(s) && !s.usedFor?.length && isAssumed(inv, `services[${s.name}].role`);
+  isRedis(s) && s.role === "cache" && !s.usedFor?.length && isAssumed(inv, `services[${s.name}].role`);
 
 export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[] {
   const homes = inv.services.filter(isSharedStore).map((s): StoreHome => {
