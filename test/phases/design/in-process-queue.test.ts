@@ -119,6 +119,17 @@ describe("a broker no worker consumes: the web process runs its jobs", () => {
     expect(t.minInstances).toBe(0);
   });
 
+  it("the requirements say the API consumes its queue itself and keeps its instance around the clock", () => {
+    const how = (yaml: string, id: string) => design(yaml).requirements.find((r) => r.id === id)!.how;
+    expect(how(node(), "api-worker-separation")).toContain("the API (shop) consumes the job queues on redis itself");
+    expect(how(node(), "scale-to-zero")).toContain("shop keeps 1 warm instance around the clock");
+    const hours = node(WORKER, "08:00-18:00 Europe/Paris");
+    expect(how(hours, "scale-to-zero")).toContain("shop keeps 1 warm instance only in business hours");
+    expect(how(hours, "api-worker-separation")).toContain("are separate services");
+    const tradeoff = design(node()).tradeoffs.find((x) => x.topic === "cold start vs. idle cost")!;
+    expect(tradeoff.chosen).toBe("one warm API instance around the clock");
+  });
+
   it("business hours do not cool it down to zero at night: the jobs keep coming", () => {
     const scheduled = (yaml: string) =>
       (design(yaml).deployment.schedules ?? []).filter((j) => j.action === "set-min-instances");

@@ -24,6 +24,7 @@ import { nothingForCloudRun } from "./sqlite.js";
 import { someNames } from "./names.js";
 import { nothingCutover, nothingRequirements } from "./nothing-deploys.js";
 import { heldBeside, heldRunbook } from "./held-cutover.js";
+import { separation, WARM_TEXT, warmWhen } from "./warm-instance.js";
 
 type Step = DesignResult["runbook"]["database"][number];
 
@@ -36,7 +37,6 @@ function scaleToZero(dep: Deployment): string {
 export function requirements(d: Draft, dep: Deployment): DesignResult["requirements"] {
   if (d.nothing) return nothingRequirements(dep);
   const api = dep.services.find((s) => s.kind === "api");
-  const worker = dep.services.find((s) => s.kind === "worker" || s.kind === "worker-pool");
   // The service cicd checks with a canary (rolloutStrategy): public, ingress all; an IAM-only one is not.
   const canary = dep.services.find((s) => hasCanary(s));
   const alwaysOn = dep.services.filter((s) => s.kind === "worker-pool").map((s) => s.name);
@@ -51,13 +51,11 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
     },
     {
       id: "scale-to-zero",
-      how: `${scaleToZero(dep)} when idle${api && api.minInstances > 0 ? `; ${api.name} keeps ${api.minInstances} warm instance ${api.sessionAffinity ? "around the clock (websockets)" : "only in business hours"}` : ""}${alwaysOn.length ? `; ${someNames(alwaysOn)} always run${alwaysOn.length === 1 ? "s" : ""} (worker pools: they pull work or keep time, nothing wakes them)` : ""}.`,
+      how: `${scaleToZero(dep)} when idle${api && api.minInstances > 0 ? `; ${api.name} keeps ${api.minInstances} warm instance ${WARM_TEXT[warmWhen(dep, api.name)]}` : ""}${alwaysOn.length ? `; ${someNames(alwaysOn)} always run${alwaysOn.length === 1 ? "s" : ""} (worker pools: they pull work or keep time, nothing wakes them)` : ""}.`,
     },
     {
       id: "api-worker-separation",
-      how: worker
-        ? `The API (${api?.name}) and the worker (${worker.name}) are separate services with their own scaling, limits and identities, joined only by ${dep.queues.some((q) => q.target === worker.name) ? "a Cloud Tasks queue" : d.stores.some((h) => h.home === "memorystore-redis" && h.consumers.length) ? "the queue on Memorystore" : "the database"}.`
-        : "There is no background worker in the inventory; the API is the only compute service, and a worker can be added behind Cloud Tasks when one is needed.",
+      how: separation(d, dep),
     },
     {
       id: "managed-database",
@@ -75,15 +73,18 @@ export function requirements(d: Draft, dep: Deployment): DesignResult["requireme
 export function tradeoffs(d: Draft, dep: Deployment, cost: CostEstimate): DesignResult["tradeoffs"] {
   const out: DesignResult["tradeoffs"] = [];
   const warm = cost.warmInstances[0];
-  const allDay = dep.services.find((s) => s.name === warm?.component)?.sessionAffinity;
+  const when = warmWhen(dep, warm?.component);
   out.push(
     warm
       ? {
           topic: "cold start vs. idle cost",
-          chosen: allDay
-            ? "one warm instance around the clock (websockets)"
-            : "one warm API instance in business hours",
-          gives: "no cold start for daytime users",
+          chosen:
+            when === "websockets"
+              ? "one warm instance around the clock (websockets)"
+              : when === "all-day"
+                ? "one warm API instance around the clock"
+                : "one warm API instance in business hours",
+          gives: when === "business-hours" ? "no cold start for daytime users" : "no cold start at any hour",
           costs: `$${warm.monthlyUsd.toFixed(2)}/month at the ${/instance-based/.test(warm.item) ? "instance-based rate (CPU always allocated)" : "idle rate"}`,
         }
       : {
