@@ -35,12 +35,31 @@ export function unconditional(text: string, pattern: RegExp, env: Record<string,
   return false;
 }
 
+/**
+ * Queue libraries whose queues live in Redis and nowhere else: an app that depends on one enqueues
+ * there, whichever process consumes (a worker, or the web process itself: BullMQ workers started in
+ * the Node server, Sidekiq embedded in Puma). Celery, Dramatiq and Huey are left out: their broker
+ * may be another store.
+ */
+const REDIS_QUEUE_PACKAGES: [Ecosystem, string][] = [
+  ["node", "bullmq"],
+  ["node", "bull"],
+  ["node", "bee-queue"],
+  ["node", "kue"],
+  ["ruby", "sidekiq"],
+  ["ruby", "resque"],
+  ["python", "rq"],
+  ["python", "arq"],
+  ["php", "laravel/horizon"],
+];
+
 export function redisUses(services: ServiceFinding[], app: AppContext, env: Record<string, string>): StoreUse[] {
   const uses = new Set<StoreUse>();
   const frameworks = new Set(services.map((s) => s.framework).filter(Boolean));
   const config = app.configTexts.map((c) => c.text).join("\n");
   const rabbit = services.some((s) => s.software === "rabbitmq") || envSays(env, /BROKER/, /^amqps?:/);
   if ([...frameworks].some((f) => REDIS_QUEUES.has(f!))) uses.add("broker");
+  if (REDIS_QUEUE_PACKAGES.some(([ecosystem, name]) => hasPackage(app, ecosystem, name))) uses.add("broker");
   if (frameworks.has("celery") && !rabbit) uses.add("broker");
   if (frameworks.has("laravel-queue") && envSays(env, /^QUEUE_(CONNECTION|DRIVER)$/, /^redis$/)) uses.add("broker");
   // Symfony Messenger's Redis transport (MESSENGER_TRANSPORT_DSN=redis://…) and enqueue's DSN:

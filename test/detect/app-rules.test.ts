@@ -304,6 +304,17 @@ describe("Redis uses and the database engine", () => {
     [[svc("celery")], {}, { CACHE_URL: "redis://localhost:6379/0" }, ["broker", "cache"]],
     [[svc("celery")], {}, { CACHE_URL: "memcached://localhost:11211" }, ["broker"]],
     [[svc("bullmq")], { "package.json": '{"dependencies":{"cache-manager-redis-yet":"4"}}' }, {}, ["broker", "cache"]],
+    // A Redis-only queue library with no worker process: the web process enqueues there and runs the jobs itself.
+    [
+      [svc("express", { role: "web", runtime: "node" })],
+      { "package.json": '{"dependencies":{"bullmq":"5"}}' },
+      {},
+      ["broker"],
+    ],
+    [[svc("rails", { role: "web", runtime: "ruby" })], { Gemfile: "gem 'sidekiq'\n" }, {}, ["broker"]],
+    [[svc("flask", { role: "web", runtime: "python" })], { "requirements.txt": "rq==1.16\n" }, {}, ["broker"]],
+    // Celery's broker may be another store: its package alone says nothing of Redis.
+    [[svc("django", { role: "web", runtime: "python" })], { "requirements.txt": "celery==5.4\n" }, {}, []],
     // Django settings (Weblate's): results on the broker's Redis, sessions in a Redis cache.
     [
       [svc("celery")],

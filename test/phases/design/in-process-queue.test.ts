@@ -3,7 +3,14 @@
 // in-process). The design keeps that process's CPU allocated and one instance up, says why naming
 // the broker, prices it instance-based, and the audit names the risk. An app WITH a worker on the
 // broker is untouched.
-import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { detectRepo } from "../../../src/detect/detect-repo.js";
+import { buildInitPlan } from "../../../src/init/init-plan.js";
+import { withDetectedFacts } from "../../../src/init/provenance.js";
+import { resolveAnswers } from "../../../src/init/resolve.js";
+import { TempTrees } from "../../helpers/file-tree.js";
 import { auditOffline } from "../../../src/phases/audit/offline.js";
 import { auditResultSchema } from "../../../src/contracts/audit-result.js";
 import { loadPriceBook } from "../../../src/contracts/gcp-prices.js";
@@ -11,7 +18,7 @@ import { deployFlags } from "../../../src/phases/cicd/deploy-flags.js";
 import { estimateCost } from "../../../src/phases/design/cost/estimate.js";
 import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema } from "../../../src/phases/design/schema.js";
-import { inputFromYaml } from "../../helpers/phase-input.js";
+import { inputFromYaml, ROOT } from "../../helpers/phase-input.js";
 import { designInputFromYaml } from "./design-input.js";
 
 const head = (name: string) => `apiVersion: infra-migrate/v1
@@ -135,5 +142,37 @@ describe("a broker no worker consumes: the web process runs its jobs", () => {
       (design(yaml).deployment.schedules ?? []).filter((j) => j.action === "set-min-instances");
     expect(scheduled(node("", "08:00-18:00 Europe/Paris"))).toEqual([]);
     expect(scheduled(node(WORKER, "08:00-18:00 Europe/Paris")).length).toBe(2);
+  });
+});
+
+// From init to the design: a Node repository whose package.json has BullMQ and whose only process is
+// the web server (node-express's fixture plus bullmq). init reads Redis as a broker from the package;
+// no worker consumes it, so the design keeps the web service's CPU allocated.
+describe("init on a Node app with BullMQ and no worker process", () => {
+  const trees = new TempTrees("im-bullmq-");
+  afterAll(() => trees.removeAll());
+  const fixture = path.join(ROOT, "test/fixtures/repos/node-express");
+  const read = (file: string) => readFileSync(path.join(fixture, file), "utf8");
+
+  it.each([
+    ["bullmq in package.json", true],
+    ["ioredis alone", false],
+  ])("%s", async (_name, bullmq) => {
+    const pkg = JSON.parse(read("package.json")) as { dependencies: Record<string, string> };
+    if (bullmq) pkg.dependencies.bullmq = "^5.0.0";
+    const dir = await trees.make({ "package.json": JSON.stringify(pkg), "server.js": read("server.js") });
+    const facts = await detectRepo(dir, { readRemote: async () => undefined });
+    const { answers, origins } = resolveAnswers(
+      { "target.project": "shop-prod-1", "target.github": "acme/shop" },
+      facts,
+      true,
+    );
+    const text = buildInitPlan(withDetectedFacts(answers, origins, facts), { toolVersion: "0.0.0" }).inventoryText;
+    const result = design(text);
+    expect(api(result).cpuAlwaysAllocated).toBe(bullmq ? true : undefined);
+    const redis = result.mapping.find((m) => m.service === "redis")!;
+    // With ioredis alone nothing says what Redis holds: Standard tier, and the mapping asks.
+    expect(redis.settings.tier).toBe("STANDARD_HA");
+    expect(redis.appChanges.some((c) => c.startsWith("Check what redis holds"))).toBe(!bullmq);
   });
 });
