@@ -23,6 +23,11 @@ export function expandUnitVariables(command: string, values: Record<string, stri
   });
 }
 
+/** The names a unit's command line reads (`${NAME}`, `$NAME`). */
+export function commandVariables(command: string): string[] {
+  return [...new Set([...command.matchAll(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g)].map((m) => (m[1] ?? m[2])!))];
+}
+
 /** The files a daemonized node writes that a foreground process has no use for (logs go to stdout). */
 const DAEMON_ONLY = new Set(["--pidfile", "--logfile", "-f", "--detach"]);
 /** Celery 5's options of the `celery` command itself, which must come before the `worker` subcommand. */
@@ -123,6 +128,12 @@ export function celeryMultiFindings(unit: ServiceFinding): ServiceFinding[] | un
   const unknown = (word: string) => /<redacted:vm>|\$\{?[A-Za-z_]|^[<>|&;]+$/.test(word);
   if (!nodes || nodes.some((n) => !/^[\w.@%-]+$/.test(n.name) || n.argv.some(unknown))) return undefined;
   const base = unit.name;
+  // The unit's variables its command line read (CELERY_BIN, CELERY_APP, CELERYD_NODES, CELERYD_OPTS,
+  // the pid and log files) were the launcher's: they are in each node's command now, or dropped with
+  // the daemon's files, and no worker reads them from its environment. They are not the app's settings.
+  const launcher = new Set(commandVariables(unit.command));
+  const env = unit.env?.filter((n) => !launcher.has(n));
+  const unitEnv = unit.unitEnv?.filter((n) => !launcher.has(n));
   return nodes.map(({ name, argv }) => {
     const command = argv.map(shellWord).join(" ");
     const { role, software, listen, process } = findingFacts(classifyCommand(command));
@@ -137,6 +148,12 @@ export function celeryMultiFindings(unit: ServiceFinding): ServiceFinding[] | un
       ...(process ? { process } : {}),
     };
     if (!process) delete finding.process;
+    if (env?.length) finding.env = env;
+    else delete finding.env;
+    if (unitEnv?.length) finding.unitEnv = unitEnv;
+    else delete finding.unitEnv;
+    // An environment file that sets nothing a worker reads is no longer where its settings live.
+    if (!env?.some((n) => !unitEnv?.includes(n))) delete finding.envFile;
     if (unit.envValues) attachEnvValues(finding, unit.envValues);
     return finding;
   });

@@ -80,6 +80,46 @@ describe("Weblate's celery-weblate.service on a VM", () => {
       `${bin} --hostname=backup@%h --loglevel=INFO --concurrency=1 --queues=backup --prefetch-multiplier=2`,
       `${bin} --hostname=translate@%h --loglevel=INFO --queues=translate --prefetch-multiplier=4`,
     ]);
+    // /etc/default/celery-weblate sets only what the unit's `celery multi` line reads (the pid and
+    // log files with celery's %n among them): none of it is a worker's setting, secret or plain.
+    for (const w of workers)
+      expect([w.name, w.env, w.plainEnv, w.envFile]).toEqual([w.name, undefined, undefined, undefined]);
+  });
+
+  // The names the unit's command line read are the launcher's; the rest of its environment file
+  // (what the app reads: DJANGO_SETTINGS_MODULE) stays each worker's, in that file.
+  it("drops the variables the command line read, keeps the others", () => {
+    const unit = {
+      name: "celery",
+      role: "other" as const,
+      software: "$CELERY_BIN",
+      systemdUnit: "celery.service",
+      command: "/bin/sh -c '${CELERY_BIN} multi start $CELERYD_NODES -A app --pidfile=${CELERYD_PID_FILE}'",
+      env: ["CELERYD_NODES", "CELERYD_PID_FILE", "CELERY_BIN", "DJANGO_SETTINGS_MODULE", "SENTRY_DSN"],
+      unitEnv: ["SENTRY_DSN", "CELERY_BIN"],
+      envFile: "/etc/default/celery",
+      listen: [],
+      source: "/etc/systemd/system/celery.service",
+    };
+    const values = {
+      CELERY_BIN: "/v/bin/celery",
+      CELERYD_NODES: "a",
+      CELERYD_PID_FILE: "/run/celery/%n.pid",
+      DJANGO_SETTINGS_MODULE: "app.settings",
+    };
+    attachEnvValues(unit, values);
+    const [a] = celeryMultiFindings(unit)!;
+    expect([a!.command, a!.env, a!.unitEnv, a!.envFile]).toEqual([
+      "/v/bin/celery -A app worker --hostname=a@%h",
+      ["DJANGO_SETTINGS_MODULE", "SENTRY_DSN"],
+      ["SENTRY_DSN"],
+      "/etc/default/celery",
+    ]);
+    // Only the unit's own lines left: no environment file holds a worker's setting.
+    const only = { ...unit, env: [...unit.env.slice(0, 3), "SENTRY_DSN"] };
+    attachEnvValues(only, values);
+    const [b] = celeryMultiFindings(only)!;
+    expect([b!.env, b!.unitEnv, b!.envFile]).toEqual([["SENTRY_DSN"], ["SENTRY_DSN"], undefined]);
   });
 
   // A value the ssh read keeps on the VM (a node list under another name, an option holding a URL)
