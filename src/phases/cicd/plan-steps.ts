@@ -39,13 +39,14 @@ const script = (file: string, args = ""): string[] => [`bash ${file} --dry-run${
 
 /**
  * The VM's env files the app's settings live in (a unit's EnvironmentFile=, the app's own .env),
- * most used first; the placeholder when the inventory names none.
+ * most used first; the placeholder when the inventory names none and no unit's `Environment=`
+ * lines hold them either (`units`: Weblate's gunicorn.service sets its one setting there).
  */
-function vmEnvFiles(input: PhaseInput): string[] {
+function vmEnvFiles(input: PhaseInput, units: readonly string[]): string[] {
   const count = new Map<string, number>();
   for (const s of input.inventory.services) if (s.envFile) count.set(s.envFile, (count.get(s.envFile) ?? 0) + 1);
   const files = [...count].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([f]) => f);
-  return files.length ? files : ["/etc/ENV_FILE"];
+  return files.length || units.length ? files : ["/etc/ENV_FILE"];
 }
 
 /**
@@ -243,7 +244,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
     });
   }
   const units = vmUnits(input.inventory, deployment);
-  const envFiles = vmEnvFiles(input);
+  const envFiles = vmEnvFiles(input, units);
   const otherFiles =
     envFiles.length > 1
       ? ` The services read ${envFiles.length} env files on the VM; the script reads each (a setting two files both set must have the same value in both: one secret holds one value).`

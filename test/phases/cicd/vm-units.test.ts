@@ -3,7 +3,8 @@
 // NODE_ENV beside its JSON settings), not every unit of a service with env names.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { vmUnits } from "../../../src/phases/cicd/plan-steps.js";
+import { cicdPlanSteps, vmUnits } from "../../../src/phases/cicd/plan-steps.js";
+import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import type { Service } from "../../../src/inventory/schema.js";
 import { chainFile } from "../../helpers/chain.js";
 import { ROOT } from "../../helpers/phase-input.js";
@@ -57,5 +58,21 @@ describe("vmUnits", () => {
   ])("%s", (app, expected) => {
     const { input, design } = chainFile(path.join(ROOT, "test/fixtures/real", app, "inventory.yaml"));
     expect(vmUnits(input.inventory, design.deployment)).toEqual(expected);
+  });
+
+  // Weblate's one setting (DJANGO_SETTINGS_MODULE) is in gunicorn.service's Environment= and its
+  // workers read no env file: the commands read the unit, with no made-up env file to fill in.
+  it("weblate: the unit alone, no placeholder env file", () => {
+    const { input } = chainFile(path.join(ROOT, "test/fixtures/real/weblate/inventory.yaml"));
+    const steps = cicdPlanSteps(offlineCicd(input), input);
+    const commands = steps
+      .filter((s) => ["Secrets", "Plain settings"].includes(s.title))
+      .flatMap((s) => s.commands ?? []);
+    expect(commands.find((c) => c.includes("--from-vm"))).toBe(
+      "bash scripts/setup-secrets.sh --from-vm USER@weblate --unit gunicorn.service",
+    );
+    expect(commands.find((c) => c.startsWith("ssh "))).toMatch(
+      /^ssh USER@weblate "systemctl show --property=Environment --value gunicorn.service/,
+    );
   });
 });
