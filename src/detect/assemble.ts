@@ -13,6 +13,7 @@ import { unionNames } from "./systemd.js";
 import { sanitiseName } from "./procfile.js";
 import type { DependencyFacts } from "./dependencies.js";
 import { detectStorage, pythonFolderSettings, workingDirectoryFolders } from "./storage.js";
+import { djangoStaticRoots } from "./django-static.js";
 import { composeDirOnVm, composeStorage, isComposeLauncher } from "./compose-storage.js";
 import { DATA_DIRECTORY_KEY, PHP_CONFIG_FILE, phpConfigFolders } from "./php-config-folders.js";
 import { markInProcessScheduler, markSingleInstance } from "./single-instance.js";
@@ -290,6 +291,18 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   }
   const storage = detectStorage(env, input.appPath, appFiles, app.configTexts, named, app.gitignore);
   for (const s of storage) evidence.push({ file: s.path, found: `user files (${s.purpose})` });
+  // The folder a proxy serves that Django's settings make STATIC_ROOT holds files built from the
+  // code, wherever it sits (Weblate's DATA_DIR/cache/static): never user files (django-static.ts).
+  const staticRoots = djangoStaticRoots(app.configTexts, input.appPath, env);
+  for (const f of merged)
+    for (const served of f.servedFolders ?? [])
+      if (staticRoots.includes(served.folder.replace(/(.)\/+$/, "$1"))) {
+        served.built = true;
+        evidence.push({
+          file: served.folder,
+          found: `Django's STATIC_ROOT, served at ${served.path}: files built from the code`,
+        });
+      }
   return { services: merged, ...(database ? { database } : {}), storage };
 }
 

@@ -60,7 +60,7 @@ export interface ServiceAnswer {
   /** Reverse proxies: folders served only to the app's X-Accel-Redirect answers (nginx `internal` locations). */
   internalFolders?: string[];
   /** Reverse proxies: URL paths they serve from a folder on disk themselves (nginx alias/root). */
-  servedFolders?: { path: string; folder: string }[];
+  servedFolders?: { path: string; folder: string; built?: true }[];
   /** The URL path the VM serves this web process's app under (an Apache Alias), when it is not /. */
   urlPath?: string;
   /** A PHP web process: PHP's limits on the VM (php-ini.ts). */

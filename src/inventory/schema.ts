@@ -305,6 +305,12 @@ export const serviceSchema = z.looseObject({
       z.looseObject({
         path: z.string().regex(ROUTE_PATH, 'expected "/" or a URL path such as "/media"'),
         folder: z.string().regex(/^\/[A-Za-z0-9._@+\/-]*$/, "expected an absolute folder such as /var/www/dashboard"),
+        /**
+         * The folder holds files built from the app's code (Django's STATIC_ROOT, which
+         * collectstatic fills): they ship in the image wherever the folder sits, even in a folder
+         * of user files or a data directory, and are never copied or mounted as state.
+         */
+        built: z.literal(true).optional(),
       }),
     )
     .max(50)
