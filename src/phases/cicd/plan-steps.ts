@@ -50,6 +50,19 @@ function vmEnvFiles(input: PhaseInput, units: readonly string[]): string[] {
 }
 
 /**
+ * `--exclude` options for the folders a proxy served from inside `folder` that hold files built
+ * from the code (servedFolders[].built: Weblate's DATA_DIR/cache/static): never copied as data.
+ */
+function builtExcludes(input: PhaseInput, folder: string): string {
+  const root = folder.replace(/\/+$/, "");
+  return input.inventory.services
+    .flatMap((s) => s.servedFolders ?? [])
+    .filter((f) => f.built && f.folder.startsWith(`${root}/`))
+    .map((f) => `--exclude=${f.folder.slice(root.length).replace(/\/*$/, "/")} `)
+    .join("");
+}
+
+/**
  * The systemd units whose `Environment=` lines hold settings no env file does and Cloud Run gets
  * (`NODE_ENV` beside a JSON settings file): the secrets setup and the plain settings' command read
  * them too. A unit whose settings all come from its EnvironmentFile=, or that sets only what the
@@ -238,7 +251,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       // Cloud SQL's private IP needs the network's private services access: before setup-database.sh.
       order: network.privateSql ? 15 : 30,
       title: network.caches.length ? "Private network and Memorystore" : "Private network",
-      body: `\`setup-network.sh\` creates the subnet \`${network.subnet}\` (${network.range}) that the services reach private IPs through (Direct VPC egress)${network.caches.length ? ` and Memorystore (${network.caches.map((c) => `\`${c.name}\``).join(", ")}); the deploy passes each cache's address to the services under their own variable name` : ""}.${network.filestores.map((f) => ` It creates the Filestore share \`${f.name}\` (${f.tier}, ${f.capacity}, ${f.zone}) for ${f.sourcePath}, which is written in place: the deploy mounts it over NFS. Copy the folder in before the first deploy: mount the share on a Compute Engine VM in that network (\`sudo mount -t nfs FILESTORE_IP:/${f.share} /mnt/share\`), pull the folder from the app's VM (\`sudo rsync -a APP_VM:${f.sourcePath}/ /mnt/share/\`, again with writes stopped for the final pass) and give the files to the image's user (\`chown -R\`).`).join("")}${network.privateSql ? " It also connects the network to Cloud SQL (private services access), so the instance can get the private IP that the services whose database client takes only a host reach: run it before `setup-database.sh`; the deploy looks the IP up and sets their host settings to it." : ""} Run it before the first deploy.`,
+      body: `\`setup-network.sh\` creates the subnet \`${network.subnet}\` (${network.range}) that the services reach private IPs through (Direct VPC egress)${network.caches.length ? ` and Memorystore (${network.caches.map((c) => `\`${c.name}\``).join(", ")}); the deploy passes each cache's address to the services under their own variable name` : ""}.${network.filestores.map((f) => ` It creates the Filestore share \`${f.name}\` (${f.tier}, ${f.capacity}, ${f.zone}) for ${f.sourcePath}, which is written in place: the deploy mounts it over NFS. Copy the folder in before the first deploy: mount the share on a Compute Engine VM in that network (\`sudo mount -t nfs FILESTORE_IP:/${f.share} /mnt/share\`), pull the folder from the app's VM (\`sudo rsync -a ${builtExcludes(input, f.sourcePath)}APP_VM:${f.sourcePath}/ /mnt/share/\`, again with writes stopped for the final pass) and give the files to the image's user (\`chown -R\`).`).join("")}${network.privateSql ? " It also connects the network to Cloud SQL (private services access), so the instance can get the private IP that the services whose database client takes only a host reach: run it before `setup-database.sh`; the deploy looks the IP up and sets their host settings to it." : ""} Run it before the first deploy.`,
       commands: script(CICD_PATHS.setupNetwork),
       files: [CICD_PATHS.setupNetwork],
     });

@@ -9,7 +9,8 @@ import { parse } from "yaml";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
-import { chainFile, type Chained } from "../../helpers/chain.js";
+import { readFileSync } from "node:fs";
+import { chainFile, chainYaml, type Chained } from "../../helpers/chain.js";
 import { ROOT } from "../../helpers/phase-input.js";
 import { urlMapProblems } from "../../helpers/url-map-check.js";
 
@@ -95,5 +96,26 @@ describe("folders the proxy served from disk", () => {
       /^nginx served \/static from disk; .*built in the repository: it ships in the image/,
     );
     expect(chained.design.deployment.loadBalancer?.folderBuckets).toBeUndefined();
+  });
+
+  // Weblate's nginx serves /static from DATA_DIR/cache/static, Django's STATIC_ROOT (init marks it
+  // built): files collectstatic builds from the code, not the data directory's user files, though
+  // they sit in it. Nothing copies them with the data; the design says the data's mount hides them.
+  it("Weblate: STATIC_ROOT in the data directory is built, not user files, and never copied", () => {
+    const file = path.join(ROOT, "test/fixtures/real/weblate/inventory.yaml");
+    const weblate = chainFile(file);
+    const text = proxyText(weblate);
+    expect(text).toContain(
+      "/static: /home/weblate/data/cache/static is built from the code (collected static files), not user files: the image holds it and weblate must serve it (WhiteNoise); no bucket; the mount of /home/weblate/data would hide it: set STATIC_ROOT outside that folder.",
+    );
+    expect(text).toContain("/media: user files in /home/weblate/data");
+    // The data directory on a Filestore share: the copy leaves the collected files out.
+    const yaml = readFileSync(file, "utf8").replace(
+      "    absoluteSetting: true\n",
+      "    absoluteSetting: true\n    inPlaceHome: filestore\n",
+    );
+    const { input } = chainYaml(yaml);
+    const network = cicdPlanSteps(offlineCicd(input), input).find((s) => s.title.startsWith("Private network"))!;
+    expect(network.body).toContain("`sudo rsync -a --exclude=/cache/static/ APP_VM:/home/weblate/data/ /mnt/share/`");
   });
 });

@@ -89,7 +89,11 @@ export interface WorkingDirMove {
 /** A storage folder holding data written in place (git, indexes, SQLite): a decision, never a bucket. */
 /** Where a folder the proxy served from disk goes (rules/served-folders.ts). */
 export type FolderHome =
-  | { kind: "image" }
+  /**
+   * `built`: marked as built from the code wherever it sits (inventory servedFolders[].built);
+   * `hiddenBy`: the storage folder whose mount covers it, hiding the image's copy.
+   */
+  | { kind: "image"; built?: true; hiddenBy?: string }
   | { kind: "uploads"; storage: string; bucket?: string; filestore?: string }
   | { kind: "bucket"; bucket: string; backendBucket: string }
   | { kind: "nowhere"; why: string };

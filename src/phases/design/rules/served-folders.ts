@@ -1,8 +1,9 @@
 // Folders the VM's proxy served from disk itself (inventory servedFolders: nginx alias/root
 // locations). The load balancer serves no files, so each path needs a home, decided from what the
 // folder is:
-// - built from the app's repository (inside its folder: collected static files, a build output):
-//   it ships in the image and the app serves it; no bucket;
+// - built from the app's repository (inside its folder: collected static files, a build output),
+//   or marked built wherever it sits (servedFolders[].built: Django's STATIC_ROOT in Weblate's data
+//   directory): it ships in the image and the app serves it; no bucket, never user files;
 // - user files (inside a storage folder): already in that folder's bucket or share, mounted where
 //   the app reads it; the app serves them, no public bucket is made of them;
 // - anything else (a separate front end's build, Saleor's dashboard): a public bucket behind a
@@ -11,7 +12,7 @@
 // https://cloud.google.com/load-balancing/docs/https/ext-load-balancer-backend-buckets
 import { BUCKET_NAME } from "../../../contracts/deployment.js";
 import { vmAppRoot } from "../../../image/app-root.js";
-import { type Service, storageOnVm } from "../../../inventory/schema.js";
+import { type Service, type Storage, storageOnVm } from "../../../inventory/schema.js";
 import type { Draft, ServedFolder } from "./draft.js";
 import { cleanName } from "./names.js";
 
@@ -22,8 +23,13 @@ const trim = (p: string) => p.replace(/\/+$/, "") || "/";
 export function servedFolderHomes(d: Draft, proxy: Service): ServedFolder[] {
   const root = vmAppRoot(d.inv, d.repoDir);
   const taken = new Set(d.buckets.map((b) => b.name));
-  return (proxy.servedFolders ?? []).map(({ path, folder }) => {
+  return (proxy.servedFolders ?? []).map(({ path, folder, built }) => {
     const storage = (d.inv.storage ?? []).find((x) => inside(folder, storageOnVm(x)));
+    // Built from the code in a folder of user files (a data directory) or outside the checkout: the image's too.
+    if (built && (storage || !(root && inside(folder, root)))) {
+      const hiddenBy = storage && mountedOver(d, storage, folder) ? trim(storage.path) : undefined;
+      return { path, folder, home: { kind: "image", built, ...(hiddenBy ? { hiddenBy } : {}) } };
+    }
     if (storage) {
       const bucket = (d.notes.storage ?? []).find((p) => p.storage === storage)?.bucket;
       const filestore = d.filestores?.find((f) => f.sourcePath === storageOnVm(storage))?.name;
@@ -57,6 +63,21 @@ export function servedFolderHomes(d: Draft, proxy: Service): ServedFolder[] {
   });
 }
 
+/**
+ * Whether the design mounts something over `folder` inside `storage`: the whole folder (a bucket,
+ * a Filestore share, data written in place at its top), or the subfolder of it that holds `folder`.
+ */
+function mountedOver(d: Draft, storage: Storage, folder: string): boolean {
+  const top = folder.slice(storageOnVm(storage).length).split("/").find(Boolean) ?? ".";
+  const plan = (d.notes.storage ?? []).find((p) => p.storage === storage);
+  if (plan && (!plan.folders || plan.folders.includes(top))) return true;
+  const inPlace = (d.notes.inPlace ?? []).find((p) => p.storage === storage);
+  if (!inPlace) return false;
+  return (
+    (storage.inPlace ?? []).some((p) => p.path === "." || p.path.split("/")[0] === top) || inPlace.mounted.includes(top)
+  );
+}
+
 /** Gives the load balancer a backend bucket per static folder that has no other home. */
 export function planServedFolders(d: Draft): void {
   const lb = d.loadBalancer;
@@ -76,6 +97,8 @@ export function servedFolderText(f: ServedFolder, backend: string): string {
   const h = f.home;
   switch (h.kind) {
     case "image":
+      if (h.built)
+        return `${f.path}: ${f.folder} is built from the code (collected static files), not user files: the image holds it and ${backend} must serve it (WhiteNoise); no bucket${h.hiddenBy ? `; the mount of ${h.hiddenBy} would hide it: set STATIC_ROOT outside that folder` : ""}`;
       return `${f.path}: ${f.folder} is built in the repository: it ships in the image and ${backend} must serve it (WhiteNoise, express.static); no bucket`;
     case "uploads":
       return `${f.path}: user files ${h.bucket ? `in gs://${h.bucket}` : h.filestore ? `on the share ${h.filestore}` : `in ${h.storage} (its decision says where)`}, mounted in ${backend}, which serves them; none made public`;
