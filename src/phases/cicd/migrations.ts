@@ -88,8 +88,31 @@ export function appMigrationTool(inventory: Inventory, repoDir?: string, appDir 
     inventory.deploy.testCommand ?? "",
   ].join("\n");
   const found = KNOWN.find((k) => k.pattern.test(text));
+  if (found?.tool === "Django" && repoDir && withoutManagePy(repoDir, appDir) && settingsModuleSet(inventory))
+    return DJANGO_MODULE;
   return found && { tool: found.tool, command: found.command };
 }
+
+/**
+ * Django's own runner, for an app whose repository has no manage.py (the checkout Weblate's VM
+ * runs from is read here without one): `python -m django` runs the same commands with the
+ * settings module its processes are given (DJANGO_SETTINGS_MODULE), which the job gets from its
+ * owner. https://docs.djangoproject.com/en/stable/ref/django-admin/
+ */
+const DJANGO_MODULE: MigrationTool = {
+  tool: "Django, python -m django",
+  command: ["python", "-m", "django", "migrate", "--noinput"],
+};
+
+/** A repository that is there to read and holds no manage.py at its root, in `appDir` or one folder down. */
+function withoutManagePy(repoDir: string, appDir: string): boolean {
+  if (!existsSync(repoDir)) return false;
+  const repo = openRepo(repoDir);
+  return !repo.exists(path.posix.join(appDir, "manage.py")) && repo.foldersWith("manage.py", 1).length === 0;
+}
+
+const settingsModuleSet = (inventory: Inventory): boolean =>
+  inventory.services.some((s) => s.role === "web" && s.env?.includes("DJANGO_SETTINGS_MODULE"));
 
 /** `yarn run database:migrate:prod` from the package's folder, with the manager its install uses. */
 function packageScript(repoDir: string, appDir: string): MigrationTool | undefined {

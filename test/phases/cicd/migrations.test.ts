@@ -137,6 +137,22 @@ describe("database migrations", () => {
     }
   });
 
+  // Weblate's checkout (as read here) has no manage.py; gunicorn runs with DJANGO_SETTINGS_MODULE:
+  // Django's own runner migrates with that settings module, which the job takes from its owner.
+  it("Django with no manage.py in the repository: python -m django with the owner's settings module", () => {
+    const weblate = path.resolve(import.meta.dirname, "../../fixtures/real/weblate");
+    const { input } = chainFile(path.join(weblate, "inventory.yaml"));
+    const repoDir = path.join(weblate, "vm/home/weblate/weblate-src");
+    const [migration] = migrations(buildContext({ ...input, repoDir }));
+    expect(migration!.tool).toBe("Django, python -m django");
+    expect(migration!.job.command).toEqual(["python", "-m", "django", "migrate", "--noinput"]);
+    expect(migration!.job.plainEnv).toContain("DJANGO_SETTINGS_MODULE");
+    // No settings module named: manage.py as before (nothing says which settings to use).
+    const inventory = structuredClone(input.inventory);
+    for (const s of inventory.services) s.env = s.env?.filter((n) => n !== "DJANGO_SETTINGS_MODULE");
+    expect(appMigrationTool(inventory, repoDir)?.command).toEqual(["python", "manage.py", "migrate", "--noinput"]);
+  });
+
   it("says when the team image's start script migrates too, at every container start", async () => {
     const repo = await mkdtemp(path.join(tmpdir(), "migrate-repo-"));
     try {
