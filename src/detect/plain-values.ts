@@ -22,8 +22,9 @@ const SHAPES: readonly [RegExp, number][] = [
   // Addresses: 127.0.0.1, 0.0.0.0:8000, localhost:25, ::.
   [/^([0-9]+(\.[0-9]+){3}|localhost|\[::1?\])?:[0-9]{1,5}$/, 32],
   [/^([0-9]+(\.[0-9]+){1,3}|::|::1|\[::1?\])$/, 15],
-  // An absolute path (a folder the app writes, a socket).
-  [/^\/[A-Za-z0-9._/-]*$/, 200],
+  // An absolute path (a folder the app writes, a socket), possibly with the placeholders a launcher
+  // fills in (celery multi's CELERYD_PID_FILE=/run/celery/weblate-%n.pid, systemd's %i).
+  [/^\/(?:[A-Za-z0-9._/-]|%[A-Za-z])*$/, 200],
   // A path relative to the working directory that says so (.local-storage, ./uploads, ../data).
   [/^\.\.?\/?[A-Za-z0-9_-][A-Za-z0-9._/-]*$/, 200],
   // A URL with a scheme and a host only (the site's own address): no user, password, path or query.

@@ -951,7 +951,8 @@ function plain(name, v,    scheme, rest, host, at, whole, sv, sf) {
   if (v ~ /^[a-z][a-z._,-]*$/ && length(v) <= 64) return v
   if (v ~ /^[a-z][a-z0-9]*$/ && length(v) <= 4) return v
   if ((v ~ /^[A-Z][a-z]+$/ && length(v) <= 16) || (v ~ /^[A-Z][A-Z]+$/ && length(v) <= 8)) return v
-  if (v ~ /^\/[A-Za-z0-9._\/-]*$/ && length(v) <= 200) return v
+  # An absolute path, possibly with placeholders a launcher fills in (/run/celery/weblate-%n.pid, %i).
+  if (v ~ /^\/([A-Za-z0-9._\/-]|%[A-Za-z])*$/ && length(v) <= 200) return v
   # A path of systemd specifiers (HOME=%S/listmonk-%i: the unit state folder, state-folders.ts).
   if (v ~ /^%[A-Za-z](\/[A-Za-z0-9._%-]+)*\/?$/ && length(v) <= 200) return v
   if (v ~ /^\.\.?\/?[A-Za-z0-9_-][A-Za-z0-9._\/-]*$/ && length(v) <= 200) return v

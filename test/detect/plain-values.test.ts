@@ -61,6 +61,10 @@ describe("isPlainValue", () => {
     ["CELERYD_OPTS", "--beat:celery --queues:celery=celery --concurrency:backup=1 -c:1-3 10", true],
     ["CELERYD_OPTS", "--broker:celery=redis://:pw@host/0", false],
     ["CELERYD_NODES", "celery notify memory", true],
+    // A path with the placeholders celery multi or systemd fill in: a path still, not a secret.
+    ["CELERYD_PID_FILE", "/run/celery/weblate-%n.pid", true],
+    ["LOG_FILE", "/var/log/celery/weblate-%n%I.log", true],
+    ["LOG_FILE", "/var/log/100%", false],
     ["CELERYD_NODES", "celery Notify", false],
     ["BACKUP_PHRASE", "correct horse battery staple", false],
   ])("%s=%s: plain %s", (name, value, plain) => {
@@ -102,6 +106,9 @@ describe("an ssh read and a disk read agree", () => {
     "CELERYD_OPTS=--beat:celery --queues:celery=celery --prefetch-multiplier:celery=4     --concurrency:backup=1",
     "CELERYD_NODES=celery notify memory backup translate",
     "CELERYD_NODES=celery Notify",
+    "CELERYD_PID_FILE=/run/celery/weblate-%n.pid",
+    "CELERYD_LOG_FILE=/var/log/celery/weblate-%n%I.log",
+    "LOG_FILE=/var/log/100%",
     "BACKUP_PHRASE=correct horse battery staple",
   ];
   it("plain by the value the VM holds exactly when plain by the value the ssh read sends", async () => {
