@@ -110,6 +110,10 @@ describe("host routing on the load balancer", () => {
         hosts: ["*.streaming.example.org", "streaming.example.org"],
       },
     ]);
+    // The proxy's mapping names each rule's hosts, as the URL map's host rules apply them.
+    expect(chained.design.mapping.find((m) => m.target.kind === "load-balancer")!.reason).toContain(
+      "Its URL map keeps the proxy's path routing: social.example.org /api/v1/streaming/* to mastodon-streaming, *.streaming.example.org, streaming.example.org /* to mastodon-streaming;",
+    );
     // The wildcard too (Certificate Manager issues it with a DNS authorization), and www, whose
     // only rule (/ to the first backend) the URL map needs no rule for.
     expect(lb.domains).toEqual([

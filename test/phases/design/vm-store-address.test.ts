@@ -52,3 +52,30 @@ describe("the VM's address of a store the design fills in no new one for", () =>
     expect(entry(r, "fulfilment").reason).not.toContain("consumes messages");
   });
 });
+
+describe("a process whose database the design does not move", () => {
+  it("is told its connection settings hold the VM's database, and that it has no database on Cloud Run until decided", () => {
+    const yaml = `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: acme }
+services:
+  - { name: wordpress, role: web, software: php-fpm, runtime: php, listen: ["127.0.0.1:9000"], dependsOn: [mysql], env: [WORDPRESS_DB_HOST, WORDPRESS_DB_PASSWORD] }
+  - { name: app, role: web, software: gunicorn, runtime: python, command: "gunicorn acme.wsgi --bind 127.0.0.1:8000", listen: ["127.0.0.1:8000"], dependsOn: [postgres], env: [DATABASE_URL, SECRET_KEY] }
+  - { name: mysql, role: database, software: mysql, listen: ["127.0.0.1:3306"] }
+  - { name: postgres, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
+data:
+  - { service: mysql, engine: mysql, version: "8.0", backups: daily }
+  - { service: postgres, engine: postgres, version: "13", backups: daily }
+deploy: { method: manual }
+target: { project: acme-prod, region: europe-west2, service: acme }
+`;
+    const r = designResultSchema.parse(designPhase.offline(designInputFromYaml(yaml)));
+    expect(entry(r, "postgres").target.kind).toBe("needs-decision");
+    const changes = entry(r, "app").appChanges.join("\n");
+    expect(changes).toContain("DATABASE_URL holds postgres's address on the VM");
+    expect(changes).toContain("Until then this process has no database on Cloud Run");
+    expect(changes).not.toMatch(/DATABASE_URL[^.]*keeps? (its|their) value/);
+    // The process on the moved database is told nothing of the kind.
+    expect(entry(r, "wordpress").appChanges.join("\n")).not.toContain("address on the VM");
+  });
+});

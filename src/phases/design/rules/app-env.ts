@@ -274,7 +274,7 @@ export function applyAppEnv(d: Draft): void {
     plan.plain = kept.filter((e) => plainHere(e) && !stored.has(e));
     plan.carried = kept.filter((e) => !plainHere(e) && !stored.has(e));
     // The VM's address of a store the design does not fill in (vm-store-address.ts): carried, but said apart.
-    const readdress = vmStoreAddresses(d, plan.carried);
+    const readdress = vmStoreAddresses(d, plan.carried, { service: s, cloudSql: Boolean(t.cloudSqlInstance) });
     if (readdress.length) {
       plan.readdressed = readdress.flatMap((x) => x.names);
       plan.changes = [...(plan.changes ?? []), ...readdress.map(vmStoreAddressChange)];

@@ -143,9 +143,12 @@ function store(d: Draft, home: StoreHome): MappingEntry {
 function routeText(d: Draft): string {
   const routes = d.loadBalancer?.routes ?? [];
   if (routes.length === 0) return "";
+  // A host's own routes name the host (app.example.com/* to the app), as the URL map's host rules do.
+  const host = (r: (typeof routes)[number]) =>
+    r.hosts?.length ? `${r.hosts.slice(0, 2).join(", ")}${r.hosts.length > 2 ? ", …" : ""} ` : "";
   const shown = routes
     .slice(0, 4)
-    .map((r) => `${r.path}${r.exact ? "" : r.path.endsWith("/") ? "*" : "/*"} to ${r.backend}`);
+    .map((r) => `${host(r)}${r.path}${r.exact ? "" : r.path.endsWith("/") ? "*" : "/*"} to ${r.backend}`);
   const more = routes.length > shown.length ? ` and ${routes.length - shown.length} more` : "";
   return ` Its URL map keeps the proxy's path routing: ${shown.join(", ")}${more}; every other path goes to ${d.loadBalancer!.backends[0]}.`;
 }

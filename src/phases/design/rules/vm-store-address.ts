@@ -8,6 +8,7 @@
 // database's settings setup-database.sh's (database-settings.ts).
 import type { Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
+import { databaseSettingRole } from "../../../contracts/database-settings.js";
 
 /** The last word of a name that holds where something is. */
 const ADDRESS = /(^|_)(HOST|HOSTNAME|HOSTS|URL|URI|URLS|ADDR|ADDRESS|ADDRESSES|SERVER|SERVERS|NODES|ENDPOINT|DSN)$/;
@@ -32,8 +33,20 @@ function wordsOf(store: Service): string[] {
   return [...new Set([...(own.length >= 4 ? [own] : []), ...alias])];
 }
 
-/** The stores whose VM address the process's carried names hold, each with those names. */
-export function vmStoreAddresses(d: Draft, names: readonly string[]): Array<{ store: Service; names: string[] }> {
+/** A database setting that says where the database is: its URL, host or socket. */
+const WHERE = new Set(["url", "host", "socket"]);
+
+/**
+ * The stores whose VM address the process's carried names hold, each with those names. A process
+ * that reaches no Cloud SQL instance and depends on one database the design does not move (a
+ * second database, an engine Cloud SQL does not run) holds that database's address in its
+ * connection settings (DATABASE_URL, DB_HOST) whatever their words.
+ */
+export function vmStoreAddresses(
+  d: Draft,
+  names: readonly string[],
+  process?: { service: Service; cloudSql: boolean },
+): Array<{ store: Service; names: string[] }> {
   const moved = new Set(
     d.stores.filter((h) => h.home.startsWith("memorystore") || h.home === "unused").map((h) => h.service.name),
   );
@@ -44,10 +57,20 @@ export function vmStoreAddresses(d: Draft, names: readonly string[]): Array<{ st
       !moved.has(x.name),
   );
   const out: Array<{ store: Service; names: string[] }> = [];
+  const unmovedDbs = process?.cloudSql
+    ? []
+    : stores.filter((x) => x.role === "database" && process?.service.dependsOn.includes(x.name));
+  const claimed = new Set<string>();
+  if (unmovedDbs.length === 1) {
+    const mine = names.filter((n) => WHERE.has(databaseSettingRole(n) ?? ""));
+    if (mine.length) out.push({ store: unmovedDbs[0]!, names: mine });
+    mine.forEach((n) => claimed.add(n));
+  }
   for (const store of stores) {
     const words = wordsOf(store);
     if (words.length === 0) continue;
     const mine = names.filter((n) => {
+      if (claimed.has(n)) return false;
       const up = n.toUpperCase();
       return ADDRESS.test(up) && up.split("_").some((part) => words.includes(part));
     });
@@ -60,5 +83,9 @@ export function vmStoreAddresses(d: Draft, names: readonly string[]): Array<{ st
 export function vmStoreAddressChange(found: { store: Service; names: string[] }): string {
   const { store, names } = found;
   const list = names.join(", ");
-  return `${list} ${names.length === 1 ? "holds" : "hold"} ${store.name}'s address on the VM (loopback or the VM's own name there), and the design fills in no new one (${store.name}'s entry says where it goes): before the first deploy, store the address it gets in Secret Manager under ${names.length === 1 ? "that name" : "those names"}. The secrets setup would copy the VM's value, which reaches nothing from Cloud Run.`;
+  const database =
+    store.role === "database"
+      ? ` Until then this process has no database on Cloud Run: keep its users' traffic on the VM (no DNS switch for it).`
+      : "";
+  return `${list} ${names.length === 1 ? "holds" : "hold"} ${store.name}'s address on the VM (loopback or the VM's own name there), and the design fills in no new one (${store.name}'s entry says where it goes): before the first deploy, store the address it gets in Secret Manager under ${names.length === 1 ? "that name" : "those names"}. The secrets setup would copy the VM's value, which reaches nothing from Cloud Run.${database}`;
 }
