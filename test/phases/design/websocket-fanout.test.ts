@@ -56,6 +56,18 @@ describe("scale-out advice for a websocket service with no shared pub/sub", () =
   });
 });
 
+describe("the one instance a websocket service with no shared pub/sub is capped at", () => {
+  it("is to be load-tested at the growth target's peak, with the way out named", () => {
+    const result = designPhase.offline(
+      inputFromYaml(app("express").replace("target:", "traffic: { peakRps: 60, growth: 10 }\ntarget:")),
+    ) as DesignResult;
+    const changes = result.mapping.find((m) => m.service === "web")!.appChanges.join("\n");
+    expect(changes).toMatch(
+      /One instance takes all of \S+'s traffic at the growth target \(about 600 requests\/s at peak, and every open connection\): load-test one instance/,
+    );
+  });
+});
+
 describe("the rollout of a websocket service with no shared pub/sub", () => {
   // A canary at 10% and 50% would run two revisions side by side, each holding its own clients'
   // rooms (socket.io) or open documents in memory: clients of one never see the other's events.

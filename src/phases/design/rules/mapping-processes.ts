@@ -3,7 +3,7 @@ import { jvmHeapMiB } from "./compute.js";
 import type { Service } from "../../../inventory/schema.js";
 import { type DeployTarget, hasCanary, lockedShare, startText } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
-import { embedsCeleryBeat, flagNumber, isBrokerEnv, taskLimitSeconds } from "./classify.js";
+import { embedsCeleryBeat, flagNumber, isBrokerEnv, plannedPeakRps, taskLimitSeconds } from "./classify.js";
 import { carriesCredential, carryCredentials } from "../../../image/command-credentials.js";
 import { cronArgv } from "./cron-command.js";
 import { commandDecisionName } from "./command-hold.js";
@@ -169,6 +169,11 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
     // The reason stays short (the mapping caps it): what the threads mean for HTTP is a change to weigh.
     const slots = capacityNote(s, t, true);
     if (slots) changes.push(slots);
+    // Capped at one instance for want of a bus: that instance carries the growth target alone.
+    if (!bus && t.maxInstances === 1)
+      changes.push(
+        `One instance takes all of ${t.name}'s traffic at the growth target (about ${Math.round(plannedPeakRps(d.inv))} requests/s at peak, and every open connection): load-test one instance (${t.cpu} vCPU, ${t.memory}) at that rate before the cut-over, and raise its CPU and memory, or give the fan-out a shared bus and lift the cap, if it cannot keep up.`,
+      );
     changes.push(
       "Clients must reconnect when a connection closes: Cloud Run ends every websocket at the request timeout (60 minutes at most).",
       amqp
