@@ -8,6 +8,7 @@ import { deployedOnly } from "../../../src/contracts/held-targets.js";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import { chainYaml } from "../../helpers/chain.js";
+import { httpCall } from "../../../src/phases/design/rules/command-hold.js";
 
 const yaml = (line: string, role = "cron") => `
 apiVersion: infra-migrate/v1
@@ -81,5 +82,34 @@ describe("a job whose command cannot be carried is held, never deployed as the w
     expect(job.command?.length).toBeGreaterThan(0);
     expect(job.held).toBeUndefined();
     expect(design.mapping.some((m) => m.target.name === "report-command")).toBe(false);
+  });
+});
+
+describe("a held line that only requests a URL of the app", () => {
+  it.each([
+    [
+      "curl -fsS https://lms.example.edu/admin/cron.php?password=<redacted:password> >/dev/null",
+      "https://lms.example.edu",
+    ],
+    [
+      "/usr/bin/wget -q -O - 'https://shop.example.com/wp-cron.php?doing_wp_cron' > /dev/null 2>&1",
+      "https://shop.example.com",
+    ],
+    ["curl -d payload https://shop.example.com/hook", undefined],
+    ["curl -o /tmp/x https://shop.example.com/x", undefined],
+    ["python manage.py report | mail -s report ops@example.com", undefined],
+  ])("%s → %s", (line, url) => {
+    expect(httpCall(line)).toBe(url);
+  });
+
+  it("is offered a Cloud Scheduler HTTP job first, no container", () => {
+    const { design } = chainYaml(
+      yaml("curl -fsS https://lms.example.edu/admin/cron.php?password=<redacted:password> >/dev/null"),
+    );
+    const decision = design.mapping.find((m) => m.target.name === "report-command")!;
+    expect(decision.options![0]!.option).toBe("A Cloud Scheduler HTTP job that requests the URL itself (recommended)");
+    expect(decision.options![0]!.change).toContain("(https://lms.example.edu): Cloud Scheduler can make that request");
+    expect(decision.options![0]!.change).toContain("gcloud scheduler jobs create http");
+    expect(decision.options!.map((o) => o.option)).toContain("A script in the image that runs the command");
   });
 });

@@ -64,6 +64,24 @@ function heldCommandReason(t: DeployTarget, why: HeldFor, api: string): string {
   return clip(text, 600);
 }
 
+/**
+ * The URL a line only requests with curl or wget, and nothing else (Moodle's and WordPress's cron
+ * through the site: `curl -fsS https://site/admin/cron.php >/dev/null`), its scheme and host; else undefined.
+ */
+export function httpCall(command: string | undefined): string | undefined {
+  const words = (command ?? "")
+    .trim()
+    .replace(/\s*(>\s*\/dev\/null|2>&1|>\s*\/dev\/null\s+2>&1)\s*$/g, "")
+    .split(/\s+/);
+  if (!/(^|\/)(curl|wget)$/.test(words[0] ?? "")) return undefined;
+  const urls = words.slice(1).filter((w) => /^['"]?https?:\/\//.test(w));
+  const flags = words.slice(1).filter((w) => !urls.includes(w));
+  // Flags only (-fsS, -q, -O -, --silent…): no data sent, no file written but stdout.
+  if (urls.length !== 1 || flags.some((f) => !/^-/.test(f) && f !== "-" && f !== "/dev/null")) return undefined;
+  const url = /^['"]?(https?:\/\/[^/'"?\s]+)/.exec(urls[0]!)?.[1];
+  return url;
+}
+
 /** The open decision beside the held target's own entry: how its command runs. */
 export function commandDecision(d: Draft, s: Service, t: DeployTarget): MappingEntry {
   const what = t.kind === "job" ? "job" : "worker pool";
@@ -75,8 +93,20 @@ export function commandDecision(d: Draft, s: Service, t: DeployTarget): MappingE
     settings: {},
     appChanges: [],
     options: [
+      ...(httpCall(s.command)
+        ? [
+            {
+              option: "A Cloud Scheduler HTTP job that requests the URL itself (recommended)",
+              change: clip(
+                `The line only requests a URL of the app (${clip(httpCall(s.command)!, 80)}): Cloud Scheduler can make that request on the same schedule (gcloud scheduler jobs create http --uri … --http-method=GET), with retries and a log per attempt; nothing runs in a container. A credential in the URL would sit in the job's settings: better, have the app accept the OIDC token Cloud Scheduler sends (--oidc-service-account-email), or run its command-line entry (a script, below). Then remove ${s.name} from the inventory.`,
+                600,
+              ),
+              cost: "Cloud Scheduler: 3 jobs a month free per billing account, then $0.10 a job a month",
+            },
+          ]
+        : []),
       {
-        option: "A script in the image that runs the command (recommended)",
+        option: `A script in the image that runs the command${httpCall(s.command) ? "" : " (recommended)"}`,
         change: `Add a script to the repository (e.g. bin/${s.name}.sh) that sets up what the VM's line did and execs the command, reading any credential from an environment variable; set services[].command of ${s.name} to it and rerun: the deploy then creates the ${what} with that command.`,
         cost: "no extra cost: the job runs in the app's image",
       },
