@@ -425,7 +425,12 @@ export const loadBalancerSchema = z
     folderBuckets: z
       .array(
         z.object({
-          path: z.string().regex(ROUTE_PATH).describe("The URL path the proxy served the folder at (not /)."),
+          path: z
+            .string()
+            .regex(ROUTE_PATH)
+            .describe(
+              "The URL path the proxy served the folder at; / only when the proxy routed the app's own paths (/api/) and served / from the folder.",
+            ),
           bucket: z.string().regex(BUCKET_NAME).describe("A public bucket holding the folder's files under that path."),
           backendBucket: z
             .string()

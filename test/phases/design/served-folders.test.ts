@@ -81,13 +81,63 @@ describe("folders the proxy served from disk", () => {
     );
   });
 
-  it("Taiga: a front end served at / is said to move nowhere, and nothing is created for it", () => {
+  // Taiga's nginx serves its front end's build at / and sends the app only /api/, /admin/, /events and
+  // /media/: every path those leave is the front end's. The bucket takes /, the app keeps its own
+  // paths and the folders it serves itself (/static from its image), each by a rule of its own.
+  it("Taiga: the front end served at / gets a bucket for every path the app's routes leave", async () => {
     const taiga = app("taiga");
-    expect(taiga.design.deployment.loadBalancer!.folderBuckets).toBeUndefined();
-    expect(proxyText(taiga)).toMatch(
-      /\/: \/home\/taiga\/taiga-front-dist\/dist moves nowhere \(the load balancer's \/ is the app's/,
+    const lb = taiga.design.deployment.loadBalancer!;
+    expect(lb.folderBuckets).toEqual([
+      {
+        path: "/",
+        bucket: "taiga-prod-site",
+        backendBucket: "taiga-back-lb-site",
+        sourcePath: "/home/taiga/taiga-front-dist/dist",
+      },
+    ]);
+    expect(lb.routes.filter((r) => r.backend === "taiga-back").map((r) => r.path)).toEqual(
+      expect.arrayContaining(["/api/", "/admin/", "/static"]),
     );
-    expect(lbScript(taiga)).not.toContain("backend-buckets");
+    expect(proxyText(taiga)).toContain(
+      "/: /home/taiga/taiga-front-dist/dist: setup-load-balancer.sh creates the public bucket gs://taiga-prod-site behind the backend bucket taiga-back-lb-site, which takes every path the routes to taiga-back leave",
+    );
+    const map = urlMap(lbScript(taiga));
+    const rules = (parse(map) as { pathMatchers: { routeRules: { matchRules: object[]; service: string }[] }[] })
+      .pathMatchers[0]!.routeRules;
+    // The bucket's / is the last rule: every longer prefix matches first.
+    expect(rules.at(-1)).toEqual(
+      expect.objectContaining({
+        matchRules: [{ prefixMatch: "/" }],
+        service: "https://www.googleapis.com/compute/v1/projects/taiga-prod/global/backendBuckets/taiga-back-lb-site",
+      }),
+    );
+    const problems = await urlMapProblems([map]);
+    if (problems) expect(problems).toEqual([undefined]);
+    const step = cicdPlanSteps(offlineCicd(taiga.input), taiga.input).find(
+      (s) => s.title === "Load balancer and certificate",
+    )!;
+    expect(step.commands).toContain(
+      "gcloud storage rsync /home/taiga/taiga-front-dist/dist gs://taiga-prod-site/ --recursive --project=taiga-prod",
+    );
+  });
+
+  it("a front end served at / beside an app the proxy also sends / to still moves nowhere", () => {
+    const chained = chainYaml(`apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+services:
+  - name: nginx
+    role: reverse-proxy
+    software: nginx
+    listen: ["0.0.0.0:443"]
+    dependsOn: [web]
+    routes: [{ path: /, service: web }]
+    servedFolders: [{ path: /, folder: /srv/front/dist }]
+  - { name: web, role: web, software: gunicorn, runtime: python, command: "gunicorn shop.wsgi --bind 127.0.0.1:8000", listen: ["127.0.0.1:8000"] }
+target: { project: shop-prod, region: us-central1, service: shop }
+`);
+    expect(chained.design.deployment.loadBalancer!.folderBuckets).toBeUndefined();
+    expect(proxyText(chained)).toContain("/: /srv/front/dist moves nowhere (the load balancer's / is the app's");
   });
 
   it.each(["healthchecks", "netbox"])("%s: collected static files ship in the image, no bucket", (name) => {

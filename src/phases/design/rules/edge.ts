@@ -10,7 +10,7 @@ import {
   type LoadBalancer,
   isPublicApi,
 } from "../../../contracts/deployment.js";
-import { exposedGuards, proxyRoutes } from "./proxy-routes.js";
+import { exposedGuards, folderAtRoot, proxyRoutes } from "./proxy-routes.js";
 import { mergeHostRoutes } from "./host-routes.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft } from "./draft.js";
@@ -92,11 +92,19 @@ function routing(d: Draft, apis: DeployTarget[]): Pick<LoadBalancer, "backends" 
   };
   const routes: LoadBalancer["routes"] = [];
   const hosts = new Set<string>();
+  // A folder the proxy served at / takes every path its routes leave (served-folders.ts): the
+  // first backend's own paths then need rules of their own.
+  const keepFirst = folderAtRoot(d);
   for (const r of all) {
     const backend = backendOf(r.service);
     if (!backend) continue;
     r.hosts?.forEach((h) => hosts.add(h));
-    if (isRoot(r) ? !r.hosts || (backend === first && !r.rewrite) : backend === defaultOf(r) && !r.rewrite) continue;
+    if (
+      isRoot(r)
+        ? !r.hosts || (backend === first && !r.rewrite)
+        : backend === defaultOf(r) && !r.rewrite && !(keepFirst && !r.hosts)
+    )
+      continue;
     const key = `${hostKey(r)} ${r.exact ? "=" : ""}${r.path}`;
     if (routes.some((x) => `${hostKey(x)} ${x.exact ? "=" : ""}${x.path}` === key)) continue;
     routes.push({

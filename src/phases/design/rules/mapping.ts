@@ -150,7 +150,8 @@ function routeText(d: Draft): string {
     .slice(0, 4)
     .map((r) => `${host(r)}${r.path}${r.exact ? "" : r.path.endsWith("/") ? "*" : "/*"} to ${r.backend}`);
   const more = routes.length > shown.length ? ` and ${routes.length - shown.length} more` : "";
-  return ` Its URL map keeps the proxy's path routing: ${shown.join(", ")}${more}; every other path goes to ${d.loadBalancer!.backends[0]}.`;
+  const rootBucket = d.loadBalancer?.folderBuckets?.find((f) => f.path === "/")?.backendBucket;
+  return ` Its URL map keeps the proxy's path routing: ${shown.join(", ")}${more}; every other path goes to ${rootBucket ? `the backend bucket ${rootBucket} (the front end the proxy served at /)` : d.loadBalancer!.backends[0]}.`;
 }
 
 function proxy(d: Draft, s: Service): MappingEntry {

@@ -10,6 +10,16 @@ import type { Draft } from "./draft.js";
 /** The routes every proxy on the VM had, in the order the inventory lists them. */
 export const proxyRoutes = (d: Pick<Draft, "topo">): ProxyRoute[] => d.topo.proxies.flatMap((p) => p.routes ?? []);
 
+/**
+ * The proxy serves a folder at / itself (a single-page front end's build) and sends the app only
+ * the paths it routes (/api/): every host's / is that folder's, not the app's. A proxy that also
+ * routes / to an app keeps / the app's.
+ */
+export const folderAtRoot = (d: Pick<Draft, "topo">): boolean =>
+  d.topo.proxies.some((p) => (p.servedFolders ?? []).some((f) => f.path === "/")) &&
+  !proxyRoutes(d).some((r) => r.path === "/" && !r.exact) &&
+  proxyRoutes(d).length > 0;
+
 /** The proxy kept strangers out of the path: a login, or an address list. */
 export const routeGuarded = (r: Pick<ProxyRoute, "guarded" | "allowFrom">): boolean =>
   Boolean(r.guarded) || r.allowFrom !== undefined;

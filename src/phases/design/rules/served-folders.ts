@@ -15,6 +15,7 @@ import { vmAppRoot } from "../../../image/app-root.js";
 import { type Service, type Storage, storageOnVm } from "../../../inventory/schema.js";
 import type { Draft, ServedFolder } from "./draft.js";
 import { cleanName } from "./names.js";
+import { folderAtRoot } from "./proxy-routes.js";
 
 const inside = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
 const trim = (p: string) => p.replace(/\/+$/, "") || "/";
@@ -46,14 +47,16 @@ export function servedFolderHomes(d: Draft, proxy: Service): ServedFolder[] {
     }
     if (root && inside(folder, root)) return { path, folder, home: { kind: "image" } };
     if (!d.loadBalancer) return { path, folder, home: { kind: "nowhere", why: "no load balancer is planned" } };
-    // The URL map's / is the app's (edge.ts): a front end served at / needs its own host name.
-    if (path === "/")
+    // The URL map's / is the app's (edge.ts), unless the proxy sent the app only the paths it
+    // routes and served / from this folder (a single-page front end beside /api/): then the bucket
+    // takes every path the routes leave. Otherwise a front end served at / needs its own host name.
+    if (path === "/" && !folderAtRoot(d))
       return {
         path,
         folder,
         home: { kind: "nowhere", why: "the load balancer's / is the app's; serve it from a host name of its own" },
       };
-    const leaf = path.split("/").filter(Boolean).join("-");
+    const leaf = path.split("/").filter(Boolean).join("-") || "site";
     let bucket = cleanName(`${d.project.id}-${leaf}`, 60);
     for (let i = 2; taken.has(bucket) || !BUCKET_NAME.test(bucket); i++)
       bucket = cleanName(`${d.project.id}-${leaf}-${i}`, 60);
@@ -90,6 +93,13 @@ export function planServedFolders(d: Draft): void {
       : [],
   );
   if (buckets.length) lb.folderBuckets = buckets;
+  // A bucket at / takes every path no route names: the folders the app itself serves (its static
+  // files in the image, user files it mounts) get a route to it, unless a route already covers them.
+  if (!buckets.some((b) => b.path === "/")) return;
+  const covered = (p: string) => lb.routes.some((r) => !r.hosts && (r.exact ? r.path === p : inside(p, trim(r.path))));
+  for (const h of homes)
+    if ((h.home.kind === "image" || h.home.kind === "uploads") && h.path !== "/" && !covered(trim(h.path)))
+      lb.routes.push({ path: h.path, backend: lb.backends[0]!, exact: false });
 }
 
 /** One path's sentence for the proxy's mapping entry. */
@@ -103,7 +113,7 @@ export function servedFolderText(f: ServedFolder, backend: string): string {
     case "uploads":
       return `${f.path}: user files ${h.bucket ? `in gs://${h.bucket}` : h.filestore ? `on the share ${h.filestore}` : `in ${h.storage} (its decision says where)`}, mounted in ${backend}, which serves them; none made public`;
     case "bucket":
-      return `${f.path}: ${f.folder}: setup-load-balancer.sh creates the public bucket gs://${h.bucket} behind the backend bucket ${h.backendBucket}; the plan copies the files in`;
+      return `${f.path}: ${f.folder}: setup-load-balancer.sh creates the public bucket gs://${h.bucket} behind the backend bucket ${h.backendBucket}${f.path === "/" ? `, which takes every path the routes to ${backend} leave (a single-page app's own routes too: set the bucket's --web-error-page=index.html if it answered them with index.html)` : ""}; the plan copies the files in`;
     case "nowhere":
       return `${f.path}: ${f.folder} moves nowhere (${h.why}): host it elsewhere`;
   }
