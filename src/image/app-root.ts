@@ -101,21 +101,28 @@ function placedSecrets(inv: Inventory, root: string, repoDir: string): number {
       const rel = p.slice(root.length + 1);
       const dir = path.posix.dirname(rel);
       const base = path.posix.basename(rel);
-      const dot = base.lastIndexOf(".");
-      const [name, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ""];
-      const names = [
-        base,
-        `${name}_example${ext}`,
-        `${name}.example${ext}`,
-        `${name}-example${ext}`,
-        `${name}.sample${ext}`,
-        `${name}.dist${ext}`,
-        `${base}.example`,
-        `${base}.sample`,
-        `${base}.dist`,
-      ];
-      return names.some((n) => existsSync(path.join(repoDir, dir, n)));
+      return [base, ...exampleNames(base)].some((n) => existsSync(path.join(repoDir, dir, n)));
     }).length;
+}
+
+/**
+ * The names a repository gives the example of a settings file it keeps out of git, beside it:
+ * configuration_example.py for configuration.py (NetBox), settings_example.py (Weblate),
+ * database.yml.example (Redmine), config.php.dist, app.ini.sample.
+ */
+export function exampleNames(base: string): string[] {
+  const dot = base.lastIndexOf(".");
+  const [name, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ""];
+  return [
+    `${name}_example${ext}`,
+    `${name}.example${ext}`,
+    `${name}-example${ext}`,
+    `${name}.sample${ext}`,
+    `${name}.dist${ext}`,
+    `${base}.example`,
+    `${base}.sample`,
+    `${base}.dist`,
+  ];
 }
 
 export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined {

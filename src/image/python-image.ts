@@ -3,6 +3,7 @@
 // command runs (installed when the manifest lacks it), Django's collectstatic, a non-root user.
 import path from "node:path";
 import { renderTemplateSync } from "../render/templates.js";
+import { APP_DIR, exampleNames, inImagePath } from "./app-root.js";
 import { IMAGE_USERS } from "./image-user.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import {
@@ -82,6 +83,53 @@ function impliedByDjango(m: PythonManifest, repo: AppRepo): DeclaredVersion | un
   return undefined;
 }
 
+/**
+ * The throwaway SECRET_KEY the build imports the settings with: never used at run time, and long
+ * enough for settings that refuse a key shorter than Django's 50 characters (NetBox's settings.py).
+ */
+export const BUILD_SECRET_KEY = "build-only-never-used-at-run-time-0123456789abcdefghij";
+const keyLine = `SECRET_KEY = "${BUILD_SECRET_KEY}"`;
+
+interface BuildSecret {
+  /** The secret file's path in the image (/app/netbox/netbox/configuration.py). */
+  file: string;
+  /** Its example beside it in the repository, when there is one, as an image path. */
+  example?: string;
+  /** The example assigns SECRET_KEY itself (NetBox's `SECRET_KEY = ''`): the build's key goes after it. */
+  setsKey: boolean;
+}
+
+/**
+ * The secret files in the app's checkout (inventory secretFiles, mounted only at run time, kept
+ * out of the build context by .dockerignore) and the example the repository holds beside each.
+ */
+function buildSecrets(input: ImageInput): BuildSecret[] {
+  const { repo } = input;
+  return Object.keys(input.mounts ?? {})
+    .map((vm) => inImagePath(vm, input.root))
+    .filter((p) => p.startsWith(`${APP_DIR}/`))
+    .map((file) => {
+      const rel = file.slice(APP_DIR.length + 1);
+      const dir = path.posix.dirname(rel);
+      const found = exampleNames(path.posix.basename(rel))
+        .map((n) => (dir === "." ? n : `${dir}/${n}`))
+        .find((n) => repo.exists(n));
+      const setsKey = found !== undefined && file.endsWith(".py") && /^SECRET_KEY\s*=/m.test(repo.read(found) ?? "");
+      return { file, ...(found ? { example: `${APP_DIR}/${found}` } : {}), setsKey };
+    });
+}
+
+function collectWithExamples(secrets: BuildSecret[]): string {
+  const named = secrets.map((f) => `${path.posix.basename(f.example!)} as ${f.file}`).join(", ");
+  const key = secrets.some((f) => f.setsKey) ? ", with a throwaway SECRET_KEY" : "";
+  return [
+    "Django's static files are collected at build time. The settings may import secret files Cloud Run",
+    "mounts only at run time: for this step alone the repository's examples stand in",
+    `(${named}${key}),`,
+    "removed in the same RUN so no layer keeps them (.dockerignore keeps the real files out).",
+  ].join("\n# ");
+}
+
 export function pythonImage(input: ImageInput): RuntimeImage {
   const { repo } = input;
   const manifestDirs = MANIFEST_FILES.flatMap((f) => repo.foldersWith(f));
@@ -124,7 +172,7 @@ export function pythonImage(input: ImageInput): RuntimeImage {
   if (server && SERVER_PACKAGE[server] && !programs.has(server))
     steps.push(`/opt/venv/bin/pip install ${SERVER_PACKAGE[server]}`);
   const manifestText = manifest.files.map((f) => repo.read(f) ?? "").join("\n");
-  const buildSteps: { why: string; run: string }[] = [];
+  const buildSteps: { why: string; run?: string }[] = [];
   const workdirRel = placed.workdirRel;
   const manage = repo.exists(path.posix.join(workdirRel, "manage.py"))
     ? "manage.py"
@@ -132,11 +180,37 @@ export function pythonImage(input: ImageInput): RuntimeImage {
         .foldersWith("manage.py")
         .map((d) => path.posix.relative(workdirRel, path.posix.join(d, "manage.py")))
         .find((p) => !p.startsWith(".."));
-  if (packages.includes(normalise("django")) && manage)
-    buildSteps.push({
-      why: "Django's static files are collected at build time (settings must import without a database).",
-      run: `SECRET_KEY=build-only DJANGO_SECRET_KEY=build-only python ${manage} collectstatic --noinput`,
-    });
+  if (packages.includes(normalise("django")) && manage) {
+    const collect = `SECRET_KEY=${BUILD_SECRET_KEY} DJANGO_SECRET_KEY=${BUILD_SECRET_KEY} python ${manage} collectstatic --noinput`;
+    // Python secret files are the settings' modules; one with no example cannot be imported at build.
+    const missing = buildSecrets(input).filter((f) => !f.example && f.file.endsWith(".py"));
+    const secrets = buildSecrets(input).filter((f) => f.example);
+    if (missing.length)
+      buildSteps.push({
+        why: [
+          `Django's static files are not collected here: the settings may import ${missing.map((f) => f.file).join(", ")},`,
+          "a secret file Cloud Run mounts only at run time, and the repository holds no example of it to",
+          `import at build (the build would fail). Add one beside it (then this step collects), or run`,
+          `\`python ${manage} collectstatic --noinput\` where the file is mounted and serve STATIC_ROOT.`,
+        ].join("\n# "),
+      });
+    else if (secrets.length === 0)
+      buildSteps.push({
+        why: "Django's static files are collected at build time (settings must import without a database).",
+        run: collect,
+      });
+    else
+      buildSteps.push({
+        why: collectWithExamples(secrets),
+        run: [
+          ...secrets.flatMap((f) => [
+            `cp ${f.example} ${f.file}`,
+            ...(f.setsKey ? [`echo '${keyLine}' >> ${f.file}`] : []),
+          ]),
+          `${collect}; \\\n status=$?; rm -f ${secrets.map((f) => f.file).join(" ")}; exit $status`,
+        ].join(" \\\n && "),
+      });
+  }
   const content = renderTemplateSync("image/Dockerfile.python.hbs", {
     app: input.appName,
     version,
