@@ -25,19 +25,59 @@ export interface MigrationTool {
   command: string[];
 }
 
+/** A folder's Python dependency manifests, read as one text. */
+function pythonManifests(dir: string): string {
+  return ["requirements.txt", "pyproject.toml", "Pipfile", "setup.py", "setup.cfg"]
+    .map((f) => readText(path.join(dir, f)))
+    .join("\n");
+}
+
+/** A manage.py that runs Django's commands (`execute_from_command_line`), or Django in the manifests. */
+const djangoManage = (dir: string): boolean =>
+  /\bdjango\b|execute_from_command_line/i.test(readText(path.join(dir, "manage.py"))) ||
+  /^\s*["']?django(?![\w-])/im.test(pythonManifests(dir));
+
+/** Flask-Migrate (Alembic for Flask-SQLAlchemy) among the folder's Python dependencies. */
+const flaskMigrate = (dir: string): boolean => /^\s*["']?flask[-_]migrate(?![\w-])/im.test(pythonManifests(dir));
+
 const KNOWN: Array<{
   tool: string;
   command: string[];
   files: string[];
-  /** A manifest that must name the tool too (bin/console alone is any Symfony app). */
-  requires?: { file: string; pattern: RegExp };
+  /** What else the folder must show (bin/console alone is any Symfony app; manage.py alone is not Django). */
+  evidence?: (dir: string) => boolean;
+  /** What in the inventory's commands names the tool, when the repository is not there to read. */
   pattern: RegExp;
 }> = [
   {
     tool: "Django",
     command: ["python", "manage.py", "migrate", "--noinput"],
     files: ["manage.py"],
-    pattern: /manage\.py|django|\.wsgi:application|\.asgi:application/i,
+    evidence: djangoManage,
+    // manage.py alone is any framework's script (Redash's is a Flask CLI; Flask-Script has runserver too):
+    // Django's own subcommands.
+    pattern:
+      /\bdjango\b|manage\.py\s+(?:migrate|collectstatic|rqworker|qcluster|process_tasks)\b|\.wsgi:application|\.asgi:application/i,
+  },
+  {
+    // A Flask app's own CLI (manage.py a click/FlaskGroup or Flask-Script manager, not Django's):
+    // Flask-Migrate adds its `db` group, and `db upgrade` applies the Alembic migrations. Redash's
+    // upgrade docs run `manage db upgrade` (bin/docker-entrypoint: `manage` is /app/manage.py).
+    // https://flask-migrate.readthedocs.io/en/latest/#command-reference
+    tool: "Flask-Migrate, manage.py db upgrade",
+    command: ["python", "manage.py", "db", "upgrade"],
+    files: ["manage.py"],
+    evidence: (dir) => !djangoManage(dir) && flaskMigrate(dir),
+    pattern: /(?!)/,
+  },
+  {
+    // Flask-Migrate through Flask's own CLI, which finds the app from FLASK_APP (the job takes the
+    // owner's settings) or app.py / wsgi.py in the working folder.
+    tool: "Flask-Migrate, flask db upgrade",
+    command: ["flask", "db", "upgrade"],
+    files: ["migrations/alembic.ini"],
+    evidence: flaskMigrate,
+    pattern: /\bflask\s+db\s+upgrade\b/,
   },
   { tool: "Rails", command: ["bin/rails", "db:migrate"], files: ["bin/rails"], pattern: /\brails\b/i },
   {
@@ -53,7 +93,7 @@ const KNOWN: Array<{
     tool: "Doctrine Migrations",
     command: ["php", "bin/console", "doctrine:migrations:migrate", "--no-interaction", "--allow-no-migration"],
     files: ["bin/console"],
-    requires: { file: "composer.json", pattern: /"doctrine\/doctrine-migrations-bundle"\s*:/ },
+    evidence: (dir) => /"doctrine\/doctrine-migrations-bundle"\s*:/.test(readText(path.join(dir, "composer.json"))),
     pattern: /doctrine:migrations/i,
   },
   { tool: "Alembic", command: ["alembic", "upgrade", "head"], files: ["alembic.ini"], pattern: /\balembic\b/ },
@@ -72,11 +112,7 @@ const KNOWN: Array<{
  */
 export function appMigrationTool(inventory: Inventory, repoDir?: string, appDir = ""): MigrationTool | undefined {
   const knownIn = (dir: string) =>
-    KNOWN.find(
-      (k) =>
-        k.files.some((f) => existsSync(path.join(dir, f))) &&
-        (!k.requires || k.requires.pattern.test(readText(path.join(dir, k.requires.file)))),
-    );
+    KNOWN.find((k) => k.files.some((f) => existsSync(path.join(dir, f))) && (!k.evidence || k.evidence(dir)));
   const inRepo = repoDir ? (knownIn(repoDir) ?? (appDir ? knownIn(path.join(repoDir, appDir)) : undefined)) : undefined;
   if (inRepo) return { tool: inRepo.tool, command: inRepo.command };
   const script = repoDir ? packageScript(repoDir, appDir) : undefined;

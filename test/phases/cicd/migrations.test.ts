@@ -66,20 +66,80 @@ describe("database migrations", () => {
     expect(appMigrationTool(inventory)?.tool).toBe(tool);
   });
 
+  const DJANGO_MANAGE = "from django.core.management import execute_from_command_line\n";
   it.each([
-    ["alembic.ini", "Alembic", ["alembic", "upgrade", "head"]],
-    ["prisma/schema.prisma", "Prisma", ["npx", "prisma", "migrate", "deploy"]],
-    ["manage.py", "Django", ["python", "manage.py", "migrate", "--noinput"]],
-  ])("a repository with %s -> %s (its files decide before the inventory's commands)", async (file, tool, command) => {
+    [{ "alembic.ini": "" }, "Alembic", ["alembic", "upgrade", "head"]],
+    [{ "prisma/schema.prisma": "" }, "Prisma", ["npx", "prisma", "migrate", "deploy"]],
+    [{ "manage.py": DJANGO_MANAGE }, "Django", ["python", "manage.py", "migrate", "--noinput"]],
+    // An empty manage.py beside a manifest that installs Django.
+    [
+      { "manage.py": "", "requirements.txt": "Django==5.2\n" },
+      "Django",
+      ["python", "manage.py", "migrate", "--noinput"],
+    ],
+    // Redash's manage.py: a Flask CLI (click's FlaskGroup) with Flask-Migrate's `db` group.
+    [
+      {
+        "manage.py": "from redash.cli import manager\n",
+        "pyproject.toml": '[project]\ndependencies = [\n    "flask-migrate==2.5.2",\n]\n',
+      },
+      "Flask-Migrate, manage.py db upgrade",
+      ["python", "manage.py", "db", "upgrade"],
+    ],
+    // Flask-Migrate's own layout (`flask db init` writes migrations/alembic.ini), run by Flask's CLI.
+    [
+      { "migrations/alembic.ini": "", "requirements.txt": "Flask-Migrate>=4\n" },
+      "Flask-Migrate, flask db upgrade",
+      ["flask", "db", "upgrade"],
+    ],
+  ])("a repository with %j -> %s (its files decide before the inventory's commands)", async (files, tool, command) => {
     const repo = await mkdtemp(path.join(tmpdir(), "migrate-repo-"));
     try {
-      await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
-      await writeFile(path.join(repo, file), "");
+      for (const [file, text] of Object.entries(files)) {
+        await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+        await writeFile(path.join(repo, file), text);
+      }
       const { input } = chainFile(EXAMPLE("seed-vm"));
       expect(appMigrationTool(input.inventory, repo)).toEqual({ tool, command });
     } finally {
       await rm(repo, { recursive: true, force: true });
     }
+  });
+
+  it.each([
+    // A manage.py of no framework we know: no guessed Django command.
+    [{ "manage.py": "from app.cli import main\n" }, "manage.py rq worker"],
+    // Flask without Flask-Migrate, and no alembic.ini: nothing says how its schema moves.
+    [{ "manage.py": "from flask.cli import FlaskGroup\n", "requirements.txt": "flask\n" }, "manage.py runserver"],
+  ])("a repository with %j and workers running `%s`: no migration tool, none guessed", async (files, worker) => {
+    const repo = await mkdtemp(path.join(tmpdir(), "migrate-repo-"));
+    try {
+      for (const [file, text] of Object.entries(files)) await writeFile(path.join(repo, file), text);
+      const { input } = chainFile(EXAMPLE("seed-vm"));
+      const inventory = structuredClone(input.inventory);
+      inventory.services = inventory.services.map((s) =>
+        s.role === "web" ? { ...s, software: "gunicorn", command: "gunicorn app.wsgi:app" } : s,
+      );
+      inventory.services.push({
+        ...inventory.services.find((s) => s.role === "web")!,
+        name: "w",
+        role: "worker",
+        command: `python ${worker}`,
+      });
+      inventory.deploy.testCommand = undefined;
+      expect(appMigrationTool(inventory, repo)).toBeUndefined();
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+
+  // Redash's release job was Django's `manage.py migrate --noinput`, a command its Flask CLI lacks.
+  it("Redash: the migrate job runs Flask-Migrate's db upgrade through the app's manage.py", () => {
+    const redash = path.resolve(import.meta.dirname, "../../fixtures/real/redash");
+    const { input } = chainFile(path.join(redash, "inventory.yaml"));
+    const [migration] = migrations(buildContext({ ...input, repoDir: path.join(redash, "vm/opt/redash") }));
+    expect(migration!.tool).toBe("Flask-Migrate, manage.py db upgrade");
+    expect(migration!.job.command).toEqual(["python", "manage.py", "db", "upgrade"]);
   });
 
   it.each([
@@ -127,7 +187,7 @@ describe("database migrations", () => {
   ])("the team's Dockerfile %j: the migrate job runs %s", async (dockerfile, python) => {
     const repo = await mkdtemp(path.join(tmpdir(), "migrate-repo-"));
     try {
-      await writeFile(path.join(repo, "manage.py"), "");
+      await writeFile(path.join(repo, "manage.py"), DJANGO_MANAGE);
       await writeFile(path.join(repo, "Dockerfile"), dockerfile);
       const { input } = chainFile(EXAMPLE("django-postgres"));
       const [migration] = migrations(buildContext({ ...input, repoDir: repo }));
