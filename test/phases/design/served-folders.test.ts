@@ -10,8 +10,8 @@ import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import { readFileSync } from "node:fs";
-import { chainFile, chainYaml, type Chained } from "../../helpers/chain.js";
-import { ROOT } from "../../helpers/phase-input.js";
+import { chain, chainFile, chainYaml, type Chained } from "../../helpers/chain.js";
+import { inputFromFile, ROOT } from "../../helpers/phase-input.js";
 import { urlMapProblems } from "../../helpers/url-map-check.js";
 
 const app = (name: string) => chainFile(path.join(ROOT, "test/fixtures/real", name, "inventory.yaml"));
@@ -167,5 +167,26 @@ target: { project: shop-prod, region: us-central1, service: shop }
     const { input } = chainYaml(yaml);
     const network = cicdPlanSteps(offlineCicd(input), input).find((s) => s.title.startsWith("Private network"))!;
     expect(network.body).toContain("`sudo rsync -a --exclude=/cache/static/ APP_VM:/home/weblate/data/ /mnt/share/`");
+  });
+
+  // NetBox's guide has nginx alias /static/ to STATIC_ROOT; its settings install no WhiteNoise, and
+  // Django serves no static files with DEBUG off: in the image nothing would answer /static/.
+  it("NetBox: a Django app without WhiteNoise is told its image serves no /static yet, and what to add", () => {
+    const dir = path.join(ROOT, "test/fixtures/real/netbox");
+    const withRepo = (repoDir: string) =>
+      chain({ ...inputFromFile(path.join(dir, "inventory.yaml")), repoDir }).design.mapping.find(
+        (m) => m.service === "nginx",
+      )!.appChanges;
+    const changes = withRepo(path.join(dir, "vm/opt/netbox"));
+    expect(changes).toContain(
+      'netbox serves no static files yet: Django serves none with DEBUG off and no WhiteNoise is installed, so /static would answer 404 once nginx is gone. Add whitenoise to the dependencies and "whitenoise.middleware.WhiteNoiseMiddleware" to MIDDLEWARE right after SecurityMiddleware (https://whitenoise.readthedocs.io/en/stable/django.html).',
+    );
+    // An app whose dependencies install WhiteNoise (Healthchecks) gets no such change.
+    const hc = path.join(ROOT, "test/fixtures/real/healthchecks");
+    const hcChanges = chain({
+      ...inputFromFile(path.join(hc, "inventory.yaml")),
+      repoDir: path.join(hc, "vm/opt/healthchecks"),
+    }).design.mapping.flatMap((m) => m.appChanges);
+    expect(hcChanges.some((c) => c.includes("serves no static files yet"))).toBe(false);
   });
 });

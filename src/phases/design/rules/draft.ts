@@ -93,7 +93,13 @@ export type FolderHome =
    * `built`: marked as built from the code wherever it sits (inventory servedFolders[].built);
    * `hiddenBy`: the storage folder whose mount covers it, hiding the image's copy.
    */
-  | { kind: "image"; built?: true; hiddenBy?: string }
+  | {
+      kind: "image";
+      built?: true;
+      hiddenBy?: string;
+      /** A Django app whose dependencies name no WhiteNoise: nothing in the image serves the folder (served-folders.ts). */
+      noServer?: true;
+    }
   | { kind: "uploads"; storage: string; bucket?: string; filestore?: string }
   | { kind: "bucket"; bucket: string; backendBucket: string }
   | { kind: "nowhere"; why: string };

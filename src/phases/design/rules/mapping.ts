@@ -12,7 +12,7 @@ import { taskQueues } from "./mapping-shared.js";
 import { freeRunName, runName, someNames } from "./names.js";
 import { filestoreEntry, inPlaceDecision } from "./in-place-decision.js";
 import { commandDecision, commandDecisionName } from "./command-hold.js";
-import { servedFolderHomes, servedFolderText } from "./served-folders.js";
+import { servedFolderHomes, servedFolderText, unservedFolderText } from "./served-folders.js";
 import { mailSenders, outboundMailDecision } from "./mail-decision.js";
 import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
 import { runOnceEntry } from "./mapping-run-once.js";
@@ -228,11 +228,13 @@ function internalFolderChange(d: Draft, s: Service): string[] {
 function servedFolderChange(d: Draft, s: Service, backend: string): string[] {
   if (!s.servedFolders?.length) return [];
   const homes = servedFolderHomesOf(d, s);
+  const unserved = unservedFolderText(homes, backend);
   return [
     clipText(
       `${s.software} served ${homes.map((f) => f.path).join(", ")} from disk; the load balancer serves no files, so without a home each would reach ${backend} and answer 404: ${homes.map((f) => servedFolderText(f, backend)).join("; ")}.`,
       600,
     ),
+    ...(unserved ? [unserved] : []),
   ];
 }
 

@@ -12,6 +12,7 @@
 // https://cloud.google.com/load-balancing/docs/https/ext-load-balancer-backend-buckets
 import { BUCKET_NAME } from "../../../contracts/deployment.js";
 import { vmAppRoot } from "../../../image/app-root.js";
+import { openRepo } from "../../../image/repo.js";
 import { type Service, type Storage, storageOnVm } from "../../../inventory/schema.js";
 import type { Draft, ServedFolder } from "./draft.js";
 import { cleanName } from "./names.js";
@@ -20,16 +21,42 @@ import { folderAtRoot } from "./proxy-routes.js";
 const inside = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
 const trim = (p: string) => p.replace(/\/+$/, "") || "/";
 
+const PYTHON_MANIFESTS = [
+  "requirements.txt",
+  "base_requirements.txt",
+  "pyproject.toml",
+  "Pipfile",
+  "setup.py",
+  "setup.cfg",
+];
+
+/**
+ * A Django app whose dependency manifests (at the repository's root and beside each manage.py)
+ * name no WhiteNoise: Django serves no static files with DEBUG off, and on the VM nginx did
+ * (NetBox's and Weblate's guides alias /static/ to STATIC_ROOT), so in the image nothing would.
+ * https://docs.djangoproject.com/en/stable/howto/static-files/deployment/
+ * https://whitenoise.readthedocs.io/en/stable/django.html
+ */
+function djangoWithoutStaticServer(d: Draft): boolean {
+  if (!d.repoDir || !d.inv.services.some((s) => s.framework === "django")) return false;
+  const repo = openRepo(d.repoDir);
+  const text = ["", ...repo.foldersWith("manage.py")]
+    .flatMap((dir) => PYTHON_MANIFESTS.map((f) => repo.read(dir ? `${dir}/${f}` : f) ?? ""))
+    .join("\n");
+  return text.trim() !== "" && !/whitenoise/i.test(text);
+}
+
 /** Where each folder `proxy` served goes (called after planStorage: it reads the buckets it planned). */
 export function servedFolderHomes(d: Draft, proxy: Service): ServedFolder[] {
   const root = vmAppRoot(d.inv, d.repoDir);
   const taken = new Set(d.buckets.map((b) => b.name));
+  const noServer = proxy.servedFolders?.length && djangoWithoutStaticServer(d) ? { noServer: true as const } : {};
   return (proxy.servedFolders ?? []).map(({ path, folder, built }) => {
     const storage = (d.inv.storage ?? []).find((x) => inside(folder, storageOnVm(x)));
     // Built from the code in a folder of user files (a data directory) or outside the checkout: the image's too.
     if (built && (storage || !(root && inside(folder, root)))) {
       const hiddenBy = storage && mountedOver(d, storage, folder) ? trim(storage.path) : undefined;
-      return { path, folder, home: { kind: "image", built, ...(hiddenBy ? { hiddenBy } : {}) } };
+      return { path, folder, home: { kind: "image", built, ...(hiddenBy ? { hiddenBy } : {}), ...noServer } };
     }
     if (storage) {
       const bucket = (d.notes.storage ?? []).find((p) => p.storage === storage)?.bucket;
@@ -45,7 +72,7 @@ export function servedFolderHomes(d: Draft, proxy: Service): ServedFolder[] {
         },
       };
     }
-    if (root && inside(folder, root)) return { path, folder, home: { kind: "image" } };
+    if (root && inside(folder, root)) return { path, folder, home: { kind: "image", ...noServer } };
     if (!d.loadBalancer) return { path, folder, home: { kind: "nowhere", why: "no load balancer is planned" } };
     // The URL map's / is the app's (edge.ts), unless the proxy sent the app only the paths it
     // routes and served / from this folder (a single-page front end beside /api/): then the bucket
@@ -117,4 +144,14 @@ export function servedFolderText(f: ServedFolder, backend: string): string {
     case "nowhere":
       return `${f.path}: ${f.folder} moves nowhere (${h.why}): host it elsewhere`;
   }
+}
+
+/**
+ * The app change for the image's folders nothing in it serves (a Django app without WhiteNoise),
+ * said apart so the proxy's sentence, clipped when long, never loses it.
+ */
+export function unservedFolderText(homes: readonly ServedFolder[], backend: string): string | undefined {
+  const paths = homes.filter((f) => f.home.kind === "image" && f.home.noServer).map((f) => f.path);
+  if (paths.length === 0) return undefined;
+  return `${backend} serves no static files yet: Django serves none with DEBUG off and no WhiteNoise is installed, so ${paths.join(", ")} would answer 404 once nginx is gone. Add whitenoise to the dependencies and "whitenoise.middleware.WhiteNoiseMiddleware" to MIDDLEWARE right after SecurityMiddleware (https://whitenoise.readthedocs.io/en/stable/django.html).`;
 }
