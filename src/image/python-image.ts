@@ -190,7 +190,7 @@ export function pythonImage(input: ImageInput): RuntimeImage {
         why: [
           `Django's static files are not collected here: the settings may import ${missing.map((f) => f.file).join(", ")},`,
           "a secret file Cloud Run mounts only at run time, and the repository holds no example of it to",
-          `import at build (the build would fail). Add one beside it (then this step collects), or run`,
+          `import at build (collecting here fails if they do). Add one beside it (then this step collects), or run`,
           `\`python ${manage} collectstatic --noinput\` where the file is mounted and serve STATIC_ROOT.`,
         ].join("\n# "),
       });
