@@ -9,6 +9,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { planImages } from "../../src/image/plan.js";
+import { offlineCicd } from "../../src/phases/cicd/offline.js";
+import { renderCicd } from "../../src/phases/cicd/render.js";
+import { chain } from "../helpers/chain.js";
+import { inputFromFile } from "../helpers/phase-input.js";
 import { lintDockerfile } from "../../src/validate/dockerfile.js";
 import { parseInventory } from "../../src/inventory/load.js";
 import { ROOT } from "../helpers/phase-input.js";
@@ -75,6 +79,16 @@ describe("collectstatic with a secret settings file", () => {
       }
     },
   );
+
+  it("the build context never holds the real file: .dockerignore lists it", () => {
+    const { input } = chain({
+      ...inputFromFile(path.join(NETBOX, "inventory.yaml")),
+      repoDir: path.join(NETBOX, "vm/opt/netbox"),
+    });
+    const ignore = renderCicd(offlineCicd(input), input).find((a) => a.path === ".dockerignore")!.content;
+    expect(ignore.split("\n")).toContain("netbox/netbox/configuration.py");
+    expect(ignore.split("\n")).not.toContain("netbox/netbox/configuration_example.py");
+  });
 
   it("collects nothing at build when the repository holds no example, and says why", () => {
     const repo = path.join(temp(), "netbox");
