@@ -16,7 +16,8 @@ export type QueueSystem =
   | "laravel"
   | "good_job"
   | "delayed_job"
-  | "solid_queue";
+  | "solid_queue"
+  | "symfony_messenger";
 
 /** Display names, as each project spells itself. */
 export const QUEUE_LABEL: Record<QueueSystem, string> = {
@@ -32,6 +33,7 @@ export const QUEUE_LABEL: Record<QueueSystem, string> = {
   good_job: "GoodJob",
   delayed_job: "Delayed::Job",
   solid_queue: "Solid Queue",
+  symfony_messenger: "Symfony Messenger",
 };
 
 /** Queue systems whose messages live in the application database, not in Redis. */
@@ -51,6 +53,9 @@ const QUEUES: Array<[QueueSystem, RegExp]> = [
   ["good_job", /good_?job/],
   ["delayed_job", /delayed_?job|jobs:work/],
   ["solid_queue", /solid_?queue|jobs:start/],
+  // `bin/console messenger:consume`: its transport (MESSENGER_TRANSPORT_DSN) is Doctrine (a table
+  // in the app's database), Redis or AMQP; the broker's home says which (mapping-processes jobsHome).
+  ["symfony_messenger", /messenger:consume|symfony[ _-]?messenger/],
 ];
 
 const text = (s: Service) => `${s.framework ?? ""} ${s.software} ${s.command ?? ""}`.toLowerCase();

@@ -292,6 +292,10 @@ function jobsHome(d: Draft, plan: ProcessPlan): string {
   if (broker) return `its broker ${broker.service.name} moves to ${broker.home === "pubsub" ? "Pub/Sub" : broker.home}`;
   if (plan.queue === "laravel")
     return "its jobs stay in the database queue (no Redis among its dependencies), which moves with the database";
+  // Messenger with no broker among its dependencies consumes the Doctrine transport: a table in the
+  // app's database (https://symfony.com/doc/current/messenger.html#doctrine-transport).
+  if (plan.queue === "symfony_messenger")
+    return "its messages stay in the Doctrine transport's table (no broker among its dependencies), which moves with the database";
   return "its broker is not one of the VM's services, so it keeps the broker URL its settings name (reach it from Cloud Run, or move it)";
 }
 
