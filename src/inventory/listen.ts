@@ -13,6 +13,12 @@ export function hostOf(listen: string): string {
   return at < 0 ? "" : listen.slice(0, at);
 }
 
+/** An address on every interface (reachable from outside the host, firewall aside). */
+export function isPublicAddress(listen: string): boolean {
+  const host = hostOf(listen);
+  return host === "0.0.0.0" || host === "*" || host === "[::]" || host === "::";
+}
+
 /** The one port a process's addresses name, when they name exactly one (several sockets on it count once). */
 export function onlyPort(listen: readonly string[]): number | undefined {
   const ports = [...new Set(listen.map(portOf))];

@@ -1,7 +1,7 @@
 // Facts the audit rules (and the prompt) read off an inventory: who is the entry point, what is
 // stateful, how loaded the host is at the growth target. Derived once, used by every rule.
 import type { Inventory, Service } from "../../inventory/schema.js";
-import { hostOf } from "../../inventory/listen.js";
+import { isPublicAddress } from "../../inventory/listen.js";
 
 const SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|DATABASE_URL|_DSN$|AUTH)/i;
 const LLM_ENV = /(OPENAI|GEMINI|ANTHROPIC|VERTEX|GOOGLE_GENAI|LLM|MISTRAL|COHERE)/i;
@@ -34,10 +34,7 @@ export interface AuditFacts {
   webProcesses?: number;
 }
 
-export function isPublicAddress(listen: string): boolean {
-  const host = hostOf(listen);
-  return host === "0.0.0.0" || host === "*" || host === "[::]" || host === "::";
-}
+export { isPublicAddress };
 
 function processCount(command: string | undefined): number | undefined {
   const match = /(?:--workers|-w|--concurrency|-c)[ =](\d+)/.exec(command ?? "");
@@ -49,6 +46,7 @@ export function deriveFacts(inventory: Inventory): AuditFacts {
   const growth = inventory.traffic.growth;
   const peakRps = inventory.traffic.peakRps;
   const web = byRole("web");
+  const hasProxy = byRole("reverse-proxy").length > 0;
   const secretEnv = new Map<string, string[]>();
   for (const s of inventory.services) {
     const names = s.env.filter((e) => SECRET_ENV.test(e));
@@ -70,8 +68,10 @@ export function deriveFacts(inventory: Inventory): AuditFacts {
     databases: byRole("database"),
     caches: byRole("cache"),
     scheduled: byRole("cron", "scheduler"),
+    // With no reverse proxy on the VM, a web process on every interface is the front door users
+    // reach (a Go binary serving :443 itself), not an internal service that bypasses one.
     exposed: inventory.services
-      .filter((s) => s.role !== "reverse-proxy")
+      .filter((s) => s.role !== "reverse-proxy" && !(s.role === "web" && !hasProxy))
       .flatMap((s) => s.listen.filter(isPublicAddress).map((address) => ({ service: s, address }))),
     secretEnv,
     llmInWeb:

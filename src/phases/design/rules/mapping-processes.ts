@@ -26,6 +26,7 @@ import {
 } from "./in-process-jobs.js";
 import { queueConsumedInProcess } from "../../../contracts/in-process-queue.js";
 import { secondHttpPortChange } from "./second-http-port.js";
+import { ownTlsChange } from "./own-tls.js";
 
 const PUSH_LIMITS =
   "Cloud Tasks HTTP targets wait at most 30 min for a reply (dispatch deadline 15 s–30 min) and a Cloud Run request may last up to 60 min";
@@ -183,7 +184,11 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
           : websocketFanOutAdvice(d, s),
     );
   }
-  const secondPort = secondHttpPortChange(s);
+  // Its own TLS on 443 beside a port-80 redirect is one listener's job moving to Google's front
+  // end, not a second port whose paths need a home.
+  const ownTls = ownTlsChange(d.inv, s);
+  const secondPort = ownTls ? undefined : secondHttpPortChange(s);
+  if (ownTls) changes.push(ownTls);
   if (secondPort) changes.push(secondPort);
   if (s.inProcessJobs) {
     settings.cpuAlwaysAllocated = true;
