@@ -31,6 +31,7 @@ import { proxyTrust } from "./proxy-trust.js";
 import { isSpringBoot } from "./proxy-trust-frameworks.js";
 import { sessionFix } from "./session-fix.js";
 import { vmStoreAddressChange, vmStoreAddresses } from "./vm-store-address.js";
+import { vmAppAddressChange, vmAppAddresses } from "./vm-app-address.js";
 import { cacheFix } from "./cache-fix.js";
 import { bindSetting, logToStdout } from "./server-settings.js";
 import { uwsgiEnv } from "./uwsgi-switch.js";
@@ -279,6 +280,12 @@ export function applyAppEnv(d: Draft): void {
       plan.readdressed = readdress.flatMap((x) => x.names);
       plan.changes = [...(plan.changes ?? []), ...readdress.map(vmStoreAddressChange)];
     }
+    // The VM's address of another app process it calls, now a Cloud Run service (vm-app-address.ts).
+    const apps = vmAppAddresses(d, s, kept);
+    if (apps.length) {
+      plan.readdressed = [...(plan.readdressed ?? []), ...apps.flatMap((x) => x.names)];
+      plan.changes = [...(plan.changes ?? []), ...apps.map((x) => vmAppAddressChange(d, s, x))];
+    }
     let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(
       (e) => !skip.has(e) && (stored.has(e) || !plainHere(e)),
     );
@@ -375,9 +382,10 @@ export function envChanges(plan: EnvPlan | undefined, target: DeployTarget): str
     out.push(
       `The deploy sets ${plan.privateHost.join(", ")} to the Cloud SQL instance's private IP (looked up at each deploy, plain config); the VM's host does not apply.`,
     );
-  if (plan.plain.length)
+  const plain = plan.plain.filter((n) => !readdressed.has(n));
+  if (plain.length)
     out.push(
-      `${plan.plain.join(", ")} ${plan.plain.length === 1 ? "is a plain setting, not a secret" : "are plain settings, not secrets"}: the deploy passes ${plan.plain.length === 1 ? "it" : "them"} as plain env vars, with the values in deploy/cloud-run.env (copy them from the VM's env file; the file is committed and reviewed like code).`,
+      `${plain.join(", ")} ${plain.length === 1 ? "is a plain setting, not a secret" : "are plain settings, not secrets"}: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars, with the values in deploy/cloud-run.env (copy them from the VM's env file; the file is committed and reviewed like code).`,
     );
   if (stored.length && target.cloudSqlInstance)
     out.push(
