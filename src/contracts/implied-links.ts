@@ -5,7 +5,8 @@
 // database on the first run. A setting that holds the database's host, user, password, name or URL
 // (database-settings.ts) names the inventory's database when it has only one; a Redis, Memcached or
 // AMQP address names the one store of that kind. Where the inventory has several candidates, the
-// link is not guessed, nor for names a process only shares through an env file other processes load. The loader warns about each link (inventory/cross-checks.ts) and the design
+// link is not guessed, nor for names a process only shares through an env file other processes of
+// another runtime load (Immich's Python machine-learning container beside its Node server). The loader warns about each link (inventory/cross-checks.ts) and the design
 // uses it as if dependsOn said so, with an assumption line (phases/design/offline.ts).
 import type { Inventory, Service } from "../inventory/schema.js";
 import { isFileDatabase } from "../inventory/file-database.js";
@@ -40,6 +41,9 @@ function onlyOne(candidates: Service[]): Service | undefined {
   return candidates.length === 1 ? candidates[0] : undefined;
 }
 
+/** Two processes that run the same app's code, as far as the inventory says: the same runtime. */
+const sameCode = (a: Service, b: Service): boolean => !!a.runtime && a.runtime !== "other" && a.runtime === b.runtime;
+
 /** Each app process's store links its env implies and its dependsOn leaves out. */
 export function impliedLinks(inv: Pick<Inventory, "services" | "data">): ImpliedLink[] {
   const services = inv.services;
@@ -55,7 +59,11 @@ export function impliedLinks(inv: Pick<Inventory, "services" | "data">): Implied
     // Names read from a file other processes load too (compose's shared env_file, one EnvironmentFile
     // for every unit) do not say this process uses them: Immich's machine-learning container gets the
     // database settings of the server's .env and never opens the database.
-    if (s.envFile && services.some((x) => x !== s && x.envFile === s.envFile)) continue;
+    // A process of the same app's code as one loading that file (the same runtime: a Laravel crontab
+    // line's `artisan schedule:run` beside Octane, one .env for all) reads those settings as its
+    // peers do, and the stores they name are its own.
+    const peers = s.envFile ? services.filter((x) => x !== s && x.envFile === s.envFile) : [];
+    if (peers.length && !peers.some((x) => sameCode(x, s))) continue;
     const deps = new Set(s.dependsOn);
     const reaches = (kind: (x: Service) => boolean) => services.some((x) => deps.has(x.name) && kind(x));
     const found = new Map<string, string[]>();

@@ -83,6 +83,18 @@ describe("impliedLinks", () => {
     ).toEqual([]);
   });
 
+  it("a process of the same runtime as the others that load its env file reads it as they do (Laravel's .env)", () => {
+    const shared = { env: ["APP_KEY", "DB_HOST", "DB_PASSWORD", "REDIS_HOST"], envFile: "/var/www/app/.env" };
+    expect(
+      links([
+        ...stores,
+        svc("octane", "web", { ...shared, runtime: "php", dependsOn: ["mysql", "redis"] }),
+        svc("scheduler", "cron", { ...shared, runtime: "php", schedule: "* * * * *" }),
+        svc("ml", "other", { ...shared, runtime: "python" }),
+      ]),
+    ).toEqual(["scheduler→mysql: DB_HOST,DB_PASSWORD", "scheduler→redis: REDIS_HOST"]);
+  });
+
   it("withImpliedLinks adds the stores to dependsOn and leaves an inventory without links as it is", () => {
     const inv = inventory([...stores, svc("cron", "cron", { schedule: "0 * * * *", env: ["DB_HOST"] })]);
     expect(withImpliedLinks(inv).services.find((s) => s.name === "cron")!.dependsOn).toEqual(["mysql"]);

@@ -177,8 +177,31 @@ export function envPlan(d: Draft, names: readonly string[], target: DeployTarget
  * (same runtime) that talk to the same stores, or it would start without its database password.
  */
 export function namesOf(d: Draft, s: Service): string[] {
-  if (s.env.length > 0) return s.env;
+  if (s.env.length > 0) return [...new Set([...s.env, ...peerDatabaseNames(d, s)])];
   return [...new Set(settingPeers(d, s).flatMap((p) => p.env))];
+}
+
+/**
+ * The processes of the same runtime that load the same env file (Laravel's .env under Octane, Horizon
+ * and the crontab's `artisan schedule:run`).
+ */
+function envFilePeers(d: Draft, s: Service): Service[] {
+  if (!s.envFile || !s.runtime || s.runtime === "other") return [];
+  return d.inv.services.filter((p) => p !== s && p.envFile === s.envFile && p.runtime === s.runtime);
+}
+
+/**
+ * A process that reads its database settings from an env file its peers load too, but lists only
+ * some of them (a crontab line written with DB_HOST and DB_PASSWORD), reads the rest from that file
+ * on the VM (DB_USERNAME, DB_DATABASE): on Cloud Run it needs them too, or the app falls back to its
+ * defaults, not the user and database setup-database.sh creates. Only the database's connection
+ * settings: a compose service's other names come from its own `environment:`, not the shared file.
+ */
+function peerDatabaseNames(d: Draft, s: Service): string[] {
+  if (!s.env.some(isDbConnectionSetting)) return [];
+  return envFilePeers(d, s)
+    .flatMap((p) => p.env.filter((n) => !(p.unitEnv ?? []).includes(n)))
+    .filter((n) => databaseSettingRole(n) !== undefined && isDbConnectionSetting(n));
 }
 
 /**
@@ -208,7 +231,7 @@ export function settingPeers(d: Draft, s: Service): Service[] {
  * (a crontab line) takes its peers' settings (settingPeers), and with them which of those are empty.
  */
 function emptyNamesOf(d: Draft, s: Service): Set<string> {
-  const own = s.env.length > 0 ? [s] : settingPeers(d, s);
+  const own = s.env.length > 0 ? [s, ...envFilePeers(d, s)] : settingPeers(d, s);
   return new Set(own.flatMap((p) => p.emptyEnv ?? []));
 }
 
