@@ -14,6 +14,7 @@ import { heldAdds, heldCostText, heldCostView, heldDocs } from "./held-docs.js";
 import { deployedOnly } from "../../contracts/held-targets.js";
 import { upstreamAudit } from "./offline.js";
 import { splitNote } from "./rules/storage.js";
+import { someNames } from "./rules/names.js";
 import { whatMoves } from "./rules/nothing-deploys.js";
 import type { DesignResult } from "./schema.js";
 
@@ -78,6 +79,13 @@ export async function renderDesign(result: DesignResult, input: PhaseInput): Pro
           ? `${s.minInstances} (always on)`
           : `${s.minInstances}–${s.maxInstances}${s.sessionAffinity ? ", session affinity" : ""}`,
     })),
+    // A service that keeps the app's own port (next start -p 3000, an image's fixed port) is named,
+    // so the sentence under the table does not claim 8080 for it.
+    otherPorts: someNames(
+      dep.services
+        .filter((s) => (s.kind === "api" || s.kind === "worker") && s.port !== 8080)
+        .map((s) => `\`${s.name}\` on ${s.port}`),
+    ),
     volumes: (dep.buckets ?? []).map((b) => ({
       bucket: b.name,
       sourcePath: b.sourcePath,

@@ -48,3 +48,19 @@ describe("an app process that calls another app process of the VM", () => {
     expect(changes(design("[API_INTERNAL_URL]", "[]")).some((c) => c.includes("address on the VM"))).toBe(false);
   });
 });
+
+// The sentence under the services table names a service that keeps the app's own port (next start
+// -p 3000) instead of claiming 8080 for every one.
+describe("the services table's port sentence", () => {
+  it("names each service that keeps its own port", async () => {
+    const input = designInputFromYaml(inventory("[NEXTAUTH_SECRET]", "[api]"));
+    const result = designResultSchema.parse(designPhase.offline(input));
+    const web = result.deployment.services.find((t) => t.replaces.includes("web"))!;
+    expect(web.port).toBe(3000);
+    const md = (await designPhase.render(result, input)).find((a) => a.path.endsWith("architecture.md"))!.content;
+    const api = result.deployment.services.find((t) => t.replaces.includes("api"))!;
+    expect(md).toContain(
+      `Every service listens on port 8080 (Cloud Run's \`PORT\`) except \`${web.name}\` on 3000, \`${api.name}\` on ${api.port} (`,
+    );
+  });
+});
