@@ -31,8 +31,13 @@ describe("an app process that calls another app process of the VM", () => {
     const r = design("[API_INTERNAL_URL, NEXTAUTH_SECRET]");
     const api = r.deployment.services.find((t) => t.replaces.includes("api"))!.name;
     const all = changes(r);
-    const change = all.find((c) => c.startsWith("API_INTERNAL_URL holds api's address on the VM at 127.0.0.1:4000"));
-    expect(change).toContain(`set it to ${api}'s URL, https://${api}-PROJECT_NUMBER.us-east4.run.app`);
+    const change = all.find((c) =>
+      c.startsWith("API_INTERNAL_URL names api: if it holds its address on the VM at 127.0.0.1:4000"),
+    );
+    expect(change).toContain(
+      `set it before the first deploy to ${api}'s URL, https://${api}-PROJECT_NUMBER.us-east4.run.app`,
+    );
+    expect(change).toContain(`--region=us-east4 --project=fleetly-prod`);
     const carried = all.find((c) => c.includes("from the VM: the secrets setup copies each"));
     expect(carried).toContain("NEXTAUTH_SECRET");
     expect(carried).not.toContain("API_INTERNAL_URL");

@@ -47,12 +47,13 @@ export function vmAppAddresses(d: Draft, s: Service, names: readonly string[]): 
 export function vmAppAddressChange(d: Draft, s: Service, found: VmAppAddress): string {
   const { app, target, names } = found;
   const where = app.listen.length ? ` at ${app.listen.join(", ")}` : "";
-  const url = `https://${target.name}-PROJECT_NUMBER.${d.inv.target.region}.run.app (gcloud run services describe ${target.name} --format='value(status.url)')`;
+  const url = `https://${target.name}-PROJECT_NUMBER.${d.inv.target.region}.run.app (gcloud run services describe ${target.name} --region=${d.inv.target.region} --project=${d.project.id} --format='value(status.url)')`;
   const auth = isPublicApi(target)
     ? ""
     : ` It is not public: ${s.name}'s service account needs roles/run.invoker on it and each call an ID token for that URL.`;
   if (names.length === 0)
     return `${s.name} calls ${app.name} on the VM${where}; on Cloud Run ${app.name} is the service ${target.name}: the setting or code that holds that address must name ${url} instead, or the calls reach nothing.${auth}`;
   const list = names.join(", ");
-  return `${list} ${names.length === 1 ? "holds" : "hold"} ${app.name}'s address on the VM${where}, which reaches nothing from Cloud Run: before the first deploy, set ${names.length === 1 ? "it" : "them"} to ${target.name}'s URL, ${url}, rather than the VM's value (in Secret Manager under that name, or deploy/cloud-run.env for a plain one).${auth}`;
+  const one = names.length === 1;
+  return `${list} ${one ? "names" : "name"} ${app.name}: ${one ? "if it holds" : "the one that holds"} its address on the VM${where}, which reaches nothing from Cloud Run, set ${one ? "it" : "that one"} before the first deploy to ${target.name}'s URL, ${url}, rather than the VM's value (in Secret Manager under that name, or deploy/cloud-run.env for a plain one); a public URL through the load balancer stays as it is.${auth}`;
 }
