@@ -8,6 +8,7 @@ import { buildContext, rolloutStrategy } from "./context.js";
 import { chooseRuntimeVersion, defaultTestCommand, type Stack } from "./runtime.js";
 import { SAFE_TEST_COMMAND, type CicdResult } from "./schema.js";
 import { teamTestCommand } from "./team-test.js";
+import { readTestLine } from "./team-runners.js";
 
 /**
  * The repo's own test command when it is safe to run as-is: the inventory's, else the one the
@@ -21,6 +22,10 @@ export function chooseTestCommand(
 ): string {
   const declared = inventory.deploy.testCommand?.trim();
   if (declared && SAFE_TEST_COMMAND.test(declared)) return declared;
+  // Another spelling of a runner the pattern admits (Symfony's `php bin/phpunit`, `./vendor/bin/phpunit`)
+  // is that runner, read as a team workflow's line is, rather than dropped for the stack's default.
+  const spelled = declared ? readTestLine(declared) : undefined;
+  if (spelled && spelled.assignments.length === 0) return spelled.command;
   const team = repoDir ? teamTestCommand(repoDir, stack, generated) : undefined;
   if (team) return team.command;
   const framework = inventory.services.find((s) => s.role === "web" && s.framework)?.framework;

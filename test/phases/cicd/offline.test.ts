@@ -30,6 +30,11 @@ describe("cicd offline rules", () => {
     [undefined, "ruby", "bundle exec rake"],
     [undefined, "go", "go test ./..."],
     [undefined, "java", "mvn -B verify"],
+    // Another spelling of an admitted runner is that runner (a Symfony team's `php bin/phpunit`),
+    // not the stack's default; with an environment assignment in front it is not guessed.
+    ["php bin/phpunit", "php", "bin/phpunit"],
+    ["php8.3 ./vendor/bin/phpunit --testsuite unit", "php", "vendor/bin/phpunit --testsuite unit"],
+    ["APP_ENV=test php bin/phpunit", "php", "vendor/bin/phpunit"],
   ] as const)("declared %s on %s -> %s", (declared, stack, expected) => {
     const inventory = seedInventory();
     inventory.deploy.testCommand = declared;
