@@ -9,9 +9,7 @@
 import { isPublicApi, type DeployTarget } from "../../../contracts/deployment.js";
 import type { Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
-
-/** The last word of a name that holds where something is. */
-const ADDRESS = /(^|_)(HOST|HOSTNAME|URL|URI|ADDR|ADDRESS|ENDPOINT|ORIGIN|BASE_URL)$/;
+import { ADDRESS } from "./vm-store-address.js";
 
 export interface VmAppAddress {
   app: Service;

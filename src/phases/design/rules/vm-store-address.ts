@@ -10,8 +10,9 @@ import type { Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
 import { databaseSettingRole } from "../../../contracts/database-settings.js";
 
-/** The last word of a name that holds where something is. */
-const ADDRESS = /(^|_)(HOST|HOSTNAME|HOSTS|URL|URI|URLS|ADDR|ADDRESS|ADDRESSES|SERVER|SERVERS|NODES|ENDPOINT|DSN)$/;
+/** The last word of a name that holds where something is (vm-app-address.ts reads it too). */
+export const ADDRESS =
+  /(^|_)(HOST|HOSTNAME|HOSTS|URL|URI|URLS|ADDR|ADDRESS|ADDRESSES|SERVER|SERVERS|NODES|ENDPOINT|ORIGIN|DSN)$/;
 
 /** Other words a store's settings go by, beside its software's own name. */
 const ALIASES: Array<[RegExp, string[]]> = [
