@@ -8,6 +8,7 @@ import type { Inventory, Service } from "../inventory/schema.js";
 import { isLoop } from "./queue-systems.js";
 import { nothingForCloudRun, planSqlite } from "./sqlite-plan.js";
 import { portOf } from "../inventory/listen.js";
+import { isObjectStore } from "./object-store.js";
 
 /** Roles of the processes the app runs (not its proxy or its stores). */
 export const PROCESS_ROLES: ReadonlySet<Service["role"]> = new Set(["web", "worker", "scheduler", "cron", "other"]);
@@ -28,7 +29,7 @@ export function frameworkDefaultText(framework: string): string {
   return `${name}'${name.endsWith("s") ? "" : "s"} default`;
 }
 
-export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file";
+export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file" | "object-store";
 
 const speaks = (s: Service, p: string) => (s.protocols ?? []).includes(p as never);
 // uWSGI's own protocol (a `socket` behind nginx's uwsgi_pass) is not one Cloud Run takes, but the
@@ -85,6 +86,8 @@ export function sideListener(s: Service): { topic: OpenTopic; ports: string[] } 
  */
 export function processTopic(s: Service): OpenTopic | undefined {
   if (s.role !== "web" && s.role !== "other") return undefined;
+  // A store (MinIO) is no process of the app, whatever role it was given: it moves to Cloud Storage.
+  if (isObjectStore(s)) return "object-store";
   const topic = nonHttpTopic(s);
   if (topic || s.role === "web" || s.schedule) return topic;
   if (s.runtime && s.runtime !== "other" && (s.longRunning || isLoop(s))) return undefined;
@@ -96,6 +99,7 @@ const TOPIC_TEXT: Record<OpenTopic, string> = {
   "raw-tcp": "serves a protocol other than HTTP (raw TCP or UDP)",
   "unknown-process": "is a process the rules cannot name",
   "sqlite-file": "opens a database file (SQLite, H2) that cannot move",
+  "object-store": "is an S3-compatible object store (its objects move to Cloud Storage)",
 };
 
 /**

@@ -15,6 +15,7 @@ import { commandDecision, commandDecisionName } from "./command-hold.js";
 import { servedFolderHomes, servedFolderText, unservedFolderText } from "./served-folders.js";
 import { mailSenders, outboundMailDecision } from "./mail-decision.js";
 import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
+import { objectStoreDecision } from "./object-store-decision.js";
 import { runOnceEntry } from "./mapping-run-once.js";
 import { sideListener } from "../../../contracts/process-homes.js";
 import { exposedGuards } from "./proxy-routes.js";
@@ -335,7 +336,7 @@ function mappingEntry(d: Draft, s: Service): MappingEntry {
       case "scheduler-jobs":
         return beatToSchedulerEntry(d, s);
       case "decision":
-        return processDecision(d, s, target.topic);
+        return target.topic === "object-store" ? objectStoreDecision(d, s) : processDecision(d, s, target.topic);
       case "run-once":
         return runOnceEntry(d, s, target.step);
     }

@@ -25,6 +25,7 @@ import type { WorkingDirMove } from "./draft.js";
 import { holdUsers, mountFilestore } from "./in-place-home.js";
 import { cleanName, someNames } from "./names.js";
 import { type Storage, storageOnVm } from "../../../inventory/schema.js";
+import { objectStoreOf } from "../../../contracts/object-store.js";
 
 function bucketName(project: string, folder: string, taken: Set<string>): string {
   const leaf = folder.split("/").filter(Boolean).pop() ?? "files";
@@ -81,6 +82,15 @@ export function planStorage(d: Draft, repoDir?: string): void {
   // copies it (Tandoor's /opt/recipes), not in our APP_DIR: the mount goes where the app writes.
   const team = d.images.images.find((i) => i.runtime === d.images.main)?.team;
   for (const storage of folders) {
+    // An object store's data folder (MinIO's drive) holds its own format, not files the app reads:
+    // its objects move through the S3 API (object-store-decision.ts), nothing is mounted or copied.
+    const store = objectStoreOf(d.inv, storage);
+    if (store) {
+      d.assumptions.push(
+        `storage ${JSON.stringify(storage.path)}: the data folder of ${store.name} (${store.software}), an S3-compatible object store, in its own format: no bucket is mounted on it and it is not copied as files; its objects move bucket by bucket through the S3 API (the decision on ${store.name}).`,
+      );
+      continue;
+    }
     const relative = underWorkingDir(d, storage);
     const mapped = inTeamImage(inImagePath(storage.path, root), team);
     // A folder the app sees elsewhere than on the VM (a compose volume: storage[].hostPath) is
