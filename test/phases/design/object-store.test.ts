@@ -15,12 +15,13 @@ const MINIO =
 function design(
   store = MINIO,
   storage = "storage: [{ path: /srv/minio, sizeGiB: 300, services: [minio] }]",
+  env = "S3_ENDPOINT_URL, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET",
 ): DesignResult {
   const yaml = `apiVersion: infra-migrate/v1
 kind: Inventory
 metadata: { name: app }
 services:
-  - { name: api, role: web, software: uvicorn, runtime: python, command: gunicorn app.main:app, listen: ["127.0.0.1:8000"], dependsOn: [minio], env: [S3_ENDPOINT_URL, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET], plainEnv: [S3_ENDPOINT_URL, S3_BUCKET] }
+  - { name: api, role: web, software: uvicorn, runtime: python, command: gunicorn app.main:app, listen: ["127.0.0.1:8000"], dependsOn: [minio], env: [${env}], plainEnv: [S3_ENDPOINT_URL, S3_BUCKET] }
   - ${store}
 ${storage}
 deploy: { method: ssh-systemctl }
@@ -58,7 +59,7 @@ describe("an S3-compatible object store on the VM", () => {
     expect(entry.target.kind).toBe("needs-decision");
     const [first, ...rest] = entry.options!;
     expect(first!.option).toMatch(/^Cloud Storage through its S3 interoperability API \(recommended\)/);
-    expect(first!.change).toContain("set S3_ENDPOINT_URL to https://storage.googleapis.com");
+    expect(first!.change).toMatch(/^Set S3_ENDPOINT_URL to https:\/\/storage\.googleapis\.com/);
     expect(first!.change).toContain("gcloud storage hmac create");
     expect(first!.change).toContain("in Secret Manager as S3_ACCESS_KEY, S3_SECRET_KEY");
     expect(first!.change).toContain("rclone sync minio:BUCKET gcs:BUCKET");
@@ -78,6 +79,18 @@ describe("an S3-compatible object store on the VM", () => {
     // Found by the data folder in its command when the inventory names no service on it.
     const unnamed = design(MINIO, "storage: [{ path: /srv/minio }]");
     expect(unnamed.deployment.buckets ?? []).toEqual([]);
+  });
+
+  it("stays within the schema's lengths however many settings and folders it names", () => {
+    const names = Array.from({ length: 8 }, (_, i) => `TENANT_${i}_VERY_LONG_PREFIX_FOR_OBJECTS`);
+    const env = names.flatMap((n) => [`${n}_S3_ENDPOINT_URL`, `${n}_S3_ACCESS_KEY_ID`, `${n}_S3_SECRET_ACCESS_KEY`]);
+    const drives = Array.from({ length: 12 }, (_, i) => `/mnt/very/long/path/to/the/minio/drive-number-${i}`);
+    // design() parses the result with the schema: an option over 600 characters would throw.
+    const entry = design(MINIO.replace("/srv/minio", drives.join(" ")), "", env.join(", ")).mapping.find(
+      (m) => m.service === "minio",
+    )!;
+    expect(entry.options![0]!.change).toContain("https://storage.googleapis.com");
+    expect(entry.options![0]!.change).toContain("gcloud storage hmac create");
   });
 
   it("leaves a folder of user files beside it a mounted bucket", () => {

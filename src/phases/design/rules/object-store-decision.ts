@@ -9,6 +9,7 @@ import type { MappingEntry } from "../schema.js";
 import type { Draft } from "./draft.js";
 import { smallVm } from "./open-decisions.js";
 import { cleanName, someNames } from "./names.js";
+import { clipText } from "./mapping-processes.js";
 import { objectStoreDataDirs } from "../../../contracts/object-store.js";
 
 const ENDPOINT =
@@ -53,19 +54,28 @@ export function objectStoreDecision(d: Draft, s: Service): MappingEntry {
   return {
     service: s.name,
     target: { kind: "needs-decision", name: name.length >= 2 ? name : `${name}0` },
-    subject: `${s.name} (${s.software}), the app's S3 object store`,
-    reason: `${s.name} is an S3-compatible object store, a stateful store the app reaches over the S3 API: its objects are not in the app's image, and ${folder} holds ${s.software}'s own format (object metadata and parts), not the objects as files, so neither a bucket mounted there nor a file copy of it carries the data. Cloud Storage speaks the S3 API (interoperability with HMAC keys).`,
+    subject: `where ${s.name}'s objects go (${s.software}, an S3-compatible store)`,
+    reason: clipText(
+      `${s.name} is an S3-compatible object store, a stateful store the app reaches over the S3 API: its objects are not in the app's image, and ${folder} holds ${s.software}'s own format (object metadata and parts), not the objects as files, so neither a bucket mounted there nor a file copy of it carries the data. Cloud Storage speaks the S3 API (interoperability with HMAC keys).`,
+      800,
+    ),
     settings: {},
-    appChanges: [notCarried(s)],
+    appChanges: [clipText(notCarried(s), 600)],
     options: [
       {
         option: "Cloud Storage through its S3 interoperability API (recommended)",
-        change: `Create one bucket per ${s.software} bucket; create an HMAC key for the app's service account (gcloud storage hmac create SA_EMAIL) and store its access ID and secret in Secret Manager as ${keysText}; set ${endpointText} to https://storage.googleapis.com (path-style and virtual-hosted URLs both work). Copy each bucket through the S3 API (rclone sync ${name}:BUCKET gcs:BUCKET with an S3 remote for each, or mc mirror), never ${folder} as files; stop writes and sync again at the cut-over.`,
+        change: clipText(
+          `Set ${endpointText} to https://storage.googleapis.com (path-style and virtual-hosted URLs both work); create an HMAC key for the app's service account (gcloud storage hmac create SA_EMAIL) and store its access ID and secret in Secret Manager as ${keysText}; create one bucket per ${s.software} bucket. Copy each bucket through the S3 API (rclone sync ${name}:BUCKET gcs:BUCKET with an S3 remote for each, or mc mirror), never ${folder} as files; stop writes and sync again at the cut-over.`,
+          600,
+        ),
         cost: storageCost(d, s),
       },
       {
         option: `Keep ${s.name} on a small Compute Engine VM with a persistent disk`,
-        change: `No code change: run ${s.software} as today with ${folder} on a persistent disk with snapshots, and point ${endpointText} at its private IP over Direct VPC egress (the design's subnet). One more machine and store to patch and back up.`,
+        change: clipText(
+          `No code change: run ${s.software} as today with ${folder} on a persistent disk with snapshots, and point ${endpointText} at its private IP over Direct VPC egress (the design's subnet). One more machine and store to patch and back up.`,
+          600,
+        ),
         cost: smallVm(d),
       },
     ],
