@@ -71,6 +71,11 @@ describe("an S3-compatible object store on the VM", () => {
     expect(entry.appChanges.join(" ")).toMatch(/bucket notifications.*lifecycle \(ILM\).*presigned URLs/);
   });
 
+  it.each(["database", "cache", "web"])("given the role %s, is still decided as an object store", (role) => {
+    const entry = design(MINIO.replace("role: other", `role: ${role}`)).mapping.find((m) => m.service === "minio")!;
+    expect(entry.options![0]!.option).toMatch(/^Cloud Storage through its S3 interoperability API/);
+  });
+
   it("has its data folder neither mounted from a bucket nor copied as files", () => {
     const r = design();
     expect(r.deployment.buckets ?? []).toEqual([]);

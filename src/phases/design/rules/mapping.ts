@@ -16,6 +16,7 @@ import { servedFolderHomes, servedFolderText, unservedFolderText } from "./serve
 import { mailSenders, outboundMailDecision } from "./mail-decision.js";
 import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
 import { objectStoreDecision } from "./object-store-decision.js";
+import { isObjectStore } from "../../../contracts/object-store.js";
 import { runOnceEntry } from "./mapping-run-once.js";
 import { sideListener } from "../../../contracts/process-homes.js";
 import { exposedGuards } from "./proxy-routes.js";
@@ -341,6 +342,8 @@ function mappingEntry(d: Draft, s: Service): MappingEntry {
         return runOnceEntry(d, s, target.step);
     }
   }
+  // An object store given a store's role (database, cache) is still decided as one: its objects go to Cloud Storage.
+  if (isObjectStore(s)) return objectStoreDecision(d, s);
   const home = d.stores.find((h) => h.service === s);
   if (home) return store(d, home);
   if (s.role === "reverse-proxy") return proxy(d, s);
