@@ -76,6 +76,17 @@ describe("an S3-compatible object store on the VM", () => {
     expect(entry.options![0]!.option).toMatch(/^Cloud Storage through its S3 interoperability API/);
   });
 
+  it("has the app's endpoint setting set to where its objects go, never copied from the VM", () => {
+    const changes = design()
+      .mapping.find((m) => m.service === "api")!
+      .appChanges.join("\n");
+    expect(changes).toContain(
+      "S3_ENDPOINT_URL holds minio's address on the VM, which reaches nothing from Cloud Run: before the first deploy set it to where minio's decision puts its objects, https://storage.googleapis.com",
+    );
+    expect(changes).toContain("S3_ACCESS_KEY, S3_SECRET_KEY are minio's own credentials");
+    expect(changes).toMatch(/^S3_BUCKET is a plain setting/m);
+  });
+
   it("has its data folder neither mounted from a bucket nor copied as files", () => {
     const r = design();
     expect(r.deployment.buckets ?? []).toEqual([]);

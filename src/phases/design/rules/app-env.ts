@@ -32,6 +32,7 @@ import { isSpringBoot } from "./proxy-trust-frameworks.js";
 import { sessionFix } from "./session-fix.js";
 import { vmStoreAddressChange, vmStoreAddresses } from "./vm-store-address.js";
 import { vmAppAddressChange, vmAppAddresses } from "./vm-app-address.js";
+import { objectStoreEnv } from "./object-store-env.js";
 import { cacheFix } from "./cache-fix.js";
 import { bindSetting, logToStdout } from "./server-settings.js";
 import { uwsgiEnv } from "./uwsgi-switch.js";
@@ -302,6 +303,12 @@ export function applyAppEnv(d: Draft): void {
     if (readdress.length) {
       plan.readdressed = readdress.flatMap((x) => x.names);
       plan.changes = [...(plan.changes ?? []), ...readdress.map(vmStoreAddressChange)];
+    }
+    // The VM's object store's endpoint (object-store-env.ts): plain or secret, never the VM's value.
+    const s3 = objectStoreEnv(d, s, kept);
+    if (s3) {
+      plan.readdressed = [...(plan.readdressed ?? []), ...s3.names];
+      plan.changes = [...(plan.changes ?? []), s3.change];
     }
     // The VM's address of another app process it calls, now a Cloud Run service (vm-app-address.ts).
     const apps = vmAppAddresses(d, s, kept);

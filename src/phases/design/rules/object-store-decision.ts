@@ -11,24 +11,16 @@ import { smallVm } from "./open-decisions.js";
 import { cleanName, someNames } from "./names.js";
 import { clipText } from "./mapping-processes.js";
 import { objectStoreDataDirs } from "../../../contracts/object-store.js";
-
-const ENDPOINT =
-  /^AWS_ENDPOINT_URL(?:_S3)?$|^(?:[A-Z0-9]+_)*(?:S3|MINIO|OBJECT_?STORE|OBJECT_STORAGE)_(?:ENDPOINT(?:_URL)?|HOST|URL|SERVER)$/;
-const ACCESS = /^(?:[A-Z0-9]+_)*(?:S3|MINIO|AWS)_(?:ACCESS_KEY(?:_ID)?|ACCESS_ID|KEY_ID|ROOT_USER)$/;
-const SECRET = /^(?:[A-Z0-9]+_)*(?:S3|MINIO|AWS)_(?:SECRET(?:_ACCESS)?_KEY|SECRET|ROOT_PASSWORD)$/;
+import { type ObjectStoreSettings, objectStoreSettings } from "./object-store-env.js";
 
 /** The app's settings that name the store: its endpoint, access key and secret key. */
-function appSettings(d: Draft, store: Service): { endpoint: string[]; access: string[]; secret: string[] } {
+function appSettings(d: Draft, store: Service): ObjectStoreSettings {
   const names = [
     ...new Set(
       d.inv.services.filter((s) => s !== store && s.runtime).flatMap((s) => [...s.env, ...(s.plainEnv ?? [])]),
     ),
   ];
-  return {
-    endpoint: names.filter((n) => ENDPOINT.test(n)),
-    access: names.filter((n) => ACCESS.test(n)),
-    secret: names.filter((n) => SECRET.test(n)),
-  };
+  return objectStoreSettings(names);
 }
 
 function storageCost(d: Draft, store: Service): string {
