@@ -87,6 +87,14 @@ describe("an S3-compatible object store on the VM", () => {
     expect(changes).toMatch(/^S3_BUCKET is a plain setting/m);
   });
 
+  it("says so once for a secret endpoint named after the store (MINIO_ENDPOINT), not again as a store's VM address", () => {
+    const changes = design(undefined, undefined, "MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY")
+      .mapping.find((m) => m.service === "api")!
+      .appChanges.filter((c) => c.includes("MINIO_ENDPOINT"));
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toContain("MINIO_ENDPOINT holds minio's address on the VM");
+  });
+
   it("has its data folder neither mounted from a bucket nor copied as files", () => {
     const r = design();
     expect(r.deployment.buckets ?? []).toEqual([]);

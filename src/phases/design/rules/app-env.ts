@@ -298,17 +298,18 @@ export function applyAppEnv(d: Draft): void {
     const kept = [...new Set(names)].filter((e) => !skip.has(e) && !isStoreAddress(e)).sort();
     plan.plain = kept.filter((e) => plainHere(e) && !stored.has(e));
     plan.carried = kept.filter((e) => !plainHere(e) && !stored.has(e));
-    // The VM's address of a store the design does not fill in (vm-store-address.ts): carried, but said apart.
-    const readdress = vmStoreAddresses(d, plan.carried, { service: s, cloudSql: Boolean(t.cloudSqlInstance) });
-    if (readdress.length) {
-      plan.readdressed = readdress.flatMap((x) => x.names);
-      plan.changes = [...(plan.changes ?? []), ...readdress.map(vmStoreAddressChange)];
-    }
     // The VM's object store's endpoint (object-store-env.ts): plain or secret, never the VM's value.
     const s3 = objectStoreEnv(d, s, kept);
     if (s3) {
-      plan.readdressed = [...(plan.readdressed ?? []), ...s3.names];
+      plan.readdressed = [...s3.names];
       plan.changes = [...(plan.changes ?? []), s3.change];
+    }
+    // The VM's address of a store the design does not fill in (vm-store-address.ts): carried, but said apart.
+    const carried = plan.carried.filter((n) => !s3?.names.includes(n));
+    const readdress = vmStoreAddresses(d, carried, { service: s, cloudSql: Boolean(t.cloudSqlInstance) });
+    if (readdress.length) {
+      plan.readdressed = [...(plan.readdressed ?? []), ...readdress.flatMap((x) => x.names)];
+      plan.changes = [...(plan.changes ?? []), ...readdress.map(vmStoreAddressChange)];
     }
     // The VM's address of another app process it calls, now a Cloud Run service (vm-app-address.ts).
     const apps = vmAppAddresses(d, s, kept);
