@@ -46,7 +46,7 @@ export function objectStoreDecision(d: Draft, s: Service): MappingEntry {
   return {
     service: s.name,
     target: { kind: "needs-decision", name: name.length >= 2 ? name : `${name}0` },
-    subject: `where ${s.name}'s objects go (${s.software}, an S3-compatible store)`,
+    subject: `where ${s.name}'s S3 objects go`,
     reason: clipText(
       `${s.name} is an S3-compatible object store, a stateful store the app reaches over the S3 API: its objects are not in the app's image, and ${folder} holds ${s.software}'s own format (object metadata and parts), not the objects as files, so neither a bucket mounted there nor a file copy of it carries the data. Cloud Storage speaks the S3 API (interoperability with HMAC keys).`,
       800,
