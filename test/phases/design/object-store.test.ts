@@ -76,6 +76,21 @@ describe("an S3-compatible object store on the VM", () => {
     expect(entry.options![0]!.option).toMatch(/^Cloud Storage through its S3 interoperability API/);
   });
 
+  it("says what serves the paths the VM's proxy sent to it", () => {
+    const proxy =
+      "{ name: caddy, role: reverse-proxy, software: caddy, listen: ['0.0.0.0:443'], dependsOn: [api, minio], routes: [{ path: /, service: api }, { path: /files/, service: minio }] }\n  - " +
+      MINIO;
+    const entry = design(proxy).mapping.find((m) => m.service === "minio")!;
+    expect(entry.appChanges.join("\n")).toContain(
+      "The VM's proxy sends /files/ to minio, so browsers fetch objects through it: after the cut-over nothing routes /files/ by itself.",
+    );
+    expect(
+      design()
+        .mapping.find((m) => m.service === "minio")!
+        .appChanges.join("\n"),
+    ).not.toContain("proxy sends");
+  });
+
   it("has the app's endpoint setting set to where its objects go, never copied from the VM", () => {
     const changes = design()
       .mapping.find((m) => m.service === "api")!

@@ -52,7 +52,7 @@ export function objectStoreDecision(d: Draft, s: Service): MappingEntry {
       800,
     ),
     settings: {},
-    appChanges: [clipText(notCarried(s), 600)],
+    appChanges: [clipText(notCarried(s), 600), ...proxied(d, s)],
     options: [
       {
         option: "Cloud Storage through its S3 interoperability API (recommended)",
@@ -77,4 +77,22 @@ export function objectStoreDecision(d: Draft, s: Service): MappingEntry {
 /** What the interoperability API does not carry over, said where the option is taken. */
 function notCarried(s: Service): string {
   return `If Cloud Storage is chosen, ${s.software}'s own features do not carry over: bucket notifications (use Pub/Sub notifications for Cloud Storage), lifecycle (ILM) rules (set Object Lifecycle Management on each bucket), bucket policies and users (IAM instead), and presigned URLs now carry storage.googleapis.com as their host: a proxy route or CSP that expects ${s.name}'s address must change, and links signed before the cut-over stop working.`;
+}
+
+/**
+ * Paths the VM's proxy sends to the store (browsers fetching objects through it): no target on
+ * Google Cloud takes them over by itself, so the change says what serves them.
+ */
+function proxied(d: Draft, s: Service): string[] {
+  const paths = d.inv.services.flatMap((p) =>
+    p.role === "reverse-proxy" ? (p.routes ?? []).filter((r) => r.service === s.name).map((r) => r.path) : [],
+  );
+  if (paths.length === 0) return [];
+  const list = someNames([...new Set(paths)], 3);
+  return [
+    clipText(
+      `The VM's proxy sends ${list} to ${s.name}, so browsers fetch objects through it: after the cut-over nothing routes ${list} by itself. With Cloud Storage, have the app hand out signed URLs (presigned with the HMAC key, host storage.googleapis.com), or for public objects only give the load balancer a backend bucket for that path; kept on a VM, route it to the VM.`,
+      600,
+    ),
+  ];
 }
