@@ -211,6 +211,13 @@ export const deployTargetSchema = z.object({
     .describe(
       "Non-secret settings carried from the VM (DEBUG, RAILS_ENV, ALLOWED_HOSTS…): plain env vars whose values the deploy reads from deploy/cloud-run.env, never Secret Manager.",
     ),
+  buildArgs: z
+    .array(z.string().regex(ENV_NAME))
+    .max(40)
+    .optional()
+    .describe(
+      "Public settings the front end's bundler inlines when the image is built (NEXT_PUBLIC_*, VITE_*, REACT_APP_*): the image build takes them as build args from repository variables; never runtime env or secrets.",
+    ),
   // Absent in results written before these fields existed: `probe` then means http.
   probe: z
     .enum(["http", "tcp"])

@@ -9,6 +9,7 @@ import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import { packageMigrationScript } from "./migration-script.js";
 import { frontEndOf } from "./front-end.js";
+import { buildTimeSettings } from "../contracts/build-time-env.js";
 import { gitDependencies } from "./node-git-deps.js";
 import { execFor, isWorkspaceRoot, memberBuild } from "./node-workspace.js";
 import { readJson, type AppRepo } from "./repo.js";
@@ -124,7 +125,12 @@ export function nodeImage(input: ImageInput): RuntimeImage {
         : "corepack enable";
   // Packages taken from git need git in the build stage; the slim image has none.
   const fromGit = gitDependencies(repo, member ? "" : dir);
+  // Public settings the bundler inlines (build-time-env.ts): ARGs before the build, which reads them.
+  const inlined = new Map(input.processes.flatMap((p) => [...buildTimeSettings(p, p.env, repo)]));
+  const publicArgs = [...inlined.keys()].sort();
   const content = renderTemplateSync("image/Dockerfile.node.hbs", {
+    publicArgs,
+    publicLabel: [...new Set(inlined.values())].join(", "),
     app: input.appName,
     gitDeps: fromGit.length ? fromGit.slice(0, 4).join(", ") + (fromGit.length > 4 ? "…" : "") : "",
     version,

@@ -12,6 +12,15 @@ export function plainEnvNames(deployment: Deployment): string[] {
 }
 
 /**
+ * Public settings the app image's build takes (the design's `buildArgs`: NEXT_PUBLIC_*, VITE_*,
+ * REACT_APP_*, which the bundler inlines into the browser code), sorted. Targets built from their
+ * own Dockerfile are not the app image.
+ */
+export function buildArgNames(deployment: Deployment): string[] {
+  return [...new Set(deployment.services.filter((s) => !s.source).flatMap((s) => s.buildArgs ?? []))].sort();
+}
+
+/**
  * An ERE that `grep -ohE` prints each plain setting's `NAME=value` with, from the VM's files in any
  * of the formats setup-secrets.sh reads: `NAME=value` lines, a PHP-FPM pool's `env[NAME] = value`,
  * a Supervisor program's `environment=A="1",NAME="v"` (the name follows the line start, `[`, `,`,

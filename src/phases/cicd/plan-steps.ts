@@ -26,7 +26,7 @@ import { teamBuildCommand, teamBuildText } from "./team-build.js";
 import { everyReleaseJobs, runOncePlan } from "./run-once-jobs.js";
 import { runOnceDeployText, runOncePlanSteps } from "./run-once-plan.js";
 import { migrations } from "./migrations.js";
-import { PLAIN_ENV_FILE, plainEnvNames, plainSettingsCommand } from "./plain-env.js";
+import { buildArgNames, PLAIN_ENV_FILE, plainEnvNames, plainSettingsCommand } from "./plain-env.js";
 import { CICD_PATHS } from "./render.js";
 import { heldSchedules, schedulesView } from "./schedules.js";
 import type { CicdResult } from "./schema.js";
@@ -294,6 +294,24 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       body: `${plain.map((n) => `\`${n}\``).join(", ")} ${plain.length === 1 ? "is a plain setting" : "are plain settings"} (modes, flags, host names), not secrets: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars with the values in \`${PLAIN_ENV_FILE}\`. Fill that file from the VM's env file (${secrets ? `\`setup-secrets.sh --from-vm\` fills its empty lines, or ` : ""}the command below prints them as \`NAME=value\` lines, comments left out${units.length ? ", the units' `Environment=` too" : ""}; check them), commit it, and review changes to it like code. The deploy stops on a missing or empty value, and on characters other than letters, digits and \`_ . : = / @ % + , -\` (list the hosts instead of \`*\`).`,
       commands: [plainSettingsCommand(host, plain, envFiles, units)],
       files: [PLAIN_ENV_FILE],
+    });
+  }
+  const built = buildArgNames(deployment);
+  if (built.length) {
+    const host = ctx.inventory.host.hostname ?? "VM";
+    const one = built.length === 1;
+    steps.push({
+      stage: "foundations",
+      order: 46,
+      title: "Build-time public settings",
+      body: `${built.map((n) => `\`${n}\``).join(", ")} ${one ? "is a public setting" : "are public settings"} the front end's bundler writes into the browser code when the image is built: a value set on Cloud Run at runtime would change nothing there. The deploy's image build reads ${one ? "it" : "them"} from the repository ${one ? "variable" : "variables"} of the same name (Settings > Secrets and variables > Actions > Variables; never a secret, every visitor downloads ${one ? "it" : "them"}) and stops while ${one ? "it is" : "one is"} unset. Copy ${one ? "its value" : "the values"} from the VM (the first command prints ${one ? "it" : "them"} as \`NAME=value\`) and set ${one ? "it" : "each"} with \`gh variable set\`; a value that names the VM (its IP, a loopback address) must name the new public URL instead. A new value takes effect with the next build.`,
+      commands: [
+        plainSettingsCommand(host, built, envFiles, units),
+        ...built.map(
+          (n) => `gh variable set ${n} --repo ${ctx.inventory.target.github ?? "OWNER/REPO"} --body 'VALUE'`,
+        ),
+      ],
+      files: [],
     });
   }
   // A migration whose owner is held waits with it (the workflow's Hold step says so).

@@ -5,7 +5,7 @@ import { renderTemplateSync, templateText } from "../../render/templates.js";
 import type { Artifact } from "../../write/plan.js";
 import type { PhaseInput } from "../../contracts/phase.js";
 import { buildContext, rolloutStrategy, serviceAccountEmail, sourceImageName, type CicdContext } from "./context.js";
-import { PLAIN_ENV_FILE, plainEnvFile, plainEnvNames } from "./plain-env.js";
+import { buildArgNames, PLAIN_ENV_FILE, plainEnvFile, plainEnvNames } from "./plain-env.js";
 import { type DeployTarget, isAiWorkerTarget, isPublicApi, lockedShare } from "../../contracts/deployment.js";
 import { deployOrder } from "./deploy-flags.js";
 import { deployerViewRoles, heldViewerRoles } from "./deploy-lookups.js";
@@ -203,6 +203,15 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
           ]
         : []),
       ...(ctx.mainBuild && ctx.hasDockerfile ? [teamBuildText(ctx.mainDockerfile, ctx.mainBuild)] : []),
+      ...(buildArgNames(deployment).length && !(ctx.mainPulled || ctx.release)
+        ? [
+            `${buildArgNames(deployment)
+              .map((n) => `\`${n}\``)
+              .join(
+                ", ",
+              )}: public settings the front end's bundler writes into the browser code, so the image build takes them (\`docker build --build-arg\`, from the repository variables of the same name; an \`ARG\` before the build in the Dockerfile) and stops while one is unset. Set them under Settings > Secrets and variables > Actions > Variables (not secrets: every visitor downloads them); a new value takes effect with the next build.`,
+          ]
+        : []),
       ...(ctx.teamPreBuild
         ? [
             `Your \`Dockerfile\` packages what \`${ctx.teamPreBuild.workflow}\` builds before it, so the build job runs the same steps first: ${ctx.teamPreBuild.steps.map((s) => `\`${s.run.trim().replace(/\n/g, "; ")}\`${s.dir === "." ? "" : ` in \`${s.dir}\``}`).join(", then ")}${ctx.teamPreBuild.node ? ` (Node.js ${ctx.teamPreBuild.node})` : ""}.`,

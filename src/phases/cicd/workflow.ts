@@ -31,7 +31,7 @@ import type { CicdResult } from "./schema.js";
 import { deployLookups } from "./deploy-lookups.js";
 import { migrations } from "./migrations.js";
 import { EMPTY_DATABASE_VAR, runOncePlan, type RunOnceJob } from "./run-once-jobs.js";
-import { loadPlainEnvStep, plainEnvNames } from "./plain-env.js";
+import { buildArgNames, loadPlainEnvStep, plainEnvNames } from "./plain-env.js";
 import { appTestJob, CHECKOUT, RUNNER, workerTestJob, workerTestTargets } from "./test-job.js";
 import { BUILD_AUTH, DEPLOY_AUTH, setupGcloudStep } from "./workflow-auth.js";
 
@@ -60,6 +60,18 @@ const JOB_ENV = /^(IMAGE|REGISTRY|REGION|PROJECT_ID|PATH|HOME|CI|GITHUB_\w*|RUNN
 function buildStep(ctx: CicdContext): { name: string; env?: Record<string, string>; run: string } {
   const file = ctx.mainDockerfile === "Dockerfile" ? "" : `--file ${shellWord(ctx.mainDockerfile)} `;
   const team = ctx.mainBuild;
+  // Public settings the bundler inlines into the browser code (design `buildArgs`): repository
+  // variables, passed to the build by name; unset, the step stops rather than build a front end
+  // that calls nowhere. `printenv` reads a name in any case without the shell expanding it.
+  const publicArgs = buildArgNames(ctx.deployment).filter((n) => !JOB_ENV.test(n) && !(team?.args && n in team.args));
+  const publicEnv = Object.fromEntries(publicArgs.map((n) => [n, `\${{ vars.${n} }}`]));
+  const publicCheck = publicArgs
+    .map(
+      (n) =>
+        `[ -n "$(printenv ${n})" ] || { echo "::error::Set the repository variable ${n} (Settings > Secrets and variables > Actions > Variables): the front end's bundler writes it into the browser code when the image is built"; exit 1; }\n`,
+    )
+    .join("");
+  const publicFlags = publicArgs.map((n) => `--build-arg ${n} `).join("");
   if (team) {
     // The compose file's build: its folder, its stage, its arguments. The arguments' values go in
     // the step's env (data, never parsed by the shell) and `--build-arg NAME` reads them from there;
@@ -67,11 +79,11 @@ function buildStep(ctx: CicdContext): { name: string; env?: Record<string, strin
     const args = Object.entries(team.args ?? {});
     const inline = (name: string) => JOB_ENV.test(name);
     const flags = args.map(([name, value]) => `--build-arg ${inline(name) ? shellWord(`${name}=${value}`) : name} `);
-    const env = Object.fromEntries(args.filter(([name]) => !inline(name)));
+    const env = { ...Object.fromEntries(args.filter(([name]) => !inline(name))), ...publicEnv };
     return {
       name: `Build image (your ${ctx.mainDockerfile}${team.target ? `, target ${team.target}` : ""})`,
       ...(Object.keys(env).length ? { env } : {}),
-      run: `docker build --pull ${file}${team.target ? `--target ${shellWord(team.target)} ` : ""}${flags.join("")}--tag "\${IMAGE}:\${GITHUB_SHA}" ${shellWord(team.context)}\n`,
+      run: `${publicCheck}docker build --pull ${file}${team.target ? `--target ${shellWord(team.target)} ` : ""}${flags.join("")}${publicFlags}--tag "\${IMAGE}:\${GITHUB_SHA}" ${shellWord(team.context)}\n`,
     };
   }
   // A published image the VM pulls (no source here): copied as it is, under the deploy's own tag.
@@ -84,7 +96,8 @@ function buildStep(ctx: CicdContext): { name: string; env?: Record<string, strin
   if (!ctx.release)
     return {
       name: "Build image (multi-stage Dockerfile)",
-      run: `docker build --pull ${file}--tag "\${IMAGE}:\${GITHUB_SHA}" .\n`,
+      ...(publicArgs.length ? { env: publicEnv } : {}),
+      run: `${publicCheck}docker build --pull ${file}${publicFlags}--tag "\${IMAGE}:\${GITHUB_SHA}" .\n`,
     };
   return {
     name: "Build image (downloads the release the VM runs)",

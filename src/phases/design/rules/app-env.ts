@@ -38,6 +38,7 @@ import { bindSetting, logToStdout } from "./server-settings.js";
 import { uwsgiEnv } from "./uwsgi-switch.js";
 import { SECRET_NAME } from "../../../contracts/secret-names.js";
 import { portOf } from "../../../inventory/listen.js";
+import { buildTimeSettings } from "../../../contracts/build-time-env.js";
 
 /**
  * Names keep the case the app reads them in: env names are case-sensitive, and an app whose
@@ -296,8 +297,16 @@ export function applyAppEnv(d: Draft): void {
     const plainHere = (name: string) => isPlain(name) || keptEngine.has(name);
     const skip = new Set([...Object.keys(computed), ...plan.dropped.map((x) => x.name), ...(plan.privateHost ?? [])]);
     const kept = [...new Set(names)].filter((e) => !skip.has(e) && !isStoreAddress(e)).sort();
-    plan.plain = kept.filter((e) => plainHere(e) && !stored.has(e));
-    plan.carried = kept.filter((e) => !plainHere(e) && !stored.has(e));
+    // Public settings the front end's bundler inlines when the app is built (build-time-env.ts): the
+    // image build takes them; at runtime they would change nothing in the browser code.
+    const built = buildTimeSettings(
+      s,
+      kept.filter((e) => !stored.has(e)),
+      repo,
+    );
+    if (built.size) plan.buildTime = [...built].map(([name, bundler]) => ({ name, bundler }));
+    plan.plain = kept.filter((e) => plainHere(e) && !stored.has(e) && !built.has(e));
+    plan.carried = kept.filter((e) => !plainHere(e) && !stored.has(e) && !built.has(e));
     // The VM's object store's endpoint (object-store-env.ts): plain or secret, never the VM's value.
     const s3 = objectStoreEnv(d, s, kept);
     if (s3) {
@@ -312,13 +321,18 @@ export function applyAppEnv(d: Draft): void {
       plan.changes = [...(plan.changes ?? []), ...readdress.map(vmStoreAddressChange)];
     }
     // The VM's address of another app process it calls, now a Cloud Run service (vm-app-address.ts).
-    const apps = vmAppAddresses(d, s, kept);
+    // A build-time public setting is read by browsers, which never reached the VM's loopback address.
+    const apps = vmAppAddresses(
+      d,
+      s,
+      kept.filter((e) => !built.has(e)),
+    );
     if (apps.length) {
       plan.readdressed = [...(plan.readdressed ?? []), ...apps.flatMap((x) => x.names)];
       plan.changes = [...(plan.changes ?? []), ...apps.map((x) => vmAppAddressChange(d, s, x))];
     }
     let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(
-      (e) => !skip.has(e) && (stored.has(e) || !plainHere(e)),
+      (e) => !skip.has(e) && (stored.has(e) || (!plainHere(e) && !built.has(e))),
     );
     // A settings file the command names holds the connection (Gitea's app.ini [database]): the
     // app reads no database URL from its environment; the file's own settings change instead.
@@ -360,6 +374,7 @@ export function applyAppEnv(d: Draft): void {
     t.secrets = secrets.sort();
     if (Object.keys(computed).length) t.env = { ...computed, ...t.env };
     if (plan.plain.length) t.plainEnv = plan.plain;
+    if (built.size) t.buildArgs = [...built.keys()];
     // A JDBC URL in that file, with no Cloud SQL Java connector in the build: the private IP, which
     // the stored file names itself (no env var carries it).
     if (settingsDb && jdbcSettingsFileOverPrivateIp(d, settingsDb)) plan.privateHost ??= [];
@@ -413,6 +428,15 @@ export function envChanges(plan: EnvPlan | undefined, target: DeployTarget): str
     out.push(
       `The deploy sets ${plan.privateHost.join(", ")} to the Cloud SQL instance's private IP (looked up at each deploy, plain config); the VM's host does not apply.`,
     );
+  const built = plan.buildTime ?? [];
+  if (built.length) {
+    const byBundler = new Map<string, string[]>();
+    for (const b of built) byBundler.set(b.bundler, [...(byBundler.get(b.bundler) ?? []), b.name]);
+    const list = [...byBundler].map(([bundler, names]) => `${names.join(", ")} (${bundler})`).join("; ");
+    out.push(
+      `${list}: ${built.length === 1 ? "a public setting" : "public settings"} the front end's bundler writes into the browser code when the app is built, so setting ${built.length === 1 ? "it" : "them"} on Cloud Run at runtime would change nothing there. The image build takes ${built.length === 1 ? "it" : "them"} (a Dockerfile ARG before the build, the deploy's --build-arg) from the repository ${built.length === 1 ? "variable" : "variables"} of the same name (Settings > Secrets and variables > Actions > Variables), never a secret: every visitor downloads ${built.length === 1 ? "its value" : "their values"}. A new value needs a new build.`,
+    );
+  }
   const plain = plan.plain.filter((n) => !readdressed.has(n));
   if (plain.length)
     out.push(

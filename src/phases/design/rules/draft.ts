@@ -59,6 +59,8 @@ export interface EnvPlan {
   privateHost?: string[];
   /** The VM's engine flags carried as plain settings: they name the engine Cloud SQL keeps. */
   keptEngine?: string[];
+  /** Public settings the front end's bundler inlines at build time (build args, not runtime env), with the bundler. */
+  buildTime?: Array<{ name: string; bundler: string }>;
 }
 
 /** A user-file folder moved to Cloud Storage (rules/storage.ts). */
