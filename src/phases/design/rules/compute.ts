@@ -3,6 +3,7 @@
 // worker pools that always run, Celery pushed through Cloud Tasks becomes an HTTP worker (or a job
 // when a task outlasts a push), and cron lines become jobs. Sizes come from the VM's own settings
 // (worker counts, concurrency flags) and the growth target.
+import { workerThreads } from "./worker-threads.js";
 import type { Service } from "../../../inventory/schema.js";
 import type { DeployTarget } from "../../../contracts/deployment.js";
 import { flagNumber, isSecretEnv, plannedPeakRps, taskLimitSeconds, webFlavour } from "./classify.js";
@@ -253,7 +254,11 @@ export function pushTarget(d: Draft, plan: ProcessPlan, name: string): { target:
 export function alwaysOnTarget(d: Draft, plan: ProcessPlan, name: string): DeployTarget {
   const s = plan.service;
   const singleton = plan.target.kind === "always-on" && plan.target.singleton;
-  const threads = flagNumber(s.command, "--concurrency", "-c", "--threads", "--workers", "-w") ?? 4;
+  const counted = workerThreads(s, d.repoDir);
+  const threads = counted.threads;
+  // Each thread holds its own database connection: the connection budget counts them (data.ts).
+  if (counted.source !== "assumed" && counted.connectionEach)
+    d.notes.workerThreads = { ...d.notes.workerThreads, [name]: counted };
   const inFlight = (plannedPeakRps(d.inv) / d.inv.traffic.growth) * TASKS_PER_REQUEST * taskSeconds(d.inv);
   // The VM runs N of these (a template unit enabled N times): one pool instance each does the same work.
   const instances = singleton ? 1 : clamp(Math.max(Math.ceil(inFlight / threads), s.instances ?? 1), 1, 10);

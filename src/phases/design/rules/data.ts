@@ -2,7 +2,7 @@
 // cache to Memorystore, and a broker that only carries Celery/RQ messages disappears into Cloud Tasks.
 import type { Service } from "../../../inventory/schema.js";
 import { loadPriceBook, maxConnections, sqlTierShape } from "../../../contracts/gcp-prices.js";
-import type { DatabaseTarget } from "../../../contracts/deployment.js";
+import type { DatabaseTarget, DeployTarget } from "../../../contracts/deployment.js";
 import { type DatabaseEngine as Engine, serviceDatabaseEngine } from "../../../contracts/database-engine.js";
 import { plannedPeakRps } from "./classify.js";
 import type { Draft } from "./draft.js";
@@ -165,9 +165,14 @@ export function applyConnectionBudget(d: Draft): void {
   const maxOf = (tier: string) => maxConnections(book, db.engine, sqlTierShape(tier)?.memoryGib ?? 3.75);
   const users = d.services.filter((s) => s.cloudSqlInstance === db.instance);
   const perInstance: Record<string, number> = {};
+  // A worker pool's process runs its known thread count of jobs at once, each on a connection
+  // (Sidekiq's `-c`, worker-threads.ts); a request-driven target a pool sized by its concurrency.
+  const threads = (s: DeployTarget) =>
+    s.kind === "worker-pool" ? d.notes.workerThreads?.[s.name]?.threads : undefined;
   for (const s of users)
     perInstance[s.name] =
-      s.kind === "api" ? Math.max(5, Math.min(10, Math.ceil(s.concurrency / 4))) : Math.min(s.concurrency + 1, 10);
+      threads(s) ??
+      (s.kind === "api" ? Math.max(5, Math.min(10, Math.ceil(s.concurrency / 4))) : Math.min(s.concurrency + 1, 10));
   let total = users.reduce((t, s) => t + s.maxInstances * perInstance[s.name]!, 0);
   const from = db.tier;
   let step = SQL_TIERS.indexOf(db.tier as (typeof SQL_TIERS)[number]);

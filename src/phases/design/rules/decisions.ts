@@ -145,7 +145,10 @@ export function buildDecisions(d: Draft, dep: Deployment, cost: CostEstimate): T
           ? ""
           : budget
             ? `${budget.total} of ${budget.max} max_connections (${someNames(
-                Object.entries(budget.perInstance).map(([n, p]) => `${n}: max instances × ${p}`),
+                Object.entries(budget.perInstance).map(([n, p]) => {
+                  const w = d.notes.workerThreads?.[n];
+                  return `${n}: max instances × ${p}${w ? ` (a connection per thread, ${w.source})` : ""}`;
+                }),
               )})`
             : "n/a"
       }${budget?.raisedFrom ? `; ${db.tier} rather than ${budget.raisedFrom}, which the traffic alone would take, because its max_connections could not hold these pools without capping the services' instances` : ""}.`,

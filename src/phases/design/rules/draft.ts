@@ -177,6 +177,8 @@ export interface Draft {
       /** The tier the traffic alone asked for, when the connections needed a larger one. */
       raisedFrom?: string;
     };
+    /** Worker pools whose thread count is known (a flag, Sidekiq's config file or default), each thread a connection. */
+    workerThreads?: Record<string, { threads: number; source: string }>;
     /** Dispatch deadline of the Cloud Tasks queue that replaces the broker (Celery pushed). */
     taskDeadlineSeconds?: number;
     dbHaReason?: string;
