@@ -15,6 +15,7 @@ import { QUEUE_LABEL, SCHEDULER_LABEL, usesRedisBroker } from "../../../contract
 import { runName } from "./names.js";
 import { imageFor } from "../../../image/plan.js";
 import { phpMemoryNote } from "./php-memory.js";
+import { forkedWorkersChange } from "./forked-workers.js";
 import { isAmqp, pubsubHomeFor } from "./store-homes.js";
 import { websocketFanOutAdvice } from "./websocket-fanout.js";
 import { servesUwsgiProtocol, uwsgiPortChange } from "./uwsgi-switch.js";
@@ -144,6 +145,8 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
   let reason = `${s.software} is a stateless HTTP app: Cloud Run runs it as revisions behind one URL, scales on concurrent requests (${t.concurrency} per instance, ${t.cpu} vCPU) up to ${t.maxInstances} instances for the growth target, and shifts traffic between revisions without downtime.${php ? ` ${php}` : ""}`;
   const heap = heapChange(s, t);
   if (heap) changes.push(heap);
+  const forked = forkedWorkersChange(d, s, t);
+  if (forked) changes.push(forked);
   if (t.http2) {
     settings.http2 = true;
     reason += " It speaks gRPC, over end-to-end HTTP/2.";
