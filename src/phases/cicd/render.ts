@@ -203,15 +203,7 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
           ]
         : []),
       ...(ctx.mainBuild && ctx.hasDockerfile ? [teamBuildText(ctx.mainDockerfile, ctx.mainBuild)] : []),
-      ...(buildArgNames(deployment).length && !(ctx.mainPulled || ctx.release)
-        ? [
-            `${buildArgNames(deployment)
-              .map((n) => `\`${n}\``)
-              .join(
-                ", ",
-              )}: public settings the front end's bundler writes into the browser code, so the image build takes them (\`docker build --build-arg\`, from the repository variables of the same name; an \`ARG\` before the build in the Dockerfile) and stops while one is unset. Set them under Settings > Secrets and variables > Actions > Variables (not secrets: every visitor downloads them); a new value takes effect with the next build.`,
-          ]
-        : []),
+      ...(ctx.mainPulled || ctx.release ? [] : publicArgsNote(buildArgNames(deployment))),
       ...(ctx.teamPreBuild
         ? [
             `Your \`Dockerfile\` packages what \`${ctx.teamPreBuild.workflow}\` builds before it, so the build job runs the same steps first: ${ctx.teamPreBuild.steps.map((s) => `\`${s.run.trim().replace(/\n/g, "; ")}\`${s.dir === "." ? "" : ` in \`${s.dir}\``}`).join(", then ")}${ctx.teamPreBuild.node ? ` (Node.js ${ctx.teamPreBuild.node})` : ""}.`,
@@ -330,4 +322,14 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
   artifacts.push(...images.artifacts);
   artifacts.push({ path: CICD_PATHS.readme, kind: "markdown", content: readme(ctx, result, images.notices) });
   return artifacts;
+}
+
+/** The README's word on build-time public settings (design buildArgs): where the build gets them. */
+function publicArgsNote(names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const one = names.length === 1;
+  const list = names.map((n) => `\`${n}\``).join(", ");
+  return [
+    `${list} ${one ? "is a public setting" : "are public settings"} the front end's bundler writes into the browser code, so the image build takes ${one ? "it" : "them"} (\`docker build --build-arg\` from the repository ${one ? "variable" : "variables"} of the same name; an \`ARG\` before the build in the Dockerfile) and stops while ${one ? "it is" : "one is"} unset. Set ${one ? "it" : "them"} under Settings > Secrets and variables > Actions > Variables (not ${one ? "a secret" : "secrets"}: every visitor downloads ${one ? "it" : "them"}); a new value takes effect with the next build.`,
+  ];
 }

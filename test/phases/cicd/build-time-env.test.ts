@@ -62,7 +62,7 @@ describe("NEXT_PUBLIC_* reaches next build", () => {
     expect(step.commands).toContain("gh variable set NEXT_PUBLIC_API_URL --repo fleetly/fleetly --body 'VALUE'");
     const readme = artifacts.find((a) => a.path === "docs/migration/cicd/README.md")!.content;
     expect(readme).toContain(
-      "`NEXT_PUBLIC_API_URL`: public settings the front end's bundler writes into the browser code",
+      "`NEXT_PUBLIC_API_URL` is a public setting the front end's bundler writes into the browser code, so the image build takes it",
     );
   });
 });
