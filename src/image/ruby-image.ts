@@ -4,6 +4,7 @@
 import path from "node:path";
 import { renderTemplateSync } from "../render/templates.js";
 import { IMAGE_USERS } from "./image-user.js";
+import { buildTimeSettings } from "../contracts/build-time-env.js";
 import type { ImageInput, RuntimeImage } from "./image-types.js";
 import { declaredVersion, supportedVersion, versionNote } from "./runtime-versions.js";
 import type { AppRepo } from "./repo.js";
@@ -68,7 +69,11 @@ export function rubyImage(input: ImageInput): RuntimeImage {
   const wholeApp = GEMFILE_READS.test(gemfile);
   const databaseYml = at("config/database.yml");
   const stub = /config\/database\.yml/.test(gemfile) && !inContext(input, databaseYml) ? adapterOf(gems) : undefined;
+  // Public settings the front end's bundler inlines (build-time-env.ts), read by assets:precompile.
+  const inlined = new Map(input.processes.flatMap((p) => [...buildTimeSettings(p, p.env, repo)]));
   const content = renderTemplateSync("image/Dockerfile.ruby.hbs", {
+    publicArgs: [...inlined.keys()].sort(),
+    publicLabel: [...new Set(inlined.values())].join(", "),
     app: input.appName,
     version,
     versionNote: versionNote(declared, version),

@@ -67,4 +67,37 @@ describe("rubyImage", () => {
     const image = rubyImage({ repo, appName: "app", runtime: "ruby", dockerfile: "Dockerfile", processes: [web] });
     expect(image.content).not.toContain("adapter: mysql2");
   });
+
+  // vite_ruby and jsbundling build the front end inside assets:precompile: a VITE_ setting the
+  // bundler inlines must be a build ARG there, or the browser code is built without it.
+  it("declares the front end's build-time public settings before assets:precompile", () => {
+    const files = {
+      Gemfile: "source 'https://rubygems.org'\ngem 'rails'\ngem 'pg'\ngem 'vite_rails'\n",
+      "Gemfile.lock": LOCK,
+      Rakefile: "require_relative 'config/application'\n",
+      "config/application.rb": "module Shop; class Application < Rails::Application; end; end\n",
+      "package.json": JSON.stringify({ devDependencies: { vite: "^5.0.0", "vite-plugin-ruby": "^5.0.0" } }),
+    };
+    const withVite = { ...web, env: ["DATABASE_URL", "VITE_STRIPE_KEY", "VITE_API_BASE"] } as Service;
+    const image = rubyImage({
+      repo: repoWith(files),
+      appName: "shop",
+      runtime: "ruby",
+      dockerfile: "Dockerfile",
+      processes: [withVite],
+    });
+    const build = image.content!.split("\nFROM ")[1]!;
+    expect(build).toMatch(/ARG VITE_API_BASE\nARG VITE_STRIPE_KEY\n/);
+    expect(build.indexOf("ARG VITE_STRIPE_KEY")).toBeLessThan(build.indexOf("RUN SECRET_KEY_BASE_DUMMY=1"));
+    expect(build).not.toContain("ARG DATABASE_URL");
+    // Without Vite in the app, a VITE_ name is the app's own runtime setting.
+    const plain = rubyImage({
+      repo: repoWith({ ...files, "package.json": JSON.stringify({ devDependencies: { esbuild: "^0.20.0" } }) }),
+      appName: "shop",
+      runtime: "ruby",
+      dockerfile: "Dockerfile",
+      processes: [withVite],
+    });
+    expect(plain.content).not.toContain("ARG VITE_");
+  });
 });
