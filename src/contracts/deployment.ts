@@ -25,6 +25,11 @@ export const CREDENTIAL_SCRIPT = /^exec(?: [A-Za-z0-9_.:=/@%+,-]*(?:"\$[A-Z][A-Z
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 export const CPU = /^(1|2|4|6|8)$|^0\.(08|1|2|25|5|75)$/;
 export const MEMORY = /^\d{2,5}Mi$|^\d{1,2}Gi$/;
+/** A memory value as Cloud Run writes it (`512Mi`, `2Gi`), in MiB; undefined for any other form. */
+export function memoryMiB(memory: string): number | undefined {
+  const m = /^(\d+)(Mi|Gi)$/.exec(memory);
+  return m ? Number(m[1]) * (m[2] === "Gi" ? 1024 : 1) : undefined;
+}
 /** A path inside the target repository: relative, no `..`, no leading dot segments, no spaces. */
 export const REPO_PATH =
   /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,9}$/;

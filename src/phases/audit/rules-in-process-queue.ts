@@ -14,7 +14,6 @@ export const inProcessQueueRisk: AuditRule = (inv) => {
   const names = found.map((x) => x.s.name);
   const brokers = [...new Set(found.map((x) => x.broker.name))];
   const shown = names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", ");
-  const clip = (line: string) => (line.length <= 300 ? line : `${line.slice(0, 299)}…`);
   return {
     title:
       "Queued jobs run inside the web process: with CPU allocated only during requests they stall, and at zero instances none runs",
@@ -23,6 +22,7 @@ export const inProcessQueueRisk: AuditRule = (inv) => {
     likelihood: "likely",
     mttrMinutes: { min: 30, max: 240 },
     businessImpact: `No worker process consumes the job queues on ${brokers.slice(0, 3).join(", ")}, so ${shown} run${names.length === 1 ? "s" : ""} those jobs itself. With Cloud Run's default CPU allocation they stall between requests, and with no instance up none runs: the app's background work (mails, media processing, imports, scheduled jobs) is late or never done, with no error anywhere.`,
+    // Cut to the schema's 12 lines of 300 characters with every other risk's (offline.ts fitToSchema).
     evidence: [
       ...new Set(
         found.flatMap(({ s, broker }) => [
@@ -30,9 +30,7 @@ export const inProcessQueueRisk: AuditRule = (inv) => {
           `services.${s.name}.dependsOn: ${s.dependsOn.join(", ")}`,
         ]),
       ),
-    ]
-      .slice(0, 12)
-      .map(clip),
+    ],
     mitigation:
       "The design keeps CPU always allocated (instance-based billing) and one instance up on these services. Where the app can run its queue workers as a process of their own, a worker pool from the same image lets the web service go back to CPU per request; a worker the inventory does not list belongs in it (role: worker).",
     affects: [...names, ...brokers].slice(0, 50),

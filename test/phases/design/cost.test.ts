@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { businessHoursLength, businessWindow } from "../../../src/contracts/business-hours.js";
-import { billedInstances, estimateCost, memoryGib } from "../../../src/phases/design/cost/estimate.js";
+import { billedInstances, estimateCost } from "../../../src/phases/design/cost/estimate.js";
+import { memoryGib } from "../../../src/phases/design/cost/always-on.js";
 import { loadPriceBook, maxConnections } from "../../../src/contracts/gcp-prices.js";
 import type { Deployment } from "../../../src/contracts/deployment.js";
 import { designPhase } from "../../../src/phases/design/index.js";

@@ -2,18 +2,14 @@
 // schedulers) are billed for every second they exist, at the instance-based rate, and buckets for
 // the files they hold. Both are flat: the same today and at the growth target.
 import { type Inventory, storageOnVm } from "../../../inventory/schema.js";
-import type { Deployment, DeployTarget } from "../../../contracts/deployment.js";
+import { memoryMiB, type Deployment, type DeployTarget } from "../../../contracts/deployment.js";
 import { num } from "./assumptions.js";
 import type { CostLine } from "./estimate-data.js";
 import { cloudRunTier, pickRegion, type PriceBook } from "../../../contracts/gcp-prices.js";
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
-
-export function memoryGibOf(memory: string): number {
-  const m = /^(\d+)(Mi|Gi)$/.exec(memory);
-  if (!m) return 0;
-  return m[2] === "Gi" ? Number(m[1]) : Number(m[1]) / 1024;
-}
+/** GiB of a Cloud Run memory value (0 for a form it does not take). */
+export const memoryGib = (memory: string): number => (memoryMiB(memory) ?? 0) / 1024;
 
 /** Monthly cost of `instances` instances that never stop, at the instance-based rate. */
 export function alwaysOnCost(
@@ -24,7 +20,7 @@ export function alwaysOnCost(
   const p = book.cloudRun.tiers[cloudRunTier(book, region)].instanceBased;
   const seconds = book.hoursPerMonth * 3600;
   const cpu = Number(shape.cpu);
-  const gib = memoryGibOf(shape.memory);
+  const gib = memoryGib(shape.memory);
   const usd = shape.instances * seconds * (cpu * p.cpuPerVcpuSecond + gib * p.memoryPerGibSecond);
   return {
     monthlyUsd: round2(usd),

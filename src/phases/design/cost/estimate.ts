@@ -11,7 +11,7 @@ import { deployedOnly } from "../../../contracts/held-targets.js";
 import { type CostAssumptions, defaultAssumptions, num } from "./assumptions.js";
 import { cloudRunTier, pickRegion, type PriceBook } from "../../../contracts/gcp-prices.js";
 import { type CostLine, databaseLines, vmLines } from "./estimate-data.js";
-import { bucketLines, filestoreLines, workerPoolLines } from "./always-on.js";
+import { bucketLines, filestoreLines, memoryGib, workerPoolLines } from "./always-on.js";
 import { type HeldCost, heldCost } from "./held-cost.js";
 import { platformLines } from "./platform.js";
 import { billingOf, billingText, instanceBasedLines, warmShare, type Billing } from "./instance-based.js";
@@ -53,12 +53,6 @@ export interface CostEstimate {
 
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
 export const usd = (x: number, digits = 2): string => `$${x.toFixed(digits)}`;
-
-export function memoryGib(memory: string): number {
-  const m = /^(\d+)(Mi|Gi)$/.exec(memory);
-  if (!m) return 0;
-  return m[2] === "Gi" ? Number(m[1]) : Number(m[1]) / 1024;
-}
 
 /**
  * Average number of billed instances under request-based billing. An instance is billed while at

@@ -5,7 +5,7 @@
 // (worker counts, concurrency flags) and the growth target.
 import { workerThreads } from "./worker-threads.js";
 import type { Service } from "../../../inventory/schema.js";
-import type { DeployTarget } from "../../../contracts/deployment.js";
+import { memoryMiB, type DeployTarget } from "../../../contracts/deployment.js";
 import { flagNumber, isSecretEnv, plannedPeakRps, taskLimitSeconds, webFlavour } from "./classify.js";
 import { cronArgv } from "./cron-command.js";
 import {
@@ -104,7 +104,7 @@ export function heapSized(s: Service, cpu: string, memory: string): { cpu: strin
   const heap = isJvm(s) ? jvmHeapMiB(s.command) : undefined;
   if (!heap) return { cpu, memory };
   const needGi = Math.min(32, Math.ceil(heap / 1024 + 1));
-  const haveMiB = /Gi$/.test(memory) ? parseFloat(memory) * 1024 : parseFloat(memory);
+  const haveMiB = memoryMiB(memory) ?? 0;
   if (needGi * 1024 <= haveMiB) return { cpu, memory };
   const minCpu = needGi > 4 ? Math.min(8, 2 ** Math.ceil(Math.log2(needGi / 4))) : 1;
   return { cpu: String(Math.max(Number(cpu), minCpu)), memory: `${needGi}Gi` };

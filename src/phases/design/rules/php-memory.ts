@@ -10,6 +10,7 @@
 // runs PHP-FPM, so no pm.max_children is sized here.
 import { phpQuantity } from "../../../inventory/php-limits.js";
 import type { Service } from "../../../inventory/schema.js";
+import { memoryMiB } from "../../../contracts/deployment.js";
 
 /** Apache's parent, opcache's shared memory (the image's opcache.memory_consumption = 128) and the system. */
 export const PHP_BASE_MIB = 256;
@@ -17,10 +18,6 @@ export const PHP_BASE_MIB = 256;
 export const MIN_CONCURRENCY = 8;
 const SIZES_MIB = [512, 1024, 2048, 4096, 8192];
 
-const mib = (memory: string) => {
-  const m = /^(\d+)(Mi|Gi)$/.exec(memory);
-  return m ? Number(m[1]) * (m[2] === "Gi" ? 1024 : 1) : undefined;
-};
 const format = (m: number) => (m % 1024 === 0 ? `${m / 1024}Gi` : `${m}Mi`);
 
 /** What one PHP request may allocate, in MiB; undefined when the VM set no limit or it is not known. */
@@ -35,7 +32,7 @@ export function phpMemorySizing(
   plan: { cpu: number; memory: string; concurrency: number },
 ): { memory: string; concurrency: number } {
   const per = phpRequestMiB(s);
-  const memory = mib(plan.memory);
+  const memory = memoryMiB(plan.memory);
   if (per === undefined || memory === undefined) return plan;
   const holds = (m: number) => Math.floor((m - PHP_BASE_MIB) / per);
   if (holds(memory) >= plan.concurrency) return plan;
