@@ -11,6 +11,7 @@
 import type { Inventory, Service } from "../inventory/schema.js";
 import { isFileDatabase } from "../inventory/file-database.js";
 import { databaseSettingRole } from "./database-settings.js";
+import { REDIS_SERVER } from "./queue-systems.js";
 
 /** Names that hold a Redis/cache/broker address: filled from Memorystore, never copied from the VM. */
 export const STORE_ADDRESS =
@@ -50,7 +51,7 @@ export function impliedLinks(inv: Pick<Inventory, "services" | "data">): Implied
   const fileDbs = new Set(inv.data.filter((x) => isFileDatabase(x.engine)).map((x) => x.service));
   const databases = services.filter((s) => s.role === "database" && !fileDbs.has(s.name));
   const kv = services.filter((s) => s.role === "cache" || s.role === "broker");
-  const redis = kv.filter((s) => /redis|valkey|keydb|dragonfly/.test(software(s)));
+  const redis = kv.filter((s) => REDIS_SERVER.test(software(s)));
   const memcached = kv.filter((s) => /memcache/.test(software(s)));
   const amqp = kv.filter((s) => /rabbit|amqp/.test(software(s)));
   const out: ImpliedLink[] = [];

@@ -76,6 +76,9 @@ export function queueSystem(s: Service): QueueSystem | undefined {
   return QUEUES.find(([, pattern]) => pattern.test(t))?.[0];
 }
 
+/** Software that speaks Redis's protocol: Redis and its forks and rewrites (Valkey, KeyDB, Dragonfly). */
+export const REDIS_SERVER = /redis|valkey|keydb|dragonfly/i;
+
 export function usesRedisBroker(system: QueueSystem): boolean {
   return !DATABASE_BACKED.has(system);
 }

@@ -94,6 +94,15 @@ export function jvmHeapMiB(command: string | undefined): number | undefined {
   return mib > 0 ? Math.ceil(mib) : undefined;
 }
 
+/** The GiB a JVM needs for a heap of `heapMiB`: the heap plus ~1 GiB of its own, at most Cloud Run's 32. */
+const jvmRoomGi = (heapMiB: number): number => Math.min(32, Math.ceil(heapMiB / 1024 + 1));
+
+/**
+ * The fewest vCPUs Cloud Run gives that much memory: 4 GiB per vCPU at most, in its CPU steps.
+ * https://cloud.google.com/run/docs/configuring/services/memory-limits
+ */
+const cpuForGi = (gi: number): number => (gi > 4 ? Math.min(8, 2 ** Math.ceil(Math.log2(gi / 4))) : 1);
+
 /**
  * A JVM process's memory and CPU raised to hold the heap its VM command gives it (`-Xmx1g`) plus
  * ~1 GiB for the JVM itself, for a worker pool, a pushed worker or a job whose default (1Gi, 512Mi)
@@ -103,17 +112,15 @@ export function jvmHeapMiB(command: string | undefined): number | undefined {
 export function heapSized(s: Service, cpu: string, memory: string): { cpu: string; memory: string } {
   const heap = isJvm(s) ? jvmHeapMiB(s.command) : undefined;
   if (!heap) return { cpu, memory };
-  const needGi = Math.min(32, Math.ceil(heap / 1024 + 1));
-  const haveMiB = memoryMiB(memory) ?? 0;
-  if (needGi * 1024 <= haveMiB) return { cpu, memory };
-  const minCpu = needGi > 4 ? Math.min(8, 2 ** Math.ceil(Math.log2(needGi / 4))) : 1;
-  return { cpu: String(Math.max(Number(cpu), minCpu)), memory: `${needGi}Gi` };
+  const needGi = jvmRoomGi(heap);
+  if (needGi * 1024 <= (memoryMiB(memory) ?? 0)) return { cpu, memory };
+  return { cpu: String(Math.max(Number(cpu), cpuForGi(needGi))), memory: `${needGi}Gi` };
 }
 
 /** Memory for a JVM web process: 2Gi, or the VM's heap plus 1 GiB for the JVM itself. */
 function jvmMemoryGi(s: Service): number {
   const heap = jvmHeapMiB(s.command);
-  return Math.max(2, heap ? Math.ceil(heap / 1024 + 1) : 2);
+  return Math.max(2, heap ? jvmRoomGi(heap) : 2);
 }
 
 /** Requests the VM's synchronous server serves at once (workers × threads), when init read them. */
@@ -129,9 +136,8 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   const inProcessCron = Boolean(s.inProcessJobs) && !isActiveJob(s);
   // A broker no worker consumes: this process runs its jobs (in-process-queue.ts).
   const inProcessQueue = queueConsumedInProcess(d.inv, s) !== undefined;
-  const jvmGi = jvm ? Math.min(jvmMemoryGi(s), 32) : 0;
-  // Cloud Run allows 4 GiB per vCPU at most (https://cloud.google.com/run/docs/configuring/services/memory-limits).
-  const cpu = python && workers >= 2 ? 2 : jvmGi > 4 ? Math.min(8, 2 ** Math.ceil(Math.log2(jvmGi / 4))) : 1;
+  const jvmGi = jvm ? jvmMemoryGi(s) : 0;
+  const cpu = python && workers >= 2 ? 2 : jvm ? cpuForGi(jvmGi) : 1;
   const plannedMemory = python ? `${cpu}Gi` : flavour === "node" ? "512Mi" : jvm ? `${jvmGi}Gi` : "1Gi";
   // A synchronous server serves workers × threads requests at once (s.capacity, read by init from
   // its flags and config): Cloud Run sends an instance no more, or they would wait inside it while

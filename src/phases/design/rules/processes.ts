@@ -12,6 +12,7 @@ import {
   isStreamConsumer,
   queueSystem,
   type QueueSystem,
+  REDIS_SERVER,
   schedulerKind,
   type SchedulerKind,
 } from "../../../contracts/queue-systems.js";
@@ -123,7 +124,7 @@ export function planProcesses(inv: Inventory, celery: CeleryMode): ProcessPlan[]
   const brokers = new Set(
     inv.services
       .filter((x) => (x.usedFor ? x.usedFor.includes("broker") : x.role === "broker"))
-      .filter((x) => !/redis|valkey|keydb|dragonfly/i.test(`${x.software} ${x.image ?? ""}`))
+      .filter((x) => !REDIS_SERVER.test(`${x.software} ${x.image ?? ""}`))
       .map((x) => x.name),
   );
   return inv.services.map((s) => planProcess(s, celery, brokers)).filter((p): p is ProcessPlan => p !== undefined);

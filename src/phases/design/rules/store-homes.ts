@@ -10,7 +10,7 @@ import {
   type StoreUse,
 } from "../../../inventory/schema.js";
 import type { ProcessPlan } from "./processes.js";
-import { QUEUE_LABEL } from "../../../contracts/queue-systems.js";
+import { QUEUE_LABEL, REDIS_SERVER } from "../../../contracts/queue-systems.js";
 import { MEMORYSTORE_MAX_GIB } from "../../../contracts/deployment.js";
 import { isAssumed } from "../../../inventory/assumed.js";
 
@@ -43,7 +43,7 @@ export function memorystoreSizeGiB(inv: Inventory, s: Service): { sizeGiB: numbe
   return { sizeGiB: Math.max(1, held) };
 }
 
-export const isRedis = (s: Service): boolean => /redis|valkey|keydb|dragonfly/i.test(s.software);
+export const isRedis = (s: Service): boolean => REDIS_SERVER.test(s.software);
 const isMemcached = (s: Service): boolean => /memcache/i.test(s.software);
 const isStream = (s: Service): boolean => /kafka|nats|pulsar|kinesis/i.test(s.software);
 export const isAmqp = (s: Service): boolean => /rabbit|amqp|activemq|artemis/i.test(s.software);
