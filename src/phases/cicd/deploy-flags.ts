@@ -26,6 +26,10 @@ export const cacheUrlVar = (index: number): string => `CACHE_${index}_URL`;
 export const cacheHostVar = (index: number): string => `CACHE_${index}_HOST`;
 /** A name that holds a host, not a URL: n8n's QUEUE_BULL_REDIS_HOST, REDIS_HOST, CACHE_HOSTNAME. */
 const HOST_ONLY = /_HOST(NAME)?$/i;
+/** Set beside it for a Redis instance: `host:port`, for a name that takes an address (Go's go-redis and asynq `Addr`). */
+export const cacheAddrVar = (index: number): string => `CACHE_${index}_ADDR`;
+/** A name that holds `host:port` with no scheme: REDIS_ADDR, CACHE_ADDRESS. */
+const ADDRESS_ONLY = /_ADDR(ESS)?$/i;
 
 /** Set by the workflow step that looks Filestore instance `index`'s address up. */
 export const filestoreIpVar = (index: number): string => `FILESTORE_${index}_IP`;
@@ -68,7 +72,15 @@ export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<
       for (const name of cache.urlEnv) {
         // A name the target also mounts as a secret stays a secret (gcloud refuses both).
         if (target.secrets.includes(name) || name in (target.env ?? {})) continue;
-        out.push([name, cache.engine === "redis" && HOST_ONLY.test(name) ? cacheHostVar(i) : cacheUrlVar(i)]);
+        const redis = cache.engine === "redis";
+        out.push([
+          name,
+          redis && HOST_ONLY.test(name)
+            ? cacheHostVar(i)
+            : redis && ADDRESS_ONLY.test(name)
+              ? cacheAddrVar(i)
+              : cacheUrlVar(i),
+        ]);
       }
     });
   }

@@ -17,6 +17,7 @@ import {
 import {
   AI_GATEWAY_URL_VAR,
   AI_WORKER_URL_VAR,
+  cacheAddrVar,
   cacheHostVar,
   cacheUrlVar,
   CLOUD_SQL_PRIVATE_IP_VAR,
@@ -160,6 +161,7 @@ function cacheUrlStep(cache: Cache, index: number): { name: string; run: string 
 port="$(${describe("redis", "port")})"
 echo "${cacheUrlVar(index)}=redis://\${host}:\${port}/0" >> "$GITHUB_ENV"
 echo "${cacheHostVar(index)}=\${host}" >> "$GITHUB_ENV"
+echo "${cacheAddrVar(index)}=\${host}:\${port}" >> "$GITHUB_ENV"
 `
       : `endpoint="$(${describe("memcache", "discoveryEndpoint")})"
 echo "${cacheUrlVar(index)}=\${endpoint}" >> "$GITHUB_ENV"

@@ -121,6 +121,7 @@ describe("setup-network.sh (Django's Redis cache)", () => {
     );
     expect(steps[0]!.run).toContain('echo "CACHE_0_URL=redis://${host}:${port}/0" >> "$GITHUB_ENV"');
     expect(steps[0]!.run).toContain('echo "CACHE_0_HOST=${host}" >> "$GITHUB_ENV"');
+    expect(steps[0]!.run).toContain('echo "CACHE_0_ADDR=${host}:${port}" >> "$GITHUB_ENV"');
     const web = steps.find((s) => s.name === "Deploy bookshop-web (api)")!.run!.replace(/ \\\n\s+/g, " ");
     expect(web).toContain("--network=bookshop-web-vpc --subnet=bookshop-web-run --vpc-egress=private-ranges-only");
     // Celery stays on the same Redis (Memorystore): its broker URL gets the address too.

@@ -68,6 +68,16 @@ describe("design: load balancer, caches, network", () => {
     ]);
   });
 
+  it("a Go-style address setting (REDIS_ADDR: host:port, no scheme) is filled from Memorystore, not copied from the VM", () => {
+    const yaml = readFileSync(EXAMPLE("django-postgres"), "utf8").replaceAll("REDIS_URL", "REDIS_ADDR");
+    const { design } = chainYaml(yaml);
+    expect(design.deployment.caches).toEqual([
+      expect.objectContaining({ urlEnv: ["CELERY_BROKER_URL", "REDIS_ADDR"] }),
+    ]);
+    const redis = design.mapping.find((m) => m.target.kind === "memorystore")!;
+    expect(redis.appChanges.join(" ")).toContain("sets CELERY_BROKER_URL, REDIS_ADDR to it");
+  });
+
   it("the cost estimate prices the load balancer the design plans, and only then", () => {
     const seed = chainFile(EXAMPLE("seed-vm"));
     const lb = (deployment: typeof seed.design.deployment) =>
