@@ -113,6 +113,39 @@ target: { project: orders-prod, region: europe-west1, service: orders }
     expect(changes("report")).toContain("The VM gives report's JVM a heap of 6 GiB (-Xmx): 7Gi leaves");
   });
 
+  it("JVM flags carried in an env setting (Tomcat's CATALINA_OPTS, JAVA_OPTS) are to be checked against the limit", () => {
+    const yaml = `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: ledger }
+host: { hostname: vm, os: "Debian 12", memoryGiB: 8 }
+services:
+  - name: tomcat
+    role: web
+    software: tomcat
+    runtime: java
+    command: /usr/share/tomcat9/bin/catalina.sh run
+    listen: ["127.0.0.1:8080"]
+    dependsOn: [db]
+    env: [CATALINA_OPTS, JAVA_OPTS, DB_PASSWORD]
+  - { name: db, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
+data:
+  - { service: db, engine: postgres, version: "16", sizeGiB: 5, backups: daily }
+deploy: { method: ssh-systemctl }
+target: { project: ledger-prod, region: europe-west1, service: ledger }
+`;
+    const r = designResultSchema.parse(designPhase.offline(designInputFromYaml(yaml)));
+    const changes = r.mapping.find((m) => m.service === "tomcat")!.appChanges.join("\n");
+    expect(changes).toContain("`CATALINA_OPTS`, `JAVA_OPTS` carry tomcat's JVM flags from the VM");
+    expect(changes).toContain("2Gi must hold the heap plus about 1 GiB");
+    // A WAR in Tomcat is no Spring Boot app: its health route is a servlet, not the actuator.
+    expect(changes).toContain('`@WebServlet("/healthz")`');
+    expect(changes).not.toContain("spring-boot-starter-actuator dependency");
+    // A heap the command names is sized for instead (the note above), and a non-JVM process gets neither.
+    expect(changes).not.toContain("(-Xmx): ");
+    const node = design("node server.js", "node");
+    expect(node.mapping.flatMap((m) => m.appChanges).join("\n")).not.toContain("JVM flags");
+  });
+
   it("keeps the defaults when the command sets no heap; a small heap still gets 1 GiB beyond it", () => {
     const { pool, job } = targets("java -jar /opt/orders/fulfilment.jar", "java -Xmx256m -jar /opt/orders/report.jar");
     expect([pool.cpu, pool.memory]).toEqual(["1", "1Gi"]);

@@ -1,5 +1,5 @@
 // mapping.json entries for the processes: where each one runs, why, and what the app must change.
-import { jvmHeapMiB } from "./compute.js";
+import { isJvm, jvmHeapMiB } from "./compute.js";
 import type { Service } from "../../../inventory/schema.js";
 import { type DeployTarget, hasCanary, lockedShare, startText } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
@@ -51,7 +51,10 @@ export function healthRouteHint(s: Service): string {
   if (/symfony/.test(f))
     return "a controller action `#[Route('/healthz')]` returning `new Response('ok')` (no database)";
   if (/php/.test(f)) return "a healthz.php in the document root that prints `ok` without touching the database";
-  if (/spring|java/.test(f)) return "the spring-boot-starter-actuator dependency (/actuator/health)";
+  if (/spring/.test(f)) return "the spring-boot-starter-actuator dependency (/actuator/health)";
+  // A servlet container (Tomcat, Jetty) or another JVM framework: a servlet is what every one of them serves.
+  if (/java|tomcat|jetty|jvm/.test(f))
+    return '`@WebServlet("/healthz")` on a servlet whose doGet writes "ok" (or the framework\'s own health endpoint: Spring Boot\'s actuator, Quarkus\'s smallrye-health)';
   if (/\bgo\b/.test(f)) return '`http.HandleFunc("/healthz", …)` writing "ok" in main.go';
   if (/node|express|next|nest/.test(f)) return '`app.get("/healthz", (req, res) => res.send("ok"))` in the entry file';
   return "a GET /healthz that answers 200 without touching the database";
@@ -228,8 +231,27 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
 /** The VM's -Xmx against the target's memory limit (compute.ts heapSized gave it room), for any JVM process. */
 function heapChange(s: Service, t: DeployTarget): string | undefined {
   const heap = jvmHeapMiB(s.command);
-  if (!heap) return undefined;
+  if (!heap) return jvmOptionsChange(s, t);
   return `The VM gives ${s.name}'s JVM a heap of ${heap >= 1024 && heap % 1024 === 0 ? `${heap / 1024} GiB` : `${heap} MiB`} (-Xmx): ${t.memory} leaves the JVM about 1 GiB of its own beyond it (metaspace, threads, buffers), since Cloud Run kills an instance that passes its memory limit. Keep -Xmx below the limit in the image's command (or set -XX:MaxRAMPercentage=75 in JAVA_TOOL_OPTIONS instead), and raise both together.`;
+}
+
+/**
+ * Env names the JVM (or its launcher: Tomcat's catalina.sh, Elasticsearch's ES_JAVA_OPTS) reads its
+ * flags from. Their values come from the VM's env file, heap and all.
+ */
+const JVM_OPTIONS_ENV =
+  /^(JAVA_OPTS|JAVA_OPTIONS|JDK_JAVA_OPTIONS|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|CATALINA_OPTS|[A-Z0-9]+_JAVA_OPTS)$/;
+
+/**
+ * A JVM process whose flags come from an env setting rather than its command: the values are copied
+ * from the VM, where a heap sized for the VM's memory (-Xmx6g on an 8 GiB host) is normal and the
+ * instance's limit kills the JVM before its heap fills.
+ */
+function jvmOptionsChange(s: Service, t: DeployTarget): string | undefined {
+  if (!isJvm(s)) return undefined;
+  const names = s.env.filter((e) => JVM_OPTIONS_ENV.test(e.toUpperCase()));
+  if (!names.length) return undefined;
+  return `${names.map((n) => `\`${n}\``).join(", ")} carr${names.length === 1 ? "ies" : "y"} ${s.name}'s JVM flags from the VM, where a heap is sized for the whole host: check any -Xmx or -Xms in ${names.length === 1 ? "it" : "them"} before the first deploy. ${t.memory} must hold the heap plus about 1 GiB of the JVM's own (metaspace, threads, buffers), since Cloud Run kills an instance that passes its memory limit; -XX:MaxRAMPercentage=75 in place of -Xmx follows the limit.`;
 }
 
 export function pushEntry(d: Draft, plan: ProcessPlan): MappingEntry {
