@@ -30,6 +30,7 @@ const HOST_ONLY = /_HOST(NAME)?$/i;
 export const cacheAddrVar = (index: number): string => `CACHE_${index}_ADDR`;
 /** A name that holds `host:port` with no scheme: REDIS_ADDR, CACHE_ADDRESS. */
 const ADDRESS_ONLY = /_ADDR(ESS)?$/i;
+export const takesAddress = (name: string): boolean => ADDRESS_ONLY.test(name);
 
 /** Set by the workflow step that looks Filestore instance `index`'s address up. */
 export const filestoreIpVar = (index: number): string => `FILESTORE_${index}_IP`;

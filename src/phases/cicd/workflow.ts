@@ -18,6 +18,7 @@ import {
   AI_GATEWAY_URL_VAR,
   AI_WORKER_URL_VAR,
   cacheAddrVar,
+  takesAddress,
   cacheHostVar,
   cacheUrlVar,
   CLOUD_SQL_PRIVATE_IP_VAR,
@@ -161,8 +162,7 @@ function cacheUrlStep(cache: Cache, index: number): { name: string; run: string 
 port="$(${describe("redis", "port")})"
 echo "${cacheUrlVar(index)}=redis://\${host}:\${port}/0" >> "$GITHUB_ENV"
 echo "${cacheHostVar(index)}=\${host}" >> "$GITHUB_ENV"
-echo "${cacheAddrVar(index)}=\${host}:\${port}" >> "$GITHUB_ENV"
-`
+${cache.urlEnv.some(takesAddress) ? `echo "${cacheAddrVar(index)}=\${host}:\${port}" >> "$GITHUB_ENV"\n` : ""}`
       : `endpoint="$(${describe("memcache", "discoveryEndpoint")})"
 echo "${cacheUrlVar(index)}=\${endpoint}" >> "$GITHUB_ENV"
 `;

@@ -11,7 +11,7 @@ import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
 import type { PhaseInput } from "../../../src/contracts/phase.js";
 import { findShellcheck, shellcheck } from "../../../src/validate/shellcheck.js";
-import { chain, chainFile, EXAMPLE } from "../../helpers/chain.js";
+import { chain, chainFile, chainYaml, EXAMPLE } from "../../helpers/chain.js";
 import { inputFromFile } from "../../helpers/phase-input.js";
 import { FIXTURE_FAKE_FUNCTIONS } from "../../helpers/fake-functions.js";
 import { ROOT } from "./fixtures.js";
@@ -121,7 +121,8 @@ describe("setup-network.sh (Django's Redis cache)", () => {
     );
     expect(steps[0]!.run).toContain('echo "CACHE_0_URL=redis://${host}:${port}/0" >> "$GITHUB_ENV"');
     expect(steps[0]!.run).toContain('echo "CACHE_0_HOST=${host}" >> "$GITHUB_ENV"');
-    expect(steps[0]!.run).toContain('echo "CACHE_0_ADDR=${host}:${port}" >> "$GITHUB_ENV"');
+    // host:port only for a name that takes it (REDIS_ADDR; none here).
+    expect(steps[0]!.run).not.toContain("CACHE_0_ADDR");
     const web = steps.find((s) => s.name === "Deploy bookshop-web (api)")!.run!.replace(/ \\\n\s+/g, " ");
     expect(web).toContain("--network=bookshop-web-vpc --subnet=bookshop-web-run --vpc-egress=private-ranges-only");
     // Celery stays on the same Redis (Memorystore): its broker URL gets the address too.
@@ -130,6 +131,17 @@ describe("setup-network.sh (Django's Redis cache)", () => {
     );
     // ...and the deployer may read the instance, nothing more.
     expect(django.get(CICD_PATHS.setupWif)).toContain("--role=roles/redis.viewer --condition=None");
+  });
+
+  it("a name that takes host:port (Go's REDIS_ADDR) gets the instance's host:port, looked up beside its URL", () => {
+    const yaml = readFileSync(EXAMPLE("django-postgres"), "utf8").replaceAll("REDIS_URL", "REDIS_ADDR");
+    const wf = parse(files(chainYaml(yaml).input).get(CICD_PATHS.workflow)!) as {
+      jobs: { deploy: { steps: Array<{ name: string; run?: string }> } };
+    };
+    const steps = wf.jobs.deploy.steps.filter((s) => s.run);
+    expect(steps[0]!.run).toContain('echo "CACHE_0_ADDR=${host}:${port}" >> "$GITHUB_ENV"');
+    const web = steps.find((s) => s.name === "Deploy bookshop-web (api)")!.run!.replace(/ \\\n\s+/g, " ");
+    expect(web).toContain("CELERY_BROKER_URL=${CACHE_0_URL},REDIS_ADDR=${CACHE_0_ADDR}");
   });
 
   it("is not generated when nothing reaches a private IP", () => {
