@@ -66,6 +66,11 @@ describe("design: load balancer, caches, network", () => {
     expect(design.deployment.caches).toEqual([
       expect.objectContaining({ engine: "memcached", version: "MEMCACHE_1_6_15", urlEnv: ["MEMCACHED_LOCATION"] }),
     ]);
+    // Its decision speaks of Memcached, not of a Redis broker to split or rewrite.
+    const decision = design.decisions.find((x) => x.title.endsWith("a home on Memorystore"))!;
+    expect(decision.title).toBe("Give every use of Memcached a home on Memorystore");
+    expect(JSON.stringify(decision)).not.toMatch(/Split the uses|Rewrite the broker|Standard tier fails over/);
+    expect(decision.consequences.join(" ")).toContain("keeps no replica");
   });
 
   it("a Go-style address setting (REDIS_ADDR: host:port, no scheme) is filled from Memorystore, not copied from the VM", () => {

@@ -113,10 +113,14 @@ export function workerDecision(d: Draft, dep: Deployment): TopicDecision | undef
 export function storeDecision(d: Draft): TopicDecision | undefined {
   const homes = d.stores.filter((h) => h.home.startsWith("memorystore"));
   if (homes.length === 0) return undefined;
+  const memcached = homes.filter((h) => h.home === "memorystore-memcached");
+  const redis = homes.filter((h) => h.home !== "memorystore-memcached");
+  // What a Redis holding more than cache can split or rewrite; a cache alone has neither.
+  const beyondCache = redis.some((h) => h.usesUnread || h.uses.some((u) => u !== "cache"));
   return {
     topic: "cache",
     element: `Memorystore: ${homes.map((h) => `${h.service.name} (${describeUses(h)})`).join("; ")}`,
-    title: "Give every use of Redis a home on Memorystore",
+    title: `Give every use of ${redis.length && memcached.length ? "Redis and Memcached" : redis.length ? "Redis" : "Memcached"} a home on Memorystore`,
     context: `${someNames(
       homes.map((h) =>
         h.usesUnread
@@ -133,11 +137,26 @@ export function storeDecision(d: Draft): TopicDecision | undefined {
       4,
     )}. Services reach it on a private IP with Direct VPC egress (private ranges only), no connector VMs.`,
     alternatives: [
-      "Split the uses: a Basic-tier cache and a Standard-tier broker, so a cache flush never touches queued jobs (two instances to pay for).",
-      "Rewrite the broker use to Cloud Tasks and the pub/sub use to Pub/Sub: code changes in every producer and consumer.",
+      ...(beyondCache
+        ? [
+            "Split the uses: a Basic-tier cache and a Standard-tier broker, so a cache flush never touches queued jobs (two instances to pay for).",
+            "Rewrite the broker use to Cloud Tasks and the pub/sub use to Pub/Sub: code changes in every producer and consumer.",
+          ]
+        : []),
+      ...(memcached.length
+        ? [
+            "Memorystore for Redis as the cache (Basic tier): one engine for every cache and a replica on Standard, but the app's Memcached client and settings change.",
+          ]
+        : []),
+      "A cache in each instance's own memory: no instance to pay for, but every instance warms its own copy, a scale-out starts cold and instances disagree until entries expire.",
     ],
     consequences: [
-      "A maintenance event on Basic tier flushes the cache; Standard tier fails over in seconds.",
+      ...(redis.length
+        ? ["A maintenance event on Basic tier flushes the cache; Standard tier fails over in seconds."]
+        : []),
+      ...(memcached.length
+        ? ["Memorystore for Memcached keeps no replica: a node's maintenance or restart empties what it held."]
+        : []),
       "Services that use it need a VPC subnet for egress.",
     ],
   };
