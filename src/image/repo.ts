@@ -48,10 +48,51 @@ export function readJson<T>(repo: AppRepo, rel: string): T | undefined {
   }
 }
 
+/** Folders that hold no file of the app's: git's own, and infra-migrate's state. */
+const NOT_THE_APPS = new Set([".git", ".infra-migrate"]);
+/** Entries looked at before a folder is taken to hold the app's files anyway (a huge tree). */
+const PRESENCE_BUDGET = 5000;
+
+/**
+ * Whether the folder holds any file that is not infra-migrate's own output: the paths `ignore`
+ * names and those its manifest (.infra-migrate/manifest.json) lists. An empty folder, or one that
+ * holds only a previous run's output (`--out` reused), is no repository to read: planning from it
+ * would find "no source to test" and drop the workflow's test job.
+ */
+function holdsOwnFiles(root: string, ignore: ReadonlySet<string>): boolean {
+  let generated: ReadonlySet<string> = ignore;
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(root, ".infra-migrate", "manifest.json"), "utf8")) as {
+      files?: Record<string, unknown>;
+    };
+    if (manifest.files && typeof manifest.files === "object")
+      generated = new Set([...ignore, ...Object.keys(manifest.files)]);
+  } catch {
+    // No manifest (no run wrote here) or an unreadable one: only `ignore` is known to be ours.
+  }
+  let budget = PRESENCE_BUDGET;
+  const walk = (rel: string): boolean => {
+    let entries;
+    try {
+      entries = readdirSync(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const e of entries) {
+      if (--budget < 0) return true;
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (!rel && NOT_THE_APPS.has(e.name)) continue;
+      if (e.isDirectory() ? walk(child) : !generated.has(child)) return true;
+    }
+    return false;
+  };
+  return walk("");
+}
+
 /** `ignore`: repository paths infra-migrate generated (the manifest): never the app's own files. */
 export function openRepo(dir: string, ignore: ReadonlySet<string> = new Set()): AppRepo {
   const root = existsSync(dir) ? realpathSync(dir) : path.resolve(dir);
-  const present = existsSync(root) && statSync(root).isDirectory();
+  const present = existsSync(root) && statSync(root).isDirectory() && holdsOwnFiles(root, ignore);
   // Paths come from the inventory's commands and the VM's files: one the file system cannot look
   // up (a name over 255 bytes, a loop of links, a folder it may not read) is not in the repository.
   const resolve = (rel: string): string | undefined => {
