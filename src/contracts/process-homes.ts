@@ -9,6 +9,7 @@ import { isLoop } from "./queue-systems.js";
 import { nothingForCloudRun, planSqlite } from "./sqlite-plan.js";
 import { portOf } from "../inventory/listen.js";
 import { isObjectStore } from "./object-store.js";
+import { isSearchEngine } from "./search-engine.js";
 
 /** Roles of the processes the app runs (not its proxy or its stores). */
 export const PROCESS_ROLES: ReadonlySet<Service["role"]> = new Set(["web", "worker", "scheduler", "cron", "other"]);
@@ -29,7 +30,8 @@ export function frameworkDefaultText(framework: string): string {
   return `${name}'${name.endsWith("s") ? "" : "s"} default`;
 }
 
-export type OpenTopic = "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file" | "object-store";
+export type OpenTopic =
+  "inbound-mail" | "raw-tcp" | "unknown-process" | "sqlite-file" | "object-store" | "search-engine";
 
 const speaks = (s: Service, p: string) => (s.protocols ?? []).includes(p as never);
 // uWSGI's own protocol (a `socket` behind nginx's uwsgi_pass) is not one Cloud Run takes, but the
@@ -88,6 +90,8 @@ export function processTopic(s: Service): OpenTopic | undefined {
   if (s.role !== "web" && s.role !== "other") return undefined;
   // A store (MinIO) is no process of the app, whatever role it was given: it moves to Cloud Storage.
   if (isObjectStore(s)) return "object-store";
+  // A search engine (Elasticsearch, Meilisearch…) is a stateful server with its index on disk.
+  if (isSearchEngine(s)) return "search-engine";
   const topic = nonHttpTopic(s);
   if (topic || s.role === "web" || s.schedule) return topic;
   if (s.runtime && s.runtime !== "other" && (s.longRunning || isLoop(s))) return undefined;
@@ -100,6 +104,7 @@ const TOPIC_TEXT: Record<OpenTopic, string> = {
   "unknown-process": "is a process the rules cannot name",
   "sqlite-file": "opens a database file (SQLite, H2) that cannot move",
   "object-store": "is an S3-compatible object store (its objects move to Cloud Storage)",
+  "search-engine": "is a search engine with its index on disk (Elasticsearch, OpenSearch, Solr, Meilisearch…)",
 };
 
 /**

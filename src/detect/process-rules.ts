@@ -251,7 +251,37 @@ const STORES: Record<string, Pick<CommandFacts, "software" | "role">> = {
   "rabbitmq-server": { software: "rabbitmq", role: "broker" },
 };
 
-const RULES: Rule[] = [pythonWeb, celery, pythonWorkers, managePy, flask, ruby, node, php, java];
+/**
+ * A search engine's own server (contracts/search-engine.ts): Elasticsearch's and OpenSearch's
+ * launchers (the Debian packages' systemd-entrypoint under their own folder, bin/elasticsearch) or
+ * their JVM by its main class, Solr's bin/solr, Meilisearch, Typesense, Manticore's searchd.
+ */
+const searchEngine: Rule = (exe, args, words) => {
+  const program = words[0] ?? "";
+  const text = words.join(" ");
+  const software =
+    /\/elasticsearch\/|^elasticsearch$/.test(program) ||
+    exe === "elasticsearch" ||
+    /org\.elasticsearch\.bootstrap\.Elasticsearch\b/.test(text)
+      ? "elasticsearch"
+      : /\/opensearch\/|^opensearch$/.test(program) ||
+          exe === "opensearch" ||
+          /org\.opensearch\.bootstrap\.OpenSearch\b/.test(text)
+        ? "opensearch"
+        : exe === "solr" || /\/solr\/bin\//.test(program) || /-Dsolr\.solr\.home=/.test(text)
+          ? "solr"
+          : exe === "meilisearch"
+            ? "meilisearch"
+            : exe === "typesense-server"
+              ? "typesense"
+              : exe === "searchd"
+                ? "manticore"
+                : undefined;
+  // No runtime: the engine is a store beside the app, never built into the app's image.
+  return software ? { software, role: "other", words: [exe, ...args] } : undefined;
+};
+
+const RULES: Rule[] = [searchEngine, pythonWeb, celery, pythonWorkers, managePy, flask, ruby, node, php, java];
 
 export function classifyProgram(words: string[]): CommandFacts {
   const exe = basename(words[0] ?? "");

@@ -16,6 +16,8 @@ import { servedFolderHomes, servedFolderText, unservedFolderText } from "./serve
 import { mailSenders, outboundMailDecision } from "./mail-decision.js";
 import { brokerDecision, databaseDecision, processDecision, sideListenerDecision } from "./open-decisions.js";
 import { objectStoreDecision } from "./object-store-decision.js";
+import { searchEngineDecision } from "./search-engine-decision.js";
+import { isSearchEngine } from "../../../contracts/search-engine.js";
 import { isObjectStore } from "../../../contracts/object-store.js";
 import { runOnceEntry } from "./mapping-run-once.js";
 import { sideListener } from "../../../contracts/process-homes.js";
@@ -337,13 +339,19 @@ function mappingEntry(d: Draft, s: Service): MappingEntry {
       case "scheduler-jobs":
         return beatToSchedulerEntry(d, s);
       case "decision":
-        return target.topic === "object-store" ? objectStoreDecision(d, s) : processDecision(d, s, target.topic);
+        return target.topic === "object-store"
+          ? objectStoreDecision(d, s)
+          : target.topic === "search-engine"
+            ? searchEngineDecision(d, s)
+            : processDecision(d, s, target.topic);
       case "run-once":
         return runOnceEntry(d, s, target.step);
     }
   }
   // An object store given a store's role (database, cache) is still decided as one: its objects go to Cloud Storage.
   if (isObjectStore(s)) return objectStoreDecision(d, s);
+  // A search engine given a store's role (database) is decided as one too, not as a second database.
+  if (isSearchEngine(s)) return searchEngineDecision(d, s);
   const home = d.stores.find((h) => h.service === s);
   if (home) return store(d, home);
   if (s.role === "reverse-proxy") return proxy(d, s);

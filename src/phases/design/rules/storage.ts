@@ -26,6 +26,7 @@ import { holdUsers, mountFilestore } from "./in-place-home.js";
 import { cleanName, someNames } from "./names.js";
 import { type Storage, storageOnVm } from "../../../inventory/schema.js";
 import { objectStoreOf } from "../../../contracts/object-store.js";
+import { searchEngineOfStorage } from "../../../contracts/search-engine.js";
 
 function bucketName(project: string, folder: string, taken: Set<string>): string {
   const leaf = folder.split("/").filter(Boolean).pop() ?? "files";
@@ -88,6 +89,14 @@ export function planStorage(d: Draft, repoDir?: string): void {
     if (store) {
       d.assumptions.push(
         `storage ${JSON.stringify(storage.path)}: the data folder of ${store.name} (${store.software}), an S3-compatible object store, in its own format: no bucket is mounted on it and it is not copied as files; its objects move bucket by bucket through the S3 API (the decision on ${store.name}).`,
+      );
+      continue;
+    }
+    // A search engine's index folder: rebuilt from the database on its new home (search-engine-decision.ts).
+    const engine = searchEngineOfStorage(d.inv, storage);
+    if (engine) {
+      d.assumptions.push(
+        `storage ${JSON.stringify(storage.path)}: the index folder of ${engine.name} (${engine.software}), a search engine: no bucket is mounted on it and it is not copied as files; the index is rebuilt on the engine's new home (the decision on ${engine.name}).`,
       );
       continue;
     }
