@@ -148,7 +148,11 @@ export function storeDecision(d: Draft): TopicDecision | undefined {
             "Memorystore for Redis as the cache (Basic tier): one engine for every cache and a replica on Standard, but the app's Memcached client and settings change.",
           ]
         : []),
-      "A cache in each instance's own memory: no instance to pay for, but every instance warms its own copy, a scale-out starts cold and instances disagree until entries expire.",
+      ...(beyondCache
+        ? []
+        : [
+            "A cache in each instance's own memory: no instance to pay for, but every instance warms its own copy, a scale-out starts cold and instances disagree until entries expire.",
+          ]),
     ],
     consequences: [
       ...(redis.length
