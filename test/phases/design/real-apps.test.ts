@@ -163,6 +163,13 @@ describe.each(corpus.map((a) => [a.app, a] as const))("real app %s", (_name, app
     if (app.app === "tandoor") expect(result.deployment.services.filter(isAppApi).map((t) => t.port)).toEqual([80]);
     // Metabase's MB_JETTY_PORT is a bind setting the deploy sets to 8080.
     if (app.app === "metabase") expect(result.deployment.services.filter(isAppApi).map((t) => t.port)).toEqual([8080]);
+    // A prebuilt release (Metabase's jar, Mattermost's tarball) gets no code to add for a health
+    // route: its own documented endpoint is what to probe.
+    if (app.app === "metabase" || app.app === "mattermost") {
+      const changes = result.mapping.flatMap((m) => m.appChanges).join("\n");
+      expect(changes).toContain("runs a prebuilt release: no route can be added to its code here");
+      expect(changes).not.toMatch(/Add one for real probes/);
+    }
   });
 
   it("promises Scheduler jobs for the warm instance only when the deployment has them", async () => {

@@ -101,7 +101,7 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
       ? `Keep ${t.healthPath} cheap (found in ${route.source}): the startup and liveness probes${canary ? " and the canary GET it and want" : " GET it and want"} a 2xx${canary ? "" : `; ${checks}`}.`
       : route
         ? `Keep ${t.healthPath} cheap (found in ${route.source}): ${checks}; the startup probe checks only port ${t.port} (see the gRPC change below).`
-        : `No health route was found, so the startup probe only checks that port ${t.port} accepts connections${canary ? ` and the canary only asks that ${t.healthPath} answers below 500` : `; ${checks}`}.${t.http2 ? "" : ` Add one for real probes: ${healthRouteHint(s)}; run the design again and it switches to HTTP probes on it.`}`,
+        : `No health route was found, so the startup probe only checks that port ${t.port} accepts connections${canary ? ` and the canary only asks that ${t.healthPath} answers below 500` : `; ${checks}`}.${t.http2 ? "" : imageFor(d.images, s)?.release ? ` ${s.name} runs a prebuilt release: no route can be added to its code here. If its documentation names a health endpoint, probe that one: \`--startup-probe=httpGet.path=PATH,port=${t.port}\` on its deploy and \`--health-path PATH --health-mode route\` (in place of \`reachable\`) on its canary step in the deploy workflow.` : ` Add one for real probes: ${healthRouteHint(s)}; run the design again and it switches to HTTP probes on it.`}`,
     portChange(d, s, t.port),
   ];
   const start = d.notes.startNotes?.[t.name];
