@@ -281,9 +281,23 @@ export type DeployTarget = z.infer<typeof deployTargetSchema>;
  * What a target starts, as people read it: its command, or its arguments to the image's ENTRYPOINT
  * script (`pretix cron` in pretix's image reads "the image's ENTRYPOINT with `cron`").
  */
+/**
+ * In a command word, a Memorystore instance's address the deploy fills in when it deploys (the
+ * VM's command named the store by its loopback address: design command-addresses.ts): URL is
+ * redis://host:port/0, HOST the host, ADDR host:port.
+ */
+export const ADDRESS_PLACEHOLDER = /%CACHE_(URL|HOST|ADDR):([a-z][a-z0-9-]{0,62})%/g;
+const ADDRESS_SHOWN = { URL: "URL", HOST: "host", ADDR: "host:port" } as const;
+/** A command word as a person reads it: each placeholder as `<name's host:port>`. */
+export const shownWord = (word: string): string =>
+  word.replace(
+    ADDRESS_PLACEHOLDER,
+    (_, form: keyof typeof ADDRESS_SHOWN, name: string) => `<${name}'s ${ADDRESS_SHOWN[form]}>`,
+  );
+
 export function startText(t: Pick<DeployTarget, "command" | "args">): string | undefined {
-  if (t.command?.length) return `\`${t.command.join(" ")}\``;
-  if (t.args?.length) return `the image's ENTRYPOINT script with \`${t.args.join(" ")}\``;
+  if (t.command?.length) return `\`${t.command.map(shownWord).join(" ")}\``;
+  if (t.args?.length) return `the image's ENTRYPOINT script with \`${t.args.map(shownWord).join(" ")}\``;
   return undefined;
 }
 

@@ -11,6 +11,7 @@ import {
   type DeployTarget,
   type Deployment,
   type Volume,
+  ADDRESS_PLACEHOLDER,
   FILESTORE_SHARE,
 } from "../../contracts/deployment.js";
 
@@ -31,6 +32,33 @@ export const cacheAddrVar = (index: number): string => `CACHE_${index}_ADDR`;
 /** A name that holds `host:port` with no scheme: REDIS_ADDR, CACHE_ADDRESS. */
 const ADDRESS_ONLY = /_ADDR(ESS)?$/i;
 export const takesAddress = (name: string): boolean => ADDRESS_ONLY.test(name);
+
+/**
+ * The Memorystore instances the targets' commands name by placeholder (a store's VM address on the
+ * command line: design command-addresses.ts), each with the forms used (URL, HOST, ADDR).
+ */
+export function commandCaches(targets: readonly DeployTarget[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const t of targets)
+    for (const word of [...(t.command ?? []), ...(t.args ?? [])])
+      for (const m of word.matchAll(ADDRESS_PLACEHOLDER)) out.set(m[2]!, (out.get(m[2]!) ?? new Set()).add(m[1]!));
+  return out;
+}
+
+/**
+ * A deploy flag with the Memorystore addresses its command's placeholders stand for, as a
+ * double-quoted word bash fills from the lookup step's variables; other flags unchanged.
+ */
+function withDeployAddresses(flag: string, deployment: Deployment): string {
+  if (!flag.match(ADDRESS_PLACEHOLDER)) return flag;
+  const plain = flag.replace(/^'|'$/g, "");
+  const filled = plain.replace(ADDRESS_PLACEHOLDER, (_, form: string, name: string) => {
+    const index = (deployment.caches ?? []).findIndex((c) => c.name === name && c.engine === "redis");
+    if (index < 0) throw new GenerationError("A command names a Memorystore instance the deployment has not", [name]);
+    return `\${${form === "URL" ? cacheUrlVar(index) : form === "HOST" ? cacheHostVar(index) : cacheAddrVar(index)}}`;
+  });
+  return `"${filled}"`;
+}
 
 /** Set by the workflow step that looks Filestore instance `index`'s address up. */
 export const filestoreIpVar = (index: number): string => `FILESTORE_${index}_IP`;
@@ -309,7 +337,9 @@ export function deployScript(
       );
     }
   }
-  const flags = deployFlags(target, deployment).map(shellWord);
+  const flags = deployFlags(target, deployment)
+    .map(shellWord)
+    .map((f) => withDeployAddresses(f, deployment));
   // A half-applied migration is for a person to look at, not for an automatic second run.
   if (options.execute) flags.push("--max-retries=0");
   // Values only known at deploy time come from lookup steps ($GITHUB_ENV variables, never

@@ -18,6 +18,7 @@ import {
   AI_GATEWAY_URL_VAR,
   AI_WORKER_URL_VAR,
   cacheAddrVar,
+  commandCaches,
   takesAddress,
   cacheHostVar,
   cacheUrlVar,
@@ -153,16 +154,21 @@ function sourceImageSteps(ctx: CicdContext, unwritten: ReadonlySet<string>): obj
 }
 
 /** Puts a Memorystore instance's address into $CACHE_<i>_URL for the deploys that reach it. */
-function cacheUrlStep(cache: Cache, index: number): { name: string; run: string } {
+function cacheUrlStep(cache: Cache, index: number, commandAddr: boolean): { name: string; run: string } {
   const describe = (group: string, format: string) =>
     `gcloud ${group} instances describe ${shellWord(cache.name)} --region "$REGION" --project "$PROJECT_ID" --format='value(${format})'`;
+  // Three lines to one file read better as one redirect (ShellCheck SC2129).
+  const lines = [
+    `echo "${cacheUrlVar(index)}=redis://\${host}:\${port}/0"`,
+    `echo "${cacheHostVar(index)}=\${host}"`,
+    ...(commandAddr || cache.urlEnv.some(takesAddress) ? [`echo "${cacheAddrVar(index)}=\${host}:\${port}"`] : []),
+  ];
+  const redis = `host="$(${describe("redis", "host")})"
+port="$(${describe("redis", "port")})"
+${lines.length > 2 ? `{\n${lines.map((l) => `  ${l}\n`).join("")}} >> "$GITHUB_ENV"\n` : lines.map((l) => `${l} >> "$GITHUB_ENV"\n`).join("")}`;
   const run =
     cache.engine === "redis"
-      ? `host="$(${describe("redis", "host")})"
-port="$(${describe("redis", "port")})"
-echo "${cacheUrlVar(index)}=redis://\${host}:\${port}/0" >> "$GITHUB_ENV"
-echo "${cacheHostVar(index)}=\${host}" >> "$GITHUB_ENV"
-${cache.urlEnv.some(takesAddress) ? `echo "${cacheAddrVar(index)}=\${host}:\${port}" >> "$GITHUB_ENV"\n` : ""}`
+      ? redis
       : `endpoint="$(${describe("memcache", "discoveryEndpoint")})"
 echo "${cacheUrlVar(index)}=\${endpoint}" >> "$GITHUB_ENV"
 `;
@@ -241,12 +247,14 @@ export function buildWorkflow(
   });
   // Only what the deploy deploys is looked up: a held target's addresses wait with it.
   const looks = deployLookups(deployment);
+  // Memorystore instances a deployed command names by its address (command-addresses.ts).
+  const named = commandCaches(deployment.services);
   const deploySteps: { name: string; run: string; env?: Record<string, string>; if?: string }[] = [
     ...(plain.length ? [loadPlainEnvStep(plain)] : []),
     ...(deployment.caches ?? [])
       .map((c, i) => ({ c, i }))
-      .filter(({ c }) => looks.caches && c.urlEnv.length > 0)
-      .map(({ c, i }) => cacheUrlStep(c, i)),
+      .filter(({ c }) => looks.caches && (c.urlEnv.length > 0 || named.has(c.name)))
+      .map(({ c, i }) => cacheUrlStep(c, i, named.get(c.name)?.has("ADDR") ?? false)),
     ...(deployment.filestores ?? [])
       .map((f, i) => ({ f, i }))
       .filter(({ f }) => looks.filestores.includes(f.name))

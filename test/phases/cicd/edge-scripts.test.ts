@@ -139,7 +139,7 @@ describe("setup-network.sh (Django's Redis cache)", () => {
       jobs: { deploy: { steps: Array<{ name: string; run?: string }> } };
     };
     const steps = wf.jobs.deploy.steps.filter((s) => s.run);
-    expect(steps[0]!.run).toContain('echo "CACHE_0_ADDR=${host}:${port}" >> "$GITHUB_ENV"');
+    expect(steps[0]!.run).toContain('  echo "CACHE_0_ADDR=${host}:${port}"\n} >> "$GITHUB_ENV"');
     const web = steps.find((s) => s.name === "Deploy bookshop-web (api)")!.run!.replace(/ \\\n\s+/g, " ");
     expect(web).toContain("CELERY_BROKER_URL=${CACHE_0_URL},REDIS_ADDR=${CACHE_0_ADDR}");
   });

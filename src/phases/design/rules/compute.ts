@@ -33,6 +33,7 @@ import { pubsubHomeFor } from "./store-homes.js";
 import { onlyPort } from "../../../inventory/listen.js";
 import { isActiveJob } from "./in-process-jobs.js";
 import { queueConsumedInProcess } from "../../../contracts/in-process-queue.js";
+import { type CommandAddress, withStoreAddresses } from "./command-addresses.js";
 
 /** Cloud Run's longest request: a websocket stays open at most this long, then the client reconnects. */
 export const WEBSOCKET_TIMEOUT_SECONDS = 3600;
@@ -331,12 +332,21 @@ export function withImage(
       : { secrets: secretsOf(s), ...source };
   }
   // The team's image may start it through its ENTRYPOINT script (image/team-image.ts teamRun).
-  const run = command ? teamRun(command, image?.team) : undefined;
+  // A store's VM address on the command line becomes the deploy's placeholder (command-addresses.ts).
+  const addressed = command && withStoreAddresses(d, command).argv;
+  const run = addressed ? teamRun(addressed, image?.team) : undefined;
   return {
-    ...(run && "args" in run ? { args: run.args } : command ? { command } : {}),
+    ...(run && "args" in run ? { args: run.args } : addressed ? { command: addressed } : {}),
     secrets: secretsOf(s),
     ...source,
   };
+}
+
+/** The store addresses a process's command names on the VM, which its deploy replaces. */
+export function commandAddressesOf(d: Draft, s: Service): CommandAddress[] {
+  const command = processCommand(d, s);
+  if (!command || carriesCredential(command)) return [];
+  return withStoreAddresses(d, command).replaced;
 }
 
 function processCommand(d: Draft, s: Service): string[] | undefined {

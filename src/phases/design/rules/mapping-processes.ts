@@ -1,5 +1,6 @@
 // mapping.json entries for the processes: where each one runs, why, and what the app must change.
-import { isJvm, jvmHeapMiB } from "./compute.js";
+import { commandAddressesOf, isJvm, jvmHeapMiB } from "./compute.js";
+import { commandAddressChange } from "./command-addresses.js";
 import type { Service } from "../../../inventory/schema.js";
 import { type DeployTarget, hasCanary, lockedShare, startText } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
@@ -106,6 +107,8 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
   ];
   const start = d.notes.startNotes?.[t.name];
   if (start) changes.push(start);
+  const addresses = commandAddressChange(s, commandAddressesOf(d, s));
+  if (addresses) changes.push(addresses);
   // https://cloud.google.com/run/docs/triggering/grpc, https://cloud.google.com/run/docs/configuring/http2
   if (t.http2)
     changes.push(
@@ -421,6 +424,8 @@ export function alwaysOnEntry(d: Draft, plan: ProcessPlan): MappingEntry {
     changes.push(
       "If it watches a folder, make it poll: file events (inotify) do not fire on a Cloud Storage volume (paperless-ngx: PAPERLESS_CONSUMER_POLLING).",
     );
+  const addresses = commandAddressChange(s, commandAddressesOf(d, s));
+  if (addresses) changes.push(addresses);
   const heap = heapChange(s, t);
   if (heap) changes.push(heap);
   changes.push(...dropModelKeys(d, s));
@@ -506,6 +511,7 @@ function cronAppChanges(d: Draft, s: Service): string[] {
     ? credentialChanges(d, s, argv.argv)
     : [
         `The job runs \`${argv.argv.join(" ")}\` in the app's image${through(targetOf(d, s))}; it must exit non-zero on failure so the execution is marked failed.`,
+        ...[commandAddressChange(s, commandAddressesOf(d, s))].filter((c): c is string => c !== undefined),
       ];
   if (argv.dropped.length)
     changes.push(
