@@ -15,7 +15,7 @@ import { REDIS_SERVER } from "./queue-systems.js";
 
 /** Names that hold a Redis/cache/broker address: filled from Memorystore, never copied from the VM. */
 export const STORE_ADDRESS =
-  /(REDIS|CACHE|MEMCACHED?|VALKEY|BROKER|CELERY_RESULT_BACKEND|RESULT_BACKEND)(_[A-Z]+)*_(URL|URI|HOST|ADDR|ADDRESS|LOCATION|SERVERS?)$|^(BROKER_URL|CELERY_BROKER_URL|CELERY_RESULT_BACKEND)$/;
+  /(REDIS|CACHE|MEMCACHED?|VALKEY|BROKER|CELERY_RESULT_BACKEND|RESULT_BACKEND)(_[A-Z]+)*_(URL|URI|HOST|ADDR|ADDRESS|LOCATION|SERVERS?)$|^(BROKER_URL|CELERY_BROKER_URL|CELERY_RESULT_BACKEND)$|(^|_)MESSAGE_QUEUE(_URL|_URI)?$/;
 export const isStoreAddress = (name: string): boolean => STORE_ADDRESS.test(name.toUpperCase());
 
 /** An AMQP broker's address (RabbitMQ). */

@@ -106,7 +106,9 @@ export function redisUses(services: ServiceFinding[], app: AppContext, env: Reco
       hasPackage(app, "node", p),
     ) ||
     (websocketNode && nodeRedis) ||
-    envSays(env, /^BROADCAST_(DRIVER|CONNECTION)$/, /^redis$/)
+    envSays(env, /^BROADCAST_(DRIVER|CONNECTION)$/, /^redis$/) ||
+    // Flask-SocketIO's message_queue (SOCKETIO_MESSAGE_QUEUE=redis://…): its instances share events through it.
+    envSays(env, /(^|_)MESSAGE_QUEUE(_URL|_URI)?$/, /^rediss?:/)
   )
     uses.add("pubsub");
   if (

@@ -325,6 +325,13 @@ describe("Redis uses and the database engine", () => {
       {},
       ["broker", "cache", "results", "sessions"],
     ],
+    // Flask-SocketIO's message queue on Redis: its instances share websocket events through it.
+    [
+      [svc("flask", { role: "web", runtime: "python" })],
+      {},
+      { SOCKETIO_MESSAGE_QUEUE: "redis://localhost:6379/1" },
+      ["pubsub"],
+    ],
     // Sessions in a cache that is not Redis, results in the database: neither is Redis's.
     [
       [svc("celery")],

@@ -53,9 +53,27 @@ export function isSharedStore(s: Service): boolean {
   return s.role === "broker" || s.role === "cache";
 }
 
-function usesOf(s: Service, consumers: ProcessPlan[]): StoreUse[] {
+/**
+ * A websocket process's setting that names the store its instances fan events out through
+ * (Flask-SocketIO's message_queue, a channel layer's or pub/sub URL): SOCKETIO_MESSAGE_QUEUE,
+ * CHANNEL_LAYER_URL, PUBSUB_REDIS_URL, CABLE_REDIS_URL.
+ */
+export const FANOUT_SETTING =
+  /(^|_)MESSAGE_QUEUE(_URL|_URI)?$|(^|_)(CHANNEL_LAYERS?|PUBSUB|PUB_SUB|CABLE)(_REDIS)?_(URL|URI|HOST|ADAPTER)$/;
+
+function usesOf(inv: Inventory, s: Service, consumers: ProcessPlan[]): StoreUse[] {
   const uses = new Set<StoreUse>(s.usedFor ?? []);
-  if (!s.usedFor?.length) uses.add(s.role === "cache" ? "cache" : "broker");
+  if (!s.usedFor?.length) {
+    uses.add(s.role === "cache" ? "cache" : "broker");
+    // Unread uses: a websocket process that names this store in a fan-out setting publishes through it.
+    const fanout = inv.services.some(
+      (u) =>
+        u.dependsOn.includes(s.name) &&
+        u.protocols?.includes("websocket") &&
+        u.env.some((e) => FANOUT_SETTING.test(e.toUpperCase())),
+    );
+    if (fanout && isRedis(s)) uses.add("pubsub");
+  }
   if (consumers.length > 0) uses.add("broker");
   return [...uses];
 }
@@ -74,7 +92,7 @@ export const usesUnread = (inv: Inventory, s: Service): boolean =>
 export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[] {
   const homes = inv.services.filter(isSharedStore).map((s): StoreHome => {
     const consumers = plans.filter((p) => p.queue !== undefined && p.service.dependsOn.includes(s.name));
-    const uses = usesOf(s, consumers);
+    const uses = usesOf(inv, s, consumers);
     const unread = consumers.length === 0 && usesUnread(inv, s);
     const tier = unread || uses.some((u) => LOSSY.includes(u)) ? "STANDARD_HA" : "BASIC";
     const pushed =
