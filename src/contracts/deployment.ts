@@ -561,6 +561,28 @@ export const secretFileSchema = z.object({
 });
 export type SecretFileMount = z.infer<typeof secretFileSchema>;
 
+/**
+ * A setting the services read whose VM value the move re-points: the VM address of a store the
+ * design leaves to a decision (RabbitMQ, a second database), an S3-compatible store's endpoint and
+ * keys, another app process's address. Copied from the VM, it would point the new services back at
+ * the VM (or at their own loopback): scripts/setup-secrets.sh never reads it there. A secret is
+ * asked for, a plain setting's line in deploy/cloud-run.env is left to fill in; `newValue` says
+ * with what. Settings the deploy fills itself (caches[].urlEnv, cloudSqlPrivateIp.hostEnv, env) and
+ * the database settings setup-database.sh stores are not listed: nothing copies those.
+ */
+export const repointedSettingSchema = z.object({
+  name: z.string().regex(ENV_NAME).describe("The env name, as a service's secrets or plainEnv hold it."),
+  newValue: z
+    .string()
+    .min(3)
+    .max(400)
+    .regex(/^[^\x00-\x1f\x7f]+$/)
+    .describe(
+      "Where its new value comes from, for the person who gives it: https://storage.googleapis.com for Cloud Storage's S3 API, the address the store's decision gives it, another service's run.app URL.",
+    ),
+});
+export type RepointedSetting = z.infer<typeof repointedSettingSchema>;
+
 export const deploymentSchema = z
   .object({
     project: z.string().regex(GCP_PROJECT).describe("Google Cloud project id, as given in the prompt."),
@@ -588,6 +610,13 @@ export const deploymentSchema = z
       .array(filestoreSchema)
       .optional()
       .describe("Filestore instances for data written in place, when its open decision chose Filestore."),
+    repointed: z
+      .array(repointedSettingSchema)
+      .max(40)
+      .optional()
+      .describe(
+        "Secrets and plain settings whose VM value the move re-points (a store's or another process's VM address, an object store's endpoint and keys): never copied from the VM.",
+      ),
   })
   .describe("The deployment contract later phases build on: every value ends up in scripts and workflows.");
 export type Deployment = z.infer<typeof deploymentSchema>;

@@ -271,12 +271,19 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
     )
     .join("");
   const secrets = secretsView(deployment);
+  // Settings the move re-points (deployment.repointed): asked for, or filled in by hand, never the VM's.
+  const repointed = new Map((deployment.repointed ?? []).map((r) => [r.name, r.newValue]));
+  const repointedText = (names: string[], how: string) =>
+    names.length
+      ? ` ${names.map((n) => `\`${n}\``).join(", ")} ${names.length === 1 ? "is" : "are"} never copied from the VM: the move re-points ${names.length === 1 ? "it" : "them"}, ${how} (${names.map((n) => `\`${n}\`: ${repointed.get(n)}`).join("; ")}).`
+      : "";
   if (secrets) {
+    const askedFor = secrets.repointed.filter((n) => secrets.secrets.includes(n));
     steps.push({
       stage: "foundations",
       order: 40,
       title: "Secrets",
-      body: `\`setup-secrets.sh\` creates ${[...secrets.secrets, ...secrets.fileSecrets.map((f) => f.split("=")[0]!)].map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own${secrets.heldReaders.length ? ` (not ${secrets.heldReaders.join(", ")}: its account reads them once it deploys and the script is run again)` : ""}.${secrets.fileSecrets.length ? ` ${secrets.fileSecrets.map((f) => `\`${f.split("=")[0]}\` holds the file ${f.slice(f.indexOf("=") + 1)}`).join(", ")} from the VM (copied with --from-vm, bytes only, never printed; every instance mounts the same file).` : ""} ${secrets.secrets.length ? `Values come from the VM's environment file${units.length ? " and its units' `Environment=` lines" : ""} over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}.` : "There are no secret env values, so `--from-vm USER@HOST` alone copies the files."}${secrets.commandLineSecrets.length ? ` ${secrets.commandLineSecrets.map((x) => `\`${x}\``).join(", ")} ${secrets.commandLineSecrets.length === 1 ? "is a credential" : "are credentials"} the VM's processes take on their command line (a crontab line, a unit's ExecStart), not in an env file: the script asks for ${secrets.commandLineSecrets.length === 1 ? "it" : "them"}.` : ""} Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}${fileEdits}`,
+      body: `\`setup-secrets.sh\` creates ${[...secrets.secrets, ...secrets.fileSecrets.map((f) => f.split("=")[0]!)].map((s) => `\`${s}\``).join(", ")} in Secret Manager and lets each runtime account read only its own${secrets.heldReaders.length ? ` (not ${secrets.heldReaders.join(", ")}: its account reads them once it deploys and the script is run again)` : ""}.${secrets.fileSecrets.length ? ` ${secrets.fileSecrets.map((f) => `\`${f.split("=")[0]}\` holds the file ${f.slice(f.indexOf("=") + 1)}`).join(", ")} from the VM (copied with --from-vm, bytes only, never printed; every instance mounts the same file).` : ""} ${secrets.secrets.length ? `Values come from the VM's environment file${units.length ? " and its units' `Environment=` lines" : ""} over ssh (held in memory, never printed) or from stdin; database URLs${secrets.dbUserSecrets.length ? ` and the database user, password and name (${secrets.dbUserSecrets.map((s) => `\`${s}\``).join(", ")})` : ""} are never copied from the VM (they point at its database)${db ? " and setup-database.sh already stored them" : ""}.` : "There are no secret env values, so `--from-vm USER@HOST` alone copies the files."}${secrets.commandLineSecrets.length ? ` ${secrets.commandLineSecrets.map((x) => `\`${x}\``).join(", ")} ${secrets.commandLineSecrets.length === 1 ? "is a credential" : "are credentials"} the VM's processes take on their command line (a crontab line, a unit's ExecStart), not in an env file: the script asks for ${secrets.commandLineSecrets.length === 1 ? "it" : "them"}.` : ""}${repointedText(askedFor, `and the script asks for ${askedFor.length === 1 ? "it" : "each"}, saying where ${askedFor.length === 1 ? "the" : "its"} new value comes from`)} Services read \`:latest\` when an instance starts: after a new version, redeploy.${otherFiles}${fileEdits}`,
       commands: [
         `bash ${CICD_PATHS.setupSecrets} --dry-run`,
         fromVmCommand(ctx.inventory.host.hostname ?? "VM", secrets.vmEnvNames.length > 0, envFiles, units),
@@ -287,12 +294,14 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
   const plain = plainEnvNames(deployment);
   if (plain.length) {
     const host = ctx.inventory.host.hostname ?? "VM";
+    const fromVm = plain.filter((n) => !repointed.has(n));
+    const byHand = plain.filter((n) => repointed.has(n));
     steps.push({
       stage: "foundations",
       order: 45,
       title: "Plain settings",
-      body: `${plain.map((n) => `\`${n}\``).join(", ")} ${plain.length === 1 ? "is a plain setting" : "are plain settings"} (modes, flags, host names), not secrets: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars with the values in \`${PLAIN_ENV_FILE}\`. Fill that file from the VM's env file (${secrets ? `\`setup-secrets.sh --from-vm\` fills its empty lines, or ` : ""}the command below prints them as \`NAME=value\` lines, comments left out${units.length ? ", the units' `Environment=` too" : ""}; check them), commit it, and review changes to it like code. The deploy stops on a missing or empty value, and on characters other than letters, digits and \`_ . : = / @ % + , -\` (list the hosts instead of \`*\`).`,
-      commands: [plainSettingsCommand(host, plain, envFiles, units)],
+      body: `${plain.map((n) => `\`${n}\``).join(", ")} ${plain.length === 1 ? "is a plain setting" : "are plain settings"} (modes, flags, host names), not secrets: the deploy passes ${plain.length === 1 ? "it" : "them"} as plain env vars with the values in \`${PLAIN_ENV_FILE}\`. Fill that file from the VM's env file (${secrets ? `\`setup-secrets.sh --from-vm\` fills its empty lines, or ` : ""}the command below prints them as \`NAME=value\` lines, comments left out${units.length ? ", the units' `Environment=` too" : ""}; check them), commit it, and review changes to it like code. The deploy stops on a missing or empty value, and on characters other than letters, digits and \`_ . : = / @ % + , -\` (list the hosts instead of \`*\`).${repointedText(byHand, `so \`setup-secrets.sh\` leaves ${byHand.length === 1 ? "its line" : "their lines"} empty and the command below leaves ${byHand.length === 1 ? "it" : "them"} out: fill ${byHand.length === 1 ? "it" : "them"} in by hand`)}`,
+      commands: fromVm.length ? [plainSettingsCommand(host, fromVm, envFiles, units)] : [],
       files: [PLAIN_ENV_FILE],
     });
   }

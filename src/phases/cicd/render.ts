@@ -219,6 +219,7 @@ function readme(ctx: CicdContext, result: CicdResult, imageNotices: string[]): s
     plainEnvLabel: plainEnvNames(deployment)
       .map((n) => `\`${n}\``)
       .join(", "),
+    repointedLabel: (secretsView(deployment)?.repointed ?? []).map((n) => `\`${n}\``).join(", "),
     queues: queuesView(deployment)?.queues.map((q) => q.name) ?? [],
     // Everyone may call a public API, canary or not (a locked share deploys it straight); a held one is not deployed.
     publicServices: deployment.services

@@ -42,7 +42,14 @@ export interface SecretsView {
   plainEnvFile: string;
   /** scripts/setup-database.sh manages the Cloud SQL user: --rotate leaves its settings to it. */
   databaseScript: boolean;
+  /** Settings the move re-points (deployment.repointed): never read from the VM; a secret is asked for. */
+  repointed: string[];
+  /** Where each one's new value comes from, shell-quoted, in the same order. */
+  repointedWhere: string[];
 }
+
+/** A text as one single-quoted shell word. */
+const quoted = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** The env vars a `sh -c` command carrying a VM command line's credentials reads (`"$NAME"`). */
 function credentialsRead(command: readonly string[] | undefined): string[] {
@@ -76,13 +83,16 @@ export function secretsView(deployment: Deployment, urlForm?: string, databaseSc
     ]),
   ];
   const cloudSql = new Set(deployment.services.filter((s) => s.cloudSqlInstance).flatMap((s) => s.secrets));
-  const dbUrlSecrets = secrets.filter((s) => databaseSettingRole(s) === "url");
-  const dbUserSecrets = secrets.filter(
-    (s) => isStoredDatabaseSetting(s) && databaseSettingRole(s) !== "url" && cloudSql.has(s),
-  );
   const plainEnv = plainEnvNames(deployment);
+  // A re-pointed name says where its value comes from (a second database's URL: that database's).
+  const repointed = (deployment.repointed ?? []).filter((r) => secrets.includes(r.name) || plainEnv.includes(r.name));
+  const moved = new Set(repointed.map((r) => r.name));
+  const dbUrlSecrets = secrets.filter((s) => databaseSettingRole(s) === "url" && !moved.has(s));
+  const dbUserSecrets = secrets.filter(
+    (s) => isStoredDatabaseSetting(s) && databaseSettingRole(s) !== "url" && cloudSql.has(s) && !moved.has(s),
+  );
   const commandLineSecrets = [...new Set(deployment.services.flatMap((s) => credentialsRead(s.command)))].sort();
-  const notCopied = new Set([...dbUrlSecrets, ...dbUserSecrets, ...commandLineSecrets]);
+  const notCopied = new Set([...dbUrlSecrets, ...dbUserSecrets, ...commandLineSecrets, ...moved]);
   return {
     project: deployment.project,
     secrets,
@@ -96,10 +106,12 @@ export function secretsView(deployment: Deployment, urlForm?: string, databaseSc
     dbUserSecrets,
     dbUrlForm: urlForm ?? cloudSqlUrlForm(deployment),
     plainEnv,
-    vmEnvNames: [...secrets.filter((s) => !notCopied.has(s)), ...plainEnv],
+    vmEnvNames: [...secrets.filter((s) => !notCopied.has(s)), ...plainEnv.filter((n) => !moved.has(n))],
     commandLineSecrets,
     plainEnvFile: PLAIN_ENV_FILE,
     databaseScript,
+    repointed: repointed.map((r) => r.name),
+    repointedWhere: repointed.map((r) => quoted(r.newValue)),
   };
 }
 

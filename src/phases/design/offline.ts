@@ -20,6 +20,7 @@ import { planServedFolders } from "./rules/served-folders.js";
 import { planStorage } from "./rules/storage.js";
 import { planSecretFiles } from "./rules/secret-files.js";
 import { holdCommandless } from "./rules/command-hold.js";
+import { repointedSettings } from "./rules/repointed.js";
 import { nothingForCloudRun } from "./rules/sqlite.js";
 import { whatMoves } from "./rules/nothing-deploys.js";
 import { planImages } from "../../image/plan.js";
@@ -67,6 +68,7 @@ export function designFromInventory(
   planSecretFiles(d);
   // A job or worker pool with no command it can run would run the web server: held (command-hold.ts).
   holdCommandless(d);
+  const repointed = repointedSettings(d);
   const deployment: Deployment = {
     project: d.project.id,
     region: inv.target.region,
@@ -81,6 +83,7 @@ export function designFromInventory(
     ...(d.buckets.length ? { buckets: d.buckets } : {}),
     ...(d.secretFiles.length ? { secretFiles: d.secretFiles } : {}),
     ...(d.filestores?.length ? { filestores: d.filestores } : {}),
+    ...(repointed.length ? { repointed } : {}),
   };
   const mapping = buildMapping(d);
   // Address-only paths are kept closed by Cloud Armor (edge.ts); the rest need a decision.

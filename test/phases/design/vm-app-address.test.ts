@@ -41,6 +41,10 @@ describe("an app process that calls another app process of the VM", () => {
     const carried = all.find((c) => c.includes("from the VM: the secrets setup copies each"));
     expect(carried).toContain("NEXTAUTH_SECRET");
     expect(carried).not.toContain("API_INTERNAL_URL");
+    // setup-secrets.sh asks for it (deployment.repointed), saying which URL, and never copies the VM's.
+    expect(r.deployment.repointed).toEqual([
+      { name: "API_INTERNAL_URL", newValue: expect.stringContaining(`${api}'s URL, https://${api}-PROJECT_NUMBER`) },
+    ]);
   });
 
   it("with no name that says which, still names the address to replace", () => {

@@ -30,8 +30,8 @@ import type { Draft, EnvPlan } from "./draft.js";
 import { proxyTrust } from "./proxy-trust.js";
 import { isSpringBoot } from "./proxy-trust-frameworks.js";
 import { sessionFix } from "./session-fix.js";
-import { vmStoreAddressChange, vmStoreAddresses } from "./vm-store-address.js";
-import { vmAppAddressChange, vmAppAddresses } from "./vm-app-address.js";
+import { vmStoreAddressChange, vmStoreAddresses, vmStoreAddressValue } from "./vm-store-address.js";
+import { vmAppAddressChange, vmAppAddresses, vmAppAddressValue } from "./vm-app-address.js";
 import { objectStoreEnv } from "./object-store-env.js";
 import { cacheFix } from "./cache-fix.js";
 import { bindSetting, logToStdout } from "./server-settings.js";
@@ -311,6 +311,7 @@ export function applyAppEnv(d: Draft): void {
     const s3 = objectStoreEnv(d, s, kept);
     if (s3) {
       plan.readdressed = [...s3.names];
+      plan.newValues = { ...s3.newValues };
       plan.changes = [...(plan.changes ?? []), s3.change];
     }
     // The VM's address of a store the design does not fill in (vm-store-address.ts): carried, but said apart.
@@ -318,6 +319,7 @@ export function applyAppEnv(d: Draft): void {
     const readdress = vmStoreAddresses(d, carried, { service: s, cloudSql: Boolean(t.cloudSqlInstance) });
     if (readdress.length) {
       plan.readdressed = [...(plan.readdressed ?? []), ...readdress.flatMap((x) => x.names)];
+      for (const x of readdress) for (const n of x.names) (plan.newValues ??= {})[n] ??= vmStoreAddressValue(x.store);
       plan.changes = [...(plan.changes ?? []), ...readdress.map(vmStoreAddressChange)];
     }
     // The VM's address of another app process it calls, now a Cloud Run service (vm-app-address.ts).
@@ -329,6 +331,7 @@ export function applyAppEnv(d: Draft): void {
     );
     if (apps.length) {
       plan.readdressed = [...(plan.readdressed ?? []), ...apps.flatMap((x) => x.names)];
+      for (const x of apps) for (const n of x.names) (plan.newValues ??= {})[n] ??= vmAppAddressValue(d, x);
       plan.changes = [...(plan.changes ?? []), ...apps.map((x) => vmAppAddressChange(d, s, x))];
     }
     let secrets = [...new Set([...t.secrets, ...plan.carried, ...stored])].filter(

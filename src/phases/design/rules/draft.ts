@@ -49,6 +49,8 @@ export interface EnvPlan {
   carried: string[];
   /** Carried names that hold the VM's address of a store the design fills in no new one for (vm-store-address.ts). */
   readdressed?: string[];
+  /** Where each readdressed name's new value comes from (deployment.repointed), for setup-secrets.sh. */
+  newValues?: Record<string, string>;
   /** Non-secret names whose VM value is carried over as a plain env var (deploy/cloud-run.env). */
   plain: string[];
   /** Database settings scripts/setup-database.sh stores for the Cloud SQL user it creates (never the VM's). */

@@ -35,22 +35,43 @@ function storeFor(d: Draft, s: Service, endpoint: readonly string[]): Service | 
   );
 }
 
-/** The process's endpoint and key settings for the VM's object store, with the mapping change that says what they become. */
+/**
+ * The process's endpoint and key settings for the VM's object store, with the mapping change that
+ * says what they become and, per name, where its new value comes from (never the VM's value).
+ */
 export function objectStoreEnv(
   d: Draft,
   s: Service,
   names: readonly string[],
-): { names: string[]; change: string } | undefined {
+): { names: string[]; change: string; newValues: Record<string, string> } | undefined {
   const { endpoint, access, secret } = objectStoreSettings(names);
   const store = endpoint.length ? storeFor(d, s, endpoint) : undefined;
   if (!store) return undefined;
   const keys = [...access, ...secret];
   const one = endpoint.length === 1;
+  const hmac = `gcloud storage hmac create SERVICE_ACCOUNT_EMAIL --project=${d.project.id}`;
   const keyText = keys.length
-    ? ` ${keys.join(", ")} ${keys.length === 1 ? "is" : "are"} ${store.name}'s own credentials: with Cloud Storage they become the HMAC key's access ID and secret (the secrets setup copies the VM's values first; add the new ones as new versions).`
+    ? ` ${keys.join(", ")} ${keys.length === 1 ? "is" : "are"} ${store.name}'s own credentials: with Cloud Storage they become the HMAC key's access ID and secret (${hmac}); the secrets setup asks for ${keys.length === 1 ? "it" : "them"} rather than copying the VM's.`
     : "";
+  const kept = `, or ${store.name}'s own if it stays on a VM`;
+  const newValues: Record<string, string> = {
+    ...Object.fromEntries(
+      endpoint.map((n) => [
+        n,
+        `where ${store.name}'s decision puts its objects: https://storage.googleapis.com for Cloud Storage's S3 API, or the private address of the VM that keeps ${store.name}`,
+      ]),
+    ),
+    ...Object.fromEntries(access.map((n) => [n, `the access ID of a Cloud Storage HMAC key (${hmac})${kept}`])),
+    ...Object.fromEntries(
+      secret.map((n) => [
+        n,
+        `the secret of that Cloud Storage HMAC key (gcloud storage hmac create prints it once)${kept}`,
+      ]),
+    ),
+  };
   return {
-    names: endpoint,
-    change: `${endpoint.join(", ")} ${one ? "holds" : "hold"} ${store.name}'s address on the VM, which reaches nothing from Cloud Run: before the first deploy set ${one ? "it" : "them"} to where ${store.name}'s decision puts its objects, https://storage.googleapis.com for Cloud Storage's S3 API (deploy/cloud-run.env for a plain setting, Secret Manager for a secret), not the VM's value.${keyText}`,
+    names: [...endpoint, ...keys],
+    newValues,
+    change: `${endpoint.join(", ")} ${one ? "holds" : "hold"} ${store.name}'s address on the VM, which reaches nothing from Cloud Run: before the first deploy set ${one ? "it" : "them"} to where ${store.name}'s decision puts its objects, https://storage.googleapis.com for Cloud Storage's S3 API (the secrets setup leaves a plain setting's line in deploy/cloud-run.env empty and asks for a secret), not the VM's value.${keyText}`,
   };
 }

@@ -3,8 +3,9 @@
 // address in a setting (API_INTERNAL_URL, BACKEND_URL). On Cloud Run the two are separate
 // services, each at its own URL: the loopback address reaches nothing, and copying the VM's value
 // (what every carried setting does) would start the app calling nowhere. The process's mapping says
-// which setting takes the other service's URL, and the "keeps its value from the VM" line leaves it
-// out; when no name says which, the change still names the address to replace.
+// which setting takes the other service's URL, the "keeps its value from the VM" line leaves it
+// out, and setup-secrets.sh asks for it (deployment.repointed); when no name says which, the change
+// still names the address to replace.
 // https://cloud.google.com/run/docs/triggering/https-request (a service's run.app URL)
 import { isPublicApi, type DeployTarget } from "../../../contracts/deployment.js";
 import type { Service } from "../../../inventory/schema.js";
@@ -53,5 +54,11 @@ export function vmAppAddressChange(d: Draft, s: Service, found: VmAppAddress): s
     return `${s.name} calls ${app.name} on the VM${where}; on Cloud Run ${app.name} is the service ${target.name}: the setting or code that holds that address must name ${url} instead, or the calls reach nothing.${auth}`;
   const list = names.join(", ");
   const one = names.length === 1;
-  return `${list} ${one ? "names" : "name"} ${app.name}: ${one ? "if it holds" : "the one that holds"} its address on the VM${where}, which reaches nothing from Cloud Run, set ${one ? "it" : "that one"} before the first deploy to ${target.name}'s URL, ${url}, rather than the VM's value (in Secret Manager under that name, or deploy/cloud-run.env for a plain one); a public URL through the load balancer stays as it is.${auth}`;
+  return `${list} ${one ? "names" : "name"} ${app.name}: ${one ? "if it holds" : "the one that holds"} its address on the VM${where}, which reaches nothing from Cloud Run, set ${one ? "it" : "that one"} before the first deploy to ${target.name}'s URL, ${url}, rather than the VM's value (the secrets setup asks for a secret and leaves a plain setting's line in deploy/cloud-run.env empty); a public URL through the load balancer stays as it is.${auth}`;
+}
+
+/** Where such a setting's new value comes from, as setup-secrets.sh says when it asks for it. */
+export function vmAppAddressValue(d: Draft, found: VmAppAddress): string {
+  const { app, target } = found;
+  return `${target.name}'s URL, https://${target.name}-PROJECT_NUMBER.${d.inv.target.region}.run.app (gcloud run services describe ${target.name} --region=${d.inv.target.region} --project=${d.project.id} --format='value(status.url)'), where it held ${app.name}'s VM address; a public URL stays as it is`;
 }

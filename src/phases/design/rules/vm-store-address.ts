@@ -3,7 +3,8 @@
 // Elasticsearch on the VM): its VM value is a loopback address or the VM's own name, which reaches
 // nothing from Cloud Run. Copying it from the VM (what every other carried setting does) would
 // start the app pointed at nowhere, so the process's mapping says to store the address the store
-// gets instead, and the "keeps its value from the VM" line leaves it out. Memorystore's addresses
+// gets instead, the "keeps its value from the VM" line leaves it out, and setup-secrets.sh asks for
+// it (deployment.repointed). Memorystore's addresses
 // (REDIS_URL, CELERY_BROKER_URL…) are the deploy's own (app-env.ts isStoreAddress); the Cloud SQL
 // database's settings setup-database.sh's (database-settings.ts).
 import type { Service } from "../../../inventory/schema.js";
@@ -88,5 +89,10 @@ export function vmStoreAddressChange(found: { store: Service; names: string[] })
     store.role === "database"
       ? ` Until then this process has no database on Cloud Run: keep its users' traffic on the VM (no DNS switch for it).`
       : "";
-  return `${list} ${names.length === 1 ? "holds" : "hold"} ${store.name}'s address on the VM (loopback or the VM's own name there), and the design fills in no new one (${store.name}'s entry says where it goes): before the first deploy, store the address it gets in Secret Manager under ${names.length === 1 ? "that name" : "those names"}. The secrets setup would copy the VM's value, which reaches nothing from Cloud Run.${database}`;
+  return `${list} ${names.length === 1 ? "holds" : "hold"} ${store.name}'s address on the VM (loopback or the VM's own name there), and the design fills in no new one (${store.name}'s entry says where it goes): before the first deploy, store the address it gets in Secret Manager under ${names.length === 1 ? "that name" : "those names"}. The secrets setup asks for ${names.length === 1 ? "it" : "them"} rather than copying the VM's value, which reaches nothing from Cloud Run.${database}`;
+}
+
+/** Where such a setting's new value comes from, as setup-secrets.sh says when it asks for it. */
+export function vmStoreAddressValue(store: Service): string {
+  return `where ${store.name} runs after the move, in the form of the VM's value (${store.name}'s decision in docs/migration/design/architecture.md)`;
 }
