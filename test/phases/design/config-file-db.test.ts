@@ -15,6 +15,9 @@ import type { Deployment } from "../../../src/contracts/deployment.js";
 import { TempTrees } from "../../helpers/file-tree.js";
 import { renderOffline, repoFor } from "../../helpers/offline-output.js";
 import { ROOT } from "../../helpers/phase-input.js";
+import { designPhase } from "../../../src/phases/design/index.js";
+import { designResultSchema } from "../../../src/phases/design/schema.js";
+import { designInputFromYaml } from "./design-input.js";
 
 const REAL = (app: string) => path.join(ROOT, "test/fixtures/real", app, "inventory.yaml");
 const trees = new TempTrees("cfg-db-");
@@ -202,3 +205,66 @@ describe.each(["paperless-ngx", "netbox", "pixelfed"])("%s on Cloud SQL", async 
       );
   });
 });
+
+// WordPress's wp-config.php (and the wp-config-sample.php it is made from) defines DB_NAME, DB_USER,
+// DB_PASSWORD and DB_HOST as constants: the app never reads a DATABASE_URL. A define that reads the
+// environment (the official image's getenv_docker, Bedrock's env()) names that variable instead.
+describe("configFileDatabase: a PHP config file's defines", () => {
+  const SAMPLE =
+    "<?php\ndefine( 'DB_NAME', 'database_name_here' );\ndefine( 'DB_USER', 'username_here' );\ndefine( 'DB_PASSWORD', 'password_here' );\ndefine( 'DB_HOST', 'localhost' );\ndefine( 'AUTH_KEY', 'put your unique phrase here' );\n";
+  it.each<[string, Record<string, string>, { file: string; kind: string; names: string[] } | undefined]>([
+    [
+      "wp-config-sample.php: literals, to edit",
+      { "wp-config-sample.php": SAMPLE, "index.php": "<?php require 'wp-blog-header.php';\n" },
+      { file: "wp-config-sample.php", kind: "php-define", names: ["DB_HOST", "DB_NAME", "DB_PASSWORD", "DB_USER"] },
+    ],
+    [
+      "the official image's wp-config-docker.php reads WORDPRESS_DB_*",
+      {
+        "wp-config-docker.php":
+          "<?php\ndefine( 'DB_NAME', getenv_docker('WORDPRESS_DB_NAME', 'wordpress') );\ndefine( 'DB_HOST', getenv_docker('WORDPRESS_DB_HOST', 'mysql') );\n",
+      },
+      { file: "wp-config-docker.php", kind: "env", names: ["WORDPRESS_DB_HOST", "WORDPRESS_DB_NAME"] },
+    ],
+    [
+      "Bedrock's config/application.php reads env()",
+      {
+        "config/application.php":
+          "<?php\nConfig::define('DB_NAME', env('DB_NAME'));\nConfig::define('DB_USER', env('DB_USER'));\n",
+      },
+      { file: "config/application.php", kind: "env", names: ["DB_NAME", "DB_USER"] },
+    ],
+    ["a PHP file defining no database setting", { "config.php": "<?php\ndefine('APP_NAME', 'x');\n" }, undefined],
+  ])("%s", async (_name, files, want) => {
+    const found = configFileDatabase(await repo(files));
+    if (want) expect(found).toEqual(want);
+    else expect(found).toBeUndefined();
+  });
+
+  it("without the repository, a WordPress inventory's processes read wp-config.php's constants, not DATABASE_URL", () => {
+    const r = designResultSchema.parse(designPhase.offline(designInputFromYaml(WORDPRESS)));
+    for (const t of r.deployment.services) {
+      expect(t.secrets, t.name).toEqual(["DB_NAME", "DB_PASSWORD", "DB_USER"]);
+      expect(t.cloudSqlPrivateIp?.hostEnv, t.name).toEqual(["DB_HOST"]);
+    }
+    const changes = r.mapping.flatMap((m) => m.appChanges ?? []);
+    expect(changes.filter((c) => c.includes("DATABASE_URL") && !c.includes("not a DATABASE_URL"))).toEqual([]);
+    expect(changes).toContainEqual(
+      expect.stringContaining(
+        "apache reads its database settings from the constants wp-config.php defines, not a DATABASE_URL: in wp-config.php, define each of DB_HOST, DB_NAME, DB_PASSWORD, DB_USER from the environment",
+      ),
+    );
+  });
+});
+
+const WORDPRESS = `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: blog }
+services:
+  - { name: apache, role: web, software: apache2, runtime: php, framework: wordpress, listen: ["0.0.0.0:80"], dependsOn: [mysql] }
+  - { name: wp-cron, role: cron, software: cron, schedule: "*/5 * * * *", command: "php /var/www/html/wp-cron.php", dependsOn: [mysql] }
+  - { name: mysql, role: database, software: mysql, version: "8.0", listen: ["127.0.0.1:3306"] }
+data: [{ service: mysql, engine: mysql, version: "8.0", sizeGiB: 2 }]
+deploy: { method: manual }
+target: { project: blog-prod, region: us-east1, service: blog }
+`;

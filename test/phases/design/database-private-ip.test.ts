@@ -27,6 +27,12 @@ describe("clients that take only a host reach the private IP", () => {
     ["Go", { runtime: "go", software: "app", command: "/usr/local/bin/app" }, "go-sql-driver/mysql"],
     ["PyMySQL", { runtime: "python", software: "gunicorn", command: "gunicorn app:app" }, "PyMySQL"],
     ["PHP PDO", { runtime: "php", software: "php-fpm" }, "PDO without unix_socket"],
+    // A crontab line with no runtime of its own (WordPress's wp-cron) is not said to be Python's.
+    [
+      "a cron line",
+      { software: "cron", command: "/usr/local/bin/wp cron event run --due-now" },
+      "a MySQL client given only a host",
+    ],
   ] as const)("%s (MySQL, DB_HOST)", (_, fields, client) => {
     const env = databaseEnv(service(fields), ["DB_HOST", "DB_PORT", "DB_PASSWORD"], "mysql", SOCKET);
     expect(env.privateHost).toEqual(["DB_HOST"]);

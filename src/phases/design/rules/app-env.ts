@@ -16,7 +16,7 @@ import { databaseSettingRole } from "../../../contracts/database-settings.js";
 import { isLoginEnv } from "../../../contracts/login-env.js";
 import { isStoreAddress } from "../../../contracts/implied-links.js";
 import { configFileChange, databaseEnv, splitDefaultsChange } from "./database-env.js";
-import { configFileDatabase, missingSplitSettings } from "./config-file-db.js";
+import { configFileDatabase, frameworkConfigDatabase, missingSplitSettings } from "./config-file-db.js";
 import {
   databaseSettingsFile,
   jdbcSettingsFileOverPrivateIp,
@@ -248,7 +248,12 @@ function emptyNamesOf(d: Draft, s: Service): Set<string> {
  */
 export function applyAppEnv(d: Draft): void {
   const engine = d.database?.engine;
-  const fileDb = engine && engine !== "sqlserver" ? configFileDatabase(d.repoDir) : undefined;
+  // No file in the repository says (a WordPress site's repository often holds only wp-content): the
+  // framework's documented config file (WordPress's wp-config.php) does.
+  const fileDb =
+    engine && engine !== "sqlserver"
+      ? (configFileDatabase(d.repoDir) ?? frameworkConfigDatabase(d.inv.services.map((x) => x.framework)))
+      : undefined;
   const repo = d.repoDir ? openRepo(d.repoDir) : undefined;
   const byValue = plainByValue(d);
   const isPlain = (name: string) => isPlainSetting(name) || byValue.has(name);

@@ -14,7 +14,7 @@ export interface ConfigFileDatabase {
   file: string;
   /** Database setting names the app reads from the environment (after the edit, for `python-dict`). */
   names: string[];
-  kind: "env" | "python-dict";
+  kind: "env" | "python-dict" | "php-define";
   /** For `python-dict`: the dict to edit, DATABASES['default'] (Django) or DATABASE (older NetBox). */
   dict?: string;
 }
@@ -55,6 +55,65 @@ function nodeConfigFiles(repoDir: string): string[] {
         files.push(`${dir}/${e}`);
   }
   return files;
+}
+
+/**
+ * A PHP config file that defines the database settings as constants (WordPress's wp-config.php, or
+ * the wp-config-sample.php it is made from: `define( 'DB_NAME', 'database_name_here' );`): a
+ * *config*.php at the repository's root, or any PHP file in config/. A define whose value reads the environment (getenv('X'), the
+ * official image's getenv_docker('X', …), Bedrock's `Config::define('DB_NAME', env('DB_NAME'))`,
+ * $_ENV['X']) names that variable; a literal is the VM's value, to be edited into such a read.
+ * https://developer.wordpress.org/advanced-administration/wordpress/wp-config/ (database settings)
+ */
+const PHP_CONFIG_FILE = /config[\w.-]*\.php$/i;
+const PHP_DEFINE = /\bdefine\(\s*['"]([A-Z][A-Z0-9_]*)['"]\s*,\s*([^;]*)\)\s*;/g;
+const PHP_ENV_READ =
+  /(?:\bgetenv(?:_docker)?|\benv)\(\s*['"]([A-Z][A-Z0-9_]*)['"]|\$_(?:ENV|SERVER)\[\s*['"]([A-Z][A-Z0-9_]*)['"]/;
+
+function phpDefines(repoDir: string): ConfigFileDatabase | undefined {
+  const files = ["", "config"].flatMap((dir) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(path.join(repoDir, dir)).sort();
+    } catch {
+      return [];
+    }
+    return entries
+      .filter((e) => (dir ? /\.php$/ : PHP_CONFIG_FILE).test(e) && statSync(path.join(repoDir, dir, e)).isFile())
+      .map((e) => path.posix.join(dir, e));
+  });
+  for (const file of files) {
+    const defines = [...readFileSync(path.join(repoDir, file), "utf8").matchAll(PHP_DEFINE)]
+      .map((m) => ({ constant: m[1]!, value: m[2]! }))
+      .filter((x) => databaseSettingRole(x.constant));
+    if (defines.length === 0) continue;
+    const read = defines.flatMap((x) => {
+      const m = PHP_ENV_READ.exec(x.value);
+      const name = m?.[1] ?? m?.[2];
+      return name && databaseSettingRole(name) ? [name] : [];
+    });
+    if (read.length) return { file, names: [...new Set(read)].sort(), kind: "env" };
+    return { file, names: [...new Set(defines.map((x) => x.constant))].sort(), kind: "php-define" };
+  }
+  return undefined;
+}
+
+/**
+ * Where a framework documents its database settings, when no file of the repository says (none at
+ * hand, or a WordPress site's repository holding only wp-content):
+ * WordPress defines DB_NAME, DB_USER, DB_PASSWORD and DB_HOST in wp-config.php (the link above).
+ */
+const FRAMEWORK_CONFIGS: Array<[RegExp, ConfigFileDatabase]> = [
+  [
+    /^wordpress$/i,
+    { file: "wp-config.php", names: ["DB_HOST", "DB_NAME", "DB_PASSWORD", "DB_USER"], kind: "php-define" },
+  ],
+];
+
+/** The documented config of a framework the inventory's app processes name (FRAMEWORK_CONFIGS). */
+export function frameworkConfigDatabase(frameworks: readonly (string | undefined)[]): ConfigFileDatabase | undefined {
+  const hit = FRAMEWORK_CONFIGS.find(([re]) => frameworks.some((f) => f && re.test(f)));
+  return hit ? { ...hit[1], names: [...hit[1].names] } : undefined;
 }
 
 /** Django's DATABASES (NetBox 4: DATABASES, older: DATABASE) written as a literal dict. */
@@ -99,6 +158,8 @@ export function configFileDatabase(repoDir: string | undefined): ConfigFileDatab
     .filter((f) => f.names.length);
   const nodeFile = node.find((f) => f.names.some((n) => databaseSettingRole(n) === "url")) ?? node[0];
   if (nodeFile) return { ...nodeFile, kind: "env" };
+  const php = phpDefines(repoDir);
+  if (php) return php;
   const envFiles = readdirSync(repoDir)
     .filter((f) => ENV_FILE.test(f) && !TEST_FILE.test(f) && statSync(path.join(repoDir, f)).isFile())
     .sort();
@@ -144,6 +205,19 @@ export function pythonDictEdit(cfg: ConfigFileDatabase, engine: "mysql" | "postg
     : `in ${cfg.file}`;
   const carry = secret ? "" : ", and make sure the image carries that file (one kept out of git is not built)";
   return `${where}, add \`import os\` and give ${cfg.dict ?? "DATABASES['default']"} \`'ENGINE': '${backend}', 'NAME': os.environ['DB_NAME'], 'USER': os.environ['DB_USER'], 'PASSWORD': os.environ['DB_PASSWORD'], 'HOST': os.environ['DB_HOST'], 'PORT': os.environ.get('DB_PORT', '')\` (other keys stay)${carry}. The deploy sets DB_HOST and DB_PORT; scripts/setup-database.sh stores DB_NAME, DB_USER, DB_PASSWORD. Without the edit the app keeps the VM's database.`;
+}
+
+/**
+ * The edit that makes a PHP file's literal defines read the environment: each constant from the
+ * variable of the same name, which the deploy (host, port) and setup-database.sh (the rest) set.
+ */
+export function phpDefineEdit(cfg: ConfigFileDatabase, secret = false): string {
+  const where = secret
+    ? `in the copy of ${cfg.file} in Secret Manager (the VM's copy, a secret file mounted on every instance, never in the image)`
+    : `in ${cfg.file}`;
+  const carry = secret ? "" : " Make sure the image carries that file (one kept out of git is not built).";
+  const first = cfg.names[0]!;
+  return `${where}, define each of ${cfg.names.join(", ")} from the environment instead of its literal (the VM's database): \`define( '${first}', getenv( '${first}' ) );\` and likewise for the others. The deploy sets the host and port; scripts/setup-database.sh stores the user, password and database name. Without the edit the app keeps the VM's database.${carry}`;
 }
 
 const SPLIT_ROLES = ["user", "password", "name"] as const;

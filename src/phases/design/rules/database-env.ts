@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { databaseSettingRole, postgresTlsOff, STORED_ROLES } from "../../../contracts/database-settings.js";
 import type { SecretFile, Service } from "../../../inventory/schema.js";
-import { configSecretFile, pythonDictEdit, type ConfigFileDatabase } from "./config-file-db.js";
+import { configSecretFile, phpDefineEdit, pythonDictEdit, type ConfigFileDatabase } from "./config-file-db.js";
 import type { EnvPlan } from "./draft.js";
 
 type Engine = "mysql" | "postgres" | "sqlserver";
@@ -72,7 +72,9 @@ function mysqlPrivateIpChange(s: Service, hosts: readonly string[]): string {
           ? "go-sql-driver/mysql with a tcp(HOST:PORT) DSN"
           : s.runtime === "php"
             ? "PDO without unix_socket in its DSN"
-            : "PyMySQL or mysqlclient without unix_socket";
+            : s.runtime === "python"
+              ? "PyMySQL or mysqlclient without unix_socket"
+              : "a MySQL client given only a host";
   return `${s.name} reads a MySQL host, and its client (${client}) takes no socket path from a host setting: it reaches Cloud SQL over the instance's private IP instead, with no code change. The deploy sets ${hosts.join(", ")} to that IP (looked up at each deploy) and runs this target with Direct VPC egress into the design's subnet; scripts/setup-network.sh connects that network to Cloud SQL (private services access) and scripts/setup-database.sh gives the instance the private IP. The connection stays inside the VPC and the password still guards it; to encrypt it as well, require SSL on the instance and in the client.`;
 }
 
@@ -222,6 +224,8 @@ export function configFileChange(
   secretFiles: readonly SecretFile[] = [],
 ): string {
   if (cfg.kind === "python-dict") return pythonDictEdit(cfg, engine, configSecretFile(cfg, secretFiles) !== undefined);
+  if (cfg.kind === "php-define")
+    return `${s.name} reads its database settings from the constants ${cfg.file} defines, not a DATABASE_URL: ${phpDefineEdit(cfg, configSecretFile(cfg, secretFiles) !== undefined)}`;
   // A settings file kept out of git that names a database too (HedgeDoc's config.json): mounted whole.
   const fileDb = secretFiles.find((f) => f.database && !f.database.urlKey && !f.services?.length);
   const names = cfg.names.join(", ");
