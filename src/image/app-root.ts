@@ -138,6 +138,14 @@ export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined 
       if (dir && dir.split("/").length > 2 && !SYSTEM.test(dir)) counts.set(dir, (counts.get(dir) ?? 0) + 1);
     }
   const storage = (inv.storage ?? []).map((x) => x.path.replace(/\/+$/, ""));
+  // A folder a command hands its program (wp-cli's `--path=/var/www/html`, the WordPress files)
+  // that holds a user-file folder (/var/www/html/wp-content/uploads): the app's own, when nothing
+  // above named one.
+  if (counts.size === 0)
+    for (const s of app)
+      for (const p of absolutePaths(s.command))
+        if (p.split("/").length > 2 && storage.some((f) => f.startsWith(`${p}/`)))
+          counts.set(p, (counts.get(p) ?? 0) + 1);
   // Several user-file folders share the app's root (/opt/paperless/{media,data,consume}).
   if (counts.size === 0 && storage.length > 1) {
     const dir = commonDir(storage);

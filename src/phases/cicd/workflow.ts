@@ -210,10 +210,13 @@ function filestoreIpStep(fs: Filestore, index: number): { name: string; run: str
  * why in the run's summary and the job goes on.
  */
 function heldStep(target: DeployTarget): { name: string; env: Record<string, string>; run: string } {
+  // A command whose program the image lacks (design/rules/foreign-program.ts) has one that cannot run.
   const until =
-    heldWhy(target).topic === "command"
-      ? "it has a command it can run (without one it would run the web server)"
-      : "its data written in place has a home";
+    heldWhy(target).topic !== "command"
+      ? "its data written in place has a home"
+      : target.command?.length
+        ? "its image has the program its command runs"
+        : "it has a command it can run (without one it would run the web server)";
   return {
     name: `Hold ${target.name}: not deployed until ${until}`,
     env: { HELD_REASON: target.held! },

@@ -12,6 +12,7 @@ import { carriesCredential, carryCredentials } from "../../../image/command-cred
 import { imageFor } from "../../../image/plan.js";
 import type { MappingEntry } from "../schema.js";
 import { cronArgv } from "./cron-command.js";
+import { foreignProgram } from "./foreign-program.js";
 import type { Draft } from "./draft.js";
 import { smallVm } from "./open-decisions.js";
 import { cleanName } from "./names.js";
@@ -23,7 +24,7 @@ export const commandDecisionName = (s: Service): string => cleanName(`${s.name}-
 export function commandGap(d: Draft, s: Service): string | undefined {
   if (!s.command?.trim()) return "the inventory gives no command for it";
   const planned = imageFor(d.images, s)?.argv[s.name];
-  const argv = planned?.ok ? planned : cronArgv(s.command);
+  const argv = planned?.ok ? planned : cronArgv(s.command, d.images.root);
   if (!argv.ok) return `its command cannot run as a plain container command (${argv.reason})`;
   if (carriesCredential(argv.argv)) {
     const carried = carryCredentials(s.name, argv.argv);
@@ -42,19 +43,37 @@ export function holdCommandless(d: Draft): void {
   const api = d.services.find(isAppApi);
   if (!api || api.source) return;
   for (const t of d.services) {
-    if (t.held || t.source || t.command?.length || t.args?.length) continue;
+    if (t.held || t.source || t.args?.length) continue;
     if (t.kind !== "job" && t.kind !== "worker-pool") continue;
     const s = d.inv.services.find((x) => t.replaces.includes(x.name));
-    const gap = s && commandGap(d, s);
+    // A command whose program the image does not have (foreign-program.ts) fails as surely.
+    const program = s && t.command?.length ? foreignProgram(d, s, t.command) : undefined;
+    if (t.command?.length && !program) continue;
+    const gap = program ? programGap(d, program) : s && commandGap(d, s);
     if (!s || !gap) continue;
     const why: HeldFor = {
       decision: commandDecisionName(s),
       short: clip(`${s.name}: ${gap}`, 300),
       topic: "command",
     };
-    t.held = heldCommandReason(t, why, api.name);
+    t.held = program ? heldProgramReason(t, why) : heldCommandReason(t, why, api.name);
     t.heldFor = why;
   }
+}
+
+/** Why a program outside the app's folder cannot run in its image. */
+function programGap(d: Draft, program: string): string {
+  const root = d.images.root ? ` (${d.images.root})` : "";
+  return `it runs ${program}, a program the VM has installed outside the app's folder${root}, which the app's image does not have`;
+}
+
+/** The reason the deploy prints for a target whose program the image lacks. */
+function heldProgramReason(t: DeployTarget, why: HeldFor): string {
+  const what = t.kind === "job" ? "each execution of this job" : "this worker pool";
+  return clip(
+    `${why.short}: ${what} would fail at start (no such file). Not deployed until the open decision ${why.decision} is taken (architecture.md): install the program in the image (a step of the Dockerfile the deploy builds), or keep the process on the VM, which runs it until then.`,
+    600,
+  );
 }
 
 /** The whole reason the deploy prints: what is missing, what running without it would do, the remedy. */
@@ -85,14 +104,29 @@ export function httpCall(command: string | undefined): string | undefined {
 /** The open decision beside the held target's own entry: how its command runs. */
 export function commandDecision(d: Draft, s: Service, t: DeployTarget): MappingEntry {
   const what = t.kind === "job" ? "job" : "worker pool";
+  const program = t.command?.length ? foreignProgram(d, s, t.command) : undefined;
   return {
     service: s.name,
     target: { kind: "needs-decision", name: t.heldFor!.decision },
     subject: clip(`how ${s.name}'s command runs on Cloud Run`, 300),
-    reason: `${t.heldFor!.short}. Deployed with no command, the Cloud Run ${what} ${t.name} would run the image's default command, the web server, so the deploy holds it and the VM keeps running it until this is decided.`,
+    reason: program
+      ? `${t.heldFor!.short}. Deployed as it is, the Cloud Run ${what} ${t.name} would fail at start (no such file), so the deploy holds it and the VM keeps running it until this is decided.`
+      : `${t.heldFor!.short}. Deployed with no command, the Cloud Run ${what} ${t.name} would run the image's default command, the web server, so the deploy holds it and the VM keeps running it until this is decided.`,
     settings: {},
     appChanges: [],
     options: [
+      ...(program
+        ? [
+            {
+              option: `Install ${clip(program, 80)} in the app's image (recommended)`,
+              change: clip(
+                `Add a step to the Dockerfile the deploy builds that installs the program at ${program}, the version the VM runs (or give ${s.name} its runtime in the inventory when its image's dependencies hold it), then rerun: the deploy creates the ${what} once the Dockerfile names the program.${t.command?.length ? ` It runs \`${t.command.join(" ")}\`.` : ""}`,
+                600,
+              ),
+              cost: "no extra cost: the job runs in the app's image",
+            },
+          ]
+        : []),
       ...(httpCall(s.command)
         ? [
             {
@@ -106,7 +140,7 @@ export function commandDecision(d: Draft, s: Service, t: DeployTarget): MappingE
           ]
         : []),
       {
-        option: `A script in the image that runs the command${httpCall(s.command) ? "" : " (recommended)"}`,
+        option: `A script in the image that runs the command${httpCall(s.command) || program ? "" : " (recommended)"}`,
         change: `Add a script to the repository (e.g. bin/${s.name}.sh) that sets up what the VM's line did and execs the command, reading any credential from an environment variable; set services[].command of ${s.name} to it and rerun: the deploy then creates the ${what} with that command.`,
         cost: "no extra cost: the job runs in the app's image",
       },

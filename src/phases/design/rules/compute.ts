@@ -352,7 +352,7 @@ export function commandAddressesOf(d: Draft, s: Service): CommandAddress[] {
 function processCommand(d: Draft, s: Service): string[] | undefined {
   const image = imageFor(d.images, s);
   const planned = image?.argv[s.name];
-  const fallback = cronArgv(s.command);
+  const fallback = cronArgv(s.command, d.images.root);
   // A process from another checkout runs its own image's start command: the VM's paths mean nothing there.
   return image?.checkout ? undefined : planned?.ok ? safeArgv(planned.argv) : fallback.ok ? fallback.argv : undefined;
 }

@@ -4,8 +4,10 @@
 // and stdout is the log, so those parts are dropped. What is left must be a plain argv (the
 // deploy workflow passes it through a strict pattern); anything else (pipes, variables, quotes,
 // several commands) is reported instead of guessed.
+import path from "node:path";
 import { safeArgv } from "./draft.js";
 import { markCredentials } from "../../../image/command-credentials.js";
+import { APP_DIR, inImagePath } from "../../../image/app-root.js";
 
 export type CronArgv = { ok: true; argv: string[]; dropped: string[] } | { ok: false; reason: string };
 
@@ -14,7 +16,12 @@ const ON_PATH =
   /^(?:\/[^\s]*)?\/(?:\.?venv|virtualenv|env)\/bin\/([\w.-]+)$|^\/usr(?:\/local)?\/bin\/(python[\d.]*|node|npm|npx|bash|sh|ruby|php|perl)$|^(?:\.\/)?\.?venv\/bin\/([\w.-]+)$/;
 const REDIRECT = /^(?:\d?>>?|&>>?)(\S*)$/;
 
-export function cronArgv(command: string | undefined): CronArgv {
+/**
+ * `root`: the app's folder on the VM (image/app-root.ts). An argument naming it or a path under it
+ * (wp-cli's `--path=/var/www/html`) names the same place in the image, relative to its WORKDIR
+ * (APP_DIR), as process-argv.ts does for the image's own processes.
+ */
+export function cronArgv(command: string | undefined, root?: string): CronArgv {
   // A redacted credential stays a word (image/command-credentials.ts), never a redirection.
   const text = markCredentials((command ?? "").trim());
   if (!text) return { ok: false, reason: "no command" };
@@ -56,8 +63,15 @@ export function cronArgv(command: string | undefined): CronArgv {
     dropped.push(`${kept[0]} → ${tool}`);
     kept[0] = tool;
   }
-  const argv = safeArgv(kept);
+  const argv = safeArgv(root ? [kept[0]!, ...kept.slice(1).map((w) => inImageWord(w, root))] : kept);
   return argv
     ? { ok: true, argv, dropped }
     : { ok: false, reason: "a token has characters the deploy workflow does not pass through" };
+}
+
+/** `/var/www/html` or `--path=/var/www/html/wp-content` under the app's root, as the image's path from its WORKDIR. */
+function inImageWord(word: string, root: string): string {
+  const m = /^(--?[\w-]+=)?(\/[^\s]*)$/.exec(word);
+  if (!m || !(m[2] === root || m[2]!.startsWith(`${root}/`))) return word;
+  return `${m[1] ?? ""}${path.posix.relative(APP_DIR, inImagePath(m[2]!, root)) || "."}`;
 }

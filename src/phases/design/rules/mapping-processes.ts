@@ -7,6 +7,7 @@ import type { MappingEntry } from "../schema.js";
 import { embedsCeleryBeat, flagNumber, isBrokerEnv, plannedPeakRps, taskLimitSeconds } from "./classify.js";
 import { carriesCredential, carryCredentials } from "../../../image/command-credentials.js";
 import { cronArgv } from "./cron-command.js";
+import { foreignProgram } from "./foreign-program.js";
 import { commandDecisionName } from "./command-hold.js";
 import { serverSlots } from "./compute.js";
 import type { Draft } from "./draft.js";
@@ -483,9 +484,10 @@ export function beatToSchedulerEntry(d: Draft, s: Service): MappingEntry {
 /** Said when the deploy holds the process for want of a command it can run (command-hold.ts). */
 function heldNote(d: Draft, s: Service): string {
   const t = targetOf(d, s);
-  return t?.heldFor?.topic === "command"
-    ? ` Until then the deploy holds ${t.name} (open decision ${commandDecisionName(s)}) rather than run the image's default, the web server, in its place.`
-    : "";
+  if (t?.heldFor?.topic !== "command") return "";
+  return t.command?.length
+    ? ` Until then the deploy holds ${t.name} (open decision ${commandDecisionName(s)}) rather than deploy a command that fails at start.`
+    : ` Until then the deploy holds ${t.name} (open decision ${commandDecisionName(s)}) rather than run the image's default, the web server, in its place.`;
 }
 
 /** ", as its ENTRYPOINT script's `cron`…": how a job in the team's image starts the command. */
@@ -501,7 +503,7 @@ function cronAppChanges(d: Draft, s: Service): string[] {
   // The argv the job runs (compute.ts withImage): the image plan's reading of the command, which
   // drops an `export PATH=… && cd …` set-up, else the plain reading.
   const planned = imageFor(d.images, s)?.argv[s.name];
-  const argv = planned?.ok ? planned : cronArgv(s.command);
+  const argv = planned?.ok ? planned : cronArgv(s.command, d.images.root);
   if (!argv.ok) {
     return [
       `"${clipText(s.command, 160)}" cannot run as a plain container command (${argv.reason}): put it in a script in the image (e.g. bin/${s.name}.sh), set the job's command to that script, and add it to services[].command.${heldNote(d, s)}`,
@@ -513,6 +515,13 @@ function cronAppChanges(d: Draft, s: Service): string[] {
         `The job runs \`${argv.argv.join(" ")}\` in the app's image${through(targetOf(d, s))}; it must exit non-zero on failure so the execution is marked failed.`,
         ...[commandAddressChange(s, commandAddressesOf(d, s))].filter((c): c is string => c !== undefined),
       ];
+  // Its program is a tool the VM installed outside the app's folder (foreign-program.ts): held.
+  const t = targetOf(d, s);
+  const program = t?.command?.length ? foreignProgram(d, s, t.command) : undefined;
+  if (program)
+    changes.push(
+      `${program} is a program the VM has installed outside the app's folder: the app's image does not have it. Install it in the image (a Dockerfile step, the VM's version) for the job to run.${heldNote(d, s)}`,
+    );
   if (argv.dropped.length)
     changes.push(
       `Left out of the VM's command: ${argv.dropped.join("; ")} (the image's WORKDIR, PATH and Cloud Logging take their place).`,
