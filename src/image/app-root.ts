@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Inventory, Service } from "../inventory/schema.js";
+import { isObjectStore } from "../contracts/object-store.js";
 
 /** Where every generated Dockerfile puts the repository. */
 export const APP_DIR = "/app";
@@ -140,9 +141,9 @@ export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined 
   const storage = (inv.storage ?? []).map((x) => x.path.replace(/\/+$/, ""));
   // A folder a command hands its program (wp-cli's `--path=/var/www/html`, the WordPress files)
   // that holds a user-file folder (/var/www/html/wp-content/uploads): the app's own, when nothing
-  // above named one.
+  // above named one. Not an object store's data folder (`minio server /srv/minio`): its own.
   if (counts.size === 0)
-    for (const s of app)
+    for (const s of app.filter((x) => !isObjectStore(x)))
       for (const p of absolutePaths(s.command))
         if (p.split("/").length > 2 && storage.some((f) => f.startsWith(`${p}/`)))
           counts.set(p, (counts.get(p) ?? 0) + 1);

@@ -40,6 +40,13 @@ const job = (r: ReturnType<typeof design>) => r.deployment.services.find((t) => 
 describe("a job whose program the VM installed outside the app's folder", () => {
   it("the folder wp-cli's --path names, holding the uploads, is the app's root", () => {
     expect(vmAppRoot(parseInventory(inventory(WP_CLI), "inventory.yaml").inventory)).toBe("/var/www/html");
+    // An object store's data folder holding a storage folder is the store's, not the app's.
+    const minio = inventory("/usr/local/bin/wp cron event run --due-now").replace(
+      "  - { name: mysql,",
+      "  - { name: minio, role: other, software: minio, command: /usr/local/bin/minio server /srv/minio }\n  - { name: mysql,",
+    );
+    const inv = parseInventory(minio.replace("/var/www/html/wp-content/uploads", "/srv/minio/scans"), "i.yaml");
+    expect(vmAppRoot(inv.inventory)).toBeUndefined();
   });
 
   it("is held with a decision to install the program in the image; its --path is the image's", () => {
