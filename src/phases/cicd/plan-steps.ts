@@ -62,6 +62,14 @@ function builtExcludes(input: PhaseInput, folder: string): string {
     .join("");
 }
 
+/** ` (REDIS_URL, CELERY_BROKER_URL): never copied from the VM`: the names the deploy fills with a cache's address. */
+function cacheNames(caches: ReadonlyArray<{ urlEnv: string[] }>): string {
+  const names = [...new Set(caches.flatMap((c) => c.urlEnv))].sort();
+  return names.length
+    ? ` (${names.map((n) => `\`${n}\``).join(", ")}: looked up at each deploy, never copied from the VM)`
+    : "";
+}
+
 /**
  * The systemd units whose `Environment=` lines hold settings no env file does and Cloud Run gets
  * (`NODE_ENV` beside a JSON settings file): the secrets setup and the plain settings' command read
@@ -251,7 +259,7 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       // Cloud SQL's private IP needs the network's private services access: before setup-database.sh.
       order: network.privateSql ? 15 : 30,
       title: network.caches.length ? "Private network and Memorystore" : "Private network",
-      body: `\`setup-network.sh\` creates the subnet \`${network.subnet}\` (${network.range}) that the services reach private IPs through (Direct VPC egress)${network.caches.length ? ` and Memorystore (${network.caches.map((c) => `\`${c.name}\``).join(", ")}); the deploy passes each cache's address to the services under their own variable name` : ""}.${network.filestores.map((f) => ` It creates the Filestore share \`${f.name}\` (${f.tier}, ${f.capacity}, ${f.zone}) for ${f.sourcePath}, which is written in place: the deploy mounts it over NFS. Copy the folder in before the first deploy: mount the share on a Compute Engine VM in that network (\`sudo mount -t nfs FILESTORE_IP:/${f.share} /mnt/share\`), pull the folder from the app's VM (\`sudo rsync -a ${builtExcludes(input, f.sourcePath)}APP_VM:${f.sourcePath}/ /mnt/share/\`, again with writes stopped for the final pass) and give the files to the image's user (\`chown -R\`).`).join("")}${network.privateSql ? " It also connects the network to Cloud SQL (private services access), so the instance can get the private IP that the services whose database client takes only a host reach: run it before `setup-database.sh`; the deploy looks the IP up and sets their host settings to it." : ""} Run it before the first deploy.`,
+      body: `\`setup-network.sh\` creates the subnet \`${network.subnet}\` (${network.range}) that the services reach private IPs through (Direct VPC egress)${network.caches.length ? ` and Memorystore (${network.caches.map((c) => `\`${c.name}\``).join(", ")}); the deploy passes each cache's address to the services under their own variable name${cacheNames(network.caches)}` : ""}.${network.filestores.map((f) => ` It creates the Filestore share \`${f.name}\` (${f.tier}, ${f.capacity}, ${f.zone}) for ${f.sourcePath}, which is written in place: the deploy mounts it over NFS. Copy the folder in before the first deploy: mount the share on a Compute Engine VM in that network (\`sudo mount -t nfs FILESTORE_IP:/${f.share} /mnt/share\`), pull the folder from the app's VM (\`sudo rsync -a ${builtExcludes(input, f.sourcePath)}APP_VM:${f.sourcePath}/ /mnt/share/\`, again with writes stopped for the final pass) and give the files to the image's user (\`chown -R\`).`).join("")}${network.privateSql ? " It also connects the network to Cloud SQL (private services access), so the instance can get the private IP that the services whose database client takes only a host reach: run it before `setup-database.sh`; the deploy looks the IP up and sets their host settings to it." : ""} Run it before the first deploy.`,
       commands: script(CICD_PATHS.setupNetwork),
       files: [CICD_PATHS.setupNetwork],
     });

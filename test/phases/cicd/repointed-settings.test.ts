@@ -92,6 +92,7 @@ beforeAll(async () => {
     outputs[name] = await renderOffline(path.join(dir, `${name}.yaml`));
   }
   outputs.taiga = await renderOffline(path.join(ROOT, "test/fixtures/real/taiga/inventory.yaml"));
+  outputs.celery = await renderOffline(path.join(ROOT, "test/fixtures/real/fastapi-celery/inventory.yaml"));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -178,6 +179,15 @@ describe("settings the move re-points are never copied from the VM", () => {
     if (!(await findShellcheck())) return;
     for (const app of ["taiga", "minio", "two"])
       expect(await shellcheck(file(app, "scripts/setup-secrets.sh")), app).toEqual([]);
+  });
+
+  it("the plan names the settings the deploy fills itself (Memorystore's address), never copied either", () => {
+    const network = outputs.celery!.steps.find((s) => s.title.startsWith("Private network"))?.body ?? "";
+    expect(network).toContain(
+      "under their own variable name (`CELERY_BROKER_URL`, `CELERY_RESULT_BACKEND`: looked up at each deploy, never copied from the VM)",
+    );
+    const secrets = file("celery", "scripts/setup-secrets.sh");
+    expect(secrets).not.toMatch(/^(SECRETS|PLAIN_NAMES)=\(.*CELERY_BROKER_URL/m);
   });
 
   it("the plan's secrets and plain settings steps name each re-pointed setting and where its value comes from", () => {
