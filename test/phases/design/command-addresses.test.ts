@@ -64,11 +64,12 @@ describe("a store's VM address on a process's command line", () => {
     expect(changes("web")).not.toContain("store's address on the VM");
   });
 
-  it("the deploy looks the address up and fills it in, as a double-quoted word bash expands", () => {
+  it("the deploy looks the address up and fills it in, as a double-quoted word bash expands", async () => {
     const cicdInput = { ...input };
-    const wf = parse(
-      renderCicd(offlineCicd(cicdInput), cicdInput).find((a) => a.path === CICD_PATHS.workflow)!.content,
-    ) as {
+    const artifacts = renderCicd(offlineCicd(cicdInput), cicdInput);
+    // The validation run puts before writing (actionlint, ShellCheck on every run: step…) passes.
+    expect(await validateCicd(artifacts, cicdInput)).toEqual([]);
+    const wf = parse(artifacts.find((a) => a.path === CICD_PATHS.workflow)!.content) as {
       jobs: { deploy: { steps: Array<{ name: string; run?: string }> } };
     };
     const steps = wf.jobs.deploy.steps.filter((s) => s.run);
