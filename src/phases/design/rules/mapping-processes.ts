@@ -18,7 +18,7 @@ import { runName } from "./names.js";
 import { imageFor } from "../../../image/plan.js";
 import { phpMemoryNote } from "./php-memory.js";
 import { forkedWorkersChange } from "./forked-workers.js";
-import { isAmqp, pubsubHomeFor } from "./store-homes.js";
+import { isAmqp, pubsubHomeFor, speaksKafka } from "./store-homes.js";
 import { websocketFanOutAdvice } from "./websocket-fanout.js";
 import { servesUwsgiProtocol, uwsgiPortChange } from "./uwsgi-switch.js";
 import {
@@ -321,7 +321,9 @@ function jobsHome(d: Draft, plan: ProcessPlan): string {
       ? `its broker moves from ${broker.brokerSwitch} to Memorystore for Redis`
       : "its broker moves to Memorystore for Redis";
   if (broker?.home === "none")
-    return `its broker ${broker.service.name} (${broker.service.software}) has no managed equivalent on Google Cloud: see the decision on ${broker.service.name}`;
+    return speaksKafka(broker.service)
+      ? `its broker ${broker.service.name} (${broker.service.software}) goes where the decision on ${broker.service.name} puts it (Managed Service for Apache Kafka keeps its clients)`
+      : `its broker ${broker.service.name} (${broker.service.software}) has no managed equivalent on Google Cloud: see the decision on ${broker.service.name}`;
   // A stream consumer's broker goes to Pub/Sub; Cloud Tasks and Memcached carry no pulled jobs.
   if (broker) return `its broker ${broker.service.name} moves to ${broker.home === "pubsub" ? "Pub/Sub" : broker.home}`;
   if (plan.queue === "laravel")

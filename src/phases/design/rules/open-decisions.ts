@@ -12,6 +12,7 @@ import type { OpenTopic } from "./processes.js";
 import { fileLabel } from "../../../contracts/sqlite-plan.js";
 import { sqliteFileText } from "./sqlite.js";
 import { rawPortList, rawTransports } from "../../../contracts/process-homes.js";
+import { speaksKafka } from "./store-homes.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;
 
@@ -230,7 +231,41 @@ function busUsers(d: Draft, s: Service): string[] {
 }
 
 /** A broker no managed service speaks (RabbitMQ consumed by something other than Celery, or also a pub/sub bus). */
+/**
+ * A Kafka-protocol broker: Managed Service for Apache Kafka keeps the protocol, so producers and
+ * consumers keep their client and change only where they connect and how they log in
+ * (https://cloud.google.com/managed-service-for-apache-kafka/docs/overview); Pub/Sub is a rewrite.
+ */
+function kafkaDecision(d: Draft, s: Service): MappingEntry {
+  const users = d.inv.services.filter((u) => u !== s && u.dependsOn.includes(s.name)).map((u) => u.name);
+  const who = users.length ? users.join(", ") : "its producers and consumers";
+  return entry(
+    s,
+    `${s.name} (${s.software}), the event stream`,
+    `${s.name} is a Kafka-protocol broker ${users.length ? `that ${who} ${users.length === 1 ? "uses" : "use"}` : "the app uses"}. Google Cloud's Managed Service for Apache Kafka runs the same protocol, so the clients stay; Pub/Sub would be a rewrite of every producer and consumer (no partitions, offsets or consumer groups, no replay by offset).`,
+    [
+      {
+        option: "Managed Service for Apache Kafka (recommended)",
+        change: `Create a cluster in ${d.inv.target.region} (gcloud managed-kafka clusters create, at least 3 vCPU and 3 GiB) on the design's subnet, and its topics with the VM's partition counts. ${who} keep their Kafka client: point the bootstrap servers at the cluster's bootstrap address and log in with SASL (OAUTHBEARER through Google's login handler, as each runtime account) over TLS; they reach it over Direct VPC egress. Move the data by draining (stop the producers, let the consumers finish, switch) or by mirroring the topics with MirrorMaker 2 until the switch.`,
+        cost: "the cluster's vCPU, memory and storage at Managed Service for Apache Kafka's list prices (its pricing page); more than a small VM, with no broker to patch",
+      },
+      {
+        option: "Move the stream to Pub/Sub",
+        change: `Replace the Kafka producers with Pub/Sub publishers and each consumer group with a subscription (ordering keys for what one partition kept in order); replay by offset becomes seek to a time or snapshot. A code change in every producer and consumer.`,
+        cost: "Pub/Sub throughput pricing",
+      },
+      {
+        option: `Keep ${s.software} on a Compute Engine VM`,
+        change:
+          "No code change; the clients reach the VM's private IP over Direct VPC egress (the deploy runs them in the design's subnet, which scripts/setup-network.sh creates: put the VM in that network); its advertised listeners must name that IP. One broker to patch and back up, and no replica.",
+        cost: smallVm(d),
+      },
+    ],
+  );
+}
+
 export function brokerDecision(d: Draft, s: Service): MappingEntry {
+  if (speaksKafka(s)) return kafkaDecision(d, s);
   const bus = busUsers(d, s);
   // Celery rewritten to push (Cloud Tasks) no longer needs this broker: only the bus stays.
   const celery = d.plans.some(

@@ -45,7 +45,13 @@ export function memorystoreSizeGiB(inv: Inventory, s: Service): { sizeGiB: numbe
 
 export const isRedis = (s: Service): boolean => REDIS_SERVER.test(s.software);
 const isMemcached = (s: Service): boolean => /memcache/i.test(s.software);
-const isStream = (s: Service): boolean => /kafka|nats|pulsar|kinesis/i.test(s.software);
+const isStream = (s: Service): boolean => /kafka|nats|pulsar|kinesis|redpanda/i.test(s.software);
+/**
+ * A broker that speaks Kafka's protocol (Apache Kafka, Redpanda): Google Cloud's Managed Service for
+ * Apache Kafka takes it with the same clients, so it is decided (open-decisions.ts), not rewritten
+ * to Pub/Sub by default.
+ */
+export const speaksKafka = (s: Service): boolean => /kafka|redpanda/i.test(s.software);
 export const isAmqp = (s: Service): boolean => /rabbit|amqp|activemq|artemis/i.test(s.software);
 
 /** Stores that hold state a process shares: brokers and caches (databases are planned elsewhere). */
@@ -98,6 +104,7 @@ export function planStoreHomes(inv: Inventory, plans: ProcessPlan[]): StoreHome[
     const pushed =
       consumers.length > 0 && consumers.every((c) => c.target.kind === "push" || c.target.kind === "long-job");
     const otherUses = uses.filter((u) => u !== "broker" && u !== "results");
+    if (speaksKafka(s)) return { service: s, uses, home: "none", consumers, tier };
     if (isStream(s)) return { service: s, uses, home: "pubsub", consumers, tier };
     if (isMemcached(s)) return { service: s, uses, home: "memorystore-memcached", consumers, tier: "BASIC" };
     if (isAmqp(s)) {
