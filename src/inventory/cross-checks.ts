@@ -3,7 +3,7 @@
 // those into line:column.
 import { isFileDatabase, type Inventory } from "./schema.js";
 import type { CheckIssue } from "./check-issue.js";
-import { closest } from "./unknown-keys.js";
+import { didYouMean, serverDatabaseErrors } from "./database-checks.js";
 import { extensionWarnings } from "./extension-checks.js";
 import { hostOf, portOf } from "./listen.js";
 import { impliedLinks, impliedLinkText } from "../contracts/implied-links.js";
@@ -103,15 +103,11 @@ export function crossCheck(inventory: Inventory): CheckResult {
       path: ["services", names.get(link.service)!, "dependsOn"],
       message: `${impliedLinkText(link)} (add \`${link.store}\` to its dependsOn to say so, or remove the settings it does not use)`,
     });
+  result.errors.push(...serverDatabaseErrors(inventory, names));
   result.errors.push(...portClashes(inventory), ...dependencyCycles(inventory, names));
   result.warnings.push(...extensionWarnings(inventory, names));
   return result;
 }
-
-const didYouMean = (word: string, candidates: string[]) => {
-  const guess = closest(word, candidates);
-  return guess ? ` (did you mean \`${guess}\`?)` : "";
-};
 
 const WILDCARDS = new Set(["*", "0.0.0.0", "[::]", "::", ""]);
 

@@ -426,6 +426,16 @@ export type Service = z.infer<typeof serviceSchema>;
 
 export const BACKUPS = ["none", "manual", "daily", "continuous"] as const;
 
+/** A database's name on its server: what setup-database.sh can create (letters, digits and _). */
+export const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** One database of a server, and the processes that use it. */
+export const serverDatabaseSchema = z.object({
+  name: z.string().regex(DATABASE_NAME, "a database name: letters, digits and _, not starting with a digit"),
+  services: z.array(z.string()).min(1).max(50),
+});
+export type ServerDatabase = z.infer<typeof serverDatabaseSchema>;
+
 export const dataStoreSchema = z.looseObject({
   service: z.string(),
   engine: z.string().trim().min(1).max(50),
@@ -436,6 +446,11 @@ export const dataStoreSchema = z.looseObject({
   path: z.string().trim().min(1).max(500).optional(),
   /** Every process that opens the file (they must all reach the same copy). */
   services: z.array(z.string()).optional(),
+  /**
+   * A server holding several databases (an app beside Keycloak, Metabase or a second app): which
+   * database each process uses. Without it, every process uses one database.
+   */
+  databases: z.array(serverDatabaseSchema).min(1).max(20).optional(),
 });
 export type DataStore = z.infer<typeof dataStoreSchema>;
 export { isFileDatabase } from "./file-database.js";
