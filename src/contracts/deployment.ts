@@ -339,6 +339,30 @@ export const databaseTargetSchema = z.object({
   readReplicas: z.number().int().min(0).max(10).describe("Read replicas."),
   storageGiB: z.number().int().min(10).max(65536).describe("Provisioned storage, GiB, with room to grow."),
   pointInTimeRecovery: z.boolean().describe("Point-in-time recovery (binary logs / WAL kept)."),
+  databases: z
+    .array(
+      z.object({
+        name: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/)
+          .describe("The database's name, the same as on the VM's server (the copy keeps it)."),
+        user: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/)
+          .describe("The Cloud SQL user setup-database.sh creates for it."),
+        targets: z.array(z.string().regex(CLOUD_RUN_NAME)).describe("The targets that use it."),
+        secrets: z
+          .array(z.string().regex(ENV_NAME))
+          .describe("Its targets' database settings (URL, user, password, name) setup-database.sh stores for it."),
+        jdbc: z.boolean().optional().describe("Its URL settings are read by JDBC (a Java process)."),
+      }),
+    )
+    .min(1)
+    .max(20)
+    .optional()
+    .describe(
+      "Set when the server holds several databases (inventory data[].databases): each one's name, user, targets and settings; the first takes every target none names.",
+    ),
 });
 export type DatabaseTarget = z.infer<typeof databaseTargetSchema>;
 

@@ -58,7 +58,7 @@ function engineValue(name: string, engine: Engine, software: string): string {
 const isDjango = (s: Service) =>
   /django/i.test(`${s.framework ?? ""} ${s.command ?? ""}`) || /manage\.py/.test(s.command ?? "");
 const isLaravel = (s: Service) => /laravel|artisan/i.test(`${s.framework ?? ""} ${s.software} ${s.command ?? ""}`);
-const isJava = (s: Service) =>
+export const isJava = (s: Service) =>
   s.runtime === "java" || /spring|java|\.jar\b/i.test(`${s.framework ?? ""} ${s.software}`);
 
 /** Why a MySQL client that reads only a host reaches Cloud SQL over its private IP, and what that took. */

@@ -8,6 +8,7 @@ import { STORE_ADDRESS } from "../../../contracts/implied-links.js";
 import { planAiWorker } from "./ai-worker.js";
 import { isJvm, alwaysOnTarget, cronJobTarget, pushTarget, webTarget } from "./compute.js";
 import { applyConnectionBudget, databaseTarget, sqliteDatabaseTarget } from "./data.js";
+import { planServerDatabases } from "./server-databases.js";
 import type { Draft } from "./draft.js";
 import { claimName, runName } from "./names.js";
 import { planEdge } from "./edge.js";
@@ -209,6 +210,7 @@ export function buildDeployment(d: Draft, options: { workerDir?: unknown } = {})
   planAiWorker(d, options.workerDir);
   if (d.services.length === 0) markNothingDeploys(d);
   addWarmWindow(d, tz);
+  planServerDatabases(d);
   applyConnectionBudget(d);
   planEdge(d);
 }

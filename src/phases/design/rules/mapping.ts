@@ -2,7 +2,7 @@
 // Processes follow their plan (processes.ts); brokers and caches their homes (store-homes.ts);
 // what nothing managed replaces is an open decision with options (open-decisions.ts), never dropped.
 import type { Service } from "../../../inventory/schema.js";
-import { isAppApi, reachesMemorystore } from "../../../contracts/deployment.js";
+import { isAppApi, reachesMemorystore, type DatabaseTarget } from "../../../contracts/deployment.js";
 import type { MappingEntry } from "../schema.js";
 import { memorystoreVersion } from "./data.js";
 import type { Draft, ServedFolder } from "./draft.js";
@@ -257,8 +257,18 @@ function database(d: Draft, s: Service): MappingEntry {
         ? `Nothing runs on Cloud Run: the app's processes, where they run (the VM until their decisions are taken), reach ${db.instance} through the Cloud SQL Auth Proxy (instance ${d.project.id}:${d.inv.target.region}:${db.instance}) with the pools they have today${d.notes.connectionBudget ? ` (the instance takes ${d.notes.connectionBudget.max} connections)` : ""}.`
         : `Connect through the Cloud SQL unix socket (/cloudsql/${d.project.id}:${d.inv.target.region}:${db.instance}) with a pool of at most ${Math.max(0, ...Object.values(d.notes.connectionBudget?.perInstance ?? {}))} connections per instance.`,
       ...(fit ? extensionChanges(fit, db.instance) : []),
+      ...(db.databases ? [serverDatabasesChange(db.instance, db.databases)] : []),
     ],
   };
+}
+
+/** Which database of the instance each target uses, with its own user (inventory data[].databases). */
+function serverDatabasesChange(instance: string, databases: NonNullable<DatabaseTarget["databases"]>): string {
+  const each = databases.map((x) => `${x.name} (user ${x.user}: ${x.targets.join(", ") || "no target"})`);
+  return clipText(
+    `${instance} holds ${databases.length} databases, each under the name it has on the VM and with its own user: ${each.join("; ")}. scripts/setup-database.sh creates each and stores each target's own settings for its database; the copy moves every one.`,
+    600,
+  );
 }
 
 /** Each process's entry also says what its environment becomes (rules/app-env.ts). */

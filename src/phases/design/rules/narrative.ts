@@ -129,6 +129,10 @@ export function tradeoffs(d: Draft, dep: Deployment, cost: CostEstimate): Design
   return d.nothing ? out.filter((t) => t.topic === "database HA vs. cost") : out;
 }
 
+/** Each database of the server and who uses it (inventory data[].databases). */
+const eachDatabase = (databases: NonNullable<NonNullable<Deployment["database"]>["databases"]>) =>
+  databases.map((x) => `${x.name} (user ${x.user}, for ${x.targets.join(", ") || "no target"})`).join(", ");
+
 function dbSteps(d: Draft, dep: Deployment): Step[] {
   const db = dep.database;
   const sqlite = sqliteRunbookSteps(d, dep);
@@ -156,7 +160,7 @@ function dbSteps(d: Draft, dep: Deployment): Step[] {
     },
     {
       title: "Create the Cloud SQL instance",
-      detail: `${db.instance}: ${db.databaseVersion}, ${db.tier}, ${db.storageGiB} GiB, daily backups and point-in-time recovery (${mysql ? "binary logging" : "write-ahead log archiving"}, 7 days)${db.highAvailability ? ", HA" : ""}; ${d.nothing ? "then create the app's database and its user (nothing runs on Cloud Run, so no scripts/setup-database.sh is written)" : "scripts/setup-database.sh does this and creates the database and its user"}.`,
+      detail: `${db.instance}: ${db.databaseVersion}, ${db.tier}, ${db.storageGiB} GiB, daily backups and point-in-time recovery (${mysql ? "binary logging" : "write-ahead log archiving"}, 7 days)${db.highAvailability ? ", HA" : ""}; ${d.nothing ? "then create the app's database and its user (nothing runs on Cloud Run, so no scripts/setup-database.sh is written)" : db.databases ? `scripts/setup-database.sh does this and creates each database with its own user: ${eachDatabase(db.databases)}` : "scripts/setup-database.sh does this and creates the database and its user"}.`,
       commands: [
         // scripts/setup-database.sh runs the same, idempotently. PITR is binary logging on MySQL.
         `gcloud sql instances create ${db.instance} --project=${dep.project} --database-version=${db.databaseVersion} ` +
@@ -174,13 +178,14 @@ function dbSteps(d: Draft, dep: Deployment): Step[] {
     },
     {
       title: "Start a continuous migration job",
-      detail:
-        "Database Migration Service does a full dump, then replicates changes until promotion. The fallback for small databases is dump/import during a freeze window.",
-      commands: [
-        mysql
-          ? "mysqldump --single-transaction --routines --triggers --set-gtid-purged=OFF APP_DB > dump.sql   # fallback"
-          : "pg_dump -Fc APP_DB > dump.pgdump   # fallback",
-      ],
+      detail: `Database Migration Service does a full dump, then replicates changes until promotion${db.databases ? `; it copies every database of ${src} (${db.databases.map((x) => x.name).join(", ")}), each under its own name` : ""}. The fallback for small databases is dump/import during a freeze window${db.databases ? ", one dump per database" : ""}.`,
+      commands: (db.databases?.map((x) => x.name) ?? [undefined])
+        .map((name) =>
+          mysql
+            ? `mysqldump --single-transaction --routines --triggers --set-gtid-purged=OFF ${name ?? "APP_DB"} > ${name ?? "dump"}.sql   # fallback`
+            : `pg_dump -Fc ${name ?? "APP_DB"} > ${name ?? "dump"}.pgdump   # fallback`,
+        )
+        .slice(0, 12),
     },
     {
       title: "Verify before promotion",
@@ -226,11 +231,13 @@ function dumpAndImportSteps(d: Draft, dep: Deployment, db: NonNullable<Deploymen
     {
       title: "Freeze writes, dump and import",
       detail: `Put the app in maintenance mode (stop writes on ${src}), dump with the same fixes as the rehearsal, upload and import.`,
-      commands: [
-        "mysqldump --single-transaction --routines --triggers --no-tablespaces APP_DB > dump.sql",
-        "gcloud storage cp dump.sql gs://BUCKET/dump.sql",
-        `gcloud sql import sql ${db.instance} gs://BUCKET/dump.sql --database=APP_DB`,
-      ],
+      commands: (db.databases?.map((x) => x.name) ?? [undefined])
+        .flatMap((name) => [
+          `mysqldump --single-transaction --routines --triggers --no-tablespaces ${name ?? "APP_DB"} > ${name ?? "dump"}.sql`,
+          `gcloud storage cp ${name ?? "dump"}.sql gs://BUCKET/${name ?? "dump"}.sql`,
+          `gcloud sql import sql ${db.instance} gs://BUCKET/${name ?? "dump"}.sql --database=${name ?? "APP_DB"}`,
+        ])
+        .slice(0, 12),
     },
     {
       title: "Verify before switching",
