@@ -11,6 +11,7 @@ import { commandShape, inventoryNames } from "../helpers/gcloud-shape.js";
 import { tempDir } from "../helpers/cli.js";
 import { corpusWithFilestore } from "../helpers/filestore-inventory.js";
 import { corpusWithLlm } from "../helpers/llm-inventory.js";
+import { serverDatabasesInventory } from "../helpers/server-databases-inventory.js";
 import { writeOffline } from "../helpers/offline-output.js";
 import { inputFromFile, inventoryDirs, ROOT } from "../helpers/phase-input.js";
 import { phaseMeta } from "../../src/phases/registry.js";
@@ -41,6 +42,11 @@ const inventories = (): Map<string, { file: string; repo?: string }> => {
     disposers.push(dispose);
     found.set(`test/fixtures/real/${FILESTORE_APP}/inventory.yaml + filestore`, { file, repo });
   }
+  // One server, two databases (an API's and Keycloak's): setup-database.sh runs itself again with
+  // --for keycloak, whose database, user and JDBC settings are parsed with the rest.
+  const twoDatabases = serverDatabasesInventory();
+  disposers.push(twoDatabases.dispose);
+  found.set("server with two databases", { file: twoDatabases.file });
   for (const [name, { file }] of found)
     if (phaseMeta("cicd").skipReason?.(inputFromFile(file).inventory)) found.delete(name);
   return found;
@@ -155,6 +161,9 @@ describe.skipIf(!gcloud)("every generated gcloud command parses with the real gc
         ),
       ).toBe(true);
     }
+    // The second database's own run: its database and the JDBC URL stored for its own user.
+    const twoDatabases = calls.filter((c) => c.source.startsWith("server with two databases: "));
+    expect(twoDatabases.some((c) => c.argv.slice(0, 4).join(" ") === "sql databases create keycloak")).toBe(true);
     const byShape = new Map<string, GcloudCall>();
     for (const call of calls) if (!byShape.has(call.shape)) byShape.set(call.shape, call);
     const result = await checkGcloud([...byShape.values()]);

@@ -265,6 +265,10 @@ export interface DatabaseView {
   /** An app's own settings store's names, each in its own form (settings-stores.ts). */
   storeSettings: Array<{ secret: string; what: string; shell: string; form: string }>;
   jdbcForm: string;
+  /** The server's other databases (deployment.database.databases after the first), each set up by `--for NAME`. */
+  extraDatabases: OtherDatabaseView[];
+  /** With other databases: the targets that use this view's (the first) database. */
+  firstTargets: string[];
   jdbcScheme: string;
   jdbcFactory: string;
   urlForm: string;
@@ -289,13 +293,19 @@ export function databaseView(
   const mysql = db.engine === "mysql";
   const shape = databaseUrlShape(db.engine, stack, repoDir, generated);
   const { host: urlHost, socketParam, goDsn } = shape;
+  // A server with several databases: the first is this view's; each other one is set up by the same
+  // script (--for NAME) with its own user and its own targets' settings.
+  const [first, ...others] = db.databases ?? [];
   const database =
-    appName
+    first?.name ??
+    (appName
       .replace(/[^A-Za-z0-9_]/g, "_")
       .replace(/^[^A-Za-z_]+/, "")
-      .slice(0, 63) || "app";
+      .slice(0, 63) ||
+      "app");
   const connection = `${deployment.project}:${deployment.region}:${db.instance}`;
-  const onSql = deployment.services.filter((s) => s.cloudSqlInstance);
+  const otherTargets = new Set(others.flatMap((x) => x.targets));
+  const onSql = deployment.services.filter((s) => s.cloudSqlInstance && !otherTargets.has(s.name));
   const mountedBy = (pick: (t: Deployment["services"][number]) => boolean, role: string) =>
     [...new Set(onSql.filter(pick).flatMap((s) => s.secrets))].filter((n) => databaseSettingRole(n) === role).sort();
   const isAi = (t: Deployment["services"][number]) => isAiWorkerTarget(t) || isAiGatewayTarget(t);
@@ -310,9 +320,12 @@ export function databaseView(
   const storeNames = new Set(storeSettings.map((x) => x.name));
   const aiUrls = mountedBy(isAi, "url").filter((n) => !storeNames.has(n));
   const appUrls = mountedBy((t) => !isAi(t), "url").filter((n) => !storeNames.has(n));
-  const jdbcUrlSecrets = stack === "java" ? appUrls.filter((n) => !aiUrls.includes(n)) : [];
+  const jdbcUrlSecrets = stack === "java" || first?.jdbc ? appUrls.filter((n) => !aiUrls.includes(n)) : [];
+  const extraDatabases = others.map((x) => otherDatabaseView(deployment, x));
   // The Java targets that read them reach the private IP when the build has no Cloud SQL connector.
-  const jdbcPrivate = onSql.some((t) => t.cloudSqlPrivateIp && t.secrets.some((n) => jdbcUrlSecrets.includes(n)));
+  const jdbcPrivate =
+    onSql.some((t) => t.cloudSqlPrivateIp && t.secrets.some((n) => jdbcUrlSecrets.includes(n))) ||
+    extraDatabases.some((x) => x.jdbcPrivate);
   const dsnUrlSecrets = goDsn ? appUrls.filter((n) => !aiUrls.includes(n)) : [];
   const native = [...jdbcUrlSecrets, ...dsnUrlSecrets];
   const urls = [...new Set([...aiUrls, ...appUrls])].filter((n) => !native.includes(n)).sort();
@@ -357,7 +370,10 @@ export function databaseView(
       ...userSecrets!,
       ...passwordSecrets!,
       ...nameSecrets!,
+      ...extraDatabases.flatMap((x) => x.secrets),
     ],
+    extraDatabases,
+    firstTargets: first ? onSql.map((t) => t.name) : [],
     storeSettings: storeSettings.map(({ name, form, what }) => ({
       secret: name,
       what,
@@ -381,5 +397,41 @@ export function databaseView(
     jdbcPrivate,
     port: mysql ? 3306 : 5432,
     urlForm: `${scheme}://USER:PASSWORD@${urlHost}/${database}?${socketParam}=/cloudsql/${connection}`,
+  };
+}
+
+/** Another database of the server: its name, its user, and its targets' settings by what each holds. */
+export interface OtherDatabaseView {
+  name: string;
+  user: string;
+  targets: string[];
+  urlSecrets: string[];
+  /** Read by JDBC (a Java process): the JDBC URL, of the private IP when `jdbcPrivate`. */
+  jdbcUrlSecrets: string[];
+  jdbcPrivate: boolean;
+  userSecrets: string[];
+  passwordSecrets: string[];
+  nameSecrets: string[];
+  secrets: string[];
+}
+
+function otherDatabaseView(
+  deployment: Deployment,
+  x: NonNullable<NonNullable<Deployment["database"]>["databases"]>[number],
+): OtherDatabaseView {
+  const role = (r: string) => x.secrets.filter((n) => databaseSettingRole(n) === r);
+  const urls = role("url");
+  const targets = deployment.services.filter((t) => x.targets.includes(t.name));
+  return {
+    name: x.name,
+    user: x.user,
+    targets: x.targets,
+    urlSecrets: x.jdbc ? [] : urls,
+    jdbcUrlSecrets: x.jdbc ? urls : [],
+    jdbcPrivate: Boolean(x.jdbc) && targets.some((t) => t.cloudSqlPrivateIp),
+    userSecrets: role("user"),
+    passwordSecrets: role("password"),
+    nameSecrets: role("name"),
+    secrets: x.secrets,
   };
 }
