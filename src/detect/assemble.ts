@@ -34,6 +34,7 @@ import { repositoryShipsUnit } from "./shipped-unit.js";
 import { detectSessionStore } from "./session-store.js";
 import { storesReached } from "./folder-stores.js";
 import { absolutePaths } from "../image/app-root.js";
+import { serverDatabases } from "./server-databases.js";
 import type { DetectedFacts, DetectedService, Evidence, ServiceFinding } from "./types.js";
 import type { Storage } from "../inventory/schema.js";
 
@@ -224,11 +225,20 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
   const db = merged.find((s) => s.role === "database" && DATA_ENGINES.has(s.software));
   const engine = db?.software ?? engineFromEnv(env) ?? (hostRead ? undefined : input.deps.database);
   const sqlite = detectSqlite(env, app, engine, input.appPath);
+  const databases = engine ? serverDatabases(findings, app.env, APP_ROLES) : undefined;
+  for (const x of databases ?? []) {
+    const first = findings.find((f) => f.name === x.services[0]);
+    evidence.push({
+      file: first?.envFile ?? first?.source ?? "environment",
+      found: `${x.services.join(", ")}: database ${x.name} of the ${engine} server (data[].databases)`,
+    });
+  }
   const database = engine
     ? {
         engine,
         ...(db?.version ? { version: db.version } : {}),
         source: db?.source ?? (engineFromEnv(env) ? "environment" : "dependencies"),
+        ...(databases ? { databases } : {}),
       }
     : sqlite
       ? {

@@ -13,6 +13,7 @@ import type {
   OutboundMail,
   Storage,
   StoreUse,
+  ServerDatabase,
 } from "../inventory/schema.js";
 import type { PhpIni } from "../inventory/php-limits.js";
 import type { CommandFacts } from "./command.js";
@@ -126,7 +127,15 @@ export interface DetectedFacts {
   name?: string;
   services: DetectedService[];
   /** `path` and `services`: a SQLite file on the VM's disk and the processes that open it. */
-  database?: { engine: string; version?: string; source: string; path?: string; services?: string[] };
+  database?: {
+    engine: string;
+    version?: string;
+    source: string;
+    path?: string;
+    services?: string[];
+    /** A server's databases when two processes' settings name different ones (server-databases.ts). */
+    databases?: ServerDatabase[];
+  };
   llm?: { provider: LlmProviderGuess; source: string };
   /** owner/repo from `git remote get-url origin` when it points at GitHub. */
   github?: string;

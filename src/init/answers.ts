@@ -28,6 +28,8 @@ export interface Answers {
   "database.engine"?: string;
   /** A SQLite database (detected, not asked): its file on the VM and the processes that open it. */
   sqliteFile?: { path?: string; services?: string[] };
+  /** Not a question: the database server's databases when processes name different ones (detect/server-databases.ts). */
+  serverDatabases?: Array<{ name: string; services: string[] }>;
   "database.version"?: string;
   "database.sizeGiB"?: number;
   "database.backups"?: Backups;

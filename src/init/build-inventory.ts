@@ -109,6 +109,15 @@ function serviceEntry(s: ServiceAnswer): Record<string, unknown> {
   };
 }
 
+/** The server's databases, each with the processes the inventory still has; only when two or more remain. */
+function serverDatabaseFields(services: ServiceAnswer[], answers: Answers): Record<string, unknown> {
+  const names = new Set(services.map((s) => s.name));
+  const databases = (answers.serverDatabases ?? [])
+    .map((x) => ({ name: x.name, services: x.services.filter((n) => names.has(n)) }))
+    .filter((x) => x.services.length > 0);
+  return databases.length >= 2 ? { databases } : {};
+}
+
 const defined = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
@@ -124,6 +133,7 @@ export function buildInventory(answers: Answers): InventoryInput {
           sizeGiB: answers["database.sizeGiB"],
           backups: answers["database.backups"] ?? "none",
           ...(isFileDatabase(answers["database.engine"] ?? "") ? fileDatabaseFields(linked, answers) : {}),
+          ...serverDatabaseFields(linked, answers),
         }),
       ]
     : [];

@@ -127,6 +127,12 @@ export function withDetectedFacts(
           },
         }
       : {}),
+    ...(facts.database?.databases &&
+    facts.database.engine === answers["database.engine"] &&
+    !isFileDatabase(answers["database.engine"] ?? "") &&
+    !answers.serverDatabases
+      ? { serverDatabases: facts.database.databases }
+      : {}),
     provenance,
   };
 }

@@ -104,6 +104,7 @@ export function answersFromInventory(inv: Inventory): Answers {
     ...(db && isFileDatabase(db.engine)
       ? { sqliteFile: { ...(db.path ? { path: db.path } : {}), ...(db.services ? { services: db.services } : {}) } }
       : {}),
+    ...(db?.databases ? { serverDatabases: db.databases } : {}),
     "host.monthlyCostUsd": inv.host.monthlyCostUsd,
     "host.cpus": inv.host.cpus,
     "host.memoryGiB": inv.host.memoryGiB,
