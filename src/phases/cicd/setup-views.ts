@@ -267,6 +267,8 @@ export interface DatabaseView {
   jdbcForm: string;
   /** The server's other databases (deployment.database.databases after the first), each set up by `--for NAME`. */
   extraDatabases: OtherDatabaseView[];
+  /** The server's databases no deployed target reads the settings of: the data copy creates them. */
+  copiedOnly: string[];
   /** With other databases: the targets that use this view's (the first) database. */
   firstTargets: string[];
   jdbcScheme: string;
@@ -295,7 +297,10 @@ export function databaseView(
   const { host: urlHost, socketParam, goDsn } = shape;
   // A server with several databases: the first is this view's; each other one is set up by the same
   // script (--for NAME) with its own user and its own targets' settings.
-  const [first, ...others] = db.databases ?? [];
+  // A database whose targets read none of its settings (none on Cloud Run) is left to the copy,
+  // which creates it: a user whose password no setting holds could not be run again.
+  const [first, ...rest] = db.databases ?? [];
+  const others = rest.filter((x) => x.secrets.length > 0);
   const database =
     first?.name ??
     (appName
@@ -373,6 +378,7 @@ export function databaseView(
       ...extraDatabases.flatMap((x) => x.secrets),
     ],
     extraDatabases,
+    copiedOnly: rest.filter((x) => !others.includes(x)).map((x) => x.name),
     firstTargets: first ? onSql.map((t) => t.name) : [],
     storeSettings: storeSettings.map(({ name, form, what }) => ({
       secret: name,

@@ -107,3 +107,21 @@ describe("setup-database.sh, two databases on one server", () => {
     expect(step.body).toContain("`portal` (user `app`) for portal");
   });
 });
+
+describe("a declared database no deployed process reads", () => {
+  // nginx becomes the load balancer: nothing on Cloud Run reads the `legacy` database's settings.
+  const yaml = serverDatabasesYaml().replace(
+    "    databases:\n",
+    "    databases:\n      - { name: legacy, services: [nginx] }\n",
+  );
+  const c = chainYaml(yaml);
+
+  it("is not the first (setup-database.sh's default) and is left to the data copy", () => {
+    expect(c.design.deployment.database!.databases!.map((x) => x.name)).toEqual(["portal", "keycloak", "legacy"]);
+    const text = renderCicd(offlineCicd(c.input), c.input).find((a) => a.path === CICD_PATHS.setupDatabase)!.content;
+    expect(text).toContain("DATABASE=portal DB_USER=app");
+    expect(text).toContain("OTHER_DATABASES=( keycloak )");
+    const step = cicdPlanSteps(offlineCicd(c.input), c.input).find((s) => s.title.startsWith("Cloud SQL"))!;
+    expect(step.body).toContain("`legacy`: no process on Cloud Run reads its settings");
+  });
+});

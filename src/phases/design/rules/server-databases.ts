@@ -31,7 +31,11 @@ export function planServerDatabases(d: Draft): void {
   const dbOf = (t: DeployTarget) =>
     declared.find((x) => x.services.some((n) => t.replaces.includes(n))) ?? declared[0]!;
   const service = (t: DeployTarget) => d.inv.services.find((s) => s.name === t.replaces[0]);
-  db.databases = declared.map((x, i) => {
+  // A database none of whose processes runs on Cloud Run (held, a decision) is not the first: the
+  // first is setup-database.sh's default, whose user the deployed targets' settings hold.
+  const used = (x: (typeof declared)[number]) => onSql.some((t) => dbOf(t) === x);
+  const ordered = [...declared.filter(used), ...declared.filter((x) => !used(x))];
+  db.databases = ordered.map((x, i) => {
     const targets = onSql.filter((t) => dbOf(t) === x);
     const secrets = [...new Set(targets.flatMap(stored))].sort();
     const readers = targets.filter((t) => stored(t).some((n) => databaseSettingRole(n) === "url")).map(service);
