@@ -30,7 +30,14 @@ import { buildArgNames, PLAIN_ENV_FILE, plainEnvNames, plainSettingsCommand } fr
 import { CICD_PATHS } from "./render.js";
 import { heldSchedules, schedulesView } from "./schedules.js";
 import type { CicdResult } from "./schema.js";
-import { databaseView, FALLBACK_URL_SECRET, networkView, queuesView, secretsView } from "./setup-views.js";
+import {
+  databaseView,
+  FALLBACK_URL_SECRET,
+  javaTargetNames,
+  networkView,
+  queuesView,
+  secretsView,
+} from "./setup-views.js";
 
 /** The VM's database name, as the design's runbook calls it: the person fills it in. */
 const APP_DB = "APP_DB";
@@ -228,7 +235,14 @@ export function cicdPlanSteps(result: CicdResult, input: PhaseInput): PlanStep[]
       files: [CICD_PATHS.workflow],
     });
   }
-  const db = databaseView(deployment, ctx.stack, ctx.inventory.metadata.name, ctx.repoDir, ctx.generated);
+  const db = databaseView(
+    deployment,
+    ctx.stack,
+    ctx.inventory.metadata.name,
+    ctx.repoDir,
+    ctx.generated,
+    javaTargetNames(deployment, ctx.inventory),
+  );
   if (db) {
     steps.push({
       stage: "foundations",

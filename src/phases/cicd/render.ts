@@ -19,7 +19,7 @@ import { buildWorkflow, serializeWorkflow } from "./workflow.js";
 import { workerTestTargets } from "./test-job.js";
 import { testServices } from "./test-services.js";
 import { teamSetupFor, teamSetupNote } from "./team-test-carry.js";
-import { databaseView, networkView, queuesView, secretsView } from "./setup-views.js";
+import { databaseView, javaTargetNames, networkView, queuesView, secretsView } from "./setup-views.js";
 import { loadBalancerView } from "./url-map-view.js";
 import { migrations } from "./migrations.js";
 import { EMPTY_DATABASE_VAR, runOncePlan } from "./run-once-jobs.js";
@@ -254,7 +254,14 @@ export function renderCicd(result: CicdResult, input: PhaseInput): Artifact[] {
   // The team's values live here once filled in: written once, never overwritten.
   if (plain.length)
     artifacts.push({ path: PLAIN_ENV_FILE, kind: "text", content: plainEnvFile(plain), policy: "create-only" });
-  const database = databaseView(ctx.deployment, ctx.stack, ctx.inventory.metadata.name, ctx.repoDir, ctx.generated);
+  const database = databaseView(
+    ctx.deployment,
+    ctx.stack,
+    ctx.inventory.metadata.name,
+    ctx.repoDir,
+    ctx.generated,
+    javaTargetNames(ctx.deployment, ctx.inventory),
+  );
   // The URL form setup-database.sh writes: JDBC or Go's DSN when that is the only kind the app reads.
   const form =
     database &&

@@ -1,5 +1,7 @@
 // What scripts/setup-secrets.sh and scripts/setup-queues.sh need from the design's deployment.
 // Every value is a pattern-checked name from the deployment contract; nothing else reaches them.
+import { isJavaProcess } from "../../contracts/java-process.js";
+import type { Inventory } from "../../inventory/schema.js";
 import { databaseSettingRole, isStoredDatabaseSetting } from "../../contracts/database-settings.js";
 import {
   isAiGatewayTarget,
@@ -281,7 +283,8 @@ export const FALLBACK_URL_SECRET = "DATABASE_URL";
 
 /**
  * `repoDir`: the app's repository, whose dependencies settle the URL's driver (database-url.ts);
- * `generated`: the files a previous run wrote there (the AI worker's requirements.txt is not the app's).
+ * `generated`: the files a previous run wrote there (the AI worker's requirements.txt is not the app's);
+ * `javaTargets`: the targets whose process connects with JDBC (javaTargetNames).
  */
 export function databaseView(
   deployment: Deployment,
@@ -289,6 +292,7 @@ export function databaseView(
   appName: string,
   repoDir?: string,
   generated?: ReadonlySet<string>,
+  javaTargets: ReadonlySet<string> = new Set(),
 ): DatabaseView | undefined {
   const db = deployment.database;
   if (!db || db.engine === "sqlserver") return undefined;
@@ -325,7 +329,13 @@ export function databaseView(
   const storeNames = new Set(storeSettings.map((x) => x.name));
   const aiUrls = mountedBy(isAi, "url").filter((n) => !storeNames.has(n));
   const appUrls = mountedBy((t) => !isAi(t), "url").filter((n) => !storeNames.has(n));
-  const jdbcUrlSecrets = stack === "java" || first?.jdbc ? appUrls.filter((n) => !aiUrls.includes(n)) : [];
+  // A Java process beside an app of another stack (Keycloak beside a Node API) reads its own URL
+  // setting as JDBC too: a URL only such processes read takes the JDBC form.
+  const readers = (n: string) => onSql.filter((t) => !isAi(t) && t.secrets.includes(n));
+  const jdbcOnly = (n: string) => readers(n).length > 0 && readers(n).every((t) => javaTargets.has(t.name));
+  const jdbcUrlSecrets = appUrls
+    .filter((n) => !aiUrls.includes(n))
+    .filter((n) => stack === "java" || first?.jdbc || jdbcOnly(n));
   const extraDatabases = others.map((x) => otherDatabaseView(deployment, x));
   // The Java targets that read them reach the private IP when the build has no Cloud SQL connector.
   const jdbcPrivate =
@@ -440,4 +450,10 @@ function otherDatabaseView(
     nameSecrets: role("name"),
     secrets: x.secrets,
   };
+}
+
+/** The targets whose inventory process connects with JDBC (a Java process, whatever the app's stack). */
+export function javaTargetNames(deployment: Deployment, inventory: Pick<Inventory, "services">): Set<string> {
+  const java = new Set(inventory.services.filter(isJavaProcess).map((s) => s.name));
+  return new Set(deployment.services.filter((t) => java.has(t.replaces[0] ?? "")).map((t) => t.name));
 }

@@ -125,3 +125,13 @@ describe("a declared database no deployed process reads", () => {
     expect(step.body).toContain("`legacy`: no process on Cloud Run reads its settings");
   });
 });
+
+describe("undeclared: one database, but each process's URL in the form its client reads", () => {
+  it("Keycloak's KC_DB_URL is a JDBC URL beside the Node API's DATABASE_URL", () => {
+    const c = chainYaml(serverDatabasesYaml(false));
+    const text = renderCicd(offlineCicd(c.input), c.input).find((a) => a.path === CICD_PATHS.setupDatabase)!.content;
+    expect(text).toContain("URL_SECRETS=( DATABASE_URL )");
+    expect(text).toContain("JDBC_URL_SECRETS=( KC_DB_URL )");
+    expect(text).not.toContain("OTHER_DATABASES");
+  });
+});

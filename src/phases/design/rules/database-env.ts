@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { databaseSettingRole, postgresTlsOff, STORED_ROLES } from "../../../contracts/database-settings.js";
+import { isJavaProcess } from "../../../contracts/java-process.js";
 import type { SecretFile, Service } from "../../../inventory/schema.js";
 import { configSecretFile, phpDefineEdit, pythonDictEdit, type ConfigFileDatabase } from "./config-file-db.js";
 import type { EnvPlan } from "./draft.js";
@@ -58,8 +59,7 @@ function engineValue(name: string, engine: Engine, software: string): string {
 const isDjango = (s: Service) =>
   /django/i.test(`${s.framework ?? ""} ${s.command ?? ""}`) || /manage\.py/.test(s.command ?? "");
 const isLaravel = (s: Service) => /laravel|artisan/i.test(`${s.framework ?? ""} ${s.software} ${s.command ?? ""}`);
-export const isJava = (s: Service) =>
-  s.runtime === "java" || /spring|java|\.jar\b/i.test(`${s.framework ?? ""} ${s.software}`);
+const isJava = isJavaProcess;
 
 /** Why a MySQL client that reads only a host reaches Cloud SQL over its private IP, and what that took. */
 function mysqlPrivateIpChange(s: Service, hosts: readonly string[]): string {

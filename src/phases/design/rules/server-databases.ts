@@ -7,7 +7,7 @@
 import type { Service } from "../../../inventory/schema.js";
 import { isAiGatewayTarget, isAiWorkerTarget, type DeployTarget } from "../../../contracts/deployment.js";
 import { databaseSettingRole } from "../../../contracts/database-settings.js";
-import { isJava } from "./database-env.js";
+import { isJavaProcess as isJava } from "../../../contracts/java-process.js";
 import type { Draft } from "./draft.js";
 
 /** The primary database's user (setup-database.sh's default `--user`). */
