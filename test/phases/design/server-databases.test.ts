@@ -41,6 +41,21 @@ describe("several databases on one server", () => {
     );
   });
 
+  it("undeclared, one app: a web and its worker of one runtime reading different names are not asked about", () => {
+    const yaml = `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: shop }
+services:
+  - { name: web, role: web, software: gunicorn, runtime: python, command: "gunicorn shop.wsgi", listen: ["127.0.0.1:8000"], dependsOn: [db], env: [DATABASE_URL] }
+  - { name: worker, role: worker, software: celery, runtime: python, command: "celery -A shop worker", dependsOn: [db], env: [DB_NAME, DB_USER, DB_PASSWORD, DB_HOST] }
+  - { name: db, role: database, software: postgres, version: "15", listen: ["127.0.0.1:5432"] }
+data: [{ service: db, engine: postgres, version: "15", sizeGiB: 5, backups: daily }]
+target: { project: shop-prod, region: us-central1, service: shop }
+`;
+    const result = designResultSchema.parse(designPhase.offline(designInputFromYaml(yaml)));
+    expect(result.assumptions.join("\n")).not.toMatch(/may use different databases/);
+  });
+
   it("undeclared: one database, and the design says how to declare two", () => {
     const result = design(false);
     expect(result.deployment.database!.databases).toBeUndefined();

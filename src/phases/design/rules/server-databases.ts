@@ -60,13 +60,14 @@ export function planServerDatabases(d: Draft): void {
 }
 
 /**
- * Two processes of different software or runtime that read disjoint database settings for the
+ * Two processes of different runtimes that read disjoint database settings for the
  * one server: on the VM they may well use two databases of it. The design cannot see that, so it
  * says so and how to declare them.
  */
 function askWhenFamiliesDiffer(d: Draft, onSql: DeployTarget[], stored: (t: DeployTarget) => string[]): void {
   const service = (t: DeployTarget) => d.inv.services.find((s) => s.name === t.replaces[0]);
-  const kind = (s: Service | undefined) => `${s?.software ?? ""}/${s?.runtime ?? ""}`;
+  // Processes of one runtime (a Django web and its Celery worker) are one app, whatever names each reads.
+  const kind = (s: Service | undefined) => s?.runtime ?? s?.software ?? "";
   const families: Array<{ targets: DeployTarget[]; names: string[] }> = [];
   for (const t of onSql) {
     const names = stored(t);
