@@ -290,8 +290,15 @@ export function imageFor(plan: ImagePlan, service: Service): RuntimeImage | unde
  * `image:` without `build:`): the deploy copies that image instead of building one.
  */
 export function pulledImageOf(inv: Inventory): string | undefined {
-  return inv.services.find((s) => s.role === "web" && s.image && !s.build && !runtimeOf(s))?.image;
+  const webs = inv.services.filter((s) => s.role === "web");
+  // A web process the repository builds (a Node API beside Keycloak's published image) is the
+  // app: the published image is that other process's alone, never the image every target runs.
+  if (webs.some((s) => !publishedImage(s) && runtimeOf(s))) return undefined;
+  return webs.find(publishedImage)?.image;
 }
+
+/** A process that runs a published image as it is (compose `image:` without `build:`, of no runtime we build). */
+export const publishedImage = (s: Service): boolean => Boolean(s.image && !s.build && !runtimeOf(s));
 
 /** Why no Dockerfile is written for processes that run a published image, and what the deploy does instead. */
 function pulledNotice(pulled: Service[], main: string | undefined): string {

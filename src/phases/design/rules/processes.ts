@@ -6,6 +6,7 @@
 import type { Inventory, Service } from "../../../inventory/schema.js";
 import { embedsCeleryBeat, taskLimitSeconds } from "./classify.js";
 import { nonHttpTopic, type OpenTopic, processTopic } from "../../../contracts/process-homes.js";
+import { publishedImage, pulledImageOf } from "../../../image/plan.js";
 import { runOnceKind, type RunOnceKind } from "../../../contracts/run-once.js";
 import {
   isCeleryBeat,
@@ -127,7 +128,19 @@ export function planProcesses(inv: Inventory, celery: CeleryMode): ProcessPlan[]
       .filter((x) => !REDIS_SERVER.test(`${x.software} ${x.image ?? ""}`))
       .map((x) => x.name),
   );
-  return inv.services.map((s) => planProcess(s, celery, brokers)).filter((p): p is ProcessPlan => p !== undefined);
+  // A process that runs a published image of its own (Keycloak's, a vendor's server) beside the
+  // app's: the app's image does not hold it, and only the app's main image is ever copied as it is
+  // (image/plan.ts pulledImageOf). It is decided (open-decisions.ts: run it from its own image).
+  const main = pulledImageOf(inv);
+  return inv.services
+    .map((s) => {
+      const plan = planProcess(s, celery, brokers);
+      if (!plan || plan.target.kind === "decision" || plan.target.kind === "run-once") return plan;
+      if (publishedImage(s) && s.image !== main)
+        return { service: s, target: { kind: "decision" as const, topic: "unknown-process" as const } };
+      return plan;
+    })
+    .filter((p): p is ProcessPlan => p !== undefined);
 }
 
 /** The Celery mode an option asks for; anything else keeps Celery (no code change to start). */
