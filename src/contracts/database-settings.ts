@@ -83,7 +83,9 @@ export function databaseSettingRole(name: string): DatabaseSettingRole | undefin
   if (NESTED[upper]) return NESTED[upper];
   // An app's documented store and connection overrides (Mattermost's MM_CONFIG): the database URL.
   if (STORE_URL_NAMES.has(upper)) return "url";
-  if (OTHER_STORE.test(upper)) return undefined;
+  // Rails' Solid Cache keeps its cache in a database of its own, read from CACHE_DATABASE_URL
+  // (a named database's <NAME>_DATABASE_URL): a database URL, not a cache server's.
+  if (OTHER_STORE.test(upper) && upper !== "CACHE_DATABASE_URL") return undefined;
   return ROLES.find(([, pattern]) => pattern.test(upper))?.[0];
 }
 

@@ -13,9 +13,12 @@ import { isFileDatabase } from "../inventory/file-database.js";
 import { databaseSettingRole } from "./database-settings.js";
 import { REDIS_SERVER } from "./queue-systems.js";
 
-/** Names that hold a Redis/cache/broker address: filled from Memorystore, never copied from the VM. */
+/**
+ * Names that hold a Redis/cache/broker address: filled from Memorystore, never copied from the VM.
+ * Not Rails' CACHE_DATABASE_URL: Solid Cache's database, a SQL database URL (database-settings.ts).
+ */
 export const STORE_ADDRESS =
-  /(REDIS|CACHE|MEMCACHED?|VALKEY|BROKER|CELERY_RESULT_BACKEND|RESULT_BACKEND)(_[A-Z]+)*_(URL|URI|HOST|ADDR|ADDRESS|LOCATION|SERVERS?)$|^(BROKER_URL|CELERY_BROKER_URL|CELERY_RESULT_BACKEND)$|(^|_)MESSAGE_QUEUE(_URL|_URI)?$/;
+  /^(?!CACHE_DATABASE_URL$)(?:.*)(REDIS|CACHE|MEMCACHED?|VALKEY|BROKER|CELERY_RESULT_BACKEND|RESULT_BACKEND)(_[A-Z]+)*_(URL|URI|HOST|ADDR|ADDRESS|LOCATION|SERVERS?)$|^(BROKER_URL|CELERY_BROKER_URL|CELERY_RESULT_BACKEND)$|(^|_)MESSAGE_QUEUE(_URL|_URI)?$/;
 export const isStoreAddress = (name: string): boolean => STORE_ADDRESS.test(name.toUpperCase());
 
 /** An AMQP broker's address (RabbitMQ). */

@@ -24,6 +24,10 @@ describe("databaseSettingRole", () => {
     ["database__connection__socketPath", "socket"],
     ["SQLALCHEMY_DATABASE_URI", "url"],
     ["REDASH_DATABASE_URL", "url"],
+    // Rails 8's named databases (Solid Cache, Solid Queue, Solid Cable): <NAME>_DATABASE_URL.
+    ["CACHE_DATABASE_URL", "url"],
+    ["QUEUE_DATABASE_URL", "url"],
+    ["CABLE_DATABASE_URL", "url"],
     ["MYSQL_URL", "url"],
     ["SPRING_DATASOURCE_URL", "url"],
     ["DB_USER", "user"],
@@ -68,6 +72,8 @@ describe("databaseSettingRole", () => {
     "DB_SSLMODE",
     "SECRET_KEY",
     "REDIS_URL",
+    "CACHE_URL",
+    "CACHE_DB_PASSWORD",
     "mail__options__auth__pass",
     "database__pool__max",
   ])("%s is no setting of the app's Cloud SQL database", (name) => {

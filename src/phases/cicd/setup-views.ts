@@ -237,6 +237,8 @@ export interface DatabaseView {
   socketParam: string;
   /** The secrets the URL is written to, in the form the stack's driver reads: the ones the services mount. */
   urlSecrets: string[];
+  /** Rails' named databases (railsNamedDatabase): each URL names a database of its own, `DATABASE_suffix`. */
+  namedUrls: Array<{ secret: string; suffix: string }>;
   /** URLs only JDBC reads (a Java app): the Cloud SQL Java connector's form. */
   jdbcUrlSecrets: string[];
   /** A Go app's MySQL settings: go-sql-driver's DSN over the socket, which no URL parser reads. */
@@ -276,6 +278,19 @@ export interface DatabaseView {
   jdbcScheme: string;
   jdbcFactory: string;
   urlForm: string;
+}
+
+/**
+ * The database a Rails app's named URL stands for: Rails reads `<NAME>_DATABASE_URL` for the entry
+ * `<name>` of config/database.yml, and Rails 8's own database.yml gives Solid Cache, Solid Queue
+ * and Solid Cable the databases `<app>_production_cache`, `_queue` and `_cable` beside the primary,
+ * with their own schema (db/cache_schema.rb…). Pointed at the primary database instead, their
+ * tables are missing and `db:prepare` does not load them there.
+ * https://guides.rubyonrails.org/active_record_multiple_databases.html
+ */
+export function railsNamedDatabase(stack: Stack, name: string): string | undefined {
+  if (stack !== "ruby") return undefined;
+  return /^(CACHE|QUEUE|CABLE)_DATABASE_URL$/.exec(name)?.[1]?.toLowerCase();
 }
 
 /** Where the URL goes when no service mounts one: the name most frameworks read by default. */
@@ -349,7 +364,11 @@ export function databaseView(
   );
   const appStored = onSql.filter((t) => !isAi(t)).flatMap((t) => t.secrets.filter(isStoredDatabaseSetting));
   const anyStored = urls.length + native.length + storeSettings.length + passwordSecrets!.length > 0;
-  const urlSecrets = anyStored ? urls : [FALLBACK_URL_SECRET];
+  const namedUrls = urls.flatMap((secret) => {
+    const suffix = railsNamedDatabase(stack, secret);
+    return suffix ? [{ secret, suffix }] : [];
+  });
+  const urlSecrets = anyStored ? urls.filter((n) => !namedUrls.some((x) => x.secret === n)) : [FALLBACK_URL_SECRET];
   const scheme = shape.scheme;
   const socketDb = (engine: string) => (engine === "postgres" ? "postgresql" : "mysql");
   const jdbcFactory = `com.google.cloud.sql.${db.engine === "postgres" ? "postgres" : "mysql"}.SocketFactory`;
@@ -369,6 +388,7 @@ export function databaseView(
     scheme,
     socketParam,
     urlSecrets,
+    namedUrls,
     jdbcUrlSecrets,
     dsnUrlSecrets,
     dsnForm: `USER:PASSWORD@unix(/cloudsql/${connection})/${database}`,
@@ -380,6 +400,7 @@ export function databaseView(
     urlMounted: appStored.length > 0,
     storedSecrets: [
       ...urlSecrets,
+      ...namedUrls.map((x) => x.secret),
       ...native,
       ...storeSettings.map((x) => x.name),
       ...userSecrets!,
