@@ -22,6 +22,7 @@ import type { Draft } from "./draft.js";
 import { sqliteRunbookSteps } from "./sqlite-narrative.js";
 import { nothingForCloudRun } from "./sqlite.js";
 import { someNames } from "./names.js";
+import { mongoDataStep, mongoServers } from "./mongodb-decision.js";
 import { nothingCutover, nothingRequirements } from "./nothing-deploys.js";
 import { heldBeside, heldRunbook } from "./held-cutover.js";
 import { separation, WARM_TEXT, warmWhen } from "./warm-instance.js";
@@ -134,9 +135,16 @@ const eachDatabase = (databases: NonNullable<NonNullable<Deployment["database"]>
   databases.map((x) => `${x.name} (user ${x.user}, for ${x.targets.join(", ") || "no target"})`).join(", ");
 
 function dbSteps(d: Draft, dep: Deployment): Step[] {
+  // A MongoDB moves with its decision, never to Cloud SQL (mongodb-decision.ts): its own step.
+  const mongo = mongoServers(d).map((s) => mongoDataStep(d, s));
+  return [...sqlDbSteps(d, dep, mongo.length > 0), ...mongo];
+}
+
+function sqlDbSteps(d: Draft, dep: Deployment, otherData: boolean): Step[] {
   const db = dep.database;
   const sqlite = sqliteRunbookSteps(d, dep);
   if (sqlite) return sqlite;
+  if (!db && otherData) return [];
   if (!db)
     return [
       {
@@ -357,6 +365,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
     };
   const beside = heldBeside(dep);
   const raw = rawListenerStep(d);
+  const mongoNames = someNames(mongoServers(d).map((s) => s.name));
   const cutover: Step[] = [
     {
       title: "Lower the DNS TTL",
@@ -369,7 +378,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
       detail: `Deploy ${someNames(
         dep.services.filter((s) => !s.held).map((s) => s.name),
         8,
-      )} against the promoted database; run the smoke tests against the ${lb ? "load balancer IP with a Host header" : "run.app URL"}.`,
+      )}${dep.database ? " against the promoted database" : ""}${mongoNames ? ` once ${mongoNames}'s data has moved and its new address is stored` : ""}; run the smoke tests against the ${lb ? "load balancer IP with a Host header" : "run.app URL"}.`,
       commands: api
         ? [
             `curl ${api.probe === "tcp" ? "-sS -o /dev/null -w '%{http_code}\\n'" : "-fsS"} https://${api.name}-PROJECT_NUMBER.${dep.region}.run.app${api.healthPath}`,
@@ -400,8 +409,7 @@ export function runbook(d: Draft, dep: Deployment): DesignResult["runbook"] {
   const rollback: Step[] = [
     {
       title: "Within the first hour",
-      detail:
-        "Point DNS back to the VM and take it out of maintenance mode. Writes made on Cloud SQL since promotion must be exported and replayed on the VM; keep the window short.",
+      detail: `Point DNS back to the VM and take it out of maintenance mode. ${dep.database ? "Writes made on Cloud SQL since promotion must be exported and replayed on the VM" : mongoNames ? `Writes made on ${mongoNames}'s new home since the cut-over must be exported (mongodump) and replayed on the VM's` : "Nothing the new stack wrote moves back by itself"}; keep the window short.`,
       commands: [],
     },
     {

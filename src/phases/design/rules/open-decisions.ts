@@ -13,16 +13,17 @@ import { fileLabel } from "../../../contracts/sqlite-plan.js";
 import { sqliteFileText } from "./sqlite.js";
 import { rawPortList, rawTransports } from "../../../contracts/process-homes.js";
 import { speaksKafka } from "./store-homes.js";
+import { isMongo, mongoDiskGiB, mongoOptions, mongoReason } from "./mongodb-decision.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;
 
 /** A shared-core VM kept for what Cloud Run cannot host: e2-small, an external IPv4 address, a 10 GiB disk. */
-export function smallVm(d: Draft): DecisionOption["cost"] {
+export function smallVm(d: Draft, diskGiB = 10): DecisionOption["cost"] {
   const book = loadPriceBook();
   const p = pickRegion(book.computeEngine.regions, d.inv.target.region).value;
   const h = book.hoursPerMonth;
-  const usd = h * (p.e2SmallPerHour + p.externalIpPerHour) + 10 * p.balancedDiskPerGibMonth;
-  return `about ${money(usd)}/month (${h} h × ($${p.e2SmallPerHour} e2-small + $${p.externalIpPerHour} external IPv4) + 10 GiB × $${p.balancedDiskPerGibMonth} disk)`;
+  const usd = h * (p.e2SmallPerHour + p.externalIpPerHour) + diskGiB * p.balancedDiskPerGibMonth;
+  return `about ${money(usd)}/month (${h} h × ($${p.e2SmallPerHour} e2-small + $${p.externalIpPerHour} external IPv4) + ${diskGiB} GiB × $${p.balancedDiskPerGibMonth} disk)`;
 }
 
 function workerPoolCost(d: Draft): string {
@@ -324,18 +325,31 @@ export function brokerDecision(d: Draft, s: Service): MappingEntry {
   );
 }
 
+/** Engines no Cloud SQL instance runs: a second instance is no home for them. */
+const NOT_RELATIONAL = /mongo|elastic|opensearch|cassandra|scylla|neo4j|couch|influx|clickhouse/i;
+
 /** A database the rules do not move (a second one, or an engine Cloud SQL does not run). */
 export function databaseDecision(d: Draft, s: Service): MappingEntry {
+  const second = d.notes.databaseService !== undefined && d.notes.databaseService !== s.name;
+  const subject = `${s.name} (${s.software})${second ? ", a second database" : ""}`;
+  if (isMongo(d, s)) {
+    const gib = d.inv.data.find((x) => x.service === s.name)?.sizeGiB;
+    return entry(s, subject, mongoReason(s), mongoOptions(d, s, smallVm(d, mongoDiskGiB(gib))));
+  }
   return entry(
     s,
-    `${s.name} (${s.software}), a second database`,
+    subject,
     `${s.software} is not moved by these rules: Cloud SQL runs MySQL, PostgreSQL and SQL Server, and one database per design.`,
     [
-      {
-        option: `A second Cloud SQL instance${/mongo|elastic|opensearch|cassandra|neo4j/i.test(s.software) ? " (only for a relational engine)" : ""}`,
-        change: "Create it like the first (see the runbook) and point the services that use it at it.",
-        cost: "like the first instance's line in cost-estimate.md",
-      },
+      ...(NOT_RELATIONAL.test(s.software)
+        ? []
+        : [
+            {
+              option: "A second Cloud SQL instance",
+              change: "Create it like the first (see the runbook) and point the services that use it at it.",
+              cost: "like the first instance's line in cost-estimate.md",
+            },
+          ]),
       {
         option: `A managed ${s.software} service on Google Cloud or its marketplace`,
         change: "Export, import and repoint the connection string; no code change for the same engine.",
