@@ -81,3 +81,44 @@ describe("a Sidekiq worker pool's connections", () => {
     expect(workerThreads(node)).toMatchObject({ threads: 10, connectionEach: false });
   });
 });
+
+// A Rails app's GoodJob process (hand inventory rails-good-job, `good_job start --max-threads=10`):
+// counted as 2 connections, while GoodJob holds one per execution thread plus LISTEN/NOTIFY and cron
+// (its README's "Database connections"), so the budget and the pool the mapping names were short.
+describe("a GoodJob worker pool's connections", () => {
+  const goodJob = (command: string): Service => ({ ...sidekiq(command), software: "good_job", framework: "good_job" });
+
+  it("counts --max-threads, else GoodJob's default of 5, plus LISTEN/NOTIFY and cron", () => {
+    expect(workerThreads(goodJob("bundle exec good_job start --max-threads=10"))).toEqual({
+      threads: 10,
+      connections: 12,
+      source: "--max-threads on its command, plus one for LISTEN/NOTIFY and one for cron",
+      connectionEach: true,
+    });
+    expect(workerThreads(goodJob("bundle exec good_job start"))).toMatchObject({ threads: 5, connections: 7 });
+  });
+
+  it("takes that many in the Cloud SQL budget and the pool the database's mapping names", () => {
+    const inv = `apiVersion: infra-migrate/v1
+kind: Inventory
+metadata: { name: crewlog }
+services:
+  - { name: puma, role: web, software: puma, runtime: ruby, framework: rails, command: "bundle exec puma", listen: ["127.0.0.1:3000"], dependsOn: [db], env: [DATABASE_URL] }
+  - { name: good-job, role: worker, software: good_job, runtime: ruby, framework: good_job, command: "bundle exec good_job start --max-threads=10", longRunning: true, dependsOn: [db], env: [DATABASE_URL] }
+  - { name: db, role: database, software: postgresql, listen: ["127.0.0.1:5432"] }
+data:
+  - { service: db, engine: postgresql, version: "15", sizeGiB: 6, backups: daily }
+deploy: { method: other }
+target: { project: crewlog-prod, region: us-central1, service: crewlog }
+`;
+    const r = designResultSchema.parse(designPhase.offline(designInputFromYaml(inv)));
+    const pool = r.deployment.services.find((t) => t.replaces.includes("good-job"))!.name;
+    const decision = r.decisions.find((x) => x.title.startsWith("Move the database to Cloud SQL"))!.decision;
+    expect(decision).toContain(
+      `${pool}: max instances × 12 (a connection per thread, --max-threads on its command, plus one for LISTEN/NOTIFY and one for cron)`,
+    );
+    expect(r.mapping.find((m) => m.service === "db")!.appChanges.join("\n")).toContain(
+      "with a pool of at most 12 connections per instance",
+    );
+  });
+});

@@ -168,7 +168,9 @@ export function applyConnectionBudget(d: Draft): void {
   // A worker pool's process runs its known thread count of jobs at once, each on a connection
   // (Sidekiq's `-c`, worker-threads.ts); a request-driven target a pool sized by its concurrency.
   const threads = (s: DeployTarget) =>
-    s.kind === "worker-pool" ? d.notes.workerThreads?.[s.name]?.threads : undefined;
+    s.kind === "worker-pool"
+      ? (d.notes.workerThreads?.[s.name]?.connections ?? d.notes.workerThreads?.[s.name]?.threads)
+      : undefined;
   for (const s of users)
     perInstance[s.name] =
       threads(s) ??

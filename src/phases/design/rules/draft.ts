@@ -180,7 +180,7 @@ export interface Draft {
       raisedFrom?: string;
     };
     /** Worker pools whose thread count is known (a flag, Sidekiq's config file or default), each thread a connection. */
-    workerThreads?: Record<string, { threads: number; source: string }>;
+    workerThreads?: Record<string, { threads: number; source: string; connections?: number }>;
     /** Dispatch deadline of the Cloud Tasks queue that replaces the broker (Celery pushed). */
     taskDeadlineSeconds?: number;
     dbHaReason?: string;

@@ -21,7 +21,12 @@ export interface WorkerThreads {
    * `worker --concurrency`): its jobs share the one process's pool, whatever the concurrency.
    */
   connectionEach: boolean;
+  /** Connections one process holds when more than its threads (GoodJob's LISTEN/NOTIFY and cron). */
+  connections?: number;
 }
+
+/** GoodJob's own default for max_threads (GOOD_JOB_MAX_THREADS, --max-threads). */
+const GOOD_JOB_THREADS = 5;
 
 /** Threads when nothing says: the design's long-standing assumption for a queue worker. */
 const ASSUMED = 4;
@@ -50,6 +55,15 @@ function sidekiqConfigFile(s: Service): string {
 export function workerThreads(s: Service, repoDir?: string): WorkerThreads {
   const system = queueSystem(s);
   const connectionEach = system !== undefined && system !== "bullmq" && s.runtime !== "node";
+  // GoodJob: each execution thread holds a connection, plus one for LISTEN/NOTIFY and one for cron
+  // (its README's "Database connections"); `--max-threads`, else its default of 5.
+  // https://github.com/bensheldon/good_job#database-connections
+  if (system === "good_job") {
+    const max = flagNumber(s.command, "--max-threads");
+    const threads = max ?? GOOD_JOB_THREADS;
+    const source = `${max ? "--max-threads on its command" : "GoodJob's default of 5 threads"}, plus one for LISTEN/NOTIFY and one for cron`;
+    return { threads, connections: threads + 2, source, connectionEach };
+  }
   const flag = flagNumber(s.command, "--concurrency", "-c", "--threads", "--workers", "-w");
   if (flag !== undefined) return { threads: flag, source: "set on its command", connectionEach };
   if (system !== "sidekiq") return { threads: ASSUMED, source: "assumed", connectionEach };
