@@ -40,6 +40,10 @@ export function planSqlite(inv: Inventory): SqlitePlan | undefined {
       (s) => PROCESS_ROLES.has(s.role) && (store.services?.length ? named.has(s.name) : s.runtime || named.has(s.name)),
     )
     .map((s) => s.name);
+  // Beside a server database its openers already use, the file is not the framework's database
+  // (that one is the server's): it is a store of its own, such as Huey's SqliteHuey queue, which
+  // no database setting moves.
+  if (besideServerDatabase(inv, openers)) return { store, openers, move: "decision" };
   const stacks = inv.services.filter((s) => openers.includes(s.name)).map(sqliteStack);
   const stack = stacks.find((x) => x !== undefined);
   // Every opener must run the framework (a Node sidecar opening the same file cannot follow a Django switch).
@@ -47,6 +51,12 @@ export function planSqlite(inv: Inventory): SqlitePlan | undefined {
   const switchable =
     stack !== undefined && stacks.every((x) => x === stack) && fileDatabaseLabel(store.engine) === "SQLite";
   return switchable ? { store, openers, move: "cloud-sql", stack } : { store, openers, move: "decision" };
+}
+
+/** Whether an opener of the file depends on a server database of the inventory (not a file). */
+export function besideServerDatabase(inv: Inventory, openers: readonly string[]): boolean {
+  const servers = new Set(inv.data.filter((x) => !isFileDatabase(x.engine)).map((x) => x.service));
+  return inv.services.some((s) => openers.includes(s.name) && s.dependsOn.some((x) => servers.has(x)));
 }
 
 /** The file's engine in prose: "SQLite" or "H2". */

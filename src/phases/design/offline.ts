@@ -28,6 +28,7 @@ import { osPythonVersion } from "../../image/runtime-versions.js";
 import type { DesignResult } from "./schema.js";
 import { exposedGuards, exposedQuestion } from "./rules/proxy-routes.js";
 import { PARSE_ONCE } from "../../contracts/parse-once.js";
+import { besideServerDatabase } from "../../contracts/sqlite-plan.js";
 
 /** The upstream audit result, validated; undefined when design runs without one. */
 export function upstreamAudit(input: PhaseInput): AuditResult | undefined {
@@ -95,7 +96,11 @@ export function designFromInventory(
   const stays = nothingForCloudRun(inv);
   const none = d.nothing;
   const summary = stays
-    ? `Nothing of ${inv.metadata.name} moves to Cloud Run yet: ${stays}. Recommended: a small Compute Engine VM with the ${inv.data.some((x) => x.engine === "h2") ? "H2" : "SQLite"} file on a persistent disk and daily snapshots (one machine, its data protected), or Cloud SQL once the app is configured for a server database its documentation supports.`
+    ? `Nothing of ${inv.metadata.name} moves to Cloud Run yet: ${stays}. Recommended: ${
+        d.sqlite && besideServerDatabase(inv, d.sqlite.openers)
+          ? "move what the file holds into the server database the app already uses (or Memorystore), as its open decision says; then every process runs on Cloud Run."
+          : `a small Compute Engine VM with the ${inv.data.some((x) => x.engine === "h2") ? "H2" : "SQLite"} file on a persistent disk and daily snapshots (one machine, its data protected), or Cloud SQL once the app is configured for a server database its documentation supports.`
+      }`
     : none
       ? [
           `${inv.metadata.name}: ${none}.`,

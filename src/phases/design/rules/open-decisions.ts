@@ -14,6 +14,7 @@ import { sqliteFileText } from "./sqlite.js";
 import { rawPortList, rawTransports } from "../../../contracts/process-homes.js";
 import { speaksKafka } from "./store-homes.js";
 import { isMongo, mongoDiskGiB, mongoOptions, mongoReason } from "./mongodb-decision.js";
+import { sideStoreOption } from "./sqlite-side-store.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;
 
@@ -198,21 +199,27 @@ function sqliteDecision(d: Draft, s: Service): MappingEntry {
   const label = d.sqlite ? fileLabel(d.sqlite) : "SQLite";
   const file = d.sqlite ? sqliteFileText(d.sqlite) : "the SQLite file";
   const openers = d.sqlite?.openers.join(", ") ?? s.name;
+  const side = sideStoreOption(d, d.sqlite?.openers ?? [s.name], file);
   return entry(
     s,
     `${s.name}'s ${label} data`,
     `${s.name} keeps its data in ${file}. A Cloud Run instance's disk is memory, its own and gone on restart, so on Cloud Run the app would start empty and lose every write; the Cloud Run volumes are not safe for ${label} either (Cloud Storage FUSE has no file locking; NFS volumes are mounted without locks, and a deploy runs two revisions on the file at once).`,
     [
+      ...(side ? [side] : []),
       {
-        option: `Keep ${openers} on a small Compute Engine VM with a persistent disk (recommended)`,
+        option: `Keep ${openers} on a small Compute Engine VM with a persistent disk${side ? "" : " (recommended)"}`,
         change: `Run the app as today on an e2-small VM; put ${d.sqlite?.store.path ?? "the database file"} on a balanced persistent disk with a daily snapshot schedule (gcloud compute resource-policies create snapshot-schedule, attached with gcloud compute disks add-resource-policies) and stop the app for a consistent copy when moving it. Single writer, local locks: ${label}'s documented setup. One machine to patch, as today, but its data is protected.`,
         cost: smallVm(d),
       },
-      {
-        option: "Switch the app to a server database, if its own documentation supports one",
-        change: `Configure the app for PostgreSQL or MySQL on Cloud SQL (only through a setting its docs name), move the data with the app's own export/import or pgloader, then set data[].engine in the inventory and rerun: ${openers} then run on Cloud Run like any stateless app. Not chosen by the rules: they know no documented switch for this app (Cloud SQL has no MariaDB).`,
-        cost: "the Cloud SQL and Cloud Run prices cost-estimate.md shows once the inventory names the engine",
-      },
+      ...(side
+        ? []
+        : [
+            {
+              option: "Switch the app to a server database, if its own documentation supports one",
+              change: `Configure the app for PostgreSQL or MySQL on Cloud SQL (only through a setting its docs name), move the data with the app's own export/import or pgloader, then set data[].engine in the inventory and rerun: ${openers} then run on Cloud Run like any stateless app. Not chosen by the rules: they know no documented switch for this app (Cloud SQL has no MariaDB).`,
+              cost: "the Cloud SQL and Cloud Run prices cost-estimate.md shows once the inventory names the engine",
+            },
+          ]),
       {
         option: "Cloud Run with one instance and a Filestore (NFS) volume (not recommended)",
         change: `max-instances=1, no canary${label === "SQLite" ? ", the journal in DELETE mode (WAL needs every process on one host)" : ""}. Cloud Run mounts NFS without locks, and a deploy starts the new revision before the old one stops, so two processes can write the file at once and corrupt it; only for data you can rebuild.`,
