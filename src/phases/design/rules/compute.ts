@@ -30,6 +30,7 @@ import { claimName, runName, serviceAccountId } from "./names.js";
 import { phpMemorySizing } from "./php-memory.js";
 import { guardedReason } from "./proxy-routes.js";
 import { pubsubHomeFor } from "./store-homes.js";
+import { databaseBus } from "./database-bus.js";
 import { onlyPort } from "../../../inventory/listen.js";
 import { isActiveJob } from "./in-process-jobs.js";
 import { queueConsumedInProcess } from "../../../contracts/in-process-queue.js";
@@ -160,7 +161,7 @@ export function webTarget(d: Draft, s: Service, index: number, websocket: boolea
   const name = claimName(d, index === 0 ? d.base : runName(d.base, s.name));
   const hasBackground = d.plans.some((p) => !["web", "decision", "run-once"].includes(p.target.kind));
   // Events reach clients on other instances only through a shared pub/sub; without one, one instance.
-  const sharedBus = pubsubHomeFor(d.stores, s) !== undefined;
+  const sharedBus = pubsubHomeFor(d.stores, s) !== undefined || databaseBus(d, s) !== undefined;
   // Probe a route the app has; with none found, only the port (a TCP startup probe), and the canary
   // asks only that the app answers: an invented /healthz would fail every deploy.
   const route = d.images.health[s.name];

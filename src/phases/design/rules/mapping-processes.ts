@@ -19,6 +19,7 @@ import { imageFor } from "../../../image/plan.js";
 import { phpMemoryNote } from "./php-memory.js";
 import { forkedWorkersChange } from "./forked-workers.js";
 import { isAmqp, pubsubHomeFor, speaksKafka } from "./store-homes.js";
+import { databaseBus } from "./database-bus.js";
 import { websocketFanOutAdvice } from "./websocket-fanout.js";
 import { servesUwsgiProtocol, uwsgiPortChange } from "./uwsgi-switch.js";
 import {
@@ -173,10 +174,11 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
   }
   if (plan.target.websocket) {
     const home = pubsubHomeFor(d.stores, s);
-    const bus = home?.service.name;
+    const dbBus = home ? undefined : databaseBus(d, s);
+    const bus = home?.service.name ?? (dbBus && `${dbBus.adapter} on Cloud SQL`);
     const amqp = home && isAmqp(home.service);
     settings.sessionAffinity = true;
-    reason = `${s.software} holds websocket connections. Cloud Run serves websockets as long requests: request timeout ${t.timeoutSeconds} s (the maximum), session affinity so a reconnecting client tends to return to its instance, ${t.minInstances} instance kept warm, ${t.concurrency} connections per instance. Affinity is best effort, so events must reach clients on every instance: ${amqp ? `each instance subscribes to ${bus} (${home.service.software}) itself, so every instance receives every event` : bus ? `they travel over Redis pub/sub on Memorystore (${bus})` : "there is no shared pub/sub yet, so the service is capped at one instance"}.`;
+    reason = `${s.software} holds websocket connections. Cloud Run serves websockets as long requests: request timeout ${t.timeoutSeconds} s (the maximum), session affinity so a reconnecting client tends to return to its instance, ${t.minInstances} instance kept warm, ${t.concurrency} connections per instance. Affinity is best effort, so events must reach clients on every instance: ${amqp ? `each instance subscribes to ${bus} (${home.service.software}) itself, so every instance receives every event` : dbBus ? `${dbBus.adapter} keeps every broadcast in the cable database (${dbBus.setting}) on Cloud SQL, which every instance polls` : bus ? `they travel over Redis pub/sub on Memorystore (${bus})` : "there is no shared pub/sub yet, so the service is capped at one instance"}.`;
     // The reason stays short (the mapping caps it): what the threads mean for HTTP is a change to weigh.
     const slots = capacityNote(s, t, true);
     if (slots) changes.push(slots);
@@ -189,9 +191,11 @@ export function webEntry(d: Draft, plan: ProcessPlan & { target: { kind: "web" }
       "Clients must reconnect when a connection closes: Cloud Run ends every websocket at the request timeout (60 minutes at most).",
       amqp
         ? `Its events arrive over AMQP from ${bus}: keep one queue per instance bound to the exchange (exclusive, auto-delete), never one shared queue that would hand each event to one instance only; where ${bus} runs is decided in its own entry.`
-        : bus
-          ? `Keep the websocket fan-out (Channels' Redis channel layer, ActionCable's redis adapter, socket.io's Redis adapter, or the app's own Redis subscriber) pointed at Memorystore (${bus}), never at in-process memory.`
-          : websocketFanOutAdvice(d, s),
+        : dbBus
+          ? `Keep Action Cable on ${dbBus.adapter} (config/cable.yml's production adapter) with ${dbBus.setting} naming the cable database on Cloud SQL, never the async adapter: every instance polls that database, so another instance's clients get each broadcast; a Redis is not needed for it.`
+          : bus
+            ? `Keep the websocket fan-out (Channels' Redis channel layer, ActionCable's redis adapter, socket.io's Redis adapter, or the app's own Redis subscriber) pointed at Memorystore (${bus}), never at in-process memory.`
+            : websocketFanOutAdvice(d, s),
     );
   }
   // Its own TLS on 443 beside a port-80 redirect is one listener's job moving to Google's front

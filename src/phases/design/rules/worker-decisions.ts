@@ -12,6 +12,7 @@ import { describeUses } from "./store-homes.js";
 import { QUEUE_LABEL, SCHEDULER_LABEL } from "../../../contracts/queue-systems.js";
 import type { TopicDecision } from "./topic-decision.js";
 import { someNames } from "./names.js";
+import { databaseBus } from "./database-bus.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;
 
@@ -170,12 +171,14 @@ export function websocketDecision(d: Draft, dep: Deployment): TopicDecision | un
   const ws = dep.services.filter((s) => s.sessionAffinity);
   if (ws.length === 0) return undefined;
   const bus = d.stores.filter((h) => h.home === "memorystore-redis" && h.uses.includes("pubsub"));
+  const dbBus = d.inv.services.find((s) => ws.some((t) => t.replaces.includes(s.name)) && databaseBus(d, s));
+  const cable = dbBus && databaseBus(d, dbBus);
   return {
     topic: "websockets",
     element: `websocket services ${ws.map((s) => s.name).join(", ")}`,
     title: "Serve websockets from Cloud Run with affinity, long requests and a shared pub/sub",
     context: `${someNames(ws.map((s) => s.name))} keep websocket connections open. On Cloud Run a websocket is a request: it ends at the request timeout, and new connections may land on any instance.`,
-    decision: `Request timeout ${ws[0]!.timeoutSeconds} s (the maximum), session affinity on, at least ${ws[0]!.minInstances} instance around the clock, many connections per instance. Clients reconnect when a connection ends. ${bus.length ? `Events reach every instance through Redis pub/sub on Memorystore (${bus.map((h) => h.service.name).join(", ")}).` : "With no shared pub/sub in the inventory, the service is capped at one instance until one is added, and a deploy moves all traffic to the new revision at once: a stepped canary would split the clients between two revisions that never see each other's events."} https://cloud.google.com/run/docs/triggering/websockets`,
+    decision: `Request timeout ${ws[0]!.timeoutSeconds} s (the maximum), session affinity on, at least ${ws[0]!.minInstances} instance around the clock, many connections per instance. Clients reconnect when a connection ends. ${bus.length ? `Events reach every instance through Redis pub/sub on Memorystore (${bus.map((h) => h.service.name).join(", ")}).` : cable ? `Events reach every instance through ${cable.adapter}: each broadcast is a row in the cable database (${cable.setting}) on Cloud SQL that every instance polls.` : "With no shared pub/sub in the inventory, the service is capped at one instance until one is added, and a deploy moves all traffic to the new revision at once: a stepped canary would split the clients between two revisions that never see each other's events."} https://cloud.google.com/run/docs/triggering/websockets`,
     alternatives: [
       "A worker pool or VM holding the connections: no 60-minute limit, but no load balancing or revisions.",
       "Server-sent events or polling: simpler on Cloud Run, but a client change.",
