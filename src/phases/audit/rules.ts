@@ -9,6 +9,7 @@ import { isAssumed } from "../../inventory/assumed.js";
 import { sqliteOnDisk } from "./rules-sqlite.js";
 import { restoreMinutes, sizedMttr } from "./mttr.js";
 import { enUsNumber } from "../../contracts/en-us-number.js";
+import { databaseEngine } from "../../contracts/database-engine.js";
 
 export type { DraftRisk } from "./draft-risk.js";
 export type AuditRule = (inv: Inventory, f: AuditFacts) => DraftRisk | undefined;
@@ -114,6 +115,28 @@ const manualDeploys: AuditRule = (inv) => {
   );
 };
 
+/**
+ * Where the backups come from, by engine: Cloud SQL for the engines it runs; a MongoDB has no
+ * Cloud SQL home (design/rules/mongodb-decision.ts), so its managed homes' own backups instead.
+ */
+export function backupMitigation(engines: readonly string[]): string {
+  const sql = engines.some((e) => databaseEngine(e) !== undefined);
+  const mongo = engines.some((e) => /mongo/i.test(e));
+  const parts = [
+    ...(sql || !mongo
+      ? [
+          "Managed database (Cloud SQL) with automated backups, point-in-time recovery and a high-availability standby in a second zone.",
+        ]
+      : []),
+    ...(mongo
+      ? [
+          "MongoDB has no Cloud SQL home: a managed one with automated backups and point-in-time recovery (MongoDB Atlas on Google Cloud, or Firestore with MongoDB compatibility), or at least a nightly mongodump and disk snapshots kept off the machine.",
+        ]
+      : []),
+  ];
+  return parts.join(" ");
+}
+
 const dataProtection: AuditRule = (inv) => {
   // A SQLite file has its own rule (rules-sqlite.ts): its risk is more than the backups.
   const weak = inv.data.filter(
@@ -156,8 +179,7 @@ const dataProtection: AuditRule = (inv) => {
           ? "Customer data written since the machine was set up can be lost permanently; recovery means rebuilding from whatever copies exist elsewhere."
           : `A restore loses everything written since the last ${worst} copy (up to a day or more of customer data) and takes hours of hands-on work.`,
       ...evidenceOf(lines),
-      mitigation:
-        "Managed database (Cloud SQL) with automated backups, point-in-time recovery and a high-availability standby in a second zone.",
+      mitigation: backupMitigation(weak.map((d) => d.engine)),
       affects: [...new Set(weak.map((d) => d.service))].filter((s) => inv.services.some((x) => x.name === s)),
       growthSensitive: false,
     },
