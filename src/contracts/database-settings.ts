@@ -113,3 +113,16 @@ export function postgresTlsOff(name: string): "disable" | "false" | undefined {
     return "false";
   return undefined;
 }
+
+/**
+ * The database a Rails app's named URL stands for: Rails reads `<NAME>_DATABASE_URL` for the entry
+ * `<name>` of config/database.yml, and Rails 8's own database.yml gives Solid Cache, Solid Queue
+ * and Solid Cable the databases `<app>_production_cache`, `_queue` and `_cable` beside the primary,
+ * with their own schema (db/cache_schema.rb…). Pointed at the primary database instead, their
+ * tables are missing and `db:prepare` does not load them there.
+ * https://guides.rubyonrails.org/active_record_multiple_databases.html
+ */
+export function railsNamedDatabase(stack: string, name: string): string | undefined {
+  if (stack !== "ruby") return undefined;
+  return /^(CACHE|QUEUE|CABLE)_DATABASE_URL$/.exec(name)?.[1]?.toLowerCase();
+}

@@ -2,7 +2,7 @@
 // Every value is a pattern-checked name from the deployment contract; nothing else reaches them.
 import { isJavaProcess } from "../../contracts/java-process.js";
 import type { Inventory } from "../../inventory/schema.js";
-import { databaseSettingRole, isStoredDatabaseSetting } from "../../contracts/database-settings.js";
+import { databaseSettingRole, isStoredDatabaseSetting, railsNamedDatabase } from "../../contracts/database-settings.js";
 import {
   isAiGatewayTarget,
   isAiWorkerTarget,
@@ -278,19 +278,6 @@ export interface DatabaseView {
   jdbcScheme: string;
   jdbcFactory: string;
   urlForm: string;
-}
-
-/**
- * The database a Rails app's named URL stands for: Rails reads `<NAME>_DATABASE_URL` for the entry
- * `<name>` of config/database.yml, and Rails 8's own database.yml gives Solid Cache, Solid Queue
- * and Solid Cable the databases `<app>_production_cache`, `_queue` and `_cable` beside the primary,
- * with their own schema (db/cache_schema.rb…). Pointed at the primary database instead, their
- * tables are missing and `db:prepare` does not load them there.
- * https://guides.rubyonrails.org/active_record_multiple_databases.html
- */
-export function railsNamedDatabase(stack: Stack, name: string): string | undefined {
-  if (stack !== "ruby") return undefined;
-  return /^(CACHE|QUEUE|CABLE)_DATABASE_URL$/.exec(name)?.[1]?.toLowerCase();
 }
 
 /** Where the URL goes when no service mounts one: the name most frameworks read by default. */

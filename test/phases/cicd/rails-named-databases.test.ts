@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineCicd } from "../../../src/phases/cicd/offline.js";
 import { cicdPlanSteps } from "../../../src/phases/cicd/plan-steps.js";
 import { CICD_PATHS, renderCicd } from "../../../src/phases/cicd/render.js";
-import { railsNamedDatabase, secretsView } from "../../../src/phases/cicd/setup-views.js";
+import { railsNamedDatabase } from "../../../src/contracts/database-settings.js";
+import { secretsView } from "../../../src/phases/cicd/setup-views.js";
 import { shellcheck } from "../../../src/validate/shellcheck.js";
 import { chainYaml } from "../../helpers/chain.js";
 
@@ -97,5 +98,18 @@ describe("Rails' named databases", () => {
       s.body.includes("setup-database.sh"),
     )!;
     expect(step.body).toContain("`QUEUE_DATABASE_URL` names `APP_DB_queue`");
+  });
+});
+
+describe("the runbook's data move", () => {
+  it("moves the named databases with the primary, and dumps each in the fallback", () => {
+    const step = chained.design.runbook.database.find((s) => s.title === "Start a continuous migration job")!;
+    expect(step.detail).toContain("The app's Rails named databases (APP_DB_cable, APP_DB_cache, APP_DB_queue");
+    expect(step.commands).toEqual([
+      "pg_dump -Fc APP_DB > dump.pgdump   # fallback",
+      "pg_dump -Fc APP_DB_cable > APP_DB_cable.pgdump   # fallback",
+      "pg_dump -Fc APP_DB_cache > APP_DB_cache.pgdump   # fallback",
+      "pg_dump -Fc APP_DB_queue > APP_DB_queue.pgdump   # fallback",
+    ]);
   });
 });

@@ -23,6 +23,7 @@ import { sqliteRunbookSteps } from "./sqlite-narrative.js";
 import { nothingForCloudRun } from "./sqlite.js";
 import { someNames } from "./names.js";
 import { mongoDataStep, mongoServers } from "./mongodb-decision.js";
+import { railsNamedDatabase } from "../../../contracts/database-settings.js";
 import { nothingCutover, nothingRequirements } from "./nothing-deploys.js";
 import { heldBeside, heldRunbook } from "./held-cutover.js";
 import { separation, WARM_TEXT, warmWhen } from "./warm-instance.js";
@@ -157,6 +158,10 @@ function sqlDbSteps(d: Draft, dep: Deployment, otherData: boolean): Step[] {
     ];
   const mysql = db.engine === "mysql";
   const src = d.notes.databaseService ?? "the database";
+  // Rails' named databases on the same server (QUEUE_DATABASE_URL…: setup-database.sh creates them).
+  const named = [
+    ...new Set(d.inv.services.flatMap((s) => s.env.flatMap((n) => railsNamedDatabase(s.runtime ?? "", n) ?? []))),
+  ].sort();
   if (d.notes.sourceEngine) return dumpAndImportSteps(d, dep, db, src);
   return [
     {
@@ -186,12 +191,12 @@ function sqlDbSteps(d: Draft, dep: Deployment, otherData: boolean): Step[] {
     },
     {
       title: "Start a continuous migration job",
-      detail: `Database Migration Service does a full dump, then replicates changes until promotion${db.databases ? `; it copies every database of ${src} (${db.databases.map((x) => x.name).join(", ")}), each under its own name` : ""}. The fallback for small databases is dump/import during a freeze window${db.databases ? ", one dump per database" : ""}.`,
-      commands: (db.databases?.map((x) => x.name) ?? [undefined])
+      detail: `Database Migration Service does a full dump, then replicates changes until promotion${db.databases ? `; it copies every database of ${src} (${db.databases.map((x) => x.name).join(", ")}), each under its own name` : ""}. The fallback for small databases is dump/import during a freeze window${db.databases ? ", one dump per database" : ""}.${!db.databases && named.length ? ` The app's Rails named databases (${named.map((n) => `APP_DB_${n}`).join(", ")}: Solid Queue, Solid Cache or Solid Cable tables) move too: the migration job copies every database of the server, and the fallback dumps each one.` : ""}`,
+      commands: (db.databases?.map((x) => x.name) ?? ["APP_DB", ...named.map((n) => `APP_DB_${n}`)])
         .map((name) =>
           mysql
-            ? `mysqldump --single-transaction --routines --triggers --set-gtid-purged=OFF ${name ?? "APP_DB"} > ${name ?? "dump"}.sql   # fallback`
-            : `pg_dump -Fc ${name ?? "APP_DB"} > ${name ?? "dump"}.pgdump   # fallback`,
+            ? `mysqldump --single-transaction --routines --triggers --set-gtid-purged=OFF ${name} > ${name === "APP_DB" ? "dump" : name}.sql   # fallback`
+            : `pg_dump -Fc ${name} > ${name === "APP_DB" ? "dump" : name}.pgdump   # fallback`,
         )
         .slice(0, 12),
     },
