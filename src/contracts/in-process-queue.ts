@@ -5,6 +5,7 @@
 // (https://cloud.google.com/run/docs/configuring/billing-settings). Shared by the audit (the risk)
 // and the design (CPU always allocated, one instance up).
 import type { Inventory, Service } from "../inventory/schema.js";
+import { queueSystem } from "./queue-systems.js";
 
 /** A store the app queues jobs on: its usedFor says broker, or, with no usedFor, its role does. */
 export const holdsQueues = (s: Service): boolean =>
@@ -21,13 +22,30 @@ const mayConsume = (w: Service, broker: Service): boolean =>
  */
 export function queueConsumedInProcess(inv: Inventory, s: Service): Service | undefined {
   if (s.role !== "web") return undefined;
-  return inv.services.find(
+  const broker = inv.services.find(
     (b) => s.dependsOn.includes(b.name) && holdsQueues(b) && !inv.services.some((w) => mayConsume(w, b)),
   );
+  if (broker || !solidQueueInPuma(s)) return broker;
+  // Solid Queue inside Puma keeps its queues in the database; a `bin/jobs` worker would run them instead.
+  if (inv.services.some((w) => w.role === "worker" && queueSystem(w) === "solid_queue")) return undefined;
+  return inv.services.find((b) => b.role === "database" && s.dependsOn.includes(b.name));
 }
 
-/** `services.redis.usedFor: broker, pubsub` or `services.redis.role: broker`: what says it holds queues. */
-export function queueEvidence(broker: Service): string {
+/**
+ * Puma's Solid Queue plugin: Rails 8's config/puma.rb has `plugin :solid_queue if
+ * ENV["SOLID_QUEUE_IN_PUMA"]` (any value, "false" too, is set in Ruby), so the web server runs
+ * Solid Queue's supervisor, workers, dispatcher and recurring tasks itself.
+ * https://github.com/rails/solid_queue#puma-plugin
+ */
+export const solidQueueInPuma = (s: Service): boolean => s.runtime === "ruby" && s.env.includes("SOLID_QUEUE_IN_PUMA");
+
+/**
+ * `services.redis.usedFor: broker, pubsub` or `services.redis.role: broker`: what says it holds
+ * queues; for Solid Queue in Puma, the web process's setting that turns it on.
+ */
+export function queueEvidence(broker: Service, web?: Service): string {
+  if (broker.role === "database" && web && solidQueueInPuma(web))
+    return `services.${web.name}.env: SOLID_QUEUE_IN_PUMA (Puma runs Solid Queue on ${broker.name})`;
   return broker.usedFor?.length
     ? `services.${broker.name}.usedFor: ${broker.usedFor.join(", ")}`
     : `services.${broker.name}.role: ${broker.role}`;

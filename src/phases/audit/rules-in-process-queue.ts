@@ -26,7 +26,7 @@ export const inProcessQueueRisk: AuditRule = (inv) => {
     evidence: [
       ...new Set(
         found.flatMap(({ s, broker }) => [
-          queueEvidence(broker),
+          queueEvidence(broker, s),
           `services.${s.name}.dependsOn: ${s.dependsOn.join(", ")}`,
         ]),
       ),
