@@ -258,6 +258,9 @@ const DRAFT_FILLED_MASK = {
   buckets: true,
   secretFiles: true,
   filestores: true,
+  // Which settings the move re-points follows from the inventory (rules/repointed.ts): an answer
+  // that dropped one would let setup-secrets.sh copy the VM's value again.
+  repointed: true,
 } as const;
 export const DRAFT_FILLED = Object.keys(DRAFT_FILLED_MASK) as (keyof typeof DRAFT_FILLED_MASK)[];
 
