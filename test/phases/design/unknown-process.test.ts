@@ -57,4 +57,22 @@ describe("a long-running process of no known kind", () => {
     const alone = options(design(', listen: ["127.0.0.1:5555"]'));
     expect(alone[0]!.option).toBe("Run helper in a Cloud Run worker pool from the app's image");
   });
+
+  it("whose program the VM installed outside the app's folder (a vendor's server) is offered the vendor's image, not the app's", () => {
+    const proxy =
+      '  - { name: nginx, role: reverse-proxy, software: nginx, listen: ["0.0.0.0:443"], dependsOn: [web, helper], routes: [{ path: /.well-known/mercure, service: helper }, { path: /, service: web }] }\n';
+    const entry = design(
+      ', command: "/usr/local/bin/mercure run --config /etc/mercure/Caddyfile", listen: ["127.0.0.1:3000"]',
+      proxy,
+    ).mapping.find((m) => m.service === "helper")!;
+    const first = entry.options![0]!;
+    expect(first.option).toBe("Run helper on Cloud Run from its vendor's image (it answers HTTP on port 3000)");
+    expect(first.change).toContain("/usr/local/bin/mercure is installed on the VM outside the app's folder");
+    expect(first.change).toContain("route /.well-known/mercure to it on the load balancer");
+    expect(entry.options!.map((o) => o.option)).not.toContain(
+      "Run helper as a Cloud Run service from the app's image (it answers HTTP on port 3000)",
+    );
+    const pool = entry.options!.find((o) => o.option.includes("worker pool"))!;
+    expect(pool.change).toContain("install it in the Dockerfile first");
+  });
 });

@@ -11,7 +11,7 @@ function design(broker = "rabbitmq"): DesignResult {
 kind: Inventory
 metadata: { name: orders }
 services:
-  - { name: api, role: web, software: java, runtime: java, command: "java -jar /opt/orders/api.jar", listen: ["127.0.0.1:8080"], dependsOn: [db, mq], env: [SPRING_DATASOURCE_URL, SPRING_RABBITMQ_HOST, SPRING_RABBITMQ_PASSWORD, MONGODB_URI] }
+  - { name: api, role: web, software: java, runtime: java, command: "java -jar /opt/orders/api.jar", listen: ["127.0.0.1:8080"], dependsOn: [db, mq], env: [SPRING_DATASOURCE_URL, SPRING_RABBITMQ_HOST, SPRING_RABBITMQ_PASSWORD, MONGODB_URI, RABBITMQ_PUBLIC_URL] }
   - { name: fulfilment, role: worker, software: java, runtime: java, command: "java -jar /opt/orders/fulfilment.jar", dependsOn: [db, mq], env: [SPRING_DATASOURCE_URL, SPRING_RABBITMQ_HOST, SPRING_RABBITMQ_PASSWORD] }
   - { name: mq, role: broker, software: ${broker}, listen: ["127.0.0.1:5672"] }
   - { name: db, role: database, software: postgres, listen: ["127.0.0.1:5432"] }
@@ -36,6 +36,8 @@ describe("the VM's address of a store the design fills in no new one for", () =>
       expect(changes).toMatch(/SPRING_RABBITMQ_PASSWORD keeps? (its|their) values? from the VM/);
       expect(changes).not.toMatch(/SPRING_RABBITMQ_HOST[^.]*keeps? (its|their) value/);
     }
+    // The address browsers use (a _PUBLIC_ URL) is the public domain the cut-over keeps, not the VM's.
+    expect(entry(r, "api").appChanges.join("\n")).toMatch(/RABBITMQ_PUBLIC_URL[^.]*keeps? (its|their) value/);
     // A store the inventory does not have is no store the design moves: MONGODB_URI stays as it is.
     expect(entry(r, "api").appChanges.join("\n")).toMatch(/MONGODB_URI[^.]*keeps? (its|their) value/);
   });

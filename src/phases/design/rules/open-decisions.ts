@@ -15,6 +15,7 @@ import { rawPortList, rawTransports } from "../../../contracts/process-homes.js"
 import { speaksKafka } from "./store-homes.js";
 import { isMongo, mongoDiskGiB, mongoOptions, mongoReason } from "./mongodb-decision.js";
 import { sideStoreOption } from "./sqlite-side-store.js";
+import { foreignProgram } from "./foreign-program.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;
 
@@ -105,6 +106,7 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
     p.role === "reverse-proxy" ? (p.routes ?? []).filter((r) => r.service === s.name).map((r) => r.path) : [],
   );
   const proxied = d.inv.services.some((p) => p.role === "reverse-proxy" && p.dependsOn.includes(s.name));
+  const foreign = foreignProgram(d, s, s.command?.trim().split(/\s+/));
   const served =
     port && !s.image && (paths.length > 0 || proxied)
       ? `The VM's proxy sends ${paths.length ? paths.join(", ") : "requests"} to ${s.name} on port ${port}`
@@ -116,15 +118,24 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
       ? `${s.name} runs a published image of its own (${s.image}) beside the app's: the app's image does not hold it, so it is not deployed from that image, and the deploy copies no image but the app's.`
       : `The rules cannot tell what ${s.name} (${s.software}, role "${s.role}") does, so they do not guess a target for it.${served ? ` ${served}, so it answers HTTP: a worker pool (no endpoint) would not serve it.` : ""}`,
     [
-      ...(served
+      ...(served && foreign
         ? [
             {
-              option: `Run ${s.name} as a Cloud Run service from the app's image (it answers HTTP on port ${port})`,
-              change: `${served}: set its role to web (its command and listen stay) and run the design again: it gets a Cloud Run service of its own on that port${paths.length ? `, and the load balancer routes ${paths.join(", ")} to it` : ""}. If it is an operators' tool (a dashboard, a queue monitor), keep it off the public internet: internal ingress, or Identity-Aware Proxy on its backend.`,
-              cost: "Cloud Run request pricing: billed only while it answers (an operators' page stays within the free tier)",
+              // A vendor's program the VM installed (/usr/local/bin/mercure, /opt/keycloak/bin/kc.sh): not in the app's image.
+              option: `Run ${s.name} on Cloud Run from its vendor's image (it answers HTTP on port ${port})`,
+              change: `${foreign} is installed on the VM outside the app's folder, so the app's image does not hold it. Deploy the vendor's published container image of the version the VM runs as a Cloud Run service of its own (copied into Artifact Registry, listening on port ${port}, its settings as env vars and secrets)${paths.length ? `, and route ${paths.join(", ")} to it on the load balancer` : ""}; or install the program in the app's Dockerfile, then set its role to web and run the design again.`,
+              cost: "Cloud Run request pricing: billed only while it answers",
             },
           ]
-        : []),
+        : served
+          ? [
+              {
+                option: `Run ${s.name} as a Cloud Run service from the app's image (it answers HTTP on port ${port})`,
+                change: `${served}: set its role to web (its command and listen stay) and run the design again: it gets a Cloud Run service of its own on that port${paths.length ? `, and the load balancer routes ${paths.join(", ")} to it` : ""}. If it is an operators' tool (a dashboard, a queue monitor), keep it off the public internet: internal ingress, or Identity-Aware Proxy on its backend.`,
+                cost: "Cloud Run request pricing: billed only while it answers (an operators' page stays within the free tier)",
+              },
+            ]
+          : []),
       s.image
         ? {
             // A published image of its own (Immich's machine-learning service): not the app's image,
@@ -135,7 +146,7 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
           }
         : {
             option: `Run ${s.name} in a Cloud Run worker pool from the app's image`,
-            change: `If it is part of the app and keeps running, give it a worker pool with its command (services[].command) and one instance.`,
+            change: `If it is part of the app and keeps running, give it a worker pool with its command (services[].command) and one instance.${foreign ? ` ${foreign} is not in the app's image today: install it in the Dockerfile first.` : ""}`,
             cost: workerPoolCost(d),
           },
       {

@@ -10,7 +10,7 @@
 import { isPublicApi, type DeployTarget } from "../../../contracts/deployment.js";
 import type { Service } from "../../../inventory/schema.js";
 import type { Draft } from "./draft.js";
-import { ADDRESS } from "./vm-store-address.js";
+import { ADDRESS, PUBLIC_ADDRESS } from "./vm-store-address.js";
 
 export interface VmAppAddress {
   app: Service;
@@ -35,7 +35,7 @@ export function vmAppAddresses(d: Draft, s: Service, names: readonly string[]): 
     const words = wordsOf(app);
     const mine = names.filter((n) => {
       const up = n.toUpperCase();
-      return ADDRESS.test(up) && up.split("_").some((part) => words.includes(part));
+      return ADDRESS.test(up) && !PUBLIC_ADDRESS.test(up) && up.split("_").some((part) => words.includes(part));
     });
     out.push({ app, target, names: mine });
   }

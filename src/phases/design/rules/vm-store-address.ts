@@ -15,6 +15,12 @@ import { databaseSettingRole } from "../../../contracts/database-settings.js";
 export const ADDRESS =
   /(^|_)(HOST|HOSTNAME|HOSTS|URL|URI|URLS|ADDR|ADDRESS|ADDRESSES|SERVER|SERVERS|NODES|ENDPOINT|ORIGIN|DSN)$/;
 
+/**
+ * A name for the address browsers use (MERCURE_PUBLIC_URL, PUBLIC_S3_URL): the public domain, which
+ * the cut-over keeps pointing at the app through the load balancer, not the VM's own address.
+ */
+export const PUBLIC_ADDRESS = /(^|_)PUBLIC(_|$)/;
+
 /** Other words a store's settings go by, beside its software's own name. */
 const ALIASES: Array<[RegExp, string[]]> = [
   [/rabbit/i, ["RABBITMQ", "RABBIT", "AMQP"]],
@@ -74,7 +80,7 @@ export function vmStoreAddresses(
     const mine = names.filter((n) => {
       if (claimed.has(n)) return false;
       const up = n.toUpperCase();
-      return ADDRESS.test(up) && up.split("_").some((part) => words.includes(part));
+      return ADDRESS.test(up) && !PUBLIC_ADDRESS.test(up) && up.split("_").some((part) => words.includes(part));
     });
     if (mine.length) out.push({ store, names: mine });
   }
