@@ -43,6 +43,24 @@ export const SEARCH_ENGINE_NAMES: Record<SearchEngine, string> = {
   manticore: "Manticore Search",
 };
 
+/**
+ * The port each engine's HTTP API listens on when its configuration names none (Elasticsearch's and
+ * OpenSearch's `http.port`, Solr's `SOLR_PORT`, Meilisearch's `--http-addr`, Typesense's `api-port`,
+ * Manticore's HTTP listener): what a unit that starts the packaged engine listens on.
+ */
+export const SEARCH_ENGINE_PORTS: Record<SearchEngine, number> = {
+  elasticsearch: 9200,
+  opensearch: 9200,
+  solr: 8983,
+  meilisearch: 7700,
+  typesense: 8108,
+  manticore: 9308,
+};
+
+/** Whether a process's software name is a search engine's (the names init gives them). */
+export const isSearchEngineSoftware = (software: string): software is SearchEngine =>
+  Object.hasOwn(SEARCH_ENGINE_NAMES, software);
+
 /** The folders a search engine keeps its index in by default on a Linux VM (the distribution packages'). */
 const DATA_DIRS: Record<SearchEngine, string[]> = {
   elasticsearch: ["/var/lib/elasticsearch"],

@@ -98,7 +98,7 @@ const LOCKFILES: [RegExp, Ecosystem, string][] = [
   [/^(build\.gradle(\.kts)?|gradlew)$/, "java", "gradle"],
 ];
 const CONFIG_TEXT =
-  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|config(\.inc)?\.php|production\.rb|config\/application\.rb|session_store\.rb|cable\.yml|storage\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting|database|filesystems)\.php|config\/mail\.php|config\/initializers\/[^/]*mail[^/]*\.rb|config\/database\.yml|app\.ini|db-config\.json|config\/packages\/(prod\/)?[^/]+\.ya?ml|config\/services\.ya?ml|app\/config\/[^/]+\.yml|src\/(?:\w+\/)*\w*SessionHandler\.php)$/;
+  /(^|\/)(settings(\/[^/]+)?\.py|settings\.py|configuration\.py|config\.py|config(\.inc)?\.php|production\.rb|config\/application\.rb|session_store\.rb|cable\.yml|storage\.yml|application(-[\w]+)?\.(properties|ya?ml)|(cache|queue|session|broadcasting|database|filesystems)\.php|config\/mail\.php|config\/initializers\/[^/]*(?:mail|cable)[^/]*\.rb|config\/database\.yml|app\.ini|db-config\.json|config\/packages\/(prod\/)?[^/]+\.ya?ml|config\/services\.ya?ml|app\/config\/[^/]+\.yml|src\/(?:\w+\/)*\w*SessionHandler\.php)$/;
 
 export function emptyContext(): AppContext {
   return {

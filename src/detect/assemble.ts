@@ -142,12 +142,14 @@ export async function assemble(input: AssembleInput): Promise<Assembled> {
     ? new Set(onHostProxies.flatMap((f) => f.websocketPorts ?? []))
     : undefined;
   const websocketRoutePorts = new Set(onHostProxies.flatMap((f) => f.websocketRoutePorts ?? []));
+  const websocketOnlyPorts = new Set(onHostProxies.flatMap((f) => f.websocketOnlyPorts ?? []));
   for (const finding of findings)
     await enrichService(finding, {
       app: contextOf(finding, app),
       proxyTargets,
       upgradedPorts,
       websocketRoutePorts,
+      websocketOnlyPorts,
       readConfig: input.readConfig,
       ...(input.listDir ? { listDir: input.listDir } : {}),
     });

@@ -85,7 +85,8 @@ function railsCache(app: AppContext, env: Record<string, string>): CacheFinding 
     const text = config?.text.replace(/^\s*#.*$/gm, "") ?? "";
     for (const m of text.matchAll(/config\.cache_store\s*=\s*:(\w+)/g)) {
       if (!unconditional(text, new RegExp(`config\\.cache_store\\s*=\\s*:${m[1]}\\b`, "g"), env)) continue;
-      const store = RAILS_STORES[m[1]!];
+      // An app's own subclass of FileStore named for it (Zammad's :zammad_file_store in tmp/): files.
+      const store = RAILS_STORES[m[1]!] ?? (/_file_store$/.test(m[1]!) ? "file" : undefined);
       return store ? { store, framework: "rails", source: config!.file, reliedOn } : undefined;
     }
   }

@@ -2,6 +2,7 @@
 // (from the app's manifests), the port (config file, environment, documented default), the
 // protocols it speaks, whether it must always run, and its real role (a unit of the app's that
 // runs and stays up without listening is a worker loop, not "other").
+import { isSearchEngineSoftware } from "../contracts/search-engine.js";
 import { hasPackage, type AppContext } from "./app-context.js";
 import { basename, classifyCommand, portOf } from "./command.js";
 import { GENERIC_LISTEN_ENV, listenFromConfig, listenFromEnv, proxiesToOwnPort, springPort } from "./server-config.js";
@@ -24,6 +25,8 @@ export interface EnrichContext {
   upgradedPorts?: Set<number>;
   /** Ports the VM's nginx gives a websocket location of their own (nginx-routes.ts websocketRoutePorts). */
   websocketRoutePorts?: Set<number>;
+  /** Ports only the VM's nginx websocket locations reach (nginx-routes.ts websocketOnlyPorts). */
+  websocketOnlyPorts?: Set<number>;
   /** Reads a config file named by a command, relative to the process's working directory. */
   readConfig: (service: ServiceFinding, file: string) => Promise<string | undefined>;
   /** The names of the subfolders of a folder on the VM (undefined when it cannot be read). */
@@ -235,7 +238,8 @@ async function uwsgiSocketElsewhere(s: ServiceFinding, env: Record<string, strin
 }
 
 export async function enrichService(s: ServiceFinding, given: EnrichContext): Promise<void> {
-  if (STORE_ROLES.has(s.role)) return;
+  // A search engine is a store beside the app (contracts/search-engine.ts), not a program of it.
+  if (STORE_ROLES.has(s.role) || isSearchEngineSoftware(s.software)) return;
   // A bin of a package in the app (a monorepo's packages/cli/bin/n8n): Node, with that package's
   // dependencies beside the root manifest's.
   const own = s.process?.runtime ? undefined : await programPackage(s, given.readConfig);
@@ -338,7 +342,10 @@ export async function enrichService(s: ServiceFinding, given: EnrichContext): Pr
   if (s.process?.uwsgiSocket) s.uwsgiSocket = s.process.uwsgiSocket;
   const protocols: Protocol[] = [...(s.process?.protocols ?? [])];
   if (s.role === "web") {
-    if (!protocols.includes("http") && !(protocols.length && !protocols.includes("websocket")))
+    // Reached only through the proxy's websocket location (Zammad's websocket server behind /ws): no HTTP.
+    const websocketOnly =
+      !protocols.length && s.listen.length > 0 && s.listen.every((l) => ctx.websocketOnlyPorts?.has(portOf(l)));
+    if (!websocketOnly && !protocols.includes("http") && !(protocols.length && !protocols.includes("websocket")))
       protocols.unshift("http");
     if (websocket(s, runtime, ctx) && !protocols.includes("websocket")) protocols.push("websocket");
   }

@@ -4,6 +4,8 @@
 // packages and name; how it is deployed. detect-repo.ts then adds what the running machine says
 // (sockets, Apache, installed packages) and assembles the inventory facts.
 import path from "node:path";
+import { isSearchEngineSoftware } from "../contracts/search-engine.js";
+import { execStartOf, onlySleeps, pkgrProcess, pkgrUnitText } from "./pkgr.js";
 import { parseCompose } from "./compose.js";
 import { resolveComposeProcesses, type RepoRead } from "./compose-process.js";
 import { composeFilesUnder, runsDocker, vmComposeFiles } from "./compose-storage.js";
@@ -293,7 +295,21 @@ export class FileFindings {
   private async unit(entry: Entry): Promise<void> {
     const { shown } = entry;
     const hostRoot = this.hostRoot;
-    const text = (await entry.read()) ?? "";
+    const written = (await entry.read()) ?? "";
+    const execStart = execStartOf(written);
+    // A unit that only sleeps is a placeholder others hang from (pkgr's <app>.service): no process.
+    if (execStart && onlySleeps(execStart)) {
+      this.evidence.push({ file: shown, found: `only sleeps (${execStart.trim()}): a placeholder, no process` });
+      return;
+    }
+    // pkgr's `/usr/bin/<app> run <process>`: the unit as its launcher runs it (pkgr.ts).
+    const pkgr = hostRoot && entry.host && execStart ? await pkgrProcess(execStart, hostRoot) : undefined;
+    if (pkgr)
+      this.evidence.push({
+        file: shown,
+        found: `${pkgr.launcher} is pkgr's launcher: it runs ${pkgr.from} (${pkgr.command}) in ${pkgr.home}${pkgr.envFiles.length ? ` with ${pkgr.envFiles.join(", ")}` : ""}`,
+      });
+    const text = pkgr ? pkgrUnitText(written, pkgr) : written;
     const unit = parseSystemdUnit(text, shown);
     if (!unit) return;
     // A unit in /lib that runs an interpreter in an app folder was written by the app's installer
@@ -301,7 +317,8 @@ export class FileFindings {
     const own = entry.own || runsAppFolder(unit);
     // A distribution's unit (sshd, cron, snapd…) is not part of the product unless we know what it
     // runs, or it runs the app itself (a .deb of the app installs its unit in /lib): assemble decides.
-    if (!own && unit.role === "other") unit.packaged = true;
+    // A search engine's package (Elastic's deb puts its unit in /usr/lib) is one we know: a store the app uses.
+    if (!own && unit.role === "other" && !isSearchEngineSoftware(unit.software)) unit.packaged = true;
     // `pm2 startup`'s unit is pm2 itself: its apps are in the process list it restores.
     if (hostRoot && entry.host && isPm2Launcher(unit)) {
       const dump = launcherDump(unit, readUnitFile(text).get("Service"));

@@ -52,7 +52,7 @@ export const HOST_APP_SCAN = {
   pm2: "^(ecosystem([.-][A-Za-z0-9_-]+)*|process|pm2)[.](config[.])?(c?js|mjs|json|ya?ml)$",
   // Also Puma's and Unicorn's config/*.rb and gunicorn.conf.py, which `rails server`, unicorn and gunicorn read unnamed (server-capacity.ts).
   settings:
-    "(^|/)(config/puma[.]rb|config/unicorn[.]rb|gunicorn[.]conf[.]py|settings(/[^/]+)?[.]py|settings[.]py|configuration[.]py|config[.]py|production[.]rb|config/application[.]rb|session_store[.]rb|cable[.]yml|application(-[A-Za-z0-9_]+)?[.](properties|ya?ml)|(cache|queue|session|broadcasting|database|filesystems)[.]php|config/mail[.]php|config/initializers/[^/]*mail[^/]*[.]rb|config/database[.]yml|app[.]ini|db-config[.]json|config/packages/(prod/)?[^/]+[.]ya?ml|config/services[.]ya?ml|app/config/[^/]+[.]yml|src/([A-Za-z0-9_]+/)*[A-Za-z0-9_]*SessionHandler[.]php)$|^config[.](production|prod)[.]json$|^config/config[.]json$",
+    "(^|/)(config/puma[.]rb|config/unicorn[.]rb|gunicorn[.]conf[.]py|settings(/[^/]+)?[.]py|settings[.]py|configuration[.]py|config[.]py|production[.]rb|config/application[.]rb|session_store[.]rb|cable[.]yml|application(-[A-Za-z0-9_]+)?[.](properties|ya?ml)|(cache|queue|session|broadcasting|database|filesystems)[.]php|config/mail[.]php|config/initializers/[^/]*(mail|cable)[^/]*[.]rb|config/database[.]yml|app[.]ini|db-config[.]json|config/packages/(prod/)?[^/]+[.]ya?ml|config/services[.]ya?ml|app/config/[^/]+[.]yml|src/([A-Za-z0-9_]+/)*[A-Za-z0-9_]*SessionHandler[.]php)$|^config[.](production|prod)[.]json$|^config/config[.]json$",
 };
 
 export interface HostFile {

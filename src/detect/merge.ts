@@ -3,6 +3,7 @@
 // (a unit file over a Procfile over a guess from packages), gaps are filled from the others, and
 // services are linked (proxy → the app on its upstream port; apps → their data stores).
 import path from "node:path";
+import { isSearchEngineSoftware, SEARCH_ENGINE_PORTS } from "../contracts/search-engine.js";
 import { SERVICE_ROLES, teamBuildSchema, type ProxyRoute, type ServiceRole } from "../inventory/schema.js";
 import { afterWaiter, portOf } from "./command.js";
 import type { DependencyFacts } from "./dependencies.js";
@@ -208,8 +209,10 @@ export function mergeServices(
     if (runsPackage && !s.version && deps.versions[s.software]) s.version = deps.versions[s.software];
     // A store started by a unit file (mysqld, redis-server /etc/redis/redis.conf) listens on its
     // documented default port on the VM unless its command says otherwise.
-    const port = DEFAULT_PORTS[s.software];
-    if (DATA_ROLES.includes(s.role) && s.listen.length === 0 && s.systemdUnit && port) s.listen = [`127.0.0.1:${port}`];
+    // A search engine's unit likewise (Elasticsearch's systemd-entrypoint names no port: 9200).
+    const port = isSearchEngineSoftware(s.software) ? SEARCH_ENGINE_PORTS[s.software] : DEFAULT_PORTS[s.software];
+    const store = DATA_ROLES.includes(s.role) || isSearchEngineSoftware(s.software);
+    if (store && s.listen.length === 0 && s.systemdUnit && port) s.listen = [`127.0.0.1:${port}`];
   }
   return link(merged);
 }
@@ -260,6 +263,7 @@ function link(services: ServiceFinding[]): DetectedService[] {
         routesToPorts,
         websocketPorts: _w,
         websocketRoutePorts: _wr,
+        websocketOnlyPorts: _wo,
         process: _p,
         envValues: _e,
         workingDirectory,

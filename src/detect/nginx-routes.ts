@@ -173,6 +173,29 @@ export function websocketRoutePorts(text: string, portOf: (target: string) => nu
   return [...out].sort((a, b) => a - b);
 }
 
+/**
+ * Ports only websocket locations reach: a location named for websockets passes the Upgrade header to
+ * them and no other location proxies there (Zammad's documented site: `location /ws` to its websocket
+ * server on 6042, `location /` to Puma on 3000). What listens there takes websocket connections only.
+ */
+export function websocketOnlyPorts(text: string, portOf: (target: string) => number[]): number[] {
+  const { servers: sites, outside } = servers(text);
+  const http = withoutLocations(outside);
+  const named = new Set<number>();
+  const other = new Set<number>();
+  for (const site of sites) {
+    const own = withoutLocations(site.text);
+    const serverUpgrades = SETS_HEADERS.test(own) ? UPGRADE.test(own) : UPGRADE.test(http);
+    for (const l of locations(site.text)) {
+      const to = PROXY.exec(l.own)?.[1]?.trim();
+      if (!to) continue;
+      const upgrades = SETS_HEADERS.test(l.own) ? UPGRADE.test(l.own) : serverUpgrades;
+      for (const port of portOf(to)) (upgrades && WEBSOCKET_PATH.test(l.path) ? named : other).add(port);
+    }
+  }
+  return [...named].filter((p) => !other.has(p)).sort((a, b) => a - b);
+}
+
 function serverRoutes(site: Server, around: NginxAccess, portOf: (target: string) => number[]): PortRoute[] {
   const all = locations(site.text);
   /** The named location `try_files … @name` hands the request to, when the block does not proxy itself. */

@@ -3,7 +3,7 @@
 import type { Origin } from "./nginx-include.js";
 import type { ServiceFinding } from "./types.js";
 import { nginxBodyLimit } from "./body-limit.js";
-import { nginxRoutes, upgradedPorts, websocketRoutePorts } from "./nginx-routes.js";
+import { nginxRoutes, upgradedPorts, websocketOnlyPorts, websocketRoutePorts } from "./nginx-routes.js";
 
 function stripComments(text: string): string {
   return text.replace(/#.*$/gm, "");
@@ -132,6 +132,7 @@ export function parseNginxConfig(text: string, file: string, context: NginxConte
   // (https://nginx.org/en/docs/http/websocket.html): without it no client gets a websocket through.
   const upgraded = upgradedPorts(body, portsOf);
   const websocketRoutes = websocketRoutePorts(body, portsOf);
+  const websocketOnly = websocketOnlyPorts(body, portsOf);
   const internal = internalFolders(body);
   const served = servedFolders(body);
   return {
@@ -143,6 +144,7 @@ export function parseNginxConfig(text: string, file: string, context: NginxConte
     ...(routes.length ? { routesToPorts: routes } : {}),
     ...(upgraded.length ? { websocketPorts: upgraded } : {}),
     ...(websocketRoutes.length ? { websocketRoutePorts: websocketRoutes } : {}),
+    ...(websocketOnly.length ? { websocketOnlyPorts: websocketOnly } : {}),
     ...(bodyLimit !== undefined ? { maxRequestBodyMiB: bodyLimit } : {}),
     ...(internal.length ? { internalFolders: internal } : {}),
     ...(served.length ? { servedFolders: served } : {}),

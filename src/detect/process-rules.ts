@@ -171,6 +171,12 @@ const ruby: Rule = (exe, args, words) => {
   if (/\b(solid_queue:start|bin\/jobs)\b/.test(line) || exe === "jobs") return worker("solid_queue");
   if (exe === "clockwork") return worker("clockwork", "scheduler");
   if (exe === "ruby" || exe === "rake" || exe === "rails") return { software: exe, role: "other", runtime: "ruby" };
+  // A Ruby script of the app run directly (`bundle exec script/websocket-server.rb -p 6042 start`,
+  // Zammad's Procfile): Ruby, on the port its `-p`/`--port` names (OptionParser's usual flags).
+  if (/^[\w.-]+\.rb$/.test(exe)) {
+    const listen = toListen(flagValue(args, ["--port", "-p"]), flagValue(args, ["--bind", "-b"]) ?? "127.0.0.1");
+    return { software: exe, role: "other", runtime: "ruby", ...(listen ? { listen } : {}), words: [exe, ...args] };
+  }
   return undefined;
 };
 

@@ -100,7 +100,9 @@ export function redisUses(services: ServiceFinding[], app: AppContext, env: Reco
   const websocketNode = services.some((s) => s.runtime === "node" && s.protocols?.includes("websocket"));
   const nodeRedis = ["redis", "ioredis"].some((p) => hasPackage(app, "node", p));
   if (
-    /channels_redis|adapter:\s*redis/.test(config) ||
+    // Action Cable's redis adapter: cable.yml's `adapter: redis`, or an initializer's `adapter: :redis`
+    // (Zammad's config/initializers/zzz_action_cable_preferences.rb).
+    /channels_redis|adapter:\s*:?redis\b/.test(config) ||
     hasPackage(app, "python", "channels-redis") ||
     ["socket.io-redis", "@socket.io/redis-adapter", "@hocuspocus/extension-redis"].some((p) =>
       hasPackage(app, "node", p),

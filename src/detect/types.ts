@@ -211,6 +211,8 @@ export interface ServiceFinding extends Omit<DetectedService, "dependsOn"> {
   websocketPorts?: number[];
   /** nginx: upstream ports with a location of their own that upgrades, beside plain ones (nginx-routes.ts). */
   websocketRoutePorts?: number[];
+  /** nginx: upstream ports only websocket locations reach (nginx-routes.ts websocketOnlyPorts). */
+  websocketOnlyPorts?: number[];
   /** What the command said beyond role and software, for enrich.ts; never written out. */
   process?: Omit<CommandFacts, "software" | "role" | "listen">;
   /** PHP's session.save_handler on the VM (php.ini, conf.d, the pool): plain PHP sessions live there. */

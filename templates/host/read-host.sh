@@ -204,6 +204,7 @@ EOF
 #   exec CMD      ExecStart= of the admins' units
 #   user NAME     User= of the admins' units, each once
 #   home DIR      HOME= in the admins' units' Environment= lines
+#   pkgr APP      an admins' unit runs `/usr/bin/APP run PROCESS`: pkgr's launcher (pkgr.ts), each APP once
 # A value is the line after "=", without systemd's [-@+!:] prefixes and trailing blanks.
 # shellcheck disable=SC2016 # an awk program: its $ are awk's
 unit_facts='
@@ -235,6 +236,10 @@ function add(tag, v) { OUT[tag] = OUT[tag] tag " " v "\n" }
       # enabled instances, filled in at the end (systemd.ts templateInstances does the same).
       if (tmpl != "" && line ~ /%[iI]/) TEXEC[++NT] = tmpl " " value(line)
       else add("exec", value(line))
+      v = value(line)
+      if (v ~ /^(\/usr\/bin\/)?[A-Za-z0-9][A-Za-z0-9_.-]*[ \t]+run[ \t]+[A-Za-z0-9_-]+$/) {
+        sub(/^\/usr\/bin\//, "", v); sub(/[ \t].*$/, "", v); if (!PKGR[v]++) add("pkgr", v)
+      }
     }
     if (own && line ~ /^[ \t]*User[ \t]*=/) { split(value(line), w); if (w[1] ~ /^[A-Za-z_][A-Za-z0-9_.-]*$/ && !USER[w[1]]++) add("user", w[1]) }
     if (all && line ~ /^[ \t]*EnvironmentFile[ \t]*=/ && (p = norm(value(line))) != "") add("envfile", p)
@@ -257,7 +262,7 @@ END {
       x = line; gsub(/%i/, i, x); gsub(/%I/, u, x); add("exec", x)
     }
   }
-  printf "%s%s%s%s%s%s%s%s", OUT["pm2"], OUT["wd"], OUT["lib"], OUT["sup"], OUT["envfile"], OUT["exec"], OUT["user"], OUT["home"] }'
+  printf "%s%s%s%s%s%s%s%s%s", OUT["pm2"], OUT["wd"], OUT["lib"], OUT["sup"], OUT["envfile"], OUT["exec"], OUT["user"], OUT["home"], OUT["pkgr"] }'
 
 # awk: norm(PATH) is the path with "." and "dir/.." steps taken out, and no leading or trailing "/":
 # "/srv/x/../app/" -> "srv/app" ("" when nothing is left). Programs that print paths call it
@@ -321,6 +326,7 @@ env_files=
 exec_starts=
 unit_users=
 user_homes=
+pkgr_apps=
 if [ "$have_awk" = yes ]; then
   facts=$(awk "$norm_fn$unit_facts" <<EOF
 $files$wants_links
@@ -336,11 +342,31 @@ EOF
       exec) exec_starts="$exec_starts$v$nl" ;;
       user) unit_users="${unit_users:+$unit_users$nl}$v" ;;
       home) user_homes="$user_homes$v$nl" ;;
+      pkgr) pkgr_apps="$pkgr_apps$v$nl" ;;
     esac
   done <<EOF
 $facts
 EOF
 fi
+# pkgr's launcher (pkgr.ts): etc/default/APP and etc/APP/conf.d's files (env files: names and plain
+# values), APP_HOME as an app folder, and there the Procfile and vendor/pkgr/processes' binstubs.
+pkgr_stubs=
+while IFS= read -r a; do
+  if [ -z "$a" ] || [ ! -f "etc/default/$a" ] || [ ! -r "etc/default/$a" ]; then continue; fi
+  env_files="${env_files}etc/default/$a$nl"
+  for q in "etc/$a/conf.d"/*; do if [ -f "$q" ]; then env_files="$env_files$q$nl"; fi; done
+  h=
+  while IFS= read -r l; do
+    case $l in 'export APP_HOME='* | 'APP_HOME='*) h=${l#*APP_HOME=} && h=${h#\"} && h=${h%\"} ;; esac
+  done <"etc/default/$a"
+  case $h in /*) ;; *) continue ;; esac
+  normp "$h"
+  [ -n "$np" ] || continue
+  app_dirs="$app_dirs/$np$nl"
+  for q in "$np/Procfile" "$np/vendor/pkgr/processes"/*; do if [ -f "$q" ]; then pkgr_stubs="$pkgr_stubs$q$nl"; fi; done
+done <<EOF
+$pkgr_apps
+EOF
 follow "$pm2_homes"
 # Apache: the files httpd reads, from the main file (or the stock folders) through every Include /
 # IncludeOptional, globs relative to ServerRoot (keep in step with apache-config.ts).
@@ -770,6 +796,7 @@ done
 ecos="$ecos$nl$launched"
 follow "$envs
 $picked_files$configs
+$pkgr_stubs
 $launched
 $packages"
 # Of the homes: .ssh/authorized_keys, of which only the command="…" options leave the VM (never a

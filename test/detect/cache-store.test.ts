@@ -68,6 +68,13 @@ describe("Rails: config.cache_store in production.rb, else Rails' file store", (
       "redis",
     ],
     ["Rails 8's solid_cache_store", "config.cache_store = :solid_cache_store", {}, "database"],
+    // Zammad's own FileStore subclass, in tmp/ (config/application.rb).
+    [
+      "an app's *_file_store",
+      "config.cache_store = :zammad_file_store, Rails.root.join('tmp', 'cache_file_store'), { expires_in: 7.days }",
+      {},
+      "file",
+    ],
     ["unset: tmp/cache files", "config.log_level = :info", {}, "file"],
     ["a commented line does not count", "# config.cache_store = :mem_cache_store", {}, "file"],
     // Maybe: the Redis cache only when CACHE_REDIS_URL is set.
