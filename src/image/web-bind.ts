@@ -154,6 +154,32 @@ function without(argv: string[], flags: Array<[string, boolean]>, dropped: strin
   return out;
 }
 
+/** Flags a server of its own may take its listen address from (`-b`, `--bind`, `--host`, `--listen`…). */
+const BIND_FLAGS = new Set(["-b", "--bind", "--binding", "--host", "-H", "--address", "--listen", "-l"]);
+/** A loopback address, alone or with its port: `127.0.0.1`, `localhost:6042`, `[::1]`. */
+const LOOPBACK = /^(127\.0\.0\.1|localhost|\[?::1\]?)(:\d{1,5})?$/;
+
+/**
+ * A server bindArgs does not know keeps its flags and port (Zammad's `script/websocket-server.rb -b
+ * 127.0.0.1 -p 6042 start`), but not a loopback address: Cloud Run connects to the container from
+ * outside it, so a process bound to 127.0.0.1 is never reached. That value becomes 0.0.0.0.
+ */
+function openLoopback(argv: string[], dropped: string[]): string[] {
+  const out = [...argv];
+  for (let i = 0; i < out.length; i++) {
+    const [flag, inline] = out[i]!.split(/=(.*)/s) as [string, string | undefined];
+    if (!BIND_FLAGS.has(flag)) continue;
+    const at = inline !== undefined ? i : i + 1;
+    const value = inline ?? out[at];
+    const m = value !== undefined ? LOOPBACK.exec(value) : null;
+    if (!m) continue;
+    const open = `0.0.0.0${m[2] ?? ""}`;
+    out[at] = inline !== undefined ? `${flag}=${open}` : open;
+    dropped.push(`${flag} ${value} (Cloud Run reaches the container on 0.0.0.0)`);
+  }
+  return out;
+}
+
 /** A broker or backend URL on the command line pointing at the VM's loopback: the env var holds the real one. */
 const LOOPBACK_URL = /^--?(broker|result-backend|redis|redis-url|url)=\w+:\/\/(127\.0\.0\.1|localhost)\b/;
 
@@ -165,7 +191,7 @@ export function bindArgs(argv: string[], port: string, dropped: string[]): strin
     return false;
   });
   const server = SERVERS.find((s) => s.is(local));
-  if (!server) return local;
+  if (!server) return openLoopback(local, dropped);
   return [...without(local, server.drop, dropped), ...server.listen(port)];
 }
 

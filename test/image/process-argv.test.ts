@@ -207,3 +207,19 @@ describe("atWorkingDirMounts", () => {
     expect(atWorkingDirMounts(words, dir, mounts).slice(0, -1)).toEqual(words.slice(0, -1));
   });
 });
+
+describe("a server bindArgs does not know", () => {
+  // Zammad's websocket server keeps its flags and its port; Cloud Run never reaches 127.0.0.1.
+  it.each([
+    [
+      "bundle exec script/websocket-server.rb -b 127.0.0.1 -p 6042 start",
+      "bundle exec script/websocket-server.rb -b 0.0.0.0 -p 6042 start",
+    ],
+    ["/srv/app/bin/events --listen=localhost:8888", "bin/events --listen=0.0.0.0:8888"],
+    ["/srv/app/bin/events --host 10.0.0.5 --port 8888", "bin/events --host 10.0.0.5 --port 8888"],
+    ["/srv/app/bin/events -l info", "bin/events -l info"],
+  ])("%s → %s", (command, want) => {
+    const argv = processArgv(command, { root: "/srv/app", port: "8080" });
+    expect(argv.ok && argv.argv.join(" ")).toBe(want);
+  });
+});
