@@ -34,6 +34,14 @@ export function adapterOf(gems: string[]): string | undefined {
   return adapters.find(([gem]) => gems.includes(gem))?.[1];
 }
 
+/**
+ * Gems whose native extension links a library the ruby images lack: its headers in the build stage
+ * (ruby:<v>-trixie has compilers and common -dev packages, not these), the library at run time
+ * (Debian trixie's names). rszr, Zammad's image resizer, links imlib2 (Zammad's package depends on
+ * libimlib2; packages.debian.org trixie: libimlib2-dev 1.12.4, runtime libimlib2t64).
+ */
+const NATIVE_GEMS: Array<[gem: string, build: string, run: string]> = [["rszr", "libimlib2-dev", "libimlib2t64"]];
+
 /** Gem names in a Gemfile.lock (specs) or, without one, the Gemfile's `gem` lines. */
 export function gemsOf(repo: AppRepo, dir: string): string[] {
   const lock = repo.read(path.posix.join(dir, "Gemfile.lock"));
@@ -60,7 +68,13 @@ export function rubyImage(input: ImageInput): RuntimeImage {
   const assets = rails && repo.exists(at("Rakefile")) && repo.exists(at("config/application.rb"));
   const jsBundling = assets && repo.exists(at("package.json"));
   const node = jsBundling ? supportedVersion("node", declaredVersion("node", repo, dir)?.min) : "";
-  const libs = [gems.includes("pg") ? "libpq5" : "", gems.includes("mysql2") ? "libmariadb3" : ""].filter(Boolean);
+  const native = NATIVE_GEMS.filter(([gem]) => gems.includes(gem));
+  const libs = [
+    gems.includes("pg") ? "libpq5" : "",
+    gems.includes("mysql2") ? "libmariadb3" : "",
+    ...native.map(([, , run]) => run),
+  ].filter(Boolean);
+  const buildLibs = native.map(([, build]) => build);
   const locked = repo.exists(at("Gemfile.lock"));
   const gemfile = repo.read(at("Gemfile")) ?? "";
   // A Gemfile that reads other files of the app (Redmine's: Gemfile.local and plugins' Gemfiles
@@ -86,6 +100,7 @@ export function rubyImage(input: ImageInput): RuntimeImage {
     corepack: jsBundling && (repo.exists(at("yarn.lock")) || repo.exists(at("pnpm-lock.yaml"))),
     assets,
     libs: libs.join(" "),
+    buildLibs: buildLibs.join(" "),
     workdir: placed.image.workdir,
     cmd: (placed.cmd ?? ["bundle", "exec", "puma"]).join(" "),
     user: IMAGE_USERS.ruby,

@@ -101,3 +101,30 @@ describe("rubyImage", () => {
     expect(plain.content).not.toContain("ARG VITE_");
   });
 });
+
+describe("a gem that links a library the ruby images lack", () => {
+  it("rszr (Zammad): imlib2's headers in the build stage, the library at run time", () => {
+    const repo = repoWith({ Gemfile: "source 'https://rubygems.org'\ngem 'rails'\ngem 'pg'\ngem 'rszr'\n" });
+    const image = rubyImage({
+      repo,
+      appName: "desk",
+      runtime: "ruby",
+      dockerfile: "Dockerfile",
+      root: "/opt/desk",
+      processes: [web],
+    });
+    const [build, run] = image.content!.split("\nFROM ").slice(1) as [string, string];
+    expect(build).toMatch(/install -y --no-install-recommends libimlib2-dev \\$/m);
+    expect(build.indexOf("libimlib2-dev")).toBeLessThan(build.indexOf("RUN bundle install"));
+    expect(run).toMatch(/install -y --no-install-recommends libpq5 libimlib2t64 \\$/m);
+    const plain = rubyImage({
+      repo: repoWith({ Gemfile: "source 'https://rubygems.org'\ngem 'rails'\n" }),
+      appName: "desk",
+      runtime: "ruby",
+      dockerfile: "Dockerfile",
+      root: "/opt/desk",
+      processes: [web],
+    });
+    expect(plain.content).not.toContain("apt-get");
+  });
+});
