@@ -54,6 +54,25 @@ describe("a search engine on the VM", () => {
     expect(web.appChanges.join(" ")).toContain("ELASTICSEARCH_URL holds search's address on the VM");
   });
 
+  it("an engine no process's settings name (Zammad's es_url lives in its database): the plan says to change it where the app keeps it", () => {
+    const yaml = inventory("elasticsearch")
+      .replace(
+        "dependsOn: [db, search], env: [DATABASE_URL, ELASTICSEARCH_URL, SECRET_KEY_BASE]",
+        "dependsOn: [db], env: [DATABASE_URL, SECRET_KEY_BASE]",
+      )
+      .replace(
+        "dependsOn: [db, search], env: [DATABASE_URL, ELASTICSEARCH_URL]",
+        "dependsOn: [db], env: [DATABASE_URL]",
+      );
+    const entry = design(yaml).mapping.find((m) => m.service === "search")!;
+    expect(entry.appChanges[0]).toContain("No environment variable or settings file of the app names search's address");
+    expect(entry.options![0]!.change).toContain("its address and credentials set where the app keeps them today");
+    // With a setting that names it, neither.
+    const named = design(inventory("elasticsearch")).mapping.find((m) => m.service === "search")!;
+    expect(named.appChanges.join(" ")).not.toContain("No environment variable");
+    expect(named.options![0]!.change).toContain("under the settings they read today");
+  });
+
   it("an engine without a managed service of its own gets the other homes", () => {
     const entry = design(inventory("manticore")).mapping.find((m) => m.service === "search")!;
     expect(entry.options!.map((o) => o.option)).toEqual([

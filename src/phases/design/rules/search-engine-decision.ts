@@ -63,13 +63,18 @@ export function searchEngineDecision(d: Draft, s: Service): MappingEntry {
     (d.inv.storage ?? []).find((x) => searchEngineOfStorage(d.inv, x) === s)?.sizeGiB;
   const diskGiB = Math.max(20, Math.ceil((sizeGiB ?? 10) * 2));
   const managed = MANAGED[engine];
+  // No process's settings name the engine: the app keeps its address where init cannot read it (an
+  // admin setting in its database: Zammad's es_url, es_user, es_password, set with `rails r`).
+  const where = users.length
+    ? "its address and credentials in Secret Manager under the settings they read today"
+    : "its address and credentials set where the app keeps them today (no environment or settings file on the VM names them: an admin setting in its database, for one)";
   const options: DecisionOption[] = [
     ...(managed
       ? [
           {
             option: managed.option,
             change: clipText(
-              `Create a deployment of the same major version${s.version ? ` (${s.version})` : ""} in or near ${d.inv.target.region}; ${usersText} reach it over ${managed.reach}, its address and credentials in Secret Manager under the settings they read today. No server to patch or back up.`,
+              `Create a deployment of the same major version${s.version ? ` (${s.version})` : ""} in or near ${d.inv.target.region}; ${usersText} reach it over ${managed.reach}, ${where}. No server to patch or back up.`,
               600,
             ),
             cost: "the provider's price for the index size and memory (its pricing page); billed through the Marketplace where listed",
@@ -102,6 +107,14 @@ export function searchEngineDecision(d: Draft, s: Service): MappingEntry {
     ),
     settings: {},
     appChanges: [
+      ...(users.length
+        ? []
+        : [
+            clipText(
+              `No environment variable or settings file of the app names ${s.name}'s address: the app keeps it elsewhere (an admin setting stored in its database, such as Zammad's es_url): change it there to the new home at the cut-over, or the app keeps calling the VM.`,
+              600,
+            ),
+          ]),
       clipText(
         `Move the index by rebuilding it, not by copying ${label}'s data folder: in most apps it is derived from the database, and the app's own reindex command fills the new engine after the database move${engine === "elasticsearch" || engine === "opensearch" ? " (or restore a snapshot taken to a Cloud Storage snapshot repository)" : ""}. Until it is rebuilt, search returns nothing: run it before the cut-over against the copied database, and again for what changed since.`,
         600,
