@@ -287,7 +287,37 @@ const searchEngine: Rule = (exe, args, words) => {
   return software ? { software, role: "other", words: [exe, ...args] } : undefined;
 };
 
-const RULES: Rule[] = [searchEngine, pythonWeb, celery, pythonWorkers, managePy, flask, ruby, node, php, java];
+/**
+ * A vendor's server started by its own launcher, not the app's code: Keycloak's `kc.sh start`
+ * (Quarkus: `--http-port`, 8080 by default, on every interface) and Grafana's `grafana-server` /
+ * `grafana server` (3000 by default). Named, with its documented port, so the proxy's routes to it
+ * are kept; no runtime: the app's image does not hold it (design foreign-program.ts).
+ */
+const vendorServer: Rule = (exe, args) => {
+  if (exe === "kc.sh" && ["start", "start-dev"].includes(args[0] ?? "")) {
+    const port = flagValue(args, ["--http-port"]) ?? "8080";
+    const host = flagValue(args, ["--http-host"]) ?? "0.0.0.0";
+    return { software: "keycloak", role: "other", listen: toListen(port, host)!, words: [exe, ...args] };
+  }
+  if (exe === "grafana-server" || (exe === "grafana" && args[0] === "server")) {
+    return { software: "grafana", role: "other", listen: "0.0.0.0:3000", words: [exe, ...args] };
+  }
+  return undefined;
+};
+
+const RULES: Rule[] = [
+  searchEngine,
+  vendorServer,
+  pythonWeb,
+  celery,
+  pythonWorkers,
+  managePy,
+  flask,
+  ruby,
+  node,
+  php,
+  java,
+];
 
 export function classifyProgram(words: string[]): CommandFacts {
   const exe = basename(words[0] ?? "");

@@ -48,7 +48,11 @@ export function serverDatabases(
     if (!db) out.push({ name, services: [f.name] });
     else if (!db.services.includes(f.name)) db.services.push(f.name);
   }
-  // The first is the one a process no entry names uses: the web app's, before a side tool's.
-  const web = (x: ServerDatabase) => x.services.some((n) => findings.some((f) => f.name === n && f.role === "web"));
-  return out.length >= 2 ? [...out.filter(web), ...out.filter((x) => !web(x))] : undefined;
+  // The first is the one a process no entry names uses: the web app's, before a side tool's. A web
+  // process of the app's own code (a runtime) comes before a vendor's web server (Keycloak's kc.sh).
+  const rank = (x: ServerDatabase) => {
+    const fs = findings.filter((f) => x.services.includes(f.name) && f.role === "web");
+    return fs.some((f) => f.runtime) ? 0 : fs.length ? 1 : 2;
+  };
+  return out.length >= 2 ? [...out].sort((a, b) => rank(a) - rank(b)) : undefined;
 }

@@ -129,7 +129,11 @@ export function exampleNames(base: string): string[] {
 export function vmAppRoot(inv: Inventory, repoDir?: string): string | undefined {
   const counts = new Map<string, number>();
   const app = inv.services.filter((s) => !["database", "cache", "broker", "reverse-proxy"].includes(s.role));
-  for (const s of app) for (const c of candidatesOf(s.command)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  // The app's own code runs on a runtime: when some process does, a vendor's program beside it
+  // (Keycloak's /opt/keycloak/bin/kc.sh) names no root of the app's.
+  const own = app.filter((s) => s.runtime && s.runtime !== "other");
+  for (const s of own.length ? own : app)
+    for (const c of candidatesOf(s.command)) counts.set(c, (counts.get(c) ?? 0) + 1);
   // The app's own `.env` sits in the folder it runs from (dotenv reads the working directory):
   // Chatwoot's units run `bin/rails server` with no path at all, from /home/chatwoot/chatwoot.
   // It counts only when no command names a folder: a command's path says more.

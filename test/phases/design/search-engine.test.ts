@@ -114,4 +114,17 @@ describe("a search engine on the VM", () => {
     };
     expect(searchEngineOf(service as never)).toBe(engine);
   });
+
+  it.each<[string, string, string]>([
+    [
+      "/opt/keycloak/bin/kc.sh start --optimized --http-port=8080 --http-relative-path=/auth",
+      "keycloak",
+      "0.0.0.0:8080",
+    ],
+    ["/opt/keycloak/bin/kc.sh start --http-host=127.0.0.1 --http-port 8180", "keycloak", "127.0.0.1:8180"],
+    ["/usr/share/grafana/bin/grafana server --config=/etc/grafana/grafana.ini", "grafana", "0.0.0.0:3000"],
+  ])("init names a vendor's server by its launcher: %s", (command, software, listen) => {
+    expect(classifyCommand(command)).toMatchObject({ software, role: "other", listen });
+    expect(classifyCommand(command).runtime).toBeUndefined();
+  });
 });

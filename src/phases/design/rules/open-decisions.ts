@@ -116,7 +116,9 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
     `where ${s.name} (${s.software}) runs`,
     s.image && (s.role === "web" || s.role === "worker" || s.role === "scheduler" || s.role === "cron")
       ? `${s.name} runs a published image of its own (${s.image}) beside the app's: the app's image does not hold it, so it is not deployed from that image, and the deploy copies no image but the app's.`
-      : `The rules cannot tell what ${s.name} (${s.software}, role "${s.role}") does, so they do not guess a target for it.${served ? ` ${served}, so it answers HTTP: a worker pool (no endpoint) would not serve it.` : ""}`,
+      : foreign
+        ? `${s.name} runs ${foreign}, a program the VM installed outside the app's folder (a vendor's server, not the app's code): the app's image does not hold it, so it is not deployed from that image.${served ? ` ${served}, so it answers HTTP: a worker pool (no endpoint) would not serve it.` : ""}`
+        : `The rules cannot tell what ${s.name} (${s.software}, role "${s.role}") does, so they do not guess a target for it.${served ? ` ${served}, so it answers HTTP: a worker pool (no endpoint) would not serve it.` : ""}`,
     [
       ...(served && foreign
         ? [

@@ -6,7 +6,7 @@
 import type { Inventory, Service } from "../../../inventory/schema.js";
 import { embedsCeleryBeat, taskLimitSeconds } from "./classify.js";
 import { nonHttpTopic, type OpenTopic, processTopic } from "../../../contracts/process-homes.js";
-import { publishedImage, pulledImageOf } from "../../../image/plan.js";
+import { publishedImage, pulledImageOf, runtimeOf } from "../../../image/plan.js";
 import { runOnceKind, type RunOnceKind } from "../../../contracts/run-once.js";
 import {
   isCeleryBeat,
@@ -132,11 +132,18 @@ export function planProcesses(inv: Inventory, celery: CeleryMode): ProcessPlan[]
   // app's: the app's image does not hold it, and only the app's main image is ever copied as it is
   // (image/plan.ts pulledImageOf). It is decided (open-decisions.ts: run it from its own image).
   const main = pulledImageOf(inv);
+  // A web server of no runtime we build beside a web process of the app's own code (Keycloak's
+  // kc.sh, Grafana beside a Node API): a vendor's program, which the app's image does not hold. An
+  // app whose only web process has no runtime is its own prebuilt release (image/release-image.ts).
+  const appWeb = inv.services.some((x) => x.role === "web" && runtimeOf(x) && !publishedImage(x));
   return inv.services
     .map((s) => {
       const plan = planProcess(s, celery, brokers);
       if (!plan || plan.target.kind === "decision" || plan.target.kind === "run-once") return plan;
-      if (publishedImage(s) && s.image !== main)
+      if (
+        (publishedImage(s) && s.image !== main) ||
+        (plan.target.kind === "web" && appWeb && !s.image && !runtimeOf(s))
+      )
         return { service: s, target: { kind: "decision" as const, topic: "unknown-process" as const } };
       return plan;
     })
