@@ -31,7 +31,7 @@ while [[ $# -gt 0 ]]; do
       [[ $2 =~ ^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$ ]] || die "not a domain name (or *.domain): $2"
       DOMAINS+=("$2")
       shift 2 ;;
-    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 1 { if (!/^#/) exit; print }' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done

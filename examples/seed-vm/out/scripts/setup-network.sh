@@ -21,7 +21,7 @@ die() { printf 'setup-network: %s\n' "$*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --dry-run) DRY_RUN=1; shift ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 1 { if (!/^#/) exit; print }' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done

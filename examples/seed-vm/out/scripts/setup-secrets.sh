@@ -57,7 +57,7 @@ while [[ $# -gt 0 ]]; do
       [[ $# -ge 2 ]] || die "$1 needs a value"
       case $1 in --from-vm) VM_HOST=$2 ;; --unit) UNITS+=("$2") ;; *) ENV_FILES+=("$2") ;; esac
       shift 2 ;;
-    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 1 { if (!/^#/) exit; print }' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done

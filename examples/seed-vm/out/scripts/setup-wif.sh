@@ -46,7 +46,7 @@ while [[ $# -gt 0 ]]; do
         *) GITHUB_REPO=$2 ;;
       esac
       shift 2 ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 1 { if (!/^#/) exit; print }' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
