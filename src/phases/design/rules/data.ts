@@ -5,8 +5,10 @@ import { loadPriceBook, maxConnections, sqlTierShape } from "../../../contracts/
 import type { DatabaseTarget, DeployTarget } from "../../../contracts/deployment.js";
 import { type DatabaseEngine as Engine, serviceDatabaseEngine } from "../../../contracts/database-engine.js";
 import { plannedPeakRps } from "./classify.js";
+import { clientPool, type ClientPool } from "./client-pools.js";
 import type { Draft } from "./draft.js";
 import { runName } from "./names.js";
+import { workerThreads } from "./worker-threads.js";
 import type { SqlitePlan } from "./sqlite.js";
 
 const CLOUD_SQL_MYSQL = new Set(["MYSQL_5_6", "MYSQL_5_7", "MYSQL_8_0", "MYSQL_8_4"]);
@@ -171,10 +173,21 @@ export function applyConnectionBudget(d: Draft): void {
     s.kind === "worker-pool"
       ? (d.notes.workerThreads?.[s.name]?.connections ?? d.notes.workerThreads?.[s.name]?.threads)
       : undefined;
-  for (const s of users)
-    perInstance[s.name] =
+  // The client library's own default pool, where the repository shows it (client-pools.ts).
+  const pools: Record<string, ClientPool & { count: number }> = {};
+  for (const s of users) {
+    const service = d.inv.services.find((x) => s.replaces.includes(x.name));
+    const pool = service ? clientPool(service, d.repoDir, Math.max(1, Math.round(Number(s.cpu)))) : undefined;
+    let count =
       threads(s) ??
       (s.kind === "api" ? Math.max(5, Math.min(10, Math.ceil(s.concurrency / 4))) : Math.min(s.concurrency + 1, 10));
+    // A worker pool whose jobs share one process's pool (a Node queue worker): as many
+    // connections as jobs in flight, plus one, up to what the library opens.
+    if (pool && service?.runtime === "node" && s.kind === "worker-pool" && threads(s) === undefined)
+      count = Math.max(count, Math.min(pool.max ?? Infinity, workerThreads(service, d.repoDir).threads + 1));
+    perInstance[s.name] = count;
+    if (pool && (pool.max === undefined || pool.max > count)) pools[s.name] = { ...pool, count };
+  }
   let total = users.reduce((t, s) => t + s.maxInstances * perInstance[s.name]!, 0);
   const from = db.tier;
   let step = SQL_TIERS.indexOf(db.tier as (typeof SQL_TIERS)[number]);
@@ -194,7 +207,14 @@ export function applyConnectionBudget(d: Draft): void {
       total = others + fit * perInstance[s.name]!;
     }
   }
-  d.notes.connectionBudget = { perInstance, total, max, capped, ...(db.tier !== from ? { raisedFrom: from } : {}) };
+  d.notes.connectionBudget = {
+    perInstance,
+    total,
+    max,
+    capped,
+    ...(db.tier !== from ? { raisedFrom: from } : {}),
+    ...(Object.keys(pools).length ? { pools } : {}),
+  };
 }
 
 export function memorystoreVersion(s: Service): string {

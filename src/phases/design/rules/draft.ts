@@ -178,6 +178,11 @@ export interface Draft {
       capped: string[];
       /** The tier the traffic alone asked for, when the connections needed a larger one. */
       raisedFrom?: string;
+      /**
+       * Targets whose client library opens more than the budget counts by default (or has no
+       * limit): the design tells each to set its pool to `count` (rules/client-pools.ts).
+       */
+      pools?: Record<string, { library: string; max: number | undefined; setting: string; count: number }>;
     };
     /** Worker pools whose thread count is known (a flag, Sidekiq's config file or default), each thread a connection. */
     workerThreads?: Record<string, { threads: number; source: string; connections?: number }>;

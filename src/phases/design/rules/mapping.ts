@@ -256,10 +256,40 @@ function database(d: Draft, s: Service): MappingEntry {
       d.nothing
         ? `Nothing runs on Cloud Run: the app's processes, where they run (the VM until their decisions are taken), reach ${db.instance} through the Cloud SQL Auth Proxy (instance ${d.project.id}:${d.inv.target.region}:${db.instance}) with the pools they have today${d.notes.connectionBudget ? ` (the instance takes ${d.notes.connectionBudget.max} connections)` : ""}.`
         : `Connect through the Cloud SQL unix socket (/cloudsql/${d.project.id}:${d.inv.target.region}:${db.instance}) with a pool of at most ${Math.max(0, ...Object.values(d.notes.connectionBudget?.perInstance ?? {}))} connections per instance.`,
+      ...(d.nothing ? [] : poolChanges(d)),
       ...(fit ? extensionChanges(fit, db.instance) : []),
       ...(db.databases ? [serverDatabasesChange(db.instance, db.databases)] : []),
     ],
   };
+}
+
+/**
+ * The processes whose client library opens more connections than the budget counts for them
+ * (or has no limit): each is told the size and the setting its library reads (rules/client-pools.ts).
+ */
+function poolChanges(d: Draft): string[] {
+  const pools = Object.entries(d.notes.connectionBudget?.pools ?? {});
+  if (pools.length === 0) return [];
+  const each = pools.map(
+    ([name, p]) =>
+      `${name} (${p.library}: ${p.max === undefined ? "no limit" : `up to ${p.max}`} by default): ${poolSetting(p.setting, p.count)}`,
+  );
+  return [
+    clipText(
+      `Set the pool size the connection budget counts, which these libraries exceed by default, or the instance runs out of connections as instances scale: ${each.join("; ")}.`,
+      600,
+    ),
+  ];
+}
+
+/** A library's setting with the size in it: N, or N and M when two pools share the count (pg-boss beside the ORM). */
+function poolSetting(setting: string, count: number): string {
+  if (!/\bM\b/.test(setting)) return setting.replace(/\bN\b/g, String(count));
+  const m = Math.max(1, Math.floor(count / 2));
+  return setting
+    .replace(/ \(N \+ M,[^)]*\)/, ` (${count - m} + ${m}, the ${count} the budget counts)`)
+    .replace(/\bN\b/g, String(count - m))
+    .replace(/\bM\b/g, String(m));
 }
 
 /** Which database of the instance each target uses, with its own user (inventory data[].databases). */
