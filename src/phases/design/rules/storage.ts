@@ -24,7 +24,7 @@ export type { StoragePlan } from "./draft.js";
 import type { WorkingDirMove } from "./draft.js";
 import { holdUsers, mountFilestore } from "./in-place-home.js";
 import { cleanName, someNames } from "./names.js";
-import { type Storage, storageOnVm } from "../../../inventory/schema.js";
+import { type Service, type Storage, storageOnVm } from "../../../inventory/schema.js";
 import { objectStoreOf } from "../../../contracts/object-store.js";
 import { searchEngineOfStorage } from "../../../contracts/search-engine.js";
 
@@ -193,4 +193,59 @@ export function splitNote(storage: Storage): string {
     ? `${someNames(linked)} ${linked.length > 1 ? "hold" : "holds"} links into the app's release (code, not user files)`
     : `${someNames(code)} ${code.length > 1 ? "hold" : "holds"} code`;
   return ` In ${storage.path} only ${someNames(uploads)} ${uploads.length > 1 ? "are" : "is"} mounted, each from its own folder of the bucket (only-dir): ${why}, so ${code.length > 1 ? "they ship" : "it ships"} in the image and a new image updates ${code.length > 1 ? "them" : "it"}; the bucket never holds ${code.length > 1 ? "them" : "it"}. Other folders there (logs) stay in the container; a folder of user files the app makes later must be added to uploadFolders in the inventory.`;
+}
+
+/** A setting whose name says it holds a folder: …_FOLDER, _DIR, _DIRECTORY, _PATH or _ROOT. */
+const FOLDER_SUFFIX = /_(?:FOLDER|DIR|DIRECTORY|PATH|ROOT)$/i;
+/** A word for user files in such a name: UPLOAD_FOLDER, MEDIA_ROOT, FILES_PATH, ATTACHMENTS_DIR. */
+const FILES_WORD = /^(?:UPLOADS?|MEDIA|FILES?|STORAGE|ATTACHMENTS?|DATA|DOCUMENTS?|ASSETS?)$/i;
+
+/** Whether a word of a setting's name names the folder (UPLOAD for uploads, CONSUMPTION for consume). */
+function namesFolder(word: string, leaf: string): boolean {
+  const a = word.toLowerCase();
+  const b = leaf.toLowerCase();
+  if (a === b || a === b.replace(/s$/, "") || b === a.replace(/s$/, "")) return true;
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n >= 5;
+}
+
+/**
+ * A folder whose bucket is mounted elsewhere than its VM path (under the app's folder, which the
+ * image moves to its own; under a working directory): a folder setting of a process that mounts it
+ * (by the folder's name: PAPERLESS_CONSUMPTION_DIR for consume; else by a word for user files:
+ * UPLOAD_FOLDER) may hold the VM path, which in the container is the instance's memory, so the
+ * files written there are lost with it. With storage[].absoluteSetting (init saw a VM value name
+ * the path) it does; without it (a hand inventory, env names without values) it may. Said to that
+ * process, never guessed; a setting the deploy sets itself is left out.
+ */
+export function movedFolderChanges(d: Draft, s: Service, target: DeployTarget | undefined): string[] {
+  if (!target) return [];
+  const set = d.notes.env?.[target.name]?.set ?? {};
+  const names = [...new Set(s.env ?? [])].filter((n) => FOLDER_SUFFIX.test(n) && !(n in set));
+  if (names.length === 0) return [];
+  const moved = (d.notes.storage ?? [])
+    .filter((p) => p.targets.includes(target.name) && !p.storage.hostPath)
+    .map((p) => ({ plan: p, vm: p.storage.path.replace(/\/+$/, "") }))
+    .filter(({ plan, vm }) => plan.mountPath !== vm);
+  if (moved.length === 0) return [];
+  const words = (n: string) => n.replace(FOLDER_SUFFIX, "").split("_");
+  const leafOf = (vm: string) => vm.split("/").pop() ?? "";
+  const byName = (vm: string) => names.filter((n) => words(n).some((w) => namesFolder(w, leafOf(vm))));
+  const claimed = new Set(moved.flatMap(({ vm }) => byName(vm)));
+  const pairs = moved.flatMap(({ plan, vm }) => {
+    const own = byName(vm);
+    // No setting named after the folder: the ones with a word for user files no other folder claims.
+    const found = own.length ? own : names.filter((n) => !claimed.has(n) && words(n).some((w) => FILES_WORD.test(w)));
+    return found.length ? [{ names: found, vm, mount: plan.mountPath, absolute: plan.storage.absoluteSetting }] : [];
+  });
+  if (pairs.length === 0) return [];
+  const list = pairs.map((p) => `${p.names.join(", ")} (${p.vm} → ${p.mount})`).join("; ");
+  const known = pairs.every((p) => p.absolute);
+  const one = pairs.length === 1 && pairs[0]!.names.length === 1;
+  return [
+    `${one ? "A folder setting" : "Folder settings"} whose bucket is mounted elsewhere than the VM path: ${list}. ${
+      known ? "The VM's values name these paths: set" : `If ${one ? "it holds" : "one holds"} the VM path, set`
+    } ${one ? "it" : "each"} to its mount path before the first deploy, or the app writes to the instance's memory and the files are lost.`,
+  ];
 }
