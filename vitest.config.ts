@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
+import { orderByDurations } from "./test/helpers/durations-order.js";
 
 // A full run (no file filter) also writes a JSON report that `npm run bench` reads for the suite's
 // time and its slowest test; single-file runs leave the last full run's report alone. Reporters
@@ -30,39 +32,24 @@ const ISOLATED = [
   "test/phases/corpus-validation.test.ts",
 ];
 
-// The files that take longest (npm pack and install, ~6,400 scripted gcloud calls, Chromium, the
-// built CLI run again and again, real pytest). Vitest runs the longest first when a previous run in
-// this checkout recorded durations; on a fresh clone (CI) it knows none and goes by file size,
-// which can start one of these last and leave the other core idle while it finishes.
-const SLOW_FIRST = [
-  "test/e2e/pack.test.ts",
-  "test/gcloud/generated-commands.test.ts",
-  "test/render/render-diagrams.test.ts",
-  "test/phases/llmops/generated-pytest.test.ts",
-  "test/e2e/",
-  "test/phases/llmops/gateway-corpus.test.ts",
-  "test/phases/corpus-validation.test.ts",
-];
+// Each test file's duration in the last full run on a quiet machine (scripts/test-durations.mjs).
+// Vitest runs the longest first when a previous run in this checkout recorded durations (its cache
+// in node_modules); on a fresh clone (CI) it knows none and goes by file size, which started
+// corpus-validation and the gcloud check late and left one core idle while they finished. Those
+// files come first from this list instead: the longest-first schedule for the two workers.
+const DURATIONS = JSON.parse(readFileSync(path.join(import.meta.dirname, "test/durations.json"), "utf8")) as Record<
+  string,
+  number
+>;
 
-class SlowFirstSequencer extends BaseSequencer {
+class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const rel = (spec: TestSpecification) => path.relative(this.ctx.config.root, spec.moduleId);
+    const rel = (spec: TestSpecification) =>
+      path.relative(this.ctx.config.root, spec.moduleId).split(path.sep).join("/");
     if (sorted.some((spec) => this.ctx.cache.getFileTestResults(`${spec.project.name}:${rel(spec)}`))) return sorted;
-    const rank = (spec: TestSpecification) => {
-      const at = SLOW_FIRST.findIndex((prefix) => rel(spec).startsWith(prefix));
-      return at < 0 ? SLOW_FIRST.length : at;
-    };
-    // Stable: vitest's order (its projects, then file size) within the same rank.
-    return sorted
-      .map((spec, index) => ({ spec, index }))
-      .sort(
-        (a, b) =>
-          (a.spec.project.name < b.spec.project.name ? -1 : a.spec.project.name > b.spec.project.name ? 1 : 0) ||
-          rank(a.spec) - rank(b.spec) ||
-          a.index - b.index,
-      )
-      .map(({ spec }) => spec);
+    const items = sorted.map((spec, index) => ({ spec, project: spec.project.name, file: rel(spec), index }));
+    return orderByDurations(items, DURATIONS).map(({ spec }) => spec);
   }
 }
 
@@ -76,7 +63,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     // e2e tests spawn the built CLI; two cores on our machines.
     maxWorkers: 2,
-    sequence: { sequencer: SlowFirstSequencer },
+    sequence: { sequencer: LongestFirstSequencer },
     ...(fullRun ? { reporters: ["default", ["json", { outputFile: ".vitest-cache/report.json" }]] } : {}),
     // The prebuilt validator bundle (dist/vendor) is plain ESM for Node: transforming its 6 MB
     // through Vite costs seconds per test file and changes nothing.
