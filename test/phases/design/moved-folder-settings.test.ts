@@ -45,14 +45,24 @@ describe("a folder setting of a process whose storage folder's mount moved", () 
     expect(changesOf(r, "digest")).not.toMatch(/[Ff]older settings? whose bucket/);
   });
 
-  it("says it plainly when init saw the setting name the absolute path (absoluteSetting), matching settings to folders by name", () => {
+  it("matches settings to folders by name (CONSUMPTION for consume)", () => {
+    const yaml = inventory("{ path: /srv/boardly/uploads }, { path: /srv/boardly/consume }").replace(
+      "UPLOAD_FOLDER] }",
+      "UPLOAD_FOLDER, BOARDLY_CONSUMPTION_DIR] }",
+    );
+    expect(changesOf(design(yaml), "web")).toContain(
+      "Folder settings whose bucket is mounted elsewhere than the VM path: UPLOAD_FOLDER (/srv/boardly/uploads → /app/uploads); BOARDLY_CONSUMPTION_DIR (/srv/boardly/consume → /app/consume). If one holds the VM path, set each to its mount path before the first deploy",
+    );
+  });
+
+  it("keeps the VM path for the mount when init saw a setting name it (absoluteSetting), so nothing moved", () => {
     const yaml = inventory(
       "{ path: /srv/boardly/uploads, absoluteSetting: true }, { path: /srv/boardly/consume, absoluteSetting: true }",
     ).replace("UPLOAD_FOLDER] }", "UPLOAD_FOLDER, BOARDLY_CONSUMPTION_DIR] }");
-    const changes = changesOf(design(yaml), "web");
-    expect(changes).toContain(
-      "Folder settings whose bucket is mounted elsewhere than the VM path: UPLOAD_FOLDER (/srv/boardly/uploads → /app/uploads); BOARDLY_CONSUMPTION_DIR (/srv/boardly/consume → /app/consume). The VM's values name these paths: set each to its mount path before the first deploy",
-    );
+    const r = design(yaml);
+    const web = r.deployment.services.find((t) => t.replaces.includes("web"))!;
+    expect(web.volumes!.map((v) => v.mountPath).sort()).toEqual(["/srv/boardly/consume", "/srv/boardly/uploads"]);
+    expect(changesOf(r, "web")).not.toMatch(/[Ff]older settings? whose bucket/);
   });
 
   it("says nothing when the mount keeps the VM path", () => {

@@ -104,7 +104,11 @@ export function planStorage(d: Draft, repoDir?: string): void {
     const mapped = inTeamImage(inImagePath(storage.path, root), team);
     // A folder the app sees elsewhere than on the VM (a compose volume: storage[].hostPath) is
     // mounted where its container writes, the team's image's own path; the copy reads the VM's.
-    const mountPath = storage.hostPath ? storage.path.replace(/\/+$/, "") : (relative?.mountPath ?? mapped);
+    // A folder the app's settings name by its absolute path (storage[].absoluteSetting: init saw a VM
+    // value name it) is looked for there wherever the app runs: the mount keeps the VM's path, even
+    // under the app's folder, which the image moves to its own (the files would go to memory).
+    const mountPath =
+      storage.hostPath || storage.absoluteSetting ? storage.path.replace(/\/+$/, "") : (relative?.mountPath ?? mapped);
     // Said in the decision only where the working directory moved the mount or the image's WORKDIR.
     const moved = relative && (relative.mountPath !== mapped || relative.workingDir.vm === relative.workingDir.image);
     if (!ABSOLUTE_PATH.test(storage.path) || !ABSOLUTE_PATH.test(mountPath)) {
@@ -215,9 +219,8 @@ function namesFolder(word: string, leaf: string): boolean {
  * image moves to its own; under a working directory): a folder setting of a process that mounts it
  * (by the folder's name: PAPERLESS_CONSUMPTION_DIR for consume; else by a word for user files:
  * UPLOAD_FOLDER) may hold the VM path, which in the container is the instance's memory, so the
- * files written there are lost with it. With storage[].absoluteSetting (init saw a VM value name
- * the path) it does; without it (a hand inventory, env names without values) it may. Said to that
- * process, never guessed; a setting the deploy sets itself is left out.
+ * files written there are lost with it. Said to that process, never guessed; a setting the deploy
+ * sets itself is left out.
  */
 export function movedFolderChanges(d: Draft, s: Service, target: DeployTarget | undefined): string[] {
   if (!target) return [];
@@ -237,15 +240,13 @@ export function movedFolderChanges(d: Draft, s: Service, target: DeployTarget | 
     const own = byName(vm);
     // No setting named after the folder: the ones with a word for user files no other folder claims.
     const found = own.length ? own : names.filter((n) => !claimed.has(n) && words(n).some((w) => FILES_WORD.test(w)));
-    return found.length ? [{ names: found, vm, mount: plan.mountPath, absolute: plan.storage.absoluteSetting }] : [];
+    return found.length ? [{ names: found, vm, mount: plan.mountPath }] : [];
   });
   if (pairs.length === 0) return [];
   const list = pairs.map((p) => `${p.names.join(", ")} (${p.vm} → ${p.mount})`).join("; ");
-  const known = pairs.every((p) => p.absolute);
   const one = pairs.length === 1 && pairs[0]!.names.length === 1;
+  // A folder with absoluteSetting keeps its VM path as its mount (planStorage): never moved, never here.
   return [
-    `${one ? "A folder setting" : "Folder settings"} whose bucket is mounted elsewhere than the VM path: ${list}. ${
-      known ? "The VM's values name these paths: set" : `If ${one ? "it holds" : "one holds"} the VM path, set`
-    } ${one ? "it" : "each"} to its mount path before the first deploy, or the app writes to the instance's memory and the files are lost.`,
+    `${one ? "A folder setting" : "Folder settings"} whose bucket is mounted elsewhere than the VM path: ${list}. If ${one ? "it holds" : "one holds"} the VM path, set ${one ? "it" : "each"} to its mount path before the first deploy, or the app writes to the instance's memory and the files are lost (or set storage[].absoluteSetting: true on the folder in the inventory: the mount then keeps the VM path).`,
   ];
 }
