@@ -7,6 +7,10 @@ import { describe, expect, it } from "vitest";
 import { designPhase } from "../../../src/phases/design/index.js";
 import { designResultSchema, type DesignResult } from "../../../src/phases/design/schema.js";
 import { designInputFromYaml } from "./design-input.js";
+import path from "node:path";
+import { chain } from "../../helpers/chain.js";
+import { repoFor } from "../../helpers/offline-output.js";
+import { inputFromFile, ROOT } from "../../helpers/phase-input.js";
 
 const inventory = (storage: string) => `apiVersion: infra-migrate/v1
 kind: Inventory
@@ -72,5 +76,18 @@ describe("a folder setting of a process whose storage folder's mount moved", () 
       "/var/lib/boardly/uploads",
     );
     expect(changesOf(outside, "web")).not.toMatch(/[Ff]older settings? whose bucket/);
+  });
+
+  it("is not also listed among the settings whose values are copied from the VM (Twenty's STORAGE_LOCAL_PATH)", () => {
+    const file = path.join(ROOT, "test/fixtures/real/twenty/inventory.yaml");
+    const repoDir = repoFor(file);
+    const { design: r } = chain({ ...inputFromFile(file), ...(repoDir ? { repoDir } : {}) });
+    const changes = r.mapping.find((m) => m.service === "twenty-server")!.appChanges.join("\n");
+    expect(changes).toContain(
+      "A folder setting whose bucket is mounted elsewhere than the VM path: STORAGE_LOCAL_PATH",
+    );
+    // The other plain settings keep their VM values; STORAGE_LOCAL_PATH's must become the mount path.
+    expect(changes).toMatch(/STORAGE_TYPE[^\n]*plain settings, not secrets/);
+    expect(changes).not.toMatch(/STORAGE_LOCAL_PATH[^\n]*plain settings?, not (a )?secrets?/);
   });
 });

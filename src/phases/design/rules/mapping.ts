@@ -25,7 +25,7 @@ import { exposedGuards } from "./proxy-routes.js";
 import { sqliteAppChanges } from "./sqlite-narrative.js";
 import { proxyFollowsApp, storeFollowsApp } from "./nothing-deploys.js";
 import { envChanges } from "./app-env.js";
-import { movedFolderChanges } from "./storage.js";
+import { movedFolderSettings } from "./storage.js";
 import { describeUses, memorystoreSizeGiB, type StoreHome } from "./store-homes.js";
 import { memorystoreName } from "./memorystore-name.js";
 export { memorystoreName };
@@ -328,9 +328,13 @@ export function buildMapping(d: Draft): MappingEntry[] {
 function mappedEntry(d: Draft, s: Service): MappingEntry {
   const entry = mappingEntry(d, s);
   const target = d.services.find((t) => t.replaces.includes(s.name));
-  const plan = target ? d.notes.env?.[target.name] : undefined;
-  // A folder setting whose value must become the mount path leads the env lines (first kept when they share one).
-  const env = target ? [...movedFolderChanges(d, s, target), ...envChanges(plan, target)] : [];
+  const found = target ? d.notes.env?.[target.name] : undefined;
+  // A folder setting whose value must become the mount path leads the env lines (first kept when they
+  // share one), and is not also said to keep its VM value.
+  const moved = movedFolderSettings(d, s, target);
+  const plan =
+    found && moved.names.length ? { ...found, readdressed: [...(found.readdressed ?? []), ...moved.names] } : found;
+  const env = target ? [...moved.lines, ...envChanges(plan, target)] : [];
   // Changes without which the app cannot reach Cloud SQL stand on their own, never clipped away;
   // the schema caps an entry at 10 changes of 600 characters, so the env lines share one when short of room.
   const blocking = [...sqliteAppChanges(d, s, target), ...(plan?.changes ?? [])].map((c) => clipText(c, 600));

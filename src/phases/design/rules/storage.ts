@@ -222,16 +222,21 @@ function namesFolder(word: string, leaf: string): boolean {
  * files written there are lost with it. Said to that process, never guessed; a setting the deploy
  * sets itself is left out.
  */
-export function movedFolderChanges(d: Draft, s: Service, target: DeployTarget | undefined): string[] {
-  if (!target) return [];
+export function movedFolderSettings(
+  d: Draft,
+  s: Service,
+  target: DeployTarget | undefined,
+): { lines: string[]; names: string[] } {
+  const none = { lines: [], names: [] };
+  if (!target) return none;
   const set = d.notes.env?.[target.name]?.set ?? {};
   const names = [...new Set(s.env ?? [])].filter((n) => FOLDER_SUFFIX.test(n) && !(n in set));
-  if (names.length === 0) return [];
+  if (names.length === 0) return none;
   const moved = (d.notes.storage ?? [])
     .filter((p) => p.targets.includes(target.name) && !p.storage.hostPath)
     .map((p) => ({ plan: p, vm: p.storage.path.replace(/\/+$/, "") }))
     .filter(({ plan, vm }) => plan.mountPath !== vm);
-  if (moved.length === 0) return [];
+  if (moved.length === 0) return none;
   const words = (n: string) => n.replace(FOLDER_SUFFIX, "").split("_");
   const leafOf = (vm: string) => vm.split("/").pop() ?? "";
   const byName = (vm: string) => names.filter((n) => words(n).some((w) => namesFolder(w, leafOf(vm))));
@@ -242,11 +247,12 @@ export function movedFolderChanges(d: Draft, s: Service, target: DeployTarget | 
     const found = own.length ? own : names.filter((n) => !claimed.has(n) && words(n).some((w) => FILES_WORD.test(w)));
     return found.length ? [{ names: found, vm, mount: plan.mountPath }] : [];
   });
-  if (pairs.length === 0) return [];
+  if (pairs.length === 0) return none;
   const list = pairs.map((p) => `${p.names.join(", ")} (${p.vm} → ${p.mount})`).join("; ");
   const one = pairs.length === 1 && pairs[0]!.names.length === 1;
   // A folder with absoluteSetting keeps its VM path as its mount (planStorage): never moved, never here.
-  return [
+  const lines = [
     `${one ? "A folder setting" : "Folder settings"} whose bucket is mounted elsewhere than the VM path: ${list}. If ${one ? "it holds" : "one holds"} the VM path, set ${one ? "it" : "each"} to its mount path before the first deploy, or the app writes to the instance's memory and the files are lost (or set storage[].absoluteSetting: true on the folder in the inventory: the mount then keeps the VM path).`,
   ];
+  return { lines, names: pairs.flatMap((p) => p.names) };
 }
