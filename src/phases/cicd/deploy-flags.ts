@@ -106,7 +106,7 @@ export function dynamicEnv(target: DeployTarget, deployment: Deployment): Array<
           name,
           redis && HOST_ONLY.test(name)
             ? cacheHostVar(i)
-            : redis && ADDRESS_ONLY.test(name)
+            : redis && takesAddress(name)
               ? cacheAddrVar(i)
               : cacheUrlVar(i),
         ]);

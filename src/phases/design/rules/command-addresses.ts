@@ -8,6 +8,7 @@
 // or `%CACHE_ADDR:<name>%` (host:port). A word with a credential in it never gets here (the
 // command-credentials path runs first).
 import type { Service } from "../../../inventory/schema.js";
+import { portOf } from "../../../inventory/listen.js";
 import type { Draft } from "./draft.js";
 import { memorystoreName } from "./memorystore-name.js";
 import type { StoreHome } from "./store-homes.js";
@@ -22,11 +23,6 @@ const HOST_FLAG = /^(--host|-h|-H|--redis-host|--redis_host)$/;
 const HOST_FLAG_EQ = new RegExp(`^(--host|--redis-host|--redis_host)=${LOOPBACK}$`);
 const PORT_FLAG = /^(--port|-p|--redis-port|--redis_port)$/;
 const PORT_FLAG_EQ = /^(--port|--redis-port|--redis_port)=(\d+)$/;
-
-const portOf = (listen: string): number | undefined => {
-  const n = Number(listen.split(":").pop());
-  return Number.isInteger(n) ? n : undefined;
-};
 
 export interface CommandAddress {
   /** The word as the VM has it. */
@@ -45,7 +41,7 @@ export function withStoreAddresses(d: Draft, argv: readonly string[]): { argv: s
   const homes = d.stores.filter((h) => h.home === "memorystore-redis");
   if (homes.length === 0) return { argv: [...argv], replaced: [] };
   const ports = (h: StoreHome) => {
-    const listed = h.service.listen.map(portOf).filter((p): p is number => p !== undefined);
+    const listed = h.service.listen.map(portOf);
     return listed.length ? listed : [h.brokerSwitch ? 5672 : 6379];
   };
   const redisAt = (port: number) => homes.find((h) => !h.brokerSwitch && ports(h).includes(port));

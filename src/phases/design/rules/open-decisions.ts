@@ -16,6 +16,7 @@ import { speaksKafka } from "./store-homes.js";
 import { isMongo, mongoDiskGiB, mongoOptions, mongoReason } from "./mongodb-decision.js";
 import { sideStoreOption } from "./sqlite-side-store.js";
 import { foreignProgram } from "./foreign-program.js";
+import { cronArgv } from "./cron-command.js";
 
 const money = (x: number) => `$${x.toFixed(2)}`;
 
@@ -106,7 +107,9 @@ export function processDecision(d: Draft, s: Service, topic: OpenTopic): Mapping
     p.role === "reverse-proxy" ? (p.routes ?? []).filter((r) => r.service === s.name).map((r) => r.path) : [],
   );
   const proxied = d.inv.services.some((p) => p.role === "reverse-proxy" && p.dependsOn.includes(s.name));
-  const foreign = foreignProgram(d, s, s.command?.trim().split(/\s+/));
+  // The command as the VM runs it, read as every cron line and fallback command is (cron-command.ts).
+  const argv = cronArgv(s.command);
+  const foreign = foreignProgram(d, s, argv.ok ? argv.argv : undefined);
   const served =
     port && !s.image && (paths.length > 0 || proxied)
       ? `The VM's proxy sends ${paths.length ? paths.join(", ") : "requests"} to ${s.name} on port ${port}`
