@@ -13,9 +13,8 @@
 // starts (https://nuxt.com/docs/guide/going-further/runtime-config#environment-variables), and
 // SvelteKit's `PUBLIC_*` is build time only through $env/static/public ($env/dynamic/public reads
 // it at runtime): the name alone does not say which.
-import path from "node:path";
 import type { Service } from "../inventory/schema.js";
-import { readJson, type AppRepo } from "../image/repo.js";
+import { packageDependencies, type AppRepo } from "../image/repo.js";
 
 interface Bundler {
   prefix: string;
@@ -37,20 +36,6 @@ const BUNDLERS: readonly Bundler[] = [
   },
 ];
 
-/** The dependencies of every package.json of the repository (a monorepo's members too, 3 deep). */
-function repoDependencies(repo: AppRepo | undefined): Set<string> {
-  const out = new Set<string>();
-  if (!repo?.present) return out;
-  for (const dir of repo.foldersWith("package.json", 3)) {
-    const pkg = readJson<Record<string, unknown>>(repo, path.posix.join(dir, "package.json"));
-    for (const field of ["dependencies", "devDependencies"]) {
-      const deps = pkg?.[field];
-      if (deps && typeof deps === "object" && !Array.isArray(deps)) for (const name of Object.keys(deps)) out.add(name);
-    }
-  }
-  return out;
-}
-
 /**
  * The process's settings its front end's bundler inlines at build time, with the bundler's name:
  * the name's prefix, and the bundler named by the process (inventory framework or software) or by
@@ -64,7 +49,7 @@ export function buildTimeSettings(s: Service, names: readonly string[], repo?: A
   for (const b of BUNDLERS) {
     const mine = names.filter((n) => n.startsWith(b.prefix) && n.length > b.prefix.length);
     if (mine.length === 0) continue;
-    deps ??= repoDependencies(repo);
+    deps ??= repo?.present ? packageDependencies(repo, ["dependencies", "devDependencies"]) : new Set<string>();
     if (!named.some((n) => b.names.test(n)) && !deps.has(b.dependency)) continue;
     for (const n of mine) out.set(n, b.label);
   }

@@ -48,6 +48,22 @@ export function readJson<T>(repo: AppRepo, rel: string): T | undefined {
   }
 }
 
+/**
+ * The package names `fields` of every package.json of the repository list (a monorepo's members
+ * too, 3 deep): its runtime `dependencies` by default.
+ */
+export function packageDependencies(repo: AppRepo, fields: readonly string[] = ["dependencies"]): Set<string> {
+  const out = new Set<string>();
+  for (const dir of repo.foldersWith("package.json", 3)) {
+    const pkg = readJson<Record<string, unknown>>(repo, path.posix.join(dir, "package.json"));
+    for (const field of fields) {
+      const deps = pkg?.[field];
+      if (deps && typeof deps === "object" && !Array.isArray(deps)) for (const name of Object.keys(deps)) out.add(name);
+    }
+  }
+  return out;
+}
+
 /** Folders that hold no file of the app's: git's own, and infra-migrate's state. */
 const NOT_THE_APPS = new Set([".git", ".infra-migrate"]);
 /** Entries looked at before a folder is taken to hold the app's files anyway (a huge tree). */

@@ -12,9 +12,8 @@
 // - Go database/sql: MaxOpenConns 0, no limit (https://pkg.go.dev/database/sql#DB.SetMaxOpenConns)
 // - SQLAlchemy: QueuePool pool_size 5 + max_overflow 10 (https://docs.sqlalchemy.org/en/20/core/pooling.html)
 // Without the repository nothing is known and nothing is said (no guess).
-import path from "node:path";
 import type { Service } from "../../../inventory/schema.js";
-import { openRepo, readJson, type AppRepo } from "../../../image/repo.js";
+import { openRepo, packageDependencies, type AppRepo } from "../../../image/repo.js";
 
 export interface ClientPool {
   /** The library, as the design names it ("Knex", "Go's database/sql"). */
@@ -52,17 +51,6 @@ const NODE: readonly NodeLibrary[] = [
   { dependency: "mysql2", library: "mysql2", max: () => 10, setting: "mysql2's `connectionLimit: N`" },
 ];
 
-/** The dependencies of every package.json of the repository (a monorepo's members too, 3 deep). */
-function nodeDependencies(repo: AppRepo): Set<string> {
-  const out = new Set<string>();
-  for (const dir of repo.foldersWith("package.json", 3)) {
-    const pkg = readJson<Record<string, unknown>>(repo, path.posix.join(dir, "package.json"));
-    const deps = pkg?.dependencies;
-    if (deps && typeof deps === "object" && !Array.isArray(deps)) for (const name of Object.keys(deps)) out.add(name);
-  }
-  return out;
-}
-
 /** The SQL drivers database/sql opens connections through (go.mod requires). */
 const GO_SQL_DRIVERS =
   /^\s*(?:require\s+)?(github\.com\/(?:lib\/pq|jackc\/pgx|go-sql-driver\/mysql)|modernc\.org\/sqlite)\b/m;
@@ -90,7 +78,7 @@ function libraryPool(s: Service, repoDir: string | undefined, cpu: number): Clie
   const repo = repoDir ? openRepo(repoDir) : undefined;
   if (!repo?.present) return undefined;
   if (s.runtime === "node") {
-    const deps = nodeDependencies(repo);
+    const deps = packageDependencies(repo);
     const lib = NODE.find((l) => deps.has(l.dependency));
     if (!lib) return undefined;
     // pg-boss opens its own pool (max 10) beside the app's: the two share what the budget counts.
